@@ -1,0 +1,106 @@
+"""Facts about photometric bands that several stages need.
+
+Band names are lower-case filter names (``"f555w"``), as in the column names ``mag_f555w``.
+
+Sources of the numbers (approximate, good to a few hundredths of a magnitude; that is
+adequate for simulation and for drawing model tracks, not for absolute calibration):
+
+* ``photplam`` (pivot wavelength, Angstrom) and ``photflam`` (inverse sensitivity,
+  erg/s/cm^2/A per e-/s): typical WFC3/UVIS and ACS/WFC header values of drizzled HLSP
+  mosaics. For ground-based g/i the "photflam" is only a convenience for the simulator.
+* ``ab_minus_vega``: m_AB - m_Vega from the published STScI WFC3/UVIS and ACS zeropoint
+  tables (Vega = AB - offset). Used to put the Yggdrasil AB SSP models on the Vega system of
+  the LEGUS and PHANGS catalogues.
+* ``a_over_ebv``: A_lambda / E(B-V) for a Cardelli, Clayton & Mathis (1989) law with
+  R_V = 3.1, evaluated at the pivot wavelength.
+* ``psf_fwhm_px``: FWHM of the point-spread function at 0.04"/px (the PHANGS paper: stars
+  have FWHM 1.8-2.4 px, bluer bands broader on WFC3/UVIS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from starclass.errors import StarclassError
+
+
+@dataclass(frozen=True)
+class BandInfo:
+    """Per-band constants (see the module docstring for their sources)."""
+
+    name: str
+    photplam: float
+    photflam: float
+    ab_minus_vega: float
+    a_over_ebv: float
+    psf_fwhm_px: float
+    role: str  # "uv", "u", "b", "v", "i", "g", "r", "xray" ... used to pick colours
+
+
+BANDS: dict[str, BandInfo] = {
+    b.name: b
+    for b in [
+        BandInfo("f225w", 2372.0, 4.6e-18, 1.66, 7.26, 2.3, "uv"),
+        BandInfo("f275w", 2710.0, 3.2e-18, 1.50, 6.10, 2.3, "uv"),
+        BandInfo("f336w", 3355.0, 1.3e-18, 1.19, 5.12, 2.1, "u"),
+        BandInfo("f435w", 4330.0, 3.2e-19, -0.10, 4.16, 2.0, "b"),
+        BandInfo("f438w", 4325.0, 6.7e-19, -0.15, 4.18, 2.0, "b"),
+        BandInfo("f555w", 5308.0, 1.9e-19, -0.03, 3.26, 1.9, "v"),
+        BandInfo("f606w", 5887.0, 1.1e-19, 0.09, 2.88, 1.9, "v"),
+        BandInfo("f814w", 8040.0, 1.5e-19, 0.42, 1.85, 2.1, "i"),
+        # Ground-based (M31-like surveys): Sloan-like g and i, seeing-limited PSF in px of
+        # a 0.2"/px camera; the simulator overrides FWHM from the task's pixel scale.
+        BandInfo("g", 4750.0, 4.0e-19, -0.08, 3.64, 4.0, "g"),
+        BandInfo("i", 7630.0, 2.0e-19, 0.37, 1.98, 4.0, "i"),
+    ]
+}
+
+#: The five LEGUS / PHANGS-HST bands in order of wavelength.
+HST_BANDS: tuple[str, ...] = ("f275w", "f336w", "f438w", "f555w", "f814w")
+
+#: Pixel scale of HST drizzled mosaics (arcsec per pixel).
+HST_PIXEL_SCALE = 0.04
+
+
+def band_info(name: str) -> BandInfo:
+    """Return the constants of a band, with an error that lists the known ones."""
+    key = name.lower()
+    if key not in BANDS:
+        raise StarclassError(f"unknown band {name!r}; known bands: {', '.join(BANDS)}")
+    return BANDS[key]
+
+
+def _first_with_role(bands: list[str] | tuple[str, ...], roles: tuple[str, ...]) -> str | None:
+    for role in roles:
+        for b in bands:
+            if b in BANDS and BANDS[b].role == role:
+                return b
+    return None
+
+
+def v_band(bands: list[str] | tuple[str, ...]) -> str:
+    """The band used as 'V' for detection and CI (F555W, else F606W, else g, else the first)."""
+    found = _first_with_role(bands, ("v", "g"))
+    return found or bands[0]
+
+
+def ubvi_bands(bands: list[str] | tuple[str, ...]) -> dict[str, str | None]:
+    """Map the roles U, B, V, I to the bands present (None where a role is missing)."""
+    return {
+        "u": _first_with_role(bands, ("u",)),
+        "b": _first_with_role(bands, ("b",)),
+        "v": _first_with_role(bands, ("v",)),
+        "i": _first_with_role(bands, ("i",)),
+    }
+
+
+def ab_zeropoint(photflam: float, photplam: float) -> float:
+    """AB zeropoint (mag of 1 e-/s) from the HST PHOTFLAM and PHOTPLAM keywords."""
+    return float(-2.5 * np.log10(photflam) - 5.0 * np.log10(photplam) - 2.408)
+
+
+def vega_zeropoint(band: str, photflam: float, photplam: float) -> float:
+    """Vega zeropoint: the AB zeropoint minus the band's AB - Vega offset."""
+    return ab_zeropoint(photflam, photplam) - band_info(band).ab_minus_vega
