@@ -1,0 +1,368 @@
+"""Aperture photometry, concentration indices, local background, FWHM, crowding at given x, y.
+
+:func:`measure` is the one entry point. It works on any positions (detections, a catalogue
+from elsewhere, the simulator's truth positions) and every band of a mosaic set.
+
+Definitions (PHANGS-HST, Whitmore et al. 2021 section 3.2 and Thilker et al. 2022; LEGUS,
+Adamo et al. 2017):
+
+* **local background**: median of the pixels whose centres lie in a circular annulus of radii
+  7-8 px around the source, after 3-sigma clipping, subtracted per pixel from every aperture.
+  Its scatter (MAD standard deviation) gives the background term of the errors.
+* **magnitude** ``mag_<band>``: ``-2.5 log10(F) + zeropoint`` of the background-subtracted
+  flux ``F`` (counts/s) in the photometry aperture (radius ``aperture_radius``, 4 px by
+  default as in LEGUS/PHANGS), in the magnitude system of the mosaics (Vega for HST products),
+  plus the aperture correction when one is given. Non-positive fluxes give NaN.
+* **error** ``magerr_<band>``: ``1.0857 sqrt(var) / F`` with
+  ``var = F / t + A s^2 + (pi/2) A^2 s^2 / n``: Poisson noise of the source (``t`` the
+  exposure time, images being in counts/s), sky noise over the aperture area ``A`` (``s`` the
+  annulus scatter) and the uncertainty of the annulus median (``n`` annulus pixels).
+* **CI** ``ci = m(1 px) - m(3 px)`` in the V band (no aperture correction).
+* **MCI** ``mci_r`` (r = 1..5): the concentration between adjacent apertures of radii r and
+  r + 1 px, ``m(r) - m(r + 1)``, divided by the same quantity for a fiducial cluster (a
+  circular Gaussian of FWHM ``mci_fiducial_fwhm`` = 3 px as seen on the image). This is the
+  PHANGS construction ("normalised CIs of adjacent radii pairs", Thilker et al. 2022) on integer
+  radii: 1 for an object as concentrated as the fiducial cluster at that radius, below 1 for
+  steeper objects (stars: near 0 at r >= 3), above 1 for flatter ones. The PHANGS inner and
+  outer indices are averages of these: see :func:`starclass.detect.select.mci_inner_outer`.
+* **FWHM** from a Gaussian fitted to the radial profile (see :mod:`starclass.detect.profile`).
+* **crowding** / **redundant**: see :mod:`starclass.detect.crowding`.
+
+Masked pixels (``mosaics.mask(band)``: NaN or zero weight) are excluded from apertures and
+annuli; the background is subtracted only over the unmasked aperture area.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from astropy.table import Table
+
+from starclass import schema
+from starclass.detect._images import (
+    bad_pixels,
+    band_label,
+    check_bands,
+    exptime_of,
+)
+from starclass.errors import StarclassError
+
+#: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
+MCI_APERTURES: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+#: Radii (px) of the CI apertures.
+CI_RADII: tuple[float, float] = (1.0, 3.0)
+#: Default local-background annulus (inner, outer radius in px).
+ANNULUS: tuple[float, float] = (7.0, 8.0)
+_MAG = 2.5 / math.log(10.0)  # 1.0857: d(mag) = _MAG dF/F
+
+
+def gaussian_aperture_fraction(radius: float | np.ndarray, fwhm: float | np.ndarray) -> np.ndarray:
+    """Fraction of a circular 2-D Gaussian's flux inside ``radius``: ``1 - exp(-r^2 / 2 s^2)``."""
+    sigma = np.asarray(fwhm, dtype=float) / (2.0 * math.sqrt(2.0 * math.log(2.0)))
+    return 1.0 - np.exp(-np.asarray(radius, dtype=float) ** 2 / (2.0 * sigma**2))
+
+
+def mci_normalisation(fiducial_fwhm: float = 3.0) -> np.ndarray:
+    """``m(r) - m(r + 1)`` of the fiducial cluster for r = 1..5 (denominators of ``mci_r``)."""
+    f = gaussian_aperture_fraction(np.asarray(MCI_APERTURES), fiducial_fwhm)
+    return 2.5 * np.log10(f[1:] / f[:-1])
+
+
+def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> np.ndarray:
+    """Checked ``(N, 2)`` array of 0-based x, y; off-image or missing positions raise.
+
+    A position is on the image when ``-0.5 <= x < nx - 0.5`` and ``-0.5 <= y < ny - 0.5``
+    (inside the outer edges of the border pixels).
+    """
+    for col in ("x", "y"):
+        if col not in table.colnames:
+            raise StarclassError(f"{what}: required column {col!r} is missing")
+    x = np.ma.filled(np.ma.asarray(table["x"], dtype=float), np.nan)
+    y = np.ma.filled(np.ma.asarray(table["y"], dtype=float), np.nan)
+    ny, nx = shape
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    off = ~bad & ((x < -0.5) | (x >= nx - 0.5) | (y < -0.5) | (y >= ny - 0.5))
+    for flag, why in ((bad, "missing/non-finite x or y"), (off, f"positions off the {nx} x {ny} image")):
+        if flag.any():
+            rows = np.flatnonzero(flag)
+            ids = table["id"][rows] if "id" in table.colnames else None
+            shown = ", ".join(
+                f"row {r}" + (f" (id {ids[i]})" if ids is not None else "") + f" x={x[r]:.2f} y={y[r]:.2f}"
+                for i, r in enumerate(rows[:10])
+            )
+            more = f" and {rows.size - 10} more" if rows.size > 10 else ""
+            raise StarclassError(f"{what}: {why} in {rows.size} row(s): {shown}{more}")
+    return np.column_stack([x, y])
+
+
+def _band_correction(aperture_correction: Any, band: str) -> float | None:
+    """The constant aperture correction (mag) of ``band``; None for per-source modes."""
+    if aperture_correction is None:
+        return 0.0
+    if isinstance(aperture_correction, str):
+        return None
+    if isinstance(aperture_correction, Mapping):
+        val = aperture_correction.get(band, aperture_correction.get(band.lower(), 0.0))
+        return float(val)
+    return float(aperture_correction)
+
+
+def band_photometry(
+    data: np.ndarray,
+    mask: np.ndarray | None,
+    xy: np.ndarray,
+    radii: list[float],
+    annulus: tuple[float, float] = ANNULUS,
+    exptime: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """Background-subtracted aperture fluxes of one image at many positions.
+
+    Parameters
+    ----------
+    data
+        2-D image (counts/s), possibly memory-mapped; it is not copied.
+    mask
+        True where pixels are unusable (or None).
+    xy
+        ``(N, 2)`` 0-based positions.
+    radii
+        Aperture radii (px).
+    annulus
+        Inner and outer radius (px) of the local-background annulus.
+    exptime
+        Exposure time (s) for the Poisson term of the errors.
+
+    Returns
+    -------
+    dict
+        ``flux`` (N, R) background-subtracted fluxes, ``var`` (N, R) their variances,
+        ``bkg`` (N,) annulus median per pixel, ``bkg_std`` (N,) annulus MAD scatter,
+        ``area`` (N, R) unmasked aperture areas.
+    """
+    from astropy.stats import SigmaClip
+    from photutils.aperture import (
+        ApertureStats,
+        CircularAnnulus,
+        CircularAperture,
+        aperture_photometry,
+    )
+
+    n = len(xy)
+    if n == 0:
+        z = np.zeros((0, len(radii)))
+        return {"flux": z, "var": z, "bkg": np.zeros(0), "bkg_std": np.zeros(0), "area": z}
+    apertures = [CircularAperture(xy, r=r) for r in radii]
+    phot = aperture_photometry(data, apertures, mask=mask, method="exact")
+    sums = np.column_stack([np.asarray(phot[f"aperture_sum_{i}"], dtype=float) for i in range(len(radii))])
+
+    # Unmasked area of each aperture: analytic unless the aperture touches the edge or a mask.
+    ny, nx = data.shape
+    area = np.tile(np.pi * np.asarray(radii, dtype=float) ** 2, (n, 1))
+    rmax = max(radii)
+    near_edge = (
+        (xy[:, 0] - rmax < -0.5) | (xy[:, 0] + rmax > nx - 0.5)
+        | (xy[:, 1] - rmax < -0.5) | (xy[:, 1] + rmax > ny - 0.5)
+    )
+    need = near_edge
+    if mask is not None:
+        need = need | _mask_near(mask, xy, int(math.ceil(rmax)) + 1)
+    if need.any():
+        idx = np.flatnonzero(need)
+        for j, r in enumerate(radii):
+            area[idx, j] = CircularAperture(xy[idx], r=r).area_overlap(data, mask=mask)
+
+    stats = ApertureStats(
+        data, CircularAnnulus(xy, r_in=annulus[0], r_out=annulus[1]), mask=mask,
+        sigma_clip=SigmaClip(sigma=3.0, maxiters=5),
+    )
+    bkg = np.atleast_1d(np.asarray(stats.median, dtype=float))
+    bkg_std = np.atleast_1d(np.asarray(stats.mad_std, dtype=float))
+    n_ann = np.atleast_1d(np.asarray(stats.center_aper_area.value if hasattr(stats.center_aper_area, "value")
+                                     else stats.center_aper_area, dtype=float))
+    no_bkg = ~np.isfinite(bkg)
+    bkg = np.where(no_bkg, 0.0, bkg)
+    bkg_std = np.where(np.isfinite(bkg_std), bkg_std, np.nan)
+    flux = sums - bkg[:, None] * area
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = (
+            np.clip(flux, 0.0, None) / max(exptime, 1e-12)
+            + area * bkg_std[:, None] ** 2
+            + (np.pi / 2.0) * area**2 * bkg_std[:, None] ** 2 / np.maximum(n_ann, 1.0)[:, None]
+        )
+    flux[area <= 0] = np.nan
+    bkg[no_bkg] = np.nan
+    return {"flux": flux, "var": var, "bkg": bkg, "bkg_std": bkg_std, "area": area}
+
+
+def _mask_near(mask: np.ndarray, xy: np.ndarray, half: int) -> np.ndarray:
+    """True for positions with a masked pixel within ``half`` px (box test, vectorised)."""
+    from starclass.detect.profile import cutouts
+
+    boxes, inside = cutouts(mask, xy, half, fill=True)
+    return boxes.reshape(len(xy), -1).any(axis=1) | ~inside.reshape(len(xy), -1).all(axis=1)
+
+
+def flux_to_mag(flux: np.ndarray, var: np.ndarray, zeropoint: float) -> tuple[np.ndarray, np.ndarray]:
+    """Magnitudes and errors from fluxes and variances; NaN where the flux is not positive."""
+    flux = np.asarray(flux, dtype=float)
+    good = np.isfinite(flux) & (flux > 0)
+    mag = np.full(flux.shape, np.nan)
+    err = np.full(flux.shape, np.nan)
+    mag[good] = -2.5 * np.log10(flux[good]) + zeropoint
+    err[good] = _MAG * np.sqrt(np.asarray(var, dtype=float)[good]) / flux[good]
+    return mag, err
+
+
+def measure(
+    mosaics: Any,
+    table: Table,
+    *,
+    bands: list[str] | None = None,
+    aperture_radius: float = 4.0,
+    aperture_correction: float | Mapping[str, float] | str | None = None,
+    annulus: tuple[float, float] = ANNULUS,
+    crowding_radius: float = 10.0,
+    redundant_radius: float = 5.0,
+    fwhm_radius: float = 5.0,
+    mci_fiducial_fwhm: float = 3.0,
+    progress: bool = False,
+) -> Table:
+    """Measure photometry and morphology at the positions of ``table`` in every band.
+
+    Parameters
+    ----------
+    mosaics
+        A :class:`starclass.io.mosaic.MosaicSet` (or :class:`starclass.detect.ArrayMosaics`).
+    table
+        Candidates with 0-based ``x`` and ``y`` columns; other columns are kept (measured
+        columns are replaced). ``id`` is added (1..N) when missing, ``ra``/``dec`` when the
+        mosaics have a WCS and the table has none.
+    bands
+        Bands to measure (default: all bands of the mosaics).
+    aperture_radius
+        Radius (px) of the photometry aperture.
+    aperture_correction
+        Added to the aperture magnitudes: None (no correction), a number (mag, all bands),
+        ``{band: mag}``, or ``"ci"`` for a per-source correction from the V-band CI
+        (:func:`starclass.detect.apcorr.ci_aperture_correction`).
+    annulus
+        Inner and outer radii (px) of the local-background annulus.
+    crowding_radius
+        Radius (px) within which other candidates are counted in ``crowding``.
+    redundant_radius
+        A candidate within this distance (px) of a brighter one is ``redundant`` (4.9).
+    fwhm_radius
+        Pixels within this radius enter the FWHM fit.
+    mci_fiducial_fwhm
+        FWHM (px) of the fiducial cluster that normalises the MCI.
+    progress
+        Show a progress bar over bands.
+
+    Returns
+    -------
+    astropy.table.Table
+        A copy of ``table`` with ``mag_<band>``, ``magerr_<band>`` for every band, ``ci``,
+        ``mci_1`` .. ``mci_5``, ``bkg`` (V band, counts/s per px), ``fwhm`` (px), ``crowding``
+        and ``redundant``.
+
+    Raises
+    ------
+    StarclassError
+        Missing ``x``/``y`` columns, positions off the image (the message names the rows), an
+        unknown band, or an image with no usable pixel.
+    """
+    from tqdm import tqdm
+
+    from starclass.detect.crowding import crowding_counts, redundant_flags
+    from starclass.detect.profile import fit_fwhm
+
+    if aperture_radius <= 0:
+        raise StarclassError(f"aperture_radius must be positive, got {aperture_radius}")
+    if not (0 < annulus[0] < annulus[1]):
+        raise StarclassError(f"annulus must be (inner, outer) with 0 < inner < outer, got {annulus}")
+    if isinstance(aperture_correction, str) and aperture_correction != "ci":
+        raise StarclassError(
+            f"aperture_correction must be a number, a {{band: mag}} mapping, 'ci' or None; "
+            f"got {aperture_correction!r}"
+        )
+    use = check_bands(mosaics, bands)
+    vband = mosaics.v_band if getattr(mosaics, "v_band", None) in use else None
+    if vband is None:
+        from starclass.bands import v_band as _vb
+
+        vband = _vb(use)
+    shape = tuple(mosaics.shape)
+    out = Table(table, copy=True)
+    xy = positions_of(out, shape)
+    n = len(out)
+    if "id" not in out.colnames:
+        out.add_column(np.arange(1, n + 1, dtype=np.int64), name="id", index=0)
+
+    radii = sorted(set(MCI_APERTURES) | {float(aperture_radius)})
+    i_ap = radii.index(float(aperture_radius))
+    i_mci = [radii.index(r) for r in MCI_APERTURES]
+    i_ci = [radii.index(r) for r in CI_RADII]
+
+    results: dict[str, dict[str, np.ndarray]] = {}
+    order = [vband] + [b for b in use if b != vband]
+    for band in tqdm(order, desc="photometry", unit="band", disable=not progress):
+        data = mosaics.data[band]
+        mask = bad_pixels(mosaics, band)
+        if mask.all():
+            raise StarclassError(f"{band_label(mosaics, band)}: the image has no usable pixel (all NaN or masked)")
+        results[band] = band_photometry(
+            data, mask if mask.any() else None, xy, radii, annulus, exptime_of(mosaics, band)
+        )
+
+    # V-band morphology: CI, MCI, FWHM, background.
+    v = results[vband]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        logf = np.where(v["flux"] > 0, np.log10(np.where(v["flux"] > 0, v["flux"], 1.0)), np.nan)
+        ci = -2.5 * (logf[:, i_ci[0]] - logf[:, i_ci[1]])
+        pair = -2.5 * (logf[:, i_mci[:-1]] - logf[:, i_mci[1:]])
+        mci = pair / mci_normalisation(mci_fiducial_fwhm)[None, :]
+    vmask = bad_pixels(mosaics, vband)
+    fwhm = fit_fwhm(mosaics.data[vband], vmask if vmask.any() else None, xy, v["bkg"], radius=fwhm_radius)
+
+    apcorr_ci = None
+    if isinstance(aperture_correction, str):
+        from starclass.detect.apcorr import ci_aperture_correction
+
+        apcorr_ci = ci_aperture_correction(ci, aperture_radius=aperture_radius, annulus=annulus)
+
+    for band in use:
+        r = results[band]
+        const = _band_correction(aperture_correction, band)
+        mag, err = flux_to_mag(r["flux"][:, i_ap], r["var"][:, i_ap], float(mosaics.zeropoint[band]))
+        mag = mag + (apcorr_ci if const is None else const)
+        out[schema.mag_col(band)] = mag
+        out[schema.magerr_col(band)] = err
+    out["ci"] = ci
+    for k, r in enumerate(schema.MCI_RADII):
+        out[schema.mci_col(r)] = mci[:, k]
+    out["bkg"] = v["bkg"]
+    out["fwhm"] = fwhm
+    out["fwhm"].unit = "pix"
+    v_ap_flux = v["flux"][:, i_ap]
+    out["crowding"] = crowding_counts(xy, crowding_radius)
+    out["redundant"] = redundant_flags(xy, v_ap_flux, redundant_radius)
+    wcs = getattr(mosaics, "wcs", None)
+    if wcs is not None and "ra" not in out.colnames and n:
+        try:
+            ra, dec = wcs.all_pix2world(xy[:, 0], xy[:, 1], 0)
+            out["ra"], out["dec"] = ra, dec
+            out["ra"].unit = out["dec"].unit = "deg"
+        except Exception:  # a WCS without celestial axes: positions stay in pixels
+            pass
+    out.meta["detect_v_band"] = vband
+    out.meta["aperture_radius_px"] = float(aperture_radius)
+    out.meta["annulus_px"] = [float(annulus[0]), float(annulus[1])]
+    out.meta["magsys"] = str(getattr(mosaics, "magsys", "vega"))
+    out.meta["aperture_correction"] = (
+        aperture_correction if isinstance(aperture_correction, (str, type(None), float, int))
+        else dict(aperture_correction)
+    )
+    return out

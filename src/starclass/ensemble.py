@@ -1,0 +1,164 @@
+"""Ensemble aggregation, as the PHANGS-HST pipeline does it (Whitmore et al., appendix 10.1).
+
+PHANGS classifies every candidate with twenty networks (ten ResNet18 + ten VGG19-BN) and
+tabulates "the per-candidate classification mean, median, mode, standard deviation, and a
+quality factor defined as the fraction of outcomes matching the mode, alongside the
+individual classifications". :func:`aggregate` computes exactly these from the members'
+class probabilities:
+
+================  ===========================================================================
+column            meaning
+================  ===========================================================================
+``class_pred``    the mode of the members' votes; a tie is broken in favour of the decision
+                  taken on the mean probabilities (then the lower class)
+``prob_<k>``      mean over members of the probability of class ``k``
+``prob_std``      standard deviation over members of the probability of ``class_pred``
+``quality``       fraction of members whose vote equals ``class_pred`` (the mode)
+``class_mean``    mean of the members' votes (class numbers)
+``class_median``  median of the members' votes
+``class_std``     standard deviation of the members' votes
+``class_m<i>``    vote of member ``i`` (1-based, the order of the ensemble manifest)
+================  ===========================================================================
+
+A member's vote is the arg-max of its probabilities, or, for a binary task with a decision
+threshold, the positive class when P(positive) >= threshold (M31 paper: 0.669).
+Candidates whose probabilities are not finite (no usable pixels) get ``class_pred = 0``
+(the schema's "no class"), NaN probabilities and ``quality = 0``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from starclass.errors import StarclassError
+
+
+def decide(
+    probs: np.ndarray,
+    classes: list[int],
+    threshold: float | None = None,
+    positive_class: int | None = None,
+) -> np.ndarray:
+    """Class *index* chosen from probabilities ``[..., K]``.
+
+    With ``threshold`` and two classes the positive class wins when its probability is at
+    least ``threshold``; otherwise the arg-max is taken.
+    """
+    probs = np.asarray(probs)
+    k = probs.shape[-1]
+    if k != len(classes):
+        raise StarclassError(f"probabilities have {k} columns but the task has classes {list(classes)}")
+    if threshold is not None and k == 2:
+        if positive_class is None or positive_class not in classes:
+            raise StarclassError(
+                f"binary threshold {threshold} needs positive_class among {list(classes)}, "
+                f"got {positive_class!r}"
+            )
+        pos = list(classes).index(positive_class)
+        with np.errstate(invalid="ignore"):
+            return np.where(probs[..., pos] >= threshold, pos, 1 - pos).astype(np.int64)
+    return np.argmax(np.nan_to_num(probs, nan=-1.0), axis=-1).astype(np.int64)
+
+
+@dataclass
+class EnsembleResult:
+    """Per-candidate aggregation of M members over N candidates and K classes."""
+
+    classes: list[int]
+    prob_mean: np.ndarray  # [N, K]
+    prob_std: np.ndarray  # [N] std of the probability of class_pred
+    class_pred: np.ndarray  # [N] class values (0 = none)
+    quality: np.ndarray  # [N]
+    class_mean: np.ndarray  # [N]
+    class_median: np.ndarray  # [N]
+    class_std: np.ndarray  # [N]
+    votes: np.ndarray  # [M, N] class values (0 = none)
+    member_names: list[str] = field(default_factory=list)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Output columns in catalogue order (see the module docstring)."""
+        cols: dict[str, np.ndarray] = {"class_pred": self.class_pred}
+        for j, c in enumerate(self.classes):
+            cols[f"prob_{c}"] = self.prob_mean[:, j]
+        cols["prob_std"] = self.prob_std
+        cols["quality"] = self.quality
+        cols["class_mean"] = self.class_mean
+        cols["class_median"] = self.class_median
+        cols["class_std"] = self.class_std
+        for i in range(self.votes.shape[0]):
+            cols[f"class_m{i + 1}"] = self.votes[i]
+        return cols
+
+
+def aggregate(
+    member_probs: np.ndarray,
+    classes: list[int],
+    *,
+    threshold: float | None = None,
+    positive_class: int | None = None,
+    member_names: list[str] | None = None,
+) -> EnsembleResult:
+    """Aggregate the members' probabilities ``[M, N, K]`` per candidate.
+
+    Parameters
+    ----------
+    member_probs
+        Class probabilities of each member (rows sum to 1); a single model is ``M = 1``.
+    classes
+        Output class values, in the column order of the probabilities.
+    threshold, positive_class
+        Binary decision rule (see :func:`decide`).
+    member_names
+        Optional labels of the members (kept on the result).
+
+    Returns
+    -------
+    EnsembleResult
+    """
+    p = np.asarray(member_probs, dtype=np.float64)
+    if p.ndim == 2:
+        p = p[None]
+    if p.ndim != 3:
+        raise StarclassError(f"member probabilities must be [members, candidates, classes], got {p.shape}")
+    m, n, k = p.shape
+    if m == 0:
+        raise StarclassError("an ensemble needs at least one member")
+    cls = np.asarray(list(classes), dtype=np.int64)
+    valid = np.all(np.isfinite(p), axis=(0, 2))
+
+    vote_idx = decide(p, list(classes), threshold, positive_class)  # [M, N]
+    mean = p.mean(axis=0)  # [N, K]
+    agg_idx = decide(mean, list(classes), threshold, positive_class)  # [N]
+    counts = np.zeros((n, k), dtype=np.float64)
+    for j in range(k):
+        counts[:, j] = np.sum(vote_idx == j, axis=0)
+    # Integer counts; +0.5 for the mean-probability decision breaks ties only.
+    score = counts.copy()
+    score[np.arange(n), agg_idx] += 0.5
+    mode_idx = np.argmax(score, axis=1)
+    agree = counts[np.arange(n), mode_idx] / m
+
+    votes = cls[vote_idx]  # [M, N]
+    class_pred = cls[mode_idx]
+    vf = votes.astype(np.float64)
+    prob_std = p[:, np.arange(n), mode_idx].std(axis=0)
+
+    # Candidates without finite probabilities get "no class".
+    votes = np.where(valid[None, :], votes, 0)
+    class_pred = np.where(valid, class_pred, 0)
+    agree = np.where(valid, agree, 0.0)
+    nan = np.full(n, np.nan)
+    return EnsembleResult(
+        classes=[int(c) for c in classes],
+        prob_mean=np.where(valid[:, None], mean, np.nan),
+        prob_std=np.where(valid, prob_std, nan),
+        class_pred=class_pred.astype(np.int64),
+        quality=agree,
+        class_mean=np.where(valid, vf.mean(axis=0), nan),
+        class_median=np.where(valid, np.median(vf, axis=0), nan),
+        class_std=np.where(valid, vf.std(axis=0), nan),
+        votes=votes.astype(np.int64),
+        member_names=list(member_names or [f"m{i + 1}" for i in range(m)]),
+    )

@@ -1,0 +1,354 @@
+"""The PHANGS agreement fraction, Table-1-like comparisons and human-to-human baselines.
+
+Agreement fraction (Whitmore et al., section 4): match two catalogues one-to-one within 2 px
+and work on the intersection. For class k, with ``n_both`` the matched objects that both
+catalogues put in class k, the fraction is the mean of ``n_both / n_A(k)`` and
+``n_both / n_B(k)``, where ``n_A(k)``, ``n_B(k)`` count class k in each catalogue *within the
+intersection*. The "mean" column is the mean over the four classes; "1+2" treats classes 1 and
+2 as one bin.
+
+The symmetric confusion matrix (their Figure 21 and footnote 3) averages, for each cell, the
+fraction of A's class i called j by B with the fraction of B's class i called j by A (the
+reflected cell), since neither catalogue is the truth.
+
+Human baselines (StarcNet, section 2.1): with individual labels ``class_h1..class_hN`` the
+mean pairwise agreement over all pairs of people, and each individual against the final
+(mode) label, over four classes and binary (1+2 vs 3+4).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from astropy.table import MaskedColumn, Table
+
+from starclass.errors import StarclassError
+from starclass.evaluate.matching import matched_classes
+from starclass.evaluate.metrics import class_array, merge_labels
+from starclass.evaluate.trends import equal_number_edges, linear_trend
+
+CLASSES = (1, 2, 3, 4)
+
+
+def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES) -> dict:
+    """Agreement fractions of two label arrays of the same matched objects.
+
+    Returns
+    -------
+    dict with, per class key ``"1".."4"`` and ``"1+2"``: ``{"n_a", "n_b", "n_both", "fraction"}``
+    (fraction None when the class is absent from either catalogue: it is undefined), and
+    ``"mean"``: the mean over the classes whose fraction is defined, ``"mean_n"`` how many.
+    """
+    a = np.asarray(class_a, int)
+    b = np.asarray(class_b, int)
+    if a.shape != b.shape:
+        raise StarclassError("agreement_fractions: the two label arrays differ in length")
+    ok = (a > 0) & (b > 0)
+    a, b = a[ok], b[ok]
+    if a.size == 0:
+        raise StarclassError("agreement_fractions: no matched object is classified in both catalogues")
+    out: dict = {}
+    groups = [(str(k), (k,)) for k in classes] + [("1+2", (1, 2))]
+    for key, members in groups:
+        ina = np.isin(a, members)
+        inb = np.isin(b, members)
+        n_a, n_b, n_both = int(ina.sum()), int(inb.sum()), int((ina & inb).sum())
+        frac = 0.5 * (n_both / n_a + n_both / n_b) if n_a and n_b else None
+        out[key] = {"n_a": n_a, "n_b": n_b, "n_both": n_both, "fraction": frac}
+    defined = [out[str(k)]["fraction"] for k in classes if out[str(k)]["fraction"] is not None]
+    out["mean"] = float(np.mean(defined)) if defined else None
+    out["mean_n"] = len(defined)
+    out["n_matched"] = int(a.size)
+    return out
+
+
+def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = "class_ref",
+                     col_b: str = "class_ref", names: tuple[str, str] = ("A", "B")) -> dict:
+    """Match two catalogues and compute their agreement fractions on the intersection."""
+    ia, ib, ca, cb = matched_classes(a, b, col_a, col_b, radius, names=names)
+    res = agreement_fractions(ca, cb)
+    res["idx_a"], res["idx_b"] = ia, ib
+    res["class_a"], res["class_b"] = ca, cb
+    return res
+
+
+def _frac_columns(rows: list[dict]) -> dict[str, MaskedColumn]:
+    cols = {}
+    for key, name in [("1", "class_1"), ("2", "class_2"), ("3", "class_3"), ("4", "class_4"),
+                      ("mean", "mean"), ("1+2", "class_1+2")]:
+        vals = [r[key]["fraction"] if key != "mean" else r["mean"] for r in rows]
+        cols[name] = MaskedColumn([0.0 if v is None else v for v in vals], mask=[v is None for v in vals], format=".2f")
+    return cols
+
+
+def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_cols: dict[str, str] | None = None,
+                    pairs: list[tuple[str, str]] | None = None) -> Table:
+    """A table like Table 1 of the PHANGS paper for any set of catalogues.
+
+    Parameters
+    ----------
+    catalogs
+        Name -> Table (each with positions and a class column).
+    class_cols
+        Name -> class column (default ``class_pred`` when present, else ``class_ref``).
+    pairs
+        Pairs to compare (default: all pairs in the given order).
+
+    Returns
+    -------
+    Table with one row per pair (``comparison``, ``n_matched``, ``class_1`` .. ``class_4``,
+    ``mean``, ``class_1+2``) and, when there are at least two pairs, a last row
+    "mean for above values" whose ``*_err`` columns hold the uncertainty in the mean
+    (standard deviation / sqrt(N)), as the paper.
+    """
+    if len(catalogs) < 2:
+        raise StarclassError("agreement_table needs at least two catalogues")
+    class_cols = dict(class_cols or {})
+    for n, t in catalogs.items():
+        if n not in class_cols:
+            class_cols[n] = "class_pred" if "class_pred" in t.colnames else "class_ref"
+    pairs = pairs or list(itertools.combinations(catalogs, 2))
+    rows, names = [], []
+    for na, nb in pairs:
+        res = compare_catalogs(catalogs[na], catalogs[nb], radius, col_a=class_cols[na], col_b=class_cols[nb],
+                               names=(na, nb))
+        rows.append(res)
+        names.append(f"{na} vs. {nb}")
+    t = Table()
+    t["comparison"] = names
+    t["n_matched"] = [r["n_matched"] for r in rows]
+    for k, c in _frac_columns(rows).items():
+        t[k] = c
+    if len(rows) >= 2:
+        summary = {"comparison": "mean for above values", "n_matched": int(np.sum(t["n_matched"]))}
+        errs = {}
+        for c in t.colnames[2:]:
+            vals = np.asarray(t[c][~np.ma.getmaskarray(t[c])], float)
+            summary[c] = float(vals.mean()) if vals.size else None
+            errs[c] = float(vals.std(ddof=0) / np.sqrt(vals.size)) if vals.size >= 2 else None
+        for c in t.colnames[2:]:
+            t[f"{c}_err"] = MaskedColumn(np.zeros(len(t)), mask=np.ones(len(t), bool), format=".2f")
+        row = dict(summary)
+        mask = {}
+        for c in list(summary)[2:]:
+            row[f"{c}_err"] = errs[c] if errs[c] is not None else 0.0
+            mask[f"{c}_err"] = errs[c] is None
+            if summary[c] is None:
+                row[c] = 0.0
+                mask[c] = True
+        t.add_row(row, mask=[mask.get(c, False) for c in t.colnames])
+    t.meta["radius_px"] = radius
+    t.meta["definition"] = ("agreement fraction = mean of n_both/n_A and n_both/n_B per class on the one-to-one "
+                            "matched intersection (Whitmore et al. section 4)")
+    return t
+
+
+def symmetric_confusion(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES) -> np.ndarray:
+    """PHANGS symmetric confusion matrix: S[i, j] = mean(C[i, j] / n_A(i), C[j, i] / n_B(i)).
+
+    ``C`` counts A's class (rows) against B's class (columns). The diagonal is the agreement
+    fraction. A term whose denominator is zero is left out of the mean; a cell with no term at
+    all is 0 (there is nothing to confuse).
+    """
+    a = np.asarray(class_a, int)
+    b = np.asarray(class_b, int)
+    K = len(classes)
+    C = np.zeros((K, K))
+    for i, ci in enumerate(classes):
+        for j, cj in enumerate(classes):
+            C[i, j] = np.sum((a == ci) & (b == cj))
+    n_a = C.sum(axis=1)
+    n_b = C.sum(axis=0)
+    S = np.zeros((K, K))
+    for i in range(K):
+        for j in range(K):
+            terms = []
+            if n_a[i]:
+                terms.append(C[i, j] / n_a[i])
+            if n_b[i]:
+                terms.append(C[j, i] / n_b[i])
+            S[i, j] = float(np.mean(terms)) if terms else 0.0
+    return S
+
+
+# --------------------------------------------------------------------------------------------
+# human-to-human baselines
+
+
+def human_columns(table: Table) -> list[str]:
+    """The ``class_h<k>`` columns of a table, in order."""
+    cols = [c for c in table.colnames if c.startswith("class_h") and c[7:].isdigit()]
+    return sorted(cols, key=lambda c: int(c[7:]))
+
+
+def _agree(a: np.ndarray, b: np.ndarray, merge: str | None) -> tuple[int, int, np.ndarray]:
+    ok = (a > 0) & (b > 0)
+    x, y = a[ok], b[ok]
+    if merge:
+        x, y = merge_labels(x, merge), merge_labels(y, merge)
+    K = 2 if merge == "12v34" else 4
+    C = np.zeros((K, K), int)
+    np.add.at(C, (x - 1, y - 1), 1)
+    return int(np.sum(x == y)), int(x.size), C
+
+
+def _row_norm(C: np.ndarray) -> np.ndarray:
+    rows = C.sum(axis=1, keepdims=True)
+    return np.divide(C, rows, out=np.zeros(C.shape, float), where=rows > 0)
+
+
+def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_col: str = "class_ref",
+                    min_overlap: int = 20) -> dict:
+    """Human-to-human agreement from individual labels.
+
+    Parameters
+    ----------
+    table
+        Table with one column per classifier (0 = that person did not classify the object)
+        and the final label ``mode_col``.
+    human_cols
+        The classifier columns (default: every ``class_h<k>``).
+    min_overlap
+        Pairs of people sharing fewer objects are left out of the pairwise mean.
+
+    Returns
+    -------
+    dict with
+      ``pairwise``: Table (pair, n, agree_4class, agree_binary);
+      ``vs_mode``: Table (classifier, n, agree_4class, agree_binary, and the same against the
+      mode of the *other* classifiers where at least two others labelled the object);
+      ``summary``: dict of the means (pairwise means weight each pair equally, as StarcNet);
+      ``confusion_pairwise`` / ``confusion_vs_mode``: 4x4 row-normalised matrices summed over
+      pairs (both orders) / over classifiers (rows = individual, columns = mode).
+    """
+    cols = human_cols or human_columns(table)
+    if len(cols) < 2:
+        raise StarclassError(f"human baselines need at least two classifier columns, found {cols}")
+    H = np.column_stack([class_array(table, c, name="human table") for c in cols])
+    mode = class_array(table, mode_col, name="human table")
+    pair_rows = []
+    Cp = np.zeros((4, 4), int)
+    for i, j in itertools.combinations(range(len(cols)), 2):
+        s4, n, C = _agree(H[:, i], H[:, j], None)
+        if n < min_overlap:
+            continue
+        s2, _, _ = _agree(H[:, i], H[:, j], "12v34")
+        Cp += C + C.T
+        pair_rows.append((f"{cols[i]} vs {cols[j]}", n, s4 / n, s2 / n))
+    if not pair_rows:
+        raise StarclassError(f"no two classifiers share at least {min_overlap} objects")
+    pairwise = Table(rows=pair_rows, names=("pair", "n", "agree_4class", "agree_binary"))
+    mode_rows = []
+    Cm = np.zeros((4, 4), int)
+    for i, c in enumerate(cols):
+        s4, n, C = _agree(H[:, i], mode, None)
+        if n == 0:
+            continue
+        s2, _, _ = _agree(H[:, i], mode, "12v34")
+        Cm += C
+        # leave-one-out: the mode of the others, where at least two others labelled it and
+        # the others' mode is unique
+        others = np.delete(H, i, axis=1)
+        loo = np.zeros(len(table), int)
+        for r in np.flatnonzero((H[:, i] > 0) & ((others > 0).sum(axis=1) >= 2)):
+            v = others[r][others[r] > 0]
+            cnt = np.bincount(v, minlength=5)
+            if (cnt == cnt.max()).sum() == 1:
+                loo[r] = int(np.argmax(cnt))
+        l4, ln, _ = _agree(H[:, i], loo, None)
+        l2, _, _ = _agree(H[:, i], loo, "12v34")
+        mode_rows.append((c, n, s4 / n, s2 / n, ln, l4 / ln if ln else 0.0, l2 / ln if ln else 0.0))
+    vs_mode = Table(rows=mode_rows, names=("classifier", "n", "agree_4class", "agree_binary",
+                                           "n_loo", "agree_4class_loo", "agree_binary_loo"))
+    for t in (pairwise, vs_mode):
+        for c in t.colnames:
+            if c.startswith("agree"):
+                t[c].format = ".3f"
+    summary = {
+        "pairwise_4class": float(np.mean(pairwise["agree_4class"])),
+        "pairwise_binary": float(np.mean(pairwise["agree_binary"])),
+        "vs_mode_4class": float(np.sum(vs_mode["agree_4class"] * vs_mode["n"]) / np.sum(vs_mode["n"])),
+        "vs_mode_binary": float(np.sum(vs_mode["agree_binary"] * vs_mode["n"]) / np.sum(vs_mode["n"])),
+        "n_pairs": len(pairwise),
+        "n_classifiers": len(vs_mode),
+        "pairwise_4class_balanced": float(np.mean(np.diag(_row_norm(Cp)))),
+        "vs_mode_4class_balanced": float(np.mean(np.diag(_row_norm(Cm)))),
+    }
+    return {"pairwise": pairwise, "vs_mode": vs_mode, "summary": summary,
+            "confusion_pairwise": _row_norm(Cp), "confusion_vs_mode": _row_norm(Cm)}
+
+
+# --------------------------------------------------------------------------------------------
+# agreement against magnitude, crowding, background
+
+
+def agreement_vs(class_a: np.ndarray, class_b: np.ndarray, quantity: np.ndarray, *, nbins: int = 4,
+                 quantity_name: str = "quantity", min_per_class: int = 3) -> tuple[Table, Table]:
+    """Agreement fraction per class in equal-number bins of a quantity, with trend lines.
+
+    Parameters
+    ----------
+    class_a, class_b
+        Classes of the matched objects.
+    quantity
+        Per matched object: magnitude, crowding, local background ...
+    nbins
+        Number of equal-number bins (PHANGS uses 4 for magnitude).
+    min_per_class
+        A class with fewer objects in a bin (in either catalogue) gets no fraction there.
+
+    Returns
+    -------
+    bins
+        Table: bin, lo, hi, median, n, and per class (1, 2, 3, 4, 1+2) the fraction (masked
+        where undefined).
+    trends
+        Table: class, slope, slope_err, intercept, n_points, or a ``note`` saying why no line.
+    """
+    q = np.asarray(quantity, float)
+    a = np.asarray(class_a, int)
+    b = np.asarray(class_b, int)
+    good = np.isfinite(q) & (q < 90) & (a > 0) & (b > 0)
+    if good.sum() < nbins:
+        raise StarclassError(f"agreement vs {quantity_name}: only {int(good.sum())} objects with a valid value")
+    q, a, b = q[good], a[good], b[good]
+    edges = equal_number_edges(q, nbins)
+    keys = ["1", "2", "3", "4", "1+2"]
+    fr: dict[str, list] = {k: [] for k in keys}
+    lo, hi, med, n = [], [], [], []
+    for l, h in zip(edges[:-1], edges[1:]):
+        sel = (q >= l) & (q < h)
+        lo.append(float(l))
+        hi.append(float(h))
+        med.append(float(np.median(q[sel])) if sel.any() else float(0.5 * (l + h)))
+        n.append(int(sel.sum()))
+        res = agreement_fractions(a[sel], b[sel]) if sel.any() else None
+        for k in keys:
+            if res is None or min(res[k]["n_a"], res[k]["n_b"]) < min_per_class:
+                fr[k].append(None)
+            else:
+                fr[k].append(res[k]["fraction"])
+    bins = Table()
+    bins["bin"] = np.arange(1, len(lo) + 1)
+    bins[f"{quantity_name}_lo"] = lo
+    bins[f"{quantity_name}_hi"] = hi
+    bins[f"{quantity_name}_median"] = med
+    bins["n"] = n
+    for k in keys:
+        bins[f"class_{k}"] = MaskedColumn([0.0 if v is None else v for v in fr[k]], mask=[v is None for v in fr[k]],
+                                         format=".2f")
+    trows = []
+    for k in keys:
+        m = ~np.ma.getmaskarray(bins[f"class_{k}"])
+        try:
+            fit = linear_trend(np.asarray(med)[m], np.asarray(bins[f"class_{k}"])[m], what=f"class {k}")
+            trows.append((k, fit["slope"], fit["slope_err"], fit["intercept"], fit["n_points"], ""))
+        except StarclassError as exc:
+            trows.append((k, 0.0, 0.0, 0.0, int(m.sum()), str(exc)))
+    trends = Table(rows=trows, names=("class", "slope", "slope_err", "intercept", "n_points", "note"))
+    nofit = np.array([bool(r[5]) for r in trows])
+    for c in ("slope", "slope_err", "intercept"):
+        trends[c] = MaskedColumn(trends[c], mask=nofit, format=".4f")
+    trends.meta["quantity"] = quantity_name
+    return bins, trends

@@ -1,0 +1,118 @@
+"""One-vs-rest ROC and precision-recall curves, and cumulative score distributions.
+
+Curves come from :func:`sklearn.metrics.roc_curve` and
+:func:`sklearn.metrics.precision_recall_curve`. The score of a merged class (say 1+2) is the
+sum of the probabilities of its members. The cumulative score distribution per predicted
+class is StarcNet's Figure 5: for the objects predicted in class k, the fraction whose score
+(the probability of k) is below s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.evaluate.metrics import MERGES
+
+
+@dataclass
+class Curve:
+    """One curve: x, y arrays, a summary number (AUC or average precision) and its label."""
+
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    area: float
+    n_pos: int
+    n_neg: int
+
+
+def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4)) -> np.ndarray | None:
+    """Probabilities ``prob_<k>`` as an N x K array, or None when the columns are absent."""
+    cols = [f"prob_{k}" for k in classes]
+    if not all(c in table.colnames for c in cols):
+        return None
+    p = np.column_stack([np.asarray(table[c], dtype=float) for c in cols])
+    if not np.isfinite(p).all():
+        row = int(np.flatnonzero(~np.isfinite(p).all(axis=1))[0])
+        raise StarclassError(f"prob_<k> columns: non-finite probability in row {row}")
+    return p
+
+
+def group_scores(probs: np.ndarray, merge: str, classes: tuple[int, ...] = (1, 2, 3, 4)) -> dict[str, np.ndarray]:
+    """Score of each merged group: the sum of its members' probabilities."""
+    out = {}
+    for name, members in MERGES[merge].items():
+        idx = [classes.index(m) for m in members]
+        out[name] = probs[:, idx].sum(axis=1)
+    return out
+
+
+def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
+                classes: tuple[int, ...] = (1, 2, 3, 4)) -> tuple[list[Curve], list[Curve], list[str]]:
+    """ROC and PR curves of each (merged) class against the rest.
+
+    Returns
+    -------
+    roc, pr, skipped
+        Lists of :class:`Curve` and the messages for classes that could not be scored
+        (no positives or no negatives in the reference).
+    """
+    from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
+
+    ref = np.asarray(ref, dtype=int)
+    ok = ref > 0
+    ref, probs = ref[ok], probs[ok]
+    scores = group_scores(probs, merge, classes)
+    roc, pr, skipped = [], [], []
+    for name, members in MERGES[merge].items():
+        y = np.isin(ref, members)
+        n_pos, n_neg = int(y.sum()), int((~y).sum())
+        if n_pos == 0 or n_neg == 0:
+            skipped.append(f"class {name}: {'no' if n_pos == 0 else 'only'} members in the reference, no curve")
+            continue
+        fpr, tpr, _ = roc_curve(y, scores[name])
+        roc.append(Curve(name, fpr, tpr, float(auc(fpr, tpr)), n_pos, n_neg))
+        prec, rec, _ = precision_recall_curve(y, scores[name])
+        pr.append(Curve(name, rec, prec, float(average_precision_score(y, scores[name])), n_pos, n_neg))
+    return roc, pr, skipped
+
+
+def curve_summary(roc: list[Curve], pr: list[Curve]) -> Table:
+    """Table of AUC and average precision per class."""
+    t = Table()
+    t["class"] = [c.label for c in roc]
+    t["n_pos"] = [c.n_pos for c in roc]
+    t["n_neg"] = [c.n_neg for c in roc]
+    t["roc_auc"] = [c.area for c in roc]
+    ap = {c.label: c.area for c in pr}
+    t["average_precision"] = [ap[c.label] for c in roc]
+    t["roc_auc"].format = t["average_precision"].format = ".3f"
+    return t
+
+
+def score_distributions(pred: np.ndarray, probs: np.ndarray, classes: tuple[int, ...] = (1, 2, 3, 4)) -> dict[int, np.ndarray]:
+    """Sorted scores (probability of the predicted class) of the objects predicted in each class."""
+    pred = np.asarray(pred, dtype=int)
+    out = {}
+    for j, k in enumerate(classes):
+        sel = pred == k
+        if sel.any():
+            out[k] = np.sort(probs[sel, j])
+    return out
+
+
+def score_quantiles(dists: dict[int, np.ndarray]) -> Table:
+    """Median and quartiles of the score per predicted class (StarcNet Figure 5 in numbers)."""
+    t = Table()
+    t["class_pred"] = list(dists)
+    t["n"] = [len(v) for v in dists.values()]
+    for q in (0.25, 0.5, 0.75):
+        t[f"score_q{int(q * 100)}"] = [float(np.quantile(v, q)) for v in dists.values()]
+        t[f"score_q{int(q * 100)}"].format = ".3f"
+    t["frac_above_0.8"] = [float(np.mean(v > 0.8)) for v in dists.values()]
+    t["frac_above_0.8"].format = ".3f"
+    return t

@@ -1,0 +1,211 @@
+"""Classification metrics against a reference: accuracy, confusion, per-class P/R/F1.
+
+Classes are integers 1..K (0 = no class). The papers also score *merged* class sets:
+
+==========  ===========================================  ==========================
+name        merge                                         used by
+==========  ===========================================  ==========================
+``4class``  1 / 2 / 3 / 4                                 StarcNet, PHANGS
+``12v34``   clusters (1+2) vs non-clusters (3+4)          StarcNet binary, M31
+``123v4``   clusters and associations (1+2+3) vs 4        StarcNet section 5.2
+``12_3_4``  1+2 / 3 / 4                                   PHANGS "C1+2" bin
+==========  ===========================================  ==========================
+
+The numbers come from :mod:`sklearn.metrics`; the wrappers here add the merges, the
+row-normalised confusion matrix with counts, and masked values (with a reason) wherever a
+metric is undefined, so no NaN is ever reported as a result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy.table import MaskedColumn, Table
+
+from starclass.errors import StarclassError
+
+#: Merges of the four classes: merged label -> tuple of original classes.
+MERGES: dict[str, dict[str, tuple[int, ...]]] = {
+    "4class": {"1": (1,), "2": (2,), "3": (3,), "4": (4,)},
+    "12v34": {"1+2": (1, 2), "3+4": (3, 4)},
+    "123v4": {"1+2+3": (1, 2, 3), "4": (4,)},
+    "12_3_4": {"1+2": (1, 2), "3": (3,), "4": (4,)},
+}
+
+MERGE_TITLES: dict[str, str] = {
+    "4class": "four classes",
+    "12v34": "clusters (1+2) vs non-clusters (3+4)",
+    "123v4": "clusters + associations (1+2+3) vs 4",
+    "12_3_4": "1+2 / 3 / 4",
+}
+
+
+def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
+    """Integer class labels of a column; masked, NaN or negative entries become 0 (no class)."""
+    if col not in table.colnames:
+        raise StarclassError(f"{name} has no column {col!r} (columns: {', '.join(table.colnames)})")
+    raw = table[col]
+    mask = np.ma.getmaskarray(raw)
+    vals = np.asarray(np.ma.filled(raw, 0) if np.ma.isMaskedArray(raw) else raw, dtype=float)
+    bad = mask | ~np.isfinite(vals) | (vals < 0)
+    vals = np.where(bad, 0, vals)
+    if np.any(vals != np.round(vals)):
+        row = int(np.flatnonzero(vals != np.round(vals))[0])
+        raise StarclassError(
+            f"{name}, column {col!r}, row {row}: class {vals[row]} is not an integer "
+            "(subclasses such as 4.2 belong in 'subclass')"
+        )
+    return vals.astype(int)
+
+
+def check_classes(labels: np.ndarray, classes: tuple[int, ...], *, what: str) -> None:
+    """Raise if any non-zero label is outside ``classes`` (naming the first bad row)."""
+    labels = np.asarray(labels)
+    bad = (labels != 0) & ~np.isin(labels, classes)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        vals = sorted(set(int(v) for v in labels[bad]))
+        raise StarclassError(
+            f"{what}: class {vals} (first at row {row}) is outside the configured classes "
+            f"{list(classes)}"
+        )
+
+
+def merge_labels(labels: np.ndarray, merge: str) -> np.ndarray:
+    """Map classes 1-4 to the 1-based index of their merged group (0 stays 0)."""
+    if merge not in MERGES:
+        raise StarclassError(f"unknown merge {merge!r}; known: {', '.join(MERGES)}")
+    labels = np.asarray(labels, dtype=int)
+    out = np.zeros_like(labels)
+    for k, members in enumerate(MERGES[merge].values(), start=1):
+        out[np.isin(labels, members)] = k
+    return out
+
+
+def merged_names(merge: str) -> list[str]:
+    return list(MERGES[merge].keys())
+
+
+def _paired(ref: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ref = np.asarray(ref, dtype=int)
+    pred = np.asarray(pred, dtype=int)
+    if ref.shape != pred.shape:
+        raise StarclassError(f"reference ({ref.shape}) and prediction ({pred.shape}) differ in length")
+    ok = (ref > 0) & (pred > 0)
+    if not ok.any():
+        raise StarclassError("no object has both a reference class and a predicted class")
+    return ref[ok], pred[ok]
+
+
+def confusion(ref: np.ndarray, pred: np.ndarray, labels: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Confusion counts (rows = reference, columns = prediction) and row-normalised fractions.
+
+    Rows of classes absent from the reference are all zero in both (never NaN).
+    """
+    from sklearn.metrics import confusion_matrix
+
+    counts = confusion_matrix(ref, pred, labels=labels)
+    rows = counts.sum(axis=1, keepdims=True)
+    frac = np.divide(counts, rows, out=np.zeros(counts.shape, float), where=rows > 0)
+    return counts, frac
+
+
+def _masked(values: list[float | None]) -> MaskedColumn:
+    arr = np.array([0.0 if v is None else v for v in values], dtype=float)
+    return MaskedColumn(arr, mask=[v is None for v in values])
+
+
+def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names: list[str] | None = None) -> Table:
+    """Precision (purity), recall (completeness), F1 and support per class.
+
+    Precision is masked where nothing was predicted in that class, recall where the class is
+    absent from the reference; F1 where either is masked or both are zero.
+    """
+    names = names or [str(k) for k in labels]
+    ref, pred = np.asarray(ref), np.asarray(pred)
+    prec, rec, f1 = [], [], []
+    support, npred = [], []
+    for k in labels:
+        tp = int(np.sum((ref == k) & (pred == k)))
+        n_ref = int(np.sum(ref == k))
+        n_pred = int(np.sum(pred == k))
+        p = tp / n_pred if n_pred else None
+        r = tp / n_ref if n_ref else None
+        f = 2 * p * r / (p + r) if (p is not None and r is not None and p + r > 0) else None
+        prec.append(p)
+        rec.append(r)
+        f1.append(f)
+        support.append(n_ref)
+        npred.append(n_pred)
+    t = Table()
+    t["class"] = names
+    t["n_ref"] = support
+    t["n_pred"] = npred
+    t["precision"] = _masked(prec)
+    t["recall"] = _masked(rec)
+    t["f1"] = _masked(f1)
+    for c in ("precision", "recall", "f1"):
+        t[c].format = ".3f"
+    t.meta["note"] = "precision masked: no prediction in that class; recall masked: class absent from reference"
+    return t
+
+
+@dataclass
+class MergeResult:
+    """Metrics of one merge (see :data:`MERGES`)."""
+
+    merge: str
+    names: list[str]
+    n: int
+    accuracy: float
+    balanced_accuracy: float
+    counts: np.ndarray
+    fractions: np.ndarray
+    per_class: Table
+
+    def confusion_table(self) -> Table:
+        """Confusion matrix as a Table: counts and row fractions, rows = reference."""
+        t = Table()
+        t["reference"] = self.names
+        for j, nm in enumerate(self.names):
+            t[f"n_pred_{nm}"] = self.counts[:, j]
+        for j, nm in enumerate(self.names):
+            t[f"frac_pred_{nm}"] = self.fractions[:, j]
+            t[f"frac_pred_{nm}"].format = ".3f"
+        return t
+
+
+def classification_summary(ref: np.ndarray, pred: np.ndarray, merge: str = "4class") -> MergeResult:
+    """Accuracy, balanced accuracy, confusion and per-class table for one merge.
+
+    Objects with class 0 on either side are left out. Balanced accuracy is the mean recall
+    over the classes present in the reference.
+    """
+    ref, pred = _paired(ref, pred)
+    r = merge_labels(ref, merge)
+    p = merge_labels(pred, merge)
+    names = merged_names(merge)
+    labels = list(range(1, len(names) + 1))
+    counts, frac = confusion(r, p, labels)
+    present = counts.sum(axis=1) > 0
+    acc = float(np.trace(counts) / counts.sum())
+    bal = float(np.mean(np.diag(frac)[present]))
+    return MergeResult(merge, names, int(counts.sum()), acc, bal, counts, frac, per_class_table(r, p, labels, names))
+
+
+def summary_table(results: list[MergeResult], cis: dict[str, dict[str, tuple[float, float]]] | None = None) -> Table:
+    """One row per merge: n, accuracy, balanced accuracy (with bootstrap CIs when given)."""
+    t = Table()
+    t["merge"] = [r.merge for r in results]
+    t["description"] = [MERGE_TITLES[r.merge] for r in results]
+    t["n"] = [r.n for r in results]
+    t["accuracy"] = [r.accuracy for r in results]
+    t["balanced_accuracy"] = [r.balanced_accuracy for r in results]
+    if cis:
+        for key in ("accuracy", "balanced_accuracy"):
+            t[f"{key}_lo"] = [cis[r.merge][key][0] for r in results]
+            t[f"{key}_hi"] = [cis[r.merge][key][1] for r in results]
+    for c in t.colnames[3:]:
+        t[c].format = ".3f"
+    return t

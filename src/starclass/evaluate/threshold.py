@@ -1,0 +1,160 @@
+"""Threshold studies for binary tasks: purity, recall and F1 against threshold and magnitude.
+
+Following Zhang et al. (M31, section 4 and appendix A): an object is called a cluster when its
+cluster score is at or above the threshold; purity = TP / (TP + FP), recall = TP / (TP + FN),
+F1 their harmonic mean. They pick the threshold 0.669 that gives 80 % purity;
+:func:`threshold_for_purity` does the same for any target. Undefined values (purity with no
+object selected) are masked, not NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy.table import MaskedColumn, Table
+
+from starclass.errors import StarclassError
+
+
+def _counts(y: np.ndarray, score: np.ndarray, thr: float) -> tuple[int, int, int]:
+    sel = score >= thr
+    tp = int(np.sum(sel & y))
+    fp = int(np.sum(sel & ~y))
+    fn = int(np.sum(~sel & y))
+    return tp, fp, fn
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float | None, float | None, float | None]:
+    p = tp / (tp + fp) if tp + fp else None
+    r = tp / (tp + fn) if tp + fn else None
+    f = 2 * p * r / (p + r) if (p is not None and r is not None and p + r > 0) else None
+    return p, r, f
+
+
+def _masked(v):
+    return MaskedColumn([0.0 if x is None else x for x in v], mask=[x is None for x in v], format=".3f")
+
+
+def _check(y, score):
+    y = np.asarray(y, dtype=bool)
+    score = np.asarray(score, dtype=float)
+    if y.shape != score.shape:
+        raise StarclassError(f"labels ({y.shape}) and scores ({score.shape}) differ in length")
+    if y.size == 0:
+        raise StarclassError("threshold study: no objects")
+    if not np.isfinite(score).all():
+        raise StarclassError(f"threshold study: non-finite score in row {int(np.flatnonzero(~np.isfinite(score))[0])}")
+    return y, score
+
+
+def threshold_scan(y_true, score, thresholds=None) -> Table:
+    """Purity, recall and F1 for each threshold.
+
+    Parameters
+    ----------
+    y_true
+        Boolean array: True for a reference positive (a cluster).
+    score
+        Score of the positive class (probability, 0-1).
+    thresholds
+        Thresholds to test (default 0.05 to 0.95 in steps of 0.01).
+    """
+    y, score = _check(y_true, score)
+    if thresholds is None:
+        thresholds = np.round(np.arange(0.05, 0.951, 0.01), 3)
+    rows = [(_counts(y, score, t)) for t in thresholds]
+    t = Table()
+    t["threshold"] = np.asarray(thresholds, float)
+    t["n_selected"] = [tp + fp for tp, fp, _ in rows]
+    t["tp"] = [r[0] for r in rows]
+    t["fp"] = [r[1] for r in rows]
+    t["fn"] = [r[2] for r in rows]
+    prf = [_prf(*r) for r in rows]
+    t["purity"] = _masked([p[0] for p in prf])
+    t["recall"] = _masked([p[1] for p in prf])
+    t["f1"] = _masked([p[2] for p in prf])
+    return t
+
+
+def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: int = 10) -> dict:
+    """Lowest threshold whose selection reaches ``target`` purity.
+
+    The lowest such threshold keeps the most objects (the M31 paper's choice). Thresholds
+    are taken at the observed scores, so the answer is exact for the sample.
+
+    Returns
+    -------
+    dict with threshold, purity, recall, f1, n_selected.
+
+    Raises
+    ------
+    StarclassError
+        If no threshold selecting at least ``min_selected`` objects reaches the target.
+    """
+    y, score = _check(y_true, score)
+    if not 0 < target <= 1:
+        raise StarclassError(f"target purity must be in (0, 1], got {target}")
+    if not y.any():
+        raise StarclassError("threshold_for_purity: the reference has no positive object")
+    order = np.argsort(-score, kind="stable")
+    s_sorted = score[order]
+    y_sorted = y[order]
+    tp = np.cumsum(y_sorted)
+    n = np.arange(1, len(y) + 1)
+    # a threshold equal to a score selects every object with that score: use the last of ties
+    last_of_tie = np.r_[s_sorted[1:] != s_sorted[:-1], True]
+    purity = tp / n
+    ok = last_of_tie & (purity >= target) & (n >= min_selected)
+    if not ok.any():
+        best = float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))) if len(y) >= min_selected else 0.0
+        raise StarclassError(
+            f"no threshold reaches purity {target:.2f} with at least {min_selected} objects selected "
+            f"(best purity {best:.3f})"
+        )
+    i = int(np.flatnonzero(ok)[-1])  # most objects kept
+    thr = float(s_sorted[i])
+    p, r, f = _prf(*_counts(y, score, thr))
+    return {"threshold": thr, "purity": p, "recall": r, "f1": f, "n_selected": int(n[i]), "target": target}
+
+
+def metrics_vs_magnitude(y_true, score, mag, threshold: float = 0.5, *, edges=None, cumulative: bool = True) -> Table:
+    """Purity, recall and F1 in magnitude bins (or for objects brighter than each limit).
+
+    Parameters
+    ----------
+    mag
+        Magnitudes; non-finite or >= 90 (LEGUS 99.999 = no detection) are left out.
+    edges
+        Bin edges (default: 1-mag steps over the range of the data, as the M31 paper).
+    cumulative
+        True: row i is every object brighter than ``edges[i + 1]`` (M31 Figure 18);
+        False: objects with ``edges[i] <= mag < edges[i + 1]``.
+    """
+    y, score = _check(y_true, score)
+    mag = np.asarray(mag, float)
+    good = np.isfinite(mag) & (mag < 90)
+    if not good.any():
+        raise StarclassError("metrics_vs_magnitude: no valid magnitude")
+    y, score, mag = y[good], score[good], mag[good]
+    if edges is None:
+        edges = np.arange(np.floor(mag.min()), np.ceil(mag.max()) + 1, 1.0)
+        if len(edges) < 2:
+            edges = np.array([np.floor(mag.min()), np.floor(mag.min()) + 1])
+    edges = np.asarray(edges, float)
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = mag < hi if cumulative else (mag >= lo) & (mag < hi)
+        tp, fp, fn = _counts(y[sel], score[sel], threshold)
+        rows.append((lo, hi, int(sel.sum()), tp, fp, fn, *_prf(tp, fp, fn)))
+    t = Table()
+    t["mag_lo"] = [r[0] for r in rows]
+    t["mag_hi"] = [r[1] for r in rows]
+    t["n"] = [r[2] for r in rows]
+    t["tp"] = [r[3] for r in rows]
+    t["fp"] = [r[4] for r in rows]
+    t["fn"] = [r[5] for r in rows]
+    t["purity"] = _masked([r[6] for r in rows])
+    t["recall"] = _masked([r[7] for r in rows])
+    t["f1"] = _masked([r[8] for r in rows])
+    t.meta["threshold"] = threshold
+    t.meta["cumulative"] = cumulative
+    return t

@@ -1,0 +1,57 @@
+"""Equal-number binning and least-squares trend lines.
+
+PHANGS (section 4.2) bins magnitude so that every bin holds about the same number of objects;
+agreement fractions against magnitude, crowding and background are then fitted with a straight
+line by least squares (:func:`scipy.stats.linregress`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from starclass.errors import StarclassError
+
+
+def equal_number_edges(values: np.ndarray, nbins: int) -> np.ndarray:
+    """Bin edges so that each of ``nbins`` bins holds (nearly) the same number of values.
+
+    Ties can make bins unequal (crowding is an integer); duplicate edges are dropped, so fewer
+    bins may come back.
+    """
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if nbins < 1:
+        raise StarclassError(f"number of bins must be >= 1, got {nbins}")
+    if v.size < nbins:
+        raise StarclassError(f"cannot make {nbins} equal-number bins from {v.size} values")
+    edges = np.quantile(v, np.linspace(0, 1, nbins + 1))
+    edges = np.unique(edges)
+    if edges.size < 2:
+        edges = np.array([v.min(), v.min() + 1.0])
+    edges[-1] = np.nextafter(edges[-1], np.inf)  # include the maximum in the last bin
+    return edges
+
+
+def linear_trend(x: np.ndarray, y: np.ndarray, *, what: str = "trend") -> dict:
+    """Least-squares straight line y = slope * x + intercept with standard errors.
+
+    Raises :class:`StarclassError` with fewer than 3 finite points (a line through two points
+    has no error) or when x does not vary.
+    """
+    from scipy.stats import linregress
+
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.sum() < 3:
+        raise StarclassError(f"{what}: {int(ok.sum())} points, need at least 3 for a fit")
+    if np.ptp(x[ok]) == 0:
+        raise StarclassError(f"{what}: all points at the same x, no slope can be fitted")
+    r = linregress(x[ok], y[ok])
+    return {
+        "slope": float(r.slope),
+        "slope_err": float(r.stderr),
+        "intercept": float(r.intercept),
+        "intercept_err": float(r.intercept_stderr),
+        "n_points": int(ok.sum()),
+    }

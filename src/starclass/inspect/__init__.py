@@ -1,0 +1,29 @@
+"""``starclass inspect``: a web page where people classify cluster candidates.
+
+Modules
+-------
+db
+    SQLAlchemy models (users, sessions, labels, label history), schema version and migrations.
+auth
+    argon2 password hashing, server-side sessions, CSRF tokens.
+render
+    The pictures a classifier looks at (colour composite, V-band stamp, contours, radial
+    profile with FWHM, context view), rendered once and cached as PNG files.
+consensus
+    Mode (with the tie rule), mean, pairwise and individual-vs-mode agreement, and votes
+    weighted by agreement with the majority (Zooniverse style).
+export
+    Labels -> a catalogue with ``class_h<k>`` and ``class_ref`` that ``train``/``evaluate`` read.
+app
+    The FastAPI application (``create_app``) and ``serve``.
+"""
+
+from starclass.inspect.consensus import (  # noqa: F401
+    consensus_table,
+    individual_vs_mode,
+    label_matrix,
+    majority_weights,
+    mode_with_ties,
+    pairwise_agreement,
+    weighted_vote,
+)

@@ -1,0 +1,644 @@
+"""FITS mosaics: one image per band, opened memory-mapped, checked to share one pixel grid.
+
+A :class:`MosaicSet` is what every image-using stage (detect, stamps, inspect) takes. It holds
+one 2-D float32 array per band, memory-mapped from the FITS file (big-endian ``>f4`` data are
+kept as they are on disk, so an 8192 x 8192 x 5 set costs no resident memory until read), the
+shared WCS, and the photometric zeropoint of each band:
+
+    mag = -2.5 log10(counts / s) + zeropoint[band]
+
+Zeropoints come from the HST keywords PHOTFLAM and PHOTPLAM (AB from the standard formula,
+Vega by subtracting the band's AB - Vega offset, see :mod:`starclass.bands`), or are given per
+band. Images in counts rather than counts/s (``BUNIT = 'ELECTRONS'``) get ``2.5 log10(EXPTIME)``
+added to the zeropoint so the formula above holds for the pixel values as stored.
+
+Pixels that are NaN, or have zero weight (a ``WHT`` extension in the same file, or a
+``*_wht.fits`` / ``*wht*.fits`` file beside it), are bad: :meth:`MosaicSet.mask` returns True
+there, and consumers must not treat them as sky.
+
+Positions are 0-based (numpy / astropy ``pixel`` convention), as everywhere in starclass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+from astropy.wcs.utils import proj_plane_pixel_scales
+
+from starclass.bands import BANDS, ab_zeropoint, v_band, vega_zeropoint
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+
+PathLike = str | os.PathLike
+
+#: HST STmag zeropoint written as PHOTZPT by the calibration pipeline.
+STMAG_ZEROPOINT = -21.10
+
+#: Extension names taken to be weight (or exposure) maps: zero means no data.
+WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "EXP", "EXPOSURE")
+
+#: Largest offset (pixels) between two bands' grids still counted as "the same WCS".
+WCS_TOLERANCE_PX = 0.01
+
+_BAND_IN_NAME = re.compile(r"^f\d{3,4}(?:w|m|n|lp|x|w2)$")
+
+
+@dataclass
+class MosaicSet:
+    """Co-aligned images of one field, one per band.
+
+    Attributes
+    ----------
+    bands
+        Band names (lower-case filter names), in the order asked for or found.
+    data
+        Band -> 2-D float32 array (read-only, memory-mapped from the file where possible).
+    wcs
+        The celestial WCS shared by all bands, or None when the files carry none.
+    zeropoint
+        Band -> zeropoint such that ``mag = -2.5 log10(pixel value) + zeropoint``.
+    magsys
+        ``"vega"`` or ``"ab"``: the system of :attr:`zeropoint`.
+    paths
+        Band -> the FITS file it came from.
+    shape
+        ``(ny, nx)``, shared by all bands.
+    pixel_scale
+        Arcsec per pixel (from the WCS; NaN if unknown).
+    weights
+        Band -> weight map (memory-mapped) or None where there is none.
+    headers
+        Band -> header of the image HDU (with the primary header's cards merged in).
+    """
+
+    bands: list[str]
+    data: dict[str, np.ndarray]
+    wcs: WCS | None
+    zeropoint: dict[str, float]
+    magsys: str
+    paths: dict[str, Path]
+    shape: tuple[int, int]
+    pixel_scale: float
+    weights: dict[str, np.ndarray | None] = field(default_factory=dict)
+    headers: dict[str, fits.Header] = field(default_factory=dict)
+    _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    # -- access ------------------------------------------------------------------------------
+    def __getitem__(self, band: str) -> np.ndarray:
+        return self.data[self._check_band(band)]
+
+    def __len__(self) -> int:
+        return len(self.bands)
+
+    def __iter__(self):
+        return iter(self.bands)
+
+    def _check_band(self, band: str) -> str:
+        key = band.lower()
+        if key not in self.data:
+            raise StarclassError(f"band {band!r} not in this mosaic set (bands: {', '.join(self.bands)})")
+        return key
+
+    @property
+    def v_band(self) -> str:
+        """The band used as V (detection, CI): F555W, else F606W, else g, else the first."""
+        return v_band(self.bands)
+
+    def mask(self, band: str) -> np.ndarray:
+        """Bad pixels of ``band``: True where the value is not finite or the weight is zero.
+
+        The result (a bool array of :attr:`shape`) is computed once per band and cached.
+        """
+        key = self._check_band(band)
+        if key not in self._masks:
+            self._masks[key] = _bad_pixels(self.data[key], self.weights.get(key))
+        return self._masks[key]
+
+    def combined_mask(self, bands: Iterable[str] | None = None) -> np.ndarray:
+        """True where any of ``bands`` (default: all) is bad."""
+        out = np.zeros(self.shape, dtype=bool)
+        for b in bands or self.bands:
+            out |= self.mask(b)
+        return out
+
+    def pixel_to_world(self, x, y):
+        """Sky coordinates (``SkyCoord``) of 0-based pixel positions."""
+        if self.wcs is None:
+            raise StarclassError(f"mosaics {self._names()} carry no WCS: cannot convert pixels to sky")
+        return self.wcs.pixel_to_world(x, y)
+
+    def world_to_pixel(self, coords) -> tuple[np.ndarray, np.ndarray]:
+        """0-based pixel positions ``(x, y)`` of sky coordinates (``SkyCoord``)."""
+        if self.wcs is None:
+            raise StarclassError(f"mosaics {self._names()} carry no WCS: cannot convert sky to pixels")
+        x, y = self.wcs.world_to_pixel(coords)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    def _names(self) -> str:
+        return ", ".join(str(p) for p in self.paths.values())
+
+    def describe(self) -> str:
+        """A few lines for humans: shape, pixel scale, bands and zeropoints."""
+        ny, nx = self.shape
+        lines = [f"shape: {nx} x {ny} px (nx x ny), pixel scale {self.pixel_scale:.4f} arcsec/px, "
+                 f"magnitudes {self.magsys.upper()}, V band {self.v_band}"]
+        for b in self.bands:
+            lines.append(f"  {b:7s} zeropoint {self.zeropoint[b]:8.4f}  {self.paths[b]}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def read_mosaics(
+    paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike],
+    bands: Iterable[str] | None = None,
+    zeropoints: Mapping[str, float] | None = None,
+    magsys: str = "vega",
+    *,
+    pixel_scale: float | None = None,
+    require_zeropoint: bool = True,
+    wcs_tolerance_px: float = WCS_TOLERANCE_PX,
+) -> MosaicSet:
+    """Open one FITS image per band, memory-mapped, and check they share one pixel grid.
+
+    Parameters
+    ----------
+    paths
+        The images: a list of files (band read from each file), a mapping ``band -> file``,
+        a single file, or a directory (all ``*.fits``/``*.fits.gz``/``*.fit`` in it, weight
+        maps excluded).
+    bands
+        Bands wanted, in this order. Default: every band found, ordered by wavelength.
+        A band asked for but not found is an error naming the files searched.
+    zeropoints
+        Band -> zeropoint (in ``magsys``), overriding the header keywords.
+    magsys
+        ``"vega"`` (default; the system of LEGUS and PHANGS catalogues) or ``"ab"``.
+    pixel_scale
+        Arcsec per pixel, to use when the files carry no WCS.
+    require_zeropoint
+        If False, a band without PHOTFLAM/PHOTPLAM and without a given zeropoint gets NaN
+        instead of raising.
+    wcs_tolerance_px
+        Largest offset between two bands' pixel grids (in pixels, over the image corners and
+        centre) still accepted as the same WCS.
+
+    Returns
+    -------
+    MosaicSet
+
+    Raises
+    ------
+    StarclassError
+        A file missing or unreadable, no 2-D image in it, no band found, a band duplicated or
+        missing, an image entirely NaN, shapes or WCS that differ between bands, a zeropoint
+        that cannot be found. The message names the file(s).
+    """
+    magsys = magsys.lower()
+    if magsys not in ("vega", "ab"):
+        raise StarclassError(f"magsys must be 'vega' or 'ab', not {magsys!r}")
+    given_zp = {k.lower(): float(v) for k, v in (zeropoints or {}).items()}
+
+    by_band = _collect(paths)
+    if not by_band:
+        raise StarclassError(f"no FITS images found in {paths!s}")
+
+    wanted = [b.lower() for b in bands] if bands is not None else None
+    if wanted is not None:
+        missing = [b for b in wanted if b not in by_band]
+        if missing:
+            found = ", ".join(f"{b} ({p.name})" for b, (p, _) in by_band.items()) or "none"
+            raise StarclassError(
+                f"band(s) {', '.join(missing)} not found among the mosaics; found: {found}")
+        order = wanted
+    else:
+        order = sorted(by_band, key=lambda b: (BANDS[b].photplam if b in BANDS else 1e9, b))
+
+    data: dict[str, np.ndarray] = {}
+    weights: dict[str, np.ndarray | None] = {}
+    headers: dict[str, fits.Header] = {}
+    wcses: dict[str, WCS | None] = {}
+    zps: dict[str, float] = {}
+    paths_out: dict[str, Path] = {}
+    for b in order:
+        path, opened = by_band[b]
+        arr, header, weight = opened if opened is not None else _open_image(path)
+        _check_not_all_nan(arr, path)
+        data[b] = arr
+        weights[b] = weight
+        headers[b] = header
+        wcses[b] = _celestial_wcs(header, path)
+        zps[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint)
+        paths_out[b] = path
+
+    ref = order[0]
+    shape = data[ref].shape
+    for b in order[1:]:
+        if data[b].shape != shape:
+            raise StarclassError(
+                f"image shapes differ: {paths_out[ref]} ({ref}) is {shape[1]} x {shape[0]} px but "
+                f"{paths_out[b]} ({b}) is {data[b].shape[1]} x {data[b].shape[0]} px (nx x ny)")
+    for b in order[1:]:
+        _check_same_wcs(wcses[ref], wcses[b], paths_out[ref], paths_out[b], shape, wcs_tolerance_px)
+
+    wcs = wcses[ref]
+    if wcs is not None:
+        scale = float(np.mean(proj_plane_pixel_scales(wcs)) * 3600.0)
+        if pixel_scale is not None and not np.isclose(scale, pixel_scale, rtol=0.01):
+            raise StarclassError(
+                f"pixel_scale={pixel_scale} arcsec/px disagrees with the WCS of {paths_out[ref]} "
+                f"({scale:.5f} arcsec/px)")
+    else:
+        scale = float(pixel_scale) if pixel_scale is not None else float("nan")
+
+    return MosaicSet(
+        bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
+        shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
+    )
+
+
+def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
+    """The band of an image: FILTER, else FILTER1/FILTER2 (ACS; CLEAR skipped), else the name.
+
+    Returns None when neither the header nor the file name tells.
+    """
+    if header is not None:
+        for key in ("FILTER", "FILTER1", "FILTER2"):
+            value = header.get(key)
+            if isinstance(value, str):
+                v = value.strip().lower()
+                if v and not v.startswith("clear") and v not in ("n/a", "none", "multiple"):
+                    return v
+    tokens = re.split(r"[_\-.\s]+", Path(path).name.lower())
+    hits = [t for t in tokens if _BAND_IN_NAME.match(t)]
+    if not hits:
+        hits = [t for t in tokens if t in BANDS and len(t) > 1]
+    if len(set(hits)) == 1:
+        return hits[0]
+    return None
+
+
+def _is_weight_file(path: Path) -> bool:
+    name = path.name.lower()
+    return bool(re.search(r"(^|[_\-.])(wht|weight|wt|exp|ctx|err|rms)([_\-.]|$)", name)) and not re.search(
+        r"(^|[_\-.])sci([_\-.]|$)", name)
+
+
+def _fits_in_dir(directory: Path) -> list[Path]:
+    files = sorted(
+        p for p in directory.iterdir()
+        if p.is_file() and re.search(r"\.(fits|fit|fts)(\.gz)?$", p.name.lower())
+    )
+    return [p for p in files if not _is_weight_file(p)]
+
+
+def _collect(paths) -> dict[str, tuple[Path, tuple | None]]:
+    """Band -> (path, opened image or None); bands from the mapping keys or from the files."""
+    out: dict[str, tuple[Path, tuple | None]] = {}
+    if isinstance(paths, Mapping):
+        for band, p in paths.items():
+            path = Path(p)
+            key = band.lower()
+            if key in out:
+                raise StarclassError(f"band {band!r} given twice ({out[key][0]} and {path})")
+            _check_exists(path)
+            out[key] = (path, None)
+        return out
+
+    if isinstance(paths, (str, os.PathLike)):
+        single = Path(paths)
+        if single.is_dir():
+            items = _fits_in_dir(single)
+        else:
+            items = [single]
+    else:
+        items = [Path(p) for p in paths]
+
+    for path in items:
+        _check_exists(path)
+        opened = _open_image(path)
+        band = band_of(path, opened[1])
+        if band is None:
+            raise StarclassError(
+                f"cannot tell the band of {path}: no FILTER/FILTER1/FILTER2 keyword and no filter "
+                f"name (e.g. '_f555w_') in the file name; pass a mapping band -> file instead")
+        if band in out:
+            raise StarclassError(f"band {band} appears twice: {out[band][0]} and {path}")
+        out[band] = (path, opened)
+    return out
+
+
+def _check_exists(path: Path) -> None:
+    if not path.exists():
+        raise StarclassError(f"mosaic file not found: {path}")
+    if path.is_dir():
+        raise StarclassError(f"expected a FITS file, got a directory: {path}")
+
+
+def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]:
+    """The first 2-D image of a FITS file (memory-mapped), its header, and a weight map if any."""
+    try:
+        hdul = fits.open(path, memmap=True, mode="readonly")
+    except Exception as exc:  # astropy raises OSError, ValueError, TypeError... on garbage
+        raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+    try:
+        primary = hdul[0].header
+        image_hdu = None
+        weight = None
+        for hdu in hdul:
+            if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
+                continue
+            extname = str(hdu.header.get("EXTNAME", "")).strip().upper()
+            naxis = hdu.header.get("NAXIS", 0)
+            dims = [hdu.header.get(f"NAXIS{i}", 0) for i in range(1, naxis + 1)]
+            is_2d = naxis >= 2 and all(d == 1 for d in dims[2:]) and dims[0] > 1 and dims[1] > 1
+            if not is_2d:
+                continue
+            if extname in WEIGHT_EXTNAMES:
+                if weight is None:
+                    weight = _as_2d(hdu.data, path)
+                continue
+            if extname in ("CTX", "CON", "ERR", "DQ", "VAR", "RMS", "HDRTAB"):
+                continue
+            if image_hdu is None:
+                image_hdu = hdu
+        if image_hdu is None:
+            raise StarclassError(f"no 2-D image found in any HDU of {path}")
+        arr = _as_2d(image_hdu.data, path)
+        header = image_hdu.header.copy()
+        if image_hdu is not hdul[0]:
+            # keywords such as FILTER, PHOTFLAM, EXPTIME often live only in the primary header
+            for card in primary.cards:
+                if card.keyword and card.keyword not in header and card.keyword not in (
+                        "SIMPLE", "EXTEND", "NAXIS", "BITPIX", "COMMENT", "HISTORY", ""):
+                    try:
+                        header[card.keyword] = (card.value, card.comment)
+                    except Exception:  # odd cards (e.g. HIERARCH oddities) are not needed
+                        pass
+    except StarclassError:
+        hdul.close()
+        raise
+    except Exception as exc:
+        hdul.close()
+        raise StarclassError(f"cannot read the image data of {path}: {exc}") from None
+    hdul.close()  # the memory map stays alive as long as the arrays are referenced
+
+    if weight is None:
+        weight = _weight_beside(path, arr.shape)
+    return arr, header, weight
+
+
+def _as_2d(data, path: Path) -> np.ndarray:
+    if data is None:
+        raise StarclassError(f"empty image HDU in {path}")
+    arr = data
+    while arr.ndim > 2:
+        arr = arr[0]
+    if arr.dtype.kind != "f" or arr.dtype.itemsize != 4:
+        # integer or double images must be converted: this copies (the only case that does)
+        arr = np.asarray(arr, dtype=np.float32)
+    arr.flags.writeable = False
+    return arr
+
+
+def _weight_beside(path: Path, shape) -> np.ndarray | None:
+    """A weight map next to ``path``: the name with 'sci' -> 'wht', or '_wht' appended to the stem."""
+    name = path.name
+    candidates = []
+    if re.search(r"sci", name, flags=re.I):
+        candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", "wht", name, flags=re.I)))
+    for ext in (".fits.gz", ".fits", ".fit"):
+        if name.lower().endswith(ext):
+            stem = name[: -len(ext)]
+            candidates.append(path.with_name(f"{stem}_wht{ext}"))
+            for tag in ("_drc", "_drz"):
+                if stem.lower().endswith(tag):
+                    candidates.append(path.with_name(f"{stem[: -len(tag)]}_wht{ext}"))
+            break
+    for cand in candidates:
+        if cand != path and cand.exists():
+            try:
+                with fits.open(cand, memmap=True) as hdul:
+                    for hdu in hdul:
+                        if hdu.data is not None and hdu.data.ndim >= 2:
+                            w = _as_2d(hdu.data, cand)
+                            break
+                    else:
+                        continue
+            except StarclassError:
+                raise
+            except Exception as exc:
+                raise StarclassError(f"cannot read weight map {cand}: {exc}") from None
+            if w.shape != tuple(shape):
+                raise StarclassError(
+                    f"weight map {cand} has shape {w.shape[::-1]} but {path} has {tuple(shape)[::-1]} (nx x ny)")
+            return w
+    return None
+
+
+_ROW_BLOCK = 512
+
+
+def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
+    """Error if no pixel is finite; scans row blocks so a big memmap is never copied whole."""
+    for start in range(0, arr.shape[0], _ROW_BLOCK):
+        if np.isfinite(arr[start:start + _ROW_BLOCK]).any():
+            return
+    raise StarclassError(f"image {path} has no finite pixel (all NaN or inf)")
+
+
+def _bad_pixels(arr: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
+    out = np.empty(arr.shape, dtype=bool)
+    for start in range(0, arr.shape[0], _ROW_BLOCK):
+        sl = slice(start, start + _ROW_BLOCK)
+        block = ~np.isfinite(arr[sl])
+        if weight is not None:
+            w = weight[sl]
+            block |= ~(w > 0)  # zero, negative or NaN weight
+        out[sl] = block
+    return out
+
+
+def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
+    if "CTYPE1" not in header and "CTYPE2" not in header:
+        return None
+    try:
+        w = WCS(header, naxis=2, relax=True, fix=True)
+    except Exception as exc:
+        raise StarclassError(f"invalid WCS in {path}: {exc}") from None
+    if not w.has_celestial:
+        return None
+    return w.celestial
+
+
+def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
+               given: dict[str, float], required: bool) -> float:
+    if band in given:
+        return given[band]
+    photflam = header.get("PHOTFLAM")
+    photplam = header.get("PHOTPLAM")
+    zp: float | None = None
+    if photflam is not None and photplam is not None:
+        try:
+            photflam, photplam = float(photflam), float(photplam)
+        except (TypeError, ValueError):
+            raise StarclassError(
+                f"PHOTFLAM/PHOTPLAM in {path} are not numbers: {photflam!r}, {photplam!r}") from None
+        if photflam <= 0 or photplam <= 0:
+            raise StarclassError(f"PHOTFLAM={photflam} / PHOTPLAM={photplam} in {path} must be positive")
+        if magsys == "ab":
+            zp = ab_zeropoint(photflam, photplam)
+        else:
+            if band not in BANDS:
+                raise StarclassError(
+                    f"no AB - Vega offset known for band {band!r} of {path}: give its Vega "
+                    f"zeropoint, or use magsys='ab'")
+            zp = vega_zeropoint(band, photflam, photplam)
+    else:
+        for key in ("MAGZERO", "MAGZPT", "ZEROPNT", "ZP"):
+            if key in header:
+                try:
+                    zp = float(header[key])
+                except (TypeError, ValueError):
+                    continue
+                break
+    if zp is None:
+        if required:
+            raise StarclassError(
+                f"no zeropoint for band {band} in {path}: no PHOTFLAM/PHOTPLAM (or MAGZERO) "
+                f"keywords; give zeropoints={{'{band}': ...}}")
+        return float("nan")
+    bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
+    if bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit:
+        exptime = header.get("EXPTIME")
+        if exptime is None or float(exptime) <= 0:
+            raise StarclassError(f"{path} is in {bunit} (not per second) but has no positive EXPTIME")
+        zp += 2.5 * np.log10(float(exptime))
+    return float(zp)
+
+
+def _wcs_summary(w: WCS) -> dict[str, object]:
+    wcs = w.wcs
+    return {
+        "CTYPE": tuple(wcs.ctype),
+        "CRVAL": tuple(np.round(wcs.crval, 9)),
+        "CRPIX": tuple(np.round(wcs.crpix, 6)),
+        "CD": tuple(np.round(w.pixel_scale_matrix.ravel(), 12)),
+    }
+
+
+def _check_same_wcs(ref: WCS | None, other: WCS | None, ref_path: Path, other_path: Path,
+                    shape: tuple[int, ...], tol_px: float) -> None:
+    if ref is None and other is None:
+        return
+    if (ref is None) != (other is None):
+        has, lacks = (ref_path, other_path) if other is None else (other_path, ref_path)
+        raise StarclassError(f"WCS differs: {has} has a celestial WCS but {lacks} has none")
+    if tuple(ref.wcs.ctype) != tuple(other.wcs.ctype):
+        raise StarclassError(
+            f"WCS differs between {ref_path} and {other_path}: CTYPE {list(ref.wcs.ctype)} vs "
+            f"{list(other.wcs.ctype)}")
+    ny, nx = shape[0], shape[1]
+    xs = np.array([0.0, nx - 1.0, 0.0, nx - 1.0, (nx - 1) / 2.0])
+    ys = np.array([0.0, 0.0, ny - 1.0, ny - 1.0, (ny - 1) / 2.0])
+    world = other.pixel_to_world_values(xs, ys)
+    back_x, back_y = ref.world_to_pixel_values(*world)
+    offset = float(np.nanmax(np.hypot(back_x - xs, back_y - ys)))
+    if not np.isfinite(offset) or offset > tol_px:
+        a, b = _wcs_summary(ref), _wcs_summary(other)
+        diffs = [f"{k} {a[k]} vs {b[k]}" for k in a if a[k] != b[k]]
+        raise StarclassError(
+            f"WCS differs between {ref_path} and {other_path}: the pixel grids are offset by up to "
+            f"{offset:.3g} px (tolerance {tol_px} px); " + ("; ".join(diffs) or "distortion terms differ"))
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def write_mosaic(
+    path: PathLike,
+    data: np.ndarray,
+    band: str,
+    wcs: WCS | None,
+    *,
+    photflam: float,
+    photplam: float,
+    exptime: float = 1.0,
+    extra_header: Mapping[str, object] | fits.Header | None = None,
+    weight: np.ndarray | None = None,
+) -> Path:
+    """Write one band as an HST-drizzled-style FITS image, atomically.
+
+    The primary HDU holds the image (float32, ``BUNIT = 'ELECTRONS/S'``) with the keywords a
+    drizzled HLSP mosaic carries: FILTER, PHOTFLAM, PHOTPLAM, PHOTZPT, BUNIT, EXPTIME and the WCS.
+
+    Parameters
+    ----------
+    path
+        Destination (``.fits``); the parent directory is created.
+    data
+        2-D image in electrons/s.
+    band
+        Filter name (``"f555w"``); written upper-case in FILTER as HST headers do.
+    wcs
+        Celestial WCS of the image, or None.
+    photflam, photplam
+        Inverse sensitivity (erg/s/cm^2/A per e-/s) and pivot wavelength (A).
+    exptime
+        Exposure time (s), informative (the image is a rate).
+    extra_header
+        More keywords to write (e.g. ``{"TELESCOP": "HST", "TARGNAME": "SIM-1"}``).
+    weight
+        Optional weight map, written as a ``WHT`` extension (zero = no data).
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    arr = np.asarray(data, dtype=np.float32)
+    if arr.ndim != 2:
+        raise StarclassError(f"write_mosaic({path}): data must be 2-D, got shape {arr.shape}")
+    if not (photflam > 0 and photplam > 0):
+        raise StarclassError(f"write_mosaic({path}): photflam and photplam must be positive")
+    header = fits.Header()
+    if wcs is not None:
+        header.update(wcs.to_header(relax=True))
+    header["FILTER"] = (band.upper(), "filter name")
+    header["PHOTFLAM"] = (float(photflam), "inverse sensitivity, ergs/cm2/A/e-")
+    header["PHOTPLAM"] = (float(photplam), "pivot wavelength (Angstroms)")
+    header["PHOTZPT"] = (STMAG_ZEROPOINT, "ST magnitude zero point")
+    header["BUNIT"] = ("ELECTRONS/S", "units of the data")
+    header["EXPTIME"] = (float(exptime), "exposure duration (seconds)")
+    if extra_header is not None:
+        items = extra_header.cards if isinstance(extra_header, fits.Header) else extra_header.items()
+        for item in items:
+            if isinstance(item, fits.Card):
+                header[item.keyword] = (item.value, item.comment)
+            else:
+                key, value = item
+                header[key] = value
+    hdus = [fits.PrimaryHDU(data=arr, header=header)]
+    if weight is not None:
+        w = np.asarray(weight, dtype=np.float32)
+        if w.shape != arr.shape:
+            raise StarclassError(
+                f"write_mosaic({path}): weight shape {w.shape} differs from data shape {arr.shape}")
+        wh = fits.Header()
+        if wcs is not None:
+            wh.update(wcs.to_header(relax=True))
+        hdus.append(fits.ImageHDU(data=w, header=wh, name="WHT"))
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        fits.HDUList(hdus).writeto(tmp, overwrite=True)
+    return target

@@ -1,0 +1,282 @@
+"""Matplotlib figures of the report (each function returns a Figure; the Agg backend is used).
+
+Colours of the four classes follow the PHANGS DS9 convention (red, green, blue, yellow; the
+yellow is darkened to read on white).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from starclass.science.colour import BOXES  # noqa: E402
+
+CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
+                 "3+4": "#7f7f7f", "1+2+3": "#8c564b"}
+
+
+def colour_of(label) -> str:
+    return CLASS_COLOURS.get(str(label), "#333333")
+
+
+def to_png_base64(fig, dpi: int = 110) -> str:
+    """Render a figure as base64 PNG and close it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def save_png(fig, path, dpi: int = 110) -> None:
+    fig.savefig(path, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+
+
+def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], title: str,
+                  xlabel: str = "predicted", ylabel: str = "reference"):
+    """Row-normalised confusion matrix with the counts written in each cell."""
+    k = len(names)
+    fig, ax = plt.subplots(figsize=(1.1 * k + 2.0, 1.0 * k + 1.6))
+    ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
+    for i in range(k):
+        for j in range(k):
+            f = fractions[i, j]
+            txt = f"{f:.2f}\n({int(counts[i, j])})" if counts is not None else f"{f:.2f}"
+            ax.text(j, i, txt, ha="center", va="center", fontsize=9, color="white" if f > 0.55 else "black")
+    ax.set_xticks(range(k), names)
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def fig_curves(roc, pr, title: str):
+    """One-vs-rest ROC (left) and precision-recall (right) curves."""
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
+    for c in roc:
+        a.plot(c.x, c.y, color=colour_of(c.label), label=f"class {c.label} (AUC {c.area:.2f})")
+    a.plot([0, 1], [0, 1], ls=":", color="grey")
+    a.set_xlabel("false positive rate")
+    a.set_ylabel("true positive rate")
+    a.set_title("ROC, one vs rest", fontsize=10)
+    a.legend(fontsize=8)
+    for c in pr:
+        b.plot(c.x, c.y, color=colour_of(c.label), label=f"class {c.label} (AP {c.area:.2f})")
+        b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour_of(c.label), ls=":", lw=0.8)
+    b.set_xlabel("recall")
+    b.set_ylabel("precision (purity)")
+    b.set_title("precision-recall (dotted: chance)", fontsize=10)
+    b.legend(fontsize=8)
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def fig_score_cdf(dists: dict[int, np.ndarray], title: str):
+    """Cumulative distribution of the score of the predicted class, per predicted class."""
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    for k, s in dists.items():
+        ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=colour_of(k), label=f"class {k} (n={len(s)})")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("score of the predicted class")
+    ax.set_ylabel("cumulative fraction")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def fig_threshold(scan, chosen: dict | None, title: str):
+    """Purity, recall and F1 against threshold (with the chosen threshold marked)."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    thr = np.asarray(scan["threshold"])
+    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+        v = np.ma.masked_array(np.asarray(scan[c]), np.ma.getmaskarray(scan[c]))
+        ax.plot(thr, v, color=col, label=c)
+    if chosen:
+        ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8)
+        ax.text(chosen["threshold"], 0.03, f" {chosen['threshold']:.3f}\n purity {chosen['purity']:.2f}", fontsize=8)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("threshold on the cluster score")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def fig_vs_magnitude(tab, title: str, band: str):
+    """Purity, recall and F1 for objects brighter than each magnitude, with counts."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    x = np.asarray(tab["mag_hi"])
+    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+        v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
+        ax.plot(x, v, "o-", color=col, label=c, ms=3)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(f"limiting magnitude ({band})")
+    ax2 = ax.twinx()
+    ax2.bar(x, tab["n"], width=0.6, alpha=0.15, color="grey")
+    ax2.set_ylabel("objects brighter", color="grey")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def fig_agreement_bars(table, title: str):
+    """Agreement fractions per class for each comparison (PHANGS Figure 5 style)."""
+    cols = ["class_1", "class_2", "class_3", "class_4", "mean", "class_1+2"]
+    rows = [r for r in table if r["comparison"] != "mean for above values"]
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    width = 0.8 / max(1, len(rows))
+    for i, r in enumerate(rows):
+        vals = [np.nan if np.ma.is_masked(r[c]) else float(r[c]) for c in cols]
+        ax.bar(np.arange(len(cols)) + i * width - 0.4 + width / 2, vals, width=width, label=r["comparison"])
+    ax.set_xticks(range(len(cols)), ["1", "2", "3", "4", "mean", "1+2"])
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("agreement fraction")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+    return fig
+
+
+def fig_agreement_vs(bins, trends, quantity: str, title: str):
+    """Agreement fraction per class in equal-number bins of a quantity, with trend lines."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    x = np.asarray(bins[f"{quantity}_median"], float)
+    for r in trends:
+        k = r["class"]
+        col = bins[f"class_{k}"]
+        y = np.ma.masked_array(np.asarray(col), np.ma.getmaskarray(col))
+        ax.plot(x, y, "o", color=colour_of(k), label=f"class {k}")
+        if not np.ma.is_masked(r["slope"]):
+            xx = np.linspace(x.min(), x.max(), 10)
+            ax.plot(xx, r["slope"] * xx + r["intercept"], color=colour_of(k), lw=0.8)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(f"{quantity} (bin median, equal-number bins)")
+    ax.set_ylabel("agreement fraction")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, ncol=3)
+    return fig
+
+
+def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=None, title: str = ""):
+    """U-B vs V-I panels (label, U-B, V-I) with the four PHANGS boxes and the SSP track."""
+    n = len(panels)
+    ncol = min(4, n)
+    nrow = int(np.ceil(n / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 3.4 * nrow), squeeze=False, sharex=True, sharey=True)
+    for ax, (label, ub, vi) in zip(axes.ravel(), panels):
+        ok = np.isfinite(ub) & np.isfinite(vi)
+        key = label.split()[-1] if label.startswith("class") else ""
+        ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
+        for k, (v0, v1, u0, u1) in BOXES.items():
+            ax.add_patch(plt.Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey"))
+            ax.text(v0 + 0.03, u1 - 0.05, str(k), fontsize=7, color="grey", va="top")
+        if track is not None:
+            ax.plot(track["v_i"], track["u_b"], color="black", lw=1)
+            for age, lab in ((1e6, "1 Myr"), (1e7, "10 Myr"), (1e8, "100 Myr"), (1e9, "1 Gyr"), (1e10, "10 Gyr")):
+                j = int(np.argmin(np.abs(np.asarray(track["age"].value if hasattr(track["age"], "value") else track["age"]) - age)))
+                ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3)
+                ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6)
+        ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
+        ax.set_xlim(-1.0, 2.0)
+        ax.set_ylim(1.2, -2.2)
+    for ax in axes[-1]:
+        ax.set_xlabel("V - I")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("U - B")
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def fig_powerlaw_bins(fits: list[tuple[str, object]], xlabel: str, ylabel: str, title: str):
+    """Binned distributions (log x, log dN/dx) with their least-squares lines."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for i, (label, f) in enumerate(fits):
+        b = f.bins
+        off = -0.0 * i
+        line = ax.errorbar(b["log_x"], np.asarray(b["log_dndx"]) + off, yerr=b["log_dndx_err"], fmt="o", ms=4,
+                           label=f"{label}: {f.index:.2f} ± {f.index_err:.2f}")
+        xx = np.linspace(b["log_x"].min(), b["log_x"].max(), 10)
+        ax.plot(xx, f.index * xx + f.amplitude + off, color=line[0].get_color(), lw=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def fig_age_distributions(results: list[tuple[str, dict]], title: str):
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for label, r in results:
+        b = r["bins"]
+        m = ~np.ma.getmaskarray(b["log_dndt"])
+        line = ax.plot(np.asarray(b["log_age_mid"])[m], np.asarray(b["log_dndt"])[m], "o",
+                       label=f"{label}: γ = {r['gamma']:.2f} ± {r['gamma_err']:.2f}")
+        xx = np.asarray(b["log_age_mid"])[m]
+        ax.plot(xx, r["gamma"] * xx + r["intercept"], color=line[0].get_color(), lw=0.8)
+    ax.set_xlabel("log age [yr]")
+    ax.set_ylabel("log dN/dτ [1/yr]")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str):
+    n = len(panels)
+    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), squeeze=False, sharey=True)
+    for ax, (label, mass, age) in zip(axes[0], panels):
+        ok = (mass > 0) & (age > 0)
+        ax.scatter(np.log10(age[ok]), np.log10(mass[ok]), s=4, alpha=0.5, color="#9467bd")
+        ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)
+        ax.set_xlabel("log age [yr]")
+    axes[0, 0].set_ylabel("log mass [Msun]")
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    for label, h in hists:
+        mid = 0.5 * (np.asarray(h["mag_lo"]) + np.asarray(h["mag_hi"]))
+        ax.step(mid, np.maximum(np.asarray(h["n"]), 0.5), where="mid", label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel(f"m ({band})")
+    ax.set_ylabel("N per bin")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str):
+    """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles."""
+    n_ex = min(len(stamps), 8)
+    nav = len(averages)
+    fig = plt.figure(figsize=(2.0 * max(n_ex, nav + 2), 6.2))
+    gs = fig.add_gridspec(2, max(n_ex, nav + 2))
+    for i in range(n_ex):
+        ax = fig.add_subplot(gs[0, i])
+        img = stamps[i]
+        ax.imshow(img, cmap="gray", origin="lower")
+        ax.imshow(maps[i], cmap="jet", alpha=0.4, origin="lower", vmin=0, vmax=1)
+        ax.set_title(labels[i], fontsize=8)
+        ax.axis("off")
+    for j, (k, m) in enumerate(averages.items()):
+        ax = fig.add_subplot(gs[1, j])
+        ax.imshow(m, cmap="jet", origin="lower", vmin=0, vmax=max(1e-6, float(m.max())))
+        ax.set_title(f"mean, class {k}", fontsize=8)
+        ax.axis("off")
+    ax = fig.add_subplot(gs[1, nav:nav + 2])
+    for k, (r, p) in profiles.items():
+        ax.plot(r, p, color=colour_of(k), label=f"class {k}")
+    ax.set_xlabel("radius [px]")
+    ax.set_ylabel("mean Grad-CAM")
+    ax.legend(fontsize=7)
+    fig.suptitle(title, fontsize=11)
+    return fig

@@ -1,0 +1,168 @@
+"""The pieces of a report: sections holding text, tables and figures.
+
+The same :class:`Section` list is written by ``starclass evaluate`` as a folder of ECSV tables
+and PNG figures, and by ``starclass report`` as one self-contained HTML page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.io.atomic import atomic_path
+
+
+@dataclass
+class Item:
+    kind: str  # "text", "table", "figure", "note"
+    name: str = ""
+    content: object = None  # str, Table, or base64 PNG string
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    items: list[Item] = field(default_factory=list)
+    key: str = ""
+
+    def text(self, s: str) -> None:
+        self.items.append(Item("text", content=s))
+
+    def note(self, s: str) -> None:
+        self.items.append(Item("note", content=s))
+
+    def table(self, name: str, t: Table, caption: str = "") -> None:
+        self.items.append(Item("table", name=slug(name), content=t, caption=caption))
+
+    def figure(self, name: str, fig, caption: str = "") -> None:
+        from starclass.report.figures import to_png_base64
+
+        self.items.append(Item("figure", name=slug(name), content=to_png_base64(fig), caption=caption))
+
+
+def slug(s: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", s).strip("_").lower()
+
+
+def write_table(t: Table, path: Path) -> Path:
+    """Write a Table as ECSV atomically (masked values stay masked, not NaN)."""
+    with atomic_path(path) as tmp:
+        t.write(tmp, format="ascii.ecsv", overwrite=True)
+    return path
+
+
+def write_sections(sections: list[Section], outdir: Path) -> dict[str, list[Path]]:
+    """Every table as ``tables/<name>.ecsv`` and every figure as ``figures/<name>.png``."""
+    import base64
+
+    outdir = Path(outdir)
+    written: dict[str, list[Path]] = {"tables": [], "figures": []}
+    seen: set[str] = set()
+    for s in sections:
+        for it in s.items:
+            if it.kind not in ("table", "figure"):
+                continue
+            name = it.name
+            n = 2
+            while name in seen:
+                name = f"{it.name}_{n}"
+                n += 1
+            seen.add(name)
+            it.name = name
+            if it.kind == "table":
+                written["tables"].append(write_table(it.content, outdir / "tables" / f"{name}.ecsv"))
+            else:
+                p = outdir / "figures" / f"{name}.png"
+                with atomic_path(p) as tmp:
+                    tmp.write_bytes(base64.b64decode(it.content))
+                written["figures"].append(p)
+    return written
+
+
+def _fmt(v, fmt: str | None) -> str:
+    if v is None or np.ma.is_masked(v):
+        return "—"
+    if isinstance(v, (float, np.floating)):
+        if not np.isfinite(v):
+            return "—"
+        if fmt:
+            try:
+                return format(v, fmt.lstrip("{").rstrip("}").lstrip("0:").lstrip(":") if fmt.startswith("{") else fmt)
+            except (ValueError, TypeError):
+                pass
+        return f"{v:.3g}" if abs(v) < 1e4 else f"{v:.4g}"
+    return str(v)
+
+
+def table_html(t: Table, max_rows: int = 60) -> str:
+    """An HTML table; masked cells show an em dash."""
+    cols = t.colnames
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    body = []
+    for i, row in enumerate(t):
+        if i >= max_rows:
+            body.append(f"<tr><td colspan='{len(cols)}'>… {len(t) - max_rows} more rows in the ECSV file</td></tr>")
+            break
+        cells = "".join(f"<td>{html.escape(_fmt(row[c], t[c].format))}</td>" for c in cols)
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+CSS = """
+body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:0;background:#f6f7f9;color:#222}
+header{background:#1d2b45;color:#fff;padding:18px 32px}
+header h1{margin:0;font-size:22px} header p{margin:4px 0 0;color:#c9d3e6;font-size:13px}
+nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 32px;font-size:13px;position:sticky;top:0;z-index:2}
+nav a{margin-right:14px;color:#1d4f91;text-decoration:none} nav a:hover{text-decoration:underline}
+main{max-width:1150px;margin:0 auto;padding:16px 32px 48px}
+section{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:14px 22px;margin:18px 0}
+h2{font-size:18px;margin:4px 0 10px;color:#1d2b45}
+p{line-height:1.45;font-size:14px}
+.note{background:#fff8e1;border-left:4px solid #f0b400;padding:6px 10px;font-size:13px;margin:8px 0}
+figure{margin:10px 0;display:inline-block;vertical-align:top;max-width:100%}
+figure img{max-width:100%;border:1px solid #eee}
+figcaption{font-size:12px;color:#555;max-width:720px}
+table{border-collapse:collapse;font-size:12.5px;margin:6px 0 4px}
+th,td{border:1px solid #dde1e6;padding:3px 8px;text-align:right}
+th{background:#eef2f7} td:first-child,th:first-child{text-align:left}
+tbody tr:nth-child(even){background:#fafbfc}
+.tcap{font-size:12px;color:#555;margin:2px 0 12px} .tcap a{color:#1d4f91}
+"""
+
+
+def render_html(sections: list[Section], *, title: str, subtitle: str = "", table_dir: str = "tables") -> str:
+    """One self-contained HTML page (figures inline as base64 PNG, tables linked to their ECSV)."""
+    nav = "".join(f"<a href='#s{i}'>{html.escape(s.title)}</a>" for i, s in enumerate(sections))
+    parts = []
+    for i, s in enumerate(sections):
+        body = [f"<h2>{html.escape(s.title)}</h2>"]
+        for it in s.items:
+            if it.kind == "text":
+                body.append(f"<p>{it.content}</p>")
+            elif it.kind == "note":
+                body.append(f"<div class='note'>{html.escape(str(it.content))}</div>")
+            elif it.kind == "table":
+                cap = html.escape(it.caption)
+                body.append(table_html(it.content))
+                body.append(f"<div class='tcap'>{cap} <a href='{table_dir}/{it.name}.ecsv'>{it.name}.ecsv</a></div>")
+            elif it.kind == "figure":
+                body.append(f"<figure><img alt='{html.escape(it.caption or it.name)}' "
+                            f"src='data:image/png;base64,{it.content}'><figcaption>{html.escape(it.caption)}</figcaption></figure>")
+        parts.append(f"<section id='s{i}'>{''.join(body)}</section>")
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{CSS}</style></head><body>"
+            f"<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header><nav>{nav}</nav>"
+            f"<main>{''.join(parts)}</main></body></html>")
+
+
+def sections_summary(sections: list[Section]) -> str:
+    """JSON list of section titles with their table and figure names (for scripts)."""
+    return json.dumps([{"title": s.title, "tables": [i.name for i in s.items if i.kind == "table"],
+                        "figures": [i.name for i in s.items if i.kind == "figure"]} for s in sections], indent=1)

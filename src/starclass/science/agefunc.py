@@ -1,0 +1,76 @@
+"""Age distributions dN/dtau ~ tau^gamma in ranges of mass (Whitmore et al. section 7, Table 5).
+
+Ages are binned in log10(tau) (default 0.5 dex bins); dN/dtau is the count divided by the
+linear width of the bin, and gamma is the least-squares slope of log10(dN/dtau) against the
+log of the bin centre. PHANGS fits log(age/yr) 6.5-9 (dropping the youngest bin, which lies
+systematically high) and also 6-9. Empty bins cannot be logged: they are left out of the
+fit and named in the note; fewer than three usable bins is an error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.evaluate.trends import linear_trend
+from starclass.science.massfunc import _rows_to_table
+
+
+def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, what: str = "age distribution") -> dict:
+    """Binned dN/dtau and the power-law index gamma.
+
+    Returns
+    -------
+    dict: gamma, gamma_err, n, bins (Table: log_age_lo, log_age_hi, log_age_mid, n, log_dndt),
+    note.
+    """
+    age = np.asarray(age, float)
+    a0, a1 = log_age_range
+    if not a1 > a0 or bin_width <= 0:
+        raise StarclassError(f"{what}: bad log age range {log_age_range} or bin width {bin_width}")
+    nb = int(round((a1 - a0) / bin_width))
+    if nb < 1 or not np.isclose(a0 + nb * bin_width, a1):
+        raise StarclassError(f"{what}: log age range {log_age_range} is not a whole number of {bin_width} dex bins")
+    edges = a0 + bin_width * np.arange(nb + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        la = np.log10(age)
+    la = la[np.isfinite(la)]
+    counts, _ = np.histogram(la, bins=edges)
+    width = 10 ** edges[1:] - 10 ** edges[:-1]
+    mid = 0.5 * (edges[1:] + edges[:-1])
+    with np.errstate(divide="ignore"):
+        logd = np.where(counts > 0, np.log10(np.maximum(counts, 1) / width), np.nan)
+    bins = Table({"log_age_lo": edges[:-1], "log_age_hi": edges[1:], "log_age_mid": mid, "n": counts})
+    from astropy.table import MaskedColumn
+
+    bins["log_dndt"] = MaskedColumn(np.nan_to_num(logd), mask=counts == 0, format=".3f")
+    note = ""
+    if np.any(counts == 0):
+        note = f"empty bins left out: {', '.join(f'{l:.1f}-{h:.1f}' for l, h in zip(edges[:-1][counts == 0], edges[1:][counts == 0]))}"
+    fit = linear_trend(mid[counts > 0], logd[counts > 0], what=what)
+    return {"gamma": fit["slope"], "gamma_err": fit["slope_err"], "intercept": fit["intercept"],
+            "n": int(counts.sum()), "bins": bins, "note": note}
+
+
+def age_distributions(mass, age, *, log_mass_ranges=((4.0, 4.8), (4.8, None)), log_age_range=(6.5, 9.0),
+                      bin_width: float = 0.5) -> Table:
+    """gamma in each mass range (PHANGS: log M 4-4.8 and > 4.8, log age 6.5-9).
+
+    Returns a Table with log_mass_lo, log_mass_hi (masked when open), n, gamma, gamma_err, note.
+    """
+    mass = np.asarray(mass, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lm = np.log10(mass)
+    rows = []
+    for m0, m1 in log_mass_ranges:
+        sel = np.isfinite(lm) & (lm >= m0) & ((lm < m1) if m1 is not None else True)
+        what = f"age distribution, log M {m0}-{m1 if m1 is not None else 'max'}"
+        row = {"log_mass_lo": float(m0), "log_mass_hi": None if m1 is None else float(m1)}
+        try:
+            r = age_distribution(np.asarray(age)[sel], log_age_range=log_age_range, bin_width=bin_width, what=what)
+            row.update(n=r["n"], gamma=r["gamma"], gamma_err=r["gamma_err"], note=r["note"])
+        except StarclassError as exc:
+            row.update(n=int(sel.sum()), gamma=None, gamma_err=None, note=str(exc))
+        rows.append(row)
+    return _rows_to_table(rows)

@@ -1,0 +1,156 @@
+"""Grad-CAM maps for any torch CNN: per candidate, per-class averages, radial profiles.
+
+Grad-CAM (Selvaraju et al. 2017; used for open/globular clusters by Stipp & Montana-Lopez and
+for cool-core clusters in the galaxy-cluster slides) weights the feature maps A_k of a
+convolutional layer by the spatial mean of d(score_c)/dA_k, sums them, keeps the positive
+part and upsamples to the stamp size. By default the layer is the last ``nn.Conv2d`` of the
+model (for multi-pathway models such as StarcNet, pass ``layer=`` to pick a pathway).
+
+The computation uses Captum's ``LayerGradCam`` when Captum is installed (a well-kept PyTorch
+library) and otherwise an equivalent implementation with forward/backward hooks; both give the
+same maps (``tests/test_science_gradcam.py`` checks it). Maps are normalised to a maximum of 1
+per candidate (all-zero maps stay zero).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from starclass.errors import StarclassError
+
+
+def last_conv_layer(model):
+    """The last ``torch.nn.Conv2d`` module of a model (in registration order)."""
+    import torch.nn as nn
+
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    if not convs:
+        raise StarclassError("the model has no Conv2d layer: Grad-CAM needs a convolutional layer")
+    return convs[-1]
+
+
+def _gradcam_hooks(model, layer, inputs, target):
+    import torch
+
+    store = {}
+
+    def fwd(_m, _i, out):
+        store["act"] = out
+        out.register_hook(lambda g: store.__setitem__("grad", g))
+
+    h = layer.register_forward_hook(fwd)
+    try:
+        out = model(*inputs)
+        score = out.gather(1, target.view(-1, 1)).sum()
+        model.zero_grad(set_to_none=True)
+        score.backward()
+    finally:
+        h.remove()
+    act, grad = store["act"], store["grad"]
+    weights = grad.mean(dim=(2, 3), keepdim=True)
+    return torch.relu((weights * act).sum(dim=1, keepdim=True)).detach()
+
+
+def _gradcam_captum(model, layer, inputs, target):
+    import torch
+    from captum.attr import LayerGradCam
+
+    def forward(*x):
+        return model(*x)
+
+    cam = LayerGradCam(forward, layer)
+    attr = cam.attribute(inputs if len(inputs) > 1 else inputs[0], target=target)
+    return torch.relu(attr).detach()
+
+
+def gradcam(model, inputs, target=None, *, layer=None, batch_size: int = 256, backend: str = "auto") -> np.ndarray:
+    """Grad-CAM maps of a batch.
+
+    Parameters
+    ----------
+    model
+        A ``torch.nn.Module`` returning class scores (logits) ``[N, K]``.
+    inputs
+        A tensor/array ``[N, C, H, W]`` or a tuple of them (multi-input models); maps are
+        upsampled to the H, W of the first.
+    target
+        Class index (0-based column of the output) per candidate, or one int for all; default
+        the predicted class.
+    layer
+        The convolutional module to explain (default :func:`last_conv_layer`).
+    backend
+        ``"captum"``, ``"hooks"`` or ``"auto"`` (Captum when importable).
+
+    Returns
+    -------
+    maps ``[N, H, W]`` float32 in [0, 1].
+    """
+    import torch
+    import torch.nn.functional as F
+
+    if not isinstance(inputs, (tuple, list)):
+        inputs = (inputs,)
+    inputs = tuple(torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32) for x in inputs)
+    if inputs[0].ndim != 4:
+        raise StarclassError(f"Grad-CAM inputs must be [N, C, H, W], got shape {tuple(inputs[0].shape)}")
+    n, (h, w) = inputs[0].shape[0], inputs[0].shape[2:]
+    layer = layer or last_conv_layer(model)
+    if backend == "auto":
+        try:
+            import captum  # noqa: F401
+
+            backend = "captum"
+        except ImportError:
+            backend = "hooks"
+    fn = {"captum": _gradcam_captum, "hooks": _gradcam_hooks}.get(backend)
+    if fn is None:
+        raise StarclassError(f"unknown Grad-CAM backend {backend!r}")
+    was_training = model.training
+    model.eval()
+    maps = []
+    try:
+        for s in range(0, n, batch_size):
+            chunk = tuple(x[s:s + batch_size].clone().requires_grad_(True) for x in inputs)
+            if target is None:
+                with torch.no_grad():
+                    tgt = model(*chunk).argmax(dim=1)
+            elif np.isscalar(target):
+                tgt = torch.full((chunk[0].shape[0],), int(target), dtype=torch.long)
+            else:
+                tgt = torch.as_tensor(np.asarray(target)[s:s + batch_size], dtype=torch.long)
+            cam = fn(model, layer, chunk, tgt)
+            cam = F.interpolate(cam, size=(h, w), mode="bilinear", align_corners=False)[:, 0]
+            maps.append(cam.cpu().numpy())
+    finally:
+        model.train(was_training)
+    m = np.concatenate(maps).astype(np.float32)
+    peak = m.reshape(n, -1).max(axis=1)
+    m = np.divide(m, peak[:, None, None], out=np.zeros_like(m), where=peak[:, None, None] > 0)
+    return m
+
+
+def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4)) -> dict[int, np.ndarray]:
+    """Mean Grad-CAM map per class (classes absent from ``classes`` are left out)."""
+    classes = np.asarray(classes)
+    return {k: maps[classes == k].mean(axis=0) for k in labels if np.any(classes == k)}
+
+
+def radial_profile(image: np.ndarray, center: tuple[float, float] | None = None, *, step: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Azimuthally averaged profile of a 2-D map in annuli of width ``step`` pixels.
+
+    The centre defaults to the stamp centre ((W - 1) / 2, (H - 1) / 2), where the candidate
+    sits. Returns (radius at the middle of each annulus, mean value).
+    """
+    img = np.asarray(image, float)
+    if img.ndim != 2:
+        raise StarclassError(f"radial_profile needs a 2-D map, got shape {img.shape}")
+    hgt, wid = img.shape
+    cx, cy = center if center is not None else ((wid - 1) / 2, (hgt - 1) / 2)
+    yy, xx = np.indices(img.shape)
+    r = np.hypot(xx - cx, yy - cy)
+    idx = (r / step).astype(int)
+    sums = np.bincount(idx.ravel(), img.ravel())
+    cnt = np.bincount(idx.ravel())
+    keep = cnt > 0
+    radii = (np.arange(len(cnt)) + 0.5) * step
+    return radii[keep], sums[keep] / cnt[keep]

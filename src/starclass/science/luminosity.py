@@ -1,0 +1,90 @@
+"""Luminosity functions and the bright-end check.
+
+* :func:`luminosity_function`: counts per magnitude bin, and the power-law index alpha of
+  dN/dL ~ L^alpha above a magnitude limit (equal-number bins, least squares, as the mass
+  function; StarcNet section 6 compares such functions between human and machine samples).
+* :func:`bright_end`: objects brighter than M_V = -10, the Humphreys-Davidson limit for single
+  stars (PHANGS section 6.2): apart from foreground stars, they should all be clusters, so
+  their classes are a completeness check.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.evaluate.metrics import class_array
+from starclass.science.colour import NO_DETECTION, distance_modulus
+from starclass.science.massfunc import fit_powerlaw_binned
+
+
+def _valid_mag(table: Table, band: str) -> np.ndarray:
+    col = f"mag_{band}"
+    if col not in table.colnames:
+        raise StarclassError(f"catalogue has no column {col!r}")
+    m = np.asarray(np.ma.filled(table[col], np.nan) if np.ma.isMaskedArray(table[col]) else table[col], float)
+    return np.where(np.isfinite(m) & (m < NO_DETECTION), m, np.nan)
+
+
+def luminosity_function(mag, *, mag_limit: float | None = None, bin_width: float = 0.5, nbins_fit: int | None = None) -> dict:
+    """Histogram of magnitudes and the index alpha of dN/dL ~ L^alpha for mag < mag_limit.
+
+    Returns
+    -------
+    dict: ``hist`` (Table mag_lo, mag_hi, n), ``alpha``, ``alpha_err``, ``n_fit`` and ``note``
+    (alpha None with the reason when there are too few objects).
+    """
+    m = np.asarray(mag, float)
+    m = m[np.isfinite(m) & (m < NO_DETECTION)]
+    if m.size == 0:
+        raise StarclassError("luminosity function: no valid magnitude")
+    lo = np.floor(m.min() / bin_width) * bin_width
+    hi = np.ceil(m.max() / bin_width) * bin_width + bin_width
+    edges = np.arange(lo, hi + 1e-9, bin_width)
+    n, _ = np.histogram(m, bins=edges)
+    hist = Table({"mag_lo": edges[:-1], "mag_hi": edges[1:], "n": n})
+    sel = m < mag_limit if mag_limit is not None else np.ones(m.size, bool)
+    out = {"hist": hist, "alpha": None, "alpha_err": None, "n_fit": int(sel.sum()), "note": ""}
+    try:
+        f = fit_powerlaw_binned(10 ** (-0.4 * m[sel]), nbins=nbins_fit, what="luminosity function")
+        out.update(alpha=f.index, alpha_err=f.index_err)
+    except StarclassError as exc:
+        out["note"] = str(exc)
+    return out
+
+
+def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, limit: float = -10.0,
+               class_col: str = "class_ref") -> tuple[Table, Table]:
+    """Objects brighter than absolute magnitude ``limit`` in the V band, and their classes.
+
+    Returns
+    -------
+    objects
+        The rows brighter than the limit (id, x, y, mag, abs_mag, class).
+    counts
+        Class (0 = unclassified) and number of such objects.
+    """
+    from starclass.bands import v_band
+    from starclass.schema import bands_in
+
+    band = band or v_band(bands_in(table))
+    m = _valid_mag(table, band)
+    dm = distance_modulus(distance_mpc)
+    cls = class_array(table, class_col, name="catalogue")
+    with np.errstate(invalid="ignore"):
+        sel = np.isfinite(m) & (m - dm < limit)
+    objs = Table()
+    for c in ("id", "x", "y"):
+        if c in table.colnames:
+            objs[c] = np.asarray(table[c])[sel]
+    objs[f"mag_{band}"] = m[sel]
+    objs["abs_mag"] = m[sel] - dm
+    objs["class"] = cls[sel]
+    objs["abs_mag"].format = objs[f"mag_{band}"].format = ".2f"
+    ks = [0, 1, 2, 3, 4]
+    counts = Table({"class": ks, "n": [int(np.sum(cls[sel] == k)) for k in ks]})
+    counts.meta["limit_abs_mag"] = limit
+    counts.meta["limit_app_mag"] = limit + dm
+    counts.meta["band"] = band
+    return objs, counts

@@ -1,0 +1,236 @@
+"""Power-law fits of distributions: dN/dM ~ M^beta (mass functions) and friends.
+
+Two estimators:
+
+* :func:`fit_powerlaw_binned`, as Whitmore et al. (section 7, Table 4): bins holding an equal
+  number of objects (Maiz Apellaniz & Ubeda 2005), dN/dM = n_i / (bin width), and a
+  least-squares straight line through log10(dN/dM) against log10(M) (the mean log M of the bin
+  members). The error is the least-squares standard error of the slope.
+* :func:`fit_powerlaw_ml`, the maximum-likelihood index of a power law truncated to
+  [xmin, xmax] (xmax = infinity gives the closed form beta = -1 - n / sum(ln(x / xmin)));
+  the error comes from the curvature of the log-likelihood (Fisher information).
+
+Both raise :class:`starclass.errors.StarclassError` with a clear message when there are too few
+objects, rather than returning NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+
+
+@dataclass
+class PowerLawFit:
+    """Result of a power-law fit dN/dx ~ x^index."""
+
+    index: float
+    index_err: float
+    n: int
+    method: str
+    xmin: float
+    xmax: float
+    amplitude: float = 0.0  # log10 of dN/dx at x = 1 (binned fits; for drawing the line)
+    bins: Table | None = field(default=None, repr=False)
+
+    def as_dict(self) -> dict:
+        return {"index": self.index, "index_err": self.index_err, "n": self.n, "method": self.method,
+                "xmin": self.xmin, "xmax": self.xmax}
+
+
+def _select(values, lo, hi, what):
+    x = np.asarray(values, float)
+    x = x[np.isfinite(x) & (x > 0)]
+    if lo is not None:
+        x = x[x >= lo]
+    if hi is not None:
+        x = x[x < hi]
+    if x.size == 0:
+        raise StarclassError(f"{what}: no object in the range [{lo}, {hi})")
+    return np.sort(x)
+
+
+def equal_number_bins(x: np.ndarray, nbins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Edges and counts of ``nbins`` bins with (nearly) equal numbers of the sorted values ``x``.
+
+    Inner edges lie half-way between the last member of a bin and the first of the next; the
+    outer edges are the smallest and largest values.
+    """
+    x = np.sort(np.asarray(x, float))
+    groups = np.array_split(np.arange(x.size), nbins)
+    edges = [x[0]]
+    for g, nxt in zip(groups[:-1], groups[1:]):
+        edges.append(0.5 * (x[g[-1]] + x[nxt[0]]))
+    edges.append(x[-1])
+    counts = np.array([len(g) for g in groups])
+    return np.asarray(edges), counts
+
+
+def fit_powerlaw_binned(values, *, lo: float | None = None, hi: float | None = None, nbins: int | None = None,
+                        min_per_bin: int = 3, what: str = "power-law fit") -> PowerLawFit:
+    """Least-squares power-law index on equal-number bins (PHANGS Table 4 method).
+
+    Parameters
+    ----------
+    values
+        Linear quantities (masses in Msun, luminosities ...); non-positive ones are dropped.
+    lo, hi
+        Keep ``lo <= x < hi``.
+    nbins
+        Number of bins (default: about 10 objects per bin, between 3 and 8 bins).
+    min_per_bin
+        Fewer objects per bin than this is "too few points for a fit".
+    """
+    x = _select(values, lo, hi, what)
+    if nbins is None:
+        nbins = int(np.clip(x.size // 10, 3, 8))
+    if nbins < 3:
+        raise StarclassError(f"{what}: need at least 3 bins for a line with an error, asked for {nbins}")
+    if x.size < nbins * min_per_bin:
+        raise StarclassError(
+            f"{what}: {x.size} objects, too few for {nbins} bins of at least {min_per_bin} (need {nbins * min_per_bin})"
+        )
+    edges, counts = equal_number_bins(x, nbins)
+    widths = np.diff(edges)
+    if np.any(widths <= 0):
+        raise StarclassError(f"{what}: repeated values make a bin of zero width; use fewer bins")
+    groups = np.array_split(np.arange(x.size), nbins)
+    logx = np.array([np.mean(np.log10(x[g])) for g in groups])
+    dens = counts / widths
+    logd = np.log10(dens)
+    from scipy.stats import linregress
+
+    r = linregress(logx, logd)
+    bins = Table({"lo": edges[:-1], "hi": edges[1:], "n": counts, "log_x": logx, "log_dndx": logd,
+                  "log_dndx_err": 1 / (np.sqrt(counts) * np.log(10))})
+    return PowerLawFit(float(r.slope), float(r.stderr), int(x.size), "least squares, equal-number bins",
+                       float(x[0]), float(x[-1]), float(r.intercept), bins)
+
+
+def fit_powerlaw_ml(values, *, lo: float | None = None, hi: float | None = None, min_n: int = 10,
+                    what: str = "power-law fit") -> PowerLawFit:
+    """Maximum-likelihood index of dN/dx ~ x^index on [lo, hi) (hi None: no upper truncation)."""
+    from scipy.optimize import minimize_scalar
+
+    x = _select(values, lo, hi, what)
+    if x.size < min_n:
+        raise StarclassError(f"{what}: {x.size} objects, need at least {min_n} for a maximum-likelihood fit")
+    xmin = float(lo) if lo is not None else float(x[0])
+    s = float(np.sum(np.log(x / xmin)))
+    if s <= 0:
+        raise StarclassError(f"{what}: all values equal, no slope")
+    if hi is None or not np.isfinite(hi):
+        alpha = 1 + x.size / s
+        return PowerLawFit(-alpha, (alpha - 1) / np.sqrt(x.size), int(x.size), "maximum likelihood", xmin, float("inf"))
+    xmax = float(hi)
+    r = xmax / xmin
+    n = x.size
+
+    def negloglike(b: float) -> float:
+        # pdf(x) = x^b / Z, Z = integral_xmin^xmax x^b dx; work in u = x / xmin
+        if abs(b + 1) < 1e-9:
+            logz = np.log(np.log(r))
+        else:
+            logz = np.log(abs((r ** (b + 1) - 1) / (b + 1)))
+        return -(b * s - n * logz)
+
+    res = minimize_scalar(negloglike, bounds=(-6.0, 4.0), method="bounded", options={"xatol": 1e-7})
+    b = float(res.x)
+    h = 1e-3
+    curv = (negloglike(b + h) - 2 * negloglike(b) + negloglike(b - h)) / h**2
+    err = float(1 / np.sqrt(curv)) if curv > 0 else float("inf")
+    if not np.isfinite(err) or b <= -5.99 or b >= 3.99:
+        raise StarclassError(f"{what}: the maximum-likelihood index is not constrained by {n} objects")
+    return PowerLawFit(b, err, int(n), "maximum likelihood (truncated)", xmin, xmax)
+
+
+def mass_functions(mass, age, *, age_ranges=((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)), log_mass_min=None,
+                   nbins: int | None = None) -> Table:
+    """Mass-function slopes beta in ranges of log age (both estimators).
+
+    Parameters
+    ----------
+    mass, age
+        Msun and yr.
+    age_ranges
+        (lo, hi) in log10(age / yr); PHANGS uses 6-7, 7-8, 8-8.6.
+    log_mass_min
+        Lower mass limit per age range (a number, or a sequence with one per range): the
+        completeness limit, which grows with age as clusters fade.
+
+    Returns
+    -------
+    Table: log_age_lo, log_age_hi, log_mass_min, n, beta_ls, beta_ls_err, beta_ml, beta_ml_err
+    and ``note`` (why a fit is missing). Missing fits are masked.
+    """
+    mass = np.asarray(mass, float)
+    age = np.asarray(age, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        la = np.log10(age)
+    if np.isscalar(log_mass_min) or log_mass_min is None:
+        mins = [log_mass_min] * len(age_ranges)
+    else:
+        mins = list(log_mass_min)
+        if len(mins) != len(age_ranges):
+            raise StarclassError("log_mass_min needs one value per age range")
+    rows = []
+    for (a0, a1), mmin in zip(age_ranges, mins):
+        sel = (la >= a0) & (la < a1) & (mass > 0)
+        lo = 10**mmin if mmin is not None else None
+        what = f"mass function, log age {a0}-{a1}"
+        row = {"log_age_lo": a0, "log_age_hi": a1, "log_mass_min": np.nan if mmin is None else mmin}
+        notes = []
+        try:
+            f = fit_powerlaw_binned(mass[sel], lo=lo, nbins=nbins, what=what)
+            row.update(n=f.n, beta_ls=f.index, beta_ls_err=f.index_err)
+        except StarclassError as exc:
+            row.update(n=int(np.sum(sel & (mass >= (lo or 0)))), beta_ls=None, beta_ls_err=None)
+            notes.append(str(exc))
+        try:
+            f = fit_powerlaw_ml(mass[sel], lo=lo, what=what)
+            row.update(beta_ml=f.index, beta_ml_err=f.index_err)
+        except StarclassError as exc:
+            row.update(beta_ml=None, beta_ml_err=None)
+            notes.append(str(exc))
+        row["note"] = "; ".join(dict.fromkeys(notes))
+        rows.append(row)
+    return _rows_to_table(rows)
+
+
+def _rows_to_table(rows: list[dict]) -> Table:
+    from astropy.table import MaskedColumn
+
+    t = Table()
+    for c in rows[0]:
+        vals = [r[c] for r in rows]
+        if any(v is None for v in vals):
+            t[c] = MaskedColumn([0.0 if v is None else v for v in vals], mask=[v is None for v in vals])
+        else:
+            t[c] = vals
+        if isinstance(vals[0], float) or any(v is None for v in vals):
+            t[c].format = ".3f"
+    return t
+
+
+def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w") -> float:
+    """log10 of the smallest mass visible at ``log_age`` for an absolute-magnitude limit.
+
+    From the packaged SSP model (:func:`starclass.science.ssp.load_ssp`, 10^6 Msun, Vega):
+    log M_lim = 6 + 0.4 (M_ssp(age) - M_lim). Taken at the oldest age of a range, it is the
+    mass above which the range is complete (no extinction).
+    """
+    from starclass.science.ssp import load_ssp
+
+    ssp = load_ssp()
+    col = f"mag_{band}"
+    if col not in ssp.colnames:
+        raise StarclassError(f"the SSP model has no Vega magnitude for band {band}")
+    la = np.asarray(ssp["log_age"], float)
+    if not la.min() <= log_age <= la.max():
+        raise StarclassError(f"log age {log_age} is outside the SSP model ({la.min():.2f}-{la.max():.2f})")
+    m_ssp = float(np.interp(log_age, la, np.asarray(ssp[col], float)))
+    return 6.0 + 0.4 * (m_ssp - abs_mag_limit)

@@ -1,0 +1,131 @@
+"""Checks of the science code against published numbers for LEGUS NGC 1566.
+
+The published figures are those of Whitmore et al. (PHANGS-HST; Table 2 LEGUS column,
+Tables 4 and 5 LEGUS columns) and Perez et al. (StarcNet; Table 6 class counts, section 2.1
+human agreement). The PHANGS boxes and fits for "LEGUS" used the LEGUS *classes* with PHANGS
+photometry, ages and masses of the same objects, so a catalogue with LEGUS's own photometry
+and SED fits is expected to differ a little; the QR of our counts against theirs says by how
+much in Poisson units.
+
+:func:`legus_ngc1566_checks` takes a catalogue already read into the schema (by
+``starclass.io.catalog.read_catalog``); this package never reads ``../shared`` itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy.table import MaskedColumn, Table
+
+from starclass.errors import StarclassError
+from starclass.evaluate.metrics import class_array
+
+DISTANCE_MPC = 17.7  # PHANGS paper
+ABS_MAG_LIMIT = -7.8  # M_V used for Table 2
+
+#: Table 2, LEGUS column (boxes 1-4) for NGC 1566, M_V < -7.8.
+PUBLISHED_BOXES: dict[str, tuple[int, int, int, int]] = {
+    "1": (34, 135, 84, 25),
+    "2": (11, 26, 85, 127),
+    "3": (6, 8, 69, 239),
+    "4": (5, 20, 79, 116),
+    "1+2": (45, 161, 138, 152),
+}
+#: StarcNet Table 6: NGC 1566 sources per class (column 34 of the LEGUS file).
+PUBLISHED_CLASS_COUNTS: dict[int, int] = {1: 477, 2: 404, 3: 692, 4: 878}
+#: Table 4, LEGUS, class 1+2: (log age lo, hi) -> (beta, error).
+PUBLISHED_BETA: dict[tuple[float, float], tuple[float, float]] = {
+    (6.0, 7.0): (-1.73, 0.09), (7.0, 8.0): (-2.01, 0.19), (8.0, 8.6): (-2.00, 0.10),
+}
+#: Table 5, LEGUS, class 1+2, log age 6.5-9: (log M lo, hi) -> (gamma, error).
+PUBLISHED_GAMMA: dict[tuple[float, float | None], tuple[float, float]] = {
+    (4.0, 4.8): (-0.49, 0.01), (4.8, None): (-0.57, 0.09),
+}
+#: StarcNet section 2.1 (13 LEGUS galaxies): human agreement.
+PUBLISHED_HUMAN = {"pairwise_4class": 0.573, "pairwise_binary": 0.781, "vs_mode_4class": 0.750, "vs_mode_binary": 0.872}
+
+
+def class_count_check(table: Table, class_col: str = "class_ref") -> Table:
+    """Objects per class beside StarcNet's Table 6."""
+    cls = class_array(table, class_col, name="catalogue")
+    ks = list(PUBLISHED_CLASS_COUNTS)
+    return Table({"class": ks, "n": [int(np.sum(cls == k)) for k in ks],
+                  "n_published": [PUBLISHED_CLASS_COUNTS[k] for k in ks]})
+
+
+def box_check(table: Table, *, class_col: str = "class_ref", distance_mpc: float = DISTANCE_MPC,
+              abs_mag_limit: float = ABS_MAG_LIMIT) -> Table:
+    """Counts per class and box beside the published LEGUS column, with QR of the two."""
+    from starclass.science.colour import box_counts, quality_ratio
+
+    ours = box_counts(table, class_col=class_col, abs_mag_limit=abs_mag_limit, distance_mpc=distance_mpc)
+    rows = []
+    for r in ours:
+        g = str(r["class"])
+        pub = PUBLISHED_BOXES[g]
+        for k in range(1, 5):
+            qr, note = quality_ratio([int(r[f"box_{k}"]), pub[k - 1]])
+            rows.append((g, k, int(r[f"box_{k}"]), pub[k - 1], qr, note))
+    t = Table(rows=[r[:4] for r in rows], names=("class", "box", "n", "n_published"))
+    t["qr"] = MaskedColumn([0.0 if r[4] is None else r[4] for r in rows], mask=[r[4] is None for r in rows], format=".2f")
+    t["qr_note"] = [r[5] for r in rows]
+    t.meta["mag_limit_v"] = ours.meta["mag_limit_v"]
+    return t
+
+
+def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = "class_ref",
+                       abs_mag_limit: float = ABS_MAG_LIMIT) -> Table:
+    """beta for class 1+2 in log age 6-7, 7-8, 8-8.6 beside the published LEGUS column.
+
+    The lower mass limit of each range is the mass visible at M_V = ``abs_mag_limit`` at the
+    range's oldest age (SSP model, :func:`starclass.science.massfunc.mass_limit`).
+    """
+    from starclass.science.massfunc import mass_functions, mass_limit
+
+    for c in ("age", "mass"):
+        if c not in table.colnames:
+            raise StarclassError(f"catalogue has no column {c!r}: no mass functions")
+    cls = class_array(table, class_col, name="catalogue")
+    sel = np.isin(cls, classes)
+    ranges = tuple(PUBLISHED_BETA)
+    mins = [round(mass_limit(hi, abs_mag_limit), 2) for _, hi in ranges]
+    t = mass_functions(np.asarray(table["mass"], float)[sel], np.asarray(table["age"], float)[sel],
+                       age_ranges=ranges, log_mass_min=mins)
+    t["beta_published"] = [PUBLISHED_BETA[r][0] for r in ranges]
+    t["beta_published_err"] = [PUBLISHED_BETA[r][1] for r in ranges]
+    return t
+
+
+def agedist_check(table: Table, *, classes=(1, 2), class_col: str = "class_ref") -> Table:
+    """gamma for class 1+2 in log M 4-4.8 and > 4.8 (log age 6.5-9) beside the published LEGUS column."""
+    from starclass.science.agefunc import age_distributions
+
+    cls = class_array(table, class_col, name="catalogue")
+    sel = np.isin(cls, classes)
+    ranges = tuple(PUBLISHED_GAMMA)
+    t = age_distributions(np.asarray(table["mass"], float)[sel], np.asarray(table["age"], float)[sel],
+                          log_mass_ranges=ranges, log_age_range=(6.5, 9.0))
+    t["gamma_published"] = [PUBLISHED_GAMMA[r][0] for r in ranges]
+    t["gamma_published_err"] = [PUBLISHED_GAMMA[r][1] for r in ranges]
+    return t
+
+
+def human_check(table: Table) -> Table:
+    """Human-to-human agreement from ``class_h*`` beside StarcNet's 13-galaxy values."""
+    from starclass.evaluate.agreement import human_baselines
+
+    res = human_baselines(table)
+    s = res["summary"]
+    keys = list(PUBLISHED_HUMAN)
+    return Table({"quantity": keys, "value": [s[k] for k in keys], "published": [PUBLISHED_HUMAN[k] for k in keys]})
+
+
+def legus_ngc1566_checks(table: Table) -> dict[str, Table]:
+    """All checks; a check that cannot run (missing columns) is replaced by a one-row note."""
+    out: dict[str, Table] = {}
+    for name, fn in (("class_counts", class_count_check), ("boxes", box_check), ("mass_functions", massfunction_check),
+                     ("age_distributions", agedist_check), ("human_agreement", human_check)):
+        try:
+            out[name] = fn(table)
+        except StarclassError as exc:
+            out[name] = Table({"note": [str(exc)]})
+    return out

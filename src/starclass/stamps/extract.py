@@ -1,0 +1,364 @@
+"""Fast extraction of many square stamps from (memory-mapped) multi-band mosaics.
+
+Conventions
+-----------
+* Pixel positions are 0-based (``x`` = column, ``y`` = row), as everywhere in starclass.
+* Nearest-pixel centring: the candidate's pixel is ``cx = floor(x + 0.5)``,
+  ``cy = floor(y + 0.5)`` (round half up, so the result does not depend on numpy's
+  round-half-to-even) and it lands at index ``S // 2`` of a stamp of size ``S``.
+  A stamp therefore covers image columns ``cx - S//2 .. cx - S//2 + S - 1``; for an even
+  ``S`` (32) that is 16 pixels left of the centre and 15 right of it, for an odd ``S`` it
+  is symmetric.
+* A stamp pixel is *invalid* when it lies off the image, or when it is NaN or infinite in
+  any band, or masked in any band (optional ``masks``). Invalid pixels hold ``fill`` in
+  every band and ``valid[n, i, j]`` is False. A candidate with a NaN position gets an
+  entirely invalid stamp.
+
+Speed
+-----
+The work is done by numba kernels compiled with ``parallel=True`` that loop over the
+candidates (``prange``) and read straight from the mosaics, which may be ``numpy.memmap``
+views of FITS files. FITS data are big-endian: float32 bands (``BITPIX = -32``, the drizzled
+HST products) are read through a zero-copy ``uint32`` view and byte-swapped pixel by pixel
+inside the kernel, so only the pixels of the stamps are ever touched. Other data types
+(integers, float64) are handled by a second kernel; non-native byte orders of those types
+are converted first (a copy of that band), which is documented but rare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+from starclass.errors import StarclassError
+
+__all__ = ["extract_stamps", "resolve_images", "centre_pixels"]
+
+# Sentinel centre for candidates without a usable position: far off any image.
+_OFF_IMAGE = np.int64(-(2**40))
+
+
+# --------------------------------------------------------------------------- kernels
+@njit(cache=True, inline="always")
+def _bswap32(v):
+    w = np.int64(v)
+    r = ((w >> 24) & 0xFF) | ((w >> 8) & 0xFF00) | ((w << 8) & 0xFF0000) | ((w << 24) & 0xFF000000)
+    return np.uint32(r)
+
+
+@njit(parallel=True, cache=True)
+def _extract_f32_bits(images, swap, cx, cy, size, out, valid, fill_bits):  # pragma: no cover - numba
+    """All bands float32 (any byte order): copy raw bits, swapping where ``swap[b]``.
+
+    ``images`` is a homogeneous tuple of 2-D uint32 views, ``out`` a uint32 view of the
+    float32 output [N, B, S, S]. A value is non-finite when its exponent bits are all ones.
+    """
+    n_cand = cx.shape[0]
+    n_band = len(images)
+    half = size // 2
+    for n in prange(n_cand):
+        x0 = cx[n] - half
+        y0 = cy[n] - half
+        for i in range(size):
+            for j in range(size):
+                valid[n, i, j] = True
+        for b in range(n_band):
+            img = images[b]
+            ny = img.shape[0]
+            nx = img.shape[1]
+            sw = swap[b]
+            for i in range(size):
+                yy = y0 + i
+                if yy < 0 or yy >= ny:
+                    for j in range(size):
+                        out[n, b, i, j] = fill_bits
+                        valid[n, i, j] = False
+                    continue
+                for j in range(size):
+                    xx = x0 + j
+                    if xx < 0 or xx >= nx:
+                        out[n, b, i, j] = fill_bits
+                        valid[n, i, j] = False
+                        continue
+                    v = img[yy, xx]
+                    if sw:
+                        v = _bswap32(v)
+                    if (v & np.uint32(0x7F800000)) == np.uint32(0x7F800000):
+                        out[n, b, i, j] = fill_bits
+                        valid[n, i, j] = False
+                    else:
+                        out[n, b, i, j] = v
+    # Pixels valid in an early band but invalid in a later one must hold ``fill`` in all
+    # bands: a second pass over the (cache-hot) stamp fixes them.
+    for n in prange(n_cand):
+        for i in range(size):
+            for j in range(size):
+                if not valid[n, i, j]:
+                    for b in range(n_band):
+                        out[n, b, i, j] = fill_bits
+
+
+@njit(parallel=True, cache=True)
+def _extract_one_band(img, b, cx, cy, size, out, valid, fill):  # pragma: no cover - numba
+    """One band of any native numeric type into ``out[:, b]`` (float32); ANDs ``valid``."""
+    n_cand = cx.shape[0]
+    half = size // 2
+    ny = img.shape[0]
+    nx = img.shape[1]
+    for n in prange(n_cand):
+        x0 = cx[n] - half
+        y0 = cy[n] - half
+        for i in range(size):
+            yy = y0 + i
+            for j in range(size):
+                xx = x0 + j
+                if yy < 0 or yy >= ny or xx < 0 or xx >= nx:
+                    out[n, b, i, j] = fill
+                    valid[n, i, j] = False
+                else:
+                    v = np.float32(img[yy, xx])
+                    if np.isfinite(v):
+                        out[n, b, i, j] = v
+                    else:
+                        out[n, b, i, j] = fill
+                        valid[n, i, j] = False
+
+
+@njit(parallel=True, cache=True)
+def _mask_one_band(mask, cx, cy, size, valid):  # pragma: no cover - numba
+    """AND ``valid`` with the negation of a bad-pixel mask (True / non-zero = bad)."""
+    n_cand = cx.shape[0]
+    half = size // 2
+    ny = mask.shape[0]
+    nx = mask.shape[1]
+    for n in prange(n_cand):
+        x0 = cx[n] - half
+        y0 = cy[n] - half
+        for i in range(size):
+            yy = y0 + i
+            if yy < 0 or yy >= ny:
+                continue
+            for j in range(size):
+                xx = x0 + j
+                if xx >= 0 and xx < nx and mask[yy, xx] != 0:
+                    valid[n, i, j] = False
+
+
+@njit(parallel=True, cache=True)
+def _apply_fill(out, valid, fill):  # pragma: no cover - numba
+    for n in prange(out.shape[0]):
+        for i in range(out.shape[2]):
+            for j in range(out.shape[3]):
+                if not valid[n, i, j]:
+                    for b in range(out.shape[1]):
+                        out[n, b, i, j] = fill
+
+
+# --------------------------------------------------------------------------- helpers
+def resolve_images(
+    mosaics: Any, bands: Sequence[str] | None = None
+) -> tuple[list[str], list[np.ndarray]]:
+    """Turn what the user passed into a list of band names and 2-D arrays.
+
+    Parameters
+    ----------
+    mosaics
+        A :class:`starclass.io.mosaic.MosaicSet` (anything with ``bands`` and ``data``),
+        a mapping band -> 2-D array, a sequence of 2-D arrays, or one 3-D array
+        ``[B, ny, nx]`` (or a single 2-D array, one band).
+    bands
+        Bands to use, in this order. For a MosaicSet or mapping they are looked up by
+        name (an error lists the bands present); for arrays they only name the planes.
+
+    Returns
+    -------
+    names, arrays
+        Band names (``"band0"``... for unnamed arrays) and the 2-D arrays (not copied).
+    """
+    if hasattr(mosaics, "data") and hasattr(mosaics, "bands"):
+        available = list(mosaics.bands)
+        table = mosaics.data
+    elif isinstance(mosaics, Mapping):
+        available = list(mosaics)
+        table = mosaics
+    else:
+        if isinstance(mosaics, np.ndarray):
+            arrays = [mosaics] if mosaics.ndim == 2 else list(mosaics)
+        else:
+            arrays = list(mosaics)
+        names = list(bands) if bands is not None else [f"band{k}" for k in range(len(arrays))]
+        if len(names) != len(arrays):
+            raise StarclassError(
+                f"bands: {len(names)} band names given for {len(arrays)} image planes"
+            )
+        arrays = [np.asarray(a) for a in arrays]
+        _check_shapes(names, arrays)
+        return names, arrays
+    want = list(bands) if bands is not None else available
+    wanted_lower = [b.lower() for b in want]
+    missing = [b for b in wanted_lower if b not in [a.lower() for a in available]]
+    if missing:
+        raise StarclassError(
+            f"bands: {', '.join(missing)} not among the mosaics' bands "
+            f"({', '.join(available) or 'none'})"
+        )
+    lookup = {a.lower(): a for a in available}
+    arrays = [np.asarray(table[lookup[b]]) for b in wanted_lower]
+    _check_shapes(wanted_lower, arrays)
+    return wanted_lower, arrays
+
+
+def _check_shapes(names: list[str], arrays: list[np.ndarray]) -> None:
+    if not arrays:
+        raise StarclassError("bands: no image bands given")
+    for name, a in zip(names, arrays):
+        if a.ndim != 2:
+            raise StarclassError(f"band {name}: image must be 2-D, got shape {a.shape}")
+    shapes = {a.shape for a in arrays}
+    if len(shapes) != 1:
+        detail = ", ".join(f"{n}: {a.shape}" for n, a in zip(names, arrays))
+        raise StarclassError(f"mosaics must share one pixel grid; shapes differ ({detail})")
+
+
+def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest-pixel centres ``floor(x + 0.5)``, ``floor(y + 0.5)`` as int64.
+
+    Non-finite positions map to a sentinel far off any image (all-invalid stamps).
+    """
+    xa = np.atleast_1d(np.asarray(x, dtype=np.float64))
+    ya = np.atleast_1d(np.asarray(y, dtype=np.float64))
+    if xa.shape != ya.shape or xa.ndim != 1:
+        raise StarclassError(f"x and y must be 1-D and of equal length (got {xa.shape}, {ya.shape})")
+    ok = np.isfinite(xa) & np.isfinite(ya) & (np.abs(xa) < 2.0**39) & (np.abs(ya) < 2.0**39)
+    cx = np.full(xa.shape, _OFF_IMAGE, dtype=np.int64)
+    cy = np.full(ya.shape, _OFF_IMAGE, dtype=np.int64)
+    cx[ok] = np.floor(xa[ok] + 0.5).astype(np.int64)
+    cy[ok] = np.floor(ya[ok] + 0.5).astype(np.int64)
+    return cx, cy
+
+
+def _readonly_view(a: np.ndarray) -> np.ndarray:
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+def _f32_bits_views(arrays: list[np.ndarray]) -> tuple[tuple[np.ndarray, ...], np.ndarray] | None:
+    """uint32 views of float32 bands plus per-band swap flags, or None if not applicable."""
+    views = []
+    swap = np.zeros(len(arrays), dtype=np.bool_)
+    for k, a in enumerate(arrays):
+        if a.dtype.kind != "f" or a.dtype.itemsize != 4 or a.strides[-1] != 4:
+            return None
+        swap[k] = not a.dtype.isnative
+        views.append(_readonly_view(a.view(np.uint32)))
+    types = {numba.typeof(v) for v in views}
+    if len(types) != 1:  # mixed layouts (e.g. a sliced view): no homogeneous tuple
+        return None
+    return tuple(views), swap
+
+
+def _native(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind not in "biuf":
+        raise StarclassError(f"image data type {a.dtype} is not numeric")
+    if a.dtype.kind == "b":
+        return a.view(np.uint8)
+    if not a.dtype.isnative:
+        return a.astype(a.dtype.newbyteorder("="))  # copies this band (documented)
+    return a
+
+
+# --------------------------------------------------------------------------- public
+def extract_stamps(
+    mosaics: Any,
+    x: Any,
+    y: Any,
+    size: int = 32,
+    bands: Sequence[str] | None = None,
+    fill: float = 0.0,
+    *,
+    masks: Mapping[str, np.ndarray] | Sequence[np.ndarray] | None = None,
+    out: np.ndarray | None = None,
+    valid_out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut ``size`` x ``size`` stamps in every band around many positions at once.
+
+    Parameters
+    ----------
+    mosaics
+        A MosaicSet, a mapping band -> 2-D array, a sequence of 2-D arrays or a 3-D array
+        ``[B, ny, nx]``; arrays may be memory-mapped and big-endian (see module docs).
+    x, y
+        0-based pixel positions (column, row) of the N candidates.
+    size
+        Stamp side S in pixels (>= 1). The candidate pixel sits at index ``S // 2``.
+    bands
+        Bands to extract, in this order (default: all, in the mosaics' order).
+    fill
+        Value written to invalid pixels (off the image, NaN/inf, or masked in any band).
+    masks
+        Optional bad-pixel masks (True = bad), per band (mapping by band name or a
+        sequence aligned with ``bands``); e.g. ``{b: mosaics.mask(b) for b in bands}``.
+    out, valid_out
+        Optional preallocated outputs (float32 ``[N, B, S, S]`` C-contiguous and bool
+        ``[N, S, S]``), for streaming many batches without reallocating.
+
+    Returns
+    -------
+    stamps : numpy.ndarray
+        float32 ``[N, B, S, S]``, native byte order; invalid pixels hold ``fill``.
+    valid : numpy.ndarray
+        bool ``[N, S, S]``: True where the pixel is on the image and finite (and unmasked)
+        in every band.
+    """
+    size = int(size)
+    if size < 1:
+        raise StarclassError(f"size: stamp size must be >= 1 pixel, got {size}")
+    names, arrays = resolve_images(mosaics, bands)
+    cx, cy = centre_pixels(x, y)
+    n_cand, n_band = cx.shape[0], len(arrays)
+    shape = (n_cand, n_band, size, size)
+    if out is None:
+        out = np.empty(shape, dtype=np.float32)
+    elif out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous:
+        raise StarclassError(f"out: need a C-contiguous float32 array of shape {shape}")
+    if valid_out is None:
+        valid_out = np.empty((n_cand, size, size), dtype=np.bool_)
+    elif valid_out.shape != (n_cand, size, size) or valid_out.dtype != np.bool_:
+        raise StarclassError(f"valid_out: need a bool array of shape {(n_cand, size, size)}")
+    if n_cand == 0:
+        return out, valid_out
+    fill32 = np.float32(fill)
+
+    bits = _f32_bits_views(arrays)
+    if bits is not None:
+        views, swap = bits
+        fill_bits = np.array([fill32], dtype=np.float32).view(np.uint32)[0]
+        _extract_f32_bits(views, swap, cx, cy, size, out.view(np.uint32), valid_out, fill_bits)
+    else:
+        valid_out[...] = True
+        for b, a in enumerate(arrays):  # one compiled, parallel call per band
+            _extract_one_band(_native(a), b, cx, cy, size, out, valid_out, fill32)
+        _apply_fill(out, valid_out, fill32)
+
+    if masks is not None:
+        if isinstance(masks, Mapping):
+            lookup = {str(k).lower(): v for k, v in masks.items()}
+            mask_list = [lookup.get(b) for b in names]
+        else:
+            mask_list = list(masks)
+            if len(mask_list) != n_band:
+                raise StarclassError(f"masks: {len(mask_list)} masks for {n_band} bands")
+        for name, m in zip(names, mask_list):
+            if m is None:
+                continue
+            m = np.asarray(m)
+            if m.shape != arrays[0].shape:
+                raise StarclassError(f"masks: mask of band {name} has shape {m.shape}, image {arrays[0].shape}")
+            _mask_one_band(_native(m), cx, cy, size, valid_out)
+        _apply_fill(out, valid_out, fill32)
+    return out, valid_out
