@@ -111,7 +111,7 @@ def make_checkpoint(
         "history": _plain(history or []),
         "epoch": int(epoch),
         "best_epoch": None if best_epoch is None else int(best_epoch),
-        "torch_version": torch.__version__,
+        "torch_version": str(torch.__version__),
     }
     if extra:
         ckpt.update(_plain_keep_tensors(extra))
@@ -141,7 +141,9 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
     try:
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for damaged or foreign files
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+        hint = [ln for ln in lines if "Unsupported" in ln or "WeightsUnpickler" in ln]
+        first = (hint or lines or [type(exc).__name__])[0]
         raise StarclassError(
             f"{path} is not a readable starclass checkpoint (damaged, or not written by "
             f"starclass): {first[:200]}"
@@ -286,8 +288,10 @@ def _plain(obj: Any) -> Any:
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
-    if isinstance(obj, (str, bool)) or obj is None:
+    if isinstance(obj, bool) or obj is None:
         return obj
+    if isinstance(obj, str):
+        return str(obj)
     if isinstance(obj, int):
         return int(obj)
     if isinstance(obj, float):

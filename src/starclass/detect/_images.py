@@ -118,6 +118,10 @@ def exptime_of(mosaics: Any, band: str) -> float:
         return float(et[band])
     if isinstance(et, (int, float)) and et > 0:
         return float(et)
+    headers = getattr(mosaics, "headers", None) or {}
+    hdr = headers.get(band) if isinstance(headers, Mapping) else None
+    if hdr is not None and hdr.get("EXPTIME"):
+        return float(hdr["EXPTIME"])
     paths = getattr(mosaics, "paths", None) or {}
     path = paths.get(band) if isinstance(paths, Mapping) else None
     if path:

@@ -19,8 +19,10 @@ Adamo et al. 2017):
   annulus scatter) and the uncertainty of the annulus median (``n`` annulus pixels).
 * **CI** ``ci = m(1 px) - m(3 px)`` in the V band (no aperture correction).
 * **MCI** ``mci_r`` (r = 1..5): the concentration between adjacent apertures of radii r and
-  r + 1 px, ``m(r) - m(r + 1)``, divided by the same quantity for a fiducial cluster (a
-  circular Gaussian of FWHM ``mci_fiducial_fwhm`` = 3 px as seen on the image). This is the
+  r + 1 px, ``m(r) - m(r + 1)``, divided by the same quantity for a fiducial cluster (an EFF
+  profile with power-law index gamma = 3, i.e. a Moffat profile with beta = 1.5, of FWHM
+  ``mci_fiducial_fwhm`` = 3 px as seen on the image, just above the 2.4 px star/cluster
+  dividing line of the PHANGS classifiers). This is the
   PHANGS construction ("normalised CIs of adjacent radii pairs", Thilker et al. 2022) on integer
   radii: 1 for an object as concentrated as the fiducial cluster at that radius, below 1 for
   steeper objects (stars: near 0 at r >= 3), above 1 for flatter ones. The PHANGS inner and
@@ -65,9 +67,25 @@ def gaussian_aperture_fraction(radius: float | np.ndarray, fwhm: float | np.ndar
     return 1.0 - np.exp(-np.asarray(radius, dtype=float) ** 2 / (2.0 * sigma**2))
 
 
+def eff_aperture_fraction(
+    radius: float | np.ndarray, fwhm: float | np.ndarray, gamma: float = 3.0
+) -> np.ndarray:
+    """Fraction of an EFF (Moffat, ``beta = gamma / 2``) profile's flux inside ``radius``.
+
+    ``I(r) ~ (1 + r^2 / a^2)^(-gamma/2)``; the enclosed fraction is
+    ``1 - (1 + r^2 / a^2)^(1 - gamma/2)`` (finite total flux needs ``gamma > 2``), with
+    ``a = FWHM / (2 sqrt(2^(2/gamma) - 1))``.
+    """
+    if gamma <= 2:
+        raise StarclassError(f"EFF gamma must exceed 2 for a finite flux, got {gamma}")
+    beta = gamma / 2.0
+    a = np.asarray(fwhm, dtype=float) / (2.0 * np.sqrt(2.0 ** (1.0 / beta) - 1.0))
+    return 1.0 - (1.0 + (np.asarray(radius, dtype=float) / a) ** 2) ** (1.0 - beta)
+
+
 def mci_normalisation(fiducial_fwhm: float = 3.0) -> np.ndarray:
     """``m(r) - m(r + 1)`` of the fiducial cluster for r = 1..5 (denominators of ``mci_r``)."""
-    f = gaussian_aperture_fraction(np.asarray(MCI_APERTURES), fiducial_fwhm)
+    f = eff_aperture_fraction(np.asarray(MCI_APERTURES), fiducial_fwhm)
     return 2.5 * np.log10(f[1:] / f[:-1])
 
 
@@ -110,6 +128,50 @@ def _band_correction(aperture_correction: Any, band: str) -> float | None:
     return float(aperture_correction)
 
 
+def aperture_weights(xy: np.ndarray, radii: list[float], half: int) -> np.ndarray:
+    """Exact pixel-overlap weights of circular apertures, on a fixed box per source.
+
+    photutils computes the exact overlap of each circle with the pixel grid
+    (``CircularAperture.to_mask(method="exact")``); the masks are placed on a box of side
+    ``2 half + 1`` centred on the pixel nearest to each position (the boxes of
+    :func:`starclass.detect.profile.cutouts`), so that they can be reused for every band.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(R, N, S, S)`` float32 weights in [0, 1].
+    """
+    from photutils.aperture import CircularAperture
+
+    n = len(xy)
+    size = 2 * half + 1
+    w = np.zeros((len(radii), n, size, size), dtype=np.float32)
+    cx = np.rint(xy[:, 0]).astype(np.int64) - half
+    cy = np.rint(xy[:, 1]).astype(np.int64) - half
+    for k, r in enumerate(radii):
+        masks = CircularAperture(xy, r=r).to_mask(method="exact")
+        if n == 1 and not isinstance(masks, list):
+            masks = [masks]
+        for i, m in enumerate(masks):
+            oy = m.bbox.iymin - cy[i]
+            ox = m.bbox.ixmin - cx[i]
+            h, wd = m.data.shape
+            w[k, i, oy:oy + h, ox:ox + wd] = m.data
+    return w
+
+
+def _psf_fwhm(psf_fwhm: float | Mapping[str, float] | None, band: str) -> float:
+    """PSF FWHM (px) of ``band``: given, else the :mod:`starclass.bands` value, else 2 px."""
+    from starclass.bands import BANDS
+
+    if isinstance(psf_fwhm, Mapping):
+        if band in psf_fwhm:
+            return float(psf_fwhm[band])
+    elif psf_fwhm is not None:
+        return float(psf_fwhm)
+    return float(BANDS[band].psf_fwhm_px) if band in BANDS else 2.0
+
+
 def band_photometry(
     data: np.ndarray,
     mask: np.ndarray | None,
@@ -117,15 +179,18 @@ def band_photometry(
     radii: list[float],
     annulus: tuple[float, float] = ANNULUS,
     exptime: float = 1.0,
+    weights: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Background-subtracted aperture fluxes of one image at many positions.
 
     Parameters
     ----------
     data
-        2-D image (counts/s), possibly memory-mapped; it is not copied.
+        2-D image (counts/s), possibly memory-mapped: only the boxes around the sources are
+        read.
     mask
-        True where pixels are unusable (or None).
+        True where pixels are unusable (or None). Masked and off-image pixels are excluded from
+        the sums and from the area over which the background is subtracted.
     xy
         ``(N, 2)`` 0-based positions.
     radii
@@ -134,57 +199,39 @@ def band_photometry(
         Inner and outer radius (px) of the local-background annulus.
     exptime
         Exposure time (s) for the Poisson term of the errors.
+    weights
+        Precomputed :func:`aperture_weights` for these positions and radii (reused across
+        bands), with ``half = ceil(max(radii)) + 1``.
 
     Returns
     -------
     dict
         ``flux`` (N, R) background-subtracted fluxes, ``var`` (N, R) their variances,
         ``bkg`` (N,) annulus median per pixel, ``bkg_std`` (N,) annulus MAD scatter,
-        ``area`` (N, R) unmasked aperture areas.
+        ``area`` (N, R) unmasked aperture areas (px^2).
     """
-    from astropy.stats import SigmaClip
-    from photutils.aperture import (
-        ApertureStats,
-        CircularAnnulus,
-        CircularAperture,
-        aperture_photometry,
-    )
+    from starclass.detect.profile import cutouts
 
     n = len(xy)
     if n == 0:
         z = np.zeros((0, len(radii)))
         return {"flux": z, "var": z, "bkg": np.zeros(0), "bkg_std": np.zeros(0), "area": z}
-    apertures = [CircularAperture(xy, r=r) for r in radii]
-    phot = aperture_photometry(data, apertures, mask=mask, method="exact")
-    sums = np.column_stack([np.asarray(phot[f"aperture_sum_{i}"], dtype=float) for i in range(len(radii))])
-
-    # Unmasked area of each aperture: analytic unless the aperture touches the edge or a mask.
-    ny, nx = data.shape
-    area = np.tile(np.pi * np.asarray(radii, dtype=float) ** 2, (n, 1))
-    rmax = max(radii)
-    near_edge = (
-        (xy[:, 0] - rmax < -0.5) | (xy[:, 0] + rmax > nx - 0.5)
-        | (xy[:, 1] - rmax < -0.5) | (xy[:, 1] + rmax > ny - 0.5)
-    )
-    need = near_edge
+    half = int(math.ceil(max(radii))) + 1
+    if weights is None:
+        weights = aperture_weights(xy, radii, half)
+    boxes, usable = cutouts(data, xy, half, fill=0.0)
+    boxes = boxes.astype(np.float64)
+    usable = usable & np.isfinite(boxes)
     if mask is not None:
-        need = need | _mask_near(mask, xy, int(math.ceil(rmax)) + 1)
-    if need.any():
-        idx = np.flatnonzero(need)
-        for j, r in enumerate(radii):
-            area[idx, j] = CircularAperture(xy[idx], r=r).area_overlap(data, mask=mask)
+        mboxes, _ = cutouts(mask, xy, half, fill=True)
+        usable &= ~mboxes
+    boxes[~usable] = 0.0
+    sums = np.einsum("rnij,nij->nr", weights, boxes, dtype=np.float64)
+    area = np.einsum("rnij,nij->nr", weights, usable.astype(np.float32), dtype=np.float64)
 
-    stats = ApertureStats(
-        data, CircularAnnulus(xy, r_in=annulus[0], r_out=annulus[1]), mask=mask,
-        sigma_clip=SigmaClip(sigma=3.0, maxiters=5),
-    )
-    bkg = np.atleast_1d(np.asarray(stats.median, dtype=float))
-    bkg_std = np.atleast_1d(np.asarray(stats.mad_std, dtype=float))
-    n_ann = np.atleast_1d(np.asarray(stats.center_aper_area.value if hasattr(stats.center_aper_area, "value")
-                                     else stats.center_aper_area, dtype=float))
+    bkg, bkg_std, n_ann = annulus_background(data, mask, xy, annulus)
     no_bkg = ~np.isfinite(bkg)
     bkg = np.where(no_bkg, 0.0, bkg)
-    bkg_std = np.where(np.isfinite(bkg_std), bkg_std, np.nan)
     flux = sums - bkg[:, None] * area
     with np.errstate(invalid="ignore", divide="ignore"):
         var = (
@@ -197,12 +244,72 @@ def band_photometry(
     return {"flux": flux, "var": var, "bkg": bkg, "bkg_std": bkg_std, "area": area}
 
 
-def _mask_near(mask: np.ndarray, xy: np.ndarray, half: int) -> np.ndarray:
-    """True for positions with a masked pixel within ``half`` px (box test, vectorised)."""
+def annulus_background(
+    data: np.ndarray,
+    mask: np.ndarray | None,
+    xy: np.ndarray,
+    annulus: tuple[float, float] = ANNULUS,
+    sigma: float = 3.0,
+    maxiters: int = 5,
+    chunk: int = 2048,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sigma-clipped median, MAD scatter and pixel count of the local-background annulus.
+
+    The pixels whose centres lie between ``annulus[0]`` and ``annulus[1]`` px of each position
+    (photutils' "center" rule) are clipped at ``sigma`` times their MAD standard deviation
+    around the median, iterated, for all sources at once (a NaN-padded array per block of
+    sources; this replaces a per-source loop and is ~30x faster than ``ApertureStats``).
+
+    Returns
+    -------
+    median, mad_std, n_pixels
+        Arrays of shape ``(N,)``; NaN where no usable pixel is left.
+    """
     from starclass.detect.profile import cutouts
 
-    boxes, inside = cutouts(mask, xy, half, fill=True)
-    return boxes.reshape(len(xy), -1).any(axis=1) | ~inside.reshape(len(xy), -1).all(axis=1)
+    n = len(xy)
+    med = np.full(n, np.nan)
+    std = np.full(n, np.nan)
+    npx = np.zeros(n)
+    half = int(math.ceil(annulus[1]))
+    offs = np.arange(-half, half + 1, dtype=float)
+    for s in range(0, n, chunk):
+        sl = slice(s, min(s + chunk, n))
+        pos = xy[sl]
+        boxes, inside = cutouts(data, pos, half)
+        cx, cy = np.rint(pos[:, 0]), np.rint(pos[:, 1])
+        dx = (cx - pos[:, 0])[:, None] + offs[None, :]
+        dy = (cy - pos[:, 1])[:, None] + offs[None, :]
+        r2 = dy[:, :, None] ** 2 + dx[:, None, :] ** 2
+        sel = inside & (r2 >= annulus[0] ** 2) & (r2 <= annulus[1] ** 2)
+        if mask is not None:
+            mboxes, _ = cutouts(mask, pos, half, fill=True)
+            sel &= ~mboxes
+        vals = np.where(sel, boxes, np.nan).reshape(len(pos), -1).astype(float)
+        vals[~np.isfinite(vals)] = np.nan
+        with np.errstate(invalid="ignore"):
+            for _ in range(maxiters):
+                m = _row_median(vals)
+                dev = np.abs(vals - m[:, None])
+                mad = 1.4826 * _row_median(dev)
+                clip = (dev > sigma * mad[:, None]) & (mad > 0)[:, None]
+                if not clip.any():
+                    break
+                vals[clip] = np.nan
+            med[sl] = _row_median(vals)
+            std[sl] = 1.4826 * _row_median(np.abs(vals - med[sl, None]))
+        npx[sl] = np.isfinite(vals).sum(axis=1)
+    return med, std, npx
+
+
+def _row_median(vals: np.ndarray) -> np.ndarray:
+    """Median of each row ignoring NaN (NaN for rows without a finite value); sort-based."""
+    srt = np.sort(vals, axis=1)  # NaN sort last
+    k = np.isfinite(vals).sum(axis=1)
+    rows = np.arange(len(vals))
+    lo = srt[rows, np.clip((k - 1) // 2, 0, None)]
+    hi = srt[rows, np.clip(k // 2, 0, vals.shape[1] - 1)]
+    return np.where(k > 0, 0.5 * (lo + hi), np.nan)
 
 
 def flux_to_mag(flux: np.ndarray, var: np.ndarray, zeropoint: float) -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +335,10 @@ def measure(
     redundant_radius: float = 5.0,
     fwhm_radius: float = 5.0,
     mci_fiducial_fwhm: float = 3.0,
+    psf_fwhm: float | Mapping[str, float] | None = None,
+    eff_gamma: float = 3.0,
     progress: bool = False,
+    chunk: int = 4096,
 ) -> Table:
     """Measure photometry and morphology at the positions of ``table`` in every band.
 
@@ -258,8 +368,15 @@ def measure(
         Pixels within this radius enter the FWHM fit.
     mci_fiducial_fwhm
         FWHM (px) of the fiducial cluster that normalises the MCI.
+    psf_fwhm
+        PSF FWHM (px), one number or ``{band: fwhm}``, used by ``aperture_correction="ci"``
+        (default: :data:`starclass.bands.BANDS` values, 2 px for unknown bands).
+    eff_gamma
+        EFF power-law index of the ``"ci"`` correction's model family.
     progress
         Show a progress bar over bands.
+    chunk
+        Sources measured per block (bounds memory: about 7 kB per source).
 
     Returns
     -------
@@ -306,16 +423,34 @@ def measure(
     i_mci = [radii.index(r) for r in MCI_APERTURES]
     i_ci = [radii.index(r) for r in CI_RADII]
 
-    results: dict[str, dict[str, np.ndarray]] = {}
     order = [vband] + [b for b in use if b != vband]
-    for band in tqdm(order, desc="photometry", unit="band", disable=not progress):
-        data = mosaics.data[band]
+    masks: dict[str, np.ndarray | None] = {}
+    for band in order:
         mask = bad_pixels(mosaics, band)
         if mask.all():
-            raise StarclassError(f"{band_label(mosaics, band)}: the image has no usable pixel (all NaN or masked)")
-        results[band] = band_photometry(
-            data, mask if mask.any() else None, xy, radii, annulus, exptime_of(mosaics, band)
-        )
+            raise StarclassError(
+                f"{band_label(mosaics, band)}: the image has no usable pixel (all NaN or masked)"
+            )
+        masks[band] = mask if mask.any() else None
+    exptimes = {band: exptime_of(mosaics, band) for band in order}
+    half = int(math.ceil(max(radii))) + 1
+    parts: dict[str, list[dict[str, np.ndarray]]] = {band: [] for band in order}
+    starts = list(range(0, max(n, 1), chunk))
+    bar = tqdm(total=len(starts) * len(order), desc="photometry", unit="band",
+               disable=not progress)
+    for s0 in starts:
+        pos = xy[s0:s0 + chunk]
+        weights = aperture_weights(pos, radii, half) if len(pos) else None
+        for band in order:
+            parts[band].append(band_photometry(
+                mosaics.data[band], masks[band], pos, radii, annulus, exptimes[band], weights
+            ))
+            bar.update(1)
+    bar.close()
+    results = {
+        band: {k: np.concatenate([p[k] for p in plist]) for k in plist[0]}
+        for band, plist in parts.items()
+    }
 
     # V-band morphology: CI, MCI, FWHM, background.
     v = results[vband]
@@ -324,20 +459,20 @@ def measure(
         ci = -2.5 * (logf[:, i_ci[0]] - logf[:, i_ci[1]])
         pair = -2.5 * (logf[:, i_mci[:-1]] - logf[:, i_mci[1:]])
         mci = pair / mci_normalisation(mci_fiducial_fwhm)[None, :]
-    vmask = bad_pixels(mosaics, vband)
-    fwhm = fit_fwhm(mosaics.data[vband], vmask if vmask.any() else None, xy, v["bkg"], radius=fwhm_radius)
-
-    apcorr_ci = None
-    if isinstance(aperture_correction, str):
-        from starclass.detect.apcorr import ci_aperture_correction
-
-        apcorr_ci = ci_aperture_correction(ci, aperture_radius=aperture_radius, annulus=annulus)
+    fwhm = fit_fwhm(mosaics.data[vband], masks[vband], xy, v["bkg"], radius=fwhm_radius)
 
     for band in use:
         r = results[band]
         const = _band_correction(aperture_correction, band)
+        if const is None:  # "ci": per source, from the V-band CI
+            from starclass.detect.apcorr import ci_aperture_correction
+
+            const = ci_aperture_correction(
+                ci, psf_fwhm_v=_psf_fwhm(psf_fwhm, vband), psf_fwhm_band=_psf_fwhm(psf_fwhm, band),
+                gamma=eff_gamma, aperture_radius=aperture_radius, annulus=annulus,
+            )
         mag, err = flux_to_mag(r["flux"][:, i_ap], r["var"][:, i_ap], float(mosaics.zeropoint[band]))
-        mag = mag + (apcorr_ci if const is None else const)
+        mag = mag + const
         out[schema.mag_col(band)] = mag
         out[schema.magerr_col(band)] = err
     out["ci"] = ci

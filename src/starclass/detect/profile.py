@@ -64,7 +64,7 @@ def fit_fwhm(
     radius: float = 5.0,
     sigma_range: tuple[float, float] = (0.3, 8.0),
     n_grid: int = 160,
-    chunk: int = 4096,
+    chunk: int = 512,
 ) -> np.ndarray:
     """FWHM (px) of a circular Gaussian fitted to each source's radial profile.
 

@@ -137,7 +137,7 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
             if summary[c] is None:
                 row[c] = 0.0
                 mask[c] = True
-        t.add_row(row, mask=[mask.get(c, False) for c in t.colnames])
+        t.add_row(row, mask={c: mask.get(c, False) for c in t.colnames})
     t.meta["radius_px"] = radius
     t.meta["definition"] = ("agreement fraction = mean of n_both/n_A and n_both/n_B per class on the one-to-one "
                             "matched intersection (Whitmore et al. section 4)")

@@ -11,8 +11,9 @@ Positions are 0-based pixels (``x``, ``y``) of the same mosaic. When one catalog
 ``x``/``y`` but both have ``ra``/``dec``, the match is done on the sky with
 ``radius * pixel_scale`` arcseconds.
 
-Note for the lead: the detect engineer's ``starclass.detect.match.match_catalogs`` has the
-same signature; one of the two should import the other.
+Pixel matching is delegated to :func:`starclass.detect.match.match_catalogs` (the detect
+stage's one-to-one matcher) when it is installed; the k-d tree + greedy code here is the
+fallback and also does the sky matching.
 """
 
 from __future__ import annotations
@@ -98,6 +99,13 @@ def match_catalogs(
     if all(c in a.colnames and c in b.colnames for c in ("x", "y")):
         pa = _positions(a, ("x", "y"), names[0])
         pb = _positions(b, ("x", "y"), names[1])
+        try:
+            from starclass.detect.match import match_catalogs as _detect_match
+        except ImportError:
+            _detect_match = None
+        if _detect_match is not None:
+            ia, ib, d = _detect_match(pa, pb, radius)
+            return np.asarray(ia, int), np.asarray(ib, int), np.asarray(d, float)
         ia, ib, d = _pairs_within(pa, pb, radius)
         return greedy_one_to_one(ia, ib, d)
     if all(c in a.colnames and c in b.colnames for c in ("ra", "dec")):

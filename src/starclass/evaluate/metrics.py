@@ -209,3 +209,20 @@ def summary_table(results: list[MergeResult], cis: dict[str, dict[str, tuple[flo
     for c in t.colnames[3:]:
         t[c].format = ".3f"
     return t
+
+
+def accuracy_scores(ref: np.ndarray, pred: np.ndarray, merge: str = "4class") -> tuple[float, float]:
+    """(accuracy, balanced accuracy) with numpy only: the fast path used by the bootstrap.
+
+    Same definitions as :func:`classification_summary`; raises when no pair is classified.
+    """
+    ref, pred = _paired(ref, pred)
+    r = merge_labels(ref, merge)
+    p = merge_labels(pred, merge)
+    k = len(MERGES[merge]) + 1
+    counts = np.bincount(r * k + p, minlength=k * k).reshape(k, k)[1:, 1:]
+    rows = counts.sum(axis=1)
+    present = rows > 0
+    acc = float(np.trace(counts) / counts.sum())
+    bal = float(np.mean(np.diag(counts)[present] / rows[present]))
+    return acc, bal

@@ -111,12 +111,19 @@ class MosaicSet:
         """The band used as V (detection, CI): F555W, else F606W, else g, else the first."""
         return v_band(self.bands)
 
-    def mask(self, band: str) -> np.ndarray:
+    def mask(self, band: str, window: tuple[slice, slice] | None = None) -> np.ndarray:
         """Bad pixels of ``band``: True where the value is not finite or the weight is zero.
 
-        The result (a bool array of :attr:`shape`) is computed once per band and cached.
+        Without ``window`` the result (a bool array of :attr:`shape`) is computed once per
+        band and cached. With ``window = (rows, cols)`` (two slices) only that part is computed
+        and nothing is cached: cheap for cut-outs of a big mosaic.
         """
         key = self._check_band(band)
+        if window is not None:
+            if key in self._masks:
+                return self._masks[key][window]
+            w = self.weights.get(key)
+            return _bad_pixels(self.data[key][window], None if w is None else w[window])
         if key not in self._masks:
             self._masks[key] = _bad_pixels(self.data[key], self.weights.get(key))
         return self._masks[key]
@@ -293,6 +300,25 @@ def _is_weight_file(path: Path) -> bool:
         r"(^|[_\-.])sci([_\-.]|$)", name)
 
 
+def is_weight_file(path: PathLike) -> bool:
+    """True if the file name marks a weight/exposure/context/error map (``*_wht.fits`` ...)."""
+    return _is_weight_file(Path(path))
+
+
+def _has_image(path: Path) -> bool:
+    """True if some HDU of ``path`` holds a 2-D image (header check only; unreadable -> True so
+    that the reader reports the error)."""
+    try:
+        with fits.open(path, memmap=True) as hdul:
+            for hdu in hdul:
+                h = hdu.header
+                if hdu.is_image and h.get("NAXIS", 0) >= 2 and h.get("NAXIS1", 0) > 1 and h.get("NAXIS2", 0) > 1:
+                    return True
+        return False
+    except Exception:
+        return True
+
+
 def _fits_in_dir(directory: Path) -> list[Path]:
     files = sorted(
         p for p in directory.iterdir()
@@ -314,10 +340,12 @@ def _collect(paths) -> dict[str, tuple[Path, tuple | None]]:
             out[key] = (path, None)
         return out
 
+    from_dir = False
     if isinstance(paths, (str, os.PathLike)):
         single = Path(paths)
         if single.is_dir():
             items = _fits_in_dir(single)
+            from_dir = True
         else:
             items = [single]
     else:
@@ -325,6 +353,8 @@ def _collect(paths) -> dict[str, tuple[Path, tuple | None]]:
 
     for path in items:
         _check_exists(path)
+        if from_dir and not _has_image(path):
+            continue  # a catalogue (FITS table) lying in the same folder
         opened = _open_image(path)
         band = band_of(path, opened[1])
         if band is None:
@@ -450,6 +480,9 @@ _ROW_BLOCK = 512
 
 def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
     """Error if no pixel is finite; scans row blocks so a big memmap is never copied whole."""
+    step = max(1, min(arr.shape) // 64)
+    if np.isfinite(arr[::step, ::step]).any():  # a sparse sample touches few pages
+        return
     for start in range(0, arr.shape[0], _ROW_BLOCK):
         if np.isfinite(arr[start:start + _ROW_BLOCK]).any():
             return

@@ -25,7 +25,7 @@ def colour_of(label) -> str:
     return CLASS_COLOURS.get(str(label), "#333333")
 
 
-def to_png_base64(fig, dpi: int = 110) -> str:
+def to_png_base64(fig, dpi: int = 85) -> str:
     """Render a figure as base64 PNG and close it."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
@@ -175,7 +175,7 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
         ax.scatter(vi[ok], ub[ok], s=4, alpha=0.6, color=colour_of(key) if key else "k")
         for k, (v0, v1, u0, u1) in BOXES.items():
             ax.add_patch(plt.Rectangle((v0, u0), v1 - v0, u1 - u0, fill=False, lw=0.8, ls="--", color="grey"))
-            ax.text(v0 + 0.03, u1 - 0.05, str(k), fontsize=7, color="grey", va="top")
+            ax.text(v0 + 0.03, u0 + 0.04, f"box {k}", fontsize=7, color="grey", va="top")
         if track is not None:
             ax.plot(track["v_i"], track["u_b"], color="black", lw=1)
             for age, lab in ((1e6, "1 Myr"), (1e7, "10 Myr"), (1e8, "100 Myr"), (1e9, "1 Gyr"), (1e10, "10 Gyr")):

@@ -55,33 +55,45 @@ def write_table(t: Table, path: Path) -> Path:
     """Write a Table as ECSV atomically (masked values stay masked, not NaN)."""
     with atomic_path(path) as tmp:
         t.write(tmp, format="ascii.ecsv", overwrite=True)
+    readable(path)
     return path
 
 
-def write_sections(sections: list[Section], outdir: Path) -> dict[str, list[Path]]:
-    """Every table as ``tables/<name>.ecsv`` and every figure as ``figures/<name>.png``."""
+def readable(path: Path) -> None:
+    """Make an output world-readable (atomic temp files are created 0600)."""
+    try:
+        Path(path).chmod(0o644)
+    except OSError:
+        pass
+
+
+def write_sections(sections: list[Section], outdir: Path, *, figures: bool = True) -> dict[str, list[Path]]:
+    """Every table as ``tables/<name>.ecsv`` and (if ``figures``) every figure as ``figures/<name>.png``."""
     import base64
 
     outdir = Path(outdir)
     written: dict[str, list[Path]] = {"tables": [], "figures": []}
-    seen: set[str] = set()
+    seen: dict[str, set[str]] = {"table": set(), "figure": set()}
     for s in sections:
         for it in s.items:
             if it.kind not in ("table", "figure"):
                 continue
             name = it.name
             n = 2
-            while name in seen:
+            while name in seen[it.kind]:
                 name = f"{it.name}_{n}"
                 n += 1
-            seen.add(name)
+            seen[it.kind].add(name)
             it.name = name
+            if it.kind == "figure" and not figures:
+                continue
             if it.kind == "table":
                 written["tables"].append(write_table(it.content, outdir / "tables" / f"{name}.ecsv"))
             else:
                 p = outdir / "figures" / f"{name}.png"
                 with atomic_path(p) as tmp:
                     tmp.write_bytes(base64.b64decode(it.content))
+                readable(p)
                 written["figures"].append(p)
     return written
 
@@ -92,12 +104,14 @@ def _fmt(v, fmt: str | None) -> str:
     if isinstance(v, (float, np.floating)):
         if not np.isfinite(v):
             return "—"
-        if fmt:
+        if fmt and not fmt.startswith("{"):
             try:
-                return format(v, fmt.lstrip("{").rstrip("}").lstrip("0:").lstrip(":") if fmt.startswith("{") else fmt)
+                return format(v, fmt)
             except (ValueError, TypeError):
                 pass
-        return f"{v:.3g}" if abs(v) < 1e4 else f"{v:.4g}"
+        if v != 0 and abs(v) < 1e-3 or abs(v) >= 1e7:
+            return f"{v:.3e}"
+        return f"{v:.3g}" if abs(v) < 100 else f"{v:.1f}"
     return str(v)
 
 

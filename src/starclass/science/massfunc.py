@@ -4,8 +4,10 @@ Two estimators:
 
 * :func:`fit_powerlaw_binned`, as Whitmore et al. (section 7, Table 4): bins holding an equal
   number of objects (Maiz Apellaniz & Ubeda 2005), dN/dM = n_i / (bin width), and a
-  least-squares straight line through log10(dN/dM) against log10(M) (the mean log M of the bin
-  members). The error is the least-squares standard error of the slope.
+  least-squares straight line through log10(dN/dM) against log10(M). Each point sits where the
+  fitted power law equals its average over the bin (found by iterating the fit; for wide bins,
+  such as the last one that reaches the most massive object, the mean of the members would
+  bias the slope steep). The error is the least-squares standard error of the slope.
 * :func:`fit_powerlaw_ml`, the maximum-likelihood index of a power law truncated to
   [xmin, xmax] (xmax = infinity gives the closed form beta = -1 - n / sum(ln(x / xmin)));
   the error comes from the curvature of the log-likelihood (Fisher information).
@@ -98,12 +100,24 @@ def fit_powerlaw_binned(values, *, lo: float | None = None, hi: float | None = N
     widths = np.diff(edges)
     if np.any(widths <= 0):
         raise StarclassError(f"{what}: repeated values make a bin of zero width; use fewer bins")
-    groups = np.array_split(np.arange(x.size), nbins)
-    logx = np.array([np.mean(np.log10(x[g])) for g in groups])
     dens = counts / widths
     logd = np.log10(dens)
     from scipy.stats import linregress
 
+    lo_e, hi_e = edges[:-1], edges[1:]
+    logx = 0.5 * (np.log10(lo_e) + np.log10(hi_e))  # start at the geometric centres
+    for _ in range(20):
+        r = linregress(logx, logd)
+        b = float(r.slope)
+        # x* with x*^b = mean of x^b over [lo, hi]
+        if abs(b + 1) < 1e-6:
+            mean_pow = np.log(hi_e / lo_e) / (hi_e - lo_e)
+        else:
+            mean_pow = (hi_e ** (b + 1) - lo_e ** (b + 1)) / ((b + 1) * (hi_e - lo_e))
+        new = np.log10(mean_pow) / b if abs(b) > 1e-6 else logx
+        if np.allclose(new, logx, atol=1e-6):
+            break
+        logx = new
     r = linregress(logx, logd)
     bins = Table({"lo": edges[:-1], "hi": edges[1:], "n": counts, "log_x": logx, "log_dndx": logd,
                   "log_dndx_err": 1 / (np.sqrt(counts) * np.log(10))})

@@ -51,50 +51,67 @@ def _bswap32(v):
 
 
 @njit(parallel=True, cache=True)
-def _extract_f32_bits(images, swap, cx, cy, size, out, valid, fill_bits):  # pragma: no cover - numba
+def _extract_f32_bits(images, swap, order, cx, cy, size, out, valid, fill_bits):  # pragma: no cover - numba
     """All bands float32 (any byte order): copy raw bits, swapping where ``swap[b]``.
 
     ``images`` is a homogeneous tuple of 2-D uint32 views, ``out`` a uint32 view of the
     float32 output [N, B, S, S]. A value is non-finite when its exponent bits are all ones.
+    Stamps wholly inside the image take a fast path without bounds checks; the others (and
+    stamps with a non-finite pixel) are redone pixel by pixel.
     """
     n_cand = cx.shape[0]
     n_band = len(images)
     half = size // 2
-    for n in prange(n_cand):
+    ny = images[0].shape[0]
+    nx = images[0].shape[1]
+    expo = np.uint32(0x7F800000)
+    for k in prange(n_cand):
+        n = order[k]
         x0 = cx[n] - half
         y0 = cy[n] - half
+        inside = x0 >= 0 and y0 >= 0 and x0 + size <= nx and y0 + size <= ny
+        if inside:
+            bad = False
+            for b in range(n_band):
+                img = images[b]
+                if swap[b]:
+                    for i in range(size):
+                        for j in range(size):
+                            v = _bswap32(img[y0 + i, x0 + j])
+                            bad |= (v & expo) == expo
+                            out[n, b, i, j] = v
+                else:
+                    for i in range(size):
+                        for j in range(size):
+                            v = img[y0 + i, x0 + j]
+                            bad |= (v & expo) == expo
+                            out[n, b, i, j] = v
+            if not bad:
+                for i in range(size):
+                    for j in range(size):
+                        valid[n, i, j] = True
+                continue
+        # general path: bounds and finiteness checked per pixel
         for i in range(size):
             for j in range(size):
                 valid[n, i, j] = True
         for b in range(n_band):
             img = images[b]
-            ny = img.shape[0]
-            nx = img.shape[1]
             sw = swap[b]
             for i in range(size):
                 yy = y0 + i
-                if yy < 0 or yy >= ny:
-                    for j in range(size):
-                        out[n, b, i, j] = fill_bits
-                        valid[n, i, j] = False
-                    continue
                 for j in range(size):
                     xx = x0 + j
-                    if xx < 0 or xx >= nx:
-                        out[n, b, i, j] = fill_bits
+                    if yy < 0 or yy >= ny or xx < 0 or xx >= nx:
                         valid[n, i, j] = False
                         continue
                     v = img[yy, xx]
                     if sw:
                         v = _bswap32(v)
-                    if (v & np.uint32(0x7F800000)) == np.uint32(0x7F800000):
-                        out[n, b, i, j] = fill_bits
+                    if (v & expo) == expo:
                         valid[n, i, j] = False
                     else:
                         out[n, b, i, j] = v
-    # Pixels valid in an early band but invalid in a later one must hold ``fill`` in all
-    # bands: a second pass over the (cache-hot) stamp fixes them.
-    for n in prange(n_cand):
         for i in range(size):
             for j in range(size):
                 if not valid[n, i, j]:
@@ -103,13 +120,14 @@ def _extract_f32_bits(images, swap, cx, cy, size, out, valid, fill_bits):  # pra
 
 
 @njit(parallel=True, cache=True)
-def _extract_one_band(img, b, cx, cy, size, out, valid, fill):  # pragma: no cover - numba
+def _extract_one_band(img, b, order, cx, cy, size, out, valid, fill):  # pragma: no cover - numba
     """One band of any native numeric type into ``out[:, b]`` (float32); ANDs ``valid``."""
     n_cand = cx.shape[0]
     half = size // 2
     ny = img.shape[0]
     nx = img.shape[1]
-    for n in prange(n_cand):
+    for k in prange(n_cand):
+        n = order[k]
         x0 = cx[n] - half
         y0 = cy[n] - half
         for i in range(size):
@@ -224,6 +242,20 @@ def _check_shapes(names: list[str], arrays: list[np.ndarray]) -> None:
         raise StarclassError(f"mosaics must share one pixel grid; shapes differ ({detail})")
 
 
+def _locality_order(cx: np.ndarray, cy: np.ndarray, size: int) -> np.ndarray:
+    """Visit order: candidates sorted by strips of rows, then column.
+
+    Neighbouring stamps then share memory pages and cache lines of the mosaic, which
+    doubles the extraction rate for random positions on large mosaics. Outputs stay in
+    the caller's order.
+    """
+    if cx.shape[0] < 512:
+        return np.arange(cx.shape[0], dtype=np.int64)
+    strip = np.clip(cy, -(2**30), 2**30) // max(size, 1)
+    key = strip * (2**32) + np.clip(cx, -(2**30), 2**30)
+    return np.argsort(key, kind="stable").astype(np.int64)
+
+
 def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """Nearest-pixel centres ``floor(x + 0.5)``, ``floor(y + 0.5)`` as int64.
 
@@ -333,16 +365,17 @@ def extract_stamps(
     if n_cand == 0:
         return out, valid_out
     fill32 = np.float32(fill)
+    order = _locality_order(cx, cy, size)
 
     bits = _f32_bits_views(arrays)
     if bits is not None:
         views, swap = bits
         fill_bits = np.array([fill32], dtype=np.float32).view(np.uint32)[0]
-        _extract_f32_bits(views, swap, cx, cy, size, out.view(np.uint32), valid_out, fill_bits)
+        _extract_f32_bits(views, swap, order, cx, cy, size, out.view(np.uint32), valid_out, fill_bits)
     else:
         valid_out[...] = True
         for b, a in enumerate(arrays):  # one compiled, parallel call per band
-            _extract_one_band(_native(a), b, cx, cy, size, out, valid_out, fill32)
+            _extract_one_band(_native(a), b, order, cx, cy, size, out, valid_out, fill32)
         _apply_fill(out, valid_out, fill32)
 
     if masks is not None:

@@ -1,0 +1,162 @@
+"""``starclass detect``: candidates and their photometry from FITS mosaics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
+
+
+def parse_polygon(text: str | None):
+    """``"x1,y1;x2,y2;..."`` (or ``"default"``) -> list of vertices in the MCI plane."""
+    if text is None:
+        return None
+    if text.strip().lower() == "default":
+        from starclass.detect.select import DEFAULT_MCI_POLYGON
+
+        return [list(p) for p in DEFAULT_MCI_POLYGON]
+    try:
+        pts = [[float(v) for v in part.split(",")] for part in text.split(";") if part.strip()]
+    except ValueError:
+        raise StarclassError(f"--mci-polygon: cannot read {text!r}; expected 'x1,y1;x2,y2;x3,y3'") from None
+    if len(pts) < 3 or any(len(p) != 2 for p in pts):
+        raise StarclassError(f"--mci-polygon: need at least 3 'x,y' vertices, got {text!r}")
+    return pts
+
+
+def parse_apcorr(text: str | None):
+    """``none`` / ``ci`` / a number / ``band=mag,band=mag`` -> the measure() option."""
+    if text is None or text.strip().lower() in ("", "none", "0"):
+        return None
+    t = text.strip().lower()
+    if t == "ci":
+        return "ci"
+    try:
+        if "=" in t:
+            return {k.strip(): float(v) for k, v in (p.split("=") for p in t.split(","))}
+        return float(t)
+    except ValueError:
+        raise StarclassError(
+            f"--aperture-correction: cannot read {text!r}; use none, ci, a number or f555w=-0.3,f814w=-0.35"
+        ) from None
+
+
+@command("detect")
+def detect_command(
+    mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Candidate catalogue to write (.ecsv, .parquet, .fits, .csv)."),
+    truth: Path | None = typer.Option(None, "--truth", help="Truth catalogue: cross-match within 2 px and print completeness against magnitude."),
+    regions: Path | None = typer.Option(None, "--regions", help="Also write a DS9 region file of the candidates."),
+    positions: Path | None = typer.Option(None, "--positions", help="Measure at the positions of this catalogue instead of detecting."),
+    bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands to use (default: all found)."),
+    magsys: str = typer.Option("vega", "--magsys", help="Magnitude system of the output: vega or ab."),
+    fwhm: float = typer.Option(2.0, "--fwhm", help="Stellar FWHM (px) of the matched detection filter."),
+    threshold: float = typer.Option(5.0, "--threshold", help="Detection threshold: matched-filter S/N of a peak."),
+    mag_limit: float | None = typer.Option(None, "--mag-limit", help="Keep candidates brighter than this V magnitude."),
+    ci_min: float | None = typer.Option(None, "--ci-min", help="Keep candidates with CI >= this (LEGUS-like cut, e.g. 1.35)."),
+    ci_max: float | None = typer.Option(None, "--ci-max", help="Keep candidates with CI <= this."),
+    mci_polygon: str | None = typer.Option(None, "--mci-polygon", help="Keep candidates inside this polygon in the (MCI_in, MCI_out) plane: 'x1,y1;x2,y2;...' or 'default'."),
+    aperture_radius: float = typer.Option(4.0, "--aperture-radius", help="Photometry aperture radius (px)."),
+    aperture_correction: str | None = typer.Option(None, "--aperture-correction", help="none, ci (per source from the V-band CI), a number (mag) or band=mag,band=mag."),
+    box_size: int = typer.Option(32, "--box-size", help="Background mesh box (px) of the detection image."),
+    crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
+    galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
+    completeness_png: Path | None = typer.Option(None, "--completeness-png", help="Figure of completeness vs magnitude (default: <output stem>_completeness.png with --truth)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+) -> None:
+    """Find cluster candidates in the V band and measure them in every band.
+
+    Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI, MCI,
+    local background, FWHM, crowding and the redundancy flag; says how many candidates
+    passed the selection. With --truth, prints completeness against magnitude.
+    """
+    import numpy as np
+
+    from starclass.detect.completeness import completeness, fraction_brighter, plot_completeness
+    from starclass.detect.find import detect
+    from starclass.detect.photometry import measure
+    from starclass.detect.select import select_candidates
+    from starclass.io.catalog import read_catalog, write_catalog
+    from starclass.io.mosaic import read_mosaics
+
+    if magsys.lower() not in ("vega", "ab"):
+        raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
+    band_list = [b.strip().lower() for b in bands.split(",")] if bands else None
+    paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
+    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower())
+    echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
+    polygon = parse_polygon(mci_polygon)
+    apcorr = parse_apcorr(aperture_correction)
+    truth_table = read_catalog(truth) if truth is not None else None
+
+    if positions is not None:
+        given = read_catalog(positions)
+        found = measure(
+            ms, given, aperture_radius=aperture_radius, aperture_correction=apcorr,
+            crowding_radius=crowding_radius, progress=progress,
+        )
+        echo(f"measured {len(found)} positions from {positions}")
+    else:
+        found = detect(
+            ms, fwhm=fwhm, threshold_sigma=threshold, aperture_radius=aperture_radius,
+            aperture_correction=apcorr, crowding_radius=crowding_radius, galaxy=galaxy,
+            box_size=box_size, progress=progress,
+        )
+        echo(f"detected {len(found)} candidates in {found.meta.get('detect_band', ms.v_band)}")
+    n_detected = len(found)
+    cat = select_candidates(found, mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max,
+                            mci_polygon=polygon)
+    if galaxy and "galaxy" not in cat.colnames:
+        cat["galaxy"] = [galaxy] * len(cat)
+    criteria = [s for s in (
+        f"m_V <= {mag_limit}" if mag_limit is not None else "",
+        f"CI >= {ci_min}" if ci_min is not None else "",
+        f"CI <= {ci_max}" if ci_max is not None else "",
+        "inside the MCI polygon" if polygon is not None else "",
+    ) if s]
+    if criteria:
+        echo(f"selection ({', '.join(criteria)}): {len(cat)} of {n_detected} passed")
+    else:
+        echo(f"no selection: all {len(cat)} kept")
+    red = int(np.asarray(cat["redundant"]).sum()) if "redundant" in cat.colnames else 0
+    echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
+
+    comp = None
+    if truth_table is not None:
+        vb = ms.v_band
+        comp = completeness(truth_table, found, band=vb, radius=2.0)
+        comp_sel = completeness(truth_table, cat, band=vb, radius=2.0, bins=list(comp["mag_lo"]) + [comp["mag_hi"][-1]])
+        comp["n_selected"] = comp_sel["n_found"]
+        comp["completeness_selected"] = comp_sel["completeness"]
+        echo(f"truth: {comp.meta['n_truth']} objects; matched within 2 px: {comp.meta['matched']} "
+             f"before selection, {comp_sel.meta['matched']} after")
+        echo(f"{'mag range':>13s} {'n_true':>7s} {'found':>6s} {'complete':>9s} {'selected':>9s}")
+        for row in comp:
+            if row["n_true"]:
+                echo(f"{row['mag_lo']:6.2f}-{row['mag_hi']:<6.2f} {row['n_true']:7d} {row['n_found']:6d} "
+                     f"{row['completeness']:9.3f} {row['completeness_selected']:9.3f}")
+        if "class_ref" in truth_table.colnames:
+            frac, n = fraction_brighter(truth_table, found, 23.5, band=vb, classes=(1, 2, 3))
+            echo(f"classes 1-3 brighter than m_V = 23.5: {frac:.3f} of {n} detected")
+        if "median_dmag" in comp.meta:
+            echo(f"median measured - true {vb} magnitude of matched objects: {comp.meta['median_dmag']:+.3f}")
+
+    write_catalog(cat, output)
+    echo(f"wrote {output} ({len(cat)} rows)")
+    if regions is not None:
+        from starclass.io.regions import write_regions
+
+        write_regions(cat, regions)
+        echo(f"wrote {regions}")
+    if comp is not None:
+        png = completeness_png or output.with_name(output.stem + "_completeness.png")
+        comp_path = png.with_suffix(".ecsv")
+        from starclass.io.atomic import atomic_path
+
+        with atomic_path(comp_path) as tmp:
+            comp.write(tmp, format="ascii.ecsv", overwrite=True)
+        plot_completeness(comp, png)
+        echo(f"wrote {png} and {comp_path}")

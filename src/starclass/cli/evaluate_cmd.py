@@ -1,0 +1,33 @@
+"""``starclass evaluate``: metrics of a classified catalogue against one or more references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+
+
+@command("evaluate")
+def evaluate(
+    pred: Path = typer.Argument(..., help="Classified catalogue (class_pred, prob_<k>; any format read_catalog reads)."),
+    reference: list[str] = typer.Option(
+        None, "--reference", "-r",
+        help="Reference catalogue (truth, human labels or another model); repeat for several. "
+             "'self' compares class_pred with the catalogue's own class_ref (the default when it has one)."),
+    radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (PHANGS: 2)."),
+    distance: float = typer.Option(None, "--distance", help="Distance in Mpc: M_V < -7.8 box counts and the M_V < -10 bright end."),
+    target_purity: float = typer.Option(0.8, "--target-purity", help="Purity for the cluster-score threshold choice."),
+    n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
+    science: bool = typer.Option(True, "--science/--no-science", help="Colour-colour boxes, mass/age/luminosity functions."),
+    out: Path = typer.Option(Path("evaluation"), "-o", "--out", help="Output folder: tables/*.ecsv, figures/*.png, summary.json."),
+) -> None:
+    """Accuracy (4 classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
+    from starclass.report.build import run_evaluation
+
+    res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
+                         target_purity=target_purity, n_boot=n_boot, science=science)
+    for ref, accs in res["headline"].items():
+        echo(f"{ref}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
+    echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")

@@ -1,0 +1,132 @@
+"""``starclass info``: what is in a catalogue (or a set of FITS mosaics)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
+
+
+def catalog_summary(table, name: str = "") -> str:
+    """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges."""
+    import numpy as np
+
+    from starclass.schema import CLASSES, bands_in, mag_col
+
+    lines = []
+    fmt = table.meta.get("format")
+    gal = table.meta.get("galaxy") or (str(table["galaxy"][0]) if "galaxy" in table.colnames and len(table) else None)
+    head = f"catalogue: {name}" if name else "catalogue"
+    extras = [s for s in (f"format {fmt}" if fmt else "", f"galaxy {gal}" if gal else "") if s]
+    lines.append(head + (f" ({', '.join(extras)})" if extras else ""))
+    lines.append(f"rows: {len(table)}")
+    lines.append(f"columns ({len(table.colnames)}): {', '.join(table.colnames)}")
+    bands = bands_in(table)
+    lines.append(f"bands: {', '.join(bands) if bands else 'none'}")
+    for col in ("class_ref", "class_pred"):
+        if col not in table.colnames:
+            continue
+        v = np.asarray(table[col]).astype(int)
+        counts = {k: int((v == k).sum()) for k in CLASSES}
+        classified = sum(counts.values())
+        parts = "  ".join(f"{k}: {n}" for k, n in counts.items())
+        lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class)")
+    humans = [c for c in table.colnames if c.startswith("class_h") and c[7:].isdigit()]
+    if humans:
+        n_each = ", ".join(f"{c} {int((np.asarray(table[c]) > 0).sum())}" for c in humans)
+        lines.append(f"human classifiers: {len(humans)} ({n_each} sources labelled)")
+    if bands:
+        lines.append("magnitude ranges (min / median / max, n measured):")
+        for b in bands:
+            m = np.asarray(table[mag_col(b)], dtype=float)
+            ok = np.isfinite(m)
+            if ok.any():
+                lines.append(f"  {b:7s} {np.min(m[ok]):7.3f} / {np.median(m[ok]):7.3f} / "
+                             f"{np.max(m[ok]):7.3f}   n={int(ok.sum())}")
+            else:
+                lines.append(f"  {b:7s} no measurements")
+    if "ci" in table.colnames:
+        ci = np.asarray(table["ci"], dtype=float)
+        ok = np.isfinite(ci)
+        if ok.any():
+            lines.append(f"ci: {np.min(ci[ok]):.3f} / {np.median(ci[ok]):.3f} / {np.max(ci[ok]):.3f}")
+    if "x" in table.colnames and len(table):
+        x = np.asarray(table["x"], dtype=float)
+        y = np.asarray(table["y"], dtype=float)
+        lines.append(f"positions (0-based px): x {x.min():.1f} .. {x.max():.1f}, y {y.min():.1f} .. {y.max():.1f}")
+    return "\n".join(lines)
+
+
+def _is_image_fits(path: Path) -> bool:
+    """True if ``path`` is a FITS file whose data are images, not a table."""
+    from astropy.io import fits
+
+    name = path.name.lower()
+    if not name.endswith((".fits", ".fit", ".fts", ".fits.gz")):
+        return False
+    try:
+        with fits.open(path, memmap=True) as hdul:
+            has_table = any(isinstance(h, (fits.BinTableHDU, fits.TableHDU)) for h in hdul)
+            has_image = any(h.is_image and h.header.get("NAXIS", 0) >= 2 for h in hdul)
+    except Exception as exc:
+        raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+    return has_image and not has_table
+
+
+def _parse_map(items: list[str] | None) -> dict[str, str] | None:
+    if not items:
+        return None
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise StarclassError(f"--map expects SOURCE=schema_name, got {item!r}")
+        src, dst = item.split("=", 1)
+        out[src.strip()] = dst.strip()
+    return out
+
+
+@command("info")
+def info(
+    paths: list[Path] = typer.Argument(
+        ..., help="A catalogue (LEGUS .tab, PHANGS FITS, CDS/MRT, CSV, ECSV, Parquet, FITS table), "
+                  "or one or more FITS mosaics (one per band)."),
+    fmt: str = typer.Option(None, "--format", "-f",
+                            help="Catalogue format: legus, phangs, cds, mrt, csv, ecsv, parquet, fits, "
+                                 "ascii (default: guessed from the extension and contents)."),
+    column_map: list[str] = typer.Option(
+        None, "--map", help="Rename a column to a schema name, e.g. --map X_IMAGE=x (repeatable)."),
+    one_based: bool = typer.Option(
+        None, "--one-based/--zero-based",
+        help="Whether the file's x, y are 1-based (FITS/DS9) or 0-based; default: the format's convention."),
+    magsys: str = typer.Option("vega", help="Mosaics only: magnitude system of the zeropoints (vega or ab)."),
+    ds9: Path = typer.Option(None, "--ds9", help="Also write a DS9 region file of the catalogue, coloured by class."),
+    ds9_coords: str = typer.Option("image", "--ds9-coords", help="Region coordinates: image (1-based px) or fk5."),
+) -> None:
+    """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges) or FITS mosaics
+    (shape, bands, zeropoints, pixel scale). Positions are reported 0-based."""
+    if len(paths) > 1 or _is_image_fits(paths[0]):
+        from starclass.io.mosaic import read_mosaics
+
+        ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
+        echo(f"mosaics: {len(ms.bands)} band(s): {', '.join(ms.bands)}")
+        echo(ms.describe())
+        wcs_txt = "none" if ms.wcs is None else ", ".join(ms.wcs.wcs.ctype)
+        echo(f"WCS: {wcs_txt}")
+        for b in ms.bands:
+            weight = "weight map" if ms.weights.get(b) is not None else "no weight map"
+            echo(f"  {b:7s} {weight}")
+        return
+
+    from starclass.io.catalog import read_catalog
+
+    table = read_catalog(paths[0], fmt=fmt, column_map=_parse_map(column_map), one_based=one_based,
+                         allow_empty=False, require_xy=False)
+    echo(catalog_summary(table, str(paths[0])))
+    if ds9 is not None:
+        from starclass.io.regions import class_column, write_regions
+
+        write_regions(table, ds9, coords=ds9_coords, label=False)
+        echo(f"wrote {ds9} ({len(table)} circles coloured by {class_column(table) or 'nothing (white)'})")

@@ -1,0 +1,117 @@
+"""``starclass inspect``: serve the classification web page, manage accounts, export labels."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
+
+PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
+
+
+def _password(name: str) -> str:
+    pw = os.environ.get(PASSWORD_ENV)
+    if pw:
+        return pw
+    return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+
+
+@command("inspect")
+def inspect_command(
+    data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
+                                             "(optionally predictions.ecsv)."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
+                                               "this machine."),
+    port: int = typer.Option(8000, help="TCP port."),
+    db: str = typer.Option(None, "--db", help="Database URL: sqlite:///path.sqlite (default "
+                                              "DATA_DIR/inspect.sqlite) or postgresql://user:pw@host/name."),
+    catalogue: Path = typer.Option(None, help="Candidate catalogue (default DATA_DIR/candidates.*)."),
+    predictions: Path = typer.Option(None, help="Model predictions (default DATA_DIR/predictions.* or "
+                                                "the catalogue's prob_<k> columns)."),
+    rgb: str = typer.Option(None, help="Bands shown as red,green,blue (default f814w,f555w,f336w "
+                                       "or the nearest)."),
+    star_fwhm: float = typer.Option(None, help="FWHM (px) of the typical star drawn beside each profile "
+                                               "(default: the V band's PSF)."),
+    dataset: str = typer.Option("", help="Key separating the labels of several fields in one database."),
+    add_user: str = typer.Option(None, "--add-user", help=f"Create an account and exit (password from "
+                                                          f"${PASSWORD_ENV} or a prompt)."),
+    admin: bool = typer.Option(False, "--admin", help="With --add-user: the account may see everyone's "
+                                                      "history and the agreement summary."),
+    set_password: str = typer.Option(None, "--set-password", help="Change an account's password and exit."),
+    list_users: bool = typer.Option(False, "--list-users", help="List the accounts and exit."),
+    export: Path = typer.Option(None, "--export", help="Write the labels as a catalogue (.ecsv, .fits, "
+                                                       ".parquet, .csv) for train/evaluate, and exit."),
+    summary: Path = typer.Option(None, help="With --export: also write the agreement summary (JSON)."),
+    include_unlabelled: bool = typer.Option(False, help="With --export: keep candidates nobody labelled "
+                                                        "(class_ref 0)."),
+    prerender: bool = typer.Option(True, help="Render every candidate's pictures in the background "
+                                              "after start-up."),
+) -> None:
+    """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
+
+    Accounts are made here by an administrator (--add-user NAME); labels go to SQLite beside
+    the data unless --db says otherwise; --export writes them with class_h<k>, the mode
+    (class_ref, ties flagged) and agreement-weighted votes.
+    """
+    from starclass.inspect import db as dbm
+
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise StarclassError(f"data directory {data_dir} does not exist")
+    url = db or f"sqlite:///{(data_dir / 'inspect.sqlite').resolve()}"
+    engine = dbm.make_engine(url)
+    try:
+        version = dbm.init_db(engine)
+    except StarclassError:
+        raise
+    except Exception as exc:  # connection refused, bad credentials ...
+        raise StarclassError(f"--db {dbm.redact(url)}: {type(exc).__name__}: {exc}") from None
+
+    if add_user:
+        uid = dbm.add_user(engine, add_user, _password(add_user), admin=admin)
+        echo(f"created user {add_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
+        return
+    if set_password:
+        dbm.set_password(engine, set_password, _password(set_password))
+        echo(f"password of {set_password} changed; their sessions were closed")
+        return
+    if list_users:
+        for u in dbm.list_users(engine):
+            echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
+        return
+    if export:
+        from starclass.inspect.app import CATALOGUE_NAMES, _find, _read_table
+        from starclass.inspect.export import export_labels
+
+        cat_path = _find(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
+        if cat_path is None:
+            raise StarclassError(f"no candidate catalogue in {data_dir}")
+        out = export_labels(engine, dataset, _read_table(cat_path), export,
+                            include_unlabelled=include_unlabelled, summary_path=summary)
+        agr = out.meta.get("agreement", {})
+
+        def fmt(v):
+            return "n/a" if v is None else f"{v:.3f}"
+
+        echo(f"wrote {len(out)} labelled candidates to {export} "
+             f"({int(out['tie'].sum())} ties to adjudicate)")
+        echo(f"agreement: pairwise {fmt(agr.get('pairwise_4class'))} (4 classes), "
+             f"{fmt(agr.get('pairwise_binary'))} (1+2 vs 3+4); individual vs mode "
+             f"{fmt(agr.get('vs_mode_4class'))} / {fmt(agr.get('vs_mode_binary'))}")
+        return
+
+    from starclass.inspect.app import load_field, serve
+
+    bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
+    if bands is not None and len(bands) != 3:
+        raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
+    field = load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
+                       star_fwhm=star_fwhm, dataset=dataset)
+    if not dbm.list_users(engine):
+        echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
+    echo(f"labels in {dbm.redact(url)} (schema version {version})")
+    serve(field, engine, host=host, port=port, prerender_all=prerender, echo=echo)

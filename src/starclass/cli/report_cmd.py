@@ -1,0 +1,32 @@
+"""``starclass report``: one self-contained HTML report plus every table as ECSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+
+
+@command("report")
+def report(
+    pred: Path = typer.Argument(..., help="Classified catalogue (class_pred, prob_<k>)."),
+    reference: list[str] = typer.Option(
+        None, "--reference", "-r", help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
+    out: Path = typer.Option(Path("report.html"), "-o", "--out", help="HTML file to write; tables go to tables/ beside it."),
+    title: str = typer.Option("starclass report", "--title", help="Title of the page."),
+    radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels."),
+    distance: float = typer.Option(None, "--distance", help="Distance in Mpc (absolute-magnitude limits)."),
+    model: Path = typer.Option(None, "--model", help="Checkpoint for the Grad-CAM section (when the models stage can load it)."),
+    n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
+) -> None:
+    """Write the evaluation as one HTML page with embedded figures (open it in a browser)."""
+    from starclass.report.build import build_report
+
+    out = Path(out)
+    name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
+    outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
+    path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
+                        model_path=model, filename=name, radius=radius, n_boot=n_boot)
+    echo(f"report: {path}")

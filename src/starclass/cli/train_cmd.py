@@ -1,0 +1,155 @@
+"""``starclass train``: train a task's model (or ensemble) on labelled candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
+
+
+def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="class_ref", progress=True):
+    """Model inputs and labels for training, from mosaics or a stamp store.
+
+    Returns ``(inputs, labels, positions, galaxies, n_bad)``: candidates without a usable
+    stamp (centre pixel off the image or NaN) get label 0 and are left out of training.
+    """
+    import numpy as np
+
+    if stamps is not None:
+        from starclass.stamps import StampStore
+
+        store = StampStore(stamps)
+        expect = {"bands": list(cfg.bands), "stamp_size": cfg.stamp_size,
+                  "scales": [float(s) for s in cfg.scales], "normalisation": cfg.normalisation}
+        have = {"bands": store.bands, "stamp_size": store.stamp_size,
+                "scales": [float(s) for s in store.scales], "normalisation": store.normalisation}
+        diff = {k: (have[k], expect[k]) for k in expect if have[k] != expect[k]}
+        if diff:
+            raise StarclassError(
+                f"stamp store {stamps} does not fit task {cfg.name!r}: "
+                + "; ".join(f"{k} is {a} in the store, {b} in the task" for k, (a, b) in diff.items())
+            )
+        n = len(store)
+        if table is not None:
+            if len(table) != n:
+                raise StarclassError(f"catalogue has {len(table)} rows but stamp store {stamps} has {n} stamps")
+            if "id" in table.colnames and "id" in store.table and not np.array_equal(
+                    np.asarray(table["id"]), np.asarray(store.table["id"])):
+                raise StarclassError(f"catalogue ids differ from the ids in stamp store {stamps} (same order needed)")
+            src = table
+        else:
+            src = store.table
+        if label_column not in (src.colnames if hasattr(src, "colnames") else src):
+            raise StarclassError(f"no label column {label_column!r} in the catalogue or stamp store")
+        labels = np.asarray(src[label_column], dtype=float).copy()
+        ok = np.asarray(store.ok, dtype=bool)
+        x, y = np.asarray(src["x"], dtype=float), np.asarray(src["y"], dtype=float)
+        gal = np.asarray(src["galaxy"]).astype(str) if "galaxy" in (src.colnames if hasattr(src, "colnames") else src) else None
+        inputs = store
+    else:
+        from starclass.stamps import make_inputs
+
+        if label_column not in table.colnames:
+            raise StarclassError(
+                f"catalogue has no label column {label_column!r} (columns: {', '.join(table.colnames)})"
+            )
+        x, y = np.asarray(table["x"], dtype=float), np.asarray(table["y"], dtype=float)
+        labels = np.ma.filled(np.ma.asarray(table[label_column], dtype=float), np.nan).copy()
+        inputs, ok = make_inputs(mosaics, x, y, cfg)
+        gal = np.asarray(table["galaxy"]).astype(str) if "galaxy" in table.colnames else None
+    n_bad = int(np.sum(~ok & np.isfinite(labels) & (labels > 0)))
+    labels[~ok] = 0
+    return inputs, labels, (x, y), gal, n_bad
+
+
+@command("train")
+def train_command(
+    task: str = typer.Option("legus4", "--task", "-t", help="Task preset (legus4, phangs4, m31-binary, open-globular, galaxy-cluster, cool-core, *-compact) or a YAML/JSON config file."),
+    mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
+    catalog: Path | None = typer.Option(None, "--catalog", "-c", help="Labelled candidates (truth or human labels: ECSV, CSV, Parquet, FITS, LEGUS .tab) with 0-based x, y."),
+    label_column: str = typer.Option("class_ref", "--label-column", help="Column with the reference class (1-4; 0 = none)."),
+    stamps: Path | None = typer.Option(None, "--stamps", help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics."),
+    output: Path = typer.Option(..., "--output", "-o", help="Model directory to write (manifest.json + member_XX.pt)."),
+    epochs: int | None = typer.Option(None, "--epochs", help="Epochs (default: the task's recipe)."),
+    ensemble: int | None = typer.Option(None, "--ensemble", help="Members per architecture (default: the task's)."),
+    split: str | None = typer.Option(None, "--split", help="Validation split: random, spatial or galaxy (default: the task's)."),
+    holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
+    val_fraction: float | None = typer.Option(None, "--val-fraction", help="Fraction of candidates for validation / early stopping (0: none)."),
+    batch_size: int | None = typer.Option(None, "--batch-size", help="Mini-batch size."),
+    lr: float | None = typer.Option(None, "--lr", help="Learning rate."),
+    patience: int | None = typer.Option(None, "--patience", help="Early-stopping patience in epochs (0: no early stopping)."),
+    stamp_size: int | None = typer.Option(None, "--stamp-size", help="Override the task's stamp size (px)."),
+    input_size: int | None = typer.Option(None, "--input-size", help="Override the network input size (e.g. lower 224 on a CPU); 0 = the stamp size."),
+    seed: int | None = typer.Option(None, "--seed", help="Base seed (member i uses seed + i)."),
+    device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="Continue an interrupted training in the output directory."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+) -> None:
+    """Train a task's classifier (or ensemble) on labelled candidates.
+
+    Stamps are cut from the mosaics at the catalogue's x, y (or read from --stamps), labels
+    come from --label-column and are merged into the task's classes. Every epoch writes a
+    resumable checkpoint; rerunning the same command continues an interrupted training.
+    """
+    import numpy as np
+
+    from starclass.config import load_config
+    from starclass.io.catalog import read_catalog
+    from starclass.train import fit
+
+    cfg = load_config(task)
+    changes: dict = {}
+    recipe: dict = {}
+    if stamp_size is not None:
+        changes["stamp_size"] = stamp_size
+    if input_size is not None:
+        changes["input_size"] = input_size or None
+    for key, val in (("split", split), ("val_fraction", val_fraction), ("batch_size", batch_size),
+                     ("lr", lr)):
+        if val is not None:
+            recipe[key] = val
+    if patience is not None:
+        recipe["early_stopping_patience"] = patience or None
+    if recipe:
+        changes["recipe"] = recipe
+    if changes:
+        cfg = cfg.copy(**changes)
+
+    if stamps is None and not mosaics:
+        raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
+    if stamps is None and catalog is None:
+        raise StarclassError("give the labelled catalogue (--catalog)")
+    table = read_catalog(catalog) if catalog is not None else None
+    if table is not None and len(table) == 0:
+        raise StarclassError(f"catalogue {catalog} has no rows")
+    mos = None
+    if stamps is None:
+        from starclass.io.mosaic import read_mosaics
+
+        mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
+                           require_zeropoint=cfg.normalisation == "rgb")
+        from starclass.predict import check_bands
+
+        check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
+        echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
+             f"{len(table)} candidates from {catalog}")
+    inputs, labels, positions, galaxies, n_bad = training_inputs(
+        cfg, table, mosaics=mos, stamps=stamps, label_column=label_column, progress=progress)
+    if n_bad:
+        echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")
+    result = fit(cfg, inputs, labels, outdir=output, positions=positions, galaxies=galaxies,
+                 seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
+                 ensemble=ensemble, holdout=holdout)
+    for note in result.notes:
+        echo(note)
+    echo(f"trained {len(result.members)} member(s) of task {cfg.name!r} on {result.device}: "
+         f"{result.n_train} training, {result.n_val} validation candidates "
+         f"({result.n_unlabelled} without an output class left out) in {result.seconds:.1f} s")
+    echo("training counts per class: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))
+    for i, (acc, ep) in enumerate(zip(result.val_accuracy, result.best_epochs)):
+        acc_txt = "n/a" if np.isnan(acc) else f"{acc:.3f}"
+        echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
+    echo(f"model written to {output}")

@@ -1,0 +1,34 @@
+"""Candidate detection and photometry (``starclass detect``).
+
+* :func:`detect`: find candidates in the V band and measure them (:mod:`.find`).
+* :func:`measure`: aperture photometry in every band, CI, MCI, local background, FWHM,
+  crowding and redundancy at given positions (:mod:`.photometry`).
+* :func:`select_candidates`: magnitude limit, CI cut or MCI polygon (:mod:`.select`).
+* :func:`match_catalogs`: one-to-one cross-match within 2 px (:mod:`.match`).
+* :func:`completeness`: recovered fraction of a truth catalogue against magnitude
+  (:mod:`.completeness`).
+
+Positions are 0-based pixels (x = column, y = row) throughout.
+"""
+
+from starclass.detect._images import ArrayMosaics
+from starclass.detect.match import match_catalogs
+from starclass.detect.photometry import measure
+
+__all__ = ["ArrayMosaics", "measure", "match_catalogs", "detect", "select_candidates", "completeness"]
+
+
+def __getattr__(name):  # lazy: keep `import starclass.detect` light
+    if name == "detect":
+        from starclass.detect.find import detect
+
+        return detect
+    if name == "select_candidates":
+        from starclass.detect.select import select_candidates
+
+        return select_candidates
+    if name == "completeness":
+        from starclass.detect.completeness import completeness
+
+        return completeness
+    raise AttributeError(name)

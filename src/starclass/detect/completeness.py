@@ -1,0 +1,122 @@
+"""Completeness of a candidate list against a truth catalogue, as a function of magnitude."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.detect.match import match_catalogs
+from starclass.errors import StarclassError
+
+
+def _col(table: Table, name: str) -> np.ndarray:
+    return np.ma.filled(np.ma.asarray(table[name], dtype=float), np.nan)
+
+
+def completeness(
+    truth: Table,
+    found: Table,
+    *,
+    band: str = "f555w",
+    radius: float = 2.0,
+    bins: Sequence[float] | None = None,
+    classes: Sequence[int] | None = None,
+) -> Table:
+    """Fraction of true objects recovered (matched within ``radius`` px) per magnitude bin.
+
+    Parameters
+    ----------
+    truth
+        Truth catalogue with ``x``, ``y`` and a true magnitude column ``mag_true_<band>``
+        (``mag_<band>`` is used when there is no ``mag_true_<band>``).
+    found
+        Detected candidates with ``x``, ``y``.
+    band
+        Band of the magnitudes (V by default).
+    radius
+        Match radius (px).
+    bins
+        Magnitude bin edges (default: 0.5 mag bins over the truth's range).
+    classes
+        Only truth rows whose ``class_ref`` is in ``classes`` (e.g. (1, 2, 3)); None = all.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``mag_lo``, ``mag_hi``, ``n_true``, ``n_found``, ``completeness`` per bin, and in
+        ``meta``: ``matched`` (total), ``median_dmag`` (median of measured - true magnitude
+        of matched objects, where ``found`` has ``mag_<band>``).
+    """
+    band = band.lower()
+    mcol = f"mag_true_{band}" if f"mag_true_{band}" in truth.colnames else f"mag_{band}"
+    if mcol not in truth.colnames:
+        raise StarclassError(f"truth catalogue has no 'mag_true_{band}' or 'mag_{band}' column")
+    sel = np.ones(len(truth), dtype=bool)
+    if classes is not None:
+        if "class_ref" not in truth.colnames:
+            raise StarclassError("classes given but the truth catalogue has no 'class_ref' column")
+        sel = np.isin(np.ma.filled(np.ma.asarray(truth["class_ref"]), 0), list(classes))
+    t = truth[sel]
+    ia, ib, _ = match_catalogs(t, found, radius=radius)
+    mag = _col(t, mcol)
+    hit = np.zeros(len(t), dtype=bool)
+    hit[ia] = True
+    if bins is None:
+        fin = mag[np.isfinite(mag)]
+        lo = np.floor(fin.min() * 2) / 2 if fin.size else 18.0
+        hi = np.ceil(fin.max() * 2) / 2 if fin.size else 28.0
+        bins = np.arange(lo, hi + 0.25, 0.5)
+    edges = np.asarray(bins, dtype=float)
+    idx = np.digitize(mag, edges) - 1
+    n_true = np.array([(idx == k).sum() for k in range(len(edges) - 1)])
+    n_found = np.array([((idx == k) & hit).sum() for k in range(len(edges) - 1)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(n_true > 0, n_found / np.maximum(n_true, 1), np.nan)
+    out = Table({"mag_lo": edges[:-1], "mag_hi": edges[1:], "n_true": n_true,
+                 "n_found": n_found, "completeness": frac})
+    out.meta["band"] = band
+    out.meta["radius_px"] = radius
+    out.meta["matched"] = int(hit.sum())
+    out.meta["n_truth"] = int(len(t))
+    fcol = f"mag_{band}"
+    if fcol in found.colnames and len(ia):
+        dm = _col(found, fcol)[ib] - mag[ia]
+        out.meta["median_dmag"] = float(np.nanmedian(dm)) if np.isfinite(dm).any() else float("nan")
+    return out
+
+
+def fraction_brighter(truth: Table, found: Table, mag_max: float, *, band: str = "f555w",
+                      radius: float = 2.0, classes: Sequence[int] | None = None) -> tuple[float, int]:
+    """Recovered fraction of true objects brighter than ``mag_max`` (and their number)."""
+    tab = completeness(truth, found, band=band, radius=radius, bins=[-np.inf, mag_max], classes=classes)
+    return float(tab["completeness"][0]), int(tab["n_true"][0])
+
+
+def plot_completeness(table: Table, path: str | os.PathLike, title: str | None = None) -> None:
+    """Write a PNG of completeness against magnitude (atomically)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from starclass.io.atomic import atomic_path
+
+    centre = 0.5 * (np.asarray(table["mag_lo"]) + np.asarray(table["mag_hi"]))
+    fig, ax = plt.subplots(figsize=(5.5, 3.6), dpi=110)
+    ax.step(centre, table["completeness"], where="mid", color="k")
+    ax.plot(centre, table["completeness"], "o", color="k", ms=3)
+    ax.axhline(0.9, color="0.6", ls=":", lw=1)
+    ax.set_xlabel(f"true {table.meta.get('band', 'V').upper()} magnitude")
+    ax.set_ylabel("fraction recovered")
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_title(title or f"completeness (match within {table.meta.get('radius_px', 2)} px)")
+    ax2 = ax.twinx()
+    ax2.bar(centre, table["n_true"], width=0.9 * (table["mag_hi"] - table["mag_lo"]), color="C0", alpha=0.2)
+    ax2.set_ylabel("true objects per bin", color="C0")
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)

@@ -1,0 +1,117 @@
+"""Candidate selection: magnitude limit, CI cut, or a polygon in MCI space.
+
+* LEGUS-like (Adamo et al. 2017): ``ci >= ci_min`` (e.g. 1.35 mag for NGC 1566-like depth
+  and PSF) and ``m_V <= mag_limit`` (LEGUS required M_V <= -6 in the V band).
+* PHANGS-like (Thilker et al. 2022; Whitmore et al. 2021 section 3.2): a polygon in the plane
+  of the inner and outer multiple concentration indices, ``MCI_in`` = mean of ``mci_1`` and
+  ``mci_2`` (apertures 1-3 px) and ``MCI_out`` = mean of ``mci_3``, ``mci_4`` and ``mci_5``
+  (apertures 3-6 px), as returned by :func:`mci_inner_outer`. On this normalisation a point
+  source sits near (0.6, 0.1) for a 2 px PSF and the fiducial cluster at (1, 1).
+  :data:`DEFAULT_MCI_POLYGON` is a generous region that drops point sources and very flat
+  fluff; tune it on your data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from astropy.table import Table
+
+from starclass import schema
+from starclass.errors import StarclassError
+
+#: A broad region in the (MCI_in, MCI_out) plane keeping resolved, centrally concentrated
+#: objects: vertices (MCI_in, MCI_out), counter-clockwise.
+DEFAULT_MCI_POLYGON: tuple[tuple[float, float], ...] = (
+    (0.75, 0.35), (2.5, 0.35), (2.5, 4.0), (0.75, 4.0),
+)
+
+
+def mci_inner_outer(table: Table) -> tuple[np.ndarray, np.ndarray]:
+    """The PHANGS-style inner and outer MCI: means of ``mci_1..2`` and of ``mci_3..5``."""
+    for r in schema.MCI_RADII:
+        if schema.mci_col(r) not in table.colnames:
+            raise StarclassError(f"column {schema.mci_col(r)!r} is missing: run measure() first")
+    cols = [np.ma.filled(np.ma.asarray(table[schema.mci_col(r)], dtype=float), np.nan)
+            for r in schema.MCI_RADII]
+    inner = np.mean(cols[0:2], axis=0)
+    outer = np.mean(cols[2:5], axis=0)
+    return inner, outer
+
+
+def points_in_polygon(px: np.ndarray, py: np.ndarray, polygon: Sequence[Sequence[float]]) -> np.ndarray:
+    """True for points inside ``polygon`` (a list of (x, y) vertices); NaN points are outside."""
+    from matplotlib.path import Path as MplPath
+
+    poly = np.asarray(polygon, dtype=float)
+    if poly.ndim != 2 or poly.shape[1] != 2 or len(poly) < 3:
+        raise StarclassError(f"MCI polygon needs at least 3 (x, y) vertices, got {poly.tolist()}")
+    pts = np.column_stack([px, py])
+    finite = np.isfinite(pts).all(axis=1)
+    inside = np.zeros(len(pts), dtype=bool)
+    if finite.any():
+        inside[finite] = MplPath(poly).contains_points(pts[finite])
+    return inside
+
+
+def selection_mask(
+    table: Table,
+    *,
+    mag_limit: float | None = None,
+    ci_min: float | None = None,
+    ci_max: float | None = None,
+    mci_polygon: Sequence[Sequence[float]] | None = None,
+    band: str | None = None,
+) -> np.ndarray:
+    """Boolean mask of rows passing every given criterion (all True when none is given).
+
+    Parameters
+    ----------
+    table
+        Measured candidates.
+    mag_limit
+        Keep ``mag_<band> <= mag_limit`` (NaN magnitudes fail).
+    ci_min, ci_max
+        Keep ``ci_min <= ci <= ci_max`` (NaN fails).
+    mci_polygon
+        Keep points inside this polygon in the (MCI_in, MCI_out) plane.
+    band
+        Band of the magnitude limit (default: the V band of the table's bands).
+    """
+    from starclass.bands import v_band
+
+    keep = np.ones(len(table), dtype=bool)
+    if mag_limit is not None:
+        bands = schema.bands_in(table)
+        if not bands:
+            raise StarclassError("mag_limit given but the table has no mag_<band> column")
+        b = (band or v_band(bands)).lower()
+        col = schema.mag_col(b)
+        if col not in table.colnames:
+            raise StarclassError(f"mag_limit: column {col!r} is missing")
+        m = np.ma.filled(np.ma.asarray(table[col], dtype=float), np.nan)
+        keep &= np.isfinite(m) & (m <= mag_limit)
+    if ci_min is not None or ci_max is not None:
+        if "ci" not in table.colnames:
+            raise StarclassError("CI cut given but the table has no 'ci' column")
+        ci = np.ma.filled(np.ma.asarray(table["ci"], dtype=float), np.nan)
+        ok = np.isfinite(ci)
+        if ci_min is not None:
+            ok &= ci >= ci_min
+        if ci_max is not None:
+            ok &= ci <= ci_max
+        keep &= ok
+    if mci_polygon is not None:
+        inner, outer = mci_inner_outer(table)
+        keep &= points_in_polygon(inner, outer, mci_polygon)
+    return keep
+
+
+def select_candidates(table: Table, **criteria) -> Table:
+    """Rows of ``table`` passing :func:`selection_mask` with ``criteria``."""
+    keep = selection_mask(table, **criteria)
+    out = table[keep]
+    out.meta["selection"] = {k: (list(map(list, v)) if k == "mci_polygon" and v is not None else v)
+                             for k, v in criteria.items() if v is not None}
+    return out

@@ -1,0 +1,291 @@
+"""Consensus of several people's labels and how well they agree.
+
+All functions work on a *label matrix* ``M`` of shape (objects, people): ``M[i, p]`` is the
+class (1-4) person ``p`` gave object ``i``, 0 where that person did not label it.
+
+Mode and the tie rule
+---------------------
+The consensus class is the most common label among the people who labelled the object. When
+two or more classes share the highest count the object is a **tie**: it is flagged
+(``tie = True``) for adjudication, and until then it gets the tied class nearest to the mean of
+all its labels; if two tied classes are equally near, the higher class number (the less
+cluster-like one, so doubtful objects stay out of cluster samples). Examples: votes
+(1, 1, 2, 2, 4) have mean 2.0, so 2; votes (1, 2) have mean 1.5, so 2; (2, 2, 3, 3) -> 3.
+Objects nobody labelled get 0.
+
+Agreement (as in StarcNet, section 2.1)
+---------------------------------------
+* pairwise: for every pair of people, the fraction of the objects both labelled on which they
+  agree; the summary is the mean over pairs (each pair weighted equally). The confusion matrix
+  sums both orders of every pair, so it is symmetric.
+* individual vs mode: each person's labels against the consensus, on objects whose mode is
+  not a tie; rows of the confusion matrix are the person, columns the mode.
+* ``merge="12v34"`` does the same for clusters (1+2) vs non-clusters (3+4).
+
+Weighted votes (Zooniverse, Hunt for Galaxy Clusters; the galaxy-cluster slides)
+---------------------------------------------------------------------------------
+Each person's weight is ``G = C / Q``: ``C`` the number of their labels that agree with the
+majority (the untied mode), ``Q`` the number of labels they gave. The weighted vote of an
+object is the class with the largest sum of weights; its ``weighted_fraction`` is that sum over
+the sum of the weights of everybody who labelled the object.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+
+CLASSES = (1, 2, 3, 4)
+
+
+def _check(M) -> np.ndarray:
+    M = np.asarray(M)
+    if M.ndim != 2:
+        raise StarclassError(f"label matrix must be 2-D (objects x people), got shape {M.shape}")
+    M = M.astype(int)
+    bad = (M != 0) & ~np.isin(M, CLASSES)
+    if bad.any():
+        i, p = np.argwhere(bad)[0]
+        raise StarclassError(f"label matrix: object {i}, person {p} has class {M[i, p]}, not 0-4")
+    return M
+
+
+def merge_classes(M, merge: str | None) -> np.ndarray:
+    """Map classes for a merged comparison: ``"12v34"`` -> 1 (clusters) / 2 (the rest)."""
+    M = np.asarray(M, int)
+    if merge is None:
+        return M
+    if merge != "12v34":
+        raise StarclassError(f"merge must be None or '12v34', not {merge!r}")
+    return np.where(M == 0, 0, np.where(M <= 2, 1, 2))
+
+
+def label_matrix(rows: Sequence[tuple[str, str, int]], ids: Sequence[str] | None = None,
+                 people: Sequence[str] | None = None) -> tuple[list[str], list[str], np.ndarray]:
+    """Build the label matrix from ``(candidate_id, person, class)`` rows.
+
+    Returns ``(ids, people, M)``; ``ids`` and ``people`` default to those seen, in first-seen
+    order (ids) and sorted (people).
+    """
+    if ids is None:
+        ids = list(dict.fromkeys(str(r[0]) for r in rows))
+    if people is None:
+        people = sorted({r[1] for r in rows})
+    row_of = {str(c): i for i, c in enumerate(ids)}
+    col_of = {p: j for j, p in enumerate(people)}
+    M = np.zeros((len(ids), len(people)), int)
+    for cid, person, cls in rows:
+        i, j = row_of.get(str(cid)), col_of.get(person)
+        if i is not None and j is not None:
+            M[i, j] = int(cls)
+    return list(ids), list(people), _check(M)
+
+
+def vote_counts(M) -> np.ndarray:
+    """Counts per class, shape (objects, 4)."""
+    M = _check(M)
+    return np.stack([(M == k).sum(axis=1) for k in CLASSES], axis=1)
+
+
+def mean_class(M) -> np.ndarray:
+    """Mean of the labels given (NaN where nobody labelled the object)."""
+    M = _check(M)
+    n = (M > 0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, M.sum(axis=1) / np.maximum(n, 1), np.nan)
+
+
+def mode_with_ties(M) -> tuple[np.ndarray, np.ndarray]:
+    """The consensus class and the tie flag of every object (see the module notes).
+
+    Returns
+    -------
+    mode : int array (0 where nobody labelled the object)
+    tie : bool array, True where two or more classes share the highest count
+    """
+    M = _check(M)
+    counts = vote_counts(M)
+    top = counts.max(axis=1)
+    mean = mean_class(M)
+    mode = np.zeros(len(M), int)
+    tie = np.zeros(len(M), bool)
+    for i in range(len(M)):
+        if top[i] == 0:
+            continue
+        tied = [k for k, c in zip(CLASSES, counts[i]) if c == top[i]]
+        if len(tied) == 1:
+            mode[i] = tied[0]
+            continue
+        tie[i] = True
+        # nearest to the mean; among equals the higher class (max over (-distance, class))
+        mode[i] = max(tied, key=lambda k: (-abs(k - mean[i]), k))
+    return mode, tie
+
+
+def _confusion(a: np.ndarray, b: np.ndarray, K: int) -> np.ndarray:
+    C = np.zeros((K, K), int)
+    np.add.at(C, (a - 1, b - 1), 1)
+    return C
+
+
+def _row_normalise(C: np.ndarray) -> np.ndarray:
+    rows = C.sum(axis=1, keepdims=True)
+    return np.divide(C, rows, out=np.zeros(C.shape, float), where=rows > 0)
+
+
+def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | None = None,
+                       min_overlap: int = 1) -> dict:
+    """Agreement of every pair of people on the objects both labelled.
+
+    Returns
+    -------
+    dict with ``pairs`` (Table: person_a, person_b, n, agree), ``mean`` (mean over pairs with
+    at least ``min_overlap`` shared objects; None if there are none), ``confusion`` (counts,
+    both orders summed, K x K) and ``confusion_norm`` (row-normalised).
+    """
+    M = merge_classes(_check(M), merge)
+    K = 2 if merge else 4
+    names = list(people) if people is not None else [f"p{j}" for j in range(M.shape[1])]
+    rows = []
+    C = np.zeros((K, K), int)
+    for i, j in itertools.combinations(range(M.shape[1]), 2):
+        ok = (M[:, i] > 0) & (M[:, j] > 0)
+        n = int(ok.sum())
+        if n < max(min_overlap, 1):
+            continue
+        a, b = M[ok, i], M[ok, j]
+        Cij = _confusion(a, b, K)
+        C += Cij + Cij.T
+        rows.append((names[i], names[j], n, float(np.mean(a == b))))
+    pairs = Table(rows=rows, names=("person_a", "person_b", "n", "agree"),
+                  dtype=(str, str, int, float)) if rows else Table(
+        names=("person_a", "person_b", "n", "agree"), dtype=(str, str, int, float))
+    mean = float(np.mean(pairs["agree"])) if len(pairs) else None
+    return {"pairs": pairs, "mean": mean, "confusion": C, "confusion_norm": _row_normalise(C)}
+
+
+def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | None = None,
+                       mode: np.ndarray | None = None, tie: np.ndarray | None = None) -> dict:
+    """Each person's agreement with the consensus (untied objects only).
+
+    Returns
+    -------
+    dict with ``people`` (Table: person, n, agree), ``mean`` (over all compared labels),
+    ``confusion`` (counts, rows = person's class, columns = mode) and ``confusion_norm``, and
+    ``per_person`` (person -> K x K counts).
+    """
+    M = _check(M)
+    if mode is None or tie is None:
+        mode, tie = mode_with_ties(M)
+    Mm = merge_classes(M, merge)
+    mm = merge_classes(mode, merge)
+    K = 2 if merge else 4
+    names = list(people) if people is not None else [f"p{j}" for j in range(M.shape[1])]
+    rows, per = [], {}
+    C = np.zeros((K, K), int)
+    n_all = agree_all = 0
+    for j, name in enumerate(names):
+        ok = (Mm[:, j] > 0) & (mm > 0) & ~np.asarray(tie, bool)
+        n = int(ok.sum())
+        Cj = _confusion(Mm[ok, j], mm[ok], K)
+        per[name] = Cj
+        C += Cj
+        a = int(np.trace(Cj))
+        n_all += n
+        agree_all += a
+        rows.append((name, n, a / n if n else float("nan")))
+    table = Table(rows=rows, names=("person", "n", "agree"), dtype=(str, int, float)) if rows else Table(
+        names=("person", "n", "agree"), dtype=(str, int, float))
+    return {"people": table, "mean": agree_all / n_all if n_all else None, "confusion": C,
+            "confusion_norm": _row_normalise(C), "per_person": per}
+
+
+def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None) -> np.ndarray:
+    """Each person's weight ``G = C / Q`` (agreements with the untied mode / labels given)."""
+    M = _check(M)
+    if mode is None or tie is None:
+        mode, tie = mode_with_ties(M)
+    given = M > 0
+    Q = given.sum(axis=0)
+    agree = given & (M == mode[:, None]) & ~np.asarray(tie, bool)[:, None]
+    Cn = agree.sum(axis=0)
+    return np.divide(Cn, Q, out=np.zeros(M.shape[1], float), where=Q > 0)
+
+
+def weighted_vote(M, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Class with the largest summed weight, and that sum's share of the object's total weight.
+
+    Ties of the weighted sums (including all-zero weights) fall back to the plain mode.
+    """
+    M = _check(M)
+    w = majority_weights(M) if weights is None else np.asarray(weights, float)
+    if w.shape != (M.shape[1],):
+        raise StarclassError(f"weights: need one per person ({M.shape[1]}), got shape {w.shape}")
+    scores = np.stack([((M == k) * w[None, :]).sum(axis=1) for k in CLASSES], axis=1)
+    total = scores.sum(axis=1)
+    plain, _ = mode_with_ties(M)
+    out = np.zeros(len(M), int)
+    frac = np.full(len(M), np.nan)
+    for i in range(len(M)):
+        if not (M[i] > 0).any():
+            continue
+        top = scores[i].max()
+        tied = [k for k, s in zip(CLASSES, scores[i]) if np.isclose(s, top)]
+        out[i] = tied[0] if len(tied) == 1 else plain[i]
+        frac[i] = top / total[i] if total[i] > 0 else np.nan
+    return out, frac
+
+
+def consensus_table(M, ids: Sequence[str], people: Sequence[str]) -> tuple[Table, dict]:
+    """Per-object consensus columns and the agreement summary.
+
+    Returns
+    -------
+    table : Table with ``id``, ``class_h<k>`` (k = 1.. in the order of ``people``),
+        ``n_labels``, ``class_ref`` (mode, tie rule applied), ``tie``, ``class_mean``,
+        ``agree_frac`` (share of labels equal to ``class_ref``), ``class_weighted``,
+        ``weighted_frac``; ``meta['people']`` maps ``class_h<k>`` to the person.
+    summary : dict with pairwise and individual-vs-mode agreement (4-class and 1+2 vs 3+4)
+        and each person's weight.
+    """
+    M = _check(M)
+    mode, tie = mode_with_ties(M)
+    w = majority_weights(M, mode=mode, tie=tie)
+    wv, wf = weighted_vote(M, w)
+    n = (M > 0).sum(axis=1)
+    t = Table()
+    t["id"] = list(ids)
+    for j, _ in enumerate(people):
+        t[f"class_h{j + 1}"] = M[:, j]
+    t["n_labels"] = n
+    t["class_ref"] = mode
+    t["tie"] = tie
+    t["class_mean"] = mean_class(M)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t["agree_frac"] = np.where(n > 0, (M == mode[:, None]).sum(axis=1) / np.maximum(n, 1), np.nan)
+    t["class_weighted"] = wv
+    t["weighted_frac"] = wf
+    t.meta["people"] = {f"class_h{j + 1}": p for j, p in enumerate(people)}
+    t.meta["tie_rule"] = ("mode; ties flagged (tie=True) and given the tied class nearest the mean "
+                          "label, the higher class when equally near")
+    summary: dict = {"weights": {p: float(x) for p, x in zip(people, w)}, "n_ties": int(tie.sum()),
+                     "n_labelled": int((n > 0).sum())}
+    for merge, key in ((None, "4class"), ("12v34", "binary")):
+        pw = pairwise_agreement(M, people, merge=merge)
+        vm = individual_vs_mode(M, people, merge=merge, mode=mode, tie=tie)
+        summary[f"pairwise_{key}"] = pw["mean"]
+        summary[f"vs_mode_{key}"] = vm["mean"]
+        summary[f"confusion_pairwise_{key}"] = pw["confusion"].tolist()
+        summary[f"confusion_vs_mode_{key}"] = vm["confusion"].tolist()
+        summary[f"pairs_{key}"] = [dict(zip(pw["pairs"].colnames, map(_py, r))) for r in pw["pairs"]]
+        summary[f"people_{key}"] = [dict(zip(vm["people"].colnames, map(_py, r))) for r in vm["people"]]
+    return t, summary
+
+
+def _py(v):
+    return v.item() if hasattr(v, "item") else v

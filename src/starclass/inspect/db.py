@@ -1,0 +1,417 @@
+"""Database of the inspection app: people, sessions, labels and their history.
+
+SQLAlchemy 2.0 on SQLite (default: ``inspect.sqlite`` beside the data) or PostgreSQL
+(``--db postgresql://user@host/name``; the ``psycopg`` driver is used when the URL names none).
+
+Schema versions
+---------------
+The ``schema_version`` table holds one row per version applied; the database's version is the
+largest. :func:`init_db` creates a new database at :data:`SCHEMA_VERSION` or upgrades an older
+one step by step with the functions in :data:`MIGRATIONS`, each in one transaction, so a later
+change migrates the labels rather than losing them.
+
+* version 1 (the first release): ``users`` (no admin flag), ``labels`` with the subclass as an
+  integer code 1-12 (meaning 4.1-4.12), no comment, no dataset, no history.
+* version 2 (current): ``users.is_admin``; ``labels`` keyed by (dataset, candidate, person)
+  with the subclass as text (``"4.10"`` is not ``"4.1"``, which a float cannot tell apart), a
+  comment, created/updated times and an edit counter; ``label_history`` keeps every version of
+  every label (who, when, class, subclass, comment); ``sessions`` for logins.
+
+Writes
+------
+:func:`save_label` changes only the row of the person given; the app passes the logged-in
+person, so nobody can change another person's label. On SQLite every transaction starts with
+``BEGIN IMMEDIATE`` and waits up to 30 s for the lock (WAL journal), so parallel writers queue
+instead of failing; on PostgreSQL the row is locked with ``SELECT ... FOR UPDATE`` and a
+unique-key race on the first insert is retried.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from starclass.errors import StarclassError
+
+#: Version of the schema this code writes.
+SCHEMA_VERSION = 2
+
+#: Subclasses as stored (text), PHANGS Table 3.
+SUBCLASSES: tuple[str, ...] = tuple(f"4.{k}" for k in range(1, 13))
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version", metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+labels = sa.Table(
+    "labels", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("dataset", sa.String(255), nullable=False, server_default=""),
+    sa.Column("candidate_id", sa.String(64), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("cls", sa.Integer, nullable=False),
+    sa.Column("subclass", sa.String(8), nullable=True),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    sa.UniqueConstraint("dataset", "candidate_id", "user_id", name="uq_label_person"),
+)
+
+label_history = sa.Table(
+    "label_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("label_id", sa.Integer, sa.ForeignKey("labels.id"), nullable=False),
+    sa.Column("dataset", sa.String(255), nullable=False, server_default=""),
+    sa.Column("candidate_id", sa.String(64), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("cls", sa.Integer, nullable=False),
+    sa.Column("subclass", sa.String(8), nullable=True),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # create | update | migrate
+)
+sa.Index("ix_labels_dataset_candidate", labels.c.dataset, labels.c.candidate_id)
+sa.Index("ix_history_label", label_history.c.label_id)
+
+
+def utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+# --------------------------------------------------------------------------------------------
+# engines
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``sqlite:///file``, a bare file path, and ``postgresql://`` (psycopg 3 driver)."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced by ``***`` (for printing)."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` set up for several concurrent writers (see the module notes)."""
+    url = normalise_url(url)
+    try:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            _sqlite_setup(engine)
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    except (ImportError, sa.exc.ArgumentError) as exc:
+        raise StarclassError(f"--db {redact(url)}: cannot create a database engine ({exc})") from exc
+    return engine
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through the engine
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# --------------------------------------------------------------------------------------------
+# versions and migrations
+
+
+def _v1_metadata() -> sa.MetaData:
+    """The version-1 schema, frozen, as it was released (used by tests and for reference)."""
+    md = sa.MetaData()
+    sa.Table("schema_version", md,
+             sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+             sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False))
+    sa.Table("users", md,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("name", sa.String(64), nullable=False, unique=True),
+             sa.Column("password_hash", sa.String(255), nullable=False),
+             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+    sa.Table("labels", md,
+             sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("candidate_id", sa.String(64), nullable=False),
+             sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+             sa.Column("cls", sa.Integer, nullable=False),
+             sa.Column("subclass_code", sa.Integer, nullable=True),
+             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+             sa.UniqueConstraint("candidate_id", "user_id"))
+    return md
+
+
+def create_v1_schema(engine: Engine) -> None:
+    """Create an empty version-1 database (for migration tests)."""
+    md = _v1_metadata()
+    with engine.begin() as conn:
+        md.create_all(conn)
+        conn.execute(md.tables["schema_version"].insert().values(version=1, applied_at=utcnow()))
+
+
+def _migrate_1_to_2(conn: sa.Connection) -> None:
+    """v1 -> v2: admin flag; labels get dataset, text subclass, comment, times; history."""
+    old = _v1_metadata().tables
+    user_rows = conn.execute(sa.select(old["users"])).mappings().all()
+    label_rows = conn.execute(sa.select(old["labels"])).mappings().all()
+    # rebuild rather than ALTER: SQLite cannot change a column's type
+    conn.execute(sa.text("DROP TABLE labels"))
+    conn.execute(sa.text("DROP TABLE users"))
+    for t in (users, sessions, labels, label_history):
+        t.create(conn)
+    if user_rows:
+        conn.execute(users.insert(), [dict(r, is_admin=False) for r in user_rows])
+    now = utcnow()
+    for r in label_rows:
+        code = r["subclass_code"]
+        sub = f"4.{int(code)}" if code is not None and r["cls"] == 4 else None
+        created = r["created_at"]
+        values = dict(id=r["id"], dataset="", candidate_id=r["candidate_id"], user_id=r["user_id"],
+                      cls=r["cls"], subclass=sub, comment="", created_at=created,
+                      updated_at=created, revision=1)
+        conn.execute(labels.insert().values(**values))
+        conn.execute(label_history.insert().values(
+            label_id=r["id"], dataset="", candidate_id=r["candidate_id"], user_id=r["user_id"],
+            cls=r["cls"], subclass=sub, comment="", revision=1, changed_at=created or now,
+            action="migrate"))
+    _reset_sequences(conn)
+
+
+def _reset_sequences(conn: sa.Connection) -> None:
+    """After inserting explicit ids on PostgreSQL, move the id sequences past them."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in (users, labels, label_history):
+        conn.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {t.name}), 0) + 1, false)"))
+
+
+#: ``MIGRATIONS[v]`` upgrades a database from version ``v`` to ``v + 1``.
+MIGRATIONS = {1: _migrate_1_to_2}
+
+
+def current_version(engine: Engine) -> int | None:
+    """The schema version of a database, or None when it has no ``schema_version`` table."""
+    insp = sa.inspect(engine)
+    if not insp.has_table("schema_version"):
+        return None
+    with engine.connect() as conn:
+        v = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
+    return int(v) if v is not None else None
+
+
+def init_db(engine: Engine) -> int:
+    """Create the schema, or migrate an older one; returns the version (= SCHEMA_VERSION).
+
+    Raises
+    ------
+    StarclassError
+        The database is newer than this code, or has tables but no version (not ours).
+    """
+    version = current_version(engine)
+    url = redact(str(engine.url))
+    if version is None:
+        existing = set(sa.inspect(engine).get_table_names())
+        if existing & {"users", "labels"}:
+            raise StarclassError(
+                f"database {url} has tables {sorted(existing)} but no schema_version table: it was "
+                "not made by starclass inspect; use another --db")
+        with engine.begin() as conn:
+            metadata.create_all(conn)
+            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=utcnow()))
+        return SCHEMA_VERSION
+    if version > SCHEMA_VERSION:
+        raise StarclassError(
+            f"database {url} has schema version {version}, newer than this starclass "
+            f"({SCHEMA_VERSION}); upgrade starclass")
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS[version]
+        with engine.begin() as conn:
+            step(conn)
+            conn.execute(schema_version.insert().values(version=version + 1, applied_at=utcnow()))
+        version += 1
+    return version
+
+
+# --------------------------------------------------------------------------------------------
+# people
+
+
+def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -> int:
+    """Create an account (argon2 hash of the password); returns its id."""
+    from starclass.inspect.auth import hash_password
+
+    name = name.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,64}", name):
+        raise StarclassError(f"user name {name!r}: use 1-64 letters, digits or _.@-")
+    if len(password) < 8:
+        raise StarclassError(f"password for {name!r}: use at least 8 characters")
+    try:
+        with engine.begin() as conn:
+            res = conn.execute(users.insert().values(
+                name=name, password_hash=hash_password(password), is_admin=admin, created_at=utcnow()))
+            return int(res.inserted_primary_key[0])
+    except IntegrityError as exc:
+        raise StarclassError(f"user {name!r} exists already") from exc
+
+
+def set_password(engine: Engine, name: str, password: str) -> None:
+    from starclass.inspect.auth import hash_password
+
+    if len(password) < 8:
+        raise StarclassError(f"password for {name!r}: use at least 8 characters")
+    with engine.begin() as conn:
+        n = conn.execute(users.update().where(users.c.name == name)
+                         .values(password_hash=hash_password(password))).rowcount
+        if n:
+            conn.execute(sessions.delete().where(
+                sessions.c.user_id == sa.select(users.c.id).where(users.c.name == name).scalar_subquery()))
+    if not n:
+        raise StarclassError(f"no user {name!r}")
+
+
+def list_users(engine: Engine) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(users.c.id, users.c.name, users.c.is_admin, users.c.created_at)
+                            .order_by(users.c.id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# labels
+
+
+@dataclass(frozen=True)
+class Label:
+    candidate_id: str
+    user: str
+    cls: int
+    subclass: str | None
+    comment: str
+    updated_at: _dt.datetime
+    revision: int
+
+
+def check_label(cls: int, subclass: str | None) -> str | None:
+    """Validate a class and subclass; returns the subclass normalised (None if not class 4)."""
+    if cls not in (1, 2, 3, 4):
+        raise StarclassError(f"class must be 1, 2, 3 or 4, not {cls!r}")
+    if subclass in (None, ""):
+        return None
+    sub = str(subclass).strip()
+    if sub not in SUBCLASSES:
+        raise StarclassError(f"subclass must be one of {', '.join(SUBCLASSES)}, not {subclass!r}")
+    if cls != 4:
+        raise StarclassError(f"subclass {sub} belongs to class 4, not class {cls}")
+    return sub
+
+
+def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cls: int,
+               subclass: str | None = None, comment: str = "") -> dict:
+    """Create or change the label of one person for one candidate; the old version stays in
+    ``label_history``. Returns the stored label as a dict (with ``revision``)."""
+    sub = check_label(int(cls), subclass)
+    comment = (comment or "")[:2000]
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                now = utcnow()
+                q = sa.select(labels).where(labels.c.dataset == dataset,
+                                            labels.c.candidate_id == candidate_id,
+                                            labels.c.user_id == user_id)
+                if conn.dialect.name == "postgresql":
+                    q = q.with_for_update()
+                row = conn.execute(q).mappings().first()
+                if row is None:
+                    label_id = conn.execute(labels.insert().values(
+                        dataset=dataset, candidate_id=candidate_id, user_id=user_id, cls=int(cls),
+                        subclass=sub, comment=comment, created_at=now, updated_at=now, revision=1,
+                    )).inserted_primary_key[0]
+                    revision, action = 1, "create"
+                else:
+                    label_id, revision, action = row["id"], row["revision"] + 1, "update"
+                    conn.execute(labels.update().where(labels.c.id == label_id).values(
+                        cls=int(cls), subclass=sub, comment=comment, updated_at=now, revision=revision))
+                conn.execute(label_history.insert().values(
+                    label_id=label_id, dataset=dataset, candidate_id=candidate_id, user_id=user_id,
+                    cls=int(cls), subclass=sub, comment=comment, revision=revision, changed_at=now,
+                    action=action))
+            return {"candidate_id": candidate_id, "cls": int(cls), "subclass": sub, "comment": comment,
+                    "revision": revision, "updated_at": now.isoformat()}
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def labels_of(engine: Engine, dataset: str, *, user_id: int | None = None,
+              candidate_ids: Iterable[str] | None = None) -> list[Label]:
+    """Current labels (one per person and candidate), optionally of one person / candidates."""
+    q = (sa.select(labels.c.candidate_id, users.c.name, labels.c.cls, labels.c.subclass,
+                   labels.c.comment, labels.c.updated_at, labels.c.revision)
+         .join(users, users.c.id == labels.c.user_id)
+         .where(labels.c.dataset == dataset).order_by(labels.c.id))
+    if user_id is not None:
+        q = q.where(labels.c.user_id == user_id)
+    if candidate_ids is not None:
+        q = q.where(labels.c.candidate_id.in_(list(candidate_ids)))
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+    return [Label(str(r[0]), r[1], int(r[2]), r[3], r[4] or "", r[5], int(r[6])) for r in rows]
+
+
+def history_of(engine: Engine, dataset: str, candidate_id: str) -> list[dict]:
+    """Every version of every label of one candidate, oldest first."""
+    q = (sa.select(users.c.name.label("user"), label_history.c.cls, label_history.c.subclass,
+                   label_history.c.comment, label_history.c.revision, label_history.c.changed_at,
+                   label_history.c.action)
+         .join(users, users.c.id == label_history.c.user_id)
+         .where(label_history.c.dataset == dataset, label_history.c.candidate_id == candidate_id)
+         .order_by(label_history.c.id))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings().all()]

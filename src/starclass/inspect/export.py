@@ -1,0 +1,115 @@
+"""Labels in the database -> a catalogue that ``train`` and ``evaluate`` read.
+
+The exported table has the candidate catalogue's columns (positions, magnitudes, CI, ...) and,
+from the labels:
+
+* ``class_h<k>``: person k's class (0 = did not label it); ``meta['people']`` names them,
+  in the order of the accounts;
+* ``class_ref``: the mode with the tie rule of :mod:`starclass.inspect.consensus`, and ``tie``
+  (True = to adjudicate);
+* ``subclass``: for ``class_ref`` 4, the most common subclass among the class-4 labels (text
+  ``"4.1"``..``"4.12"``, empty when none; text because 4.1 and 4.10 are the same float);
+* ``n_labels``, ``class_mean``, ``agree_frac``, ``class_weighted``, ``weighted_frac`` (votes
+  weighted by agreement with the majority), and ``comments`` (``person: text`` joined by
+  `` | ``).
+
+``meta['agreement']`` holds the pairwise and individual-vs-mode agreement (4-class and
+1+2 vs 3+4) and each person's weight; the full summary with confusion matrices can be written
+beside it as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from astropy.table import Table, join
+
+from starclass.errors import StarclassError
+from starclass.inspect import consensus, db
+from starclass.io.atomic import atomic_path
+
+
+def consensus_of(engine, dataset: str, ids: list[str] | None = None) -> tuple[Table, dict]:
+    """Consensus table and agreement summary of the labels of one dataset."""
+    labs = db.labels_of(engine, dataset)
+    people = [u["name"] for u in db.list_users(engine)]
+    people = [p for p in people if any(lab.user == p for lab in labs)]
+    if ids is None:
+        ids = list(dict.fromkeys(lab.candidate_id for lab in labs))
+    ids, people, M = consensus.label_matrix([(lab.candidate_id, lab.user, lab.cls) for lab in labs],
+                                            ids=ids, people=people)
+    table, summary = consensus.consensus_table(M, ids, people)
+    row_of = {c: i for i, c in enumerate(ids)}
+    subs: list[Counter] = [Counter() for _ in ids]
+    comments: list[list[str]] = [[] for _ in ids]
+    for lab in labs:
+        i = row_of.get(lab.candidate_id)
+        if i is None:
+            continue
+        if lab.cls == 4 and lab.subclass:
+            subs[i][lab.subclass] += 1
+        if lab.comment:
+            comments[i].append(f"{lab.user}: {lab.comment}")
+    sub_col = []
+    for i, cnt in enumerate(subs):
+        if table["class_ref"][i] == 4 and cnt:
+            best = max(cnt.values())
+            sub_col.append(min((s for s, c in cnt.items() if c == best), key=lambda s: int(s[2:])))
+        else:
+            sub_col.append("")
+    table["subclass"] = sub_col
+    table["comments"] = [" | ".join(c) for c in comments]
+    return table, summary
+
+
+def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
+                  include_unlabelled: bool = False, summary_path: str | Path | None = None) -> Table:
+    """Write the labelled catalogue (format by extension, atomically) and return it.
+
+    Parameters
+    ----------
+    catalogue
+        The candidate catalogue (its ``id`` joins the labels); its own ``class_ref``,
+        ``subclass`` and ``class_h<k>`` columns are replaced.
+    include_unlabelled
+        Keep candidates nobody labelled (``class_ref`` 0); default: only labelled ones.
+    summary_path
+        Also write the agreement summary (with confusion matrices) as JSON here.
+    """
+    ids = [str(v) for v in catalogue["id"]]
+    table, summary = consensus_of(engine, dataset, ids)
+    if not include_unlabelled:
+        table = table[table["n_labels"] > 0]
+    if len(table) == 0:
+        raise StarclassError(f"no labels to export for dataset {dataset!r}")
+    cat = catalogue.copy()
+    drop = [c for c in cat.colnames if c in table.colnames and c != "id"]
+    if drop:
+        cat.remove_columns(drop)
+    cat["_key"] = ids
+    cat["_order"] = np.arange(len(cat))
+    cons = table.copy()
+    cons.rename_column("id", "_key")
+    out = join(cat, cons, keys="_key", join_type="inner")
+    out.sort("_order")
+    out.remove_columns(["_key", "_order"])
+    out.meta.update(table.meta)
+    out.meta["agreement"] = {k: v for k, v in summary.items()
+                             if isinstance(v, (int, float, dict)) or v is None}
+    out.meta["labels_dataset"] = dataset
+    from starclass.io.catalog import write_catalog
+
+    write_catalog(out, path)
+    if summary_path is not None:
+        with atomic_path(summary_path) as tmp:
+            tmp.write_text(json.dumps(summary, indent=1, default=_nan_none))
+    return out
+
+
+def _nan_none(v):
+    if hasattr(v, "item"):
+        return v.item()
+    return None

@@ -1,0 +1,327 @@
+"""The pictures a classifier looks at, rendered once and cached as PNG files.
+
+For one candidate (PHANGS-HST, Whitmore et al. section 3.2, steps 2-4):
+
+* ``composite``: colour image, red/green/blue = F814W/F555W/F336W by default (any three bands
+  can be asked for), each band scaled by its own 99.5th percentile with an asinh stretch;
+* the V-band stamp itself goes to the browser as numbers (:func:`v_stamp`), so the contrast
+  control (the "contrast test": does the object grow like a star or like a cluster?) runs
+  in the page without a round trip;
+* ``profile``: V-band contours (log-spaced levels) beside the radial profile with a fitted
+  Gaussian and its FWHM, drawn over the profile of a typical star of the same peak (a Gaussian
+  of the band's PSF FWHM, :data:`starclass.bands.BANDS`, unless given);
+* ``context``: a wider V-band view with the neighbouring candidates circled (the current one
+  thicker).
+
+Files are written atomically under ``<cache_dir>/<settings hash>/`` named by the candidate's
+row number and the kind, so a change of settings never serves a stale picture, and nothing
+that comes from a request is ever used as a file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from starclass.io.atomic import atomic_path
+
+KINDS = ("composite", "profile", "context")
+RENDER_VERSION = 1
+GAUSS_FWHM = 2.0 * np.sqrt(2.0 * np.log(2.0))
+
+
+@dataclass
+class RenderSettings:
+    """What the pictures depend on (hashed into the cache folder name)."""
+
+    rgb: tuple[str, str, str]
+    v_band: str
+    stamp_size: int = 41          # px, odd so the candidate sits on the centre pixel
+    zoom: int = 6                 # display pixels per image pixel for the composite
+    context_size: int = 161       # px
+    context_zoom: int = 2
+    profile_radius: float = 8.0   # px
+    star_fwhm: float = 2.1        # px, the "typical star"
+    neighbour_radius: float = 3.0  # px, circle size in the context view
+    version: int = RENDER_VERSION
+
+    def key(self) -> str:
+        text = json.dumps(asdict(self), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def cutout(image: np.ndarray, x: float, y: float, size: int) -> np.ndarray:
+    """A ``size`` x ``size`` float32 copy centred on the pixel nearest (x, y); NaN off the image."""
+    half = size // 2
+    cx, cy = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    out = np.full((size, size), np.nan, np.float32)
+    ny, nx = image.shape
+    x0, x1 = cx - half, cx - half + size
+    y0, y1 = cy - half, cy - half + size
+    sx0, sx1, sy0, sy1 = max(x0, 0), min(x1, nx), max(y0, 0), min(y1, ny)
+    if sx0 < sx1 and sy0 < sy1:
+        out[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = image[sy0:sy1, sx0:sx1]
+    return out
+
+
+def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float = 0.1) -> np.ndarray:
+    """0-1 asinh-scaled image (NaN -> 0)."""
+    finite = a[np.isfinite(a)]
+    if finite.size == 0:
+        return np.zeros(a.shape, np.float32)
+    lo, hi = np.percentile(finite, [lo_pct, hi_pct])
+    if not hi > lo:
+        hi = lo + 1.0
+    z = np.clip((np.nan_to_num(a, nan=lo) - lo) / (hi - lo), 0.0, 1.0)
+    return (np.arcsinh(z / soft) / np.arcsinh(1.0 / soft)).astype(np.float32)
+
+
+def _png_from_rgb(rgb: np.ndarray, zoom: int) -> bytes:
+    from PIL import Image
+
+    img = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8)[::-1])  # y up, as DS9
+    if zoom > 1:
+        img = img.resize((img.width * zoom, img.height * zoom), Image.NEAREST)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def composite_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings) -> bytes:
+    """Colour composite of the stamp (red, green, blue = ``s.rgb``)."""
+    planes = [_scale(cutout(data[b], x, y, s.stamp_size)) for b in s.rgb]
+    return _png_from_rgb(np.stack(planes, axis=-1), s.zoom)
+
+
+def v_stamp(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings) -> dict:
+    """The V-band stamp as numbers for the page's contrast control (rows bottom to top)."""
+    a = cutout(data[s.v_band], x, y, s.stamp_size)
+    finite = a[np.isfinite(a)]
+    values = [[None if not np.isfinite(v) else round(float(v), 5) for v in row] for row in a]
+    pct = {str(p): float(np.percentile(finite, p)) for p in (1, 50, 99, 99.9)} if finite.size else {}
+    return {"size": s.stamp_size, "values": values, "percentiles": pct, "band": s.v_band}
+
+
+def radial_profile(image: np.ndarray, x: float, y: float, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """Distances (px) and values of the pixels within ``radius`` of (x, y)."""
+    size = int(2 * np.ceil(radius) + 3)
+    a = cutout(image, x, y, size)
+    half = size // 2
+    cx, cy = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    yy, xx = np.mgrid[0:size, 0:size]
+    r = np.hypot(xx - half + (cx - x), yy - half + (cy - y))
+    ok = (r <= radius) & np.isfinite(a)
+    order = np.argsort(r[ok])
+    return r[ok][order], a[ok][order]
+
+
+def fit_fwhm(r: np.ndarray, v: np.ndarray) -> dict:
+    """Fit ``A exp(-r^2 / 2 sigma^2) + B`` to a radial profile.
+
+    Returns a dict with ``amplitude``, ``sigma``, ``background``, ``fwhm`` (px) and ``rms`` (of
+    the residuals over the amplitude: large for pairs and crowded objects); NaNs if it fails.
+    """
+    from scipy.optimize import curve_fit
+
+    bad = {"amplitude": np.nan, "sigma": np.nan, "background": np.nan, "fwhm": np.nan, "rms": np.nan}
+    if r.size < 5:
+        return bad
+
+    def gauss(rr, amp, sigma, bkg):
+        return amp * np.exp(-0.5 * (rr / sigma) ** 2) + bkg
+
+    b0 = float(np.median(v[r > 0.6 * r.max()])) if np.any(r > 0.6 * r.max()) else float(v.min())
+    p0 = (float(v[0] - b0) or 1.0, 1.0, b0)
+    try:
+        p, _ = curve_fit(gauss, r, v, p0=p0, maxfev=2000,
+                         bounds=([-np.inf, 0.3, -np.inf], [np.inf, 20.0, np.inf]))
+    except (RuntimeError, ValueError):
+        return bad
+    resid = v - gauss(r, *p)
+    amp = p[0] if p[0] != 0 else 1.0
+    return {"amplitude": float(p[0]), "sigma": float(p[1]), "background": float(p[2]),
+            "fwhm": float(GAUSS_FWHM * p[1]), "rms": float(np.std(resid) / abs(amp))}
+
+
+def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings) -> tuple[bytes, dict]:
+    """V-band contours and the radial profile with its FWHM; returns (png, fit)."""
+    from matplotlib.figure import Figure
+
+    img = data[s.v_band]
+    r, v = radial_profile(img, x, y, s.profile_radius)
+    fit = fit_fwhm(r, v)
+    stamp = cutout(img, x, y, s.stamp_size)
+
+    fig = Figure(figsize=(6.4, 3.0), dpi=80)
+    ax1 = fig.add_axes((0.02, 0.08, 0.40, 0.84))
+    ax2 = fig.add_axes((0.55, 0.17, 0.42, 0.75))
+    finite = stamp[np.isfinite(stamp)]
+    ax1.imshow(_scale(stamp), origin="lower", cmap="gray", interpolation="nearest")
+    if finite.size and np.nanmax(stamp) > np.nanmedian(stamp):
+        bkg = float(np.nanmedian(stamp))
+        peak = float(np.nanmax(stamp))
+        noise = float(np.nanmedian(np.abs(finite - bkg))) * 1.4826 or (peak - bkg) * 0.01
+        lo = bkg + 3.0 * noise
+        if peak > lo:
+            levels = np.geomspace(max(lo - bkg, 1e-12), peak - bkg, 8)[:-1] + bkg
+            ax1.contour(np.nan_to_num(stamp, nan=bkg), levels=levels, colors="#ffcc00",
+                        linewidths=0.8)
+    c = s.stamp_size // 2
+    ax1.plot([c], [c], "+", color="cyan", ms=10)
+    ax1.set_xticks([])
+    ax1.set_yticks([])
+    ax1.set_title(f"{s.v_band} contours", fontsize=9)
+
+    ax2.plot(r, v, ".", ms=3, color="k", label="pixels")
+    rr = np.linspace(0, s.profile_radius, 100)
+    if np.isfinite(fit["fwhm"]):
+        g = fit["amplitude"] * np.exp(-0.5 * (rr / fit["sigma"]) ** 2) + fit["background"]
+        ax2.plot(rr, g, "-", color="C3", label=f"fit FWHM {fit['fwhm']:.2f} px")
+        star_sigma = s.star_fwhm / GAUSS_FWHM
+        star = fit["amplitude"] * np.exp(-0.5 * (rr / star_sigma) ** 2) + fit["background"]
+        ax2.plot(rr, star, "--", color="C0", label=f"star FWHM {s.star_fwhm:.2f} px")
+    ax2.set_xlabel("radius (px)", fontsize=8)
+    ax2.set_ylabel("counts/s", fontsize=8)
+    ax2.tick_params(labelsize=7)
+    ax2.legend(fontsize=7, frameon=False)
+    ax2.set_title("radial profile", fontsize=9)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue(), fit
+
+
+def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
+                neighbours: list[tuple[float, float, str]]) -> bytes:
+    """Wider V-band view; ``neighbours`` are (x, y, colour) drawn as circles, this one in cyan."""
+    from PIL import Image, ImageDraw
+
+    a = cutout(data[s.v_band], x, y, s.context_size)
+    g = (_scale(a) * 255).astype(np.uint8)[::-1]
+    img = Image.fromarray(g).convert("RGB")
+    z = s.context_zoom
+    img = img.resize((img.width * z, img.height * z), Image.NEAREST)
+    draw = ImageDraw.Draw(img)
+    half = s.context_size // 2
+    cx, cy = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    rad = s.neighbour_radius * z * 1.5
+
+    def to_disp(px, py):
+        u = (px - (cx - half) + 0.5) * z
+        w = (s.context_size - (py - (cy - half)) - 0.5) * z
+        return u, w
+
+    for nx_, ny_, colour in neighbours:
+        u, w = to_disp(nx_, ny_)
+        draw.ellipse((u - rad, w - rad, u + rad, w + rad), outline=colour, width=1)
+    u, w = to_disp(x, y)
+    draw.ellipse((u - rad - 2, w - rad - 2, u + rad + 2, w + rad + 2), outline="cyan", width=2)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+@dataclass
+class RenderCache:
+    """PNG files on disk for each (candidate row, kind), rendered on first use.
+
+    Parameters
+    ----------
+    data
+        Band -> 2-D image (memory-mapped arrays are fine).
+    xs, ys
+        Candidate positions (0-based), indexed by row.
+    settings
+        :class:`RenderSettings`.
+    root
+        Cache folder (a sub-folder per settings hash is used).
+    colours
+        Per-row outline colour of the neighbour circles in the context view.
+    """
+
+    data: dict[str, np.ndarray]
+    xs: np.ndarray
+    ys: np.ndarray
+    settings: RenderSettings
+    root: Path
+    colours: list[str] | None = None
+    fits: dict[int, dict] = field(default_factory=dict)
+    _locks: dict = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.dir = Path(self.root) / self.settings.key()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._order = np.argsort(self.xs)
+        self._xs_sorted = np.asarray(self.xs)[self._order]
+
+    def path(self, row: int, kind: str) -> Path:
+        if kind not in KINDS:
+            raise KeyError(kind)
+        return self.dir / f"{int(row):07d}_{kind}.png"
+
+    def _lock(self, row: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(row, threading.Lock())
+
+    def neighbours(self, row: int) -> list[tuple[float, float, str]]:
+        half = self.settings.context_size / 2 + 2
+        x0 = float(self.xs[row])
+        lo = np.searchsorted(self._xs_sorted, x0 - half)
+        hi = np.searchsorted(self._xs_sorted, x0 + half)
+        rows = self._order[lo:hi]
+        rows = rows[(np.abs(np.asarray(self.ys)[rows] - self.ys[row]) <= half) & (rows != row)]
+        colours = self.colours or ["#ff66ff"] * len(self.xs)
+        return [(float(self.xs[r]), float(self.ys[r]), colours[r]) for r in rows]
+
+    def get(self, row: int, kind: str) -> bytes:
+        """The PNG bytes for one candidate and kind, rendering (and caching) on a miss."""
+        p = self.path(row, kind)
+        try:
+            return p.read_bytes()
+        except FileNotFoundError:
+            pass
+        with self._lock(row):
+            if p.exists():
+                return p.read_bytes()
+            self.render(row)
+        return p.read_bytes()
+
+    def render(self, row: int) -> None:
+        """Render every kind for one row (skipping kinds already cached)."""
+        x, y, s = float(self.xs[row]), float(self.ys[row]), self.settings
+        for kind in KINDS:
+            p = self.path(row, kind)
+            if p.exists():
+                continue
+            if kind == "composite":
+                png = composite_png(self.data, x, y, s)
+            elif kind == "profile":
+                png, fit = profile_png(self.data, x, y, s)
+                self.fits[row] = fit
+                (self.dir / f"{int(row):07d}_fit.json").write_text(json.dumps(fit))
+            else:
+                png = context_png(self.data, x, y, s, self.neighbours(row))
+            with atomic_path(p) as tmp:
+                tmp.write_bytes(png)
+
+    def fit(self, row: int) -> dict | None:
+        """The radial-profile fit of a row if it was rendered."""
+        if row in self.fits:
+            return self.fits[row]
+        p = self.dir / f"{int(row):07d}_fit.json"
+        if p.exists():
+            try:
+                self.fits[row] = json.loads(p.read_text())
+            except ValueError:
+                return None
+            return self.fits[row]
+        return None
+
+    def is_cached(self, row: int) -> bool:
+        return all(self.path(row, k).exists() for k in KINDS)

@@ -1,0 +1,279 @@
+"use strict";
+// starclass inspect: the classification page. Keys: 1-4 classify; after 4 the number row
+// (1..9, 0, -, =) picks subclass 4.1..4.12; arrows move; m toggles the model prediction.
+
+const CSRF = document.querySelector('meta[name="csrf-token"]').content;
+const SUB_KEYS = "1234567890-=";
+const state = {
+  ids: [], idx: 0, order: "catalogue", labelled: new Set(), cache: new Map(),
+  current: null, subMode: false, showPred: false, pending: 0, saveChain: Promise.resolve(),
+};
+const $ = (id) => document.getElementById(id);
+
+async function api(path, opts = {}) {
+  const resp = await fetch(path, {credentials: "same-origin", ...opts});
+  if (resp.status === 401) { window.location.href = "/login"; throw new Error("logged out"); }
+  if (!resp.ok) {
+    let msg = resp.status + "";
+    try { msg = (await resp.json()).detail || msg; } catch (e) { /* not JSON */ }
+    throw new Error(msg);
+  }
+  return resp.json();
+}
+
+function setStatus(text, isError = false) {
+  const s = $("status");
+  s.textContent = text;
+  s.classList.toggle("error", isError);
+  s.dataset.pending = String(state.pending);
+}
+
+async function loadQueue(order) {
+  const q = await api("/api/queue?order=" + encodeURIComponent(order));
+  state.order = order;
+  state.ids = q.ids;
+  state.labelled = new Set(q.labelled);
+  state.cache.clear();
+  let first = state.ids.findIndex((c) => !state.labelled.has(c));
+  if (first < 0) first = 0;
+  await show(first);
+}
+
+function candidateUrl(cid) {
+  return "/api/candidate/" + encodeURIComponent(cid) + (state.showPred ? "?prediction=1" : "");
+}
+
+function fetchCandidate(cid) {
+  const key = cid + (state.showPred ? "|p" : "");
+  if (!state.cache.has(key)) {
+    const p = api(candidateUrl(cid)).then((c) => {
+      for (const url of Object.values(c.images)) { const im = new Image(); im.src = url; }
+      return c;
+    });
+    p.catch(() => state.cache.delete(key));
+    state.cache.set(key, p);
+  }
+  return state.cache.get(key);
+}
+
+function prefetch() {
+  for (let k = 1; k <= 3; k++) {
+    const j = state.idx + k;
+    if (j < state.ids.length) fetchCandidate(state.ids[j]);
+  }
+}
+
+async function show(idx) {
+  if (state.ids.length === 0) { setStatus("no candidates"); return; }
+  idx = Math.max(0, Math.min(idx, state.ids.length - 1));
+  state.idx = idx;
+  state.subMode = false;
+  state.current = null; // no key labels anything until this candidate is on screen
+  document.body.dataset.loading = "1";
+  $("subclasses").classList.add("hidden");
+  const cid = state.ids[idx];
+  let c;
+  try { c = await fetchCandidate(cid); } catch (e) { setStatus(e.message, true); return; }
+  if (state.ids[state.idx] !== cid) return; // moved on meanwhile
+  state.current = c;
+  document.body.dataset.loading = "0";
+  $("cand-id").textContent = c.id;
+  $("img-composite").src = c.images.composite;
+  $("img-profile").src = c.images.profile;
+  $("img-context").src = c.images.context;
+  drawStamp();
+  fillValues(c);
+  showLabel(c.label);
+  showPrediction(c.prediction);
+  $("comment").value = c.label ? c.label.comment : "";
+  updatePosition();
+  document.body.dataset.candidate = c.id;
+  prefetch();
+  $("fwhm-text").textContent = "fitting the radial profile…";
+  if (!c.fit) {
+    api("/api/fit/" + encodeURIComponent(cid)).then((f) => { c.fit = f.fit; if (state.current === c) showFit(c); });
+  } else {
+    showFit(c);
+  }
+}
+
+function showFit(c) {
+  const t = $("fwhm-text");
+  if (c.fit && c.fit.fwhm !== null && c.fit.fwhm !== undefined) {
+    t.textContent = `FWHM ${c.fit.fwhm.toFixed(2)} px (typical star ${c.star_fwhm.toFixed(2)} px); ` +
+      `profile scatter ${c.fit.rms === null ? "?" : c.fit.rms.toFixed(3)}`;
+  }
+}
+
+function updatePosition() {
+  $("position").textContent = `${state.idx + 1} / ${state.ids.length} · you labelled ${state.labelled.size}`;
+}
+
+function fillValues(c) {
+  const rows = [["x, y (0-based)", `${c.x.toFixed(2)}, ${c.y.toFixed(2)}`]];
+  for (const [k, v] of Object.entries(c.values)) {
+    if (k === "x" || k === "y") continue;
+    rows.push([k, typeof v === "number" ? (Number.isInteger(v) ? v : v.toFixed(3)) : (v === null ? "–" : String(v))]);
+  }
+  const tbl = $("values");
+  tbl.replaceChildren();
+  for (const [k, v] of rows) {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th"); th.textContent = k;
+    const td = document.createElement("td"); td.textContent = v;
+    tr.append(th, td); tbl.append(tr);
+  }
+}
+
+function showLabel(label) {
+  document.querySelectorAll("button.cls").forEach((b) =>
+    b.classList.toggle("chosen", !!label && Number(b.dataset.cls) === label.cls));
+  document.querySelectorAll("button.sub").forEach((b) =>
+    b.classList.toggle("chosen", !!label && b.dataset.sub === label.subclass));
+  const p = $("current-label");
+  if (!label) { p.textContent = "not labelled yet"; p.dataset.cls = ""; return; }
+  p.textContent = `your label: ${label.subclass || label.cls}` + (label.comment ? ` – “${label.comment}”` : "") +
+    ` (revision ${label.revision})`;
+  p.dataset.cls = String(label.cls);
+  p.dataset.subclass = label.subclass || "";
+}
+
+function showPrediction(pred) {
+  const box = $("prediction");
+  if (!state.showPred || !pred) { box.classList.add("hidden"); box.textContent = ""; return; }
+  const probs = Object.entries(pred.probs || {}).map(([k, v]) => `${k.replace("prob_", "")}: ${v === null ? "–" : v.toFixed(2)}`);
+  box.textContent = `model: class ${pred.class_pred}` + (probs.length ? ` (${probs.join(", ")})` : "");
+  box.classList.remove("hidden");
+}
+
+// ----- the V stamp with a contrast control -----
+function drawStamp() {
+  const c = state.current;
+  if (!c) return;
+  const s = c.stamp, n = s.size;
+  const canvas = $("stamp");
+  canvas.width = n; canvas.height = n;
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(n, n);
+  const flat = s.values.flat().filter((v) => v !== null);
+  if (flat.length === 0) { ctx.putImageData(img, 0, 0); return; }
+  const sorted = Float64Array.from(flat).sort();
+  const lo = sorted[Math.floor(0.5 * (sorted.length - 1))];
+  const peak = sorted[sorted.length - 1];
+  const contrast = Number($("contrast").value) / 100;
+  const hi = lo + Math.max(peak - lo, 1e-12) * Math.pow(10, -3 * contrast);
+  const stretch = $("stretch").value;
+  for (let row = 0; row < n; row++) {
+    const src = s.values[n - 1 - row]; // stamp rows run bottom to top
+    for (let col = 0; col < n; col++) {
+      const v = src[col];
+      let z = v === null ? 0 : Math.min(Math.max((v - lo) / (hi - lo), 0), 1);
+      if (stretch === "asinh") z = Math.asinh(z / 0.1) / Math.asinh(10);
+      else if (stretch === "log") z = Math.log10(1 + 999 * z) / 3;
+      const g = Math.round(255 * z), k = 4 * (row * n + col);
+      img.data[k] = g; img.data[k + 1] = g; img.data[k + 2] = g; img.data[k + 3] = 255;
+    }
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+// ----- labels -----
+function save(cls, subclass) {
+  const c = state.current;
+  if (!c) return;
+  const body = {candidate_id: c.id, cls: cls, subclass: subclass || null, comment: $("comment").value};
+  c.label = {cls, subclass: subclass || null, comment: body.comment, revision: (c.label ? c.label.revision : 0) + 1};
+  state.labelled.add(c.id);
+  if (state.current === c) { showLabel(c.label); updatePosition(); }
+  state.pending += 1;
+  setStatus("saving…");
+  state.saveChain = state.saveChain.then(() => api("/api/label", {
+    method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": CSRF},
+    body: JSON.stringify(body),
+  })).then((saved) => {
+    c.label = {cls: saved.cls, subclass: saved.subclass, comment: saved.comment, revision: saved.revision};
+    if (state.current === c) showLabel(c.label);
+    state.pending -= 1;
+    setStatus(state.pending ? "saving…" : "saved");
+  }).catch((e) => {
+    state.pending -= 1;
+    setStatus("NOT saved: " + e.message, true);
+  });
+}
+
+function next() { if (state.idx < state.ids.length - 1) show(state.idx + 1); else setStatus("end of the queue"); }
+function prev() { if (state.idx > 0) show(state.idx - 1); }
+
+function classify(cls) {
+  if (!state.current) return; // still loading
+  if (cls === 4) {
+    save(4, null);
+    state.subMode = true;
+    $("subclasses").classList.remove("hidden");
+  } else {
+    save(cls, null);
+    next();
+  }
+}
+
+function togglePrediction() {
+  const box = $("show-pred");
+  if (box.disabled) return;
+  state.showPred = !state.showPred;
+  box.checked = state.showPred;
+  show(state.idx);
+}
+
+document.addEventListener("keydown", (ev) => {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const t = ev.target;
+  if (t && t.id === "comment") {
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      const c = state.current;
+      if (c && c.label) save(c.label.cls, c.label.subclass);
+      t.blur();
+    } else if (ev.key === "Escape") {
+      t.blur();
+    }
+    return;
+  }
+  if (t && (t.tagName === "INPUT" && t.type !== "range" && t.type !== "checkbox" || t.tagName === "SELECT")) return;
+  const k = ev.key;
+  if (state.subMode) {
+    const i = SUB_KEYS.indexOf(k);
+    if (i >= 0) { ev.preventDefault(); if (state.current) { save(4, "4." + (i + 1)); next(); } return; }
+    if (k === "Enter") { ev.preventDefault(); next(); return; }
+    if (k === "Escape") { state.subMode = false; $("subclasses").classList.add("hidden"); return; }
+  }
+  if (k >= "1" && k <= "4") { ev.preventDefault(); classify(Number(k)); }
+  else if (k === "ArrowRight" || k === "n") { ev.preventDefault(); next(); }
+  else if (k === "ArrowLeft" || k === "p") { ev.preventDefault(); prev(); }
+  else if (k === "m") { togglePrediction(); }
+  else if (k === "c") { ev.preventDefault(); $("comment").focus(); }
+  else if (k === "]" || k === "[") {
+    const r = $("contrast");
+    r.value = String(Math.max(0, Math.min(100, Number(r.value) + (k === "]" ? 10 : -10))));
+    drawStamp();
+  } else if (k === "s") {
+    const s = $("stretch");
+    s.selectedIndex = (s.selectedIndex + 1) % s.options.length;
+    drawStamp();
+  }
+});
+
+document.querySelectorAll("button.cls").forEach((b) => b.addEventListener("click", () => classify(Number(b.dataset.cls))));
+document.querySelectorAll("button.sub").forEach((b) => b.addEventListener("click", () => { save(4, b.dataset.sub); next(); }));
+$("next").addEventListener("click", next);
+$("prev").addEventListener("click", prev);
+$("contrast").addEventListener("input", drawStamp);
+$("stretch").addEventListener("change", drawStamp);
+$("show-pred").addEventListener("change", () => { state.showPred = !$("show-pred").checked; togglePrediction(); });
+$("order").addEventListener("change", (ev) => loadQueue(ev.target.value).catch((e) => setStatus(e.message, true)));
+$("logout").addEventListener("click", async () => {
+  await fetch("/api/logout", {method: "POST", credentials: "same-origin", headers: {"X-CSRF-Token": CSRF}});
+  window.location.href = "/login";
+});
+window.addEventListener("beforeunload", (ev) => { if (state.pending > 0) { ev.preventDefault(); ev.returnValue = ""; } });
+
+loadQueue("catalogue").catch((e) => setStatus(e.message, true));

@@ -1,0 +1,694 @@
+"""Catalogues in, catalogues out: every format becomes the schema of :mod:`starclass.schema`.
+
+Formats read (``fmt``; guessed from the extension and contents when not given):
+
+``legus``
+    LEGUS ``.tab`` cluster catalogues (39 whitespace-separated columns, no header; see
+    ``docs/io.md``). x, y become 0-based; 99.999 magnitudes become NaN; column 34 (mode of
+    the human classes) becomes ``class_ref``; columns 36-39 (individual classifiers, checked
+    on NGC 1566) become ``class_h1`` .. ``class_h4``.
+``phangs``
+    PHANGS-HST FITS tables (``PHANGS_X``, ``PHANGS_F555W_VEGA_TOT``,
+    ``PHANGS_CLUSTER_CLASS_HUMAN`` ...). Any table with a ``PHANGS_X`` column is read this way.
+``cds``, ``mrt``
+    CDS / AAS machine-readable tables, through astropy's ``ascii.cds`` / ``ascii.mrt``.
+``csv``, ``ecsv``, ``parquet``, ``fits``, ``ascii``
+    Generic tables. Columns are renamed with ``column_map`` (``{"X_IMAGE": "x"}``) and a few
+    well-known aliases (SExtractor ``X_IMAGE``/``NUMBER``, photutils ``xcentroid``, ``RAdeg``
+    ...). Positions given 1-based (``one_based=True``, or implied by a SExtractor name) are
+    converted to 0-based.
+
+Required columns: ``id`` and a position, ``x`` and ``y`` (or ``ra`` and ``dec`` plus a WCS
+to compute them). An empty catalogue is an error unless ``allow_empty=True``.
+
+Writers (:func:`write_catalog`): ECSV, Parquet, FITS and CSV, chosen by extension, atomic.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import astropy.units as u
+from astropy.table import MaskedColumn, Table
+
+from starclass.bands import HST_BANDS
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+from starclass.schema import CLASSES, magerr_col, mag_col
+
+PathLike = str | os.PathLike
+
+FORMATS = ("legus", "phangs", "cds", "mrt", "csv", "ecsv", "parquet", "fits", "ascii")
+
+#: Magnitudes at or beyond this value mean "no measurement" (LEGUS uses 99.999).
+MAG_MISSING = 90.0
+
+#: Number of columns in a LEGUS ``.tab`` cluster catalogue.
+LEGUS_NCOLS = 39
+
+_EXT_FORMATS = {
+    ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
+    ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits",
+    ".tab": "legus", ".mrt": "mrt", ".cds": "cds",
+}
+
+_WRITE_FORMATS = {
+    ".ecsv": "ascii.ecsv", ".csv": "ascii.csv", ".parquet": "parquet", ".pq": "parquet",
+    ".fits": "fits", ".fit": "fits", ".fits.gz": "fits",
+}
+
+# Aliases of schema columns met in the wild: name (lower case) -> (schema name, 1-based?).
+_ALIASES: dict[str, tuple[str, bool | None]] = {
+    "number": ("id", None), "source_id": ("id", None), "seq": ("id", None), "idx": ("id", None),
+    "x_image": ("x", True), "y_image": ("y", True),          # SExtractor: 1-based
+    "xcentroid": ("x", False), "ycentroid": ("y", False),    # photutils: 0-based
+    "x_centroid": ("x", False), "y_centroid": ("y", False),
+    "alpha_j2000": ("ra", None), "delta_j2000": ("dec", None),
+    "radeg": ("ra", None), "dedeg": ("dec", None), "ra_deg": ("ra", None), "dec_deg": ("dec", None),
+    "raj2000": ("ra", None), "dej2000": ("dec", None),
+}
+
+_SCHEMA_EXACT = {"id", "x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant",
+                 "class_ref", "class_pred", "quality", "subclass", "galaxy", "age", "mass", "ebv",
+                 "radius_pc"}
+_SCHEMA_PREFIX = re.compile(r"^(mag_|magerr_|mag_true_|mci_|prob_|class_h)\w+$")
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+
+def guess_format(path: PathLike) -> str:
+    """The reader for ``path``: from the extension, the first lines, or the columns.
+
+    FITS tables with PHANGS column names are reported as ``"fits"``; :func:`read_catalog`
+    recognises PHANGS columns whatever the container.
+    """
+    p = Path(path)
+    name = p.name.lower()
+    for ext in sorted(_EXT_FORMATS, key=len, reverse=True):
+        if name.endswith(ext):
+            fmt = _EXT_FORMATS[ext]
+            if fmt == "legus":
+                if _looks_like_cds(p):
+                    return "cds"
+                first = next((ln for ln in _head(p).splitlines() if ln.strip() and not ln.startswith("#")), "")
+                tokens = first.split()
+                if tokens and not all(_is_float(v) for v in tokens):
+                    return "ascii"  # a .tab with a header line: not a LEGUS catalogue
+            return fmt
+    if _looks_like_cds(p):
+        return "mrt" if _head(p).lstrip().startswith("Title:") and "Byte-by-byte" in _head(p) else "cds"
+    return "ascii"
+
+
+def read_catalog(
+    path: PathLike,
+    fmt: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    *,
+    one_based: bool | None = None,
+    allow_empty: bool = False,
+    wcs=None,
+    galaxy: str | None = None,
+    bands: list[str] | tuple[str, ...] | None = None,
+    require_xy: bool = True,
+) -> Table:
+    """Read a catalogue and return it in the starclass schema.
+
+    Parameters
+    ----------
+    path
+        The catalogue file.
+    fmt
+        One of :data:`FORMATS`; guessed when None.
+    column_map
+        Source column -> schema column renames, applied first (e.g. ``{"X_IMAGE": "x",
+        "Y_IMAGE": "y", "MAG_V": "mag_f555w"}``).
+    one_based
+        True if the file's x, y are 1-based (FITS/IRAF/DS9 convention) and must have 1
+        subtracted. None: the format's convention (LEGUS, PHANGS and SExtractor ``X_IMAGE``
+        are 1-based; ``x``/``xcentroid`` columns 0-based).
+    allow_empty
+        Accept a catalogue without rows (otherwise an error).
+    wcs
+        An astropy WCS (or a :class:`~starclass.io.mosaic.MosaicSet`): used to compute x, y
+        from ra, dec when the file has no pixel positions.
+    galaxy
+        Galaxy name for the ``galaxy`` column; by default taken from the file name
+        (``ngc1566``) when it contains one.
+    bands
+        LEGUS only: the five bands of the magnitude columns (default F275W, F336W, F438W,
+        F555W, F814W; some LEGUS galaxies have F435W or F606W instead).
+    require_xy
+        If False, a catalogue with ra, dec but no x, y (and no WCS) is accepted; one with
+        neither is always an error.
+
+    Returns
+    -------
+    astropy.table.Table
+        Schema columns (0-based x, y; NaN for missing magnitudes; ``class_ref`` int, 0 = none)
+        plus the file's other columns under lower-case names. ``meta`` records the source
+        file, its format and the position convention that was converted.
+
+    Raises
+    ------
+    StarclassError
+        Missing or unreadable file, unknown format, a required column missing (named), no
+        rows, duplicate ids or invalid classes (the row is named).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise StarclassError(f"catalogue file not found: {p}")
+    if p.is_dir():
+        raise StarclassError(f"expected a catalogue file, got a directory: {p}")
+    fmt = (fmt or guess_format(p)).lower()
+    if fmt not in FORMATS:
+        raise StarclassError(f"unknown catalogue format {fmt!r} for {p}; known: {', '.join(FORMATS)}")
+    if wcs is not None and hasattr(wcs, "wcs") and hasattr(wcs, "bands"):
+        wcs = wcs.wcs  # a MosaicSet
+
+    if fmt == "legus":
+        table = read_legus_tab(p, bands=bands, one_based=True if one_based is None else one_based)
+    else:
+        raw = _read_generic(p, fmt)
+        if column_map:
+            raw = _rename(raw, column_map, p)
+        if "PHANGS_X" in raw.colnames or fmt == "phangs":
+            table = _phangs_to_schema(raw, p, one_based=True if one_based is None else one_based)
+            fmt = "phangs"
+        else:
+            table = _generic_to_schema(raw, p, one_based=one_based, mapped=bool(column_map))
+    table.meta["source"] = str(p)
+    table.meta["format"] = fmt
+
+    gal = galaxy or galaxy_from_name(p.name)
+    if gal and "galaxy" not in table.colnames:
+        table["galaxy"] = np.full(len(table), gal, dtype=f"<U{max(len(gal), 1)}")
+    return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy)
+
+
+def write_catalog(table: Table, path: PathLike, *, overwrite: bool = True) -> Path:
+    """Write a catalogue atomically; the format follows the extension.
+
+    ``.ecsv`` (keeps units and types; the default choice), ``.parquet``, ``.fits`` and ``.csv``.
+    A failure leaves no partial file (and the previous file, if any, untouched).
+    """
+    p = Path(path)
+    name = p.name.lower()
+    fmt = None
+    for ext in sorted(_WRITE_FORMATS, key=len, reverse=True):
+        if name.endswith(ext):
+            fmt = _WRITE_FORMATS[ext]
+            break
+    if fmt is None:
+        raise StarclassError(
+            f"cannot tell the catalogue format of {p}: use one of {', '.join(sorted(_WRITE_FORMATS))}")
+    if p.exists() and not overwrite:
+        raise StarclassError(f"{p} exists (overwrite=False)")
+    out = table.copy(copy_data=False)
+    if fmt == "fits":
+        out.meta = _fits_safe_meta(out.meta)
+    try:
+        with atomic_path(p) as tmp, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out.write(tmp, format=fmt, overwrite=True)
+    except StarclassError:
+        raise
+    except Exception as exc:
+        raise StarclassError(f"cannot write catalogue {p}: {type(exc).__name__}: {exc}") from None
+    return p
+
+
+def galaxy_from_name(name: str) -> str | None:
+    """A galaxy name found in a file name (``ngc1566``, ``ngc0628c``, ``ic4247``, ``m51``), or None."""
+    m = re.search(r"(?<![a-z0-9])((?:ngc|ic|ugc|ugca|eso|pgc)[-_]?\d+[a-z]?|m\d{1,3})(?![0-9])",
+                  name.lower())
+    return m.group(1).replace("_", "").replace("-", "") if m else None
+
+
+# ---------------------------------------------------------------------------------------------
+# LEGUS
+
+
+def read_legus_tab(path: PathLike, bands: list[str] | tuple[str, ...] | None = None,
+                   one_based: bool = True) -> Table:
+    """Read a LEGUS ``.tab`` cluster catalogue into the schema (not yet validated).
+
+    Columns (1-based, as in the LEGUS README): 1 id; 2-3 x, y (1-based); 4-5 ra, dec;
+    6-15 mag/err pairs in five bands; 16 CI; 17-19 age best/max/min (yr); 20-22 mass
+    best/max/min (Msun); 23-25 E(B-V) best/max/min; 26-32 SED-fit figures (kept as
+    ``legus_col26`` ..); 33 number of filters with detection (``n_filters``); 34 class (mode of
+    the human classes, 0 = not inspected) -> ``class_ref``; 35 an undocumented code
+    (``legus_col35``); 36-39 individual classifiers -> ``class_h1`` .. ``class_h4``
+    (0 = that person did not classify the source).
+    """
+    p = Path(path)
+    bands = [b.lower() for b in (bands or HST_BANDS)]
+    if len(bands) != 5:
+        raise StarclassError(f"LEGUS catalogues have five bands; got {bands} for {p}")
+    rows: list[list[float]] = []
+    try:
+        with open(p, encoding="ascii", errors="strict") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                s = line.strip()
+                if not s or s.startswith("#"):
+                    continue
+                parts = s.split()
+                if len(parts) != LEGUS_NCOLS:
+                    raise StarclassError(
+                        f"{p}, line {lineno}: {len(parts)} columns, a LEGUS .tab catalogue has "
+                        f"{LEGUS_NCOLS}")
+                try:
+                    rows.append([float(v) for v in parts])
+                except ValueError:
+                    bad = next(v for v in parts if not _is_float(v))
+                    raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
+    except UnicodeDecodeError as exc:
+        raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
+    except OSError as exc:
+        raise StarclassError(f"cannot read {p}: {exc}") from None
+    a = np.asarray(rows, dtype=float).reshape(-1, LEGUS_NCOLS)
+    col = lambda k: a[:, k - 1]  # noqa: E731  (1-based column numbers as in the README)
+
+    t = Table(meta={"format": "legus", "one_based_input": one_based, "magsys": "vega"})
+    t["id"] = col(1).astype(np.int64)
+    off = 1.0 if one_based else 0.0
+    t["x"] = col(2) - off
+    t["y"] = col(3) - off
+    t["ra"] = col(4)
+    t["dec"] = col(5)
+    for i, b in enumerate(bands):
+        m, e = col(6 + 2 * i).copy(), col(7 + 2 * i).copy()
+        bad = m >= MAG_MISSING
+        m[bad] = np.nan
+        e[bad | (e >= MAG_MISSING)] = np.nan
+        t[mag_col(b)] = m
+        t[magerr_col(b)] = e
+    ci = col(16).copy()
+    ci[(ci >= MAG_MISSING) | ~np.isfinite(ci)] = np.nan
+    t["ci"] = ci
+    no_fit = col(17) <= 0
+    for name, first in (("age", 17), ("mass", 20), ("ebv", 23)):
+        for j, suffix in enumerate(("", "_max", "_min")):
+            v = col(first + j).copy()
+            v[no_fit] = np.nan
+            t[name + suffix] = v
+    for k in range(26, 33):
+        t[f"legus_col{k}"] = col(k)
+    t["n_filters"] = col(33).astype(np.int16)
+    t["class_ref"] = col(34).astype(np.int16)
+    t["legus_col35"] = col(35).astype(np.int16)
+    for h in range(4):
+        t[f"class_h{h + 1}"] = col(36 + h).astype(np.int16)
+    _set_units(t)
+    t.meta["human_columns"] = [f"class_h{h + 1}" for h in range(4)]
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# PHANGS
+
+_PHANGS_MAG = re.compile(r"^PHANGS_(F\d{3,4}[A-Z]+)_VEGA_TOT(_ERR)?$", re.I)
+_PHANGS_FIXED = {
+    "PHANGS_X": "x", "PHANGS_Y": "y", "PHANGS_RA": "ra", "PHANGS_DEC": "dec",
+    "PHANGS_CI": "ci",
+    "PHANGS_CLUSTER_CLASS_HUMAN": "class_ref",
+    "PHANGS_CLUSTER_CLASS_ML_VGG": "class_pred",
+    "PHANGS_CLUSTER_CLASS_ML_VGG_QUAL": "quality",
+    "PHANGS_AGE_MINCHISQ": "age", "PHANGS_MASS_MINCHISQ": "mass", "PHANGS_EBV_MINCHISQ": "ebv",
+    "PHANGS_AGE_MINCHISQ_ERR": "age_err", "PHANGS_MASS_MINCHISQ_ERR": "mass_err",
+    "PHANGS_EBV_MINCHISQ_ERR": "ebv_err",
+}
+_PHANGS_ID = ("ID_PHANGS_CLUSTER", "ID_PHANGS_CLUSTERS", "ID_PHANGS_CLUSTERS_V1P2", "INDEX")
+
+
+def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
+    upper = {c.upper(): c for c in raw.colnames}
+    t = Table(meta=dict(raw.meta))
+    t.meta["format"] = "phangs"
+    t.meta["one_based_input"] = one_based
+    t.meta["magsys"] = "vega"
+    used: set[str] = set()
+
+    id_src = next((upper[k] for k in _PHANGS_ID if k in upper), None)
+    if id_src is None:
+        id_src = next((c for c in raw.colnames if c.upper().startswith("ID_PHANGS")), None)
+    if id_src is None and "id" in raw.colnames:
+        id_src = "id"
+    if id_src is not None:
+        t["id"] = np.asarray(raw[id_src]).astype(np.int64)
+        used.add(id_src)
+    if "PHANGS_CLUSTER_CLASS_HUMAN" not in upper and "PHANGS_CLUSTER_CLASS" in upper:
+        upper_map = dict(_PHANGS_FIXED, PHANGS_CLUSTER_CLASS="class_ref")
+    else:
+        upper_map = dict(_PHANGS_FIXED)
+    if "PHANGS_CLUSTER_CLASS_ML_VGG" not in upper and "PHANGS_CLUSTER_CLASS_ML_RESNET" in upper:
+        upper_map["PHANGS_CLUSTER_CLASS_ML_RESNET"] = "class_pred"
+    for src_u, dst in upper_map.items():
+        if src_u in upper:
+            src = upper[src_u]
+            t[dst] = _plain(raw[src])
+            used.add(src)
+    off = 1.0 if one_based else 0.0
+    for c in ("x", "y"):
+        if c in t.colnames:
+            t[c] = np.asarray(t[c], dtype=float) - off
+    for c in raw.colnames:
+        m = _PHANGS_MAG.match(c)
+        if m:
+            band = m.group(1).lower()
+            name = magerr_col(band) if m.group(2) else mag_col(band)
+            v = np.asarray(_plain(raw[c]), dtype=float).copy()
+            v[(v >= MAG_MISSING) | (v <= -MAG_MISSING)] = np.nan
+            t[name] = v
+            used.add(c)
+    for cls in ("class_ref", "class_pred"):
+        if cls in t.colnames:
+            v = np.asarray(_plain(t[cls]), dtype=float)
+            v = np.where(np.isfinite(v) & np.isin(v, CLASSES), v, 0)
+            t[cls] = v.astype(np.int16)
+    for c in raw.colnames:
+        if c in used:
+            continue
+        name = c.lower()
+        if name in t.colnames:
+            name = f"phangs_{name}"
+        t[name] = raw[c]
+    _set_units(t)
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# generic tables
+
+
+def _read_generic(p: Path, fmt: str) -> Table:
+    astropy_fmt = {
+        "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
+        "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,
+        "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii",
+    }[fmt]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if astropy_fmt is None:
+                table = Table.read(p)
+            elif astropy_fmt == "fits":
+                table = _read_fits_table(p)
+            elif astropy_fmt == "parquet":
+                table = _read_parquet(p)
+            else:
+                table = Table.read(p, format=astropy_fmt)
+    except StarclassError:
+        raise
+    except Exception as exc:
+        raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
+    return table
+
+
+def _read_fits_table(p: Path) -> Table:
+    from astropy.io import fits
+
+    with fits.open(p) as hdul:
+        for i, hdu in enumerate(hdul):
+            if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
+                return Table.read(p, hdu=i)
+    raise StarclassError(f"no table HDU in FITS file {p}")
+
+
+def _read_parquet(p: Path) -> Table:
+    """Parquet through pyarrow alone (astropy's reader needs pandas); units and meta restored
+    from the ``table_meta_yaml`` that astropy's writer stores."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from astropy.table.meta import get_header_from_yaml
+
+    pt = pq.read_table(p)
+    t = Table()
+    for name in pt.column_names:
+        chunked = pt.column(name)
+        typ = chunked.type
+        if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+            values = [("" if v is None else v) for v in chunked.to_pylist()]
+            t[name] = np.array(values, dtype=str) if values else np.array([], dtype="<U1")
+            continue
+        values = chunked.to_numpy()
+        if chunked.null_count:
+            mask = chunked.is_null().to_numpy()
+            t[name] = MaskedColumn(values, mask=mask)
+        else:
+            t[name] = values
+    meta_yaml = (pt.schema.metadata or {}).get(b"table_meta_yaml")
+    if meta_yaml:
+        try:
+            header = get_header_from_yaml(meta_yaml.decode("utf-8").splitlines())
+        except Exception:  # foreign metadata: keep the data, drop the decorations
+            header = {}
+        for d in header.get("datatype", []):
+            name = d.get("name")
+            if name in t.colnames:
+                if d.get("unit"):
+                    t[name].unit = d["unit"]
+                if d.get("description"):
+                    t[name].description = d["description"]
+        t.meta.update(header.get("meta", {}) or {})
+    return t
+
+
+def _rename(raw: Table, column_map: Mapping[str, str], p: Path) -> Table:
+    out = raw.copy(copy_data=False)
+    for src, dst in column_map.items():
+        if src not in out.colnames:
+            matches = [c for c in out.colnames if c.lower() == src.lower()]
+            if len(matches) != 1:
+                raise StarclassError(
+                    f"column {src!r} (in the column map) not found in {p}; columns: "
+                    f"{', '.join(out.colnames[:40])}{' ...' if len(out.colnames) > 40 else ''}")
+            src = matches[0]
+        if dst != src:
+            if dst in out.colnames:
+                out.remove_column(dst)
+            out.rename_column(src, dst)
+    return out
+
+
+def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: bool) -> Table:
+    t = raw.copy(copy_data=False)
+    implied: bool | None = None
+    lower = {c.lower(): c for c in t.colnames}
+    # schema names in another case (MAG_F555W, ID, Class_Ref) -> lower case
+    for c in list(t.colnames):
+        lc = c.lower()
+        if c != lc and (lc in _SCHEMA_EXACT or _SCHEMA_PREFIX.match(lc)) and lc not in t.colnames:
+            t.rename_column(c, lc)
+    lower = {c.lower(): c for c in t.colnames}
+    for alias, (dst, alias_one_based) in _ALIASES.items():
+        if dst in t.colnames or alias not in lower:
+            continue
+        t.rename_column(lower[alias], dst)
+        if dst in ("x", "y") and alias_one_based is not None:
+            implied = alias_one_based
+    convert = one_based if one_based is not None else bool(implied)
+    if convert:
+        for c in ("x", "y"):
+            if c in t.colnames:
+                t[c] = np.asarray(_plain(t[c]), dtype=float) - 1.0
+    t.meta["one_based_input"] = bool(convert)
+    for c in t.colnames:
+        if c.startswith(("mag_", "magerr_")) and t[c].dtype.kind == "f":
+            v = np.asarray(_plain(t[c]), dtype=float).copy()
+            v[v >= MAG_MISSING] = np.nan
+            t[c] = v
+    _set_units(t)
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+
+
+def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty: bool = False,
+                     wcs=None, require_xy: bool = True) -> Table:
+    """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
+
+    ra, dec with a WCS fill in missing x, y. ``class_ref``/``class_pred`` become int16 with
+    0 for none; any other value than 0-4 is an error naming the row.
+    """
+    where = f" in {path}" if path is not None else ""
+    if len(table) == 0 and not allow_empty:
+        raise StarclassError(f"catalogue {path} has no rows" if path is not None else "catalogue has no rows")
+    if "id" not in table.colnames:
+        raise StarclassError(
+            f"required column 'id' missing{where} (columns: {_short_cols(table)}); "
+            f"map one with column_map={{'<name>': 'id'}} / --map NAME=id")
+    has_xy = "x" in table.colnames and "y" in table.colnames
+    filled = False
+    has_sky = "ra" in table.colnames and "dec" in table.colnames
+    if not has_xy:
+        missing = "x" if "x" not in table.colnames else "y"
+        if has_sky and wcs is not None:
+            from astropy.coordinates import SkyCoord
+
+            sky = SkyCoord(np.asarray(_plain(table["ra"]), float) * u.deg,
+                           np.asarray(_plain(table["dec"]), float) * u.deg)
+            x, y = wcs.world_to_pixel(sky)
+            table["x"] = np.asarray(x, dtype=float)
+            table["y"] = np.asarray(y, dtype=float)
+            table.meta["xy_from_wcs"] = True
+            filled = True
+        elif require_xy or not has_sky:
+            hint = (" (it has ra, dec: give the mosaics/WCS to compute pixel positions)"
+                    if has_sky else "")
+            raise StarclassError(
+                f"required column {missing!r} missing{where}{hint} (columns: {_short_cols(table)})")
+    if (wcs is not None and len(table) and all(c in table.colnames for c in ("x", "y", "ra", "dec"))
+            and not filled):
+        offset = pixel_origin_offset(table, wcs)
+        table.meta["origin_offset_px"] = round(offset, 4)
+        if abs(offset) > 0.25:
+            warnings.warn(
+                f"catalogue{where}: its x, y differ from the WCS positions of its ra, dec by "
+                f"{offset:+.2f} px (median); about +1 means 1-based positions read as 0-based "
+                f"(use one_based=True / --one-based), other values a different image grid",
+                stacklevel=2)
+    ids = np.asarray(_plain(table["id"]))
+    if len(ids):
+        uniq, counts = np.unique(ids, return_counts=True)
+        if (counts > 1).any():
+            dup = uniq[counts > 1][0]
+            rows = np.flatnonzero(ids == dup)[:3]
+            raise StarclassError(f"duplicate id {dup}{where} (rows {', '.join(str(r + 1) for r in rows)})")
+    for c in ("x", "y"):
+        if c in table.colnames:
+            v = np.asarray(_plain(table[c]), dtype=float)
+            bad = ~np.isfinite(v)
+            if bad.any():
+                r = int(np.flatnonzero(bad)[0])
+                raise StarclassError(f"column {c!r}{where}: no valid position in row {r + 1} (id {ids[r]})")
+            table[c] = v
+    for cls in ("class_ref", "class_pred"):
+        if cls in table.colnames:
+            col = table[cls]
+            mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool) if len(col) else np.zeros(0, bool)
+            v = np.asarray(_plain(col), dtype=float)
+            v = np.where(mask | ~np.isfinite(v), 0, v)
+            bad = ~np.isin(v, (0,) + CLASSES)
+            if bad.any():
+                r = int(np.flatnonzero(bad)[0])
+                raise StarclassError(
+                    f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not 0-4")
+            table[cls] = v.astype(np.int16)
+    _set_units(table)
+    return table
+
+
+def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None = None,
+                   margin: float = 0.0) -> None:
+    """Error naming the first row whose (x, y) lies off an image of ``shape`` = (ny, nx)."""
+    x = np.asarray(_plain(table["x"]), dtype=float)
+    y = np.asarray(_plain(table["y"]), dtype=float)
+    ny, nx = shape
+    off = (x < -0.5 - margin) | (y < -0.5 - margin) | (x > nx - 0.5 + margin) | (y > ny - 0.5 + margin)
+    if off.any():
+        r = int(np.flatnonzero(off)[0])
+        where = f" of {path}" if path is not None else ""
+        ident = table["id"][r] if "id" in table.colnames else r
+        raise StarclassError(
+            f"{int(off.sum())} position(s){where} lie off the {nx} x {ny} px image; first: row {r + 1} "
+            f"(id {ident}) at x={x[r]:.2f}, y={y[r]:.2f} (0-based)")
+
+
+def pixel_origin_offset(table: Table, wcs) -> float:
+    """Median offset (pixels) between the table's x, y and those computed from ra, dec.
+
+    About 0 when the table's positions are 0-based in the frame of ``wcs``; about 1 when they
+    were 1-based and not converted. Use it to verify a catalogue's convention.
+    """
+    from astropy.coordinates import SkyCoord
+
+    sky = SkyCoord(np.asarray(_plain(table["ra"]), float) * u.deg,
+                   np.asarray(_plain(table["dec"]), float) * u.deg)
+    x, y = wcs.world_to_pixel(sky)
+    dx = np.asarray(_plain(table["x"]), float) - x
+    dy = np.asarray(_plain(table["y"]), float) - y
+    return float(np.nanmedian((dx + dy) / 2.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _plain(col) -> np.ndarray:
+    """Column values as a plain array (masked entries NaN for floats)."""
+    if isinstance(col, MaskedColumn) or hasattr(col, "mask") and np.ma.isMaskedArray(col):
+        if col.dtype.kind == "f":
+            return np.ma.filled(np.ma.asarray(col), np.nan)
+        if col.dtype.kind in "iu":
+            return np.ma.filled(np.ma.asarray(col).astype(float), np.nan)
+        return np.ma.filled(np.ma.asarray(col))
+    return np.asarray(col)
+
+
+def _set_units(t: Table) -> None:
+    for c in t.colnames:
+        if c in ("ra", "dec"):
+            t[c].unit = u.deg
+        elif c.startswith(("mag_", "magerr_", "mag_true_")) or c in ("ci",) or c.startswith("mci_"):
+            t[c].unit = u.mag
+        elif c in ("age", "age_max", "age_min", "age_err"):
+            t[c].unit = u.yr
+        elif c in ("mass", "mass_max", "mass_min", "mass_err"):
+            t[c].unit = u.Msun
+        elif c in ("ebv", "ebv_max", "ebv_min", "ebv_err"):
+            t[c].unit = u.mag
+        elif c in ("x", "y", "fwhm"):
+            t[c].unit = u.pix
+        elif c == "radius_pc":
+            t[c].unit = u.pc
+
+
+def _short_cols(table: Table) -> str:
+    names = table.colnames
+    return ", ".join(names[:30]) + (" ..." if len(names) > 30 else "") if names else "none"
+
+
+def _is_float(v: str) -> bool:
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _head(p: Path, n: int = 4096) -> str:
+    try:
+        with open(p, "rb") as fh:
+            return fh.read(n).decode("latin-1")
+    except OSError:
+        return ""
+
+
+def _looks_like_cds(p: Path) -> bool:
+    head = _head(p)
+    return "Byte-by-byte Description" in head or head.lstrip().startswith("Title:")
+
+
+def _fits_safe_meta(meta: Mapping) -> dict:
+    """Meta values a FITS header can hold (scalars and short strings); the rest is dropped."""
+    out = {}
+    for k, v in meta.items():
+        if isinstance(v, (bool, int, float, np.integer, np.floating)):
+            out[k] = v
+        elif isinstance(v, str) and len(v) <= 68:
+            out[k] = v
+        elif isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
+            s = ",".join(v)
+            if len(s) <= 68:
+                out[k] = s
+    return out

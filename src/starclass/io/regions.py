@@ -1,0 +1,115 @@
+"""DS9 region files coloured by class, as the PHANGS classifiers use them.
+
+Class 1 red, 2 green, 3 blue, 4 yellow; anything else (0 = unclassified) white. The class
+is ``class_pred`` when the table has it, else ``class_ref``. Circles are written either in
+image coordinates (1-based in the file, as DS9 expects; the ``regions`` package converts from
+starclass's 0-based positions) or in sky coordinates (fk5 / J2000).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import astropy.units as u
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+from starclass.schema import CLASS_COLOURS
+
+PathLike = str | os.PathLike
+
+#: Colour of sources without a class 1-4.
+OTHER_COLOUR = "white"
+
+
+def class_colour(k: int) -> str:
+    """DS9 colour of class ``k`` (1 red, 2 green, 3 blue, 4 yellow, others white)."""
+    return CLASS_COLOURS.get(int(k), OTHER_COLOUR)
+
+
+def class_column(table: Table) -> str | None:
+    """The column regions are coloured by: ``class_pred`` if present, else ``class_ref``."""
+    for c in ("class_pred", "class_ref"):
+        if c in table.colnames:
+            return c
+    return None
+
+
+def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5.0,
+                       label: bool = False, pixel_scale: float | None = None,
+                       class_col: str | None = None):
+    """Build a :class:`regions.Regions` of circles, one per row, coloured by class.
+
+    Parameters
+    ----------
+    table
+        Schema table (0-based ``x``, ``y``; ``ra``, ``dec`` in degrees for ``coords="fk5"``).
+    coords
+        ``"image"`` (pixel circles) or ``"fk5"`` (sky circles; ``"sky"``/``"icrs"`` accepted
+        as synonyms).
+    radius
+        Circle radius in pixels (converted with ``pixel_scale`` for sky circles).
+    label
+        Write the ``id`` as the region's text.
+    pixel_scale
+        Arcsec per pixel for sky circles (default 0.04, the HST drizzled scale).
+    class_col
+        Column to colour by (default :func:`class_column`).
+    """
+    from regions import CirclePixelRegion, CircleSkyRegion, PixCoord, Regions
+    from astropy.coordinates import SkyCoord
+
+    coords = coords.lower()
+    if coords in ("sky", "icrs", "j2000", "fk5", "wcs"):
+        coords = "fk5"
+    if coords not in ("image", "fk5"):
+        raise StarclassError(f"coords must be 'image' or 'fk5', not {coords!r}")
+    col = class_col or class_column(table)
+    if col is not None and col not in table.colnames:
+        raise StarclassError(f"class column {col!r} not in the table")
+    classes = (np.asarray(table[col]).astype(float) if col else np.zeros(len(table)))
+    classes = np.where(np.isfinite(classes), classes, 0).astype(int)
+    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(1, len(table) + 1)
+
+    regs = []
+    if coords == "image":
+        for c in ("x", "y"):
+            if c not in table.colnames:
+                raise StarclassError(f"image regions need column {c!r}")
+        xs = np.asarray(table["x"], dtype=float)
+        ys = np.asarray(table["y"], dtype=float)
+        for x, y, k, i in zip(xs, ys, classes, ids):
+            meta = {"text": str(i)} if label else {}
+            regs.append(CirclePixelRegion(PixCoord(x, y), radius, meta=meta,
+                                          visual={"color": class_colour(k)}))
+    else:
+        for c in ("ra", "dec"):
+            if c not in table.colnames:
+                raise StarclassError(f"sky (fk5) regions need column {c!r}")
+        scale = 0.04 if pixel_scale is None else float(pixel_scale)
+        rad = radius * scale * u.arcsec
+        sky = SkyCoord(np.asarray(table["ra"], dtype=float) * u.deg,
+                       np.asarray(table["dec"], dtype=float) * u.deg, frame="fk5")
+        for s, k, i in zip(sky, classes, ids):
+            meta = {"text": str(i)} if label else {}
+            regs.append(CircleSkyRegion(s, rad, meta=meta, visual={"color": class_colour(k)}))
+    return Regions(regs)
+
+
+def write_regions(table: Table, path: PathLike, *, coords: str = "image", radius: float = 5.0,
+                  label: bool = False, pixel_scale: float | None = None,
+                  class_col: str | None = None) -> Path:
+    """Write a DS9 region file of the catalogue, coloured by class, atomically.
+
+    See :func:`catalog_to_regions` for the parameters. Returns the path written.
+    """
+    regs = catalog_to_regions(table, coords=coords, radius=radius, label=label,
+                              pixel_scale=pixel_scale, class_col=class_col)
+    text = regs.serialize(format="ds9")
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text)
+    return target

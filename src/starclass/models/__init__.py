@@ -1,0 +1,31 @@
+"""Every published architecture behind one interface, plus baselines.
+
+:func:`build_model` turns a :class:`starclass.config.TaskConfig` (and an ensemble member
+index) into a :class:`torch.nn.Module` whose ``forward`` takes float32 stamps
+``[N, config.n_channels, H, W]`` and returns logits ``[N, config.n_classes]``. Models whose
+config sets ``input_size`` resample their input to that size inside ``forward``, so they
+accept stamps of ``stamp_size`` (or already resampled ones).
+
+Registered architectures (:func:`available`):
+
+``starcnet``   three-pathway StarcNet-style CNN (Perez et al. 2021)
+``resnet18``, ``resnet50``, ``vgg16``, ``vgg19_bn``
+               torchvision networks with a band adapter, optional upsampling, frozen layers
+               and ImageNet weights from a local file or the torch hub cache only
+``smallcnn``   the galaxy-cluster network of Kosiba et al. 2020 (six 3x3 convs, dense 256)
+``compact``    our small multi-scale network (>= 10x fewer FLOPs than ``starcnet``)
+
+Baselines (scikit-learn) live in :mod:`starclass.models.baselines`; FLOP counting in
+:mod:`starclass.models.flops`.
+"""
+
+from starclass.models.registry import available, build_model, describe, register
+
+__all__ = ["available", "build_model", "describe", "register", "count_flops"]
+
+
+def count_flops(model, input_shape):  # noqa: D401 - thin re-export, imported lazily
+    """FLOPs of one forward pass (see :func:`starclass.models.flops.count_flops`)."""
+    from starclass.models.flops import count_flops as _count
+
+    return _count(model, input_shape)

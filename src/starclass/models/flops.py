@@ -1,0 +1,39 @@
+"""Count the floating-point operations of a forward pass.
+
+Uses :class:`torch.utils.flop_counter.FlopCounterMode` (PyTorch's own counter, which knows
+convolutions, matrix products and their grouped/strided variants). One multiply-add counts
+as 2 FLOPs. Normalisation, activation, pooling and resampling are not counted; they are a
+few percent of any of these networks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+
+def count_flops(model: nn.Module, input_shape: Sequence[int]) -> int:
+    """FLOPs of ``model`` on a zero input of ``input_shape`` (e.g. ``(1, 15, 32, 32)``).
+
+    Divide by ``input_shape[0]`` for FLOPs per candidate. The model is run in eval mode
+    under ``torch.no_grad`` and restored to its previous mode.
+    """
+    from torch.utils.flop_counter import FlopCounterMode
+
+    was_training = model.training
+    model.eval()
+    try:
+        x = torch.zeros(tuple(int(s) for s in input_shape), dtype=torch.float32)
+        counter = FlopCounterMode(display=False)
+        with torch.no_grad(), counter:
+            model(x)
+        return int(counter.get_total_flops())
+    finally:
+        model.train(was_training)
+
+
+def flops_per_candidate(model: nn.Module, channels: int, size: int) -> int:
+    """FLOPs of one candidate (a batch of one ``[1, channels, size, size]``)."""
+    return count_flops(model, (1, channels, size, size))

@@ -1,0 +1,103 @@
+"""Name -> builder registry and :func:`build_model`.
+
+A builder is ``builder(config, **options) -> nn.Module``; ``options`` are the member's
+``arch_options`` (see :meth:`starclass.config.TaskConfig.members`). Unknown options are an
+error naming the option and the architecture.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from starclass.errors import StarclassError
+
+log = logging.getLogger("starclass.models")
+
+_BUILDERS: dict[str, Callable[..., Any]] = {}
+
+# architecture -> module that registers it (imported on first use, so that importing
+# starclass.models stays cheap and torchvision is only imported when needed)
+_MODULES = {
+    "starcnet": "starclass.models.starcnet",
+    "resnet18": "starclass.models.torchvision_nets",
+    "resnet50": "starclass.models.torchvision_nets",
+    "vgg16": "starclass.models.torchvision_nets",
+    "vgg19_bn": "starclass.models.torchvision_nets",
+    "smallcnn": "starclass.models.smallcnn",
+    "compact": "starclass.models.compact",
+}
+
+
+def register(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: register ``builder(config, **options)`` under ``name``."""
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _BUILDERS[name] = fn
+        return fn
+
+    return deco
+
+
+def available() -> list[str]:
+    """Names of the registered architectures."""
+    return sorted(set(_MODULES) | set(_BUILDERS))
+
+
+def _builder(name: str) -> Callable[..., Any]:
+    if name not in _BUILDERS and name in _MODULES:
+        importlib.import_module(_MODULES[name])
+    if name not in _BUILDERS:
+        raise StarclassError(f"unknown architecture {name!r}; available: {', '.join(available())}")
+    return _BUILDERS[name]
+
+
+def describe(name: str) -> str:
+    """First line of an architecture builder's docstring."""
+    doc = inspect.getdoc(_builder(name)) or ""
+    return doc.splitlines()[0] if doc else name
+
+
+def build_model(config: Any, member: int | None = None):
+    """Build the network of ensemble member ``member`` (None: the first) of a task config.
+
+    Parameters
+    ----------
+    config : starclass.config.TaskConfig
+        The task; its ``n_channels``, ``n_classes``, ``stamp_size`` and ``input_size`` fix the
+        network's input and output.
+    member : int or None
+        Index into ``config.members()``.
+
+    Returns
+    -------
+    torch.nn.Module
+        ``forward(x)`` with ``x`` float32 ``[N, config.n_channels, H, W]`` returns logits
+        ``[N, config.n_classes]``. Attributes: ``architecture`` (name), ``member`` (index),
+        ``weights_source`` ("scratch" or where ImageNet weights came from), ``task`` (the
+        config's name).
+    """
+    m = config.member(member)
+    name = m["architecture"]
+    builder = _builder(name)
+    opts = dict(m["arch_options"])
+    sig = inspect.signature(builder)
+    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
+    if not accepts_any:
+        allowed = [p for p in sig.parameters if p != "config"]
+        unknown = sorted(set(opts) - set(allowed))
+        if unknown:
+            raise StarclassError(
+                f"task config {config.name!r}: architecture {name!r} has no option(s) {unknown}; "
+                f"its options: {allowed}"
+            )
+    net = builder(config, **opts)
+    net.architecture = name
+    net.member = m["index"]
+    net.task = config.name
+    if not hasattr(net, "weights_source"):
+        net.weights_source = "scratch"
+    return net

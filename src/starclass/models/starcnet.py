@@ -1,0 +1,150 @@
+"""StarcNet-style three-pathway CNN (Perez et al. 2021, seed 001, section 3.2).
+
+Each magnification of the stamp (1x, 1.6x, 3.2x; channels of the input are scale-major:
+the bands of scale 1, then those of scale 2, ...) goes through its own pathway of seven
+modules, each a 3x3 convolution with 128 filters, group normalisation (8 groups of 16
+channels: the paper's "group size of 16") and a leaky ReLU, with a 2x2 max pooling after the
+fourth module. The pathways' features are concatenated and a fully connected layer gives
+the class logits. Weights use Xavier initialisation; the paper trains with Adam at 1e-4,
+batch 128 (see the ``legus4`` preset).
+
+The number of pathways follows the config's ``scales`` (one scale: a single-pathway net).
+``head="flatten"`` (default) feeds the fully connected layer the whole final feature maps;
+``head="gap"`` averages them first (fewer parameters, any input size).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from starclass.errors import StarclassError
+from starclass.models._common import check_input, resize_input, xavier_init
+from starclass.models.registry import register
+
+
+def _module(c_in: int, c_out: int, groups: int, slope: float) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(c_in, c_out, kernel_size=3, padding=1),
+        nn.GroupNorm(groups, c_out),
+        nn.LeakyReLU(slope),
+    )
+
+
+class Pathway(nn.Sequential):
+    """``modules`` conv/GroupNorm/LeakyReLU modules with max pooling after ``pool_after``."""
+
+    def __init__(self, c_in: int, width: int, modules: int, pool_after: int, groups: int, slope: float):
+        layers: list[nn.Module] = []
+        c = c_in
+        for i in range(modules):
+            layers.append(_module(c, width, groups, slope))
+            c = width
+            if i + 1 == pool_after:
+                layers.append(nn.MaxPool2d(2))
+        super().__init__(*layers)
+
+
+class StarcNet(nn.Module):
+    """Multi-pathway StarcNet-style network.
+
+    Parameters
+    ----------
+    n_bands : int
+        Channels per scale.
+    n_scales : int
+        Number of magnifications = pathways.
+    n_classes : int
+        Outputs.
+    size : int
+        Side of the images the pathways see.
+    width, modules, pool_after, groups, negative_slope : int, int, int, int, float
+        128 filters, 7 modules, pooling after the 4th, 8 groups, slope 0.01.
+    head : {"flatten", "gap"}
+        What the fully connected layer sees.
+    dropout : float
+        Dropout before the fully connected layer (the paper mentions dropout among its
+        regularisers without a value; 0 by default).
+    input_size : int or None
+        Resample inputs to this size first.
+    """
+
+    def __init__(
+        self,
+        n_bands: int,
+        n_scales: int,
+        n_classes: int,
+        size: int,
+        width: int = 128,
+        modules: int = 7,
+        pool_after: int = 4,
+        groups: int = 8,
+        negative_slope: float = 0.01,
+        head: str = "flatten",
+        dropout: float = 0.0,
+        input_size: int | None = None,
+    ):
+        super().__init__()
+        if width % groups:
+            raise StarclassError(f"starcnet: width={width} is not a multiple of groups={groups}")
+        if not (1 <= pool_after <= modules):
+            raise StarclassError(f"starcnet: pool_after={pool_after} must be in 1..modules={modules}")
+        if head not in ("flatten", "gap"):
+            raise StarclassError(f"starcnet: head={head!r}; use 'flatten' or 'gap'")
+        self.n_bands = n_bands
+        self.n_scales = n_scales
+        self.input_size = input_size
+        self.head = head
+        self.pathways = nn.ModuleList(
+            Pathway(n_bands, width, modules, pool_after, groups, negative_slope) for _ in range(n_scales)
+        )
+        side = size // 2
+        per_path = width * side * side if head == "flatten" else width
+        self.pool = nn.AdaptiveAvgPool2d(1) if head == "gap" else nn.Identity()
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.fc = nn.Linear(per_path * n_scales, n_classes)
+        self.expected_size = size
+        xavier_init(self)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_input(x, self.n_bands * self.n_scales, "starcnet")
+        x = resize_input(x, self.input_size)
+        if self.head == "flatten" and x.shape[-1] != self.expected_size:
+            raise StarclassError(
+                f"starcnet: built for {self.expected_size} px inputs, got {x.shape[-1]} px "
+                "(set the task's input_size, or use head='gap')"
+            )
+        feats = []
+        for k, path in enumerate(self.pathways):
+            xk = x[:, k * self.n_bands : (k + 1) * self.n_bands]
+            feats.append(torch.flatten(self.pool(path(xk)), 1))
+        return self.fc(self.dropout(torch.cat(feats, dim=1)))
+
+
+@register("starcnet")
+def build_starcnet(
+    config,
+    width: int = 128,
+    modules: int = 7,
+    pool_after: int = 4,
+    groups: int = 8,
+    negative_slope: float = 0.01,
+    head: str = "flatten",
+    dropout: float | None = None,
+):
+    """StarcNet-style multi-pathway CNN (one pathway per scale), Xavier init."""
+    size = config.network_size
+    return StarcNet(
+        n_bands=config.n_bands_in,
+        n_scales=len(config.scales),
+        n_classes=config.n_classes,
+        size=size,
+        width=width,
+        modules=modules,
+        pool_after=pool_after,
+        groups=groups,
+        negative_slope=negative_slope,
+        head=head,
+        dropout=config.recipe.dropout if dropout is None else dropout,
+        input_size=config.input_size,
+    )

@@ -1,0 +1,278 @@
+"""Classification: mosaics + candidates + a trained model (or ensemble) -> a catalogue.
+
+:func:`classify` streams the candidates through :func:`starclass.stamps.iter_inputs` in
+batches (the stamps of one batch at a time are in memory, so a million candidates need no
+more memory than a thousand), runs every ensemble member on each batch and aggregates the
+members per candidate (:mod:`starclass.ensemble`). The output is the candidate table with:
+
+``class_pred``, ``prob_<k>`` (one per output class of the task), ``prob_std``, ``quality``,
+``class_mean``, ``class_median``, ``class_std`` and ``class_m<i>`` (every member's vote).
+
+* Binary tasks with a decision threshold (``m31-binary``: 0.669) apply it to each member's
+  P(positive) and to the mean (which breaks ties).
+* ``tta=True`` averages each member's probabilities over the eight rotations/flips of the
+  stamp (test-time augmentation; 8x the network cost).
+* **Unusable stamps**: a candidate whose own pixel is off the image or NaN in any band
+  (``valid`` False from :func:`starclass.stamps.make_inputs`) is *not classified*: it gets
+  ``class_pred = 0`` (the schema's "no class"), NaN probabilities, ``quality = 0`` and member
+  votes 0, and the table's ``meta["n_unclassified"]`` counts them. Other off-image or NaN
+  pixels of a stamp are filled with the normalised background (0) by the stamps module.
+* The model's bands must all be in the mosaics (extra mosaic bands are ignored); otherwise
+  a :class:`~starclass.errors.StarclassError` names the missing bands. A pixel scale that
+  differs from the training one by more than 5% gives a warning.
+* An empty candidate list is an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from starclass.checkpoint import LoadedModel, load_model
+from starclass.ensemble import EnsembleResult, aggregate
+from starclass.errors import StarclassError
+from starclass.training.augment import DIHEDRAL, dihedral
+
+log = logging.getLogger(__name__)
+
+
+def _as_model(model: LoadedModel | str | os.PathLike, device: torch.device) -> LoadedModel:
+    if isinstance(model, LoadedModel):
+        for m in model.members:
+            m.to(device).eval()
+        return model
+    return load_model(model, device=device)
+
+
+@torch.inference_mode()
+def member_probabilities(
+    members: list[torch.nn.Module],
+    x: np.ndarray | torch.Tensor,
+    *,
+    tta: bool = False,
+    device: str | torch.device = "cpu",
+    amp: bool = True,
+) -> np.ndarray:
+    """Softmax probabilities of every member on one batch: ``[M, B, K]`` float32.
+
+    With ``tta`` each member's probabilities are the mean over the eight dihedral transforms
+    of the batch (run as one batch of ``8 B``).
+    """
+    dev = torch.device(device)
+    xt = torch.as_tensor(x, dtype=torch.float32).to(dev, non_blocking=True)
+    b = xt.shape[0]
+    if tta:
+        xt = torch.cat([dihedral(xt, d) for d in DIHEDRAL], dim=0)
+    use_amp = amp and dev.type == "cuda"
+    out = []
+    for net in members:
+        if use_amp:
+            dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+            with torch.autocast("cuda", dtype=dtype):
+                logits = net(xt)
+        else:
+            logits = net(xt)
+        p = torch.softmax(logits.float(), dim=1)
+        if tta:
+            p = p.reshape(len(DIHEDRAL), b, -1).mean(dim=0)
+        out.append(p)
+    return torch.stack(out).cpu().numpy()
+
+
+def predict_inputs(
+    model: LoadedModel | str | os.PathLike,
+    inputs: np.ndarray,
+    *,
+    valid: np.ndarray | None = None,
+    batch_size: int = 256,
+    tta: bool = False,
+    device: str | torch.device | None = None,
+) -> EnsembleResult:
+    """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
+
+    ``valid`` (bool ``[N]``) marks candidates to classify; the others get class 0 (see the
+    module docstring). Non-finite pixels are an error here: make inputs with
+    :func:`starclass.stamps.make_inputs`, which fills them.
+    """
+    from starclass.train import pick_device
+
+    dev = pick_device(device)
+    loaded = _as_model(model, dev)
+    cfg = loaded.config
+    inputs = np.asarray(inputs)
+    n = inputs.shape[0]
+    if n == 0:
+        raise StarclassError("no candidates to classify (empty input array)")
+    if inputs.ndim != 4 or inputs.shape[1] != cfg.n_channels:
+        raise StarclassError(
+            f"inputs of shape {inputs.shape} do not fit task {cfg.name!r}: expected "
+            f"[N, {cfg.n_channels}, H, W]"
+        )
+    parts = []
+    for s in range(0, n, batch_size):
+        xb = inputs[s: s + batch_size]
+        if not np.all(np.isfinite(xb)):
+            raise StarclassError(
+                f"model inputs {s}-{s + len(xb) - 1} contain NaN or inf; build them with "
+                "starclass.stamps.make_inputs (which fills bad pixels)"
+            )
+        parts.append(member_probabilities(loaded.members, xb, tta=tta, device=dev))
+    probs = np.concatenate(parts, axis=1)
+    if valid is not None:
+        probs[:, ~np.asarray(valid, dtype=bool), :] = np.nan
+    return aggregate(probs, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+
+
+def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model") -> None:
+    """Raise if a band the model was trained on is missing from the mosaics."""
+    have = [b.lower() for b in mosaic_bands]
+    missing = [b for b in model_bands if b.lower() not in have]
+    if missing:
+        raise StarclassError(
+            f"{model_name} was trained on bands {list(model_bands)} but the mosaics have "
+            f"{list(mosaic_bands)}: missing {missing}"
+        )
+
+
+def classify(
+    mosaics: Any,
+    candidates,
+    model_path: LoadedModel | str | os.PathLike,
+    *,
+    batch_size: int = 512,
+    tta: bool = False,
+    device: str | torch.device | None = None,
+    progress: bool = True,
+):
+    """Classify candidates on mosaics with a trained model or ensemble.
+
+    Parameters
+    ----------
+    mosaics
+        :class:`starclass.io.mosaic.MosaicSet` (or a mapping band -> 2-D array) holding at
+        least the model's bands.
+    candidates
+        :class:`astropy.table.Table` with 0-based ``x``, ``y`` columns.
+    model_path
+        Model directory (ensemble), a member ``.pt`` file, or a loaded
+        :class:`starclass.checkpoint.LoadedModel`.
+    batch_size
+        Candidates per batch (memory is proportional to it, not to the number of
+        candidates).
+    tta
+        Average over the eight rotations/flips.
+    device
+        ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
+    progress
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    astropy.table.Table
+        A copy of ``candidates`` with the columns of the module docstring added (replaced
+        if present); ``meta`` records the model, task, members, tta and the number of
+        unclassified candidates.
+    """
+    from astropy.table import Table
+    from tqdm.auto import tqdm
+
+    from starclass.stamps import iter_inputs
+    from starclass.train import pick_device
+
+    if candidates is None or len(candidates) == 0:
+        raise StarclassError("the candidate list is empty: nothing to classify")
+    for col in ("x", "y"):
+        if col not in candidates.colnames:
+            raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
+    x = np.asarray(candidates["x"], dtype=np.float64)
+    y = np.asarray(candidates["y"], dtype=np.float64)
+    bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
+    if bad.size:
+        raise StarclassError(f"candidate rows {bad[:10].tolist()} have non-finite x or y")
+    if int(batch_size) < 1:
+        raise StarclassError(f"batch_size must be >= 1, got {batch_size}")
+
+    dev = pick_device(device)
+    loaded = _as_model(model_path, dev)
+    cfg = loaded.config
+    name = str(model_path) if not isinstance(model_path, LoadedModel) else "model"
+    mosaic_bands = list(getattr(mosaics, "bands", None) or list(mosaics))
+    check_bands(list(cfg.bands), mosaic_bands, name)
+    scale = getattr(mosaics, "pixel_scale", None)
+    if scale and cfg.pixel_scale and abs(float(scale) / float(cfg.pixel_scale) - 1) > 0.05:
+        msg = (f"mosaic pixel scale {float(scale):.4g}\"/px differs from the model's "
+               f"{float(cfg.pixel_scale):.4g}\"/px: stamps cover another physical size")
+        warnings.warn(msg, stacklevel=2)
+        log.warning(msg)
+
+    n = len(candidates)
+    m = len(loaded.members)
+    k = cfg.n_classes
+    prob = np.full((n, k), np.nan, dtype=np.float64)
+    prob_std = np.full(n, np.nan)
+    class_pred = np.zeros(n, dtype=np.int64)
+    quality = np.zeros(n)
+    cmean = np.full(n, np.nan)
+    cmed = np.full(n, np.nan)
+    cstd = np.full(n, np.nan)
+    votes = np.zeros((m, n), dtype=np.int16)
+    n_invalid = 0
+    bar = tqdm(total=n, unit="cand", desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})",
+               disable=not progress, dynamic_ncols=True)
+    try:
+        for batch in iter_inputs(mosaics, x, y, cfg, batch_size=int(batch_size)):
+            s, e = batch.start, batch.stop
+            valid = np.asarray(batch.valid, dtype=bool)
+            inputs = batch.inputs
+            if not np.all(np.isfinite(inputs)):  # the stamps module promises none; never trust NaN
+                row_bad = ~np.all(np.isfinite(inputs.reshape(len(inputs), -1)), axis=1)
+                valid = valid & ~row_bad
+                inputs = np.nan_to_num(inputs, nan=0.0, posinf=0.0, neginf=0.0)
+            p = member_probabilities(loaded.members, inputs, tta=tta, device=dev)
+            p[:, ~valid, :] = np.nan
+            n_invalid += int((~valid).sum())
+            r = aggregate(p, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+            prob[s:e] = r.prob_mean
+            prob_std[s:e] = r.prob_std
+            class_pred[s:e] = r.class_pred
+            quality[s:e] = r.quality
+            cmean[s:e] = r.class_mean
+            cmed[s:e] = r.class_median
+            cstd[s:e] = r.class_std
+            votes[:, s:e] = r.votes
+            bar.update(e - s)
+    finally:
+        bar.close()
+
+    out = Table(candidates, copy=True)
+    cols: dict[str, np.ndarray] = {"class_pred": class_pred}
+    for j, c in enumerate(cfg.classes):
+        cols[f"prob_{c}"] = prob[:, j]
+    cols.update(prob_std=prob_std, quality=quality, class_mean=cmean, class_median=cmed, class_std=cstd)
+    for i in range(m):
+        cols[f"class_m{i + 1}"] = votes[i].astype(np.int64)
+    for key, val in cols.items():
+        if key in out.colnames:
+            out.remove_column(key)
+        out[key] = val
+    out.meta.update({
+        "model": str(model_path) if not isinstance(model_path, LoadedModel) else "(in memory)",
+        "task": cfg.name,
+        "classes": [int(c) for c in cfg.classes],
+        "threshold": cfg.threshold,
+        "positive_class": cfg.positive_class,
+        "members": [getattr(net, "architecture", "?") for net in loaded.members],
+        "tta": bool(tta),
+        "n_unclassified": int(n_invalid),
+    })
+    if n_invalid:
+        log.warning("%d of %d candidates have no usable stamp (centre off the image or NaN): class_pred = 0",
+                    n_invalid, n)
+    return out

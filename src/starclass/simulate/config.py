@@ -1,0 +1,247 @@
+"""Configuration of a simulated field: :class:`SimConfig` and named presets.
+
+Numbers and their sources (see also ``docs/simulator.md``):
+
+* HST WFC3/UVIS + ACS drizzled mosaics at 0.04"/px in F275W, F336W, F438W, F555W, F814W
+  (LEGUS / PHANGS-HST; PHANGS paper, section 2).
+* Depth: a point source of m_V = 24.5 has S/N about 10 (PHANGS paper, section 5.5). The other
+  bands' depths (magnitude at S/N 10) are read off the LEGUS NGC 1566 catalogue's error-magnitude
+  relation (magerr ~ 0.11 mag): F275W 22.5, F336W 22.6, F438W 24.2, F555W 24.5, F814W 23.7.
+* Class mix of human-classified LEGUS candidates 16/20/20/44 % (StarcNet paper, section 2);
+  the class-4 subclass mix follows the PHANGS NGC 1566 counts (112 single stars, 302 pairs,
+  132 triplets, 10 saturated stars, 5 background galaxies, 26 fluff, 13 edge, 11 bad pixels),
+  keeping only the subclasses a simulation can make (no 4.5, 4.6, 4.9, 4.10).
+* Ground-based preset ``m31``: PAndAS MegaCam g and i at 0.187"/px, seeing 0.67" (g) and
+  0.60" (i), M31 at 0.78 Mpc (Zhang et al., seed paper 002, section 2.1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from starclass.bands import BANDS, HST_BANDS, v_band, vega_zeropoint
+from starclass.errors import StarclassError
+
+#: PHANGS NGC 1566 class-4 subclass counts kept by the simulator (Whitmore et al., table of
+#: subclasses; see DESIGN.md "Facts for a realistic simulator").
+PHANGS_SUBCLASS_COUNTS: dict[float, float] = {
+    4.1: 112, 4.2: 302, 4.3: 132, 4.4: 10, 4.7: 5, 4.8: 26, 4.11: 13, 4.12: 11,
+}
+
+#: Depth: magnitude (Vega) of a point source with S/N = 10 in an r = 3 px aperture.
+HST_DEPTH: dict[str, float] = {
+    "f225w": 22.3, "f275w": 22.5, "f336w": 22.6, "f435w": 24.2, "f438w": 24.2,
+    "f555w": 24.5, "f606w": 24.7, "f814w": 23.7,
+}
+
+#: Exposure times (s): only the Poisson statistics use them (images are in e-/s).
+#: These are *effective* times, about 40% of a LEGUS visit: real catalogue errors carry more
+#: than Poisson noise (drizzle-correlated noise, flat fields, aperture corrections), and with
+#: the full times the depth above would need an implausibly bright background.
+HST_EXPTIME: dict[str, float] = {
+    "f225w": 1000.0, "f275w": 1000.0, "f336w": 450.0, "f435w": 360.0, "f438w": 360.0,
+    "f555w": 400.0, "f606w": 360.0, "f814w": 360.0,
+}
+
+
+@dataclass
+class SimConfig:
+    """Everything that defines a simulated field; the field is a pure function of it.
+
+    Attributes
+    ----------
+    seed
+        Seed of every random draw (``numpy.random.default_rng`` streams spawned from it).
+    shape
+        ``(ny, nx)`` pixels.
+    bands
+        Filter names (lower case); V (detection) is :func:`starclass.bands.v_band` of them.
+    pixel_scale
+        Arcsec per pixel.
+    distance_mpc
+        Distance of the galaxy (Mpc): sets the distance modulus and the pc per pixel.
+    n_candidates
+        Objects in the truth catalogue (the "human-classified candidates").
+    class_mix
+        Fractions of classes 1, 2, 3, 4 among the candidates.
+    subclass_mix
+        Relative frequency of the class-4 subclasses.
+    n_humans
+        Number of simulated human classifiers.
+    human_noise
+        Scale of the simulated humans' confusion (1 = tuned to the LEGUS agreement figures).
+    galaxy
+        Name of the field (FITS ``TARGNAME``, output file prefix, ``galaxy`` column).
+    depth
+        Band -> magnitude of a point source with S/N 10 (r = 3 px aperture, typical background).
+    exptime
+        Band -> exposure time (s).
+    read_noise
+        Read noise per output pixel (e-).
+    psf_fwhm
+        Band -> PSF FWHM (px); default from :data:`starclass.bands.BANDS` scaled to the pixel
+        scale (HST) or ``seeing / pixel_scale``.
+    psf_beta
+        Moffat beta of the PSF.
+    mag_limit
+        Faintest V magnitude of a candidate (humans classify to about m_V 24-24.5).
+    mag_bright
+        Brightest V magnitude of a candidate cluster.
+    field_stars
+        Number of faint field stars (fainter than ``mag_limit``) per candidate: texture and
+        crowding that is not in the truth catalogue.
+    sky_fraction
+        Share of the V-band background (at the depth calibration) that is sky; the rest is
+        the galaxy's diffuse light at the field median (other bands follow its colours).
+    ebv_scale
+        Multiplies all dust (the lanes of the galaxy and the objects' own reddening).
+    footprint_edge
+        Blank (NaN) a corner of the field as a mosaic edge; objects near it are class 4.11.
+    saturation
+        Full well (e-) at which saturated stars clip and bleed.
+    ra, dec
+        Field centre (deg).
+    telescope
+        Written as TELESCOP.
+    """
+
+    seed: int = 0
+    shape: tuple[int, int] = (2048, 2048)
+    bands: tuple[str, ...] = HST_BANDS
+    pixel_scale: float = 0.04
+    distance_mpc: float = 10.0
+    n_candidates: int = 3000
+    class_mix: tuple[float, float, float, float] = (0.16, 0.20, 0.20, 0.44)
+    subclass_mix: dict[float, float] = field(default_factory=lambda: dict(PHANGS_SUBCLASS_COUNTS))
+    n_humans: int = 3
+    human_noise: float = 1.0
+    galaxy: str = "SIM-1"
+    depth: dict[str, float] = field(default_factory=dict)
+    exptime: dict[str, float] = field(default_factory=dict)
+    read_noise: float = 3.5
+    psf_fwhm: dict[str, float] = field(default_factory=dict)
+    psf_beta: float = 1.9
+    seeing_arcsec: dict[str, float] = field(default_factory=dict)
+    mag_limit: float = 24.5
+    mag_bright: float = 18.5
+    field_stars: float = 3.0
+    sky_fraction: float = 0.3
+    ebv_scale: float = 1.0
+    footprint_edge: bool = True
+    saturation: float = 80000.0
+    ra: float = 65.0017
+    dec: float = -54.9380
+    telescope: str = "HST"
+    preset: str = "hst"
+
+    def __post_init__(self) -> None:
+        self.bands = tuple(b.lower() for b in self.bands)
+        self.shape = (int(self.shape[0]), int(self.shape[1]))
+        self.validate()
+
+    # -- derived ---------------------------------------------------------------------------
+    @property
+    def v_band(self) -> str:
+        return v_band(list(self.bands))
+
+    @property
+    def pc_per_px(self) -> float:
+        """Parsecs per pixel at the field's distance."""
+        return self.distance_mpc * 1e6 * self.pixel_scale / 206264.806
+
+    def band_depth(self, band: str) -> float:
+        if band in self.depth:
+            return float(self.depth[band])
+        if band in HST_DEPTH:
+            return HST_DEPTH[band]
+        return 24.0
+
+    def zeropoint(self, band: str) -> float:
+        """Vega zeropoint of ``band`` (mag of 1 e-/s) from its PHOTFLAM / PHOTPLAM."""
+        info = BANDS[band]
+        return vega_zeropoint(band, info.photflam, info.photplam)
+
+    def band_exptime(self, band: str) -> float:
+        return float(self.exptime.get(band, HST_EXPTIME.get(band, 1000.0)))
+
+    def band_fwhm(self, band: str) -> float:
+        """PSF FWHM in pixels."""
+        if band in self.psf_fwhm:
+            return float(self.psf_fwhm[band])
+        if band in self.seeing_arcsec:
+            return float(self.seeing_arcsec[band]) / self.pixel_scale
+        return BANDS[band].psf_fwhm_px * 0.04 / self.pixel_scale if self.telescope == "HST" else (
+            BANDS[band].psf_fwhm_px)
+
+    def validate(self) -> None:
+        """Raise :class:`StarclassError` naming the first bad parameter."""
+        ny, nx = self.shape
+        if ny < 64 or nx < 64:
+            raise StarclassError(f"shape must be at least 64 x 64 px, got {nx} x {ny} (nx x ny)")
+        if ny * nx > 16384 * 16384:
+            raise StarclassError(f"shape {nx} x {ny} is too large (at most 16384 x 16384)")
+        if not self.bands:
+            raise StarclassError("bands: at least one band is needed")
+        unknown = [b for b in self.bands if b not in BANDS]
+        if unknown:
+            raise StarclassError(f"bands: unknown band(s) {', '.join(unknown)}; known: {', '.join(BANDS)}")
+        if len(set(self.bands)) != len(self.bands):
+            raise StarclassError(f"bands: duplicated band in {', '.join(self.bands)}")
+        if not self.pixel_scale > 0:
+            raise StarclassError(f"pixel_scale must be positive, got {self.pixel_scale}")
+        if not self.distance_mpc > 0:
+            raise StarclassError(f"distance_mpc must be positive, got {self.distance_mpc}")
+        if self.n_candidates < 0:
+            raise StarclassError(f"n_candidates must be >= 0, got {self.n_candidates}")
+        if len(self.class_mix) != 4 or min(self.class_mix) < 0 or sum(self.class_mix) <= 0:
+            raise StarclassError(f"class_mix must be four non-negative fractions, got {self.class_mix}")
+        if self.n_humans < 1:
+            raise StarclassError(f"n_humans must be >= 1, got {self.n_humans}")
+        if self.mag_bright >= self.mag_limit:
+            raise StarclassError(f"mag_bright ({self.mag_bright}) must be brighter than mag_limit ({self.mag_limit})")
+        bad_sub = [k for k in self.subclass_mix if round(k, 2) not in (4.1, 4.2, 4.3, 4.4, 4.7, 4.8, 4.11, 4.12)]
+        if bad_sub:
+            raise StarclassError(f"subclass_mix: the simulator cannot make subclass(es) {bad_sub}")
+
+    def replace(self, **changes) -> "SimConfig":
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["shape"] = list(self.shape)
+        d["bands"] = list(self.bands)
+        d["subclass_mix"] = {str(k): v for k, v in self.subclass_mix.items()}
+        return d
+
+
+def preset(name: str, **overrides) -> SimConfig:
+    """A named configuration, with fields overridden.
+
+    * ``hst``: the default (five HST bands, 0.04"/px, 10 Mpc).
+    * ``ngc1566``: like LEGUS NGC 1566: 17.9 Mpc (StarcNet paper), the LEGUS NGC 1566 class mix
+      477/404/692/878 (19/16/28/36 %).
+    * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
+      no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model).
+    """
+    key = name.lower()
+    if key == "hst":
+        base = SimConfig()
+    elif key == "ngc1566":
+        base = SimConfig(distance_mpc=17.9, class_mix=(477 / 2451, 404 / 2451, 692 / 2451, 878 / 2451),
+                         galaxy="SIM-NGC1566", ra=65.0017, dec=-54.9380, preset="ngc1566")
+    elif key == "m31":
+        base = SimConfig(
+            bands=("g", "i"), pixel_scale=0.187, distance_mpc=0.78, telescope="CFHT",
+            seeing_arcsec={"g": 0.67, "i": 0.60}, psf_beta=3.0, depth={"g": 25.5, "i": 24.5},
+            exptime={"g": 3450.0, "i": 3410.0}, read_noise=5.0, mag_limit=21.0, mag_bright=14.0,
+            galaxy="SIM-M31", ra=10.6847, dec=41.2690, sky_fraction=0.6,
+            footprint_edge=False, saturation=60000.0, preset="m31",
+        )
+    else:
+        raise StarclassError(f"unknown simulator preset {name!r}; known: {', '.join(PRESETS)}")
+    return base.replace(**overrides) if overrides else base
+
+
+PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31")

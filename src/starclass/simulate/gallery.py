@@ -1,0 +1,167 @@
+"""Pictures of a simulated (or real) field: a colour composite and a gallery of stamps.
+
+The colour composite maps the reddest band to red, V (or the middle band) to green and the
+bluest optical band to blue, with an asinh stretch (Lupton et al. 2004, as
+``astropy.visualization.make_lupton_rgb``), the way the PHANGS and LEGUS teams show their
+fields. The gallery shows up to eight stamps per class and per class-4 subclass, each in V
+(grey, asinh) and in colour, to compare by eye with the PHANGS paper's Figure 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from starclass.io.atomic import atomic_path
+from starclass.schema import CLASS_NAMES
+
+#: Subclass names keyed by their string (4.1 and 4.10 are the same float).
+SUBCLASS_LABELS = {4.1: "single star", 4.2: "pair", 4.3: "triplet", 4.4: "saturated star",
+                   4.7: "background galaxy", 4.8: "fluff", 4.11: "edge", 4.12: "bad pixel / cosmic ray"}
+
+
+def _vega_scaled(images, zeropoints):
+    """Images divided by 10^(0.4 zp): equal values for equal Vega magnitudes (A0 star = white)."""
+    if not zeropoints:
+        return images
+    ref = max(zeropoints.values())
+    return {b: np.asarray(a, dtype=np.float32) * np.float32(10 ** (-0.4 * (zeropoints[b] - ref)))
+            for b, a in images.items()}
+
+
+def _rgb_bands(bands: list[str]) -> tuple[str, str, str]:
+    from starclass.bands import BANDS
+
+    order = sorted(bands, key=lambda b: BANDS[b].photplam)
+    optical = [b for b in order if BANDS[b].photplam > 4000] or order
+    r = optical[-1]
+    b = optical[0] if len(optical) > 1 else order[0]
+    mids = [x for x in optical if x not in (r, b)]
+    from starclass.bands import v_band
+
+    g = v_band(bands) if v_band(bands) not in (r, b) else (mids[len(mids) // 2] if mids else None)
+    return r, g, b
+
+
+def colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs: slice,
+                 stretch: float, q: float = 8.0) -> np.ndarray:
+    """RGB (float 0-1) of a region; with two bands green is their mean (PAndAS-like)."""
+    from astropy.visualization import make_lupton_rgb
+
+    r, g, b = _rgb_bands(bands)
+    R = np.nan_to_num(np.asarray(images[r][ys, xs], dtype=float))
+    B = np.nan_to_num(np.asarray(images[b][ys, xs], dtype=float))
+    G = np.nan_to_num(np.asarray(images[g][ys, xs], dtype=float)) if g else 0.5 * (R + B)
+    rgb = make_lupton_rgb(R, G, B, stretch=stretch, Q=q)
+    return rgb.astype(float) / 255.0
+
+
+def _block_mean(a: np.ndarray, f: int) -> np.ndarray:
+    ny, nx = (a.shape[0] // f) * f, (a.shape[1] // f) * f
+    return np.nanmean(np.asarray(a[:ny, :nx], dtype=np.float32).reshape(ny // f, f, nx // f, f), axis=(1, 3))
+
+
+def _scale_of(scaled, raw, band) -> float:
+    a, b = np.asarray(scaled[band]), np.asarray(raw[band])
+    return float(a.flat[0] / b.flat[0]) if b.flat[0] not in (0,) and np.isfinite(b.flat[0]) and np.isfinite(a.flat[0]) else 1.0
+
+
+def write_composite(images: dict[str, np.ndarray], path, *, zeropoints: dict[str, float] | None = None,
+                    max_size: int = 2048, title: str | None = None) -> Path:
+    """Colour composite PNG of a whole field (block-averaged to at most ``max_size`` px).
+
+    With ``zeropoints`` the bands are put on a common Vega flux scale first.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bands = list(images)
+    ny, nx = next(iter(images.values())).shape
+    f = max(1, int(np.ceil(max(ny, nx) / max_size)))
+    small = {b: (_block_mean(images[b], f) if f > 1 else np.asarray(images[b], dtype=np.float32)) for b in bands}
+    small = _vega_scaled(small, zeropoints)
+    r, g, b = _rgb_bands(bands)
+    ref = small[g] if g else small[r]
+    noise = float(np.nanstd(ref[np.isfinite(ref) & (ref < np.nanpercentile(ref, 50))])) or 1.0
+    rgb = colour_stamp(small, bands, slice(None), slice(None), stretch=max(noise * 40, 1e-6), q=10)
+    dpi = 100
+    fig = plt.figure(figsize=(rgb.shape[1] / dpi, rgb.shape[0] / dpi), dpi=dpi)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.imshow(rgb, origin="lower", interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.text(0.01, 0.99, title, transform=ax.transAxes, color="w", va="top", fontsize=10)
+    out = Path(path)
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi)
+    plt.close(fig)
+    return out
+
+
+def write_gallery(images: dict[str, np.ndarray], truth, path, *, zeropoints: dict[str, float] | None = None,
+                  per_group: int = 8, size: int = 40, v_band: str | None = None, seed: int = 0,
+                  title: str | None = None) -> Path:
+    """Gallery PNG: for each class and class-4 subclass, ``per_group`` stamps in V and colour.
+
+    ``truth`` needs ``x``, ``y``, ``class_ref`` and (optionally) ``subclass``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from starclass.bands import v_band as _vb
+
+    bands = list(images)
+    vb = v_band or _vb(bands)
+    images = {b: images[b] for b in bands}
+    colour_images = _vega_scaled(images, zeropoints) if zeropoints else images
+    rng = np.random.default_rng(seed)
+    cls = np.asarray(truth["class_ref"])
+    sub = np.asarray(truth["subclass"], dtype=float) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
+    groups = []
+    for c in (1, 2, 3):
+        groups.append((f"class {c}: {CLASS_NAMES[c]}", np.flatnonzero(cls == c)))
+    for s in sorted({round(float(v), 2) for v in sub[np.isfinite(sub)]}):
+        groups.append((f"{s:g} {SUBCLASS_LABELS.get(s, '')}", np.flatnonzero((cls == 4) & np.isclose(sub, s))))
+    if not np.isfinite(sub).any():
+        groups.append(("class 4", np.flatnonzero(cls == 4)))
+    groups = [(name, idx) for name, idx in groups if len(idx)]
+    ny, nx = images[vb].shape
+    h = size // 2
+    # a common stretch per field: from the V-band noise
+    v = np.asarray(images[vb])
+    sample = v[:: max(1, ny // 256), :: max(1, nx // 256)]
+    sig = float(np.nanstd(sample[np.isfinite(sample) & (sample < np.nanpercentile(sample, 60))])) or 1.0
+    nrow = 2 * len(groups)
+    fig, axes = plt.subplots(nrow, per_group, figsize=(per_group * 1.15, nrow * 1.2), squeeze=False)
+    for gi, (name, idx) in enumerate(groups):
+        pick = rng.choice(idx, size=min(per_group, len(idx)), replace=False)
+        for k in range(per_group):
+            a1, a2 = axes[2 * gi, k], axes[2 * gi + 1, k]
+            a1.set_axis_off()
+            a2.set_axis_off()
+            if k >= len(pick):
+                continue
+            i = pick[k]
+            cx, cy = int(round(float(truth["x"][i]))), int(round(float(truth["y"][i])))
+            ys = slice(max(0, cy - h), min(ny, cy + h))
+            xs = slice(max(0, cx - h), min(nx, cx + h))
+            st = np.asarray(v[ys, xs], dtype=float)
+            peak = max(np.nanpercentile(st, 99.5) if np.isfinite(st).any() else 1.0, 5 * sig)
+            a1.imshow(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), origin="lower", cmap="gray",
+                      vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)), interpolation="nearest")
+            a2.imshow(colour_stamp(colour_images, bands, ys, xs, stretch=max(peak / 4, 1e-6) * _scale_of(colour_images, images, vb), q=6), origin="lower",
+                      interpolation="nearest")
+        axes[2 * gi, 0].text(0.0, 1.05, name, transform=axes[2 * gi, 0].transAxes, fontsize=8, va="bottom")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(pad=0.3, h_pad=0.6)
+    out = Path(path)
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", dpi=90)
+    plt.close(fig)
+    return out

@@ -1,0 +1,31 @@
+"""Stamps: cut-outs of many candidates from multi-band mosaics, their normalisations,
+multi-scale views, model inputs, an HDF5 stamp store and PHANGS-style FITS export.
+
+Positions are 0-based pixels; a stamp of side S has the candidate's pixel
+``(floor(x + 0.5), floor(y + 0.5))`` at index ``S // 2`` (see :mod:`.extract`).
+"""
+
+from starclass.stamps.extract import centre_pixels, extract_stamps
+from starclass.stamps.inputs import InputBatch, InputSpec, input_shape, input_spec, iter_inputs, make_inputs
+from starclass.stamps.multiscale import base_size, multiscale, parse_scales, resample, scale_indices
+from starclass.stamps.normalise import METHODS, normalise, rgb_groups, robust_stats
+
+__all__ = [
+    "extract_stamps", "centre_pixels",
+    "normalise", "METHODS", "rgb_groups", "robust_stats",
+    "multiscale", "resample", "scale_indices", "base_size", "parse_scales",
+    "make_inputs", "iter_inputs", "InputSpec", "InputBatch", "input_spec", "input_shape",
+    "StampStore", "write_stamp_store", "StampStoreWriter", "export_phangs_fits",
+]
+
+
+def __getattr__(name):  # the store and export pull in h5py / astropy.io.fits lazily
+    if name in ("StampStore", "write_stamp_store", "StampStoreWriter", "StampDataset"):
+        from starclass.stamps import store
+
+        return getattr(store, name)
+    if name in ("export_phangs_fits",):
+        from starclass.stamps import export
+
+        return getattr(export, name)
+    raise AttributeError(f"module 'starclass.stamps' has no attribute {name!r}")

@@ -1,0 +1,149 @@
+"""Per-candidate multi-extension FITS, as the PHANGS-HST classifiers use them
+(Whitmore et al. 2021, section 10 / Wei et al. 2020: 299 x 299 px sub-images per band).
+
+One file per candidate, ``<prefix><id>.fits``:
+
+* primary HDU (no data): ``ID``, ``X``, ``Y`` (0-based candidate position), ``XC``, ``YC``
+  (the centre pixel, ``floor(x + 0.5)``), ``SIZE``, ``BANDS``, ``NBANDS``, ``ORIGIN``;
+* one image extension per band, ``EXTNAME`` = band, with ``BAND``, ``ID``, ``X``, ``Y``,
+  ``ZP`` (zeropoint, when known), the cut-out's WCS (the mosaic's with ``CRPIX`` shifted)
+  and ``BLANK`` pixels (off the image or bad) written as NaN.
+
+These files are for people and other tools (DS9, external classifiers), not for starclass
+models: model inputs come from :func:`starclass.stamps.make_inputs`, which never holds NaN.
+Each file is written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+from starclass.stamps.extract import centre_pixels, extract_stamps, resolve_images
+
+__all__ = ["export_phangs_fits"]
+
+
+def export_phangs_fits(
+    mosaics: Any,
+    table: Any,
+    outdir: str | Path,
+    size: int = 299,
+    bands: Sequence[str] | None = None,
+    *,
+    prefix: str = "cand_",
+    fill: float = np.nan,
+    masks: Any = None,
+    batch: int = 32,
+    progress: bool = False,
+) -> list[Path]:
+    """Write one multi-extension FITS file of ``size`` x ``size`` stamps per candidate.
+
+    Parameters
+    ----------
+    mosaics
+        MosaicSet (its ``wcs`` and ``zeropoint`` go into the headers) or arrays.
+    table
+        Candidates with ``x``, ``y`` (0-based) and optionally ``id`` (default: row number).
+    outdir
+        Directory for the files (created).
+    size
+        Stamp side (PHANGS: 299).
+    bands
+        Bands to write, in this order (default: all).
+    prefix
+        File name prefix; names are ``<prefix><id>.fits`` (id zero-padded to 6 digits when
+        an integer).
+    fill
+        Value of pixels off the image or bad (default NaN, the FITS convention for blank).
+    masks
+        Optional per-band bad-pixel masks (True = bad).
+    batch
+        Candidates extracted at once (bounds memory: ``batch * bands * size**2 * 4`` bytes).
+    progress
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in table order.
+    """
+    from astropy.io import fits
+
+    names, arrays = resolve_images(mosaics, bands)
+    for col in ("x", "y"):
+        if col not in table.colnames:
+            raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
+    x = np.asarray(table["x"], dtype=np.float64)
+    y = np.asarray(table["y"], dtype=np.float64)
+    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(len(x))
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    wcs = getattr(mosaics, "wcs", None)
+    zps = getattr(mosaics, "zeropoint", None) or {}
+    cx, cy = centre_pixels(x, y) if len(x) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    half = int(size) // 2
+    paths: list[Path] = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(x), unit="cand", desc="PHANGS FITS")
+    images = dict(zip(names, arrays))
+    try:
+        for start in range(0, len(x), batch):
+            stop = min(len(x), start + batch)
+            stamps, _ = extract_stamps(images, x[start:stop], y[start:stop], size, names, fill=fill, masks=masks)
+            for k in range(stop - start):
+                n = start + k
+                ident = ids[n]
+                if np.issubdtype(np.asarray(ident).dtype, np.integer):
+                    fname = f"{prefix}{int(ident):06d}.fits"
+                else:
+                    fname = f"{prefix}{str(ident).strip().replace('/', '_').replace(' ', '_')}.fits"
+                primary = fits.PrimaryHDU()
+                h = primary.header
+                h["ID"] = (_scalar(ident), "candidate id")
+                h["X"] = (float(x[n]), "candidate x, 0-based pixel of the mosaic")
+                h["Y"] = (float(y[n]), "candidate y, 0-based pixel of the mosaic")
+                h["XC"] = (int(cx[n]), "stamp centre column floor(x+0.5), at index SIZE//2")
+                h["YC"] = (int(cy[n]), "stamp centre row floor(y+0.5), at index SIZE//2")
+                h["SIZE"] = (int(size), "stamp side in pixels")
+                h["NBANDS"] = len(names)
+                h["BANDS"] = ",".join(names)
+                h["ORIGIN"] = "starclass"
+                hdus = [primary]
+                x0, y0 = int(cx[n]) - half, int(cy[n]) - half
+                for b, band in enumerate(names):
+                    hdr = fits.Header()
+                    if wcs is not None:
+                        w = wcs.deepcopy()
+                        w.wcs.crpix = [w.wcs.crpix[0] - x0, w.wcs.crpix[1] - y0]
+                        hdr.update(w.to_header())
+                    hdr["BAND"] = band
+                    hdr["ID"] = _scalar(ident)
+                    hdr["X"] = float(x[n])
+                    hdr["Y"] = float(y[n])
+                    if band in zps and np.isfinite(zps[band]):
+                        hdr["ZP"] = (float(zps[band]), "mag = -2.5 log10(value) + ZP")
+                    hdus.append(fits.ImageHDU(stamps[k, b], header=hdr, name=band.upper()))
+                target = outdir / fname
+                with atomic_path(target, suffix=".fits") as tmp:
+                    fits.HDUList(hdus).writeto(tmp, overwrite=True)
+                paths.append(target)
+            if bar is not None:
+                bar.update(stop - start)
+    finally:
+        if bar is not None:
+            bar.close()
+    return paths
+
+
+def _scalar(v: Any) -> Any:
+    v = np.asarray(v).item()
+    return v.decode() if isinstance(v, bytes) else v

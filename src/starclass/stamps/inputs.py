@@ -1,0 +1,278 @@
+"""From mosaics and positions to model inputs, the one way ``train`` and ``classify`` do it.
+
+``make_inputs(mosaics, x, y, config)`` extracts a base stamp per candidate (large enough
+for every scale), normalises it as the config says, builds the magnified scales and
+stacks the channels scale-major::
+
+    channel = scale_index * n_channels_per_scale + band_index   (rgb: 3 per scale)
+
+so a three-scale, five-band StarcNet input has C = 15, channels 0-4 the 1x bands.
+Normalisation statistics come from the base (1x) stamp, so every scale of a candidate
+shares one intensity scale.
+
+Input size: the arrays are ``stamp_size`` pixels on a side. The models of
+:mod:`starclass.models` resample to the config's ``input_size`` inside ``forward`` (so a
+million 224 px inputs never sit in memory); pass ``resize=True`` to get arrays already
+resampled to ``input_size`` (bilinear, identical to torch's ``interpolate``), e.g. for a
+network that does not resample itself.
+
+Invalid stamps
+--------------
+Pixels off the image or NaN are filled (``fill``, default 0 = the normalised background).
+A candidate whose own pixel (the stamp centre) is invalid in any band has ``valid[n]``
+False: its input is all ``fill`` or partly filled, and callers must not trust a
+prediction for it (``classify`` reports such candidates as class 0). NaN never reaches a
+model. An empty candidate list gives arrays with N = 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from starclass.errors import StarclassError
+from starclass.stamps.extract import extract_stamps, resolve_images
+from starclass.stamps.multiscale import base_size, multiscale, parse_scales, resample
+from starclass.stamps.normalise import check_method, n_output_channels, normalise
+
+__all__ = ["InputSpec", "input_spec", "make_inputs", "iter_inputs", "InputBatch", "input_shape"]
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """The stamp geometry and normalisation a model expects (a subset of a TaskConfig).
+
+    Attributes
+    ----------
+    bands
+        Band names, in channel order (None: all bands of the mosaics, in their order).
+    stamp_size
+        Side S of each scale's stamp in mosaic pixels (StarcNet 32, M31 56, PHANGS 299).
+    scales
+        Magnifications (StarcNet: 1, 1.6, 3.2).
+    input_size
+        Side of the model input after resampling (None: ``stamp_size``).
+    normalisation
+        ``none``, ``zscore``, ``asinh`` or ``rgb``.
+    resample
+        Interpolation for ``input_size`` (``bilinear``, ``nearest``, ...).
+    fill
+        Value of invalid pixels.
+    softening
+        ``asinh`` softening in noise sigmas.
+    """
+
+    bands: tuple[str, ...] | None = None
+    stamp_size: int = 32
+    scales: tuple[float, ...] = (1.0,)
+    input_size: int | None = None
+    normalisation: str = "zscore"
+    resample: str = "bilinear"
+    fill: float = 0.0
+    softening: float = 1.0
+    extra: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def out_size(self, resize: bool = False) -> int:
+        """Side of the arrays :func:`make_inputs` returns (``input_size`` only if ``resize``)."""
+        return int(self.input_size or self.stamp_size) if resize else int(self.stamp_size)
+
+    def channels(self, n_bands: int | None = None) -> int:
+        """Number of model input channels C = n_scales * (n_bands, or 3 for rgb)."""
+        nb = n_bands if n_bands is not None else (len(self.bands) if self.bands else None)
+        if nb is None:
+            raise StarclassError("bands: the channel count needs the band list")
+        return len(self.scales) * n_output_channels(self.normalisation, nb)
+
+
+def input_spec(config: Any) -> InputSpec:
+    """Read an :class:`InputSpec` from a TaskConfig (or any object/dict with those fields).
+
+    Recognised attributes: ``bands``, ``stamp_size``, ``scales``, ``input_size``,
+    ``normalisation`` (or ``normalization``), ``resample``, ``fill``, ``softening``.
+    """
+    if isinstance(config, InputSpec):
+        return config
+
+    def get(name, default=None):
+        if isinstance(config, dict):
+            return config.get(name, default)
+        return getattr(config, name, default)
+
+    bands = get("bands")
+    norm = get("normalisation", get("normalization", "zscore")) or "none"
+    size = int(get("stamp_size", 32) or 32)
+    if size < 1:
+        raise StarclassError(f"stamp_size: must be >= 1, got {size}")
+    input_size = get("input_size")
+    return InputSpec(
+        bands=tuple(b.lower() for b in bands) if bands else None,
+        stamp_size=size,
+        scales=parse_scales(get("scales", (1.0,))),
+        input_size=int(input_size) if input_size else None,
+        normalisation=check_method(str(norm)),
+        resample=str(get("resample", "bilinear") or "bilinear"),
+        fill=float(get("fill", 0.0) or 0.0),
+        softening=float(get("softening", 1.0) or 1.0),
+    )
+
+
+def input_shape(config: Any, n_bands: int | None = None, resize: bool = False) -> tuple[int, int, int]:
+    """(C, H, W) of the arrays :func:`make_inputs` returns for a config."""
+    spec = input_spec(config)
+    size = spec.out_size(resize)
+    return spec.channels(n_bands), size, size
+
+
+def _zeropoints(mosaics: Any, zeropoints: Any) -> Any:
+    if zeropoints is not None:
+        return zeropoints
+    return getattr(mosaics, "zeropoint", None)
+
+
+def _convert(
+    stamps: np.ndarray, valid_px: np.ndarray, names: list[str], spec: InputSpec, zeropoints: Any,
+    resize: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Base stamps -> stacked, normalised, resampled inputs and per-candidate validity."""
+    n = stamps.shape[0]
+    sb = stamps.shape[-1]
+    centre_ok = valid_px[:, sb // 2, sb // 2] if n else np.zeros(0, dtype=bool)
+    normed = normalise(
+        stamps, spec.normalisation, zeropoints, valid=valid_px, bands=names,
+        fill=spec.fill, softening=spec.softening,
+    )
+    if spec.scales == (1.0,) and sb == spec.stamp_size:
+        stacked = normed
+    else:
+        ms, _ = multiscale(normed, spec.scales, size=spec.stamp_size)
+        stacked = ms.reshape(n, -1, spec.stamp_size, spec.stamp_size)
+    if spec.out_size(resize) != spec.stamp_size:
+        stacked = resample(stacked, spec.out_size(resize), spec.resample)
+    return np.ascontiguousarray(stacked, dtype=np.float32), centre_ok
+
+
+def make_inputs(
+    mosaics: Any,
+    x: Any,
+    y: Any,
+    config: Any,
+    *,
+    zeropoints: Any = None,
+    masks: Any = None,
+    resize: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Model inputs for N candidates, as the task config describes them.
+
+    Parameters
+    ----------
+    mosaics
+        MosaicSet, mapping band -> 2-D array, or arrays (see
+        :func:`~starclass.stamps.extract_stamps`). Must hold every band of the config
+        (an error names the missing ones and those present).
+    x, y
+        0-based pixel positions.
+    config
+        TaskConfig (or :class:`InputSpec`, dict, any object) with ``bands``,
+        ``stamp_size``, ``scales``, ``input_size``, ``normalisation``.
+    zeropoints
+        Per-band zeropoints for ``rgb`` (default: the MosaicSet's).
+    masks
+        Optional per-band bad-pixel masks (True = bad), e.g.
+        ``{b: mosaics.mask(b) for b in mosaics.bands}`` to honour zero-weight pixels.
+    resize
+        Resample to the config's ``input_size`` (default False: ``stamp_size``; the
+        models resample inside ``forward``).
+
+    Returns
+    -------
+    inputs : numpy.ndarray
+        float32 ``[N, C, H, W]``, C = n_scales * n_bands (or n_scales * 3 for ``rgb``),
+        scale-major, H = W = ``stamp_size`` (``input_size`` with ``resize``); no NaN.
+    valid : numpy.ndarray
+        bool ``[N]``: False where the candidate's own pixel is off the image or NaN in a
+        band (see the module docstring).
+    """
+    spec = input_spec(config)
+    names, arrays = resolve_images(mosaics, spec.bands)
+    sb = base_size(spec.stamp_size, spec.scales)
+    stamps, valid_px = extract_stamps(dict(zip(names, arrays)), x, y, sb, names, fill=0.0, masks=masks)
+    return _convert(stamps, valid_px, names, spec, _zeropoints(mosaics, zeropoints), resize)
+
+
+class InputBatch(NamedTuple):
+    """One batch from :func:`iter_inputs`: candidates ``start:stop`` of the input order."""
+
+    start: int
+    stop: int
+    inputs: np.ndarray
+    valid: np.ndarray
+
+
+def auto_batch_size(config: Any, n_bands: int, budget_bytes: int = 256 * 2**20, resize: bool = False) -> int:
+    """Largest batch whose inputs (plus the base stamps) fit in ``budget_bytes``."""
+    spec = input_spec(config)
+    c, h, w = spec.channels(n_bands), spec.out_size(resize), spec.out_size(resize)
+    sb = base_size(spec.stamp_size, spec.scales)
+    per = 4 * (c * h * w + 2 * n_bands * sb * sb) + sb * sb
+    return int(max(1, min(65536, budget_bytes // per)))
+
+
+def iter_inputs(
+    mosaics: Any,
+    x: Any,
+    y: Any,
+    config: Any,
+    batch_size: int | None = None,
+    *,
+    zeropoints: Any = None,
+    masks: Any = None,
+    resize: bool = False,
+    progress: bool = False,
+) -> Iterator[InputBatch]:
+    """Yield model inputs batch by batch, in bounded memory (for millions of candidates).
+
+    Same arguments as :func:`make_inputs`, plus ``batch_size`` (default: as many as fit
+    in 256 MiB) and ``progress`` (a tqdm bar). Each item is an :class:`InputBatch`
+    ``(start, stop, inputs, valid)``; the base-stamp buffer is reused between batches,
+    the ``inputs`` array of each batch is new (safe to keep).
+    """
+    spec = input_spec(config)
+    names, arrays = resolve_images(mosaics, spec.bands)
+    images = dict(zip(names, arrays))
+    xa = np.atleast_1d(np.asarray(x, dtype=np.float64))
+    ya = np.atleast_1d(np.asarray(y, dtype=np.float64))
+    if xa.shape != ya.shape:
+        raise StarclassError(f"x and y differ in length ({xa.size} and {ya.size})")
+    n = xa.size
+    if batch_size is None:
+        batch_size = auto_batch_size(spec, len(names), resize=resize)
+    batch_size = int(batch_size)
+    if batch_size < 1:
+        raise StarclassError(f"batch_size: must be >= 1, got {batch_size}")
+    zps = _zeropoints(mosaics, zeropoints)
+    sb = base_size(spec.stamp_size, spec.scales)
+    buf = np.empty((min(batch_size, n), len(names), sb, sb), dtype=np.float32)
+    vbuf = np.empty((min(batch_size, n), sb, sb), dtype=bool)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n, unit="cand", desc="stamps")
+    try:
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            m = stop - start
+            stamps, valid_px = extract_stamps(
+                images, xa[start:stop], ya[start:stop], sb, names, fill=0.0, masks=masks,
+                out=buf[:m], valid_out=vbuf[:m],
+            )
+            inputs, valid = _convert(stamps, valid_px, names, spec, zps, resize)
+            if bar is not None:
+                bar.update(m)
+            yield InputBatch(start, stop, inputs, valid)
+    finally:
+        if bar is not None:
+            bar.close()

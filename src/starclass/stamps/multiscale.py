@@ -1,0 +1,162 @@
+"""Multi-scale stamps (StarcNet) and resampling to a model's input size.
+
+StarcNet (Perez et al. 2021, section 3.2) feeds each candidate to three pathways at
+magnifications 1x, 1.6x and 3.2x: the 32 px stamp, and its central 20 px and 10 px
+"centre-cropped and resized back to 32x32 pixels using nearest-neighbour interpolation".
+
+Here a magnification ``s`` takes the central crop of ``W = round(S / s)`` pixels and
+maps output pixel ``i`` (0..S-1) to crop pixel ``floor((i + 0.5) * W / S)``; the crop
+starts at ``c - W // 2`` where ``c`` is the candidate pixel, so the candidate stays at
+index ``S // 2`` at every scale. Scales below 1 (zoom out) are allowed: the base stamp is
+then extracted larger (:func:`base_size`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from starclass.errors import StarclassError
+
+__all__ = ["parse_scales", "crop_width", "base_size", "scale_indices", "multiscale", "resample"]
+
+
+def parse_scales(scales: float | str | Sequence[float] | None) -> tuple[float, ...]:
+    """Scales as a tuple of positive floats; accepts ``"1,1.6,3.2"``; None -> (1.0,)."""
+    if scales is None:
+        return (1.0,)
+    if isinstance(scales, str):
+        try:
+            vals = [float(s) for s in scales.replace(" ", "").split(",") if s]
+        except ValueError as exc:
+            raise StarclassError(f"scales: cannot parse {scales!r} (give e.g. '1,1.6,3.2')") from exc
+    elif np.isscalar(scales):
+        vals = [float(scales)]
+    else:
+        vals = [float(s) for s in scales]
+    if not vals or not all(np.isfinite(v) and v > 0 for v in vals):
+        raise StarclassError(f"scales: need one or more positive magnifications, got {scales!r}")
+    return tuple(vals)
+
+
+def crop_width(size: int, scale: float) -> int:
+    """Width of the central crop magnified by ``scale`` into ``size`` pixels."""
+    return max(1, int(round(size / scale)))
+
+
+def base_size(size: int, scales: Sequence[float]) -> int:
+    """Side of the stamp to extract so that every scale's crop fits in it."""
+    return max([int(size)] + [crop_width(size, s) for s in scales])
+
+
+def scale_indices(size: int, scale: float, base: int | None = None) -> np.ndarray:
+    """Indices into a ``base``-pixel stamp giving the ``size``-pixel stamp at ``scale``.
+
+    The same indices serve rows and columns (nearest-neighbour resampling).
+    """
+    base = size if base is None else int(base)
+    w = crop_width(size, scale)
+    if w > base:
+        raise StarclassError(f"scales: scale {scale} needs a {w} px base stamp, got {base}")
+    start = base // 2 - w // 2
+    i = np.arange(size)
+    return (start + np.floor((i + 0.5) * w / size)).astype(np.intp)
+
+
+def multiscale(
+    stamps: np.ndarray,
+    scales: Sequence[float] | str = (1.0, 1.6, 3.2),
+    size: int | None = None,
+    valid: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Stamps at several magnifications by nearest-neighbour resampling of their centre.
+
+    Parameters
+    ----------
+    stamps
+        ``[N, C, Sb, Sb]`` base stamps (candidate at index ``Sb // 2``), e.g. from
+        :func:`~starclass.stamps.extract_stamps` with ``size = base_size(size, scales)``.
+    scales
+        Magnifications (1 = as extracted; StarcNet: 1, 1.6, 3.2).
+    size
+        Output side S (default: ``Sb``).
+    valid
+        Optional ``[N, Sb, Sb]`` pixel validity, resampled alike.
+
+    Returns
+    -------
+    stamps_ms : numpy.ndarray
+        ``[N, n_scales, C, S, S]`` (same dtype). Use ``reshape(N, -1, S, S)`` for
+        scale-major stacked channels.
+    valid_ms : numpy.ndarray or None
+        ``[N, n_scales, S, S]`` bool, when ``valid`` was given.
+    """
+    scales = parse_scales(scales)
+    stamps = np.asarray(stamps)
+    if stamps.ndim != 4 or stamps.shape[2] != stamps.shape[3]:
+        raise StarclassError(f"stamps: expected square [N, C, S, S], got shape {stamps.shape}")
+    sb = stamps.shape[-1]
+    size = sb if size is None else int(size)
+    n, c = stamps.shape[:2]
+    out = np.empty((n, len(scales), c, size, size), dtype=stamps.dtype)
+    vout = None if valid is None else np.empty((n, len(scales), size, size), dtype=bool)
+    for k, s in enumerate(scales):  # a handful of scales; each one is a vectorised gather
+        idx = scale_indices(size, s, sb)
+        out[:, k] = np.take(np.take(stamps, idx, axis=2), idx, axis=3)
+        if vout is not None:
+            vout[:, k] = np.take(np.take(np.asarray(valid), idx, axis=1), idx, axis=2)
+    return out, vout
+
+
+def _interp_matrix(n_in: int, n_out: int, mode: str) -> np.ndarray:
+    """1-D resampling matrix ``[n_out, n_in]`` made by torch's own interpolation.
+
+    Bilinear, nearest and area resizing are separable, so ``A @ X @ A.T`` equals
+    ``torch.nn.functional.interpolate`` of X (align_corners=False) but runs as two small
+    batched matrix products, much faster than torch's per-image CPU kernels for the
+    many small stamps here.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    eye = torch.eye(n_in, dtype=torch.float64)[None]  # [1, C=n_in, L=n_in]
+    mode1 = {"bilinear": "linear"}.get(mode, mode)
+    kw = {"align_corners": False} if mode1 == "linear" else {}
+    with torch.no_grad():
+        a = F.interpolate(eye, size=n_out, mode=mode1, **kw)[0]  # [n_in, n_out]
+    return a.T.numpy().astype(np.float32)
+
+
+def resample(images: np.ndarray, size: int, mode: str = "bilinear") -> np.ndarray:
+    """Resize ``[N, C, H, W]`` images to ``size`` x ``size`` as ``torch.nn.functional.interpolate``.
+
+    ``mode`` is ``"bilinear"`` (StarcNet's 32 -> 224 for ImageNet networks; the M31 paper's
+    56 -> 224; ``align_corners=False``), ``"nearest"``, ``"area"`` (done as separable
+    matrix products, identical to torch) or ``"bicubic"`` (torch itself). Returns float32.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4:
+        raise StarclassError(f"images: expected [N, C, H, W], got shape {images.shape}")
+    size = int(size)
+    if size < 1:
+        raise StarclassError(f"input_size: must be >= 1, got {size}")
+    if images.shape[-2:] == (size, size):
+        return images
+    if mode not in ("bilinear", "bicubic", "area", "nearest"):
+        raise StarclassError(f"resample: unknown mode {mode!r} (bilinear, bicubic, area, nearest)")
+    n, c, h, w = images.shape
+    if n == 0:
+        return np.empty((n, c, size, size), dtype=np.float32)
+    if mode == "bicubic":
+        import torch
+        import torch.nn.functional as F
+
+        with torch.no_grad():
+            t = torch.from_numpy(np.ascontiguousarray(images))
+            return F.interpolate(t, size=(size, size), mode=mode, align_corners=False).numpy()
+    ay = _interp_matrix(h, size, mode)
+    ax = _interp_matrix(w, size, mode)
+    tmp = np.matmul(ay, images.reshape(n * c, h, w))  # [M, size, w]
+    out = np.matmul(tmp, ax.T)  # [M, size, size]
+    return out.reshape(n, c, size, size)

@@ -1,0 +1,321 @@
+"""Named stamp normalisations, stored with the stamps so that a model always sees what it
+was trained on.
+
+========  ==========================================================================
+name      what it does (per stamp, invalid pixels excluded from statistics, then filled)
+========  ==========================================================================
+none      the pixel values as they are (counts/s); invalid pixels filled
+zscore    per band: ``(x - median) / sigma``, with ``sigma = 1.4826 * MAD`` of the valid
+          pixels (robust against the source itself); falls back to the standard
+          deviation, then to 1, when the MAD is zero
+asinh     per band: ``arcsinh((x - median) / (softening * sigma))`` with the same robust
+          median and sigma; ``softening`` (default 1) sets where the stretch turns from
+          linear (the noise) to logarithmic (the source), in units of the noise sigma
+rgb       StarcNet's transfer-learning input: each band scaled to flux density by its
+          zeropoint, ``f = x * 10**(-0.4 * (zp - zp_ref))``, then summed into three
+          channels by role: blue = UV + U, green = B (or g), red = V + I (or r, i);
+          each channel has its median (the sky) subtracted and all three are divided by
+          one common robust sigma, so the colours (channel ratios) are kept
+========  ==========================================================================
+
+Bands without a known role (not in :data:`starclass.bands.BANDS`) are split in their
+given order into thirds (blue, green, red). An empty channel is filled from its
+neighbours (blue or red from green; green as the mean of blue and red).
+
+Whole-stamp invalid: statistics fall back to median 0 and sigma 1 and every pixel holds
+``fill``; such stamps are *flagged* (``valid`` False in :func:`starclass.stamps.make_inputs`),
+never passed on as NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from numba import njit, prange
+
+from starclass.bands import BANDS, ab_zeropoint
+from starclass.errors import StarclassError
+
+__all__ = ["METHODS", "normalise", "robust_stats", "rgb_groups", "n_output_channels"]
+
+METHODS: tuple[str, ...] = ("none", "zscore", "asinh", "rgb")
+
+_MAD_TO_SIGMA = 1.482602218505602
+
+_BLUE_ROLES = ("uv", "u")
+_GREEN_ROLES = ("b", "g")
+_RED_ROLES = ("v", "r", "i")
+
+
+@njit(cache=True)
+def _select(a, m, k):  # pragma: no cover - numba
+    """Partially sort ``a[:m]`` in place so that ``a[k]`` is its k-th smallest value."""
+    lo = 0
+    hi = m - 1
+    while hi > lo:
+        mid = (lo + hi) >> 1
+        # median of three as pivot, moved to a[mid]
+        if a[mid] < a[lo]:
+            a[mid], a[lo] = a[lo], a[mid]
+        if a[hi] < a[lo]:
+            a[hi], a[lo] = a[lo], a[hi]
+        if a[hi] < a[mid]:
+            a[hi], a[mid] = a[mid], a[hi]
+        pivot = a[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while a[j] > pivot:
+                j -= 1
+            if i <= j:
+                a[i], a[j] = a[j], a[i]
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return a[k]
+    return a[k]
+
+
+@njit(cache=True)
+def _median_inplace(a, m):  # pragma: no cover - numba
+    """Median of ``a[:m]`` (m >= 1), reordering ``a``."""
+    k = m // 2
+    upper = _select(a, m, k)
+    if m % 2 == 1:
+        return upper
+    lower = a[0]
+    for t in range(1, k):  # after selection, a[:k] holds the k smallest values
+        if a[t] > lower:
+            lower = a[t]
+    return 0.5 * (lower + upper)
+
+
+@njit(parallel=True, cache=True)
+def _robust_stats(stamps, valid, med, sig):  # pragma: no cover - numba
+    n_cand, n_band, ny, nx = stamps.shape
+    npx = ny * nx
+    for n in prange(n_cand):
+        buf = np.empty(npx, dtype=np.float32)
+        dev = np.empty(npx, dtype=np.float32)
+        for b in range(n_band):
+            m = 0
+            total = 0.0
+            for i in range(ny):
+                for j in range(nx):
+                    if valid[n, i, j]:
+                        buf[m] = stamps[n, b, i, j]
+                        total += buf[m]
+                        m += 1
+            if m == 0:
+                med[n, b] = 0.0
+                sig[n, b] = 1.0
+                continue
+            mean = total / m
+            var = 0.0
+            for k in range(m):
+                var += (np.float64(buf[k]) - mean) ** 2
+            md = np.float64(_median_inplace(buf, m))
+            for k in range(m):
+                dev[k] = abs(np.float64(buf[k]) - md)
+            s = 1.482602218505602 * np.float64(_median_inplace(dev, m))
+            if not (s > 0.0 and np.isfinite(s)):
+                s = np.sqrt(var / m)
+                if not (s > 0.0 and np.isfinite(s)):
+                    s = 1.0
+            med[n, b] = md
+            sig[n, b] = s
+
+
+def robust_stats(stamps: np.ndarray, valid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Median and robust sigma (1.4826 MAD) of the valid pixels of each stamp and band.
+
+    Parameters
+    ----------
+    stamps
+        ``[N, B, S, S]`` array.
+    valid
+        ``[N, S, S]`` bool; default: the finite pixels (in every band).
+
+    Returns
+    -------
+    median, sigma : numpy.ndarray
+        float64 ``[N, B]``; (0, 1) for a stamp without valid pixels; sigma falls back to
+        the standard deviation, then 1, where the MAD is 0.
+    """
+    stamps = np.ascontiguousarray(stamps, dtype=np.float32)
+    if valid is None:
+        valid = np.isfinite(stamps).all(axis=1)
+    valid = np.ascontiguousarray(valid, dtype=np.bool_)
+    n, b = stamps.shape[:2]
+    med = np.empty((n, b), dtype=np.float64)
+    sig = np.empty((n, b), dtype=np.float64)
+    if n:
+        _robust_stats(stamps, valid, med, sig)
+    return med, sig
+
+
+def _band_role(band: str) -> str | None:
+    info = BANDS.get(band.lower())
+    return info.role if info is not None else None
+
+
+def rgb_groups(bands: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
+    """Indices of the bands summed into the blue, green and red channels.
+
+    Roles from :mod:`starclass.bands`: blue = UV + U, green = B / g, red = V / r / I.
+    If any band has no known role, all bands are split in order into thirds instead.
+    Empty channels stay empty here (:func:`normalise` fills them from their neighbours).
+    """
+    bands = [b.lower() for b in bands]
+    roles = [_band_role(b) for b in bands]
+    known = all(r in _BLUE_ROLES + _GREEN_ROLES + _RED_ROLES for r in roles)
+    if not known:
+        idx = list(range(len(bands)))
+        k = len(idx)
+        cut1, cut2 = int(np.ceil(k / 3)), int(np.ceil(2 * k / 3))
+        return idx[:cut1], idx[cut1:cut2], idx[cut2:]
+    blue = [k for k, r in enumerate(roles) if r in _BLUE_ROLES]
+    green = [k for k, r in enumerate(roles) if r in _GREEN_ROLES]
+    red = [k for k, r in enumerate(roles) if r in _RED_ROLES]
+    return blue, green, red
+
+
+def _zeropoint_list(bands: Sequence[str], zeropoints) -> np.ndarray:
+    if zeropoints is None:
+        zps = []
+        for b in bands:
+            info = BANDS.get(b.lower())
+            if info is None:
+                raise StarclassError(
+                    f"zeropoints: 'rgb' normalisation needs a zeropoint for band {b!r} "
+                    "(pass zeropoints=, or use mosaics with zeropoints)"
+                )
+            zps.append(ab_zeropoint(info.photflam, info.photplam) - info.ab_minus_vega)
+        return np.asarray(zps, dtype=np.float64)
+    if isinstance(zeropoints, Mapping):
+        lookup = {str(k).lower(): float(v) for k, v in zeropoints.items()}
+        missing = [b for b in bands if b.lower() not in lookup]
+        if missing:
+            raise StarclassError(f"zeropoints: no zeropoint for band(s) {', '.join(missing)}")
+        return np.asarray([lookup[b.lower()] for b in bands], dtype=np.float64)
+    zps = np.asarray(list(zeropoints), dtype=np.float64)
+    if zps.shape != (len(bands),):
+        raise StarclassError(f"zeropoints: {zps.size} values for {len(bands)} bands")
+    return zps
+
+
+def n_output_channels(method: str, n_bands: int) -> int:
+    """Channels a normalisation produces from ``n_bands`` bands (3 for ``rgb``)."""
+    check_method(method)
+    return 3 if method == "rgb" else n_bands
+
+
+def check_method(method: str) -> str:
+    """Return ``method`` if it is a known normalisation, else raise naming the known ones."""
+    if method not in METHODS:
+        raise StarclassError(f"normalisation: unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    return method
+
+
+def normalise(
+    stamps: np.ndarray,
+    method: str,
+    zeropoints: Mapping[str, float] | Sequence[float] | None = None,
+    *,
+    valid: np.ndarray | None = None,
+    bands: Sequence[str] | None = None,
+    fill: float = 0.0,
+    softening: float = 1.0,
+) -> np.ndarray:
+    """Apply a named normalisation to stamps (see the module docstring for each method).
+
+    Parameters
+    ----------
+    stamps
+        float ``[N, B, S, S]`` stamps (as from :func:`~starclass.stamps.extract_stamps`).
+    method
+        One of :data:`METHODS`: ``none``, ``zscore``, ``asinh``, ``rgb``.
+    zeropoints
+        Per-band zeropoints (mapping by band or sequence in band order); only ``rgb``
+        uses them. Default: the typical HST values of :mod:`starclass.bands`.
+    valid
+        ``[N, S, S]`` bool pixel validity; default: pixels finite in every band.
+        Invalid pixels are excluded from statistics and set to ``fill`` in the output.
+    bands
+        Band names of the B planes (needed by ``rgb`` to assign colours).
+    fill
+        Value of invalid pixels in the output.
+    softening
+        ``asinh`` softening in units of the robust noise sigma (> 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[N, C, S, S]`` with C = B, or 3 for ``rgb``; never NaN.
+    """
+    check_method(method)
+    stamps = np.asarray(stamps)
+    if stamps.ndim != 4:
+        raise StarclassError(f"stamps: expected [N, B, S, S], got shape {stamps.shape}")
+    n, nb = stamps.shape[:2]
+    if valid is None:
+        valid = np.isfinite(stamps).all(axis=1)
+    valid = np.asarray(valid, dtype=bool)
+    if valid.shape != (n,) + stamps.shape[2:]:
+        raise StarclassError(f"valid: expected shape {(n,) + stamps.shape[2:]}, got {valid.shape}")
+    inval = ~valid[:, None, :, :]
+
+    if method == "none":
+        out = np.array(stamps, dtype=np.float32, copy=True)
+    elif method in ("zscore", "asinh"):
+        med, sig = robust_stats(stamps, valid)
+        out = (stamps - med[:, :, None, None].astype(np.float32)) / sig[:, :, None, None].astype(np.float32)
+        out = out.astype(np.float32, copy=False)
+        if method == "asinh":
+            if not softening > 0:
+                raise StarclassError(f"softening: must be > 0, got {softening}")
+            out /= np.float32(softening)
+            np.arcsinh(out, out=out)
+    else:  # rgb
+        if bands is None:
+            raise StarclassError("bands: the 'rgb' normalisation needs the band names")
+        bands = [b.lower() for b in bands]
+        if len(bands) != nb:
+            raise StarclassError(f"bands: {len(bands)} names for {nb} stamp planes")
+        zps = _zeropoint_list(bands, zeropoints)
+        weights = (10.0 ** (-0.4 * (zps - zps.max()))).astype(np.float32)
+        groups = rgb_groups(bands)
+        s_clean = np.where(inval, np.float32(0), stamps).astype(np.float32, copy=False)
+        chans: list[np.ndarray | None] = []
+        for g in groups:
+            if g:
+                chans.append(np.einsum("nbij,b->nij", s_clean[:, g], weights[g]).astype(np.float32))
+            else:
+                chans.append(None)
+        blue, green, red = chans
+        if green is None:
+            parts = [c for c in (blue, red) if c is not None]
+            green = sum(parts) / len(parts)
+        if blue is None:
+            blue = green
+        if red is None:
+            red = green
+        rgb = np.stack([blue, green, red], axis=1)
+        med, sig = robust_stats(rgb, valid)
+        common = np.median(sig, axis=1).astype(np.float32)
+        common[~(common > 0)] = 1.0
+        out = (rgb - med[:, :, None, None].astype(np.float32)) / common[:, None, None, None]
+        out = out.astype(np.float32, copy=False)
+    out = np.where(np.broadcast_to(inval, out.shape), np.float32(fill), out).astype(np.float32, copy=False)
+    # A valid pixel can still overflow to inf in extreme data: never pass that on.
+    bad = ~np.isfinite(out)
+    if bad.any():
+        out[bad] = np.float32(fill)
+    return out

@@ -1,0 +1,493 @@
+"""HDF5 stamp store: stamps, pixel validity, the candidates' id/x/y (and labels) and the
+metadata needed to reproduce them, written in chunks and read lazily.
+
+Layout (format ``starclass-stamps``, version 1)::
+
+    /inputs     float32 [N, n_scales * C, S, S]  normalised model inputs, channels
+                                                 scale-major (as make_inputs), chunked
+    /valid      bool    [N, n_scales, S, S]      pixel validity (False = filled)
+    /ok         bool    [N]                      candidate pixel valid (see inputs.py)
+    /table/id, /table/x, /table/y                and, when present, class_ref, galaxy
+    attrs: format, version, bands, channels, stamp_size, scales, normalisation,
+           zeropoints (JSON), sources (JSON), fill, centring, created_by
+
+Channels C are the bands (or r, g, b for the ``rgb`` normalisation). A training loop
+reads it lazily through :class:`StampStore` / :meth:`StampStore.dataset`; nothing is
+loaded until indexed. Files are written to a temporary name and renamed on success.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+
+__all__ = ["StampStoreWriter", "write_stamp_store", "StampStore", "StampDataset", "FORMAT", "VERSION"]
+
+FORMAT = "starclass-stamps"
+VERSION = 1
+_CENTRING = "candidate pixel floor(x+0.5), floor(y+0.5) at index S//2; x, y 0-based"
+_TABLE_COLS = ("id", "x", "y", "class_ref", "galaxy")
+
+
+class StampStoreWriter:
+    """Write a stamp store batch by batch (use as a context manager).
+
+    Parameters
+    ----------
+    path
+        Output ``.h5`` file (written atomically: a temporary file renamed on success).
+    n
+        Total number of candidates.
+    channels
+        Channel names of one scale (bands, or ``["r", "g", "b"]``... for rgb).
+    stamp_size
+        S.
+    scales
+        Magnifications (one entry per scale plane).
+    normalisation
+        Name of the normalisation applied to the stored stamps.
+    bands, zeropoints, sources
+        Provenance: bands used, their zeropoints, the source files.
+    chunk
+        Candidates per HDF5 chunk (also the natural read granularity).
+    compression
+        h5py compression (``"lzf"`` default, None for none).
+    extra
+        Further JSON-serialisable metadata (e.g. the task config as a dict).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        n: int,
+        channels: Sequence[str],
+        stamp_size: int,
+        scales: Sequence[float] = (1.0,),
+        normalisation: str = "none",
+        *,
+        bands: Sequence[str] | None = None,
+        zeropoints: Mapping[str, float] | None = None,
+        sources: Mapping[str, str] | Sequence[str] | None = None,
+        fill: float = 0.0,
+        chunk: int = 256,
+        compression: str | None = "lzf",
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.n = int(n)
+        self.channels = [str(c) for c in channels]
+        self.size = int(stamp_size)
+        self.scales = [float(s) for s in scales]
+        self.meta = {
+            "format": FORMAT,
+            "version": VERSION,
+            "bands": json.dumps([str(b) for b in (bands or channels)]),
+            "channels": json.dumps(self.channels),
+            "stamp_size": self.size,
+            "scales": json.dumps(self.scales),
+            "normalisation": str(normalisation),
+            "zeropoints": json.dumps({str(k): float(v) for k, v in (zeropoints or {}).items()}),
+            "sources": json.dumps(
+                {str(k): str(v) for k, v in sources.items()} if isinstance(sources, Mapping)
+                else [str(s) for s in (sources or [])]
+            ),
+            "fill": float(fill),
+            "centring": _CENTRING,
+            "extra": json.dumps(dict(extra or {}), default=str),
+        }
+        self.chunk = max(1, min(int(chunk), max(self.n, 1)))
+        self.compression = compression
+        self._written = 0
+        self._stack: contextlib.ExitStack | None = None
+        self._h5 = None
+
+    def __enter__(self) -> StampStoreWriter:
+        import h5py
+
+        self._stack = contextlib.ExitStack()
+        tmp = self._stack.enter_context(atomic_path(self.path, suffix=".h5"))
+        self._h5 = self._stack.enter_context(h5py.File(tmp, "w"))
+        h = self._h5
+        ns, nc, s = len(self.scales), len(self.channels), self.size
+        h.create_dataset("inputs", shape=(self.n, ns * nc, s, s), dtype="f4",
+                         chunks=(self.chunk, ns * nc, s, s), compression=self.compression)
+        h.create_dataset("valid", shape=(self.n, ns, s, s), dtype=bool,
+                         chunks=(self.chunk, ns, s, s), compression=self.compression)
+        h.create_dataset("ok", shape=(self.n,), dtype=bool)
+        for k, v in self.meta.items():
+            h.attrs[k] = v
+        return self
+
+    def write(self, stamps: np.ndarray, valid: np.ndarray, ok: np.ndarray | None = None) -> None:
+        """Append a batch: stamps ``[m, n_scales, C, S, S]`` or stacked ``[m, n_scales * C,
+        S, S]``; valid ``[m, n_scales, S, S]`` (or ``[m, S, S]`` for one scale); ok ``[m]``."""
+        if self._h5 is None:
+            raise StarclassError("StampStoreWriter: use it as a context manager ('with ...')")
+        stamps = np.asarray(stamps, dtype=np.float32)
+        valid = np.asarray(valid, dtype=bool)
+        ns, nc = len(self.scales), len(self.channels)
+        if stamps.ndim == 4 and stamps.shape[1] == ns * nc:
+            stamps = stamps.reshape(stamps.shape[0], ns, nc, *stamps.shape[2:])
+        if valid.ndim == 3:
+            valid = valid[:, None]
+        m = stamps.shape[0]
+        want = (m, len(self.scales), len(self.channels), self.size, self.size)
+        if stamps.shape != want:
+            raise StarclassError(f"stamp store: batch has shape {stamps.shape}, expected {want}")
+        if valid.shape != (m,) + want[1:2] + want[3:]:
+            raise StarclassError(f"stamp store: valid has shape {valid.shape}, expected {(m,) + want[1:2] + want[3:]}")
+        if not np.isfinite(stamps).all():
+            raise StarclassError("stamp store: stamps contain NaN or inf (fill invalid pixels first)")
+        a, b = self._written, self._written + m
+        if b > self.n:
+            raise StarclassError(f"stamp store: writing {b} stamps into a store sized {self.n}")
+        self._h5["inputs"][a:b] = stamps.reshape(m, -1, self.size, self.size)
+        self._h5["valid"][a:b] = valid
+        self._h5["ok"][a:b] = valid[:, 0, self.size // 2, self.size // 2] if ok is None else np.asarray(ok, bool)
+        self._written = b
+
+    def write_table(self, table: Any) -> None:
+        """Store the candidates' ``id, x, y`` (and ``class_ref``, ``galaxy`` if present)."""
+        if self._h5 is None:
+            raise StarclassError("StampStoreWriter: use it as a context manager ('with ...')")
+        g = self._h5.require_group("table")
+        names = table.colnames if hasattr(table, "colnames") else list(table)
+        for col in _TABLE_COLS:
+            if col not in names:
+                continue
+            values = np.asarray(table[col])
+            if values.shape[0] != self.n:
+                raise StarclassError(f"stamp store: column {col} has {values.shape[0]} rows, store {self.n}")
+            if values.dtype.kind in "US":
+                g.create_dataset(col, data=values.astype("S"))
+            elif values.dtype.kind == "O":
+                g.create_dataset(col, data=np.asarray([str(v) for v in values], dtype="S"))
+            else:
+                g.create_dataset(col, data=values)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        stack, self._stack = self._stack, None
+        if exc_type is None and self._written != self.n:
+            err = StarclassError(f"stamp store {self.path}: {self._written} of {self.n} stamps written")
+            # close (and remove) the temporary file, then report
+            stack.__exit__(type(err), err, None)
+            self._h5 = None
+            raise err
+        self._h5 = None
+        stack.__exit__(exc_type, exc, tb)
+
+
+def write_stamp_store(
+    path: str | Path,
+    stamps: np.ndarray,
+    valid: np.ndarray,
+    table: Any = None,
+    *,
+    channels: Sequence[str],
+    scales: Sequence[float] = (1.0,),
+    normalisation: str = "none",
+    ok: np.ndarray | None = None,
+    **meta: Any,
+) -> Path:
+    """Write stamps held in memory to a store in one go (see :class:`StampStoreWriter`).
+
+    ``stamps`` is ``[N, n_scales, C, S, S]`` or stacked ``[N, n_scales * C, S, S]``;
+    ``valid`` is ``[N, n_scales, S, S]`` (or ``[N, S, S]`` for one scale).
+    """
+    stamps = np.asarray(stamps)
+    with StampStoreWriter(path, stamps.shape[0], channels, stamps.shape[-1], scales, normalisation, **meta) as w:
+        w.write(stamps, valid, ok)
+        if table is not None:
+            w.write_table(table)
+    return Path(path)
+
+
+class StampStore:
+    """Lazy reader of a stamp store.
+
+    ``len(store)`` is N; ``store[idx]`` (int, slice, or array of indices in any order,
+    repeats allowed) returns ``(inputs, valid)`` with inputs ``[m, n_scales * C, S, S]``
+    (scale-major, exactly what :func:`~starclass.stamps.make_inputs` returns) and valid
+    ``[m, n_scales, S, S]``, read from disk on demand. ``store.shape`` is the 4-D shape
+    of all inputs. ``store.table`` holds the
+    candidate columns, ``store.meta`` the metadata, ``store.ok`` the per-candidate flag.
+    The HDF5 file is opened on first access in each process (safe with DataLoader workers).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        import h5py
+
+        self.path = Path(path)
+        if not self.path.exists():
+            raise StarclassError(f"stamp store {self.path}: no such file")
+        try:
+            with h5py.File(self.path, "r") as h:
+                attrs = dict(h.attrs)
+                if attrs.get("format") != FORMAT:
+                    raise StarclassError(f"stamp store {self.path}: not a starclass stamp store")
+                self._shape = h["inputs"].shape
+                self._vshape = h["valid"].shape
+                self.ok = np.asarray(h["ok"][...], dtype=bool)
+                table = {}
+                if "table" in h:
+                    for k in h["table"]:
+                        v = h["table"][k][...]
+                        table[k] = v.astype(str) if v.dtype.kind == "S" else v
+        except OSError as exc:
+            raise StarclassError(f"stamp store {self.path}: cannot read HDF5 ({exc})") from exc
+        self.meta = {k: (json.loads(v) if k in ("bands", "channels", "scales", "zeropoints", "sources", "extra") else v)
+                     for k, v in attrs.items()}
+        for k, v in list(self.meta.items()):
+            if isinstance(v, np.generic):
+                self.meta[k] = v.item()
+        self.table = table
+        self._h5 = None
+        self._pid = None
+
+    # metadata shortcuts
+    @property
+    def bands(self) -> list[str]:
+        return list(self.meta["bands"])
+
+    @property
+    def channels(self) -> list[str]:
+        return list(self.meta["channels"])
+
+    @property
+    def scales(self) -> list[float]:
+        return list(self.meta["scales"])
+
+    @property
+    def normalisation(self) -> str:
+        return str(self.meta["normalisation"])
+
+    @property
+    def n_scales(self) -> int:
+        return len(self.meta["scales"])
+
+    @property
+    def stamp_size(self) -> int:
+        return int(self.meta["stamp_size"])
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._shape)
+
+    def __len__(self) -> int:
+        return int(self._shape[0])
+
+    def _file(self):
+        import os
+
+        import h5py
+
+        if self._h5 is None or self._pid != os.getpid():
+            self._h5 = h5py.File(self.path, "r")
+            self._pid = os.getpid()
+        return self._h5
+
+    def close(self) -> None:
+        if self._h5 is not None:
+            self._h5.close()
+            self._h5 = None
+
+    def __getstate__(self):  # picklable for DataLoader workers: reopen in the worker
+        state = self.__dict__.copy()
+        state["_h5"] = None
+        state["_pid"] = None
+        return state
+
+    def __enter__(self) -> StampStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __getitem__(self, idx: Any) -> tuple[np.ndarray, np.ndarray]:
+        h = self._file()
+        n = len(self)
+        if isinstance(idx, slice):
+            return h["inputs"][idx], h["valid"][idx]
+        arr = np.asarray(idx)
+        scalar = arr.ndim == 0
+        arr = np.atleast_1d(arr).astype(np.int64)
+        if arr.size and (arr.min() < -n or arr.max() >= n):
+            raise IndexError(f"stamp store {self.path}: index out of range for {n} stamps")
+        arr = np.where(arr < 0, arr + n, arr)
+        uniq, inverse = np.unique(arr, return_inverse=True)  # h5py needs increasing indices
+        if uniq.size == 0:
+            s = self._shape
+            return np.empty((0,) + tuple(s[1:]), np.float32), np.empty((0,) + tuple(self._vshape[1:]), bool)
+        if uniq.size > 1 and uniq[-1] - uniq[0] + 1 == uniq.size:  # contiguous: one slice
+            st = h["inputs"][uniq[0]:uniq[-1] + 1]
+            va = h["valid"][uniq[0]:uniq[-1] + 1]
+        else:
+            st = h["inputs"][uniq]
+            va = h["valid"][uniq]
+        st, va = st[inverse], va[inverse]
+        if scalar:
+            return st[0], va[0]
+        return st, va
+
+    def iter_batches(self, batch_size: int = 1024) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """Yield ``(start, inputs, valid)`` in order, ``batch_size`` candidates at a time."""
+        for start in range(0, len(self), batch_size):
+            st, va = self[start:start + batch_size]
+            yield start, st, va
+
+    def dataset(
+        self,
+        labels: Any = "class_ref",
+        *,
+        input_size: int | None = None,
+        resample: str = "bilinear",
+        transform: Any = None,
+        indices: Sequence[int] | None = None,
+    ) -> StampDataset:
+        """A ``torch.utils.data.Dataset`` over this store (see :class:`StampDataset`)."""
+        return StampDataset(self, labels, input_size=input_size, resample=resample,
+                            transform=transform, indices=indices)
+
+
+class StampDataset:
+    """torch Dataset view of a :class:`StampStore`, reading one candidate at a time.
+
+    Items are ``(x, y)``: x a float32 tensor ``[n_scales * C, H, W]`` (scale-major, the
+    layout of :func:`starclass.stamps.make_inputs`), resized to ``input_size`` if given,
+    then passed through ``transform``; y the label as a long tensor (``labels`` is a
+    table column name, an array of N labels, or None for no label: y = -1).
+    """
+
+    def __init__(self, store: StampStore, labels: Any = "class_ref", *, input_size: int | None = None,
+                 resample: str = "bilinear", transform: Any = None, indices: Sequence[int] | None = None) -> None:
+        self.store = store
+        n = len(store)
+        if isinstance(labels, str):
+            if labels not in store.table:
+                raise StarclassError(f"stamp store {store.path}: no column {labels!r} for labels "
+                                     f"(has {', '.join(store.table) or 'none'})")
+            labels = store.table[labels]
+        self.labels = None if labels is None else np.asarray(labels).astype(np.int64)
+        if self.labels is not None and self.labels.shape != (n,):
+            raise StarclassError(f"labels: {self.labels.shape[0]} labels for {n} stamps")
+        self.indices = np.arange(n) if indices is None else np.asarray(indices, dtype=np.int64)
+        self.input_size = input_size
+        self.resample = resample
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return int(self.indices.size)
+
+    def __getitem__(self, i: int):
+        import torch
+
+        from starclass.stamps.multiscale import resample
+
+        k = int(self.indices[i])
+        st, _ = self.store[k]
+        x = st
+        if self.input_size and self.input_size != x.shape[-1]:
+            x = resample(x[None], self.input_size, self.resample)[0]
+        xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+        if self.transform is not None:
+            xt = self.transform(xt)
+        y = torch.tensor(-1 if self.labels is None else int(self.labels[k]), dtype=torch.long)
+        return xt, y
+
+
+def make_store(
+    mosaics: Any,
+    table: Any,
+    path: str | Path,
+    config: Any,
+    *,
+    batch_size: int | None = None,
+    masks: Any = None,
+    zeropoints: Mapping[str, float] | None = None,
+    progress: bool = False,
+    chunk: int = 256,
+) -> Path:
+    """Stream the model inputs of a candidate table into a stamp store.
+
+    Parameters
+    ----------
+    mosaics
+        MosaicSet (or arrays; see :func:`~starclass.stamps.extract_stamps`).
+    table
+        Candidates with ``x``, ``y`` (0-based); ``id``, ``class_ref``, ``galaxy`` are
+        stored when present.
+    path
+        Output ``.h5`` (atomic).
+    config
+        TaskConfig / :class:`~starclass.stamps.InputSpec` (bands, stamp_size, scales,
+        normalisation); a TaskConfig's ``to_dict()`` is stored under ``extra["task"]``.
+    batch_size, masks, zeropoints, progress
+        As for :func:`~starclass.stamps.iter_inputs`.
+    chunk
+        HDF5 chunk length (candidates).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    from starclass.stamps.extract import resolve_images
+    from starclass.stamps.inputs import input_spec, iter_inputs
+
+    spec = input_spec(config)
+    names, _ = resolve_images(mosaics, spec.bands)
+    for col in ("x", "y"):
+        if col not in table.colnames:
+            raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
+    n = len(table)
+    channels = ["r", "g", "b"] if spec.normalisation == "rgb" else names
+    zps = zeropoints if zeropoints is not None else getattr(mosaics, "zeropoint", None)
+    zps = {b: float(zps[b]) for b in names if b in zps} if zps else {}
+    extra: dict[str, Any] = {}
+    if hasattr(config, "to_dict"):
+        extra["task"] = config.to_dict()
+    extra["n_invalid"] = 0
+    sources = {b: str(p) for b, p in (getattr(mosaics, "paths", None) or {}).items() if b in names}
+    x = np.asarray(table["x"], dtype=np.float64)
+    y = np.asarray(table["y"], dtype=np.float64)
+    writer = StampStoreWriter(
+        path, n, channels, spec.stamp_size, spec.scales, spec.normalisation, bands=names,
+        zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra,
+    )
+    from starclass.stamps.extract import extract_stamps  # noqa: F401  (compiled on import)
+    from starclass.stamps.multiscale import multiscale
+
+    with writer as w:
+        n_bad = 0
+        for batch in iter_inputs(mosaics, x, y, spec, batch_size, zeropoints=zeropoints, masks=masks,
+                                 progress=progress):
+            m = batch.stop - batch.start
+            # per-scale validity of the pixels, for the store's /valid
+            valid_px = _pixel_validity(mosaics, x[batch.start:batch.stop], y[batch.start:batch.stop], spec, names, masks)
+            vms = multiscale(np.zeros((m, 0) + valid_px.shape[1:], np.float32), spec.scales,
+                             size=spec.stamp_size, valid=valid_px)[1]
+            w.write(batch.inputs, vms, batch.valid)
+            n_bad += int((~batch.valid).sum())
+        w.write_table(table)
+        w._h5.attrs["n_invalid"] = n_bad
+    return Path(path)
+
+
+def _pixel_validity(mosaics, x, y, spec, names, masks) -> np.ndarray:
+    """Pixel validity ``[m, Sb, Sb]`` of the base stamps (one cheap extraction of band 0 and
+    the others' finiteness would cost as much as the stamps: re-extract all bands)."""
+    from starclass.stamps.extract import extract_stamps, resolve_images
+    from starclass.stamps.multiscale import base_size
+
+    _, arrays = resolve_images(mosaics, names)
+    sb = base_size(spec.stamp_size, spec.scales)
+    _, valid = extract_stamps(dict(zip(names, arrays)), x, y, sb, names, masks=masks)
+    return valid

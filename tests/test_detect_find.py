@@ -1,0 +1,150 @@
+"""Detection on synthetic fields and the `starclass detect` command end to end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from astropy.wcs import WCS
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS, vega_zeropoint
+from starclass.detect import ArrayMosaics, detect, match_catalogs
+from starclass.detect.find import find_candidates
+from starclass.detect.synthetic import synthetic_field
+from starclass.errors import StarclassError
+
+
+@pytest.fixture(scope="module")
+def field():
+    return synthetic_field((384, 384), 90, seed=3, mag_range=(19.0, 24.0))
+
+
+def test_detect_recovers_sources_and_magnitudes(field):
+    mosaics, truth = field
+    cat = detect(mosaics, progress=False)
+    ia, ib, _ = match_catalogs(truth, cat)
+    assert len(ia) / len(truth) >= 0.97
+    point = ~np.asarray(truth["extended"])[ia]
+    dm = np.asarray(cat["mag_f555w"])[ib] - np.asarray(truth["mag_true_f555w"])[ia]
+    assert np.median(np.abs(dm[point])) < 0.03
+    # extended sources are measured as more concentrated-light-poor: larger CI and FWHM
+    ci = np.asarray(cat["ci"])[ib]
+    assert np.median(ci[~point]) > np.median(ci[point]) + 0.3
+    fw = np.asarray(cat["fwhm"])[ib]
+    assert np.median(fw[point]) == pytest.approx(2.1, abs=0.2)
+    assert cat.meta["n_detected"] == len(cat)
+    # sorted by V magnitude, ids 1..N
+    m = np.asarray(cat["mag_f555w"])
+    assert np.all(np.diff(m[np.isfinite(m)]) >= 0)
+    assert cat["id"].tolist() == list(range(1, len(cat) + 1))
+
+
+def test_detect_selection_counts(field):
+    mosaics, _ = field
+    cat = detect(mosaics, progress=False, mag_limit=22.0, ci_min=1.2)
+    assert cat.meta["n_selected"] == len(cat) < cat.meta["n_detected"]
+    assert np.all(cat["mag_f555w"] <= 22.0) and np.all(cat["ci"] >= 1.2)
+
+
+def test_pure_noise_gives_few_false_detections():
+    rng = np.random.default_rng(5)
+    img = rng.normal(0.0, 1.0, (512, 512)).astype(np.float32)
+    found = find_candidates(img, threshold_sigma=5.0)
+    assert len(found) <= 2
+    found3 = find_candidates(img, threshold_sigma=3.0)
+    assert len(found3) > len(found)
+
+
+def test_detect_ignores_masked_region_and_rejects_all_nan():
+    rng = np.random.default_rng(6)
+    img = rng.normal(0.0, 0.01, (200, 200)).astype(np.float32)
+    img[:, 100:] = np.nan
+    img[50, 150] = np.nan
+    m = ArrayMosaics({"f555w": img}, {"f555w": 25.0})
+    cat = detect(m, progress=False)
+    assert np.all(cat["x"] < 100)
+    with pytest.raises(StarclassError, match="f555w"):
+        detect(ArrayMosaics({"f555w": np.full((50, 50), np.nan, np.float32)}, {"f555w": 25.0}), progress=False)
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def _write_field(tmp_path, n=60, shape=(300, 300), seed=4):
+    from starclass.io.mosaic import write_mosaic
+
+    mosaics, truth = synthetic_field(shape, n, seed=seed, mag_range=(19.5, 24.5))
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.crval = [65.0, -54.9]
+    w.wcs.crpix = [150.0, 150.0]
+    w.wcs.cdelt = [-0.04 / 3600, 0.04 / 3600]
+    img_dir = tmp_path / "img"
+    for b, img in mosaics.data.items():
+        info = BANDS[b]
+        write_mosaic(img_dir / f"sim_{b}.fits", img, b, w, photflam=info.photflam,
+                     photplam=info.photplam, exptime=2000.0)
+        truth[f"mag_true_{b}"] += vega_zeropoint(b, info.photflam, info.photplam) - 25.0
+    truth["class_ref"] = np.where(truth["extended"], 1, 4)
+    del truth["extended"]
+    truth.write(tmp_path / "truth.ecsv")
+    return img_dir, truth
+
+
+def test_cli_detect_end_to_end(tmp_path):
+    from starclass.cli import app
+
+    img_dir, truth = _write_field(tmp_path)
+    out = tmp_path / "out" / "cands.ecsv"
+    reg = tmp_path / "out" / "cands.reg"
+    res = CliRunner().invoke(app, [
+        "detect", str(img_dir), "-o", str(out), "--truth", str(tmp_path / "truth.ecsv"),
+        "--regions", str(reg), "--mag-limit", "24", "--no-progress",
+    ])
+    assert res.exit_code == 0, res.output
+    assert "passed" in res.output and "complete" in res.output
+    cat = Table.read(out)
+    assert 0 < len(cat)
+    assert {"id", "x", "y", "ra", "dec", "mag_f275w", "magerr_f814w", "ci", "mci_1", "mci_5",
+            "bkg", "fwhm", "crowding", "redundant"} <= set(cat.colnames)
+    assert np.all(cat["mag_f555w"] <= 24.0)
+    ia, ib, _ = match_catalogs(truth, cat)
+    bright = np.asarray(truth["mag_true_f555w"]) < 23.5
+    assert np.isin(np.flatnonzero(bright), ia).mean() >= 0.9
+    assert reg.exists() and "circle" in reg.read_text()
+    assert (tmp_path / "out" / "cands_completeness.png").stat().st_size > 1000
+
+
+def test_cli_detect_measures_given_positions_and_rejects_off_image(tmp_path):
+    from starclass.cli import app
+
+    img_dir, truth = _write_field(tmp_path, n=20, shape=(200, 200))
+    pos = tmp_path / "pos.ecsv"
+    truth["x", "y", "id"].write(pos)
+    out = tmp_path / "m.ecsv"
+    res = CliRunner().invoke(app, ["detect", str(img_dir), "-o", str(out), "--positions", str(pos), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert len(Table.read(out)) == len(truth)
+    bad = truth["x", "y", "id"]
+    bad["x"][3] = 1000.0
+    bad.write(pos, overwrite=True)
+    out2 = tmp_path / "m2.ecsv"
+    res = CliRunner().invoke(app, ["detect", str(img_dir), "-o", str(out2), "--positions", str(pos), "--no-progress"])
+    assert res.exit_code == 2
+    assert "row 3" in res.output
+    assert not out2.exists()
+
+
+def test_cli_detect_all_nan_image_fails_cleanly(tmp_path):
+    from starclass.cli import app
+    from starclass.io.mosaic import write_mosaic
+
+    info = BANDS["f555w"]
+    write_mosaic(tmp_path / "img" / "x_f555w.fits", np.full((64, 64), np.nan, np.float32), "f555w", None,
+                 photflam=info.photflam, photplam=info.photplam)
+    out = tmp_path / "c.ecsv"
+    res = CliRunner().invoke(app, ["detect", str(tmp_path / "img"), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 2
+    assert "x_f555w.fits" in res.output
+    assert not out.exists()

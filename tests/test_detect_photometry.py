@@ -1,0 +1,159 @@
+"""Photometry, CI, MCI, FWHM, background and bad input of starclass.detect.measure."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from starclass.detect import ArrayMosaics, measure
+from starclass.detect.photometry import gaussian_aperture_fraction
+from starclass.detect.synthetic import add_stamp, gaussian_stamp
+from starclass.errors import StarclassError
+
+ZP = 25.0
+
+
+def _image(sources, shape=(120, 160), sky=0.5, noise=0.0, seed=0):
+    """Sky + pixel-integrated Gaussians: sources = [(x, y, fwhm, flux), ...]."""
+    rng = np.random.default_rng(seed)
+    img = np.full(shape, sky, dtype=np.float64)
+    if noise:
+        img += rng.normal(0.0, noise, shape)
+    for x, y, fwhm, flux in sources:
+        st, ix, iy = gaussian_stamp(x, y, fwhm, flux, half=int(6 * fwhm) + 3)
+        add_stamp(img, st, ix, iy)
+    return img.astype(np.float32)
+
+
+def _mosaics(img, **kw):
+    return ArrayMosaics({"f555w": img, "f814w": img * 2.0}, {"f555w": ZP, "f814w": ZP + 1.0}, **kw)
+
+
+def test_known_flux_gaussian_matches_analytic_aperture_fraction():
+    flux, fwhm = 200.0, 2.0
+    img = _image([(60.3, 50.6, fwhm, flux)])
+    out = measure(_mosaics(img), Table({"x": [60.3], "y": [50.6]}), aperture_radius=3.0)
+    # pixel integration widens the Gaussian: sigma^2 -> sigma^2 + 1/12 px^2
+    s2 = (fwhm / 2.3548) ** 2 + 1.0 / 12.0
+    frac = 1.0 - math.exp(-9.0 / (2.0 * s2))
+    expected = ZP - 2.5 * math.log10(flux * frac)
+    assert out["mag_f555w"][0] == pytest.approx(expected, abs=0.003)
+    # the second band is twice as bright with a zeropoint one magnitude fainter
+    assert out["mag_f814w"][0] == pytest.approx(expected - 2.5 * math.log10(2.0) + 1.0, abs=0.003)
+    assert out["bkg"][0] == pytest.approx(0.5, abs=1e-4)
+
+
+def test_magnitude_errors_match_scatter_over_noise_realisations():
+    flux, noise = 30.0, 0.05
+    mags, errs = [], []
+    for seed in range(40):
+        img = _image([(40.0, 40.0, 2.0, flux)], shape=(80, 80), noise=noise, seed=seed)
+        m = ArrayMosaics({"f555w": img}, {"f555w": ZP}, exptime={"f555w": 1e9})
+        out = measure(m, Table({"x": [40.0], "y": [40.0]}))
+        mags.append(out["mag_f555w"][0])
+        errs.append(out["magerr_f555w"][0])
+    scatter = np.std(mags)
+    assert 0.7 < np.median(errs) / scatter < 1.4
+
+
+def test_ci_of_extended_source_exceeds_point_source_and_matches_gaussian():
+    img = _image([(40.0, 40.0, 2.0, 100.0), (110.0, 70.0, 5.0, 100.0)])
+    out = measure(_mosaics(img), Table({"x": [40.0, 110.0], "y": [40.0, 70.0]}))
+    ci_point, ci_ext = out["ci"]
+    assert ci_ext > ci_point + 0.5
+    # same definition as photutils' exact apertures on the same pixels
+    from photutils.aperture import CircularAperture, aperture_photometry
+
+    sums = [aperture_photometry(img - 0.5, CircularAperture((40.0, 40.0), r))["aperture_sum"][0] for r in (1, 3)]
+    assert ci_point == pytest.approx(2.5 * math.log10(sums[1] / sums[0]), abs=1e-6)
+    # and close to the continuous Gaussian's (pixelisation steepens the 1 px aperture's loss)
+    analytic = 2.5 * math.log10(gaussian_aperture_fraction(3.0, 2.0) / gaussian_aperture_fraction(1.0, 2.0))
+    assert analytic < ci_point < analytic + 0.3  # ~0.2 mag for FWHM 2 px centred on a pixel
+    # MCI: the star has almost no light between 3 and 6 px, the extended source does
+    for r in (3, 4, 5):
+        assert out[f"mci_{r}"][0] < 0.3
+        assert out[f"mci_{r}"][1] > out[f"mci_{r}"][0] + 0.5
+    assert out["mci_1"][1] > out["mci_1"][0]
+
+
+@pytest.mark.parametrize("fwhm", [2.0, 3.0, 5.0])
+def test_fwhm_from_radial_profile(fwhm):
+    img = _image([(50.4, 47.7, fwhm, 500.0)], shape=(100, 100))
+    out = measure(_mosaics(img), Table({"x": [50.4], "y": [47.7]}))
+    observed = math.sqrt(fwhm**2 + 2.3548**2 / 12.0)  # what the pixels show
+    assert out["fwhm"][0] == pytest.approx(observed, rel=0.08)
+
+
+def test_masked_pixels_are_excluded_from_aperture_and_annulus():
+    img = np.ones((60, 60), dtype=np.float32)
+    img[30, 31] = np.nan  # inside the aperture
+    img[30, 37:39] = np.nan  # inside the annulus
+    img[22, 30] = 1000.0  # a hot pixel in the annulus: clipped
+    out = measure(ArrayMosaics({"f555w": img}, {"f555w": ZP}), Table({"x": [30.0], "y": [30.0]}))
+    assert out["bkg"][0] == pytest.approx(1.0)
+    # a flat image minus its background leaves no flux: no magnitude, no NaN leak elsewhere
+    assert not np.isfinite(out["mag_f555w"][0])
+
+
+def test_positions_off_the_image_raise_naming_rows():
+    img = _image([])
+    t = Table({"id": [11, 12, 13], "x": [10.0, 500.0, 20.0], "y": [10.0, 10.0, -3.0]})
+    with pytest.raises(StarclassError) as exc:
+        measure(_mosaics(img), t)
+    msg = str(exc.value)
+    assert "row 1" in msg and "id 12" in msg and "row 2" in msg and "id 13" in msg
+    assert "row 0" not in msg
+
+
+def test_missing_xy_column_raises():
+    with pytest.raises(StarclassError, match="'y'"):
+        measure(_mosaics(_image([])), Table({"x": [1.0]}))
+
+
+def test_all_nan_band_raises_naming_band():
+    img = _image([(40.0, 40.0, 2.0, 100.0)])
+    bad = np.full_like(img, np.nan)
+    m = ArrayMosaics({"f555w": img, "f814w": bad}, {"f555w": ZP, "f814w": ZP})
+    with pytest.raises(StarclassError, match="f814w"):
+        measure(m, Table({"x": [40.0], "y": [40.0]}))
+
+
+def test_unknown_band_and_bad_options_raise():
+    m = _mosaics(_image([]))
+    t = Table({"x": [10.0], "y": [10.0]})
+    with pytest.raises(StarclassError, match="f336w"):
+        measure(m, t, bands=["f336w"])
+    with pytest.raises(StarclassError, match="aperture_correction"):
+        measure(m, t, aperture_correction="magic")
+
+
+def test_source_at_image_edge_is_measured_with_partial_aperture():
+    img = _image([(0.2, 30.0, 2.0, 100.0)], shape=(60, 60))
+    out = measure(_mosaics(img), Table({"x": [0.2], "y": [30.0]}))
+    # the image starts at x = -0.5: the fraction of a Gaussian beyond 0.7 px left of centre
+    from scipy.stats import norm
+
+    on_image = norm.cdf(0.7 / (2.0 / 2.3548))
+    expected = ZP - 2.5 * math.log10(100.0 * on_image)
+    assert out["mag_f555w"][0] == pytest.approx(expected, abs=0.03)
+
+
+def test_empty_table_gives_empty_columns():
+    out = measure(_mosaics(_image([])), Table({"x": np.zeros(0), "y": np.zeros(0)}))
+    assert len(out) == 0
+    for col in ("mag_f555w", "ci", "mci_5", "fwhm", "crowding", "redundant"):
+        assert col in out.colnames
+
+
+def test_constant_aperture_correction_is_added():
+    img = _image([(40.0, 40.0, 2.0, 100.0)])
+    t = Table({"x": [40.0], "y": [40.0]})
+    a = measure(_mosaics(img), t)
+    b = measure(_mosaics(img), t, aperture_correction={"f555w": -0.3})
+    assert b["mag_f555w"][0] - a["mag_f555w"][0] == pytest.approx(-0.3)
+    assert b["mag_f814w"][0] == pytest.approx(a["mag_f814w"][0])
+    c = measure(_mosaics(img), t, aperture_correction="ci")
+    assert c["mag_f555w"][0] <= a["mag_f555w"][0]

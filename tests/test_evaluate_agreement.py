@@ -1,0 +1,132 @@
+"""PHANGS agreement fractions, Table 1, symmetric confusion, human baselines, trends, matching."""
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.evaluate.agreement import (agreement_fractions, agreement_table, agreement_vs, compare_catalogs,
+                                          human_baselines, symmetric_confusion)
+from starclass.evaluate.matching import greedy_one_to_one, match_catalogs
+
+
+def test_agreement_fraction_by_hand():
+    a = np.array([1, 1, 1, 2, 2, 3, 4, 4])
+    b = np.array([1, 1, 2, 2, 2, 4, 4, 4])
+    r = agreement_fractions(a, b)
+    # class 1: both 2, n_a 3, n_b 2 -> (2/3 + 1)/2
+    assert r["1"]["fraction"] == pytest.approx((2 / 3 + 1) / 2)
+    assert r["2"]["fraction"] == pytest.approx((1 + 2 / 3) / 2)
+    assert r["3"]["fraction"] is None  # B has no class 3: undefined, not 0 and not NaN
+    assert r["4"]["fraction"] == pytest.approx((1 + 2 / 3) / 2)
+    assert r["1+2"]["fraction"] == pytest.approx(1.0)
+
+
+def test_class_absent_in_one_catalogue_is_undefined():
+    a = np.array([1, 2, 3, 3])
+    b = np.array([1, 2, 4, 4])
+    r = agreement_fractions(a, b)
+    assert r["3"]["fraction"] is None and r["4"]["fraction"] is None
+    assert r["mean"] == pytest.approx(1.0) and r["mean_n"] == 2
+
+
+def test_symmetric_confusion_diagonal_is_agreement():
+    rng = np.random.default_rng(0)
+    a = rng.integers(1, 5, 500)
+    b = np.where(rng.uniform(size=500) < 0.7, a, rng.integers(1, 5, 500))
+    S = symmetric_confusion(a, b)
+    r = agreement_fractions(a, b)
+    np.testing.assert_allclose(np.diag(S), [r[str(k)]["fraction"] for k in (1, 2, 3, 4)])
+    # swapping the catalogues transposes nothing: the matrix is the same
+    np.testing.assert_allclose(S, symmetric_confusion(b, a))
+    # each row is the mean of two distributions: sums to 1
+    np.testing.assert_allclose(S.sum(axis=1), 1.0)
+
+
+def _cat(x, y, cls, col="class_ref"):
+    return Table({"x": np.asarray(x, float), "y": np.asarray(y, float), col: np.asarray(cls)})
+
+
+def test_match_is_one_to_one_nearest_first():
+    a = _cat([0, 10], [0, 0], [1, 1])
+    b = _cat([0.5, 1.0, 10.2], [0, 0, 0], [1, 2, 1])
+    ia, ib, d = match_catalogs(a, b, 2.0)
+    assert ia.tolist() == [0, 1] and ib.tolist() == [0, 2]
+    np.testing.assert_allclose(d, [0.5, 0.2])
+    ia, ib, d = greedy_one_to_one(np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([0.5, 0.6, 0.4]))
+    assert sorted(zip(ia.tolist(), ib.tolist())) == [(0, 1), (1, 0)]
+
+
+def test_sky_match_when_no_pixels():
+    a = Table({"ra": [10.0, 10.001], "dec": [0.0, 0.0], "class_ref": [1, 2]})
+    b = Table({"ra": [10.001 + 1e-5, 10.0], "dec": [0.0, 0.0], "class_ref": [2, 1]})
+    ia, ib, d = match_catalogs(a, b, 2.0, pixel_scale=0.04)
+    assert ia.tolist() == [0, 1] and ib.tolist() == [1, 0]
+    assert d[1] == pytest.approx(1e-5 * 3600 / 0.04, rel=1e-3)
+
+
+def test_no_overlap_is_a_clear_error():
+    a = _cat([0, 1], [0, 1], [1, 2])
+    b = _cat([500, 600], [500, 600], [1, 2])
+    with pytest.raises(StarclassError, match="no overlap"):
+        compare_catalogs(a, b, names=("PHANGS", "LEGUS"))
+
+
+def test_agreement_table_rows_and_mean():
+    rng = np.random.default_rng(2)
+    n = 300
+    x, y = rng.uniform(0, 1000, n), rng.uniform(0, 1000, n)
+    truth = rng.integers(1, 5, n)
+    cats = {}
+    for name, acc in (("H", 1.0), ("M1", 0.8), ("M2", 0.6)):
+        c = np.where(rng.uniform(size=n) < acc, truth, rng.integers(1, 5, n))
+        cats[name] = _cat(x + rng.normal(0, 0.3, n), y, c)
+    t = agreement_table(cats)
+    assert list(t["comparison"]) == ["H vs. M1", "H vs. M2", "M1 vs. M2", "mean for above values"]
+    assert t["mean"][0] > t["mean"][1]  # the better model agrees better
+    assert t["mean"][3] == pytest.approx(np.mean(t["mean"][:3]))
+    assert t["mean_err"][3] == pytest.approx(np.std(t["mean"][:3]) / np.sqrt(3))
+
+
+def test_human_baselines_known_answer():
+    # three people; person 3 always disagrees with 1 and 2 on class 1 vs 2 objects
+    n = 200
+    truth = np.tile([1, 2, 3, 4], n // 4)
+    h1 = truth.copy()
+    h2 = truth.copy()
+    h3 = np.where(truth == 1, 2, np.where(truth == 2, 1, truth))
+    t = Table({"class_ref": truth, "class_h1": h1, "class_h2": h2, "class_h3": h3})
+    r = human_baselines(t)
+    # pairs: (1,2) agree 100%, (1,3) and (2,3) agree 50% (classes 3 and 4 only)
+    assert r["summary"]["pairwise_4class"] == pytest.approx((1 + 0.5 + 0.5) / 3)
+    assert r["summary"]["pairwise_binary"] == pytest.approx(1.0)  # 1<->2 swaps do not matter
+    assert r["summary"]["vs_mode_4class"] == pytest.approx((1 + 1 + 0.5) / 3)
+    # leave-one-out: person 3 against the others' mode
+    row = r["vs_mode"][r["vs_mode"]["classifier"] == "class_h3"][0]
+    assert row["agree_4class_loo"] == pytest.approx(0.5)
+
+
+def test_human_baselines_need_two_people():
+    with pytest.raises(StarclassError, match="at least two"):
+        human_baselines(Table({"class_ref": [1, 2], "class_h1": [1, 2]}))
+
+
+def test_agreement_vs_quantity_trend():
+    rng = np.random.default_rng(4)
+    n = 4000
+    mag = rng.uniform(20, 24, n)
+    a = rng.integers(1, 5, n)
+    p_agree = np.clip(0.95 - 0.15 * (mag - 20), 0, 1)  # falls with magnitude
+    b = np.where(rng.uniform(size=n) < p_agree, a, (a % 4) + 1)
+    bins, trends = agreement_vs(a, b, mag, nbins=4, quantity_name="mag_v")
+    assert np.all(np.abs(np.asarray(bins["n"]) - n / 4) <= 1)
+    row = trends[trends["class"] == "1"][0]
+    assert row["slope"] < -0.08
+    assert row["note"] == ""
+
+
+def test_agreement_vs_too_few_bins_reports_instead_of_nan():
+    a = np.array([1, 2, 1, 2, 1, 2])
+    bins, trends = agreement_vs(a, a, np.array([1, 1, 1, 2, 2, 2.0]), nbins=2, quantity_name="crowding")
+    assert all("need at least 3" in n for n in trends["note"])
+    assert trends["slope"].mask.all()

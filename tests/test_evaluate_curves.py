@@ -1,0 +1,68 @@
+"""ROC/PR curves, score distributions and threshold studies."""
+
+import numpy as np
+import pytest
+
+from starclass.errors import StarclassError
+from starclass.evaluate import curves, threshold
+
+
+def test_threshold_for_purity_is_exact_and_keeps_most():
+    # scores 0.1..1.0; positives are the top 6 and one at 0.35
+    score = np.round(np.arange(1, 11) / 10, 2)
+    y = np.array([0, 0, 1, 0, 1, 1, 1, 1, 1, 1], bool)
+    r = threshold.threshold_for_purity(y, score, 0.8, min_selected=1)
+    # lowest threshold with purity >= 0.8: at 0.3 we select 8 with 7 positives (0.875)
+    assert r["threshold"] == pytest.approx(0.3)
+    assert r["purity"] == pytest.approx(7 / 8)
+    assert r["recall"] == pytest.approx(1.0)
+    assert r["n_selected"] == 8
+    r = threshold.threshold_for_purity(y, score, 1.0, min_selected=1)
+    assert r["threshold"] == pytest.approx(0.5) and r["purity"] == 1.0
+
+
+def test_threshold_unreachable_purity_is_an_error():
+    y = np.array([1, 0, 1, 0] * 10, bool)
+    with pytest.raises(StarclassError, match="no threshold reaches purity 0.95"):
+        threshold.threshold_for_purity(y, np.full(40, 0.5), 0.95)
+
+
+def test_threshold_scan_monotonic_recall_and_masked_purity():
+    rng = np.random.default_rng(0)
+    y = rng.uniform(size=500) < 0.3
+    s = np.clip(y * 0.3 + rng.uniform(0, 0.7, 500), 0, 1)
+    t = threshold.threshold_scan(y, s, thresholds=[0.1, 0.5, 0.9, 1.5])
+    rec = np.asarray(t["recall"])
+    assert np.all(np.diff(rec[:3]) <= 0)
+    assert t["purity"].mask.tolist() == [False, False, False, True]  # nothing selected above 1.5
+    assert t["tp"][0] + t["fn"][0] == y.sum()
+
+
+def test_metrics_vs_magnitude_cumulative_counts():
+    mag = np.array([18.2, 19.5, 20.1, 21.7, 99.999])
+    y = np.array([1, 1, 0, 1, 1], bool)
+    s = np.array([0.9, 0.4, 0.8, 0.9, 0.9])
+    t = threshold.metrics_vs_magnitude(y, s, mag, 0.5, edges=[18, 19, 20, 21, 22])
+    assert list(t["n"]) == [1, 2, 3, 4]  # 99.999 (no detection) left out
+    assert t["purity"][2] == pytest.approx(0.5)
+    assert t["recall"][3] == pytest.approx(2 / 3)
+
+
+def test_roc_auc_perfect_and_skipped_class():
+    ref = np.array([1, 1, 2, 2, 3, 3])
+    probs = np.zeros((6, 4))
+    probs[np.arange(6), ref - 1] = 1.0
+    roc, pr, skipped = curves.one_vs_rest(ref, probs)
+    assert [c.label for c in roc] == ["1", "2", "3"]
+    assert all(c.area == pytest.approx(1.0) for c in roc)
+    assert len(skipped) == 1 and "class 4" in skipped[0]
+    roc2, _, _ = curves.one_vs_rest(ref, probs, "12v34")
+    assert roc2[0].label == "1+2" and roc2[0].area == pytest.approx(1.0)
+
+
+def test_score_distributions_per_predicted_class():
+    probs = np.array([[0.9, 0.1, 0, 0], [0.6, 0.4, 0, 0], [0.2, 0.7, 0.1, 0]])
+    d = curves.score_distributions(np.array([1, 1, 2]), probs)
+    assert d[1].tolist() == [0.6, 0.9] and d[2].tolist() == [0.7]
+    q = curves.score_quantiles(d)
+    assert q["score_q50"][0] == pytest.approx(0.75)

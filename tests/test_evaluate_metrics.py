@@ -1,0 +1,85 @@
+"""Metrics against a reference: merges, confusion, P/R/F1, bootstrap."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, precision_recall_fscore_support
+
+from starclass.errors import StarclassError
+from starclass.evaluate.bootstrap import bootstrap_ci
+from starclass.evaluate.metrics import (accuracy_scores, check_classes, classification_summary, confusion,
+                                        merge_labels)
+
+
+def _labels(n=400, seed=1):
+    rng = np.random.default_rng(seed)
+    ref = rng.integers(1, 5, n)
+    pred = np.where(rng.uniform(size=n) < 0.6, ref, rng.integers(1, 5, n))
+    return ref, pred
+
+
+def test_merges_map_classes():
+    lab = np.array([0, 1, 2, 3, 4])
+    assert merge_labels(lab, "12v34").tolist() == [0, 1, 1, 2, 2]
+    assert merge_labels(lab, "123v4").tolist() == [0, 1, 1, 1, 2]
+    assert merge_labels(lab, "12_3_4").tolist() == [0, 1, 1, 2, 3]
+    with pytest.raises(StarclassError, match="unknown merge"):
+        merge_labels(lab, "nope")
+
+
+def test_summary_agrees_with_sklearn():
+    ref, pred = _labels()
+    r = classification_summary(ref, pred, "4class")
+    assert r.accuracy == pytest.approx(accuracy_score(ref, pred))
+    assert r.balanced_accuracy == pytest.approx(balanced_accuracy_score(ref, pred))
+    p, rc, f, s = precision_recall_fscore_support(ref, pred, labels=[1, 2, 3, 4])
+    np.testing.assert_allclose(r.per_class["precision"], p)
+    np.testing.assert_allclose(r.per_class["recall"], rc)
+    np.testing.assert_allclose(r.per_class["f1"], f)
+    assert list(r.per_class["n_ref"]) == list(s)
+    b = classification_summary(ref, pred, "12v34")
+    assert b.accuracy == pytest.approx(accuracy_score(merge_labels(ref, "12v34"), merge_labels(pred, "12v34")))
+    # the fast path used by the bootstrap gives the same numbers
+    for m in ("4class", "12v34", "123v4", "12_3_4"):
+        full = classification_summary(ref, pred, m)
+        assert accuracy_scores(ref, pred, m) == pytest.approx((full.accuracy, full.balanced_accuracy))
+
+
+def test_confusion_rows_normalised_with_empty_row():
+    counts, frac = confusion(np.array([1, 1, 2]), np.array([1, 2, 2]), [1, 2, 3])
+    assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [0, 0, 0]]
+    np.testing.assert_allclose(frac.sum(axis=1), [1, 1, 0])
+    assert np.isfinite(frac).all()
+
+
+def test_undefined_precision_is_masked_not_nan():
+    ref = np.array([1, 1, 2, 2, 3])
+    pred = np.array([1, 1, 2, 2, 2])  # class 3 never predicted, class 4 absent
+    r = classification_summary(ref, pred)
+    t = r.per_class
+    assert t["precision"].mask.tolist() == [False, False, True, True]
+    assert t["recall"].mask.tolist() == [False, False, False, True]
+    assert not np.isnan(np.asarray(t["precision"].filled(0))).any()
+    # balanced accuracy over the classes present in the reference only
+    assert r.balanced_accuracy == pytest.approx((1 + 1 + 0) / 3)
+
+
+def test_class_outside_config_is_named():
+    with pytest.raises(StarclassError, match=r"class \[5\].*row 2"):
+        check_classes(np.array([1, 2, 5, 3]), (1, 2, 3, 4), what="prediction")
+
+
+def test_no_pair_classified_raises():
+    with pytest.raises(StarclassError, match="no object has both"):
+        classification_summary(np.array([0, 0]), np.array([1, 2]))
+
+
+def test_bootstrap_interval_contains_value_and_is_reproducible():
+    ref, pred = _labels(300)
+    v, lo, hi = bootstrap_ci(lambda a, b: accuracy_scores(a, b)[0], ref, pred, n_boot=300, seed=3)
+    assert lo < v < hi
+    assert hi - lo < 0.15
+    assert bootstrap_ci(lambda a, b: accuracy_scores(a, b)[0], ref, pred, n_boot=300, seed=3) == (v, lo, hi)
+    # the width shrinks roughly as 1/sqrt(n)
+    ref4, pred4 = _labels(4800, seed=5)
+    _, lo4, hi4 = bootstrap_ci(lambda a, b: accuracy_scores(a, b)[0], ref4, pred4, n_boot=200)
+    assert (hi4 - lo4) < 0.5 * (hi - lo)

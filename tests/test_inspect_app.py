@@ -1,0 +1,223 @@
+"""The inspection web app through its HTTP interface (TestClient), the CLI, and the export."""
+
+import os
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from starclass.inspect import db
+from starclass.inspect.app import create_app, load_field, safe_path
+from starclass.inspect.demo import make_demo_field
+
+PASSWORDS = {"ann": "ann-password", "bob": "bob-password", "boss": "boss-password"}
+
+
+@pytest.fixture(scope="module")
+def field_dir(tmp_path_factory):
+    return make_demo_field(tmp_path_factory.mktemp("field"), n=12, size=200, seed=3)
+
+
+@pytest.fixture()
+def setup(field_dir, tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    for name, pw in PASSWORDS.items():
+        db.add_user(engine, name, pw, admin=(name == "boss"))
+    field = load_field(field_dir, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    yield field, engine, app
+    engine.dispose()
+
+
+def login(app, name):
+    c = TestClient(app)
+    c.get("/login")
+    r = c.post("/api/login", json={"name": name, "password": PASSWORDS[name]},
+               headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf"]
+    return c
+
+
+def test_login_required_and_wrong_password(setup):
+    _, _, app = setup
+    c = TestClient(app)
+    r = c.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    for path in ("/api/queue", "/api/candidate/1", "/img/1/composite.png", "/data/candidates.ecsv"):
+        assert c.get(path).status_code == 401, path
+    c.get("/login")
+    r = c.post("/api/login", json={"name": "ann", "password": "nope-nope"},
+               headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+    assert r.status_code == 401
+    assert "sc_session" not in c.cookies
+    # no CSRF header: refused even with the right password
+    r = c.post("/api/login", json={"name": "ann", "password": PASSWORDS["ann"]})
+    assert r.status_code == 403
+
+
+def test_csrf_needed_for_posts(setup):
+    _, engine, app = setup
+    c = login(app, "ann")
+    token = c.headers.pop("X-CSRF-Token")
+    r = c.post("/api/label", json={"candidate_id": "1", "cls": 1})
+    assert r.status_code == 403
+    r = c.post("/api/label", json={"candidate_id": "1", "cls": 1}, headers={"X-CSRF-Token": "forged"})
+    assert r.status_code == 403
+    assert db.labels_of(engine, "") == []
+    r = c.post("/api/label", json={"candidate_id": "1", "cls": 1}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200
+    assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_labels_are_personal_and_keep_history(setup):
+    _, engine, app = setup
+    ann, bob = login(app, "ann"), login(app, "bob")
+    assert ann.post("/api/label", json={"candidate_id": "2", "cls": 4, "subclass": "4.3",
+                                        "comment": "three stars"}).status_code == 200
+    assert ann.post("/api/label", json={"candidate_id": "2", "cls": 3}).status_code == 200
+    # bob cannot write ann's label, whatever he sends
+    r = bob.post("/api/label", json={"candidate_id": "2", "cls": 1, "user": "ann"})
+    assert r.status_code == 403
+    # bob's own label does not touch ann's
+    assert bob.post("/api/label", json={"candidate_id": "2", "cls": 1}).status_code == 200
+    labs = {lab.user: lab for lab in db.labels_of(engine, "", candidate_ids=["2"])}
+    assert labs["ann"].cls == 3 and labs["ann"].revision == 2 and labs["bob"].cls == 1
+    # each sees only their own label and history; the admin sees all history
+    assert ann.get("/api/candidate/2").json()["label"]["cls"] == 3
+    assert bob.get("/api/candidate/2").json()["label"]["cls"] == 1
+    h_ann = ann.get("/api/history/2").json()["history"]
+    assert [(h["cls"], h["subclass"], h["comment"]) for h in h_ann] == [(4, "4.3", "three stars"), (3, None, "")]
+    assert {h["user"] for h in login(app, "boss").get("/api/history/2").json()["history"]} == {"ann", "bob"}
+    assert bob.get("/api/consensus").status_code == 403
+    # bad input is a 400 with a message
+    r = ann.post("/api/label", json={"candidate_id": "2", "cls": 2, "subclass": "4.1"})
+    assert r.status_code == 400 and "class 4" in r.json()["detail"]
+    assert ann.post("/api/label", json={"candidate_id": "nope", "cls": 2}).status_code == 404
+
+
+def test_candidate_view_and_queue_orders(setup):
+    field, _, app = setup
+    c = login(app, "ann")
+    j = c.get("/api/candidate/5").json()
+    assert "prediction" not in j                     # hidden by default
+    assert "class_pred" not in j["values"] and not any(k.startswith("prob_") for k in j["values"])
+    assert j["stamp"]["size"] == 41 and len(j["stamp"]["values"]) == 41
+    assert {"mag_f555w", "ci", "V-I"} <= set(j["values"])
+    jp = c.get("/api/candidate/5?prediction=1").json()
+    assert jp["prediction"]["class_pred"] in (1, 2, 3, 4)
+    for kind, url in j["images"].items():
+        r = c.get(url)
+        assert r.status_code == 200 and r.content[:8] == b"\x89PNG\r\n\x1a\n", kind
+    assert field.cache.is_cached(field.row_of["5"])
+    fit = c.get("/api/fit/5").json()["fit"]
+    assert fit["fwhm"] is None or 0.5 < fit["fwhm"] < 20
+
+    cat = c.get("/api/queue?order=catalogue").json()["ids"]
+    assert cat == field.ids
+    bright = c.get("/api/queue?order=brightest").json()["ids"]
+    mags = [float(field.table["mag_f555w"][field.row_of[i]]) for i in bright]
+    assert mags == sorted(mags) and sorted(bright) == sorted(cat)
+    unc = c.get("/api/queue?order=uncertain").json()["ids"]
+    tops = [field.predictions[field.row_of[i]]["top_prob"] for i in unc]
+    assert tops == sorted(tops)
+    r1 = c.get("/api/queue?order=random").json()["ids"]
+    assert r1 == c.get("/api/queue?order=random").json()["ids"]   # stable for a person
+    assert sorted(r1) == sorted(cat) and r1 != cat
+    assert c.get("/api/queue?order=sideways").status_code == 400
+    c.post("/api/label", json={"candidate_id": cat[0], "cls": 2})
+    assert c.get("/api/queue").json()["labelled"] == [cat[0]]
+
+
+def test_page_renders_with_keys_and_hidden_prediction(setup):
+    _, _, app = setup
+    c = login(app, "ann")
+    html = c.get("/").text
+    assert 'name="csrf-token"' in html and c.headers["X-CSRF-Token"] in html
+    assert 'id="prediction" class="hidden"' in html
+    assert html.count('class="sub"') == 12 and 'data-sub="4.10"' in html and 'data-key="="' in html
+
+
+def test_path_traversal_refused(setup, tmp_path):
+    field, _, app = setup
+    root = field.data_dir
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret")
+    link = root / "link_to_secret.txt"
+    if not link.exists():
+        os.symlink(outside, link)
+    try:
+        for bad in ["../secret.txt", "../../etc/passwd", "/etc/passwd", "..%2fsecret.txt",
+                    "sub/../../secret.txt", "link_to_secret.txt", ".inspect_cache", "inspect.sqlite",
+                    "", "a\x00b"]:
+            assert safe_path(root, bad) is None, bad
+        assert safe_path(root, "candidates.ecsv") == (root / "candidates.ecsv").resolve()
+        c = login(app, "ann")
+        assert c.get("/data/candidates.ecsv").status_code == 200
+        for url in ["/data/..%2F..%2Fetc%2Fpasswd", "/data/%2e%2e/%2e%2e/etc/passwd",
+                    "/data/link_to_secret.txt", "/data/%2Fetc%2Fpasswd", "/img/..%2F..%2Fetc/composite.png",
+                    "/img/1/..%2F..%2Fsecret.png", "/img/1/passwd.png"]:
+            r = c.get(url)
+            assert r.status_code == 404, url
+            assert b"secret" not in r.content and b"root:" not in r.content
+    finally:
+        link.unlink()
+
+
+def test_export_is_a_catalogue_train_reads(setup, tmp_path):
+    field, engine, app = setup
+    from starclass.io.catalog import read_catalog
+
+    users = {u["name"]: u["id"] for u in db.list_users(engine)}
+    votes = {"1": {"ann": 1, "bob": 1, "boss": 2}, "2": {"ann": 4, "bob": 4, "boss": 4},
+             "3": {"ann": 2, "bob": 3}}
+    for cid, v in votes.items():
+        for name, cls in v.items():
+            db.save_label(engine, "", cid, users[name], cls, "4.2" if cls == 4 else None,
+                          "pair" if cls == 4 and name == "ann" else "")
+    from starclass.inspect.export import export_labels
+
+    out = tmp_path / "labels.ecsv"
+    export_labels(engine, "", field.table, out, summary_path=tmp_path / "agreement.json")
+    t = read_catalog(out)
+    assert list(t["id"]) == [1, 2, 3]
+    assert t["class_ref"].tolist() == [1, 4, 3]
+    assert t["tie"].tolist() == [False, False, True]
+    assert [v or "" for v in t["subclass"].tolist()] == ["", "4.2", ""]  # none: empty or masked
+    assert t.meta["people"] == {"class_h1": "ann", "class_h2": "bob", "class_h3": "boss"}
+    assert t["class_h3"].tolist() == [2, 4, 0]
+    assert "mag_f555w" in t.colnames and np.allclose(t["x"], field.table["x"][:3])
+    assert "ann: pair" in t["comments"][1]
+    assert (tmp_path / "agreement.json").exists()
+    # the evaluate stage's human baselines read it
+    from starclass.evaluate.agreement import human_baselines
+
+    hb = human_baselines(t, min_overlap=1)
+    assert 0 <= hb["summary"]["pairwise_4class"] <= 1
+
+
+def test_cli_add_user_and_export(field_dir, tmp_path, monkeypatch):
+    from starclass.cli import app as cli
+
+    dbfile = tmp_path / "cli.sqlite"
+    url = f"sqlite:///{dbfile}"
+    runner = CliRunner()
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
+    r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--add-user", "dana"])
+    assert r.exit_code == 0, r.output
+    assert "created user dana" in r.output
+    r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--add-user", "dana"])
+    assert r.exit_code == 2 and "exists" in r.output
+    r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--list-users"])
+    assert "dana" in r.output
+    r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--export", str(tmp_path / "l.ecsv")])
+    assert r.exit_code == 2 and "no labels" in r.output
+    engine = db.make_engine(url)
+    db.save_label(engine, "", "4", 1, 2)
+    r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--export", str(tmp_path / "l.ecsv")])
+    assert r.exit_code == 0, r.output
+    assert "wrote 1 labelled" in r.output
+    r = runner.invoke(cli, ["inspect", str(tmp_path / "missing"), "--db", url])
+    assert r.exit_code == 2 and "does not exist" in r.output

@@ -1,0 +1,150 @@
+"""Browser test: Playwright drives Debian's Chromium against a real server on 127.0.0.1.
+
+Log in, classify 20 candidates by keyboard (classes 1-3 and class-4 subclasses), reload and
+see them kept, then log in as someone else and fail to change them. A screenshot of the page
+is saved (to ``$STARCLASS_SCREENSHOT`` when set, e.g. ``docs/img/inspect.png``).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from starclass.inspect import db
+from starclass.inspect.app import create_app, load_field
+from starclass.inspect.demo import make_demo_field
+from starclass.inspect.testing import running_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.skip(f"playwright is not installed: {exc}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _log_in(page, base, name, password):
+    page.goto(f"{base}/login")
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("#login-button")
+    page.wait_for_url(f"{base}/")
+    page.wait_for_function("document.body.dataset.candidate !== undefined && document.body.dataset.loading === '0'")
+
+
+def _wait_saved(page):
+    page.wait_for_function("document.getElementById('status').dataset.pending === '0' && "
+                           "document.getElementById('status').textContent === 'saved'")
+
+
+def test_classify_twenty_by_keyboard(browser, tmp_path):
+    data = make_demo_field(tmp_path / "field", n=26, size=240, seed=11)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    db.add_user(engine, "bob", "bob-password")
+    field = load_field(data, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    # keys to press and the label they mean: classes 1-3 move on; 4 then a number-row key picks
+    # a subclass (0 = 4.10, - = 4.11, = = 4.12) and moves on
+    plan = [("1", 1, None), ("2", 2, None), ("3", 3, None), ("4", 4, "0"), ("4", 4, "="),
+            ("1", 1, None), ("4", 4, "2"), ("3", 3, None), ("2", 2, None), ("4", 4, "-")] * 2
+    sub_of = {"0": "4.10", "=": "4.12", "2": "4.2", "-": "4.11"}
+    expected = {}
+    with running_server(app) as base:
+        # bypass_csp lets Playwright evaluate its predicates; the page itself needs no eval
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = ctx.new_page()
+        page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                or pytest.fail(f"request left 127.0.0.1: {r.url}"))
+        _log_in(page, base, "ann", "ann-password")
+        assert page.is_hidden("#prediction")           # the model is hidden by default
+        for key, cls, sub in plan:
+            cid = page.evaluate("document.body.dataset.candidate")
+            page.keyboard.press(key)
+            if sub is not None:
+                page.wait_for_selector("#subclasses:not(.hidden)")
+                page.keyboard.press(sub)
+            page.wait_for_function(f"document.body.dataset.candidate !== '{cid}' && "
+                                   "document.body.dataset.loading === '0'")
+            expected[cid] = (cls, sub_of.get(sub))
+        _wait_saved(page)
+        assert len(expected) == 20
+        got = {lab.candidate_id: (lab.cls, lab.subclass) for lab in db.labels_of(engine, "")}
+        assert got == expected
+
+        # reload: the labels are kept, the queue resumes at the first unlabelled candidate
+        page.reload()
+        page.wait_for_function("document.body.dataset.loading === '0'")
+        assert "you labelled 20" in page.text_content("#position")
+        first_free = field.ids[20]
+        assert page.evaluate("document.body.dataset.candidate") == first_free
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[19]}' && "
+                               "document.body.dataset.loading === '0'")
+        cls, sub = expected[field.ids[19]]
+        assert page.get_attribute("#current-label", "data-cls") == str(cls)
+        assert (page.get_attribute("#current-label", "data-subclass") or None) == sub
+        # comment by keyboard
+        page.keyboard.press("c")
+        page.keyboard.type("wide wings in the contrast test")
+        page.keyboard.press("Enter")
+        _wait_saved(page)
+        lab = db.labels_of(engine, "", candidate_ids=[field.ids[19]])[0]
+        assert lab.comment == "wide wings in the contrast test" and lab.revision == 2
+        # show the model, stretch the contrast, and keep a picture of the page
+        page.keyboard.press("m")
+        page.wait_for_selector("#prediction:not(.hidden)")
+        page.keyboard.press("]")
+        page.wait_for_timeout(300)
+        shot = tmp_path / "inspect.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        target = os.environ.get("STARCLASS_SCREENSHOT")
+        if target:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, target)
+        page.click("#logout")
+        page.wait_for_url(f"{base}/login")
+
+        # someone else cannot change them
+        _log_in(page, base, "bob", "bob-password")
+        assert page.evaluate("document.body.dataset.candidate") == field.ids[0]
+        assert page.get_attribute("#current-label", "data-cls") == ""   # ann's label is not shown
+        status = page.evaluate("""async () => {
+            const csrf = document.querySelector('meta[name="csrf-token"]').content;
+            const r = await fetch('/api/label', {method: 'POST', credentials: 'same-origin',
+              headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
+              body: JSON.stringify({candidate_id: '%s', cls: 3, user: 'ann'})});
+            return r.status; }""" % field.ids[0])
+        assert status == 403
+        no_csrf = page.evaluate("""async () => (await fetch('/api/label', {method: 'POST',
+              credentials: 'same-origin', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify({candidate_id: '%s', cls: 3})})).status""" % field.ids[0])
+        assert no_csrf == 403
+        page.keyboard.press("3")                      # bob's own label
+        page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[1]}'")
+        _wait_saved(page)
+        ctx.close()
+    final = {(lab.user, lab.candidate_id): (lab.cls, lab.subclass) for lab in db.labels_of(engine, "")}
+    for cid, val in expected.items():
+        if cid == field.ids[19]:
+            continue
+        assert final[("ann", cid)] == val
+    assert final[("bob", field.ids[0])] == (3, None)
+    assert sum(1 for (u, _) in final if u == "bob") == 1
+    engine.dispose()

@@ -1,0 +1,128 @@
+"""Five people classifying at once through the HTTP API of a real uvicorn server on 127.0.0.1
+lose no label, against SQLite and (when a throwaway server can be started) PostgreSQL."""
+
+import random
+import threading
+
+import pytest
+
+from starclass.inspect import db
+from starclass.inspect.app import create_app, load_field
+from starclass.inspect.demo import make_demo_field
+from starclass.inspect.testing import (PostgresUnavailable, login_client, running_server,
+                                       throwaway_postgres)
+
+PEOPLE = [f"person{k}" for k in range(5)]
+PASSWORD = "same-password-for-tests"
+
+
+@pytest.fixture(scope="module")
+def field_dir(tmp_path_factory):
+    return make_demo_field(tmp_path_factory.mktemp("field"), n=25, size=200, seed=5, predictions=False)
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    try:
+        with throwaway_postgres() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    url = request.getfixturevalue("postgres_url")
+    # a fresh database per test
+    import sqlalchemy as sa
+
+    name = f"t{random.randrange(10**9)}"
+    admin = sa.create_engine(db.normalise_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def test_five_people_at_once_lose_no_label(field_dir, db_url, tmp_path):
+    engine = db.make_engine(db_url)
+    db.init_db(engine)
+    for p in PEOPLE:
+        db.add_user(engine, p, PASSWORD)
+    field = load_field(field_dir, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine)
+    expected: dict[tuple[str, str], int] = {}
+    posts: dict[str, int] = {}
+    errors: list[str] = []
+    with running_server(app) as base:
+        clients = {p: login_client(base, p, PASSWORD) for p in PEOPLE}
+        barrier = threading.Barrier(len(PEOPLE))
+
+        def work(person: str, seed: int) -> None:
+            rng = random.Random(seed)
+            c = clients[person]
+            ids = list(field.ids)
+            rng.shuffle(ids)
+            # every candidate once, then a third of them again (updates), all as fast as possible
+            plan = [(cid, rng.randint(1, 4)) for cid in ids]
+            plan += [(cid, rng.randint(1, 4)) for cid in rng.sample(ids, len(ids) // 3)]
+            barrier.wait()
+            for cid, cls in plan:
+                r = c.post("/api/label", json={"candidate_id": cid, "cls": cls,
+                                               "comment": f"{person} says {cls}"})
+                if r.status_code != 200:
+                    errors.append(f"{person} {cid}: {r.status_code} {r.text}")
+                    continue
+                expected[(person, cid)] = cls
+            posts[person] = len(plan)
+
+        threads = [threading.Thread(target=work, args=(p, k)) for k, p in enumerate(PEOPLE)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        for c in clients.values():
+            c.close()
+    assert not errors, errors[:5]
+    labs = db.labels_of(engine, "")
+    got = {(lab.user, lab.candidate_id): lab.cls for lab in labs}
+    assert len(labs) == len(PEOPLE) * len(field.ids)
+    assert got == expected
+    for lab in labs:
+        assert lab.comment == f"{lab.user} says {lab.cls}"
+    # the history holds every post
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        n_hist = conn.execute(sa.select(sa.func.count()).select_from(db.label_history)).scalar()
+    assert n_hist == sum(posts.values())
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migration_on_postgresql(postgres_url):
+    import sqlalchemy as sa
+
+    name = f"m{random.randrange(10**9)}"
+    admin = sa.create_engine(db.normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    engine = db.make_engine(postgres_url.rsplit("/", 1)[0] + f"/{name}")
+    db.create_v1_schema(engine)
+    md = db._v1_metadata()
+    now = db.utcnow()
+    with engine.begin() as conn:
+        conn.execute(md.tables["users"].insert(), [{"id": 1, "name": "ann", "password_hash": "x", "created_at": now}])
+        conn.execute(md.tables["labels"].insert(), [
+            {"id": 1, "candidate_id": "1", "user_id": 1, "cls": 4, "subclass_code": 12, "created_at": now},
+            {"id": 2, "candidate_id": "2", "user_id": 1, "cls": 2, "subclass_code": None, "created_at": now}])
+    assert db.init_db(engine) == db.SCHEMA_VERSION
+    labs = {lab.candidate_id: lab for lab in db.labels_of(engine, "")}
+    assert labs["1"].subclass == "4.12" and labs["2"].cls == 2
+    # sequences moved past the copied ids
+    assert db.save_label(engine, "", "3", 1, 1)["revision"] == 1
+    assert db.add_user(engine, "bob", "bob-password") == 2
+    engine.dispose()

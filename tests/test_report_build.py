@@ -1,0 +1,99 @@
+"""The HTML report and the evaluate/report commands."""
+
+import re
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.errors import StarclassError
+from starclass.evaluate.synthetic import fake_catalogs
+from starclass.report import build_report, run_evaluation
+
+
+@pytest.fixture(scope="module")
+def cats():
+    return fake_catalogs(300, accuracy=0.7, seed=1)
+
+
+def test_report_is_self_contained_with_tables(cats, tmp_path):
+    pred, truth = cats
+    path = build_report(pred, {"truth": truth}, tmp_path, title="unit test", distance_mpc=10.0, n_boot=30)
+    html = path.read_text()
+    assert path.name == "report.html"
+    imgs = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", html)
+    assert len(imgs) >= 10
+    assert not re.search(r"src='(?!data:)", html)  # nothing loaded from elsewhere
+    assert ">nan<" not in html.lower() and ">inf<" not in html.lower()
+    for needle in ("four classes", "PHANGS agreement", "Colour-colour", "Mass functions", "threshold"):
+        assert needle in html
+    tables = sorted((tmp_path / "tables").glob("*.ecsv"))
+    assert len(tables) >= 15
+    linked = set(re.findall(r"href='tables/([^']+\.ecsv)'", html))
+    assert linked == {p.name for p in tables}
+    summary = Table.read(tmp_path / "tables" / "summary_truth.ecsv")
+    acc = float(summary["accuracy"][summary["merge"] == "4class"][0])
+    # fake_catalogs: 70% right by construction
+    assert 0.6 < acc < 0.8
+    assert summary["accuracy_lo"][0] < acc < summary["accuracy_hi"][0]
+
+
+def test_self_reference_and_gradcam_section(cats, tmp_path):
+    torch = pytest.importorskip("torch")
+    pred, truth = cats
+    both = pred.copy()
+    both["class_ref"] = truth["class_ref"]
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1),
+                                torch.nn.Flatten(), torch.nn.Linear(4, 4))
+    stamps = np.random.default_rng(0).normal(size=(12, 2, 16, 16)).astype(np.float32)
+    classes = np.repeat([1, 2, 3, 4], 3)
+    path = build_report(both, None, tmp_path, title="self", n_boot=20, gradcam_inputs=(model, stamps, classes))
+    html = path.read_text()
+    assert "prediction class_ref" in html and "Grad-CAM" in html
+    prof = Table.read(tmp_path / "tables" / "gradcam_profiles.ecsv")
+    assert set(prof["class"]) == {1, 2, 3, 4}
+
+
+def test_run_evaluation_headline(cats, tmp_path):
+    pred, truth = cats
+    res = run_evaluation(pred, [truth], tmp_path, n_boot=20, science=False)
+    acc = res["headline"]["reference1"]
+    assert acc["12v34"] > acc["4class"]
+    assert (tmp_path / "summary.json").exists() and res["figures"]
+
+
+def test_no_overlap_and_bad_class_are_clear(cats):
+    pred, truth = cats
+    far = truth.copy()
+    far["x"] = far["x"] + 10000
+    from starclass.report.build import evaluate_sections
+
+    with pytest.raises(StarclassError, match="no overlap"):
+        evaluate_sections(pred, {"far": far}, science=False, n_boot=10)
+    bad = pred.copy()
+    bad["class_pred"][5] = 7
+    with pytest.raises(StarclassError, match=r"class \[7\].*row 5"):
+        evaluate_sections(bad, {"truth": truth}, science=False, n_boot=10)
+
+
+def test_cli_evaluate_and_report(cats, tmp_path):
+    pred, truth = cats
+    pred.write(tmp_path / "pred.ecsv")
+    truth.write(tmp_path / "truth.ecsv")
+    runner = CliRunner()
+    r = runner.invoke(app, ["evaluate", str(tmp_path / "pred.ecsv"), "--reference", str(tmp_path / "truth.ecsv"),
+                            "-o", str(tmp_path / "ev"), "--bootstrap", "20", "--no-science"])
+    assert r.exit_code == 0, r.output
+    assert "accuracy[4class]" in r.output
+    assert (tmp_path / "ev" / "tables" / "summary_truth.ecsv").exists()
+    r = runner.invoke(app, ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                            "-o", str(tmp_path / "rep" / "my.html"), "--bootstrap", "20", "--distance", "10"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "rep" / "my.html").exists()
+    r = runner.invoke(app, ["evaluate", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "missing.ecsv"),
+                            "-o", str(tmp_path / "x")])
+    assert r.exit_code == 2
+    assert "not found" in r.output
