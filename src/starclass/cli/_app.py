@@ -23,6 +23,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """starclass: multi-band images -> classified star-cluster catalogues."""
+
+
 def command(name: str | None = None, **kwargs):
     """Register a command whose :class:`StarclassError` becomes a message and exit code 2."""
 

@@ -37,6 +37,7 @@ def model_curves(
     aperture_radius: float = 4.0,
     annulus: tuple[float, float] = (7.0, 8.0),
     ci_radii: tuple[float, float] = (1.0, 3.0),
+    psf_beta: float | None = 2.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """CI and aperture correction of the EFF family convolved with a Gaussian PSF.
 
@@ -52,9 +53,15 @@ def model_curves(
     c = (np.arange(n) + 0.5) / _SUPER - _HALF  # sub-pixel centres, source at 0
     r = np.hypot(c[:, None], c[None, :])
     s = psf_fwhm / (2.0 * math.sqrt(2.0 * math.log(2.0)))
-    kh = int(math.ceil(5 * s * _SUPER))
-    kc = np.arange(-kh, kh + 1) / _SUPER
-    psf = np.exp(-(kc[:, None] ** 2 + kc[None, :] ** 2) / (2 * s * s))
+    if psf_beta is None:  # Gaussian PSF
+        kh = int(math.ceil(5 * s * _SUPER))
+        kc = np.arange(-kh, kh + 1) / _SUPER
+        psf = np.exp(-(kc[:, None] ** 2 + kc[None, :] ** 2) / (2 * s * s))
+    else:  # Moffat PSF: the broad wings of HST drizzled PSFs
+        kh = (_HALF // 2) * _SUPER
+        kc = np.arange(-kh, kh + 1) / _SUPER
+        alpha = psf_fwhm / (2.0 * math.sqrt(2.0 ** (1.0 / psf_beta) - 1.0))
+        psf = (1.0 + (kc[:, None] ** 2 + kc[None, :] ** 2) / alpha**2) ** (-psf_beta)
     psf /= psf.sum()
     da = (1.0 / _SUPER) ** 2
     rings = {
@@ -100,6 +107,7 @@ def ci_aperture_correction(
     gamma: float = 3.0,
     aperture_radius: float = 4.0,
     annulus: tuple[float, float] = (7.0, 8.0),
+    psf_beta: float | None = 2.0,
 ) -> np.ndarray:
     """Aperture correction (mag, to add) of each source from its V-band CI.
 
@@ -122,8 +130,11 @@ def ci_aperture_correction(
         Corrections (negative); sources with NaN CI get the median correction of the others.
     """
     ann = (float(annulus[0]), float(annulus[1]))
-    a = core_radius_from_ci(ci, psf_fwhm_v, gamma, aperture_radius=float(aperture_radius), annulus=ann)
-    ab, _, cb = model_curves(float(psf_fwhm_band or psf_fwhm_v), float(gamma), float(aperture_radius), ann)
+    beta = None if psf_beta is None else float(psf_beta)
+    a = core_radius_from_ci(ci, psf_fwhm_v, gamma, aperture_radius=float(aperture_radius), annulus=ann,
+                            psf_beta=beta)
+    ab, _, cb = model_curves(float(psf_fwhm_band or psf_fwhm_v), float(gamma), float(aperture_radius), ann,
+                             psf_beta=beta)
     out = np.interp(a, ab, cb)
     bad = ~np.isfinite(out)
     if bad.any():

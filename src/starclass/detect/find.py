@@ -14,6 +14,8 @@ Method
 2. **Matched filter**: the background-subtracted image (masked pixels set to 0) is convolved
    with a circular Gaussian of the stellar ``fwhm``. This is the optimal filter for point-like
    sources and still peaks on compact clusters.
+   A second filter, 2.5 times broader, finds the centre of light of extended clusters and
+   associations; its peaks are added where no stellar-filter peak lies within 2 px.
 3. **Peak finding**: photutils :func:`~photutils.detection.find_peaks` keeps local maxima
    (square footprint of side ``2 round(fwhm) + 1``) above ``threshold_sigma`` times the noise
    of the filtered image (the background RMS times the filter's noise gain
@@ -100,6 +102,8 @@ def find_candidates(
     *,
     fwhm: float = 2.0,
     threshold_sigma: float = 5.0,
+    broad_scales: Sequence[float] = (2.5,),
+    merge_radius: float = 2.0,
     box_size: int = 32,
     filter_size: int = 3,
     strip_rows: int = 1024,
@@ -118,12 +122,19 @@ def find_candidates(
         FWHM (px) of the Gaussian matched filter: the stellar PSF.
     threshold_sigma
         Detection threshold: signal-to-noise of the peak in the filtered image.
+    broad_scales
+        Further filters of FWHM ``scale * fwhm``: their peaks are added where no peak of a
+        finer filter lies within ``merge_radius``. A broad filter peaks at the centre of light
+        of an extended cluster or an association, where the stellar filter peaks on its
+        brightest star (2-5 px off); ``()`` keeps the stellar filter only.
+    merge_radius
+        Broad-filter peaks closer than this (px) to a kept peak are dropped.
     box_size, filter_size
         Background mesh box (px) and median-filter size (boxes).
     strip_rows
         Rows processed at a time (bounds memory).
     max_candidates
-        Keep only this many, brightest peaks first (None = all).
+        Keep only this many, highest S/N first (None = all).
     progress
         Show a progress bar over strips.
 
@@ -131,77 +142,87 @@ def find_candidates(
     -------
     astropy.table.Table
         Columns ``x``, ``y`` (0-based, sub-pixel), ``peak`` (filtered, background-subtracted
-        peak value) and ``snr`` (matched-filter signal-to-noise), sorted by decreasing ``snr``.
+        peak value), ``snr`` (matched-filter signal-to-noise) and ``scale`` (FWHM of the
+        filter that found it, px), sorted by decreasing ``snr``.
     """
     from photutils.detection import find_peaks
     from photutils.utils.exceptions import NoDetectionsWarning
     from scipy.ndimage import gaussian_filter
+    from scipy.spatial import cKDTree
     from tqdm import tqdm
 
     if fwhm <= 0:
         raise StarclassError(f"fwhm must be positive, got {fwhm}")
     if threshold_sigma <= 0:
         raise StarclassError(f"threshold_sigma must be positive, got {threshold_sigma}")
+    if any(sc <= 0 for sc in broad_scales):
+        raise StarclassError(f"broad_scales must be positive, got {list(broad_scales)}")
     ny, nx = data.shape
     mesh, rms_mesh = background_mesh(data, mask, box_size, filter_size)
     box = int(min(box_size, ny, nx))
     wy = _interp_matrix(ny, box, mesh.shape[0])
     wx = _interp_matrix(nx, box, mesh.shape[1])
-    sigma = fwhm / (2.0 * math.sqrt(2.0 * math.log(2.0)))
-    # noise gain of the filter: sqrt(sum k^2) of the (truncated) Gaussian kernel
-    probe = np.zeros((31, 31))
-    probe[15, 15] = 1.0
-    gain = float(np.sqrt((gaussian_filter(probe, sigma, mode="constant") ** 2).sum()))
-    margin = int(math.ceil(4.0 * sigma)) + 3
-    foot = 2 * max(int(round(fwhm)), 1) + 1
-    xs: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    peaks: list[np.ndarray] = []
-    snrs: list[np.ndarray] = []
+    fwhms = [float(fwhm)] + [float(fwhm) * float(sc) for sc in broad_scales]
+    filters = []
+    for fw in fwhms:
+        sigma = fw / (2.0 * math.sqrt(2.0 * math.log(2.0)))
+        # noise gain of the filter: sqrt(sum k^2) of the (truncated) Gaussian kernel
+        h = int(math.ceil(4.0 * sigma)) + 1
+        probe = np.zeros((2 * h + 1, 2 * h + 1))
+        probe[h, h] = 1.0
+        gain = float(np.sqrt((gaussian_filter(probe, sigma, mode="constant") ** 2).sum()))
+        foot = 2 * max(int(round(fw)), 1) + 1
+        filters.append((fw, sigma, gain, np.ones((foot, foot), bool)))
+    margin = int(math.ceil(4.0 * filters[-1][1])) + 3
+    found: list[list[np.ndarray]] = [[] for _ in fwhms]
     starts = list(range(0, ny, strip_rows))
     for r0 in tqdm(starts, desc="detect", unit="strip", disable=not progress):
         r1 = min(r0 + strip_rows, ny)
         a0, a1 = max(r0 - margin, 0), min(r1 + margin, ny)
         sub = np.array(data[a0:a1], dtype=np.float32)
-        bkg = wy[a0:a1] @ mesh @ wx.T
+        sub -= wy[a0:a1] @ mesh @ wx.T
         rms = wy[a0:a1] @ rms_mesh @ wx.T
-        sub -= bkg
         bad = ~np.isfinite(sub)
         if mask is not None:
             bad |= np.asarray(mask[a0:a1], dtype=bool)
         sub[bad] = 0.0
-        conv = gaussian_filter(sub, sigma, mode="constant")
-        del sub
-        noise = rms * np.float32(gain)
-        noise[~(noise > 0)] = np.inf
-        snr_img = conv / noise
-        del bkg, rms
         # only peaks whose row lies in [r0, r1) belong to this strip
-        excl = bad.copy()
+        excl = bad
         excl[: r0 - a0] = True
         excl[r1 - a0:] = True
-        with warnings.catch_warnings():  # an empty strip is normal, not worth a warning
-            warnings.simplefilter("ignore", NoDetectionsWarning)
-            tab = find_peaks(snr_img, threshold_sigma, footprint=np.ones((foot, foot), bool), mask=excl)
-        if tab is None or len(tab) == 0:
-            continue
-        px = np.asarray(tab["x_peak"], dtype=np.int64)
-        py = np.asarray(tab["y_peak"], dtype=np.int64)
-        dx, dy = _parabola_offsets(conv, px, py)
-        xs.append(px + dx)
-        ys.append(py + a0 + dy)
-        peaks.append(conv[py, px].astype(float))
-        snrs.append(snr_img[py, px].astype(float))
-    if xs:
-        x, y = np.concatenate(xs), np.concatenate(ys)
-        peak, snr = np.concatenate(peaks), np.concatenate(snrs)
-    else:
-        x = y = peak = snr = np.zeros(0)
-    order = np.argsort(-snr, kind="stable")
+        for k, (fw, sigma, gain, foot) in enumerate(filters):
+            conv = gaussian_filter(sub, sigma, mode="constant")
+            noise = rms * np.float32(gain)
+            noise[~(noise > 0)] = np.inf
+            snr_img = conv / noise
+            del noise
+            with warnings.catch_warnings():  # an empty strip is normal, not worth a warning
+                warnings.simplefilter("ignore", NoDetectionsWarning)
+                tab = find_peaks(snr_img, threshold_sigma, footprint=foot, mask=excl)
+            if tab is None or len(tab) == 0:
+                continue
+            px = np.asarray(tab["x_peak"], dtype=np.int64)
+            py = np.asarray(tab["y_peak"], dtype=np.int64)
+            dx, dy = _parabola_offsets(conv, px, py)
+            found[k].append(np.column_stack([
+                px + dx, py + a0 + dy, conv[py, px].astype(float), snr_img[py, px].astype(float),
+                np.full(px.size, fw),
+            ]))
+            del conv, snr_img
+    rows = np.zeros((0, 5))
+    for k in range(len(fwhms)):
+        new = np.concatenate(found[k]) if found[k] else np.zeros((0, 5))
+        if len(rows) and len(new):
+            d, _ = cKDTree(rows[:, :2]).query(new[:, :2], distance_upper_bound=merge_radius)
+            new = new[~np.isfinite(d)]
+        rows = np.concatenate([rows, new])
+    order = np.argsort(-rows[:, 3], kind="stable")
     if max_candidates is not None:
         order = order[: int(max_candidates)]
-    out = Table({"x": x[order], "y": y[order], "peak": peak[order], "snr": snr[order]})
-    out.meta["detect_fwhm_px"] = float(fwhm)
+    rows = rows[order]
+    out = Table({"x": rows[:, 0], "y": rows[:, 1], "peak": rows[:, 2], "snr": rows[:, 3], "scale": rows[:, 4]})
+    out["scale"].unit = "pix"
+    out.meta["detect_fwhm_px"] = fwhms
     out.meta["detect_threshold_sigma"] = float(threshold_sigma)
     return out
 
@@ -231,6 +252,7 @@ def detect(
     *,
     fwhm: float = 2.0,
     threshold_sigma: float = 5.0,
+    broad_scales: Sequence[float] = (2.5,),
     mag_limit: float | None = None,
     ci_min: float | None = None,
     ci_max: float | None = None,
@@ -255,6 +277,9 @@ def detect(
         Stellar FWHM (px) of the matched filter.
     threshold_sigma
         Detection threshold (matched-filter signal-to-noise of the peak).
+    broad_scales
+        Extra matched filters (multiples of ``fwhm``) for extended objects and associations
+        (:func:`find_candidates`).
     mag_limit
         Keep candidates brighter than this V magnitude (None: no limit).
     ci_min, ci_max
@@ -298,7 +323,7 @@ def detect(
         raise StarclassError(f"{band_label(mosaics, det_band)}: the image has no usable pixel (all NaN or masked)")
     found = find_candidates(
         mosaics.data[det_band], mask if mask.any() else None, fwhm=fwhm,
-        threshold_sigma=threshold_sigma, box_size=box_size, max_candidates=max_candidates,
+        threshold_sigma=threshold_sigma, broad_scales=broad_scales, box_size=box_size, max_candidates=max_candidates,
         progress=progress,
     )
     found.add_column(np.arange(1, len(found) + 1, dtype=np.int64), name="id", index=0)

@@ -21,13 +21,12 @@ SUBCLASS_LABELS = {4.1: "single star", 4.2: "pair", 4.3: "triplet", 4.4: "satura
                    4.7: "background galaxy", 4.8: "fluff", 4.11: "edge", 4.12: "bad pixel / cosmic ray"}
 
 
-def _vega_scaled(images, zeropoints):
-    """Images divided by 10^(0.4 zp): equal values for equal Vega magnitudes (A0 star = white)."""
+def vega_scales(zeropoints: dict[str, float] | None, v_band: str | None = None) -> dict[str, float]:
+    """Per-band factors 10^(-0.4 (zp - zp_V)): equal values for equal Vega magnitudes."""
     if not zeropoints:
-        return images
-    ref = max(zeropoints.values())
-    return {b: np.asarray(a, dtype=np.float32) * np.float32(10 ** (-0.4 * (zeropoints[b] - ref)))
-            for b, a in images.items()}
+        return {}
+    ref = zeropoints[v_band] if v_band in zeropoints else max(zeropoints.values())
+    return {b: float(10 ** (-0.4 * (z - ref))) for b, z in zeropoints.items()}
 
 
 def _rgb_bands(bands: list[str]) -> tuple[str, str, str]:
@@ -45,14 +44,25 @@ def _rgb_bands(bands: list[str]) -> tuple[str, str, str]:
 
 
 def colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs: slice,
-                 stretch: float, q: float = 8.0) -> np.ndarray:
-    """RGB (float 0-1) of a region; with two bands green is their mean (PAndAS-like)."""
+                 stretch: float, q: float = 8.0, scales: dict[str, float] | None = None,
+                 subtract_median: bool = False) -> np.ndarray:
+    """RGB (float 0-1) of a region; with two bands green is their mean (PAndAS-like).
+
+    ``scales``: per-band factors applied first (see :func:`vega_scales`).
+    """
     from astropy.visualization import make_lupton_rgb
 
     r, g, b = _rgb_bands(bands)
-    R = np.nan_to_num(np.asarray(images[r][ys, xs], dtype=float))
-    B = np.nan_to_num(np.asarray(images[b][ys, xs], dtype=float))
-    G = np.nan_to_num(np.asarray(images[g][ys, xs], dtype=float)) if g else 0.5 * (R + B)
+    sc = scales or {}
+
+    def get(band):
+        a = np.asarray(images[band][ys, xs], dtype=float) * sc.get(band, 1.0)
+        if subtract_median and np.isfinite(a).any():
+            a = a - np.nanmedian(a)
+        return np.nan_to_num(a)
+
+    R, B = get(r), get(b)
+    G = get(g) if g else 0.5 * (R + B)
     rgb = make_lupton_rgb(R, G, B, stretch=stretch, Q=q)
     return rgb.astype(float) / 255.0
 
@@ -60,11 +70,6 @@ def colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs:
 def _block_mean(a: np.ndarray, f: int) -> np.ndarray:
     ny, nx = (a.shape[0] // f) * f, (a.shape[1] // f) * f
     return np.nanmean(np.asarray(a[:ny, :nx], dtype=np.float32).reshape(ny // f, f, nx // f, f), axis=(1, 3))
-
-
-def _scale_of(scaled, raw, band) -> float:
-    a, b = np.asarray(scaled[band]), np.asarray(raw[band])
-    return float(a.flat[0] / b.flat[0]) if b.flat[0] not in (0,) and np.isfinite(b.flat[0]) and np.isfinite(a.flat[0]) else 1.0
 
 
 def write_composite(images: dict[str, np.ndarray], path, *, zeropoints: dict[str, float] | None = None,
@@ -82,7 +87,9 @@ def write_composite(images: dict[str, np.ndarray], path, *, zeropoints: dict[str
     ny, nx = next(iter(images.values())).shape
     f = max(1, int(np.ceil(max(ny, nx) / max_size)))
     small = {b: (_block_mean(images[b], f) if f > 1 else np.asarray(images[b], dtype=np.float32)) for b in bands}
-    small = _vega_scaled(small, zeropoints)
+    from starclass.bands import v_band as _vb
+
+    small = {b: a * np.float32(vega_scales(zeropoints, _vb(bands)).get(b, 1.0)) for b, a in small.items()}
     r, g, b = _rgb_bands(bands)
     ref = small[g] if g else small[r]
     noise = float(np.nanstd(ref[np.isfinite(ref) & (ref < np.nanpercentile(ref, 50))])) or 1.0
@@ -117,8 +124,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, zeropoints: dic
 
     bands = list(images)
     vb = v_band or _vb(bands)
-    images = {b: images[b] for b in bands}
-    colour_images = _vega_scaled(images, zeropoints) if zeropoints else images
+    scales = vega_scales(zeropoints, vb)
     rng = np.random.default_rng(seed)
     cls = np.asarray(truth["class_ref"])
     sub = np.asarray(truth["subclass"], dtype=float) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
@@ -151,10 +157,12 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, zeropoints: dic
             ys = slice(max(0, cy - h), min(ny, cy + h))
             xs = slice(max(0, cx - h), min(nx, cx + h))
             st = np.asarray(v[ys, xs], dtype=float)
+            if np.isfinite(st).any():
+                st = st - np.nanmedian(st)
             peak = max(np.nanpercentile(st, 99.5) if np.isfinite(st).any() else 1.0, 5 * sig)
             a1.imshow(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), origin="lower", cmap="gray",
                       vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)), interpolation="nearest")
-            a2.imshow(colour_stamp(colour_images, bands, ys, xs, stretch=max(peak / 4, 1e-6) * _scale_of(colour_images, images, vb), q=6), origin="lower",
+            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 4, 1e-6), q=6, scales=scales, subtract_median=True), origin="lower",
                       interpolation="nearest")
         axes[2 * gi, 0].text(0.0, 1.05, name, transform=axes[2 * gi, 0].transAxes, fontsize=8, va="bottom")
     if title:

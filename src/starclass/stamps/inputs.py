@@ -240,6 +240,14 @@ def iter_inputs(
     the ``inputs`` array of each batch is new (safe to keep).
     """
     spec = input_spec(config)
+    for start, stop, inputs, valid, _ in _iter_batches(
+        mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress
+    ):
+        yield InputBatch(start, stop, inputs, valid)
+
+
+def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress):
+    """iter_inputs' work; also yields the base stamps' pixel validity (a reused buffer)."""
     names, arrays = resolve_images(mosaics, spec.bands)
     images = dict(zip(names, arrays))
     xa = np.atleast_1d(np.asarray(x, dtype=np.float64))
@@ -272,7 +280,7 @@ def iter_inputs(
             inputs, valid = _convert(stamps, valid_px, names, spec, zps, resize)
             if bar is not None:
                 bar.update(m)
-            yield InputBatch(start, stop, inputs, valid)
+            yield start, stop, inputs, valid, valid_px
     finally:
         if bar is not None:
             bar.close()

@@ -440,7 +440,7 @@ def make_store(
         ``path``.
     """
     from starclass.stamps.extract import resolve_images
-    from starclass.stamps.inputs import input_spec, iter_inputs
+    from starclass.stamps.inputs import input_spec
 
     spec = input_spec(config)
     names, _ = resolve_images(mosaics, spec.bands)
@@ -454,7 +454,6 @@ def make_store(
     extra: dict[str, Any] = {}
     if hasattr(config, "to_dict"):
         extra["task"] = config.to_dict()
-    extra["n_invalid"] = 0
     sources = {b: str(p) for b, p in (getattr(mosaics, "paths", None) or {}).items() if b in names}
     x = np.asarray(table["x"], dtype=np.float64)
     y = np.asarray(table["y"], dtype=np.float64)
@@ -462,32 +461,20 @@ def make_store(
         path, n, channels, spec.stamp_size, spec.scales, spec.normalisation, bands=names,
         zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra,
     )
-    from starclass.stamps.extract import extract_stamps  # noqa: F401  (compiled on import)
+    from starclass.stamps.inputs import _iter_batches
     from starclass.stamps.multiscale import multiscale
 
     with writer as w:
         n_bad = 0
-        for batch in iter_inputs(mosaics, x, y, spec, batch_size, zeropoints=zeropoints, masks=masks,
-                                 progress=progress):
-            m = batch.stop - batch.start
-            # per-scale validity of the pixels, for the store's /valid
-            valid_px = _pixel_validity(mosaics, x[batch.start:batch.stop], y[batch.start:batch.stop], spec, names, masks)
+        for start, stop, inputs, valid, valid_px in _iter_batches(
+            mosaics, x, y, spec, batch_size, zeropoints, masks, False, progress
+        ):
+            m = stop - start
+            # per-scale pixel validity for /valid, resampled like the stamps
             vms = multiscale(np.zeros((m, 0) + valid_px.shape[1:], np.float32), spec.scales,
                              size=spec.stamp_size, valid=valid_px)[1]
-            w.write(batch.inputs, vms, batch.valid)
-            n_bad += int((~batch.valid).sum())
+            w.write(inputs, vms, valid)
+            n_bad += int((~valid).sum())
         w.write_table(table)
         w._h5.attrs["n_invalid"] = n_bad
     return Path(path)
-
-
-def _pixel_validity(mosaics, x, y, spec, names, masks) -> np.ndarray:
-    """Pixel validity ``[m, Sb, Sb]`` of the base stamps (one cheap extraction of band 0 and
-    the others' finiteness would cost as much as the stamps: re-extract all bands)."""
-    from starclass.stamps.extract import extract_stamps, resolve_images
-    from starclass.stamps.multiscale import base_size
-
-    _, arrays = resolve_images(mosaics, names)
-    sb = base_size(spec.stamp_size, spec.scales)
-    _, valid = extract_stamps(dict(zip(names, arrays)), x, y, sb, names, masks=masks)
-    return valid

@@ -1,0 +1,127 @@
+"""``starclass cutouts``: stamps of every candidate into an HDF5 stamp store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
+
+
+def cutouts(
+    mosaics: list[Path],
+    catalog: Path,
+    output: Path,
+    *,
+    task: str | None = None,
+    size: int | None = None,
+    scales: str | None = None,
+    normalisation: str | None = None,
+    bands: str | None = None,
+    batch_size: int | None = None,
+    use_masks: bool = True,
+    phangs_fits_dir: Path | None = None,
+    phangs_size: int = 299,
+    progress: bool = True,
+) -> dict:
+    """Importable body of the command: read, cut, store; returns a summary dict."""
+    import numpy as np
+
+    from starclass.io.catalog import read_catalog
+    from starclass.io.mosaic import read_mosaics
+    from starclass.stamps.inputs import InputSpec, input_spec
+    from starclass.stamps.multiscale import parse_scales
+    from starclass.stamps.store import make_store
+
+    band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
+    config = None
+    if task:
+        from starclass.config import load_config
+
+        config = load_config(task)
+        if band_list is None:
+            band_list = list(config.bands)
+    mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False)
+    table = read_catalog(catalog, allow_empty=True)
+    if len(table) == 0:
+        raise StarclassError(f"catalogue {catalog}: no candidates, nothing to cut")
+
+    spec = input_spec(config) if config is not None else InputSpec(bands=tuple(mset.bands))
+    changes = {}
+    if size is not None:
+        changes["stamp_size"] = int(size)
+    if scales is not None:
+        changes["scales"] = parse_scales(scales)
+    if normalisation is not None:
+        from starclass.stamps.normalise import check_method
+
+        changes["normalisation"] = check_method(normalisation)
+    if band_list is not None:
+        changes["bands"] = tuple(band_list)
+    if changes:
+        from dataclasses import replace
+
+        spec = replace(spec, **changes)
+    if spec.normalisation == "rgb":
+        bad = [b for b in spec.bands or mset.bands if not np.isfinite(mset.zeropoint.get(b, np.nan))]
+        if bad:
+            raise StarclassError(f"--normalisation rgb needs zeropoints; none for band(s) {', '.join(bad)} "
+                                 "(PHOTFLAM/PHOTPLAM missing from the FITS headers)")
+    masks = {b: mset.mask(b) for b in (spec.bands or mset.bands)} if use_masks else None
+    store_cfg = config if (config is not None and not changes) else spec
+    make_store(mset, table, output, store_cfg, batch_size=batch_size, masks=masks, progress=progress)
+
+    from starclass.stamps.store import StampStore
+
+    st = StampStore(output)
+    summary = {
+        "n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
+        "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
+    }
+    if phangs_fits_dir is not None:
+        from starclass.stamps.export import export_phangs_fits
+
+        paths = export_phangs_fits(mset, table, phangs_fits_dir, size=phangs_size,
+                                   bands=list(spec.bands or mset.bands), masks=masks, progress=progress)
+        summary["fits"] = len(paths)
+    return summary
+
+
+@command("cutouts")
+def cutouts_command(
+    mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits)."),
+    catalog: Path = typer.Option(..., "--catalog", "-c", help="Candidate catalogue (x, y 0-based; ECSV, Parquet, FITS, CSV, LEGUS .tab)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Stamp store to write (HDF5, .h5)."),
+    task: str | None = typer.Option(None, "--task", help="Task preset or config file: takes bands, stamp size, scales and normalisation from it."),
+    size: int | None = typer.Option(None, "--size", help="Stamp side in pixels (default 32, or the task's)."),
+    scales: str | None = typer.Option(None, "--scales", help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
+    normalisation: str | None = typer.Option(None, "--normalisation", help="none, zscore, asinh or rgb (default zscore, or the task's)."),
+    bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands, in channel order (default: the task's, or all found)."),
+    batch_size: int | None = typer.Option(None, "--batch-size", help="Candidates per batch (default: as many as fit in 256 MiB)."),
+    use_masks: bool = typer.Option(True, "--masks/--no-masks", help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
+    phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir", help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
+    phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+) -> None:
+    """Cut stamps of every candidate from the mosaics into an HDF5 stamp store.
+
+    The store holds normalised model inputs [N, n_scales x channels, S, S] (scale-major),
+    pixel validity, the candidates' id/x/y (and class_ref), and the metadata (bands,
+    size, scales, normalisation, zeropoints, source files). The candidate pixel
+    floor(x+0.5), floor(y+0.5) sits at index S//2; pixels off the image, NaN or of zero
+    weight are filled with 0 and flagged.
+    """
+    s = cutouts(
+        mosaics, catalog, output, task=task, size=size, scales=scales, normalisation=normalisation,
+        bands=bands, batch_size=batch_size, use_masks=use_masks, phangs_fits_dir=phangs_fits_dir,
+        phangs_size=phangs_size, progress=progress,
+    )
+    echo(f"wrote {output}: {s['n']} candidates, inputs {list(s['shape'])} "
+         f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "
+         f"normalisation {s['normalisation']})")
+    if s["n_invalid"]:
+        echo(f"{s['n_invalid']} candidate(s) have their own pixel off the image or bad: flagged (ok=False)")
+    if phangs_fits_dir is not None:
+        echo(f"wrote {s['fits']} PHANGS-style FITS file(s) to {phangs_fits_dir}")

@@ -1,0 +1,154 @@
+"""Task configs: presets, round trips, class mapping, thresholds, loading and errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from starclass.config import PRESETS, TaskConfig, TrainRecipe, get_preset, load_config, save_config
+from starclass.errors import StarclassError
+
+BASE = ["legus4", "phangs4", "m31-binary", "open-globular", "galaxy-cluster", "cool-core"]
+
+
+def test_every_system_of_the_seeds_has_a_preset_and_a_compact_variant():
+    for name in BASE:
+        assert name in PRESETS
+        assert f"{name}-compact" in PRESETS
+        assert PRESETS[f"{name}-compact"].architecture == "compact"
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_round_trip_dict_json_yaml(name, tmp_path):
+    cfg = get_preset(name)
+    d = cfg.to_dict()
+    # JSON-safe: survives a text round trip unchanged, and so does the config
+    d2 = json.loads(json.dumps(d))
+    assert d2 == d
+    assert TaskConfig.from_dict(d2) == cfg
+    for suffix in (".yaml", ".json"):
+        p = save_config(cfg, tmp_path / f"cfg{suffix}")
+        assert load_config(p) == cfg
+
+
+def test_checkpoint_style_string_keys_round_trip():
+    # checkpoints store dict keys as strings: merge keys must come back as ints
+    cfg = get_preset("m31-binary")
+    d = json.loads(json.dumps(cfg.to_dict()))
+    assert all(isinstance(k, str) for k in d["merge"])
+    back = TaskConfig.from_dict(d)
+    assert back.merge == {1: 1, 2: 1, 3: 1, 4: 2}
+
+
+def test_presets_carry_the_published_numbers():
+    legus = get_preset("legus4")
+    assert legus.scales == [1.0, 1.6, 3.2] and legus.stamp_size == 32
+    assert legus.recipe.lr == 1e-4 and legus.recipe.batch_size == 128 and legus.recipe.optimizer == "adam"
+    assert legus.n_channels == 15 and legus.n_classes == 4
+    phangs = get_preset("phangs4")
+    members = phangs.members()
+    assert [m["architecture"] for m in members].count("resnet18") == 10
+    assert [m["architecture"] for m in members].count("vgg19_bn") == 10
+    assert len({m["seed"] for m in members}) == 20
+    assert phangs.input_size == 224
+    m31 = get_preset("m31-binary")
+    assert m31.bands == ["g", "i"] and m31.stamp_size == 56 and m31.input_size == 224
+    assert m31.threshold == pytest.approx(0.669) and m31.positive_class == 1
+    assert m31.architecture == "resnet50"
+    og = get_preset("open-globular")
+    assert og.architecture == "vgg16" and og.arch_options["frozen_layers"] == 10
+    assert get_preset("galaxy-cluster").architecture == "smallcnn"
+    cc = get_preset("cool-core")
+    assert cc.architecture == "resnet18" and cc.n_classes == 3 and cc.n_channels == 1
+
+
+def test_n_channels_rgb_counts_three_per_scale():
+    cfg = get_preset("legus4", normalisation="rgb")
+    assert cfg.n_channels == 9
+    assert get_preset("legus4", scales=[1.0]).n_channels == 5
+
+
+def test_map_classes_merges_and_flags_unknowns():
+    cfg = get_preset("m31-binary")
+    out = cfg.map_classes(np.array([0, 1, 2, 3, 4, 4.2, np.nan, 7]))
+    assert out.tolist() == [-1, 1, 1, 1, 2, 2, -1, -1]
+    assert cfg.class_indices([1, 4, 0]).tolist() == [0, 1, -1]
+    four = get_preset("legus4")
+    assert four.map_classes([1, 2, 3, 4, 0]).tolist() == [1, 2, 3, 4, -1]
+    assert four.class_indices([4, 1]).tolist() == [3, 0]
+    masked = np.ma.array([1, 2], mask=[False, True])
+    assert four.map_classes(masked).tolist() == [1, -1]
+
+
+def test_decide_applies_the_threshold_to_the_positive_class():
+    cfg = get_preset("m31-binary")
+    p = np.array([[0.70, 0.30], [0.60, 0.40], [0.669, 0.331]])
+    assert cfg.decide(p).tolist() == [1, 2, 1]
+    plain = get_preset("legus4")
+    assert plain.decide(np.eye(4)[[2, 0]]).tolist() == [3, 1]
+    with pytest.raises(StarclassError):
+        plain.decide(np.ones((2, 3)))
+
+
+def test_get_preset_overrides_and_copies():
+    a = get_preset("legus4", recipe={"epochs": 2}, stamp_size=24)
+    assert a.recipe.epochs == 2 and a.stamp_size == 24
+    assert a.recipe.lr == 1e-4  # other recipe fields kept
+    assert PRESETS["legus4"].recipe.epochs == 15  # the preset itself is untouched
+    a.bands.append("x")
+    assert "x" not in get_preset("legus4").bands
+
+
+def test_load_config_by_name_and_by_file_with_preset(tmp_path):
+    assert load_config("legus4") == get_preset("legus4")
+    p = tmp_path / "mine.yaml"
+    p.write_text("preset: m31-binary\nthreshold: 0.8\nrecipe:\n  epochs: 3\n")
+    cfg = load_config(p)
+    assert cfg.threshold == 0.8 and cfg.recipe.epochs == 3 and cfg.architecture == "resnet50"
+
+
+@pytest.mark.parametrize(
+    "changes, word",
+    [
+        ({"classes": [1]}, "classes"),
+        ({"normalisation": "weird"}, "normalisation"),
+        ({"merge": {1: 9}}, "merge"),
+        ({"threshold": 1.5}, "threshold"),
+        ({"class_names": ["a"]}, "class_names"),
+        ({"scales": [0.5]}, "scales"),
+        ({"bands": ["f555w", "f555w"]}, "bands"),
+    ],
+)
+def test_bad_configs_raise_naming_the_field(changes, word):
+    with pytest.raises(StarclassError, match=word):
+        get_preset("legus4", **changes)
+
+
+def test_bad_files_and_names(tmp_path):
+    with pytest.raises(StarclassError, match="preset"):
+        load_config("no-such-task")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nbogus_key: 1\n")
+    with pytest.raises(StarclassError, match="bogus_key"):
+        load_config(bad)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(StarclassError, match="broken.json"):
+        load_config(broken)
+    with pytest.raises(StarclassError, match="optimizer"):
+        TrainRecipe(optimizer="rmsprop")
+
+
+def test_member_seeds_from_base_or_list():
+    r = TrainRecipe(seeds=7)
+    assert [r.member_seed(k) for k in range(3)] == [7, 8, 9]
+    r = TrainRecipe(seeds=[3, 1, 4], ensemble_size=3)
+    assert [r.member_seed(k) for k in range(3)] == [3, 1, 4]
+    with pytest.raises(StarclassError):
+        r.member_seed(3)
+    cfg = get_preset("legus4", recipe={"ensemble_size": 3, "seeds": 10})
+    assert [m["seed"] for m in cfg.members()] == [10, 11, 12]
+    with pytest.raises(StarclassError):
+        cfg.member(3)

@@ -1,0 +1,119 @@
+"""Simulator: determinism, truth consistency, class mix, writing, ground-based preset."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starclass.errors import StarclassError
+from starclass.simulate import SimConfig, preset, simulate_field, write_field
+
+
+@pytest.fixture(scope="module")
+def small_field():
+    return simulate_field(SimConfig(seed=7, shape=(256, 256), n_candidates=60))
+
+
+def test_same_seed_same_field(small_field):
+    again = simulate_field(SimConfig(seed=7, shape=(256, 256), n_candidates=60))
+    for b in small_field.images:
+        np.testing.assert_array_equal(small_field.images[b], again.images[b])
+    for col in small_field.truth.colnames:
+        a, b = np.asarray(small_field.truth[col]), np.asarray(again.truth[col])
+        if a.dtype.kind == "f":
+            np.testing.assert_array_equal(a, b)
+        else:
+            assert (a == b).all()
+    assert (small_field.humans["class_ref"] == again.humans["class_ref"]).all()
+
+
+def test_other_seed_differs(small_field):
+    other = simulate_field(SimConfig(seed=8, shape=(256, 256), n_candidates=60))
+    assert not np.array_equal(np.nan_to_num(small_field.images["f555w"]), np.nan_to_num(other.images["f555w"]))
+
+
+def test_shapes_bands_and_truth_columns(small_field):
+    f = small_field
+    assert list(f.images) == ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    for img in f.images.values():
+        assert img.shape == (256, 256) and img.dtype == np.float32
+    t = f.truth
+    assert len(t) == 60
+    for col in ("id", "x", "y", "ra", "dec", "class_ref", "subclass", "age", "mass", "ebv", "radius_pc",
+                "crowding", "mag_true_f555w"):
+        assert col in t.colnames
+    assert ((t["x"] >= 0) & (t["x"] < 256) & (t["y"] >= 0) & (t["y"] < 256)).all()
+    cls = np.asarray(t["class_ref"])
+    sub = np.asarray(t["subclass"], dtype=float)
+    assert set(cls) <= {1, 2, 3, 4}
+    # subclasses only on class 4, and every class 4 has one
+    assert np.isnan(sub[cls != 4]).all()
+    assert np.isfinite(sub[cls == 4]).all()
+
+
+def test_class_fractions_follow_the_mix():
+    f = simulate_field(SimConfig(seed=3, shape=(512, 512), n_candidates=1500, field_stars=0.2))
+    frac = np.bincount(np.asarray(f.truth["class_ref"]), minlength=5)[1:] / len(f.truth)
+    np.testing.assert_allclose(frac, [0.16, 0.20, 0.20, 0.44], atol=0.04)
+    # clusters and associations are between the magnitude limits in V
+    cl = np.asarray(f.truth["class_ref"]) < 4
+    mv = np.asarray(f.truth["mag_true_f555w"])[cl]
+    assert mv.max() <= 24.5 + 0.05 and mv.min() >= 18.5 - 0.05
+
+
+def test_isolated_bright_source_flux_matches_truth():
+    """The summed pixel flux around an isolated single star matches its true magnitude."""
+    cfg = SimConfig(seed=11, shape=(512, 512), n_candidates=120, field_stars=0.0, footprint_edge=False,
+                    class_mix=(0, 0, 0, 1), subclass_mix={4.1: 1.0})
+    f = simulate_field(cfg)
+    t = f.truth
+    xy = np.column_stack([t["x"], t["y"]])
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) + np.eye(len(t)) * 1e9
+    iso = (d.min(axis=1) > 30) & (t["x"] > 25) & (t["x"] < 487) & (t["y"] > 25) & (t["y"] < 487)
+    i = np.flatnonzero(iso)[np.argmin(np.asarray(t["mag_true_f555w"])[iso])]
+    img = f.images["f555w"]
+    x0, y0 = int(round(t["x"][i])), int(round(t["y"][i]))
+    big = img[y0 - 20:y0 + 21, x0 - 20:x0 + 21]
+    ring = np.concatenate([img[y0 - 24:y0 - 21, x0 - 24:x0 + 25].ravel(), img[y0 + 22:y0 + 25, x0 - 24:x0 + 25].ravel()])
+    flux = big.sum() - np.median(ring) * big.size
+    mag = -2.5 * np.log10(flux) + f.zeropoint["f555w"]
+    # r = 20 px holds ~97% of a Moffat beta = 1.9 PSF with FWHM 2 px
+    assert abs(mag - t["mag_true_f555w"][i]) < 0.1
+
+
+def test_write_field_files_and_reader(tmp_path, small_field):
+    from astropy.table import Table
+
+    from starclass.io.mosaic import read_mosaics
+
+    paths = write_field(small_field, tmp_path / "out")
+    for b in small_field.images:
+        assert paths[b].name == f"SIM-1_{b}.fits"
+    mos = read_mosaics(tmp_path / "out")
+    assert mos.bands == list(small_field.images)
+    np.testing.assert_allclose(mos.zeropoint["f555w"], small_field.zeropoint["f555w"], atol=1e-6)
+    np.testing.assert_array_equal(np.asarray(mos.data["f555w"]), small_field.images["f555w"])
+    truth = Table.read(paths["truth"], format="ascii.ecsv")
+    humans = Table.read(paths["humans"], format="ascii.ecsv")
+    assert len(truth) == len(humans) == 60
+    assert {"class_h1", "class_h2", "class_h3", "class_ref"} <= set(humans.colnames)
+
+
+def test_ground_based_m31_preset():
+    cfg = preset("m31", shape=(256, 256), n_candidates=40, seed=2)
+    f = simulate_field(cfg)
+    assert list(f.images) == ["g", "i"]
+    assert cfg.pixel_scale == pytest.approx(0.187)
+    # seeing-limited PSF: 0.67" / 0.187" ~ 3.6 px in g
+    assert 3.0 < cfg.band_fwhm("g") < 4.2
+    assert np.nanmax(np.asarray(f.truth["mag_true_g"])[np.asarray(f.truth["class_ref"]) < 4]) <= 21.0 + 0.6
+    assert f.wcs.wcs.cd[1, 1] * 3600 == pytest.approx(0.187)
+
+
+def test_bad_config_is_named():
+    with pytest.raises(StarclassError, match="bands"):
+        SimConfig(bands=("f555w", "nope"))
+    with pytest.raises(StarclassError, match="shape"):
+        SimConfig(shape=(10, 10))
+    with pytest.raises(StarclassError, match="preset"):
+        preset("hubble-deep-field")

@@ -1,0 +1,174 @@
+"""Training loop: determinism, resume, early stopping, ensembles and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import starclass.train as train_mod
+from starclass.checkpoint import load_checkpoint, read_manifest
+from starclass.config import get_preset
+from starclass.errors import StarclassError
+from starclass.synthetic import make_synthetic
+from starclass.train import fit
+
+
+def _tiny(name="legus4-compact", **recipe):
+    r = {"epochs": 1, "batch_size": 32, "val_fraction": 0.2, "early_stopping_patience": None}
+    r.update(recipe)
+    return get_preset(name, stamp_size=16, scales=[1.0, 2.0], recipe=r)
+
+
+@pytest.fixture(scope="module")
+def toy():
+    cfg = _tiny()
+    data = make_synthetic(cfg, 96, seed=3)
+    return cfg, data
+
+
+def _weights(path):
+    return load_checkpoint(path)["state_dict"]
+
+
+def test_same_seed_same_weights_other_seed_differs(tmp_path, toy):
+    cfg, data = toy
+    a = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "a", seed=5, progress=False, device="cpu")
+    b = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "b", seed=5, progress=False, device="cpu")
+    c = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "c", seed=6, progress=False, device="cpu")
+    wa, wb, wc = (_weights(r.members[0]) for r in (a, b, c))
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert any(not torch.equal(wa[k], wc[k]) for k in wa if wa[k].is_floating_point())
+    assert a.n_train + a.n_val == 96 and a.n_val > 0
+    assert len(a.histories[0]) == 1 and np.isfinite(a.histories[0][0]["train_loss"])
+    man = read_manifest(tmp_path / "a")
+    assert man["config"]["name"] == cfg.name and man["members"][0]["seed"] == 5
+
+
+def test_interrupted_training_resumes_from_last_epoch(tmp_path, toy, monkeypatch):
+    cfg, data = toy
+    full = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "full", seed=1, epochs=2,
+               progress=False, device="cpu")
+
+    real_save = train_mod.save_checkpoint
+
+    class Interrupt(Exception):
+        pass
+
+    def save_then_die(ckpt, path):
+        out = real_save(ckpt, path)
+        if ckpt["kind"] == "epoch" and ckpt["epoch"] == 1:
+            raise Interrupt
+        return out
+
+    monkeypatch.setattr(train_mod, "save_checkpoint", save_then_die)
+    with pytest.raises(Interrupt):
+        fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "cut", seed=1, epochs=2,
+            progress=False, device="cpu")
+    monkeypatch.setattr(train_mod, "save_checkpoint", real_save)
+    last = tmp_path / "cut" / "member_01.last.pt"
+    assert last.exists() and not (tmp_path / "cut" / "member_01.pt").exists()
+    assert load_checkpoint(last, kind="epoch")["epoch"] == 1
+    assert "optimizer" in load_checkpoint(last, kind="epoch")
+
+    resumed = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "cut", seed=1, epochs=2,
+                  progress=False, device="cpu")
+    assert any("resumed after epoch 1" in n for n in resumed.notes)
+    assert [h["epoch"] for h in resumed.histories[0]] == [1, 2]
+    assert not last.exists()
+    wf, wr = _weights(full.members[0]), _weights(resumed.members[0])
+    assert all(torch.equal(wf[k], wr[k]) for k in wf)
+    # a finished member is kept on the next run, not retrained
+    again = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "cut", seed=1, epochs=2,
+                progress=False, device="cpu")
+    assert any("already trained" in n for n in again.notes)
+    # resuming with another seed into the same directory is refused
+    with pytest.raises(StarclassError, match="another training run"):
+        fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "cut", seed=9, epochs=2,
+            progress=False, device="cpu")
+
+
+def test_ensemble_members_and_seeds(tmp_path, toy):
+    cfg, data = toy
+    r = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path, seed=10, ensemble=2,
+            progress=False, device="cpu")
+    assert [p.name for p in r.members] == ["member_01.pt", "member_02.pt"]
+    seeds = [load_checkpoint(p)["seed"] for p in r.members]
+    assert seeds == [10, 11]
+    man = read_manifest(tmp_path)
+    assert [m["file"] for m in man["members"]] == ["member_01.pt", "member_02.pt"]
+    assert man["config"]["recipe"]["ensemble_size"] == 2
+
+
+def test_early_stopping_keeps_best_epoch(tmp_path, toy):
+    cfg, data = toy
+    cfg = cfg.copy(recipe={"epochs": 6, "early_stopping_patience": 1, "lr": 0.5, "optimizer": "sgd"})
+    r = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path, seed=0, progress=False, device="cpu")
+    hist = r.histories[0]
+    best = max(hist, key=lambda h: (h["val_acc"], -h["val_loss"]))
+    assert r.best_epochs[0] == best["epoch"]
+    # stopped as soon as one epoch failed to improve on the best
+    assert len(hist) == 6 or hist[-1]["epoch"] == r.best_epochs[0] + 1
+
+
+def test_class_weights_and_spatial_split(tmp_path, toy):
+    cfg, data = toy
+    cfg = cfg.copy(recipe={"balance": "class_weights", "split": "spatial"})
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(0, 500, size=(96, 2))
+    r = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path, positions=(xy[:, 0], xy[:, 1]),
+            progress=False, device="cpu")
+    assert r.n_val > 0 and r.n_train > 0
+    with pytest.raises(StarclassError, match="positions"):
+        fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "x", progress=False, device="cpu")
+
+
+def test_missing_class_is_an_error(tmp_path, toy):
+    cfg, data = toy
+    labels = np.where(data.class_ref == 3, 2, data.class_ref)
+    with pytest.raises(StarclassError, match=r"class 3 \(compact association\) has no training example"):
+        fit(cfg, data.inputs, labels, outdir=tmp_path, progress=False, device="cpu")
+
+
+def test_unlabelled_left_out_and_bad_inputs(tmp_path, toy):
+    cfg, data = toy
+    labels = data.class_ref.astype(float).copy()
+    labels[:10] = 0
+    labels[10:12] = np.nan
+    r = fit(cfg, data.inputs, labels, outdir=tmp_path, progress=False, device="cpu")
+    assert r.n_unlabelled == 12 and r.n_train + r.n_val == 84
+    with pytest.raises(StarclassError, match="channels"):
+        fit(cfg, data.inputs[:, :3], data.class_ref, outdir=tmp_path / "c", progress=False)
+    with pytest.raises(StarclassError, match="labels for"):
+        fit(cfg, data.inputs, data.class_ref[:5], outdir=tmp_path / "d", progress=False)
+    with pytest.raises(StarclassError, match="no training candidate"):
+        fit(cfg, data.inputs, np.zeros(96), outdir=tmp_path / "e", progress=False)
+
+
+def test_training_reads_a_stamp_store_lazily(tmp_path, toy):
+    h5py = pytest.importorskip("h5py")
+    cfg, data = toy
+    path = tmp_path / "inputs.h5"
+    with h5py.File(path, "w") as h:
+        h["inputs"] = data.inputs
+    reads = []
+
+    class Lazy:
+        """Minimal lazy store: counts reads, never loads everything."""
+
+        def __init__(self):
+            self.h = h5py.File(path, "r")
+            self.shape = self.h["inputs"].shape
+
+        def __len__(self):
+            return self.shape[0]
+
+        def __getitem__(self, idx):
+            reads.append(len(idx))
+            return self.h["inputs"][np.asarray(idx)], None
+
+    r = fit(cfg, Lazy(), data.class_ref, outdir=tmp_path / "m", seed=5, progress=False, device="cpu")
+    a = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "a", seed=5, progress=False, device="cpu")
+    assert max(reads) <= cfg.recipe.batch_size + 1  # batch-sized reads only
+    wl, wa = _weights(r.members[0]), _weights(a.members[0])
+    assert all(torch.equal(wl[k], wa[k]) for k in wl)
