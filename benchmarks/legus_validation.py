@@ -81,12 +81,12 @@ def main() -> None:
         x = np.arange(1, 5)
         ax.bar(x - 0.18, bc["n"][sel], width=0.36, label="starclass (LEGUS photometry)")
         ax.bar(x + 0.18, bc["n_published"][sel], width=0.36, label="PHANGS Table 2, LEGUS column")
-        for xi, q in zip(x, bc["qr"][sel]):
-            if not np.ma.is_masked(q):
-                ax.text(xi, 5, f"QR {q:.1f}", ha="center", fontsize=7, rotation=90, color="white")
-        ax.set_xticks(x, [f"box {k}" for k in x])
+        labels = [f"box {k}\nQR {q:.1f}" if not np.ma.is_masked(q) else f"box {k}\n(n<12)"
+                  for k, q in zip(x, bc["qr"][sel])]
+        ax.set_xticks(x, labels, fontsize=8)
         ax.set_title(f"class {g}")
-    axes[0].legend(fontsize=7)
+    h, lab = axes[0].get_legend_handles_labels()
+    fig.legend(h, lab, loc="lower center", ncol=2, fontsize=9, bbox_to_anchor=(0.5, -0.08))
     F.save_png(fig, out / "box_counts.png")
 
     # mass functions and age distributions, class 1+2

@@ -20,7 +20,7 @@ def small(name: str, **extra):
     if cfg.input_size:
         over["input_size"] = 32
     if cfg.stamp_size > 64:
-        over["stamp_size"] = 48
+        over["stamp_size"] = 32
     over.update(extra)
     return get_preset(name, **over)
 
@@ -65,7 +65,7 @@ def test_starcnet_structure_and_xavier_init():
     # Xavier normal: std = sqrt(2 / (fan_in + fan_out))
     w = net.pathways[0][1][0].weight
     expected = (2.0 / (128 * 9 + 128 * 9)) ** 0.5
-    assert float(w.std()) == pytest.approx(expected, rel=0.05)
+    assert float(w.detach().std()) == pytest.approx(expected, rel=0.05)
     # the pathways see their own scale: changing scale 3 changes the output only through it
     x = torch.randn(2, 15, 32, 32)
     net.eval()
@@ -94,11 +94,11 @@ def test_band_adapter_modes():
 
 
 def test_upsampling_inside_the_model_accepts_stamp_or_network_size():
-    cfg = get_preset("m31-binary", input_size=64, arch_options={"pretrained": None})
+    cfg = get_preset("m31-binary", input_size=40, arch_options={"pretrained": None})
     net = build_model(cfg).eval()
     with torch.no_grad():
         a = net(torch.randn(2, 2, 56, 56))
-        b = net(torch.randn(2, 2, 64, 64))
+        b = net(torch.randn(2, 2, 40, 40))
     assert a.shape == b.shape == (2, 2)
 
 
@@ -118,7 +118,7 @@ def test_frozen_batchnorm_keeps_its_statistics_in_training_mode():
     bn1 = net.body.bn1
     assert not bn1.training and not bn1.weight.requires_grad
     before = bn1.running_mean.clone()
-    net(torch.randn(4, 1, 48, 48) * 5 + 3)
+    net(torch.randn(4, 1, 32, 32) * 5 + 3)
     assert torch.equal(before, bn1.running_mean)
     assert net.body.layer4[0].bn1.training
 

@@ -107,11 +107,9 @@ def cutouts_command(
 ) -> None:
     """Cut stamps of every candidate from the mosaics into an HDF5 stamp store.
 
-    The store holds normalised model inputs [N, n_scales x channels, S, S] (scale-major),
-    pixel validity, the candidates' id/x/y (and class_ref), and the metadata (bands,
-    size, scales, normalisation, zeropoints, source files). The candidate pixel
-    floor(x+0.5), floor(y+0.5) sits at index S//2; pixels off the image, NaN or of zero
-    weight are filled with 0 and flagged.
+    The store holds normalised model inputs [N, n_scales x channels, S, S] (scale-major), pixel validity, the candidates' id/x/y (and class_ref) and the metadata (bands, size, scales, normalisation, zeropoints, source files).
+
+    The candidate pixel floor(x+0.5), floor(y+0.5) (0-based) sits at index S//2. Pixels off the image, NaN or of zero weight are filled with 0; a candidate whose own pixel is bad is flagged (ok = False).
     """
     s = cutouts(
         mosaics, catalog, output, task=task, size=size, scales=scales, normalisation=normalisation,

@@ -1,21 +1,24 @@
 """Per-source aperture corrections from the concentration index.
 
-A 4 px aperture with a 7-8 px background annulus misses part of an extended cluster's light
-twice: the light outside the aperture, and the cluster light inside the annulus that is
-subtracted as "background". LEGUS (Adamo et al. 2017) and PHANGS correct with an average
-correction measured on bright isolated clusters; here the correction of each source follows
-from its V-band CI through a model family, so compact and extended clusters get different
-corrections (the CI-based approach also used in LEGUS for some galaxies):
+A 4 px aperture with a 7-8 px background annulus misses part of an object's light twice: the
+light outside the aperture, and the object's own light inside the annulus that is subtracted
+as "background". LEGUS (Adamo et al. 2017) and PHANGS correct with an average correction
+measured on bright isolated clusters. Here each source gets its own correction from its
+V-band CI through a model family, so that stars, compact and extended clusters are each
+corrected by the right amount (``aperture_correction="ci"`` in :func:`starclass.detect.measure`):
 
+* the PSF is a Moffat profile (``beta`` = 2 by default: the broad wings of HST drizzled
+  PSFs; ``None`` for a Gaussian); its FWHM in each band is **calibrated on the data**: the
+  stellar locus (the first peak of the CI distribution of bright sources in that band)
+  must equal the model point source's CI (:func:`calibrate_psf_fwhm`);
 * each object is a circular EFF profile ``(1 + r^2/a^2)^(-gamma/2)`` (Elson, Fall & Freeman
-  1987; gamma = 3 by default, typical of young massive clusters) with core radius
-  ``a`` from 0 (a point source) to 12 px, convolved with a Gaussian PSF of the band's FWHM;
-* for each ``a`` the model gives the CI that :func:`starclass.detect.measure` would measure
-  (same apertures and annulus) and the correction ``m_total - m_measured``;
-* a source's measured V-band CI gives its ``a`` by interpolation (clamped at the ends of the
-  family), and its correction in every band is the model's for that ``a`` and that band's PSF.
+  1987; gamma = 3, typical of young massive clusters) with core radius ``a`` from 0 (a point
+  source) to 12 px, convolved with the PSF, integrated over pixels and measured exactly as
+  :func:`starclass.detect.measure` does (exact-overlap apertures, annulus median);
+* a source's V-band CI gives its ``a`` (interpolation, clamped to the family), and its
+  correction in every band is the model's for that ``a`` and that band's PSF.
 
-The model ignores crowding and noise; corrections are capped by the family's range.
+The model ignores crowding and noise and assumes round objects.
 """
 
 from __future__ import annotations
@@ -25,9 +28,58 @@ from functools import lru_cache
 
 import numpy as np
 
-_SUPER = 4  # sub-pixels per pixel of the model grid
-_HALF = 48  # half-size of the model grid (px)
-_CORE_RADII = np.concatenate([[0.0], np.geomspace(0.05, 12.0, 48)])
+_SUPER = 3  # sub-pixels per pixel of the model grid (odd: a sub-pixel sits on the centre)
+_HALF = 40  # half-size of the model grid (px)
+_CORE_RADII = np.concatenate([[0.0], np.geomspace(0.05, 12.0, 40)])
+
+
+#: Radii (px) of the outer growth index g = m(3) - m(6) (see :func:`growth_aperture_correction`).
+GROWTH_RADII: tuple[float, float] = (3.0, 6.0)
+
+
+@lru_cache(maxsize=8)
+def _geometry(aperture_radius: float, annulus: tuple[float, float], ci_radii: tuple[float, float]):
+    from photutils.aperture import CircularAperture
+
+    n = 2 * _HALF + 1
+    weights = {}
+    for key, r in (("ap", aperture_radius), ("c0", ci_radii[0]), ("c1", ci_radii[1]),
+                   ("g0", GROWTH_RADII[0]), ("g1", GROWTH_RADII[1])):
+        m = CircularAperture((_HALF, _HALF), r=r).to_mask(method="exact")
+        w = np.zeros((n, n))
+        w[m.bbox.iymin:m.bbox.iymax, m.bbox.ixmin:m.bbox.ixmax] = m.data
+        weights[key] = w
+    yy, xx = np.mgrid[0:n, 0:n] - _HALF
+    r2 = xx**2 + yy**2
+    ann = (r2 >= annulus[0] ** 2) & (r2 <= annulus[1] ** 2)
+    return weights, ann
+
+
+@lru_cache(maxsize=16)
+def _psf_subgrid(psf_fwhm: float, psf_beta: float | None) -> np.ndarray:
+    kh = (_HALF // 2) * _SUPER + _SUPER // 2
+    kc = np.arange(-kh, kh + 1) / _SUPER
+    r2 = kc[:, None] ** 2 + kc[None, :] ** 2
+    if psf_beta is None:
+        s = psf_fwhm / (2.0 * math.sqrt(2.0 * math.log(2.0)))
+        psf = np.exp(-r2 / (2 * s * s))
+    else:
+        alpha = psf_fwhm / (2.0 * math.sqrt(2.0 ** (1.0 / psf_beta) - 1.0))
+        psf = (1.0 + r2 / alpha**2) ** (-psf_beta)
+    return psf / psf.sum()
+
+
+def _measure_models(images: np.ndarray, aperture_radius, annulus, ci_radii):
+    """CI and correction of pixel images (K, n, n) of unit total flux centred on the middle."""
+    weights, ann = _geometry(aperture_radius, annulus, ci_radii)
+    area = {k: w.sum() for k, w in weights.items()}
+    sky = np.median(images[:, ann], axis=1)
+    f = {k: (images * w).sum(axis=(1, 2)) - sky * area[k] for k, w in weights.items()}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ci = 2.5 * np.log10(f["c1"] / f["c0"])
+        corr = 2.5 * np.log10(f["ap"])  # m_total - m_measured, total = 1
+        growth = 2.5 * np.log10(f["g1"] / f["g0"])
+    return ci, corr, growth
 
 
 @lru_cache(maxsize=64)
@@ -39,7 +91,7 @@ def model_curves(
     ci_radii: tuple[float, float] = (1.0, 3.0),
     psf_beta: float | None = 2.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CI and aperture correction of the EFF family convolved with a Gaussian PSF.
+    """CI and aperture correction of the EFF family convolved with the PSF, as measured.
 
     Returns
     -------
@@ -49,53 +101,83 @@ def model_curves(
     """
     from scipy.signal import fftconvolve
 
-    n = 2 * _HALF * _SUPER
-    c = (np.arange(n) + 0.5) / _SUPER - _HALF  # sub-pixel centres, source at 0
-    r = np.hypot(c[:, None], c[None, :])
-    s = psf_fwhm / (2.0 * math.sqrt(2.0 * math.log(2.0)))
-    if psf_beta is None:  # Gaussian PSF
-        kh = int(math.ceil(5 * s * _SUPER))
-        kc = np.arange(-kh, kh + 1) / _SUPER
-        psf = np.exp(-(kc[:, None] ** 2 + kc[None, :] ** 2) / (2 * s * s))
-    else:  # Moffat PSF: the broad wings of HST drizzled PSFs
-        kh = (_HALF // 2) * _SUPER
-        kc = np.arange(-kh, kh + 1) / _SUPER
-        alpha = psf_fwhm / (2.0 * math.sqrt(2.0 ** (1.0 / psf_beta) - 1.0))
-        psf = (1.0 + (kc[:, None] ** 2 + kc[None, :] ** 2) / alpha**2) ** (-psf_beta)
-    psf /= psf.sum()
-    da = (1.0 / _SUPER) ** 2
-    rings = {
-        "ap": r <= aperture_radius, "c0": r <= ci_radii[0], "c1": r <= ci_radii[1],
-        "ann": (r >= annulus[0]) & (r <= annulus[1]),
-    }
-    cis, corr = [], []
+    n = (2 * _HALF + 1) * _SUPER
+    c = (np.arange(n) - n // 2) / _SUPER  # sub-pixel centres; the source sits on the middle one
+    r2 = c[:, None] ** 2 + c[None, :] ** 2
+    psf = _psf_subgrid(float(psf_fwhm), psf_beta)
+    models = []
     for a in _CORE_RADII:
-        if a == 0:  # a point source: one pixel's worth of sub-pixels at the centre
+        if a == 0:
             img = np.zeros((n, n))
-            img[n // 2 - _SUPER // 2:n // 2 + _SUPER // 2, n // 2 - _SUPER // 2:n // 2 + _SUPER // 2] = 1.0
-            img /= img.sum()
+            img[n // 2, n // 2] = 1.0
         else:
-            # flux per sub-pixel, normalised so that the total over the plane is 1: the grid
-            # holds 1 - (1 + R^2/a^2)^(1 - gamma/2) of it (R = grid half-size; analytic tail)
-            img = (1.0 + (r / a) ** 2) ** (-gamma / 2.0)
+            # normalised so the whole plane holds 1: the grid holds 1 - (1 + R^2/a^2)^(1-gamma/2)
+            img = (1.0 + r2 / a**2) ** (-gamma / 2.0)
             inside = 1.0 - (1.0 + (_HALF / a) ** 2) ** (1.0 - gamma / 2.0)
             img *= inside / img.sum()
         obs = fftconvolve(img, psf, mode="same")
-        sb = obs[rings["ann"]].mean() / da  # per px^2
-        def meas(mask, rad):
-            return obs[mask].sum() - sb * math.pi * rad * rad
-        f_ap = meas(rings["ap"], aperture_radius)
-        f0, f1 = meas(rings["c0"], ci_radii[0]), meas(rings["c1"], ci_radii[1])
-        cis.append(2.5 * math.log10(f1 / f0))
-        corr.append(2.5 * math.log10(f_ap))  # m_total - m_meas = -2.5 log10(1 / f_ap)
-    return _CORE_RADII.copy(), np.asarray(cis), np.asarray(corr)
+        models.append(obs.reshape(2 * _HALF + 1, _SUPER, 2 * _HALF + 1, _SUPER).sum(axis=(1, 3)))
+    ci, corr, growth = _measure_models(np.asarray(models), aperture_radius, tuple(annulus), tuple(ci_radii))
+    _GROWTH_CACHE[(psf_fwhm, gamma, aperture_radius, tuple(annulus), tuple(ci_radii), psf_beta)] = growth
+    return _CORE_RADII.copy(), ci, corr
+
+
+_GROWTH_CACHE: dict = {}
+
+
+def model_growth(psf_fwhm: float, gamma: float = 3.0, aperture_radius: float = 4.0,
+                 annulus: tuple[float, float] = (7.0, 8.0), ci_radii: tuple[float, float] = (1.0, 3.0),
+                 psf_beta: float | None = 2.0) -> np.ndarray:
+    """Outer growth index ``m(3) - m(6)`` of the model family (same order as :func:`model_curves`)."""
+    key = (psf_fwhm, gamma, aperture_radius, tuple(annulus), tuple(ci_radii), psf_beta)
+    model_curves(psf_fwhm, gamma, aperture_radius, tuple(annulus), tuple(ci_radii), psf_beta=psf_beta)
+    return _GROWTH_CACHE[key]
+
+
+def point_source_ci(psf_fwhm: float, psf_beta: float | None = 2.0, ci_radii=(1.0, 3.0)) -> float:
+    """CI that :func:`starclass.detect.measure` gives a point source with this PSF."""
+    from scipy.signal import fftconvolve
+
+    n = (2 * _HALF + 1) * _SUPER
+    img = np.zeros((n, n))
+    img[n // 2, n // 2] = 1.0
+    obs = fftconvolve(img, _psf_subgrid(float(psf_fwhm), psf_beta), mode="same")
+    pix = obs.reshape(2 * _HALF + 1, _SUPER, 2 * _HALF + 1, _SUPER).sum(axis=(1, 3))
+    ci, _, _ = _measure_models(pix[None], 4.0, (7.0, 8.0), tuple(ci_radii))
+    return float(ci[0])
+
+
+def stellar_ci(ci: np.ndarray, snr: np.ndarray, min_snr: float = 30.0, min_count: int = 15) -> float | None:
+    """CI of the stellar locus: the first clear peak of the CI distribution of bright sources.
+
+    Returns None when fewer than ``min_count`` sources reach ``min_snr``.
+    """
+    ok = np.isfinite(ci) & np.isfinite(snr) & (snr >= min_snr) & (ci > 0.2) & (ci < 3.5)
+    v = np.asarray(ci)[ok]
+    if v.size < min_count:
+        return None
+    grid = np.linspace(max(v.min() - 0.1, 0.2), min(v.max() + 0.1, 3.5), 400)
+    bw = max(0.03, 0.9 * min(np.std(v), (np.percentile(v, 75) - np.percentile(v, 25)) / 1.34) * v.size ** -0.2 / 2)
+    dens = np.exp(-0.5 * ((grid[:, None] - v[None, :]) / bw) ** 2).sum(axis=1)
+    peaks = np.flatnonzero((dens[1:-1] > dens[:-2]) & (dens[1:-1] >= dens[2:])) + 1
+    strong = peaks[dens[peaks] >= 0.25 * dens.max()]
+    return float(grid[strong[0]]) if strong.size else float(grid[np.argmax(dens)])
+
+
+def calibrate_psf_fwhm(target_ci: float, psf_beta: float | None = 2.0) -> float:
+    """PSF FWHM (px) whose model point source has CI ``target_ci`` (clamped to 1-5 px)."""
+    fw = np.linspace(1.0, 5.0, 41)
+    cis = np.array([point_source_ci(f, psf_beta) for f in fw])
+    return float(np.interp(target_ci, cis, fw))
 
 
 def core_radius_from_ci(ci: np.ndarray, psf_fwhm: float, gamma: float = 3.0, **kw) -> np.ndarray:
     """EFF core radius (px) whose model CI equals ``ci`` (clamped to the family; NaN stays NaN)."""
     a, c, _ = model_curves(float(psf_fwhm), float(gamma), **kw)
-    order = np.argsort(c)
-    out = np.interp(np.asarray(ci, dtype=float), c[order], a[order])
+    # the family's CI rises with a until the profile is flat; use the monotonic part
+    top = int(np.argmax(c)) + 1
+    a, c = a[:top], np.maximum.accumulate(c[:top])
+    out = np.interp(np.asarray(ci, dtype=float), c, a)
     return np.where(np.isfinite(ci), out, np.nan)
 
 
@@ -123,11 +205,13 @@ def ci_aperture_correction(
         EFF power-law index of the model family.
     aperture_radius, annulus
         The photometry aperture and background annulus (px) used by the measurement.
+    psf_beta
+        Moffat beta of the PSF model (None: Gaussian).
 
     Returns
     -------
     numpy.ndarray
-        Corrections (negative); sources with NaN CI get the median correction of the others.
+        Corrections (negative); sources with NaN CI get the point-source correction.
     """
     ann = (float(annulus[0]), float(annulus[1]))
     beta = None if psf_beta is None else float(psf_beta)
@@ -135,9 +219,37 @@ def ci_aperture_correction(
                             psf_beta=beta)
     ab, _, cb = model_curves(float(psf_fwhm_band or psf_fwhm_v), float(gamma), float(aperture_radius), ann,
                              psf_beta=beta)
-    out = np.interp(a, ab, cb)
-    bad = ~np.isfinite(out)
-    if bad.any():
-        fill = np.nanmedian(out) if (~bad).any() else float(np.interp(0.0, ab, cb))
-        out = np.where(bad, fill, out)
-    return out
+    a = np.where(np.isfinite(a), a, 0.0)
+    return np.interp(a, ab, cb)
+
+
+def growth_aperture_correction(
+    growth: np.ndarray,
+    *,
+    psf_fwhm_v: float = 2.0,
+    psf_fwhm_band: float | None = None,
+    gamma: float = 3.0,
+    aperture_radius: float = 4.0,
+    annulus: tuple[float, float] = (7.0, 8.0),
+    psf_beta: float | None = 2.0,
+) -> np.ndarray:
+    """Aperture correction (mag, to add) from the V-band outer growth ``g = m(3) - m(6)``.
+
+    Like :func:`ci_aperture_correction`, but the family member is picked by how much light
+    the source has between 3 and 6 px rather than by its CI. The missing light of the 4 px
+    aperture is in the wings, which ``g`` measures directly; CI also responds to a flat core
+    (an association of stars spread over 5 px has a large CI but little light beyond 5 px, and
+    needs a small correction).
+    """
+    ann = (float(annulus[0]), float(annulus[1]))
+    beta = None if psf_beta is None else float(psf_beta)
+    fv = float(psf_fwhm_v)
+    a_fam, _, _ = model_curves(fv, float(gamma), float(aperture_radius), ann, psf_beta=beta)
+    g_fam = model_growth(fv, float(gamma), float(aperture_radius), ann, psf_beta=beta)
+    top = int(np.nanargmax(g_fam)) + 1
+    a_fam, g_fam = a_fam[:top], np.maximum.accumulate(g_fam[:top])
+    g = np.asarray(growth, dtype=float)
+    a = np.where(np.isfinite(g), np.interp(g, g_fam, a_fam), 0.0)
+    ab, _, cb = model_curves(float(psf_fwhm_band or psf_fwhm_v), float(gamma), float(aperture_radius), ann,
+                             psf_beta=beta)
+    return np.interp(a, ab, cb)

@@ -160,6 +160,22 @@ def aperture_weights(xy: np.ndarray, radii: list[float], half: int) -> np.ndarra
     return w
 
 
+def _calibrated_psf(res, i_ci, psf_fwhm, band, psf_beta) -> float:
+    """PSF FWHM of ``band`` for the CI-based correction: given, else from the stellar locus."""
+    from starclass.detect.apcorr import calibrate_psf_fwhm, stellar_ci
+
+    if psf_fwhm is not None and (not isinstance(psf_fwhm, Mapping) or band in psf_fwhm):
+        return _psf_fwhm(psf_fwhm, band)
+    f0, f1 = res["flux"][:, i_ci[0]], res["flux"][:, i_ci[1]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ci_b = 2.5 * np.log10(f1 / f0)
+        snr = f1 / np.sqrt(res["var"][:, i_ci[1]])
+    locus = stellar_ci(ci_b, snr)
+    if locus is None:
+        return _psf_fwhm(None, band)
+    return calibrate_psf_fwhm(locus, psf_beta)
+
+
 def _psf_fwhm(psf_fwhm: float | Mapping[str, float] | None, band: str) -> float:
     """PSF FWHM (px) of ``band``: given, else the :mod:`starclass.bands` value, else 2 px."""
     from starclass.bands import BANDS
@@ -336,6 +352,7 @@ def measure(
     fwhm_radius: float = 5.0,
     mci_fiducial_fwhm: float = 3.0,
     psf_fwhm: float | Mapping[str, float] | None = None,
+    psf_beta: float | None = 2.0,
     eff_gamma: float = 3.0,
     progress: bool = False,
     chunk: int = 4096,
@@ -370,7 +387,11 @@ def measure(
         FWHM (px) of the fiducial cluster that normalises the MCI.
     psf_fwhm
         PSF FWHM (px), one number or ``{band: fwhm}``, used by ``aperture_correction="ci"``
-        (default: :data:`starclass.bands.BANDS` values, 2 px for unknown bands).
+        (default: calibrated on the stellar locus of the CI distribution in each band, see
+        :mod:`starclass.detect.apcorr`; :data:`starclass.bands.BANDS` values when too few
+        bright sources).
+    psf_beta
+        Moffat beta of the PSF model of the ``"ci"`` correction (None: Gaussian).
     eff_gamma
         EFF power-law index of the ``"ci"`` correction's model family.
     progress
@@ -400,9 +421,9 @@ def measure(
         raise StarclassError(f"aperture_radius must be positive, got {aperture_radius}")
     if not (0 < annulus[0] < annulus[1]):
         raise StarclassError(f"annulus must be (inner, outer) with 0 < inner < outer, got {annulus}")
-    if isinstance(aperture_correction, str) and aperture_correction != "ci":
+    if isinstance(aperture_correction, str) and aperture_correction not in ("ci", "growth"):
         raise StarclassError(
-            f"aperture_correction must be a number, a {{band: mag}} mapping, 'ci' or None; "
+            f"aperture_correction must be a number, a {{band: mag}} mapping, 'ci', 'growth' or None; "
             f"got {aperture_correction!r}"
         )
     use = check_bands(mosaics, bands)
@@ -461,16 +482,24 @@ def measure(
         mci = pair / mci_normalisation(mci_fiducial_fwhm)[None, :]
     fwhm = fit_fwhm(mosaics.data[vband], masks[vband], xy, v["bkg"], radius=fwhm_radius)
 
+    psf_used: dict[str, float] = {}
+    if isinstance(aperture_correction, str):  # "ci": per source, from the V-band CI
+        psf_used = {b: _calibrated_psf(results[b], i_ci, psf_fwhm, b, psf_beta) for b in use}
     for band in use:
         r = results[band]
         const = _band_correction(aperture_correction, band)
-        if const is None:  # "ci": per source, from the V-band CI
-            from starclass.detect.apcorr import ci_aperture_correction
+        if const is None:
+            from starclass.detect.apcorr import ci_aperture_correction, growth_aperture_correction
 
-            const = ci_aperture_correction(
-                ci, psf_fwhm_v=_psf_fwhm(psf_fwhm, vband), psf_fwhm_band=_psf_fwhm(psf_fwhm, band),
-                gamma=eff_gamma, aperture_radius=aperture_radius, annulus=annulus,
-            )
+            kw = dict(psf_fwhm_v=psf_used[vband], psf_fwhm_band=psf_used[band], gamma=eff_gamma,
+                      aperture_radius=aperture_radius, annulus=annulus, psf_beta=psf_beta)
+            if aperture_correction == "ci":
+                const = ci_aperture_correction(ci, **kw)
+            else:
+                i3, i6 = radii.index(3.0), radii.index(6.0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    growth = 2.5 * np.log10(v["flux"][:, i6] / v["flux"][:, i3])
+                const = growth_aperture_correction(growth, **kw)
         mag, err = flux_to_mag(r["flux"][:, i_ap], r["var"][:, i_ap], float(mosaics.zeropoint[band]))
         mag = mag + const
         out[schema.mag_col(band)] = mag
@@ -496,6 +525,8 @@ def measure(
     out.meta["aperture_radius_px"] = float(aperture_radius)
     out.meta["annulus_px"] = [float(annulus[0]), float(annulus[1])]
     out.meta["magsys"] = str(getattr(mosaics, "magsys", "vega"))
+    if psf_used:
+        out.meta["apcorr_psf_fwhm_px"] = {b: round(float(v), 3) for b, v in psf_used.items()}
     out.meta["aperture_correction"] = (
         aperture_correction if isinstance(aperture_correction, (str, type(None), float, int))
         else dict(aperture_correction)

@@ -140,6 +140,7 @@ def _metrics_section(pred: Table, ref: Table, pname: str, rname: str, ref_is_pre
            f"{int(both.sum())} classified in both. Rows of confusion matrices are the reference ({rname}), "
            "normalised to 1; counts in brackets.")
     results, cis = [], {}
+    boot_note = ""
     for merge in MERGES:
         r = classification_summary(cr, cp, merge)
         results.append(r)
@@ -147,9 +148,12 @@ def _metrics_section(pred: Table, ref: Table, pname: str, rname: str, ref_is_pre
             acc = bootstrap_ci(lambda a, b, m=merge: accuracy_scores(a, b, m)[0], cr[both], cp[both], n_boot=n_boot)
             bal = bootstrap_ci(lambda a, b, m=merge: accuracy_scores(a, b, m)[1], cr[both], cp[both], n_boot=n_boot)
             cis[merge] = {"accuracy": acc[1:], "balanced_accuracy": bal[1:]}
-        except StarclassError:
-            cis = None
-    s.table(f"summary_{rname}", summary_table(results, cis if cis else None),
+        except StarclassError as exc:
+            boot_note = f"no bootstrap intervals: {exc}"
+    complete = len(cis) == len(MERGES)
+    if not complete:
+        s.note(boot_note)
+    s.table(f"summary_{rname}", summary_table(results, cis if complete else None),
             f"Accuracy and balanced accuracy (mean recall) for the four classes and the merges; "
             f"{n_boot} bootstrap resamples give the 95% intervals (_lo, _hi).")
     for r in results:

@@ -1,0 +1,94 @@
+"""CLI end to end: FITS mosaics + labelled catalogue -> starclass train -> starclass classify."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.config import get_preset, save_config
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import write_mosaic
+from starclass.synthetic import make_synthetic_field
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def field(tmp_path_factory):
+    root = tmp_path_factory.mktemp("field")
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0, 2.0],
+                     recipe={"epochs": 2, "batch_size": 32, "val_fraction": 0.2})
+    images, table = make_synthetic_field(cfg, 80, seed=7)
+    for band, img in images.items():
+        info = BANDS[band]
+        write_mosaic(root / "mosaics" / f"toy_{band}.fits", img, band, None,
+                     photflam=info.photflam, photplam=info.photplam)
+    write_catalog(table, root / "truth.ecsv")
+    save_config(cfg, root / "task.yaml")
+    return root, cfg, table
+
+
+def _run(args):
+    res = runner.invoke(app, [str(a) for a in args])
+    return res, res.output
+
+
+def test_cli_train_then_classify(field, tmp_path):
+    root, cfg, table = field
+    model = tmp_path / "model"
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", root / "truth.ecsv", "-o", model, "--no-progress", "--device", "cpu",
+                     "--seed", "3"])
+    assert res.exit_code == 0, out
+    assert "trained 1 member(s)" in out and (model / "manifest.json").exists()
+    classified = tmp_path / "classified.ecsv"
+    res, out = _run(["classify", root / "mosaics", "--catalog", root / "truth.ecsv", "--model", model,
+                     "-o", classified, "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, out
+    t = read_catalog(classified)
+    assert len(t) == len(table)
+    assert {"class_pred", "prob_1", "prob_4", "quality", "class_m1"} <= set(t.colnames)
+    assert set(np.unique(t["class_pred"])) <= {1, 2, 3, 4}
+    # --tta runs too
+    res, out = _run(["classify", root / "mosaics", "--catalog", root / "truth.ecsv", "--model", model,
+                     "-o", tmp_path / "tta.ecsv", "--tta", "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0 and "tta" in out
+
+
+def test_cli_errors_are_messages(field, tmp_path):
+    root, cfg, table = field
+    # a model for other bands than the mosaics
+    other = tmp_path / "other"
+    other.mkdir()
+    for band in ("f555w", "f814w"):
+        (other / f"toy_{band}.fits").write_bytes((root / "mosaics" / f"toy_{band}.fits").read_bytes())
+    model = tmp_path / "model"
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", root / "truth.ecsv", "-o", model, "--no-progress", "--epochs", "1",
+                     "--val-fraction", "0"])
+    assert res.exit_code == 0, out
+    res, out = _run(["classify", other, "--catalog", root / "truth.ecsv", "--model", model,
+                     "-o", tmp_path / "x.ecsv", "--no-progress"])
+    assert res.exit_code == 2 and "missing" in out and "f275w" in out
+    # a foreign checkpoint
+    bogus = tmp_path / "bogus.pt"
+    bogus.write_bytes(b"not a checkpoint")
+    res, out = _run(["classify", root / "mosaics", "--catalog", root / "truth.ecsv", "--model", bogus,
+                     "-o", tmp_path / "x.ecsv", "--no-progress"])
+    assert res.exit_code == 2 and "bogus.pt" in out
+    # an empty candidate list
+    empty = tmp_path / "empty.ecsv"
+    write_catalog(table[:0], empty)
+    res, out = _run(["classify", root / "mosaics", "--catalog", empty, "--model", model,
+                     "-o", tmp_path / "x.ecsv", "--no-progress"])
+    assert res.exit_code == 2 and "nothing to classify" in out
+    # training labels without class 3
+    t = table.copy()
+    t["class_ref"][t["class_ref"] == 3] = 2
+    write_catalog(t, tmp_path / "no3.ecsv")
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", tmp_path / "no3.ecsv", "-o", tmp_path / "m3", "--no-progress"])
+    assert res.exit_code == 2 and "class 3" in out
