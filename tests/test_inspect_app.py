@@ -4,12 +4,25 @@ import os
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
+import warnings
+
+with warnings.catch_warnings():  # the installed starlette warns about httpx at import
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from starclass.inspect import db
+from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field, safe_path
 from starclass.inspect.demo import make_demo_field
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cheap_argon2():
+    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
 
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password", "boss": "boss-password"}
 
@@ -106,6 +119,15 @@ def test_candidate_view_and_queue_orders(setup):
     assert "class_pred" not in j["values"] and not any(k.startswith("prob_") for k in j["values"])
     assert j["stamp"]["size"] == 41 and len(j["stamp"]["values"]) == 41
     assert {"mag_f555w", "ci", "V-I"} <= set(j["values"])
+    # simulated truth and reference classes never reach the page
+    field.table["age"] = 1e7
+    field.table["mag_true_f555w"] = 20.0
+    field.table["class_ref"] = 1
+    try:
+        v = c.get("/api/candidate/5").json()["values"]
+        assert not {"age", "mag_true_f555w", "class_ref"} & set(v)
+    finally:
+        field.table.remove_columns(["age", "mag_true_f555w", "class_ref"])
     jp = c.get("/api/candidate/5?prediction=1").json()
     assert jp["prediction"]["class_pred"] in (1, 2, 3, 4)
     for kind, url in j["images"].items():
@@ -222,3 +244,13 @@ def test_cli_add_user_and_export(field_dir, tmp_path, monkeypatch):
     assert "wrote 1 labelled" in r.output
     r = runner.invoke(cli, ["inspect", str(tmp_path / "missing"), "--db", url])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_loopback_server_refuses_other_host_names(setup):
+    field, engine, _ = setup
+    from starclass.inspect.app import LOOPBACK_HOSTS
+
+    app = create_app(field, engine, allowed_hosts=LOOPBACK_HOSTS)
+    assert TestClient(app, base_url="http://127.0.0.1:8000").get("/login").status_code == 200
+    # a page on another name that resolves to 127.0.0.1 (DNS rebinding) gets nothing
+    assert TestClient(app, base_url="http://evil.example:8000").get("/login").status_code == 400

@@ -6,11 +6,20 @@ import threading
 
 import pytest
 
-from starclass.inspect import db
+from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field
 from starclass.inspect.demo import make_demo_field
 from starclass.inspect.testing import (PostgresUnavailable, login_client, running_server,
                                        throwaway_postgres)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cheap_argon2():
+    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
 
 PEOPLE = [f"person{k}" for k in range(5)]
 PASSWORD = "same-password-for-tests"

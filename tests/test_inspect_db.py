@@ -10,6 +10,14 @@ from starclass.errors import StarclassError
 from starclass.inspect import auth, db
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _cheap_argon2():
+    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
+
 @pytest.fixture()
 def engine(tmp_path):
     e = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")

@@ -13,6 +13,19 @@ from starclass.errors import StarclassError
 from starclass.models import available, build_model, count_flops
 
 
+@pytest.fixture(autouse=True)
+def _single_thread():
+    """One thread: the test machine is shared, and spinning OpenMP threads stall there."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(1):
+        yield
+    torch.set_num_threads(n)
+
+
 def small(name: str, **extra):
     """A preset shrunk for CPU tests (the geometry the model sees stays the preset's kind)."""
     cfg = get_preset(name)

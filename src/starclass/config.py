@@ -647,7 +647,7 @@ def _build_presets() -> dict[str, TaskConfig]:
 PRESETS: dict[str, TaskConfig] = _build_presets()
 
 
-def get_preset(name: str, **overrides: Any) -> TaskConfig:
+def get_preset(name: str, /, **overrides: Any) -> TaskConfig:
     """A fresh copy of preset ``name``, with optional field overrides.
 
     ``recipe`` may be given as a dict of recipe fields to change, e.g.

@@ -26,10 +26,8 @@ members per candidate (:mod:`starclass.ensemble`). The output is the candidate t
 from __future__ import annotations
 
 import logging
-import math
 import os
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -123,11 +121,25 @@ def predict_inputs(
                 f"model inputs {s}-{s + len(xb) - 1} contain NaN or inf; build them with "
                 "starclass.stamps.make_inputs (which fills bad pixels)"
             )
-        parts.append(member_probabilities(loaded.members, xb, tta=tta, device=dev))
+        pb = member_probabilities(loaded.members, xb, tta=tta, device=dev)
+        _check_finite(pb, np.ones(len(xb), dtype=bool), s, "model")
+        parts.append(pb)
     probs = np.concatenate(parts, axis=1)
     if valid is not None:
         probs[:, ~np.asarray(valid, dtype=bool), :] = np.nan
     return aggregate(probs, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+
+
+def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> None:
+    """A network that outputs NaN for a valid input has broken weights: never hide that."""
+    bad = ~np.all(np.isfinite(p), axis=(0, 2)) & valid
+    if bad.any():
+        members = sorted({int(i) + 1 for i in np.flatnonzero(~np.all(np.isfinite(p[:, bad]), axis=(1, 2)))})
+        raise StarclassError(
+            f"{name}: member(s) {members} output non-finite probabilities for valid candidates "
+            f"(rows {(start + np.flatnonzero(bad)[:5]).tolist()}...): the weights are broken "
+            "(diverged training?)"
+        )
 
 
 def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model") -> None:
@@ -236,6 +248,7 @@ def classify(
                 valid = valid & ~row_bad
                 inputs = np.nan_to_num(inputs, nan=0.0, posinf=0.0, neginf=0.0)
             p = member_probabilities(loaded.members, inputs, tta=tta, device=dev)
+            _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
             n_invalid += int((~valid).sum())
             r = aggregate(p, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)

@@ -28,6 +28,8 @@ The recipe follows the StarcNet paper (section 3-4) unless the task config says 
   epoch re-seeds torch and the sampler/augmentation generator from ``(seed_i, epoch)``, so a
   run interrupted after epoch ``e`` and resumed gives the same weights as an uninterrupted
   one, and two runs with the same seed give identical weights on CPU.
+* **Batch-norm statistics** of the kept weights are recomputed over the training set at
+  the end (:func:`recalibrate_batchnorm`), so inference-mode outputs match the weights.
 * **Devices**: CUDA when available (mixed precision with ``recipe.amp``: bfloat16 where the
   GPU supports it, else float16 with gradient scaling), CPU otherwise.
 
@@ -318,6 +320,41 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: bool) 
     return loss_sum / total, correct / total
 
 
+@torch.no_grad()
+def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device, amp: bool) -> int:
+    """Recompute batch-norm running statistics of the final weights over the training set.
+
+    During training the running mean and variance are exponential averages over batches
+    taken with *earlier* weights; after a short training (or when the best epoch is kept)
+    they can be far from the statistics of the final network, and a deep network in
+    inference mode can then overflow. One pass over the (unaugmented) training set with a
+    cumulative average fixes them (as :func:`torch.optim.swa_utils.update_bn` does).
+    Batch-norm layers whose affine parameters are frozen keep their statistics. Returns the
+    number of layers updated.
+    """
+    layers = [m for m in model.modules()
+              if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats
+              and (m.weight is None or m.weight.requires_grad)]
+    if not layers or len(dataset) == 0:
+        return 0
+    was_training = model.training
+    momenta = {m: m.momentum for m in layers}
+    for m in layers:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative moving average
+    model.train()
+    for xb, _ in _loader(dataset, _batches(np.arange(len(dataset)), batch_size)):
+        if xb.shape[0] < 2:
+            continue
+        ctx, _ = _autocast(device, amp)
+        with ctx:
+            model(xb.to(device, non_blocking=True))
+    for m in layers:
+        m.momentum = momenta[m]
+    model.train(was_training)
+    return len(layers)
+
+
 def fit(
     config,
     inputs,
@@ -469,7 +506,7 @@ def fit(
             paths.append(final_path)
             histories.append(done["history"])
             best_epochs.append(done["best_epoch"] or done["epoch"])
-            val_accs.append(_val_acc_at(done["history"], done["best_epoch"]))
+            val_accs.append(float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"]))))
             notes.append(f"member {spec.index + 1}: already trained, kept ({final_path.name})")
             continue
         if not resume:
@@ -542,6 +579,12 @@ def fit(
                 seen += yb.numel()
                 bar.update(1)
                 bar.set_postfix(epoch=f"{epoch + 1}/{n_epochs}", loss=f"{loss_sum / seen:.3f}", val_acc=val_acc_txt)
+            if not all(bool(torch.isfinite(t).all()) for t in model.state_dict().values()
+                       if t.is_floating_point()):
+                raise StarclassError(
+                    f"training diverged in member {spec.index + 1}, epoch {epoch + 1}: the weights "
+                    f"are no longer finite; lower recipe.lr ({recipe.lr}) or raise the batch size"
+                )
             val_loss, val_acc = _evaluate(model, val_ds, batch_size, dev, amp)
             val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
             bar.set_postfix(epoch=f"{epoch + 1}/{n_epochs}", loss=f"{loss_sum / max(seen, 1):.3f}", val_acc=val_acc_txt)
@@ -578,12 +621,24 @@ def fit(
                 log.info("member %d: early stop after epoch %d (best %d)", spec.index + 1, epoch + 1, best_epoch)
                 notes.append(f"member {spec.index + 1}: early stop after epoch {epoch + 1}, kept epoch {best_epoch}")
         bar.close()
-        final_state = best_state if best_state is not None else model.state_dict()
+        if best_state is not None:
+            model.load_state_dict(best_state)
+        n_bn = recalibrate_batchnorm(model, train_ds, batch_size, dev, amp)
+        final_val_loss, final_val_acc = _evaluate(model, val_ds, batch_size, dev, amp)
+        if len(val_ds) and not math.isfinite(final_val_loss):
+            raise StarclassError(
+                f"member {spec.index + 1} ({spec.architecture}): the trained network gives non-finite "
+                f"outputs on the validation set in inference mode (kept epoch {best_epoch}); "
+                "train for more epochs or on more data, or lower recipe.lr"
+            )
+        final_state = model.state_dict()
         save_checkpoint(
             make_checkpoint(config, final_state, kind="member", member=spec.index,
                             architecture=spec.architecture, seed=spec.seed, history=history,
                             epoch=len(history), best_epoch=best_epoch or len(history),
                             extra={"device": str(dev), "amp": amp, "n_train": int(train_rows.size),
+                                   "final_val_loss": final_val_loss, "final_val_acc": final_val_acc,
+                                   "batchnorm_recalibrated": n_bn,
                                    "n_val": int(val_rows.size), "split": str(getattr(recipe, "split", "random"))}),
             final_path,
         )
@@ -594,7 +649,7 @@ def fit(
         paths.append(final_path)
         histories.append(history)
         best_epochs.append(best_epoch or len(history))
-        val_accs.append(_val_acc_at(history, best_epoch))
+        val_accs.append(final_val_acc)
         write_manifest(outdir, config, _manifest_members(members[: len(paths)]))
 
     write_manifest(outdir, config, _manifest_members(members))

@@ -36,42 +36,44 @@ def cutouts(
     from starclass.stamps.store import make_store
 
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
-    config = None
-    if task:
-        from starclass.config import load_config
-
-        config = load_config(task)
-        if band_list is None:
-            band_list = list(config.bands)
-    mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False)
-    table = read_catalog(catalog, allow_empty=True)
-    if len(table) == 0:
-        raise StarclassError(f"catalogue {catalog}: no candidates, nothing to cut")
-
-    spec = input_spec(config) if config is not None else InputSpec(bands=tuple(mset.bands))
-    changes = {}
+    changes: dict = {}
     if size is not None:
         changes["stamp_size"] = int(size)
     if scales is not None:
-        changes["scales"] = parse_scales(scales)
+        changes["scales"] = list(parse_scales(scales))
     if normalisation is not None:
         from starclass.stamps.normalise import check_method
 
         changes["normalisation"] = check_method(normalisation)
     if band_list is not None:
-        changes["bands"] = tuple(band_list)
-    if changes:
-        from dataclasses import replace
+        changes["bands"] = band_list
+    config = None
+    if task:
+        from starclass.config import load_config
 
-        spec = replace(spec, **changes)
+        config = load_config(task)
+        if changes:
+            config = config.copy(**changes)
+        band_list = list(config.bands)
+    mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False)
+    table = read_catalog(catalog, allow_empty=True)
+    if len(table) == 0:
+        raise StarclassError(f"catalogue {catalog}: no candidates, nothing to cut")
+
+    if config is not None:
+        spec = input_spec(config)
+    else:
+        changes["bands"] = tuple(mset.bands)
+        changes["scales"] = tuple(changes.get("scales", (1.0,)))
+        spec = InputSpec(**changes)
     if spec.normalisation == "rgb":
         bad = [b for b in spec.bands or mset.bands if not np.isfinite(mset.zeropoint.get(b, np.nan))]
         if bad:
             raise StarclassError(f"--normalisation rgb needs zeropoints; none for band(s) {', '.join(bad)} "
                                  "(PHOTFLAM/PHOTPLAM missing from the FITS headers)")
     masks = {b: mset.mask(b) for b in (spec.bands or mset.bands)} if use_masks else None
-    store_cfg = config if (config is not None and not changes) else spec
-    make_store(mset, table, output, store_cfg, batch_size=batch_size, masks=masks, progress=progress)
+    make_store(mset, table, output, config if config is not None else spec, batch_size=batch_size,
+               masks=masks, progress=progress)
 
     from starclass.stamps.store import StampStore
 

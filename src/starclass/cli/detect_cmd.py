@@ -32,15 +32,15 @@ def parse_apcorr(text: str | None):
     if text is None or text.strip().lower() in ("", "none", "0"):
         return None
     t = text.strip().lower()
-    if t == "ci":
-        return "ci"
+    if t in ("ci", "growth"):
+        return t
     try:
         if "=" in t:
             return {k.strip(): float(v) for k, v in (p.split("=") for p in t.split(","))}
         return float(t)
     except ValueError:
         raise StarclassError(
-            f"--aperture-correction: cannot read {text!r}; use none, ci, a number or f555w=-0.3,f814w=-0.35"
+            f"--aperture-correction: cannot read {text!r}; use none, ci, growth, a number or f555w=-0.3,f814w=-0.35"
         ) from None
 
 
@@ -60,7 +60,7 @@ def detect_command(
     ci_max: float | None = typer.Option(None, "--ci-max", help="Keep candidates with CI <= this."),
     mci_polygon: str | None = typer.Option(None, "--mci-polygon", help="Keep candidates inside this polygon in the (MCI_in, MCI_out) plane: 'x1,y1;x2,y2;...' or 'default'."),
     aperture_radius: float = typer.Option(4.0, "--aperture-radius", help="Photometry aperture radius (px)."),
-    aperture_correction: str | None = typer.Option(None, "--aperture-correction", help="none, ci (per source from the V-band CI), a number (mag) or band=mag,band=mag."),
+    aperture_correction: str | None = typer.Option(None, "--aperture-correction", help="none; ci (per source, from the V-band CI through a PSF-convolved EFF model whose PSF is calibrated on the stars of the image); growth (same model, indexed by m(3px)-m(6px)); a number (mag, all bands) or band=mag,band=mag."),
     box_size: int = typer.Option(32, "--box-size", help="Background mesh box (px) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
@@ -69,9 +69,7 @@ def detect_command(
 ) -> None:
     """Find cluster candidates in the V band and measure them in every band.
 
-    Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI, MCI,
-    local background, FWHM, crowding and the redundancy flag; says how many candidates
-    passed the selection. With --truth, prints completeness against magnitude.
+    Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI = m(1px) - m(3px), MCI (apertures 1-6 px), local background (7-8 px annulus), FWHM, crowding and the redundancy flag (subclass 4.9), and says how many candidates passed the selection (--mag-limit, --ci-min, --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against magnitude. Example: starclass detect field/ -o candidates.ecsv --aperture-correction ci --mag-limit 24 --ci-min 1.35
     """
     import numpy as np
 
@@ -86,10 +84,10 @@ def detect_command(
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
     band_list = [b.strip().lower() for b in bands.split(",")] if bands else None
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
-    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower())
-    echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
     polygon = parse_polygon(mci_polygon)
     apcorr = parse_apcorr(aperture_correction)
+    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower())
+    echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
     truth_table = read_catalog(truth) if truth is not None else None
 
     if positions is not None:

@@ -2,9 +2,11 @@
 
 Method
 ------
-1. **Background**: photutils :class:`~photutils.background.Background2D` (3-sigma clipped
-   median in boxes of ``box_size`` px, median-filtered over ``filter_size`` boxes) gives the
-   background and its RMS on a coarse mesh; the mesh is expanded to full resolution by
+1. **Background**: the statistic of photutils :class:`~photutils.background.Background2D`
+   (3-sigma clipped median and standard deviation in boxes of ``box_size`` px,
+   median-filtered over ``filter_size`` boxes), computed for all boxes at once
+   (:func:`background_mesh`; Background2D's per-box loop took half of the detection time on
+   a 4096^2 image), gives the background and its RMS on a coarse mesh; the mesh is expanded to full resolution by
    bilinear interpolation strip by strip (photutils' own full-resolution spline expansion
    costs more than the whole rest of the detection on a 4096^2 image, and a full-size float
    map per quantity does not fit the memory budget at 8192^2). Box 32 px = 1.3" at 0.04"/px:
@@ -14,10 +16,13 @@ Method
 2. **Matched filter**: the background-subtracted image (masked pixels set to 0) is convolved
    with a circular Gaussian of the stellar ``fwhm``. This is the optimal filter for point-like
    sources and still peaks on compact clusters.
-   A second filter, 2.5 times broader, finds the centre of light of extended clusters and
-   associations; its peaks are added where no stellar-filter peak lies within 2 px.
+   A second filter, 3 times broader, finds the centre of light of extended clusters and
+   associations (where the stellar filter peaks on their brightest star, 2-5 px off); its
+   peaks are added where no stellar-filter peak lies within 1 px. On the default simulated
+   field this raised the recovery of class 1-3 objects brighter than m_V = 23.5 (matched
+   within 2 px) from 88% to 94%; the extra peaks are mostly flagged redundant.
 3. **Peak finding**: photutils :func:`~photutils.detection.find_peaks` keeps local maxima
-   (square footprint of side ``2 round(fwhm) + 1``) above ``threshold_sigma`` times the noise
+   (square box of side ``2 round(fwhm) + 1``, ``2 round(FWHM / 2) + 1`` for the broad filter) above ``threshold_sigma`` times the noise
    of the filtered image (the background RMS times the filter's noise gain
    ``sqrt(sum k^2)``), so ``threshold_sigma`` is a matched-filter signal-to-noise.
 4. **Centroid**: a parabola through the 3 x 3 neighbourhood of each peak in the filtered image
@@ -69,31 +74,111 @@ def background_mesh(
     mask: np.ndarray | None,
     box_size: int = 32,
     filter_size: int = 3,
+    sigma: float = 3.0,
+    maxiters: int = 5,
+    min_good: float = 0.5,
+    engine: str = "numpy",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Coarse background and RMS meshes (photutils Background2D, 3-sigma clipped median).
+    """Coarse background and RMS meshes: sigma-clipped median and standard deviation per box.
+
+    The statistic is that of photutils ``Background2D`` with ``MedianBackground`` and
+    ``StdBackgroundRMS`` (3-sigma clipping about the median, iterated), computed here for all
+    boxes at once: each box's pixels are sorted once, and since the pixels kept by a clip are
+    a contiguous run of the sorted values, every iteration is a pair of counts and cumulative
+    sums (``engine="photutils"`` runs Background2D itself, several times slower on 4096^2).
+    Boxes with less than ``min_good`` of their pixels usable are filled from their
+    neighbours; the mesh is then median-filtered over ``filter_size`` boxes.
 
     Returns
     -------
     mesh, rms_mesh
-        Arrays of shape ``(ceil(ny / box), ceil(nx / box))``; box ``(j, i)`` is centred on
-        pixel ``(j box + (box - 1) / 2, i box + (box - 1) / 2)``.
+        float32 arrays of shape ``(ceil(ny / box), ceil(nx / box))``; box ``(j, i)`` is
+        centred on pixel ``(j box + (box - 1) / 2, i box + (box - 1) / 2)``.
     """
-    from photutils.background import Background2D, MedianBackground, StdBackgroundRMS
+    from scipy.ndimage import median_filter
 
     ny, nx = data.shape
-    box = int(min(box_size, ny, nx))
-    fs = int(filter_size)
-    mesh_shape = (math.ceil(ny / box), math.ceil(nx / box))
-    fs = min(fs, *mesh_shape) if min(mesh_shape) >= 1 else 1
-    if fs % 2 == 0:
-        fs = max(fs - 1, 1)
-    bkg = Background2D(
-        data, box, mask=mask, filter_size=fs, exclude_percentile=50.0,
-        bkg_estimator=MedianBackground(), bkg_rms_estimator=StdBackgroundRMS(),
-    )
-    return np.asarray(bkg.background_mesh, dtype=np.float32), np.asarray(
-        bkg.background_rms_mesh, dtype=np.float32
-    )
+    box = int(max(1, min(box_size, ny, nx)))
+    my, mx = math.ceil(ny / box), math.ceil(nx / box)
+    fs = min(int(filter_size), my, mx)
+    fs = fs if fs % 2 else max(fs - 1, 1)
+    if engine == "photutils":
+        from photutils.background import Background2D, MedianBackground, StdBackgroundRMS
+
+        bkg = Background2D(data, box, mask=mask, filter_size=fs, exclude_percentile=100 * (1 - min_good),
+                           bkg_estimator=MedianBackground(), bkg_rms_estimator=StdBackgroundRMS())
+        return (np.asarray(bkg.background_mesh, dtype=np.float32),
+                np.asarray(bkg.background_rms_mesh, dtype=np.float32))
+    mesh = np.full((my, mx), np.nan, dtype=np.float64)
+    rms = np.full((my, mx), np.nan, dtype=np.float64)
+    npix = box * box
+    for j in range(my):
+        r0, r1 = j * box, min((j + 1) * box, ny)
+        strip = np.full((box, mx * box), np.nan, dtype=np.float32)
+        strip[: r1 - r0, :nx] = data[r0:r1]
+        if mask is not None:
+            sm = np.zeros((box, mx * box), dtype=bool)
+            sm[: r1 - r0, :nx] = mask[r0:r1]
+            strip[sm] = np.nan
+        blocks = strip.reshape(box, mx, box).transpose(1, 0, 2).reshape(mx, npix)
+        srt = np.sort(blocks, axis=1)  # NaN last
+        nval = np.isfinite(srt).sum(axis=1)
+        vals = np.where(np.isfinite(srt), srt, 0.0).astype(np.float64)
+        c1 = np.concatenate([np.zeros((mx, 1)), np.cumsum(vals, axis=1)], axis=1)
+        c2 = np.concatenate([np.zeros((mx, 1)), np.cumsum(vals * vals, axis=1)], axis=1)
+        rows = np.arange(mx)
+        i0 = np.zeros(mx, dtype=np.int64)
+        i1 = nval.astype(np.int64)
+        for _ in range(maxiters):
+            n = np.maximum(i1 - i0, 1)
+            lo_i = np.clip((i0 + i1 - 1) // 2, 0, npix - 1)
+            hi_i = np.clip((i0 + i1) // 2, 0, npix - 1)
+            med = 0.5 * (vals[rows, lo_i] + vals[rows, hi_i])
+            mean = (c1[rows, i1] - c1[rows, i0]) / n
+            var = np.maximum((c2[rows, i1] - c2[rows, i0]) / n - mean * mean, 0.0)
+            std = np.sqrt(var)
+            lo, hi = med - sigma * std, med + sigma * std
+            fin = np.isfinite(srt)
+            new0 = (fin & (srt < lo[:, None])).sum(axis=1)
+            new1 = nval - (fin & (srt > hi[:, None])).sum(axis=1)
+            if np.array_equal(new0, i0) and np.array_equal(new1, i1):
+                break
+            i0, i1 = new0, np.maximum(new1, new0)
+        n = i1 - i0
+        lo_i = np.clip((i0 + i1 - 1) // 2, 0, npix - 1)
+        hi_i = np.clip((i0 + i1) // 2, 0, npix - 1)
+        med = 0.5 * (vals[rows, lo_i] + vals[rows, hi_i])
+        mean = (c1[rows, i1] - c1[rows, i0]) / np.maximum(n, 1)
+        std = np.sqrt(np.maximum((c2[rows, i1] - c2[rows, i0]) / np.maximum(n, 1) - mean * mean, 0.0))
+        valid_frac = nval / float((r1 - r0) * box)
+        good = (valid_frac >= min_good) & (n > 0)
+        mesh[j] = np.where(good, med, np.nan)
+        rms[j] = np.where(good, std, np.nan)
+    if not np.isfinite(mesh).any():
+        raise StarclassError("no background box has enough usable pixels (image mostly masked?)")
+    mesh, rms = _fill_nan(mesh), _fill_nan(rms)
+    if fs > 1:
+        mesh = median_filter(mesh, size=fs, mode="nearest")
+        rms = median_filter(rms, size=fs, mode="nearest")
+    return mesh.astype(np.float32), rms.astype(np.float32)
+
+
+def _fill_nan(mesh: np.ndarray) -> np.ndarray:
+    """Fill NaN cells with the mean of their finite neighbours, growing until none is left."""
+    from scipy.ndimage import uniform_filter
+
+    out = mesh.copy()
+    for _ in range(max(out.shape)):
+        bad = ~np.isfinite(out)
+        if not bad.any():
+            break
+        val = np.where(bad, 0.0, out)
+        w = uniform_filter((~bad).astype(float), size=3, mode="nearest")
+        s = uniform_filter(val, size=3, mode="nearest")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fill = s / w
+        out = np.where(bad & (w > 0), fill, out)
+    return out
 
 
 def find_candidates(
@@ -102,8 +187,8 @@ def find_candidates(
     *,
     fwhm: float = 2.0,
     threshold_sigma: float = 5.0,
-    broad_scales: Sequence[float] = (2.5,),
-    merge_radius: float = 2.0,
+    broad_scales: Sequence[float] = (3.0,),
+    merge_radius: float = 1.0,
     box_size: int = 32,
     filter_size: int = 3,
     strip_rows: int = 1024,
@@ -170,9 +255,10 @@ def find_candidates(
         h = int(math.ceil(4.0 * sigma)) + 1
         probe = np.zeros((2 * h + 1, 2 * h + 1))
         probe[h, h] = 1.0
-        gain = float(np.sqrt((gaussian_filter(probe, sigma, mode="constant") ** 2).sum()))
-        foot = 2 * max(int(round(fw)), 1) + 1
-        filters.append((fw, sigma, gain, np.ones((foot, foot), bool)))
+        gain = float(np.sqrt((gaussian_filter(probe, sigma, mode="constant", truncate=3.5) ** 2).sum()))
+        # local-maximum box: 5 px for the stellar filter, half the filter FWHM beyond
+        foot = 2 * max(int(round(max(float(fwhm), fw / 2.0))), 1) + 1
+        filters.append((fw, sigma, gain, foot))
     margin = int(math.ceil(4.0 * filters[-1][1])) + 3
     found: list[list[np.ndarray]] = [[] for _ in fwhms]
     starts = list(range(0, ny, strip_rows))
@@ -191,14 +277,14 @@ def find_candidates(
         excl[: r0 - a0] = True
         excl[r1 - a0:] = True
         for k, (fw, sigma, gain, foot) in enumerate(filters):
-            conv = gaussian_filter(sub, sigma, mode="constant")
+            conv = gaussian_filter(sub, sigma, mode="constant", truncate=3.5)
             noise = rms * np.float32(gain)
             noise[~(noise > 0)] = np.inf
             snr_img = conv / noise
             del noise
             with warnings.catch_warnings():  # an empty strip is normal, not worth a warning
                 warnings.simplefilter("ignore", NoDetectionsWarning)
-                tab = find_peaks(snr_img, threshold_sigma, footprint=foot, mask=excl)
+                tab = find_peaks(snr_img, threshold_sigma, box_size=foot, mask=excl)
             if tab is None or len(tab) == 0:
                 continue
             px = np.asarray(tab["x_peak"], dtype=np.int64)
@@ -252,7 +338,7 @@ def detect(
     *,
     fwhm: float = 2.0,
     threshold_sigma: float = 5.0,
-    broad_scales: Sequence[float] = (2.5,),
+    broad_scales: Sequence[float] = (3.0,),
     mag_limit: float | None = None,
     ci_min: float | None = None,
     ci_max: float | None = None,

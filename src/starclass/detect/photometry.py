@@ -354,6 +354,7 @@ def measure(
     psf_fwhm: float | Mapping[str, float] | None = None,
     psf_beta: float | None = 2.0,
     eff_gamma: float = 3.0,
+    max_correction: float = 0.8,
     progress: bool = False,
     chunk: int = 4096,
 ) -> Table:
@@ -373,8 +374,10 @@ def measure(
         Radius (px) of the photometry aperture.
     aperture_correction
         Added to the aperture magnitudes: None (no correction), a number (mag, all bands),
-        ``{band: mag}``, or ``"ci"`` for a per-source correction from the V-band CI
-        (:func:`starclass.detect.apcorr.ci_aperture_correction`).
+        ``{band: mag}``, ``"ci"`` for a per-source correction from the V-band CI through
+        a PSF-convolved EFF model family whose PSF is calibrated on the image's stellar locus
+        (:func:`starclass.detect.apcorr.ci_aperture_correction`), or ``"growth"`` for the
+        same family indexed by the outer growth m(3) - m(6).
     annulus
         Inner and outer radii (px) of the local-background annulus.
     crowding_radius
@@ -394,6 +397,8 @@ def measure(
         Moffat beta of the PSF model of the ``"ci"`` correction (None: Gaussian).
     eff_gamma
         EFF power-law index of the ``"ci"`` correction's model family.
+    max_correction
+        Cap (mag) of the per-source corrections.
     progress
         Show a progress bar over bands.
     chunk
@@ -492,7 +497,8 @@ def measure(
             from starclass.detect.apcorr import ci_aperture_correction, growth_aperture_correction
 
             kw = dict(psf_fwhm_v=psf_used[vband], psf_fwhm_band=psf_used[band], gamma=eff_gamma,
-                      aperture_radius=aperture_radius, annulus=annulus, psf_beta=psf_beta)
+                      aperture_radius=aperture_radius, annulus=annulus, psf_beta=psf_beta,
+                      max_correction=max_correction)
             if aperture_correction == "ci":
                 const = ci_aperture_correction(ci, **kw)
             else:

@@ -5,10 +5,12 @@
 * PHANGS-like (Thilker et al. 2022; Whitmore et al. 2021 section 3.2): a polygon in the plane
   of the inner and outer multiple concentration indices, ``MCI_in`` = mean of ``mci_1`` and
   ``mci_2`` (apertures 1-3 px) and ``MCI_out`` = mean of ``mci_3``, ``mci_4`` and ``mci_5``
-  (apertures 3-6 px), as returned by :func:`mci_inner_outer`. On this normalisation a point
-  source sits near (0.6, 0.1) for a 2 px PSF and the fiducial cluster at (1, 1).
-  :data:`DEFAULT_MCI_POLYGON` is a generous region that drops point sources and very flat
-  fluff; tune it on your data.
+  (apertures 3-6 px), as returned by :func:`mci_inner_outer`. On this normalisation the
+  fiducial cluster sits at (1, 1); a point source near (0.6, 0.1) for a Gaussian 2 px PSF and
+  near (0.8, 0.5) for the Moffat-winged PSF of the simulator (HST-like); clusters on the
+  default simulated field have median MCI_in 1.0-1.2 (docs/img/detect/ci_mci_by_class.png).
+  :data:`DEFAULT_MCI_POLYGON` is a generous region that drops most point sources and very
+  flat fluff; tune it on your data.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from starclass.errors import StarclassError
 #: A broad region in the (MCI_in, MCI_out) plane keeping resolved, centrally concentrated
 #: objects: vertices (MCI_in, MCI_out), counter-clockwise.
 DEFAULT_MCI_POLYGON: tuple[tuple[float, float], ...] = (
-    (0.75, 0.35), (2.5, 0.35), (2.5, 4.0), (0.75, 4.0),
+    (0.9, 0.3), (2.5, 0.3), (2.5, 4.0), (0.9, 4.0),
 )
 
 

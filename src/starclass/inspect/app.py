@@ -51,7 +51,9 @@ ORDERS = ("catalogue", "random", "brightest", "uncertain")
 CATALOGUE_NAMES = ("candidates.ecsv", "candidates.fits", "candidates.parquet", "candidates.csv",
                    "candidates.tab", "candidates.txt")
 PREDICTION_NAMES = ("predictions.ecsv", "predictions.fits", "predictions.parquet", "predictions.csv")
-HIDDEN_COLUMNS = ("class_ref", "class_pred", "quality", "subclass")  # never shown: bias
+#: Catalogue columns shown beside the pictures (with mag_*, magerr_*, mci_*). Anything else,
+#: classes, probabilities and simulated truth (age, mass, mag_true_*), stays hidden: bias.
+SHOWN_COLUMNS = ("x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant", "galaxy")
 
 #: PHANGS class-4 subclasses (Whitmore et al. Table 3), keyed by text: as floats 4.1 and 4.10
 #: are the same number.
@@ -109,15 +111,14 @@ class Field:
         raise StarclassError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
 
     def values(self, row: int) -> dict:
-        """Catalogue values worth showing (classes and probabilities left out)."""
+        """Catalogue values worth showing (:data:`SHOWN_COLUMNS`, magnitudes, MCI; colours)."""
         from starclass.bands import ubvi_bands
 
         r = self.table[row]
         out: dict = {}
         for c in self.table.colnames:
-            if c in HIDDEN_COLUMNS or c.startswith(("prob_", "class_")) or c == "id":
-                continue
-            out[c] = _jsonable(r[c])
+            if c in SHOWN_COLUMNS or (c.startswith(("mag_", "magerr_", "mci_")) and not c.startswith("mag_true_")):
+                out[c] = _jsonable(r[c])
         roles = ubvi_bands(self.bands)
         for a, b in (("u", "b"), ("v", "i"), ("b", "v")):
             ca, cb = roles.get(a), roles.get(b)
@@ -299,10 +300,22 @@ def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Ev
 # the application
 
 
-def create_app(field: Field, engine, *, prerender_all: bool = False):
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def create_app(field: Field, engine, *, prerender_all: bool = False,
+               allowed_hosts: list[str] | None = None):
     """Build the FastAPI application for one field and one database engine.
 
     The database must already be initialised (:func:`starclass.inspect.db.init_db`).
+
+    Parameters
+    ----------
+    prerender_all
+        Render every candidate's pictures in a background thread after start-up.
+    allowed_hosts
+        Host names the server answers to (others get 400), against DNS rebinding; ``serve``
+        passes :data:`LOOPBACK_HOSTS` when bound to 127.0.0.1. None: any.
     """
     stop = threading.Event()
 
@@ -316,6 +329,10 @@ def create_app(field: Field, engine, *, prerender_all: bool = False):
 
     app = FastAPI(title="starclass inspect", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.field = field
@@ -553,10 +570,17 @@ def serve(field: Field, engine, host: str = "127.0.0.1", port: int = 8000, *,
     """Run the app with uvicorn (blocking); prints the address first."""
     import uvicorn
 
-    app = create_app(field, engine, prerender_all=prerender_all)
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    app = create_app(field, engine, prerender_all=prerender_all,
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
     shown = f"[{host}]" if ":" in host else host
     echo(f"starclass inspect: serving {len(field.ids)} candidates from {field.data_dir}")
+    if prerender_all:
+        todo = sum(not field.cache.is_cached(r) for r in range(len(field.ids)))
+        if todo:
+            echo(f"rendering the pictures of {todo} candidates in the background "
+                 f"(cache: {field.cache.dir})")
     echo(f"open http://{shown}:{port}/ (Ctrl-C to stop)")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not loopback:
         echo(f"warning: bound to {host}, reachable from other machines; use HTTPS in front of it")
     uvicorn.run(app, host=host, port=port, log_level="warning")

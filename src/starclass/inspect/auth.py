@@ -35,6 +35,15 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+def configure_hasher(**params) -> None:
+    """Replace the argon2 parameters (``time_cost``, ``memory_cost``, ``parallelism``...).
+
+    For tests only: cheaper hashes keep a test suite that makes many accounts fast. Hashes
+    made with other parameters still verify (argon2 hashes carry their parameters)."""
+    global _hasher
+    _hasher = PasswordHasher(**params) if params else PasswordHasher()
+
+
 def hash_password(password: str) -> str:
     """argon2id hash of a password."""
     return _hasher.hash(password)

@@ -3,7 +3,8 @@
 For one candidate (PHANGS-HST, Whitmore et al. section 3.2, steps 2-4):
 
 * ``composite``: colour image, red/green/blue = F814W/F555W/F336W by default (any three bands
-  can be asked for), each band scaled by its own 99.5th percentile with an asinh stretch;
+  can be asked for), each band scaled from its median (sky) to its 99.5th percentile with an
+  asinh stretch;
 * the V-band stamp itself goes to the browser as numbers (:func:`v_stamp`), so the contrast
   control (the "contrast test": does the object grow like a star or like a cluster?) runs
   in the page without a round trip;
@@ -32,6 +33,10 @@ import numpy as np
 from starclass.io.atomic import atomic_path
 
 KINDS = ("composite", "profile", "context")
+
+#: Matplotlib is not thread-safe: the server renders in several threads (requests and the
+#: background pre-render), so figures are drawn one at a time.
+_MPL_LOCK = threading.Lock()
 RENDER_VERSION = 1
 GAUSS_FWHM = 2.0 * np.sqrt(2.0 * np.log(2.0))
 
@@ -70,12 +75,19 @@ def cutout(image: np.ndarray, x: float, y: float, size: int) -> np.ndarray:
     return out
 
 
-def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float = 0.1) -> np.ndarray:
-    """0-1 asinh-scaled image (NaN -> 0)."""
+def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float = 0.1,
+           min_range_sigma: float | None = None) -> np.ndarray:
+    """0-1 asinh-scaled image (NaN -> 0).
+
+    ``min_range_sigma``: the white level is at least this many noise sigmas (1.4826 x the
+    median absolute deviation) above the black level, so a stamp of pure noise stays dark."""
     finite = a[np.isfinite(a)]
     if finite.size == 0:
         return np.zeros(a.shape, np.float32)
     lo, hi = np.percentile(finite, [lo_pct, hi_pct])
+    if min_range_sigma:
+        sigma = 1.4826 * float(np.median(np.abs(finite - np.median(finite))))
+        hi = max(hi, lo + min_range_sigma * sigma)
     if not hi > lo:
         hi = lo + 1.0
     z = np.clip((np.nan_to_num(a, nan=lo) - lo) / (hi - lo), 0.0, 1.0)
@@ -95,7 +107,10 @@ def _png_from_rgb(rgb: np.ndarray, zoom: int) -> bytes:
 
 def composite_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings) -> bytes:
     """Colour composite of the stamp (red, green, blue = ``s.rgb``)."""
-    planes = [_scale(cutout(data[b], x, y, s.stamp_size)) for b in s.rgb]
+    # black at the local sky (the median), white at the 99.5th percentile but at least 25 noise
+    # sigmas above the sky: faint sources are not drowned in coloured noise
+    planes = [_scale(cutout(data[b], x, y, s.stamp_size), lo_pct=50.0, min_range_sigma=25.0)
+              for b in s.rgb]
     return _png_from_rgb(np.stack(planes, axis=-1), s.zoom)
 
 
@@ -265,9 +280,9 @@ class RenderCache:
             raise KeyError(kind)
         return self.dir / f"{int(row):07d}_{kind}.png"
 
-    def _lock(self, row: int) -> threading.Lock:
+    def _lock(self, key) -> threading.Lock:
         with self._guard:
-            return self._locks.setdefault(row, threading.Lock())
+            return self._locks.setdefault(key, threading.Lock())
 
     def neighbours(self, row: int) -> list[tuple[float, float, str]]:
         half = self.settings.context_size / 2 + 2
@@ -286,29 +301,35 @@ class RenderCache:
             return p.read_bytes()
         except FileNotFoundError:
             pass
-        with self._lock(row):
-            if p.exists():
-                return p.read_bytes()
-            self.render(row)
+        with self._lock((row, kind)):
+            if not p.exists():
+                self._render_kind(row, kind)
         return p.read_bytes()
 
     def render(self, row: int) -> None:
         """Render every kind for one row (skipping kinds already cached)."""
-        x, y, s = float(self.xs[row]), float(self.ys[row]), self.settings
         for kind in KINDS:
-            p = self.path(row, kind)
-            if p.exists():
-                continue
-            if kind == "composite":
-                png = composite_png(self.data, x, y, s)
-            elif kind == "profile":
+            with self._lock((row, kind)):
+                if not self.path(row, kind).exists():
+                    self._render_kind(row, kind)
+
+    def _render_kind(self, row: int, kind: str) -> None:
+        # one kind at a time: the composite and the context view (milliseconds) never wait
+        # for the matplotlib profile (a few hundred ms)
+        x, y, s = float(self.xs[row]), float(self.ys[row]), self.settings
+        p = self.path(row, kind)
+        if kind == "composite":
+            png = composite_png(self.data, x, y, s)
+        elif kind == "profile":
+            with _MPL_LOCK:
                 png, fit = profile_png(self.data, x, y, s)
-                self.fits[row] = fit
-                (self.dir / f"{int(row):07d}_fit.json").write_text(json.dumps(fit))
-            else:
-                png = context_png(self.data, x, y, s, self.neighbours(row))
-            with atomic_path(p) as tmp:
-                tmp.write_bytes(png)
+            self.fits[row] = fit
+            with atomic_path(self.dir / f"{int(row):07d}_fit.json") as tmp:
+                tmp.write_text(json.dumps(fit))
+        else:
+            png = context_png(self.data, x, y, s, self.neighbours(row))
+        with atomic_path(p) as tmp:
+            tmp.write_bytes(png)
 
     def fit(self, row: int) -> dict | None:
         """The radial-profile fit of a row if it was rendered."""

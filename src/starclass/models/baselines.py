@@ -157,6 +157,7 @@ class BaggedTreesPixels(_Saveable):
         return self.model_.predict_proba(p)
 
     def predict(self, stamps: Any) -> np.ndarray:
+        self._check()
         return self.classes_[np.argmax(self.predict_proba(stamps), axis=1)]
 
     def score(self, stamps: Any, y: Any) -> float:

@@ -28,15 +28,15 @@ import numpy as np
 from astropy.table import Table
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field).
-HUMAN_BASE = 0.30
-W_FAINT = 0.30
-W_BORDER = 0.35
+HUMAN_BASE = 0.10
+W_FAINT = 0.20
+W_BORDER = 0.30
 W_CROWD = 0.04
 
 _PARTNERS = {
-    1: {2: 0.65, 4: 0.25, 3: 0.10},
-    2: {1: 0.45, 3: 0.35, 4: 0.20},
-    3: {4: 0.50, 2: 0.45, 1: 0.05},
+    1: {2: 0.75, 4: 0.20, 3: 0.05},
+    2: {1: 0.55, 3: 0.30, 4: 0.15},
+    3: {4: 0.62, 2: 0.33, 1: 0.05},
     4.1: {1: 0.55, 2: 0.25, 3: 0.20},
     4.2: {2: 0.55, 3: 0.35, 1: 0.10},
     4.3: {3: 0.60, 2: 0.35, 1: 0.05},

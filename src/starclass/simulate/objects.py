@@ -55,6 +55,10 @@ OWN_EBV = {1: 0.10, 2: 0.12, 3: 0.10, 4: 0.05}
 
 KIND_NORMAL, KIND_SATURATED, KIND_PIXEL = 0, 1, 2
 
+#: Slope of the luminous-star luminosity function dN/dm ~ 10^(slope m): steeper than the
+#: clusters' (LEGUS NGC 1566 class 4 has a median m_V ~0.4 mag fainter than classes 1-3).
+STAR_LF_SLOPE = 0.5
+
 
 @dataclass
 class Components:
@@ -212,7 +216,7 @@ class ObjectMaker:
                 mech[rng.integers(2)] = True
             if mech[0]:
                 frac = (0.08 + 0.35 * asym) * rng.uniform(0.6, 1.2)
-                r = rng.uniform(1.0, 3.0) * max(1.0, reff)
+                r = rng.uniform(0.8, 2.5) * max(1.0, reff)
                 ang = rng.uniform(0, 2 * np.pi)
                 teff = draw_star_teff(rng, 1)[0]
                 vflux = frac * total[self.iv]
@@ -222,7 +226,7 @@ class ObjectMaker:
                 n_stars += 1
             if mech[1]:
                 frac = 0.08 + 0.35 * asym * rng.uniform(0.5, 1.0)
-                r = (0.8 + rng.random()) * max(1.2, reff)
+                r = (0.6 + 0.8 * rng.random()) * max(1.0, reff)
                 ang = rng.uniform(0, 2 * np.pi)
                 self.builder.add(i, x + r * np.cos(ang), y + r * np.sin(ang), frac * total,
                                  eff_mge(gamma), scale=max(0.4, 0.7 * reff), q=rng.uniform(0.5, 1), pa=rng.uniform(0, np.pi))
@@ -241,7 +245,7 @@ class ObjectMaker:
         return n_stars
 
     def add_stars(self, i, x, y, vmag_total, n, max_r, min_sep, ebv, diffuse_frac, diffuse_sigma,
-                  teff=None, anchor="centroid", diffuse_mags=None, kind=KIND_NORMAL):
+                  teff=None, anchor="centroid", diffuse_mags=None, kind=KIND_NORMAL, alpha=0.8):
         """``n`` stars within ``max_r`` px and optional diffuse light, anchored at (x, y).
 
         ``anchor``: "centroid" puts the light-weighted centre at (x, y) (associations),
@@ -249,11 +253,11 @@ class ObjectMaker:
         """
         rng = self.rng
         vflux = 10 ** (-0.4 * (vmag_total - self.zp[self.iv]))
-        shares = np.sort(rng.dirichlet(np.full(n, 0.8)))[::-1]
+        shares = np.sort(rng.dirichlet(np.full(n, alpha)))[::-1]
         pos = []
         for _ in range(n):
             for _try in range(30):
-                r = max_r * np.sqrt(rng.random())
+                r = max_r * (rng.random() if anchor == "centroid" else np.sqrt(rng.random()))
                 ang = rng.uniform(0, 2 * np.pi)
                 p = (r * np.cos(ang), r * np.sin(ang))
                 if all(np.hypot(p[0] - a, p[1] - b) >= min_sep for a, b in pos):
@@ -390,7 +394,7 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
             continue
         a, m, e, mags = mk.cluster_population(c, xy[sel])
         age[sel], mass[sel], ebv[sel] = a, m, e
-        radius[sel] = mk.reff_px(2.5 if c == 1 else 3.0, len(sel))
+        radius[sel] = mk.reff_px(2.5, len(sel))
         for k, i in enumerate(sel):
             if c == 1:
                 asym[i] = rng.uniform(0.0, 0.3)
@@ -408,14 +412,14 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
         a, m, e, mags = mk.cluster_population(3, xy[sel])
         age[sel], mass[sel], ebv[sel] = a, m, e
         for k, i in enumerate(sel):
-            n_stars[i] = min(4 + rng.geometric(0.3) - 1, 12)
-            diffuse[i] = rng.uniform(0.2, 0.6)
-            max_r = rng.uniform(2.5, 5.0)
+            n_stars[i] = min(4 + rng.geometric(0.35) - 1, 12)
+            diffuse[i] = rng.uniform(0.15, 0.5)
+            max_r = rng.uniform(1.2, 3.8)
             radius[i] = max_r * mk.pcpx
             teff = draw_star_teff(rng, int(n_stars[i]))
             teff = np.where(rng.random(len(teff)) < 0.6, rng.uniform(15000, 40000, len(teff)), teff)
             mk.add_stars(i, xy[i, 0], xy[i, 1], mags[mk.vb][k], int(n_stars[i]), max_r, 1.0, e[k],
-                         diffuse[i], max(1.2, 0.7 * max_r), teff=teff, anchor="centroid",
+                         diffuse[i], max(0.8, 0.45 * max_r), teff=teff, anchor="centroid", alpha=0.5,
                          diffuse_mags={b: mags[b][k] for b in mk.bands})
 
     # single stars, pairs, triplets (and star-like edge objects)
@@ -425,14 +429,14 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
         e = mk._ebv(xy[sel, 0], xy[sel, 1], 4)
         ebv[sel] = e
         bright, faint = mk.star_mag_range(e)
-        vm = np.array([_powerlaw_mags(rng, b_, faint, 1)[0] for b_ in bright])
+        vm = np.array([_powerlaw_mags(rng, b_, faint, 1, slope=STAR_LF_SLOPE)[0] for b_ in bright])
         for k, i in enumerate(sel):
             sc = round(float(subclass[i]), 2)
             ns = 2 if sc == 4.2 else 3 if sc == 4.3 else 1
             n_stars[i] = ns
             if ns > 1:
                 # pairs/triplets are brighter in total: each star obeys the HD limit
-                vm_k = vm[k] - 2.5 * np.log10(ns) * rng.uniform(0.3, 1.0)
+                vm_k = vm[k] - 2.5 * np.log10(ns) * rng.uniform(0.0, 0.6)
                 vm_k = max(vm_k, bright[k] - 2.5 * np.log10(ns))
                 dfr = rng.uniform(0.1, 0.35) if rng.random() < 0.35 else 0.0
                 diffuse[i] = dfr

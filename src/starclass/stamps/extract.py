@@ -34,6 +34,8 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from starclass.stamps._parallel import dual_kernel
+
 from starclass.errors import StarclassError
 
 __all__ = ["extract_stamps", "resolve_images", "centre_pixels"]
@@ -50,7 +52,7 @@ def _bswap32(v):
     return np.uint32(r)
 
 
-@njit(parallel=True, cache=True)
+@dual_kernel
 def _extract_f32_bits(images, swap, order, cx, cy, size, out, valid, fill_bits):  # pragma: no cover - numba
     """All bands float32 (any byte order): copy raw bits, swapping where ``swap[b]``.
 
@@ -119,7 +121,7 @@ def _extract_f32_bits(images, swap, order, cx, cy, size, out, valid, fill_bits):
                         out[n, b, i, j] = fill_bits
 
 
-@njit(parallel=True, cache=True)
+@dual_kernel
 def _extract_one_band(img, b, order, cx, cy, size, out, valid, fill):  # pragma: no cover - numba
     """One band of any native numeric type into ``out[:, b]`` (float32); ANDs ``valid``."""
     n_cand = cx.shape[0]
@@ -146,7 +148,7 @@ def _extract_one_band(img, b, order, cx, cy, size, out, valid, fill):  # pragma:
                         valid[n, i, j] = False
 
 
-@njit(parallel=True, cache=True)
+@dual_kernel
 def _mask_one_band(mask, cx, cy, size, valid):  # pragma: no cover - numba
     """AND ``valid`` with the negation of a bad-pixel mask (True / non-zero = bad)."""
     n_cand = cx.shape[0]
@@ -166,7 +168,7 @@ def _mask_one_band(mask, cx, cy, size, valid):  # pragma: no cover - numba
                     valid[n, i, j] = False
 
 
-@njit(parallel=True, cache=True)
+@dual_kernel
 def _apply_fill(out, valid, fill):  # pragma: no cover - numba
     for n in prange(out.shape[0]):
         for i in range(out.shape[2]):

@@ -35,8 +35,8 @@ import numpy as np
 
 from starclass.errors import StarclassError
 from starclass.stamps.extract import extract_stamps, resolve_images
-from starclass.stamps.multiscale import base_size, multiscale, parse_scales, resample
-from starclass.stamps.normalise import check_method, n_output_channels, normalise
+from starclass.stamps.multiscale import base_size, parse_scales, resample, scale_indices
+from starclass.stamps.normalise import check_method, n_output_channels, normalise_scales
 
 __all__ = ["InputSpec", "input_spec", "make_inputs", "iter_inputs", "InputBatch", "input_shape"]
 
@@ -139,16 +139,12 @@ def _convert(
     """Base stamps -> stacked, normalised, resampled inputs and per-candidate validity."""
     n = stamps.shape[0]
     sb = stamps.shape[-1]
-    centre_ok = valid_px[:, sb // 2, sb // 2] if n else np.zeros(0, dtype=bool)
-    normed = normalise(
-        stamps, spec.normalisation, zeropoints, valid=valid_px, bands=names,
+    centre_ok = valid_px[:, sb // 2, sb // 2].copy() if n else np.zeros(0, dtype=bool)
+    idx = np.stack([scale_indices(spec.stamp_size, sc, sb) for sc in spec.scales])
+    stacked = normalise_scales(
+        stamps, spec.normalisation, idx, zeropoints, valid=valid_px, bands=names,
         fill=spec.fill, softening=spec.softening,
     )
-    if spec.scales == (1.0,) and sb == spec.stamp_size:
-        stacked = normed
-    else:
-        ms, _ = multiscale(normed, spec.scales, size=spec.stamp_size)
-        stacked = ms.reshape(n, -1, spec.stamp_size, spec.stamp_size)
     if spec.out_size(resize) != spec.stamp_size:
         stacked = resample(stacked, spec.out_size(resize), spec.resample)
     return np.ascontiguousarray(stacked, dtype=np.float32), centre_ok

@@ -7,8 +7,9 @@ magnifications 1x, 1.6x and 3.2x: the 32 px stamp, and its central 20 px and 10 
 Here a magnification ``s`` takes the central crop of ``W = round(S / s)`` pixels and
 maps output pixel ``i`` (0..S-1) to crop pixel ``floor((i + 0.5) * W / S)``; the crop
 starts at ``c - W // 2`` where ``c`` is the candidate pixel, so the candidate stays at
-index ``S // 2`` at every scale. Scales below 1 (zoom out) are allowed: the base stamp is
-then extracted larger (:func:`base_size`).
+index ``S // 2`` at every scale (StarcNet's 1.6x and 3.2x of 32 px: the central 20 and
+10 px). Scales below 1 (zoom out) are allowed: the base stamp is then extracted larger
+(:func:`base_size`) and the sampling grid is shifted so that it hits the candidate pixel.
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ def scale_indices(size: int, scale: float, base: int | None = None) -> np.ndarra
         raise StarclassError(f"scales: scale {scale} needs a {w} px base stamp, got {base}")
     start = base // 2 - w // 2
     i = np.arange(size)
-    return (start + np.floor((i + 0.5) * w / size)).astype(np.intp)
+    idx = (start + np.floor((i + 0.5) * w / size)).astype(np.intp)
+    # Magnification (w <= size) keeps the candidate pixel at size // 2 by construction;
+    # when zooming out (w > size) the sampling grid may miss it by a pixel: shift it back.
+    idx += base // 2 - idx[size // 2]
+    return np.clip(idx, 0, base - 1)
 
 
 def multiscale(

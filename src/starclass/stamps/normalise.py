@@ -19,7 +19,7 @@ rgb       StarcNet's transfer-learning input: each band scaled to flux density b
 ========  ==========================================================================
 
 Bands without a known role (not in :data:`starclass.bands.BANDS`) are split in their
-given order into thirds (blue, green, red). An empty channel is filled from its
+given order into thirds (blue, green, red); one band is green, two are blue and red. An empty channel is filled from its
 neighbours (blue or red from green; green as the mean of blue and red).
 
 Whole-stamp invalid: statistics fall back to median 0 and sigma 1 and every pixel holds
@@ -33,6 +33,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numba import njit, prange
+
+from starclass.stamps._parallel import dual_kernel
 
 from starclass.bands import BANDS, ab_zeropoint
 from starclass.errors import StarclassError
@@ -97,7 +99,7 @@ def _median_inplace(a, m):  # pragma: no cover - numba
     return 0.5 * (lower + upper)
 
 
-@njit(parallel=True, cache=True)
+@dual_kernel
 def _robust_stats(stamps, valid, med, sig):  # pragma: no cover - numba
     n_cand, n_band, ny, nx = stamps.shape
     npx = ny * nx
@@ -170,7 +172,8 @@ def rgb_groups(bands: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
     """Indices of the bands summed into the blue, green and red channels.
 
     Roles from :mod:`starclass.bands`: blue = UV + U, green = B / g, red = V / r / I.
-    If any band has no known role, all bands are split in order into thirds instead.
+    If any band has no known role, all bands are split in order into thirds instead (one
+    band: green; two: blue and red).
     Empty channels stay empty here (:func:`normalise` fills them from their neighbours).
     """
     bands = [b.lower() for b in bands]
@@ -179,7 +182,11 @@ def rgb_groups(bands: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
     if not known:
         idx = list(range(len(bands)))
         k = len(idx)
-        cut1, cut2 = int(np.ceil(k / 3)), int(np.ceil(2 * k / 3))
+        if k == 1:
+            return [], idx, []
+        if k == 2:
+            return idx[:1], [], idx[1:]
+        cut1, cut2 = int(round(k / 3)), int(round(2 * k / 3))
         return idx[:cut1], idx[cut1:cut2], idx[cut2:]
     blue = [k for k, r in enumerate(roles) if r in _BLUE_ROLES]
     green = [k for k, r in enumerate(roles) if r in _GREEN_ROLES]
@@ -224,6 +231,129 @@ def check_method(method: str) -> str:
     return method
 
 
+@dual_kernel
+def _transform(planes, valid, med, sig, mode, soft, fill, out):  # pragma: no cover - numba
+    """out[n, c] = f((planes[n, c] - med[n, c]) / sig[n, c]); invalid or non-finite -> fill.
+
+    ``mode`` 0: no change, 1: linear (z-score), 2: arcsinh(z / soft).
+    """
+    n_cand, n_chan, ny, nx = planes.shape
+    for n in prange(n_cand):
+        for c in range(n_chan):
+            m = np.float32(med[n, c])
+            inv = np.float32(1.0 / sig[n, c])
+            isoft = np.float32(1.0 / soft)
+            for i in range(ny):
+                for j in range(nx):
+                    v = (planes[n, c, i, j] - m) * inv
+                    if mode == 2:
+                        v = np.arcsinh(v * isoft)
+                    if valid[n, i, j] and np.isfinite(v):
+                        out[n, c, i, j] = v
+                    else:
+                        out[n, c, i, j] = fill
+
+
+@dual_kernel
+def _gather_scales(base, idx, out):  # pragma: no cover - numba
+    """out[n, k*C + c, i, j] = base[n, c, idx[k, i], idx[k, j]] (nearest-neighbour scales)."""
+    n_cand, n_chan = base.shape[0], base.shape[1]
+    n_scale, size = idx.shape[0], idx.shape[1]
+    for n in prange(n_cand):
+        for k in range(n_scale):
+            for c in range(n_chan):
+                o = k * n_chan + c
+                for i in range(size):
+                    yi = idx[k, i]
+                    for j in range(size):
+                        out[n, o, i, j] = base[n, c, yi, idx[k, j]]
+
+
+def _prepare(stamps, method, zeropoints, valid, bands, softening):
+    """Planes to transform, their median and sigma [N, C], and the kernel mode."""
+    check_method(method)
+    stamps = np.asarray(stamps)
+    if stamps.ndim != 4:
+        raise StarclassError(f"stamps: expected [N, B, S, S], got shape {stamps.shape}")
+    n, nb = stamps.shape[:2]
+    if valid is None:
+        valid = np.isfinite(stamps).all(axis=1)
+    valid = np.ascontiguousarray(valid, dtype=bool)
+    if valid.shape != (n,) + stamps.shape[2:]:
+        raise StarclassError(f"valid: expected shape {(n,) + stamps.shape[2:]}, got {valid.shape}")
+    if method == "asinh" and not softening > 0:
+        raise StarclassError(f"softening: must be > 0, got {softening}")
+    planes = np.ascontiguousarray(stamps, dtype=np.float32)
+    if method == "none":
+        return planes, valid, np.zeros((n, nb)), np.ones((n, nb)), 0
+    if method in ("zscore", "asinh"):
+        med, sig = robust_stats(planes, valid)
+        return planes, valid, med, sig, 1 if method == "zscore" else 2
+    # rgb
+    if bands is None:
+        raise StarclassError("bands: the 'rgb' normalisation needs the band names")
+    bands = [b.lower() for b in bands]
+    if len(bands) != nb:
+        raise StarclassError(f"bands: {len(bands)} names for {nb} stamp planes")
+    zps = _zeropoint_list(bands, zeropoints)
+    weights = (10.0 ** (-0.4 * (zps - zps.max()))).astype(np.float32)
+    groups = rgb_groups(bands)
+    s_clean = np.where(valid[:, None], planes, np.float32(0))
+    chans: list[np.ndarray | None] = []
+    for g in groups:
+        if g:
+            chans.append(np.einsum("nbij,b->nij", s_clean[:, g], weights[g]).astype(np.float32))
+        else:
+            chans.append(None)
+    blue, green, red = chans
+    if green is None:
+        parts = [c for c in (blue, red) if c is not None]
+        green = sum(parts) / len(parts)
+    if blue is None:
+        blue = green
+    if red is None:
+        red = green
+    rgb = np.ascontiguousarray(np.stack([blue, green, red], axis=1), dtype=np.float32)
+    med, sig = robust_stats(rgb, valid)
+    common = np.median(sig, axis=1)
+    common[~(common > 0)] = 1.0
+    return rgb, valid, med, np.repeat(common[:, None], 3, axis=1), 1
+
+
+def normalise_scales(
+    stamps: np.ndarray,
+    method: str,
+    scale_idx: np.ndarray,
+    zeropoints: Mapping[str, float] | Sequence[float] | None = None,
+    *,
+    valid: np.ndarray | None = None,
+    bands: Sequence[str] | None = None,
+    fill: float = 0.0,
+    softening: float = 1.0,
+) -> np.ndarray:
+    """Normalise base stamps and resample them to several scales in one compiled pass.
+
+    ``scale_idx`` is ``[n_scales, S]`` (rows of :func:`starclass.stamps.scale_indices`);
+    the result is ``[N, n_scales * C, S, S]``, scale-major. Statistics come from the whole
+    base stamp. Other arguments as :func:`normalise`.
+    """
+    planes, valid, med, sig, mode = _prepare(stamps, method, zeropoints, valid, bands, softening)
+    idx = np.ascontiguousarray(scale_idx, dtype=np.int64)
+    if idx.ndim != 2 or (idx.size and (idx.min() < 0 or idx.max() >= planes.shape[-1])):
+        raise StarclassError(f"scale_idx: need [n_scales, S] indices into {planes.shape[-1]} px stamps")
+    n, c, sb = planes.shape[0], planes.shape[1], planes.shape[-1]
+    base = np.empty(planes.shape, dtype=np.float32)
+    if n:
+        _transform(planes, valid, np.ascontiguousarray(med, dtype=np.float64),
+                   np.ascontiguousarray(sig, dtype=np.float64), mode, float(softening), np.float32(fill), base)
+    if idx.shape[0] == 1 and idx.shape[1] == sb and np.array_equal(idx[0], np.arange(sb)):
+        return base
+    out = np.empty((n, idx.shape[0] * c, idx.shape[1], idx.shape[1]), dtype=np.float32)
+    if n:
+        _gather_scales(base, idx, out)
+    return out
+
+
 def normalise(
     stamps: np.ndarray,
     method: str,
@@ -260,62 +390,7 @@ def normalise(
     numpy.ndarray
         float32 ``[N, C, S, S]`` with C = B, or 3 for ``rgb``; never NaN.
     """
-    check_method(method)
     stamps = np.asarray(stamps)
-    if stamps.ndim != 4:
-        raise StarclassError(f"stamps: expected [N, B, S, S], got shape {stamps.shape}")
-    n, nb = stamps.shape[:2]
-    if valid is None:
-        valid = np.isfinite(stamps).all(axis=1)
-    valid = np.asarray(valid, dtype=bool)
-    if valid.shape != (n,) + stamps.shape[2:]:
-        raise StarclassError(f"valid: expected shape {(n,) + stamps.shape[2:]}, got {valid.shape}")
-    inval = ~valid[:, None, :, :]
-
-    if method == "none":
-        out = np.array(stamps, dtype=np.float32, copy=True)
-    elif method in ("zscore", "asinh"):
-        med, sig = robust_stats(stamps, valid)
-        out = (stamps - med[:, :, None, None].astype(np.float32)) / sig[:, :, None, None].astype(np.float32)
-        out = out.astype(np.float32, copy=False)
-        if method == "asinh":
-            if not softening > 0:
-                raise StarclassError(f"softening: must be > 0, got {softening}")
-            out /= np.float32(softening)
-            np.arcsinh(out, out=out)
-    else:  # rgb
-        if bands is None:
-            raise StarclassError("bands: the 'rgb' normalisation needs the band names")
-        bands = [b.lower() for b in bands]
-        if len(bands) != nb:
-            raise StarclassError(f"bands: {len(bands)} names for {nb} stamp planes")
-        zps = _zeropoint_list(bands, zeropoints)
-        weights = (10.0 ** (-0.4 * (zps - zps.max()))).astype(np.float32)
-        groups = rgb_groups(bands)
-        s_clean = np.where(inval, np.float32(0), stamps).astype(np.float32, copy=False)
-        chans: list[np.ndarray | None] = []
-        for g in groups:
-            if g:
-                chans.append(np.einsum("nbij,b->nij", s_clean[:, g], weights[g]).astype(np.float32))
-            else:
-                chans.append(None)
-        blue, green, red = chans
-        if green is None:
-            parts = [c for c in (blue, red) if c is not None]
-            green = sum(parts) / len(parts)
-        if blue is None:
-            blue = green
-        if red is None:
-            red = green
-        rgb = np.stack([blue, green, red], axis=1)
-        med, sig = robust_stats(rgb, valid)
-        common = np.median(sig, axis=1).astype(np.float32)
-        common[~(common > 0)] = 1.0
-        out = (rgb - med[:, :, None, None].astype(np.float32)) / common[:, None, None, None]
-        out = out.astype(np.float32, copy=False)
-    out = np.where(np.broadcast_to(inval, out.shape), np.float32(fill), out).astype(np.float32, copy=False)
-    # A valid pixel can still overflow to inf in extreme data: never pass that on.
-    bad = ~np.isfinite(out)
-    if bad.any():
-        out[bad] = np.float32(fill)
-    return out
+    size = stamps.shape[-1] if stamps.ndim == 4 else 0
+    return normalise_scales(stamps, method, np.arange(size)[None], zeropoints, valid=valid, bands=bands,
+                            fill=fill, softening=softening)

@@ -132,7 +132,12 @@ function showLabel(label) {
     b.classList.toggle("chosen", !!label && b.dataset.sub === label.subclass));
   const p = $("current-label");
   if (!label) { p.textContent = "not labelled yet"; p.dataset.cls = ""; return; }
-  p.textContent = `your label: ${label.subclass || label.cls}` + (label.comment ? ` – “${label.comment}”` : "") +
+  let what = `class ${label.cls}`;
+  if (label.subclass) {
+    const b = document.querySelector(`button.sub[data-sub="${label.subclass}"]`);
+    what = b ? b.textContent.replace(/^\S+\s+/, "") : label.subclass;
+  }
+  p.textContent = `your label: ${what}` + (label.comment ? ` – “${label.comment}”` : "") +
     ` (revision ${label.revision})`;
   p.dataset.cls = String(label.cls);
   p.dataset.subclass = label.subclass || "";

@@ -1,0 +1,77 @@
+"""Per-source aperture corrections: model family, stellar-locus PSF calibration."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from starclass.detect import ArrayMosaics, measure
+from starclass.detect import apcorr
+
+
+def _render(kind, positions, shape, fwhm=2.2, beta=2.0, a=1.5, gamma=3.0, flux=100.0, sup=5):
+    """Pixel-integrated Moffat stars (kind='star') or EFF * Moffat clusters (kind='eff')."""
+    from scipy.signal import fftconvolve
+
+    img = np.zeros(shape)
+    h = 40
+    n = (2 * h + 1) * sup
+    c = (np.arange(n) - n // 2) / sup
+    r2 = c[:, None] ** 2 + c[None, :] ** 2
+    alpha = fwhm / (2 * math.sqrt(2 ** (1 / beta) - 1))
+    psf = (1 + r2 / alpha**2) ** (-beta)
+    if kind == "star":
+        model = psf / psf.sum()
+    else:
+        eff = (1 + r2 / a**2) ** (-gamma / 2)
+        eff *= (1 - (1 + (h / a) ** 2) ** (1 - gamma / 2)) / eff.sum()
+        model = fftconvolve(eff, psf / psf.sum(), mode="same")
+    pix = model.reshape(2 * h + 1, sup, 2 * h + 1, sup).sum(axis=(1, 3)) * flux
+    for x, y in positions:
+        img[y - h:y + h + 1, x - h:x + h + 1] += pix
+    return img
+
+
+def test_model_point_source_has_smallest_ci_and_correction():
+    a, ci, corr = apcorr.model_curves(2.0)
+    assert a[0] == 0 and np.all(np.diff(ci[:10]) > 0)
+    assert corr[0] < 0 and np.all(np.diff(corr) <= 1e-9)  # bigger objects need more
+    assert apcorr.point_source_ci(2.5) > apcorr.point_source_ci(2.0)
+    assert apcorr.calibrate_psf_fwhm(apcorr.point_source_ci(2.3)) == pytest.approx(2.3, abs=0.02)
+
+
+def test_ci_correction_recovers_total_magnitude_of_moffat_star_and_eff_cluster():
+    shape = (200, 200)
+    img = _render("star", [(50, 50)], shape) + _render("eff", [(140, 140)], shape)
+    m = ArrayMosaics({"f555w": img.astype(np.float32)}, {"f555w": 25.0})
+    t = Table({"x": [50.0, 140.0], "y": [50.0, 140.0]})
+    raw = measure(m, t)
+    out = measure(m, t, aperture_correction="ci", psf_fwhm=2.2)
+    total = 25.0 - 2.5 * math.log10(100.0)
+    assert raw["mag_f555w"][0] - total > 0.1  # the 4 px aperture misses the Moffat wings
+    assert out["mag_f555w"][0] == pytest.approx(total, abs=0.03)
+    assert out["mag_f555w"][1] == pytest.approx(total, abs=0.08)
+
+
+def test_stellar_locus_calibrates_psf_fwhm():
+    rng = np.random.default_rng(0)
+    shape = (400, 400)
+    pos = [(x, y) for x in range(45, 360, 45) for y in range(45, 360, 45)]
+    img = _render("star", pos, shape, fwhm=2.4) + rng.normal(0, 0.002, shape)
+    m = ArrayMosaics({"f555w": img.astype(np.float32)}, {"f555w": 25.0}, exptime={"f555w": 1e6})
+    t = Table({"x": [float(p[0]) for p in pos], "y": [float(p[1]) for p in pos]})
+    out = measure(m, t, aperture_correction="ci")
+    assert out.meta["apcorr_psf_fwhm_px"]["f555w"] == pytest.approx(2.4, abs=0.1)
+    assert np.median(out["mag_f555w"]) == pytest.approx(25.0 - 5.0, abs=0.03)
+
+
+def test_growth_mode_and_cap():
+    g = np.array([0.0, 0.05, 5.0, np.nan])
+    corr = apcorr.growth_aperture_correction(g, psf_fwhm_v=2.0, max_correction=0.5)
+    assert np.all(corr <= 0) and np.all(corr >= -0.5)
+    assert corr[2] == pytest.approx(-0.5)
+    ci = apcorr.ci_aperture_correction(np.array([1.0, 3.0]), psf_fwhm_v=2.0, max_correction=0.8)
+    assert ci[1] == pytest.approx(-0.8) and ci[0] > -0.8
