@@ -103,6 +103,10 @@ def main() -> None:
             print("browser: skipped (no /usr/bin/chromium or --no-browser)")
         else:
             _browser(base, field, base_s)
+    engine.dispose()
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)
     print(f"target: next candidate < 200 ms; warm HTTP median {med_warm:.1f} ms")
 
 

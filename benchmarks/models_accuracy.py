@@ -94,6 +94,7 @@ def main() -> None:
     ap.add_argument("--epochs-compact", type=int, default=20)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--skip-starcnet", action="store_true")
+    ap.add_argument("--skip-others", action="store_true", help="train only the StarcNet-style model")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -110,19 +111,20 @@ def main() -> None:
         results[name] = (acc4, acc2, seconds)
         print(f"{name:28s} 4-class {acc4:6.1%}  binary {acc2:6.1%}  train {seconds:7.1f} s", flush=True)
 
-    t = time.perf_counter()
-    comp = train_net(comp_cfg, tr.inputs, tr.targets, args.epochs_compact, 64, 1e-3)
-    report("compact", np.asarray(comp_cfg.classes)[predict(comp, te.inputs)], time.perf_counter() - t)
+    if not args.skip_others:
+        t = time.perf_counter()
+        comp = train_net(comp_cfg, tr.inputs, tr.targets, args.epochs_compact, 64, 1e-3)
+        report("compact", np.asarray(comp_cfg.classes)[predict(comp, te.inputs)], time.perf_counter() - t)
 
-    bands = star_cfg.bands
-    chans = [bands.index(b) for b in ("f336w", "f555w", "f814w")]
-    t = time.perf_counter()
-    trees = BaggedTreesPixels(n_estimators=100, channels=chans, random_state=0).fit(tr.inputs[:, :5], tr.labels)
-    report("bagged trees 15x15x3", trees.predict(te.inputs[:, :5]), time.perf_counter() - t)
+        bands = star_cfg.bands
+        chans = [bands.index(b) for b in ("f336w", "f555w", "f814w")]
+        t = time.perf_counter()
+        trees = BaggedTreesPixels(n_estimators=100, channels=chans, random_state=0).fit(tr.inputs[:, :5], tr.labels)
+        report("bagged trees 15x15x3", trees.predict(te.inputs[:, :5]), time.perf_counter() - t)
 
-    t = time.perf_counter()
-    boost = CatalogBoosting(max_iter=200).fit(photometry_table(tr.stamps, bands), tr.labels)
-    report("boosting on catalogue", boost.predict(photometry_table(te.stamps, bands)), time.perf_counter() - t)
+        t = time.perf_counter()
+        boost = CatalogBoosting(max_iter=200).fit(photometry_table(tr.stamps, bands), tr.labels)
+        report("boosting on catalogue", boost.predict(photometry_table(te.stamps, bands)), time.perf_counter() - t)
 
     if not args.skip_starcnet:
         t = time.perf_counter()

@@ -123,3 +123,24 @@ def test_out_buffers_reused():
     assert st is out and v is vout and out[1, 0, 1, 1] == img[5, 6]
     with pytest.raises(StarclassError, match="out"):
         extract_stamps([img], [5], [5], 3, out=np.empty((1, 1, 4, 4), np.float32))
+
+
+def _child_sum(args):
+    images, x, y = args
+    st, _ = extract_stamps(images, x, y, 8)
+    return float(st.sum())
+
+
+def test_usable_in_forked_children_after_parallel_use():
+    """A fork-based worker (torch DataLoader, multiprocessing) must not be killed by OpenMP."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork start method on this platform")
+    rng = np.random.default_rng(9)
+    images = [rng.random((60, 60)).astype(np.float32) for _ in range(2)]
+    x, y = rng.uniform(0, 60, 800), rng.uniform(0, 60, 800)
+    expected = _child_sum((images, x, y))  # runs the parallel kernel in this process first
+    with mp.get_context("fork").Pool(2) as pool:
+        got = pool.map(_child_sum, [(images, x, y)] * 2, chunksize=1)
+    assert got == pytest.approx([expected, expected], rel=1e-6)

@@ -60,10 +60,6 @@ def _tiny(name: str):
         known = dict(cfg.arch_options)
         known.update({k: v for k, v in opts.items() if k in known or k == "pretrained"})
         changes["arch_options"] = known
-    if base == "m31-binary":
-        # z-scores of noiseless synthetic stars reach ~800; one epoch of ResNet-50 leaves its
-        # batch-norm statistics far from that scale, so use the gentler asinh stretch here
-        changes["normalisation"] = "asinh"
     if isinstance(cfg.architecture, list):
         changes["architecture"] = [dict(e, n=1) for e in cfg.architecture]
     else:

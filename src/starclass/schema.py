@@ -17,7 +17,8 @@ class_ref      reference class (truth, human mode, or another model), 1-4; 0 = n
 class_pred     predicted class, 1-4
 prob_<k>       predicted probability of class k (k = 1..K)
 quality        fraction of ensemble members agreeing with the mode
-subclass       class-4 subclass 4.1-4.12 (float), NaN otherwise
+subclass       class-4 subclass as text "4.1" ... "4.12" ("" otherwise); text because
+               4.1 and 4.10 are the same number
 galaxy         galaxy (or field) name
 =============  =================================================================
 
@@ -36,21 +37,44 @@ CLASS_NAMES: dict[int, str] = {
     4: "artefact / non-cluster",
 }
 
-#: PHANGS class-4 subclasses (Whitmore et al., section 3).
-SUBCLASS_NAMES: dict[float, str] = {
-    4.1: "single star",
-    4.2: "pair of stars",
-    4.3: "triplet of stars",
-    4.4: "saturated star",
-    4.5: "diffraction spike",
-    4.6: "galaxy nucleus",
-    4.7: "background galaxy",
-    4.8: "fluff",
-    4.9: "redundant",
-    4.10: "too faint",
-    4.11: "edge",
-    4.12: "bad pixel",
+#: PHANGS class-4 subclasses (Whitmore et al., section 3), keyed by their text label.
+SUBCLASS_NAMES: dict[str, str] = {
+    "4.1": "single star",
+    "4.2": "pair of stars",
+    "4.3": "triplet of stars",
+    "4.4": "saturated star",
+    "4.5": "diffraction spike",
+    "4.6": "galaxy nucleus",
+    "4.7": "background galaxy",
+    "4.8": "fluff",
+    "4.9": "redundant",
+    "4.10": "too faint",
+    "4.11": "edge",
+    "4.12": "bad pixel",
 }
+
+
+def subclass_label(value) -> str:
+    """Text label of a subclass given as text or as a number with its decimals as written.
+
+    Numbers are read with two decimals except 4.1, so a float column can only carry
+    4.1-4.9, 4.11 and 4.12 unambiguously; prefer text (``"4.10"``). Empty/NaN/None give "".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        v = value.strip()
+        if v and v not in SUBCLASS_NAMES:
+            raise ValueError(f"unknown subclass {value!r}; known: {', '.join(SUBCLASS_NAMES)}")
+        return v
+    f = float(value)
+    if f != f:  # NaN
+        return ""
+    for key in SUBCLASS_NAMES:
+        if abs(float(key) - f) < 1e-6 and key != "4.10":
+            return key
+    raise ValueError(f"subclass {value!r} is not one of {', '.join(SUBCLASS_NAMES)}")
+
 
 #: DS9 colours by class, as the PHANGS classifiers use them.
 CLASS_COLOURS: dict[int, str] = {1: "red", 2: "green", 3: "blue", 4: "yellow"}

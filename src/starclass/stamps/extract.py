@@ -34,9 +34,8 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from starclass.stamps._parallel import dual_kernel
-
 from starclass.errors import StarclassError
+from starclass.stamps._parallel import dual_kernel
 
 __all__ = ["extract_stamps", "resolve_images", "centre_pixels"]
 
@@ -165,6 +164,57 @@ def _mask_one_band(mask, cx, cy, size, valid):  # pragma: no cover - numba
             for j in range(size):
                 xx = x0 + j
                 if xx >= 0 and xx < nx and mask[yy, xx] != 0:
+                    valid[n, i, j] = False
+
+
+@dual_kernel
+def _weight_bits_one_band(wbits, swap, order, cx, cy, size, valid):  # pragma: no cover - numba
+    """AND ``valid`` with ``weight > 0`` for a float32 weight map seen as uint32 bits.
+
+    A float32 is positive, finite and non-zero exactly when its bits (sign bit clear) lie
+    strictly between 0 and 0x7F800000 (+inf); NaN and negative values fall outside.
+    """
+    n_cand = cx.shape[0]
+    half = size // 2
+    ny = wbits.shape[0]
+    nx = wbits.shape[1]
+    inf_bits = np.uint32(0x7F800000)
+    for k in prange(n_cand):
+        n = order[k]
+        x0 = cx[n] - half
+        y0 = cy[n] - half
+        for i in range(size):
+            yy = y0 + i
+            if yy < 0 or yy >= ny:
+                continue
+            for j in range(size):
+                xx = x0 + j
+                if xx >= 0 and xx < nx:
+                    v = wbits[yy, xx]
+                    if swap:
+                        v = _bswap32(v)
+                    if v == 0 or v >= inf_bits:
+                        valid[n, i, j] = False
+
+
+@dual_kernel
+def _weight_one_band(weight, order, cx, cy, size, valid):  # pragma: no cover - numba
+    """AND ``valid`` with ``weight > 0`` for a weight map of any native numeric type."""
+    n_cand = cx.shape[0]
+    half = size // 2
+    ny = weight.shape[0]
+    nx = weight.shape[1]
+    for k in prange(n_cand):
+        n = order[k]
+        x0 = cx[n] - half
+        y0 = cy[n] - half
+        for i in range(size):
+            yy = y0 + i
+            if yy < 0 or yy >= ny:
+                continue
+            for j in range(size):
+                xx = x0 + j
+                if xx >= 0 and xx < nx and not (weight[yy, xx] > 0):
                     valid[n, i, j] = False
 
 
@@ -306,6 +356,17 @@ def _native(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def _per_band(values: Any, names: list[str], what: str) -> list:
+    """A per-band list (None where absent) from a mapping by band name or a sequence."""
+    if isinstance(values, Mapping):
+        lookup = {str(k).lower(): v for k, v in values.items()}
+        return [lookup.get(b) for b in names]
+    out = list(values)
+    if len(out) != len(names):
+        raise StarclassError(f"{what}: {len(out)} given for {len(names)} bands")
+    return out
+
+
 # --------------------------------------------------------------------------- public
 def extract_stamps(
     mosaics: Any,
@@ -316,6 +377,7 @@ def extract_stamps(
     fill: float = 0.0,
     *,
     masks: Mapping[str, np.ndarray] | Sequence[np.ndarray] | None = None,
+    weights: Mapping[str, np.ndarray | None] | Sequence[np.ndarray | None] | None = None,
     out: np.ndarray | None = None,
     valid_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -337,6 +399,11 @@ def extract_stamps(
     masks
         Optional bad-pixel masks (True = bad), per band (mapping by band name or a
         sequence aligned with ``bands``); e.g. ``{b: mosaics.mask(b) for b in bands}``.
+    weights
+        Optional weight maps per band (mapping by band name or sequence; None entries
+        skipped): pixels with ``weight > 0`` false (zero, negative, NaN) are invalid. Read
+        in place like the images (memory-mapped, big-endian float32 without a copy), so
+        this is the cheap way to honour a MosaicSet's ``weights``.
     out, valid_out
         Optional preallocated outputs (float32 ``[N, B, S, S]`` C-contiguous and bool
         ``[N, S, S]``), for streaming many batches without reallocating.
@@ -381,13 +448,7 @@ def extract_stamps(
         _apply_fill(out, valid_out, fill32)
 
     if masks is not None:
-        if isinstance(masks, Mapping):
-            lookup = {str(k).lower(): v for k, v in masks.items()}
-            mask_list = [lookup.get(b) for b in names]
-        else:
-            mask_list = list(masks)
-            if len(mask_list) != n_band:
-                raise StarclassError(f"masks: {len(mask_list)} masks for {n_band} bands")
+        mask_list = _per_band(masks, names, "masks")
         for name, m in zip(names, mask_list):
             if m is None:
                 continue
@@ -395,5 +456,19 @@ def extract_stamps(
             if m.shape != arrays[0].shape:
                 raise StarclassError(f"masks: mask of band {name} has shape {m.shape}, image {arrays[0].shape}")
             _mask_one_band(_native(m), cx, cy, size, valid_out)
+        _apply_fill(out, valid_out, fill32)
+    if weights is not None:
+        w_list = _per_band(weights, names, "weights")
+        for name, w in zip(names, w_list):
+            if w is None:
+                continue
+            w = np.asarray(w)
+            if w.shape != arrays[0].shape:
+                raise StarclassError(f"weights: weight map of band {name} has shape {w.shape}, image {arrays[0].shape}")
+            if w.dtype.kind == "f" and w.dtype.itemsize == 4 and w.strides[-1] == 4:
+                _weight_bits_one_band(_readonly_view(w.view(np.uint32)), not w.dtype.isnative, order, cx, cy,
+                                      size, valid_out)
+            else:
+                _weight_one_band(_native(w), order, cx, cy, size, valid_out)
         _apply_fill(out, valid_out, fill32)
     return out, valid_out

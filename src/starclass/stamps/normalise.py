@@ -34,10 +34,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numba import njit, prange
 
-from starclass.stamps._parallel import dual_kernel
-
 from starclass.bands import BANDS, ab_zeropoint
 from starclass.errors import StarclassError
+from starclass.stamps._parallel import dual_kernel
 
 __all__ = ["METHODS", "normalise", "robust_stats", "rgb_groups", "n_output_channels"]
 
