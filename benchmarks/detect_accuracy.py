@@ -62,8 +62,16 @@ def main() -> None:
         print("  signed median dm by class 1/2/3/4: " + " / ".join(
             f"{np.nanmedian(dm[bright & (c == k)]):+.3f}" for k in (1, 2, 3, 4)))
         if "subclass" in truth.colnames:
-            sub = np.asarray(truth["subclass"])[ia]
-            single = bright & np.isclose(sub, 4.1)
+            from starclass.schema import subclass_label
+
+            def _label(v):
+                try:
+                    return subclass_label(v)
+                except (ValueError, TypeError):
+                    return ""
+
+            sub = np.array([_label(v) for v in np.asarray(truth["subclass"])[ia]])
+            single = bright & (sub == "4.1")
             if single.any():
                 print(f"  single stars (4.1): median |dm| {np.nanmedian(np.abs(dm[single])):.3f} (n={single.sum()})")
     cat, ia, ib = results["ci"]

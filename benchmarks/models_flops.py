@@ -39,10 +39,13 @@ def main() -> None:
     ap.add_argument("--starcnet-n", type=int, default=300)
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--no-timing", action="store_true", help="only count FLOPs")
+    ap.add_argument("--plot", help="write a bar chart of FLOPs per candidate to this PNG")
     args = ap.parse_args()
 
     star = build_model(get_preset("legus4")).eval()
     f_star = count_flops(star, (1, 15, 32, 32))
+    rows = []
     print(f"{'preset':24s} {'architecture':10s} {'input':>14s} {'GFLOP/cand':>11s} {'params (M)':>11s} {'StarcNet/this':>14s}")
     for name, cfg in PRESETS.items():
         member = cfg.member(0)
@@ -52,12 +55,33 @@ def main() -> None:
         p = sum(q.numel() for q in net.parameters()) / 1e6
         shape = f"{cfg.n_channels}x{size}" + (f"->{cfg.input_size}" if cfg.input_size else "")
         print(f"{name:24s} {member['architecture']:10s} {shape:>14s} {f / 1e9:11.3f} {p:11.2f} {f_star / f:14.1f}")
+        rows.append((name, member["architecture"], f))
         del net
 
     comp = build_model(get_preset("legus4-compact")).eval()
     f_comp = count_flops(comp, (1, 15, 32, 32))
     print(f"\nlegus4: StarcNet-style {f_star / 1e9:.2f} GFLOP/candidate, compact {f_comp / 1e6:.1f} MFLOP/candidate, "
           f"ratio {f_star / f_comp:.0f}x")
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4))
+        names = [f"{n}\n({a})" for n, a, _ in rows]
+        vals = [f / 1e9 for _, _, f in rows]
+        colours = ["tab:orange" if a == "compact" else "tab:blue" for _, a, _ in rows]
+        ax.barh(names[::-1], vals[::-1], color=colours[::-1])
+        ax.set_xscale("log")
+        ax.set_xlabel("GFLOP per candidate (published geometry)")
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_title(f"StarcNet-style / compact on legus4: {f_star / f_comp:.0f}x fewer FLOPs")
+        fig.tight_layout()
+        fig.savefig(args.plot, dpi=110)
+        print(f"wrote {args.plot}")
+    if args.no_timing:
+        return
     x = torch.randn(args.n, 15, 32, 32)
     for th in args.threads:
         torch.set_num_threads(th)

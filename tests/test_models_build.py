@@ -228,7 +228,7 @@ def test_compact_folds_batchnorm_exactly_in_eval_mode():
     layer.eval()
     x = torch.randn(3, 4, 9, 9)
     with torch.no_grad():
-        ref = torch.relu(layer.bn(layer.conv(x)))
+        ref = torch.relu(layer.bn(torch.nn.functional.conv2d(x, layer.weight, padding=1)))
         assert torch.allclose(layer(x), ref, atol=1e-5)
 
 
@@ -238,3 +238,24 @@ def test_compact_handles_large_stamps_cheaply():
     f = count_flops(net, (1, 1, 256, 256))
     f32 = count_flops(build_model(get_preset("legus4-compact")), (1, 15, 32, 32))
     assert f < 5 * f32
+
+
+def test_pretrained_false_skips_imagenet_weights(tmp_path):
+    _save_random_resnet18(tmp_path / "r18.pth")
+    cfg = small("cool-core", arch_options={"pretrained": str(tmp_path / "r18.pth")})
+    assert build_model(cfg, pretrained=False).weights_source == "scratch"
+
+
+def test_gradcam_hooks_fire_on_every_cnn_in_eval_mode():
+    # Grad-CAM (starclass.science.gradcam) hooks the last Conv2d; the compact model folds its
+    # batch norm at inference and must still run through that module
+    for name in ["legus4-compact", "galaxy-cluster"]:
+        cfg = small(name)
+        net = build_model(cfg).eval()
+        last = [m for m in net.modules() if isinstance(m, nn.Conv2d)][-1]
+        seen = []
+        h = last.register_forward_hook(lambda _m, _i, out: seen.append(out.shape))
+        with torch.no_grad():
+            net(torch.randn(2, cfg.n_channels, cfg.stamp_size, cfg.stamp_size))
+        h.remove()
+        assert len(seen) == 1 and seen[0][0] == 2

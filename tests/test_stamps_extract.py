@@ -144,3 +144,41 @@ def test_usable_in_forked_children_after_parallel_use():
     with mp.get_context("fork").Pool(2) as pool:
         got = pool.map(_child_sum, [(images, x, y)] * 2, chunksize=1)
     assert got == pytest.approx([expected, expected], rel=1e-6)
+
+
+@pytest.mark.parametrize("wdtype", [">f4", "<f4", ">f8", "<i2"])
+def test_zero_weight_pixels_are_invalid(wdtype):
+    img = np.ones((30, 30), dtype=">f4")
+    w = np.ones((30, 30))
+    w[10, 12] = 0
+    w[20, 5] = -1
+    if wdtype[-2] == "f":
+        w[3, 3] = np.nan
+    w = w.astype(wdtype)
+    st, valid = extract_stamps({"f555w": img}, [12, 5, 3, 25], [10, 20, 3, 25], 5, weights={"f555w": w})
+    assert not valid[0, 2, 2] and not valid[1, 2, 2] and valid[3].all()
+    assert (not valid[2, 2, 2]) == (wdtype[-2] == "f")
+    assert (st[~valid[:, None].repeat(1, 1)] == 0).all()
+    assert valid[0].sum() == 24
+
+
+def test_mosaicset_weights_used_by_make_inputs(tmp_path):
+    from astropy.io import fits
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import read_mosaics, write_mosaic
+    from starclass.stamps import make_inputs
+
+    data = np.ones((40, 40), np.float32)
+    p = write_mosaic(tmp_path / "img_f555w.fits", data, "f555w", None,
+                     photflam=BANDS["f555w"].photflam, photplam=BANDS["f555w"].photplam)
+    wht = np.ones((40, 40), np.float32)
+    wht[20, 20] = 0
+    fits.PrimaryHDU(wht).writeto(tmp_path / "img_f555w_wht.fits")
+    mset = read_mosaics([p], pixel_scale=0.04)
+    assert mset.weights.get("f555w") is not None
+    spec = {"bands": ["f555w"], "stamp_size": 8, "normalisation": "none"}
+    _, ok = make_inputs(mset, [20, 10], [20, 10], spec)
+    assert ok.tolist() == [False, True]
+    _, ok = make_inputs(mset, [20, 10], [20, 10], spec, weights=None)
+    assert ok.tolist() == [True, True]

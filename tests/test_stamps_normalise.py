@@ -236,3 +236,18 @@ def test_works_with_taskconfig_presets():
     inp, valid = make_inputs(imgs, [40.0, 10.0], [40.0, 70.0], cfg)
     assert inp.shape == (2, cfg.n_channels, cfg.stamp_size, cfg.stamp_size)
     assert valid.all()
+
+
+def test_m31_style_56_px_upsampled_to_224():
+    config = pytest.importorskip("starclass.config")
+    cfg = config.get_preset("m31-binary")
+    rng = np.random.default_rng(6)
+    imgs = {b: rng.normal(0, 1, (200, 200)).astype(np.float32) for b in cfg.bands}
+    imgs[cfg.bands[0]][100, 100] += 40.0
+    small, _ = make_inputs(imgs, [100.0], [100.0], cfg)
+    big, ok = make_inputs(imgs, [100.0], [100.0], cfg, resize=True)
+    assert small.shape == (1, len(cfg.bands), 56, 56) and big.shape == (1, len(cfg.bands), 224, 224) and ok.all()
+    np.testing.assert_allclose(big, resample(small, 224), atol=1e-5)
+    # the source stays at the centre: 56 px index 28 -> 224 px around 113.5
+    peak = np.unravel_index(np.argmax(big[0, 0]), (224, 224))
+    assert all(abs(p - 113.5) <= 2 for p in peak)

@@ -26,7 +26,7 @@ SHRINK = {
     "m31-binary": (32, None, {"pretrained": None}),
     "open-globular": (32, None, {"pretrained": None}),
     "galaxy-cluster": (32, None, {"widths": [8, 8, 8, 8, 8, 8], "dense": 32}),
-    "cool-core": (32, None, {"pretrained": None}),
+    "cool-core": (16, None, {"pretrained": None}),
 }
 
 PRESETS = list(SHRINK) + [f"{p}-compact" for p in SHRINK]

@@ -341,11 +341,6 @@ class TaskConfig:
         return len(self.scales) * self.n_bands_in
 
     @property
-    def model_input_size(self) -> int:
-        """Side of the tensor passed to the model (the stamp size; the model resamples)."""
-        return self.stamp_size
-
-    @property
     def network_size(self) -> int:
         """Side of the image the network body works on (``input_size`` or the stamp size)."""
         return self.input_size or self.stamp_size
@@ -525,7 +520,7 @@ def _phangs4() -> TaskConfig:
     return TaskConfig(
         name="phangs4",
         description=(
-            "PHANGS-HST (Wei+ 2020, Whitmore+ 2021): 5 bands, 4 classes, 10 ResNet18 + 10 VGG19-BN; "
+            "PHANGS-HST (Wei et al. 2020; Whitmore et al.): 5 bands, 4 classes, 10 ResNet18 + 10 VGG19-BN; "
             "lower stamp_size/input_size on a CPU"
         ),
         bands=list(HST_BANDS),
@@ -546,7 +541,7 @@ def _phangs4() -> TaskConfig:
 def _m31_binary() -> TaskConfig:
     return TaskConfig(
         name="m31-binary",
-        description="M31/PAndAS (Zhang+ 2024): g,i 56 px -> 224, ResNet-50, cluster vs non-cluster, P>=0.669",
+        description="M31/PAndAS (Zhang et al.): g,i 56 px -> 224, ResNet-50, cluster vs non-cluster, P>=0.669",
         bands=["g", "i"],
         classes=[1, 2],
         class_names=["cluster", "non-cluster"],
@@ -712,3 +707,35 @@ def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:
     with atomic_path(p) as tmp:
         Path(tmp).write_text(text)
     return p
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """``python -m starclass.config [NAME|FILE] [--save PATH]``: list presets or print one as YAML."""
+    import argparse
+
+    import yaml
+
+    ap = argparse.ArgumentParser(prog="python -m starclass.config", description=_main.__doc__)
+    ap.add_argument("task", nargs="?", help="preset name or config file (omit to list the presets)")
+    ap.add_argument("--save", help="write the config to this .yaml/.json file")
+    args = ap.parse_args(argv)
+    if not args.task:
+        for name, cfg in PRESETS.items():
+            arch = cfg.architecture if isinstance(cfg.architecture, str) else "+".join(
+                f"{e['n']}x{e['architecture']}" for e in cfg.architecture)
+            print(f"{name:24s} {arch:24s} {','.join(cfg.bands):32s} {cfg.description}")
+        return 0
+    try:
+        cfg = load_config(args.task)
+    except StarclassError as exc:
+        print(f"error: {exc}")
+        return 2
+    if args.save:
+        print(f"wrote {save_config(cfg, args.save)}")
+    else:
+        print(yaml.safe_dump(cfg.to_dict(), sort_keys=False, default_flow_style=None), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

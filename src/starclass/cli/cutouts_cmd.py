@@ -71,9 +71,9 @@ def cutouts(
         if bad:
             raise StarclassError(f"--normalisation rgb needs zeropoints; none for band(s) {', '.join(bad)} "
                                  "(PHOTFLAM/PHOTPLAM missing from the FITS headers)")
-    masks = {b: mset.mask(b) for b in (spec.bands or mset.bands)} if use_masks else None
+    weights = "auto" if use_masks else None
     make_store(mset, table, output, config if config is not None else spec, batch_size=batch_size,
-               masks=masks, progress=progress)
+               weights=weights, progress=progress)
 
     from starclass.stamps.store import StampStore
 
@@ -86,7 +86,7 @@ def cutouts(
         from starclass.stamps.export import export_phangs_fits
 
         paths = export_phangs_fits(mset, table, phangs_fits_dir, size=phangs_size,
-                                   bands=list(spec.bands or mset.bands), masks=masks, progress=progress)
+                                   bands=list(spec.bands or mset.bands), weights=weights, progress=progress)
         summary["fits"] = len(paths)
     return summary
 

@@ -63,13 +63,13 @@ def simulate_cmd(
         if png:
             from starclass.simulate.gallery import write_composite
 
-            p = write_composite(images, Path(outdir) / "composite.png", zeropoints=mos.zeropoint,
+            p = write_composite(images, Path(outdir) / "composite.png",
                                 title=f"{cfg.galaxy} seed {seed}")
             echo(f" composite: {p}")
         if gallery:
             from starclass.simulate.gallery import write_gallery
 
-            p = write_gallery(images, truth, Path(outdir) / "gallery.png", zeropoints=mos.zeropoint,
+            p = write_gallery(images, truth, Path(outdir) / "gallery.png",
                               title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)")
             echo(f"   gallery: {p}")
         if calibrate:

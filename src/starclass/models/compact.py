@@ -33,12 +33,16 @@ from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
 
 
-class ConvBN(nn.Module):
-    """3x3 convolution + batch normalisation (+ ReLU), folded into one convolution in eval mode."""
+class ConvBN(nn.Conv2d):
+    """3x3 convolution + batch normalisation (+ ReLU), folded into one convolution in eval mode.
+
+    A subclass of :class:`torch.nn.Conv2d` (its weight is the convolution's), so tools that
+    look for convolution layers (Grad-CAM hooks, FLOP counters) find it in both modes; its
+    output is the normalised (and activated) feature map.
+    """
 
     def __init__(self, c_in: int, c_out: int, stride: int = 1, act: bool = True):
-        super().__init__()
-        self.conv = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False)
+        super().__init__(c_in, c_out, 3, stride=stride, padding=1, bias=False)
         self.bn = nn.BatchNorm2d(c_out)
         self.act = act
 
@@ -46,16 +50,16 @@ class ConvBN(nn.Module):
         """Weights and bias of the convolution with the batch norm folded in."""
         bn = self.bn
         scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
-        w = self.conv.weight * scale.reshape(-1, 1, 1, 1)
+        w = self.weight * scale.reshape(-1, 1, 1, 1)
         b = bn.bias - bn.running_mean * scale
         return w, b
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.training:
-            y = self.bn(self.conv(x))
+            y = self.bn(self._conv_forward(x, self.weight, None))
         else:
             w, b = self.folded()
-            y = F.conv2d(x, w, b, stride=self.conv.stride, padding=self.conv.padding)
+            y = self._conv_forward(x, w, b)
         return F.relu(y, inplace=True) if self.act else y
 
 

@@ -61,7 +61,7 @@ def describe(name: str) -> str:
     return doc.splitlines()[0] if doc else name
 
 
-def build_model(config: Any, member: int | None = None):
+def build_model(config: Any, member: int | None = None, *, pretrained: bool = True):
     """Build the network of ensemble member ``member`` (None: the first) of a task config.
 
     Parameters
@@ -71,6 +71,9 @@ def build_model(config: Any, member: int | None = None):
         network's input and output.
     member : int or None
         Index into ``config.members()``.
+    pretrained : bool
+        False skips loading ImageNet weights whatever ``arch_options`` say: use it when a
+        checkpoint's state dict will replace the weights anyway (``classify``, resuming).
 
     Returns
     -------
@@ -84,6 +87,8 @@ def build_model(config: Any, member: int | None = None):
     name = m["architecture"]
     builder = _builder(name)
     opts = dict(m["arch_options"])
+    if not pretrained and "pretrained" in opts:
+        opts["pretrained"] = None
     sig = inspect.signature(builder)
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
     if not accepts_any:

@@ -21,12 +21,16 @@ SUBCLASS_LABELS = {4.1: "single star", 4.2: "pair", 4.3: "triplet", 4.4: "satura
                    4.7: "background galaxy", 4.8: "fluff", 4.11: "edge", 4.12: "bad pixel / cosmic ray"}
 
 
-def vega_scales(zeropoints: dict[str, float] | None, v_band: str | None = None) -> dict[str, float]:
-    """Per-band factors 10^(-0.4 (zp - zp_V)): equal values for equal Vega magnitudes."""
-    if not zeropoints:
-        return {}
-    ref = zeropoints[v_band] if v_band in zeropoints else max(zeropoints.values())
-    return {b: float(10 ** (-0.4 * (z - ref))) for b, z in zeropoints.items()}
+def flux_scales(bands, v_band: str | None = None) -> dict[str, float]:
+    """Per-band factors PHOTFLAM_b / PHOTFLAM_V: e-/s to a common f_lambda scale.
+
+    In f_lambda an old population looks yellow-white and a young one blue, as in the PHANGS
+    and LEGUS colour composites.
+    """
+    from starclass.bands import BANDS, v_band as _vb
+
+    ref = v_band or _vb(list(bands))
+    return {b: BANDS[b].photflam / BANDS[ref].photflam for b in bands if b in BANDS and ref in BANDS}
 
 
 def _rgb_bands(bands: list[str]) -> tuple[str, str, str]:
@@ -72,11 +76,11 @@ def _block_mean(a: np.ndarray, f: int) -> np.ndarray:
     return np.nanmean(np.asarray(a[:ny, :nx], dtype=np.float32).reshape(ny // f, f, nx // f, f), axis=(1, 3))
 
 
-def write_composite(images: dict[str, np.ndarray], path, *, zeropoints: dict[str, float] | None = None,
-                    max_size: int = 2048, title: str | None = None) -> Path:
+def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048,
+                    title: str | None = None) -> Path:
     """Colour composite PNG of a whole field (block-averaged to at most ``max_size`` px).
 
-    With ``zeropoints`` the bands are put on a common Vega flux scale first.
+    Bands are put on a common f_lambda scale first (:func:`flux_scales`).
     """
     import matplotlib
 
@@ -89,11 +93,12 @@ def write_composite(images: dict[str, np.ndarray], path, *, zeropoints: dict[str
     small = {b: (_block_mean(images[b], f) if f > 1 else np.asarray(images[b], dtype=np.float32)) for b in bands}
     from starclass.bands import v_band as _vb
 
-    small = {b: a * np.float32(vega_scales(zeropoints, _vb(bands)).get(b, 1.0)) for b, a in small.items()}
+    sc = flux_scales(bands, _vb(bands))
+    small = {b: a * np.float32(sc.get(b, 1.0)) for b, a in small.items()}
     r, g, b = _rgb_bands(bands)
     ref = small[g] if g else small[r]
     noise = float(np.nanstd(ref[np.isfinite(ref) & (ref < np.nanpercentile(ref, 50))])) or 1.0
-    rgb = colour_stamp(small, bands, slice(None), slice(None), stretch=max(noise * 40, 1e-6), q=10)
+    rgb = colour_stamp(small, bands, slice(None), slice(None), stretch=max(noise * 30, 1e-6), q=10)
     dpi = 100
     fig = plt.figure(figsize=(rgb.shape[1] / dpi, rgb.shape[0] / dpi), dpi=dpi)
     ax = fig.add_axes([0, 0, 1, 1])
@@ -108,8 +113,7 @@ def write_composite(images: dict[str, np.ndarray], path, *, zeropoints: dict[str
     return out
 
 
-def write_gallery(images: dict[str, np.ndarray], truth, path, *, zeropoints: dict[str, float] | None = None,
-                  per_group: int = 8, size: int = 40, v_band: str | None = None, seed: int = 0,
+def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int = 8, size: int = 40, v_band: str | None = None, seed: int = 0,
                   title: str | None = None) -> Path:
     """Gallery PNG: for each class and class-4 subclass, ``per_group`` stamps in V and colour.
 
@@ -124,7 +128,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, zeropoints: dic
 
     bands = list(images)
     vb = v_band or _vb(bands)
-    scales = vega_scales(zeropoints, vb)
+    scales = flux_scales(bands, vb)
     rng = np.random.default_rng(seed)
     cls = np.asarray(truth["class_ref"])
     sub = np.asarray(truth["subclass"], dtype=float) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
@@ -162,12 +166,12 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, zeropoints: dic
             peak = max(np.nanpercentile(st, 99.5) if np.isfinite(st).any() else 1.0, 5 * sig)
             a1.imshow(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), origin="lower", cmap="gray",
                       vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)), interpolation="nearest")
-            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 4, 1e-6), q=6, scales=scales, subtract_median=True), origin="lower",
+            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales, subtract_median=True), origin="lower",
                       interpolation="nearest")
         axes[2 * gi, 0].text(0.0, 1.05, name, transform=axes[2 * gi, 0].transAxes, fontsize=8, va="bottom")
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout(pad=0.3, h_pad=0.6)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.97 if title else 0.99, wspace=0.05, hspace=0.25)
     out = Path(path)
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format="png", dpi=90)

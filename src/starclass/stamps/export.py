@@ -39,6 +39,7 @@ def export_phangs_fits(
     prefix: str = "cand_",
     fill: float = np.nan,
     masks: Any = None,
+    weights: Any = "auto",
     batch: int = 32,
     progress: bool = False,
 ) -> list[Path]:
@@ -63,6 +64,8 @@ def export_phangs_fits(
         Value of pixels off the image or bad (default NaN, the FITS convention for blank).
     masks
         Optional per-band bad-pixel masks (True = bad).
+    weights
+        Weight maps (zero weight = bad); ``"auto"``: the MosaicSet's, where present.
     batch
         Candidates extracted at once (bounds memory: ``batch * bands * size**2 * 4`` bytes).
     progress
@@ -95,10 +98,14 @@ def export_phangs_fits(
 
         bar = tqdm(total=len(x), unit="cand", desc="PHANGS FITS")
     images = dict(zip(names, arrays))
+    from starclass.stamps.inputs import _weights
+
+    wmaps = _weights(mosaics, weights)
     try:
         for start in range(0, len(x), batch):
             stop = min(len(x), start + batch)
-            stamps, _ = extract_stamps(images, x[start:stop], y[start:stop], size, names, fill=fill, masks=masks)
+            stamps, _ = extract_stamps(images, x[start:stop], y[start:stop], size, names, fill=fill, masks=masks,
+                                       weights=wmaps)
             for k in range(stop - start):
                 n = start + k
                 ident = ids[n]

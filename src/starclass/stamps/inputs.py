@@ -28,7 +28,7 @@ model. An empty candidate list gives arrays with N = 0.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -73,7 +73,6 @@ class InputSpec:
     resample: str = "bilinear"
     fill: float = 0.0
     softening: float = 1.0
-    extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     def out_size(self, resize: bool = False) -> int:
         """Side of the arrays :func:`make_inputs` returns (``input_size`` only if ``resize``)."""
@@ -132,6 +131,17 @@ def _zeropoints(mosaics: Any, zeropoints: Any) -> Any:
     return getattr(mosaics, "zeropoint", None)
 
 
+def _weights(mosaics: Any, weights: Any) -> Any:
+    if isinstance(weights, str):
+        if weights != "auto":
+            raise StarclassError(f"weights: expected 'auto', None or per-band maps, got {weights!r}")
+        found = getattr(mosaics, "weights", None)
+        if not isinstance(found, dict) or not any(w is not None for w in found.values()):
+            return None
+        return found
+    return weights
+
+
 def _convert(
     stamps: np.ndarray, valid_px: np.ndarray, names: list[str], spec: InputSpec, zeropoints: Any,
     resize: bool = False,
@@ -158,6 +168,7 @@ def make_inputs(
     *,
     zeropoints: Any = None,
     masks: Any = None,
+    weights: Any = "auto",
     resize: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Model inputs for N candidates, as the task config describes them.
@@ -177,7 +188,11 @@ def make_inputs(
         Per-band zeropoints for ``rgb`` (default: the MosaicSet's).
     masks
         Optional per-band bad-pixel masks (True = bad), e.g.
-        ``{b: mosaics.mask(b) for b in mosaics.bands}`` to honour zero-weight pixels.
+        ``{b: mosaics.mask(b) for b in mosaics.bands}``.
+    weights
+        Weight maps per band: pixels of zero, negative or NaN weight are invalid like NaN.
+        ``"auto"`` (default) uses the MosaicSet's ``weights`` where it has them (read in
+        place, memory-mapped); None ignores weights.
     resize
         Resample to the config's ``input_size`` (default False: ``stamp_size``; the
         models resample inside ``forward``).
@@ -194,7 +209,8 @@ def make_inputs(
     spec = input_spec(config)
     names, arrays = resolve_images(mosaics, spec.bands)
     sb = base_size(spec.stamp_size, spec.scales)
-    stamps, valid_px = extract_stamps(dict(zip(names, arrays)), x, y, sb, names, fill=0.0, masks=masks)
+    stamps, valid_px = extract_stamps(dict(zip(names, arrays)), x, y, sb, names, fill=0.0, masks=masks,
+                                      weights=_weights(mosaics, weights))
     return _convert(stamps, valid_px, names, spec, _zeropoints(mosaics, zeropoints), resize)
 
 
@@ -225,27 +241,30 @@ def iter_inputs(
     *,
     zeropoints: Any = None,
     masks: Any = None,
+    weights: Any = "auto",
     resize: bool = False,
     progress: bool = False,
 ) -> Iterator[InputBatch]:
     """Yield model inputs batch by batch, in bounded memory (for millions of candidates).
 
-    Same arguments as :func:`make_inputs`, plus ``batch_size`` (default: as many as fit
+    Same arguments as :func:`make_inputs` (``weights="auto"`` honours a MosaicSet's
+    weight maps), plus ``batch_size`` (default: as many as fit
     in 256 MiB) and ``progress`` (a tqdm bar). Each item is an :class:`InputBatch`
     ``(start, stop, inputs, valid)``; the base-stamp buffer is reused between batches,
     the ``inputs`` array of each batch is new (safe to keep).
     """
     spec = input_spec(config)
     for start, stop, inputs, valid, _ in _iter_batches(
-        mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress
+        mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress, weights
     ):
         yield InputBatch(start, stop, inputs, valid)
 
 
-def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress):
+def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress, weights="auto"):
     """iter_inputs' work; also yields the base stamps' pixel validity (a reused buffer)."""
     names, arrays = resolve_images(mosaics, spec.bands)
     images = dict(zip(names, arrays))
+    wmaps = _weights(mosaics, weights)
     xa = np.atleast_1d(np.asarray(x, dtype=np.float64))
     ya = np.atleast_1d(np.asarray(y, dtype=np.float64))
     if xa.shape != ya.shape:
@@ -271,7 +290,7 @@ def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, pr
             m = stop - start
             stamps, valid_px = extract_stamps(
                 images, xa[start:stop], ya[start:stop], sb, names, fill=0.0, masks=masks,
-                out=buf[:m], valid_out=vbuf[:m],
+                weights=wmaps, out=buf[:m], valid_out=vbuf[:m],
             )
             inputs, valid = _convert(stamps, valid_px, names, spec, zps, resize)
             if bar is not None:

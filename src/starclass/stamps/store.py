@@ -411,6 +411,7 @@ def make_store(
     *,
     batch_size: int | None = None,
     masks: Any = None,
+    weights: Any = "auto",
     zeropoints: Mapping[str, float] | None = None,
     progress: bool = False,
     chunk: int = 256,
@@ -429,8 +430,9 @@ def make_store(
     config
         TaskConfig / :class:`~starclass.stamps.InputSpec` (bands, stamp_size, scales,
         normalisation); a TaskConfig's ``to_dict()`` is stored under ``extra["task"]``.
-    batch_size, masks, zeropoints, progress
-        As for :func:`~starclass.stamps.iter_inputs`.
+    batch_size, masks, weights, zeropoints, progress
+        As for :func:`~starclass.stamps.iter_inputs` (``weights="auto"``: the MosaicSet's
+        weight maps mark zero-weight pixels invalid).
     chunk
         HDF5 chunk length (candidates).
 
@@ -467,7 +469,7 @@ def make_store(
     with writer as w:
         n_bad = 0
         for start, stop, inputs, valid, valid_px in _iter_batches(
-            mosaics, x, y, spec, batch_size, zeropoints, masks, False, progress
+            mosaics, x, y, spec, batch_size, zeropoints, masks, False, progress, weights
         ):
             m = stop - start
             # per-scale pixel validity for /valid, resampled like the stamps
