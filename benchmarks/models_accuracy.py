@@ -1,7 +1,7 @@
 """Accuracy of the StarcNet-style and compact models and both baselines on synthetic LEGUS-like data.
 
 Run:  .venv/bin/python benchmarks/models_accuracy.py [--n-train 600] [--n-test 1000]
-          [--epochs-starcnet 4] [--epochs-compact 20] [--threads 1]
+          [--epochs-starcnet 4] [--epochs-compact 20] [--threads 1] [--models compact,trees,boosting,starcnet]
 
 Draws train and test sets from :func:`starclass.synthetic.make_synthetic` with different
 seeds (the ``legus4`` shape: 5 bands, scales 1/1.6/3.2, z-score), trains
@@ -93,9 +93,10 @@ def main() -> None:
     ap.add_argument("--epochs-starcnet", type=int, default=4)
     ap.add_argument("--epochs-compact", type=int, default=20)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--skip-starcnet", action="store_true")
-    ap.add_argument("--skip-others", action="store_true", help="train only the StarcNet-style model")
+    ap.add_argument("--models", default="compact,trees,boosting,starcnet",
+                    help="comma-separated subset of compact, trees, boosting, starcnet")
     args = ap.parse_args()
+    todo = {m.strip() for m in args.models.split(",") if m.strip()}
     torch.set_num_threads(args.threads)
 
     star_cfg = get_preset("legus4")
@@ -111,25 +112,26 @@ def main() -> None:
         results[name] = (acc4, acc2, seconds)
         print(f"{name:28s} 4-class {acc4:6.1%}  binary {acc2:6.1%}  train {seconds:7.1f} s", flush=True)
 
-    if not args.skip_others:
+    bands = star_cfg.bands
+    if "compact" in todo:
         t = time.perf_counter()
         comp = train_net(comp_cfg, tr.inputs, tr.targets, args.epochs_compact, 64, 1e-3)
-        report("compact", np.asarray(comp_cfg.classes)[predict(comp, te.inputs)], time.perf_counter() - t)
-
-        bands = star_cfg.bands
+        report(f"compact ({args.epochs_compact} epochs)", np.asarray(comp_cfg.classes)[predict(comp, te.inputs)],
+               time.perf_counter() - t)
+    if "trees" in todo:
         chans = [bands.index(b) for b in ("f336w", "f555w", "f814w")]
         t = time.perf_counter()
         trees = BaggedTreesPixels(n_estimators=100, channels=chans, random_state=0).fit(tr.inputs[:, :5], tr.labels)
         report("bagged trees 15x15x3", trees.predict(te.inputs[:, :5]), time.perf_counter() - t)
-
+    if "boosting" in todo:
         t = time.perf_counter()
         boost = CatalogBoosting(max_iter=200).fit(photometry_table(tr.stamps, bands), tr.labels)
         report("boosting on catalogue", boost.predict(photometry_table(te.stamps, bands)), time.perf_counter() - t)
-
-    if not args.skip_starcnet:
+    if "starcnet" in todo:
         t = time.perf_counter()
         star = train_net(star_cfg, tr.inputs, tr.targets, args.epochs_starcnet, 32, 1e-4)
-        report("StarcNet-style", np.asarray(star_cfg.classes)[predict(star, te.inputs)], time.perf_counter() - t)
+        report(f"StarcNet-style ({args.epochs_starcnet} epochs)", np.asarray(star_cfg.classes)[predict(star, te.inputs)],
+               time.perf_counter() - t)
 
     print(f"\nsynthetic legus4: {args.n_train} train / {args.n_test} test candidates, threads={args.threads} "
           "(shared machine: times are indicative)")

@@ -52,6 +52,21 @@ def test_cli_train_then_classify(field, tmp_path):
     assert len(t) == len(table)
     assert {"class_pred", "prob_1", "prob_4", "quality", "class_m1"} <= set(t.colnames)
     assert set(np.unique(t["class_pred"])) <= {1, 2, 3, 4}
+    # training from a stamp store written by `starclass cutouts` (read lazily)
+    store = tmp_path / "stamps.h5"
+    files = sorted((root / "mosaics").glob("*.fits"))
+    res, out = _run(["cutouts", *files, "--catalog", root / "truth.ecsv", "--task",
+                     root / "task.yaml", "-o", store, "--no-progress"])
+    assert res.exit_code == 0, out
+    res, out = _run(["train", "--task", root / "task.yaml", "--stamps", store, "--catalog",
+                     root / "truth.ecsv", "-o", tmp_path / "model_store", "--no-progress",
+                     "--device", "cpu", "--epochs", "1", "--seed", "3"])
+    assert res.exit_code == 0, out
+    assert (tmp_path / "model_store" / "member_01.pt").exists()
+    # a store made for another geometry is refused
+    res, out = _run(["train", "--task", "legus4", "--stamps", store, "-o", tmp_path / "bad",
+                     "--no-progress"])
+    assert res.exit_code == 2 and "does not fit task" in out
     # --tta runs too
     res, out = _run(["classify", root / "mosaics", "--catalog", root / "truth.ecsv", "--model", model,
                      "-o", tmp_path / "tta.ecsv", "--tta", "--no-progress", "--device", "cpu"])

@@ -31,18 +31,30 @@ def _weights(path):
     return load_checkpoint(path)["state_dict"]
 
 
-def test_same_seed_same_weights_other_seed_differs(tmp_path, toy):
+@pytest.fixture(scope="module")
+def ref_fit(toy, tmp_path_factory):
+    """One member, seed 5, one epoch: the reference other runs are compared with."""
     cfg, data = toy
-    a = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "a", seed=5, progress=False, device="cpu")
-    b = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "b", seed=5, progress=False, device="cpu")
-    c = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "c", seed=6, progress=False, device="cpu")
-    wa, wb, wc = (_weights(r.members[0]) for r in (a, b, c))
+    return fit(cfg, data.inputs, data.class_ref, outdir=tmp_path_factory.mktemp("ref"), seed=5,
+               progress=False, device="cpu")
+
+
+def test_same_seed_same_weights_other_seed_differs(tmp_path, toy, ref_fit):
+    cfg, data = toy
+    # an ensemble of two: member 1 has seed 5 (as the reference), member 2 seed 6
+    ens = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path, seed=5, ensemble=2, progress=False,
+              device="cpu")
+    wa = _weights(ref_fit.members[0])
+    wb, wc = (_weights(p) for p in ens.members)
     assert all(torch.equal(wa[k], wb[k]) for k in wa)
     assert any(not torch.equal(wa[k], wc[k]) for k in wa if wa[k].is_floating_point())
-    assert a.n_train + a.n_val == 96 and a.n_val > 0
-    assert len(a.histories[0]) == 1 and np.isfinite(a.histories[0][0]["train_loss"])
-    man = read_manifest(tmp_path / "a")
-    assert man["config"]["name"] == cfg.name and man["members"][0]["seed"] == 5
+    assert [p.name for p in ens.members] == ["member_01.pt", "member_02.pt"]
+    assert [load_checkpoint(p)["seed"] for p in ens.members] == [5, 6]
+    man = read_manifest(tmp_path)
+    assert [m["file"] for m in man["members"]] == ["member_01.pt", "member_02.pt"]
+    assert man["config"]["recipe"]["ensemble_size"] == 2 and man["config"]["name"] == cfg.name
+    assert ref_fit.n_train + ref_fit.n_val == 96 and ref_fit.n_val > 0
+    assert len(ref_fit.histories[0]) == 1 and np.isfinite(ref_fit.histories[0][0]["train_loss"])
 
 
 def test_interrupted_training_resumes_from_last_epoch(tmp_path, toy, monkeypatch):
@@ -88,27 +100,15 @@ def test_interrupted_training_resumes_from_last_epoch(tmp_path, toy, monkeypatch
             progress=False, device="cpu")
 
 
-def test_ensemble_members_and_seeds(tmp_path, toy):
-    cfg, data = toy
-    r = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path, seed=10, ensemble=2,
-            progress=False, device="cpu")
-    assert [p.name for p in r.members] == ["member_01.pt", "member_02.pt"]
-    seeds = [load_checkpoint(p)["seed"] for p in r.members]
-    assert seeds == [10, 11]
-    man = read_manifest(tmp_path)
-    assert [m["file"] for m in man["members"]] == ["member_01.pt", "member_02.pt"]
-    assert man["config"]["recipe"]["ensemble_size"] == 2
-
-
 def test_early_stopping_keeps_best_epoch(tmp_path, toy):
     cfg, data = toy
-    cfg = cfg.copy(recipe={"epochs": 6, "early_stopping_patience": 1, "lr": 0.5, "optimizer": "sgd"})
+    cfg = cfg.copy(recipe={"epochs": 5, "early_stopping_patience": 1, "lr": 0.5, "optimizer": "sgd"})
     r = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path, seed=0, progress=False, device="cpu")
     hist = r.histories[0]
     best = max(hist, key=lambda h: (h["val_acc"], -h["val_loss"]))
     assert r.best_epochs[0] == best["epoch"]
     # stopped as soon as one epoch failed to improve on the best
-    assert len(hist) == 6 or hist[-1]["epoch"] == r.best_epochs[0] + 1
+    assert len(hist) == 5 or hist[-1]["epoch"] == r.best_epochs[0] + 1
 
 
 def test_class_weights_and_spatial_split(tmp_path, toy):
@@ -145,7 +145,7 @@ def test_unlabelled_left_out_and_bad_inputs(tmp_path, toy):
         fit(cfg, data.inputs, np.zeros(96), outdir=tmp_path / "e", progress=False)
 
 
-def test_training_reads_a_stamp_store_lazily(tmp_path, toy):
+def test_training_reads_a_stamp_store_lazily(tmp_path, toy, ref_fit):
     h5py = pytest.importorskip("h5py")
     cfg, data = toy
     path = tmp_path / "inputs.h5"
@@ -168,7 +168,7 @@ def test_training_reads_a_stamp_store_lazily(tmp_path, toy):
             return self.h["inputs"][np.asarray(idx)], None
 
     r = fit(cfg, Lazy(), data.class_ref, outdir=tmp_path / "m", seed=5, progress=False, device="cpu")
-    a = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "a", seed=5, progress=False, device="cpu")
+    a = ref_fit  # same data and seed, from an in-memory array
     assert max(reads) <= cfg.recipe.batch_size + 1  # batch-sized reads only
     wl, wa = _weights(r.members[0]), _weights(a.members[0])
     assert all(torch.equal(wl[k], wa[k]) for k in wl)

@@ -71,7 +71,10 @@ class SyntheticSet:
     targets : numpy.ndarray
         Output indices 0..K-1 (loss targets).
     class_ref : numpy.ndarray
-        Reference classes drawn before merging (for ``hst4``, 1-4).
+        What the generator drew: for ``hst4`` the reference classes 1-4 (``labels`` is
+        ``config.map_classes(class_ref)``); the other generators draw the task's output
+        classes directly, so there ``class_ref`` equals ``labels`` (do not pass it through
+        ``map_classes`` again: e.g. ``m31-binary`` merges reference class 2 into 1).
     stamps : numpy.ndarray
         float32 ``[N, B, S, S]`` raw stamps in image units (background 0).
     bands : list of str
@@ -186,9 +189,11 @@ def _draw_hst4(rng, n: int, size: int, nb: int, classes: np.ndarray) -> np.ndarr
             if k == 1:
                 pos = np.zeros((1, 2))
             else:
-                pos = np.cumsum(rng.uniform(2.0, 5.0, (k, 1)) * np.c_[np.cos(a := rng.uniform(0, 2 * np.pi, k)),
-                                                                      np.sin(a)], axis=0)
-                pos -= pos[0]
+                step = rng.uniform(2.0, 5.0, (k, 1))
+                a = rng.uniform(0, 2 * np.pi, k)
+                steps = step * np.c_[np.cos(a), np.sin(a)]
+                pos = np.cumsum(steps, axis=0)
+                pos -= pos[0]  # the first star sits on the candidate, companions 2-5 px apart
             w = rng.dirichlet(np.ones(k) * 2)
             img = _gauss(xx, yy, pos[:, 0], pos[:, 1], np.full(k, psf), None, 0, flux * w)
             slope = rng.uniform(-1.0, 1.0)
@@ -434,7 +439,8 @@ def make_synthetic_field(
 
     Returns ``(images, table)``: ``images`` maps band -> 2-D float32 array (background 0,
     noise included), ``table`` is an astropy Table with ``id``, ``x``, ``y`` (0-based pixel
-    of each object's centre) and ``class_ref`` (the reference class drawn). Objects sit
+    of each object's centre) and ``class_ref`` (what was drawn: see
+    :class:`SyntheticSet` for its meaning per generator). Objects sit
     ``spacing`` px apart (default: the stamp size plus 8 px), so stamps do not overlap.
     """
     from astropy.table import Table

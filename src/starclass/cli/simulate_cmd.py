@@ -23,6 +23,7 @@ def simulate_cmd(
     png: bool = typer.Option(False, "--png", help="Also write a colour composite, composite.png."),
     gallery: bool = typer.Option(False, "--gallery", help="Also write a stamp gallery (8 per class and subclass), gallery.png."),
     calibrate: bool = typer.Option(False, "--calibrate", help="Also measure photometry at the truth positions and write calibration.json/.md (naive-rule accuracies, spatial 5-fold CV)."),
+    ci_min: float = typer.Option(None, "--ci-min", help="Calibration: LEGUS-like selection CI >= this before scoring (default 1.35 for HST presets, none for ground-based)."),
     progress: bool = typer.Option(True, "--progress/--quiet", help="Show progress bars."),
 ) -> None:
     """Simulate a galaxy field (images, truth catalogue, simulated human labels).
@@ -76,7 +77,8 @@ def simulate_cmd(
             from starclass.simulate.calibration import calibrate_field, write_calibration
 
             humans_t = Table.read(paths["humans"], format="ascii.ecsv")
-            result = calibrate_field(mos, truth, humans_t, progress=progress)
+            cut = ci_min if ci_min is not None else (1.35 if cfg.telescope == "HST" else None)
+            result = calibrate_field(mos, truth, humans_t, ci_min=cut, progress=progress)
             for p in write_calibration(result, outdir):
                 echo(f"calibration: {p}")
             echo(result["summary"])

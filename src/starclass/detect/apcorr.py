@@ -275,3 +275,263 @@ def growth_aperture_correction(
     ab, _, cb = model_curves(float(psf_fwhm_band or psf_fwhm_v), float(gamma), float(aperture_radius), ann,
                              psf_beta=beta)
     return np.maximum(np.interp(a, ab, cb), -abs(max_correction))
+
+
+# -- per-source curve of growth ("growth" mode) --------------------------------------------
+
+#: Aperture radii (px) of the V-band curve of growth.
+COG_RADII: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0)
+#: Background annulus (px) of the curve of growth: beyond the light of extended clusters.
+COG_ANNULUS: tuple[float, float] = (15.0, 20.0)
+#: EFF power-law indices of the growth-curve model family (8: nearly Gaussian, no wings).
+COG_GAMMAS: tuple[float, ...] = (2.5, 3.0, 3.5, 4.5, 8.0)
+
+
+def _aperture_grid(radius: float) -> np.ndarray:
+    from photutils.aperture import CircularAperture
+
+    n = 2 * _HALF + 1
+    m = CircularAperture((_HALF, _HALF), r=radius).to_mask(method="exact")
+    w = np.zeros((n, n))
+    w[m.bbox.iymin:m.bbox.iymax, m.bbox.ixmin:m.bbox.ixmax] = m.data
+    return w
+
+
+def _annulus_median(images: np.ndarray, annulus: tuple[float, float]) -> np.ndarray:
+    n = 2 * _HALF + 1
+    yy, xx = np.mgrid[0:n, 0:n] - _HALF
+    r2 = xx**2 + yy**2
+    ann = (r2 >= annulus[0] ** 2) & (r2 <= annulus[1] ** 2)
+    return np.median(images[:, ann], axis=1)
+
+
+@lru_cache(maxsize=8)
+def _family_images(psf_fwhm: float, psf_beta: float | None, gammas: tuple[float, ...]):
+    """Pixel images (P, n, n) of the EFF family convolved with the PSF, unit total flux.
+
+    The first image is a point source; then every gamma with core radii :data:`_CORE_RADII`
+    (from 0.05 to 12 px). The total counts the light out to infinity (the EFF profile with
+    gamma > 2 converges).
+    """
+    n = (2 * _HALF + 1) * _SUPER
+    c = (np.arange(n) - n // 2) / _SUPER
+    r2 = c[:, None] ** 2 + c[None, :] ** 2
+    params = [(0.0, 0.0)]
+    psf = _psf_subgrid(float(psf_fwhm), psf_beta)
+    delta = np.zeros((1, n, n))
+    delta[0, n // 2, n // 2] = 1.0
+    out = [_convolve_and_bin(delta, psf)]
+    for g in gammas:
+        stack = np.empty((len(_CORE_RADII) - 1, n, n))
+        for k, a in enumerate(_CORE_RADII[1:]):
+            img = (1.0 + r2 / a**2) ** (-g / 2.0)
+            inside = 1.0 - (1.0 + (_HALF / a) ** 2) ** (1.0 - g / 2.0)
+            stack[k] = img * (inside / img.sum())
+            params.append((float(g), float(a)))
+        out.append(_convolve_and_bin(stack, psf))
+    return np.array(params), np.concatenate(out)
+
+
+@lru_cache(maxsize=32)
+def growth_family(
+    psf_fwhm: float,
+    psf_beta: float | None = 2.0,
+    radii: tuple[float, ...] = COG_RADII,
+    cog_annulus: tuple[float, float] = COG_ANNULUS,
+    aperture_radius: float = 4.0,
+    annulus: tuple[float, float] = (7.0, 8.0),
+    gammas: tuple[float, ...] = COG_GAMMAS,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Curves of growth of the PSF-convolved EFF family, measured as :func:`measure` does.
+
+    Returns
+    -------
+    params, frac, corr
+        ``params`` (P, 2): (gamma, core radius px), (0, 0) for the point source;
+        ``frac`` (P, K): flux in each aperture of ``radii`` minus the median of
+        ``cog_annulus`` times the aperture area, as a fraction of the total;
+        ``corr`` (P,): the aperture correction (mag, negative) of the catalogue aperture
+        ``aperture_radius`` with the catalogue annulus, ``2.5 log10(fraction)``.
+    """
+    params, images = _family_images(float(psf_fwhm), psf_beta, tuple(gammas))
+    sky = _annulus_median(images, tuple(cog_annulus))
+    frac = np.empty((len(images), len(radii)))
+    for k, r in enumerate(radii):
+        w = _aperture_grid(float(r))
+        frac[:, k] = (images * w).sum(axis=(1, 2)) - sky * w.sum()
+    w = _aperture_grid(float(aperture_radius))
+    f_ap = (images * w).sum(axis=(1, 2)) - _annulus_median(images, tuple(annulus)) * w.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = 2.5 * np.log10(f_ap)
+    return params, frac, corr
+
+
+def fit_growth_curves(
+    flux: np.ndarray,
+    sky_std: np.ndarray,
+    exptime: float,
+    frac: np.ndarray,
+    radii: tuple[float, ...] = COG_RADII,
+    floor: float = 0.03,
+) -> np.ndarray:
+    """Index of the family member whose curve of growth best fits each source's.
+
+    The fit is on the light in the successive annuli between the apertures (independent
+    measurements), with the total flux free (solved analytically per member) and a variance
+    per annulus of sky noise, source Poisson noise and a ``floor`` fraction of the annulus
+    light (the family is round and smooth; real objects are neither).
+
+    Parameters
+    ----------
+    flux
+        (N, K) background-subtracted fluxes in the apertures ``radii`` (cumulative).
+    sky_std
+        (N,) per-pixel noise of the background.
+    exptime
+        Exposure time (s) of the image (counts/s images).
+    frac
+        (P, K) family curves of growth (:func:`growth_family`).
+
+    Returns
+    -------
+    numpy.ndarray
+        (N,) best member index; 0 (the point source) where nothing fits.
+    """
+    r = np.asarray(radii, dtype=float)
+    area = np.pi * np.diff(np.concatenate([[0.0], r**2]))
+    d = np.diff(np.concatenate([np.zeros((len(flux), 1)), flux], axis=1), axis=1)
+    md = np.diff(np.concatenate([np.zeros((len(frac), 1)), frac], axis=1), axis=1)
+    pos = np.clip(np.nan_to_num(d), 0.0, None)
+    s2 = np.where(np.isfinite(sky_std), sky_std, 0.0)[:, None] ** 2
+    var = area[None, :] * s2 + pos / max(exptime, 1e-12) + (floor * pos) ** 2
+    var = np.maximum(var, 1e-30)
+    w = 1.0 / var
+    d = np.nan_to_num(d)
+    # chi2(p) = sum w d^2 - (sum w d m_p)^2 / sum w m_p^2, minimised over members p
+    dm = (w * d) @ md.T            # (N, P)
+    mm = w @ (md**2).T             # (N, P)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = np.where(dm > 0, dm * dm / mm, -np.inf)
+    best = np.argmax(gain, axis=1)
+    return np.where(np.isfinite(gain[np.arange(len(d)), best]), best, 0)
+
+
+#: PSF grid searched by :func:`estimate_psf`: FWHM (px) and Moffat beta.
+PSF_FWHM_GRID = np.round(np.arange(1.4, 3.61, 0.05), 2)
+PSF_BETA_GRID = (1.5, 1.7, 1.9, 2.1, 2.5, 3.0, 4.0)
+
+
+def _point_curve(psf_fwhm: float, psf_beta: float | None, radii, cog_annulus) -> np.ndarray:
+    """Curve of growth (fractions, measured with ``cog_annulus``) of a centred point source."""
+    psf = _psf_subgrid(float(psf_fwhm), psf_beta)
+    m = psf.shape[0] // _SUPER  # kernel size in pixels (odd)
+    pix = psf.reshape(m, _SUPER, m, _SUPER).sum(axis=(1, 3))
+    n = 2 * _HALF + 1
+    img = np.zeros((1, n, n))
+    o = _HALF - m // 2
+    img[0, o:o + m, o:o + m] = pix
+    sky = _annulus_median(img, tuple(cog_annulus))
+    return np.array([(img[0] * _aperture_grid(float(r))).sum() - sky[0] * _aperture_grid(float(r)).sum()
+                     for r in radii])
+
+
+@lru_cache(maxsize=4)
+def _point_curve_table(radii: tuple[float, ...], cog_annulus: tuple[float, float]):
+    table = np.empty((len(PSF_BETA_GRID), len(PSF_FWHM_GRID), len(radii)))
+    for i, b in enumerate(PSF_BETA_GRID):
+        for j, f in enumerate(PSF_FWHM_GRID):
+            table[i, j] = _point_curve(float(f), float(b), radii, cog_annulus)
+    return table
+
+
+def estimate_psf(
+    flux: np.ndarray,
+    snr: np.ndarray,
+    ci: np.ndarray,
+    radii: tuple[float, ...] = COG_RADII,
+    cog_annulus: tuple[float, float] = COG_ANNULUS,
+    min_snr: float = 50.0,
+    min_count: int = 10,
+    isolated: np.ndarray | None = None,
+) -> tuple[float, float] | None:
+    """Moffat FWHM and beta of the image's PSF from the curves of growth of its stars.
+
+    Stars are the bright sources (S/N >= ``min_snr`` in the 3 px aperture) on the stellar
+    locus of the CI distribution (:func:`stellar_ci`, within 0.05 mag). Their curves of
+    growth, normalised at 6 px, are median-combined and compared with those of Moffat point
+    sources on a grid of FWHM (:data:`PSF_FWHM_GRID`) and beta (:data:`PSF_BETA_GRID`),
+    measured the same way. Returns None when fewer than ``min_count`` stars are found.
+    ``isolated`` (N,) restricts the stars further (e.g. to sources whose plain and robust
+    curves of growth agree: no neighbour, no saturation spike or bleed).
+    """
+    radii = tuple(float(r) for r in radii)
+    locus = stellar_ci(ci, snr, min_snr=min_snr, min_count=min_count)
+    if locus is None:
+        return None
+    i6 = radii.index(6.0) if 6.0 in radii else len(radii) // 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm = flux / flux[:, i6:i6 + 1]
+    star = (np.abs(ci - locus) < 0.05) & (snr >= min_snr) & np.all(np.isfinite(norm), axis=1)
+    if isolated is not None:
+        star &= np.asarray(isolated, dtype=bool)
+    if star.sum() < min_count:
+        return None
+    curve = np.median(norm[star], axis=0)
+    table = _point_curve_table(radii, tuple(cog_annulus))
+    model = table / table[:, :, i6:i6 + 1]
+    use = np.array([r <= 8.0 for r in radii])  # stars' outer curves are noisy
+    err = ((model[:, :, use] - curve[use]) ** 2).sum(axis=2)
+    i, j = np.unravel_index(np.argmin(err), err.shape)
+    return float(PSF_FWHM_GRID[j]), float(PSF_BETA_GRID[i])
+
+
+#: Inside this radius (px) the curve of growth is an aperture sum; beyond it, ring medians.
+COG_INNER = 4.0
+#: Largest correction (mag) the curve of growth may apply.
+GROWTH_MAX_CORRECTION = 2.0
+
+
+def growth_totals(
+    flux: np.ndarray,
+    snr: np.ndarray,
+    frac: np.ndarray,
+    best: np.ndarray,
+    radii: tuple[float, ...] = COG_RADII,
+    aperture_radius: float = 4.0,
+    min_snr: float = 80.0,
+    faint_snr: float = 20.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Total fluxes from the curves of growth and the fitted family members.
+
+    Each source's total is its flux within the largest aperture (at least
+    ``aperture_radius``) still measured with S/N >= ``min_snr``, divided by the fraction of
+    light the fitted member puts there: the model only extrapolates the wings beyond that
+    radius. Sources with S/N < ``min_snr`` everywhere use the catalogue aperture, and those
+    below ``faint_snr`` there get no total (radius 0: the caller falls back on another
+    correction).
+
+    Returns
+    -------
+    total, radius
+        ``(N,)`` total fluxes (NaN where none) and the radius (px) used (0 where none).
+    """
+    r = np.asarray(radii, dtype=float)
+    n = len(flux)
+    ok = (r[None, :] >= aperture_radius) & (np.nan_to_num(snr, nan=-1.0) >= min_snr)
+    k_ap = int(np.argmin(np.abs(r - aperture_radius)))
+    last = np.where(ok.any(axis=1), r.size - 1 - np.argmax(ok[:, ::-1], axis=1), k_ap)
+    rows = np.arange(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = flux[rows, last] / frac[best, last]
+    weak = ~(np.nan_to_num(snr[rows, k_ap], nan=-1.0) >= faint_snr) | ~(total > 0)
+    total = np.where(weak, np.nan, total)
+    radius = np.where(weak, 0.0, r[last])
+    return total, radius
+
+
+@lru_cache(maxsize=64)
+def point_correction(psf_fwhm: float, psf_beta: float | None = 2.0, aperture_radius: float = 4.0,
+                     annulus: tuple[float, float] = (7.0, 8.0)) -> float:
+    """Aperture correction (mag, negative) of a point source: aperture with its annulus."""
+    f = _point_curve(float(psf_fwhm), psf_beta, (float(aperture_radius),), tuple(annulus))
+    return float(2.5 * np.log10(f[0]))

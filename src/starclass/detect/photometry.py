@@ -176,6 +176,67 @@ def _calibrated_psf(res, i_ci, psf_fwhm, band, psf_beta) -> float:
     return calibrate_psf_fwhm(locus, psf_beta)
 
 
+def _growth_corrections(mosaics, vband, mask, xy, v, radii, ci, exptime, aperture_radius, annulus,
+                        psf_fwhm, psf_beta, eff_gamma, max_correction, i_ci):
+    """Per-source V-band corrections (mag) from each source's own curve of growth.
+
+    See :mod:`starclass.detect.apcorr` (section "curve of growth") for the method. Returns
+    the corrections to add to the catalogue-aperture V magnitudes and a dict with the PSF
+    used (``psf_fwhm``, ``psf_beta``, ``psf_source``) and the radius (px) each source's total
+    was measured within (``radius``; 0 where the CI-based correction was used).
+    """
+    from starclass.detect import apcorr
+
+    data = mosaics.data[vband]
+    cog = [float(r) for r in apcorr.COG_RADII]
+    ik = [radii.index(r) for r in cog]
+    i_ap = radii.index(float(aperture_radius))
+    bo, so, no = annulus_background(data, mask, xy, apcorr.COG_ANNULUS)
+    flux = robust_growth(data, mask, xy, v["sums"][:, ik], v["area"][:, ik], cog, bo,
+                         inner=apcorr.COG_INNER)
+    area = v["area"][:, ik]
+    s2 = np.where(np.isfinite(so), so, np.inf)[:, None] ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = area * s2 * (1.0 + 0.5 * np.pi * area / np.maximum(no, 1.0)[:, None]) \
+            + np.clip(flux, 0.0, None) / max(exptime, 1e-12)
+        snr = flux / np.sqrt(var)
+        snr3 = v["flux"][:, i_ci[1]] / np.sqrt(v["var"][:, i_ci[1]])
+    source = "given"
+    if psf_fwhm is not None and (not isinstance(psf_fwhm, Mapping) or vband in psf_fwhm):
+        fw, beta = _psf_fwhm(psf_fwhm, vband), (2.0 if psf_beta is None else float(psf_beta))
+    else:
+        # stars whose plain curve of growth agrees with the robust one out to 8 px: isolated,
+        # unsaturated (no spikes or bleeding columns)
+        k8 = cog.index(8.0)
+        plain = v["sums"][:, ik[k8]] - np.where(np.isfinite(bo), bo, 0.0) * area[:, k8]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            isolated = np.abs(plain / flux[:, k8] - 1.0) < 0.03
+        est = apcorr.estimate_psf(flux, snr3, ci, tuple(cog), apcorr.COG_ANNULUS, isolated=isolated)
+        if est is None:
+            beta = 2.0 if psf_beta is None else float(psf_beta)
+            fw, source = _calibrated_psf(v, i_ci, None, vband, beta), "ci-locus"
+        else:
+            (fw, beta), source = est, "stars"
+    params, frac, corr_fam = apcorr.growth_family(
+        round(float(fw), 2), float(beta), tuple(cog), apcorr.COG_ANNULUS, float(aperture_radius),
+        (float(annulus[0]), float(annulus[1])))
+    best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
+    total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
+    ap = v["flux"][:, i_ap]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = -2.5 * np.log10(total / ap)
+    # faint or odd sources: the CI-based correction (the same model family, indexed by CI)
+    weak = ~np.isfinite(corr) | (radius <= 0)
+    if weak.any():
+        corr[weak] = apcorr.ci_aperture_correction(
+            ci[weak], psf_fwhm_v=fw, gamma=eff_gamma, aperture_radius=aperture_radius,
+            annulus=annulus, psf_beta=beta, max_correction=max_correction)
+        radius[weak] = 0.0
+    corr = np.clip(corr, -apcorr.GROWTH_MAX_CORRECTION, apcorr.GROWTH_MAX_CORRECTION / 4)
+    return corr, {"psf_fwhm": float(fw), "psf_beta": float(beta), "psf_source": source,
+                  "radius": radius}
+
+
 def _psf_fwhm(psf_fwhm: float | Mapping[str, float] | None, band: str) -> float:
     """PSF FWHM (px) of ``band``: given, else the :mod:`starclass.bands` value, else 2 px."""
     from starclass.bands import BANDS
@@ -217,24 +278,26 @@ def band_photometry(
         Exposure time (s) for the Poisson term of the errors.
     weights
         Precomputed :func:`aperture_weights` for these positions and radii (reused across
-        bands), with ``half = ceil(max(radii)) + 1``.
+        bands), on boxes of any half-size ``>= ceil(max(radii))``.
 
     Returns
     -------
     dict
         ``flux`` (N, R) background-subtracted fluxes, ``var`` (N, R) their variances,
         ``bkg`` (N,) annulus median per pixel, ``bkg_std`` (N,) annulus MAD scatter,
-        ``area`` (N, R) unmasked aperture areas (px^2).
+        ``area`` (N, R) unmasked aperture areas (px^2), ``sums`` (N, R) the raw sums.
     """
     from starclass.detect.profile import cutouts
 
     n = len(xy)
     if n == 0:
         z = np.zeros((0, len(radii)))
-        return {"flux": z, "var": z, "bkg": np.zeros(0), "bkg_std": np.zeros(0), "area": z}
-    half = int(math.ceil(max(radii))) + 1
+        return {"flux": z, "var": z, "bkg": np.zeros(0), "bkg_std": np.zeros(0), "area": z,
+                "sums": z, "n_ann": np.zeros(0)}
     if weights is None:
+        half = int(math.ceil(max(radii))) + 1
         weights = aperture_weights(xy, radii, half)
+    half = (weights.shape[-1] - 1) // 2
     boxes, usable = cutouts(data, xy, half, fill=0.0)
     boxes = boxes.astype(np.float64)
     usable = usable & np.isfinite(boxes)
@@ -257,7 +320,8 @@ def band_photometry(
         )
     flux[area <= 0] = np.nan
     bkg[no_bkg] = np.nan
-    return {"flux": flux, "var": var, "bkg": bkg, "bkg_std": bkg_std, "area": area}
+    return {"flux": flux, "var": var, "bkg": bkg, "bkg_std": bkg_std, "area": area, "sums": sums,
+            "n_ann": n_ann}
 
 
 def annulus_background(
@@ -326,6 +390,106 @@ def _row_median(vals: np.ndarray) -> np.ndarray:
     lo = srt[rows, np.clip((k - 1) // 2, 0, None)]
     hi = srt[rows, np.clip(k // 2, 0, vals.shape[1] - 1)]
     return np.where(k > 0, 0.5 * (lo + hi), np.nan)
+
+
+def ring_medians(
+    data: np.ndarray,
+    mask: np.ndarray | None,
+    xy: np.ndarray,
+    edges: list[float] | tuple[float, ...],
+    chunk: int = 1024,
+    clip: float | None = 3.0,
+) -> np.ndarray:
+    """Robust mean pixel value in rings ``edges[k] <= r < edges[k + 1]`` around each position.
+
+    Pixels are taken by their centres; masked and off-image pixels are left out. With
+    ``clip``, the mean of the pixels within ``clip`` MAD standard deviations of the ring's
+    median (one pass): a neighbour's or a cosmic ray's pixels stand far out and are dropped,
+    while the smooth azimuthal variation of an elongated object is kept (a plain median
+    would under-count its light); with ``clip=None``, the median.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, len(edges) - 1)``; NaN where a ring has no usable pixel.
+    """
+    from starclass.detect.profile import cutouts
+
+    n = len(xy)
+    out = np.full((n, len(edges) - 1), np.nan)
+    half = int(math.ceil(edges[-1]))
+    offs = np.arange(-half, half + 1, dtype=float)
+    for s in range(0, n, chunk):
+        sl = slice(s, min(s + chunk, n))
+        pos = xy[sl]
+        boxes, inside = cutouts(data, pos, half)
+        good = inside & np.isfinite(boxes)
+        if mask is not None:
+            mboxes, _ = cutouts(mask, pos, half, fill=True)
+            good &= ~mboxes
+        dx = (np.rint(pos[:, 0]) - pos[:, 0])[:, None] + offs[None, :]
+        dy = (np.rint(pos[:, 1]) - pos[:, 1])[:, None] + offs[None, :]
+        r2 = dy[:, :, None] ** 2 + dx[:, None, :] ** 2
+        for k in range(len(edges) - 1):
+            sel = good & (r2 >= edges[k] ** 2) & (r2 < edges[k + 1] ** 2)
+            # only the pixels any source could use: a fixed index set of the box
+            cols = np.flatnonzero(sel.any(axis=0).ravel())
+            vals = np.where(sel, boxes, np.nan).reshape(len(pos), -1)[:, cols].astype(float)
+            med = _row_median(vals)
+            if clip is None:
+                out[sl, k] = med
+                continue
+            with np.errstate(invalid="ignore"):
+                dev = np.abs(vals - med[:, None])
+                mad = 1.4826 * _row_median(dev)
+                keep = dev <= clip * mad[:, None]
+                cnt = keep.sum(axis=1)
+                mean = np.where(keep, vals, 0.0).sum(axis=1) / np.maximum(cnt, 1)
+            out[sl, k] = np.where(cnt > 0, mean, med)
+    return out
+
+
+def robust_growth(
+    data: np.ndarray,
+    mask: np.ndarray | None,
+    xy: np.ndarray,
+    sums: np.ndarray,
+    area: np.ndarray,
+    radii: list[float] | tuple[float, ...],
+    bkg: np.ndarray,
+    inner: float = 4.0,
+) -> np.ndarray:
+    """Curve of growth that ignores neighbours beyond ``inner`` px.
+
+    Inside ``inner`` the flux is the aperture sum minus ``bkg`` per pixel; beyond it, the
+    light of each ring between successive radii is the ring's median pixel (minus ``bkg``)
+    times its area. An azimuthal median ignores the few pixels of a neighbouring star or a
+    cosmic ray in a ring where an object's own wings are smooth, so the curve keeps growing
+    only with the object's light.
+
+    Parameters
+    ----------
+    sums, area
+        ``(N, K)`` raw aperture sums and unmasked areas at ``radii`` (see
+        :func:`band_photometry`).
+    bkg
+        ``(N,)`` background per pixel (NaN counts as 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, K)`` background-subtracted cumulative fluxes.
+    """
+    radii = [float(r) for r in radii]
+    b = np.where(np.isfinite(bkg), bkg, 0.0)
+    flux = sums - b[:, None] * area
+    k0 = radii.index(float(inner))
+    if k0 + 1 < len(radii):
+        med = ring_medians(data, mask, xy, radii[k0:]) - b[:, None]
+        med = np.where(np.isfinite(med), med, 0.0)
+        ring_area = np.diff(area[:, k0:], axis=1)
+        flux[:, k0 + 1:] = flux[:, k0:k0 + 1] + np.cumsum(med * ring_area, axis=1)
+    return flux
 
 
 def flux_to_mag(flux: np.ndarray, var: np.ndarray, zeropoint: float) -> tuple[np.ndarray, np.ndarray]:
@@ -444,7 +608,12 @@ def measure(
     if "id" not in out.colnames:
         out.add_column(np.arange(1, n + 1, dtype=np.int64), name="id", index=0)
 
-    radii = sorted(set(MCI_APERTURES) | {float(aperture_radius)})
+    radii = set(MCI_APERTURES) | {float(aperture_radius)}
+    if aperture_correction == "growth":
+        from starclass.detect.apcorr import COG_RADII
+
+        radii |= set(COG_RADII)
+    radii = sorted(radii)
     i_ap = radii.index(float(aperture_radius))
     i_mci = [radii.index(r) for r in MCI_APERTURES]
     i_ci = [radii.index(r) for r in CI_RADII]
@@ -488,24 +657,32 @@ def measure(
     fwhm = fit_fwhm(mosaics.data[vband], masks[vband], xy, v["bkg"], radius=fwhm_radius)
 
     psf_used: dict[str, float] = {}
-    if isinstance(aperture_correction, str):  # "ci": per source, from the V-band CI
+    growth_info: dict[str, Any] = {}
+    if aperture_correction == "ci":  # per source, from the V-band CI
         psf_used = {b: _calibrated_psf(results[b], i_ci, psf_fwhm, b, psf_beta) for b in use}
+    elif aperture_correction == "growth":
+        v_corr, growth_info = _growth_corrections(
+            mosaics, vband, masks[vband], xy, v, radii, ci, exptimes[vband], aperture_radius, annulus,
+            psf_fwhm, psf_beta, eff_gamma, max_correction, i_ci)
+        beta_g = growth_info["psf_beta"]
+        psf_used = {b: (growth_info["psf_fwhm"] if b == vband else
+                        _calibrated_psf(results[b], i_ci, psf_fwhm, b, beta_g)) for b in use}
     for band in use:
         r = results[band]
         const = _band_correction(aperture_correction, band)
-        if const is None:
-            from starclass.detect.apcorr import ci_aperture_correction, growth_aperture_correction
+        if const is None and aperture_correction == "ci":
+            from starclass.detect.apcorr import ci_aperture_correction
 
-            kw = dict(psf_fwhm_v=psf_used[vband], psf_fwhm_band=psf_used[band], gamma=eff_gamma,
-                      aperture_radius=aperture_radius, annulus=annulus, psf_beta=psf_beta,
-                      max_correction=max_correction)
-            if aperture_correction == "ci":
-                const = ci_aperture_correction(ci, **kw)
-            else:
-                i3, i6 = radii.index(3.0), radii.index(6.0)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    growth = 2.5 * np.log10(v["flux"][:, i6] / v["flux"][:, i3])
-                const = growth_aperture_correction(growth, **kw)
+            const = ci_aperture_correction(
+                ci, psf_fwhm_v=psf_used[vband], psf_fwhm_band=psf_used[band], gamma=eff_gamma,
+                aperture_radius=aperture_radius, annulus=annulus, psf_beta=psf_beta,
+                max_correction=max_correction)
+        elif const is None:  # growth: the V correction plus the PSF difference of the band
+            from starclass.detect.apcorr import point_correction
+
+            beta_g = growth_info["psf_beta"]
+            const = v_corr + (point_correction(psf_used[band], beta_g, aperture_radius, annulus)
+                              - point_correction(psf_used[vband], beta_g, aperture_radius, annulus))
         mag, err = flux_to_mag(r["flux"][:, i_ap], r["var"][:, i_ap], float(mosaics.zeropoint[band]))
         mag = mag + const
         out[schema.mag_col(band)] = mag
@@ -533,6 +710,11 @@ def measure(
     out.meta["magsys"] = str(getattr(mosaics, "magsys", "vega"))
     if psf_used:
         out.meta["apcorr_psf_fwhm_px"] = {b: round(float(v), 3) for b, v in psf_used.items()}
+    if growth_info:
+        out.meta["apcorr_psf_beta"] = float(growth_info["psf_beta"])
+        out.meta["apcorr_psf_source"] = growth_info["psf_source"]
+        out["apcorr_radius"] = growth_info["radius"]
+        out["apcorr_radius"].unit = "pix"
     out.meta["aperture_correction"] = (
         aperture_correction if isinstance(aperture_correction, (str, type(None), float, int))
         else dict(aperture_correction)

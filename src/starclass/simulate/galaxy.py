@@ -50,6 +50,8 @@ class GalaxyMaps:
             d = self.disk * (0.7 + 0.3 * self.arms)
         elif kind == "young":
             d = self.disk * (0.08 + self.arms + 1.5 * self.clumps)
+        elif kind == "clumpy":
+            d = self.disk * (0.02 + 0.4 * self.arms + 3.0 * self.clumps)
         elif kind == "mixed":
             d = self.disk * (0.4 + 0.6 * self.arms + 0.6 * self.clumps)
         else:

@@ -67,13 +67,18 @@ def colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs:
 
     R, B = get(r), get(b)
     G = get(g) if g else 0.5 * (R + B)
-    rgb = make_lupton_rgb(R, G, B, stretch=stretch, Q=q)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rgb = make_lupton_rgb(R, G, B, stretch=stretch, Q=q)
     return rgb.astype(float) / 255.0
 
 
 def _block_mean(a: np.ndarray, f: int) -> np.ndarray:
+    import warnings
+
     ny, nx = (a.shape[0] // f) * f, (a.shape[1] // f) * f
-    return np.nanmean(np.asarray(a[:ny, :nx], dtype=np.float32).reshape(ny // f, f, nx // f, f), axis=(1, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # blocks entirely off the footprint
+        return np.nanmean(np.asarray(a[:ny, :nx], dtype=np.float32).reshape(ny // f, f, nx // f, f), axis=(1, 3))
 
 
 def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048,

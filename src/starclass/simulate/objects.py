@@ -57,7 +57,7 @@ KIND_NORMAL, KIND_SATURATED, KIND_PIXEL = 0, 1, 2
 
 #: Slope of the luminous-star luminosity function dN/dm ~ 10^(slope m): steeper than the
 #: clusters' (LEGUS NGC 1566 class 4 has a median m_V ~0.4 mag fainter than classes 1-3).
-STAR_LF_SLOPE = 0.5
+STAR_LF_SLOPE = 0.7
 
 
 @dataclass
@@ -344,8 +344,10 @@ def edge_positions(maker: ObjectMaker, n: int, rng) -> np.ndarray:
     return np.array(out, dtype=float).reshape(n, 2)
 
 
-SUBCLASS_KIND = {4.1: "young", 4.2: "young", 4.3: "young", 4.4: "uniform", 4.7: "uniform", 4.8: "young"}
-CLASS_KIND = {1: "mixed", 2: "young", 3: "young"}
+#: Where each kind of candidate lives: old clusters in the smooth disk, young clusters along the
+#: arms, associations and luminous stars in the star-forming clumps (bright, crowded background).
+SUBCLASS_KIND = {4.1: "clumpy", 4.2: "clumpy", 4.3: "clumpy", 4.4: "uniform", 4.7: "uniform", 4.8: "young"}
+CLASS_KIND = {1: "old", 2: "mixed", 3: "clumpy"}
 
 
 def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):

@@ -128,7 +128,7 @@ def draw_star_teff(rng: np.random.Generator, n: int, young: bool = True) -> np.n
     if not young:
         return rng.uniform(4000.0, 7000.0, n)
     kind = rng.choice(3, size=n, p=[0.6, 0.15, 0.25])
-    hot = 10 ** rng.uniform(np.log10(12000), np.log10(40000), n)
+    hot = 10 ** rng.uniform(np.log10(9000), np.log10(25000), n)
     yellow = rng.uniform(5200.0, 8500.0, n)
     red = rng.uniform(3400.0, 4300.0, n)
     return np.choose(kind, [hot, yellow, red])

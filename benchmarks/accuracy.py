@@ -1,0 +1,204 @@
+"""Accuracy benchmark: train on one simulated field, test on a field of an unseen seed.
+
+Models: StarcNet-style (legus4; on a CPU its width is lowered from 128 to --starcnet-width),
+a ResNet18 ensemble (phangs4 members at the stamp size, no upsampling), the compact model
+(legus4-compact), and both baselines (bagged trees on the central 15x15 px of RGB-normalised
+stamps, gradient boosting on measured catalogue features). Every model is trained on the
+*simulated human* labels of the training field (as StarcNet is trained on LEGUS human
+labels) and scored on the test field against the truth and against the simulated human
+mode: four-class and binary (1+2 vs 3+4) accuracy, per-class precision/recall/F1, and
+accuracy in bins of magnitude.
+
+Run (about 20-40 minutes on the shared 2-core machine with the defaults)::
+
+    .venv/bin/python benchmarks/accuracy.py
+    .venv/bin/python benchmarks/accuracy.py --quick        # a few minutes, smaller everything
+
+The machine is shared with other jobs: timings printed here are indicative only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _simulate(seed: int, n: int, shape: int):
+    from starclass.simulate import preset, simulate_field
+
+    return simulate_field(preset("hst", seed=seed, shape=(shape, shape), n_candidates=n))
+
+
+def _labels(field):
+    """Truth and human-mode class per truth candidate (human table matched by id)."""
+    truth = field.truth
+    hum = dict(zip(np.asarray(field.humans["id"]), np.asarray(field.humans["class_ref"])))
+    human = np.array([int(hum.get(i, 0)) for i in np.asarray(truth["id"])])
+    return np.asarray(truth["class_ref"], dtype=int), human
+
+
+def _scores(pred: np.ndarray, truth: np.ndarray, human: np.ndarray, mag: np.ndarray, nbins: int):
+    from starclass.evaluate.metrics import classification_summary
+
+    out = {}
+    for ref_name, ref in (("truth", truth), ("human", human)):
+        for merge in ("4class", "12v34"):
+            r = classification_summary(ref, pred, merge)
+            out[f"acc_{merge}_vs_{ref_name}"] = r.accuracy
+            if merge == "4class":
+                pc = r.per_class
+                out[f"per_class_vs_{ref_name}"] = {
+                    str(pc[pc.colnames[0]][i]): {
+                        k: (None if np.ma.is_masked(pc[k][i]) else round(float(pc[k][i]), 3))
+                        for k in ("precision", "recall", "f1") if k in pc.colnames
+                    }
+                    for i in range(len(pc))
+                }
+    ok = (pred > 0) & (truth > 0) & np.isfinite(mag)
+    edges = np.quantile(mag[ok], np.linspace(0, 1, nbins + 1))
+    bins = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = ok & (mag >= lo) & (mag <= hi)
+        bins.append({"mag_lo": round(float(lo), 2), "mag_hi": round(float(hi), 2), "n": int(sel.sum()),
+                     "acc_4class_vs_truth": float(np.mean(pred[sel] == truth[sel])) if sel.any() else None})
+    out["acc_vs_mag"] = bins
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n-train", type=int, default=3000)
+    ap.add_argument("--n-test", type=int, default=2000)
+    ap.add_argument("--shape", type=int, default=2048, help="field side (px)")
+    ap.add_argument("--train-seed", type=int, default=101)
+    ap.add_argument("--test-seed", type=int, default=202)
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--starcnet-width", type=int, default=32, help="128 = the paper's width (slow on a CPU)")
+    ap.add_argument("--resnet-members", type=int, default=3)
+    ap.add_argument("--models", default="starcnet,resnet18,compact,trees,boosting")
+    ap.add_argument("--train-labels", choices=("human", "truth"), default="human")
+    ap.add_argument("--mag-bins", type=int, default=4)
+    ap.add_argument("--quick", action="store_true", help="small fields and few epochs (smoke run)")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = ap.parse_args()
+    if args.quick:
+        args.n_train, args.n_test, args.shape, args.epochs = 800, 500, 1024, 3
+        args.resnet_members = 2
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+
+    import torch
+
+    from starclass.config import get_preset
+    from starclass.predict import predict_inputs
+    from starclass.stamps import make_inputs
+    from starclass.train import fit
+
+    print(f"# accuracy benchmark (shared 2-core machine, torch threads {torch.get_num_threads()})")
+    t0 = time.perf_counter()
+    train_field = _simulate(args.train_seed, args.n_train, args.shape)
+    test_field = _simulate(args.test_seed, args.n_test, args.shape)
+    print(f"simulated train field (seed {args.train_seed}, {len(train_field.truth)} candidates) and "
+          f"test field (seed {args.test_seed}, {len(test_field.truth)}) in {time.perf_counter() - t0:.0f} s")
+    tr_truth, tr_human = _labels(train_field)
+    te_truth, te_human = _labels(test_field)
+    y_train = tr_human if args.train_labels == "human" else tr_truth
+    te_mag = np.asarray(test_field.truth["mag_true_f555w"], dtype=float)
+    print(f"training labels: simulated {args.train_labels}; human-mode vs truth agreement on the test field: "
+          f"{np.mean(te_human[te_human > 0] == te_truth[te_human > 0]):.3f} (4 classes)")
+
+    results: dict[str, dict] = {}
+    work = Path(tempfile.mkdtemp(prefix="starclass_acc_"))
+
+    def cnn(name: str, cfg, label: str):
+        tx, ty = np.asarray(train_field.truth["x"]), np.asarray(train_field.truth["y"])
+        x_tr, ok_tr = make_inputs(train_field.images, tx, ty, cfg)
+        x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg)
+        lab = np.where(ok_tr, y_train, 0)
+        t = time.perf_counter()
+        res = fit(cfg, x_tr, lab, outdir=work / name, positions=(tx, ty), seed=0, progress=False,
+                  epochs=args.epochs, resume=False)
+        t_fit = time.perf_counter() - t
+        t = time.perf_counter()
+        agg = predict_inputs(work / name, x_te, valid=ok_te, batch_size=256)
+        t_pred = time.perf_counter() - t
+        results[label] = _scores(agg.class_pred, te_truth, te_human, te_mag, args.mag_bins)
+        results[label].update(train_s=round(t_fit, 1), predict_s=round(t_pred, 1),
+                              members=len(res.members), best_epochs=res.best_epochs,
+                              val_acc=[round(v, 3) for v in res.val_accuracy])
+        print(f"{label}: trained in {t_fit:.0f} s (val acc {res.val_accuracy}), predicted in {t_pred:.1f} s")
+
+    if "starcnet" in models:
+        cfg = get_preset("legus4")
+        cfg = cfg.copy(arch_options=dict(cfg.arch_options, width=args.starcnet_width))
+        cnn("starcnet", cfg, f"StarcNet-style (width {args.starcnet_width})")
+    if "resnet18" in models:
+        cfg = get_preset("phangs4", stamp_size=32, input_size=None,
+                         architecture=[{"architecture": "resnet18", "n": args.resnet_members}],
+                         arch_options={"adapter": "conv1x1", "pretrained": None},
+                         recipe={"batch_size": 64, "rescale_prob": 0.5})
+        cnn("resnet18", cfg, f"ResNet18 ensemble x{args.resnet_members} (32 px)")
+    if "compact" in models:
+        cnn("compact", get_preset("legus4-compact"), "compact")
+
+    if "trees" in models:
+        from starclass.models.baselines import BaggedTreesPixels
+
+        cfg = get_preset("legus4", scales=[1.0], normalisation="rgb")
+        x_tr, ok_tr = make_inputs(train_field.images, train_field.truth["x"], train_field.truth["y"], cfg,
+                                  zeropoints=train_field.zeropoint)
+        x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg,
+                                  zeropoints=test_field.zeropoint)
+        use = ok_tr & (y_train > 0)
+        t = time.perf_counter()
+        model = BaggedTreesPixels(n_estimators=100, patch=15, rotate=True, random_state=0, n_jobs=2)
+        model.fit(x_tr[use], y_train[use])
+        t_fit = time.perf_counter() - t
+        pred = np.where(ok_te, model.predict(x_te), 0)
+        results["bagged trees (15x15x3 px)"] = _scores(pred, te_truth, te_human, te_mag, args.mag_bins)
+        results["bagged trees (15x15x3 px)"]["train_s"] = round(t_fit, 1)
+        print(f"bagged trees: trained in {t_fit:.0f} s")
+
+    if "boosting" in models:
+        from starclass.detect import measure
+        from starclass.models.baselines import CatalogBoosting
+
+        t = time.perf_counter()
+        cat_tr = measure(train_field.mosaics(), train_field.truth["id", "x", "y"])
+        cat_te = measure(test_field.mosaics(), test_field.truth["id", "x", "y"])
+        t_meas = time.perf_counter() - t
+        use = y_train > 0
+        model = CatalogBoosting(class_weight="balanced", random_state=0)
+        t = time.perf_counter()
+        model.fit(cat_tr[use], y_train[use])
+        t_fit = time.perf_counter() - t
+        pred = np.asarray(model.predict(cat_te), dtype=int)
+        results["gradient boosting (catalogue)"] = _scores(pred, te_truth, te_human, te_mag, args.mag_bins)
+        results["gradient boosting (catalogue)"]["train_s"] = round(t_fit, 1)
+        print(f"catalogue boosting: photometry {t_meas:.0f} s, trained in {t_fit:.1f} s")
+
+    print()
+    print(f"{'model':40s} {'4cl/truth':>9s} {'2cl/truth':>9s} {'4cl/human':>9s} {'2cl/human':>9s}")
+    for name, r in results.items():
+        print(f"{name:40s} {r['acc_4class_vs_truth']:9.3f} {r['acc_12v34_vs_truth']:9.3f} "
+              f"{r['acc_4class_vs_human']:9.3f} {r['acc_12v34_vs_human']:9.3f}")
+    print()
+    for name, r in results.items():
+        pcs = r["per_class_vs_truth"]
+        print(f"{name}: per class vs truth (precision / recall / F1): " + "; ".join(
+            f"{k}: {v.get('precision')}/{v.get('recall')}/{v.get('f1')}" for k, v in pcs.items()))
+        print("   accuracy vs V magnitude (4 classes, truth): " + "; ".join(
+            f"{b['mag_lo']}-{b['mag_hi']}: {b['acc_4class_vs_truth']:.3f} (n={b['n']})"
+            for b in r["acc_vs_mag"] if b["acc_4class_vs_truth"] is not None))
+    print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
+    if args.json:
+        args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
+                                         "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Speed of ``classify`` end to end: 3000 candidates, stamps from FITS files + inference.
+
+For the StarcNet-style model (legus4, the paper's width 128) and the compact model
+(legus4-compact), both with random weights (speed does not depend on training), the script:
+
+1. simulates a 2048 x 2048 five-band HST field with 3000 candidates and writes it as FITS;
+2. warms up (numba kernels compiled, torch thread pool started: not counted, and said so);
+3. times, per model, the whole of ``starclass classify`` minus the process start: reading
+   the FITS mosaics (memory-mapped), loading the checkpoint, cutting and normalising the
+   multi-scale stamps and running the network, and separately the network alone on the
+   same inputs.
+
+Target (issue 3): the compact model classifies 3000 candidates in at most 5 s on the
+2-core machine; StarcNet's published figure is about 4 minutes on a CPU.
+
+    .venv/bin/python benchmarks/classify_speed.py [--n 3000] [--models starcnet,compact]
+
+The machine is shared with other jobs: the figures vary from run to run; the ratio of the
+two models measured in one process is the more stable number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def save_untrained(cfg, outdir: Path) -> Path:
+    """A model directory holding randomly initialised members (for timing only)."""
+    from starclass.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models import build_model
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    members = []
+    for m in cfg.members():
+        net = build_model(cfg, member=m["index"])
+        save_checkpoint(make_checkpoint(cfg, net.state_dict(), member=m["index"],
+                                        architecture=m["architecture"], seed=m["seed"]),
+                        outdir / member_filename(m["index"]))
+        members.append({"file": member_filename(m["index"]), "architecture": m["architecture"], "seed": m["seed"]})
+    write_manifest(outdir, cfg, members)
+    return outdir
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--shape", type=int, default=2048)
+    ap.add_argument("--models", default="compact,starcnet")
+    ap.add_argument("--batch-size", type=int, default=512)
+    ap.add_argument("--repeat", type=int, default=2, help="timed runs per model (best is kept)")
+    args = ap.parse_args()
+
+    import torch
+
+    from starclass.checkpoint import load_model
+    from starclass.config import get_preset
+    from starclass.io.catalog import read_catalog
+    from starclass.io.mosaic import read_mosaics
+    from starclass.predict import classify, member_probabilities
+    from starclass.simulate import preset, simulate_field, write_field
+    from starclass.stamps import make_inputs
+
+    print(f"# classify speed, {args.n} candidates (shared 2-core machine: expect noise; "
+          f"torch threads {torch.get_num_threads()}, cpu count {os.cpu_count()})")
+    work = Path(tempfile.mkdtemp(prefix="starclass_speed_"))
+    field = simulate_field(preset("hst", seed=7, shape=(args.shape, args.shape), n_candidates=args.n))
+    paths = write_field(field, work / "field")
+    fits_paths = [paths[b] for b in field.config.bands]
+    cands = read_catalog(paths["truth"])["id", "x", "y"]
+    print(f"field {args.shape}x{args.shape} x {len(fits_paths)} bands, {len(cands)} candidates, FITS in {work}")
+
+    names = {"compact": "legus4-compact", "starcnet": "legus4"}
+    timings = {}
+    for key in [m.strip() for m in args.models.split(",") if m.strip()]:
+        cfg = get_preset(names[key])
+        model_dir = save_untrained(cfg, work / key)
+        # warm-up on a few candidates (numba compile, thread pool): not timed
+        mos = read_mosaics(fits_paths, require_zeropoint=False)
+        classify(mos, cands[:64], model_dir, batch_size=64, progress=False, device="cpu")
+        best_total = best_net = np.inf
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            mos = read_mosaics(fits_paths, require_zeropoint=False)
+            loaded = load_model(model_dir, device="cpu")
+            out = classify(mos, cands, loaded, batch_size=args.batch_size, progress=False, device="cpu")
+            total = time.perf_counter() - t0
+            x, _ = make_inputs(mos, cands["x"], cands["y"], cfg)
+            t1 = time.perf_counter()
+            for s in range(0, len(x), args.batch_size):
+                member_probabilities(loaded.members, x[s: s + args.batch_size], device="cpu")
+            net = time.perf_counter() - t1
+            best_total, best_net = min(best_total, total), min(best_net, net)
+        assert len(out) == len(cands)
+        timings[key] = (best_total, best_net)
+        print(f"{key:9s} ({names[key]}): end to end {best_total:6.2f} s "
+              f"({len(cands) / best_total:8.0f} candidates/s); network alone {best_net:6.2f} s; "
+              f"stamps + I/O {best_total - best_net:5.2f} s")
+    if "compact" in timings and "starcnet" in timings:
+        print(f"compact is {timings['starcnet'][0] / timings['compact'][0]:.1f}x faster end to end "
+              f"and {timings['starcnet'][1] / timings['compact'][1]:.1f}x faster for the network alone")
+    if "compact" in timings:
+        ok = timings["compact"][0] <= 5.0
+        print(f"target compact <= 5 s for 3000 candidates: {'met' if ok else 'NOT met'} "
+              f"({timings['compact'][0] * 3000 / len(cands):.2f} s per 3000)")
+
+
+if __name__ == "__main__":
+    main()
