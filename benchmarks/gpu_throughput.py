@@ -118,7 +118,6 @@ def main() -> None:
             t_c = timed(lambda: infer(comp), args.steps)
             line += f"; compiled {args.infer_batch * args.steps / t_c:12,.0f} candidates/s"
         print(line, flush=True)
-        del net, opt, xb, xi
         torch.cuda.empty_cache()
 
 

@@ -48,7 +48,7 @@ def test_ci_correction_recovers_total_magnitude_of_moffat_star_and_eff_cluster()
     img = _render("star", [(50, 50)], shape) + _render("eff", [(140, 140)], shape)
     m = ArrayMosaics({"f555w": img.astype(np.float32)}, {"f555w": 25.0})
     t = Table({"x": [50.0, 140.0], "y": [50.0, 140.0]})
-    raw = measure(m, t)
+    raw = measure(m, t, aperture_correction=None)
     out = measure(m, t, aperture_correction="ci", psf_fwhm=2.2)
     total = 25.0 - 2.5 * math.log10(100.0)
     assert raw["mag_f555w"][0] - total > 0.1  # the 4 px aperture misses the Moffat wings
@@ -75,3 +75,65 @@ def test_growth_mode_and_cap():
     assert corr[2] == pytest.approx(-0.5)
     ci = apcorr.ci_aperture_correction(np.array([1.0, 3.0]), psf_fwhm_v=2.0, max_correction=0.8)
     assert ci[1] == pytest.approx(-0.8) and ci[0] > -0.8
+
+
+def _eff_gaussian_psf_image(shape, stars, clusters, psf_fwhm=2.0, sup=5, h=30, truncate=25.0):
+    """Pixel-integrated Gaussian-PSF stars and EFF clusters (truncated at ``truncate`` px).
+
+    ``stars``: [(x, y, flux)]; ``clusters``: [(x, y, flux, core_radius, gamma)]. Each object
+    holds exactly ``flux`` (the EFF profile is cut at ``truncate`` px and normalised there).
+    """
+    from scipy.signal import fftconvolve
+
+    img = np.zeros(shape)
+    n = (2 * h + 1) * sup
+    c = (np.arange(n) - n // 2) / sup
+    r2 = c[:, None] ** 2 + c[None, :] ** 2
+    s = psf_fwhm / 2.3548
+    psf = np.exp(-r2 / (2 * s * s))
+    psf /= psf.sum()
+    star = psf.reshape(2 * h + 1, sup, 2 * h + 1, sup).sum(axis=(1, 3))
+    for x, y, f in stars:
+        img[y - h:y + h + 1, x - h:x + h + 1] += f * star
+    for x, y, f, a, g in clusters:
+        eff = (1 + r2 / a**2) ** (-g / 2)
+        eff[r2 > truncate**2] = 0.0
+        model = fftconvolve(eff / eff.sum(), psf, mode="same")
+        pix = model.reshape(2 * h + 1, sup, 2 * h + 1, sup).sum(axis=(1, 3))
+        img[y - h:y + h + 1, x - h:x + h + 1] += f * pix / pix.sum()
+    return img
+
+
+def test_growth_total_magnitude_of_extended_eff_sources_with_gaussian_psf():
+    """Default photometry (per-source curve of growth) gives EFF clusters their total magnitude."""
+    rng = np.random.default_rng(1)
+    shape = (420, 420)
+    stars = [(x, y, 300.0) for x in range(40, 400, 60) for y in (40, 100)]  # 12 stars: the PSF
+    clusters = [(70, 200, 150.0, 1.0, 3.0), (190, 200, 150.0, 2.0, 3.0), (310, 200, 150.0, 1.5, 2.5),
+                (70, 320, 150.0, 2.5, 3.5), (190, 320, 150.0, 0.7, 2.5), (310, 320, 150.0, 3.0, 4.0)]
+    img = _eff_gaussian_psf_image(shape, stars, clusters) + 0.05 + rng.normal(0, 0.002, shape)
+    m = ArrayMosaics({"f555w": img.astype(np.float32)}, {"f555w": 25.0}, exptime={"f555w": 1e5})
+    t = Table({"x": [float(c[0]) for c in clusters], "y": [float(c[1]) for c in clusters]})
+    total = 25.0 - 2.5 * math.log10(150.0)
+    out = measure(m, t)  # default: aperture_correction="growth"
+    assert out.meta["aperture_correction"] == "growth"
+    raw = measure(m, t, aperture_correction=None)
+    assert np.all(raw["mag_f555w"] - total > 0.1)  # 4 px apertures miss a lot of the light
+    assert np.all(np.abs(out["mag_f555w"] - total) < 0.05), np.asarray(out["mag_f555w"] - total)
+    # the PSF of the image was estimated from its stars (a Gaussian: the steepest Moffat)
+    assert out.meta["apcorr_psf_source"] == "stars"
+    assert out.meta["apcorr_psf_beta"] >= 3.0
+
+
+def test_growth_total_of_point_sources_and_robust_rings():
+    """Stars get their total flux; a neighbour 7 px away does not leak into the total."""
+    shape = (300, 300)
+    stars = [(x, y, 300.0) for x in range(40, 280, 50) for y in (40, 110, 180)]
+    img = _eff_gaussian_psf_image(shape, stars, [], psf_fwhm=2.2)
+    img += _eff_gaussian_psf_image(shape, [(97, 247, 300.0)], [], psf_fwhm=2.2)  # neighbour of (90, 247)
+    img += _eff_gaussian_psf_image(shape, [(90, 247, 300.0)], [], psf_fwhm=2.2)
+    m = ArrayMosaics({"f555w": (img + 0.05).astype(np.float32)}, {"f555w": 25.0})
+    t = Table({"x": [float(s[0]) for s in stars] + [90.0], "y": [float(s[1]) for s in stars] + [247.0]})
+    out = measure(m, t)
+    total = 25.0 - 2.5 * math.log10(300.0)
+    assert np.all(np.abs(out["mag_f555w"] - total) < 0.03)

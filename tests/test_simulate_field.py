@@ -64,7 +64,7 @@ def test_class_fractions_follow_the_mix():
 def test_isolated_bright_source_flux_matches_truth():
     """The summed pixel flux around an isolated single star matches its true magnitude."""
     cfg = SimConfig(seed=11, shape=(512, 512), n_candidates=120, field_stars=0.0, footprint_edge=False,
-                    class_mix=(0, 0, 0, 1), subclass_mix={4.1: 1.0})
+                    class_mix=(0, 0, 0, 1), subclass_mix={4.1: 1.0}, diffuse_light=0.0, mag_limit=22.0)
     f = simulate_field(cfg)
     t = f.truth
     xy = np.column_stack([t["x"], t["y"]])

@@ -19,7 +19,13 @@ from starclass.checkpoint import (
 from starclass.ensemble import aggregate, decide
 from starclass.errors import StarclassError
 from starclass.training.augment import augment_batch, dihedral, dihedral_inverse, rescale
-from starclass.training.splits import galaxy_split, random_split, spatial_split, split_indices
+from starclass.training.splits import (
+    galaxy_split,
+    leave_one_galaxy_out,
+    random_split,
+    spatial_split,
+    split_indices,
+)
 
 
 # ----------------------------------------------------------------------------- augmentation
@@ -115,6 +121,9 @@ def test_galaxy_split_and_errors():
     gal = np.array(["a"] * 5 + ["b"] * 3 + ["c"] * 4)
     tr, va = galaxy_split(gal, "b")
     assert set(gal[va]) == {"b"} and "b" not in set(gal[tr])
+    folds = list(leave_one_galaxy_out(gal))
+    assert [f[0] for f in folds] == ["a", "b", "c"]
+    assert sorted(np.concatenate([f[2] for f in folds]).tolist()) == list(range(gal.size))
     with pytest.raises(StarclassError, match="at least two galaxies"):
         galaxy_split(np.array(["a"] * 4))
     with pytest.raises(StarclassError, match="not among"):

@@ -71,6 +71,11 @@ from starclass.training.splits import split_indices
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
+    "label_indices", "pick_device", "recalibrate_batchnorm",
+]
+
 
 # ----------------------------------------------------------------------------- members
 

@@ -287,6 +287,7 @@ COG_ANNULUS: tuple[float, float] = (15.0, 20.0)
 COG_GAMMAS: tuple[float, ...] = (2.5, 3.0, 3.5, 4.5, 8.0)
 
 
+@lru_cache(maxsize=64)
 def _aperture_grid(radius: float) -> np.ndarray:
     from photutils.aperture import CircularAperture
 
@@ -325,8 +326,12 @@ def _family_images(psf_fwhm: float, psf_beta: float | None, gammas: tuple[float,
         stack = np.empty((len(_CORE_RADII) - 1, n, n))
         for k, a in enumerate(_CORE_RADII[1:]):
             img = (1.0 + r2 / a**2) ** (-g / 2.0)
-            inside = 1.0 - (1.0 + (_HALF / a) ** 2) ** (1.0 - g / 2.0)
-            stack[k] = img * (inside / img.sum())
+            if COG_TRUNCATE:
+                img[r2 > COG_TRUNCATE**2] = 0.0
+                stack[k] = img / img.sum()
+            else:
+                inside = 1.0 - (1.0 + (_HALF / a) ** 2) ** (1.0 - g / 2.0)
+                stack[k] = img * (inside / img.sum())
             params.append((float(g), float(a)))
         out.append(_convolve_and_bin(stack, psf))
     return np.array(params), np.concatenate(out)
@@ -450,7 +455,7 @@ def estimate_psf(
     ci: np.ndarray,
     radii: tuple[float, ...] = COG_RADII,
     cog_annulus: tuple[float, float] = COG_ANNULUS,
-    min_snr: float = 50.0,
+    min_snr: float = 30.0,
     min_count: int = 10,
     isolated: np.ndarray | None = None,
 ) -> tuple[float, float] | None:
@@ -487,6 +492,9 @@ def estimate_psf(
 
 #: Inside this radius (px) the curve of growth is an aperture sum; beyond it, ring medians.
 COG_INNER = 4.0
+COG_AVERAGE = True
+COG_TRUNCATE = float(_HALF)
+COG_FLOOR = 0.01
 #: Largest correction (mag) the curve of growth may apply.
 GROWTH_MAX_CORRECTION = 2.0
 
@@ -535,3 +543,81 @@ def point_correction(psf_fwhm: float, psf_beta: float | None = 2.0, aperture_rad
     """Aperture correction (mag, negative) of a point source: aperture with its annulus."""
     f = _point_curve(float(psf_fwhm), psf_beta, (float(aperture_radius),), tuple(annulus))
     return float(2.5 * np.log10(f[0]))
+
+
+def growth_posterior(
+    flux: np.ndarray,
+    sky_std: np.ndarray,
+    exptime: float,
+    frac: np.ndarray,
+    radii: tuple[float, ...] = COG_RADII,
+    floor: float = 0.01,
+) -> np.ndarray:
+    """Relative likelihoods ``exp(-chi2 / 2)`` (N, P) of the family members for each source.
+
+    Same fit as :func:`fit_growth_curves` (annuli, total flux free per member), normalised to
+    sum 1 over the members.
+    """
+    r = np.asarray(radii, dtype=float)
+    area = np.pi * np.diff(np.concatenate([[0.0], r**2]))
+    d = np.diff(np.concatenate([np.zeros((len(flux), 1)), flux], axis=1), axis=1)
+    md = np.diff(np.concatenate([np.zeros((len(frac), 1)), frac], axis=1), axis=1)
+    pos = np.clip(np.nan_to_num(d), 0.0, None)
+    s2 = np.where(np.isfinite(sky_std), sky_std, 0.0)[:, None] ** 2
+    var = np.maximum(area[None, :] * s2 + pos / max(exptime, 1e-12) + (floor * pos) ** 2, 1e-30)
+    w = 1.0 / var
+    d = np.nan_to_num(d)
+    dm = (w * d) @ md.T
+    mm = w @ (md**2).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = np.where(dm > 0, dm * dm / mm, -np.inf)  # chi2 = sum(w d^2) - gain
+    top = np.max(gain, axis=1, keepdims=True)
+    like = np.exp(np.clip(0.5 * (gain - np.where(np.isfinite(top), top, 0.0)), -700, 0))
+    like[~np.isfinite(gain)] = 0.0
+    s = like.sum(axis=1, keepdims=True)
+    out = np.where(s > 0, like / np.where(s > 0, s, 1.0), 0.0)
+    out[s[:, 0] == 0, 0] = 1.0  # nothing fits: the point source
+    return out
+
+
+def growth_totals_averaged(
+    flux: np.ndarray,
+    snr: np.ndarray,
+    frac: np.ndarray,
+    post: np.ndarray,
+    radii: tuple[float, ...] = COG_RADII,
+    aperture_radius: float = 4.0,
+    faint_snr: float = 20.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Total fluxes averaged over the family members, at each source's best radius.
+
+    For every aperture radius R >= ``aperture_radius`` the total is ``F(R) / f_p(R)``
+    averaged (in magnitudes) over the members ``p`` with their likelihoods ``post``; its
+    uncertainty combines the measurement noise of ``F(R)`` (``1.0857 / snr``) with the
+    spread of the members' extrapolations. The radius with the smallest uncertainty wins:
+    faint sources keep small apertures, bright ones reach far enough that the extrapolation
+    hardly matters.
+
+    Returns
+    -------
+    total, radius, error
+        ``(N,)`` total fluxes (NaN where none), the radius used (0 where none) and the
+        uncertainty (mag) of the total.
+    """
+    r = np.asarray(radii, dtype=float)
+    use = np.flatnonzero(r >= aperture_radius)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lf = -2.5 * np.log10(np.clip(frac[:, use], 1e-6, None))       # (P, K') tail in mag
+        mean = post @ lf                                               # (N, K')
+        sd = np.sqrt(np.clip(post @ lf**2 - mean**2, 0.0, None))
+        noise = 1.0857 / snr[:, use]
+        err = np.sqrt(sd**2 + noise**2)
+    err = np.where(np.isfinite(err) & (flux[:, use] > 0), err, np.inf)
+    k = np.argmin(err, axis=1)
+    rows = np.arange(len(flux))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = flux[rows, use[k]] * 10 ** (0.4 * mean[rows, k])
+    k_ap = int(np.argmin(np.abs(r - aperture_radius)))
+    weak = ~(np.nan_to_num(snr[:, k_ap], nan=-1.0) >= faint_snr) | ~(total > 0) | ~np.isfinite(err[rows, k])
+    total = np.where(weak, np.nan, total)
+    return total, np.where(weak, 0.0, r[use[k]]), np.where(weak, np.nan, err[rows, k])

@@ -344,7 +344,7 @@ def detect(
     ci_max: float | None = None,
     mci_polygon: Sequence[Sequence[float]] | None = None,
     aperture_radius: float = 4.0,
-    aperture_correction: float | Mapping[str, float] | str | None = None,
+    aperture_correction: float | Mapping[str, float] | str | None = "growth",
     crowding_radius: float = 10.0,
     box_size: int = 32,
     band: str | None = None,

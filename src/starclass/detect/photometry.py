@@ -191,7 +191,7 @@ def _growth_corrections(mosaics, vband, mask, xy, v, radii, ci, exptime, apertur
     cog = [float(r) for r in apcorr.COG_RADII]
     ik = [radii.index(r) for r in cog]
     i_ap = radii.index(float(aperture_radius))
-    bo, so, no = annulus_background(data, mask, xy, apcorr.COG_ANNULUS)
+    bo, so, no = annulus_background(data, mask, xy, apcorr.COG_ANNULUS, maxiters=2)
     flux = robust_growth(data, mask, xy, v["sums"][:, ik], v["area"][:, ik], cog, bo,
                          inner=apcorr.COG_INNER)
     area = v["area"][:, ik]
@@ -220,8 +220,12 @@ def _growth_corrections(mosaics, vband, mask, xy, v, radii, ci, exptime, apertur
     params, frac, corr_fam = apcorr.growth_family(
         round(float(fw), 2), float(beta), tuple(cog), apcorr.COG_ANNULUS, float(aperture_radius),
         (float(annulus[0]), float(annulus[1])))
-    best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
-    total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
+    if apcorr.COG_AVERAGE:
+        post = apcorr.growth_posterior(flux, so, exptime, frac, tuple(cog), floor=apcorr.COG_FLOOR)
+        total, radius, _ = apcorr.growth_totals_averaged(flux, snr, frac, post, tuple(cog), float(aperture_radius))
+    else:
+        best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
+        total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
     ap = v["flux"][:, i_ap]
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = -2.5 * np.log10(total / ap)
@@ -365,7 +369,8 @@ def annulus_background(
         if mask is not None:
             mboxes, _ = cutouts(mask, pos, half, fill=True)
             sel &= ~mboxes
-        vals = np.where(sel, boxes, np.nan).reshape(len(pos), -1).astype(float)
+        cols = np.flatnonzero(sel.any(axis=0).ravel())  # box pixels some source's annulus uses
+        vals = np.where(sel, boxes, np.nan).reshape(len(pos), -1)[:, cols].astype(float)
         vals[~np.isfinite(vals)] = np.nan
         with np.errstate(invalid="ignore"):
             for _ in range(maxiters):
@@ -509,7 +514,7 @@ def measure(
     *,
     bands: list[str] | None = None,
     aperture_radius: float = 4.0,
-    aperture_correction: float | Mapping[str, float] | str | None = None,
+    aperture_correction: float | Mapping[str, float] | str | None = "growth",
     annulus: tuple[float, float] = ANNULUS,
     crowding_radius: float = 10.0,
     redundant_radius: float = 5.0,
@@ -537,11 +542,16 @@ def measure(
     aperture_radius
         Radius (px) of the photometry aperture.
     aperture_correction
-        Added to the aperture magnitudes: None (no correction), a number (mag, all bands),
-        ``{band: mag}``, ``"ci"`` for a per-source correction from the V-band CI through
-        a PSF-convolved EFF model family whose PSF is calibrated on the image's stellar locus
-        (:func:`starclass.detect.apcorr.ci_aperture_correction`), or ``"growth"`` for the
-        same family indexed by the outer growth m(3) - m(6).
+        Added to the aperture magnitudes. ``"growth"`` (default): total magnitudes from each
+        source's own V-band curve of growth (:func:`starclass.detect.apcorr.growth_family`
+        and :func:`~starclass.detect.apcorr.growth_totals_averaged`: apertures to 12 px, a
+        background 15-20 px out, rings beyond 4 px measured robustly, a PSF-convolved EFF
+        family fitted with the PSF estimated from the image's stars); other bands get the
+        same correction plus their PSF difference, so colours stay 4 px aperture colours.
+        ``"ci"``: a per-source correction from the V-band CI through the same kind of model
+        (:func:`starclass.detect.apcorr.ci_aperture_correction`). A number (mag, all bands)
+        or ``{band: mag}``: constant corrections (LEGUS style). None: plain aperture
+        magnitudes.
     annulus
         Inner and outer radii (px) of the local-background annulus.
     crowding_radius
@@ -591,6 +601,7 @@ def measure(
     if not (0 < annulus[0] < annulus[1]):
         raise StarclassError(f"annulus must be (inner, outer) with 0 < inner < outer, got {annulus}")
     if isinstance(aperture_correction, str) and aperture_correction not in ("ci", "growth"):
+        # (the CLI spells "none" for None)
         raise StarclassError(
             f"aperture_correction must be a number, a {{band: mag}} mapping, 'ci', 'growth' or None; "
             f"got {aperture_correction!r}"
@@ -633,13 +644,28 @@ def measure(
     starts = list(range(0, max(n, 1), chunk))
     bar = tqdm(total=len(starts) * len(order), desc="photometry", unit="band",
                disable=not progress)
+    # bands other than V need only the catalogue radii (the curve of growth is V only)
+    small = sorted(set(MCI_APERTURES) | {float(aperture_radius)})
+    i_small = [radii.index(r) for r in small]
+    half_small = int(math.ceil(max(small))) + 1
     for s0 in starts:
         pos = xy[s0:s0 + chunk]
         weights = aperture_weights(pos, radii, half) if len(pos) else None
         for band in order:
-            parts[band].append(band_photometry(
-                mosaics.data[band], masks[band], pos, radii, annulus, exptimes[band], weights
-            ))
+            if band == vband or len(small) == len(radii) or weights is None:
+                parts[band].append(band_photometry(
+                    mosaics.data[band], masks[band], pos, radii, annulus, exptimes[band], weights
+                ))
+            else:
+                c = half - half_small
+                w_small = weights[i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
+                res = band_photometry(mosaics.data[band], masks[band], pos, small, annulus,
+                                      exptimes[band], w_small)
+                for key in ("flux", "var", "area", "sums"):
+                    full = np.full((len(pos), len(radii)), np.nan)
+                    full[:, i_small] = res[key]
+                    res[key] = full
+                parts[band].append(res)
             bar.update(1)
     bar.close()
     results = {

@@ -111,7 +111,7 @@ def _scene(config: SimConfig) -> _Scene:
     humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
                              noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band)
     humans["galaxy"] = np.full(len(humans), config.galaxy)
-    noise, light = noise_models(config, gal)
+    noise, light = noise_models(config, gal, np.column_stack([truth["x"], truth["y"]]) if len(truth) else None)
     return _Scene(config, gal, comps, truth, humans, noise, light, wcs)
 
 

@@ -41,8 +41,7 @@ class GalaxyMaps:
     arms: np.ndarray
     clumps: np.ndarray
     ebv: np.ndarray
-    footprint: np.ndarray | None  # full-res definition: (a, b, c) with a*x + b*y > c blank
-    edge_line: tuple[float, float, float] | None
+    edge_line: tuple[float, float, float] | None  # pixels with a*x + b*y > c are off the footprint
 
     # -- densities for object placement -------------------------------------------------
     def density(self, kind: str) -> np.ndarray:
@@ -177,7 +176,7 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
         edge_line = (-a * sx, -b * sy, -c - a * sx * ox - b * sy * oy)
 
     return GalaxyMaps(factor=factor, shape=(ny, nx), disk=disk / disk.max(), arms=arms, clumps=clumps,
-                      ebv=ebv, footprint=None, edge_line=edge_line)
+                      ebv=ebv, edge_line=edge_line)
 
 
 def galaxy_colours(bands) -> tuple[dict[str, float], dict[str, float]]:

@@ -28,7 +28,7 @@ import numpy as np
 from astropy.table import Table
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field).
-HUMAN_BASE = 0.06
+HUMAN_BASE = 0.05
 W_FAINT = 0.20
 W_BORDER = 0.30
 W_CROWD = 0.04

@@ -331,7 +331,7 @@ def edge_positions(maker: ObjectMaker, n: int, rng) -> np.ndarray:
     else:
         side = rng.integers(4, size=n)
         d = rng.uniform(0.5, 3.5, n)
-        t = rng.uniform(10, 1, n) * 0 + rng.random(n)
+        t = rng.random(n)
         for s_, d_, t_ in zip(side, d, t):
             if s_ == 0:
                 out.append((d_, t_ * (ny - 1)))

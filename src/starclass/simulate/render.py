@@ -11,7 +11,7 @@ full-size arrays.
 Noise: Poisson on (sky + galaxy + objects) x exposure time, Gaussian read noise, then the sky
 is subtracted. The background needed for the configured depth (S/N = 10 for a point source
 of magnitude ``depth[band]`` in an r = 3 px aperture) is solved for, split into the galaxy's
-diffuse light (median over the field, V band) and sky (``sky_fraction``).
+diffuse light (its median under the candidates, V band) and sky (``sky_fraction``).
 """
 
 from __future__ import annotations
@@ -58,17 +58,33 @@ def required_background(config: SimConfig, band: str) -> float:
     return float(max(b, 1e-4))
 
 
-def noise_models(config: SimConfig, gal: GalaxyMaps) -> tuple[dict[str, BandNoise], dict[str, np.ndarray]]:
-    """Per band noise model and coarse galaxy light (e-/s/px)."""
+def noise_models(config: SimConfig, gal: GalaxyMaps, positions: np.ndarray | None = None
+                 ) -> tuple[dict[str, BandNoise], dict[str, np.ndarray]]:
+    """Per band noise model and coarse galaxy light (e-/s/px).
+
+    The depth holds for the typical background *under the candidates* (median of the galaxy
+    light at ``positions``; the field median without them): candidates crowd into the bright
+    arms and clumps, and their photometric errors should match the real catalogue's.
+    """
     vb = config.v_band
     b_v = required_background(config, vb)
-    level_v = (1 - config.sky_fraction) * b_v
+    level_v = (1 - config.sky_fraction) * b_v * config.diffuse_light
+
+    def typical(coarse):
+        if positions is None or len(positions) == 0:
+            return float(np.median(coarse))
+        iy = np.clip((positions[:, 1] / gal.factor).astype(int), 0, coarse.shape[0] - 1)
+        ix = np.clip((positions[:, 0] / gal.factor).astype(int), 0, coarse.shape[1] - 1)
+        return float(np.median(coarse[iy, ix]))
+
+    v_coarse = galaxy_light_coarse(gal, vb, config.bands, 1.0)
+    norm = level_v / max(typical(v_coarse), 1e-12) if level_v > 0 else 0.0
     out, light = {}, {}
     for band in config.bands:
-        coarse = galaxy_light_coarse(gal, band, config.bands, level_v)
+        coarse = galaxy_light_coarse(gal, band, config.bands, 1.0) * norm
         coarse = coarse * 10 ** (0.4 * (config.zeropoint(band) - config.zeropoint(vb)))
         bneed = required_background(config, band)
-        med = float(np.median(coarse))
+        med = typical(coarse)
         sky = max(bneed - med, config.sky_fraction * bneed)
         out[band] = BandNoise(config.band_exptime(band), config.read_noise, sky + med, sky, med)
         light[band] = coarse.astype(np.float32)

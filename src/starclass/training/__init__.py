@@ -5,9 +5,15 @@ notebooks and tests.
 """
 
 from starclass.training.augment import DIHEDRAL, augment_batch, dihedral, dihedral_inverse, rescale
-from starclass.training.splits import galaxy_split, random_split, spatial_split, split_indices
+from starclass.training.splits import (
+    galaxy_split,
+    leave_one_galaxy_out,
+    random_split,
+    spatial_split,
+    split_indices,
+)
 
 __all__ = [
     "DIHEDRAL", "augment_batch", "dihedral", "dihedral_inverse", "rescale",
-    "galaxy_split", "random_split", "spatial_split", "split_indices",
+    "galaxy_split", "leave_one_galaxy_out", "random_split", "spatial_split", "split_indices",
 ]
