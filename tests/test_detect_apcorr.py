@@ -77,11 +77,12 @@ def test_growth_mode_and_cap():
     assert ci[1] == pytest.approx(-0.8) and ci[0] > -0.8
 
 
-def _eff_gaussian_psf_image(shape, stars, clusters, psf_fwhm=2.0, sup=5, h=30, truncate=25.0):
+def _eff_gaussian_psf_image(shape, stars, clusters, psf_fwhm=2.0, sup=5, h=34, truncate=32.0):
     """Pixel-integrated Gaussian-PSF stars and EFF clusters (truncated at ``truncate`` px).
 
     ``stars``: [(x, y, flux)]; ``clusters``: [(x, y, flux, core_radius, gamma)]. Each object
-    holds exactly ``flux`` (the EFF profile is cut at ``truncate`` px and normalised there).
+    holds exactly ``flux`` (the EFF profile is cut at ``truncate`` px and normalised there:
+    the total that ``measure`` reports is the light within 32 px).
     """
     from scipy.signal import fftconvolve
 
@@ -132,8 +133,11 @@ def test_growth_total_of_point_sources_and_robust_rings():
     img = _eff_gaussian_psf_image(shape, stars, [], psf_fwhm=2.2)
     img += _eff_gaussian_psf_image(shape, [(97, 247, 300.0)], [], psf_fwhm=2.2)  # neighbour of (90, 247)
     img += _eff_gaussian_psf_image(shape, [(90, 247, 300.0)], [], psf_fwhm=2.2)
-    m = ArrayMosaics({"f555w": (img + 0.05).astype(np.float32)}, {"f555w": 25.0})
+    img += 0.05 + np.random.default_rng(2).normal(0, 0.002, shape)
+    m = ArrayMosaics({"f555w": img.astype(np.float32)}, {"f555w": 25.0}, exptime={"f555w": 1e5})
     t = Table({"x": [float(s[0]) for s in stars] + [90.0], "y": [float(s[1]) for s in stars] + [247.0]})
     out = measure(m, t)
     total = 25.0 - 2.5 * math.log10(300.0)
-    assert np.all(np.abs(out["mag_f555w"] - total) < 0.03)
+    assert out.meta["apcorr_psf_source"] == "stars"
+    assert np.all(np.abs(out["mag_f555w"] - total) < 0.03), np.asarray(out["mag_f555w"] - total)
+    assert np.all(out["apcorr_radius"] >= 4.0)

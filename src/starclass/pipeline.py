@@ -48,6 +48,27 @@ def _binary(c: np.ndarray) -> np.ndarray:
     return np.where(c <= 0, 0, np.where(c <= 2, 1, 2))
 
 
+def gradcam_inputs(mosaics, classified, model_path, per_class: int = 32, seed: int = 0):
+    """(network, inputs, classes) for the report's Grad-CAM section, or None.
+
+    Takes up to ``per_class`` classified candidates of each predicted class and the first
+    ensemble member (Grad-CAM explains one network).
+    """
+    from starclass.checkpoint import load_model
+    from starclass.stamps import make_inputs
+
+    pred = np.asarray(classified["class_pred"])
+    rng = np.random.default_rng(seed)
+    rows = [rng.permutation(np.flatnonzero(pred == k))[:per_class] for k in np.unique(pred[pred > 0])]
+    if not rows:
+        return None
+    rows = np.sort(np.concatenate(rows))
+    model = load_model(model_path)
+    inputs, valid = make_inputs(mosaics, np.asarray(classified["x"])[rows], np.asarray(classified["y"])[rows],
+                                model.config)
+    return model.members[0], inputs[valid], pred[rows][valid]
+
+
 def run_demo(
     outdir: str | Path = "demo_output",
     *,
@@ -177,7 +198,7 @@ def run_demo(
     echo("[6/6] writing the report ...")
     report = build_report(classified, {"truth": truth, "humans": humans}, outdir / "report",
                           title="starclass demo: simulated field", distance_mpc=distance_mpc,
-                          model_path=result.model_path)
+                          gradcam_inputs=gradcam_inputs(mosaics, classified, result.model_path))
     seconds["report"] = time.perf_counter() - t
     seconds["total"] = time.perf_counter() - t0
     echo(f"report: {report}")
