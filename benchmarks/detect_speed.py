@@ -67,7 +67,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=4096)
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--synthetic", action="store_true")
-    ap.add_argument("--aperture-correction", default="ci")
+    ap.add_argument("--aperture-correction", default="growth")
     args = ap.parse_args()
     print(f"cores available: {len(os.sched_getaffinity(0))}; machine shared with other engineers: timings are noisy")
     mosaics = make_field(args.size, args.n, args.synthetic)

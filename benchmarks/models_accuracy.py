@@ -1,14 +1,14 @@
 """Accuracy of the StarcNet-style and compact models and both baselines on synthetic LEGUS-like data.
 
-Run:  .venv/bin/python benchmarks/models_accuracy.py [--n-train 600] [--n-test 1000]
-          [--epochs-starcnet 4] [--epochs-compact 20] [--threads 1] [--models compact,trees,boosting,starcnet]
+Run:  .venv/bin/python benchmarks/models_accuracy.py [--n-train 400] [--n-test 500]
+          [--epochs-starcnet 12] [--epochs-compact 60] [--threads 1] [--models compact,trees,boosting,starcnet]
 
 Draws train and test sets from :func:`starclass.synthetic.make_synthetic` with different
 seeds (the ``legus4`` shape: 5 bands, scales 1/1.6/3.2, z-score), trains
 
 * the StarcNet-style network with the paper's recipe (Adam 1e-4; batch 32 here because the
   training set is small),
-* the compact network (Adam 1e-3, batch 64, more epochs: it is ~250x cheaper per epoch),
+* the compact network (Adam 1e-3, batch 64, more epochs: an epoch costs ~1/250 of StarcNet's),
 
 both with the 8 rotations/flips and the 1.07x rescale (``starclass.training.augment``), and
 the two baselines: bagged trees (100 trees, 15 x 15 x 3 pixels of F336W/F555W/F814W,
@@ -88,10 +88,10 @@ def photometry_table(stamps: np.ndarray, bands: list[str]) -> Table:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n-train", type=int, default=600)
-    ap.add_argument("--n-test", type=int, default=1000)
-    ap.add_argument("--epochs-starcnet", type=int, default=4)
-    ap.add_argument("--epochs-compact", type=int, default=20)
+    ap.add_argument("--n-train", type=int, default=400)
+    ap.add_argument("--n-test", type=int, default=500)
+    ap.add_argument("--epochs-starcnet", type=int, default=12)
+    ap.add_argument("--epochs-compact", type=int, default=60)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--models", default="compact,trees,boosting,starcnet",
                     help="comma-separated subset of compact, trees, boosting, starcnet")

@@ -108,19 +108,24 @@ def _eff_gaussian_psf_image(shape, stars, clusters, psf_fwhm=2.0, sup=5, h=34, t
 def test_growth_total_magnitude_of_extended_eff_sources_with_gaussian_psf():
     """Default photometry (per-source curve of growth) gives EFF clusters their total magnitude."""
     rng = np.random.default_rng(1)
-    shape = (420, 420)
-    stars = [(x, y, 300.0) for x in range(40, 400, 60) for y in (40, 100)]  # 12 stars: the PSF
+    shape = (460, 420)
+    stars = [(x, y, 300.0) for x in range(40, 400, 60) for y in (40, 100, 410)]  # 18 stars: the PSF
     clusters = [(70, 200, 150.0, 1.0, 3.0), (190, 200, 150.0, 2.0, 3.0), (310, 200, 150.0, 1.5, 2.5),
                 (70, 320, 150.0, 2.5, 3.5), (190, 320, 150.0, 0.7, 2.5), (310, 320, 150.0, 3.0, 4.0)]
     img = _eff_gaussian_psf_image(shape, stars, clusters) + 0.05 + rng.normal(0, 0.002, shape)
     m = ArrayMosaics({"f555w": img.astype(np.float32)}, {"f555w": 25.0}, exptime={"f555w": 1e5})
-    t = Table({"x": [float(c[0]) for c in clusters], "y": [float(c[1]) for c in clusters]})
+    objs = clusters + stars  # measured together, as detect() would: the stars give the PSF
+    t = Table({"x": [float(c[0]) for c in objs], "y": [float(c[1]) for c in objs]})
     total = 25.0 - 2.5 * math.log10(150.0)
+    k = len(clusters)
     out = measure(m, t)  # default: aperture_correction="growth"
     assert out.meta["aperture_correction"] == "growth"
     raw = measure(m, t, aperture_correction=None)
-    assert np.all(raw["mag_f555w"] - total > 0.1)  # 4 px apertures miss a lot of the light
-    assert np.all(np.abs(out["mag_f555w"] - total) < 0.05), np.asarray(out["mag_f555w"] - total)
+    assert np.all(raw["mag_f555w"][:k] - total > 0.1)  # 4 px apertures miss a lot of the light
+    dm = np.asarray(out["mag_f555w"][:k] - total)
+    assert np.all(np.abs(dm) < 0.05), dm
+    star_total = 25.0 - 2.5 * math.log10(300.0)
+    assert np.all(np.abs(out["mag_f555w"][k:] - star_total) < 0.03)
     # the PSF of the image was estimated from its stars (a Gaussian: the steepest Moffat)
     assert out.meta["apcorr_psf_source"] == "stars"
     assert out.meta["apcorr_psf_beta"] >= 3.0

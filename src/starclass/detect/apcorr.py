@@ -19,6 +19,40 @@ corrected by the right amount (``aperture_correction="ci"`` in :func:`starclass.
   correction in every band is the model's for that ``a`` and that band's PSF.
 
 The model ignores crowding and noise and assumes round objects.
+
+Curve of growth (``aperture_correction="growth"``, the default of :func:`measure`)
+--------------------------------------------------------------------------------------
+The CI alone cannot tell a cluster with extended wings from an association with a flat core
+and none, and the 7-8 px annulus sits inside the light of large clusters at 0.04"/px. The
+default therefore measures each source's own V-band curve of growth and extrapolates only
+what lies beyond it:
+
+1. fluxes in apertures of :data:`COG_RADII` (1-12 px) around the detected position, minus a
+   background taken further out (3-sigma clipped median of the :data:`COG_ANNULUS`,
+   15-20 px); beyond :data:`COG_INNER` (4 px) the light of each ring between successive radii
+   is its clipped mean pixel (within 3 MAD of the ring's median) times its area, so a
+   neighbouring star, a cosmic ray or a saturation spike in a ring does not count as the
+   object's wings (:func:`starclass.detect.photometry.robust_growth`);
+2. the PSF of the image, a Moffat profile, is estimated from its stars: bright sources on
+   the stellar locus of the CI distribution whose plain and robust curves of growth agree
+   (isolated, unsaturated) give a median curve of growth, matched on a grid of FWHM and beta
+   (:func:`estimate_psf`; the CI-locus FWHM with beta = 2 when fewer than 10 stars qualify);
+3. a family of EFF profiles (gamma in :data:`COG_GAMMAS`, core radii 0-12 px, plus a point
+   source), convolved with that PSF, integrated over pixels and measured exactly as above,
+   is fitted to the light in the successive annuli (total flux free; variance from the sky
+   noise, the source's Poisson noise and a 1% floor) (:func:`growth_posterior`);
+4. for each radius R >= 4 px the total is ``F(R) / f(R)``, with ``f(R)`` the fraction of the
+   light within R averaged over the family with the fit's likelihoods; the R with the
+   smallest combined uncertainty (noise of ``F(R)`` and spread of the members' ``f(R)``)
+   is used (:func:`growth_totals_averaged`). Faint sources thus rely on small apertures and
+   the model; bright ones on the measured light out to 8-12 px, with a small extrapolation.
+
+"Total" means the light within :data:`COG_TRUNCATE` (32 px = 1.3" at 0.04"/px; the family's
+EFF profiles are cut there): an EFF profile with gamma <= 3 holds a few per cent of its light
+beyond, which no image of this depth measures. Sources with S/N < 20 in the 4 px aperture
+get the CI-based correction. Other bands get the V correction plus the difference of the
+point-source corrections of their PSF and the V band's, so colours remain 4 px aperture
+colours (as in LEGUS), and all magnitudes are totals.
 """
 
 from __future__ import annotations
@@ -257,6 +291,9 @@ def growth_aperture_correction(
 ) -> np.ndarray:
     """Aperture correction (mag, to add) from the V-band outer growth ``g = m(3) - m(6)``.
 
+    (The earlier "growth" mode of :func:`measure`, kept as a function; the mode now fits the
+    whole curve of growth, see the module notes.)
+
     Like :func:`ci_aperture_correction`, but the family member is picked by how much light
     the source has between 3 and 6 px rather than by its CI. The missing light of the 4 px
     aperture is in the wings, which ``g`` measures directly; CI also responds to a flat core
@@ -311,8 +348,9 @@ def _family_images(psf_fwhm: float, psf_beta: float | None, gammas: tuple[float,
     """Pixel images (P, n, n) of the EFF family convolved with the PSF, unit total flux.
 
     The first image is a point source; then every gamma with core radii :data:`_CORE_RADII`
-    (from 0.05 to 12 px). The total counts the light out to infinity (the EFF profile with
-    gamma > 2 converges).
+    (from 0.05 to 12 px). Each profile is cut at :data:`COG_TRUNCATE` px and holds unit
+    flux there (with ``COG_TRUNCATE = 0``: the light out to infinity, which converges for
+    gamma > 2).
     """
     n = (2 * _HALF + 1) * _SUPER
     c = (np.arange(n) - n // 2) / _SUPER
@@ -492,8 +530,12 @@ def estimate_psf(
 
 #: Inside this radius (px) the curve of growth is an aperture sum; beyond it, ring medians.
 COG_INNER = 4.0
+#: Average the extrapolation over the family with the fit's likelihoods (else: best member,
+#: largest radius with S/N >= 80, :func:`growth_totals`).
 COG_AVERAGE = True
+#: Radius (px) at which the family's EFF profiles are cut: the "total" light.
 COG_TRUNCATE = float(_HALF)
+#: Fractional floor of the annulus variances in the fit.
 COG_FLOOR = 0.01
 #: Largest correction (mag) the curve of growth may apply.
 GROWTH_MAX_CORRECTION = 2.0

@@ -15,7 +15,8 @@ over a large batch is bound by memory traffic, and runs at a fraction of the FLO
 dense 3x3 convolution), few layers (each layer is a pass over the activations), and batch
 normalisation **folded into the convolution at inference** (:class:`ConvBN` computes the
 folded weights on the fly in eval mode, so a checkpoint stays an ordinary state dict).
-About 1/300 of StarcNet's FLOPs (``benchmarks/models_flops.py`` prints the ratio).
+About 1/250 of StarcNet's FLOPs on the legus4 input (``benchmarks/models_flops.py``
+prints the ratio).
 
 For larger stamps (open-globular 224 px, cool-core 256 px) extra stride-2 stem
 convolutions bring the image to about 32 px first, so the cost per candidate stays small.

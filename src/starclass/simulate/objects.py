@@ -57,7 +57,7 @@ KIND_NORMAL, KIND_SATURATED, KIND_PIXEL = 0, 1, 2
 
 #: Slope of the luminous-star luminosity function dN/dm ~ 10^(slope m): steeper than the
 #: clusters' (LEGUS NGC 1566 class 4 has a median m_V ~0.4 mag fainter than classes 1-3).
-STAR_LF_SLOPE = 0.7
+STAR_LF_SLOPE = 0.9
 
 
 @dataclass
@@ -438,7 +438,7 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
             n_stars[i] = ns
             if ns > 1:
                 # pairs/triplets are brighter in total: each star obeys the HD limit
-                vm_k = vm[k] - 2.5 * np.log10(ns) * rng.uniform(0.0, 0.6)
+                vm_k = vm[k] - 2.5 * np.log10(ns) * rng.uniform(0.0, 0.2)
                 vm_k = max(vm_k, bright[k] - 2.5 * np.log10(ns))
                 dfr = rng.uniform(0.1, 0.35) if rng.random() < 0.35 else 0.0
                 diffuse[i] = dfr
