@@ -7,6 +7,7 @@ import pytest
 
 from starclass.errors import StarclassError
 from starclass.simulate import SimConfig, preset, simulate_field, write_field
+from starclass.schema import subclass_number
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_shapes_bands_and_truth_columns(small_field):
         assert col in t.colnames
     assert ((t["x"] >= 0) & (t["x"] < 256) & (t["y"] >= 0) & (t["y"] < 256)).all()
     cls = np.asarray(t["class_ref"])
-    sub = np.asarray(t["subclass"], dtype=float)
+    sub = subclass_number(t["subclass"])
     assert set(cls) <= {1, 2, 3, 4}
     # subclasses only on class 4, and every class 4 has one
     assert np.isnan(sub[cls != 4]).all()

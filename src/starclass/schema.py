@@ -102,3 +102,26 @@ def mci_col(r: int) -> str:
 def bands_in(table) -> list[str]:
     """Bands that have a ``mag_<band>`` column, in table order."""
     return [c[4:] for c in table.colnames if c.startswith("mag_") and not c.startswith("mag_true_")]
+
+
+def subclass_number(values):
+    """Subclasses as floats (NaN = none) for numeric work inside the simulator.
+
+    Accepts a text or float column. ``"4.10"`` has no float of its own (it equals 4.1), so
+    it raises: code that can meet it must work with the text labels.
+    """
+    import numpy as np
+
+    masked = np.ma.asarray(values)
+    if masked.dtype.kind in "fiu":
+        return np.ma.filled(masked.astype(float), np.nan)
+    # masked text cells (how ECSV reads empty strings back) mean "no subclass"
+    arr = np.ma.filled(masked.astype(str), "")
+    out = np.full(arr.shape, np.nan)
+    for i, v in enumerate(arr.ravel()):
+        label = subclass_label(str(v))
+        if label == "4.10":
+            raise ValueError("subclass 4.10 cannot be represented as a number (it equals 4.1)")
+        if label:
+            out.flat[i] = float(label)
+    return out

@@ -236,6 +236,12 @@ def _growth_corrections(mosaics, vband, mask, xy, v, radii, ci, exptime, apertur
     else:
         best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
         total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
+    # saturated stars: their charge bleeds along the column, which the robust rings discard
+    sat_total = saturated_totals(data, mask, xy, v["bkg"], v["bkg_std"], float(frac[0, -1]),
+                                 radius=cog[-1])
+    saturated = np.isfinite(sat_total)
+    total = np.where(saturated, sat_total, total)
+    radius = np.where(saturated, cog[-1], radius)
     ap = v["flux"][:, i_ap]
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = -2.5 * np.log10(total / ap)
@@ -246,9 +252,10 @@ def _growth_corrections(mosaics, vband, mask, xy, v, radii, ci, exptime, apertur
             ci[weak], psf_fwhm_v=fw, gamma=eff_gamma, aperture_radius=aperture_radius,
             annulus=annulus, psf_beta=beta, max_correction=max_correction)
         radius[weak] = 0.0
-    corr = np.clip(corr, -apcorr.GROWTH_MAX_CORRECTION, apcorr.GROWTH_MAX_CORRECTION / 4)
+    corr = np.where(saturated, corr, np.clip(corr, -apcorr.GROWTH_MAX_CORRECTION,
+                                               apcorr.GROWTH_MAX_CORRECTION / 4))
     return corr, {"psf_fwhm": float(fw), "psf_beta": float(beta), "psf_source": source,
-                  "radius": radius}
+                  "radius": radius, "saturated": saturated}
 
 
 def _psf_fwhm(psf_fwhm: float | Mapping[str, float] | None, band: str) -> float:
@@ -507,6 +514,67 @@ def robust_growth(
     return flux
 
 
+def saturated_totals(
+    data: np.ndarray,
+    mask: np.ndarray | None,
+    xy: np.ndarray,
+    bkg: np.ndarray,
+    bkg_std: np.ndarray,
+    point_fraction: float,
+    radius: float = 12.0,
+    flat: float = 0.98,
+    min_flat: int = 4,
+    max_bleed: int = 256,
+) -> np.ndarray:
+    """Total fluxes of saturated stars (NaN for the other sources).
+
+    A saturated star has a flat top: at least ``min_flat`` pixels of its 5 x 5 core within
+    ``1 - flat`` of the core maximum, far above the noise. Its lost core charge bleeds along
+    the detector column (conserved on HST's CCDs), so its light is summed, background
+    subtracted, over a circle of ``radius`` px plus the 3-px-wide column as far as the
+    bleed reaches (pixels above half the plateau), and divided by ``point_fraction``, the
+    share of a point source's light within ``radius``. The robust rings of the curve of
+    growth would discard the bleed as an outlier.
+    """
+    from starclass.detect.profile import cutouts
+
+    n = len(xy)
+    out = np.full(n, np.nan)
+    if n == 0:
+        return out
+    core, inside = cutouts(data, xy, 2)
+    core = np.where(inside & np.isfinite(core), core, -np.inf).reshape(n, -1)
+    top = core.max(axis=1)
+    b = np.where(np.isfinite(bkg), bkg, 0.0)
+    sd = np.where(np.isfinite(bkg_std), bkg_std, 0.0)
+    with np.errstate(invalid="ignore"):
+        n_flat = (core - b[:, None] >= flat * (top - b)[:, None]).sum(axis=1)
+        sat = (n_flat >= min_flat) & (top - b > 50.0 * np.maximum(sd, 1e-12))
+    ny, nx = data.shape
+    for i in np.flatnonzero(sat):
+        x, y = xy[i]
+        cx, cy = int(round(x)), int(round(y))
+        half_level = b[i] + 0.5 * (top[i] - b[i])
+        y0 = y1 = cy
+        while y0 - 1 >= 0 and cy - y0 < max_bleed and data[y0 - 1, cx] >= half_level:
+            y0 -= 1
+        while y1 + 1 < ny and y1 - cy < max_bleed and data[y1 + 1, cx] >= half_level:
+            y1 += 1
+        r = int(math.ceil(radius))
+        ya, yb = max(min(y0 - 2, cy - r), 0), min(max(y1 + 2, cy + r), ny - 1)
+        xa, xb = max(cx - r, 0), min(cx + r, nx - 1)
+        box = np.asarray(data[ya:yb + 1, xa:xb + 1], dtype=float)
+        yy, xx = np.mgrid[ya:yb + 1, xa:xb + 1]
+        region = ((xx - x) ** 2 + (yy - y) ** 2 <= radius * radius) | (
+            (np.abs(xx - cx) <= 1) & (yy >= y0 - 2) & (yy <= y1 + 2))
+        region &= np.isfinite(box)
+        if mask is not None:
+            region &= ~np.asarray(mask[ya:yb + 1, xa:xb + 1], dtype=bool)
+        total = float((box[region] - b[i]).sum()) / max(point_fraction, 1e-3)
+        out[i] = total if total > 0 else np.nan
+    return out
+
+
 def flux_to_mag(flux: np.ndarray, var: np.ndarray, zeropoint: float) -> tuple[np.ndarray, np.ndarray]:
     """Magnitudes and errors from fluxes and variances; NaN where the flux is not positive."""
     flux = np.asarray(flux, dtype=float)
@@ -750,6 +818,7 @@ def measure(
         out.meta["apcorr_psf_beta"] = float(growth_info["psf_beta"])
         out.meta["apcorr_psf_source"] = growth_info["psf_source"]
         out["apcorr_radius"] = growth_info["radius"]
+        out["saturated"] = growth_info["saturated"]
         out["apcorr_radius"].unit = "pix"
     out.meta["aperture_correction"] = (
         aperture_correction if isinstance(aperture_correction, (str, type(None), float, int))

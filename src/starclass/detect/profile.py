@@ -63,7 +63,7 @@ def fit_fwhm(
     bkg: np.ndarray,
     radius: float = 5.0,
     sigma_range: tuple[float, float] = (0.3, 8.0),
-    n_grid: int = 80,
+    n_grid: int = 120,
     chunk: int = 512,
 ) -> np.ndarray:
     """FWHM (px) of a circular Gaussian fitted to each source's radial profile.

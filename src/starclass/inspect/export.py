@@ -7,10 +7,8 @@ from the labels:
   in the order of the accounts;
 * ``class_ref``: the mode with the tie rule of :mod:`starclass.inspect.consensus`, and ``tie``
   (True = to adjudicate);
-* ``subclass_text``: for ``class_ref`` 4, the most common subclass among the class-4 labels
-  (``"4.1"``..``"4.12"``, empty when none; ties go to the lower number), and ``subclass``, the
-  same as the schema's float (NaN when none). As floats 4.1 and 4.10 are the same number, so
-  read ``subclass_text`` where that matters;
+* ``subclass``: for ``class_ref`` 4, the most common subclass among the class-4 labels, as the
+  schema's text label (``"4.1"``..``"4.12"``, empty when none; ties go to the lower number);
 * ``n_labels``, ``class_mean``, ``agree_frac``, ``class_weighted``, ``weighted_frac`` (votes
   weighted by agreement with the majority), and ``comments`` (``person: text`` joined by
   `` | ``).
@@ -62,9 +60,7 @@ def consensus_of(engine, dataset: str, ids: list[str] | None = None) -> tuple[Ta
             sub_col.append(min((s for s, c in cnt.items() if c == best), key=lambda s: int(s[2:])))
         else:
             sub_col.append("")
-    table["subclass_text"] = sub_col
-    # the schema's float column (NaN = none); 4.10 reads as 4.1 there, hence subclass_text
-    table["subclass"] = np.array([float(v) if v else np.nan for v in sub_col])
+    table["subclass"] = np.array(sub_col, dtype="U5")
     table["comments"] = [" | ".join(c) for c in comments]
     return table, summary
 

@@ -26,6 +26,7 @@ from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
 from starclass.simulate.objects import Components, make_objects
 from starclass.simulate.render import BandNoise, noise_models, render_band
+from starclass.schema import subclass_label
 
 #: Radius (px) of the truth catalogue's crowding count (same as detect's default).
 CROWDING_RADIUS = 10.0
@@ -133,7 +134,8 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS) -> Table:
     for b in config.bands:
         t[f"mag_true_{b}"] = np.asarray(cols[f"mag_true_{b}"]) * u.mag
     t["class_ref"] = np.asarray(cols["class_ref"], dtype=np.int64)
-    t["subclass"] = np.asarray(cols["subclass"], dtype=float)
+    # text labels: 4.1 and 4.10 are the same float (schema.SUBCLASS_NAMES)
+    t["subclass"] = np.array([subclass_label(v) for v in np.asarray(cols["subclass"], dtype=float)], dtype="U5")
     t["age"] = np.asarray(cols["age"]) * u.yr
     t["mass"] = np.asarray(cols["mass"]) * u.Msun
     t["ebv"] = np.asarray(cols["ebv"]) * u.mag

@@ -15,6 +15,7 @@ import numpy as np
 
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_NAMES
+from starclass.schema import subclass_number
 
 #: Subclass names keyed by their string (4.1 and 4.10 are the same float).
 SUBCLASS_LABELS = {4.1: "single star", 4.2: "pair", 4.3: "triplet", 4.4: "saturated star",
@@ -136,7 +137,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
     scales = flux_scales(bands, vb)
     rng = np.random.default_rng(seed)
     cls = np.asarray(truth["class_ref"])
-    sub = np.asarray(truth["subclass"], dtype=float) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
+    sub = subclass_number(truth["subclass"]) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
     groups = []
     for c in (1, 2, 3):
         groups.append((f"class {c}: {CLASS_NAMES[c]}", np.flatnonzero(cls == c)))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 from astropy.table import Table
+from starclass.schema import subclass_number
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field).
 HUMAN_BASE = 0.05
@@ -61,7 +62,7 @@ def ambiguity(truth: Table, mag_limit: float, v_band: str) -> np.ndarray:
     """Per-object ambiguity ``h`` in [0, 0.9] from the truth columns (see module docstring)."""
     n = len(truth)
     cls = np.asarray(truth["class_ref"])
-    sub = np.asarray(truth["subclass"], dtype=float)
+    sub = subclass_number(truth["subclass"])
     mv = np.asarray(truth[f"mag_true_{v_band}"], dtype=float)
     mv = np.where(np.isfinite(mv), mv, mag_limit)
     faint = np.clip((mv - (mag_limit - 1.5)) / 1.5, 0, 1)
@@ -93,7 +94,7 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     n = len(truth)
     cls = np.asarray(truth["class_ref"], dtype=int)
     h = ambiguity(truth, mag_limit, v_band) if n else np.zeros(0)
-    partner = _partner_matrix(cls, np.asarray(truth["subclass"], dtype=float)) if n else np.zeros((0, 4))
+    partner = _partner_matrix(cls, subclass_number(truth["subclass"])) if n else np.zeros((0, 4))
     onehot = np.zeros((n, 4))
     onehot[np.arange(n), cls - 1] = 1.0
     out = Table()
