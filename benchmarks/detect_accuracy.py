@@ -61,6 +61,9 @@ def main() -> None:
               f"classes 1-3 {np.nanmedian(np.abs(dm[bright & (c < 4)])):.3f} (target < 0.05)")
         print("  signed median dm by class 1/2/3/4: " + " / ".join(
             f"{np.nanmedian(dm[bright & (c == k)]):+.3f}" for k in (1, 2, 3, 4)))
+        print("  median |dm| by class 1/2/3/4: " + " / ".join(
+            f"{np.nanmedian(np.abs(dm[bright & (c == k)])):.3f} (n={int((bright & (c == k)).sum())})"
+            for k in (1, 2, 3, 4)))
         if "subclass" in truth.colnames:
             from starclass.schema import subclass_label
 
@@ -71,9 +74,11 @@ def main() -> None:
                     return ""
 
             sub = np.array([_label(v) for v in np.asarray(truth["subclass"])[ia]])
-            single = bright & (sub == "4.1")
-            if single.any():
-                print(f"  single stars (4.1): median |dm| {np.nanmedian(np.abs(dm[single])):.3f} (n={single.sum()})")
+            for lab in ("4.1", "4.2", "4.3", "4.4", "4.12"):
+                sel = bright & (sub == lab)
+                if sel.any():
+                    print(f"  subclass {lab}: median dm {np.nanmedian(dm[sel]):+.3f}, "
+                          f"median |dm| {np.nanmedian(np.abs(dm[sel])):.3f} (n={sel.sum()})")
     cat, ia, ib = results["growth"]
     comp = completeness(truth, cat, band=v, bins=np.arange(18.0, 25.51, 0.5), classes=(1, 2, 3))
     print("\ncompleteness of classes 1-3 (aperture correction growth):")

@@ -146,3 +146,29 @@ def test_growth_total_of_point_sources_and_robust_rings():
     assert out.meta["apcorr_psf_source"] == "stars"
     assert np.all(np.abs(out["mag_f555w"] - total) < 0.03), np.asarray(out["mag_f555w"] - total)
     assert np.all(out["apcorr_radius"] >= 4.0)
+
+
+def test_saturated_star_with_bleed_gets_its_total():
+    """A clipped star whose charge bleeds along its column is flagged and measured whole."""
+    shape = (300, 300)
+    stars = [(x, y, 300.0) for x in range(40, 280, 50) for y in (40, 110)]
+    img = _eff_gaussian_psf_image(shape, stars, [], psf_fwhm=2.2)
+    bright = _eff_gaussian_psf_image(shape, [(150, 200, 2.0e4)], [], psf_fwhm=2.2)
+    level = 200.0
+    excess = float(np.clip(bright - level, 0, None).sum())
+    bright = np.minimum(bright, level)
+    k = 1
+    while excess > 0:  # conserve the charge: fill the column up and down from the core
+        for yy in (200 - k, 200 + k):
+            take = min(level - bright[yy, 150], excess / 2 if excess > level else excess)
+            bright[yy, 150] += take
+            excess -= take
+        k += 1
+    img = img + bright + 0.05 + np.random.default_rng(3).normal(0, 0.002, shape)
+    m = ArrayMosaics({"f555w": img.astype(np.float32)}, {"f555w": 25.0}, exptime={"f555w": 1e5})
+    t = Table({"x": [150.0] + [float(s[0]) for s in stars], "y": [200.0] + [float(s[1]) for s in stars]})
+    out = measure(m, t)
+    assert out["saturated"][0] and not np.any(out["saturated"][1:])
+    assert out["mag_f555w"][0] == pytest.approx(25.0 - 2.5 * math.log10(2.0e4), abs=0.05)
+    raw = measure(m, t, aperture_correction=None)
+    assert raw["mag_f555w"][0] - (25.0 - 2.5 * math.log10(2.0e4)) > 0.5  # the bleed leaves the aperture

@@ -17,7 +17,7 @@ from starclass.stamps import make_inputs
 from starclass.synthetic import make_synthetic_field, synthetic_kind
 from starclass.train import fit
 
-SLOW = {"phangs4", "open-globular", "m31-binary"}
+SLOW = {"phangs4", "open-globular", "m31-binary", "cool-core"}
 
 # per-preset shrinking: (stamp_size, input_size, arch_options changes)
 SHRINK = {

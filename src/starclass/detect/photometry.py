@@ -12,7 +12,10 @@ Adamo et al. 2017):
 * **magnitude** ``mag_<band>``: ``-2.5 log10(F) + zeropoint`` of the background-subtracted
   flux ``F`` (counts/s) in the photometry aperture (radius ``aperture_radius``, 4 px by
   default as in LEGUS/PHANGS), in the magnitude system of the mosaics (Vega for HST products),
-  plus the aperture correction when one is given. Non-positive fluxes give NaN.
+  plus the aperture correction: by default (``aperture_correction="growth"``) each source's
+  correction to its **total** magnitude from its own V-band curve of growth (see
+  :mod:`starclass.detect.apcorr`), as LEGUS catalogues give aperture-corrected totals.
+  Non-positive fluxes give NaN.
 * **error** ``magerr_<band>``: ``1.0857 sqrt(var) / F`` with
   ``var = F / t + A s^2 + (pi/2) A^2 s^2 / n``: Poisson noise of the source (``t`` the
   exposure time, images being in counts/s), sky noise over the aperture area ``A`` (``s`` the
@@ -237,7 +240,7 @@ def _growth_corrections(mosaics, vband, mask, xy, v, radii, ci, exptime, apertur
         best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
         total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
     # saturated stars: their charge bleeds along the column, which the robust rings discard
-    sat_total = saturated_totals(data, mask, xy, v["bkg"], v["bkg_std"], float(frac[0, -1]),
+    sat_total = saturated_totals(data, mask, xy, bo, so, float(frac[0, -1]),
                                  radius=cog[-1])
     saturated = np.isfinite(sat_total)
     total = np.where(saturated, sat_total, total)
@@ -531,7 +534,8 @@ def saturated_totals(
     A saturated star has a flat top: at least ``min_flat`` pixels of its 5 x 5 core within
     ``1 - flat`` of the core maximum, far above the noise. Its lost core charge bleeds along
     the detector column (conserved on HST's CCDs), so its light is summed, background
-    subtracted, over a circle of ``radius`` px plus the 3-px-wide column as far as the
+    subtracted (``bkg``: the curve of growth's 15-20 px annulus, for which ``point_fraction``
+    is computed), over a circle of ``radius`` px plus the 3-px-wide column as far as the
     bleed reaches (pixels above half the plateau), and divided by ``point_fraction``, the
     share of a point source's light within ``radius``. The robust rings of the curve of
     growth would discard the bleed as an outlier.
@@ -661,7 +665,8 @@ def measure(
     astropy.table.Table
         A copy of ``table`` with ``mag_<band>``, ``magerr_<band>`` for every band, ``ci``,
         ``mci_1`` .. ``mci_5``, ``bkg`` (V band, counts/s per px), ``fwhm`` (px), ``crowding``
-        and ``redundant``.
+        and ``redundant``; with ``aperture_correction="growth"`` also ``apcorr_radius`` (px within
+        which the V light was measured, 0 where the CI correction stood in) and ``saturated``.
 
     Raises
     ------
