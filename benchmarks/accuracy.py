@@ -83,6 +83,8 @@ def main() -> None:
     ap.add_argument("--resnet-epochs", type=int, default=4, help="ResNet18 is slow on a CPU")
     ap.add_argument("--trees", type=int, default=100, help="bagged trees (100 in the StarcNet paper)")
     ap.add_argument("--models", default="starcnet,resnet18,compact,trees,boosting")
+    ap.add_argument("--compact-normalisation", default=None,
+                    help="override legus4-compact's normalisation (e.g. asinh)")
     ap.add_argument("--train-labels", choices=("human", "truth"), default="human")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--quick", action="store_true", help="small fields and few epochs (smoke run)")
@@ -145,7 +147,10 @@ def main() -> None:
                          recipe={"batch_size": 64, "rescale_prob": 0.5})
         cnn("resnet18", cfg, f"ResNet18 ensemble x{args.resnet_members} (32 px)", args.resnet_epochs)
     if "compact" in models:
-        cnn("compact", get_preset("legus4-compact"), "compact")
+        ccfg = get_preset("legus4-compact")
+        if args.compact_normalisation:
+            ccfg = ccfg.copy(normalisation=args.compact_normalisation)
+        cnn("compact", ccfg, f"compact ({ccfg.normalisation})")
 
     if "trees" in models:
         from starclass.models.baselines import BaggedTreesPixels

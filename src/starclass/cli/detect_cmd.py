@@ -60,7 +60,7 @@ def detect_command(
     ci_max: float | None = typer.Option(None, "--ci-max", help="Keep candidates with CI <= this."),
     mci_polygon: str | None = typer.Option(None, "--mci-polygon", help="Keep candidates inside this polygon in the (MCI_in, MCI_out) plane: 'x1,y1;x2,y2;...' or 'default'."),
     aperture_radius: float = typer.Option(4.0, "--aperture-radius", help="Photometry aperture radius (px)."),
-    aperture_correction: str | None = typer.Option(None, "--aperture-correction", help="none; ci (per source, from the V-band CI through a PSF-convolved EFF model whose PSF is calibrated on the stars of the image); growth (same model, indexed by m(3px)-m(6px)); a number (mag, all bands) or band=mag,band=mag."),
+    aperture_correction: str | None = typer.Option("growth", "--aperture-correction", help="growth (default: total magnitudes from each source's own curve of growth, fitted with PSF-convolved EFF profiles, PSF measured on the image's stars); none (plain aperture magnitudes); ci (per-source correction from the V-band CI); a number (mag, all bands) or band=mag,band=mag."),
     box_size: int = typer.Option(32, "--box-size", help="Background mesh box (px) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
@@ -69,7 +69,7 @@ def detect_command(
 ) -> None:
     """Find cluster candidates in the V band and measure them in every band.
 
-    Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI = m(1px) - m(3px), MCI (apertures 1-6 px), local background (7-8 px annulus), FWHM, crowding and the redundancy flag (subclass 4.9), and says how many candidates passed the selection (--mag-limit, --ci-min, --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against magnitude. Example: starclass detect field/ -o candidates.ecsv --aperture-correction ci --mag-limit 24 --ci-min 1.35
+    Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI = m(1px) - m(3px), MCI (apertures 1-6 px), local background (7-8 px annulus), FWHM, crowding and the redundancy flag (subclass 4.9), and says how many candidates passed the selection (--mag-limit, --ci-min, --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against magnitude. Example: starclass detect field/ -o candidates.ecsv --mag-limit 24 --ci-min 1.35
     """
     import numpy as np
 
