@@ -267,7 +267,7 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     for p, c in zip(paths, ckpts):
         try:
             cfg = TaskConfig.from_dict(c["config"])
-            net = build_model(cfg, member=c.get("member"))
+            net = build_model(cfg, member=c.get("member"), pretrained=False)  # weights come from the checkpoint
             net.load_state_dict(c["state_dict"])
         except StarclassError:
             raise

@@ -20,6 +20,12 @@ quality        fraction of ensemble members agreeing with the mode
 subclass       class-4 subclass as text "4.1" ... "4.12" ("" otherwise); text because
                4.1 and 4.10 are the same number
 galaxy         galaxy (or field) name
+prob_std       standard deviation over ensemble members of the chosen class's probability
+class_mean     class of the mean probability; ``class_median``: of the median probability
+class_std      spread of the members' classes
+class_m<i>     class voted by ensemble member i
+apcorr_radius  radius (px) where the growth-curve total magnitude was taken
+saturated      True for a flat-topped (saturated) core: PHANGS subclass 4.4
 =============  =================================================================
 
 Simulated truth catalogues add ``age`` (yr), ``mass`` (Msun), ``ebv`` (mag), ``radius_pc``

@@ -340,18 +340,18 @@ def _collect(paths) -> dict[str, tuple[Path, tuple | None]]:
             out[key] = (path, None)
         return out
 
-    from_dir = False
     if isinstance(paths, (str, os.PathLike)):
-        single = Path(paths)
-        if single.is_dir():
-            items = _fits_in_dir(single)
-            from_dir = True
+        paths = [paths]
+    # a directory among the paths stands for the FITS images in it
+    items: list[tuple[Path, bool]] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            items.extend((f, True) for f in _fits_in_dir(p))
         else:
-            items = [single]
-    else:
-        items = [Path(p) for p in paths]
+            items.append((p, False))
 
-    for path in items:
+    for path, from_dir in items:
         _check_exists(path)
         if from_dir and not _has_image(path):
             continue  # a catalogue (FITS table) lying in the same folder
