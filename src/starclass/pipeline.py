@@ -76,7 +76,7 @@ def run_demo(
     n_candidates: int = 3000,
     seed: int = 1,
     task: str = "legus4-compact",
-    epochs: int | None = 12,
+    epochs: int | None = 40,
     labels: str = "truth",
     distance_mpc: float = 10.0,
     progress: bool = True,

@@ -16,7 +16,7 @@ def demo(
     n_candidates: int = typer.Option(3000, help="Objects per simulated field (truth catalogue)."),
     seed: int = typer.Option(1, help="Seed of the training field; the test field uses seed + 1000."),
     task: str = typer.Option("legus4-compact", help="Task preset or YAML config of the classifier."),
-    epochs: int = typer.Option(12, help="Training epochs."),
+    epochs: int = typer.Option(40, help="Most training epochs (early stopping may end sooner)."),
     labels: str = typer.Option("truth", help="Train on 'truth' or on the simulated 'humans' consensus."),
     distance: float = typer.Option(10.0, help="Distance of the simulated galaxy (Mpc)."),
     progress: bool = typer.Option(True, help="Show progress bars."),
