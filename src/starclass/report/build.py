@@ -445,8 +445,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 la = np.log10(age)
             try:
                 fits.append((f"log τ {a0}-{a1}", fit_powerlaw_binned(mass[(la >= a0) & (la < a1)], lo=10**lm)))
-            except StarclassError:
-                pass
+            except StarclassError as exc:  # too few objects: say so instead of drawing a fit
+                ms.note(f"{n}: no mass-function panel for log τ {a0}-{a1}: {exc}")
         if fits:
             ms.figure(f"mass_functions_{n}", F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{n}: mass functions"), "")
         from starclass.science.agefunc import age_distributions
@@ -460,8 +460,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             selm = (lm_all >= m0) & ((lm_all < m1) if m1 else True)
             try:
                 res.append((f"log M {m0}-{m1 or 'max'}", age_distribution(age[selm])))
-            except StarclassError:
-                pass
+            except StarclassError as exc:
+                ms.note(f"{n}: no age-distribution panel for log M {m0}-{m1 or 'max'}: {exc}")
         if res:
             ms.figure(f"age_distributions_{n}", F.fig_age_distributions(res, f"{n}: age distributions"), "")
     if panels:
