@@ -36,6 +36,11 @@ class DemoResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def _band_paths(written: dict[str, Path]) -> list[Path]:
+    """The FITS images among the files a simulated field was written to."""
+    return [p for k, p in written.items() if k not in ("truth", "humans", "simulation")]
+
+
 def _accuracy(pred: np.ndarray, ref: np.ndarray) -> float:
     ok = (ref > 0) & (pred > 0)
     if not ok.any():
@@ -142,28 +147,27 @@ def run_demo(
 
     # 2. Detection and photometry on the test field, scored against its truth.
     t = time.perf_counter()
-    test_bands = [p for k, p in fields["test"].items() if k not in ("truth", "humans", "simulation")]
-    mosaics = read_mosaics(test_bands)
+    mosaics = read_mosaics(_band_paths(fields["test"]))
     echo(f"[2/6] detecting candidates in {mosaics.v_band} and measuring {len(mosaics.bands)} bands ...")
     candidates = detect(mosaics, galaxy="SIM-TEST", progress=progress)
     cand_path = outdir / "candidates.ecsv"
     write_catalog(candidates, cand_path)
     truth = read_catalog(fields["test"]["truth"])
     humans = read_catalog(fields["test"]["humans"])
-    comp = completeness(truth, candidates, band=mosaics.v_band)
+    comp_path = outdir / "completeness.ecsv"
+    write_catalog(completeness(truth, candidates, band=mosaics.v_band), comp_path)
     echo(f"      {len(candidates)} candidates -> {cand_path}")
     bright = truth[(truth["class_ref"] <= 3) & (np.asarray(truth[f"mag_true_{mosaics.v_band}"]) < 23.5)]
     ia, _, _ = match_catalogs(bright, candidates, radius=2.0)
     if len(bright):
         echo(f"      recovered {len(ia)}/{len(bright)} = {len(ia) / len(bright):.1%} of true class 1-3 "
-             f"objects brighter than m_V = 23.5 (completeness table: {len(comp)} magnitude bins)")
+             f"objects brighter than m_V = 23.5 (completeness against magnitude: {comp_path})")
     seconds["detect"] = time.perf_counter() - t
 
     # 3. Train on the training field's catalogue positions and labels.
     t = time.perf_counter()
     config = load_config(task)
-    train_paths = [p for k, p in fields["train"].items() if k not in ("truth", "humans", "simulation")]
-    train_mosaics = read_mosaics(train_paths)
+    train_mosaics = read_mosaics(_band_paths(fields["train"]))
     train_cat = read_catalog(fields["train"]["truth" if labels == "truth" else "humans"])
     echo(f"[3/6] training {config.name} ({config.architecture}) on {len(train_cat)} candidates "
          f"labelled by {labels} ...")
