@@ -30,3 +30,16 @@ def shared_ssp() -> Path:
     if not SSP_TABLE.exists():
         pytest.skip(f"shared SSP table not available at {SSP_TABLE}")
     return SSP_TABLE
+
+
+@pytest.fixture()
+def single_thread():
+    """One thread for torch and BLAS: spinning OpenMP threads stall on a shared 2-core machine."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(1):
+        yield
+    torch.set_num_threads(n)

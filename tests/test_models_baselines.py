@@ -12,17 +12,7 @@ from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting, catal
 from starclass.synthetic import make_synthetic
 
 
-@pytest.fixture(autouse=True)
-def _single_thread():
-    """One thread: the test machine is shared, and spinning OpenMP threads stall there."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
-        yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 
 def test_bagged_trees_on_15x15x3_pixels_beat_chance(tmp_path):

@@ -13,17 +13,7 @@ from starclass.errors import StarclassError
 from starclass.models import available, build_model, count_flops
 
 
-@pytest.fixture(autouse=True)
-def _single_thread():
-    """One thread: the test machine is shared, and spinning OpenMP threads stall there."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
-        yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 
 def small(name: str, **extra):

@@ -576,9 +576,6 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **k
     with atomic_path(outdir / "summary.json") as tmp:
         tmp.write_text(json.dumps({"headline": summary, "tables": [str(p) for p in written["tables"]],
                                    "figures": [str(p) for p in written["figures"]]}, indent=1))
-    from starclass.report.sections import readable
-
-    readable(outdir / "summary.json")
     return {"outdir": outdir, "headline": summary, **written}
 
 
@@ -632,9 +629,6 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
 
     with atomic_path(path) as tmp:
         tmp.write_text(page, encoding="utf-8")
-    from starclass.report.sections import readable
-
-    readable(path)
     return path
 
 

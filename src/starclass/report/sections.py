@@ -55,16 +55,7 @@ def write_table(t: Table, path: Path) -> Path:
     """Write a Table as ECSV atomically (masked values stay masked, not NaN)."""
     with atomic_path(path) as tmp:
         t.write(tmp, format="ascii.ecsv", overwrite=True)
-    readable(path)
     return path
-
-
-def readable(path: Path) -> None:
-    """Make an output world-readable (atomic temp files are created 0600)."""
-    try:
-        Path(path).chmod(0o644)
-    except OSError:
-        pass
 
 
 def write_sections(sections: list[Section], outdir: Path, *, figures: bool = True) -> dict[str, list[Path]]:
@@ -93,7 +84,6 @@ def write_sections(sections: list[Section], outdir: Path, *, figures: bool = Tru
                 p = outdir / "figures" / f"{name}.png"
                 with atomic_path(p) as tmp:
                     tmp.write_bytes(base64.b64decode(it.content))
-                readable(p)
                 written["figures"].append(p)
     return written
 
