@@ -72,7 +72,9 @@ def _scores(pred: np.ndarray, truth: np.ndarray, human: np.ndarray, mag: np.ndar
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n-train", type=int, default=2000)
+    ap.add_argument("--n-train", type=int, default=2000, help="candidates per training field")
+    ap.add_argument("--train-fields", type=int, default=1,
+                    help="training fields (seeds train-seed, train-seed+1, ...); LEGUS trained on 31 galaxies")
     ap.add_argument("--n-test", type=int, default=1500)
     ap.add_argument("--shape", type=int, default=2048, help="field side (px)")
     ap.add_argument("--train-seed", type=int, default=101)
@@ -85,6 +87,10 @@ def main() -> None:
     ap.add_argument("--models", default="starcnet,resnet18,compact,trees,boosting")
     ap.add_argument("--compact-normalisation", default=None,
                     help="override legus4-compact's normalisation (e.g. asinh)")
+    ap.add_argument("--normalisation", default=None,
+                    help="override every CNN's normalisation (default: each preset's, flux)")
+    ap.add_argument("--compact-members", type=int, default=1, help="compact ensemble size")
+    ap.add_argument("--tta", action="store_true", help="CNNs average over the 8 rotations/flips")
     ap.add_argument("--train-labels", choices=("human", "truth"), default="human")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--quick", action="store_true", help="small fields and few epochs (smoke run)")
@@ -104,11 +110,16 @@ def main() -> None:
 
     print(f"# accuracy benchmark (shared 2-core machine, torch threads {torch.get_num_threads()})")
     t0 = time.perf_counter()
-    train_field = _simulate(args.train_seed, args.n_train, args.shape)
+    train_seeds = [args.train_seed + k for k in range(args.train_fields)]
+    if args.test_seed in train_seeds:
+        raise SystemExit(f"--test-seed {args.test_seed} is one of the training seeds {train_seeds}")
+    train_fields = [_simulate(sd, args.n_train, args.shape) for sd in train_seeds]
     test_field = _simulate(args.test_seed, args.n_test, args.shape)
-    print(f"simulated train field (seed {args.train_seed}, {len(train_field.truth)} candidates) and "
+    n_tr = sum(len(f.truth) for f in train_fields)
+    print(f"simulated {len(train_fields)} training field(s) (seeds {train_seeds}, {n_tr} candidates) and "
           f"test field (seed {args.test_seed}, {len(test_field.truth)}) in {time.perf_counter() - t0:.0f} s")
-    tr_truth, tr_human = _labels(train_field)
+    tr_truth = np.concatenate([_labels(f)[0] for f in train_fields])
+    tr_human = np.concatenate([_labels(f)[1] for f in train_fields])
     te_truth, te_human = _labels(test_field)
     y_train = tr_human if args.train_labels == "human" else tr_truth
     te_mag = np.asarray(test_field.truth["mag_true_f555w"], dtype=float)
@@ -118,17 +129,31 @@ def main() -> None:
     results: dict[str, dict] = {}
     work = Path(tempfile.mkdtemp(prefix="starclass_acc_"))
 
-    def cnn(name: str, cfg, label: str, epochs: int | None = None):
-        tx, ty = np.asarray(train_field.truth["x"]), np.asarray(train_field.truth["y"])
-        x_tr, ok_tr = make_inputs(train_field.images, tx, ty, cfg)
-        x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg)
+    def train_inputs(cfg):
+        """Inputs of every training field, stacked; x offset per field so that positions differ."""
+        xs, oks, tx, ty = [], [], [], []
+        for k, f in enumerate(train_fields):
+            fx, fy = np.asarray(f.truth["x"]), np.asarray(f.truth["y"])
+            x, ok = make_inputs(f.images, fx, fy, cfg, zeropoints=f.zeropoint)
+            xs.append(x)
+            oks.append(ok)
+            tx.append(fx + k * (args.shape + 100))
+            ty.append(fy)
+        return np.concatenate(xs), np.concatenate(oks), np.concatenate(tx), np.concatenate(ty)
+
+    def cnn(name: str, cfg, label: str, epochs: int | None = None, ensemble: int | None = None):
+        if args.normalisation:
+            cfg = cfg.copy(normalisation=args.normalisation)
+        x_tr, ok_tr, tx, ty = train_inputs(cfg)
+        x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg,
+                                  zeropoints=test_field.zeropoint)
         lab = np.where(ok_tr, y_train, 0)
         t = time.perf_counter()
         res = fit(cfg, x_tr, lab, outdir=work / name, positions=(tx, ty), seed=0, progress=False,
-                  epochs=epochs or args.epochs, resume=False)
+                  epochs=epochs or args.epochs, resume=False, ensemble=ensemble)
         t_fit = time.perf_counter() - t
         t = time.perf_counter()
-        agg = predict_inputs(work / name, x_te, valid=ok_te, batch_size=256)
+        agg = predict_inputs(work / name, x_te, valid=ok_te, batch_size=256, tta=args.tta)
         t_pred = time.perf_counter() - t
         results[label] = _scores(agg.class_pred, te_truth, te_human, te_mag, args.mag_bins)
         results[label].update(train_s=round(t_fit, 1), predict_s=round(t_pred, 1),
@@ -150,14 +175,16 @@ def main() -> None:
         ccfg = get_preset("legus4-compact")
         if args.compact_normalisation:
             ccfg = ccfg.copy(normalisation=args.compact_normalisation)
-        cnn("compact", ccfg, f"compact ({ccfg.normalisation})")
+        label = f"compact ({args.normalisation or ccfg.normalisation})"
+        if args.compact_members > 1:
+            label = f"compact ensemble x{args.compact_members} ({args.normalisation or ccfg.normalisation})"
+        cnn("compact", ccfg, label, ensemble=args.compact_members)
 
     if "trees" in models:
         from starclass.models.baselines import BaggedTreesPixels
 
         cfg = get_preset("legus4", scales=[1.0], normalisation="rgb")
-        x_tr, ok_tr = make_inputs(train_field.images, train_field.truth["x"], train_field.truth["y"], cfg,
-                                  zeropoints=train_field.zeropoint)
+        x_tr, ok_tr, _, _ = train_inputs(cfg)
         x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg,
                                   zeropoints=test_field.zeropoint)
         use = ok_tr & (y_train > 0)
@@ -176,7 +203,9 @@ def main() -> None:
         from starclass.models.baselines import CatalogBoosting
 
         t = time.perf_counter()
-        cat_tr = measure(train_field.mosaics(), train_field.truth["id", "x", "y"])
+        from astropy.table import vstack
+
+        cat_tr = vstack([measure(f.mosaics(), f.truth["id", "x", "y"]) for f in train_fields])
         cat_te = measure(test_field.mosaics(), test_field.truth["id", "x", "y"])
         t_meas = time.perf_counter() - t
         use = y_train > 0

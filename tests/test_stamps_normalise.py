@@ -109,6 +109,34 @@ def test_rgb_on_five_bands_zeropoint_weighted():
     np.testing.assert_array_equal(two[:, 0], two[:, 1])  # empty blue copies green
 
 
+def test_flux_keeps_brightness_and_colour():
+    st, valid = _stamps(n=6)
+    zps = {"f275w": 22.0, "f336w": 23.0, "f438w": 24.0, "f555w": 25.0, "f814w": 24.5}
+    out = normalise(st, "flux", zps, valid=valid, bands=HST5, softening_mag=27.0)
+    assert out.shape == st.shape and np.isfinite(out).all()
+    med, _ = robust_stats(st, valid)
+    for b, band in enumerate(HST5):
+        ref = np.arcsinh((st[1:, b] - med[1:, b, None, None]) * 10 ** (0.4 * (27.0 - zps[band])))
+        np.testing.assert_allclose(out[1:, b], ref, rtol=1e-4, atol=1e-4)
+    assert (out[0, :, :3] == 0).all()  # invalid pixels filled
+    # a source four times brighter stays brighter (z-score and asinh rescale it per stamp)
+    bright = st.copy()
+    bright[2] = (st[2] - med[2, :, None, None]) * 4 + med[2, :, None, None]
+    f = normalise(bright, "flux", zps, valid=valid, bands=HST5, softening_mag=27.0)
+    z = normalise(bright, "zscore", valid=valid)
+    z0 = normalise(st, "zscore", valid=valid)
+    assert (f[2, :, 8, 8] > out[2, :, 8, 8] + 0.5).all()
+    np.testing.assert_allclose(z[2], z0[2], rtol=1e-4, atol=1e-4)
+    # the same counts in a band with a brighter zeropoint are a fainter flux
+    other = dict(zps, f555w=26.0)
+    g = normalise(st, "flux", other, valid=valid, bands=HST5, softening_mag=27.0)
+    assert (g[1:, 3, 8, 8] < out[1:, 3, 8, 8]).all()
+    with pytest.raises(StarclassError, match="zeropoint"):
+        normalise(st[:, :2], "flux", bands=["xray", "optical"])
+    with pytest.raises(StarclassError, match="zeropoints"):
+        normalise(st, "flux", dict(zps, f814w=float("nan")), bands=HST5)
+
+
 def test_unknown_method():
     with pytest.raises(StarclassError, match="zscore"):
         normalise(np.zeros((1, 1, 3, 3), np.float32), "minmax")
@@ -197,7 +225,7 @@ def test_make_inputs_errors_and_empty():
         make_inputs(imgs, [1], [1], SimpleNamespace(bands=HST5, normalisation="bogus"))
 
 
-@pytest.mark.parametrize("norm", ["none", "zscore", "asinh", "rgb"])
+@pytest.mark.parametrize("norm", ["none", "zscore", "asinh", "rgb", "flux"])
 def test_nan_stamps_never_leak(norm):
     imgs = _field(1)
     imgs["f336w"][:, :30] = np.nan  # a NaN region

@@ -14,7 +14,7 @@ import pytest
 from starclass.config import get_preset
 from starclass.predict import classify
 from starclass.stamps import make_inputs
-from starclass.synthetic import make_synthetic_field, synthetic_kind
+from starclass.synthetic import make_synthetic_field
 from starclass.train import fit
 
 SLOW = {"phangs4", "open-globular"}  # VGG heads of ~100 M parameters: 20-45 s each
@@ -33,18 +33,8 @@ PRESETS = list(SHRINK) + [f"{p}-compact" for p in SHRINK]
 
 
 def reference_labels(cfg, table) -> np.ndarray:
-    """Reference classes for the field's objects.
-
-    The four-class HST generator draws reference classes 1-4; the others draw output
-    classes directly, which are mapped back to a reference class of the task's merge.
-    """
-    ref = np.asarray(table["class_ref"], dtype=int)
-    if synthetic_kind(cfg) == "hst4" or not cfg.merge:
-        return ref
-    back = {}
-    for src, dst in sorted(cfg.merge.items()):
-        back.setdefault(dst, src)
-    return np.array([back[c] for c in ref])
+    """Reference classes for the field's objects (every generator writes them as class_ref)."""
+    return np.asarray(table["class_ref"], dtype=int)
 
 
 def _tiny(name: str):

@@ -68,10 +68,10 @@ from typing import Any
 
 import numpy as np
 
-from starclass.bands import HST_BANDS, HST_PIXEL_SCALE
+from starclass.bands import BANDS, HST_BANDS, HST_PIXEL_SCALE
 from starclass.errors import StarclassError
 
-NORMALISATIONS = ("none", "zscore", "asinh", "rgb")
+NORMALISATIONS = ("none", "zscore", "asinh", "rgb", "flux")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 BALANCES = ("weighted_sampler", "class_weights", None)
 SPLITS = ("random", "spatial", "galaxy")
@@ -212,9 +212,13 @@ class TaskConfig:
     input_size : int or None
         Side of the image the network sees; when it differs from ``stamp_size`` the model
         resamples its input (bilinear) inside ``forward``. None: the stamp size.
-    normalisation : {"none", "zscore", "asinh", "rgb"}
+    normalisation : {"none", "zscore", "asinh", "rgb", "flux"}
         Stamp normalisation (applied by ``starclass.stamps``); "rgb" combines the bands into
-        three colour channels (StarcNet's transfer-learning input).
+        three colour channels (StarcNet's transfer-learning input); "flux" keeps brightness
+        and colours (zeropoint-scaled asinh of the sky-subtracted pixels).
+    softening_mag : float
+        ``flux`` normalisation: magnitude of one pixel where the asinh stretch turns from
+        linear to logarithmic (about the sky noise; 28 for the simulated HST fields).
     architecture : str or list of dict
         A registry name (``starclass.models.available()``) or an ensemble: a list of
         ``{"architecture": name, "n": members, "arch_options": {...}}``.
@@ -241,6 +245,7 @@ class TaskConfig:
     scales: list[float] = field(default_factory=lambda: [1.0])
     input_size: int | None = None
     normalisation: str = "zscore"
+    softening_mag: float = 28.0
     architecture: str | list[dict[str, Any]] = "starcnet"
     arch_options: dict[str, Any] = field(default_factory=dict)
     recipe: TrainRecipe = field(default_factory=TrainRecipe)
@@ -509,7 +514,9 @@ def _legus4() -> TaskConfig:
         pixel_scale=HST_PIXEL_SCALE,
         stamp_size=32,
         scales=[1.0, 1.6, 3.2],
-        normalisation="zscore",
+        # a fixed per-band scale (as a normalisation by training-set statistics is), not a
+        # per-stamp one, so brightness and colours reach the network: see _compact_normalisation
+        normalisation="flux",
         architecture="starcnet",
         arch_options={"width": 128, "modules": 7, "pool_after": 4, "groups": 8},
         recipe=TrainRecipe(epochs=15, batch_size=128, lr=1e-4, optimizer="adam",
@@ -531,7 +538,7 @@ def _phangs4() -> TaskConfig:
         stamp_size=299,
         scales=[1.0],
         input_size=224,
-        normalisation="zscore",
+        normalisation="flux",
         architecture=[{"architecture": "resnet18", "n": 10}, {"architecture": "vgg19_bn", "n": 10}],
         arch_options={"adapter": "conv1x1", "pretrained": "auto"},
         recipe=TrainRecipe(epochs=30, batch_size=32, lr=1e-4, optimizer="adam", rescale_prob=0.0,
@@ -618,6 +625,19 @@ def _cool_core() -> TaskConfig:
     )
 
 
+def _compact_normalisation(base: TaskConfig) -> str:
+    """The compact model's input: ``flux`` where every band has a known zeropoint, else ``asinh``.
+
+    Per-stamp z-scores of bright sources on faint sky reach thousands, and they (like the
+    per-stamp asinh) discard the brightness and colours that separate the classes; the
+    zeropoint-scaled ``flux`` stretch keeps both (measured on simulated fields,
+    ``benchmarks/accuracy.py``: z-score 0.19, asinh 0.48, flux 0.58 four-class accuracy).
+    """
+    if base.normalisation not in ("zscore", "flux"):
+        return base.normalisation
+    return "flux" if all(b in BANDS for b in base.bands) else "asinh"
+
+
 def _compact(base: TaskConfig) -> TaskConfig:
     return base.copy(
         name=f"{base.name}-compact",
@@ -625,9 +645,7 @@ def _compact(base: TaskConfig) -> TaskConfig:
         architecture="compact",
         arch_options={},
         input_size=None,
-        # z-scores of bright sources on faint sky reach thousands; the asinh stretch keeps
-        # the small network's inputs in range (measured: 0.19 -> 0.46 four-class accuracy)
-        normalisation="asinh" if base.normalisation == "zscore" else base.normalisation,
+        normalisation=_compact_normalisation(base),
         stamp_size=min(base.stamp_size, 64) if base.input_size else base.stamp_size,
         # the compact net learns less per epoch but an epoch costs ~1/250 of StarcNet's:
         # train longer and let early stopping end it (docs/models.md, accuracy table)

@@ -71,10 +71,10 @@ class SyntheticSet:
     targets : numpy.ndarray
         Output indices 0..K-1 (loss targets).
     class_ref : numpy.ndarray
-        What the generator drew: for ``hst4`` the reference classes 1-4 (``labels`` is
-        ``config.map_classes(class_ref)``); the other generators draw the task's output
-        classes directly, so there ``class_ref`` equals ``labels`` (do not pass it through
-        ``map_classes`` again: e.g. ``m31-binary`` merges reference class 2 into 1).
+        Reference classes, always with ``labels == config.map_classes(class_ref)``: for
+        ``hst4`` the classes 1-4 drawn; the other generators draw the task's output classes
+        and, when the task merges classes, report the lowest reference class merged into
+        each (``m31-binary``: 1 for cluster, 4 for non-cluster).
     stamps : numpy.ndarray
         float32 ``[N, B, S, S]`` raw stamps in image units (background 0).
     bands : list of str
@@ -370,10 +370,31 @@ def make_synthetic_stamps(
             f"synthetic data: generator {kind!r} draws {nb_expected} bands, task {config.name!r} has {config.bands}"
         )
     idx = rng.integers(0, k, n)
-    ref = np.asarray(config.classes)[idx] if n else np.zeros(0, dtype=int)
+    out_lab = np.asarray(config.classes)[idx] if n else np.zeros(0, dtype=int)
     draw = {"ground2": _draw_ground2, "rgb": _draw_rgb, "xray_optical": _draw_xray_optical,
             "coolcore": _draw_coolcore}[kind]
-    return draw(rng, n, size, idx + 1), np.asarray(ref, dtype=int), kind
+    return draw(rng, n, size, idx + 1), _reference_for(config, out_lab), kind
+
+
+def _reference_for(config: Any, out_lab: np.ndarray) -> np.ndarray:
+    """A reference class per output label such that ``config.map_classes`` gives it back.
+
+    With a merge, each output class takes the lowest reference class merged into it
+    (``m31-binary``: cluster -> 1, non-cluster -> 4), so ``class_ref`` means the same for
+    every generator and may always be passed to ``fit`` or ``map_classes``.
+    """
+    out_lab = np.asarray(out_lab, dtype=int)
+    if not config.merge:
+        return out_lab
+    back: dict[int, int] = {}
+    for src, dst in sorted(config.merge.items()):
+        back.setdefault(int(dst), int(src))
+    missing = sorted(set(out_lab.tolist()) - set(back))
+    if missing:
+        raise StarclassError(
+            f"synthetic data: task {config.name!r} merges no reference class into class(es) {missing}"
+        )
+    return np.array([back[c] for c in out_lab.tolist()], dtype=int)
 
 
 def stamps_to_inputs(stamps: np.ndarray, config: Any) -> np.ndarray:
@@ -420,7 +441,7 @@ def make_synthetic(
         Force a generator (default: :func:`synthetic_kind`).
     """
     stamps, ref, kind = make_synthetic_stamps(config, n, seed=seed, size=size, kind=kind)
-    labels = config.map_classes(ref) if kind == "hst4" else ref.astype(np.int64)
+    labels = config.map_classes(ref)
     return SyntheticSet(
         inputs=stamps_to_inputs(stamps, config),
         labels=np.asarray(labels, dtype=np.int64),
@@ -439,8 +460,8 @@ def make_synthetic_field(
 
     Returns ``(images, table)``: ``images`` maps band -> 2-D float32 array (background 0,
     noise included), ``table`` is an astropy Table with ``id``, ``x``, ``y`` (0-based pixel
-    of each object's centre) and ``class_ref`` (what was drawn: see
-    :class:`SyntheticSet` for its meaning per generator). Objects sit
+    of each object's centre) and ``class_ref`` (reference classes: see
+    :class:`SyntheticSet`). Objects sit
     ``spacing`` px apart (default: the stamp size plus 8 px), so stamps do not overlap.
     """
     from astropy.table import Table

@@ -44,7 +44,7 @@ def classify_command(
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
-                       require_zeropoint=cfg.normalisation == "rgb")
+                       require_zeropoint=cfg.normalisation in ("rgb", "flux"))
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress)
     out.meta["model"] = str(model)

@@ -66,10 +66,10 @@ def cutouts(
         changes["bands"] = tuple(mset.bands)
         changes["scales"] = tuple(changes.get("scales", (1.0,)))
         spec = InputSpec(**changes)
-    if spec.normalisation == "rgb":
+    if spec.normalisation in ("rgb", "flux"):
         bad = [b for b in spec.bands or mset.bands if not np.isfinite(mset.zeropoint.get(b, np.nan))]
         if bad:
-            raise StarclassError(f"--normalisation rgb needs zeropoints; none for band(s) {', '.join(bad)} "
+            raise StarclassError(f"--normalisation {spec.normalisation} needs zeropoints; none for band(s) {', '.join(bad)} "
                                  "(PHOTFLAM/PHOTPLAM missing from the FITS headers)")
     weights = "auto" if use_masks else None
     make_store(mset, table, output, config if config is not None else spec, batch_size=batch_size,
@@ -99,7 +99,7 @@ def cutouts_command(
     task: str | None = typer.Option(None, "--task", help="Task preset or config file: takes bands, stamp size, scales and normalisation from it."),
     size: int | None = typer.Option(None, "--size", help="Stamp side in pixels (default 32, or the task's)."),
     scales: str | None = typer.Option(None, "--scales", help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
-    normalisation: str | None = typer.Option(None, "--normalisation", help="none, zscore, asinh or rgb (default zscore, or the task's)."),
+    normalisation: str | None = typer.Option(None, "--normalisation", help="none, zscore, asinh, rgb or flux (default zscore, or the task's)."),
     bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands, in channel order (default: the task's, or all found)."),
     batch_size: int | None = typer.Option(None, "--batch-size", help="Candidates per batch (default: as many as fit in 256 MiB)."),
     use_masks: bool = typer.Option(True, "--masks/--no-masks", help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),

@@ -130,7 +130,7 @@ def train_command(
         from starclass.io.mosaic import read_mosaics
 
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
-                           require_zeropoint=cfg.normalisation == "rgb")
+                           require_zeropoint=cfg.normalisation in ("rgb", "flux"))
         from starclass.predict import check_bands
 
         check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")

@@ -63,6 +63,8 @@ class InputSpec:
         Value of invalid pixels.
     softening
         ``asinh`` softening in noise sigmas.
+    softening_mag
+        ``flux`` softening: the magnitude of one pixel where the stretch turns logarithmic.
     """
 
     bands: tuple[str, ...] | None = None
@@ -73,6 +75,7 @@ class InputSpec:
     resample: str = "bilinear"
     fill: float = 0.0
     softening: float = 1.0
+    softening_mag: float = 28.0
 
     def out_size(self, resize: bool = False) -> int:
         """Side of the arrays :func:`make_inputs` returns (``input_size`` only if ``resize``)."""
@@ -90,7 +93,8 @@ def input_spec(config: Any) -> InputSpec:
     """Read an :class:`InputSpec` from a TaskConfig (or any object/dict with those fields).
 
     Recognised attributes: ``bands``, ``stamp_size``, ``scales``, ``input_size``,
-    ``normalisation`` (or ``normalization``), ``resample``, ``fill``, ``softening``.
+    ``normalisation`` (or ``normalization``), ``resample``, ``fill``, ``softening``,
+    ``softening_mag``.
     """
     if isinstance(config, InputSpec):
         return config
@@ -115,6 +119,7 @@ def input_spec(config: Any) -> InputSpec:
         resample=str(get("resample", "bilinear") or "bilinear"),
         fill=float(get("fill", 0.0) or 0.0),
         softening=float(get("softening", 1.0) or 1.0),
+        softening_mag=float(get("softening_mag", 28.0) if get("softening_mag") is not None else 28.0),
     )
 
 
@@ -153,7 +158,7 @@ def _convert(
     idx = np.stack([scale_indices(spec.stamp_size, sc, sb) for sc in spec.scales])
     stacked = normalise_scales(
         stamps, spec.normalisation, idx, zeropoints, valid=valid_px, bands=names,
-        fill=spec.fill, softening=spec.softening,
+        fill=spec.fill, softening=spec.softening, softening_mag=spec.softening_mag,
     )
     if spec.out_size(resize) != spec.stamp_size:
         stacked = resample(stacked, spec.out_size(resize), spec.resample)

@@ -16,6 +16,13 @@ rgb       StarcNet's transfer-learning input: each band scaled to flux density b
           channels by role: blue = UV + U, green = B (or g), red = V + I (or r, i);
           each channel has its median (the sky) subtracted and all three are divided by
           one common robust sigma, so the colours (channel ratios) are kept
+flux      per band: the stamp's median (the local sky) subtracted, the pixels converted
+          to one flux-density unit by the band's zeropoint, then
+          ``arcsinh(f / f_soft)`` with ``f_soft`` the flux of one pixel of magnitude
+          ``softening_mag`` (Lupton's asinh magnitudes). Nothing is scaled per stamp, so
+          a source's brightness and colours survive: a model sees what a catalogue sees
+          (measured: the compact model gains ~10 points of four-class accuracy over
+          ``asinh``, docs/models.md)
 ========  ==========================================================================
 
 Bands without a known role (not in :data:`starclass.bands.BANDS`) are split in their
@@ -40,7 +47,7 @@ from starclass.stamps._parallel import dual_kernel
 
 __all__ = ["METHODS", "normalise", "robust_stats", "rgb_groups", "n_output_channels"]
 
-METHODS: tuple[str, ...] = ("none", "zscore", "asinh", "rgb")
+METHODS: tuple[str, ...] = ("none", "zscore", "asinh", "rgb", "flux")
 
 _MAD_TO_SIGMA = 1.482602218505602
 
@@ -200,7 +207,7 @@ def _zeropoint_list(bands: Sequence[str], zeropoints) -> np.ndarray:
             info = BANDS.get(b.lower())
             if info is None:
                 raise StarclassError(
-                    f"zeropoints: 'rgb' normalisation needs a zeropoint for band {b!r} "
+                    f"zeropoints: the 'rgb' and 'flux' normalisations need a zeropoint for band {b!r} "
                     "(pass zeropoints=, or use mosaics with zeropoints)"
                 )
             zps.append(ab_zeropoint(info.photflam, info.photplam) - info.ab_minus_vega)
@@ -268,7 +275,7 @@ def _gather_scales(base, idx, out):  # pragma: no cover - numba
                         out[n, o, i, j] = base[n, c, yi, idx[k, j]]
 
 
-def _prepare(stamps, method, zeropoints, valid, bands, softening):
+def _prepare(stamps, method, zeropoints, valid, bands, softening, softening_mag=28.0):
     """Planes to transform, their median and sigma [N, C], and the kernel mode."""
     check_method(method)
     stamps = np.asarray(stamps)
@@ -288,13 +295,21 @@ def _prepare(stamps, method, zeropoints, valid, bands, softening):
     if method in ("zscore", "asinh"):
         med, sig = robust_stats(planes, valid)
         return planes, valid, med, sig, 1 if method == "zscore" else 2
-    # rgb
     if bands is None:
-        raise StarclassError("bands: the 'rgb' normalisation needs the band names")
+        raise StarclassError(f"bands: the {method!r} normalisation needs the band names")
     bands = [b.lower() for b in bands]
     if len(bands) != nb:
         raise StarclassError(f"bands: {len(bands)} names for {nb} stamp planes")
     zps = _zeropoint_list(bands, zeropoints)
+    if method == "flux":
+        if not np.all(np.isfinite(zps)):
+            raise StarclassError(f"zeropoints: the 'flux' normalisation needs finite zeropoints, got {list(zps)}")
+        if not np.isfinite(softening_mag):
+            raise StarclassError(f"softening_mag: must be a finite magnitude, got {softening_mag}")
+        med, _ = robust_stats(planes, valid)
+        # pixel value of a pixel of magnitude softening_mag in each band
+        soft = 10.0 ** (-0.4 * (float(softening_mag) - zps))
+        return planes, valid, med, np.repeat(soft[None, :], n, axis=0), 2
     weights = (10.0 ** (-0.4 * (zps - zps.max()))).astype(np.float32)
     groups = rgb_groups(bands)
     s_clean = np.where(valid[:, None], planes, np.float32(0))
@@ -329,6 +344,7 @@ def normalise_scales(
     bands: Sequence[str] | None = None,
     fill: float = 0.0,
     softening: float = 1.0,
+    softening_mag: float = 28.0,
 ) -> np.ndarray:
     """Normalise base stamps and resample them to several scales in one compiled pass.
 
@@ -336,7 +352,7 @@ def normalise_scales(
     the result is ``[N, n_scales * C, S, S]``, scale-major. Statistics come from the whole
     base stamp. Other arguments as :func:`normalise`.
     """
-    planes, valid, med, sig, mode = _prepare(stamps, method, zeropoints, valid, bands, softening)
+    planes, valid, med, sig, mode = _prepare(stamps, method, zeropoints, valid, bands, softening, softening_mag)
     idx = np.ascontiguousarray(scale_idx, dtype=np.int64)
     if idx.ndim != 2 or (idx.size and (idx.min() < 0 or idx.max() >= planes.shape[-1])):
         raise StarclassError(f"scale_idx: need [n_scales, S] indices into {planes.shape[-1]} px stamps")
@@ -344,7 +360,8 @@ def normalise_scales(
     base = np.empty(planes.shape, dtype=np.float32)
     if n:
         _transform(planes, valid, np.ascontiguousarray(med, dtype=np.float64),
-                   np.ascontiguousarray(sig, dtype=np.float64), mode, float(softening), np.float32(fill), base)
+                   np.ascontiguousarray(sig, dtype=np.float64), mode,
+                   1.0 if method == "flux" else float(softening), np.float32(fill), base)
     if idx.shape[0] == 1 and idx.shape[1] == sb and np.array_equal(idx[0], np.arange(sb)):
         return base
     out = np.empty((n, idx.shape[0] * c, idx.shape[1], idx.shape[1]), dtype=np.float32)
@@ -362,6 +379,7 @@ def normalise(
     bands: Sequence[str] | None = None,
     fill: float = 0.0,
     softening: float = 1.0,
+    softening_mag: float = 28.0,
 ) -> np.ndarray:
     """Apply a named normalisation to stamps (see the module docstring for each method).
 
@@ -370,10 +388,10 @@ def normalise(
     stamps
         float ``[N, B, S, S]`` stamps (as from :func:`~starclass.stamps.extract_stamps`).
     method
-        One of :data:`METHODS`: ``none``, ``zscore``, ``asinh``, ``rgb``.
+        One of :data:`METHODS`: ``none``, ``zscore``, ``asinh``, ``rgb``, ``flux``.
     zeropoints
-        Per-band zeropoints (mapping by band or sequence in band order); only ``rgb``
-        uses them. Default: the typical HST values of :mod:`starclass.bands`.
+        Per-band zeropoints (mapping by band or sequence in band order); ``rgb`` and
+        ``flux`` use them. Default: the typical HST values of :mod:`starclass.bands`.
     valid
         ``[N, S, S]`` bool pixel validity; default: pixels finite in every band.
         Invalid pixels are excluded from statistics and set to ``fill`` in the output.
@@ -383,6 +401,9 @@ def normalise(
         Value of invalid pixels in the output.
     softening
         ``asinh`` softening in units of the robust noise sigma (> 0).
+    softening_mag
+        ``flux``: magnitude of one pixel (in the zeropoints' system) where the stretch
+        turns from linear to logarithmic; 28 is about the noise of the simulated HST fields.
 
     Returns
     -------
@@ -392,4 +413,4 @@ def normalise(
     stamps = np.asarray(stamps)
     size = stamps.shape[-1] if stamps.ndim == 4 else 0
     return normalise_scales(stamps, method, np.arange(size)[None], zeropoints, valid=valid, bands=bands,
-                            fill=fill, softening=softening)
+                            fill=fill, softening=softening, softening_mag=softening_mag)

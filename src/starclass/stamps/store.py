@@ -456,6 +456,10 @@ def make_store(
     extra: dict[str, Any] = {}
     if hasattr(config, "to_dict"):
         extra["task"] = config.to_dict()
+    if spec.normalisation == "flux":
+        extra["softening_mag"] = spec.softening_mag
+    elif spec.normalisation == "asinh":
+        extra["softening"] = spec.softening
     sources = {b: str(p) for b, p in (getattr(mosaics, "paths", None) or {}).items() if b in names}
     x = np.asarray(table["x"], dtype=np.float64)
     y = np.asarray(table["y"], dtype=np.float64)
