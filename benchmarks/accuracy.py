@@ -90,7 +90,13 @@ def main() -> None:
     ap.add_argument("--normalisation", default=None,
                     help="override every CNN's normalisation (default: each preset's, flux)")
     ap.add_argument("--compact-members", type=int, default=1, help="compact ensemble size")
-    ap.add_argument("--tta", action="store_true", help="CNNs average over the 8 rotations/flips")
+    ap.add_argument("--tta", action="store_true",
+                    help="also score the CNNs averaged over the 8 rotations/flips (test-time augmentation)")
+    ap.add_argument("--balance", choices=("none", "weighted"), default="none",
+                    help="class balancing for the CNNs (weighted sampler) and the boosting (balanced "
+                         "class weights); none (default) keeps the training set's class fractions, "
+                         "which maximises accuracy; the bagged trees are never balanced")
+    ap.add_argument("--starcnet-epochs", type=int, default=None, help="default: --epochs")
     ap.add_argument("--train-labels", choices=("human", "truth"), default="human")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--quick", action="store_true", help="small fields and few epochs (smoke run)")
@@ -127,6 +133,7 @@ def main() -> None:
           f"{np.mean(te_human[te_human > 0] == te_truth[te_human > 0]):.3f} (4 classes)")
 
     results: dict[str, dict] = {}
+    preds: dict[str, np.ndarray] = {}
     work = Path(tempfile.mkdtemp(prefix="starclass_acc_"))
 
     def train_inputs(cfg):
@@ -144,6 +151,7 @@ def main() -> None:
     def cnn(name: str, cfg, label: str, epochs: int | None = None, ensemble: int | None = None):
         if args.normalisation:
             cfg = cfg.copy(normalisation=args.normalisation)
+        cfg = cfg.copy(recipe={"balance": None if args.balance == "none" else "weighted_sampler"})
         x_tr, ok_tr, tx, ty = train_inputs(cfg)
         x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg,
                                   zeropoints=test_field.zeropoint)
@@ -152,19 +160,23 @@ def main() -> None:
         res = fit(cfg, x_tr, lab, outdir=work / name, positions=(tx, ty), seed=0, progress=False,
                   epochs=epochs or args.epochs, resume=False, ensemble=ensemble)
         t_fit = time.perf_counter() - t
-        t = time.perf_counter()
-        agg = predict_inputs(work / name, x_te, valid=ok_te, batch_size=256, tta=args.tta)
-        t_pred = time.perf_counter() - t
-        results[label] = _scores(agg.class_pred, te_truth, te_human, te_mag, args.mag_bins)
-        results[label].update(train_s=round(t_fit, 1), predict_s=round(t_pred, 1),
-                              members=len(res.members), best_epochs=res.best_epochs,
-                              val_acc=[round(v, 3) for v in res.val_accuracy])
-        print(f"{label}: trained in {t_fit:.0f} s (val acc {res.val_accuracy}), predicted in {t_pred:.1f} s")
+        for tta in (False, True) if args.tta else (False,):
+            t = time.perf_counter()
+            agg = predict_inputs(work / name, x_te, valid=ok_te, batch_size=256, tta=tta)
+            t_pred = time.perf_counter() - t
+            key = label + (" + TTA" if tta else "")
+            preds[key] = agg.class_pred
+            results[key] = _scores(agg.class_pred, te_truth, te_human, te_mag, args.mag_bins)
+            results[key].update(train_s=round(t_fit, 1), predict_s=round(t_pred, 1),
+                                members=len(res.members), best_epochs=res.best_epochs,
+                                val_acc=[round(v, 3) for v in res.val_accuracy])
+            print(f"{key}: trained in {t_fit:.0f} s (val acc {[round(v, 3) for v in res.val_accuracy]}, "
+                  f"best epochs {res.best_epochs}), predicted in {t_pred:.1f} s", flush=True)
 
     if "starcnet" in models:
         cfg = get_preset("legus4")
         cfg = cfg.copy(arch_options=dict(cfg.arch_options, width=args.starcnet_width))
-        cnn("starcnet", cfg, f"StarcNet-style (width {args.starcnet_width})")
+        cnn("starcnet", cfg, f"StarcNet-style (width {args.starcnet_width})", args.starcnet_epochs)
     if "resnet18" in models:
         cfg = get_preset("phangs4", stamp_size=32, input_size=None,
                          architecture=[{"architecture": "resnet18", "n": args.resnet_members}],
@@ -194,6 +206,7 @@ def main() -> None:
         t_fit = time.perf_counter() - t
         pred = np.where(ok_te, model.predict(x_te), 0)
         key = f"bagged trees x{args.trees} (15x15x3 px)"
+        preds[key] = pred
         results[key] = _scores(pred, te_truth, te_human, te_mag, args.mag_bins)
         results[key]["train_s"] = round(t_fit, 1)
         print(f"bagged trees: trained in {t_fit:.0f} s")
@@ -209,11 +222,12 @@ def main() -> None:
         cat_te = measure(test_field.mosaics(), test_field.truth["id", "x", "y"])
         t_meas = time.perf_counter() - t
         use = y_train > 0
-        model = CatalogBoosting(class_weight="balanced", random_state=0)
+        model = CatalogBoosting(class_weight="balanced" if args.balance == "weighted" else None, random_state=0)
         t = time.perf_counter()
         model.fit(cat_tr[use], y_train[use])
         t_fit = time.perf_counter() - t
         pred = np.asarray(model.predict(cat_te), dtype=int)
+        preds["gradient boosting (catalogue)"] = pred
         results["gradient boosting (catalogue)"] = _scores(pred, te_truth, te_human, te_mag, args.mag_bins)
         results["gradient boosting (catalogue)"]["train_s"] = round(t_fit, 1)
         print(f"catalogue boosting: photometry {t_meas:.0f} s, trained in {t_fit:.1f} s")
@@ -231,6 +245,22 @@ def main() -> None:
         print("   accuracy vs V magnitude (4 classes, truth): " + "; ".join(
             f"{b['mag_lo']}-{b['mag_hi']}: {b['acc_4class_vs_truth']:.3f} (n={b['n']})"
             for b in r["acc_vs_mag"] if b["acc_4class_vs_truth"] is not None))
+    base = [k for k in preds if k.startswith(("gradient boosting", "bagged trees"))]
+    if base:
+        print("\npaired bootstrap (2000 resamples of the test candidates), 4-class accuracy vs truth, "
+              "CNN minus baseline: mean [95% interval]")
+        rng = np.random.default_rng(0)
+        boot = rng.integers(0, len(te_truth), size=(2000, len(te_truth)))
+        for k in preds:
+            if k in base:
+                continue
+            for b in base:
+                diff = (preds[k] == te_truth).astype(float) - (preds[b] == te_truth).astype(float)
+                d = diff[boot].mean(axis=1)
+                results[k][f"minus {b}"] = [round(float(diff.mean()), 4),
+                                            round(float(np.quantile(d, 0.025)), 4),
+                                            round(float(np.quantile(d, 0.975)), 4)]
+                print(f"  {k} - {b}: {diff.mean():+.3f} [{np.quantile(d, 0.025):+.3f}, {np.quantile(d, 0.975):+.3f}]")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},

@@ -91,10 +91,6 @@ class CompactNet(nn.Module):
         Residual 3x3 convolutions after each stage's strided one.
     dropout : float
         Dropout before the classifier.
-    stem : int
-        Filters of a full-resolution (stride 1) 3x3 convolution before the first stage
-        (0: none). It lets the first layer see pixel-scale structure (concentration,
-        asymmetry) before any down-sampling.
     input_size : int or None
         Resample inputs to this size first.
     """
@@ -108,7 +104,6 @@ class CompactNet(nn.Module):
         depth: tuple[int, ...] | list[int] = (0, 1, 1),
         dropout: float = 0.1,
         input_size: int | None = None,
-        stem: int = 0,
     ):
         super().__init__()
         from starclass.errors import StarclassError
@@ -123,9 +118,6 @@ class CompactNet(nn.Module):
         for _ in range(extra):  # cheap reductions of large stamps towards ~32 px
             layers.append(ConvBN(c, 16, stride=2))
             c = 16
-        if int(stem) > 0:
-            layers.append(ConvBN(c, int(stem), stride=1))
-            c = int(stem)
         for w, d in zip(widths, depth):
             layers.append(ConvBN(c, int(w), stride=2))
             c = int(w)
@@ -149,7 +141,7 @@ class CompactNet(nn.Module):
 
 
 @register("compact")
-def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float = 0.1, stem: int = 0):
+def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float = 0.1):
     """Compact multi-scale CNN: strided 3x3 stages, residual convs, BN folded at inference."""
     return CompactNet(
         config.n_channels,
@@ -159,5 +151,4 @@ def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float =
         depth=list(depth),
         dropout=dropout,
         input_size=config.input_size,
-        stem=stem,
     )
