@@ -1,18 +1,22 @@
-"""Accuracy benchmark: train on one simulated field, test on a field of an unseen seed.
+"""Accuracy benchmark: train on simulated fields, test on a field of an unseen seed.
 
 Models: StarcNet-style (legus4; on a CPU its width is lowered from 128 to --starcnet-width),
 a ResNet18 ensemble (phangs4 members at the stamp size, no upsampling), the compact model
-(legus4-compact), and both baselines (bagged trees on the central 15x15 px of RGB-normalised
-stamps, gradient boosting on measured catalogue features). Every model is trained on the
-*simulated human* labels of the training field (as StarcNet is trained on LEGUS human
-labels) and scored on the test field against the truth and against the simulated human
-mode: four-class and binary (1+2 vs 3+4) accuracy, per-class precision/recall/F1, and
-accuracy in bins of magnitude.
+(legus4-compact, optionally an ensemble), and both baselines (bagged trees on the central
+15x15 px of RGB-normalised stamps, gradient boosting on measured catalogue features). Every
+model is trained on the *simulated human* labels of the training fields (as StarcNet is
+trained on LEGUS human labels) and scored on the test field against the truth and against the
+simulated human mode: four-class and binary (1+2 vs 3+4) accuracy, per-class
+precision/recall/F1, accuracy in bins of magnitude, and a paired bootstrap of each CNN's
+accuracy minus each baseline's. With ``--tta`` the CNNs are also scored averaged over the
+eight rotations/flips.
 
-Run (about 40 minutes on the shared 2-core machine with the defaults)::
+Run (the figures in docs/training.md; about 50 minutes on the 2-core machine)::
 
-    .venv/bin/python benchmarks/accuracy.py
-    .venv/bin/python benchmarks/accuracy.py --quick        # a few minutes, smaller everything
+    .venv/bin/python benchmarks/accuracy.py --models starcnet,resnet18,compact,trees,boosting \
+        --train-fields 4 --n-train 3000 --epochs 60 --starcnet-epochs 10 --resnet-epochs 20 \
+        --compact-members 3 --tta
+    .venv/bin/python benchmarks/accuracy.py --quick        # a minute, smaller everything
 
 The machine is shared with other jobs: timings printed here are indicative only.
 """
