@@ -119,7 +119,7 @@ def input_spec(config: Any) -> InputSpec:
         resample=str(get("resample", "bilinear") or "bilinear"),
         fill=float(get("fill", 0.0) or 0.0),
         softening=float(get("softening", 1.0) or 1.0),
-        softening_mag=float(get("softening_mag", 28.0) if get("softening_mag") is not None else 28.0),
+        softening_mag=float(28.0 if get("softening_mag") is None else get("softening_mag")),
     )
 
 

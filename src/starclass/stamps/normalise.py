@@ -22,7 +22,7 @@ flux      per band: the stamp's median (the local sky) subtracted, the pixels co
           ``softening_mag`` (Lupton's asinh magnitudes). Nothing is scaled per stamp, so
           a source's brightness and colours survive: a model sees what a catalogue sees
           (measured: the compact model gains ~10 points of four-class accuracy over
-          ``asinh``, docs/models.md)
+          ``asinh``, docs/training.md)
 ========  ==========================================================================
 
 Bands without a known role (not in :data:`starclass.bands.BANDS`) are split in their
