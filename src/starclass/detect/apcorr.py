@@ -409,6 +409,27 @@ def growth_family(
     return params, frac, corr
 
 
+def _growth_gain(flux, sky_std, exptime, frac, radii, floor) -> np.ndarray:
+    """(N, P) chi2 reduction of each family member with its best total flux (-inf: no fit).
+
+    chi2(p) = sum w d^2 - gain(p) with gain = (sum w d m_p)^2 / sum w m_p^2 over the annuli
+    between the apertures; see :func:`fit_growth_curves` for the variance model.
+    """
+    r = np.asarray(radii, dtype=float)
+    area = np.pi * np.diff(np.concatenate([[0.0], r**2]))
+    d = np.diff(np.concatenate([np.zeros((len(flux), 1)), flux], axis=1), axis=1)
+    md = np.diff(np.concatenate([np.zeros((len(frac), 1)), frac], axis=1), axis=1)
+    pos = np.clip(np.nan_to_num(d), 0.0, None)
+    s2 = np.where(np.isfinite(sky_std), sky_std, 0.0)[:, None] ** 2
+    var = np.maximum(area[None, :] * s2 + pos / max(exptime, 1e-12) + (floor * pos) ** 2, 1e-30)
+    w = 1.0 / var
+    d = np.nan_to_num(d)
+    dm = (w * d) @ md.T            # (N, P)
+    mm = w @ (md**2).T             # (N, P)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(dm > 0, dm * dm / mm, -np.inf)
+
+
 def fit_growth_curves(
     flux: np.ndarray,
     sky_std: np.ndarray,
@@ -440,23 +461,9 @@ def fit_growth_curves(
     numpy.ndarray
         (N,) best member index; 0 (the point source) where nothing fits.
     """
-    r = np.asarray(radii, dtype=float)
-    area = np.pi * np.diff(np.concatenate([[0.0], r**2]))
-    d = np.diff(np.concatenate([np.zeros((len(flux), 1)), flux], axis=1), axis=1)
-    md = np.diff(np.concatenate([np.zeros((len(frac), 1)), frac], axis=1), axis=1)
-    pos = np.clip(np.nan_to_num(d), 0.0, None)
-    s2 = np.where(np.isfinite(sky_std), sky_std, 0.0)[:, None] ** 2
-    var = area[None, :] * s2 + pos / max(exptime, 1e-12) + (floor * pos) ** 2
-    var = np.maximum(var, 1e-30)
-    w = 1.0 / var
-    d = np.nan_to_num(d)
-    # chi2(p) = sum w d^2 - (sum w d m_p)^2 / sum w m_p^2, minimised over members p
-    dm = (w * d) @ md.T            # (N, P)
-    mm = w @ (md**2).T             # (N, P)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gain = np.where(dm > 0, dm * dm / mm, -np.inf)
+    gain = _growth_gain(flux, sky_std, exptime, frac, radii, floor)
     best = np.argmax(gain, axis=1)
-    return np.where(np.isfinite(gain[np.arange(len(d)), best]), best, 0)
+    return np.where(np.isfinite(gain[np.arange(len(gain)), best]), best, 0)
 
 
 #: PSF grid searched by :func:`estimate_psf`: FWHM (px) and Moffat beta.
@@ -600,19 +607,7 @@ def growth_posterior(
     Same fit as :func:`fit_growth_curves` (annuli, total flux free per member), normalised to
     sum 1 over the members.
     """
-    r = np.asarray(radii, dtype=float)
-    area = np.pi * np.diff(np.concatenate([[0.0], r**2]))
-    d = np.diff(np.concatenate([np.zeros((len(flux), 1)), flux], axis=1), axis=1)
-    md = np.diff(np.concatenate([np.zeros((len(frac), 1)), frac], axis=1), axis=1)
-    pos = np.clip(np.nan_to_num(d), 0.0, None)
-    s2 = np.where(np.isfinite(sky_std), sky_std, 0.0)[:, None] ** 2
-    var = np.maximum(area[None, :] * s2 + pos / max(exptime, 1e-12) + (floor * pos) ** 2, 1e-30)
-    w = 1.0 / var
-    d = np.nan_to_num(d)
-    dm = (w * d) @ md.T
-    mm = w @ (md**2).T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gain = np.where(dm > 0, dm * dm / mm, -np.inf)  # chi2 = sum(w d^2) - gain
+    gain = _growth_gain(flux, sky_std, exptime, frac, radii, floor)
     top = np.max(gain, axis=1, keepdims=True)
     like = np.exp(np.clip(0.5 * (gain - np.where(np.isfinite(top), top, 0.0)), -700, 0))
     like[~np.isfinite(gain)] = 0.0
