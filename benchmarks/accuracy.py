@@ -83,6 +83,8 @@ def main() -> None:
     ap.add_argument("--shape", type=int, default=2048, help="field side (px)")
     ap.add_argument("--train-seed", type=int, default=101)
     ap.add_argument("--test-seed", type=int, default=202)
+    ap.add_argument("--test-fields", type=int, default=1,
+                    help="test fields (seeds test-seed, test-seed+1, ...), scored together")
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--starcnet-width", type=int, default=32, help="128 = the paper's width (slow on a CPU)")
     ap.add_argument("--resnet-members", type=int, default=2)
@@ -121,18 +123,21 @@ def main() -> None:
     print(f"# accuracy benchmark (shared 2-core machine, torch threads {torch.get_num_threads()})")
     t0 = time.perf_counter()
     train_seeds = [args.train_seed + k for k in range(args.train_fields)]
-    if args.test_seed in train_seeds:
-        raise SystemExit(f"--test-seed {args.test_seed} is one of the training seeds {train_seeds}")
+    test_seeds = [args.test_seed + k for k in range(args.test_fields)]
+    if set(test_seeds) & set(train_seeds):
+        raise SystemExit(f"test seeds {test_seeds} overlap the training seeds {train_seeds}")
     train_fields = [_simulate(sd, args.n_train, args.shape) for sd in train_seeds]
-    test_field = _simulate(args.test_seed, args.n_test, args.shape)
+    test_fields = [_simulate(sd, args.n_test, args.shape) for sd in test_seeds]
     n_tr = sum(len(f.truth) for f in train_fields)
+    n_te = sum(len(f.truth) for f in test_fields)
     print(f"simulated {len(train_fields)} training field(s) (seeds {train_seeds}, {n_tr} candidates) and "
-          f"test field (seed {args.test_seed}, {len(test_field.truth)}) in {time.perf_counter() - t0:.0f} s")
+          f"{len(test_fields)} test field(s) (seeds {test_seeds}, {n_te}) in {time.perf_counter() - t0:.0f} s")
     tr_truth = np.concatenate([_labels(f)[0] for f in train_fields])
     tr_human = np.concatenate([_labels(f)[1] for f in train_fields])
-    te_truth, te_human = _labels(test_field)
+    te_truth = np.concatenate([_labels(f)[0] for f in test_fields])
+    te_human = np.concatenate([_labels(f)[1] for f in test_fields])
     y_train = tr_human if args.train_labels == "human" else tr_truth
-    te_mag = np.asarray(test_field.truth["mag_true_f555w"], dtype=float)
+    te_mag = np.concatenate([np.asarray(f.truth["mag_true_f555w"], dtype=float) for f in test_fields])
     print(f"training labels: simulated {args.train_labels}; human-mode vs truth agreement on the test field: "
           f"{np.mean(te_human[te_human > 0] == te_truth[te_human > 0]):.3f} (4 classes)")
 
@@ -152,13 +157,18 @@ def main() -> None:
             ty.append(fy)
         return np.concatenate(xs), np.concatenate(oks), np.concatenate(tx), np.concatenate(ty)
 
+    def test_inputs(cfg):
+        """Inputs of every test field, stacked in the order of te_truth."""
+        parts = [make_inputs(f.images, f.truth["x"], f.truth["y"], cfg, zeropoints=f.zeropoint)
+                 for f in test_fields]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
     def cnn(name: str, cfg, label: str, epochs: int | None = None, ensemble: int | None = None):
         if args.normalisation:
             cfg = cfg.copy(normalisation=args.normalisation)
         cfg = cfg.copy(recipe={"balance": None if args.balance == "none" else "weighted_sampler"})
         x_tr, ok_tr, tx, ty = train_inputs(cfg)
-        x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg,
-                                  zeropoints=test_field.zeropoint)
+        x_te, ok_te = test_inputs(cfg)
         lab = np.where(ok_tr, y_train, 0)
         t = time.perf_counter()
         res = fit(cfg, x_tr, lab, outdir=work / name, positions=(tx, ty), seed=0, progress=False,
@@ -201,8 +211,7 @@ def main() -> None:
 
         cfg = get_preset("legus4", scales=[1.0], normalisation="rgb")
         x_tr, ok_tr, _, _ = train_inputs(cfg)
-        x_te, ok_te = make_inputs(test_field.images, test_field.truth["x"], test_field.truth["y"], cfg,
-                                  zeropoints=test_field.zeropoint)
+        x_te, ok_te = test_inputs(cfg)
         use = ok_tr & (y_train > 0)
         t = time.perf_counter()
         model = BaggedTreesPixels(n_estimators=args.trees, patch=15, rotate=True, random_state=0, n_jobs=2)
@@ -223,7 +232,7 @@ def main() -> None:
         from astropy.table import vstack
 
         cat_tr = vstack([measure(f.mosaics(), f.truth["id", "x", "y"]) for f in train_fields])
-        cat_te = measure(test_field.mosaics(), test_field.truth["id", "x", "y"])
+        cat_te = vstack([measure(f.mosaics(), f.truth["id", "x", "y"]) for f in test_fields])
         t_meas = time.perf_counter() - t
         use = y_train > 0
         model = CatalogBoosting(class_weight="balanced" if args.balance == "weighted" else None, random_state=0)

@@ -107,3 +107,39 @@ def test_cli_errors_are_messages(field, tmp_path):
     res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
                      "--catalog", tmp_path / "no3.ecsv", "-o", tmp_path / "m3", "--no-progress"])
     assert res.exit_code == 2 and "class 3" in out
+
+
+def test_cli_train_softening_auto_is_stored_as_a_number(field, tmp_path):
+    import json
+
+    root, cfg, table = field
+    assert cfg.normalisation == "flux"
+    model = tmp_path / "auto"
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", root / "truth.ecsv", "-o", model, "--no-progress", "--device", "cpu",
+                     "--epochs", "1", "--softening-mag", "auto"])
+    assert res.exit_code == 0, out
+    assert "softening_mag: auto ->" in out
+    stored = json.loads((model / "manifest.json").read_text())["config"]["softening_mag"]
+    assert isinstance(stored, float) and 15 < stored < 40
+    # a fixed value far from the mosaics' noise is reported, and training goes on
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", root / "truth.ecsv", "-o", tmp_path / "far", "--no-progress",
+                     "--device", "cpu", "--epochs", "1", "--softening-mag", str(stored + 5)])
+    assert res.exit_code == 0 and "per-pixel sky noise" in out, out
+    # a stamp store cut with one softening cannot train a model that claims another
+    store = tmp_path / "stamps.h5"
+    files = sorted((root / "mosaics").glob("*.fits"))
+    res, out = _run(["cutouts", *files, "--catalog", root / "truth.ecsv", "--task",
+                     root / "task.yaml", "-o", store, "--no-progress"])
+    assert res.exit_code == 0, out
+    res, out = _run(["train", "--task", root / "task.yaml", "--stamps", store, "--catalog",
+                     root / "truth.ecsv", "-o", tmp_path / "bad", "--no-progress", "--device", "cpu",
+                     "--epochs", "1", "--softening-mag", str(cfg.softening_mag + 1)])
+    assert res.exit_code == 2 and "softening_mag" in out, out
+    res, out = _run(["train", "--task", root / "task.yaml", "--stamps", store, "--catalog",
+                     root / "truth.ecsv", "-o", tmp_path / "ok", "--no-progress", "--device", "cpu",
+                     "--epochs", "1", "--softening-mag", "auto"])
+    assert res.exit_code == 0, out
+    again = json.loads((tmp_path / "ok" / "manifest.json").read_text())["config"]["softening_mag"]
+    assert again == pytest.approx(cfg.softening_mag)

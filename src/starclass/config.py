@@ -216,9 +216,11 @@ class TaskConfig:
         Stamp normalisation (applied by ``starclass.stamps``); "rgb" combines the bands into
         three colour channels (StarcNet's transfer-learning input); "flux" keeps brightness
         and colours (zeropoint-scaled asinh of the sky-subtracted pixels).
-    softening_mag : float
+    softening_mag : float or "auto"
         ``flux`` normalisation: magnitude of one pixel where the asinh stretch turns from
-        linear to logarithmic (about the sky noise; 28 for the simulated HST fields).
+        linear to logarithmic (about the per-pixel sky noise; 28 suits the simulated HST and
+        M31 fields). ``"auto"``: measured from the training mosaics
+        (:func:`starclass.stamps.noise.resolve_softening`) and stored as a number with the model.
     architecture : str or list of dict
         A registry name (``starclass.models.available()``) or an ensemble: a list of
         ``{"architecture": name, "n": members, "arch_options": {...}}``.
@@ -245,7 +247,7 @@ class TaskConfig:
     scales: list[float] = field(default_factory=lambda: [1.0])
     input_size: int | None = None
     normalisation: str = "zscore"
-    softening_mag: float = 28.0
+    softening_mag: float | str = 28.0
     architecture: str | list[dict[str, Any]] = "starcnet"
     arch_options: dict[str, Any] = field(default_factory=dict)
     recipe: TrainRecipe = field(default_factory=TrainRecipe)
@@ -283,6 +285,16 @@ class TaskConfig:
             raise StarclassError(
                 f"{where}: normalisation={self.normalisation!r}; use one of {NORMALISATIONS}"
             )
+        if isinstance(self.softening_mag, str) and self.softening_mag.strip().lower() == "auto":
+            self.softening_mag = "auto"
+        else:
+            given = self.softening_mag
+            try:
+                self.softening_mag = float(given)
+            except (TypeError, ValueError):
+                self.softening_mag = float("nan")
+            if not np.isfinite(self.softening_mag):
+                raise StarclassError(f"{where}: softening_mag={given!r}; use a finite magnitude or 'auto'")
         if int(self.stamp_size) < 4:
             raise StarclassError(f"{where}: stamp_size={self.stamp_size} is too small")
         self.stamp_size = int(self.stamp_size)

@@ -127,6 +127,7 @@ def run_demo(
     from starclass.report import build_report
     from starclass.simulate import SimConfig, simulate_to_disk
     from starclass.stamps import make_inputs
+    from starclass.stamps.noise import resolve_softening
     from starclass.train import fit
 
     if labels not in ("truth", "humans"):
@@ -171,6 +172,9 @@ def run_demo(
     train_cat = read_catalog(fields["train"]["truth" if labels == "truth" else "humans"])
     echo(f"[3/6] training {config.name} ({config.architecture}) on {len(train_cat)} candidates "
          f"labelled by {labels} ...")
+    config, msg = resolve_softening(config, train_mosaics)
+    if msg:
+        echo(f"      {msg}")
     inputs, valid = make_inputs(train_mosaics, train_cat["x"], train_cat["y"], config)
     y_train = np.where(valid, np.asarray(train_cat["class_ref"]), 0)
     result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat["x"]),

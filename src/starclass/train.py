@@ -428,6 +428,11 @@ def fit(
     recipe = config.recipe
     n_epochs = int(recipe.epochs)
     batch_size = int(getattr(recipe, "batch_size", 128) or 128)
+    if config.normalisation == "flux" and config.softening_mag == "auto":
+        raise StarclassError(
+            f"task {config.name!r}: softening_mag is 'auto'; fix it on the training mosaics first "
+            "(starclass.stamps.noise.resolve_softening, as `starclass train` does) so that the model "
+            "stores the number its inputs were made with")
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     dev = pick_device(device)

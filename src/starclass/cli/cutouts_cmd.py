@@ -19,6 +19,7 @@ def cutouts(
     size: int | None = None,
     scales: str | None = None,
     normalisation: str | None = None,
+    softening_mag: str | None = None,
     bands: str | None = None,
     batch_size: int | None = None,
     use_masks: bool = True,
@@ -47,6 +48,11 @@ def cutouts(
         changes["normalisation"] = check_method(normalisation)
     if band_list is not None:
         changes["bands"] = band_list
+    if softening_mag is not None:
+        from starclass.stamps.inputs import parse_softening_mag
+
+        soft = parse_softening_mag(softening_mag)  # a clear error for a bad value before any work
+        changes["softening_mag"] = "auto" if soft is None else soft
     config = None
     if task:
         from starclass.config import load_config
@@ -65,6 +71,8 @@ def cutouts(
     else:
         changes["bands"] = tuple(mset.bands)
         changes["scales"] = tuple(changes.get("scales", (1.0,)))
+        if changes.get("softening_mag") == "auto":
+            changes["softening_mag"] = None  # InputSpec's "measure it"
         spec = InputSpec(**changes)
     if spec.normalisation in ("rgb", "flux"):
         bad = [b for b in spec.bands or mset.bands if not np.isfinite(mset.zeropoint.get(b, np.nan))]
@@ -100,6 +108,7 @@ def cutouts_command(
     size: int | None = typer.Option(None, "--size", help="Stamp side in pixels (default 32, or the task's)."),
     scales: str | None = typer.Option(None, "--scales", help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
     normalisation: str | None = typer.Option(None, "--normalisation", help="none, zscore, asinh, rgb or flux (default zscore, or the task's)."),
+    softening_mag: str | None = typer.Option(None, "--softening-mag", help="flux: magnitude of one pixel where the stretch turns logarithmic, or 'auto' (the mosaics' per-pixel sky noise; the number used is stored). Default: the task's, or 28."),
     bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands, in channel order (default: the task's, or all found)."),
     batch_size: int | None = typer.Option(None, "--batch-size", help="Candidates per batch (default: as many as fit in 256 MiB)."),
     use_masks: bool = typer.Option(True, "--masks/--no-masks", help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
@@ -115,7 +124,7 @@ def cutouts_command(
     """
     s = cutouts(
         mosaics, catalog, output, task=task, size=size, scales=scales, normalisation=normalisation,
-        bands=bands, batch_size=batch_size, use_masks=use_masks, phangs_fits_dir=phangs_fits_dir,
+        softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks, phangs_fits_dir=phangs_fits_dir,
         phangs_size=phangs_size, progress=progress,
     )
     echo(f"wrote {output}: {s['n']} candidates, inputs {list(s['shape'])} "

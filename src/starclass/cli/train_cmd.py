@@ -13,8 +13,10 @@ from starclass.errors import StarclassError
 def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="class_ref", progress=True):
     """Model inputs and labels for training, from mosaics or a stamp store.
 
-    Returns ``(inputs, labels, positions, galaxies, n_bad)``: candidates without a usable
-    stamp (centre pixel off the image or NaN) get label 0 and are left out of training.
+    Returns ``(inputs, labels, positions, galaxies, n_bad, cfg)``: candidates without a usable
+    stamp (centre pixel off the image or NaN) get label 0 and are left out of training; ``cfg``
+    is the config the inputs were made with (an ``auto`` softening_mag resolved to a number,
+    from the store or measured on the mosaics).
     """
     import numpy as np
 
@@ -26,6 +28,12 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="clas
                   "scales": [float(s) for s in cfg.scales], "normalisation": cfg.normalisation}
         have = {"bands": store.bands, "stamp_size": store.stamp_size,
                 "scales": [float(s) for s in store.scales], "normalisation": store.normalisation}
+        if cfg.normalisation == "flux":
+            stored = (store.meta.get("extra") or {}).get("softening_mag")
+            if stored is not None and cfg.softening_mag == "auto":
+                cfg = cfg.copy(softening_mag=float(stored))
+            expect["softening_mag"] = None if cfg.softening_mag == "auto" else float(cfg.softening_mag)
+            have["softening_mag"] = None if stored is None else float(stored)
         diff = {k: (have[k], expect[k]) for k in expect if have[k] != expect[k]}
         if diff:
             raise StarclassError(
@@ -56,13 +64,18 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="clas
             raise StarclassError(
                 f"catalogue has no label column {label_column!r} (columns: {', '.join(table.colnames)})"
             )
+        from starclass.stamps.noise import resolve_softening
+
         x, y = np.asarray(table["x"], dtype=float), np.asarray(table["y"], dtype=float)
         labels = np.ma.filled(np.ma.asarray(table[label_column], dtype=float), np.nan).copy()
+        cfg, msg = resolve_softening(cfg, mosaics)
+        if msg:
+            echo(msg)
         inputs, ok = make_inputs(mosaics, x, y, cfg)
         gal = np.asarray(table["galaxy"]).astype(str) if "galaxy" in table.colnames else None
     n_bad = int(np.sum(~ok & np.isfinite(labels) & (labels > 0)))
     labels[~ok] = 0
-    return inputs, labels, (x, y), gal, n_bad
+    return inputs, labels, (x, y), gal, n_bad, cfg
 
 
 @command("train")
@@ -83,6 +96,7 @@ def train_command(
     patience: int | None = typer.Option(None, "--patience", help="Early-stopping patience in epochs (0: no early stopping)."),
     stamp_size: int | None = typer.Option(None, "--stamp-size", help="Override the task's stamp size (px)."),
     input_size: int | None = typer.Option(None, "--input-size", help="Override the network input size (e.g. lower 224 on a CPU); 0 = the stamp size."),
+    softening_mag: str | None = typer.Option(None, "--softening-mag", help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: the task's (28)."),
     seed: int | None = typer.Option(None, "--seed", help="Base seed (member i uses seed + i)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Continue an interrupted training in the output directory."),
@@ -107,6 +121,8 @@ def train_command(
         changes["stamp_size"] = stamp_size
     if input_size is not None:
         changes["input_size"] = input_size or None
+    if softening_mag is not None:
+        changes["softening_mag"] = softening_mag
     for key, val in (("split", split), ("val_fraction", val_fraction), ("batch_size", batch_size),
                      ("lr", lr)):
         if val is not None:
@@ -136,7 +152,7 @@ def train_command(
         check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
         echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
              f"{len(table)} candidates from {catalog}")
-    inputs, labels, positions, galaxies, n_bad = training_inputs(
+    inputs, labels, positions, galaxies, n_bad, cfg = training_inputs(
         cfg, table, mosaics=mos, stamps=stamps, label_column=label_column, progress=progress)
     if n_bad:
         echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")

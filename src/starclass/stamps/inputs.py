@@ -27,6 +27,7 @@ model. An empty candidate list gives arrays with N = 0.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -38,7 +39,9 @@ from starclass.stamps.extract import extract_stamps, resolve_images
 from starclass.stamps.multiscale import base_size, parse_scales, resample, scale_indices
 from starclass.stamps.normalise import check_method, n_output_channels, normalise_scales
 
-__all__ = ["InputSpec", "input_spec", "make_inputs", "iter_inputs", "InputBatch", "input_shape"]
+__all__ = ["InputSpec", "input_spec", "make_inputs", "iter_inputs", "InputBatch", "input_shape", "resolve_spec"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class InputSpec:
         ``asinh`` softening in noise sigmas.
     softening_mag
         ``flux`` softening: the magnitude of one pixel where the stretch turns logarithmic.
+        None (a config's ``"auto"``): measured from the mosaics each time inputs are made
+        (:func:`starclass.stamps.noise.sky_noise_mag`); training resolves it once instead.
     """
 
     bands: tuple[str, ...] | None = None
@@ -75,7 +80,7 @@ class InputSpec:
     resample: str = "bilinear"
     fill: float = 0.0
     softening: float = 1.0
-    softening_mag: float = 28.0
+    softening_mag: float | None = 28.0
 
     def out_size(self, resize: bool = False) -> int:
         """Side of the arrays :func:`make_inputs` returns (``input_size`` only if ``resize``)."""
@@ -119,8 +124,35 @@ def input_spec(config: Any) -> InputSpec:
         resample=str(get("resample", "bilinear") or "bilinear"),
         fill=float(get("fill", 0.0) or 0.0),
         softening=float(get("softening", 1.0) or 1.0),
-        softening_mag=float(28.0 if get("softening_mag") is None else get("softening_mag")),
+        softening_mag=parse_softening_mag(get("softening_mag")),
     )
+
+
+def parse_softening_mag(value: Any) -> float | None:
+    """A softening_mag setting as InputSpec holds it: a float, None for ``"auto"`` (None: 28)."""
+    if value is None:
+        return 28.0
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise StarclassError(f"softening_mag: expected a magnitude or 'auto', got {value!r}") from None
+
+
+def resolve_spec(spec: InputSpec, mosaics: Any, zeropoints: Any = None) -> InputSpec:
+    """``spec`` with an ``auto`` softening_mag (None) measured from ``mosaics`` (flux only)."""
+    if spec.normalisation != "flux" or spec.softening_mag is not None:
+        return spec
+    from dataclasses import replace
+
+    from starclass.stamps.noise import sky_noise_mag
+
+    noise = sky_noise_mag(mosaics, list(spec.bands) if spec.bands else None, _zeropoints(mosaics, zeropoints))
+    value = round(float(np.median(list(noise.values()))), 2)
+    log.info("softening_mag auto -> %.2f (per-pixel sky noise %s)", value,
+             ", ".join(f"{b} {m:.2f}" for b, m in noise.items()))
+    return replace(spec, softening_mag=value)
 
 
 def input_shape(config: Any, n_bands: int | None = None, resize: bool = False) -> tuple[int, int, int]:
@@ -211,7 +243,7 @@ def make_inputs(
         bool ``[N]``: False where the candidate's own pixel is off the image or NaN in a
         band (see the module docstring).
     """
-    spec = input_spec(config)
+    spec = resolve_spec(input_spec(config), mosaics, zeropoints)
     names, arrays = resolve_images(mosaics, spec.bands)
     sb = base_size(spec.stamp_size, spec.scales)
     stamps, valid_px = extract_stamps(dict(zip(names, arrays)), x, y, sb, names, fill=0.0, masks=masks,
@@ -267,6 +299,7 @@ def iter_inputs(
 
 def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, progress, weights="auto"):
     """iter_inputs' work; also yields the base stamps' pixel validity (a reused buffer)."""
+    spec = resolve_spec(spec, mosaics, zeropoints)
     names, arrays = resolve_images(mosaics, spec.bands)
     images = dict(zip(names, arrays))
     wmaps = _weights(mosaics, weights)

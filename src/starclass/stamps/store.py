@@ -442,9 +442,11 @@ def make_store(
         ``path``.
     """
     from starclass.stamps.extract import resolve_images
-    from starclass.stamps.inputs import input_spec
+    from starclass.stamps.inputs import input_spec, resolve_spec
 
-    spec = input_spec(config)
+    spec = resolve_spec(input_spec(config), mosaics, zeropoints)
+    if getattr(config, "softening_mag", None) == "auto" and hasattr(config, "copy"):
+        config = config.copy(softening_mag=spec.softening_mag)  # the store records the number used
     names, _ = resolve_images(mosaics, spec.bands)
     for col in ("x", "y"):
         if col not in table.colnames:
