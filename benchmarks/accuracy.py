@@ -11,8 +11,10 @@ precision/recall/F1, accuracy in bins of magnitude, and a paired bootstrap of ea
 accuracy minus each baseline's. With ``--tta`` the CNNs are also scored averaged over the
 eight rotations/flips.
 
-Run (the figures in docs/training.md; about 50 minutes on the 2-core machine)::
+Runs (the figures in docs/training.md; 54 and 86 minutes on the 2-core machine)::
 
+    .venv/bin/python benchmarks/accuracy.py --models compact,boosting,starcnet --train-fields 8 \
+        --n-train 3000 --test-fields 3 --epochs 60 --starcnet-epochs 12 --compact-members 3 --tta
     .venv/bin/python benchmarks/accuracy.py --models starcnet,resnet18,compact,trees,boosting \
         --train-fields 4 --n-train 3000 --epochs 60 --starcnet-epochs 10 --resnet-epochs 20 \
         --compact-members 3 --tta
