@@ -146,10 +146,10 @@ def resolve_spec(spec: InputSpec, mosaics: Any, zeropoints: Any = None) -> Input
         return spec
     from dataclasses import replace
 
-    from starclass.stamps.noise import sky_noise_mag
+    from starclass.stamps.noise import measured_softening
 
-    noise = sky_noise_mag(mosaics, list(spec.bands) if spec.bands else None, _zeropoints(mosaics, zeropoints))
-    value = round(float(np.median(list(noise.values()))), 2)
+    value, noise = measured_softening(mosaics, list(spec.bands) if spec.bands else None,
+                                      _zeropoints(mosaics, zeropoints))
     log.info("softening_mag auto -> %.2f (per-pixel sky noise %s)", value,
              ", ".join(f"{b} {m:.2f}" for b, m in noise.items()))
     return replace(spec, softening_mag=value)

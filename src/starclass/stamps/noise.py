@@ -2,8 +2,8 @@
 
 The ``flux`` normalisation turns from linear to logarithmic at one pixel of magnitude
 ``softening_mag``. The stretch works best when that is about the images' own per-pixel sky
-noise: fainter, and noise fills the logarithmic range; much brighter, and faint sources are
-squashed into the linear part. :func:`sky_noise_mag` measures that noise per band (sigma-clipped
+noise: much fainter, and the noise itself is stretched logarithmically; much brighter, and
+faint sources stay in the linear part, at small values next to the bright ones. :func:`sky_noise_mag` measures that noise per band (sigma-clipped
 standard deviation of a regular subsample of the pixels, converted with the band's zeropoint);
 :func:`resolve_softening` puts the median over bands into a task config (``softening_mag:
 auto``) once, at training time, so the checkpoint carries a number and classification uses the
@@ -19,7 +19,7 @@ import numpy as np
 
 from starclass.errors import StarclassError
 
-__all__ = ["sky_noise_mag", "resolve_softening", "SOFTENING_MISMATCH_MAG"]
+__all__ = ["sky_noise_mag", "measured_softening", "resolve_softening", "SOFTENING_MISMATCH_MAG"]
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,18 @@ def sky_noise_mag(
     return out
 
 
+def measured_softening(mosaics: Any, bands: list[str] | None = None,
+                       zeropoints: Any = None) -> tuple[float, dict[str, float]]:
+    """The ``auto`` softening_mag: the median over bands of :func:`sky_noise_mag`, to 0.01 mag.
+
+    Returns the value and the per-band noise magnitudes it came from.
+    """
+    if zeropoints is None:
+        zeropoints = getattr(mosaics, "zeropoint", None)
+    noise = sky_noise_mag(mosaics, bands, zeropoints)
+    return round(float(np.median(list(noise.values()))), 2), noise
+
+
 def resolve_softening(config: Any, mosaics: Any, zeropoints: Any = None) -> tuple[Any, str | None]:
     """Fix a config's ``softening_mag`` against the mosaics it is trained on.
 
@@ -102,9 +114,7 @@ def resolve_softening(config: Any, mosaics: Any, zeropoints: Any = None) -> tupl
     """
     if getattr(config, "normalisation", None) != "flux":
         return config, None
-    noise = sky_noise_mag(mosaics, list(config.bands),
-                          zeropoints if zeropoints is not None else getattr(mosaics, "zeropoint", None))
-    measured = round(float(np.median(list(noise.values()))), 2)
+    measured, noise = measured_softening(mosaics, list(config.bands), zeropoints)
     per_band = ", ".join(f"{b} {m:.2f}" for b, m in noise.items())
     if config.softening_mag == "auto":
         msg = f"softening_mag: auto -> {measured:.2f} (per-pixel sky noise: {per_band} mag)"
