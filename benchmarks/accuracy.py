@@ -105,6 +105,8 @@ def main() -> None:
                          "class weights); none (default) keeps the training set's class fractions, "
                          "which maximises accuracy; the bagged trees are never balanced")
     ap.add_argument("--starcnet-epochs", type=int, default=None, help="default: --epochs")
+    ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                    help="CNN training/inference precision (bf16: bfloat16 autocast, fast on CPUs with AMX)")
     ap.add_argument("--train-labels", choices=("human", "truth"), default="human")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--quick", action="store_true", help="small fields and few epochs (smoke run)")
@@ -168,7 +170,8 @@ def main() -> None:
     def cnn(name: str, cfg, label: str, epochs: int | None = None, ensemble: int | None = None):
         if args.normalisation:
             cfg = cfg.copy(normalisation=args.normalisation)
-        cfg = cfg.copy(recipe={"balance": None if args.balance == "none" else "weighted_sampler"})
+        cfg = cfg.copy(recipe={"balance": None if args.balance == "none" else "weighted_sampler",
+                               "amp": args.precision})
         x_tr, ok_tr, tx, ty = train_inputs(cfg)
         x_te, ok_te = test_inputs(cfg)
         lab = np.where(ok_tr, y_train, 0)

@@ -143,3 +143,27 @@ def test_cli_train_softening_auto_is_stored_as_a_number(field, tmp_path):
     assert res.exit_code == 0, out
     again = json.loads((tmp_path / "ok" / "manifest.json").read_text())["config"]["softening_mag"]
     assert again == pytest.approx(cfg.softening_mag)
+
+
+def test_cli_precision_bf16_is_stored_and_used_by_classify(field, tmp_path):
+    root, cfg, table = field
+    model = tmp_path / "model"
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", root / "truth.ecsv", "-o", model, "--no-progress", "--device", "cpu",
+                     "--epochs", "1", "--precision", "bf16"])
+    assert res.exit_code == 0, out
+    assert "(bfloat16)" in out
+    from starclass.checkpoint import read_manifest
+
+    assert read_manifest(model)["config"]["recipe"]["amp"] == "bf16"
+    for flag, expect in ((None, "bf16"), ("fp32", "fp32")):
+        out_path = tmp_path / f"c_{expect}.ecsv"
+        res, out = _run(["classify", root / "mosaics", "--catalog", root / "truth.ecsv", "--model", model,
+                         "-o", out_path, "--no-progress", "--device", "cpu",
+                         *(["--precision", flag] if flag else [])])
+        assert res.exit_code == 0, out
+        assert read_catalog(out_path).meta["precision"] == expect
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", root / "truth.ecsv", "-o", tmp_path / "bad", "--no-progress",
+                     "--precision", "half"])
+    assert res.exit_code == 2 and "recipe.amp='half'" in out

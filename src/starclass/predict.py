@@ -36,6 +36,7 @@ import torch
 from starclass.checkpoint import LoadedModel, load_model
 from starclass.ensemble import EnsembleResult, aggregate
 from starclass.errors import StarclassError
+from starclass.precision import autocast, compute_dtype, parse_precision, to_memory_format
 from starclass.training.augment import DIHEDRAL, dihedral
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,15 @@ def _as_model(model: LoadedModel | str | os.PathLike, device: torch.device) -> L
     return load_model(model, device=device)
 
 
+def _precision(loaded: LoadedModel, dev: torch.device, precision) -> bool | str:
+    """The precision to run ``loaded`` with (its recipe's unless given); lays its members out for it."""
+    amp = getattr(loaded.config.recipe, "amp", True) if precision is None else parse_precision(precision)
+    dtype = compute_dtype(amp, dev)
+    for net in loaded.members:
+        to_memory_format(net, dev, dtype)
+    return amp
+
+
 @torch.inference_mode()
 def member_probabilities(
     members: list[torch.nn.Module],
@@ -56,26 +66,24 @@ def member_probabilities(
     *,
     tta: bool = False,
     device: str | torch.device = "cpu",
-    amp: bool = True,
+    amp: bool | str = True,
 ) -> np.ndarray:
     """Softmax probabilities of every member on one batch: ``[M, B, K]`` float32.
 
     With ``tta`` each member's probabilities are the mean over the eight dihedral transforms
-    of the batch (run as one batch of ``8 B``).
+    of the batch (run as one batch of ``8 B``). ``amp`` is a precision setting
+    (:mod:`starclass.precision`: True = mixed on CUDA only, "bf16", False).
     """
     dev = torch.device(device)
+    dtype = compute_dtype(amp, dev)
     xt = torch.as_tensor(x, dtype=torch.float32).to(dev, non_blocking=True)
     b = xt.shape[0]
     if tta:
         xt = torch.cat([dihedral(xt, d) for d in DIHEDRAL], dim=0)
-    use_amp = amp and dev.type == "cuda"
+    xt = to_memory_format(xt, dev, dtype)
     out = []
     for net in members:
-        if use_amp:
-            dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-            with torch.autocast("cuda", dtype=dtype):
-                logits = net(xt)
-        else:
+        with autocast(dev, dtype):
             logits = net(xt)
         p = torch.softmax(logits.float(), dim=1)
         if tta:
@@ -92,17 +100,20 @@ def predict_inputs(
     batch_size: int = 256,
     tta: bool = False,
     device: str | torch.device | None = None,
+    precision: bool | str | None = None,
 ) -> EnsembleResult:
     """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
 
     ``valid`` (bool ``[N]``) marks candidates to classify; the others get class 0 (see the
     module docstring). Non-finite pixels are an error here: make inputs with
-    :func:`starclass.stamps.make_inputs`, which fills them.
+    :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
+    "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.precision`.
     """
     from starclass.train import pick_device
 
     dev = pick_device(device)
     loaded = _as_model(model, dev)
+    amp = _precision(loaded, dev, precision)
     cfg = loaded.config
     inputs = np.asarray(inputs)
     n = inputs.shape[0]
@@ -121,7 +132,7 @@ def predict_inputs(
                 f"model inputs {s}-{s + len(xb) - 1} contain NaN or inf; build them with "
                 "starclass.stamps.make_inputs (which fills bad pixels)"
             )
-        pb = member_probabilities(loaded.members, xb, tta=tta, device=dev)
+        pb = member_probabilities(loaded.members, xb, tta=tta, device=dev, amp=amp)
         _check_finite(pb, np.ones(len(xb), dtype=bool), s, "model")
         parts.append(pb)
     probs = np.concatenate(parts, axis=1)
@@ -162,6 +173,7 @@ def classify(
     tta: bool = False,
     device: str | torch.device | None = None,
     progress: bool = True,
+    precision: bool | str | None = None,
 ):
     """Classify candidates on mosaics with a trained model or ensemble.
 
@@ -184,6 +196,9 @@ def classify(
         ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
     progress
         Show a tqdm progress bar.
+    precision
+        "auto", "fp32" or "bf16" (:mod:`starclass.precision`); default: the model's own
+        ``recipe.amp``, so a model trained in bfloat16 runs in bfloat16.
 
     Returns
     -------
@@ -213,6 +228,7 @@ def classify(
 
     dev = pick_device(device)
     loaded = _as_model(model_path, dev)
+    amp = _precision(loaded, dev, precision)
     cfg = loaded.config
     name = str(model_path) if not isinstance(model_path, LoadedModel) else "model"
     mosaic_bands = list(getattr(mosaics, "bands", None) or list(mosaics))
@@ -247,7 +263,7 @@ def classify(
                 row_bad = ~np.all(np.isfinite(inputs.reshape(len(inputs), -1)), axis=1)
                 valid = valid & ~row_bad
                 inputs = np.nan_to_num(inputs, nan=0.0, posinf=0.0, neginf=0.0)
-            p = member_probabilities(loaded.members, inputs, tta=tta, device=dev)
+            p = member_probabilities(loaded.members, inputs, tta=tta, device=dev, amp=amp)
             _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
             n_invalid += int((~valid).sum())
@@ -283,6 +299,7 @@ def classify(
         "positive_class": cfg.positive_class,
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),
+        "precision": {True: "auto", False: "fp32"}.get(amp, amp),
         "n_unclassified": int(n_invalid),
     })
     if n_invalid:

@@ -31,7 +31,8 @@ The recipe follows the StarcNet paper (section 3-4) unless the task config says 
 * **Batch-norm statistics** of the kept weights are recomputed over the training set at
   the end (:func:`recalibrate_batchnorm`), so inference-mode outputs match the weights.
 * **Devices**: CUDA when available (mixed precision with ``recipe.amp``: bfloat16 where the
-  GPU supports it, else float16 with gradient scaling), CPU otherwise.
+  GPU supports it, else float16 with gradient scaling), CPU otherwise; ``recipe.amp="bf16"``
+  trains in bfloat16 on a CPU too (:mod:`starclass.precision`).
 
 Labels: the reference classes (``class_ref``, 1-4) are mapped to the task's output classes
 with ``config.map_classes``; candidates that map to no output class (class 0, or a class the
@@ -66,6 +67,7 @@ from starclass.checkpoint import (
     write_manifest,
 )
 from starclass.errors import StarclassError
+from starclass.precision import autocast, compute_dtype, to_memory_format
 from starclass.training.augment import augment_batch
 from starclass.training.splits import split_indices
 
@@ -298,15 +300,8 @@ def _make_optimizer(recipe, params) -> torch.optim.Optimizer:
     raise StarclassError(f"recipe.optimizer {name!r} is not one of adam, adamw, sgd")
 
 
-def _autocast(device: torch.device, amp: bool):
-    if amp and device.type == "cuda":
-        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return torch.autocast("cuda", dtype=dtype), dtype
-    return torch.autocast(device.type, enabled=False), None
-
-
 @torch.no_grad()
-def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: bool) -> tuple[float, float]:
+def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.dtype | None) -> tuple[float, float]:
     """Mean (unweighted) cross-entropy and accuracy on a dataset, no augmentation."""
     if len(dataset) == 0:
         return math.nan, math.nan
@@ -314,9 +309,8 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: bool) 
     total, correct, loss_sum = 0, 0, 0.0
     batches = _batches(np.arange(len(dataset)), batch_size)
     for xb, yb in _loader(dataset, batches):
-        xb, yb = xb.to(device, non_blocking=True), yb.to(device)
-        ctx, _ = _autocast(device, amp)
-        with ctx:
+        xb, yb = to_memory_format(xb.to(device, non_blocking=True), device, amp), yb.to(device)
+        with autocast(device, amp):
             logits = model(xb)
         logits = logits.float()
         loss_sum += float(F.cross_entropy(logits, yb, reduction="sum"))
@@ -326,7 +320,7 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: bool) 
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device, amp: bool) -> int:
+def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device, amp: torch.dtype | None = None) -> int:
     """Recompute batch-norm running statistics of the final weights over the training set.
 
     During training the running mean and variance are exponential averages over batches
@@ -351,9 +345,8 @@ def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
     for xb, _ in _loader(dataset, _batches(np.arange(len(dataset)), batch_size)):
         if xb.shape[0] < 2:
             continue
-        ctx, _ = _autocast(device, amp)
-        with ctx:
-            model(xb.to(device, non_blocking=True))
+        with autocast(device, amp):
+            model(to_memory_format(xb.to(device, non_blocking=True), device, amp))
     for m in layers:
         m.momentum = momenta[m]
     model.train(was_training)
@@ -436,7 +429,7 @@ def fit(
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     dev = pick_device(device)
-    amp = bool(getattr(recipe, "amp", True)) and dev.type == "cuda"
+    amp = compute_dtype(getattr(recipe, "amp", True), dev)
     members = ensemble_members(config)
     base_seed = members[0].seed
 
@@ -525,9 +518,10 @@ def fit(
                     p.unlink()
 
         _seed_everything(spec.seed)
-        model = build_model(config, member=spec.index).to(dev)
+        model = to_memory_format(build_model(config, member=spec.index).to(dev), dev, amp)
         optimizer = _make_optimizer(recipe, [p for p in model.parameters() if p.requires_grad])
-        scaler = torch.amp.GradScaler("cuda", enabled=amp and _autocast(dev, amp)[1] == torch.float16)
+        # float16 needs loss scaling; bfloat16 has float32's exponent range and does not
+        scaler = torch.amp.GradScaler("cuda", enabled=dev.type == "cuda" and amp == torch.float16)
         history: list[dict] = []
         start_epoch, best_key, bad, best_epoch = 0, (-math.inf, -math.inf), 0, 0
         best_state = None
@@ -572,8 +566,8 @@ def fit(
                 if augment:
                     xb = augment_batch(xb, gen, rescale_p=float(getattr(recipe, "rescale_prob", 0.5)),
                                        factor=float(getattr(recipe, "rescale", 1.07)))
-                ctx, _ = _autocast(dev, amp)
-                with ctx:
+                xb = to_memory_format(xb, dev, amp)
+                with autocast(dev, amp):
                     logits = model(xb)
                 loss = F.cross_entropy(logits.float(), yb, weight=class_w)
                 if not torch.isfinite(loss.detach()):
@@ -646,7 +640,8 @@ def fit(
             make_checkpoint(config, final_state, kind="member", member=spec.index,
                             architecture=spec.architecture, seed=spec.seed, history=history,
                             epoch=len(history), best_epoch=best_epoch or len(history),
-                            extra={"device": str(dev), "amp": amp, "n_train": int(train_rows.size),
+                            extra={"device": str(dev), "precision": str(amp or torch.float32).removeprefix("torch."),
+                                   "n_train": int(train_rows.size),
                                    "final_val_loss": final_val_loss, "final_val_acc": final_val_acc,
                                    "batchnorm_recalibrated": n_bn,
                                    "n_val": int(val_rows.size), "split": str(getattr(recipe, "split", "random"))}),

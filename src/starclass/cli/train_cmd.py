@@ -99,6 +99,7 @@ def train_command(
     softening_mag: str | None = typer.Option(None, "--softening-mag", help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: the task's (28)."),
     seed: int | None = typer.Option(None, "--seed", help="Base seed (member i uses seed + i)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
+    precision: str | None = typer.Option(None, "--precision", help="auto (mixed precision on CUDA, float32 on a CPU), fp32, or bf16 (bfloat16 on any device: several times faster on CPUs with AMX bfloat16 units). Default: the task's recipe.amp. Stored with the model; classify uses it too."),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Continue an interrupted training in the output directory."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
 ) -> None:
@@ -129,6 +130,8 @@ def train_command(
             recipe[key] = val
     if patience is not None:
         recipe["early_stopping_patience"] = patience or None
+    if precision is not None:
+        recipe["amp"] = precision
     if recipe:
         changes["recipe"] = recipe
     if changes:
@@ -161,7 +164,13 @@ def train_command(
                  ensemble=ensemble, holdout=holdout)
     for note in result.notes:
         echo(note)
-    echo(f"trained {len(result.members)} member(s) of task {cfg.name!r} on {result.device}: "
+    from starclass.precision import compute_dtype, cpu_has_bf16_units
+
+    dtype = compute_dtype(cfg.recipe.amp, result.device)
+    if dtype is None and result.device.startswith("cpu") and cpu_has_bf16_units():
+        echo("note: this CPU has bfloat16 units; --precision bf16 trains several times faster")
+    echo(f"trained {len(result.members)} member(s) of task {cfg.name!r} on {result.device} "
+         f"({str(dtype or 'float32').removeprefix('torch.')}): "
          f"{result.n_train} training, {result.n_val} validation candidates "
          f"({result.n_unlabelled} without an output class left out) in {result.seconds:.1f} s")
     echo("training counts per class: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))

@@ -1,0 +1,91 @@
+"""Numeric precision of training and inference: float32, or mixed precision (autocast).
+
+One setting, ``recipe.amp`` of the task config (``starclass train --precision``), decides:
+
+* ``True`` (``"auto"``, the default): mixed precision on CUDA (bfloat16 where the GPU
+  supports it, else float16 with a gradient scaler); float32 on a CPU.
+* ``"bf16"``: bfloat16 autocast on any device, **CPU included**. On CPUs with bfloat16
+  matrix units (Intel AMX, Sapphire Rapids and later, which this project's machines have) the
+  convolutions then run several times faster; the tensors are also put in channels-last
+  memory order, which oneDNN's bfloat16 convolutions need to be fast. Weights, optimizer
+  state, losses and softmax stay float32 (autocast only lowers the matrix products).
+  Measured by ``benchmarks/cpu_precision.py``.
+* ``False`` (``"fp32"``): float32 everywhere.
+
+Inference follows the model's own recipe unless told otherwise, so a model trained in
+bfloat16 is also applied in bfloat16.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import torch
+
+from starclass.errors import StarclassError
+
+__all__ = ["PRECISIONS", "parse_precision", "compute_dtype", "autocast", "cpu_has_bf16_units",
+           "to_memory_format"]
+
+#: Values of ``recipe.amp`` and what ``--precision`` names them.
+PRECISIONS = {"auto": True, "fp32": False, "bf16": "bf16"}
+
+
+def parse_precision(value, where: str = "precision") -> bool | str:
+    """Normalise a precision setting to ``True``, ``False`` or ``"bf16"``.
+
+    Accepts the ``recipe.amp`` values (``True``, ``False``, ``"bf16"``) and the CLI names
+    (``"auto"``, ``"fp32"``, ``"bf16"``).
+    """
+    if value is True or value is False:
+        return value
+    if isinstance(value, str) and value.lower() in PRECISIONS:
+        return PRECISIONS[value.lower()]
+    raise StarclassError(f"{where}={value!r}: use one of {', '.join(PRECISIONS)} (or true/false)")
+
+
+def cpu_has_bf16_units() -> bool:
+    """Whether this CPU has bfloat16 matrix instructions (AMX tiles or AVX512-BF16)."""
+    cpu = getattr(torch, "cpu", None)
+    for name in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"):
+        fn = getattr(cpu, name, None)
+        if fn is not None:
+            try:
+                if fn():
+                    return True
+            except Exception:  # noqa: BLE001 - a private probe missing or failing means "no"
+                continue
+    return False
+
+
+def compute_dtype(amp, device: torch.device | str) -> torch.dtype | None:
+    """The autocast dtype for a precision setting on a device (None: float32)."""
+    amp = parse_precision(amp, "recipe.amp")
+    dev = torch.device(device)
+    if amp is False:
+        return None
+    if amp == "bf16":
+        return torch.bfloat16
+    if dev.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return None
+
+
+def autocast(device: torch.device | str, dtype: torch.dtype | None):
+    """An autocast context for ``dtype`` on ``device`` (a no-op context for float32)."""
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(torch.device(device).type, dtype=dtype)
+
+
+def to_memory_format(obj, device: torch.device | str, dtype: torch.dtype | None):
+    """Channels-last for 4-D tensors and models when running bfloat16 on a CPU, else as is.
+
+    oneDNN's fast bfloat16 convolutions work in channels-last order; in the default order
+    most of the gain is lost (``benchmarks/cpu_precision.py`` shows both).
+    """
+    if dtype is None or torch.device(device).type != "cpu":
+        return obj
+    if isinstance(obj, torch.Tensor):
+        return obj.contiguous(memory_format=torch.channels_last) if obj.dim() == 4 else obj
+    return obj.to(memory_format=torch.channels_last)
