@@ -89,6 +89,8 @@ def main() -> None:
                     help="test fields (seeds test-seed, test-seed+1, ...), scored together")
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--starcnet-width", type=int, default=32, help="128 = the paper's width (slow on a CPU)")
+    ap.add_argument("--starcnet-norm", choices=("group", "batch"), default="group",
+                    help="StarcNet-style normalisation layers (group: the paper's; batch: its ablation)")
     ap.add_argument("--resnet-members", type=int, default=2)
     ap.add_argument("--resnet-epochs", type=int, default=4, help="ResNet18 is slow on a CPU")
     ap.add_argument("--trees", type=int, default=100, help="bagged trees (100 in the StarcNet paper)")
@@ -194,8 +196,9 @@ def main() -> None:
 
     if "starcnet" in models:
         cfg = get_preset("legus4")
-        cfg = cfg.copy(arch_options=dict(cfg.arch_options, width=args.starcnet_width))
-        cnn("starcnet", cfg, f"StarcNet-style (width {args.starcnet_width})", args.starcnet_epochs)
+        cfg = cfg.copy(arch_options=dict(cfg.arch_options, width=args.starcnet_width, norm=args.starcnet_norm))
+        norm_txt = ", batch norm" if args.starcnet_norm == "batch" else ""
+        cnn("starcnet", cfg, f"StarcNet-style (width {args.starcnet_width}{norm_txt})", args.starcnet_epochs)
     if "resnet18" in models:
         cfg = get_preset("phangs4", stamp_size=32, input_size=None,
                          architecture=[{"architecture": "resnet18", "n": args.resnet_members}],

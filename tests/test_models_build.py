@@ -249,3 +249,20 @@ def test_gradcam_hooks_fire_on_every_cnn_in_eval_mode():
             net(torch.randn(2, cfg.n_channels, cfg.stamp_size, cfg.stamp_size))
         h.remove()
         assert len(seen) == 1 and seen[0][0] == 2
+
+
+def test_starcnet_norm_option_and_brightness_scale():
+    """Group norm (the paper's) discards a stamp's overall brightness scale; batch norm keeps it."""
+    torch.manual_seed(0)
+    cfg = get_preset("legus4", arch_options={"width": 16})
+    x = torch.randn(4, 15, 32, 32)
+    outs = {}
+    for norm, kind in (("group", nn.GroupNorm), ("batch", nn.BatchNorm2d)):
+        net = build_model(cfg.copy(arch_options={"width": 16, "norm": norm})).eval()
+        assert sum(isinstance(m, kind) for m in net.modules()) == 21
+        with torch.no_grad():
+            outs[norm] = (net(x), net(3.0 * x))
+    assert torch.allclose(*outs["group"], atol=1e-4)  # biases start at zero: exactly scale-free
+    assert not torch.allclose(*outs["batch"], atol=1e-2)
+    with pytest.raises(StarclassError, match="norm="):
+        build_model(cfg.copy(arch_options={"width": 16, "norm": "layer"}))

@@ -23,22 +23,23 @@ from starclass.models._common import check_input, resize_input, xavier_init
 from starclass.models.registry import register
 
 
-def _module(c_in: int, c_out: int, groups: int, slope: float) -> nn.Sequential:
+def _module(c_in: int, c_out: int, groups: int, slope: float, norm: str = "group") -> nn.Sequential:
     return nn.Sequential(
         nn.Conv2d(c_in, c_out, kernel_size=3, padding=1),
-        nn.GroupNorm(groups, c_out),
+        nn.GroupNorm(groups, c_out) if norm == "group" else nn.BatchNorm2d(c_out),
         nn.LeakyReLU(slope),
     )
 
 
 class Pathway(nn.Sequential):
-    """``modules`` conv/GroupNorm/LeakyReLU modules with max pooling after ``pool_after``."""
+    """``modules`` conv/norm/LeakyReLU modules with max pooling after ``pool_after``."""
 
-    def __init__(self, c_in: int, width: int, modules: int, pool_after: int, groups: int, slope: float):
+    def __init__(self, c_in: int, width: int, modules: int, pool_after: int, groups: int, slope: float,
+                 norm: str = "group"):
         layers: list[nn.Module] = []
         c = c_in
         for i in range(modules):
-            layers.append(_module(c, width, groups, slope))
+            layers.append(_module(c, width, groups, slope, norm))
             c = width
             if i + 1 == pool_after:
                 layers.append(nn.MaxPool2d(2))
@@ -67,6 +68,11 @@ class StarcNet(nn.Module):
         regularisers without a value; 0 by default).
     input_size : int or None
         Resample inputs to this size first.
+    norm : {"group", "batch"}
+        Group normalisation (the paper's choice) or batch normalisation (the alternative
+        its section 4.2 tried). Group normalisation normalises each stamp by its own
+        statistics, so an overall brightness scale of the input does not reach the later
+        layers; batch normalisation keeps it.
     """
 
     def __init__(
@@ -83,6 +89,7 @@ class StarcNet(nn.Module):
         head: str = "flatten",
         dropout: float = 0.0,
         input_size: int | None = None,
+        norm: str = "group",
     ):
         super().__init__()
         if width % groups:
@@ -91,12 +98,14 @@ class StarcNet(nn.Module):
             raise StarclassError(f"starcnet: pool_after={pool_after} must be in 1..modules={modules}")
         if head not in ("flatten", "gap"):
             raise StarclassError(f"starcnet: head={head!r}; use 'flatten' or 'gap'")
+        if norm not in ("group", "batch"):
+            raise StarclassError(f"starcnet: norm={norm!r}; use 'group' or 'batch'")
         self.n_bands = n_bands
         self.n_scales = n_scales
         self.input_size = input_size
         self.head = head
         self.pathways = nn.ModuleList(
-            Pathway(n_bands, width, modules, pool_after, groups, negative_slope) for _ in range(n_scales)
+            Pathway(n_bands, width, modules, pool_after, groups, negative_slope, norm) for _ in range(n_scales)
         )
         side = size // 2
         per_path = width * side * side if head == "flatten" else width
@@ -131,6 +140,7 @@ def build_starcnet(
     negative_slope: float = 0.01,
     head: str = "flatten",
     dropout: float | None = None,
+    norm: str = "group",
 ):
     """StarcNet-style multi-pathway CNN (one pathway per scale), Xavier init."""
     size = config.network_size
@@ -147,4 +157,5 @@ def build_starcnet(
         head=head,
         dropout=config.recipe.dropout if dropout is None else dropout,
         input_size=config.input_size,
+        norm=norm,
     )
