@@ -18,7 +18,13 @@ Runs (the figures in docs/training.md; 54 and 86 minutes on the 2-core machine):
     .venv/bin/python benchmarks/accuracy.py --models starcnet,resnet18,compact,trees,boosting \
         --train-fields 4 --n-train 3000 --epochs 60 --starcnet-epochs 10 --resnet-epochs 20 \
         --compact-members 3 --tta
+    .venv/bin/python benchmarks/accuracy.py --models starcnet,boosting --train-fields 8 --n-train 3000 \
+        --test-fields 3 --starcnet-width 128 --starcnet-epochs 15 --precision bf16 --tta   # 59 min
     .venv/bin/python benchmarks/accuracy.py --quick        # a minute, smaller everything
+
+``--precision bf16`` trains and applies the CNNs in bfloat16 (several times faster on CPUs
+with AMX; :mod:`starclass.precision`); ``--starcnet-norm batch`` swaps StarcNet-style's group
+norm for batch norm (the paper's ablation).
 
 The machine is shared with other jobs: timings printed here are indicative only.
 """
