@@ -8,7 +8,8 @@ One setting, ``recipe.amp`` of the task config (``starclass train --precision``)
   matrix units (Intel AMX, Sapphire Rapids and later, which this project's machines have) the
   convolutions then run several times faster; the tensors are also put in channels-last
   memory order, which oneDNN's bfloat16 convolutions need to be fast. Weights, optimizer
-  state, losses and softmax stay float32 (autocast only lowers the matrix products).
+  state, losses and softmax stay float32 (autocast runs the convolutions and matrix
+  products in bfloat16).
   Measured by ``benchmarks/cpu_precision.py``.
 * ``False`` (``"fp32"``): float32 everywhere.
 

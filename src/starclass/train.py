@@ -320,7 +320,8 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device, amp: torch.dtype | None = None) -> int:
+def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
+                          dtype: torch.dtype | None = None) -> int:
     """Recompute batch-norm running statistics of the final weights over the training set.
 
     During training the running mean and variance are exponential averages over batches
@@ -329,7 +330,7 @@ def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
     inference mode can then overflow. One pass over the (unaugmented) training set with a
     cumulative average fixes them (as :func:`torch.optim.swa_utils.update_bn` does).
     Batch-norm layers whose affine parameters are frozen keep their statistics. Returns the
-    number of layers updated.
+    number of layers updated. ``dtype`` is the autocast dtype training used (None: float32).
     """
     layers = [m for m in model.modules()
               if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) and m.track_running_stats
@@ -345,8 +346,8 @@ def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
     for xb, _ in _loader(dataset, _batches(np.arange(len(dataset)), batch_size)):
         if xb.shape[0] < 2:
             continue
-        with autocast(device, amp):
-            model(to_memory_format(xb.to(device, non_blocking=True), device, amp))
+        with autocast(device, dtype):
+            model(to_memory_format(xb.to(device, non_blocking=True), device, dtype))
     for m in layers:
         m.momentum = momenta[m]
     model.train(was_training)

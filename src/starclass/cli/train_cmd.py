@@ -167,7 +167,7 @@ def train_command(
     from starclass.precision import compute_dtype, cpu_has_bf16_units
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)
-    if dtype is None and result.device.startswith("cpu") and cpu_has_bf16_units():
+    if precision is None and dtype is None and result.device.startswith("cpu") and cpu_has_bf16_units():
         echo("note: this CPU has bfloat16 units; --precision bf16 trains several times faster")
     echo(f"trained {len(result.members)} member(s) of task {cfg.name!r} on {result.device} "
          f"({str(dtype or 'float32').removeprefix('torch.')}): "
