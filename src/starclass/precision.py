@@ -25,8 +25,8 @@ import torch
 
 from starclass.errors import StarclassError
 
-__all__ = ["PRECISIONS", "parse_precision", "compute_dtype", "autocast", "cpu_has_bf16_units",
-           "to_memory_format"]
+__all__ = ["PRECISIONS", "parse_precision", "precision_name", "compute_dtype", "dtype_name", "autocast",
+           "cpu_has_bf16_units", "to_memory_format"]
 
 #: Values of ``recipe.amp`` and what ``--precision`` names them.
 PRECISIONS = {"auto": True, "fp32": False, "bf16": "bf16"}
@@ -43,6 +43,17 @@ def parse_precision(value, where: str = "precision") -> bool | str:
     if isinstance(value, str) and value.lower() in PRECISIONS:
         return PRECISIONS[value.lower()]
     raise StarclassError(f"{where}={value!r}: use one of {', '.join(PRECISIONS)} (or true/false)")
+
+
+def precision_name(amp) -> str:
+    """The CLI name (``auto``, ``fp32``, ``bf16``) of a precision setting."""
+    amp = parse_precision(amp)
+    return next(name for name, value in PRECISIONS.items() if value == amp)
+
+
+def dtype_name(dtype: torch.dtype | None) -> str:
+    """``"float32"`` for None (no autocast), else the dtype's name (``"bfloat16"``)."""
+    return str(dtype or torch.float32).removeprefix("torch.")
 
 
 def cpu_has_bf16_units() -> bool:

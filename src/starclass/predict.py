@@ -36,7 +36,7 @@ import torch
 from starclass.checkpoint import LoadedModel, load_model
 from starclass.ensemble import EnsembleResult, aggregate
 from starclass.errors import StarclassError
-from starclass.precision import autocast, compute_dtype, parse_precision, to_memory_format
+from starclass.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
 from starclass.training.augment import DIHEDRAL, dihedral
 
 log = logging.getLogger(__name__)
@@ -299,7 +299,7 @@ def classify(
         "positive_class": cfg.positive_class,
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),
-        "precision": {True: "auto", False: "fp32"}.get(amp, amp),
+        "precision": precision_name(amp),
         "n_unclassified": int(n_invalid),
     })
     if n_invalid:

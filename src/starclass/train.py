@@ -67,7 +67,7 @@ from starclass.checkpoint import (
     write_manifest,
 )
 from starclass.errors import StarclassError
-from starclass.precision import autocast, compute_dtype, to_memory_format
+from starclass.precision import autocast, compute_dtype, dtype_name, to_memory_format
 from starclass.training.augment import augment_batch
 from starclass.training.splits import split_indices
 
@@ -641,7 +641,7 @@ def fit(
             make_checkpoint(config, final_state, kind="member", member=spec.index,
                             architecture=spec.architecture, seed=spec.seed, history=history,
                             epoch=len(history), best_epoch=best_epoch or len(history),
-                            extra={"device": str(dev), "precision": str(amp or torch.float32).removeprefix("torch."),
+                            extra={"device": str(dev), "precision": dtype_name(amp),
                                    "n_train": int(train_rows.size),
                                    "final_val_loss": final_val_loss, "final_val_acc": final_val_acc,
                                    "batchnorm_recalibrated": n_bn,

@@ -164,13 +164,13 @@ def train_command(
                  ensemble=ensemble, holdout=holdout)
     for note in result.notes:
         echo(note)
-    from starclass.precision import compute_dtype, cpu_has_bf16_units
+    from starclass.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)
     if precision is None and dtype is None and result.device.startswith("cpu") and cpu_has_bf16_units():
         echo("note: this CPU has bfloat16 units; --precision bf16 trains several times faster")
     echo(f"trained {len(result.members)} member(s) of task {cfg.name!r} on {result.device} "
-         f"({str(dtype or 'float32').removeprefix('torch.')}): "
+         f"({dtype_name(dtype)}): "
          f"{result.n_train} training, {result.n_val} validation candidates "
          f"({result.n_unlabelled} without an output class left out) in {result.seconds:.1f} s")
     echo("training counts per class: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))
