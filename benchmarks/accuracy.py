@@ -23,7 +23,7 @@ Runs (the figures in docs/training.md; 54 and 86 minutes on the 2-core machine):
     .venv/bin/python benchmarks/accuracy.py --quick        # a minute, smaller everything
 
 ``--precision bf16`` trains and applies the CNNs in bfloat16 (several times faster on CPUs
-with AMX; :mod:`starclass.precision`); ``--starcnet-norm batch`` swaps StarcNet-style's group
+with AMX; :mod:`starclass.learn.precision`); ``--starcnet-norm batch`` swaps StarcNet-style's group
 norm for batch norm (the paper's ablation).
 
 The machine is shared with other jobs: timings printed here are indicative only.
@@ -127,10 +127,10 @@ def main() -> None:
 
     import torch
 
-    from starclass.config import get_preset
-    from starclass.predict import predict_inputs
+    from starclass.learn.config import get_preset
+    from starclass.learn.classify import predict_inputs
     from starclass.stamps import make_inputs
-    from starclass.train import fit
+    from starclass.learn.train import fit
 
     print(f"# accuracy benchmark (shared 2-core machine, torch threads {torch.get_num_threads()})")
     t0 = time.perf_counter()

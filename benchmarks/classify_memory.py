@@ -4,7 +4,7 @@ A 1024 x 1024 five-band mosaic is written as FITS and 1,000,000 candidate positi
 drawn on it (positions repeat; what matters is the number of stamps: 10^6 x 15 x 32 x 32
 float32 inputs are 61 GB, 20 GB for the single-scale stamps). A **subprocess** reads the
 mosaics, loads a compact legus4 model (random weights) and runs
-:func:`starclass.predict.classify` with the default batch size; its peak resident memory
+:func:`starclass.learn.classify.classify` with the default batch size; its peak resident memory
 (``ru_maxrss``) is reported by the parent, against the 2 GiB target of issue 3.
 
     .venv/bin/python benchmarks/classify_memory.py [--n 1000000] [--batch-size 512]
@@ -27,7 +27,7 @@ import json, resource, sys, time
 import numpy as np
 from astropy.table import Table
 from starclass.io.mosaic import read_mosaics
-from starclass.predict import classify
+from starclass.learn.classify import classify
 args = json.loads(sys.argv[1])
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 mos = read_mosaics(args["fits"], require_zeropoint=False)
@@ -56,7 +56,7 @@ def main() -> None:
 
     from classify_speed import save_untrained
     from starclass.bands import BANDS, HST_BANDS
-    from starclass.config import get_preset
+    from starclass.learn.config import get_preset
     from starclass.io.mosaic import write_mosaic
 
     work = Path(tempfile.mkdtemp(prefix="starclass_mem_"))

@@ -9,7 +9,7 @@ For the StarcNet-style model (legus4, the paper's width 128) and the compact mod
    the FITS mosaics (memory-mapped), loading the checkpoint, cutting and normalising the
    multi-scale stamps and running the network, and separately the network alone on the
    same inputs;
-4. does so in float32 and in bfloat16 (``--precisions``; :mod:`starclass.precision`: on a
+4. does so in float32 and in bfloat16 (``--precisions``; :mod:`starclass.learn.precision`: on a
    CPU with AMX bfloat16 units the convolutions run several times faster) and prints the
    bfloat16 / float32 speed ratio and how often the two precisions give the same class.
 
@@ -35,7 +35,7 @@ import numpy as np
 
 def save_untrained(cfg, outdir: Path) -> Path:
     """A model directory holding randomly initialised members (for timing only)."""
-    from starclass.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
     from starclass.models import build_model
 
     outdir.mkdir(parents=True, exist_ok=True)
@@ -62,11 +62,11 @@ def main() -> None:
 
     import torch
 
-    from starclass.checkpoint import load_model
-    from starclass.config import get_preset
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.config import get_preset
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
-    from starclass.predict import classify, member_probabilities
+    from starclass.learn.classify import classify, member_probabilities
     from starclass.simulate import preset, simulate_field, write_field
     from starclass.stamps import make_inputs
 

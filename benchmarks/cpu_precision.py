@@ -3,7 +3,7 @@
 For each model (StarcNet-style at the paper's width 128, ResNet18 on 32 px stamps, the
 compact model) the script times, in one process, a training step (augmentation, forward,
 backward, Adam) and an inference batch, first in float32 as ``fit``/``classify`` run by
-default, then with the settings :mod:`starclass.precision` applies for ``"bf16"``
+default, then with the settings :mod:`starclass.learn.precision` applies for ``"bf16"``
 (bfloat16 autocast, channels-last tensors), and prints samples/s and the bf16 / fp32 ratio.
 Random inputs and weights: speed does not depend on them. It also says whether this CPU has
 bfloat16 matrix units (AMX / AVX512-BF16); without them bfloat16 is usually slower.
@@ -31,10 +31,10 @@ def main() -> None:
     import torch
     import torch.nn.functional as F
 
-    from starclass.config import get_preset
+    from starclass.learn.config import get_preset
     from starclass.models import build_model
-    from starclass.precision import autocast, cpu_has_bf16_units, to_memory_format
-    from starclass.training.augment import augment_batch
+    from starclass.learn.precision import autocast, cpu_has_bf16_units, to_memory_format
+    from starclass.learn.augment import augment_batch
 
     print(f"# CPU precision benchmark (torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"bfloat16 units: {'yes' if cpu_has_bf16_units() else 'no'})")

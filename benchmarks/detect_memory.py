@@ -5,7 +5,7 @@ when it ends, so the figures are those of the phase alone:
 
 1. ``simulate``: ``starclass.simulate.simulate_to_disk`` writes the five FITS mosaics
    (the simulator renders band by band); falls back to the quick synthetic field of
-   ``starclass.detect.synthetic`` written band by band when the simulator is absent
+   ``starclass.datasets.fields`` written band by band when the simulator is absent
    (or with --synthetic);
 2. ``detect``: ``read_mosaics`` (memory-mapped) + ``detect`` (strip-wise detection,
    block-wise photometry in five bands) + ``write_catalog``;
@@ -41,7 +41,7 @@ def simulate():
             pass
     import numpy as np
     from starclass.bands import BANDS
-    from starclass.detect.synthetic import synthetic_field
+    from starclass.datasets.fields import synthetic_field
     from starclass.io.mosaic import write_mosaic
     for b in ("f275w", "f336w", "f438w", "f555w", "f814w"):
         m, _ = synthetic_field((size, size), n, bands=(b,), seed=2, min_separation=6.0)

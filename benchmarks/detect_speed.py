@@ -8,7 +8,7 @@ ratio starclass / photutils is the figure to compare across machines (this one i
 several engineers, so absolute times are noisy).
 
 Field: the project simulator (`starclass.simulate`, 4096^2, 3000 candidates) when importable,
-else (or with --synthetic) the quick synthetic field of `starclass.detect.synthetic`.
+else (or with --synthetic) the quick synthetic field of `starclass.datasets.fields`.
 
     .venv/bin/python benchmarks/detect_speed.py [--synthetic] [--size 4096] [--n 3000]
 """
@@ -33,7 +33,7 @@ def make_field(size: int, n: int, synthetic: bool):
             return field.mosaics()
         except ImportError:
             print("starclass.simulate not importable: using the synthetic field")
-    from starclass.detect.synthetic import synthetic_field
+    from starclass.datasets.fields import synthetic_field
 
     mosaics, _ = synthetic_field((size, size), n, seed=1, min_separation=6.0)
     print(f"field: synthetic {size}x{size}, {n} sources")

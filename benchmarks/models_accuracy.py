@@ -3,14 +3,14 @@
 Run:  .venv/bin/python benchmarks/models_accuracy.py [--n-train 400] [--n-test 500]
           [--epochs-starcnet 12] [--epochs-compact 60] [--threads 1] [--models compact,trees,boosting,starcnet]
 
-Draws train and test sets from :func:`starclass.synthetic.make_synthetic` with different
+Draws train and test sets from :func:`starclass.datasets.stamps.make_synthetic` with different
 seeds (the ``legus4`` shape: 5 bands, scales 1/1.6/3.2, z-score), trains
 
 * the StarcNet-style network with the paper's recipe (Adam 1e-4; batch 32 here because the
   training set is small),
 * the compact network (Adam 1e-3, batch 64, more epochs: an epoch costs ~1/250 of StarcNet's),
 
-both with the 8 rotations/flips and the 1.07x rescale (``starclass.training.augment``), and
+both with the 8 rotations/flips and the 1.07x rescale (``starclass.learn.augment``), and
 the two baselines: bagged trees (100 trees, 15 x 15 x 3 pixels of F336W/F555W/F814W,
 rotations) and gradient boosting on catalogue features measured on the raw stamps (aperture
 magnitudes in each band, CI = m(1 px) - m(3 px), MCI at 1-5 px). It prints four-class and
@@ -27,14 +27,14 @@ import numpy as np
 import torch
 from astropy.table import Table
 
-from starclass.config import get_preset
+from starclass.learn.config import get_preset
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting
-from starclass.synthetic import make_synthetic
+from starclass.datasets.stamps import make_synthetic
 
 
 def train_net(cfg, x, y, epochs: int, batch: int, lr: float, seed: int = 0):
-    from starclass.training.augment import augment_batch
+    from starclass.learn.augment import augment_batch
 
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)

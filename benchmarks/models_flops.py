@@ -16,7 +16,7 @@ import time
 
 import torch
 
-from starclass.config import PRESETS, get_preset
+from starclass.learn.config import PRESETS, get_preset
 from starclass.models import build_model
 from starclass.models.flops import count_flops
 

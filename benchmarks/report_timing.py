@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import time
 
-from starclass.evaluate.synthetic import fake_catalogs
+from starclass.datasets.catalogs import fake_catalogs
 from starclass.report import build_report
 
 

@@ -127,7 +127,7 @@ def main() -> None:
     print(f"load average       : {load:10.1f}     (above {os.cpu_count()} the wall figures are shared-machine bound;"
           " the per-CPU-second figures are not)")
 
-    from starclass.config import get_preset
+    from starclass.learn.config import get_preset
     from starclass.stamps import InputSpec
 
     norm = get_preset("legus4").normalisation

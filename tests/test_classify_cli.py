@@ -8,10 +8,10 @@ from typer.testing import CliRunner
 
 from starclass.bands import BANDS
 from starclass.cli import app
-from starclass.config import get_preset, save_config
+from starclass.learn.config import get_preset, save_config
 from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import write_mosaic
-from starclass.synthetic import make_synthetic_field
+from starclass.datasets.stamps import make_synthetic_field
 
 runner = CliRunner()
 
@@ -153,7 +153,7 @@ def test_cli_precision_bf16_is_stored_and_used_by_classify(field, tmp_path):
                      "--epochs", "1", "--precision", "bf16"])
     assert res.exit_code == 0, out
     assert "(bfloat16)" in out
-    from starclass.checkpoint import read_manifest
+    from starclass.learn.checkpoint import read_manifest
 
     assert read_manifest(model)["config"]["recipe"]["amp"] == "bf16"
     for flag, expect in ((None, "bf16"), ("fp32", "fp32")):

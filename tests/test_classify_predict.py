@@ -7,12 +7,12 @@ import pytest
 import torch
 from astropy.table import Table
 
-from starclass.checkpoint import load_model
-from starclass.config import get_preset
+from starclass.learn.checkpoint import load_model
+from starclass.learn.config import get_preset
 from starclass.errors import StarclassError
-from starclass.predict import classify, predict_inputs
-from starclass.synthetic import make_synthetic_field
-from starclass.train import fit
+from starclass.learn.classify import classify, predict_inputs
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.learn.train import fit
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from starclass.config import PRESETS, TaskConfig, TrainRecipe, get_preset, load_config, save_config
+from starclass.learn.config import PRESETS, TaskConfig, TrainRecipe, get_preset, load_config, save_config
 from starclass.errors import StarclassError
 
 BASE = ["legus4", "phangs4", "m31-binary", "open-globular", "galaxy-cluster", "cool-core"]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from starclass.bands import BANDS, vega_zeropoint
 from starclass.detect import ArrayMosaics, detect, match_catalogs
 from starclass.detect.find import find_candidates
-from starclass.detect.synthetic import synthetic_field
+from starclass.datasets.fields import synthetic_field
 from starclass.errors import StarclassError
 
 

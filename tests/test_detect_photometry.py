@@ -10,7 +10,7 @@ from astropy.table import Table
 
 from starclass.detect import ArrayMosaics, measure
 from starclass.detect.photometry import gaussian_aperture_fraction
-from starclass.detect.synthetic import add_stamp, gaussian_stamp
+from starclass.datasets.fields import add_stamp, gaussian_stamp
 from starclass.errors import StarclassError
 
 ZP = 25.0

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field, safe_path
-from starclass.inspect.demo import make_demo_field
+from starclass.datasets.labelling import make_demo_field
 
 
 @pytest.fixture(autouse=True, scope="module")

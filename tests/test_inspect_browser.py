@@ -13,8 +13,8 @@ import pytest
 
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field
-from starclass.inspect.demo import make_demo_field
-from starclass.inspect.testing import running_server
+from starclass.datasets.labelling import make_demo_field
+from webtools import running_server
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -8,8 +8,8 @@ import pytest
 
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field
-from starclass.inspect.demo import make_demo_field
-from starclass.inspect.testing import (PostgresUnavailable, login_client, running_server,
+from starclass.datasets.labelling import make_demo_field
+from webtools import (PostgresUnavailable, login_client, running_server,
                                        throwaway_postgres)
 
 

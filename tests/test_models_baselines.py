@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from starclass.config import get_preset
+from starclass.learn.config import get_preset
 from starclass.errors import StarclassError
 from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting, catalog_features, load_baseline
-from starclass.synthetic import make_synthetic
+from starclass.datasets.stamps import make_synthetic
 
 
 pytestmark = pytest.mark.usefixtures("single_thread")

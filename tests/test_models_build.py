@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from starclass.config import PRESETS, get_preset
+from starclass.learn.config import PRESETS, get_preset
 from starclass.errors import StarclassError
 from starclass.models import available, build_model, count_flops
 
@@ -185,7 +185,7 @@ def test_bad_weight_files_are_refused(tmp_path):
 
 def test_rebuilt_model_accepts_saved_weights_for_every_architecture():
     # what a checkpoint does: build from the config's dict, load the state dict strictly
-    from starclass.config import TaskConfig
+    from starclass.learn.config import TaskConfig
 
     for name in ["legus4", "galaxy-cluster", "legus4-compact", "cool-core"]:
         cfg = small(name)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from starclass.config import PRESETS, get_preset
+from starclass.learn.config import PRESETS, get_preset
 from starclass.errors import StarclassError
 from starclass.models import build_model
-from starclass.synthetic import make_synthetic, make_synthetic_field, synthetic_kind
+from starclass.datasets.stamps import make_synthetic, make_synthetic_field, synthetic_kind
 
 
 pytestmark = pytest.mark.usefixtures("single_thread")
@@ -68,7 +68,7 @@ def test_synthetic_field_places_objects_at_the_table_positions():
     assert len(table) == 7 and set(table.colnames) >= {"id", "x", "y", "class_ref"}
     assert ((table["x"] >= 12) & (table["x"] < nx - 12)).all()
     # the painted stamp is exactly the generated one, centred on (x, y)
-    from starclass.synthetic import make_synthetic_stamps
+    from starclass.datasets.stamps import make_synthetic_stamps
 
     stamps, ref, _ = make_synthetic_stamps(cfg, 7, seed=5, size=24)
     x, y = int(table["x"][3]), int(table["y"][3])

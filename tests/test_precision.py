@@ -7,13 +7,13 @@ import pytest
 import torch
 
 import starclass.models as models_mod
-from starclass.checkpoint import load_checkpoint, load_model
-from starclass.config import get_preset
+from starclass.learn.checkpoint import load_checkpoint, load_model
+from starclass.learn.config import get_preset
 from starclass.errors import StarclassError
-from starclass.precision import compute_dtype, parse_precision, to_memory_format
-from starclass.predict import member_probabilities, predict_inputs
-from starclass.synthetic import make_synthetic
-from starclass.train import fit
+from starclass.learn.precision import compute_dtype, parse_precision, to_memory_format
+from starclass.learn.classify import member_probabilities, predict_inputs
+from starclass.datasets.stamps import make_synthetic
+from starclass.learn.train import fit
 
 
 def _tiny(**recipe):

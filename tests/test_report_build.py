@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 from starclass.errors import StarclassError
-from starclass.evaluate.synthetic import fake_catalogs
+from starclass.datasets.catalogs import fake_catalogs
 from starclass.report import build_report, run_evaluation
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from starclass.config import get_preset
+from starclass.learn.config import get_preset
 from starclass.errors import StarclassError
 from starclass.stamps import make_inputs
 from starclass.stamps.noise import SOFTENING_MISMATCH_MAG, resolve_softening, sky_noise_mag
@@ -85,7 +85,7 @@ def test_make_inputs_auto_equals_the_measured_number():
 
 
 def test_fit_refuses_an_unresolved_auto(tmp_path):
-    from starclass.train import fit
+    from starclass.learn.train import fit
 
     cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0], softening_mag="auto")
     x = np.zeros((8, cfg.n_channels, 16, 16), np.float32)

@@ -258,7 +258,7 @@ def test_iter_inputs_equals_make_inputs_in_batches():
 
 
 def test_works_with_taskconfig_presets():
-    config = pytest.importorskip("starclass.config")
+    config = pytest.importorskip("starclass.learn.config")
     cfg = config.get_preset("legus4")
     imgs = _field(4, shape=(80, 80))
     inp, valid = make_inputs(imgs, [40.0, 10.0], [40.0, 70.0], cfg)
@@ -267,7 +267,7 @@ def test_works_with_taskconfig_presets():
 
 
 def test_m31_style_56_px_upsampled_to_224():
-    config = pytest.importorskip("starclass.config")
+    config = pytest.importorskip("starclass.learn.config")
     cfg = config.get_preset("m31-binary")
     rng = np.random.default_rng(6)
     imgs = {b: rng.normal(0, 1, (200, 200)).astype(np.float32) for b in cfg.bands}

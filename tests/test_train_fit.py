@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-import starclass.train as train_mod
-from starclass.checkpoint import load_checkpoint, read_manifest
-from starclass.config import get_preset
+import starclass.learn.train as train_mod
+from starclass.learn.checkpoint import load_checkpoint, read_manifest
+from starclass.learn.config import get_preset
 from starclass.errors import StarclassError
-from starclass.synthetic import make_synthetic
-from starclass.train import fit
+from starclass.datasets.stamps import make_synthetic
+from starclass.learn.train import fit
 
 
 def _tiny(name="legus4-compact", **recipe):

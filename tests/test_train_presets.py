@@ -1,7 +1,7 @@
 """Every task preset trains and classifies end to end on data of its shape (tiny settings).
 
 Input sizes are shrunk (stamps of 16-32 px, no upsampling to 224), one epoch, a few dozen
-synthetic candidates from :func:`starclass.synthetic.make_synthetic_field`, and one member
+synthetic candidates from :func:`starclass.datasets.stamps.make_synthetic_field`, and one member
 per architecture. The presets with a VGG (its ~100 M parameter classifier head makes them
 take 20-45 s even at these sizes) are marked slow.
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from starclass.config import get_preset
-from starclass.predict import classify
+from starclass.learn.config import get_preset
+from starclass.learn.classify import classify
 from starclass.stamps import make_inputs
-from starclass.synthetic import make_synthetic_field
-from starclass.train import fit
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.learn.train import fit
 
 SLOW = {"phangs4", "open-globular"}  # VGG heads of ~100 M parameters: 20-45 s each
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from starclass.checkpoint import (
+from starclass.learn.checkpoint import (
     load_checkpoint,
     make_checkpoint,
     member_paths,
@@ -16,10 +16,10 @@ from starclass.checkpoint import (
     state_digest,
     write_manifest,
 )
-from starclass.ensemble import aggregate, decide
+from starclass.learn.ensemble import aggregate, decide
 from starclass.errors import StarclassError
-from starclass.training.augment import augment_batch, dihedral, dihedral_inverse, rescale
-from starclass.training.splits import (
+from starclass.learn.augment import augment_batch, dihedral, dihedral_inverse, rescale
+from starclass.learn.splits import (
     galaxy_split,
     leave_one_galaxy_out,
     random_split,

@@ -59,7 +59,7 @@ def gradcam_inputs(mosaics, classified, model_path, per_class: int = 32, seed: i
     Takes up to ``per_class`` classified candidates of each predicted class and the first
     ensemble member (Grad-CAM explains one network).
     """
-    from starclass.checkpoint import load_model
+    from starclass.learn.checkpoint import load_model
     from starclass.stamps import make_inputs
 
     pred = np.asarray(classified["class_pred"])
@@ -117,18 +117,18 @@ def run_demo(
     -------
     DemoResult
     """
-    from starclass.config import load_config
+    from starclass.learn.config import load_config
     from starclass.detect.completeness import completeness
     from starclass.detect.find import detect
     from starclass.detect.match import match_catalogs
     from starclass.io.catalog import read_catalog, write_catalog
     from starclass.io.mosaic import read_mosaics
-    from starclass.predict import classify
+    from starclass.learn.classify import classify
     from starclass.report import build_report
     from starclass.simulate import SimConfig, simulate_to_disk
     from starclass.stamps import make_inputs
     from starclass.stamps.noise import resolve_softening
-    from starclass.train import fit
+    from starclass.learn.train import fit
 
     if labels not in ("truth", "humans"):
         raise StarclassError(f"labels must be 'truth' or 'humans', got {labels!r}")

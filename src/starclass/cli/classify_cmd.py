@@ -31,11 +31,11 @@ def classify_command(
 
     import numpy as np
 
-    from starclass.checkpoint import load_model
+    from starclass.learn.checkpoint import load_model
     from starclass.io.catalog import read_catalog, write_catalog
     from starclass.io.mosaic import read_mosaics
-    from starclass.predict import check_bands, classify
-    from starclass.train import pick_device
+    from starclass.learn.classify import check_bands, classify
+    from starclass.learn.precision import pick_device
 
     t0 = time.perf_counter()
     table = read_catalog(catalog, allow_empty=True)

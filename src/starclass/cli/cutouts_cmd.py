@@ -55,7 +55,7 @@ def cutouts(
         changes["softening_mag"] = "auto" if soft is None else soft
     config = None
     if task:
-        from starclass.config import load_config
+        from starclass.learn.config import load_config
 
         config = load_config(task)
         if changes:

@@ -111,9 +111,9 @@ def train_command(
     """
     import numpy as np
 
-    from starclass.config import load_config
+    from starclass.learn.config import load_config
     from starclass.io.catalog import read_catalog
-    from starclass.train import fit
+    from starclass.learn.train import fit
 
     cfg = load_config(task)
     changes: dict = {}
@@ -150,7 +150,7 @@ def train_command(
 
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                            require_zeropoint=cfg.normalisation in ("rgb", "flux"))
-        from starclass.predict import check_bands
+        from starclass.learn.classify import check_bands
 
         check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
         echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
@@ -164,7 +164,7 @@ def train_command(
                  ensemble=ensemble, holdout=holdout)
     for note in result.notes:
         echo(note)
-    from starclass.precision import compute_dtype, cpu_has_bf16_units, dtype_name
+    from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)
     if precision is None and dtype is None and result.device.startswith("cpu") and cpu_has_bf16_units():

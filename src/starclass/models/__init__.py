@@ -1,6 +1,6 @@
 """Every published architecture behind one interface, plus baselines.
 
-:func:`build_model` turns a :class:`starclass.config.TaskConfig` (and an ensemble member
+:func:`build_model` turns a :class:`starclass.learn.config.TaskConfig` (and an ensemble member
 index) into a :class:`torch.nn.Module` whose ``forward`` takes float32 stamps
 ``[N, config.n_channels, H, W]`` and returns logits ``[N, config.n_classes]``. Models whose
 config sets ``input_size`` resample their input to that size inside ``forward``, so they

@@ -1,7 +1,7 @@
 """Name -> builder registry and :func:`build_model`.
 
 A builder is ``builder(config, **options) -> nn.Module``; ``options`` are the member's
-``arch_options`` (see :meth:`starclass.config.TaskConfig.members`). Unknown options are an
+``arch_options`` (see :meth:`starclass.learn.config.TaskConfig.members`). Unknown options are an
 error naming the option and the architecture.
 """
 
@@ -66,7 +66,7 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool = Tr
 
     Parameters
     ----------
-    config : starclass.config.TaskConfig
+    config : starclass.learn.config.TaskConfig
         The task; its ``n_channels``, ``n_classes``, ``stamp_size`` and ``input_size`` fix the
         network's input and output.
     member : int or None

@@ -116,7 +116,7 @@ class TrainRecipe:
     seeds : int or list of int
         A base seed (member ``k`` uses ``seeds + k``) or one seed per member.
     amp : bool or "bf16"
-        Precision (:mod:`starclass.precision`): True = mixed precision on CUDA, float32 on a
+        Precision (:mod:`starclass.learn.precision`): True = mixed precision on CUDA, float32 on a
         CPU; "bf16" = bfloat16 autocast on any device, CPU included (several times faster on
         CPUs with AMX); False = float32. Inference uses the same setting.
     dropout : float
@@ -158,7 +158,7 @@ class TrainRecipe:
             raise StarclassError(f"recipe.lr={self.lr!r} must be > 0")
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
-        from starclass.precision import parse_precision
+        from starclass.learn.precision import parse_precision
 
         self.amp = parse_precision(self.amp, "recipe.amp")
 
@@ -755,12 +755,12 @@ def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    """``python -m starclass.config [NAME|FILE] [--save PATH]``: list presets or print one as YAML."""
+    """``python -m starclass.learn.config [NAME|FILE] [--save PATH]``: list presets or print one as YAML."""
     import argparse
 
     import yaml
 
-    ap = argparse.ArgumentParser(prog="python -m starclass.config", description=_main.__doc__)
+    ap = argparse.ArgumentParser(prog="python -m starclass.learn.config", description=_main.__doc__)
     ap.add_argument("task", nargs="?", help="preset name or config file (omit to list the presets)")
     ap.add_argument("--save", help="write the config to this .yaml/.json file")
     args = ap.parse_args(argv)

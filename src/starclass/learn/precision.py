@@ -26,7 +26,7 @@ import torch
 from starclass.errors import StarclassError
 
 __all__ = ["PRECISIONS", "parse_precision", "precision_name", "compute_dtype", "dtype_name", "autocast",
-           "cpu_has_bf16_units", "to_memory_format"]
+           "cpu_has_bf16_units", "to_memory_format", "pick_device"]
 
 #: Values of ``recipe.amp`` and what ``--precision`` names them.
 PRECISIONS = {"auto": True, "fp32": False, "bf16": "bf16"}
@@ -101,3 +101,16 @@ def to_memory_format(obj, device: torch.device | str, dtype: torch.dtype | None)
     if isinstance(obj, torch.Tensor):
         return obj.contiguous(memory_format=torch.channels_last) if obj.dim() == 4 else obj
     return obj.to(memory_format=torch.channels_last)
+
+
+def pick_device(device: str | torch.device | None = None) -> torch.device:
+    """The torch device to compute on: ``device`` if given, else CUDA when available, else CPU.
+
+    Examples
+    --------
+    >>> pick_device("cpu").type
+    'cpu'
+    """
+    if device is not None:
+        return torch.device(device)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -3,7 +3,7 @@
 :func:`classify` streams the candidates through :func:`starclass.stamps.iter_inputs` in
 batches (the stamps of one batch at a time are in memory, so a million candidates need no
 more memory than a thousand), runs every ensemble member on each batch and aggregates the
-members per candidate (:mod:`starclass.ensemble`). The output is the candidate table with:
+members per candidate (:mod:`starclass.learn.ensemble`). The output is the candidate table with:
 
 ``class_pred``, ``prob_<k>`` (one per output class of the task), ``prob_std``, ``quality``,
 ``class_mean``, ``class_median``, ``class_std`` and ``class_m<i>`` (every member's vote).
@@ -33,11 +33,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from starclass.checkpoint import LoadedModel, load_model
-from starclass.ensemble import EnsembleResult, aggregate
+from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.learn.ensemble import EnsembleResult, aggregate
 from starclass.errors import StarclassError
-from starclass.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
-from starclass.training.augment import DIHEDRAL, dihedral
+from starclass.learn.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
+from starclass.learn.augment import DIHEDRAL, dihedral
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def member_probabilities(
 
     With ``tta`` each member's probabilities are the mean over the eight dihedral transforms
     of the batch (run as one batch of ``8 B``). ``amp`` is a precision setting
-    (:mod:`starclass.precision`: True = mixed on CUDA only, "bf16", False).
+    (:mod:`starclass.learn.precision`: True = mixed on CUDA only, "bf16", False).
     """
     dev = torch.device(device)
     dtype = compute_dtype(amp, dev)
@@ -107,9 +107,9 @@ def predict_inputs(
     ``valid`` (bool ``[N]``) marks candidates to classify; the others get class 0 (see the
     module docstring). Non-finite pixels are an error here: make inputs with
     :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
-    "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.precision`.
+    "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.learn.precision`.
     """
-    from starclass.train import pick_device
+    from starclass.learn.precision import pick_device
 
     dev = pick_device(device)
     loaded = _as_model(model, dev)
@@ -186,7 +186,7 @@ def classify(
         :class:`astropy.table.Table` with 0-based ``x``, ``y`` columns.
     model_path
         Model directory (ensemble), a member ``.pt`` file, or a loaded
-        :class:`starclass.checkpoint.LoadedModel`.
+        :class:`starclass.learn.checkpoint.LoadedModel`.
     batch_size
         Candidates per batch (memory is proportional to it, not to the number of
         candidates).
@@ -197,7 +197,7 @@ def classify(
     progress
         Show a tqdm progress bar.
     precision
-        "auto", "fp32" or "bf16" (:mod:`starclass.precision`); default: the model's own
+        "auto", "fp32" or "bf16" (:mod:`starclass.learn.precision`); default: the model's own
         ``recipe.amp``, so a model trained in bfloat16 runs in bfloat16.
 
     Returns
@@ -211,7 +211,7 @@ def classify(
     from tqdm.auto import tqdm
 
     from starclass.stamps import iter_inputs
-    from starclass.train import pick_device
+    from starclass.learn.precision import pick_device
 
     if candidates is None or len(candidates) == 0:
         raise StarclassError("the candidate list is empty: nothing to classify")

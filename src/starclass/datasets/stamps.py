@@ -429,7 +429,7 @@ def make_synthetic(
 
     Parameters
     ----------
-    config : starclass.config.TaskConfig
+    config : starclass.learn.config.TaskConfig
         The task (bands, classes, merge, stamp size, scales, normalisation).
     n : int
         Number of candidates.

@@ -1,6 +1,6 @@
 """Training: one model or an ensemble per task config, with resumable checkpoints.
 
-:func:`fit` trains every ensemble member of a :class:`starclass.config.TaskConfig` on model
+:func:`fit` trains every ensemble member of a :class:`starclass.learn.config.TaskConfig` on model
 inputs (an array ``[N, C, H, W]`` from :func:`starclass.stamps.make_inputs`, or a lazily read
 :class:`starclass.stamps.StampStore`) and reference labels, and writes a model directory::
 
@@ -12,14 +12,14 @@ The recipe follows the StarcNet paper (section 3-4) unless the task config says 
 
 * **Augmentation** (``recipe.augment``): each stamp of each batch gets one of the eight
   rotations/flips at random, then a 1.07x magnification with probability 0.5
-  (:mod:`starclass.training.augment`).
+  (:mod:`starclass.learn.augment`).
 * **Class balancing** (``recipe.balance``): ``"weighted_sampler"`` draws every epoch's
   training samples with replacement with probability inversely proportional to their class
   size (each class equally often); ``"class_weights"`` keeps the plain shuffle and weights the
   cross-entropy by ``N / (K n_k)``; ``None`` does neither.
 * **Splits** (``recipe.split``): ``random`` (stratified), ``spatial`` (whole tiles of the field,
   like the M31 paper's train and test regions) or ``galaxy`` (leave one galaxy out); see
-  :mod:`starclass.training.splits`. ``recipe.val_fraction = 0`` trains on everything with no
+  :mod:`starclass.learn.splits`. ``recipe.val_fraction = 0`` trains on everything with no
   early stopping.
 * **Early stopping**: on the validation accuracy (ties broken by the lower validation loss),
   with ``recipe.early_stopping_patience`` epochs of patience; the member keeps the weights of
@@ -32,7 +32,7 @@ The recipe follows the StarcNet paper (section 3-4) unless the task config says 
   the end (:func:`recalibrate_batchnorm`), so inference-mode outputs match the weights.
 * **Devices**: CUDA when available (mixed precision with ``recipe.amp``: bfloat16 where the
   GPU supports it, else float16 with gradient scaling), CPU otherwise; ``recipe.amp="bf16"``
-  trains in bfloat16 on a CPU too (:mod:`starclass.precision`).
+  trains in bfloat16 on a CPU too (:mod:`starclass.learn.precision`).
 
 Labels: the reference classes (``class_ref``, 1-4) are mapped to the task's output classes
 with ``config.map_classes``; candidates that map to no output class (class 0, or a class the
@@ -57,7 +57,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 
-from starclass.checkpoint import (
+from starclass.learn.checkpoint import (
     epoch_filename,
     load_checkpoint,
     make_checkpoint,
@@ -67,9 +67,9 @@ from starclass.checkpoint import (
     write_manifest,
 )
 from starclass.errors import StarclassError
-from starclass.precision import autocast, compute_dtype, dtype_name, to_memory_format
-from starclass.training.augment import augment_batch
-from starclass.training.splits import split_indices
+from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
+from starclass.learn.augment import augment_batch
+from starclass.learn.splits import split_indices
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ class TrainResult:
     Attributes
     ----------
     model_path
-        The model directory (pass it to :func:`starclass.predict.classify`).
+        The model directory (pass it to :func:`starclass.learn.classify.classify`).
     members
         Member checkpoint files, in ensemble order.
     histories
@@ -267,13 +267,6 @@ class TrainResult:
 
 
 # ----------------------------------------------------------------------------- fitting
-
-
-def pick_device(device: str | torch.device | None = None) -> torch.device:
-    """``device`` if given, else CUDA when available, else CPU."""
-    if device is not None:
-        return torch.device(device)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def _seed_everything(seed: int) -> torch.Generator:
@@ -376,7 +369,7 @@ def fit(
     Parameters
     ----------
     config
-        :class:`starclass.config.TaskConfig` (its ``recipe`` holds the training settings).
+        :class:`starclass.learn.config.TaskConfig` (its ``recipe`` holds the training settings).
     inputs
         Model inputs ``[N, C, H, W]`` float32 (numpy array, memory map or tensor) or a stamp
         store (:class:`starclass.stamps.StampStore`) read lazily batch by batch.

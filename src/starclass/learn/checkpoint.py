@@ -6,7 +6,7 @@ weights_only=True)`` (no pickled code is ever executed). Its keys:
 
 ``format`` (``"starclass-checkpoint"``), ``version``, ``kind`` (``"member"`` for a finished
 model, ``"epoch"`` for the resumable state written after every epoch), ``config`` (the full
-:class:`starclass.config.TaskConfig` as a dict), ``member`` (index in the ensemble),
+:class:`starclass.learn.config.TaskConfig` as a dict), ``member`` (index in the ensemble),
 ``architecture``, ``seed``, ``classes``, ``class_names``, ``bands``, ``pixel_scale``,
 ``normalisation``, ``stamp_size``, ``scales``, ``state_dict`` (the weights), ``digest``
 (SHA-256 of the weights, checked on loading so that a damaged file is refused rather than
@@ -226,7 +226,7 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
 class LoadedModel:
     """An ensemble ready for inference (a single model is an ensemble of one)."""
 
-    config: Any  # starclass.config.TaskConfig
+    config: Any  # starclass.learn.config.TaskConfig
     members: list[torch.nn.Module]
     checkpoints: list[dict[str, Any]] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
@@ -246,7 +246,7 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     Every member must share the first member's bands, classes and stamp geometry (the inputs
     are computed once per batch for all of them).
     """
-    from starclass.config import TaskConfig
+    from starclass.learn.config import TaskConfig
     from starclass.models import build_model
 
     paths = member_paths(model_path)
