@@ -1,38 +1,70 @@
 """Column names of the candidate table: one name for one thing, everywhere.
 
-=============  =================================================================
-column         meaning
-=============  =================================================================
-id             integer identifier, unique within a catalogue
-x, y           0-based pixel position (x = column, y = row)
-ra, dec        degrees (ICRS)
-mag_<band>     Vega magnitude in ``<band>`` (lower-case filter name), ``magerr_<band>``
-ci             concentration index m(1 px) - m(3 px) in the V band
-mci_<r>        multiple concentration index for aperture radius r px (r = 1..5)
-bkg            local background, median of a 7-8 px annulus (image units)
-fwhm           FWHM from a radial-profile fit (px)
-crowding       number of other candidates within the crowding radius
-redundant      True if within 5 px of a brighter candidate (subclass 4.9)
-class_ref      reference class (truth, human mode, or another model), 1-4; 0 = none
-class_pred     predicted class, 1-4
-prob_<k>       predicted probability of class k (k = 1..K)
-quality        fraction of ensemble members agreeing with the mode
-subclass       class-4 subclass as text "4.1" ... "4.12" ("" otherwise); text because
-               4.1 and 4.10 are the same number
-galaxy         galaxy (or field) name
-prob_std       standard deviation over ensemble members of the chosen class's probability
-class_mean     class of the mean probability; ``class_median``: of the median probability
-class_std      spread of the members' classes
-class_m<i>     class voted by ensemble member i
-apcorr_radius  radius (px) where the growth-curve total magnitude was taken
-saturated      True for a flat-topped (saturated) core: PHANGS subclass 4.4
-=============  =================================================================
+The registry :data:`COLUMNS` below is the schema in code: every column has a name (or a name
+pattern such as ``mag_<band>``), a dtype, a unit and a description. Build names with the
+helpers (:func:`mag_col`, :func:`prob_col`, ...) and the constants (:data:`CLASS_REF`, ...)
+rather than typing them, so a renamed column is one edit. The table below is rendered by
+:func:`column_table` from the registry; ``tests/test_schema.py`` fails when they differ.
 
-Simulated truth catalogues add ``age`` (yr), ``mass`` (Msun), ``ebv`` (mag), ``radius_pc``
-and ``mag_true_<band>``. Human-label tables add ``class_h<k>`` per person.
+Placeholders: ``<band>`` is a lower-case filter name (``f555w``), ``<k>`` a class number
+(1..K), ``<r>`` an aperture radius in px (1..5), ``<h>`` a human classifier (1..), ``<i>`` an
+ensemble member (1..), ``<bound>`` one of ``min``, ``max``, ``err``.
+
+===============  =======  =======  ==============================================================
+column           dtype    unit     meaning
+===============  =======  =======  ==============================================================
+id               int64             integer identifier, unique within a catalogue
+x                float64  pix      0-based pixel column of the centre
+y                float64  pix      0-based pixel row of the centre
+ra               float64  deg      right ascension (ICRS)
+dec              float64  deg      declination (ICRS)
+mag_<band>       float64  mag      magnitude in <band> (Vega unless the mosaics say AB)
+magerr_<band>    float64  mag      uncertainty of mag_<band>
+mag_true_<band>  float64  mag      simulated true magnitude in <band> (truth catalogues)
+ci               float64  mag      concentration index m(1 px) - m(3 px) in the V band
+mci_<r>          float64  mag      multiple concentration index for aperture radius <r> px
+bkg              float64           local background, median of a 7-8 px annulus (image units)
+fwhm             float64  pix      FWHM from a radial-profile fit
+crowding         int64             number of other candidates within the crowding radius
+redundant        bool              True if within 5 px of a brighter candidate (subclass 4.9)
+apcorr_radius    float64  pix      radius where the growth-curve total magnitude was taken
+saturated        bool              True for a flat-topped (saturated) core: subclass 4.4
+class_ref        int16             reference class (truth, human mode or another model), 0 = none
+class_pred       int16             predicted class, 1..K
+prob_<k>         float64           predicted probability of class <k>
+prob_std         float64           std over ensemble members of the chosen class's probability
+quality          float64           fraction of ensemble members agreeing with the mode
+class_mean       int16             class of the members' mean probability
+class_median     int16             class of the members' median probability
+class_std        float64           spread of the members' classes
+class_m<i>       int16             class voted by ensemble member <i>
+class_h<h>       int16             class given by human classifier <h>, 0 = none
+subclass         str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
+galaxy           str               galaxy (or field) name
+age              float64  yr       age of the cluster (truth or SED fit)
+mass             float64  solMass  stellar mass of the cluster (truth or SED fit)
+ebv              float64  mag      colour excess E(B-V)
+age_<bound>      float64  yr       lower / upper bound or error of age (LEGUS, PHANGS)
+mass_<bound>     float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
+ebv_<bound>      float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
+radius_pc        float64  pc       simulated half-light radius
+===============  =======  =======  ==============================================================
+
+Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
+0 for "no class"; :func:`class_array` reads any class column that way.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import astropy.units as u
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
 
 CLASSES: tuple[int, ...] = (1, 2, 3, 4)
 
@@ -85,39 +117,454 @@ def subclass_label(value) -> str:
 #: DS9 colours by class, as the PHANGS classifiers use them.
 CLASS_COLOURS: dict[int, str] = {1: "red", 2: "green", 3: "blue", 4: "yellow"}
 
-REQUIRED = ("id", "x", "y")
+#: Aperture radii (px) of the multiple concentration index columns ``mci_<r>``.
 MCI_RADII: tuple[int, ...] = (1, 2, 3, 4, 5)
 
+# -- fixed names ---------------------------------------------------------------------------------
+ID = "id"
+X = "x"
+Y = "y"
+RA = "ra"
+DEC = "dec"
+CI = "ci"
+BKG = "bkg"
+FWHM = "fwhm"
+CROWDING = "crowding"
+REDUNDANT = "redundant"
+APCORR_RADIUS = "apcorr_radius"
+SATURATED = "saturated"
+CLASS_REF = "class_ref"
+CLASS_PRED = "class_pred"
+PROB_STD = "prob_std"
+QUALITY = "quality"
+CLASS_MEAN = "class_mean"
+CLASS_MEDIAN = "class_median"
+CLASS_STD = "class_std"
+SUBCLASS = "subclass"
+GALAXY = "galaxy"
+AGE = "age"
+MASS = "mass"
+EBV = "ebv"
+RADIUS_PC = "radius_pc"
 
+#: Columns every candidate table has.
+REQUIRED: tuple[str, ...] = (ID, X, Y)
+
+# What each placeholder of a name pattern may stand for. A band never starts with "true_", so
+# ``mag_true_f555w`` is a true magnitude and not the observed magnitude of a band "true_f555w".
+_PLACEHOLDERS: dict[str, str] = {
+    "band": r"(?!true_)[a-z0-9][a-z0-9_]*",
+    "k": r"\d+",
+    "r": r"\d+",
+    "h": r"\d+",
+    "i": r"\d+",
+    "bound": r"(?:min|max|err)",
+}
+_PLACEHOLDER = re.compile(r"<(\w+)>")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the schema: a fixed name or a name pattern with one placeholder.
+
+    Parameters
+    ----------
+    name
+        The column name, or a pattern such as ``"mag_<band>"`` (see the module docstring for
+        the placeholders).
+    dtype
+        The numpy dtype the column is written with (``"str"`` for text).
+    unit
+        The astropy unit of the values, or None for counts, flags, classes and image units.
+    description
+        One line for humans.
+    """
+
+    name: str
+    dtype: str
+    unit: u.UnitBase | None
+    description: str
+
+    @property
+    def is_pattern(self) -> bool:
+        """True when :attr:`name` holds a placeholder such as ``<band>``."""
+        return _PLACEHOLDER.search(self.name) is not None
+
+    def matches(self, name: str) -> bool:
+        """True when ``name`` is this column (or an instance of this pattern).
+
+        Examples
+        --------
+        >>> COLUMNS["mag_<band>"].matches("mag_f555w")
+        True
+        >>> COLUMNS["mag_<band>"].matches("mag_true_f555w")
+        False
+        """
+        return _regex(self.name).fullmatch(name) is not None
+
+
+def _regex(pattern: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(pattern)
+    # split() alternates literal text and placeholder names
+    body = "".join(re.escape(p) if n % 2 == 0 else f"({_PLACEHOLDERS[p]})" for n, p in enumerate(parts))
+    return re.compile(body)
+
+
+def _registry(*columns: Column) -> dict[str, Column]:
+    return {c.name: c for c in columns}
+
+
+#: The schema: column name (or pattern) -> :class:`Column`, in the order tables list them.
+COLUMNS: dict[str, Column] = _registry(
+    Column(ID, "int64", None, "integer identifier, unique within a catalogue"),
+    Column(X, "float64", u.pix, "0-based pixel column of the centre"),
+    Column(Y, "float64", u.pix, "0-based pixel row of the centre"),
+    Column(RA, "float64", u.deg, "right ascension (ICRS)"),
+    Column(DEC, "float64", u.deg, "declination (ICRS)"),
+    Column("mag_<band>", "float64", u.mag, "magnitude in <band> (Vega unless the mosaics say AB)"),
+    Column("magerr_<band>", "float64", u.mag, "uncertainty of mag_<band>"),
+    Column("mag_true_<band>", "float64", u.mag, "simulated true magnitude in <band> (truth catalogues)"),
+    Column(CI, "float64", u.mag, "concentration index m(1 px) - m(3 px) in the V band"),
+    Column("mci_<r>", "float64", u.mag, "multiple concentration index for aperture radius <r> px"),
+    Column(BKG, "float64", None, "local background, median of a 7-8 px annulus (image units)"),
+    Column(FWHM, "float64", u.pix, "FWHM from a radial-profile fit"),
+    Column(CROWDING, "int64", None, "number of other candidates within the crowding radius"),
+    Column(REDUNDANT, "bool", None, "True if within 5 px of a brighter candidate (subclass 4.9)"),
+    Column(APCORR_RADIUS, "float64", u.pix, "radius where the growth-curve total magnitude was taken"),
+    Column(SATURATED, "bool", None, "True for a flat-topped (saturated) core: subclass 4.4"),
+    Column(CLASS_REF, "int16", None, "reference class (truth, human mode or another model), 0 = none"),
+    Column(CLASS_PRED, "int16", None, "predicted class, 1..K"),
+    Column("prob_<k>", "float64", None, "predicted probability of class <k>"),
+    Column(PROB_STD, "float64", None, "std over ensemble members of the chosen class's probability"),
+    Column(QUALITY, "float64", None, "fraction of ensemble members agreeing with the mode"),
+    Column(CLASS_MEAN, "int16", None, "class of the members' mean probability"),
+    Column(CLASS_MEDIAN, "int16", None, "class of the members' median probability"),
+    Column(CLASS_STD, "float64", None, "spread of the members' classes"),
+    Column("class_m<i>", "int16", None, "class voted by ensemble member <i>"),
+    Column("class_h<h>", "int16", None, "class given by human classifier <h>, 0 = none"),
+    Column(SUBCLASS, "str", None, 'class-4 subclass as text "4.1".."4.12" ("" otherwise)'),
+    Column(GALAXY, "str", None, "galaxy (or field) name"),
+    Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
+    Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
+    Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
+    Column("age_<bound>", "float64", u.yr, "lower / upper bound or error of age (LEGUS, PHANGS)"),
+    Column("mass_<bound>", "float64", u.Msun, "lower / upper bound or error of mass (LEGUS, PHANGS)"),
+    Column("ebv_<bound>", "float64", u.mag, "lower / upper bound or error of ebv (LEGUS, PHANGS)"),
+    Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
+)
+
+#: Patterns whose placeholder is a band.
+BAND_PATTERNS: tuple[str, ...] = ("mag_<band>", "magerr_<band>", "mag_true_<band>")
+
+
+# -- building names ------------------------------------------------------------------------------
 def mag_col(band: str) -> str:
+    """Name of the magnitude column of ``band``.
+
+    Examples
+    --------
+    >>> mag_col("F555W")
+    'mag_f555w'
+    """
     return f"mag_{band.lower()}"
 
 
 def magerr_col(band: str) -> str:
+    """Name of the magnitude-error column of ``band``.
+
+    Examples
+    --------
+    >>> magerr_col("f814w")
+    'magerr_f814w'
+    """
     return f"magerr_{band.lower()}"
 
 
-def prob_col(k: int) -> str:
-    return f"prob_{k}"
+def mag_true_col(band: str) -> str:
+    """Name of the simulated true magnitude column of ``band``.
+
+    Examples
+    --------
+    >>> mag_true_col("f555w")
+    'mag_true_f555w'
+    """
+    return f"mag_true_{band.lower()}"
 
 
 def mci_col(r: int) -> str:
-    return f"mci_{r}"
+    """Name of the multiple concentration index column for aperture radius ``r`` px.
+
+    Examples
+    --------
+    >>> mci_col(3)
+    'mci_3'
+    """
+    return f"mci_{int(r)}"
 
 
-def bands_in(table) -> list[str]:
-    """Bands that have a ``mag_<band>`` column, in table order."""
-    return [c[4:] for c in table.colnames if c.startswith("mag_") and not c.startswith("mag_true_")]
+def prob_col(k: int) -> str:
+    """Name of the probability column of class ``k``.
+
+    Examples
+    --------
+    >>> prob_col(2)
+    'prob_2'
+    """
+    return f"prob_{int(k)}"
 
 
-def subclass_number(values):
+def prob_cols(classes: Iterable[int]) -> list[str]:
+    """Names of the probability columns of ``classes``, in that order.
+
+    Examples
+    --------
+    >>> prob_cols((1, 2, 3, 4))
+    ['prob_1', 'prob_2', 'prob_3', 'prob_4']
+    """
+    return [prob_col(k) for k in classes]
+
+
+def human_col(h: int) -> str:
+    """Name of the column holding the classes given by human classifier ``h`` (1-based).
+
+    Examples
+    --------
+    >>> human_col(1)
+    'class_h1'
+    """
+    return f"class_h{int(h)}"
+
+
+def member_col(i: int) -> str:
+    """Name of the column holding the classes voted by ensemble member ``i`` (1-based).
+
+    Examples
+    --------
+    >>> member_col(3)
+    'class_m3'
+    """
+    return f"class_m{int(i)}"
+
+
+# -- reading names -------------------------------------------------------------------------------
+def find_column(name: str) -> Column | None:
+    """The registry entry of ``name`` (a pattern's entry for a built name), or None.
+
+    Examples
+    --------
+    >>> find_column("magerr_f336w").name
+    'magerr_<band>'
+    >>> find_column("flux") is None
+    True
+    """
+    if name in COLUMNS:
+        return COLUMNS[name]
+    return next((c for c in COLUMNS.values() if c.is_pattern and c.matches(name)), None)
+
+
+def is_known(name: str) -> bool:
+    """True when ``name`` is a schema column (fixed or built from a pattern).
+
+    Examples
+    --------
+    >>> is_known("class_h2"), is_known("class_hx")
+    (True, False)
+    """
+    return find_column(name) is not None
+
+
+def describe(name: str) -> Column:
+    """The schema entry of ``name``, with ``name`` filled in for a pattern.
+
+    Raises
+    ------
+    KeyError
+        When ``name`` is not a schema column.
+
+    Examples
+    --------
+    >>> c = describe("mag_f555w")
+    >>> c.name, c.dtype, str(c.unit)
+    ('mag_f555w', 'float64', 'mag')
+    """
+    entry = find_column(name)
+    if entry is None:
+        raise KeyError(f"{name!r} is not a starclass schema column; known: {', '.join(COLUMNS)}")
+    return replace(entry, name=name)
+
+
+def unit_of(name: str) -> u.UnitBase | None:
+    """The unit of column ``name``; None when it has none or is not a schema column.
+
+    Examples
+    --------
+    >>> unit_of("fwhm")
+    Unit("pix")
+    >>> unit_of("prob_1") is None
+    True
+    """
+    entry = find_column(name)
+    return None if entry is None else entry.unit
+
+
+def band_of(name: str) -> str | None:
+    """The band of a band column (``mag_<band>``, ``magerr_<band>``, ``mag_true_<band>``), else None.
+
+    Examples
+    --------
+    >>> band_of("mag_true_f814w")
+    'f814w'
+    >>> band_of("ci") is None
+    True
+    """
+    for pattern in BAND_PATTERNS:
+        m = _regex(pattern).fullmatch(name)
+        if m:
+            return m.group(1)
+    return None
+
+
+def is_band_column(name: str) -> bool:
+    """True for ``mag_<band>``, ``magerr_<band>`` and ``mag_true_<band>`` columns.
+
+    Examples
+    --------
+    >>> is_band_column("magerr_f438w"), is_band_column("mci_1")
+    (True, False)
+    """
+    return band_of(name) is not None
+
+
+def bands_in(table: Table) -> list[str]:
+    """Bands that have a ``mag_<band>`` column, in table order.
+
+    Examples
+    --------
+    >>> bands_in(Table({"mag_f555w": [20.0], "mag_true_f814w": [21.0], "magerr_f555w": [0.1]}))
+    ['f555w']
+    """
+    pattern = _regex("mag_<band>")
+    return [m.group(1) for m in map(pattern.fullmatch, table.colnames) if m]
+
+
+def prob_classes(table: Table) -> list[int]:
+    """Classes that have a ``prob_<k>`` column, in increasing order.
+
+    Examples
+    --------
+    >>> prob_classes(Table({"prob_2": [0.4], "prob_1": [0.6], "prob_std": [0.1]}))
+    [1, 2]
+    """
+    pattern = _regex("prob_<k>")
+    return sorted(int(m.group(1)) for m in map(pattern.fullmatch, table.colnames) if m)
+
+
+def human_cols(table: Table) -> list[str]:
+    """The ``class_h<h>`` columns of a table, in order of ``h``.
+
+    Examples
+    --------
+    >>> human_cols(Table({"class_h2": [1], "class_h1": [2], "class_ref": [1]}))
+    ['class_h1', 'class_h2']
+    """
+    pattern = _regex("class_h<h>")
+    found = [(int(m.group(1)), m.group(0)) for m in map(pattern.fullmatch, table.colnames) if m]
+    return [name for _, name in sorted(found)]
+
+
+def set_units(table: Table) -> Table:
+    """Give every schema column of ``table`` its unit from the registry, in place.
+
+    Columns without a unit in the registry, and columns outside the schema, are left alone.
+
+    Examples
+    --------
+    >>> t = set_units(Table({"x": [1.0], "mag_f555w": [20.0], "flux": [3.0]}))
+    >>> str(t["x"].unit), str(t["mag_f555w"].unit), t["flux"].unit
+    ('pix', 'mag', None)
+    """
+    for name in table.colnames:
+        unit = unit_of(name)
+        if unit is not None:
+            table[name].unit = unit
+    return table
+
+
+def column_table() -> str:
+    """The registry as the reStructuredText table in this module's docstring.
+
+    Examples
+    --------
+    >>> column_table().splitlines()[1].split()
+    ['column', 'dtype', 'unit', 'meaning']
+    """
+    rows = [(c.name, c.dtype, "" if c.unit is None else c.unit.to_string(), c.description)
+            for c in COLUMNS.values()]
+    header = ("column", "dtype", "unit", "meaning")
+    widths = [max(len(r[j]) for r in [header, *rows]) for j in range(4)]
+    rule = "  ".join("=" * w for w in widths)
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([rule, line(header), rule, *(line(r) for r in rows), rule])
+
+
+# -- values --------------------------------------------------------------------------------------
+def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
+    """Integer class labels of a column; masked, NaN or negative entries become 0 (no class).
+
+    Parameters
+    ----------
+    table
+        The catalogue.
+    col
+        The class column (``class_ref``, ``class_pred``, ``class_h1``, ...).
+    name
+        What to call the table in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer classes, 0 where there is none.
+
+    Raises
+    ------
+    StarclassError
+        When the column is missing or holds a non-integer class (a subclass such as 4.2).
+
+    Examples
+    --------
+    >>> class_array(Table({"class_ref": [1.0, float("nan"), 4.0, -1.0]}), CLASS_REF)
+    array([1, 0, 4, 0])
+    """
+    if col not in table.colnames:
+        raise StarclassError(f"{name} has no column {col!r} (columns: {', '.join(table.colnames)})")
+    raw = table[col]
+    mask = np.ma.getmaskarray(raw)
+    vals = np.asarray(np.ma.filled(raw, 0) if np.ma.isMaskedArray(raw) else raw, dtype=float)
+    bad = mask | ~np.isfinite(vals) | (vals < 0)
+    vals = np.where(bad, 0, vals)
+    if np.any(vals != np.round(vals)):
+        row = int(np.flatnonzero(vals != np.round(vals))[0])
+        raise StarclassError(
+            f"{name}, column {col!r}, row {row}: class {vals[row]} is not an integer "
+            "(subclasses such as 4.2 belong in 'subclass')"
+        )
+    return vals.astype(int)
+
+
+def subclass_number(values: Iterable) -> np.ndarray:
     """Subclasses as floats (NaN = none) for numeric work inside the simulator.
 
     Accepts a text or float column. ``"4.10"`` has no float of its own (it equals 4.1), so
     it raises: code that can meet it must work with the text labels.
-    """
-    import numpy as np
 
+    Examples
+    --------
+    >>> subclass_number(["4.2", "", "4.11"])
+    array([4.2 ,  nan, 4.11])
+    """
     masked = np.ma.asarray(values)
     if masked.dtype.kind in "fiu":
         return np.ma.filled(masked.astype(float), np.nan)

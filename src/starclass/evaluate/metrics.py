@@ -24,6 +24,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
+from starclass.schema import class_array  # noqa: F401  (moved to schema; old imports keep working)
 
 #: Merges of the four classes: merged label -> tuple of original classes.
 MERGES: dict[str, dict[str, tuple[int, ...]]] = {
@@ -39,24 +40,6 @@ MERGE_TITLES: dict[str, str] = {
     "123v4": "clusters + associations (1+2+3) vs 4",
     "12_3_4": "1+2 / 3 / 4",
 }
-
-
-def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
-    """Integer class labels of a column; masked, NaN or negative entries become 0 (no class)."""
-    if col not in table.colnames:
-        raise StarclassError(f"{name} has no column {col!r} (columns: {', '.join(table.colnames)})")
-    raw = table[col]
-    mask = np.ma.getmaskarray(raw)
-    vals = np.asarray(np.ma.filled(raw, 0) if np.ma.isMaskedArray(raw) else raw, dtype=float)
-    bad = mask | ~np.isfinite(vals) | (vals < 0)
-    vals = np.where(bad, 0, vals)
-    if np.any(vals != np.round(vals)):
-        row = int(np.flatnonzero(vals != np.round(vals))[0])
-        raise StarclassError(
-            f"{name}, column {col!r}, row {row}: class {vals[row]} is not an integer "
-            "(subclasses such as 4.2 belong in 'subclass')"
-        )
-    return vals.astype(int)
 
 
 def check_classes(labels: np.ndarray, classes: tuple[int, ...], *, what: str) -> None:
