@@ -14,7 +14,7 @@ def catalog_summary(table, name: str = "") -> str:
     """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges."""
     import numpy as np
 
-    from starclass.schema import CLASSES, bands_in, mag_col
+    from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, bands_in, human_cols, mag_col
 
     lines = []
     fmt = table.meta.get("format")
@@ -26,7 +26,7 @@ def catalog_summary(table, name: str = "") -> str:
     lines.append(f"columns ({len(table.colnames)}): {', '.join(table.colnames)}")
     bands = bands_in(table)
     lines.append(f"bands: {', '.join(bands) if bands else 'none'}")
-    for col in ("class_ref", "class_pred"):
+    for col in (CLASS_REF, CLASS_PRED):
         if col not in table.colnames:
             continue
         v = np.asarray(table[col]).astype(int)
@@ -34,7 +34,7 @@ def catalog_summary(table, name: str = "") -> str:
         classified = sum(counts.values())
         parts = "  ".join(f"{k}: {n}" for k, n in counts.items())
         lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class)")
-    humans = [c for c in table.colnames if c.startswith("class_h") and c[7:].isdigit()]
+    humans = human_cols(table)
     if humans:
         n_each = ", ".join(f"{c} {int((np.asarray(table[c]) > 0).sum())}" for c in humans)
         lines.append(f"human classifiers: {len(humans)} ({n_each} sources labelled)")

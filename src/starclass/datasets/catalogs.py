@@ -12,6 +12,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.bands import HST_BANDS
+from starclass.schema import CLASS_PRED, CLASS_REF, mag_col, magerr_col, prob_col
 
 
 def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distance_mpc: float = 10.0,
@@ -30,7 +31,7 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
     truth["x"] = rng.uniform(0, 2000, n)
     truth["y"] = rng.uniform(0, 2000, n)
     cls = rng.choice([1, 2, 3, 4], size=n, p=[0.16, 0.2, 0.2, 0.44])
-    truth["class_ref"] = cls
+    truth[CLASS_REF] = cls
     log_age = np.where(cls == 1, rng.uniform(7.0, 10.0, n), rng.uniform(6.0, 8.6, n))
     log_age = np.where(cls >= 3, rng.uniform(6.0, 7.0, n), log_age)
     # masses from dN/dM ~ M^-2 above 10^3.5
@@ -40,14 +41,14 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
     ssp = load_ssp()
     dm = 5 * np.log10(distance_mpc * 1e6 / 10)
     for b in HST_BANDS:
-        m = np.interp(log_age, ssp["log_age"], ssp[f"mag_{b}"]) - 2.5 * np.log10(mass / 1e6) + dm
-        truth[f"mag_{b}"] = m + rng.normal(0, 0.05, n)
-        truth[f"magerr_{b}"] = np.full(n, 0.05)
+        m = np.interp(log_age, ssp["log_age"], ssp[mag_col(b)]) - 2.5 * np.log10(mass / 1e6) + dm
+        truth[mag_col(b)] = m + rng.normal(0, 0.05, n)
+        truth[magerr_col(b)] = np.full(n, 0.05)
     truth["crowding"] = rng.poisson(2.0, n)
     truth["bkg"] = rng.lognormal(0, 0.5, n)
 
     pred = truth.copy()
-    pred.remove_columns(["class_ref", "age", "mass"])
+    pred.remove_columns([CLASS_REF, "age", "mass"])
     pred["x"] = truth["x"] + rng.normal(0, shift_px / 2, n)
     pred["y"] = truth["y"] + rng.normal(0, shift_px / 2, n)
     right = rng.uniform(size=n) < accuracy
@@ -55,7 +56,7 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
     other = np.where(rng.uniform(size=n) < 0.7, neighbour, rng.choice([1, 2, 3, 4], size=n))
     other = np.where(other == cls, neighbour, other)
     p_cls = np.where(right, cls, other)
-    pred["class_pred"] = p_cls
+    pred[CLASS_PRED] = p_cls
     top = rng.uniform(0.4, 0.95, n)
     rest = rng.dirichlet(np.ones(3), n) * (1 - top)[:, None]
     probs = np.zeros((n, 4))
@@ -64,5 +65,5 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
         probs[i, p_cls[i] - 1] = top[i]
         probs[i, others] = rest[i]
     for k in range(4):
-        pred[f"prob_{k + 1}"] = probs[:, k]
+        pred[prob_col(k + 1)] = probs[:, k]
     return pred, truth

@@ -14,7 +14,8 @@ import math
 import numpy as np
 from astropy.table import Table
 
-from starclass.detect._images import ArrayMosaics
+from starclass.io.mosaic import ArrayMosaics
+from starclass.schema import mag_true_col
 
 
 def gaussian_stamp(x: float, y: float, fwhm: float, flux: float, half: int) -> tuple[np.ndarray, int, int]:
@@ -88,7 +89,7 @@ def synthetic_field(
     for k, b in enumerate(bands):
         colour = rng.uniform(-0.5, 0.5, n) if b != "f555w" else np.zeros(n)
         mag = mag_v + colour
-        truth[f"mag_true_{b}"] = mag
+        truth[mag_true_col(b)] = mag
         img = np.empty(shape, dtype=np.float32)
         for r0 in range(0, ny, 1024):  # noise strip by strip: bounded temporaries
             r1 = min(r0 + 1024, ny)

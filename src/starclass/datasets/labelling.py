@@ -14,15 +14,17 @@ import numpy as np
 from astropy.table import Table
 from astropy.wcs import WCS
 
+from starclass.bands import vega_zeropoint
+from starclass.io.catalog import write_catalog
+from starclass.io.mosaic import write_mosaic
+from starclass.schema import CLASS_PRED, mag_col, magerr_col, prob_col
+
 BANDS = {"f336w": (1.3e-18, 3355.0), "f555w": (1.9e-19, 5308.0), "f814w": (1.5e-19, 8040.0)}
 
 
 def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int = 1,
                     predictions: bool = True) -> Path:
     """Write mosaics, ``candidates.ecsv`` and ``predictions.ecsv`` to ``outdir``; returns it."""
-    from starclass.io.catalog import write_catalog
-    from starclass.io.mosaic import write_mosaic
-
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -64,16 +66,14 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
     for b, (photflam, photplam) in BANDS.items():
         write_mosaic(out / f"demo_{b}.fits", images[b], b, wcs, photflam=photflam, photplam=photplam)
 
-    from starclass.bands import vega_zeropoint
-
     t = Table()
     t["id"] = np.arange(1, n + 1)
     t["x"] = xs
     t["y"] = ys
     for b, (photflam, photplam) in BANDS.items():
         zp = vega_zeropoint(b, photflam, photplam)
-        t[f"mag_{b}"] = -2.5 * np.log10(flux * colour[b]) + zp
-        t[f"magerr_{b}"] = 0.02 + 0.1 * rng.random(n)
+        t[mag_col(b)] = -2.5 * np.log10(flux * colour[b]) + zp
+        t[magerr_col(b)] = 0.02 + 0.1 * rng.random(n)
     t["ci"] = np.where(kind == 4, 1.1, 1.6) + rng.normal(0, 0.1, n)
     t["galaxy"] = "demo"
     write_catalog(t, out / "candidates.ecsv")
@@ -82,7 +82,7 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
         pt = Table()
         pt["id"] = t["id"]
         for k in range(4):
-            pt[f"prob_{k + 1}"] = p[:, k]
-        pt["class_pred"] = np.argmax(p, axis=1) + 1
+            pt[prob_col(k + 1)] = p[:, k]
+        pt[CLASS_PRED] = np.argmax(p, axis=1) + 1
         write_catalog(pt, out / "predictions.ecsv")
     return out

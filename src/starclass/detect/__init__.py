@@ -11,7 +11,7 @@
 Positions are 0-based pixels (x = column, y = row) throughout.
 """
 
-from starclass.detect._images import ArrayMosaics
+from starclass.io.mosaic import ArrayMosaics
 from starclass.detect.match import match_catalogs
 from starclass.detect.photometry import measure
 

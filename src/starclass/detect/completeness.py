@@ -10,6 +10,7 @@ from astropy.table import Table
 
 from starclass.detect.match import match_catalogs
 from starclass.errors import StarclassError
+from starclass.schema import CLASS_REF, mag_col, mag_true_col
 
 
 def _col(table: Table, name: str) -> np.ndarray:
@@ -51,14 +52,14 @@ def completeness(
         of matched objects, where ``found`` has ``mag_<band>``).
     """
     band = band.lower()
-    mcol = f"mag_true_{band}" if f"mag_true_{band}" in truth.colnames else f"mag_{band}"
+    mcol = mag_true_col(band) if mag_true_col(band) in truth.colnames else mag_col(band)
     if mcol not in truth.colnames:
         raise StarclassError(f"truth catalogue has no 'mag_true_{band}' or 'mag_{band}' column")
     sel = np.ones(len(truth), dtype=bool)
     if classes is not None:
-        if "class_ref" not in truth.colnames:
+        if CLASS_REF not in truth.colnames:
             raise StarclassError("classes given but the truth catalogue has no 'class_ref' column")
-        sel = np.isin(np.ma.filled(np.ma.asarray(truth["class_ref"]), 0), list(classes))
+        sel = np.isin(np.ma.filled(np.ma.asarray(truth[CLASS_REF]), 0), list(classes))
     t = truth[sel]
     ia, ib, _ = match_catalogs(t, found, radius=radius)
     mag = _col(t, mcol)
@@ -81,7 +82,7 @@ def completeness(
     out.meta["radius_px"] = radius
     out.meta["matched"] = int(hit.sum())
     out.meta["n_truth"] = int(len(t))
-    fcol = f"mag_{band}"
+    fcol = mag_col(band)
     if fcol in found.colnames and len(ia):
         dm = _col(found, fcol)[ib] - mag[ia]
         out.meta["median_dmag"] = float(np.nanmedian(dm)) if np.isfinite(dm).any() else float("nan")

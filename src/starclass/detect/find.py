@@ -44,13 +44,14 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 from astropy.table import Table
 
 from starclass.detect._images import bad_pixels, band_label, check_bands
 from starclass.errors import StarclassError
+from starclass.io import Mosaics
+from starclass.schema import mag_col
 
 
 def _interp_matrix(n: int, box: int, m: int) -> np.ndarray:
@@ -334,7 +335,7 @@ def _parabola_offsets(img: np.ndarray, px: np.ndarray, py: np.ndarray) -> tuple[
 
 
 def detect(
-    mosaics: Any,
+    mosaics: Mosaics,
     *,
     fwhm: float = 2.0,
     threshold_sigma: float = 5.0,
@@ -418,7 +419,7 @@ def detect(
         aperture_correction=aperture_correction, crowding_radius=crowding_radius,
         progress=progress,
     )
-    vcol = f"mag_{table.meta.get('detect_v_band', det_band)}"
+    vcol = mag_col(table.meta.get("detect_v_band", det_band))
     order = np.argsort(np.where(np.isfinite(table[vcol]), table[vcol], np.inf), kind="stable")
     table = table[order]
     table["id"] = np.arange(1, len(table) + 1, dtype=np.int64)

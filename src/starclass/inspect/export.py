@@ -30,6 +30,7 @@ from astropy.table import Table, join
 from starclass.errors import StarclassError
 from starclass.inspect import consensus, db
 from starclass.io.atomic import atomic_path
+from starclass.schema import CLASS_REF
 
 
 def consensus_of(engine, dataset: str, ids: list[str] | None = None) -> tuple[Table, dict]:
@@ -55,7 +56,7 @@ def consensus_of(engine, dataset: str, ids: list[str] | None = None) -> tuple[Ta
             comments[i].append(f"{lab.user}: {lab.comment}")
     sub_col = []
     for i, cnt in enumerate(subs):
-        if table["class_ref"][i] == 4 and cnt:
+        if table[CLASS_REF][i] == 4 and cnt:
             best = max(cnt.values())
             sub_col.append(min((s for s, c in cnt.items() if c == best), key=lambda s: int(s[2:])))
         else:

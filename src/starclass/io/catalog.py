@@ -39,7 +39,7 @@ from astropy.table import MaskedColumn, Table
 from starclass.bands import HST_BANDS
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASSES, magerr_col, mag_col
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, human_col, is_known, mag_col, magerr_col, set_units
 
 PathLike = str | os.PathLike
 
@@ -72,12 +72,6 @@ _ALIASES: dict[str, tuple[str, bool | None]] = {
     "radeg": ("ra", None), "dedeg": ("dec", None), "ra_deg": ("ra", None), "dec_deg": ("dec", None),
     "raj2000": ("ra", None), "dej2000": ("dec", None),
 }
-
-_SCHEMA_EXACT = {"id", "x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant",
-                 "class_ref", "class_pred", "quality", "subclass", "galaxy", "age", "mass", "ebv",
-                 "radius_pc"}
-_SCHEMA_PREFIX = re.compile(r"^(mag_|magerr_|mag_true_|mci_|prob_|class_h)\w+$")
-
 
 # ---------------------------------------------------------------------------------------------
 # public API
@@ -302,12 +296,12 @@ def read_legus_tab(path: PathLike, bands: list[str] | tuple[str, ...] | None = N
     for k in range(26, 33):
         t[f"legus_col{k}"] = col(k)
     t["n_filters"] = col(33).astype(np.int16)
-    t["class_ref"] = col(34).astype(np.int16)
+    t[CLASS_REF] = col(34).astype(np.int16)
     t["legus_col35"] = col(35).astype(np.int16)
     for h in range(4):
-        t[f"class_h{h + 1}"] = col(36 + h).astype(np.int16)
-    _set_units(t)
-    t.meta["human_columns"] = [f"class_h{h + 1}" for h in range(4)]
+        t[human_col(h + 1)] = col(36 + h).astype(np.int16)
+    set_units(t)
+    t.meta["human_columns"] = [human_col(h + 1) for h in range(4)]
     return t
 
 
@@ -318,8 +312,8 @@ _PHANGS_MAG = re.compile(r"^PHANGS_(F\d{3,4}[A-Z]+)_VEGA_TOT(_ERR)?$", re.I)
 _PHANGS_FIXED = {
     "PHANGS_X": "x", "PHANGS_Y": "y", "PHANGS_RA": "ra", "PHANGS_DEC": "dec",
     "PHANGS_CI": "ci",
-    "PHANGS_CLUSTER_CLASS_HUMAN": "class_ref",
-    "PHANGS_CLUSTER_CLASS_ML_VGG": "class_pred",
+    "PHANGS_CLUSTER_CLASS_HUMAN": CLASS_REF,
+    "PHANGS_CLUSTER_CLASS_ML_VGG": CLASS_PRED,
     "PHANGS_CLUSTER_CLASS_ML_VGG_QUAL": "quality",
     "PHANGS_AGE_MINCHISQ": "age", "PHANGS_MASS_MINCHISQ": "mass", "PHANGS_EBV_MINCHISQ": "ebv",
     "PHANGS_AGE_MINCHISQ_ERR": "age_err", "PHANGS_MASS_MINCHISQ_ERR": "mass_err",
@@ -345,11 +339,11 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
         t["id"] = np.asarray(raw[id_src]).astype(np.int64)
         used.add(id_src)
     if "PHANGS_CLUSTER_CLASS_HUMAN" not in upper and "PHANGS_CLUSTER_CLASS" in upper:
-        upper_map = dict(_PHANGS_FIXED, PHANGS_CLUSTER_CLASS="class_ref")
+        upper_map = dict(_PHANGS_FIXED, PHANGS_CLUSTER_CLASS=CLASS_REF)
     else:
         upper_map = dict(_PHANGS_FIXED)
     if "PHANGS_CLUSTER_CLASS_ML_VGG" not in upper and "PHANGS_CLUSTER_CLASS_ML_RESNET" in upper:
-        upper_map["PHANGS_CLUSTER_CLASS_ML_RESNET"] = "class_pred"
+        upper_map["PHANGS_CLUSTER_CLASS_ML_RESNET"] = CLASS_PRED
     for src_u, dst in upper_map.items():
         if src_u in upper:
             src = upper[src_u]
@@ -368,7 +362,7 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
             v[(v >= MAG_MISSING) | (v <= -MAG_MISSING)] = np.nan
             t[name] = v
             used.add(c)
-    for cls in ("class_ref", "class_pred"):
+    for cls in (CLASS_REF, CLASS_PRED):
         if cls in t.colnames:
             v = np.asarray(_plain(t[cls]), dtype=float)
             v = np.where(np.isfinite(v) & np.isin(v, CLASSES), v, 0)
@@ -380,7 +374,7 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
         if name in t.colnames:
             name = f"phangs_{name}"
         t[name] = raw[c]
-    _set_units(t)
+    set_units(t)
     return t
 
 
@@ -485,7 +479,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: bool
     # schema names in another case (MAG_F555W, ID, Class_Ref) -> lower case
     for c in list(t.colnames):
         lc = c.lower()
-        if c != lc and (lc in _SCHEMA_EXACT or _SCHEMA_PREFIX.match(lc)) and lc not in t.colnames:
+        if c != lc and is_known(lc) and lc not in t.colnames:
             t.rename_column(c, lc)
     lower = {c.lower(): c for c in t.colnames}
     for alias, (dst, alias_one_based) in _ALIASES.items():
@@ -505,7 +499,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: bool
             v = np.asarray(_plain(t[c]), dtype=float).copy()
             v[v >= MAG_MISSING] = np.nan
             t[c] = v
-    _set_units(t)
+    set_units(t)
     return t
 
 
@@ -572,7 +566,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 r = int(np.flatnonzero(bad)[0])
                 raise StarclassError(f"column {c!r}{where}: no valid position in row {r + 1} (id {ids[r]})")
             table[c] = v
-    for cls in ("class_ref", "class_pred"):
+    for cls in (CLASS_REF, CLASS_PRED):
         if cls in table.colnames:
             col = table[cls]
             mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool) if len(col) else np.zeros(0, bool)
@@ -584,7 +578,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 raise StarclassError(
                     f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not 0-4")
             table[cls] = v.astype(np.int16)
-    _set_units(table)
+    set_units(table)
     return table
 
 
@@ -633,24 +627,6 @@ def _plain(col) -> np.ndarray:
             return np.ma.filled(np.ma.asarray(col).astype(float), np.nan)
         return np.ma.filled(np.ma.asarray(col))
     return np.asarray(col)
-
-
-def _set_units(t: Table) -> None:
-    for c in t.colnames:
-        if c in ("ra", "dec"):
-            t[c].unit = u.deg
-        elif c.startswith(("mag_", "magerr_", "mag_true_")) or c in ("ci",) or c.startswith("mci_"):
-            t[c].unit = u.mag
-        elif c in ("age", "age_max", "age_min", "age_err"):
-            t[c].unit = u.yr
-        elif c in ("mass", "mass_max", "mass_min", "mass_err"):
-            t[c].unit = u.Msun
-        elif c in ("ebv", "ebv_max", "ebv_min", "ebv_err"):
-            t[c].unit = u.mag
-        elif c in ("x", "y", "fwhm"):
-            t[c].unit = u.pix
-        elif c == "radius_pc":
-            t[c].unit = u.pc
 
 
 def _short_cols(table: Table) -> str:

@@ -1,9 +1,11 @@
 """FITS mosaics: one image per band, opened memory-mapped, checked to share one pixel grid.
 
-A :class:`MosaicSet` is what every image-using stage (detect, stamps, inspect) takes. It holds
-one 2-D float32 array per band, memory-mapped from the FITS file (big-endian ``>f4`` data are
-kept as they are on disk, so an 8192 x 8192 x 5 set costs no resident memory until read), the
-shared WCS, and the photometric zeropoint of each band:
+Every image-using stage (detect, stamps, inspect, classify) takes a :class:`Mosaics`: the
+protocol below, implemented by :class:`MosaicSet` (read from FITS) and :class:`ArrayMosaics`
+(arrays in memory). A :class:`MosaicSet` holds one 2-D float32 array per band, memory-mapped
+from the FITS file (big-endian ``>f4`` data are kept as they are on disk, so an 8192 x 8192 x 5
+set costs no resident memory until read), the shared WCS, and the photometric zeropoint of
+each band:
 
     mag = -2.5 log10(counts / s) + zeropoint[band]
 
@@ -25,7 +27,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 from astropy.io import fits
@@ -48,6 +51,156 @@ WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "EXP", "EXPOSURE")
 WCS_TOLERANCE_PX = 0.01
 
 _BAND_IN_NAME = re.compile(r"^f\d{3,4}(?:w|m|n|lp|x|w2)$")
+
+
+@runtime_checkable
+class Mosaics(Protocol):
+    """What every image-using stage (detect, stamps, inspect, classify) needs from a set of images.
+
+    Co-aligned 2-D images of one field, one per band, sharing a shape and a WCS. Implemented
+    by :class:`MosaicSet` (FITS files, memory-mapped) and :class:`ArrayMosaics` (arrays in
+    memory); anything with these attributes works. Consumers may also read, when present,
+    ``exptime`` (band -> seconds), ``headers`` (band -> FITS header) and ``weights``
+    (band -> weight map or None), each with a fallback.
+
+    Examples
+    --------
+    >>> m = ArrayMosaics({"f555w": np.zeros((3, 3))}, {"f555w": 25.0})
+    >>> isinstance(m, Mosaics)
+    True
+    """
+
+    @property
+    def bands(self) -> list[str]:
+        """Band names (lower-case filter names), in order."""
+        ...
+
+    @property
+    def data(self) -> Mapping[str, np.ndarray]:
+        """Band -> 2-D image in counts per second."""
+        ...
+
+    @property
+    def zeropoint(self) -> Mapping[str, float]:
+        """Band -> zeropoint with ``mag = -2.5 log10(pixel value) + zeropoint``."""
+        ...
+
+    @property
+    def magsys(self) -> str:
+        """``"vega"`` or ``"ab"``: the system of :attr:`zeropoint`."""
+        ...
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(ny, nx)``, shared by all bands."""
+        ...
+
+    @property
+    def wcs(self) -> WCS | None:
+        """The celestial WCS shared by all bands, or None."""
+        ...
+
+    @property
+    def paths(self) -> Mapping[str, Path]:
+        """Band -> the file it came from (empty for images in memory)."""
+        ...
+
+    @property
+    def pixel_scale(self) -> float:
+        """Arcsec per pixel."""
+        ...
+
+    @property
+    def v_band(self) -> str:
+        """The band used as V (detection, CI)."""
+        ...
+
+    def mask(self, band: str) -> np.ndarray:
+        """Bad pixels of ``band``: a bool array of :attr:`shape`, True where unusable."""
+        ...
+
+
+#: What the stamp cutters accept: a :class:`Mosaics`, a mapping band -> 2-D array, a sequence
+#: of 2-D arrays, or one ``[B, ny, nx]`` array.
+MosaicsLike: TypeAlias = "Mosaics | Mapping[str, np.ndarray] | Sequence[np.ndarray] | np.ndarray"
+
+
+@dataclass
+class ArrayMosaics:
+    """In-memory mosaics: one 2-D array per band, sharing a shape.
+
+    A :class:`Mosaics` for images that were never written to disk (the simulator's
+    calibration, tests, notebooks).
+
+    Parameters
+    ----------
+    data
+        ``{band: 2-D array}`` in counts per second (e-/s, as drizzled HST products).
+    zeropoint
+        ``{band: zeropoint}`` with ``mag = -2.5 log10(counts/s) + zeropoint``.
+    magsys
+        ``"vega"`` or ``"ab"``: the system the zeropoints are in.
+    wcs
+        Optional :class:`astropy.wcs.WCS` shared by all bands.
+    exptime
+        ``{band: seconds}`` used for the Poisson term of the errors (1 s when missing).
+    pixel_scale
+        Arcsec per pixel.
+
+    Examples
+    --------
+    >>> m = ArrayMosaics({"F555W": np.ones((4, 6)), "f814w": np.ones((4, 6))},
+    ...                  {"f555w": 25.7, "f814w": 24.7})
+    >>> m.bands, m.shape, m.v_band
+    (['f555w', 'f814w'], (4, 6), 'f555w')
+    """
+
+    data: dict[str, np.ndarray]
+    zeropoint: dict[str, float]
+    magsys: str = "vega"
+    wcs: WCS | None = None
+    exptime: dict[str, float] = field(default_factory=dict)
+    pixel_scale: float = 0.04
+
+    def __post_init__(self) -> None:
+        self.data = {b.lower(): np.asarray(a) for b, a in self.data.items()}
+        self.zeropoint = {b.lower(): float(z) for b, z in self.zeropoint.items()}
+        self.exptime = {b.lower(): float(t) for b, t in self.exptime.items()}
+        if not self.data:
+            raise StarclassError("ArrayMosaics: no images given")
+        shapes = {b: a.shape for b, a in self.data.items()}
+        first = next(iter(shapes.values()))
+        for b, s in shapes.items():
+            if len(s) != 2:
+                raise StarclassError(f"ArrayMosaics: image of band {b!r} is not 2-D (shape {s})")
+            if s != first:
+                raise StarclassError(
+                    f"ArrayMosaics: band {b!r} has shape {s}, others {first}; all bands must match"
+                )
+        missing = [b for b in self.data if b not in self.zeropoint]
+        if missing:
+            raise StarclassError(f"ArrayMosaics: no zeropoint for band(s) {', '.join(missing)}")
+
+    @property
+    def bands(self) -> list[str]:
+        return list(self.data)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return next(iter(self.data.values())).shape
+
+    @property
+    def paths(self) -> dict[str, Path]:
+        return {}
+
+    @property
+    def v_band(self) -> str:
+        return v_band(self.bands)
+
+    def mask(self, band: str) -> np.ndarray:
+        """True where the pixel is unusable (NaN or infinite)."""
+        return ~np.isfinite(self.data[band])
+
 
 
 @dataclass

@@ -17,7 +17,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_COLOURS
+from starclass.schema import CLASS_COLOURS, CLASS_PRED, CLASS_REF
 
 PathLike = str | os.PathLike
 
@@ -32,7 +32,7 @@ def class_colour(k: int) -> str:
 
 def class_column(table: Table) -> str | None:
     """The column regions are coloured by: ``class_pred`` if present, else ``class_ref``."""
-    for c in ("class_pred", "class_ref"):
+    for c in (CLASS_PRED, CLASS_REF):
         if c in table.colnames:
             return c
     return None

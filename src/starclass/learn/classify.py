@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from typing import Any
 
 import numpy as np
 import torch
@@ -36,6 +35,7 @@ import torch
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.ensemble import EnsembleResult, aggregate
 from starclass.errors import StarclassError
+from starclass.io import Mosaics
 from starclass.learn.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
 from starclass.learn.augment import DIHEDRAL, dihedral
 
@@ -165,7 +165,7 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
 
 
 def classify(
-    mosaics: Any,
+    mosaics: Mosaics,
     candidates,
     model_path: LoadedModel | str | os.PathLike,
     *,

@@ -29,8 +29,7 @@ from astropy.table import MaskedColumn, Table
 
 from starclass.bands import ubvi_bands
 from starclass.errors import StarclassError
-from starclass.evaluate.metrics import class_array
-from starclass.schema import bands_in
+from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
 
 #: box -> (V-I min, V-I max, U-B min, U-B max), strict inequalities.
 BOXES: dict[int, tuple[float, float, float, float]] = {
@@ -55,7 +54,7 @@ def distance_modulus(distance_mpc: float) -> float:
 
 
 def _mag(table: Table, band: str) -> np.ndarray:
-    col = f"mag_{band}"
+    col = mag_col(band)
     if col not in table.colnames:
         raise StarclassError(f"catalogue has no column {col!r}")
     m = np.asarray(np.ma.filled(table[col], np.nan) if np.ma.isMaskedArray(table[col]) else table[col], float)
@@ -88,7 +87,7 @@ def box_of(u_b: np.ndarray, v_i: np.ndarray) -> np.ndarray:
     return out
 
 
-def box_counts(table: Table, *, class_col: str = "class_ref", mag_limit: float | None = None,
+def box_counts(table: Table, *, class_col: str = CLASS_REF, mag_limit: float | None = None,
                abs_mag_limit: float | None = None, distance_mpc: float | None = None) -> Table:
     """Counts per class group and box for objects brighter than a limit.
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 import numpy as np
 from astropy.table import Table
 
+from starclass.bands import v_band
 from starclass.errors import StarclassError
-from starclass.evaluate.metrics import class_array
 from starclass.science.colour import NO_DETECTION, distance_modulus
 from starclass.science.massfunc import fit_powerlaw_binned
+from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
 
 
 def _valid_mag(table: Table, band: str) -> np.ndarray:
-    col = f"mag_{band}"
+    col = mag_col(band)
     if col not in table.colnames:
         raise StarclassError(f"catalogue has no column {col!r}")
     m = np.asarray(np.ma.filled(table[col], np.nan) if np.ma.isMaskedArray(table[col]) else table[col], float)
@@ -55,7 +56,7 @@ def luminosity_function(mag, *, mag_limit: float | None = None, bin_width: float
 
 
 def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, limit: float = -10.0,
-               class_col: str = "class_ref") -> tuple[Table, Table]:
+               class_col: str = CLASS_REF) -> tuple[Table, Table]:
     """Objects brighter than absolute magnitude ``limit`` in the V band, and their classes.
 
     Returns
@@ -65,8 +66,6 @@ def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, li
     counts
         Class (0 = unclassified) and number of such objects.
     """
-    from starclass.bands import v_band
-    from starclass.schema import bands_in
 
     band = band or v_band(bands_in(table))
     m = _valid_mag(table, band)
@@ -78,10 +77,10 @@ def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, li
     for c in ("id", "x", "y"):
         if c in table.colnames:
             objs[c] = np.asarray(table[c])[sel]
-    objs[f"mag_{band}"] = m[sel]
+    objs[mag_col(band)] = m[sel]
     objs["abs_mag"] = m[sel] - dm
     objs["class"] = cls[sel]
-    objs["abs_mag"].format = objs[f"mag_{band}"].format = ".2f"
+    objs["abs_mag"].format = objs[mag_col(band)].format = ".2f"
     ks = [0, 1, 2, 3, 4]
     counts = Table({"class": ks, "n": [int(np.sum(cls[sel] == k)) for k in ks]})
     counts.meta["limit_abs_mag"] = limit

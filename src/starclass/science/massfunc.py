@@ -24,6 +24,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
+from starclass.schema import mag_col
 
 
 @dataclass
@@ -240,7 +241,7 @@ def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w") -> 
     from starclass.science.ssp import load_ssp
 
     ssp = load_ssp()
-    col = f"mag_{band}"
+    col = mag_col(band)
     if col not in ssp.colnames:
         raise StarclassError(f"the SSP model has no Vega magnitude for band {band}")
     la = np.asarray(ssp["log_age"], float)

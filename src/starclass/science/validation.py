@@ -17,7 +17,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
-from starclass.evaluate.metrics import class_array
+from starclass.schema import CLASS_REF, class_array
 
 DISTANCE_MPC = 17.7  # PHANGS paper
 ABS_MAG_LIMIT = -7.8  # M_V used for Table 2
@@ -44,7 +44,7 @@ PUBLISHED_GAMMA: dict[tuple[float, float | None], tuple[float, float]] = {
 PUBLISHED_HUMAN = {"pairwise_4class": 0.573, "pairwise_binary": 0.781, "vs_mode_4class": 0.750, "vs_mode_binary": 0.872}
 
 
-def class_count_check(table: Table, class_col: str = "class_ref") -> Table:
+def class_count_check(table: Table, class_col: str = CLASS_REF) -> Table:
     """Objects per class beside StarcNet's Table 6."""
     cls = class_array(table, class_col, name="catalogue")
     ks = list(PUBLISHED_CLASS_COUNTS)
@@ -52,7 +52,7 @@ def class_count_check(table: Table, class_col: str = "class_ref") -> Table:
                   "n_published": [PUBLISHED_CLASS_COUNTS[k] for k in ks]})
 
 
-def box_check(table: Table, *, class_col: str = "class_ref", distance_mpc: float = DISTANCE_MPC,
+def box_check(table: Table, *, class_col: str = CLASS_REF, distance_mpc: float = DISTANCE_MPC,
               abs_mag_limit: float = ABS_MAG_LIMIT) -> Table:
     """Counts per class and box beside the published LEGUS column, with QR of the two."""
     from starclass.science.colour import box_counts, quality_ratio
@@ -72,7 +72,7 @@ def box_check(table: Table, *, class_col: str = "class_ref", distance_mpc: float
     return t
 
 
-def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = "class_ref",
+def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF,
                        abs_mag_limit: float = ABS_MAG_LIMIT) -> Table:
     """beta for class 1+2 in log age 6-7, 7-8, 8-8.6 beside the published LEGUS column.
 
@@ -95,7 +95,7 @@ def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = "class_
     return t
 
 
-def agedist_check(table: Table, *, classes=(1, 2), class_col: str = "class_ref") -> Table:
+def agedist_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF) -> Table:
     """gamma for class 1+2 in log M 4-4.8 and > 4.8 (log age 6.5-9) beside the published LEGUS column."""
     from starclass.science.agefunc import age_distributions
 

@@ -29,6 +29,7 @@ from astropy.table import Table
 
 from starclass.bands import ubvi_bands, v_band
 from starclass.io.atomic import atomic_path
+from starclass.schema import CI, CLASS_REF, bands_in, human_cols, mag_col, magerr_col
 
 #: Real LEGUS NGC 1566 scores against its human labels (issue 2, section 3).
 LEGUS_REFERENCE = {
@@ -54,8 +55,6 @@ def spatial_folds(x, y, n_folds: int = 5, n_blocks: int = 5, seed: int = 0) -> n
 
 def feature_sets(table: Table, bands: list[str] | None = None) -> dict[str, tuple[np.ndarray, list[str]]]:
     """The three rules' feature matrices (NaN where a magnitude is missing)."""
-    from starclass.schema import bands_in
-
     bands = bands or bands_in(table)
     roles = ubvi_bands(bands)
     vb = roles["v"] or v_band(bands)
@@ -64,10 +63,10 @@ def feature_sets(table: Table, bands: list[str] | None = None) -> dict[str, tupl
         return np.asarray(table[name], dtype=float) if name in table.colnames else np.full(len(table), np.nan)
 
     ci = col("ci")
-    mv = col(f"mag_{vb}")
-    u_b = col(f"mag_{roles['u']}") - col(f"mag_{roles['b']}") if roles["u"] and roles["b"] else np.full(len(table), np.nan)
-    v_i = mv - col(f"mag_{roles['i']}") if roles["i"] else np.full(len(table), np.nan)
-    allcols = [f"mag_{b}" for b in bands] + [f"magerr_{b}" for b in bands] + ["ci"]
+    mv = col(mag_col(vb))
+    u_b = col(mag_col(roles["u"])) - col(mag_col(roles["b"])) if roles["u"] and roles["b"] else np.full(len(table), np.nan)
+    v_i = mv - col(mag_col(roles["i"])) if roles["i"] else np.full(len(table), np.nan)
+    allcols = [mag_col(b) for b in bands] + [magerr_col(b) for b in bands] + [CI]
     return {
         "ci_tree": (ci[:, None], ["ci"]),
         "tree3": (np.column_stack([ci, u_b, v_i, mv]), ["ci", "u_b", "v_i", "mag_v"]),
@@ -170,16 +169,16 @@ def calibrate_field(mosaics, truth: Table, humans: Table, *, ci_min: float | Non
     pos = Table({"id": truth["id"], "x": truth["x"], "y": truth["y"]})
     meas = measure(mosaics, pos, progress=progress)
     vb = v_band(list(mosaics.bands))
-    keep = np.isfinite(np.asarray(meas[f"mag_{vb}"], dtype=float))
+    keep = np.isfinite(np.asarray(meas[mag_col(vb)], dtype=float))
     if ci_min is not None:
         keep &= np.asarray(meas["ci"], dtype=float) >= ci_min
     if mag_limit is not None:
-        keep &= np.asarray(meas[f"mag_{vb}"], dtype=float) <= mag_limit
+        keep &= np.asarray(meas[mag_col(vb)], dtype=float) <= mag_limit
     n_all = len(truth)
     meas, truth, humans = meas[keep], truth[keep], humans[keep]
-    truth_lab = np.asarray(truth["class_ref"], dtype=int)
-    human_lab = np.asarray(humans["class_ref"], dtype=int)
-    hcols = [c for c in humans.colnames if c.startswith("class_h")]
+    truth_lab = np.asarray(truth[CLASS_REF], dtype=int)
+    human_lab = np.asarray(humans[CLASS_REF], dtype=int)
+    hcols = human_cols(humans)
     agree = agreement_stats(np.column_stack([humans[c] for c in hcols])) if len(hcols) > 1 else {}
     result = {
         "n_candidates": int(n_all),

@@ -26,7 +26,7 @@ from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
 from starclass.simulate.objects import Components, make_objects
 from starclass.simulate.render import BandNoise, noise_models, render_band
-from starclass.schema import subclass_label
+from starclass.schema import CLASS_REF, mag_true_col, subclass_label
 
 #: Radius (px) of the truth catalogue's crowding count (same as detect's default).
 CROWDING_RADIUS = 10.0
@@ -132,8 +132,8 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS) -> Table:
         t["ra"] = np.zeros(0) * u.deg
         t["dec"] = np.zeros(0) * u.deg
     for b in config.bands:
-        t[f"mag_true_{b}"] = np.asarray(cols[f"mag_true_{b}"]) * u.mag
-    t["class_ref"] = np.asarray(cols["class_ref"], dtype=np.int64)
+        t[mag_true_col(b)] = np.asarray(cols[mag_true_col(b)]) * u.mag
+    t[CLASS_REF] = np.asarray(cols[CLASS_REF], dtype=np.int64)
     # text labels: 4.1 and 4.10 are the same float (schema.SUBCLASS_NAMES)
     t["subclass"] = np.array([subclass_label(v) for v in np.asarray(cols["subclass"], dtype=float)], dtype="U5")
     t["age"] = np.asarray(cols["age"]) * u.yr

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 from astropy.table import Table
-from starclass.schema import subclass_number
+from starclass.schema import CLASS_REF, human_col, mag_true_col, subclass_number
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field).
 HUMAN_BASE = 0.05
@@ -61,9 +61,9 @@ def _partner_matrix(cls: np.ndarray, subclass: np.ndarray) -> np.ndarray:
 def ambiguity(truth: Table, mag_limit: float, v_band: str) -> np.ndarray:
     """Per-object ambiguity ``h`` in [0, 0.9] from the truth columns (see module docstring)."""
     n = len(truth)
-    cls = np.asarray(truth["class_ref"])
+    cls = np.asarray(truth[CLASS_REF])
     sub = subclass_number(truth["subclass"])
-    mv = np.asarray(truth[f"mag_true_{v_band}"], dtype=float)
+    mv = np.asarray(truth[mag_true_col(v_band)], dtype=float)
     mv = np.where(np.isfinite(mv), mv, mag_limit)
     faint = np.clip((mv - (mag_limit - 1.5)) / 1.5, 0, 1)
     asym = np.asarray(truth["asym"], dtype=float)
@@ -92,7 +92,7 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
         ``id, x, y, class_h1 .. class_hK, class_ref`` (the mode, ties as documented above).
     """
     n = len(truth)
-    cls = np.asarray(truth["class_ref"], dtype=int)
+    cls = np.asarray(truth[CLASS_REF], dtype=int)
     h = ambiguity(truth, mag_limit, v_band) if n else np.zeros(0)
     partner = _partner_matrix(cls, subclass_number(truth["subclass"])) if n else np.zeros((0, 4))
     onehot = np.zeros((n, 4))
@@ -109,8 +109,8 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
         p /= p.sum(axis=1, keepdims=True)
         u = rng.random(n)[:, None]
         labels[:, k] = (u > np.cumsum(p, axis=1)).sum(axis=1) + 1
-        out[f"class_h{k + 1}"] = labels[:, k]
-    out["class_ref"] = consensus(labels)
+        out[human_col(k + 1)] = labels[:, k]
+    out[CLASS_REF] = consensus(labels)
     return out
 
 

@@ -37,6 +37,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from starclass.bands import BANDS
+from starclass.schema import CLASS_REF, mag_true_col
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps
 from starclass.simulate.profiles import eff_mge, exponential_mge, psf_mixture
@@ -551,13 +552,13 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
     tot = np.zeros((n, nb))
     np.add.at(tot, comps.owner[own], comps.flux[own])
     truth = {
-        "x": xy[:, 0], "y": xy[:, 1], "class_ref": cls.astype(np.int64), "subclass": subclass,
+        "x": xy[:, 0], "y": xy[:, 1], CLASS_REF: cls.astype(np.int64), "subclass": subclass,
         "age": age, "mass": mass, "ebv": ebv, "radius_pc": radius, "asym": asym,
         "n_stars": n_stars, "diffuse_frac": diffuse,
     }
     with np.errstate(divide="ignore"):
         for j, b in enumerate(mk.bands):
-            truth[f"mag_true_{b}"] = np.where(tot[:, j] > 0, mk.zp[j] - 2.5 * np.log10(np.where(tot[:, j] > 0, tot[:, j], 1)), np.nan)
+            truth[mag_true_col(b)] = np.where(tot[:, j] > 0, mk.zp[j] - 2.5 * np.log10(np.where(tot[:, j] > 0, tot[:, j], 1)), np.nan)
     return truth, comps
 
 

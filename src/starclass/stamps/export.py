@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.stamps.extract import centre_pixels, extract_stamps, resolve_images
 
@@ -30,7 +31,7 @@ __all__ = ["export_phangs_fits"]
 
 
 def export_phangs_fits(
-    mosaics: Any,
+    mosaics: MosaicsLike,
     table: Any,
     outdir: str | Path,
     size: int = 299,

@@ -35,6 +35,7 @@ import numpy as np
 from numba import njit, prange
 
 from starclass.errors import StarclassError
+from starclass.io import MosaicsLike
 from starclass.stamps._parallel import dual_kernel
 
 __all__ = ["extract_stamps", "resolve_images", "centre_pixels"]
@@ -230,7 +231,7 @@ def _apply_fill(out, valid, fill):  # pragma: no cover - numba
 
 # --------------------------------------------------------------------------- helpers
 def resolve_images(
-    mosaics: Any, bands: Sequence[str] | None = None
+    mosaics: MosaicsLike, bands: Sequence[str] | None = None
 ) -> tuple[list[str], list[np.ndarray]]:
     """Turn what the user passed into a list of band names and 2-D arrays.
 
@@ -369,7 +370,7 @@ def _per_band(values: Any, names: list[str], what: str) -> list:
 
 # --------------------------------------------------------------------------- public
 def extract_stamps(
-    mosaics: Any,
+    mosaics: MosaicsLike,
     x: Any,
     y: Any,
     size: int = 32,

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.io import MosaicsLike
 from starclass.stamps.extract import extract_stamps, resolve_images
 from starclass.stamps.multiscale import base_size, parse_scales, resample, scale_indices
 from starclass.stamps.normalise import check_method, n_output_channels, normalise_scales
@@ -140,7 +141,7 @@ def parse_softening_mag(value: Any) -> float | None:
         raise StarclassError(f"softening_mag: expected a magnitude or 'auto', got {value!r}") from None
 
 
-def resolve_spec(spec: InputSpec, mosaics: Any, zeropoints: Any = None) -> InputSpec:
+def resolve_spec(spec: InputSpec, mosaics: MosaicsLike, zeropoints: Any = None) -> InputSpec:
     """``spec`` with an ``auto`` softening_mag (None) measured from ``mosaics`` (flux only)."""
     if spec.normalisation != "flux" or spec.softening_mag is not None:
         return spec
@@ -162,13 +163,13 @@ def input_shape(config: Any, n_bands: int | None = None, resize: bool = False) -
     return spec.channels(n_bands), size, size
 
 
-def _zeropoints(mosaics: Any, zeropoints: Any) -> Any:
+def _zeropoints(mosaics: MosaicsLike, zeropoints: Any) -> Any:
     if zeropoints is not None:
         return zeropoints
     return getattr(mosaics, "zeropoint", None)
 
 
-def _weights(mosaics: Any, weights: Any) -> Any:
+def _weights(mosaics: MosaicsLike, weights: Any) -> Any:
     if isinstance(weights, str):
         if weights != "auto":
             raise StarclassError(f"weights: expected 'auto', None or per-band maps, got {weights!r}")
@@ -198,7 +199,7 @@ def _convert(
 
 
 def make_inputs(
-    mosaics: Any,
+    mosaics: MosaicsLike,
     x: Any,
     y: Any,
     config: Any,
@@ -270,7 +271,7 @@ def auto_batch_size(config: Any, n_bands: int, budget_bytes: int = 256 * 2**20, 
 
 
 def iter_inputs(
-    mosaics: Any,
+    mosaics: MosaicsLike,
     x: Any,
     y: Any,
     config: Any,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.io import MosaicsLike
 
 __all__ = ["sky_noise_mag", "measured_softening", "resolve_softening", "SOFTENING_MISMATCH_MAG"]
 
@@ -28,7 +29,7 @@ SOFTENING_MISMATCH_MAG = 1.5
 
 
 def sky_noise_mag(
-    mosaics: Any,
+    mosaics: MosaicsLike,
     bands: list[str] | None = None,
     zeropoints: Any = None,
     max_pixels: int = 1_000_000,
@@ -81,7 +82,7 @@ def sky_noise_mag(
     return out
 
 
-def measured_softening(mosaics: Any, bands: list[str] | None = None,
+def measured_softening(mosaics: MosaicsLike, bands: list[str] | None = None,
                        zeropoints: Any = None) -> tuple[float, dict[str, float]]:
     """The ``auto`` softening_mag: the median over bands of :func:`sky_noise_mag`, to 0.01 mag.
 
@@ -93,7 +94,7 @@ def measured_softening(mosaics: Any, bands: list[str] | None = None,
     return round(float(np.median(list(noise.values()))), 2), noise
 
 
-def resolve_softening(config: Any, mosaics: Any, zeropoints: Any = None) -> tuple[Any, str | None]:
+def resolve_softening(config: Any, mosaics: MosaicsLike, zeropoints: Any = None) -> tuple[Any, str | None]:
     """Fix a config's ``softening_mag`` against the mosaics it is trained on.
 
     Parameters

@@ -27,14 +27,16 @@ from typing import Any
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
+from starclass.schema import CLASS_REF, GALAXY, ID, X, Y
 
 __all__ = ["StampStoreWriter", "write_stamp_store", "StampStore", "StampDataset", "FORMAT", "VERSION"]
 
 FORMAT = "starclass-stamps"
 VERSION = 1
 _CENTRING = "candidate pixel floor(x+0.5), floor(y+0.5) at index S//2; x, y 0-based"
-_TABLE_COLS = ("id", "x", "y", "class_ref", "galaxy")
+_TABLE_COLS = (ID, X, Y, CLASS_REF, GALAXY)
 
 
 class StampStoreWriter:
@@ -345,7 +347,7 @@ class StampStore:
 
     def dataset(
         self,
-        labels: Any = "class_ref",
+        labels: Any = CLASS_REF,
         *,
         input_size: int | None = None,
         resample: str = "bilinear",
@@ -366,7 +368,7 @@ class StampDataset:
     table column name, an array of N labels, or None for no label: y = -1).
     """
 
-    def __init__(self, store: StampStore, labels: Any = "class_ref", *, input_size: int | None = None,
+    def __init__(self, store: StampStore, labels: Any = CLASS_REF, *, input_size: int | None = None,
                  resample: str = "bilinear", transform: Any = None, indices: Sequence[int] | None = None) -> None:
         self.store = store
         n = len(store)
@@ -404,7 +406,7 @@ class StampDataset:
 
 
 def make_store(
-    mosaics: Any,
+    mosaics: MosaicsLike,
     table: Any,
     path: str | Path,
     config: Any,
