@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
+from collections.abc import Sequence
 
 import typer
 
@@ -43,6 +45,42 @@ def command(name: str | None = None, **kwargs):
         return app.command(name, **kwargs)(wrapper)
 
     return decorator
+
+
+def require_extra(extra: str, modules: Sequence[str], command_name: str) -> None:
+    """Raise a :class:`StarclassError` naming the extra to install when a module is missing.
+
+    Optional stacks (the web page's FastAPI and SQLAlchemy, dask) are extras of the package;
+    a command that needs one says which, instead of failing with a traceback.
+
+    Parameters
+    ----------
+    extra
+        The extra that provides the modules (``"web"``).
+    modules
+        Importable names the command needs (``"fastapi"``, ``"sqlalchemy"``, ...).
+    command_name
+        The command, for the message.
+
+    Examples
+    --------
+    >>> require_extra("web", ["json"], "inspect")  # present: nothing happens
+    >>> require_extra("web", ["no_such_module_xyz"], "inspect")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: starclass inspect needs the optional 'web' dependencies (no_such_module_xyz missing); install them with: pip install 'starclass[web]'
+    """
+    missing = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise StarclassError(
+            f"starclass {command_name} needs the optional {extra!r} dependencies ({', '.join(missing)} missing); "
+            f"install them with: pip install 'starclass[{extra}]'"
+        )
 
 
 def echo(message: str) -> None:

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import command, echo, require_extra
 from starclass.errors import StarclassError
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
+
+#: What the web page and its database need: the ``web`` extra of the package.
+WEB_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "jinja2", "argon2")
 
 
 def _password(name: str) -> str:
@@ -55,6 +58,8 @@ def inspect_command(
 
     Accounts are made here by an administrator (--add-user NAME). Labels go to SQLite beside the data unless --db says otherwise. --export writes them as a catalogue with class_h<k>, the mode (class_ref, ties flagged) and agreement-weighted votes.
     """
+    require_extra("web", WEB_MODULES, "inspect")
+    # the web stack is optional, so it is imported only once it is known to be there
     from starclass.inspect import db as dbm
 
     data_dir = Path(data_dir)
