@@ -77,8 +77,8 @@ def cutouts(
     if spec.normalisation in ("rgb", "flux"):
         bad = [b for b in spec.bands or mset.bands if not np.isfinite(mset.zeropoint.get(b, np.nan))]
         if bad:
-            raise StarclassError(f"--normalisation {spec.normalisation} needs zeropoints; none for band(s) {', '.join(bad)} "
-                                 "(PHOTFLAM/PHOTPLAM missing from the FITS headers)")
+            raise StarclassError(f"--normalisation {spec.normalisation} needs zeropoints; none for band(s) "
+                                 f"{', '.join(bad)} (PHOTFLAM/PHOTPLAM missing from the FITS headers)")
     weights = "auto" if use_masks else None
     make_store(mset, table, output, config if config is not None else spec, batch_size=batch_size,
                weights=weights, progress=progress)
@@ -102,30 +102,44 @@ def cutouts(
 @command("cutouts")
 def cutouts_command(
     mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits)."),
-    catalog: Path = typer.Option(..., "--catalog", "-c", help="Candidate catalogue (x, y 0-based; ECSV, Parquet, FITS, CSV, LEGUS .tab)."),
+    catalog: Path = typer.Option(..., "--catalog", "-c",
+        help="Candidate catalogue (x, y 0-based; ECSV, Parquet, FITS, CSV, LEGUS .tab)."),
     output: Path = typer.Option(..., "--output", "-o", help="Stamp store to write (HDF5, .h5)."),
-    task: str | None = typer.Option(None, "--task", help="Task preset or config file: takes bands, stamp size, scales and normalisation from it."),
+    task: str | None = typer.Option(None, "--task",
+        help="Task preset or config file: takes bands, stamp size, scales and normalisation from it."),
     size: int | None = typer.Option(None, "--size", help="Stamp side in pixels (default 32, or the task's)."),
-    scales: str | None = typer.Option(None, "--scales", help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
-    normalisation: str | None = typer.Option(None, "--normalisation", help="none, zscore, asinh, rgb or flux (default zscore, or the task's)."),
-    softening_mag: str | None = typer.Option(None, "--softening-mag", help="flux: magnitude of one pixel where the stretch turns logarithmic, or 'auto' (the mosaics' per-pixel sky noise; the number used is stored). Default: the task's, or 28."),
-    bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands, in channel order (default: the task's, or all found)."),
-    batch_size: int | None = typer.Option(None, "--batch-size", help="Candidates per batch (default: as many as fit in 256 MiB)."),
-    use_masks: bool = typer.Option(True, "--masks/--no-masks", help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
-    phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir", help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
+    scales: str | None = typer.Option(None, "--scales",
+        help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
+    normalisation: str | None = typer.Option(None, "--normalisation",
+        help="none, zscore, asinh, rgb or flux (default zscore, or the task's)."),
+    softening_mag: str | None = typer.Option(None, "--softening-mag",
+        help="flux: magnitude of one pixel where the stretch turns logarithmic, or 'auto' (the mosaics' per-pixel "
+             "sky noise; the number used is stored). Default: the task's, or 28."),
+    bands: str | None = typer.Option(None, "--bands",
+        help="Comma-separated bands, in channel order (default: the task's, or all found)."),
+    batch_size: int | None = typer.Option(None, "--batch-size",
+        help="Candidates per batch (default: as many as fit in 256 MiB)."),
+    use_masks: bool = typer.Option(True, "--masks/--no-masks",
+        help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
+    phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir",
+        help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
     phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
 ) -> None:
     """Cut stamps of every candidate from the mosaics into an HDF5 stamp store.
 
-    The store holds normalised model inputs [N, n_scales x channels, S, S] (scale-major), pixel validity, the candidates' id/x/y (and class_ref) and the metadata (bands, size, scales, normalisation, zeropoints, source files).
+    The store holds normalised model inputs [N, n_scales x channels, S, S] (scale-major), pixel
+    validity, the candidates' id/x/y (and class_ref) and the metadata (bands, size, scales,
+    normalisation, zeropoints, source files).
 
-    The candidate pixel floor(x+0.5), floor(y+0.5) (0-based) sits at index S//2. Pixels off the image, NaN or of zero weight are filled with 0; a candidate whose own pixel is bad is flagged (ok = False).
+    The candidate pixel floor(x+0.5), floor(y+0.5) (0-based) sits at index S//2. Pixels off the
+    image, NaN or of zero weight are filled with 0; a candidate whose own pixel is bad is flagged
+    (ok = False).
     """
     s = cutouts(
         mosaics, catalog, output, task=task, size=size, scales=scales, normalisation=normalisation,
-        softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks, phangs_fits_dir=phangs_fits_dir,
-        phangs_size=phangs_size, progress=progress,
+        softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,
+        phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress,
     )
     echo(f"wrote {output}: {s['n']} candidates, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "

@@ -23,7 +23,11 @@ def demo(
 ) -> None:
     """Run the whole job on synthetic galaxies: simulate, detect, train, classify, evaluate, report.
 
-    Simulates a training field and a test field (different seeds) of a five-band HST-like galaxy, detects and measures candidates on the test field, trains the compact CNN on the training field, classifies the test candidates, prints the accuracy against the known truth and the simulated human classifiers, and writes an HTML report. About 5-10 minutes on two CPU cores with the defaults.
+    Simulates a training field and a test field (different seeds) of a five-band HST-like galaxy,
+    detects and measures candidates on the test field, trains the compact CNN on the training field,
+    classifies the test candidates, prints the accuracy against the known truth and the simulated
+    human classifiers, and writes an HTML report. About 5-10 minutes on two CPU cores with the
+    defaults.
     """
     from starclass.pipeline import run_demo
 

@@ -47,29 +47,42 @@ def parse_apcorr(text: str | None):
 @command("detect")
 def detect_command(
     mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits)."),
-    output: Path = typer.Option(..., "--output", "-o", help="Candidate catalogue to write (.ecsv, .parquet, .fits, .csv)."),
-    truth: Path | None = typer.Option(None, "--truth", help="Truth catalogue: cross-match within 2 px and print completeness against magnitude."),
+    output: Path = typer.Option(..., "--output", "-o",
+        help="Candidate catalogue to write (.ecsv, .parquet, .fits, .csv)."),
+    truth: Path | None = typer.Option(None, "--truth",
+        help="Truth catalogue: cross-match within 2 px and print completeness against magnitude."),
     regions: Path | None = typer.Option(None, "--regions", help="Also write a DS9 region file of the candidates."),
-    positions: Path | None = typer.Option(None, "--positions", help="Measure at the positions of this catalogue instead of detecting."),
+    positions: Path | None = typer.Option(None, "--positions",
+        help="Measure at the positions of this catalogue instead of detecting."),
     bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands to use (default: all found)."),
     magsys: str = typer.Option("vega", "--magsys", help="Magnitude system of the output: vega or ab."),
     fwhm: float = typer.Option(2.0, "--fwhm", help="Stellar FWHM (px) of the matched detection filter."),
     threshold: float = typer.Option(5.0, "--threshold", help="Detection threshold: matched-filter S/N of a peak."),
     mag_limit: float | None = typer.Option(None, "--mag-limit", help="Keep candidates brighter than this V magnitude."),
-    ci_min: float | None = typer.Option(None, "--ci-min", help="Keep candidates with CI >= this (LEGUS-like cut, e.g. 1.35)."),
+    ci_min: float | None = typer.Option(None, "--ci-min",
+        help="Keep candidates with CI >= this (LEGUS-like cut, e.g. 1.35)."),
     ci_max: float | None = typer.Option(None, "--ci-max", help="Keep candidates with CI <= this."),
-    mci_polygon: str | None = typer.Option(None, "--mci-polygon", help="Keep candidates inside this polygon in the (MCI_in, MCI_out) plane: 'x1,y1;x2,y2;...' or 'default'."),
+    mci_polygon: str | None = typer.Option(None, "--mci-polygon",
+        help="Keep candidates inside this polygon in the (MCI_in, MCI_out) plane: 'x1,y1;x2,y2;...' or 'default'."),
     aperture_radius: float = typer.Option(4.0, "--aperture-radius", help="Photometry aperture radius (px)."),
-    aperture_correction: str | None = typer.Option("growth", "--aperture-correction", help="growth (default: total magnitudes from each source's own curve of growth, fitted with PSF-convolved EFF profiles, PSF measured on the image's stars); none (plain aperture magnitudes); ci (per-source correction from the V-band CI); a number (mag, all bands) or band=mag,band=mag."),
+    aperture_correction: str | None = typer.Option("growth", "--aperture-correction",
+        help="growth (default: total magnitudes from each source's own curve of growth, fitted with PSF-convolved "
+             "EFF profiles, PSF measured on the image's stars); none (plain aperture magnitudes); ci (per-source "
+             "correction from the V-band CI); a number (mag, all bands) or band=mag,band=mag."),
     box_size: int = typer.Option(32, "--box-size", help="Background mesh box (px) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
-    completeness_png: Path | None = typer.Option(None, "--completeness-png", help="Figure of completeness vs magnitude (default: <output stem>_completeness.png with --truth)."),
+    completeness_png: Path | None = typer.Option(None, "--completeness-png",
+        help="Figure of completeness vs magnitude (default: <output stem>_completeness.png with --truth)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
 ) -> None:
     """Find cluster candidates in the V band and measure them in every band.
 
-    Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI = m(1px) - m(3px), MCI (apertures 1-6 px), local background (7-8 px annulus), FWHM, crowding and the redundancy flag (subclass 4.9), and says how many candidates passed the selection (--mag-limit, --ci-min, --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against magnitude. Example: starclass detect field/ -o candidates.ecsv --mag-limit 24 --ci-min 1.35
+    Writes a catalogue with 0-based x, y, Vega (or AB) magnitudes and errors, CI = m(1px) - m(3px),
+    MCI (apertures 1-6 px), local background (7-8 px annulus), FWHM, crowding and the redundancy
+    flag (subclass 4.9), and says how many candidates passed the selection (--mag-limit, --ci-min,
+    --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against
+    magnitude. Example: starclass detect field/ -o candidates.ecsv --mag-limit 24 --ci-min 1.35
     """
     import numpy as np
 

@@ -56,7 +56,9 @@ def inspect_command(
 ) -> None:
     """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
 
-    Accounts are made here by an administrator (--add-user NAME). Labels go to SQLite beside the data unless --db says otherwise. --export writes them as a catalogue with class_h<k>, the mode (class_ref, ties flagged) and agreement-weighted votes.
+    Accounts are made here by an administrator (--add-user NAME). Labels go to SQLite beside the
+    data unless --db says otherwise. --export writes them as a catalogue with class_h<k>, the mode
+    (class_ref, ties flagged) and agreement-weighted votes.
     """
     require_extra("web", WEB_MODULES, "inspect")
     # the web stack is optional, so it is imported only once it is known to be there

@@ -11,19 +11,28 @@ from starclass.cli._app import command, echo
 
 @command("simulate")
 def simulate_cmd(
-    outdir: Path = typer.Argument(..., help="Output directory: <galaxy>_<band>.fits per band, truth.ecsv, humans.ecsv, simulation.json."),
+    outdir: Path = typer.Argument(...,
+        help="Output directory: <galaxy>_<band>.fits per band, truth.ecsv, humans.ecsv, simulation.json."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives identical files."),
-    preset: str = typer.Option("hst", "--preset", help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix) or m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc)."),
+    preset: str = typer.Option("hst", "--preset",
+        help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix) or "
+             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc)."),
     size: int = typer.Option(None, "--size", help="Field size in pixels (square; default 2048)."),
-    n_candidates: int = typer.Option(None, "--n-candidates", help="Number of candidates in the truth catalogue (default 3000)."),
+    n_candidates: int = typer.Option(None, "--n-candidates",
+        help="Number of candidates in the truth catalogue (default 3000)."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc (default: the preset's, 10 for hst)."),
     bands: str = typer.Option(None, "--bands", help="Comma-separated bands, e.g. f275w,f336w,f438w,f555w,f814w."),
     humans: int = typer.Option(None, "--humans", help="Number of simulated human classifiers (default 3)."),
     galaxy: str = typer.Option(None, "--galaxy", help="Field name (file prefix, TARGNAME)."),
     png: bool = typer.Option(False, "--png", help="Also write a colour composite, composite.png."),
-    gallery: bool = typer.Option(False, "--gallery", help="Also write a stamp gallery (8 per class and subclass), gallery.png."),
-    calibrate: bool = typer.Option(False, "--calibrate", help="Also measure photometry at the truth positions and write calibration.json/.md (naive-rule accuracies, spatial 5-fold CV)."),
-    ci_min: float = typer.Option(None, "--ci-min", help="Calibration: LEGUS-like selection CI >= this before scoring (default 1.35 for HST presets, none for ground-based)."),
+    gallery: bool = typer.Option(False, "--gallery",
+        help="Also write a stamp gallery (8 per class and subclass), gallery.png."),
+    calibrate: bool = typer.Option(False, "--calibrate",
+        help="Also measure photometry at the truth positions and write calibration.json/.md (naive-rule "
+             "accuracies, spatial 5-fold CV)."),
+    ci_min: float = typer.Option(None, "--ci-min",
+        help="Calibration: LEGUS-like selection CI >= this before scoring (default 1.35 for HST presets, none for "
+             "ground-based)."),
     progress: bool = typer.Option(True, "--progress/--quiet", help="Show progress bars."),
 ) -> None:
     """Simulate a galaxy field (images, truth catalogue, simulated human labels).

@@ -86,7 +86,7 @@ def synthetic_field(
     data: dict[str, np.ndarray] = {}
     yy = np.arange(ny, dtype=np.float32)[:, None]
     xx = np.arange(nx, dtype=np.float32)[None, :]
-    for k, b in enumerate(bands):
+    for b in bands:
         colour = rng.uniform(-0.5, 0.5, n) if b != "f555w" else np.zeros(n)
         mag = mag_v + colour
         truth[mag_true_col(b)] = mag

@@ -11,9 +11,9 @@
 Positions are 0-based pixels (x = column, y = row) throughout.
 """
 
-from starclass.io.mosaic import ArrayMosaics
 from starclass.detect.match import match_catalogs
 from starclass.detect.photometry import measure
+from starclass.io.mosaic import ArrayMosaics
 
 __all__ = ["ArrayMosaics", "measure", "match_catalogs", "detect", "select_candidates", "completeness"]
 

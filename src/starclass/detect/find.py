@@ -22,7 +22,8 @@ Method
    field this raised the recovery of class 1-3 objects brighter than m_V = 23.5 (matched
    within 2 px) from 88% to 94%; the extra peaks are mostly flagged redundant.
 3. **Peak finding**: photutils :func:`~photutils.detection.find_peaks` keeps local maxima
-   (square box of side ``2 round(fwhm) + 1``, ``2 round(FWHM / 2) + 1`` for the broad filter) above ``threshold_sigma`` times the noise
+   (square box of side ``2 round(fwhm) + 1``, ``2 round(FWHM / 2) + 1`` for the broad filter)
+   above ``threshold_sigma`` times the noise
    of the filtered image (the background RMS times the filter's noise gain
    ``sqrt(sum k^2)``), so ``threshold_sigma`` is a matched-filter signal-to-noise.
 4. **Centroid**: a parabola through the 3 x 3 neighbourhood of each peak in the filtered image
@@ -321,9 +322,9 @@ def _parabola_offsets(img: np.ndarray, px: np.ndarray, py: np.ndarray) -> tuple[
     ym, yp = np.clip(py - 1, 0, ny - 1), np.clip(py + 1, 0, ny - 1)
     c = img[py, px].astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        l, r = img[py, xm].astype(float), img[py, xp].astype(float)
-        d = l - 2.0 * c + r
-        dx = np.where(d < 0, 0.5 * (l - r) / d, 0.0)
+        left, r = img[py, xm].astype(float), img[py, xp].astype(float)
+        d = left - 2.0 * c + r
+        dx = np.where(d < 0, 0.5 * (left - r) / d, 0.0)
         b, t = img[ym, px].astype(float), img[yp, px].astype(float)
         d = b - 2.0 * c + t
         dy = np.where(d < 0, 0.5 * (b - t) / d, 0.0)

@@ -32,8 +32,8 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import astropy.units as u
+import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.bands import HST_BANDS
@@ -569,7 +569,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     for cls in (CLASS_REF, CLASS_PRED):
         if cls in table.colnames:
             col = table[cls]
-            mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool) if len(col) else np.zeros(0, bool)
+            mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
             v = np.asarray(_plain(col), dtype=float)
             v = np.where(mask | ~np.isfinite(v), 0, v)
             bad = ~np.isin(v, (0,) + CLASSES)

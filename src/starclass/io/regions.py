@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
 import astropy.units as u
+import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
@@ -59,8 +59,8 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
     class_col
         Column to colour by (default :func:`class_column`).
     """
-    from regions import CirclePixelRegion, CircleSkyRegion, PixCoord, Regions
     from astropy.coordinates import SkyCoord
+    from regions import CirclePixelRegion, CircleSkyRegion, PixCoord, Regions
 
     coords = coords.lower()
     if coords in ("sky", "icrs", "j2000", "fk5", "wcs"):

@@ -198,7 +198,8 @@ class TorchvisionNet(nn.Module):
 
     @staticmethod
     def _resolve_weights(arch: str, pretrained: Any) -> Path | None:
-        if pretrained is None or pretrained is False or (isinstance(pretrained, str) and pretrained.lower() in ("none", "")):
+        no_weights = isinstance(pretrained, str) and pretrained.lower() in ("none", "")
+        if pretrained is None or pretrained is False or no_weights:
             return None
         if pretrained is True or (isinstance(pretrained, str) and pretrained.lower() == "auto"):
             return find_cached_weights(arch)
@@ -240,7 +241,7 @@ class TorchvisionNet(nn.Module):
             raise StarclassError(f"{self.arch}: frozen_layers={k} but the network has {n_conv} convolutions")
         log.info("%s: first %d convolution(s) frozen", self.arch, k)
 
-    def train(self, mode: bool = True) -> "TorchvisionNet":
+    def train(self, mode: bool = True) -> TorchvisionNet:
         super().train(mode)
         for bn in self._frozen_bn:  # frozen layers keep their batch-norm statistics
             bn.eval()

@@ -47,7 +47,8 @@ def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, w
     bins["log_dndt"] = MaskedColumn(np.nan_to_num(logd), mask=counts == 0, format=".3f")
     note = ""
     if np.any(counts == 0):
-        note = f"empty bins left out: {', '.join(f'{l:.1f}-{h:.1f}' for l, h in zip(edges[:-1][counts == 0], edges[1:][counts == 0]))}"
+        empty = zip(edges[:-1][counts == 0], edges[1:][counts == 0])
+        note = f"empty bins left out: {', '.join(f'{lo:.1f}-{hi:.1f}' for lo, hi in empty)}"
     fit = linear_trend(mid[counts > 0], logd[counts > 0], what=what)
     return {"gamma": fit["slope"], "gamma_err": fit["slope_err"], "intercept": fit["intercept"],
             "n": int(counts.sum()), "bins": bins, "note": note}

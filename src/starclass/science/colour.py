@@ -142,7 +142,8 @@ def quality_ratio(counts, min_count: int = 12) -> tuple[float | None, str]:
     return float(np.std(c, ddof=1) / np.sqrt(np.mean(c))), ""
 
 
-def qr_table(counts: dict[str, Table], *, groups: tuple[str, ...] = ("1", "2", "3", "1+2"), min_count: int = 12) -> Table:
+def qr_table(counts: dict[str, Table], *, groups: tuple[str, ...] = ("1", "2", "3", "1+2"),
+             min_count: int = 12) -> Table:
     """Table-2-like comparison: counts of every method per class and box, and QR.
 
     Parameters
@@ -178,5 +179,6 @@ def qr_table(counts: dict[str, Table], *, groups: tuple[str, ...] = ("1", "2", "
                            format=".1f")
     t["qr_note"] = [r[-1] for r in rows]
     t.meta["methods"] = methods
-    t.meta["definition"] = "QR = std(counts, ddof=1) / sqrt(mean(counts)); only where every method has >= %d" % min_count
+    t.meta["definition"] = (f"QR = std(counts, ddof=1) / sqrt(mean(counts)); only where every method has "
+                            f">= {min_count:d}")
     return t

@@ -135,7 +135,8 @@ def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4
     return {k: maps[classes == k].mean(axis=0) for k in labels if np.any(classes == k)}
 
 
-def radial_profile(image: np.ndarray, center: tuple[float, float] | None = None, *, step: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def radial_profile(image: np.ndarray, center: tuple[float, float] | None = None, *,
+                   step: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Azimuthally averaged profile of a 2-D map in annuli of width ``step`` pixels.
 
     The centre defaults to the stamp centre ((W - 1) / 2, (H - 1) / 2), where the candidate

@@ -15,9 +15,9 @@ from astropy.table import Table
 
 from starclass.bands import v_band
 from starclass.errors import StarclassError
+from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
 from starclass.science.colour import NO_DETECTION, distance_modulus
 from starclass.science.massfunc import fit_powerlaw_binned
-from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
 
 
 def _valid_mag(table: Table, band: str) -> np.ndarray:
@@ -28,7 +28,8 @@ def _valid_mag(table: Table, band: str) -> np.ndarray:
     return np.where(np.isfinite(m) & (m < NO_DETECTION), m, np.nan)
 
 
-def luminosity_function(mag, *, mag_limit: float | None = None, bin_width: float = 0.5, nbins_fit: int | None = None) -> dict:
+def luminosity_function(mag, *, mag_limit: float | None = None, bin_width: float = 0.5,
+                        nbins_fit: int | None = None) -> dict:
     """Histogram of magnitudes and the index alpha of dN/dL ~ L^alpha for mag < mag_limit.
 
     Returns

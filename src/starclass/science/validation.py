@@ -66,7 +66,8 @@ def box_check(table: Table, *, class_col: str = CLASS_REF, distance_mpc: float =
             qr, note = quality_ratio([int(r[f"box_{k}"]), pub[k - 1]])
             rows.append((g, k, int(r[f"box_{k}"]), pub[k - 1], qr, note))
     t = Table(rows=[r[:4] for r in rows], names=("class", "box", "n", "n_published"))
-    t["qr"] = MaskedColumn([0.0 if r[4] is None else r[4] for r in rows], mask=[r[4] is None for r in rows], format=".2f")
+    t["qr"] = MaskedColumn([0.0 if r[4] is None else r[4] for r in rows], mask=[r[4] is None for r in rows],
+                           format=".2f")
     t["qr_note"] = [r[5] for r in rows]
     t.meta["mag_limit_v"] = ours.meta["mag_limit_v"]
     return t

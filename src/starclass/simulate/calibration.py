@@ -64,7 +64,8 @@ def feature_sets(table: Table, bands: list[str] | None = None) -> dict[str, tupl
 
     ci = col("ci")
     mv = col(mag_col(vb))
-    u_b = col(mag_col(roles["u"])) - col(mag_col(roles["b"])) if roles["u"] and roles["b"] else np.full(len(table), np.nan)
+    no_colour = np.full(len(table), np.nan)
+    u_b = col(mag_col(roles["u"])) - col(mag_col(roles["b"])) if roles["u"] and roles["b"] else no_colour
     v_i = mv - col(mag_col(roles["i"])) if roles["i"] else np.full(len(table), np.nan)
     allcols = [mag_col(b) for b in bands] + [magerr_col(b) for b in bands] + [CI]
     return {
@@ -202,7 +203,8 @@ def _ref(v) -> str:
 
 def summary_text(result: dict, real: dict | None = None) -> str:
     """A markdown table of the rule scores (and the real-catalogue scores if given)."""
-    lines = ["| task | rule | vs truth | vs human mode | LEGUS (published) |" + (" LEGUS (measured here) |" if real else ""),
+    lines = ["| task | rule | vs truth | vs human mode | LEGUS (published) |"
+             + (" LEGUS (measured here) |" if real else ""),
              "|---|---|---|---|---|" + ("---|" if real else "")]
     for task in ("4class", "binary"):
         for rule in ("majority",) + RULES:
@@ -242,6 +244,7 @@ def write_calibration(result: dict, outdir) -> list[Path]:
     out.append(p)
     p = outdir / "calibration.md"
     with atomic_path(p) as tmp:
-        tmp.write_text("# Simulator calibration: naive catalogue rules, spatial 5-fold CV\n\n" + result["summary"] + "\n")
+        title = "# Simulator calibration: naive catalogue rules, spatial 5-fold CV"
+        tmp.write_text(f"{title}\n\n{result['summary']}\n")
     out.append(p)
     return out

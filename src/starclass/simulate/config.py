@@ -209,7 +209,7 @@ class SimConfig:
         if bad_sub:
             raise StarclassError(f"subclass_mix: the simulator cannot make subclass(es) {bad_sub}")
 
-    def replace(self, **changes) -> "SimConfig":
+    def replace(self, **changes) -> SimConfig:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +22,12 @@ from astropy.wcs import WCS
 from starclass.bands import BANDS
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
+from starclass.schema import CLASS_REF, mag_true_col, subclass_label
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
 from starclass.simulate.objects import Components, make_objects
 from starclass.simulate.render import BandNoise, noise_models, render_band
-from starclass.schema import CLASS_REF, mag_true_col, subclass_label
 
 #: Radius (px) of the truth catalogue's crowding count (same as detect's default).
 CROWDING_RADIUS = 10.0
@@ -145,7 +146,8 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS) -> Table:
     t["diffuse_frac"] = np.asarray(cols["diffuse_frac"], dtype=float)
     if n > 1:
         tree = cKDTree(np.column_stack([t["x"], t["y"]]))
-        t["crowding"] = np.array([len(v) - 1 for v in tree.query_ball_point(np.column_stack([t["x"], t["y"]]), CROWDING_RADIUS)], dtype=np.int64)
+        near = tree.query_ball_point(np.column_stack([t["x"], t["y"]]), CROWDING_RADIUS)
+        t["crowding"] = np.array([len(v) - 1 for v in near], dtype=np.int64)
     else:
         t["crowding"] = np.zeros(n, dtype=np.int64)
     t["galaxy"] = np.full(n, config.galaxy)

@@ -105,7 +105,6 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
     yy, xx = np.mgrid[0:cny, 0:cnx].astype(np.float64)
 
     # geometry: galaxy centre near the field, inclination, position angle
-    span_pc = max(ny, nx) * config.pc_per_px
     cx0 = cnx / 2 + rng.uniform(-0.35, 0.35) * cnx
     cy0 = cny / 2 + rng.uniform(-0.35, 0.35) * cny
     pa = rng.uniform(0, np.pi)
@@ -157,7 +156,8 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
     noise = ndimage.gaussian_filter(rng.standard_normal((cny, cnx)), sigma=max(1.0, 150.0 / pc))
     noise /= noise.std() + 1e-12
     patchy = np.exp(0.8 * noise) * 0.06
-    ebv = config.ebv_scale * (0.45 * lanes * disk / disk.max() + patchy * (0.3 + arms)) * (0.5 + 0.5 * disk / disk.max())
+    rel_disk = disk / disk.max()
+    ebv = config.ebv_scale * (0.45 * lanes * rel_disk + patchy * (0.3 + arms)) * (0.5 + 0.5 * rel_disk)
     ebv = np.clip(ebv, 0.0, 1.5)
 
     edge_line = None

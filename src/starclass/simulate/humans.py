@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 from astropy.table import Table
+
 from starclass.schema import CLASS_REF, human_col, mag_true_col, subclass_number
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field).

@@ -42,7 +42,12 @@ from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps
 from starclass.simulate.profiles import eff_mge, exponential_mge, psf_mixture
 from starclass.simulate.ssp import (
-    HD_LIMIT_MV, cluster_mags, distance_modulus, draw_star_teff, mass_for_mag, star_mags,
+    HD_LIMIT_MV,
+    cluster_mags,
+    distance_modulus,
+    draw_star_teff,
+    mass_for_mag,
+    star_mags,
 )
 
 #: Minimum separation (px) between two candidates (PHANGS flags closer ones as redundant, 4.9).
@@ -230,7 +235,8 @@ class ObjectMaker:
                 r = (0.6 + 0.8 * rng.random()) * max(1.0, reff)
                 ang = rng.uniform(0, 2 * np.pi)
                 self.builder.add(i, x + r * np.cos(ang), y + r * np.sin(ang), frac * total,
-                                 eff_mge(gamma), scale=max(0.4, 0.7 * reff), q=rng.uniform(0.5, 1), pa=rng.uniform(0, np.pi))
+                                 eff_mge(gamma), scale=max(0.4, 0.7 * reff), q=rng.uniform(0.5, 1),
+                                 pa=rng.uniform(0, np.pi))
                 body = body - frac * total
         if cls == 2 and ages < 3e7 and rng.random() < 0.6:
             # a few resolved luminous stars of a young cluster
@@ -558,7 +564,8 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
     }
     with np.errstate(divide="ignore"):
         for j, b in enumerate(mk.bands):
-            truth[mag_true_col(b)] = np.where(tot[:, j] > 0, mk.zp[j] - 2.5 * np.log10(np.where(tot[:, j] > 0, tot[:, j], 1)), np.nan)
+            lit = tot[:, j] > 0
+            truth[mag_true_col(b)] = np.where(lit, mk.zp[j] - 2.5 * np.log10(np.where(lit, tot[:, j], 1)), np.nan)
     return truth, comps
 
 

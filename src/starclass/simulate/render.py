@@ -168,7 +168,8 @@ def render_band(config: SimConfig, band: str, gal: GalaxyMaps, light_coarse: np.
         for wk, vk in zip(w, var):
             add_gaussians(stamp, comps.x[c], comps.y[c], flux[c] * wk, comps.cxx[c] + vk, comps.cyy[c] + vk,
                           comps.cxy[c], threshold, origin=(x0 - h, y0 - h))
-        ys, xs = slice(max(0, y0 - h), min(image.shape[0], y0 + h + 1)), slice(max(0, x0 - h), min(image.shape[1], x0 + h + 1))
+        ys = slice(max(0, y0 - h), min(image.shape[0], y0 + h + 1))
+        xs = slice(max(0, x0 - h), min(image.shape[1], x0 + h + 1))
         sub = stamp[ys.start - (y0 - h): ys.stop - (y0 - h), xs.start - (x0 - h): xs.stop - (x0 - h)]
         base = image[ys, xs]
         total = base + sub

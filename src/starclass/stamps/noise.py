@@ -3,7 +3,8 @@
 The ``flux`` normalisation turns from linear to logarithmic at one pixel of magnitude
 ``softening_mag``. The stretch works best when that is about the images' own per-pixel sky
 noise: much fainter, and the noise itself is stretched logarithmically; much brighter, and
-faint sources stay in the linear part, at small values next to the bright ones. :func:`sky_noise_mag` measures that noise per band (sigma-clipped
+faint sources stay in the linear part, at small values next to the bright ones.
+:func:`sky_noise_mag` measures that noise per band (sigma-clipped
 standard deviation of a regular subsample of the pixels, converted with the band's zeropoint);
 :func:`resolve_softening` puts the median over bands into a task config (``softening_mag:
 auto``) once, at training time, so the checkpoint carries a number and classification uses the
