@@ -92,6 +92,7 @@ def detect_command(
     from starclass.detect.select import select_candidates
     from starclass.io.catalog import read_catalog, write_catalog
     from starclass.io.mosaic import read_mosaics
+    from starclass.schema import CLASS_REF
 
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
@@ -149,7 +150,7 @@ def detect_command(
             if row["n_true"]:
                 echo(f"{row['mag_lo']:6.2f}-{row['mag_hi']:<6.2f} {row['n_true']:7d} {row['n_found']:6d} "
                      f"{row['completeness']:9.3f} {row['completeness_selected']:9.3f}")
-        if "class_ref" in truth_table.colnames:
+        if CLASS_REF in truth_table.colnames:
             frac, n = fraction_brighter(truth_table, found, 23.5, band=vb, classes=(1, 2, 3))
             echo(f"classes 1-3 brighter than m_V = 23.5: {frac:.3f} of {n} detected")
         if "median_dmag" in comp.meta:
