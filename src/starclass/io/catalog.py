@@ -268,7 +268,9 @@ def read_legus_tab(path: PathLike, bands: list[str] | tuple[str, ...] | None = N
     except OSError as exc:
         raise StarclassError(f"cannot read {p}: {exc}") from None
     a = np.asarray(rows, dtype=float).reshape(-1, LEGUS_NCOLS)
-    col = lambda k: a[:, k - 1]  # noqa: E731  (1-based column numbers as in the README)
+
+    def col(k: int) -> np.ndarray:
+        return a[:, k - 1]  # 1-based column numbers, as in the LEGUS README
 
     t = Table(meta={"format": "legus", "one_based_input": one_based, "magsys": "vega"})
     t["id"] = col(1).astype(np.int64)
