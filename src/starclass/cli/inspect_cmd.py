@@ -82,13 +82,13 @@ def inspect_command(
             echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
         return
     if export:
-        from starclass.inspect.app import CATALOGUE_NAMES, _find, _read_table
         from starclass.inspect.export import export_labels
+        from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
 
-        cat_path = _find(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
+        cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
         if cat_path is None:
             raise StarclassError(f"no candidate catalogue in {data_dir}")
-        out = export_labels(engine, dataset, _read_table(cat_path), export,
+        out = export_labels(engine, dataset, read_candidates(cat_path), export,
                             include_unlabelled=include_unlabelled, summary_path=summary)
         agr = out.meta.get("agreement", {})
 

@@ -39,6 +39,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from starclass.errors import StarclassError
+from starclass.inspect.passwords import hash_password
 
 #: Version of the schema this code writes.
 SCHEMA_VERSION = 2
@@ -284,8 +285,6 @@ def init_db(engine: Engine) -> int:
 
 def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -> int:
     """Create an account (argon2 hash of the password); returns its id."""
-    from starclass.inspect.auth import hash_password
-
     name = name.strip()
     if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,64}", name):
         raise StarclassError(f"user name {name!r}: use 1-64 letters, digits or _.@-")
@@ -301,8 +300,6 @@ def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
-    from starclass.inspect.auth import hash_password
-
     if len(password) < 8:
         raise StarclassError(f"password for {name!r}: use at least 8 characters")
     with engine.begin() as conn:
