@@ -50,6 +50,9 @@ def inspect_command(
                                                         "(class_ref 0)."),
     prerender: bool = typer.Option(True, help="Render every candidate's pictures in the background "
                                               "after start-up."),
+    secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Mark cookies Secure on every "
+                                        "answer (they are whenever a request comes over HTTPS or with "
+                                        "X-Forwarded-Proto: https)."),
 ) -> None:
     """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
 
@@ -112,4 +115,5 @@ def inspect_command(
     if not dbm.list_users(engine):
         echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
     echo(f"labels in {dbm.redact(url)} (schema version {version})")
-    serve(field, engine, host=host, port=port, prerender_all=prerender, echo=echo)
+    serve(field, engine, host=host, port=port, prerender_all=prerender,
+          force_secure_cookies=secure_cookies, echo=echo)

@@ -53,6 +53,12 @@ from starclass.inspect.field import (
     load_field,
     prerender,
 )
+from starclass.inspect.limits import (
+    MAX_BODY_BYTES,
+    BodySizeLimit,
+    HashSlots,
+    LoginThrottle,
+)
 from starclass.inspect.routes import candidates, datafiles, labels, pages, sessions
 from starclass.inspect.routes.datafiles import safe_path
 from starclass.inspect.routes.pages import SUBCLASS_KEYS
@@ -102,7 +108,9 @@ async def _bad_input(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
-               allowed_hosts: list[str] | None = None) -> FastAPI:
+               allowed_hosts: list[str] | None = None, force_secure_cookies: bool = False,
+               max_body_bytes: int = MAX_BODY_BYTES,
+               login_throttle: LoginThrottle | None = None) -> FastAPI:
     """Build the FastAPI application for one field and one database engine.
 
     The database must already be initialised (:func:`starclass.inspect.db.init_db`).
@@ -118,6 +126,14 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     allowed_hosts
         Host names the server answers to (others get 400), against DNS rebinding; ``serve``
         passes :data:`LOOPBACK_HOSTS` when bound to 127.0.0.1. None: any.
+    force_secure_cookies
+        Mark cookies ``Secure`` on every answer. Without it they are ``Secure`` when the
+        request came over HTTPS or with ``X-Forwarded-Proto: https`` (a TLS proxy in front).
+    max_body_bytes
+        Largest request body; larger ones get 413 (:class:`~starclass.inspect.limits.BodySizeLimit`).
+    login_throttle
+        Failed-login bookkeeping (default: a :class:`~starclass.inspect.limits.LoginThrottle`
+        with its defaults).
 
     Returns
     -------
@@ -144,6 +160,10 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     app.state.engine = engine
     app.state.stop = threading.Event()
     app.state.prerender_all = prerender_all
+    app.state.force_secure_cookies = force_secure_cookies
+    app.state.login_throttle = login_throttle if login_throttle is not None else LoginThrottle()
+    app.state.hash_slots = HashSlots()
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.middleware("http")(_security_headers)
@@ -155,7 +175,8 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
 
 
 def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 8000, *,
-          prerender_all: bool = True, echo: Callable[[str], object] = print) -> None:
+          prerender_all: bool = True, force_secure_cookies: bool = False,
+          echo: Callable[[str], object] = print) -> None:
     """Run the app with uvicorn (blocking); prints the address first.
 
     Parameters
@@ -167,6 +188,8 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
         :data:`LOOPBACK_HOSTS` (against DNS rebinding).
     prerender_all
         Render every candidate's pictures in the background after start-up.
+    force_secure_cookies
+        Mark cookies ``Secure`` even on plain-HTTP requests (see :func:`create_app`).
     echo
         Where the address and warnings are printed.
 
@@ -176,7 +199,8 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     """
     loopback = host in ("127.0.0.1", "localhost", "::1")
     app = create_app(field, engine, prerender_all=prerender_all,
-                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None,
+                     force_secure_cookies=force_secure_cookies)
     shown = f"[{host}]" if ":" in host else host
     echo(f"starclass inspect: serving {len(field.ids)} candidates from {field.data_dir}")
     if prerender_all:

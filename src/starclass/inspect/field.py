@@ -45,6 +45,10 @@ class Field:
     predictions: dict[int, dict] | None
     catalogue_path: Path
     dataset: str = ""
+    #: The files ``GET /data/...`` may send (resolved paths): the mosaics, catalogue and
+    #: predictions this field opened. An allow-list, so that nothing else in the folder (the
+    #: label database under any name, its backups, label exports) is ever served.
+    served: frozenset[Path] = frozenset()
 
     def order(self, order: str, user: str = "") -> list[int]:
         """Row numbers in the queue order asked for."""
@@ -296,7 +300,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     )
     return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
                  cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),
-                 catalogue_path=cat_path, dataset=dataset)
+                 catalogue_path=cat_path, dataset=dataset,
+                 served=frozenset(p.resolve() for p in [*images, cat_path, pred_path] if p is not None))
 
 
 def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Event | None = None,

@@ -14,6 +14,13 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from starclass.errors import StarclassError
+
+#: Shortest and longest passwords accepted (characters). The upper bound caps the work of one
+#: check: a longer password sent at login is refused without hashing it.
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+
 _hasher = PasswordHasher()
 #: A hash to verify against when the user does not exist, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -40,6 +47,36 @@ def configure_hasher(**params: int) -> None:
     """
     global _hasher
     _hasher = PasswordHasher(**params) if params else PasswordHasher()
+
+
+def check_new_password(name: str, password: str) -> None:
+    """Refuse a new password shorter or longer than the limits.
+
+    Parameters
+    ----------
+    name
+        The account (for the message).
+    password
+        The new password.
+
+    Raises
+    ------
+    StarclassError
+        Fewer than :data:`MIN_PASSWORD_LENGTH` or more than :data:`MAX_PASSWORD_LENGTH`
+        characters.
+
+    Examples
+    --------
+    >>> check_new_password("ann", "correct horse")
+    >>> check_new_password("ann", "short")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: password for 'ann': use at least 8 characters
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StarclassError(f"password for {name!r}: use at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise StarclassError(f"password for {name!r}: use at most {MAX_PASSWORD_LENGTH} characters")
 
 
 def hash_password(password: str) -> str:
@@ -76,7 +113,8 @@ def verify_password(password_hash: str, password: str) -> bool:
     Returns
     -------
     bool
-        False also for a malformed hash.
+        False also for a malformed hash, and, without hashing it, for a password longer than
+        :data:`MAX_PASSWORD_LENGTH` (no account has one).
 
     Examples
     --------
@@ -84,6 +122,8 @@ def verify_password(password_hash: str, password: str) -> bool:
     >>> verify_password(h, "correct horse"), verify_password(h, "battery staple")
     (True, False)
     """
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
     try:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -1,4 +1,8 @@
-"""Files of the data directory: ``GET /data/{path}`` (e.g. a FITS mosaic to open in DS9)."""
+"""Files of the data directory: ``GET /data/{path}`` (e.g. a FITS mosaic to open in DS9).
+
+Only the files the app itself shows are served (:attr:`starclass.inspect.field.Field.served`:
+an allow-list); :func:`safe_path` keeps the request inside the folder.
+"""
 
 from __future__ import annotations
 
@@ -59,8 +63,8 @@ def safe_path(root: Path, relative: str) -> Path | None:
 
 @router.get("/data/{path:path}")
 def api_data(path: str, field: FieldDep, user: UserDep) -> FileResponse:
-    """A file inside the data directory; nothing outside it."""
+    """A file the field opened (a mosaic, the catalogue, the predictions); 404 for all else."""
     target = safe_path(field.data_dir, path)
-    if target is None:
+    if target is None or target not in field.served:
         raise HTTPException(status_code=404, detail="not found")
     return FileResponse(target)

@@ -74,6 +74,20 @@ def row_of(field: Field, cid: str) -> int:
     return row
 
 
-def set_csrf_cookie(response: Response, token: str) -> None:
+def cookies_secure(request: Request) -> bool:
+    """Whether cookies get the ``Secure`` flag: when forced, or the request came over HTTPS.
+
+    HTTPS is seen in the request's scheme or, behind a proxy that ends TLS, in its
+    ``X-Forwarded-Proto`` header (a client that forges it only keeps its own cookies from
+    coming back over plain HTTP).
+    """
+    if request.app.state.force_secure_cookies:
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def set_csrf_cookie(request: Request, response: Response, token: str) -> None:
     """The CSRF cookie the page's script copies into the header (so not HttpOnly)."""
-    response.set_cookie(auth.CSRF_COOKIE, token, httponly=False, samesite="strict", path="/")
+    response.set_cookie(auth.CSRF_COOKIE, token, httponly=False, samesite="strict", path="/",
+                        secure=cookies_secure(request))

@@ -26,7 +26,7 @@ def login_page(request: Request) -> Response:
     """The login form, with a CSRF cookie for the login request."""
     token = request.cookies.get(auth.CSRF_COOKIE) or auth.new_token()
     resp = templates.TemplateResponse(request, "login.html", {"csrf": token})
-    set_csrf_cookie(resp, token)
+    set_csrf_cookie(request, resp, token)
     return resp
 
 
@@ -43,5 +43,5 @@ def index(request: Request, field: FieldDep,
         "has_pred": bool(field.predictions), "orders": ORDERS, "subclasses": subclasses,
         "rgb": "/".join(b.upper() for b in field.cache.settings.rgb),
         "v_band": field.v_band.upper(), "dataset": field.dataset or field.data_dir.name})
-    set_csrf_cookie(resp, user["csrf"])
+    set_csrf_cookie(request, resp, user["csrf"])
     return resp
