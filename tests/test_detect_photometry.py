@@ -9,7 +9,7 @@ import pytest
 from astropy.table import Table
 
 from starclass.detect import ArrayMosaics, measure
-from starclass.detect.photometry import gaussian_aperture_fraction
+from starclass.detect.photometry import CandidatePhotometry, gaussian_aperture_fraction
 from starclass.datasets.fields import add_stamp, gaussian_stamp
 from starclass.errors import StarclassError
 
@@ -157,3 +157,41 @@ def test_constant_aperture_correction_is_added():
     assert b["mag_f814w"][0] == pytest.approx(a["mag_f814w"][0])
     c = measure(_mosaics(img), t, aperture_correction="ci")
     assert c["mag_f555w"][0] <= a["mag_f555w"][0]
+
+
+def _same_tables(a: Table, b: Table) -> None:
+    assert a.colnames == b.colnames
+    for c in a.colnames:
+        x, y = np.asarray(a[c]), np.asarray(b[c])
+        assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), c
+        assert a[c].unit == b[c].unit, c
+    assert dict(a.meta) == dict(b.meta)
+
+
+@pytest.mark.parametrize("settings", [
+    {},  # the curve of growth
+    {"aperture_correction": "ci", "psf_beta": None},
+    {"aperture_correction": {"f555w": -0.3}, "aperture_radius": 3.0, "annulus": (6.0, 9.0),
+     "chunk": 2, "bands": ["f814w", "f555w"]},
+])
+def test_photometry_object_gives_the_table_of_measure(settings):
+    img = _image([(40.2, 50.7, 2.0, 300.0), (90.0, 60.0, 3.5, 500.0), (93.0, 63.0, 2.0, 80.0),
+                  (130.5, 30.2, 2.2, 60.0)], noise=0.01, seed=2)
+    cand = Table({"x": [40.2, 90.0, 93.0, 130.5], "y": [50.7, 60.0, 63.0, 30.2]})
+    phot = CandidatePhotometry(**settings)
+    _same_tables(phot(_mosaics(img), cand), measure(_mosaics(img), cand, **settings))
+    # the same object measures again without keeping anything from the first call
+    _same_tables(phot(_mosaics(img), cand), measure(_mosaics(img), cand, **settings))
+
+
+def test_photometry_object_shows_its_parameters_and_checks_them_at_once():
+    phot = CandidatePhotometry(aperture_radius=3.0, annulus=(6.0, 9.0), aperture_correction="ci",
+                               psf_fwhm={"f555w": 2.1}, crowding_radius=7.0, chunk=100)
+    assert phot.aperture_radius == 3.0 and phot.annulus == (6.0, 9.0)
+    assert phot.aperture_correction == "ci" and phot.psf_fwhm == {"f555w": 2.1}
+    assert phot.crowding_radius == 7.0 and phot.chunk == 100
+    assert phot.redundant_radius == 5.0 and phot.bands is None  # defaults of measure
+    assert "aperture_radius=3.0" in repr(phot)
+    for bad in ({"aperture_radius": 0}, {"annulus": (8.0, 7.0)}, {"aperture_correction": "total"}):
+        with pytest.raises(StarclassError, match=next(iter(bad))):
+            CandidatePhotometry(**bad)

@@ -53,6 +53,9 @@ def inspect_command(
                                                         "(class_ref 0)."),
     prerender: bool = typer.Option(True, help="Render every candidate's pictures in the background "
                                               "after start-up."),
+    secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Mark cookies Secure on every "
+                                        "answer (they are whenever a request comes over HTTPS or with "
+                                        "X-Forwarded-Proto: https)."),
 ) -> None:
     """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
 
@@ -89,14 +92,13 @@ def inspect_command(
             echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
         return
     if export:
-        from starclass.inspect.app import CATALOGUE_NAMES, _find
         from starclass.inspect.export import export_labels
-        from starclass.io.catalog import read_catalog
+        from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
 
-        cat_path = _find(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
+        cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
         if cat_path is None:
             raise StarclassError(f"no candidate catalogue in {data_dir}")
-        out = export_labels(engine, dataset, read_catalog(cat_path), export,
+        out = export_labels(engine, dataset, read_candidates(cat_path), export,
                             include_unlabelled=include_unlabelled, summary_path=summary)
         agr = out.meta.get("agreement", {})
 
@@ -120,4 +122,5 @@ def inspect_command(
     if not dbm.list_users(engine):
         echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
     echo(f"labels in {dbm.redact(url)} (schema version {version})")
-    serve(field, engine, host=host, port=port, prerender_all=prerender, echo=echo)
+    serve(field, engine, host=host, port=port, prerender_all=prerender,
+          force_secure_cookies=secure_cookies, echo=echo)

@@ -1,7 +1,9 @@
 """Aperture photometry, concentration indices, local background, FWHM, crowding at given x, y.
 
-:func:`measure` is the one entry point. It works on any positions (detections, a catalogue
-from elsewhere, the simulator's truth positions) and every band of a mosaic set.
+:class:`CandidatePhotometry` holds the settings (photutils' habit: parameters in the
+constructor, one call on the data returning a table); :func:`measure` is the same as one
+function. Both work on any positions (detections, a catalogue from elsewhere, the simulator's
+truth positions) and every band of a mosaic set.
 
 Definitions (PHANGS-HST, Whitmore et al. 2021 section 3.2 and Thilker et al. 2022; LEGUS,
 Adamo et al. 2017):
@@ -41,19 +43,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from astropy.table import Table
+from tqdm import tqdm
 
 from starclass import schema
+from starclass.bands import BANDS
+from starclass.bands import v_band as default_v_band
+from starclass.detect import apcorr
 from starclass.detect._images import (
     bad_pixels,
     band_label,
     check_bands,
     exptime_of,
 )
+from starclass.detect.crowding import crowding_counts, redundant_flags
+from starclass.detect.profile import cutouts, fit_fwhm
 from starclass.errors import StarclassError
+from starclass.io import Mosaics
 
 #: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
 MCI_APERTURES: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
@@ -119,18 +129,6 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> n
     return np.column_stack([x, y])
 
 
-def _band_correction(aperture_correction: Any, band: str) -> float | None:
-    """The constant aperture correction (mag) of ``band``; None for per-source modes."""
-    if aperture_correction is None:
-        return 0.0
-    if isinstance(aperture_correction, str):
-        return None
-    if isinstance(aperture_correction, Mapping):
-        val = aperture_correction.get(band, aperture_correction.get(band.lower(), 0.0))
-        return float(val)
-    return float(aperture_correction)
-
-
 def aperture_weights(xy: np.ndarray, radii: list[float], half: int, exact_max: float = 6.0) -> np.ndarray:
     """Exact pixel-overlap weights of circular apertures, on a fixed box per source.
 
@@ -148,6 +146,8 @@ def aperture_weights(xy: np.ndarray, radii: list[float], half: int, exact_max: f
     numpy.ndarray
         ``(R, N, S, S)`` float32 weights in [0, 1].
     """
+    # here, not at the top: photutils.aperture would add 0.50-0.63 s to the 0.73-1.0 s of
+    # `import starclass.detect`, which imports this module (python -X importtime, 3 runs)
     from photutils.aperture import CircularAperture
 
     n = len(xy)
@@ -172,105 +172,6 @@ def aperture_weights(xy: np.ndarray, radii: list[float], half: int, exact_max: f
             w[k, i, oy:oy + h, ox:ox + wd] = m.data
     return w
 
-
-def _calibrated_psf(res, i_ci, psf_fwhm, band, psf_beta) -> float:
-    """PSF FWHM of ``band`` for the CI-based correction: given, else from the stellar locus."""
-    from starclass.detect.apcorr import calibrate_psf_fwhm, stellar_ci
-
-    if psf_fwhm is not None and (not isinstance(psf_fwhm, Mapping) or band in psf_fwhm):
-        return _psf_fwhm(psf_fwhm, band)
-    f0, f1 = res["flux"][:, i_ci[0]], res["flux"][:, i_ci[1]]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ci_b = 2.5 * np.log10(f1 / f0)
-        snr = f1 / np.sqrt(res["var"][:, i_ci[1]])
-    locus = stellar_ci(ci_b, snr)
-    if locus is None:
-        return _psf_fwhm(None, band)
-    return calibrate_psf_fwhm(locus, psf_beta)
-
-
-def _growth_corrections(mosaics, vband, mask, xy, v, radii, ci, exptime, aperture_radius, annulus,
-                        psf_fwhm, psf_beta, eff_gamma, max_correction, i_ci):
-    """Per-source V-band corrections (mag) from each source's own curve of growth.
-
-    See :mod:`starclass.detect.apcorr` (section "curve of growth") for the method. Returns
-    the corrections to add to the catalogue-aperture V magnitudes and a dict with the PSF
-    used (``psf_fwhm``, ``psf_beta``, ``psf_source``) and the radius (px) each source's total
-    was measured within (``radius``; 0 where the CI-based correction was used).
-    """
-    from starclass.detect import apcorr
-
-    data = mosaics.data[vband]
-    cog = [float(r) for r in apcorr.COG_RADII]
-    ik = [radii.index(r) for r in cog]
-    i_ap = radii.index(float(aperture_radius))
-    bo, so, no = annulus_background(data, mask, xy, apcorr.COG_ANNULUS, maxiters=2)
-    flux = robust_growth(data, mask, xy, v["sums"][:, ik], v["area"][:, ik], cog, bo,
-                         inner=apcorr.COG_INNER)
-    area = v["area"][:, ik]
-    s2 = np.where(np.isfinite(so), so, np.inf)[:, None] ** 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = area * s2 * (1.0 + 0.5 * np.pi * area / np.maximum(no, 1.0)[:, None]) \
-            + np.clip(flux, 0.0, None) / max(exptime, 1e-12)
-        snr = flux / np.sqrt(var)
-        snr3 = v["flux"][:, i_ci[1]] / np.sqrt(v["var"][:, i_ci[1]])
-    source = "given"
-    if psf_fwhm is not None and (not isinstance(psf_fwhm, Mapping) or vband in psf_fwhm):
-        fw, beta = _psf_fwhm(psf_fwhm, vband), (2.0 if psf_beta is None else float(psf_beta))
-    else:
-        # stars whose plain curve of growth agrees with the robust one out to 8 px: isolated,
-        # unsaturated (no spikes or bleeding columns)
-        k8 = cog.index(8.0)
-        plain = v["sums"][:, ik[k8]] - np.where(np.isfinite(bo), bo, 0.0) * area[:, k8]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            isolated = np.abs(plain / flux[:, k8] - 1.0) < 0.03
-        est = apcorr.estimate_psf(flux, snr3, ci, tuple(cog), apcorr.COG_ANNULUS, isolated=isolated)
-        if est is None:
-            beta = 2.0 if psf_beta is None else float(psf_beta)
-            fw, source = _calibrated_psf(v, i_ci, None, vband, beta), "ci-locus"
-        else:
-            (fw, beta), source = est, "stars"
-    params, frac, corr_fam = apcorr.growth_family(
-        round(float(fw), 2), float(beta), tuple(cog), apcorr.COG_ANNULUS, float(aperture_radius),
-        (float(annulus[0]), float(annulus[1])))
-    if apcorr.COG_AVERAGE:
-        post = apcorr.growth_posterior(flux, so, exptime, frac, tuple(cog), floor=apcorr.COG_FLOOR)
-        total, radius, _ = apcorr.growth_totals_averaged(flux, snr, frac, post, tuple(cog), float(aperture_radius))
-    else:
-        best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
-        total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
-    # saturated stars: their charge bleeds along the column, which the robust rings discard
-    sat_total = saturated_totals(data, mask, xy, bo, so, float(frac[0, -1]),
-                                 radius=cog[-1])
-    saturated = np.isfinite(sat_total)
-    total = np.where(saturated, sat_total, total)
-    radius = np.where(saturated, cog[-1], radius)
-    ap = v["flux"][:, i_ap]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        corr = -2.5 * np.log10(total / ap)
-    # faint or odd sources: the CI-based correction (the same model family, indexed by CI)
-    weak = ~np.isfinite(corr) | (radius <= 0)
-    if weak.any():
-        corr[weak] = apcorr.ci_aperture_correction(
-            ci[weak], psf_fwhm_v=fw, gamma=eff_gamma, aperture_radius=aperture_radius,
-            annulus=annulus, psf_beta=beta, max_correction=max_correction)
-        radius[weak] = 0.0
-    corr = np.where(saturated, corr, np.clip(corr, -apcorr.GROWTH_MAX_CORRECTION,
-                                               apcorr.GROWTH_MAX_CORRECTION / 4))
-    return corr, {"psf_fwhm": float(fw), "psf_beta": float(beta), "psf_source": source,
-                  "radius": radius, "saturated": saturated}
-
-
-def _psf_fwhm(psf_fwhm: float | Mapping[str, float] | None, band: str) -> float:
-    """PSF FWHM (px) of ``band``: given, else the :mod:`starclass.bands` value, else 2 px."""
-    from starclass.bands import BANDS
-
-    if isinstance(psf_fwhm, Mapping):
-        if band in psf_fwhm:
-            return float(psf_fwhm[band])
-    elif psf_fwhm is not None:
-        return float(psf_fwhm)
-    return float(BANDS[band].psf_fwhm_px) if band in BANDS else 2.0
 
 
 def band_photometry(
@@ -311,8 +212,6 @@ def band_photometry(
         ``bkg`` (N,) annulus median per pixel, ``bkg_std`` (N,) annulus MAD scatter,
         ``area`` (N, R) unmasked aperture areas (px^2), ``sums`` (N, R) the raw sums.
     """
-    from starclass.detect.profile import cutouts
-
     n = len(xy)
     if n == 0:
         z = np.zeros((0, len(radii)))
@@ -369,8 +268,6 @@ def annulus_background(
     median, mad_std, n_pixels
         Arrays of shape ``(N,)``; NaN where no usable pixel is left.
     """
-    from starclass.detect.profile import cutouts
-
     n = len(xy)
     med = np.full(n, np.nan)
     std = np.full(n, np.nan)
@@ -438,8 +335,6 @@ def ring_medians(
     numpy.ndarray
         ``(N, len(edges) - 1)``; NaN where a ring has no usable pixel.
     """
-    from starclass.detect.profile import cutouts
-
     n = len(xy)
     out = np.full((n, len(edges) - 1), np.nan)
     half = int(math.ceil(edges[-1]))
@@ -540,8 +435,6 @@ def saturated_totals(
     share of a point source's light within ``radius``. The robust rings of the curve of
     growth would discard the bleed as an outlier.
     """
-    from starclass.detect.profile import cutouts
-
     n = len(xy)
     out = np.full(n, np.nan)
     if n == 0:
@@ -590,8 +483,509 @@ def flux_to_mag(flux: np.ndarray, var: np.ndarray, zeropoint: float) -> tuple[np
     return mag, err
 
 
+
+def _constant_correction(aperture_correction: Any, band: str) -> float | None:
+    """The constant aperture correction (mag) of ``band``; None for the per-source modes."""
+    if aperture_correction is None:
+        return 0.0
+    if isinstance(aperture_correction, str):
+        return None
+    if isinstance(aperture_correction, Mapping):
+        val = aperture_correction.get(band, aperture_correction.get(band.lower(), 0.0))
+        return float(val)
+    return float(aperture_correction)
+
+
+def _psf_given(psf_fwhm: float | Mapping[str, float] | None, band: str) -> bool:
+    """True when the caller gave the PSF FWHM of ``band`` (one number counts for every band)."""
+    return psf_fwhm is not None and (not isinstance(psf_fwhm, Mapping) or band in psf_fwhm)
+
+
+def _psf_fwhm(psf_fwhm: float | Mapping[str, float] | None, band: str) -> float:
+    """PSF FWHM (px) of ``band``: given, else the :mod:`starclass.bands` value, else 2 px."""
+    if isinstance(psf_fwhm, Mapping):
+        if band in psf_fwhm:
+            return float(psf_fwhm[band])
+    elif psf_fwhm is not None:
+        return float(psf_fwhm)
+    return float(BANDS[band].psf_fwhm_px) if band in BANDS else 2.0
+
+
+def _calibrated_psf(res: dict[str, np.ndarray], i_ci: list[int],
+                    psf_fwhm: float | Mapping[str, float] | None, band: str,
+                    psf_beta: float | None) -> float:
+    """PSF FWHM of ``band`` for the CI-based correction: given, else from the stellar locus."""
+    if _psf_given(psf_fwhm, band):
+        return _psf_fwhm(psf_fwhm, band)
+    f0, f1 = res["flux"][:, i_ci[0]], res["flux"][:, i_ci[1]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ci_b = 2.5 * np.log10(f1 / f0)
+        snr = f1 / np.sqrt(res["var"][:, i_ci[1]])
+    locus = apcorr.stellar_ci(ci_b, snr)
+    if locus is None:
+        return _psf_fwhm(None, band)
+    return apcorr.calibrate_psf_fwhm(locus, psf_beta)
+
+
+@dataclass(frozen=True)
+class _Radii:
+    """The aperture radii of one run and where the catalogue's apertures sit among them.
+
+    The V band is measured at every radius of ``values`` (with the curve of growth, out to
+    12 px); the other bands only at ``small``, the catalogue's radii.
+    """
+
+    values: list[float]
+    small: list[float]
+    i_ap: int
+    i_ci: list[int]
+    i_mci: list[int]
+    i_small: list[int]
+
+    @classmethod
+    def of(cls, aperture_radius: float, growth: bool) -> _Radii:
+        """The radii of a run with this photometry aperture, with or without the curve of growth."""
+        small = sorted(set(MCI_APERTURES) | {float(aperture_radius)})
+        values = set(small) | (set(apcorr.COG_RADII) if growth else set())
+        values = sorted(values)
+        return cls(values=values, small=small, i_ap=values.index(float(aperture_radius)),
+                   i_ci=[values.index(r) for r in CI_RADII],
+                   i_mci=[values.index(r) for r in MCI_APERTURES],
+                   i_small=[values.index(r) for r in small])
+
+    def index(self, radius: float) -> int:
+        """Position of ``radius`` among :attr:`values`."""
+        return self.values.index(float(radius))
+
+    def indices(self, radii: list[float]) -> list[int]:
+        """Positions of ``radii`` among :attr:`values`."""
+        return [self.index(r) for r in radii]
+
+
+@dataclass(frozen=True)
+class _Bands:
+    """The bands of one call, V first, with their usable-pixel masks and exposure times."""
+
+    order: list[str]
+    masks: dict[str, np.ndarray | None]
+    exptimes: dict[str, float]
+
+    @property
+    def v_band(self) -> str:
+        """The band of the morphology (CI, MCI, FWHM, background) and of the curve of growth."""
+        return self.order[0]
+
+
+class CandidatePhotometry:
+    """Photometry and morphology of candidates at given positions, in every band.
+
+    The parameters are kept as attributes of the same names; calling the object on a set
+    of mosaics and a candidate table measures (see the module notes for the definitions)
+    and returns a new table. The object keeps no state between calls.
+
+    Parameters
+    ----------
+    bands : list of str, optional
+        Bands to measure (default: all bands of the mosaics).
+    aperture_radius : float
+        Radius (px) of the photometry aperture.
+    aperture_correction : float, dict, str or None
+        Added to the aperture magnitudes. ``"growth"`` (default): total magnitudes from each
+        source's own V-band curve of growth (:func:`starclass.detect.apcorr.growth_family`
+        and :func:`~starclass.detect.apcorr.growth_totals_averaged`: apertures to 12 px, a
+        background 15-20 px out, rings beyond 4 px measured robustly, a PSF-convolved EFF
+        family fitted with the PSF estimated from the image's stars); other bands get the
+        same correction plus their PSF difference, so colours stay 4 px aperture colours.
+        ``"ci"``: a per-source correction from the V-band CI through the same kind of model
+        (:func:`starclass.detect.apcorr.ci_aperture_correction`). A number (mag, all bands)
+        or ``{band: mag}``: constant corrections (LEGUS style). None: plain aperture
+        magnitudes.
+    annulus : tuple of float
+        Inner and outer radii (px) of the local-background annulus.
+    crowding_radius : float
+        Radius (px) within which other candidates are counted in ``crowding``.
+    redundant_radius : float
+        A candidate within this distance (px) of a brighter one is ``redundant`` (4.9).
+    fwhm_radius : float
+        Pixels within this radius enter the FWHM fit.
+    mci_fiducial_fwhm : float
+        FWHM (px) of the fiducial cluster that normalises the MCI.
+    psf_fwhm : float, dict or None
+        PSF FWHM (px), one number or ``{band: fwhm}``, of the aperture-correction model
+        (default: calibrated on the stellar locus of the CI distribution in each band, see
+        :mod:`starclass.detect.apcorr`; :data:`starclass.bands.BANDS` values when too few
+        bright sources).
+    psf_beta : float or None
+        Moffat beta of the PSF model of the ``"ci"`` correction (None: Gaussian).
+    eff_gamma : float
+        EFF power-law index of the ``"ci"`` correction's model family.
+    max_correction : float
+        Cap (mag) of the per-source corrections.
+    progress : bool
+        Show a progress bar over bands.
+    chunk : int
+        Sources measured per block (bounds memory: about 7 kB per source).
+
+    Raises
+    ------
+    StarclassError
+        A non-positive ``aperture_radius``, an annulus that is not ``0 < inner < outer``, or
+        an unknown ``aperture_correction`` mode.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from astropy.table import Table
+    >>> from starclass.detect import ArrayMosaics
+    >>> yy, xx = np.mgrid[:64, :64]
+    >>> star = 100 * np.exp(-((xx - 32) ** 2 + (yy - 30) ** 2) / 2.0) + 0.1
+    >>> mosaics = ArrayMosaics({"f555w": star, "f814w": 2 * star}, {"f555w": 25.0, "f814w": 24.0})
+    >>> phot = CandidatePhotometry(aperture_radius=3.0, aperture_correction=None)
+    >>> phot.aperture_radius
+    3.0
+    >>> out = phot(mosaics, Table({"x": [32.0], "y": [30.0]}))
+    >>> round(float(out["mag_f555w"][0]), 2)
+    18.02
+    """
+
+    def __init__(
+        self,
+        *,
+        bands: list[str] | None = None,
+        aperture_radius: float = 4.0,
+        aperture_correction: float | Mapping[str, float] | str | None = "growth",
+        annulus: tuple[float, float] = ANNULUS,
+        crowding_radius: float = 10.0,
+        redundant_radius: float = 5.0,
+        fwhm_radius: float = 5.0,
+        mci_fiducial_fwhm: float = 3.0,
+        psf_fwhm: float | Mapping[str, float] | None = None,
+        psf_beta: float | None = 2.0,
+        eff_gamma: float = 3.0,
+        max_correction: float = 0.8,
+        progress: bool = False,
+        chunk: int = 4096,
+    ) -> None:
+        # checked here, where they are cheap to check and the caller still knows its values
+        if aperture_radius <= 0:
+            raise StarclassError(f"aperture_radius must be positive, got {aperture_radius}")
+        if not (0 < annulus[0] < annulus[1]):
+            raise StarclassError(f"annulus must be (inner, outer) with 0 < inner < outer, got {annulus}")
+        if isinstance(aperture_correction, str) and aperture_correction not in ("ci", "growth"):
+            # (the CLI spells "none" for None)
+            raise StarclassError(
+                f"aperture_correction must be a number, a {{band: mag}} mapping, 'ci', 'growth' or None; "
+                f"got {aperture_correction!r}"
+            )
+        self.bands = bands
+        self.aperture_radius = aperture_radius
+        self.aperture_correction = aperture_correction
+        self.annulus = annulus
+        self.crowding_radius = crowding_radius
+        self.redundant_radius = redundant_radius
+        self.fwhm_radius = fwhm_radius
+        self.mci_fiducial_fwhm = mci_fiducial_fwhm
+        self.psf_fwhm = psf_fwhm
+        self.psf_beta = psf_beta
+        self.eff_gamma = eff_gamma
+        self.max_correction = max_correction
+        self.progress = progress
+        self.chunk = chunk
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({params})"
+
+    def __call__(self, mosaics: Mosaics, table: Table) -> Table:
+        """Measure at the positions of ``table`` in every band.
+
+        Parameters
+        ----------
+        mosaics
+            A :class:`starclass.io.mosaic.MosaicSet` (or :class:`starclass.detect.ArrayMosaics`).
+        table
+            Candidates with 0-based ``x`` and ``y`` columns; other columns are kept (measured
+            columns are replaced). ``id`` is added (1..N) when missing, ``ra``/``dec`` when the
+            mosaics have a WCS and the table has none.
+
+        Returns
+        -------
+        astropy.table.Table
+            A copy of ``table`` with ``mag_<band>``, ``magerr_<band>`` for every band, ``ci``,
+            ``mci_1`` .. ``mci_5``, ``bkg`` (V band, counts/s per px), ``fwhm`` (px),
+            ``crowding`` and ``redundant``; with ``aperture_correction="growth"`` also
+            ``apcorr_radius`` (px within which the V light was measured, 0 where the CI
+            correction stood in) and ``saturated``.
+
+        Raises
+        ------
+        StarclassError
+            Missing ``x``/``y`` columns, positions off the image (the message names the
+            rows), an unknown band, or an image with no usable pixel.
+
+        Examples
+        --------
+        >>> from starclass.datasets.fields import synthetic_field
+        >>> mosaics, truth = synthetic_field((96, 96), n_sources=5, seed=1)
+        >>> out = CandidatePhotometry(aperture_correction="ci")(mosaics, truth["x", "y"])
+        >>> "mag_f814w" in out.colnames and "ci" in out.colnames
+        True
+        """
+        use = check_bands(mosaics, self.bands)
+        vband = mosaics.v_band if getattr(mosaics, "v_band", None) in use else default_v_band(use)
+        out = Table(table, copy=True)
+        xy = positions_of(out, tuple(mosaics.shape))
+        if "id" not in out.colnames:
+            out.add_column(np.arange(1, len(out) + 1, dtype=np.int64), name="id", index=0)
+        bands = self._bands(mosaics, [vband] + [b for b in use if b != vband])
+        radii = _Radii.of(self.aperture_radius, growth=self.aperture_correction == "growth")
+
+        results = self._aperture_photometry(mosaics, bands, xy, radii)
+        v = results[vband]
+        ci, mci = self._concentration(v, radii)
+        fwhm = fit_fwhm(mosaics.data[vband], bands.masks[vband], xy, v["bkg"], radius=self.fwhm_radius)
+        corrections, psf_used, growth = self._aperture_corrections(mosaics, bands, use, xy, results,
+                                                                   radii, ci)
+        for band in use:
+            r = results[band]
+            mag, err = flux_to_mag(r["flux"][:, radii.i_ap], r["var"][:, radii.i_ap],
+                                   float(mosaics.zeropoint[band]))
+            out[schema.mag_col(band)] = mag + corrections[band]
+            out[schema.magerr_col(band)] = err
+        out["ci"] = ci
+        for k, r in enumerate(schema.MCI_RADII):
+            out[schema.mci_col(r)] = mci[:, k]
+        out["bkg"] = v["bkg"]
+        out["fwhm"] = fwhm
+        out["fwhm"].unit = "pix"
+        out["crowding"] = crowding_counts(xy, self.crowding_radius)
+        out["redundant"] = redundant_flags(xy, v["flux"][:, radii.i_ap], self.redundant_radius)
+        _add_sky_positions(out, mosaics, xy)
+        self._record(out, mosaics, vband, psf_used, growth)
+        return out
+
+    # -- the steps ----------------------------------------------------------------------
+
+    @staticmethod
+    def _bands(mosaics: Mosaics, order: list[str]) -> _Bands:
+        """Usable-pixel masks (None where every pixel is good) and exposure times, V first."""
+        masks: dict[str, np.ndarray | None] = {}
+        for band in order:
+            mask = bad_pixels(mosaics, band)
+            if mask.all():
+                raise StarclassError(
+                    f"{band_label(mosaics, band)}: the image has no usable pixel (all NaN or masked)"
+                )
+            masks[band] = mask if mask.any() else None
+        return _Bands(order=order, masks=masks,
+                      exptimes={band: exptime_of(mosaics, band) for band in order})
+
+    def _aperture_photometry(self, mosaics: Mosaics, bands: _Bands, xy: np.ndarray,
+                             radii: _Radii) -> dict[str, dict[str, np.ndarray]]:
+        """:func:`band_photometry` of every band, block by block of sources.
+
+        The aperture weights of a block are computed once and reused for every band; bands
+        other than V are measured at the catalogue's radii only, the arrays padded with NaN
+        at the curve-of-growth radii so that every band's results index alike.
+        """
+        n = len(xy)
+        half = int(math.ceil(max(radii.values))) + 1
+        half_small = int(math.ceil(max(radii.small))) + 1
+        parts: dict[str, list[dict[str, np.ndarray]]] = {band: [] for band in bands.order}
+        starts = list(range(0, max(n, 1), self.chunk))
+        bar = tqdm(total=len(starts) * len(bands.order), desc="photometry", unit="band",
+                   disable=not self.progress)
+        for s0 in starts:
+            pos = xy[s0:s0 + self.chunk]
+            weights = aperture_weights(pos, radii.values, half) if len(pos) else None
+            for band in bands.order:
+                data, mask, exptime = mosaics.data[band], bands.masks[band], bands.exptimes[band]
+                if band == bands.v_band or len(radii.small) == len(radii.values) or weights is None:
+                    res = band_photometry(data, mask, pos, radii.values, self.annulus, exptime, weights)
+                else:
+                    c = half - half_small
+                    w_small = weights[radii.i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
+                    res = band_photometry(data, mask, pos, radii.small, self.annulus, exptime, w_small)
+                    for key in ("flux", "var", "area", "sums"):
+                        full = np.full((len(pos), len(radii.values)), np.nan)
+                        full[:, radii.i_small] = res[key]
+                        res[key] = full
+                parts[band].append(res)
+                bar.update(1)
+        bar.close()
+        return {band: {k: np.concatenate([p[k] for p in plist]) for k in plist[0]}
+                for band, plist in parts.items()}
+
+    def _concentration(self, v: dict[str, np.ndarray], radii: _Radii) -> tuple[np.ndarray, np.ndarray]:
+        """V-band CI ``(N,)`` and MCI ``(N, 5)`` from the aperture fluxes (no correction)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            logf = np.where(v["flux"] > 0, np.log10(np.where(v["flux"] > 0, v["flux"], 1.0)), np.nan)
+            ci = -2.5 * (logf[:, radii.i_ci[0]] - logf[:, radii.i_ci[1]])
+            pair = -2.5 * (logf[:, radii.i_mci[:-1]] - logf[:, radii.i_mci[1:]])
+            mci = pair / mci_normalisation(self.mci_fiducial_fwhm)[None, :]
+        return ci, mci
+
+    def _aperture_corrections(
+        self, mosaics: Mosaics, bands: _Bands, use: list[str], xy: np.ndarray,
+        results: dict[str, dict[str, np.ndarray]], radii: _Radii, ci: np.ndarray,
+    ) -> tuple[dict[str, np.ndarray | float], dict[str, float], dict[str, Any]]:
+        """The correction (mag) of every band, the PSF FWHM used per band, the growth details.
+
+        Returns
+        -------
+        corrections, psf_used, growth
+            ``{band: mag}`` (a number or one per source); ``{band: FWHM px}`` (empty for the
+            constant corrections); the curve-of-growth details of
+            :meth:`_growth_correction` (empty unless ``aperture_correction="growth"``).
+        """
+        mode = self.aperture_correction
+        vband = bands.v_band
+        psf_used: dict[str, float] = {}
+        growth: dict[str, Any] = {}
+        if mode == "ci":  # per source, from the V-band CI
+            psf_used = {b: _calibrated_psf(results[b], radii.i_ci, self.psf_fwhm, b, self.psf_beta)
+                        for b in use}
+        elif mode == "growth":
+            v_corr, growth = self._growth_correction(mosaics, bands, xy, results[vband], radii, ci)
+            psf_used = {b: (growth["psf_fwhm"] if b == vband else
+                            _calibrated_psf(results[b], radii.i_ci, self.psf_fwhm, b, growth["psf_beta"]))
+                        for b in use}
+        corrections: dict[str, np.ndarray | float] = {}
+        for band in use:
+            const = _constant_correction(mode, band)
+            if const is None and mode == "ci":
+                const = apcorr.ci_aperture_correction(
+                    ci, psf_fwhm_v=psf_used[vband], psf_fwhm_band=psf_used[band], gamma=self.eff_gamma,
+                    aperture_radius=self.aperture_radius, annulus=self.annulus, psf_beta=self.psf_beta,
+                    max_correction=self.max_correction)
+            elif const is None:  # growth: the V correction plus the PSF difference of the band
+                beta = growth["psf_beta"]
+                const = v_corr + (
+                    apcorr.point_correction(psf_used[band], beta, self.aperture_radius, self.annulus)
+                    - apcorr.point_correction(psf_used[vband], beta, self.aperture_radius, self.annulus))
+            corrections[band] = const
+        return corrections, psf_used, growth
+
+    def _growth_correction(self, mosaics: Mosaics, bands: _Bands, xy: np.ndarray,
+                           v: dict[str, np.ndarray], radii: _Radii,
+                           ci: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+        """Per-source V-band corrections (mag) from each source's own curve of growth.
+
+        See :mod:`starclass.detect.apcorr` (section "curve of growth") for the method.
+
+        Returns
+        -------
+        corrections, details
+            The corrections to add to the catalogue-aperture V magnitudes; a dict with the
+            PSF used (``psf_fwhm``, ``psf_beta``, ``psf_source``), the radius (px) each
+            source's total was measured within (``radius``; 0 where the CI-based correction
+            was used) and the ``saturated`` flags.
+        """
+        vband = bands.v_band
+        data, mask, exptime = mosaics.data[vband], bands.masks[vband], bands.exptimes[vband]
+        aperture_radius, annulus = self.aperture_radius, self.annulus
+        cog = [float(r) for r in apcorr.COG_RADII]
+        ik = radii.indices(cog)
+        bo, so, no = annulus_background(data, mask, xy, apcorr.COG_ANNULUS, maxiters=2)
+        flux = robust_growth(data, mask, xy, v["sums"][:, ik], v["area"][:, ik], cog, bo,
+                             inner=apcorr.COG_INNER)
+        area = v["area"][:, ik]
+        s2 = np.where(np.isfinite(so), so, np.inf)[:, None] ** 2
+        i3 = radii.i_ci[1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = area * s2 * (1.0 + 0.5 * np.pi * area / np.maximum(no, 1.0)[:, None]) \
+                + np.clip(flux, 0.0, None) / max(exptime, 1e-12)
+            snr = flux / np.sqrt(var)
+            snr3 = v["flux"][:, i3] / np.sqrt(v["var"][:, i3])
+        fw, beta, source = self._growth_psf(vband, v, radii, cog, bo, flux, snr3, ci)
+        _, frac, _ = apcorr.growth_family(
+            round(float(fw), 2), float(beta), tuple(cog), apcorr.COG_ANNULUS, float(aperture_radius),
+            (float(annulus[0]), float(annulus[1])))
+        if apcorr.COG_AVERAGE:
+            post = apcorr.growth_posterior(flux, so, exptime, frac, tuple(cog), floor=apcorr.COG_FLOOR)
+            total, radius, _ = apcorr.growth_totals_averaged(flux, snr, frac, post, tuple(cog),
+                                                             float(aperture_radius))
+        else:
+            best = apcorr.fit_growth_curves(flux, so, exptime, frac, tuple(cog))
+            total, radius = apcorr.growth_totals(flux, snr, frac, best, tuple(cog), float(aperture_radius))
+        # saturated stars: their charge bleeds along the column, which the robust rings discard
+        sat_total = saturated_totals(data, mask, xy, bo, so, float(frac[0, -1]), radius=cog[-1])
+        saturated = np.isfinite(sat_total)
+        total = np.where(saturated, sat_total, total)
+        radius = np.where(saturated, cog[-1], radius)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = -2.5 * np.log10(total / v["flux"][:, radii.i_ap])
+        # faint or odd sources: the CI-based correction (the same model family, indexed by CI)
+        weak = ~np.isfinite(corr) | (radius <= 0)
+        if weak.any():
+            corr[weak] = apcorr.ci_aperture_correction(
+                ci[weak], psf_fwhm_v=fw, gamma=self.eff_gamma, aperture_radius=aperture_radius,
+                annulus=annulus, psf_beta=beta, max_correction=self.max_correction)
+            radius[weak] = 0.0
+        corr = np.where(saturated, corr, np.clip(corr, -apcorr.GROWTH_MAX_CORRECTION,
+                                                   apcorr.GROWTH_MAX_CORRECTION / 4))
+        return corr, {"psf_fwhm": float(fw), "psf_beta": float(beta), "psf_source": source,
+                      "radius": radius, "saturated": saturated}
+
+    def _growth_psf(self, vband: str, v: dict[str, np.ndarray], radii: _Radii, cog: list[float],
+                    bkg: np.ndarray, flux: np.ndarray, snr3: np.ndarray,
+                    ci: np.ndarray) -> tuple[float, float, str]:
+        """The V-band PSF (FWHM px, Moffat beta) of the growth family, and where it came from.
+
+        Given by the caller (``"given"``), else estimated from the image's isolated stars
+        (``"stars"``), else calibrated on the stellar locus of the CI (``"ci-locus"``).
+        ``flux`` is the robust curve of growth at ``cog``, ``bkg`` its background per pixel.
+        """
+        beta = 2.0 if self.psf_beta is None else float(self.psf_beta)
+        if _psf_given(self.psf_fwhm, vband):
+            return _psf_fwhm(self.psf_fwhm, vband), beta, "given"
+        # stars whose plain curve of growth agrees with the robust one out to 8 px: isolated,
+        # unsaturated (no spikes or bleeding columns)
+        k8 = radii.index(8.0)
+        plain = v["sums"][:, k8] - np.where(np.isfinite(bkg), bkg, 0.0) * v["area"][:, k8]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            isolated = np.abs(plain / flux[:, cog.index(8.0)] - 1.0) < 0.03
+        est = apcorr.estimate_psf(flux, snr3, ci, tuple(cog), apcorr.COG_ANNULUS, isolated=isolated)
+        if est is None:
+            return _calibrated_psf(v, radii.i_ci, None, vband, beta), beta, "ci-locus"
+        fw, beta = est
+        return fw, beta, "stars"
+
+    def _record(self, out: Table, mosaics: Mosaics, vband: str, psf_used: dict[str, float],
+                growth: dict[str, Any]) -> None:
+        """Settings and PSF of the run in ``out.meta``; the growth columns when there are any."""
+        out.meta["detect_v_band"] = vband
+        out.meta["aperture_radius_px"] = float(self.aperture_radius)
+        out.meta["annulus_px"] = [float(self.annulus[0]), float(self.annulus[1])]
+        out.meta["magsys"] = str(getattr(mosaics, "magsys", "vega"))
+        if psf_used:
+            out.meta["apcorr_psf_fwhm_px"] = {b: round(float(v), 3) for b, v in psf_used.items()}
+        if growth:
+            out.meta["apcorr_psf_beta"] = float(growth["psf_beta"])
+            out.meta["apcorr_psf_source"] = growth["psf_source"]
+            out["apcorr_radius"] = growth["radius"]
+            out["saturated"] = growth["saturated"]
+            out["apcorr_radius"].unit = "pix"
+        mode = self.aperture_correction
+        out.meta["aperture_correction"] = (
+            mode if isinstance(mode, (str, type(None), float, int)) else dict(mode)
+        )
+
+
+def _add_sky_positions(out: Table, mosaics: Mosaics, xy: np.ndarray) -> None:
+    """``ra``/``dec`` (deg) from the mosaics' WCS, unless the table has them or there is none."""
+    wcs = getattr(mosaics, "wcs", None)
+    if wcs is not None and "ra" not in out.colnames and len(out):
+        try:
+            ra, dec = wcs.all_pix2world(xy[:, 0], xy[:, 1], 0)
+            out["ra"], out["dec"] = ra, dec
+            out["ra"].unit = out["dec"].unit = "deg"
+        except Exception:  # a WCS without celestial axes: positions stay in pixels
+            pass
+
+
 def measure(
-    mosaics: Any,
+    mosaics: Mosaics,
     table: Table,
     *,
     bands: list[str] | None = None,
@@ -611,6 +1005,8 @@ def measure(
 ) -> Table:
     """Measure photometry and morphology at the positions of ``table`` in every band.
 
+    The same as ``CandidatePhotometry(**settings)(mosaics, table)``.
+
     Parameters
     ----------
     mosaics
@@ -619,46 +1015,9 @@ def measure(
         Candidates with 0-based ``x`` and ``y`` columns; other columns are kept (measured
         columns are replaced). ``id`` is added (1..N) when missing, ``ra``/``dec`` when the
         mosaics have a WCS and the table has none.
-    bands
-        Bands to measure (default: all bands of the mosaics).
-    aperture_radius
-        Radius (px) of the photometry aperture.
-    aperture_correction
-        Added to the aperture magnitudes. ``"growth"`` (default): total magnitudes from each
-        source's own V-band curve of growth (:func:`starclass.detect.apcorr.growth_family`
-        and :func:`~starclass.detect.apcorr.growth_totals_averaged`: apertures to 12 px, a
-        background 15-20 px out, rings beyond 4 px measured robustly, a PSF-convolved EFF
-        family fitted with the PSF estimated from the image's stars); other bands get the
-        same correction plus their PSF difference, so colours stay 4 px aperture colours.
-        ``"ci"``: a per-source correction from the V-band CI through the same kind of model
-        (:func:`starclass.detect.apcorr.ci_aperture_correction`). A number (mag, all bands)
-        or ``{band: mag}``: constant corrections (LEGUS style). None: plain aperture
-        magnitudes.
-    annulus
-        Inner and outer radii (px) of the local-background annulus.
-    crowding_radius
-        Radius (px) within which other candidates are counted in ``crowding``.
-    redundant_radius
-        A candidate within this distance (px) of a brighter one is ``redundant`` (4.9).
-    fwhm_radius
-        Pixels within this radius enter the FWHM fit.
-    mci_fiducial_fwhm
-        FWHM (px) of the fiducial cluster that normalises the MCI.
-    psf_fwhm
-        PSF FWHM (px), one number or ``{band: fwhm}``, used by ``aperture_correction="ci"``
-        (default: calibrated on the stellar locus of the CI distribution in each band, see
-        :mod:`starclass.detect.apcorr`; :data:`starclass.bands.BANDS` values when too few
-        bright sources).
-    psf_beta
-        Moffat beta of the PSF model of the ``"ci"`` correction (None: Gaussian).
-    eff_gamma
-        EFF power-law index of the ``"ci"`` correction's model family.
-    max_correction
-        Cap (mag) of the per-source corrections.
-    progress
-        Show a progress bar over bands.
-    chunk
-        Sources measured per block (bounds memory: about 7 kB per source).
+    bands, aperture_radius, aperture_correction, annulus, crowding_radius, redundant_radius, \
+fwhm_radius, mci_fiducial_fwhm, psf_fwhm, psf_beta, eff_gamma, max_correction, progress, chunk
+        The settings: see :class:`CandidatePhotometry`.
 
     Returns
     -------
@@ -671,162 +1030,21 @@ def measure(
     Raises
     ------
     StarclassError
-        Missing ``x``/``y`` columns, positions off the image (the message names the rows), an
-        unknown band, or an image with no usable pixel.
+        Bad settings, missing ``x``/``y`` columns, positions off the image (the message names
+        the rows), an unknown band, or an image with no usable pixel.
+
+    Examples
+    --------
+    >>> from starclass.datasets.fields import synthetic_field
+    >>> mosaics, truth = synthetic_field((96, 96), n_sources=5, seed=1)
+    >>> out = measure(mosaics, truth["x", "y"], aperture_correction=None)
+    >>> out.meta["aperture_radius_px"], len(out) == len(truth)
+    (4.0, True)
     """
-    from tqdm import tqdm
-
-    from starclass.detect.crowding import crowding_counts, redundant_flags
-    from starclass.detect.profile import fit_fwhm
-
-    if aperture_radius <= 0:
-        raise StarclassError(f"aperture_radius must be positive, got {aperture_radius}")
-    if not (0 < annulus[0] < annulus[1]):
-        raise StarclassError(f"annulus must be (inner, outer) with 0 < inner < outer, got {annulus}")
-    if isinstance(aperture_correction, str) and aperture_correction not in ("ci", "growth"):
-        # (the CLI spells "none" for None)
-        raise StarclassError(
-            f"aperture_correction must be a number, a {{band: mag}} mapping, 'ci', 'growth' or None; "
-            f"got {aperture_correction!r}"
-        )
-    use = check_bands(mosaics, bands)
-    vband = mosaics.v_band if getattr(mosaics, "v_band", None) in use else None
-    if vband is None:
-        from starclass.bands import v_band as _vb
-
-        vband = _vb(use)
-    shape = tuple(mosaics.shape)
-    out = Table(table, copy=True)
-    xy = positions_of(out, shape)
-    n = len(out)
-    if "id" not in out.colnames:
-        out.add_column(np.arange(1, n + 1, dtype=np.int64), name="id", index=0)
-
-    radii = set(MCI_APERTURES) | {float(aperture_radius)}
-    if aperture_correction == "growth":
-        from starclass.detect.apcorr import COG_RADII
-
-        radii |= set(COG_RADII)
-    radii = sorted(radii)
-    i_ap = radii.index(float(aperture_radius))
-    i_mci = [radii.index(r) for r in MCI_APERTURES]
-    i_ci = [radii.index(r) for r in CI_RADII]
-
-    order = [vband] + [b for b in use if b != vband]
-    masks: dict[str, np.ndarray | None] = {}
-    for band in order:
-        mask = bad_pixels(mosaics, band)
-        if mask.all():
-            raise StarclassError(
-                f"{band_label(mosaics, band)}: the image has no usable pixel (all NaN or masked)"
-            )
-        masks[band] = mask if mask.any() else None
-    exptimes = {band: exptime_of(mosaics, band) for band in order}
-    half = int(math.ceil(max(radii))) + 1
-    parts: dict[str, list[dict[str, np.ndarray]]] = {band: [] for band in order}
-    starts = list(range(0, max(n, 1), chunk))
-    bar = tqdm(total=len(starts) * len(order), desc="photometry", unit="band",
-               disable=not progress)
-    # bands other than V need only the catalogue radii (the curve of growth is V only)
-    small = sorted(set(MCI_APERTURES) | {float(aperture_radius)})
-    i_small = [radii.index(r) for r in small]
-    half_small = int(math.ceil(max(small))) + 1
-    for s0 in starts:
-        pos = xy[s0:s0 + chunk]
-        weights = aperture_weights(pos, radii, half) if len(pos) else None
-        for band in order:
-            if band == vband or len(small) == len(radii) or weights is None:
-                parts[band].append(band_photometry(
-                    mosaics.data[band], masks[band], pos, radii, annulus, exptimes[band], weights
-                ))
-            else:
-                c = half - half_small
-                w_small = weights[i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
-                res = band_photometry(mosaics.data[band], masks[band], pos, small, annulus,
-                                      exptimes[band], w_small)
-                for key in ("flux", "var", "area", "sums"):
-                    full = np.full((len(pos), len(radii)), np.nan)
-                    full[:, i_small] = res[key]
-                    res[key] = full
-                parts[band].append(res)
-            bar.update(1)
-    bar.close()
-    results = {
-        band: {k: np.concatenate([p[k] for p in plist]) for k in plist[0]}
-        for band, plist in parts.items()
-    }
-
-    # V-band morphology: CI, MCI, FWHM, background.
-    v = results[vband]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        logf = np.where(v["flux"] > 0, np.log10(np.where(v["flux"] > 0, v["flux"], 1.0)), np.nan)
-        ci = -2.5 * (logf[:, i_ci[0]] - logf[:, i_ci[1]])
-        pair = -2.5 * (logf[:, i_mci[:-1]] - logf[:, i_mci[1:]])
-        mci = pair / mci_normalisation(mci_fiducial_fwhm)[None, :]
-    fwhm = fit_fwhm(mosaics.data[vband], masks[vband], xy, v["bkg"], radius=fwhm_radius)
-
-    psf_used: dict[str, float] = {}
-    growth_info: dict[str, Any] = {}
-    if aperture_correction == "ci":  # per source, from the V-band CI
-        psf_used = {b: _calibrated_psf(results[b], i_ci, psf_fwhm, b, psf_beta) for b in use}
-    elif aperture_correction == "growth":
-        v_corr, growth_info = _growth_corrections(
-            mosaics, vband, masks[vband], xy, v, radii, ci, exptimes[vband], aperture_radius, annulus,
-            psf_fwhm, psf_beta, eff_gamma, max_correction, i_ci)
-        beta_g = growth_info["psf_beta"]
-        psf_used = {b: (growth_info["psf_fwhm"] if b == vband else
-                        _calibrated_psf(results[b], i_ci, psf_fwhm, b, beta_g)) for b in use}
-    for band in use:
-        r = results[band]
-        const = _band_correction(aperture_correction, band)
-        if const is None and aperture_correction == "ci":
-            from starclass.detect.apcorr import ci_aperture_correction
-
-            const = ci_aperture_correction(
-                ci, psf_fwhm_v=psf_used[vband], psf_fwhm_band=psf_used[band], gamma=eff_gamma,
-                aperture_radius=aperture_radius, annulus=annulus, psf_beta=psf_beta,
-                max_correction=max_correction)
-        elif const is None:  # growth: the V correction plus the PSF difference of the band
-            from starclass.detect.apcorr import point_correction
-
-            beta_g = growth_info["psf_beta"]
-            const = v_corr + (point_correction(psf_used[band], beta_g, aperture_radius, annulus)
-                              - point_correction(psf_used[vband], beta_g, aperture_radius, annulus))
-        mag, err = flux_to_mag(r["flux"][:, i_ap], r["var"][:, i_ap], float(mosaics.zeropoint[band]))
-        mag = mag + const
-        out[schema.mag_col(band)] = mag
-        out[schema.magerr_col(band)] = err
-    out["ci"] = ci
-    for k, r in enumerate(schema.MCI_RADII):
-        out[schema.mci_col(r)] = mci[:, k]
-    out["bkg"] = v["bkg"]
-    out["fwhm"] = fwhm
-    out["fwhm"].unit = "pix"
-    v_ap_flux = v["flux"][:, i_ap]
-    out["crowding"] = crowding_counts(xy, crowding_radius)
-    out["redundant"] = redundant_flags(xy, v_ap_flux, redundant_radius)
-    wcs = getattr(mosaics, "wcs", None)
-    if wcs is not None and "ra" not in out.colnames and n:
-        try:
-            ra, dec = wcs.all_pix2world(xy[:, 0], xy[:, 1], 0)
-            out["ra"], out["dec"] = ra, dec
-            out["ra"].unit = out["dec"].unit = "deg"
-        except Exception:  # a WCS without celestial axes: positions stay in pixels
-            pass
-    out.meta["detect_v_band"] = vband
-    out.meta["aperture_radius_px"] = float(aperture_radius)
-    out.meta["annulus_px"] = [float(annulus[0]), float(annulus[1])]
-    out.meta["magsys"] = str(getattr(mosaics, "magsys", "vega"))
-    if psf_used:
-        out.meta["apcorr_psf_fwhm_px"] = {b: round(float(v), 3) for b, v in psf_used.items()}
-    if growth_info:
-        out.meta["apcorr_psf_beta"] = float(growth_info["psf_beta"])
-        out.meta["apcorr_psf_source"] = growth_info["psf_source"]
-        out["apcorr_radius"] = growth_info["radius"]
-        out["saturated"] = growth_info["saturated"]
-        out["apcorr_radius"].unit = "pix"
-    out.meta["aperture_correction"] = (
-        aperture_correction if isinstance(aperture_correction, (str, type(None), float, int))
-        else dict(aperture_correction)
-    )
-    return out
+    phot = CandidatePhotometry(
+        bands=bands, aperture_radius=aperture_radius, aperture_correction=aperture_correction,
+        annulus=annulus, crowding_radius=crowding_radius, redundant_radius=redundant_radius,
+        fwhm_radius=fwhm_radius, mci_fiducial_fwhm=mci_fiducial_fwhm, psf_fwhm=psf_fwhm,
+        psf_beta=psf_beta, eff_gamma=eff_gamma, max_correction=max_correction, progress=progress,
+        chunk=chunk)
+    return phot(mosaics, table)

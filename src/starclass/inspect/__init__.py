@@ -4,8 +4,10 @@ Modules
 -------
 db
     SQLAlchemy models (users, sessions, labels, label history), schema version and migrations.
+passwords
+    argon2id password hashes (used by ``db`` for new accounts and ``auth`` at login).
 auth
-    argon2 password hashing, server-side sessions, CSRF tokens.
+    Logins, server-side sessions, CSRF tokens.
 render
     The pictures a classifier looks at (colour composite, V-band stamp, contours, radial
     profile with FWHM, context view), rendered once and cached as PNG files.
@@ -14,8 +16,12 @@ consensus
     weighted by agreement with the majority (Zooniverse style).
 export
     Labels -> a catalogue with ``class_h<k>`` and ``class_ref`` that ``train``/``evaluate`` read.
+field
+    The data one server shows: mosaics, candidates, predictions (``load_field``).
+routes
+    One FastAPI router per thing served (pages, sessions, candidates, labels, data files).
 app
-    The FastAPI application (``create_app``) and ``serve``.
+    The FastAPI application (``create_app`` assembles the routers) and ``serve``.
 """
 
 from starclass.inspect.consensus import (  # noqa: F401

@@ -1,7 +1,7 @@
 """Passwords, sessions and CSRF protection of the inspection app.
 
-* Passwords are hashed with argon2id (``argon2-cffi``'s :class:`~argon2.PasswordHasher`
-  defaults); hashes are upgraded on login when the parameters change.
+* Passwords are hashed with argon2id (:mod:`starclass.inspect.passwords`); hashes are upgraded
+  on login when the parameters change.
 * A login creates a server-side session: a random 256-bit token goes to the browser in an
   ``HttpOnly``, ``SameSite=Strict`` cookie; the database keeps only its SHA-256, so a copy of
   the database does not let anyone log in. Sessions expire after :data:`SESSION_HOURS`.
@@ -19,42 +19,28 @@ import hmac
 import secrets
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.engine import Engine
 
 from starclass.inspect import db
+from starclass.inspect.passwords import (
+    configure_hasher,
+    hash_password,
+    needs_rehash,
+    verify_nobody,
+    verify_password,
+)
+
+# the hashing functions stay importable from here, where they were before passwords.py
+__all__ = [
+    "CSRF_COOKIE", "CSRF_HEADER", "SESSION_COOKIE", "SESSION_HOURS", "configure_hasher",
+    "hash_password", "login", "logout", "new_token", "session_user", "token_hash", "tokens_equal",
+    "verify_password",
+]
 
 SESSION_COOKIE = "sc_session"
 CSRF_COOKIE = "sc_csrf"
 CSRF_HEADER = "x-csrf-token"
 SESSION_HOURS = 12
-
-_hasher = PasswordHasher()
-#: A hash to verify against when the user does not exist, so timing does not tell.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-def configure_hasher(**params) -> None:
-    """Replace the argon2 parameters (``time_cost``, ``memory_cost``, ``parallelism``...).
-
-    For tests only: cheaper hashes keep a test suite that makes many accounts fast. Hashes
-    made with other parameters still verify (argon2 hashes carry their parameters)."""
-    global _hasher
-    _hasher = PasswordHasher(**params) if params else PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    """argon2id hash of a password."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches ``password_hash``."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def new_token() -> str:
@@ -80,14 +66,14 @@ def login(engine: Engine, name: str, password: str) -> tuple[str, str, dict] | N
     with engine.connect() as conn:
         row = conn.execute(sa.select(db.users).where(db.users.c.name == name)).mappings().first()
     if row is None:
-        verify_password(_DUMMY_HASH, password)
+        verify_nobody(password)
         return None
     if not verify_password(row["password_hash"], password):
         return None
     token, csrf = new_token(), new_token()
     now = db.utcnow()
     with engine.begin() as conn:
-        if _hasher.check_needs_rehash(row["password_hash"]):
+        if needs_rehash(row["password_hash"]):
             conn.execute(db.users.update().where(db.users.c.id == row["id"])
                          .values(password_hash=hash_password(password)))
         conn.execute(db.sessions.delete().where(db.sessions.c.expires_at < now))

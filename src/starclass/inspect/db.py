@@ -29,6 +29,8 @@ unique-key race on the first insert is retried.
 from __future__ import annotations
 
 import datetime as _dt
+import numbers
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,12 +41,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from starclass.errors import StarclassError
+from starclass.inspect.passwords import check_new_password, hash_password
 
 #: Version of the schema this code writes.
 SCHEMA_VERSION = 2
 
 #: Subclasses as stored (text), PHANGS Table 3.
 SUBCLASSES: tuple[str, ...] = tuple(f"4.{k}" for k in range(1, 13))
+#: Longest comment kept (characters); longer ones are refused, not cut.
+MAX_COMMENT_LENGTH = 2000
 
 metadata = sa.MetaData()
 
@@ -134,6 +139,7 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     try:
         if url.startswith("sqlite"):
+            _create_private(sa.engine.make_url(url).database)
             engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
             _sqlite_setup(engine)
         else:
@@ -141,6 +147,23 @@ def make_engine(url: str) -> Engine:
     except (ImportError, sa.exc.ArgumentError) as exc:
         raise StarclassError(f"--db {redact(url)}: cannot create a database engine ({exc})") from exc
     return engine
+
+
+def _create_private(path: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (0600), before SQLite creates it.
+
+    SQLite would create it with the umask's permissions (usually 0644: everyone on the machine
+    could read the password hashes and sessions); its ``-wal`` and ``-shm`` files take the
+    database file's permissions. An existing file is left as it is.
+    """
+    if path in (None, "", ":memory:") or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:  # no such folder: SQLite's own error says so when it connects
+        pass
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -284,13 +307,10 @@ def init_db(engine: Engine) -> int:
 
 def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -> int:
     """Create an account (argon2 hash of the password); returns its id."""
-    from starclass.inspect.auth import hash_password
-
     name = name.strip()
     if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,64}", name):
         raise StarclassError(f"user name {name!r}: use 1-64 letters, digits or _.@-")
-    if len(password) < 8:
-        raise StarclassError(f"password for {name!r}: use at least 8 characters")
+    check_new_password(name, password)
     try:
         with engine.begin() as conn:
             res = conn.execute(users.insert().values(
@@ -301,10 +321,7 @@ def add_user(engine: Engine, name: str, password: str, *, admin: bool = False) -
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
-    from starclass.inspect.auth import hash_password
-
-    if len(password) < 8:
-        raise StarclassError(f"password for {name!r}: use at least 8 characters")
+    check_new_password(name, password)
     with engine.begin() as conn:
         n = conn.execute(users.update().where(users.c.name == name)
                          .values(password_hash=hash_password(password))).rowcount
@@ -337,8 +354,84 @@ class Label:
     revision: int
 
 
+def check_class(cls: object) -> int:
+    """The class as an ``int``, refusing what is not an integer rather than coercing it.
+
+    Parameters
+    ----------
+    cls
+        The class as sent: ``1.9``, ``True`` or ``" 2 "`` would silently become 1, 1 and 2
+        under ``int()``, so only integers are taken (the range is :func:`check_label`'s).
+
+    Returns
+    -------
+    int
+        The class.
+
+    Raises
+    ------
+    StarclassError
+        ``cls`` is not an integer.
+
+    Examples
+    --------
+    >>> check_class(3)
+    3
+    >>> check_class(1.9)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: class must be an integer (1, 2, 3 or 4), not 1.9
+    """
+    if isinstance(cls, bool) or not isinstance(cls, numbers.Integral):
+        raise StarclassError(f"class must be an integer (1, 2, 3 or 4), not {cls!r}")
+    return int(cls)
+
+
+def check_comment(comment: object) -> str:
+    """A label's comment as stored: text of at most :data:`MAX_COMMENT_LENGTH` characters.
+
+    Parameters
+    ----------
+    comment
+        The comment as sent (None for none).
+
+    Returns
+    -------
+    str
+        The comment ("" for None).
+
+    Raises
+    ------
+    StarclassError
+        Not text, longer than the limit (refused, not cut), or not encodable as UTF-8 (a
+        lone surrogate, which JSON's ``\\ud800`` escapes can carry).
+
+    Examples
+    --------
+    >>> check_comment("a pair"), check_comment(None)
+    ('a pair', '')
+    >>> check_comment("x" * 2001)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: comment has 2001 characters; the limit is 2000
+    """
+    if comment is None:
+        return ""
+    if not isinstance(comment, str):
+        raise StarclassError(f"comment must be text, not {type(comment).__name__}")
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise StarclassError(f"comment has {len(comment)} characters; the limit is {MAX_COMMENT_LENGTH}")
+    try:
+        comment.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise StarclassError(
+            f"comment is not valid text: a lone surrogate at character {exc.start}") from None
+    return comment
+
+
 def check_label(cls: int, subclass: str | None) -> str | None:
     """Validate a class and subclass; returns the subclass normalised (None if not class 4)."""
+    cls = check_class(cls)
     if cls not in (1, 2, 3, 4):
         raise StarclassError(f"class must be 1, 2, 3 or 4, not {cls!r}")
     if subclass in (None, ""):
@@ -355,8 +448,9 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
                subclass: str | None = None, comment: str = "") -> dict:
     """Create or change the label of one person for one candidate; the old version stays in
     ``label_history``. Returns the stored label as a dict (with ``revision``)."""
-    sub = check_label(int(cls), subclass)
-    comment = (comment or "")[:2000]
+    sub = check_label(cls, subclass)
+    cls = int(cls)
+    comment = check_comment(comment or "")
     for attempt in range(5):
         try:
             with engine.begin() as conn:

@@ -1,0 +1,349 @@
+"""The data one ``starclass inspect`` server shows: mosaics, candidates, model predictions.
+
+:func:`load_field` opens a data directory into a :class:`Field`; :func:`prerender` fills its
+picture cache. The web routes (:mod:`starclass.inspect.routes`) read the field from
+``app.state.field``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from astropy.table import Table
+from tqdm import tqdm
+
+from starclass.bands import BANDS, ubvi_bands
+from starclass.errors import StarclassError
+from starclass.inspect.render import RenderCache, RenderSettings
+from starclass.io.catalog import read_catalog
+from starclass.io.mosaic import is_weight_file, read_mosaics
+
+ORDERS = ("catalogue", "random", "brightest", "uncertain")
+CATALOGUE_NAMES = ("candidates.ecsv", "candidates.fits", "candidates.parquet", "candidates.csv",
+                   "candidates.tab", "candidates.txt")
+PREDICTION_NAMES = ("predictions.ecsv", "predictions.fits", "predictions.parquet", "predictions.csv")
+#: Catalogue columns shown beside the pictures (with mag_*, magerr_*, mci_*). Anything else,
+#: classes, probabilities and simulated truth (age, mass, mag_true_*), stays hidden: bias.
+SHOWN_COLUMNS = ("x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant", "galaxy")
+
+@dataclass
+class Field:
+    """Everything the app serves for one data directory."""
+
+    data_dir: Path
+    table: Table
+    ids: list[str]
+    row_of: dict[str, int]
+    cache: RenderCache
+    bands: list[str]
+    v_band: str
+    predictions: dict[int, dict] | None
+    catalogue_path: Path
+    dataset: str = ""
+    #: The files ``GET /data/...`` may send (resolved paths): the mosaics, catalogue and
+    #: predictions this field opened. An allow-list, so that nothing else in the folder (the
+    #: label database under any name, its backups, label exports) is ever served.
+    served: frozenset[Path] = frozenset()
+
+    def order(self, order: str, user: str = "") -> list[int]:
+        """Row numbers in the queue order asked for."""
+        n = len(self.ids)
+        if order == "catalogue":
+            return list(range(n))
+        if order == "random":
+            seed = int.from_bytes(hashlib.sha256(f"{self.dataset}|{user}".encode()).digest()[:8], "little")
+            return [int(i) for i in np.random.default_rng(seed).permutation(n)]
+        if order == "brightest":
+            col = f"mag_{self.v_band}"
+            if col not in self.table.colnames:
+                raise StarclassError(f"order 'brightest' needs column {col} in {self.catalogue_path}")
+            mag = np.ma.filled(np.ma.asarray(self.table[col], dtype=float), np.nan)
+            mag = np.where(np.isfinite(mag), mag, np.inf)
+            return [int(i) for i in np.argsort(mag, kind="stable")]
+        if order == "uncertain":
+            if not self.predictions:
+                raise StarclassError(
+                    "order 'uncertain' needs model predictions (prob_<k> columns in the catalogue "
+                    "or a predictions.ecsv beside it)")
+            top = np.array([self.predictions.get(i, {}).get("top_prob", np.nan) for i in range(n)])
+            top = np.where(np.isfinite(top), top, np.inf)
+            return [int(i) for i in np.argsort(top, kind="stable")]
+        raise StarclassError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+
+    def values(self, row: int) -> dict:
+        """Catalogue values worth showing (:data:`SHOWN_COLUMNS`, magnitudes, MCI; colours)."""
+        r = self.table[row]
+        out: dict = {}
+        for c in self.table.colnames:
+            if c in SHOWN_COLUMNS or (c.startswith(("mag_", "magerr_", "mci_")) and not c.startswith("mag_true_")):
+                out[c] = json_value(r[c])
+        roles = ubvi_bands(self.bands)
+        for a, b in (("u", "b"), ("v", "i"), ("b", "v")):
+            ca, cb = roles.get(a), roles.get(b)
+            if ca and cb and f"mag_{ca}" in self.table.colnames and f"mag_{cb}" in self.table.colnames:
+                va, vb = json_value(r[f"mag_{ca}"]), json_value(r[f"mag_{cb}"])
+                if isinstance(va, float) and isinstance(vb, float):
+                    out[f"{a.upper()}-{b.upper()}"] = round(va - vb, 3)
+        return out
+
+
+def json_value(v: object) -> float | int | str | bool | None:
+    """One table value as JSON: masked, NaN and infinite -> None, floats to 5 decimals.
+
+    Parameters
+    ----------
+    v
+        A table cell (numpy scalar, masked constant, bytes, Python value).
+
+    Returns
+    -------
+    float, int, str, bool or None
+        Anything else becomes its ``str``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> json_value(np.float32(0.1)), json_value(np.nan), json_value(b"NGC 628")
+    (0.1, None, 'NGC 628')
+    """
+    if v is np.ma.masked:
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float):
+        return None if not math.isfinite(v) else round(v, 5)
+    if isinstance(v, bytes):
+        return v.decode(errors="replace")
+    if isinstance(v, (int, str, bool)) or v is None:
+        return v
+    return str(v)
+
+
+def find_file(data_dir: Path, given: str | Path | None, names: tuple[str, ...], what: str) -> Path | None:
+    """The file the user named (absolute or relative to ``data_dir``), else the first of ``names``.
+
+    Parameters
+    ----------
+    data_dir
+        The data directory.
+    given
+        A path the user gave (``--catalogue``, ``--predictions``), or None.
+    names
+        File names looked for in ``data_dir`` when nothing was given, in order.
+    what
+        What the file is, for the error message.
+
+    Returns
+    -------
+    pathlib.Path or None
+        None when nothing was given and none of ``names`` exists.
+
+    Raises
+    ------
+    StarclassError
+        ``given`` does not exist.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> find_file(Path("."), None, ("no-such-file.ecsv",), "catalogue") is None
+    True
+    """
+    if given is not None:
+        p = Path(given)
+        if not p.is_absolute() and not p.exists():
+            p = data_dir / p
+        if not p.exists():
+            raise StarclassError(f"{what} {given} not found")
+        return p
+    for n in names:
+        if (data_dir / n).exists():
+            return data_dir / n
+    return None
+
+
+def read_candidates(path: Path, *, require_xy: bool = True) -> Table:
+    """The candidate catalogue at ``path`` (any format :func:`~starclass.io.catalog.read_catalog` reads).
+
+    Parameters
+    ----------
+    path
+        The catalogue file.
+    require_xy
+        Refuse a catalogue without pixel positions.
+
+    Returns
+    -------
+    astropy.table.Table
+        The candidates.
+
+    Examples
+    --------
+    >>> from starclass.datasets.labelling import make_demo_field
+    >>> import tempfile
+    >>> folder = make_demo_field(tempfile.mkdtemp(), n=3, size=100, seed=1)
+    >>> len(read_candidates(folder / "candidates.ecsv"))
+    3
+    """
+    return read_catalog(path, require_xy=require_xy)
+
+
+def _read_predictions(path: Path) -> Table:
+    """A predictions table needs only ``id`` and ``prob_<k>``/``class_pred``: read it as is."""
+    name = path.name.lower()
+    fmt = "ascii.csv" if name.endswith(".csv") else None
+    try:
+        return Table.read(path, format=fmt) if fmt else Table.read(path)
+    except Exception as exc:  # astropy raises many kinds
+        raise StarclassError(f"predictions {path}: cannot read ({type(exc).__name__}: {exc})") from None
+
+
+def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str]) -> dict[int, dict] | None:
+    """Each candidate row's model probabilities, top probability and predicted class."""
+    src = table
+    if pred_path is not None:
+        src = _read_predictions(pred_path)
+        if "id" not in src.colnames:
+            raise StarclassError(f"predictions {pred_path}: no id column")
+    probs = sorted((c for c in src.colnames if c.startswith("prob_") and c[5:].isdigit()),
+                   key=lambda c: int(c[5:]))
+    if not probs and "class_pred" not in src.colnames:
+        return None
+    by_id = {str(v): i for i, v in enumerate(src["id"])} if src is not table else None
+    out: dict[int, dict] = {}
+    for row, cid in enumerate(ids):
+        j = row if by_id is None else by_id.get(cid)
+        if j is None:
+            continue
+        p = {c: json_value(src[c][j]) for c in probs}
+        vals = [v for v in p.values() if isinstance(v, float)]
+        entry = {"probs": p, "top_prob": max(vals) if vals else float("nan")}
+        if "class_pred" in src.colnames:
+            entry["class_pred"] = json_value(src["class_pred"][j])
+        elif vals:
+            entry["class_pred"] = int(probs[int(np.argmax([p[c] if p[c] is not None else -1 for c in probs]))][5:])
+        out[row] = entry
+    if pred_path is not None and not out:
+        raise StarclassError(f"predictions {pred_path}: no id matches the candidate catalogue")
+    return out
+
+
+def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
+               predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
+               cache_dir: str | Path | None = None, star_fwhm: float | None = None,
+               dataset: str = "", stamp_size: int = 41) -> Field:
+    """Open the mosaics and the candidate catalogue of a data directory.
+
+    Parameters
+    ----------
+    data_dir
+        Folder with one FITS mosaic per band and ``candidates.ecsv`` (or another
+        ``candidates.*`` the catalogue reader knows, or ``catalogue``).
+    catalogue, predictions
+        Paths (absolute or relative to ``data_dir``); predictions default to
+        ``predictions.ecsv`` when present, else the catalogue's own ``prob_<k>``/``class_pred``.
+    rgb
+        Bands shown as red, green, blue (default F814W, F555W, F336W or the nearest roles).
+    cache_dir
+        Where rendered PNGs go (default ``<data_dir>/.inspect_cache``).
+    star_fwhm
+        FWHM (px) of the typical star drawn beside each profile (default: the V band's PSF).
+    dataset
+        Key that separates the labels of several fields in one database.
+    """
+    d = Path(data_dir)
+    if not d.is_dir():
+        raise StarclassError(f"data directory {d} does not exist")
+    cat_path = find_file(d, catalogue, CATALOGUE_NAMES, "catalogue")
+    if cat_path is None:
+        raise StarclassError(f"no candidate catalogue in {d}: expected one of {', '.join(CATALOGUE_NAMES)} "
+                             "or --catalogue")
+    pred_path = find_file(d, predictions, PREDICTION_NAMES, "predictions")
+    table = read_candidates(cat_path)
+    for c in ("id", "x", "y"):
+        if c not in table.colnames:
+            raise StarclassError(f"catalogue {cat_path}: no column {c!r}")
+    ids = [str(v) for v in table["id"]]
+    if len(set(ids)) != len(ids):
+        raise StarclassError(f"catalogue {cat_path}: ids are not unique")
+    skip = {cat_path.resolve()} | ({pred_path.resolve()} if pred_path else set())
+    images = [p for p in sorted(d.glob("*.fits")) + sorted(d.glob("*.fits.gz"))
+              if p.resolve() not in skip and not p.name.startswith(".")]
+    if not images:
+        raise StarclassError(f"no FITS mosaics (*.fits) in {d}")
+    images = [p for p in images if not is_weight_file(p)]
+    mosaics = read_mosaics(images, require_zeropoint=False)
+    bands = list(mosaics.bands)
+    vb = mosaics.v_band
+    if rgb is None:
+        roles = ubvi_bands(bands)
+        by_wave = sorted(bands, key=lambda b: BANDS[b].photplam if b in BANDS else 0.0)
+        red = roles["i"] or by_wave[-1]
+        blue = roles["u"] or roles["b"] or by_wave[0]
+        rgb = (red, vb, blue)
+    rgb = tuple(b.lower() for b in rgb)
+    for b in rgb:
+        if b not in bands:
+            raise StarclassError(f"--rgb band {b} is not among the mosaics ({', '.join(bands)})")
+    if star_fwhm is None:
+        star_fwhm = BANDS[vb].psf_fwhm_px if vb in BANDS else 2.1
+    settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size)
+    cache = RenderCache(
+        data={b: mosaics.data[b] for b in bands},
+        xs=np.asarray(table["x"], float), ys=np.asarray(table["y"], float), settings=settings,
+        root=Path(cache_dir) if cache_dir else d / ".inspect_cache",
+    )
+    return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
+                 cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),
+                 catalogue_path=cat_path, dataset=dataset,
+                 served=frozenset(p.resolve() for p in [*images, cat_path, pred_path] if p is not None))
+
+
+def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Event | None = None,
+              progress: bool = False) -> int:
+    """Render (and cache) the pictures of ``rows`` (default: all); returns how many were new."""
+    rows = list(range(len(field.ids))) if rows is None else rows
+    it = rows
+    if progress:
+        it = tqdm(rows, desc="rendering", unit="cand")
+    n = 0
+    for r in it:
+        if stop is not None and stop.is_set():
+            break
+        if not field.cache.is_cached(r):
+            field.cache.render(r)
+            n += 1
+    return n
+
+
+def json_safe(obj: object) -> object:
+    """JSON-safe copy of nested dicts, lists and tuples: NaN/inf -> None, numpy scalars -> Python.
+
+    Parameters
+    ----------
+    obj
+        A value, or dicts and lists of values (see :func:`json_value`).
+
+    Returns
+    -------
+    object
+        Dicts with text keys, lists, and the values of :func:`json_value`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> json_safe({"fwhm": np.float64(2.5), "chi2": [1.0, np.inf]})
+    {'fwhm': 2.5, 'chi2': [1.0, None]}
+    """
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    return json_value(obj)

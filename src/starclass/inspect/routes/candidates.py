@@ -1,0 +1,75 @@
+"""The candidates: the queue, one candidate's values and stamp, its pictures and profile fit.
+
+``GET /api/queue?order=``, ``GET /api/candidate/{id}``, ``GET /api/fit/{id}`` and
+``GET /img/{id}/{kind}.png``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
+
+from starclass.inspect import db
+from starclass.inspect.field import json_safe
+from starclass.inspect.render import KINDS, v_stamp
+from starclass.inspect.routes.deps import EngineDep, FieldDep, UserDep, row_of
+
+router = APIRouter()
+
+
+@router.get("/api/queue", response_model=None)
+def api_queue(field: FieldDep, engine: EngineDep, user: UserDep, order: str = "catalogue") -> dict:
+    """Candidate ids in the order asked for, and which of them this person has labelled."""
+    rows = field.order(order, user["name"])
+    mine = {lab.candidate_id: lab for lab in db.labels_of(engine, field.dataset, user_id=user["id"])}
+    ids = [field.ids[r] for r in rows]
+    return {"order": order, "ids": ids, "labelled": [c for c in ids if c in mine]}
+
+
+@router.get("/api/candidate/{cid}", response_model=None)
+def api_candidate(cid: str, field: FieldDep, engine: EngineDep, user: UserDep,
+                  prediction: int = 0) -> dict:
+    """Catalogue values, this person's label, the V stamp as numbers and the picture URLs.
+
+    ``?prediction=1`` adds the model's prediction (left out by default, to avoid bias).
+    """
+    row = row_of(field, cid)
+    mine = db.labels_of(engine, field.dataset, user_id=user["id"], candidate_ids=[cid])
+    label = None
+    if mine:
+        lab = mine[0]
+        label = {"cls": lab.cls, "subclass": lab.subclass, "comment": lab.comment,
+                 "revision": lab.revision, "updated_at": lab.updated_at.isoformat()}
+    s = field.cache.settings
+    out = {
+        "id": cid, "row": row, "x": float(field.cache.xs[row]), "y": float(field.cache.ys[row]),
+        "values": field.values(row), "label": label,
+        "stamp": v_stamp(field.cache.data, field.cache.xs[row], field.cache.ys[row], s),
+        "images": {k: f"/img/{quote(cid, safe='')}/{k}.png" for k in KINDS},
+        "fit": json_safe(field.cache.fit(row)), "star_fwhm": s.star_fwhm,
+    }
+    if prediction and field.predictions:
+        out["prediction"] = field.predictions.get(row)
+        if out["prediction"] is not None:
+            out["prediction"] = {k: v for k, v in out["prediction"].items() if k != "top_prob"}
+    return out
+
+
+@router.get("/img/{cid}/{kind}.png")
+def api_image(cid: str, kind: str, field: FieldDep, user: UserDep) -> Response:
+    """A cached PNG: ``composite``, ``profile`` or ``context``."""
+    row = row_of(field, cid)
+    if kind not in KINDS:
+        raise HTTPException(status_code=404, detail=f"no picture kind {kind!r}")
+    png = field.cache.get(row, kind)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/api/fit/{cid}", response_model=None)
+def api_fit(cid: str, field: FieldDep, user: UserDep) -> dict:
+    """The radial-profile fit of a candidate (rendering its profile first if needed)."""
+    row = row_of(field, cid)
+    field.cache.get(row, "profile")
+    return {"fit": json_safe(field.cache.fit(row)), "star_fwhm": field.cache.settings.star_fwhm}

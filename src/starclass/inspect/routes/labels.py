@@ -1,0 +1,66 @@
+"""Labels: ``POST /api/label``, ``GET /api/history/{id}``, ``GET /api/consensus`` (admins)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+
+from starclass.errors import StarclassError
+from starclass.inspect import db
+from starclass.inspect.export import consensus_of
+from starclass.inspect.field import json_safe
+from starclass.inspect.routes.deps import (
+    EngineDep,
+    FieldDep,
+    UserDep,
+    WriterDep,
+    row_of,
+)
+
+router = APIRouter(prefix="/api")
+
+
+@router.post("/label", response_model=None)
+async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: WriterDep) -> dict:
+    """JSON ``{"candidate_id", "cls", "subclass", "comment"}``: the logged-in person's label.
+
+    A ``user`` field naming anyone else is refused with 403: nobody changes another's labels.
+    A class that is not a JSON integer (``1.9``, ``true``, ``" 2 "``), or a comment that is not
+    text, is too long or carries a lone surrogate, is refused with 422 rather than coerced.
+    """
+    try:
+        body = await request.json()
+        cid = str(body["candidate_id"])
+        cls = body["cls"]
+    except (ValueError, KeyError, TypeError):
+        raise HTTPException(status_code=400, detail="send JSON {candidate_id, cls, subclass, comment}") from None
+    owner = body.get("user")
+    if owner is not None and owner != user["name"]:
+        raise HTTPException(status_code=403, detail="you can change only your own labels")
+    try:
+        cls = db.check_class(cls)
+        comment = db.check_comment(body.get("comment"))
+    except StarclassError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    row_of(field, cid)
+    return db.save_label(engine, field.dataset, cid, user["id"], cls, body.get("subclass"), comment)
+
+
+@router.get("/history/{cid}", response_model=None)
+def api_history(cid: str, field: FieldDep, engine: EngineDep, user: UserDep) -> dict:
+    """The label history of a candidate: one's own, or everyone's for administrators."""
+    row_of(field, cid)
+    rows = db.history_of(engine, field.dataset, cid)
+    if not user["is_admin"]:
+        rows = [r for r in rows if r["user"] == user["name"]]
+    for r in rows:
+        r["changed_at"] = r["changed_at"].isoformat()
+    return {"id": cid, "history": rows}
+
+
+@router.get("/consensus", response_model=None)
+def api_consensus(field: FieldDep, engine: EngineDep, user: UserDep) -> dict:
+    """Agreement summary of the field's labels (administrators only)."""
+    if not user["is_admin"]:
+        raise HTTPException(status_code=403, detail="administrators only")
+    _table, summary = consensus_of(engine, field.dataset, field.ids)
+    return json_safe(summary)

@@ -1,0 +1,47 @@
+"""The HTML pages: ``GET /login`` and the classification page ``GET /``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from starclass import schema
+from starclass.inspect import auth
+from starclass.inspect.field import ORDERS
+from starclass.inspect.routes.deps import FieldDep, current_user, set_csrf_cookie
+
+#: Keys that pick subclasses 4.1-4.12 after class 4: the twelve keys of the number row.
+SUBCLASS_KEYS = "1234567890-="
+
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+router = APIRouter()
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    """The login form, with a CSRF cookie for the login request."""
+    token = request.cookies.get(auth.CSRF_COOKIE) or auth.new_token()
+    resp = templates.TemplateResponse(request, "login.html", {"csrf": token})
+    set_csrf_cookie(request, resp, token)
+    return resp
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, field: FieldDep,
+          user: Annotated[dict | None, Depends(current_user)]) -> Response:
+    """The classification page; the login page for a visitor without a session."""
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    subclasses = [(code, name, SUBCLASS_KEYS[i])
+                  for i, (code, name) in enumerate(schema.SUBCLASS_NAMES.items())]
+    resp = templates.TemplateResponse(request, "index.html", {
+        "user": user["name"], "csrf": user["csrf"], "n": len(field.ids),
+        "has_pred": bool(field.predictions), "orders": ORDERS, "subclasses": subclasses,
+        "rgb": "/".join(b.upper() for b in field.cache.settings.rgb),
+        "v_band": field.v_band.upper(), "dataset": field.dataset or field.data_dir.name})
+    set_csrf_cookie(request, resp, user["csrf"])
+    return resp
