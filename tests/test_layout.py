@@ -172,8 +172,6 @@ def test_no_upward_import():
     assert not bad, "upward imports:\n" + "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=True, reason="inspect/app.py imports io.mosaic._is_weight_file and cli/inspect_cmd.py "
-                                       "imports inspect.app._find: both wait for the inspect/app.py rewrite")
 def test_no_private_import_across_packages():
     bad = private_imports(starclass_imports())
     assert not bad, "private imports across packages:\n" + "\n".join(bad)
