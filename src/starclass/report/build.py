@@ -30,7 +30,7 @@ from starclass.evaluate.task import EvalTask
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
-from starclass.report.sections import Section, render_html, write_sections
+from starclass.report.sections import Section, render_html, slug, write_sections
 from starclass.schema import CLASSES, bands_in
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
@@ -440,8 +440,7 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **k
 
     Examples
     --------
-    >>> # doctest: +SKIP
-    >>> run_evaluation("classified.ecsv", ["truth.ecsv"], "evaluation")["headline"]
+    >>> run_evaluation("classified.ecsv", ["truth.ecsv"], "evaluation")["headline"]  # doctest: +SKIP
     {'truth': {'4class': 0.71, '12v34': 0.86, '123v4': 0.84, '12_3_4': 0.77}}
     """
     outdir = Path(outdir)
@@ -450,7 +449,8 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **k
     ev = evaluate_catalogs(pred, references, **kwargs)
     sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), **lk)
     written = write_sections(sections, outdir)
-    summary = ev.headline()
+    # keyed as the summary_<reference> tables are named (what summary.json always held)
+    summary = {slug(k): v for k, v in ev.headline().items()}
     with atomic_path(outdir / "summary.json") as tmp:
         tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(),
                                    "tables": [str(p) for p in written["tables"]],
@@ -498,8 +498,8 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
 
     Examples
     --------
-    >>> # doctest: +SKIP
-    >>> build_report("classified.ecsv", ["truth.ecsv"], "report", model_path="model", mosaics="mosaics/")
+    >>> build_report("classified.ecsv", ["truth.ecsv"], "report", model_path="model",
+    ...              mosaics="mosaics/")  # doctest: +SKIP
     PosixPath('report/report.html')
     """
     outdir = Path(outdir)
@@ -507,8 +507,10 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         if mosaics is None:
             raise StarclassError(f"Grad-CAM of model {model_path} needs the mosaics the catalogue was classified on "
                                  "(--mosaics)")
-        if not hasattr(mosaics, "bands"):
-            mosaics = read_mosaics(mosaics if isinstance(mosaics, (str, Path)) or len(mosaics) > 1 else mosaics[0])
+        if isinstance(mosaics, (str, Path)):
+            mosaics = read_mosaics(mosaics)
+        elif isinstance(mosaics, (list, tuple)):
+            mosaics = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0])
         kwargs["gradcam_inputs"] = gradcam_inputs(model_path, load_catalog(pred, kwargs.get("pred_name", "prediction")),
                                                   mosaics)
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)

@@ -183,8 +183,8 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
 
     Examples
     --------
-    >>> # doctest: +SKIP
-    >>> net, x, classes = gradcam_inputs("model", read_catalog("classified.ecsv"), read_mosaics("mosaics/"))
+    >>> net, x, classes = gradcam_inputs("model", read_catalog("classified.ecsv"),
+    ...                                  read_mosaics("mosaics/"))  # doctest: +SKIP
     """
     missing = [c for c in ("x", "y", "class_pred") if c not in catalogue.colnames]
     if missing:
