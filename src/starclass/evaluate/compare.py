@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from astropy.table import MaskedColumn, Table
@@ -33,8 +34,10 @@ from starclass.evaluate.metrics import (MergeResult, accuracy_scores, check_clas
                                         classification_summary, summary_table)
 from starclass.evaluate.task import EvalTask, resolve_task
 from starclass.io.catalog import read_catalog
-from starclass.learn.config import TaskConfig
 from starclass.schema import bands_in, mag_col
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
 
 SELF = "self"
 

@@ -25,15 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.learn.config import TaskConfig, load_config
 from starclass.schema import CLASSES, CLASS_NAMES
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
 
 
 def _all_classes_merge(classes: tuple[int, ...]) -> tuple[str, dict[str, tuple[int, ...]]]:
@@ -267,9 +269,13 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None) 
     """
     if isinstance(task, EvalTask):
         return task, None
-    if isinstance(task, TaskConfig):
+    if task is not None and hasattr(task, "classes") and hasattr(task, "merge"):  # a TaskConfig
         return EvalTask.from_config(task), None
     if task is not None:
+        # starclass.learn imports torch (learn/__init__.py): 13-19 s measured on the shared
+        # 2-core machine, so only a --task name pays for it, not every evaluation
+        from starclass.learn.config import load_config
+
         return EvalTask.from_config(load_config(str(task))), None
     from_meta = EvalTask.from_meta(table.meta)
     if from_meta is not None:

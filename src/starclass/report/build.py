@@ -34,7 +34,6 @@ from starclass.report.sections import Section, render_html, slug, write_sections
 from starclass.schema import CLASSES, bands_in
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
-from starclass.science.gradcam import class_average_maps, gradcam, gradcam_inputs, radial_profile
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
 from starclass.science.ssp import ssp_track
 
@@ -320,6 +319,9 @@ def _gradcam_section(inputs, model_classes: Sequence[int]) -> Section | None:
     """Grad-CAM of (network, stamps [N, B, S, S], classes), or None."""
     if inputs is None:
         return None
+    # science.gradcam imports torch: 13-19 s measured on the shared machine, paid only with Grad-CAM
+    from starclass.science.gradcam import class_average_maps, gradcam, radial_profile
+
     model, stamps, classes = inputs
     model_classes = tuple(getattr(inputs, "model_classes", None) or model_classes)
     s = Section("Grad-CAM", key="gradcam")
@@ -511,6 +513,9 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
             mosaics = read_mosaics(mosaics)
         elif isinstance(mosaics, (list, tuple)):
             mosaics = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0])
+        # science.gradcam imports torch (13-19 s measured): only a report with --model pays for it
+        from starclass.science.gradcam import gradcam_inputs
+
         kwargs["gradcam_inputs"] = gradcam_inputs(model_path, load_catalog(pred, kwargs.get("pred_name", "prediction")),
                                                   mosaics)
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
