@@ -7,8 +7,16 @@ import warnings
 import numpy as np
 import pytest
 from astropy.table import Table
-from sklearn.metrics import (accuracy_score, average_precision_score, balanced_accuracy_score, f1_score,
-                             precision_recall_fscore_support, precision_score, recall_score, roc_auc_score)
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    balanced_accuracy_score,
+    f1_score,
+    precision_recall_fscore_support,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
 
 from starclass.errors import StarclassError
 from starclass.evaluate.compare import compare, evaluate_catalogs
