@@ -68,11 +68,7 @@ def test_stellar_locus_calibrates_psf_fwhm():
     assert np.median(out["mag_f555w"]) == pytest.approx(25.0 - 5.0, abs=0.03)
 
 
-def test_growth_mode_and_cap():
-    g = np.array([0.0, 0.05, 5.0, np.nan])
-    corr = apcorr.growth_aperture_correction(g, psf_fwhm_v=2.0, max_correction=0.5)
-    assert np.all(corr <= 0) and np.all(corr >= -0.5)
-    assert corr[2] == pytest.approx(-0.5)
+def test_ci_correction_cap():
     ci = apcorr.ci_aperture_correction(np.array([1.0, 3.0]), psf_fwhm_v=2.0, max_correction=0.8)
     assert ci[1] == pytest.approx(-0.8) and ci[0] > -0.8
 

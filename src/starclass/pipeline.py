@@ -17,6 +17,9 @@ from typing import Callable
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.evaluate.metrics import accuracy_scores
+from starclass.evaluate.task import EvalTask
+from starclass.science.gradcam import gradcam_inputs as _gradcam_inputs
 
 
 @dataclass
@@ -41,37 +44,21 @@ def _band_paths(written: dict[str, Path]) -> list[Path]:
     return [p for k, p in written.items() if k not in ("truth", "humans", "simulation")]
 
 
-def _accuracy(pred: np.ndarray, ref: np.ndarray) -> float:
-    ok = (ref > 0) & (pred > 0)
-    if not ok.any():
+def _accuracy(task: EvalTask, pred: np.ndarray, ref: np.ndarray, merge: str) -> float:
+    """Accuracy of one of the task's merges on the objects classified on both sides (NaN if none)."""
+    try:
+        return accuracy_scores(task.reference_labels(ref), pred, merge, task.merges[merge])[0]
+    except StarclassError:
         return float("nan")
-    return float(np.mean(pred[ok] == ref[ok]))
-
-
-def _binary(c: np.ndarray) -> np.ndarray:
-    # StarcNet's binary split: clusters (classes 1+2) against everything else (3+4).
-    return np.where(c <= 0, 0, np.where(c <= 2, 1, 2))
 
 
 def gradcam_inputs(mosaics, classified, model_path, per_class: int = 32, seed: int = 0):
     """(network, inputs, classes) for the report's Grad-CAM section, or None.
 
-    Takes up to ``per_class`` classified candidates of each predicted class and the first
-    ensemble member (Grad-CAM explains one network).
+    Kept for callers of the demo module; the implementation is
+    :func:`starclass.science.gradcam.gradcam_inputs` (also behind ``starclass report --model``).
     """
-    from starclass.learn.checkpoint import load_model
-    from starclass.stamps import make_inputs
-
-    pred = np.asarray(classified["class_pred"])
-    rng = np.random.default_rng(seed)
-    rows = [rng.permutation(np.flatnonzero(pred == k))[:per_class] for k in np.unique(pred[pred > 0])]
-    if not rows:
-        return None
-    rows = np.sort(np.concatenate(rows))
-    model = load_model(model_path)
-    inputs, valid = make_inputs(mosaics, np.asarray(classified["x"])[rows], np.asarray(classified["y"])[rows],
-                                model.config)
-    return model.members[0], inputs[valid], pred[rows][valid]
+    return _gradcam_inputs(model_path, classified, mosaics, per_class=per_class, seed=seed)
 
 
 def run_demo(
@@ -196,10 +183,15 @@ def run_demo(
     pred = np.asarray(classified["class_pred"])[ic]
     ref = np.asarray(truth["class_ref"])[it]
     hum = np.asarray(humans["class_ref"])[it]
-    acc, acc_bin, acc_h = _accuracy(pred, ref), _accuracy(_binary(pred), _binary(ref)), _accuracy(pred, hum)
+    task = EvalTask.from_config(config)
+    every = next(iter(task.merges))  # the task's own classes
+    binary = "12v34" if "12v34" in task.merges else every
+    acc, acc_bin, acc_h = (_accuracy(task, pred, ref, every), _accuracy(task, pred, ref, binary),
+                           _accuracy(task, pred, hum, every))
     echo(f"      matched {len(it)} of {len(truth)} true objects within 2 px")
-    echo(f"      accuracy against truth: {acc:.1%} (4 classes), {acc_bin:.1%} (clusters 1+2 vs 3+4)")
-    echo(f"      accuracy against the simulated human consensus: {acc_h:.1%} (4 classes)")
+    echo(f"      accuracy against truth: {acc:.1%} ({len(task.classes)} classes)"
+         + (f", {acc_bin:.1%} (clusters 1+2 vs 3+4)" if binary != every else ""))
+    echo(f"      accuracy against the simulated human consensus: {acc_h:.1%} ({len(task.classes)} classes)")
 
     # 6. The report.
     t = time.perf_counter()

@@ -20,6 +20,7 @@ def classify_command(
     batch_size: int = typer.Option(512, "--batch-size", help="Candidates per batch (memory scales with it)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    threshold: float | None = typer.Option(None, "--threshold", help="Binary tasks: class_pred = positive class when its probability is >= this (default: the task's)."),
     precision: str | None = typer.Option(None, "--precision", help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was trained with."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
@@ -48,7 +49,7 @@ def classify_command(
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"))
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
-                   precision=precision)
+                   precision=precision, threshold=threshold)
     out.meta["model"] = str(model)
     write_catalog(out, output)
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)

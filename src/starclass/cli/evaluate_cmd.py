@@ -22,12 +22,17 @@ def evaluate(
     n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
     science: bool = typer.Option(True, "--science/--no-science", help="Colour-colour boxes, mass/age/luminosity functions."),
     out: Path = typer.Option(Path("evaluation"), "-o", "--out", help="Output folder: tables/*.ecsv, figures/*.png, summary.json."),
+    task: str = typer.Option(None, "--task", help="Task preset or config YAML whose classes, positive class and merges to score "
+                                                 "(default: the task 'starclass classify' recorded in the catalogue)."),
 ) -> None:
-    """Accuracy (4 classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
+    """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
     from starclass.report.build import run_evaluation
 
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
-                         target_purity=target_purity, n_boot=n_boot, science=science)
+                         target_purity=target_purity, n_boot=n_boot, science=science, task=task)
+    t = res["task"]
+    echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
+         + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")
     for ref, accs in res["headline"].items():
         echo(f"{ref}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
     echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")

@@ -18,8 +18,10 @@ def report(
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc (absolute-magnitude limits)."),
-    model: Path = typer.Option(None, "--model", help="Checkpoint for the Grad-CAM section (when the models stage can load it)."),
+    model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section; needs --mosaics."),
+    mosaics: list[Path] = typer.Option(None, "--mosaics", help="FITS mosaics (or a folder) the catalogue was classified on, for --model."),
     n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
+    task: str = typer.Option(None, "--task", help="Task preset or config YAML (default: the task recorded in the catalogue)."),
 ) -> None:
     """Write the evaluation as one HTML page with embedded figures (open it in a browser)."""
     from starclass.report.build import build_report
@@ -28,5 +30,6 @@ def report(
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
-                        model_path=model, filename=name, radius=radius, n_boot=n_boot)
+                        model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
+                        task=task)
     echo(f"report: {path}")

@@ -67,18 +67,13 @@ _HALF = 32  # half-size of the model grid (px)
 _CORE_RADII = np.concatenate([[0.0], np.geomspace(0.05, 12.0, 32)])
 
 
-#: Radii (px) of the outer growth index g = m(3) - m(6) (see :func:`growth_aperture_correction`).
-GROWTH_RADII: tuple[float, float] = (3.0, 6.0)
-
-
 @lru_cache(maxsize=8)
 def _geometry(aperture_radius: float, annulus: tuple[float, float], ci_radii: tuple[float, float]):
     from photutils.aperture import CircularAperture
 
     n = 2 * _HALF + 1
     weights = {}
-    for key, r in (("ap", aperture_radius), ("c0", ci_radii[0]), ("c1", ci_radii[1]),
-                   ("g0", GROWTH_RADII[0]), ("g1", GROWTH_RADII[1])):
+    for key, r in (("ap", aperture_radius), ("c0", ci_radii[0]), ("c1", ci_radii[1])):
         m = CircularAperture((_HALF, _HALF), r=r).to_mask(method="exact")
         w = np.zeros((n, n))
         w[m.bbox.iymin:m.bbox.iymax, m.bbox.ixmin:m.bbox.ixmax] = m.data
@@ -127,8 +122,7 @@ def _measure_models(images: np.ndarray, aperture_radius, annulus, ci_radii):
     with np.errstate(invalid="ignore", divide="ignore"):
         ci = 2.5 * np.log10(f["c1"] / f["c0"])
         corr = 2.5 * np.log10(f["ap"])  # m_total - m_measured, total = 1
-        growth = 2.5 * np.log10(f["g1"] / f["g0"])
-    return ci, corr, growth
+    return ci, corr
 
 
 @lru_cache(maxsize=64)
@@ -162,21 +156,8 @@ def model_curves(
             inside = 1.0 - (1.0 + (_HALF / a) ** 2) ** (1.0 - gamma / 2.0)
             stack[k] = img * (inside / img.sum())
     models = _convolve_and_bin(stack, _psf_subgrid(float(psf_fwhm), psf_beta))
-    ci, corr, growth = _measure_models(np.asarray(models), aperture_radius, tuple(annulus), tuple(ci_radii))
-    _GROWTH_CACHE[(psf_fwhm, gamma, aperture_radius, tuple(annulus), tuple(ci_radii), psf_beta)] = growth
+    ci, corr = _measure_models(np.asarray(models), aperture_radius, tuple(annulus), tuple(ci_radii))
     return _CORE_RADII.copy(), ci, corr
-
-
-_GROWTH_CACHE: dict = {}
-
-
-def model_growth(psf_fwhm: float, gamma: float = 3.0, aperture_radius: float = 4.0,
-                 annulus: tuple[float, float] = (7.0, 8.0), ci_radii: tuple[float, float] = (1.0, 3.0),
-                 psf_beta: float | None = 2.0) -> np.ndarray:
-    """Outer growth index ``m(3) - m(6)`` of the model family (same order as :func:`model_curves`)."""
-    key = (psf_fwhm, gamma, aperture_radius, tuple(annulus), tuple(ci_radii), psf_beta)
-    model_curves(psf_fwhm, gamma, aperture_radius, tuple(annulus), tuple(ci_radii), psf_beta=psf_beta)
-    return _GROWTH_CACHE[key]
 
 
 @lru_cache(maxsize=8)
@@ -187,7 +168,7 @@ def _point_ci_table(psf_beta: float | None, ci_radii: tuple[float, float] = (1.0
     delta = np.zeros((1, n, n))
     delta[0, n // 2, n // 2] = 1.0
     pix = np.concatenate([_convolve_and_bin(delta, _psf_subgrid(float(f), psf_beta)) for f in fw])
-    ci, _, _ = _measure_models(pix, 4.0, (7.0, 8.0), tuple(ci_radii))
+    ci, _ = _measure_models(pix, 4.0, (7.0, 8.0), tuple(ci_radii))
     return fw, ci
 
 
@@ -275,42 +256,6 @@ def ci_aperture_correction(
     ab, _, cb = model_curves(float(psf_fwhm_band or psf_fwhm_v), float(gamma), float(aperture_radius), ann,
                              psf_beta=beta)
     a = np.where(np.isfinite(a), a, 0.0)
-    return np.maximum(np.interp(a, ab, cb), -abs(max_correction))
-
-
-def growth_aperture_correction(
-    growth: np.ndarray,
-    *,
-    psf_fwhm_v: float = 2.0,
-    psf_fwhm_band: float | None = None,
-    gamma: float = 3.0,
-    aperture_radius: float = 4.0,
-    annulus: tuple[float, float] = (7.0, 8.0),
-    psf_beta: float | None = 2.0,
-    max_correction: float = 0.8,
-) -> np.ndarray:
-    """Aperture correction (mag, to add) from the V-band outer growth ``g = m(3) - m(6)``.
-
-    (The earlier "growth" mode of :func:`measure`, kept as a function; the mode now fits the
-    whole curve of growth, see the module notes.)
-
-    Like :func:`ci_aperture_correction`, but the family member is picked by how much light
-    the source has between 3 and 6 px rather than by its CI. The missing light of the 4 px
-    aperture is in the wings, which ``g`` measures directly; CI also responds to a flat core
-    (an association of stars spread over 5 px has a large CI but little light beyond 5 px, and
-    needs a small correction).
-    """
-    ann = (float(annulus[0]), float(annulus[1]))
-    beta = None if psf_beta is None else float(psf_beta)
-    fv = float(psf_fwhm_v)
-    a_fam, _, _ = model_curves(fv, float(gamma), float(aperture_radius), ann, psf_beta=beta)
-    g_fam = model_growth(fv, float(gamma), float(aperture_radius), ann, psf_beta=beta)
-    top = int(np.nanargmax(g_fam)) + 1
-    a_fam, g_fam = a_fam[:top], np.maximum.accumulate(g_fam[:top])
-    g = np.asarray(growth, dtype=float)
-    a = np.where(np.isfinite(g), np.interp(g, g_fam, a_fam), 0.0)
-    ab, _, cb = model_curves(float(psf_fwhm_band or psf_fwhm_v), float(gamma), float(aperture_radius), ann,
-                             psf_beta=beta)
     return np.maximum(np.interp(a, ab, cb), -abs(max_correction))
 
 

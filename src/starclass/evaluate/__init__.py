@@ -5,6 +5,9 @@ plain arrays or astropy Tables and return Tables (so that every result can be wr
 or small dataclasses. Undefined quantities (a precision with no predicted members, a class
 absent from one catalogue) are returned as masked values with a reason, never as NaN or a
 division by zero.
+
+The class scheme comes from the task (:mod:`starclass.evaluate.task`); everything that
+``starclass evaluate`` and ``starclass report`` compute is :func:`starclass.evaluate.compare.evaluate_catalogs`.
 """
 
 from starclass.evaluate.agreement import (  # noqa: F401

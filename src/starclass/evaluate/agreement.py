@@ -27,8 +27,7 @@ from starclass.errors import StarclassError
 from starclass.evaluate.matching import matched_classes
 from starclass.evaluate.metrics import class_array, merge_labels
 from starclass.evaluate.trends import equal_number_edges, linear_trend
-
-CLASSES = (1, 2, 3, 4)
+from starclass.schema import CLASSES
 
 
 def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES) -> dict:

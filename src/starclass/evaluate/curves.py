@@ -15,7 +15,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.evaluate.metrics import MERGES
+from starclass.evaluate.metrics import Groups, merge_groups
 
 
 @dataclass
@@ -42,18 +42,29 @@ def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4)) -> np.nda
     return p
 
 
-def group_scores(probs: np.ndarray, merge: str, classes: tuple[int, ...] = (1, 2, 3, 4)) -> dict[str, np.ndarray]:
-    """Score of each merged group: the sum of its members' probabilities."""
+def group_scores(probs: np.ndarray, merge: str, classes: tuple[int, ...] = (1, 2, 3, 4),
+                 groups: Groups | None = None) -> dict[str, np.ndarray]:
+    """Score of each merged group: the sum of its members' probabilities.
+
+    Examples
+    --------
+    >>> group_scores(np.array([[0.1, 0.2, 0.3, 0.4]]), "12v34")["1+2"].round(2).tolist()
+    [0.3]
+    """
     out = {}
-    for name, members in MERGES[merge].items():
+    for name, members in merge_groups(merge, groups).items():
         idx = [classes.index(m) for m in members]
         out[name] = probs[:, idx].sum(axis=1)
     return out
 
 
 def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
-                classes: tuple[int, ...] = (1, 2, 3, 4)) -> tuple[list[Curve], list[Curve], list[str]]:
+                classes: tuple[int, ...] = (1, 2, 3, 4), groups: Groups | None = None,
+                only: tuple[str, ...] | None = None) -> tuple[list[Curve], list[Curve], list[str]]:
     """ROC and PR curves of each (merged) class against the rest.
+
+    ``groups`` defines the merge for any task (default: the PHANGS :data:`MERGES` entry);
+    ``only`` keeps the curves of some groups (a binary task's positive class).
 
     Returns
     -------
@@ -66,9 +77,11 @@ def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
     ref = np.asarray(ref, dtype=int)
     ok = ref > 0
     ref, probs = ref[ok], probs[ok]
-    scores = group_scores(probs, merge, classes)
+    scores = group_scores(probs, merge, classes, groups)
     roc, pr, skipped = [], [], []
-    for name, members in MERGES[merge].items():
+    for name, members in merge_groups(merge, groups).items():
+        if only is not None and name not in only:
+            continue
         y = np.isin(ref, members)
         n_pos, n_neg = int(y.sum()), int((~y).sum())
         if n_pos == 0 or n_neg == 0:

@@ -18,6 +18,7 @@ metric is undefined, so no NaN is ever reported as a result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,19 +56,44 @@ def check_classes(labels: np.ndarray, classes: tuple[int, ...], *, what: str) ->
         )
 
 
-def merge_labels(labels: np.ndarray, merge: str) -> np.ndarray:
-    """Map classes 1-4 to the 1-based index of their merged group (0 stays 0)."""
+Groups = Mapping[str, tuple[int, ...]]
+
+
+def merge_groups(merge: str, groups: Groups | None = None) -> Groups:
+    """The groups of a merge: ``groups`` when given (any task), else the PHANGS :data:`MERGES` entry.
+
+    Examples
+    --------
+    >>> merge_groups("12v34")
+    {'1+2': (1, 2), '3+4': (3, 4)}
+    >>> merge_groups("3class", {"1": (1,), "2": (2,), "3": (3,)})["3"]
+    (3,)
+    """
+    if groups is not None:
+        return groups
     if merge not in MERGES:
         raise StarclassError(f"unknown merge {merge!r}; known: {', '.join(MERGES)}")
+    return MERGES[merge]
+
+
+def merge_labels(labels: np.ndarray, merge: str, groups: Groups | None = None) -> np.ndarray:
+    """Map classes to the 1-based index of their merged group (0 stays 0).
+
+    Examples
+    --------
+    >>> merge_labels(np.array([1, 2, 3, 4, 0]), "12v34").tolist()
+    [1, 1, 2, 2, 0]
+    """
     labels = np.asarray(labels, dtype=int)
     out = np.zeros_like(labels)
-    for k, members in enumerate(MERGES[merge].values(), start=1):
+    for k, members in enumerate(merge_groups(merge, groups).values(), start=1):
         out[np.isin(labels, members)] = k
     return out
 
 
-def merged_names(merge: str) -> list[str]:
-    return list(MERGES[merge].keys())
+def merged_names(merge: str, groups: Groups | None = None) -> list[str]:
+    """Labels of the groups of a merge, in order."""
+    return list(merge_groups(merge, groups).keys())
 
 
 def _paired(ref: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -100,25 +126,36 @@ def _masked(values: list[float | None]) -> MaskedColumn:
 
 
 def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names: list[str] | None = None) -> Table:
-    """Precision (purity), recall (completeness), F1 and support per class.
+    """Precision (purity), recall (completeness), F1, one-vs-rest balanced accuracy and support.
 
     Precision is masked where nothing was predicted in that class, recall where the class is
-    absent from the reference; F1 where either is masked or both are zero.
+    absent from the reference; F1 where either is masked or both are zero. The one-vs-rest
+    balanced accuracy of class k is the mean of its recall and its specificity (the recall
+    of "not k"), masked where either is undefined.
+
+    Examples
+    --------
+    >>> t = per_class_table(np.array([1, 1, 2, 2]), np.array([1, 2, 2, 2]), [1, 2])
+    >>> [round(float(v), 3) for v in t["f1"]], [float(v) for v in t["balanced_accuracy"]]
+    ([0.667, 0.8], [0.75, 0.75])
     """
     names = names or [str(k) for k in labels]
     ref, pred = np.asarray(ref), np.asarray(pred)
-    prec, rec, f1 = [], [], []
+    prec, rec, f1, bal = [], [], [], []
     support, npred = [], []
     for k in labels:
         tp = int(np.sum((ref == k) & (pred == k)))
         n_ref = int(np.sum(ref == k))
         n_pred = int(np.sum(pred == k))
+        n_neg = int(np.sum(ref != k))
+        tn = int(np.sum((ref != k) & (pred != k)))
         p = tp / n_pred if n_pred else None
         r = tp / n_ref if n_ref else None
         f = 2 * p * r / (p + r) if (p is not None and r is not None and p + r > 0) else None
         prec.append(p)
         rec.append(r)
         f1.append(f)
+        bal.append(0.5 * (r + tn / n_neg) if (r is not None and n_neg) else None)
         support.append(n_ref)
         npred.append(n_pred)
     t = Table()
@@ -128,7 +165,8 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
     t["precision"] = _masked(prec)
     t["recall"] = _masked(rec)
     t["f1"] = _masked(f1)
-    for c in ("precision", "recall", "f1"):
+    t["balanced_accuracy"] = _masked(bal)
+    for c in ("precision", "recall", "f1", "balanced_accuracy"):
         t[c].format = ".3f"
     t.meta["note"] = "precision masked: no prediction in that class; recall masked: class absent from reference"
     return t
@@ -159,16 +197,25 @@ class MergeResult:
         return t
 
 
-def classification_summary(ref: np.ndarray, pred: np.ndarray, merge: str = "4class") -> MergeResult:
+def classification_summary(ref: np.ndarray, pred: np.ndarray, merge: str = "4class",
+                           groups: Groups | None = None) -> MergeResult:
     """Accuracy, balanced accuracy, confusion and per-class table for one merge.
 
     Objects with class 0 on either side are left out. Balanced accuracy is the mean recall
-    over the classes present in the reference.
+    over the classes present in the reference (scikit-learn's ``balanced_accuracy_score``).
+    ``groups`` defines the merge for any task (default: the PHANGS :data:`MERGES` entry).
+
+    Examples
+    --------
+    >>> r = classification_summary(np.array([1, 2, 2, 1]), np.array([1, 2, 1, 1]), "2class",
+    ...                            {"1": (1,), "2": (2,)})
+    >>> r.accuracy, r.balanced_accuracy
+    (0.75, 0.75)
     """
     ref, pred = _paired(ref, pred)
-    r = merge_labels(ref, merge)
-    p = merge_labels(pred, merge)
-    names = merged_names(merge)
+    r = merge_labels(ref, merge, groups)
+    p = merge_labels(pred, merge, groups)
+    names = merged_names(merge, groups)
     labels = list(range(1, len(names) + 1))
     counts, frac = confusion(r, p, labels)
     present = counts.sum(axis=1) > 0
@@ -177,11 +224,16 @@ def classification_summary(ref: np.ndarray, pred: np.ndarray, merge: str = "4cla
     return MergeResult(merge, names, int(counts.sum()), acc, bal, counts, frac, per_class_table(r, p, labels, names))
 
 
-def summary_table(results: list[MergeResult], cis: dict[str, dict[str, tuple[float, float]]] | None = None) -> Table:
-    """One row per merge: n, accuracy, balanced accuracy (with bootstrap CIs when given)."""
+def summary_table(results: list[MergeResult], cis: dict[str, dict[str, tuple[float, float]]] | None = None,
+                  titles: Mapping[str, str] | None = None) -> Table:
+    """One row per merge: n, accuracy, balanced accuracy (with bootstrap CIs when given).
+
+    ``titles`` describes each merge (default: :data:`MERGE_TITLES`, the PHANGS merges).
+    """
+    titles = titles if titles is not None else MERGE_TITLES
     t = Table()
     t["merge"] = [r.merge for r in results]
-    t["description"] = [MERGE_TITLES[r.merge] for r in results]
+    t["description"] = [titles.get(r.merge, r.merge) for r in results]
     t["n"] = [r.n for r in results]
     t["accuracy"] = [r.accuracy for r in results]
     t["balanced_accuracy"] = [r.balanced_accuracy for r in results]
@@ -194,15 +246,21 @@ def summary_table(results: list[MergeResult], cis: dict[str, dict[str, tuple[flo
     return t
 
 
-def accuracy_scores(ref: np.ndarray, pred: np.ndarray, merge: str = "4class") -> tuple[float, float]:
+def accuracy_scores(ref: np.ndarray, pred: np.ndarray, merge: str = "4class",
+                    groups: Groups | None = None) -> tuple[float, float]:
     """(accuracy, balanced accuracy) with numpy only: the fast path used by the bootstrap.
 
     Same definitions as :func:`classification_summary`; raises when no pair is classified.
+
+    Examples
+    --------
+    >>> accuracy_scores(np.array([1, 3, 4]), np.array([2, 4, 4]), "12v34")
+    (1.0, 1.0)
     """
     ref, pred = _paired(ref, pred)
-    r = merge_labels(ref, merge)
-    p = merge_labels(pred, merge)
-    k = len(MERGES[merge]) + 1
+    r = merge_labels(ref, merge, groups)
+    p = merge_labels(pred, merge, groups)
+    k = len(merge_groups(merge, groups)) + 1
     counts = np.bincount(r * k + p, minlength=k * k).reshape(k, k)[1:, 1:]
     rows = counts.sum(axis=1)
     present = rows > 0

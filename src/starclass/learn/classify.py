@@ -153,6 +153,28 @@ def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> No
         )
 
 
+def decision_threshold(cfg, threshold: float | None) -> tuple[float | None, int | None]:
+    """(threshold, positive class) of a classification: the task's, or ``threshold`` for a binary task.
+
+    A binary task without a declared positive class takes its first class as positive.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> decision_threshold(get_preset("galaxy-cluster"), 0.8)
+    (0.8, 1)
+    """
+    if threshold is None:
+        return cfg.threshold, cfg.positive_class
+    if not cfg.is_binary:
+        raise StarclassError(f"--threshold: task {cfg.name!r} has {cfg.n_classes} classes {list(cfg.classes)}; "
+                             "a decision threshold applies to binary tasks only")
+    threshold = float(threshold)
+    if not 0.0 <= threshold <= 1.0:
+        raise StarclassError(f"--threshold {threshold} must be between 0 and 1 (a probability)")
+    return threshold, cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
+
+
 def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model") -> None:
     """Raise if a band the model was trained on is missing from the mosaics."""
     have = [b.lower() for b in mosaic_bands]
@@ -174,6 +196,7 @@ def classify(
     device: str | torch.device | None = None,
     progress: bool = True,
     precision: bool | str | None = None,
+    threshold: float | None = None,
 ):
     """Classify candidates on mosaics with a trained model or ensemble.
 
@@ -199,6 +222,9 @@ def classify(
     precision
         "auto", "fp32" or "bf16" (:mod:`starclass.learn.precision`); default: the model's own
         ``recipe.amp``, so a model trained in bfloat16 runs in bfloat16.
+    threshold
+        Binary tasks: ``class_pred`` is the positive class when its probability is >= this
+        (default: the task's own threshold, else the most probable class).
 
     Returns
     -------
@@ -230,6 +256,7 @@ def classify(
     loaded = _as_model(model_path, dev)
     amp = _precision(loaded, dev, precision)
     cfg = loaded.config
+    thr, positive = decision_threshold(cfg, threshold)
     name = str(model_path) if not isinstance(model_path, LoadedModel) else "model"
     mosaic_bands = list(getattr(mosaics, "bands", None) or list(mosaics))
     check_bands(list(cfg.bands), mosaic_bands, name)
@@ -267,7 +294,7 @@ def classify(
             _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
             n_invalid += int((~valid).sum())
-            r = aggregate(p, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+            r = aggregate(p, cfg.classes, threshold=thr, positive_class=positive)
             prob[s:e] = r.prob_mean
             prob_std[s:e] = r.prob_std
             class_pred[s:e] = r.class_pred
@@ -294,9 +321,13 @@ def classify(
     out.meta.update({
         "model": str(model_path) if not isinstance(model_path, LoadedModel) else "(in memory)",
         "task": cfg.name,
+        # the task's class scheme travels with the catalogue, so evaluation never guesses it
         "classes": [int(c) for c in cfg.classes],
-        "threshold": cfg.threshold,
-        "positive_class": cfg.positive_class,
+        "class_names": list(cfg.class_names),
+        "threshold": thr,
+        "positive_class": positive,
+        "eval_merges": cfg.eval_merges or {},
+        "reference_merge": {str(k): int(v) for k, v in cfg.merge.items()},
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),
         "precision": precision_name(amp),

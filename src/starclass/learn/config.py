@@ -239,6 +239,10 @@ class TaskConfig:
         the most probable class).
     positive_class : int or None
         The class the threshold applies to (binary tasks).
+    eval_merges : dict or None
+        Merged class sets that evaluation also scores: merge name -> {group label -> list of
+        classes}, each class in exactly one group. None: the PHANGS merges (``12v34``,
+        ``123v4``, ``12_3_4``) for classes 1-4, none otherwise (:mod:`starclass.evaluate.task`).
     """
 
     name: str
@@ -258,6 +262,7 @@ class TaskConfig:
     recipe: TrainRecipe = field(default_factory=TrainRecipe)
     threshold: float | None = None
     positive_class: int | None = None
+    eval_merges: dict[str, dict[str, list[int]]] | None = None
 
     # ------------------------------------------------------------------ checks
     def __post_init__(self) -> None:
@@ -323,6 +328,13 @@ class TaskConfig:
                 raise StarclassError(
                     f"{where}: positive_class={self.positive_class} not in classes {self.classes}"
                 )
+        if self.eval_merges is not None:
+            self.eval_merges = {str(m): {str(g): [int(c) for c in cs] for g, cs in dict(groups).items()}
+                                for m, groups in dict(self.eval_merges).items()}
+            for m, groups in self.eval_merges.items():
+                if sorted(c for cs in groups.values() for c in cs) != sorted(self.classes):
+                    raise StarclassError(f"{where}: eval_merges[{m!r}] must put each of {self.classes} in exactly "
+                                         f"one group, got {groups}")
         if isinstance(self.architecture, (list, tuple)):
             members = []
             for i, entry in enumerate(self.architecture):

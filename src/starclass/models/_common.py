@@ -36,7 +36,3 @@ def xavier_init(module: nn.Module) -> None:
             nn.init.xavier_normal_(m.weight)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)
-
-
-def n_modules_of(module: nn.Module, kind: type) -> int:
-    return sum(1 for m in module.modules() if isinstance(m, kind))

@@ -33,7 +33,3 @@ def count_flops(model: nn.Module, input_shape: Sequence[int]) -> int:
     finally:
         model.train(was_training)
 
-
-def flops_per_candidate(model: nn.Module, channels: int, size: int) -> int:
-    """FLOPs of one candidate (a batch of one ``[1, channels, size, size]``)."""
-    return count_flops(model, (1, channels, size, size))

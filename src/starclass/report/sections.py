@@ -7,7 +7,6 @@ and PNG figures, and by ``starclass report`` as one self-contained HTML page.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,8 +164,3 @@ def render_html(sections: list[Section], *, title: str, subtitle: str = "", tabl
             f"<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header><nav>{nav}</nav>"
             f"<main>{''.join(parts)}</main></body></html>")
 
-
-def sections_summary(sections: list[Section]) -> str:
-    """JSON list of section titles with their table and figure names (for scripts)."""
-    return json.dumps([{"title": s.title, "tables": [i.name for i in s.items if i.kind == "table"],
-                        "figures": [i.name for i in s.items if i.kind == "figure"]} for s in sections], indent=1)

@@ -14,9 +14,17 @@ per candidate (all-zero maps stay zero).
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
+import torch
+from astropy.table import Table
 
 from starclass.errors import StarclassError
+from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.stamps import make_inputs
 
 
 def last_conv_layer(model):
@@ -127,6 +135,74 @@ def gradcam(model, inputs, target=None, *, layer=None, batch_size: int = 256, ba
     peak = m.reshape(n, -1).max(axis=1)
     m = np.divide(m, peak[:, None, None], out=np.zeros_like(m), where=peak[:, None, None] > 0)
     return m
+
+
+@dataclass
+class GradcamInputs:
+    """What the report's Grad-CAM section explains: one network, its inputs and their classes.
+
+    Unpacks as ``(network, inputs, classes)``, the tuple ``build_report(gradcam_inputs=...)``
+    has always taken.
+    """
+
+    network: torch.nn.Module
+    inputs: np.ndarray
+    classes: np.ndarray
+    model_classes: tuple[int, ...]
+
+    def __iter__(self):
+        return iter((self.network, self.inputs, self.classes))
+
+
+def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mosaics: Any, *,
+                   per_class: int = 32, seed: int = 0) -> GradcamInputs | None:
+    """Grad-CAM inputs from a saved model, a classified catalogue and its mosaics.
+
+    Takes up to ``per_class`` candidates of each predicted class (``class_pred``; drawn with
+    ``seed``), cuts their model inputs from ``mosaics`` as the model's task describes, and
+    returns the first ensemble member (Grad-CAM explains one network). Used by
+    ``starclass report --model`` and by the demo.
+
+    Parameters
+    ----------
+    model
+        Model directory, member file or loaded model.
+    catalogue
+        Classified catalogue with 0-based ``x``, ``y`` and ``class_pred``.
+    mosaics
+        The images the catalogue was classified on (a ``MosaicSet`` or band -> array).
+    per_class
+        Candidates per predicted class.
+    seed
+        Seed of the draw.
+
+    Returns
+    -------
+    GradcamInputs or None
+        None when no candidate has a predicted class.
+
+    Examples
+    --------
+    >>> net, x, classes = gradcam_inputs("model", read_catalog("classified.ecsv"),
+    ...                                  read_mosaics("mosaics/"))  # doctest: +SKIP
+    """
+    missing = [c for c in ("x", "y", "class_pred") if c not in catalogue.colnames]
+    if missing:
+        raise StarclassError(f"Grad-CAM needs the columns {missing} in the classified catalogue")
+    if per_class < 1:
+        raise StarclassError(f"per_class must be >= 1, got {per_class}")
+    pred = np.asarray(catalogue["class_pred"], dtype=int)
+    rng = np.random.default_rng(seed)
+    picks = [rng.permutation(np.flatnonzero(pred == k))[:per_class] for k in np.unique(pred[pred > 0])]
+    if not picks:
+        return None
+    rows = np.sort(np.concatenate(picks))
+    loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    inputs, valid = make_inputs(mosaics, np.asarray(catalogue["x"], float)[rows], np.asarray(catalogue["y"], float)[rows],
+                                loaded.config)
+    if not np.any(valid):
+        return None
+    return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes))
 
 
 def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4)) -> dict[int, np.ndarray]:

@@ -46,8 +46,3 @@ class dual_kernel:
 
     def __call__(self, *args):
         return (self.serial if _use_serial else self.parallel)(*args)
-
-
-def using_serial_kernels() -> bool:
-    """True in a forked child whose parent used OpenMP threads (kernels run serially)."""
-    return _use_serial

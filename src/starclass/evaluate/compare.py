@@ -1,0 +1,492 @@
+"""Evaluation of a classified catalogue against references: every number, no layout.
+
+:func:`evaluate_catalogs` is what ``starclass evaluate`` and ``starclass report`` compute. It
+returns an :class:`Evaluation` (tables, dicts and small dataclasses); :mod:`starclass.report`
+lays it out as figures and HTML.
+
+Inputs are catalogues in the starclass schema (Tables or paths read by
+:func:`starclass.io.catalog.read_catalog`). The prediction's classes are ``class_pred`` (else
+``class_ref``); a reference's are ``class_ref`` (else ``class_pred``: another model). Objects are
+paired with a reference by a one-to-one 2 px positional match; a reference that *is* the
+prediction table (``"self"``) is paired row by row. The class scheme comes from the task
+(:mod:`starclass.evaluate.task`), so a binary catalogue is scored as binary.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from astropy.table import MaskedColumn, Table
+
+from starclass.bands import v_band
+from starclass.errors import StarclassError
+from starclass.evaluate import curves, threshold
+from starclass.evaluate.agreement import (agreement_fractions, agreement_table, agreement_vs, human_baselines,
+                                          human_columns, symmetric_confusion)
+from starclass.evaluate.bootstrap import bootstrap_ci
+from starclass.evaluate.matching import match_catalogs
+from starclass.evaluate.metrics import (MergeResult, accuracy_scores, check_classes, class_array,
+                                        classification_summary, summary_table)
+from starclass.evaluate.task import EvalTask, resolve_task
+from starclass.io.catalog import read_catalog
+from starclass.schema import bands_in, mag_col
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
+
+SELF = "self"
+
+
+# --------------------------------------------------------------------------------------------
+# inputs
+
+
+def load_catalog(obj: Table | str | Path, name: str = "catalogue") -> Table:
+    """A Table as is, or a path read with :func:`starclass.io.catalog.read_catalog`.
+
+    Examples
+    --------
+    >>> load_catalog(Table({"x": [1.0]})).colnames
+    ['x']
+    """
+    if isinstance(obj, Table):
+        return obj
+    path = Path(obj)
+    if not path.exists():
+        raise StarclassError(f"{name}: file not found: {path}")
+    return read_catalog(path)
+
+
+def reference_names(references) -> dict[str, Table | str]:
+    """Name -> reference (Table, path or ``"self"``) from a path, Table, list or dict.
+
+    Examples
+    --------
+    >>> list(reference_names(["truth.ecsv", "self"]))
+    ['truth', 'self']
+    """
+    if references is None:
+        return {}
+    if isinstance(references, Mapping):
+        return dict(references)
+    if isinstance(references, (str, Path, Table)):
+        references = [references]
+    out: dict[str, Table | str] = {}
+    for i, r in enumerate(references):
+        if isinstance(r, (str, Path)) and str(r) != SELF:
+            name = Path(r).stem
+        elif isinstance(r, str):
+            name = SELF
+        else:
+            name = r.meta.get("name", f"reference{i + 1}") if hasattr(r, "meta") else f"reference{i + 1}"
+        while name in out:
+            name += "_"
+        out[name] = r
+    return out
+
+
+def class_column(t: Table, prefer: str) -> str:
+    """``prefer`` when the table has it, else the other of class_pred / class_ref.
+
+    Examples
+    --------
+    >>> class_column(Table({"class_ref": [1]}), "class_pred")
+    'class_ref'
+    """
+    other = "class_ref" if prefer == "class_pred" else "class_pred"
+    if prefer in t.colnames:
+        return prefer
+    if other in t.colnames:
+        return other
+    raise StarclassError(f"catalogue has neither class_pred nor class_ref (columns: {', '.join(t.colnames)})")
+
+
+def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
+    """Output-class labels of a column: ``class_ref``-like columns go through the task's reference map.
+
+    Examples
+    --------
+    >>> task = EvalTask.from_classes((1, 2), reference_map={1: 1, 2: 1, 3: 1, 4: 2})
+    >>> task_labels(Table({"class_ref": [4, 2]}), "class_ref", task, "truth").tolist()
+    [2, 1]
+    """
+    labels = class_array(t, col, name=name)
+    if col != "class_pred":
+        labels = task.reference_labels(labels, what=f"{name} column {col!r}")
+    check_classes(labels, task.classes, what=f"{name} column {col!r}")
+    return labels
+
+
+def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices of the paired objects: row by row for ``self``, else a one-to-one match.
+
+    Examples
+    --------
+    >>> t = Table({"x": [0.0, 5.0], "y": [0.0, 5.0]})
+    >>> [a.tolist() for a in pair(t, t, True, 2.0, ("a", "b"))]
+    [[0, 1], [0, 1]]
+    """
+    if ref_is_pred:
+        idx = np.arange(len(pred))
+        return idx, idx
+    ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
+    if ia.size == 0:
+        raise StarclassError(
+            f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no object within {radius} px "
+            "of each other: no overlap to evaluate (are they from the same mosaic?)"
+        )
+    return ia, ib
+
+
+# --------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass
+class CurveSet:
+    """ROC and precision-recall curves of one merge, with their areas."""
+
+    merge: str
+    title: str
+    roc: list[curves.Curve]
+    pr: list[curves.Curve]
+    skipped: list[str]
+    areas: Table | None
+
+
+@dataclass
+class ThresholdStudy:
+    """Purity, recall and F1 of one positive selection against threshold and magnitude."""
+
+    label: str
+    members: tuple[int, ...]
+    scan: Table
+    chosen: dict | None
+    note: str | None
+    magnitude: Table | None = None
+    magnitude_band: str | None = None
+    magnitude_threshold: float | None = None
+    magnitude_note: str | None = None
+
+
+@dataclass
+class PhangsAgreement:
+    """The PHANGS agreement fractions of one pair of catalogues (PHANGS-like tasks only)."""
+
+    fractions: Table
+    mean: float | None
+    symmetric: np.ndarray
+    versus: list[tuple[str, Table, Table]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    """Everything computed for one prediction against one reference."""
+
+    pred_name: str
+    ref_name: str
+    paired_by: str
+    n_paired: int
+    n_both: int
+    results: list[MergeResult]
+    summary: Table
+    notes: list[str] = field(default_factory=list)
+    curves: list[CurveSet] = field(default_factory=list)
+    scores: dict[int, np.ndarray] | None = None
+    score_quantiles: Table | None = None
+    thresholds: list[ThresholdStudy] = field(default_factory=list)
+    agreement: PhangsAgreement | None = None
+
+    def accuracies(self) -> dict[str, float]:
+        """Accuracy per merge, rounded to 4 decimals (the headline)."""
+        return {r.merge: round(float(r.accuracy), 4) for r in self.results}
+
+
+@dataclass
+class Evaluation:
+    """All comparisons of a prediction, plus the tables that involve every catalogue."""
+
+    task: EvalTask
+    task_note: str | None
+    pred_name: str
+    catalogues: dict[str, Table]
+    class_cols: dict[str, str]
+    counts: Table
+    comparisons: list[Comparison]
+    agreement_table: Table | None = None
+    agreement_table_note: str | None = None
+    humans: list[tuple[str, dict | None, str | None]] = field(default_factory=list)
+
+    def headline(self) -> dict[str, dict[str, float]]:
+        """Accuracy per merge for each reference."""
+        return {c.ref_name: c.accuracies() for c in self.comparisons}
+
+
+# --------------------------------------------------------------------------------------------
+# computations
+
+
+def _bootstrap(cr: np.ndarray, cp: np.ndarray, task: EvalTask, n_boot: int) -> tuple[dict | None, str | None]:
+    cis: dict[str, dict[str, tuple[float, float]]] = {}
+    try:
+        for merge, groups in task.merges.items():
+            acc = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[0], cr, cp, n_boot=n_boot)
+            bal = bootstrap_ci(lambda a, b, m=merge, g=groups: accuracy_scores(a, b, m, g)[1], cr, cp, n_boot=n_boot)
+            cis[merge] = {"accuracy": acc[1:], "balanced_accuracy": bal[1:]}
+    except StarclassError as exc:
+        return None, f"no bootstrap intervals: {exc}"
+    return cis, None
+
+
+def _quantity(pred: Table, ref: Table, q: str) -> tuple[np.ndarray, str, str] | None:
+    """(values, 'pred' | 'ref', column name) of a quantity, or None."""
+    for which, t in (("pred", pred), ("ref", ref)):
+        if q == "magnitude":
+            if bands_in(t):
+                col = mag_col(v_band(bands_in(t)))
+                return np.asarray(t[col], float), which, col
+        elif q in t.colnames:
+            return np.asarray(t[q], float), which, q
+    return None
+
+
+def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, ia: np.ndarray, ib: np.ndarray,
+                      both: np.ndarray, pname: str, rname: str, quantities: Sequence[str]) -> PhangsAgreement:
+    af = agreement_fractions(cp, cr)
+    keys = ("1", "2", "3", "4", "1+2")
+    at = Table(rows=[(k, af[k]["n_a"], af[k]["n_b"], af[k]["n_both"]) for k in keys],
+               names=("class", f"n_{pname}", f"n_{rname}", "n_both"))
+    at["agreement"] = MaskedColumn([af[k]["fraction"] or 0.0 for k in keys],
+                                   mask=[af[k]["fraction"] is None for k in keys], format=".3f")
+    out = PhangsAgreement(at, af["mean"], symmetric_confusion(cp, cr))
+    for q in quantities:
+        got = _quantity(pred, ref, q)
+        if got is None:
+            out.notes.append(f"agreement vs {q}: no such column in either catalogue")
+            continue
+        vals, which, qname = got
+        qv = vals[ia if which == "pred" else ib][both]
+        try:
+            bins, trends = agreement_vs(cp, cr, qv, nbins=4, quantity_name=qname)
+        except StarclassError as exc:
+            out.notes.append(f"agreement vs {qname}: {exc}")
+            continue
+        out.versus.append((qname, bins, trends))
+    return out
+
+
+def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
+                     mags: np.ndarray | None, band: str | None, target_purity: float) -> ThresholdStudy:
+    scan = threshold.threshold_scan(y, score)
+    try:
+        chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
+    except StarclassError as exc:
+        chosen, note = None, f"threshold for {target_purity:.0%} purity: {exc}"
+    study = ThresholdStudy(label, members, scan, chosen, note)
+    if mags is None:
+        study.magnitude_note = "metrics against magnitude: the prediction has no magnitude column"
+        return study
+    thr = chosen["threshold"] if chosen else 0.5
+    try:
+        study.magnitude = threshold.metrics_vs_magnitude(y, score, mags, thr)
+        study.magnitude_band, study.magnitude_threshold = band, thr
+    except StarclassError as exc:
+        study.magnitude_note = f"metrics against magnitude: {exc}"
+    return study
+
+
+def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "prediction", ref_name: str = "reference",
+            ref_is_pred: bool = False, radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
+            quantities: Sequence[str] = ("magnitude", "crowding", "bkg")) -> Comparison:
+    """Every metric of one prediction against one reference, for the task's class scheme.
+
+    Parameters
+    ----------
+    pred, ref
+        Classified catalogue and reference (``ref`` may be ``pred`` itself with
+        ``ref_is_pred=True``: its ``class_ref`` is the reference, paired row by row).
+    task
+        The class scheme (:func:`starclass.evaluate.task.resolve_task`).
+    radius
+        One-to-one matching radius in pixels.
+    n_boot
+        Bootstrap resamples for the accuracy intervals.
+    target_purity
+        Purity for the threshold choice.
+    quantities
+        Columns for the PHANGS agreement-vs-quantity study ("magnitude" = the V band).
+
+    Returns
+    -------
+    Comparison
+
+    Warns
+    -----
+    UserWarning
+        When the prediction puts every paired object in one class (its accuracy is then the
+        share of that class, and its ROC AUC is 0.5 for constant probabilities).
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1],
+    ...            "prob_1": [0.9, 0.2, 0.4, 0.7], "prob_2": [0.1, 0.8, 0.6, 0.3]})
+    >>> c = compare(t, t, EvalTask.from_classes((1, 2), positive_class=1), ref_is_pred=True, n_boot=0)
+    >>> c.accuracies(), float(c.curves[0].areas["roc_auc"][0])
+    ({'2class': 0.75}, 1.0)
+    """
+    pname, rname = pred_name, ref_name
+    ia, ib = pair(pred, ref, ref_is_pred, radius, (pname, rname))
+    pcol = class_column(pred, "class_pred")
+    rcol = "class_ref" if ref_is_pred else class_column(ref, "class_ref")
+    cp_all = task_labels(pred, pcol, task, pname)
+    cr_all = task_labels(ref, rcol, task, rname)
+    cp, cr = cp_all[ia], cr_all[ib]
+    both = (cp > 0) & (cr > 0)
+    if not both.any():
+        raise StarclassError(f"{pname} and {rname}: {ia.size} objects pair up but none is classified in both")
+    cp, cr = cp[both], cr[both]
+    results = [classification_summary(cr, cp, merge, groups) for merge, groups in task.merges.items()]
+    notes: list[str] = []
+    cis, boot_note = _bootstrap(cr, cp, task, n_boot) if n_boot > 0 else (None, "no bootstrap intervals (0 resamples)")
+    if boot_note:
+        notes.append(boot_note)
+    titles = {m: task.merge_title(m) for m in task.merges}
+    out = Comparison(pname, rname, "row by row" if ref_is_pred else f"one-to-one within {radius} px", int(ia.size),
+                     int(both.sum()), results, summary_table(results, cis, titles), notes)
+    used = np.unique(cp)
+    if used.size == 1:
+        msg = (f"{pname} puts all {cp.size} paired objects in class {int(used[0])}: its accuracy is only the share "
+               f"of that class in {rname}, and constant probabilities give ROC AUC 0.5")
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        out.notes.append(msg)
+
+    probs_all = curves.prob_matrix(pred, task.classes)
+    if probs_all is None:
+        out.notes.append(f"{pname} has no {', '.join(f'prob_{k}' for k in task.classes)} columns: "
+                         "no ROC, precision-recall or threshold study.")
+    else:
+        probs = probs_all[ia][both]
+        curve_merges = [m for m in task.merges if m in ("4class", "12v34")] if task.phangs_like else list(task.merges)
+        for merge in curve_merges:
+            groups = task.merges[merge]
+            only = (str(task.positive),) if task.is_binary and merge == list(task.merges)[0] else None
+            roc, pr, skipped = curves.one_vs_rest(cr, probs, merge, task.classes, groups, only=only)
+            title = (f"{merge}: class {only[0]} ({task.class_names[task.classes.index(task.positive)]}) vs rest"
+                     if only else f"{merge}: one vs rest")
+            out.curves.append(CurveSet(merge, title, roc, pr, skipped, curves.curve_summary(roc, pr) if roc else None))
+        out.scores = curves.score_distributions(cp, probs, task.classes)
+        out.score_quantiles = curves.score_quantiles(out.scores)
+        bands = bands_in(pred)
+        band = v_band(bands) if bands else None
+        mags = np.asarray(pred[mag_col(band)], float)[ia][both] if band else None
+        for label, members in task.selections():
+            y = np.isin(cr, members)
+            score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
+            out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity))
+    if task.phangs_like:
+        out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
+    return out
+
+
+def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) -> Table:
+    rows = []
+    for n, t in cats.items():
+        c = task_labels(t, cols[n], task, n)
+        has_p = all(f"prob_{k}" in t.colnames for k in task.classes)
+        rows.append((n, len(t), cols[n], *[int(np.sum(c == k)) for k in task.classes], int(np.sum(c == 0)),
+                     "yes" if has_p else "no"))
+    return Table(rows=rows, names=("catalogue", "rows", "class column", *[f"n_{k}" for k in task.classes],
+                                   "unclassified", "probabilities"))
+
+
+def _human_baselines(cats: dict[str, Table]) -> list[tuple[str, dict | None, str | None]]:
+    out = []
+    done: list[np.ndarray] = []
+    for n, t in cats.items():
+        if len(human_columns(t)) < 2 or "class_ref" not in t.colnames:
+            continue
+        labels = np.column_stack([np.asarray(t[c]) for c in human_columns(t) + ["class_ref"]])
+        if any(d.shape == labels.shape and np.array_equal(d, labels) for d in done):
+            continue  # the same people on the same objects (e.g. a prediction carrying its reference)
+        done.append(labels)
+        try:
+            out.append((n, human_baselines(t), None))
+        except StarclassError as exc:
+            out.append((n, None, str(exc)))
+    return out
+
+
+def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | TaskConfig | EvalTask | None = None,
+                      radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
+                      pred_name: str = "prediction",
+                      quantities: Sequence[str] = ("magnitude", "crowding", "bkg")) -> Evaluation:
+    """Evaluate a classified catalogue against its references, for its task.
+
+    Parameters
+    ----------
+    pred
+        Classified catalogue (Table or path).
+    references
+        Path(s) or Table(s), or a dict name -> either; ``"self"`` (or none at all when ``pred``
+        has ``class_ref``) compares ``class_pred`` with the prediction's own ``class_ref``.
+    task
+        Preset name, config path, TaskConfig or EvalTask; None: the catalogue's meta
+        (:func:`starclass.evaluate.task.resolve_task`).
+    radius, n_boot, target_purity, quantities
+        As :func:`compare`.
+
+    Returns
+    -------
+    Evaluation
+
+    Examples
+    --------
+    >>> t = Table({"x": [1.0, 9.0, 20.0], "y": [1.0, 9.0, 20.0], "class_pred": [1, 2, 2],
+    ...            "class_ref": [1, 2, 1]})
+    >>> evaluate_catalogs(t, task="galaxy-cluster", n_boot=0).headline()
+    {'prediction class_ref': {'2class': 0.6667}}
+    """
+    ptab = load_catalog(pred, pred_name)
+    etask, task_note = resolve_task(ptab, task)
+    refs = reference_names(references)
+    if not refs and "class_ref" in ptab.colnames and "class_pred" in ptab.colnames:
+        refs = {SELF: SELF}
+    if not refs:
+        raise StarclassError("no reference given and the prediction has no class_ref column: nothing to compare")
+    cats: dict[str, Table] = {pred_name: ptab}
+    cols = {pred_name: class_column(ptab, "class_pred")}
+    comparisons = []
+    for name, r in refs.items():
+        if isinstance(r, str) and r == SELF:
+            if "class_ref" not in ptab.colnames:
+                raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
+            comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} class_ref",
+                                       ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
+                                       quantities=quantities))
+            rt = ptab.copy(copy_data=False)
+            rt.remove_columns([c for c in ("class_pred",) if c in rt.colnames])
+            cats["reference"] = rt
+            cols["reference"] = "class_ref"
+            continue
+        rtab = load_catalog(r, name)
+        cats[name] = rtab
+        cols[name] = class_column(rtab, "class_ref")
+        comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
+                                   n_boot=n_boot, target_purity=target_purity, quantities=quantities))
+    ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons)
+    if etask.phangs_like:
+        usable = {n: t for n, t in cats.items() if n != "reference" and
+                  (({"x", "y"} <= set(t.colnames)) or ({"ra", "dec"} <= set(t.colnames)))}
+        if len(usable) >= 2:
+            try:
+                ev.agreement_table = agreement_table(usable, radius, class_cols=cols)
+            except StarclassError as exc:
+                ev.agreement_table_note = str(exc)
+        ev.humans = _human_baselines(cats)
+    return ev

@@ -1,0 +1,289 @@
+"""What evaluation needs to know about a task: its classes, positive class and merges.
+
+Evaluation never guesses the class scheme when the task is known. The task comes, in this
+order, from
+
+1. ``--task NAME`` (or ``task=`` in Python): a preset or YAML config read by
+   :func:`starclass.learn.config.load_config`;
+2. the classified catalogue's ``meta``, written by ``starclass classify`` (keys ``task``,
+   ``classes``, ``class_names``, ``positive_class``, ``threshold``, ``eval_merges`` and
+   ``reference_merge``; see :meth:`EvalTask.to_meta`);
+3. the catalogue's ``prob_<k>`` columns (classes 1..K; a note says the task was inferred);
+4. otherwise the PHANGS four classes, as before (with a note).
+
+A task whose classes are exactly 1-4 is read as the PHANGS scheme and is also scored on the
+PHANGS merges (``12v34``, ``123v4``, ``12_3_4``) and on the PHANGS agreement fractions; any
+other task is scored on its own classes only, unless its config lists ``eval_merges``.
+
+Reference labels (``class_ref``, ``class_h<k>``) are read in the task's reference scheme and
+mapped through its ``merge`` exactly as training maps its labels
+(:meth:`starclass.learn.config.TaskConfig.map_classes`); predicted labels (``class_pred``) are
+already output classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.evaluate.metrics import MERGE_TITLES, MERGES
+from starclass.schema import CLASSES, CLASS_NAMES
+
+if TYPE_CHECKING:
+    from starclass.learn.config import TaskConfig
+
+
+def _all_classes_merge(classes: tuple[int, ...]) -> tuple[str, dict[str, tuple[int, ...]]]:
+    return f"{len(classes)}class", {str(k): (k,) for k in classes}
+
+
+@dataclass(frozen=True)
+class EvalTask:
+    """The class scheme of a classified catalogue, as evaluation uses it.
+
+    Parameters
+    ----------
+    name
+        Task name ("" when unknown).
+    classes
+        Output classes (positive integers) in the order of ``prob_<k>``.
+    class_names
+        One name per class.
+    positive_class
+        The class that thresholds, purity and binary ROC refer to (None: none declared).
+    threshold
+        The task's decision threshold on P(positive), if any.
+    merges
+        Merge name -> {group label -> member classes}. The first entry is always the task's
+        own classes (``"4class"`` for PHANGS, ``"2class"`` for a binary task ...).
+    reference_map
+        Reference class -> output class (empty: identity), the task config's ``merge``.
+    source
+        Where the task came from ("--task", "meta", "probabilities" or "default").
+
+    Examples
+    --------
+    >>> t = EvalTask.from_classes((1, 2), positive_class=1)
+    >>> list(t.merges), t.positive, t.phangs_like
+    (['2class'], 1, False)
+    """
+
+    name: str
+    classes: tuple[int, ...]
+    class_names: tuple[str, ...]
+    positive_class: int | None = None
+    threshold: float | None = None
+    merges: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    reference_map: dict[int, int] = field(default_factory=dict)
+    source: str = "default"
+
+    def __post_init__(self) -> None:
+        if len(self.classes) < 2:
+            raise StarclassError(f"task {self.name!r}: needs at least two classes, got {list(self.classes)}")
+        if self.positive_class is not None and self.positive_class not in self.classes:
+            raise StarclassError(f"task {self.name!r}: positive_class {self.positive_class} not in {list(self.classes)}")
+        for mname, groups in self.merges.items():
+            members = [m for g in groups.values() for m in g]
+            if sorted(members) != sorted(self.classes):
+                raise StarclassError(f"task {self.name!r}: merge {mname!r} must use every class "
+                                     f"{list(self.classes)} exactly once, got {groups}")
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_classes(cls, classes, *, name: str = "", class_names=None, positive_class: int | None = None,
+                     threshold: float | None = None, eval_merges: Mapping | None = None,
+                     reference_map: Mapping | None = None, source: str = "default") -> EvalTask:
+        """A task from its classes; PHANGS merges when the classes are exactly 1-4.
+
+        Examples
+        --------
+        >>> list(EvalTask.from_classes((1, 2, 3, 4)).merges)
+        ['4class', '12v34', '123v4', '12_3_4']
+        """
+        classes = tuple(int(c) for c in classes)
+        phangs = classes == tuple(CLASSES)
+        if class_names is None:
+            class_names = [CLASS_NAMES[c] for c in classes] if phangs else [f"class {c}" for c in classes]
+        first, groups = _all_classes_merge(classes)
+        merges: dict[str, dict[str, tuple[int, ...]]] = {first: groups}
+        if eval_merges:
+            for mname, g in eval_merges.items():
+                merges[str(mname)] = {str(lab): tuple(int(m) for m in mem) for lab, mem in dict(g).items()}
+        elif phangs:
+            merges = {k: dict(v) for k, v in MERGES.items()}
+        return cls(str(name or ""), classes, tuple(str(n) for n in class_names),
+                   None if positive_class is None else int(positive_class),
+                   None if threshold is None else float(threshold), merges,
+                   {int(k): int(v) for k, v in dict(reference_map or {}).items()}, source)
+
+    @classmethod
+    def from_config(cls, cfg: TaskConfig, *, source: str = "--task") -> EvalTask:
+        """The evaluation view of a :class:`~starclass.learn.config.TaskConfig`.
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> EvalTask.from_config(get_preset("m31-binary")).positive
+        1
+        """
+        return cls.from_classes(cfg.classes, name=cfg.name, class_names=cfg.class_names,
+                                positive_class=cfg.positive_class, threshold=cfg.threshold,
+                                eval_merges=getattr(cfg, "eval_merges", None), reference_map=cfg.merge,
+                                source=source)
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> EvalTask | None:
+        """The task recorded by ``starclass classify`` in a table's meta, or None.
+
+        Examples
+        --------
+        >>> EvalTask.from_meta({"task": "t", "classes": [1, 2, 3]}).classes
+        (1, 2, 3)
+        """
+        classes = meta.get("classes")
+        if isinstance(classes, str):  # FITS headers hold lists as comma-separated text
+            classes = [c for c in classes.split(",") if c.strip()]
+        if not classes:
+            return None
+        try:
+            classes = [int(c) for c in classes]
+        except (TypeError, ValueError):
+            raise StarclassError(f"catalogue meta 'classes' is not a list of integers: {meta.get('classes')!r}") from None
+        names = meta.get("class_names")
+        if isinstance(names, str):
+            names = names.split(",")
+        if names is not None and len(names) != len(classes):
+            names = None
+        return cls.from_classes(classes, name=str(meta.get("task", "") or ""), class_names=names,
+                                positive_class=meta.get("positive_class"), threshold=meta.get("threshold"),
+                                eval_merges=meta.get("eval_merges") or None,
+                                reference_map=meta.get("reference_merge") or None, source="meta")
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def phangs_like(self) -> bool:
+        """True for the PHANGS four classes (agreement fractions, colour boxes, merges apply)."""
+        return self.classes == tuple(CLASSES) and "12v34" in self.merges
+
+    @property
+    def is_binary(self) -> bool:
+        return len(self.classes) == 2
+
+    @property
+    def positive(self) -> int | None:
+        """The declared positive class; for a binary task without one, its first class."""
+        if self.positive_class is not None:
+            return self.positive_class
+        return self.classes[0] if self.is_binary else None
+
+    def merge_title(self, merge: str) -> str:
+        """One line describing a merge (for tables and captions)."""
+        if self.phangs_like and merge in MERGE_TITLES:
+            return MERGE_TITLES[merge]
+        groups = self.merges[merge]
+        if list(groups) == [str(k) for k in self.classes]:
+            return " / ".join(f"{k} {n}" for k, n in zip(self.classes, self.class_names))
+        return " / ".join(groups)
+
+    def selections(self) -> list[tuple[str, tuple[int, ...]]]:
+        """Positive selections for the threshold and magnitude studies: (label, member classes).
+
+        PHANGS: clusters 1+2; a task with a positive class: that class; otherwise every class
+        against the rest.
+        """
+        if self.phangs_like:
+            return [("1+2", (1, 2))]
+        if self.positive is not None:
+            return [(str(self.positive), (self.positive,))]
+        return [(str(k), (k,)) for k in self.classes]
+
+    # ------------------------------------------------------------------ labels
+    def reference_labels(self, labels: np.ndarray, *, what: str = "reference") -> np.ndarray:
+        """Reference classes -> output classes through ``reference_map`` (0 stays 0).
+
+        Raises
+        ------
+        StarclassError
+            A class the map does not know, naming ``what``, the class and its first row.
+
+        Examples
+        --------
+        >>> t = EvalTask.from_classes((1, 2), reference_map={1: 1, 2: 1, 3: 1, 4: 2})
+        >>> t.reference_labels(np.array([4, 1, 0, 3])).tolist()
+        [2, 1, 0, 1]
+        """
+        labels = np.asarray(labels, dtype=int)
+        if not self.reference_map:
+            return labels
+        unknown = (labels != 0) & ~np.isin(labels, list(self.reference_map))
+        if unknown.any():
+            row = int(np.flatnonzero(unknown)[0])
+            raise StarclassError(f"{what}: class {int(labels[row])} (row {row}) is not in the reference classes "
+                                 f"{sorted(self.reference_map)} of task {self.name!r}")
+        out = np.zeros_like(labels)
+        for src, dst in self.reference_map.items():
+            out[labels == src] = dst
+        return out
+
+    def to_meta(self) -> dict[str, Any]:
+        """The meta keys ``starclass classify`` writes (JSON/YAML-safe).
+
+        Examples
+        --------
+        >>> sorted(EvalTask.from_classes((1, 2)).to_meta())
+        ['class_names', 'classes', 'eval_merges', 'positive_class', 'reference_merge', 'task', 'threshold']
+        """
+        extra = {k: {lab: list(m) for lab, m in g.items()} for k, g in list(self.merges.items())[1:]}
+        return {"task": self.name, "classes": list(self.classes), "class_names": list(self.class_names),
+                "positive_class": self.positive_class, "threshold": self.threshold, "eval_merges": extra,
+                "reference_merge": {str(k): v for k, v in self.reference_map.items()}}
+
+
+def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None) -> tuple[EvalTask, str | None]:
+    """The task of a classified catalogue, and a note when it had to be inferred.
+
+    Parameters
+    ----------
+    table
+        The classified catalogue.
+    task
+        A preset name or config path, a :class:`~starclass.learn.config.TaskConfig`, an
+        :class:`EvalTask`, or None (read the catalogue's meta, then its ``prob_<k>`` columns).
+
+    Returns
+    -------
+    task, note
+        ``note`` is None when the task was given or recorded in the meta.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2], "prob_1": [0.9, 0.2], "prob_2": [0.1, 0.8]})
+    >>> task, note = resolve_task(t)
+    >>> task.classes, task.source
+    ((1, 2), 'probabilities')
+    """
+    if isinstance(task, EvalTask):
+        return task, None
+    if task is not None and hasattr(task, "classes") and hasattr(task, "merge"):  # a TaskConfig
+        return EvalTask.from_config(task), None
+    if task is not None:
+        # starclass.learn imports torch (learn/__init__.py): 13-19 s measured on the shared
+        # 2-core machine, so only a --task name pays for it, not every evaluation
+        from starclass.learn.config import load_config
+
+        return EvalTask.from_config(load_config(str(task))), None
+    from_meta = EvalTask.from_meta(table.meta)
+    if from_meta is not None:
+        return from_meta, None
+    ks = sorted(int(c[5:]) for c in table.colnames if c.startswith("prob_") and c[5:].isdigit())
+    if len(ks) >= 2:
+        t = EvalTask.from_classes(ks, source="probabilities")
+        return t, (f"the catalogue records no task: classes {list(t.classes)} taken from its prob_<k> columns "
+                   "(give --task to be sure)")
+    return EvalTask.from_classes(CLASSES), ("the catalogue records no task and has no probabilities: the PHANGS "
+                                            "four classes are assumed (give --task for another scheme)")
