@@ -14,12 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES
-from starclass.schema import subclass_number
+from starclass.schema import CLASS_NAMES, SUBCLASS_NAMES, subclass_number
 
-#: Subclass names keyed by their string (4.1 and 4.10 are the same float).
-SUBCLASS_LABELS = {4.1: "single star", 4.2: "pair", 4.3: "triplet", 4.4: "saturated star",
-                   4.7: "background galaxy", 4.8: "fluff", 4.11: "edge", 4.12: "bad pixel / cosmic ray"}
+#: Subclass names of :data:`starclass.schema.SUBCLASS_NAMES` keyed by number, as the
+#: simulator's truth carries them (4.10 is left out: as a float it is 4.1).
+SUBCLASS_LABELS: dict[float, str] = {float(k): v for k, v in SUBCLASS_NAMES.items() if k != "4.10"}
 
 
 def flux_scales(bands, v_band: str | None = None) -> dict[str, float]:
