@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from starclass.bands import require_bands
 from starclass.bands import v_band as _v_band
 from starclass.errors import StarclassError
 
@@ -95,17 +96,8 @@ def band_label(mosaics: Any, band: str) -> str:
 
 
 def check_bands(mosaics: Any, bands: list[str] | None) -> list[str]:
-    """Bands to measure: ``bands`` (checked against the mosaics) or all of them."""
-    have = [b.lower() for b in mosaics.bands]
-    if bands is None:
-        return have
-    want = [b.lower() for b in bands]
-    missing = [b for b in want if b not in have]
-    if missing:
-        raise StarclassError(
-            f"band(s) {', '.join(missing)} requested but the mosaics have only {', '.join(have)}"
-        )
-    return want
+    """Bands to measure: ``bands`` (checked by :func:`starclass.bands.require_bands`) or all."""
+    return require_bands(bands, mosaics.bands)
 
 
 def exptime_of(mosaics: Any, band: str) -> float:

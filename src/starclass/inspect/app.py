@@ -225,7 +225,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     dataset
         Key that separates the labels of several fields in one database.
     """
-    from starclass.bands import BANDS, ubvi_bands
+    from starclass.bands import BANDS, require_bands, ubvi_bands
     from starclass.io.mosaic import read_mosaics
 
     d = Path(data_dir)
@@ -260,10 +260,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         red = roles["i"] or by_wave[-1]
         blue = roles["u"] or roles["b"] or by_wave[0]
         rgb = (red, vb, blue)
-    rgb = tuple(b.lower() for b in rgb)
-    for b in rgb:
-        if b not in bands:
-            raise StarclassError(f"--rgb band {b} is not among the mosaics ({', '.join(bands)})")
+    rgb = tuple(require_bands(rgb, bands, context="--rgb"))
     if star_fwhm is None:
         star_fwhm = BANDS[vb].psf_fwhm_px if vb in BANDS else 2.1
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size)

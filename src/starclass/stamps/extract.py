@@ -34,6 +34,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.stamps._parallel import dual_kernel
 
@@ -268,14 +269,7 @@ def resolve_images(
         arrays = [np.asarray(a) for a in arrays]
         _check_shapes(names, arrays)
         return names, arrays
-    want = list(bands) if bands is not None else available
-    wanted_lower = [b.lower() for b in want]
-    missing = [b for b in wanted_lower if b not in [a.lower() for a in available]]
-    if missing:
-        raise StarclassError(
-            f"bands: {', '.join(missing)} not among the mosaics' bands "
-            f"({', '.join(available) or 'none'})"
-        )
+    wanted_lower = require_bands(bands, available, context="bands")
     lookup = {a.lower(): a for a in available}
     arrays = [np.asarray(table[lookup[b]]) for b in wanted_lower]
     _check_shapes(wanted_lower, arrays)

@@ -1,0 +1,40 @@
+"""The one band check: every stage that takes bands names the missing and the available ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+from starclass.bands import require_bands
+from starclass.detect import ArrayMosaics, measure
+from starclass.errors import StarclassError
+from starclass.learn.classify import check_bands as model_check_bands
+from starclass.stamps.extract import extract_stamps
+
+MESSAGE = r"band\(s\) f336w not among the mosaics' bands \(available: f555w, f814w\)"
+
+
+def _mosaics() -> ArrayMosaics:
+    img = np.zeros((40, 40))
+    return ArrayMosaics({"F555W": img, "f814w": img}, {"f555w": 25.0, "f814w": 24.0})
+
+
+def test_require_bands_returns_lower_case_in_order():
+    assert require_bands(["F814W", "f555w"], ["f555w", "F814W"]) == ["f814w", "f555w"]
+    assert require_bands(None, ["F555W", "f814w"]) == ["f555w", "f814w"]
+
+
+def test_require_bands_names_missing_once_and_available():
+    with pytest.raises(StarclassError, match=r"task x: band\(s\) f336w, g not among .*available: f555w\)"):
+        require_bands(["f336w", "F336W", "g", "f555w"], ["f555w"], context="task x")
+
+
+def test_every_stage_gives_the_same_message():
+    mos = _mosaics()
+    with pytest.raises(StarclassError, match=MESSAGE):
+        measure(mos, Table({"x": [20.0], "y": [20.0]}), bands=["f555w", "f336w"])
+    with pytest.raises(StarclassError, match=MESSAGE):
+        extract_stamps(mos, [20.0], [20.0], size=8, bands=["f336w"])
+    with pytest.raises(StarclassError, match="model.pt .*" + MESSAGE):
+        model_check_bands(["f336w", "f555w"], mos.bands, "model.pt")
