@@ -15,7 +15,8 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import class_array
-from starclass.science.colour import NO_DETECTION, distance_modulus
+from starclass.science.colour import NO_DETECTION
+from starclass.science.ssp import distance_modulus
 from starclass.science.massfunc import fit_powerlaw_binned
 
 
