@@ -44,7 +44,7 @@ from fastapi.templating import Jinja2Templates
 
 from starclass.errors import StarclassError
 from starclass.inspect import auth, db
-from starclass.inspect.render import KINDS, RenderCache, RenderSettings, v_stamp
+from starclass.inspect.render import KINDS, RenderCache, RenderSettings, catalogue_fwhm, v_stamp
 
 HERE = Path(__file__).resolve().parent
 ORDERS = ("catalogue", "random", "brightest", "uncertain")
@@ -267,7 +267,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table["x"], float), ys=np.asarray(table["y"], float), settings=settings,
-        root=Path(cache_dir) if cache_dir else d / ".inspect_cache",
+        root=Path(cache_dir) if cache_dir else d / ".inspect_cache", fwhm=catalogue_fwhm(table),
     )
     return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
                  cache=cache, bands=bands, v_band=vb, predictions=_predictions(table, pred_path, ids),

@@ -21,8 +21,9 @@ candidates (``prange``) and read straight from the mosaics, which may be ``numpy
 views of FITS files. FITS data are big-endian: float32 bands (``BITPIX = -32``, the drizzled
 HST products) are read through a zero-copy ``uint32`` view and byte-swapped pixel by pixel
 inside the kernel, so only the pixels of the stamps are ever touched. Other data types
-(integers, float64) are handled by a second kernel; non-native byte orders of those types
-are converted first (a copy of that band), which is documented but rare.
+(integers, float64) go through :func:`cut_boxes`, the plain numpy cut-out that detection and
+the labelling page use too, block by block; non-native byte orders of those types are
+converted first (a copy of that band), which is documented but rare.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.stamps._parallel import dual_kernel
 
-__all__ = ["extract_stamps", "resolve_images", "centre_pixels"]
+__all__ = ["extract_stamps", "resolve_images", "centre_pixels", "cut_boxes"]
+
+#: Candidates cut per block by the numpy path (bounds the index arrays and boxes in memory).
+_CHUNK = 2048
 
 # Sentinel centre for candidates without a usable position: far off any image.
 _OFF_IMAGE = np.int64(-(2**40))
@@ -119,33 +123,6 @@ def _extract_f32_bits(images, swap, order, cx, cy, size, out, valid, fill_bits):
                 if not valid[n, i, j]:
                     for b in range(n_band):
                         out[n, b, i, j] = fill_bits
-
-
-@dual_kernel
-def _extract_one_band(img, b, order, cx, cy, size, out, valid, fill):  # pragma: no cover - numba
-    """One band of any native numeric type into ``out[:, b]`` (float32); ANDs ``valid``."""
-    n_cand = cx.shape[0]
-    half = size // 2
-    ny = img.shape[0]
-    nx = img.shape[1]
-    for k in prange(n_cand):
-        n = order[k]
-        x0 = cx[n] - half
-        y0 = cy[n] - half
-        for i in range(size):
-            yy = y0 + i
-            for j in range(size):
-                xx = x0 + j
-                if yy < 0 or yy >= ny or xx < 0 or xx >= nx:
-                    out[n, b, i, j] = fill
-                    valid[n, i, j] = False
-                else:
-                    v = np.float32(img[yy, xx])
-                    if np.isfinite(v):
-                        out[n, b, i, j] = v
-                    else:
-                        out[n, b, i, j] = fill
-                        valid[n, i, j] = False
 
 
 @dual_kernel
@@ -319,6 +296,64 @@ def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return cx, cy
 
 
+def cut_boxes(
+    image: np.ndarray, cx: Any, cy: Any, size: int, fill: float | bool = np.nan
+) -> tuple[np.ndarray, np.ndarray]:
+    """Square boxes cut from one 2-D image around integer centre pixels (the one cut-out).
+
+    Box ``n`` covers image columns ``cx[n] - size // 2 .. cx[n] - size // 2 + size - 1`` (and
+    the same rows around ``cy[n]``): the centre pixel lands at index ``size // 2``, as in
+    :func:`extract_stamps`. The caller chooses the centring rule; :func:`centre_pixels` gives
+    the stamps' ``floor(x + 0.5)``. Only the pixels of the boxes are read, so memory-mapped
+    images stay on disk.
+
+    Parameters
+    ----------
+    image
+        2-D array of any type (a boolean mask too).
+    cx, cy
+        Integer centre pixels (column, row) of the N boxes.
+    size
+        Box side in pixels (>= 1).
+    fill
+        Value of box pixels that fall off the image.
+
+    Returns
+    -------
+    boxes : numpy.ndarray
+        ``(N, size, size)``; of the image's type, or of the type that also holds ``fill``
+        when some pixel is off the image. Non-finite image values are copied as they are.
+    inside : numpy.ndarray
+        bool ``(N, size, size)``, True where the box pixel is on the image.
+
+    Examples
+    --------
+    >>> img = np.arange(16.0).reshape(4, 4)
+    >>> boxes, inside = cut_boxes(img, [0], [1], 3)
+    >>> boxes[0]
+    array([[nan,  0.,  1.],
+           [nan,  4.,  5.],
+           [nan,  8.,  9.]])
+    >>> inside[0, :, 0].tolist()
+    [False, False, False]
+    """
+    size = int(size)
+    if size < 1:
+        raise StarclassError(f"size: box size must be >= 1 pixel, got {size}")
+    ny, nx = image.shape
+    offs = np.arange(size, dtype=np.int64) - size // 2
+    ix = np.asarray(cx, dtype=np.int64).reshape(-1)[:, None] + offs[None, :]
+    iy = np.asarray(cy, dtype=np.int64).reshape(-1)[:, None] + offs[None, :]
+    okx = (ix >= 0) & (ix < nx)
+    oky = (iy >= 0) & (iy < ny)
+    boxes = np.asarray(image[np.clip(iy, 0, ny - 1)[:, :, None], np.clip(ix, 0, nx - 1)[:, None, :]])
+    inside = oky[:, :, None] & okx[:, None, :]
+    if not inside.all():
+        boxes = boxes.astype(np.result_type(boxes.dtype, np.asarray(fill).dtype), copy=True)
+        boxes[~inside] = fill
+    return boxes, inside
+
+
 def _readonly_view(a: np.ndarray) -> np.ndarray:
     v = a.view()
     v.flags.writeable = False
@@ -436,9 +471,19 @@ def extract_stamps(
         fill_bits = np.array([fill32], dtype=np.float32).view(np.uint32)[0]
         _extract_f32_bits(views, swap, order, cx, cy, size, out.view(np.uint32), valid_out, fill_bits)
     else:
+        # other data types are rare enough (see the module notes) to take the plain numpy
+        # cut-out that detection and the labelling page use too
         valid_out[...] = True
-        for b, a in enumerate(arrays):  # one compiled, parallel call per band
-            _extract_one_band(_native(a), b, order, cx, cy, size, out, valid_out, fill32)
+        for b, a in enumerate(arrays):
+            a = _native(a)
+            for start in range(0, n_cand, _CHUNK):
+                sl = slice(start, start + _CHUNK)
+                boxes, inside = cut_boxes(a, cx[sl], cy[sl], size, fill=0)
+                with np.errstate(over="ignore", invalid="ignore"):  # too large for float32: inf, invalid
+                    v = boxes.astype(np.float32)
+                ok = inside & np.isfinite(v)
+                out[sl, b] = np.where(ok, v, fill32)
+                valid_out[sl] &= ok
         _apply_fill(out, valid_out, fill32)
 
     if masks is not None:
