@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
+from PIL import Image, ImageDraw
 
 from starclass.detect.photometry import annulus_background
 from starclass.detect.profile import fit_fwhm
@@ -111,8 +112,6 @@ def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float
 
 
 def _png_from_rgb(rgb: np.ndarray, zoom: int) -> bytes:
-    from PIL import Image
-
     img = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8)[::-1])  # y up, as DS9
     if zoom > 1:
         img = img.resize((img.width * zoom, img.height * zoom), Image.NEAREST)
@@ -229,6 +228,8 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
 
     ``fwhm`` is the catalogue's value (None: measured, see :func:`profile_fit`).
     """
+    # matplotlib takes 1.7 s to import (measured): the app starts without it, and only the
+    # profile picture (rendered in the background) needs it
     from matplotlib.figure import Figure
 
     img = data[s.v_band]
@@ -277,8 +278,6 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
 def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
                 neighbours: list[tuple[float, float, str]]) -> bytes:
     """Wider V-band view; ``neighbours`` are (x, y, colour) drawn as circles, this one in cyan."""
-    from PIL import Image, ImageDraw
-
     a = cutout(data[s.v_band], x, y, s.context_size)
     g = (_scale(a) * 255).astype(np.uint8)[::-1]
     img = Image.fromarray(g).convert("RGB")

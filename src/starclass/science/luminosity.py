@@ -13,11 +13,13 @@ from __future__ import annotations
 import numpy as np
 from astropy.table import Table
 
+from starclass.bands import v_band
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import class_array
+from starclass.schema import bands_in
 from starclass.science.colour import NO_DETECTION
-from starclass.science.ssp import distance_modulus
 from starclass.science.massfunc import fit_powerlaw_binned
+from starclass.science.ssp import distance_modulus
 
 
 def _valid_mag(table: Table, band: str) -> np.ndarray:
@@ -66,9 +68,6 @@ def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, li
     counts
         Class (0 = unclassified) and number of such objects.
     """
-    from starclass.bands import v_band
-    from starclass.schema import bands_in
-
     band = band or v_band(bands_in(table))
     m = _valid_mag(table, band)
     dm = distance_modulus(distance_mpc)
