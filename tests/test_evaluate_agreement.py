@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
+from starclass.detect import match as detect_match
 from starclass.errors import StarclassError
 from starclass.evaluate.agreement import (agreement_fractions, agreement_table, agreement_vs, compare_catalogs,
                                           human_baselines, symmetric_confusion)
@@ -80,8 +81,6 @@ def test_sky_and_pixel_matches_pick_the_same_pairs():
 
 
 def test_evaluate_uses_the_detect_matcher():
-    from starclass.detect import match as detect_match
-
     assert greedy_one_to_one is detect_match.one_to_one
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from starclass.detect import measure
 from starclass.datasets.labelling import make_demo_field
+from starclass.detect import measure
 from starclass.inspect.app import load_field
 from starclass.inspect.render import (GAUSS_FWHM, KINDS, RenderCache, RenderSettings, cutout, profile_fit,
                                       radial_profile, v_stamp)

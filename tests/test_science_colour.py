@@ -7,7 +7,9 @@ from astropy.table import Table
 from starclass.bands import BANDS
 from starclass.errors import StarclassError
 from starclass.science import colour
+from starclass.science import ssp as sci_ssp
 from starclass.science.ssp import load_ssp, ssp_track
+from starclass.simulate import ssp as sim_ssp
 
 
 def test_box_of_points():
@@ -70,9 +72,6 @@ def test_ssp_vega_is_ab_minus_offset_and_track_is_sane():
 
 
 def test_one_ssp_reader_for_science_and_simulation():
-    from starclass.simulate import ssp as sim_ssp
-    from starclass.science import ssp as sci_ssp
-
     # one distance modulus and one magnitude function, whichever module it is imported from
     assert sim_ssp.distance_modulus is sci_ssp.distance_modulus is colour.distance_modulus
     assert sim_ssp.ssp_abs_mag is sci_ssp.ssp_abs_mag
