@@ -37,7 +37,7 @@ from astropy.table import Table
 from PIL import Image, ImageDraw
 
 from starclass.detect.photometry import annulus_background
-from starclass.detect.profile import fit_fwhm
+from starclass.detect.profile import fit_fwhm as detect_fwhm
 from starclass.io.atomic import atomic_path
 from starclass.stamps.extract import centre_pixels, cut_boxes
 
@@ -203,7 +203,7 @@ def profile_fit(image: np.ndarray, x: float, y: float, fwhm: float | None = None
     bkg, _, _ = annulus_background(image, None, xy)
     source = "catalogue"
     if fwhm is None or not np.isfinite(fwhm):
-        fwhm = float(fit_fwhm(image, None, xy, bkg, radius=radius)[0])
+        fwhm = float(detect_fwhm(image, None, xy, bkg, radius=radius)[0])
         source = "fit"
     b = float(bkg[0]) if np.isfinite(bkg[0]) else 0.0
     out = {"amplitude": np.nan, "sigma": np.nan, "background": b, "fwhm": float(fwhm), "rms": np.nan,
