@@ -7,8 +7,10 @@ import pytest
 from astropy.table import Table
 
 from starclass.bands import require_bands
+from starclass.datasets.labelling import make_demo_field
 from starclass.detect import ArrayMosaics, measure
 from starclass.errors import StarclassError
+from starclass.inspect.app import load_field
 from starclass.learn.classify import check_bands as model_check_bands
 from starclass.stamps.extract import extract_stamps
 
@@ -38,3 +40,11 @@ def test_every_stage_gives_the_same_message():
         extract_stamps(mos, [20.0], [20.0], size=8, bands=["f336w"])
     with pytest.raises(StarclassError, match="model.pt .*" + MESSAGE):
         model_check_bands(["f336w", "f555w"], mos.bands, "model.pt")
+
+
+def test_labelling_page_rgb_uses_the_same_check(tmp_path):
+    d = make_demo_field(tmp_path / "f", n=3, size=80, predictions=False)
+    with pytest.raises(StarclassError, match=r"--rgb: band\(s\) g not among the mosaics' bands \(available: "):
+        load_field(d, rgb=("F814W", "f555w", "g"), cache_dir=tmp_path / "c")
+    assert load_field(d, rgb=("F814W", "f555w", "f336w"), cache_dir=tmp_path / "c").cache.settings.rgb == (
+        "f814w", "f555w", "f336w")

@@ -336,7 +336,12 @@ class RenderCache:
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.dir = Path(self.root) / self.settings.key()
+        key = self.settings.key()
+        if self.fwhm is not None:
+            # the profiles show these values: another catalogue must not be served stale fits
+            self.fwhm = np.asarray(self.fwhm, dtype=float)
+            key += "-" + hashlib.sha256(self.fwhm.tobytes()).hexdigest()[:8]
+        self.dir = Path(self.root) / key
         self.dir.mkdir(parents=True, exist_ok=True)
         self._order = np.argsort(self.xs)
         self._xs_sorted = np.asarray(self.xs)[self._order]
