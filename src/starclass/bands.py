@@ -110,7 +110,7 @@ def require_bands(
     >>> require_bands(["f336w"], ["f555w"], context="--rgb")
     Traceback (most recent call last):
     ...
-    starclass.errors.StarclassError: --rgb: band(s) f336w not among the mosaics' bands (available: f555w)
+    starclass.errors.StarclassError: --rgb: band(s) f336w missing from the mosaics (available: f555w)
     """
     have = [b.lower() for b in available]
     if requested is None:
@@ -120,7 +120,7 @@ def require_bands(
     if missing:
         where = f"{context}: " if context else ""
         raise StarclassError(
-            f"{where}band(s) {', '.join(missing)} not among the mosaics' bands "
+            f"{where}band(s) {', '.join(missing)} missing from the mosaics "
             f"(available: {', '.join(have) or 'none'})"
         )
     return want
