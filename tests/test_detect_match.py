@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from starclass.detect import match_catalogs
+from starclass.detect.match import one_to_one
 from starclass.detect.crowding import crowding_counts, redundant_flags
 from starclass.detect.select import mci_inner_outer, points_in_polygon, select_candidates
 from starclass.errors import StarclassError
@@ -22,6 +23,17 @@ def test_match_is_one_to_one_and_nearest_first():
     assert ia.tolist() == [1, 2]
     assert ib.tolist() == [0, 1]
     assert sep == pytest.approx([0.1, 1.0])
+
+
+def test_one_to_one_does_not_depend_on_the_order_of_the_pairs():
+    ia, ib, d = np.array([0, 0, 1, 2]), np.array([0, 1, 0, 1]), np.array([0.5, 0.6, 0.4, 0.6])
+    ref = one_to_one(ia, ib, d)
+    assert ref[0].tolist() == [0, 1] and ref[1].tolist() == [1, 0]
+    rev = one_to_one(ia[::-1], ib[::-1], d[::-1])
+    for r, s in zip(ref, rev):
+        np.testing.assert_array_equal(r, s)
+    with pytest.raises(StarclassError, match="one length"):
+        one_to_one(ia, ib[:2], d)
 
 
 def test_match_radius_and_nan_positions():

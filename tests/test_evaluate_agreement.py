@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
+from starclass.detect import match as detect_match
 from starclass.errors import StarclassError
 from starclass.evaluate.agreement import (agreement_fractions, agreement_table, agreement_vs, compare_catalogs,
                                           human_baselines, symmetric_confusion)
@@ -63,6 +64,24 @@ def test_sky_match_when_no_pixels():
     ia, ib, d = match_catalogs(a, b, 2.0, pixel_scale=0.04)
     assert ia.tolist() == [0, 1] and ib.tolist() == [1, 0]
     assert d[1] == pytest.approx(1e-5 * 3600 / 0.04, rel=1e-3)
+
+
+def test_sky_and_pixel_matches_pick_the_same_pairs():
+    # competing pairs (b[0] is near a[0] and a[1]): both routes go through one assignment
+    scale = 0.04
+    x = np.array([0.0, 1.0, 50.0])
+    xb = np.array([0.9, 49.0, 80.0])
+    a = Table({"x": x, "y": np.zeros(3), "ra": 10 + x * scale / 3600, "dec": np.zeros(3)})
+    b = Table({"x": xb, "y": np.zeros(3), "ra": 10 + xb * scale / 3600, "dec": np.zeros(3)})
+    pix = match_catalogs(a, b, 2.0)
+    sky = match_catalogs(a, b["ra", "dec"], 2.0, pixel_scale=scale)
+    assert pix[0].tolist() == sky[0].tolist() == [1, 2]
+    assert pix[1].tolist() == sky[1].tolist() == [0, 1]
+    np.testing.assert_allclose(sky[2], pix[2], atol=1e-6)
+
+
+def test_evaluate_uses_the_detect_matcher():
+    assert greedy_one_to_one is detect_match.one_to_one
 
 
 def test_no_overlap_is_a_clear_error():

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from starclass import schema
 from starclass.errors import StarclassError
 from starclass.inspect import consensus as cs
+from starclass.simulate.gallery import SUBCLASS_LABELS
 
 
 def test_mode_and_tie_rule():
@@ -95,3 +97,9 @@ def test_bad_labels_rejected():
         cs.mode_with_ties(np.array([[1, 7]]))
     with pytest.raises(StarclassError, match="weights"):
         cs.weighted_vote(np.array([[1, 2]]), np.array([1.0]))
+
+
+def test_class_names_come_from_the_schema():
+    assert cs.CLASSES is schema.CLASSES
+    assert SUBCLASS_LABELS[4.2] == schema.SUBCLASS_NAMES["4.2"]
+    assert SUBCLASS_LABELS[4.11] == schema.SUBCLASS_NAMES["4.11"]

@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from starclass.inspect.render import (GAUSS_FWHM, KINDS, RenderCache, RenderSettings, cutout, fit_fwhm,
+from starclass.datasets.labelling import make_demo_field
+from starclass.detect import measure
+from starclass.inspect.app import load_field
+from starclass.inspect.render import (GAUSS_FWHM, KINDS, RenderCache, RenderSettings, cutout, profile_fit,
                                       radial_profile, v_stamp)
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import read_mosaics
+from starclass.stamps.extract import extract_stamps
 
 
 def gaussian_image(shape, x, y, fwhm, flux=1000.0, noise=0.0, seed=0):
@@ -26,18 +32,67 @@ def test_cutout_pads_with_nan_off_the_image():
     assert np.isnan(cutout(img, 100.0, 100.0, 3)).all()
 
 
+def test_cutout_is_the_stamps_cut_out():
+    rng = np.random.default_rng(1)
+    img = rng.normal(size=(30, 25)).astype(np.float32)
+    for x, y in [(3.5, 0.5), (24.4, 29.6), (-3.0, 12.0), (12.0, 12.0)]:
+        st, _ = extract_stamps([img], [x], [y], 9, fill=np.nan)
+        np.testing.assert_array_equal(cutout(img, x, y, 9), st[0, 0])
+
+
 @pytest.mark.parametrize("fwhm", [2.1, 4.0])
 def test_fwhm_fit_recovers_star_and_cluster(fwhm):
     img = gaussian_image((41, 41), 20.3, 19.6, fwhm, noise=0.05)
     r, v = radial_profile(img, 20.3, 19.6, 8.0)
     assert r.min() < 0.8 and r.max() <= 8.0
-    fit = fit_fwhm(r, v)
+    fit = profile_fit(img, 20.3, 19.6)
+    assert fit["source"] == "fit"
     assert fit["fwhm"] == pytest.approx(fwhm, rel=0.05)
     assert fit["rms"] < 0.05
 
 
 def test_fit_of_nothing_is_nan():
-    assert np.isnan(fit_fwhm(np.array([0.0, 1.0]), np.array([1.0, 0.5]))["fwhm"])
+    assert np.isnan(profile_fit(np.zeros((41, 41)), 20.0, 20.0)["fwhm"])
+
+
+@pytest.fixture(scope="module")
+def measured_field(tmp_path_factory):
+    """A labelling field whose catalogue was measured by ``starclass detect``'s photometry."""
+    d = make_demo_field(tmp_path_factory.mktemp("fwhm"), n=10, size=160, seed=4, predictions=False)
+    mos = read_mosaics(sorted(d.glob("demo_*.fits")))
+    cat = read_catalog(d / "candidates.ecsv")["id", "x", "y"]
+    write_catalog(measure(mos, cat, aperture_correction=None), d / "candidates.ecsv", overwrite=True)
+    return d
+
+
+def test_page_shows_the_catalogue_fwhm(measured_field, tmp_path):
+    field = load_field(measured_field, cache_dir=tmp_path / "a")
+    fwhm = np.asarray(field.table["fwhm"], float)
+    assert np.isfinite(fwhm).sum() >= 5
+    for row in range(len(fwhm)):
+        field.cache.get(row, "profile")
+        shown = field.cache.fit(row)["fwhm"]
+        if np.isfinite(fwhm[row]):
+            assert shown == fwhm[row]
+    # a catalogue value from elsewhere is shown as it is
+    other = load_field(measured_field, cache_dir=tmp_path / "b")
+    other.cache.fwhm[0] = 3.33
+    other.cache.get(0, "profile")
+    assert other.cache.fit(0)["fwhm"] == 3.33 and other.cache.fit(0)["source"] == "catalogue"
+
+
+def test_page_measures_fwhm_like_detect_without_the_column(measured_field, tmp_path):
+    full = read_catalog(measured_field / "candidates.ecsv")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for f in measured_field.glob("demo_*.fits"):
+        (bare / f.name).symlink_to(f)
+    write_catalog(full["id", "x", "y"], bare / "candidates.ecsv")
+    field = load_field(bare, cache_dir=tmp_path / "c")
+    for row in range(len(full)):
+        field.cache.get(row, "profile")
+        shown = field.cache.fit(row)["fwhm"]
+        assert shown == pytest.approx(float(full["fwhm"][row]), rel=1e-9, nan_ok=True)
 
 
 def test_cache_renders_once_and_orients_like_ds9(tmp_path):

@@ -7,7 +7,9 @@ from astropy.table import Table
 from starclass.bands import BANDS
 from starclass.errors import StarclassError
 from starclass.science import colour
+from starclass.science import ssp as sci_ssp
 from starclass.science.ssp import load_ssp, ssp_track
+from starclass.simulate import ssp as sim_ssp
 
 
 def test_box_of_points():
@@ -67,3 +69,23 @@ def test_ssp_vega_is_ab_minus_offset_and_track_is_sane():
     # old populations are red and sit in box 1; very young ones are blue in U-B
     assert np.all(colour.box_of(old["u_b"], old["v_i"]) == 1)
     assert np.all(young["u_b"] < -1.1)
+
+
+def test_one_ssp_reader_for_science_and_simulation():
+    # one distance modulus and one magnitude function, whichever module it is imported from
+    assert sim_ssp.distance_modulus is sci_ssp.distance_modulus is colour.distance_modulus
+    assert sim_ssp.ssp_abs_mag is sci_ssp.ssp_abs_mag
+    s = load_ssp()
+    # the ground-based bands get the simulator's substitutes (F475W, F775W), on their own Vega offsets
+    np.testing.assert_allclose(s["mag_g"], s["mag_ab_f475w"] - BANDS["g"].ab_minus_vega)
+    np.testing.assert_allclose(s["mag_i"], s["mag_ab_f775w"] - BANDS["i"].ab_minus_vega)
+    ages = s["age"].value[10:20]
+    for band in ("f438w", "f555w", "g", "i"):
+        sim = sim_ssp.cluster_mags([band], ages, np.full(ages.size, 1e6), np.zeros(ages.size), 0.00001)[band]
+        np.testing.assert_allclose(sim, np.asarray(s[f"mag_{band}"])[10:20], atol=1e-9)
+
+
+@pytest.mark.parametrize("d", [0.0, -1.0, np.nan, np.inf])
+def test_distance_modulus_rejects_bad_distances(d):
+    with pytest.raises(StarclassError, match="positive number of Mpc"):
+        colour.distance_modulus(d)

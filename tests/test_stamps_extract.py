@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from starclass.errors import StarclassError
-from starclass.stamps import centre_pixels, extract_stamps
+from starclass.stamps import centre_pixels, cut_boxes, extract_stamps
 
 
 def naive(images: np.ndarray, x, y, size: int, fill: float = 0.0):
@@ -182,3 +182,20 @@ def test_mosaicset_weights_used_by_make_inputs(tmp_path):
     assert ok.tolist() == [False, True]
     _, ok = make_inputs(mset, [20, 10], [20, 10], spec, weights=None)
     assert ok.tolist() == [True, True]
+
+
+@pytest.mark.parametrize("dtype", ["<f4", ">f8", "<i2"])
+def test_cut_boxes_is_the_kernels_cut_out(field, dtype):
+    # the numpy cut-out (detection, labelling page) and the compiled stamps agree pixel for pixel
+    images, x, y = field
+    img = images[1].astype(dtype) if dtype[-2] == "f" else np.nan_to_num(images[1], posinf=0).astype(dtype)
+    for size in (1, 8, 11):
+        st, valid = extract_stamps([img], x, y, size, fill=np.nan)
+        boxes, inside = cut_boxes(img, *centre_pixels(x, y), size, fill=np.nan)
+        assert boxes.shape == (len(x), size, size)
+        np.testing.assert_array_equal(inside & np.isfinite(boxes), valid)
+        np.testing.assert_array_equal(np.where(valid, boxes, np.nan).astype(np.float32), st[:, 0])
+    # all boxes on the image keep the image's type; an empty list gives empty boxes
+    assert cut_boxes(img, [20], [20], 5)[0].dtype == img.dtype
+    assert cut_boxes(img, [], [], 99)[0].shape == (0, 99, 99)
+    assert cut_boxes(np.zeros((4, 4), bool), [0], [0], 3, fill=True)[0].dtype == bool

@@ -19,6 +19,7 @@ adequate for simulation and for drawing model tracks, not for absolute calibrati
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +71,59 @@ def band_info(name: str) -> BandInfo:
     if key not in BANDS:
         raise StarclassError(f"unknown band {name!r}; known bands: {', '.join(BANDS)}")
     return BANDS[key]
+
+
+def require_bands(
+    requested: Sequence[str] | None, available: Sequence[str], *, context: str = ""
+) -> list[str]:
+    """Check that the requested bands are among the available ones (the one band check).
+
+    Every stage that takes bands from a user (detection, photometry, stamps, the labelling
+    page, a trained model) asks here, so a missing band always gives the same message.
+
+    Parameters
+    ----------
+    requested
+        Bands asked for (any case), or None for all of ``available``.
+    available
+        Bands the mosaics have.
+    context
+        Who asked (an option, a task, a model file), put in front of the message.
+
+    Returns
+    -------
+    list of str
+        The requested bands (or all available ones), lower-case, in the order given.
+
+    Raises
+    ------
+    StarclassError
+        A requested band is not available; the message names the missing band(s) and the
+        available ones.
+
+    Examples
+    --------
+    >>> require_bands(["F555W"], ["f438w", "f555w"])
+    ['f555w']
+    >>> require_bands(None, ["F555W", "F814W"])
+    ['f555w', 'f814w']
+    >>> require_bands(["f336w"], ["f555w"], context="--rgb")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --rgb: band(s) f336w missing from the mosaics (available: f555w)
+    """
+    have = [b.lower() for b in available]
+    if requested is None:
+        return have
+    want = [b.lower() for b in requested]
+    missing = [b for b in dict.fromkeys(want) if b not in have]
+    if missing:
+        where = f"{context}: " if context else ""
+        raise StarclassError(
+            f"{where}band(s) {', '.join(missing)} missing from the mosaics "
+            f"(available: {', '.join(have) or 'none'})"
+        )
+    return want
 
 
 def _first_with_role(bands: list[str] | tuple[str, ...], roles: tuple[str, ...]) -> str | None:

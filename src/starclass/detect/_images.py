@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.io.mosaic import ArrayMosaics, Mosaics
 
@@ -26,17 +27,8 @@ def band_label(mosaics: Mosaics, band: str) -> str:
 
 
 def check_bands(mosaics: Mosaics, bands: list[str] | None) -> list[str]:
-    """Bands to measure: ``bands`` (checked against the mosaics) or all of them."""
-    have = [b.lower() for b in mosaics.bands]
-    if bands is None:
-        return have
-    want = [b.lower() for b in bands]
-    missing = [b for b in want if b not in have]
-    if missing:
-        raise StarclassError(
-            f"band(s) {', '.join(missing)} requested but the mosaics have only {', '.join(have)}"
-        )
-    return want
+    """Bands to measure: ``bands`` (checked by :func:`starclass.bands.require_bands`) or all."""
+    return require_bands(bands, mosaics.bands)
 
 
 def exptime_of(mosaics: Mosaics, band: str) -> float:

@@ -49,6 +49,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from astropy.table import Table
 
+from starclass.bands import require_bands
 from starclass.detect._images import bad_pixels, band_label, check_bands
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
@@ -403,9 +404,8 @@ def detect(
     from starclass.detect.select import select_candidates
 
     use = check_bands(mosaics, bands)
-    det_band = (band or getattr(mosaics, "v_band", None) or use[0]).lower()
-    if det_band not in [b.lower() for b in mosaics.bands]:
-        raise StarclassError(f"detection band {det_band!r} not among the mosaics' bands {mosaics.bands}")
+    det_band, = require_bands([band or getattr(mosaics, "v_band", None) or use[0]], mosaics.bands,
+                              context="detection band")
     mask = bad_pixels(mosaics, det_band)
     if mask.all():
         raise StarclassError(f"{band_label(mosaics, det_band)}: the image has no usable pixel (all NaN or masked)")

@@ -5,7 +5,8 @@ when they lie within 2 px. :func:`match_catalogs` pairs each object with at most
 all pairs closer than ``radius`` are taken in order of increasing separation, and a pair is
 accepted only if neither member is already matched (greedy nearest-first assignment; it gives
 the same result as an optimal assignment whenever the close pairs do not compete, which is the
-normal case at 2 px).
+normal case at 2 px). :func:`one_to_one` is that assignment on its own, for pairs found some
+other way (on the sky, by :mod:`starclass.evaluate.matching`).
 """
 
 from __future__ import annotations
@@ -68,18 +69,54 @@ def match_catalogs(a, b, radius: float = 2.0) -> tuple[np.ndarray, np.ndarray, n
         return empty
     i, j, d = sparse["i"], sparse["j"], sparse["v"]
     keep = d <= radius
-    i, j, d = i[keep], j[keep], d[keep]
-    order = np.lexsort((j, i, d))
-    used_a = np.zeros(fa.size, dtype=bool)
-    used_b = np.zeros(fb.size, dtype=bool)
-    ia, ib, sep = [], [], []
-    for k in order:
-        if used_a[i[k]] or used_b[j[k]]:
+    return one_to_one(fa[i[keep]], fb[j[keep]], d[keep])
+
+
+def one_to_one(
+    idx_a: np.ndarray, idx_b: np.ndarray, sep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reduce candidate pairs to a one-to-one match, nearest first.
+
+    Pairs are taken in order of increasing separation (ties broken by ``idx_a``, then
+    ``idx_b``, so the result never depends on the input order) and a pair is kept only
+    if neither of its members is already matched.
+
+    Parameters
+    ----------
+    idx_a, idx_b
+        Row indices of the candidate pairs in the two catalogues (any integers).
+    sep
+        Separation of each pair, in any unit.
+
+    Returns
+    -------
+    idx_a, idx_b, sep
+        The kept pairs, sorted by ``idx_a``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ia, ib, d = one_to_one(np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([0.5, 0.6, 0.4]))
+    >>> ia.tolist(), ib.tolist(), d.tolist()
+    ([0, 1], [1, 0], [0.6, 0.4])
+    """
+    ia = np.asarray(idx_a, dtype=np.int64)
+    ib = np.asarray(idx_b, dtype=np.int64)
+    d = np.asarray(sep, dtype=float)
+    if not ia.shape == ib.shape == d.shape or ia.ndim != 1:
+        raise StarclassError(
+            f"one_to_one: idx_a, idx_b and sep must be 1-D of one length, got {ia.shape}, {ib.shape}, {d.shape}"
+        )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    keep = []
+    for k in np.lexsort((ib, ia, d)):
+        a, b = int(ia[k]), int(ib[k])
+        if a in used_a or b in used_b:
             continue
-        used_a[i[k]] = used_b[j[k]] = True
-        ia.append(fa[i[k]])
-        ib.append(fb[j[k]])
-        sep.append(d[k])
-    ia_arr = np.asarray(ia, dtype=np.int64)
-    srt = np.argsort(ia_arr, kind="stable")
-    return ia_arr[srt], np.asarray(ib, dtype=np.int64)[srt], np.asarray(sep, dtype=float)[srt]
+        used_a.add(a)
+        used_b.add(b)
+        keep.append(k)
+    kept = np.asarray(keep, dtype=np.int64)
+    kept = kept[np.argsort(ia[kept], kind="stable")]
+    return ia[kept], ib[kept], d[kept]

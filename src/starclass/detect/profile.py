@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from starclass.stamps.extract import cut_boxes
+
 _FWHM_PER_SIGMA = 2.0 * math.sqrt(2.0 * math.log(2.0))
 
 
@@ -23,6 +25,10 @@ def cutouts(
     data: np.ndarray, xy: np.ndarray, half: int, fill: float | bool = np.nan
 ) -> tuple[np.ndarray, np.ndarray]:
     """Square boxes of side ``2 half + 1`` centred on the pixels nearest to ``xy``.
+
+    Detection centres its boxes on ``numpy.rint`` of the position (photometry's apertures
+    and annuli are measured from the same centre) and cuts them with
+    :func:`starclass.stamps.extract.cut_boxes`, the one cut-out routine.
 
     Parameters
     ----------
@@ -39,21 +45,17 @@ def cutouts(
     -------
     boxes, inside
         ``(N, S, S)`` values and a boolean array, True where the box pixel is on the image.
+
+    Examples
+    --------
+    >>> img = np.arange(25.0).reshape(5, 5)
+    >>> boxes, inside = cutouts(img, np.array([[2.4, 1.6]]), 1)
+    >>> boxes[0].tolist()
+    [[6.0, 7.0, 8.0], [11.0, 12.0, 13.0], [16.0, 17.0, 18.0]]
     """
-    ny, nx = data.shape
-    offs = np.arange(-half, half + 1)
     cx = np.rint(xy[:, 0]).astype(np.int64)
     cy = np.rint(xy[:, 1]).astype(np.int64)
-    ix = cx[:, None] + offs[None, :]
-    iy = cy[:, None] + offs[None, :]
-    okx = (ix >= 0) & (ix < nx)
-    oky = (iy >= 0) & (iy < ny)
-    boxes = np.asarray(data[np.clip(iy, 0, ny - 1)[:, :, None], np.clip(ix, 0, nx - 1)[:, None, :]])
-    inside = oky[:, :, None] & okx[:, None, :]
-    if not inside.all():
-        boxes = boxes.astype(np.result_type(boxes.dtype, np.asarray(fill).dtype), copy=True)
-        boxes[~inside] = fill
-    return boxes, inside
+    return cut_boxes(data, cx, cy, 2 * half + 1, fill)
 
 
 def fit_fwhm(

@@ -11,46 +11,26 @@ Positions are 0-based pixels (``x``, ``y``) of the same mosaic. When one catalog
 ``x``/``y`` but both have ``ra``/``dec``, the match is done on the sky with
 ``radius * pixel_scale`` arcseconds.
 
-Pixel matching is delegated to :func:`starclass.detect.match.match_catalogs` (the detect
-stage's one-to-one matcher) when it is installed; the k-d tree + greedy code here is the
-fallback and also does the sky matching.
+Both kinds of match use the detect stage's matcher (:mod:`starclass.detect.match`): pixel
+positions go to :func:`starclass.detect.match.match_catalogs`, and the pairs found on the sky
+are made one-to-one by :func:`starclass.detect.match.one_to_one`, so the two stages can never
+disagree about which objects are the same.
 """
 
 from __future__ import annotations
 
+import astropy.units as u
 import numpy as np
+from astropy.coordinates import SkyCoord
 from astropy.table import Table
-from scipy.spatial import cKDTree
 
+from starclass.detect.match import match_catalogs as match_positions
+from starclass.detect.match import one_to_one
 from starclass.errors import StarclassError
+from starclass.evaluate.metrics import class_array
 
-
-def _pairs_within(pa: np.ndarray, pb: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    tree_a = cKDTree(pa)
-    tree_b = cKDTree(pb)
-    sparse = tree_a.sparse_distance_matrix(tree_b, radius, output_type="coo_matrix")
-    return sparse.row.astype(int), sparse.col.astype(int), sparse.data.astype(float)
-
-
-def greedy_one_to_one(ia: np.ndarray, ib: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Accept candidate pairs nearest first, using every index at most once."""
-    order = np.lexsort((ib, ia, d))  # by distance, ties broken by index (deterministic)
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    keep = []
-    for k in order:
-        a, b = int(ia[k]), int(ib[k])
-        if a in used_a or b in used_b:
-            continue
-        used_a.add(a)
-        used_b.add(b)
-        keep.append(k)
-    keep = np.asarray(keep, dtype=int)
-    if keep.size == 0:
-        return np.zeros(0, int), np.zeros(0, int), np.zeros(0, float)
-    out = np.argsort(ia[keep], kind="stable")
-    keep = keep[out]
-    return ia[keep], ib[keep], d[keep]
+#: The one-to-one assignment under its former name here (kept so old imports keep working).
+greedy_one_to_one = one_to_one
 
 
 def _positions(table: Table, cols: tuple[str, str], name: str) -> np.ndarray:
@@ -90,6 +70,15 @@ def match_catalogs(
     -------
     idx_a, idx_b, sep
         Row indices of matched pairs (sorted by ``idx_a``) and their separations in pixels.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> a = Table({"x": [0.0, 10.0], "y": [0.0, 10.0]})
+    >>> b = Table({"x": [10.5, 0.0], "y": [10.0, 1.0]})
+    >>> ia, ib, d = match_catalogs(a, b)
+    >>> ia.tolist(), ib.tolist(), d.tolist()
+    ([0, 1], [1, 0], [1.0, 0.5])
     """
     if not np.isfinite(radius) or radius <= 0:
         raise StarclassError(f"matching radius must be a positive number of pixels, got {radius}")
@@ -99,25 +88,14 @@ def match_catalogs(
     if all(c in a.colnames and c in b.colnames for c in ("x", "y")):
         pa = _positions(a, ("x", "y"), names[0])
         pb = _positions(b, ("x", "y"), names[1])
-        try:
-            from starclass.detect.match import match_catalogs as _detect_match
-        except ImportError:
-            _detect_match = None
-        if _detect_match is not None:
-            ia, ib, d = _detect_match(pa, pb, radius)
-            return np.asarray(ia, int), np.asarray(ib, int), np.asarray(d, float)
-        ia, ib, d = _pairs_within(pa, pb, radius)
-        return greedy_one_to_one(ia, ib, d)
+        return match_positions(pa, pb, radius)
     if all(c in a.colnames and c in b.colnames for c in ("ra", "dec")):
-        from astropy.coordinates import SkyCoord
-        import astropy.units as u
-
         ca = SkyCoord(_positions(a, ("ra", "dec"), names[0]) * u.deg, frame="icrs")
         cb = SkyCoord(_positions(b, ("ra", "dec"), names[1]) * u.deg, frame="icrs")
         # search_around_sky returns (indices into the argument, indices into self, ...)
         ib, ia, sep2d, _ = ca.search_around_sky(cb, radius * pixel_scale * u.arcsec)
         d = sep2d.to_value(u.arcsec) / pixel_scale
-        return greedy_one_to_one(np.asarray(ia), np.asarray(ib), np.asarray(d))
+        return one_to_one(ia, ib, d)
     raise StarclassError(
         f"catalogues {names[0]} and {names[1]} share neither x/y nor ra/dec columns: cannot match"
     )
@@ -146,8 +124,6 @@ def matched_classes(
             f"catalogues {names[0]} ({len(a)} rows) and {names[1]} ({len(b)} rows) have no objects "
             f"within {radius} px of each other: no overlap to compare"
         )
-    from starclass.evaluate.metrics import class_array
-
     ca = class_array(a, col_a, name=f"catalogue {names[0]}")[ia]
     cb = class_array(b, col_b, name=f"catalogue {names[1]}")[ib]
     ok = (ca > 0) & (cb > 0)

@@ -39,8 +39,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-
-CLASSES = (1, 2, 3, 4)
+from starclass.schema import CLASSES
 
 
 def _check(M) -> np.ndarray:

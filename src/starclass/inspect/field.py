@@ -17,9 +17,9 @@ import numpy as np
 from astropy.table import Table
 from tqdm import tqdm
 
-from starclass.bands import BANDS, ubvi_bands
+from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
-from starclass.inspect.render import RenderCache, RenderSettings
+from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import read_catalog
 from starclass.io.mosaic import is_weight_file, read_mosaics
 
@@ -286,17 +286,14 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         red = roles["i"] or by_wave[-1]
         blue = roles["u"] or roles["b"] or by_wave[0]
         rgb = (red, vb, blue)
-    rgb = tuple(b.lower() for b in rgb)
-    for b in rgb:
-        if b not in bands:
-            raise StarclassError(f"--rgb band {b} is not among the mosaics ({', '.join(bands)})")
+    rgb = tuple(require_bands(rgb, bands, context="--rgb"))
     if star_fwhm is None:
         star_fwhm = BANDS[vb].psf_fwhm_px if vb in BANDS else 2.1
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size)
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table["x"], float), ys=np.asarray(table["y"], float), settings=settings,
-        root=Path(cache_dir) if cache_dir else d / ".inspect_cache",
+        root=Path(cache_dir) if cache_dir else d / ".inspect_cache", fwhm=catalogue_fwhm(table),
     )
     return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
                  cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),

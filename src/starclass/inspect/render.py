@@ -8,9 +8,13 @@ For one candidate (PHANGS-HST, Whitmore et al. section 3.2, steps 2-4):
 * the V-band stamp itself goes to the browser as numbers (:func:`v_stamp`), so the contrast
   control (the "contrast test": does the object grow like a star or like a cluster?) runs
   in the page without a round trip;
-* ``profile``: V-band contours (log-spaced levels) beside the radial profile with a fitted
-  Gaussian and its FWHM, drawn over the profile of a typical star of the same peak (a Gaussian
-  of the band's PSF FWHM, :data:`starclass.bands.BANDS`, unless given);
+* ``profile``: V-band contours (log-spaced levels) beside the radial profile with a Gaussian
+  of the candidate's FWHM, drawn over the profile of a typical star of the same peak (a Gaussian
+  of the band's PSF FWHM, :data:`starclass.bands.BANDS`, unless given). The FWHM is the
+  catalogue's ``fwhm`` when it has one, else it is measured the way ``starclass detect``
+  measures it (:func:`starclass.detect.profile.fit_fwhm` after the local background of
+  :func:`starclass.detect.photometry.annulus_background`), so the page and the catalogue
+  always agree;
 * ``context``: a wider V-band view with the neighbouring candidates circled (the current one
   thicker).
 
@@ -29,16 +33,24 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+from astropy.table import Table
+from PIL import Image, ImageDraw
 
+from starclass.detect.photometry import annulus_background
+from starclass.detect.profile import fit_fwhm as detect_fwhm
 from starclass.io.atomic import atomic_path
+from starclass.stamps.extract import centre_pixels, cut_boxes
 
 KINDS = ("composite", "profile", "context")
 
 #: Matplotlib is not thread-safe: the server renders in several threads (requests and the
 #: background pre-render), so figures are drawn one at a time.
 _MPL_LOCK = threading.Lock()
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: the profile shows the catalogue's FWHM or detection's fit
 GAUSS_FWHM = 2.0 * np.sqrt(2.0 * np.log(2.0))
+#: Pixels within this radius (px) enter the FWHM fit: the default of detection's photometry,
+#: so a FWHM measured here is the one ``starclass detect`` writes.
+FWHM_RADIUS = 5.0
 
 
 @dataclass
@@ -62,17 +74,22 @@ class RenderSettings:
 
 
 def cutout(image: np.ndarray, x: float, y: float, size: int) -> np.ndarray:
-    """A ``size`` x ``size`` float32 copy centred on the pixel nearest (x, y); NaN off the image."""
-    half = size // 2
-    cx, cy = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
-    out = np.full((size, size), np.nan, np.float32)
-    ny, nx = image.shape
-    x0, x1 = cx - half, cx - half + size
-    y0, y1 = cy - half, cy - half + size
-    sx0, sx1, sy0, sy1 = max(x0, 0), min(x1, nx), max(y0, 0), min(y1, ny)
-    if sx0 < sx1 and sy0 < sy1:
-        out[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = image[sy0:sy1, sx0:sx1]
-    return out
+    """A ``size`` x ``size`` float32 copy centred on the pixel nearest (x, y); NaN off the image.
+
+    The stamps' centring (:func:`starclass.stamps.extract.centre_pixels`) and cut-out
+    (:func:`starclass.stamps.extract.cut_boxes`).
+
+    Examples
+    --------
+    >>> img = np.arange(9.0).reshape(3, 3)
+    >>> cutout(img, 0.2, 0.4, 3)
+    array([[nan, nan, nan],
+           [nan,  0.,  1.],
+           [nan,  3.,  4.]], dtype=float32)
+    """
+    cx, cy = centre_pixels(x, y)
+    boxes, _ = cut_boxes(image, cx, cy, size, fill=np.nan)
+    return boxes[0].astype(np.float32)
 
 
 def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float = 0.1,
@@ -95,8 +112,6 @@ def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float
 
 
 def _png_from_rgb(rgb: np.ndarray, zoom: int) -> bytes:
-    from PIL import Image
-
     img = Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8)[::-1])  # y up, as DS9
     if zoom > 1:
         img = img.resize((img.width * zoom, img.height * zoom), Image.NEAREST)
@@ -136,41 +151,90 @@ def radial_profile(image: np.ndarray, x: float, y: float, radius: float) -> tupl
     return r[ok][order], a[ok][order]
 
 
-def fit_fwhm(r: np.ndarray, v: np.ndarray) -> dict:
-    """Fit ``A exp(-r^2 / 2 sigma^2) + B`` to a radial profile.
+def catalogue_fwhm(table: Table) -> np.ndarray | None:
+    """The catalogue's ``fwhm`` column as floats (NaN where masked), or None when it has none.
 
-    Returns a dict with ``amplitude``, ``sigma``, ``background``, ``fwhm`` (px) and ``rms`` (of
-    the residuals over the amplitude: large for pairs and crowded objects); NaNs if it fails.
+    Examples
+    --------
+    >>> catalogue_fwhm(Table({"fwhm": [2.5, 3.0]})).tolist()
+    [2.5, 3.0]
+    >>> catalogue_fwhm(Table({"x": [1.0]})) is None
+    True
     """
-    from scipy.optimize import curve_fit
-
-    bad = {"amplitude": np.nan, "sigma": np.nan, "background": np.nan, "fwhm": np.nan, "rms": np.nan}
-    if r.size < 5:
-        return bad
-
-    def gauss(rr, amp, sigma, bkg):
-        return amp * np.exp(-0.5 * (rr / sigma) ** 2) + bkg
-
-    b0 = float(np.median(v[r > 0.6 * r.max()])) if np.any(r > 0.6 * r.max()) else float(v.min())
-    p0 = (float(v[0] - b0) or 1.0, 1.0, b0)
-    try:
-        p, _ = curve_fit(gauss, r, v, p0=p0, maxfev=2000,
-                         bounds=([-np.inf, 0.3, -np.inf], [np.inf, 20.0, np.inf]))
-    except (RuntimeError, ValueError):
-        return bad
-    resid = v - gauss(r, *p)
-    amp = p[0] if p[0] != 0 else 1.0
-    return {"amplitude": float(p[0]), "sigma": float(p[1]), "background": float(p[2]),
-            "fwhm": float(GAUSS_FWHM * p[1]), "rms": float(np.std(resid) / abs(amp))}
+    if "fwhm" not in table.colnames:
+        return None
+    return np.asarray(np.ma.filled(np.ma.asarray(table["fwhm"], dtype=float), np.nan), dtype=float)
 
 
-def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings) -> tuple[bytes, dict]:
-    """V-band contours and the radial profile with its FWHM; returns (png, fit)."""
+def profile_fit(image: np.ndarray, x: float, y: float, fwhm: float | None = None, *,
+                radius: float = FWHM_RADIUS) -> dict:
+    """The Gaussian drawn over a candidate's radial profile, and its FWHM.
+
+    Parameters
+    ----------
+    image
+        The V-band image.
+    x, y
+        0-based position of the candidate.
+    fwhm
+        The catalogue's FWHM (px). None or NaN: measured here with detection's fitter
+        (:func:`starclass.detect.profile.fit_fwhm`) on the pixels within ``radius``, after
+        the local background of the 7-8 px annulus, as ``starclass detect`` measures it.
+    radius
+        Pixels within this radius (px) enter the fit and the amplitude.
+
+    Returns
+    -------
+    dict
+        ``fwhm`` (px), ``sigma``, ``amplitude`` (best for that width), ``background`` (the
+        annulus median), ``rms`` (residual scatter over the amplitude: large for pairs and
+        crowded objects) and ``source`` (``"catalogue"`` or ``"fit"``); NaNs where undefined.
+
+    Examples
+    --------
+    >>> yy, xx = np.mgrid[0:41, 0:41]
+    >>> star = 100 * np.exp(-0.5 * ((xx - 20) ** 2 + (yy - 20) ** 2) / 1.5 ** 2)
+    >>> round(float(profile_fit(star, 20.0, 20.0)["fwhm"] / GAUSS_FWHM), 2)
+    1.5
+    >>> profile_fit(star, 20.0, 20.0, fwhm=3.3)["fwhm"], profile_fit(star, 20.0, 20.0, fwhm=3.3)["source"]
+    (3.3, 'catalogue')
+    """
+    xy = np.array([[float(x), float(y)]])
+    bkg, _, _ = annulus_background(image, None, xy)
+    source = "catalogue"
+    if fwhm is None or not np.isfinite(fwhm):
+        fwhm = float(detect_fwhm(image, None, xy, bkg, radius=radius)[0])
+        source = "fit"
+    b = float(bkg[0]) if np.isfinite(bkg[0]) else 0.0
+    out = {"amplitude": np.nan, "sigma": np.nan, "background": b, "fwhm": float(fwhm), "rms": np.nan,
+           "source": source}
+    if not fwhm > 0:
+        return out
+    sigma = float(fwhm) / GAUSS_FWHM
+    r, v = radial_profile(image, x, y, radius)
+    g = np.exp(-0.5 * (r / sigma) ** 2)
+    gg = float(g @ g)
+    if gg > 0:
+        amp = float((v - b) @ g / gg)
+        resid = v - (amp * g + b)
+        out.update(amplitude=amp, rms=float(np.std(resid) / abs(amp)) if amp != 0 else np.nan)
+    out["sigma"] = sigma
+    return out
+
+
+def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
+                fwhm: float | None = None) -> tuple[bytes, dict]:
+    """V-band contours and the radial profile with its FWHM; returns (png, fit).
+
+    ``fwhm`` is the catalogue's value (None: measured, see :func:`profile_fit`).
+    """
+    # matplotlib takes 1.7 s to import (measured): the app starts without it, and only the
+    # profile picture (rendered in the background) needs it
     from matplotlib.figure import Figure
 
     img = data[s.v_band]
     r, v = radial_profile(img, x, y, s.profile_radius)
-    fit = fit_fwhm(r, v)
+    fit = profile_fit(img, x, y, fwhm)
     stamp = cutout(img, x, y, s.stamp_size)
 
     fig = Figure(figsize=(6.4, 3.0), dpi=80)
@@ -195,9 +259,9 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
 
     ax2.plot(r, v, ".", ms=3, color="k", label="pixels")
     rr = np.linspace(0, s.profile_radius, 100)
-    if np.isfinite(fit["fwhm"]):
+    if np.isfinite(fit["fwhm"]) and np.isfinite(fit["amplitude"]):
         g = fit["amplitude"] * np.exp(-0.5 * (rr / fit["sigma"]) ** 2) + fit["background"]
-        ax2.plot(rr, g, "-", color="C3", label=f"fit FWHM {fit['fwhm']:.2f} px")
+        ax2.plot(rr, g, "-", color="C3", label=f"{fit['source']} FWHM {fit['fwhm']:.2f} px")
         star_sigma = s.star_fwhm / GAUSS_FWHM
         star = fit["amplitude"] * np.exp(-0.5 * (rr / star_sigma) ** 2) + fit["background"]
         ax2.plot(rr, star, "--", color="C0", label=f"star FWHM {s.star_fwhm:.2f} px")
@@ -214,8 +278,6 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
 def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
                 neighbours: list[tuple[float, float, str]]) -> bytes:
     """Wider V-band view; ``neighbours`` are (x, y, colour) drawn as circles, this one in cyan."""
-    from PIL import Image, ImageDraw
-
     a = cutout(data[s.v_band], x, y, s.context_size)
     g = (_scale(a) * 255).astype(np.uint8)[::-1]
     img = Image.fromarray(g).convert("RGB")
@@ -257,6 +319,9 @@ class RenderCache:
         Cache folder (a sub-folder per settings hash is used).
     colours
         Per-row outline colour of the neighbour circles in the context view.
+    fwhm
+        Per-row FWHM (px) of the catalogue (:func:`catalogue_fwhm`) shown with the profile;
+        None, or NaN for a row, to measure it with detection's fitter.
     """
 
     data: dict[str, np.ndarray]
@@ -265,12 +330,18 @@ class RenderCache:
     settings: RenderSettings
     root: Path
     colours: list[str] | None = None
+    fwhm: np.ndarray | None = None
     fits: dict[int, dict] = field(default_factory=dict)
     _locks: dict = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.dir = Path(self.root) / self.settings.key()
+        key = self.settings.key()
+        if self.fwhm is not None:
+            # the profiles show these values: another catalogue must not be served stale fits
+            self.fwhm = np.asarray(self.fwhm, dtype=float)
+            key += "-" + hashlib.sha256(self.fwhm.tobytes()).hexdigest()[:8]
+        self.dir = Path(self.root) / key
         self.dir.mkdir(parents=True, exist_ok=True)
         self._order = np.argsort(self.xs)
         self._xs_sorted = np.asarray(self.xs)[self._order]
@@ -322,7 +393,8 @@ class RenderCache:
             png = composite_png(self.data, x, y, s)
         elif kind == "profile":
             with _MPL_LOCK:
-                png, fit = profile_png(self.data, x, y, s)
+                known = None if self.fwhm is None else float(self.fwhm[row])
+                png, fit = profile_png(self.data, x, y, s, known)
             self.fits[row] = fit
             with atomic_path(self.dir / f"{int(row):07d}_fit.json") as tmp:
                 tmp.write_text(json.dumps(fit))

@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 import torch
 
+from starclass.bands import require_bands
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.ensemble import EnsembleResult, aggregate
 from starclass.errors import StarclassError
@@ -177,13 +178,7 @@ def decision_threshold(cfg, threshold: float | None) -> tuple[float | None, int 
 
 def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model") -> None:
     """Raise if a band the model was trained on is missing from the mosaics."""
-    have = [b.lower() for b in mosaic_bands]
-    missing = [b for b in model_bands if b.lower() not in have]
-    if missing:
-        raise StarclassError(
-            f"{model_name} was trained on bands {list(model_bands)} but the mosaics have "
-            f"{list(mosaic_bands)}: missing {missing}"
-        )
+    require_bands(model_bands, mosaic_bands, context=f"{model_name} (trained on {', '.join(model_bands)})")
 
 
 def classify(

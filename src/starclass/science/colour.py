@@ -30,6 +30,7 @@ from astropy.table import MaskedColumn, Table
 from starclass.bands import ubvi_bands
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
+from starclass.science.ssp import distance_modulus
 
 #: box -> (V-I min, V-I max, U-B min, U-B max), strict inequalities.
 BOXES: dict[int, tuple[float, float, float, float]] = {
@@ -44,13 +45,6 @@ BOX_AGES: dict[int, str] = {1: "> 1 Gyr", 2: "0.1-1 Gyr", 3: "10-100 Myr", 4: "<
 CLASS_GROUPS: dict[str, tuple[int, ...]] = {"1": (1,), "2": (2,), "3": (3,), "4": (4,), "1+2": (1, 2)}
 
 NO_DETECTION = 90.0  # LEGUS writes 99.999 for "not detected"
-
-
-def distance_modulus(distance_mpc: float) -> float:
-    """5 log10(d / 10 pc)."""
-    if not np.isfinite(distance_mpc) or distance_mpc <= 0:
-        raise StarclassError(f"distance must be a positive number of Mpc, got {distance_mpc}")
-    return float(5 * np.log10(distance_mpc * 1e6 / 10.0))
 
 
 def _mag(table: Table, band: str) -> np.ndarray:

@@ -16,8 +16,9 @@ from astropy.table import Table
 from starclass.bands import v_band
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
-from starclass.science.colour import NO_DETECTION, distance_modulus
+from starclass.science.colour import NO_DETECTION
 from starclass.science.massfunc import fit_powerlaw_binned
+from starclass.science.ssp import distance_modulus
 
 
 def _valid_mag(table: Table, band: str) -> np.ndarray:
@@ -67,7 +68,6 @@ def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, li
     counts
         Class (0 = unclassified) and number of such objects.
     """
-
     band = band or v_band(bands_in(table))
     m = _valid_mag(table, band)
     dm = distance_modulus(distance_mpc)

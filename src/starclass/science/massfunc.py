@@ -25,6 +25,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.schema import mag_col
+from starclass.science.ssp import load_ssp
 
 
 @dataclass
@@ -238,8 +239,6 @@ def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w") -> 
     log M_lim = 6 + 0.4 (M_ssp(age) - M_lim). Taken at the oldest age of a range, it is the
     mass above which the range is complete (no extinction).
     """
-    from starclass.science.ssp import load_ssp
-
     ssp = load_ssp()
     col = mag_col(band)
     if col not in ssp.colnames:

@@ -1,17 +1,28 @@
 """The solar-metallicity SSP track (Yggdrasil, Zackrisson et al. 2011) packaged with starclass.
 
+This is the one reader of the model: the simulator (:mod:`starclass.simulate.ssp`) and the
+science checks both take their cluster magnitudes from here.
+
 The table ``starclass/data/yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt`` holds absolute AB
 magnitudes of a 10^6 Msun single-age population (Kroupa IMF, nebular covering fraction 1,
 instantaneous burst), one row per age and redshift; only redshift 0 is used.
 
 AB -> Vega: ``m_Vega = m_AB - (m_AB - m_Vega)`` with the per-band offsets
 ``starclass.bands.BANDS[b].ab_minus_vega`` (from the STScI WFC3/UVIS and ACS zeropoint tables).
-The model has no WFC3 F438W column; F438W (pivot 4325 A) is taken from the ACS F435W column
-(pivot 4330 A) in AB, where the two filters nearly coincide, and converted to Vega with the
-F438W offset. Bands of the model that starclass does not know (F390W, F475W, IR ...) are given
-in AB only (``mag_ab_<band>``).
-"""
 
+Band substitutions (:data:`SUBSTITUTES`): a band the model lacks takes the AB magnitude of the
+model filter nearest in pivot wavelength, and is then put on the Vega system with *its own*
+offset. WFC3 F438W (pivot 4325 A) takes ACS F435W (4330 A), where the two filters nearly
+coincide; the ground-based Sloan-like g (4750 A) takes ACS F475W (4747 A) and i (7630 A) takes
+ACS F775W (7693 A), filters designed to match SDSS g and i. The colours are good to a few
+hundredths of a magnitude, enough for simulation and for drawing tracks. (Before this reader
+was shared, the science checks knew only the F438W substitution and had no g or i magnitudes;
+the simulator already used all three, so simulated fields are unchanged.) Bands of the model
+that starclass does not know (F390W, F625W, IR ...) are given in AB only (``mag_ab_<band>``).
+
+The distance modulus ``5 log10(d / 10 pc)`` (:func:`distance_modulus`) turns these absolute
+magnitudes into apparent ones.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -25,12 +36,15 @@ from astropy.table import Table
 from starclass.bands import BANDS, ubvi_bands
 from starclass.errors import StarclassError
 
-#: Bands of the model used as stand-ins for bands it lacks (same pivot within 5 A).
-SUBSTITUTES: dict[str, str] = {"f438w": "f435w"}
+#: File name of the packaged model in ``starclass/data``.
+SSP_FILE = "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt"
+
+#: starclass band -> model filter that stands in for it (nearest pivot; see the module notes).
+SUBSTITUTES: dict[str, str] = {"f438w": "f435w", "g": "f475w", "i": "f775w"}
 
 
 def _default_path() -> Path:
-    return Path(str(resources.files("starclass") / "data" / "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt"))
+    return Path(str(resources.files("starclass") / "data" / SSP_FILE))
 
 
 @lru_cache(maxsize=4)
@@ -116,3 +130,91 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     out["mag_v"] = s[f"mag_{roles['v']}"]
     out.meta["bands"] = roles
     return out
+
+
+def distance_modulus(distance_mpc: float) -> float:
+    """The distance modulus ``5 log10(d / 10 pc)``.
+
+    Parameters
+    ----------
+    distance_mpc
+        Distance in Mpc (positive and finite).
+
+    Returns
+    -------
+    float
+        ``m - M`` in magnitudes.
+
+    Raises
+    ------
+    StarclassError
+        A distance that is not a positive, finite number.
+
+    Examples
+    --------
+    >>> round(distance_modulus(10.0), 3)
+    30.0
+    """
+    if not np.isfinite(distance_mpc) or distance_mpc <= 0:
+        raise StarclassError(f"distance must be a positive number of Mpc, got {distance_mpc}")
+    return float(5.0 * np.log10(distance_mpc * 1e6 / 10.0))
+
+
+@lru_cache(maxsize=1)
+def _packaged_ab() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    # the simulator asks for magnitudes band by band, many times per field: build the
+    # packaged table once
+    t = load_ssp()
+    ages = np.asarray(t["age"].value, dtype=float)
+    return ages, {c[len("mag_ab_"):]: np.asarray(t[c], dtype=float) for c in t.colnames if c.startswith("mag_ab_")}
+
+
+def model_band(band: str) -> str:
+    """The model filter whose magnitudes stand for ``band`` (itself or its substitute).
+
+    Examples
+    --------
+    >>> model_band("F438W"), model_band("f555w"), model_band("g")
+    ('f435w', 'f555w', 'f475w')
+    """
+    b = band.lower()
+    _, ab = _packaged_ab()
+    src = b if b in ab else SUBSTITUTES.get(b)
+    if src not in ab or b not in BANDS:
+        known = [k for k in BANDS if k in ab or SUBSTITUTES.get(k) in ab]
+        raise StarclassError(f"band {band!r} has no SSP model magnitude (known: {', '.join(known)})")
+    return src
+
+
+def ssp_abs_mag(band: str, age, mass) -> np.ndarray:
+    """Absolute Vega magnitude of unreddened clusters of ``age`` and ``mass`` from the packaged model.
+
+    Interpolates the AB magnitude linearly in log(age) (ages outside the model are clipped
+    to its range), scales it from 10^6 Msun to ``mass``, and subtracts the band's
+    AB - Vega offset.
+
+    Parameters
+    ----------
+    band
+        A band of :data:`starclass.bands.BANDS` (substitutes as in :data:`SUBSTITUTES`).
+    age
+        Age(s) in years.
+    mass
+        Mass(es) in Msun (broadcast against ``age``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``M_band(age) - 2.5 log10(mass / 1e6)`` (Vega).
+
+    Examples
+    --------
+    >>> m1, m2 = ssp_abs_mag("f555w", [1e8, 1e8], [1e6, 1e5])
+    >>> round(float(m2 - m1), 3)
+    2.5
+    """
+    ages, ab = _packaged_ab()
+    col = ab[model_band(band)]
+    la = np.log10(np.clip(np.asarray(age, dtype=float), ages[0], ages[-1]))
+    m6 = np.interp(la, np.log10(ages), col)
+    return m6 - 2.5 * np.log10(np.asarray(mass, dtype=float) / 1e6) - BANDS[band.lower()].ab_minus_vega

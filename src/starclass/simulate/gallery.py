@@ -9,17 +9,20 @@ fields. The gallery shows up to eight stamps per class and per class-4 subclass,
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
+from astropy.visualization import make_lupton_rgb
 
+from starclass.bands import BANDS
+from starclass.bands import v_band as find_v_band
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES
-from starclass.schema import subclass_number
+from starclass.schema import CLASS_NAMES, SUBCLASS_NAMES, subclass_number
 
-#: Subclass names keyed by their string (4.1 and 4.10 are the same float).
-SUBCLASS_LABELS = {4.1: "single star", 4.2: "pair", 4.3: "triplet", 4.4: "saturated star",
-                   4.7: "background galaxy", 4.8: "fluff", 4.11: "edge", 4.12: "bad pixel / cosmic ray"}
+#: Subclass names of :data:`starclass.schema.SUBCLASS_NAMES` keyed by number, as the
+#: simulator's truth carries them (4.10 is left out: as a float it is 4.1).
+SUBCLASS_LABELS: dict[float, str] = {float(k): v for k, v in SUBCLASS_NAMES.items() if k != "4.10"}
 
 
 def flux_scales(bands, v_band: str | None = None) -> dict[str, float]:
@@ -28,23 +31,17 @@ def flux_scales(bands, v_band: str | None = None) -> dict[str, float]:
     In f_lambda an old population looks yellow-white and a young one blue, as in the PHANGS
     and LEGUS colour composites.
     """
-    from starclass.bands import BANDS, v_band as _vb
-
-    ref = v_band or _vb(list(bands))
+    ref = v_band or find_v_band(list(bands))
     return {b: BANDS[b].photflam / BANDS[ref].photflam for b in bands if b in BANDS and ref in BANDS}
 
 
 def _rgb_bands(bands: list[str]) -> tuple[str, str, str]:
-    from starclass.bands import BANDS
-
     order = sorted(bands, key=lambda b: BANDS[b].photplam)
     optical = [b for b in order if BANDS[b].photplam > 4000] or order
     r = optical[-1]
     b = optical[0] if len(optical) > 1 else order[0]
     mids = [x for x in optical if x not in (r, b)]
-    from starclass.bands import v_band
-
-    g = v_band(bands) if v_band(bands) not in (r, b) else (mids[len(mids) // 2] if mids else None)
+    g = find_v_band(bands) if find_v_band(bands) not in (r, b) else (mids[len(mids) // 2] if mids else None)
     return r, g, b
 
 
@@ -55,8 +52,6 @@ def colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs:
 
     ``scales``: per-band factors applied first (see :func:`vega_scales`).
     """
-    from astropy.visualization import make_lupton_rgb
-
     r, g, b = _rgb_bands(bands)
     sc = scales or {}
 
@@ -74,8 +69,6 @@ def colour_stamp(images: dict[str, np.ndarray], bands: list[str], ys: slice, xs:
 
 
 def _block_mean(a: np.ndarray, f: int) -> np.ndarray:
-    import warnings
-
     ny, nx = (a.shape[0] // f) * f, (a.shape[1] // f) * f
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # blocks entirely off the footprint
@@ -88,6 +81,7 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
 
     Bands are put on a common f_lambda scale first (:func:`flux_scales`).
     """
+    # pyplot takes 1.8 s to import (measured): only the simulate CLI's pictures pay for it
     import matplotlib
 
     matplotlib.use("Agg")
@@ -97,9 +91,7 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
     ny, nx = next(iter(images.values())).shape
     f = max(1, int(np.ceil(max(ny, nx) / max_size)))
     small = {b: (_block_mean(images[b], f) if f > 1 else np.asarray(images[b], dtype=np.float32)) for b in bands}
-    from starclass.bands import v_band as _vb
-
-    sc = flux_scales(bands, _vb(bands))
+    sc = flux_scales(bands, find_v_band(bands))
     small = {b: a * np.float32(sc.get(b, 1.0)) for b, a in small.items()}
     r, g, b = _rgb_bands(bands)
     ref = small[g] if g else small[r]
@@ -125,15 +117,14 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
 
     ``truth`` needs ``x``, ``y``, ``class_ref`` and (optionally) ``subclass``.
     """
+    # pyplot takes 1.8 s to import (measured): only the simulate CLI's pictures pay for it
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from starclass.bands import v_band as _vb
-
     bands = list(images)
-    vb = v_band or _vb(bands)
+    vb = v_band or find_v_band(bands)
     scales = flux_scales(bands, vb)
     rng = np.random.default_rng(seed)
     cls = np.asarray(truth["class_ref"])

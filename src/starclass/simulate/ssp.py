@@ -1,15 +1,14 @@
 """Magnitudes and colours of simulated objects: SSP models for clusters, a simple stellar model.
 
-Clusters take their magnitudes from the Yggdrasil simple-stellar-population table shipped in
+Clusters take their magnitudes from the Yggdrasil simple-stellar-population model shipped in
 ``starclass/data`` (Zackrisson et al. 2011; Z = 0.020, Kroupa IMF, nebular covering fraction 1,
-instantaneous burst). The table gives absolute AB magnitudes of a 10^6 Msun population at each
-age; a cluster of mass M is ``M_AB(age) - 2.5 log10(M / 1e6)``. Vega magnitudes subtract the
-band's AB - Vega offset (:data:`starclass.bands.BANDS`), reddening adds
-``A_b = (A_b/E(B-V)) * E(B-V)`` (Cardelli et al. 1989, R_V = 3.1), and the distance modulus
-``5 log10(d / 10 pc)`` turns absolute into apparent magnitudes.
-
-Bands the table lacks are mapped to the nearest HST filter it has: F438W -> F435W, ground g ->
-F475W, ground i -> F775W (good to a few hundredths of a magnitude in colour, enough here).
+instantaneous burst), read by the one SSP reader, :mod:`starclass.science.ssp` (which also
+documents the band substitutions: F438W -> F435W, ground g -> F475W, ground i -> F775W).
+The model gives absolute AB magnitudes of a 10^6 Msun population at each age; a cluster of
+mass M is ``M_AB(age) - 2.5 log10(M / 1e6)``. Vega magnitudes subtract the band's AB - Vega
+offset (:data:`starclass.bands.BANDS`), reddening adds ``A_b = (A_b/E(B-V)) * E(B-V)``
+(Cardelli et al. 1989, R_V = 3.1), and the distance modulus ``5 log10(d / 10 pc)``
+(:func:`starclass.science.ssp.distance_modulus`) turns absolute into apparent magnitudes.
 
 Single stars (class 4.1-4.3 and the field population) use black-body colours at the band pivot
 wavelengths for an effective temperature drawn from a mix of hot main-sequence / blue
@@ -20,71 +19,45 @@ star is brighter than M_V = -10 (Humphreys-Davidson limit), except foreground Mi
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
+import warnings
 
 import numpy as np
 
-from starclass.bands import BANDS, band_info
-from starclass.errors import StarclassError
+from starclass.bands import BANDS
+from starclass.science.ssp import SSP_FILE, SUBSTITUTES, distance_modulus, load_ssp, ssp_abs_mag
 
-SSP_FILE = "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt"
+__all__ = [
+    "HD_LIMIT_MV", "SSP_FILE", "SSP_COLUMN", "blackbody_colour", "cluster_mags", "distance_modulus",
+    "draw_star_teff", "mass_for_mag", "ssp_abs_mag", "ssp_table", "star_mags",
+]
 
-#: starclass band -> column of the Yggdrasil table used for it.
-SSP_COLUMN = {
-    "f225w": "F225W", "f275w": "F275W", "f336w": "F336W", "f435w": "F435W", "f438w": "F435W",
-    "f555w": "F555W", "f606w": "F606W", "f814w": "F814W", "g": "F475W", "i": "F775W",
-}
+#: starclass band -> model column used for it (kept for old imports; the substitutions live
+#: in :data:`starclass.science.ssp.SUBSTITUTES`).
+SSP_COLUMN: dict[str, str] = {b: SUBSTITUTES.get(b, b).upper() for b in BANDS}
 
 #: Brightest absolute V magnitude a single (non-foreground) star may have.
 HD_LIMIT_MV = -10.0
 
 
-@functools.lru_cache(maxsize=1)
 def ssp_table() -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Ages (yr) and absolute AB magnitudes per Yggdrasil column for 10^6 Msun.
+    """Ages (yr) and absolute AB magnitudes per model column for 10^6 Msun (deprecated).
 
-    Returns
-    -------
-    (ages, mags)
-        ``ages`` sorted increasing; ``mags[column]`` aligned with it. Only redshift-0 rows.
+    Deprecated: use :func:`starclass.science.ssp.load_ssp`, the one reader of the model.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     ages, mags = ssp_table()
+    >>> bool(ages[0] < ages[-1]), "F555W" in mags
+    (True, True)
     """
-    text = resources.files("starclass.data").joinpath(SSP_FILE).read_text()
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    header = lines[0].split()
-    rows = np.array([[float(v) for v in ln.split()] for ln in lines[1:]])
-    rows = rows[rows[:, 0] == 0.0]
-    order = np.argsort(rows[:, 1])
-    rows = rows[order]
-    ages = rows[:, 1]
-    mags = {name: rows[:, i] for i, name in enumerate(header) if i >= 4}
-    return ages, mags
-
-
-def distance_modulus(distance_mpc: float) -> float:
-    """``5 log10(d / 10 pc)`` for a distance in Mpc."""
-    if not distance_mpc > 0:
-        raise StarclassError(f"distance_mpc must be positive, got {distance_mpc}")
-    return float(5.0 * np.log10(distance_mpc * 1e6 / 10.0))
-
-
-def _column(band: str) -> str:
-    b = band.lower()
-    if b not in SSP_COLUMN:
-        raise StarclassError(f"band {band!r} has no SSP model column (known: {', '.join(SSP_COLUMN)})")
-    return SSP_COLUMN[b]
-
-
-def ssp_abs_mag(band: str, age: np.ndarray, mass: np.ndarray) -> np.ndarray:
-    """Absolute Vega magnitude of clusters of ``age`` (yr) and ``mass`` (Msun), unreddened.
-
-    Interpolates the table linearly in log(age) (ages outside the table are clipped).
-    """
-    ages, mags = ssp_table()
-    col = mags[_column(band)]
-    la = np.log10(np.clip(np.asarray(age, dtype=float), ages[0], ages[-1]))
-    m6 = np.interp(la, np.log10(ages), col)
-    return m6 - 2.5 * np.log10(np.asarray(mass, dtype=float) / 1e6) - band_info(band).ab_minus_vega
+    warnings.warn("starclass.simulate.ssp.ssp_table is deprecated; use starclass.science.ssp.load_ssp",
+                  DeprecationWarning, stacklevel=2)
+    t = load_ssp()
+    mags = {c[len("mag_ab_"):].upper(): np.asarray(t[c], dtype=float) for c in t.colnames if c.startswith("mag_ab_")}
+    return np.asarray(t["age"].value, dtype=float), mags
 
 
 def cluster_mags(bands, age, mass, ebv, distance_mpc) -> dict[str, np.ndarray]:

@@ -5,13 +5,13 @@ Positions are 0-based pixels; a stamp of side S has the candidate's pixel
 ``(floor(x + 0.5), floor(y + 0.5))`` at index ``S // 2`` (see :mod:`.extract`).
 """
 
-from starclass.stamps.extract import centre_pixels, extract_stamps
+from starclass.stamps.extract import centre_pixels, cut_boxes, extract_stamps
 from starclass.stamps.inputs import InputBatch, InputSpec, input_shape, input_spec, iter_inputs, make_inputs
 from starclass.stamps.multiscale import base_size, multiscale, parse_scales, resample, scale_indices
 from starclass.stamps.normalise import METHODS, normalise, rgb_groups, robust_stats
 
 __all__ = [
-    "extract_stamps", "centre_pixels",
+    "extract_stamps", "centre_pixels", "cut_boxes",
     "normalise", "METHODS", "rgb_groups", "robust_stats",
     "multiscale", "resample", "scale_indices", "base_size", "parse_scales",
     "make_inputs", "iter_inputs", "InputSpec", "InputBatch", "input_spec", "input_shape",

@@ -23,6 +23,12 @@ HST products) are read through a zero-copy ``uint32`` view and byte-swapped pixe
 inside the kernel, so only the pixels of the stamps are ever touched. Other data types
 (integers, float64) are handled by a second kernel; non-native byte orders of those types
 are converted first (a copy of that band), which is documented but rare.
+
+:func:`cut_boxes` is the same cut-out for one band in plain numpy, keeping the image's data
+type: detection (:func:`starclass.detect.profile.cutouts`) and the labelling page
+(:func:`starclass.inspect.render.cutout`) use it, and the tests hold the compiled kernels to
+it pixel for pixel. (Routing the float64/integer stamps through it instead was measured 5-7x
+slower than the kernel, so the kernels stay.)
 """
 
 from __future__ import annotations
@@ -34,11 +40,12 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.stamps._parallel import dual_kernel
 
-__all__ = ["extract_stamps", "resolve_images", "centre_pixels"]
+__all__ = ["extract_stamps", "resolve_images", "centre_pixels", "cut_boxes"]
 
 # Sentinel centre for candidates without a usable position: far off any image.
 _OFF_IMAGE = np.int64(-(2**40))
@@ -269,14 +276,7 @@ def resolve_images(
         arrays = [np.asarray(a) for a in arrays]
         _check_shapes(names, arrays)
         return names, arrays
-    want = list(bands) if bands is not None else available
-    wanted_lower = [b.lower() for b in want]
-    missing = [b for b in wanted_lower if b not in [a.lower() for a in available]]
-    if missing:
-        raise StarclassError(
-            f"bands: {', '.join(missing)} not among the mosaics' bands "
-            f"({', '.join(available) or 'none'})"
-        )
+    wanted_lower = require_bands(bands, available, context="bands")
     lookup = {a.lower(): a for a in available}
     arrays = [np.asarray(table[lookup[b]]) for b in wanted_lower]
     _check_shapes(wanted_lower, arrays)
@@ -324,6 +324,79 @@ def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     cx[ok] = np.floor(xa[ok] + 0.5).astype(np.int64)
     cy[ok] = np.floor(ya[ok] + 0.5).astype(np.int64)
     return cx, cy
+
+
+def cut_boxes(
+    image: np.ndarray, cx: Any, cy: Any, size: int, fill: float | bool = np.nan
+) -> tuple[np.ndarray, np.ndarray]:
+    """Square boxes cut from one 2-D image around integer centre pixels (the one cut-out).
+
+    Box ``n`` covers image columns ``cx[n] - size // 2 .. cx[n] - size // 2 + size - 1`` (and
+    the same rows around ``cy[n]``): the centre pixel lands at index ``size // 2``, as in
+    :func:`extract_stamps`. The caller chooses the centring rule; :func:`centre_pixels` gives
+    the stamps' ``floor(x + 0.5)``. Only the pixels of the boxes are read, so memory-mapped
+    images stay on disk.
+
+    Parameters
+    ----------
+    image
+        2-D array of any type (a boolean mask too).
+    cx, cy
+        Integer centre pixels (column, row) of the N boxes.
+    size
+        Box side in pixels (>= 1).
+    fill
+        Value of box pixels that fall off the image.
+
+    Returns
+    -------
+    boxes : numpy.ndarray
+        ``(N, size, size)``; of the image's type, or of the type that also holds ``fill``
+        when some pixel is off the image. Non-finite image values are copied as they are.
+    inside : numpy.ndarray
+        bool ``(N, size, size)``, True where the box pixel is on the image.
+
+    Examples
+    --------
+    >>> img = np.arange(16.0).reshape(4, 4)
+    >>> boxes, inside = cut_boxes(img, [0], [1], 3)
+    >>> boxes[0]
+    array([[nan,  0.,  1.],
+           [nan,  4.,  5.],
+           [nan,  8.,  9.]])
+    >>> inside[0, :, 0].tolist()
+    [False, False, False]
+    """
+    size = int(size)
+    if size < 1:
+        raise StarclassError(f"size: box size must be >= 1 pixel, got {size}")
+    ny, nx = image.shape
+    x0 = np.asarray(cx, dtype=np.int64).reshape(-1) - size // 2
+    y0 = np.asarray(cy, dtype=np.int64).reshape(-1) - size // 2
+    whole = (x0 >= 0) & (y0 >= 0) & (x0 + size <= nx) & (y0 + size <= ny)
+    if x0.size == 0:
+        return np.empty((0, size, size), dtype=image.dtype), np.empty((0, size, size), dtype=bool)
+    if whole.all():
+        # every box on the image: one gather from a strided window view, several times faster
+        # than indexing pixel by pixel
+        windows = np.lib.stride_tricks.sliding_window_view(image, (size, size))
+        return np.asarray(windows[y0, x0]), np.ones((x0.size, size, size), dtype=bool)
+    dtype = np.result_type(np.asarray(image[:0, :0]).dtype, np.asarray(fill).dtype)
+    boxes = np.empty((x0.size, size, size), dtype=dtype)
+    inside = np.ones((x0.size, size, size), dtype=bool)
+    if whole.any():
+        windows = np.lib.stride_tricks.sliding_window_view(image, (size, size))
+        boxes[whole] = windows[y0[whole], x0[whole]]
+    edge = np.flatnonzero(~whole)
+    offs = np.arange(size, dtype=np.int64)
+    ix = x0[edge, None] + offs[None, :]
+    iy = y0[edge, None] + offs[None, :]
+    on = ((iy >= 0) & (iy < ny))[:, :, None] & ((ix >= 0) & (ix < nx))[:, None, :]
+    part = np.asarray(image[np.clip(iy, 0, ny - 1)[:, :, None], np.clip(ix, 0, nx - 1)[:, None, :]]).astype(dtype)
+    part[~on] = fill
+    boxes[edge] = part
+    inside[edge] = on
+    return boxes, inside
 
 
 def _readonly_view(a: np.ndarray) -> np.ndarray:
