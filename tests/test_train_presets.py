@@ -19,7 +19,8 @@ from starclass.learn.train import fit
 
 # Shrinking is per architecture, not per preset, so that a new preset file is tested here
 # without editing this file: (stamp size, arch_options changes) for each architecture
-# family; a config gets the largest stamp any of its members needs.
+# family (others: DEFAULT); a config gets the largest stamp any of its members needs.
+DEFAULT = (32, {})
 TINY = {
     "starcnet": (16, {"width": 16}),
     "compact": (16, {}),
@@ -29,11 +30,8 @@ TINY = {
 }
 
 
-def _family(arch: str) -> str:
-    for key in TINY:
-        if arch.startswith(key):
-            return key
-    raise KeyError(f"add architecture {arch!r} to TINY in {__file__}")
+def _tiny_arch(arch: str) -> tuple[int, dict]:
+    return next((v for key, v in TINY.items() if arch.startswith(key)), DEFAULT)
 
 
 def _architectures(name: str) -> set[str]:
@@ -52,11 +50,11 @@ def reference_labels(cfg, table) -> np.ndarray:
 
 def _tiny(name: str):
     cfg = get_preset(name)
-    families = [_family(a) for a in _architectures(name)]
-    size = max(TINY[f][0] for f in families)
+    shrink = [_tiny_arch(a) for a in _architectures(name)]
+    size = max(s for s, _ in shrink)
     opts: dict = {}
-    for f in families:
-        opts.update(TINY[f][1])
+    for _, o in shrink:
+        opts.update(o)
     changes = {"stamp_size": size, "input_size": None,
                "recipe": {"epochs": 1, "batch_size": 8, "val_fraction": 0.25,
                           "early_stopping_patience": None,
