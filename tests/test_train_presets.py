@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from starclass.learn.config import get_preset, list_presets
-from starclass.learn.classify import classify
-from starclass.stamps import make_inputs
 from starclass.datasets.stamps import make_synthetic_field
+from starclass.learn.classify import classify
+from starclass.learn.config import get_preset, list_presets
 from starclass.learn.train import fit
+from starclass.stamps import make_inputs
 
 # Shrinking is per architecture, not per preset, so that a new preset file is tested here
 # without editing this file: (stamp size, arch_options changes) for each architecture

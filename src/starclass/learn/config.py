@@ -55,6 +55,7 @@ import yaml
 from starclass.bands import HST_BANDS, HST_PIXEL_SCALE
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
+from starclass.learn.precision import parse_precision
 
 NORMALISATIONS = ("none", "zscore", "asinh", "rgb", "flux")
 OPTIMIZERS = ("adam", "adamw", "sgd")
@@ -143,8 +144,6 @@ class TrainRecipe:
             raise StarclassError(f"recipe.lr={self.lr!r} must be > 0")
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
-        from starclass.learn.precision import parse_precision
-
         self.amp = parse_precision(self.amp, "recipe.amp")
 
     def member_seed(self, index: int) -> int:

@@ -48,9 +48,9 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -58,23 +58,23 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+# the package, not its build_model: looked up at each call, so a build_model patched at run
+# time (tests watch the networks fit builds) is the one used
+import starclass.models as models
+from starclass.errors import StarclassError
+from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
+    cpu_state,
     epoch_filename,
     load_checkpoint,
     make_checkpoint,
     member_filename,
     save_checkpoint,
-    cpu_state,
     write_manifest,
 )
-from starclass.errors import StarclassError
-from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
-from starclass.learn.augment import augment_batch
 from starclass.learn.data import InputSource, StampDataset, batches, loader
+from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
 from starclass.learn.splits import split_indices
-# the package, not its build_model: looked up at each call, so a registry patched at run
-# time (tests watch the networks fit builds) is the one used
-import starclass.models as models
 
 log = logging.getLogger(__name__)
 
