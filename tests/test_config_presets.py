@@ -3,24 +3,108 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
 
-from starclass.learn.config import PRESETS, TaskConfig, TrainRecipe, get_preset, load_config, save_config
+import starclass.learn.config as config_module
+from starclass.datasets.stamps import KINDS
 from starclass.errors import StarclassError
+from starclass.learn.config import (
+    PRESET_DIR,
+    PRESETS,
+    PresetRegistry,
+    TaskConfig,
+    TrainRecipe,
+    get_preset,
+    list_presets,
+    load_config,
+    save_config,
+)
 
-BASE = ["legus4", "phangs4", "m31-binary", "open-globular", "galaxy-cluster", "cool-core"]
+
+def test_the_registry_is_the_folder_of_preset_files():
+    files = sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+    assert files and list_presets() == files == sorted(PRESETS)
+    # the seed systems are there (the published numbers are checked below)
+    assert {"legus4", "phangs4", "m31-binary", "open-globular", "galaxy-cluster", "cool-core"} <= set(files)
 
 
-def test_every_system_of_the_seeds_has_a_preset_and_a_compact_variant():
-    for name in BASE:
-        assert name in PRESETS
-        assert f"{name}-compact" in PRESETS
-        assert PRESETS[f"{name}-compact"].architecture == "compact"
+@pytest.mark.parametrize("name", list_presets())
+def test_every_preset_file_loads_to_a_valid_config(name):
+    cfg = get_preset(name)
+    assert isinstance(cfg, TaskConfig) and cfg.name == name
+    assert cfg.description and len(cfg.class_names) == cfg.n_classes >= 2
+    assert cfg.bands and cfg.n_channels >= 1 and cfg.members()
+    assert cfg.toy_kind in KINDS  # every preset names its synthetic generator
+    if name.endswith("-compact"):
+        base = get_preset(name.removesuffix("-compact"))
+        assert cfg.architecture == "compact" and cfg.arch_options == {} and cfg.input_size is None
+        # the task itself (data layout, classes, decision) is the base's
+        for f in ("bands", "classes", "class_names", "merge", "pixel_scale", "scales",
+                  "threshold", "positive_class", "toy_kind"):
+            assert getattr(cfg, f) == getattr(base, f), f
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_compact_variants_carry_their_recipe_and_inputs():
+    legus = get_preset("legus4-compact")
+    assert legus.normalisation == "flux" and legus.stamp_size == 32
+    assert (legus.recipe.lr, legus.recipe.epochs, legus.recipe.balance) == (1e-3, 60, None)
+    assert legus.recipe.early_stopping_patience == 10
+    assert get_preset("phangs4-compact").stamp_size == 64  # the base upsamples to 224 px
+    assert get_preset("m31-binary-compact").recipe.epochs == 100  # the base's, longer than 60
+    assert get_preset("open-globular-compact").normalisation == "asinh"  # no zeropoints for r, g, b
+
+
+def _registry(tmp_path, **files) -> PresetRegistry:
+    for name, text in files.items():
+        (tmp_path / f"{name}.yaml").write_text(text)
+    return PresetRegistry(tmp_path)
+
+
+def test_extends_takes_the_base_and_changes_only_what_is_listed(tmp_path):
+    base = (PRESET_DIR / "legus4.yaml").read_text()
+    reg = _registry(tmp_path, base=base, mine="extends: base\nbands: [f555w, f814w]\nrecipe: {epochs: 3}\n")
+    assert reg.names() == ["base", "mine"]
+    mine = reg["mine"]
+    assert mine.name == "mine" and mine.bands == ["f555w", "f814w"] and mine.recipe.epochs == 3
+    assert mine.recipe.lr == reg["base"].recipe.lr == 1e-4
+    assert mine.scales == [1.0, 1.6, 3.2]
+
+
+@pytest.mark.parametrize(
+    "files, words",
+    [
+        ({"a": "extends: b\n", "b": "extends: a\n"}, ["loops", "a -> b -> a"]),
+        ({"a": "extends: nowhere\n"}, ["a.yaml", "nowhere"]),
+        ({"a": "name: other\nbands: [g]\nclasses: [1, 2]\n"}, ["a.yaml", "name"]),
+        ({"a": "bands: [g]\nclasses: [1, 2]\nbogus: 1\n"}, ["a.yaml", "bogus"]),
+        ({"a": "extends: legus\nrecipe: {epoch: 3}\n", "legus": "bands: [g]\n"}, ["a.yaml", "epoch"]),
+        ({"a": "- just\n- a list\n"}, ["a.yaml", "mapping"]),
+        ({"a": "bands: [g\n"}, ["a.yaml", "parse"]),
+    ],
+)
+def test_bad_preset_files_name_the_file_and_the_key(tmp_path, files, words):
+    reg = _registry(tmp_path, **files)
+    with pytest.raises(StarclassError) as err:
+        reg.load("a")
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_a_new_preset_is_one_file(tmp_path, monkeypatch):
+    folder = tmp_path / "presets"
+    shutil.copytree(PRESET_DIR, folder)
+    (folder / "m31-tiny.yaml").write_text("extends: m31-binary\nstamp_size: 24\ninput_size: null\n")
+    monkeypatch.setattr(config_module, "PRESETS", PresetRegistry(folder))
+    assert "m31-tiny" in config_module.list_presets()
+    cfg = get_preset("m31-tiny")
+    assert cfg.threshold == pytest.approx(0.669) and cfg.stamp_size == 24 and cfg.toy_kind == "ground2"
+    assert load_config("m31-tiny") == cfg
+
+
+@pytest.mark.parametrize("name", list_presets())
 def test_round_trip_dict_json_yaml(name, tmp_path):
     cfg = get_preset(name)
     d = cfg.to_dict()

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from starclass.learn.config import PRESETS, get_preset
+from starclass.learn.config import get_preset, list_presets
 from starclass.errors import StarclassError
 from starclass.models import available, build_model, count_flops
 
@@ -28,7 +28,7 @@ def small(name: str, **extra):
     return get_preset(name, **over)
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+@pytest.mark.parametrize("name", list_presets())
 def test_every_preset_builds_and_gives_logits_of_the_right_shape(name):
     torch.manual_seed(0)
     cfg = small(name)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from starclass.learn.config import PRESETS, get_preset
+from starclass.learn.config import get_preset, list_presets
 from starclass.errors import StarclassError
 from starclass.models import build_model
 from starclass.datasets.stamps import make_synthetic, make_synthetic_field, synthetic_kind
@@ -15,7 +15,7 @@ from starclass.datasets.stamps import make_synthetic, make_synthetic_field, synt
 pytestmark = pytest.mark.usefixtures("single_thread")
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+@pytest.mark.parametrize("name", list_presets())
 def test_every_preset_has_synthetic_data_of_its_shape(name):
     cfg = get_preset(name)
     size = min(cfg.stamp_size, 48)

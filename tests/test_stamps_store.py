@@ -47,23 +47,32 @@ def test_round_trip_and_lazy_read(tmp_path):
     s.close()
 
 
-def test_torch_dataset_lazy(tmp_path):
+def test_torch_dataset_over_a_store_reads_lazily(tmp_path):
+    # the one StampDataset (starclass.learn.data) reads a store as it reads an array
     import torch
+
+    from starclass.learn.data import StampDataset
 
     rng = np.random.default_rng(1)
     st = rng.normal(size=(20, 5, 8, 8)).astype(np.float32)
     t = _table(20, rng)
     path = write_stamp_store(tmp_path / "s.h5", st, np.ones((20, 8, 8), bool), t, channels=HST5)
-    ds = StampStore(path).dataset(input_size=16, indices=[2, 5])
+    store = StampStore(path)
+    labels = np.asarray(t["class_ref"])
+    ds = StampDataset(store, indices=[5, 2], targets=labels[[5, 2]])
     assert len(ds) == 2
-    x, y = ds[1]
-    assert x.shape == (5, 16, 16) and int(y) == t["class_ref"][5]
-    loader = torch.utils.data.DataLoader(StampStore(path).dataset(), batch_size=8, num_workers=0)
+    x, y = ds[0]
+    assert x.shape == (5, 8, 8) and int(y) == labels[5]
+    np.testing.assert_array_equal(x.numpy(), st[5])
+    loader = torch.utils.data.DataLoader(StampDataset(store, targets=labels), batch_size=8, num_workers=0)
     xb, yb = next(iter(loader))
-    assert xb.shape == (8, 5, 8, 8)
+    assert xb.shape == (8, 5, 8, 8) and yb.tolist() == labels[:8].tolist()
     np.testing.assert_array_equal(xb.numpy(), st[:8])
-    with pytest.raises(StarclassError, match="no column"):
-        StampStore(path).dataset(labels="nope")
+    with pytest.raises(StarclassError, match="targets"):
+        StampDataset(store, indices=[1, 2], targets=[1])
+    with pytest.raises(StarclassError, match="indices"):
+        StampDataset(store, indices=[20])
+    store.close()
 
 
 def test_writer_refuses_nan_and_incomplete_leaves_nothing(tmp_path):

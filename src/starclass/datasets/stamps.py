@@ -44,15 +44,6 @@ from starclass.errors import StarclassError
 
 KINDS = ("hst4", "ground2", "rgb", "xray_optical", "coolcore")
 
-_PRESET_KIND = {
-    "legus4": "hst4",
-    "phangs4": "hst4",
-    "m31-binary": "ground2",
-    "open-globular": "rgb",
-    "galaxy-cluster": "xray_optical",
-    "cool-core": "coolcore",
-}
-
 # classes each kind draws (the reference classes of its task)
 _KIND_CLASSES = {"hst4": 4, "ground2": 2, "rgb": 2, "xray_optical": 2, "coolcore": 3}
 
@@ -93,11 +84,35 @@ class SyntheticSet:
 
 
 def synthetic_kind(config: Any) -> str:
-    """The generator for a task config: by preset name, else by its shape."""
+    """The generator for a task config: its ``toy_kind``, else one chosen by its shape.
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The task (presets name their generator in ``toy_kind``).
+
+    Returns
+    -------
+    str
+        One of :data:`KINDS`.
+
+    Raises
+    ------
+    StarclassError
+        When ``toy_kind`` is not a known generator, or no generator fits the shape.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> synthetic_kind(get_preset("cool-core-compact"))
+    'coolcore'
+    """
     name = str(getattr(config, "name", ""))
-    base = name[: -len("-compact")] if name.endswith("-compact") else name
-    if base in _PRESET_KIND:
-        return _PRESET_KIND[base]
+    kind = getattr(config, "toy_kind", None)
+    if kind is not None:
+        if kind not in KINDS:
+            raise StarclassError(f"task {name!r}: toy_kind={kind!r}; generators: {', '.join(KINDS)}")
+        return kind
     nb, nc = len(config.bands), config.n_classes
     merged = set(config.merge.values()) if config.merge else set()
     if set(config.merge) >= {1, 2, 3, 4} or (nc == 4 and nb >= 3):

@@ -5,8 +5,12 @@ One module per job, named for what it holds:
 =================  ==============================================================
 module             what it holds
 =================  ==============================================================
-``config``         task configs (:class:`TaskConfig`, :class:`TrainRecipe`), presets
-``train``          fitting a model or an ensemble (``starclass train``)
+``config``         task configs (:class:`TaskConfig`, :class:`TrainRecipe`), the preset registry
+``presets/``       one YAML file per task preset (a new preset is a new file there)
+``estimator``      the scikit-learn-style front :class:`CNNClassifier` and the
+                   :class:`Classifier` protocol the baselines share
+``train``          fitting a model or an ensemble (``starclass train``), in named steps
+``data``           :class:`StampDataset`: model inputs (array or stamp store) as a torch dataset
 ``classify``       applying a saved model to stamps (``starclass classify``)
 ``checkpoint``     saving and loading models with their config
 ``ensemble``       aggregating members: mean probability, mode, quality

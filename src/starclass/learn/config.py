@@ -12,45 +12,26 @@ str, int, float, bool, None, lists and dicts with string keys) and
 :meth:`TaskConfig.from_dict` rebuilds the identical config, so a config travels inside a
 checkpoint and in a YAML file without loss.
 
-Presets (:data:`PRESETS`, :func:`get_preset`) reproduce every system in the seed papers:
+Presets are data: one YAML file per preset in ``starclass/learn/presets/``, named
+``<preset>.yaml``, read by :data:`PRESETS` (:func:`list_presets`, :func:`get_preset`,
+:func:`load_config`). A preset file holds the fields of :meth:`TaskConfig.to_dict` (the
+preset's name is the file name), or ``extends: <base>`` and only the fields that differ from
+that preset (``recipe`` may list only the recipe fields that change)::
 
-``legus4``
-    StarcNet (Perez et al., seed 001, sections 3-4): five LEGUS HST bands, four classes,
-    32 px stamps at magnifications 1x, 1.6x and 3.2x (nearest neighbour), per-band z-score,
-    three pathways of seven conv/GroupNorm/LeakyReLU modules, Xavier init, Adam 1e-4, batch
-    128, 15 epochs (the epoch of best validation accuracy), 8 rotations/flips and a 1.07x
-    rescale with probability 0.5.
-``phangs4``
-    PHANGS-HST / Wei et al. 2020 (seed 000, section 10): five bands, four classes, 299 px
-    per-band sub-images, an ensemble of ten ResNet18 and ten VGG19-BN models (ImageNet
-    transfer learning when weights are available locally), batch 32, random 90-degree
-    rotations and flips. The network input is resized to 224 px inside the model; **on a CPU
-    lower ``stamp_size`` and ``input_size``** (e.g. 64 and 64, or ``input_size=None`` to use
-    the stamp as is): the published geometry costs ~1.8 GFLOP per candidate per ResNet18.
-``m31-binary``
-    M31 / PAndAS (Zhang et al., seed 002, sections 2-4): g and i bands of CFHT MegaCam
-    (0.187"/px), clusters versus non-clusters, 56 px stamps z-scored per band and upsampled
-    to 224 px, ResNet-50 trained with SGD (learning rate 1e-2), decision threshold 0.669 on
-    P(cluster) (the paper's choice for high purity; tune it on your own validation set with
-    ``starclass.evaluate.threshold``).
-``open-globular``
-    Open versus globular clusters in DSS2 colour images (Stipp & Montana-Lopez, seed 003):
-    RGB survey images, 224 px, VGG16 with the first 10 layers frozen, dropout 0.5, learning
-    rate 1e-6, batch 16, 40 epochs.
-``galaxy-cluster``
-    X-ray selected galaxy-cluster candidates (Kosiba et al. 2020, seed 004): an X-ray and an
-    optical channel, cluster versus non-cluster, the small custom CNN (six 3x3 convolutions
-    each followed by 2x2 max pooling, dense 256, dropout 0.65), SGD with Nesterov momentum
-    0.9, learning rate 1e-4, batch 10, threshold 0.5.
-``cool-core``
-    Cool-core classification from mock Chandra images (seed 004, second study): one X-ray
-    channel at 3.9"/px, three classes (cool core, weak cool core, non-cool core), ResNet-18
-    on 256 px images (the single band replicated to three channels, here by the band
-    adapter).
-``*-compact``
-    The same tasks with :mod:`starclass.models.compact`, our small multi-scale network
-    (about 250x fewer FLOPs than StarcNet on the legus4 input), trained with Adam 1e-3 for
-    up to 60 epochs with early stopping (patience 10).
+    # my-task.yaml: a derived preset
+    extends: legus4
+    description: "legus4 on two bands"
+    bands: [f555w, f814w]
+    recipe: {epochs: 30}
+
+A new preset is one new file there; tests and docs list the presets from the folder.
+``toy_kind`` names the synthetic generator whose stamps have the task's shape (tests,
+benchmarks and the demo use it). The presets reproduce every system in the seed papers
+(each file's comment cites its paper and section): ``legus4`` (StarcNet), ``phangs4``
+(ResNet18 + VGG19-BN ensembles), ``m31-binary`` (ResNet-50, threshold 0.669),
+``open-globular`` (VGG16), ``galaxy-cluster`` (small CNN, X-ray + optical), ``cool-core``
+(ResNet-18, one X-ray band), and ``<preset>-compact``: the same tasks with
+:mod:`starclass.models.compact`.
 
 Band names of non-HST data (``r``, ``g``, ``b`` colour channels of survey images, ``xray``,
 ``optical``) are task-local labels: they name the stamp channels and need not be in
@@ -59,17 +40,22 @@ Band names of non-HST data (``r``, ``g``, ``b`` colour channels of survey images
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
-from starclass.bands import BANDS, HST_BANDS, HST_PIXEL_SCALE
+from starclass.bands import HST_BANDS, HST_PIXEL_SCALE
 from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+from starclass.learn.precision import parse_precision
 
 NORMALISATIONS = ("none", "zscore", "asinh", "rgb", "flux")
 OPTIMIZERS = ("adam", "adamw", "sgd")
@@ -158,8 +144,6 @@ class TrainRecipe:
             raise StarclassError(f"recipe.lr={self.lr!r} must be > 0")
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
-        from starclass.learn.precision import parse_precision
-
         self.amp = parse_precision(self.amp, "recipe.amp")
 
     def member_seed(self, index: int) -> int:
@@ -243,6 +227,10 @@ class TaskConfig:
         Merged class sets that evaluation also scores: merge name -> {group label -> list of
         classes}, each class in exactly one group. None: the PHANGS merges (``12v34``,
         ``123v4``, ``12_3_4``) for classes 1-4, none otherwise (:mod:`starclass.evaluate.task`).
+    toy_kind : str or None
+        The synthetic generator of :mod:`starclass.datasets.stamps` (``KINDS``) that makes
+        stamps and labels of this task's shape for tests, benchmarks and the demo. None:
+        chosen from the bands and classes (:func:`starclass.datasets.stamps.synthetic_kind`).
     """
 
     name: str
@@ -263,6 +251,7 @@ class TaskConfig:
     threshold: float | None = None
     positive_class: int | None = None
     eval_merges: dict[str, dict[str, list[int]]] | None = None
+    toy_kind: str | None = None
 
     # ------------------------------------------------------------------ checks
     def __post_init__(self) -> None:
@@ -335,6 +324,8 @@ class TaskConfig:
                 if sorted(c for cs in groups.values() for c in cs) != sorted(self.classes):
                     raise StarclassError(f"{where}: eval_merges[{m!r}] must put each of {self.classes} in exactly "
                                          f"one group, got {groups}")
+        if self.toy_kind is not None and not isinstance(self.toy_kind, str):
+            raise StarclassError(f"{where}: toy_kind={self.toy_kind!r} must be a generator name or null")
         if isinstance(self.architecture, (list, tuple)):
             members = []
             for i, entry in enumerate(self.architecture):
@@ -533,189 +524,217 @@ def _jsonable(obj: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- presets
-def _legus4() -> TaskConfig:
-    return TaskConfig(
-        name="legus4",
-        description="StarcNet (Perez+ 2021): LEGUS 5-band 4-class, 3-pathway CNN at 1x/1.6x/3.2x",
-        bands=list(HST_BANDS),
-        classes=[1, 2, 3, 4],
-        class_names=["symmetric cluster", "asymmetric cluster", "compact association", "non-cluster"],
-        pixel_scale=HST_PIXEL_SCALE,
-        stamp_size=32,
-        scales=[1.0, 1.6, 3.2],
-        # a fixed per-band scale (as a normalisation by training-set statistics is), not a
-        # per-stamp one, so brightness and colours reach the network: see _compact_normalisation
-        normalisation="flux",
-        architecture="starcnet",
-        arch_options={"width": 128, "modules": 7, "pool_after": 4, "groups": 8},
-        recipe=TrainRecipe(epochs=15, batch_size=128, lr=1e-4, optimizer="adam",
-                           early_stopping_patience=5, val_fraction=0.1),
-    )
+#: Folder of the preset files, one ``<name>.yaml`` per preset (installed as package data).
+PRESET_DIR = Path(__file__).resolve().parent / "presets"
+
+#: Keys of a preset (or user) file that are not TaskConfig fields: the preset it starts
+#: from. ``extends`` is the spelling of the preset files, ``preset`` the older one of user
+#: files; both mean the same.
+_BASE_KEYS = ("extends", "preset")
 
 
-def _phangs4() -> TaskConfig:
-    return TaskConfig(
-        name="phangs4",
-        description=(
-            "PHANGS-HST (Wei et al. 2020; Whitmore et al.): 5 bands, 4 classes, 10 ResNet18 + 10 VGG19-BN; "
-            "lower stamp_size/input_size on a CPU"
-        ),
-        bands=list(HST_BANDS),
-        classes=[1, 2, 3, 4],
-        class_names=["symmetric cluster", "asymmetric cluster", "compact association", "non-cluster"],
-        pixel_scale=HST_PIXEL_SCALE,
-        stamp_size=299,
-        scales=[1.0],
-        input_size=224,
-        normalisation="flux",
-        architecture=[{"architecture": "resnet18", "n": 10}, {"architecture": "vgg19_bn", "n": 10}],
-        arch_options={"adapter": "conv1x1", "pretrained": "auto"},
-        recipe=TrainRecipe(epochs=30, batch_size=32, lr=1e-4, optimizer="adam", rescale_prob=0.0,
-                           early_stopping_patience=5, seeds=0),
-    )
+def _read_mapping(path: Path) -> dict[str, Any]:
+    """The top-level mapping of a YAML or JSON file, with errors naming the file."""
+    try:
+        text = path.read_text()
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise StarclassError(f"task config {path}: cannot parse: {exc}") from None
+    if not isinstance(data, dict):
+        raise StarclassError(f"task config {path}: expected a mapping at the top level")
+    return data
 
 
-def _m31_binary() -> TaskConfig:
-    return TaskConfig(
-        name="m31-binary",
-        description="M31/PAndAS (Zhang et al.): g,i 56 px -> 224, ResNet-50, cluster vs non-cluster, P>=0.669",
-        bands=["g", "i"],
-        classes=[1, 2],
-        class_names=["cluster", "non-cluster"],
-        merge={1: 1, 2: 1, 3: 1, 4: 2},
-        pixel_scale=0.187,
-        stamp_size=56,
-        scales=[1.0],
-        input_size=224,
-        normalisation="zscore",
-        architecture="resnet50",
-        arch_options={"adapter": "conv1x1", "pretrained": "auto"},
-        recipe=TrainRecipe(epochs=100, batch_size=32, lr=1e-2, optimizer="sgd", momentum=0.9,
-                           weight_decay=1e-4, rescale_prob=0.0, split="spatial",
-                           early_stopping_patience=10),
-        threshold=0.669,
-        positive_class=1,
-    )
+def _apply_changes(base: TaskConfig, changes: dict[str, Any]) -> TaskConfig:
+    """``base`` with the fields of ``changes`` replaced (``recipe``: only the fields given)."""
+    known = {f.name for f in fields(TaskConfig)}
+    unknown = set(changes) - known
+    if unknown:
+        raise StarclassError(f"unknown keys {sorted(unknown)}; known: {sorted(known)}")
+    recipe = changes.get("recipe")
+    if isinstance(recipe, dict):
+        rknown = {f.name for f in fields(TrainRecipe)}
+        runknown = set(recipe) - rknown
+        if runknown:
+            raise StarclassError(f"recipe: unknown keys {sorted(runknown)}; known: {sorted(rknown)}")
+    if "merge" in changes and changes["merge"] is not None:
+        try:
+            changes = dict(changes, merge={int(k): int(v) for k, v in dict(changes["merge"]).items()})
+        except (TypeError, ValueError) as exc:
+            raise StarclassError(f"'merge' must map ints to ints: {exc}") from None
+    return base.copy(**changes)
 
 
-def _open_globular() -> TaskConfig:
-    return TaskConfig(
-        name="open-globular",
-        description="Open vs globular clusters in DSS2 colour images (Stipp & Montana-Lopez): VGG16, 10 frozen",
-        bands=["r", "g", "b"],
-        classes=[1, 2],
-        class_names=["open", "globular"],
-        pixel_scale=1.0,
-        stamp_size=224,
-        scales=[1.0],
-        normalisation="zscore",
-        architecture="vgg16",
-        arch_options={"adapter": "none", "frozen_layers": 10, "pretrained": "auto", "dropout": 0.5},
-        recipe=TrainRecipe(epochs=40, batch_size=16, lr=1e-6, optimizer="adam", rescale_prob=0.0,
-                           early_stopping_patience=None, dropout=0.5),
-    )
+def _from_mapping(data: dict[str, Any], name: str | None, registry: "PresetRegistry",
+                  stack: tuple[str, ...] = ()) -> TaskConfig:
+    """A config from a file's mapping: a full config, or a base preset plus changes.
 
-
-def _galaxy_cluster() -> TaskConfig:
-    return TaskConfig(
-        name="galaxy-cluster",
-        description="X-ray selected galaxy-cluster candidates (Kosiba+ 2020): X-ray + optical, small CNN",
-        bands=["xray", "optical"],
-        classes=[1, 2],
-        class_names=["cluster", "non-cluster"],
-        pixel_scale=1.0,
-        stamp_size=64,
-        scales=[1.0],
-        normalisation="zscore",
-        architecture="smallcnn",
-        arch_options={"widths": [64, 32, 32, 32, 32, 32], "dense": 256, "dropout": 0.65},
-        recipe=TrainRecipe(epochs=60, batch_size=10, lr=1e-4, optimizer="sgd", momentum=0.9,
-                           nesterov=True, rescale_prob=0.0, early_stopping_patience=14),
-        threshold=0.5,
-        positive_class=1,
-    )
-
-
-def _cool_core() -> TaskConfig:
-    return TaskConfig(
-        name="cool-core",
-        description="Cool-core / weak / non-cool-core clusters in mock Chandra X-ray images: ResNet-18",
-        bands=["xray"],
-        classes=[1, 2, 3],
-        class_names=["cool core", "weak cool core", "non-cool core"],
-        pixel_scale=3.9,
-        stamp_size=256,
-        scales=[1.0],
-        normalisation="asinh",
-        architecture="resnet18",
-        arch_options={"adapter": "conv1x1", "pretrained": "auto"},
-        recipe=TrainRecipe(epochs=50, batch_size=32, lr=1e-4, optimizer="adam", rescale_prob=0.0,
-                           early_stopping_patience=10),
-    )
-
-
-def _compact_normalisation(base: TaskConfig) -> str:
-    """The compact model's input: ``flux`` where every band has a known zeropoint, else ``asinh``.
-
-    Per-stamp z-scores of bright sources on faint sky reach thousands, and they (like the
-    per-stamp asinh) discard the brightness and colours that separate the classes; the
-    zeropoint-scaled ``flux`` stretch keeps both (measured on simulated fields,
-    ``benchmarks/accuracy.py``: z-score 0.19, asinh 0.48, flux 0.58 four-class accuracy).
+    ``name`` is the preset name a preset file gets from its file name (None for user files,
+    which name themselves or keep their base's name); ``registry`` holds the bases.
     """
-    if base.normalisation not in ("zscore", "flux"):
-        return base.normalisation
-    return "flux" if all(b in BANDS for b in base.bands) else "asinh"
+    data = dict(data)
+    bases = [k for k in _BASE_KEYS if k in data]
+    if len(bases) > 1:
+        raise StarclassError(f"give one of {list(_BASE_KEYS)}, not both")
+    if name is not None:
+        if "name" in data and str(data["name"]).lower() != name:
+            raise StarclassError(f"'name: {data['name']}' differs from the file name {name!r}; remove it")
+        data["name"] = name
+    if not bases:
+        return TaskConfig.from_dict(data)
+    base_name = str(data.pop(bases[0])).lower()
+    return _apply_changes(registry.load(base_name, stack), data)
 
 
-def _compact(base: TaskConfig) -> TaskConfig:
-    return base.copy(
-        name=f"{base.name}-compact",
-        description=f"{base.name} with the compact multi-scale CNN (>= 10x fewer FLOPs than StarcNet)",
-        architecture="compact",
-        arch_options={},
-        input_size=None,
-        normalisation=_compact_normalisation(base),
-        stamp_size=min(base.stamp_size, 64) if base.input_size else base.stamp_size,
-        # the compact net learns less per epoch but an epoch costs ~1/250 of StarcNet's:
-        # train longer and let early stopping end it (docs/models.md, accuracy table)
-        # no class balancing: the predicted class fractions then follow the training labels'
-        # (what counts of clusters need), and accuracy rises (0.644 -> 0.687 four-class on
-        # simulated fields, docs/training.md)
-        recipe={"lr": 1e-3, "optimizer": "adam", "batch_size": 128, "ensemble_size": 1, "weight_decay": 0.0,
-                "epochs": max(base.recipe.epochs, 60), "early_stopping_patience": 10, "balance": None},
-    )
+class PresetRegistry(Mapping[str, TaskConfig]):
+    """The task presets: one YAML file per preset in :data:`PRESET_DIR`, read on first use.
+
+    A mapping from preset name (the file name without ``.yaml``) to its
+    :class:`TaskConfig`; :func:`get_preset` hands out copies. A preset file holds the fields
+    of :meth:`TaskConfig.to_dict` (``name`` comes from the file name), or ``extends: <base>``
+    and the fields that differ from the base preset (``recipe`` may list only the recipe
+    fields that change).
+
+    Parameters
+    ----------
+    folder : path-like
+        Where the preset files are.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import PRESETS
+    >>> "legus4" in PRESETS and PRESETS["legus4"].architecture == "starcnet"
+    True
+    >>> PRESETS["legus4-compact"].recipe.epochs
+    60
+    """
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder)
+        self._cache: dict[str, TaskConfig] = {}
+
+    def names(self) -> list[str]:
+        """Preset names, sorted (one per ``*.yaml`` file of the folder)."""
+        return sorted(p.stem.lower() for p in self.folder.glob("*.yaml"))
+
+    def path(self, name: str) -> Path:
+        """The file of preset ``name`` (it need not exist)."""
+        return self.folder / f"{str(name).lower()}.yaml"
+
+    def load(self, name: str, stack: tuple[str, ...] = ()) -> TaskConfig:
+        """Preset ``name`` (cached; do not modify it: :func:`get_preset` gives copies).
+
+        ``stack`` holds the presets whose ``extends`` led here, to report a loop.
+        """
+        key = str(name).lower()
+        if key in self._cache:
+            return self._cache[key]
+        if key in stack:
+            raise StarclassError(f"preset {key!r}: 'extends' loops: {' -> '.join((*stack, key))}")
+        path = self.path(key)
+        if not path.is_file():
+            raise StarclassError(f"unknown task preset {name!r}; presets: {', '.join(self.names())}")
+        try:
+            cfg = _from_mapping(_read_mapping(path), key, self, (*stack, key))
+        except StarclassError as exc:
+            msg = str(exc)
+            raise StarclassError(msg if msg.startswith(f"preset file {path}") else
+                                 f"preset file {path}: {msg}") from None
+        self._cache[key] = cfg
+        return cfg
+
+    def __getitem__(self, name: str) -> TaskConfig:
+        if not self.path(name).is_file():
+            raise KeyError(name)
+        return self.load(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.path(name).is_file()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())
 
 
-def _build_presets() -> dict[str, TaskConfig]:
-    base = [_legus4(), _phangs4(), _m31_binary(), _open_globular(), _galaxy_cluster(), _cool_core()]
-    out = {c.name: c for c in base}
-    for c in base:
-        comp = _compact(c)
-        out[comp.name] = comp
-    return out
+#: Preset name -> config, read from the files of :data:`PRESET_DIR` (copies are handed out by
+#: :func:`get_preset`).
+PRESETS = PresetRegistry(PRESET_DIR)
 
 
-#: Preset name -> config (copies are handed out by :func:`get_preset`).
-PRESETS: dict[str, TaskConfig] = _build_presets()
+def list_presets() -> list[str]:
+    """Names of the task presets, sorted: one per file in ``starclass/learn/presets/``.
+
+    Returns
+    -------
+    list of str
+        The names :func:`get_preset` and :func:`load_config` accept.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import list_presets
+    >>> {"legus4", "legus4-compact", "m31-binary"} <= set(list_presets())
+    True
+    """
+    return PRESETS.names()
 
 
 def get_preset(name: str, /, **overrides: Any) -> TaskConfig:
     """A fresh copy of preset ``name``, with optional field overrides.
 
-    ``recipe`` may be given as a dict of recipe fields to change, e.g.
-    ``get_preset("legus4", input_size=None, recipe={"epochs": 2})``.
+    Parameters
+    ----------
+    name : str
+        A preset name (:func:`list_presets`), case-insensitive.
+    **overrides
+        Fields to replace; ``recipe`` may be a dict of only the recipe fields to change.
+
+    Returns
+    -------
+    TaskConfig
+        A deep copy: changing it leaves the preset untouched.
+
+    Raises
+    ------
+    StarclassError
+        For an unknown preset (the message lists the known ones) or a bad override.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("legus4", input_size=None, recipe={"epochs": 2})
+    >>> cfg.recipe.epochs, cfg.recipe.lr
+    (2, 0.0001)
     """
-    key = str(name).lower()
-    if key not in PRESETS:
-        raise StarclassError(f"unknown task preset {name!r}; presets: {', '.join(PRESETS)}")
-    return PRESETS[key].copy(**overrides)
+    return PRESETS.load(name).copy(**overrides)
 
 
 def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
     """A preset by name, or a config from a YAML or JSON file.
 
-    A file may hold a full config or ``{"preset": name, ...changes}`` (fields that replace
-    the preset's; ``recipe`` may give only the recipe fields to change).
+    Parameters
+    ----------
+    path_or_name : str or path-like
+        A preset name (:func:`list_presets`) or a file. A file holds a full config
+        (:meth:`TaskConfig.to_dict`) or ``preset: <name>`` (or ``extends: <name>``) and the
+        fields that replace the preset's; ``recipe`` may give only the recipe fields to change.
+
+    Returns
+    -------
+    TaskConfig
+
+    Raises
+    ------
+    StarclassError
+        When it is neither a file nor a preset, or the file is not a valid config (the
+        message names the file and the key).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import load_config
+    >>> load_config("m31-binary").threshold
+    0.669
     """
     s = str(path_or_name)
     p = Path(s)
@@ -723,41 +742,44 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
         return get_preset(s)
     if not p.is_file():
         raise StarclassError(
-            f"task config {s!r} is neither a file nor a preset; presets: {', '.join(PRESETS)}"
+            f"task config {s!r} is neither a file nor a preset; presets: {', '.join(list_presets())}"
         )
-    text = p.read_text()
+    data = _read_mapping(p)
     try:
-        if p.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # parse errors of either format
-        raise StarclassError(f"task config {p}: cannot parse: {exc}") from None
-    if not isinstance(data, dict):
-        raise StarclassError(f"task config {p}: expected a mapping at the top level")
-    try:
-        if "preset" in data:
-            changes = dict(data)
-            preset = changes.pop("preset")
-            return get_preset(preset, **changes)
-        return TaskConfig.from_dict(data)
+        return _from_mapping(data, None, PRESETS)
     except StarclassError as exc:
-        raise StarclassError(f"task config {p}: {exc}") from None
-    except TypeError as exc:
         raise StarclassError(f"task config {p}: {exc}") from None
 
 
 def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:
-    """Write a config as YAML (``.yaml``/``.yml``) or JSON (any other suffix), atomically."""
-    from starclass.io.atomic import atomic_path
+    """Write a config as YAML (``.yaml``/``.yml``) or JSON (any other suffix), atomically.
 
+    :func:`load_config` reads the file back to an equal config.
+
+    Parameters
+    ----------
+    cfg : TaskConfig
+        The config.
+    path : path-like
+        Output file; its suffix picks the format.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from starclass.learn.config import get_preset, load_config, save_config
+    >>> cfg = get_preset("cool-core")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     load_config(save_config(cfg, pathlib.Path(d) / "cc.yaml")) == cfg
+    True
+    """
     p = Path(path)
     d = cfg.to_dict()
     if p.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
         text = yaml.safe_dump(d, sort_keys=False, default_flow_style=None)
     else:
         text = json.dumps(d, indent=2)
@@ -768,10 +790,6 @@ def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:
 
 def _main(argv: list[str] | None = None) -> int:
     """``python -m starclass.learn.config [NAME|FILE] [--save PATH]``: list presets or print one as YAML."""
-    import argparse
-
-    import yaml
-
     ap = argparse.ArgumentParser(prog="python -m starclass.learn.config", description=_main.__doc__)
     ap.add_argument("task", nargs="?", help="preset name or config file (omit to list the presets)")
     ap.add_argument("--save", help="write the config to this .yaml/.json file")

@@ -48,6 +48,7 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,27 +56,32 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch.utils.data import DataLoader, Dataset
+from tqdm.auto import tqdm
 
+# the package, not its build_model: looked up at each call, so a build_model patched at run
+# time (tests watch the networks fit builds) is the one used
+import starclass.models as models
+from starclass.errors import StarclassError
+from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
+    cpu_state,
     epoch_filename,
     load_checkpoint,
     make_checkpoint,
     member_filename,
     save_checkpoint,
-    cpu_state,
     write_manifest,
 )
-from starclass.errors import StarclassError
+from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
-from starclass.learn.augment import augment_batch
 from starclass.learn.splits import split_indices
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
-    "label_indices", "pick_device", "recalibrate_batchnorm",
+    "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
+    "EarlyStopping", "MemberTrainer", "MemberOutcome",
 ]
 
 
@@ -128,98 +134,6 @@ def ensemble_members(config) -> list[MemberSpec]:
 def label_indices(config, labels: np.ndarray) -> np.ndarray:
     """Reference classes -> output class *indices* 0..K-1 (-1 = not used for training)."""
     return np.asarray(config.class_indices(labels), dtype=np.int64)
-
-
-class _Source:
-    """Uniform batched reads from an array, a memory map, an HDF5 dataset or a StampStore."""
-
-    def __init__(self, inputs: Any):
-        self.obj = inputs
-        self.kind = "array"
-        if isinstance(inputs, torch.Tensor):
-            self.kind = "tensor"
-        elif not isinstance(inputs, np.ndarray):
-            self.kind = "store"
-        shape = self._shape()
-        if len(shape) != 4:
-            raise StarclassError(f"training inputs must be [N, C, H, W]; got shape {tuple(shape)}")
-        self.shape = tuple(int(s) for s in shape)
-
-    def _shape(self):
-        obj = self.obj
-        if hasattr(obj, "shape") and obj.shape is not None and len(obj.shape) == 4:
-            return obj.shape
-        for name in ("inputs_shape", "input_shape"):
-            if hasattr(obj, name):
-                return getattr(obj, name)
-        first = self.take(np.array([0]))
-        return (len(obj), *first.shape[1:])
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def take(self, idx: np.ndarray) -> np.ndarray:
-        """Rows ``idx`` (sorted, unique) as a float32 numpy array."""
-        obj = self.obj
-        if self.kind == "tensor":
-            return obj[torch.as_tensor(idx)].float().numpy()
-        if self.kind == "array":
-            return np.asarray(obj[idx], dtype=np.float32)
-        got = obj[idx]
-        if isinstance(got, tuple):  # (inputs, valid) or similar: inputs come first
-            got = got[0]
-        if isinstance(got, dict):
-            got = got.get("inputs", got.get("stamps"))
-        return np.asarray(got, dtype=np.float32)
-
-
-class StampDataset(Dataset):
-    """Torch dataset over rows of model inputs with their class indices, read lazily.
-
-    Batched reads go through ``__getitems__`` (one sorted fancy-index read per batch, which
-    is what HDF5 wants); non-finite pixels are replaced by 0.
-    """
-
-    def __init__(self, source: _Source, indices: np.ndarray, targets: np.ndarray):
-        self.source = source
-        self.indices = np.asarray(indices, dtype=np.int64)
-        self.targets = np.asarray(targets, dtype=np.int64)
-        self.n_nonfinite = 0
-
-    def __len__(self) -> int:
-        return self.indices.size
-
-    def __getitem__(self, i: int):
-        x, y = self.__getitems__([i])
-        return x[0], y[0]
-
-    def __getitems__(self, positions) -> tuple[torch.Tensor, torch.Tensor]:
-        pos = np.asarray(positions, dtype=np.int64)
-        rows = self.indices[pos]
-        order = np.argsort(rows, kind="stable")
-        rows_sorted = rows[order]
-        uniq, inverse = np.unique(rows_sorted, return_inverse=True)
-        x = self.source.take(uniq)[inverse]
-        bad = ~np.isfinite(x)
-        if bad.any():
-            self.n_nonfinite += int(bad.sum())
-            x = np.where(bad, 0.0, x).astype(np.float32)
-        y = self.targets[pos][order]
-        return torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y)
-
-
-def _batches(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
-    """Consecutive chunks; a trailing chunk of one is merged (batch norm needs >= 2)."""
-    chunks = [order[i: i + batch_size] for i in range(0, order.size, batch_size)]
-    if len(chunks) > 1 and chunks[-1].size == 1:
-        chunks[-2] = np.concatenate([chunks[-2], chunks[-1]])
-        chunks.pop()
-    return chunks
-
-
-def _loader(dataset: StampDataset, batches: list[np.ndarray]) -> DataLoader:
-    return DataLoader(dataset, batch_sampler=[b.tolist() for b in batches], collate_fn=lambda b: b,
-                      num_workers=0)
 
 
 # ----------------------------------------------------------------------------- results
@@ -300,8 +214,7 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.
         return math.nan, math.nan
     model.eval()
     total, correct, loss_sum = 0, 0, 0.0
-    batches = _batches(np.arange(len(dataset)), batch_size)
-    for xb, yb in _loader(dataset, batches):
+    for xb, yb in loader(dataset, batches(np.arange(len(dataset)), batch_size)):
         xb, yb = to_memory_format(xb.to(device, non_blocking=True), device, amp), yb.to(device)
         with autocast(device, amp):
             logits = model(xb)
@@ -336,7 +249,7 @@ def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
         m.reset_running_stats()
         m.momentum = None  # cumulative moving average
     model.train()
-    for xb, _ in _loader(dataset, _batches(np.arange(len(dataset)), batch_size)):
+    for xb, _ in loader(dataset, batches(np.arange(len(dataset)), batch_size)):
         if xb.shape[0] < 2:
             continue
         with autocast(device, dtype):
@@ -345,6 +258,450 @@ def recalibrate_batchnorm(model, dataset: StampDataset, batch_size: int, device,
         m.momentum = momenta[m]
     model.train(was_training)
     return len(layers)
+
+
+@dataclass
+class TrainData:
+    """The labelled training and validation sets of one :func:`fit`, shared by every member.
+
+    Attributes
+    ----------
+    train, val : StampDataset
+        Training and validation rows with their class indices (``val`` may be empty).
+    counts : numpy.ndarray
+        Training candidates per output class (in the order of ``config.classes``).
+    n_unlabelled : int
+        Candidates left out because they map to no output class.
+    """
+
+    train: StampDataset
+    val: StampDataset
+    counts: np.ndarray
+    n_unlabelled: int
+
+
+def prepare_data(config, inputs, labels, *, seed: int,
+                 positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
+                 galaxies: np.ndarray | None = None, holdout: str | None = None,
+                 val_index: np.ndarray | None = None) -> TrainData:
+    """Map labels to the task's classes, split train/validation and check every class is there.
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The task (classes, merges, ``recipe.split`` and ``recipe.val_fraction``).
+    inputs, labels
+        As for :func:`fit`.
+    seed : int
+        Seed of the split (the first member's).
+    positions, galaxies, holdout, val_index
+        As for :func:`fit`.
+
+    Returns
+    -------
+    TrainData
+
+    Raises
+    ------
+    StarclassError
+        When the inputs have the wrong number of channels, the labels the wrong length, no
+        candidate has a task class, or a task class has no training example.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster", stamp_size=8, recipe={"val_fraction": 0.25})
+    >>> x = np.zeros((8, cfg.n_channels, 8, 8), np.float32)
+    >>> data = prepare_data(cfg, x, [1, 2] * 4, seed=0)
+    >>> len(data.train), len(data.val), data.counts.tolist()
+    (6, 2, [3, 3])
+    """
+    recipe = config.recipe
+    source = InputSource(inputs)
+    n = len(source)
+    if source.shape[1] != config.n_channels:
+        raise StarclassError(
+            f"training inputs have {source.shape[1]} channels but task {config.name!r} expects "
+            f"{config.n_channels} (bands {list(config.bands)} x scales {list(config.scales)}"
+            f"{', rgb' if config.normalisation == 'rgb' else ''})"
+        )
+    labels = np.asarray(labels)
+    if labels.shape[0] != n:
+        raise StarclassError(f"{labels.shape[0]} labels for {n} training inputs")
+    target = label_indices(config, labels)
+    used = np.flatnonzero(target >= 0)
+    n_unlabelled = n - used.size
+    if used.size == 0:
+        raise StarclassError(
+            f"no training candidate has a label among the task's classes {list(config.classes)} "
+            f"(after merges {dict(config.merge) if config.merge else 'none'})"
+        )
+
+    # the split is drawn on the labelled subset
+    if val_index is not None:
+        val_rows = np.intersect1d(np.asarray(val_index, dtype=np.int64), used)
+        train_rows = np.setdiff1d(used, val_rows)
+    else:
+        pos_sub = None
+        if positions is not None:
+            px, py = (positions[:, 0], positions[:, 1]) if isinstance(positions, np.ndarray) and positions.ndim == 2 and positions.shape[1] == 2 else positions
+            pos_sub = (np.asarray(px)[used], np.asarray(py)[used])
+        gal_sub = None if galaxies is None else np.asarray(galaxies)[used]
+        tr, va = split_indices(
+            getattr(recipe, "split", "random") or "random", target[used],
+            fraction=float(getattr(recipe, "val_fraction", 0.1) or 0.0), seed=seed,
+            positions=pos_sub, galaxies=gal_sub, holdout=holdout,
+        )
+        train_rows, val_rows = used[tr], used[va]
+
+    k = config.n_classes
+    counts = np.bincount(target[train_rows], minlength=k)
+    missing = [int(config.classes[j]) for j in range(k) if counts[j] == 0]
+    if missing:
+        names = list(getattr(config, "class_names", []) or [])
+        desc = ", ".join(
+            f"{c} ({names[config.classes.index(c)]})" if len(names) == k else str(c) for c in missing
+        )
+        raise StarclassError(
+            f"task {config.name!r}: class {desc} has no training example (training counts "
+            f"{dict(zip([int(c) for c in config.classes], counts.tolist()))}); add labelled "
+            "candidates of that class or merge/drop it in the task config"
+        )
+    if n_unlabelled:
+        log.info("%d candidates without an output class are left out of training", n_unlabelled)
+    return TrainData(StampDataset(source, train_rows, target[train_rows]),
+                     StampDataset(source, val_rows, target[val_rows]), counts, int(n_unlabelled))
+
+
+@dataclass
+class EarlyStopping:
+    """Best epoch so far by validation accuracy (ties: lower loss) and the patience count.
+
+    Parameters
+    ----------
+    patience : int or None
+        Epochs without improvement before stopping (None or 0: never stop).
+    has_val : bool
+        Whether there is a validation set; without one, the last epoch is kept and training
+        never stops early.
+
+    Examples
+    --------
+    >>> es = EarlyStopping(patience=1, has_val=True)
+    >>> es.update(1, val_loss=0.5, val_acc=0.8, snapshot=lambda: {"w": 1}); es.stopped
+    False
+    >>> es.update(2, val_loss=0.4, val_acc=0.7, snapshot=lambda: {"w": 2})
+    >>> es.stopped, es.best_epoch, es.best_state
+    (True, 1, {'w': 1})
+    """
+
+    patience: int | None
+    has_val: bool
+    best_key: tuple[float, float] = (-math.inf, -math.inf)
+    bad: int = 0
+    best_epoch: int = 0
+    best_state: dict | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """True once ``patience`` epochs in a row did not improve on the best."""
+        return self.patience is not None and self.patience > 0 and self.bad >= self.patience and self.has_val
+
+    def update(self, epoch: int, val_loss: float, val_acc: float, snapshot: Callable[[], dict]) -> None:
+        """Record epoch ``epoch`` (1-based); ``snapshot()`` copies its weights, called only
+        when the epoch is the new best (a copy per epoch would cost a model's memory each time)."""
+        if not self.has_val:
+            self.best_epoch, self.best_state = epoch, None
+        elif (val_acc, -val_loss) > self.best_key:
+            self.best_key, self.bad, self.best_epoch = (val_acc, -val_loss), 0, epoch
+            self.best_state = snapshot()
+        else:
+            self.bad += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """What an epoch checkpoint stores under ``early_stopping``."""
+        return {"best_acc": self.best_key[0], "best_loss": -self.best_key[1],
+                "bad_epochs": self.bad, "stopped": self.stopped}
+
+    def restore(self, ckpt: dict) -> None:
+        """Take the state of an epoch checkpoint (see :meth:`to_dict`)."""
+        es = ckpt.get("early_stopping", {})
+        self.best_key = (float(es.get("best_acc", -math.inf)), -float(es.get("best_loss", math.inf)))
+        self.bad = int(es.get("bad_epochs", 0))
+        self.best_epoch = int(ckpt.get("best_epoch") or 0)
+        self.best_state = ckpt.get("best_state_dict")
+
+
+@dataclass
+class MemberOutcome:
+    """One member's part of a :class:`TrainResult`."""
+
+    path: Path
+    history: list[dict]
+    best_epoch: int
+    val_acc: float
+    notes: list[str]
+    trained: bool = True
+
+
+class MemberTrainer:
+    """Trains one ensemble member: set-up, resume, epochs, validation, checkpoints.
+
+    :meth:`run` is the whole job; the steps are methods so that each reads on its own:
+    :meth:`setup` (seeds, network, optimizer, gradient scaler), :meth:`restore` (resume
+    from the epoch checkpoint), :meth:`train_epoch`, :meth:`validate`,
+    :meth:`end_epoch` (history, early stopping, epoch checkpoint) and :meth:`finish`
+    (best weights, batch-norm recalibration, member checkpoint).
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The task, with command-line overrides applied (:func:`effective_config`).
+    spec : MemberSpec
+        The member.
+    data : TrainData
+        Training and validation sets.
+    outdir : pathlib.Path
+        The model directory.
+    device : torch.device
+        Where to train.
+    amp : torch.dtype or None
+        Autocast dtype (None: float32).
+    progress : bool
+        Show a progress bar.
+    n_members : int
+        Members in the ensemble (for the progress bar).
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np, torch
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1, "batch_size": 4})
+    >>> data = prepare_data(cfg, np.random.default_rng(0).normal(size=(8, 2, 16, 16)).astype("f4"),
+    ...                     [1, 2] * 4, seed=0)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     trainer = MemberTrainer(cfg, ensemble_members(cfg)[0], data, outdir=Path(d),
+    ...                             device=torch.device("cpu"), amp=None, progress=False)
+    ...     trainer.run(resume=False).path.name
+    'member_01.pt'
+    """
+
+    def __init__(self, config, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
+                 amp: torch.dtype | None, progress: bool = False, n_members: int = 1) -> None:
+        self.config = config
+        self.recipe = config.recipe
+        self.spec = spec
+        self.data = data
+        self.device = device
+        self.amp = amp
+        self.progress = progress
+        self.n_members = n_members
+        self.batch_size = int(getattr(self.recipe, "batch_size", 128) or 128)
+        self.n_epochs = int(self.recipe.epochs)
+        self.final_path = outdir / member_filename(spec.index)
+        self.last_path = outdir / epoch_filename(spec.index)
+        self.notes: list[str] = []
+        self.val_acc_txt = "n/a"
+
+    # ------------------------------------------------------------------ steps
+    def setup(self) -> None:
+        """Seed, build the network, the optimizer and the gradient scaler; empty history."""
+        _seed_everything(self.spec.seed)
+        self.model = to_memory_format(models.build_model(self.config, member=self.spec.index).to(self.device),
+                                      self.device, self.amp)
+        self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
+        # float16 needs loss scaling; bfloat16 has float32's exponent range and does not
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda" and self.amp == torch.float16)
+        self.history: list[dict] = []
+        self.start_epoch = 0
+        self.stopping = EarlyStopping(getattr(self.recipe, "early_stopping_patience", None),
+                                      has_val=len(self.data.val) > 0)
+        balance = getattr(self.recipe, "balance", "weighted_sampler")
+        counts, train = self.data.counts, self.data.train
+        self.class_weights = None
+        if balance == "class_weights":
+            self.class_weights = torch.tensor(len(train) / (len(counts) * counts), dtype=torch.float32,
+                                              device=self.device)
+        elif balance not in (None, "none", "weighted_sampler"):
+            raise StarclassError(f"recipe.balance {balance!r} is not weighted_sampler, class_weights or None")
+        self.balance = balance
+        self.sample_weights = torch.as_tensor(1.0 / counts[train.targets], dtype=torch.double)
+
+    def restore(self) -> None:
+        """Continue after the last finished epoch of the epoch checkpoint (optimizer included)."""
+        state = load_checkpoint(self.last_path, kind="epoch")
+        _check_same_run(self.last_path, state, self.config, self.spec)
+        self.model.load_state_dict(state["state_dict"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if "scaler" in state and self.scaler.is_enabled():
+            self.scaler.load_state_dict(state["scaler"])
+        self.history = list(state["history"])
+        self.start_epoch = int(state["epoch"])
+        self.stopping.restore(state)
+        self.notes.append(f"member {self.spec.index + 1}: resumed after epoch {self.start_epoch}")
+        log.info("member %d: resuming after epoch %d from %s", self.spec.index + 1, self.start_epoch,
+                 self.last_path)
+
+    def epoch_order(self, epoch: int) -> tuple[np.ndarray, torch.Generator]:
+        """Re-seed for ``epoch`` (0-based) and draw its order of training samples.
+
+        Seeding from ``(seed, epoch)`` is what makes a resumed run equal an uninterrupted one.
+        Returns the order and the generator that augmentation goes on to use.
+        """
+        es_seed = _epoch_seed(self.spec.seed, epoch)
+        torch.manual_seed(es_seed)
+        gen = torch.Generator().manual_seed(es_seed)
+        n = len(self.data.train)
+        if self.balance == "weighted_sampler":
+            order = torch.multinomial(self.sample_weights, n, replacement=True, generator=gen).numpy()
+        else:
+            order = torch.randperm(n, generator=gen).numpy()
+        return order, gen
+
+    def train_epoch(self, epoch: int, bar: Any) -> float:
+        """One pass over the training set (0-based ``epoch``); returns the mean training loss.
+
+        Raises
+        ------
+        StarclassError
+            When the loss or the weights stop being finite.
+        """
+        order, gen = self.epoch_order(epoch)
+        model, dev, amp, recipe = self.model, self.device, self.amp, self.recipe
+        augment = bool(getattr(recipe, "augment", True))
+        model.train()
+        loss_sum, seen = 0.0, 0
+        for xb, yb in loader(self.data.train, batches(order, self.batch_size)):
+            xb, yb = xb.to(dev, non_blocking=True), yb.to(dev)
+            if augment:
+                xb = augment_batch(xb, gen, rescale_p=float(getattr(recipe, "rescale_prob", 0.5)),
+                                   factor=float(getattr(recipe, "rescale", 1.07)))
+            xb = to_memory_format(xb, dev, amp)
+            with autocast(dev, amp):
+                logits = model(xb)
+            loss = F.cross_entropy(logits.float(), yb, weight=self.class_weights)
+            if not torch.isfinite(loss.detach()):
+                raise StarclassError(
+                    f"training diverged (loss {float(loss.detach())}) in member {self.spec.index + 1}, epoch "
+                    f"{epoch + 1}; lower recipe.lr ({recipe.lr})"
+                )
+            self.optimizer.zero_grad(set_to_none=True)
+            self.scaler.scale(loss).backward()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+            loss_sum += float(loss.detach()) * yb.numel()
+            seen += yb.numel()
+            bar.update(1)
+            bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{loss_sum / seen:.3f}",
+                            val_acc=self.val_acc_txt)
+        if not all(bool(torch.isfinite(t).all()) for t in model.state_dict().values() if t.is_floating_point()):
+            raise StarclassError(
+                f"training diverged in member {self.spec.index + 1}, epoch {epoch + 1}: the weights "
+                f"are no longer finite; lower recipe.lr ({recipe.lr}) or raise the batch size"
+            )
+        return loss_sum / max(seen, 1)
+
+    def validate(self) -> tuple[float, float]:
+        """Validation loss and accuracy of the current weights (NaN without a validation set)."""
+        return _evaluate(self.model, self.data.val, self.batch_size, self.device, self.amp)
+
+    def end_epoch(self, epoch: int, train_loss: float, val_loss: float, val_acc: float, seconds: float) -> None:
+        """Record the epoch, update early stopping and write the resumable epoch checkpoint."""
+        self.history.append({
+            "epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss, "val_acc": val_acc,
+            "lr": float(self.optimizer.param_groups[0]["lr"]), "seconds": seconds,
+        })
+        es = self.stopping
+        es.update(epoch + 1, val_loss, val_acc, lambda: cpu_state(self.model.state_dict()))
+        extra: dict[str, Any] = {"optimizer": self.optimizer.state_dict(), "early_stopping": es.to_dict()}
+        if es.best_state is not None:
+            extra["best_state_dict"] = es.best_state
+        if self.scaler.is_enabled():
+            extra["scaler"] = self.scaler.state_dict()
+        save_checkpoint(
+            make_checkpoint(self.config, self.model.state_dict(), kind="epoch", member=self.spec.index,
+                            architecture=self.spec.architecture, seed=self.spec.seed, history=self.history,
+                            epoch=epoch + 1, best_epoch=es.best_epoch, extra=extra),
+            self.last_path,
+        )
+        if es.stopped:
+            log.info("member %d: early stop after epoch %d (best %d)", self.spec.index + 1, epoch + 1,
+                     es.best_epoch)
+            self.notes.append(f"member {self.spec.index + 1}: early stop after epoch {epoch + 1}, "
+                              f"kept epoch {es.best_epoch}")
+
+    def finish(self) -> float:
+        """Keep the best epoch's weights, recalibrate batch norm, write the member checkpoint.
+
+        Returns the final validation accuracy (NaN without a validation set).
+        """
+        es, dev, amp = self.stopping, self.device, self.amp
+        if es.best_state is not None:
+            self.model.load_state_dict(es.best_state)
+        n_bn = recalibrate_batchnorm(self.model, self.data.train, self.batch_size, dev, amp)
+        final_val_loss, final_val_acc = self.validate()
+        if len(self.data.val) and not math.isfinite(final_val_loss):
+            raise StarclassError(
+                f"member {self.spec.index + 1} ({self.spec.architecture}): the trained network gives non-finite "
+                f"outputs on the validation set in inference mode (kept epoch {es.best_epoch}); "
+                "train for more epochs or on more data, or lower recipe.lr"
+            )
+        n = len(self.history)
+        save_checkpoint(
+            make_checkpoint(self.config, self.model.state_dict(), kind="member", member=self.spec.index,
+                            architecture=self.spec.architecture, seed=self.spec.seed, history=self.history,
+                            epoch=n, best_epoch=es.best_epoch or n,
+                            extra={"device": str(dev), "precision": dtype_name(amp),
+                                   "n_train": len(self.data.train),
+                                   "final_val_loss": final_val_loss, "final_val_acc": final_val_acc,
+                                   "batchnorm_recalibrated": n_bn,
+                                   "n_val": len(self.data.val),
+                                   "split": str(getattr(self.recipe, "split", "random"))}),
+            self.final_path,
+        )
+        if self.last_path.exists():
+            self.last_path.unlink()
+        return final_val_acc
+
+    # ------------------------------------------------------------------ the loop
+    def run(self, resume: bool = True) -> MemberOutcome:
+        """Train the member (or keep it, when ``resume`` and it is finished) and save it."""
+        if resume and self.final_path.exists():
+            return _kept_member(self.final_path, self.config, self.spec)
+        if not resume:
+            for p in (self.final_path, self.last_path):
+                if p.exists():
+                    p.unlink()
+        self.setup()
+        if resume and self.last_path.exists():
+            self.restore()
+        n_batches = len(batches(np.arange(len(self.data.train)), self.batch_size))
+        bar = tqdm(total=(self.n_epochs - self.start_epoch) * n_batches, disable=not self.progress,
+                   desc=f"{self.config.name} member {self.spec.index + 1}/{self.n_members} ({self.spec.architecture})",
+                   unit="batch", dynamic_ncols=True)
+        for epoch in range(self.start_epoch, self.n_epochs):
+            if self.stopping.stopped:
+                break
+            t0 = time.perf_counter()
+            train_loss = self.train_epoch(epoch, bar)
+            val_loss, val_acc = self.validate()
+            self.val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
+            bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{train_loss:.3f}", val_acc=self.val_acc_txt)
+            self.end_epoch(epoch, train_loss, val_loss, val_acc, time.perf_counter() - t0)
+        bar.close()
+        final_val_acc = self.finish()
+        best = self.stopping.best_epoch or len(self.history)
+        return MemberOutcome(self.final_path, self.history, best, final_val_acc, self.notes)
+
+
+def _kept_member(path: Path, config, spec: MemberSpec) -> MemberOutcome:
+    """A member a previous run finished, read back from its checkpoint."""
+    done = load_checkpoint(path, kind="member")
+    _check_same_run(path, done, config, spec)
+    val_acc = float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"])))
+    return MemberOutcome(path, done["history"], done["best_epoch"] or done["epoch"], val_acc,
+                         [f"member {spec.index + 1}: already trained, kept ({path.name})"], trained=False)
 
 
 def fit(
@@ -403,18 +760,23 @@ def fit(
     Returns
     -------
     TrainResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1})
+    >>> toy = make_synthetic(cfg, 24, seed=0)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     result = fit(cfg, toy.inputs, toy.class_ref, outdir=d, progress=False, device="cpu")
+    >>> result.n_train + result.n_val, len(result.members)
+    (24, 1)
     """
-    from tqdm.auto import tqdm
-
-    from starclass.models import build_model
-
     t_start = time.perf_counter()
     if epochs is not None and int(epochs) < 1:
         raise StarclassError(f"epochs must be >= 1, got {epochs}")
     config = effective_config(config, epochs=epochs, ensemble=ensemble, seed=seed)
-    recipe = config.recipe
-    n_epochs = int(recipe.epochs)
-    batch_size = int(getattr(recipe, "batch_size", 128) or 128)
     if config.normalisation == "flux" and config.softening_mag == "auto":
         raise StarclassError(
             f"task {config.name!r}: softening_mag is 'auto'; fix it on the training mosaics first "
@@ -423,241 +785,32 @@ def fit(
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     dev = pick_device(device)
-    amp = compute_dtype(getattr(recipe, "amp", True), dev)
+    amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
-    base_seed = members[0].seed
+    data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
+                        galaxies=galaxies, holdout=holdout, val_index=val_index)
 
-    source = _Source(inputs)
-    n = len(source)
-    if source.shape[1] != config.n_channels:
-        raise StarclassError(
-            f"training inputs have {source.shape[1]} channels but task {config.name!r} expects "
-            f"{config.n_channels} (bands {list(config.bands)} x scales {list(config.scales)}"
-            f"{', rgb' if config.normalisation == 'rgb' else ''})"
-        )
-    labels = np.asarray(labels)
-    if labels.shape[0] != n:
-        raise StarclassError(f"{labels.shape[0]} labels for {n} training inputs")
-    target = label_indices(config, labels)
-    used = np.flatnonzero(target >= 0)
-    n_unlabelled = n - used.size
-    if used.size == 0:
-        raise StarclassError(
-            f"no training candidate has a label among the task's classes {list(config.classes)} "
-            f"(after merges {dict(config.merge) if config.merge else 'none'})"
-        )
-
-    # ---- split (on the labelled subset)
-    if val_index is not None:
-        val_rows = np.intersect1d(np.asarray(val_index, dtype=np.int64), used)
-        train_rows = np.setdiff1d(used, val_rows)
-    else:
-        pos_sub = None
-        if positions is not None:
-            px, py = (positions[:, 0], positions[:, 1]) if isinstance(positions, np.ndarray) and positions.ndim == 2 and positions.shape[1] == 2 else positions
-            pos_sub = (np.asarray(px)[used], np.asarray(py)[used])
-        gal_sub = None if galaxies is None else np.asarray(galaxies)[used]
-        tr, va = split_indices(
-            getattr(recipe, "split", "random") or "random", target[used],
-            fraction=float(getattr(recipe, "val_fraction", 0.1) or 0.0), seed=base_seed,
-            positions=pos_sub, galaxies=gal_sub, holdout=holdout,
-        )
-        train_rows, val_rows = used[tr], used[va]
-
-    k = config.n_classes
-    counts = np.bincount(target[train_rows], minlength=k)
-    missing = [int(config.classes[j]) for j in range(k) if counts[j] == 0]
-    if missing:
-        names = list(getattr(config, "class_names", []) or [])
-        desc = ", ".join(
-            f"{c} ({names[config.classes.index(c)]})" if len(names) == k else str(c) for c in missing
-        )
-        raise StarclassError(
-            f"task {config.name!r}: class {desc} has no training example (training counts "
-            f"{dict(zip([int(c) for c in config.classes], counts.tolist()))}); add labelled "
-            "candidates of that class or merge/drop it in the task config"
-        )
-    if n_unlabelled:
-        log.info("%d candidates without an output class are left out of training", n_unlabelled)
-
-    train_ds = StampDataset(source, train_rows, target[train_rows])
-    val_ds = StampDataset(source, val_rows, target[val_rows])
-    balance = getattr(recipe, "balance", "weighted_sampler")
-    class_w = None
-    if balance == "class_weights":
-        class_w = torch.tensor(train_rows.size / (k * counts), dtype=torch.float32, device=dev)
-    elif balance not in (None, "none", "weighted_sampler"):
-        raise StarclassError(f"recipe.balance {balance!r} is not weighted_sampler, class_weights or None")
-    sample_w = torch.as_tensor(1.0 / counts[target[train_rows]], dtype=torch.double)
-    patience = getattr(recipe, "early_stopping_patience", None)
-    augment = bool(getattr(recipe, "augment", True))
-
-    paths, histories, best_epochs, val_accs = [], [], [], []
+    outcomes: list[MemberOutcome] = []
     notes: list[str] = []
     for spec in members:
-        final_path = outdir / member_filename(spec.index)
-        last_path = outdir / epoch_filename(spec.index)
-        if resume and final_path.exists():
-            done = load_checkpoint(final_path, kind="member")
-            _check_same_run(final_path, done, config, spec)
-            paths.append(final_path)
-            histories.append(done["history"])
-            best_epochs.append(done["best_epoch"] or done["epoch"])
-            val_accs.append(float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"]))))
-            notes.append(f"member {spec.index + 1}: already trained, kept ({final_path.name})")
-            continue
-        if not resume:
-            for p in (final_path, last_path):
-                if p.exists():
-                    p.unlink()
-
-        _seed_everything(spec.seed)
-        model = to_memory_format(build_model(config, member=spec.index).to(dev), dev, amp)
-        optimizer = _make_optimizer(recipe, [p for p in model.parameters() if p.requires_grad])
-        # float16 needs loss scaling; bfloat16 has float32's exponent range and does not
-        scaler = torch.amp.GradScaler("cuda", enabled=dev.type == "cuda" and amp == torch.float16)
-        history: list[dict] = []
-        start_epoch, best_key, bad, best_epoch = 0, (-math.inf, -math.inf), 0, 0
-        best_state = None
-        if resume and last_path.exists():
-            state = load_checkpoint(last_path, kind="epoch")
-            _check_same_run(last_path, state, config, spec)
-            model.load_state_dict(state["state_dict"])
-            optimizer.load_state_dict(state["optimizer"])
-            if "scaler" in state and scaler.is_enabled():
-                scaler.load_state_dict(state["scaler"])
-            history = list(state["history"])
-            start_epoch = int(state["epoch"])
-            es = state.get("early_stopping", {})
-            best_key = (float(es.get("best_acc", -math.inf)), -float(es.get("best_loss", math.inf)))
-            bad = int(es.get("bad_epochs", 0))
-            best_epoch = int(state.get("best_epoch") or 0)
-            best_state = state.get("best_state_dict")
-            notes.append(f"member {spec.index + 1}: resumed after epoch {start_epoch}")
-            log.info("member %d: resuming after epoch %d from %s", spec.index + 1, start_epoch, last_path)
-
-        stopped = patience is not None and patience > 0 and bad >= patience and len(val_ds) > 0
-        n_batches = len(_batches(np.arange(len(train_ds)), batch_size))
-        bar = tqdm(total=(n_epochs - start_epoch) * n_batches, disable=not progress,
-                   desc=f"{config.name} member {spec.index + 1}/{len(members)} ({spec.architecture})",
-                   unit="batch", dynamic_ncols=True)
-        val_acc_txt = "n/a"
-        for epoch in range(start_epoch, n_epochs):
-            if stopped:
-                break
-            t0 = time.perf_counter()
-            es_seed = _epoch_seed(spec.seed, epoch)
-            torch.manual_seed(es_seed)
-            gen = torch.Generator().manual_seed(es_seed)
-            if balance == "weighted_sampler":
-                order = torch.multinomial(sample_w, len(train_ds), replacement=True, generator=gen).numpy()
-            else:
-                order = torch.randperm(len(train_ds), generator=gen).numpy()
-            model.train()
-            loss_sum, seen = 0.0, 0
-            for xb, yb in _loader(train_ds, _batches(order, batch_size)):
-                xb, yb = xb.to(dev, non_blocking=True), yb.to(dev)
-                if augment:
-                    xb = augment_batch(xb, gen, rescale_p=float(getattr(recipe, "rescale_prob", 0.5)),
-                                       factor=float(getattr(recipe, "rescale", 1.07)))
-                xb = to_memory_format(xb, dev, amp)
-                with autocast(dev, amp):
-                    logits = model(xb)
-                loss = F.cross_entropy(logits.float(), yb, weight=class_w)
-                if not torch.isfinite(loss.detach()):
-                    raise StarclassError(
-                        f"training diverged (loss {float(loss.detach())}) in member {spec.index + 1}, epoch "
-                        f"{epoch + 1}; lower recipe.lr ({recipe.lr})"
-                    )
-                optimizer.zero_grad(set_to_none=True)
-                scaler.scale(loss).backward()
-                scaler.step(optimizer)
-                scaler.update()
-                loss_sum += float(loss.detach()) * yb.numel()
-                seen += yb.numel()
-                bar.update(1)
-                bar.set_postfix(epoch=f"{epoch + 1}/{n_epochs}", loss=f"{loss_sum / seen:.3f}", val_acc=val_acc_txt)
-            if not all(bool(torch.isfinite(t).all()) for t in model.state_dict().values()
-                       if t.is_floating_point()):
-                raise StarclassError(
-                    f"training diverged in member {spec.index + 1}, epoch {epoch + 1}: the weights "
-                    f"are no longer finite; lower recipe.lr ({recipe.lr}) or raise the batch size"
-                )
-            val_loss, val_acc = _evaluate(model, val_ds, batch_size, dev, amp)
-            val_acc_txt = "n/a" if math.isnan(val_acc) else f"{val_acc:.3f}"
-            bar.set_postfix(epoch=f"{epoch + 1}/{n_epochs}", loss=f"{loss_sum / max(seen, 1):.3f}", val_acc=val_acc_txt)
-            rec = {
-                "epoch": epoch + 1, "train_loss": loss_sum / max(seen, 1),
-                "val_loss": val_loss, "val_acc": val_acc,
-                "lr": float(optimizer.param_groups[0]["lr"]), "seconds": time.perf_counter() - t0,
-            }
-            history.append(rec)
-            if len(val_ds) == 0:
-                best_epoch, best_state = epoch + 1, None
-            elif (val_acc, -val_loss) > best_key:
-                best_key, bad, best_epoch = (val_acc, -val_loss), 0, epoch + 1
-                best_state = cpu_state(model.state_dict())
-            else:
-                bad += 1
-            stopped = patience is not None and patience > 0 and bad >= patience and len(val_ds) > 0
-            extra = {
-                "optimizer": optimizer.state_dict(),
-                "early_stopping": {"best_acc": best_key[0], "best_loss": -best_key[1],
-                                   "bad_epochs": bad, "stopped": stopped},
-            }
-            if best_state is not None:
-                extra["best_state_dict"] = best_state
-            if scaler.is_enabled():
-                extra["scaler"] = scaler.state_dict()
-            save_checkpoint(
-                make_checkpoint(config, model.state_dict(), kind="epoch", member=spec.index,
-                                architecture=spec.architecture, seed=spec.seed, history=history,
-                                epoch=epoch + 1, best_epoch=best_epoch, extra=extra),
-                last_path,
-            )
-            if stopped:
-                log.info("member %d: early stop after epoch %d (best %d)", spec.index + 1, epoch + 1, best_epoch)
-                notes.append(f"member {spec.index + 1}: early stop after epoch {epoch + 1}, kept epoch {best_epoch}")
-        bar.close()
-        if best_state is not None:
-            model.load_state_dict(best_state)
-        n_bn = recalibrate_batchnorm(model, train_ds, batch_size, dev, amp)
-        final_val_loss, final_val_acc = _evaluate(model, val_ds, batch_size, dev, amp)
-        if len(val_ds) and not math.isfinite(final_val_loss):
-            raise StarclassError(
-                f"member {spec.index + 1} ({spec.architecture}): the trained network gives non-finite "
-                f"outputs on the validation set in inference mode (kept epoch {best_epoch}); "
-                "train for more epochs or on more data, or lower recipe.lr"
-            )
-        final_state = model.state_dict()
-        save_checkpoint(
-            make_checkpoint(config, final_state, kind="member", member=spec.index,
-                            architecture=spec.architecture, seed=spec.seed, history=history,
-                            epoch=len(history), best_epoch=best_epoch or len(history),
-                            extra={"device": str(dev), "precision": dtype_name(amp),
-                                   "n_train": int(train_rows.size),
-                                   "final_val_loss": final_val_loss, "final_val_acc": final_val_acc,
-                                   "batchnorm_recalibrated": n_bn,
-                                   "n_val": int(val_rows.size), "split": str(getattr(recipe, "split", "random"))}),
-            final_path,
-        )
-        if last_path.exists():
-            last_path.unlink()
-        if train_ds.n_nonfinite or val_ds.n_nonfinite:
-            notes.append(f"{train_ds.n_nonfinite + val_ds.n_nonfinite} non-finite input pixels set to 0")
-        paths.append(final_path)
-        histories.append(history)
-        best_epochs.append(best_epoch or len(history))
-        val_accs.append(final_val_acc)
-        write_manifest(outdir, config, _manifest_members(members[: len(paths)]))
+        trainer = MemberTrainer(config, spec, data, outdir=outdir, device=dev, amp=amp,
+                                progress=progress, n_members=len(members))
+        outcome = trainer.run(resume)
+        outcomes.append(outcome)
+        notes.extend(outcome.notes)
+        if outcome.trained:
+            if data.train.n_nonfinite or data.val.n_nonfinite:
+                notes.append(f"{data.train.n_nonfinite + data.val.n_nonfinite} non-finite input pixels set to 0")
+            # a manifest after every member, so an interrupted run still lists what is done
+            write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]))
 
     write_manifest(outdir, config, _manifest_members(members))
     return TrainResult(
-        model_path=outdir, members=paths, histories=histories, best_epochs=best_epochs,
-        val_accuracy=val_accs, n_train=int(train_rows.size), n_val=int(val_rows.size),
-        n_unlabelled=int(n_unlabelled),
-        class_counts={int(c): int(v) for c, v in zip(config.classes, counts)},
-        val_index=val_rows, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
+        model_path=outdir, members=[o.path for o in outcomes], histories=[o.history for o in outcomes],
+        best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
+        n_train=len(data.train), n_val=len(data.val), n_unlabelled=data.n_unlabelled,
+        class_counts={int(c): int(v) for c, v in zip(config.classes, data.counts)},
+        val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
     )
 
 

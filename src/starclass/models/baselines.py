@@ -14,10 +14,14 @@
     magnitudes, the colours of neighbouring bands and, when present, ``fwhm``, ``bkg``
     and ``crowding``.
 
-Both follow the scikit-learn ``fit`` / ``predict`` / ``predict_proba`` conventions
-(``classes_`` orders the probability columns) and are saved with :func:`joblib.dump`
-(:meth:`save`, :func:`load_baseline`). joblib files are pickles: load only files you
-trust (skops is not needed for these estimators).
+Both follow the scikit-learn conventions, as :class:`starclass.learn.estimator.CNNClassifier`
+does (the ``Classifier`` protocol there): ``__init__`` stores its parameters as given (so
+``clone`` and ``get_params`` work), ``fit`` checks and converts them and returns ``self``,
+learned state ends with an underscore (``classes_`` orders the probability columns,
+``model_``, ``n_features_``, ``feature_names_``, ``bands_``), and ``predict`` is
+``classes_[argmax(predict_proba)]``. They are saved with :func:`joblib.dump` (:meth:`save`;
+read back with the classmethod ``load`` or :func:`load_baseline`). joblib files are pickles:
+load only files you trust (skops is not needed for these estimators).
 """
 
 from __future__ import annotations
@@ -27,9 +31,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import joblib
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import BaggingClassifier, HistGradientBoostingClassifier
+from sklearn.tree import DecisionTreeClassifier
 
 from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+from starclass.schema import bands_in
 
 
 def _labels(y: Any, n: int, who: str) -> np.ndarray:
@@ -41,23 +51,55 @@ def _labels(y: Any, n: int, who: str) -> np.ndarray:
     return y
 
 
-class _Saveable:
+class _Baseline(ClassifierMixin, BaseEstimator):
+    """What the baselines share: the fitted check, ``predict`` and joblib files."""
+
+    def _fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise StarclassError(f"{type(self).__name__}: call fit() first")
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each sample (a value of ``classes_``)."""
+        self._fitted()
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the fitted model with joblib (atomically)."""
-        import joblib
+        """Write the fitted model with joblib (atomically).
 
-        from starclass.io.atomic import atomic_path
-
+        Examples
+        --------
+        >>> import tempfile, pathlib, numpy as np
+        >>> X, y = np.random.default_rng(0).normal(size=(20, 1, 16, 16)), [1, 2] * 10
+        >>> model = BaggedTreesPixels(n_estimators=2).fit(X, y)
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     again = BaggedTreesPixels.load(model.save(pathlib.Path(d) / "m.joblib"))
+        >>> bool((again.predict(X) == model.predict(X)).all())
+        True
+        """
         p = Path(path)
         with atomic_path(p) as tmp:
             joblib.dump(self, tmp)
         return p
 
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Any:
+        """Read a model of this class written by :meth:`save` (trusted files only)."""
+        obj = load_baseline(path)
+        if not isinstance(obj, cls):
+            raise StarclassError(f"baseline model {path}: holds a {type(obj).__name__}, not a {cls.__name__}")
+        return obj
+
 
 def load_baseline(path: str | os.PathLike) -> Any:
-    """Read a baseline written by ``save`` (a joblib pickle: trusted files only)."""
-    import joblib
+    """Read a baseline written by ``save`` (a joblib pickle: trusted files only).
 
+    Examples
+    --------
+    >>> load_baseline("no-such-file.joblib")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: baseline model no-such-file.joblib does not exist
+    """
     p = Path(path)
     if not p.is_file():
         raise StarclassError(f"baseline model {p} does not exist")
@@ -65,12 +107,12 @@ def load_baseline(path: str | os.PathLike) -> Any:
         obj = joblib.load(p)
     except Exception as exc:
         raise StarclassError(f"baseline model {p}: cannot be read: {exc}") from None
-    if not isinstance(obj, (BaggedTreesPixels, CatalogBoosting)):
+    if not isinstance(obj, _Baseline):
         raise StarclassError(f"baseline model {p}: holds a {type(obj).__name__}, not a starclass baseline")
     return obj
 
 
-class BaggedTreesPixels(_Saveable):
+class BaggedTreesPixels(_Baseline):
     """Bagged decision trees on the raw pixels of a central patch.
 
     Parameters
@@ -87,6 +129,17 @@ class BaggedTreesPixels(_Saveable):
         Seed.
     n_jobs : int or None
         Parallel jobs for fitting and prediction.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 3, 32, 32)).astype("f4")
+    >>> y = np.repeat([1, 2], 20)
+    >>> X[y == 2, :, 14:18, 14:18] += 5.0  # class 2 is bright in the centre
+    >>> model = BaggedTreesPixels(n_estimators=5).fit(X, y)
+    >>> model.classes_.tolist(), model.score(X, y) > 0.9
+    ([1, 2], True)
     """
 
     def __init__(
@@ -100,22 +153,22 @@ class BaggedTreesPixels(_Saveable):
     ):
         self.n_estimators = n_estimators
         self.patch = patch
-        self.channels = None if channels is None else [int(c) for c in channels]
+        self.channels = channels
         self.rotate = rotate
         self.random_state = random_state
         self.n_jobs = n_jobs
-        self.model_ = None
 
     def _patches(self, stamps: Any) -> np.ndarray:
         x = np.asarray(stamps, dtype=np.float32)
         if x.ndim != 4:
             raise StarclassError(f"BaggedTreesPixels: stamps must be [N, C, S, S], got shape {x.shape}")
         if self.channels is not None:
-            if max(self.channels) >= x.shape[1]:
+            channels = [int(c) for c in self.channels]
+            if max(channels) >= x.shape[1]:
                 raise StarclassError(
-                    f"BaggedTreesPixels: channels {self.channels} but the stamps have {x.shape[1]}"
+                    f"BaggedTreesPixels: channels {channels} but the stamps have {x.shape[1]}"
                 )
-            x = x[:, self.channels]
+            x = x[:, channels]
         s = x.shape[-1]
         if s < self.patch:
             raise StarclassError(f"BaggedTreesPixels: stamps of {s} px are smaller than the {self.patch} px patch")
@@ -124,9 +177,9 @@ class BaggedTreesPixels(_Saveable):
         return np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
 
     def fit(self, stamps: Any, y: Any) -> "BaggedTreesPixels":
-        from sklearn.ensemble import BaggingClassifier
-        from sklearn.tree import DecisionTreeClassifier
-
+        """Fit on stamps ``[N, C, S, S]`` and their classes; returns ``self``."""
+        if int(self.patch) < 1:
+            raise StarclassError(f"BaggedTreesPixels: patch={self.patch!r} must be >= 1")
         p = self._patches(stamps)
         y = _labels(y, len(p), "BaggedTreesPixels.fit")
         if self.rotate:
@@ -143,25 +196,15 @@ class BaggedTreesPixels(_Saveable):
         self.classes_ = self.model_.classes_
         return self
 
-    def _check(self) -> None:
-        if self.model_ is None:
-            raise StarclassError("BaggedTreesPixels: call fit() first")
-
     def predict_proba(self, stamps: Any) -> np.ndarray:
-        self._check()
+        """Class probabilities ``[N, K]`` (columns: ``classes_``)."""
+        self._fitted()
         p = self._patches(stamps).reshape(len(stamps), -1)
         if p.shape[1] != self.n_features_:
             raise StarclassError(
                 f"BaggedTreesPixels: trained on {self.n_features_} pixel values, got {p.shape[1]}"
             )
         return self.model_.predict_proba(p)
-
-    def predict(self, stamps: Any) -> np.ndarray:
-        self._check()
-        return self.classes_[np.argmax(self.predict_proba(stamps), axis=1)]
-
-    def score(self, stamps: Any, y: Any) -> float:
-        return float(np.mean(self.predict(stamps) == np.asarray(y)))
 
 
 def catalog_features(table: Any, bands: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
@@ -170,9 +213,14 @@ def catalog_features(table: Any, bands: Sequence[str] | None = None) -> tuple[np
     Features, where the columns exist: ``ci``, ``mci_<r>``, ``mag_<band>`` for each band,
     the colours ``mag_<b_k> - mag_<b_k+1>`` of neighbouring bands (in the order given, or
     the table's), ``fwhm``, ``bkg``, ``crowding``. Masked values become NaN.
-    """
-    from starclass.schema import bands_in
 
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"ci": [1.2, 1.5], "mag_f555w": [22.0, 23.0], "mag_f814w": [21.5, 22.0]})
+    >>> catalog_features(t)[1]
+    ['ci', 'mag_f555w', 'mag_f814w', 'f555w-f814w']
+    """
     cols = list(table.colnames)
     if bands is None:
         bands = bands_in(table)
@@ -205,7 +253,7 @@ def catalog_features(table: Any, bands: Sequence[str] | None = None) -> tuple[np
     return np.column_stack(data), names
 
 
-class CatalogBoosting(_Saveable):
+class CatalogBoosting(_Baseline):
     """Histogram gradient boosting on catalogue features (NaN-tolerant).
 
     Parameters
@@ -219,6 +267,18 @@ class CatalogBoosting(_Saveable):
         Class balancing.
     random_state : int or None
         Seed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from astropy.table import Table
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([1, 2], 30)
+    >>> t = Table({"ci": np.where(y == 1, 1.6, 1.1) + rng.normal(0, 0.1, 60),
+    ...            "mag_f555w": rng.uniform(20, 24, 60), "mag_f814w": rng.uniform(20, 24, 60)})
+    >>> model = CatalogBoosting(max_iter=20).fit(t, y)
+    >>> model.bands_, model.score(t, y) > 0.9
+    (['f555w', 'f814w'], True)
     """
 
     def __init__(
@@ -230,13 +290,12 @@ class CatalogBoosting(_Saveable):
         class_weight: str | None = None,
         random_state: int | None = 0,
     ):
-        self.bands = None if bands is None else [b.lower() for b in bands]
+        self.bands = bands
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
         self.class_weight = class_weight
         self.random_state = random_state
-        self.model_ = None
 
     def _matrix(self, table: Any, fit: bool) -> np.ndarray:
         if isinstance(table, np.ndarray):
@@ -248,24 +307,20 @@ class CatalogBoosting(_Saveable):
                 self.feature_names_ = [f"f{i}" for i in range(table.shape[1])]
             return np.asarray(table, dtype=float)
         if fit:
-            x, names = catalog_features(table, self.bands)
+            self.bands_ = bands_in(table) if self.bands is None else [str(b).lower() for b in self.bands]
+            x, names = catalog_features(table, self.bands_)
             self.feature_names_ = names
-            if self.bands is None:
-                from starclass.schema import bands_in
-
-                self.bands = bands_in(table)
             return x
         missing = [n for n in self.feature_names_ if "-" not in n and n not in table.colnames]
         if missing:
             raise StarclassError(f"CatalogBoosting: the table lacks column(s) {missing} used in training")
-        x, names = catalog_features(table, self.bands)
+        # models saved before bands_ existed kept the bands in the parameter
+        x, names = catalog_features(table, getattr(self, "bands_", self.bands))
         index = {n: i for i, n in enumerate(names)}
         return x[:, [index[n] for n in self.feature_names_]]
 
     def fit(self, table: Any, y: Any) -> "CatalogBoosting":
-        """Fit on an astropy Table (or a feature matrix) and labels."""
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
+        """Fit on an astropy Table (or a feature matrix) and labels; returns ``self``."""
         x = self._matrix(table, fit=True)
         y = _labels(y, len(x), "CatalogBoosting.fit")
         self.model_ = HistGradientBoostingClassifier(
@@ -280,12 +335,6 @@ class CatalogBoosting(_Saveable):
         return self
 
     def predict_proba(self, table: Any) -> np.ndarray:
-        if self.model_ is None:
-            raise StarclassError("CatalogBoosting: call fit() first")
+        """Class probabilities ``[N, K]`` (columns: ``classes_``)."""
+        self._fitted()
         return self.model_.predict_proba(self._matrix(table, fit=False))
-
-    def predict(self, table: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(table), axis=1)]
-
-    def score(self, table: Any, y: Any) -> float:
-        return float(np.mean(self.predict(table) == np.asarray(y)))

@@ -15,12 +15,12 @@ __all__ = [
     "normalise", "METHODS", "rgb_groups", "robust_stats",
     "multiscale", "resample", "scale_indices", "base_size", "parse_scales",
     "make_inputs", "iter_inputs", "InputSpec", "InputBatch", "input_spec", "input_shape",
-    "StampStore", "StampDataset", "write_stamp_store", "StampStoreWriter", "make_store", "export_phangs_fits",
+    "StampStore", "write_stamp_store", "StampStoreWriter", "make_store", "export_phangs_fits",
 ]
 
 
 def __getattr__(name):  # the store and export pull in h5py / astropy.io.fits lazily
-    if name in ("StampStore", "write_stamp_store", "StampStoreWriter", "StampDataset", "make_store"):
+    if name in ("StampStore", "write_stamp_store", "StampStoreWriter", "make_store"):
         from starclass.stamps import store
 
         return getattr(store, name)

@@ -11,9 +11,10 @@ Layout (format ``starclass-stamps``, version 1)::
     attrs: format, version, bands, channels, stamp_size, scales, normalisation,
            zeropoints (JSON), sources (JSON), fill, centring, created_by
 
-Channels C are the bands (or r, g, b for the ``rgb`` normalisation). A training loop
-reads it lazily through :class:`StampStore` / :meth:`StampStore.dataset`; nothing is
-loaded until indexed. Files are written to a temporary name and renamed on success.
+Channels C are the bands (or r, g, b for the ``rgb`` normalisation). Training reads it
+lazily through :class:`StampStore` (pass the store to :func:`starclass.learn.train.fit`, or
+wrap it in :class:`starclass.learn.data.StampDataset`); nothing is loaded until indexed.
+Files are written to a temporary name and renamed on success.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_REF, GALAXY, ID, X, Y
 
-__all__ = ["StampStoreWriter", "write_stamp_store", "StampStore", "StampDataset", "FORMAT", "VERSION"]
+__all__ = ["StampStoreWriter", "write_stamp_store", "StampStore", "FORMAT", "VERSION"]
 
 FORMAT = "starclass-stamps"
 VERSION = 1
@@ -344,65 +345,6 @@ class StampStore:
         for start in range(0, len(self), batch_size):
             st, va = self[start:start + batch_size]
             yield start, st, va
-
-    def dataset(
-        self,
-        labels: Any = CLASS_REF,
-        *,
-        input_size: int | None = None,
-        resample: str = "bilinear",
-        transform: Any = None,
-        indices: Sequence[int] | None = None,
-    ) -> StampDataset:
-        """A ``torch.utils.data.Dataset`` over this store (see :class:`StampDataset`)."""
-        return StampDataset(self, labels, input_size=input_size, resample=resample,
-                            transform=transform, indices=indices)
-
-
-class StampDataset:
-    """torch Dataset view of a :class:`StampStore`, reading one candidate at a time.
-
-    Items are ``(x, y)``: x a float32 tensor ``[n_scales * C, H, W]`` (scale-major, the
-    layout of :func:`starclass.stamps.make_inputs`), resized to ``input_size`` if given,
-    then passed through ``transform``; y the label as a long tensor (``labels`` is a
-    table column name, an array of N labels, or None for no label: y = -1).
-    """
-
-    def __init__(self, store: StampStore, labels: Any = CLASS_REF, *, input_size: int | None = None,
-                 resample: str = "bilinear", transform: Any = None, indices: Sequence[int] | None = None) -> None:
-        self.store = store
-        n = len(store)
-        if isinstance(labels, str):
-            if labels not in store.table:
-                raise StarclassError(f"stamp store {store.path}: no column {labels!r} for labels "
-                                     f"(has {', '.join(store.table) or 'none'})")
-            labels = store.table[labels]
-        self.labels = None if labels is None else np.asarray(labels).astype(np.int64)
-        if self.labels is not None and self.labels.shape != (n,):
-            raise StarclassError(f"labels: {self.labels.shape[0]} labels for {n} stamps")
-        self.indices = np.arange(n) if indices is None else np.asarray(indices, dtype=np.int64)
-        self.input_size = input_size
-        self.resample = resample
-        self.transform = transform
-
-    def __len__(self) -> int:
-        return int(self.indices.size)
-
-    def __getitem__(self, i: int):
-        import torch
-
-        from starclass.stamps.multiscale import resample
-
-        k = int(self.indices[i])
-        st, _ = self.store[k]
-        x = st
-        if self.input_size and self.input_size != x.shape[-1]:
-            x = resample(x[None], self.input_size, self.resample)[0]
-        xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
-        if self.transform is not None:
-            xt = self.transform(xt)
-        y = torch.tensor(-1 if self.labels is None else int(self.labels[k]), dtype=torch.long)
-        return xt, y
 
 
 def make_store(

@@ -1,0 +1,372 @@
+"""A scikit-learn-style front: ``CNNClassifier(config).fit(X, y).predict_proba(X)``.
+
+:class:`CNNClassifier` wraps the task-config training (:func:`starclass.learn.train.fit`) and
+the ensemble prediction (:func:`starclass.learn.classify.predict_inputs`) behind the
+scikit-learn estimator conventions, which the baselines of :mod:`starclass.models.baselines`
+follow as well (the :class:`Classifier` protocol):
+
+* ``__init__`` stores its parameters as given; nothing is converted, checked or learned
+  there, so :func:`sklearn.base.clone` and ``get_params`` / ``set_params`` work;
+* ``fit(X, y)`` checks the parameters, learns, and returns ``self``;
+* what was learned ends with an underscore: ``classes_`` (the order of the probability
+  columns), ``model_``, ``config_``, ``history_``, ...;
+* ``predict_proba(X)`` gives ``[N, K]`` probabilities, ``predict(X)`` the classes;
+* ``save(path)`` writes the fitted model and the classmethod ``load(path)`` reads it back.
+
+The CNN's saved model is the directory ``starclass train`` writes (``manifest.json`` and
+member checkpoints), so ``starclass classify --model`` reads it too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from starclass.errors import StarclassError
+from starclass.learn.checkpoint import (
+    LoadedModel,
+    cpu_state,
+    load_model,
+    member_filename,
+    save_checkpoint,
+    state_digest,
+    write_manifest,
+)
+from starclass.learn.classify import predict_inputs
+from starclass.learn.config import TaskConfig, load_config
+from starclass.learn.train import fit as train_fit
+
+__all__ = ["Classifier", "CNNClassifier"]
+
+
+@runtime_checkable
+class Classifier(Protocol):
+    """What every starclass classifier offers: the CNN front and the baselines alike.
+
+    ``classes_`` (set by ``fit``) orders the columns of ``predict_proba``; ``predict`` gives
+    values of ``classes_``.
+
+    Examples
+    --------
+    >>> from starclass.models.baselines import CatalogBoosting
+    >>> isinstance(CatalogBoosting(), Classifier) and isinstance(CNNClassifier("legus4"), Classifier)
+    True
+    """
+
+    def fit(self, X: Any, y: Any) -> Classifier: ...
+
+    def predict_proba(self, X: Any) -> np.ndarray: ...
+
+    def predict(self, X: Any) -> np.ndarray: ...
+
+    def save(self, path: str | os.PathLike) -> Path: ...
+
+
+class CNNClassifier(ClassifierMixin, BaseEstimator):
+    """A CNN (or an ensemble of them) of a task config, with the scikit-learn interface.
+
+    Parameters
+    ----------
+    config : str, path-like or TaskConfig
+        A preset name (:func:`starclass.learn.config.list_presets`), a YAML/JSON config file,
+        or a config.
+    epochs, ensemble, seed : int or None
+        Overrides of ``recipe.epochs``, the number of members (per architecture) and the base
+        seed (None: the config's).
+    device : str or None
+        ``"cpu"``, ``"cuda"``, ... (None: CUDA when available).
+    precision : bool, str or None
+        Inference precision ("fp32", "bf16", "auto"; None: the config's ``recipe.amp``).
+    batch_size : int
+        Candidates per batch in :meth:`predict_proba`.
+    tta : bool
+        Test-time augmentation: average over the eight rotations/flips.
+    outdir : path-like or None
+        Keep the training directory (checkpoints, manifest) there; None trains in a
+        temporary directory that :meth:`fit` removes (the model stays in memory).
+    resume : bool
+        Continue an interrupted training in ``outdir`` (see :func:`starclass.learn.train.fit`).
+    progress : bool
+        Show progress bars while training.
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        Output classes, in the order of the ``predict_proba`` columns.
+    config_ : TaskConfig
+        The config trained (with the overrides applied).
+    model_ : starclass.learn.checkpoint.LoadedModel
+        The trained networks (``model_.members``) and their checkpoint metadata.
+    history_ : list of list of dict
+        Per member, one record per epoch (losses, validation accuracy, seconds).
+    best_epochs_, val_accuracy_ : list
+        Per member, the epoch kept and its validation accuracy.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> toy = make_synthetic(cfg, 32, seed=0)
+    >>> clf = CNNClassifier(cfg, epochs=1, device="cpu").fit(toy.inputs, toy.class_ref)
+    >>> clf.classes_.tolist(), clf.predict_proba(toy.inputs[:3]).shape
+    ([1, 2], (3, 2))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     again = CNNClassifier.load(clf.save(d))
+    >>> bool((again.predict(toy.inputs) == clf.predict(toy.inputs)).all())
+    True
+    """
+
+    def __init__(
+        self,
+        config: str | os.PathLike | TaskConfig = "legus4-compact",
+        *,
+        epochs: int | None = None,
+        ensemble: int | None = None,
+        seed: int | None = None,
+        device: str | None = None,
+        precision: bool | str | None = None,
+        batch_size: int = 256,
+        tta: bool = False,
+        outdir: str | os.PathLike | None = None,
+        resume: bool = False,
+        progress: bool = False,
+    ) -> None:
+        self.config = config
+        self.epochs = epochs
+        self.ensemble = ensemble
+        self.seed = seed
+        self.device = device
+        self.precision = precision
+        self.batch_size = batch_size
+        self.tta = tta
+        self.outdir = outdir
+        self.resume = resume
+        self.progress = progress
+
+    # ------------------------------------------------------------------ fitting
+    def _task_config(self) -> TaskConfig:
+        if isinstance(self.config, TaskConfig):
+            return self.config.copy()
+        if isinstance(self.config, (str, os.PathLike)):
+            return load_config(self.config)
+        raise StarclassError(
+            f"CNNClassifier: config must be a preset name, a config file or a TaskConfig, "
+            f"got {type(self.config).__name__}")
+
+    def fit(self, X: Any, y: Any, *, positions: Any = None, galaxies: Any = None,
+            holdout: str | None = None, val_index: Any = None) -> CNNClassifier:
+        """Train the task's network(s) on model inputs and reference classes.
+
+        Parameters
+        ----------
+        X : array-like ``[N, C, H, W]`` or StampStore
+            Model inputs (:func:`starclass.stamps.make_inputs`).
+        y : array-like
+            Reference classes (``class_ref``), mapped to the task's classes with its merges.
+        positions, galaxies, holdout, val_index
+            As for :func:`starclass.learn.train.fit` (spatial or per-galaxy splits, an
+            explicit validation set).
+
+        Returns
+        -------
+        CNNClassifier
+            ``self``, fitted.
+
+        Examples
+        --------
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> from starclass.learn.config import get_preset
+        >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+        >>> toy = make_synthetic(cfg, 24, seed=1)
+        >>> clf = CNNClassifier(cfg, epochs=1, device="cpu")
+        >>> clf.fit(toy.inputs, toy.class_ref) is clf
+        True
+        """
+        if int(self.batch_size) < 1:
+            raise StarclassError(f"CNNClassifier: batch_size={self.batch_size!r} must be >= 1")
+        cfg = self._task_config()
+        workdir = None if self.outdir is None else Path(self.outdir)
+        scratch = tempfile.mkdtemp(prefix="starclass-fit-") if workdir is None else None
+        try:
+            result = train_fit(
+                cfg, X, y, outdir=workdir or scratch, positions=positions, galaxies=galaxies,
+                seed=self.seed, resume=bool(self.resume) and workdir is not None,
+                progress=self.progress, device=self.device, epochs=self.epochs,
+                ensemble=self.ensemble, holdout=holdout, val_index=val_index)
+            model = load_model(result.model_path, device=result.device)
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+        self._set_model(model)
+        self.history_ = result.histories
+        self.best_epochs_ = result.best_epochs
+        self.val_accuracy_ = result.val_accuracy
+        return self
+
+    def _set_model(self, model: LoadedModel) -> None:
+        self.model_ = model
+        self.config_ = model.config
+        self.classes_ = np.asarray(model.classes, dtype=np.int64)
+
+    def _fitted(self) -> LoadedModel:
+        if not hasattr(self, "model_"):
+            raise StarclassError("CNNClassifier: call fit() (or CNNClassifier.load) first")
+        return self.model_
+
+    # ------------------------------------------------------------------ prediction
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Mean probability over the ensemble members, ``[N, K]`` (columns: ``classes_``).
+
+        Parameters
+        ----------
+        X : array-like ``[N, C, H, W]``
+            Model inputs with finite pixels (as :func:`starclass.stamps.make_inputs` makes).
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from starclass.learn.config import get_preset
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> toy = make_synthetic(get_preset("cool-core-compact", stamp_size=16), 24, seed=2)
+        >>> clf = CNNClassifier(get_preset("cool-core-compact", stamp_size=16), epochs=1,
+        ...                     device="cpu").fit(toy.inputs, toy.class_ref)
+        >>> bool(np.allclose(clf.predict_proba(toy.inputs).sum(axis=1), 1))
+        True
+        """
+        model = self._fitted()
+        res = predict_inputs(model, X, batch_size=int(self.batch_size), tta=bool(self.tta),
+                             device=self.device, precision=self.precision)
+        return res.prob_mean
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Classes decided on the mean probability: the most probable, or the task's threshold.
+
+        For a task without a decision threshold this is ``classes_[argmax(predict_proba(X))]``;
+        with one (``m31-binary``), the positive class wins when its probability reaches it
+        (:meth:`TaskConfig.decide`). ``starclass classify`` also reports the members' vote
+        (``class_pred`` is their mode), which an ensemble may place elsewhere.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from starclass.learn.config import get_preset
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+        >>> toy = make_synthetic(cfg, 24, seed=3)
+        >>> clf = CNNClassifier(cfg, epochs=1, device="cpu").fit(toy.inputs, toy.class_ref)
+        >>> set(clf.predict(toy.inputs)) <= {1, 2}
+        True
+        """
+        return np.asarray(self._fitted().config.decide(self.predict_proba(X)), dtype=np.int64)
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy against reference classes ``y`` (merged to the task's classes first).
+
+        Candidates whose reference class maps to no task class are left out.
+
+        Examples
+        --------
+        >>> from starclass.learn.config import get_preset
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+        >>> toy = make_synthetic(cfg, 24, seed=4)
+        >>> clf = CNNClassifier(cfg, epochs=1, device="cpu").fit(toy.inputs, toy.class_ref)
+        >>> 0.0 <= clf.score(toy.inputs, toy.class_ref) <= 1.0
+        True
+        """
+        labels = self._fitted().config.map_classes(y)
+        keep = labels >= 0
+        if not keep.any():
+            raise StarclassError(f"CNNClassifier.score: no reference class of y is one of {self.classes_.tolist()}")
+        pred = self.predict(X)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)[keep]
+        return float(np.average(pred[keep] == labels[keep], weights=w))
+
+    # ------------------------------------------------------------------ files
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the fitted model as a model directory (``manifest.json`` + member files).
+
+        ``starclass classify --model PATH`` and :meth:`load` read it.
+
+        Parameters
+        ----------
+        path : path-like
+            Directory (created; member files in it are replaced).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.learn.config import get_preset
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+        >>> toy = make_synthetic(cfg, 24, seed=5)
+        >>> clf = CNNClassifier(cfg, epochs=1, device="cpu").fit(toy.inputs, toy.class_ref)
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     sorted(p.name for p in clf.save(d).iterdir())
+        ['manifest.json', 'member_01.pt']
+        """
+        model = self._fitted()
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        entries = []
+        for i, (net, meta) in enumerate(zip(model.members, model.checkpoints)):
+            state = cpu_state(net.state_dict())
+            ckpt = dict(meta, state_dict=state, digest=state_digest(state))
+            name = member_filename(i)
+            save_checkpoint(ckpt, out / name)
+            entries.append({"file": name, "architecture": meta.get("architecture"), "seed": meta.get("seed")})
+        write_manifest(out, model.config, entries)
+        return out
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, **params: Any) -> CNNClassifier:
+        """A fitted classifier from a model directory or member file (``save``, ``starclass train``).
+
+        Parameters
+        ----------
+        path : path-like
+            The model.
+        **params
+            Estimator parameters (``device``, ``batch_size``, ``tta``, ``precision``, ...).
+
+        Returns
+        -------
+        CNNClassifier
+            With ``config`` the model's config and the learned attributes set.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from starclass.learn.config import get_preset
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+        >>> toy = make_synthetic(cfg, 24, seed=6)
+        >>> clf = CNNClassifier(cfg, epochs=1, device="cpu").fit(toy.inputs, toy.class_ref)
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     CNNClassifier.load(clf.save(d), device="cpu").classes_.tolist()
+        [1, 2]
+        """
+        model = load_model(path, device=params.get("device") or "cpu")
+        est = cls(model.config, **params)
+        est._set_model(model)
+        est.history_ = [list(c.get("history", [])) for c in model.checkpoints]
+        est.best_epochs_ = [c.get("best_epoch") for c in model.checkpoints]
+        est.val_accuracy_ = [c.get("final_val_acc", float("nan")) for c in model.checkpoints]
+        return est

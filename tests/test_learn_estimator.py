@@ -1,0 +1,128 @@
+"""The scikit-learn-style front: CNNClassifier and the baselines share one contract."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from sklearn.base import clone
+
+from starclass.datasets.stamps import make_synthetic
+from starclass.errors import StarclassError
+from starclass.learn.checkpoint import load_model
+from starclass.learn.config import get_preset
+from starclass.learn.estimator import Classifier, CNNClassifier
+from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+# a three-class task without a decision threshold, shrunk to train in seconds
+TASK = get_preset("cool-core-compact", stamp_size=16, recipe={"batch_size": 16})
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return make_synthetic(TASK, 48, seed=0), make_synthetic(TASK, 12, seed=1)
+
+
+def _catalogue(n: int, seed: int) -> tuple[Table, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(1, 3, n)
+    v = rng.uniform(20, 24, n)
+    t = Table({"ci": np.where(y == 1, 1.6, 1.1) + rng.normal(0, 0.1, n),
+               "mag_f555w": v, "mag_f814w": v - np.where(y == 1, 0.9, 0.3)})
+    return t, y
+
+
+def _cases(toy):
+    """(unfitted estimator, X_train, y_train, X_test) for every classifier of starclass."""
+    train, test = toy
+    table, y = _catalogue(60, 0)
+    return {
+        "cnn": (CNNClassifier(TASK, epochs=2, seed=0, device="cpu"), train.inputs, train.class_ref, test.inputs),
+        "trees": (BaggedTreesPixels(n_estimators=3, patch=9, channels=[0]), train.inputs, train.labels,
+                  test.inputs),
+        "boosting": (CatalogBoosting(max_iter=10), table, y, _catalogue(20, 1)[0]),
+    }
+
+
+@pytest.fixture(scope="module")
+def fitted(toy):
+    out = {}
+    for name, (est, x, y, x_test) in _cases(toy).items():
+        out[name] = (est, est.fit(x, y), x, x_test)
+    return out
+
+
+@pytest.mark.parametrize("name", ["cnn", "trees", "boosting"])
+def test_every_classifier_follows_the_contract(name, fitted, toy, tmp_path):
+    est, returned, x, x_test = fitted[name]
+    assert isinstance(est, Classifier)
+    assert returned is est  # fit returns self
+    # __init__ stores its parameters as given and learns nothing; fit learned classes_
+    fresh = _cases(toy)[name][0]
+    assert not [k for k in vars(fresh) if k.endswith("_")]
+    params = fresh.get_params()
+    assert all(params[k] is getattr(fresh, k) for k in params)
+    twin = clone(fresh)
+    assert twin.get_params().keys() == params.keys() and not hasattr(twin, "classes_")
+    # predict is classes_ at the argmax of predict_proba
+    proba = est.predict_proba(x_test)
+    assert proba.shape == (len(proba), len(est.classes_)) and np.allclose(proba.sum(axis=1), 1)
+    assert np.array_equal(est.predict(x_test), est.classes_[np.argmax(proba, axis=1)])
+    # save / load gives the same probabilities
+    again = type(est).load(est.save(tmp_path / f"{name}.model"))
+    assert np.array_equal(again.classes_, est.classes_)
+    np.testing.assert_allclose(again.predict_proba(x_test), proba, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["cnn", "trees", "boosting"])
+def test_an_unfitted_classifier_says_so(name, toy):
+    est, _, _, x_test = _cases(toy)[name]
+    with pytest.raises(StarclassError, match="fit"):
+        est.predict_proba(x_test)
+
+
+def test_cnn_fit_is_deterministic_and_wraps_training(fitted, toy):
+    est, _, x, x_test = fitted["cnn"]
+    train, _ = toy
+    assert est.classes_.tolist() == [1, 2, 3] and est.config_.name == TASK.name
+    assert len(est.history_) == 1 and [r["epoch"] for r in est.history_[0]] == [1, 2]
+    assert est.config == TASK  # the parameter itself is untouched
+    # same seed, same weights (both fits here: the module fixture ran under other threading)
+    one = CNNClassifier(TASK, epochs=1, seed=5, device="cpu").fit(train.inputs, train.class_ref)
+    two = clone(one).fit(train.inputs, train.class_ref)
+    np.testing.assert_array_equal(two.predict_proba(x_test), one.predict_proba(x_test))
+    assert 0.0 <= est.score(x, train.class_ref) <= 1.0
+
+
+def test_cnn_saves_what_classify_reads_and_keeps_outdir(fitted, toy, tmp_path):
+    est, _, _, x_test = fitted["cnn"]
+    model = load_model(est.save(tmp_path / "model"))
+    assert model.config == est.config_ and len(model.members) == 1
+    train, _ = toy
+    kept = CNNClassifier("cool-core-compact", epochs=1, device="cpu", outdir=tmp_path / "run")
+    with pytest.raises(StarclassError, match="channels"):  # the preset's 256 px stamps: wrong input
+        kept.fit(train.inputs[:, :0], train.class_ref)
+    kept.set_params(config=TASK).fit(train.inputs, train.class_ref)
+    assert (tmp_path / "run" / "manifest.json").is_file()
+
+
+def test_cnn_threshold_tasks_predict_with_the_threshold(toy):
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16, threshold=0.9)
+    data = make_synthetic(cfg, 32, seed=2)
+    est = CNNClassifier(cfg, epochs=1, device="cpu").fit(data.inputs, data.class_ref)
+    proba = est.predict_proba(data.inputs)
+    expected = np.where(proba[:, 0] >= 0.9, 1, 2)
+    assert np.array_equal(est.predict(data.inputs), expected)
+
+
+@pytest.mark.parametrize(
+    "params, word",
+    [({"config": 3}, "config"), ({"config": "no-such-preset"}, "no-such-preset"), ({"batch_size": 0}, "batch_size")],
+)
+def test_cnn_bad_parameters_are_reported_by_fit_naming_them(params, word, toy):
+    train, _ = toy
+    est = CNNClassifier(**{"config": TASK, **params})  # __init__ accepts anything
+    with pytest.raises(StarclassError, match=word):
+        est.fit(train.inputs, train.class_ref)
