@@ -63,8 +63,8 @@ from starclass.io.atomic import atomic_path
 PANDAS_LABEL_COUNTS: dict[str, int] = {"cluster": 467, "extended_cluster": 9, "galaxy": 393}
 
 #: Galaxy kinds and their shares among simulated background galaxies.
-GALAXY_KINDS: dict[str, float] = {"elliptical": 0.34, "lenticular": 0.24, "spiral": 0.14,
-                                  "edge_on": 0.10, "irregular": 0.10, "merger": 0.08}
+GALAXY_KINDS: dict[str, float] = {"elliptical": 0.45, "lenticular": 0.25, "spiral": 0.10,
+                                  "edge_on": 0.06, "irregular": 0.07, "merger": 0.07}
 
 #: Presets reachable with ``starclass simulate OUT --preset ...`` that write cutout folders.
 CUTOUT_PRESETS: tuple[str, ...] = ("pandas-cutouts",)
@@ -96,6 +96,9 @@ class CutoutSimConfig:
         Moffat beta of the PSF.
     depth : float
         g magnitude of a point source with S/N 10 (PSF-fitting noise-equivalent area).
+    depth_spread : float
+        Half-width (mag) of the uniform per-cutout scatter of the depth (transparency, sky
+        and exposure vary from field to field).
     sky_mag : float
         Sky surface brightness (g mag/arcsec^2).
     correlation_px : float
@@ -110,11 +113,12 @@ class CutoutSimConfig:
     size: int = 128
     pixel_scale: float = 0.187
     distance_mpc: float = 0.78
-    seeing_range: tuple[float, float] = (0.5, 0.9)
-    psf_beta: float = 3.0
-    depth: float = 26.5
+    seeing_range: tuple[float, float] = (0.55, 1.05)
+    psf_beta: float = 2.5
+    depth: float = 25.0
+    depth_spread: float = 0.5
     sky_mag: float = 22.0
-    correlation_px: float = 0.6
+    correlation_px: float = 0.9
     oversample: int = 2
     extra: dict = field(default_factory=dict)
 
@@ -146,7 +150,7 @@ class CutoutSimConfig:
         """Parsecs per arcsec at M31."""
         return self.distance_mpc * 1e6 / _ARCSEC_PER_RAD
 
-    def zeropoint(self, fwhm_arcsec: float = 0.7) -> float:
+    def zeropoint(self, fwhm_arcsec: float = 0.7, depth: float | None = None) -> float:
         """Magnitude of 1 count, such that g = ``depth`` has S/N 10 on the sky at this seeing.
 
         For a sky-limited point source measured with its PSF, S/N = F / sqrt(B A) with B the sky
@@ -161,7 +165,8 @@ class CutoutSimConfig:
         area = 4 * np.pi * sigma_px ** 2
         pix_area = self.pixel_scale ** 2
         # 10 = 10^(0.2 zp) 10^(-0.4 depth) / sqrt(pix_area 10^(-0.4 sky) area)
-        return 5.0 * (np.log10(10.0 * np.sqrt(pix_area * area)) + 0.4 * self.depth - 0.2 * self.sky_mag)
+        depth = self.depth if depth is None else depth
+        return 5.0 * (np.log10(10.0 * np.sqrt(pix_area * area)) + 0.4 * depth - 0.2 * self.sky_mag)
 
 
 # --------------------------------------------------------------------------------------------
@@ -298,11 +303,11 @@ def _globular(rng, scene, cfg, x0, y0, extended=False):
         mag = float(rng.uniform(17.5, 20.5))
         f_res = float(rng.uniform(0.5, 0.8))
     else:
-        rh_pc = float(np.clip(10 ** rng.normal(np.log10(2.5), 0.22), 0.8, 12.0))
-        c = float(np.clip(rng.normal(1.45, 0.3), 0.8, 2.3))
+        rh_pc = float(np.clip(10 ** rng.normal(np.log10(4.0), 0.28), 0.8, 15.0))
+        c = float(np.clip(rng.normal(1.6, 0.3), 0.8, 2.3))
         # M31 GCLF: V peak 16.85 (M_V -7.6 at m-M 24.46), g - V ~ 0.35 for an old population.
-        mag = float(np.clip(rng.normal(17.2, 1.2), 14.5, 20.5))
-        f_res = float(rng.uniform(0.25, 0.45))
+        mag = float(np.clip(rng.normal(18.2, 1.3), 14.5, 21.0))
+        f_res = float(rng.uniform(0.3, 0.5))
     rh = rh_pc / cfg.pc_per_arcsec
     rc = rh / king_half_light_ratio(c)
     q = float(rng.uniform(0.8, 1.0))
@@ -320,7 +325,7 @@ def _globular(rng, scene, cfg, x0, y0, extended=False):
 
 
 def _galaxy_size(rng, mag):
-    return float(10 ** (0.18 - 0.12 * (mag - 19.0) + rng.normal(0, 0.2)))
+    return float(10 ** (0.35 - 0.12 * (mag - 19.0) + rng.normal(0, 0.2)))
 
 
 def _disc_q(rng, q0):
@@ -333,21 +338,21 @@ def _galaxy(rng, scene, cfg, x0, y0, kind=None, mag=None):
     if kind is None:
         kinds = list(GALAXY_KINDS)
         kind = str(rng.choice(kinds, p=np.array(list(GALAXY_KINDS.values())) / sum(GALAXY_KINDS.values())))
-    mag = float(rng.uniform(16.5, 20.5)) if mag is None else mag
+    mag = float(rng.uniform(15.3, 19.3)) if mag is None else mag
     re = _galaxy_size(rng, mag)
     theta = float(rng.uniform(0, np.pi))
     dx, dy = scene.at(x0, y0)
     truth = {"g_mag": mag, "r_eff_arcsec": re, "kind": kind}
     if kind == "elliptical":
-        n = float(rng.uniform(2.5, 5.5))
-        q = float(rng.uniform(0.5, 1.0))
+        n = float(rng.uniform(2.0, 4.5))
+        q = float(rng.uniform(0.65, 1.0))
         # Ellipticals are more compact than discs at the same luminosity (Shen et al. 2003).
-        re *= 0.7
+        re *= 0.8
         scene.add(sersic_image(dx, dy, re, n, q, theta), mag)
         truth.update(sersic_n=n, axis_ratio=q, r_eff_arcsec=re)
     elif kind in ("lenticular", "spiral", "edge_on"):
         q0 = float(rng.uniform(0.1, 0.2))
-        q = float(rng.uniform(0.08, 0.25)) if kind == "edge_on" else _disc_q(rng, q0)
+        q = float(rng.uniform(0.08, 0.25)) if kind == "edge_on" else max(_disc_q(rng, q0), 0.35)
         bt = float(rng.uniform(0.3, 0.7) if kind == "lenticular" else rng.uniform(0.05, 0.35))
         disc = sersic_image(dx, dy, re, 1.0, q, theta)
         if kind == "spiral":
@@ -415,12 +420,12 @@ def _surroundings(rng, scene, cfg, label):
     half = scene.n_os * scene.step / 2
     # M31 giants brighter than g = 27.5 per arcsec^2: clusters lie on M31's disc and inner halo,
     # the catalogue's galaxies mostly further out, where the giants thin out.
-    lo, hi = (-1.3, 0.5) if label != "galaxy" else (-2.3, -0.2)
+    lo, hi = (-1.5, 0.5) if label != "galaxy" else (-2.0, 0.0)
     dens = 10 ** rng.uniform(lo, hi)
     n_giants = rng.poisson(dens * area)
     if n_giants:
-        a, b = 10 ** (0.35 * 23.0), 10 ** (0.35 * 27.5)
-        mags = np.log10(rng.uniform(a, b, n_giants)) / 0.35
+        a, b = 10 ** (0.4 * 23.5), 10 ** (0.4 * 28.5)
+        mags = np.log10(rng.uniform(a, b, n_giants)) / 0.4
         scene.add_points(rng.uniform(-half, half, n_giants), rng.uniform(-half, half, n_giants), mags)
     # Milky Way foreground stars toward M31 (b = -21 deg): about one per cutout to g = 23.
     n_fg = rng.poisson(1.2 * area / 576.0)
@@ -517,7 +522,7 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
         raise StarclassError(f"unknown label {label!r}; known: {', '.join(PANDAS_LABEL_COUNTS)}")
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, index]))
     fwhm = float(rng.uniform(*cfg.seeing_range))
-    zp = cfg.zeropoint(fwhm)
+    zp = cfg.zeropoint(fwhm, cfg.depth + rng.uniform(-cfg.depth_spread, cfg.depth_spread))
     scene = _Scene(cfg, zp)
     # Catalogue positions sit within about 0.5" of the object (match_sep in the real folder).
     x0, y0 = rng.normal(0, 0.3, 2)
