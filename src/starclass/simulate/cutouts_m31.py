@@ -114,11 +114,11 @@ class CutoutSimConfig:
     pixel_scale: float = 0.187
     distance_mpc: float = 0.78
     seeing_range: tuple[float, float] = (0.55, 1.05)
-    psf_beta: float = 2.5
+    psf_beta: float = 2.0
     depth: float = 25.0
     depth_spread: float = 0.5
     sky_mag: float = 22.0
-    correlation_px: float = 0.9
+    correlation_px: float = 1.2
     oversample: int = 2
     extra: dict = field(default_factory=dict)
 
@@ -304,10 +304,10 @@ def _globular(rng, scene, cfg, x0, y0, extended=False):
         f_res = float(rng.uniform(0.5, 0.8))
     else:
         rh_pc = float(np.clip(10 ** rng.normal(np.log10(4.0), 0.28), 0.8, 15.0))
-        c = float(np.clip(rng.normal(1.6, 0.3), 0.8, 2.3))
+        c = float(np.clip(rng.normal(2.1, 0.3), 1.2, 2.7))
         # M31 GCLF: V peak 16.85 (M_V -7.6 at m-M 24.46), g - V ~ 0.35 for an old population.
-        mag = float(np.clip(rng.normal(18.2, 1.3), 14.5, 21.0))
-        f_res = float(rng.uniform(0.3, 0.5))
+        mag = float(np.clip(rng.normal(17.8, 1.3), 14.5, 21.0))
+        f_res = float(rng.uniform(0.15, 0.35))
     rh = rh_pc / cfg.pc_per_arcsec
     rc = rh / king_half_light_ratio(c)
     q = float(rng.uniform(0.8, 1.0))
@@ -427,6 +427,15 @@ def _surroundings(rng, scene, cfg, label):
         a, b = 10 ** (0.4 * 23.5), 10 ** (0.4 * 28.5)
         mags = np.log10(rng.uniform(a, b, n_giants)) / 0.4
         scene.add_points(rng.uniform(-half, half, n_giants), rng.uniform(-half, half, n_giants), mags)
+    # The unresolved M31 population (the lower RGB and red clump, g = 25-28.5): far too faint
+    # to see one by one, but their Poisson numbers per seeing disc make the blotchy surface-
+    # brightness fluctuations of the real cluster backgrounds (Tonry & Schneider 1988).
+    lo, hi = (0.8, 1.8) if label != "galaxy" else (-1.0, 0.3)
+    n_faint = rng.poisson(10 ** rng.uniform(lo, hi) * area)
+    if n_faint:
+        a, b = 10 ** (0.4 * 25.0), 10 ** (0.4 * 28.5)
+        mags = np.log10(rng.uniform(a, b, n_faint)) / 0.4
+        scene.add_points(rng.uniform(-half, half, n_faint), rng.uniform(-half, half, n_faint), mags)
     # Milky Way foreground stars toward M31 (b = -21 deg): about one per cutout to g = 23.
     n_fg = rng.poisson(1.2 * area / 576.0)
     spikes = []
