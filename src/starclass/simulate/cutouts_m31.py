@@ -9,33 +9,45 @@ simulator (``docs/simulator.md``):
 Physics (apparent g magnitudes, positions and sizes in arcsec):
 
 * M31 at 0.78 Mpc (distance modulus 24.46; Zhang et al., seed 002, section 2.1), so
-  1" = 3.78 pc and a typical globular cluster (half-light radius 2-4 pc; Barmby et al. 2007,
-  AJ 133, 2764; Peacock et al. 2010, MNRAS 402, 803) is about 0.5-1" or 3-5 px.
-* ``cluster``: King (1962) profiles, concentration c = log10(r_t/r_c) about 1.0-2.0, log-normal
-  half-light radii around 2.5 pc (0.15-1.4"), axis ratio 0.8-1; g from the M31 globular-cluster
-  luminosity function (peak M_V = -7.6, sigma 1.2 mag: Barmby et al. 2001; g - V = 0.35 for an
-  old population) limited to the catalogued range g = 14.5-20.5. A share of the light (25-45%,
-  the giants of an old population) is drawn as individual stars (g = 22.8-26.5, dN/dm ~ 10^(0.35 m))
-  placed along the same profile, so the cluster resolves into stars at its edge; the rest is smooth.
-* ``extended_cluster``: the M31 halo's extended clusters (Huxor et al. 2011, 2014): r_h 10-35 pc
-  (2.6-9"), g = 17.5-20.5, low concentration, most of the light in resolved stars.
-* ``galaxy``: background galaxies of every kind: ellipticals (Sersic n 2.5-5.5, axis ratio
-  0.5-1), lenticulars (exponential disc + n = 4 bulge), spirals (two-armed logarithmic arms and
-  star-forming knots on a disc), edge-on discs (intrinsic thickness 0.1-0.2, a dust lane),
-  irregulars (clumps on a lopsided exponential) and mergers (two galaxies 1-4" apart with a
-  tidal tail). Effective radii follow a size-magnitude relation log10(r_e/") = 0.18 - 0.12 (g - 19)
-  with 0.2 dex scatter (cf. Shen et al. 2003, MNRAS 343, 978, at z ~ 0.05-0.3); g = 16.5-20.5,
-  the range of the galaxies that pass for clusters in the Revised Bologna Catalogue.
-* Around every object: M31 field giants (g = 23-27.5, a density drawn per cutout, higher for
-  clusters, which lie on M31, than for galaxies), Milky Way foreground stars (about one per
-  cutout, g = 15-23; bright ones with diffraction spikes) and faint background galaxies (about
-  4 per cutout to g = 25, from the galaxy counts).
+  1" = 3.78 pc and a globular cluster with a half-light radius of a few pc (2-4 pc from HST:
+  Barmby et al. 2007, AJ 133, 2764; Peacock et al. 2010, MNRAS 402, 803) is about 1" or 5 px.
+* ``cluster``: King (1962) profiles, concentration c = log10(r_t/r_c) ~ N(2.1, 0.3) in
+  [1.2, 2.7], log-normal half-light radii (median 4 pc, 0.28 dex, 0.8-15 pc), axis ratio
+  0.8-1; g ~ N(17.8, 1.3) in [14.5, 21] (the M31 GCLF peaks at V = 16.85, sigma ~1.2:
+  Barmby et al. 2001; g - V ~ 0.35 for an old population; the catalogued clusters reach
+  g ~ 21). 15-35% of the light (the giants of an old population: g = 22.8-26.5,
+  dN/dm ~ 10^(0.35 m), tip of the RGB near g ~ 23) is drawn as individual stars placed along
+  the same profile, so the cluster resolves into stars at its edge; the rest is smooth.
+  The median size, c and the magnitudes sit at the large / concentrated / faint side of the
+  literature values because they were tuned against the real cutouts (``docs/real_images.md``).
+* ``extended_cluster``: the M31 halo's extended clusters (Huxor et al. 2011, MNRAS 414, 770;
+  2014, MNRAS 442, 2165): r_h 10-35 pc (2.6-9"), g = 17.5-20.5, c 0.5-1.2, 50-80% of the light
+  in resolved stars.
+* ``galaxy``: background galaxies of every kind (shares in :data:`GALAXY_KINDS`): ellipticals
+  (Sersic n 2-4.5, axis ratio 0.65-1), lenticulars (exponential disc + n = 4 bulge, B/T 0.3-0.7),
+  spirals (two-armed logarithmic arms, pitch 12-30 deg, and star-forming knots on a disc),
+  edge-on discs (axis ratio 0.08-0.25, a dust lane), irregulars (3-8 clumps on a lopsided
+  exponential) and mergers (two galaxies 1-4" apart with a curved tidal tail). Discs get axis
+  ratios from random inclinations with intrinsic thickness 0.1-0.2. Effective radii follow a
+  size-magnitude relation log10(r_e/") = 0.35 - 0.12 (g - 19) with 0.2 dex scatter, ellipticals
+  0.8 times smaller (cf. Shen et al. 2003, MNRAS 343, 978); g = 15.3-19.3, the bright
+  galaxies that pass for clusters in the Revised Bologna Catalogue.
+* Around every object: M31 field giants (g = 23.5-28.5, a density drawn per cutout, higher
+  for clusters, which lie on M31, than for the catalogue's galaxies), the unresolved M31
+  population (g = 25-28.5, 6-60 stars per arcsec^2 around clusters: the blotchy
+  surface-brightness fluctuations of the real cluster backgrounds; Tonry & Schneider 1988,
+  AJ 96, 807), Milky Way foreground stars (about one per cutout, g = 15-23; those brighter
+  than g = 17 with diffraction spikes) and faint background galaxies (about 4 per 24" cutout,
+  g = 21-25, from the galaxy counts).
 
 Instrument (CFHT MegaCam g, PAndAS: McConnachie et al. 2009, Nature 461, 66; Ibata et al. 2014,
-ApJ 780, 128): 0.187"/px; Moffat PSF (beta 3) with FWHM drawn from 0.5-0.9" (survey seeing
-mostly below 0.8"); sky 22.0 mag/arcsec^2 and a zeropoint set so that a point source of
-g = 26.5 has S/N 10 (the survey's depth); Poisson noise (Gaussian approximation); mild pixel
-correlation from the stacking resampling; then the ZScale stretch to 0-255.
+ApJ 780, 128): 0.187"/px; a Moffat PSF (beta 2: ground-based PSFs carry broad wings; Racine
+1996, PASP 108, 699) with FWHM drawn from 0.55-1.05" per cutout (median 0.8": the survey's
+seeing is mostly below 0.8"); sky 22.0 mag/arcsec^2 and a zeropoint set so that a point source
+at the depth, g = 25.0 +- 0.5 per cutout, has S/N 10 (the stacks reach g ~ 26.5, but the
+stretched real cutouts show the noise of shallower data: a tuned value); Poisson noise
+(Gaussian approximation); pixel correlation (Gaussian, sigma 1.2 px) from the resampling onto
+the stack grid; then the ZScale stretch to 0-255.
 
 Everything is rendered on a 2x oversampled, padded grid, convolved once with the PSF (FFT) and
 binned, so no profile is evaluated only at pixel centres.
@@ -159,7 +171,7 @@ class CutoutSimConfig:
         Examples
         --------
         >>> round(CutoutSimConfig().zeropoint(), 1)
-        35.9
+        33.1
         """
         sigma_px = fwhm_arcsec / self.pixel_scale / 2.3548
         area = 4 * np.pi * sigma_px ** 2
