@@ -430,9 +430,10 @@ def _surroundings(rng, scene, cfg, label):
     """Field giants of M31, Milky Way foreground stars and faint background galaxies."""
     area = (scene.n_os * scene.step) ** 2  # arcsec^2 of the padded grid
     half = scene.n_os * scene.step / 2
-    # M31 giants brighter than g = 27.5 per arcsec^2: clusters lie on M31's disc and inner halo,
-    # the catalogue's galaxies mostly further out, where the giants thin out.
-    lo, hi = (-1.5, 0.5) if label != "galaxy" else (-2.0, 0.0)
+    # M31 giants per arcsec^2: the globular clusters lie on M31's disc and inner halo; the
+    # catalogue's galaxies and the extended clusters (found at projected radii beyond ~15 kpc;
+    # Huxor et al. 2014) lie further out, where the giants thin out.
+    lo, hi = (-1.5, 0.5) if label == "cluster" else (-2.0, 0.0)
     dens = 10 ** rng.uniform(lo, hi)
     n_giants = rng.poisson(dens * area)
     if n_giants:
@@ -442,7 +443,7 @@ def _surroundings(rng, scene, cfg, label):
     # The unresolved M31 population (the lower RGB and red clump, g = 25-28.5): far too faint
     # to see one by one, but their Poisson numbers per seeing disc make the blotchy surface-
     # brightness fluctuations of the real cluster backgrounds (Tonry & Schneider 1988).
-    lo, hi = (0.8, 1.8) if label != "galaxy" else (-1.0, 0.3)
+    lo, hi = (0.8, 1.8) if label == "cluster" else (-1.0, 0.3)
     n_faint = rng.poisson(10 ** rng.uniform(lo, hi) * area)
     if n_faint:
         a, b = 10 ** (0.4 * 25.0), 10 ** (0.4 * 28.5)
