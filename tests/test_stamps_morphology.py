@@ -95,15 +95,24 @@ def test_folder_statistics_reads_a_labelled_folder(tmp_path):
 
 @pytest.mark.skipif(not (REAL / "labels.csv").exists(), reason="shared/data/pandas-m31 not present")
 def test_simulated_cutouts_resemble_the_real_folder():
-    """A few dozen cutouts: the class medians of the simulation fall inside the real 5-95% range."""
+    """A few dozen cutouts per class: no statistic's KS distance reaches 0.5.
+
+    With 24 against 24 cutouts a KS distance of 0.5 has p ~ 0.004 when the distributions agree,
+    so this catches a simulator that has gone wrong (a blank sky gives D ~ 1), not the 0.2
+    of the full benchmark (``benchmarks/realism_pandas.py``).
+    """
+    from scipy.stats import ks_2samp
+
     from starclass.simulate.cutouts_m31 import CutoutSimConfig, simulate_cutout
 
-    real = folder_statistics(REAL, per_label=20, labels=("cluster", "galaxy"), seed=2)
+    n = 24
+    real = folder_statistics(REAL, per_label=n, labels=("cluster", "galaxy"), seed=2)
     cfg = CutoutSimConfig(seed=21)
     for lab in ("cluster", "galaxy"):
-        sim = [cutout_statistics(simulate_cutout(cfg, lab, i)[0]) for i in range(15)]
+        sim = [cutout_statistics(simulate_cutout(cfg, lab, i)[0]) for i in range(n)]
         r = real[real["label"] == lab]
-        for k in ("bkg_level", "bkg_noise", "concentration", "r50", "pix_median"):
-            lo, hi = np.nanpercentile(np.asarray(r[k], float), [5, 95])
-            med = np.nanmedian([s[k] for s in sim])
-            assert lo <= med <= hi, (lab, k, med, lo, hi)
+        for k in ("pix_median", "bkg_level", "concentration", "asymmetry", "ellipticity", "r50"):
+            a = np.asarray(r[k], float)
+            b = np.asarray([x[k] for x in sim], float)
+            d = ks_2samp(a[np.isfinite(a)], b[np.isfinite(b)]).statistic
+            assert d < 0.5, (lab, k, d)
