@@ -23,13 +23,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from scipy.stats import ks_2samp  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.stats import ks_2samp
 
-from starclass.io.atomic import atomic_path  # noqa: E402
-from starclass.simulate.cutouts_m31 import CutoutSimConfig, write_cutouts  # noqa: E402
-from starclass.stamps.morphology import folder_statistics, read_cutout  # noqa: E402
+from starclass.io.atomic import atomic_path
+from starclass.simulate.cutouts_m31 import CutoutSimConfig, write_cutouts
+from starclass.stamps.morphology import folder_statistics, read_cutout
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL = ROOT.parent / "shared" / "data" / "pandas-m31"
@@ -54,8 +54,8 @@ def ks_table(real, sim, labels=LABELS, stats=COMPARED) -> dict:
             if len(a) < 2 or len(b) < 2:
                 continue
             res = ks_2samp(a, b)
-            out[lab][k] = {"ks": float(res.statistic), "p": float(res.pvalue), "n_real": int(len(a)),
-                           "n_sim": int(len(b)), "median_real": float(np.median(a)),
+            out[lab][k] = {"ks": float(res.statistic), "p": float(res.pvalue), "n_real": len(a),
+                           "n_sim": len(b), "median_real": float(np.median(a)),
                            "median_sim": float(np.median(b))}
     return out
 

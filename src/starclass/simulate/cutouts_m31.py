@@ -178,7 +178,7 @@ class CutoutSimConfig:
         pix_area = self.pixel_scale ** 2
         # 10 = 10^(0.2 zp) 10^(-0.4 depth) / sqrt(pix_area 10^(-0.4 sky) area)
         depth = self.depth if depth is None else depth
-        return 5.0 * (np.log10(10.0 * np.sqrt(pix_area * area)) + 0.4 * depth - 0.2 * self.sky_mag)
+        return float(5.0 * (np.log10(10.0 * np.sqrt(pix_area * area)) + 0.4 * depth - 0.2 * self.sky_mag))
 
 
 # --------------------------------------------------------------------------------------------
@@ -635,9 +635,8 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
                      "g_mag": f"{truth['g_mag']:.3f}", "seeing_arcsec": f"{truth['seeing_arcsec']:.3f}",
                      "kind": truth["kind"], "r_eff_arcsec": f"{truth['r_eff_arcsec']:.3f}"})
     labels = out / "labels.csv"
-    with atomic_path(labels) as tmp:
-        with open(tmp, "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["file", "label", "object_id"])
-            w.writeheader()
-            w.writerows(rows)
+    with atomic_path(labels) as tmp, open(tmp, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["file", "label", "object_id"])
+        w.writeheader()
+        w.writerows(rows)
     return labels

@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 from astropy.stats import sigma_clipped_stats
 from astropy.table import Table
-from PIL import Image
 from photutils.segmentation import SegmentationImage, SourceCatalog, detect_sources
+from PIL import Image
 from scipy.ndimage import gaussian_filter, shift
 
 from starclass.errors import StarclassError
