@@ -104,7 +104,7 @@ def test_profiles_have_the_right_half_light_radius():
         assert inside == pytest.approx(0.5, abs=0.03)
 
 
-def test_clusters_are_rounder_and_smaller_than_galaxies_on_average():
+def test_clusters_are_smaller_than_galaxies_on_average():
     from starclass.stamps.morphology import cutout_statistics
 
     cfg = CutoutSimConfig(seed=11)
