@@ -1,4 +1,5 @@
-"""``starclass simulate``: a synthetic multi-band galaxy field with known truth."""
+"""``starclass simulate``: a synthetic multi-band galaxy field with known truth, or (preset
+``pandas-cutouts``) a labelled folder of PAndAS-like M31 cutouts."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ def simulate_cmd(
         help="Output directory: <galaxy>_<band>.fits per band, truth.ecsv, humans.ecsv, simulation.json."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives identical files."),
     preset: str = typer.Option("hst", "--preset",
-        help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix) or "
-             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc)."),
+        help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix), "
+             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc) or pandas-cutouts (a labelled folder of 128 px "
+             "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts)."),
+    n: int = typer.Option(None, "--n",
+        help="pandas-cutouts: number of cutouts (default 869, split like the real folder 467/9/393)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="pandas-cutouts: replace an existing non-empty OUT."),
     size: int = typer.Option(None, "--size", help="Field size in pixels (square; default 2048)."),
     n_candidates: int = typer.Option(None, "--n-candidates",
         help="Number of candidates in the truth catalogue (default 3000)."),
@@ -42,6 +47,23 @@ def simulate_cmd(
     from starclass.errors import StarclassError
     from starclass.simulate import preset as make_preset
     from starclass.simulate import simulate_to_disk
+    from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
+
+    if preset.lower() in CUTOUT_PRESETS:
+        field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
+                      "--bands": bands, "--humans": humans, "--galaxy": galaxy}
+        given = [k for k, v in field_only.items() if v is not None]
+        given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
+        if given:
+            raise StarclassError(f"--preset {preset} writes cutouts; {', '.join(given)} apply to fields only")
+        cfg_c = CutoutSimConfig(n=869 if n is None else n, seed=seed)
+        counts = cfg_c.label_counts()
+        labels = write_cutouts(cfg_c, outdir, overwrite=overwrite, progress=progress)
+        echo(f"    labels: {labels}")
+        echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return
+    if n is not None:
+        raise StarclassError("--n applies to --preset pandas-cutouts only (fields use --n-candidates)")
 
     over = {}
     if size is not None:

@@ -8,7 +8,8 @@ Modules: :mod:`.config`, :mod:`.ssp` (magnitudes), :mod:`.profiles` (PSF and obj
 profiles), :mod:`.galaxy` (disk, arms, clumps, dust), :mod:`.objects` (classes 1-4),
 :mod:`.render` (images and noise), :mod:`.humans` (simulated classifiers),
 :mod:`.gallery` (colour composite and stamp gallery), :mod:`.calibration` (naive-rule
-difficulty check). Positions are 0-based pixels.
+difficulty check), :mod:`.cutouts_m31` (labelled PAndAS-like cutout folders, preset
+``pandas-cutouts``). Positions are 0-based pixels.
 """
 
 from starclass.simulate.config import PRESETS, SimConfig, preset
