@@ -127,10 +127,10 @@ def main() -> None:
 
     import torch
 
-    from starclass.learn.config import get_preset
     from starclass.learn.classify import predict_inputs
-    from starclass.stamps import make_inputs
+    from starclass.learn.config import get_preset
     from starclass.learn.train import fit
+    from starclass.stamps import make_inputs
 
     print(f"# accuracy benchmark (shared 2-core machine, torch threads {torch.get_num_threads()})")
     t0 = time.perf_counter()

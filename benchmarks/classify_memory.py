@@ -53,11 +53,11 @@ def main() -> None:
 
     sys.path.insert(0, str(Path(__file__).parent))
     import numpy as np
-
     from classify_speed import save_untrained
+
     from starclass.bands import BANDS, HST_BANDS
-    from starclass.learn.config import get_preset
     from starclass.io.mosaic import write_mosaic
+    from starclass.learn.config import get_preset
 
     work = Path(tempfile.mkdtemp(prefix="starclass_mem_"))
     rng = np.random.default_rng(1)

@@ -62,11 +62,11 @@ def main() -> None:
 
     import torch
 
-    from starclass.learn.checkpoint import load_model
-    from starclass.learn.config import get_preset
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
+    from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import classify, member_probabilities
+    from starclass.learn.config import get_preset
     from starclass.simulate import preset, simulate_field, write_field
     from starclass.stamps import make_inputs
 

@@ -47,11 +47,12 @@ def main() -> None:
     from starclass.evaluate.agreement import human_baselines
     from starclass.io.catalog import read_catalog
     from starclass.report import figures as F
-    from starclass.science import colour, validation as V
+    from starclass.schema import bands_in
+    from starclass.science import colour
+    from starclass.science import validation as V
     from starclass.science.agefunc import age_distribution
     from starclass.science.massfunc import fit_powerlaw_binned, mass_limit
     from starclass.science.ssp import ssp_track
-    from starclass.schema import bands_in
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

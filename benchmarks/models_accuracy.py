@@ -27,10 +27,10 @@ import numpy as np
 import torch
 from astropy.table import Table
 
+from starclass.datasets.stamps import make_synthetic
 from starclass.learn.config import get_preset
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting
-from starclass.datasets.stamps import make_synthetic
 
 
 def train_net(cfg, x, y, epochs: int, batch: int, lr: float, seed: int = 0):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from starclass.datasets.labelling import make_demo_field
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field
-from starclass.datasets.labelling import make_demo_field
 from webtools import running_server
 
 

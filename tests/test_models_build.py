@@ -8,10 +8,9 @@ import pytest
 import torch
 from torch import nn
 
-from starclass.learn.config import PRESETS, get_preset
 from starclass.errors import StarclassError
+from starclass.learn.config import PRESETS, get_preset
 from starclass.models import available, build_model, count_flops
-
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 

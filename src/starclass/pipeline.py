@@ -10,9 +10,9 @@ so that each stage can be rerun alone with the matching ``starclass`` command.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -104,18 +104,18 @@ def run_demo(
     -------
     DemoResult
     """
-    from starclass.learn.config import load_config
     from starclass.detect.completeness import completeness
     from starclass.detect.find import detect
     from starclass.detect.match import match_catalogs
     from starclass.io.catalog import read_catalog, write_catalog
     from starclass.io.mosaic import read_mosaics
     from starclass.learn.classify import classify
+    from starclass.learn.config import load_config
+    from starclass.learn.train import fit
     from starclass.report import build_report
     from starclass.simulate import SimConfig, simulate_to_disk
     from starclass.stamps import make_inputs
     from starclass.stamps.noise import resolve_softening
-    from starclass.learn.train import fit
 
     if labels not in ("truth", "humans"):
         raise StarclassError(f"labels must be 'truth' or 'humans', got {labels!r}")

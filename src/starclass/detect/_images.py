@@ -13,7 +13,6 @@ from collections.abc import Mapping
 import numpy as np
 
 from starclass.bands import require_bands
-from starclass.errors import StarclassError
 from starclass.io.mosaic import ArrayMosaics, Mosaics
 
 __all__ = ["ArrayMosaics", "band_label", "check_bands", "exptime_of", "bad_pixels"]

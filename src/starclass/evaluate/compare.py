@@ -26,12 +26,24 @@ from astropy.table import MaskedColumn, Table
 from starclass.bands import v_band
 from starclass.errors import StarclassError
 from starclass.evaluate import curves, threshold
-from starclass.evaluate.agreement import (agreement_fractions, agreement_table, agreement_vs, human_baselines,
-                                          human_columns, symmetric_confusion)
+from starclass.evaluate.agreement import (
+    agreement_fractions,
+    agreement_table,
+    agreement_vs,
+    human_baselines,
+    human_columns,
+    symmetric_confusion,
+)
 from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.matching import match_catalogs
-from starclass.evaluate.metrics import (MergeResult, accuracy_scores, check_classes, class_array,
-                                        classification_summary, summary_table)
+from starclass.evaluate.metrics import (
+    MergeResult,
+    accuracy_scores,
+    check_classes,
+    class_array,
+    classification_summary,
+    summary_table,
+)
 from starclass.evaluate.task import EvalTask, resolve_task
 from starclass.io.catalog import read_catalog
 from starclass.schema import bands_in, mag_col

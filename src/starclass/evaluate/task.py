@@ -32,7 +32,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.schema import CLASSES, CLASS_NAMES
+from starclass.schema import CLASS_NAMES, CLASSES
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig

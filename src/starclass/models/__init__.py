@@ -24,7 +24,7 @@ from starclass.models.registry import available, build_model, describe, register
 __all__ = ["available", "build_model", "describe", "register", "count_flops"]
 
 
-def count_flops(model, input_shape):  # noqa: D401 - thin re-export, imported lazily
+def count_flops(model, input_shape):  # thin re-export, imported lazily
     """FLOPs of one forward pass (see :func:`starclass.models.flops.count_flops`)."""
     from starclass.models.flops import count_flops as _count
 

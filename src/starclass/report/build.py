@@ -22,8 +22,7 @@ from astropy.table import Table
 from starclass import __version__
 from starclass.bands import v_band
 from starclass.errors import StarclassError
-from starclass.evaluate.compare import (Comparison, Evaluation, class_column, evaluate_catalogs,  # noqa: F401
-                                        load_catalog)
+from starclass.evaluate.compare import Comparison, Evaluation, class_column, evaluate_catalogs, load_catalog  # noqa: F401
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask
@@ -36,7 +35,6 @@ from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
 from starclass.science.ssp import ssp_track
-
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
@@ -520,7 +518,7 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
                                                   mosaics)
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
     write_sections(sections, outdir, figures=False)
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp}")
     path = outdir / filename
     with atomic_path(path) as tmp:
