@@ -84,7 +84,8 @@ def main() -> None:
     print("\ncompleteness of classes 1-3 (aperture correction growth):")
     for row in comp:
         if row["n_true"]:
-            print(f"  {row['mag_lo']:.1f}-{row['mag_hi']:.1f}: {row['n_found']:4d} / {row['n_true']:4d} = {row['completeness']:.3f}")
+            print(f"  {row['mag_lo']:.1f}-{row['mag_hi']:.1f}: {row['n_found']:4d} / {row['n_true']:4d} "
+                  f"= {row['completeness']:.3f}")
     ci = np.asarray(cat["ci"])[ib]
     inner, outer = mci_inner_outer(cat)
     print("\nmedian CI / MCI_in / MCI_out / FWHM by true class (matched):")

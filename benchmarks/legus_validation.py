@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT.parent / "shared" / "data" / "legus" / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"
+DEFAULT = (ROOT.parent / "shared" / "data" / "legus"
+           / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
 
 
 def md(table, floatfmt: str = ".2f") -> str:
@@ -105,7 +106,8 @@ def main() -> None:
     for m0, m1 in ((4.0, 4.8), (4.8, None)):
         sel = (lm >= m0) & ((lm < m1) if m1 else True)
         res.append((f"log M {m0}-{m1 or 'max'}", age_distribution(age[sel])))
-    F.save_png(F.fig_age_distributions(res, "LEGUS NGC 1566 class 1+2 age distributions"), out / "age_distributions.png")
+    F.save_png(F.fig_age_distributions(res, "LEGUS NGC 1566 class 1+2 age distributions"),
+               out / "age_distributions.png")
     F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age"), out / "mass_age.png")
 
     # human confusion matrices
@@ -123,7 +125,8 @@ def main() -> None:
     print("\n### class 1+2 in box 4 against a shift of U-B (mag)\n")
     for d in (-0.05, -0.02, 0.0, 0.02, 0.05, 0.1):
         b = colour.box_of(ub + d, vi)
-        print(f"U-B {d:+.2f}: box 3 {int(np.sum(bright & c12 & (b == 3)))}, box 4 {int(np.sum(bright & c12 & (b == 4)))}")
+        print(f"U-B {d:+.2f}: box 3 {int(np.sum(bright & c12 & (b == 3)))}, "
+              f"box 4 {int(np.sum(bright & c12 & (b == 4)))}")
     print(f"\n(wall time {time.time() - t0:.1f} s; figures in {out})")
 
 

@@ -130,8 +130,8 @@ def main() -> None:
     if "starcnet" in todo:
         t = time.perf_counter()
         star = train_net(star_cfg, tr.inputs, tr.targets, args.epochs_starcnet, 32, 1e-4)
-        report(f"StarcNet-style ({args.epochs_starcnet} epochs)", np.asarray(star_cfg.classes)[predict(star, te.inputs)],
-               time.perf_counter() - t)
+        report(f"StarcNet-style ({args.epochs_starcnet} epochs)",
+               np.asarray(star_cfg.classes)[predict(star, te.inputs)], time.perf_counter() - t)
 
     print(f"\nsynthetic legus4: {args.n_train} train / {args.n_test} test candidates, threads={args.threads} "
           "(shared machine: times are indicative)")

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LEGUS = ROOT.parent / "shared" / "data" / "legus" / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"
+DEFAULT_LEGUS = (ROOT.parent / "shared" / "data" / "legus"
+                 / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ from starclass.detect.match import match_catalogs
 from starclass.detect.photometry import CandidatePhotometry, measure
 from starclass.io.mosaic import ArrayMosaics
 
-__all__ = ["ArrayMosaics", "CandidatePhotometry", "measure", "match_catalogs", "detect", "select_candidates", "completeness"]
+__all__ = ["ArrayMosaics", "CandidatePhotometry", "measure", "match_catalogs", "detect", "select_candidates",
+           "completeness"]
 
 
 def __getattr__(name):  # lazy: keep `import starclass.detect` light

@@ -316,11 +316,11 @@ def agreement_vs(class_a: np.ndarray, class_b: np.ndarray, quantity: np.ndarray,
     keys = ["1", "2", "3", "4", "1+2"]
     fr: dict[str, list] = {k: [] for k in keys}
     lo, hi, med, n = [], [], [], []
-    for l, h in zip(edges[:-1], edges[1:]):
-        sel = (q >= l) & (q < h)
-        lo.append(float(l))
-        hi.append(float(h))
-        med.append(float(np.median(q[sel])) if sel.any() else float(0.5 * (l + h)))
+    for left, right in zip(edges[:-1], edges[1:]):
+        sel = (q >= left) & (q < right)
+        lo.append(float(left))
+        hi.append(float(right))
+        med.append(float(np.median(q[sel])) if sel.any() else float(0.5 * (left + right)))
         n.append(int(sel.sum()))
         res = agreement_fractions(a[sel], b[sel]) if sel.any() else None
         for k in keys:

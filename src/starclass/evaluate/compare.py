@@ -134,7 +134,8 @@ def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
     return labels
 
 
-def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
+         names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Row indices of the paired objects: row by row for ``self``, else a one-to-one match.
 
     Examples

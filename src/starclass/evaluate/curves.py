@@ -107,7 +107,8 @@ def curve_summary(roc: list[Curve], pr: list[Curve]) -> Table:
     return t
 
 
-def score_distributions(pred: np.ndarray, probs: np.ndarray, classes: tuple[int, ...] = (1, 2, 3, 4)) -> dict[int, np.ndarray]:
+def score_distributions(pred: np.ndarray, probs: np.ndarray,
+                        classes: tuple[int, ...] = (1, 2, 3, 4)) -> dict[int, np.ndarray]:
     """Sorted scores (probability of the predicted class) of the objects predicted in each class."""
     pred = np.asarray(pred, dtype=int)
     out = {}

@@ -198,8 +198,8 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
         return None
     rows = np.sort(np.concatenate(picks))
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    inputs, valid = make_inputs(mosaics, np.asarray(catalogue["x"], float)[rows], np.asarray(catalogue["y"], float)[rows],
-                                loaded.config)
+    inputs, valid = make_inputs(mosaics, np.asarray(catalogue["x"], float)[rows],
+                                np.asarray(catalogue["y"], float)[rows], loaded.config)
     if not np.any(valid):
         return None
     return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes))

@@ -111,8 +111,8 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
     return out
 
 
-def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int = 8, size: int = 40, v_band: str | None = None, seed: int = 0,
-                  title: str | None = None) -> Path:
+def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int = 8, size: int = 40,
+                  v_band: str | None = None, seed: int = 0, title: str | None = None) -> Path:
     """Gallery PNG: for each class and class-4 subclass, ``per_group`` stamps in V and colour.
 
     ``truth`` needs ``x``, ``y``, ``class_ref`` and (optionally) ``subclass``.
@@ -163,8 +163,8 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
             peak = max(np.nanpercentile(st, 99.5) if np.isfinite(st).any() else 1.0, 5 * sig)
             a1.imshow(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), origin="lower", cmap="gray",
                       vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)), interpolation="nearest")
-            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales, subtract_median=True), origin="lower",
-                      interpolation="nearest")
+            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales,
+                                   subtract_median=True), origin="lower", interpolation="nearest")
         axes[2 * gi, 0].text(0.0, 1.05, name, transform=axes[2 * gi, 0].transAxes, fontsize=8, va="bottom")
     if title:
         fig.suptitle(title, fontsize=10)
