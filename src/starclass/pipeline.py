@@ -16,10 +16,22 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.detect.completeness import completeness
+from starclass.detect.find import detect
+from starclass.detect.match import match_catalogs
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import accuracy_scores
 from starclass.evaluate.task import EvalTask
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import read_mosaics
+from starclass.learn.classify import classify
+from starclass.learn.config import load_config
+from starclass.learn.train import fit
+from starclass.report import build_report
 from starclass.science.gradcam import gradcam_inputs as _gradcam_inputs
+from starclass.simulate import SimConfig, simulate_to_disk
+from starclass.stamps import make_inputs
+from starclass.stamps.noise import resolve_softening
 
 
 @dataclass
@@ -104,19 +116,6 @@ def run_demo(
     -------
     DemoResult
     """
-    from starclass.detect.completeness import completeness
-    from starclass.detect.find import detect
-    from starclass.detect.match import match_catalogs
-    from starclass.io.catalog import read_catalog, write_catalog
-    from starclass.io.mosaic import read_mosaics
-    from starclass.learn.classify import classify
-    from starclass.learn.config import load_config
-    from starclass.learn.train import fit
-    from starclass.report import build_report
-    from starclass.simulate import SimConfig, simulate_to_disk
-    from starclass.stamps import make_inputs
-    from starclass.stamps.noise import resolve_softening
-
     if labels not in ("truth", "humans"):
         raise StarclassError(f"labels must be 'truth' or 'humans', got {labels!r}")
     outdir = Path(outdir)

@@ -51,6 +51,8 @@ from astropy.table import Table
 
 from starclass.bands import require_bands
 from starclass.detect._images import bad_pixels, band_label, check_bands
+from starclass.detect.photometry import measure
+from starclass.detect.select import select_candidates
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.schema import mag_col
@@ -400,9 +402,6 @@ def detect(
         ``crowding``, ``redundant``, plus ``snr`` of the detection), sorted by V magnitude.
         ``meta["n_detected"]`` and ``meta["n_selected"]`` say how many were found and kept.
     """
-    from starclass.detect.photometry import measure
-    from starclass.detect.select import select_candidates
-
     use = check_bands(mosaics, bands)
     det_band, = require_bands([band or getattr(mosaics, "v_band", None) or use[0]], mosaics.bands,
                               context="detection band")

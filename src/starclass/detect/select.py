@@ -21,6 +21,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass import schema
+from starclass.bands import v_band
 from starclass.errors import StarclassError
 
 #: A broad region in the (MCI_in, MCI_out) plane keeping resolved, centrally concentrated
@@ -81,8 +82,6 @@ def selection_mask(
     band
         Band of the magnitude limit (default: the V band of the table's bands).
     """
-    from starclass.bands import v_band
-
     keep = np.ones(len(table), dtype=bool)
     if mag_limit is not None:
         bands = schema.bands_in(table)

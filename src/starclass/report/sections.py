@@ -15,6 +15,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.io.atomic import atomic_path
+from starclass.report.figures import to_png_base64
 
 
 @dataclass
@@ -41,8 +42,6 @@ class Section:
         self.items.append(Item("table", name=slug(name), content=t, caption=caption))
 
     def figure(self, name: str, fig, caption: str = "") -> None:
-        from starclass.report.figures import to_png_base64
-
         self.items.append(Item("figure", name=slug(name), content=to_png_base64(fig), caption=caption))
 
 

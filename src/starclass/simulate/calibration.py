@@ -28,8 +28,10 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.bands import ubvi_bands, v_band
+from starclass.detect import measure
 from starclass.io.atomic import atomic_path
 from starclass.schema import CI, CLASS_REF, bands_in, human_cols, mag_col, magerr_col
+from starclass.simulate.humans import agreement_stats
 
 #: Real LEGUS NGC 1566 scores against its human labels (issue 2, section 3).
 LEGUS_REFERENCE = {
@@ -164,9 +166,6 @@ def calibrate_field(mosaics, truth: Table, humans: Table, *, ci_min: float | Non
         figures, the rule scores against truth and against the human mode, the LEGUS
         reference and a printable ``summary``.
     """
-    from starclass.detect import measure
-    from starclass.simulate.humans import agreement_stats
-
     pos = Table({"id": truth["id"], "x": truth["x"], "y": truth["y"]})
     meas = measure(mosaics, pos, progress=progress)
     vb = v_band(list(mosaics.bands))

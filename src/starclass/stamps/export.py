@@ -26,6 +26,7 @@ from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.stamps.extract import centre_pixels, extract_stamps, resolve_images
+from starclass.stamps.inputs import _weights
 
 __all__ = ["export_phangs_fits"]
 
@@ -99,7 +100,6 @@ def export_phangs_fits(
 
         bar = tqdm(total=len(x), unit="cand", desc="PHANGS FITS")
     images = dict(zip(names, arrays))
-    from starclass.stamps.inputs import _weights
 
     wmaps = _weights(mosaics, weights)
     try:

@@ -30,6 +30,9 @@ from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_REF, GALAXY, ID, X, Y
+from starclass.stamps.extract import resolve_images
+from starclass.stamps.inputs import _iter_batches, input_spec, resolve_spec
+from starclass.stamps.multiscale import multiscale, resample
 
 __all__ = ["StampStoreWriter", "write_stamp_store", "StampStore", "StampDataset", "FORMAT", "VERSION"]
 
@@ -391,8 +394,6 @@ class StampDataset:
     def __getitem__(self, i: int):
         import torch
 
-        from starclass.stamps.multiscale import resample
-
         k = int(self.indices[i])
         st, _ = self.store[k]
         x = st
@@ -443,9 +444,6 @@ def make_store(
     pathlib.Path
         ``path``.
     """
-    from starclass.stamps.extract import resolve_images
-    from starclass.stamps.inputs import input_spec, resolve_spec
-
     spec = resolve_spec(input_spec(config), mosaics, zeropoints)
     if getattr(config, "softening_mag", None) == "auto" and hasattr(config, "copy"):
         config = config.copy(softening_mag=spec.softening_mag)  # the store records the number used
@@ -471,8 +469,6 @@ def make_store(
         path, n, channels, spec.stamp_size, spec.scales, spec.normalisation, bands=names,
         zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra,
     )
-    from starclass.stamps.inputs import _iter_batches
-    from starclass.stamps.multiscale import multiscale
 
     with writer as w:
         n_bad = 0
