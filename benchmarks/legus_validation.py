@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF, bands_in
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = (ROOT.parent / "shared" / "data" / "legus"
            / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
@@ -48,7 +50,6 @@ def main() -> None:
     from starclass.evaluate.agreement import human_baselines
     from starclass.io.catalog import read_catalog
     from starclass.report import figures as F
-    from starclass.schema import bands_in
     from starclass.science import colour
     from starclass.science import validation as V
     from starclass.science.agefunc import age_distribution
@@ -66,7 +67,7 @@ def main() -> None:
     # colour-colour per class, M_V < -7.8 at 17.7 Mpc
     lim = -7.8 + colour.distance_modulus(V.DISTANCE_MPC)
     ub, vi, v = colour.colours(t)
-    cls = np.asarray(t["class_ref"], int)
+    cls = np.asarray(t[CLASS_REF], int)
     bright = np.isfinite(v) & (v < lim)
     track = ssp_track(bands_in(t))
     panels = [(f"class {k}", ub[bright & (cls == k)], vi[bright & (cls == k)]) for k in (1, 2, 3, 4)]

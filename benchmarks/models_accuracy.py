@@ -31,6 +31,7 @@ from starclass.datasets.stamps import make_synthetic
 from starclass.learn.config import get_preset
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting
+from starclass.schema import mag_col, mci_col
 
 
 def train_net(cfg, x, y, epochs: int, batch: int, lr: float, seed: int = 0):
@@ -79,10 +80,10 @@ def photometry_table(stamps: np.ndarray, bands: list[str]) -> Table:
 
     v = bands.index("f555w")
     for k, b in enumerate(bands):
-        t[f"mag_{b}"] = mag(flux[3][:, k])
+        t[mag_col(b)] = mag(flux[3][:, k])
     t["ci"] = mag(flux[1][:, v]) - mag(flux[3][:, v])
     for rad in (1, 2, 3, 4, 5):
-        t[f"mci_{rad}"] = mag(flux[rad][:, v]) - mag(flux[5][:, v]) if rad < 5 else mag(flux[5][:, v])
+        t[mci_col(rad)] = mag(flux[rad][:, v]) - mag(flux[5][:, v]) if rad < 5 else mag(flux[5][:, v])
     return t
 
 

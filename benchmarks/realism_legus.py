@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LEGUS = (ROOT.parent / "shared" / "data" / "legus"
                  / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
@@ -57,9 +59,9 @@ def main() -> None:
     if not args.legus.exists():
         raise SystemExit(f"real LEGUS catalogue not found at {args.legus} (pass --legus)")
     real = read_legus_tab(args.legus)
-    real = real[np.isin(np.asarray(real["class_ref"]), [1, 2, 3, 4])]
+    real = real[np.isin(np.asarray(real[CLASS_REF]), [1, 2, 3, 4])]
     rq = quantities(real)
-    rc = np.asarray(real["class_ref"], dtype=int)
+    rc = np.asarray(real[CLASS_REF], dtype=int)
 
     t0 = time.time()
     cfg = preset("ngc1566", seed=args.seed, shape=(args.size, args.size), n_candidates=args.n_candidates)
@@ -68,7 +70,7 @@ def main() -> None:
     found = detect(field.mosaics(), ci_min=args.ci_min, mag_limit=args.mag_limit, progress=False)
     t2 = time.time()
     ia, ib, _ = match_catalogs(found, field.truth, radius=2.0)
-    labels = np.asarray((field.humans if args.label == "humans" else field.truth)["class_ref"], dtype=int)
+    labels = np.asarray((field.humans if args.label == "humans" else field.truth)[CLASS_REF], dtype=int)
     sim = found[ia]
     sc = labels[ib]
     sq = quantities(sim)

@@ -30,7 +30,7 @@ from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
-from starclass.schema import CLASSES, bands_in
+from starclass.schema import CLASSES, bands_in, mag_col
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
@@ -255,7 +255,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             continue
         vb = v_band(b)
         cl = class_array(t, cols[n], name=n)
-        m = np.asarray(t[f"mag_{vb}"], float)[np.isin(cl, (1, 2))]
+        m = np.asarray(t[mag_col(vb)], float)[np.isin(cl, (1, 2))]
         try:
             r = luminosity.luminosity_function(m, mag_limit=mag_limit)
         except StarclassError as exc:

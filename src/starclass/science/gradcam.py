@@ -24,6 +24,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.schema import CLASS_PRED
 from starclass.stamps import make_inputs
 
 
@@ -186,12 +187,12 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
     >>> net, x, classes = gradcam_inputs("model", read_catalog("classified.ecsv"),
     ...                                  read_mosaics("mosaics/"))  # doctest: +SKIP
     """
-    missing = [c for c in ("x", "y", "class_pred") if c not in catalogue.colnames]
+    missing = [c for c in ("x", "y", CLASS_PRED) if c not in catalogue.colnames]
     if missing:
         raise StarclassError(f"Grad-CAM needs the columns {missing} in the classified catalogue")
     if per_class < 1:
         raise StarclassError(f"per_class must be >= 1, got {per_class}")
-    pred = np.asarray(catalogue["class_pred"], dtype=int)
+    pred = np.asarray(catalogue[CLASS_PRED], dtype=int)
     rng = np.random.default_rng(seed)
     picks = [rng.permutation(np.flatnonzero(pred == k))[:per_class] for k in np.unique(pred[pred > 0])]
     if not picks:

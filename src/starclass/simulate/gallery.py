@@ -18,7 +18,7 @@ from astropy.visualization import make_lupton_rgb
 from starclass.bands import BANDS
 from starclass.bands import v_band as find_v_band
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES, SUBCLASS_NAMES, subclass_number
+from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, subclass_number
 
 #: Subclass names of :data:`starclass.schema.SUBCLASS_NAMES` keyed by number, as the
 #: simulator's truth carries them (4.10 is left out: as a float it is 4.1).
@@ -127,7 +127,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
     vb = v_band or find_v_band(bands)
     scales = flux_scales(bands, vb)
     rng = np.random.default_rng(seed)
-    cls = np.asarray(truth["class_ref"])
+    cls = np.asarray(truth[CLASS_REF])
     sub = subclass_number(truth["subclass"]) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
     groups = []
     for c in (1, 2, 3):
