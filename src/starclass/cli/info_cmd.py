@@ -63,6 +63,7 @@ def catalog_summary(table, name: str = "") -> str:
 
 def _is_image_fits(path: Path) -> bool:
     """True if ``path`` is a FITS file whose data are images, not a table."""
+    # here, not at the top: astropy.io.fits adds 0.4 s (measured) to the 0.4 s of `starclass --help`
     from astropy.io import fits
 
     name = path.name.lower()

@@ -73,6 +73,7 @@ def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
         Lists of :class:`Curve` and the messages for classes that could not be scored
         (no positives or no negatives in the reference).
     """
+    # sklearn.metrics adds 1.5-1.8 s (measured) to `import starclass.evaluate`
     from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
     ref = np.asarray(ref, dtype=int)

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 from astropy.table import Table
 
 from starclass.errors import StarclassError
@@ -30,8 +32,6 @@ from starclass.stamps import make_inputs
 
 def last_conv_layer(model):
     """The last ``torch.nn.Conv2d`` module of a model (in registration order)."""
-    import torch.nn as nn
-
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     if not convs:
         raise StarclassError("the model has no Conv2d layer: Grad-CAM needs a convolutional layer")
@@ -39,8 +39,6 @@ def last_conv_layer(model):
 
 
 def _gradcam_hooks(model, layer, inputs, target):
-    import torch
-
     store = {}
 
     def fwd(_m, _i, out):
@@ -61,7 +59,7 @@ def _gradcam_hooks(model, layer, inputs, target):
 
 
 def _gradcam_captum(model, layer, inputs, target):
-    import torch
+    # captum is optional (the test extra; +0.7 s measured): the hook backend works without it
     from captum.attr import LayerGradCam
 
     def forward(*x):
@@ -94,9 +92,6 @@ def gradcam(model, inputs, target=None, *, layer=None, batch_size: int = 256, ba
     -------
     maps ``[N, H, W]`` float32 in [0, 1].
     """
-    import torch
-    import torch.nn.functional as F
-
     if not isinstance(inputs, (tuple, list)):
         inputs = (inputs,)
     inputs = tuple(torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32) for x in inputs)

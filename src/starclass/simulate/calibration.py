@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
+from threadpoolctl import threadpool_limits
 
 from starclass.bands import ubvi_bands, v_band
 from starclass.detect import measure
@@ -90,14 +91,13 @@ def _impute(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def cv_accuracy(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed: int = 0) -> float:
     """Accuracy of one rule under the given folds (predictions pooled over folds)."""
-    from threadpoolctl import threadpool_limits
-
     # one thread: OpenMP oversubscription on a shared machine made gradient boosting stall
     with threadpool_limits(limits=1):
         return _cv_accuracy(X, y, folds, rule, seed)
 
 
 def _cv_accuracy(X, y, folds, rule, seed):
+    # sklearn adds 1.7 s (measured) to `import starclass.simulate`; only calibration fits need it
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.tree import DecisionTreeClassifier
 

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from astropy.io import fits
+from tqdm import tqdm
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
@@ -78,8 +80,6 @@ def export_phangs_fits(
     list of pathlib.Path
         The files written, in table order.
     """
-    from astropy.io import fits
-
     names, arrays = resolve_images(mosaics, bands)
     for col in ("x", "y"):
         if col not in table.colnames:
@@ -96,8 +96,6 @@ def export_phangs_fits(
     paths: list[Path] = []
     bar = None
     if progress:
-        from tqdm import tqdm
-
         bar = tqdm(total=len(x), unit="cand", desc="PHANGS FITS")
     images = dict(zip(names, arrays))
 

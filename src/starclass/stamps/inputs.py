@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
+from tqdm import tqdm
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
@@ -318,8 +319,6 @@ def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, pr
     vbuf = np.empty((min(batch_size, n), sb, sb), dtype=bool)
     bar = None
     if progress:
-        from tqdm import tqdm
-
         bar = tqdm(total=n, unit="cand", desc="stamps")
     try:
         for start in range(0, n, batch_size):
