@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF
+
 
 def _simulate(seed: int, n: int, shape: int):
     from starclass.simulate import preset, simulate_field
@@ -49,9 +51,9 @@ def _simulate(seed: int, n: int, shape: int):
 def _labels(field):
     """Truth and human-mode class per truth candidate (human table matched by id)."""
     truth = field.truth
-    hum = dict(zip(np.asarray(field.humans["id"]), np.asarray(field.humans["class_ref"])))
+    hum = dict(zip(np.asarray(field.humans["id"]), np.asarray(field.humans[CLASS_REF])))
     human = np.array([int(hum.get(i, 0)) for i in np.asarray(truth["id"])])
-    return np.asarray(truth["class_ref"], dtype=int), human
+    return np.asarray(truth[CLASS_REF], dtype=int), human
 
 
 def _scores(pred: np.ndarray, truth: np.ndarray, human: np.ndarray, mag: np.ndarray, nbins: int):
@@ -127,10 +129,10 @@ def main() -> None:
 
     import torch
 
-    from starclass.learn.config import get_preset
     from starclass.learn.classify import predict_inputs
-    from starclass.stamps import make_inputs
+    from starclass.learn.config import get_preset
     from starclass.learn.train import fit
+    from starclass.stamps import make_inputs
 
     print(f"# accuracy benchmark (shared 2-core machine, torch threads {torch.get_num_threads()})")
     t0 = time.perf_counter()

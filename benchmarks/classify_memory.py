@@ -53,11 +53,11 @@ def main() -> None:
 
     sys.path.insert(0, str(Path(__file__).parent))
     import numpy as np
-
     from classify_speed import save_untrained
+
     from starclass.bands import BANDS, HST_BANDS
-    from starclass.learn.config import get_preset
     from starclass.io.mosaic import write_mosaic
+    from starclass.learn.config import get_preset
 
     work = Path(tempfile.mkdtemp(prefix="starclass_mem_"))
     rng = np.random.default_rng(1)
@@ -81,7 +81,8 @@ def main() -> None:
         raise SystemExit(res.returncode)
     out = json.loads(res.stdout.strip().splitlines()[-1])
     peak = out["peak_rss_kib"] / 2**20
-    print(f"peak RSS of the classify process: {peak:.2f} GiB (after imports: {out['rss_after_imports_kib'] / 2**20:.2f} GiB); "
+    print(f"peak RSS of the classify process: {peak:.2f} GiB "
+          f"(after imports: {out['rss_after_imports_kib'] / 2**20:.2f} GiB); "
           f"{args.n / out['seconds']:.0f} candidates/s ({out['seconds']:.0f} s)")
     print(f"target <= 2 GiB: {'met' if peak <= 2.0 else 'NOT met'}")
 

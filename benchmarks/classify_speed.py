@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_PRED
+
 
 def save_untrained(cfg, outdir: Path) -> Path:
     """A model directory holding randomly initialised members (for timing only)."""
@@ -62,11 +64,11 @@ def main() -> None:
 
     import torch
 
-    from starclass.learn.checkpoint import load_model
-    from starclass.learn.config import get_preset
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
+    from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import classify, member_probabilities
+    from starclass.learn.config import get_preset
     from starclass.simulate import preset, simulate_field, write_field
     from starclass.stamps import make_inputs
 
@@ -105,7 +107,7 @@ def main() -> None:
                 net = time.perf_counter() - t1
                 best_total, best_net = min(best_total, total), min(best_net, net)
             assert len(out) == len(cands)
-            classes[prec] = np.asarray(out["class_pred"])
+            classes[prec] = np.asarray(out[CLASS_PRED])
             timings[key, prec] = (best_total, best_net)
             print(f"{key:9s} ({names[key]}, {prec}): end to end {best_total:6.2f} s "
                   f"({len(cands) / best_total:8.0f} candidates/s); network alone {best_net:6.2f} s; "

@@ -31,10 +31,10 @@ def main() -> None:
     import torch
     import torch.nn.functional as F
 
-    from starclass.learn.config import get_preset
-    from starclass.models import build_model
-    from starclass.learn.precision import autocast, cpu_has_bf16_units, to_memory_format
     from starclass.learn.augment import augment_batch
+    from starclass.learn.config import get_preset
+    from starclass.learn.precision import autocast, cpu_has_bf16_units, to_memory_format
+    from starclass.models import build_model
 
     print(f"# CPU precision benchmark (torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"bfloat16 units: {'yes' if cpu_has_bf16_units() else 'no'})")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF, mag_col, mag_true_col
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -42,15 +44,15 @@ def main() -> None:
     print(f"simulated {args.size}^2 field, seed {args.seed}: {len(truth)} truth objects "
           f"({time.perf_counter() - t0:.0f} s)")
     v = mosaics.v_band
-    cls_t = np.asarray(truth["class_ref"])
-    m_true = np.asarray(truth[f"mag_true_{v}"])
+    cls_t = np.asarray(truth[CLASS_REF])
+    m_true = np.asarray(truth[mag_true_col(v)])
     results = {}
     for mode in (None, "ci", "growth"):  # growth: the default (total magnitudes)
         t0 = time.perf_counter()
         cat = detect(mosaics, progress=False, aperture_correction=mode)
         dt = time.perf_counter() - t0
         ia, ib, _ = match_catalogs(truth, cat, radius=2.0)
-        dm = np.asarray(cat[f"mag_{v}"])[ib] - m_true[ia]
+        dm = np.asarray(cat[mag_col(v)])[ib] - m_true[ia]
         bright = m_true[ia] < 22.0
         c = cls_t[ia]
         results[mode] = (cat, ia, ib)
@@ -84,7 +86,8 @@ def main() -> None:
     print("\ncompleteness of classes 1-3 (aperture correction growth):")
     for row in comp:
         if row["n_true"]:
-            print(f"  {row['mag_lo']:.1f}-{row['mag_hi']:.1f}: {row['n_found']:4d} / {row['n_true']:4d} = {row['completeness']:.3f}")
+            print(f"  {row['mag_lo']:.1f}-{row['mag_hi']:.1f}: {row['n_found']:4d} / {row['n_true']:4d} "
+                  f"= {row['completeness']:.3f}")
     ci = np.asarray(cat["ci"])[ib]
     inner, outer = mci_inner_outer(cat)
     print("\nmedian CI / MCI_in / MCI_out / FWHM by true class (matched):")

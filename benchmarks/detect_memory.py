@@ -27,7 +27,8 @@ from pathlib import Path
 CHILD = r'''
 import json, resource, sys, time
 from pathlib import Path
-phase, size, n, outdir, synthetic = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), sys.argv[5] == "1"
+phase, size, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+outdir, synthetic = Path(sys.argv[4]), sys.argv[5] == "1"
 t0 = time.perf_counter()
 out = {}
 

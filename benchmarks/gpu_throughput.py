@@ -43,9 +43,9 @@ def main() -> None:
         print("gpu_throughput: no CUDA device here; nothing measured (run it on a machine with a GPU)")
         return
 
+    from starclass.learn.augment import augment_batch
     from starclass.learn.config import get_preset
     from starclass.models import build_model
-    from starclass.learn.augment import augment_batch
 
     dev = torch.device("cuda")
     torch.backends.cudnn.benchmark = True

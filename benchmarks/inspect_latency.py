@@ -20,9 +20,9 @@ The target is < 200 ms for the next candidate.
 from __future__ import annotations
 
 import argparse
-import sys
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -47,9 +47,9 @@ def main() -> None:
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
     args = ap.parse_args()
 
+    from starclass.datasets.labelling import make_demo_field
     from starclass.inspect import db
     from starclass.inspect.app import create_app, load_field, prerender
-    from starclass.datasets.labelling import make_demo_field
     # the server/client helpers are test helpers, kept under tests/ so the package need not require httpx
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from webtools import login_client, running_server

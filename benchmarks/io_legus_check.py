@@ -19,6 +19,7 @@ import numpy as np
 
 from starclass.io.catalog import read_catalog
 from starclass.io.regions import class_colour
+from starclass.schema import CLASS_REF
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "legus" / \
@@ -32,7 +33,7 @@ def binary(c: np.ndarray) -> np.ndarray:
 
 def main(path: Path = DEFAULT) -> None:
     t = read_catalog(path)
-    ref = np.asarray(t["class_ref"])
+    ref = np.asarray(t[CLASS_REF])
     counts = Counter(int(v) for v in ref)
     print(f"{path.name}: {len(t)} rows")
     print("class_ref (col 34) 1/2/3/4 = " + "/".join(str(counts[k]) for k in (1, 2, 3, 4))

@@ -16,8 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF, bands_in
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT.parent / "shared" / "data" / "legus" / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"
+DEFAULT = (ROOT.parent / "shared" / "data" / "legus"
+           / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
 
 
 def md(table, floatfmt: str = ".2f") -> str:
@@ -47,11 +50,11 @@ def main() -> None:
     from starclass.evaluate.agreement import human_baselines
     from starclass.io.catalog import read_catalog
     from starclass.report import figures as F
-    from starclass.science import colour, validation as V
+    from starclass.science import colour
+    from starclass.science import validation as V
     from starclass.science.agefunc import age_distribution
     from starclass.science.massfunc import fit_powerlaw_binned, mass_limit
     from starclass.science.ssp import ssp_track
-    from starclass.schema import bands_in
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -64,7 +67,7 @@ def main() -> None:
     # colour-colour per class, M_V < -7.8 at 17.7 Mpc
     lim = -7.8 + colour.distance_modulus(V.DISTANCE_MPC)
     ub, vi, v = colour.colours(t)
-    cls = np.asarray(t["class_ref"], int)
+    cls = np.asarray(t[CLASS_REF], int)
     bright = np.isfinite(v) & (v < lim)
     track = ssp_track(bands_in(t))
     panels = [(f"class {k}", ub[bright & (cls == k)], vi[bright & (cls == k)]) for k in (1, 2, 3, 4)]
@@ -104,7 +107,8 @@ def main() -> None:
     for m0, m1 in ((4.0, 4.8), (4.8, None)):
         sel = (lm >= m0) & ((lm < m1) if m1 else True)
         res.append((f"log M {m0}-{m1 or 'max'}", age_distribution(age[sel])))
-    F.save_png(F.fig_age_distributions(res, "LEGUS NGC 1566 class 1+2 age distributions"), out / "age_distributions.png")
+    F.save_png(F.fig_age_distributions(res, "LEGUS NGC 1566 class 1+2 age distributions"),
+               out / "age_distributions.png")
     F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age"), out / "mass_age.png")
 
     # human confusion matrices
@@ -122,7 +126,8 @@ def main() -> None:
     print("\n### class 1+2 in box 4 against a shift of U-B (mag)\n")
     for d in (-0.05, -0.02, 0.0, 0.02, 0.05, 0.1):
         b = colour.box_of(ub + d, vi)
-        print(f"U-B {d:+.2f}: box 3 {int(np.sum(bright & c12 & (b == 3)))}, box 4 {int(np.sum(bright & c12 & (b == 4)))}")
+        print(f"U-B {d:+.2f}: box 3 {int(np.sum(bright & c12 & (b == 3)))}, "
+              f"box 4 {int(np.sum(bright & c12 & (b == 4)))}")
     print(f"\n(wall time {time.time() - t0:.1f} s; figures in {out})")
 
 

@@ -27,10 +27,11 @@ import numpy as np
 import torch
 from astropy.table import Table
 
+from starclass.datasets.stamps import make_synthetic
 from starclass.learn.config import get_preset
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting
-from starclass.datasets.stamps import make_synthetic
+from starclass.schema import mag_col, mci_col
 
 
 def train_net(cfg, x, y, epochs: int, batch: int, lr: float, seed: int = 0):
@@ -79,10 +80,10 @@ def photometry_table(stamps: np.ndarray, bands: list[str]) -> Table:
 
     v = bands.index("f555w")
     for k, b in enumerate(bands):
-        t[f"mag_{b}"] = mag(flux[3][:, k])
+        t[mag_col(b)] = mag(flux[3][:, k])
     t["ci"] = mag(flux[1][:, v]) - mag(flux[3][:, v])
     for rad in (1, 2, 3, 4, 5):
-        t[f"mci_{rad}"] = mag(flux[rad][:, v]) - mag(flux[5][:, v]) if rad < 5 else mag(flux[5][:, v])
+        t[mci_col(rad)] = mag(flux[rad][:, v]) - mag(flux[5][:, v]) if rad < 5 else mag(flux[5][:, v])
     return t
 
 
@@ -130,8 +131,8 @@ def main() -> None:
     if "starcnet" in todo:
         t = time.perf_counter()
         star = train_net(star_cfg, tr.inputs, tr.targets, args.epochs_starcnet, 32, 1e-4)
-        report(f"StarcNet-style ({args.epochs_starcnet} epochs)", np.asarray(star_cfg.classes)[predict(star, te.inputs)],
-               time.perf_counter() - t)
+        report(f"StarcNet-style ({args.epochs_starcnet} epochs)",
+               np.asarray(star_cfg.classes)[predict(star, te.inputs)], time.perf_counter() - t)
 
     print(f"\nsynthetic legus4: {args.n_train} train / {args.n_test} test candidates, threads={args.threads} "
           "(shared machine: times are indicative)")

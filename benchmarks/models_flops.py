@@ -46,7 +46,8 @@ def main() -> None:
     star = build_model(get_preset("legus4")).eval()
     f_star = count_flops(star, (1, 15, 32, 32))
     rows = []
-    print(f"{'preset':24s} {'architecture':10s} {'input':>14s} {'GFLOP/cand':>11s} {'params (M)':>11s} {'StarcNet/this':>14s}")
+    print(f"{'preset':24s} {'architecture':10s} {'input':>14s} {'GFLOP/cand':>11s} {'params (M)':>11s} "
+          f"{'StarcNet/this':>14s}")
     for name, cfg in PRESETS.items():
         member = cfg.member(0)
         net = build_model(cfg, member=0).eval()
@@ -86,7 +87,8 @@ def main() -> None:
     for th in args.threads:
         torch.set_num_threads(th)
         t_comp = timed(comp, x, args.batch)
-        t_star = timed(star, x[: args.starcnet_n], min(args.batch, args.starcnet_n), repeats=1) * args.n / args.starcnet_n
+        t_star = (timed(star, x[: args.starcnet_n], min(args.batch, args.starcnet_n), repeats=1)
+                  * args.n / args.starcnet_n)
         print(f"threads={th}: {args.n} candidates, net alone: compact {t_comp:.2f} s "
               f"({args.n / t_comp:,.0f}/s), StarcNet-style {t_star:.1f} s (from {args.starcnet_n}), "
               f"speed-up {t_star / t_comp:.0f}x")

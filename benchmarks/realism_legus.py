@@ -20,8 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LEGUS = ROOT.parent / "shared" / "data" / "legus" / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"
+DEFAULT_LEGUS = (ROOT.parent / "shared" / "data" / "legus"
+                 / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
 QUANTITIES = ("ci", "mag_v", "u_b", "v_i")
 LABELS = {"ci": "CI (mag)", "mag_v": "m_V (F555W)", "u_b": "U-B (F336W-F438W)", "v_i": "V-I (F555W-F814W)"}
 RANGES = {"ci": (1.2, 2.6), "mag_v": (19.5, 25.5), "u_b": (-2.5, 1.5), "v_i": (-1.0, 2.5)}
@@ -56,9 +59,9 @@ def main() -> None:
     if not args.legus.exists():
         raise SystemExit(f"real LEGUS catalogue not found at {args.legus} (pass --legus)")
     real = read_legus_tab(args.legus)
-    real = real[np.isin(np.asarray(real["class_ref"]), [1, 2, 3, 4])]
+    real = real[np.isin(np.asarray(real[CLASS_REF]), [1, 2, 3, 4])]
     rq = quantities(real)
-    rc = np.asarray(real["class_ref"], dtype=int)
+    rc = np.asarray(real[CLASS_REF], dtype=int)
 
     t0 = time.time()
     cfg = preset("ngc1566", seed=args.seed, shape=(args.size, args.size), n_candidates=args.n_candidates)
@@ -67,16 +70,18 @@ def main() -> None:
     found = detect(field.mosaics(), ci_min=args.ci_min, mag_limit=args.mag_limit, progress=False)
     t2 = time.time()
     ia, ib, _ = match_catalogs(found, field.truth, radius=2.0)
-    labels = np.asarray((field.humans if args.label == "humans" else field.truth)["class_ref"], dtype=int)
+    labels = np.asarray((field.humans if args.label == "humans" else field.truth)[CLASS_REF], dtype=int)
     sim = found[ia]
     sc = labels[ib]
     sq = quantities(sim)
     print(f"simulated {args.size}^2 px, {args.n_candidates} candidates at 17.9 Mpc (seed {args.seed}) in "
           f"{t1 - t0:.0f} s; detect found {len(found)} passing CI >= {args.ci_min}, m_V <= {args.mag_limit} "
           f"in {t2 - t1:.0f} s; {len(sim)} match a candidate (class = simulated {args.label} mode)")
-    print(f"class counts sim {np.bincount(sc, minlength=5)[1:].tolist()}  real {np.bincount(rc, minlength=5)[1:].tolist()}")
+    print(f"class counts sim {np.bincount(sc, minlength=5)[1:].tolist()}  "
+          f"real {np.bincount(rc, minlength=5)[1:].tolist()}")
     print()
-    print(f"{'quantity':8s} {'class':>5s} {'sim median':>10s} {'real median':>11s} {'real IQR':>15s} {'KS D':>6s} {'p':>8s}  inside IQR")
+    print(f"{'quantity':8s} {'class':>5s} {'sim median':>10s} {'real median':>11s} {'real IQR':>15s} "
+          f"{'KS D':>6s} {'p':>8s}  inside IQR")
     n_ok = n_all = 0
     for q in QUANTITIES:
         for k in (1, 2, 3, 4):
@@ -91,7 +96,8 @@ def main() -> None:
             ok = lo <= med <= hi
             n_ok += ok
             n_all += 1
-            print(f"{q:8s} {k:5d} {med:10.2f} {mid:11.2f} {lo:7.2f}..{hi:6.2f} {ks.statistic:6.2f} {ks.pvalue:8.1e}  {'yes' if ok else 'NO'}")
+            print(f"{q:8s} {k:5d} {med:10.2f} {mid:11.2f} {lo:7.2f}..{hi:6.2f} {ks.statistic:6.2f} "
+                  f"{ks.pvalue:8.1e}  {'yes' if ok else 'NO'}")
     print(f"\n{n_ok} of {n_all} simulated class medians inside the real inter-quartile range")
 
     import matplotlib
@@ -115,7 +121,8 @@ def main() -> None:
             ax.set_xlabel(LABELS[q], fontsize=8)
             ax.tick_params(labelsize=7)
             ax.legend(fontsize=6)
-    fig.suptitle("Simulated field at 17.9 Mpc (detect, CI >= 1.35) vs real LEGUS NGC 1566, per human class", fontsize=11)
+    fig.suptitle("Simulated field at 17.9 Mpc (detect, CI >= 1.35) vs real LEGUS NGC 1566, per human class",
+                 fontsize=11)
     fig.tight_layout()
     args.png.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(args.png, dpi=80)

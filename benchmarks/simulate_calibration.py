@@ -20,8 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF
+
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_LEGUS = ROOT.parent / "shared" / "data" / "legus" / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"
+DEFAULT_LEGUS = (ROOT.parent / "shared" / "data" / "legus"
+                 / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
 
 
 def main() -> None:
@@ -41,7 +44,7 @@ def main() -> None:
     real = None
     if args.legus.exists():
         legus = read_legus_tab(args.legus)
-        lab = np.asarray(legus["class_ref"], dtype=int)
+        lab = np.asarray(legus[CLASS_REF], dtype=int)
         real = rule_scores(legus, lab)
         print(f"real LEGUS NGC 1566: {real['n']} human-classified candidates")
     else:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from starclass.schema import CLASS_REF, mag_true_col
+
 
 def main() -> None:
     ap = argparse.ArgumentParser()
@@ -39,10 +41,10 @@ def main() -> None:
     v = bands.index("f555w")
     rows = []
     for k in (1, 2, 3, 4):
-        sel = np.flatnonzero(np.asarray(truth["class_ref"]) == k)
+        sel = np.flatnonzero(np.asarray(truth[CLASS_REF]) == k)
         if sel.size == 0:
             continue
-        mags = np.asarray(truth[f"mag_true_{bands[v]}"])[sel]
+        mags = np.asarray(truth[mag_true_col(bands[v])])[sel]
         rows.append((k, sel[np.argsort(mags)[min(2, sel.size - 1)]]))
     x = np.asarray(truth["x"])[[r[1] for r in rows]]
     y = np.asarray(truth["y"])[[r[1] for r in rows]]

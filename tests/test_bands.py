@@ -29,7 +29,8 @@ def test_require_bands_returns_lower_case_in_order():
 
 
 def test_require_bands_names_missing_once_and_available():
-    with pytest.raises(StarclassError, match=r"task x: band\(s\) f336w, g missing from the mosaics \(available: f555w\)"):
+    with pytest.raises(StarclassError,
+                       match=r"task x: band\(s\) f336w, g missing from the mosaics \(available: f555w\)"):
         require_bands(["f336w", "F336W", "g", "f555w"], ["f555w"], context="task x")
 
 

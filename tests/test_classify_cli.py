@@ -8,10 +8,10 @@ from typer.testing import CliRunner
 
 from starclass.bands import BANDS
 from starclass.cli import app
-from starclass.learn.config import get_preset, save_config
+from starclass.datasets.stamps import make_synthetic_field
 from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import write_mosaic
-from starclass.datasets.stamps import make_synthetic_field
+from starclass.learn.config import get_preset, save_config
 
 runner = CliRunner()
 

@@ -7,11 +7,11 @@ import pytest
 import torch
 from astropy.table import Table
 
-from starclass.learn.checkpoint import load_model
-from starclass.learn.config import get_preset
-from starclass.errors import StarclassError
-from starclass.learn.classify import classify, predict_inputs
 from starclass.datasets.stamps import make_synthetic_field
+from starclass.errors import StarclassError
+from starclass.learn.checkpoint import load_model
+from starclass.learn.classify import classify, predict_inputs
+from starclass.learn.config import get_preset
 from starclass.learn.train import fit
 
 

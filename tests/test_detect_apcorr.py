@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from starclass.detect import ArrayMosaics, measure
-from starclass.detect import apcorr
+from starclass.detect import ArrayMosaics, apcorr, measure
 
 
 def _render(kind, positions, shape, fwhm=2.2, beta=2.0, a=1.5, gamma=3.0, flux=100.0, sup=5):

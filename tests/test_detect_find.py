@@ -9,9 +9,9 @@ from astropy.wcs import WCS
 from typer.testing import CliRunner
 
 from starclass.bands import BANDS, vega_zeropoint
+from starclass.datasets.fields import synthetic_field
 from starclass.detect import ArrayMosaics, detect, match_catalogs
 from starclass.detect.find import find_candidates
-from starclass.datasets.fields import synthetic_field
 from starclass.errors import StarclassError
 
 

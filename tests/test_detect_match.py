@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from starclass.detect import match_catalogs
-from starclass.detect.match import one_to_one
 from starclass.detect.crowding import crowding_counts, redundant_flags
+from starclass.detect.match import one_to_one
 from starclass.detect.select import mci_inner_outer, points_in_polygon, select_candidates
 from starclass.errors import StarclassError
 

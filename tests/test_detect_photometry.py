@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
+from starclass.datasets.fields import add_stamp, gaussian_stamp
 from starclass.detect import ArrayMosaics, measure
 from starclass.detect.photometry import CandidatePhotometry, gaussian_aperture_fraction
-from starclass.datasets.fields import add_stamp, gaussian_stamp
 from starclass.errors import StarclassError
 
 ZP = 25.0

@@ -6,8 +6,14 @@ from astropy.table import Table
 
 from starclass.detect import match as detect_match
 from starclass.errors import StarclassError
-from starclass.evaluate.agreement import (agreement_fractions, agreement_table, agreement_vs, compare_catalogs,
-                                          human_baselines, symmetric_confusion)
+from starclass.evaluate.agreement import (
+    agreement_fractions,
+    agreement_table,
+    agreement_vs,
+    compare_catalogs,
+    human_baselines,
+    symmetric_confusion,
+)
 from starclass.evaluate.matching import greedy_one_to_one, match_catalogs
 
 

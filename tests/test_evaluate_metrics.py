@@ -6,8 +6,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, precision_r
 
 from starclass.errors import StarclassError
 from starclass.evaluate.bootstrap import bootstrap_ci
-from starclass.evaluate.metrics import (accuracy_scores, check_classes, classification_summary, confusion,
-                                        merge_labels)
+from starclass.evaluate.metrics import accuracy_scores, check_classes, classification_summary, confusion, merge_labels
 
 
 def _labels(n=400, seed=1):

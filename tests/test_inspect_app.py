@@ -1,19 +1,19 @@
 """The inspection web app through its HTTP interface (TestClient), the CLI, and the export."""
 
 import os
+import warnings
 
 import numpy as np
 import pytest
-import warnings
 
 with warnings.catch_warnings():  # the installed starlette warns about httpx at import
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from starclass.datasets.labelling import make_demo_field
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field, safe_path
-from starclass.datasets.labelling import make_demo_field
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from starclass.datasets.labelling import make_demo_field
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field
-from starclass.datasets.labelling import make_demo_field
 from webtools import running_server
 
 
@@ -135,16 +135,16 @@ def test_classify_twenty_by_keyboard(browser, tmp_path):
         _log_in(page, base, "bob", "bob-password")
         assert page.evaluate("document.body.dataset.candidate") == field.ids[0]
         assert page.get_attribute("#current-label", "data-cls") == ""   # ann's label is not shown
-        status = page.evaluate("""async () => {
+        status = page.evaluate("""async (cid) => {
             const csrf = document.querySelector('meta[name="csrf-token"]').content;
             const r = await fetch('/api/label', {method: 'POST', credentials: 'same-origin',
               headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
-              body: JSON.stringify({candidate_id: '%s', cls: 3, user: 'ann'})});
-            return r.status; }""" % field.ids[0])
+              body: JSON.stringify({candidate_id: cid, cls: 3, user: 'ann'})});
+            return r.status; }""", str(field.ids[0]))
         assert status == 403
-        no_csrf = page.evaluate("""async () => (await fetch('/api/label', {method: 'POST',
+        no_csrf = page.evaluate("""async (cid) => (await fetch('/api/label', {method: 'POST',
               credentials: 'same-origin', headers: {'Content-Type': 'application/json'},
-              body: JSON.stringify({candidate_id: '%s', cls: 3})})).status""" % field.ids[0])
+              body: JSON.stringify({candidate_id: cid, cls: 3})})).status""", str(field.ids[0]))
         assert no_csrf == 403
         page.keyboard.press("3")                      # bob's own label
         page.wait_for_function(f"document.body.dataset.candidate === '{field.ids[1]}'")

@@ -6,11 +6,10 @@ import threading
 
 import pytest
 
+from starclass.datasets.labelling import make_demo_field
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field
-from starclass.datasets.labelling import make_demo_field
-from webtools import (PostgresUnavailable, login_client, running_server,
-                                       throwaway_postgres)
+from webtools import PostgresUnavailable, login_client, running_server, throwaway_postgres
 
 
 @pytest.fixture(autouse=True, scope="module")

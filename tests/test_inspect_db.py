@@ -38,7 +38,7 @@ def test_version_1_database_is_migrated_without_loss(engine):
     db.create_v1_schema(engine)
     assert db.current_version(engine) == 1
     md = db._v1_metadata()
-    t0 = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     with engine.begin() as conn:
         conn.execute(md.tables["users"].insert(), [
             {"id": 1, "name": "ann", "password_hash": auth.hash_password("ann-password"), "created_at": t0},

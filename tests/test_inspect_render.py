@@ -6,8 +6,16 @@ import pytest
 from starclass.datasets.labelling import make_demo_field
 from starclass.detect import measure
 from starclass.inspect.app import load_field
-from starclass.inspect.render import (GAUSS_FWHM, KINDS, RenderCache, RenderSettings, cutout, profile_fit,
-                                      radial_profile, v_stamp)
+from starclass.inspect.render import (
+    GAUSS_FWHM,
+    KINDS,
+    RenderCache,
+    RenderSettings,
+    cutout,
+    profile_fit,
+    radial_profile,
+    v_stamp,
+)
 from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import read_mosaics
 from starclass.stamps.extract import extract_stamps

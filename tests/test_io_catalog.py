@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections import Counter
 
+import astropy.units as u
 import numpy as np
 import pytest
-import astropy.units as u
 from astropy.io import fits
 from astropy.table import Table
 from astropy.wcs import WCS
 
 from starclass.errors import StarclassError
 from starclass.io.catalog import (
-    check_on_image, galaxy_from_name, guess_format, pixel_origin_offset, read_catalog,
-    read_legus_tab, write_catalog,
+    check_on_image,
+    galaxy_from_name,
+    guess_format,
+    pixel_origin_offset,
+    read_catalog,
+    read_legus_tab,
+    write_catalog,
 )
 
 

@@ -12,8 +12,7 @@ from starclass.bands import BANDS
 from starclass.cli import app
 from starclass.io.catalog import write_catalog
 from starclass.io.mosaic import write_mosaic
-
-from test_io_mosaic import make_wcs, image  # noqa: E402  (tests/ is on sys.path under pytest)
+from test_io_mosaic import image, make_wcs  # tests/ is on sys.path under pytest
 
 
 def invoke(*args):

@@ -11,8 +11,6 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "starclass"
 TOP_LEVEL_MODULES = {"__init__.py", "bands.py", "schema.py", "errors.py", "pipeline.py"}
 #: The foundation every stage stands on: it imports nothing of starclass but itself.

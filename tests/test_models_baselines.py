@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from starclass.learn.config import get_preset
-from starclass.errors import StarclassError
-from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting, catalog_features, load_baseline
 from starclass.datasets.stamps import make_synthetic
-
+from starclass.errors import StarclassError
+from starclass.learn.config import get_preset
+from starclass.models.baselines import BaggedTreesPixels, CatalogBoosting, catalog_features, load_baseline
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 

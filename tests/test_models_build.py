@@ -8,10 +8,9 @@ import pytest
 import torch
 from torch import nn
 
-from starclass.learn.config import get_preset, list_presets
 from starclass.errors import StarclassError
+from starclass.learn.config import get_preset, list_presets
 from starclass.models import available, build_model, count_flops
-
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 
@@ -244,7 +243,7 @@ def test_gradcam_hooks_fire_on_every_cnn_in_eval_mode():
         net = build_model(cfg).eval()
         last = [m for m in net.modules() if isinstance(m, nn.Conv2d)][-1]
         seen = []
-        h = last.register_forward_hook(lambda _m, _i, out: seen.append(out.shape))
+        h = last.register_forward_hook(lambda _m, _i, out, seen=seen: seen.append(out.shape))
         with torch.no_grad():
             net(torch.randn(2, cfg.n_channels, cfg.stamp_size, cfg.stamp_size))
         h.remove()

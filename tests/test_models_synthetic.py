@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from starclass.learn.config import get_preset, list_presets
-from starclass.errors import StarclassError
-from starclass.models import build_model
 from starclass.datasets.stamps import make_synthetic, make_synthetic_field, synthetic_kind
-
+from starclass.errors import StarclassError
+from starclass.learn.config import get_preset, list_presets
+from starclass.models import build_model
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 

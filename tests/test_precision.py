@@ -7,12 +7,12 @@ import pytest
 import torch
 
 import starclass.models as models_mod
-from starclass.learn.checkpoint import load_checkpoint, load_model
-from starclass.learn.config import get_preset
-from starclass.errors import StarclassError
-from starclass.learn.precision import compute_dtype, parse_precision, to_memory_format
-from starclass.learn.classify import member_probabilities, predict_inputs
 from starclass.datasets.stamps import make_synthetic
+from starclass.errors import StarclassError
+from starclass.learn.checkpoint import load_checkpoint, load_model
+from starclass.learn.classify import member_probabilities, predict_inputs
+from starclass.learn.config import get_preset
+from starclass.learn.precision import compute_dtype, parse_precision, to_memory_format
 from starclass.learn.train import fit
 
 

@@ -8,8 +8,8 @@ from astropy.table import Table
 from typer.testing import CliRunner
 
 from starclass.cli import app
-from starclass.errors import StarclassError
 from starclass.datasets.catalogs import fake_catalogs
+from starclass.errors import StarclassError
 from starclass.report import build_report, run_evaluation
 
 

@@ -84,7 +84,8 @@ def test_refuses_to_overwrite(tmp_path):
 
 def test_cli_preset_pandas_cutouts(tmp_path):
     out = tmp_path / "cli"
-    r = CliRunner().invoke(app, ["simulate", str(out), "--preset", "pandas-cutouts", "--n", "4", "--seed", "2", "--quiet"])
+    args = ["simulate", str(out), "--preset", "pandas-cutouts", "--n", "4", "--seed", "2", "--quiet"]
+    r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     assert len(_rows(out / "labels.csv")) == 4
     again = CliRunner().invoke(app, ["simulate", str(out), "--preset", "pandas-cutouts", "--n", "4", "--quiet"])

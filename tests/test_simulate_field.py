@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from starclass.errors import StarclassError
-from starclass.simulate import SimConfig, preset, simulate_field, write_field
 from starclass.schema import subclass_number
+from starclass.simulate import SimConfig, preset, simulate_field, write_field
 
 
 @pytest.fixture(scope="module")

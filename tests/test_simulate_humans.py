@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from starclass.schema import subclass_number
 from starclass.simulate import SimConfig, simulate_field
 from starclass.simulate.humans import agreement_stats, consensus
-from starclass.schema import subclass_number
 
 
 def test_agreement_near_legus_figures():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from starclass.learn.config import get_preset
 from starclass.errors import StarclassError
+from starclass.learn.config import get_preset
 from starclass.stamps import make_inputs
 from starclass.stamps.noise import SOFTENING_MISMATCH_MAG, resolve_softening, sky_noise_mag
 

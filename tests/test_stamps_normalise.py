@@ -9,7 +9,14 @@ import pytest
 
 from starclass.errors import StarclassError
 from starclass.stamps import (
-    base_size, iter_inputs, make_inputs, multiscale, normalise, resample, rgb_groups, robust_stats,
+    base_size,
+    iter_inputs,
+    make_inputs,
+    multiscale,
+    normalise,
+    resample,
+    rgb_groups,
+    robust_stats,
     scale_indices,
 )
 

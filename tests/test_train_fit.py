@@ -7,10 +7,10 @@ import pytest
 import torch
 
 import starclass.learn.train as train_mod
+from starclass.datasets.stamps import make_synthetic
+from starclass.errors import StarclassError
 from starclass.learn.checkpoint import load_checkpoint, read_manifest
 from starclass.learn.config import get_preset
-from starclass.errors import StarclassError
-from starclass.datasets.stamps import make_synthetic
 from starclass.learn.train import fit
 
 

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from starclass.errors import StarclassError
+from starclass.learn.augment import augment_batch, dihedral, dihedral_inverse, rescale
 from starclass.learn.checkpoint import (
     load_checkpoint,
     make_checkpoint,
@@ -17,8 +19,6 @@ from starclass.learn.checkpoint import (
     write_manifest,
 )
 from starclass.learn.ensemble import aggregate, decide
-from starclass.errors import StarclassError
-from starclass.learn.augment import augment_batch, dihedral, dihedral_inverse, rescale
 from starclass.learn.splits import (
     galaxy_split,
     leave_one_galaxy_out,
@@ -26,7 +26,6 @@ from starclass.learn.splits import (
     spatial_split,
     split_indices,
 )
-
 
 # ----------------------------------------------------------------------------- augmentation
 

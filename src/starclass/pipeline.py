@@ -10,16 +10,29 @@ so that each stage can be rerun alone with the matching ``starclass`` command.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
+from starclass.detect.completeness import completeness
+from starclass.detect.find import detect
+from starclass.detect.match import match_catalogs
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import accuracy_scores
 from starclass.evaluate.task import EvalTask
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import read_mosaics
+from starclass.learn.classify import classify
+from starclass.learn.config import load_config
+from starclass.learn.train import fit
+from starclass.report import build_report
+from starclass.schema import CLASS_PRED, CLASS_REF, mag_true_col
 from starclass.science.gradcam import gradcam_inputs as _gradcam_inputs
+from starclass.simulate import SimConfig, simulate_to_disk
+from starclass.stamps import make_inputs
+from starclass.stamps.noise import resolve_softening
 
 
 @dataclass
@@ -104,19 +117,6 @@ def run_demo(
     -------
     DemoResult
     """
-    from starclass.learn.config import load_config
-    from starclass.detect.completeness import completeness
-    from starclass.detect.find import detect
-    from starclass.detect.match import match_catalogs
-    from starclass.io.catalog import read_catalog, write_catalog
-    from starclass.io.mosaic import read_mosaics
-    from starclass.learn.classify import classify
-    from starclass.report import build_report
-    from starclass.simulate import SimConfig, simulate_to_disk
-    from starclass.stamps import make_inputs
-    from starclass.stamps.noise import resolve_softening
-    from starclass.learn.train import fit
-
     if labels not in ("truth", "humans"):
         raise StarclassError(f"labels must be 'truth' or 'humans', got {labels!r}")
     outdir = Path(outdir)
@@ -145,7 +145,7 @@ def run_demo(
     comp_path = outdir / "completeness.ecsv"
     write_catalog(completeness(truth, candidates, band=mosaics.v_band), comp_path)
     echo(f"      {len(candidates)} candidates -> {cand_path}")
-    bright = truth[(truth["class_ref"] <= 3) & (np.asarray(truth[f"mag_true_{mosaics.v_band}"]) < 23.5)]
+    bright = truth[(truth[CLASS_REF] <= 3) & (np.asarray(truth[mag_true_col(mosaics.v_band)]) < 23.5)]
     ia, _, _ = match_catalogs(bright, candidates, radius=2.0)
     if len(bright):
         echo(f"      recovered {len(ia)}/{len(bright)} = {len(ia) / len(bright):.1%} of true class 1-3 "
@@ -163,7 +163,7 @@ def run_demo(
     if msg:
         echo(f"      {msg}")
     inputs, valid = make_inputs(train_mosaics, train_cat["x"], train_cat["y"], config)
-    y_train = np.where(valid, np.asarray(train_cat["class_ref"]), 0)
+    y_train = np.where(valid, np.asarray(train_cat[CLASS_REF]), 0)
     result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat["x"]),
                  np.asarray(train_cat["y"])), seed=seed, progress=progress, epochs=epochs, resume=False)
     seconds["train"] = time.perf_counter() - t
@@ -180,9 +180,9 @@ def run_demo(
     # 5. Accuracy against truth and against the simulated humans on the matched candidates.
     echo("[5/6] evaluating against truth and the simulated human consensus ...")
     it, ic, _ = match_catalogs(truth, classified, radius=2.0)
-    pred = np.asarray(classified["class_pred"])[ic]
-    ref = np.asarray(truth["class_ref"])[it]
-    hum = np.asarray(humans["class_ref"])[it]
+    pred = np.asarray(classified[CLASS_PRED])[ic]
+    ref = np.asarray(truth[CLASS_REF])[it]
+    hum = np.asarray(humans[CLASS_REF])[it]
     task = EvalTask.from_config(config)
     every = next(iter(task.merges))  # the task's own classes
     binary = "12v34" if "12v34" in task.merges else every

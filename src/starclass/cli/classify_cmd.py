@@ -32,9 +32,9 @@ def classify_command(
 
     import numpy as np
 
-    from starclass.learn.checkpoint import load_model
     from starclass.io.catalog import read_catalog, write_catalog
     from starclass.io.mosaic import read_mosaics
+    from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import check_bands, classify
     from starclass.learn.precision import pick_device
 

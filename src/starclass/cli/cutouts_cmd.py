@@ -28,13 +28,16 @@ def cutouts(
     progress: bool = True,
 ) -> dict:
     """Importable body of the command: read, cut, store; returns a summary dict."""
+    # here, not at the top: `starclass --help` takes 0.4 s; starclass.io + stamps add 1.0-1.6 s (measured)
     import numpy as np
 
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
-    from starclass.stamps.inputs import InputSpec, input_spec
+    from starclass.stamps.export import export_phangs_fits
+    from starclass.stamps.inputs import InputSpec, input_spec, parse_softening_mag
     from starclass.stamps.multiscale import parse_scales
-    from starclass.stamps.store import make_store
+    from starclass.stamps.normalise import check_method
+    from starclass.stamps.store import StampStore, make_store
 
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
     changes: dict = {}
@@ -43,18 +46,15 @@ def cutouts(
     if scales is not None:
         changes["scales"] = list(parse_scales(scales))
     if normalisation is not None:
-        from starclass.stamps.normalise import check_method
-
         changes["normalisation"] = check_method(normalisation)
     if band_list is not None:
         changes["bands"] = band_list
     if softening_mag is not None:
-        from starclass.stamps.inputs import parse_softening_mag
-
         soft = parse_softening_mag(softening_mag)  # a clear error for a bad value before any work
         changes["softening_mag"] = "auto" if soft is None else soft
     config = None
     if task:
+        # starclass.learn imports torch (+3 s measured): only --task pays for it
         from starclass.learn.config import load_config
 
         config = load_config(task)
@@ -83,16 +83,12 @@ def cutouts(
     make_store(mset, table, output, config if config is not None else spec, batch_size=batch_size,
                weights=weights, progress=progress)
 
-    from starclass.stamps.store import StampStore
-
     st = StampStore(output)
     summary = {
         "n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
         "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
     }
     if phangs_fits_dir is not None:
-        from starclass.stamps.export import export_phangs_fits
-
         paths = export_phangs_fits(mset, table, phangs_fits_dir, size=phangs_size,
                                    bands=list(spec.bands or mset.bands), weights=weights, progress=progress)
         summary["fits"] = len(paths)

@@ -29,6 +29,7 @@ def demo(
     human classifiers, and writes an HTML report. About 5-10 minutes on two CPU cores with the
     defaults.
     """
+    # here, not at the top: starclass.pipeline imports torch (+5 s measured); `starclass --help` takes 0.4 s
     from starclass.pipeline import run_demo
 
     res = run_demo(outdir, size=size, n_candidates=n_candidates, seed=seed, task=task, epochs=epochs,

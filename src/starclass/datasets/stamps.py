@@ -303,7 +303,8 @@ def _draw_xray_optical(rng, n: int, size: int, classes: np.ndarray) -> np.ndarra
         if classes[i] == 1:  # cluster
             rc = rng.uniform(3.0, 8.0) * f
             counts = rng.uniform(150, 600)
-            xr = _beta(xx, yy, rng.normal(0, 1), rng.normal(0, 1), rc, 0.67, rng.uniform(0.7, 1.0), rng.uniform(0, np.pi))
+            xr = _beta(xx, yy, rng.normal(0, 1), rng.normal(0, 1), rc, 0.67, rng.uniform(0.7, 1.0),
+                       rng.uniform(0, np.pi))
             xr = counts * xr / xr.sum()
             k = rng.integers(8, 21)
             r = rng.uniform(2, 12) * f * np.sqrt(rng.uniform(0, 1, k))

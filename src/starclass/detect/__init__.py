@@ -12,24 +12,13 @@
 Positions are 0-based pixels (x = column, y = row) throughout.
 """
 
+from starclass.detect.completeness import completeness
+from starclass.detect.find import detect
 from starclass.detect.match import match_catalogs
 from starclass.detect.photometry import CandidatePhotometry, measure
+from starclass.detect.select import select_candidates
 from starclass.io.mosaic import ArrayMosaics
 
-__all__ = ["ArrayMosaics", "CandidatePhotometry", "measure", "match_catalogs", "detect", "select_candidates", "completeness"]
+__all__ = ["ArrayMosaics", "CandidatePhotometry", "measure", "match_catalogs", "detect", "select_candidates",
+           "completeness"]
 
-
-def __getattr__(name):  # lazy: keep `import starclass.detect` light
-    if name == "detect":
-        from starclass.detect.find import detect
-
-        return detect
-    if name == "select_candidates":
-        from starclass.detect.select import select_candidates
-
-        return select_candidates
-    if name == "completeness":
-        from starclass.detect.completeness import completeness
-
-        return completeness
-    raise AttributeError(name)

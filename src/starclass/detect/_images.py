@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from astropy.io import fits
 
 from starclass.bands import require_bands
-from starclass.errors import StarclassError
 from starclass.io.mosaic import ArrayMosaics, Mosaics
 
 __all__ = ["ArrayMosaics", "band_label", "check_bands", "exptime_of", "bad_pixels"]
@@ -49,8 +49,6 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
     path = paths.get(band) if isinstance(paths, Mapping) else None
     if path:
         try:
-            from astropy.io import fits
-
             with fits.open(path, memmap=True) as hdul:
                 for hdu in hdul:
                     t = hdu.header.get("EXPTIME")

@@ -61,6 +61,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
+from scipy import fft
 
 _SUPER = 3  # sub-pixels per pixel of the model grid (odd: a sub-pixel sits on the centre)
 _HALF = 32  # half-size of the model grid (px)
@@ -69,6 +70,7 @@ _CORE_RADII = np.concatenate([[0.0], np.geomspace(0.05, 12.0, 32)])
 
 @lru_cache(maxsize=8)
 def _geometry(aperture_radius: float, annulus: tuple[float, float], ci_radii: tuple[float, float]):
+    # photutils adds 0.65 s (measured): `import starclass.detect` stays without it until photometry runs
     from photutils.aperture import CircularAperture
 
     n = 2 * _HALF + 1
@@ -100,8 +102,6 @@ def _psf_subgrid(psf_fwhm: float, psf_beta: float | None) -> np.ndarray:
 
 def _convolve_and_bin(stack: np.ndarray, psf: np.ndarray) -> np.ndarray:
     """Convolve each sub-pixel image of ``stack`` (K, n, n) with ``psf`` and bin to pixels."""
-    from scipy import fft
-
     k, n, _ = stack.shape
     m = psf.shape[0]
     size = fft.next_fast_len(n + m - 1, real=True)
@@ -271,6 +271,7 @@ COG_GAMMAS: tuple[float, ...] = (2.5, 3.0, 3.5, 4.5, 8.0)
 
 @lru_cache(maxsize=64)
 def _aperture_grid(radius: float) -> np.ndarray:
+    # photutils adds 0.65 s (measured): `import starclass.detect` stays without it until photometry runs
     from photutils.aperture import CircularAperture
 
     n = 2 * _HALF + 1

@@ -23,11 +23,12 @@ import itertools
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
+from starclass import schema
 from starclass.errors import StarclassError
 from starclass.evaluate.matching import matched_classes
 from starclass.evaluate.metrics import class_array, merge_labels
 from starclass.evaluate.trends import equal_number_edges, linear_trend
-from starclass.schema import CLASSES
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES
 
 
 def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES) -> dict:
@@ -62,8 +63,8 @@ def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
     return out
 
 
-def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = "class_ref",
-                     col_b: str = "class_ref", names: tuple[str, str] = ("A", "B")) -> dict:
+def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = CLASS_REF,
+                     col_b: str = CLASS_REF, names: tuple[str, str] = ("A", "B")) -> dict:
     """Match two catalogues and compute their agreement fractions on the intersection."""
     ia, ib, ca, cb = matched_classes(a, b, col_a, col_b, radius, names=names)
     res = agreement_fractions(ca, cb)
@@ -106,7 +107,7 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
     class_cols = dict(class_cols or {})
     for n, t in catalogs.items():
         if n not in class_cols:
-            class_cols[n] = "class_pred" if "class_pred" in t.colnames else "class_ref"
+            class_cols[n] = CLASS_PRED if CLASS_PRED in t.colnames else CLASS_REF
     pairs = pairs or list(itertools.combinations(catalogs, 2))
     rows, names = [], []
     for na, nb in pairs:
@@ -177,8 +178,7 @@ def symmetric_confusion(class_a: np.ndarray, class_b: np.ndarray, classes: tuple
 
 def human_columns(table: Table) -> list[str]:
     """The ``class_h<k>`` columns of a table, in order."""
-    cols = [c for c in table.colnames if c.startswith("class_h") and c[7:].isdigit()]
-    return sorted(cols, key=lambda c: int(c[7:]))
+    return schema.human_cols(table)
 
 
 def _agree(a: np.ndarray, b: np.ndarray, merge: str | None) -> tuple[int, int, np.ndarray]:
@@ -197,7 +197,7 @@ def _row_norm(C: np.ndarray) -> np.ndarray:
     return np.divide(C, rows, out=np.zeros(C.shape, float), where=rows > 0)
 
 
-def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_col: str = "class_ref",
+def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_col: str = CLASS_REF,
                     min_overlap: int = 20) -> dict:
     """Human-to-human agreement from individual labels.
 
@@ -316,11 +316,11 @@ def agreement_vs(class_a: np.ndarray, class_b: np.ndarray, quantity: np.ndarray,
     keys = ["1", "2", "3", "4", "1+2"]
     fr: dict[str, list] = {k: [] for k in keys}
     lo, hi, med, n = [], [], [], []
-    for l, h in zip(edges[:-1], edges[1:]):
-        sel = (q >= l) & (q < h)
-        lo.append(float(l))
-        hi.append(float(h))
-        med.append(float(np.median(q[sel])) if sel.any() else float(0.5 * (l + h)))
+    for left, right in zip(edges[:-1], edges[1:]):
+        sel = (q >= left) & (q < right)
+        lo.append(float(left))
+        hi.append(float(right))
+        med.append(float(np.median(q[sel])) if sel.any() else float(0.5 * (left + right)))
         n.append(int(sel.sum()))
         res = agreement_fractions(a[sel], b[sel]) if sel.any() else None
         for k in keys:

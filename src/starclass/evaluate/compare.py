@@ -26,15 +26,27 @@ from astropy.table import MaskedColumn, Table
 from starclass.bands import v_band
 from starclass.errors import StarclassError
 from starclass.evaluate import curves, threshold
-from starclass.evaluate.agreement import (agreement_fractions, agreement_table, agreement_vs, human_baselines,
-                                          human_columns, symmetric_confusion)
+from starclass.evaluate.agreement import (
+    agreement_fractions,
+    agreement_table,
+    agreement_vs,
+    human_baselines,
+    human_columns,
+    symmetric_confusion,
+)
 from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.matching import match_catalogs
-from starclass.evaluate.metrics import (MergeResult, accuracy_scores, check_classes, class_array,
-                                        classification_summary, summary_table)
+from starclass.evaluate.metrics import (
+    MergeResult,
+    accuracy_scores,
+    check_classes,
+    class_array,
+    classification_summary,
+    summary_table,
+)
 from starclass.evaluate.task import EvalTask, resolve_task
 from starclass.io.catalog import read_catalog
-from starclass.schema import bands_in, mag_col
+from starclass.schema import CLASS_PRED, CLASS_REF, bands_in, mag_col, prob_col
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -98,7 +110,7 @@ def class_column(t: Table, prefer: str) -> str:
     >>> class_column(Table({"class_ref": [1]}), "class_pred")
     'class_ref'
     """
-    other = "class_ref" if prefer == "class_pred" else "class_pred"
+    other = CLASS_REF if prefer == CLASS_PRED else CLASS_PRED
     if prefer in t.colnames:
         return prefer
     if other in t.colnames:
@@ -116,13 +128,14 @@ def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
     [2, 1]
     """
     labels = class_array(t, col, name=name)
-    if col != "class_pred":
+    if col != CLASS_PRED:
         labels = task.reference_labels(labels, what=f"{name} column {col!r}")
     check_classes(labels, task.classes, what=f"{name} column {col!r}")
     return labels
 
 
-def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
+         names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Row indices of the paired objects: row by row for ``self``, else a one-to-one match.
 
     Examples
@@ -342,8 +355,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     """
     pname, rname = pred_name, ref_name
     ia, ib = pair(pred, ref, ref_is_pred, radius, (pname, rname))
-    pcol = class_column(pred, "class_pred")
-    rcol = "class_ref" if ref_is_pred else class_column(ref, "class_ref")
+    pcol = class_column(pred, CLASS_PRED)
+    rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF)
     cp_all = task_labels(pred, pcol, task, pname)
     cr_all = task_labels(ref, rcol, task, rname)
     cp, cr = cp_all[ia], cr_all[ib]
@@ -398,7 +411,7 @@ def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) 
     rows = []
     for n, t in cats.items():
         c = task_labels(t, cols[n], task, n)
-        has_p = all(f"prob_{k}" in t.colnames for k in task.classes)
+        has_p = all(prob_col(k) in t.colnames for k in task.classes)
         rows.append((n, len(t), cols[n], *[int(np.sum(c == k)) for k in task.classes], int(np.sum(c == 0)),
                      "yes" if has_p else "no"))
     return Table(rows=rows, names=("catalogue", "rows", "class column", *[f"n_{k}" for k in task.classes],
@@ -409,9 +422,9 @@ def _human_baselines(cats: dict[str, Table]) -> list[tuple[str, dict | None, str
     out = []
     done: list[np.ndarray] = []
     for n, t in cats.items():
-        if len(human_columns(t)) < 2 or "class_ref" not in t.colnames:
+        if len(human_columns(t)) < 2 or CLASS_REF not in t.colnames:
             continue
-        labels = np.column_stack([np.asarray(t[c]) for c in human_columns(t) + ["class_ref"]])
+        labels = np.column_stack([np.asarray(t[c]) for c in human_columns(t) + [CLASS_REF]])
         if any(d.shape == labels.shape and np.array_equal(d, labels) for d in done):
             continue  # the same people on the same objects (e.g. a prediction carrying its reference)
         done.append(labels)
@@ -455,28 +468,28 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task)
     refs = reference_names(references)
-    if not refs and "class_ref" in ptab.colnames and "class_pred" in ptab.colnames:
+    if not refs and CLASS_REF in ptab.colnames and CLASS_PRED in ptab.colnames:
         refs = {SELF: SELF}
     if not refs:
         raise StarclassError("no reference given and the prediction has no class_ref column: nothing to compare")
     cats: dict[str, Table] = {pred_name: ptab}
-    cols = {pred_name: class_column(ptab, "class_pred")}
+    cols = {pred_name: class_column(ptab, CLASS_PRED)}
     comparisons = []
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
-            if "class_ref" not in ptab.colnames:
+            if CLASS_REF not in ptab.colnames:
                 raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
             comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} class_ref",
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities))
             rt = ptab.copy(copy_data=False)
-            rt.remove_columns([c for c in ("class_pred",) if c in rt.colnames])
+            rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats["reference"] = rt
-            cols["reference"] = "class_ref"
+            cols["reference"] = CLASS_REF
             continue
         rtab = load_catalog(r, name)
         cats[name] = rtab
-        cols[name] = class_column(rtab, "class_ref")
+        cols[name] = class_column(rtab, CLASS_REF)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities))
     ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons)

@@ -112,6 +112,7 @@ def confusion(ref: np.ndarray, pred: np.ndarray, labels: list[int]) -> tuple[np.
 
     Rows of classes absent from the reference are all zero in both (never NaN).
     """
+    # sklearn.metrics adds 1.5-1.8 s (measured) to `import starclass.evaluate`
     from sklearn.metrics import confusion_matrix
 
     counts = confusion_matrix(ref, pred, labels=labels)

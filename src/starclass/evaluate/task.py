@@ -32,7 +32,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.schema import CLASSES, CLASS_NAMES
+from starclass.schema import CLASS_NAMES, CLASSES
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -86,7 +86,8 @@ class EvalTask:
         if len(self.classes) < 2:
             raise StarclassError(f"task {self.name!r}: needs at least two classes, got {list(self.classes)}")
         if self.positive_class is not None and self.positive_class not in self.classes:
-            raise StarclassError(f"task {self.name!r}: positive_class {self.positive_class} not in {list(self.classes)}")
+            raise StarclassError(f"task {self.name!r}: positive_class {self.positive_class} "
+                                 f"not in {list(self.classes)}")
         for mname, groups in self.merges.items():
             members = [m for g in groups.values() for m in g]
             if sorted(members) != sorted(self.classes):
@@ -153,7 +154,8 @@ class EvalTask:
         try:
             classes = [int(c) for c in classes]
         except (TypeError, ValueError):
-            raise StarclassError(f"catalogue meta 'classes' is not a list of integers: {meta.get('classes')!r}") from None
+            raise StarclassError(
+                f"catalogue meta 'classes' is not a list of integers: {meta.get('classes')!r}") from None
         names = meta.get("class_names")
         if isinstance(names, str):
             names = names.split(",")

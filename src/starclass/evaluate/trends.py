@@ -38,6 +38,7 @@ def linear_trend(x: np.ndarray, y: np.ndarray, *, what: str = "trend") -> dict:
     Raises :class:`StarclassError` with fewer than 3 finite points (a line through two points
     has no error) or when x does not vary.
     """
+    # scipy.stats adds 0.7 s (measured) to `import starclass.evaluate`
     from scipy.stats import linregress
 
     x = np.asarray(x, float)

@@ -97,7 +97,7 @@ def session_user(engine: Engine, token: str | None) -> dict | None:
         return None
     expires = row["expires_at"]
     if expires.tzinfo is None:  # SQLite returns naive datetimes
-        expires = expires.replace(tzinfo=_dt.timezone.utc)
+        expires = expires.replace(tzinfo=_dt.UTC)
     if expires < db.utcnow():
         return None
     return {"id": int(row["id"]), "name": row["name"], "is_admin": bool(row["is_admin"]),

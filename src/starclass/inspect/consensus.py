@@ -39,7 +39,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import CLASSES
+from starclass.schema import CLASS_REF, CLASSES
 
 
 def _check(M) -> np.ndarray:
@@ -262,7 +262,7 @@ def consensus_table(M, ids: Sequence[str], people: Sequence[str]) -> tuple[Table
     for j, _ in enumerate(people):
         t[f"class_h{j + 1}"] = M[:, j]
     t["n_labels"] = n
-    t["class_ref"] = mode
+    t[CLASS_REF] = mode
     t["tie"] = tie
     t["class_mean"] = mean_class(M)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -111,7 +111,7 @@ sa.Index("ix_history_label", label_history.c.label_id)
 
 
 def utcnow() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 # --------------------------------------------------------------------------------------------

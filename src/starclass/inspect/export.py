@@ -30,6 +30,7 @@ from astropy.table import Table, join
 from starclass.errors import StarclassError
 from starclass.inspect import consensus, db
 from starclass.io.atomic import atomic_path
+from starclass.io.catalog import write_catalog
 from starclass.schema import CLASS_REF
 
 
@@ -101,7 +102,6 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     out.meta["agreement"] = {k: v for k, v in summary.items()
                              if isinstance(v, (int, float, dict)) or v is None}
     out.meta["labels_dataset"] = dataset
-    from starclass.io.catalog import write_catalog
 
     write_catalog(out, path)
     if summary_path is not None:

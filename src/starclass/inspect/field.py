@@ -22,6 +22,7 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import read_catalog
 from starclass.io.mosaic import is_weight_file, read_mosaics
+from starclass.schema import CLASS_PRED, mag_col
 
 ORDERS = ("catalogue", "random", "brightest", "uncertain")
 CATALOGUE_NAMES = ("candidates.ecsv", "candidates.fits", "candidates.parquet", "candidates.csv",
@@ -59,7 +60,7 @@ class Field:
             seed = int.from_bytes(hashlib.sha256(f"{self.dataset}|{user}".encode()).digest()[:8], "little")
             return [int(i) for i in np.random.default_rng(seed).permutation(n)]
         if order == "brightest":
-            col = f"mag_{self.v_band}"
+            col = mag_col(self.v_band)
             if col not in self.table.colnames:
                 raise StarclassError(f"order 'brightest' needs column {col} in {self.catalogue_path}")
             mag = np.ma.filled(np.ma.asarray(self.table[col], dtype=float), np.nan)
@@ -85,8 +86,8 @@ class Field:
         roles = ubvi_bands(self.bands)
         for a, b in (("u", "b"), ("v", "i"), ("b", "v")):
             ca, cb = roles.get(a), roles.get(b)
-            if ca and cb and f"mag_{ca}" in self.table.colnames and f"mag_{cb}" in self.table.colnames:
-                va, vb = json_value(r[f"mag_{ca}"]), json_value(r[f"mag_{cb}"])
+            if ca and cb and mag_col(ca) in self.table.colnames and mag_col(cb) in self.table.colnames:
+                va, vb = json_value(r[mag_col(ca)]), json_value(r[mag_col(cb)])
                 if isinstance(va, float) and isinstance(vb, float):
                     out[f"{a.upper()}-{b.upper()}"] = round(va - vb, 3)
         return out
@@ -212,7 +213,7 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str]) -> di
             raise StarclassError(f"predictions {pred_path}: no id column")
     probs = sorted((c for c in src.colnames if c.startswith("prob_") and c[5:].isdigit()),
                    key=lambda c: int(c[5:]))
-    if not probs and "class_pred" not in src.colnames:
+    if not probs and CLASS_PRED not in src.colnames:
         return None
     by_id = {str(v): i for i, v in enumerate(src["id"])} if src is not table else None
     out: dict[int, dict] = {}
@@ -223,8 +224,8 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str]) -> di
         p = {c: json_value(src[c][j]) for c in probs}
         vals = [v for v in p.values() if isinstance(v, float)]
         entry = {"probs": p, "top_prob": max(vals) if vals else float("nan")}
-        if "class_pred" in src.colnames:
-            entry["class_pred"] = json_value(src["class_pred"][j])
+        if CLASS_PRED in src.colnames:
+            entry["class_pred"] = json_value(src[CLASS_PRED][j])
         elif vals:
             entry["class_pred"] = int(probs[int(np.argmax([p[c] if p[c] is not None else -1 for c in probs]))][5:])
         out[row] = entry

@@ -34,7 +34,12 @@ from pathlib import Path
 
 import astropy.units as u
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from astropy.coordinates import SkyCoord
+from astropy.io import fits
 from astropy.table import MaskedColumn, Table
+from astropy.table.meta import get_header_from_yaml
 
 from starclass.bands import HST_BANDS
 from starclass.errors import StarclassError
@@ -409,8 +414,6 @@ def _read_generic(p: Path, fmt: str) -> Table:
 
 
 def _read_fits_table(p: Path) -> Table:
-    from astropy.io import fits
-
     with fits.open(p) as hdul:
         for i, hdu in enumerate(hdul):
             if isinstance(hdu, (fits.BinTableHDU, fits.TableHDU)):
@@ -421,10 +424,6 @@ def _read_fits_table(p: Path) -> Table:
 def _read_parquet(p: Path) -> Table:
     """Parquet through pyarrow alone (astropy's reader needs pandas); units and meta restored
     from the ``table_meta_yaml`` that astropy's writer stores."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    from astropy.table.meta import get_header_from_yaml
-
     pt = pq.read_table(p)
     t = Table()
     for name in pt.column_names:
@@ -529,8 +528,6 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     if not has_xy:
         missing = "x" if "x" not in table.colnames else "y"
         if has_sky and wcs is not None:
-            from astropy.coordinates import SkyCoord
-
             sky = SkyCoord(np.asarray(_plain(table["ra"]), float) * u.deg,
                            np.asarray(_plain(table["dec"]), float) * u.deg)
             x, y = wcs.world_to_pixel(sky)
@@ -606,8 +603,6 @@ def pixel_origin_offset(table: Table, wcs) -> float:
     About 0 when the table's positions are 0-based in the frame of ``wcs``; about 1 when they
     were 1-based and not converted. Use it to verify a catalogue's convention.
     """
-    from astropy.coordinates import SkyCoord
-
     sky = SkyCoord(np.asarray(_plain(table["ra"]), float) * u.deg,
                    np.asarray(_plain(table["dec"]), float) * u.deg)
     x, y = wcs.world_to_pixel(sky)

@@ -33,12 +33,12 @@ import numpy as np
 import torch
 
 from starclass.bands import require_bands
-from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.learn.ensemble import EnsembleResult, aggregate
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
-from starclass.learn.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
 from starclass.learn.augment import DIHEDRAL, dihedral
+from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.learn.ensemble import EnsembleResult, aggregate
+from starclass.learn.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
 
 log = logging.getLogger(__name__)
 
@@ -231,8 +231,8 @@ def classify(
     from astropy.table import Table
     from tqdm.auto import tqdm
 
-    from starclass.stamps import iter_inputs
     from starclass.learn.precision import pick_device
+    from starclass.stamps import iter_inputs
 
     if candidates is None or len(candidates) == 0:
         raise StarclassError("the candidate list is empty: nothing to classify")

@@ -163,7 +163,7 @@ class TrainRecipe:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TrainRecipe":
+    def from_dict(cls, d: dict[str, Any]) -> TrainRecipe:
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:
@@ -479,7 +479,7 @@ class TaskConfig:
         return _jsonable(d)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TaskConfig":
+    def from_dict(cls, d: dict[str, Any]) -> TaskConfig:
         """Rebuild a config from :meth:`to_dict` output (or a YAML/JSON mapping)."""
         if not isinstance(d, dict):
             raise StarclassError(f"task config must be a mapping, got {type(d).__name__}")
@@ -502,7 +502,7 @@ class TaskConfig:
         except TypeError as exc:
             raise StarclassError(f"task config: {exc}") from None
 
-    def copy(self, **changes: Any) -> "TaskConfig":
+    def copy(self, **changes: Any) -> TaskConfig:
         """A deep copy with some fields replaced (``recipe`` may be a dict of changes)."""
         new = TaskConfig.from_dict(self.to_dict())
         if "recipe" in changes and isinstance(changes["recipe"], dict):
@@ -565,7 +565,7 @@ def _apply_changes(base: TaskConfig, changes: dict[str, Any]) -> TaskConfig:
     return base.copy(**changes)
 
 
-def _from_mapping(data: dict[str, Any], name: str | None, registry: "PresetRegistry",
+def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegistry,
                   stack: tuple[str, ...] = ()) -> TaskConfig:
     """A config from a file's mapping: a full config, or a base preset plus changes.
 

@@ -65,7 +65,7 @@ def cpu_has_bf16_units() -> bool:
             try:
                 if fn():
                     return True
-            except Exception:  # noqa: BLE001 - a private probe missing or failing means "no"
+            except Exception:
                 continue
     return False
 

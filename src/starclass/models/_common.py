@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from starclass.errors import StarclassError
+
 
 def resize_input(x: torch.Tensor, size: int | None) -> torch.Tensor:
     """Resample ``[N, C, H, W]`` to ``size`` x ``size`` (bilinear; anti-aliased when shrinking).
@@ -21,8 +23,6 @@ def resize_input(x: torch.Tensor, size: int | None) -> torch.Tensor:
 def check_input(x: torch.Tensor, channels: int, who: str) -> None:
     """Raise a clear error for inputs of the wrong rank or channel count."""
     if x.ndim != 4 or x.shape[1] != channels:
-        from starclass.errors import StarclassError
-
         raise StarclassError(
             f"{who}: expected input [N, {channels}, H, W], got {list(x.shape)} "
             "(check the task's bands, scales and normalisation)"

@@ -176,7 +176,7 @@ class BaggedTreesPixels(_Baseline):
         x = x[:, :, lo : lo + self.patch, lo : lo + self.patch]
         return np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
 
-    def fit(self, stamps: Any, y: Any) -> "BaggedTreesPixels":
+    def fit(self, stamps: Any, y: Any) -> BaggedTreesPixels:
         """Fit on stamps ``[N, C, S, S]`` and their classes; returns ``self``."""
         if int(self.patch) < 1:
             raise StarclassError(f"BaggedTreesPixels: patch={self.patch!r} must be >= 1")
@@ -319,7 +319,7 @@ class CatalogBoosting(_Baseline):
         index = {n: i for i, n in enumerate(names)}
         return x[:, [index[n] for n in self.feature_names_]]
 
-    def fit(self, table: Any, y: Any) -> "CatalogBoosting":
+    def fit(self, table: Any, y: Any) -> CatalogBoosting:
         """Fit on an astropy Table (or a feature matrix) and labels; returns ``self``."""
         x = self._matrix(table, fit=True)
         y = _labels(y, len(x), "CatalogBoosting.fit")

@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from starclass.errors import StarclassError
 from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
 
@@ -106,7 +107,6 @@ class CompactNet(nn.Module):
         input_size: int | None = None,
     ):
         super().__init__()
-        from starclass.errors import StarclassError
 
         if len(widths) != len(depth) or not widths:
             raise StarclassError(f"compact: widths {list(widths)} and depth {list(depth)} must have the same length")

@@ -20,6 +20,7 @@ def count_flops(model: nn.Module, input_shape: Sequence[int]) -> int:
     Divide by ``input_shape[0]`` for FLOPs per candidate. The model is run in eval mode
     under ``torch.no_grad`` and restored to its previous mode.
     """
+    # torch.utils.flop_counter adds 0.16 s (measured) to `import starclass.models`; only FLOP counts need it
     from torch.utils.flop_counter import FlopCounterMode
 
     was_training = model.training

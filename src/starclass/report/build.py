@@ -22,8 +22,7 @@ from astropy.table import Table
 from starclass import __version__
 from starclass.bands import v_band
 from starclass.errors import StarclassError
-from starclass.evaluate.compare import (Comparison, Evaluation, class_column, evaluate_catalogs,  # noqa: F401
-                                        load_catalog)
+from starclass.evaluate.compare import Comparison, Evaluation, class_column, evaluate_catalogs, load_catalog  # noqa: F401
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask
@@ -31,12 +30,11 @@ from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
-from starclass.schema import CLASSES, bands_in
+from starclass.schema import CLASSES, bands_in, mag_col
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
 from starclass.science.ssp import ssp_track
-
 
 # --------------------------------------------------------------------------------------------
 # sections of one comparison
@@ -79,7 +77,8 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
             "Precision (purity), recall (completeness), F1 and one-vs-rest balanced accuracy per class; — where "
             "undefined (no object predicted / none in the reference).")
     if task.phangs_like:
-        s.table(f"per_class_12v34_{rname}", c.results[1].per_class, "The same for clusters (1+2) vs non-clusters (3+4).")
+        s.table(f"per_class_12v34_{rname}", c.results[1].per_class,
+                "The same for clusters (1+2) vs non-clusters (3+4).")
     return s
 
 
@@ -93,7 +92,8 @@ def _curves_section(c: Comparison) -> Section:
             s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title), "")
             s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision.")
     s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class"),
-             "Cumulative distribution of the probability of the predicted class, per predicted class (StarcNet Fig. 5).")
+             "Cumulative distribution of the probability of the predicted class, per predicted class "
+             "(StarcNet Fig. 5).")
     s.table(f"score_quantiles_{rname}", c.score_quantiles, "Score quartiles per predicted class.")
     single = len(c.thresholds) == 1
     for st in c.thresholds:
@@ -110,10 +110,12 @@ def _curves_section(c: Comparison) -> Section:
         s.table(f"threshold_scan_{suffix}", st.scan, f"Purity, recall, F1 of the {what} selection against threshold.")
         if st.magnitude is not None:
             s.figure(f"vs_magnitude_{suffix}",
-                     F.fig_vs_magnitude(st.magnitude, f"threshold {st.magnitude_threshold:.3f}, objects brighter than m",
+                     F.fig_vs_magnitude(st.magnitude,
+                                        f"threshold {st.magnitude_threshold:.3f}, objects brighter than m",
                                         st.magnitude_band), "")
             s.table(f"vs_magnitude_{suffix}", st.magnitude,
-                    f"Purity, recall, F1 of the {what} selection for objects brighter than each {st.magnitude_band} limit.")
+                    f"Purity, recall, F1 of the {what} selection for objects brighter than each "
+                    f"{st.magnitude_band} limit.")
         elif st.magnitude_note:
             s.note(st.magnitude_note)
     return s
@@ -144,8 +146,9 @@ def _table1_section(ev: Evaluation, radius: float) -> Section | None:
     if ev.agreement_table is None:
         s.note(ev.agreement_table_note)
         return s
-    s.table("agreement_table", ev.agreement_table, f"One-to-one matches within {radius} px; agreement = mean of the "
-                                                   "two directions; _err = standard deviation / sqrt(N) of the values above.")
+    s.table("agreement_table", ev.agreement_table,
+            f"One-to-one matches within {radius} px; agreement = mean of the two directions; "
+            "_err = standard deviation / sqrt(N) of the values above.")
     s.figure("agreement_bars", F.fig_agreement_bars(ev.agreement_table, "agreement fractions per class"), "")
     return s
 
@@ -163,8 +166,10 @@ def _human_section(ev: Evaluation) -> Section | None:
                f"{sm['pairwise_4class']:.1%} (4 classes), {sm['pairwise_binary']:.1%} (1+2 vs 3+4); individual vs "
                f"final (mode) {sm['vs_mode_4class']:.1%} and {sm['vs_mode_binary']:.1%}. StarcNet (13 LEGUS "
                "galaxies): 57.3%, 78.1%, 75.0%, 87.2%.")
-        s.table(f"human_pairwise_{n}", r["pairwise"], "Agreement of each pair of classifiers on the objects both labelled.")
-        s.table(f"human_vs_mode_{n}", r["vs_mode"], "Each classifier against the final label; _loo: against the mode of the others.")
+        s.table(f"human_pairwise_{n}", r["pairwise"],
+                "Agreement of each pair of classifiers on the objects both labelled.")
+        s.table(f"human_vs_mode_{n}", r["vs_mode"],
+                "Each classifier against the final label; _loo: against the mode of the others.")
         s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], ["1", "2", "3", "4"],
                                                          "person vs person", "", ""), "")
         s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], ["1", "2", "3", "4"],
@@ -210,7 +215,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     mag_limit = None
     if distance_mpc is not None:
         mag_limit = -7.8 + colour.distance_modulus(distance_mpc)
-        s.text(f"Objects brighter than M_V = −7.8 (m_V &lt; {mag_limit:.2f} at {distance_mpc} Mpc), as in the PHANGS paper.")
+        s.text(f"Objects brighter than M_V = −7.8 (m_V &lt; {mag_limit:.2f} at {distance_mpc} Mpc), "
+               "as in the PHANGS paper.")
     else:
         s.note("No distance given: all objects are counted (give --distance to apply the M_V < -7.8 limit).")
     counts = {}
@@ -249,7 +255,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             continue
         vb = v_band(b)
         cl = class_array(t, cols[n], name=n)
-        m = np.asarray(t[f"mag_{vb}"], float)[np.isin(cl, (1, 2))]
+        m = np.asarray(t[mag_col(vb)], float)[np.isin(cl, (1, 2))]
         try:
             r = luminosity.luminosity_function(m, mag_limit=mag_limit)
         except StarclassError as exc:
@@ -257,7 +263,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             continue
         hists.append((n, r["hist"]))
         if r["alpha"] is not None:
-            lf.text(f"{n}, class 1+2: dN/dL ∝ L^α with α = {r['alpha']:.2f} ± {r['alpha_err']:.2f} ({r['n_fit']} objects).")
+            lf.text(f"{n}, class 1+2: dN/dL ∝ L^α with α = {r['alpha']:.2f} ± {r['alpha_err']:.2f} "
+                    f"({r['n_fit']} objects).")
         else:
             lf.note(f"{n}: luminosity function slope: {r['note']}")
         if distance_mpc is not None:
@@ -285,7 +292,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         mins = [round(mass_limit(hi, -7.8), 2) for hi in (7.0, 8.0, 8.6)]
         mf = mass_functions(mass, age, log_mass_min=mins)
         ms.table(f"mass_functions_{n}", mf, f"{n}, class 1+2: dN/dM ∝ M^β; least squares on equal-number bins (_ls) "
-                                            "and maximum likelihood (_ml); lower mass = visible at M_V = −7.8 at the oldest age.")
+                                            "and maximum likelihood (_ml); "
+                                            "lower mass = visible at M_V = −7.8 at the oldest age.")
         fits = []
         for (a0, a1), lm in zip(((6.0, 7.0), (7.0, 8.0), (8.0, 8.6)), mins):
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -295,7 +303,8 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
             except StarclassError as exc:  # too few objects: say so instead of drawing a fit
                 ms.note(f"{n}: no mass-function panel for log τ {a0}-{a1}: {exc}")
         if fits:
-            ms.figure(f"mass_functions_{n}", F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{n}: mass functions"), "")
+            ms.figure(f"mass_functions_{n}",
+                      F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", f"{n}: mass functions"), "")
         ad = age_distributions(mass, age)
         ms.table(f"age_distributions_{n}", ad, f"{n}, class 1+2: dN/dτ ∝ τ^γ over log τ 6.5-9 (0.5 dex bins).")
         res = []
@@ -336,7 +345,8 @@ def _gradcam_section(inputs, model_classes: Sequence[int]) -> Section | None:
     show = stamps[order].mean(axis=1)
     s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"class {c}" for c in classes[order]], avg, prof,
                                       "Grad-CAM of the last convolutional layer"),
-             "Top: examples (stamp mean over bands, Grad-CAM overlaid). Bottom: mean map per class and radial profiles.")
+             "Top: examples (stamp mean over bands, Grad-CAM overlaid). "
+             "Bottom: mean map per class and radial profiles.")
     rows = [(int(k), float(ri), float(pi)) for k, (r, p) in prof.items() for ri, pi in zip(r, p)]
     s.table("gradcam_profiles", Table(rows=rows, names=("class", "radius_px", "mean_gradcam")),
             "Radial profiles of the mean maps.")
@@ -520,7 +530,7 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
                                                   mosaics)
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
     write_sections(sections, outdir, figures=False)
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp}")
     path = outdir / filename
     with atomic_path(path) as tmp:

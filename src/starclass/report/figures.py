@@ -12,10 +12,10 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from starclass.science.colour import BOXES  # noqa: E402
+from starclass.science.colour import BOXES
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
                  "3+4": "#7f7f7f", "1+2+3": "#8c564b"}
@@ -179,7 +179,8 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
         if track is not None:
             ax.plot(track["v_i"], track["u_b"], color="black", lw=1)
             for age, lab in ((1e6, "1 Myr"), (1e7, "10 Myr"), (1e8, "100 Myr"), (1e9, "1 Gyr"), (1e10, "10 Gyr")):
-                j = int(np.argmin(np.abs(np.asarray(track["age"].value if hasattr(track["age"], "value") else track["age"]) - age)))
+                ages = track["age"].value if hasattr(track["age"], "value") else track["age"]
+                j = int(np.argmin(np.abs(np.asarray(ages) - age)))
                 ax.plot(track["v_i"][j], track["u_b"][j], "k^", ms=3)
                 ax.text(track["v_i"][j] + 0.04, track["u_b"][j], lab, fontsize=6)
         ax.set_title(f"{label} (n={int(ok.sum())})", fontsize=9)

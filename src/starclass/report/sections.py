@@ -6,6 +6,7 @@ and PNG figures, and by ``starclass report`` as one self-contained HTML page.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.io.atomic import atomic_path
+from starclass.report.figures import to_png_base64
 
 
 @dataclass
@@ -41,8 +43,6 @@ class Section:
         self.items.append(Item("table", name=slug(name), content=t, caption=caption))
 
     def figure(self, name: str, fig, caption: str = "") -> None:
-        from starclass.report.figures import to_png_base64
-
         self.items.append(Item("figure", name=slug(name), content=to_png_base64(fig), caption=caption))
 
 
@@ -59,8 +59,6 @@ def write_table(t: Table, path: Path) -> Path:
 
 def write_sections(sections: list[Section], outdir: Path, *, figures: bool = True) -> dict[str, list[Path]]:
     """Every table as ``tables/<name>.ecsv`` and (if ``figures``) every figure as ``figures/<name>.png``."""
-    import base64
-
     outdir = Path(outdir)
     written: dict[str, list[Path]] = {"tables": [], "figures": []}
     seen: dict[str, set[str]] = {"table": set(), "figure": set()}

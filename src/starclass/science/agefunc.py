@@ -10,7 +10,7 @@ fit and named in the note; fewer than three usable bins is an error.
 from __future__ import annotations
 
 import numpy as np
-from astropy.table import Table
+from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.trends import linear_trend
@@ -42,7 +42,6 @@ def age_distribution(age, *, log_age_range=(6.5, 9.0), bin_width: float = 0.5, w
     with np.errstate(divide="ignore"):
         logd = np.where(counts > 0, np.log10(np.maximum(counts, 1) / width), np.nan)
     bins = Table({"log_age_lo": edges[:-1], "log_age_hi": edges[1:], "log_age_mid": mid, "n": counts})
-    from astropy.table import MaskedColumn
 
     bins["log_dndt"] = MaskedColumn(np.nan_to_num(logd), mask=counts == 0, format=".3f")
     note = ""

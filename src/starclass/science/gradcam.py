@@ -20,17 +20,18 @@ from typing import Any
 
 import numpy as np
 import torch
+import torch.nn as nn
+import torch.nn.functional as F
 from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.schema import CLASS_PRED
 from starclass.stamps import make_inputs
 
 
 def last_conv_layer(model):
     """The last ``torch.nn.Conv2d`` module of a model (in registration order)."""
-    import torch.nn as nn
-
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     if not convs:
         raise StarclassError("the model has no Conv2d layer: Grad-CAM needs a convolutional layer")
@@ -38,8 +39,6 @@ def last_conv_layer(model):
 
 
 def _gradcam_hooks(model, layer, inputs, target):
-    import torch
-
     store = {}
 
     def fwd(_m, _i, out):
@@ -60,7 +59,7 @@ def _gradcam_hooks(model, layer, inputs, target):
 
 
 def _gradcam_captum(model, layer, inputs, target):
-    import torch
+    # captum is optional (the test extra; +0.7 s measured): the hook backend works without it
     from captum.attr import LayerGradCam
 
     def forward(*x):
@@ -93,9 +92,6 @@ def gradcam(model, inputs, target=None, *, layer=None, batch_size: int = 256, ba
     -------
     maps ``[N, H, W]`` float32 in [0, 1].
     """
-    import torch
-    import torch.nn.functional as F
-
     if not isinstance(inputs, (tuple, list)):
         inputs = (inputs,)
     inputs = tuple(torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32) for x in inputs)
@@ -186,20 +182,20 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
     >>> net, x, classes = gradcam_inputs("model", read_catalog("classified.ecsv"),
     ...                                  read_mosaics("mosaics/"))  # doctest: +SKIP
     """
-    missing = [c for c in ("x", "y", "class_pred") if c not in catalogue.colnames]
+    missing = [c for c in ("x", "y", CLASS_PRED) if c not in catalogue.colnames]
     if missing:
         raise StarclassError(f"Grad-CAM needs the columns {missing} in the classified catalogue")
     if per_class < 1:
         raise StarclassError(f"per_class must be >= 1, got {per_class}")
-    pred = np.asarray(catalogue["class_pred"], dtype=int)
+    pred = np.asarray(catalogue[CLASS_PRED], dtype=int)
     rng = np.random.default_rng(seed)
     picks = [rng.permutation(np.flatnonzero(pred == k))[:per_class] for k in np.unique(pred[pred > 0])]
     if not picks:
         return None
     rows = np.sort(np.concatenate(picks))
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    inputs, valid = make_inputs(mosaics, np.asarray(catalogue["x"], float)[rows], np.asarray(catalogue["y"], float)[rows],
-                                loaded.config)
+    inputs, valid = make_inputs(mosaics, np.asarray(catalogue["x"], float)[rows],
+                                np.asarray(catalogue["y"], float)[rows], loaded.config)
     if not np.any(valid):
         return None
     return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes))

@@ -35,6 +35,7 @@ from astropy.table import Table
 
 from starclass.bands import BANDS, ubvi_bands
 from starclass.errors import StarclassError
+from starclass.schema import mag_col
 
 #: File name of the packaged model in ``starclass/data``.
 SSP_FILE = "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt"
@@ -98,7 +99,7 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0) -> Table:
     for b, info in BANDS.items():
         src = b if b in model_bands else SUBSTITUTES.get(b)
         if src in model_bands:
-            t[f"mag_{b}"] = raw[src] - info.ab_minus_vega
+            t[mag_col(b)] = raw[src] - info.ab_minus_vega
             offsets[b] = info.ab_minus_vega
     t.meta["ab_minus_vega"] = offsets
     t.meta["substitutes"] = dict(SUBSTITUTES)
@@ -118,16 +119,16 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
         raise StarclassError(f"no band for role(s) {missing} among {list(bands)}: cannot draw the SSP track")
     ssp = load_ssp(path)
     for r, b in roles.items():
-        if f"mag_{b}" not in ssp.colnames:
+        if mag_col(b) not in ssp.colnames:
             raise StarclassError(f"the SSP model has no magnitude for band {b} (role {r.upper()})")
     sel = (ssp["age"].value >= age_range[0]) & (ssp["age"].value <= age_range[1])
     s = ssp[sel]
     out = Table()
     out["age"] = s["age"]
     out["log_age"] = s["log_age"]
-    out["u_b"] = s[f"mag_{roles['u']}"] - s[f"mag_{roles['b']}"]
-    out["v_i"] = s[f"mag_{roles['v']}"] - s[f"mag_{roles['i']}"]
-    out["mag_v"] = s[f"mag_{roles['v']}"]
+    out["u_b"] = s[mag_col(roles['u'])] - s[mag_col(roles['b'])]
+    out["v_i"] = s[mag_col(roles['v'])] - s[mag_col(roles['i'])]
+    out["mag_v"] = s[mag_col(roles['v'])]
     out.meta["bands"] = roles
     return out
 

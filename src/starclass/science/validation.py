@@ -17,7 +17,11 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
+from starclass.evaluate.agreement import human_baselines
 from starclass.schema import CLASS_REF, class_array
+from starclass.science.agefunc import age_distributions
+from starclass.science.colour import box_counts, quality_ratio
+from starclass.science.massfunc import mass_functions, mass_limit
 
 DISTANCE_MPC = 17.7  # PHANGS paper
 ABS_MAG_LIMIT = -7.8  # M_V used for Table 2
@@ -55,8 +59,6 @@ def class_count_check(table: Table, class_col: str = CLASS_REF) -> Table:
 def box_check(table: Table, *, class_col: str = CLASS_REF, distance_mpc: float = DISTANCE_MPC,
               abs_mag_limit: float = ABS_MAG_LIMIT) -> Table:
     """Counts per class and box beside the published LEGUS column, with QR of the two."""
-    from starclass.science.colour import box_counts, quality_ratio
-
     ours = box_counts(table, class_col=class_col, abs_mag_limit=abs_mag_limit, distance_mpc=distance_mpc)
     rows = []
     for r in ours:
@@ -80,8 +82,6 @@ def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_R
     The lower mass limit of each range is the mass visible at M_V = ``abs_mag_limit`` at the
     range's oldest age (SSP model, :func:`starclass.science.massfunc.mass_limit`).
     """
-    from starclass.science.massfunc import mass_functions, mass_limit
-
     for c in ("age", "mass"):
         if c not in table.colnames:
             raise StarclassError(f"catalogue has no column {c!r}: no mass functions")
@@ -98,8 +98,6 @@ def massfunction_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_R
 
 def agedist_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF) -> Table:
     """gamma for class 1+2 in log M 4-4.8 and > 4.8 (log age 6.5-9) beside the published LEGUS column."""
-    from starclass.science.agefunc import age_distributions
-
     cls = class_array(table, class_col, name="catalogue")
     sel = np.isin(cls, classes)
     ranges = tuple(PUBLISHED_GAMMA)
@@ -112,8 +110,6 @@ def agedist_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF) -
 
 def human_check(table: Table) -> Table:
     """Human-to-human agreement from ``class_h*`` beside StarcNet's 13-galaxy values."""
-    from starclass.evaluate.agreement import human_baselines
-
     res = human_baselines(table)
     s = res["summary"]
     keys = list(PUBLISHED_HUMAN)

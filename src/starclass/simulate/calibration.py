@@ -26,10 +26,13 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
+from threadpoolctl import threadpool_limits
 
 from starclass.bands import ubvi_bands, v_band
+from starclass.detect import measure
 from starclass.io.atomic import atomic_path
 from starclass.schema import CI, CLASS_REF, bands_in, human_cols, mag_col, magerr_col
+from starclass.simulate.humans import agreement_stats
 
 #: Real LEGUS NGC 1566 scores against its human labels (issue 2, section 3).
 LEGUS_REFERENCE = {
@@ -88,14 +91,13 @@ def _impute(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def cv_accuracy(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed: int = 0) -> float:
     """Accuracy of one rule under the given folds (predictions pooled over folds)."""
-    from threadpoolctl import threadpool_limits
-
     # one thread: OpenMP oversubscription on a shared machine made gradient boosting stall
     with threadpool_limits(limits=1):
         return _cv_accuracy(X, y, folds, rule, seed)
 
 
 def _cv_accuracy(X, y, folds, rule, seed):
+    # sklearn adds 1.7 s (measured) to `import starclass.simulate`; only calibration fits need it
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.tree import DecisionTreeClassifier
 
@@ -164,9 +166,6 @@ def calibrate_field(mosaics, truth: Table, humans: Table, *, ci_min: float | Non
         figures, the rule scores against truth and against the human mode, the LEGUS
         reference and a printable ``summary``.
     """
-    from starclass.detect import measure
-    from starclass.simulate.humans import agreement_stats
-
     pos = Table({"id": truth["id"], "x": truth["x"], "y": truth["y"]})
     meas = measure(mosaics, pos, progress=progress)
     vb = v_band(list(mosaics.bands))

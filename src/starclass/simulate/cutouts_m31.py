@@ -417,8 +417,9 @@ def _galaxy(rng, scene, cfg, x0, y0, kind=None, mag=None):
         ratio = float(rng.uniform(0.2, 1.0))
         m1 = mag + 2.5 * np.log10(1 + ratio)
         m2 = m1 - 2.5 * np.log10(ratio)
+        second_kind = str(rng.choice(["elliptical", "lenticular"]))
         for (x, y), m, k in (((0.0, 0.0), m1, "elliptical"),
-                             ((sep * np.cos(ang), sep * np.sin(ang)), m2, str(rng.choice(["elliptical", "lenticular"])))):
+                             ((sep * np.cos(ang), sep * np.sin(ang)), m2, second_kind)):
             _galaxy(rng, scene, cfg, x0 + x, y0 + y, kind=k, mag=float(m - 2.5 * np.log10(0.9)))
         # A curved tidal tail of diffuse blobs carries 10% of the light.
         nt = 12

@@ -18,10 +18,14 @@ import numpy as np
 from astropy import units as u
 from astropy.table import Table
 from astropy.wcs import WCS
+from scipy.spatial import cKDTree
+from tqdm import tqdm
 
 from starclass.bands import BANDS
+from starclass.detect import ArrayMosaics
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
+from starclass.io.mosaic import write_mosaic
 from starclass.schema import CLASS_REF, mag_true_col, subclass_label
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
@@ -85,8 +89,6 @@ class SimulatedField:
 
     def mosaics(self):
         """The images as :class:`starclass.detect.ArrayMosaics` (for detect/measure in memory)."""
-        from starclass.detect import ArrayMosaics
-
         return ArrayMosaics(data=self.images, zeropoint=self.zeropoint, magsys="vega", wcs=self.wcs,
                             exptime={b: n.exptime for b, n in self.noise.items()},
                             pixel_scale=self.config.pixel_scale)
@@ -118,8 +120,6 @@ def _scene(config: SimConfig) -> _Scene:
 
 
 def _truth_table(config: SimConfig, cols: dict, wcs: WCS) -> Table:
-    from scipy.spatial import cKDTree
-
     n = len(cols["x"])
     t = Table()
     t["id"] = np.arange(1, n + 1, dtype=np.int64)
@@ -175,8 +175,6 @@ def simulate_field(config: SimConfig | None = None, *, progress: bool = False) -
         Images (all bands in memory: use :func:`simulate_to_disk` for very large fields),
         WCS, truth and human tables.
     """
-    from tqdm import tqdm
-
     config = config or SimConfig()
     sc = _scene(config)
     blank = sc.gal.blank_mask()
@@ -229,8 +227,6 @@ def write_field(field: SimulatedField, outdir) -> dict[str, Path]:
     Also ``simulation.json`` (configuration, zeropoints, noise). Every file is written
     atomically. Returns ``{band: path, "truth": path, "humans": path, "simulation": path}``.
     """
-    from starclass.io.mosaic import write_mosaic
-
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise StarclassError(f"output directory {outdir} exists and is not a directory")
@@ -249,10 +245,6 @@ def write_field(field: SimulatedField, outdir) -> dict[str, Path]:
 
 def simulate_to_disk(config: SimConfig, outdir, *, progress: bool = False) -> dict[str, Path]:
     """Simulate and write band by band (one band in memory at a time, for 8192 x 8192 fields)."""
-    from tqdm import tqdm
-
-    from starclass.io.mosaic import write_mosaic
-
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise StarclassError(f"output directory {outdir} exists and is not a directory")

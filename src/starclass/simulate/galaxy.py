@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from starclass.bands import BANDS
+from starclass.bands import BANDS, v_band
 from starclass.simulate.config import SimConfig
 from starclass.simulate.ssp import ssp_abs_mag
 
@@ -181,8 +181,6 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
 
 def galaxy_colours(bands) -> tuple[dict[str, float], dict[str, float]]:
     """Flux per band relative to V of the disk (~3 Gyr) and arm (~30 Myr) populations (Vega)."""
-    from starclass.bands import v_band
-
     vb = v_band(list(bands))
     disk, arm = {}, {}
     for b in bands:

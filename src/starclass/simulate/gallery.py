@@ -18,7 +18,7 @@ from astropy.visualization import make_lupton_rgb
 from starclass.bands import BANDS
 from starclass.bands import v_band as find_v_band
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES, SUBCLASS_NAMES, subclass_number
+from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, subclass_number
 
 #: Subclass names of :data:`starclass.schema.SUBCLASS_NAMES` keyed by number, as the
 #: simulator's truth carries them (4.10 is left out: as a float it is 4.1).
@@ -111,8 +111,8 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
     return out
 
 
-def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int = 8, size: int = 40, v_band: str | None = None, seed: int = 0,
-                  title: str | None = None) -> Path:
+def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int = 8, size: int = 40,
+                  v_band: str | None = None, seed: int = 0, title: str | None = None) -> Path:
     """Gallery PNG: for each class and class-4 subclass, ``per_group`` stamps in V and colour.
 
     ``truth`` needs ``x``, ``y``, ``class_ref`` and (optionally) ``subclass``.
@@ -127,7 +127,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
     vb = v_band or find_v_band(bands)
     scales = flux_scales(bands, vb)
     rng = np.random.default_rng(seed)
-    cls = np.asarray(truth["class_ref"])
+    cls = np.asarray(truth[CLASS_REF])
     sub = subclass_number(truth["subclass"]) if "subclass" in truth.colnames else np.full(len(truth), np.nan)
     groups = []
     for c in (1, 2, 3):
@@ -163,8 +163,8 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
             peak = max(np.nanpercentile(st, 99.5) if np.isfinite(st).any() else 1.0, 5 * sig)
             a1.imshow(np.arcsinh(np.nan_to_num(st, nan=0.0) / (2 * sig)), origin="lower", cmap="gray",
                       vmin=np.arcsinh(-1), vmax=np.arcsinh(peak / (2 * sig)), interpolation="nearest")
-            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales, subtract_median=True), origin="lower",
-                      interpolation="nearest")
+            a2.imshow(colour_stamp(images, bands, ys, xs, stretch=max(peak / 2, 1e-6), q=8, scales=scales,
+                                   subtract_median=True), origin="lower", interpolation="nearest")
         axes[2 * gi, 0].text(0.0, 1.05, name, transform=axes[2 * gi, 0].transAxes, fontsize=8, va="bottom")
     if title:
         fig.suptitle(title, fontsize=10)

@@ -5,10 +5,12 @@ Positions are 0-based pixels; a stamp of side S has the candidate's pixel
 ``(floor(x + 0.5), floor(y + 0.5))`` at index ``S // 2`` (see :mod:`.extract`).
 """
 
+from starclass.stamps.export import export_phangs_fits
 from starclass.stamps.extract import centre_pixels, cut_boxes, extract_stamps
 from starclass.stamps.inputs import InputBatch, InputSpec, input_shape, input_spec, iter_inputs, make_inputs
 from starclass.stamps.multiscale import base_size, multiscale, parse_scales, resample, scale_indices
 from starclass.stamps.normalise import METHODS, normalise, rgb_groups, robust_stats
+from starclass.stamps.store import StampStore, StampStoreWriter, make_store, write_stamp_store
 
 __all__ = [
     "extract_stamps", "centre_pixels", "cut_boxes",
@@ -18,14 +20,3 @@ __all__ = [
     "StampStore", "write_stamp_store", "StampStoreWriter", "make_store", "export_phangs_fits",
 ]
 
-
-def __getattr__(name):  # the store and export pull in h5py / astropy.io.fits lazily
-    if name in ("StampStore", "write_stamp_store", "StampStoreWriter", "make_store"):
-        from starclass.stamps import store
-
-        return getattr(store, name)
-    if name in ("export_phangs_fits",):
-        from starclass.stamps import export
-
-        return getattr(export, name)
-    raise AttributeError(f"module 'starclass.stamps' has no attribute {name!r}")

@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from astropy.io import fits
+from tqdm import tqdm
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.stamps.extract import centre_pixels, extract_stamps, resolve_images
+from starclass.stamps.inputs import _weights
 
 __all__ = ["export_phangs_fits"]
 
@@ -77,8 +80,6 @@ def export_phangs_fits(
     list of pathlib.Path
         The files written, in table order.
     """
-    from astropy.io import fits
-
     names, arrays = resolve_images(mosaics, bands)
     for col in ("x", "y"):
         if col not in table.colnames:
@@ -95,11 +96,8 @@ def export_phangs_fits(
     paths: list[Path] = []
     bar = None
     if progress:
-        from tqdm import tqdm
-
         bar = tqdm(total=len(x), unit="cand", desc="PHANGS FITS")
     images = dict(zip(names, arrays))
-    from starclass.stamps.inputs import _weights
 
     wmaps = _weights(mosaics, weights)
     try:

@@ -29,15 +29,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
+from tqdm import tqdm
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.stamps.extract import extract_stamps, resolve_images
 from starclass.stamps.multiscale import base_size, parse_scales, resample, scale_indices
+from starclass.stamps.noise import measured_softening
 from starclass.stamps.normalise import check_method, n_output_channels, normalise_scales
 
 __all__ = ["InputSpec", "input_spec", "make_inputs", "iter_inputs", "InputBatch", "input_shape", "resolve_spec"]
@@ -145,9 +147,6 @@ def resolve_spec(spec: InputSpec, mosaics: MosaicsLike, zeropoints: Any = None) 
     """``spec`` with an ``auto`` softening_mag (None) measured from ``mosaics`` (flux only)."""
     if spec.normalisation != "flux" or spec.softening_mag is not None:
         return spec
-    from dataclasses import replace
-
-    from starclass.stamps.noise import measured_softening
 
     value, noise = measured_softening(mosaics, list(spec.bands) if spec.bands else None,
                                       _zeropoints(mosaics, zeropoints))
@@ -320,8 +319,6 @@ def _iter_batches(mosaics, x, y, spec, batch_size, zeropoints, masks, resize, pr
     vbuf = np.empty((min(batch_size, n), sb, sb), dtype=bool)
     bar = None
     if progress:
-        from tqdm import tqdm
-
         bar = tqdm(total=n, unit="cand", desc="stamps")
     try:
         for start in range(0, n, batch_size):

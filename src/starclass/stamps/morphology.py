@@ -98,7 +98,8 @@ def central_segment(image: np.ndarray, level: float, noise: float, nsigma: float
     # the border frame (smoothing lowers white noise about 3.5 times, correlated noise less).
     border = max(2, min(BORDER_PX, min(image.shape) // 6))
     _, smooth_noise = _background(smooth, border)
-    seg = detect_sources(smooth, nsigma * max(smooth_noise, 1e-3 * max(noise, 1e-6)), npixels)  # positional: photutils 3 renamed it n_pixels
+    # npixels passed by position: photutils 3 renamed the keyword to n_pixels
+    seg = detect_sources(smooth, nsigma * max(smooth_noise, 1e-3 * max(noise, 1e-6)), npixels)
     if seg is None:
         return None
     ny, nx = image.shape
@@ -212,7 +213,7 @@ def cutout_statistics(image: np.ndarray, saturated: float | None = 255.0,
             try:
                 m = statmorph.SourceMorphology(data, mask.astype(np.int32), 1,
                                                weightmap=np.full(img.shape, max(noise, 1e-3)))
-            except Exception as exc:  # noqa: BLE001 - statmorph raises bare errors on odd stamps
+            except Exception as exc:
                 warnings.warn(f"statmorph failed on a cutout: {exc}", RuntimeWarning, stacklevel=2)
                 return out
         vals = {"concentration": m.concentration, "asymmetry": m.asymmetry,

@@ -17,9 +17,11 @@ import logging
 from typing import Any
 
 import numpy as np
+from astropy.stats import sigma_clipped_stats
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
+from starclass.stamps.extract import resolve_images
 
 __all__ = ["sky_noise_mag", "measured_softening", "resolve_softening", "SOFTENING_MISMATCH_MAG"]
 
@@ -59,10 +61,6 @@ def sky_noise_mag(
     StarclassError
         A band without a zeropoint, or without enough finite pixels, or of zero noise.
     """
-    from astropy.stats import sigma_clipped_stats
-
-    from starclass.stamps.extract import resolve_images
-
     names, arrays = resolve_images(mosaics, bands)
     zps = zeropoints if zeropoints is not None else getattr(mosaics, "zeropoint", None)
     out: dict[str, float] = {}

@@ -21,16 +21,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import h5py
 import numpy as np
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_REF, GALAXY, ID, X, Y
+from starclass.stamps.extract import resolve_images
+from starclass.stamps.inputs import _iter_batches, input_spec, resolve_spec
+from starclass.stamps.multiscale import multiscale
 
 __all__ = ["StampStoreWriter", "write_stamp_store", "StampStore", "FORMAT", "VERSION"]
 
@@ -113,8 +118,6 @@ class StampStoreWriter:
         self._h5 = None
 
     def __enter__(self) -> StampStoreWriter:
-        import h5py
-
         self._stack = contextlib.ExitStack()
         tmp = self._stack.enter_context(atomic_path(self.path, suffix=".h5"))
         self._h5 = self._stack.enter_context(h5py.File(tmp, "w"))
@@ -226,8 +229,6 @@ class StampStore:
     """
 
     def __init__(self, path: str | Path) -> None:
-        import h5py
-
         self.path = Path(path)
         if not self.path.exists():
             raise StarclassError(f"stamp store {self.path}: no such file")
@@ -288,10 +289,6 @@ class StampStore:
         return int(self._shape[0])
 
     def _file(self):
-        import os
-
-        import h5py
-
         if self._h5 is None or self._pid != os.getpid():
             self._h5 = h5py.File(self.path, "r")
             self._pid = os.getpid()
@@ -385,9 +382,6 @@ def make_store(
     pathlib.Path
         ``path``.
     """
-    from starclass.stamps.extract import resolve_images
-    from starclass.stamps.inputs import input_spec, resolve_spec
-
     spec = resolve_spec(input_spec(config), mosaics, zeropoints)
     if getattr(config, "softening_mag", None) == "auto" and hasattr(config, "copy"):
         config = config.copy(softening_mag=spec.softening_mag)  # the store records the number used
@@ -413,8 +407,6 @@ def make_store(
         path, n, channels, spec.stamp_size, spec.scales, spec.normalisation, bands=names,
         zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra,
     )
-    from starclass.stamps.inputs import _iter_batches
-    from starclass.stamps.multiscale import multiscale
 
     with writer as w:
         n_bad = 0
