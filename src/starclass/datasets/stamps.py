@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.schema import CLASS_REF, ID, X, Y
 
 KINDS = ("hst4", "ground2", "rgb", "xray_optical", "coolcore")
 
@@ -512,5 +513,5 @@ def make_synthetic_field(
         sigma = float(np.median(np.abs(stamps[:, b, :2, :] - np.median(stamps[:, b, :2, :])))) * 1.4826 if n else 1.0
         noise = rng.normal(0.0, sigma or 1.0, size=(ny, nx)).astype(np.float32)
         images[band][~painted] = noise[~painted]
-    table = Table({"id": np.arange(1, n + 1), "x": xs, "y": ys, "class_ref": ref.astype(int)})
+    table = Table({ID: np.arange(1, n + 1), X: xs, Y: ys, CLASS_REF: ref.astype(int)})
     return images, table

@@ -26,6 +26,7 @@ from starclass.evaluate.compare import Comparison, Evaluation, class_column, eva
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask
+from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
@@ -481,7 +482,8 @@ def headline(sections: list[Section]) -> dict:
 
 
 def build_report(pred, references, outdir, *, title: str = "starclass report", distance_mpc: float | None = None,
-                 model_path: str | Path | None = None, mosaics: Any = None, filename: str = "report.html",
+                 model_path: str | Path | None = None,
+                 mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
                  **kwargs) -> Path:
     """Write one self-contained HTML report (figures embedded) plus every table as ECSV.
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
@@ -25,6 +24,7 @@ import torch.nn.functional as F
 from astropy.table import Table
 
 from starclass.errors import StarclassError
+from starclass.io import MosaicsLike
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.schema import CLASS_PRED
 from starclass.stamps import make_inputs
@@ -150,7 +150,7 @@ class GradcamInputs:
         return iter((self.network, self.inputs, self.classes))
 
 
-def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mosaics: Any, *,
+def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mosaics: MosaicsLike, *,
                    per_class: int = 32, seed: int = 0) -> GradcamInputs | None:
     """Grad-CAM inputs from a saved model, a classified catalogue and its mosaics.
 
