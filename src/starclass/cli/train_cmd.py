@@ -8,6 +8,7 @@ import typer
 
 from starclass.cli._app import command, echo
 from starclass.errors import StarclassError
+from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 
 
 def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="class_ref", progress=True):
@@ -84,7 +85,8 @@ def train_command(
     mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
     catalog: Path | None = typer.Option(None, "--catalog", "-c", help="Labelled candidates (truth or human labels: ECSV, CSV, Parquet, FITS, LEGUS .tab) with 0-based x, y."),
     label_column: str = typer.Option("class_ref", "--label-column", help="Column with the reference class (1-4; 0 = none)."),
-    stamps: Path | None = typer.Option(None, "--stamps", help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics."),
+    stamps: Path | None = typer.Option(None, "--stamps", help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics; or a labelled cutout folder: a CSV (file, label, optional group column) or a directory (labels.csv inside, or one sub-folder per label)."),
+    group_column: str | None = typer.Option(None, "--group-column", help="Cutout folders: column naming each cutout's object, kept on one side of every split (default: the task's, m31-real: object_id)."),
     output: Path = typer.Option(..., "--output", "-o", help="Model directory to write (manifest.json + member_XX.pt)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs (default: the task's recipe)."),
     ensemble: int | None = typer.Option(None, "--ensemble", help="Members per architecture (default: the task's)."),
@@ -137,6 +139,12 @@ def train_command(
     if changes:
         cfg = cfg.copy(**changes)
 
+    if stamps is not None and is_cutout_source(stamps):
+        _train_on_cutouts(cfg, stamps, output=output, group_column=group_column,
+                          label_column="label" if label_column == "class_ref" else label_column,
+                          precision=precision, seed=seed, resume=resume, progress=progress,
+                          device=device, epochs=epochs, ensemble=ensemble)
+        return
     if stamps is None and not mosaics:
         raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
     if stamps is None and catalog is None:
@@ -162,6 +170,29 @@ def train_command(
     result = fit(cfg, inputs, labels, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
                  ensemble=ensemble, holdout=holdout)
+    _summarise(cfg, result, output, precision)
+
+
+def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
+                      precision: str | None, **fit_kwargs) -> None:
+    """``train --stamps LABELS.csv|DIR``: every check runs before the model directory is made."""
+    from starclass.learn.cutouts import fit_cutouts
+
+    # the task's default group column is used where the CSV has it; one given on the
+    # command line must exist
+    cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
+                                 require_group=group_column is not None, label_column=label_column,
+                                 bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
+    n_groups = len(set(cutouts.groups.tolist()))
+    echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
+         f"from {cutouts.source}; labels {sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else 'none'}")
+    result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
+    _summarise(cfg, result, output, precision)
+
+
+def _summarise(cfg, result, output: Path, precision: str | None) -> None:
+    import numpy as np
+
     for note in result.notes:
         echo(note)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name

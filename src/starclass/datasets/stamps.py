@@ -48,6 +48,7 @@ _PRESET_KIND = {
     "legus4": "hst4",
     "phangs4": "hst4",
     "m31-binary": "ground2",
+    "m31-real": "ground2",  # realimg: the g band of the ground-based pair
     "open-globular": "rgb",
     "galaxy-cluster": "xray_optical",
     "cool-core": "coolcore",
@@ -365,7 +366,9 @@ def make_synthetic_stamps(
             f"synthetic data: generator {kind!r} draws {k} classes, task {config.name!r} has {config.n_classes}"
         )
     nb_expected = {"ground2": 2, "rgb": 3, "xray_optical": 2, "coolcore": 1}[kind]
-    if len(config.bands) != nb_expected:
+    # a one-band ground-based task (m31-real, g) takes the first band of the pair
+    one_of_two = kind == "ground2" and len(config.bands) == 1
+    if len(config.bands) != nb_expected and not one_of_two:
         raise StarclassError(
             f"synthetic data: generator {kind!r} draws {nb_expected} bands, task {config.name!r} has {config.bands}"
         )
@@ -373,7 +376,8 @@ def make_synthetic_stamps(
     out_lab = np.asarray(config.classes)[idx] if n else np.zeros(0, dtype=int)
     draw = {"ground2": _draw_ground2, "rgb": _draw_rgb, "xray_optical": _draw_xray_optical,
             "coolcore": _draw_coolcore}[kind]
-    return draw(rng, n, size, idx + 1), _reference_for(config, out_lab), kind
+    stamps = draw(rng, n, size, idx + 1)
+    return (stamps[:, :1] if one_of_two else stamps), _reference_for(config, out_lab), kind
 
 
 def _reference_for(config: Any, out_lab: np.ndarray) -> np.ndarray:
