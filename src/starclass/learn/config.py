@@ -714,8 +714,8 @@ def _m31_real() -> TaskConfig:
         input_size=None,
         normalisation="zscore",
         architecture="compact",
-        recipe=TrainRecipe(epochs=30, batch_size=64, lr=1e-3, optimizer="adam", balance=None,
-                           rescale_prob=0.0, early_stopping_patience=8, val_fraction=0.15, amp=False),
+        recipe=TrainRecipe(epochs=20, batch_size=64, lr=1e-3, optimizer="adam", balance=None,
+                           rescale_prob=0.0, early_stopping_patience=6, val_fraction=0.15, amp=False),
         positive_class=1,
     )
 # ---------------------------------------------------------------- end m31-real
