@@ -279,8 +279,7 @@ def summarise(args, y_all: np.ndarray) -> str:
             pooled[name + (" +TTA" if tta else "")] = (idx, p)
             cells = []
             for fn in metrics.values():
-                v, lo, hi = bootstrap_ci(fn, yb[idx], p, n_boot=args.n_boot, seed=0)
-                cells.append(f"{v:.3f} [{lo:.3f}, {hi:.3f}]")
+                cells.append(_cell(*_ci(fn, yb[idx], p, n_boot=args.n_boot)))
             tr = np.mean([runs[name][k]["train_s"] for k in folds])
             inf = np.mean([runs[name][k]["infer_tta_s" if tta else "infer_s"] for k in folds])
             ep = ""
@@ -299,8 +298,7 @@ def summarise(args, y_all: np.ndarray) -> str:
             ps.append(v)
         p = np.mean(ps, axis=0)
         pooled["ensemble"] = (np.arange(y_all.size), p)
-        cells = [f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in
-                 (bootstrap_ci(fn, yb, p, n_boot=args.n_boot, seed=0) for fn in metrics.values())]
+        cells = [_cell(*_ci(fn, yb, p, n_boot=args.n_boot)) for fn in metrics.values()]
         lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
     # paired differences: the best model by AUC against each baseline, on the cutouts both cover
     text = "\n".join(lines)
@@ -323,6 +321,20 @@ def summarise(args, y_all: np.ndarray) -> str:
             text += ("\n\n| paired difference | metric | value [95% interval] | cutouts |\n| --- | --- | --- | --- |\n"
                      + "\n".join(diffs))
     return text
+
+
+def _ci(fn, *arrays, n_boot: int) -> tuple[float, float, float]:
+    """:func:`bootstrap_ci`, or NaNs where the metric is undefined on most resamples."""
+    try:
+        return bootstrap_ci(fn, *arrays, n_boot=n_boot, seed=0)
+    except StarclassError:
+        return float("nan"), float("nan"), float("nan")
+
+
+def _cell(v: float, lo: float, hi: float) -> str:
+    """A value with its interval; NaN (no threshold reaches 90% purity) says so."""
+    head = "not reached" if not np.isfinite(v) else f"{v:.3f}"
+    return f"{head} [{lo:.3f}, {hi:.3f}]"
 
 
 def _align(run: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> np.ndarray:

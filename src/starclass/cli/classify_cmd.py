@@ -76,12 +76,14 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     import numpy as np
 
     from starclass.io.catalog import write_catalog
-    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
     from starclass.learn.checkpoint import load_model
     from starclass.learn.cutouts import classify_cutouts
     from starclass.learn.precision import pick_device
 
     t0 = time.perf_counter()
+    if not is_cutout_source(source):
+        raise StarclassError(f"--stamps {source}: give a cutout folder (a .csv or a directory)")
     dev = pick_device(device)
     loaded = load_model(model, device=dev)
     cfg = loaded.config
