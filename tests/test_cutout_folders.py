@@ -13,7 +13,11 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 from starclass.errors import StarclassError
-from starclass.io.cutout_folders import CutoutSet, label_classes, read_cutout_folder, read_image
+from starclass.io.cutout_folders import (
+    label_classes,
+    read_cutout_folder,
+    read_image,
+)
 from starclass.learn.config import TaskConfig, get_preset, save_config
 from starclass.learn.cutouts import group_folds, group_validation
 from starclass.stamps.images import cutout_inputs

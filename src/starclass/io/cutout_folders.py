@@ -220,7 +220,8 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
             a = np.load(p, allow_pickle=False)
     except StarclassError:
         raise
-    except Exception as exc:  # each library has its own exception types for a broken file
+    # what PIL, astropy.io.fits and numpy raise for broken, truncated or foreign files
+    except (OSError, ValueError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
         raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     a = np.asarray(a)
     if a.ndim == 2:

@@ -25,7 +25,7 @@ from starclass.learn.precision import precision_name
 from starclass.learn.train import TrainResult, fit
 from starclass.stamps.images import cutout_inputs
 
-__all__ = ["group_folds", "group_validation", "fit_cutouts", "classify_cutouts"]
+__all__ = ["classify_cutouts", "fit_cutouts", "group_folds", "group_validation"]
 
 
 def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0) -> np.ndarray:
