@@ -14,6 +14,7 @@ model against each baseline.
 Models (``--models``, comma-separated):
 
 ``compact``   the ``m31-real`` preset: our compact CNN, whole 128 px field -> 64 px, z-score
+``compact-ms`` the compact CNN on the full 128 px plus the central 64 px magnified 2x
 ``smallcnn``  Kosiba et al.'s small CNN (six conv + pool, dense 256, dropout 0.65), same input
 ``starcnet``  StarcNet-style with one band: central 64 px -> 32 px at scales 1, 1.6, 3.2
               (width ``--starcnet-width``, 32 on a CPU; the paper's is 128)
@@ -70,7 +71,7 @@ from starclass.models.torchvision_nets import find_cached_weights
 from starclass.stamps.images import cutout_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
-CNNS = ("compact", "smallcnn", "starcnet", "resnet18", "resnet50")
+CNNS = ("compact", "compact-ms", "smallcnn", "starcnet", "resnet18", "resnet50")
 BASELINES = ("trees", "morph")
 
 
@@ -79,6 +80,10 @@ def cnn_config(name: str, starcnet_width: int = 32):
     base = get_preset("m31-real")
     if name == "compact":
         return base, None
+    if name == "compact-ms":
+        # the full 128 px with its central 64 px magnified 2x as a second channel: the
+        # resolved edges of clusters are kept at the native pixel scale
+        return base.copy(name="m31-real-ms", stamp_size=128, scales=[1.0, 2.0]), None
     if name == "smallcnn":
         return base.copy(name="m31-real-smallcnn", architecture="smallcnn",
                          arch_options={"widths": [64, 32, 32, 32, 32, 32], "dense": 256, "dropout": 0.65}), None
