@@ -12,16 +12,34 @@ from starclass.errors import StarclassError
 
 @command("classify")
 def classify_command(
-    mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits); must include the model's bands."),
-    catalog: Path = typer.Option(..., "--catalog", "-c", help="Candidates with 0-based x, y (ECSV, CSV, Parquet, FITS, LEGUS .tab)."),
+    mosaics: list[Path] = typer.Argument(
+        None,
+        help="FITS mosaics, one per band (or a directory of *.fits); must include the model's bands. Not "
+             "used with --stamps."),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", "-c",
+        help="Candidates with 0-based x, y (ECSV, CSV, Parquet, FITS, LEGUS .tab)."),
+    stamps: Path | None = typer.Option(
+        None, "--stamps",
+        help="A cutout folder instead of mosaics + catalogue: a CSV (file, optional label and other "
+             "columns, kept in the output) or a directory (labels.csv inside, or one sub-folder per "
+             "label)."),
     model: Path = typer.Option(..., "--model", help="Model directory from 'starclass train' (or one member .pt file)."),
-    output: Path = typer.Option(..., "--output", "-o", help="Classified catalogue to write (.ecsv, .parquet, .fits, .csv)."),
+    output: Path = typer.Option(
+        ..., "--output", "-o",
+        help="Classified catalogue to write (.ecsv, .parquet, .fits, .csv)."),
     tta: bool = typer.Option(False, "--tta/--no-tta", help="Average over the 8 rotations/flips (8x slower)."),
     batch_size: int = typer.Option(512, "--batch-size", help="Candidates per batch (memory scales with it)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
-    threshold: float | None = typer.Option(None, "--threshold", help="Binary tasks: class_pred = positive class when its probability is >= this (default: the task's)."),
-    precision: str | None = typer.Option(None, "--precision", help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was trained with."),
+    threshold: float | None = typer.Option(
+        None, "--threshold",
+        help="Binary tasks: class_pred = positive class when its probability is >= this (default: the "
+             "task's)."),
+    precision: str | None = typer.Option(
+        None, "--precision",
+        help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was "
+             "trained with."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
 
@@ -39,6 +57,12 @@ def classify_command(
     from starclass.learn.precision import pick_device
 
     t0 = time.perf_counter()
+    if stamps is not None:
+        _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
+                          device=device, precision=precision)
+        return
+    if not mosaics or catalog is None:
+        raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
     table = read_catalog(catalog, allow_empty=True)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
@@ -59,4 +83,38 @@ def classify_command(
     echo(f"class_pred counts: {summary}")
     if out.meta.get("n_unclassified"):
         echo(f"{out.meta['n_unclassified']} candidates had no usable stamp (off the image or NaN): class_pred 0")
+    echo(f"written {output}")
+
+
+def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
+                      device: str | None, precision: str | None) -> None:
+    """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept."""
+    import time
+
+    import numpy as np
+
+    from starclass.io.catalog import write_catalog
+    from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.cutouts import classify_cutouts
+    from starclass.learn.precision import pick_device
+
+    t0 = time.perf_counter()
+    if not is_cutout_source(source):
+        raise StarclassError(f"--stamps {source}: give a cutout folder (a .csv or a directory)")
+    dev = pick_device(device)
+    loaded = load_model(model, device=dev)
+    cfg = loaded.config
+    cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
+                                 bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
+    out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
+                           precision=precision)
+    out.meta["model"] = str(model)
+    write_catalog(out, output)
+    classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
+    echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
+         f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
+    echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))
+    if "class_ref" in out.colnames:
+        echo(f"accuracy against the labels: {np.mean(out['class_pred'] == out['class_ref']):.3f}")
     echo(f"written {output}")

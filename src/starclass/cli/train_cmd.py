@@ -8,9 +8,11 @@ import typer
 
 from starclass.cli._app import command, echo
 from starclass.errors import StarclassError
+from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
+from starclass.schema import CLASS_REF, GALAXY, X, Y
 
 
-def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="class_ref", progress=True):
+def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True):
     """Model inputs and labels for training, from mosaics or a stamp store.
 
     Returns ``(inputs, labels, positions, galaxies, n_bad, cfg)``: candidates without a usable
@@ -54,8 +56,9 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="clas
             raise StarclassError(f"no label column {label_column!r} in the catalogue or stamp store")
         labels = np.asarray(src[label_column], dtype=float).copy()
         ok = np.asarray(store.ok, dtype=bool)
-        x, y = np.asarray(src["x"], dtype=float), np.asarray(src["y"], dtype=float)
-        gal = np.asarray(src["galaxy"]).astype(str) if "galaxy" in (src.colnames if hasattr(src, "colnames") else src) else None
+        x, y = np.asarray(src[X], dtype=float), np.asarray(src[Y], dtype=float)
+        names = src.colnames if hasattr(src, "colnames") else src
+        gal = np.asarray(src[GALAXY]).astype(str) if GALAXY in names else None
         inputs = store
     else:
         from starclass.stamps import make_inputs
@@ -66,7 +69,7 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="clas
             )
         from starclass.stamps.noise import resolve_softening
 
-        x, y = np.asarray(table["x"], dtype=float), np.asarray(table["y"], dtype=float)
+        x, y = np.asarray(table[X], dtype=float), np.asarray(table[Y], dtype=float)
         labels = np.ma.filled(np.ma.asarray(table[label_column], dtype=float), np.nan).copy()
         cfg, msg = resolve_softening(cfg, mosaics)
         if msg:
@@ -80,27 +83,64 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column="clas
 
 @command("train")
 def train_command(
-    task: str = typer.Option("legus4", "--task", "-t", help="Task preset (legus4, phangs4, m31-binary, open-globular, galaxy-cluster, cool-core, *-compact) or a YAML/JSON config file."),
-    mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
-    catalog: Path | None = typer.Option(None, "--catalog", "-c", help="Labelled candidates (truth or human labels: ECSV, CSV, Parquet, FITS, LEGUS .tab) with 0-based x, y."),
-    label_column: str = typer.Option("class_ref", "--label-column", help="Column with the reference class (1-4; 0 = none)."),
-    stamps: Path | None = typer.Option(None, "--stamps", help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics."),
+    task: str = typer.Option(
+        "legus4", "--task", "-t",
+        help="Task preset, one of the YAML files in starclass/learn/presets (e.g. legus4, phangs4, "
+             "m31-binary, m31-real, open-globular, galaxy-cluster, cool-core, *-compact), or a YAML/JSON "
+             "config file of your own."),
+    mosaics: list[Path] = typer.Option(
+        None, "--mosaics", "-m",
+        help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", "-c",
+        help="Labelled candidates (truth or human labels: ECSV, CSV, Parquet, FITS, LEGUS .tab) with "
+             "0-based x, y."),
+    label_column: str = typer.Option(
+        CLASS_REF, "--label-column",
+        help="Column with the reference class (1-4; 0 = none)."),
+    stamps: Path | None = typer.Option(
+        None, "--stamps",
+        help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics; or a"
+             " labelled cutout folder: a CSV (file, label, optional group column) or a directory "
+             "(labels.csv inside, or one sub-folder per label)."),
+    group_column: str | None = typer.Option(
+        None, "--group-column",
+        help="Cutout folders: column naming each cutout's object, kept on one side of every split "
+             "(default: the task's, m31-real: object_id)."),
     output: Path = typer.Option(..., "--output", "-o", help="Model directory to write (manifest.json + member_XX.pt)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Epochs (default: the task's recipe)."),
     ensemble: int | None = typer.Option(None, "--ensemble", help="Members per architecture (default: the task's)."),
-    split: str | None = typer.Option(None, "--split", help="Validation split: random, spatial or galaxy (default: the task's)."),
+    split: str | None = typer.Option(
+        None, "--split",
+        help="Validation split: random, spatial or galaxy (default: the task's)."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
-    val_fraction: float | None = typer.Option(None, "--val-fraction", help="Fraction of candidates for validation / early stopping (0: none)."),
+    val_fraction: float | None = typer.Option(
+        None, "--val-fraction",
+        help="Fraction of candidates for validation / early stopping (0: none)."),
     batch_size: int | None = typer.Option(None, "--batch-size", help="Mini-batch size."),
     lr: float | None = typer.Option(None, "--lr", help="Learning rate."),
-    patience: int | None = typer.Option(None, "--patience", help="Early-stopping patience in epochs (0: no early stopping)."),
+    patience: int | None = typer.Option(
+        None, "--patience",
+        help="Early-stopping patience in epochs (0: no early stopping)."),
     stamp_size: int | None = typer.Option(None, "--stamp-size", help="Override the task's stamp size (px)."),
-    input_size: int | None = typer.Option(None, "--input-size", help="Override the network input size (e.g. lower 224 on a CPU); 0 = the stamp size."),
-    softening_mag: str | None = typer.Option(None, "--softening-mag", help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: the task's (28)."),
+    input_size: int | None = typer.Option(
+        None, "--input-size",
+        help="Override the network input size (e.g. lower 224 on a CPU); 0 = the stamp size."),
+    softening_mag: str | None = typer.Option(
+        None, "--softening-mag",
+        help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to"
+             " measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: "
+             "the task's (28)."),
     seed: int | None = typer.Option(None, "--seed", help="Base seed (member i uses seed + i)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
-    precision: str | None = typer.Option(None, "--precision", help="auto (mixed precision on CUDA, float32 on a CPU), fp32, or bf16 (bfloat16 on any device: several times faster on CPUs with AMX bfloat16 units). Default: the task's recipe.amp. Stored with the model; classify uses it too."),
-    resume: bool = typer.Option(True, "--resume/--no-resume", help="Continue an interrupted training in the output directory."),
+    precision: str | None = typer.Option(
+        None, "--precision",
+        help="auto (mixed precision on CUDA, float32 on a CPU), fp32, or bf16 (bfloat16 on any device: "
+             "several times faster on CPUs with AMX bfloat16 units). Default: the task's recipe.amp. "
+             "Stored with the model; classify uses it too."),
+    resume: bool = typer.Option(
+        True, "--resume/--no-resume",
+        help="Continue an interrupted training in the output directory."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
@@ -109,7 +149,6 @@ def train_command(
     come from --label-column and are merged into the task's classes. Every epoch writes a
     resumable checkpoint; rerunning the same command continues an interrupted training.
     """
-    import numpy as np
 
     from starclass.io.catalog import read_catalog
     from starclass.learn.config import load_config
@@ -137,6 +176,12 @@ def train_command(
     if changes:
         cfg = cfg.copy(**changes)
 
+    if stamps is not None and is_cutout_source(stamps):
+        _train_on_cutouts(cfg, stamps, output=output, group_column=group_column,
+                          label_column="label" if label_column == CLASS_REF else label_column,
+                          precision=precision, seed=seed, resume=resume, progress=progress,
+                          device=device, epochs=epochs, ensemble=ensemble)
+        return
     if stamps is None and not mosaics:
         raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
     if stamps is None and catalog is None:
@@ -162,6 +207,30 @@ def train_command(
     result = fit(cfg, inputs, labels, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
                  ensemble=ensemble, holdout=holdout)
+    _summarise(cfg, result, output, precision)
+
+
+def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
+                      precision: str | None, **fit_kwargs) -> None:
+    """``train --stamps LABELS.csv|DIR``: every check runs before the model directory is made."""
+    from starclass.learn.cutouts import fit_cutouts
+
+    # the task's default group column is used where the CSV has it; one given on the
+    # command line must exist
+    cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
+                                 require_group=group_column is not None, label_column=label_column,
+                                 bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
+    n_groups = len(set(cutouts.groups.tolist()))
+    labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
+    echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
+         f"from {cutouts.source}; labels {labels_seen}")
+    result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
+    _summarise(cfg, result, output, precision)
+
+
+def _summarise(cfg, result, output: Path, precision: str | None) -> None:
+    import numpy as np
+
     for note in result.notes:
         echo(note)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name

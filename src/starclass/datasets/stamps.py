@@ -382,7 +382,9 @@ def make_synthetic_stamps(
             f"synthetic data: generator {kind!r} draws {k} classes, task {config.name!r} has {config.n_classes}"
         )
     nb_expected = {"ground2": 2, "rgb": 3, "xray_optical": 2, "coolcore": 1}[kind]
-    if len(config.bands) != nb_expected:
+    # a one-band ground-based task (m31-real, g) takes the first band of the pair
+    one_of_two = kind == "ground2" and len(config.bands) == 1
+    if len(config.bands) != nb_expected and not one_of_two:
         raise StarclassError(
             f"synthetic data: generator {kind!r} draws {nb_expected} bands, task {config.name!r} has {config.bands}"
         )
@@ -390,7 +392,8 @@ def make_synthetic_stamps(
     out_lab = np.asarray(config.classes)[idx] if n else np.zeros(0, dtype=int)
     draw = {"ground2": _draw_ground2, "rgb": _draw_rgb, "xray_optical": _draw_xray_optical,
             "coolcore": _draw_coolcore}[kind]
-    return draw(rng, n, size, idx + 1), _reference_for(config, out_lab), kind
+    stamps = draw(rng, n, size, idx + 1)
+    return (stamps[:, :1] if one_of_two else stamps), _reference_for(config, out_lab), kind
 
 
 def _reference_for(config: Any, out_lab: np.ndarray) -> np.ndarray:

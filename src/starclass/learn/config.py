@@ -231,6 +231,13 @@ class TaskConfig:
         The synthetic generator of :mod:`starclass.datasets.stamps` (``KINDS``) that makes
         stamps and labels of this task's shape for tests, benchmarks and the demo. None:
         chosen from the bands and classes (:func:`starclass.datasets.stamps.synthetic_kind`).
+    label_map : dict of str to int
+        Label strings of cutout folders (:mod:`starclass.io.cutout_folders`) -> classes
+        (e.g. ``{"cluster": 1, "extended_cluster": 1, "galaxy": 2}``); stored with the model.
+        Empty: labels are class numbers.
+    group_column : str or None
+        Cutout folders: the column naming each cutout's object; rows of one object stay on
+        one side of every split (``m31-real``: ``object_id``).
     """
 
     name: str
@@ -252,6 +259,8 @@ class TaskConfig:
     positive_class: int | None = None
     eval_merges: dict[str, dict[str, list[int]]] | None = None
     toy_kind: str | None = None
+    label_map: dict[str, int] = field(default_factory=dict)
+    group_column: str | None = None
 
     # ------------------------------------------------------------------ checks
     def __post_init__(self) -> None:
@@ -277,6 +286,10 @@ class TaskConfig:
             raise StarclassError(
                 f"{where}: {len(self.class_names)} class_names for {len(self.classes)} classes"
             )
+        self.label_map = {str(k): int(v) for k, v in dict(self.label_map or {}).items()}
+        bad_labels = {k: v for k, v in self.label_map.items() if v not in self.classes}
+        if bad_labels:
+            raise StarclassError(f"{where}: 'label_map' maps to classes not in {self.classes}: {bad_labels}")
         bad = {k: v for k, v in self.merge.items() if v not in self.classes and v != 0}
         if bad:
             raise StarclassError(f"{where}: 'merge' maps to classes not in {self.classes}: {bad}")

@@ -1,0 +1,399 @@
+"""Real-image benchmark: clusters versus galaxies in the 869 PAndAS g-band cutouts (issue 12).
+
+Grouped k-fold cross-validation by ``object_id`` (every cutout of one object in one fold;
+the folds are drawn once from ``--seed`` and are the same for every model), out-of-fold
+probabilities P(cluster) for every cutout, and per model: accuracy (P >= 0.5), ROC AUC, F1
+of the cluster class, and the purity and recall at the lowest threshold that gives 90%
+purity (:func:`starclass.evaluate.threshold.threshold_for_purity` on the pooled out-of-fold
+scores), each with a 95% bootstrap interval over cutouts
+(:func:`starclass.evaluate.bootstrap.bootstrap_ci`), with and without 8-fold test-time
+augmentation (the 8 rotations/flips; CNNs only), training and inference time, the mean of
+the CNNs run on every fold as an ensemble, and paired bootstrap differences of the best
+model against each baseline.
+
+Models (``--models``, comma-separated):
+
+``compact``   the ``m31-real`` preset: our compact CNN, whole 128 px field -> 64 px, z-score
+``compact-ms`` the compact CNN on the full 128 px plus the central 64 px magnified 2x
+``smallcnn``  Kosiba et al.'s small CNN (six conv + pool, dense 256, dropout 0.65), same input
+``starcnet``  StarcNet-style with one band: central 64 px -> 32 px at scales 1, 1.6, 3.2
+              (width ``--starcnet-width``, 32 on a CPU; the paper's is 128)
+``resnet18``  ResNet-18 on the 64 px input (ImageNet weights only if in the torch cache)
+``resnet50``  the M31 paper's model and geometry: central 56 px, resized to 224 px inside the
+              network, SGD 1e-2 (ImageNet weights only if in the torch cache)
+``trees``     bagged decision trees on the pixels of the central 21 x 21 px of the 32 px
+              stamp (:class:`starclass.models.baselines.BaggedTreesPixels`), no deep learning
+``morph``     gradient boosting on morphology measured by statmorph on the central 64 px:
+              concentration, asymmetry, smoothness, Gini, M20, ellipticity, Petrosian radius,
+              r20, r80 and the segment area (no deep learning)
+
+Each (model, fold) is written to ``OUT/<model>_fold<k>.json`` as it finishes, so the
+benchmark can be run in parts (``--models``, ``--folds``) and summarised at the end::
+
+    nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models morph,trees,compact --out OUT
+    nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models smallcnn --folds 0,1 --out OUT
+    .venv/bin/python benchmarks/real_pandas.py --summarise --out OUT     # markdown table
+
+``--time-batches N`` times N training and N inference batches of each listed CNN on fold 0
+instead of training it, and prints the estimated epoch and 5-fold cost (for ResNet-50 at
+224 px, too slow for a loaded 2-core CPU).
+
+The machine is shared: timings are indicative only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import f1_score, roc_auc_score
+
+from starclass.errors import StarclassError
+from starclass.evaluate.bootstrap import bootstrap_ci
+from starclass.evaluate.threshold import threshold_for_purity
+from starclass.io.cutout_folders import CutoutSet, label_classes, read_cutout_folder
+from starclass.learn.checkpoint import load_model
+from starclass.learn.classify import predict_inputs
+from starclass.learn.config import get_preset
+from starclass.learn.cutouts import fit_cutouts, group_folds
+from starclass.models import build_model
+from starclass.models.baselines import BaggedTreesPixels
+from starclass.models.torchvision_nets import find_cached_weights
+from starclass.stamps.images import cutout_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+CNNS = ("compact", "compact-ms", "smallcnn", "starcnet", "resnet18", "resnet50")
+BASELINES = ("trees", "morph")
+
+
+def cnn_config(name: str, starcnet_width: int = 32):
+    """Task config of a CNN of the benchmark and the central crop (native px) it sees."""
+    base = get_preset("m31-real")
+    if name == "compact":
+        return base, None
+    if name == "compact-ms":
+        # the full 128 px with its central 64 px magnified 2x as a second channel: the
+        # resolved edges of clusters are kept at the native pixel scale
+        return base.copy(name="m31-real-ms", stamp_size=128, scales=[1.0, 2.0]), None
+    if name == "smallcnn":
+        return base.copy(name="m31-real-smallcnn", architecture="smallcnn",
+                         arch_options={"widths": [64, 32, 32, 32, 32, 32], "dense": 256, "dropout": 0.65}), None
+    if name == "starcnet":
+        return base.copy(name="m31-real-starcnet", architecture="starcnet", stamp_size=32,
+                         scales=[1.0, 1.6, 3.2],
+                         arch_options={"width": starcnet_width, "modules": 7, "pool_after": 4, "groups": 8},
+                         recipe={"lr": 1e-4}), 64
+    if name == "resnet18":
+        return base.copy(name="m31-real-resnet18", architecture="resnet18",
+                         arch_options={"adapter": "conv1x1", "pretrained": "auto"}, recipe={"lr": 1e-4}), None
+    if name == "resnet50":
+        return base.copy(name="m31-real-resnet50", architecture="resnet50", stamp_size=56, input_size=224,
+                         arch_options={"adapter": "conv1x1", "pretrained": "auto"},
+                         recipe={"lr": 1e-2, "optimizer": "sgd", "momentum": 0.9, "weight_decay": 1e-4,
+                                 "batch_size": 32}), 56
+    raise StarclassError(f"unknown CNN {name!r}; choose from {CNNS}")
+
+
+def crop(cs: CutoutSet, width: int | None) -> CutoutSet:
+    """The cutouts cut to their central ``width`` native pixels (None: unchanged)."""
+    if width is None:
+        return cs
+    s = cs.images.shape[-1]
+    lo = (s - width) // 2
+    return dataclasses.replace(cs, images=cs.images[..., lo:lo + width, lo:lo + width])
+
+
+def weights_note(cfg) -> str:
+    arch = cfg.architecture
+    if arch in ("resnet18", "resnet50"):
+        path = find_cached_weights(arch)
+        return f"ImageNet weights from {path}" if path else "from scratch (no ImageNet weights in the torch cache)"
+    return "from scratch"
+
+
+def run_cnn(name, cs, y, folds, k, args) -> dict:
+    cfg, width = cnn_config(name, args.starcnet_width)
+    data = crop(cs, width)
+    train = np.flatnonzero(folds != k)
+    test = np.flatnonzero(folds == k)
+    with tempfile.TemporaryDirectory(prefix=f"realpandas_{name}_") as tmp:
+        t0 = time.perf_counter()
+        res = fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=args.seed, epochs=args.epochs,
+                          progress=False, resume=False, device="cpu")
+        t_train = time.perf_counter() - t0
+        model = load_model(tmp, device="cpu")
+        x = cutout_inputs(data.images[test], cfg)
+        out = {}
+        for tta in (False, True):
+            t0 = time.perf_counter()
+            r = predict_inputs(model, x, tta=tta, device="cpu")
+            out["infer_tta_s" if tta else "infer_s"] = time.perf_counter() - t0
+            out["p_tta" if tta else "p"] = r.prob_mean[:, cfg.classes.index(1)].tolist()
+    return dict(out, test=test.tolist(), train_s=t_train, epochs_run=len(res.histories[0]),
+                best_epoch=res.best_epochs[0], weights=weights_note(cfg),
+                epochs_max=int(args.epochs or cfg.recipe.epochs))
+
+
+def time_cnn(name, cs, y, folds, args) -> None:
+    """Time ``--time-batches`` training and inference batches; print epoch and 5-fold estimates."""
+    cfg, width = cnn_config(name, args.starcnet_width)
+    data = crop(cs, width)
+    torch.manual_seed(0)
+    net = build_model(cfg)
+    bs = int(cfg.recipe.batch_size)
+    x = torch.from_numpy(cutout_inputs(data.images[:bs], cfg))
+    t = torch.from_numpy((y[:bs] != 1).astype(np.int64))
+    opt = torch.optim.SGD(net.parameters(), lr=1e-3)
+    net.train()
+    t0 = time.perf_counter()
+    for _ in range(args.time_batches):
+        loss = torch.nn.functional.cross_entropy(net(x), t)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    train_batch = (time.perf_counter() - t0) / args.time_batches
+    net.eval()
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        for _ in range(args.time_batches):
+            net(x)
+    infer_batch = (time.perf_counter() - t0) / args.time_batches
+    n_train = int(np.sum(folds != 0))
+    epoch = train_batch * n_train / bs + infer_batch * 0.15 * n_train / bs
+    epochs = int(args.epochs or cfg.recipe.epochs)
+    print(f"{name}: {train_batch:.2f} s per training batch of {bs}, {infer_batch:.2f} s per inference batch "
+          f"-> about {epoch / 60:.1f} min per epoch on {n_train} cutouts; {epochs} epochs x 5 folds = "
+          f"{epoch * epochs * 5 / 3600:.1f} h (+ 8x inference for TTA); {weights_note(cfg)}")
+
+
+# ----------------------------------------------------------------------------- baselines
+
+
+def morphology_features(images: np.ndarray, cache: Path) -> np.ndarray:
+    """statmorph measurements of every cutout's central 64 px (cached in ``cache``)."""
+    import statmorph
+    from astropy.stats import sigma_clipped_stats
+    from photutils.segmentation import detect_sources
+    from scipy import ndimage
+
+    if cache.is_file():
+        return np.load(cache)
+    feats = np.full((len(images), 10), np.nan)
+    s = images.shape[-1]
+    lo = (s - 64) // 2
+    for i, full in enumerate(images):
+        img = full[0, lo:lo + 64, lo:lo + 64].astype(float)
+        _, med, std = sigma_clipped_stats(img, sigma=3)
+        d = img - med
+        seg = detect_sources(ndimage.gaussian_filter(d, 1.0), 1.5 * max(std, 1e-6), npixels=5)
+        if seg is None:
+            continue
+        # the segment under the centre, else the nearest one (the catalogue position is
+        # within 2" = 11 px of the object)
+        lab = int(seg.data[32, 32])
+        if lab == 0:
+            yy, xx = np.nonzero(seg.data)
+            j = np.argmin((yy - 32) ** 2 + (xx - 32) ** 2)
+            if (yy[j] - 32) ** 2 + (xx[j] - 32) ** 2 > 11 ** 2:
+                continue
+            lab = int(seg.data[yy[j], xx[j]])
+        mask = (seg.data == lab).astype(np.int32)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = statmorph.SourceMorphology(d, mask, 1, weightmap=np.full(d.shape, max(std, 1e-6)))
+            feats[i] = [m.concentration, m.asymmetry, m.smoothness, m.gini, m.m20,
+                        m.ellipticity_asymmetry, m.rpetro_circ, m.r20, m.r80, float(mask.sum())]
+    feats[~np.isfinite(feats)] = np.nan
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cache, feats)
+    return feats
+
+
+def run_baseline(name, cs, y, folds, k, args) -> dict:
+    train = np.flatnonzero(folds != k)
+    test = np.flatnonzero(folds == k)
+    yb = (y == 1).astype(int)
+    t0 = time.perf_counter()
+    if name == "trees":
+        cfg = get_preset("m31-real", stamp_size=32)
+        x = cutout_inputs(crop(cs, 64).images, cfg)
+        model = BaggedTreesPixels(n_estimators=100, patch=21, random_state=args.seed, n_jobs=1).fit(x[train], yb[train])
+    else:
+        x = morphology_features(cs.images, Path(args.out) / "morphology_features.npy")
+        model = HistGradientBoostingClassifier(random_state=args.seed).fit(x[train], yb[train])
+    t_train = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    p = model.predict_proba(x[test])[:, list(model.classes_).index(1)]
+    return {"test": test.tolist(), "p": p.tolist(), "train_s": t_train, "infer_s": time.perf_counter() - t0,
+            "weights": "n/a"}
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def _metrics():
+    def acc(y, p):
+        return float(np.mean((p >= 0.5) == y))
+
+    def auc(y, p):
+        return float(roc_auc_score(y, p)) if 0 < y.sum() < y.size else float("nan")
+
+    def f1(y, p):
+        return float(f1_score(y, p >= 0.5))
+
+    def at90(key):
+        def f(y, p):
+            try:
+                return float(threshold_for_purity(y, p, 0.9)[key])
+            except StarclassError:
+                return float("nan")
+        return f
+
+    return {"accuracy": acc, "auc": auc, "f1": f1, "purity@90": at90("purity"), "recall@90": at90("recall")}
+
+
+def summarise(args, y_all: np.ndarray) -> str:
+    out = Path(args.out)
+    runs: dict[str, dict[int, dict]] = {}
+    for f in sorted(out.glob("*_fold*.json")):
+        name, k = f.stem.rsplit("_fold", 1)
+        runs.setdefault(name, {})[int(k)] = json.loads(f.read_text())
+    yb = (y_all == 1).astype(int)
+    metrics = _metrics()
+    lines = ["| model | folds | TTA | accuracy | ROC AUC | F1 | purity @90% | recall @90% "
+             "| train s/fold | infer s/fold | weights |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    pooled: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in list(CNNS) + list(BASELINES):
+        if name not in runs:
+            continue
+        folds = sorted(runs[name])
+        for tta in (False, True):
+            key = "p_tta" if tta else "p"
+            if not all(key in runs[name][k] for k in folds):
+                continue
+            idx = np.concatenate([runs[name][k]["test"] for k in folds]).astype(int)
+            p = np.concatenate([runs[name][k][key] for k in folds])
+            pooled[name + (" +TTA" if tta else "")] = (idx, p)
+            cells = []
+            for fn in metrics.values():
+                cells.append(_cell(*_ci(fn, yb[idx], p, n_boot=args.n_boot)))
+            tr = np.mean([runs[name][k]["train_s"] for k in folds])
+            inf = np.mean([runs[name][k]["infer_tta_s" if tta else "infer_s"] for k in folds])
+            ep = ""
+            if "epochs_run" in runs[name][folds[0]]:
+                ep = f" ({np.mean([runs[name][k]['epochs_run'] for k in folds]):.0f} ep)"
+            lines.append(f"| {name} | {','.join(map(str, folds))} | {'8x' if tta else 'no'} | " + " | ".join(cells)
+                         + f" | {tr:.0f}{ep} | {inf:.1f} | {runs[name][folds[0]].get('weights', '')} |")
+    # ensemble: mean P(cluster) of the CNNs that cover every cutout
+    full = [n for n in CNNS if n in pooled and pooled[n][0].size == y_all.size]
+    if len(full) >= 2:
+        ps = []
+        for n in full:
+            idx, p = pooled[n]
+            v = np.empty(y_all.size)
+            v[idx] = p
+            ps.append(v)
+        p = np.mean(ps, axis=0)
+        pooled["ensemble"] = (np.arange(y_all.size), p)
+        cells = [_cell(*_ci(fn, yb, p, n_boot=args.n_boot)) for fn in metrics.values()]
+        lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
+    # paired differences: the best model by AUC against each baseline, on the cutouts both cover
+    text = "\n".join(lines)
+    deep = {n: v for n, v in pooled.items() if n.split(" ")[0] not in BASELINES}
+    if deep:
+        best = max(deep, key=lambda n: roc_auc_score(yb[deep[n][0]], deep[n][1]))
+        diffs = []
+        for base in BASELINES:
+            if base not in pooled:
+                continue
+            common = np.intersect1d(deep[best][0], pooled[base][0])
+            pa = _align(deep[best], common)
+            pb = _align(pooled[base], common)
+            for mname in ("auc", "f1", "accuracy"):
+                fn = metrics[mname]
+                v, lo, hi = bootstrap_ci(lambda y, a, b, fn=fn: fn(y, a) - fn(y, b), yb[common], pa, pb,
+                                         n_boot=args.n_boot, seed=0)
+                diffs.append(f"| {best} - {base} | {mname} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] | {common.size} |")
+        if diffs:
+            text += ("\n\n| paired difference | metric | value [95% interval] | cutouts |\n| --- | --- | --- | --- |\n"
+                     + "\n".join(diffs))
+    return text
+
+
+def _ci(fn, *arrays, n_boot: int) -> tuple[float, float, float]:
+    """:func:`bootstrap_ci`, or NaNs where the metric is undefined on most resamples."""
+    try:
+        return bootstrap_ci(fn, *arrays, n_boot=n_boot, seed=0)
+    except StarclassError:
+        return float("nan"), float("nan"), float("nan")
+
+
+def _cell(v: float, lo: float, hi: float) -> str:
+    """A value with its interval; NaN (no threshold reaches 90% purity) says so."""
+    head = "not reached" if not np.isfinite(v) else f"{v:.3f}"
+    return f"{head} [{lo:.3f}, {hi:.3f}]"
+
+
+def _align(run: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    idx, p = run
+    where = {int(i): j for j, i in enumerate(idx)}
+    return np.array([p[where[int(r)]] for r in rows])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_data = next((p for p in (ROOT.parent / "shared" / "data" / "pandas-m31",
+                                     ROOT.parents[1] / "shared" / "data" / "pandas-m31") if p.is_dir()),
+                        ROOT.parent / "shared" / "data" / "pandas-m31")
+    ap.add_argument("--data", default=str(default_data), help="the pandas-m31 folder (labels.csv inside)")
+    ap.add_argument("--models", default="trees,morph,compact", help=f"comma-separated: {', '.join(CNNS + BASELINES)}")
+    ap.add_argument("--folds", default="0,1,2,3,4", help="folds to run (0-based)")
+    ap.add_argument("--n-folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the folds and of the models")
+    ap.add_argument("--epochs", type=int, default=None, help="epochs of every CNN (default: the preset's)")
+    ap.add_argument("--starcnet-width", type=int, default=32)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results_real_pandas"))
+    ap.add_argument("--summarise", action="store_true", help="print the table of what OUT holds")
+    ap.add_argument("--n-boot", type=int, default=1000)
+    ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches per CNN")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    cs = read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id")
+    y = label_classes(cs, get_preset("m31-real").label_map)
+    folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
+    if args.summarise:
+        print(summarise(args, y))
+        return 0
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in args.models.split(","):
+        name = name.strip()
+        if args.time_batches:
+            if name in CNNS:
+                time_cnn(name, cs, y, folds, args)
+            continue
+        for k in (int(f) for f in args.folds.split(",")):
+            t0 = time.perf_counter()
+            res = run_cnn(name, cs, y, folds, k, args) if name in CNNS else run_baseline(name, cs, y, folds, k, args)
+            res.update(model=name, fold=k, n_folds=args.n_folds, seed=args.seed, loadavg=os.getloadavg()[0])
+            path = out / f"{name}_fold{k}.json"
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(res))
+            os.replace(tmp, path)  # a half-written fold never looks finished
+            print(f"{name} fold {k}: {time.perf_counter() - t0:.0f} s, load {res['loadavg']:.1f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

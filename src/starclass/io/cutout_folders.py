@@ -1,0 +1,476 @@
+"""Labelled cutout folders: image files with a label each, as most users hold real data.
+
+Two layouts are read:
+
+**A CSV of cutouts** (``labels.csv``). One row per cutout. Columns:
+
+``file``
+    Path of the image, relative to the CSV's folder. For several bands give one column per
+    band instead, ``file_<band>`` (e.g. ``file_g``, ``file_i``); the files of one row are
+    stacked in that column order.
+``label``
+    The class as a string (``cluster``, ``galaxy``, ...); the task's ``label_map`` turns it
+    into a class. A column of integers is read as classes directly. Optional for
+    classification.
+group column (optional, named by ``group_column``, e.g. ``object_id``)
+    Rows with the same value are one object seen several times (two CCDs, two epochs);
+    they must stay on one side of every split.
+``fold`` (optional)
+    A ready-made cross-validation fold per row; every row of a group must share it.
+
+Every other column is kept and passes through to classified output.
+
+**An ImageFolder-style directory** (torchvision's habit): one sub-folder per label, the
+images inside; no CSV needed and every image is its own group. A directory that holds a
+``labels.csv`` is read through that CSV instead (so its groups are kept).
+
+Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
+JPEG, FITS (the primary HDU, or the first image HDU when the primary is empty; ``.fits``,
+``.fit``, ``.fts``, optionally ``.gz``) and NPY (a 2-D array, or 3-D with channels first).
+
+**Pixel values.** Integer images are divided by the largest value of their type (255 for
+8-bit, 65535 for 16-bit) so every stretched image lies in [0, 1]; FITS and NPY floats are
+kept as stored. An 8-bit image made with a ZScale (or any) stretch has lost its flux scale,
+so nothing more is assumed here: the task's normalisation (``m31-real``: a robust per-stamp
+z-score, median and MAD-sigma of the stamp) then puts every stamp on a common scale.
+Alpha channels are dropped.
+
+**Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
+row (row 1 is the first data row; the line number is given too): a missing, unreadable or
+truncated image, sizes or channel counts that differ between images, a file listed twice,
+an empty label or group, a group split across folds.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from astropy.io import fits
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+
+#: Suffix -> format name of the images the reader understands.
+IMAGE_SUFFIXES: dict[str, str] = {
+    ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
+    ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits", ".fit.gz": "fits",
+    ".npy": "npy",
+}
+
+#: Name of the CSV read when a directory holds one.
+LABELS_CSV = "labels.csv"
+
+
+@dataclass
+class CutoutSet:
+    """Cutouts read from a folder: pixels, labels, groups and every input column.
+
+    Attributes
+    ----------
+    images : numpy.ndarray
+        float32 ``[N, C, H, W]``: C is the number of bands (or 3 for one RGB file per row).
+    table : astropy.table.Table
+        One row per cutout: every column of the CSV (as strings), or ``file`` and ``label``
+        for an ImageFolder directory.
+    files : list of str
+        The (first-band) file of each row, as written in the CSV (relative to ``root``).
+    labels : numpy.ndarray or None
+        Label strings, or None when there is no label column.
+    groups : numpy.ndarray
+        Group of each row (the group column, else the file: every row its own group).
+    bands : list of str
+        Band names of the channels (``file_<band>`` columns), or ``[]`` for a single ``file``.
+    folds : numpy.ndarray or None
+        The ``fold`` column as integers, when present.
+    root : pathlib.Path
+        Folder the file paths are relative to.
+    source : pathlib.Path
+        The CSV or directory read.
+    """
+
+    images: np.ndarray
+    table: Table
+    files: list[str]
+    labels: np.ndarray | None
+    groups: np.ndarray
+    bands: list[str] = field(default_factory=list)
+    folds: np.ndarray | None = None
+    root: Path = Path(".")
+    source: Path = Path(".")
+
+    def __len__(self) -> int:
+        return int(self.images.shape[0])
+
+    def where(self, i: int) -> str:
+        """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
+        if self.source.is_file():
+            return f"{self.source}: row {i + 1} (line {i + 2}), file {self.files[i]!r}"
+        return f"{self.root / self.files[i]}"
+
+
+def is_cutout_source(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a cutout folder (a directory or a ``.csv``), not a stamp store.
+
+    Examples
+    --------
+    >>> is_cutout_source("labels.csv")
+    True
+    >>> is_cutout_source("stamps.h5")
+    False
+    """
+    p = Path(path)
+    return p.is_dir() or p.suffix.lower() == ".csv"
+
+
+def image_format(path: str | os.PathLike) -> str | None:
+    """The format name of an image file from its suffix (None when not an image).
+
+    Examples
+    --------
+    >>> image_format("a/b.FITS.gz")
+    'fits'
+    >>> image_format("notes.txt") is None
+    True
+    """
+    name = Path(path).name.lower()
+    for suffix in sorted(IMAGE_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return IMAGE_SUFFIXES[suffix]
+    return None
+
+
+def _scale_integers(a: np.ndarray) -> np.ndarray:
+    """Integer pixels -> [0, 1] by the type's maximum; floats unchanged (see module notes)."""
+    if np.issubdtype(a.dtype, np.integer) and a.dtype != np.bool_:
+        if a.dtype.itemsize == 1:
+            return a.astype(np.float32) / 255.0
+        # PIL hands 16-bit PNGs over as int32 ("I" mode) on some versions: use 16 bits
+        return a.astype(np.float32) / 65535.0
+    return np.asarray(a, dtype=np.float32)
+
+
+def _read_pil(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as img:
+        img.load()  # decodes everything now, so a truncated file fails here
+        mode = img.mode
+        if mode == "P":
+            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+            mode = img.mode
+        a = np.asarray(img)
+    if mode in ("LA", "RGBA"):
+        a = a[..., :-1]
+    if mode == "1":
+        a = a.astype(np.uint8) * 255
+    return a
+
+
+def _read_fits(path: Path) -> np.ndarray:
+    with fits.open(path, memmap=False) as hdul:
+        for hdu in hdul:
+            if hdu.data is not None and getattr(hdu, "is_image", False) and hdu.data.ndim >= 2:
+                return np.array(hdu.data)
+    raise StarclassError(f"{path}: no image HDU with data")
+
+
+def read_image(path: str | os.PathLike) -> np.ndarray:
+    """Read one cutout as float32 ``[C, H, W]`` (see the module notes on pixel values).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A PNG, JPEG, FITS or NPY file.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[C, H, W]`` float32; C = 1 for grey, 3 for colour images, or the first axis of a
+        3-D FITS/NPY cube.
+
+    Raises
+    ------
+    StarclassError
+        A missing, unreadable, truncated or non-image file, or a non-finite-only image.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.npy")
+    >>> np.save(p, np.ones((8, 8)))
+    >>> read_image(p).shape
+    (1, 8, 8)
+    """
+    p = Path(path)
+    fmt = image_format(p)
+    if fmt is None:
+        raise StarclassError(f"{p}: not an image file (suffixes: {', '.join(sorted(IMAGE_SUFFIXES))})")
+    if not p.is_file():
+        raise StarclassError(f"{p}: no such file")
+    try:
+        if fmt in ("png", "jpeg"):
+            a = _read_pil(p)
+        elif fmt == "fits":
+            a = _read_fits(p)
+        else:
+            a = np.load(p, allow_pickle=False)
+    except StarclassError:
+        raise
+    # what PIL, astropy.io.fits and numpy raise for broken, truncated or foreign files
+    except (OSError, ValueError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
+        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
+    a = np.asarray(a)
+    if a.ndim == 2:
+        a = a[None]
+    elif a.ndim == 3 and fmt in ("png", "jpeg"):
+        a = np.moveaxis(a, -1, 0)  # PIL gives channels last
+    elif a.ndim != 3:
+        raise StarclassError(f"{p}: image has {a.ndim} dimensions; expected 2 (or 3 with channels)")
+    if a.shape[-1] < 2 or a.shape[-2] < 2:
+        raise StarclassError(f"{p}: image of shape {a.shape} is too small")
+    out = _scale_integers(a)
+    if not np.isfinite(out).any():
+        raise StarclassError(f"{p}: every pixel is NaN or infinite")
+    return out
+
+
+def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            names = list(reader.fieldnames or [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
+    if not names:
+        raise StarclassError(f"{path}: the CSV has no header")
+    for i, row in enumerate(rows):
+        if None in row:  # more cells than header names
+            raise StarclassError(f"{path}: row {i + 1} (line {i + 2}) has more cells than the header")
+    if not rows:
+        raise StarclassError(f"{path}: the CSV has no rows")
+    return names, rows
+
+
+def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
+    rows: list[dict[str, str]] = []
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for f in sorted(sub.iterdir()):
+            if f.is_file() and image_format(f) is not None:
+                rows.append({"file": f"{sub.name}/{f.name}", "label": sub.name})
+    if not rows:
+        raise StarclassError(
+            f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
+            "sub-folder per label)")
+    return ["file", "label"], rows
+
+
+def read_cutout_folder(
+    path: str | os.PathLike,
+    *,
+    group_column: str | None = None,
+    require_group: bool = True,
+    label_column: str = "label",
+    bands: list[str] | None = None,
+    fold_column: str = "fold",
+) -> CutoutSet:
+    """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV (see the module docstring), a directory holding ``labels.csv``, or an
+        ImageFolder directory (one sub-folder per label).
+    group_column : str, optional
+        Column naming the object of each row (rows of one object stay on one side of every
+        split). Ignored for an ImageFolder directory without a CSV (each image is then its
+        own group).
+    require_group : bool
+        Whether a CSV without ``group_column`` is an error (True) or read with every row its
+        own group (False: how a task's default group column is applied).
+    label_column : str
+        Column with the label strings (absent: unlabelled cutouts).
+    bands : list of str, optional
+        Band order for ``file_<band>`` columns (default: the CSV's column order).
+    fold_column : str
+        Column with ready-made folds, checked for groups split across folds when present.
+
+    Returns
+    -------
+    CutoutSet
+
+    Raises
+    ------
+    StarclassError
+        Any bad input listed in the module docstring; nothing is written.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("cluster", "galaxy"):
+    ...     (root / lab).mkdir()
+    ...     np.save(root / lab / "a.npy", np.ones((16, 16)))
+    >>> cs = read_cutout_folder(root)
+    >>> len(cs), cs.images.shape[1:], list(cs.labels)
+    (2, (1, 16, 16), ['cluster', 'galaxy'])
+    """
+    src = Path(path)
+    if src.is_dir() and (src / LABELS_CSV).is_file():
+        src = src / LABELS_CSV
+    if src.is_dir():
+        root = src
+        names, rows = _imagefolder_rows(src)
+        group_column = None
+    elif src.is_file():
+        root = src.parent
+        names, rows = _read_csv_rows(src)
+    else:
+        raise StarclassError(f"{src}: no such file or directory")
+    is_csv = src.is_file()
+
+    def where(i: int, f: str) -> str:
+        return f"{src}: row {i + 1} (line {i + 2}), file {f!r}" if is_csv else f"{root / f}"
+
+    band_cols = [c for c in names if c.lower().startswith("file_")]
+    if "file" in names:
+        file_cols, band_names = ["file"], []
+    elif band_cols:
+        by_band = {c[5:].lower(): c for c in band_cols}
+        band_names = [b.lower() for b in bands] if bands else list(by_band)
+        missing = [b for b in band_names if b not in by_band]
+        if missing:
+            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols})")
+        file_cols = [by_band[b] for b in band_names]
+    else:
+        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}")
+    if group_column is not None and group_column not in names and not require_group:
+        group_column = None
+    if group_column is not None and group_column not in names:
+        raise StarclassError(f"{src}: no group column {group_column!r}; columns: {names}")
+    has_labels = label_column in names
+
+    seen: dict[Path, int] = {}
+    images: list[np.ndarray] = []
+    first_shape: tuple[int, ...] | None = None
+    for i, row in enumerate(rows):
+        planes = []
+        for col in file_cols:
+            rel = (row.get(col) or "").strip()
+            if not rel:
+                raise StarclassError(f"{src}: row {i + 1} (line {i + 2}): empty {col!r}")
+            full = (root / rel).resolve()
+            if full in seen:
+                raise StarclassError(
+                    f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
+            seen[full] = i
+            if not full.is_file():
+                raise StarclassError(f"{where(i, rel)}: no such file ({full})")
+            try:
+                planes.append(read_image(full))
+            except StarclassError as exc:
+                raise StarclassError(f"{where(i, rel)}: {exc}") from None
+        img = planes[0] if len(planes) == 1 else np.concatenate(planes, axis=0)
+        if len(planes) > 1 and img.shape[0] != len(planes):
+            raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
+        if first_shape is None:
+            first_shape = img.shape
+        elif img.shape != first_shape:
+            raise StarclassError(
+                f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
+                f"but the first row's is {first_shape}; all cutouts must have one size")
+        if has_labels and not (row.get(label_column) or "").strip():
+            raise StarclassError(f"{where(i, row[file_cols[0]])}: empty {label_column!r}")
+        if group_column is not None and not (row.get(group_column) or "").strip():
+            raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
+        images.append(img)
+
+    files = [row[file_cols[0]].strip() for row in rows]
+    table = Table({c: _typed([row.get(c, "") for row in rows]) for c in names})
+    labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
+    groups = np.array([row[group_column].strip() for row in rows]) if group_column else np.array(files)
+    folds = None
+    if fold_column in names:
+        folds = _parse_folds(rows, fold_column, groups, files, where)
+    return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
+                     groups=groups, bands=band_names, folds=folds, root=root, source=src)
+
+
+def _typed(values: list[str]) -> np.ndarray:
+    """A CSV column as int or float when every cell parses so, else as strings.
+
+    Label, group and file columns are used as the strings written in the CSV whatever this
+    gives; the typing only lets numeric columns (``ra``, ``dec``) pass through as numbers.
+    """
+    for kind in (int, float):
+        try:
+            return np.array([kind(v) for v in values])
+        except (TypeError, ValueError):
+            continue
+    return np.array([str(v) for v in values])
+
+
+def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where) -> np.ndarray:
+    folds = np.empty(len(rows), dtype=np.int64)
+    first: dict[str, tuple[int, int]] = {}
+    for i, row in enumerate(rows):
+        try:
+            folds[i] = int(str(row[column]).strip())
+        except ValueError:
+            raise StarclassError(f"{where(i, files[i])}: fold {row[column]!r} is not an integer") from None
+        g = str(groups[i])
+        if g in first and first[g][1] != folds[i]:
+            raise StarclassError(
+                f"{where(i, files[i])}: group {g!r} is split across folds {first[g][1]} (row "
+                f"{first[g][0] + 1}) and {folds[i]}: one object must stay in one fold")
+        first.setdefault(g, (i, int(folds[i])))
+    return folds
+
+
+def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
+    """Map every label string to a class, naming the file and row of an unknown label.
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        Labelled cutouts (``cutouts.labels`` not None).
+    label_map : dict of str to int
+        Label -> class. Empty: labels must be integers and are returned as classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 class per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from astropy.table import Table
+    >>> cs = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=Table(), files=["a", "b"],
+    ...                labels=np.array(["galaxy", "cluster"]), groups=np.array(["a", "b"]))
+    >>> label_classes(cs, {"cluster": 1, "galaxy": 2}).tolist()
+    [2, 1]
+    """
+    if cutouts.labels is None:
+        raise StarclassError(f"{cutouts.source}: no label column: the cutouts need labels")
+    out = np.empty(len(cutouts.labels), dtype=np.int64)
+    for i, lab in enumerate(cutouts.labels):
+        lab = str(lab)
+        if label_map:
+            if lab not in label_map:
+                raise StarclassError(
+                    f"{cutouts.where(i)}: label {lab!r} is not known to the task "
+                    f"(known: {sorted(label_map)})")
+            out[i] = int(label_map[lab])
+        else:
+            try:
+                out[i] = int(float(lab))
+            except ValueError:
+                raise StarclassError(
+                    f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
+                    "label_map") from None
+    return out

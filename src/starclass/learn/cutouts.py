@@ -1,0 +1,207 @@
+"""Training and classification on labelled cutout folders (issue 12).
+
+Cutouts come from :func:`starclass.io.cutout_folders.read_cutout_folder`; their label
+strings become classes through the task's ``label_map`` (stored with the model);
+:func:`starclass.stamps.images.cutout_inputs` turns the pixels into model inputs. Training
+is :func:`starclass.learn.train.fit` with a validation set drawn **by group** (all cutouts
+of one object on one side), and classification is
+:func:`starclass.learn.classify.predict_inputs`: nothing here has a loop of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from astropy.table import Table
+from sklearn.model_selection import StratifiedGroupKFold
+
+from starclass.errors import StarclassError
+from starclass.io.cutout_folders import CutoutSet, label_classes
+from starclass.learn.checkpoint import LoadedModel
+from starclass.learn.classify import predict_inputs
+from starclass.learn.precision import precision_name
+from starclass.learn.train import TrainResult, fit
+from starclass.stamps.images import cutout_inputs
+
+__all__ = ["classify_cutouts", "fit_cutouts", "group_folds", "group_validation"]
+
+
+def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0) -> np.ndarray:
+    """Fold number (0..n_folds-1) of every row; all rows of a group share one fold.
+
+    Folds are stratified by class as far as whole groups allow (scikit-learn's
+    ``StratifiedGroupKFold``, shuffled with ``seed``), so every model of a benchmark can be
+    given the same folds.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Class of every row.
+    groups : numpy.ndarray
+        Group (object) of every row.
+    n_folds : int
+        Number of folds (at most the number of groups).
+    seed : int
+        Shuffling seed.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 fold per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = group_folds(np.array([1, 1, 2, 2, 1, 2]), np.array(["a", "a", "b", "c", "d", "e"]), 2)
+    >>> bool(f[0] == f[1])
+    True
+    """
+    labels = np.asarray(labels)
+    groups = np.asarray(groups).astype(str)
+    if labels.shape != groups.shape:
+        raise StarclassError(f"{labels.size} labels but {groups.size} groups")
+    n_groups = np.unique(groups).size
+    if not 2 <= int(n_folds) <= n_groups:
+        raise StarclassError(f"n_folds={n_folds}: need 2 <= n_folds <= the number of groups ({n_groups})")
+    folds = np.full(labels.size, -1, dtype=np.int64)
+    splitter = StratifiedGroupKFold(n_splits=int(n_folds), shuffle=True, random_state=int(seed))
+    for k, (_, test) in enumerate(splitter.split(np.zeros(labels.size), labels, groups)):
+        folds[test] = k
+    return folds
+
+
+def group_validation(labels: np.ndarray, groups: np.ndarray, fraction: float,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A train/validation split by whole groups, about ``fraction`` of the rows in validation.
+
+    Returns ``(train_idx, val_idx)``, sorted int64; no group is on both sides.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tr, va = group_validation(np.array([1, 2] * 10), np.repeat(np.arange(10), 2), 0.2)
+    >>> sorted(set(np.repeat(np.arange(10), 2)[tr]) & set(np.repeat(np.arange(10), 2)[va]))
+    []
+    """
+    labels = np.asarray(labels)
+    n = labels.size
+    if fraction <= 0:
+        return np.arange(n, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    n_groups = np.unique(np.asarray(groups).astype(str)).size
+    k = int(min(max(2, round(1.0 / float(fraction))), n_groups))
+    folds = group_folds(labels, groups, k, seed)
+    val = np.flatnonzero(folds == 0).astype(np.int64)
+    return np.setdiff1d(np.arange(n), val).astype(np.int64), val
+
+
+def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
+                train_index: np.ndarray | None = None, seed: int | None = None,
+                **fit_kwargs) -> TrainResult:
+    """Train a task on labelled cutouts with a grouped validation split.
+
+    Parameters
+    ----------
+    config : starclass.learn.config.TaskConfig
+        The task (its ``label_map`` turns label strings into classes).
+    cutouts : CutoutSet
+        Labelled cutouts; their ``groups`` decide the validation split.
+    outdir : str or os.PathLike
+        Model directory written by :func:`starclass.learn.train.fit`.
+    train_index : numpy.ndarray, optional
+        Rows to use (e.g. the training folds of a cross-validation); default all.
+    seed : int, optional
+        Base seed (also of the validation draw).
+    **fit_kwargs
+        Passed to :func:`starclass.learn.train.fit` (``epochs``, ``device``, ``progress`` ...).
+
+    Returns
+    -------
+    TrainResult
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("m31-real")
+    >>> # result = fit_cutouts(cfg, read_cutout_folder("labels.csv", group_column="object_id"),
+    >>> #                      outdir="model")
+    """
+    classes = label_classes(cutouts, config.label_map)
+    rows = np.arange(len(cutouts)) if train_index is None else np.asarray(train_index, dtype=np.int64)
+    inputs = cutout_inputs(cutouts.images[rows], config)
+    labels = classes[rows]
+    groups = cutouts.groups[rows]
+    base_seed = config.recipe.member_seed(0) if seed is None else int(seed)
+    _, val = group_validation(labels, groups, float(config.recipe.val_fraction), base_seed)
+    return fit(config, inputs, labels, outdir=outdir, val_index=val, seed=seed, **fit_kwargs)
+
+
+def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
+                     tta: bool = False, batch_size: int = 256, device=None,
+                     precision: bool | str | None = None) -> Table:
+    """Classify cutouts: every input column plus ``class_pred``, ``prob_<k>`` and more.
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        Cutouts (labels optional).
+    model : LoadedModel or path
+        A trained model (``starclass train``).
+    tta : bool
+        Average over the eight rotations/flips.
+    batch_size, device, precision
+        As :func:`starclass.learn.classify.predict_inputs`.
+
+    Returns
+    -------
+    astropy.table.Table
+        The cutouts' table with ``class_pred``, ``prob_<class>`` and, for ensembles,
+        ``prob_std`` and ``quality``; with labels, ``class_ref`` (the label's class).
+        ``meta`` holds what :func:`starclass.learn.classify.classify` records (task,
+        classes, threshold, positive class, members, tta, precision) and the class names.
+
+    Examples
+    --------
+    >>> # out = classify_cutouts(read_cutout_folder("labels.csv"), "model")
+    >>> # out["file", "label", "class_pred", "prob_1"]
+    """
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.precision import pick_device
+
+    dev = pick_device(device)
+    loaded = model if isinstance(model, LoadedModel) else load_model(model, device=dev)
+    cfg = loaded.config
+    class_ref = label_classes(cutouts, cfg.label_map) if cutouts.labels is not None else None
+    inputs = cutout_inputs(cutouts.images, cfg)
+    res = predict_inputs(loaded, inputs, batch_size=batch_size, tta=tta, device=dev, precision=precision)
+    out = Table(cutouts.table, copy=True)
+    if "file" not in out.colnames:
+        out["file"] = cutouts.files
+    cols = {"class_pred": res.class_pred}
+    for j, c in enumerate(cfg.classes):
+        cols[f"prob_{c}"] = res.prob_mean[:, j]
+    if len(loaded.members) > 1:
+        cols["prob_std"] = res.prob_std
+        cols["quality"] = res.quality
+    if class_ref is not None:
+        cols["class_ref"] = class_ref
+    for key, val in cols.items():
+        if key in out.colnames:
+            out.remove_column(key)
+        out[key] = val
+    amp = getattr(cfg.recipe, "amp", True) if precision is None else precision
+    out.meta.update({
+        "model": str(model) if not isinstance(model, LoadedModel) else "(in memory)",
+        "task": cfg.name,
+        "classes": [int(c) for c in cfg.classes],
+        "class_names": list(cfg.class_names),
+        "threshold": cfg.threshold,
+        "positive_class": cfg.positive_class,
+        "label_map": dict(cfg.label_map),
+        "members": [getattr(net, "architecture", "?") for net in loaded.members],
+        "tta": bool(tta),
+        "precision": precision_name(amp),
+        "source": str(Path(cutouts.source)),
+    })
+    return out

@@ -1,0 +1,327 @@
+"""Labelled cutout folders: readers, ImageFolder layout, label map, grouped splits, bad input, CLI."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.io import fits
+from PIL import Image
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.errors import StarclassError
+from starclass.io.cutout_folders import (
+    label_classes,
+    read_cutout_folder,
+    read_image,
+)
+from starclass.learn.config import TaskConfig, get_preset, save_config
+from starclass.learn.cutouts import group_folds, group_validation
+from starclass.stamps.images import cutout_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared from the repository root; a worktree under <repo>/../wt/<name> looks one level higher
+PANDAS = next((p for p in (ROOT.parent / "shared" / "data" / "pandas-m31",
+                           ROOT.parents[1] / "shared" / "data" / "pandas-m31") if p.is_dir()), None)
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+def _blob(rng, kind: str, size: int = 24) -> np.ndarray:
+    """A compact (cluster) or elongated, wider (galaxy) source on a noisy sky, in [0, 1]."""
+    yy, xx = np.mgrid[:size, :size] - (size - 1) / 2
+    if kind == "cluster":
+        img = np.exp(-(xx**2 + yy**2) / (2 * 1.5**2))
+    else:
+        img = np.exp(-((xx / 5.0) ** 2 + (yy / 2.0) ** 2) / 2)
+    return np.clip(0.1 + 0.8 * img + rng.normal(0, 0.03, img.shape), 0, 1)
+
+
+def _write(path: Path, img: np.ndarray, fmt: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "png8":
+        Image.fromarray((img * 255).astype(np.uint8)).save(path)
+    elif fmt == "png16":
+        Image.fromarray((img * 65535).astype(np.uint16)).save(path)
+    elif fmt == "rgb":
+        Image.fromarray(np.repeat((img * 255).astype(np.uint8)[..., None], 3, axis=2)).save(path)
+    elif fmt == "jpeg":
+        Image.fromarray((img * 255).astype(np.uint8)).save(path, quality=95)
+    elif fmt == "fits":
+        fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(img.astype(np.float32))]).writeto(path)
+    elif fmt == "npy":
+        np.save(path, img.astype(np.float32))
+
+
+def _make_csv_folder(root: Path, n_objects: int = 24, seed: int = 0, fmt: str = "png8",
+                     twice: int = 4) -> Path:
+    """``n_objects`` objects (half clusters), the first ``twice`` of them with two cutouts."""
+    rng = np.random.default_rng(seed)
+    ext = {"png8": "png", "png16": "png", "rgb": "png", "jpeg": "jpg", "fits": "fits", "npy": "npy"}[fmt]
+    rows = []
+    for k in range(n_objects):
+        label = ("cluster", "galaxy")[k % 2] if k % 6 else "extended_cluster"
+        kind = "galaxy" if label == "galaxy" else "cluster"
+        for copy in range(2 if k < twice else 1):
+            rel = f"{label}/obj{k:03d}_{copy}.{ext}"
+            _write(root / rel, _blob(rng, kind), fmt)
+            rows.append({"file": rel, "label": label, "object_id": f"OBJ-{k}", "ra": 10.0 + k})
+    with open(root / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["file", "label", "object_id", "ra"])
+        w.writeheader()
+        w.writerows(rows)
+    return root / "labels.csv"
+
+
+def _rewrite(csv_path: Path, edit) -> None:
+    with open(csv_path, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    names = list(rows[0])
+    rows = edit(rows)
+    names = list(dict.fromkeys(names + [k for r in rows for k in r]))
+    with open(csv_path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=names)
+        w.writeheader()
+        w.writerows(rows)
+
+
+# ----------------------------------------------------------------------------- readers
+
+
+@pytest.mark.parametrize("fmt", ["png8", "png16", "rgb", "jpeg", "fits", "npy"])
+def test_read_image_every_format(tmp_path, fmt):
+    img = _blob(np.random.default_rng(1), "cluster")
+    p = tmp_path / f"a.{ {'png8': 'png', 'png16': 'png', 'rgb': 'png', 'jpeg': 'jpg'}.get(fmt, fmt)}"
+    _write(p, img, fmt)
+    a = read_image(p)
+    assert a.dtype == np.float32 and a.shape == ((3 if fmt == "rgb" else 1), 24, 24)
+    # every format gives back the same pixels in [0, 1] (8-bit and JPEG to their precision)
+    tol = {"png8": 1 / 255, "rgb": 1 / 255, "jpeg": 0.05, "png16": 1e-4}.get(fmt, 1e-6)
+    assert np.abs(a[0] - img).max() <= tol + 1e-6
+
+
+def test_csv_reader_counts_groups_and_passes_columns(tmp_path):
+    cs = read_cutout_folder(_make_csv_folder(tmp_path), group_column="object_id")
+    assert len(cs) == 28 and cs.images.shape == (28, 1, 24, 24)
+    assert np.unique(cs.groups).size == 24
+    assert cs.groups[0] == cs.groups[1] == "OBJ-0"
+    assert cs.table.colnames == ["file", "label", "object_id", "ra"]
+    assert cs.table["ra"].dtype.kind == "f"  # numeric columns pass through as numbers
+    assert cs.images.min() >= 0 and cs.images.max() <= 1
+
+
+def test_imagefolder_layout_without_csv(tmp_path):
+    _make_csv_folder(tmp_path, fmt="fits")
+    (tmp_path / "labels.csv").unlink()
+    cs = read_cutout_folder(tmp_path)
+    assert len(cs) == 28
+    assert sorted(set(cs.labels)) == ["cluster", "extended_cluster", "galaxy"]
+    assert all(f.startswith(f"{lab}/") for f, lab in zip(cs.files, cs.labels))
+    assert np.unique(cs.groups).size == 28  # no CSV: each image is its own group
+
+
+def test_directory_with_labels_csv_uses_the_csv(tmp_path):
+    _make_csv_folder(tmp_path)
+    cs = read_cutout_folder(tmp_path, group_column="object_id")
+    assert np.unique(cs.groups).size == 24
+
+
+def test_several_bands_per_row(tmp_path):
+    rng = np.random.default_rng(2)
+    rows = []
+    for k in range(4):
+        img = _blob(rng, "cluster")
+        for band in ("g", "i"):
+            _write(tmp_path / f"o{k}_{band}.npy", img * (1 if band == "g" else 2), "npy")
+        rows.append(f"o{k}_i.npy,o{k}_g.npy,cluster")
+    (tmp_path / "labels.csv").write_text("file_i,file_g,label\n" + "\n".join(rows) + "\n")
+    cs = read_cutout_folder(tmp_path / "labels.csv", bands=["g", "i"])
+    assert cs.images.shape == (4, 2, 24, 24) and cs.bands == ["g", "i"]
+    assert np.allclose(cs.images[:, 1], 2 * cs.images[:, 0])  # band order follows `bands`
+
+
+# ----------------------------------------------------------------------------- label map, inputs
+
+
+def test_label_map_of_m31_real(tmp_path):
+    cfg = get_preset("m31-real")
+    cs = read_cutout_folder(_make_csv_folder(tmp_path), group_column="object_id")
+    classes = label_classes(cs, cfg.label_map)
+    assert set(classes[cs.labels == "extended_cluster"]) == {1}
+    assert set(classes[cs.labels == "cluster"]) == {1}
+    assert set(classes[cs.labels == "galaxy"]) == {2}
+    # the label map travels with the config (and so with the model)
+    again = TaskConfig.from_dict(cfg.to_dict())
+    assert again.label_map == {"cluster": 1, "extended_cluster": 1, "galaxy": 2}
+    assert again.group_column == "object_id"
+    with pytest.raises(StarclassError, match="label_map"):
+        get_preset("m31-real", label_map={"cluster": 7})
+
+
+def test_cutout_inputs_resample_and_normalise(tmp_path):
+    cfg = get_preset("m31-real", stamp_size=16)
+    cs = read_cutout_folder(_make_csv_folder(tmp_path, fmt="rgb"))
+    x = cutout_inputs(cs.images, cfg)
+    assert x.shape == (28, 1, 16, 16) and np.isfinite(x).all()
+    # robust z-score: the sky (most pixels) is near 0, the source centre far above it
+    assert abs(float(np.median(x))) < 0.5
+    assert float(x[:, 0, 8, 8].mean()) > 5
+    with pytest.raises(StarclassError, match="zeropoints"):
+        cutout_inputs(cs.images, get_preset("m31-real", normalisation="flux"))
+
+
+# ----------------------------------------------------------------------------- grouped splits
+
+
+def test_group_folds_keep_each_group_on_one_side():
+    rng = np.random.default_rng(0)
+    groups = rng.integers(0, 60, 150).astype(str)
+    labels = np.array([1 + int(g) % 2 for g in groups])
+    folds = group_folds(labels, groups, 5, seed=3)
+    assert set(folds.tolist()) == {0, 1, 2, 3, 4}
+    for g in np.unique(groups):
+        assert np.unique(folds[groups == g]).size == 1
+    assert np.array_equal(folds, group_folds(labels, groups, 5, seed=3))  # same folds every time
+    tr, va = group_validation(labels, groups, 0.2, seed=1)
+    assert not set(groups[tr]) & set(groups[va])
+    assert 0.1 < va.size / labels.size < 0.3
+    with pytest.raises(StarclassError):
+        group_folds(labels, groups, 100)
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def _expect_error(csv_path, match, **kw):
+    with pytest.raises(StarclassError, match=match) as info:
+        read_cutout_folder(csv_path, **kw)
+    return str(info.value)
+
+
+def test_missing_file_names_file_and_row(tmp_path):
+    p = _make_csv_folder(tmp_path)
+    (tmp_path / "galaxy/obj005_0.png").unlink()
+    msg = _expect_error(p, "no such file")
+    assert "obj005_0.png" in msg and "row 10" in msg
+
+
+def test_truncated_and_unreadable_images(tmp_path):
+    p = _make_csv_folder(tmp_path)
+    f = tmp_path / "galaxy/obj001_0.png"
+    f.write_bytes(f.read_bytes()[:60])
+    msg = _expect_error(p, "cannot read")
+    assert "obj001_0.png" in msg and "row 3" in msg
+    f.write_bytes(b"this is not a png")
+    _expect_error(p, "cannot read")
+
+
+def test_mixed_sizes(tmp_path):
+    p = _make_csv_folder(tmp_path)
+    _write(tmp_path / "galaxy/obj003_0.png", np.zeros((20, 20)), "png8")
+    msg = _expect_error(p, "shape")
+    assert "obj003_0.png" in msg and "row 7" in msg
+
+
+def test_file_listed_twice(tmp_path):
+    p = _make_csv_folder(tmp_path)
+    _rewrite(p, lambda rows: rows + [dict(rows[2], object_id="OTHER")])
+    msg = _expect_error(p, "listed twice")
+    assert "row 29" in msg and "first in row 3" in msg
+
+
+def test_unknown_label(tmp_path):
+    p = _make_csv_folder(tmp_path)
+    _rewrite(p, lambda rows: [dict(r, label="star") if i == 9 else r for i, r in enumerate(rows)])
+    cs = read_cutout_folder(p)
+    with pytest.raises(StarclassError, match="'star' is not known") as info:
+        label_classes(cs, get_preset("m31-real").label_map)
+    assert "row 10" in str(info.value)
+
+
+def test_group_split_across_folds(tmp_path):
+    p = _make_csv_folder(tmp_path)
+    _rewrite(p, lambda rows: [dict(r, fold=str(i % 3)) for i, r in enumerate(rows)])
+    msg = _expect_error(p, "split across folds", group_column="object_id")
+    assert "OBJ-0" in msg and "row 2" in msg
+    # folds that keep every group together are accepted
+    _rewrite(p, lambda rows: [dict(r, fold=str(int(r["object_id"][4:]) % 3)) for r in rows])
+    assert read_cutout_folder(p, group_column="object_id").folds is not None
+
+
+def test_missing_group_column_and_empty_cells(tmp_path):
+    p = _make_csv_folder(tmp_path)
+    _expect_error(p, "no group column 'objid'", group_column="objid")
+    assert len(read_cutout_folder(p, group_column="objid", require_group=False)) == 28
+    _rewrite(p, lambda rows: [dict(r, label="") if i == 4 else r for i, r in enumerate(rows)])
+    _expect_error(p, "row 5 .*empty 'label'")
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def _task(tmp_path) -> Path:
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 2, "batch_size": 16, "val_fraction": 0.25})
+    return save_config(cfg, tmp_path / "task.yaml")
+
+
+def test_cli_train_then_classify_cutouts(tmp_path):
+    data = tmp_path / "data"
+    p = _make_csv_folder(data)
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "--group-column", "object_id",
+                              "-o", str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "24 groups" in res.output
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert len(t) == 28
+    for col in ("file", "label", "object_id", "ra", "class_pred", "prob_1", "prob_2", "class_ref"):
+        assert col in t.colnames
+    assert np.allclose(t["prob_1"] + t["prob_2"], 1, atol=1e-5)
+    assert set(t["class_ref"][t["label"] == "galaxy"]) == {2}
+    # an ImageFolder directory classifies too
+    (data / "labels.csv").unlink()
+    res = runner.invoke(app, ["classify", "--stamps", str(data), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "out2.ecsv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+
+
+def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
+    p = _make_csv_folder(tmp_path / "data")
+    _rewrite(p, lambda rows: [dict(r, label="star") if i == 3 else r for i, r in enumerate(rows)])
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p),
+                              "-o", str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 2
+    assert "row 4" in res.output and "star" in res.output
+    assert not (tmp_path / "model").exists()
+    (tmp_path / "data/galaxy/obj005_0.png").unlink()
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "nomodel"),
+                              "-o", str(tmp_path / "out.csv"), "--no-progress"])
+    assert res.exit_code == 2 and not (tmp_path / "out.csv").exists()
+
+
+# ----------------------------------------------------------------------------- the real folder
+
+
+@pytest.mark.skipif(PANDAS is None, reason="../shared/data/pandas-m31 is not available")
+def test_real_pandas_folder():
+    cs = read_cutout_folder(PANDAS / "labels.csv", group_column="object_id")
+    assert len(cs) == 869 and np.unique(cs.groups).size == 755
+    assert cs.images.shape == (869, 1, 128, 128)
+    classes = label_classes(cs, get_preset("m31-real").label_map)
+    assert int((classes == 1).sum()) == 476 and int((classes == 2).sum()) == 393
+    folds = group_folds(classes, cs.groups, 5, seed=0)
+    for g in np.unique(cs.groups):
+        assert np.unique(folds[cs.groups == g]).size == 1
+    # the directory form reads the same CSV
+    assert len(read_cutout_folder(PANDAS)) == 869
+
