@@ -32,6 +32,7 @@ CSRF header, see :mod:`starclass.inspect.auth`):
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -44,6 +45,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from starclass.errors import StarclassError
+from starclass.inspect import db
 from starclass.inspect.field import (
     CATALOGUE_NAMES,
     ORDERS,
@@ -102,6 +104,27 @@ async def _security_headers(request: Request,
     return response
 
 
+#: Methods that change nothing; every other request may write to the database.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+log = logging.getLogger("starclass.inspect")
+
+
+async def _database_still_there(request: Request,
+                                call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """503 for any request that may write once the SQLite file was deleted or replaced.
+
+    Connections opened before the deletion still write to the old inode and report success, so
+    the labels would vanish when the server stops; one ``stat`` per write request prevents that.
+    """
+    if request.method not in READ_METHODS:
+        try:
+            db.check_identity(request.app.state.db_identity)
+        except StarclassError as exc:
+            log.error("refused %s %s: %s", request.method, request.url.path, exc)
+            return JSONResponse({"detail": str(exc)}, status_code=503)
+    return await call_next(request)
+
+
 async def _bad_input(_request: Request, exc: Exception) -> JSONResponse:
     """A :class:`StarclassError` (e.g. an unknown queue order) answers 400 with its message."""
     return JSONResponse({"detail": str(exc)}, status_code=400)
@@ -139,7 +162,8 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     -------
     fastapi.FastAPI
         The application, with ``field``, ``engine`` and the background thread's ``stop``
-        event in ``app.state``.
+        event in ``app.state``. The SQLite file's identity is recorded here: requests that may
+        write get 503 once the file is deleted or replaced (:func:`starclass.inspect.db.check_identity`).
 
     Examples
     --------
@@ -163,9 +187,11 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     app.state.force_secure_cookies = force_secure_cookies
     app.state.login_throttle = login_throttle if login_throttle is not None else LoginThrottle()
     app.state.hash_slots = HashSlots()
+    app.state.db_identity = db.file_identity(engine)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.middleware("http")(_database_still_there)
     app.middleware("http")(_security_headers)
     app.add_exception_handler(StarclassError, _bad_input)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

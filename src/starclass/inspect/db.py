@@ -34,6 +34,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -134,8 +135,66 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` set up for several concurrent writers (see the module notes)."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for PostgreSQL, in-memory and ``file:`` URIs.
+
+    Parameters
+    ----------
+    url
+        A database URL or bare file path, as ``--db`` takes it.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The database file (absolute), or None when there is no plain file to look at.
+
+    Examples
+    --------
+    >>> sqlite_path("sqlite:////data/labels.sqlite")
+    PosixPath('/data/labels.sqlite')
+    >>> sqlite_path("postgresql://ann@db/labels") is None
+    True
+    """
+    url = normalise_url(url)
+    if not url.startswith("sqlite"):
+        return None
+    path = sa.engine.make_url(url).database
+    if path in (None, "", ":memory:") or path.startswith("file:"):
+        return None
+    return Path(path).absolute()
+
+
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine for ``url`` set up for several concurrent writers (see the module notes).
+
+    Parameters
+    ----------
+    url
+        ``sqlite:///path``, a bare path, or ``postgresql://user:pw@host/name``.
+    create
+        Whether a missing SQLite file may be created. With False a missing file is an error,
+        so a database deleted or moved away is never silently replaced by an empty one.
+
+    Returns
+    -------
+    sqlalchemy.engine.Engine
+        The engine (nothing is connected yet, except that a new SQLite file is made 0600).
+
+    Raises
+    ------
+    StarclassError
+        No engine for this URL, or (``create=False``) no SQLite file at the path.
+
+    Examples
+    --------
+    >>> make_engine("sqlite:////no/such/labels.sqlite", create=False)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: no label database at /no/such/labels.sqlite; pass --init to create a new one there
+    """
+    path = sqlite_path(url)
+    if not create and path is not None and not path.exists():
+        raise StarclassError(f"no label database at {path}; pass --init to create a new one there")
     url = normalise_url(url)
     try:
         if url.startswith("sqlite"):
@@ -268,13 +327,37 @@ def current_version(engine: Engine) -> int | None:
     return int(v) if v is not None else None
 
 
-def init_db(engine: Engine) -> int:
+def init_db(engine: Engine, *, create: bool = True) -> int:
     """Create the schema, or migrate an older one; returns the version (= SCHEMA_VERSION).
+
+    Parameters
+    ----------
+    engine
+        The label database.
+    create
+        Whether an empty database may get a new schema. The CLI passes its ``--init`` flag:
+        an empty database where labels are expected (a file that was deleted and recreated
+        empty, a new PostgreSQL database) is then an error rather than a fresh start.
+
+    Returns
+    -------
+    int
+        The schema version, :data:`SCHEMA_VERSION`.
 
     Raises
     ------
     StarclassError
-        The database is newer than this code, or has tables but no version (not ours).
+        The database is newer than this code, has tables but no version (not ours), or is
+        empty and ``create`` is False.
+
+    Examples
+    --------
+    >>> init_db(make_engine("sqlite://"))
+    2
+    >>> init_db(make_engine("sqlite://"), create=False)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: database sqlite:// has no tables; pass --init to create them
     """
     version = current_version(engine)
     url = redact(str(engine.url))
@@ -284,6 +367,9 @@ def init_db(engine: Engine) -> int:
             raise StarclassError(
                 f"database {url} has tables {sorted(existing)} but no schema_version table: it was "
                 "not made by starclass inspect; use another --db")
+        if not create:
+            raise StarclassError(
+                f"database {url} has no tables; pass --init to create them")
         with engine.begin() as conn:
             metadata.create_all(conn)
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=utcnow()))
@@ -299,6 +385,138 @@ def init_db(engine: Engine) -> int:
             conn.execute(schema_version.insert().values(version=version + 1, applied_at=utcnow()))
         version += 1
     return version
+
+
+# --------------------------------------------------------------------------------------------
+# the database file while serving, and writability
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which file a SQLite database is: its path and the (device, inode) it had at start."""
+
+    path: Path
+    dev: int
+    ino: int
+
+
+def file_identity(engine: Engine) -> FileIdentity | None:
+    """Record the identity of the engine's SQLite file, to notice later if it is deleted or replaced.
+
+    Open connections keep writing to a deleted file's inode, so without this check a server whose
+    database was removed answers 200 to every label and the labels vanish with the last connection.
+
+    Parameters
+    ----------
+    engine
+        The label database.
+
+    Returns
+    -------
+    FileIdentity or None
+        None for PostgreSQL and in-memory databases (nothing on disk to watch).
+
+    Examples
+    --------
+    >>> file_identity(make_engine("sqlite://")) is None
+    True
+    """
+    path = sqlite_path(str(engine.url))
+    if path is None:
+        return None
+    st = path.stat()
+    return FileIdentity(path, st.st_dev, st.st_ino)
+
+
+def check_identity(identity: FileIdentity | None) -> None:
+    """Check that the database file is still the one recorded by :func:`file_identity` (one stat).
+
+    Parameters
+    ----------
+    identity
+        What :func:`file_identity` returned; None checks nothing.
+
+    Raises
+    ------
+    StarclassError
+        The file is gone, or another file (another inode) is at its path.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "labels.sqlite")
+    >>> engine = make_engine(path)
+    >>> init_db(engine)
+    2
+    >>> identity = file_identity(engine)
+    >>> check_identity(identity)
+    >>> os.remove(path)
+    >>> check_identity(identity)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: the label database .../labels.sqlite was deleted while serving; ...
+    """
+    if identity is None:
+        return
+    try:
+        st = os.stat(identity.path)
+    except FileNotFoundError:
+        what = "was deleted"
+    else:
+        if (st.st_dev, st.st_ino) == (identity.dev, identity.ino):
+            return
+        what = "was replaced by another file"
+    raise StarclassError(
+        f"the label database {identity.path} {what} while serving; labels are not saved. "
+        "Stop the server, put the database back (or restore a backup) and start it again")
+
+
+def check_writable(engine: Engine) -> None:
+    """Refuse a database that cannot be written, before anyone logs in to a server that cannot save.
+
+    For SQLite the file and its folder must be writable (SQLite creates its ``-wal``, ``-shm``
+    or ``-journal`` files beside the database). For every database a trivial write (a table
+    created and dropped again by rolling the transaction back) must succeed, which also catches
+    read-only mounts, read-only PostgreSQL roles and servers in recovery.
+
+    Parameters
+    ----------
+    engine
+        The label database.
+
+    Raises
+    ------
+    StarclassError
+        Naming what is read-only and what to do.
+
+    Examples
+    --------
+    >>> check_writable(make_engine("sqlite://"))
+    """
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        # effective ids: what the server's own writes will be checked against
+        if path.exists() and not os.access(path, os.W_OK, effective_ids=True):
+            raise StarclassError(
+                f"the label database {path} is read-only: logins and labels could not be saved; "
+                "make it writable (chmod u+w) or use another --db")
+        if not os.access(path.parent, os.W_OK | os.X_OK, effective_ids=True):
+            raise StarclassError(
+                f"the folder {path.parent} of the label database is read-only: SQLite needs to create "
+                f"{path.name}-wal and {path.name}-shm (or -journal) beside it; make the folder writable "
+                "or use another --db")
+    try:
+        with engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                conn.execute(sa.text("CREATE TABLE starclass_write_check (x INTEGER)"))
+            finally:
+                trans.rollback()
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise StarclassError(
+            f"the label database {redact(str(engine.url))} cannot be written ({reason}): logins and "
+            "labels could not be saved; use a writable database or --db") from None
 
 
 # --------------------------------------------------------------------------------------------
