@@ -1,0 +1,134 @@
+"""Backups of the label database: ``starclass inspect DATA_DIR --backup FILE``.
+
+SQLite is copied with its online backup API (:meth:`sqlite3.Connection.backup`), which gives a
+consistent snapshot even while the server writes, into a temporary file beside ``FILE`` that is
+renamed into place only when complete: a crash leaves the old ``FILE`` or none, never half a
+copy. PostgreSQL has its own tools; :func:`postgres_commands` says which to run.
+
+Restoring is a copy: stop the server, copy the backup to the ``--db`` path, start it again
+(docs/inspect.md, "Backup and restore").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from starclass.errors import StarclassError
+from starclass.inspect.db import sqlite_path
+
+
+def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Write a consistent copy of a SQLite label database to ``dest``, atomically.
+
+    Parameters
+    ----------
+    engine
+        The label database (SQLite, a file).
+    dest
+        The backup file. Its folder must exist.
+    overwrite
+        Replace an existing ``dest``; without it an existing file is refused.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``. It is readable by its owner only (0600): it holds the password hashes.
+
+    Raises
+    ------
+    StarclassError
+        Not a SQLite file database, ``dest`` exists (without ``overwrite``), is the database
+        itself, or cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from starclass.inspect import db
+    >>> folder = tempfile.mkdtemp()
+    >>> engine = db.make_engine(os.path.join(folder, "labels.sqlite"))
+    >>> db.init_db(engine)
+    2
+    >>> backup_sqlite(engine, os.path.join(folder, "backup.sqlite")).name
+    'backup.sqlite'
+    """
+    src = sqlite_path(str(engine.url))
+    if src is None:
+        raise StarclassError(f"--backup copies a SQLite file; {engine.url.render_as_string()} is not one")
+    dest = Path(dest).absolute()
+    if dest.resolve() == src.resolve():
+        raise StarclassError(f"--backup {dest} is the database itself; name another file")
+    if dest.exists() and not overwrite:
+        raise StarclassError(f"{dest} exists; pass --overwrite to replace it")
+    if not dest.parent.is_dir():
+        raise StarclassError(f"folder {dest.parent} does not exist (for --backup {dest.name})")
+    try:
+        # mkstemp makes the file 0600, so the copy of the password hashes is private from the start
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:40]}.", suffix=".tmp")
+    except OSError as exc:
+        raise StarclassError(f"cannot write the backup in {dest.parent}: {exc.strerror}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        raw = engine.raw_connection()
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                raw.driver_connection.backup(target)
+            finally:
+                target.close()
+        finally:
+            raw.close()
+        with open(tmp, "rb+") as fh:  # on disk before the rename makes it the backup
+            os.fsync(fh.fileno())
+        if dest.exists() and not overwrite:  # appeared while copying
+            raise StarclassError(f"{dest} exists; pass --overwrite to replace it")
+        os.replace(tmp, dest)
+    except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
+        raise StarclassError(f"backup to {dest} failed: {exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return dest
+
+
+def postgres_commands(engine: Engine, dest: str | os.PathLike) -> list[str]:
+    """The ``pg_dump`` and ``pg_restore`` commands that back up and restore a PostgreSQL database.
+
+    The password is left out of the printed URL: ``pg_dump`` takes it from ``PGPASSWORD`` or
+    ``~/.pgpass``, so it does not end up in a shell history. Arguments are quoted for a POSIX
+    shell (the commands are meant to be pasted).
+
+    Parameters
+    ----------
+    engine
+        The label database (PostgreSQL).
+    dest
+        The dump file named on the command line.
+
+    Returns
+    -------
+    list of str
+        The backup command, then the restore command.
+
+    Examples
+    --------
+    >>> from starclass.inspect import db
+    >>> engine = db.make_engine("postgresql://ann:secret@dbhost/labels")  # doctest: +SKIP
+    >>> postgres_commands(engine, "labels.dump")  # doctest: +SKIP
+    ['pg_dump --format=custom --file labels.dump postgresql://ann@dbhost/labels',
+     'pg_restore --clean --if-exists --dbname postgresql://ann@dbhost/labels labels.dump']
+    """
+    u = engine.url
+    # URL.set() treats password=None as "unchanged", so the URL is built afresh without it
+    url = sa.engine.URL.create("postgresql", username=u.username, host=u.host, port=u.port,
+                               database=u.database, query=u.query).render_as_string(hide_password=False)
+    return [f"pg_dump --format=custom --file {shlex.quote(str(dest))} {shlex.quote(url)}",
+            f"pg_restore --clean --if-exists --dbname {shlex.quote(url)} {shlex.quote(str(dest))}"]
