@@ -227,7 +227,7 @@ def test_cli_add_user_and_export(field_dir, tmp_path, monkeypatch):
     url = f"sqlite:///{dbfile}"
     runner = CliRunner()
     monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
-    r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--add-user", "dana"])
+    r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--init", "--add-user", "dana"])
     assert r.exit_code == 0, r.output
     assert "created user dana" in r.output
     r = runner.invoke(cli, ["inspect", str(field_dir), "--db", url, "--add-user", "dana"])

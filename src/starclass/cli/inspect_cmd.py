@@ -23,6 +23,22 @@ def _password(name: str) -> str:
     return typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
 
 
+def _backup(engine, dest: Path, overwrite: bool) -> None:
+    """``--backup``: copy SQLite (online backup API, atomic), or say how to dump PostgreSQL."""
+    from starclass.inspect.backup import backup_sqlite, postgres_commands
+
+    if engine.dialect.name == "postgresql":
+        echo("PostgreSQL is backed up with its own tools; nothing was written. Back up with:")
+        backup_cmd, restore_cmd = postgres_commands(engine, dest)
+        echo(f"  {backup_cmd}")
+        echo("and restore (server stopped) with:")
+        echo(f"  {restore_cmd}")
+        return
+    out = backup_sqlite(engine, dest, overwrite=overwrite)
+    echo(f"wrote a backup of {engine.url.database} to {out}; to restore it, stop the server and copy it "
+         "to the --db path")
+
+
 @command("inspect")
 def inspect_command(
     data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
@@ -56,6 +72,11 @@ def inspect_command(
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Mark cookies Secure on every "
                                         "answer (they are whenever a request comes over HTTPS or with "
                                         "X-Forwarded-Proto: https)."),
+    init: bool = typer.Option(False, "--init", help="Create the label database if it does not exist (the "
+                                                    "first run); without it a missing database is an error."),
+    backup: Path = typer.Option(None, "--backup", help="Write a consistent copy of the SQLite database to this "
+                                                       "file and exit (PostgreSQL: print the pg_dump command)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
 ) -> None:
     """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
 
@@ -71,9 +92,19 @@ def inspect_command(
     if not data_dir.is_dir():
         raise StarclassError(f"data directory {data_dir} does not exist")
     url = db or f"sqlite:///{(data_dir / 'inspect.sqlite').resolve()}"
-    engine = dbm.make_engine(url)
+    if backup is not None:
+        path = dbm.sqlite_path(url)
+        if path is not None and not path.exists():
+            raise StarclassError(f"nothing to back up: no label database at {path}")
+        _backup(dbm.make_engine(url, create=False), backup, overwrite)
+        return
+    # never a new database unless asked: a deleted one must not come back empty without a word
+    engine = dbm.make_engine(url, create=init)
+    writes = not (list_users or export)
     try:
-        version = dbm.init_db(engine)
+        if writes:  # before the first login finds out, with a 500
+            dbm.check_writable(engine)
+        version = dbm.init_db(engine, create=init)
     except StarclassError:
         raise
     except Exception as exc:  # connection refused, bad credentials ...

@@ -1,0 +1,256 @@
+"""Issue 13, labels are never lost: a database deleted or replaced while serving, no silent new
+database without ``--init``, a read-only database refused at start, and backup -> restore."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import stat
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+with warnings.catch_warnings():  # the installed starlette warns about httpx at import
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from starclass.cli import app as cli
+from starclass.datasets.labelling import make_demo_field
+from starclass.errors import StarclassError
+from starclass.inspect import app as app_module
+from starclass.inspect import auth, db
+from starclass.inspect.app import create_app, load_field
+
+PASSWORDS = {"ann": "ann-password", "bob": "bob-password"}
+NOBODY = 65534
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cheap_argon2():
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    return make_demo_field(tmp_path_factory.mktemp("field"), n=6, size=120, seed=5)
+
+
+@pytest.fixture()
+def runner(monkeypatch):
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
+    # serving would block the test; what matters is whether the CLI gets that far
+    monkeypatch.setattr(app_module, "serve", lambda *a, **k: print("SERVING"))
+    return CliRunner()
+
+
+def _engine_with_people(path: Path):
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.init_db(engine)
+    for name, pw in PASSWORDS.items():
+        db.add_user(engine, name, pw, admin=(name == "ann"))
+    return engine
+
+
+def _login(app, name):
+    c = TestClient(app)
+    c.get("/login")
+    r = c.post("/api/login", json={"name": name, "password": PASSWORDS[name]},
+               headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf"]
+    return c
+
+
+# -- 4. the database deleted or replaced while serving ---------------------------------------
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_writes_refused_with_503_once_the_database_file_is_gone(demo_dir, tmp_path, how, caplog):
+    path = tmp_path / "labels.sqlite"
+    engine = _engine_with_people(path)
+    app = create_app(load_field(demo_dir, cache_dir=tmp_path / "cache"), engine)
+    c = _login(app, "bob")
+    assert c.post("/api/label", json={"candidate_id": "1", "cls": 2}).status_code == 200
+    if how == "deleted":
+        for p in tmp_path.glob("labels.sqlite*"):
+            p.unlink()
+    else:  # e.g. a restore copied over a running server by renaming
+        other = tmp_path / "other.sqlite"
+        _engine_with_people(other).dispose()
+        os.replace(other, path)
+    with caplog.at_level(logging.ERROR, logger="starclass.inspect"):
+        r = c.post("/api/label", json={"candidate_id": "2", "cls": 3})
+    assert r.status_code == 503, r.text
+    assert str(path) in r.json()["detail"] and how in r.json()["detail"]
+    assert any(how in rec.getMessage() for rec in caplog.records)
+    # logins write a session row: refused too, while reading pages still works
+    fresh = TestClient(app)
+    fresh.get("/login")
+    r = fresh.post("/api/login", json={"name": "ann", "password": PASSWORDS["ann"]},
+                   headers={"X-CSRF-Token": fresh.cookies.get("sc_csrf")})
+    assert r.status_code == 503
+    assert c.get("/api/me").status_code == 200
+    engine.dispose()
+
+
+def test_cli_does_not_create_a_database_without_init(demo_dir, tmp_path, runner):
+    path = tmp_path / "labels.sqlite"
+    url = f"sqlite:///{path}"
+    for extra in (["--add-user", "dana"], ["--list-users"], []):
+        r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, *extra])
+        assert r.exit_code == 2, r.output
+        assert str(path) in r.output and "--init" in r.output and "Traceback" not in r.output
+        assert not path.exists()
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"])
+    assert r.exit_code == 0 and "created user dana" in r.output
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--list-users"])
+    assert r.exit_code == 0 and "dana" in r.output
+    # an empty file where the labels were (SQLite recreates a deleted file on the next connect)
+    path.unlink()
+    path.touch()
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url])
+    assert r.exit_code == 2 and "no tables" in r.output and "--init" in r.output
+    assert "SERVING" not in r.output
+
+
+# -- 5. a read-only database -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _unprivileged() -> Iterator[None]:
+    """Act as a user without write permission: root writes read-only files regardless, so the
+    suite (often run as root in containers) drops its effective uid for the duration."""
+    if os.geteuid() != 0:
+        yield
+        return
+    os.seteuid(NOBODY)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+
+
+@pytest.fixture()
+def open_dir():
+    """A folder the unprivileged user can reach (pytest's tmp_path lies under a 0700 folder)."""
+    d = Path(tempfile.mkdtemp(prefix="starclass-ro-"))
+    os.chmod(d, 0o777)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_read_only_database_is_refused_at_start(open_dir, runner, what):
+    data = open_dir / "data"
+    data.mkdir()
+    path = open_dir / "db" / "labels.sqlite"
+    path.parent.mkdir()
+    _engine_with_people(path).dispose()
+    url = f"sqlite:///{path}"
+    assert runner.invoke(cli, ["inspect", str(data), "--db", url, "--list-users"]).exit_code == 0
+    if what == "file":
+        os.chmod(path.parent, 0o777)
+        os.chmod(path, 0o444)
+    else:
+        os.chmod(path.parent, 0o555)
+        os.chmod(path, 0o666)
+    with _unprivileged():
+        served = runner.invoke(cli, ["inspect", str(data), "--db", url, "--no-prerender"])
+        added = runner.invoke(cli, ["inspect", str(data), "--db", url, "--add-user", "dana"])
+        listed = runner.invoke(cli, ["inspect", str(data), "--db", url, "--list-users"])
+    os.chmod(path.parent, 0o777)
+    for r in (served, added):
+        assert r.exit_code == 2, r.output
+        assert "read-only" in r.output and "Traceback" not in r.output
+        assert (str(path) if what == "file" else str(path.parent)) in r.output
+        assert "SERVING" not in r.output
+    if what == "file":  # reading needs no write access to the file
+        assert listed.exit_code == 0 and "bob" in listed.output, listed.output
+    else:  # but SQLite cannot read a WAL database without creating its -shm file: an error, no traceback
+        assert listed.exit_code == 2 and "Traceback" not in listed.output
+    assert [u["name"] for u in db.list_users(db.make_engine(url))] == ["ann", "bob"]
+
+
+def test_check_writable_runs_a_trial_write(tmp_path):
+    # a SQLite database opened read-only by URI: the file is writable, the connection is not
+    path = tmp_path / "labels.sqlite"
+    _engine_with_people(path).dispose()
+    engine = db.make_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(StarclassError, match="cannot be written.*readonly"):
+        db.check_writable(engine)
+    db.check_writable(db.make_engine(f"sqlite:///{path}"))
+
+
+# -- 6. backup and restore -------------------------------------------------------------------
+
+
+def test_backup_then_restore_keeps_labels_users_and_history(demo_dir, tmp_path, runner):
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    live = data / "inspect.sqlite"  # the CLI's default place
+    engine = _engine_with_people(live)
+    app = create_app(load_field(data, cache_dir=tmp_path / "cache"), engine)
+    bob = _login(app, "bob")
+    for cls in (2, 3):
+        assert bob.post("/api/label", json={"candidate_id": "1", "cls": cls, "comment": f"c{cls}"}).status_code == 200
+    assert _login(app, "ann").post("/api/label", json={"candidate_id": "4", "cls": 4, "subclass": "4.10"}
+                                   ).status_code == 200
+
+    backup = tmp_path / "backups" / "labels-backup.sqlite"
+    backup.parent.mkdir()
+    r = runner.invoke(cli, ["inspect", str(data), "--backup", str(backup)])  # while the engine is open
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600  # it holds the password hashes
+    assert sorted(p.name for p in backup.parent.iterdir()) == ["labels-backup.sqlite"]  # no temp files
+    r = runner.invoke(cli, ["inspect", str(data), "--backup", str(backup)])
+    assert r.exit_code == 2 and "--overwrite" in r.output
+    bob.post("/api/label", json={"candidate_id": "2", "cls": 1})  # after the backup: not in it
+    r = runner.invoke(cli, ["inspect", str(data), "--backup", str(live)])
+    assert r.exit_code == 2 and "database itself" in r.output
+
+    # the documented restore: stop the server, copy the backup to the --db path, start
+    want_labels = {(x.candidate_id, x.user, x.cls, x.subclass, x.comment, x.revision)
+                   for x in db.labels_of(engine, "") if x.candidate_id != "2"}
+    want_history = db.history_of(engine, "", "1")
+    engine.dispose()
+    for p in data.glob("inspect.sqlite*"):
+        p.unlink()
+    shutil.copyfile(backup, live)
+    restored = db.make_engine(f"sqlite:///{live}", create=False)
+    assert db.init_db(restored, create=False) == db.SCHEMA_VERSION
+    assert {(x.candidate_id, x.user, x.cls, x.subclass, x.comment, x.revision)
+            for x in db.labels_of(restored, "")} == want_labels
+    assert len(want_labels) == 2
+    assert db.history_of(restored, "", "1") == want_history and len(want_history) == 2
+    assert [(u["name"], u["is_admin"]) for u in db.list_users(restored)] == [("ann", True), ("bob", False)]
+    app = create_app(load_field(data, cache_dir=tmp_path / "cache"), restored)
+    assert _login(app, "bob").get("/api/candidate/1").json()["label"]["cls"] == 3
+
+    r = runner.invoke(cli, ["inspect", str(data), "--backup", str(backup), "--overwrite"])
+    assert r.exit_code == 0, r.output
+    restored.dispose()
+
+
+def test_backup_of_postgres_prints_the_commands(demo_dir, tmp_path, runner):
+    dump = tmp_path / "labels.dump"
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", "postgresql://ann:s3cret@dbhost/labels",
+                            "--backup", str(dump)])
+    assert r.exit_code == 0, r.output
+    assert f"pg_dump --format=custom --file {dump} postgresql://ann@dbhost/labels" in r.output
+    assert f"pg_restore --clean --if-exists --dbname postgresql://ann@dbhost/labels {dump}" in r.output
+    assert "s3cret" not in r.output and not dump.exists()
+
+
+def test_backup_of_a_missing_database_says_so(demo_dir, tmp_path, runner):
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(tmp_path / "none.sqlite"),
+                            "--backup", str(tmp_path / "b.sqlite")])
+    assert r.exit_code == 2 and "nothing to back up" in r.output
+    assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
