@@ -81,7 +81,8 @@ def inspect_command(
     """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
 
     Accounts are made here by an administrator (--add-user NAME). Labels go to SQLite beside the
-    data unless --db says otherwise. --export writes them as a catalogue with class_h<k>, the mode
+    data unless --db says otherwise; the first run creates the database with --init, and
+    --backup FILE copies it. --export writes them as a catalogue with class_h<k>, the mode
     (class_ref, ties flagged) and agreement-weighted votes.
     """
     require_extra("web", WEB_MODULES, "inspect")
