@@ -3,7 +3,11 @@
 Modules
 -------
 db
-    SQLAlchemy models (users, sessions, labels, label history), schema version and migrations.
+    SQLAlchemy models (users, sessions, labels, label history), schema version and migrations;
+    the checks that keep labels from being lost (no new database unless asked, the SQLite
+    file's identity while serving, writability at start).
+backup
+    A consistent, atomic copy of a SQLite database; the ``pg_dump`` commands for PostgreSQL.
 passwords
     argon2id password hashes (used by ``db`` for new accounts and ``auth`` at login).
 auth
