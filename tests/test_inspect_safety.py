@@ -26,6 +26,7 @@ from starclass.errors import StarclassError
 from starclass.inspect import app as app_module
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app, load_field
+from webtools import PostgresUnavailable, throwaway_postgres
 
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password"}
 NOBODY = 65534
@@ -187,6 +188,22 @@ def test_check_writable_runs_a_trial_write(tmp_path):
     with pytest.raises(StarclassError, match="cannot be written.*readonly"):
         db.check_writable(engine)
     db.check_writable(db.make_engine(f"sqlite:///{path}"))
+
+
+@pytest.mark.postgres
+def test_read_only_postgres_is_refused_at_start(demo_dir, runner):
+    try:
+        with throwaway_postgres() as url:
+            # a role or server that only reads: every transaction read-only (libpq options)
+            ro = url + "?options=-c%20default_transaction_read_only%3Don"
+            r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", ro, "--init", "--no-prerender"])
+            ok = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"])
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")
+    assert r.exit_code == 2, r.output
+    assert "cannot be written" in r.output and "read-only transaction" in r.output
+    assert "SERVING" not in r.output and "Traceback" not in r.output
+    assert ok.exit_code == 0, ok.output
 
 
 # -- 6. backup and restore -------------------------------------------------------------------
