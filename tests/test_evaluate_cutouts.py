@@ -159,7 +159,8 @@ def test_tables_without_positions_pair_by_file_then_row():
     assert ia.tolist() == ib.tolist() == [0, 1]
     with pytest.raises(StarclassError, match="differ in length"):
         pair(Table({"class_pred": [1, 2]}), Table({"class_ref": [2]}), False, 2.0, ("a", "b"))
-    ev = evaluate_catalogs(a, {"truth": b}, task="galaxy-cluster", n_boot=0)
+    with pytest.warns(UserWarning, match="puts all 2 paired objects in class 1"):
+        ev = evaluate_catalogs(a, {"truth": b}, task="galaxy-cluster", n_boot=0)
     assert ev.headline() == {"truth": {"2class": 0.5}}
 
 
@@ -252,8 +253,9 @@ def test_report_of_a_classified_cutout_folder_has_gallery_and_gradcam(tmp_path):
 
 def test_mistakes_table_needs_a_reference():
     t = Table({"file": ["a"], "class_pred": [1], "prob_1": [0.9], "prob_2": [0.1]})
-    ev = evaluate_catalogs(Table({**{c: t[c] for c in t.colnames}, "class_ref": [2]}), task="galaxy-cluster",
-                           n_boot=0)
+    t["class_ref"] = [2]
+    with pytest.warns(UserWarning, match="puts all 1 paired objects"):
+        ev = evaluate_catalogs(t, task="galaxy-cluster", n_boot=0)
     assert mistakes_table(ev)["file"].tolist() == ["a"]
     ev.catalogues[ev.pred_name].remove_column("class_ref")
     with pytest.raises(StarclassError, match="needs class_pred and class_ref"):

@@ -387,7 +387,7 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     --------
     >>> t = Table({"file": ["a", "b", "c"], "class_pred": [1, 2, 2], "class_ref": [1, 1, 1],
     ...            "prob_1": [0.9, 0.4, 0.1], "prob_2": [0.1, 0.6, 0.9]})
-    >>> list(mistakes_table(evaluate_catalogs(t, task="galaxy-cluster", n_boot=0))["file"])
+    >>> mistakes_table(evaluate_catalogs(t, task="galaxy-cluster", n_boot=0))["file"].tolist()
     ['c', 'b']
     """
     t = ev.catalogues[ev.pred_name]
