@@ -95,6 +95,21 @@ def test_label_map_travels_in_the_meta_and_the_model_config():
     assert (task.label_map, task.source, note) == (M31_CLASS, "meta", None)
 
 
+def test_ecsv_output_keeps_the_label_map_in_its_meta(tmp_path):
+    t = _binary_output()
+    t.meta.update(EvalTask.from_config(get_preset("m31-real")).to_meta())
+    t.write(tmp_path / "out.ecsv")
+    ev = evaluate_catalogs(tmp_path / "out.ecsv", label_column="label", n_boot=0)
+    assert (ev.task.name, ev.task.source, ev.task.label_map) == ("m31-real", "meta", M31_CLASS)
+    y = np.array([M31_CLASS[s] for s in t["label"]])
+    assert ev.comparisons[0].results[0].accuracy == pytest.approx(accuracy_score(y, t["class_pred"]))
+
+
+def test_model_that_is_not_a_model_is_an_error(tmp_path):
+    with pytest.raises(StarclassError, match="--model .*nothing.*no such model"):
+        evaluate_catalogs(_binary_output(), model=tmp_path / "nothing", label_column="label", n_boot=0)
+
+
 def test_unknown_label_names_the_row_and_the_value():
     t = _binary_output()
     t["label"][7] = "star"
@@ -249,6 +264,16 @@ def test_report_of_a_classified_cutout_folder_has_gallery_and_gradcam(tmp_path):
     assert worst["file"][0] == t["file"][0]  # the most confident mistake first
     assert len(worst) == 16 and np.all(worst["class_pred"] != worst["class_ref"])
     assert (tmp_path / "rep" / "tables" / "gradcam_profiles.ecsv").is_file()
+
+
+def test_report_takes_mosaics_or_stamps_not_both(tmp_path):
+    t = _binary_output()
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["report", str(tmp_path / "out.csv"), "--stamps", str(tmp_path / "labels.csv"),
+                              "--mosaics", str(tmp_path), "--task", "m31-real", "--label-column", "label",
+                              "-o", str(tmp_path / "rep" / "report.html")])
+    assert res.exit_code == 2 and "not both" in res.output
+    assert not (tmp_path / "rep").exists()
 
 
 def test_mistakes_table_needs_a_reference():
