@@ -29,16 +29,25 @@ def evaluate(
     task: str = typer.Option(None, "--task", help="Task preset or config YAML whose classes, positive class and "
                                                  "merges to score (default: the task 'starclass classify' recorded "
                                                  "in the catalogue)."),
+    label_column: str = typer.Option(
+        None, "--label-column",
+        help="Column of label strings (e.g. 'label' of 'classify --stamps' output): mapped to classes by the "
+             "task's label_map and compared with class_pred row by row; no positions needed."),
+    model: Path = typer.Option(None, "--model", help="Trained model whose saved task (classes, label_map) to use "
+                                                     "when --task is not given (a CSV output keeps no meta)."),
 ) -> None:
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
     from starclass.report.build import run_evaluation
 
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
-                         target_purity=target_purity, n_boot=n_boot, science=science, task=task)
+                         target_purity=target_purity, n_boot=n_boot, science=science, task=task,
+                         label_column=label_column, model=None if model is None else str(model))
     t = res["task"]
     echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
          + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")
     for ref, accs in res["headline"].items():
         echo(f"{ref}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
+    for line in res["details"]:
+        echo(line)
     echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")

@@ -20,13 +20,21 @@ def report(
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc (absolute-magnitude limits)."),
-    model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section; "
-                                                     "needs --mosaics."),
+    model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section "
+                                                     "(needs --mosaics or --stamps); its saved task is used when "
+                                                     "--task is not given."),
     mosaics: list[Path] = typer.Option(None, "--mosaics", help="FITS mosaics (or a folder) the catalogue was "
                                                                "classified on, for --model."),
     n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
     task: str = typer.Option(None, "--task",
                              help="Task preset or config YAML (default: the task recorded in the catalogue)."),
+    stamps: Path = typer.Option(None, "--stamps", help="The cutout folder (CSV or directory) the output was "
+                                                       "classified from: a gallery of the worst mistakes, and "
+                                                       "Grad-CAM of the cutouts with --model."),
+    label_column: str = typer.Option(
+        None, "--label-column",
+        help="Column of label strings (e.g. 'label'): mapped to classes by the task's label_map and compared "
+             "with class_pred row by row."),
 ) -> None:
     """Write the evaluation as one HTML page with embedded figures (open it in a browser)."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
@@ -37,5 +45,6 @@ def report(
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
-                        task=task)
+                        task=task, stamps=stamps, label_column=label_column,
+                        model=None if model is None or task is not None else str(model))
     echo(f"report: {path}")

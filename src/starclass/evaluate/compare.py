@@ -8,8 +8,11 @@ Inputs are catalogues in the starclass schema (Tables or paths read by
 :func:`starclass.io.catalog.read_catalog`). The prediction's classes are ``class_pred`` (else
 ``class_ref``); a reference's are ``class_ref`` (else ``class_pred``: another model). Objects are
 paired with a reference by a one-to-one 2 px positional match; a reference that *is* the
-prediction table (``"self"``) is paired row by row. The class scheme comes from the task
-(:mod:`starclass.evaluate.task`), so a binary catalogue is scored as binary.
+prediction table (``"self"``) is paired row by row. Tables without positions (classified
+cutout folders: no ``x, y`` nor ``ra, dec``) are paired by their ``file`` column, else row by
+row. The class scheme comes from the task (:mod:`starclass.evaluate.task`), so a binary
+catalogue is scored as binary; ``label_column=`` turns label strings into reference classes
+through the task's ``label_map``.
 """
 
 from __future__ import annotations
@@ -58,8 +61,44 @@ SELF = "self"
 # inputs
 
 
+#: Suffix -> astropy format of the files ``starclass classify --stamps`` writes.
+CUTOUT_OUTPUT_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet": "parquet", ".pq": "parquet",
+                         ".fits": "fits", ".fit": "fits"}
+
+
+def read_cutout_output(path: str | Path, name: str = "catalogue") -> Table | None:
+    """A classified cutout folder (``file`` + ``class_pred``) read as it is, or None if it is not one.
+
+    Such outputs have no ``id`` and no pixel positions, which a catalogue needs
+    (:func:`starclass.io.catalog.read_catalog`); they are read with astropy's reader for
+    their suffix, meta included (ECSV, Parquet and FITS keep the task; CSV does not).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "out.csv")
+    >>> Table({"file": ["a.png"], "label": ["galaxy"], "class_pred": [2]}).write(p)
+    >>> read_cutout_output(p)["label"].tolist()
+    ['galaxy']
+    """
+    path = Path(path)
+    fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return None
+    try:
+        t = Table.read(path, format=fmt)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
+    if "file" not in t.colnames or CLASS_PRED not in t.colnames:
+        return None
+    return t
+
+
 def load_catalog(obj: Table | str | Path, name: str = "catalogue") -> Table:
     """A Table as is, or a path read with :func:`starclass.io.catalog.read_catalog`.
+
+    A file that is not a catalogue (no ``id`` or positions) but a classified cutout folder
+    (``file``, ``class_pred``) is read as it is (:func:`read_cutout_output`).
 
     Examples
     --------
@@ -71,7 +110,14 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue") -> Table:
     path = Path(obj)
     if not path.exists():
         raise StarclassError(f"{name}: file not found: {path}")
-    return read_catalog(path)
+    try:
+        return read_catalog(path)
+    except StarclassError:
+        # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
+        cut = read_cutout_output(path, name)
+        if cut is None:
+            raise
+        return cut
 
 
 def reference_names(references) -> dict[str, Table | str]:
@@ -134,19 +180,62 @@ def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
     return labels
 
 
+def has_positions(t: Table) -> bool:
+    """Whether a table can be matched by position (``x, y`` or ``ra, dec``).
+
+    Examples
+    --------
+    >>> has_positions(Table({"x": [1.0], "y": [2.0]})), has_positions(Table({"file": ["a.png"]}))
+    (True, False)
+    """
+    return {"x", "y"} <= set(t.colnames) or {"ra", "dec"} <= set(t.colnames)
+
+
+def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Pair two position-less tables by their ``file`` column, else row by row (same length only)."""
+    if "file" in pred.colnames and "file" in ref.colnames:
+        index: dict[str, int] = {}
+        for i, f in enumerate(np.asarray(ref["file"]).astype(str)):
+            if f in index:
+                raise StarclassError(f"{names[1]}: file {f!r} is listed twice (rows {index[f] + 1} and {i + 1}): "
+                                     "cannot pair by file")
+            index[f] = i
+        ia, ib = [], []
+        for i, f in enumerate(np.asarray(pred["file"]).astype(str)):
+            if f in index:
+                ia.append(i)
+                ib.append(index[f])
+        if not ia:
+            raise StarclassError(f"{names[0]} and {names[1]} have no 'file' in common: nothing to evaluate")
+        return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
+    if len(pred) != len(ref):
+        raise StarclassError(f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no positions "
+                             "and no 'file' column to pair them by, and differ in length: cannot pair rows")
+    idx = np.arange(len(pred), dtype=np.int64)
+    return idx, idx
+
+
 def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
          names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of the paired objects: row by row for ``self``, else a one-to-one match.
+    """Row indices of the paired objects.
+
+    Row by row for ``self``; a one-to-one positional match when both tables have positions;
+    otherwise (cutout folders) by the ``file`` column, else row by row.
 
     Examples
     --------
     >>> t = Table({"x": [0.0, 5.0], "y": [0.0, 5.0]})
     >>> [a.tolist() for a in pair(t, t, True, 2.0, ("a", "b"))]
     [[0, 1], [0, 1]]
+    >>> a, b = Table({"file": ["p.png", "q.png"]}), Table({"file": ["q.png", "p.png"]})
+    >>> [i.tolist() for i in pair(a, b, False, 2.0, ("a", "b"))]
+    [[0, 1], [1, 0]]
     """
     if ref_is_pred:
         idx = np.arange(len(pred))
         return idx, idx
+    if not (has_positions(pred) and has_positions(ref)):
+        return _pair_without_positions(pred, ref, names)
     ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
     if ia.size == 0:
         raise StarclassError(
@@ -219,6 +308,51 @@ class Comparison:
     def accuracies(self) -> dict[str, float]:
         """Accuracy per merge, rounded to 4 decimals (the headline)."""
         return {r.merge: round(float(r.accuracy), 4) for r in self.results}
+
+    def lines(self) -> list[str]:
+        """The figures ``starclass evaluate`` prints beyond the accuracies, one line each.
+
+        Balanced accuracy (with its bootstrap interval), precision, recall and F1 per class of
+        the task's own classes, ROC AUC and average precision, and the threshold for the target
+        purity; each line starts with two spaces.
+
+        Examples
+        --------
+        >>> t = Table({"class_pred": [1, 2, 2, 1], "class_ref": [1, 2, 1, 1],
+        ...            "prob_1": [0.9, 0.2, 0.4, 0.7], "prob_2": [0.1, 0.8, 0.6, 0.3]})
+        >>> c = compare(t, t, EvalTask.from_classes((1, 2), positive_class=1), ref_is_pred=True, n_boot=0)
+        >>> c.lines()[0]
+        '  2class: balanced accuracy 0.833 (4 objects)'
+        """
+        out = []
+        summ = {str(r["merge"]): r for r in self.summary}
+        for r in self.results:
+            row = summ[r.merge]
+            ci = (f" [{row['accuracy_lo']:.3f}, {row['accuracy_hi']:.3f}]" if "accuracy_lo" in row.colnames else "")
+            bci = (f" [{row['balanced_accuracy_lo']:.3f}, {row['balanced_accuracy_hi']:.3f}]"
+                   if "balanced_accuracy_lo" in row.colnames else "")
+            out.append(f"  {r.merge}: " + (f"accuracy {r.accuracy:.3f}{ci}, " if ci else "")
+                       + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ({r.n} objects)")
+        for row in self.results[0].per_class:
+            vals = [("precision", row["precision"]), ("recall", row["recall"]), ("F1", row["f1"])]
+            out.append(f"  class {row['class']}: " + ", ".join(
+                f"{k} {'-' if np.ma.is_masked(v) else format(float(v), '.3f')}" for k, v in vals)
+                + f" (n_ref {row['n_ref']}, n_pred {row['n_pred']})")
+        for cs in self.curves:
+            if cs.areas is None:
+                continue
+            for row in cs.areas:
+                out.append(f"  {cs.merge} class {row['class']} vs rest: ROC AUC {row['roc_auc']:.3f}, "
+                           f"average precision {row['average_precision']:.3f}")
+        for st in self.thresholds:
+            if st.chosen:
+                ch = st.chosen
+                out.append(f"  threshold for {ch['target']:.0%} purity of class {st.label}: {ch['threshold']:.3f} "
+                           f"(purity {ch['purity']:.3f}, recall {ch['recall']:.3f}, F1 {ch['f1']:.3f}, "
+                           f"{ch['n_selected']} selected)")
+            elif st.note:
+                out.append(f"  {st.note}")
+        return out
 
 
 @dataclass
@@ -435,10 +569,35 @@ def _human_baselines(cats: dict[str, Table]) -> list[tuple[str, dict | None, str
     return out
 
 
+def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -> Table:
+    """A copy of ``t`` whose ``class_ref`` holds the classes of its label strings (task's ``label_map``).
+
+    Raises
+    ------
+    StarclassError
+        No such column, or a label the task does not know (naming the row and the value).
+
+    Examples
+    --------
+    >>> task = EvalTask.from_classes((1, 2), label_map={"cluster": 1, "galaxy": 2})
+    >>> with_label_classes(Table({"label": ["galaxy", "cluster"]}), "label", task, "out.csv")["class_ref"].tolist()
+    [2, 1]
+    """
+    if label_column not in t.colnames:
+        raise StarclassError(f"{name}: no label column {label_column!r} (--label-column); columns: "
+                             f"{', '.join(t.colnames)}")
+    out = t.copy(copy_data=False)
+    if CLASS_REF in out.colnames:
+        out.remove_column(CLASS_REF)  # the labels are the reference asked for
+    out[CLASS_REF] = task.label_classes(t[label_column], what=f"{name} column {label_column!r}")
+    return out
+
+
 def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | TaskConfig | EvalTask | None = None,
                       radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
                       pred_name: str = "prediction",
-                      quantities: Sequence[str] = ("magnitude", "crowding", "bkg")) -> Evaluation:
+                      quantities: Sequence[str] = ("magnitude", "crowding", "bkg"),
+                      label_column: str | None = None, model: str | Path | None = None) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -453,6 +612,12 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         (:func:`starclass.evaluate.task.resolve_task`).
     radius, n_boot, target_purity, quantities
         As :func:`compare`.
+    label_column
+        A column of label strings (a classified cutout folder's ``label``): mapped to classes by
+        the task's ``label_map``, it becomes the reference ``class_ref`` of the prediction (and of
+        any reference table that has the column).
+    model
+        A trained model whose saved task is used when ``task`` is None.
 
     Returns
     -------
@@ -466,7 +631,9 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     {'prediction class_ref': {'2class': 0.6667}}
     """
     ptab = load_catalog(pred, pred_name)
-    etask, task_note = resolve_task(ptab, task)
+    etask, task_note = resolve_task(ptab, task, model=model)
+    if label_column is not None:
+        ptab = with_label_classes(ptab, label_column, etask, pred_name)
     refs = reference_names(references)
     if not refs and CLASS_REF in ptab.colnames and CLASS_PRED in ptab.colnames:
         refs = {SELF: SELF}
@@ -488,14 +655,15 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             cols["reference"] = CLASS_REF
             continue
         rtab = load_catalog(r, name)
+        if label_column is not None and label_column in rtab.colnames:
+            rtab = with_label_classes(rtab, label_column, etask, name)
         cats[name] = rtab
         cols[name] = class_column(rtab, CLASS_REF)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities))
     ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons)
     if etask.phangs_like:
-        usable = {n: t for n, t in cats.items() if n != "reference" and
-                  (({"x", "y"} <= set(t.colnames)) or ({"ra", "dec"} <= set(t.colnames)))}
+        usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}
         if len(usable) >= 2:
             try:
                 ev.agreement_table = agreement_table(usable, radius, class_cols=cols)

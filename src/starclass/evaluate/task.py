@@ -4,10 +4,11 @@ Evaluation never guesses the class scheme when the task is known. The task comes
 order, from
 
 1. ``--task NAME`` (or ``task=`` in Python): a preset or YAML config read by
-   :func:`starclass.learn.config.load_config`;
+   :func:`starclass.learn.config.load_config`; else ``--model MODEL``: the task config saved
+   with a trained model (:func:`model_task`);
 2. the classified catalogue's ``meta``, written by ``starclass classify`` (keys ``task``,
-   ``classes``, ``class_names``, ``positive_class``, ``threshold``, ``eval_merges`` and
-   ``reference_merge``; see :meth:`EvalTask.to_meta`);
+   ``classes``, ``class_names``, ``positive_class``, ``threshold``, ``eval_merges``,
+   ``reference_merge`` and ``label_map``; see :meth:`EvalTask.to_meta`);
 3. the catalogue's ``prob_<k>`` columns (classes 1..K; a note says the task was inferred);
 4. otherwise the PHANGS four classes, as before (with a note).
 
@@ -18,13 +19,17 @@ other task is scored on its own classes only, unless its config lists ``eval_mer
 Reference labels (``class_ref``, ``class_h<k>``) are read in the task's reference scheme and
 mapped through its ``merge`` exactly as training maps its labels
 (:meth:`starclass.learn.config.TaskConfig.map_classes`); predicted labels (``class_pred``) are
-already output classes.
+already output classes. Label *strings* (the ``label`` column of a cutout folder, kept by
+``starclass classify --stamps``) become reference classes through the task's ``label_map``
+first (:meth:`EvalTask.label_classes`), as training turns them.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -64,7 +69,9 @@ class EvalTask:
     reference_map
         Reference class -> output class (empty: identity), the task config's ``merge``.
     source
-        Where the task came from ("--task", "meta", "probabilities" or "default").
+        Where the task came from ("--task", "--model", "meta", "probabilities" or "default").
+    label_map
+        Label string -> reference class (the task config's ``label_map``; empty: none).
 
     Examples
     --------
@@ -81,6 +88,7 @@ class EvalTask:
     merges: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     reference_map: dict[int, int] = field(default_factory=dict)
     source: str = "default"
+    label_map: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.classes) < 2:
@@ -98,7 +106,8 @@ class EvalTask:
     @classmethod
     def from_classes(cls, classes, *, name: str = "", class_names=None, positive_class: int | None = None,
                      threshold: float | None = None, eval_merges: Mapping | None = None,
-                     reference_map: Mapping | None = None, source: str = "default") -> EvalTask:
+                     reference_map: Mapping | None = None, source: str = "default",
+                     label_map: Mapping | None = None) -> EvalTask:
         """A task from its classes; PHANGS merges when the classes are exactly 1-4.
 
         Examples
@@ -120,7 +129,8 @@ class EvalTask:
         return cls(str(name or ""), classes, tuple(str(n) for n in class_names),
                    None if positive_class is None else int(positive_class),
                    None if threshold is None else float(threshold), merges,
-                   {int(k): int(v) for k, v in dict(reference_map or {}).items()}, source)
+                   {int(k): int(v) for k, v in dict(reference_map or {}).items()}, source,
+                   {str(k): int(v) for k, v in dict(label_map or {}).items()})
 
     @classmethod
     def from_config(cls, cfg: TaskConfig, *, source: str = "--task") -> EvalTask:
@@ -135,7 +145,7 @@ class EvalTask:
         return cls.from_classes(cfg.classes, name=cfg.name, class_names=cfg.class_names,
                                 positive_class=cfg.positive_class, threshold=cfg.threshold,
                                 eval_merges=getattr(cfg, "eval_merges", None), reference_map=cfg.merge,
-                                source=source)
+                                source=source, label_map=getattr(cfg, "label_map", None))
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> EvalTask | None:
@@ -164,7 +174,8 @@ class EvalTask:
         return cls.from_classes(classes, name=str(meta.get("task", "") or ""), class_names=names,
                                 positive_class=meta.get("positive_class"), threshold=meta.get("threshold"),
                                 eval_merges=meta.get("eval_merges") or None,
-                                reference_map=meta.get("reference_merge") or None, source="meta")
+                                reference_map=meta.get("reference_merge") or None, source="meta",
+                                label_map=meta.get("label_map") or None)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -232,21 +243,122 @@ class EvalTask:
             out[labels == src] = dst
         return out
 
+    def label_classes(self, values, *, what: str = "label column") -> np.ndarray:
+        """Label strings -> reference classes through ``label_map``, as training maps them.
+
+        The result is in the reference scheme, so it still goes through
+        :meth:`reference_labels` (identity for tasks without a ``merge``). A column of integer
+        classes is returned as it is when the task has no ``label_map``.
+
+        Parameters
+        ----------
+        values
+            One label per row (strings; masked or empty cells are an error).
+        what
+            Names the column in messages (e.g. ``"out.csv column 'label'"``).
+
+        Returns
+        -------
+        numpy.ndarray
+            int64 reference class per row.
+
+        Raises
+        ------
+        StarclassError
+            A label the map does not know (or a non-integer label without a map), naming the
+            row (1 = first data row) and the value.
+
+        Examples
+        --------
+        >>> t = EvalTask.from_classes((1, 2), label_map={"cluster": 1, "extended_cluster": 1, "galaxy": 2})
+        >>> t.label_classes(["galaxy", "extended_cluster", "cluster"]).tolist()
+        [2, 1, 1]
+        """
+        vals = np.ma.asarray(values)
+        mask = np.ma.getmaskarray(vals)
+        out = np.empty(vals.shape[0], dtype=np.int64)
+        for i, v in enumerate(vals.data):
+            lab = "" if mask[i] else str(v).strip()
+            if not lab:
+                raise StarclassError(f"{what}: row {i + 1} has no label")
+            if self.label_map:
+                if lab not in self.label_map:
+                    raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, which task {self.name!r} does not "
+                                         f"know (its label_map: {sorted(self.label_map)})")
+                out[i] = self.label_map[lab]
+                continue
+            try:
+                out[i] = int(lab)
+            except ValueError:
+                raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, not a class number, and task "
+                                     f"{self.name or '(unnamed)'!r} has no label_map (give --task or "
+                                     "--model)") from None
+        return out
+
     def to_meta(self) -> dict[str, Any]:
         """The meta keys ``starclass classify`` writes (JSON/YAML-safe).
 
         Examples
         --------
         >>> sorted(EvalTask.from_classes((1, 2)).to_meta())
-        ['class_names', 'classes', 'eval_merges', 'positive_class', 'reference_merge', 'task', 'threshold']
+        ['class_names', 'classes', 'eval_merges', 'label_map', 'positive_class', 'reference_merge', 'task', 'threshold']
         """
         extra = {k: {lab: list(m) for lab, m in g.items()} for k, g in list(self.merges.items())[1:]}
         return {"task": self.name, "classes": list(self.classes), "class_names": list(self.class_names),
                 "positive_class": self.positive_class, "threshold": self.threshold, "eval_merges": extra,
-                "reference_merge": {str(k): v for k, v in self.reference_map.items()}}
+                "reference_merge": {str(k): v for k, v in self.reference_map.items()},
+                "label_map": dict(self.label_map)}
 
 
-def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None) -> tuple[EvalTask, str | None]:
+def model_task(model: str | os.PathLike) -> EvalTask:
+    """The task saved with a trained model (its manifest, or one member's checkpoint).
+
+    Only the config is read; no network is built.
+
+    Parameters
+    ----------
+    model
+        Model directory from ``starclass train``, its ``manifest.json``, or one member ``.pt``.
+
+    Returns
+    -------
+    EvalTask
+        With ``source="--model"``.
+
+    Raises
+    ------
+    StarclassError
+        The path is not a model, or its config cannot be read.
+
+    Examples
+    --------
+    >>> model_task("model").label_map  # doctest: +SKIP
+    {'cluster': 1, 'extended_cluster': 1, 'galaxy': 2}
+    """
+    # starclass.learn imports torch (13-19 s measured on the shared machine): only --model pays
+    from starclass.learn.checkpoint import load_checkpoint, member_paths, read_manifest
+    from starclass.learn.config import TaskConfig
+
+    path = Path(model)
+    if not path.exists():
+        raise StarclassError(f"--model {path}: no such model")
+    if path.is_dir() or path.suffix == ".json":
+        cfg_dict = read_manifest(path).get("config")
+    else:
+        cfg_dict = load_checkpoint(member_paths(path)[0]).get("config")
+    if not isinstance(cfg_dict, Mapping):
+        raise StarclassError(f"--model {path}: no task config saved with the model")
+    try:
+        cfg = TaskConfig.from_dict(dict(cfg_dict))
+    except StarclassError:
+        raise
+    except (TypeError, ValueError, KeyError) as exc:
+        raise StarclassError(f"--model {path}: its task config cannot be read: {exc}") from None
+    return EvalTask.from_config(cfg, source="--model")
+
+
+def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, *,
+                 model: str | os.PathLike | None = None) -> tuple[EvalTask, str | None]:
     """The task of a classified catalogue, and a note when it had to be inferred.
 
     Parameters
@@ -255,7 +367,10 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None) 
         The classified catalogue.
     task
         A preset name or config path, a :class:`~starclass.learn.config.TaskConfig`, an
-        :class:`EvalTask`, or None (read the catalogue's meta, then its ``prob_<k>`` columns).
+        :class:`EvalTask`, or None (``model``'s task, else the catalogue's meta, then its
+        ``prob_<k>`` columns).
+    model
+        A trained model whose saved task is used when ``task`` is None (:func:`model_task`).
 
     Returns
     -------
@@ -279,6 +394,8 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None) 
         from starclass.learn.config import load_config
 
         return EvalTask.from_config(load_config(str(task))), None
+    if model is not None:
+        return model_task(model), None
     from_meta = EvalTask.from_meta(table.meta)
     if from_meta is not None:
         return from_meta, None

@@ -474,3 +474,47 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
                     "label_map") from None
     return out
+
+
+def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified output") -> np.ndarray:
+    """Row of ``cutouts`` for every row of a classified cutout output, matched by ``file``.
+
+    ``starclass classify --stamps`` keeps the folder's ``file`` column, so the output may be
+    filtered or re-ordered and still find its images.
+
+    Parameters
+    ----------
+    catalogue
+        Table with a ``file`` column (as written in the cutout CSV).
+    cutouts
+        The folder read with :func:`starclass.io.cutout_folders.read_cutout_folder`.
+    name
+        Names the table in messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 index into ``cutouts`` per catalogue row.
+
+    Raises
+    ------
+    StarclassError
+        No ``file`` column, or a file (named with its row) that the folder does not hold.
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=Table(), files=["a.png", "b.png"],
+    ...                labels=None, groups=np.array(["a", "b"]))
+    >>> cutout_rows(Table({"file": ["b.png", "a.png"]}), cs).tolist()
+    [1, 0]
+    """
+    if "file" not in catalogue.colnames:
+        raise StarclassError(f"{name}: no 'file' column to find the cutouts of {cutouts.source} by")
+    index = {f: i for i, f in enumerate(cutouts.files)}
+    out = np.empty(len(catalogue), dtype=np.int64)
+    for i, f in enumerate(np.asarray(catalogue["file"]).astype(str)):
+        j = index.get(f.strip())
+        if j is None:
+            raise StarclassError(f"{name}: row {i + 1} has file {f!r}, which {cutouts.source} does not list")
+        out[i] = j
+    return out

@@ -22,16 +22,24 @@ from astropy.table import Table
 from starclass import __version__
 from starclass.bands import v_band
 from starclass.errors import StarclassError
-from starclass.evaluate.compare import Comparison, Evaluation, class_column, evaluate_catalogs, load_catalog  # noqa: F401
+from starclass.evaluate.compare import (  # noqa: F401
+    Comparison,
+    Evaluation,
+    class_column,
+    evaluate_catalogs,
+    load_catalog,
+    task_labels,
+)
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
+from starclass.io.cutout_folders import cutout_rows, read_cutout_folder
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
-from starclass.schema import CLASSES, bands_in, mag_col
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, bands_in, mag_col, prob_col
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
@@ -354,8 +362,88 @@ def _gradcam_section(inputs, model_classes: Sequence[int]) -> Section | None:
     return s
 
 
+def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
+    """The most confident wrong predictions of a prediction against its own ``class_ref``.
+
+    Rows where ``class_pred`` differs from the reference class (after the task's reference
+    map; unclassified rows left out), sorted by the probability of the predicted class, highest
+    first: the worst mistakes.
+
+    Parameters
+    ----------
+    ev
+        An evaluation whose prediction has ``class_ref`` (e.g. from ``label_column``) and
+        ``prob_<k>`` columns.
+    n
+        Rows to keep.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``row`` (0-based row of the prediction), ``file`` when present, the label column's
+        text when present (``label``), ``class_ref``, ``class_pred`` and ``prob_pred``.
+
+    Examples
+    --------
+    >>> t = Table({"file": ["a", "b", "c"], "class_pred": [1, 2, 2], "class_ref": [1, 1, 1],
+    ...            "prob_1": [0.9, 0.4, 0.1], "prob_2": [0.1, 0.6, 0.9]})
+    >>> mistakes_table(evaluate_catalogs(t, task="galaxy-cluster", n_boot=0))["file"].tolist()
+    ['c', 'b']
+    """
+    t = ev.catalogues[ev.pred_name]
+    if CLASS_REF not in t.colnames or CLASS_PRED not in t.colnames:
+        raise StarclassError(f"{ev.pred_name}: a gallery of mistakes needs class_pred and class_ref (or "
+                             "--label-column)")
+    pcols = [prob_col(k) for k in ev.task.classes]
+    if not all(c in t.colnames for c in pcols):
+        raise StarclassError(f"{ev.pred_name}: a gallery of mistakes needs the columns {pcols}")
+    pred = task_labels(t, CLASS_PRED, ev.task, ev.pred_name)
+    ref = task_labels(t, CLASS_REF, ev.task, ev.pred_name)
+    probs = np.column_stack([np.asarray(t[c], float) for c in pcols])
+    conf = np.full(len(t), np.nan)
+    known = np.isin(pred, ev.task.classes)
+    conf[known] = probs[np.flatnonzero(known), [ev.task.classes.index(k) for k in pred[known]]]
+    wrong = np.flatnonzero(known & (ref > 0) & (pred != ref))
+    rows = wrong[np.argsort(-conf[wrong], kind="stable")][:n]
+    out = Table()
+    out["row"] = rows
+    for c in ("file", "label"):
+        if c in t.colnames:
+            out[c] = np.asarray(t[c]).astype(str)[rows]
+    out[CLASS_REF] = ref[rows]
+    out[CLASS_PRED] = pred[rows]
+    out["prob_pred"] = conf[rows]
+    out["prob_pred"].format = ".3f"
+    return out
+
+
+def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
+    """Gallery of the most confident wrong predictions, with the cutouts (read from the folder)."""
+    s = Section("Worst mistakes: the most confident wrong predictions", key="mistakes")
+    try:
+        worst = mistakes_table(ev, n)
+    except StarclassError as exc:
+        s.note(f"no gallery of mistakes: {exc}")
+        return s
+    if len(worst) == 0:
+        s.text("No wrong prediction: nothing to show.")
+        return s
+    t = ev.catalogues[ev.pred_name]
+    where = cutout_rows(t[worst["row"]], cutouts, name=ev.pred_name)
+    names = dict(zip(ev.task.classes, ev.task.class_names))
+    images = cutouts.images[where].mean(axis=1)
+    titles = [f"true {names.get(int(r), r)}\npred {names.get(int(p), p)} ({q:.2f})"
+              for r, p, q in zip(worst[CLASS_REF], worst[CLASS_PRED], worst["prob_pred"])]
+    s.text(f"The {len(worst)} wrong predictions with the highest probability of the predicted class, "
+           f"from {cutouts.source} (images as stored; the mean over channels when there are several).")
+    s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes"),
+             "True and predicted class; in brackets the probability of the predicted class.")
+    s.table("mistakes", worst, "The same rows: row of the classified output, file, label, classes, probability.")
+    return s
+
+
 def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_mpc: float | None = None,
-           science: bool = True, gradcam_inputs: Any = None) -> list[Section]:
+           science: bool = True, gradcam_inputs: Any = None, cutouts: Any = None) -> list[Section]:
     """Report sections of a computed evaluation.
 
     Parameters
@@ -370,6 +458,9 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         Add the colour-colour, luminosity, mass and age sections (PHANGS classes only).
     gradcam_inputs
         Optional (network, stamps, classes) for the Grad-CAM section.
+    cutouts
+        Optional :class:`~starclass.io.cutout_folders.CutoutSet` the prediction was classified
+        from: adds the gallery of the worst mistakes (:func:`mistakes_table`).
 
     Returns
     -------
@@ -396,6 +487,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     elif science:
         sections[0].note(f"science checks (colour boxes, luminosity, mass and age functions) use the PHANGS classes "
                          f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")
+    if cutouts is not None:
+        sections.append(_mistakes_section(ev, cutouts))
     g = _gradcam_section(gradcam_inputs, ev.task.classes)
     if g is not None:
         sections.append(g)
@@ -405,7 +498,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
 def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mpc: float | None = None,
                       n_boot: int = 200, target_purity: float = 0.8, pred_name: str = "prediction",
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), science: bool = True,
-                      gradcam_inputs: Any = None, task: Any = None) -> list[Section]:
+                      gradcam_inputs: Any = None, task: Any = None, label_column: str | None = None,
+                      model: Any = None, cutouts: Any = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -428,6 +522,11 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     task
         Preset name, config path or TaskConfig; None: the task recorded in ``pred``'s meta
         (:func:`starclass.evaluate.task.resolve_task`).
+    label_column, model
+        As :func:`starclass.evaluate.compare.evaluate_catalogs` (label strings as the reference;
+        the task saved with a model).
+    cutouts
+        The cutout folder ``pred`` was classified from (a gallery of the worst mistakes).
 
     Returns
     -------
@@ -440,9 +539,9 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     2
     """
     ev = evaluate_catalogs(pred, references, task=task, radius=radius, n_boot=n_boot, target_purity=target_purity,
-                           pred_name=pred_name, quantities=quantities)
+                           pred_name=pred_name, quantities=quantities, label_column=label_column, model=model)
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
-                  gradcam_inputs=gradcam_inputs)
+                  gradcam_inputs=gradcam_inputs, cutouts=cutouts)
 
 
 def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **kwargs) -> dict:
@@ -457,7 +556,7 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **k
     {'truth': {'4class': 0.71, '12v34': 0.86, '123v4': 0.84, '12_3_4': 0.77}}
     """
     outdir = Path(outdir)
-    layout_keys = ("distance_mpc", "science", "gradcam_inputs")
+    layout_keys = ("distance_mpc", "science", "gradcam_inputs", "cutouts")
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
     ev = evaluate_catalogs(pred, references, **kwargs)
     sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), **lk)
@@ -468,7 +567,8 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **k
         tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(),
                                    "tables": [str(p) for p in written["tables"]],
                                    "figures": [str(p) for p in written["figures"]]}, indent=1))
-    return {"outdir": outdir, "headline": summary, "task": ev.task, **written}
+    details = [line for c in ev.comparisons for line in [f"{c.ref_name}:", *c.lines()]]
+    return {"outdir": outdir, "headline": summary, "task": ev.task, "details": details, **written}
 
 
 def headline(sections: list[Section]) -> dict:
@@ -484,7 +584,7 @@ def headline(sections: list[Section]) -> dict:
 def build_report(pred, references, outdir, *, title: str = "starclass report", distance_mpc: float | None = None,
                  model_path: str | Path | None = None,
                  mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
-                 **kwargs) -> Path:
+                 stamps: str | Path | None = None, **kwargs) -> Path:
     """Write one self-contained HTML report (figures embedded) plus every table as ECSV.
 
     Parameters
@@ -502,7 +602,12 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         (:func:`starclass.science.gradcam.gradcam_inputs`) make a Grad-CAM section.
     mosaics
         The images ``pred`` was classified on (paths, a folder, or a ``MosaicSet``); needed
-        with ``model_path``.
+        with ``model_path`` unless ``stamps`` is given.
+    stamps
+        The labelled cutout folder (CSV or directory) ``pred`` was classified from
+        (``starclass classify --stamps``): adds the gallery of the worst mistakes and, with
+        ``model_path``, Grad-CAM maps of the cutouts
+        (:func:`starclass.science.gradcam.cutout_gradcam_inputs`).
     kwargs
         Passed to :func:`evaluate_sections` (``task``, ``radius``, ``n_boot``, ``gradcam_inputs`` ...).
 
@@ -517,10 +622,22 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
     PosixPath('report/report.html')
     """
     outdir = Path(outdir)
+    if stamps is not None and mosaics is not None:
+        raise StarclassError("give the mosaics (--mosaics) or the cutout folder (--stamps) the catalogue was "
+                             "classified from, not both")
+    if stamps is not None:
+        cutouts = read_cutout_folder(stamps, require_group=False)
+        kwargs["cutouts"] = cutouts
+        if model_path is not None and kwargs.get("gradcam_inputs") is None:
+            # science.gradcam imports torch (13-19 s measured): only a report with --model pays for it
+            from starclass.science.gradcam import cutout_gradcam_inputs
+
+            kwargs["gradcam_inputs"] = cutout_gradcam_inputs(
+                model_path, cutouts, load_catalog(pred, kwargs.get("pred_name", "prediction")))
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
         if mosaics is None:
             raise StarclassError(f"Grad-CAM of model {model_path} needs the mosaics the catalogue was classified on "
-                                 "(--mosaics)")
+                                 "(--mosaics) or its cutout folder (--stamps)")
         if isinstance(mosaics, (str, Path)):
             mosaics = read_mosaics(mosaics)
         elif isinstance(mosaics, (list, tuple)):

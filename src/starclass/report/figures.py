@@ -281,3 +281,28 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     ax.legend(fontsize=7)
     fig.suptitle(title, fontsize=11)
     return fig
+
+
+def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8):
+    """A grid of cutouts ``[N, H, W]`` with one title each (image orientation: row 0 at the top).
+
+    Examples
+    --------
+    >>> fig = fig_gallery(np.zeros((3, 8, 8)), ["a", "b", "c"], "three")
+    >>> len(fig.axes)
+    3
+    """
+    n = len(images)
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, -(-n // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.9 * ncols, 2.1 * nrows + 0.4), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        fig.delaxes(ax)
+    for ax, img, t in zip(axes.ravel(), images, titles):
+        # files are shown as stored (PNG rows run top to bottom), each on its own grey scale
+        lo, hi = np.nanpercentile(img, [0.5, 99.5]) if np.isfinite(img).any() else (0.0, 1.0)
+        ax.imshow(img, cmap="gray", origin="upper", vmin=lo, vmax=hi if hi > lo else lo + 1)
+        ax.set_title(t, fontsize=7)
+        ax.axis("off")
+    fig.suptitle(title, fontsize=11)
+    return fig

@@ -25,9 +25,11 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
+from starclass.io.cutout_folders import CutoutSet, cutout_rows
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.schema import CLASS_PRED
 from starclass.stamps import make_inputs
+from starclass.stamps.images import cutout_inputs
 
 
 def last_conv_layer(model):
@@ -199,6 +201,56 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
     if not np.any(valid):
         return None
     return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes))
+
+
+def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: CutoutSet, catalogue: Table, *,
+                          per_class: int = 32, seed: int = 0) -> GradcamInputs | None:
+    """Grad-CAM inputs from a saved model, a labelled cutout folder and its classified output.
+
+    The cutout-folder counterpart of :func:`gradcam_inputs`: up to ``per_class`` rows of each
+    predicted class (``class_pred``; drawn with ``seed``) are found in the folder by their
+    ``file`` (:func:`starclass.io.cutout_folders.cutout_rows`) and turned into model inputs
+    exactly as ``starclass classify --stamps`` does (:func:`starclass.stamps.images.cutout_inputs`
+    with the model's task).
+
+    Parameters
+    ----------
+    model
+        Model directory, member file or loaded model.
+    cutouts
+        The folder the output was classified from.
+    catalogue
+        Output of ``starclass classify --stamps`` (``file``, ``class_pred``).
+    per_class
+        Cutouts per predicted class.
+    seed
+        Seed of the draw.
+
+    Returns
+    -------
+    GradcamInputs or None
+        None when no row has a predicted class.
+
+    Examples
+    --------
+    >>> from starclass.io.cutout_folders import read_cutout_folder
+    >>> net, x, classes = cutout_gradcam_inputs("model", read_cutout_folder("labels.csv"),
+    ...                                         read_catalog("out.csv"))  # doctest: +SKIP
+    """
+    if CLASS_PRED not in catalogue.colnames:
+        raise StarclassError(f"Grad-CAM needs the column {CLASS_PRED!r} in the classified output")
+    if per_class < 1:
+        raise StarclassError(f"per_class must be >= 1, got {per_class}")
+    where = cutout_rows(catalogue, cutouts)
+    pred = np.asarray(catalogue[CLASS_PRED], dtype=int)
+    rng = np.random.default_rng(seed)
+    picks = [rng.permutation(np.flatnonzero(pred == k))[:per_class] for k in np.unique(pred[pred > 0])]
+    if not picks:
+        return None
+    rows = np.sort(np.concatenate(picks))
+    loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    inputs = cutout_inputs(cutouts.images[where[rows]], loaded.config)
+    return GradcamInputs(loaded.members[0], inputs, pred[rows], tuple(loaded.classes))
 
 
 def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4)) -> dict[int, np.ndarray]:

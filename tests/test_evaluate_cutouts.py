@@ -1,0 +1,287 @@
+"""Evaluation and report of classified cutout folders: label strings, no positions, gallery, Grad-CAM."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from PIL import Image
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    balanced_accuracy_score,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.errors import StarclassError
+from starclass.evaluate.compare import evaluate_catalogs, pair
+from starclass.evaluate.task import EvalTask, resolve_task
+from starclass.learn.config import get_preset, save_config
+from starclass.report.build import mistakes_table
+
+runner = CliRunner()
+M31_LABELS = ("cluster", "extended_cluster", "galaxy")
+M31_CLASS = {"cluster": 1, "extended_cluster": 1, "galaxy": 2}
+
+
+def _binary_output(n: int = 60, seed: int = 0) -> Table:
+    """What ``classify --stamps`` writes for m31-real, as a CSV reads back: no meta, no positions."""
+    rng = np.random.default_rng(seed)
+    labels = rng.choice(M31_LABELS, n, p=[0.45, 0.1, 0.45])
+    y = np.array([M31_CLASS[s] for s in labels])
+    p1 = np.clip(np.where(y == 1, 0.65, 0.35) + rng.normal(0, 0.25, n), 0.001, 0.999)
+    return Table({"file": [f"{lab}/c{i:03d}.png" for i, lab in enumerate(labels)], "label": labels,
+                  "object_id": [f"O{i}" for i in range(n)], "class_pred": np.where(p1 >= 0.5, 1, 2),
+                  "prob_1": p1, "prob_2": 1 - p1})
+
+
+def _three_class_output(n: int = 90, seed: int = 1) -> tuple[Table, EvalTask]:
+    rng = np.random.default_rng(seed)
+    names = np.array(["relaxed", "cool_core", "merger"])
+    ref = rng.integers(0, 3, n)
+    logits = rng.normal(size=(n, 3))
+    logits[np.arange(n), ref] += 1.0
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    t = Table({"file": [f"f{i}.fits" for i in range(n)], "label": names[ref], "class_pred": p.argmax(axis=1) + 1})
+    for j in range(3):
+        t[f"prob_{j + 1}"] = p[:, j]
+    task = EvalTask.from_classes((1, 2, 3), name="toy3", class_names=names,
+                                 label_map={"relaxed": 1, "cool_core": 2, "merger": 3})
+    return t, task
+
+
+# ----------------------------------------------------------------------------- label strings
+
+
+def test_label_strings_of_m31_real_become_classes():
+    t = _binary_output()
+    ev = evaluate_catalogs(t, task="m31-real", label_column="label", n_boot=0)
+    y = np.array([M31_CLASS[s] for s in t["label"]])
+    assert ev.task.label_map == M31_CLASS
+    assert ev.headline() == {"prediction class_ref": {"2class": round(accuracy_score(y, t["class_pred"]), 4)}}
+    # the labels are the reference even when an old class_ref disagrees with them
+    t["class_ref"] = 3 - y
+    ev2 = evaluate_catalogs(t, task="m31-real", label_column="label", n_boot=0)
+    assert ev2.headline() == ev.headline()
+
+
+def test_three_class_toy_label_map():
+    t, task = _three_class_output()
+    ev = evaluate_catalogs(t, task=task, label_column="label", n_boot=0)
+    y = np.array([task.label_map[s] for s in t["label"]])
+    r = ev.comparisons[0].results[0]
+    assert r.accuracy == pytest.approx(accuracy_score(y, t["class_pred"]))
+    assert r.balanced_accuracy == pytest.approx(balanced_accuracy_score(y, t["class_pred"]))
+    p, rec, f1, _ = precision_recall_fscore_support(y, t["class_pred"], labels=[1, 2, 3], zero_division=0)
+    assert np.allclose(r.per_class["precision"], p) and np.allclose(r.per_class["f1"], f1)
+    aucs = ev.comparisons[0].curves[0].areas
+    probs = np.column_stack([t[f"prob_{k}"] for k in (1, 2, 3)])
+    for j, k in enumerate((1, 2, 3)):
+        assert aucs["roc_auc"][j] == pytest.approx(roc_auc_score(y == k, probs[:, j]))
+
+
+def test_label_map_travels_in_the_meta_and_the_model_config():
+    cfg = get_preset("m31-real")
+    meta = EvalTask.from_config(cfg).to_meta()
+    assert meta["label_map"] == M31_CLASS
+    task, note = resolve_task(Table({"class_pred": [1]}, meta=meta))
+    assert (task.label_map, task.source, note) == (M31_CLASS, "meta", None)
+
+
+def test_ecsv_output_keeps_the_label_map_in_its_meta(tmp_path):
+    t = _binary_output()
+    t.meta.update(EvalTask.from_config(get_preset("m31-real")).to_meta())
+    t.write(tmp_path / "out.ecsv")
+    ev = evaluate_catalogs(tmp_path / "out.ecsv", label_column="label", n_boot=0)
+    assert (ev.task.name, ev.task.source, ev.task.label_map) == ("m31-real", "meta", M31_CLASS)
+    y = np.array([M31_CLASS[s] for s in t["label"]])
+    assert ev.comparisons[0].results[0].accuracy == pytest.approx(accuracy_score(y, t["class_pred"]))
+
+
+def test_model_that_is_not_a_model_is_an_error(tmp_path):
+    with pytest.raises(StarclassError, match="--model .*nothing.*no such model"):
+        evaluate_catalogs(_binary_output(), model=tmp_path / "nothing", label_column="label", n_boot=0)
+
+
+def test_unknown_label_names_the_row_and_the_value():
+    t = _binary_output()
+    t["label"][7] = "star"
+    with pytest.raises(StarclassError, match=r"row 8 has label 'star'.*m31-real"):
+        evaluate_catalogs(t, task="m31-real", label_column="label", n_boot=0)
+    with pytest.raises(StarclassError, match="no label column 'truth'"):
+        evaluate_catalogs(t, task="m31-real", label_column="truth", n_boot=0)
+
+
+def test_label_strings_without_a_label_map_are_an_error():
+    t = _binary_output()
+    with pytest.raises(StarclassError, match="row 1 has label .* no label_map"):
+        evaluate_catalogs(t, label_column="label", n_boot=0)
+
+
+# ----------------------------------------------------------------------------- every printed figure
+
+
+def _numbers(line: str) -> list[float]:
+    return [float(x) for x in re.findall(r"(?<![\w.])\d+\.\d+", line)]
+
+
+def test_every_printed_figure_equals_scikit_learn():
+    t = _binary_output(n=80, seed=3)
+    ev = evaluate_catalogs(t, task="m31-real", label_column="label", n_boot=50, target_purity=0.8)
+    c = ev.comparisons[0]
+    lines = c.lines()
+    y = np.array([M31_CLASS[s] for s in t["label"]])
+    pred = np.asarray(t["class_pred"])
+    acc_line = lines[0]
+    assert _numbers(acc_line)[0] == pytest.approx(round(accuracy_score(y, pred), 3))
+    assert _numbers(acc_line)[3] == pytest.approx(round(balanced_accuracy_score(y, pred), 3))
+    lo, hi = _numbers(acc_line)[1:3]
+    assert lo <= accuracy_score(y, pred) <= hi
+    p, r, f, _ = precision_recall_fscore_support(y, pred, labels=[1, 2], zero_division=0)
+    for j in range(2):
+        got = _numbers(lines[1 + j])
+        assert got == pytest.approx([round(p[j], 3), round(r[j], 3), round(f[j], 3)])
+    auc_line = next(ln for ln in lines if "ROC AUC" in ln)
+    assert _numbers(auc_line) == pytest.approx([round(roc_auc_score(y == 1, t["prob_1"]), 3),
+                                                round(average_precision_score(y == 1, t["prob_1"]), 3)])
+    # the lowest threshold whose selection is >= 80% pure, by brute force over the observed scores
+    s = np.asarray(t["prob_1"])
+    best = min(thr for thr in s if np.mean(y[s >= thr] == 1) >= 0.8 and (s >= thr).sum() >= 1)
+    sel = s >= best
+    thr_line = next(ln for ln in lines if "threshold for 80% purity" in ln)
+    tp = np.sum(sel & (y == 1))
+    pur, rec = tp / sel.sum(), tp / np.sum(y == 1)
+    assert _numbers(thr_line) == pytest.approx([round(best, 3), round(pur, 3), round(rec, 3),
+                                                round(2 * pur * rec / (pur + rec), 3)], abs=1e-9)
+
+
+# ----------------------------------------------------------------------------- pairing without positions
+
+
+def test_tables_without_positions_pair_by_file_then_row():
+    a = Table({"file": ["p.png", "q.png", "r.png"], "class_pred": [1, 2, 1]})
+    b = Table({"file": ["r.png", "p.png"], "class_ref": [1, 2]})
+    ia, ib = pair(a, b, False, 2.0, ("a", "b"))
+    assert (ia.tolist(), ib.tolist()) == ([0, 2], [1, 0])
+    ia, ib = pair(Table({"class_pred": [1, 2]}), Table({"class_ref": [2, 2]}), False, 2.0, ("a", "b"))
+    assert ia.tolist() == ib.tolist() == [0, 1]
+    with pytest.raises(StarclassError, match="differ in length"):
+        pair(Table({"class_pred": [1, 2]}), Table({"class_ref": [2]}), False, 2.0, ("a", "b"))
+    with pytest.warns(UserWarning, match="puts all 2 paired objects in class 1"):
+        ev = evaluate_catalogs(a, {"truth": b}, task="galaxy-cluster", n_boot=0)
+    assert ev.headline() == {"truth": {"2class": 0.5}}
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_cli_evaluate_csv_output_with_label_column(tmp_path):
+    t = _binary_output()
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
+                              "--bootstrap", "20", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    y = np.array([M31_CLASS[s] for s in t["label"]])
+    assert f"accuracy[2class] = {accuracy_score(y, t['class_pred']):.3f}" in res.output
+    assert f"ROC AUC {roc_auc_score(y == 1, t['prob_1']):.3f}" in res.output
+    assert "threshold for 80% purity" in res.output
+    assert (tmp_path / "ev" / "figures").is_dir()
+
+
+def test_cli_evaluate_unknown_label_exits_2(tmp_path):
+    t = _binary_output()
+    t["label"][4] = "star"
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2
+    assert "row 5 has label 'star'" in res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "ev").exists()
+
+
+# ----------------------------------------------------------------------------- report: gallery and Grad-CAM
+
+
+def _png_folder(root: Path, n: int = 24, seed: int = 0) -> Path:
+    """Round compact clusters and elongated galaxies as 8-bit PNGs, with a labels.csv."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:24, :24] - 11.5
+    rows = []
+    for k in range(n):
+        label = M31_LABELS[k % 3]
+        img = (np.exp(-(xx**2 + yy**2) / 4.5) if label != "galaxy"
+               else np.exp(-((xx / 5.0) ** 2 + (yy / 2.0) ** 2) / 2))
+        img = np.clip(0.1 + 0.8 * img + rng.normal(0, 0.05, img.shape), 0, 1)
+        rel = f"{label}/o{k:02d}.png"
+        (root / label).mkdir(parents=True, exist_ok=True)
+        Image.fromarray((img * 255).astype(np.uint8)).save(root / rel)
+        rows.append({"file": rel, "label": label, "object_id": f"O{k}"})
+    with open(root / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["file", "label", "object_id"])
+        w.writeheader()
+        w.writerows(rows)
+    return root / "labels.csv"
+
+
+@pytest.mark.usefixtures("single_thread")
+def test_report_of_a_classified_cutout_folder_has_gallery_and_gradcam(tmp_path):
+    labels = _png_folder(tmp_path / "data")
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "task.yaml")
+    model, out = tmp_path / "model", tmp_path / "out.csv"
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(labels), "-o", str(model),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["classify", "--stamps", str(labels), "--model", str(model), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    # the CSV keeps no meta: --model gives the task and its label map
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--model", str(model),
+                              "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    assert "(from --model)" in res.output
+    # force mistakes so that the gallery has something to show whatever one epoch learned
+    t = Table.read(out, format="ascii.csv")
+    t["class_pred"] = 3 - np.asarray(t["class_ref"])
+    t["prob_1"], t["prob_2"] = np.where(t["class_pred"] == 1, 0.9, 0.1), np.where(t["class_pred"] == 2, 0.9, 0.1)
+    t["prob_1"][0], t["prob_2"][0] = (0.99, 0.01) if t["class_pred"][0] == 1 else (0.01, 0.99)
+    t.write(out, format="ascii.csv", overwrite=True)
+    html = tmp_path / "rep" / "report.html"
+    res = runner.invoke(app, ["report", str(out), "--model", str(model), "--stamps", str(labels),
+                              "--label-column", "label", "--bootstrap", "0", "-o", str(html)])
+    assert res.exit_code == 0, res.output
+    page = html.read_text()
+    assert "Worst mistakes" in page and "Grad-CAM" in page
+    worst = Table.read(tmp_path / "rep" / "tables" / "mistakes.ecsv")
+    assert worst["file"][0] == t["file"][0]  # the most confident mistake first
+    assert len(worst) == 16 and np.all(worst["class_pred"] != worst["class_ref"])
+    assert (tmp_path / "rep" / "tables" / "gradcam_profiles.ecsv").is_file()
+
+
+def test_report_takes_mosaics_or_stamps_not_both(tmp_path):
+    t = _binary_output()
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["report", str(tmp_path / "out.csv"), "--stamps", str(tmp_path / "labels.csv"),
+                              "--mosaics", str(tmp_path), "--task", "m31-real", "--label-column", "label",
+                              "-o", str(tmp_path / "rep" / "report.html")])
+    assert res.exit_code == 2 and "not both" in res.output
+    assert not (tmp_path / "rep").exists()
+
+
+def test_mistakes_table_needs_a_reference():
+    t = Table({"file": ["a"], "class_pred": [1], "prob_1": [0.9], "prob_2": [0.1]})
+    t["class_ref"] = [2]
+    with pytest.warns(UserWarning, match="puts all 1 paired objects"):
+        ev = evaluate_catalogs(t, task="galaxy-cluster", n_boot=0)
+    assert mistakes_table(ev)["file"].tolist() == ["a"]
+    ev.catalogues[ev.pred_name].remove_column("class_ref")
+    with pytest.raises(StarclassError, match="needs class_pred and class_ref"):
+        mistakes_table(ev)
