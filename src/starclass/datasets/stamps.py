@@ -40,8 +40,11 @@ from typing import Any
 
 import numpy as np
 
+from starclass.bands import BANDS
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, ID, X, Y
+from starclass.stamps.multiscale import multiscale
+from starclass.stamps.normalise import normalise
 
 KINDS = ("hst4", "ground2", "rgb", "xray_optical", "coolcore")
 
@@ -419,9 +422,6 @@ def _reference_for(config: Any, out_lab: np.ndarray) -> np.ndarray:
 
 def stamps_to_inputs(stamps: np.ndarray, config: Any) -> np.ndarray:
     """Normalise raw stamps as the config says and stack its scales (scale-major)."""
-    from starclass.bands import BANDS
-    from starclass.stamps.multiscale import multiscale
-    from starclass.stamps.normalise import normalise
 
     bands = list(config.bands)
     zps = None

@@ -19,9 +19,9 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import CutoutSet, label_classes
-from starclass.learn.checkpoint import LoadedModel
+from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.classify import predict_inputs
-from starclass.learn.precision import precision_name
+from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
 from starclass.stamps.images import cutout_inputs
 
@@ -166,8 +166,6 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     >>> # out = classify_cutouts(read_cutout_folder("labels.csv"), "model")
     >>> # out["file", "label", "class_pred", "prob_1"]
     """
-    from starclass.learn.checkpoint import load_model
-    from starclass.learn.precision import pick_device
 
     dev = pick_device(device)
     loaded = model if isinstance(model, LoadedModel) else load_model(model, device=dev)
