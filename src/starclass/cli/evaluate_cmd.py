@@ -29,13 +29,19 @@ def evaluate(
     task: str = typer.Option(None, "--task", help="Task preset or config YAML whose classes, positive class and "
                                                  "merges to score (default: the task 'starclass classify' recorded "
                                                  "in the catalogue)."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="Replace an existing output folder's older results as a whole."),
 ) -> None:
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
+    from starclass.io.paths import check_output
     from starclass.report.build import run_evaluation
 
+    # references are paths or "self"; a path among them is an input like the predictions
+    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite)
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
-                         target_purity=target_purity, n_boot=n_boot, science=science, task=task)
+                         target_purity=target_purity, n_boot=n_boot, science=science, task=task,
+                         overwrite=overwrite)
     t = res["task"]
     echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
          + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")

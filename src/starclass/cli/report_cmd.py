@@ -27,14 +27,20 @@ def report(
     n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
     task: str = typer.Option(None, "--task",
                              help="Task preset or config YAML (default: the task recorded in the catalogue)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing HTML page; without it it is kept."),
 ) -> None:
     """Write the evaluation as one HTML page with embedded figures (open it in a browser)."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
+    from starclass.io.mosaic import mosaic_inputs
+    from starclass.io.paths import check_output
     from starclass.report.build import build_report
 
     out = Path(out)
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
+    # the page is what the option names; the tables beside it are rewritten with it
+    inputs = [pred, model, *mosaic_inputs(mosaics or None), *(r for r in reference or () if r != "self")]
+    check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
                         task=task)
