@@ -257,3 +257,29 @@ def test_evaluate_overwrite_clears_its_own_older_results(tmp_path):
     recorded = json.loads((ev / "summary.json").read_text())["tables"]
     assert recorded and all(Path(p).parent == ev / "tables" for p in recorded)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ev", "pred.ecsv"]
+
+
+def test_inspect_export_never_onto_the_catalogue_or_the_database(tmp_path, monkeypatch):
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("fastapi")
+    from starclass.inspect import db
+
+    cat = _catalogue(tmp_path / "candidates.ecsv")
+    dbfile = tmp_path / "labels.sqlite3"
+    url = f"sqlite:///{dbfile}"
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
+    assert _run(["inspect", tmp_path, "--db", url, "--add-user", "dana"])[0] == 0
+    db.save_label(db.make_engine(url), "", "2", 1, 3)
+    before = cat.read_bytes()
+    for target, option in ((cat, "--export"), (dbfile, "--export")):
+        code, out = _run(["inspect", tmp_path, "--db", url, option, target, "--overwrite"])
+        assert code == 2 and f"{option} {target} is one of the command's inputs" in out, out
+    code, out = _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv", "--summary", cat])
+    assert code == 2 and "--summary" in out, out
+    # opening the database checkpoints it, so its bytes may change; its content must not
+    assert cat.read_bytes() == before
+    assert dbfile.read_bytes().startswith(b"SQLite format 3") and db.labels_of(db.make_engine(url), "")
+    assert not (tmp_path / "l.ecsv").exists()
+    assert _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv"])[0] == 0
+    code, out = _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv"])
+    assert code == 2 and "give --overwrite" in out
