@@ -173,7 +173,9 @@ def test_detect_cutouts_classify_info_refuse_an_input_as_output(tmp_path):
     cat = _catalogue(tmp_path / "cands.ecsv")
     cat_html = tmp_path / "cands.html"  # a page named like its input: only the path matters here
     shutil.copy(cat, cat_html)
-    before = {p: p.read_bytes() for p in (*paths, cat, cat_html)}
+    labels = tmp_path / "labels.csv"  # a cutout folder's list is an input of classify --stamps
+    labels.write_text("file,label\nfield/toy_f555w.fits,cluster\n")
+    before = {p: p.read_bytes() for p in (*paths, cat, cat_html, labels)}
     cases = [
         ["detect", tmp_path / "field", "-o", paths[1], "--no-progress"],
         ["detect", *paths, "-o", paths[0], "--overwrite", "--no-progress"],
@@ -183,6 +185,8 @@ def test_detect_cutouts_classify_info_refuse_an_input_as_output(tmp_path):
         ["cutouts", tmp_path / "field", "-c", cat, "-o", cat, "--overwrite", "--no-progress"],
         # the model is never opened: the output check comes first
         ["classify", tmp_path / "field", "-c", cat, "--model", tmp_path / "nomodel", "-o", cat, "--overwrite"],
+        ["classify", "--stamps", tmp_path, "--model", tmp_path / "nomodel", "-o", tmp_path / "labels.csv",
+         "--overwrite"],
         ["info", cat, "--ds9", cat, "--overwrite"],
         ["evaluate", cat, "-o", tmp_path, "--overwrite"],
         ["report", cat_html, "-o", cat_html, "--overwrite"],
@@ -191,7 +195,7 @@ def test_detect_cutouts_classify_info_refuse_an_input_as_output(tmp_path):
         code, out = _run(args)
         assert code == 2, (args, out)
         assert "error: " in out and "inputs" in out and "Traceback" not in out, (args, out)
-    assert {p: p.read_bytes() for p in (*paths, cat, cat_html)} == before
+    assert {p: p.read_bytes() for p in (*paths, cat, cat_html, labels)} == before
     assert not (tmp_path / "new.ecsv").exists()
 
 

@@ -52,6 +52,7 @@ def classify_command(
     import numpy as np
 
     from starclass.io.catalog import read_catalog, write_catalog
+    from starclass.io.cutout_folders import LABELS_CSV
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
@@ -61,8 +62,10 @@ def classify_command(
     t0 = time.perf_counter()
     # before the model is loaded: the output is never an input (its own catalogue, a mosaic, a
     # cutout folder's labels.csv) and an existing one is kept unless --overwrite
-    check_output(output, [*mosaic_inputs(mosaics or None), catalog, stamps, model], option="--output",
-                 overwrite=overwrite)
+    inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model]
+    if stamps is not None and stamps.is_dir():
+        inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
+    check_output(output, inputs, option="--output", overwrite=overwrite)
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision)
