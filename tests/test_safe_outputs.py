@@ -287,3 +287,33 @@ def test_inspect_export_never_onto_the_catalogue_or_the_database(tmp_path, monke
     assert _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv"])[0] == 0
     code, out = _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv"])
     assert code == 2 and "give --overwrite" in out
+
+
+def test_a_folder_that_cannot_be_made_is_an_error_naming_the_path(tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("a file where a folder should be")
+    with pytest.raises(StarclassError, match=r"cannot write .*afile/x.ecsv"):
+        with atomic_path(blocker / "x.ecsv"):
+            pass
+    with pytest.raises(StarclassError, match=r"cannot write .*afile/ev"):
+        with atomic_dir(blocker / "ev"):
+            pass
+    code, out = _run(["info", _catalogue(tmp_path / "c.ecsv"), "--ds9", blocker / "c.reg"])
+    assert code == 2 and "cannot write" in out and "Traceback" not in out
+
+
+def test_cutouts_phangs_folder_is_replaced_as_a_whole(tmp_path):
+    _mosaics(tmp_path / "field")
+    cat = _catalogue(tmp_path / "cands.ecsv")
+    fitsdir = tmp_path / "phangs"
+    fitsdir.mkdir()
+    (fitsdir / "cand_000099.fits").write_text("from an older export")
+    args = ["cutouts", tmp_path / "field", "-c", cat, "-o", tmp_path / "st.h5", "--phangs-fits-dir", fitsdir,
+            "--phangs-size", "9", "--no-progress"]
+    code, out = _run(args)
+    assert code == 2 and "--phangs-fits-dir" in out and "--overwrite" in out
+    assert not (tmp_path / "st.h5").exists()
+    code, out = _run([*args, "--overwrite"])
+    assert code == 0, out
+    assert sorted(p.name for p in fitsdir.iterdir()) == ["cand_000001.fits", "cand_000002.fits", "cand_000003.fits"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "phangs", "st.h5"]

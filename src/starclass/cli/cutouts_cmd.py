@@ -32,6 +32,7 @@ def cutouts(
     # here, not at the top: `starclass --help` takes 0.4 s; starclass.io + stamps add 1.0-1.6 s (measured)
     import numpy as np
 
+    from starclass.io.atomic import atomic_dir
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
@@ -94,8 +95,11 @@ def cutouts(
         "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
     }
     if phangs_fits_dir is not None:
-        paths = export_phangs_fits(mset, table, phangs_fits_dir, size=phangs_size,
-                                   bands=list(spec.bands or mset.bands), weights=weights, progress=progress)
+        # one file per candidate: written as a folder and moved into place whole, so a kill never
+        # leaves a folder mixing an older export's stamps with this one's
+        with atomic_dir(phangs_fits_dir, overwrite=overwrite, own=("*.fits",)) as tmpdir:
+            paths = export_phangs_fits(mset, table, tmpdir, size=phangs_size,
+                                       bands=list(spec.bands or mset.bands), weights=weights, progress=progress)
         summary["fits"] = len(paths)
     return summary
 

@@ -69,6 +69,11 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
         Suffix of the temporary file (defaults to the destination's, so that writers that
         infer the format from the extension keep working).
 
+    Raises
+    ------
+    StarclassError
+        The target's folder cannot be created or written (permissions, a file in the way).
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -79,12 +84,15 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     ('done', ['x.txt'])
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if suffix is None:
         suffix = "".join(target.suffixes[-1:])
     if len(suffix) > _MAX_SUFFIX:
         suffix = ""  # no format is named by such a suffix, and it would make the name too long
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=suffix, dir=target.parent)
+    except OSError as exc:  # an unwritable or missing folder: say which, not a traceback
+        raise StarclassError(f"cannot write {target}: {exc.strerror or exc}") from None
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp creates the file 0600; give the result the permissions a plain open() would.
@@ -153,7 +161,7 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     ------
     StarclassError
         ``path`` is a file, or is a non-empty folder and ``overwrite`` is false, or holds
-        entries outside ``own``.
+        entries outside ``own``, or its parent folder cannot be written.
 
     Examples
     --------
@@ -176,8 +184,11 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                 raise StarclassError(
                     f"output folder {target} holds files this command did not write ({', '.join(foreign[:5])}"
                     f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with --overwrite")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    except OSError as exc:  # an unwritable or missing folder: say which, not a traceback
+        raise StarclassError(f"cannot write {target}: {exc.strerror or exc}") from None
     # mkdtemp creates the folder 0700; give it the permissions a plain mkdir() would.
     os.chmod(tmp, 0o777 & ~_umask())
     try:
