@@ -8,6 +8,7 @@ that ``starclass --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+import signal
 
 from starclass.cli._app import app
 
@@ -20,8 +21,22 @@ for _name in _COMMAND_MODULES:
     importlib.import_module(f"starclass.cli.{_name}_cmd")
 
 
+def _exit_on_sigterm(signum: int, frame) -> None:
+    """Turn SIGTERM into ``SystemExit`` so ``finally`` blocks (atomic writes' clean-up) run.
+
+    ``timeout``, Slurm and systemd stop a job with SIGTERM, whose default action ends the process
+    at once and leaves hidden temporary files behind; 128 + 15 is the status a shell reports.
+    """
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    """Entry point of the ``starclass`` console script."""
+    """Entry point of the ``starclass`` console script.
+
+    Installs the SIGTERM handler here, not at import, so that notebooks and servers importing
+    starclass keep their own signal handling.
+    """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     app()
 
 

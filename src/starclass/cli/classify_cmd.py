@@ -40,6 +40,7 @@ def classify_command(
         None, "--precision",
         help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was "
              "trained with."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
 
@@ -51,12 +52,20 @@ def classify_command(
     import numpy as np
 
     from starclass.io.catalog import read_catalog, write_catalog
-    from starclass.io.mosaic import read_mosaics
+    from starclass.io.cutout_folders import LABELS_CSV
+    from starclass.io.mosaic import mosaic_inputs, read_mosaics
+    from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import check_bands, classify
     from starclass.learn.precision import pick_device
 
     t0 = time.perf_counter()
+    # before the model is loaded: the output is never an input (its own catalogue, a mosaic, a
+    # cutout folder's labels.csv) and an existing one is kept unless --overwrite
+    inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model]
+    if stamps is not None and stamps.is_dir():
+        inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
+    check_output(output, inputs, option="--output", overwrite=overwrite)
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision)

@@ -26,19 +26,25 @@ def cutouts(
     phangs_fits_dir: Path | None = None,
     phangs_size: int = 299,
     progress: bool = True,
+    overwrite: bool = False,
 ) -> dict:
     """Importable body of the command: read, cut, store; returns a summary dict."""
     # here, not at the top: `starclass --help` takes 0.4 s; starclass.io + stamps add 1.0-1.6 s (measured)
     import numpy as np
 
+    from starclass.io.atomic import atomic_dir
     from starclass.io.catalog import read_catalog
-    from starclass.io.mosaic import read_mosaics
+    from starclass.io.mosaic import mosaic_inputs, read_mosaics
+    from starclass.io.paths import check_output
     from starclass.stamps.export import export_phangs_fits
     from starclass.stamps.inputs import InputSpec, input_spec, parse_softening_mag
     from starclass.stamps.multiscale import parse_scales
     from starclass.stamps.normalise import check_method
     from starclass.stamps.store import StampStore, make_store
 
+    inputs = [*mosaic_inputs(mosaics), catalog]
+    check_output(output, inputs, option="--output", overwrite=overwrite)
+    check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
     changes: dict = {}
     if size is not None:
@@ -89,8 +95,11 @@ def cutouts(
         "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
     }
     if phangs_fits_dir is not None:
-        paths = export_phangs_fits(mset, table, phangs_fits_dir, size=phangs_size,
-                                   bands=list(spec.bands or mset.bands), weights=weights, progress=progress)
+        # one file per candidate: written as a folder and moved into place whole, so a kill never
+        # leaves a folder mixing an older export's stamps with this one's
+        with atomic_dir(phangs_fits_dir, overwrite=overwrite, own=("*.fits",)) as tmpdir:
+            paths = export_phangs_fits(mset, table, tmpdir, size=phangs_size,
+                                       bands=list(spec.bands or mset.bands), weights=weights, progress=progress)
         summary["fits"] = len(paths)
     return summary
 
@@ -121,6 +130,8 @@ def cutouts_command(
         help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
     phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+        help="Replace an existing stamp store (and --phangs-fits-dir folder); without it they are kept."),
 ) -> None:
     """Cut stamps of every candidate from the mosaics into an HDF5 stamp store.
 
@@ -135,7 +146,7 @@ def cutouts_command(
     s = cutouts(
         mosaics, catalog, output, task=task, size=size, scales=scales, normalisation=normalisation,
         softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,
-        phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress,
+        phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress, overwrite=overwrite,
     )
     echo(f"wrote {output}: {s['n']} candidates, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "

@@ -76,6 +76,8 @@ def detect_command(
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
         help="Figure of completeness vs magnitude (default: <output stem>_completeness.png with --truth)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+        help="Replace existing outputs (catalogue, regions, completeness files); without it they are kept."),
 ) -> None:
     """Find cluster candidates in the V band and measure them in every band.
 
@@ -94,10 +96,19 @@ def detect_command(
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import read_catalog, write_catalog
-    from starclass.io.mosaic import read_mosaics
+    from starclass.io.mosaic import mosaic_inputs, read_mosaics
+    from starclass.io.paths import check_output
     from starclass.io.regions import write_regions
     from starclass.schema import CLASS_REF
 
+    # every output is checked before minutes of detection: never an input, never replaced silently
+    inputs = [*mosaic_inputs(mosaics), truth, positions]
+    png = completeness_png or output.with_name(output.stem + "_completeness.png")
+    outputs = [("--output", output), ("--regions", regions)]
+    if truth is not None:
+        outputs += [("--completeness-png", png), ("--completeness-png (table)", png.with_suffix(".ecsv"))]
+    for option, path in outputs:
+        check_output(path, inputs, option=option, overwrite=overwrite)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
     band_list = [b.strip().lower() for b in bands.split(",")] if bands else None
@@ -166,7 +177,6 @@ def detect_command(
         write_regions(cat, regions)
         echo(f"wrote {regions}")
     if comp is not None:
-        png = completeness_png or output.with_name(output.stem + "_completeness.png")
         comp_path = png.with_suffix(".ecsv")
         with atomic_path(comp_path) as tmp:
             comp.write(tmp, format="ascii.ecsv", overwrite=True)

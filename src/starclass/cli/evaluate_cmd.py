@@ -35,14 +35,20 @@ def evaluate(
              "task's label_map and compared with class_pred row by row; no positions needed."),
     model: Path = typer.Option(None, "--model", help="Trained model whose saved task (classes, label_map) to use "
                                                      "when --task is not given (a CSV output keeps no meta)."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="Replace an existing output folder's older results as a whole."),
 ) -> None:
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
+    from starclass.io.paths import check_output
     from starclass.report.build import run_evaluation
 
+    # references are paths or "self"; a path among them is an input like the predictions
+    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite)
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
-                         label_column=label_column, model=None if model is None else str(model))
+                         label_column=label_column, model=None if model is None else str(model),
+                         overwrite=overwrite)
     t = res["task"]
     echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
          + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")

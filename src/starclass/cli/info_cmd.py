@@ -106,13 +106,17 @@ def info(
     magsys: str = typer.Option("vega", help="Mosaics only: magnitude system of the zeropoints (vega or ab)."),
     ds9: Path = typer.Option(None, "--ds9", help="Also write a DS9 region file of the catalogue, coloured by class."),
     ds9_coords: str = typer.Option("image", "--ds9-coords", help="Region coordinates: image (1-based px) or fk5."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges) or FITS mosaics
     (shape, bands, zeropoints, pixel scale). Positions are reported 0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
+    from starclass.io.paths import check_output
     from starclass.io.regions import class_column, write_regions
+
+    check_output(ds9, paths, option="--ds9", overwrite=overwrite)
 
     if len(paths) > 1 or _is_image_fits(paths[0]):
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)

@@ -67,6 +67,8 @@ def inspect_command(
     summary: Path = typer.Option(None, help="With --export: also write the agreement summary (JSON)."),
     include_unlabelled: bool = typer.Option(False, help="With --export: keep candidates nobody labelled "
                                                         "(class_ref 0)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing output files (--export, --summary, "
+                                                              "--backup); without it they are kept."),
     prerender: bool = typer.Option(True, help="Render every candidate's pictures in the background "
                                               "after start-up."),
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Mark cookies Secure on every "
@@ -76,7 +78,6 @@ def inspect_command(
                                                     "first run); without it a missing database is an error."),
     backup: Path = typer.Option(None, "--backup", help="Write a consistent copy of the SQLite database to this "
                                                        "file and exit (PostgreSQL: print the pg_dump command)."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
 ) -> None:
     """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
 
@@ -127,10 +128,16 @@ def inspect_command(
         # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
         from starclass.inspect.export import export_labels
         from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
+        from starclass.io.paths import check_output
 
         cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
         if cat_path is None:
             raise StarclassError(f"no candidate catalogue in {data_dir}")
+        # the catalogue read and the SQLite database are inputs: an export onto them would lose them
+        db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+        inputs = [cat_path, db_file or None]
+        check_output(export, inputs, option="--export", overwrite=overwrite)
+        check_output(summary, inputs, option="--summary", overwrite=overwrite)
         out = export_labels(engine, dataset, read_candidates(cat_path), export,
                             include_unlabelled=include_unlabelled, summary_path=summary)
         agr = out.meta.get("agreement", {})

@@ -22,7 +22,8 @@ def simulate_cmd(
              "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts)."),
     n: int = typer.Option(None, "--n",
         help="pandas-cutouts: number of cutouts (default 869, split like the real folder 467/9/393)."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="pandas-cutouts: replace an existing non-empty OUT."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+        help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes)."),
     size: int = typer.Option(None, "--size", help="Field size in pixels (square; default 2048)."),
     n_candidates: int = typer.Option(None, "--n-candidates",
         help="Number of candidates in the truth catalogue (default 3000)."),
@@ -48,11 +49,14 @@ def simulate_cmd(
     # here, not at the top: starclass.simulate adds 2.2 s (measured) to the 0.4 s of `starclass --help`
     from astropy.table import Table
 
+    from starclass.io.atomic import atomic_dir
     from starclass.io.mosaic import read_mosaics
+    from starclass.io.paths import check_output
     from starclass.simulate import preset as make_preset
     from starclass.simulate import simulate_to_disk
     from starclass.simulate.calibration import calibrate_field, write_calibration
     from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
+    from starclass.simulate.field import FIELD_ENTRIES
 
     if preset.lower() in CUTOUT_PRESETS:
         field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
@@ -86,31 +90,41 @@ def simulate_cmd(
     if galaxy:
         over["galaxy"] = galaxy
     cfg = make_preset(preset, seed=seed, **over)
-    paths = simulate_to_disk(cfg, outdir, progress=progress)
-    for key, p in paths.items():
+    outdir = Path(outdir)
+    check_output(outdir, (), option="OUTDIR", overwrite=overwrite)  # before the rendering, naming the argument
+    # the whole field is written to a hidden folder beside OUTDIR and moved into place at the end:
+    # a kill leaves the old field or the new one, and two --galaxy names never mix in one folder
+    with atomic_dir(outdir, overwrite=overwrite, own=FIELD_ENTRIES) as tmpdir:
+        paths = simulate_to_disk(cfg, tmpdir, progress=progress)
+        extra: dict[str, Path] = {}
+        if png or gallery or calibrate:
+            mos = read_mosaics({b: paths[b] for b in cfg.bands})
+            truth = Table.read(paths["truth"], format="ascii.ecsv")
+            images = {b: mos.data[b] for b in cfg.bands}
+            if png:
+                # simulate.gallery imports matplotlib (+0.2 s measured): only --png / --gallery pay for it
+                from starclass.simulate.gallery import write_composite
+
+                extra["composite"] = write_composite(images, tmpdir / "composite.png",
+                                                     title=f"{cfg.galaxy} seed {seed}")
+            if gallery:
+                # simulate.gallery imports matplotlib (+0.2 s measured): only --png / --gallery pay for it
+                from starclass.simulate.gallery import write_gallery
+
+                extra["gallery"] = write_gallery(images, truth, tmpdir / "gallery.png",
+                                                 title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)")
+            if calibrate:
+                humans_t = Table.read(paths["humans"], format="ascii.ecsv")
+                cut = ci_min if ci_min is not None else (1.35 if cfg.telescope == "HST" else None)
+                result = calibrate_field(mos, truth, humans_t, ci_min=cut, progress=progress)
+                for i, p in enumerate(write_calibration(result, tmpdir)):
+                    extra[f"calibration{i}"] = p
+                echo(result["summary"])
+            del mos, images
+        # report where the files are now, not where they were written
+        final = {k: outdir / Path(p).relative_to(tmpdir) for k, p in paths.items()}
+        final_extra = {k: outdir / Path(p).relative_to(tmpdir) for k, p in extra.items()}
+    for key, p in final.items():
         echo(f"{key:>10s}: {p}")
-    if png or gallery or calibrate:
-        mos = read_mosaics({b: paths[b] for b in cfg.bands})
-        truth = Table.read(paths["truth"], format="ascii.ecsv")
-        images = {b: mos.data[b] for b in cfg.bands}
-        if png:
-            # simulate.gallery imports matplotlib (+0.2 s measured): only --png / --gallery pay for it
-            from starclass.simulate.gallery import write_composite
-
-            p = write_composite(images, Path(outdir) / "composite.png",
-                                title=f"{cfg.galaxy} seed {seed}")
-            echo(f" composite: {p}")
-        if gallery:
-            # simulate.gallery imports matplotlib (+0.2 s measured): only --png / --gallery pay for it
-            from starclass.simulate.gallery import write_gallery
-
-            p = write_gallery(images, truth, Path(outdir) / "gallery.png",
-                              title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)")
-            echo(f"   gallery: {p}")
-        if calibrate:
-            humans_t = Table.read(paths["humans"], format="ascii.ecsv")
-            cut = ci_min if ci_min is not None else (1.35 if cfg.telescope == "HST" else None)
-            result = calibrate_field(mos, truth, humans_t, ci_min=cut, progress=progress)
-            for p in write_calibration(result, outdir):
-                echo(f"calibration: {p}")
-            echo(result["summary"])
+    for key, p in final_extra.items():
+        echo(f"{key.rstrip('0123456789'):>10s}: {p}")

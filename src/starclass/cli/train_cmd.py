@@ -151,9 +151,17 @@ def train_command(
     """
 
     from starclass.io.catalog import read_catalog
+    from starclass.io.mosaic import mosaic_inputs
+    from starclass.io.paths import input_clash
     from starclass.learn.config import load_config
     from starclass.learn.train import fit
 
+    # the model directory must not be (or hold) an input; whether an existing model directory is
+    # resumed or replaced is decided by fit (--resume)
+    clash = input_clash(output, [*mosaic_inputs(mosaics or None), catalog, stamps])
+    if clash is not None:
+        raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
+                             "choose another path")
     cfg = load_config(task)
     changes: dict = {}
     recipe: dict = {}

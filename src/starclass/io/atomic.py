@@ -1,15 +1,60 @@
-"""Atomic output: write to a temporary file beside the target, then rename.
+"""Atomic output: write to a temporary file (or folder) beside the target, then rename.
 
-A crash or an error half-way leaves the previous file (or nothing), never half a catalogue.
+A crash or an error half-way leaves the previous file (or nothing), never half a catalogue;
+a multi-file output (a simulated field, an evaluation folder) is written to a temporary
+folder and moved into place as a whole, so a kill leaves the old set or the new set.
+
+Temporary names start with a dot (``.name.XXXXXXXX.ext``) so that folder scans, which skip
+hidden files, never read one, and they are kept short so that a 250-character target name,
+legal on every common file system (255 bytes), still has a legal temporary name.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from starclass.errors import StarclassError
+
+#: Characters of the target's name kept in a temporary name: ``.`` + 32 + ``.`` + 8 random
+#: + a suffix of at most ``_MAX_SUFFIX`` stays far below the 255-byte limit of a name.
+_NAME_KEEP = 32
+_MAX_SUFFIX = 32
+
+
+def temp_prefix(target: str | os.PathLike) -> str:
+    """The hidden prefix of a temporary name for ``target``: a dot and at most 32 of its characters.
+
+    Parameters
+    ----------
+    target
+        The final path; only its name is used.
+
+    Returns
+    -------
+    str
+        ``"." + name[:32] + "."``.
+
+    Examples
+    --------
+    >>> temp_prefix("out/candidates.ecsv")
+    '.candidates.ecsv.'
+    >>> len(temp_prefix("a" * 250))
+    34
+    """
+    return f".{Path(target).name[:_NAME_KEEP]}."
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; put it straight back
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -23,22 +68,138 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     suffix
         Suffix of the temporary file (defaults to the destination's, so that writers that
         infer the format from the extension keep working).
+
+    Raises
+    ------
+    StarclassError
+        The target's folder cannot be created or written (permissions, a file in the way).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_path(d / "x.txt") as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> (d / "x.txt").read_text(), sorted(p.name for p in d.iterdir())
+    ('done', ['x.txt'])
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix if suffix is not None else "".join(target.suffixes[-1:]),
-        dir=target.parent,
-    )
+    if suffix is None:
+        suffix = "".join(target.suffixes[-1:])
+    if len(suffix) > _MAX_SUFFIX:
+        suffix = ""  # no format is named by such a suffix, and it would make the name too long
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=suffix, dir=target.parent)
+    except OSError as exc:  # an unwritable or missing folder: say which, not a traceback
+        raise StarclassError(f"cannot write {target}: {exc.strerror or exc}") from None
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp creates the file 0600; give the result the permissions a plain open() would.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp_path, 0o666 & ~umask)
+    os.chmod(tmp_path, 0o666 & ~_umask())
     try:
         yield tmp_path
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def foreign_entries(directory: str | os.PathLike, own: Iterable[str]) -> list[str]:
+    """Names in ``directory`` that match none of the ``own`` glob patterns (sorted).
+
+    Parameters
+    ----------
+    directory
+        A folder (a missing one has no entries).
+    own
+        Glob patterns of the names a command writes there (``"*.fits"``, ``"tables"``).
+
+    Returns
+    -------
+    list of str
+        The entries a replacement of the folder would destroy without having written them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "truth.ecsv").write_text(""); _ = (d / "notes.txt").write_text("")
+    >>> foreign_entries(d, ["truth.ecsv", "*.fits"])
+    ['notes.txt']
+    """
+    d = Path(directory)
+    if not d.is_dir():
+        return []
+    patterns = list(own)
+    return sorted(p.name for p in d.iterdir() if not any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns))
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
+               own: Iterable[str] | None = None) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path``; move it onto ``path`` as a whole on success.
+
+    On an error (or ``SystemExit`` / ``KeyboardInterrupt``, which the CLI raises on SIGTERM and
+    Ctrl-C) the temporary folder is removed and ``path`` is left as it was. On success an
+    existing ``path`` is first renamed aside (``.name.XXXXXXXX.old``), the new folder renamed
+    into place, and the old one deleted: a kill between the two renames leaves the old set in
+    the hidden ``.old`` folder, never a mix of old and new files.
+
+    Parameters
+    ----------
+    path
+        The output folder.
+    overwrite
+        Replace an existing non-empty ``path``; without it such a folder is refused.
+    own
+        Glob patterns of the names this output consists of. When given, a folder holding
+        anything else is refused even with ``overwrite`` (``simulate . --overwrite`` must not
+        delete the working directory's other files).
+
+    Raises
+    ------
+    StarclassError
+        ``path`` is a file, or is a non-empty folder and ``overwrite`` is false, or holds
+        entries outside ``own``, or its parent folder cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "field"
+    >>> with atomic_dir(d) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("new")
+    >>> sorted(p.name for p in d.iterdir())
+    ['a.txt']
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise StarclassError(f"output folder {target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()):
+        if not overwrite:
+            raise StarclassError(f"output folder {target} exists and is not empty; give --overwrite to replace it")
+        if own is not None:
+            foreign = foreign_entries(target, own)
+            if foreign:
+                raise StarclassError(
+                    f"output folder {target} holds files this command did not write ({', '.join(foreign[:5])}"
+                    f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with --overwrite")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=target.parent))
+    except OSError as exc:  # an unwritable or missing folder: say which, not a traceback
+        raise StarclassError(f"cannot write {target}: {exc.strerror or exc}") from None
+    # mkdtemp creates the folder 0700; give it the permissions a plain mkdir() would.
+    os.chmod(tmp, 0o777 & ~_umask())
+    try:
+        yield tmp
+        if target.exists():
+            old = tmp.with_name(tmp.name + ".old")
+            os.replace(target, old)
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -260,7 +260,8 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     rows: list[dict[str, str]] = []
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for f in sorted(sub.iterdir()):
-            if f.is_file() and image_format(f) is not None:
+            # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
+            if f.is_file() and not f.name.startswith(".") and image_format(f) is not None:
                 rows.append({"file": f"{sub.name}/{f.name}", "label": sub.name})
     if not rows:
         raise StarclassError(

@@ -473,11 +473,53 @@ def _has_image(path: Path) -> bool:
 
 
 def _fits_in_dir(directory: Path) -> list[Path]:
+    # hidden files are skipped: a killed atomic write leaves `.name.XXXXXXXX.fits` and macOS
+    # leaves `._name.fits` resource forks; either would read as the same band a second time
     files = sorted(
         p for p in directory.iterdir()
-        if p.is_file() and re.search(r"\.(fits|fit|fts)(\.gz)?$", p.name.lower())
+        if p.is_file() and not p.name.startswith(".") and re.search(r"\.(fits|fit|fts)(\.gz)?$", p.name.lower())
     )
     return [p for p in files if not _is_weight_file(p)]
+
+
+def mosaic_inputs(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike] | None) -> list[Path]:
+    """Every file and folder that reading ``paths`` as mosaics may open (for output-path checks).
+
+    A folder stands for itself and every FITS file in it (weight maps included, as the reader
+    opens them beside their images), hidden files excepted as the scan skips them.
+
+    Parameters
+    ----------
+    paths
+        What :func:`read_mosaics` takes: a path, a list of paths (files or folders), a mapping
+        band -> path, or None.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Examples
+    --------
+    >>> mosaic_inputs(["v.fits", "i.fits"])
+    [PosixPath('v.fits'), PosixPath('i.fits')]
+    >>> mosaic_inputs(None)
+    []
+    """
+    if paths is None:
+        return []
+    if isinstance(paths, Mapping):
+        paths = list(paths.values())
+    elif isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[Path] = []
+    for item in paths:
+        p = Path(item)
+        out.append(p)
+        if p.is_dir():
+            out.extend(f for f in sorted(p.iterdir())
+                       if f.is_file() and not f.name.startswith(".")
+                       and re.search(r"\.(fits|fit|fts)(\.gz)?$", f.name.lower()))
+    return out
 
 
 def _collect(paths) -> dict[str, tuple[Path, tuple | None]]:

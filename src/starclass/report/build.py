@@ -34,7 +34,7 @@ from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask
 from starclass.io import MosaicsLike
-from starclass.io.atomic import atomic_path
+from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, read_cutout_folder
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
@@ -544,11 +544,19 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                   gradcam_inputs=gradcam_inputs, cutouts=cutouts)
 
 
-def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **kwargs) -> dict:
+#: What :func:`run_evaluation` writes in its folder: a folder holding only these may be replaced.
+EVALUATION_ENTRIES = ("tables", "figures", "summary.json")
+
+
+def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, overwrite: bool = False,
+                   **kwargs) -> dict:
     """Evaluate and write every table (ECSV) and figure (PNG) under ``outdir``.
 
     Keyword arguments are those of :func:`evaluate_sections`. Returns a dict with the written
-    paths and the headline numbers (also in ``summary.json``).
+    paths and the headline numbers (also in ``summary.json``). The folder is written beside
+    ``outdir`` and moved into place as a whole (:func:`starclass.io.atomic.atomic_dir`): an
+    existing non-empty ``outdir`` is replaced only with ``overwrite`` (its older tables and
+    figures go with it), and never when it holds files other than :data:`EVALUATION_ENTRIES`.
 
     Examples
     --------
@@ -560,13 +568,16 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", **k
     lk = {k: kwargs.pop(k) for k in layout_keys if k in kwargs}
     ev = evaluate_catalogs(pred, references, **kwargs)
     sections = layout(ev, radius=kwargs.get("radius", 2.0), n_boot=kwargs.get("n_boot", 200), **lk)
-    written = write_sections(sections, outdir)
     # keyed as the summary_<reference> tables are named (what summary.json always held)
     summary = {slug(k): v for k, v in ev.headline().items()}
-    with atomic_path(outdir / "summary.json") as tmp:
-        tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(),
-                                   "tables": [str(p) for p in written["tables"]],
-                                   "figures": [str(p) for p in written["figures"]]}, indent=1))
+    with atomic_dir(outdir, overwrite=overwrite, own=EVALUATION_ENTRIES) as tmpdir:
+        in_tmp = write_sections(sections, tmpdir)
+        # the paths recorded and returned are where the files will be, not the temporary folder
+        written = {k: [outdir / p.relative_to(tmpdir) for p in v] for k, v in in_tmp.items()}
+        with atomic_path(tmpdir / "summary.json") as tmp:
+            tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(),
+                                       "tables": [str(p) for p in written["tables"]],
+                                       "figures": [str(p) for p in written["figures"]]}, indent=1))
     details = [line for c in ev.comparisons for line in [f"{c.ref_name}:", *c.lines()]]
     return {"outdir": outdir, "headline": summary, "task": ev.task, "details": details, **written}
 

@@ -196,6 +196,12 @@ def _fits_header(config: SimConfig, band: str, noise: BandNoise) -> dict:
     }
 
 
+#: Glob patterns of what ``starclass simulate`` writes in a field folder (mosaics, tables and
+#: the optional --png, --gallery, --calibrate files): a folder holding only these may be replaced.
+FIELD_ENTRIES = ("*.fits", "truth.ecsv", "humans.ecsv", "simulation.json", "composite.png", "gallery.png",
+                 "calibration.json", "calibration.md")
+
+
 def _band_path(outdir: Path, galaxy: str, band: str) -> Path:
     return outdir / f"{galaxy}_{band}.fits"
 

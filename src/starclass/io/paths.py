@@ -1,0 +1,113 @@
+"""Output-path checks every command runs before any work: never an input, never silently replaced.
+
+A command calls :func:`check_output` once per output option, with every path it reads, before
+it opens anything expensive; the error names the option and the path, and the CLI turns it into
+``error: ...`` and exit status 2 with nothing written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from starclass.errors import StarclassError
+
+PathLike = str | os.PathLike
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name one file or folder: by identity where both exist, else by resolved name."""
+    if a.exists() and b.exists():
+        try:
+            return os.path.samefile(a, b)
+        except OSError:
+            pass
+    return a.resolve() == b.resolve()
+
+
+def _inside(inner: Path, outer: Path) -> bool:
+    """Whether ``inner`` lies inside the folder ``outer`` (resolved, so links and ``..`` count)."""
+    return outer.resolve() in inner.resolve().parents
+
+
+def input_clash(output: PathLike, inputs: Iterable[PathLike | None]) -> Path | None:
+    """The first input that writing ``output`` would clobber, or None.
+
+    An input is clobbered when it is the output itself (same file: ``os.path.samefile`` where
+    both exist, the same resolved path otherwise) or lies inside the output (an output folder
+    that is, or contains, an input folder or file).
+
+    Parameters
+    ----------
+    output
+        The path a command is about to write (a file or a folder).
+    inputs
+        Every path the command reads; None entries are skipped. A folder of mosaics should be
+        given with the files the command reads in it (:func:`starclass.io.mosaic.mosaic_inputs`).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The clobbered input as given.
+
+    Examples
+    --------
+    >>> input_clash("field/cat.ecsv", ["field/cat.ecsv", "field/v.fits"])
+    PosixPath('field/cat.ecsv')
+    >>> input_clash("field", ["field/v.fits"])
+    PosixPath('field/v.fits')
+    >>> input_clash("out/cat.ecsv", ["field/v.fits"]) is None
+    True
+    """
+    out = Path(output)
+    for item in inputs:
+        if item is None:
+            continue
+        p = Path(item)
+        if _same(out, p) or _inside(p, out):
+            return p
+    return None
+
+
+def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = (), *, option: str,
+                 overwrite: bool = False) -> None:
+    """Refuse an output that is one of the inputs, or that exists when ``overwrite`` is false.
+
+    Parameters
+    ----------
+    output
+        The path an option names (None: the option was not given, nothing to check).
+    inputs
+        Every path the command reads (see :func:`input_clash`).
+    option
+        The option or argument, for the message (``"--output"``).
+    overwrite
+        Whether an existing output may be replaced (``--overwrite``). A folder that exists but
+        is empty counts as absent.
+
+    Raises
+    ------
+    StarclassError
+        Naming the option and the path.
+
+    Examples
+    --------
+    >>> check_output("cat.ecsv", ["cat.ecsv"], option="--output")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --output cat.ecsv is one of the command's inputs (cat.ecsv); choose another path
+    >>> check_output(None, ["cat.ecsv"], option="--regions")  # not given: nothing to check
+    """
+    if output is None:
+        return
+    out = Path(output)
+    clash = input_clash(out, list(inputs))
+    if clash is not None:
+        what = "is" if _same(out, clash) else "contains"
+        raise StarclassError(f"{option} {out} {what} one of the command's inputs ({clash}); choose another path")
+    if overwrite or not (out.exists() or out.is_symlink()):
+        return
+    if out.is_dir() and not any(out.iterdir()):
+        return
+    raise StarclassError(f"{option} {out} exists; give --overwrite to replace it")
