@@ -272,7 +272,7 @@ def test_inspect_export_never_onto_the_catalogue_or_the_database(tmp_path, monke
     dbfile = tmp_path / "labels.sqlite3"
     url = f"sqlite:///{dbfile}"
     monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
-    assert _run(["inspect", tmp_path, "--db", url, "--add-user", "dana"])[0] == 0
+    assert _run(["inspect", tmp_path, "--db", url, "--init", "--add-user", "dana"])[0] == 0
     db.save_label(db.make_engine(url), "", "2", 1, 3)
     before = cat.read_bytes()
     for target, option in ((cat, "--export"), (dbfile, "--export")):
