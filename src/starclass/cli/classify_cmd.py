@@ -57,6 +57,7 @@ def classify_command(
     from starclass.learn.precision import pick_device
 
     t0 = time.perf_counter()
+    dev = pick_device(device)  # a device this machine lacks is refused before any reading
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision)
@@ -66,7 +67,6 @@ def classify_command(
     table = read_catalog(catalog, allow_empty=True)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
-    dev = pick_device(device)
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
@@ -82,7 +82,10 @@ def classify_command(
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(f"class_pred counts: {summary}")
     if out.meta.get("n_unclassified"):
-        echo(f"{out.meta['n_unclassified']} candidates had no usable stamp (off the image or NaN): class_pred 0")
+        echo(f"{out.meta['n_unclassified']} candidates had no usable stamp (off the image, NaN or blank): "
+             "class_pred 0")
+    if out.meta.get("n_blank"):
+        echo(f"{out.meta['n_blank']} of them have a blank (constant) band, named in column blank_bands")
     echo(f"written {output}")
 
 
