@@ -3,6 +3,8 @@ classify flags blank bands instead of giving them confident classes."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -144,3 +146,13 @@ def test_classify_flags_a_blank_v_band(field, tmp_path):
     assert res.exit_code == 0, text
     assert "blank (constant) band" in text
     assert set(read_catalog(tmp_path / "c.ecsv")["blank_bands"]) == {"f555w"}
+
+
+@pytest.mark.parametrize(("recipe", "says"), [
+    ({"early_stopping_patience": -1}, "recipe.early_stopping_patience=-1 must be >= 0"),
+    ({"lr": float("nan")}, "recipe.lr=nan must be a positive number"),
+    ({"lr": float("inf")}, "recipe.lr=inf must be a positive number"),
+])
+def test_task_files_with_impossible_recipes_are_refused(recipe, says):
+    with pytest.raises(StarclassError, match=re.escape(says)):
+        get_preset("legus4-compact", recipe=recipe)
