@@ -172,9 +172,11 @@ def settings_digest(config) -> str:
 
 
 def _settings(config) -> dict[str, Any]:
-    d = config.to_dict()
+    """A config (a TaskConfig, or the dict a checkpoint stores) as :func:`settings_digest` sees it."""
+    d = dict(config.to_dict() if hasattr(config, "to_dict") else config or {})
     d["recipe"] = {k: v for k, v in dict(d.get("recipe") or {}).items() if k not in _UNDIGESTED_SETTINGS}
-    return d
+    # through JSON, so a tuple and the list a checkpoint stores for it compare equal
+    return json.loads(json.dumps(d, default=str))
 
 
 def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str | None = None,
@@ -984,16 +986,9 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
             f"trained with, so it cannot be resumed or kept safely; {fresh}")
     what = []
     if ckpt["settings_digest"] != identity.get("settings_digest"):
-        diff = _config_diff(_settings_of(ckpt), _settings(config))
+        diff = _config_diff(_settings(ckpt.get("config")), _settings(config))
         what.append("other settings (" + ("; ".join(diff[:6]) if diff else "the recipe") + ")")
     if ckpt["data_digest"] != identity.get("data_digest"):
         what.append("other training data (labels, positions or input stamps differ)")
     if what:
         raise StarclassError(f"{path} was trained with {' and '.join(what)}; {fresh}")
-
-
-def _settings_of(ckpt: dict) -> dict[str, Any]:
-    """The config of a checkpoint, normalised as :func:`settings_digest` sees it."""
-    d = dict(ckpt.get("config") or {})
-    d["recipe"] = {k: v for k, v in dict(d.get("recipe") or {}).items() if k not in _UNDIGESTED_SETTINGS}
-    return d
