@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 import torch
+from astropy.table import Table
 from typer.testing import CliRunner
 
 from starclass.bands import BANDS
@@ -156,3 +157,29 @@ def test_classify_flags_a_blank_v_band(field, tmp_path):
 def test_task_files_with_impossible_recipes_are_refused(recipe, says):
     with pytest.raises(StarclassError, match=re.escape(says)):
         get_preset("legus4-compact", recipe=recipe)
+
+
+def test_classify_cutouts_flags_blank_images(tmp_path):
+    rng = np.random.default_rng(4)
+    yy, xx = np.mgrid[:16, :16] - 7.5
+    rows = ["file,label,object_id"]
+    for k in range(16):
+        label = ("cluster", "galaxy")[k % 2]
+        width = 1.5 if label == "cluster" else 4.0
+        img = np.exp(-(xx**2 + yy**2) / (2 * width**2)) + rng.normal(0, 0.03, (16, 16))
+        np.save(tmp_path / f"c{k:02d}.npy", img.astype(np.float32))
+        rows.append(f"c{k:02d}.npy,{label},OBJ-{k}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    model = tmp_path / "model"
+    task = save_config(get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 8,
+                                                                     "val_fraction": 0.25}), tmp_path / "task.yaml")
+    res, out = _run(["train", "--task", task, "--stamps", tmp_path / "labels.csv", "-o", model, "--no-progress",
+                     "--device", "cpu"])
+    assert res.exit_code == 0, out
+    np.save(tmp_path / "c03.npy", np.zeros((16, 16), np.float32))
+    res, out = _run(["classify", "--stamps", tmp_path / "labels.csv", "--model", model, "-o", tmp_path / "c.ecsv",
+                     "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0 and "1 cutouts have a blank (constant) band" in out, out
+    t = Table.read(tmp_path / "c.ecsv")
+    assert t["blank_bands"][3] == "g"
+    assert np.flatnonzero(np.asarray(t["class_pred"]) == 0).tolist() == [3]

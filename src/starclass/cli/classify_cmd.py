@@ -118,6 +118,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))
+    if out.meta.get("n_blank"):
+        echo(f"{out.meta['n_blank']} cutouts have a blank (constant) band, named in column blank_bands: "
+             "class_pred 0")
     if "class_ref" in out.colnames:
         echo(f"accuracy against the labels: {np.mean(out['class_pred'] == out['class_ref']):.3f}")
     echo(f"written {output}")

@@ -91,6 +91,42 @@ def blank_bands(inputs: np.ndarray, config) -> np.ndarray:
     return const.reshape(n, n_scales, n_bands).all(axis=1)
 
 
+def blank_column(blank: np.ndarray, bands) -> np.ndarray:
+    """The ``blank_bands`` column of :func:`blank_bands`' result, with a warning per blank band.
+
+    Parameters
+    ----------
+    blank : numpy.ndarray
+        Boolean ``[N, len(bands)]``.
+    bands : sequence of str
+        The model's bands.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per row, the blank bands joined by commas ("" for none).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     blank_column(np.array([[False, True], [False, False]]), ["f438w", "f555w"]).tolist()
+    ['f555w', '']
+    """
+    n = blank.shape[0]
+    names = np.asarray(list(bands), dtype=object)
+    for j, band in enumerate(names):
+        rows = np.flatnonzero(blank[:, j])
+        if rows.size:
+            msg = (f"band {band} is blank (constant) in the stamps of {rows.size} of {n} candidates "
+                   f"(rows {rows[:10].tolist()}{' ...' if rows.size > 10 else ''}): they are not "
+                   "classified (class_pred 0) and flagged in column blank_bands")
+            warnings.warn(msg, stacklevel=3)
+            log.warning(msg)
+    return np.array([",".join(names[b]) for b in blank], dtype=str)
+
+
 def _as_model(model: LoadedModel | str | os.PathLike, device: torch.device) -> LoadedModel:
     if isinstance(model, LoadedModel):
         for m in model.members:
@@ -362,16 +398,7 @@ def classify(
         cols[f"class_m{i + 1}"] = votes[i].astype(np.int64)
     blank_rows = blank.any(axis=1)
     if blank_rows.any():
-        names = np.asarray(cfg.bands, dtype=object)
-        cols["blank_bands"] = np.array([",".join(names[b]) for b in blank], dtype=str)
-        for j, band in enumerate(cfg.bands):
-            rows = np.flatnonzero(blank[:, j])
-            if rows.size:
-                msg = (f"band {band} is blank (constant) in the stamps of {rows.size} of {n} candidates "
-                       f"(rows {rows[:10].tolist()}{' ...' if rows.size > 10 else ''}): they are not "
-                       "classified (class_pred 0) and flagged in column blank_bands")
-                warnings.warn(msg, stacklevel=2)
-                log.warning(msg)
+        cols["blank_bands"] = blank_column(blank, cfg.bands)
     for key, val in cols.items():
         if key in out.colnames:
             out.remove_column(key)
