@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -167,3 +169,18 @@ def test_cli_precision_bf16_is_stored_and_used_by_classify(field, tmp_path):
                      "--catalog", root / "truth.ecsv", "-o", tmp_path / "bad", "--no-progress",
                      "--precision", "half"])
     assert res.exit_code == 2 and "recipe.amp='half'" in out
+
+
+def test_cli_train_overwrite_starts_afresh_with_other_settings(field, tmp_path):
+    root, cfg, table = field
+    model = tmp_path / "model"
+    base = ["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics", "--catalog",
+            root / "truth.ecsv", "-o", model, "--no-progress", "--device", "cpu", "--seed", "3"]
+    res, out = _run(base)
+    assert res.exit_code == 0, out
+    res, out = _run([*base, "--lr", "0.01"])
+    assert res.exit_code == 2 and "--overwrite" in out and "Traceback" not in out
+    assert json.loads((model / "manifest.json").read_text())["config"]["recipe"]["lr"] != 0.01
+    res, out = _run([*base, "--lr", "0.01", "--overwrite"])
+    assert res.exit_code == 0, out
+    assert json.loads((model / "manifest.json").read_text())["config"]["recipe"]["lr"] == 0.01

@@ -60,6 +60,7 @@ def classify_command(
     from starclass.learn.precision import pick_device
 
     t0 = time.perf_counter()
+    dev = pick_device(device)  # a device this machine lacks is refused before any reading
     # before the model is loaded: the output is never an input (its own catalogue, a mosaic, a
     # cutout folder's labels.csv) and an existing one is kept unless --overwrite
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model]
@@ -75,7 +76,6 @@ def classify_command(
     table = read_catalog(catalog, allow_empty=True)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
-    dev = pick_device(device)
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
@@ -91,7 +91,10 @@ def classify_command(
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(f"class_pred counts: {summary}")
     if out.meta.get("n_unclassified"):
-        echo(f"{out.meta['n_unclassified']} candidates had no usable stamp (off the image or NaN): class_pred 0")
+        echo(f"{out.meta['n_unclassified']} candidates had no usable stamp (off the image, NaN or blank): "
+             "class_pred 0")
+    if out.meta.get("n_blank"):
+        echo(f"{out.meta['n_blank']} of them have a blank (constant) band, named in column blank_bands")
     echo(f"written {output}")
 
 
@@ -124,6 +127,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))
+    if out.meta.get("n_blank"):
+        echo(f"{out.meta['n_blank']} cutouts have a blank (constant) band, named in column blank_bands: "
+             "class_pred 0")
     if "class_ref" in out.colnames:
         echo(f"accuracy against the labels: {np.mean(out['class_pred'] == out['class_ref']):.3f}")
     echo(f"written {output}")

@@ -559,7 +559,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             raise StarclassError(f"duplicate id {dup}{where} (rows {', '.join(str(r + 1) for r in rows)})")
     for c in ("x", "y"):
         if c in table.colnames:
-            v = np.asarray(_plain(table[c]), dtype=float)
+            v = _floats(table[c], c, where, ids)
             bad = ~np.isfinite(v)
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
@@ -569,7 +569,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         if cls in table.colnames:
             col = table[cls]
             mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
-            v = np.asarray(_plain(col), dtype=float)
+            v = _floats(col, cls, where, ids)
             v = np.where(mask | ~np.isfinite(v), 0, v)
             bad = ~np.isin(v, (0,) + CLASSES)
             if bad.any():
@@ -624,6 +624,22 @@ def _plain(col) -> np.ndarray:
             return np.ma.filled(np.ma.asarray(col).astype(float), np.nan)
         return np.ma.filled(np.ma.asarray(col))
     return np.asarray(col)
+
+
+def _floats(col, name: str, where: str, ids: np.ndarray) -> np.ndarray:
+    """A numeric column as float64, or an error naming the column and the first row of text."""
+    values = _plain(col)
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        pass
+    for r, value in enumerate(values.tolist()):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            raise StarclassError(
+                f"column {name!r}{where}: row {r + 1} (id {ids[r]}) is {value!r}, not a number") from None
+    raise StarclassError(f"column {name!r}{where} is not numeric (dtype {values.dtype})")
 
 
 def _short_cols(table: Table) -> str:

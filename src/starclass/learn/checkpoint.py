@@ -9,10 +9,13 @@ model, ``"epoch"`` for the resumable state written after every epoch), ``config`
 :class:`starclass.learn.config.TaskConfig` as a dict), ``member`` (index in the ensemble),
 ``architecture``, ``seed``, ``classes``, ``class_names``, ``bands``, ``pixel_scale``,
 ``normalisation``, ``stamp_size``, ``scales``, ``state_dict`` (the weights), ``digest``
-(SHA-256 of the weights, checked on loading so that a damaged file is refused rather than
-silently used), ``history`` (one dict per epoch: losses, validation accuracy, seconds),
-``epoch`` (epochs done), ``best_epoch``, and for epoch checkpoints ``optimizer`` (the
-optimizer state), ``best_state_dict`` and ``early_stopping``.
+(SHA-256 of the whole member: the weights and every other entry but the optimizer state,
+checked on loading so that a damaged or edited file, e.g. one with its classes reversed, is
+refused rather than silently used; version-1 files hold a digest of the weights only),
+``data_digest`` and ``settings_digest`` (what the member was trained on and with, compared
+before a run is resumed; see :mod:`starclass.learn.train`), ``history`` (one dict per epoch:
+losses, validation accuracy, seconds), ``epoch`` (epochs done), ``best_epoch``, and for
+epoch checkpoints ``optimizer`` (the optimizer state), ``best_state_dict`` and ``early_stopping``.
 
 An **ensemble** is a directory with ``manifest.json`` (format ``"starclass-ensemble"``, the
 task config, and the list of member files) and the member files ``member_01.pt``, ...
@@ -39,8 +42,13 @@ from starclass.io.atomic import atomic_path
 
 FORMAT = "starclass-checkpoint"
 ENSEMBLE_FORMAT = "starclass-ensemble"
-VERSION = 1
+VERSION = 2
 MANIFEST = "manifest.json"
+
+#: Entries left out of :func:`member_digest`: the digest itself, the weights (covered by their
+#: own digest, which is folded in) and the optimizer and scaler state of epoch checkpoints,
+#: which change nothing a model predicts.
+_UNDIGESTED = ("digest", "state_dict", "best_state_dict", "optimizer", "scaler")
 
 _REQUIRED = ("format", "version", "kind", "config", "state_dict", "digest", "classes", "bands")
 
@@ -67,6 +75,39 @@ def state_digest(state_dict: dict[str, torch.Tensor]) -> str:
         h.update(str(tuple(t.shape)).encode())
         h.update(str(t.dtype).encode())
         h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+
+def member_digest(ckpt: dict[str, Any]) -> str:
+    """SHA-256 over a whole checkpoint: its weights and every entry but the optimizer state.
+
+    The entries are written as canonical JSON (sorted keys), so the digest changes when the
+    classes, bands, config, architecture or anything else stored with the weights changes.
+
+    Parameters
+    ----------
+    ckpt : dict
+        A checkpoint dict (:func:`make_checkpoint`, or as loaded).
+
+    Returns
+    -------
+    str
+        The hex digest.
+
+    Examples
+    --------
+    >>> import torch
+    >>> a = {"classes": [1, 2], "state_dict": {"w": torch.zeros(2)}}
+    >>> member_digest(a) == member_digest(dict(a, classes=[2, 1]))
+    False
+    """
+    h = hashlib.sha256()
+    h.update(state_digest(ckpt.get("state_dict") or {}).encode())
+    if isinstance(ckpt.get("best_state_dict"), dict):
+        h.update(state_digest(ckpt["best_state_dict"]).encode())
+    meta = {k: v for k, v in ckpt.items() if k not in _UNDIGESTED}
+    # default=str: an entry JSON cannot write (a stray tensor from extra=) still counts, by its text
+    h.update(json.dumps(meta, sort_keys=True, default=str).encode())
     return h.hexdigest()
 
 
@@ -107,7 +148,6 @@ def make_checkpoint(
         "stamp_size": cfg.get("stamp_size"),
         "scales": cfg.get("scales"),
         "state_dict": sd,
-        "digest": state_digest(sd),
         "history": _plain(history or []),
         "epoch": int(epoch),
         "best_epoch": None if best_epoch is None else int(best_epoch),
@@ -115,6 +155,7 @@ def make_checkpoint(
     }
     if extra:
         ckpt.update(_plain_keep_tensors(extra))
+    ckpt["digest"] = member_digest(ckpt)
     return ckpt
 
 
@@ -163,13 +204,42 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
         )
     if kind is not None and ckpt["kind"] != kind:
         raise StarclassError(f"checkpoint {path} is a {ckpt['kind']!r} checkpoint, expected {kind!r}")
-    if state_digest(ckpt["state_dict"]) != ckpt["digest"]:
-        raise StarclassError(f"checkpoint {path} is damaged: its weights do not match their SHA-256 digest")
+    if not isinstance(ckpt["state_dict"], dict):
+        raise StarclassError(f"checkpoint {path} is damaged: its 'state_dict' is not a dict of tensors")
+    # version 1 wrote a digest of the weights only; from version 2 it covers the whole member
+    expected = state_digest(ckpt["state_dict"]) if ckpt["version"] < 2 else member_digest(ckpt)
+    if expected != ckpt["digest"]:
+        raise StarclassError(
+            f"checkpoint {path} is damaged or was edited: its weights, classes, bands or config do not "
+            "match its SHA-256 digest"
+        )
+    _check_self_consistent(path, ckpt)
     return ckpt
 
 
-def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, Any]]) -> Path:
-    """Write the ensemble manifest ``outdir/manifest.json`` atomically."""
+def _check_self_consistent(path: Path, ckpt: dict[str, Any]) -> None:
+    """Refuse a checkpoint whose top-level classes, bands or architecture disagree with its config.
+
+    ``classify`` reads the config, the ensemble check reads the top-level entries: both must
+    say the same, or predictions could be relabelled without a word.
+    """
+    cfg = ckpt.get("config")
+    if not isinstance(cfg, dict):
+        raise StarclassError(f"checkpoint {path}: its 'config' is not a dict")
+    for key in ("classes", "bands"):
+        if key in cfg and list(cfg[key]) != list(ckpt[key]):
+            raise StarclassError(
+                f"checkpoint {path}: {key} {ckpt[key]!r} differ from its config's {key} {cfg[key]!r}"
+            )
+
+
+def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, Any]],
+                   training: dict[str, Any] | None = None) -> Path:
+    """Write the ensemble manifest ``outdir/manifest.json`` atomically.
+
+    ``training`` (the run's ``data_digest`` and ``settings_digest``) is stored under
+    ``"training"`` when given.
+    """
     outdir = Path(outdir)
     cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
     doc = {
@@ -179,6 +249,8 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
         "config": _plain(cfg),
         "members": _plain(members),
     }
+    if training:
+        doc["training"] = _plain(training)
     path = outdir / MANIFEST
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
@@ -203,6 +275,11 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     for i, m in enumerate(doc["members"]):
         if not isinstance(m, dict) or "file" not in m:
             raise StarclassError(f"ensemble manifest {path}: member {i + 1} has no 'file'")
+        if not isinstance(m["file"], str) or not m["file"].strip():
+            raise StarclassError(
+                f"ensemble manifest {path}: member {i + 1} has 'file': {m['file']!r}; expected the name of a "
+                "member file in the model directory (e.g. \"member_01.pt\")"
+            )
     return doc
 
 
@@ -214,12 +291,29 @@ def member_paths(model_path: str | os.PathLike) -> list[Path]:
     if p.is_dir() or p.suffix == ".json":
         doc = read_manifest(p)
         base = p if p.is_dir() else p.parent
-        paths = [base / m["file"] for m in doc["members"]]
+        paths = [_member_path(base, m["file"], p) for m in doc["members"]]
         absent = [str(q) for q in paths if not q.is_file()]
         if absent:
             raise StarclassError(f"ensemble {p}: member files missing: {', '.join(absent)}")
         return paths
     return [p]
+
+
+def _member_path(base: Path, name: str, model: Path) -> Path:
+    """``base / name``, refused unless it stays inside the model directory ``base``.
+
+    A manifest is data: an absolute path or ``..`` in it would load weights from anywhere
+    (another user's model, a file planted outside the directory).
+    """
+    rel = Path(name)
+    inside = base.resolve()
+    target = (base / rel).resolve()
+    if rel.is_absolute() or not target.is_relative_to(inside):
+        raise StarclassError(
+            f"ensemble {model}: member file {name!r} lies outside the model directory {base}; "
+            "members must be files inside it"
+        )
+    return base / rel
 
 
 @dataclass
@@ -251,6 +345,7 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
 
     paths = member_paths(model_path)
     ckpts = [load_checkpoint(p) for p in paths]
+    _check_manifest(model_path, paths, ckpts)
     first = ckpts[0]
     for p, c in zip(paths[1:], ckpts[1:]):
         for key in ("bands", "classes", "stamp_size", "scales", "normalisation"):
@@ -280,6 +375,30 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
         c.pop("best_state_dict", None)
         c.pop("optimizer", None)
     return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths)
+
+
+def _check_manifest(model_path: str | os.PathLike, paths: list[Path], ckpts: list[dict[str, Any]]) -> None:
+    """Refuse an ensemble whose manifest disagrees with its members (classes, bands, architecture).
+
+    A single member file has no manifest and nothing to check.
+    """
+    p = Path(model_path)
+    if not (p.is_dir() or p.suffix == ".json"):
+        return
+    doc = read_manifest(p)
+    cfg = doc.get("config") if isinstance(doc.get("config"), dict) else {}
+    for path, ckpt, entry in zip(paths, ckpts, doc["members"]):
+        for key in ("classes", "bands"):
+            if key in cfg and list(cfg[key]) != list(ckpt[key]):
+                raise StarclassError(
+                    f"ensemble {p}: the manifest says {key} {cfg[key]!r} but member {path.name} has "
+                    f"{ckpt[key]!r}"
+                )
+        if "architecture" in entry and entry["architecture"] != ckpt.get("architecture"):
+            raise StarclassError(
+                f"ensemble {p}: the manifest says member {path.name} is a {entry['architecture']!r} but "
+                f"the file holds a {ckpt.get('architecture')!r}"
+            )
 
 
 def _plain(obj: Any) -> Any:

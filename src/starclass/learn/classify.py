@@ -17,6 +17,11 @@ members per candidate (:mod:`starclass.learn.ensemble`). The output is the candi
   ``class_pred = 0`` (the schema's "no class"), NaN probabilities, ``quality = 0`` and member
   votes 0, and the table's ``meta["n_unclassified"]`` counts them. Other off-image or NaN
   pixels of a stamp are filled with the normalised background (0) by the stamps module.
+* **Blank stamps**: a candidate whose stamp is blank (constant: all zero, or one value) in
+  some band at every scale is not classified either (a network gives confident nonsense on
+  such an input): ``class_pred = 0`` and NaN probabilities as above, a ``blank_bands``
+  column names the blank bands of each row (added only when there are any), a warning names
+  each band and its count of blank stamps, and ``meta["n_blank"]`` counts the rows.
 * The model's bands must all be in the mosaics (extra mosaic bands are ignored); otherwise
   a :class:`~starclass.errors.StarclassError` names the missing bands. A pixel scale that
   differs from the training one by more than 5% gives a warning.
@@ -41,6 +46,85 @@ from starclass.learn.ensemble import EnsembleResult, aggregate
 from starclass.learn.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
 
 log = logging.getLogger(__name__)
+
+
+#: Relative spread (peak to peak over the largest absolute value, at least 1) below which a
+#: stamp channel counts as constant: resampling a constant leaves float32 rounding only.
+_BLANK_RTOL = 1e-6
+
+
+def blank_bands(inputs: np.ndarray, config) -> np.ndarray:
+    """Which bands of each candidate's model input are blank (constant at every scale).
+
+    Parameters
+    ----------
+    inputs : numpy.ndarray
+        Model inputs ``[N, C, H, W]``, scale-major (:func:`starclass.stamps.iter_inputs`).
+    config : TaskConfig
+        The model's task (bands, scales and normalisation).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean ``[N, len(config.bands)]``. RGB-normalised inputs mix the bands, so there a
+        row counts as blank in every band only when all its channels are constant.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=4, scales=[1.0])
+    >>> x = np.random.default_rng(0).normal(size=(2, cfg.n_channels, 4, 4)).astype("f4")
+    >>> x[1, 0] = 0.0
+    >>> blank_bands(x, cfg).tolist()
+    [[False, False], [True, False]]
+    """
+    n = inputs.shape[0]
+    flat = inputs.reshape(n, inputs.shape[1], -1)
+    spread = flat.max(axis=2) - flat.min(axis=2)
+    size = np.maximum(np.abs(flat).max(axis=2), 1.0)
+    const = spread <= _BLANK_RTOL * size  # [N, C]
+    n_bands = len(config.bands)
+    if config.normalisation == "rgb":
+        return np.repeat(const.all(axis=1, keepdims=True), n_bands, axis=1)
+    n_scales = inputs.shape[1] // n_bands
+    return const.reshape(n, n_scales, n_bands).all(axis=1)
+
+
+def blank_column(blank: np.ndarray, bands) -> np.ndarray:
+    """The ``blank_bands`` column of :func:`blank_bands`' result, with a warning per blank band.
+
+    Parameters
+    ----------
+    blank : numpy.ndarray
+        Boolean ``[N, len(bands)]``.
+    bands : sequence of str
+        The model's bands.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per row, the blank bands joined by commas ("" for none).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     blank_column(np.array([[False, True], [False, False]]), ["f438w", "f555w"]).tolist()
+    ['f555w', '']
+    """
+    n = blank.shape[0]
+    names = np.asarray(list(bands), dtype=object)
+    for j, band in enumerate(names):
+        rows = np.flatnonzero(blank[:, j])
+        if rows.size:
+            msg = (f"band {band} is blank (constant) in the stamps of {rows.size} of {n} candidates "
+                   f"(rows {rows[:10].tolist()}{' ...' if rows.size > 10 else ''}): they are not "
+                   "classified (class_pred 0) and flagged in column blank_bands")
+            warnings.warn(msg, stacklevel=3)
+            log.warning(msg)
+    return np.array([",".join(names[b]) for b in blank], dtype=str)
 
 
 def _as_model(model: LoadedModel | str | os.PathLike, device: torch.device) -> LoadedModel:
@@ -273,6 +357,7 @@ def classify(
     cmed = np.full(n, np.nan)
     cstd = np.full(n, np.nan)
     votes = np.zeros((m, n), dtype=np.int16)
+    blank = np.zeros((n, len(cfg.bands)), dtype=bool)
     n_invalid = 0
     bar = tqdm(total=n, unit="cand", desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})",
                disable=not progress, dynamic_ncols=True)
@@ -285,6 +370,8 @@ def classify(
                 row_bad = ~np.all(np.isfinite(inputs.reshape(len(inputs), -1)), axis=1)
                 valid = valid & ~row_bad
                 inputs = np.nan_to_num(inputs, nan=0.0, posinf=0.0, neginf=0.0)
+            blank[s:e] = blank_bands(inputs, cfg) & valid[:, None]
+            valid = valid & ~blank[s:e].any(axis=1)
             p = member_probabilities(loaded.members, inputs, tta=tta, device=dev, amp=amp)
             _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
@@ -309,6 +396,9 @@ def classify(
     cols.update(prob_std=prob_std, quality=quality, class_mean=cmean, class_median=cmed, class_std=cstd)
     for i in range(m):
         cols[f"class_m{i + 1}"] = votes[i].astype(np.int64)
+    blank_rows = blank.any(axis=1)
+    if blank_rows.any():
+        cols["blank_bands"] = blank_column(blank, cfg.bands)
     for key, val in cols.items():
         if key in out.colnames:
             out.remove_column(key)
@@ -327,6 +417,7 @@ def classify(
         "tta": bool(tta),
         "precision": precision_name(amp),
         "n_unclassified": int(n_invalid),
+        "n_blank": int(blank_rows.sum()),
     })
     if n_invalid:
         log.warning("%d of %d candidates have no usable stamp (centre off the image or NaN): class_pred = 0",

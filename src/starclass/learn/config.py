@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import math
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -140,8 +141,12 @@ class TrainRecipe:
                 raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be >= 1")
         if not (0.0 <= float(self.val_fraction) < 1.0):
             raise StarclassError(f"recipe.val_fraction={self.val_fraction!r} must be in [0, 1)")
-        if float(self.lr) <= 0:
-            raise StarclassError(f"recipe.lr={self.lr!r} must be > 0")
+        if not float(self.lr) > 0 or not math.isfinite(float(self.lr)):  # "not >" also refuses NaN
+            raise StarclassError(f"recipe.lr={self.lr!r} must be a positive number")
+        if self.early_stopping_patience is not None and int(self.early_stopping_patience) < 0:
+            raise StarclassError(
+                f"recipe.early_stopping_patience={self.early_stopping_patience!r} must be >= 0 (0 or null: "
+                "no early stopping)")
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
         self.amp = parse_precision(self.amp, "recipe.amp")

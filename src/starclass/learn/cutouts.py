@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import CutoutSet, label_classes
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.learn.classify import predict_inputs
+from starclass.learn.classify import blank_bands, blank_column, predict_inputs
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
 from starclass.stamps.images import cutout_inputs
@@ -172,7 +172,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     cfg = loaded.config
     class_ref = label_classes(cutouts, cfg.label_map) if cutouts.labels is not None else None
     inputs = cutout_inputs(cutouts.images, cfg)
-    res = predict_inputs(loaded, inputs, batch_size=batch_size, tta=tta, device=dev, precision=precision)
+    # a blank (constant) image gets confident classes from a network: not classified, flagged
+    blank = blank_bands(inputs, cfg)
+    res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
+                         precision=precision)
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
         out["file"] = cutouts.files
@@ -184,6 +187,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols["quality"] = res.quality
     if class_ref is not None:
         cols["class_ref"] = class_ref
+    if blank.any():
+        cols["blank_bands"] = blank_column(blank, cfg.bands)
     for key, val in cols.items():
         if key in out.colnames:
             out.remove_column(key)
@@ -201,5 +206,6 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "tta": bool(tta),
         "precision": precision_name(amp),
         "source": str(Path(cutouts.source)),
+        "n_blank": int(blank.any(axis=1).sum()),
     })
     return out

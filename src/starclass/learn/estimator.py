@@ -29,13 +29,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from starclass.errors import StarclassError
+from starclass.learn.checkpoint import VERSION as CHECKPOINT_VERSION
 from starclass.learn.checkpoint import (
     LoadedModel,
     cpu_state,
     load_model,
+    member_digest,
     member_filename,
     save_checkpoint,
-    state_digest,
     write_manifest,
 )
 from starclass.learn.classify import predict_inputs
@@ -328,7 +329,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         entries = []
         for i, (net, meta) in enumerate(zip(model.members, model.checkpoints)):
             state = cpu_state(net.state_dict())
-            ckpt = dict(meta, state_dict=state, digest=state_digest(state))
+            # the digest covers the whole member, written in the current format
+            ckpt = dict(meta, state_dict=state, version=CHECKPOINT_VERSION)
+            ckpt["digest"] = member_digest(ckpt)
             name = member_filename(i)
             save_checkpoint(ckpt, out / name)
             entries.append({"file": name, "architecture": meta.get("architecture"), "seed": meta.get("seed")})

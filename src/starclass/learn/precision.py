@@ -106,11 +106,41 @@ def to_memory_format(obj, device: torch.device | str, dtype: torch.dtype | None)
 def pick_device(device: str | torch.device | None = None) -> torch.device:
     """The torch device to compute on: ``device`` if given, else CUDA when available, else CPU.
 
+    Parameters
+    ----------
+    device : str, torch.device or None
+        ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"`` ...; None picks CUDA when available.
+
+    Returns
+    -------
+    torch.device
+
+    Raises
+    ------
+    StarclassError
+        When ``device`` is not a device torch knows (``"tpu"``), or names a CUDA (or MPS) device
+        this machine does not have; checked here, once, so that every command fails at its
+        start with the option named, not in the middle of the work with a traceback.
+
     Examples
     --------
     >>> pick_device("cpu").type
     'cpu'
     """
-    if device is not None:
-        return torch.device(device)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise StarclassError(f"--device {device!r} is not a device; use cpu, cuda or cuda:N") from None
+    if dev.type == "cuda":
+        n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if n == 0:
+            raise StarclassError(f"--device {device!r}: no CUDA GPU is available here; use --device cpu")
+        if dev.index is not None and dev.index >= n:
+            raise StarclassError(f"--device {device!r}: this machine has {n} CUDA GPU(s), cuda:0 to cuda:{n - 1}")
+    elif dev.type == "mps" and not torch.backends.mps.is_available():
+        raise StarclassError(f"--device {device!r}: MPS (Apple GPU) is not available here; use --device cpu")
+    elif dev.type not in ("cpu", "cuda", "mps"):
+        raise StarclassError(f"--device {device!r}: starclass runs on cpu, cuda or mps, not {dev.type!r}")
+    return dev

@@ -44,6 +44,8 @@ silently never predict it. Non-finite input pixels are replaced by 0 (inputs fro
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import os
@@ -81,7 +83,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
-    "EarlyStopping", "MemberTrainer", "MemberOutcome",
+    "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest",
 ]
 
 
@@ -136,6 +138,101 @@ def label_indices(config, labels: np.ndarray) -> np.ndarray:
     return np.asarray(config.class_indices(labels), dtype=np.int64)
 
 
+# ----------------------------------------------------------------------------- run identity
+
+#: Recipe entries left out of :func:`settings_digest`: members are trained one by one, so an
+#: ensemble grown by another member keeps the members it has.
+_UNDIGESTED_SETTINGS = ("ensemble_size",)
+
+#: Rows hashed at a time by :func:`data_digest` (bounds the memory of a memory-mapped input).
+_HASH_ROWS = 1024
+
+
+def settings_digest(config) -> str:
+    """SHA-256 of the task config and recipe a model is trained with (all but the ensemble size).
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The effective config (:func:`effective_config`).
+
+    Returns
+    -------
+    str
+        The hex digest; equal configs give equal digests.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact")
+    >>> settings_digest(cfg) == settings_digest(cfg.copy(recipe={"lr": 0.5}))
+    False
+    """
+    return hashlib.sha256(json.dumps(_settings(config), sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _settings(config) -> dict[str, Any]:
+    """A config (a TaskConfig, or the dict a checkpoint stores) as :func:`settings_digest` sees it."""
+    d = dict(config.to_dict() if hasattr(config, "to_dict") else config or {})
+    d["recipe"] = {k: v for k, v in dict(d.get("recipe") or {}).items() if k not in _UNDIGESTED_SETTINGS}
+    # through JSON, so a tuple and the list a checkpoint stores for it compare equal
+    return json.loads(json.dumps(d, default=str))
+
+
+def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str | None = None,
+                val_index: np.ndarray | None = None) -> str:
+    """SHA-256 of what a model is trained on: labels, positions, galaxies, split rows and inputs.
+
+    Arrays and tensors are hashed in full; a lazily read source (a stamp store) by its shape and
+    metadata, since reading every stamp only to hash it would double the cost of an epoch; its
+    labels and positions come from the catalogue and are hashed all the same.
+
+    Parameters
+    ----------
+    inputs, labels, positions, galaxies, holdout, val_index
+        As for :func:`fit`.
+
+    Returns
+    -------
+    str
+        The hex digest.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.zeros((4, 1, 2, 2), np.float32)
+    >>> data_digest(x, [1, 2, 1, 2]) == data_digest(x, [2, 1, 1, 2])
+    False
+    """
+    h = hashlib.sha256()
+
+    def add(name: str, arr) -> None:
+        a = np.ascontiguousarray(np.asarray(arr))
+        h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
+        h.update(a.astype(str).tobytes() if a.dtype.kind == "O" else a.tobytes())
+
+    add("labels", np.asarray(labels, dtype=float))
+    if positions is not None:
+        is_xy_array = isinstance(positions, np.ndarray) and positions.ndim == 2 and positions.shape[1] == 2
+        px, py = (positions[:, 0], positions[:, 1]) if is_xy_array else positions
+        add("x", np.asarray(px, dtype=float))
+        add("y", np.asarray(py, dtype=float))
+    if galaxies is not None:
+        add("galaxies", np.asarray(galaxies).astype(str))
+    if val_index is not None:
+        add("val_index", np.asarray(val_index, dtype=np.int64))
+    h.update(f"holdout:{holdout!r}".encode())
+    source = InputSource(inputs)
+    h.update(f"inputs:{source.kind}:{source.shape}".encode())
+    if source.kind == "store":
+        h.update(json.dumps(getattr(inputs, "meta", None), sort_keys=True, default=str).encode())
+    else:
+        arr = inputs.detach().cpu().numpy() if isinstance(inputs, torch.Tensor) else inputs
+        for start in range(0, source.shape[0], _HASH_ROWS):
+            h.update(np.ascontiguousarray(arr[start:start + _HASH_ROWS], dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
 # ----------------------------------------------------------------------------- results
 
 
@@ -178,6 +275,7 @@ class TrainResult:
     device: str
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    n_kept: int = 0
 
 
 # ----------------------------------------------------------------------------- fitting
@@ -475,6 +573,9 @@ class MemberTrainer:
         Show a progress bar.
     n_members : int
         Members in the ensemble (for the progress bar).
+    identity : dict or None
+        ``{"data_digest": ..., "settings_digest": ...}`` of the run, stored in every checkpoint
+        and compared before a checkpoint is resumed or kept (None: not checked).
 
     Examples
     --------
@@ -491,8 +592,10 @@ class MemberTrainer:
     """
 
     def __init__(self, config, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
-                 amp: torch.dtype | None, progress: bool = False, n_members: int = 1) -> None:
+                 amp: torch.dtype | None, progress: bool = False, n_members: int = 1,
+                 identity: dict[str, str] | None = None) -> None:
         self.config = config
+        self.identity = dict(identity or {})
         self.recipe = config.recipe
         self.spec = spec
         self.data = data
@@ -534,7 +637,7 @@ class MemberTrainer:
     def restore(self) -> None:
         """Continue after the last finished epoch of the epoch checkpoint (optimizer included)."""
         state = load_checkpoint(self.last_path, kind="epoch")
-        _check_same_run(self.last_path, state, self.config, self.spec)
+        _check_same_run(self.last_path, state, self.config, self.spec, self.identity)
         self.model.load_state_dict(state["state_dict"])
         self.optimizer.load_state_dict(state["optimizer"])
         if "scaler" in state and self.scaler.is_enabled():
@@ -617,7 +720,8 @@ class MemberTrainer:
         })
         es = self.stopping
         es.update(epoch + 1, val_loss, val_acc, lambda: cpu_state(self.model.state_dict()))
-        extra: dict[str, Any] = {"optimizer": self.optimizer.state_dict(), "early_stopping": es.to_dict()}
+        extra: dict[str, Any] = {"optimizer": self.optimizer.state_dict(), "early_stopping": es.to_dict(),
+                                 **self.identity}
         if es.best_state is not None:
             extra["best_state_dict"] = es.best_state
         if self.scaler.is_enabled():
@@ -660,7 +764,8 @@ class MemberTrainer:
                                    "final_val_loss": final_val_loss, "final_val_acc": final_val_acc,
                                    "batchnorm_recalibrated": n_bn,
                                    "n_val": len(self.data.val),
-                                   "split": str(getattr(self.recipe, "split", "random"))}),
+                                   "split": str(getattr(self.recipe, "split", "random")),
+                                   **self.identity}),
             self.final_path,
         )
         if self.last_path.exists():
@@ -671,7 +776,7 @@ class MemberTrainer:
     def run(self, resume: bool = True) -> MemberOutcome:
         """Train the member (or keep it, when ``resume`` and it is finished) and save it."""
         if resume and self.final_path.exists():
-            return _kept_member(self.final_path, self.config, self.spec)
+            return _kept_member(self.final_path, self.config, self.spec, self.identity)
         if not resume:
             for p in (self.final_path, self.last_path):
                 if p.exists():
@@ -698,10 +803,10 @@ class MemberTrainer:
         return MemberOutcome(self.final_path, self.history, best, final_val_acc, self.notes)
 
 
-def _kept_member(path: Path, config, spec: MemberSpec) -> MemberOutcome:
+def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] | None = None) -> MemberOutcome:
     """A member a previous run finished, read back from its checkpoint."""
     done = load_checkpoint(path, kind="member")
-    _check_same_run(path, done, config, spec)
+    _check_same_run(path, done, config, spec, identity)
     val_acc = float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"])))
     return MemberOutcome(path, done["history"], done["best_epoch"] or done["epoch"], val_acc,
                          [f"member {spec.index + 1}: already trained, kept ({path.name})"], trained=False)
@@ -748,7 +853,10 @@ def fit(
     resume
         Continue from the checkpoints in ``outdir``: finished members are kept and an
         interrupted member restarts after its last finished epoch (optimizer state included).
-        ``False`` retrains everything.
+        Only a run on the same data with the same settings is continued: every checkpoint
+        stores :func:`data_digest` and :func:`settings_digest`, and a directory written by
+        another run is refused before any training, naming what differs. ``False`` retrains
+        everything.
     progress
         Show tqdm progress bars (loss and validation accuracy).
     device
@@ -785,19 +893,26 @@ def fit(
             f"task {config.name!r}: softening_mag is 'auto'; fix it on the training mosaics first "
             "(starclass.stamps.noise.resolve_softening, as `starclass train` does) so that the model "
             "stores the number its inputs were made with")
+    dev = pick_device(device)  # before the directory is made: a bad device leaves nothing behind
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    dev = pick_device(device)
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index)
+    identity = {"data_digest": data_digest(inputs, labels, positions=positions, galaxies=galaxies,
+                                           holdout=holdout, val_index=val_index),
+                "settings_digest": settings_digest(config)}
+    if resume:
+        # every checkpoint is checked before the first epoch: a refusal after member 1 was
+        # retrained would leave a directory of mixed runs
+        _check_resumable(outdir, config, members, identity)
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
     for spec in members:
         trainer = MemberTrainer(config, spec, data, outdir=outdir, device=dev, amp=amp,
-                                progress=progress, n_members=len(members))
+                                progress=progress, n_members=len(members), identity=identity)
         outcome = trainer.run(resume)
         outcomes.append(outcome)
         notes.extend(outcome.notes)
@@ -805,15 +920,16 @@ def fit(
             if data.train.n_nonfinite or data.val.n_nonfinite:
                 notes.append(f"{data.train.n_nonfinite + data.val.n_nonfinite} non-finite input pixels set to 0")
             # a manifest after every member, so an interrupted run still lists what is done
-            write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]))
+            write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]), training=identity)
 
-    write_manifest(outdir, config, _manifest_members(members))
+    write_manifest(outdir, config, _manifest_members(members), training=identity)
     return TrainResult(
         model_path=outdir, members=[o.path for o in outcomes], histories=[o.history for o in outcomes],
         best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
         n_train=len(data.train), n_val=len(data.val), n_unlabelled=data.n_unlabelled,
         class_counts={int(c): int(v) for c, v in zip(config.classes, data.counts)},
         val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
+        n_kept=sum(not o.trained for o in outcomes),
     )
 
 
@@ -829,13 +945,50 @@ def _val_acc_at(history: list[dict], best_epoch: int | None) -> float:
     return float(history[-1].get("val_acc", math.nan)) if history else math.nan
 
 
-def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec) -> None:
-    """Refuse to resume from a checkpoint of another task, architecture or seed."""
+def _check_resumable(outdir: Path, config, members: list[MemberSpec], identity: dict[str, str]) -> None:
+    """Refuse, before any training, a model directory whose checkpoints another run wrote."""
+    for spec in members:
+        for path, kind in ((outdir / member_filename(spec.index), "member"),
+                           (outdir / epoch_filename(spec.index), "epoch")):
+            if path.exists():
+                _check_same_run(path, load_checkpoint(path, kind=kind), config, spec, identity)
+                break
+
+
+def _config_diff(old: Any, new: Any, prefix: str = "") -> list[str]:
+    """Dotted names of the entries that differ between two config dicts, with both values."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for key in sorted(set(old) | set(new), key=str):
+            out += _config_diff(old.get(key), new.get(key), f"{prefix}{key}.")
+        return out
+    return [] if old == new else [f"{prefix.rstrip('.')} {old!r} there, {new!r} now"]
+
+
+def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
+                    identity: dict[str, str] | None = None) -> None:
+    """Refuse to resume from a checkpoint of another task, architecture, seed, data or settings."""
     cfg = ckpt.get("config", {})
     if cfg.get("name") != config.name or ckpt.get("architecture") != spec.architecture \
             or ckpt.get("seed") != spec.seed or list(ckpt.get("classes", [])) != [int(c) for c in config.classes]:
         raise StarclassError(
             f"{path} belongs to another training run (task {cfg.get('name')!r}, architecture "
             f"{ckpt.get('architecture')!r}, seed {ckpt.get('seed')!r}); use another output "
-            f"directory or resume=False (--no-resume) to overwrite it"
+            f"directory or resume=False (--overwrite, --no-resume) to overwrite it"
         )
+    if not identity:
+        return
+    fresh = ("train into another directory, or start afresh with --overwrite (or --no-resume; resume=False), which "
+             "replaces the checkpoints there")
+    if "settings_digest" not in ckpt or "data_digest" not in ckpt:
+        raise StarclassError(
+            f"{path} was written by an older starclass that did not record the data and settings it was "
+            f"trained with, so it cannot be resumed or kept safely; {fresh}")
+    what = []
+    if ckpt["settings_digest"] != identity.get("settings_digest"):
+        diff = _config_diff(_settings(ckpt.get("config")), _settings(config))
+        what.append("other settings (" + ("; ".join(diff[:6]) if diff else "the recipe") + ")")
+    if ckpt["data_digest"] != identity.get("data_digest"):
+        what.append("other training data (labels, positions or input stamps differ)")
+    if what:
+        raise StarclassError(f"{path} was trained with {' and '.join(what)}; {fresh}")

@@ -1,0 +1,185 @@
+"""train/classify refuse bad options, devices and label text with a message (exit 2), and
+classify flags blank bands instead of giving them confident classes."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+import torch
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.errors import StarclassError
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import read_mosaics, write_mosaic
+from starclass.learn.classify import classify
+from starclass.learn.config import get_preset, save_config
+from starclass.learn.precision import pick_device
+
+runner = CliRunner()
+
+
+def _run(args):
+    res = runner.invoke(app, [str(a) for a in args])
+    return res, res.output
+
+
+@pytest.fixture(scope="module")
+def field(tmp_path_factory):
+    """Five toy mosaics, a labelled catalogue, a task file and a model trained for one epoch."""
+    root = tmp_path_factory.mktemp("field")
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
+                     recipe={"epochs": 1, "batch_size": 32, "val_fraction": 0.2})
+    images, table = make_synthetic_field(cfg, 48, seed=11)
+    for band, img in images.items():
+        info = BANDS[band]
+        write_mosaic(root / "mosaics" / f"toy_{band}.fits", img, band, None,
+                     photflam=info.photflam, photplam=info.photplam)
+        # the same field with a blank (all-zero) V band
+        blank = np.zeros_like(img) if band == "f555w" else img
+        write_mosaic(root / "blank_v" / f"toy_{band}.fits", blank, band, None,
+                     photflam=info.photflam, photplam=info.photplam)
+    write_catalog(table, root / "truth.ecsv")
+    save_config(cfg, root / "task.yaml")
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics", "--catalog",
+                     root / "truth.ecsv", "-o", root / "model", "--no-progress", "--device", "cpu", "--seed", "2"])
+    assert res.exit_code == 0, out
+    return root, table
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--patience", "-1", "--patience must be >= 0"),
+    ("--epochs", "0", "--epochs must be >= 1"),
+    ("--epochs", "-3", "--epochs must be >= 1"),
+    ("--batch-size", "0", "--batch-size must be >= 1"),
+    ("--ensemble", "0", "--ensemble must be >= 1"),
+    ("--lr", "0", "--lr must be a positive number"),
+    ("--lr", "-0.1", "--lr must be a positive number"),
+    ("--lr", "nan", "--lr must be a positive number"),
+    ("--val-fraction", "1", "--val-fraction must be in [0, 1)"),
+    ("--val-fraction", "-0.2", "--val-fraction must be in [0, 1)"),
+    ("--device", "tpu", "--device 'tpu'"),
+])
+def test_train_refuses_bad_options_before_any_work(tmp_path, option, value, says):
+    # inputs that do not exist: the option must be refused before anything is read
+    res, out = _run(["train", "--mosaics", tmp_path / "absent", "--catalog", tmp_path / "absent.ecsv",
+                     "-o", tmp_path / "model", "--no-progress", option, value])
+    assert res.exit_code == 2, out
+    assert out.startswith("error: ") and says in out and "Traceback" not in out
+    assert not (tmp_path / "model").exists()
+
+
+def test_device_checks(monkeypatch, tmp_path):
+    with pytest.raises(StarclassError, match="--device 'tpu'"):
+        pick_device("tpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    with pytest.raises(StarclassError, match="no CUDA GPU is available"):
+        pick_device("cuda")
+    res, out = _run(["classify", tmp_path, "--catalog", tmp_path / "absent.ecsv", "--model", tmp_path,
+                     "-o", tmp_path / "out.ecsv", "--device", "cuda:0"])
+    assert res.exit_code == 2 and "error: --device 'cuda:0': no CUDA GPU" in out, out
+    assert pick_device("cpu").type == "cpu"
+
+
+@pytest.mark.parametrize("column", ["class_ref", "x"])
+def test_text_in_a_numeric_column_names_column_and_row(field, tmp_path, column):
+    root, table = field
+    t = table.copy()
+    t[column] = t[column].astype(str)
+    t[column][5] = "star?"
+    write_catalog(t, tmp_path / "labels.csv")
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics", "--catalog",
+                     tmp_path / "labels.csv", "-o", tmp_path / "model", "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 2, out
+    assert f"column '{column}'" in out and "row 6 (id 6) is 'star?', not a number" in out
+
+
+def test_text_in_another_label_column_names_column_and_row(field, tmp_path):
+    root, table = field
+    t = table.copy()
+    t["human"] = t["class_ref"].astype(str)
+    t["human"][2] = "cluster"
+    write_catalog(t, tmp_path / "labels.ecsv")
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics", "--catalog",
+                     tmp_path / "labels.ecsv", "--label-column", "human", "-o", tmp_path / "model",
+                     "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 2, out
+    assert "catalogue column 'human' row 3 is 'cluster', not a number" in out
+
+
+def test_train_into_a_finished_model(field, tmp_path):
+    root, _ = field
+    args = ["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics", "--catalog", root / "truth.ecsv",
+            "-o", root / "model", "--no-progress", "--device", "cpu", "--seed", "2"]
+    manifest = (root / "model" / "manifest.json").read_bytes()
+    res, out = _run([*args, "--lr", "0.05"])
+    assert res.exit_code == 2 and "other settings (recipe.lr 0.001 there, 0.05 now)" in out, out
+    res, out = _run([*args, "--batch-size", "8"])
+    assert res.exit_code == 2 and "recipe.batch_size 32 there, 8 now" in out, out
+    assert (root / "model" / "manifest.json").read_bytes() == manifest
+    # the same command again: kept, and not reported as a training
+    res, out = _run(args)
+    assert res.exit_code == 0, out
+    assert "already trained on these data with these settings" in out and "training counts" not in out
+
+
+def test_classify_flags_a_blank_v_band(field, tmp_path):
+    root, table = field
+    mos = read_mosaics(root / "blank_v", require_zeropoint=True)
+    with pytest.warns(UserWarning, match=rf"band f555w is blank \(constant\) in the stamps of {len(table)} of"):
+        out = classify(mos, table, root / "model", device="cpu", progress=False)
+    assert (np.asarray(out["class_pred"]) == 0).all()
+    assert np.isnan(np.asarray(out["prob_1"])).all()
+    assert set(out["blank_bands"]) == {"f555w"}
+    assert out.meta["n_blank"] == len(table)
+    # the intact mosaics: classified, no flag column
+    good = classify(read_mosaics(root / "mosaics", require_zeropoint=True), table, root / "model",
+                    device="cpu", progress=False)
+    assert "blank_bands" not in good.colnames and (np.asarray(good["class_pred"]) > 0).all()
+    res, text = _run(["classify", root / "blank_v", "--catalog", root / "truth.ecsv", "--model", root / "model",
+                      "-o", tmp_path / "c.ecsv", "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, text
+    assert "blank (constant) band" in text
+    assert set(read_catalog(tmp_path / "c.ecsv")["blank_bands"]) == {"f555w"}
+
+
+@pytest.mark.parametrize(("recipe", "says"), [
+    ({"early_stopping_patience": -1}, "recipe.early_stopping_patience=-1 must be >= 0"),
+    ({"lr": float("nan")}, "recipe.lr=nan must be a positive number"),
+    ({"lr": float("inf")}, "recipe.lr=inf must be a positive number"),
+])
+def test_task_files_with_impossible_recipes_are_refused(recipe, says):
+    with pytest.raises(StarclassError, match=re.escape(says)):
+        get_preset("legus4-compact", recipe=recipe)
+
+
+def test_classify_cutouts_flags_blank_images(tmp_path):
+    rng = np.random.default_rng(4)
+    yy, xx = np.mgrid[:16, :16] - 7.5
+    rows = ["file,label,object_id"]
+    for k in range(16):
+        label = ("cluster", "galaxy")[k % 2]
+        width = 1.5 if label == "cluster" else 4.0
+        img = np.exp(-(xx**2 + yy**2) / (2 * width**2)) + rng.normal(0, 0.03, (16, 16))
+        np.save(tmp_path / f"c{k:02d}.npy", img.astype(np.float32))
+        rows.append(f"c{k:02d}.npy,{label},OBJ-{k}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    model = tmp_path / "model"
+    task = save_config(get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 8,
+                                                                     "val_fraction": 0.25}), tmp_path / "task.yaml")
+    res, out = _run(["train", "--task", task, "--stamps", tmp_path / "labels.csv", "-o", model, "--no-progress",
+                     "--device", "cpu"])
+    assert res.exit_code == 0, out
+    np.save(tmp_path / "c03.npy", np.zeros((16, 16), np.float32))
+    res, out = _run(["classify", "--stamps", tmp_path / "labels.csv", "--model", model, "-o", tmp_path / "c.ecsv",
+                     "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0 and "1 cutouts have a blank (constant) band" in out, out
+    t = Table.read(tmp_path / "c.ecsv")
+    assert t["blank_bands"][3] == "g"
+    assert np.flatnonzero(np.asarray(t["class_pred"]) == 0).tolist() == [3]
