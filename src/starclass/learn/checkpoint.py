@@ -39,6 +39,8 @@ import torch
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
+from starclass.learn.config import TaskConfig
+from starclass.models import build_model
 
 FORMAT = "starclass-checkpoint"
 ENSEMBLE_FORMAT = "starclass-ensemble"
@@ -340,8 +342,6 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     Every member must share the first member's bands, classes and stamp geometry (the inputs
     are computed once per batch for all of them).
     """
-    from starclass.learn.config import TaskConfig
-    from starclass.models import build_model
 
     paths = member_paths(model_path)
     ckpts = [load_checkpoint(p) for p in paths]

@@ -43,7 +43,15 @@ from starclass.io import Mosaics
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.ensemble import EnsembleResult, aggregate
-from starclass.learn.precision import autocast, compute_dtype, parse_precision, precision_name, to_memory_format
+from starclass.learn.precision import (
+    autocast,
+    compute_dtype,
+    parse_precision,
+    pick_device,
+    precision_name,
+    to_memory_format,
+)
+from starclass.stamps import iter_inputs
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +202,6 @@ def predict_inputs(
     :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
     "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.learn.precision`.
     """
-    from starclass.learn.precision import pick_device
 
     dev = pick_device(device)
     loaded = _as_model(model, dev)
@@ -315,8 +322,6 @@ def classify(
     from astropy.table import Table
     from tqdm.auto import tqdm
 
-    from starclass.learn.precision import pick_device
-    from starclass.stamps import iter_inputs
 
     if candidates is None or len(candidates) == 0:
         raise StarclassError("the candidate list is empty: nothing to classify")
