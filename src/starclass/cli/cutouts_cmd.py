@@ -9,6 +9,9 @@ import typer
 from starclass.cli._app import command, echo
 from starclass.errors import StarclassError
 
+#: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
+STORE_SUFFIXES = (".h5", ".hdf5", ".hdf")
+
 
 def cutouts(
     mosaics: list[Path],
@@ -42,6 +45,9 @@ def cutouts(
     from starclass.stamps.normalise import check_method
     from starclass.stamps.store import StampStore, make_store
 
+    if Path(output).suffix.lower() not in STORE_SUFFIXES:
+        raise StarclassError(f"--output {output}: a stamp store is an HDF5 file; name it with one of "
+                             f"{', '.join(STORE_SUFFIXES)}")
     inputs = [*mosaic_inputs(mosaics), catalog]
     check_output(output, inputs, option="--output", overwrite=overwrite)
     check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
@@ -112,7 +118,8 @@ def cutouts_command(
     output: Path = typer.Option(..., "--output", "-o", help="Stamp store to write (HDF5, .h5)."),
     task: str | None = typer.Option(None, "--task",
         help="Task preset or config file: takes bands, stamp size, scales and normalisation from it."),
-    size: int | None = typer.Option(None, "--size", help="Stamp side in pixels (default 32, or the task's)."),
+    size: int | None = typer.Option(None, "--size", min=4, max=1024,
+                                    help="Stamp side in pixels, 4-1024 (default 32, or the task's)."),
     scales: str | None = typer.Option(None, "--scales",
         help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
     normalisation: str | None = typer.Option(None, "--normalisation",

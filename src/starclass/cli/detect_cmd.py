@@ -65,12 +65,15 @@ def detect_command(
     ci_max: float | None = typer.Option(None, "--ci-max", help="Keep candidates with CI <= this."),
     mci_polygon: str | None = typer.Option(None, "--mci-polygon",
         help="Keep candidates inside this polygon in the (MCI_in, MCI_out) plane: 'x1,y1;x2,y2;...' or 'default'."),
-    aperture_radius: float = typer.Option(4.0, "--aperture-radius", help="Photometry aperture radius (px)."),
+    # bounded: the photometry allocates per-candidate discs of this radius (1000 px asked for 83 GiB)
+    aperture_radius: float = typer.Option(4.0, "--aperture-radius", min=0.5, max=50.0,
+                                          help="Photometry aperture radius (px, 0.5-50)."),
     aperture_correction: str | None = typer.Option("growth", "--aperture-correction",
         help="growth (default: total magnitudes from each source's own curve of growth, fitted with PSF-convolved "
              "EFF profiles, PSF measured on the image's stars); none (plain aperture magnitudes); ci (per-source "
              "correction from the V-band CI); a number (mag, all bands) or band=mag,band=mag."),
-    box_size: int = typer.Option(32, "--box-size", help="Background mesh box (px) of the detection image."),
+    box_size: int = typer.Option(32, "--box-size", min=4,
+                                 help="Background mesh box (px, at least 4) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
     completeness_png: Path | None = typer.Option(None, "--completeness-png",

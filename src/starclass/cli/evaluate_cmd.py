@@ -20,8 +20,10 @@ def evaluate(
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels (PHANGS: 2)."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc: M_V < -7.8 box counts "
                                                             "and the M_V < -10 bright end."),
-    target_purity: float = typer.Option(0.8, "--target-purity", help="Purity for the cluster-score threshold choice."),
-    n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
+    target_purity: float = typer.Option(0.8, "--target-purity", min=0.0, max=1.0,
+                                        help="Purity for the cluster-score threshold choice (0-1)."),
+    n_boot: int = typer.Option(200, "--bootstrap", min=0,
+                               help="Bootstrap resamples for confidence intervals (0: none)."),
     science: bool = typer.Option(True, "--science/--no-science",
                                  help="Colour-colour boxes, mass/age/luminosity functions."),
     out: Path = typer.Option(Path("evaluation"), "-o", "--out",

@@ -45,7 +45,7 @@ def inspect_command(
                                              "(optionally predictions.ecsv)."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
-    port: int = typer.Option(8000, help="TCP port."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port (1-65535)."),
     db: str = typer.Option(None, "--db", help="Database URL: sqlite:///path.sqlite (default "
                                               "DATA_DIR/inspect.sqlite) or postgresql://user:pw@host/name."),
     catalogue: Path = typer.Option(None, help="Candidate catalogue (default DATA_DIR/candidates.*)."),
@@ -53,7 +53,7 @@ def inspect_command(
                                                 "the catalogue's prob_<k> columns)."),
     rgb: str = typer.Option(None, help="Bands shown as red,green,blue (default f814w,f555w,f336w "
                                        "or the nearest)."),
-    star_fwhm: float = typer.Option(None, help="FWHM (px) of the typical star drawn beside each profile "
+    star_fwhm: float = typer.Option(None, min=0.1, help="FWHM (px) of the typical star drawn beside each profile "
                                                "(default: the V band's PSF)."),
     dataset: str = typer.Option("", help="Key separating the labels of several fields in one database."),
     add_user: str = typer.Option(None, "--add-user", help=f"Create an account and exit (password from "

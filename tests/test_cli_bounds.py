@@ -1,0 +1,38 @@
+"""Out-of-range options are refused by name before any work (issue 13, points 12-13)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("args, option", [
+    (["cutouts", "m.fits", "--catalog", "c.ecsv", "-o", "s.h5", "--size", "0"], "--size"),
+    (["cutouts", "m.fits", "--catalog", "c.ecsv", "-o", "s.h5", "--size", "-8"], "--size"),
+    (["cutouts", "m.fits", "--catalog", "c.ecsv", "-o", "s.h5", "--size", "100000"], "--size"),
+    (["detect", "m.fits", "-o", "c.ecsv", "--aperture-radius", "1000"], "--aperture-radius"),
+    (["detect", "m.fits", "-o", "c.ecsv", "--box-size", "0"], "--box-size"),
+    (["evaluate", "p.ecsv", "--target-purity", "7"], "--target-purity"),
+    (["evaluate", "p.ecsv", "--bootstrap", "-1"], "--bootstrap"),
+    (["inspect", ".", "--port", "99999"], "--port"),
+    (["inspect", ".", "--star-fwhm", "-1"], "--star-fwhm"),
+])
+def test_out_of_range_option_is_named(args, option, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2, r.output
+    assert "Invalid value" in r.output and option in r.output
+    assert "Traceback" not in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_cutouts_store_must_be_named_as_hdf5(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.ecsv").write_text("x y\n1 2\n")
+    r = runner.invoke(app, ["cutouts", "m.fits", "--catalog", "c.ecsv", "-o", "x.txt"])
+    assert r.exit_code == 2 and "--output" in r.output and ".h5" in r.output
+    assert not (tmp_path / "x.txt").exists()
