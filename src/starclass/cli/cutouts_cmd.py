@@ -45,11 +45,11 @@ def cutouts(
     from starclass.stamps.normalise import check_method
     from starclass.stamps.store import StampStore, make_store
 
+    inputs = [*mosaic_inputs(mosaics), catalog]
+    check_output(output, inputs, option="--output", overwrite=overwrite)
     if Path(output).suffix.lower() not in STORE_SUFFIXES:
         raise StarclassError(f"--output {output}: a stamp store is an HDF5 file; name it with one of "
                              f"{', '.join(STORE_SUFFIXES)}")
-    inputs = [*mosaic_inputs(mosaics), catalog]
-    check_output(output, inputs, option="--output", overwrite=overwrite)
     check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
     changes: dict = {}
