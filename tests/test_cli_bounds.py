@@ -36,3 +36,10 @@ def test_cutouts_store_must_be_named_as_hdf5(tmp_path, monkeypatch):
     r = runner.invoke(app, ["cutouts", "m.fits", "--catalog", "c.ecsv", "-o", "x.txt"])
     assert r.exit_code == 2 and "--output" in r.output and ".h5" in r.output
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_demo_with_an_unknown_task_fails_before_any_work(tmp_path):
+    out = tmp_path / "demo"
+    r = runner.invoke(app, ["demo", "-o", str(out), "--task", "nosuch"])
+    assert r.exit_code == 2 and "nosuch" in r.output and "Traceback" not in r.output
+    assert not out.exists()

@@ -119,6 +119,8 @@ def run_demo(
     """
     if labels not in ("truth", "humans"):
         raise StarclassError(f"labels must be 'truth' or 'humans', got {labels!r}")
+    # read the task before minutes of simulation, so a misspelt --task fails at once
+    config = load_config(task)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
@@ -154,7 +156,6 @@ def run_demo(
 
     # 3. Train on the training field's catalogue positions and labels.
     t = time.perf_counter()
-    config = load_config(task)
     train_mosaics = read_mosaics(_band_paths(fields["train"]))
     train_cat = read_catalog(fields["train"]["truth" if labels == "truth" else "humans"])
     echo(f"[3/6] training {config.name} ({config.architecture}) on {len(train_cat)} candidates "
