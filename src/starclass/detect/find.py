@@ -336,6 +336,17 @@ def _parabola_offsets(img: np.ndarray, px: np.ndarray, py: np.ndarray) -> tuple[
     return dx, dy
 
 
+#: Smallest image side (px) detection accepts: a 3x3 background mesh of the smallest box (4 px)
+#: plus the 2 x 8 px margin the photometry annulus needs.
+MIN_IMAGE_SIDE = 16
+
+
+def _is_constant(data: np.ndarray, mask: np.ndarray) -> bool:
+    """True when every usable pixel of ``data`` has the same value (a blank or zero-filled band)."""
+    good = data[~mask] if mask.any() else data
+    return good.size > 0 and bool(np.nanmin(good) == np.nanmax(good))
+
+
 def detect(
     mosaics: Mosaics,
     *,
@@ -406,6 +417,18 @@ def detect(
     mask = bad_pixels(mosaics, det_band)
     if mask.all():
         raise StarclassError(f"{band_label(mosaics, det_band)}: the image has no usable pixel (all NaN or masked)")
+    ny, nx = mosaics.data[det_band].shape
+    if min(ny, nx) < MIN_IMAGE_SIDE:
+        raise StarclassError(f"{band_label(mosaics, det_band)}: the image is {ny} x {nx} px; detection needs at "
+                             f"least {MIN_IMAGE_SIDE} px on a side (the background mesh and the stamps around each "
+                             "candidate do not fit)")
+    for b in dict.fromkeys([det_band, *use]):
+        if _is_constant(mosaics.data[b], bad_pixels(mosaics, b)):
+            if b == det_band:
+                raise StarclassError(f"{band_label(mosaics, b)}: the detection image is constant (every usable "
+                                     "pixel has the same value): there is nothing to detect")
+            warnings.warn(f"{band_label(mosaics, b)}: the image is constant (every usable pixel has the same "
+                          "value); its magnitudes will be NaN", UserWarning, stacklevel=2)
     found = find_candidates(
         mosaics.data[det_band], mask if mask.any() else None, fwhm=fwhm,
         threshold_sigma=threshold_sigma, broad_scales=broad_scales, box_size=box_size, max_candidates=max_candidates,
