@@ -299,3 +299,13 @@ def test_fits_table_without_table_hdu(tmp_path):
     fits.PrimaryHDU(np.zeros((3, 3))).writeto(p)
     with pytest.raises(StarclassError, match="no table HDU.*img.fits"):
         read_catalog(p)
+
+
+def test_a_nan_id_is_refused_naming_the_row(tmp_path):
+    from astropy.table import Table
+
+    from starclass.io.catalog import validate_catalog
+
+    t = Table({"id": [1.0, float("nan"), 3.0], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(StarclassError, match=r"id.*row\(s\) 2"):
+        validate_catalog(t)

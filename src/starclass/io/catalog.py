@@ -551,6 +551,12 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 f"(use one_based=True / --one-based), other values a different image grid",
                 stacklevel=2)
     ids = np.asarray(_plain(table["id"]))
+    if len(ids) and ids.dtype.kind == "f":
+        missing = np.flatnonzero(~np.isfinite(ids))
+        if missing.size:
+            # NaN never equals itself: a NaN id would also slip past the duplicate check below
+            raise StarclassError(f"column 'id'{where}: no valid id in row(s) "
+                                 f"{', '.join(str(r + 1) for r in missing[:5])}")
     if len(ids):
         uniq, counts = np.unique(ids, return_counts=True)
         if (counts > 1).any():
