@@ -43,3 +43,20 @@ def test_demo_with_an_unknown_task_fails_before_any_work(tmp_path):
     r = runner.invoke(app, ["demo", "-o", str(out), "--task", "nosuch"])
     assert r.exit_code == 2 and "nosuch" in r.output and "Traceback" not in r.output
     assert not out.exists()
+
+
+def test_detect_output_with_an_unknown_extension_fails_before_detection(tmp_path, monkeypatch):
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.mosaic import write_mosaic
+
+    monkeypatch.chdir(tmp_path)
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    for band in mosaics.bands:
+        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.txt", "--no-progress"])
+    assert r.exit_code == 2 and "cands.txt" in r.output and ".ecsv" in r.output
+    # nothing was measured: the message is the format's, not a detection's
+    assert "candidates" not in r.output.lower().replace("cands.txt", "")
+    assert not (tmp_path / "cands.txt").exists()

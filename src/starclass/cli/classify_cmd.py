@@ -51,7 +51,7 @@ def classify_command(
 
     import numpy as np
 
-    from starclass.io.catalog import read_catalog, write_catalog
+    from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.cutout_folders import LABELS_CSV
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
@@ -67,6 +67,7 @@ def classify_command(
     if stamps is not None and stamps.is_dir():
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
     check_output(output, inputs, option="--output", overwrite=overwrite)
+    catalog_format(output)  # a wrong extension fails now, not after the classification
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision)

@@ -98,7 +98,7 @@ def detect_command(
     from starclass.detect.photometry import measure
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
-    from starclass.io.catalog import read_catalog, write_catalog
+    from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
     from starclass.io.regions import write_regions
@@ -112,6 +112,7 @@ def detect_command(
         outputs += [("--completeness-png", png), ("--completeness-png (table)", png.with_suffix(".ecsv"))]
     for option, path in outputs:
         check_output(path, inputs, option=option, overwrite=overwrite)
+    catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
     band_list = [b.strip().lower() for b in bands.split(",")] if bands else None

@@ -192,6 +192,40 @@ def read_catalog(
     return validate_catalog(table, p, allow_empty=allow_empty, wcs=wcs, require_xy=require_xy)
 
 
+def catalog_format(path: PathLike) -> str:
+    """The astropy format :func:`write_catalog` uses for ``path``, from its extension.
+
+    Commands call it before their work, so a wrong extension fails at once.
+
+    Parameters
+    ----------
+    path
+        The catalogue to be written.
+
+    Returns
+    -------
+    str
+        An astropy ``Table.write`` format name.
+
+    Raises
+    ------
+    StarclassError
+        When the extension is not one of ``.ecsv``, ``.parquet``, ``.fits``, ``.csv``.
+
+    Examples
+    --------
+    >>> catalog_format("candidates.ecsv")
+    'ascii.ecsv'
+    """
+    p = Path(path)
+    name = p.name.lower()
+    for ext in sorted(_WRITE_FORMATS, key=len, reverse=True):
+        if name.endswith(ext):
+            return _WRITE_FORMATS[ext]
+    raise StarclassError(
+        f"cannot tell the catalogue format of {p}: use one of {', '.join(sorted(_WRITE_FORMATS))}")
+
+
 def write_catalog(table: Table, path: PathLike, *, overwrite: bool = True) -> Path:
     """Write a catalogue atomically; the format follows the extension.
 
@@ -199,15 +233,7 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = True) -> Pa
     A failure leaves no partial file (and the previous file, if any, untouched).
     """
     p = Path(path)
-    name = p.name.lower()
-    fmt = None
-    for ext in sorted(_WRITE_FORMATS, key=len, reverse=True):
-        if name.endswith(ext):
-            fmt = _WRITE_FORMATS[ext]
-            break
-    if fmt is None:
-        raise StarclassError(
-            f"cannot tell the catalogue format of {p}: use one of {', '.join(sorted(_WRITE_FORMATS))}")
+    fmt = catalog_format(p)
     if p.exists() and not overwrite:
         raise StarclassError(f"{p} exists (overwrite=False)")
     out = table.copy(copy_data=False)
