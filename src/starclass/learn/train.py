@@ -75,6 +75,7 @@ from starclass.learn.checkpoint import (
     write_manifest,
 )
 from starclass.learn.data import InputSource, StampDataset, batches, loader
+from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
 from starclass.learn.splits import split_indices
 
@@ -576,6 +577,8 @@ class MemberTrainer:
     identity : dict or None
         ``{"data_digest": ..., "settings_digest": ...}`` of the run, stored in every checkpoint
         and compared before a checkpoint is resumed or kept (None: not checked).
+    init_from : path, optional
+        A saved model whose weights the member starts from (:mod:`starclass.learn.finetune`).
 
     Examples
     --------
@@ -593,7 +596,8 @@ class MemberTrainer:
 
     def __init__(self, config, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
                  amp: torch.dtype | None, progress: bool = False, n_members: int = 1,
-                 identity: dict[str, str] | None = None) -> None:
+                 identity: dict[str, str] | None = None,
+                 init_from: str | os.PathLike | None = None) -> None:
         self.config = config
         self.identity = dict(identity or {})
         self.recipe = config.recipe
@@ -603,6 +607,7 @@ class MemberTrainer:
         self.amp = amp
         self.progress = progress
         self.n_members = n_members
+        self.init_from = init_from
         self.batch_size = int(getattr(self.recipe, "batch_size", 128) or 128)
         self.n_epochs = int(self.recipe.epochs)
         self.final_path = outdir / member_filename(spec.index)
@@ -616,6 +621,11 @@ class MemberTrainer:
         _seed_everything(self.spec.seed)
         self.model = to_memory_format(models.build_model(self.config, member=self.spec.index).to(self.device),
                                       self.device, self.amp)
+        if self.init_from is not None:
+            # fine-tuning: only the weights are carried over; optimizer and history start afresh
+            self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
+                                                     self.spec.architecture, self.model))
+            self.notes.append(f"member {self.spec.index + 1}: initialised from {self.init_from}")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda" and self.amp == torch.float16)
@@ -828,6 +838,7 @@ def fit(
     ensemble: int | None = None,
     holdout: str | None = None,
     val_index: np.ndarray | None = None,
+    init_from: str | os.PathLike | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -867,6 +878,10 @@ def fit(
         Galaxy held out for ``split="galaxy"`` (drawn with the seed when None).
     val_index
         Explicit validation rows (overrides the recipe's split).
+    init_from
+        A saved model (directory, manifest or member file) whose weights every member starts
+        from instead of a random initialisation (fine-tuning; :mod:`starclass.learn.finetune`
+        says what must match).
 
     Returns
     -------
@@ -912,7 +927,8 @@ def fit(
     notes: list[str] = []
     for spec in members:
         trainer = MemberTrainer(config, spec, data, outdir=outdir, device=dev, amp=amp,
-                                progress=progress, n_members=len(members), identity=identity)
+                                progress=progress, n_members=len(members), identity=identity,
+                                init_from=init_from)
         outcome = trainer.run(resume)
         outcomes.append(outcome)
         notes.extend(outcome.notes)

@@ -1,0 +1,98 @@
+"""Start training from a saved model's weights (fine-tuning), e.g. simulation to real images.
+
+:func:`starclass.learn.train.fit` takes ``init_from=MODEL`` (a model directory, its
+``manifest.json`` or one member file): each member is built as usual and then given the
+weights of the saved member with the same index (or of the last one when the saved model
+has fewer members) before its first training step. The optimizer, the early-stopping state
+and the history start afresh; only the weights are carried over.
+
+The saved model must have been trained for the same input and output: the same
+architecture, bands, classes, stamp size, scales and normalisation, and weights of the same
+names and shapes. Anything else is refused with a :class:`~starclass.errors.StarclassError`
+that names the difference, since loading part of a network silently would leave the rest
+at random and look like a fine-tuned model.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+
+from starclass.errors import StarclassError
+from starclass.learn.checkpoint import load_checkpoint, member_paths
+
+__all__ = ["CHECKED_KEYS", "initial_state"]
+
+#: Checkpoint entries that must equal the new task's: they decide what the inputs and
+#: outputs of the network mean, which shapes alone do not show (a fully convolutional net
+#: takes any stamp size, and a z-scored stamp is not a flux stamp).
+CHECKED_KEYS: tuple[str, ...] = ("bands", "classes", "stamp_size", "scales", "normalisation")
+
+
+def initial_state(source: str | os.PathLike, config, member: int, architecture: str,
+                  model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """The saved weights a new member starts from, checked against the network they go into.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A model directory (``manifest.json`` inside), a manifest, or one member checkpoint.
+    config : starclass.learn.config.TaskConfig
+        The task being trained.
+    member : int
+        Index (0-based) of the member being trained; the saved member with that index is
+        used, or the last one when the saved model has fewer.
+    architecture : str
+        The new member's architecture.
+    model : torch.nn.Module
+        The freshly built network (its state dict gives the names and shapes expected).
+
+    Returns
+    -------
+    dict
+        A state dict for ``model.load_state_dict``.
+
+    Raises
+    ------
+    StarclassError
+        The source is not a finished starclass model, or it differs from the new member in
+        architecture, bands, classes, stamp geometry, normalisation or weight shapes.
+
+    Examples
+    --------
+    >>> # state = initial_state("sim_model", cfg, 0, "compact", net); net.load_state_dict(state)
+    """
+    paths = member_paths(Path(source))
+    path = paths[min(int(member), len(paths) - 1)]
+    ckpt = load_checkpoint(path, kind="member")
+    cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
+    wanted = {"architecture": str(architecture), "bands": [str(b) for b in cfg.get("bands", [])],
+              "classes": [int(c) for c in cfg.get("classes", [])], "stamp_size": cfg.get("stamp_size"),
+              "scales": cfg.get("scales"), "normalisation": cfg.get("normalisation")}
+    for key in ("architecture",) + CHECKED_KEYS:
+        have = ckpt.get(key)
+        # scales may be stored as a list and given as a tuple: compare as lists
+        if isinstance(have, (list, tuple)) and isinstance(wanted[key], (list, tuple)):
+            same = list(have) == list(wanted[key])
+        else:
+            same = have == wanted[key]
+        if not same:
+            raise StarclassError(
+                f"init_from {path}: its {key} is {have!r} but the task {cfg.get('name')!r} trains "
+                f"{wanted[key]!r}; start from a model trained for the same input and classes"
+            )
+    state = ckpt["state_dict"]
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    extra = sorted(set(state) - set(expected))
+    shapes = [f"{k} {tuple(state[k].shape)} vs {tuple(v.shape)}" for k, v in expected.items()
+              if k in state and tuple(state[k].shape) != tuple(v.shape)]
+    if missing or extra or shapes:
+        detail = "; ".join(part for part in (
+            f"missing {missing[:3]}" if missing else "", f"unexpected {extra[:3]}" if extra else "",
+            f"shapes differ: {shapes[:3]}" if shapes else "") if part)
+        raise StarclassError(f"init_from {path}: the saved weights do not fit the {architecture!r} "
+                             f"network of task {cfg.get('name')!r} ({detail})")
+    return state
