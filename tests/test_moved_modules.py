@@ -33,3 +33,12 @@ def test_old_names_still_import():
 def test_unknown_module_is_still_an_import_error():
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("starclass.no_such_module")
+
+
+def test_learn_entry_points_import_from_the_package():
+    from starclass.learn import CNNClassifier, TaskConfig, fit, get_preset, list_presets, load_config
+    from starclass.learn.estimator import CNNClassifier as direct
+
+    assert CNNClassifier is direct
+    assert isinstance(get_preset("legus4"), TaskConfig) and "m31-real" in list_presets()
+    assert callable(fit) and callable(load_config)

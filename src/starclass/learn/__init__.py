@@ -17,8 +17,15 @@ module             what it holds
 ``precision``      float32 / bfloat16 / mixed precision, and the device to run on
 ``augment``        the eight dihedral symmetries and small rescaling
 ``splits``         train/validation splits (random, spatial, by galaxy)
+``cutouts``        training and classifying labelled cutout folders (``--stamps``)
+``finetune``       starting a model from a saved model's weights (``fit(init_from=...)``)
 =================  ==============================================================
+
+The main entry points are importable from here: ``from starclass.learn import CNNClassifier,
+get_preset, list_presets, load_config, fit``.
 """
+
+import importlib
 
 from starclass.learn.augment import DIHEDRAL, augment_batch, dihedral, dihedral_inverse, rescale
 from starclass.learn.splits import (
@@ -29,7 +36,27 @@ from starclass.learn.splits import (
     split_indices,
 )
 
+#: Names loaded on first use: they pull in the models (torchvision), which `import
+#: starclass.learn.config` alone (as evaluate does) should not pay for.
+_LAZY = {
+    "CNNClassifier": "starclass.learn.estimator",
+    "TaskConfig": "starclass.learn.config",
+    "TrainRecipe": "starclass.learn.config",
+    "get_preset": "starclass.learn.config",
+    "list_presets": "starclass.learn.config",
+    "load_config": "starclass.learn.config",
+    "fit": "starclass.learn.train",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'starclass.learn' has no attribute {name!r}")
+
+
 __all__ = [
+    *_LAZY,
     "DIHEDRAL", "augment_batch", "dihedral", "dihedral_inverse", "rescale",
     "galaxy_split", "leave_one_galaxy_out", "random_split", "spatial_split", "split_indices",
 ]
