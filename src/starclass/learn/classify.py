@@ -51,6 +51,7 @@ from starclass.learn.precision import (
     precision_name,
     to_memory_format,
 )
+from starclass.schema import CLASS_PRED, member_col, prob_col
 from starclass.stamps import iter_inputs
 
 log = logging.getLogger(__name__)
@@ -395,12 +396,12 @@ def classify(
         bar.close()
 
     out = Table(candidates, copy=True)
-    cols: dict[str, np.ndarray] = {"class_pred": class_pred}
+    cols: dict[str, np.ndarray] = {CLASS_PRED: class_pred}
     for j, c in enumerate(cfg.classes):
-        cols[f"prob_{c}"] = prob[:, j]
+        cols[prob_col(c)] = prob[:, j]
     cols.update(prob_std=prob_std, quality=quality, class_mean=cmean, class_median=cmed, class_std=cstd)
     for i in range(m):
-        cols[f"class_m{i + 1}"] = votes[i].astype(np.int64)
+        cols[member_col(i + 1)] = votes[i].astype(np.int64)
     blank_rows = blank.any(axis=1)
     if blank_rows.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)

@@ -23,6 +23,7 @@ from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.classify import blank_bands, blank_column, predict_inputs
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
+from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, prob_col
 from starclass.stamps.images import cutout_inputs
 
 __all__ = ["classify_cutouts", "fit_cutouts", "group_folds", "group_validation"]
@@ -179,14 +180,14 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
         out["file"] = cutouts.files
-    cols = {"class_pred": res.class_pred}
+    cols = {CLASS_PRED: res.class_pred}
     for j, c in enumerate(cfg.classes):
-        cols[f"prob_{c}"] = res.prob_mean[:, j]
+        cols[prob_col(c)] = res.prob_mean[:, j]
     if len(loaded.members) > 1:
-        cols["prob_std"] = res.prob_std
-        cols["quality"] = res.quality
+        cols[PROB_STD] = res.prob_std
+        cols[QUALITY] = res.quality
     if class_ref is not None:
-        cols["class_ref"] = class_ref
+        cols[CLASS_REF] = class_ref
     if blank.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
     for key, val in cols.items():

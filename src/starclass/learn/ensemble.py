@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from starclass.errors import StarclassError
+from starclass.schema import CLASS_MEAN, CLASS_MEDIAN, CLASS_PRED, CLASS_STD, PROB_STD, QUALITY, member_col, prob_col
 
 
 def decide(
@@ -79,16 +80,16 @@ class EnsembleResult:
 
     def columns(self) -> dict[str, np.ndarray]:
         """Output columns in catalogue order (see the module docstring)."""
-        cols: dict[str, np.ndarray] = {"class_pred": self.class_pred}
+        cols: dict[str, np.ndarray] = {CLASS_PRED: self.class_pred}
         for j, c in enumerate(self.classes):
-            cols[f"prob_{c}"] = self.prob_mean[:, j]
-        cols["prob_std"] = self.prob_std
-        cols["quality"] = self.quality
-        cols["class_mean"] = self.class_mean
-        cols["class_median"] = self.class_median
-        cols["class_std"] = self.class_std
+            cols[prob_col(c)] = self.prob_mean[:, j]
+        cols[PROB_STD] = self.prob_std
+        cols[QUALITY] = self.quality
+        cols[CLASS_MEAN] = self.class_mean
+        cols[CLASS_MEDIAN] = self.class_median
+        cols[CLASS_STD] = self.class_std
         for i in range(self.votes.shape[0]):
-            cols[f"class_m{i + 1}"] = self.votes[i]
+            cols[member_col(i + 1)] = self.votes[i]
         return cols
 
 
