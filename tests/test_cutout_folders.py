@@ -325,3 +325,23 @@ def test_real_pandas_folder():
     # the directory form reads the same CSV
     assert len(read_cutout_folder(PANDAS)) == 869
 
+
+
+def test_cli_train_init_from_fine_tunes_and_refuses_a_mismatched_model(tmp_path):
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    base = ["train", "--task", str(task), "--stamps", str(p), "--group-column", "object_id", "--no-progress"]
+    res = runner.invoke(app, [*base, "-o", str(tmp_path / "sim_model")])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, [*base, "-o", str(tmp_path / "tuned"), "--init-from", str(tmp_path / "sim_model")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "tuned" / "manifest.json").exists()
+    # a model of another stamp size cannot seed this task: refused before training, naming it
+    other = tmp_path / "other.yaml"
+    other.write_text(task.read_text().replace("stamp_size: 16", "stamp_size: 24"))
+    assert other.read_text() != task.read_text()
+    res = runner.invoke(app, ["train", "--task", str(other), "--stamps", str(p), "--group-column", "object_id",
+                              "--no-progress", "-o", str(tmp_path / "bad"), "--init-from",
+                              str(tmp_path / "sim_model")])
+    assert res.exit_code == 2 and "init_from" in res.output and "stamp_size" in res.output, res.output
+    assert "Traceback" not in res.output

@@ -236,6 +236,10 @@ def train_command(
         False, "--overwrite",
         help="Start afresh, replacing the checkpoints of a model directory trained with other data or "
              "settings (the same as --no-resume)."),
+    init_from: Path | None = typer.Option(
+        None, "--init-from",
+        help="Fine-tune: start every member from the weights of this saved model (e.g. one trained on "
+             "simulated cutouts). Its architecture, bands, classes and stamp geometry must be the task's."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
@@ -256,7 +260,7 @@ def train_command(
                         val_fraction=val_fraction, device=device)
     # the model directory must not be (or hold) an input; whether an existing model directory is
     # resumed or replaced is decided by fit (--resume)
-    clash = input_clash(output, [*mosaic_inputs(mosaics or None), catalog, stamps])
+    clash = input_clash(output, [*mosaic_inputs(mosaics or None), catalog, stamps, init_from])
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
@@ -286,7 +290,7 @@ def train_command(
         _train_on_cutouts(cfg, stamps, output=output, group_column=group_column,
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
-                          device=device, epochs=epochs, ensemble=ensemble)
+                          device=device, epochs=epochs, ensemble=ensemble, init_from=init_from)
         return
     if stamps is None and not mosaics:
         raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
@@ -312,7 +316,7 @@ def train_command(
         echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")
     result = fit(cfg, inputs, labels, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
-                 ensemble=ensemble, holdout=holdout)
+                 ensemble=ensemble, holdout=holdout, init_from=init_from)
     _summarise(cfg, result, output, precision)
 
 
