@@ -591,7 +591,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             raise StarclassError(f"duplicate id {dup}{where} (rows {', '.join(str(r + 1) for r in rows)})")
     for c in ("x", "y"):
         if c in table.colnames:
-            v = _floats(table[c], c, where, ids)
+            v = numeric_column(table, c, where=where, ids=ids)
             bad = ~np.isfinite(v)
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
@@ -601,7 +601,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         if cls in table.colnames:
             col = table[cls]
             mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
-            v = _floats(col, cls, where, ids)
+            v = numeric_column(table, cls, where=where, ids=ids)
             v = np.where(mask | ~np.isfinite(v), 0, v)
             bad = ~np.isin(v, (0,) + CLASSES)
             if bad.any():
@@ -658,20 +658,62 @@ def _plain(col) -> np.ndarray:
     return np.asarray(col)
 
 
-def _floats(col, name: str, where: str, ids: np.ndarray) -> np.ndarray:
-    """A numeric column as float64, or an error naming the column and the first row of text."""
-    values = _plain(col)
+def numeric_column(table, name: str, source: str = "catalogue", *, where: str = "",
+                   ids: np.ndarray | None = None) -> np.ndarray:
+    """A catalogue column as float64 (masked entries NaN), or an error naming the first bad row.
+
+    The one place a column that must hold numbers is read: catalogue validation (positions,
+    classes) and the training labels of ``starclass train`` both use it.
+
+    Parameters
+    ----------
+    table : astropy.table.Table or mapping
+        The catalogue.
+    name : str
+        Column name.
+    source : str
+        What the table is, for the message.
+    where : str
+        Where it came from (e.g. ``" in cat.ecsv"``), for the message.
+    ids : numpy.ndarray, optional
+        The rows' ids, named in the message beside the row number.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    StarclassError
+        When an entry is text that is not a number (``"abc"``), naming the column and row.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> numeric_column(Table({"class_ref": ["1", "2"]}), "class_ref").tolist()
+    [1.0, 2.0]
+    >>> numeric_column(Table({"class_ref": ["1", "star"]}), "class_ref")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: catalogue column 'class_ref' row 2 is 'star', not a number
+    """
+    col = np.ma.asarray(table[name])
     try:
-        return np.asarray(values, dtype=float)
+        return np.ma.filled(col.astype(float), np.nan)
     except (TypeError, ValueError):
-        pass
-    for r, value in enumerate(values.tolist()):
+        pass  # text: find the row to name below, or convert entry by entry (masked text cells)
+    values = col.tolist()
+    for row, value in enumerate(values):
+        if value is None:
+            continue
         try:
             float(value)
         except (TypeError, ValueError):
-            raise StarclassError(
-                f"column {name!r}{where}: row {r + 1} (id {ids[r]}) is {value!r}, not a number") from None
-    raise StarclassError(f"column {name!r}{where} is not numeric (dtype {values.dtype})")
+            id_part = f" (id {ids[row]})" if ids is not None else ""
+            # rows are 1-based, as read_catalog counts them
+            raise StarclassError(f"{source} column {name!r}{where} row {row + 1}{id_part} is {value!r}, "
+                                 "not a number") from None
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
 def _short_cols(table: Table) -> str:
