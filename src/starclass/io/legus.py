@@ -104,17 +104,21 @@ class LegusLayout:
 
 
 def _is_mean_of_classes(mode: np.ndarray, mean: np.ndarray) -> bool:
-    """True when ``mean`` can be the mean of human classes whose mode is ``mode``.
+    """True when ``mean`` reads as the mean of human classes whose mode is ``mode``.
 
-    Inspected rows must have a mean in [1, 4] within 2 of the mode (with 2-4 votes the mode
-    holds at least one vote, so the others cannot pull the mean further); uninspected rows 0.
+    On inspected rows a mean lies in [1, 4] within 2 of the mode (with 2-4 votes the mode holds
+    at least one vote, so the others cannot pull the mean further), and some means are
+    fractional; uninspected rows hold 0. A few impossible rows (mode 1, mean 3.33) occur in real
+    files, so a quarter of the inspected rows may break the rule; a 0/1 flag or another class
+    (NGC 3274, NGC 4449, NGC 5474) breaks it on most rows or is never fractional.
     """
     inspected = np.isin(mode, CLASSES)
-    if not inspected.any():
+    if not inspected.any() or np.any(mean[~inspected] != 0):
         return False
     m, mu = mode[inspected], mean[inspected]
     ok = (mu >= 1) & (mu <= 4) & (np.abs(mu - m) <= 2)
-    return bool(ok.all() and np.all(mean[~inspected] == 0))
+    fractional = np.abs(mu - np.round(mu)) > 0.01
+    return bool(ok.mean() >= 0.75 and fractional.any())
 
 
 def detect_layout(a: np.ndarray) -> LegusLayout:
