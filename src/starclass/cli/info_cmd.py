@@ -96,6 +96,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
 
     table, notes = summarise_dir(directory, column_map)
     if out_format == "text":
+        table.remove_column("file")  # the field names it; csv/ecsv keep the file name
+        if not any(table["mapped"]):
+            table.remove_column("mapped")
         table["ci_cut"].format = ".2f"
         echo("\n".join(table.pformat(max_lines=-1, max_width=-1)))
         for n in notes:
