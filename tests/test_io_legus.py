@@ -259,3 +259,13 @@ def test_map_order_either_way():
     assert parse_column_map(["class_ref=34,ci=col16"]) == {"34": "class_ref", "col16": "ci"}
     with pytest.raises(StarclassError, match="--map"):
         parse_column_map(["nothing"])
+
+
+def test_info_reports_human_disagreement(tmp_path):
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(1, 1, 1.33), _standard_row(2, 4, 4.0), _standard_row(3, 0, 0.0)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    res = invoke("info", str(p))
+    assert res.exit_code == 0, res.output
+    # (1, 1, 2) and (4, 4, 4): one of two inspected sources not unanimous; pairs agree (1/3 + 1) / 2
+    assert "2 sources): not unanimous 50.0%; two people agree 66.7% (4 classes)" in res.output

@@ -42,6 +42,13 @@ def catalog_summary(table, name: str = "") -> str:
         lines.append(f"bands from: {meta.get('bands_source', '?')}")
         if meta.get("class_other"):
             lines.append(f"class values outside 0-4 (set to 0): {meta['class_other']}")
+    if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
+        from starclass.evaluate.disagreement import catalog_disagreement
+
+        d = catalog_disagreement(table, name or "catalogue")
+        lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources): "
+                     f"not unanimous {d['disagree']:.1%}; two people agree {d['pair_4class']:.1%} "
+                     f"(4 classes), {d['pair_binary']:.1%} (1+2 vs 3+4)")
     if meta.get("column_map_used"):
         lines.append("mapped: " + ", ".join(f"{s} -> {d}" for s, d in meta["column_map_used"].items()))
     humans = human_cols(table)
