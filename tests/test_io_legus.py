@@ -217,7 +217,7 @@ Byte-by-byte Description of file: datafile1.txt
    6- 12 F7.2   pix     Xpix      X position (1-based)
   14- 20 F7.2   pix     Ypix      Y position (1-based)
   22- 27 F6.3   mag   F555Wmag    ?=99.999 F555W magnitude
-  29- 33 F5.3   mag e_F555Wmag    ?=99.999 Uncertainty in F555Wmag
+  29- 33 F5.3   mag e_F555Wmag    ?=9.999 Uncertainty in F555Wmag
   35- 38 F4.2   mag     CI        Concentration index
   40     I1     ---     Class     Morphological class
 --------------------------------------------------------------------------------
@@ -234,7 +234,9 @@ def test_mrt_table_aliases_and_nulls(tmp_path):
     assert list(t["id"]) == [1, 2, 3]
     assert t["x"][0] == pytest.approx(99.0)
     assert np.isnan(t["mag_f555w"][1]) and t["mag_f555w"][0] == pytest.approx(21.5)
-    assert "magerr_f555w" in t.colnames and list(t["class_ref"]) == [1, 4, 2]
+    # 9.999 is below every sentinel rule: only the MRT null declaration can make it missing
+    assert np.isnan(t["magerr_f555w"][1]) and t["magerr_f555w"][0] == pytest.approx(0.05)
+    assert list(t["class_ref"]) == [1, 4, 2]
     assert t.meta["column_map_used"]["Class"] == "class_ref"
     assert t.meta["column_map_used"]["e_F555Wmag"] == "magerr_f555w"
 

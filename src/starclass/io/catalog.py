@@ -75,7 +75,7 @@ _ALIASES: dict[str, tuple[str, bool | None]] = {
     # id
     "number": ("id", None), "source_id": ("id", None), "seq": ("id", None), "idx": ("id", None),
     "cluster": ("id", None), "cluster_id": ("id", None), "clusterid": ("id", None), "objid": ("id", None),
-    "obj_id": ("id", None), "source": ("id", None),
+    "obj_id": ("id", None),
     # pixel positions
     "x_image": ("x", True), "y_image": ("y", True),          # SExtractor: 1-based
     "xcentroid": ("x", False), "ycentroid": ("y", False),    # photutils: 0-based
