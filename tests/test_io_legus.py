@@ -175,6 +175,19 @@ def test_layouts_told_apart_by_values():
     assert lay.name == "standard" and lay.columns[35] == "legus_col35"
 
 
+def test_wider_file_than_any_known_is_read_with_a_warning(tmp_path):
+    """Catalogues not in the shared folder are read as they are: extra columns flagged, not refused."""
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcw_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(i, c, 0.0, extra=(7, 8, 9, 1, 2, 3)) for i, c in enumerate((1, 3, 0), start=1)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    with pytest.warns(UserWarning, match=p.name + ".*35-41 of unknown meaning"):
+        t = read_catalog(p)
+    assert list(t["class_ref"]) == [1, 3, 0] and "legus_col41" in t.colnames
+    p.write_text(" ".join(["1"] * 61) + "\n")
+    with pytest.raises(StarclassError, match=r"line 1: 61 columns, a LEGUS .tab catalogue has 34-60"):
+        read_catalog(p)
+
+
 def test_bands_from_readme_survey_and_file_name(tmp_path):
     p = tmp_path / "hlsp_legus_hst_acs-wfc3_ngcy_multiband_v1_padagb-mwext-avgapcor.tab"
     bands, src = legus_bands(p)

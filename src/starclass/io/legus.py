@@ -62,9 +62,11 @@ from starclass.schema import (
 SENTINELS: tuple[float, ...] = (99.999, 66.666, 44.444)
 MAG_MISSING = 90.0
 
-#: Columns every LEGUS file has (1-33) and the fewest / most columns of a known layout.
+#: Columns every LEGUS file has (1-33, plus the class in 34) and the most a file may have: the
+#: known layouts stop at 39; wider files (catalogues not in our survey) are read with their
+#: extra columns flagged as uncertain rather than refused.
 LEGUS_MIN_COLS = 34
-LEGUS_MAX_COLS = 39
+LEGUS_MAX_COLS = 60
 
 #: Filters of fields whose B and V are stated by a source we have (the V band is F555W or
 #: F606W, the B band F435W (ACS) or F438W (WFC3); the .tab files do not say which).
@@ -161,6 +163,7 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
         if _is_mean_of_classes(c34, a[:, 34]):
             cols[35] = CLASS_HUMAN_MEAN
     if k >= 37:
+        # 37-38 columns (NGC 5474, ESO 486-G021), or a wider file than any in our survey
         return LegusLayout("standard+extra", cols, False,
                            f"col 34 class (mode); columns 35-{k} of unknown meaning")
     note = "col 34 mode of the human classes" + (
