@@ -3,7 +3,7 @@
 Formats read (``fmt``; guessed from the extension and contents when not given):
 
 ``legus``
-    LEGUS ``.tab`` cluster catalogues (34-39 whitespace-separated columns, no header; see
+    LEGUS ``.tab`` cluster catalogues (34-39 whitespace-separated columns, up to 60 read; no header; see
     ``docs/io.md`` and :mod:`starclass.io.legus`). x, y become 0-based; the sentinels 99.999,
     66.666 and 44.444 become NaN; the class column of the file's layout becomes ``class_ref``
     (NGC 1566: the hybrid class, with ``class_method``, ``class_human_mode``, ``class_ml``,
@@ -179,8 +179,9 @@ def read_catalog(
         Galaxy name for the ``galaxy`` column; by default taken from the file name
         (``ngc1566``) when it contains one.
     bands
-        LEGUS only: the five bands of the magnitude columns (default F275W, F336W, F438W,
-        F555W, F814W; some LEGUS galaxies have F435W or F606W instead).
+        LEGUS only: the five bands of the magnitude columns, blue to red (default: from a
+        ``.readme`` beside the file, the fields we know, or the file name; see
+        :func:`starclass.io.legus.legus_bands`).
     require_xy
         If False, a catalogue with ra, dec but no x, y (and no WCS) is accepted; one with
         neither is always an error.
