@@ -84,7 +84,7 @@ def test_retuned_partners_send_class3_minority_votes_to_2_as_to_4():
     from starclass.simulate.field import stage_rng
     from starclass.simulate.humans import simulate_humans
 
-    cfg = SimConfig(seed=7, shape=(1024, 1024), n_candidates=3000, bands=("f555w", "f814w"))
+    cfg = SimConfig(seed=7, shape=(640, 640), n_candidates=3000, bands=("f555w", "f814w"))
     truth, _ = simulate_labels(cfg)
 
     def to(partners):
