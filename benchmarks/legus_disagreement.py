@@ -59,6 +59,7 @@ def real_results(folder: Path) -> tuple[dict, list[str]]:
 def simulated(seeds, noise: float, *, partners=None) -> dict:
     """Simulated people through the same mode + mean inference as the real files."""
     from starclass.evaluate.disagreement import disagreement, pooled
+    from starclass.schema import human_cols
     from starclass.simulate import preset, simulate_labels
     from starclass.simulate.field import stage_rng
     from starclass.simulate.humans import consensus, simulate_humans
@@ -70,7 +71,7 @@ def simulated(seeds, noise: float, *, partners=None) -> dict:
         # the simulator's own random stage, so "before" and "after" label the same objects
         humans = simulate_humans(truth, 3, stage_rng(seed, "humans"), noise=noise, mag_limit=cfg.mag_limit,
                                  v_band=cfg.v_band, partners=partners)
-        votes = np.column_stack([np.asarray(humans[c]) for c in ("class_h1", "class_h2", "class_h3")])
+        votes = np.column_stack([np.asarray(humans[c]) for c in human_cols(humans)])
         # the catalogue gives the mode (team tie-break) and the mean to two decimals
         out[seed] = disagreement(consensus(votes), np.round(votes.mean(axis=1), 2))
     return pooled(out)
