@@ -49,3 +49,36 @@ def test_memory_check_can_be_skipped_by_environment(monkeypatch):
         check_memory(10 * GIB, what="--size 9", available=GIB)
     monkeypatch.setenv(SKIP_ENV, "1")
     check_memory(10 * GIB, what="--size 9", available=GIB)  # told to try anyway
+
+
+def _toy_field(folder, shape=(96, 96), n=5, seed=1):
+    """Two small FITS mosaics in ``folder``; returns their paths and the truth table."""
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.mosaic import write_mosaic
+
+    mosaics, truth = synthetic_field(shape, n, bands=("f555w", "f814w"), seed=seed)
+    paths = []
+    for band in mosaics.bands:
+        p = folder / f"toy_{band}.fits"
+        write_mosaic(p, mosaics.data[band], band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+        paths.append(p)
+    return paths, truth
+
+
+def test_detect_truth_without_magnitudes_fails_before_detection(tmp_path, monkeypatch):
+    import starclass.detect.find as find
+
+    def no_detect(*args, **kwargs):
+        raise AssertionError("detection ran before the truth columns were checked")
+
+    monkeypatch.setattr(find, "detect", no_detect)
+    paths, _ = _toy_field(tmp_path)
+    (tmp_path / "t.csv").write_text("id,x,y\n1,10,12\n2,40,50\n")
+    out = tmp_path / "c.ecsv"
+    r = runner.invoke(app, ["detect", *map(str, paths), "-o", str(out), "--truth", str(tmp_path / "t.csv"),
+                            "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert "t.csv" in r.output and "mag_true_f555w" in r.output and "mag_f555w" in r.output
+    assert "Traceback" not in r.output and not out.exists()
