@@ -82,3 +82,71 @@ def test_detect_truth_without_magnitudes_fails_before_detection(tmp_path, monkey
     assert r.exit_code == 2, r.output
     assert "t.csv" in r.output and "mag_true_f555w" in r.output and "mag_f555w" in r.output
     assert "Traceback" not in r.output and not out.exists()
+
+
+def _catalogue_with_off_image_rows(path, shape=(96, 96)):
+    """Five candidates, three of them (ids 101-103) outside a ``shape`` image."""
+    ny, nx = shape
+    path.write_text(f"id,x,y\n1,20,30\n101,-5,10\n2,50,60\n102,{nx + 3},10\n103,10,{ny}\n")
+    return path
+
+
+def test_cutouts_names_candidates_off_the_image(tmp_path):
+    paths, _ = _toy_field(tmp_path)
+    cat = _catalogue_with_off_image_rows(tmp_path / "c.csv")
+    r = runner.invoke(app, ["cutouts", *map(str, paths), "--catalog", str(cat), "-o", str(tmp_path / "s.h5"),
+                            "--size", "8", "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "warning:" in r.output and "3 of 5 candidates lie outside the 96 x 96 px image" in r.output
+    assert "ids 101, 102, 103" in r.output
+
+
+class _FakeModel:
+    """Enough of a loaded model for classify's checks (the classification itself is patched)."""
+
+    def __init__(self):
+        from types import SimpleNamespace
+
+        self.config = SimpleNamespace(bands=("f555w", "f814w"), normalisation="zscore", name="toy")
+        self.members = [object()]
+
+
+def _patch_model(monkeypatch, classify):
+    import starclass.learn.checkpoint as checkpoint
+    import starclass.learn.classify as learn_classify
+
+    monkeypatch.setattr(checkpoint, "load_model", lambda *a, **k: _FakeModel())
+    monkeypatch.setattr(learn_classify, "classify", classify)
+
+
+def test_classify_refuses_a_catalogue_wholly_off_the_image(tmp_path, monkeypatch):
+    def no_classify(*args, **kwargs):
+        raise AssertionError("classified a catalogue with no candidate on the image")
+
+    _patch_model(monkeypatch, no_classify)
+    paths, _ = _toy_field(tmp_path)
+    (tmp_path / "c.csv").write_text("id,x,y\n7,500,10\n8,10,-40\n")
+    out = tmp_path / "p.ecsv"
+    r = runner.invoke(app, ["classify", *map(str, paths), "--catalog", str(tmp_path / "c.csv"),
+                            "--model", str(tmp_path), "-o", str(out), "--device", "cpu", "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert "2 of 2 candidates lie outside the 96 x 96 px image" in r.output and "ids 7, 8" in r.output
+    assert "Traceback" not in r.output and not out.exists()
+
+
+def test_classify_warns_naming_candidates_off_the_image(tmp_path, monkeypatch):
+    import numpy as np
+
+    def fake_classify(mos, table, loaded, **kwargs):
+        out = table.copy()
+        out["class_pred"] = np.zeros(len(out), dtype=int)
+        return out
+
+    _patch_model(monkeypatch, fake_classify)
+    paths, _ = _toy_field(tmp_path)
+    cat = _catalogue_with_off_image_rows(tmp_path / "c.csv")
+    r = runner.invoke(app, ["classify", *map(str, paths), "--catalog", str(cat), "--model", str(tmp_path),
+                            "-o", str(tmp_path / "p.ecsv"), "--device", "cpu", "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "warning:" in r.output and "3 of 5 candidates lie outside" in r.output
+    assert "ids 101, 102, 103" in r.output and "class_pred 0" in r.output

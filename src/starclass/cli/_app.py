@@ -87,3 +87,61 @@ def echo(message: str) -> None:
     """Print a line to stdout (kept in one place so commands can be quietened later)."""
     typer.echo(message)
     sys.stdout.flush()
+
+
+def warn(message: str) -> None:
+    """Print ``warning: message`` to stderr: the run goes on, but the user should know."""
+    typer.echo(f"warning: {message}", err=True)
+
+
+def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, action: str) -> int:
+    """Warn naming the candidates of ``source`` whose pixel lies outside the mosaics; refuse when all do.
+
+    Parameters
+    ----------
+    table
+        The candidate catalogue (``x``, ``y``; ``id`` when present names the rows).
+    shape
+        ``(ny, nx)`` of the mosaics.
+    source
+        The catalogue file, for the message.
+    consequence
+        What happens to those candidates (``"they get class_pred 0"``).
+    action
+        What the command does, for the error when no candidate is on the image (``"classify"``).
+
+    Returns
+    -------
+    int
+        The number of candidates off the image.
+
+    Raises
+    ------
+    StarclassError
+        Every candidate is off the image (most likely a catalogue of another field, or 1-based
+        positions of a tiny image): nothing to ``action``.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> check_on_image(Table({"id": [1, 2], "x": [1.0, 5.0], "y": [1.0, 1.0]}), (10, 10), "c.ecsv",
+    ...                consequence="they get class_pred 0", action="classify")
+    0
+    """
+    import numpy as np
+
+    from starclass.io.catalog import numeric_column
+    from starclass.schema import X, Y
+    from starclass.stamps import off_image, off_image_message
+
+    where = f" in {source}"
+    mask = off_image(numeric_column(table, X, where=where), numeric_column(table, Y, where=where), shape)
+    n = int(mask.sum())
+    if not n:
+        return 0
+    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(len(table))
+    message = f"{source}: {off_image_message(ids, mask, shape)}"
+    if n == len(table):
+        raise StarclassError(f"{message}; nothing to {action} (is the catalogue for these mosaics?)")
+    warn(f"{message}; {consequence}")
+    return n

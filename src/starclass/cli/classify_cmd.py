@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
 
 
@@ -82,6 +82,9 @@ def classify_command(
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"))
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+    # named here, by id, rather than counted among "no usable stamp" after the classification
+    check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",
+                   action="classify")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
                    precision=precision, threshold=threshold)
     out.meta["model"] = str(model)
