@@ -150,3 +150,94 @@ def test_classify_warns_naming_candidates_off_the_image(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     assert "warning:" in r.output and "3 of 5 candidates lie outside" in r.output
     assert "ids 101, 102, 103" in r.output and "class_pred 0" in r.output
+
+
+def _old_and_new_sets(root):
+    """A folder ``root/out`` holding the old set (a.txt, b.txt)."""
+    target = root / "out"
+    target.mkdir()
+    (target / "a.txt").write_text("old a")
+    (target / "b.txt").write_text("old b")
+    return target
+
+
+def test_atomic_dir_never_leaves_the_final_path_empty(tmp_path, monkeypatch):
+    import os
+
+    from starclass.io import atomic
+
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (tmp_path / "probe2").mkdir()
+    if not atomic.exchange_paths(probe, tmp_path / "probe2"):
+        pytest.skip("this system or file system cannot exchange two paths atomically")
+    target = _old_and_new_sets(tmp_path)
+    real_replace = os.replace
+
+    def replace(src, dst):
+        # renaming the final folder away is the moment a reader or a kill would find nothing there
+        assert os.path.abspath(src) != os.path.abspath(target), "the final folder was renamed away"
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with atomic.atomic_dir(target, overwrite=True) as tmp:
+        (tmp / "c.txt").write_text("new c")
+    assert sorted(p.name for p in target.iterdir()) == ["c.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "probe", "probe2"]  # nothing hidden left
+
+
+def test_atomic_dir_killed_between_renames_keeps_the_old_set_and_puts_it_back(tmp_path, monkeypatch):
+    import os
+
+    from starclass.errors import StarclassError
+    from starclass.io import atomic
+
+    monkeypatch.setattr(atomic, "exchange_paths", lambda a, b: False)  # a system without renameat2
+    target = _old_and_new_sets(tmp_path)
+    real_replace = os.replace
+    calls = []
+
+    def killed_on_second(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:  # the old set has been moved aside; the new one is not yet in place
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", killed_on_second)
+    with pytest.raises(KeyboardInterrupt), atomic.atomic_dir(target, overwrite=True) as tmp:
+        (tmp / "c.txt").write_text("new c")
+    monkeypatch.setattr(os, "replace", real_replace)
+    # the old set is whole in the hidden .old folder ...
+    (aside,) = [p for p in tmp_path.iterdir() if p.name.endswith(".old")]
+    assert sorted(p.name for p in aside.iterdir()) == ["a.txt", "b.txt"]
+    # ... and the next command finds it back in place, and keeps it without --overwrite
+    with pytest.raises(StarclassError, match="exists and is not empty"), atomic.atomic_dir(target):
+        pass
+    assert (target / "a.txt").read_text() == "old a" and (target / "b.txt").read_text() == "old b"
+    assert not aside.exists()
+
+
+def test_report_replaces_its_tables_folder_as_a_whole(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pred = tmp_path / "pred.ecsv"
+    from astropy.table import Table
+
+    Table({"id": [1, 2, 3, 4, 5, 6], "x": [1.0, 2, 3, 4, 5, 6], "y": [1.0, 2, 3, 4, 5, 6],
+           "class_pred": [1, 2, 2, 1, 2, 1], "class_ref": [1, 2, 1, 1, 2, 2]}).write(pred, format="ascii.ecsv")
+    args = ["report", str(pred), "-r", "self", "-o", "rep/report.html", "--task", "galaxy-cluster",
+            "--bootstrap", "0"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    tables = tmp_path / "rep" / "tables"
+    first = sorted(p.name for p in tables.iterdir())
+    assert first and all(n.endswith(".ecsv") for n in first)
+    (tables / "from_an_older_report.ecsv").write_text("# stale\n")
+    (tmp_path / "rep" / "report.html").unlink()
+    # the page is gone but its tables are not: they are an output too, kept without --overwrite
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "tables" in r.output and "--overwrite" in r.output, r.output
+    assert (tables / "from_an_older_report.ecsv").exists()
+    r = runner.invoke(app, [*args, "--overwrite"])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in tables.iterdir()) == first  # the older report's table went with the set
+    assert not [p for p in (tmp_path / "rep").iterdir() if p.name.startswith(".")]
