@@ -107,7 +107,9 @@ class _FakeModel:
     def __init__(self):
         from types import SimpleNamespace
 
-        self.config = SimpleNamespace(bands=("f555w", "f814w"), normalisation="zscore", name="toy")
+        self.config = SimpleNamespace(bands=("f555w", "f814w"), normalisation="zscore", name="toy",
+                                      classes=(1, 2, 3, 4), n_classes=4, threshold=None, positive_class=None,
+                                      is_binary=False)
         self.members = [object()]
 
 
@@ -241,3 +243,78 @@ def test_report_replaces_its_tables_folder_as_a_whole(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in tables.iterdir()) == first  # the older report's table went with the set
     assert not [p for p in (tmp_path / "rep").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("args, option", [
+    (["classify", "m.fits", "-c", "c.csv", "--model", "m", "-o", "p.ecsv", "--batch-size", "0"], "--batch-size"),
+    (["classify", "m.fits", "-c", "c.csv", "--model", "m", "-o", "p.ecsv", "--batch-size", "-5"], "--batch-size"),
+    (["cutouts", "m.fits", "-c", "c.csv", "-o", "s.h5", "--batch-size", "0"], "--batch-size"),
+])
+def test_batch_size_below_one_is_refused_by_name(args, option, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "Invalid value" in r.output and option in r.output, r.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("extra, named", [
+    (["--precision", "fp64"], "--precision"),
+    (["--threshold", "7"], "--threshold"),
+])
+def test_classify_options_are_checked_before_the_mosaics_are_read(extra, named, tmp_path, monkeypatch):
+    import starclass.io.mosaic as mosaic
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the mosaics were read before the option was checked")
+
+    _patch_model(monkeypatch, lambda *a, **k: None)
+    monkeypatch.setattr(mosaic, "read_mosaics", no_reading)
+    paths, _ = _toy_field(tmp_path)
+    (tmp_path / "c.csv").write_text("id,x,y\n1,20,30\n")
+    out = tmp_path / "p.ecsv"
+    r = runner.invoke(app, ["classify", *map(str, paths), "--catalog", str(tmp_path / "c.csv"),
+                            "--model", str(tmp_path), "-o", str(out), "--device", "cpu", *extra])
+    assert r.exit_code == 2, r.output
+    assert "error:" in r.output and named.lstrip("-") in r.output and "Traceback" not in r.output
+    assert not out.exists()
+
+
+def _pred_table(path):
+    from astropy.table import Table
+
+    Table({"id": [1, 2, 3, 4], "x": [1.0, 2, 3, 4], "y": [1.0, 2, 3, 4], "class_pred": [1, 2, 2, 1],
+           "class_ref": [1, 2, 1, 1]}).write(path, format="ascii.ecsv")
+    return path
+
+
+@pytest.mark.parametrize("what", ["a file", "a folder of other files"])
+def test_evaluate_out_that_cannot_be_replaced_fails_before_the_evaluation(what, tmp_path, monkeypatch):
+    import starclass.report.build as build
+
+    def no_evaluation(*args, **kwargs):
+        raise AssertionError("evaluated before the output folder was checked")
+
+    monkeypatch.setattr(build, "run_evaluation", no_evaluation)
+    pred = _pred_table(tmp_path / "pred.ecsv")
+    out = tmp_path / "out"
+    if what == "a file":
+        out.write_text("not an evaluation")
+    else:
+        out.mkdir()
+        (out / "notes.txt").write_text("mine")
+    r = runner.invoke(app, ["evaluate", str(pred), "-r", "self", "-o", str(out), "--overwrite"])
+    assert r.exit_code == 2, r.output
+    assert str(out) in r.output and ("not a folder" in r.output or "notes.txt" in r.output)
+    assert "Traceback" not in r.output
+    assert (out.read_text() if what == "a file" else (out / "notes.txt").read_text()) in ("not an evaluation", "mine")
+
+
+def test_simulate_into_a_file_fails_before_rendering(tmp_path, monkeypatch):
+    import starclass.simulate as simulate
+
+    monkeypatch.setattr(simulate, "simulate_to_disk", _no_render)
+    target = tmp_path / "field"
+    target.write_text("a file")
+    r = runner.invoke(app, ["simulate", str(target), "--size", "64", "--overwrite", "--quiet"])
+    assert r.exit_code == 2 and "not a folder" in r.output and "Traceback" not in r.output, r.output
+    assert target.read_text() == "a file"

@@ -92,7 +92,8 @@ def simulate_cmd(
         over["galaxy"] = galaxy
     cfg = make_preset(preset, seed=seed, **over)
     outdir = Path(outdir)
-    check_output(outdir, (), option="OUTDIR", overwrite=overwrite)  # before the rendering, naming the argument
+    # before the rendering, naming the argument
+    check_output(outdir, (), option="OUTDIR", overwrite=overwrite, folder=True, own=FIELD_ENTRIES)
     # a 16384 px field needs ~50 GiB: refuse now, naming --size, rather than be killed mid-render
     ny, nx = cfg.shape
     check_memory(estimate_memory(cfg, read_back=png or gallery or calibrate),
