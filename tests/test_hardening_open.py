@@ -318,3 +318,34 @@ def test_simulate_into_a_file_fails_before_rendering(tmp_path, monkeypatch):
     r = runner.invoke(app, ["simulate", str(target), "--size", "64", "--overwrite", "--quiet"])
     assert r.exit_code == 2 and "not a folder" in r.output and "Traceback" not in r.output, r.output
     assert target.read_text() == "a file"
+
+
+def test_train_into_an_unwritable_folder_fails_before_reading_data(tmp_path, monkeypatch):
+    import starclass.io.catalog as catalog
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the catalogue was read before the model directory was checked")
+
+    monkeypatch.setattr(catalog, "read_catalog", no_reading)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where a folder should be")
+    (tmp_path / "c.csv").write_text("id,x,y,class_ref\n1,2,3,1\n")
+    r = runner.invoke(app, ["train", "--task", "legus4-compact", "--mosaics", str(tmp_path), "--catalog",
+                            str(tmp_path / "c.csv"), "-o", str(blocker / "model"), "--device", "cpu"])
+    assert r.exit_code == 2, r.output
+    assert "cannot write" in r.output and "notes.txt" in r.output and "Traceback" not in r.output
+    assert blocker.read_text() == "a file where a folder should be"
+
+
+def test_library_warnings_read_as_warning_lines_on_the_command_line(tmp_path):
+    from astropy.io import fits
+
+    paths, _ = _toy_field(tmp_path)
+    with fits.open(paths[1], mode="update") as hdul:  # f814w all zero
+        next(h for h in hdul if h.data is not None).data[...] = 0
+    r = runner.invoke(app, ["detect", *map(str, paths), "-o", str(tmp_path / "c.ecsv"), "--no-progress",
+                            "--aperture-correction", "none"])
+    assert r.exit_code == 0, r.output
+    lines = [ln for ln in r.output.splitlines() if "f814w" in ln and "constant" in ln]
+    assert lines and lines[0].startswith("warning: "), r.output
+    assert "UserWarning" not in r.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 import typer
@@ -36,15 +37,34 @@ def command(name: str | None = None, **kwargs):
     def decorator(func):
         @functools.wraps(func)
         def wrapper(*args, **kw):
-            try:
-                return func(*args, **kw)
-            except StarclassError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(code=2) from None
+            # the library warns with warnings.warn (a blank band, positions off by one); on the command
+            # line those read "warning: ..." like our errors, not "file.py:136: UserWarning: ..."
+            with warnings.catch_warnings():
+                warnings.showwarning = show_warning
+                try:
+                    return func(*args, **kw)
+                except StarclassError as exc:
+                    typer.echo(f"error: {exc}", err=True)
+                    raise typer.Exit(code=2) from None
 
         return app.command(name, **kwargs)(wrapper)
 
     return decorator
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a Python warning as ``warning: message`` on stderr (the :func:`warnings.showwarning` hook).
+
+    Other categories than ``UserWarning`` keep their name in brackets, so that a library's
+    deprecation notice is told apart from starclass's own warnings.
+
+    Examples
+    --------
+    >>> show_warning("band f814w is constant", UserWarning, "x.py", 1)  # doctest: +SKIP
+    warning: band f814w is constant
+    """
+    kind = "" if category is UserWarning else f"({category.__name__}) "
+    typer.echo(f"warning: {kind}{message}", err=True)
 
 
 def require_extra(extra: str, modules: Sequence[str], command_name: str) -> None:

@@ -208,7 +208,7 @@ def train_command(
 
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs
-    from starclass.io.paths import input_clash
+    from starclass.io.paths import check_folder_writable, input_clash
     from starclass.learn.config import load_config
     from starclass.learn.train import fit
 
@@ -220,6 +220,7 @@ def train_command(
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
+    check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
     cfg = load_config(task)
     changes: dict = {}
     recipe: dict = {}

@@ -128,3 +128,43 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     if out.is_dir() and not any(out.iterdir()):
         return
     raise StarclassError(f"{option} {out} exists; give --overwrite to replace it")
+
+
+def check_folder_writable(folder: PathLike, *, option: str) -> None:
+    """Refuse a folder that cannot be created or written, before any work, naming the option.
+
+    The nearest existing ancestor must be a folder this process may write (a file in the way,
+    as in ``-o notes.txt/model``, or a read-only folder is refused); an existing ``folder``
+    must itself be writable.
+
+    Parameters
+    ----------
+    folder
+        The folder a command is about to create or fill (a model directory).
+    option
+        The option, for the message.
+
+    Raises
+    ------
+    StarclassError
+        ``cannot write FOLDER (--option): ...`` with the reason.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_folder_writable(d / "model", option="--output")
+    >>> _ = (d / "f").write_text("")
+    >>> check_folder_writable(d / "f" / "model", option="--output")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot write .../f/model (--output): .../f is a file, not a folder
+    """
+    target = Path(folder)
+    probe = target
+    while not (probe.exists() or probe.is_symlink()) and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise StarclassError(f"cannot write {target} ({option}): {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise StarclassError(f"cannot write {target} ({option}): no permission to write in {probe}")
