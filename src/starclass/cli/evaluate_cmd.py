@@ -43,10 +43,12 @@ def evaluate(
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
     from starclass.io.paths import check_output
-    from starclass.report.build import run_evaluation
+    from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
 
-    # references are paths or "self"; a path among them is an input like the predictions
-    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite)
+    # references are paths or "self"; a path among them is an input like the predictions. A file in
+    # the folder's place, or a folder of other files, is refused now, not after the evaluation
+    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite,
+                 folder=True, own=EVALUATION_ENTRIES)
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
                          label_column=label_column, model=None if model is None else str(model),
