@@ -51,7 +51,7 @@ def _report_export(out, path: Path) -> None:
         counts = agr.get("sum_counts", {})
         echo(f"wrote {len(out)} scored candidates to {path} (label scheme {scheme}): "
              f"{agr.get('n_complete', 0)} scored by both inspectors, {agr.get('n_incomplete', 0)} not; "
-             f"{agr.get('n_clusters', 0)} clusters (score_sum >= {out.meta.get('cluster_cut')})")
+             f"clusters (score_sum >= {out.meta.get('cluster_cut')}): {agr.get('n_clusters', 0)}")
         echo("summed scores: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     else:
         echo(f"wrote {len(out)} labelled candidates to {path} "
