@@ -65,8 +65,8 @@ def _report_export(out, path: Path) -> None:
         echo(f"{pair['person_a']} vs {pair['person_b']}: {pair['n']} candidates, agreeing "
              f"{_fmt(pair['agree_frac'])}, Cohen's kappa {_fmt(pair['kappa'])}{weighted}")
         values = pair["values"]
-        echo(f"  {pair['person_a']} (rows) x {pair['person_b']} (columns): "
-             + " ".join(f"{v:>5}" for v in values))
+        echo(f"  cross-table, rows {pair['person_a']}, columns {pair['person_b']}:")
+        echo("  " + " " * 5 + " " + " ".join(f"{v:>5}" for v in values))
         for v, row in zip(values, pair["cross_table"]):
             echo(f"  {v:>5} " + " ".join(f"{c:>5}" for c in row))
 
