@@ -808,6 +808,12 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
     for attempt in range(5):
         try:
             with engine.begin() as conn:
+                # again inside the write transaction: another server may have bound the dataset
+                # to another scheme since the check above (SQLite serialises these transactions)
+                now_in = dataset_scheme(conn, dataset)
+                if now_in is not None and now_in != use.name:
+                    raise StarclassError(f"dataset {dataset!r} holds labels in label scheme {now_in}, "
+                                         f"not {use.name}; the label was not saved")
                 now = utcnow()
                 q = sa.select(labels).where(labels.c.dataset == dataset,
                                             labels.c.candidate_id == candidate_id,
