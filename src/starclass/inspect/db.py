@@ -691,8 +691,7 @@ def check_label(cls: int, subclass: str | None, scheme: LabelScheme | str = PHAN
     starclass.errors.StarclassError: cls: 3 is not a value of label scheme m31-check; ...
     """
     scheme = get_scheme(scheme)
-    cls = check_class(cls)
-    scheme.check(cls)
+    cls = scheme.check(cls)  # refuses non-integers too, naming the scheme's values
     if subclass in (None, ""):
         return None
     sub = str(subclass).strip()
