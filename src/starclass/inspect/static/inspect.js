@@ -143,7 +143,7 @@ function showLabel(label) {
     const b = document.querySelector(`button.sub[data-sub="${label.subclass}"]`);
     what = b ? b.textContent.replace(/^\S+\s+/, "") : label.subclass;
   }
-  p.textContent = `your label: ${what}` + (label.comment ? ` – “${label.comment}”` : "") +
+  p.textContent = `your ${document.body.dataset.noun || "label"}: ${what}` + (label.comment ? ` – “${label.comment}”` : "") +
     ` (revision ${label.revision})`;
   p.dataset.cls = String(label.cls);
   p.dataset.subclass = label.subclass || "";
