@@ -39,6 +39,8 @@ class_median        int16             class of the members' median probability
 class_std           float64           spread of the members' classes
 class_m<i>          int16             class voted by ensemble member <i>
 class_h<h>          int16             class given by human classifier <h>, 0 = none
+score_h<h>          int16             score given by human inspector <h> (M31 check 0-2), -1 = none
+score_sum           int16             sum of the inspectors' scores (M31 check 0-4), -1 = none
 class_human_mode    int16             mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none
 class_human_mean    float64           mean of the humans' classes (LEGUS col 35), 0 = none
 class_hybrid        int16             final class from humans or ML, per class_method (NGC 1566 col 34)
@@ -147,6 +149,7 @@ QUALITY = "quality"
 CLASS_MEAN = "class_mean"
 CLASS_MEDIAN = "class_median"
 CLASS_STD = "class_std"
+SCORE_SUM = "score_sum"
 CLASS_HUMAN_MODE = "class_human_mode"
 CLASS_HUMAN_MEAN = "class_human_mean"
 CLASS_HYBRID = "class_hybrid"
@@ -256,6 +259,8 @@ COLUMNS: dict[str, Column] = _registry(
     Column(CLASS_STD, "float64", None, "spread of the members' classes"),
     Column("class_m<i>", "int16", None, "class voted by ensemble member <i>"),
     Column("class_h<h>", "int16", None, "class given by human classifier <h>, 0 = none"),
+    Column("score_h<h>", "int16", None, "score given by human inspector <h> (M31 check 0-2), -1 = none"),
+    Column(SCORE_SUM, "int16", None, "sum of the inspectors' scores (M31 check 0-4), -1 = none"),
     Column(CLASS_HUMAN_MODE, "int16", None, "mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none"),
     Column(CLASS_HUMAN_MEAN, "float64", None, "mean of the humans' classes (LEGUS col 35), 0 = none"),
     Column(CLASS_HYBRID, "int16", None, "final class from humans or ML, per class_method (NGC 1566 col 34)"),
@@ -354,6 +359,17 @@ def human_col(h: int) -> str:
     'class_h1'
     """
     return f"class_h{int(h)}"
+
+
+def score_col(h: int) -> str:
+    """Name of the column holding the scores given by human inspector ``h`` (1-based).
+
+    Examples
+    --------
+    >>> score_col(2)
+    'score_h2'
+    """
+    return f"score_h{int(h)}"
 
 
 def member_col(i: int) -> str:
