@@ -537,7 +537,8 @@ def run_survey(
         "candidates_per_second": total / wall if wall > 0 else None,
         "find_seconds_per_megapixel": secs["find"] / (pixels / 1e6) if pixels else None,
         "peak_rss_per_worker_bytes": sorted(rss_by_pid.values()),
-        "model_loads_per_worker": sorted({r["pid"]: r["model_loads"] for r in results}.values()),
+        "model_loads_per_process": sorted({r["pid"]: r["model_loads"] for r in results}.values()),
+        "tiles_per_worker": {w: sum(r["worker"] == w for r in results) for w in sorted({r["worker"] for r in results})},
     })
     _write_json(outdir / "summary.json", summary)
     return SurveyResult(outdir, summary, [], outdir / "catalogue")

@@ -275,7 +275,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     -------
     dict
         ``key``, ``n`` (rows written), ``seconds`` (``find``, ``classify``, ``total``),
-        ``pixels`` (core), ``peak_rss`` (bytes, this worker process so far), ``pid``.
+        ``pixels`` (core), ``peak_rss`` (bytes, this worker process so far), ``pid``, ``worker``
+        (address) and ``model_loads`` (models this process has loaded).
 
     Raises
     ------
@@ -316,7 +317,14 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         pq.write_table(table, tmp)
     # ru_maxrss is KiB on Linux, bytes on macOS
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return {"key": job.key, "n": len(cat), "pixels": job.tile.n_pixels, "peak_rss": int(rss), "pid": os.getpid(),
+    try:  # which worker ran it: the summary counts tiles per worker
+        from distributed import get_worker
+
+        worker = get_worker().address
+    except (ImportError, ValueError):
+        worker = f"pid-{os.getpid()}"
+    return {"key": job.key, "n": len(cat), "worker": worker, "pixels": job.tile.n_pixels, "peak_rss": int(rss),
+            "pid": os.getpid(),
             "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
             "model_loads": MODEL_LOADS["n"]}
 
