@@ -283,3 +283,23 @@ def test_cli_two_process_workers_load_the_model_once_each(survey_dir, tmp_path):
     assert "dashboard" in r.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["model_loads_per_process"] == [1, 1]
+
+
+def test_simulate_fields_writes_n_fields_with_truth_and_a_plan(tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "sim"
+    r = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--size", "64",
+                                 "--n-candidates", "6", "--seed", "3", "--quiet"])
+    assert r.exit_code == 0, r.output
+    plan = read_plan(out / "plan.yaml")
+    assert plan.field_names == ["SIM-M31-001", "SIM-M31-002"]
+    truths = [Table.read(f.truth) for f in plan.fields]
+    assert all(len(t) == 6 for t in truths)
+    assert not np.array_equal(truths[0]["x"], truths[1]["x"])  # consecutive seeds, not one field twice
+    assert [sorted(p.name for p in (out / n).glob("*.fits")) for n in plan.field_names] == [
+        ["SIM-M31-001_g.fits", "SIM-M31-001_i.fits"], ["SIM-M31-002_g.fits", "SIM-M31-002_i.fits"]]
+    again = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--quiet"])
+    assert again.exit_code == 2 and "--overwrite" in again.output  # an existing survey is kept
