@@ -35,7 +35,7 @@ from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
-from starclass.survey.work import ORDER, TileJob, run_tile, tile_done
+from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 1
@@ -441,6 +441,11 @@ def run_survey(
         if sum(v is not None for v in (scheduler, cluster)) > 1:
             raise StarclassError("give a scheduler address or a cluster, not both")
         client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+    if made_cluster is not None:
+        client.wait_for_workers(len(made_cluster.workers))
+    if todo:
+        client.run(warm_up)
+    t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
@@ -533,7 +538,7 @@ def run_survey(
     pixels = sum(r["pixels"] for r in results)
     summary.update({
         "n_candidates": total, "fields": per_field,
-        "seconds": {"wall": wall, "tiles": t_tiles, "merge": t_merge, "task_sums": secs},
+        "seconds": {"wall": wall, "start": t_start, "tiles": t_tiles - t_start, "merge": t_merge, "task_sums": secs},
         "candidates_per_second": total / wall if wall > 0 else None,
         "find_seconds_per_megapixel": secs["find"] / (pixels / 1e6) if pixels else None,
         "peak_rss_per_worker_bytes": sorted(rss_by_pid.values()),
