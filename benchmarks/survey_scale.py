@@ -105,6 +105,8 @@ def run(plan_path: Path, model: Path, out: Path, workers: int, *, photometry: st
             "merge_s": s["seconds"]["merge"], "cand_per_s": s["n_candidates"] / wall,
             "task_sums_s": s["seconds"]["task_sums"],
             "find_s_per_mpx": s.get("find_seconds_per_megapixel"),
+            "find_cpu_s_per_mpx": s.get("find_cpu_seconds_per_megapixel"), "start_s": s["seconds"]["start"],
+            "cpu_s": s["cpu_seconds"], "cand_per_cpu_s": s["candidates_per_cpu_second"],
             "peak_rss_gib": [b / 2**30 for b in s["peak_rss_per_worker_bytes"]], "n_tiles": s["n_tiles"]}
 
 
@@ -130,12 +132,16 @@ def main() -> None:
             r = run(plan, model, root / f"out{n}_{w}", w, photometry=args.photometry, tile=args.tile)
             rows.append(r)
             print(f"  {w} worker(s): {r['wall_s']:.1f} s FITS -> merged catalogue ({r['cand_per_s']:.0f} cand/s), "
-                  f"tiles {r['tiles_s']:.1f} s, merge {r['merge_s']:.1f} s, peak RSS per worker "
+                  f"start {r['start_s']:.1f} s, tiles {r['tiles_s']:.1f} s ({r['n'] / r['tiles_s']:.0f} cand/s), "
+                  f"merge {r['merge_s']:.1f} s, {r['cand_per_cpu_s']:.0f} cand per CPU s, peak RSS per worker "
                   f"{', '.join(f'{g:.2f}' for g in r['peak_rss_gib'])} GiB, {r['n_tiles']} tiles", flush=True)
         if len(rows) > 1:
             print(f"  speed-up {rows[-1]['workers']} vs {rows[0]['workers']} workers: "
                   f"{rows[0]['wall_s'] / rows[-1]['wall_s']:.2f}x (wall), "
-                  f"{rows[0]['tiles_s'] / rows[-1]['tiles_s']:.2f}x (tile phase)", flush=True)
+                  f"{rows[0]['tiles_s'] / rows[-1]['tiles_s']:.2f}x (tile phase); CPU time used per wall second "
+                  f"{rows[0]['cpu_s']['total'] / rows[0]['tiles_s']:.2f} vs "
+                  f"{rows[-1]['cpu_s']['total'] / rows[-1]['tiles_s']:.2f}",
+                  flush=True)
         out["runs"].append({"n": n, "results": rows})
         shutil.rmtree(root / f"n{n}", ignore_errors=True)
     if args.detect_mpx > 0:
@@ -145,7 +151,8 @@ def main() -> None:
         (d / "plan.yaml").write_text("fields:\n  - {name: f0, mosaics: f0}\n")
         r = run(d / "plan.yaml", model, root / "out_detect", 1, photometry="growth", tile=args.tile)
         out["detect"] = r
-        print(f"detection + growth photometry: {r['find_s_per_mpx']:.2f} s per Mpx (task time, 1 worker, "
+        print(f"detection + growth photometry: {r['find_s_per_mpx']:.2f} s per Mpx (task wall time; "
+              f"{r['find_cpu_s_per_mpx']:.2f} CPU s per Mpx; 1 worker, "
               f"{side} x {side} px, {r['n']} candidates); classify {r['task_sums_s']['classify']:.1f} s", flush=True)
     out["load_average_end"] = os.getloadavg()
     print(f"load average {out['load_average_start'][0]:.1f} -> {out['load_average_end'][0]:.1f} "

@@ -535,11 +535,16 @@ def run_survey(
     for r in results:
         rss_by_pid[r["pid"]] = max(rss_by_pid.get(r["pid"], 0), r["peak_rss"])
     secs = {k: float(sum(r["seconds"][k] for r in results)) for k in ("find", "classify", "total")}
+    cpu = {k: float(sum(r["cpu_seconds"][k] for r in results)) for k in ("find", "total")}
     pixels = sum(r["pixels"] for r in results)
     summary.update({
         "n_candidates": total, "fields": per_field,
         "seconds": {"wall": wall, "start": t_start, "tiles": t_tiles - t_start, "merge": t_merge, "task_sums": secs},
+        "cpu_seconds": cpu,
         "candidates_per_second": total / wall if wall > 0 else None,
+        # a single-threaded worker's rate on an idle core: CPU time does not grow with the load
+        "candidates_per_cpu_second": (sum(r["n"] for r in results) / cpu["total"]) if cpu["total"] > 0 else None,
+        "find_cpu_seconds_per_megapixel": cpu["find"] / (pixels / 1e6) if pixels else None,
         "find_seconds_per_megapixel": secs["find"] / (pixels / 1e6) if pixels else None,
         "peak_rss_per_worker_bytes": sorted(rss_by_pid.values()),
         "model_loads_per_process": sorted({r["pid"]: r["model_loads"] for r in results}.values()),

@@ -291,7 +291,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``key``, ``n`` (rows written), ``seconds`` (``find``, ``classify``, ``total``),
+        ``key``, ``n`` (rows written), ``seconds`` (``find``, ``classify``, ``total``; wall),
+        ``cpu_seconds`` (``find``, ``total``: CPU time of the worker process),
         ``pixels`` (core), ``peak_rss`` (bytes, this worker process so far), ``pid``, ``worker``
         (address) and ``model_loads`` (models this process has loaded).
 
@@ -303,6 +304,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     import torch
 
     t0 = time.perf_counter()
+    c0 = time.process_time()  # CPU time: what the tile costs whatever else loads the machine
     if job.fail:
         raise RuntimeError(f"injected fault in tile {job.key}")
     torch.set_num_threads(max(1, int(job.threads)))
@@ -314,6 +316,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     window = MosaicWindow(mosaics, job.tile.window)
     cat = _find(job, window) if job.positions is None else _given(job, window)
     t_find = time.perf_counter() - t0
+    c_find = time.process_time() - c0
     t1 = time.perf_counter()
     ox, oy = job.tile.offset
     if len(cat):
@@ -343,6 +346,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     return {"key": job.key, "n": len(cat), "worker": worker, "pixels": job.tile.n_pixels, "peak_rss": int(rss),
             "pid": os.getpid(),
             "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
+            "cpu_seconds": {"find": c_find, "total": time.process_time() - c0},
             "model_loads": MODEL_LOADS["n"]}
 
 
