@@ -110,6 +110,34 @@ def run(plan_path: Path, model: Path, out: Path, workers: int, *, photometry: st
             "peak_rss_gib": [b / 2**30 for b in s["peak_rss_per_worker_bytes"]], "n_tiles": s["n_tiles"]}
 
 
+def cost_model(figures: dict, gpu_rate: float | None = None) -> list[str]:
+    """Lines of the cost table for 2e5 / 1e6 / 14e6 candidates on 1, 8, 64 workers and one GPU.
+
+    Per-candidate cost: the largest run's CPU seconds per candidate of one single-threaded
+    worker (CPU time, so the other jobs on a shared machine do not inflate it); start: the
+    measured cluster start; merge: the measured merge time scaled linearly; parallel
+    efficiency 0.9 assumed beyond the measured workers (shared file system and scheduler not
+    modelled). The GPU line is an estimate unless ``gpu_rate`` (candidates/s) was measured.
+    """
+    runs = [r for run in figures["runs"] for r in run["results"]]
+    big = max(runs, key=lambda r: (r["n"], -r["workers"]))
+    per_cand = big["cpu_s"]["total"] / big["n"]
+    start = min(r["start_s"] for r in runs)
+    merge_per = big["merge_s"] / big["n"]
+    lines = [f"per candidate {per_cand * 1e3:.2f} CPU ms (N = {big['n']}), start {start:.0f} s, "
+             f"merge {merge_per * 1e6:.1f} s per 10^6", "| candidates | 1 worker | 8 workers | 64 workers | one GPU |",
+             "|---|---|---|---|---|"]
+    for n in (200_000, 1_000_000, 14_000_000):
+        cells = []
+        for w in (1, 8, 64):
+            eff = 1.0 if w == 1 else 0.9
+            cells.append(start + n * per_cand / (w * eff) + n * merge_per)
+        g = start + n / gpu_rate + n * merge_per if gpu_rate else None
+        fmt = [f"{c / 60:.1f} min" if c < 7200 else f"{c / 3600:.1f} h" for c in cells]
+        lines.append(f"| {n:,} | " + " | ".join(fmt) + f" | {'%.1f min' % (g / 60) if g else 'n/a'} |")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000", help="total candidates per survey (0: none)")
@@ -119,7 +147,12 @@ def main() -> None:
     ap.add_argument("--detect-mpx", type=float, default=0.0, help="also time detection + photometry on this many Mpx")
     ap.add_argument("--json", default=None, help="write the figures here")
     ap.add_argument("--workdir", default=None, help="folder for the synthetic surveys (default: a temp dir)")
+    ap.add_argument("--cost-from", default=None, help="print the cost model from a --json file and stop")
+    ap.add_argument("--gpu-rate", type=float, default=None, help="candidates/s of one GPU worker, for the cost model")
     args = ap.parse_args()
+    if args.cost_from:
+        print("\n".join(cost_model(json.loads(Path(args.cost_from).read_text()), args.gpu_rate)))
+        return
     root = Path(args.workdir or tempfile.mkdtemp(prefix="survey_scale_"))
     model = make_model(root / "model")
     out: dict = {"load_average_start": os.getloadavg(), "runs": [], "detect": None}
