@@ -549,6 +549,8 @@ def run_survey(
         "peak_rss_per_worker_bytes": sorted(rss_by_pid.values()),
         "model_loads_per_process": sorted({r["pid"]: r["model_loads"] for r in results}.values()),
         "tiles_per_worker": {w: sum(r["worker"] == w for r in results) for w in sorted({r["worker"] for r in results})},
+        "cpu_seconds_per_worker": {w: float(sum(r["cpu_seconds"]["total"] for r in results if r["worker"] == w))
+                                   for w in sorted({r["worker"] for r in results})},
     })
     _write_json(outdir / "summary.json", summary)
     return SurveyResult(outdir, summary, [], outdir / "catalogue")
