@@ -303,3 +303,45 @@ def test_simulate_fields_writes_n_fields_with_truth_and_a_plan(tmp_path):
         ["SIM-M31-001_g.fits", "SIM-M31-001_i.fits"], ["SIM-M31-002_g.fits", "SIM-M31-002_i.fits"]]
     again = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--quiet"])
     assert again.exit_code == 2 and "--overwrite" in again.output  # an existing survey is kept
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_to_the_same_catalogue(survey_dir, cluster, clean_run, tmp_path):
+    """SIGKILL (no clean-up at all) part-way through, rerun: the catalogues equal an uninterrupted run's."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import pyarrow.parquet as pq
+
+    import starclass
+
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import sys\nfrom distributed import LocalCluster\nfrom starclass.survey import read_plan, run_survey\n"
+        "with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:\n"
+        "    run_survey(read_plan(sys.argv[1]), sys.argv[2], cluster=c, progress=False)\n")
+    out = tmp_path / "killed"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(starclass.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, str(script), str(survey_dir / "plan.yaml"), str(out)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300  # a bound on waiting, not a speed check
+        while len(list(out.glob("tiles/*/*.parquet"))) < 5 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    done = len(list(out.glob("tiles/*/*.parquet")))
+    assert 5 <= done < 24, "the run must be killed part-way"
+    assert not (out / "catalogue").exists()
+    resumed = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False,
+                         echo=lambda s: None)
+    assert resumed.ok and resumed.summary["n_tiles_skipped"] >= done
+    for f in ("given", "found"):
+        a = pq.read_table(clean_run.outdir / "fields" / f / "catalogue.parquet")
+        b = pq.read_table(out / "fields" / f / "catalogue.parquet")
+        assert a.equals(b), f
