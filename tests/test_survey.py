@@ -270,6 +270,17 @@ def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     assert not any(tile_done(j.output, j.digest) for j in other.jobs)
 
 
+def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
+    import pyarrow.parquet as pq
+
+    before = pq.read_table(clean_run.outdir / "catalogue")
+    again = run_survey(read_plan(survey_dir / "plan.yaml"), clean_run.outdir, scheduler=cluster.scheduler_address,
+                       overwrite=True, progress=False, echo=lambda s: None)
+    assert again.ok and again.summary["n_tiles_run"] == 0
+    assert again.summary["n_tiles_skipped"] == again.summary["n_tiles"]
+    assert pq.read_table(clean_run.outdir / "catalogue").equals(before)
+
+
 @pytest.mark.slow
 def test_cli_two_process_workers_load_the_model_once_each(survey_dir, tmp_path):
     from typer.testing import CliRunner
