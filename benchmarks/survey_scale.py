@@ -101,7 +101,17 @@ def run(plan_path: Path, model: Path, out: Path, workers: int, *, photometry: st
     r = run_survey(plan, out, n_workers=workers, threads_per_worker=1, progress=False, echo=lambda s: None)
     wall = time.perf_counter() - t0
     s = r.summary
-    return {"workers": workers, "n": s["n_candidates"], "wall_s": wall, "tiles_s": s["seconds"]["tiles"],
+    # duplicates and gaps: every input id once in the merged catalogue (given positions keep their ids)
+    import pyarrow.parquet as pq
+
+    dups = missing = None
+    if all(f.positions is not None for f in plan.fields):
+        merged = pq.read_table(out / "catalogue", columns=["field", "id"]).to_pandas()
+        n_input = sum(pq.read_metadata(f.positions).num_rows for f in plan.fields)
+        dups = int(merged.duplicated(["field", "id"]).sum())
+        missing = n_input - (len(merged) - dups)
+    return {"workers": workers, "duplicates": dups, "missing": missing, "n": s["n_candidates"], "wall_s": wall,
+            "tiles_s": s["seconds"]["tiles"],
             "merge_s": s["seconds"]["merge"], "cand_per_s": s["n_candidates"] / wall,
             "task_sums_s": s["seconds"]["task_sums"],
             "find_s_per_mpx": s.get("find_seconds_per_megapixel"),
@@ -167,7 +177,8 @@ def main() -> None:
             print(f"  {w} worker(s): {r['wall_s']:.1f} s FITS -> merged catalogue ({r['cand_per_s']:.0f} cand/s), "
                   f"start {r['start_s']:.1f} s, tiles {r['tiles_s']:.1f} s ({r['n'] / r['tiles_s']:.0f} cand/s), "
                   f"merge {r['merge_s']:.1f} s, {r['cand_per_cpu_s']:.0f} cand per CPU s, peak RSS per worker "
-                  f"{', '.join(f'{g:.2f}' for g in r['peak_rss_gib'])} GiB, {r['n_tiles']} tiles", flush=True)
+                  f"{', '.join(f'{g:.2f}' for g in r['peak_rss_gib'])} GiB, {r['n_tiles']} tiles, "
+                  f"{r['duplicates']} duplicated and {r['missing']} missing candidates", flush=True)
         if len(rows) > 1:
             print(f"  speed-up {rows[-1]['workers']} vs {rows[0]['workers']} workers: "
                   f"{rows[0]['wall_s'] / rows[-1]['wall_s']:.2f}x (wall), "
