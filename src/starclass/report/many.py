@@ -34,7 +34,7 @@ def quartile_table(dist: Table, quantity: str) -> Table:
     --------
     >>> d = Table(rows=[("f", 1, "ci", 3, 1.4, 1.5, 1.6)],
     ...           names=("field", "class", "quantity", "n", "q25", "median", "q75"))
-    >>> quartile_table(d, "ci")["class_1"][0]
+    >>> str(quartile_table(d, "ci")["class_1"][0])
     '1.50 [1.40, 1.60] (3)'
     """
     fields = list(dict.fromkeys(dist["field"]))
