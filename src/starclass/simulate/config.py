@@ -230,6 +230,15 @@ def preset(name: str, **overrides) -> SimConfig:
       LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`).
     * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
       no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model).
+    * ``ngc7793w``, ``ngc628c``, ``ngc1433``: three more LEGUS fields spanning the distances
+      (:data:`LEGUS_FIELD_PRESETS`): NGC 7793-W at 3.44 Mpc and NGC 628-C at 9.9 Mpc with ACS
+      F435W, NGC 1433 at 8.3 Mpc with WFC3 F438W; candidates to the field's m_V at M_V ~ -6.
+
+    Examples
+    --------
+    >>> cfg = preset("ngc628c", shape=(256, 256), n_candidates=50)
+    >>> cfg.distance_mpc, cfg.bands[2], round(cfg.pc_per_px, 2)
+    (9.9, 'f435w', 1.92)
     """
     key = name.lower()
     if key == "hst":
@@ -245,12 +254,33 @@ def preset(name: str, **overrides) -> SimConfig:
             galaxy="SIM-M31", ra=10.6847, dec=41.2690, sky_fraction=0.6,
             footprint_edge=False, saturation=60000.0, preset="m31",
         )
+    elif key in LEGUS_FIELD_PRESETS:
+        base = SimConfig(**LEGUS_FIELD_PRESETS[key], preset=key)
     else:
         raise StarclassError(f"unknown simulator preset {name!r}; known: {', '.join(PRESETS)}")
     return base.replace(**overrides) if overrides else base
 
 
-PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31")
+#: LEGUS fields across the distance range, beside ``ngc1566`` (17.9 Mpc). Distances from
+#: Calzetti et al. 2015, Table 1 (:data:`starclass.science.many.FIELD_DISTANCES_MPC`); the five
+#: bands as the field's file name implies (ACS fields have F435W, WFC3-only fields F438W). The
+#: candidates reach the field's m_V at the LEGUS inspection limit M_V ~ -6 (``mag_limit``: the
+#: 95th percentile of the real inspected m_V), and the brightest cluster candidate scales with
+#: the distance (``mag_bright``). ``class_mix`` is the mix *before* the LEGUS-like CI selection,
+#: set so that after it the mix is near the field's human classes (benchmarks/realism_fields.py).
+LEGUS_FIELD_PRESETS: dict[str, dict] = {
+    "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
+                     mag_bright=16.5, class_mix=(0.15, 0.25, 0.25, 0.35), galaxy="SIM-NGC7793W",
+                     ra=359.4577, dec=-32.5914),
+    "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
+                    mag_bright=18.0, class_mix=(0.17, 0.16, 0.20, 0.47), galaxy="SIM-NGC628C",
+                    ra=24.1739, dec=15.7836),
+    "ngc1433": dict(distance_mpc=8.3, bands=("f275w", "f336w", "f438w", "f555w", "f814w"), mag_limit=24.0,
+                    mag_bright=18.0, class_mix=(0.14, 0.14, 0.16, 0.56), galaxy="SIM-NGC1433",
+                    ra=55.5062, dec=-47.2219),
+}
+
+PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
 
 #: Class mix of the ``ngc1566`` preset *before* the LEGUS-like CI >= 1.35 selection: after it
 #: (single stars and compact pairs mostly fail the cut, clusters mostly pass) the fractions come
