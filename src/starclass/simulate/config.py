@@ -102,6 +102,11 @@ class SimConfig:
         Blank (NaN) a corner of the field as a mosaic edge; objects near it are class 4.11.
     saturation
         Full well (e-) at which saturated stars clip and bleed.
+    cluster_reff_pc
+        Median effective radius (pc) of class 1 and 2 clusters (log-normal, 0.25 dex).
+    age_box_counts
+        Class (1, 2, 3) -> relative numbers in the age boxes < 10 Myr, 10-100 Myr, 0.1-1 Gyr,
+        > 1 Gyr; a class not given uses the PHANGS NGC 1566 mix (``objects.AGE_BOX_COUNTS``).
     ra, dec
         Field centre (deg).
     telescope
@@ -133,6 +138,8 @@ class SimConfig:
     ebv_scale: float = 1.0
     footprint_edge: bool = True
     saturation: float = 80000.0
+    cluster_reff_pc: float = 2.5
+    age_box_counts: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
     ra: float = 65.0017
     dec: float = -54.9380
     telescope: str = "HST"
@@ -205,6 +212,12 @@ class SimConfig:
             raise StarclassError(f"n_humans must be >= 1, got {self.n_humans}")
         if self.mag_bright >= self.mag_limit:
             raise StarclassError(f"mag_bright ({self.mag_bright}) must be brighter than mag_limit ({self.mag_limit})")
+        if not self.cluster_reff_pc > 0:
+            raise StarclassError(f"cluster_reff_pc must be positive, got {self.cluster_reff_pc}")
+        for k, counts in self.age_box_counts.items():
+            if int(k) not in (1, 2, 3) or len(counts) != 4 or min(counts) < 0 or sum(counts) <= 0:
+                raise StarclassError(f"age_box_counts: class {k} needs four non-negative numbers (classes 1-3), "
+                                     f"got {counts}")
         bad_sub = [k for k in self.subclass_mix if round(k, 2) not in (4.1, 4.2, 4.3, 4.4, 4.7, 4.8, 4.11, 4.12)]
         if bad_sub:
             raise StarclassError(f"subclass_mix: the simulator cannot make subclass(es) {bad_sub}")
@@ -218,6 +231,7 @@ class SimConfig:
         d["shape"] = list(self.shape)
         d["bands"] = list(self.bands)
         d["subclass_mix"] = {str(k): v for k, v in self.subclass_mix.items()}
+        d["age_box_counts"] = {str(k): list(v) for k, v in self.age_box_counts.items()}
         return d
 
 
@@ -270,13 +284,17 @@ def preset(name: str, **overrides) -> SimConfig:
 #: set so that after it the mix is near the field's human classes (benchmarks/realism_fields.py).
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
-                     mag_bright=16.5, class_mix=(0.15, 0.25, 0.25, 0.35), galaxy="SIM-NGC7793W",
+                     mag_bright=16.5, class_mix=(0.15, 0.25, 0.25, 0.35), cluster_reff_pc=1.0,
+                     age_box_counts={1: (20, 9, 15, 2), 2: (38, 18, 15, 5), 3: (47, 14, 10, 3)}, galaxy="SIM-NGC7793W",
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
-                    mag_bright=18.0, class_mix=(0.17, 0.16, 0.20, 0.47), galaxy="SIM-NGC628C",
+                    mag_bright=18.0, class_mix=(0.17, 0.16, 0.20, 0.47),
+                    age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
+                    galaxy="SIM-NGC628C",
                     ra=24.1739, dec=15.7836),
-    "ngc1433": dict(distance_mpc=8.3, bands=("f275w", "f336w", "f438w", "f555w", "f814w"), mag_limit=24.0,
-                    mag_bright=18.0, class_mix=(0.14, 0.14, 0.16, 0.56), galaxy="SIM-NGC1433",
+    "ngc1433": dict(distance_mpc=8.3, bands=("f275w", "f336w", "f438w", "f555w", "f814w"), mag_limit=23.6,
+                    mag_bright=18.0, class_mix=(0.14, 0.14, 0.16, 0.56), cluster_reff_pc=0.6,
+                    age_box_counts={1: (17, 9, 1, 16), 2: (43, 5, 1, 2), 3: (49, 1, 1, 0)}, galaxy="SIM-NGC1433",
                     ra=55.5062, dec=-47.2219),
 }
 
