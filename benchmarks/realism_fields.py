@@ -98,8 +98,9 @@ def check_field(name: str, args) -> dict:
 
 
 def report(res: dict, tol: float) -> None:
-    print(f"\n== {res['field']} at {res['distance_mpc']} Mpc, bands {res['bands']}: selection CI >= {res['ci_cut']:.2f}, "
-          f"m_V <= {res['mag_cut']}; {res['n_sim']} simulated candidates matched ({res['seconds']} s); classes sim "
+    print(f"\n== {res['field']} at {res['distance_mpc']} Mpc, bands {res['bands']}: selection "
+          f"CI >= {res['ci_cut']:.2f}, m_V <= {res['mag_cut']}; {res['n_sim']} simulated candidates matched "
+          f"({res['seconds']} s); classes sim "
           f"{res['classes_sim']} real {res['classes_real']}")
     print(f"{'quantity':10s} {'class':>5s} {'sim median':>10s} {'real median':>11s} {'real IQR':>15s}  inside")
     for m in res["medians"]:
