@@ -72,8 +72,10 @@ def _benchmark():
 @pytest.mark.parametrize("name", ["ngc7793w", "ngc1433", "ngc628c"])
 def test_realism_against_the_real_field(name):
     bench = _benchmark()
-    res = bench.check_field(name, SimpleNamespace(seed=5, size=1536, n_candidates=1800, tolerance=5.0))
+    res = bench.check_field(name, SimpleNamespace(seed=5, size=None, n_candidates=None, tolerance=5.0))
     inside = [m for m in res["medians"] if m["inside"]]
     assert len(inside) >= bench.EXPECTED_INSIDE[name], res["medians"]
+    misses = bench.EXPECTED_MISSES[name]
     for r in res["ladder"]:
-        assert abs(r["diff"]) <= bench.EXPECTED_TOLERANCE[name], r
+        # 5 points is the bar; the documented misses must still meet the bound docs/ report
+        assert abs(r["diff"]) <= misses.get((r["task"], r["rule"]), 5.0), r
