@@ -62,7 +62,13 @@ def _distance_axis(ax) -> None:
 
 def summary_figure(tables: dict[str, Table]):
     """Eight panels against distance: class mix, per-class medians (IQR bars) of CI, M_V, U-B,
-    V-I, the ladder's per-field accuracies (4 classes, binary) and the class 1+2 mass slope."""
+    V-I, the ladder's per-field accuracies (4 classes, binary) and the class 1+2 mass slope.
+
+    Examples
+    --------
+    >>> from starclass.science.many import many_field_tables
+    >>> fig = summary_figure(many_field_tables("../shared/data/legus"))  # doctest: +SKIP
+    """
     fields = tables["fields"]
     dist = tables["distributions"]
     d = {str(r["field"]): float(r["distance_mpc"]) for r in fields}
@@ -118,7 +124,14 @@ def summary_figure(tables: dict[str, Table]):
 
 
 def many_sections(tables: dict[str, Table]) -> list[Section]:
-    """The many-field report sections (tables with one row per field, and the summary figure)."""
+    """The many-field report sections (tables with one row per field, and the summary figure).
+
+    Examples
+    --------
+    >>> from starclass.science.many import many_field_tables
+    >>> [s.key for s in many_sections(many_field_tables("../shared/data/legus"))]  # doctest: +SKIP
+    ['fields', 'ladder', 'distributions', 'boxes']
+    """
     fields = tables["fields"]
     s = Section("Fields", key="fields")
     s.text(f"{len(fields)} LEGUS fields with at least {fields.meta.get('min_inspected', MIN_INSPECTED)} "
@@ -189,7 +202,13 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
 
 def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspected: int = MIN_INSPECTED,
                       seed: int = 0) -> Path:
-    """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path."""
+    """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.
+
+    Examples
+    --------
+    >>> build_many_report("../shared/data/legus", "legus/legus.html")  # doctest: +SKIP
+    PosixPath('legus/legus.html')
+    """
     out = Path(out)
     outdir = out.parent
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed))

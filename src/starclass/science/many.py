@@ -222,6 +222,12 @@ def layout_skips(directory: str | Path) -> dict[str, str]:
     A file is skipped when its layout confidence is low, its class is not in column 34, or
     column 34 holds other values than 0-4 (NGC 4449: one expert's class, 5 = not inspected).
     No ``layouts.csv``: nothing is skipped.
+
+    Examples
+    --------
+    >>> skips = layout_skips("../shared/data/legus")  # doctest: +SKIP
+    >>> skips["hlsp_legus_hst_wfc3_ngc45_multiband_v1_padagb-mwext-avgapcor.tab"]  # doctest: +SKIP
+    "layout confidence 'low'"
     """
     p = Path(directory) / "layouts.csv"
     if not p.is_file():
@@ -264,6 +270,12 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     ------
     StarclassError
         ``directory`` is not a folder, holds no ``.tab`` file, or no field is usable.
+
+    Examples
+    --------
+    >>> fields, skipped = load_fields("../shared/data/legus")  # doctest: +SKIP
+    >>> len(fields), list(fields)[:2]  # doctest: +SKIP
+    (16, ['ugc4305', 'ngc5253'])
     """
     d = Path(directory)
     if not d.is_dir():
@@ -302,10 +314,22 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
 
 
 def role_columns(table: Table) -> dict[str, np.ndarray]:
-    """Magnitudes and errors by band role (``uv, u, b, v, i``) from the bands in ``meta``."""
+    """Magnitudes and errors by band role (``uv, u, b, v, i``) from the bands in ``meta``.
+
+    Examples
+    --------
+    >>> bands = ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    >>> t = Table({**{f"mag_{b}": [20.0 + k] for k, b in enumerate(bands)},
+    ...            **{f"magerr_{b}": [0.1] for b in bands}}, meta={"bands": bands})
+    >>> float(role_columns(t)["u"][0]), float(role_columns(t)["i"][0])
+    (21.0, 24.0)
+    """
     bands = table.meta.get("bands") or field_bands(table.meta.get("source", ""))
     out = {}
     for role, b in zip(ROLES, bands):
+        if mag_col(b) not in table.colnames or magerr_col(b) not in table.colnames:
+            raise StarclassError(f"{table.meta.get('source', 'catalogue')}: no {mag_col(b)} / {magerr_col(b)} "
+                                 f"column for the {role.upper()} band")
         out[role] = np.asarray(table[mag_col(b)], dtype=float)
         out[f"{role}_err"] = np.asarray(table[magerr_col(b)], dtype=float)
     return out
@@ -336,6 +360,12 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
     LEGUS inspected down to M_V = -6, measured with a CI-dependent aperture correction while
     these magnitudes carry the average one, so the cut is soft in this table's magnitudes; a
     value far brighter than -6 would still say the distance is too small.
+
+    Examples
+    --------
+    >>> s = field_summary(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> str(s["field"][0]), int(s["n_inspected"][0])  # doctest: +SKIP
+    ('ugc4305', 232)
     """
     rows = []
     for name, t in fields.items():
@@ -360,6 +390,12 @@ def class_distributions(fields: Mapping[str, Table]) -> Table:
 
     Quantities: CI, M_V, U-B, V-I (:func:`field_quantities`); NaN values (undetected bands) are
     left out of each quantity separately. Classes with no finite value get masked quartiles.
+
+    Examples
+    --------
+    >>> d = class_distributions(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> d[(d["field"] == "ngc1566") & (d["class"] == 1) & (d["quantity"] == "ci")]["median"][0]  # doctest: +SKIP
+    1.48
     """
     rows = []
     for name, t in fields.items():
@@ -381,6 +417,12 @@ def field_boxes(fields: Mapping[str, Table], *, abs_mag_limit: float = INSPECTIO
 
     Box 1 > 1 Gyr, 2 0.1-1 Gyr, 3 10-100 Myr, 4 < 10 Myr (PHANGS Table 2 boxes,
     :func:`starclass.science.colour.box_counts`), with the field's own U, B, V, I bands.
+
+    Examples
+    --------
+    >>> b = field_boxes(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> b.colnames  # doctest: +SKIP
+    ['field', 'class', 'box_1', 'box_2', 'box_3', 'box_4', 'outside', 'n']
     """
     parts = []
     for name, t in fields.items():
@@ -405,6 +447,12 @@ def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_ma
     detection rather than by the inspection cut (NGC 1566), the 90th percentile of its
     inspected M_V, whichever is brighter. A field with fewer than ``min_n`` such clusters gets
     a masked slope and a note.
+
+    Examples
+    --------
+    >>> m = field_mass_slopes(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> round(float(m[m["field"] == "ngc628-c"]["beta"][0]), 2)  # doctest: +SKIP
+    -2.02
     """
     rows = []
     for name, t in fields.items():
@@ -439,6 +487,14 @@ def ladder_features(table: Table) -> dict[str, np.ndarray]:
     their errors and CI (every photometric column of a ``.tab``). Absolute, not apparent,
     magnitudes: the galaxies lie at 3-18 Mpc, and a rule trained on others must not learn
     their distances. ``majority`` uses no feature (a column of zeros).
+
+    Examples
+    --------
+    >>> bands = ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    >>> t = Table({"ci": [1.5], **{f"mag_{b}": [22.0] for b in bands}, **{f"magerr_{b}": [0.1] for b in bands}},
+    ...           meta={"bands": bands, "distance_mpc": 10.0})
+    >>> {k: v.shape for k, v in ladder_features(t).items()}
+    {'majority': (1, 1), 'ci_tree': (1, 1), 'tree3': (1, 4), 'gbm': (1, 11)}
     """
     q = field_quantities(table)
     r = role_columns(table)
@@ -525,6 +581,12 @@ def logo_ladder(fields: Mapping[str, Table], *, rules=RULES, seed: int = 0) -> t
     ------
     StarclassError
         Fewer than two galaxies (nothing to leave out).
+
+    Examples
+    --------
+    >>> per, pooled = logo_ladder(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> pooled[(pooled["task"] == "4class") & (pooled["rule"] == "gbm")]["accuracy"][0]  # doctest: +SKIP
+    0.475
     """
     names = list(fields)
     labels, groups, field_of, feats = [], [], [], {r: [] for r in rules}
