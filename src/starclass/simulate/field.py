@@ -119,6 +119,39 @@ def _scene(config: SimConfig) -> _Scene:
     return _Scene(config, gal, comps, truth, humans, noise, light, wcs)
 
 
+def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
+    """Truth and simulated human labels of a field, without rendering its images.
+
+    The same objects and labels as :func:`simulate_field` with this ``config`` (same random
+    stages), in a few seconds: enough to study the simulated people (e.g. how often they
+    disagree, ``benchmarks/legus_disagreement.py``).
+
+    Parameters
+    ----------
+    config
+        The field.
+
+    Returns
+    -------
+    (astropy.table.Table, astropy.table.Table)
+        ``truth`` and ``humans`` (``class_h1 .. class_hK``, ``class_ref``).
+
+    Examples
+    --------
+    >>> from starclass.simulate import SimConfig
+    >>> truth, humans = simulate_labels(SimConfig(seed=1, shape=(256, 256), n_candidates=50))
+    >>> len(humans) == len(truth), "class_h3" in humans.colnames
+    (True, True)
+    """
+    config.validate()
+    gal = build_galaxy(config, stage_rng(config.seed, "galaxy"))
+    cols, _ = make_objects(config, gal, stage_rng(config.seed, "objects"))
+    truth = _truth_table(config, cols, make_wcs(config))
+    humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
+                             noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band)
+    return truth, humans
+
+
 def _truth_table(config: SimConfig, cols: dict, wcs: WCS) -> Table:
     n = len(cols["x"])
     t = Table()
