@@ -86,12 +86,12 @@ def test_reads_fields_with_hand_counts(legus_dir):
 
 
 def test_threshold_and_layout_skips(legus_dir):
-    with open(legus_dir / "layouts.csv", "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["file", "class_col", "n_other", "confidence"])
-        w.writerow([tab_name("wfc3_ngc1433"), "34", "0", "low"])
+    # one expert's class (5 = not inspected, as NGC 4449): not a human mode, left out with the reason
+    raw = np.loadtxt(legus_dir / tab_name("wfc3_ngc1433"))
+    raw[0, 33] = 5
+    np.savetxt(legus_dir / tab_name("wfc3_ngc1433"), raw, fmt="%.5f")
     fields, skipped = many.load_fields(legus_dir, min_inspected=10)
-    assert "ngc1433" not in fields and "layout confidence" in skipped["reason"][0]
+    assert "ngc1433" not in fields and "expert" in skipped[skipped["field"] == "ngc1433"]["reason"][0]
     n_e = int(np.isin(np.loadtxt(legus_dir / tab_name("acs-wfc3_ngc628-e"))[:, 33], [1, 2, 3, 4]).sum())
     fields, skipped = many.load_fields(legus_dir, min_inspected=n_e + 1)
     assert "ngc628-e" not in fields and "ngc628-e" in list(skipped["field"])
@@ -184,6 +184,6 @@ def test_shared_fields_match_layouts():
         cls = np.asarray(t["class_ref"])
         want = [int(layouts[name][f"n_class{k}"]) for k in (1, 2, 3, 4)]
         assert [int(np.sum(cls == k)) for k in (1, 2, 3, 4)] == want, name
-    # the uncertain layouts are never used
-    for name in ("ngc3351", "ngc4242", "ngc45", "ngc4449"):
+    # the uncertain layouts and the expert's class are never used
+    for name in ("ngc3351", "ngc4242", "ngc45", "ngc4449", "ngc5474"):
         assert name not in fields and name in list(skipped["field"])

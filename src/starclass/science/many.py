@@ -19,18 +19,17 @@ such as NGC 628-C and -E, are one group).
 Distances are not in the LEGUS files (only NGC 628-C's readme states one); they come from
 :data:`FIELD_DISTANCES_MPC`, the values the LEGUS catalogues were built with.
 
-Reading. ``starclass.io.catalog.read_catalog`` reads only the 39-column NGC 1566 layout today;
-:func:`read_legus_field` falls back to a small private adapter for the standard 34-37 column
-files. **The adapter (``_read_standard_tab``, ``_clean_sentinels``) is to be replaced by the io
-reader once branch legus14a (every LEGUS layout, per-field filters, sentinels) is merged.** It
-reads columns 1-34 only (never NGC 1566's columns 36-39) and skips files whose class column is
-uncertain according to ``layouts.csv`` (:func:`layout_skips`).
+Reading. Every file is read by ``starclass.io.catalog.read_catalog`` (layouts, per-field filters
+and sentinels: :mod:`starclass.io.legus`). Only column 34's class is used (NGC 1566's hybrid final
+class; never its columns 36-39, which are not individual people), and a file whose layout the
+reader calls uncertain, or whose class is one expert's rather than a human mode, is left out
+(:func:`usable_layout`).
 """
 
 from __future__ import annotations
 
-import csv
 import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -73,10 +72,6 @@ RULES = ("majority", "ci_tree", "tree3", "gbm")
 ROLES = ("uv", "u", "b", "v", "i")
 QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
 
-# LEGUS sentinels: 99.999 not detected, 66.666 outside the filter's footprint, 44.444 undefined
-# aperture correction (README). Magnitudes never legitimately take these values.
-_SENTINELS = (99.999, 66.666, 44.444)
-_FIELD_RE = re.compile(r"hlsp_legus_hst_([a-z0-9-]+?)_(.+?)_multiband", re.I)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,8 +88,9 @@ def field_name(path: str | Path) -> str:
     >>> field_name("my_catalogue.tab")
     'my_catalogue'
     """
-    m = _FIELD_RE.search(Path(path).name)
-    return m.group(2).lower() if m else Path(path).stem.lower()
+    from starclass.io.legus import field_from_name
+
+    return field_from_name(Path(path).name) or Path(path).stem.lower()
 
 
 def galaxy_of(field: str) -> str:
@@ -108,70 +104,35 @@ def galaxy_of(field: str) -> str:
     return re.sub(r"-[a-z]$", "", field.lower())
 
 
-def field_bands(path: str | Path) -> list[str]:
-    """Filter names of the five magnitude pairs of a LEGUS file, blue to red.
+def usable_layout(table: Table) -> str | None:
+    """Why a LEGUS table read by the io reader cannot be used here, or None when it can.
 
-    ACS has F435W and no F438W, WFC3 the reverse, so B is F435W when the file name lists ACS
-    (``acs-wfc3``) and F438W for WFC3-only fields. V is taken as F555W: the files do not say
-    which fields used F606W, and U-B, V-I and M_V here are built from the band *roles*, so
-    the name only labels the column.
+    A field is used when its layout is certain and column 34 is a human mode (``standard``)
+    or the NGC 1566 hybrid final class (``hybrid``). Left out: one expert's class (``expert``,
+    NGC 4449), a class column the reader cannot know (``unknown-class``: NGC 3351, NGC 4242,
+    NGC 45) and extra columns of unknown meaning (``standard+extra``: NGC 5474, ESO 486-G021).
 
     Examples
     --------
-    >>> field_bands("hlsp_legus_hst_acs-wfc3_ngc628-c_multiband_v1_padagb-mwext-avgapcor.tab")
-    ['f275w', 'f336w', 'f435w', 'f555w', 'f814w']
-    >>> field_bands("hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab")[2]
-    'f438w'
+    >>> usable_layout(Table(meta={"legus_layout": "expert", "layout_certain": False}))
+    "layout 'expert' (one expert's class, not a human mode)"
+    >>> usable_layout(Table({"class_ref": [1]}, meta={"legus_layout": "standard", "layout_certain": True}))
     """
-    m = _FIELD_RE.search(Path(path).name)
-    acs = bool(m) and "acs" in m.group(1).lower()
-    return ["f275w", "f336w", "f435w" if acs else "f438w", "f555w", "f814w"]
-
-
-def _clean_sentinels(table: Table, bands: list[str]) -> None:
-    """LEGUS sentinel magnitudes -> NaN (to be replaced by the io reader after legus14a)."""
-    for b in bands:
-        for c in (mag_col(b), magerr_col(b)):
-            if c in table.colnames:
-                v = np.asarray(table[c], dtype=float).copy()
-                bad = np.zeros(len(v), bool)
-                for s in _SENTINELS:
-                    bad |= np.isclose(v, s, atol=5e-4)
-                v[bad | (v >= 90)] = np.nan
-                table[c] = v
-
-
-def _read_standard_tab(path: Path, bands: list[str]) -> Table:
-    """Private adapter for the standard 34-37 column LEGUS layout (columns 1-34 only).
-
-    To be replaced by ``starclass.io.catalog.read_catalog`` once it reads every layout
-    (branch legus14a).
-    """
-    try:
-        a = np.loadtxt(path, ndmin=2, usecols=range(34))
-    except (ValueError, IndexError, OSError) as exc:
-        raise StarclassError(f"cannot read {path} as a standard LEGUS .tab (34+ numeric columns): {exc}") from None
-    t = Table()
-    t["id"] = a[:, 0].astype(np.int64)
-    t["x"] = a[:, 1] - 1.0  # LEGUS positions are 1-based
-    t["y"] = a[:, 2] - 1.0
-    t["ra"], t["dec"] = a[:, 3], a[:, 4]
-    for k, b in enumerate(bands):
-        t[mag_col(b)] = a[:, 5 + 2 * k]
-        t[magerr_col(b)] = a[:, 6 + 2 * k]
-    t[CI] = a[:, 15]
-    no_fit = a[:, 16] <= 0
-    t["age"] = np.where(no_fit, np.nan, a[:, 16])
-    t["mass"] = np.where(no_fit, np.nan, a[:, 19])
-    t[CLASS_REF] = a[:, 33].astype(np.int16)
-    return t
+    layout = table.meta.get("legus_layout")
+    if layout == "expert":
+        return "layout 'expert' (one expert's class, not a human mode)"
+    if CLASS_REF not in table.colnames:
+        return f"layout {layout!r}: no class column known"
+    if layout not in ("standard", "hybrid") or not table.meta.get("layout_certain", False):
+        return f"layout {layout!r} uncertain: {table.meta.get('layout_note', '')}".rstrip(": ")
+    return None
 
 
 def read_legus_field(path: str | Path) -> Table:
-    """One LEGUS field as a schema table with ``field``, ``galaxy`` and ``distance_mpc`` in meta.
+    """One LEGUS field as a schema table with ``field``, ``galaxy``, ``bands`` and ``distance_mpc`` in meta.
 
-    The io reader is tried first (it reads NGC 1566's 39 columns, whose column 34 is the hybrid
-    final class); other layouts go through the private standard-layout adapter.
+    Read by ``starclass.io.catalog.read_catalog`` (filters per field from
+    :func:`starclass.io.legus.legus_bands`); only the columns every layout shares are kept.
 
     Parameters
     ----------
@@ -181,7 +142,8 @@ def read_legus_field(path: str | Path) -> Table:
     Returns
     -------
     astropy.table.Table
-        ``id, x, y, mag_<band>, magerr_<band>, ci, age, mass, class_ref`` (0 = not inspected).
+        ``id, x, y, ra, dec, mag_<band>, magerr_<band>, ci, age, mass, class_ref``
+        (0 = not inspected); ``meta["skip"]`` says why the field cannot be used, if so.
 
     Raises
     ------
@@ -190,62 +152,34 @@ def read_legus_field(path: str | Path) -> Table:
 
     Examples
     --------
-    >>> read_legus_field("hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab")  # doctest: +SKIP
-    <Table length=1099>
+    >>> t = read_legus_field("../shared/data/legus/hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab")
+    ... # doctest: +SKIP
+    >>> t.meta["bands"], t.meta["distance_mpc"]  # doctest: +SKIP
+    (['f275w', 'f336w', 'f438w', 'f555w', 'f814w'], 8.3)
     """
     from starclass.io.catalog import read_catalog
+    from starclass.io.legus import legus_bands
 
     p = Path(path)
     field = field_name(p)
     galaxy = galaxy_of(field)
     if galaxy not in FIELD_DISTANCES_MPC:
         raise StarclassError(f"{p}: no distance known for galaxy {galaxy!r} (FIELD_DISTANCES_MPC)")
-    bands = field_bands(p)
-    try:
+    bands, bands_source = legus_bands(p)
+    with warnings.catch_warnings():
+        # an uncertain layout is reported in meta["skip"] (and the skipped table), not as a warning
+        warnings.simplefilter("ignore")
         t = read_catalog(p, fmt="legus", bands=bands)
-        # only the columns every layout shares: never NGC 1566's cols 36-39 (not individual people)
-        keep = ["id", "x", "y", "ra", "dec", CI, "age", "mass", CLASS_REF]
-        keep += [c for b in bands for c in (mag_col(b), magerr_col(b))]
-        t = t[[c for c in keep if c in t.colnames]]
-        t.meta = {}
-    except StarclassError:
-        t = _read_standard_tab(p, bands)
-    _clean_sentinels(t, bands)
-    t.meta.update({"field": field, "galaxy": galaxy, "distance_mpc": FIELD_DISTANCES_MPC[galaxy],
-                   "bands": bands, "source": str(p)})
+    skip = usable_layout(t)
+    # only the columns every layout shares: never NGC 1566's cols 36-39 (not individual people)
+    keep = ["id", "x", "y", "ra", "dec", CI, "age", "mass", CLASS_REF]
+    keep += [c for b in bands for c in (mag_col(b), magerr_col(b))]
+    meta = {"field": field, "galaxy": galaxy, "distance_mpc": FIELD_DISTANCES_MPC[galaxy], "bands": bands,
+            "bands_source": bands_source, "source": str(p), "legus_layout": t.meta.get("legus_layout"),
+            "skip": skip}
+    t = t[[c for c in keep if c in t.colnames]]
+    t.meta = meta
     return t
-
-
-def layout_skips(directory: str | Path) -> dict[str, str]:
-    """Files (name -> reason) whose class column ``layouts.csv`` in ``directory`` calls uncertain.
-
-    A file is skipped when its layout confidence is low, its class is not in column 34, or
-    column 34 holds other values than 0-4 (NGC 4449: one expert's class, 5 = not inspected).
-    No ``layouts.csv``: nothing is skipped.
-
-    Examples
-    --------
-    >>> skips = layout_skips("../shared/data/legus")  # doctest: +SKIP
-    >>> skips["hlsp_legus_hst_wfc3_ngc45_multiband_v1_padagb-mwext-avgapcor.tab"]  # doctest: +SKIP
-    "layout confidence 'low'"
-    """
-    p = Path(directory) / "layouts.csv"
-    if not p.is_file():
-        return {}
-    out = {}
-    with open(p, newline="") as fh:
-        for row in csv.DictReader(fh):
-            conf = (row.get("confidence") or "").strip().lower()
-            reason = None
-            if conf.startswith("low"):
-                reason = f"layout confidence {conf!r}"
-            elif (row.get("class_col") or "34").strip() != "34":
-                reason = f"class in column {row['class_col']}, meaning uncertain"
-            elif int(float(row.get("n_other") or 0)) > 0:
-                reason = "column 34 is not a 0-4 human mode (one expert's class; 5 = not inspected)"
-            if reason:
-                out[row["file"]] = reason
-    return out
 
 
 def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
@@ -255,7 +189,7 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     Parameters
     ----------
     directory : str or Path
-        Folder of LEGUS catalogues (and optionally ``layouts.csv``).
+        Folder of LEGUS catalogues.
     min_inspected : int
         Least number of sources with a class 1-4 for a field to be used.
 
@@ -264,7 +198,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     fields : dict
         Field name -> table (:func:`read_legus_field`), ordered by distance.
     skipped : astropy.table.Table
-        ``field, reason`` for every file left out.
+        ``field, reason`` for every file left out (uncertain layout, no distance, too few
+        inspected sources).
 
     Raises
     ------
@@ -283,18 +218,17 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     files = sorted(d.glob("*.tab"))
     if not files:
         raise StarclassError(f"--catalogs: no LEGUS .tab catalogue in {d}")
-    skips = layout_skips(d)
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
     for f in files:
         name = field_name(f)
-        if f.name in skips:
-            skipped.append((name, skips[f.name]))
-            continue
         try:
             t = read_legus_field(f)
         except StarclassError as exc:
             skipped.append((name, str(exc)))
+            continue
+        if t.meta["skip"]:
+            skipped.append((name, t.meta["skip"]))
             continue
         n = int(np.isin(class_array(t, CLASS_REF), (1, 2, 3, 4)).sum())
         if n < min_inspected:
@@ -324,7 +258,11 @@ def role_columns(table: Table) -> dict[str, np.ndarray]:
     >>> float(role_columns(t)["u"][0]), float(role_columns(t)["i"][0])
     (21.0, 24.0)
     """
-    bands = table.meta.get("bands") or field_bands(table.meta.get("source", ""))
+    bands = table.meta.get("bands")
+    if not bands:
+        from starclass.io.legus import legus_bands
+
+        bands = legus_bands(Path(table.meta.get("source", "")))[0]
     out = {}
     for role, b in zip(ROLES, bands):
         if mag_col(b) not in table.colnames or magerr_col(b) not in table.colnames:
