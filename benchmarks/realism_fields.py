@@ -34,12 +34,14 @@ REAL = {
     "ngc7793w": "hlsp_legus_hst_acs-wfc3_ngc7793-w_multiband_v1_padagb-mwext-avgapcor.tab",
     "ngc1433": "hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab",
     "ngc628c": "hlsp_legus_hst_acs-wfc3_ngc628-c_multiband_v1_padagb-mwext-avgapcor.tab",
+    "ngc5474": "hlsp_legus_hst_acs-wfc3_ngc5474_multiband_v1_padagb-mwext-avgapcor.tab",
     "ngc1566": "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab",
 }
 QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
 #: Simulated field per preset: (size in px, candidates). NGC 628-C gets the larger field so that
 #: its ladder trains on as many simulated as real sources (1882 matched vs 1559 real).
-FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (2048, 3200), "ngc1566": (3072, 5600)}
+FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (2048, 3200), "ngc5474": (1536, 1800),
+               "ngc1566": (3072, 5600)}
 #: What docs/legus_validation.md reports (seed 5, FIELD_SIZES), checked by the slow test: class
 #: medians inside the real IQR (of 16), and the ladder rungs that miss the 5-point bar with the
 #: bound they do meet (every other rung is within 5 points of the real catalogue).

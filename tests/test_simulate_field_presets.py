@@ -23,12 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "legus"
 
 
-@pytest.mark.parametrize("name, dist, b_band", [("ngc7793w", 3.44, "f435w"), ("ngc1433", 8.3, "f438w"),
-                                                ("ngc628c", 9.9, "f435w")])
-def test_presets_configure_the_field(name, dist, b_band):
+@pytest.mark.parametrize("name, dist, b_band, v_band", [
+    ("ngc7793w", 3.44, "f435w", "f555w"), ("ngc5474", 6.8, "f438w", "f606w"), ("ngc1433", 8.3, "f438w", "f555w"),
+    ("ngc628c", 9.9, "f435w", "f555w")])
+def test_presets_configure_the_field(name, dist, b_band, v_band):
     assert name in PRESETS
     cfg = preset(name, seed=3, shape=(128, 128), n_candidates=5)
-    assert cfg.distance_mpc == dist and cfg.bands[2] == b_band and cfg.v_band == "f555w"
+    # V (detection, CI) is the field's own V filter, F606W where the field has no F555W
+    assert cfg.distance_mpc == dist and cfg.bands[2] == b_band and cfg.v_band == v_band
     # 0.04"/px at the field's distance
     assert cfg.pc_per_px == pytest.approx(dist * 1e6 * 0.04 / 206264.806)
     assert cfg.to_dict()["age_box_counts"]["1"] == list(LEGUS_FIELD_PRESETS[name]["age_box_counts"][1])
@@ -69,7 +71,7 @@ def _benchmark():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
-@pytest.mark.parametrize("name", ["ngc7793w", "ngc1433", "ngc628c"])
+@pytest.mark.parametrize("name", ["ngc7793w", "ngc5474", "ngc1433", "ngc628c"])
 def test_realism_against_the_real_field(name):
     bench = _benchmark()
     res = bench.check_field(name, SimpleNamespace(seed=5, size=None, n_candidates=None, tolerance=5.0))

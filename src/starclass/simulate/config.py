@@ -288,7 +288,7 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                      age_box_counts={1: (20, 9, 15, 2), 2: (38, 18, 15, 5), 3: (47, 14, 10, 3)}, galaxy="SIM-NGC7793W",
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
-                    mag_bright=18.0, class_mix=(0.15, 0.14, 0.18, 0.53),
+                    mag_bright=18.0, class_mix=(0.14, 0.12, 0.17, 0.57),
                     age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
                     galaxy="SIM-NGC628C",
                     ra=24.1739, dec=15.7836),
@@ -297,6 +297,11 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                     subclass_mix={4.1: 40, 4.2: 302, 4.3: 132, 4.4: 5, 4.7: 20, 4.8: 80, 4.11: 13, 4.12: 5},
                     age_box_counts={1: (17, 9, 1, 16), 2: (43, 5, 1, 2), 3: (49, 1, 1, 0)}, galaxy="SIM-NGC1433",
                     ra=55.5062, dec=-47.2219),
+    # the one field with a stated F606W V band (LEGUS HLSP image names; io.legus.KNOWN_FILTERS)
+    "ngc5474": dict(distance_mpc=6.8, bands=("f275w", "f336w", "f438w", "f606w", "f814w"), mag_limit=23.6,
+                    mag_bright=17.5, class_mix=(0.08, 0.17, 0.06, 0.69),
+                    age_box_counts={1: (5, 6, 29, 2), 2: (27, 21, 29, 4), 3: (20, 6, 3, 0)}, galaxy="SIM-NGC5474",
+                    ra=211.2567, dec=53.6622),
 }
 
 PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
