@@ -299,7 +299,7 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                     ra=55.5062, dec=-47.2219),
     # the one field with a stated F606W V band (LEGUS HLSP image names; io.legus.KNOWN_FILTERS)
     "ngc5474": dict(distance_mpc=6.8, bands=("f275w", "f336w", "f438w", "f606w", "f814w"), mag_limit=23.6,
-                    mag_bright=17.5, class_mix=(0.08, 0.17, 0.06, 0.69),
+                    mag_bright=17.5, class_mix=(0.06, 0.14, 0.05, 0.75),
                     age_box_counts={1: (5, 6, 29, 2), 2: (27, 21, 29, 4), 3: (20, 6, 3, 0)}, galaxy="SIM-NGC5474",
                     ra=211.2567, dec=53.6622),
 }
