@@ -2,9 +2,9 @@
 
 For each field preset (``ngc7793w`` 3.44 Mpc, ``ngc5474`` 6.8 Mpc with F438W/F606W, ``ngc1433``
 8.3 Mpc with WFC3 F438W, ``ngc628c`` 9.9 Mpc, and ``ngc1566`` 17.9 Mpc) it simulates a field,
-runs ``starclass.detect.detect`` with the real field's selection (CI >= its cut, m_V <= its 99th percentile), matches detections to
-the truth within 2 px (class = the simulated human mode, as the real class is a human mode),
-and checks, as ``benchmarks/realism_legus.py`` does for NGC 1566:
+runs ``starclass.detect.detect`` with the real field's selection (CI >= its cut, m_V <= its 99th
+percentile), matches detections to the truth within 2 px (class = the simulated human mode, as
+the real class is a human mode), and checks, as ``benchmarks/realism_legus.py`` does for NGC 1566:
 
 * per class, that the simulated medians of CI, M_V, U-B and V-I fall inside the real
   inter-quartile range of that field's catalogue;
