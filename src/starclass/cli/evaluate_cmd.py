@@ -55,9 +55,10 @@ def evaluate(
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")
-        from starclass.report.many import run_many_evaluation
+        from starclass.report.many import MANY_ENTRIES, run_many_evaluation
 
-        check_output(out, [catalogs], option="--out", overwrite=overwrite)
+        # as for one catalogue: a file in the folder's place, or a folder of other files, is refused now
+        check_output(out, [catalogs], option="--out", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected)
         echo(f"{res['n_fields']} fields from {catalogs}")
         for task, accs in res["pooled"].items():
@@ -66,10 +67,12 @@ def evaluate(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
-    from starclass.report.build import run_evaluation
+    from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
 
-    # references are paths or "self"; a path among them is an input like the predictions
-    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite)
+    # references are paths or "self"; a path among them is an input like the predictions. A file in
+    # the folder's place, or a folder of other files, is refused now, not after the evaluation
+    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite,
+                 folder=True, own=EVALUATION_ENTRIES)
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
                          label_column=label_column, model=None if model is None else str(model),

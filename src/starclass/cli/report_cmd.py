@@ -40,7 +40,8 @@ def report(
         None, "--label-column",
         help="Column of label strings (e.g. 'label'): mapped to classes by the task's label_map and compared "
              "with class_pred row by row."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing HTML page; without it it is kept."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
     """Write the evaluation as one HTML page with embedded figures (open it in a browser)."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
@@ -58,8 +59,9 @@ def report(
         from starclass.report.many import build_many_report
 
         check_output(outdir / name, [catalogs], option="--out", overwrite=overwrite)
+        check_output(outdir / "tables", [catalogs], option="--out (its tables/ folder)", overwrite=overwrite)
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
-                                 "LEGUS fields", min_inspected=min_inspected)
+                                 "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite)
         echo(f"report: {path}")
         return
     if pred is None:
@@ -69,8 +71,10 @@ def report(
     # the page is what the option names; the tables beside it are rewritten with it
     inputs = [pred, model, stamps, *mosaic_inputs(mosaics or None), *(r for r in reference or () if r != "self")]
     check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
+    # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
+    check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
                         task=task, stamps=stamps, label_column=label_column,
-                        model=None if model is None or task is not None else str(model))
+                        model=None if model is None or task is not None else str(model), overwrite=overwrite)
     echo(f"report: {path}")

@@ -51,13 +51,14 @@ def simulate_cmd(
     from astropy.table import Table
 
     from starclass.io.atomic import atomic_dir
+    from starclass.io.memory import check_memory
     from starclass.io.mosaic import read_mosaics
     from starclass.io.paths import check_output
     from starclass.simulate import preset as make_preset
     from starclass.simulate import simulate_to_disk
     from starclass.simulate.calibration import calibrate_field, write_calibration
     from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
-    from starclass.simulate.field import FIELD_ENTRIES
+    from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
 
     if preset.lower() in CUTOUT_PRESETS:
         field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
@@ -92,7 +93,12 @@ def simulate_cmd(
         over["galaxy"] = galaxy
     cfg = make_preset(preset, seed=seed, **over)
     outdir = Path(outdir)
-    check_output(outdir, (), option="OUTDIR", overwrite=overwrite)  # before the rendering, naming the argument
+    # before the rendering, naming the argument
+    check_output(outdir, (), option="OUTDIR", overwrite=overwrite, folder=True, own=FIELD_ENTRIES)
+    # a 16384 px field needs ~50 GiB: refuse now, naming --size, rather than be killed mid-render
+    ny, nx = cfg.shape
+    check_memory(estimate_memory(cfg, read_back=png or gallery or calibrate),
+                 what=f"--size {size}" if size is not None else f"a {nx} x {ny} px field (--size)")
     # the whole field is written to a hidden folder beside OUTDIR and moved into place at the end:
     # a kill leaves the old field or the new one, and two --galaxy names never mix in one folder
     with atomic_dir(outdir, overwrite=overwrite, own=FIELD_ENTRIES) as tmpdir:

@@ -936,7 +936,10 @@ def fit(
             "stores the number its inputs were made with")
     dev = pick_device(device)  # before the directory is made: a bad device leaves nothing behind
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way or no permission: say which folder, not a traceback
+        raise StarclassError(f"cannot write {outdir}: {exc.strerror or exc}") from None
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,

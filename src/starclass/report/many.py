@@ -17,6 +17,7 @@ from astropy.table import Table
 
 from starclass import __version__
 from starclass.io.atomic import atomic_dir, atomic_path
+from starclass.report.build import REPORT_TABLE_ENTRIES
 from starclass.report.figures import colour_of, plt
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.science.many import MIN_INSPECTED, QUANTITIES, many_field_tables
@@ -201,7 +202,7 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
 
 
 def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspected: int = MIN_INSPECTED,
-                      seed: int = 0) -> Path:
+                      seed: int = 0, overwrite: bool = False) -> Path:
     """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.
 
     Examples
@@ -212,7 +213,9 @@ def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspec
     out = Path(out)
     outdir = out.parent
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed))
-    write_sections(sections, outdir, figures=False)
+    # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
+    with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
+        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables)
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp} · {directory}")
     with atomic_path(out) as tmp:
