@@ -172,6 +172,9 @@ def test_cli_evaluate_and_report_catalogs(legus_dir, tmp_path):
     assert res.exit_code == 0, res.output
     html = page.read_text()
     assert "leave one galaxy out" in html and "ngc7793-w" in html and (page.parent / "tables" / "fields.ecsv").is_file()
+    # the page and its tables are kept unless --overwrite
+    res = runner.invoke(app, ["report", "--catalogs", str(legus_dir), "-o", str(page), "--min-inspected", "10"])
+    assert res.exit_code == 2 and "--overwrite" in res.output and page.read_text() == html
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
