@@ -244,9 +244,10 @@ def preset(name: str, **overrides) -> SimConfig:
       LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`).
     * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
       no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model).
-    * ``ngc7793w``, ``ngc628c``, ``ngc1433``: three more LEGUS fields spanning the distances
-      (:data:`LEGUS_FIELD_PRESETS`): NGC 7793-W at 3.44 Mpc and NGC 628-C at 9.9 Mpc with ACS
-      F435W, NGC 1433 at 8.3 Mpc with WFC3 F438W; candidates to the field's m_V at M_V ~ -6.
+    * ``ngc7793w``, ``ngc5474``, ``ngc1433``, ``ngc628c``: more LEGUS fields spanning the
+      distances (:data:`LEGUS_FIELD_PRESETS`): NGC 7793-W at 3.44 Mpc and NGC 628-C at 9.9 Mpc
+      with ACS F435W, NGC 5474 at 6.8 Mpc with F438W and F606W, NGC 1433 at 8.3 Mpc with WFC3
+      F438W; candidates to the field's m_V at M_V ~ -6.
 
     Examples
     --------
