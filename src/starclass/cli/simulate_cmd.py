@@ -18,6 +18,8 @@ def simulate_cmd(
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives identical files."),
     preset: str = typer.Option("hst", "--preset",
         help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix), "
+             "ngc7793w (3.44 Mpc), ngc5474 (6.8 Mpc, F438W/F606W), ngc1433 (8.3 Mpc, WFC3 F438W), "
+             "ngc628c (9.9 Mpc, ACS F435W), "
              "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc) or pandas-cutouts (a labelled folder of 128 px "
              "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts)."),
     n: int = typer.Option(None, "--n",
