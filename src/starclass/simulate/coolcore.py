@@ -16,10 +16,12 @@ Physics (one cluster at z ~ 0.05, where 3.9" ~ 3.9 kpc, so 256 px span 1 Mpc):
   fraction 0.09-0.13 inside R500; a latent "core state" ``u`` in [0, 1] sets the cusp
   (``alpha = 2.2 u^1.5``), shrinks the core radius and deepens the central temperature dip
   (``T(r) = T0 (x + T_min/T0) / (x + 1)``, ``x = (r / r_cool)^a``, Vikhlinin et al. 2006), with
-  scatter in each so that the image does not give ``u`` away;
+  scatter in each so that the image does not give ``u`` away; the innermost 15 kpc get their
+  own factor ``1 + a exp(-r / 15 kpc)``, ``a`` in [-0.5, 1.5] (heating and cooling there change
+  t_cool more than the 40-400 kpc light);
 * central cooling time ``t_cool = 3/2 (n_e + n_i) k T / (n_e n_H Lambda(T, Z))`` with
   ``n_i = 0.92 n_e``, ``n_H = n_e / 1.2`` and the cooling function of Tozzi & Norman (2001,
-  Z = 0.3, with a metallicity scatter of 0.1 dex), averaged over the sphere ``r < 0.012 R500``
+  Z = 0.3, with a metallicity scatter of 0.15 dex), averaged over the sphere ``r < 0.012 R500``
   (Barnes et al. 2018, as the paper); label CC below 1 Gyr, WCC 1-7.7 Gyr, NCC above 7.7 Gyr;
   the central density ``n_e(< 0.012 R500)`` is kept for the density baseline;
 * X-ray emissivity ``n_e^2 Lambda_band(T)`` (soft band: ``Lambda_band ~ T^-0.1``) projected
@@ -120,7 +122,7 @@ class CoolCoreSimConfig:
     pixel_kpc: float | None = None
     pixel_arcsec: float | None = None
     seed: int = 0
-    u_beta: tuple[float, float] = (1.0, 1.8)
+    u_beta: tuple[float, float] = (1.0, 2.1)
 
     def __post_init__(self) -> None:
         # the image always spans the central 1 Mpc (as the paper's): fewer pixels are larger ones
@@ -150,15 +152,18 @@ def _profiles(rng, m500: float, u: float) -> dict:
     rc = r500 * 10 ** rng.uniform(-1.0, -0.45) * (1 - 0.7 * u)
     beta = rng.uniform(0.55, 0.75)
     t0 = 1.1 * kt500 * rng.uniform(0.9, 1.1)
-    tmin = t0 * np.clip(1 - 0.6 * u + rng.normal(0, 0.08), 0.3, 1.0)
+    tmin = t0 * np.clip(1 - 0.6 * u + rng.normal(0, 0.15), 0.3, 1.0)
+    # the innermost ~15 kpc (where t_cool is measured, a few pixels) varies on its own: AGN heating
+    # and cooling flows change it without changing the 40-400 kpc light much
+    a_in = rng.uniform(-0.5, 1.5)
     rcool = r500 * rng.uniform(0.04, 0.1)
     acool = rng.uniform(1.5, 2.5)
     fgas = rng.uniform(0.09, 0.13)
-    z_rel = 10 ** rng.normal(0, 0.1)
+    z_rel = 10 ** rng.normal(0, 0.15)
 
     def shape(r):
         x = r / rc
-        return x ** (-alpha / 2) / (1 + x * x) ** (1.5 * beta - alpha / 4)
+        return x ** (-alpha / 2) / (1 + x * x) ** (1.5 * beta - alpha / 4) * (1 + a_in * np.exp(-r / 15.0))
 
     def temp(r):
         x = (r / rcool) ** acool

@@ -198,9 +198,10 @@ def simulate_plate_cutout(cfg: DSSSimConfig, index: int, kind: int) -> tuple[np.
         seeing = rng.uniform(2.0, 3.5) / 2.355 / cfg.pixel_arcsec
         e = gaussian_filter(img + diffuse * diffuse_col[name], seeing) + sky
         e += 0.02 * gaussian_filter(img, 4 * seeing)  # halo of scattered light around bright stars
-        # the sky exposes the emulsion to a tenth of saturation; grain then makes a star at the
-        # plate limit a ~5 sigma detection, and a star 8 mag brighter a saturated disc
-        e_sat = 10 * sky
+        # the sky of the red plate exposes the emulsion to a tenth of saturation (grain then makes a star
+        # at the plate limit a ~5 sigma detection, one 8 mag brighter a saturated disc); the same
+        # saturation on every plate keeps the colour balance: a yellow globular stays yellow
+        e_sat = 10 * 10 ** (-0.4 * (PLATES[1][1] + 1.5 - zp))
         dens = 1 - np.exp(-e / e_sat)
         grain = gaussian_filter(rng.normal(0, 1, (n, n)), 1.5)
         dens += (0.006 + 0.015 * dens) * grain / grain.std()
@@ -213,8 +214,13 @@ def simulate_plate_cutout(cfg: DSSSimConfig, index: int, kind: int) -> tuple[np.
             else:
                 cx, cy, rad = rng.uniform(0, n, 3)
                 dens -= 0.1 * (np.hypot(xx - cx, yy - cy) < 1 + rad / 20)
-        lo, hi = np.percentile(dens, [1, 99.9])
-        plates[name] = np.clip((dens - lo) / max(hi - lo, 1e-6), 0, 1)
+        plates[name] = dens
+    # each plate's sky to black (the sky differs by band), one common scale above it, so a source's
+    # colour survives the stretch as in the DSS2 colour composites
+    lo = {name: np.percentile(p, 5) for name, p in plates.items()}
+    hi = max(np.percentile(p - lo[name], 99.9) for name, p in plates.items())
+    for name in plates:
+        plates[name] = np.clip((plates[name] - lo[name]) / max(hi, 1e-6), 0, 1) ** 0.8
     rgb = np.stack([plates["i_n"], plates["r_f"], plates["b_j"]], axis=-1)
     label = kind if rng.random() >= cfg.label_noise else 3 - kind
     truth.update({"label": label, "label_true": kind, "class_name": CLASS_NAMES[label], "gal_b_deg": b,
