@@ -25,13 +25,12 @@ import argparse
 import json
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
-
-import warnings
 
 from starclass.evaluate.metrics import per_class_table
 from starclass.io.cutout_folders import read_cutout_folder
