@@ -71,7 +71,7 @@ def _tiny(arch_options=None, **recipe):
 
 def test_trainer_warns_then_freezes_over_weights_given_by_init_from(empty_hub, tmp_path):
     cfg = _tiny()
-    toy = make_synthetic(cfg, 16, seed=1)
+    toy = make_synthetic(cfg, 8, seed=1)
     res = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "a", seed=0, progress=False, device="cpu")
     assert any(n.startswith("WARNING") and "NOT frozen" in n for n in res.notes)
     data = prepare_data(cfg, toy.inputs, toy.class_ref, seed=0)
