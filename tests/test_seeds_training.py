@@ -129,3 +129,16 @@ def test_plateau_schedule_follows_the_validation_loss(tmp_path):
     assert lrs == pytest.approx(_replay_plateau([h["val_loss"] for h in hist], 1e-6, 0.5, 0), rel=1e-9)
     assert min(lrs) < 1e-6
     assert np.all(np.diff(lrs) <= 0)
+
+
+def test_train_cli_warns_before_any_training(empty_hub, tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    (tmp_path / "labels.csv").write_text("file,label\nmissing.png,1\n")
+    r = CliRunner().invoke(app, ["train", "--task", "open-globular", "--stamps", str(tmp_path / "labels.csv"),
+                                 "-o", str(tmp_path / "m")])
+    # the warning comes first, then the bad input is refused (exit 2) before a network is built
+    assert "FROM SCRATCH" in r.output and "NOT frozen" in r.output
+    assert r.exit_code == 2 and "missing.png" in r.output
