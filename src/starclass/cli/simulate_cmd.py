@@ -20,10 +20,14 @@ def simulate_cmd(
         help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix), "
              "ngc7793w (3.44 Mpc), ngc5474 (6.8 Mpc, F438W/F606W), ngc1433 (8.3 Mpc, WFC3 F438W), "
              "ngc628c (9.9 Mpc, ACS F435W), "
-             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc) or pandas-cutouts (a labelled folder of 128 px "
-             "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts)."),
+             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc), pandas-cutouts (a labelled folder of 128 px "
+             "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts), or a labelled cutout folder for a seed "
+             "paper: cool-core (Chandra-like X-ray, 256 px at 3.9\"/px, CC/WCC/NCC by central cooling time), "
+             "galaxy-cluster (XMM-like X-ray + DSS2-like optical candidates on one grid; label 1 cluster / 2 "
+             "non-cluster, column expert 1-5) or open-globular (DSS2-like RGB plates, 224 px)."),
     n: int = typer.Option(None, "--n",
-        help="pandas-cutouts: number of cutouts (default 869, split like the real folder 467/9/393)."),
+        help="Cutout presets: number of cutouts (pandas-cutouts: default 869, split like the real folder "
+             "467/9/393; cool-core 318 as the paper's TNG300 sample; galaxy-cluster 400; open-globular 400)."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes)."),
     size: int = typer.Option(None, "--size", help="Field size in pixels (square; default 2048)."),
@@ -63,10 +67,23 @@ def simulate_cmd(
     from starclass.simulate.calibration import calibrate_field, write_calibration
     from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
     from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
+    from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
 
+    if preset.lower() in SEED_PRESETS:
+        given = [k for k, v in {"--n-candidates": n_candidates, "--distance": distance, "--bands": bands,
+                                "--humans": humans, "--galaxy": galaxy, "--fields": fields}.items() if v is not None]
+        given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
+        if given:
+            raise StarclassError(f"--preset {preset} writes labelled cutouts; {', '.join(given)} apply to fields only")
+        check_output(outdir, (), option="OUTDIR", overwrite=overwrite)
+        labels, counts = write_seed_preset(preset.lower(), outdir, n=n, size=size, seed=seed, overwrite=overwrite,
+                                           progress=progress)
+        echo(f"    labels: {labels}")
+        echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return
     if preset.lower() in CUTOUT_PRESETS:
         field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
-                      "--bands": bands, "--humans": humans, "--galaxy": galaxy}
+                      "--bands": bands, "--humans": humans, "--galaxy": galaxy, "--fields": fields}
         given = [k for k, v in field_only.items() if v is not None]
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:

@@ -243,6 +243,11 @@ def train_command(
     if changes:
         cfg = cfg.copy(**changes)
 
+    from starclass.models.torchvision_nets import frozen_over_random
+
+    for warning in frozen_over_random(cfg, init_from):
+        # on stderr and before any training: a user who asked for transfer learning must not miss this
+        typer.echo(f"WARNING: {warning}", err=True)
     if stamps is not None and is_cutout_source(stamps):
         _train_on_cutouts(cfg, stamps, output=output, group_column=group_column,
                           label_column="label" if label_column == CLASS_REF else label_column,

@@ -334,6 +334,14 @@ def _make_optimizer(recipe, params) -> torch.optim.Optimizer:
     raise StarclassError(f"recipe.optimizer {name!r} is not one of adam, adamw, sgd")
 
 
+def _make_scheduler(recipe, optimizer: torch.optim.Optimizer):
+    """The recipe's learning-rate schedule (None: constant), stepped once per epoch."""
+    if getattr(recipe, "lr_schedule", None) == "plateau":
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, mode="min", factor=float(recipe.lr_factor), patience=int(recipe.lr_patience))
+    return None
+
+
 @torch.no_grad()
 def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.dtype | None) -> tuple[float, float]:
     """Mean (unweighted) cross-entropy and accuracy on a dataset, no augmentation."""
@@ -652,7 +660,19 @@ class MemberTrainer:
             self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
                                                      self.spec.architecture, self.model))
             self.notes.append(f"member {self.spec.index + 1}: initialised from {self.init_from}")
+        wanted = int(getattr(self.model, "frozen_requested", 0) or 0)
+        if wanted and not getattr(self.model, "frozen_layers", 0):
+            if self.init_from is not None:
+                # trained weights (e.g. pretrained on simulated data) stand in for ImageNet: freezing means something
+                self.model.freeze(wanted)
+                self.notes.append(f"member {self.spec.index + 1}: first {wanted} convolution(s) frozen over the "
+                                  f"weights of {self.init_from}")
+            else:
+                self.notes.append(
+                    f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
+                    f"training started from scratch and the {wanted} layer(s) asked to be frozen were NOT frozen")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
+        self.scheduler = _make_scheduler(self.recipe, self.optimizer)
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda" and self.amp == torch.float16)
         self.history: list[dict] = []
@@ -676,6 +696,8 @@ class MemberTrainer:
         _check_same_run(self.last_path, state, self.config, self.spec, self.identity)
         self.model.load_state_dict(state["state_dict"])
         self.optimizer.load_state_dict(state["optimizer"])
+        if self.scheduler is not None and "scheduler" in state:
+            self.scheduler.load_state_dict(state["scheduler"])
         if "scaler" in state and self.scaler.is_enabled():
             self.scaler.load_state_dict(state["scaler"])
         self.history = list(state["history"])
@@ -754,10 +776,15 @@ class MemberTrainer:
             "epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss, "val_acc": val_acc,
             "lr": float(self.optimizer.param_groups[0]["lr"]), "seconds": seconds,
         })
+        if self.scheduler is not None:
+            # the schedule follows the validation loss; without a validation set, the training loss
+            self.scheduler.step(val_loss if math.isfinite(val_loss) else train_loss)
         es = self.stopping
         es.update(epoch + 1, val_loss, val_acc, lambda: cpu_state(self.model.state_dict()))
         extra: dict[str, Any] = {"optimizer": self.optimizer.state_dict(), "early_stopping": es.to_dict(),
                                  **self.identity}
+        if self.scheduler is not None:
+            extra["scheduler"] = self.scheduler.state_dict()
         if es.best_state is not None:
             extra["best_state_dict"] = es.best_state
         if self.scaler.is_enabled():
