@@ -57,10 +57,9 @@ def suggest_command(
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
     if labels is not None:
-        lab = read_catalog(labels, require_xy=False, allow_empty=True)
-        if "id" not in lab.colnames:
-            raise StarclassError(f"--labels {labels} has no 'id' column")
-        labelled = list(lab["id"])
+        from starclass.learn.labels import read_votes
+
+        labelled = list(read_votes(labels)["id"])
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
     table = classified(model, table, mos, device=device)
     mag = mag_column or default_mag_column(table)

@@ -54,7 +54,7 @@ from starclass.schema import class_array
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
-           "annotator_table",
+           "annotator_table", "read_votes",
            "parse_label_columns"]
 
 #: The label models :func:`vote_targets` knows.
@@ -482,3 +482,32 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     out[dest] = targets
     nv[dest] = n_votes
     return out, nv
+
+
+def read_votes(path) -> Table:
+    """A table of votes (``id`` and ``class_h<k>`` columns; positions not needed), any writable format.
+
+    :func:`starclass.io.catalog.read_catalog` wants pixel positions; a votes table, such as the
+    simulator's ``humans.ecsv`` or a hand-made one, may have none.
+
+    Raises
+    ------
+    StarclassError
+        The file is missing, unreadable or has no ``id`` column.
+    """
+    from pathlib import Path
+
+    from starclass.io.catalog import catalog_format
+
+    p = Path(path)
+    if not p.is_file():
+        raise StarclassError(f"labels file {p} not found")
+    try:
+        table = Table.read(p, format=catalog_format(p))
+    except StarclassError:
+        raise
+    except Exception as exc:
+        raise StarclassError(f"cannot read labels file {p}: {type(exc).__name__}: {exc}") from None
+    if "id" not in table.colnames:
+        raise StarclassError(f"labels file {p} has no 'id' column (columns: {', '.join(table.colnames)})")
+    return table
