@@ -68,7 +68,7 @@ def test_set_size_ranks_by_set_then_entropy_and_falls_back():
     assert used == "set-size" and np.argsort(-s).tolist() == [2, 1, 0]
     s, used = informativeness(t["prob_1", "prob_2"], "set-size")
     assert used == "entropy" and np.argmax(s) == 0
-    t2 = Table({"prob_1": [0.5, 0.9], "prob_2": [0.5, 0.1], "pred_set": ["1", "1,2"]})
+    t2 = Table({"prob_1": [0.5, 0.9], "prob_2": [0.5, 0.1], "pred_set": ["1", "1|2"]})
     assert informativeness(t2, "set-size")[0].argmax() == 1
 
 

@@ -57,8 +57,8 @@ def _set_sizes(table: Table) -> np.ndarray | None:
         if col in table.colnames:
             return np.ma.filled(np.ma.asarray(table[col], dtype=float), np.nan)
     if "pred_set" in table.colnames:
-        # a set written as text ("1,2") or as a list
-        return np.array([len([c for c in str(v).replace(" ", "").strip("[](){}").split(",") if c])
+        # a set written as text ("1|2", "1,2") or as a list
+        return np.array([len([c for c in str(v).replace(" ", "").replace("|", ",").strip("[](){}").split(",") if c])
                          if v is not np.ma.masked else np.nan for v in table["pred_set"]], dtype=float)
     return None
 
