@@ -153,3 +153,17 @@ def test_train_on_votes_suggest_and_fine_tune(field, single_thread):
     assert res.exit_code == 0, out
     assert "32 candidates with votes" in out and "initialised from" in out
     assert json.loads((root / "m2" / "manifest.json").read_text())["config"]["name"] == cfg.name
+
+
+def test_train_on_votes_from_a_stamp_store(field, tmp_path, single_thread):
+    from starclass.io.mosaic import read_mosaics
+    from starclass.stamps.store import make_store
+
+    root, data, cfg = field
+    cfg = cfg.copy(softening_mag=28.0)
+    store = make_store(read_mosaics(data), read_catalog(data / "candidates.ecsv"), tmp_path / "s.h5", cfg)
+    res, out = _run(["train", "--task", root / "task.yaml", "--stamps", store, "--labels", root / "humans.ecsv",
+                     "--label-model", "soft", "--no-progress", "--device", "cpu", "-o", tmp_path / "m"])
+    assert res.exit_code == 0, out
+    assert "30 candidates with votes" in out and "label model soft" in out
+    assert json.loads((tmp_path / "m" / "manifest.json").read_text())["training"]["label_model"] == "soft"

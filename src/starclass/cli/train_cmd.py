@@ -282,8 +282,8 @@ def train_command(
         return
     if stamps is None and not mosaics:
         raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
-    if catalog is None and labels is not None:
-        catalog = labels  # the votes table is the catalogue
+    if catalog is None and labels is not None and stamps is None:
+        catalog = labels  # the votes table is the catalogue (a stamp store has its own)
     if stamps is None and catalog is None:
         raise StarclassError("give the labelled catalogue (--catalog)")
     table = read_catalog(catalog) if catalog is not None else None
@@ -338,9 +338,11 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
     src = table
     if src is None:
+        from astropy.table import Table
+
         from starclass.stamps import StampStore
 
-        src = StampStore(stamps).table
+        src = Table(StampStore(stamps).table)  # the store's candidate columns, in stamp order
     votes_table = None
     if labels is not None and (catalog is None or Path(labels).resolve() != Path(catalog).resolve()):
         from starclass.learn.labels import read_votes
