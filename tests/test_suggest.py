@@ -115,6 +115,8 @@ def test_train_on_votes_suggest_and_fine_tune(field, single_thread):
     res, out = _run([*base, "--labels", root / "humans.ecsv", "--label-columns", "class_h1,class_h7",
                      "-o", root / "bad"])
     assert res.exit_code == 2 and "class_h7" in out and not (root / "bad").exists()
+    res, out = _run([*base, "--labels", root / "humans.ecsv", "--label-model", "vote", "-o", root / "bad"])
+    assert res.exit_code == 2 and "--label-model 'vote'" in out and "mosaics:" not in out
 
     # suggest the unlabelled candidates the model is least sure of, spread over magnitude
     sug = root / "suggestions.ecsv"

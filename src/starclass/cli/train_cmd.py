@@ -238,6 +238,11 @@ def train_command(
 
     check_train_options(epochs=epochs, ensemble=ensemble, batch_size=batch_size, lr=lr, patience=patience,
                         val_fraction=val_fraction, device=device)
+    if label_model is not None:
+        from starclass.learn.labels import LABEL_MODELS
+
+        if label_model not in LABEL_MODELS:
+            raise StarclassError(f"--label-model {label_model!r}: use one of {', '.join(LABEL_MODELS)}")
     # the model directory must not be (or hold) an input; whether an existing model directory is
     # resumed or replaced is decided by fit (--resume)
     clash = input_clash(output, [*mosaic_inputs(mosaics or None), catalog, stamps, init_from, labels])
