@@ -159,9 +159,10 @@ def main() -> None:
     for s, curve in curves.items():
         hit = [n for n, a in curve if a >= acc_all]
         needed[s] = hit[0] if hit else None
-        txt = (f"{hit[0]} labels ({hit[0] / n_pool:.0%} of the pool)" if hit
-               else f"not reached within {curve[-1][0]} labels")
-        print(f"{s}: reaches the all-labels accuracy {acc_all:.3f} with {txt}; "
+        txt = (f"reaches the all-labels accuracy {acc_all:.3f} with {hit[0]} labels ({hit[0] / n_pool:.0%} of "
+               f"the pool)" if hit else f"does not reach the all-labels accuracy {acc_all:.3f} within "
+               f"{curve[-1][0]} labels")
+        print(f"{s}: {txt}; "
               f"best {max(a for _, a in curve):.3f}")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
     if args.json:
