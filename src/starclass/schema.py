@@ -59,6 +59,8 @@ age_<bound>         float64  yr       lower / upper bound or error of age (LEGUS
 mass_<bound>        float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
 ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
 radius_pc           float64  pc       simulated half-light radius
+entropy             float64           entropy of the predicted probabilities (nats)
+suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
 ==================  =======  =======  ======================================================================
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
@@ -167,6 +169,8 @@ AGE = "age"
 MASS = "mass"
 EBV = "ebv"
 RADIUS_PC = "radius_pc"
+ENTROPY = "entropy"
+SUGGEST_RANK = "suggest_rank"
 
 #: Columns every candidate table has.
 REQUIRED: tuple[str, ...] = (ID, X, Y)
@@ -283,6 +287,8 @@ COLUMNS: dict[str, Column] = _registry(
     Column("mass_<bound>", "float64", u.Msun, "lower / upper bound or error of mass (LEGUS, PHANGS)"),
     Column("ebv_<bound>", "float64", u.mag, "lower / upper bound or error of ebv (LEGUS, PHANGS)"),
     Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
+    Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
+    Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
 )
 
 #: Patterns whose placeholder is a band.

@@ -56,13 +56,16 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         pick_device(device)
 
 
-def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True):
+def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
+                    targets=None):
     """Model inputs and labels for training, from mosaics or a stamp store.
 
     Returns ``(inputs, labels, positions, galaxies, n_bad, cfg)``: candidates without a usable
     stamp (centre pixel off the image or NaN) get label 0 and are left out of training; ``cfg``
     is the config the inputs were made with (an ``auto`` softening_mag resolved to a number,
-    from the store or measured on the mosaics).
+    from the store or measured on the mosaics). ``targets`` (soft targets ``(N, K)`` from
+    :mod:`starclass.learn.labels`, one row per catalogue row) replace the label column; rows
+    without a usable stamp get a row of zeros.
     """
     # here, not at the top: starclass.io.catalog adds 0.5 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import numeric_column
@@ -97,10 +100,13 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
             src = table
         else:
             src = store.table
-        if label_column not in (src.colnames if hasattr(src, "colnames") else src):
-            raise StarclassError(f"no label column {label_column!r} in the catalogue or stamp store")
         where = "catalogue" if table is not None else f"stamp store {stamps}"
-        labels = numeric_column(src, label_column, where).copy()
+        if targets is not None:
+            labels = np.array(targets, dtype=float)
+        elif label_column not in (src.colnames if hasattr(src, "colnames") else src):
+            raise StarclassError(f"no label column {label_column!r} in the catalogue or stamp store")
+        else:
+            labels = numeric_column(src, label_column, where).copy()
         ok = np.asarray(store.ok, dtype=bool)
         x, y = numeric_column(src, X, where), numeric_column(src, Y, where)
         names = src.colnames if hasattr(src, "colnames") else src
@@ -109,20 +115,21 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
     else:
         from starclass.stamps import make_inputs
 
-        if label_column not in table.colnames:
+        if targets is None and label_column not in table.colnames:
             raise StarclassError(
                 f"catalogue has no label column {label_column!r} (columns: {', '.join(table.colnames)})"
             )
         from starclass.stamps.noise import resolve_softening
 
         x, y = numeric_column(table, X), numeric_column(table, Y)
-        labels = numeric_column(table, label_column).copy()
+        labels = np.array(targets, dtype=float) if targets is not None else numeric_column(table, label_column).copy()
         cfg, msg = resolve_softening(cfg, mosaics)
         if msg:
             echo(msg)
         inputs, ok = make_inputs(mosaics, x, y, cfg)
         gal = np.asarray(table["galaxy"]).astype(str) if "galaxy" in table.colnames else None
-    n_bad = int(np.sum(~ok & np.isfinite(labels) & (labels > 0)))
+    has_label = labels.sum(axis=1) > 0 if labels.ndim == 2 else np.isfinite(labels) & (labels > 0)
+    n_bad = int(np.sum(~ok & has_label))
     labels[~ok] = 0
     return inputs, labels, (x, y), gal, n_bad, cfg
 
@@ -196,6 +203,24 @@ def train_command(
         None, "--init-from",
         help="Fine-tune: start every member from the weights of this saved model (e.g. one trained on "
              "simulated cutouts). Its architecture, bands, classes and stamp geometry must be the task's."),
+    resume_from: Path | None = typer.Option(
+        None, "--resume-from",
+        help="Fine-tune a model on new labels (the active-learning loop: suggest, inspect, train): the same "
+             "as --init-from, and the task defaults to that model's own config."),
+    labels: Path | None = typer.Option(
+        None, "--labels",
+        help="Table of people's votes (e.g. humans.ecsv from simulate, or an inspect --export), matched to "
+             "--catalog by id; without --catalog it is the catalogue. Rows missing from it are unlabelled."),
+    label_columns: str | None = typer.Option(
+        None, "--label-columns",
+        help="Vote columns, one per person, e.g. class_h1,class_h2,class_h3 (0 or empty = no vote). "
+             "Default with --labels or --label-model: every class_h<k> column."),
+    label_model: str | None = typer.Option(
+        None, "--label-model",
+        help="How votes become training targets: mode (majority; ties go to the first column's vote, else "
+             "the smallest class), soft (the vote distribution as soft targets) or dawid-skene (posterior of "
+             "the Dawid-Skene annotator model; each person's confusion matrix is saved as "
+             "annotators.ecsv in the model directory). Default with --labels: mode."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
@@ -209,19 +234,27 @@ def train_command(
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_folder_writable, input_clash
-    from starclass.learn.config import load_config
     from starclass.learn.train import fit
 
     check_train_options(epochs=epochs, ensemble=ensemble, batch_size=batch_size, lr=lr, patience=patience,
                         val_fraction=val_fraction, device=device)
+    if label_model is not None:
+        from starclass.learn.labels import LABEL_MODELS
+
+        if label_model not in LABEL_MODELS:
+            raise StarclassError(f"--label-model {label_model!r}: use one of {', '.join(LABEL_MODELS)}")
     # the model directory must not be (or hold) an input; whether an existing model directory is
     # resumed or replaced is decided by fit (--resume)
-    clash = input_clash(output, [*mosaic_inputs(mosaics or None), catalog, stamps, init_from])
+    clash = input_clash(output, [*mosaic_inputs(mosaics or None), catalog, stamps, init_from, resume_from, labels])
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
     check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
-    cfg = load_config(task)
+    if resume_from is not None:
+        if init_from is not None and Path(init_from) != Path(resume_from):
+            raise StarclassError("give --init-from or --resume-from, not both")
+        init_from = resume_from
+    cfg = _task_of(task, resume_from)
     changes: dict = {}
     recipe: dict = {}
     if stamp_size is not None:
@@ -248,7 +281,11 @@ def train_command(
     for warning in frozen_over_random(cfg, init_from):
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
+    use_votes = labels is not None or label_columns is not None or label_model is not None
     if stamps is not None and is_cutout_source(stamps):
+        if use_votes:
+            raise StarclassError("--labels, --label-columns and --label-model work with a catalogue (--catalog) "
+                                 "or a stamp store, not with a cutout folder")
         _train_on_cutouts(cfg, stamps, output=output, group_column=group_column,
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
@@ -256,6 +293,8 @@ def train_command(
         return
     if stamps is None and not mosaics:
         raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
+    if catalog is None and labels is not None and stamps is None:
+        catalog = labels  # the votes table is the catalogue (a stamp store has its own)
     if stamps is None and catalog is None:
         raise StarclassError("give the labelled catalogue (--catalog)")
     table = read_catalog(catalog) if catalog is not None else None
@@ -273,14 +312,59 @@ def train_command(
         check_on_image(table, mos.shape, catalog, consequence="they are left out of training", action="train on")
         echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
              f"{len(table)} candidates from {catalog}")
-    inputs, labels, positions, galaxies, n_bad, cfg = training_inputs(
-        cfg, table, mosaics=mos, stamps=stamps, label_column=label_column, progress=progress)
+    votes = None
+    if use_votes:
+        votes = _vote_targets(cfg, table, stamps, labels, catalog, label_columns, label_model or "mode")
+    inputs, y, positions, galaxies, n_bad, cfg = training_inputs(
+        cfg, table, mosaics=mos, stamps=stamps, label_column=label_column, progress=progress,
+        targets=None if votes is None else votes.targets)
     if n_bad:
         echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")
-    result = fit(cfg, inputs, labels, outdir=output, positions=positions, galaxies=galaxies,
+    result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
-                 ensemble=ensemble, holdout=holdout, init_from=init_from)
+                 ensemble=ensemble, holdout=holdout, init_from=init_from,
+                 label_model=None if votes is None else votes.model)
+    if votes is not None and votes.annotators is not None:
+        from starclass.io.catalog import write_catalog
+
+        write_catalog(votes.annotators, Path(output) / "annotators.ecsv", overwrite=True)
+        echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
     _summarise(cfg, result, output, precision)
+
+
+def _task_of(task: str, resume_from: Path | None):
+    """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own."""
+    from starclass.learn.config import load_config
+
+    if resume_from is None or task != "legus4":
+        return load_config(task)
+    from starclass.learn.checkpoint import load_model
+
+    return load_model(resume_from, device="cpu").config
+
+
+def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None, label_columns: str | None,
+                  label_model: str):
+    """Soft targets per catalogue row from the people's votes (``--labels``); see starclass.learn.labels."""
+    from starclass.learn.labels import VoteTargets, votes_for_catalogue
+
+    src = table
+    if src is None:
+        from astropy.table import Table
+
+        from starclass.stamps import StampStore
+
+        src = Table(StampStore(stamps).table)  # the store's candidate columns, in stamp order
+    votes_table = None
+    if labels is not None and (catalog is None or Path(labels).resolve() != Path(catalog).resolve()):
+        from starclass.learn.labels import read_votes
+
+        votes_table = read_votes(labels)
+    out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
+                                           name=str(labels or catalog or stamps))
+    echo(f"labels: {out.n_labelled} candidates with votes in {', '.join(out.columns)} "
+         f"({out.n_votes} votes), label model {label_model}")
+    return out
 
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
