@@ -117,6 +117,11 @@ class CutoutSimConfig:
         Sigma (px) of the Gaussian that correlates the noise (resampling in the stacks).
     oversample : int
         Rendering oversampling factor.
+    stretch_frame : int, optional
+        Side (px, at least ``size``) of the centred frame whose pixels set the ZScale limits;
+        the default (None), the cutout itself, is what the real folder's README describes.
+        Larger frames (a stretch made before cutting) were tested against the real cutouts and
+        rejected (``docs/real_images.md``, "Why six cluster statistics still miss").
     """
 
     n: int = 869
@@ -132,6 +137,7 @@ class CutoutSimConfig:
     sky_mag: float = 22.0
     correlation_px: float = 1.2
     oversample: int = 2
+    stretch_frame: int | None = None
     extra: dict = field(default_factory=dict)
 
     def label_counts(self) -> dict[str, int]:
@@ -316,8 +322,22 @@ class _Scene:
 # -- objects ---------------------------------------------------------------------------------
 
 
-def _globular(rng, scene, cfg, x0, y0, extended=False):
-    """A King-profile cluster, partly resolved into stars; returns its truth."""
+def draw_cluster_parameters(rng: np.random.Generator, cfg: CutoutSimConfig,
+                            extended: bool = False) -> dict[str, float]:
+    """The physical parameters of one simulated M31 cluster (the module docstring's distributions).
+
+    Returns ``r_h_pc`` (half-light radius, pc), ``r_eff_arcsec`` (the same at ``cfg``'s
+    distance), ``king_c`` (log10 r_t / r_c), ``g_mag``, ``f_resolved`` (share of the light drawn
+    as resolved giants), ``axis_ratio`` and ``theta`` (rad). Split out of the renderer so the
+    distributions can be checked by themselves (``tests/test_simulate_cutouts_m31.py``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = draw_cluster_parameters(np.random.default_rng(0), CutoutSimConfig())
+    >>> 0.8 <= p["r_h_pc"] <= 15.0, round(p["r_eff_arcsec"] * CutoutSimConfig().pc_per_arcsec / p["r_h_pc"], 6)
+    (True, 1.0)
+    """
     if extended:
         rh_pc = float(np.exp(rng.uniform(np.log(10.0), np.log(35.0))))
         c = float(rng.uniform(0.5, 1.2))
@@ -329,10 +349,18 @@ def _globular(rng, scene, cfg, x0, y0, extended=False):
         # M31 GCLF: V peak 16.85 (M_V -7.6 at m-M 24.46), g - V ~ 0.35 for an old population.
         mag = float(np.clip(rng.normal(17.8, 1.3), 14.5, 21.0))
         f_res = float(rng.uniform(0.15, 0.35))
-    rh = rh_pc / cfg.pc_per_arcsec
-    rc = rh / king_half_light_ratio(c)
     q = float(rng.uniform(0.8, 1.0))
     theta = float(rng.uniform(0, np.pi))
+    return {"r_h_pc": rh_pc, "r_eff_arcsec": rh_pc / cfg.pc_per_arcsec, "king_c": c, "g_mag": mag,
+            "f_resolved": f_res, "axis_ratio": q, "theta": theta}
+
+
+def _globular(rng, scene, cfg, x0, y0, extended=False):
+    """A King-profile cluster, partly resolved into stars; returns its truth."""
+    p = draw_cluster_parameters(rng, cfg, extended)
+    rh_pc, rh, c, mag, f_res = p["r_h_pc"], p["r_eff_arcsec"], p["king_c"], p["g_mag"], p["f_resolved"]
+    q, theta = p["axis_ratio"], p["theta"]
+    rc = rh / king_half_light_ratio(c)
     prof = king_image(*scene.at(x0, y0), rc=rc, c=c, q=q, theta=theta)
     scene.add(prof, mag - 2.5 * np.log10(1 - f_res))
     # Giants and horizontal-branch stars of an old population at M31 (tip of the RGB near
@@ -509,8 +537,11 @@ def _spike_image(scene, x, y, mag, fwhm):
     return img / img.sum()
 
 
-def zscale_to_uint8(image: np.ndarray) -> np.ndarray:
+def zscale_to_uint8(image: np.ndarray, limits_from: np.ndarray | None = None) -> np.ndarray:
     """Linear ZScale stretch (:class:`astropy.visualization.ZScaleInterval`) to 8-bit.
+
+    The limits come from ``limits_from`` (a larger frame around the cutout) when given, else
+    from ``image`` itself.
 
     Examples
     --------
@@ -520,7 +551,7 @@ def zscale_to_uint8(image: np.ndarray) -> np.ndarray:
     >>> out.dtype.name, int(out.min()) >= 0, int(out.max()) <= 255
     ('uint8', True, True)
     """
-    vmin, vmax = ZScaleInterval().get_limits(image)
+    vmin, vmax = ZScaleInterval().get_limits(image if limits_from is None else limits_from)
     scaled = np.clip((image - vmin) / max(vmax - vmin, 1e-12), 0.0, 1.0)
     return np.round(scaled * 255.0).astype(np.uint8)
 
@@ -555,7 +586,10 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, index]))
     fwhm = float(rng.uniform(*cfg.seeing_range))
     zp = cfg.zeropoint(fwhm, cfg.depth + rng.uniform(-cfg.depth_spread, cfg.depth_spread))
-    scene = _Scene(cfg, zp)
+    frame_px = cfg.size if cfg.stretch_frame is None else int(cfg.stretch_frame)
+    if frame_px < cfg.size:
+        raise StarclassError(f"stretch_frame ({frame_px}) must be at least the cutout size ({cfg.size})")
+    scene = _Scene(cfg, zp, pad=max(16, (frame_px - cfg.size + 1) // 2))
     # Catalogue positions sit within about 0.5" of the object (match_sep in the real folder).
     x0, y0 = rng.normal(0, 0.3, 2)
     if label == "galaxy":
@@ -578,9 +612,12 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
         noise = g * (noise.std() / max(g.std(), 1e-12))
     img = img + sky + noise
     p = scene.pad
+    # The ZScale limits come from the centred stretch_frame (by default the cutout itself).
+    q = (img.shape[0] - frame_px) // 2
+    frame = img[q:q + frame_px, q:q + frame_px]
     img = img[p:p + cfg.size, p:p + cfg.size]
     truth.update(seeing_arcsec=fwhm, label=label)
-    return zscale_to_uint8(img), truth
+    return zscale_to_uint8(img, limits_from=frame), truth
 
 
 def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bool = False,
