@@ -195,3 +195,28 @@ def test_stretch_frame_default_is_the_cutout_and_a_larger_frame_changes_the_stre
     assert c.shape == (64, 64) and not np.array_equal(a, c)
     with pytest.raises(StarclassError, match="stretch_frame"):
         simulate_cutout(CutoutSimConfig(size=64, stretch_frame=32), "cluster", 0)
+
+
+def test_m31_surface_brightness_falls_outward_through_bulge_disc_and_halo():
+    from starclass.simulate.cutouts_m31 import m31_surface_brightness
+
+    r = np.array([0.5, 1, 2, 5, 10, 20, 50, 100])
+    mu = m31_surface_brightness(r)
+    assert np.all(np.diff(mu) > 0)
+    # Bulge and inner disc brighter than the PAndAS sky (22.0), the outer halo far fainter.
+    assert mu[0] < 20.0 and mu[3] < CutoutSimConfig().sky_mag + 0.5 and mu[-1] > 30.0
+
+
+def test_cluster_background_follows_its_position_on_m31():
+    """Each cluster gets a projected radius (equal numbers per dex, 0.5-100 kpc) and M31's light there."""
+    from starclass.simulate.cutouts_m31 import m31_surface_brightness
+
+    cfg = CutoutSimConfig(size=48, seed=3)
+    truths = [simulate_cutout(cfg, "cluster", i)[1] for i in range(10)]
+    r = np.array([t["m31_r_kpc"] for t in truths])
+    mu = np.array([t["m31_mu_g"] for t in truths])
+    assert np.all((r >= 0.5) & (r <= 100.0))
+    assert np.all(np.abs(mu - m31_surface_brightness(r)) < 2.5)  # +-0.5 mag scatter, 5 sigma
+    assert "m31_r_kpc" not in simulate_cutout(cfg, "galaxy", 0)[1]
+    # Spread over the whole system (log-uniform over 2.3 dex), not one radius for all.
+    assert r.max() / r.min() > 3.0

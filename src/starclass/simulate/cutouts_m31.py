@@ -34,11 +34,18 @@ Physics (apparent g magnitudes, positions and sizes in arcsec):
   galaxies that pass for clusters in the Revised Bologna Catalogue.
 * Around every object: M31 field giants (g = 23.5-28.5, a density drawn per cutout, higher
   for clusters, which lie on M31, than for the catalogue's galaxies), the unresolved M31
-  population (g = 25-28.5, 6-60 stars per arcsec^2 around clusters: the blotchy
-  surface-brightness fluctuations of the real cluster backgrounds; Tonry & Schneider 1988,
-  AJ 96, 807), Milky Way foreground stars (about one per cutout, g = 15-23; those brighter
-  than g = 17 with diffraction spikes) and faint background galaxies (about 4 per 24" cutout,
-  g = 21-25, from the galaxy counts).
+  population (g = 25-28.5: the blotchy surface-brightness fluctuations of the real cluster
+  backgrounds; Tonry & Schneider 1988, AJ 96, 807), Milky Way foreground stars (about one
+  per cutout, g = 15-23; those brighter than g = 17 with diffraction spikes) and faint
+  background galaxies (about 4 per 24" cutout, g = 21-25, from the galaxy counts).
+* Where a globular cluster sits on M31 sets its background: a projected radius is drawn per
+  cluster (0.5-100 kpc, equal numbers per dex: the cluster system's surface density ~ R^-2;
+  half the real clusters lie within 5 kpc), and M31's light there
+  (:func:`m31_surface_brightness`, bulge + disc + halo, +-0.5 mag) is the unresolved
+  population: 60% of it as stars of g = 25-28.5, the rest smooth, with its Poisson noise. In
+  the bulge and inner disc (g ~ 18.6-22 mag/arcsec^2, brighter than the sky) the background
+  noise is M31's, which narrows the ZScale window exactly as in the real inner clusters
+  (``docs/real_images.md``, "Why six cluster statistics still miss").
 
 Instrument (CFHT MegaCam g, PAndAS: McConnachie et al. 2009, Nature 461, 66; Ibata et al. 2014,
 ApJ 780, 128): 0.187"/px; a Moffat PSF (beta 2: ground-based PSFs carry broad wings; Racine
@@ -464,6 +471,33 @@ def _galaxy(rng, scene, cfg, x0, y0, kind=None, mag=None):
     return truth
 
 
+def m31_surface_brightness(r_kpc):
+    """g-band surface brightness (mag/arcsec^2) of M31's light at projected radius ``r_kpc``.
+
+    Sum of a Sersic bulge (n 2.2, r_e 1 kpc, mu_e 19.9), an exponential disc (central 21.4,
+    scale length 5.3 kpc) and a power-law halo (28.4 at 30 kpc, intensity ~ R^-2.7, flat inside 10 kpc): V-band
+    values of Courteau et al. 2011 (ApJ 739, 20) and the PAndAS halo (Ibata et al. 2014) with
+    g - V = 0.4, along the major axis (the minor axis is fainter; the caller adds scatter).
+
+    Examples
+    --------
+    >>> [round(float(m31_surface_brightness(r)), 1) for r in (0.5, 5.0, 30.0)]
+    [18.6, 22.2, 27.1]
+    """
+    r = np.asarray(r_kpc, dtype=float)
+    bn = gammaincinv(2 * 2.2, 0.5)
+    bulge = 10 ** (-0.4 * 19.9) * np.exp(-bn * ((r / 1.0) ** (1 / 2.2) - 1))
+    disc = 10 ** (-0.4 * 21.4) * np.exp(-r / 5.3)
+    halo = 10 ** (-0.4 * 28.4) * (np.maximum(r, 10.0) / 30.0) ** -2.7
+    return -2.5 * np.log10(bulge + disc + halo)
+
+
+#: Share of M31's light in the stars drawn one by one (g = 25-28.5) and their mean magnitude
+#: (dN/dm ~ 10^(0.4 m) on that range).
+_RESOLVED_SHARE = 0.6
+_UNRESOLVED_MEAN_MAG = float(-2.5 * np.log10(3.5 * 0.4 * np.log(10) / (10 ** (0.4 * 28.5) - 10 ** (0.4 * 25.0))))
+
+
 def _surroundings(rng, scene, cfg, label):
     """Field giants of M31, Milky Way foreground stars and faint background galaxies."""
     area = (scene.n_os * scene.step) ** 2  # arcsec^2 of the padded grid
@@ -481,8 +515,21 @@ def _surroundings(rng, scene, cfg, label):
     # The unresolved M31 population (the lower RGB and red clump, g = 25-28.5): far too faint
     # to see one by one, but their Poisson numbers per seeing disc make the blotchy surface-
     # brightness fluctuations of the real cluster backgrounds (Tonry & Schneider 1988).
-    lo, hi = (0.8, 1.8) if label == "cluster" else (-1.0, 0.3)
-    n_faint = rng.poisson(10 ** rng.uniform(lo, hi) * area)
+    if label == "cluster":
+        # Where the cluster sits on M31 sets its background: the globular cluster system's
+        # surface density falls about as R^-2 (equal numbers per dex of projected radius,
+        # 0.5-100 kpc; half the catalogued clusters lie within 5 kpc of the centre), and M31's
+        # own light there (bulge + disc + halo, :func:`m31_surface_brightness`, +-0.5 mag for
+        # the azimuth on the inclined disc) is the unresolved population: 60% of it in stars
+        # of g = 25-28.5 (drawn one by one: the surface-brightness fluctuations), the rest as
+        # smooth light whose Poisson noise adds to the sky's.
+        r_kpc = float(10 ** rng.uniform(np.log10(0.5), 2.0))
+        mu = float(m31_surface_brightness(r_kpc) + rng.normal(0.0, 0.5))
+        scene.m31_background = {"m31_r_kpc": r_kpc, "m31_mu_g": mu}
+        n_faint = rng.poisson(_RESOLVED_SHARE * 10 ** (-0.4 * (mu - _UNRESOLVED_MEAN_MAG)) * area)
+        scene.image += (1 - _RESOLVED_SHARE) * scene.flux(mu) * scene.step ** 2
+    else:
+        n_faint = rng.poisson(10 ** rng.uniform(-1.0, 0.3) * area)
     if n_faint:
         a, b = 10 ** (0.4 * 25.0), 10 ** (0.4 * 28.5)
         mags = np.log10(rng.uniform(a, b, n_faint)) / 0.4
@@ -616,7 +663,7 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     q = (img.shape[0] - frame_px) // 2
     frame = img[q:q + frame_px, q:q + frame_px]
     img = img[p:p + cfg.size, p:p + cfg.size]
-    truth.update(seeing_arcsec=fwhm, label=label)
+    truth.update(seeing_arcsec=fwhm, label=label, **getattr(scene, "m31_background", {}))
     return zscale_to_uint8(img, limits_from=frame), truth
 
 
