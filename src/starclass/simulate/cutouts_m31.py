@@ -45,7 +45,7 @@ Physics (apparent g magnitudes, positions and sizes in arcsec):
   population: 60% of it as stars of g = 25-28.5, the rest smooth, with its Poisson noise. In
   the bulge and inner disc (g ~ 18.6-22 mag/arcsec^2, brighter than the sky) the background
   noise is M31's, which narrows the ZScale window exactly as in the real inner clusters
-  (``docs/real_images.md``, "Why six cluster statistics still miss").
+  (``docs/real_images.md``, "Why some cluster statistics still miss").
 
 Instrument (CFHT MegaCam g, PAndAS: McConnachie et al. 2009, Nature 461, 66; Ibata et al. 2014,
 ApJ 780, 128): 0.187"/px; a Moffat PSF (beta 2: ground-based PSFs carry broad wings; Racine
@@ -128,7 +128,7 @@ class CutoutSimConfig:
         Side (px, at least ``size``) of the centred frame whose pixels set the ZScale limits;
         the default (None), the cutout itself, is what the real folder's README describes.
         Larger frames (a stretch made before cutting) were tested against the real cutouts and
-        rejected (``docs/real_images.md``, "Why six cluster statistics still miss").
+        rejected (``docs/real_images.md``, "Why some cluster statistics still miss").
     """
 
     n: int = 869
