@@ -41,6 +41,8 @@ class_m<i>       int16             class voted by ensemble member <i>
 class_h<h>       int16             class given by human classifier <h>, 0 = none
 subclass         str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
 galaxy           str               galaxy (or field) name
+field            str               field a candidate came from (band mosaics + catalogue)
+fold             str               cross-validation fold that held the candidate out
 age              float64  yr       age of the cluster (truth or SED fit)
 mass             float64  solMass  stellar mass of the cluster (truth or SED fit)
 ebv              float64  mag      colour excess E(B-V)
@@ -142,6 +144,8 @@ CLASS_MEDIAN = "class_median"
 CLASS_STD = "class_std"
 SUBCLASS = "subclass"
 GALAXY = "galaxy"
+FIELD = "field"
+FOLD = "fold"
 AGE = "age"
 MASS = "mass"
 EBV = "ebv"
@@ -244,6 +248,8 @@ COLUMNS: dict[str, Column] = _registry(
     Column("class_h<h>", "int16", None, "class given by human classifier <h>, 0 = none"),
     Column(SUBCLASS, "str", None, 'class-4 subclass as text "4.1".."4.12" ("" otherwise)'),
     Column(GALAXY, "str", None, "galaxy (or field) name"),
+    Column(FIELD, "str", None, "field a candidate came from (band mosaics + catalogue)"),
+    Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
     Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
     Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
     Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
