@@ -45,7 +45,7 @@ def test_generator_choice_and_mismatch():
 
 def test_class_ref_maps_to_labels_for_every_generator():
     """class_ref is a reference class for every generator: map_classes gives the labels back
-    (m31-binary merges 1-3 into cluster, so a non-cluster must not be reported as class 2)."""
+    (m31-binary merges 1 and 2 into cluster, so a non-cluster must not be reported as class 2)."""
     for name in ("m31-binary", "galaxy-cluster", "open-globular", "cool-core", "legus4"):
         cfg = get_preset(name, stamp_size=16, input_size=None)
         s = make_synthetic(cfg, 40, seed=1)
