@@ -174,6 +174,11 @@ def train_command(
         None, "--split",
         help="Validation split: random, spatial or galaxy (whole galaxies, or whole fields where the "
              "catalogues have no galaxy column; default: the task's)."),
+    target_purity: float | None = typer.Option(
+        None, "--target-purity",
+        help="Binary tasks: after training, choose the decision threshold on the validation candidates as "
+             "the lowest whose selection of the positive class reaches this purity (the M31 paper's 0.669 "
+             "came from such a choice), store it in the model, and let classify apply it."),
     cv: str | None = typer.Option(
         None, "--cv",
         help="Cross-validate instead of training one model: K (stratified K-fold) or logo (leave one galaxy "
@@ -236,6 +241,8 @@ def train_command(
                         val_fraction=val_fraction, device=device)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])
+    if target_purity is not None and not 0.0 < target_purity < 1.0:
+        raise StarclassError(f"--target-purity must be between 0 and 1 (exclusive), got {target_purity}")
     cv_scheme = None
     if cv is not None:
         from starclass.learn.crossval import parse_cv
@@ -271,6 +278,14 @@ def train_command(
         changes["recipe"] = recipe
     if changes:
         cfg = cfg.copy(**changes)
+    if target_purity is not None:
+        # refused before any training: a threshold needs two classes and candidates to choose it on
+        if not cfg.is_binary:
+            raise StarclassError(f"--target-purity: task {cfg.name!r} has {cfg.n_classes} classes; a decision "
+                                 "threshold applies to binary tasks only")
+        if float(cfg.recipe.val_fraction or 0) == 0 and cv is None and cfg.recipe.split != "galaxy":
+            raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
+                                 "--val-fraction > 0")
 
     if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
         if cv_scheme is not None:
@@ -326,6 +341,9 @@ def train_command(
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
                  ensemble=ensemble, holdout=holdout, init_from=init_from)
     _summarise(cfg, result, output, precision)
+    if target_purity is not None:
+        # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
+        tune_threshold(cfg, output, inputs, labels, result.val_index, target_purity, device=device)
 
 
 def _field_specs(mosaics: list[Path] | None, catalogs: list[Path], fields: Path | None):
@@ -397,6 +415,50 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True)
     galaxies = np.concatenate([p[4] for p in parts])
     extra = {ID: np.concatenate([p[7] for p in parts]), FIELD: np.concatenate([p[6] for p in parts]), X: x, Y: y}
     return inputs, labels, (x, y), galaxies, sum(p[5] for p in parts), cfg, extra
+
+
+def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: float, *, device=None,
+                   batch_size: int = 256) -> dict:
+    """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
+
+    The validation rows are the candidates the model was not fitted on (they chose its best
+    epoch, as in the M31 paper, whose validation set fixed its threshold). The threshold is
+    the lowest reaching the target (:func:`starclass.evaluate.threshold.threshold_for_purity`),
+    so the selection keeps the most clusters; it is written into the model's manifest
+    (:func:`starclass.learn.checkpoint.set_tuned_threshold`), which ``classify`` applies.
+    """
+    from starclass.evaluate.threshold import threshold_for_purity
+    from starclass.learn.checkpoint import load_model, set_tuned_threshold
+    from starclass.learn.classify import predict_inputs
+    from starclass.learn.data import InputSource
+    from starclass.learn.precision import pick_device
+
+    rows = np.sort(np.asarray(val_index, dtype=np.int64))
+    if rows.size == 0:
+        raise StarclassError("--target-purity: the model has no validation candidates to choose a threshold on")
+    positive = cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
+    dev = pick_device(device)
+    model = load_model(model_dir, dev)
+    source = InputSource(inputs)
+    k = [int(c) for c in model.config.classes].index(int(positive))
+    score = np.concatenate([
+        predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev, batch_size=batch_size).prob_mean[:, k]
+        for s in range(0, rows.size, batch_size)])
+    y = cfg.map_classes(np.asarray(labels)[rows]) == positive
+    try:
+        # at least 10 selected (threshold_for_purity's default), fewer only on a small validation set
+        chosen = threshold_for_purity(y, score, target, min_selected=max(1, min(10, int(y.sum()) // 2)))
+    except StarclassError as exc:
+        raise StarclassError(f"--target-purity {target}: on the {rows.size} validation candidates {exc}; the model "
+                             f"in {model_dir} is kept with the task's threshold ({cfg.threshold})") from None
+    info = {"threshold": chosen["threshold"], "target_purity": float(target), "purity": chosen["purity"],
+            "recall": chosen["recall"], "f1": chosen["f1"], "n_selected": chosen["n_selected"],
+            "n_val": int(rows.size), "n_val_positive": int(y.sum()), "positive_class": int(positive)}
+    set_tuned_threshold(model_dir, info)
+    echo(f"threshold for purity {target:.2f} on {rows.size} validation candidates ({int(y.sum())} of class "
+         f"{positive}): P >= {chosen['threshold']:.3f} (purity {chosen['purity']:.3f}, recall {chosen['recall']:.3f}, "
+         f"F1 {chosen['f1']:.3f}); stored in {model_dir}, classify applies it")
+    return info
 
 
 def _print_cv(cvr) -> None:
