@@ -43,6 +43,7 @@ subclass         str               class-4 subclass as text "4.1".."4.12" ("" ot
 galaxy           str               galaxy (or field) name
 field            str               field a candidate came from (band mosaics + catalogue)
 fold             str               cross-validation fold that held the candidate out
+r_gal            float64  kpc      projected galactocentric radius
 age              float64  yr       age of the cluster (truth or SED fit)
 mass             float64  solMass  stellar mass of the cluster (truth or SED fit)
 ebv              float64  mag      colour excess E(B-V)
@@ -146,6 +147,7 @@ SUBCLASS = "subclass"
 GALAXY = "galaxy"
 FIELD = "field"
 FOLD = "fold"
+R_GAL = "r_gal"
 AGE = "age"
 MASS = "mass"
 EBV = "ebv"
@@ -250,6 +252,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column(GALAXY, "str", None, "galaxy (or field) name"),
     Column(FIELD, "str", None, "field a candidate came from (band mosaics + catalogue)"),
     Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
+    Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
     Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
     Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
     Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
