@@ -91,6 +91,7 @@ def test_classify_applies_the_stored_threshold_unless_told_another(trained):
     (["--target-purity", "1.5"], "--target-purity must be between 0 and 1"),
     (["--target-purity", "0.9", "--val-fraction", "0"], "give --val-fraction > 0"),
     (["--target-purity", "0.9", "--task", "legus4-compact"], "binary tasks only"),
+    (["--target-purity", "0.9", "--cv", "2"], "give one or the other"),
 ])
 def test_impossible_target_purity_is_refused_before_training(trained, extra, says):
     root, _ = trained

@@ -243,6 +243,9 @@ def train_command(
     stamp_list = list(stamps or [])
     if target_purity is not None and not 0.0 < target_purity < 1.0:
         raise StarclassError(f"--target-purity must be between 0 and 1 (exclusive), got {target_purity}")
+    if target_purity is not None and cv is not None:
+        raise StarclassError("--target-purity sets the threshold of one trained model; --cv trains one per fold "
+                             "and scores them (give one or the other)")
     cv_scheme = None
     if cv is not None:
         from starclass.learn.crossval import parse_cv
@@ -283,7 +286,7 @@ def train_command(
         if not cfg.is_binary:
             raise StarclassError(f"--target-purity: task {cfg.name!r} has {cfg.n_classes} classes; a decision "
                                  "threshold applies to binary tasks only")
-        if float(cfg.recipe.val_fraction or 0) == 0 and cv is None and cfg.recipe.split != "galaxy":
+        if float(cfg.recipe.val_fraction or 0) == 0 and cfg.recipe.split != "galaxy":
             raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
                                  "--val-fraction > 0")
 
