@@ -169,7 +169,8 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
     inputs = [p for f in specs for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
     check_output(output, inputs, option="--output", overwrite=overwrite)
     # the per-field stores live beside the output (same file system, so no large copy) and go with it
-    with tempfile.TemporaryDirectory(prefix=".cutouts-fields-", dir=Path(output).parent or ".") as tmp:
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".cutouts-fields-", dir=Path(output).parent) as tmp:
         parts = []
         for spec in specs:
             part = Path(tmp) / f"field{len(parts):03d}.h5"
