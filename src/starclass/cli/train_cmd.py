@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
@@ -233,7 +233,7 @@ def train_command(
 
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs
-    from starclass.io.paths import input_clash
+    from starclass.io.paths import check_folder_writable, input_clash
     from starclass.learn.config import load_config
     from starclass.learn.train import fit
 
@@ -260,6 +260,7 @@ def train_command(
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
+    check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
     cfg = load_config(task)
     changes: dict = {}
     recipe: dict = {}
@@ -316,6 +317,8 @@ def train_command(
         mos = None
         if not stamp_list:
             mos = _read_field_mosaics(cfg, mosaics)
+            check_on_image(table, mos.shape, catalogs[0], consequence="they are left out of training",
+                           action="train on")
             echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
                  f"{len(table)} candidates from {catalogs[0]}")
         inputs, labels, positions, galaxies, n_bad, cfg = training_inputs(
@@ -400,6 +403,8 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True)
         if len(table) == 0:
             raise StarclassError(f"field {spec.name}: catalogue {spec.catalog} has no rows")
         mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})")
+        check_on_image(table, mos.shape, spec.catalog, consequence="they are left out of training",
+                       action="train on")
         echo(f"field {spec.name}: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
              f"{len(table)} candidates from {spec.catalog}")
         inputs, labels, (x, y), gal, n_bad, cfg = training_inputs(

@@ -71,6 +71,7 @@ from starclass.learn.checkpoint import (
     load_checkpoint,
     make_checkpoint,
     member_filename,
+    member_paths,
     save_checkpoint,
     write_manifest,
 )
@@ -85,7 +86,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
-    "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest",
+    "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
 ]
 
 
@@ -171,6 +172,31 @@ def settings_digest(config) -> str:
     False
     """
     return hashlib.sha256(json.dumps(_settings(config), sort_keys=True, default=str).encode()).hexdigest()
+
+
+def init_digest(source: str | os.PathLike) -> str:
+    """SHA-256 of the member files of the saved model a fine-tune starts from.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A model directory, manifest or member checkpoint (as ``fit(init_from=...)`` takes).
+
+    Returns
+    -------
+    str
+        The hex digest; it changes when any member file of the source changes.
+
+    Examples
+    --------
+    >>> # init_digest("sim_model") == init_digest("sim_model/manifest.json")
+    """
+    h = hashlib.sha256()
+    for path in member_paths(source):
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
 
 
 def _settings(config) -> dict[str, Any]:
@@ -917,7 +943,10 @@ def fit(
             "stores the number its inputs were made with")
     dev = pick_device(device)  # before the directory is made: a bad device leaves nothing behind
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way or no permission: say which folder, not a traceback
+        raise StarclassError(f"cannot write {outdir}: {exc.strerror or exc}") from None
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
@@ -925,6 +954,10 @@ def fit(
     identity = {"data_digest": data_digest(inputs, labels, positions=positions, galaxies=galaxies,
                                            holdout=holdout, val_index=val_index),
                 "settings_digest": settings_digest(config)}
+    if init_from is not None:
+        # the starting weights are part of what a run is: resuming a fine-tune from another
+        # starting model would mix two runs under one name
+        identity["init_digest"] = init_digest(init_from)
     if resume:
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
@@ -1013,5 +1046,9 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
         what.append("other settings (" + ("; ".join(diff[:6]) if diff else "the recipe") + ")")
     if ckpt["data_digest"] != identity.get("data_digest"):
         what.append("other training data (labels, positions or input stamps differ)")
+    if ckpt.get("init_digest") != identity.get("init_digest"):
+        what.append("another starting model (init_from: "
+                    + ("none there" if ckpt.get("init_digest") is None else "other weights there")
+                    + (", none now)" if identity.get("init_digest") is None else ", other weights now)"))
     if what:
         raise StarclassError(f"{path} was trained with {' and '.join(what)}; {fresh}")
