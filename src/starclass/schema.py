@@ -50,8 +50,10 @@ class_ml_checked    int16             one human's check of class_ml (NGC 1566 co
 class_reclassified  int16             one human's re-classification of former class 4 (col 39)
 subclass            str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
 galaxy              str               galaxy (or field) name
-field               str               survey field of the candidate (starclass survey)
+field               str               field of the candidate (survey field; mosaics + catalogue in train)
 tile                str               survey tile whose core holds the centre, r<row>_c<col>
+fold                str               cross-validation fold that held the candidate out
+r_gal               float64  kpc      projected galactocentric radius
 age                 float64  yr       age of the cluster (truth or SED fit)
 mass                float64  solMass  stellar mass of the cluster (truth or SED fit)
 ebv                 float64  mag      colour excess E(B-V)
@@ -165,6 +167,8 @@ SUBCLASS = "subclass"
 GALAXY = "galaxy"
 FIELD = "field"
 TILE = "tile"
+FOLD = "fold"
+R_GAL = "r_gal"
 AGE = "age"
 MASS = "mass"
 EBV = "ebv"
@@ -278,8 +282,10 @@ COLUMNS: dict[str, Column] = _registry(
     Column(CLASS_RECLASSIFIED, "int16", None, "one human's re-classification of former class 4 (col 39)"),
     Column(SUBCLASS, "str", None, 'class-4 subclass as text "4.1".."4.12" ("" otherwise)'),
     Column(GALAXY, "str", None, "galaxy (or field) name"),
-    Column(FIELD, "str", None, "survey field of the candidate (starclass survey)"),
+    Column(FIELD, "str", None, "field of the candidate (survey field; mosaics + catalogue in train)"),
     Column(TILE, "str", None, "survey tile whose core holds the centre, r<row>_c<col>"),
+    Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
+    Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
     Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
     Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
     Column(EBV, "float64", u.mag, "colour excess E(B-V)"),

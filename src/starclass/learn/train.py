@@ -75,6 +75,7 @@ from starclass.learn.checkpoint import (
     save_checkpoint,
     write_manifest,
 )
+from starclass.learn.config import RECIPE_NEUTRAL
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
@@ -201,7 +202,12 @@ def init_digest(source: str | os.PathLike) -> str:
 def _settings(config) -> dict[str, Any]:
     """A config (a TaskConfig, or the dict a checkpoint stores) as :func:`settings_digest` sees it."""
     d = dict(config.to_dict() if hasattr(config, "to_dict") else config or {})
-    d["recipe"] = {k: v for k, v in dict(d.get("recipe") or {}).items() if k not in _UNDIGESTED_SETTINGS}
+    recipe = dict(d.get("recipe") or {})
+    if recipe.get("lr_schedule") != "plateau":
+        # the plateau schedule's factor and patience do nothing under another schedule
+        recipe = {k: v for k, v in recipe.items() if k not in ("lr_factor", "lr_patience")}
+    d["recipe"] = {k: v for k, v in recipe.items() if k not in _UNDIGESTED_SETTINGS
+                   and not (k in RECIPE_NEUTRAL and v == RECIPE_NEUTRAL[k])}
     # through JSON, so a tuple and the list a checkpoint stores for it compare equal
     return json.loads(json.dumps(d, default=str))
 
@@ -768,13 +774,18 @@ class MemberTrainer:
         order, gen = self.epoch_order(epoch)
         model, dev, amp, recipe = self.model, self.device, self.amp, self.recipe
         augment = bool(getattr(recipe, "augment", True))
+        if hasattr(recipe, "lr_at") and getattr(recipe, "lr_schedule", None) != "plateau":
+            # set from the epoch, not stepped: a resumed run gets the rates an uninterrupted one had
+            for group in self.optimizer.param_groups:
+                group["lr"] = recipe.lr_at(epoch)
         model.train()
         loss_sum, seen = 0.0, 0
         for xb, yb in loader(self.data.train, batches(order, self.batch_size)):
             xb, yb = xb.to(dev, non_blocking=True), yb.to(dev)
             if augment:
                 xb = augment_batch(xb, gen, rescale_p=float(getattr(recipe, "rescale_prob", 0.5)),
-                                   factor=float(getattr(recipe, "rescale", 1.07)))
+                                   factor=float(getattr(recipe, "rescale", 1.07)),
+                                   shift=int(getattr(recipe, "shift", 0)), noise=float(getattr(recipe, "noise", 0.0)))
             xb = to_memory_format(xb, dev, amp)
             with autocast(dev, amp):
                 logits = model(xb)
