@@ -93,7 +93,8 @@ def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
         raise StarclassError(f"temperature must be a positive number, got {temperature!r}")
     p = np.asarray(probs, dtype=np.float64)
     z = np.log(np.clip(p, _EPS, 1.0)) / t
-    z -= np.nanmax(z, axis=-1, keepdims=True) if z.size else 0.0  # stable softmax
+    top = np.max(np.where(np.isfinite(z), z, -np.inf), axis=-1, keepdims=True) if z.size else np.zeros(z.shape)
+    z -= np.where(np.isfinite(top), top, 0.0)  # stable softmax; all-NaN rows stay NaN
     with np.errstate(invalid="ignore"):
         e = np.exp(z)
         out = e / e.sum(axis=-1, keepdims=True)
