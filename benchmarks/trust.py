@@ -60,6 +60,12 @@ def _entropy(p: np.ndarray) -> np.ndarray:
 def score(name: str, classes, y: np.ndarray, raw: np.ndarray, cal: np.ndarray, pred_idx: np.ndarray,
           sets: np.ndarray, coverage: float, signals: dict[str, np.ndarray], extra: dict) -> dict:
     """Every figure of one data set; printed and returned."""
+    # rows the model did not classify (blank stamps: NaN probabilities, class 0) are left out
+    ok = np.all(np.isfinite(raw), axis=1) & (y >= 0) & (pred_idx >= 0)
+    y, raw, cal, pred_idx, sets = y[ok], raw[ok], cal[ok], pred_idx[ok], sets[ok]
+    signals = {k: v[ok] for k, v in signals.items()}
+    if (~ok).any():
+        extra = dict(extra, left_out=f"{int((~ok).sum())} unclassified rows")
     correct = pred_idx == y
     out = {"name": name, "n": int(len(y)), "accuracy": float(correct.mean()), **extra,
            "ece_raw": expected_calibration_error(raw, y), "ece_cal": expected_calibration_error(cal, y),
@@ -201,7 +207,7 @@ def run_real(args) -> dict | None:
         res, tta_res, c, s, mc = _apply(loaded, inputs[test_rows], args.coverage, args.tta)
         temps.append(round(mc.temperature, 3))
         raw[test_rows], cal[test_rows], sets[test_rows] = res.prob_mean, c, s
-        pred[test_rows] = [cfg.classes.index(v) for v in res.class_pred]
+        pred[test_rows] = [cfg.classes.index(v) if v in cfg.classes else -1 for v in res.class_pred]
         for name, v in _signals(res, tta_res).items():
             sig.setdefault(name, np.full(n, np.nan))[test_rows] = v
         print(f"  fold {f}: {len(test_rows)} test cutouts, temperature {mc.temperature:.3f} on {mc.n} validation "

@@ -19,6 +19,8 @@ module             what it holds
 ``splits``         train/validation splits (random, spatial, by galaxy)
 ``cutouts``        training and classifying labelled cutout folders (``--stamps``)
 ``finetune``       starting a model from a saved model's weights (``fit(init_from=...)``)
+``calibration``    temperature scaling fitted on held-out rows, stored in the manifest
+``conformal``      class-conditional conformal prediction sets (crepes)
 =================  ==============================================================
 
 The main entry points are importable from here: ``from starclass.learn import CNNClassifier,
