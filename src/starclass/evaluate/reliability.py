@@ -311,7 +311,9 @@ class TrustStudy:
         raw = (f" (raw: ECE {self.ece_raw:.4f}, Brier {self.brier_raw:.4f})" if self.ece_raw is not None else "")
         out = [f"  calibration: ECE {self.ece:.4f} ({self.n_bins} equal-width bins), Brier {self.brier:.4f}{raw}"]
         if self.coverage_table is not None:
-            out.append(f"  conformal coverage at {self.coverage:.0%}: " + ", ".join(
+            at = (f"at {self.coverage:.0%}" if self.coverage is not None
+                  else "(coverage asked for not recorded: a CSV keeps no meta)")
+            out.append(f"  conformal coverage {at}: " + ", ".join(
                 f"{row['class']} {row['coverage']:.3f}" for row in self.coverage_table)
                 + "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes))
         if self.signals is not None:
