@@ -236,6 +236,8 @@ def main() -> None:
     ap.add_argument("--tta", action=argparse.BooleanOptionalAction, default=True,
                     help="also classify with the 8 rotations/flips for the TTA spread signal")
     ap.add_argument("--quick", action="store_true", help="smoke run: tiny everything")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads (1: spinning OpenMP threads stall on a loaded shared machine)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if args.quick:
@@ -243,6 +245,7 @@ def main() -> None:
         args.train_fields, args.test_fields = 1, 1
     import torch
 
+    torch.set_num_threads(max(1, args.threads))
     print(f"# trust benchmark (shared 2-core machine, torch threads {torch.get_num_threads()}; timings indicative)")
     t0 = time.perf_counter()
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
