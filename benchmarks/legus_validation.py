@@ -47,7 +47,6 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.time()
 
-    from starclass.evaluate.agreement import human_baselines
     from starclass.io.catalog import read_catalog
     from starclass.report import figures as F
     from starclass.science import colour
@@ -62,7 +61,10 @@ def main() -> None:
     checks = V.legus_ngc1566_checks(t)
     for name, tab in checks.items():
         print(f"\n### {name}\n")
-        print(md(tab, ".3f" if name == "human_agreement" else ".2f"))
+        print(md(tab, ".3f" if name == "hybrid_agreement" else ".2f"))
+        if name == "hybrid_agreement" and "class_ref_follows_method" in tab.meta:
+            for flags, (n, same) in tab.meta["class_ref_follows_method"].items():
+                print(f"class_ref equals the column of method flag {flags}: {same}/{n}")
 
     # colour-colour per class, M_V < -7.8 at 17.7 Mpc
     lim = -7.8 + colour.distance_modulus(V.DISTANCE_MPC)
@@ -110,17 +112,6 @@ def main() -> None:
     F.save_png(F.fig_age_distributions(res, "LEGUS NGC 1566 class 1+2 age distributions"),
                out / "age_distributions.png")
     F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age"), out / "mass_age.png")
-
-    # human confusion matrices
-    h = human_baselines(t)
-    F.save_png(F.fig_confusion(None, h["confusion_pairwise"], ["1", "2", "3", "4"], "person vs person (both orders)",
-                               "", ""), out / "human_pairwise.png")
-    F.save_png(F.fig_confusion(None, h["confusion_vs_mode"], ["1", "2", "3", "4"], "person vs final (mode)",
-                               "mode", "person"), out / "human_vs_mode.png")
-    print("\n### per-pair and per-person agreement\n")
-    print(md(h["pairwise"], ".3f"))
-    print()
-    print(md(h["vs_mode"], ".3f"))
 
     # sensitivity of box 4 to a U-B offset
     print("\n### class 1+2 in box 4 against a shift of U-B (mag)\n")

@@ -4,7 +4,7 @@ Simulates a field with the ``ngc1566`` preset (17.9 Mpc, LEGUS-like class mix), 
 photometry at the truth positions (``starclass.detect.measure``), keeps a LEGUS-like selection
 (CI >= 1.35), and scores three naive rules with spatial 5-fold CV against truth and against the
 simulated human mode; the same rules are scored on the real LEGUS NGC 1566 catalogue against
-its human labels, and everything is printed side by side.
+its final (hybrid human / ML) labels, and everything is printed side by side.
 
     .venv/bin/python benchmarks/simulate_calibration.py [--legus PATH] [--seed 5] [--size 2048]
         [--n-candidates 2500] [--out docs/simulator_calibration.md]

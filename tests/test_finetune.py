@@ -82,3 +82,20 @@ def test_init_from_refuses_what_is_not_a_model(tmp_path, saved):
     with pytest.raises(StarclassError, match="does not exist"):
         fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "m", progress=False, device="cpu",
             init_from=tmp_path / "nothing")
+
+
+def test_resume_refuses_another_starting_model(saved, tmp_path):
+    # a finished fine-tune is kept only when rerun from the same starting weights: the start is
+    # part of the run, like its data and settings
+    cfg, toy, out = saved
+    other = tmp_path / "other"
+    fit(cfg, toy.inputs, toy.class_ref, outdir=other, seed=5, progress=False, device="cpu")
+    tuned = tmp_path / "tuned"
+    fit(cfg, toy.inputs, toy.class_ref, outdir=tuned, seed=9, progress=False, device="cpu", init_from=out)
+    again = fit(cfg, toy.inputs, toy.class_ref, outdir=tuned, seed=9, progress=False, device="cpu",
+                init_from=out)
+    assert again.n_kept == 1
+    with pytest.raises(StarclassError, match="another starting model"):
+        fit(cfg, toy.inputs, toy.class_ref, outdir=tuned, seed=9, progress=False, device="cpu", init_from=other)
+    with pytest.raises(StarclassError, match="none now"):
+        fit(cfg, toy.inputs, toy.class_ref, outdir=tuned, seed=9, progress=False, device="cpu")

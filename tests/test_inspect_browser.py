@@ -160,3 +160,37 @@ def test_classify_twenty_by_keyboard(browser, tmp_path):
     assert final[("bob", field.ids[0])] == (3, None)
     assert sum(1 for (u, _) in final if u == "bob") == 1
     engine.dispose()
+
+
+def test_m31_check_scores_by_keyboard(browser, tmp_path):
+    """The M31 check's page: keys 0, 1, 2 score and move on; 3 and 4 are no keys of the scheme."""
+    data = make_demo_field(tmp_path / "field", n=8, size=200, seed=5)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_field(data, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine, scheme="m31-check")
+    expected = {}
+    with running_server(app) as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        assert page.locator("button.cls").count() == 3 and page.locator("#subclasses").count() == 0
+        for key in ("0", "2", "1", "2", "0"):
+            cid = page.evaluate("document.body.dataset.candidate")
+            page.keyboard.press(key)
+            page.wait_for_function(f"document.body.dataset.candidate !== '{cid}' && "
+                                   "document.body.dataset.loading === '0'")
+            expected[cid] = int(key)
+        _wait_saved(page)
+        here = page.evaluate("document.body.dataset.candidate")
+        for key in ("3", "4"):                        # not values of m31-check: nothing happens
+            page.keyboard.press(key)
+        page.keyboard.press("1")                      # ... while 1 still scores this candidate
+        page.wait_for_function(f"document.body.dataset.candidate !== '{here}'")
+        _wait_saved(page)
+        expected[here] = 1
+        ctx.close()
+    got = {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")}
+    assert got == expected
+    engine.dispose()

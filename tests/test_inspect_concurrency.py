@@ -134,3 +134,38 @@ def test_migration_on_postgresql(postgres_url):
     assert db.save_label(engine, "", "3", 1, 1)["revision"] == 1
     assert db.add_user(engine, "bob", "bob-password") == 2
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_label_schemes_on_postgresql(postgres_url):
+    """A PostgreSQL database made before label schemes gets its ``label_schemes`` table on the
+    first binding; its old labels stay PHANGS classes, a new dataset holds M31 scores."""
+    import sqlalchemy as sa
+
+    from starclass.errors import StarclassError
+    from starclass.inspect.export import consensus_of
+
+    name = f"s{random.randrange(10**9)}"
+    admin = sa.create_engine(db.normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    engine = db.make_engine(postgres_url.rsplit("/", 1)[0] + f"/{name}")
+    with engine.begin() as conn:  # the tables as the code before schemes made them
+        db.metadata.create_all(conn, tables=[t for t in db.metadata.sorted_tables if t.name != "label_schemes"])
+        conn.execute(db.schema_version.insert().values(version=2, applied_at=db.utcnow()))
+    ann, bob = db.add_user(engine, "ann", "ann-password"), db.add_user(engine, "bob", "bob-password")
+    db.save_label(engine, "", "1", ann, 4, "4.3")
+    assert db.init_db(engine, create=False) == db.SCHEMA_VERSION
+    assert db.dataset_scheme(engine, "") == "phangs"
+    with pytest.raises(StarclassError, match="phangs"):
+        db.bind_scheme(engine, "", "m31-check")
+    for cid, (x, y) in {"1": (2, 1), "2": (0, 0), "3": (2, 2)}.items():
+        db.save_label(engine, "m31", cid, ann, x, scheme="m31-check")
+        db.save_label(engine, "m31", cid, bob, y)
+    with pytest.raises(StarclassError, match="m31-check"):
+        db.save_label(engine, "m31", "4", ann, 1, scheme="phangs")
+    table, summary = consensus_of(engine, "m31")
+    assert table["score_sum"].tolist() == [3, 0, 4] and summary["n_clusters"] == 2
+    assert db.labels_of(engine, "")[0].subclass == "4.3"
+    engine.dispose()

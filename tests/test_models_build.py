@@ -105,8 +105,10 @@ def test_upsampling_inside_the_model_accepts_stamp_or_network_size():
 
 
 def test_vgg16_first_ten_convolutions_frozen():
+    # frozen only over weights that hold something: here a checkpoint's (pretrained=False);
+    # without any weights nothing is frozen (tests/test_seeds_training.py)
     cfg = small("open-globular")
-    net = build_model(cfg)
+    net = build_model(cfg, pretrained=False)
     convs = [m for m in net.body.features if isinstance(m, nn.Conv2d)]
     assert len(convs) == 13
     assert all(not p.requires_grad for c in convs[:10] for p in c.parameters())
@@ -116,7 +118,7 @@ def test_vgg16_first_ten_convolutions_frozen():
 
 def test_frozen_batchnorm_keeps_its_statistics_in_training_mode():
     cfg = small("cool-core", arch_options={"pretrained": None, "frozen_layers": 1})
-    net = build_model(cfg).train()
+    net = build_model(cfg, pretrained=False).train()  # weights from a checkpoint: frozen as asked
     bn1 = net.body.bn1
     assert not bn1.training and not bn1.weight.requires_grad
     before = bn1.running_mean.clone()

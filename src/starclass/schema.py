@@ -10,49 +10,60 @@ Placeholders: ``<band>`` is a lower-case filter name (``f555w``), ``<k>`` a clas
 (1..K), ``<r>`` an aperture radius in px (1..5), ``<h>`` a human classifier (1..), ``<i>`` an
 ensemble member (1..), ``<bound>`` one of ``min``, ``max``, ``err``.
 
-===============  =======  =======  ==================================================================
-column           dtype    unit     meaning
-===============  =======  =======  ==================================================================
-id               int64             integer identifier, unique within a catalogue
-x                float64  pix      0-based pixel column of the centre
-y                float64  pix      0-based pixel row of the centre
-ra               float64  deg      right ascension (ICRS)
-dec              float64  deg      declination (ICRS)
-mag_<band>       float64  mag      magnitude in <band> (Vega unless the mosaics say AB)
-magerr_<band>    float64  mag      uncertainty of mag_<band>
-mag_true_<band>  float64  mag      simulated true magnitude in <band> (truth catalogues)
-ci               float64  mag      concentration index m(1 px) - m(3 px) in the V band
-mci_<r>          float64  mag      multiple concentration index for aperture radius <r> px
-bkg              float64           local background, median of a 7-8 px annulus (image units)
-fwhm             float64  pix      FWHM from a radial-profile fit
-crowding         int64             number of other candidates within the crowding radius
-redundant        bool              True if within 5 px of a brighter candidate (subclass 4.9)
-apcorr_radius    float64  pix      radius where the growth-curve total magnitude was taken
-saturated        bool              True for a flat-topped (saturated) core: subclass 4.4
-class_ref        int16             reference class (truth, human mode or another model), 0 = none
-class_pred       int16             predicted class, 1..K
-prob_<k>         float64           predicted probability of class <k>
-prob_<k>_raw     float64           probability of class <k> before calibration (temperature)
-prob_std         float64           std over ensemble members of the chosen class's probability
-tta_std          float64           std over the 8 rotations/flips of the chosen class's probability
-pred_set         str               conformal prediction set: classes joined by "|" ("1|2"; "" = none)
-pred_set_size    int16             number of classes in pred_set (0 = unclassified)
-quality          float64           fraction of ensemble members agreeing with the mode
-class_mean       int16             class of the members' mean probability
-class_median     int16             class of the members' median probability
-class_std        float64           spread of the members' classes
-class_m<i>       int16             class voted by ensemble member <i>
-class_h<h>       int16             class given by human classifier <h>, 0 = none
-subclass         str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
-galaxy           str               galaxy (or field) name
-age              float64  yr       age of the cluster (truth or SED fit)
-mass             float64  solMass  stellar mass of the cluster (truth or SED fit)
-ebv              float64  mag      colour excess E(B-V)
-age_<bound>      float64  yr       lower / upper bound or error of age (LEGUS, PHANGS)
-mass_<bound>     float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
-ebv_<bound>      float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
-radius_pc        float64  pc       simulated half-light radius
-===============  =======  =======  ==================================================================
+==================  =======  =======  ======================================================================
+column              dtype    unit     meaning
+==================  =======  =======  ======================================================================
+id                  int64             integer identifier, unique within a catalogue
+x                   float64  pix      0-based pixel column of the centre
+y                   float64  pix      0-based pixel row of the centre
+ra                  float64  deg      right ascension (ICRS)
+dec                 float64  deg      declination (ICRS)
+mag_<band>          float64  mag      magnitude in <band> (Vega unless the mosaics say AB)
+magerr_<band>       float64  mag      uncertainty of mag_<band>
+mag_true_<band>     float64  mag      simulated true magnitude in <band> (truth catalogues)
+ci                  float64  mag      concentration index m(1 px) - m(3 px) in the V band
+mci_<r>             float64  mag      multiple concentration index for aperture radius <r> px
+bkg                 float64           local background, median of a 7-8 px annulus (image units)
+fwhm                float64  pix      FWHM from a radial-profile fit
+crowding            int64             number of other candidates within the crowding radius
+redundant           bool              True if within 5 px of a brighter candidate (subclass 4.9)
+apcorr_radius       float64  pix      radius where the growth-curve total magnitude was taken
+saturated           bool              True for a flat-topped (saturated) core: subclass 4.4
+class_ref           int16             reference class (truth, human mode or another model), 0 = none
+class_pred          int16             predicted class, 1..K
+prob_<k>            float64           predicted probability of class <k>
+prob_<k>_raw        float64           probability of class <k> before calibration (temperature)
+prob_std            float64           std over ensemble members of the chosen class's probability
+tta_std             float64           std over the 8 rotations/flips of the chosen class's probability
+pred_set            str               conformal prediction set: classes joined by "|" ("1|2"; "" = none)
+pred_set_size       int16             number of classes in pred_set (0 = unclassified)
+quality             float64           fraction of ensemble members agreeing with the mode
+class_mean          int16             class of the members' mean probability
+class_median        int16             class of the members' median probability
+class_std           float64           spread of the members' classes
+class_m<i>          int16             class voted by ensemble member <i>
+class_h<h>          int16             class given by human classifier <h>, 0 = none
+score_h<h>          int16             score given by human inspector <h> (M31 check 0-2), -1 = none
+score_sum           int16             sum of the inspectors' scores (M31 check 0-4), -1 = none
+class_human_mode    int16             mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none
+class_human_mean    float64           mean of the humans' classes (LEGUS col 35), 0 = none
+class_hybrid        int16             final class from humans or ML, per class_method (NGC 1566 col 34)
+class_method        int16             source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class
+class_ml            int16             class from a machine-learning classifier (NGC 1566 col 37), 0 = none
+class_ml_checked    int16             one human's check of class_ml (NGC 1566 col 38), 0 = none
+class_reclassified  int16             one human's re-classification of former class 4 (col 39)
+subclass            str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
+galaxy              str               galaxy (or field) name
+field               str               survey field of the candidate (starclass survey)
+tile                str               survey tile whose core holds the centre, r<row>_c<col>
+age                 float64  yr       age of the cluster (truth or SED fit)
+mass                float64  solMass  stellar mass of the cluster (truth or SED fit)
+ebv                 float64  mag      colour excess E(B-V)
+age_<bound>         float64  yr       lower / upper bound or error of age (LEGUS, PHANGS)
+mass_<bound>        float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
+ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
+radius_pc           float64  pc       simulated half-light radius
+==================  =======  =======  ======================================================================
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
 0 for "no class"; :func:`class_array` reads any class column that way.
@@ -147,8 +158,18 @@ TTA_STD = "tta_std"
 CLASS_MEAN = "class_mean"
 CLASS_MEDIAN = "class_median"
 CLASS_STD = "class_std"
+SCORE_SUM = "score_sum"
+CLASS_HUMAN_MODE = "class_human_mode"
+CLASS_HUMAN_MEAN = "class_human_mean"
+CLASS_HYBRID = "class_hybrid"
+CLASS_METHOD = "class_method"
+CLASS_ML = "class_ml"
+CLASS_ML_CHECKED = "class_ml_checked"
+CLASS_RECLASSIFIED = "class_reclassified"
 SUBCLASS = "subclass"
 GALAXY = "galaxy"
+FIELD = "field"
+TILE = "tile"
 AGE = "age"
 MASS = "mass"
 EBV = "ebv"
@@ -253,8 +274,19 @@ COLUMNS: dict[str, Column] = _registry(
     Column(CLASS_STD, "float64", None, "spread of the members' classes"),
     Column("class_m<i>", "int16", None, "class voted by ensemble member <i>"),
     Column("class_h<h>", "int16", None, "class given by human classifier <h>, 0 = none"),
+    Column("score_h<h>", "int16", None, "score given by human inspector <h> (M31 check 0-2), -1 = none"),
+    Column(SCORE_SUM, "int16", None, "sum of the inspectors' scores (M31 check 0-4), -1 = none"),
+    Column(CLASS_HUMAN_MODE, "int16", None, "mode of several humans' classes (LEGUS NGC 1566 col 36), 0 = none"),
+    Column(CLASS_HUMAN_MEAN, "float64", None, "mean of the humans' classes (LEGUS col 35), 0 = none"),
+    Column(CLASS_HYBRID, "int16", None, "final class from humans or ML, per class_method (NGC 1566 col 34)"),
+    Column(CLASS_METHOD, "int16", None, "source of class_hybrid: 0 ML, 1 ML + 1 human, 3/4 3 humans, 6 re-class"),
+    Column(CLASS_ML, "int16", None, "class from a machine-learning classifier (NGC 1566 col 37), 0 = none"),
+    Column(CLASS_ML_CHECKED, "int16", None, "one human's check of class_ml (NGC 1566 col 38), 0 = none"),
+    Column(CLASS_RECLASSIFIED, "int16", None, "one human's re-classification of former class 4 (col 39)"),
     Column(SUBCLASS, "str", None, 'class-4 subclass as text "4.1".."4.12" ("" otherwise)'),
     Column(GALAXY, "str", None, "galaxy (or field) name"),
+    Column(FIELD, "str", None, "survey field of the candidate (starclass survey)"),
+    Column(TILE, "str", None, "survey tile whose core holds the centre, r<row>_c<col>"),
     Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
     Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
     Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
@@ -355,6 +387,17 @@ def human_col(h: int) -> str:
     'class_h1'
     """
     return f"class_h{int(h)}"
+
+
+def score_col(h: int) -> str:
+    """Name of the column holding the scores given by human inspector ``h`` (1-based).
+
+    Examples
+    --------
+    >>> score_col(2)
+    'score_h2'
+    """
+    return f"score_h{int(h)}"
 
 
 def member_col(i: int) -> str:

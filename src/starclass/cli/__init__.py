@@ -14,7 +14,7 @@ from starclass.cli._app import app
 
 _COMMAND_MODULES = (
     "simulate", "detect", "info", "cutouts", "train", "classify", "calibrate",
-    "evaluate", "report", "inspect", "demo",
+    "evaluate", "report", "explain", "inspect", "demo", "survey",
 )
 
 for _name in _COMMAND_MODULES:

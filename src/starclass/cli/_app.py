@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 import typer
@@ -36,15 +37,34 @@ def command(name: str | None = None, **kwargs):
     def decorator(func):
         @functools.wraps(func)
         def wrapper(*args, **kw):
-            try:
-                return func(*args, **kw)
-            except StarclassError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(code=2) from None
+            # the library warns with warnings.warn (a blank band, positions off by one); on the command
+            # line those read "warning: ..." like our errors, not "file.py:136: UserWarning: ..."
+            with warnings.catch_warnings():
+                warnings.showwarning = show_warning
+                try:
+                    return func(*args, **kw)
+                except StarclassError as exc:
+                    typer.echo(f"error: {exc}", err=True)
+                    raise typer.Exit(code=2) from None
 
         return app.command(name, **kwargs)(wrapper)
 
     return decorator
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a Python warning as ``warning: message`` on stderr (the :func:`warnings.showwarning` hook).
+
+    Other categories than ``UserWarning`` keep their name in brackets, so that a library's
+    deprecation notice is told apart from starclass's own warnings.
+
+    Examples
+    --------
+    >>> show_warning("band f814w is constant", UserWarning, "x.py", 1)  # doctest: +SKIP
+    warning: band f814w is constant
+    """
+    kind = "" if category is UserWarning else f"({category.__name__}) "
+    typer.echo(f"warning: {kind}{message}", err=True)
 
 
 def require_extra(extra: str, modules: Sequence[str], command_name: str) -> None:
@@ -87,3 +107,61 @@ def echo(message: str) -> None:
     """Print a line to stdout (kept in one place so commands can be quietened later)."""
     typer.echo(message)
     sys.stdout.flush()
+
+
+def warn(message: str) -> None:
+    """Print ``warning: message`` to stderr: the run goes on, but the user should know."""
+    typer.echo(f"warning: {message}", err=True)
+
+
+def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, action: str) -> int:
+    """Warn naming the candidates of ``source`` whose pixel lies outside the mosaics; refuse when all do.
+
+    Parameters
+    ----------
+    table
+        The candidate catalogue (``x``, ``y``; ``id`` when present names the rows).
+    shape
+        ``(ny, nx)`` of the mosaics.
+    source
+        The catalogue file, for the message.
+    consequence
+        What happens to those candidates (``"they get class_pred 0"``).
+    action
+        What the command does, for the error when no candidate is on the image (``"classify"``).
+
+    Returns
+    -------
+    int
+        The number of candidates off the image.
+
+    Raises
+    ------
+    StarclassError
+        Every candidate is off the image (most likely a catalogue of another field, or 1-based
+        positions of a tiny image): nothing to ``action``.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> check_on_image(Table({"id": [1, 2], "x": [1.0, 5.0], "y": [1.0, 1.0]}), (10, 10), "c.ecsv",
+    ...                consequence="they get class_pred 0", action="classify")
+    0
+    """
+    import numpy as np
+
+    from starclass.io.catalog import numeric_column
+    from starclass.schema import X, Y
+    from starclass.stamps import off_image, off_image_message
+
+    where = f" in {source}"
+    mask = off_image(numeric_column(table, X, where=where), numeric_column(table, Y, where=where), shape)
+    n = int(mask.sum())
+    if not n:
+        return 0
+    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(len(table))
+    message = f"{source}: {off_image_message(ids, mask, shape)}"
+    if n == len(table):
+        raise StarclassError(f"{message}; nothing to {action} (is the catalogue for these mosaics?)")
+    warn(f"{message}; {consequence}")
+    return n

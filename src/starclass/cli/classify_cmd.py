@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
 
 
@@ -29,7 +29,9 @@ def classify_command(
         ..., "--output", "-o",
         help="Classified catalogue to write (.ecsv, .parquet, .fits, .csv)."),
     tta: bool = typer.Option(False, "--tta/--no-tta", help="Average over the 8 rotations/flips (8x slower)."),
-    batch_size: int = typer.Option(512, "--batch-size", help="Candidates per batch (memory scales with it)."),
+    # bounded: 0 stopped the batching loop with a traceback and a negative size classified nothing
+    batch_size: int = typer.Option(512, "--batch-size", min=1,
+                                   help="Candidates per batch, at least 1 (memory scales with it)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     threshold: float | None = typer.Option(
@@ -64,13 +66,15 @@ def classify_command(
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
-    from starclass.learn.classify import check_bands, classify
+    from starclass.learn.classify import check_bands, classify, decision_threshold
     from starclass.learn.conformal import check_coverage
-    from starclass.learn.precision import pick_device
+    from starclass.learn.precision import parse_precision, pick_device
 
     t0 = time.perf_counter()
     coverage = check_coverage(coverage, "--coverage")
     dev = pick_device(device)  # a device this machine lacks is refused before any reading
+    if precision is not None:
+        parse_precision(precision, "--precision")  # a misspelt precision fails now, not after the stamps
     # before the model is loaded: the output is never an input (its own catalogue, a mosaic, a
     # cutout folder's labels.csv) and an existing one is kept unless --overwrite
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model]
@@ -89,9 +93,13 @@ def classify_command(
         raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
     loaded = load_model(model, device=dev)
     cfg = loaded.config
+    decision_threshold(cfg, threshold)  # --threshold for a 4-class model, or 7: before the mosaics are read
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"))
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+    # named here, by id, rather than counted among "no usable stamp" after the classification
+    check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",
+                   action="classify")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
                    precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage)
     out.meta["model"] = str(model)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
@@ -77,6 +77,7 @@ def cutouts(
     table = read_catalog(catalog, allow_empty=True)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog}: no candidates, nothing to cut")
+    check_on_image(table, mset.shape, catalog, consequence="their stamps are flagged ok=False", action="cut")
 
     if config is not None:
         spec = input_spec(config)
@@ -129,7 +130,7 @@ def cutouts_command(
              "sky noise; the number used is stored). Default: the task's, or 28."),
     bands: str | None = typer.Option(None, "--bands",
         help="Comma-separated bands, in channel order (default: the task's, or all found)."),
-    batch_size: int | None = typer.Option(None, "--batch-size",
+    batch_size: int | None = typer.Option(None, "--batch-size", min=1,
         help="Candidates per batch (default: as many as fit in 256 MiB)."),
     use_masks: bool = typer.Option(True, "--masks/--no-masks",
         help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),

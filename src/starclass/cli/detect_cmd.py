@@ -93,7 +93,7 @@ def detect_command(
     # here, not at the top: starclass.detect adds ~2 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
 
-    from starclass.detect.completeness import completeness, fraction_brighter, plot_completeness
+    from starclass.detect.completeness import check_truth, completeness, fraction_brighter, plot_completeness
     from starclass.detect.find import detect
     from starclass.detect.photometry import measure
     from starclass.detect.select import select_candidates
@@ -122,6 +122,8 @@ def detect_command(
     ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower())
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
     truth_table = read_catalog(truth) if truth is not None else None
+    if truth_table is not None:
+        check_truth(truth_table, ms.v_band, truth)  # before the detection, not after it
 
     if positions is not None:
         given = read_catalog(positions)

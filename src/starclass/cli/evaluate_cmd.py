@@ -11,8 +11,14 @@ from starclass.cli._app import command, echo
 
 @command("evaluate")
 def evaluate(
-    pred: Path = typer.Argument(..., help="Classified catalogue (class_pred, prob_<k>; "
-                                          "any format read_catalog reads)."),
+    pred: Path = typer.Argument(None, help="Classified catalogue (class_pred, prob_<k>; "
+                                           "any format read_catalog reads). Not with --catalogs."),
+    catalogs: Path = typer.Option(
+        None, "--catalogs",
+        help="A directory of LEGUS .tab catalogues (e.g. ../shared/data/legus): per-field tables, the "
+             "naive-rule ladder leaving one galaxy out, and a summary figure, instead of PRED."),
+    min_inspected: int = typer.Option(100, "--min-inspected", min=1,
+                                      help="With --catalogs: fields with fewer human-classified sources are left out."),
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
         help="Reference catalogue (truth, human labels or another model); repeat for several. "
@@ -42,11 +48,31 @@ def evaluate(
 ) -> None:
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
+    from starclass.errors import StarclassError
     from starclass.io.paths import check_output
-    from starclass.report.build import run_evaluation
 
-    # references are paths or "self"; a path among them is an input like the predictions
-    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite)
+    if catalogs is not None:
+        if pred is not None:
+            raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
+                                 "not both")
+        from starclass.report.many import MANY_ENTRIES, run_many_evaluation
+
+        # as for one catalogue: a file in the folder's place, or a folder of other files, is refused now
+        check_output(out, [catalogs], option="--out", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
+        res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected)
+        echo(f"{res['n_fields']} fields from {catalogs}")
+        for task, accs in res["pooled"].items():
+            echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
+        echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")
+        return
+    if pred is None:
+        raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
+
+    # references are paths or "self"; a path among them is an input like the predictions. A file in
+    # the folder's place, or a folder of other files, is refused now, not after the evaluation
+    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite,
+                 folder=True, own=EVALUATION_ENTRIES)
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
                          label_column=label_column, model=None if model is None else str(model),

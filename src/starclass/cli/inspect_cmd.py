@@ -39,6 +39,38 @@ def _backup(engine, dest: Path, overwrite: bool) -> None:
          "to the --db path")
 
 
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+def _report_export(out, path: Path) -> None:
+    """Print what ``--export`` wrote: counts, consensus, and each pair's agreement and cross-table."""
+    agr = out.meta.get("agreement", {})
+    scheme = out.meta.get("label_scheme", "phangs")
+    if "score_sum" in out.colnames:
+        counts = agr.get("sum_counts", {})
+        echo(f"wrote {len(out)} scored candidates to {path} (label scheme {scheme}): "
+             f"{agr.get('n_complete', 0)} scored by both inspectors, {agr.get('n_incomplete', 0)} not; "
+             f"clusters (score_sum >= {out.meta.get('cluster_cut')}): {agr.get('n_clusters', 0)}")
+        echo("summed scores: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    else:
+        echo(f"wrote {len(out)} labelled candidates to {path} "
+             f"({int(out['tie'].sum())} ties to adjudicate)")
+        echo(f"agreement: pairwise {_fmt(agr.get('pairwise_4class'))} (all classes), "
+             f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
+             f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")
+    for pair in agr.get("inspectors", []):
+        weighted = (f", weighted kappa {_fmt(pair['kappa_linear'])} (linear) / "
+                    f"{_fmt(pair['kappa_quadratic'])} (quadratic)" if "kappa_linear" in pair else "")
+        echo(f"{pair['person_a']} vs {pair['person_b']}: {pair['n']} candidates, agreeing "
+             f"{_fmt(pair['agree_frac'])}, Cohen's kappa {_fmt(pair['kappa'])}{weighted}")
+        values = pair["values"]
+        echo(f"  cross-table, rows {pair['person_a']}, columns {pair['person_b']}:")
+        echo("  " + " " * 5 + " " + " ".join(f"{v:>5}" for v in values))
+        for v, row in zip(values, pair["cross_table"]):
+            echo(f"  {v:>5} " + " ".join(f"{c:>5}" for c in row))
+
+
 @command("inspect")
 def inspect_command(
     data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
@@ -78,17 +110,41 @@ def inspect_command(
                                                     "first run); without it a missing database is an error."),
     backup: Path = typer.Option(None, "--backup", help="Write a consistent copy of the SQLite database to this "
                                                        "file and exit (PostgreSQL: print the pg_dump command)."),
+    scheme: str = typer.Option(None, "--scheme", help="Label scheme: phangs (classes 1-4, mode), m31-check "
+                                                      "(scores 0/1/2 by two inspectors, summed 0-4) or "
+                                                      "galaxy-cluster (classes 1-5, mode). Default: from "
+                                                      "--task, else the dataset's, else phangs."),
+    task: str = typer.Option(None, "--task", help="Task preset whose label scheme to use (legus4*, phangs4* "
+                                                  "-> phangs; m31* -> m31-check; galaxy-cluster* -> "
+                                                  "galaxy-cluster)."),
+    cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
+                                                                "summed score that makes a cluster (m31-check: "
+                                                                "default 3, the paper's 3 and 4)."),
 ) -> None:
-    """Serve the web page where people classify candidates (keys 1-4, subclasses 4.1-4.12).
+    """Serve the web page where people classify candidates (the label scheme's keys: 1-4 with
+    subclasses 4.1-4.12 for PHANGS, 0-2 scores for the M31 check, 1-5 for galaxy clusters).
 
     Accounts are made here by an administrator (--add-user NAME). Labels go to SQLite beside the
     data unless --db says otherwise; the first run creates the database with --init, and
     --backup FILE copies it. --export writes them as a catalogue with class_h<k>, the mode
-    (class_ref, ties flagged) and agreement-weighted votes.
+    (class_ref, ties flagged) and agreement-weighted votes, or for score schemes score_h<k>,
+    score_sum and class_ref from --cluster-cut; with the agreement of each pair of people
+    (fraction agreeing, Cohen's kappa, cross-table).
     """
     require_extra("web", WEB_MODULES, "inspect")
     # the web stack is optional, so it is imported only once it is known to be there
     from starclass.inspect import db as dbm
+    from starclass.inspect.schemes import get_scheme, scheme_for_task
+
+    asked = get_scheme(scheme) if scheme else None
+    if task:
+        from_task = scheme_for_task(task)
+        if asked is not None and asked.name != from_task.name:
+            raise StarclassError(f"--scheme {asked.name} differs from the scheme of --task {task} "
+                                 f"({from_task.name}); give one of them")
+        asked = from_task
+    if cluster_cut is not None and not export:
+        raise StarclassError("--cluster-cut applies to --export")
 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -139,17 +195,9 @@ def inspect_command(
         check_output(export, inputs, option="--export", overwrite=overwrite)
         check_output(summary, inputs, option="--summary", overwrite=overwrite)
         out = export_labels(engine, dataset, read_candidates(cat_path), export,
-                            include_unlabelled=include_unlabelled, summary_path=summary)
-        agr = out.meta.get("agreement", {})
-
-        def fmt(v):
-            return "n/a" if v is None else f"{v:.3f}"
-
-        echo(f"wrote {len(out)} labelled candidates to {export} "
-             f"({int(out['tie'].sum())} ties to adjudicate)")
-        echo(f"agreement: pairwise {fmt(agr.get('pairwise_4class'))} (4 classes), "
-             f"{fmt(agr.get('pairwise_binary'))} (1+2 vs 3+4); individual vs mode "
-             f"{fmt(agr.get('vs_mode_4class'))} / {fmt(agr.get('vs_mode_binary'))}")
+                            include_unlabelled=include_unlabelled, summary_path=summary,
+                            scheme=asked, cluster_cut=cluster_cut)
+        _report_export(out, export)
         return
 
     # only serving needs the web app: inspect.app (FastAPI) adds 2.0 s (measured) to the database
@@ -164,4 +212,4 @@ def inspect_command(
         echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
     echo(f"labels in {dbm.redact(url)} (schema version {version})")
     serve(field, engine, host=host, port=port, prerender_all=prerender,
-          force_secure_cookies=secure_cookies, echo=echo)
+          force_secure_cookies=secure_cookies, echo=echo, scheme=asked)

@@ -18,10 +18,16 @@ def simulate_cmd(
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives identical files."),
     preset: str = typer.Option("hst", "--preset",
         help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix), "
-             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc) or pandas-cutouts (a labelled folder of 128 px "
-             "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts)."),
+             "ngc7793w (3.44 Mpc), ngc5474 (6.8 Mpc, F438W/F606W), ngc1433 (8.3 Mpc, WFC3 F438W), "
+             "ngc628c (9.9 Mpc, ACS F435W), "
+             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc), pandas-cutouts (a labelled folder of 128 px "
+             "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts), or a labelled cutout folder for a seed "
+             "paper: cool-core (Chandra-like X-ray, 256 px at 3.9\"/px, CC/WCC/NCC by central cooling time), "
+             "galaxy-cluster (XMM-like X-ray + DSS2-like optical candidates on one grid; label 1 cluster / 2 "
+             "non-cluster, column expert 1-5) or open-globular (DSS2-like RGB plates, 224 px)."),
     n: int = typer.Option(None, "--n",
-        help="pandas-cutouts: number of cutouts (default 869, split like the real folder 467/9/393)."),
+        help="Cutout presets: number of cutouts (pandas-cutouts: default 869, split like the real folder "
+             "467/9/393; cool-core 318 as the paper's TNG300 sample; galaxy-cluster 400; open-globular 400)."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes)."),
     size: int = typer.Option(None, "--size", help="Field size in pixels (square; default 2048)."),
@@ -41,6 +47,9 @@ def simulate_cmd(
         help="Calibration: LEGUS-like selection CI >= this before scoring (default 1.35 for HST presets, none for "
              "ground-based)."),
     progress: bool = typer.Option(True, "--progress/--quiet", help="Show progress bars."),
+    fields: int = typer.Option(None, "--fields", min=1,
+        help="Write N fields (seeds SEED..SEED+N-1) in OUTDIR/<galaxy>-<k>/ and a survey plan OUTDIR/plan.yaml "
+             "for 'starclass survey' (docs/survey.md)."),
 ) -> None:
     """Simulate a galaxy field (images, truth catalogue, simulated human labels).
 
@@ -50,17 +59,31 @@ def simulate_cmd(
     from astropy.table import Table
 
     from starclass.io.atomic import atomic_dir
+    from starclass.io.memory import check_memory
     from starclass.io.mosaic import read_mosaics
     from starclass.io.paths import check_output
     from starclass.simulate import preset as make_preset
     from starclass.simulate import simulate_to_disk
     from starclass.simulate.calibration import calibrate_field, write_calibration
     from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
-    from starclass.simulate.field import FIELD_ENTRIES
+    from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
+    from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
 
+    if preset.lower() in SEED_PRESETS:
+        given = [k for k, v in {"--n-candidates": n_candidates, "--distance": distance, "--bands": bands,
+                                "--humans": humans, "--galaxy": galaxy, "--fields": fields}.items() if v is not None]
+        given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
+        if given:
+            raise StarclassError(f"--preset {preset} writes labelled cutouts; {', '.join(given)} apply to fields only")
+        check_output(outdir, (), option="OUTDIR", overwrite=overwrite)
+        labels, counts = write_seed_preset(preset.lower(), outdir, n=n, size=size, seed=seed, overwrite=overwrite,
+                                           progress=progress)
+        echo(f"    labels: {labels}")
+        echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return
     if preset.lower() in CUTOUT_PRESETS:
         field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
-                      "--bands": bands, "--humans": humans, "--galaxy": galaxy}
+                      "--bands": bands, "--humans": humans, "--galaxy": galaxy, "--fields": fields}
         given = [k for k, v in field_only.items() if v is not None]
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:
@@ -91,7 +114,18 @@ def simulate_cmd(
         over["galaxy"] = galaxy
     cfg = make_preset(preset, seed=seed, **over)
     outdir = Path(outdir)
-    check_output(outdir, (), option="OUTDIR", overwrite=overwrite)  # before the rendering, naming the argument
+    # a 16384 px field needs ~50 GiB: refuse now, naming --size, rather than be killed mid-render
+    ny, nx = cfg.shape
+    check_memory(estimate_memory(cfg, read_back=png or gallery or calibrate),
+                 what=f"--size {size}" if size is not None else f"a {nx} x {ny} px field (--size)")
+    if fields is not None:
+        check_output(outdir, (), option="OUTDIR", overwrite=overwrite)  # before the rendering
+        _simulate_fields(cfg, outdir, fields, overwrite=overwrite, progress=progress,
+                         extras=[k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate))
+                                 if v])
+        return
+    # before the rendering, naming the argument
+    check_output(outdir, (), option="OUTDIR", overwrite=overwrite, folder=True, own=FIELD_ENTRIES)
     # the whole field is written to a hidden folder beside OUTDIR and moved into place at the end:
     # a kill leaves the old field or the new one, and two --galaxy names never mix in one folder
     with atomic_dir(outdir, overwrite=overwrite, own=FIELD_ENTRIES) as tmpdir:
@@ -128,3 +162,18 @@ def simulate_cmd(
         echo(f"{key:>10s}: {p}")
     for key, p in final_extra.items():
         echo(f"{key.rstrip('0123456789'):>10s}: {p}")
+
+
+def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bool, extras: list[str]) -> None:
+    """``simulate OUTDIR --fields N``: N fields and a survey plan, written as one folder."""
+    from starclass.io.atomic import atomic_dir
+    from starclass.simulate.survey import PLAN_NAME, simulate_survey
+
+    if extras:
+        raise StarclassError(f"{', '.join(extras)} apply to a single field, not to --fields")
+    own = [f"{cfg.galaxy}-*", PLAN_NAME]
+    with atomic_dir(outdir, overwrite=overwrite, own=own) as tmpdir:
+        written = simulate_survey(cfg, tmpdir, n, progress=progress)
+    for name in written:
+        echo(f"{name:>14s}: {outdir / name}")
+    echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {outdir / PLAN_NAME} --model MODEL -o OUT)")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 from starclass.schema import CLASS_REF, GALAXY, X, Y
@@ -208,7 +208,7 @@ def train_command(
 
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs
-    from starclass.io.paths import input_clash
+    from starclass.io.paths import check_folder_writable, input_clash
     from starclass.learn.config import load_config
     from starclass.learn.train import fit
 
@@ -220,6 +220,7 @@ def train_command(
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
+    check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
     cfg = load_config(task)
     changes: dict = {}
     recipe: dict = {}
@@ -242,6 +243,11 @@ def train_command(
     if changes:
         cfg = cfg.copy(**changes)
 
+    from starclass.models.torchvision_nets import frozen_over_random
+
+    for warning in frozen_over_random(cfg, init_from):
+        # on stderr and before any training: a user who asked for transfer learning must not miss this
+        typer.echo(f"WARNING: {warning}", err=True)
     if stamps is not None and is_cutout_source(stamps):
         _train_on_cutouts(cfg, stamps, output=output, group_column=group_column,
                           label_column="label" if label_column == CLASS_REF else label_column,
@@ -264,6 +270,7 @@ def train_command(
         from starclass.learn.classify import check_bands
 
         check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
+        check_on_image(table, mos.shape, catalog, consequence="they are left out of training", action="train on")
         echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
              f"{len(table)} candidates from {catalog}")
     inputs, labels, positions, galaxies, n_bad, cfg = training_inputs(

@@ -18,6 +18,48 @@ def _col(table: Table, name: str) -> np.ndarray:
     return np.ma.filled(np.ma.asarray(table[name], dtype=float), np.nan)
 
 
+def check_truth(truth: Table, band: str, source: str | os.PathLike = "truth catalogue") -> None:
+    """Refuse a truth catalogue that cannot give completeness in ``band``, naming what is missing.
+
+    :func:`completeness` needs ``x``, ``y`` and a true (``mag_true_<band>``) or measured
+    (``mag_<band>``) magnitude of the band. ``detect --truth`` calls this before the detection,
+    so a catalogue without magnitudes fails in a second, not after minutes of work.
+
+    Parameters
+    ----------
+    truth
+        The truth catalogue as read.
+    band
+        The detection (V) band of the mosaics.
+    source
+        The file, for the message.
+
+    Raises
+    ------
+    StarclassError
+        Naming ``source``, the missing columns and the columns it has.
+
+    Examples
+    --------
+    >>> check_truth(Table({"x": [1.0], "y": [2.0], "mag_true_f555w": [22.0]}), "f555w")
+    >>> check_truth(Table({"x": [1.0], "y": [2.0]}), "f555w", "t.ecsv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --truth t.ecsv has no magnitude of the V band f555w (needs ...); its columns: x, y
+    """
+    band = band.lower()
+    have = truth.colnames
+    missing_xy = [c for c in ("x", "y") if c not in have]
+    problems = []
+    if missing_xy:
+        problems.append(f"no {' or '.join(missing_xy)} column")
+    if mag_true_col(band) not in have and mag_col(band) not in have:
+        problems.append(f"no magnitude of the V band {band} (needs {mag_true_col(band)} or {mag_col(band)})")
+    if problems:
+        listed = ", ".join(have[:20]) + (", ..." if len(have) > 20 else "")
+        raise StarclassError(f"--truth {source} has {'; '.join(problems)}; its columns: {listed or 'none'}")
+
+
 def completeness(
     truth: Table,
     found: Table,

@@ -15,11 +15,17 @@ auth
 render
     The pictures a classifier looks at (colour composite, V-band stamp, contours, radial
     profile with FWHM, context view), rendered once and cached as PNG files.
+schemes
+    Label schemes per task (``phangs`` 1-4, ``m31-check`` 0/1/2 scores summed over two
+    inspectors, ``galaxy-cluster`` 1-5): values, keys, meanings, consensus rule.
 consensus
     Mode (with the tie rule), mean, pairwise and individual-vs-mode agreement, and votes
-    weighted by agreement with the majority (Zooniverse style).
+    weighted by agreement with the majority (Zooniverse style); summed scores (score schemes).
+agreement
+    Two inspectors: fraction agreeing, Cohen's kappa (weighted for ordinal scores), cross-table.
 export
-    Labels -> a catalogue with ``class_h<k>`` and ``class_ref`` that ``train``/``evaluate`` read.
+    Labels -> a catalogue with ``class_h<k>`` (or ``score_h<k>`` and ``score_sum``) and
+    ``class_ref`` that ``train``/``evaluate`` read.
 field
     The data one server shows: mosaics, candidates, predictions (``load_field``).
 routes

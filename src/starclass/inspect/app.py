@@ -10,6 +10,7 @@ CSRF header, see :mod:`starclass.inspect.auth`):
 ``POST /api/login`` / ``/api/logout``  JSON ``{"name", "password"}``; sets the session cookie
 ``GET  /``                             the classification page
 ``GET  /api/me``                       who is logged in
+``GET  /api/scheme``                   the label scheme: values, keys, meanings, consensus rule
 ``GET  /api/queue?order=``             candidate ids in ``catalogue``, ``random`` (fixed per
                                        person), ``brightest`` (V magnitude) or ``uncertain``
                                        (lowest top model probability first) order, and which of
@@ -20,7 +21,8 @@ CSRF header, see :mod:`starclass.inspect.auth`):
 ``GET  /img/{id}/{kind}.png``          ``composite``, ``profile`` or ``context`` (cached PNG)
 ``POST /api/label``                    ``{"candidate_id", "cls", "subclass", "comment"}``: writes
                                        the logged-in person's label (a ``user`` field naming
-                                       anyone else is refused with 403)
+                                       anyone else is refused with 403; a ``cls`` outside the
+                                       label scheme with 422)
 ``GET  /api/history/{id}``             the label history of a candidate (own; all for admins)
 ``GET  /api/consensus``                agreement summary (admins)
 ``GET  /data/{path}``                  a file inside the data directory (e.g. a FITS mosaic for
@@ -64,6 +66,7 @@ from starclass.inspect.limits import (
 from starclass.inspect.routes import candidates, datafiles, labels, pages, sessions
 from starclass.inspect.routes.datafiles import safe_path
 from starclass.inspect.routes.pages import SUBCLASS_KEYS
+from starclass.inspect.schemes import LabelScheme, get_scheme
 from starclass.schema import SUBCLASS_NAMES
 
 # names that lived here before the routers and the field moved out, kept for importers
@@ -133,7 +136,8 @@ async def _bad_input(_request: Request, exc: Exception) -> JSONResponse:
 def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
                allowed_hosts: list[str] | None = None, force_secure_cookies: bool = False,
                max_body_bytes: int = MAX_BODY_BYTES,
-               login_throttle: LoginThrottle | None = None) -> FastAPI:
+               login_throttle: LoginThrottle | None = None,
+               scheme: LabelScheme | str | None = None) -> FastAPI:
     """Build the FastAPI application for one field and one database engine.
 
     The database must already be initialised (:func:`starclass.inspect.db.init_db`).
@@ -157,6 +161,11 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     login_throttle
         Failed-login bookkeeping (default: a :class:`~starclass.inspect.limits.LoginThrottle`
         with its defaults).
+    scheme
+        The label scheme (:mod:`starclass.inspect.schemes`): its values are the buttons, keys
+        and the values the label route takes. A scheme given is recorded for the field's dataset
+        (:func:`starclass.inspect.db.bind_scheme`, refused when the dataset's labels are in
+        another); None: the dataset's own scheme, ``phangs`` for a new one.
 
     Returns
     -------
@@ -188,6 +197,10 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     app.state.login_throttle = login_throttle if login_throttle is not None else LoginThrottle()
     app.state.hash_slots = HashSlots()
     app.state.db_identity = db.file_identity(engine)
+    if scheme is not None:
+        app.state.scheme = get_scheme(db.bind_scheme(engine, field.dataset, scheme))
+    else:
+        app.state.scheme = get_scheme(db.dataset_scheme(engine, field.dataset) or "phangs")
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
@@ -202,7 +215,7 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
 
 def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 8000, *,
           prerender_all: bool = True, force_secure_cookies: bool = False,
-          echo: Callable[[str], object] = print) -> None:
+          echo: Callable[[str], object] = print, scheme: LabelScheme | str | None = None) -> None:
     """Run the app with uvicorn (blocking); prints the address first.
 
     Parameters
@@ -218,6 +231,8 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
         Mark cookies ``Secure`` even on plain-HTTP requests (see :func:`create_app`).
     echo
         Where the address and warnings are printed.
+    scheme
+        The label scheme (see :func:`create_app`).
 
     Examples
     --------
@@ -226,9 +241,13 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     loopback = host in ("127.0.0.1", "localhost", "::1")
     app = create_app(field, engine, prerender_all=prerender_all,
                      allowed_hosts=LOOPBACK_HOSTS if loopback else None,
-                     force_secure_cookies=force_secure_cookies)
+                     force_secure_cookies=force_secure_cookies, scheme=scheme)
     shown = f"[{host}]" if ":" in host else host
     echo(f"starclass inspect: serving {len(field.ids)} candidates from {field.data_dir}")
+    s = app.state.scheme
+    echo(f"label scheme {s.name}: " + ", ".join(f"key {v.key} = {v.value} {v.name}" for v in s.values)
+         + (f"; consensus: sum of {s.n_inspectors} inspectors' scores" if s.consensus == "sum"
+            else "; consensus: mode"))
     if prerender_all:
         todo = sum(not field.cache.is_cached(r) for r in range(len(field.ids)))
         if todo:

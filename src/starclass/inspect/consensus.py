@@ -1,7 +1,10 @@
 """Consensus of several people's labels and how well they agree.
 
 All functions work on a *label matrix* ``M`` of shape (objects, people): ``M[i, p]`` is the
-class (1-4) person ``p`` gave object ``i``, 0 where that person did not label it.
+class person ``p`` gave object ``i``, 0 where that person did not label it. The classes are
+PHANGS's 1-4 unless ``classes`` names others (a class scheme of :mod:`starclass.inspect.schemes`,
+e.g. galaxy-cluster's 1-5). Score schemes, whose scores include 0, use :func:`score_table`
+(missing scores are -1 there).
 
 Mode and the tie rule
 ---------------------
@@ -39,37 +42,45 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_REF, CLASSES
+from starclass.inspect.agreement import inspector_agreement
+from starclass.inspect.schemes import PHANGS, LabelScheme, get_scheme
+from starclass.schema import CLASS_REF, CLASSES, SCORE_SUM, human_col, score_col
 
 
-def _check(M) -> np.ndarray:
+def _check(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
     M = np.asarray(M)
     if M.ndim != 2:
         raise StarclassError(f"label matrix must be 2-D (objects x people), got shape {M.shape}")
     M = M.astype(int)
-    bad = (M != 0) & ~np.isin(M, CLASSES)
+    bad = (M != 0) & ~np.isin(M, classes)
     if bad.any():
         i, p = np.argwhere(bad)[0]
-        raise StarclassError(f"label matrix: object {i}, person {p} has class {M[i, p]}, not 0-4")
+        raise StarclassError(f"label matrix: object {i}, person {p} has class {M[i, p]}, not 0 or "
+                             f"{', '.join(map(str, classes))}")
     return M
 
 
-def merge_classes(M, merge: str | None) -> np.ndarray:
-    """Map classes for a merged comparison: ``"12v34"`` -> 1 (clusters) / 2 (the rest)."""
+def merge_classes(M, merge: str | None, cluster_values: Sequence[int] = (1, 2)) -> np.ndarray:
+    """Map classes for a merged comparison: ``"12v34"`` -> 1 (clusters) / 2 (the rest).
+
+    The clusters are ``cluster_values`` (PHANGS and galaxy-cluster: 1 and 2).
+    """
     M = np.asarray(M, int)
     if merge is None:
         return M
     if merge != "12v34":
         raise StarclassError(f"merge must be None or '12v34', not {merge!r}")
-    return np.where(M == 0, 0, np.where(M <= 2, 1, 2))
+    return np.where(M == 0, 0, np.where(np.isin(M, cluster_values), 1, 2))
 
 
 def label_matrix(rows: Sequence[tuple[str, str, int]], ids: Sequence[str] | None = None,
-                 people: Sequence[str] | None = None) -> tuple[list[str], list[str], np.ndarray]:
+                 people: Sequence[str] | None = None, *, classes: Sequence[int] | None = CLASSES,
+                 missing: int = 0) -> tuple[list[str], list[str], np.ndarray]:
     """Build the label matrix from ``(candidate_id, person, class)`` rows.
 
     Returns ``(ids, people, M)``; ``ids`` and ``people`` default to those seen, in first-seen
-    order (ids) and sorted (people).
+    order (ids) and sorted (people). ``missing`` fills the cells nobody labelled (-1 for score
+    schemes, whose 0 is a score); ``classes=None`` skips the class check (scores).
     """
     if ids is None:
         ids = list(dict.fromkeys(str(r[0]) for r in rows))
@@ -77,58 +88,70 @@ def label_matrix(rows: Sequence[tuple[str, str, int]], ids: Sequence[str] | None
         people = sorted({r[1] for r in rows})
     row_of = {str(c): i for i, c in enumerate(ids)}
     col_of = {p: j for j, p in enumerate(people)}
-    M = np.zeros((len(ids), len(people)), int)
+    M = np.full((len(ids), len(people)), missing, int)
     for cid, person, cls in rows:
         i, j = row_of.get(str(cid)), col_of.get(person)
         if i is not None and j is not None:
             M[i, j] = int(cls)
-    return list(ids), list(people), _check(M)
+    return list(ids), list(people), (_check(M, classes) if classes is not None else M)
 
 
-def vote_counts(M) -> np.ndarray:
-    """Counts per class, shape (objects, 4)."""
-    M = _check(M)
-    return np.stack([(M == k).sum(axis=1) for k in CLASSES], axis=1)
+def vote_counts(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
+    """Counts per class, shape (objects, number of classes)."""
+    M = _check(M, classes)
+    return np.stack([(M == k).sum(axis=1) for k in classes], axis=1)
 
 
-def mean_class(M) -> np.ndarray:
+def mean_class(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
     """Mean of the labels given (NaN where nobody labelled the object)."""
-    M = _check(M)
+    M = _check(M, classes)
     n = (M > 0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, M.sum(axis=1) / np.maximum(n, 1), np.nan)
 
 
-def mode_with_ties(M) -> tuple[np.ndarray, np.ndarray]:
+def mode_with_ties(M, classes: Sequence[int] = CLASSES,
+                   tie_rule: str = "nearest-mean") -> tuple[np.ndarray, np.ndarray]:
     """The consensus class and the tie flag of every object (see the module notes).
+
+    ``tie_rule="highest"`` gives a tie the highest tied class instead (nominal classes ordered
+    from most to least cluster-like, as galaxy-cluster's).
 
     Returns
     -------
     mode : int array (0 where nobody labelled the object)
     tie : bool array, True where two or more classes share the highest count
     """
-    M = _check(M)
-    counts = vote_counts(M)
+    M = _check(M, classes)
+    counts = vote_counts(M, classes)
     top = counts.max(axis=1)
-    mean = mean_class(M)
+    mean = mean_class(M, classes)
     mode = np.zeros(len(M), int)
     tie = np.zeros(len(M), bool)
     for i in range(len(M)):
         if top[i] == 0:
             continue
-        tied = [k for k, c in zip(CLASSES, counts[i]) if c == top[i]]
+        tied = [k for k, c in zip(classes, counts[i]) if c == top[i]]
         if len(tied) == 1:
             mode[i] = tied[0]
             continue
         tie[i] = True
-        # nearest to the mean; among equals the higher class (max over (-distance, class))
-        mode[i] = max(tied, key=lambda k: (-abs(k - mean[i]), k))
+        if tie_rule == "highest":
+            mode[i] = max(tied)
+        else:
+            # nearest to the mean; among equals the higher class (max over (-distance, class))
+            mode[i] = max(tied, key=lambda k, m=mean[i]: (-abs(k - m), k))
     return mode, tie
 
 
-def _confusion(a: np.ndarray, b: np.ndarray, K: int) -> np.ndarray:
+def _confusion(a: np.ndarray, b: np.ndarray, K: int, classes: Sequence[int] | None = None) -> np.ndarray:
+    """Counts of (a, b) pairs; rows and columns in the order of ``classes`` (default 1..K)."""
     C = np.zeros((K, K), int)
-    np.add.at(C, (a - 1, b - 1), 1)
+    if classes is None:
+        np.add.at(C, (a - 1, b - 1), 1)
+    else:
+        order = np.asarray(classes)
+        np.add.at(C, (np.searchsorted(order, a), np.searchsorted(order, b)), 1)
     return C
 
 
@@ -138,7 +161,8 @@ def _row_normalise(C: np.ndarray) -> np.ndarray:
 
 
 def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | None = None,
-                       min_overlap: int = 1) -> dict:
+                       min_overlap: int = 1, classes: Sequence[int] = CLASSES,
+                       cluster_values: Sequence[int] = (1, 2)) -> dict:
     """Agreement of every pair of people on the objects both labelled.
 
     Returns
@@ -147,8 +171,9 @@ def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | N
     at least ``min_overlap`` shared objects; None if there are none), ``confusion`` (counts,
     both orders summed, K x K) and ``confusion_norm`` (row-normalised).
     """
-    M = merge_classes(_check(M), merge)
-    K = 2 if merge else 4
+    M = merge_classes(_check(M, classes), merge, cluster_values)
+    order = (1, 2) if merge else tuple(classes)
+    K = len(order)
     names = list(people) if people is not None else [f"p{j}" for j in range(M.shape[1])]
     rows = []
     C = np.zeros((K, K), int)
@@ -158,7 +183,7 @@ def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | N
         if n < max(min_overlap, 1):
             continue
         a, b = M[ok, i], M[ok, j]
-        Cij = _confusion(a, b, K)
+        Cij = _confusion(a, b, K, order)
         C += Cij + Cij.T
         rows.append((names[i], names[j], n, float(np.mean(a == b))))
     pairs = Table(rows=rows, names=("person_a", "person_b", "n", "agree"),
@@ -169,7 +194,8 @@ def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | N
 
 
 def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | None = None,
-                       mode: np.ndarray | None = None, tie: np.ndarray | None = None) -> dict:
+                       mode: np.ndarray | None = None, tie: np.ndarray | None = None,
+                       classes: Sequence[int] = CLASSES, cluster_values: Sequence[int] = (1, 2)) -> dict:
     """Each person's agreement with the consensus (untied objects only).
 
     Returns
@@ -178,12 +204,13 @@ def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | N
     ``confusion`` (counts, rows = person's class, columns = mode) and ``confusion_norm``, and
     ``per_person`` (person -> K x K counts).
     """
-    M = _check(M)
+    M = _check(M, classes)
     if mode is None or tie is None:
-        mode, tie = mode_with_ties(M)
-    Mm = merge_classes(M, merge)
-    mm = merge_classes(mode, merge)
-    K = 2 if merge else 4
+        mode, tie = mode_with_ties(M, classes)
+    Mm = merge_classes(M, merge, cluster_values)
+    mm = merge_classes(mode, merge, cluster_values)
+    order = (1, 2) if merge else tuple(classes)
+    K = len(order)
     names = list(people) if people is not None else [f"p{j}" for j in range(M.shape[1])]
     rows, per = [], {}
     C = np.zeros((K, K), int)
@@ -191,7 +218,7 @@ def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | N
     for j, name in enumerate(names):
         ok = (Mm[:, j] > 0) & (mm > 0) & ~np.asarray(tie, bool)
         n = int(ok.sum())
-        Cj = _confusion(Mm[ok, j], mm[ok], K)
+        Cj = _confusion(Mm[ok, j], mm[ok], K, order)
         per[name] = Cj
         C += Cj
         a = int(np.trace(Cj))
@@ -204,11 +231,12 @@ def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | N
             "confusion_norm": _row_normalise(C), "per_person": per}
 
 
-def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None) -> np.ndarray:
+def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None,
+                     classes: Sequence[int] = CLASSES) -> np.ndarray:
     """Each person's weight ``G = C / Q`` (agreements with the untied mode / labels given)."""
-    M = _check(M)
+    M = _check(M, classes)
     if mode is None or tie is None:
-        mode, tie = mode_with_ties(M)
+        mode, tie = mode_with_ties(M, classes)
     given = M > 0
     Q = given.sum(axis=0)
     agree = given & (M == mode[:, None]) & ~np.asarray(tie, bool)[:, None]
@@ -216,32 +244,46 @@ def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | Non
     return np.divide(Cn, Q, out=np.zeros(M.shape[1], float), where=Q > 0)
 
 
-def weighted_vote(M, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def weighted_vote(M, weights: np.ndarray | None = None, *, classes: Sequence[int] = CLASSES,
+                  plain: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Class with the largest summed weight, and that sum's share of the object's total weight.
 
-    Ties of the weighted sums (including all-zero weights) fall back to the plain mode.
+    Ties of the weighted sums (including all-zero weights) fall back to the plain mode
+    (``plain``, default :func:`mode_with_ties`).
     """
-    M = _check(M)
-    w = majority_weights(M) if weights is None else np.asarray(weights, float)
+    M = _check(M, classes)
+    w = majority_weights(M, classes=classes) if weights is None else np.asarray(weights, float)
     if w.shape != (M.shape[1],):
         raise StarclassError(f"weights: need one per person ({M.shape[1]}), got shape {w.shape}")
-    scores = np.stack([((M == k) * w[None, :]).sum(axis=1) for k in CLASSES], axis=1)
+    scores = np.stack([((M == k) * w[None, :]).sum(axis=1) for k in classes], axis=1)
     total = scores.sum(axis=1)
-    plain, _ = mode_with_ties(M)
+    if plain is None:
+        plain, _ = mode_with_ties(M, classes)
     out = np.zeros(len(M), int)
     frac = np.full(len(M), np.nan)
     for i in range(len(M)):
         if not (M[i] > 0).any():
             continue
         top = scores[i].max()
-        tied = [k for k, s in zip(CLASSES, scores[i]) if np.isclose(s, top)]
+        tied = [k for k, s in zip(classes, scores[i]) if np.isclose(s, top)]
         out[i] = tied[0] if len(tied) == 1 else plain[i]
         frac[i] = top / total[i] if total[i] > 0 else np.nan
     return out, frac
 
 
-def consensus_table(M, ids: Sequence[str], people: Sequence[str]) -> tuple[Table, dict]:
-    """Per-object consensus columns and the agreement summary.
+def consensus_table(M, ids: Sequence[str], people: Sequence[str],
+                    scheme: LabelScheme | str = PHANGS) -> tuple[Table, dict]:
+    """Per-object consensus columns and the agreement summary of a class scheme (mode).
+
+    Parameters
+    ----------
+    M
+        The label matrix (0 = not labelled).
+    ids, people
+        Its rows and columns.
+    scheme
+        A class scheme (``consensus="mode"``); default PHANGS 1-4. Score schemes go to
+        :func:`score_table`.
 
     Returns
     -------
@@ -249,40 +291,133 @@ def consensus_table(M, ids: Sequence[str], people: Sequence[str]) -> tuple[Table
         ``n_labels``, ``class_ref`` (mode, tie rule applied), ``tie``, ``class_mean``,
         ``agree_frac`` (share of labels equal to ``class_ref``), ``class_weighted``,
         ``weighted_frac``; ``meta['people']`` maps ``class_h<k>`` to the person.
-    summary : dict with pairwise and individual-vs-mode agreement (4-class and 1+2 vs 3+4)
-        and each person's weight.
+    summary : dict with pairwise and individual-vs-mode agreement (all classes, ``4class``,
+        and clusters vs the rest, ``binary``), each person's weight, and ``inspectors``: for
+        every pair of people the fraction agreeing, Cohen's kappa and their cross-table
+        (:func:`starclass.inspect.agreement.inspector_agreement`).
+
+    Examples
+    --------
+    >>> t, summary = consensus_table([[1, 1], [2, 3]], ["a", "b"], ["ann", "bob"])
+    >>> t["class_ref"].tolist(), t["tie"].tolist(), summary["inspectors"][0]["agree_frac"]
+    ([1, 3], [False, True], 0.5)
     """
-    M = _check(M)
-    mode, tie = mode_with_ties(M)
-    w = majority_weights(M, mode=mode, tie=tie)
-    wv, wf = weighted_vote(M, w)
+    scheme = get_scheme(scheme)
+    if scheme.consensus != "mode":
+        raise StarclassError(f"label scheme {scheme.name} sums scores; use score_table")
+    classes, clusters = scheme.allowed, scheme.cluster_values or (1, 2)
+    M = _check(M, classes)
+    mode, tie = mode_with_ties(M, classes, scheme.tie_rule)
+    w = majority_weights(M, mode=mode, tie=tie, classes=classes)
+    wv, wf = weighted_vote(M, w, classes=classes, plain=mode)
     n = (M > 0).sum(axis=1)
     t = Table()
     t["id"] = list(ids)
     for j, _ in enumerate(people):
-        t[f"class_h{j + 1}"] = M[:, j]
+        t[human_col(j + 1)] = M[:, j]
     t["n_labels"] = n
     t[CLASS_REF] = mode
     t["tie"] = tie
-    t["class_mean"] = mean_class(M)
+    t["class_mean"] = mean_class(M, classes)
     with np.errstate(invalid="ignore", divide="ignore"):
         t["agree_frac"] = np.where(n > 0, (M == mode[:, None]).sum(axis=1) / np.maximum(n, 1), np.nan)
     t["class_weighted"] = wv
     t["weighted_frac"] = wf
-    t.meta["people"] = {f"class_h{j + 1}": p for j, p in enumerate(people)}
+    t.meta["people"] = {human_col(j + 1): p for j, p in enumerate(people)}
+    t.meta["label_scheme"] = scheme.name
     t.meta["tie_rule"] = ("mode; ties flagged (tie=True) and given the tied class nearest the mean "
-                          "label, the higher class when equally near")
-    summary: dict = {"weights": {p: float(x) for p, x in zip(people, w)}, "n_ties": int(tie.sum()),
+                          "label, the higher class when equally near" if scheme.tie_rule == "nearest-mean"
+                          else "mode; ties flagged (tie=True) and given the highest tied class")
+    summary: dict = {"label_scheme": scheme.name, "consensus": "mode",
+                     "weights": {p: float(x) for p, x in zip(people, w)}, "n_ties": int(tie.sum()),
                      "n_labelled": int((n > 0).sum())}
     for merge, key in ((None, "4class"), ("12v34", "binary")):
-        pw = pairwise_agreement(M, people, merge=merge)
-        vm = individual_vs_mode(M, people, merge=merge, mode=mode, tie=tie)
+        pw = pairwise_agreement(M, people, merge=merge, classes=classes, cluster_values=clusters)
+        vm = individual_vs_mode(M, people, merge=merge, mode=mode, tie=tie, classes=classes,
+                                cluster_values=clusters)
         summary[f"pairwise_{key}"] = pw["mean"]
         summary[f"vs_mode_{key}"] = vm["mean"]
         summary[f"confusion_pairwise_{key}"] = pw["confusion"].tolist()
         summary[f"confusion_vs_mode_{key}"] = vm["confusion"].tolist()
         summary[f"pairs_{key}"] = [dict(zip(pw["pairs"].colnames, map(_py, r))) for r in pw["pairs"]]
         summary[f"people_{key}"] = [dict(zip(vm["people"].colnames, map(_py, r))) for r in vm["people"]]
+    summary["inspectors"] = inspector_agreement(M, people, classes, missing=0, ordinal=scheme.ordinal)
+    return t, summary
+
+
+def score_table(S, ids: Sequence[str], people: Sequence[str], scheme: LabelScheme | str,
+                cluster_cut: int | None = None) -> tuple[Table, dict]:
+    """Per-object summed scores and the agreement summary of a score scheme (``m31-check``).
+
+    Parameters
+    ----------
+    S
+        Score matrix (objects x people): the score each person gave, -1 where they gave none.
+    ids, people
+        Its rows and columns.
+    scheme
+        A score scheme (``consensus="sum"``).
+    cluster_cut
+        The smallest sum that makes a cluster (default: the scheme's, 3 for ``m31-check``).
+
+    Returns
+    -------
+    table : Table with ``id``, ``score_h<k>`` (-1 = not scored), ``n_labels``, ``score_sum``
+        (sum of the scores given; -1 when none), ``complete`` (scored by exactly the scheme's
+        number of inspectors) and ``class_ref``: 1 (cluster: complete and ``score_sum >=
+        cluster_cut``), 2 (not a cluster) or 0 (incomplete: not yet decided).
+    summary : dict with the cut, counts of each complete sum, clusters, incomplete objects and
+        ``inspectors``: for every pair, the fraction agreeing, Cohen's kappa, linear and
+        quadratic weighted kappas and the cross-table.
+
+    Examples
+    --------
+    >>> t, summary = score_table([[2, 1], [0, 1], [2, -1]], ["a", "b", "c"], ["ann", "bob"],
+    ...                          "m31-check")
+    >>> t["score_sum"].tolist(), t["class_ref"].tolist(), summary["sum_counts"]
+    ([3, 1, 2], [1, 2, 0], {'0': 0, '1': 1, '2': 0, '3': 1, '4': 0})
+    """
+    scheme = get_scheme(scheme)
+    if scheme.consensus != "sum":
+        raise StarclassError(f"label scheme {scheme.name} takes the mode of classes; use consensus_table")
+    cut = scheme.check_cut(cluster_cut if cluster_cut is not None else scheme.cluster_cut)
+    S = np.asarray(S, int)
+    if S.ndim != 2:
+        raise StarclassError(f"score matrix must be 2-D (objects x people), got shape {S.shape}")
+    given = S >= 0
+    bad = given & ~np.isin(S, scheme.allowed)
+    if bad.any():
+        i, p = np.argwhere(bad)[0]
+        raise StarclassError(f"score matrix: object {i}, person {p} has score {S[i, p]}, not in "
+                             f"label scheme {scheme.name}")
+    n = given.sum(axis=1)
+    total = np.where(n > 0, np.where(given, S, 0).sum(axis=1), -1)
+    # the sum means what the paper's 0-4 means only when the scheme's number of people scored
+    complete = n == scheme.n_inspectors
+    cls = np.where(complete, np.where(total >= cut, 1, 2), 0)
+    t = Table()
+    t["id"] = list(ids)
+    for j, _ in enumerate(people):
+        t[score_col(j + 1)] = S[:, j]
+    t["n_labels"] = n
+    t[SCORE_SUM] = total
+    t["complete"] = complete
+    t[CLASS_REF] = cls
+    t.meta["people"] = {score_col(j + 1): p for j, p in enumerate(people)}
+    t.meta["label_scheme"] = scheme.name
+    t.meta["cluster_cut"] = cut
+    t.meta["class_ref_rule"] = (f"1 (cluster) where {scheme.n_inspectors} people scored and "
+                                f"{SCORE_SUM} >= {cut}; 2 (not a cluster) where they scored less; "
+                                "0 where fewer or more people scored")
+    lo, hi = scheme.sum_range
+    summary: dict = {
+        "label_scheme": scheme.name, "consensus": "sum", "cluster_cut": cut,
+        "n_inspectors": scheme.n_inspectors, "n_labelled": int((n > 0).sum()),
+        "n_complete": int(complete.sum()), "n_incomplete": int(((n > 0) & ~complete).sum()),
+        "n_clusters": int((cls == 1).sum()),
+        "sum_counts": {str(v): int(((total == v) & complete).sum()) for v in range(lo, hi + 1)},
+        "inspectors": inspector_agreement(S, people, scheme.allowed, missing=-1, ordinal=scheme.ordinal),
+    }
     return t, summary
 
 

@@ -16,6 +16,11 @@ change migrates the labels rather than losing them.
   with the subclass as text (``"4.10"`` is not ``"4.1"``, which a float cannot tell apart), a
   comment, created/updated times and an edit counter; ``label_history`` keeps every version of
   every label (who, when, class, subclass, comment); ``sessions`` for logins.
+* version 2 + ``label_schemes`` (additive: no version change, older code ignores the table):
+  which label scheme (:mod:`starclass.inspect.schemes`) each dataset's labels are in. The
+  table is created on the first :func:`bind_scheme`; a dataset without a row is in the
+  ``phangs`` scheme when it has labels (the only scheme before) and free otherwise
+  (:func:`dataset_scheme`), so databases made before it open and keep their meaning.
 
 Writes
 ------
@@ -43,6 +48,7 @@ from sqlalchemy.exc import IntegrityError
 
 from starclass.errors import StarclassError
 from starclass.inspect.passwords import check_new_password, hash_password
+from starclass.inspect.schemes import DEFAULT_SCHEME, PHANGS, LabelScheme, get_scheme
 
 #: Version of the schema this code writes.
 SCHEMA_VERSION = 2
@@ -106,6 +112,12 @@ label_history = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("action", sa.String(16), nullable=False),  # create | update | migrate
+)
+label_schemes = sa.Table(
+    "label_schemes", metadata,
+    sa.Column("dataset", sa.String(255), primary_key=True),
+    sa.Column("scheme", sa.String(32), nullable=False),
+    sa.Column("chosen_at", sa.DateTime(timezone=True), nullable=False),
 )
 sa.Index("ix_labels_dataset_candidate", labels.c.dataset, labels.c.candidate_id)
 sa.Index("ix_history_label", label_history.c.label_id)
@@ -647,31 +659,160 @@ def check_comment(comment: object) -> str:
     return comment
 
 
-def check_label(cls: int, subclass: str | None) -> str | None:
-    """Validate a class and subclass; returns the subclass normalised (None if not class 4)."""
-    cls = check_class(cls)
-    if cls not in (1, 2, 3, 4):
-        raise StarclassError(f"class must be 1, 2, 3 or 4, not {cls!r}")
+def check_label(cls: int, subclass: str | None, scheme: LabelScheme | str = PHANGS) -> str | None:
+    """Validate a label against its scheme; returns the subclass normalised (None if none).
+
+    Parameters
+    ----------
+    cls
+        The value (class or score).
+    subclass
+        PHANGS class 4 only: ``"4.1"``..``"4.12"``; None or "" for none.
+    scheme
+        The label scheme (:mod:`starclass.inspect.schemes`); default PHANGS.
+
+    Returns
+    -------
+    str or None
+        The subclass.
+
+    Raises
+    ------
+    StarclassError
+        A value outside the scheme, or a subclass where the scheme or class has none.
+
+    Examples
+    --------
+    >>> check_label(4, "4.10"), check_label(0, None, "m31-check")
+    ('4.10', None)
+    >>> check_label(3, None, "m31-check")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cls: 3 is not a value of label scheme m31-check; ...
+    """
+    scheme = get_scheme(scheme)
+    cls = scheme.check(cls)  # refuses non-integers too, naming the scheme's values
     if subclass in (None, ""):
         return None
     sub = str(subclass).strip()
+    if scheme.subclass_of is None:
+        raise StarclassError(f"subclass: label scheme {scheme.name} has no subclasses, got {subclass!r}")
     if sub not in SUBCLASSES:
         raise StarclassError(f"subclass must be one of {', '.join(SUBCLASSES)}, not {subclass!r}")
-    if cls != 4:
-        raise StarclassError(f"subclass {sub} belongs to class 4, not class {cls}")
+    if cls != scheme.subclass_of:
+        raise StarclassError(f"subclass {sub} belongs to class {scheme.subclass_of}, not class {cls}")
     return sub
 
 
+def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
+    """The label scheme a dataset's labels are in, or None when it is free to choose.
+
+    The recorded one (:func:`bind_scheme`); else ``phangs`` when the dataset has labels (made
+    before schemes were recorded: 1-4 was then the only scheme); else None.
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> dataset_scheme(engine, "") is None
+    True
+    >>> bind_scheme(engine, "", "m31-check")
+    'm31-check'
+    >>> dataset_scheme(engine, "")
+    'm31-check'
+    """
+    def read(conn: sa.Connection) -> str | None:
+        # the table is additive: a database made before it has none, and reading must not write
+        if sa.inspect(conn).has_table("label_schemes"):
+            name = conn.execute(sa.select(label_schemes.c.scheme)
+                                .where(label_schemes.c.dataset == dataset)).scalar()
+            if name is not None:
+                return str(name)
+        any_label = conn.execute(sa.select(labels.c.id).where(labels.c.dataset == dataset).limit(1)).first()
+        return DEFAULT_SCHEME if any_label is not None else None
+
+    if isinstance(engine, sa.Connection):
+        return read(engine)
+    with engine.connect() as conn:
+        return read(conn)
+
+
+def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
+    """Record that a dataset's labels are in ``scheme``; refuse if they are in another one.
+
+    Parameters
+    ----------
+    engine
+        The label database (written: the ``label_schemes`` table is created if missing).
+    dataset
+        The dataset key (``--dataset``).
+    scheme
+        The scheme asked for.
+
+    Returns
+    -------
+    str
+        The scheme's name.
+
+    Raises
+    ------
+    StarclassError
+        The dataset's labels are in another scheme: mixing them would change their meaning
+        (a PHANGS 2 is not an M31 score 2), so another ``--dataset`` (or ``--db``) is needed.
+    """
+    name = get_scheme(scheme).name
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                label_schemes.create(conn, checkfirst=True)
+                have = conn.execute(sa.select(label_schemes.c.scheme)
+                                    .where(label_schemes.c.dataset == dataset)).scalar()
+                if have is None:
+                    have = dataset_scheme(conn, dataset)  # labels made before the table: phangs
+                    if have is None or have == name:
+                        conn.execute(label_schemes.insert().values(dataset=dataset, scheme=name,
+                                                                   chosen_at=utcnow()))
+                        have = name
+            break
+        except (IntegrityError, sa.exc.ProgrammingError):
+            # another server created the table or bound the dataset meanwhile: read again
+            if attempt == 2:
+                raise
+    if have != name:
+        raise StarclassError(
+            f"dataset {dataset!r} holds labels in label scheme {have}, not {name}; use another "
+            "--dataset (or --db) for the new scheme, so that no label changes meaning")
+    return name
+
+
 def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cls: int,
-               subclass: str | None = None, comment: str = "") -> dict:
+               subclass: str | None = None, comment: str = "", *,
+               scheme: LabelScheme | str | None = None) -> dict:
     """Create or change the label of one person for one candidate; the old version stays in
-    ``label_history``. Returns the stored label as a dict (with ``revision``)."""
-    sub = check_label(cls, subclass)
+    ``label_history``. Returns the stored label as a dict (with ``revision``).
+
+    ``scheme`` (default: the dataset's, :func:`dataset_scheme`, else ``phangs``) decides which
+    values are allowed; a scheme other than the dataset's is refused, and one that is not the
+    default is recorded (:func:`bind_scheme`) before the first label, so that the labels are
+    always read in the scheme they were given in.
+    """
+    have = dataset_scheme(engine, dataset)
+    use = get_scheme(scheme if scheme is not None else (have or DEFAULT_SCHEME))
+    if have != use.name and (have is not None or use.name != DEFAULT_SCHEME):
+        bind_scheme(engine, dataset, use)  # refuses a scheme other than the dataset's
+    sub = check_label(cls, subclass, use)
     cls = int(cls)
     comment = check_comment(comment or "")
     for attempt in range(5):
         try:
             with engine.begin() as conn:
+                # again inside the write transaction: another server may have bound the dataset
+                # to another scheme since the check above (SQLite serialises these transactions)
+                now_in = dataset_scheme(conn, dataset)
+                if now_in is not None and now_in != use.name:
+                    raise StarclassError(f"dataset {dataset!r} holds labels in label scheme {now_in}, "
+                                         f"not {use.name}; the label was not saved")
                 now = utcnow()
                 q = sa.select(labels).where(labels.c.dataset == dataset,
                                             labels.c.candidate_id == candidate_id,

@@ -16,6 +16,14 @@ from the labels:
 ``meta['agreement']`` holds the pairwise and individual-vs-mode agreement (4-class and
 1+2 vs 3+4) and each person's weight; the full summary with confusion matrices can be written
 beside it as JSON.
+
+Which of these columns there are depends on the dataset's label scheme
+(:mod:`starclass.inspect.schemes`, recorded in the database): class schemes (``phangs``,
+``galaxy-cluster``) get the columns above (``subclass`` for PHANGS only); the score scheme
+``m31-check`` gets ``score_h<k>`` (-1 = not scored), ``score_sum``, ``complete`` and
+``class_ref`` from the cluster cut (:func:`starclass.inspect.consensus.score_table`). Every
+scheme's summary has ``inspectors``: for each pair of people the fraction agreeing, Cohen's
+kappa (weighted kappas for ordinal scores) and the cross-table.
 """
 
 from __future__ import annotations
@@ -29,21 +37,87 @@ from astropy.table import Table, join
 
 from starclass.errors import StarclassError
 from starclass.inspect import consensus, db
+from starclass.inspect.schemes import DEFAULT_SCHEME, LabelScheme, get_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.catalog import write_catalog
 from starclass.schema import CLASS_REF
 
 
-def consensus_of(engine, dataset: str, ids: list[str] | None = None) -> tuple[Table, dict]:
-    """Consensus table and agreement summary of the labels of one dataset."""
+def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None) -> LabelScheme:
+    """The scheme of a dataset's labels, checked against the one asked for.
+
+    Parameters
+    ----------
+    engine
+        The label database (only read).
+    dataset
+        The dataset key.
+    scheme
+        The scheme asked for (``--scheme``/``--task``), or None for the dataset's own.
+
+    Returns
+    -------
+    LabelScheme
+        The dataset's recorded scheme; else ``scheme``; else ``phangs``.
+
+    Raises
+    ------
+    StarclassError
+        The dataset's labels are in another scheme than the one asked for.
+
+    Examples
+    --------
+    >>> engine = db.make_engine("sqlite://")
+    >>> db.init_db(engine)
+    2
+    >>> resolve_scheme(engine, "").name, resolve_scheme(engine, "", "m31-check").name
+    ('phangs', 'm31-check')
+    """
+    have = db.dataset_scheme(engine, dataset)
+    asked = get_scheme(scheme) if scheme is not None else None
+    if have is not None and asked is not None and asked.name != have:
+        raise StarclassError(f"dataset {dataset!r} holds labels in label scheme {have}, not {asked.name}")
+    return get_scheme(have or (asked.name if asked else DEFAULT_SCHEME))
+
+
+def consensus_of(engine, dataset: str, ids: list[str] | None = None, *,
+                 scheme: LabelScheme | str | None = None,
+                 cluster_cut: int | None = None) -> tuple[Table, dict]:
+    """Consensus table and agreement summary of the labels of one dataset.
+
+    Parameters
+    ----------
+    engine, dataset
+        The label database and the dataset key.
+    ids
+        Candidate ids (rows, in order); default those labelled.
+    scheme
+        The label scheme asked for (default: the dataset's, :func:`resolve_scheme`).
+    cluster_cut
+        Score schemes: the smallest sum that makes a cluster (default: the scheme's).
+
+    Returns
+    -------
+    table, summary
+        :func:`starclass.inspect.consensus.consensus_table` (class schemes) or
+        :func:`~starclass.inspect.consensus.score_table` (score schemes), with ``comments``
+        and, for PHANGS, ``subclass``.
+    """
+    scheme = resolve_scheme(engine, dataset, scheme)
+    if cluster_cut is not None:
+        scheme.check_cut(cluster_cut)
     labs = db.labels_of(engine, dataset)
     people = [u["name"] for u in db.list_users(engine)]
     people = [p for p in people if any(lab.user == p for lab in labs)]
     if ids is None:
         ids = list(dict.fromkeys(lab.candidate_id for lab in labs))
-    ids, people, M = consensus.label_matrix([(lab.candidate_id, lab.user, lab.cls) for lab in labs],
-                                            ids=ids, people=people)
-    table, summary = consensus.consensus_table(M, ids, people)
+    rows = [(lab.candidate_id, lab.user, lab.cls) for lab in labs]
+    if scheme.consensus == "sum":
+        ids, people, S = consensus.label_matrix(rows, ids=ids, people=people, classes=None, missing=-1)
+        table, summary = consensus.score_table(S, ids, people, scheme, cluster_cut)
+    else:
+        ids, people, M = consensus.label_matrix(rows, ids=ids, people=people, classes=scheme.allowed)
+        table, summary = consensus.consensus_table(M, ids, people, scheme)
     row_of = {c: i for i, c in enumerate(ids)}
     subs: list[Counter] = [Counter() for _ in ids]
     comments: list[list[str]] = [[] for _ in ids]
@@ -51,24 +125,26 @@ def consensus_of(engine, dataset: str, ids: list[str] | None = None) -> tuple[Ta
         i = row_of.get(lab.candidate_id)
         if i is None:
             continue
-        if lab.cls == 4 and lab.subclass:
+        if scheme.subclass_of is not None and lab.cls == scheme.subclass_of and lab.subclass:
             subs[i][lab.subclass] += 1
         if lab.comment:
             comments[i].append(f"{lab.user}: {lab.comment}")
-    sub_col = []
-    for i, cnt in enumerate(subs):
-        if table[CLASS_REF][i] == 4 and cnt:
-            best = max(cnt.values())
-            sub_col.append(min((s for s, c in cnt.items() if c == best), key=lambda s: int(s[2:])))
-        else:
-            sub_col.append("")
-    table["subclass"] = np.array(sub_col, dtype="U5")
+    if scheme.subclass_of is not None:
+        sub_col = []
+        for i, cnt in enumerate(subs):
+            if table[CLASS_REF][i] == scheme.subclass_of and cnt:
+                best = max(cnt.values())
+                sub_col.append(min((s for s, c in cnt.items() if c == best), key=lambda s: int(s[2:])))
+            else:
+                sub_col.append("")
+        table["subclass"] = np.array(sub_col, dtype="U5")
     table["comments"] = [" | ".join(c) for c in comments]
     return table, summary
 
 
 def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
-                  include_unlabelled: bool = False, summary_path: str | Path | None = None) -> Table:
+                  include_unlabelled: bool = False, summary_path: str | Path | None = None,
+                  scheme: LabelScheme | str | None = None, cluster_cut: int | None = None) -> Table:
     """Write the labelled catalogue (format by extension, atomically) and return it.
 
     Parameters
@@ -80,9 +156,15 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
         Keep candidates nobody labelled (``class_ref`` 0); default: only labelled ones.
     summary_path
         Also write the agreement summary (with confusion matrices) as JSON here.
+    scheme, cluster_cut
+        As for :func:`consensus_of`.
+
+    Examples
+    --------
+    >>> export_labels(engine, "", read_catalog("candidates.ecsv"), "labels.ecsv")  # doctest: +SKIP
     """
     ids = [str(v) for v in catalogue["id"]]
-    table, summary = consensus_of(engine, dataset, ids)
+    table, summary = consensus_of(engine, dataset, ids, scheme=scheme, cluster_cut=cluster_cut)
     if not include_unlabelled:
         table = table[table["n_labels"] > 0]
     if len(table) == 0:
@@ -101,6 +183,8 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     out.meta.update(table.meta)
     out.meta["agreement"] = {k: v for k, v in summary.items()
                              if isinstance(v, (int, float, dict)) or v is None}
+    # the two-inspector figures are what the M31 check reports: keep them with the catalogue
+    out.meta["agreement"]["inspectors"] = summary["inspectors"]
     out.meta["labels_dataset"] = dataset
 
     write_catalog(out, path)

@@ -135,6 +135,101 @@ def foreign_entries(directory: str | os.PathLike, own: Iterable[str]) -> list[st
     return sorted(p.name for p in d.iterdir() if not any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns))
 
 
+#: Suffix of the folder an older set is moved to while a replacement is renamed into place.
+_OLD_SUFFIX = ".old"
+#: ``renameat2`` arguments (linux/fs.h, fcntl.h): swap two paths; paths relative to the cwd.
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange_paths(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Swap two existing paths in one atomic step, where the system can; False where it cannot.
+
+    Linux's ``renameat2(..., RENAME_EXCHANGE)`` (kernel 3.15, glibc 2.28) exchanges the two
+    names at once, so a reader (or a kill) never sees neither. Other systems, older C
+    libraries and file systems without the flag return False and change nothing.
+
+    Parameters
+    ----------
+    a, b
+        Two existing paths on one file system.
+
+    Returns
+    -------
+    bool
+        True when swapped.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a").write_text("A"); _ = (d / "b").write_text("B")
+    >>> if exchange_paths(d / "a", d / "b"):
+    ...     assert (d / "a").read_text() == "B"
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # no C library to ask, or one older than glibc 2.28
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    rc = renameat2(_AT_FDCWD, os.fsencode(os.fspath(a)), _AT_FDCWD, os.fsencode(os.fspath(b)), _RENAME_EXCHANGE)
+    return rc == 0  # ENOSYS, EINVAL (file system without the flag) ...: the caller renames twice
+
+
+def recover_dir(path: str | os.PathLike) -> Path | None:
+    """Put back the old set of a folder whose replacement was killed between its two renames.
+
+    :func:`atomic_dir` without :func:`exchange_paths` moves the old folder to
+    ``.name.XXXXXXXX.old`` before renaming the new one in. When ``path`` is missing and such a
+    folder exists beside it, the old set is complete and is renamed back to ``path``.
+
+    Parameters
+    ----------
+    path
+        The output folder.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder that was put back, or None when there was nothing to recover.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / ".field.abcd1234.old").mkdir()
+    >>> recover_dir(d / "field").name, (d / "field").is_dir()
+    ('.field.abcd1234.old', True)
+    """
+    target = Path(path)
+    if target.exists() or target.is_symlink() or not target.parent.is_dir():
+        return None
+    left = [p for p in target.parent.glob(glob_escape(temp_prefix(target)) + "*" + _OLD_SUFFIX) if p.is_dir()]
+    if not left:
+        return None
+    newest = max(left, key=lambda p: p.stat().st_mtime)
+    os.replace(newest, target)
+    return newest
+
+
+def glob_escape(text: str) -> str:
+    """``text`` with glob wildcards escaped, for a literal prefix in :meth:`pathlib.Path.glob`.
+
+    Examples
+    --------
+    >>> glob_escape("a[1]*.fits")
+    'a[[]1[]][*].fits'
+    """
+    return "".join(f"[{c}]" if c in "[]*?" else c for c in text)
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
                own: Iterable[str] | None = None) -> Iterator[Path]:
@@ -143,8 +238,10 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     On an error (or ``SystemExit`` / ``KeyboardInterrupt``, which the CLI raises on SIGTERM and
     Ctrl-C) the temporary folder is removed and ``path`` is left as it was. On success an
     existing ``path`` is first renamed aside (``.name.XXXXXXXX.old``), the new folder renamed
-    into place, and the old one deleted: a kill between the two renames leaves the old set in
-    the hidden ``.old`` folder, never a mix of old and new files.
+    into place, and the old one deleted. On Linux the two renames are one atomic exchange
+    (:func:`exchange_paths`), so ``path`` always holds a complete set; elsewhere a kill between
+    the two renames leaves the old set in the hidden ``.old`` folder, never a mix of old and
+    new files, and the next call puts it back (:func:`recover_dir`).
 
     Parameters
     ----------
@@ -173,6 +270,7 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     ['a.txt']
     """
     target = Path(path)
+    recover_dir(target)  # an older replacement killed half-way: its old set counts as what exists
     if target.exists() and not target.is_dir():
         raise StarclassError(f"output folder {target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()):
@@ -194,10 +292,15 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
     try:
         yield tmp
         if target.exists():
-            old = tmp.with_name(tmp.name + ".old")
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
+            # one system call swaps the two folders where the kernel can (Linux renameat2): the
+            # final path never stops holding a complete set; tmp then holds the old one
+            if not exchange_paths(tmp, target):
+                # elsewhere two renames: a kill between them leaves the old set in the hidden
+                # .old folder, which the next atomic_dir (or recover_dir) puts back
+                old = tmp.with_name(tmp.name + _OLD_SUFFIX)
+                os.replace(target, old)
+                os.replace(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, target)
     finally:

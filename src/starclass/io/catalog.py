@@ -3,10 +3,11 @@
 Formats read (``fmt``; guessed from the extension and contents when not given):
 
 ``legus``
-    LEGUS ``.tab`` cluster catalogues (39 whitespace-separated columns, no header; see
-    ``docs/io.md``). x, y become 0-based; 99.999 magnitudes become NaN; column 34 (mode of
-    the human classes) becomes ``class_ref``; columns 36-39 (individual classifiers, checked
-    on NGC 1566) become ``class_h1`` .. ``class_h4``.
+    LEGUS ``.tab`` cluster catalogues (34-39 whitespace-separated columns, up to 60 read; no header; see
+    ``docs/io.md`` and :mod:`starclass.io.legus`). x, y become 0-based; the sentinels 99.999,
+    66.666 and 44.444 become NaN; the class column of the file's layout becomes ``class_ref``
+    (NGC 1566: the hybrid class, with ``class_method``, ``class_human_mode``, ``class_ml``,
+    ``class_ml_checked``, ``class_reclassified`` beside it).
 ``phangs``
     PHANGS-HST FITS tables (``PHANGS_X``, ``PHANGS_F555W_VEGA_TOT``,
     ``PHANGS_CLUSTER_CLASS_HUMAN`` ...). Any table with a ``PHANGS_X`` column is read this way.
@@ -41,10 +42,10 @@ from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 
-from starclass.bands import HST_BANDS
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, human_col, is_known, mag_col, magerr_col, set_units
+from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, is_known, mag_col, magerr_col, set_units
 
 PathLike = str | os.PathLike
 
@@ -53,8 +54,9 @@ FORMATS = ("legus", "phangs", "cds", "mrt", "csv", "ecsv", "parquet", "fits", "a
 #: Magnitudes at or beyond this value mean "no measurement" (LEGUS uses 99.999).
 MAG_MISSING = 90.0
 
-#: Number of columns in a LEGUS ``.tab`` cluster catalogue.
-LEGUS_NCOLS = 39
+# read_legus_tab and the column-count bounds live in io.legus; they are re-exported here, where
+# callers have always found the LEGUS reader.
+LEGUS_COLUMN_RANGE = (LEGUS_MIN_COLS, LEGUS_MAX_COLS)
 
 _EXT_FORMATS = {
     ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
@@ -67,16 +69,51 @@ _WRITE_FORMATS = {
     ".fits": "fits", ".fit": "fits", ".fits.gz": "fits",
 }
 
-# Aliases of schema columns met in the wild: name (lower case) -> (schema name, 1-based?).
+# The one alias table: column names met in the wild (lower case) -> (schema name, 1-based?).
+# None = the convention is not implied by the name (the format's default or --one-based decide).
 _ALIASES: dict[str, tuple[str, bool | None]] = {
+    # id
     "number": ("id", None), "source_id": ("id", None), "seq": ("id", None), "idx": ("id", None),
+    "cluster": ("id", None), "cluster_id": ("id", None), "clusterid": ("id", None), "objid": ("id", None),
+    "obj_id": ("id", None),
+    # pixel positions
     "x_image": ("x", True), "y_image": ("y", True),          # SExtractor: 1-based
     "xcentroid": ("x", False), "ycentroid": ("y", False),    # photutils: 0-based
     "x_centroid": ("x", False), "y_centroid": ("y", False),
+    "xpix": ("x", None), "ypix": ("y", None), "x_pix": ("x", None), "y_pix": ("y", None),
+    "xpos": ("x", None), "ypos": ("y", None),
+    # sky positions
     "alpha_j2000": ("ra", None), "delta_j2000": ("dec", None),
     "radeg": ("ra", None), "dedeg": ("dec", None), "ra_deg": ("ra", None), "dec_deg": ("dec", None),
-    "raj2000": ("ra", None), "dej2000": ("dec", None),
+    "raj2000": ("ra", None), "dej2000": ("dec", None), "ra_icrs": ("ra", None), "de_icrs": ("dec", None),
+    # class (only numeric columns are renamed: a text "Category" stays as it is)
+    "class": (CLASS_REF, None), "category": (CLASS_REF, None), "cluster_class": (CLASS_REF, None),
+    "class_mode": (CLASS_REF, None), "classification": (CLASS_REF, None), "morph_class": (CLASS_REF, None),
+    "class_mode_human": (CLASS_REF, None), "visual_class": (CLASS_REF, None),
+    # concentration index
+    "concentration_index": ("ci", None), "c_i": ("ci", None),
 }
+# Band magnitudes and their errors by pattern: F555Wmag, mag_F555W, F555W_mag, m_F555W;
+# e_F555Wmag, F555Wmag_err, err_F555W, F555W_err, e_mag_F555W (CDS puts e_ before the column).
+_FILTER = r"(f\d{3,4}[wmnlx]{1,2})"
+_MAG_ALIAS = re.compile(rf"^(?:mag_?|m_)?{_FILTER}(?:_?mag)?$", re.I)
+_ERR_ALIAS = re.compile(rf"^(?:e_?|err_?|e_mag_?)(?:mag_?)?{_FILTER}(?:_?mag)?$"
+                        rf"|^(?:mag_?)?{_FILTER}(?:_?mag)?_?(?:err|error|e)$", re.I)
+
+
+def _band_alias(name: str) -> str | None:
+    """Schema name of a magnitude or magnitude-error column named after its filter, else None.
+
+    A bare filter name (``F555W``) is not renamed: it may hold a flux.
+    """
+    m = _ERR_ALIAS.match(name)
+    if m:
+        return magerr_col(next(g for g in m.groups() if g))
+    m = _MAG_ALIAS.match(name)
+    if m and name.lower() != m.group(1).lower():
+        return mag_col(m.group(1))
+    return None
+
 
 # ---------------------------------------------------------------------------------------------
 # public API
@@ -142,8 +179,9 @@ def read_catalog(
         Galaxy name for the ``galaxy`` column; by default taken from the file name
         (``ngc1566``) when it contains one.
     bands
-        LEGUS only: the five bands of the magnitude columns (default F275W, F336W, F438W,
-        F555W, F814W; some LEGUS galaxies have F435W or F606W instead).
+        LEGUS only: the five bands of the magnitude columns, blue to red (default: from a
+        ``.readme`` beside the file, the fields we know, or the file name; see
+        :func:`starclass.io.legus.legus_bands`).
     require_xy
         If False, a catalogue with ra, dec but no x, y (and no WCS) is accepted; one with
         neither is always an error.
@@ -173,7 +211,8 @@ def read_catalog(
         wcs = wcs.wcs  # a MosaicSet
 
     if fmt == "legus":
-        table = read_legus_tab(p, bands=bands, one_based=True if one_based is None else one_based)
+        table = read_legus_tab(p, bands=bands, one_based=True if one_based is None else one_based,
+                               column_map=column_map)
     else:
         raw = _read_generic(p, fmt)
         if column_map:
@@ -182,7 +221,7 @@ def read_catalog(
             table = _phangs_to_schema(raw, p, one_based=True if one_based is None else one_based)
             fmt = "phangs"
         else:
-            table = _generic_to_schema(raw, p, one_based=one_based, mapped=bool(column_map))
+            table = _generic_to_schema(raw, p, one_based=one_based, mapped=dict(column_map or {}))
     table.meta["source"] = str(p)
     table.meta["format"] = fmt
 
@@ -259,83 +298,6 @@ def galaxy_from_name(name: str) -> str | None:
 
 # ---------------------------------------------------------------------------------------------
 # LEGUS
-
-
-def read_legus_tab(path: PathLike, bands: list[str] | tuple[str, ...] | None = None,
-                   one_based: bool = True) -> Table:
-    """Read a LEGUS ``.tab`` cluster catalogue into the schema (not yet validated).
-
-    Columns (1-based, as in the LEGUS README): 1 id; 2-3 x, y (1-based); 4-5 ra, dec;
-    6-15 mag/err pairs in five bands; 16 CI; 17-19 age best/max/min (yr); 20-22 mass
-    best/max/min (Msun); 23-25 E(B-V) best/max/min; 26-32 SED-fit figures (kept as
-    ``legus_col26`` ..); 33 number of filters with detection (``n_filters``); 34 class (mode of
-    the human classes, 0 = not inspected) -> ``class_ref``; 35 an undocumented code
-    (``legus_col35``); 36-39 individual classifiers -> ``class_h1`` .. ``class_h4``
-    (0 = that person did not classify the source).
-    """
-    p = Path(path)
-    bands = [b.lower() for b in (bands or HST_BANDS)]
-    if len(bands) != 5:
-        raise StarclassError(f"LEGUS catalogues have five bands; got {bands} for {p}")
-    rows: list[list[float]] = []
-    try:
-        with open(p, encoding="ascii", errors="strict") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                s = line.strip()
-                if not s or s.startswith("#"):
-                    continue
-                parts = s.split()
-                if len(parts) != LEGUS_NCOLS:
-                    raise StarclassError(
-                        f"{p}, line {lineno}: {len(parts)} columns, a LEGUS .tab catalogue has "
-                        f"{LEGUS_NCOLS}")
-                try:
-                    rows.append([float(v) for v in parts])
-                except ValueError:
-                    bad = next(v for v in parts if not _is_float(v))
-                    raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
-    except UnicodeDecodeError as exc:
-        raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
-    except OSError as exc:
-        raise StarclassError(f"cannot read {p}: {exc}") from None
-    a = np.asarray(rows, dtype=float).reshape(-1, LEGUS_NCOLS)
-
-    def col(k: int) -> np.ndarray:
-        return a[:, k - 1]  # 1-based column numbers, as in the LEGUS README
-
-    t = Table(meta={"format": "legus", "one_based_input": one_based, "magsys": "vega"})
-    t["id"] = col(1).astype(np.int64)
-    off = 1.0 if one_based else 0.0
-    t["x"] = col(2) - off
-    t["y"] = col(3) - off
-    t["ra"] = col(4)
-    t["dec"] = col(5)
-    for i, b in enumerate(bands):
-        m, e = col(6 + 2 * i).copy(), col(7 + 2 * i).copy()
-        bad = m >= MAG_MISSING
-        m[bad] = np.nan
-        e[bad | (e >= MAG_MISSING)] = np.nan
-        t[mag_col(b)] = m
-        t[magerr_col(b)] = e
-    ci = col(16).copy()
-    ci[(ci >= MAG_MISSING) | ~np.isfinite(ci)] = np.nan
-    t["ci"] = ci
-    no_fit = col(17) <= 0
-    for name, first in (("age", 17), ("mass", 20), ("ebv", 23)):
-        for j, suffix in enumerate(("", "_max", "_min")):
-            v = col(first + j).copy()
-            v[no_fit] = np.nan
-            t[name + suffix] = v
-    for k in range(26, 33):
-        t[f"legus_col{k}"] = col(k)
-    t["n_filters"] = col(33).astype(np.int16)
-    t[CLASS_REF] = col(34).astype(np.int16)
-    t["legus_col35"] = col(35).astype(np.int16)
-    for h in range(4):
-        t[human_col(h + 1)] = col(36 + h).astype(np.int16)
-    set_units(t)
-    t.meta["human_columns"] = [human_col(h + 1) for h in range(4)]
-    return t
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,35 +461,58 @@ def _rename(raw: Table, column_map: Mapping[str, str], p: Path) -> Table:
     return out
 
 
-def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: bool) -> Table:
+def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict[str, str]) -> Table:
     t = raw.copy(copy_data=False)
     implied: bool | None = None
-    lower = {c.lower(): c for c in t.colnames}
+    used = dict(mapped)  # source name -> schema name, shown by `starclass info`
     # schema names in another case (MAG_F555W, ID, Class_Ref) -> lower case
     for c in list(t.colnames):
         lc = c.lower()
         if c != lc and is_known(lc) and lc not in t.colnames:
             t.rename_column(c, lc)
+            used[c] = lc
     lower = {c.lower(): c for c in t.colnames}
     for alias, (dst, alias_one_based) in _ALIASES.items():
         if dst in t.colnames or alias not in lower:
             continue
-        t.rename_column(lower[alias], dst)
+        src = lower[alias]
+        if dst == CLASS_REF and not _numeric_like(t[src]):
+            continue  # a text category ("cluster") is not a class number: leave it
+        t.rename_column(src, dst)
+        used[src] = dst
         if dst in ("x", "y") and alias_one_based is not None:
             implied = alias_one_based
+    for c in list(t.colnames):
+        dst = _band_alias(c)
+        if dst and dst not in t.colnames:
+            t.rename_column(c, dst)
+            used[c] = dst
     convert = one_based if one_based is not None else bool(implied)
     if convert:
         for c in ("x", "y"):
             if c in t.colnames:
                 t[c] = np.asarray(_plain(t[c]), dtype=float) - 1.0
     t.meta["one_based_input"] = bool(convert)
+    t.meta["column_map_used"] = used
     for c in t.colnames:
-        if c.startswith(("mag_", "magerr_")) and t[c].dtype.kind == "f":
+        if c.startswith(("mag_", "magerr_")) and t[c].dtype.kind in "fiu":
+            # masked cells (MRT/CDS null values such as ?=99.999) and sentinels >= 90 -> NaN
             v = np.asarray(_plain(t[c]), dtype=float).copy()
             v[v >= MAG_MISSING] = np.nan
             t[c] = v
     set_units(t)
     return t
+
+
+def _numeric_like(col) -> bool:
+    """True when a column holds numbers (or text that reads as numbers)."""
+    if col.dtype.kind in "iuf":
+        return True
+    try:
+        np.ma.asarray(col).astype(float)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from starclass.errors import StarclassError
+from starclass.io.atomic import foreign_entries
 
 PathLike = str | os.PathLike
 
@@ -71,7 +72,7 @@ def input_clash(output: PathLike, inputs: Iterable[PathLike | None]) -> Path | N
 
 
 def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = (), *, option: str,
-                 overwrite: bool = False) -> None:
+                 overwrite: bool = False, folder: bool = False, own: Iterable[str] | None = None) -> None:
     """Refuse an output that is one of the inputs, or that exists when ``overwrite`` is false.
 
     Parameters
@@ -85,6 +86,13 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     overwrite
         Whether an existing output may be replaced (``--overwrite``). A folder that exists but
         is empty counts as absent.
+    folder
+        The output is a folder (written with :func:`starclass.io.atomic.atomic_dir`): a file
+        at that path is refused even with ``overwrite``, now rather than after the work.
+    own
+        For a folder output, the glob patterns of what the command writes there: a folder
+        holding anything else is refused even with ``overwrite`` (as ``atomic_dir`` would at
+        the end).
 
     Raises
     ------
@@ -106,8 +114,57 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     if clash is not None:
         what = "is" if _same(out, clash) else "contains"
         raise StarclassError(f"{option} {out} {what} one of the command's inputs ({clash}); choose another path")
+    if folder and (out.exists() or out.is_symlink()) and not out.is_dir():
+        raise StarclassError(f"{option} {out} exists and is not a folder; name a folder (it is never replaced "
+                             "by one, even with --overwrite)")
+    if folder and own is not None and overwrite:
+        foreign = foreign_entries(out, own)
+        if foreign:
+            raise StarclassError(
+                f"{option} {out} holds files this command did not write ({', '.join(foreign[:5])}"
+                f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with --overwrite")
     if overwrite or not (out.exists() or out.is_symlink()):
         return
     if out.is_dir() and not any(out.iterdir()):
         return
     raise StarclassError(f"{option} {out} exists; give --overwrite to replace it")
+
+
+def check_folder_writable(folder: PathLike, *, option: str) -> None:
+    """Refuse a folder that cannot be created or written, before any work, naming the option.
+
+    The nearest existing ancestor must be a folder this process may write (a file in the way,
+    as in ``-o notes.txt/model``, or a read-only folder is refused); an existing ``folder``
+    must itself be writable.
+
+    Parameters
+    ----------
+    folder
+        The folder a command is about to create or fill (a model directory).
+    option
+        The option, for the message.
+
+    Raises
+    ------
+    StarclassError
+        ``cannot write FOLDER (--option): ...`` with the reason.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> check_folder_writable(d / "model", option="--output")
+    >>> _ = (d / "f").write_text("")
+    >>> check_folder_writable(d / "f" / "model", option="--output")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: cannot write .../f/model (--output): .../f is a file, not a folder
+    """
+    target = Path(folder)
+    probe = target
+    while not (probe.exists() or probe.is_symlink()) and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise StarclassError(f"cannot write {target} ({option}): {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise StarclassError(f"cannot write {target} ({option}): no permission to write in {probe}")

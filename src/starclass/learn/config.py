@@ -62,6 +62,8 @@ NORMALISATIONS = ("none", "zscore", "asinh", "rgb", "flux")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 BALANCES = ("weighted_sampler", "class_weights", None)
 SPLITS = ("random", "spatial", "galaxy")
+LR_SCHEDULES = (None, "plateau")
+_SCHEDULE_KEYS = ("lr_schedule", "lr_factor", "lr_patience")
 
 
 @dataclass
@@ -108,6 +110,20 @@ class TrainRecipe:
         CPUs with AMX); False = float32. Inference uses the same setting.
     dropout : float
         Dropout before the classifier layer, where the architecture has one.
+    lr_schedule : {None, "plateau"}
+        None: a constant learning rate. ``"plateau"``: multiply it by ``lr_factor`` after
+        ``lr_patience`` epochs without a lower validation loss (training loss without a
+        validation set), PyTorch's ``ReduceLROnPlateau``, as the galaxy-cluster paper
+        (Kosiba et al. 2020) trains.
+    lr_factor, lr_patience : float, int
+        The plateau schedule's factor (0 < f < 1) and patience in epochs.
+
+    Examples
+    --------
+    >>> TrainRecipe(lr_schedule="plateau", lr_factor=0.5).to_dict()["lr_schedule"]
+    'plateau'
+    >>> "lr_schedule" in TrainRecipe().to_dict()  # no schedule: the settings (and digests) as before
+    False
     """
 
     epochs: int = 15
@@ -128,8 +144,17 @@ class TrainRecipe:
     seeds: int | list[int] = 0
     amp: bool | str = True
     dropout: float = 0.0
+    lr_schedule: str | None = None
+    lr_factor: float = 0.1
+    lr_patience: int = 3
 
     def __post_init__(self) -> None:
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise StarclassError(f"recipe.lr_schedule={self.lr_schedule!r}: use one of {LR_SCHEDULES}")
+        if not 0.0 < float(self.lr_factor) < 1.0:
+            raise StarclassError(f"recipe.lr_factor={self.lr_factor!r} must be in (0, 1)")
+        if int(self.lr_patience) < 0:
+            raise StarclassError(f"recipe.lr_patience={self.lr_patience!r} must be >= 0")
         if self.optimizer not in OPTIMIZERS:
             raise StarclassError(f"recipe.optimizer={self.optimizer!r}: use one of {OPTIMIZERS}")
         if self.balance not in BALANCES:
@@ -163,6 +188,11 @@ class TrainRecipe:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        if d["lr_schedule"] is None:
+            # without a schedule the recipe reads as before the option existed, so models trained
+            # then keep their settings digest and can still be resumed or kept
+            for key in _SCHEDULE_KEYS:
+                d.pop(key)
         if isinstance(d["seeds"], tuple):
             d["seeds"] = list(d["seeds"])
         return d

@@ -71,6 +71,7 @@ from starclass.learn.checkpoint import (
     load_checkpoint,
     make_checkpoint,
     member_filename,
+    member_paths,
     save_checkpoint,
     write_manifest,
 )
@@ -84,7 +85,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
-    "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest",
+    "EarlyStopping", "MemberTrainer", "MemberOutcome", "data_digest", "settings_digest", "init_digest",
 ]
 
 
@@ -170,6 +171,31 @@ def settings_digest(config) -> str:
     False
     """
     return hashlib.sha256(json.dumps(_settings(config), sort_keys=True, default=str).encode()).hexdigest()
+
+
+def init_digest(source: str | os.PathLike) -> str:
+    """SHA-256 of the member files of the saved model a fine-tune starts from.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A model directory, manifest or member checkpoint (as ``fit(init_from=...)`` takes).
+
+    Returns
+    -------
+    str
+        The hex digest; it changes when any member file of the source changes.
+
+    Examples
+    --------
+    >>> # init_digest("sim_model") == init_digest("sim_model/manifest.json")
+    """
+    h = hashlib.sha256()
+    for path in member_paths(source):
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
 
 
 def _settings(config) -> dict[str, Any]:
@@ -306,6 +332,14 @@ def _make_optimizer(recipe, params) -> torch.optim.Optimizer:
         return torch.optim.SGD(params, lr=lr, momentum=float(getattr(recipe, "momentum", 0.9)),
                                nesterov=bool(getattr(recipe, "nesterov", False)), weight_decay=wd)
     raise StarclassError(f"recipe.optimizer {name!r} is not one of adam, adamw, sgd")
+
+
+def _make_scheduler(recipe, optimizer: torch.optim.Optimizer):
+    """The recipe's learning-rate schedule (None: constant), stepped once per epoch."""
+    if getattr(recipe, "lr_schedule", None) == "plateau":
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, mode="min", factor=float(recipe.lr_factor), patience=int(recipe.lr_patience))
+    return None
 
 
 @torch.no_grad()
@@ -626,7 +660,19 @@ class MemberTrainer:
             self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
                                                      self.spec.architecture, self.model))
             self.notes.append(f"member {self.spec.index + 1}: initialised from {self.init_from}")
+        wanted = int(getattr(self.model, "frozen_requested", 0) or 0)
+        if wanted and not getattr(self.model, "frozen_layers", 0):
+            if self.init_from is not None:
+                # trained weights (e.g. pretrained on simulated data) stand in for ImageNet: freezing means something
+                self.model.freeze(wanted)
+                self.notes.append(f"member {self.spec.index + 1}: first {wanted} convolution(s) frozen over the "
+                                  f"weights of {self.init_from}")
+            else:
+                self.notes.append(
+                    f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
+                    f"training started from scratch and the {wanted} layer(s) asked to be frozen were NOT frozen")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
+        self.scheduler = _make_scheduler(self.recipe, self.optimizer)
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda" and self.amp == torch.float16)
         self.history: list[dict] = []
@@ -650,6 +696,8 @@ class MemberTrainer:
         _check_same_run(self.last_path, state, self.config, self.spec, self.identity)
         self.model.load_state_dict(state["state_dict"])
         self.optimizer.load_state_dict(state["optimizer"])
+        if self.scheduler is not None and "scheduler" in state:
+            self.scheduler.load_state_dict(state["scheduler"])
         if "scaler" in state and self.scaler.is_enabled():
             self.scaler.load_state_dict(state["scaler"])
         self.history = list(state["history"])
@@ -728,10 +776,15 @@ class MemberTrainer:
             "epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss, "val_acc": val_acc,
             "lr": float(self.optimizer.param_groups[0]["lr"]), "seconds": seconds,
         })
+        if self.scheduler is not None:
+            # the schedule follows the validation loss; without a validation set, the training loss
+            self.scheduler.step(val_loss if math.isfinite(val_loss) else train_loss)
         es = self.stopping
         es.update(epoch + 1, val_loss, val_acc, lambda: cpu_state(self.model.state_dict()))
         extra: dict[str, Any] = {"optimizer": self.optimizer.state_dict(), "early_stopping": es.to_dict(),
                                  **self.identity}
+        if self.scheduler is not None:
+            extra["scheduler"] = self.scheduler.state_dict()
         if es.best_state is not None:
             extra["best_state_dict"] = es.best_state
         if self.scaler.is_enabled():
@@ -910,7 +963,10 @@ def fit(
             "stores the number its inputs were made with")
     dev = pick_device(device)  # before the directory is made: a bad device leaves nothing behind
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way or no permission: say which folder, not a traceback
+        raise StarclassError(f"cannot write {outdir}: {exc.strerror or exc}") from None
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
@@ -918,6 +974,10 @@ def fit(
     identity = {"data_digest": data_digest(inputs, labels, positions=positions, galaxies=galaxies,
                                            holdout=holdout, val_index=val_index),
                 "settings_digest": settings_digest(config)}
+    if init_from is not None:
+        # the starting weights are part of what a run is: resuming a fine-tune from another
+        # starting model would mix two runs under one name
+        identity["init_digest"] = init_digest(init_from)
     if resume:
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
@@ -1039,5 +1099,9 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
         what.append("other settings (" + ("; ".join(diff[:6]) if diff else "the recipe") + ")")
     if ckpt["data_digest"] != identity.get("data_digest"):
         what.append("other training data (labels, positions or input stamps differ)")
+    if ckpt.get("init_digest") != identity.get("init_digest"):
+        what.append("another starting model (init_from: "
+                    + ("none there" if ckpt.get("init_digest") is None else "other weights there")
+                    + (", none now)" if identity.get("init_digest") is None else ", other weights now)"))
     if what:
         raise StarclassError(f"{path} was trained with {' and '.join(what)}; {fresh}")

@@ -88,7 +88,8 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool = Tr
     builder = _builder(name)
     opts = dict(m["arch_options"])
     if not pretrained and "pretrained" in opts:
-        opts["pretrained"] = None
+        # the weights come from a checkpoint: load nothing, and do not warn about training from scratch
+        opts["pretrained"] = "checkpoint"
     sig = inspect.signature(builder)
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
     if not accepts_any:

@@ -15,13 +15,20 @@ Each network is wrapped by :class:`TorchvisionNet`, which adds
   statistics stay fixed in training mode. VGG16 in seed 003 freezes "10 layers" of a Keras
   VGG16; Keras counts the input and pooling layers, so that is the first 7 convolutions,
   while the issue asks for 10 convolutions: ``open-globular`` uses 10; set 7 for the Keras
-  reading;
+  reading. **Layers are frozen only over pretrained weights**: freezing random filters
+  would fix the network's first layers at noise (transfer learning without anything to
+  transfer). When no ImageNet weights are found, a warning says that training starts from
+  scratch and that nothing is frozen; the request is kept in ``frozen_requested`` so that
+  :meth:`TorchvisionNet.freeze` can apply it once trained weights are loaded (fine-tuning
+  from a model trained on simulated data, ``train --init-from``);
 * **ImageNet weights only from disk** (option ``pretrained``): a path to a state dict, or
   ``"auto"`` to use the torchvision checkpoint file when it is already in the torch hub
   cache (``torch.hub.get_dir()/checkpoints``), or ``None``/``False`` for random
   initialisation. Nothing is ever downloaded: the torchvision constructors are called with
   ``weights=None`` and the state dict is loaded here. The module records what happened in
-  ``weights_source`` (``"scratch"`` or ``"imagenet:<path>"``) and logs it.
+  ``weights_source`` (``"scratch"`` or ``"imagenet:<path>"``) and logs it. ``"checkpoint"``
+  means the weights will come from a starclass checkpoint (``classify``): nothing is loaded,
+  layers are frozen as asked and no warning is given.
 """
 
 from __future__ import annotations
@@ -95,6 +102,81 @@ def _first_conv_key(arch: str) -> str:
     return "conv1.weight" if arch.startswith("resnet") else "features.0.weight"
 
 
+def resolve_weights(arch: str, pretrained: Any) -> Path | None:
+    """The ImageNet weight file a network would load, or None (random initialisation).
+
+    Parameters
+    ----------
+    arch : str
+        torchvision constructor name (``"vgg16"``).
+    pretrained : str, path, bool or None
+        As the ``pretrained`` option of :class:`TorchvisionNet` (``"auto"``: the torch hub
+        cache when the file is there; a path: that file; None/False/"none": nothing).
+
+    Returns
+    -------
+    pathlib.Path or None
+        None when nothing would be loaded, so training starts from scratch.
+
+    Raises
+    ------
+    StarclassError
+        A path was given and no such file exists (nothing is downloaded).
+
+    Examples
+    --------
+    >>> resolve_weights("vgg16", None) is None
+    True
+    """
+    no_weights = isinstance(pretrained, str) and pretrained.lower() in ("none", "", "checkpoint")
+    if pretrained is None or pretrained is False or no_weights:
+        return None
+    if pretrained is True or (isinstance(pretrained, str) and pretrained.lower() == "auto"):
+        return find_cached_weights(arch)
+    p = Path(os.fspath(pretrained)).expanduser()
+    if not p.is_file():
+        raise StarclassError(f"{arch}: pretrained weights file {p} does not exist (nothing is downloaded)")
+    return p
+
+
+def frozen_over_random(config, init_from: Any = None) -> list[str]:
+    """Warnings for the members of a task that ask for frozen layers but would get no weights.
+
+    Parameters
+    ----------
+    config : starclass.learn.config.TaskConfig
+        The task (its members' ``arch_options``).
+    init_from : path or None
+        A model to fine-tune from: its weights make freezing meaningful, so no warning.
+
+    Returns
+    -------
+    list of str
+        One message per such member (empty: nothing to say).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("open-globular", arch_options={"frozen_layers": 10, "pretrained": None})
+    >>> frozen_over_random(cfg)[0].split(":")[0]
+    'member 1 (vgg16)'
+    """
+    out = []
+    if init_from is not None:
+        return out
+    for m in config.members():
+        opts = m["arch_options"]
+        k = int(opts.get("frozen_layers", 0) or 0)
+        if m["architecture"] in CHECKPOINT_FILES and k and resolve_weights(m["architecture"],
+                                                                          opts.get("pretrained", "auto")) is None:
+            where = Path(torch.hub.get_dir()) / "checkpoints"
+            out.append(f"member {m['index'] + 1} ({m['architecture']}): no pretrained weights found "
+                       f"({CHECKPOINT_FILES[m['architecture']][0]} is not in {where} "
+                       f"and no file was given), so training starts FROM SCRATCH and the {k} layer(s) asked "
+                       "to be frozen are NOT frozen")
+    return out
+
+
 class TorchvisionNet(nn.Module):
     """A torchvision classifier with band adapter, resampling and frozen layers.
 
@@ -112,7 +194,8 @@ class TorchvisionNet(nn.Module):
         Number of leading convolutions of the body to freeze.
     pretrained : str, path, bool or None
         ``"auto"``: the torch hub cache when present; a path: that file (must exist);
-        None/False/"none": random initialisation.
+        None/False/"none": random initialisation; ``"checkpoint"``: random now, replaced by
+        a checkpoint's state dict by the caller (no warning, layers frozen as asked).
     dropout : float or None
         ResNets: dropout before the last layer (0: none). VGGs: the dropout of the
         classifier (torchvision's default 0.5 when None).
@@ -149,7 +232,8 @@ class TorchvisionNet(nn.Module):
         body = _constructor(arch)(**kwargs)  # weights=None: never downloads
 
         # --- ImageNet weights, from disk only
-        path = self._resolve_weights(arch, pretrained)
+        from_checkpoint = isinstance(pretrained, str) and pretrained.lower() == "checkpoint"
+        path = None if from_checkpoint else resolve_weights(arch, pretrained)
         if path is not None:
             state = _read_state_dict(path)
             own = body.state_dict()
@@ -191,23 +275,25 @@ class TorchvisionNet(nn.Module):
             body.classifier[6] = nn.Linear(feat, n_classes)
         self.body = body
 
-        # --- frozen layers
-        self.frozen_layers = int(frozen_layers)
+        # --- frozen layers: only over weights that hold something (see the module docstring)
+        self.frozen_requested = int(frozen_layers)
+        self.frozen_layers = 0
         self._frozen_bn: list[nn.Module] = []
-        if self.frozen_layers:
-            self._freeze(self.frozen_layers)
-
-    @staticmethod
-    def _resolve_weights(arch: str, pretrained: Any) -> Path | None:
-        no_weights = isinstance(pretrained, str) and pretrained.lower() in ("none", "")
-        if pretrained is None or pretrained is False or no_weights:
-            return None
-        if pretrained is True or (isinstance(pretrained, str) and pretrained.lower() == "auto"):
-            return find_cached_weights(arch)
-        p = Path(os.fspath(pretrained)).expanduser()
-        if not p.is_file():
-            raise StarclassError(f"{arch}: pretrained weights file {p} does not exist (nothing is downloaded)")
-        return p
+        if self.frozen_requested < 0:
+            raise StarclassError(f"{arch}: frozen_layers={frozen_layers!r} must be >= 0")
+        if self.frozen_requested and (path is not None or from_checkpoint):
+            self.freeze(self.frozen_requested)
+        elif self.frozen_requested:
+            # a warning (not info): a user who asked for transfer learning must see that none happens
+            log.warning(
+                "WARNING: %s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
+                "training starts FROM SCRATCH and the %d layer(s) asked to be frozen are NOT frozen "
+                "(frozen random filters would stay noise). Put torchvision's %s in that folder or give "
+                "arch_options.pretrained=PATH to freeze over ImageNet weights, or pretrain on simulated "
+                "data and fine-tune with --init-from.",
+                arch, pretrained, Path(torch.hub.get_dir()) / "checkpoints", self.frozen_requested,
+                CHECKPOINT_FILES[arch][0],
+            )
 
     def _widen_first_conv(self, body: nn.Module, c: int) -> None:
         old = body.conv1 if self.arch.startswith("resnet") else body.features[0]
@@ -222,7 +308,29 @@ class TorchvisionNet(nn.Module):
         else:
             body.features[0] = new
 
-    def _freeze(self, k: int) -> None:
+    def freeze(self, k: int) -> None:
+        """Freeze the first ``k`` convolutions of the body and the batch norms between them.
+
+        Call it only when the weights hold something (ImageNet, or a trained model): the
+        constructor does so for loaded ImageNet weights and refuses for random ones.
+
+        Parameters
+        ----------
+        k : int
+            Number of leading convolutions (the adapter not counted).
+
+        Raises
+        ------
+        StarclassError
+            ``k`` exceeds the network's convolutions.
+
+        Examples
+        --------
+        >>> net = TorchvisionNet("resnet18", 1, 3, pretrained=None)
+        >>> net.freeze(1); net.body.conv1.weight.requires_grad
+        False
+        """
+        self._frozen_bn = []
         convs_seen = 0
         freezing = True
         for m in self.body.modules():
@@ -240,6 +348,7 @@ class TorchvisionNet(nn.Module):
         n_conv = sum(1 for m in self.body.modules() if isinstance(m, nn.Conv2d))
         if k > n_conv:
             raise StarclassError(f"{self.arch}: frozen_layers={k} but the network has {n_conv} convolutions")
+        self.frozen_layers = int(k)
         log.info("%s: first %d convolution(s) frozen", self.arch, k)
 
     def train(self, mode: bool = True) -> TorchvisionNet:

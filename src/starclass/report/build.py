@@ -634,10 +634,14 @@ def headline(sections: list[Section]) -> dict:
     return out
 
 
+#: What :func:`build_report` writes in ``tables/``: a folder holding only these may be replaced.
+REPORT_TABLE_ENTRIES = ("*.ecsv",)
+
+
 def build_report(pred, references, outdir, *, title: str = "starclass report", distance_mpc: float | None = None,
                  model_path: str | Path | None = None,
                  mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
-                 stamps: str | Path | None = None, **kwargs) -> Path:
+                 stamps: str | Path | None = None, overwrite: bool = False, **kwargs) -> Path:
     """Write one self-contained HTML report (figures embedded) plus every table as ECSV.
 
     Parameters
@@ -661,12 +665,20 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         (``starclass classify --stamps``): adds the gallery of the worst mistakes and, with
         ``model_path``, Grad-CAM maps of the cutouts
         (:func:`starclass.science.gradcam.cutout_gradcam_inputs`).
+    overwrite
+        Replace an existing non-empty ``tables/`` folder (it may hold only ``*.ecsv``).
     kwargs
         Passed to :func:`evaluate_sections` (``task``, ``radius``, ``n_boot``, ``gradcam_inputs`` ...).
 
     Returns
     -------
     Path of the HTML file.
+
+    Notes
+    -----
+    ``tables/`` is written to a hidden folder and moved into place as a whole
+    (:func:`starclass.io.atomic.atomic_dir`), then the page: a kill leaves the old tables or
+    the new ones, never a mix, and tables of an older report are not left beside new ones.
 
     Examples
     --------
@@ -701,7 +713,8 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         kwargs["gradcam_inputs"] = gradcam_inputs(model_path, load_catalog(pred, kwargs.get("pred_name", "prediction")),
                                                   mosaics)
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
-    write_sections(sections, outdir, figures=False)
+    with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
+        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables)
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp}")
     path = outdir / filename

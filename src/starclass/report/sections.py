@@ -57,9 +57,15 @@ def write_table(t: Table, path: Path) -> Path:
     return path
 
 
-def write_sections(sections: list[Section], outdir: Path, *, figures: bool = True) -> dict[str, list[Path]]:
-    """Every table as ``tables/<name>.ecsv`` and (if ``figures``) every figure as ``figures/<name>.png``."""
+def write_sections(sections: list[Section], outdir: Path, *, figures: bool = True,
+                   tables_dir: Path | None = None) -> dict[str, list[Path]]:
+    """Every table as ``tables/<name>.ecsv`` and (if ``figures``) every figure as ``figures/<name>.png``.
+
+    ``tables_dir`` puts the tables elsewhere than ``outdir / "tables"`` (the temporary folder
+    of :func:`starclass.io.atomic.atomic_dir`, moved into place as a whole).
+    """
     outdir = Path(outdir)
+    tables_dir = outdir / "tables" if tables_dir is None else Path(tables_dir)
     written: dict[str, list[Path]] = {"tables": [], "figures": []}
     seen: dict[str, set[str]] = {"table": set(), "figure": set()}
     for s in sections:
@@ -76,7 +82,7 @@ def write_sections(sections: list[Section], outdir: Path, *, figures: bool = Tru
             if it.kind == "figure" and not figures:
                 continue
             if it.kind == "table":
-                written["tables"].append(write_table(it.content, outdir / "tables" / f"{name}.ecsv"))
+                written["tables"].append(write_table(it.content, tables_dir / f"{name}.ecsv"))
             else:
                 p = outdir / "figures" / f"{name}.png"
                 with atomic_path(p) as tmp:

@@ -2,7 +2,7 @@
 
 The published figures are those of Whitmore et al. (PHANGS-HST; Table 2 LEGUS column,
 Tables 4 and 5 LEGUS columns) and Perez et al. (StarcNet; Table 6 class counts, section 2.1
-human agreement). The PHANGS boxes and fits for "LEGUS" used the LEGUS *classes* with PHANGS
+class counts). The PHANGS boxes and fits for "LEGUS" used the LEGUS *classes* with PHANGS
 photometry, ages and masses of the same objects, so a catalogue with LEGUS's own photometry
 and SED fits is expected to differ a little; the QR of our counts against theirs says by how
 much in Poisson units.
@@ -17,8 +17,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
-from starclass.evaluate.agreement import human_baselines
-from starclass.schema import CLASS_REF, class_array
+from starclass.schema import CLASS_HUMAN_MODE, CLASS_METHOD, CLASS_ML, CLASS_ML_CHECKED, CLASS_REF, class_array
 from starclass.science.agefunc import age_distributions
 from starclass.science.colour import box_counts, quality_ratio
 from starclass.science.massfunc import mass_functions, mass_limit
@@ -45,7 +44,6 @@ PUBLISHED_GAMMA: dict[tuple[float, float | None], tuple[float, float]] = {
     (4.0, 4.8): (-0.49, 0.01), (4.8, None): (-0.57, 0.09),
 }
 #: StarcNet section 2.1 (13 LEGUS galaxies): human agreement.
-PUBLISHED_HUMAN = {"pairwise_4class": 0.573, "pairwise_binary": 0.781, "vs_mode_4class": 0.750, "vs_mode_binary": 0.872}
 
 
 def class_count_check(table: Table, class_col: str = CLASS_REF) -> Table:
@@ -108,19 +106,71 @@ def agedist_check(table: Table, *, classes=(1, 2), class_col: str = CLASS_REF) -
     return t
 
 
-def human_check(table: Table) -> Table:
-    """Human-to-human agreement from ``class_h*`` beside StarcNet's 13-galaxy values."""
-    res = human_baselines(table)
-    s = res["summary"]
-    keys = list(PUBLISHED_HUMAN)
-    return Table({"quantity": keys, "value": [s[k] for k in keys], "published": [PUBLISHED_HUMAN[k] for k in keys]})
+def hybrid_check(table: Table) -> Table:
+    """What the NGC 1566 hybrid columns support: the three-human mode against the ML class and
+    against one human's check of it, on the sources where both exist.
+
+    Columns 36-39 of the NGC 1566 file are not individual people (col 36 the mode of three
+    humans, 37 an ML class, 38 one human checking the ML class, 39 a re-classification), so no
+    person-to-person agreement can be read from them. Binary: clusters (1, 2) against the rest.
+
+    Parameters
+    ----------
+    table
+        The NGC 1566 catalogue read by ``read_catalog`` (hybrid layout).
+
+    Returns
+    -------
+    astropy.table.Table
+        ``pair, n, agree_4class, n_agree_4class, agree_binary, n_agree_binary``, and a row per
+        method flag checking that ``class_ref`` is the column the flag names.
+
+    Raises
+    ------
+    StarclassError
+        When the table lacks the hybrid columns.
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 2, 3], "class_method": [3, 0, 1], "class_human_mode": [1, 1, 0],
+    ...            "class_ml": [2, 2, 3], "class_ml_checked": [0, 0, 3]})
+    >>> r = hybrid_check(t)
+    >>> int(r["n"][0]), float(r["agree_4class"][0]), float(r["agree_binary"][0])
+    (2, 0.0, 1.0)
+    """
+    need = (CLASS_HUMAN_MODE, CLASS_ML, CLASS_ML_CHECKED, CLASS_METHOD)
+    missing = [c for c in need if c not in table.colnames]
+    if missing:
+        raise StarclassError(f"no hybrid columns ({', '.join(missing)}): not the NGC 1566 layout")
+    mode = class_array(table, CLASS_HUMAN_MODE)
+    ml = class_array(table, CLASS_ML)
+    checked = class_array(table, CLASS_ML_CHECKED)
+    rows = []
+    for name, a, b in (("human mode (col 36) vs ML (col 37)", mode, ml),
+                       ("human mode (col 36) vs 1 human checking ML (col 38)", mode, checked),
+                       ("ML (col 37) vs 1 human checking ML (col 38)", ml, checked)):
+        both = (a > 0) & (b > 0)
+        n = int(both.sum())
+        same4 = int((a[both] == b[both]).sum())
+        same2 = int(((a[both] <= 2) == (b[both] <= 2)).sum())
+        rows.append((name, n, same4 / n if n else np.nan, same4, same2 / n if n else np.nan, same2))
+    out = Table(rows=rows, names=("pair", "n", "agree_4class", "n_agree_4class", "agree_binary", "n_agree_binary"))
+    # the survey's rule: col 34 comes from col 37 (flag 0), col 38 (flag 1), col 36 (flags 3, 4)
+    ref = class_array(table, CLASS_REF)
+    flag = np.asarray(table[CLASS_METHOD], int)
+    checks = {}
+    for flags, src in (((0,), ml), ((1,), checked), ((3, 4), mode)):
+        sel = np.isin(flag, flags)
+        checks[flags] = (int(sel.sum()), int((ref[sel] == src[sel]).sum()))
+    out.meta["class_ref_follows_method"] = checks
+    return out
 
 
 def legus_ngc1566_checks(table: Table) -> dict[str, Table]:
     """All checks; a check that cannot run (missing columns) is replaced by a one-row note."""
     out: dict[str, Table] = {}
     for name, fn in (("class_counts", class_count_check), ("boxes", box_check), ("mass_functions", massfunction_check),
-                     ("age_distributions", agedist_check), ("human_agreement", human_check)):
+                     ("age_distributions", agedist_check), ("hybrid_agreement", hybrid_check)):
         try:
             out[name] = fn(table)
         except StarclassError as exc:

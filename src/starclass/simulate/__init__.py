@@ -13,7 +13,7 @@ difficulty check), :mod:`.cutouts_m31` (labelled PAndAS-like cutout folders, pre
 """
 
 from starclass.simulate.config import PRESETS, SimConfig, preset
-from starclass.simulate.field import SimulatedField, simulate_field, simulate_to_disk, write_field
+from starclass.simulate.field import SimulatedField, simulate_field, simulate_labels, simulate_to_disk, write_field
 
-__all__ = ["SimConfig", "SimulatedField", "PRESETS", "preset", "simulate_field", "simulate_to_disk",
+__all__ = ["SimConfig", "SimulatedField", "PRESETS", "preset", "simulate_field", "simulate_labels", "simulate_to_disk",
            "write_field"]

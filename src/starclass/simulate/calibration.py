@@ -1,7 +1,8 @@
 """How hard is a catalogue? Naive catalogue rules scored with spatial cross-validation.
 
 The issue asks that a simulated field be as hard for catalogue-only rules as the real LEGUS
-NGC 1566 catalogue is against its human labels. Three rules, each trained and scored with
+NGC 1566 catalogue is against its final labels (col 34: three humans, or an ML class alone or
+checked by one human; issue 14). Three rules, each trained and scored with
 spatial 5-fold cross-validation (the field cut into a grid of position blocks, blocks shared out
 among folds, so neighbours never sit on both sides), on four classes and on the StarcNet binary
 task (clusters = classes 1+2 versus non-clusters = 3+4):
@@ -11,7 +12,7 @@ task (clusters = classes 1+2 versus non-clusters = 3+4):
 * ``gbm``: gradient boosting on all photometric catalogue columns (mag_<band>, magerr_<band>,
   CI: what a LEGUS ``.tab`` carries).
 
-Real LEGUS NGC 1566 scores against its human mode (issue 2): 36%, 47%, 47-50% (four classes);
+Real LEGUS NGC 1566 scores against its final (hybrid) class (issue 2): 36%, 47%, 47-50% (four classes);
 64%, 71%, 74-76% (binary); the majority class is 36%. StarcNet's images reach 60% and 86%.
 
 :func:`calibrate_field` measures the simulated images at the truth positions with
@@ -34,7 +35,7 @@ from starclass.io.atomic import atomic_path
 from starclass.schema import CI, CLASS_REF, bands_in, human_cols, mag_col, magerr_col
 from starclass.simulate.humans import agreement_stats
 
-#: Real LEGUS NGC 1566 scores against its human labels (issue 2, section 3).
+#: Real LEGUS NGC 1566 scores against its final (hybrid human / ML) labels (issue 2, section 3).
 LEGUS_REFERENCE = {
     "4class": {"majority": 0.36, "ci_tree": 0.36, "tree3": 0.47, "gbm": (0.47, 0.50)},
     "binary": {"ci_tree": 0.64, "tree3": 0.71, "gbm": (0.74, 0.76)},

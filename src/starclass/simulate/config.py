@@ -102,6 +102,11 @@ class SimConfig:
         Blank (NaN) a corner of the field as a mosaic edge; objects near it are class 4.11.
     saturation
         Full well (e-) at which saturated stars clip and bleed.
+    cluster_reff_pc
+        Median effective radius (pc) of class 1 and 2 clusters (log-normal, 0.25 dex).
+    age_box_counts
+        Class (1, 2, 3) -> relative numbers in the age boxes < 10 Myr, 10-100 Myr, 0.1-1 Gyr,
+        > 1 Gyr; a class not given uses the PHANGS NGC 1566 mix (``objects.AGE_BOX_COUNTS``).
     ra, dec
         Field centre (deg).
     telescope
@@ -133,6 +138,8 @@ class SimConfig:
     ebv_scale: float = 1.0
     footprint_edge: bool = True
     saturation: float = 80000.0
+    cluster_reff_pc: float = 2.5
+    age_box_counts: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
     ra: float = 65.0017
     dec: float = -54.9380
     telescope: str = "HST"
@@ -205,6 +212,12 @@ class SimConfig:
             raise StarclassError(f"n_humans must be >= 1, got {self.n_humans}")
         if self.mag_bright >= self.mag_limit:
             raise StarclassError(f"mag_bright ({self.mag_bright}) must be brighter than mag_limit ({self.mag_limit})")
+        if not self.cluster_reff_pc > 0:
+            raise StarclassError(f"cluster_reff_pc must be positive, got {self.cluster_reff_pc}")
+        for k, counts in self.age_box_counts.items():
+            if int(k) not in (1, 2, 3) or len(counts) != 4 or min(counts) < 0 or sum(counts) <= 0:
+                raise StarclassError(f"age_box_counts: class {k} needs four non-negative numbers (classes 1-3), "
+                                     f"got {counts}")
         bad_sub = [k for k in self.subclass_mix if round(k, 2) not in (4.1, 4.2, 4.3, 4.4, 4.7, 4.8, 4.11, 4.12)]
         if bad_sub:
             raise StarclassError(f"subclass_mix: the simulator cannot make subclass(es) {bad_sub}")
@@ -218,6 +231,7 @@ class SimConfig:
         d["shape"] = list(self.shape)
         d["bands"] = list(self.bands)
         d["subclass_mix"] = {str(k): v for k, v in self.subclass_mix.items()}
+        d["age_box_counts"] = {str(k): list(v) for k, v in self.age_box_counts.items()}
         return d
 
 
@@ -230,6 +244,16 @@ def preset(name: str, **overrides) -> SimConfig:
       LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`).
     * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
       no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model).
+    * ``ngc7793w``, ``ngc5474``, ``ngc1433``, ``ngc628c``: more LEGUS fields spanning the
+      distances (:data:`LEGUS_FIELD_PRESETS`): NGC 7793-W at 3.44 Mpc and NGC 628-C at 9.9 Mpc
+      with ACS F435W, NGC 5474 at 6.8 Mpc with F438W and F606W, NGC 1433 at 8.3 Mpc with WFC3
+      F438W; candidates to the field's m_V at M_V ~ -6.
+
+    Examples
+    --------
+    >>> cfg = preset("ngc628c", shape=(256, 256), n_candidates=50)
+    >>> cfg.distance_mpc, cfg.bands[2], round(cfg.pc_per_px, 2)
+    (9.9, 'f435w', 1.92)
     """
     key = name.lower()
     if key == "hst":
@@ -245,12 +269,43 @@ def preset(name: str, **overrides) -> SimConfig:
             galaxy="SIM-M31", ra=10.6847, dec=41.2690, sky_fraction=0.6,
             footprint_edge=False, saturation=60000.0, preset="m31",
         )
+    elif key in LEGUS_FIELD_PRESETS:
+        base = SimConfig(**LEGUS_FIELD_PRESETS[key], preset=key)
     else:
         raise StarclassError(f"unknown simulator preset {name!r}; known: {', '.join(PRESETS)}")
     return base.replace(**overrides) if overrides else base
 
 
-PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31")
+#: LEGUS fields across the distance range, beside ``ngc1566`` (17.9 Mpc). Distances from
+#: Calzetti et al. 2015, Table 1 (:data:`starclass.science.many.FIELD_DISTANCES_MPC`); the five
+#: bands as the field's file name implies (ACS fields have F435W, WFC3-only fields F438W). The
+#: candidates reach the field's m_V at the LEGUS inspection limit M_V ~ -6 (``mag_limit``: the
+#: 95th percentile of the real inspected m_V), and the brightest cluster candidate scales with
+#: the distance (``mag_bright``). ``class_mix`` is the mix *before* the LEGUS-like CI selection,
+#: set so that after it the mix is near the field's human classes (benchmarks/realism_fields.py).
+LEGUS_FIELD_PRESETS: dict[str, dict] = {
+    "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
+                     mag_bright=16.5, class_mix=(0.15, 0.25, 0.25, 0.35), cluster_reff_pc=1.0,
+                     age_box_counts={1: (20, 9, 15, 2), 2: (38, 18, 15, 5), 3: (47, 14, 10, 3)}, galaxy="SIM-NGC7793W",
+                     ra=359.4577, dec=-32.5914),
+    "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
+                    mag_bright=18.0, class_mix=(0.14, 0.12, 0.17, 0.57),
+                    age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
+                    galaxy="SIM-NGC628C",
+                    ra=24.1739, dec=15.7836),
+    "ngc1433": dict(distance_mpc=8.3, bands=("f275w", "f336w", "f438w", "f555w", "f814w"), mag_limit=23.6,
+                    mag_bright=18.0, class_mix=(0.14, 0.14, 0.16, 0.56), cluster_reff_pc=0.6, human_noise=0.7,
+                    subclass_mix={4.1: 40, 4.2: 302, 4.3: 132, 4.4: 5, 4.7: 20, 4.8: 80, 4.11: 13, 4.12: 5},
+                    age_box_counts={1: (17, 9, 1, 16), 2: (43, 5, 1, 2), 3: (49, 1, 1, 0)}, galaxy="SIM-NGC1433",
+                    ra=55.5062, dec=-47.2219),
+    # the one field with a stated F606W V band (LEGUS HLSP image names; io.legus.KNOWN_FILTERS)
+    "ngc5474": dict(distance_mpc=6.8, bands=("f275w", "f336w", "f438w", "f606w", "f814w"), mag_limit=23.6,
+                    mag_bright=17.5, class_mix=(0.06, 0.14, 0.05, 0.75),
+                    age_box_counts={1: (5, 6, 29, 2), 2: (27, 21, 29, 4), 3: (20, 6, 3, 0)}, galaxy="SIM-NGC5474",
+                    ra=211.2567, dec=53.6622),
+}
+
+PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
 
 #: Class mix of the ``ngc1566`` preset *before* the LEGUS-like CI >= 1.35 selection: after it
 #: (single stars and compact pairs mostly fail the cut, clusters mostly pass) the fractions come

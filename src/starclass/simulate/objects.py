@@ -160,7 +160,7 @@ class ObjectMaker:
             return np.where(np.isfinite(m), 10 ** (-0.4 * (m - self.zp)), 0.0)
 
     def _ages(self, cls: int, n: int) -> np.ndarray:
-        p = np.array(AGE_BOX_COUNTS[cls], dtype=float)
+        p = np.array(self.cfg.age_box_counts.get(cls, AGE_BOX_COUNTS[cls]), dtype=float)
         box = self.rng.choice(4, size=n, p=p / p.sum())
         lo, hi = AGE_BOXES[box, 0], AGE_BOXES[box, 1]
         return 10 ** self.rng.uniform(np.log10(lo), np.log10(hi))
@@ -204,7 +204,8 @@ class ObjectMaker:
         return bright, self.cfg.mag_limit
 
     def reff_px(self, median_pc: float, n: int) -> np.ndarray:
-        pc = np.clip(median_pc * 10 ** (0.25 * self.rng.standard_normal(n)), 1.0, 10.0)
+        # the 1 pc floor of the default (2.5 pc) population, lowered for presets with smaller clusters
+        pc = np.clip(median_pc * 10 ** (0.25 * self.rng.standard_normal(n)), min(1.0, 0.4 * median_pc), 10.0)
         return pc
 
     # -- the classes -----------------------------------------------------------------------
@@ -403,7 +404,7 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
             continue
         a, m, e, mags = mk.cluster_population(c, xy[sel])
         age[sel], mass[sel], ebv[sel] = a, m, e
-        radius[sel] = mk.reff_px(2.5, len(sel))
+        radius[sel] = mk.reff_px(config.cluster_reff_pc, len(sel))
         for k, i in enumerate(sel):
             if c == 1:
                 asym[i] = rng.uniform(0.0, 0.3)

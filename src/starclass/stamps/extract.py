@@ -326,6 +326,63 @@ def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return cx, cy
 
 
+def off_image(x: Any, y: Any, shape: tuple[int, int]) -> np.ndarray:
+    """Where a candidate's own pixel lies outside an image of ``shape`` (or has no position).
+
+    Parameters
+    ----------
+    x, y
+        0-based positions (NaN counts as off the image).
+    shape
+        ``(ny, nx)`` of the image.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool ``[N]``, True where ``floor(x + 0.5)``, ``floor(y + 0.5)`` is not a pixel of the image.
+
+    Examples
+    --------
+    >>> off_image([0.0, 9.4, 9.6, -0.6, float("nan")], [0.0] * 5, (10, 10)).tolist()
+    [False, False, True, True, True]
+    """
+    cx, cy = centre_pixels(x, y)
+    ny, nx = int(shape[0]), int(shape[1])
+    return ~((cx >= 0) & (cx < nx) & (cy >= 0) & (cy < ny))
+
+
+def off_image_message(ids: Any, mask: Any, shape: tuple[int, int], *, show: int = 10) -> str:
+    """A sentence naming how many candidates lie outside the image, and their ids.
+
+    Parameters
+    ----------
+    ids
+        The candidates' ids (or row numbers), one per candidate.
+    mask
+        :func:`off_image` of the candidates.
+    shape
+        ``(ny, nx)`` of the image, for the message.
+    show
+        At most this many ids are listed.
+
+    Returns
+    -------
+    str
+        E.g. ``"2 candidates lie outside the 2048 x 2048 px image: ids 3, 7"``.
+
+    Examples
+    --------
+    >>> off_image_message([1, 2, 3], [False, True, True], (2048, 1024))
+    '2 of 3 candidates lie outside the 1024 x 2048 px image (or have no position): ids 2, 3'
+    """
+    ids = np.asarray(ids)
+    mask = np.asarray(mask, dtype=bool)
+    bad = ids[mask]
+    listed = ", ".join(str(v) for v in bad[:show].tolist()) + (", ..." if bad.size > show else "")
+    return (f"{bad.size} of {ids.size} candidates lie outside the {int(shape[1])} x {int(shape[0])} px image "
+            f"(or have no position): ids {listed}")
+
+
 def cut_boxes(
     image: np.ndarray, cx: Any, cy: Any, size: int, fill: float | bool = np.nan
 ) -> tuple[np.ndarray, np.ndarray]:

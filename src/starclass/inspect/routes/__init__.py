@@ -4,7 +4,7 @@
 :mod:`.pages`      the HTML pages: ``/login`` and the classification page ``/``
 :mod:`.sessions`   ``/api/login``, ``/api/logout``, ``/api/me``
 :mod:`.candidates` ``/api/queue``, ``/api/candidate/{id}``, ``/api/fit/{id}``, ``/img/...``
-:mod:`.labels`     ``/api/label``, ``/api/history/{id}``, ``/api/consensus``
+:mod:`.labels`     ``/api/label``, ``/api/history/{id}``, ``/api/scheme``, ``/api/consensus``
 :mod:`.datafiles`  ``/data/{path}``: files of the data directory
 =================  ==========================================================================
 

@@ -1,8 +1,8 @@
 """What the routes share: the field and database from ``app.state``, the person, CSRF checks.
 
-Route parameters annotated with :data:`FieldDep`, :data:`EngineDep`, :data:`UserDep` or
-:data:`WriterDep` receive these through FastAPI's dependency injection, so the routers need
-no closures over the application's data.
+Route parameters annotated with :data:`FieldDep`, :data:`EngineDep`, :data:`UserDep`,
+:data:`WriterDep` or :data:`SchemeDep` (the label scheme) receive these through FastAPI's
+dependency injection, so the routers need no closures over the application's data.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from starclass.inspect import auth
 from starclass.inspect.field import Field
+from starclass.inspect.schemes import LabelScheme
 
 
 def get_field(request: Request) -> Field:
@@ -25,6 +26,11 @@ def get_field(request: Request) -> Field:
 def get_engine(request: Request) -> Engine:
     """The label database of this application (``app.state.engine``)."""
     return request.app.state.engine
+
+
+def get_scheme(request: Request) -> LabelScheme:
+    """The label scheme of this application (``app.state.scheme``)."""
+    return request.app.state.scheme
 
 
 def current_user(request: Request, engine: Annotated[Engine, Depends(get_engine)]) -> dict | None:
@@ -64,6 +70,7 @@ FieldDep = Annotated[Field, Depends(get_field)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 UserDep = Annotated[dict, Depends(need_user)]
 WriterDep = Annotated[dict, Depends(writer)]
+SchemeDep = Annotated[LabelScheme, Depends(get_scheme)]
 
 
 def row_of(field: Field, cid: str) -> int:

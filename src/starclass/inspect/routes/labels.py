@@ -1,4 +1,5 @@
-"""Labels: ``POST /api/label``, ``GET /api/history/{id}``, ``GET /api/consensus`` (admins)."""
+"""Labels: ``POST /api/label``, ``GET /api/history/{id}``, ``GET /api/scheme``,
+``GET /api/consensus`` (admins)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starclass.inspect.field import json_safe
 from starclass.inspect.routes.deps import (
     EngineDep,
     FieldDep,
+    SchemeDep,
     UserDep,
     WriterDep,
     row_of,
@@ -20,12 +22,14 @@ router = APIRouter(prefix="/api")
 
 
 @router.post("/label", response_model=None)
-async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: WriterDep) -> dict:
+async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: WriterDep,
+                    scheme: SchemeDep) -> dict:
     """JSON ``{"candidate_id", "cls", "subclass", "comment"}``: the logged-in person's label.
 
     A ``user`` field naming anyone else is refused with 403: nobody changes another's labels.
-    A class that is not a JSON integer (``1.9``, ``true``, ``" 2 "``), or a comment that is not
-    text, is too long or carries a lone surrogate, is refused with 422 rather than coerced.
+    A class that is not a JSON integer (``1.9``, ``true``, ``" 2 "``) or not a value of the label
+    scheme (a 3 for ``m31-check``, a 0 for ``phangs``), or a comment that is not text, is too
+    long or carries a lone surrogate, is refused with 422 naming the field, rather than coerced.
     """
     try:
         body = await request.json()
@@ -37,12 +41,19 @@ async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: 
     if owner is not None and owner != user["name"]:
         raise HTTPException(status_code=403, detail="you can change only your own labels")
     try:
-        cls = db.check_class(cls)
+        cls = scheme.check(cls, "cls")
         comment = db.check_comment(body.get("comment"))
     except StarclassError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     row_of(field, cid)
-    return db.save_label(engine, field.dataset, cid, user["id"], cls, body.get("subclass"), comment)
+    return db.save_label(engine, field.dataset, cid, user["id"], cls, body.get("subclass"), comment,
+                         scheme=scheme)
+
+
+@router.get("/scheme", response_model=None)
+def api_scheme(scheme: SchemeDep, user: UserDep) -> dict:
+    """The label scheme: its values, keys and meanings, and how the consensus is formed."""
+    return scheme.to_dict()
 
 
 @router.get("/history/{cid}", response_model=None)
@@ -58,9 +69,9 @@ def api_history(cid: str, field: FieldDep, engine: EngineDep, user: UserDep) -> 
 
 
 @router.get("/consensus", response_model=None)
-def api_consensus(field: FieldDep, engine: EngineDep, user: UserDep) -> dict:
+def api_consensus(field: FieldDep, engine: EngineDep, user: UserDep, scheme: SchemeDep) -> dict:
     """Agreement summary of the field's labels (administrators only)."""
     if not user["is_admin"]:
         raise HTTPException(status_code=403, detail="administrators only")
-    _table, summary = consensus_of(engine, field.dataset, field.ids)
+    _table, summary = consensus_of(engine, field.dataset, field.ids, scheme=scheme)
     return json_safe(summary)

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starclass import schema
 from starclass.inspect import auth
 from starclass.inspect.field import ORDERS
-from starclass.inspect.routes.deps import FieldDep, current_user, set_csrf_cookie
+from starclass.inspect.routes.deps import FieldDep, SchemeDep, current_user, set_csrf_cookie
 
 #: Keys that pick subclasses 4.1-4.12 after class 4: the twelve keys of the number row.
 SUBCLASS_KEYS = "1234567890-="
@@ -31,16 +31,19 @@ def login_page(request: Request) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, field: FieldDep,
+def index(request: Request, field: FieldDep, scheme: SchemeDep,
           user: Annotated[dict | None, Depends(current_user)]) -> Response:
-    """The classification page; the login page for a visitor without a session."""
+    """The classification page (buttons and keys of the label scheme); the login page for a
+    visitor without a session."""
     if user is None:
         return RedirectResponse("/login", status_code=303)
     subclasses = [(code, name, SUBCLASS_KEYS[i])
-                  for i, (code, name) in enumerate(schema.SUBCLASS_NAMES.items())]
+                  for i, (code, name) in enumerate(schema.SUBCLASS_NAMES.items())
+                  ] if scheme.subclass_of is not None else []
     resp = templates.TemplateResponse(request, "index.html", {
         "user": user["name"], "csrf": user["csrf"], "n": len(field.ids),
         "has_pred": bool(field.predictions), "orders": ORDERS, "subclasses": subclasses,
+        "scheme": scheme,
         "rgb": "/".join(b.upper() for b in field.cache.settings.rgb),
         "v_band": field.v_band.upper(), "dataset": field.dataset or field.data_dir.name})
     set_csrf_cookie(request, resp, user["csrf"])

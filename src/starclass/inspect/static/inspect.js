@@ -1,9 +1,14 @@
 "use strict";
-// starclass inspect: the classification page. Keys: 1-4 classify; after 4 the number row
-// (1..9, 0, -, =) picks subclass 4.1..4.12; arrows move; m toggles the model prediction.
+// starclass inspect: the classification page. The label scheme's keys (the buttons' data-key:
+// 1-4 for PHANGS, 0-2 for the M31 check, 1-5 for galaxy clusters) label; for PHANGS, after 4 the
+// number row (1..9, 0, -, =) picks subclass 4.1..4.12; arrows move; m toggles the model prediction.
 
 const CSRF = document.querySelector('meta[name="csrf-token"]').content;
 const SUB_KEYS = "1234567890-=";
+// key -> value of the label scheme, read from the buttons the server rendered for it
+const VALUE_OF_KEY = new Map(Array.from(document.querySelectorAll("button.cls"),
+  (b) => [b.dataset.key, Number(b.dataset.cls)]));
+const SUBCLASS_OF = document.body.dataset.subclassOf === "" ? null : Number(document.body.dataset.subclassOf);
 const state = {
   ids: [], idx: 0, order: "catalogue", labelled: new Set(), cache: new Map(),
   current: null, subMode: false, showPred: false, pending: 0, saveChain: Promise.resolve(),
@@ -70,7 +75,7 @@ async function show(idx) {
   state.subMode = false;
   state.current = null; // no key labels anything until this candidate is on screen
   document.body.dataset.loading = "1";
-  $("subclasses").classList.add("hidden");
+  if ($("subclasses")) $("subclasses").classList.add("hidden");
   const cid = state.ids[idx];
   let c;
   try { c = await fetchCandidate(cid); } catch (e) { setStatus(e.message, true); return; }
@@ -132,12 +137,13 @@ function showLabel(label) {
     b.classList.toggle("chosen", !!label && b.dataset.sub === label.subclass));
   const p = $("current-label");
   if (!label) { p.textContent = "not labelled yet"; p.dataset.cls = ""; return; }
-  let what = `class ${label.cls}`;
+  const btn = document.querySelector(`button.cls[data-cls="${label.cls}"]`);
+  let what = btn ? `${label.cls} ${btn.textContent.replace(/^\S+\s+/, "")}` : `class ${label.cls}`;
   if (label.subclass) {
     const b = document.querySelector(`button.sub[data-sub="${label.subclass}"]`);
     what = b ? b.textContent.replace(/^\S+\s+/, "") : label.subclass;
   }
-  p.textContent = `your label: ${what}` + (label.comment ? ` – “${label.comment}”` : "") +
+  p.textContent = `your ${document.body.dataset.noun || "label"}: ${what}` + (label.comment ? ` – “${label.comment}”` : "") +
     ` (revision ${label.revision})`;
   p.dataset.cls = String(label.cls);
   p.dataset.subclass = label.subclass || "";
@@ -211,8 +217,8 @@ function prev() { if (state.idx > 0) show(state.idx - 1); }
 
 function classify(cls) {
   if (!state.current) return; // still loading
-  if (cls === 4) {
-    save(4, null);
+  if (SUBCLASS_OF !== null && cls === SUBCLASS_OF) {
+    save(cls, null);
     state.subMode = true;
     $("subclasses").classList.remove("hidden");
   } else {
@@ -247,11 +253,11 @@ document.addEventListener("keydown", (ev) => {
   const k = ev.key;
   if (state.subMode) {
     const i = SUB_KEYS.indexOf(k);
-    if (i >= 0) { ev.preventDefault(); if (state.current) { save(4, "4." + (i + 1)); next(); } return; }
+    if (i >= 0) { ev.preventDefault(); if (state.current) { save(SUBCLASS_OF, "4." + (i + 1)); next(); } return; }
     if (k === "Enter") { ev.preventDefault(); next(); return; }
     if (k === "Escape") { state.subMode = false; $("subclasses").classList.add("hidden"); return; }
   }
-  if (k >= "1" && k <= "4") { ev.preventDefault(); classify(Number(k)); }
+  if (VALUE_OF_KEY.has(k)) { ev.preventDefault(); classify(VALUE_OF_KEY.get(k)); }
   else if (k === "ArrowRight" || k === "n") { ev.preventDefault(); next(); }
   else if (k === "ArrowLeft" || k === "p") { ev.preventDefault(); prev(); }
   else if (k === "m") { togglePrediction(); }
@@ -268,7 +274,7 @@ document.addEventListener("keydown", (ev) => {
 });
 
 document.querySelectorAll("button.cls").forEach((b) => b.addEventListener("click", () => classify(Number(b.dataset.cls))));
-document.querySelectorAll("button.sub").forEach((b) => b.addEventListener("click", () => { save(4, b.dataset.sub); next(); }));
+document.querySelectorAll("button.sub").forEach((b) => b.addEventListener("click", () => { save(SUBCLASS_OF, b.dataset.sub); next(); }));
 $("next").addEventListener("click", next);
 $("prev").addEventListener("click", prev);
 $("contrast").addEventListener("input", drawStamp);

@@ -1,0 +1,51 @@
+"""``starclass explain``: Grad-CAM, guided Grad-CAM and CAM maps of a trained model over stamps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
+
+
+@command("explain")
+def explain_command(
+    model: Path = typer.Argument(..., help="Model directory (from 'starclass train'), its manifest or a member file."),
+    stamps: Path = typer.Argument(..., help="Labelled cutout folder or its CSV (file,label), as 'classify --stamps' "
+                                            "takes, or an HDF5 stamp store from 'starclass cutouts'."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder: maps.npz, tables/, figures/, explain.json."),
+    method: list[str] = typer.Option(
+        None, "--method", "-m",
+        help="gradcam, guided-gradcam, guided-backprop or cam; repeat for several (default: gradcam, "
+             "guided-gradcam and cam; cam is skipped, with a note, for networks without a GAP + linear head)."),
+    per_class: int = typer.Option(6, "--per-class", help="Example overlays per class in the figures."),
+    max_stamps: int = typer.Option(512, "--max-stamps", help="Explain at most this many stamps (drawn at random)."),
+    min_map: int = typer.Option(7, "--min-map", help="Grad-CAM uses the last convolution whose map is at least "
+                                                     "this many pixels on a side."),
+    layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name (overrides --min-map)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the draw of stamps."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
+) -> None:
+    """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
+    # torch and matplotlib load here, not at `starclass --help`
+    from starclass.explain import explain
+    from starclass.io.paths import check_output
+
+    methods = tuple(method) if method else ("gradcam", "guided-gradcam", "cam")
+    check_output(out, [model, stamps], option="--out", overwrite=overwrite)
+    if min_map < 1:
+        raise StarclassError(f"--min-map must be >= 1, got {min_map}")
+    info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,
+                   min_size=min_map, layer=layer, seed=seed, overwrite=overwrite)
+    lay = info["layer"]
+    if lay:
+        echo(f"Grad-CAM layer {lay['name']} ({lay['map_size'][0]}x{lay['map_size'][1]} map): {lay['reason']}")
+    if info["cam_map_size"]:
+        echo(f"CAM on the pooled {info['cam_map_size'][0]}x{info['cam_map_size'][1]} feature maps")
+    for note in info["notes"]:
+        echo(f"note: {note}")
+    echo(f"explained {info['n_stamps']} stamps ({', '.join(info['methods'])}); class means over "
+         f"{info['grouping']}: " + ", ".join(f"{k}: {v}" for k, v in info["n_per_class"].items()))
+    echo(f"written {out}")

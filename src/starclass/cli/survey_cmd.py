@@ -1,0 +1,56 @@
+"""``starclass survey``: detect -> classify (-> evaluate) over many fields and tiles on Dask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo, require_extra
+
+
+@command("survey")
+def survey_command(
+    plan: Path = typer.Argument(..., help="Survey plan: YAML (settings and fields) or CSV (name,mosaics[,positions,"
+                                          "truth] per field). See docs/survey.md."),
+    output: Path = typer.Option(..., "--output", "-o",
+                                help="Output folder; an unfinished survey there is resumed, finished tiles reused."),
+    model: Path | None = typer.Option(None, "--model", help="Model directory (overrides the plan's)."),
+    task: str | None = typer.Option(None, "--task", help="Expected task of the model (checked)."),
+    tile_size: int | None = typer.Option(None, "--tile-size", min=64, help="Core side of a tile in px (default 2048)."),
+    overlap: int | None = typer.Option(None, "--overlap", min=0,
+                                       help="Margin read around each core (px, >= one stamp; default max(64, stamp))."),
+    photometry: str | None = typer.Option(None, "--photometry",
+                                          help="growth, ci, none, or skip (given positions only; no photometry)."),
+    retries: int | None = typer.Option(None, "--retries", min=0, help="Retries of a failed tile (default 2)."),
+    workers: int | None = typer.Option(None, "--workers", min=1,
+                                       help="LocalCluster workers (default: one per GPU, else one per core)."),
+    threads_per_worker: int | None = typer.Option(None, "--threads-per-worker", min=1,
+                                                  help="Threads per worker (default 1)."),
+    scheduler: str | None = typer.Option(None, "--scheduler",
+                                         help="Address of a running Dask scheduler (tcp://host:8786) instead of a "
+                                              "LocalCluster."),
+    device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: one GPU per worker if any)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="Redo the merge and summary of a finished survey (finished tiles reused)."),
+) -> None:
+    """Run a whole survey: every field, tiled, on dask.distributed; one merged Parquet catalogue.
+
+    Writes OUT/catalogue/field=<name>/ (merged, partitioned by field), OUT/fields/<name>/ and
+    OUT/summary.json. Failed tiles are retried, then listed, and the exit status is 1.
+    """
+    require_extra("scale", ["distributed"], "survey")
+    from starclass.survey.plan import read_plan
+    from starclass.survey.run import run_survey, summary_lines
+
+    the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
+                                            photometry=photometry.lower() if photometry else None, retries=retries)
+    result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
+                        threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
+                        device=device, echo=echo)
+    for line in summary_lines(result.summary):
+        echo(line)
+    if not result.ok:
+        raise typer.Exit(code=1)
+    echo(f"merged catalogue: {result.catalogue} (Parquet, partitioned by field); summary: {output / 'summary.json'}")

@@ -1,0 +1,102 @@
+"""Figures of ``starclass explain``: overlays per class, mean maps, radial profiles."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from astropy.table import Table
+
+__all__ = ["fig_mean_maps", "fig_overlays", "fig_profiles", "save_png"]
+
+
+def save_png(fig, path, dpi: int = 100) -> None:
+    """Write a figure as PNG and close it (figures are many; open ones hold memory)."""
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _stretch(img: np.ndarray) -> np.ndarray:
+    # percentiles, not min/max: one saturated star or hot pixel would flatten the rest of the stamp
+    lo, hi = np.nanpercentile(img, [1, 99.5])
+    return np.clip((img - lo) / (hi - lo if hi > lo else 1.0), 0, 1)
+
+
+def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, class_pred: np.ndarray,
+                 names: dict[int, str], per_class: int, title: str):
+    """One row per class: ``per_class`` stamps with the map over them (jet, 45 % opaque).
+
+    Examples
+    --------
+    >>> f = fig_overlays(np.zeros((4, 8, 8)), np.zeros((4, 8, 8)), np.array([1, 1, 2, 2]),
+    ...                  np.array([1, 2, 2, 2]), {1: "a", 2: "b"}, 2, "t")
+    >>> len(f.axes)
+    4
+    """
+    key = np.where(np.asarray(class_ref) > 0, class_ref, class_pred)
+    classes = [c for c in names if np.any(key == c)]
+    ncol = max(1, per_class)
+    fig, axes = plt.subplots(max(1, len(classes)), ncol, figsize=(1.7 * ncol, 1.9 * max(1, len(classes)) + 0.4),
+                             squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for i, c in enumerate(classes):
+        for j, k in enumerate(np.flatnonzero(key == c)[:per_class]):
+            ax = axes[i, j]
+            ax.imshow(_stretch(images[k]), cmap="gray", origin="lower")
+            ax.imshow(maps[k], cmap="jet", alpha=0.45, origin="lower", vmin=0, vmax=1)
+            ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {class_pred[k]}")
+            ax.set_title(f"{names[c]}{ok}", fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], names: dict[int, str], title: str):
+    """Rows: methods; columns: classes; each panel the class's mean map (own colour scale).
+
+    Examples
+    --------
+    >>> f = fig_mean_maps({"cam": np.ones((2, 4, 4))}, {1: np.array([0]), 2: np.array([1])}, {1: "a", 2: "b"}, "t")
+    >>> len(f.axes)
+    2
+    """
+    methods, classes = list(maps), list(groups)
+    fig, axes = plt.subplots(len(methods), len(classes), figsize=(2.3 * len(classes), 2.3 * len(methods) + 0.4),
+                             squeeze=False)
+    for i, m in enumerate(methods):
+        for j, c in enumerate(classes):
+            mean = maps[m][groups[c]].mean(axis=0)
+            ax = axes[i, j]
+            ax.imshow(mean, cmap="inferno", origin="lower", vmin=0, vmax=max(1e-6, float(mean.max())))
+            ax.set_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", fontsize=7)
+            ax.axis("off")
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def fig_profiles(profiles: Table, names: dict[int, str], title: str):
+    """One panel per method: the radial profile of each class's mean map.
+
+    Examples
+    --------
+    >>> t = Table(rows=[("cam", 1, 0.5, 0.5, 1.0, 3)],
+    ...           names=("method", "class", "radius_px", "radius_arcsec", "mean", "n_stamps"))
+    >>> len(fig_profiles(t, {1: "a"}, "t").axes)
+    1
+    """
+    methods = list(dict.fromkeys(str(m) for m in profiles["method"]))
+    fig, axes = plt.subplots(1, max(1, len(methods)), figsize=(3.4 * max(1, len(methods)), 3.0), squeeze=False)
+    use_arcsec = len(profiles) and not np.allclose(profiles["radius_arcsec"], profiles["radius_px"])
+    for ax, m in zip(axes[0], methods):
+        sub = profiles[profiles["method"] == m]
+        for c in dict.fromkeys(int(v) for v in sub["class"]):
+            s = sub[sub["class"] == c]
+            ax.plot(s["radius_arcsec"] if use_arcsec else s["radius_px"], s["mean"], label=names.get(c, str(c)))
+        ax.set_xlabel("radius [arcsec]" if use_arcsec else "radius [px]")
+        ax.set_ylabel(f"mean {m}")
+        ax.legend(fontsize=7)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,409 @@
+"""Saliency maps of one network: Grad-CAM at a chosen layer, guided backprop, guided Grad-CAM, CAM.
+
+* **Grad-CAM** (Selvaraju et al. 2017) is :func:`starclass.science.gradcam.gradcam`; here the
+  layer is chosen so that its map has a meaning: the *last* convolution whose output is at
+  least ``min_size`` x ``min_size`` pixels (:func:`choose_layer`). The last convolution of a
+  ResNet-18 on a 64 px stamp is 2 x 2, and a 2 x 2 map upsampled to 64 px says only which
+  quadrant mattered.
+* **Guided backpropagation** (Springenberg et al. 2015): the gradient of the class score with
+  respect to the input, with every ReLU passing back only positive gradients where its input
+  was positive. It is done by swapping ``torch.nn.functional.relu`` and ``leaky_relu`` (which
+  ``nn.ReLU`` / ``nn.LeakyReLU`` call too) for guided versions while the map is computed,
+  so it works for module and functional activations alike.
+* **Guided Grad-CAM**: guided backprop (absolute value summed over the bands) times the
+  upsampled Grad-CAM map, the fine-grained map of the open/globular paper (seed 003).
+* **CAM** (Zhou et al. 2016), for networks that end in global average pooling and one linear
+  layer (ResNet-18 of the cool-core paper, seed 004): ``sum_k w_ck A_k`` over the feature
+  maps ``A_k`` that are pooled. :func:`cam` checks the head numerically (the spatial mean of the
+  unnormalised CAM plus the bias must equal the logit) and refuses other networks.
+
+All maps are ``[N, H, W]`` at the input stamp's size, normalised to a maximum of 1 per stamp
+(negative CAM values are cut at 0, as Grad-CAM's ReLU does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from starclass.errors import StarclassError
+from starclass.science.gradcam import gradcam
+
+__all__ = ["LayerChoice", "cam", "choose_layer", "conv_map_sizes", "guided_backprop", "guided_gradcam",
+           "normalise_maps", "saliency"]
+
+#: Smallest side (pixels of the feature map) at which a class-activation map still says
+#: where in the stamp the evidence lies: 7 x 7 is ImageNet ResNets' and VGGs' last map at 224 px.
+MIN_MAP_SIZE = 7
+
+
+@dataclass
+class LayerChoice:
+    """The convolution Grad-CAM explains.
+
+    Attributes
+    ----------
+    name : str
+        Its dotted name in ``model.named_modules()``.
+    module : torch.nn.Module
+        The layer.
+    size : tuple of int
+        Height and width of its output for the stamps explained.
+    last_size : tuple of int
+        The same for the network's last convolution (the default layer of Grad-CAM).
+    reason : str
+        One sentence: why this layer.
+    """
+
+    name: str
+    module: nn.Module
+    size: tuple[int, int]
+    last_size: tuple[int, int]
+    reason: str
+
+
+def conv_map_sizes(model: nn.Module, x: torch.Tensor) -> list[tuple[str, nn.Module, tuple[int, int]]]:
+    """Every ``nn.Conv2d`` of ``model`` with the height and width of its output for ``x``.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network.
+    x : torch.Tensor
+        One batch of inputs ``[N, C, H, W]`` (one stamp is enough).
+
+    Returns
+    -------
+    list of (name, module, (h, w))
+        In the order the layers ran.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.MaxPool2d(2), nn.Conv2d(2, 2, 3, padding=1))
+    >>> [s for _, _, s in conv_map_sizes(net, torch.zeros(1, 1, 16, 16))]
+    [(16, 16), (8, 8)]
+    """
+    names = {id(m): n for n, m in model.named_modules()}
+    seen: list[tuple[str, nn.Module, tuple[int, int]]] = []
+    hooks = []
+
+    def hook(mod, _inp, out):
+        seen.append((names.get(id(mod), "?"), mod, (int(out.shape[-2]), int(out.shape[-1]))))
+
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            hooks.append(m.register_forward_hook(hook))
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(x[:1])
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was)
+    if not seen:
+        raise StarclassError("the model has no Conv2d layer: class-activation maps need a convolutional layer")
+    return seen
+
+
+def choose_layer(model: nn.Module, x: torch.Tensor, *, min_size: int = MIN_MAP_SIZE,
+                 name: str | None = None) -> LayerChoice:
+    """The last convolution whose map is at least ``min_size`` pixels on a side (or ``name``).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network.
+    x : torch.Tensor
+        Inputs ``[N, C, H, W]`` as the model receives them.
+    min_size : int
+        Smallest acceptable map side in pixels.
+    name : str or None
+        A layer by its ``named_modules`` name: used as given (an error if it is not a Conv2d).
+
+    Returns
+    -------
+    LayerChoice
+
+    Raises
+    ------
+    StarclassError
+        ``name`` is not a convolution of the model.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.MaxPool2d(4), nn.Conv2d(2, 2, 3, padding=1),
+    ...                     nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2, 2))
+    >>> choose_layer(net, torch.zeros(1, 1, 16, 16)).name   # the 4 x 4 map of layer 2 is too coarse
+    '0'
+    """
+    sizes = conv_map_sizes(model, x)
+    last = sizes[-1][2]
+    if name is not None:
+        for n, m, s in sizes:
+            if n == name:
+                return LayerChoice(n, m, s, last, f"layer {n} as asked ({s[0]}x{s[1]} map)")
+        raise StarclassError(f"--layer {name!r} is not a convolution of the model; its convolutions: "
+                             + ", ".join(n for n, _, _ in sizes))
+    good = [(n, m, s) for n, m, s in sizes if min(s) >= min_size]
+    if not good:
+        n, m, s = max(sizes, key=lambda t: min(t[2]))
+        return LayerChoice(n, m, s, last, f"no convolution has a map of {min_size}x{min_size} or more; the "
+                                          f"finest ({s[0]}x{s[1]}) is used: read the maps as coarse")
+    n, m, s = good[-1]
+    if s == last:
+        why = f"the last convolution, {s[0]}x{s[1]} map"
+    else:
+        why = (f"the last convolution ({sizes[-1][0]}) gives a {last[0]}x{last[1]} map; the last one with at least "
+               f"{min_size}x{min_size} is used ({s[0]}x{s[1]})")
+    return LayerChoice(n, m, s, last, why)
+
+
+def normalise_maps(maps: np.ndarray) -> np.ndarray:
+    """Cut at 0 and scale each map ``[N, H, W]`` to a maximum of 1 (all-zero maps stay 0).
+
+    Examples
+    --------
+    >>> normalise_maps(np.array([[[-1.0, 2.0], [1.0, 4.0]]]))[0].tolist()
+    [[0.0, 0.5], [0.25, 1.0]]
+    """
+    m = np.clip(np.asarray(maps, dtype=np.float32), 0, None)
+    peak = m.reshape(len(m), -1).max(axis=1) if len(m) else np.zeros(0, np.float32)
+    return np.divide(m, peak[:, None, None], out=np.zeros_like(m), where=peak[:, None, None] > 0)
+
+
+class _GuidedReLU(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.save_for_backward(x)
+        ctx.slope = slope
+        return torch.where(x > 0, x, x * slope)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        local = torch.where(x > 0, torch.ones_like(x), torch.full_like(x, ctx.slope))
+        # the "guided" part: only positive gradients flow back, through units that were active
+        return grad.clamp(min=0) * local * (x > 0), None
+
+
+@contextlib.contextmanager
+def _guided_activations() -> Iterator[None]:
+    relu, leaky = F.relu, F.leaky_relu
+
+    def g_relu(x, inplace=False):
+        return _GuidedReLU.apply(x, 0.0)
+
+    def g_leaky(x, negative_slope=0.01, inplace=False):
+        return _GuidedReLU.apply(x, float(negative_slope))
+
+    # nn.ReLU / nn.LeakyReLU call these module attributes, so modules and functional calls are both guided
+    F.relu, F.leaky_relu = g_relu, g_leaky
+    try:
+        yield
+    finally:
+        F.relu, F.leaky_relu = relu, leaky
+
+
+def _targets(model: nn.Module, x: torch.Tensor, target) -> torch.Tensor:
+    if target is None:
+        with torch.no_grad():
+            return model(x).argmax(dim=1)
+    if np.isscalar(target):
+        return torch.full((x.shape[0],), int(target), dtype=torch.long)
+    return torch.as_tensor(np.asarray(target), dtype=torch.long)
+
+
+def guided_backprop(model: nn.Module, inputs, target=None, *, batch_size: int = 64) -> np.ndarray:
+    """Guided-backpropagation maps ``[N, H, W]``: |guided gradient| summed over the bands.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Returns logits ``[N, K]``.
+    inputs : array or tensor
+        ``[N, C, H, W]``.
+    target : int, array of int or None
+        0-based output column per stamp (None: the predicted class).
+    batch_size : int
+        Stamps per backward pass.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[N, H, W]``, each scaled to a maximum of 1.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 8 * 8, 2))
+    >>> guided_backprop(net, torch.randn(3, 1, 8, 8)).shape
+    (3, 8, 8)
+    """
+    x_all = torch.as_tensor(np.asarray(inputs) if not torch.is_tensor(inputs) else inputs, dtype=torch.float32)
+    if x_all.ndim != 4:
+        raise StarclassError(f"inputs must be [N, C, H, W], got shape {tuple(x_all.shape)}")
+    tgt_all = None if target is None or np.isscalar(target) else np.asarray(target)
+    was = model.training
+    model.eval()
+    out = []
+    try:
+        for s in range(0, len(x_all), batch_size):
+            x = x_all[s:s + batch_size].clone().requires_grad_(True)
+            tgt = _targets(model, x, target if tgt_all is None else tgt_all[s:s + batch_size])
+            with _guided_activations():
+                score = model(x).gather(1, tgt.view(-1, 1)).sum()
+                model.zero_grad(set_to_none=True)
+                (grad,) = torch.autograd.grad(score, x)
+            out.append(grad.abs().sum(dim=1).cpu().numpy())
+    finally:
+        model.train(was)
+    return normalise_maps(np.concatenate(out) if out else np.zeros((0,) + tuple(x_all.shape[2:]), np.float32))
+
+
+def guided_gradcam(model: nn.Module, inputs, target=None, *, layer: nn.Module | None = None,
+                   gradcam_maps: np.ndarray | None = None) -> np.ndarray:
+    """Guided Grad-CAM ``[N, H, W]``: guided backprop times the upsampled Grad-CAM map.
+
+    Parameters
+    ----------
+    model, inputs, target
+        As :func:`guided_backprop`.
+    layer : torch.nn.Module or None
+        Grad-CAM's layer (None: :func:`choose_layer`).
+    gradcam_maps : numpy.ndarray or None
+        Grad-CAM maps already computed for the same stamps and targets.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[N, H, W]`` scaled to a maximum of 1 per stamp.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 8 * 8, 2))
+    >>> guided_gradcam(net, torch.randn(2, 1, 8, 8)).shape
+    (2, 8, 8)
+    """
+    x = torch.as_tensor(np.asarray(inputs) if not torch.is_tensor(inputs) else inputs, dtype=torch.float32)
+    tgt = _targets(model.eval(), x, target).numpy()
+    if gradcam_maps is None:
+        layer = layer or choose_layer(model, x).module
+        gradcam_maps = gradcam(model, x, tgt, layer=layer, backend="hooks")
+    return normalise_maps(guided_backprop(model, x, tgt) * gradcam_maps)
+
+
+def _gap_linear(model: nn.Module) -> tuple[nn.Module, nn.Linear]:
+    pools = [m for m in model.modules()
+             if isinstance(m, nn.AdaptiveAvgPool2d) and m.output_size in (1, (1, 1))]
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not pools or not linears:
+        raise StarclassError(
+            "CAM needs a network that ends in global average pooling and one linear layer (ResNet-18/50); "
+            f"this one ({type(model).__name__}, {getattr(model, 'architecture', '?')}) does not: use gradcam or "
+            "guided-gradcam")
+    return pools[-1], linears[-1]
+
+
+def cam(model: nn.Module, inputs, target=None, *, batch_size: int = 64,
+        return_raw: bool = False) -> np.ndarray:
+    """Class activation maps ``sum_k w_ck A_k`` of a GAP + linear head, upsampled to the stamp.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Ends in ``AdaptiveAvgPool2d(1)`` and one ``nn.Linear`` (dropout between is allowed).
+    inputs, target
+        As :func:`guided_backprop`.
+    batch_size : int
+        Stamps per forward pass.
+    return_raw : bool
+        Also return the unnormalised maps at the feature-map resolution ``[N, h, w]``.
+
+    Returns
+    -------
+    numpy.ndarray or (numpy.ndarray, numpy.ndarray)
+        float32 ``[N, H, W]`` in [0, 1] (and the raw maps).
+
+    Raises
+    ------
+    StarclassError
+        The head is not global average pooling followed by one linear layer: the spatial
+        mean of the raw map plus the bias must reproduce the logit.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+    ...                     nn.Linear(4, 3))
+    >>> cam(net, torch.randn(2, 1, 8, 8)).shape
+    (2, 8, 8)
+    """
+    x_all = torch.as_tensor(np.asarray(inputs) if not torch.is_tensor(inputs) else inputs, dtype=torch.float32)
+    pool, lin = _gap_linear(model)
+    store: dict[str, torch.Tensor] = {}
+    h = pool.register_forward_hook(lambda _m, inp, _o: store.__setitem__("a", inp[0].detach()))
+    was = model.training
+    model.eval()
+    raws, ups = [], []
+    try:
+        with torch.no_grad():
+            for s in range(0, len(x_all), batch_size):
+                x = x_all[s:s + batch_size]
+                logits = model(x)
+                tgt = logits.argmax(dim=1) if target is None else (
+                    torch.full((len(x),), int(target), dtype=torch.long) if np.isscalar(target)
+                    else torch.as_tensor(np.asarray(target)[s:s + batch_size], dtype=torch.long))
+                a = store["a"]
+                if a.shape[1] != lin.in_features:
+                    raise StarclassError(f"CAM: the pooled features ({a.shape[1]}) do not feed the last linear layer "
+                                         f"({lin.in_features} inputs); use gradcam")
+                w = lin.weight[tgt]  # [n, K]
+                raw = torch.einsum("nk,nkhw->nhw", w, a)
+                # a GAP + linear head means logit = mean(raw) + bias exactly; anything else is not a CAM
+                expect = raw.mean(dim=(1, 2)) + (lin.bias[tgt] if lin.bias is not None else 0)
+                got = logits.gather(1, tgt.view(-1, 1))[:, 0]
+                if not torch.allclose(expect, got, rtol=1e-3, atol=1e-3 * float(got.abs().max()) + 1e-4):
+                    raise StarclassError(
+                        "CAM: the logits are not the global average of the last feature maps through one linear "
+                        "layer (the head has more layers); use gradcam or guided-gradcam")
+                raws.append(raw.cpu().numpy())
+                ups.append(F.interpolate(raw[:, None], size=x.shape[-2:], mode="bilinear",
+                                         align_corners=False)[:, 0].cpu().numpy())
+    finally:
+        h.remove()
+        model.train(was)
+    maps = normalise_maps(np.concatenate(ups))
+    return (maps, np.concatenate(raws)) if return_raw else maps
+
+
+def saliency(model: nn.Module, inputs, method: str, target=None, *, layer: LayerChoice | None = None,
+             gradcam_maps: np.ndarray | None = None) -> np.ndarray:
+    """One method's maps by name: ``gradcam``, ``guided-gradcam``, ``guided-backprop`` or ``cam``.
+
+    Examples
+    --------
+    >>> net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+    ...                     nn.Linear(4, 3))
+    >>> saliency(net, torch.randn(2, 1, 8, 8), "gradcam").shape
+    (2, 8, 8)
+    """
+    x = torch.as_tensor(np.asarray(inputs) if not torch.is_tensor(inputs) else inputs, dtype=torch.float32)
+    if method in ("gradcam", "guided-gradcam"):
+        layer = layer or choose_layer(model, x)
+        if gradcam_maps is None:
+            tgt = _targets(model.eval(), x, target).numpy()
+            gradcam_maps = gradcam(model, x, tgt, layer=layer.module, backend="hooks")
+        if method == "gradcam":
+            return gradcam_maps
+        return guided_gradcam(model, x, target, gradcam_maps=gradcam_maps)
+    if method == "guided-backprop":
+        return guided_backprop(model, x, target)
+    if method == "cam":
+        return cam(model, x, target)
+    raise StarclassError(f"unknown method {method!r}; use gradcam, guided-gradcam, guided-backprop or cam")

@@ -1,0 +1,337 @@
+"""``starclass explain``: saliency maps of a trained model over labelled stamps, as files.
+
+:func:`explain` reads the stamps (a labelled cutout folder or CSV, as ``classify --stamps``
+takes, or an HDF5 stamp store from ``starclass cutouts``), turns them into model inputs as the
+model's task says, classifies them with the first ensemble member (a saliency map explains one
+network), and computes the asked maps (:mod:`starclass.explain.maps`). It then writes one
+folder, atomically:
+
+``maps.npz``
+    ``<method>``: ``[N, H, W]`` maps; ``class_ref`` (0 where unlabelled), ``class_pred``,
+    ``image`` (the first input channel, for overlays).
+``tables/stamps.ecsv``
+    One row per stamp: ``index``, ``file`` (cutouts) or ``id`` (store), ``class_ref``,
+    ``class_pred``, ``prob_pred`` (probability of the predicted class).
+``tables/profiles.ecsv``
+    Azimuthally averaged profile of each class's mean map: ``method``, ``class``,
+    ``radius_px``, ``radius_arcsec`` (with the task's pixel scale), ``mean``, ``n_stamps``.
+``figures/overlays_<method>.png``, ``figures/mean_maps.png``, ``figures/profiles.png``
+    Example overlays per class, the mean map per class and method, and the radial profiles.
+``explain.json``
+    Model, task, the Grad-CAM layer and why it was chosen, map sizes, methods, how stamps
+    were grouped into classes, and notes (methods skipped and why).
+
+Class means follow the cool-core paper (seed 004, its fig. 9): with labels, the stamps whose
+predicted class is the true one; without labels, the predicted classes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.explain.maps import MIN_MAP_SIZE, LayerChoice, cam, choose_layer, guided_backprop, normalise_maps
+from starclass.io.atomic import atomic_dir
+from starclass.io.cutout_folders import is_cutout_source, label_classes, read_cutout_folder
+from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.schema import CLASS_PRED, CLASS_REF
+from starclass.science.gradcam import gradcam, radial_profile
+
+__all__ = ["METHODS", "ExplainResult", "explain", "explain_inputs", "read_explain_stamps"]
+
+#: Methods in the order they are computed (guided Grad-CAM reuses Grad-CAM and guided backprop).
+METHODS = ("gradcam", "guided-gradcam", "guided-backprop", "cam")
+
+#: Names ``explain`` writes into its output folder (``--overwrite`` replaces only such a folder).
+OWN_NAMES = ("maps.npz", "tables", "figures", "explain.json")
+
+
+@dataclass
+class ExplainStamps:
+    """Model inputs, their reference classes (0: none) and a name per stamp."""
+
+    inputs: np.ndarray
+    class_ref: np.ndarray
+    names: list[str]
+    name_column: str
+    source: str
+
+
+@dataclass
+class ExplainResult:
+    """What :func:`explain_inputs` computed (also written by :func:`explain`)."""
+
+    maps: dict[str, np.ndarray]
+    class_ref: np.ndarray
+    class_pred: np.ndarray
+    prob_pred: np.ndarray
+    layer: LayerChoice | None
+    cam_size: tuple[int, int] | None
+    groups: dict[int, np.ndarray]
+    grouping: str
+    profiles: Table
+    notes: list[str] = field(default_factory=list)
+
+
+def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> ExplainStamps:
+    """Model inputs from a cutout folder/CSV or a stamp store, checked against the model's task.
+
+    Parameters
+    ----------
+    source : path
+        A labelled cutout folder or its CSV (``file,label``), or an HDF5 stamp store.
+    loaded : LoadedModel
+        The model; its task fixes bands, stamp size, scales and normalisation.
+
+    Returns
+    -------
+    ExplainStamps
+
+    Raises
+    ------
+    StarclassError
+        The source is neither, or does not fit the task (bands, stamp geometry).
+
+    Examples
+    --------
+    >>> # stamps = read_explain_stamps("cutouts/labels.csv", load_model("model"))
+    """
+    from starclass.stamps.images import cutout_inputs
+
+    cfg = loaded.config
+    src = Path(source)
+    if not src.exists():
+        raise StarclassError(f"STAMPS {src}: no such file or folder")
+    if is_cutout_source(src):
+        cut = read_cutout_folder(src, group_column=cfg.group_column, require_group=False,
+                                 bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
+        ref = (label_classes(cut, cfg.label_map) if cut.labels is not None
+               else np.zeros(len(cut), int))
+        return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
+                             str(cut.source))
+    from starclass.stamps import StampStore
+
+    store = StampStore(src)
+    have = {"bands": store.bands, "stamp_size": store.stamp_size, "scales": [float(s) for s in store.scales],
+            "normalisation": store.normalisation}
+    want = {"bands": list(cfg.bands), "stamp_size": cfg.stamp_size, "scales": [float(s) for s in cfg.scales],
+            "normalisation": cfg.normalisation}
+    diff = [f"{k} is {have[k]} in the store, {want[k]} in the model's task" for k in want if have[k] != want[k]]
+    if diff:
+        raise StarclassError(f"stamp store {src} does not fit the model's task {cfg.name!r}: " + "; ".join(diff))
+    rows = np.flatnonzero(store.ok)
+    if not len(rows):
+        raise StarclassError(f"stamp store {src}: no usable stamp")
+    inputs, _ = store[rows]
+    ref = np.zeros(len(rows), int)
+    if CLASS_REF in store.table:
+        raw = np.asarray(store.table[CLASS_REF], float)[rows]
+        ref = np.where(np.isfinite(raw), raw, 0).astype(int)
+    names = ([str(v) for v in np.asarray(store.table["id"])[rows]] if "id" in store.table
+             else [str(i) for i in rows])
+    return ExplainStamps(np.asarray(inputs, np.float32), ref, names, "id", str(src))
+
+
+def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for s in range(0, len(x), batch_size):
+            out.append(torch.softmax(net(torch.from_numpy(x[s:s + batch_size])).float(), dim=1).numpy())
+    return np.concatenate(out)
+
+
+def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarray, classes: list[int], *,
+                   methods: tuple[str, ...] = METHODS, min_size: int = MIN_MAP_SIZE, layer: str | None = None,
+                   pixel_scale: float = 1.0) -> ExplainResult:
+    """Maps, class means and radial profiles for one network and its inputs.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        One network (logits ``[N, K]``).
+    inputs : numpy.ndarray
+        Model inputs ``[N, C, S, S]``.
+    class_ref : numpy.ndarray
+        Reference class per stamp (class labels of ``classes``; 0 = none).
+    classes : list of int
+        The task's classes, in the network's output order.
+    methods : tuple of str
+        Any of :data:`METHODS`. ``cam`` is skipped with a note for networks without a
+        global-average-pooling + linear head; the others work for any CNN.
+    min_size : int
+        Smallest Grad-CAM map side (:func:`starclass.explain.maps.choose_layer`).
+    layer : str or None
+        Grad-CAM layer by name instead.
+    pixel_scale : float
+        Arcsec per pixel, for ``radius_arcsec``.
+
+    Returns
+    -------
+    ExplainResult
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+    ...                     nn.Linear(4, 2))
+    >>> res = explain_inputs(net, np.random.default_rng(0).normal(size=(6, 1, 16, 16)).astype("float32"),
+    ...                      np.array([1, 2, 1, 2, 1, 2]), [1, 2])
+    >>> sorted(res.maps)
+    ['cam', 'gradcam', 'guided-backprop', 'guided-gradcam']
+    """
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}")
+    x = np.asarray(inputs, np.float32)
+    if x.ndim != 4 or not len(x):
+        raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")
+    probs = _predict(net, x)
+    idx = probs.argmax(axis=1)
+    classes = [int(c) for c in classes]
+    pred = np.asarray(classes)[idx]
+    ref = np.asarray(class_ref, int)
+    notes: list[str] = []
+    maps: dict[str, np.ndarray] = {}
+    chosen = None
+    xt = torch.from_numpy(x)
+    if "gradcam" in methods or "guided-gradcam" in methods:
+        chosen = choose_layer(net, xt, min_size=min_size, name=layer)
+        maps["gradcam"] = gradcam(net, xt, idx, layer=chosen.module, backend="hooks")
+    if "guided-backprop" in methods or "guided-gradcam" in methods:
+        maps["guided-backprop"] = guided_backprop(net, xt, idx)
+    if "guided-gradcam" in methods:
+        maps["guided-gradcam"] = normalise_maps(maps["guided-backprop"] * maps["gradcam"])
+    cam_size = None
+    if "cam" in methods:
+        try:
+            maps["cam"], raw = cam(net, xt, idx, return_raw=True)
+            cam_size = (int(raw.shape[-2]), int(raw.shape[-1]))
+            if min(cam_size) < min_size:
+                notes.append(f"CAM is computed on a {cam_size[0]}x{cam_size[1]} map (the pooled features): too "
+                             f"coarse to localise much; use larger stamps (the cool-core paper's 256 px gives 8x8)")
+        except StarclassError as exc:
+            notes.append(f"cam skipped: {exc}")
+    for m in list(maps):
+        if m not in methods:
+            del maps[m]
+    labelled = ref > 0
+    if labelled.any():
+        grouping = "labelled stamps whose predicted class is the true class (as the cool-core paper's fig. 9)"
+        groups = {c: np.flatnonzero(labelled & (ref == c) & (pred == c)) for c in classes}
+    else:
+        grouping = "predicted class (no labels)"
+        groups = {c: np.flatnonzero(pred == c) for c in classes}
+    groups = {c: g for c, g in groups.items() if len(g)}
+    rows = []
+    for method, mm in maps.items():
+        for c, g in groups.items():
+            r, p = radial_profile(mm[g].mean(axis=0))
+            for ri, pi in zip(r, p):
+                rows.append((method, c, float(ri), float(ri) * float(pixel_scale), float(pi), len(g)))
+    prof = Table(rows=rows or None, names=("method", "class", "radius_px", "radius_arcsec", "mean", "n_stamps"),
+                 dtype=(str, int, float, float, float, int))
+    prof["radius_px"].unit = "pix"
+    prof["radius_arcsec"].unit = "arcsec"
+    return ExplainResult(maps, ref, pred, probs[np.arange(len(x)), idx], chosen, cam_size, groups, grouping, prof,
+                         notes)
+
+
+def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
+            methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
+            min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
+            overwrite: bool = False) -> dict[str, Any]:
+    """Explain a saved model on labelled stamps; write maps, tables and figures to ``out``.
+
+    Parameters
+    ----------
+    model : path
+        Model directory, manifest or member file (``starclass train``).
+    stamps : path
+        Labelled cutout folder or CSV, or an HDF5 stamp store.
+    out : path
+        Output folder (written atomically; an existing non-empty one only with ``overwrite``).
+    methods : tuple of str
+        Any of :data:`METHODS`.
+    per_class : int
+        Example overlays per class in the figures.
+    max_stamps : int or None
+        At most this many stamps are explained (drawn with ``seed``, every class kept in
+        proportion); None: all.
+    min_size, layer
+        Grad-CAM layer choice (:func:`starclass.explain.maps.choose_layer`).
+    seed : int
+        Seed of the draw.
+    overwrite : bool
+        Replace an existing output folder.
+
+    Returns
+    -------
+    dict
+        The content of ``explain.json``.
+
+    Examples
+    --------
+    >>> # explain("model", "cutouts/labels.csv", "explained")["layer"]["name"]
+    """
+    from starclass.explain.figures import fig_mean_maps, fig_overlays, fig_profiles, save_png
+
+    if per_class < 1:
+        raise StarclassError(f"--per-class must be >= 1, got {per_class}")
+    if max_stamps is not None and max_stamps < 1:
+        raise StarclassError(f"--max-stamps must be >= 1, got {max_stamps}")
+    loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    cfg = loaded.config
+    st = read_explain_stamps(stamps, loaded)
+    rows = np.arange(len(st.inputs))
+    if max_stamps is not None and len(rows) > max_stamps:
+        rows = np.sort(np.random.default_rng(seed).permutation(len(rows))[:max_stamps])
+    net = loaded.members[0]
+    res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
+                         min_size=min_size, layer=layer, pixel_scale=float(cfg.pixel_scale or 1.0))
+    names = [st.names[i] for i in rows]
+    stamp_tab = Table({"index": rows, st.name_column: names, CLASS_REF: res.class_ref, CLASS_PRED: res.class_pred,
+                       "prob_pred": res.prob_pred})
+    info: dict[str, Any] = {
+        "model": str(model), "task": cfg.name, "architecture": getattr(net, "architecture", "?"),
+        "stamps": st.source, "n_stamps": int(len(rows)), "methods": list(res.maps),
+        "classes": loaded.classes, "class_names": list(cfg.class_names),
+        "grouping": res.grouping, "n_per_class": {str(c): int(len(g)) for c, g in res.groups.items()},
+        "pixel_scale_arcsec": float(cfg.pixel_scale or 1.0), "notes": res.notes,
+        "layer": None if res.layer is None else {"name": res.layer.name, "map_size": list(res.layer.size),
+                                                 "last_conv_map_size": list(res.layer.last_size),
+                                                 "reason": res.layer.reason},
+        "cam_map_size": None if res.cam_size is None else list(res.cam_size),
+    }
+    image = st.inputs[rows][:, 0]
+    title = f"{cfg.name}: {getattr(net, 'architecture', '?')}"
+    with atomic_dir(out, overwrite=overwrite, own=OWN_NAMES) as tmp:
+        (tmp / "tables").mkdir()
+        (tmp / "figures").mkdir()
+        np.savez_compressed(tmp / "maps.npz", image=image.astype(np.float32), class_ref=res.class_ref,
+                            class_pred=res.class_pred, **{m: v.astype(np.float32) for m, v in res.maps.items()})
+        stamp_tab.write(tmp / "tables" / "stamps.ecsv", format="ascii.ecsv")
+        res.profiles.meta["grouping"] = res.grouping
+        res.profiles.write(tmp / "tables" / "profiles.ecsv", format="ascii.ecsv")
+        names_of = dict(zip(loaded.classes, cfg.class_names))
+        figs = []
+        for method, mm in res.maps.items():
+            figs.append((f"overlays_{method}.png",
+                         fig_overlays(image, mm, res.class_ref, res.class_pred, names_of, per_class,
+                                      f"{title}: {method}")))
+        if res.maps and res.groups:
+            figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of, f"{title}: mean maps")))
+            figs.append(("profiles.png", fig_profiles(res.profiles, names_of, f"{title}: radial profiles")))
+        for name, fig in figs:
+            save_png(fig, tmp / "figures" / name)
+        info["figures"] = [f"figures/{n}" for n, _ in figs]
+        (tmp / "explain.json").write_text(json.dumps(info, indent=2))
+    return info

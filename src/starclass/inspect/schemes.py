@@ -1,0 +1,315 @@
+"""Label schemes: which values people may give, on which keys, what they mean, how they combine.
+
+A :class:`LabelScheme` is defined once here and used by the database (which values a label
+may hold), the page (buttons and keys), the label route (422 for a value outside the scheme)
+and the export (the consensus and the agreement between people).
+
+==================  ========  ==========================================  =====================
+scheme              values    meaning                                     consensus
+==================  ========  ==========================================  =====================
+``phangs``          1-4       PHANGS/LEGUS classes (Whitmore+ 2021);      ``mode`` of the votes
+                              class 4 has subclasses 4.1-4.12
+``m31-check``       0, 1, 2   the M31 search's visual check (seed 002,    ``sum`` of the scores
+                              sect. 5.2): 0 not a cluster, 1 possible     of two inspectors,
+                              cluster, 2 confirmed cluster                0-4
+``galaxy-cluster``  1-5       expert classes of galaxy-cluster            ``mode`` of the votes
+                              candidates: low-z cluster, high-z cluster,
+                              nearby galaxy, point source, other
+==================  ========  ==========================================  =====================
+
+For ``m31-check`` a higher sum is more cluster-like; a candidate is a **cluster** when both
+inspectors scored it and the sum is at least :attr:`LabelScheme.cluster_cut` (default 3, the
+paper's "scores of 3 and 4" that made its final catalogue of 1,057 candidates); the cut is a
+setting (``starclass inspect --export ... --cluster-cut N``).
+
+A task picks its scheme by name (:func:`scheme_for_task`): ``legus4*`` and ``phangs4*`` ->
+``phangs``, ``m31*`` -> ``m31-check``, ``galaxy-cluster*`` -> ``galaxy-cluster``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+from starclass.errors import StarclassError
+
+#: Consensus rules: the most common value, or the sum of the scores.
+CONSENSUS_RULES = ("mode", "sum")
+
+
+@dataclass(frozen=True)
+class LabelValue:
+    """One value of a scheme: the number stored, the key that gives it, its name.
+
+    Parameters
+    ----------
+    value : int
+        What is stored in the database and exported.
+    key : str
+        The keyboard key that gives it on the page.
+    name : str
+        A few words shown on its button.
+
+    Examples
+    --------
+    >>> LabelValue(2, "2", "confirmed cluster").name
+    'confirmed cluster'
+    """
+
+    value: int
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LabelScheme:
+    """The values people give in one task, their keys and meanings, and how they combine.
+
+    Parameters
+    ----------
+    name : str
+        The scheme's name (``--scheme NAME``).
+    description : str
+        One line for people: what is labelled and where the scheme comes from.
+    values : tuple of LabelValue
+        The allowed values, in the order of the buttons.
+    consensus : {"mode", "sum"}
+        ``mode``: classes, the most common vote wins (ties flagged); ``sum``: ordinal scores,
+        added over the inspectors.
+    ordinal : bool
+        Whether the values are ordered; agreement then adds weighted kappas.
+    cluster_values : tuple of int
+        Class schemes: the values that count as a cluster (binary agreement, e.g. PHANGS 1+2).
+    n_inspectors : int or None
+        Sum schemes: how many people score each candidate (the sum's range is
+        ``n_inspectors * max(values)``).
+    cluster_cut : int or None
+        Sum schemes: the smallest sum that makes a cluster (the default of the setting).
+    subclass_of : int or None
+        The value whose labels may carry a subclass (PHANGS class 4), None for none.
+    tie_rule : {"nearest-mean", "highest"}
+        Class schemes: which tied class a tie gets until adjudicated. ``nearest-mean``: the one
+        nearest the mean label, the higher when equally near (PHANGS, ordered by
+        cluster-likeness); ``highest``: the highest value (nominal classes ordered so that
+        higher is less cluster-like).
+
+    Examples
+    --------
+    >>> s = SCHEMES["m31-check"]
+    >>> [v.value for v in s.values], s.consensus, s.sum_range
+    ([0, 1, 2], 'sum', (0, 4))
+    >>> s.check(2)
+    2
+    """
+
+    name: str
+    description: str
+    values: tuple[LabelValue, ...]
+    consensus: str = "mode"
+    ordinal: bool = False
+    cluster_values: tuple[int, ...] = ()
+    n_inspectors: int | None = None
+    cluster_cut: int | None = None
+    subclass_of: int | None = None
+    tie_rule: str = "highest"
+
+    def __post_init__(self) -> None:
+        if self.consensus not in CONSENSUS_RULES:
+            raise StarclassError(f"label scheme {self.name}: consensus must be one of {CONSENSUS_RULES}")
+        vals = [v.value for v in self.values]
+        if len(set(vals)) != len(vals) or len({v.key for v in self.values}) != len(vals):
+            raise StarclassError(f"label scheme {self.name}: values and keys must be distinct")
+        if self.consensus == "sum":
+            # a sum of scores needs ordered, non-negative scores and a fixed number of people
+            if not self.ordinal or min(vals) < 0 or not self.n_inspectors:
+                raise StarclassError(f"label scheme {self.name}: a sum needs ordinal scores >= 0 "
+                                     "and n_inspectors")
+            self.check_cut(self.cluster_cut)
+        elif min(vals) < 1:
+            # class columns (class_h<k>, class_ref) keep 0 for "no class"
+            raise StarclassError(f"label scheme {self.name}: classes must be >= 1")
+
+    @property
+    def allowed(self) -> tuple[int, ...]:
+        """The allowed values, in button order."""
+        return tuple(v.value for v in self.values)
+
+    @property
+    def sum_range(self) -> tuple[int, int] | None:
+        """Sum schemes: the smallest and largest possible sum; None for class schemes."""
+        if self.consensus != "sum":
+            return None
+        return (self.n_inspectors * min(self.allowed), self.n_inspectors * max(self.allowed))
+
+    def meaning(self, value: int) -> str:
+        """The name of ``value`` (``"?"`` when it is not in the scheme)."""
+        return next((v.name for v in self.values if v.value == value), "?")
+
+    def describe_values(self) -> str:
+        """The values and their names in one line, for messages: ``0 (not a cluster), ...``."""
+        return ", ".join(f"{v.value} ({v.name})" for v in self.values)
+
+    def check(self, value: object, field: str = "cls") -> int:
+        """The value as an ``int`` if the scheme allows it.
+
+        Parameters
+        ----------
+        value
+            The value as sent; only integers are taken (``1.9``, ``True``, ``"2"`` are refused,
+            not coerced).
+        field
+            The name of the field, for the message.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        StarclassError
+            Naming the field, the scheme and its values.
+
+        Examples
+        --------
+        >>> SCHEMES["phangs"].check(0)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        starclass.errors.StarclassError: cls: 0 is not a value of label scheme phangs; use 1 (symmetric ...
+        """
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise StarclassError(f"{field}: must be an integer of label scheme {self.name} "
+                                 f"({self.describe_values()}), not {value!r}")
+        if int(value) not in self.allowed:
+            raise StarclassError(f"{field}: {value!r} is not a value of label scheme {self.name}; "
+                                 f"use {self.describe_values()}")
+        return int(value)
+
+    def check_cut(self, cut: object) -> int | None:
+        """A cluster cut for this scheme: within the sum's range (sum schemes only).
+
+        Examples
+        --------
+        >>> SCHEMES["m31-check"].check_cut(5)
+        Traceback (most recent call last):
+        ...
+        starclass.errors.StarclassError: cluster cut 5 is outside the sums 0-4 of label scheme m31-check
+        """
+        if cut is None:
+            return None
+        if self.consensus != "sum":
+            raise StarclassError(f"a cluster cut applies to score schemes; {self.name} takes the mode "
+                                 "of classes")
+        if isinstance(cut, bool) or not isinstance(cut, numbers.Integral):
+            raise StarclassError(f"cluster cut must be an integer, not {cut!r}")
+        lo = self.n_inspectors * min(self.allowed)
+        hi = self.n_inspectors * max(self.allowed)
+        if not lo <= int(cut) <= hi:
+            raise StarclassError(f"cluster cut {cut} is outside the sums {lo}-{hi} of label scheme "
+                                 f"{self.name}")
+        if int(cut) == lo:
+            # every scored candidate would be a cluster: surely a mistake
+            raise StarclassError(f"cluster cut {cut} would make every candidate a cluster; use "
+                                 f"{lo + 1}-{hi}")
+        return int(cut)
+
+    def to_dict(self) -> dict:
+        """The scheme as JSON for the page and ``GET /api/scheme``.
+
+        Examples
+        --------
+        >>> SCHEMES["galaxy-cluster"].to_dict()["values"][0]
+        {'value': 1, 'key': '1', 'name': 'low-z cluster'}
+        """
+        return {"name": self.name, "description": self.description,
+                "values": [{"value": v.value, "key": v.key, "name": v.name} for v in self.values],
+                "consensus": self.consensus, "ordinal": self.ordinal,
+                "cluster_values": list(self.cluster_values), "n_inspectors": self.n_inspectors,
+                "cluster_cut": self.cluster_cut, "sum_range": self.sum_range,
+                "subclass_of": self.subclass_of}
+
+
+def _values(*triples: tuple[int, str, str]) -> tuple[LabelValue, ...]:
+    return tuple(LabelValue(v, k, n) for v, k, n in triples)
+
+
+PHANGS = LabelScheme(
+    "phangs", "PHANGS-HST / LEGUS classes (Whitmore et al. 2021, sect. 3.2); class 4 has "
+    "subclasses 4.1-4.12",
+    _values((1, "1", "symmetric cluster"), (2, "2", "asymmetric cluster"),
+            (3, "3", "compact association"), (4, "4", "not a cluster")),
+    consensus="mode", cluster_values=(1, 2), subclass_of=4, tie_rule="nearest-mean")
+M31_CHECK = LabelScheme(
+    "m31-check", "M31 visual check (Zhang et al., seed 002, sect. 5.2): each of two inspectors "
+    "scores 0-2, the sum 0-4 is higher for more cluster-like candidates",
+    _values((0, "0", "not a cluster"), (1, "1", "possible cluster"), (2, "2", "confirmed cluster")),
+    consensus="sum", ordinal=True, n_inspectors=2, cluster_cut=3)
+GALAXY_CLUSTER = LabelScheme(
+    "galaxy-cluster", "expert classes of galaxy-cluster candidates (X-ray + optical, seed 004)",
+    _values((1, "1", "low-z cluster"), (2, "2", "high-z cluster"), (3, "3", "nearby galaxy"),
+            (4, "4", "point source"), (5, "5", "other")),
+    consensus="mode", cluster_values=(1, 2), tie_rule="highest")
+
+#: Every scheme by name.
+SCHEMES: dict[str, LabelScheme] = {s.name: s for s in (PHANGS, M31_CHECK, GALAXY_CLUSTER)}
+#: The scheme of labels made before schemes existed (and of datasets that name none).
+DEFAULT_SCHEME = "phangs"
+#: Task-preset families and their schemes: a task ``NAME`` or ``NAME-anything`` (e.g.
+#: ``m31-binary-compact``) takes the scheme of the longest family it starts with.
+TASK_SCHEMES: dict[str, str] = {"legus4": "phangs", "phangs4": "phangs", "m31": "m31-check",
+                                "galaxy-cluster": "galaxy-cluster"}
+
+
+def get_scheme(name: str | LabelScheme) -> LabelScheme:
+    """The scheme called ``name`` (a :class:`LabelScheme` is returned as it is).
+
+    Raises
+    ------
+    StarclassError
+        For an unknown name; the message lists the schemes.
+
+    Examples
+    --------
+    >>> get_scheme("m31-check").n_inspectors
+    2
+    >>> get_scheme("stars")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: unknown label scheme 'stars'; schemes: phangs, m31-check, galaxy-cluster
+    """
+    if isinstance(name, LabelScheme):
+        return name
+    key = str(name).strip().lower()
+    if key not in SCHEMES:
+        raise StarclassError(f"unknown label scheme {name!r}; schemes: {', '.join(SCHEMES)}")
+    return SCHEMES[key]
+
+
+def scheme_for_task(task: str) -> LabelScheme:
+    """The label scheme of a task preset, by the preset's family (see :data:`TASK_SCHEMES`).
+
+    Parameters
+    ----------
+    task
+        A task preset name (``starclass train --task``).
+
+    Returns
+    -------
+    LabelScheme
+
+    Raises
+    ------
+    StarclassError
+        When no family matches (the message says to pass ``--scheme``).
+
+    Examples
+    --------
+    >>> scheme_for_task("m31-binary-compact").name, scheme_for_task("legus4").name
+    ('m31-check', 'phangs')
+    """
+    key = str(task).strip().lower()
+    for family in sorted(TASK_SCHEMES, key=len, reverse=True):
+        if key == family or key.startswith(family + "-"):
+            return SCHEMES[TASK_SCHEMES[family]]
+    raise StarclassError(
+        f"task {task!r} has no label scheme for inspect; pass --scheme (one of {', '.join(SCHEMES)}); "
+        f"tasks with one: {', '.join(f'{f}*' for f in TASK_SCHEMES)}")

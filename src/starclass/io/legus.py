@@ -1,0 +1,399 @@
+"""LEGUS ``.tab`` cluster catalogues: layouts, filters and sentinels of every field.
+
+The public LEGUS catalogues are whitespace-separated numbers without a header. Columns 1-33
+are the same in every file (id, x, y, ra, dec, five magnitudes with errors, CI, SED fit,
+number of filters); what follows differs (``docs/io.md``). :func:`detect_layout` tells the
+layouts apart from the values themselves, so a file that is not in our survey is read the
+same way:
+
+``standard``
+    34-36 columns: col 34 the mode of the human classes (0 = not inspected) -> ``class_ref``;
+    col 35, where it is a mean of human classes, -> ``class_human_mean`` (else kept as
+    ``legus_col35``, e.g. NGC 3274's 0/1); col 36 a 0/1 flag (``legus_col36``).
+``hybrid``
+    39 columns, col 35 a method flag (0, 1, 3, 4, 6): NGC 1566. col 34 the final hybrid class
+    (``class_ref`` and ``class_hybrid``), 35 ``class_method``, 36 ``class_human_mode`` (three
+    humans), 37 ``class_ml``, 38 ``class_ml_checked`` (one human checking the ML class), 39
+    ``class_reclassified`` (former class 4 looked at again). These are *not* individual people.
+``expert``
+    col 34 holds 5 (= not inspected): one expert's class (NGC 4449). 5 becomes 0; the
+    extra columns are kept as ``legus_colNN`` and flagged as uncertain.
+``standard+extra``
+    37-38 columns with a 0-4 class in col 34 but further columns of unknown meaning
+    (NGC 5474, ESO 486-G021): col 34 is read as the class, with a warning.
+``unknown-class``
+    col 34 only 0/1 with extra columns (NGC 3351, NGC 4242, NGC 45): the class column cannot
+    be known from the file. No ``class_ref`` is made; a warning says so and the user names it
+    (``column_map={"35": "class_ref"}``, ``--map class_ref=35``).
+
+Magnitudes 99.999 (not detected), 66.666 (outside the filter's footprint) and 44.444 (aperture
+correction undefined) become NaN. The five filters differ per field: :func:`legus_bands`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.schema import (
+    CLASS_HUMAN_MEAN,
+    CLASS_HUMAN_MODE,
+    CLASS_HYBRID,
+    CLASS_METHOD,
+    CLASS_ML,
+    CLASS_ML_CHECKED,
+    CLASS_RECLASSIFIED,
+    CLASS_REF,
+    CLASSES,
+    mag_col,
+    magerr_col,
+    set_units,
+)
+
+#: Sentinel magnitudes of the LEGUS pipeline: not detected, outside the footprint, undefined
+#: aperture correction. Anything >= 90 is also treated as missing.
+SENTINELS: tuple[float, ...] = (99.999, 66.666, 44.444)
+MAG_MISSING = 90.0
+
+#: Columns every LEGUS file has (1-33, plus the class in 34) and the most a file may have: the
+#: known layouts stop at 39; wider files (catalogues not in our survey) are read with their
+#: extra columns flagged as uncertain rather than refused.
+LEGUS_MIN_COLS = 34
+LEGUS_MAX_COLS = 60
+
+#: Filters of fields whose B and V are stated by a source we have (the V band is F555W or
+#: F606W, the B band F435W (ACS) or F438W (WFC3); the .tab files do not say which).
+KNOWN_FILTERS: dict[str, tuple[str, str, str]] = {
+    # field: (B, V, source)
+    "ngc628-c": ("f435w", "f555w", "the LEGUS readme of the file"),
+    "ngc1566": ("f438w", "f555w", "LEGUS readme text (WFC3 only)"),
+    "ngc4449": ("f435w", "f555w", "LEGUS HLSP image names (acs f435w, f555w)"),
+    "ngc5474": ("f438w", "f606w", "LEGUS HLSP image names (uvis f438w, acs f606w)"),
+}
+
+#: Class-like columns: read as integers.
+_INT_COLUMNS = {"id", "n_filters", CLASS_REF, CLASS_HYBRID, CLASS_METHOD, CLASS_HUMAN_MODE, CLASS_ML,
+                CLASS_ML_CHECKED, CLASS_RECLASSIFIED}
+
+
+@dataclass(frozen=True)
+class LegusLayout:
+    """What the columns after 33 of a LEGUS file are.
+
+    Parameters
+    ----------
+    name
+        ``standard``, ``hybrid``, ``expert``, ``standard+extra`` or ``unknown-class``.
+    columns
+        1-based column number -> column name for columns 34 onwards.
+    certain
+        False when some columns' meaning is not known (a warning is issued on reading).
+    note
+        One line for humans: what is known and what is not.
+    """
+
+    name: str
+    columns: dict[int, str]
+    certain: bool
+    note: str
+
+
+def _is_mean_of_classes(mode: np.ndarray, mean: np.ndarray) -> bool:
+    """True when ``mean`` reads as the mean of human classes whose mode is ``mode``.
+
+    On inspected rows a mean lies in [1, 4] within 2 of the mode (with 2-4 votes the mode holds
+    at least one vote, so the others cannot pull the mean further), and some means are
+    fractional; uninspected rows hold 0. A few impossible rows (mode 1, mean 3.33) occur in real
+    files, so a quarter of the inspected rows may break the rule; a 0/1 flag or another class
+    (NGC 3274, NGC 4449, NGC 5474) breaks it on most rows or is never fractional.
+    """
+    inspected = np.isin(mode, CLASSES)
+    if not inspected.any() or np.any(mean[~inspected] != 0):
+        return False
+    m, mu = mode[inspected], mean[inspected]
+    ok = (mu >= 1) & (mu <= 4) & (np.abs(mu - m) <= 2)
+    fractional = np.abs(mu - np.round(mu)) > 0.01
+    return bool(ok.mean() >= 0.75 and fractional.any())
+
+
+def detect_layout(a: np.ndarray) -> LegusLayout:
+    """The layout of a LEGUS catalogue from its values (N rows x K columns, K 34-39).
+
+    Parameters
+    ----------
+    a
+        The numbers of the file, one row per source.
+
+    Returns
+    -------
+    LegusLayout
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.zeros((3, 35)); a[:, 33] = [0, 1, 4]; a[:, 34] = [0, 1.33, 3.67]
+    >>> lay = detect_layout(a)
+    >>> lay.name, lay.columns[35]
+    ('standard', 'class_human_mean')
+    """
+    k = a.shape[1]
+    c34 = a[:, 33]
+    extra = {j: f"legus_col{j}" for j in range(35, k + 1)}
+    if k == 39 and np.isin(a[:, 34], (0, 1, 3, 4, 6)).all():
+        return LegusLayout("hybrid", {34: CLASS_REF, 35: CLASS_METHOD, 36: CLASS_HUMAN_MODE, 37: CLASS_ML,
+                                      38: CLASS_ML_CHECKED, 39: CLASS_RECLASSIFIED}, True,
+                           "col 34 final hybrid class (humans or ML, see col 35); not individual people")
+    if k >= 37 and np.isin(c34, (0, 1)).all():
+        return LegusLayout("unknown-class", extra, False,
+                           "col 34 holds only 0/1: the class column is not known (name it with "
+                           "--map class_ref=N)")
+    if (c34 == 5).any() and np.isin(c34, (0, 1, 2, 3, 4, 5)).all():
+        return LegusLayout("expert", {34: CLASS_REF, **extra}, k <= 34,
+                           "col 34 one expert's class (5 = not inspected -> 0); later columns unknown")
+    cols: dict[int, str] = {34: CLASS_REF}
+    if k >= 35:
+        cols.update(extra)
+        if _is_mean_of_classes(c34, a[:, 34]):
+            cols[35] = CLASS_HUMAN_MEAN
+    if k >= 37:
+        # 37-38 columns (NGC 5474, ESO 486-G021), or a wider file than any in our survey
+        return LegusLayout("standard+extra", cols, False,
+                           f"col 34 class (mode); columns 35-{k} of unknown meaning")
+    note = "col 34 mode of the human classes" + (
+        ", col 35 their mean" if cols.get(35) == CLASS_HUMAN_MEAN else
+        ", col 35 not a class mean" if k >= 35 else "")
+    return LegusLayout("standard", cols, True, note)
+
+
+def field_from_name(name: str) -> str | None:
+    """The LEGUS field in a file name (``ngc628-c``, ``eso486-g021``), or None.
+
+    Examples
+    --------
+    >>> field_from_name("hlsp_legus_hst_acs-wfc3_ngc628-c_multiband_v1_padagb-mwext-avgapcor.tab")
+    'ngc628-c'
+    """
+    m = re.match(r"hlsp_legus_hst_[a-z0-9-]+_([a-z0-9-]+)_multiband", name.lower())
+    return m.group(1) if m else None
+
+
+def _readme_filters(path: Path) -> tuple[list[str], float | None] | None:
+    """Filters (and CI cut) from a LEGUS ``.readme`` beside the catalogue, if there is one."""
+    readme = path.with_suffix(".readme")
+    if not readme.exists():
+        return None
+    text = readme.read_text(encoding="latin-1")
+    bands = [b.lower() for b in re.findall(r"final total mag in\s+\S*?(F\d{3}[A-Z]+)", text, flags=re.I)]
+    cut = re.search(r"CI\s*>=\s*([0-9.]+[0-9])", text)
+    if len(bands) != 5:
+        return None
+    return bands, (float(cut.group(1)) if cut else None)
+
+
+def legus_bands(path: Path) -> tuple[list[str], str]:
+    """The five filters of a LEGUS file, blue to red, and where they come from.
+
+    In order: a ``.readme`` beside the file (its "final total mag in ACS/F435W" lines);
+    :data:`KNOWN_FILTERS`; the cameras in the file name: ``wfc3`` alone means the WFC3/UVIS
+    set (F438W, F555W); ``acs-wfc3`` means B and V may be ACS (F435W or F438W; F555W or F606W),
+    so F435W and F555W are *assumed* and the source says so.
+
+    Returns
+    -------
+    (list of str, str)
+        Band names and their source.
+
+    Examples
+    --------
+    >>> legus_bands(Path("hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab"))
+    (['f275w', 'f336w', 'f438w', 'f555w', 'f814w'], 'file name: WFC3 only')
+    """
+    rd = _readme_filters(path)
+    if rd is not None:
+        return rd[0], f"readme {path.with_suffix('.readme').name}"
+    field = field_from_name(path.name)
+    if field in KNOWN_FILTERS:
+        b, v, src = KNOWN_FILTERS[field]
+        return ["f275w", "f336w", b, v, "f814w"], src
+    name = path.name.lower()
+    if "_acs-wfc3_" in name or "_acs_" in name:
+        return (["f275w", "f336w", "f435w", "f555w", "f814w"],
+                "assumed: ACS B/V not stated (F435W or F438W, F555W or F606W); pass bands=")
+    return ["f275w", "f336w", "f438w", "f555w", "f814w"], "file name: WFC3 only"
+
+
+def _missing(v: np.ndarray) -> np.ndarray:
+    bad = v >= MAG_MISSING
+    for s in SENTINELS:
+        bad |= np.isclose(v, s, atol=5e-4)
+    return bad
+
+
+def _column_number(key: str, ncols: int, path: Path) -> int:
+    """``"34"`` or ``"col34"`` -> 34, checked against the file's columns."""
+    s = key.strip().lower()
+    s = s[3:] if s.startswith("col") else s
+    if not s.isdigit():
+        raise StarclassError(f"{path}: a LEGUS .tab has no column names; map a column number "
+                             f"(e.g. --map class_ref=34), not {key!r}")
+    k = int(s)
+    if not 1 <= k <= ncols:
+        raise StarclassError(f"{path}: column {k} in the column map does not exist (the file has {ncols})")
+    return k
+
+
+def read_legus_tab(path, bands=None, one_based: bool = True,
+                   column_map: Mapping[str, str] | None = None) -> Table:
+    """Read a LEGUS ``.tab`` cluster catalogue of any field into the schema (not yet validated).
+
+    Parameters
+    ----------
+    path
+        The ``.tab`` file.
+    bands
+        The five filters, blue to red; default :func:`legus_bands`.
+    one_based
+        Subtract 1 from x, y (LEGUS positions are 1-based).
+    column_map
+        Column number (``"35"`` or ``"col35"``) -> schema name, overriding the layout: how to
+        name the class column of a file whose layout is uncertain.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``meta`` holds ``legus_layout``, ``layout_note``, ``layout_certain``, ``bands_source``,
+        ``class_other`` (class values outside 0-4 set to 0, e.g. NGC 4449's 5) and ``ci_cut``
+        (from a readme, else the smallest CI among inspected sources).
+
+    Raises
+    ------
+    StarclassError
+        A row with another number of columns than the first, text that is not a number, an
+        unknown column in ``column_map``; the file and line are named.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> row = " ".join(["1", "10", "20"] + ["0"] * 30 + ["2", "2.33", "1"])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, "hlsp_legus_hst_wfc3_ngc1_multiband_v1.tab")
+    ...     _ = open(p, "w").write(row + "\\n")
+    ...     t = read_legus_tab(p)
+    >>> t.meta["legus_layout"], int(t["class_ref"][0]), float(t["class_human_mean"][0]), float(t["x"][0])
+    ('standard', 2, 2.33, 9.0)
+    """
+    p = Path(path)
+    a = _read_numbers(p)
+    ncols = a.shape[1]
+    layout = detect_layout(a)
+    names: dict[int, str] = {1: "id", 2: "x", 3: "y", 4: "ra", 5: "dec", 16: "ci", 33: "n_filters"}
+    if bands is None:
+        bands, bands_source = legus_bands(p)
+    else:
+        bands_source = "given"
+    bands = [b.lower() for b in bands]
+    if len(bands) != 5:
+        raise StarclassError(f"LEGUS catalogues have five bands; got {bands} for {p}")
+    for i, b in enumerate(bands):
+        names[6 + 2 * i] = mag_col(b)
+        names[7 + 2 * i] = magerr_col(b)
+    for name, first in (("age", 17), ("mass", 20), ("ebv", 23)):
+        for d, suffix in enumerate(("", "_max", "_min")):
+            names[first + d] = name + suffix
+    for k in range(26, 33):
+        names[k] = f"legus_col{k}"
+    names.update(layout.columns)
+    mapped = {}
+    for src, dst in (column_map or {}).items():
+        k = _column_number(src, ncols, p)
+        for other in [c for c, n in names.items() if n == dst and c != k]:
+            names[other] = f"legus_col{other}"  # the user's choice replaces the layout's
+        names[k] = dst
+        mapped[f"col{k}"] = dst
+
+    def col(k: int) -> np.ndarray:
+        return a[:, k - 1]  # 1-based column numbers, as in the LEGUS readme
+
+    t = Table(meta={"format": "legus", "one_based_input": one_based, "magsys": "vega"})
+    no_fit = col(17) <= 0
+    class_other = 0
+    for k in range(1, ncols + 1):
+        name = names.get(k, f"legus_col{k}")
+        v = col(k).copy()
+        if name in ("x", "y"):
+            v = v - (1.0 if one_based else 0.0)
+        elif name.startswith("mag_") or name == "ci":
+            v[_missing(v)] = np.nan
+        elif name.startswith("magerr_"):
+            m = col(k - 1)  # errors follow their magnitude (pairs in columns 6-15)
+            v[_missing(v) | _missing(m)] = np.nan
+        elif name.split("_")[0] in ("age", "mass", "ebv"):
+            v[no_fit] = np.nan
+        if name == CLASS_REF:
+            bad = ~np.isin(v, (0,) + CLASSES)
+            class_other += int(bad.sum())
+            v[bad] = 0
+        t[name] = v.astype(np.int64 if name == "id" else np.int16) if name in _INT_COLUMNS else v
+    if layout.name == "hybrid" and CLASS_REF in t.colnames:
+        t[CLASS_HYBRID] = t[CLASS_REF].copy()
+    set_units(t)
+    certain = layout.certain or CLASS_REF in (column_map or {}).values()
+    t.meta.update({
+        "legus_layout": layout.name, "layout_note": layout.note, "layout_certain": layout.certain,
+        "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
+        "column_map_used": mapped, "field": field_from_name(p.name) or p.stem,
+    })
+    rd = _readme_filters(p)
+    if rd is not None and rd[1] is not None:
+        t.meta["ci_cut"] = rd[1]
+    elif CLASS_REF in t.colnames and np.isin(t[CLASS_REF], CLASSES).any():
+        # the catalogue does not state its CI cut: the smallest CI of an inspected source shows it
+        t.meta["ci_cut"] = round(float(np.nanmin(np.asarray(t["ci"])[np.isin(t[CLASS_REF], CLASSES)])), 2)
+    if not certain:
+        warnings.warn(f"{p.name}: LEGUS layout '{layout.name}' is uncertain: {layout.note}", stacklevel=2)
+    return t
+
+
+def _read_numbers(p: Path) -> np.ndarray:
+    rows: list[list[float]] = []
+    ncols = None
+    try:
+        with open(p, encoding="ascii", errors="strict") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                s = line.strip()
+                if not s or s.startswith("#"):
+                    continue
+                parts = s.split()
+                if ncols is None:
+                    ncols = len(parts)
+                    if not LEGUS_MIN_COLS <= ncols <= LEGUS_MAX_COLS:
+                        raise StarclassError(
+                            f"{p}, line {lineno}: {ncols} columns, a LEGUS .tab catalogue has "
+                            f"{LEGUS_MIN_COLS}-{LEGUS_MAX_COLS}")
+                elif len(parts) != ncols:
+                    raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, the first row has {ncols}")
+                try:
+                    rows.append([float(v) for v in parts])
+                except ValueError:
+                    bad = next(v for v in parts if not _is_float(v))
+                    raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
+    except UnicodeDecodeError as exc:
+        raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
+    except OSError as exc:
+        raise StarclassError(f"cannot read {p}: {exc}") from None
+    return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS)
+
+
+def _is_float(v: str) -> bool:
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return True

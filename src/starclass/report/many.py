@@ -1,0 +1,223 @@
+"""The many-field evaluation: ``starclass evaluate --catalogs DIR`` and ``starclass report --catalogs DIR``.
+
+Every number comes from :func:`starclass.science.many.many_field_tables`; this module lays the
+tables out as report sections (one row per field), draws the summary figure
+(:func:`summary_figure`) and writes them as a folder (:func:`run_many_evaluation`) or one HTML
+page (:func:`build_many_report`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+import numpy as np
+from astropy.table import Table
+
+from starclass import __version__
+from starclass.io.atomic import atomic_dir, atomic_path
+from starclass.report.build import REPORT_TABLE_ENTRIES
+from starclass.report.figures import colour_of, plt
+from starclass.report.sections import Section, render_html, write_sections
+from starclass.science.many import MIN_INSPECTED, QUANTITIES, many_field_tables
+
+#: What :func:`run_many_evaluation` writes: a folder holding only these may be replaced.
+MANY_ENTRIES = ("tables", "figures", "summary.json")
+
+QUANTITY_LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V", "u_b": "U-B", "v_i": "V-I"}
+
+
+def quartile_table(dist: Table, quantity: str) -> Table:
+    """One row per field: ``median [q25, q75]`` of ``quantity`` for classes 1-4, as text.
+
+    Examples
+    --------
+    >>> d = Table(rows=[("f", 1, "ci", 3, 1.4, 1.5, 1.6)],
+    ...           names=("field", "class", "quantity", "n", "q25", "median", "q75"))
+    >>> str(quartile_table(d, "ci")["class_1"][0])
+    '1.50 [1.40, 1.60] (3)'
+    """
+    fields = list(dict.fromkeys(dist["field"]))
+    out = Table({"field": fields})
+    for k in (1, 2, 3, 4):
+        cells = []
+        for f in fields:
+            r = dist[(dist["field"] == f) & (dist["class"] == k) & (dist["quantity"] == quantity)]
+            if len(r) == 0 or r["n"][0] == 0:
+                cells.append("-")
+            else:
+                r = r[0]
+                cells.append(f"{r['median']:.2f} [{r['q25']:.2f}, {r['q75']:.2f}] ({r['n']})")
+        out[f"class_{k}"] = cells
+    return out
+
+
+def _distance_axis(ax) -> None:
+    # plain Mpc tick labels: matplotlib's log axis would write 3 x 10^0
+    ax.set_xscale("log")
+    ax.set_xticks([3, 5, 10, 18], ["3", "5", "10", "18"])
+    ax.set_xticks([], minor=True)
+    ax.set_xlabel("distance (Mpc)")
+
+
+def summary_figure(tables: dict[str, Table]):
+    """Eight panels against distance: class mix, per-class medians (IQR bars) of CI, M_V, U-B,
+    V-I, the ladder's per-field accuracies (4 classes, binary) and the class 1+2 mass slope.
+
+    Examples
+    --------
+    >>> from starclass.science.many import many_field_tables
+    >>> fig = summary_figure(many_field_tables("../shared/data/legus"))  # doctest: +SKIP
+    """
+    fields = tables["fields"]
+    dist = tables["distributions"]
+    d = {str(r["field"]): float(r["distance_mpc"]) for r in fields}
+    fig, axes = plt.subplots(2, 4, figsize=(17, 7.5))
+    ax = axes[0, 0]
+    x = np.arange(len(fields))
+    bottom = np.zeros(len(fields))
+    for k in (1, 2, 3, 4):
+        frac = np.asarray(fields[f"n_{k}"], float) / np.asarray(fields["n_inspected"], float)
+        ax.bar(x, frac, bottom=bottom, color=colour_of(k), label=f"class {k}")
+        bottom += frac
+    ax.set_xticks(x, [f"{f} ({d[f]:g})" for f in fields["field"]], rotation=90, fontsize=7)
+    ax.set_ylabel("fraction of inspected")
+    ax.set_title("class mix (field, Mpc)", fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+    for ax, q in zip([axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 0]], QUANTITIES):
+        for j, k in enumerate((1, 2, 3, 4)):
+            sel = dist[(dist["class"] == k) & (dist["quantity"] == q) & (dist["n"] >= 5)]
+            if len(sel) == 0:
+                continue
+            xd = np.array([d[str(f)] for f in sel["field"]]) * (1 + 0.012 * (j - 1.5))
+            med = np.asarray(sel["median"], float)
+            lo = med - np.asarray(sel["q25"], float)
+            hi = np.asarray(sel["q75"], float) - med
+            ax.errorbar(xd, med, yerr=[lo, hi], fmt="o", ms=4, lw=0.8, color=colour_of(k), label=f"class {k}")
+        _distance_axis(ax)
+        ax.set_title(f"{QUANTITY_LABELS[q]}: median and IQR (n >= 5)", fontsize=10)
+        if q == "abs_mag_v":
+            ax.invert_yaxis()
+    axes[0, 1].legend(fontsize=7)
+    if "ladder_per_field" in tables:
+        per = tables["ladder_per_field"]
+        xd = np.array([d[str(f)] for f in per["field"]])
+        for ax, task in ((axes[1, 1], "4class"), (axes[1, 2], "binary")):
+            for rule, m in (("majority", "s"), ("ci_tree", "v"), ("tree3", "^"), ("gbm", "o")):
+                ax.plot(xd, 100 * np.asarray(per[f"{task}_{rule}"], float), m, ms=5, label=rule, alpha=0.8)
+            _distance_axis(ax)
+            ax.set_ylabel("accuracy (%)")
+            ax.set_title(f"leave-one-galaxy-out, {'4 classes' if task == '4class' else '1+2 vs 3+4'}", fontsize=10)
+        axes[1, 1].legend(fontsize=7)
+    ms = tables["mass_slopes"]
+    ok = ~np.ma.getmaskarray(ms["beta"])
+    if ok.any():
+        axes[1, 3].errorbar([d[str(f)] for f in ms["field"][ok]], np.asarray(ms["beta"][ok], float),
+                            yerr=np.asarray(ms["beta_err"][ok], float), fmt="o", color=colour_of("1+2"))
+    axes[1, 3].axhline(-2.0, color="k", lw=0.8, ls="--")
+    _distance_axis(axes[1, 3])
+    axes[1, 3].set_title("class 1+2 mass function slope (age < 100 Myr)", fontsize=10)
+    fig.suptitle(f"LEGUS catalogues: {len(fields)} fields with >= "
+                 f"{fields.meta.get('min_inspected', MIN_INSPECTED)} inspected sources", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def many_sections(tables: dict[str, Table]) -> list[Section]:
+    """The many-field report sections (tables with one row per field, and the summary figure).
+
+    Examples
+    --------
+    >>> from starclass.science.many import many_field_tables
+    >>> [s.key for s in many_sections(many_field_tables("../shared/data/legus"))]  # doctest: +SKIP
+    ['fields', 'ladder', 'distributions', 'boxes']
+    """
+    fields = tables["fields"]
+    s = Section("Fields", key="fields")
+    s.text(f"{len(fields)} LEGUS fields with at least {fields.meta.get('min_inspected', MIN_INSPECTED)} "
+           f"human-classified sources, {int(np.sum(fields['n_inspected']))} sources in all, ordered by distance. "
+           "mv_p90: 90th percentile of the inspected sources' M_V (LEGUS inspected to M_V = -6).")
+    s.table("fields", fields, "One row per field.")
+    if len(tables["skipped"]):
+        s.table("skipped", tables["skipped"], "Files left out and why.")
+    s.figure("many_fields_summary", summary_figure(tables), "Per-field class mix, per-class medians and "
+             "inter-quartile ranges, leave-one-galaxy-out accuracies and mass-function slopes against distance.")
+    out = [s]
+    if "ladder_pooled" in tables:
+        lad = Section("Naive-rule ladder, leave one galaxy out", key="ladder")
+        lad.text("Each field is scored by rules trained on every other galaxy (scikit-learn LeaveOneGroupOut; "
+                 "fields of one galaxy form one group). majority: the training galaxies' most common class; "
+                 "ci_tree: depth-2 tree on CI; tree3: depth-3 tree on CI, U-B, V-I, M_V; gbm: gradient boosting on "
+                 "the five absolute magnitudes, their errors and CI.")
+        lad.table("ladder_pooled", tables["ladder_pooled"], "Accuracy pooled over all fields.")
+        lad.table("ladder_per_field", tables["ladder_per_field"], "Accuracy per left-out field.")
+        out.append(lad)
+    d = Section("Per-class distributions", key="distributions")
+    for q in QUANTITIES:
+        d.table(f"quartiles_{q}", quartile_table(tables["distributions"], q),
+                f"{QUANTITY_LABELS[q]} per field and class: median [25th, 75th percentile] (n).")
+    d.table("distributions", tables["distributions"], "The same, one row per field, class and quantity.")
+    out.append(d)
+    b = Section("Colour-colour boxes and mass functions", key="boxes")
+    b.text("U-B vs V-I box counts (box 1 > 1 Gyr, 2 0.1-1 Gyr, 3 10-100 Myr, 4 < 10 Myr) of sources with "
+           "M_V < -6, and the maximum-likelihood class 1+2 mass-function slope of clusters younger than 100 Myr "
+           "above the mass visible at the field's limit.")
+    b.table("boxes", tables["boxes"], "Counts per field, class group and box.")
+    b.table("mass_slopes", tables["mass_slopes"], "Mass-function slope per field (masked: too few clusters).")
+    out.append(b)
+    return out
+
+
+def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspected: int = MIN_INSPECTED,
+                        seed: int = 0) -> dict:
+    """Evaluate a directory of LEGUS catalogues; write ``tables/*.ecsv``, ``figures/*.png``, ``summary.json``.
+
+    The folder is written beside ``outdir`` and moved into place as a whole; an existing
+    non-empty ``outdir`` is replaced only with ``overwrite`` and never when it holds other files
+    than :data:`MANY_ENTRIES`.
+
+    Examples
+    --------
+    >>> run_many_evaluation("../shared/data/legus", "many")["pooled"]["4class"]["gbm"]  # doctest: +SKIP
+    0.475
+    """
+    outdir = Path(outdir)
+    tables = many_field_tables(directory, min_inspected=min_inspected, seed=seed)
+    sections = many_sections(tables)
+    pooled = {}
+    for r in tables.get("ladder_pooled", []):
+        pooled.setdefault(str(r["task"]), {})[str(r["rule"])] = round(float(r["accuracy"]), 4)
+    with atomic_dir(outdir, overwrite=overwrite, own=MANY_ENTRIES) as tmpdir:
+        in_tmp = write_sections(sections, tmpdir)
+        written = {k: [outdir / p.relative_to(tmpdir) for p in v] for k, v in in_tmp.items()}
+        with atomic_path(tmpdir / "summary.json") as tmp:
+            tmp.write_text(json.dumps({"fields": [str(f) for f in tables["fields"]["field"]],
+                                       "n_inspected": int(np.sum(tables["fields"]["n_inspected"])),
+                                       "ladder_pooled": pooled,
+                                       "tables": [str(p) for p in written["tables"]],
+                                       "figures": [str(p) for p in written["figures"]]}, indent=1))
+    return {"outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
+            "n_fields": len(tables["fields"])}
+
+
+def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspected: int = MIN_INSPECTED,
+                      seed: int = 0, overwrite: bool = False) -> Path:
+    """One HTML page (figure embedded) plus every table as ECSV beside it; returns the page's path.
+
+    Examples
+    --------
+    >>> build_many_report("../shared/data/legus", "legus/legus.html")  # doctest: +SKIP
+    PosixPath('legus/legus.html')
+    """
+    out = Path(out)
+    outdir = out.parent
+    sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed))
+    # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
+    with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
+        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables)
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp} · {directory}")
+    with atomic_path(out) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return out

@@ -1,0 +1,583 @@
+"""Catalogue science over many LEGUS fields: per-field distributions, boxes, slopes, and the
+naive-rule ladder in leave-one-galaxy-out form.
+
+The StarcNet paper (section 5) measured its image classifier leaving one galaxy out at a time;
+this module sets the same yardstick for *catalogue* rules over every LEGUS field with enough
+human-classified sources (:data:`MIN_INSPECTED`). For each field it gives
+
+* the class counts and the sanity check of the distance against the inspection cut (LEGUS
+  inspected only sources with M_V <= -6, so the faintest inspected source should sit near -6),
+* per-class quartiles of CI, M_V, U-B and V-I (:func:`class_distributions`),
+* U-B vs V-I colour-colour box counts (:func:`field_boxes`),
+* the class 1+2 mass-function slope (:func:`field_mass_slopes`),
+
+and, pooled over all fields, the naive-rule ladder (majority, CI tree, CI + colours + M_V tree,
+gradient boosting on every photometric column) scored leaving one galaxy out
+(:func:`logo_ladder`, :class:`sklearn.model_selection.LeaveOneGroupOut`; fields of one galaxy,
+such as NGC 628-C and -E, are one group).
+
+Distances are not in the LEGUS files (only NGC 628-C's readme states one); they come from
+:data:`FIELD_DISTANCES_MPC`, the values the LEGUS catalogues were built with.
+
+Reading. Every file is read by ``starclass.io.catalog.read_catalog`` (layouts, per-field filters
+and sentinels: :mod:`starclass.io.legus`). Only column 34's class is used (NGC 1566's hybrid final
+class; never its columns 36-39, which are not individual people), and a file whose layout the
+reader calls uncertain, or whose class is one expert's rather than a human mode, is left out
+(:func:`usable_layout`).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+from astropy.table import MaskedColumn, Table, vstack
+
+from starclass.errors import StarclassError
+from starclass.schema import CI, CLASS_REF, class_array, mag_col, magerr_col
+from starclass.science.colour import box_counts
+from starclass.science.massfunc import fit_powerlaw_ml, mass_limit
+from starclass.science.ssp import distance_modulus
+
+#: Fields with fewer human-classified sources (classes 1-4) are left out of the many-field
+#: study: below ~100 a field's per-class quartiles rest on a handful of objects and one
+#: left-out galaxy scores with a +-10-point binomial error.
+MIN_INSPECTED = 100
+
+#: Absolute V limit of the LEGUS visual inspection (official readme, column 34): the box
+#: counts use it, so every inspected source counts, at every distance alike.
+INSPECTION_MV = -6.0
+
+#: Distance (Mpc) per galaxy. Calzetti et al. 2015, AJ 149, 51, Table 1 (the distances the
+#: LEGUS cluster catalogues used; the NGC 628-C readme quotes its 9.9 Mpc, distance modulus
+#: 29.98), except NGC 1566: 17.9 Mpc as in StarcNet (Perez et al. 2021) and the rest of
+#: starclass (Calzetti's table has 13.2, a Tully-Fisher value). At 17.9 Mpc NGC 1566 is limited
+#: by detection (M_V ~ -7), not by the M_V = -6 inspection cut (:func:`field_summary`).
+FIELD_DISTANCES_MPC: dict[str, float] = {
+    "eso486-g021": 9.5, "ic4247": 5.11, "ic559": 5.3, "ngc1433": 8.3, "ngc1566": 17.9,
+    "ngc1705": 5.1, "ngc3274": 6.55, "ngc3351": 10.0, "ngc3738": 4.90, "ngc4242": 5.8,
+    "ngc4248": 7.8, "ngc4395": 4.30, "ngc4449": 4.31, "ngc4485": 7.6, "ngc45": 6.61,
+    "ngc4656": 5.5, "ngc5238": 4.51, "ngc5253": 3.15, "ngc5474": 6.8, "ngc5477": 6.4,
+    "ngc628": 9.9, "ngc6503": 5.27, "ngc7793": 3.44, "ugc1249": 6.9, "ugc4305": 3.05,
+    "ugc4459": 3.66, "ugc5139": 3.98, "ugc5340": 5.9, "ugc685": 4.83, "ugc695": 10.9,
+    "ugc7242": 5.42, "ugc7408": 6.7, "ugca281": 5.90,
+}
+
+#: The naive-rule ladder, simplest first.
+RULES = ("majority", "ci_tree", "tree3", "gbm")
+#: The five LEGUS band roles, blue to red (columns 6-15 of a ``.tab``).
+ROLES = ("uv", "u", "b", "v", "i")
+QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
+
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def field_name(path: str | Path) -> str:
+    """The LEGUS field of a catalogue file name (``ngc628-c``), or the file stem.
+
+    Examples
+    --------
+    >>> field_name("hlsp_legus_hst_acs-wfc3_ngc628-c_multiband_v1_padagb-mwext-avgapcor.tab")
+    'ngc628-c'
+    >>> field_name("my_catalogue.tab")
+    'my_catalogue'
+    """
+    from starclass.io.legus import field_from_name
+
+    return field_from_name(Path(path).name) or Path(path).stem.lower()
+
+
+def galaxy_of(field: str) -> str:
+    """The galaxy a field belongs to: a trailing pointing letter (-c, -e, -n, -s, -w) dropped.
+
+    Examples
+    --------
+    >>> galaxy_of("ngc628-e"), galaxy_of("eso486-g021"), galaxy_of("ngc1566")
+    ('ngc628', 'eso486-g021', 'ngc1566')
+    """
+    return re.sub(r"-[a-z]$", "", field.lower())
+
+
+def usable_layout(table: Table) -> str | None:
+    """Why a LEGUS table read by the io reader cannot be used here, or None when it can.
+
+    A field is used when its layout is certain and column 34 is a human mode (``standard``)
+    or the NGC 1566 hybrid final class (``hybrid``). Left out: one expert's class (``expert``,
+    NGC 4449), a class column the reader cannot know (``unknown-class``: NGC 3351, NGC 4242,
+    NGC 45) and extra columns of unknown meaning (``standard+extra``: NGC 5474, ESO 486-G021).
+
+    Examples
+    --------
+    >>> usable_layout(Table(meta={"legus_layout": "expert", "layout_certain": False}))
+    "layout 'expert' (one expert's class, not a human mode)"
+    >>> usable_layout(Table({"class_ref": [1]}, meta={"legus_layout": "standard", "layout_certain": True}))
+    """
+    layout = table.meta.get("legus_layout")
+    if layout == "expert":
+        return "layout 'expert' (one expert's class, not a human mode)"
+    if CLASS_REF not in table.colnames:
+        return f"layout {layout!r}: no class column known"
+    if layout not in ("standard", "hybrid") or not table.meta.get("layout_certain", False):
+        return f"layout {layout!r} uncertain: {table.meta.get('layout_note', '')}".rstrip(": ")
+    return None
+
+
+def read_legus_field(path: str | Path) -> Table:
+    """One LEGUS field as a schema table with ``field``, ``galaxy``, ``bands`` and ``distance_mpc`` in meta.
+
+    Read by ``starclass.io.catalog.read_catalog`` (filters per field from
+    :func:`starclass.io.legus.legus_bands`); only the columns every layout shares are kept.
+
+    Parameters
+    ----------
+    path : str or Path
+        A LEGUS ``.tab`` cluster catalogue.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``id, x, y, ra, dec, mag_<band>, magerr_<band>, ci, age, mass, class_ref``
+        (0 = not inspected); ``meta["skip"]`` says why the field cannot be used, if so.
+
+    Raises
+    ------
+    StarclassError
+        Unreadable file, or a galaxy without a distance in :data:`FIELD_DISTANCES_MPC`.
+
+    Examples
+    --------
+    >>> t = read_legus_field("../shared/data/legus/hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-avgapcor.tab")
+    ... # doctest: +SKIP
+    >>> t.meta["bands"], t.meta["distance_mpc"]  # doctest: +SKIP
+    (['f275w', 'f336w', 'f438w', 'f555w', 'f814w'], 8.3)
+    """
+    from starclass.io.catalog import read_catalog
+    from starclass.io.legus import legus_bands
+
+    p = Path(path)
+    field = field_name(p)
+    galaxy = galaxy_of(field)
+    if galaxy not in FIELD_DISTANCES_MPC:
+        raise StarclassError(f"{p}: no distance known for galaxy {galaxy!r} (FIELD_DISTANCES_MPC)")
+    bands, bands_source = legus_bands(p)
+    with warnings.catch_warnings():
+        # an uncertain layout is reported in meta["skip"] (and the skipped table), not as a warning
+        warnings.simplefilter("ignore")
+        t = read_catalog(p, fmt="legus", bands=bands)
+    skip = usable_layout(t)
+    # only the columns every layout shares: never NGC 1566's cols 36-39 (not individual people)
+    keep = ["id", "x", "y", "ra", "dec", CI, "age", "mass", CLASS_REF]
+    keep += [c for b in bands for c in (mag_col(b), magerr_col(b))]
+    meta = {"field": field, "galaxy": galaxy, "distance_mpc": FIELD_DISTANCES_MPC[galaxy], "bands": bands,
+            "bands_source": bands_source, "source": str(p), "legus_layout": t.meta.get("legus_layout"),
+            "skip": skip}
+    t = t[[c for c in keep if c in t.colnames]]
+    t.meta = meta
+    return t
+
+
+def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
+                ) -> tuple[dict[str, Table], Table]:
+    """Read every LEGUS ``.tab`` in a directory; keep the fields with enough inspected sources.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder of LEGUS catalogues.
+    min_inspected : int
+        Least number of sources with a class 1-4 for a field to be used.
+
+    Returns
+    -------
+    fields : dict
+        Field name -> table (:func:`read_legus_field`), ordered by distance.
+    skipped : astropy.table.Table
+        ``field, reason`` for every file left out (uncertain layout, no distance, too few
+        inspected sources).
+
+    Raises
+    ------
+    StarclassError
+        ``directory`` is not a folder, holds no ``.tab`` file, or no field is usable.
+
+    Examples
+    --------
+    >>> fields, skipped = load_fields("../shared/data/legus")  # doctest: +SKIP
+    >>> len(fields), list(fields)[:2]  # doctest: +SKIP
+    (16, ['ugc4305', 'ngc5253'])
+    """
+    d = Path(directory)
+    if not d.is_dir():
+        raise StarclassError(f"--catalogs: {d} is not a directory")
+    files = sorted(d.glob("*.tab"))
+    if not files:
+        raise StarclassError(f"--catalogs: no LEGUS .tab catalogue in {d}")
+    fields: dict[str, Table] = {}
+    skipped: list[tuple[str, str]] = []
+    for f in files:
+        name = field_name(f)
+        try:
+            t = read_legus_field(f)
+        except StarclassError as exc:
+            skipped.append((name, str(exc)))
+            continue
+        if t.meta["skip"]:
+            skipped.append((name, t.meta["skip"]))
+            continue
+        n = int(np.isin(class_array(t, CLASS_REF), (1, 2, 3, 4)).sum())
+        if n < min_inspected:
+            skipped.append((name, f"{n} inspected sources (< {min_inspected})"))
+            continue
+        fields[name] = t
+    if not fields:
+        raise StarclassError(f"--catalogs: no field in {d} has {min_inspected} or more inspected sources")
+    order = sorted(fields, key=lambda k: (fields[k].meta["distance_mpc"], k))
+    skipped_t = Table(rows=skipped, names=("field", "reason"), dtype=(str, str)) if skipped else \
+        Table(names=("field", "reason"), dtype=(str, str))
+    return {k: fields[k] for k in order}, skipped_t
+
+
+# ---------------------------------------------------------------------------------------------
+# per-field quantities
+
+
+def role_columns(table: Table) -> dict[str, np.ndarray]:
+    """Magnitudes and errors by band role (``uv, u, b, v, i``) from the bands in ``meta``.
+
+    Examples
+    --------
+    >>> bands = ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    >>> t = Table({**{f"mag_{b}": [20.0 + k] for k, b in enumerate(bands)},
+    ...            **{f"magerr_{b}": [0.1] for b in bands}}, meta={"bands": bands})
+    >>> float(role_columns(t)["u"][0]), float(role_columns(t)["i"][0])
+    (21.0, 24.0)
+    """
+    bands = table.meta.get("bands")
+    if not bands:
+        from starclass.io.legus import legus_bands
+
+        bands = legus_bands(Path(table.meta.get("source", "")))[0]
+    out = {}
+    for role, b in zip(ROLES, bands):
+        if mag_col(b) not in table.colnames or magerr_col(b) not in table.colnames:
+            raise StarclassError(f"{table.meta.get('source', 'catalogue')}: no {mag_col(b)} / {magerr_col(b)} "
+                                 f"column for the {role.upper()} band")
+        out[role] = np.asarray(table[mag_col(b)], dtype=float)
+        out[f"{role}_err"] = np.asarray(table[magerr_col(b)], dtype=float)
+    return out
+
+
+def field_quantities(table: Table) -> dict[str, np.ndarray]:
+    """CI, M_V (the field's distance), U-B and V-I of every row.
+
+    Examples
+    --------
+    >>> t = Table({"ci": [1.5], "mag_f275w": [22.], "mag_f336w": [21.], "mag_f438w": [21.5],
+    ...            "mag_f555w": [21.8], "mag_f814w": [21.3], "magerr_f275w": [.1], "magerr_f336w": [.1],
+    ...            "magerr_f438w": [.1], "magerr_f555w": [.1], "magerr_f814w": [.1]},
+    ...           meta={"bands": ["f275w", "f336w", "f438w", "f555w", "f814w"], "distance_mpc": 10.0})
+    >>> {k: round(float(v[0]), 2) for k, v in field_quantities(t).items()}
+    {'ci': 1.5, 'abs_mag_v': -8.2, 'u_b': -0.5, 'v_i': 0.5}
+    """
+    r = role_columns(table)
+    dm = distance_modulus(float(table.meta["distance_mpc"]))
+    return {"ci": np.asarray(table[CI], dtype=float), "abs_mag_v": r["v"] - dm,
+            "u_b": r["u"] - r["b"], "v_i": r["v"] - r["i"]}
+
+
+def field_summary(fields: Mapping[str, Table]) -> Table:
+    """One row per field: distance, rows, inspected, classes 1-4, bands, CI cut, inspection check.
+
+    ``mv_p90`` is the 90th percentile of the inspected sources' M_V at the tabulated distance.
+    LEGUS inspected down to M_V = -6, measured with a CI-dependent aperture correction while
+    these magnitudes carry the average one, so the cut is soft in this table's magnitudes; a
+    value far brighter than -6 would still say the distance is too small.
+
+    Examples
+    --------
+    >>> s = field_summary(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> str(s["field"][0]), int(s["n_inspected"][0])  # doctest: +SKIP
+    ('ugc4305', 232)
+    """
+    rows = []
+    for name, t in fields.items():
+        cls = class_array(t, CLASS_REF)
+        insp = np.isin(cls, (1, 2, 3, 4))
+        q = field_quantities(t)
+        mv = q["abs_mag_v"][insp]
+        ci = q["ci"][insp]
+        rows.append((name, t.meta["galaxy"], float(t.meta["distance_mpc"]), len(t), int(insp.sum()),
+                     *(int(np.sum(cls == k)) for k in (1, 2, 3, 4)), t.meta["bands"][2], t.meta["bands"][3],
+                     float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
+                     float(np.nanpercentile(mv, 90)) if np.isfinite(mv).any() else np.nan))
+    out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", "n_rows", "n_inspected", "n_1", "n_2", "n_3",
+                                  "n_4", "band_b", "band_v", "ci_min", "mv_p90"))
+    out["ci_min"].format = ".2f"
+    out["mv_p90"].format = ".2f"
+    return out
+
+
+def class_distributions(fields: Mapping[str, Table]) -> Table:
+    """Per field, class and quantity: n, 25th percentile, median, 75th percentile.
+
+    Quantities: CI, M_V, U-B, V-I (:func:`field_quantities`); NaN values (undetected bands) are
+    left out of each quantity separately. Classes with no finite value get masked quartiles.
+
+    Examples
+    --------
+    >>> d = class_distributions(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> d[(d["field"] == "ngc1566") & (d["class"] == 1) & (d["quantity"] == "ci")]["median"][0]  # doctest: +SKIP
+    1.48
+    """
+    rows = []
+    for name, t in fields.items():
+        cls = class_array(t, CLASS_REF)
+        q = field_quantities(t)
+        for k in (1, 2, 3, 4):
+            for qn in QUANTITIES:
+                v = q[qn][(cls == k) & np.isfinite(q[qn])]
+                p = np.percentile(v, [25, 50, 75]) if v.size else (np.nan,) * 3
+                rows.append((name, k, qn, int(v.size), *map(float, p)))
+    out = Table(rows=rows, names=("field", "class", "quantity", "n", "q25", "median", "q75"))
+    for c in ("q25", "median", "q75"):
+        out[c] = MaskedColumn(out[c], mask=~np.isfinite(out[c]), format=".2f")
+    return out
+
+
+def field_boxes(fields: Mapping[str, Table], *, abs_mag_limit: float = INSPECTION_MV) -> Table:
+    """U-B vs V-I box counts per field and class group (M_V < ``abs_mag_limit``).
+
+    Box 1 > 1 Gyr, 2 0.1-1 Gyr, 3 10-100 Myr, 4 < 10 Myr (PHANGS Table 2 boxes,
+    :func:`starclass.science.colour.box_counts`), with the field's own U, B, V, I bands.
+
+    Examples
+    --------
+    >>> b = field_boxes(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> b.colnames  # doctest: +SKIP
+    ['field', 'class', 'box_1', 'box_2', 'box_3', 'box_4', 'outside', 'n']
+    """
+    parts = []
+    for name, t in fields.items():
+        r = role_columns(t)
+        # box_counts finds U, B, V, I by band name; give it the field's bands under fixed names
+        std = Table({CLASS_REF: t[CLASS_REF], "mag_f336w": r["u"], "mag_f438w": r["b"], "mag_f555w": r["v"],
+                     "mag_f814w": r["i"]})
+        b = box_counts(std, abs_mag_limit=abs_mag_limit, distance_mpc=float(t.meta["distance_mpc"]))
+        b.meta = {}
+        b.add_column([name] * len(b), name="field", index=0)
+        parts.append(b)
+    return vstack(parts, metadata_conflicts="silent")
+
+
+def field_mass_slopes(fields: Mapping[str, Table], *, classes=(1, 2), log_age_max: float = 8.0,
+                      abs_mag_limit: float = INSPECTION_MV, min_n: int = 20) -> Table:
+    """Mass-function index beta (dN/dM ~ M^beta) of class 1+2 per field, maximum likelihood.
+
+    Clusters younger than 10^``log_age_max`` yr above the mass still visible at the field's
+    limit at that age (:func:`starclass.science.massfunc.mass_limit`: the range is complete
+    above it). The limit is M_V = ``abs_mag_limit`` or, where the field is limited by
+    detection rather than by the inspection cut (NGC 1566), the 90th percentile of its
+    inspected M_V, whichever is brighter. A field with fewer than ``min_n`` such clusters gets
+    a masked slope and a note.
+
+    Examples
+    --------
+    >>> m = field_mass_slopes(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> round(float(m[m["field"] == "ngc628-c"]["beta"][0]), 2)  # doctest: +SKIP
+    -2.02
+    """
+    rows = []
+    for name, t in fields.items():
+        cls = class_array(t, CLASS_REF)
+        mv = field_quantities(t)["abs_mag_v"][np.isin(cls, (1, 2, 3, 4))]
+        limit = min(abs_mag_limit, float(np.nanpercentile(mv, 90))) if np.isfinite(mv).any() else abs_mag_limit
+        log_m_min = mass_limit(log_age_max, limit)
+        age = np.asarray(t["age"], dtype=float)
+        mass = np.asarray(t["mass"], dtype=float)
+        sel = np.isin(cls, classes) & np.isfinite(age) & (age > 0) & (age < 10 ** log_age_max) & np.isfinite(mass)
+        m = mass[sel]
+        n_above = int(np.sum(m >= 10 ** log_m_min))
+        try:
+            fit = fit_powerlaw_ml(m, lo=10 ** log_m_min, min_n=min_n, what=f"{name} mass function")
+            rows.append((name, n_above, round(limit, 2), round(log_m_min, 2), fit.index, fit.index_err, ""))
+        except StarclassError as exc:
+            rows.append((name, n_above, round(limit, 2), round(log_m_min, 2), np.nan, np.nan, str(exc)))
+    out = Table(rows=rows, names=("field", "n", "mv_limit", "log_mass_min", "beta", "beta_err", "note"))
+    for c in ("beta", "beta_err"):
+        out[c] = MaskedColumn(out[c], mask=~np.isfinite(out[c]), format=".2f")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the naive-rule ladder, leaving one galaxy out
+
+
+def ladder_features(table: Table) -> dict[str, np.ndarray]:
+    """The ladder's feature matrices for one field (NaN where a band is missing).
+
+    ``ci_tree``: CI. ``tree3``: CI, U-B, V-I, M_V. ``gbm``: the five absolute magnitudes,
+    their errors and CI (every photometric column of a ``.tab``). Absolute, not apparent,
+    magnitudes: the galaxies lie at 3-18 Mpc, and a rule trained on others must not learn
+    their distances. ``majority`` uses no feature (a column of zeros).
+
+    Examples
+    --------
+    >>> bands = ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    >>> t = Table({"ci": [1.5], **{f"mag_{b}": [22.0] for b in bands}, **{f"magerr_{b}": [0.1] for b in bands}},
+    ...           meta={"bands": bands, "distance_mpc": 10.0})
+    >>> {k: v.shape for k, v in ladder_features(t).items()}
+    {'majority': (1, 1), 'ci_tree': (1, 1), 'tree3': (1, 4), 'gbm': (1, 11)}
+    """
+    q = field_quantities(table)
+    r = role_columns(table)
+    dm = distance_modulus(float(table.meta["distance_mpc"]))
+    mags = [r[role] - dm for role in ROLES]
+    errs = [r[f"{role}_err"] for role in ROLES]
+    return {
+        "majority": np.zeros((len(table), 1)),
+        "ci_tree": q["ci"][:, None],
+        "tree3": np.column_stack([q["ci"], q["u_b"], q["v_i"], q["abs_mag_v"]]),
+        "gbm": np.column_stack(mags + errs + [q["ci"]]),
+    }
+
+
+def _fill_missing(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Missing values -> one value beyond the training range, so a tree can split them off."""
+    tr, te = train.copy(), test.copy()
+    for j in range(tr.shape[1]):
+        ok = np.isfinite(tr[:, j])
+        fill = float(np.max(tr[ok, j]) + 1.0) if ok.any() else 0.0
+        tr[~ok, j] = fill
+        te[~np.isfinite(te[:, j]), j] = fill
+    return tr, te
+
+
+def _model(rule: str, seed: int):
+    from sklearn.dummy import DummyClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    if rule == "majority":
+        return DummyClassifier(strategy="most_frequent")
+    if rule == "gbm":
+        # the settings of starclass.simulate.calibration, so the two ladders are comparable
+        return HistGradientBoostingClassifier(max_iter=100, learning_rate=0.08, max_leaf_nodes=15, random_state=seed)
+    return DecisionTreeClassifier(max_depth=2 if rule == "ci_tree" else 3, min_samples_leaf=10, random_state=seed)
+
+
+def logo_predictions(X: np.ndarray, y: np.ndarray, groups: np.ndarray, rule: str, *, seed: int = 0) -> np.ndarray:
+    """Predictions of one rule for every row, each from a model trained on the other groups.
+
+    Examples
+    --------
+    >>> X = np.tile([[0.0], [1.0]], (30, 1))  # CI decides the class
+    >>> y = np.tile([1, 2], 30)
+    >>> groups = np.repeat([0, 1, 2], 20)  # three galaxies
+    >>> float(np.mean(logo_predictions(X, y, groups, "ci_tree") == y))
+    1.0
+    """
+    from sklearn.model_selection import LeaveOneGroupOut
+    from threadpoolctl import threadpool_limits
+
+    pred = np.zeros_like(y)
+    # one thread: the machine is shared, and OpenMP oversubscription stalls gradient boosting
+    with threadpool_limits(limits=1):
+        for tr, te in LeaveOneGroupOut().split(X, y, groups):
+            a, b = (X[tr], X[te]) if rule == "gbm" else _fill_missing(X[tr], X[te])
+            pred[te] = _model(rule, seed).fit(a, y[tr]).predict(b)
+    return pred
+
+
+def logo_ladder(fields: Mapping[str, Table], *, rules=RULES, seed: int = 0) -> tuple[Table, Table]:
+    """The naive-rule ladder, leaving one galaxy out, on four classes and clusters vs the rest.
+
+    Parameters
+    ----------
+    fields : mapping
+        Field name -> table (:func:`load_fields`); rows without a class 1-4 are ignored.
+    rules : sequence of str
+        Rules of :data:`RULES` to score.
+    seed : int
+        Seed of the trees and boosting.
+
+    Returns
+    -------
+    per_field : astropy.table.Table
+        ``field, galaxy, n`` and ``<task>_<rule>`` accuracies (task ``4class`` or ``binary``,
+        binary = classes 1+2 vs 3+4), each scored on the field's sources with models trained on
+        every other galaxy.
+    pooled : astropy.table.Table
+        ``task, rule, accuracy, n, n_galaxies``: the same predictions pooled over all fields.
+
+    Raises
+    ------
+    StarclassError
+        Fewer than two galaxies (nothing to leave out).
+
+    Examples
+    --------
+    >>> per, pooled = logo_ladder(load_fields("../shared/data/legus")[0])  # doctest: +SKIP
+    >>> pooled[(pooled["task"] == "4class") & (pooled["rule"] == "gbm")]["accuracy"][0]  # doctest: +SKIP
+    0.475
+    """
+    names = list(fields)
+    labels, groups, field_of, feats = [], [], [], {r: [] for r in rules}
+    for name in names:
+        t = fields[name]
+        cls = class_array(t, CLASS_REF)
+        keep = np.isin(cls, (1, 2, 3, 4))
+        f = ladder_features(t)
+        for r in rules:
+            feats[r].append(f[r][keep])
+        labels.append(cls[keep])
+        groups += [t.meta["galaxy"]] * int(keep.sum())
+        field_of += [name] * int(keep.sum())
+    y4 = np.concatenate(labels).astype(int)
+    g = np.asarray(groups)
+    fo = np.asarray(field_of)
+    if len(np.unique(g)) < 2:
+        raise StarclassError("leave-one-galaxy-out needs at least two galaxies")
+    tasks = {"4class": y4, "binary": (y4 <= 2).astype(int)}
+    preds = {(task, r): logo_predictions(np.concatenate(feats[r]), y, g, r, seed=seed)
+             for task, y in tasks.items() for r in rules}
+    per = Table({"field": names, "galaxy": [fields[n].meta["galaxy"] for n in names],
+                 "n": [int(np.sum(fo == n)) for n in names]})
+    for (task, r), p in preds.items():
+        per[f"{task}_{r}"] = [float(np.mean(p[fo == n] == tasks[task][fo == n])) for n in names]
+        per[f"{task}_{r}"].format = ".3f"
+    pooled = Table(rows=[(task, r, float(np.mean(p == tasks[task])), len(p), len(np.unique(g)))
+                         for (task, r), p in preds.items()],
+                   names=("task", "rule", "accuracy", "n", "n_galaxies"))
+    pooled["accuracy"].format = ".3f"
+    return per, pooled
+
+
+def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECTED, seed: int = 0,
+                      ladder: bool = True) -> dict[str, Table]:
+    """Every many-field table for a directory of LEGUS catalogues.
+
+    Returns
+    -------
+    dict
+        ``fields`` (:func:`field_summary`), ``skipped``, ``distributions``, ``boxes``,
+        ``mass_slopes`` and, with ``ladder``, ``ladder_per_field`` and ``ladder_pooled``.
+
+    Examples
+    --------
+    >>> tables = many_field_tables("../shared/data/legus")  # doctest: +SKIP
+    >>> sorted(tables)  # doctest: +SKIP
+    ['boxes', 'distributions', 'fields', 'ladder_per_field', 'ladder_pooled', 'mass_slopes', 'skipped']
+    """
+    fields, skipped = load_fields(directory, min_inspected=min_inspected)
+    out = {"fields": field_summary(fields), "skipped": skipped, "distributions": class_distributions(fields),
+           "boxes": field_boxes(fields), "mass_slopes": field_mass_slopes(fields)}
+    out["fields"].meta["min_inspected"] = min_inspected
+    if ladder:
+        out["ladder_per_field"], out["ladder_pooled"] = logo_ladder(fields, seed=seed)
+    return out

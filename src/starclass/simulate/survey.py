@@ -1,0 +1,81 @@
+"""Many simulated fields at once, for surveys (``starclass simulate OUT --fields N``).
+
+Field ``k`` (1..N) is the preset's field with seed ``seed + k - 1`` and galaxy name
+``<galaxy>-<kkk>``, written to ``OUT/<galaxy>-<kkk>/`` as ``starclass simulate`` writes one
+field (mosaics, ``truth.ecsv``, ``humans.ecsv``, ``simulation.json``). ``OUT/plan.yaml`` lists
+them as a survey plan (truth catalogue as both the given positions and the truth), to run with
+``starclass survey OUT/plan.yaml --model M -o RESULT``; drop the ``positions`` lines to detect
+instead. One large mosaic is ``starclass simulate OUT --size 16384``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+from starclass.simulate.config import SimConfig
+from starclass.simulate.field import simulate_to_disk
+
+#: The plan file written beside the fields.
+PLAN_NAME = "plan.yaml"
+
+
+def field_name(galaxy: str, k: int) -> str:
+    """Name (and folder) of survey field ``k``.
+
+    Examples
+    --------
+    >>> field_name("SIM-M31", 7)
+    'SIM-M31-007'
+    """
+    return f"{galaxy}-{k:03d}"
+
+
+def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, progress: bool = False,
+                    positions: bool = True) -> dict[str, dict[str, Path]]:
+    """Simulate ``n_fields`` fields of one preset with consecutive seeds, plus a survey plan.
+
+    Parameters
+    ----------
+    config
+        The first field's configuration (its seed and galaxy name are varied).
+    outdir
+        Folder to write the fields and ``plan.yaml`` into.
+    n_fields
+        Number of fields (>= 1).
+    progress
+        Progress bars per field.
+    positions
+        List each field's truth as its given positions in the plan (as in the M31 search, which
+        classifies a catalogue); otherwise the plan asks for detection.
+
+    Returns
+    -------
+    dict
+        Field name -> the paths :func:`simulate_to_disk` wrote.
+
+    Examples
+    --------
+    >>> simulate_survey(SimConfig(shape=(64, 64)), "x", 0)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --fields must be >= 1, got 0
+    """
+    if n_fields < 1:
+        raise StarclassError(f"--fields must be >= 1, got {n_fields}")
+    outdir = Path(outdir)
+    out: dict[str, dict[str, Path]] = {}
+    lines = ["# survey plan written by starclass simulate --fields; give the model with --model",
+             "fields:"]
+    for k in range(1, n_fields + 1):
+        name = field_name(config.galaxy, k)
+        cfg = config.replace(seed=config.seed + k - 1, galaxy=name)
+        out[name] = simulate_to_disk(cfg, outdir / name, progress=progress)
+        entry = f"  - {{name: {name}, mosaics: {name}"
+        if positions:
+            entry += f", positions: {name}/truth.ecsv"
+        lines.append(entry + f", truth: {name}/truth.ecsv}}")
+    with atomic_path(outdir / PLAN_NAME) as tmp:
+        tmp.write_text("\n".join(lines) + "\n")
+    return out

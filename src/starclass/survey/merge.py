@@ -1,0 +1,136 @@
+"""From tile files to one field's catalogue: concatenate, reconcile the edges, order, number.
+
+Given positions are exact, so each lands in exactly one tile's core and the tile files only
+need concatenating. Detected positions are not: the same source seen from two tiles (whose
+windows differ) can be centred a hair apart, one each side of the shared edge, so each tile
+keeps a guard band beyond its core and :func:`reconcile` keeps exactly one row per source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from starclass.schema import ID, TILE, X, Y
+from starclass.survey.work import IN_CORE, ORDER
+
+
+def reconcile(x: np.ndarray, y: np.ndarray, tile: np.ndarray, core: np.ndarray, radius: float = 1.0) -> np.ndarray:
+    """Rows to keep so that each source near a tile edge is kept once.
+
+    Rows in their tile's core are kept, except that of two such rows from different tiles
+    within ``radius`` the one of the later tile is dropped (a source centred just inside both
+    cores). A guard-band row (outside its core) is kept only when no kept row of another tile
+    lies within ``radius`` (a source centred just outside both cores); among several such rows
+    the earliest tile's is kept.
+
+    Parameters
+    ----------
+    x, y
+        Whole-image centres.
+    tile
+        Tile index (order of preference) of each row.
+    core
+        Whether each row's centre is in its own tile's core.
+    radius
+        Separation (px) below which two rows of different tiles are one source.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of the rows to keep.
+
+    Examples
+    --------
+    >>> x = np.array([511.99, 512.01, 100.0]); y = np.array([5.0, 5.0, 5.0])
+    >>> reconcile(x, y, np.array([0, 1, 0]), np.array([True, True, True])).tolist()
+    [True, False, True]
+    >>> reconcile(np.array([512.01, 511.99]), np.array([5.0, 5.0]), np.array([0, 1]),
+    ...           np.array([False, False])).tolist()
+    [True, False]
+    """
+    from scipy.spatial import cKDTree
+
+    n = len(x)
+    keep = np.asarray(core, dtype=bool).copy()
+    if n < 2:
+        return keep | (n == 1)
+    xy = np.column_stack([x, y])
+    tile = np.asarray(tile)
+    tree = cKDTree(xy)
+    pairs = tree.query_pairs(radius, output_type="ndarray")
+    if len(pairs) == 0:
+        return keep | ~np.asarray(core, dtype=bool)
+    pairs = pairs[tile[pairs[:, 0]] != tile[pairs[:, 1]]]
+    # order each pair (earlier tile first) and visit them from the earliest tile on
+    swap = tile[pairs[:, 0]] > tile[pairs[:, 1]]
+    pairs[swap] = pairs[swap][:, ::-1]
+    pairs = pairs[np.lexsort((tile[pairs[:, 1]], tile[pairs[:, 0]]))]
+    for a, b in pairs:  # duplicates in two cores: the later tile's row goes
+        if keep[a] and keep[b]:
+            keep[b] = False
+    guard = np.flatnonzero(~np.asarray(core, dtype=bool))
+    guard = guard[np.argsort(tile[guard], kind="stable")]
+    for i in guard:  # orphans: nobody else kept this source
+        near = tree.query_ball_point(xy[i], radius)
+        if not any(keep[j] and tile[j] != tile[i] for j in near):
+            keep[i] = True
+    return keep
+
+
+def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 1.0, tile_order: Sequence[str] = ()):
+    """One field's catalogue from its tile files.
+
+    Parameters
+    ----------
+    files
+        The field's tile Parquet files.
+    detected
+        Candidates were detected (reconcile the edges, number them 1..N in (y, x) order);
+        otherwise they are given positions (kept in the input order, ids as given).
+    radius
+        Reconciliation radius (px).
+    tile_order
+        Tile names in grid order (the preference of :func:`reconcile`).
+
+    Returns
+    -------
+    pyarrow.Table
+        Without the internal columns.
+
+    Examples
+    --------
+    >>> merge_tiles([], detected=True).num_rows
+    0
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(f) for f in files]
+    tables = [t for t in tables if t.num_rows] or tables[:1]
+    if not tables:
+        return pa.table({})
+    meta = tables[0].schema.metadata
+    table = pa.concat_tables(tables, promote_options="default")
+    if table.num_rows:
+        x = table.column(X).to_numpy()
+        y = table.column(Y).to_numpy()
+        if detected:
+            rank = {name: i for i, name in enumerate(tile_order)}
+            tiles = np.array([rank.get(t, len(rank)) for t in table.column(TILE).to_pylist()])
+            keep = reconcile(x, y, tiles, table.column(IN_CORE).to_numpy(zero_copy_only=False), radius)
+            table = table.filter(pa.array(keep))
+            x, y = x[keep], y[keep]
+            order = np.lexsort((x, y))
+            table = table.take(pa.array(order))
+            ids = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
+            table = table.set_column(table.schema.get_field_index(ID), ID, ids) if ID in table.column_names \
+                else table.add_column(0, ID, ids)
+        else:
+            table = table.take(pa.array(np.argsort(table.column(ORDER).to_numpy(), kind="stable")))
+    for col in (IN_CORE, ORDER):
+        if col in table.column_names:
+            table = table.drop_columns([col])
+    return table.replace_schema_metadata({k: v for k, v in (meta or {}).items() if k == b"starclass_units"})

@@ -1,0 +1,333 @@
+"""The survey plan: which fields, which model, how to tile; read and checked before any work.
+
+A plan is a small YAML file (settings and a list of fields) or a CSV file (one row per field;
+the settings then come from the command line). Paths in a plan are relative to the plan file.
+
+.. code-block:: yaml
+
+    model: model/                 # from `starclass train` (required here or --model)
+    task: m31-binary-compact      # optional: checked against the model's own task
+    tile_size: 2048               # core side of a tile (px)
+    overlap: 64                   # margin read around each core (px, >= one stamp)
+    photometry: growth            # growth | ci | none | skip (skip: positions given, no photometry)
+    batch_size: 512
+    retries: 2                    # dask retries of a failed tile before it is reported
+    fields:
+      - name: M31-A
+        mosaics: m31_a/           # folder of band mosaics (or a list of FITS files)
+        positions: m31_a/cat.ecsv # optional: given positions, detection skipped
+        truth: m31_a/truth.ecsv   # optional: scored against it (class_ref)
+
+CSV plans hold the ``fields`` rows only, with columns ``name``, ``mosaics`` and optionally
+``positions`` and ``truth``.
+
+Everything is checked by :func:`read_plan` / :func:`validate_plan` before a tile is run: unknown
+keys, missing folders, unreadable mosaics, bands the model lacks, catalogues without ``x``/``y``,
+an overlap smaller than the model's stamp. Each error names the plan file and the field or key.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from starclass.errors import StarclassError
+
+#: Keys a YAML plan may hold at the top level, and in each field entry.
+PLAN_KEYS = ("model", "task", "tile_size", "overlap", "photometry", "batch_size", "retries", "fields",
+             "match_radius")
+FIELD_KEYS = ("name", "mosaics", "positions", "truth")
+
+#: Photometry modes: the three of ``starclass detect --aperture-correction`` and ``skip``.
+PHOTOMETRY = ("growth", "ci", "none", "skip")
+
+#: Field names become folder names (``field=<name>``): keep them to portable characters.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
+
+#: Overlap used when a plan gives none and the model's stamp is smaller: detection's background
+#: mesh (32 px boxes) and the growth-curve photometry (light out to 32 px) need that much.
+DEFAULT_OVERLAP = 64
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a survey.
+
+    Attributes
+    ----------
+    name
+        Field name (folder of its outputs, ``field`` column, partition of the catalogue).
+    mosaics
+        Folder of band mosaics, or FITS files.
+    positions
+        Catalogue of given positions (detection skipped), or None.
+    truth
+        Catalogue with ``x``, ``y`` and ``class_ref`` to score against, or None.
+    """
+
+    name: str
+    mosaics: tuple[Path, ...]
+    positions: Path | None = None
+    truth: Path | None = None
+
+
+@dataclass(frozen=True)
+class SurveyPlan:
+    """A checked survey plan (see the module docstring for the file format).
+
+    Examples
+    --------
+    >>> p = SurveyPlan(fields=(FieldSpec("a", (Path("a"),)),), model=Path("m"))
+    >>> p.tile_size, p.photometry, p.field_names
+    (2048, 'growth', ['a'])
+    """
+
+    fields: tuple[FieldSpec, ...]
+    model: Path | None = None
+    task: str | None = None
+    tile_size: int = 2048
+    overlap: int | None = None
+    photometry: str = "growth"
+    batch_size: int = 512
+    retries: int = 2
+    match_radius: float = 2.0
+    source: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def field_names(self) -> list[str]:
+        """The fields' names, in plan order."""
+        return [f.name for f in self.fields]
+
+    def with_options(self, **options: Any) -> SurveyPlan:
+        """A copy with the settings given on the command line (None: keep the plan's)."""
+        given = {k: v for k, v in options.items() if v is not None}
+        if "model" in given:
+            given["model"] = Path(given["model"])
+        return replace(self, **given)
+
+    def settings(self) -> dict[str, Any]:
+        """The settings that change a tile's result (for the tile digests)."""
+        d = asdict(self)
+        return {k: d[k] for k in ("task", "tile_size", "overlap", "photometry", "match_radius")}
+
+
+def _where(source: Path | None) -> str:
+    return f"plan {source}" if source else "plan"
+
+
+def _int(value: Any, key: str, source: Path | None, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise StarclassError(f"{_where(source)}: {key} must be an integer, got {value!r}")
+    try:
+        out = int(value)
+    except ValueError:
+        raise StarclassError(f"{_where(source)}: {key} must be an integer, got {value!r}") from None
+    if out < minimum:
+        raise StarclassError(f"{_where(source)}: {key} must be >= {minimum}, got {out}")
+    return out
+
+
+def _path(value: Any, base: Path) -> Path:
+    p = Path(os.path.expanduser(str(value)))
+    return p if p.is_absolute() else base / p
+
+
+def _field(entry: Any, index: int, base: Path, source: Path | None) -> FieldSpec:
+    where = f"{_where(source)}, field {index + 1}"
+    if not isinstance(entry, Mapping):
+        raise StarclassError(f"{where}: expected a mapping with name and mosaics, got {entry!r}")
+    unknown = sorted(set(entry) - set(FIELD_KEYS))
+    if unknown:
+        raise StarclassError(f"{where}: unknown key(s) {', '.join(map(str, unknown))}; known: {', '.join(FIELD_KEYS)}")
+    name = entry.get("name")
+    if name is None or str(name).strip() == "":
+        raise StarclassError(f"{where}: no name")
+    name = str(name).strip()
+    if not _NAME.match(name):
+        raise StarclassError(f"{where}: name {name!r} must be letters, digits and . _ + - (a folder name)")
+    where = f"{_where(source)}, field {name!r}"
+    mos = entry.get("mosaics")
+    if mos is None or mos == "" or mos == []:
+        raise StarclassError(f"{where}: no mosaics (a folder of band mosaics or a list of FITS files)")
+    mos_list = mos if isinstance(mos, (list, tuple)) else [mos]
+    paths = tuple(_path(m, base) for m in mos_list)
+    for p in paths:
+        if not p.exists():
+            raise StarclassError(f"{where}: mosaics {p} not found")
+    out = {}
+    for key in ("positions", "truth"):
+        v = entry.get(key)
+        if v is None or str(v).strip() == "":
+            out[key] = None
+            continue
+        p = _path(v, base)
+        if not p.is_file():
+            raise StarclassError(f"{where}: {key} catalogue {p} not found")
+        out[key] = p
+    return FieldSpec(name, paths, out["positions"], out["truth"])
+
+
+def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = None) -> SurveyPlan:
+    """Build a plan from a parsed YAML document (paths relative to ``base``).
+
+    Parameters
+    ----------
+    doc
+        The document: the keys of :data:`PLAN_KEYS`.
+    base
+        Folder the relative paths are relative to (the plan file's).
+    source
+        The plan file, for messages.
+
+    Returns
+    -------
+    SurveyPlan
+
+    Examples
+    --------
+    >>> plan_from_mapping({"tile_size": 0, "fields": []}, Path("."))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: tile_size must be >= 64, got 0
+    """
+    if not isinstance(doc, Mapping):
+        raise StarclassError(f"{_where(source)}: expected a mapping of settings and fields, got {type(doc).__name__}")
+    unknown = sorted(set(map(str, doc)) - set(PLAN_KEYS))
+    if unknown:
+        raise StarclassError(f"{_where(source)}: unknown key(s) {', '.join(unknown)}; known: {', '.join(PLAN_KEYS)}")
+    kw: dict[str, Any] = {}
+    if doc.get("tile_size") is not None:
+        kw["tile_size"] = _int(doc["tile_size"], "tile_size", source, 64)
+    if doc.get("overlap") is not None:
+        kw["overlap"] = _int(doc["overlap"], "overlap", source, 0)
+    if doc.get("batch_size") is not None:
+        kw["batch_size"] = _int(doc["batch_size"], "batch_size", source, 1)
+    if doc.get("retries") is not None:
+        kw["retries"] = _int(doc["retries"], "retries", source, 0)
+    if doc.get("match_radius") is not None:
+        try:
+            kw["match_radius"] = float(doc["match_radius"])
+        except (TypeError, ValueError):
+            raise StarclassError(
+                f"{_where(source)}: match_radius must be a number, got {doc['match_radius']!r}") from None
+    if doc.get("photometry") is not None:
+        kw["photometry"] = str(doc["photometry"]).lower()
+    if doc.get("model") is not None:
+        kw["model"] = _path(doc["model"], base)
+    if doc.get("task") is not None:
+        kw["task"] = str(doc["task"])
+    fields = doc.get("fields")
+    if not isinstance(fields, (list, tuple)):
+        raise StarclassError(f"{_where(source)}: 'fields' must be a list of fields (name, mosaics, ...)")
+    specs = tuple(_field(e, i, base, source) for i, e in enumerate(fields))
+    return SurveyPlan(fields=specs, source=source, **kw)
+
+
+def read_plan(path: str | os.PathLike) -> SurveyPlan:
+    """Read a YAML or CSV plan; paths are taken relative to the plan's folder.
+
+    Parameters
+    ----------
+    path
+        ``.yaml``/``.yml`` (settings and fields) or ``.csv`` (fields only).
+
+    Returns
+    -------
+    SurveyPlan
+        Read but not yet checked against the model and mosaics: see :func:`validate_plan`.
+
+    Raises
+    ------
+    StarclassError
+        Naming the file and the key, row or field at fault.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); (d / "f1").mkdir()
+    >>> _ = (d / "plan.csv").write_text("name,mosaics\\nf1,f1\\n")
+    >>> read_plan(d / "plan.csv").field_names
+    ['f1']
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise StarclassError(f"plan {p} not found")
+    base = p.parent
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        with open(p, newline="") as fh:
+            reader = csv.DictReader(fh)
+            cols = reader.fieldnames or []
+            if "name" not in cols or "mosaics" not in cols:
+                raise StarclassError(f"plan {p}: a CSV plan needs columns name and mosaics (has {', '.join(cols)})")
+            unknown = [c for c in cols if c not in FIELD_KEYS]
+            if unknown:
+                raise StarclassError(
+                    f"plan {p}: unknown column(s) {', '.join(unknown)}; known: {', '.join(FIELD_KEYS)}")
+            rows = []
+            for i, row in enumerate(reader):
+                try:
+                    rows.append(_field(dict(row), i, base, p))
+                except StarclassError as exc:
+                    raise StarclassError(f"{exc} (row {i + 2} of the CSV)") from None
+        return SurveyPlan(fields=tuple(rows), source=p)
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            doc = yaml.safe_load(p.read_text())
+        except yaml.YAMLError as exc:
+            raise StarclassError(f"plan {p}: not valid YAML: {exc}") from None
+        return plan_from_mapping(doc or {}, base, p)
+    raise StarclassError(f"plan {p}: give a .yaml/.yml or .csv file")
+
+
+def file_digest(path: str | os.PathLike, *, content: bool = True) -> str:
+    """SHA-256 of a file's bytes, or (``content=False``) of its name, size and modification time.
+
+    Mosaics are tens of GB in a survey: hashing them on every run would cost more than a tile,
+    so they are identified by size and mtime (a rewritten mosaic gets a new mtime).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "a.txt"; _ = f.write_text("x")
+    >>> file_digest(f)[:12]
+    '2d711642b726'
+    """
+    p = Path(path)
+    h = hashlib.sha256()
+    if content:
+        with open(p, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    else:
+        st = p.stat()
+        h.update(json.dumps([str(p.resolve()), st.st_size, st.st_mtime_ns]).encode())
+    return h.hexdigest()
+
+
+def model_digest(model: str | os.PathLike) -> str:
+    """Digest of a model directory (manifest and member files) or of one member file.
+
+    Workers cache the loaded model under this key, and it enters every tile's digest, so a
+    retrained model reruns every tile.
+    """
+    p = Path(model)
+    files = [p] if p.is_file() else sorted(f for f in p.iterdir() if f.is_file() and
+                                           (f.name == "manifest.json" or re.fullmatch(r"member_\d+\.pt", f.name)))
+    if not files:
+        raise StarclassError(f"model {p}: no manifest.json or member_NN.pt in it")
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        h.update(file_digest(f).encode())
+    return h.hexdigest()

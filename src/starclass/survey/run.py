@@ -1,0 +1,592 @@
+"""``starclass survey``: many fields and tiles on dask.distributed, one merged catalogue.
+
+:func:`run_survey` checks the plan (:func:`prepare`), cuts every field into tiles, skips the
+tiles whose file already holds their digest, runs the others as Dask tasks (retried on
+failure), merges each field's tiles (:mod:`starclass.survey.merge`), scores fields that have a
+truth catalogue, and writes::
+
+    OUT/tiles/<field>/<tile>.parquet       one per tile: the restart state
+    OUT/fields/<field>/catalogue.parquet   each field's classified catalogue
+    OUT/fields/<field>/evaluation.json     (fields with truth) accuracy and completeness
+    OUT/catalogue/field=<field>/part-0.parquet   the merged catalogue, partitioned by field
+    OUT/summary.json                       counts, times, throughput, memory, failures
+
+The cluster is a :class:`distributed.LocalCluster` sized to the machine unless a scheduler
+address, a cluster object (a ``dask_jobqueue.SLURMCluster``, say) or a client is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_dir, atomic_path
+from starclass.io.paths import input_clash
+from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y
+from starclass.survey.merge import merge_tiles
+from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
+from starclass.survey.tiles import assign_tiles, tile_grid
+from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up
+
+#: Bumped when a change of this code changes tile results, so old tile files are redone.
+TILE_FORMAT = 1
+#: Names the survey writes in its output folder (anything else there is refused).
+OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
+
+
+@dataclass
+class FieldInfo:
+    """A checked field: its mosaics' shape and files, its given positions (if any)."""
+
+    spec: FieldSpec
+    shape: tuple[int, int]
+    band_paths: dict[str, str]
+    positions: Any = None  # astropy Table with whole-image x, y and ORDER, or None
+
+    @property
+    def detected(self) -> bool:
+        return self.positions is None
+
+
+@dataclass
+class PreparedSurvey:
+    """A plan checked against its model and mosaics, cut into tile jobs."""
+
+    plan: SurveyPlan
+    fields: list[FieldInfo]
+    config: Any
+    model_digest: str
+    overlap: int
+    jobs: list[TileJob]
+    tile_order: dict[str, list[str]]
+
+
+@dataclass
+class SurveyResult:
+    """What :func:`run_survey` did."""
+
+    outdir: Path
+    summary: dict[str, Any]
+    failed: list[str] = field(default_factory=list)
+    catalogue: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _check_positions(table, shape, path, name) -> None:
+    ny, nx = shape
+    for col in (X, Y):
+        if col not in table.colnames:
+            raise StarclassError(f"field {name!r}: positions {path} have no column {col!r}")
+    x = np.asarray(table[X], dtype=float)
+    y = np.asarray(table[Y], dtype=float)
+    bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
+    if bad.size:
+        raise StarclassError(f"field {name!r}: positions {path}, rows {bad[:10].tolist()}: x or y not finite")
+    off = np.flatnonzero((x < -0.5) | (y < -0.5) | (x >= nx - 0.5) | (y >= ny - 0.5))
+    if off.size:
+        raise StarclassError(f"field {name!r}: positions {path}, rows {off[:10].tolist()} lie off the "
+                             f"{nx} x {ny} px mosaics")
+
+
+def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collection[str] = (),
+            device: str | None = None, threads: int = 1) -> PreparedSurvey:
+    """Check the whole plan, then cut every field into tile jobs with their digests.
+
+    Parameters
+    ----------
+    plan
+        The plan (with any command-line settings applied).
+    outdir
+        The survey's output folder (tile files go under ``tiles/``).
+    fail_tiles
+        ``<field>/<tile>`` keys whose task raises (fault injection for restart tests).
+    device
+        Torch device for the workers (None: CUDA when present).
+    threads
+        Torch threads per task.
+
+    Returns
+    -------
+    PreparedSurvey
+
+    Raises
+    ------
+    StarclassError
+        Naming the plan file and the key or field at fault; nothing has been run.
+    """
+    from starclass.io.catalog import read_catalog
+    from starclass.io.mosaic import read_mosaics
+    from starclass.learn.checkpoint import load_model
+    from starclass.stamps import base_size
+
+    where = f"plan {plan.source}" if plan.source else "plan"
+    if not plan.fields:
+        raise StarclassError(f"{where}: no fields")
+    dup = sorted({n for n in plan.field_names if plan.field_names.count(n) > 1})
+    if dup:
+        raise StarclassError(f"{where}: field name(s) {', '.join(dup)} used twice")
+    if plan.photometry not in PHOTOMETRY:
+        raise StarclassError(f"{where}: photometry {plan.photometry!r} unknown; use one of {', '.join(PHOTOMETRY)}")
+    if plan.model is None:
+        raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
+    if not Path(plan.model).exists():
+        raise StarclassError(f"{where}: model {plan.model} not found")
+    if plan.tile_size < 64:
+        raise StarclassError(f"{where}: tile_size must be >= 64, got {plan.tile_size}")
+    loaded = load_model(plan.model, device="cpu")
+    cfg = loaded.config
+    if plan.task is not None and plan.task != cfg.name:
+        raise StarclassError(f"{where}: task {plan.task!r} but model {plan.model} was trained for task {cfg.name!r}")
+    stamp = base_size(cfg.stamp_size, cfg.scales)
+    overlap = plan.overlap if plan.overlap is not None else max(DEFAULT_OVERLAP, stamp)
+    if overlap < stamp:
+        raise StarclassError(f"{where}: overlap {overlap} px is smaller than the model's stamp ({stamp} px); "
+                             f"a candidate near a tile edge would lose part of its stamp")
+    digest = model_digest(plan.model)
+    outdir = Path(outdir)
+    inputs = [plan.source, plan.model]
+    infos: list[FieldInfo] = []
+    for spec in plan.fields:
+        name = spec.name
+        try:
+            mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
+                               require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"))
+        except StarclassError as exc:
+            raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+        missing = [b for b in cfg.bands if b not in mos.bands]
+        if missing:
+            raise StarclassError(f"{where}, field {name!r}: band(s) {', '.join(missing)} of the model are not among "
+                                 f"its mosaics ({', '.join(mos.bands)})")
+        positions = None
+        if spec.positions is not None:
+            positions = _read(read_catalog, spec.positions, where, name)
+            _check_positions(positions, mos.shape, spec.positions, name)
+            if ID not in positions.colnames:
+                positions[ID] = np.arange(1, len(positions) + 1, dtype=np.int64)
+            positions[ORDER] = np.arange(len(positions), dtype=np.int64)
+        elif plan.photometry == "skip":
+            raise StarclassError(f"{where}, field {name!r}: photometry 'skip' needs a positions catalogue "
+                                 "(detection measures what it finds)")
+        if spec.truth is not None:
+            truth = _read(read_catalog, spec.truth, where, name)
+            for col in (X, Y, CLASS_REF):
+                if col not in truth.colnames:
+                    raise StarclassError(f"{where}, field {name!r}: truth {spec.truth} has no column {col!r}")
+        infos.append(FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions))
+        inputs += [*mos.paths.values(), spec.positions, spec.truth]
+    clash = input_clash(outdir, inputs)
+    if clash is not None:
+        raise StarclassError(f"output {outdir} is or contains one of the survey's inputs ({clash}); choose another")
+
+    settings = dict(plan.settings(), overlap=overlap, format=TILE_FORMAT, model=digest)
+    fail = set(fail_tiles)
+    jobs: list[TileJob] = []
+    order: dict[str, list[str]] = {}
+    for info in infos:
+        tiles = tile_grid(info.shape, plan.tile_size, overlap)
+        order[info.spec.name] = [t.name for t in tiles]
+        mosaic_ids = {b: file_digest(p, content=False) for b, p in sorted(info.band_paths.items())}
+        owner = None
+        if info.positions is not None:
+            x = np.asarray(info.positions[X], dtype=float)
+            y = np.asarray(info.positions[Y], dtype=float)
+            owner = assign_tiles(x, y, info.shape, plan.tile_size)
+            px, py = np.floor(x + 0.5), np.floor(y + 0.5)
+        for k, tile in enumerate(tiles):
+            sub = None
+            if info.positions is not None:
+                wx0, wx1, wy0, wy1 = tile.window
+                inside = (px >= wx0) & (px < wx1) & (py >= wy0) & (py < wy1)
+                if not (owner == k).any():
+                    sub = info.positions[:0]
+                else:
+                    sub = info.positions[inside]
+            h = hashlib.sha256(json.dumps({"settings": settings, "mosaics": mosaic_ids, "core": tile.core,
+                                           "window": tile.window, "shape": info.shape}, sort_keys=True).encode())
+            if sub is not None:
+                h.update(_table_digest(sub).encode())
+            key = f"{info.spec.name}/{tile.name}"
+            jobs.append(TileJob(
+                field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
+                model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
+                guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
+                digest=h.hexdigest(), device=device, threads=threads, fail=key in fail))
+    unknown = fail - {j.key for j in jobs}
+    if unknown:
+        raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
+    return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
+
+
+def _read(reader, path, where: str, name: str):
+    """A catalogue of a field, its errors prefixed with the plan and field."""
+    try:
+        return reader(path, allow_empty=True)
+    except StarclassError as exc:
+        raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+
+
+def _table_digest(table) -> str:
+    """Digest of a table's columns (names, values), for the tile digest of given positions."""
+    h = hashlib.sha256()
+    for name in table.colnames:
+        h.update(name.encode())
+        arr = np.asarray(table[name])
+        h.update(arr.astype(str).tobytes() if arr.dtype.kind in "OU" else np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()
+
+
+def default_workers() -> tuple[int, int]:
+    """(workers, threads per worker) sized to this machine: one per GPU, else one per core.
+
+    Examples
+    --------
+    >>> w, t = default_workers(); w >= 1 and t == 1
+    True
+    """
+    try:
+        import torch
+
+        n_gpu = torch.cuda.device_count()
+    except ImportError:
+        n_gpu = 0
+    if n_gpu:
+        return n_gpu, 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores), 1
+
+
+def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers: int | None = None,
+                threads_per_worker: int | None = None, processes: bool = True):
+    """A Dask client: to ``scheduler``, to ``cluster``, or to a new LocalCluster.
+
+    Parameters
+    ----------
+    scheduler
+        Address of a running scheduler (``tcp://host:8786``).
+    cluster
+        A cluster object (``LocalCluster``, ``dask_jobqueue.SLURMCluster``, ...); the caller
+        owns it (scales it, closes it).
+    n_workers, threads_per_worker
+        Size of the LocalCluster made when neither is given (default :func:`default_workers`).
+    processes
+        LocalCluster workers as processes (True) or threads of this process.
+
+    Returns
+    -------
+    (distributed.Client, LocalCluster or None)
+        The client and the cluster this call made (to close), if any.
+    """
+    return _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+
+
+def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise StarclassError("starclass survey needs dask.distributed: pip install 'starclass[scale]'") from None
+    if scheduler is not None and cluster is not None:
+        raise StarclassError("give a scheduler address or a cluster, not both")
+    if scheduler is not None:
+        try:
+            return Client(scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as exc:
+            raise StarclassError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+    if cluster is not None:
+        return Client(cluster), None
+    w, t = default_workers()
+    own = LocalCluster(n_workers=n_workers or w, threads_per_worker=threads_per_worker or t, processes=processes,
+                       dashboard_address=":0", silence_logs=40)
+    return Client(own), own
+
+
+def dashboard(client) -> str | None:
+    """The dashboard address of ``client``'s scheduler, or None when it runs none (no bokeh)."""
+    try:
+        services = client.scheduler_info().get("services", {})
+    except Exception:  # a scheduler that cannot say has no dashboard we can name
+        return None
+    return client.dashboard_link if "dashboard" in services else None
+
+
+def _evaluate(table, truth_path: Path, cfg, radius: float) -> dict[str, Any]:
+    """Completeness and accuracy of one field's catalogue against its truth."""
+    from starclass.detect.match import match_catalogs
+    from starclass.evaluate.metrics import accuracy_scores
+    from starclass.evaluate.task import EvalTask
+    from starclass.io.catalog import read_catalog
+
+    truth = read_catalog(truth_path, allow_empty=True)
+    xy = np.column_stack([table.column(X).to_numpy(), table.column(Y).to_numpy()]) if table.num_rows \
+        else np.zeros((0, 2))
+    out: dict[str, Any] = {"truth": str(truth_path), "n_truth": len(truth), "n_catalogue": int(len(xy))}
+    if not len(truth) or not len(xy):
+        return out | {"n_matched": 0}
+    it, ic, _ = match_catalogs(truth, xy, radius=radius)
+    out["n_matched"] = int(len(it))
+    out["completeness"] = len(it) / len(truth)
+    task = EvalTask.from_config(cfg)
+    pred = table.column(CLASS_PRED).to_numpy()[ic]
+    ref = task.reference_labels(np.asarray(truth[CLASS_REF])[it])
+    for merge, groups in task.merges.items():
+        try:
+            acc, bal = accuracy_scores(ref, pred, merge, groups)
+        except StarclassError:
+            continue
+        out.setdefault("accuracy", {})[merge] = {"accuracy": acc, "balanced_accuracy": bal}
+    return out
+
+
+def _check_outdir(outdir: Path, overwrite: bool) -> None:
+    from starclass.io.atomic import foreign_entries
+
+    if outdir.exists() and not outdir.is_dir():
+        raise StarclassError(f"output {outdir} exists and is not a folder")
+    foreign = foreign_entries(outdir, OWN_ENTRIES)
+    if foreign:
+        raise StarclassError(f"output folder {outdir} holds files a survey does not write ({', '.join(foreign[:5])}); "
+                             "choose another folder")
+    summary = outdir / "summary.json"
+    if summary.is_file() and not overwrite:
+        try:
+            complete = json.loads(summary.read_text()).get("complete", False)
+        except (OSError, ValueError):
+            complete = False
+        if complete:
+            raise StarclassError(f"survey output {outdir} is complete (summary.json); give --overwrite to redo "
+                                 "the merge and summary (finished tiles are reused)")
+
+
+def run_survey(
+    plan: SurveyPlan,
+    outdir: str | os.PathLike,
+    *,
+    scheduler: str | None = None,
+    cluster: Any = None,
+    client: Any = None,
+    n_workers: int | None = None,
+    threads_per_worker: int | None = None,
+    processes: bool = True,
+    overwrite: bool = False,
+    progress: bool = True,
+    device: str | None = None,
+    fail_tiles: Collection[str] = (),
+    echo: Callable[[str], None] = print,
+) -> SurveyResult:
+    """Run a survey plan: every field's tiles on Dask, then the merged catalogue and summary.
+
+    Parameters
+    ----------
+    plan
+        A plan from :func:`starclass.survey.plan.read_plan` (settings applied).
+    outdir
+        Output folder. An unfinished survey there is resumed (tiles with the same digest are
+        skipped); a finished one is kept unless ``overwrite``.
+    scheduler, cluster, client
+        Where to run (at most one): a scheduler address, a cluster object (e.g. a
+        ``dask_jobqueue.SLURMCluster``), or a connected client. Default: a LocalCluster.
+    n_workers, threads_per_worker, processes
+        Size and kind of the default LocalCluster.
+    overwrite
+        Redo the merge and summary of a finished survey.
+    progress
+        One progress bar over tiles (candidates in its postfix).
+    device
+        Torch device of the workers (None: one GPU per worker when there are GPUs, else CPU).
+    fail_tiles
+        ``<field>/<tile>`` keys whose task raises: fault injection for the restart tests.
+    echo
+        Where messages go.
+
+    Returns
+    -------
+    SurveyResult
+        ``failed`` lists the tiles that failed after their retries; then no merged catalogue
+        is written and ``summary["complete"]`` is False.
+
+    Examples
+    --------
+    >>> from starclass.survey.plan import SurveyPlan
+    >>> run_survey(SurveyPlan(fields=()), "out")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: no fields
+    """
+    from tqdm.auto import tqdm
+
+    t0 = time.perf_counter()
+    outdir = Path(outdir)
+    threads = int(threads_per_worker or 1)
+    prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
+    _check_outdir(outdir, overwrite)
+    todo = [j for j in prepared.jobs if not tile_done(j.output, j.digest)]
+    skipped = len(prepared.jobs) - len(todo)
+    echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
+         f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
+
+    own_client = client is None
+    made_cluster = None
+    if client is None:
+        if sum(v is not None for v in (scheduler, cluster)) > 1:
+            raise StarclassError("give a scheduler address or a cluster, not both")
+        client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+    if made_cluster is not None:
+        client.wait_for_workers(len(made_cluster.workers))
+    if todo:
+        client.run(warm_up)
+    t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
+    results: list[dict[str, Any]] = []
+    failed: list[str] = []
+    errors: dict[str, str] = {}
+    n_cand = 0
+    try:
+        link = dashboard(client)
+        n_w = len(client.scheduler_info().get("workers", {}))
+        echo(f"dask: {n_w} worker(s); dashboard: {link or 'not running (install bokeh for it)'}")
+        from distributed import as_completed
+
+        futures = client.map(run_tile, todo, key=[f"tile-{j.key}-{j.digest[:12]}" for j in todo],
+                             retries=plan.retries, pure=False) if todo else []
+        key_of = {f.key: j.key for f, j in zip(futures, todo)}
+        bar = tqdm(total=len(prepared.jobs), initial=skipped, unit="tile", desc="survey", disable=not progress,
+                   dynamic_ncols=True)
+        try:
+            for fut in as_completed(futures):
+                if fut.status == "error":
+                    name = key_of[fut.key]
+                    failed.append(name)
+                    errors[name] = repr(fut.exception())
+                else:
+                    r = fut.result()
+                    results.append(r)
+                    n_cand += r["n"]
+                bar.update(1)
+                bar.set_postfix(candidates=n_cand, failed=len(failed))
+                fut.release()
+        finally:
+            bar.close()
+    finally:
+        if own_client:
+            client.close()
+        if made_cluster is not None:
+            made_cluster.close()
+    failed.sort()
+    t_tiles = time.perf_counter() - t0
+    summary: dict[str, Any] = {
+        "complete": not failed,
+        "plan": str(plan.source) if plan.source else None,
+        "model": str(plan.model), "task": prepared.config.name,
+        "tile_size": plan.tile_size, "overlap": prepared.overlap, "photometry": plan.photometry,
+        "n_fields": len(prepared.fields), "n_tiles": len(prepared.jobs),
+        "n_tiles_skipped": skipped, "n_tiles_run": len(results), "failed_tiles": failed,
+        "errors": errors, "workers": n_w, "dashboard": link,
+    }
+    if failed:
+        summary["seconds"] = {"tiles": t_tiles}
+        _write_json(outdir / "summary.json", summary)
+        return SurveyResult(outdir, summary, failed)
+
+    t1 = time.perf_counter()
+    per_field: dict[str, Any] = {}
+    by_field: dict[str, list[TileJob]] = {}
+    for j in prepared.jobs:
+        by_field.setdefault(j.field, []).append(j)
+    total = 0
+    with atomic_dir(outdir / "catalogue", overwrite=True, own=("field=*",)) as tmp_cat:
+        for info in prepared.fields:
+            name = info.spec.name
+            table = merge_tiles([j.output for j in by_field[name]], detected=info.detected,
+                                tile_order=prepared.tile_order[name])
+            import pyarrow.parquet as pq
+
+            fdir = outdir / "fields" / name
+            with atomic_path(fdir / "catalogue.parquet") as tmp:
+                pq.write_table(table, tmp)
+            part = tmp_cat / f"field={name}"
+            part.mkdir()
+            # the partition folder names the field: the column itself is left out of the files
+            pq.write_table(table.drop_columns([c for c in ("field",) if c in table.column_names]),
+                           part / "part-0.parquet")
+            entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
+                                     "n_tiles": len(by_field[name]), "detected": info.detected}
+            if table.num_rows and CLASS_PRED in table.column_names:
+                classes, counts = np.unique(table.column(CLASS_PRED).to_numpy(), return_counts=True)
+                entry["class_pred_counts"] = {str(int(c)): int(n) for c, n in zip(classes, counts)}
+            if info.spec.truth is not None:
+                ev = _evaluate(table, info.spec.truth, prepared.config, plan.match_radius)
+                _write_json(fdir / "evaluation.json", ev)
+                entry["evaluation"] = ev
+            per_field[name] = entry
+            total += table.num_rows
+    t_merge = time.perf_counter() - t1
+    wall = time.perf_counter() - t0
+    rss_by_pid: dict[int, int] = {}
+    for r in results:
+        rss_by_pid[r["pid"]] = max(rss_by_pid.get(r["pid"], 0), r["peak_rss"])
+    secs = {k: float(sum(r["seconds"][k] for r in results)) for k in ("find", "classify", "total")}
+    cpu = {k: float(sum(r["cpu_seconds"][k] for r in results)) for k in ("find", "total")}
+    pixels = sum(r["pixels"] for r in results)
+    summary.update({
+        "n_candidates": total, "fields": per_field,
+        "seconds": {"wall": wall, "start": t_start, "tiles": t_tiles - t_start, "merge": t_merge, "task_sums": secs},
+        "cpu_seconds": cpu,
+        "candidates_per_second": total / wall if wall > 0 else None,
+        # a single-threaded worker's rate on an idle core: CPU time does not grow with the load
+        "candidates_per_cpu_second": (sum(r["n"] for r in results) / cpu["total"]) if cpu["total"] > 0 else None,
+        "find_cpu_seconds_per_megapixel": cpu["find"] / (pixels / 1e6) if pixels else None,
+        "find_seconds_per_megapixel": secs["find"] / (pixels / 1e6) if pixels else None,
+        "peak_rss_per_worker_bytes": sorted(rss_by_pid.values()),
+        "model_loads_per_process": sorted({r["pid"]: r["model_loads"] for r in results}.values()),
+        "tiles_per_worker": {w: sum(r["worker"] == w for r in results) for w in sorted({r["worker"] for r in results})},
+        "cpu_seconds_per_worker": {w: float(sum(r["cpu_seconds"]["total"] for r in results if r["worker"] == w))
+                                   for w in sorted({r["worker"] for r in results})},
+    })
+    _write_json(outdir / "summary.json", summary)
+    return SurveyResult(outdir, summary, [], outdir / "catalogue")
+
+
+def _write_json(path: Path, doc: dict[str, Any]) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2, default=float) + "\n")
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The summary as a few lines for humans.
+
+    Examples
+    --------
+    >>> summary_lines({"complete": False, "failed_tiles": ["a/r000_c000"], "errors": {}})[0]
+    'survey INCOMPLETE: 1 tile(s) failed after retries:'
+    """
+    if not summary.get("complete"):
+        lines = [f"survey INCOMPLETE: {len(summary['failed_tiles'])} tile(s) failed after retries:"]
+        lines += [f"  {k}: {summary['errors'].get(k, '')}" for k in summary["failed_tiles"]]
+        lines.append("rerun the same command to retry them (finished tiles are kept)")
+        return lines
+    s = summary["seconds"]
+    lines = [f"survey complete: {summary['n_candidates']} candidates in {summary['n_fields']} field(s), "
+             f"{summary['n_tiles']} tiles ({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s "
+             f"({summary['candidates_per_second'] or 0:.0f} candidates/s)"]
+    for name, f in summary["fields"].items():
+        line = f"  {name}: {f['n_candidates']} candidates, {f['n_tiles']} tiles"
+        ev = f.get("evaluation")
+        if ev and "completeness" in ev:
+            line += f"; truth: {ev['n_matched']}/{ev['n_truth']} matched"
+            for merge, a in (ev.get("accuracy") or {}).items():
+                line += f", accuracy ({merge}) {a['accuracy']:.3f}"
+        lines.append(line)
+    if summary.get("peak_rss_per_worker_bytes"):
+        lines.append("peak memory per worker: " + ", ".join(
+            f"{b / 2**30:.2f} GiB" for b in summary["peak_rss_per_worker_bytes"]))
+    return lines

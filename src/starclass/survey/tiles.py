@@ -1,0 +1,230 @@
+"""Tiles of a mosaic too large for one process, and who owns a candidate in an overlap.
+
+A mosaic of ``(ny, nx)`` pixels is cut into a grid of **cores**, half-open pixel intervals
+``[x0, x1) x [y0, y1)`` of side ``tile_size`` (the last row and column shorter) that cover the
+image exactly once. Each tile reads its core plus ``overlap`` pixels on every side (clipped to
+the image), so detection, photometry and stamps of a candidate near a core edge see the same
+pixels as in one whole-image run. A candidate belongs to the one tile whose core holds its
+centre: ``x0 <= x < x1`` and ``y0 <= y < y1``. A centre exactly on an edge (``x == x1``) goes to
+the tile on the right (above); one on a corner to the tile up-right of it. Centres off the image
+(``x < 0`` or ``x >= nx``, down to -0.5 and up to ``nx - 0.5`` are still pixel 0 and ``nx - 1``)
+go to the nearest edge tile, so no candidate is ever lost.
+
+:class:`MosaicWindow` is the part of a :class:`starclass.io.Mosaics` a tile reads: memory-mapped
+slices, so a worker touches only its window's pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from starclass.errors import StarclassError
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One tile: its core (owned) and its window (read) in whole-image pixels.
+
+    Attributes
+    ----------
+    row, col
+        Position in the grid.
+    core
+        ``(x0, x1, y0, y1)``: half-open intervals of the pixels this tile owns.
+    window
+        ``(x0, x1, y0, y1)``: the pixels it reads (core plus overlap, clipped).
+
+    Examples
+    --------
+    >>> t = Tile(0, 1, core=(100, 200, 0, 100), window=(68, 232, 0, 132))
+    >>> t.name, t.offset
+    ('r000_c001', (68, 0))
+    """
+
+    row: int
+    col: int
+    core: tuple[int, int, int, int]
+    window: tuple[int, int, int, int]
+
+    @property
+    def name(self) -> str:
+        """``r<row>_c<col>``, zero-padded so names sort in grid order."""
+        return f"r{self.row:03d}_c{self.col:03d}"
+
+    @property
+    def offset(self) -> tuple[int, int]:
+        """``(x, y)`` of the window's first pixel in the whole image."""
+        return self.window[0], self.window[2]
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        """Numpy ``(rows, cols)`` slices of the window."""
+        x0, x1, y0, y1 = self.window
+        return slice(y0, y1), slice(x0, x1)
+
+    @property
+    def n_pixels(self) -> int:
+        """Pixels in the core."""
+        x0, x1, y0, y1 = self.core
+        return (x1 - x0) * (y1 - y0)
+
+
+def _edges(n: int, size: int) -> np.ndarray:
+    """Core boundaries along one axis: 0, size, 2 size, ..., n."""
+    return np.append(np.arange(0, n, size), n)
+
+
+def tile_grid(shape: tuple[int, int], tile_size: int, overlap: int) -> list[Tile]:
+    """Cut an image of ``shape = (ny, nx)`` into tiles.
+
+    Parameters
+    ----------
+    shape
+        ``(ny, nx)`` of the mosaic.
+    tile_size
+        Side of a core (px); an image no larger than this is one tile.
+    overlap
+        Margin (px) read around each core on every side.
+
+    Returns
+    -------
+    list of Tile
+        Row-major (row 0 = smallest y).
+
+    Examples
+    --------
+    >>> [t.core for t in tile_grid((100, 250), 128, 16)]
+    [(0, 128, 0, 100), (128, 250, 0, 100)]
+    >>> tile_grid((100, 250), 128, 16)[1].window
+    (112, 250, 0, 100)
+    """
+    ny, nx = (int(s) for s in shape)
+    if tile_size < 1 or overlap < 0:
+        raise StarclassError(f"tile_size must be >= 1 and overlap >= 0, got {tile_size} and {overlap}")
+    xe, ye = _edges(nx, tile_size), _edges(ny, tile_size)
+    tiles = []
+    for r in range(len(ye) - 1):
+        for c in range(len(xe) - 1):
+            x0, x1, y0, y1 = int(xe[c]), int(xe[c + 1]), int(ye[r]), int(ye[r + 1])
+            win = (max(0, x0 - overlap), min(nx, x1 + overlap), max(0, y0 - overlap), min(ny, y1 + overlap))
+            tiles.append(Tile(r, c, (x0, x1, y0, y1), win))
+    return tiles
+
+
+def assign_tiles(x: np.ndarray, y: np.ndarray, shape: tuple[int, int], tile_size: int) -> np.ndarray:
+    """Index (into :func:`tile_grid`'s list) of the tile owning each centre.
+
+    Half-open intervals: a centre on an edge belongs to the tile above/right of it; centres
+    beyond the image belong to the nearest edge tile.
+
+    Parameters
+    ----------
+    x, y
+        0-based centres (finite).
+    shape
+        ``(ny, nx)``.
+    tile_size
+        Side of a core.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 tile index per centre.
+
+    Examples
+    --------
+    >>> assign_tiles(np.array([127.999, 128.0, 249.4]), np.array([0.0, 0.0, 99.0]), (100, 250), 128).tolist()
+    [0, 1, 1]
+    """
+    ny, nx = (int(s) for s in shape)
+    n_cols = len(_edges(nx, tile_size)) - 1
+    n_rows = len(_edges(ny, tile_size)) - 1
+    # floor division is exactly the half-open rule: x in [k size, (k+1) size) -> k
+    col = np.clip(np.floor(np.asarray(x, dtype=float) / tile_size), 0, n_cols - 1).astype(np.int64)
+    row = np.clip(np.floor(np.asarray(y, dtype=float) / tile_size), 0, n_rows - 1).astype(np.int64)
+    return row * n_cols + col
+
+
+def in_core(x: np.ndarray, y: np.ndarray, tile: Tile, shape: tuple[int, int]) -> np.ndarray:
+    """Whether each whole-image centre belongs to ``tile`` (the same rule as :func:`assign_tiles`).
+
+    Examples
+    --------
+    >>> t = tile_grid((100, 250), 128, 16)[1]
+    >>> in_core(np.array([127.9, 128.0, 260.0]), np.array([5.0, 5.0, 5.0]), t, (100, 250)).tolist()
+    [False, True, True]
+    """
+    ny, nx = shape
+    x0, x1, y0, y1 = tile.core
+    # the outer edges of the image reach to infinity so that nothing falls between tiles
+    lo_x = -np.inf if x0 == 0 else x0
+    hi_x = np.inf if x1 == nx else x1
+    lo_y = -np.inf if y0 == 0 else y0
+    hi_y = np.inf if y1 == ny else y1
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    return (x >= lo_x) & (x < hi_x) & (y >= lo_y) & (y < hi_y)
+
+
+class MosaicWindow:
+    """A rectangular window of a :class:`starclass.io.Mosaics`, itself a ``Mosaics``.
+
+    The images are slices of the parent's (memory-mapped) arrays, so nothing is read until a
+    pixel is used; the WCS is sliced to match, and masks come from the parent's weight maps
+    over the window only.
+
+    Parameters
+    ----------
+    parent
+        The whole mosaics (a :class:`starclass.io.MosaicSet` or any ``Mosaics``).
+    window
+        ``(x0, x1, y0, y1)`` in the parent's pixels (half-open).
+
+    Examples
+    --------
+    >>> from starclass.io import ArrayMosaics
+    >>> m = ArrayMosaics({"f555w": np.arange(20.0).reshape(4, 5)}, {"f555w": 25.0})
+    >>> w = MosaicWindow(m, (1, 3, 2, 4))
+    >>> w.shape, w.data["f555w"].tolist()
+    ((2, 2), [[11.0, 12.0], [16.0, 17.0]])
+    """
+
+    def __init__(self, parent, window: tuple[int, int, int, int]) -> None:
+        x0, x1, y0, y1 = (int(v) for v in window)
+        self._parent = parent
+        self._window = (x0, x1, y0, y1)
+        self._slices = (slice(y0, y1), slice(x0, x1))
+        self.data = {b: parent.data[b][self._slices] for b in parent.bands}
+        wcs = getattr(parent, "wcs", None)
+        self.wcs = None if wcs is None else wcs.slice(self._slices)
+        self._masks: dict[str, np.ndarray] = {}
+
+    bands = property(lambda self: list(self._parent.bands))
+    zeropoint = property(lambda self: self._parent.zeropoint)
+    magsys = property(lambda self: self._parent.magsys)
+    pixel_scale = property(lambda self: self._parent.pixel_scale)
+    v_band = property(lambda self: self._parent.v_band)
+    exptime = property(lambda self: getattr(self._parent, "exptime", None))
+    headers = property(lambda self: getattr(self._parent, "headers", None))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        x0, x1, y0, y1 = self._window
+        return (y1 - y0, x1 - x0)
+
+    @property
+    def paths(self) -> Mapping[str, Path]:
+        return getattr(self._parent, "paths", {}) or {}
+
+    def mask(self, band: str) -> np.ndarray:
+        """Bad pixels of ``band`` within the window (computed once per band)."""
+        if band not in self._masks:
+            try:
+                self._masks[band] = np.asarray(self._parent.mask(band, window=self._slices), dtype=bool)
+            except TypeError:  # a Mosaics without windowed masks: slice the whole mask
+                self._masks[band] = np.asarray(self._parent.mask(band), dtype=bool)[self._slices]
+        return self._masks[band]

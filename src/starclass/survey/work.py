@@ -1,0 +1,356 @@
+"""What a Dask worker does with one tile: detect (or take given positions), classify, write.
+
+:func:`run_tile` is the task. It opens the field's mosaics memory-mapped, cuts its window
+(:class:`starclass.survey.tiles.MosaicWindow`), finds or measures candidates there, keeps those
+whose centre lies in its core, classifies them with the model (loaded once per worker process
+and kept, keyed by the model's digest: :func:`cached_model`) and writes its rows to one Parquet
+file atomically, with the tile's digest in the file's metadata. A tile whose file exists with
+the same digest is done (:func:`tile_done`): a rerun skips it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
+from starclass.schema import FIELD, TILE, X, Y
+from starclass.survey.tiles import MosaicWindow, Tile, in_core
+
+#: Key of the tile digest in the Parquet file's metadata.
+DIGEST_KEY = b"starclass_tile_digest"
+#: Column flagging rows whose centre is in the tile's own core (detection keeps a guard band
+#: beyond it for the merge to reconcile; see :func:`starclass.survey.merge.reconcile`).
+IN_CORE = "_in_core"
+#: Column carrying the input row of a given position, so the merged catalogue keeps its order.
+ORDER = "_order"
+
+_MODELS: dict[tuple[str, str], Any] = {}
+_MOSAICS: dict[tuple[str, ...], Any] = {}
+_LOCK = threading.Lock()
+#: How many times this process loaded a model (the survey test checks it is once per worker).
+MODEL_LOADS = {"n": 0}
+
+
+@dataclass(frozen=True)
+class TileJob:
+    """Everything a worker needs for one tile (picklable; sent to the worker).
+
+    Attributes
+    ----------
+    field
+        Field name.
+    tile
+        The tile (core and window).
+    shape
+        ``(ny, nx)`` of the whole mosaic.
+    mosaics
+        The field's mosaic paths (band -> file).
+    model, model_digest
+        Model directory and its digest (the worker cache key).
+    photometry
+        ``growth``, ``ci``, ``none`` or ``skip``.
+    batch_size
+        Classification batch.
+    positions
+        Given positions in the tile's window (whole-image ``x``, ``y``; every column of the
+        catalogue plus :data:`ORDER`), or None to detect.
+    guard
+        Detection: rows up to this far (px) outside the core are kept, flagged not in core.
+    output
+        The tile's Parquet file.
+    digest
+        Digest of its inputs, model and settings.
+    device
+        Torch device (None: CUDA if present).
+    threads
+        Torch threads of the task.
+    fail
+        Raise instead of working (fault injection for the restart tests).
+    """
+
+    field: str
+    tile: Tile
+    shape: tuple[int, int]
+    mosaics: dict[str, str]
+    model: str
+    model_digest: str
+    photometry: str
+    batch_size: int
+    positions: Any
+    guard: float
+    output: str
+    digest: str
+    device: str | None = None
+    threads: int = 1
+    fail: bool = False
+
+    @property
+    def key(self) -> str:
+        """``<field>/<tile>``: how failures are reported."""
+        return f"{self.field}/{self.tile.name}"
+
+
+def cached_model(path: str, digest: str, device):
+    """The loaded model for ``digest`` on ``device``, loaded at most once per process.
+
+    Parameters
+    ----------
+    path
+        Model directory.
+    digest
+        :func:`starclass.survey.plan.model_digest` of it (the cache key: a retrained model in
+        the same folder is a new entry).
+    device
+        Torch device.
+
+    Returns
+    -------
+    starclass.learn.checkpoint.LoadedModel
+
+    Examples
+    --------
+    >>> cached_model.__name__
+    'cached_model'
+    """
+    from starclass.learn.checkpoint import load_model
+
+    key = (digest, str(device))
+    with _LOCK:  # threads of one worker share the cache; load under the lock so it happens once
+        if key not in _MODELS:
+            _MODELS[key] = load_model(path, device=device)
+            MODEL_LOADS["n"] += 1
+        return _MODELS[key]
+
+
+def _mosaics(paths: dict[str, str], need_zeropoint: bool):
+    from starclass.io.mosaic import read_mosaics
+
+    key = tuple(sorted(paths.items())) + (str(need_zeropoint),)
+    with _LOCK:
+        if key not in _MOSAICS:
+            # memory-mapped: keeping a handful open per worker costs address space, not memory
+            if len(_MOSAICS) > 8:
+                _MOSAICS.pop(next(iter(_MOSAICS)))
+            _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint)
+        return _MOSAICS[key]
+
+
+def _device(job: TileJob):
+    from starclass.learn.precision import pick_device
+
+    if job.device is not None:
+        return pick_device(job.device)
+    import torch
+
+    n_gpu = torch.cuda.device_count()
+    if n_gpu == 0:
+        return torch.device("cpu")
+    # one worker per GPU: worker i drives GPU i (LocalCluster names its workers 0..n-1)
+    try:
+        from distributed import get_worker
+
+        name = get_worker().name
+        index = int(name) if str(name).isdigit() else abs(hash(name))
+    except (ImportError, ValueError):
+        index = 0
+    return torch.device(f"cuda:{index % n_gpu}")
+
+
+def warm_up() -> int:
+    """Import what a tile needs (torch, detection, classification) in this worker process.
+
+    Run on every worker before the tiles (``client.run``), so the first tile of each worker
+    does not pay seconds of imports and the tile phase measures the work alone.
+
+    Examples
+    --------
+    >>> warm_up() > 0
+    True
+    """
+    import starclass.detect
+    import starclass.learn.classify  # noqa: F401
+
+    return os.getpid()
+
+
+def tile_done(path: str | os.PathLike, digest: str) -> bool:
+    """Whether ``path`` holds a finished tile with this ``digest``.
+
+    Examples
+    --------
+    >>> tile_done("/nonexistent/tile.parquet", "abc")
+    False
+    """
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    if not p.is_file():
+        return False
+    try:
+        meta = pq.read_schema(p).metadata or {}
+    except Exception:  # a damaged file is not done: it is rewritten
+        return False
+    return meta.get(DIGEST_KEY, b"").decode() == digest
+
+
+def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
+    """An astropy table as a pyarrow table: plain columns, units kept in the metadata.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = table_to_arrow(Table({"x": [1.0], "galaxy": ["a"]}))
+    >>> t.column_names, t.num_rows
+    (['x', 'galaxy'], 1)
+    """
+    import pyarrow as pa
+
+    arrays, units = {}, {}
+    for name in table.colnames:
+        col = table[name]
+        unit = getattr(col, "unit", None)
+        if unit is not None:
+            units[name] = str(unit)
+        values = np.ma.filled(col, np.nan) if np.ma.isMaskedArray(col) and col.dtype.kind == "f" else col
+        arr = np.asarray(values)
+        if arr.dtype.kind == "U":
+            arr = arr.astype(object)
+        arrays[name] = pa.array(arr)
+    meta = {b"starclass_units": json.dumps(units).encode()}
+    meta.update(metadata or {})
+    return pa.table(arrays).replace_schema_metadata(meta)
+
+
+def _find(job: TileJob, window: MosaicWindow):
+    """Detected candidates of the window, in whole-image pixels, with the core flag."""
+    from starclass.detect import detect
+
+    ox, oy = job.tile.offset
+    cat = detect(window, aperture_correction=None if job.photometry == "none" else job.photometry,
+                 progress=False)
+    if len(cat) == 0:
+        cat[IN_CORE] = np.zeros(0, dtype=bool)
+        return cat
+    x = np.asarray(cat[X], dtype=float) + ox
+    y = np.asarray(cat[Y], dtype=float) + oy
+    x0, x1, y0, y1 = job.tile.core
+    ny, nx = job.shape
+    g = job.guard
+    # a guard band around the core: a source on the core edge may be found a hair inside in one
+    # tile and a hair outside in the next; the merge keeps exactly one of them
+    near = ((x >= (x0 - g if x0 else -np.inf)) & (x < (x1 + g if x1 < nx else np.inf))
+            & (y >= (y0 - g if y0 else -np.inf)) & (y < (y1 + g if y1 < ny else np.inf)))
+    cat[X] = x
+    cat[Y] = y
+    cat = cat[near]
+    cat[IN_CORE] = in_core(x[near], y[near], job.tile, job.shape)
+    return cat
+
+
+def _given(job: TileJob, window: MosaicWindow):
+    """Given positions of the window (measured unless photometry is ``skip``), core flag added."""
+    from astropy.table import Table
+
+    ox, oy = job.tile.offset
+    cat = Table(job.positions, copy=True)
+    own = in_core(np.asarray(cat[X]), np.asarray(cat[Y]), job.tile, job.shape)
+    cat[X] = np.asarray(cat[X], dtype=float) - ox
+    cat[Y] = np.asarray(cat[Y], dtype=float) - oy
+    if job.photometry != "skip" and len(cat):
+        from starclass.detect import measure
+
+        # neighbours in the overlap are measured too, so crowding and redundancy near the core
+        # edge count them; only the tile's own rows are kept
+        cat = measure(window, cat, aperture_correction=None if job.photometry == "none" else job.photometry)
+    cat = cat[own]
+    cat[X] = np.asarray(cat[X], dtype=float) + ox
+    cat[Y] = np.asarray(cat[Y], dtype=float) + oy
+    cat[IN_CORE] = np.ones(len(cat), dtype=bool)
+    return cat
+
+
+def run_tile(job: TileJob) -> dict[str, Any]:
+    """Process one tile and write its Parquet file atomically (the Dask task).
+
+    Parameters
+    ----------
+    job
+        The tile's :class:`TileJob`.
+
+    Returns
+    -------
+    dict
+        ``key``, ``n`` (rows written), ``seconds`` (``find``, ``classify``, ``total``; wall),
+        ``cpu_seconds`` (``find``, ``total``: CPU time of the worker process),
+        ``pixels`` (core), ``peak_rss`` (bytes, this worker process so far), ``pid``, ``worker``
+        (address) and ``model_loads`` (models this process has loaded).
+
+    Raises
+    ------
+    RuntimeError
+        When ``job.fail`` (fault injection).
+    """
+    import torch
+
+    t0 = time.perf_counter()
+    c0 = time.process_time()  # CPU time: what the tile costs whatever else loads the machine
+    if job.fail:
+        raise RuntimeError(f"injected fault in tile {job.key}")
+    torch.set_num_threads(max(1, int(job.threads)))
+    dev = _device(job)
+    loaded = cached_model(job.model, job.model_digest, dev)
+    cfg = loaded.config
+    need_zp = job.photometry != "skip" or cfg.normalisation in ("rgb", "flux")
+    mosaics = _mosaics(job.mosaics, need_zp)
+    window = MosaicWindow(mosaics, job.tile.window)
+    cat = _find(job, window) if job.positions is None else _given(job, window)
+    t_find = time.perf_counter() - t0
+    c_find = time.process_time() - c0
+    t1 = time.perf_counter()
+    ox, oy = job.tile.offset
+    if len(cat):
+        from starclass.learn.classify import classify
+
+        cat[X] = np.asarray(cat[X]) - ox
+        cat[Y] = np.asarray(cat[Y]) - oy
+        cat = classify(window, cat, loaded, batch_size=job.batch_size, device=dev, progress=False)
+        cat[X] = np.asarray(cat[X]) + ox
+        cat[Y] = np.asarray(cat[Y]) + oy
+    t_cls = time.perf_counter() - t1
+    cat[FIELD] = np.full(len(cat), job.field, dtype=object).astype(str) if len(cat) else np.zeros(0, dtype="U1")
+    cat[TILE] = np.full(len(cat), job.tile.name).astype(str) if len(cat) else np.zeros(0, dtype="U1")
+    table = table_to_arrow(cat, {DIGEST_KEY: job.digest.encode()})
+    import pyarrow.parquet as pq
+
+    with atomic_path(job.output) as tmp:
+        pq.write_table(table, tmp)
+    # ru_maxrss is KiB on Linux, bytes on macOS
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    try:  # which worker ran it: the summary counts tiles per worker
+        from distributed import get_worker
+
+        worker = get_worker().address
+    except (ImportError, ValueError):
+        worker = f"pid-{os.getpid()}"
+    return {"key": job.key, "n": len(cat), "worker": worker, "pixels": job.tile.n_pixels, "peak_rss": int(rss),
+            "pid": os.getpid(),
+            "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
+            "cpu_seconds": {"find": c_find, "total": time.process_time() - c0},
+            "model_loads": MODEL_LOADS["n"]}
+
+
+def check_job(job: TileJob) -> None:
+    """Refuse a job whose photometry cannot run (detection needs photometry)."""
+    if job.positions is None and job.photometry == "skip":
+        raise StarclassError(f"field {job.field!r}: photometry 'skip' needs given positions (detection measures)")

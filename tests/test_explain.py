@@ -1,0 +1,151 @@
+"""starclass explain: CAM, guided backprop and layer choice against hand computations; the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+import torchvision
+from astropy.table import Table
+from torch import nn
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.errors import StarclassError
+from starclass.explain.maps import cam, choose_layer, guided_backprop, guided_gradcam, normalise_maps
+from starclass.science.gradcam import gradcam, radial_profile
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+runner = CliRunner()
+
+
+def _gap_net(k: int = 5, n_classes: int = 3) -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(2, k, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Dropout(0.3), nn.Linear(k, n_classes))
+
+
+def test_cam_is_the_weighted_sum_of_the_pooled_maps():
+    net = _gap_net().eval()
+    x = torch.randn(4, 2, 9, 9)
+    target = np.array([0, 2, 1, 2])
+    maps, raw = cam(net, x, target, return_raw=True)
+    with torch.no_grad():
+        feats = torch.relu(net[0](x)).numpy()  # [N, K, h, w]
+    w = net[5].weight.detach().numpy()
+    for i, t in enumerate(target):
+        hand = np.tensordot(w[t], feats[i], axes=1)
+        assert np.allclose(raw[i], hand, atol=1e-5)
+        with torch.no_grad():
+            logit = net(x[i:i + 1])[0, t].item()
+        assert hand.mean() + net[5].bias[t].item() == pytest.approx(logit, abs=1e-5)
+    assert maps.shape == (4, 9, 9) and maps.max() <= 1 and maps.min() >= 0
+
+
+def test_cam_refuses_a_network_without_a_gap_linear_head():
+    vgg_like = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 8 * 8, 2))
+    with pytest.raises(StarclassError, match="global average pooling"):
+        cam(vgg_like, torch.randn(2, 1, 8, 8))
+    # pooling and a linear layer, but a hidden layer between: the logit check catches it
+    deep = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 4),
+                         nn.ReLU(), nn.Linear(4, 2))
+    with pytest.raises(StarclassError, match="CAM"):
+        cam(deep, torch.randn(2, 1, 8, 8))
+
+
+def test_guided_backprop_matches_the_hand_rule():
+    torch.manual_seed(1)
+    net = nn.Sequential(nn.Flatten(), nn.Linear(16, 6), nn.ReLU(inplace=True), nn.Linear(6, 2)).eval()
+    x = torch.randn(3, 1, 4, 4)
+    relu_before = F.relu
+    got = guided_backprop(net, x, 1)
+    assert F.relu is relu_before  # the guided activations are put back
+    w1, w2 = net[1].weight.detach().numpy(), net[3].weight.detach().numpy()
+    pre = x.reshape(3, 16).numpy() @ w1.T + net[1].bias.detach().numpy()
+    # guided: only positive gradients flow back, only through units with positive input
+    g = (np.clip(w2[1], 0, None) * (pre > 0)) @ w1
+    hand = normalise_maps(np.abs(g).reshape(3, 4, 4))
+    assert np.allclose(got, hand, atol=1e-5)
+    # the plain gradient differs (negative weights pass too), so the test can fail
+    plain = normalise_maps(np.abs((w2[1] * (pre > 0)) @ w1).reshape(3, 4, 4))
+    assert not np.allclose(plain, hand, atol=1e-3)
+
+
+def test_guided_gradcam_is_the_product():
+    net = _gap_net().eval()
+    x = torch.randn(3, 2, 12, 12)
+    lay = choose_layer(net, x)
+    gc = gradcam(net, x, np.array([0, 1, 2]), layer=lay.module, backend="hooks")
+    gb = guided_backprop(net, x, np.array([0, 1, 2]))
+    assert np.allclose(guided_gradcam(net, x, np.array([0, 1, 2]), gradcam_maps=gc), normalise_maps(gb * gc))
+
+
+def test_layer_choice_gives_maps_of_at_least_seven_pixels():
+    net = torchvision.models.resnet18(weights=None, num_classes=3).eval()
+    small = choose_layer(net, torch.zeros(1, 3, 64, 64))
+    assert small.last_size == (2, 2)  # the last convolution of ResNet-18 at 64 px
+    assert min(small.size) >= 7 and small.name.startswith("layer2")
+    big = choose_layer(net, torch.zeros(1, 3, 256, 256))
+    assert big.size == (8, 8) and big.name == "layer4.1.conv2"
+    assert choose_layer(net, torch.zeros(1, 3, 64, 64), name="conv1").size == (32, 32)
+    with pytest.raises(StarclassError, match="not a convolution"):
+        choose_layer(net, torch.zeros(1, 3, 64, 64), name="fc")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A ResNet-18 cool-core model trained one epoch on twelve 48 px toy stamps, and a cutout folder."""
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.config import get_preset
+    from starclass.learn.train import fit
+
+    root = tmp_path_factory.mktemp("explain")
+    cfg = get_preset("cool-core", stamp_size=48, normalisation="none", arch_options={"pretrained": None},
+                     recipe={"epochs": 1, "batch_size": 12, "val_fraction": 0.25, "early_stopping_patience": None})
+    toy = make_synthetic(cfg, 12, seed=0)
+    fit(cfg, toy.inputs, toy.class_ref, outdir=root / "model", seed=0, progress=False, device="cpu")
+    (root / "cut").mkdir()
+    lines = ["file,label"]
+    for i, (img, c) in enumerate(zip(toy.inputs, toy.class_ref)):
+        np.save(root / "cut" / f"s{i:02d}.npy", img[0].astype(np.float32))
+        lines.append(f"s{i:02d}.npy,{int(c)}")
+    (root / "cut" / "labels.csv").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def test_explain_cli_writes_maps_tables_and_figures(trained, tmp_path):
+    out = tmp_path / "ex"
+    r = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut" / "labels.csv"), "-o", str(out),
+                            "--per-class", "2"])
+    assert r.exit_code == 0, r.output
+    assert "Grad-CAM layer" in r.output
+    info = json.loads((out / "explain.json").read_text())
+    assert min(info["layer"]["map_size"]) >= 7 and info["layer"]["last_conv_map_size"] == [2, 2]
+    assert set(info["methods"]) == {"gradcam", "guided-gradcam", "cam"}
+    assert any("coarse" in n for n in info["notes"])  # CAM of ResNet-18 at 48 px is 2x2 and says so
+    for name in ("overlays_gradcam.png", "overlays_cam.png", "mean_maps.png", "profiles.png"):
+        assert (out / "figures" / name).stat().st_size > 1000
+    maps = np.load(out / "maps.npz")
+    stamps = Table.read(out / "tables" / "stamps.ecsv")
+    assert len(stamps) == 12 and maps["gradcam"].shape == (12, 48, 48)
+    prof = Table.read(out / "tables" / "profiles.ecsv")
+    # the table's profile of one class is the profile of the mean of that class's correct maps
+    ok = (stamps["class_ref"] == stamps["class_pred"])
+    c = int(stamps["class_ref"][ok][0])
+    sel = np.asarray(ok & (stamps["class_ref"] == c))
+    r_hand, p_hand = radial_profile(maps["gradcam"][sel].mean(axis=0))
+    row = prof[(prof["method"] == "gradcam") & (prof["class"] == c)]
+    assert np.allclose(row["mean"], p_hand, atol=1e-6) and np.allclose(row["radius_arcsec"], r_hand * 3.9)
+    assert int(row["n_stamps"][0]) == int(sel.sum())
+    # kept unless --overwrite; a missing stamps file is named; exit status 2
+    again = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut"), "-o", str(out)])
+    assert again.exit_code == 2 and "overwrite" in again.output
+    bad = runner.invoke(app, ["explain", str(trained / "model"), str(tmp_path / "nothing.csv"), "-o",
+                              str(tmp_path / "ex2")])
+    assert bad.exit_code == 2 and "nothing.csv" in bad.output
+    wrong = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut"), "-o", str(tmp_path / "e3"),
+                                "--method", "saliency"])
+    assert wrong.exit_code == 2 and "saliency" in wrong.output

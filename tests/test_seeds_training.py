@@ -1,0 +1,144 @@
+"""Seed 003/004 training: no layer is frozen over random weights; the plateau schedule."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import pytest
+import torch
+import torchvision
+from torch import nn
+
+from starclass.datasets.stamps import make_synthetic
+from starclass.errors import StarclassError
+from starclass.learn.config import TrainRecipe, get_preset
+from starclass.learn.train import MemberTrainer, ensemble_members, fit, prepare_data, settings_digest
+from starclass.models import build_model
+from starclass.models.torchvision_nets import frozen_over_random
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+@pytest.fixture()
+def empty_hub(tmp_path):
+    """A torch hub cache with no checkpoints in it (what a machine without downloads has)."""
+    old = torch.hub.get_dir()
+    torch.hub.set_dir(str(tmp_path / "hub"))
+    yield tmp_path / "hub"
+    torch.hub.set_dir(old)
+
+
+def _trainable(conv: nn.Module) -> bool:
+    return all(p.requires_grad for p in conv.parameters())
+
+
+def test_vgg16_without_weights_freezes_nothing_and_says_so(empty_hub, caplog):
+    cfg = get_preset("open-globular", input_size=32, stamp_size=32)
+    assert cfg.arch_options["frozen_layers"] == 10
+    with caplog.at_level(logging.WARNING, logger="starclass.models"):
+        net = build_model(cfg)
+    convs = [m for m in net.body.features if isinstance(m, nn.Conv2d)]
+    assert net.weights_source == "scratch"
+    assert all(_trainable(c) for c in convs)  # on the old code the first ten were frozen at random values
+    assert net.frozen_layers == 0 and net.frozen_requested == 10
+    assert "FROM SCRATCH" in caplog.text and "NOT frozen" in caplog.text
+    msgs = frozen_over_random(cfg)
+    assert len(msgs) == 1 and "vgg16" in msgs[0] and "10 layer" in msgs[0]
+    assert frozen_over_random(cfg, init_from="some_model") == []
+
+
+def test_layers_are_frozen_over_local_weights(tmp_path):
+    torch.manual_seed(1)
+    torch.save(torchvision.models.resnet18(weights=None).state_dict(), tmp_path / "r18.pth")
+    cfg = get_preset("cool-core", stamp_size=32,
+                     arch_options={"pretrained": str(tmp_path / "r18.pth"), "frozen_layers": 2})
+    net = build_model(cfg)
+    convs = [m for m in net.body.modules() if isinstance(m, nn.Conv2d)]
+    assert not _trainable(convs[0]) and not _trainable(convs[1]) and _trainable(convs[2])
+    assert net.frozen_layers == 2 and frozen_over_random(cfg) == []
+    # a model rebuilt for a checkpoint (classify) keeps the structure without warnings
+    assert build_model(cfg, pretrained=False).frozen_layers == 2
+
+
+def _tiny(arch_options=None, **recipe):
+    rec = {"epochs": 1, "batch_size": 8, "val_fraction": 0.25, "early_stopping_patience": None,
+           "augment": False, **recipe}
+    return get_preset("cool-core", stamp_size=32, recipe=rec,
+                      arch_options=arch_options or {"pretrained": None, "frozen_layers": 2})
+
+
+def test_trainer_warns_then_freezes_over_weights_given_by_init_from(empty_hub, tmp_path):
+    cfg = _tiny()
+    toy = make_synthetic(cfg, 8, seed=1)
+    res = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "a", seed=0, progress=False, device="cpu")
+    assert any(n.startswith("WARNING") and "NOT frozen" in n for n in res.notes)
+    data = prepare_data(cfg, toy.inputs, toy.class_ref, seed=0)
+    trainer = MemberTrainer(cfg, ensemble_members(cfg)[0], data, outdir=tmp_path / "b",
+                            device=torch.device("cpu"), amp=None, init_from=tmp_path / "a")
+    trainer.setup()
+    convs = [m for m in trainer.model.body.modules() if isinstance(m, nn.Conv2d)]
+    assert not _trainable(convs[0]) and not _trainable(convs[1]) and _trainable(convs[2])
+    frozen_ids = {id(p) for c in convs[:2] for p in c.parameters()}
+    optimised = {id(p) for g in trainer.optimizer.param_groups for p in g["params"]}
+    assert not frozen_ids & optimised
+    assert any("frozen over the weights" in n for n in trainer.notes)
+
+
+def test_plateau_recipe_is_checked_and_absent_by_default():
+    assert "lr_schedule" not in TrainRecipe().to_dict()
+    assert get_preset("galaxy-cluster").recipe.lr_schedule == "plateau"
+    assert get_preset("galaxy-cluster-compact").recipe.lr_schedule is None
+    with pytest.raises(StarclassError, match="lr_schedule"):
+        TrainRecipe(lr_schedule="cosine")
+    with pytest.raises(StarclassError, match="lr_factor"):
+        TrainRecipe(lr_schedule="plateau", lr_factor=1.5)
+    # no schedule: the settings a model trained before the option existed are unchanged
+    cfg = get_preset("cool-core")
+    assert settings_digest(cfg) == settings_digest(cfg.copy(recipe={"lr_schedule": None, "lr_factor": 0.3}))
+    assert settings_digest(cfg) != settings_digest(cfg.copy(recipe={"lr_schedule": "plateau"}))
+
+
+def _replay_plateau(losses, lr, factor, patience):
+    """ReduceLROnPlateau by hand (mode min, relative threshold 1e-4, no cooldown)."""
+    best, bad, out = math.inf, 0, []
+    for v in losses:
+        out.append(lr)
+        if v < best * (1 - 1e-4):
+            best, bad = v, 0
+        else:
+            bad += 1
+        if bad > patience:
+            lr, bad = lr * factor, 0
+    return out
+
+
+def test_plateau_schedule_follows_the_validation_loss(tmp_path):
+    # the galaxy-cluster network (no batch norm) with a learning rate too small to lower the loss
+    # much: the schedule has plateaus to act on, and its record must match the rule replayed by hand
+    rec = {"epochs": 5, "batch_size": 8, "val_fraction": 0.25, "early_stopping_patience": None,
+           "augment": False, "lr": 1e-6, "lr_factor": 0.5, "lr_patience": 0}
+    cfg = get_preset("galaxy-cluster", stamp_size=64, recipe=rec,
+                     arch_options={"widths": [4, 4, 4, 4, 4, 4], "dense": 8, "dropout": 0.0})
+    assert cfg.recipe.lr_schedule == "plateau"  # from the preset
+    toy = make_synthetic(cfg, 16, seed=2)
+    res = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path, seed=0, progress=False, device="cpu")
+    hist = res.histories[0]
+    lrs = [h["lr"] for h in hist]
+    assert lrs == pytest.approx(_replay_plateau([h["val_loss"] for h in hist], 1e-6, 0.5, 0), rel=1e-9)
+    assert min(lrs) < 1e-6
+    assert np.all(np.diff(lrs) <= 0)
+
+
+def test_train_cli_warns_before_any_training(empty_hub, tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    (tmp_path / "labels.csv").write_text("file,label\nmissing.png,1\n")
+    r = CliRunner().invoke(app, ["train", "--task", "open-globular", "--stamps", str(tmp_path / "labels.csv"),
+                                 "-o", str(tmp_path / "m")])
+    # the warning comes first, then the bad input is refused (exit 2) before a network is built
+    assert "FROM SCRATCH" in r.output and "NOT frozen" in r.output
+    assert r.exit_code == 2 and "missing.png" in r.output

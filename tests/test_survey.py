@@ -1,0 +1,358 @@
+"""starclass survey: tiling, ownership at tile edges, de-duplication, restart, Dask runs.
+
+The survey here is tiny (two 200 x 190 px fields cut into 64 px tiles) so that the whole
+file runs in well under a minute: the two-worker LocalCluster runs use thread workers, and
+the process-worker CLI run (each worker imports torch) is marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.table import Table
+
+pytest.importorskip("distributed")
+
+from starclass.errors import StarclassError
+from starclass.survey import (
+    assign_tiles,
+    read_plan,
+    reconcile,
+    run_survey,
+    tile_grid,
+)
+from starclass.survey.tiles import in_core
+
+SHAPE = (190, 200)  # (ny, nx)
+TILE = 64
+#: Given positions on tile edges (64, 128, 192), on corners, and a hair either side of them;
+#: plus the image's first and last pixel centres and half a pixel beyond them.
+EDGE_XY = [(64.0, 64.0), (128.0, 128.0), (64.0, 10.0), (10.0, 64.0), (63.999, 100.0), (128.001, 100.0),
+           (192.0, 100.0), (100.0, 128.0), (100.0, 127.9999), (0.0, 0.0), (199.0, 189.0), (-0.5, 50.0),
+           (199.4, 50.0), (50.0, 189.4), (192.0, 128.0), (30.0, 30.0), (150.0, 170.0)]
+
+
+# -- fixtures --------------------------------------------------------------------------------------
+def _make_model(d: Path) -> Path:
+    """An untrained compact m31-binary model: enough to test the plumbing, deterministic."""
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.config import get_preset
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("m31-binary-compact")
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False)
+    d.mkdir(parents=True)
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), d / member_filename(1))
+    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    return d
+
+
+def _make_field(d: Path, xy, seed: int) -> None:
+    """g and i mosaics with a Gaussian source at each of ``xy``, and truth.ecsv (id, x, y, class_ref)."""
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+    from starclass.simulate import preset
+    from starclass.simulate.field import make_wcs
+
+    rng = np.random.default_rng(seed)
+    ny, nx = SHAPE
+    yy, xx = np.mgrid[0:ny, 0:nx]
+    wcs = make_wcs(preset("m31", shape=SHAPE))
+    d.mkdir(parents=True)
+    for b in ("g", "i"):
+        img = rng.normal(0.0, 0.05, SHAPE).astype("f4")
+        for x, y in xy:
+            img += (50.0 * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * 1.5 ** 2))).astype("f4")
+        write_mosaic(d / f"f_{b}.fits", img, b, wcs, photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    t = Table({"id": np.arange(1, len(xy) + 1), "x": [p[0] for p in xy], "y": [p[1] for p in xy]})
+    t["class_ref"] = rng.integers(1, 5, len(t))
+    t.write(d / "truth.ecsv")
+
+
+@pytest.fixture(scope="module")
+def survey_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("survey")
+    _make_model(d / "model")
+    _make_field(d / "given", EDGE_XY, seed=1)
+    # detection field: isolated sources (>= 12 px apart) on edges and corners of the 64 px grid
+    det = [(64.0, 64.0), (128.0, 64.0), (64.0, 128.0), (128.0, 128.0), (64.0, 30.0), (30.0, 64.0),
+           (100.0, 64.0), (128.0, 100.0), (160.0, 160.0), (40.0, 160.0), (175.0, 30.0)]
+    _make_field(d / "found", det, seed=2)
+    (d / "plan.yaml").write_text(
+        "model: model\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 1\nfields:\n"
+        "  - {name: given, mosaics: given, positions: given/truth.ecsv, truth: given/truth.ecsv}\n"
+        "  - {name: found, mosaics: found, truth: found/truth.ecsv}\n")
+    return d
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A two-worker LocalCluster of thread workers (fast to start: no torch import per worker)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=40) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def clean_run(survey_dir, cluster):
+    """One uninterrupted run, through a cluster object (the dask-jobqueue code path)."""
+    out = survey_dir / "clean"
+    result = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    return result
+
+
+# -- tiles ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("shape", "size", "overlap"), [((190, 200), 64, 56), ((64, 64), 64, 8), ((65, 300), 100, 0)])
+def test_cores_cover_every_pixel_once_and_windows_hold_them(shape, size, overlap):
+    count = np.zeros(shape, dtype=int)
+    for t in tile_grid(shape, size, overlap):
+        x0, x1, y0, y1 = t.core
+        count[y0:y1, x0:x1] += 1
+        wx0, wx1, wy0, wy1 = t.window
+        assert wx0 <= x0 and wx1 >= x1 and wy0 <= y0 and wy1 >= y1
+        assert wx0 == max(0, x0 - overlap) and wx1 == min(shape[1], x1 + overlap)
+    assert (count == 1).all()
+
+
+def test_each_centre_belongs_to_exactly_one_tile_on_edges_and_corners():
+    tiles = tile_grid(SHAPE, TILE, 56)
+    rng = np.random.default_rng(0)
+    edges = np.array([0.0, 63.999999, 64.0, 64.000001, 127.5, 128.0, 192.0, 199.49, -0.5])
+    x = np.concatenate([rng.uniform(-0.5, 199.5, 500), np.repeat(edges, len(edges))])
+    y = np.concatenate([rng.uniform(-0.5, 189.5, 500), np.tile(np.minimum(edges, 189.4), len(edges))])
+    owners = np.stack([in_core(x, y, t, SHAPE) for t in tiles])
+    assert (owners.sum(axis=0) == 1).all()
+    assert (np.argmax(owners, axis=0) == assign_tiles(x, y, SHAPE, TILE)).all()
+    # the rule itself: an edge belongs to the tile above/right of it, a corner to the one up-right
+    names = [t.name for t in tiles]
+    assert names[assign_tiles(np.array([64.0]), np.array([64.0]), SHAPE, TILE)[0]] == "r001_c001"
+    assert names[assign_tiles(np.array([63.999]), np.array([64.0]), SHAPE, TILE)[0]] == "r001_c000"
+
+
+def test_reconcile_keeps_one_row_per_source_across_an_edge():
+    # the same source seen from two tiles: inside both cores / outside both / consistent
+    x = np.array([63.99, 64.01, 64.02, 63.98, 64.3, 20.0, 20.3])
+    y = np.array([5.0, 5.0, 40.0, 40.0, 80.0, 80.0, 80.0])
+    tile = np.array([0, 1, 0, 1, 1, 0, 0])
+    core = np.array([True, True, False, False, True, True, True])
+    keep = reconcile(x, y, tile, core, radius=1.0)
+    assert keep.tolist() == [True, False, True, False, True, True, True]
+
+
+# -- plans ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "message"), [
+    ("model: m\nfields: []\ncolour: red\n", r"unknown key\(s\) colour"),
+    ("model: m\nfields:\n  - {name: a, mosaics: nowhere}\n", "field 'a': mosaics .*nowhere not found"),
+    ("model: m\nfields:\n  - {name: a, mosaic: x}\n", "field 1: unknown key"),
+    ("model: m\ntile_size: 10\nfields: []\n", "tile_size must be >= 64"),
+    ("model: m\nfields:\n  - {name: 'a b', mosaics: .}\n", "name 'a b' must be"),
+    ("fields: {a: 1}\n", "'fields' must be a list"),
+])
+def test_bad_plans_are_refused_naming_the_file_and_key(tmp_path, text, message):
+    p = tmp_path / "plan.yaml"
+    p.write_text(text)
+    with pytest.raises(StarclassError, match=message) as exc:
+        read_plan(p)
+    assert str(p) in str(exc.value)
+
+
+def test_plan_checked_against_model_and_mosaics_before_any_tile(survey_dir, tmp_path):
+    from starclass.survey.run import prepare
+
+    plan = read_plan(survey_dir / "plan.yaml")
+    with pytest.raises(StarclassError, match="task 'legus4' but model .* task 'm31-binary-compact'"):
+        prepare(plan.with_options(task="legus4"), tmp_path / "o")
+    with pytest.raises(StarclassError, match="overlap 20 px is smaller than the model's stamp"):
+        prepare(plan.with_options(overlap=20), tmp_path / "o")
+    with pytest.raises(StarclassError, match="field 'found': photometry 'skip' needs a positions catalogue"):
+        prepare(plan.with_options(photometry="skip"), tmp_path / "o")
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_bad_plan_exits_2_naming_the_row(survey_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    p = tmp_path / "plan.csv"
+    p.write_text(f"name,mosaics\ngiven,{survey_dir / 'given'}\nmissing,{tmp_path / 'nope'}\n")
+    r = CliRunner().invoke(app, ["survey", str(p), "-o", str(tmp_path / "out"), "--model",
+                                 str(survey_dir / "model"), "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert "field 'missing'" in r.output and "row 3" in r.output
+    assert not (tmp_path / "out").exists()
+
+
+# -- runs ------------------------------------------------------------------------------------------
+def test_given_positions_on_edges_and_corners_appear_exactly_once(clean_run):
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(clean_run.outdir / "fields" / "given" / "catalogue.parquet")
+    ids = table.column("id").to_numpy()
+    assert sorted(ids.tolist()) == list(range(1, len(EDGE_XY) + 1))  # no duplicate, no gap
+    x, y = table.column("x").to_numpy(), table.column("y").to_numpy()
+    tiles = [t.name for t in tile_grid(SHAPE, TILE, 56)]
+    expected = [tiles[i] for i in assign_tiles(x, y, SHAPE, TILE)]
+    assert table.column("tile").to_pylist() == expected
+    assert np.allclose(x, [p[0] for p in EDGE_XY]) and np.allclose(y, [p[1] for p in EDGE_XY])
+    assert set(table.column("class_pred").to_numpy()) <= {0, 1, 2}
+
+
+def test_detected_sources_on_edges_are_catalogued_once(clean_run, survey_dir):
+    import pyarrow.parquet as pq
+
+    from starclass.detect.match import match_catalogs
+
+    table = pq.read_table(clean_run.outdir / "fields" / "found" / "catalogue.parquet")
+    truth = Table.read(survey_dir / "found" / "truth.ecsv")
+    xy = np.column_stack([table.column("x").to_numpy(), table.column("y").to_numpy()])
+    it, ic, _ = match_catalogs(truth, xy, radius=1.5)
+    assert len(it) == len(truth)  # nothing lost at an edge
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    assert (d[np.triu_indices(len(xy), 1)] > 3.0).all()  # nothing doubled
+    assert table.column("id").to_pylist() == list(range(1, table.num_rows + 1))
+
+
+def test_merged_catalogue_is_partitioned_by_field_and_summarised(clean_run):
+    import pyarrow.parquet as pq
+
+    out = clean_run.outdir
+    assert sorted(p.name for p in (out / "catalogue").iterdir()) == ["field=found", "field=given"]
+    merged = pq.read_table(out / "catalogue")
+    per_field = sum(pq.read_table(out / "fields" / f / "catalogue.parquet").num_rows for f in ("given", "found"))
+    assert merged.num_rows == per_field == clean_run.summary["n_candidates"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["complete"] and summary["n_tiles"] == 2 * 12 and summary["workers"] == 2
+    assert summary["fields"]["given"]["evaluation"]["n_matched"] == len(EDGE_XY)
+    assert len(summary["tiles_per_worker"]) == 2  # both workers got tiles
+
+
+def test_failed_tiles_are_reported_then_a_rerun_completes_identically(survey_dir, cluster, clean_run):
+    import pyarrow.parquet as pq
+
+    plan = read_plan(survey_dir / "plan.yaml")
+    out = survey_dir / "restarted"
+    broken = ["found/r001_c001", "given/r000_c002"]
+    first = run_survey(plan, out, cluster=cluster, progress=False, fail_tiles=broken, echo=lambda s: None)
+    assert first.failed == broken and not first.ok
+    assert not (out / "catalogue").exists()
+    assert json.loads((out / "summary.json").read_text())["failed_tiles"] == broken
+    second = run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
+    assert second.ok
+    assert second.summary["n_tiles_run"] == len(broken)
+    assert second.summary["n_tiles_skipped"] == second.summary["n_tiles"] - len(broken)
+    for f in ("given", "found"):
+        a = pq.read_table(clean_run.outdir / "fields" / f / "catalogue.parquet")
+        b = pq.read_table(out / "fields" / f / "catalogue.parquet")
+        assert a.equals(b), f
+    # a finished survey is kept unless --overwrite
+    with pytest.raises(StarclassError, match="give --overwrite"):
+        run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
+
+
+def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
+    from starclass.survey.run import prepare
+    from starclass.survey.work import tile_done
+
+    plan = read_plan(survey_dir / "plan.yaml")
+    same = prepare(plan, clean_run.outdir)
+    assert all(tile_done(j.output, j.digest) for j in same.jobs)
+    other = prepare(plan.with_options(photometry="none"), clean_run.outdir)
+    assert not any(tile_done(j.output, j.digest) for j in other.jobs)
+
+
+def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
+    import pyarrow.parquet as pq
+
+    before = pq.read_table(clean_run.outdir / "catalogue")
+    again = run_survey(read_plan(survey_dir / "plan.yaml"), clean_run.outdir, scheduler=cluster.scheduler_address,
+                       overwrite=True, progress=False, echo=lambda s: None)
+    assert again.ok and again.summary["n_tiles_run"] == 0
+    assert again.summary["n_tiles_skipped"] == again.summary["n_tiles"]
+    assert pq.read_table(clean_run.outdir / "catalogue").equals(before)
+
+
+@pytest.mark.slow
+def test_cli_two_process_workers_load_the_model_once_each(survey_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "cli"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--workers", "2",
+                                 "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "dashboard" in r.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["model_loads_per_process"] == [1, 1]
+
+
+def test_simulate_fields_writes_n_fields_with_truth_and_a_plan(tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "sim"
+    r = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--size", "64",
+                                 "--n-candidates", "6", "--seed", "3", "--quiet"])
+    assert r.exit_code == 0, r.output
+    plan = read_plan(out / "plan.yaml")
+    assert plan.field_names == ["SIM-M31-001", "SIM-M31-002"]
+    truths = [Table.read(f.truth) for f in plan.fields]
+    assert all(len(t) == 6 for t in truths)
+    assert not np.array_equal(truths[0]["x"], truths[1]["x"])  # consecutive seeds, not one field twice
+    assert [sorted(p.name for p in (out / n).glob("*.fits")) for n in plan.field_names] == [
+        ["SIM-M31-001_g.fits", "SIM-M31-001_i.fits"], ["SIM-M31-002_g.fits", "SIM-M31-002_i.fits"]]
+    again = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--quiet"])
+    assert again.exit_code == 2 and "--overwrite" in again.output  # an existing survey is kept
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_to_the_same_catalogue(survey_dir, cluster, clean_run, tmp_path):
+    """SIGKILL (no clean-up at all) part-way through, rerun: the catalogues equal an uninterrupted run's."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import pyarrow.parquet as pq
+
+    import starclass
+
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import sys\nfrom distributed import LocalCluster\nfrom starclass.survey import read_plan, run_survey\n"
+        "with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:\n"
+        "    run_survey(read_plan(sys.argv[1]), sys.argv[2], cluster=c, progress=False)\n")
+    out = tmp_path / "killed"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(Path(starclass.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, str(script), str(survey_dir / "plan.yaml"), str(out)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300  # a bound on waiting, not a speed check
+        while len(list(out.glob("tiles/*/*.parquet"))) < 5 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    done = len(list(out.glob("tiles/*/*.parquet")))
+    assert 5 <= done < 24, "the run must be killed part-way"
+    assert not (out / "catalogue").exists()
+    resumed = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False,
+                         echo=lambda s: None)
+    assert resumed.ok and resumed.summary["n_tiles_skipped"] >= done
+    for f in ("given", "found"):
+        a = pq.read_table(clean_run.outdir / "fields" / f / "catalogue.parquet")
+        b = pq.read_table(out / "fields" / f / "catalogue.parquet")
+        assert a.equals(b), f
