@@ -32,7 +32,11 @@ saturated           bool              True for a flat-topped (saturated) core: s
 class_ref           int16             reference class (truth, human mode or another model), 0 = none
 class_pred          int16             predicted class, 1..K
 prob_<k>            float64           predicted probability of class <k>
+prob_<k>_raw        float64           probability of class <k> before calibration (temperature)
 prob_std            float64           std over ensemble members of the chosen class's probability
+tta_std             float64           std over the 8 rotations/flips of the chosen class's probability
+pred_set            str               conformal prediction set: classes joined by "|" ("1|2"; "" = none)
+pred_set_size       int16             number of classes in pred_set (0 = unclassified)
 quality             float64           fraction of ensemble members agreeing with the mode
 class_mean          int16             class of the members' mean probability
 class_median        int16             class of the members' median probability
@@ -152,6 +156,9 @@ CLASS_REF = "class_ref"
 CLASS_PRED = "class_pred"
 PROB_STD = "prob_std"
 QUALITY = "quality"
+PRED_SET = "pred_set"
+PRED_SET_SIZE = "pred_set_size"
+TTA_STD = "tta_std"
 CLASS_MEAN = "class_mean"
 CLASS_MEDIAN = "class_median"
 CLASS_STD = "class_std"
@@ -264,7 +271,11 @@ COLUMNS: dict[str, Column] = _registry(
     Column(CLASS_REF, "int16", None, "reference class (truth, human mode or another model), 0 = none"),
     Column(CLASS_PRED, "int16", None, "predicted class, 1..K"),
     Column("prob_<k>", "float64", None, "predicted probability of class <k>"),
+    Column("prob_<k>_raw", "float64", None, "probability of class <k> before calibration (temperature)"),
     Column(PROB_STD, "float64", None, "std over ensemble members of the chosen class's probability"),
+    Column(TTA_STD, "float64", None, "std over the 8 rotations/flips of the chosen class's probability"),
+    Column(PRED_SET, "str", None, 'conformal prediction set: classes joined by "|" ("1|2"; "" = none)'),
+    Column(PRED_SET_SIZE, "int16", None, "number of classes in pred_set (0 = unclassified)"),
     Column(QUALITY, "float64", None, "fraction of ensemble members agreeing with the mode"),
     Column(CLASS_MEAN, "int16", None, "class of the members' mean probability"),
     Column(CLASS_MEDIAN, "int16", None, "class of the members' median probability"),
@@ -355,6 +366,17 @@ def prob_col(k: int) -> str:
     'prob_2'
     """
     return f"prob_{int(k)}"
+
+
+def prob_raw_col(k: int) -> str:
+    """Name of the uncalibrated probability column of class ``k``.
+
+    Examples
+    --------
+    >>> prob_raw_col(2)
+    'prob_2_raw'
+    """
+    return f"prob_{int(k)}_raw"
 
 
 def prob_cols(classes: Iterable[int]) -> list[str]:

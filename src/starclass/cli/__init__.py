@@ -13,7 +13,7 @@ import signal
 from starclass.cli._app import app
 
 _COMMAND_MODULES = (
-    "simulate", "detect", "info", "cutouts", "train", "classify",
+    "simulate", "detect", "info", "cutouts", "train", "classify", "calibrate",
     "evaluate", "report", "explain", "inspect", "demo", "survey", "suggest",
 )
 

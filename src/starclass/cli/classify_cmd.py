@@ -42,6 +42,14 @@ def classify_command(
         None, "--precision",
         help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was "
              "trained with."),
+    calibration: bool = typer.Option(
+        True, "--calibration/--no-calibration",
+        help="Apply the model's temperature to prob_<k> (raw kept as prob_<k>_raw); --no-calibration writes the raw "
+             "probabilities only (and scores the conformal sets on them)."),
+    coverage: float = typer.Option(
+        0.9, "--coverage",
+        help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (0-1, e.g. 0.9); needs a "
+             "model with a calibration (trained with a validation split, or 'starclass calibrate')."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
@@ -59,9 +67,11 @@ def classify_command(
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import check_bands, classify, decision_threshold
+    from starclass.learn.conformal import check_coverage
     from starclass.learn.precision import parse_precision, pick_device
 
     t0 = time.perf_counter()
+    coverage = check_coverage(coverage, "--coverage")
     dev = pick_device(device)  # a device this machine lacks is refused before any reading
     if precision is not None:
         parse_precision(precision, "--precision")  # a misspelt precision fails now, not after the stamps
@@ -74,7 +84,7 @@ def classify_command(
     catalog_format(output)  # a wrong extension fails now, not after the classification
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
-                          device=device, precision=precision)
+                          device=device, precision=precision, calibration=calibration, coverage=coverage)
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -91,7 +101,7 @@ def classify_command(
     check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",
                    action="classify")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
-                   precision=precision, threshold=threshold)
+                   precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage)
     out.meta["model"] = str(model)
     write_catalog(out, output)
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
@@ -99,6 +109,7 @@ def classify_command(
     echo(f"classified {len(out)} candidates with task {cfg.name!r} ({len(loaded.members)} member(s)"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(f"class_pred counts: {summary}")
+    _echo_trust(out)
     if out.meta.get("n_unclassified"):
         echo(f"{out.meta['n_unclassified']} candidates had no usable stamp (off the image, NaN or blank): "
              "class_pred 0")
@@ -107,8 +118,27 @@ def classify_command(
     echo(f"written {output}")
 
 
+def _echo_trust(out) -> None:
+    """One line on calibration and the conformal sets (or why there are none)."""
+    import numpy as np
+
+    meta = out.meta
+    if meta.get("calibration_note"):
+        echo(meta["calibration_note"])
+        return
+    what = (f"calibrated with temperature {meta['temperature']:.3f}" if meta.get("calibrated")
+            else "raw probabilities (--no-calibration)")
+    line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
+    if "pred_set_size" in out.colnames:
+        sizes, counts = np.unique(np.asarray(out["pred_set_size"]), return_counts=True)
+        line += (f"; conformal sets at {meta['coverage']:.0%} coverage, sizes "
+                 + ", ".join(f"{s}: {c}" for s, c in zip(sizes, counts)))
+    echo(line)
+
+
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
-                      device: str | None, precision: str | None) -> None:
+                      device: str | None, precision: str | None, calibration: bool = True,
+                      coverage: float | None = 0.9) -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept."""
     import time
 
@@ -129,13 +159,14 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
                                  bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
-                           precision=precision)
+                           precision=precision, calibrated=calibration, coverage=coverage)
     out.meta["model"] = str(model)
     write_catalog(out, output)
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))
+    _echo_trust(out)
     if out.meta.get("n_blank"):
         echo(f"{out.meta['n_blank']} cutouts have a blank (constant) band, named in column blank_bands: "
              "class_pred 0")

@@ -47,9 +47,24 @@ from starclass.evaluate.metrics import (
     classification_summary,
     summary_table,
 )
+from starclass.evaluate.reliability import TrustStudy, trust_study
 from starclass.evaluate.task import EvalTask, resolve_task
 from starclass.io.catalog import read_catalog
-from starclass.schema import CLASS_PRED, CLASS_REF, R_GAL, X, Y, bands_in, mag_col, prob_col
+from starclass.schema import (
+    CLASS_PRED,
+    CLASS_REF,
+    PRED_SET,
+    PROB_STD,
+    QUALITY,
+    R_GAL,
+    TTA_STD,
+    X,
+    Y,
+    bands_in,
+    mag_col,
+    prob_col,
+    prob_raw_col,
+)
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -351,6 +366,7 @@ class Comparison:
     score_quantiles: Table | None = None
     thresholds: list[ThresholdStudy] = field(default_factory=list)
     agreement: PhangsAgreement | None = None
+    trust: TrustStudy | None = None
 
     def accuracies(self) -> dict[str, float]:
         """Accuracy per merge, rounded to 4 decimals (the headline)."""
@@ -399,6 +415,8 @@ class Comparison:
                            f"{ch['n_selected']} selected)")
             elif st.note:
                 out.append(f"  {st.note}")
+        if self.trust is not None:
+            out.extend(self.trust.lines())
         return out
 
 
@@ -591,9 +609,37 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             y = np.isin(cr, members)
             score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants))
+        out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
     return out
+
+
+def _trust(pred: Table, task: EvalTask, probs: np.ndarray, cp: np.ndarray, cr: np.ndarray, rows: np.ndarray,
+           notes: list[str]) -> TrustStudy | None:
+    """Calibration, conformal coverage and uncertainty signals of the paired rows (reliability.py)."""
+    lut = {int(c): j for j, c in enumerate(task.classes)}
+    y = np.array([lut.get(int(v), -1) for v in cr])
+    pi = np.array([lut.get(int(v), -1) for v in cp])
+    ok = (y >= 0) & np.all(np.isfinite(probs), axis=1)
+    if not ok.any():
+        return None
+    cols: dict[str, np.ndarray] = {}
+    raw_names = [prob_raw_col(k) for k in task.classes]
+    if all(n in pred.colnames for n in raw_names):
+        cols["prob_raw"] = np.column_stack([np.asarray(pred[n], float)[rows] for n in raw_names])[ok]
+    for key, name in (("prob_std", PROB_STD), ("quality", QUALITY), ("tta_std", TTA_STD)):
+        if name in pred.colnames:
+            cols[key] = np.asarray(pred[name], float)[rows][ok]
+    model_classes = pred.meta.get("classes")
+    if PRED_SET in pred.colnames:
+        if model_classes is None or [int(c) for c in model_classes] == [int(c) for c in task.classes]:
+            # the column itself (not an array of it): masked cells (an empty set read from CSV) stay masked
+            cols["pred_set"] = pred[PRED_SET][rows][ok]
+        else:
+            notes.append(f"pred_set holds the model's classes {list(model_classes)}, not the task's "
+                         f"{list(task.classes)}: no conformal coverage")
+    return trust_study(probs[ok], y[ok], pi[ok], cols, task.classes, meta=dict(pred.meta))
 
 
 def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) -> Table:

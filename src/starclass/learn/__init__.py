@@ -20,6 +20,8 @@ module             what it holds
 ``cutouts``        training and classifying labelled cutout folders (``--stamps``)
 ``finetune``       starting a model from a saved model's weights (``fit(init_from=...)``)
 ``labels``         training targets from people's votes: mode, soft, Dawid-Skene (``train --labels``)
+``calibration``    temperature scaling fitted on held-out rows, stored in the manifest
+``conformal``      class-conditional conformal prediction sets (crepes)
 =================  ==============================================================
 
 The main entry points are importable from here: ``from starclass.learn import CNNClassifier,

@@ -19,7 +19,11 @@ epoch checkpoints ``optimizer`` (the optimizer state), ``best_state_dict`` and `
 
 An **ensemble** is a directory with ``manifest.json`` (format ``"starclass-ensemble"``, the
 task config, and the list of member files) and the member files ``member_01.pt``, ...
-A single member file is also a valid model for :func:`load_model`.
+A single member file is also a valid model for :func:`load_model`. The manifest may hold a
+``"calibration"`` entry (:mod:`starclass.learn.calibration`: temperature and held-out rows); it
+records the digests of the members it was fitted with and a digest of itself
+(:func:`calibration_digest`), both checked by :func:`load_model`, so an edited entry or one
+left over from other weights is refused. A single member file carries no calibration.
 
 Everything is written atomically (:func:`starclass.io.atomic.atomic_path`). A file that is
 not a starclass checkpoint, was written by a newer version, or is damaged raises
@@ -235,6 +239,46 @@ def _check_self_consistent(path: Path, ckpt: dict[str, Any]) -> None:
             )
 
 
+def calibration_digest(entry: dict[str, Any]) -> str:
+    """SHA-256 of a manifest's calibration entry: every key but ``digest``, as canonical JSON.
+
+    The entry holds ``member_digests``, so the digest also binds it to the weights.
+
+    Examples
+    --------
+    >>> e = {"temperature": 1.5, "member_digests": ["ab"]}
+    >>> calibration_digest(e) == calibration_digest(dict(e, temperature=1.0))
+    False
+    """
+    body = {k: v for k, v in entry.items() if k != "digest"}
+    return hashlib.sha256(json.dumps(_plain(body), sort_keys=True).encode()).hexdigest()
+
+
+def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member_digests: list[str]) -> Path:
+    """Store a calibration entry in a model directory's manifest (atomically), with its digests.
+
+    Parameters
+    ----------
+    model_dir : path-like
+        The model directory.
+    entry : dict
+        :meth:`starclass.learn.calibration.ModelCalibration.to_dict`.
+    member_digests : list of str
+        The ``digest`` of every member, in manifest order (the weights it was fitted with).
+    """
+    path = Path(model_dir) / MANIFEST
+    doc = read_manifest(path)
+    if len(member_digests) != len(doc["members"]):
+        raise StarclassError(f"model {model_dir}: {len(member_digests)} member digests for "
+                             f"{len(doc['members'])} members")
+    cal = dict(_plain(entry), member_digests=[str(d) for d in member_digests])
+    cal["digest"] = calibration_digest(cal)
+    doc["calibration"] = cal
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
 def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, Any]],
                    training: dict[str, Any] | None = None) -> Path:
     """Write the ensemble manifest ``outdir/manifest.json`` atomically.
@@ -373,6 +417,8 @@ class LoadedModel:
     members: list[torch.nn.Module]
     checkpoints: list[dict[str, Any]] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
+    #: the manifest's checked calibration entry (None: no calibration; see calibration.py)
+    calibration: dict[str, Any] | None = None
 
     @property
     def bands(self) -> list[str]:
@@ -383,11 +429,14 @@ class LoadedModel:
         return [int(c) for c in self.config.classes]
 
 
-def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu") -> LoadedModel:
+def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu", *,
+               check_calibration: bool = True) -> LoadedModel:
     """Load an ensemble directory, a manifest or one member file, and build its networks.
 
     Every member must share the first member's bands, classes and stamp geometry (the inputs
-    are computed once per batch for all of them).
+    are computed once per batch for all of them). A manifest's calibration entry is checked
+    (:func:`calibration_digest`, the members' digests) and kept on the result;
+    ``check_calibration=False`` skips it (for refitting a damaged one: ``starclass calibrate``).
     """
 
     paths = member_paths(model_path)
@@ -426,7 +475,29 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
         c.pop("state_dict", None)
         c.pop("best_state_dict", None)
         c.pop("optimizer", None)
-    return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths)
+    calibration = _checked_calibration(model_path, ckpts) if check_calibration else None
+    return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration)
+
+
+def _checked_calibration(model_path: str | os.PathLike, ckpts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The manifest's calibration entry, refused when edited or fitted for other weights."""
+    p = Path(model_path)
+    if not (p.is_dir() or p.suffix == ".json"):
+        return None
+    cal = read_manifest(p).get("calibration")
+    if cal is None:
+        return None
+    refit = "refit it with 'starclass calibrate' (--overwrite)"
+    if not isinstance(cal, dict) or cal.get("digest") != calibration_digest(cal):
+        raise StarclassError(f"model {p}: the calibration entry of {MANIFEST} does not match its digest (edited or "
+                             f"damaged); {refit}")
+    if list(cal.get("member_digests", [])) != [c.get("digest") for c in ckpts]:
+        raise StarclassError(f"model {p}: the calibration was fitted with other member weights than the files "
+                             f"there now; {refit}")
+    if list(cal.get("classes", [])) != [int(c) for c in ckpts[0]["classes"]]:
+        raise StarclassError(f"model {p}: the calibration's classes {cal.get('classes')} differ from the model's "
+                             f"{ckpts[0]['classes']}; {refit}")
+    return cal
 
 
 def _manifest_threshold(model_path: str | os.PathLike) -> float | None:

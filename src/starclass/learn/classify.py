@@ -11,7 +11,15 @@ members per candidate (:mod:`starclass.learn.ensemble`). The output is the candi
 * Binary tasks with a decision threshold (``m31-binary``: 0.669) apply it to each member's
   P(positive) and to the mean (which breaks ties).
 * ``tta=True`` averages each member's probabilities over the eight rotations/flips of the
-  stamp (test-time augmentation; 8x the network cost).
+  stamp (test-time augmentation; 8x the network cost) and adds ``tta_std``, the standard
+  deviation over the eight views of the (member-mean) probability of ``class_pred``.
+* **Calibration** (:mod:`starclass.learn.calibration`): a model that carries a temperature
+  writes calibrated ``prob_<k>`` and keeps the raw ones as ``prob_<k>_raw``; ``calibrated=False``
+  (``--no-calibration``) writes the raw ones only. Decisions (``class_pred``, votes, quality)
+  are taken on the raw probabilities, so calibration never changes a class.
+* **Conformal sets** (:mod:`starclass.learn.conformal`): with a calibrated model and
+  ``coverage`` (default 0.9), ``pred_set`` ("1|2") and ``pred_set_size`` hold the
+  class-conditional conformal set of every candidate (empty, size 0, when unclassified).
 * **Unusable stamps**: a candidate whose own pixel is off the image or NaN in any band
   (``valid`` False from :func:`starclass.stamps.make_inputs`) is *not classified*: it gets
   ``class_pred = 0`` (the schema's "no class"), NaN probabilities, ``quality = 0`` and member
@@ -51,7 +59,7 @@ from starclass.learn.precision import (
     precision_name,
     to_memory_format,
 )
-from starclass.schema import CLASS_PRED, member_col, prob_col
+from starclass.schema import CLASS_PRED, PRED_SET, PRED_SET_SIZE, TTA_STD, member_col, prob_col, prob_raw_col
 from starclass.stamps import iter_inputs
 
 log = logging.getLogger(__name__)
@@ -161,12 +169,15 @@ def member_probabilities(
     tta: bool = False,
     device: str | torch.device = "cpu",
     amp: bool | str = True,
-) -> np.ndarray:
+    return_views: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Softmax probabilities of every member on one batch: ``[M, B, K]`` float32.
 
     With ``tta`` each member's probabilities are the mean over the eight dihedral transforms
     of the batch (run as one batch of ``8 B``). ``amp`` is a precision setting
     (:mod:`starclass.learn.precision`: True = mixed on CUDA only, "bf16", False).
+    ``return_views`` (with ``tta``) also returns the member-mean probabilities of every view,
+    ``[8, B, K]``, for the TTA spread.
     """
     dev = torch.device(device)
     dtype = compute_dtype(amp, dev)
@@ -176,14 +187,104 @@ def member_probabilities(
         xt = torch.cat([dihedral(xt, d) for d in DIHEDRAL], dim=0)
     xt = to_memory_format(xt, dev, dtype)
     out = []
+    views = []
     for net in members:
         with autocast(dev, dtype):
             logits = net(xt)
         p = torch.softmax(logits.float(), dim=1)
         if tta:
-            p = p.reshape(len(DIHEDRAL), b, -1).mean(dim=0)
+            pv = p.reshape(len(DIHEDRAL), b, -1)
+            views.append(pv)
+            p = pv.mean(dim=0)
         out.append(p)
-    return torch.stack(out).cpu().numpy()
+    probs = torch.stack(out).cpu().numpy()
+    if not return_views:
+        return probs
+    if not tta:
+        raise StarclassError("member_probabilities: return_views needs tta=True")
+    return probs, torch.stack(views).mean(dim=0).cpu().numpy()
+
+
+def tta_spread(views: np.ndarray, class_index: np.ndarray) -> np.ndarray:
+    """Standard deviation over TTA views of the probability of each row's chosen class.
+
+    Parameters
+    ----------
+    views : numpy.ndarray
+        Member-mean probabilities of every view ``[V, N, K]``.
+    class_index : numpy.ndarray
+        Index (0..K-1) of each row's chosen class; negative for "no class" (NaN out).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N]`` float64.
+
+    Examples
+    --------
+    >>> v = np.array([[[0.9, 0.1]], [[0.7, 0.3]]])
+    >>> tta_spread(v, np.array([0])).round(3).tolist()
+    [0.1]
+    """
+    idx = np.asarray(class_index, dtype=np.int64)
+    n = idx.size
+    chosen = np.asarray(views, dtype=np.float64)[:, np.arange(n), np.clip(idx, 0, None)]
+    return np.where(idx >= 0, chosen.std(axis=0), np.nan)
+
+
+def _class_index(class_pred: np.ndarray, classes) -> np.ndarray:
+    """Index of each predicted class in ``classes`` (-1 for 0 = no class)."""
+    lut = {int(c): j for j, c in enumerate(classes)}
+    return np.array([lut.get(int(c), -1) for c in np.asarray(class_pred)], dtype=np.int64)
+
+
+def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool = True,
+                  coverage: float | None = 0.9) -> tuple[dict[str, np.ndarray], dict]:
+    """Calibrated probabilities and conformal sets of a model's raw ensemble-mean probabilities.
+
+    Parameters
+    ----------
+    loaded : LoadedModel
+        The model; its ``calibration`` (None: nothing to add) holds the temperature and the
+        held-out rows (:mod:`starclass.learn.calibration`).
+    prob_raw : numpy.ndarray
+        Raw ensemble-mean probabilities ``[N, K]`` (NaN rows: unclassified).
+    calibrated : bool
+        Apply the temperature (else the raw probabilities are used for the sets too).
+    coverage : float or None
+        Coverage of the conformal sets; None: no sets.
+
+    Returns
+    -------
+    (dict, dict)
+        Columns (``prob_<k>``, ``prob_<k>_raw``, ``pred_set``, ``pred_set_size`` as they
+        apply) and the entries for the table's ``meta``.
+    """
+    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.conformal import check_coverage, format_sets
+
+    cfg = loaded.config
+    cols: dict[str, np.ndarray] = {}
+    if coverage is not None:
+        coverage = check_coverage(coverage, "coverage (--coverage)")
+    if loaded.calibration is None:
+        meta = {"calibrated": False, "temperature": None, "coverage": None,
+                "calibration_note": "the model carries no calibration (trained without a validation split, or a "
+                                    "single member file): raw probabilities, no conformal sets"}
+        return cols, meta
+    cal = ModelCalibration.from_dict(loaded.calibration, "model")
+    prob = cal.calibrate(prob_raw) if calibrated else np.asarray(prob_raw, dtype=np.float64)
+    if calibrated:
+        for j, c in enumerate(cfg.classes):
+            cols[prob_col(c)] = prob[:, j]
+            cols[prob_raw_col(c)] = np.asarray(prob_raw[:, j], dtype=np.float64)
+    meta = {"calibrated": bool(calibrated), "temperature": cal.temperature if calibrated else None,
+            "calibration_source": cal.source, "calibration_n": cal.n, "coverage": coverage}
+    if coverage is not None:
+        sets = cal.conformal(calibrated=calibrated).predict_set(prob, coverage=coverage)
+        cols[PRED_SET] = format_sets(sets, cfg.classes)
+        cols[PRED_SET_SIZE] = sets.sum(axis=1).astype(np.int64)
+    return cols, meta
 
 
 def predict_inputs(
@@ -195,6 +296,7 @@ def predict_inputs(
     tta: bool = False,
     device: str | torch.device | None = None,
     precision: bool | str | None = None,
+    calibrated: bool = True,
 ) -> EnsembleResult:
     """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
 
@@ -202,6 +304,8 @@ def predict_inputs(
     module docstring). Non-finite pixels are an error here: make inputs with
     :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
     "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.learn.precision`.
+    With ``calibrated`` and a model that carries a temperature, ``prob_mean`` is calibrated and
+    ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled.
     """
 
     dev = pick_device(device)
@@ -218,6 +322,7 @@ def predict_inputs(
             f"[N, {cfg.n_channels}, H, W]"
         )
     parts = []
+    view_parts = []
     for s in range(0, n, batch_size):
         xb = inputs[s: s + batch_size]
         if not np.all(np.isfinite(xb)):
@@ -225,13 +330,25 @@ def predict_inputs(
                 f"model inputs {s}-{s + len(xb) - 1} contain NaN or inf; build them with "
                 "starclass.stamps.make_inputs (which fills bad pixels)"
             )
-        pb = member_probabilities(loaded.members, xb, tta=tta, device=dev, amp=amp)
+        if tta:
+            pb, vb = member_probabilities(loaded.members, xb, tta=True, device=dev, amp=amp, return_views=True)
+            view_parts.append(vb)
+        else:
+            pb = member_probabilities(loaded.members, xb, tta=False, device=dev, amp=amp)
         _check_finite(pb, np.ones(len(xb), dtype=bool), s, "model")
         parts.append(pb)
     probs = np.concatenate(parts, axis=1)
     if valid is not None:
         probs[:, ~np.asarray(valid, dtype=bool), :] = np.nan
-    return aggregate(probs, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+    res = aggregate(probs, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+    if tta:
+        res.tta_std = tta_spread(np.concatenate(view_parts, axis=1), _class_index(res.class_pred, cfg.classes))
+    if calibrated and loaded.calibration is not None:
+        from starclass.learn.calibration import ModelCalibration
+
+        res.prob_raw = res.prob_mean
+        res.prob_mean = ModelCalibration.from_dict(loaded.calibration, "model").calibrate(res.prob_mean)
+    return res
 
 
 def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> None:
@@ -284,6 +401,8 @@ def classify(
     progress: bool = True,
     precision: bool | str | None = None,
     threshold: float | None = None,
+    calibrated: bool = True,
+    coverage: float | None = 0.9,
 ):
     """Classify candidates on mosaics with a trained model or ensemble.
 
@@ -312,6 +431,10 @@ def classify(
     threshold
         Binary tasks: ``class_pred`` is the positive class when its probability is >= this
         (default: the task's own threshold, else the most probable class).
+    calibrated
+        Apply the model's temperature to ``prob_<k>`` (raw kept as ``prob_<k>_raw``).
+    coverage
+        Coverage of the conformal sets ``pred_set`` (None: none); needs a calibrated model.
 
     Returns
     -------
@@ -364,7 +487,12 @@ def classify(
     cstd = np.full(n, np.nan)
     votes = np.zeros((m, n), dtype=np.int16)
     blank = np.zeros((n, len(cfg.bands)), dtype=bool)
+    tta_sd = np.full(n, np.nan) if tta else None
     n_invalid = 0
+    if coverage is not None:
+        from starclass.learn.conformal import check_coverage
+
+        coverage = check_coverage(coverage, "coverage (--coverage)")  # before hours of work, not after
     bar = tqdm(total=n, unit="cand", desc=f"classify ({cfg.name}, {m} member{'s' * (m > 1)})",
                disable=not progress, dynamic_ncols=True)
     try:
@@ -378,7 +506,11 @@ def classify(
                 inputs = np.nan_to_num(inputs, nan=0.0, posinf=0.0, neginf=0.0)
             blank[s:e] = blank_bands(inputs, cfg) & valid[:, None]
             valid = valid & ~blank[s:e].any(axis=1)
-            p = member_probabilities(loaded.members, inputs, tta=tta, device=dev, amp=amp)
+            if tta:
+                p, views = member_probabilities(loaded.members, inputs, tta=True, device=dev, amp=amp,
+                                                return_views=True)
+            else:
+                p = member_probabilities(loaded.members, inputs, tta=False, device=dev, amp=amp)
             _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
             n_invalid += int((~valid).sum())
@@ -391,6 +523,8 @@ def classify(
             cmed[s:e] = r.class_median
             cstd[s:e] = r.class_std
             votes[:, s:e] = r.votes
+            if tta:
+                tta_sd[s:e] = tta_spread(views, _class_index(r.class_pred, cfg.classes))
             bar.update(e - s)
     finally:
         bar.close()
@@ -400,8 +534,12 @@ def classify(
     for j, c in enumerate(cfg.classes):
         cols[prob_col(c)] = prob[:, j]
     cols.update(prob_std=prob_std, quality=quality, class_mean=cmean, class_median=cmed, class_std=cstd)
+    if tta:
+        cols[TTA_STD] = tta_sd
     for i in range(m):
         cols[member_col(i + 1)] = votes[i].astype(np.int64)
+    trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage)
+    cols.update(trust)
     blank_rows = blank.any(axis=1)
     if blank_rows.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
@@ -424,6 +562,7 @@ def classify(
         "precision": precision_name(amp),
         "n_unclassified": int(n_invalid),
         "n_blank": int(blank_rows.sum()),
+        **trust_meta,
     })
     if n_invalid:
         log.warning("%d of %d candidates have no usable stamp (centre off the image or NaN): class_pred = 0",

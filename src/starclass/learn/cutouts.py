@@ -20,10 +20,10 @@ from sklearn.model_selection import StratifiedGroupKFold
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import CutoutSet, label_classes
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.learn.classify import blank_bands, blank_column, predict_inputs
+from starclass.learn.classify import blank_bands, blank_column, predict_inputs, trust_columns
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
-from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, TTA_STD, prob_col
 from starclass.stamps.images import cutout_inputs
 
 __all__ = ["classify_cutouts", "fit_cutouts", "group_folds", "group_validation"]
@@ -140,7 +140,8 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = 256, device=None,
-                     precision: bool | str | None = None) -> Table:
+                     precision: bool | str | None = None, calibrated: bool = True,
+                     coverage: float | None = 0.9) -> Table:
     """Classify cutouts: every input column plus ``class_pred``, ``prob_<k>`` and more.
 
     Parameters
@@ -153,6 +154,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         Average over the eight rotations/flips.
     batch_size, device, precision
         As :func:`starclass.learn.classify.predict_inputs`.
+    calibrated, coverage
+        As :func:`starclass.learn.classify.classify`: calibrated ``prob_<k>`` (raw kept as
+        ``prob_<k>_raw``) and conformal sets ``pred_set``, ``pred_set_size``; with ``tta``,
+        ``tta_std``.
 
     Returns
     -------
@@ -176,7 +181,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
     res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
-                         precision=precision)
+                         precision=precision, calibrated=False)
+    trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage)
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
         out["file"] = cutouts.files
@@ -186,6 +192,9 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     if len(loaded.members) > 1:
         cols[PROB_STD] = res.prob_std
         cols[QUALITY] = res.quality
+    if res.tta_std is not None:
+        cols[TTA_STD] = res.tta_std
+    cols.update(trust)
     if class_ref is not None:
         cols[CLASS_REF] = class_ref
     if blank.any():
@@ -208,5 +217,6 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "precision": precision_name(amp),
         "source": str(Path(cutouts.source)),
         "n_blank": int(blank.any(axis=1).sum()),
+        **trust_meta,
     })
     return out

@@ -77,6 +77,8 @@ class EnsembleResult:
     class_std: np.ndarray  # [N]
     votes: np.ndarray  # [M, N] class values (0 = none)
     member_names: list[str] = field(default_factory=list)
+    prob_raw: np.ndarray | None = None  # [N, K] mean before calibration (set by classify)
+    tta_std: np.ndarray | None = None  # [N] spread over the TTA views (set by classify)
 
     def columns(self) -> dict[str, np.ndarray]:
         """Output columns in catalogue order (see the module docstring)."""

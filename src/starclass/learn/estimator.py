@@ -226,6 +226,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Any) -> np.ndarray:
         """Mean probability over the ensemble members, ``[N, K]`` (columns: ``classes_``).
 
+        Calibrated (the model's temperature, :mod:`starclass.learn.calibration`) when the model
+        carries a calibration, as ``fit`` stores when it has a validation split.
+
         Parameters
         ----------
         X : array-like ``[N, C, H, W]``
@@ -327,15 +330,23 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         entries = []
+        digests = []
         for i, (net, meta) in enumerate(zip(model.members, model.checkpoints)):
             state = cpu_state(net.state_dict())
             # the digest covers the whole member, written in the current format
             ckpt = dict(meta, state_dict=state, version=CHECKPOINT_VERSION)
             ckpt["digest"] = member_digest(ckpt)
+            digests.append(ckpt["digest"])
             name = member_filename(i)
             save_checkpoint(ckpt, out / name)
             entries.append({"file": name, "architecture": meta.get("architecture"), "seed": meta.get("seed")})
         write_manifest(out, model.config, entries)
+        if model.calibration is not None:
+            # the calibration travels with the weights, bound to the members as written here
+            from starclass.learn.checkpoint import save_calibration
+
+            entry = {k: v for k, v in model.calibration.items() if k not in ("digest", "member_digests")}
+            save_calibration(out, entry, digests)
         return out
 
     @classmethod

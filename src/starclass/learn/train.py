@@ -1054,6 +1054,7 @@ def fit(
             write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]), training=identity)
 
     write_manifest(outdir, config, _manifest_members(members), training=identity)
+    notes.extend(calibrate_on_validation(outdir, data, config, dev))
     return TrainResult(
         model_path=outdir, members=[o.path for o in outcomes], histories=[o.history for o in outcomes],
         best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
@@ -1062,6 +1063,38 @@ def fit(
         val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
         n_kept=sum(not o.trained for o in outcomes),
     )
+
+
+def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> list[str]:
+    """Fit the finished ensemble's temperature on the validation rows and store it (calibration.py).
+
+    The ensemble classifies the validation rows once (no augmentation); their raw mean
+    probabilities and labels, and the temperature fitted on them, go into ``manifest.json``
+    (:func:`starclass.learn.checkpoint.save_calibration`). Returns notes for the result: why
+    there is no calibration (no validation split, or a class absent from it), else the
+    temperature.
+    """
+    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.checkpoint import load_model, save_calibration
+    from starclass.learn.classify import member_probabilities
+
+    if len(data.val) == 0:
+        return ["no validation split (val_fraction 0): no calibration and no conformal sets; fit them on a "
+                "labelled set with 'starclass calibrate'"]
+    absent = [int(config.classes[j]) for j in range(config.n_classes) if not np.any(data.val.targets == j)]
+    if absent:
+        return [f"validation split has no row of class(es) {absent}: no calibration and no conformal sets; fit "
+                "them with 'starclass calibrate' on a labelled set holding every class"]
+    loaded = load_model(outdir, device=device, check_calibration=False)
+    amp = getattr(config.recipe, "amp", True)
+    parts = []
+    for xb, _ in loader(data.val, batches(np.arange(len(data.val)), int(config.recipe.batch_size))):
+        parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
+    probs = np.concatenate(parts).astype(np.float64)
+    cal = ModelCalibration.fit(probs, data.val.targets, config.classes, source="validation split")
+    save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
+    return [f"calibration: temperature {cal.temperature:.3f} fitted on {cal.n} validation rows "
+            f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})"]
 
 
 def _manifest_members(members: list[MemberSpec]) -> list[dict]:

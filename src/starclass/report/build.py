@@ -135,6 +135,45 @@ def _curves_section(c: Comparison) -> Section:
     return s
 
 
+def _trust_section(c: Comparison) -> Section:
+    """Reliability diagram, ECE and Brier (before/after calibration), conformal coverage, signals."""
+    t = c.trust
+    rname = c.ref_name
+    s = Section(f"{c.pred_name} vs {rname}: calibration, prediction sets and uncertainty", key=f"trust_{rname}")
+    temp = f" with temperature {t.temperature:.3f}" if t.temperature is not None else ""
+    s.text(f"Expected calibration error (ECE) over {t.n_bins} equal-width bins of top-class confidence "
+           f"(bin b holds confidences in (b/{t.n_bins}, (b+1)/{t.n_bins}]), and the multi-class Brier score "
+           f"(mean of the sum over classes of (p - [true])<sup>2</sup>; 0 best, 2 worst), on {t.n} objects.")
+    rows = [("calibrated" + temp if t.ece_raw is not None else "as written", t.ece, t.brier)]
+    if t.ece_raw is not None:
+        rows.insert(0, ("raw (prob_<k>_raw)", t.ece_raw, t.brier_raw))
+    s.table(f"calibration_{rname}", Table(rows=rows, names=("probabilities", "ece", "brier")),
+            "ECE and Brier score before and after calibration." if t.ece_raw is not None else
+            "ECE and Brier score (the catalogue has no raw probabilities to compare with).")
+    panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []
+    panels.append(("calibrated" if t.ece_raw is not None else "prob_<k>", t.reliability, t.ece))
+    s.figure(f"reliability_{rname}", F.fig_reliability(panels, "reliability diagram"),
+             "Accuracy against mean confidence per bin (the diagonal is perfect calibration); rows per bin below.")
+    s.table(f"reliability_{rname}", t.reliability, "Reliability diagram of the written probabilities.")
+    if t.coverage_table is not None:
+        target = f"{t.coverage:.0%}" if t.coverage is not None else "the coverage asked for"
+        s.table(f"coverage_{rname}", t.coverage_table,
+                f"Empirical coverage of the class-conditional conformal sets (pred_set) at {target}, per reference "
+                "class: the fraction whose class is in its set, and the mean set size; gap_points = coverage - "
+                "target in percentage points.")
+        s.table(f"set_sizes_{rname}", t.set_sizes, "Distribution of the conformal set sizes (0 = empty set).")
+    s.figure(f"deferral_{rname}", F.fig_deferral(t.deferral, "leave the most uncertain to people"),
+             "Accuracy on the objects kept when the most uncertain fraction is left to people.")
+    for name, curve in t.deferral.items():
+        s.table(f"deferral_{slug(name)}_{rname}", curve, f"Deferral curve, {name}.")
+    if t.signals is not None:
+        best = t.best_signal()
+        s.table(f"mistake_auroc_{rname}", t.signals,
+                "ROC AUC of each uncertainty signal for predicting that class_pred is wrong (0.5 = chance)"
+                + (f"; best: {best}." if best else "."))
+    return s
+
+
 def _agreement_section(c: Comparison) -> Section:
     pname, rname, a = c.pred_name, c.ref_name, c.agreement
     s = Section(f"{pname} vs {rname}: PHANGS agreement", key=f"agreement_{rname}")
@@ -482,6 +521,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         sections.append(_metrics_section(c, ev.task, n_boot))
         if c.scores is not None:
             sections.append(_curves_section(c))
+        if c.trust is not None:
+            sections.append(_trust_section(c))
         if c.agreement is not None:
             sections.append(_agreement_section(c))
     for extra in (_table1_section(ev, radius), _human_section(ev)):
@@ -580,7 +621,8 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
         # the paths recorded and returned are where the files will be, not the temporary folder
         written = {k: [outdir / p.relative_to(tmpdir) for p in v] for k, v in in_tmp.items()}
         with atomic_path(tmpdir / "summary.json") as tmp:
-            tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(),
+            trust = {slug(c.ref_name): c.trust.to_dict() for c in ev.comparisons if c.trust is not None}
+            tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(), "trust": trust,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     details = [line for c in ev.comparisons for line in [f"{c.ref_name}:", *c.lines()]]

@@ -324,3 +324,45 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
         ax.axis("off")
     fig.suptitle(title, fontsize=11)
     return fig
+
+
+def fig_reliability(panels: list[tuple[str, object, float]], title: str):
+    """Reliability diagram: accuracy against top-class confidence per bin, one line per panel.
+
+    ``panels`` holds ``(label, table, ece)`` with the tables of
+    :func:`starclass.evaluate.reliability.reliability_table`; a histogram of the rows per bin
+    sits underneath.
+    """
+    fig, (ax, axh) = plt.subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
+    colours = ("#d62728", "#1f77b4", "#2ca02c")
+    width = None
+    for (label, t, ece), col in zip(panels, colours):
+        lo, hi = np.asarray(t["bin_lo"], float), np.asarray(t["bin_hi"], float)
+        n = np.asarray(t["n"], float)
+        ok = n > 0
+        ax.plot(np.asarray(t["confidence"], float)[ok], np.asarray(t["accuracy"], float)[ok], "o-", color=col,
+                ms=4, label=f"{label} (ECE {ece:.3f})")
+        width = (hi - lo)[0]
+        axh.bar(lo + width / 2, n, width=width * (0.9 if len(panels) == 1 else 0.45), color=col, alpha=0.6)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("accuracy")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(title, fontsize=10)
+    axh.set_xlabel("top-class confidence")
+    axh.set_ylabel("rows")
+    return fig
+
+
+def fig_deferral(curves: dict[str, object], title: str):
+    """Accuracy on the rows kept against the fraction left to people, one line per ordering."""
+    fig, ax = plt.subplots(figsize=(4.6, 3.4))
+    for (label, t), col in zip(curves.items(), ("#1f77b4", "#d62728", "#2ca02c")):
+        ax.plot(np.asarray(t["fraction_to_people"], float), np.asarray(t["accuracy_kept"], float), "o-", ms=3,
+                color=col, label=label)
+    ax.set_xlabel("fraction left to people")
+    ax.set_ylabel("accuracy on the rest")
+    ax.legend(fontsize=8)
+    ax.set_title(title, fontsize=10)
+    return fig

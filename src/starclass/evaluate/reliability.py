@@ -1,0 +1,390 @@
+"""Whether the probabilities can be trusted: calibration, conformal coverage, uncertainty signals.
+
+Functions of plain arrays (reference class indices and probability matrices), plus
+:func:`trust_study`, which reads the columns ``starclass classify`` writes:
+
+* **Expected calibration error** (:func:`expected_calibration_error`): the rows are binned by
+  their *top-class confidence* (the largest probability) into ``n_bins`` equal-width bins of
+  [0, 1] (default 15; bin ``b`` holds confidences in ``(b/B, (b+1)/B]``, the first bin also
+  holds 0); ECE is the row-weighted mean over bins of ``|accuracy - mean confidence|``
+  (Guo et al. 2017). An empty bin counts for nothing.
+* **Brier score** (:func:`brier_score`): the multi-class form, the mean over rows of
+  ``sum_k (p_k - [y = k])^2`` (0 best, 2 worst). For two classes it is twice scikit-learn's
+  ``brier_score_loss`` of the positive class.
+* **Reliability diagram** (:func:`reliability_table`): per bin, the rows, mean confidence and
+  accuracy.
+* **Conformal coverage** (:func:`coverage_table`): per reference class, the fraction whose
+  class is in ``pred_set``, and the mean set size; :func:`set_size_table` the distribution of sizes.
+* **Deferral curve** (:func:`deferral_curve`): leave the most uncertain fraction to people
+  (largest set first, ties by lowest confidence; or lowest confidence alone) and score the rest.
+* **Which signal predicts a mistake** (:func:`signal_aurocs`): ROC AUC of each uncertainty
+  signal (higher = less sure) for "the predicted class is wrong".
+
+Examples
+--------
+>>> import numpy as np
+>>> p = np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
+>>> round(brier_score(p, np.array([0, 1, 1])), 4)
+0.3067
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+
+__all__ = [
+    "expected_calibration_error", "brier_score", "reliability_table", "parse_sets", "coverage_table",
+    "set_size_table", "deferral_curve", "signal_aurocs", "trust_study", "TrustStudy", "DEFAULT_BINS",
+]
+
+#: Equal-width bins of top-class confidence for ECE and the reliability diagram.
+DEFAULT_BINS = 15
+
+
+def _check(probs, y) -> tuple[np.ndarray, np.ndarray]:
+    p = np.asarray(probs, dtype=np.float64)
+    y = np.asarray(y)
+    if p.ndim != 2 or y.shape != (p.shape[0],):
+        raise StarclassError(f"need probabilities [N, K] and N reference classes, got {p.shape} and {y.shape}")
+    if p.shape[0] and (y.min() < 0 or y.max() >= p.shape[1]):
+        raise StarclassError(f"reference class indices must be 0..{p.shape[1] - 1}")
+    return p, y.astype(np.int64)
+
+
+def _bin_index(conf: np.ndarray, n_bins: int) -> np.ndarray:
+    """Bin of each confidence: ``(b/B, (b+1)/B]`` -> b, with 0 in bin 0."""
+    return np.clip(np.ceil(conf * n_bins).astype(np.int64) - 1, 0, n_bins - 1)
+
+
+def reliability_table(probs, y, n_bins: int = DEFAULT_BINS) -> Table:
+    """Per equal-width bin of top-class confidence: rows, mean confidence, accuracy, gap.
+
+    Parameters
+    ----------
+    probs : array-like
+        Probabilities ``[N, K]``.
+    y : array-like
+        Reference class indices (0..K-1).
+    n_bins : int
+        Number of equal-width bins of [0, 1].
+
+    Returns
+    -------
+    astropy.table.Table
+        ``bin_lo``, ``bin_hi``, ``n``, ``confidence``, ``accuracy`` (NaN for empty bins).
+
+    Examples
+    --------
+    >>> t = reliability_table(np.array([[0.95, 0.05], [0.55, 0.45]]), np.array([0, 1]), n_bins=2)
+    >>> t["n"].tolist(), t["accuracy"].tolist()
+    ([0, 2], [nan, 0.5])
+    """
+    p, y = _check(probs, y)
+    if int(n_bins) < 1:
+        raise StarclassError(f"n_bins must be >= 1, got {n_bins}")
+    conf = p.max(axis=1)
+    correct = p.argmax(axis=1) == y
+    b = _bin_index(conf, n_bins)
+    rows = []
+    for i in range(n_bins):
+        sel = b == i
+        n = int(sel.sum())
+        rows.append((i / n_bins, (i + 1) / n_bins, n, float(conf[sel].mean()) if n else np.nan,
+                     float(correct[sel].mean()) if n else np.nan))
+    return Table(rows=rows, names=("bin_lo", "bin_hi", "n", "confidence", "accuracy"))
+
+
+def expected_calibration_error(probs, y, n_bins: int = DEFAULT_BINS) -> float:
+    """ECE over equal-width bins of top-class confidence (see the module docstring).
+
+    Examples
+    --------
+    >>> p = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
+    >>> round(expected_calibration_error(p, np.array([0, 1, 0, 0]), n_bins=10), 3)  # |0.5-0.9|/2 + |1-0.6|/2
+    0.4
+    """
+    t = reliability_table(probs, y, n_bins)
+    n = np.asarray(t["n"], dtype=np.float64)
+    if n.sum() == 0:
+        return float("nan")
+    gap = np.abs(np.nan_to_num(np.asarray(t["accuracy"], float)) - np.nan_to_num(np.asarray(t["confidence"], float)))
+    return float(np.sum(n * gap) / n.sum())
+
+
+def brier_score(probs, y) -> float:
+    """Multi-class Brier score: mean over rows of ``sum_k (p_k - [y = k])^2``.
+
+    Examples
+    --------
+    >>> brier_score(np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([0, 1]))
+    0.25
+    """
+    p, y = _check(probs, y)
+    onehot = np.zeros_like(p)
+    onehot[np.arange(len(y)), y] = 1.0
+    return float(np.mean(np.sum((p - onehot) ** 2, axis=1)))
+
+
+def parse_sets(values, classes) -> np.ndarray:
+    """Boolean ``[N, K]`` membership from ``pred_set`` strings ("1|2"; "" is empty).
+
+    Examples
+    --------
+    >>> parse_sets(["1|3", "", "2"], [1, 2, 3]).astype(int).tolist()
+    [[1, 0, 1], [0, 0, 0], [0, 1, 0]]
+    """
+    index = {str(int(c)): j for j, c in enumerate(classes)}
+    out = np.zeros((len(values), len(index)), dtype=bool)
+    for i, v in enumerate(values):
+        text = "" if np.ma.is_masked(v) else str(v).strip()
+        for part in filter(None, text.split("|")):
+            if part.strip() not in index:
+                raise StarclassError(f"pred_set row {i}: class {part!r} is not one of the task's {list(classes)}")
+            out[i, index[part.strip()]] = True
+    return out
+
+
+def coverage_table(sets, y, classes, coverage: float | None = None) -> Table:
+    """Empirical coverage and mean set size per reference class, and over all rows.
+
+    Parameters
+    ----------
+    sets : array-like
+        Boolean ``[N, K]`` sets (:func:`parse_sets`).
+    y : array-like
+        Reference class indices.
+    classes : sequence of int
+        Class values (the table's labels).
+    coverage : float, optional
+        The coverage asked for (a ``target`` column and the gap in points).
+
+    Examples
+    --------
+    >>> s = np.array([[1, 0], [1, 1], [0, 1], [1, 0]], bool)
+    >>> coverage_table(s, np.array([0, 1, 1, 1]), [1, 2])["coverage"].tolist()
+    [1.0, 0.6666666666666666, 0.75]
+    """
+    s = np.asarray(sets, dtype=bool)
+    y = np.asarray(y, dtype=np.int64)
+    hit = s[np.arange(len(y)), y]
+    size = s.sum(axis=1)
+    rows = []
+    for j, c in enumerate(classes):
+        sel = y == j
+        rows.append((str(int(c)), int(sel.sum()), float(hit[sel].mean()) if sel.any() else np.nan,
+                     float(size[sel].mean()) if sel.any() else np.nan))
+    rows.append(("all", int(len(y)), float(hit.mean()) if len(y) else np.nan, float(size.mean()) if len(y) else np.nan))
+    t = Table(rows=rows, names=("class", "n", "coverage", "mean_set_size"))
+    if coverage is not None:
+        t["target"] = float(coverage)
+        t["gap_points"] = 100.0 * (np.asarray(t["coverage"], float) - float(coverage))
+    return t
+
+
+def set_size_table(sizes, n_classes: int) -> Table:
+    """How many rows have a set of each size 0..K.
+
+    Examples
+    --------
+    >>> set_size_table(np.array([1, 1, 2, 0]), 2)["n"].tolist()
+    [1, 2, 1]
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    counts = np.bincount(np.clip(sizes, 0, n_classes), minlength=n_classes + 1)
+    total = max(int(counts.sum()), 1)
+    return Table({"set_size": np.arange(n_classes + 1), "n": counts, "fraction": counts / total})
+
+
+def deferral_curve(uncertainty, correct, fractions=None) -> Table:
+    """Accuracy on the rows kept when the most uncertain fraction is left to people.
+
+    Parameters
+    ----------
+    uncertainty : array-like
+        Higher = less sure; rows are sent to people in decreasing order (a stable sort, so ties
+        keep their order: pass a lexicographic key with :func:`numpy.lexsort` upstream).
+    correct : array-like of bool
+        Whether each row's predicted class is right.
+    fractions : array-like, optional
+        Fractions sent to people (default 0, 0.05, ..., 0.9).
+
+    Returns
+    -------
+    astropy.table.Table
+        ``fraction_to_people``, ``n_kept``, ``accuracy_kept``.
+
+    Examples
+    --------
+    >>> deferral_curve([0.9, 0.1, 0.2, 0.8], [False, True, True, False], [0, 0.5])["accuracy_kept"].tolist()
+    [0.5, 1.0]
+    """
+    u = np.asarray(uncertainty, dtype=np.float64)
+    ok = np.asarray(correct, dtype=bool)
+    if u.shape != ok.shape:
+        raise StarclassError(f"{u.size} uncertainties for {ok.size} rows")
+    fr = np.round(np.arange(0, 0.91, 0.05), 2) if fractions is None else np.asarray(fractions, dtype=np.float64)
+    order = np.argsort(-np.nan_to_num(u, nan=np.inf), kind="stable")  # NaN (no signal) goes first to people
+    rows = []
+    for f in fr:
+        k = int(round(float(f) * u.size))
+        kept = order[k:]
+        rows.append((float(f), int(kept.size), float(ok[kept].mean()) if kept.size else np.nan))
+    return Table(rows=rows, names=("fraction_to_people", "n_kept", "accuracy_kept"))
+
+
+def signal_aurocs(signals: dict[str, np.ndarray], mistakes) -> Table:
+    """ROC AUC of each uncertainty signal (higher = less sure) for predicting a mistake.
+
+    0.5 is no better than chance. Rows where a signal is NaN are left out of that signal's AUC.
+
+    Examples
+    --------
+    >>> t = signal_aurocs({"a": np.array([0.9, 0.1, 0.8, 0.2])}, np.array([True, False, True, False]))
+    >>> t["auroc"].tolist()
+    [1.0]
+    """
+    from sklearn.metrics import roc_auc_score
+
+    m = np.asarray(mistakes, dtype=bool)
+    rows = []
+    for name, sig in signals.items():
+        s = np.asarray(sig, dtype=np.float64)
+        ok = np.isfinite(s)
+        n_err = int(m[ok].sum())
+        auc = float(roc_auc_score(m[ok], s[ok])) if 0 < n_err < ok.sum() else np.nan
+        rows.append((name, int(ok.sum()), n_err, auc))
+    return Table(rows=rows, names=("signal", "n", "n_mistakes", "auroc"))
+
+
+@dataclass
+class TrustStudy:
+    """Calibration, coverage and uncertainty figures of one prediction against one reference."""
+
+    n: int
+    n_bins: int
+    ece: float
+    brier: float
+    reliability: Table
+    ece_raw: float | None = None
+    brier_raw: float | None = None
+    reliability_raw: Table | None = None
+    temperature: float | None = None
+    coverage: float | None = None
+    coverage_table: Table | None = None
+    set_sizes: Table | None = None
+    deferral: dict[str, Table] = field(default_factory=dict)
+    signals: Table | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def best_signal(self) -> str | None:
+        """Name of the signal with the highest AUROC for predicting a mistake."""
+        if self.signals is None or not len(self.signals):
+            return None
+        auc = np.asarray(self.signals["auroc"], dtype=float)
+        if not np.isfinite(auc).any():
+            return None
+        return str(self.signals["signal"][int(np.nanargmax(auc))])
+
+    def to_dict(self) -> dict:
+        """The numbers for ``summary.json``."""
+        def r(v):
+            return None if v is None or not np.isfinite(v) else round(float(v), 5)
+
+        out = {"n": self.n, "ece_bins": self.n_bins, "ece": r(self.ece), "brier": r(self.brier),
+               "ece_raw": r(self.ece_raw), "brier_raw": r(self.brier_raw), "temperature": r(self.temperature)}
+        if self.coverage_table is not None:
+            out["coverage_target"] = self.coverage
+            out["coverage"] = {str(row["class"]): r(row["coverage"]) for row in self.coverage_table}
+            out["set_sizes"] = {int(row["set_size"]): int(row["n"]) for row in self.set_sizes}
+        if self.signals is not None:
+            out["signal_auroc"] = {str(row["signal"]): r(row["auroc"]) for row in self.signals}
+            out["best_signal"] = self.best_signal()
+        return out
+
+    def lines(self) -> list[str]:
+        """Lines ``starclass evaluate`` prints."""
+        raw = (f" (raw: ECE {self.ece_raw:.4f}, Brier {self.brier_raw:.4f})" if self.ece_raw is not None else "")
+        out = [f"  calibration: ECE {self.ece:.4f} ({self.n_bins} equal-width bins), Brier {self.brier:.4f}{raw}"]
+        if self.coverage_table is not None:
+            at = (f"at {self.coverage:.0%}" if self.coverage is not None
+                  else "(coverage asked for not recorded: a CSV keeps no meta)")
+            out.append(f"  conformal coverage {at}: " + ", ".join(
+                f"{row['class']} {row['coverage']:.3f}" for row in self.coverage_table)
+                + "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes))
+        if self.signals is not None:
+            out.append("  mistake AUROC: " + ", ".join(
+                f"{row['signal']} {row['auroc']:.3f}" for row in self.signals if np.isfinite(row["auroc"]))
+                + (f" (best: {self.best_signal()})" if self.best_signal() else ""))
+        return out
+
+
+def _entropy(p: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.nansum(np.where(p > 0, p * np.log(p), 0.0), axis=1)
+
+
+def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns: dict[str, np.ndarray],
+                classes, *, meta: dict | None = None, n_bins: int = DEFAULT_BINS) -> TrustStudy:
+    """Every trust figure of paired rows: calibration, conformal coverage, deferral, signals.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        The catalogue's ``prob_<k>`` of the paired rows ``[N, K]`` (calibrated when the model
+        had a temperature).
+    y : numpy.ndarray
+        Reference class indices (0..K-1).
+    pred_idx : numpy.ndarray
+        Predicted class indices (``class_pred``).
+    columns : dict
+        Optional columns of the paired rows: ``prob_raw`` ``[N, K]``, ``pred_set`` (strings),
+        ``prob_std``, ``quality``, ``tta_std``.
+    classes : sequence of int
+        The task's classes (order of the probability columns).
+    meta : dict, optional
+        The catalogue's meta (temperature, coverage).
+    n_bins : int
+        ECE and reliability bins.
+
+    Returns
+    -------
+    TrustStudy
+    """
+    meta = meta or {}
+    p, y = _check(probs, y)
+    study = TrustStudy(n=int(len(y)), n_bins=int(n_bins), ece=expected_calibration_error(p, y, n_bins),
+                       brier=brier_score(p, y), reliability=reliability_table(p, y, n_bins))
+    t = meta.get("temperature")
+    study.temperature = None if t is None else float(t)
+    raw = columns.get("prob_raw")
+    if raw is not None:
+        study.ece_raw = expected_calibration_error(raw, y, n_bins)
+        study.brier_raw = brier_score(raw, y)
+        study.reliability_raw = reliability_table(raw, y, n_bins)
+    correct = np.asarray(pred_idx) == y
+    conf = p.max(axis=1)
+    signals: dict[str, np.ndarray] = {"1 - confidence": 1.0 - conf, "entropy": _entropy(p)}
+    if columns.get("prob_std") is not None:
+        signals["ensemble spread (prob_std)"] = np.asarray(columns["prob_std"], float)
+    if columns.get("quality") is not None:
+        signals["1 - vote agreement (quality)"] = 1.0 - np.asarray(columns["quality"], float)
+    if columns.get("tta_std") is not None:
+        signals["TTA spread (tta_std)"] = np.asarray(columns["tta_std"], float)
+    study.deferral["lowest confidence first"] = deferral_curve(1.0 - conf, correct)
+    if columns.get("pred_set") is not None:
+        sets = parse_sets(columns["pred_set"], classes)
+        cov = meta.get("coverage")
+        study.coverage = None if cov is None else float(cov)
+        study.coverage_table = coverage_table(sets, y, classes, study.coverage)
+        sizes = sets.sum(axis=1)
+        study.set_sizes = set_size_table(sizes, len(classes))
+        signals["conformal set size"] = sizes.astype(float)
+        # largest set first; among equal sets, lowest confidence first
+        study.deferral["largest set first"] = deferral_curve(sizes + (1.0 - conf) * 0.5, correct)
+    study.signals = signal_aurocs(signals, ~correct)
+    return study

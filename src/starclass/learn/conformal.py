@@ -1,0 +1,177 @@
+"""Conformal prediction sets: the classes a candidate may be, at a chosen coverage.
+
+Split conformal prediction turns any classifier's probabilities into **sets** of classes that
+contain the true class for a chosen fraction of objects (the *coverage*, e.g. 90%), with no
+assumption but that the held-out calibration rows and the new rows are exchangeable. starclass
+uses the **class-conditional** (label-conditional, "Mondrian" by class) version: the
+guarantee holds *for every class separately*, so a rare class is not sacrificed to the common
+ones. The held-out rows are those stored with the model (:mod:`starclass.learn.calibration`).
+
+The computation is the maintained library crepes (Boström 2022; :class:`crepes.ConformalClassifier`):
+
+* nonconformity score of class ``k`` for a row: ``1 - p(k)`` (crepes' ``hinge``);
+* calibration: the scores of the held-out rows' true classes, binned (Mondrian) by true class;
+* p-value of class ``k`` for a new row: the share of class-``k`` calibration scores at least as
+  large as the row's score for ``k`` (crepes, with the Mondrian category set to ``k``);
+* the set at coverage ``c`` holds every class whose p-value is ``>= 1 - c``.
+
+p-values are *smoothed* (crepes' default: ties and the row itself count with a random weight),
+which makes the coverage exact on average rather than conservative by up to ``1/(n_k + 1)``
+for a class with ``n_k`` calibration rows; the draw is seeded, so a run is repeatable. A class
+with fewer than ``1/(1 - c) - 1`` calibration rows cannot be excluded at coverage ``c``: it is
+in every set (a warning says so).
+
+Examples
+--------
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> y = rng.integers(0, 3, 600)
+>>> p = rng.dirichlet(np.ones(3), 600); p[np.arange(600), y] += 1.0; p /= p.sum(1, keepdims=True)
+>>> cp = ClassConditionalConformal().fit(p[:300], y[:300])
+>>> sets = cp.predict_set(p[300:], coverage=0.9)
+>>> bool(abs(sets[np.arange(300), y[300:]].mean() - 0.9) < 0.06)
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+
+import numpy as np
+
+from starclass.errors import StarclassError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ClassConditionalConformal", "format_sets", "check_coverage"]
+
+#: Separator of the classes in the ``pred_set`` column ("1|2").
+SET_SEPARATOR = "|"
+
+
+def check_coverage(coverage: float, option: str = "coverage") -> float:
+    """``coverage`` as a float strictly between 0 and 1, else a clear error naming ``option``.
+
+    Examples
+    --------
+    >>> check_coverage(0.9)
+    0.9
+    """
+    try:
+        c = float(coverage)
+    except (TypeError, ValueError):
+        raise StarclassError(f"{option} {coverage!r} is not a number") from None
+    if not (math.isfinite(c) and 0.0 < c < 1.0):
+        raise StarclassError(f"{option} {coverage!r} must be between 0 and 1 (e.g. 0.9 for 90%)")
+    return c
+
+
+class ClassConditionalConformal:
+    """Class-conditional split-conformal prediction sets on top of class probabilities (crepes).
+
+    Parameters
+    ----------
+    coverage : float
+        Default coverage of :meth:`predict_set` (0-1).
+    smoothing : bool
+        Smoothed p-values (exact coverage on average) or not (conservative).
+    seed : int
+        Seed of the smoothing draw.
+
+    Attributes
+    ----------
+    n_classes_ : int
+        Number of classes (columns of the probabilities).
+    class_counts_ : numpy.ndarray
+        Calibration rows per class.
+    predictor_ : crepes.ConformalClassifier
+        The fitted crepes predictor (Mondrian categories = the true class).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8]] * 10)
+    >>> cp = ClassConditionalConformal(coverage=0.8).fit(p, np.array([0, 0, 1, 1] * 10))
+    >>> cp.predict_set(np.array([[0.85, 0.15]])).astype(int).tolist()
+    [[1, 0]]
+    """
+
+    def __init__(self, coverage: float = 0.9, smoothing: bool = True, seed: int = 0) -> None:
+        self.coverage = coverage
+        self.smoothing = smoothing
+        self.seed = seed
+
+    def fit(self, probs, y) -> ClassConditionalConformal:
+        """Fit on calibration probabilities ``[n, K]`` and true class indices ``y`` (0..K-1)."""
+        from crepes import ConformalClassifier
+        from crepes.extras import hinge
+
+        p = np.asarray(probs, dtype=np.float64)
+        y = np.asarray(y)
+        if p.ndim != 2 or y.shape != (p.shape[0],) or p.shape[0] == 0:
+            raise StarclassError(f"conformal calibration: need probabilities [n, K] and n labels, got {p.shape} "
+                                 f"and {y.shape}")
+        if not np.all(np.isfinite(p)):
+            raise StarclassError("conformal calibration: probabilities contain NaN or inf")
+        if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= p.shape[1]:
+            raise StarclassError(f"conformal calibration: labels must be class indices 0..{p.shape[1] - 1}")
+        k = p.shape[1]
+        self.n_classes_ = k
+        self.class_counts_ = np.bincount(y, minlength=k)
+        absent = np.flatnonzero(self.class_counts_ == 0).tolist()
+        if absent:
+            raise StarclassError(f"conformal calibration: no calibration row of class index(es) {absent}; "
+                                 "class-conditional sets need every class")
+        alphas = hinge(p, np.arange(k), y)  # 1 - p(true class)
+        self.predictor_ = ConformalClassifier().fit(alphas, bins=y.astype(np.int64), seed=self.seed)
+        return self
+
+    def predict_p(self, probs) -> np.ndarray:
+        """Class-conditional p-values ``[N, K]`` (NaN for rows with NaN probabilities)."""
+        from crepes.extras import hinge
+
+        if not hasattr(self, "predictor_"):
+            raise StarclassError("ClassConditionalConformal is not fitted: call fit() first")
+        p = np.asarray(probs, dtype=np.float64)
+        if p.ndim != 2 or p.shape[1] != self.n_classes_:
+            raise StarclassError(f"probabilities of shape {p.shape} do not fit {self.n_classes_} classes")
+        ok = np.all(np.isfinite(p), axis=1)
+        out = np.full(p.shape, np.nan)
+        if not ok.any():
+            return out
+        alphas = hinge(p[ok])  # [n, K]: 1 - p(k) for every class
+        n = int(ok.sum())
+        for j in range(self.n_classes_):
+            # the label-conditional p-value of class j: its score against class j's calibration rows
+            out[ok, j] = self.predictor_.predict_p(alphas[:, j], bins=np.full(n, j, dtype=np.int64),
+                                                   smoothing=self.smoothing, seed=self.seed + j)
+        return out
+
+    def predict_set(self, probs, coverage: float | None = None) -> np.ndarray:
+        """Boolean sets ``[N, K]`` at ``coverage`` (default: the constructor's); NaN rows are empty."""
+        c = check_coverage(self.coverage if coverage is None else coverage)
+        small = [j for j in range(self.n_classes_) if self.class_counts_[j] + 1 < 1.0 / (1.0 - c)]
+        if small:
+            msg = (f"conformal sets at coverage {c}: class index(es) {small} have only "
+                   f"{self.class_counts_[small].tolist()} calibration rows, too few to ever leave them out "
+                   f"(need >= {math.ceil(1.0 / (1.0 - c)) - 1}): they are in every set")
+            warnings.warn(msg, stacklevel=2)
+            log.warning(msg)
+        pv = self.predict_p(probs)
+        with np.errstate(invalid="ignore"):
+            return pv >= 1.0 - c
+
+
+def format_sets(sets: np.ndarray, classes) -> np.ndarray:
+    """The ``pred_set`` column: each row's classes joined by ``|`` ("" for an empty set).
+
+    Examples
+    --------
+    >>> format_sets(np.array([[True, False, True], [False, False, False]]), [1, 2, 3]).tolist()
+    ['1|3', '']
+    """
+    cls = [str(int(c)) for c in classes]
+    return np.array([SET_SEPARATOR.join(c for c, s in zip(cls, row) if s) for row in np.asarray(sets, bool)],
+                    dtype=str)

@@ -1,0 +1,302 @@
+"""Issue 17: calibration (temperature, ECE, Brier), conformal sets (crepes) and uncertainty signals.
+
+Every metric is checked against an independent computation (scikit-learn, or a count done by
+hand in the comments) for binary, three-, four- and five-class tasks.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.datasets.stamps import make_synthetic, make_synthetic_field
+from starclass.errors import StarclassError
+from starclass.evaluate.reliability import (
+    brier_score,
+    coverage_table,
+    deferral_curve,
+    expected_calibration_error,
+    parse_sets,
+    reliability_table,
+    set_size_table,
+    signal_aurocs,
+)
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import write_mosaic
+from starclass.learn.calibration import ModelCalibration, TemperatureScaler, temper
+from starclass.learn.checkpoint import load_model
+from starclass.learn.config import get_preset
+from starclass.learn.conformal import ClassConditionalConformal, format_sets
+
+KS = [2, 3, 4, 5]
+runner = CliRunner()
+
+
+def _rows(k: int, conf: float) -> np.ndarray:
+    """One probability row whose top class (index 0) has probability ``conf``; the rest share the remainder."""
+    p = np.full(k, (1.0 - conf) / (k - 1))
+    p[0] = conf
+    return p
+
+
+@pytest.mark.parametrize("k", KS)
+def test_ece_matches_a_hand_count(k):
+    # 4 rows at confidence 0.9, 3 of them right; 2 rows at 0.6, 1 right. By hand, 5 bins:
+    # bin (0.8, 1.0]: |3/4 - 0.9| = 0.15 weighted 4/6; bin (0.4, 0.6]: |1/2 - 0.6| = 0.1 weighted 2/6
+    # ECE = 0.1 + 0.1/3 = 0.13333...
+    probs = np.array([_rows(k, 0.9)] * 4 + [_rows(k, 0.6)] * 2)
+    y = np.array([0, 0, 0, 1, 0, 1])
+    assert expected_calibration_error(probs, y, n_bins=5) == pytest.approx(0.1 + 0.1 / 3)
+    t = reliability_table(probs, y, n_bins=5)
+    assert t["n"].tolist() == [0, 0, 2, 0, 4]  # 0.6 is in (0.4, 0.6], not (0.6, 0.8]
+    assert t["accuracy"][4] == pytest.approx(0.75)
+    # perfectly calibrated rows give 0 and a single wrong certain row gives 1
+    assert expected_calibration_error(np.array([_rows(k, 1.0)]), np.array([1])) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("k", KS)
+def test_brier_matches_scikit_learn(k):
+    rng = np.random.default_rng(k)
+    p = rng.dirichlet(np.ones(k), 200)
+    y = rng.integers(0, k, 200)
+    y[:k] = np.arange(k)  # every class present
+    expect = sum(brier_score_loss((y == j).astype(int), p[:, j]) for j in range(k))
+    assert brier_score(p, y) == pytest.approx(expect)
+    if k == 2:
+        assert brier_score(p, y) == pytest.approx(2 * brier_score_loss(y, p[:, 1]))
+
+
+@pytest.mark.parametrize("k", KS)
+def test_temperature_is_the_minimum_of_scikit_learns_log_loss(k):
+    rng = np.random.default_rng(10 + k)
+    n = 2000
+    logits = rng.normal(0, 2.5, (n, k))
+    truth_p = np.exp(logits / 2.0)
+    truth_p /= truth_p.sum(1, keepdims=True)
+    y = np.array([rng.choice(k, p=row) for row in truth_p])  # labels drawn at temperature 2
+    model_p = np.exp(logits)
+    model_p /= model_p.sum(1, keepdims=True)  # the over-confident model: temperature 1
+    ts = TemperatureScaler().fit(model_p, y)
+    grid = np.linspace(1.0, 3.5, 126)
+    losses = [log_loss(y, temper(model_p, t), labels=np.arange(k)) for t in grid]
+    assert ts.temperature_ == pytest.approx(grid[int(np.argmin(losses))], abs=0.03)
+    assert ts.temperature_ == pytest.approx(2.0, abs=0.3)
+    assert ts.nll_after_ == pytest.approx(log_loss(y, ts.predict_proba(model_p), labels=np.arange(k)))
+    assert ts.nll_after_ < ts.nll_before_
+    # tempering never changes the most probable class, and lowers the ECE here
+    assert np.array_equal(ts.predict_proba(model_p).argmax(1), model_p.argmax(1))
+    assert expected_calibration_error(ts.predict_proba(model_p), y) < expected_calibration_error(model_p, y)
+
+
+def test_temper_keeps_nan_rows_and_refuses_bad_temperatures():
+    out = temper(np.array([[np.nan, np.nan], [0.5, 0.5]]), 2.0)
+    assert np.isnan(out[0]).all() and out[1].tolist() == [0.5, 0.5]
+    with pytest.raises(StarclassError, match="temperature"):
+        temper(np.array([[0.5, 0.5]]), 0.0)
+    with pytest.raises(StarclassError, match="labels"):
+        TemperatureScaler().fit(np.array([[0.5, 0.5]]), np.array([0, 1]))
+
+
+@pytest.mark.parametrize("k", KS)
+def test_conformal_sets_match_a_hand_computation_and_cover_every_class(k):
+    rng = np.random.default_rng(20 + k)
+
+    def draw(n):
+        y = rng.integers(0, k, n)
+        p = rng.dirichlet(np.ones(k) * 0.7, n)
+        p[np.arange(n), y] += rng.uniform(0, 1.5, n)  # informative but noisy
+        return p / p.sum(1, keepdims=True), y
+
+    p_cal, y_cal = draw(800 * k)
+    p_te, y_te = draw(1000 * k)
+    cp = ClassConditionalConformal(smoothing=False).fit(p_cal, y_cal)
+    sets = cp.predict_set(p_te, coverage=0.9)
+    # by hand: class j is in the set when (#{class-j calibration scores >= score} + 1) / (n_j + 1) >= 0.1
+    cal_scores = [1 - p_cal[y_cal == j, j] for j in range(k)]
+    hand = np.zeros_like(sets)
+    for j in range(k):
+        s = 1 - p_te[:, j]
+        count = (cal_scores[j][None, :] >= s[:, None]).sum(1)
+        hand[:, j] = (count + 1) / (len(cal_scores[j]) + 1) >= 0.1
+    assert np.array_equal(sets, hand)
+    # smoothed (default) sets: class-conditional coverage near 90% for every class
+    sm = ClassConditionalConformal().fit(p_cal, y_cal).predict_set(p_te, coverage=0.9)
+    cov = coverage_table(sm, y_te, list(range(1, k + 1)), 0.9)
+    per_class = np.asarray(cov["coverage"][:-1], float)
+    assert np.all(np.abs(per_class - 0.9) < 0.05), per_class
+    # hand count of the coverage table
+    assert cov["coverage"][0] == pytest.approx(np.mean(sm[y_te == 0, 0]))
+    assert cov["mean_set_size"][-1] == pytest.approx(sm.sum(1).mean())
+
+
+def test_conformal_errors_and_set_strings():
+    with pytest.raises(StarclassError, match="every class"):
+        ClassConditionalConformal().fit(np.array([[0.6, 0.4], [0.7, 0.3]]), np.array([0, 0]))
+    with pytest.raises(StarclassError, match="between 0 and 1"):
+        ClassConditionalConformal().fit(np.array([[0.6, 0.4], [0.3, 0.7]]), np.array([0, 1])).predict_set(
+            np.array([[0.5, 0.5]]), coverage=1.5)
+    sets = np.array([[True, False, True], [False, False, False], [False, True, False]])
+    text = format_sets(sets, [1, 2, 3])
+    assert text.tolist() == ["1|3", "", "2"]
+    assert np.array_equal(parse_sets(text, [1, 2, 3]), sets)
+    with pytest.raises(StarclassError, match="not one of"):
+        parse_sets(["7"], [1, 2])
+    assert set_size_table(sets.sum(1), 3)["n"].tolist() == [1, 1, 1, 0]
+
+
+def test_deferral_and_mistake_auroc_against_hand_counts_and_scikit_learn():
+    u = np.array([0.9, 0.1, 0.2, 0.8, 0.5])
+    ok = np.array([False, True, True, True, False])
+    t = deferral_curve(u, ok, [0.0, 0.2, 0.4])
+    # 0%: 3/5 right; 20%: drop 0.9 (wrong) -> 3/4; 40%: drop 0.9 and 0.8 -> rows 0.1, 0.2, 0.5: 2/3
+    assert t["accuracy_kept"].tolist() == pytest.approx([0.6, 0.75, 2 / 3])
+    rng = np.random.default_rng(1)
+    sig = rng.random(50)
+    wrong = rng.random(50) < 0.4
+    a = signal_aurocs({"s": sig, "nan": np.full(50, np.nan)}, wrong)
+    assert a["auroc"][0] == pytest.approx(roc_auc_score(wrong, sig))
+    assert np.isnan(a["auroc"][1])
+
+
+# ------------------------------------------------------------------------ models end to end
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    """A two-member four-class toy model trained for one epoch (its validation split calibrates it)."""
+    import torch
+
+    from starclass.learn.train import fit
+
+    # one thread: spinning OpenMP threads stall on the shared 2-core machine
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    root = tmp_path_factory.mktemp("trust")
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
+                     recipe={"epochs": 1, "val_fraction": 0.4, "ensemble_size": 2, "batch_size": 32})
+    toy = make_synthetic(cfg, 100, seed=3)
+    result = fit(cfg, toy.inputs, toy.class_ref, outdir=root / "model", progress=False, device="cpu")
+    yield root, cfg, toy, result
+    torch.set_num_threads(threads)
+
+
+def test_training_stores_a_calibration_covered_by_digests(model):
+    root, cfg, toy, result = model
+    doc = json.loads((root / "model" / "manifest.json").read_text())
+    cal = doc["calibration"]
+    assert cal["n"] == result.n_val and cal["temperature"] > 0
+    assert any("calibration: temperature" in n for n in result.notes)
+    loaded = load_model(root / "model")
+    mc = ModelCalibration.from_dict(loaded.calibration)
+    # the stored rows are the ensemble's mean probabilities on the validation rows
+    from starclass.learn.classify import predict_inputs
+
+    raw = predict_inputs(loaded, toy.inputs[result.val_index], calibrated=False).prob_mean
+    assert np.allclose(mc.probs, raw, atol=1e-6)
+    # an edited temperature, or weights other than those it was fitted with, are refused
+    edited = dict(doc, calibration=dict(cal, temperature=cal["temperature"] * 2))
+    (root / "model" / "manifest.json").write_text(json.dumps(edited))
+    try:
+        with pytest.raises(StarclassError, match="digest"):
+            load_model(root / "model")
+        other = dict(doc, calibration=dict(cal, member_digests=["0" * 64] * 2))
+        from starclass.learn.checkpoint import calibration_digest
+
+        other["calibration"]["digest"] = calibration_digest(other["calibration"])
+        (root / "model" / "manifest.json").write_text(json.dumps(other))
+        with pytest.raises(StarclassError, match="other member weights"):
+            load_model(root / "model")
+    finally:
+        (root / "model" / "manifest.json").write_text(json.dumps(doc))
+
+
+def test_predict_and_classify_write_calibrated_probabilities_sets_and_tta_spread(model):
+    from starclass.learn.classify import classify, predict_inputs
+
+    root, cfg, toy, _ = model
+    loaded = load_model(root / "model")
+    res = predict_inputs(loaded, toy.inputs[:20], tta=True)
+    t = loaded.calibration["temperature"]
+    assert np.allclose(res.prob_mean, temper(res.prob_raw, t))
+    assert res.tta_std.shape == (20,) and np.all(res.tta_std >= 0)
+    images, table = make_synthetic_field(cfg, 12, seed=5)
+    out = classify(images, table, loaded, progress=False, device="cpu", tta=True)
+    assert {"prob_1_raw", "prob_4_raw", "pred_set", "pred_set_size", "tta_std"} <= set(out.colnames)
+    assert np.allclose(np.column_stack([out[f"prob_{c}"] for c in cfg.classes]),
+                       temper(np.column_stack([out[f"prob_{c}_raw"] for c in cfg.classes]), t))
+    sizes = [0 if s == "" else len(str(s).split("|")) for s in out["pred_set"]]
+    assert sizes == out["pred_set_size"].tolist()
+    assert out.meta["calibrated"] and out.meta["coverage"] == 0.9
+    raw = classify(images, table, loaded, progress=False, device="cpu", tta=True, calibrated=False, coverage=None)
+    assert "prob_1_raw" not in raw.colnames and "pred_set" not in raw.colnames
+    assert np.allclose(raw["prob_1"], out["prob_1_raw"], atol=1e-6)
+    assert np.array_equal(raw["class_pred"], out["class_pred"])  # calibration never changes a class
+
+
+def test_evaluate_reports_calibration_and_coverage_from_a_classified_table(tmp_path):
+    from starclass.report.build import run_evaluation
+
+    rng = np.random.default_rng(0)
+    n = 120
+    y = rng.integers(1, 4, n)
+    p = rng.dirichlet(np.ones(3), n)
+    p[np.arange(n), y - 1] += 0.7
+    p /= p.sum(1, keepdims=True)
+    t = Table({"id": np.arange(n), "x": np.arange(n) * 10.0, "y": np.zeros(n), "class_ref": y,
+               "class_pred": p.argmax(1) + 1})
+    for j in range(3):
+        t[f"prob_{j + 1}"] = p[:, j]
+        t[f"prob_{j + 1}_raw"] = temper(p, 0.5)[:, j]
+    sets = rng.random((n, 3)) < 0.6
+    t["pred_set"] = format_sets(sets, [1, 2, 3])
+    t["pred_set_size"] = sets.sum(1)
+    t.meta.update({"classes": [1, 2, 3], "coverage": 0.9, "temperature": 2.0})
+    write_catalog(t, tmp_path / "p.ecsv")
+    res = run_evaluation(str(tmp_path / "p.ecsv"), None, tmp_path / "ev", n_boot=0, science=False)
+    trust = json.loads((tmp_path / "ev" / "summary.json").read_text())["trust"]["prediction_class_ref"]
+    assert trust["ece"] == pytest.approx(expected_calibration_error(p, y - 1), abs=1e-5)
+    assert trust["brier_raw"] == pytest.approx(brier_score(temper(p, 0.5), y - 1), abs=1e-5)
+    assert trust["coverage"]["2"] == pytest.approx(np.mean(sets[y == 2, 1]), abs=1e-5)
+    assert {f.name for f in res["figures"]} >= {"reliability_prediction_class_ref.png",
+                                                 "deferral_prediction_class_ref.png"}
+    assert any("conformal coverage at 90%" in line for line in res["details"])
+
+
+def test_cli_calibrate_and_classify_options(model, tmp_path):
+    root, cfg, toy, _ = model
+    images, table = make_synthetic_field(cfg, 40, seed=9)
+    for band, img in images.items():
+        info = BANDS[band]
+        write_mosaic(tmp_path / "mos" / f"toy_{band}.fits", img, band, None, photflam=info.photflam,
+                     photplam=info.photplam)
+    write_catalog(table, tmp_path / "held.ecsv")
+    import shutil
+
+    shutil.copytree(root / "model", tmp_path / "model")
+    res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), str(tmp_path / "mos"), "--catalog",
+                              str(tmp_path / "held.ecsv"), "--device", "cpu"])
+    assert res.exit_code == 2 and "--overwrite" in res.output  # the existing calibration is kept
+    res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), str(tmp_path / "mos"), "--catalog",
+                              str(tmp_path / "held.ecsv"), "--device", "cpu", "--overwrite"])
+    assert res.exit_code == 0, res.output
+    cal = json.loads((tmp_path / "model" / "manifest.json").read_text())["calibration"]
+    assert cal["n"] == 40 and cal["source"].endswith("held.ecsv")
+    out = tmp_path / "c.ecsv"
+    res = runner.invoke(app, ["classify", str(tmp_path / "mos"), "--catalog", str(tmp_path / "held.ecsv"),
+                              "--model", str(tmp_path / "model"), "-o", str(out), "--no-progress", "--device",
+                              "cpu", "--coverage", "1.5"])
+    assert res.exit_code == 2 and "--coverage" in res.output and not out.exists()
+    res = runner.invoke(app, ["classify", str(tmp_path / "mos"), "--catalog", str(tmp_path / "held.ecsv"),
+                              "--model", str(tmp_path / "model"), "-o", str(out), "--no-progress", "--device",
+                              "cpu", "--coverage", "0.8"])
+    assert res.exit_code == 0, res.output
+    assert "conformal sets at 80% coverage" in res.output
+    t = read_catalog(out)
+    assert "pred_set" in t.colnames and t.meta["temperature"] == pytest.approx(cal["temperature"])
