@@ -42,15 +42,17 @@ QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
 #: its ladder trains on as many simulated as real sources (1882 matched vs 1559 real).
 FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (2048, 3200), "ngc5474": (1536, 1800),
                "ngc1566": (3072, 5600)}
-#: What docs/legus_validation.md reports (seed 5, FIELD_SIZES), checked by the slow test: class
-#: medians inside the real IQR (of 16), and the ladder rungs that miss the 5-point bar with the
-#: bound they do meet (every other rung is within 5 points of the real catalogue).
-EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 14, "ngc1433": 14, "ngc628c": 16}
+#: What docs/legus_validation.md reports (seeds SEEDS, FIELD_SIZES), checked by the slow test: class
+#: medians (mean over seeds) inside the real IQR (of 16), and the ladder rules whose mean difference
+#: misses the 5-point bar, with the bound they do meet (every other rule is within 5 points of the
+#: real catalogue). Why each one misses: docs/legus_validation.md, "The simulator across distances".
+EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 14, "ngc1433": 15, "ngc628c": 16}
 EXPECTED_MISSES = {
-    "ngc7793w": {("4class", "tree3"): 6.0, ("binary", "ci_tree"): 6.0, ("binary", "tree3"): 10.5},
-    "ngc5474": {("4class", "ci_tree"): 6.5, ("binary", "ci_tree"): 10.5, ("binary", "gbm"): 7.0},
-    "ngc1433": {("4class", "ci_tree"): 6.0},
-    "ngc628c": {("4class", "gbm"): 12.5, ("binary", "gbm"): 11.0},
+    "ngc7793w": {("4class", "ci_tree"): 6.0, ("4class", "tree3"): 9.5, ("binary", "ci_tree"): 8.5,
+                 ("binary", "tree3"): 13.0},
+    "ngc5474": {("binary", "ci_tree"): 7.5},
+    "ngc1433": {("4class", "ci_tree"): 6.5},
+    "ngc628c": {("4class", "gbm"): 12.0, ("binary", "gbm"): 9.5},
 }
 #: Seeds of the simulated fields: the ladder is compared as a mean over them (combine_seeds).
 SEEDS = (1, 2, 3)
