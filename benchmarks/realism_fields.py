@@ -153,7 +153,7 @@ def combine_seeds(runs: list[dict], tol: float) -> dict:
         sims = np.array([r["medians"][i]["sim"] for r in runs])
         mean = float(np.nanmean(sims))
         out["medians"].append({**{k: m[k] for k in ("quantity", "class", "real", "q25", "q75")},
-                               "sim": mean, "sim_sd": float(np.nanstd(sims)),
+                               "sim": mean, "sim_sd": float(np.nanstd(sims, ddof=1)) if len(sims) > 1 else 0.0,
                                "inside_per_seed": int(sum(m["q25"] <= v <= m["q75"] for v in sims)),
                                "inside": bool(m["q25"] <= mean <= m["q75"])})
     out["ladder"] = []
