@@ -9,11 +9,16 @@ the real class is a human mode), and checks, as ``benchmarks/realism_legus.py`` 
 * per class, that the simulated medians of CI, M_V, U-B and V-I fall inside the real
   inter-quartile range of that field's catalogue;
 * that the naive-rule ladder (majority, CI tree, CI + colours + m_V tree, gradient boosting;
-  spatial 5-fold CV, :func:`starclass.simulate.calibration.rule_scores`) scores within
+  spatial 5-fold CV, :func:`starclass.simulate.calibration.rule_correct`) scores within
   ``--tolerance`` points (5) of the same ladder on the real catalogue.
 
+Everything is repeated for several seeds (``--seeds``, default 1 2 3) and compared as a mean over
+them, with a bootstrap interval of the real score (:func:`combine_seeds`): one seed's accuracies
+move by 2-4 points.
+
     PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/realism_fields.py [--fields ngc7793w ngc5474 ngc1433 ngc628c]
-        [--seed 5] [--size PX] [--n-candidates N] [--tolerance 5] [--png-dir docs/img/simulator] [--json F]
+        [--seeds 1 2 3] [--jobs 1] [--size PX] [--n-candidates N] [--tolerance 5] [--png-dir docs/img/simulator]
+        [--json F]
 """
 
 from __future__ import annotations
@@ -42,16 +47,22 @@ QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
 #: its ladder trains on as many simulated as real sources (1882 matched vs 1559 real).
 FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (2048, 3200), "ngc5474": (1536, 1800),
                "ngc1566": (3072, 5600)}
-#: What docs/legus_validation.md reports (seed 5, FIELD_SIZES), checked by the slow test: class
-#: medians inside the real IQR (of 16), and the ladder rungs that miss the 5-point bar with the
-#: bound they do meet (every other rung is within 5 points of the real catalogue).
-EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 14, "ngc1433": 14, "ngc628c": 16}
+#: What docs/legus_validation.md reports (seeds SEEDS, FIELD_SIZES), checked by the slow test: class
+#: medians (mean over seeds) inside the real IQR (of 16), and the ladder rules whose mean difference
+#: misses the 5-point bar, with the bound they do meet (every other rule is within 5 points of the
+#: real catalogue). Why each one misses: docs/legus_validation.md, "The simulator across distances".
+EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 14, "ngc1433": 15, "ngc628c": 16}
 EXPECTED_MISSES = {
-    "ngc7793w": {("4class", "tree3"): 6.0, ("binary", "ci_tree"): 6.0, ("binary", "tree3"): 10.5},
-    "ngc5474": {("4class", "ci_tree"): 6.5, ("binary", "ci_tree"): 10.5, ("binary", "gbm"): 7.0},
-    "ngc1433": {("4class", "ci_tree"): 6.0},
-    "ngc628c": {("4class", "gbm"): 12.5, ("binary", "gbm"): 11.0},
+    "ngc7793w": {("4class", "ci_tree"): 6.0, ("4class", "tree3"): 9.5, ("binary", "ci_tree"): 8.5,
+                 ("binary", "tree3"): 13.0},
+    "ngc5474": {("binary", "ci_tree"): 7.5},
+    "ngc1433": {("4class", "ci_tree"): 6.5},
+    "ngc628c": {("4class", "gbm"): 12.0, ("binary", "gbm"): 9.5},
 }
+#: Seeds of the simulated fields: the ladder is compared as a mean over them (combine_seeds).
+SEEDS = (1, 2, 3)
+TASKS = ("4class", "binary")
+RULES = ("majority", "ci_tree", "tree3", "gbm")
 LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V", "u_b": "U-B", "v_i": "V-I"}
 
 
@@ -69,7 +80,7 @@ def check_field(name: str, args) -> dict:
     from starclass.science.many import read_legus_field
     from starclass.science.ssp import distance_modulus
     from starclass.simulate import preset, simulate_field
-    from starclass.simulate.calibration import rule_scores
+    from starclass.simulate.calibration import rule_correct
 
     real = read_legus_field(LEGUS / REAL[name])
     rc_all = np.asarray(real[CLASS_REF], dtype=int)
@@ -90,7 +101,8 @@ def check_field(name: str, args) -> dict:
     sim = found[ia]
     sc = np.asarray(field.humans[CLASS_REF], dtype=int)[ib]
     sq = quantities(sim, list(cfg.bands), dm)
-    out = {"field": name, "distance_mpc": cfg.distance_mpc, "bands": list(cfg.bands), "ci_cut": ci_cut,
+    out = {"field": name, "seed": args.seed, "distance_mpc": cfg.distance_mpc, "bands": list(cfg.bands),
+           "ci_cut": ci_cut,
            "mag_cut": round(mag_cut, 2), "seconds": round(time.time() - t0), "n_sim": int(len(sim)),
            "classes_sim": np.bincount(sc, minlength=5)[1:].tolist(),
            "classes_real": np.bincount(rc, minlength=5)[1:].tolist(), "medians": []}
@@ -102,33 +114,87 @@ def check_field(name: str, args) -> dict:
             med = float(np.median(a)) if len(a) >= 5 else float("nan")
             out["medians"].append({"quantity": q, "class": k, "sim": med, "real": float(mid), "q25": float(lo),
                                    "q75": float(hi), "n_sim": int(len(a)), "inside": bool(lo <= med <= hi)})
-    real_scores = rule_scores(real, rc, bands=real.meta["bands"], seed=args.seed)
-    sim_scores = rule_scores(sim, sc, bands=list(cfg.bands), seed=args.seed)
+    # the real catalogue is scored with the same fold seed as the simulated one, and its per-source
+    # right/wrong arrays are kept for the bootstrap interval (combine_seeds)
+    real_ok = rule_correct(real, rc, bands=real.meta["bands"], seed=args.seed)
+    sim_ok = rule_correct(sim, sc, bands=list(cfg.bands), seed=args.seed)
     out["ladder"] = []
-    for task in ("4class", "binary"):
-        for rule in ("majority", "ci_tree", "tree3", "gbm"):
-            r, s = 100 * real_scores[task][rule], 100 * sim_scores[task][rule]
+    for task in TASKS:
+        for rule in RULES:
+            r, s = 100 * np.mean(real_ok[task][rule]), 100 * np.mean(sim_ok[task][rule])
             out["ladder"].append({"task": task, "rule": rule, "real": round(r, 1), "sim": round(s, 1),
                                   "diff": round(s - r, 1), "within": bool(abs(s - r) <= args.tolerance)})
     out["_arrays"] = (rq, rc, sq, sc)
+    out["_real_correct"] = real_ok
+    return out
+
+
+def combine_seeds(runs: list[dict], tol: float) -> dict:
+    """Mean and spread over seeds, and a bootstrap interval of the real score.
+
+    One simulated field's CV accuracies move by 2-4 points from seed to seed (a few hundred
+    sources per class), so a single seed cannot tell a 6-point miss from noise. Per rule: the
+    mean and standard deviation of the simulated score over the seeds; the real score averaged
+    over the same fold seeds, with a 95 % bootstrap interval (sources resampled: the sampling error
+    of a catalogue of the real field's size). A rule is *within* when the mean difference is at
+    most ``tol`` points, and *within the interval* when the simulated mean is at most ``tol``
+    points outside the real interval. A class median counts as inside when the mean over seeds
+    of the simulated median lies in the real inter-quartile range.
+    """
+    from starclass.simulate.calibration import bootstrap_accuracy
+
+    first = runs[0]
+    out = {k: first[k] for k in ("field", "distance_mpc", "bands", "ci_cut", "mag_cut", "classes_real")}
+    out["seeds"] = [r["seed"] for r in runs]
+    out["n_sim"] = [r["n_sim"] for r in runs]
+    out["classes_sim"] = np.mean([r["classes_sim"] for r in runs], axis=0).round().astype(int).tolist()
+    out["medians"] = []
+    for i, m in enumerate(first["medians"]):
+        sims = np.array([r["medians"][i]["sim"] for r in runs])
+        mean = float(np.nanmean(sims))
+        out["medians"].append({**{k: m[k] for k in ("quantity", "class", "real", "q25", "q75")},
+                               "sim": mean, "sim_sd": float(np.nanstd(sims, ddof=1)) if len(sims) > 1 else 0.0,
+                               "inside_per_seed": int(sum(m["q25"] <= v <= m["q75"] for v in sims)),
+                               "inside": bool(m["q25"] <= mean <= m["q75"])})
+    out["ladder"] = []
+    for i, row in enumerate(first["ladder"]):
+        task, rule = row["task"], row["rule"]
+        sims = np.array([r["ladder"][i]["sim"] for r in runs])
+        reals = np.array([r["ladder"][i]["real"] for r in runs])
+        correct = np.stack([r["_real_correct"][task][rule] for r in runs])
+        lo, hi = (100 * v for v in bootstrap_accuracy(correct, seed=runs[0]["seed"]))
+        s, r_ = float(sims.mean()), float(reals.mean())
+        gap = max(lo - s, s - hi, 0.0)  # distance of the simulated mean from the real interval
+        out["ladder"].append({"task": task, "rule": rule, "real": round(r_, 1), "real_lo": round(lo, 1),
+                              "real_hi": round(hi, 1), "sim": round(s, 1), "sim_sd": round(float(sims.std(ddof=1))
+                                                                                         if len(sims) > 1 else 0.0, 1),
+                              "diff": round(s - r_, 1), "within": bool(abs(s - r_) <= tol),
+                              "within_interval": bool(gap <= tol)})
     return out
 
 
 def report(res: dict, tol: float) -> None:
+    """Print one field's combined result (:func:`combine_seeds`)."""
     print(f"\n== {res['field']} at {res['distance_mpc']} Mpc, bands {res['bands']}: selection "
-          f"CI >= {res['ci_cut']:.2f}, m_V <= {res['mag_cut']}; {res['n_sim']} simulated candidates matched "
-          f"({res['seconds']} s); classes sim "
-          f"{res['classes_sim']} real {res['classes_real']}")
-    print(f"{'quantity':10s} {'class':>5s} {'sim median':>10s} {'real median':>11s} {'real IQR':>15s}  inside")
+          f"CI >= {res['ci_cut']:.2f}, m_V <= {res['mag_cut']}; seeds {res['seeds']}: {res['n_sim']} simulated "
+          f"candidates matched; classes sim (mean) {res['classes_sim']} real {res['classes_real']}")
+    print(f"{'quantity':10s} {'class':>5s} {'sim median':>15s} {'real median':>11s} {'real IQR':>15s}  inside "
+          "(mean; seeds)")
     for m in res["medians"]:
-        print(f"{m['quantity']:10s} {m['class']:5d} {m['sim']:10.2f} {m['real']:11.2f} {m['q25']:7.2f}..{m['q75']:6.2f}"
-              f"  {'yes' if m['inside'] else 'NO'}")
+        print(f"{m['quantity']:10s} {m['class']:5d} {m['sim']:8.2f} ± {m['sim_sd']:4.2f} {m['real']:11.2f} "
+              f"{m['q25']:7.2f}..{m['q75']:6.2f}  {'yes' if m['inside'] else 'NO '} "
+              f"{m['inside_per_seed']}/{len(res['seeds'])}")
     n_in = sum(m["inside"] for m in res["medians"])
-    print(f"{n_in} of {len(res['medians'])} simulated class medians inside the real inter-quartile range")
-    print(f"{'task':7s} {'rule':9s} {'real':>6s} {'sim':>6s} {'diff':>6s}  within {tol:g}")
+    print(f"{n_in} of {len(res['medians'])} mean simulated class medians inside the real inter-quartile range")
+    print(f"{'task':7s} {'rule':9s} {'real [95% bootstrap]':>22s} {'sim mean ± sd':>14s} {'diff':>6s}  "
+          f"within {tol:g}  within {tol:g} of interval")
     for r in res["ladder"]:
-        print(f"{r['task']:7s} {r['rule']:9s} {r['real']:6.1f} {r['sim']:6.1f} {r['diff']:+6.1f}  "
-              f"{'yes' if r['within'] else 'NO'}")
+        print(f"{r['task']:7s} {r['rule']:9s} {r['real']:6.1f} [{r['real_lo']:5.1f}, {r['real_hi']:5.1f}] "
+              f"{r['sim']:7.1f} ± {r['sim_sd']:3.1f} {r['diff']:+6.1f}  {'yes' if r['within'] else 'NO ':9s}"
+              f"  {'yes' if r['within_interval'] else 'NO'}")
+    print(f"{sum(r['within'] for r in res['ladder'])} of {len(res['ladder'])} rules within {tol:g} points "
+          f"(mean over seeds); {sum(r['within_interval'] for r in res['ladder'])} within {tol:g} of the real "
+          "interval")
 
 
 def figure(res: dict, path: Path) -> None:
@@ -155,7 +221,8 @@ def figure(res: dict, path: Path) -> None:
             ax.set_xlabel(LABELS[q], fontsize=8)
             ax.tick_params(labelsize=7)
             ax.legend(fontsize=6)
-    fig.suptitle(f"Simulated {res['field']} ({res['distance_mpc']} Mpc) vs the real LEGUS catalogue, per human class",
+    fig.suptitle(f"Simulated {res['field']} ({res['distance_mpc']} Mpc, seeds {res.get('seeds', '')}) vs the real "
+                 "LEGUS catalogue, per human class",
                  fontsize=11)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,11 +230,32 @@ def figure(res: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def run_field(name: str, args) -> dict:
+    """All seeds of one field (in ``args.jobs`` processes), combined; the figure pools the seeds."""
+    from concurrent.futures import ProcessPoolExecutor
+    from types import SimpleNamespace
+
+    per_seed = [SimpleNamespace(**{**vars(args), "seed": s}) for s in args.seeds]
+    if args.jobs > 1:
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            runs = list(pool.map(check_field, [name] * len(per_seed), per_seed))
+    else:
+        runs = [check_field(name, a) for a in per_seed]
+    res = combine_seeds(runs, args.tolerance)
+    rq, rc = runs[0]["_arrays"][:2]
+    sq = {q: np.concatenate([r["_arrays"][2][q] for r in runs]) for q in QUANTITIES}
+    sc = np.concatenate([r["_arrays"][3] for r in runs])
+    res["_arrays"] = (rq, rc, sq, sc)
+    res["per_seed"] = [{k: v for k, v in r.items() if not k.startswith("_")} for r in runs]
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--fields", nargs="+", default=["ngc7793w", "ngc5474", "ngc1433", "ngc628c"],
                     choices=sorted(REAL))
-    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
+    ap.add_argument("--jobs", type=int, default=1, help="Seeds simulated in parallel processes.")
     ap.add_argument("--size", type=int, default=None, help="Field size in px (default: FIELD_SIZES).")
     ap.add_argument("--n-candidates", type=int, default=None, help="Candidates (default: FIELD_SIZES).")
     ap.add_argument("--tolerance", type=float, default=5.0)
@@ -178,14 +266,21 @@ def main() -> None:
         raise SystemExit(f"real LEGUS catalogues not found at {LEGUS}")
     results = []
     for name in args.fields:
-        res = check_field(name, args)
+        res = run_field(name, args)
         report(res, args.tolerance)
         if args.png_dir:
             figure(res, args.png_dir / f"realism_{name}.png")
         res.pop("_arrays")
         results.append(res)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
+        if args.json:  # written after every field, so a long run leaves what it has
+            args.json.write_text(json.dumps(results, indent=1))
+    n_med = sum(sum(m["inside"] for m in r["medians"]) for r in results)
+    n_in = sum(sum(x["within"] for x in r["ladder"]) for r in results)
+    n_iv = sum(sum(x["within_interval"] for x in r["ladder"]) for r in results)
+    n_all = sum(len(r["ladder"]) for r in results)
+    print(f"\nall fields: {n_med} of {sum(len(r['medians']) for r in results)} medians inside; {n_in} of {n_all} "
+          f"rules within {args.tolerance:g} points (mean over seeds), {n_iv} within {args.tolerance:g} of the "
+          "real interval")
 
 
 if __name__ == "__main__":

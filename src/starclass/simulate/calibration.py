@@ -92,12 +92,17 @@ def _impute(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def cv_accuracy(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed: int = 0) -> float:
     """Accuracy of one rule under the given folds (predictions pooled over folds)."""
+    return float(np.mean(cv_predict(X, y, folds, rule, seed) == y))
+
+
+def cv_predict(X: np.ndarray, y: np.ndarray, folds: np.ndarray, rule: str, seed: int = 0) -> np.ndarray:
+    """Out-of-fold prediction of one rule for every source."""
     # one thread: OpenMP oversubscription on a shared machine made gradient boosting stall
     with threadpool_limits(limits=1):
-        return _cv_accuracy(X, y, folds, rule, seed)
+        return _cv_predict(X, y, folds, rule, seed)
 
 
-def _cv_accuracy(X, y, folds, rule, seed):
+def _cv_predict(X, y, folds, rule, seed):
     # sklearn adds 1.7 s (measured) to `import starclass.simulate`; only calibration fits need it
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.tree import DecisionTreeClassifier
@@ -116,7 +121,7 @@ def _cv_accuracy(X, y, folds, rule, seed):
             model = DecisionTreeClassifier(max_depth=depth, random_state=seed, min_samples_leaf=10)
             model.fit(a, y[tr])
             pred[te] = model.predict(b)
-    return float(np.mean(pred == y))
+    return pred
 
 
 def rule_scores(table: Table, labels: np.ndarray, *, bands: list[str] | None = None,
@@ -126,22 +131,79 @@ def rule_scores(table: Table, labels: np.ndarray, *, bands: list[str] | None = N
     Rows whose label is not 1-4 are dropped. Returns ``{"4class": {...}, "binary": {...}}``
     with the majority-class rate alongside.
     """
+    correct = rule_correct(table, labels, bands=bands, seed=seed)
+    out: dict = {task: {rule: float(np.mean(c)) if len(c) else float("nan") for rule, c in rules.items()}
+                 for task, rules in correct.items()}
+    out["n"] = int(len(correct["4class"]["majority"]))
+    return out
+
+
+def rule_correct(table: Table, labels: np.ndarray, *, bands: list[str] | None = None,
+                 seed: int = 0) -> dict[str, dict[str, np.ndarray]]:
+    """Per source, whether each rule's out-of-fold prediction is right.
+
+    The same spatial 5-fold CV as :func:`rule_scores` (whose accuracies are the means of these
+    arrays), kept per source so that the accuracy's sampling error can be bootstrapped
+    (:func:`bootstrap_accuracy`). Rows whose label is not 1-4 are dropped.
+
+    Returns
+    -------
+    dict
+        ``{"4class": {rule: bool array}, "binary": {...}}`` over the kept rows, with
+        ``"majority"`` (the most common class, predicted for every source) alongside the rules.
+    """
     labels = np.asarray(labels, dtype=int)
     keep = np.isin(labels, [1, 2, 3, 4])
     t = table[keep]
     lab = labels[keep]
+    binary = (lab <= 2).astype(int)
+    out: dict[str, dict[str, np.ndarray]] = {"4class": {}, "binary": {}}
+    out["4class"]["majority"] = lab == (np.argmax(np.bincount(lab)) if len(lab) else 0)
+    out["binary"]["majority"] = binary == (int(binary.mean() > 0.5) if len(lab) else 0)
+    if not len(lab):
+        for rule in RULES:
+            out["4class"][rule] = out["binary"][rule] = np.zeros(0, dtype=bool)
+        return out
     folds = spatial_folds(t["x"], t["y"], seed=seed)
     feats = feature_sets(t, bands)
-    out: dict[str, dict[str, float]] = {"4class": {}, "binary": {}}
-    binary = (lab <= 2).astype(int)
-    out["4class"]["majority"] = float(np.bincount(lab).max() / len(lab)) if len(lab) else float("nan")
-    out["binary"]["majority"] = float(max(binary.mean(), 1 - binary.mean())) if len(lab) else float("nan")
     for rule in RULES:
         X = feats[rule][0]
-        out["4class"][rule] = cv_accuracy(X, lab, folds, rule, seed)
-        out["binary"][rule] = cv_accuracy(X, binary, folds, rule, seed)
-    out["n"] = int(len(lab))
+        out["4class"][rule] = cv_predict(X, lab, folds, rule, seed) == lab
+        out["binary"][rule] = cv_predict(X, binary, folds, rule, seed) == binary
     return out
+
+
+def bootstrap_accuracy(correct: np.ndarray, *, n_boot: int = 2000, level: float = 0.95,
+                       seed: int = 0) -> tuple[float, float]:
+    """Bootstrap interval of an accuracy from its per-source right/wrong array.
+
+    Sources are resampled with replacement: the interval is the sampling error of a catalogue
+    of that size (what another field of the same kind, classified the same way, could score),
+    not the spread between fold partitions.
+
+    Parameters
+    ----------
+    correct
+        Boolean per source (or an ``(n_repeats, n_sources)`` array: the same sources scored with
+        several fold partitions, whose accuracies are averaged within each resample).
+    n_boot, level, seed
+        Resamples, two-sided coverage, and the generator seed.
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper bound, as fractions.
+    """
+    c = np.atleast_2d(np.asarray(correct, dtype=float))
+    n = c.shape[1]
+    if n == 0:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n, size=(n_boot, n))
+    acc = np.stack([row[idx].mean(axis=1) for row in c]).mean(axis=0)
+    a = (1 - level) / 2
+    lo, hi = np.quantile(acc, [a, 1 - a])
+    return float(lo), float(hi)
 
 
 def calibrate_field(mosaics, truth: Table, humans: Table, *, ci_min: float | None = 1.35,
