@@ -19,6 +19,7 @@ from starclass.simulate.volunteers import (
     candidate_difficulty,
     draw_skills,
     gold_weights,
+    majority_weights,
     simulate_votes,
     weighted_consensus,
 )
@@ -61,6 +62,20 @@ def test_gold_weights_and_consensus_by_hand():
         assert cons[i] == (1 if frac > 0.5 else 2)
 
 
+def test_majority_weights_by_hand():
+    rng = np.random.default_rng(5)
+    pool, n, k = 6, 25, 3
+    ids = np.stack([rng.choice(pool, k, replace=False) for _ in range(n)])
+    votes = rng.integers(1, 3, (n, k))
+    agree, seen = np.zeros(pool), np.zeros(pool)
+    for i in range(n):
+        maj = 1 if list(votes[i]).count(1) > k / 2 else 2
+        for j, v in zip(ids[i], votes[i]):
+            seen[j] += 1
+            agree[j] += v == maj
+    assert np.allclose(majority_weights(ids, votes, pool), agree / seen)
+
+
 def test_equal_weights_give_the_majority_and_ties_go_to_non_cluster():
     ids = np.array([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]])
     votes = np.array([[1, 1, 1, 2], [1, 1, 2, 2], [2, 2, 2, 1]])
@@ -78,8 +93,8 @@ def test_votes_follow_skill_and_difficulty():
         ids, votes = simulate_votes(truth, np.full(n, d), sens, spec, k, rng)
         assert all(len(set(r)) == k for r in ids)  # distinct volunteers per candidate
         right = votes == truth[:, None]
-        for t, s in ((1, 0.9), (2, 0.7)):
-            expect = 0.5 + (s - 0.5) * (1 - d)
+        # unsure (probability d) means a non-cluster vote; otherwise right with the skill
+        for t, expect in ((1, (1 - d) * 0.9), (2, d + (1 - d) * 0.7)):
             # binomial standard error of ~5000 votes is under 0.01
             assert abs(right[truth == t].mean() - expect) < 0.03
 
@@ -104,7 +119,7 @@ def test_skills_and_difficulty_ranges():
     # 10 % random clickers: skill exactly 0.5, so sens + spec = 1 (the bias cancels)
     assert 0.08 < np.mean(np.abs((sens + spec) / 2 - 0.5) < 1e-9) < 0.12
     d = candidate_difficulty(np.array([2, 2, 5]), np.array([3000.0, 30.0, 5.0]))
-    assert d.tolist() == pytest.approx([0.55, 0.85, 0.8])
+    assert d.tolist() == pytest.approx([0.7, 0.95, 0.8])  # 0.7 + 0.3 capped at 0.95
     with pytest.raises(StarclassError):
         VolunteerConfig(n_per_candidate=50, pool=40)
 
