@@ -124,6 +124,13 @@ def test_skills_and_difficulty_ranges():
         VolunteerConfig(n_per_candidate=50, pool=40)
 
 
+def test_one_band_task_reads_a_one_band_folder_whatever_its_band_name(tmp_path):
+    fits.PrimaryHDU(np.arange(16, dtype=np.float32).reshape(4, 4)).writeto(tmp_path / "a.fits", overwrite=True)
+    (tmp_path / "labels.csv").write_text("file_r,label\na.fits,1\n")
+    cut = read_cutout_folder(tmp_path / "labels.csv", require_group=False, bands=["xray"])
+    assert cut.images.shape == (1, 1, 4, 4) and cut.images[0, 0, 1, 2] == 6
+
+
 def test_simulate_cli_volunteer_columns(tmp_path):
     pytest.importorskip("reproject")
     out, plain = tmp_path / "gc", tmp_path / "gc0"
@@ -141,6 +148,11 @@ def test_simulate_cli_volunteer_columns(tmp_path):
     assert sum(int(row[GOLD]) for row in rows) == 1  # 10 % of 6, at least one
     cut = read_cutout_folder(out / "labels.csv", require_group=False, bands=["xray"], label_column=CONSENSUS)
     assert [str(v) for v in cut.labels] == [row[CONSENSUS] for row in rows]
+    # the X-ray-only ablation reads one channel, the X-ray file's
+    assert cut.images.shape[1] == 1
+    assert np.allclose(cut.images[0, 0], fits.getdata(out / rows[0]["file_xray"]))
+    with pytest.raises(StarclassError, match="no column for band"):
+        read_cutout_folder(out / "labels.csv", require_group=False, bands=["g"])
     # the volunteers' own random stream: the images are those of a run without them
     r0 = runner.invoke(app, ["simulate", str(plain), *args, "--volunteers", "0"])
     assert r0.exit_code == 0, r0.output
