@@ -123,7 +123,7 @@ def test_checkpoint_style_string_keys_round_trip():
     d = json.loads(json.dumps(cfg.to_dict()))
     assert all(isinstance(k, str) for k in d["merge"])
     back = TaskConfig.from_dict(d)
-    assert back.merge == {1: 1, 2: 1, 3: 1, 4: 2}
+    assert back.merge == {1: 1, 2: 1, 3: 2, 4: 2}
 
 
 def test_presets_carry_the_published_numbers():
@@ -157,7 +157,7 @@ def test_n_channels_rgb_counts_three_per_scale():
 def test_map_classes_merges_and_flags_unknowns():
     cfg = get_preset("m31-binary")
     out = cfg.map_classes(np.array([0, 1, 2, 3, 4, 4.2, np.nan, 7]))
-    assert out.tolist() == [-1, 1, 1, 1, 2, 2, -1, -1]
+    assert out.tolist() == [-1, 1, 1, 2, 2, 2, -1, -1]
     assert cfg.class_indices([1, 4, 0]).tolist() == [0, 1, -1]
     four = get_preset("legus4")
     assert four.map_classes([1, 2, 3, 4, 0]).tolist() == [1, 2, 3, 4, -1]

@@ -168,10 +168,10 @@ def test_regression_binary_catalogue_is_not_read_as_phangs(tmp_path):
 
 
 def test_m31_reference_classes_are_mapped_like_training_labels():
-    # m31-binary maps PHANGS reference classes 1, 2, 3 -> cluster (1) and 4 -> non-cluster (2)
+    # m31-binary maps PHANGS reference classes 1, 2 -> cluster (1) and 3, 4 -> non-cluster (2)
     rng = np.random.default_rng(0)
     phangs = rng.integers(1, 5, 200)
-    binary = np.where(phangs <= 3, 1, 2)
+    binary = np.where(phangs <= 2, 1, 2)
     pred = np.where(rng.random(200) < 0.8, binary, 3 - binary)
     t = Table({"class_ref": phangs, "class_pred": pred, "prob_1": np.where(pred == 1, 0.8, 0.2)})
     t["prob_2"] = 1 - t["prob_1"]

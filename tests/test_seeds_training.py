@@ -87,17 +87,22 @@ def test_trainer_warns_then_freezes_over_weights_given_by_init_from(empty_hub, t
 
 
 def test_plateau_recipe_is_checked_and_absent_by_default():
-    assert "lr_schedule" not in TrainRecipe().to_dict()
+    assert TrainRecipe().lr_schedule == "constant"
     assert get_preset("galaxy-cluster").recipe.lr_schedule == "plateau"
-    assert get_preset("galaxy-cluster-compact").recipe.lr_schedule is None
+    assert get_preset("galaxy-cluster-compact").recipe.lr_schedule == "constant"  # null in its YAML
     with pytest.raises(StarclassError, match="lr_schedule"):
-        TrainRecipe(lr_schedule="cosine")
+        TrainRecipe(lr_schedule="exponential")
     with pytest.raises(StarclassError, match="lr_factor"):
         TrainRecipe(lr_schedule="plateau", lr_factor=1.5)
-    # no schedule: the settings a model trained before the option existed are unchanged
+    with pytest.raises(StarclassError, match="warmup_epochs"):
+        TrainRecipe(lr_schedule="plateau", warmup_epochs=2)
+    # no schedule: the settings a model trained before the option existed are unchanged, and the
+    # plateau's own parameters do nothing (and count for nothing) under another schedule
     cfg = get_preset("cool-core")
     assert settings_digest(cfg) == settings_digest(cfg.copy(recipe={"lr_schedule": None, "lr_factor": 0.3}))
     assert settings_digest(cfg) != settings_digest(cfg.copy(recipe={"lr_schedule": "plateau"}))
+    plateau = cfg.copy(recipe={"lr_schedule": "plateau"})
+    assert settings_digest(plateau) != settings_digest(plateau.copy(recipe={"lr_factor": 0.3}))
 
 
 def _replay_plateau(losses, lr, factor, patience):

@@ -120,3 +120,103 @@ def test_zscale_maps_to_full_byte_range():
     img[60:68, 60:68] += 1000
     out = zscale_to_uint8(img)
     assert out.dtype == np.uint8 and out[64, 64] == 255 and out.min() == 0
+
+
+def test_cluster_sizes_in_arcsec_follow_the_stated_physical_distribution():
+    """Globular clusters: log-normal r_h (median 4 pc, 0.28 dex, 0.8-15 pc) at 0.78 Mpc."""
+    from starclass.simulate.cutouts_m31 import draw_cluster_parameters
+
+    cfg = CutoutSimConfig()
+    rng = np.random.default_rng(123)
+    draws = [draw_cluster_parameters(rng, cfg) for _ in range(3000)]
+    rh_arcsec = np.array([d["r_eff_arcsec"] for d in draws])
+    pc_per_arcsec = 0.78e6 / 206264.806  # 3.78 pc per arcsec at M31
+    # Median 4 pc -> 1.06"; the 0.28 dex scatter survives the (rarely reached) clip.
+    assert np.median(rh_arcsec) == pytest.approx(4.0 / pc_per_arcsec, rel=0.04)
+    assert np.std(np.log10(rh_arcsec)) == pytest.approx(0.28, abs=0.02)
+    assert rh_arcsec.min() >= 0.8 / pc_per_arcsec - 1e-9 and rh_arcsec.max() <= 15.0 / pc_per_arcsec + 1e-9
+    # At the PAndAS scale most globulars are 3-10 px across (r_h 0.5-2"): barely resolved.
+    assert 0.7 < np.mean((rh_arcsec > 0.5) & (rh_arcsec < 2.0)) < 0.98
+    c = np.array([d["king_c"] for d in draws])
+    assert np.median(c) == pytest.approx(2.1, abs=0.03) and c.min() >= 1.2 and c.max() <= 2.7
+    g = np.array([d["g_mag"] for d in draws])
+    assert np.median(g) == pytest.approx(17.8, abs=0.08) and np.std(g) == pytest.approx(1.3, abs=0.08)
+    # The distance enters: the same physical size at twice the distance is half as big on the sky.
+    far = draw_cluster_parameters(np.random.default_rng(5), CutoutSimConfig(distance_mpc=1.56))
+    near = draw_cluster_parameters(np.random.default_rng(5), cfg)
+    assert far["r_h_pc"] == near["r_h_pc"] and far["r_eff_arcsec"] == pytest.approx(near["r_eff_arcsec"] / 2)
+
+
+def test_extended_clusters_are_larger_fainter_and_more_resolved():
+    from starclass.simulate.cutouts_m31 import draw_cluster_parameters
+
+    cfg = CutoutSimConfig()
+    rng = np.random.default_rng(9)
+    ext = [draw_cluster_parameters(rng, cfg, extended=True) for _ in range(1000)]
+    gc = [draw_cluster_parameters(rng, cfg) for _ in range(1000)]
+    rh = np.array([d["r_h_pc"] for d in ext])
+    assert rh.min() >= 10.0 and rh.max() <= 35.0  # Huxor et al. 2011, 2014
+    assert np.median([d["r_eff_arcsec"] for d in ext]) > 3 * np.median([d["r_eff_arcsec"] for d in gc])
+    assert min(d["f_resolved"] for d in ext) > max(d["f_resolved"] for d in gc) + 0.1
+
+
+def test_rendered_cluster_has_its_drawn_half_light_radius(monkeypatch):
+    """Noiseless scene: half the King profile's light lies within the drawn r_h (arcsec)."""
+    import starclass.simulate.cutouts_m31 as m
+
+    cfg = CutoutSimConfig()
+    # No resolved stars, so the smooth profile carries all the light.
+    monkeypatch.setattr(m, "_stars_from_lf", lambda *a, **k: np.array([]))
+    checked = 0
+    for seed in range(8):
+        p = m.draw_cluster_parameters(np.random.default_rng(seed), cfg)
+        scene = m._Scene(cfg, zp=30.0)
+        half_grid = scene.n_os * scene.step / 2
+        if p["r_eff_arcsec"] / m.king_half_light_ratio(p["king_c"]) * 10 ** p["king_c"] > 3 * half_grid:
+            # The rendered grid (30") cuts the King profile's faint outskirts; the profile is
+            # renormalised on the grid, so a tidal radius far beyond it (the largest, most
+            # concentrated clusters) makes the half-light radius come out a little small.
+            continue
+        truth = m._globular(np.random.default_rng(seed), scene, cfg, 0.0, 0.0)
+        assert truth["r_eff_arcsec"] == p["r_eff_arcsec"]
+        r_ell, _, _ = m._elliptical_radius(scene.dx, scene.dy, p["axis_ratio"], p["theta"])
+        inside = scene.image[r_ell < p["r_eff_arcsec"]].sum() / scene.image.sum()
+        assert inside == pytest.approx(0.5, abs=0.03)
+        checked += 1
+    assert checked >= 5
+
+
+def test_stretch_frame_default_is_the_cutout_and_a_larger_frame_changes_the_stretch():
+    cfg = CutoutSimConfig(size=64, seed=2)
+    a, _ = simulate_cutout(cfg, "cluster", 0)
+    b, _ = simulate_cutout(CutoutSimConfig(size=64, seed=2, stretch_frame=64), "cluster", 0)
+    np.testing.assert_array_equal(a, b)
+    c, _ = simulate_cutout(CutoutSimConfig(size=64, seed=2, stretch_frame=160), "cluster", 0)
+    assert c.shape == (64, 64) and not np.array_equal(a, c)
+    with pytest.raises(StarclassError, match="stretch_frame"):
+        simulate_cutout(CutoutSimConfig(size=64, stretch_frame=32), "cluster", 0)
+
+
+def test_m31_surface_brightness_falls_outward_through_bulge_disc_and_halo():
+    from starclass.simulate.cutouts_m31 import m31_surface_brightness
+
+    r = np.array([0.5, 1, 2, 5, 10, 20, 50, 100])
+    mu = m31_surface_brightness(r)
+    assert np.all(np.diff(mu) > 0)
+    # Bulge and inner disc brighter than the PAndAS sky (22.0), the outer halo far fainter.
+    assert mu[0] < 20.0 and mu[3] < CutoutSimConfig().sky_mag + 0.5 and mu[-1] > 30.0
+
+
+def test_cluster_background_follows_its_position_on_m31():
+    """Each cluster gets a projected radius (equal numbers per dex, 0.5-100 kpc) and M31's light there."""
+    from starclass.simulate.cutouts_m31 import m31_surface_brightness
+
+    cfg = CutoutSimConfig(size=48, seed=3)
+    truths = [simulate_cutout(cfg, "cluster", i)[1] for i in range(10)]
+    r = np.array([t["m31_r_kpc"] for t in truths])
+    mu = np.array([t["m31_mu_g"] for t in truths])
+    assert np.all((r >= 0.5) & (r <= 100.0))
+    assert np.all(np.abs(mu - m31_surface_brightness(r)) < 2.5)  # +-0.5 mag scatter, 5 sigma
+    assert "m31_r_kpc" not in simulate_cutout(cfg, "galaxy", 0)[1]
+    # Spread over the whole system (log-uniform over 2.3 dex), not one radius for all.
+    assert r.max() / r.min() > 3.0

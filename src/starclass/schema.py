@@ -50,8 +50,10 @@ class_ml_checked    int16             one human's check of class_ml (NGC 1566 co
 class_reclassified  int16             one human's re-classification of former class 4 (col 39)
 subclass            str               class-4 subclass as text "4.1".."4.12" ("" otherwise)
 galaxy              str               galaxy (or field) name
-field               str               survey field of the candidate (starclass survey)
+field               str               field of the candidate (survey field; mosaics + catalogue in train)
 tile                str               survey tile whose core holds the centre, r<row>_c<col>
+fold                str               cross-validation fold that held the candidate out
+r_gal               float64  kpc      projected galactocentric radius
 age                 float64  yr       age of the cluster (truth or SED fit)
 mass                float64  solMass  stellar mass of the cluster (truth or SED fit)
 ebv                 float64  mag      colour excess E(B-V)
@@ -59,6 +61,8 @@ age_<bound>         float64  yr       lower / upper bound or error of age (LEGUS
 mass_<bound>        float64  solMass  lower / upper bound or error of mass (LEGUS, PHANGS)
 ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS, PHANGS)
 radius_pc           float64  pc       simulated half-light radius
+entropy             float64           entropy of the predicted probabilities (nats)
+suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
@@ -169,10 +173,14 @@ SUBCLASS = "subclass"
 GALAXY = "galaxy"
 FIELD = "field"
 TILE = "tile"
+FOLD = "fold"
+R_GAL = "r_gal"
 AGE = "age"
 MASS = "mass"
 EBV = "ebv"
 RADIUS_PC = "radius_pc"
+ENTROPY = "entropy"
+SUGGEST_RANK = "suggest_rank"
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)
 VOTE_FRACTION = "vote_fraction"
 CONSENSUS = "consensus"
@@ -287,8 +295,10 @@ COLUMNS: dict[str, Column] = _registry(
     Column(CLASS_RECLASSIFIED, "int16", None, "one human's re-classification of former class 4 (col 39)"),
     Column(SUBCLASS, "str", None, 'class-4 subclass as text "4.1".."4.12" ("" otherwise)'),
     Column(GALAXY, "str", None, "galaxy (or field) name"),
-    Column(FIELD, "str", None, "survey field of the candidate (starclass survey)"),
+    Column(FIELD, "str", None, "field of the candidate (survey field; mosaics + catalogue in train)"),
     Column(TILE, "str", None, "survey tile whose core holds the centre, r<row>_c<col>"),
+    Column(FOLD, "str", None, "cross-validation fold that held the candidate out"),
+    Column(R_GAL, "float64", u.kpc, "projected galactocentric radius"),
     Column(AGE, "float64", u.yr, "age of the cluster (truth or SED fit)"),
     Column(MASS, "float64", u.Msun, "stellar mass of the cluster (truth or SED fit)"),
     Column(EBV, "float64", u.mag, "colour excess E(B-V)"),
@@ -296,6 +306,8 @@ COLUMNS: dict[str, Column] = _registry(
     Column("mass_<bound>", "float64", u.Msun, "lower / upper bound or error of mass (LEGUS, PHANGS)"),
     Column("ebv_<bound>", "float64", u.mag, "lower / upper bound or error of ebv (LEGUS, PHANGS)"),
     Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
+    Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
+    Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
     Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
     Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
     Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),

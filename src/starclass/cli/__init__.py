@@ -14,7 +14,7 @@ from starclass.cli._app import app
 
 _COMMAND_MODULES = (
     "simulate", "detect", "info", "cutouts", "train", "classify",
-    "evaluate", "report", "explain", "inspect", "demo", "survey",
+    "evaluate", "report", "explain", "inspect", "demo", "survey", "suggest",
 )
 
 for _name in _COMMAND_MODULES:

@@ -30,8 +30,14 @@ def cutouts(
     phangs_size: int = 299,
     progress: bool = True,
     overwrite: bool = False,
+    field: str | None = None,
+    galaxy: str | None = None,
 ) -> dict:
-    """Importable body of the command: read, cut, store; returns a summary dict."""
+    """Importable body of the command: read, cut, store; returns a summary dict.
+
+    ``field`` and ``galaxy`` (one name for every candidate) are stored in the ``field`` and
+    ``galaxy`` columns when given (a catalogue's own ``galaxy`` column is kept otherwise).
+    """
     # here, not at the top: `starclass --help` takes 0.4 s; starclass.io + stamps add 1.0-1.6 s (measured)
     import numpy as np
 
@@ -47,9 +53,7 @@ def cutouts(
 
     inputs = [*mosaic_inputs(mosaics), catalog]
     check_output(output, inputs, option="--output", overwrite=overwrite)
-    if Path(output).suffix.lower() not in STORE_SUFFIXES:
-        raise StarclassError(f"--output {output}: a stamp store is an HDF5 file; name it with one of "
-                             f"{', '.join(STORE_SUFFIXES)}")
+    _check_store_name(output)
     check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
     changes: dict = {}
@@ -73,11 +77,22 @@ def cutouts(
         if changes:
             config = config.copy(**changes)
         band_list = list(config.bands)
-    mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False)
+    try:
+        mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False)
+    except StarclassError as exc:
+        if "appears twice" in str(exc) and len(mosaics) > 1:
+            # the usual cause: several fields' folders given for one field
+            raise StarclassError(f"{exc}. For several fields give one --catalog per mosaics folder (in the same "
+                                 "order) or a fields list (--fields FILE)") from None
+        raise
     table = read_catalog(catalog, allow_empty=True)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog}: no candidates, nothing to cut")
     check_on_image(table, mset.shape, catalog, consequence="their stamps are flagged ok=False", action="cut")
+    if field is not None:
+        table["field"] = np.full(len(table), str(field))
+    if galaxy is not None:
+        table["galaxy"] = np.full(len(table), str(galaxy))
 
     if config is not None:
         spec = input_spec(config)
@@ -111,11 +126,82 @@ def cutouts(
     return summary
 
 
+def merge(stores: list[Path], output: Path, *, overwrite: bool = False) -> dict:
+    """``cutouts --merge``: several stamp stores into one, each row keeping its field."""
+    from starclass.io.paths import check_output
+    from starclass.stamps import StampStore, merge_stores
+
+    if len(stores) < 2:
+        raise StarclassError(f"--merge needs at least two stamp stores, got {len(stores)}")
+    for p in stores:
+        if Path(p).suffix.lower() not in STORE_SUFFIXES:
+            raise StarclassError(f"--merge {p}: not a stamp store (expected {', '.join(STORE_SUFFIXES)})")
+    _check_store_name(output)
+    check_output(output, list(stores), option="--output", overwrite=overwrite)
+    merge_stores(stores, output)
+    st = StampStore(output)
+    fields = st.table.get("field")
+    return {"n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
+            "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
+            "fields": sorted(set(fields.tolist())) if fields is not None else []}
+
+
+def _check_store_name(output: Path) -> None:
+    if Path(output).suffix.lower() not in STORE_SUFFIXES:
+        raise StarclassError(f"--output {output}: a stamp store is an HDF5 file; name it with one of "
+                             f"{', '.join(STORE_SUFFIXES)}")
+
+
+def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -> dict:
+    """Stamps of several fields into one store: each field cut on its own, then merged.
+
+    ``options`` are those of :func:`cutouts` (task, size, ...). An ``auto`` softening is
+    measured on the first field and used for the others, since one store holds one stretch.
+    """
+    import tempfile
+
+    from starclass.io.mosaic import mosaic_inputs
+    from starclass.io.paths import check_output
+    from starclass.stamps import StampStore, merge_stores
+
+    if options.get("phangs_fits_dir") is not None:
+        raise StarclassError("--phangs-fits-dir works one field at a time; run cutouts per field for it")
+    _check_store_name(output)
+    inputs = [p for f in specs for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
+    check_output(output, inputs, option="--output", overwrite=overwrite)
+    # the per-field stores live beside the output (same file system, so no large copy) and go with it
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".cutouts-fields-", dir=Path(output).parent) as tmp:
+        parts = []
+        for spec in specs:
+            part = Path(tmp) / f"field{len(parts):03d}.h5"
+            cutouts(list(spec.mosaics), spec.catalog, part, field=spec.name, galaxy=spec.galaxy, **options)
+            parts.append(part)
+            echo(f"field {spec.name}: {len(StampStore(part))} candidates from {spec.catalog}")
+            soft = (StampStore(part).meta.get("extra") or {}).get("softening_mag")
+            if soft is not None and options.get("softening_mag") in (None, "auto"):
+                options["softening_mag"] = repr(float(soft))
+        merge_stores(parts, output, names=[s.name for s in specs])
+    st = StampStore(output)
+    return {"n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
+            "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
+            "fields": [s.name for s in specs]}
+
+
 @command("cutouts")
 def cutouts_command(
-    mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits)."),
-    catalog: Path = typer.Option(..., "--catalog", "-c",
-        help="Candidate catalogue (x, y 0-based; ECSV, Parquet, FITS, CSV, LEGUS .tab)."),
+    mosaics: list[Path] = typer.Argument(
+        None, help="FITS mosaics, one per band (or a directory of *.fits); several fields: one directory per "
+                   "field, each with its --catalog. With --merge: the stamp stores to merge."),
+    catalog: list[Path] = typer.Option(None, "--catalog", "-c",
+        help="Candidate catalogue (x, y 0-based; ECSV, Parquet, FITS, CSV, LEGUS .tab). Several fields: one "
+             "per mosaics directory, in the same order."),
+    fields: Path | None = typer.Option(None, "--fields",
+        help="Several fields from a list: a CSV with columns mosaics, catalog and optionally name, galaxy "
+             "(see `starclass train --help`); one store with a field column is written."),
+    merge_stores_: bool = typer.Option(False, "--merge",
+        help="Merge the stamp stores given as arguments into --output (rows in order; a field column holds "
+             "each store's name, and galaxy the store's own or the field)."),
     output: Path = typer.Option(..., "--output", "-o", help="Stamp store to write (HDF5, .h5)."),
     task: str | None = typer.Option(None, "--task",
         help="Task preset or config file: takes bands, stamp size, scales and normalisation from it."),
@@ -151,11 +237,39 @@ def cutouts_command(
     image, NaN or of zero weight are filled with 0; a candidate whose own pixel is bad is flagged
     (ok = False).
     """
-    s = cutouts(
-        mosaics, catalog, output, task=task, size=size, scales=scales, normalisation=normalisation,
-        softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,
-        phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress, overwrite=overwrite,
-    )
+    mosaics = list(mosaics or [])
+    catalogs = list(catalog or [])
+    if merge_stores_:
+        if catalogs or fields is not None:
+            raise StarclassError("--merge joins existing stamp stores: give no --catalog or --fields with it")
+        s = merge(mosaics, output, overwrite=overwrite)
+        echo(f"merged {len(mosaics)} stamp stores into {output}: {s['n']} candidates from fields "
+             f"{', '.join(s['fields'])}")
+        return
+    options = dict(task=task, size=size, scales=scales, normalisation=normalisation,
+                   softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,
+                   phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress)
+    from starclass.io.fields import pair_fields, read_fields_list
+
+    if fields is not None:
+        if mosaics or catalogs:
+            raise StarclassError("--fields lists the fields' mosaics and catalogues: give no mosaics or --catalog "
+                                 "with it")
+        specs = read_fields_list(fields)
+    elif len(catalogs) > 1:
+        specs = pair_fields(mosaics, catalogs)
+    else:
+        specs = None
+    if specs is not None:
+        s = cutouts_fields(specs, output, overwrite=overwrite, **options)
+        echo(f"wrote {output}: {s['n']} candidates from {len(specs)} fields ({', '.join(s['fields'])}), inputs "
+             f"{list(s['shape'])}")
+        return
+    if not mosaics:
+        raise StarclassError("give the mosaics (one per band, or a directory)")
+    if not catalogs:
+        raise StarclassError("give the candidate catalogue (--catalog)")
+    s = cutouts(mosaics, catalogs[0], output, overwrite=overwrite, **options)
     echo(f"wrote {output}: {s['n']} candidates, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "
          f"normalisation {s['normalisation']})")

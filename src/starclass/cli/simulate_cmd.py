@@ -36,6 +36,10 @@ def simulate_cmd(
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc (default: the preset's, 10 for hst)."),
     bands: str = typer.Option(None, "--bands", help="Comma-separated bands, e.g. f275w,f336w,f438w,f555w,f814w."),
     humans: int = typer.Option(None, "--humans", help="Number of simulated human classifiers (default 3)."),
+    cluster_fraction: float = typer.Option(
+        None, "--cluster-fraction",
+        help="Share of clusters (classes 1 + 2) among the candidates, 0-1 (default: the preset's; m31: the M31 "
+             "search's 490 in 5,963 = 0.082 after its catalogue cuts; the paper's raw 1 in 356 is 0.0028)."),
     galaxy: str = typer.Option(None, "--galaxy", help="Field name (file prefix, TARGNAME)."),
     png: bool = typer.Option(False, "--png", help="Also write a colour composite, composite.png."),
     gallery: bool = typer.Option(False, "--gallery",
@@ -89,7 +93,8 @@ def simulate_cmd(
         raise StarclassError("--volunteers applies to --preset galaxy-cluster only")
     if preset.lower() in CUTOUT_PRESETS:
         field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
-                      "--bands": bands, "--humans": humans, "--galaxy": galaxy, "--fields": fields}
+                      "--bands": bands, "--humans": humans, "--galaxy": galaxy, "--fields": fields,
+                      "--cluster-fraction": cluster_fraction}
         given = [k for k, v in field_only.items() if v is not None]
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:
@@ -118,6 +123,10 @@ def simulate_cmd(
         over["n_humans"] = humans
     if galaxy:
         over["galaxy"] = galaxy
+    if cluster_fraction is not None:
+        if not 0.0 <= cluster_fraction <= 1.0:
+            raise StarclassError(f"--cluster-fraction must be between 0 and 1, got {cluster_fraction}")
+        over["cluster_fraction"] = cluster_fraction
     cfg = make_preset(preset, seed=seed, **over)
     outdir = Path(outdir)
     # a 16384 px field needs ~50 GiB: refuse now, naming --size, rather than be killed mid-render

@@ -11,7 +11,7 @@ import typer
 from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
-from starclass.schema import CLASS_REF, GALAXY, X, Y
+from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 
 
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
@@ -56,21 +56,33 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         pick_device(device)
 
 
-def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True):
+def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
+                    targets=None):
     """Model inputs and labels for training, from mosaics or a stamp store.
 
     Returns ``(inputs, labels, positions, galaxies, n_bad, cfg)``: candidates without a usable
     stamp (centre pixel off the image or NaN) get label 0 and are left out of training; ``cfg``
     is the config the inputs were made with (an ``auto`` softening_mag resolved to a number,
-    from the store or measured on the mosaics).
+    from the store or measured on the mosaics). ``targets`` (soft targets ``(N, K)`` from
+    :mod:`starclass.learn.labels`, one row per catalogue row) replace the label column; rows
+    without a usable stamp get a row of zeros.
     """
     # here, not at the top: starclass.io.catalog adds 0.5 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import numeric_column
 
     if stamps is not None:
-        from starclass.stamps import StampStore
+        from starclass.stamps import StampStore, StampStores
 
-        store = StampStore(stamps)
+        # several stores are read as one, each row keeping its field (the store's name)
+        several = isinstance(stamps, (list, tuple)) and len(stamps) > 1
+        if isinstance(stamps, (list, tuple)) and not several:
+            stamps = stamps[0]
+        if several and table is not None:
+            raise StarclassError("with several --stamps the labels come from the stores: give no --catalog "
+                                 "(or merge the stores with `starclass cutouts --merge`)")
+        store = StampStores(stamps) if several else StampStore(stamps)
+        if several:
+            stamps = ", ".join(str(p) for p in stamps)
         expect = {"bands": list(cfg.bands), "stamp_size": cfg.stamp_size,
                   "scales": [float(s) for s in cfg.scales], "normalisation": cfg.normalisation}
         have = {"bands": store.bands, "stamp_size": store.stamp_size,
@@ -97,10 +109,13 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
             src = table
         else:
             src = store.table
-        if label_column not in (src.colnames if hasattr(src, "colnames") else src):
-            raise StarclassError(f"no label column {label_column!r} in the catalogue or stamp store")
         where = "catalogue" if table is not None else f"stamp store {stamps}"
-        labels = numeric_column(src, label_column, where).copy()
+        if targets is not None:
+            labels = np.array(targets, dtype=float)
+        elif label_column not in (src.colnames if hasattr(src, "colnames") else src):
+            raise StarclassError(f"no label column {label_column!r} in the catalogue or stamp store")
+        else:
+            labels = numeric_column(src, label_column, where).copy()
         ok = np.asarray(store.ok, dtype=bool)
         x, y = numeric_column(src, X, where), numeric_column(src, Y, where)
         names = src.colnames if hasattr(src, "colnames") else src
@@ -109,20 +124,21 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
     else:
         from starclass.stamps import make_inputs
 
-        if label_column not in table.colnames:
+        if targets is None and label_column not in table.colnames:
             raise StarclassError(
                 f"catalogue has no label column {label_column!r} (columns: {', '.join(table.colnames)})"
             )
         from starclass.stamps.noise import resolve_softening
 
         x, y = numeric_column(table, X), numeric_column(table, Y)
-        labels = numeric_column(table, label_column).copy()
+        labels = np.array(targets, dtype=float) if targets is not None else numeric_column(table, label_column).copy()
         cfg, msg = resolve_softening(cfg, mosaics)
         if msg:
             echo(msg)
         inputs, ok = make_inputs(mosaics, x, y, cfg)
         gal = np.asarray(table["galaxy"]).astype(str) if "galaxy" in table.colnames else None
-    n_bad = int(np.sum(~ok & np.isfinite(labels) & (labels > 0)))
+    has_label = labels.sum(axis=1) > 0 if labels.ndim == 2 else np.isfinite(labels) & (labels > 0)
+    n_bad = int(np.sum(~ok & has_label))
     labels[~ok] = 0
     return inputs, labels, (x, y), gal, n_bad, cfg
 
@@ -137,16 +153,21 @@ def train_command(
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m",
         help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
-    catalog: Path | None = typer.Option(
+    catalog: list[Path] = typer.Option(
         None, "--catalog", "-c",
         help="Labelled candidates (truth or human labels: ECSV, CSV, Parquet, FITS, LEGUS .tab) with "
-             "0-based x, y."),
+             "0-based x, y. Several fields: one --catalog per --mosaics directory, in the same order."),
+    fields: Path | None = typer.Option(
+        None, "--fields",
+        help="Several fields from a list: a CSV with columns mosaics (a directory, or band files separated "
+             "by ';'), catalog, and optionally name and galaxy; paths relative to the list's folder."),
     label_column: str = typer.Option(
         CLASS_REF, "--label-column",
         help="Column with the reference class (1-4; 0 = none)."),
-    stamps: Path | None = typer.Option(
+    stamps: list[Path] = typer.Option(
         None, "--stamps",
-        help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics; or a"
+        help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics (give it "
+             "several times to train on several fields, each store a field); or a"
              " labelled cutout folder: a CSV (file, label, optional group column) or a directory "
              "(labels.csv inside, or one sub-folder per label)."),
     group_column: str | None = typer.Option(
@@ -158,7 +179,18 @@ def train_command(
     ensemble: int | None = typer.Option(None, "--ensemble", help="Members per architecture (default: the task's)."),
     split: str | None = typer.Option(
         None, "--split",
-        help="Validation split: random, spatial or galaxy (default: the task's)."),
+        help="Validation split: random, spatial or galaxy (whole galaxies, or whole fields where the "
+             "catalogues have no galaxy column; default: the task's)."),
+    target_purity: float | None = typer.Option(
+        None, "--target-purity",
+        help="Binary tasks: after training, choose the decision threshold on the validation candidates as "
+             "the lowest whose selection of the positive class reaches this purity (the M31 paper's 0.669 "
+             "came from such a choice), store it in the model, and let classify apply it."),
+    cv: str | None = typer.Option(
+        None, "--cv",
+        help="Cross-validate instead of training one model: K (stratified K-fold) or logo (leave one galaxy "
+             "or field out). One model per fold under --output, with per-fold and pooled metrics "
+             "(cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json) written and printed."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
@@ -196,6 +228,24 @@ def train_command(
         None, "--init-from",
         help="Fine-tune: start every member from the weights of this saved model (e.g. one trained on "
              "simulated cutouts). Its architecture, bands, classes and stamp geometry must be the task's."),
+    resume_from: Path | None = typer.Option(
+        None, "--resume-from",
+        help="Fine-tune a model on new labels (the active-learning loop: suggest, inspect, train): the same "
+             "as --init-from, and the task defaults to that model's own config."),
+    labels: Path | None = typer.Option(
+        None, "--labels",
+        help="Table of people's votes (e.g. humans.ecsv from simulate, or an inspect --export), matched to "
+             "--catalog by id; without --catalog it is the catalogue. Rows missing from it are unlabelled."),
+    label_columns: str | None = typer.Option(
+        None, "--label-columns",
+        help="Vote columns, one per person, e.g. class_h1,class_h2,class_h3 (0 or empty = no vote). "
+             "Default with --labels or --label-model: every class_h<k> column."),
+    label_model: str | None = typer.Option(
+        None, "--label-model",
+        help="How votes become training targets: mode (majority; ties go to the first column's vote, else "
+             "the smallest class), soft (the vote distribution as soft targets) or dawid-skene (posterior of "
+             "the Dawid-Skene annotator model; each person's confusion matrix is saved as "
+             "annotators.ecsv in the model directory). Default with --labels: mode."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
@@ -209,19 +259,45 @@ def train_command(
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_folder_writable, input_clash
-    from starclass.learn.config import load_config
     from starclass.learn.train import fit
 
     check_train_options(epochs=epochs, ensemble=ensemble, batch_size=batch_size, lr=lr, patience=patience,
                         val_fraction=val_fraction, device=device)
+    catalogs = list(catalog or [])
+    stamp_list = list(stamps or [])
+    if label_model is not None:
+        from starclass.learn.labels import LABEL_MODELS
+
+        if label_model not in LABEL_MODELS:
+            raise StarclassError(f"--label-model {label_model!r}: use one of {', '.join(LABEL_MODELS)}")
+    if target_purity is not None and not 0.0 < target_purity < 1.0:
+        raise StarclassError(f"--target-purity must be between 0 and 1 (exclusive), got {target_purity}")
+    if target_purity is not None and cv is not None:
+        raise StarclassError("--target-purity sets the threshold of one trained model; --cv trains one per fold "
+                             "and scores them (give one or the other)")
+    use_votes = labels is not None or label_columns is not None or label_model is not None
+    if use_votes and cv is not None:
+        raise StarclassError("--cv scores hard labels; give it without --labels/--label-columns/--label-model")
+    cv_scheme = None
+    if cv is not None:
+        from starclass.learn.crossval import parse_cv
+
+        cv_scheme = parse_cv(cv)
+    field_specs = _field_specs(mosaics, catalogs, fields)
     # the model directory must not be (or hold) an input; whether an existing model directory is
     # resumed or replaced is decided by fit (--resume)
-    clash = input_clash(output, [*mosaic_inputs(mosaics or None), catalog, stamps, init_from])
+    field_inputs = [p for f in field_specs or [] for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
+    clash = input_clash(output, [*mosaic_inputs(mosaics or None), *catalogs, *stamp_list, fields, init_from,
+                                 resume_from, labels, *field_inputs])
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
     check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
-    cfg = load_config(task)
+    if resume_from is not None:
+        if init_from is not None and Path(init_from) != Path(resume_from):
+            raise StarclassError("give --init-from or --resume-from, not both")
+        init_from = resume_from
+    cfg = _task_of(task, resume_from)
     changes: dict = {}
     recipe: dict = {}
     if stamp_size is not None:
@@ -242,45 +318,269 @@ def train_command(
         changes["recipe"] = recipe
     if changes:
         cfg = cfg.copy(**changes)
+    if target_purity is not None:
+        # refused before any training: a threshold needs two classes and candidates to choose it on
+        if not cfg.is_binary:
+            raise StarclassError(f"--target-purity: task {cfg.name!r} has {cfg.n_classes} classes; a decision "
+                                 "threshold applies to binary tasks only")
+        if float(cfg.recipe.val_fraction or 0) == 0 and cfg.recipe.split != "galaxy":
+            raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
+                                 "--val-fraction > 0")
 
     from starclass.models.torchvision_nets import frozen_over_random
 
     for warning in frozen_over_random(cfg, init_from):
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
-    if stamps is not None and is_cutout_source(stamps):
-        _train_on_cutouts(cfg, stamps, output=output, group_column=group_column,
+    if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
+        if use_votes:
+            raise StarclassError("--labels, --label-columns and --label-model work with a catalogue (--catalog) "
+                                 "or a stamp store, not with a cutout folder")
+        if cv_scheme is not None:
+            raise StarclassError("--cv works on mosaics or stamp stores; not yet on labelled cutout folders")
+        _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column,
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from)
         return
-    if stamps is None and not mosaics:
-        raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
-    if stamps is None and catalog is None:
-        raise StarclassError("give the labelled catalogue (--catalog)")
-    table = read_catalog(catalog) if catalog is not None else None
-    if table is not None and len(table) == 0:
-        raise StarclassError(f"catalogue {catalog} has no rows")
-    mos = None
-    if stamps is None:
-        from starclass.io.mosaic import read_mosaics
-
-        mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
-                           require_zeropoint=cfg.normalisation in ("rgb", "flux"))
-        from starclass.learn.classify import check_bands
-
-        check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
-        check_on_image(table, mos.shape, catalog, consequence="they are left out of training", action="train on")
-        echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
-             f"{len(table)} candidates from {catalog}")
-    inputs, labels, positions, galaxies, n_bad, cfg = training_inputs(
-        cfg, table, mosaics=mos, stamps=stamps, label_column=label_column, progress=progress)
+    extra = None
+    votes = None
+    if field_specs is not None:
+        if stamp_list:
+            raise StarclassError("give several fields (--fields, or --mosaics with one --catalog each) or "
+                                 "stamp stores (--stamps), not both")
+        if use_votes:
+            raise StarclassError("--labels, --label-columns and --label-model work with one field or stamp store; "
+                                 "not with several fields")
+        inputs, y, positions, galaxies, n_bad, cfg, extra = fields_training_inputs(
+            cfg, field_specs, label_column=label_column, progress=progress)
+    else:
+        if not stamp_list and not mosaics:
+            raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
+        if not catalogs and labels is not None and not stamp_list:
+            catalogs = [labels]  # the votes table is the catalogue (a stamp store has its own)
+        if not stamp_list and not catalogs:
+            raise StarclassError("give the labelled catalogue (--catalog)")
+        table = read_catalog(catalogs[0]) if catalogs else None
+        if table is not None and len(table) == 0:
+            raise StarclassError(f"catalogue {catalogs[0]} has no rows")
+        mos = None
+        if not stamp_list:
+            mos = _read_field_mosaics(cfg, mosaics)
+            check_on_image(table, mos.shape, catalogs[0], consequence="they are left out of training",
+                           action="train on")
+            echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
+                 f"{len(table)} candidates from {catalogs[0]}")
+        if use_votes:
+            if len(stamp_list) > 1:
+                raise StarclassError("--labels, --label-columns and --label-model work with one stamp store")
+            votes = _vote_targets(cfg, table, stamp_list[0] if stamp_list else None, labels,
+                                  catalogs[0] if catalogs else None, label_columns, label_model or "mode")
+        inputs, y, positions, galaxies, n_bad, cfg = training_inputs(
+            cfg, table, mosaics=mos, stamps=stamp_list or None, label_column=label_column, progress=progress,
+            targets=None if votes is None else votes.targets)
+        if len(stamp_list) > 1:
+            echo(f"stamp stores: {len(inputs)} candidates from {len(stamp_list)} fields "
+                 f"({', '.join(inputs.names)})")
+        src = table if table is not None else getattr(inputs, "table", None)
+        if src is not None:
+            names = src.colnames if hasattr(src, "colnames") else list(src)
+            extra = {c: np.asarray(src[c]) for c in (ID, FIELD, X, Y) if c in names}
     if n_bad:
         echo(f"{n_bad} labelled candidates have no usable stamp (off the image or NaN) and are left out")
-    result = fit(cfg, inputs, labels, outdir=output, positions=positions, galaxies=galaxies,
+    if cv_scheme is not None:
+        if holdout is not None:
+            raise StarclassError("--holdout picks one validation galaxy; --cv logo holds out each in turn "
+                                 "(give one or the other)")
+        from starclass.learn.crossval import cross_validate
+
+        cvr = cross_validate(cfg, inputs, y, scheme=cv_scheme, outdir=output, positions=positions,
+                             galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
+                             device=device, epochs=epochs, ensemble=ensemble, init_from=init_from)
+        _print_cv(cvr)
+        return
+    result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
-                 ensemble=ensemble, holdout=holdout, init_from=init_from)
+                 ensemble=ensemble, holdout=holdout, init_from=init_from,
+                 label_model=None if votes is None else votes.model)
+    if votes is not None and votes.annotators is not None:
+        from starclass.io.catalog import write_catalog
+
+        write_catalog(votes.annotators, Path(output) / "annotators.ecsv", overwrite=True)
+        echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
     _summarise(cfg, result, output, precision)
+    if target_purity is not None:
+        # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
+        tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device)
+
+
+def _field_specs(mosaics: list[Path] | None, catalogs: list[Path], fields: Path | None):
+    """Several fields (a list of FieldSpec) from ``--fields`` or paired options; None for one field."""
+    from starclass.io.fields import pair_fields, read_fields_list
+
+    if fields is not None:
+        if mosaics or catalogs:
+            raise StarclassError("--fields lists the fields' mosaics and catalogues: give no --mosaics or --catalog "
+                                 "with it")
+        return read_fields_list(fields)
+    if len(catalogs) > 1:
+        return pair_fields(list(mosaics or []), catalogs)
+    return None
+
+
+def _read_field_mosaics(cfg, mosaics, where: str = ""):
+    """One field's mosaics, with a pointer to the several-fields options when bands repeat."""
+    from starclass.io.mosaic import read_mosaics
+    from starclass.learn.classify import check_bands
+
+    paths = list(mosaics)
+    try:
+        mos = read_mosaics(paths if len(paths) > 1 else paths[0],
+                           require_zeropoint=cfg.normalisation in ("rgb", "flux"))
+    except StarclassError as exc:
+        if "appears twice" in str(exc) and len(paths) > 1:
+            # the usual cause: several fields' folders given for one field
+            raise StarclassError(f"{exc}{where}. For several fields give one --catalog per --mosaics folder (in "
+                                 "the same order) or a fields list (--fields FILE)") from None
+        raise
+    check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
+    return mos
+
+
+def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True):
+    """Model inputs of several fields, one after another, each row knowing its field and galaxy.
+
+    Returns ``(inputs, labels, positions, galaxies, n_bad, cfg, extra)`` as
+    :func:`training_inputs`, plus ``extra``: per-candidate ``id``, ``field``, ``x``, ``y``
+    columns. A field's galaxy is the fields list's ``galaxy``, else its catalogue's ``galaxy``
+    column, else the field name (so ``--split galaxy`` and ``--cv logo`` keep fields whole). An
+    ``auto`` softening is measured on the first field and used for all: one network needs one
+    stretch.
+    """
+    from starclass.io.catalog import read_catalog
+
+    parts = []
+    for spec in specs:
+        table = read_catalog(spec.catalog)
+        if len(table) == 0:
+            raise StarclassError(f"field {spec.name}: catalogue {spec.catalog} has no rows")
+        mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})")
+        check_on_image(table, mos.shape, spec.catalog, consequence="they are left out of training",
+                       action="train on")
+        echo(f"field {spec.name}: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
+             f"{len(table)} candidates from {spec.catalog}")
+        inputs, labels, (x, y), gal, n_bad, cfg = training_inputs(
+            cfg, table, mosaics=mos, label_column=label_column, progress=progress)
+        n = len(labels)
+        if spec.galaxy is not None:
+            gal = np.full(n, spec.galaxy)
+        elif gal is None:
+            gal = np.full(n, spec.name)
+        ids = np.asarray(table[ID]) if ID in table.colnames else np.arange(n)
+        parts.append((np.asarray(inputs), labels, x, y, gal.astype(str), n_bad, np.full(n, spec.name), ids))
+    inputs = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    x = np.concatenate([p[2] for p in parts])
+    y = np.concatenate([p[3] for p in parts])
+    galaxies = np.concatenate([p[4] for p in parts])
+    extra = {ID: np.concatenate([p[7] for p in parts]), FIELD: np.concatenate([p[6] for p in parts]), X: x, Y: y}
+    return inputs, labels, (x, y), galaxies, sum(p[5] for p in parts), cfg, extra
+
+
+def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: float, *, device=None,
+                   batch_size: int = 256) -> dict:
+    """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
+
+    The validation rows are the candidates the model was not fitted on (they chose its best
+    epoch, as in the M31 paper, whose validation set fixed its threshold). The threshold is
+    the lowest reaching the target (:func:`starclass.evaluate.threshold.threshold_for_purity`),
+    so the selection keeps the most clusters; it is written into the model's manifest
+    (:func:`starclass.learn.checkpoint.set_tuned_threshold`), which ``classify`` applies.
+    """
+    from starclass.evaluate.threshold import threshold_for_purity
+    from starclass.learn.checkpoint import load_model, set_tuned_threshold
+    from starclass.learn.classify import predict_inputs
+    from starclass.learn.data import InputSource
+    from starclass.learn.precision import pick_device
+
+    rows = np.sort(np.asarray(val_index, dtype=np.int64))
+    if rows.size == 0:
+        raise StarclassError("--target-purity: the model has no validation candidates to choose a threshold on")
+    positive = cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
+    dev = pick_device(device)
+    model = load_model(model_dir, dev)
+    source = InputSource(inputs)
+    k = [int(c) for c in model.config.classes].index(int(positive))
+    score = np.concatenate([
+        predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev, batch_size=batch_size).prob_mean[:, k]
+        for s in range(0, rows.size, batch_size)])
+    y = cfg.map_classes(np.asarray(labels)[rows]) == positive
+    try:
+        # at least 10 selected (threshold_for_purity's default), fewer only on a small validation set
+        chosen = threshold_for_purity(y, score, target, min_selected=max(1, min(10, int(y.sum()) // 2)))
+    except StarclassError as exc:
+        raise StarclassError(f"--target-purity {target}: on the {rows.size} validation candidates {exc}; the model "
+                             f"in {model_dir} is kept with the task's threshold ({cfg.threshold})") from None
+    info = {"threshold": chosen["threshold"], "target_purity": float(target), "purity": chosen["purity"],
+            "recall": chosen["recall"], "f1": chosen["f1"], "n_selected": chosen["n_selected"],
+            "n_val": int(rows.size), "n_val_positive": int(y.sum()), "positive_class": int(positive)}
+    set_tuned_threshold(model_dir, info)
+    echo(f"threshold for purity {target:.2f} on {rows.size} validation candidates ({int(y.sum())} of class "
+         f"{positive}): P >= {chosen['threshold']:.3f} (purity {chosen['purity']:.3f}, recall {chosen['recall']:.3f}, "
+         f"F1 {chosen['f1']:.3f}); stored in {model_dir}, classify applies it")
+    return info
+
+
+def _print_cv(cvr) -> None:
+    """The per-fold and pooled metrics as a small table."""
+    from starclass.learn.crossval import METRIC_NAMES
+
+    for note in cvr.notes:
+        echo(note)
+    shown = [m for m in METRIC_NAMES if not np.isnan(cvr.pooled.get(m, np.nan))]
+    width = max(6, *(len(str(f["fold"])) for f in cvr.folds))
+    echo(f"{'fold':<{width}}  {'n_test':>6}  " + "  ".join(f"{m:>8}" for m in shown))
+    for f in cvr.folds:
+        echo(f"{f['fold']:<{width}}  {f['n']:>6}  " + "  ".join(f"{f[m]:>8.3f}" for m in shown))
+    echo(f"{'pooled':<{width}}  {cvr.pooled['n']:>6}  " + "  ".join(f"{cvr.pooled[m]:>8.3f}" for m in shown))
+    echo(f"{'mean':<{width}}  {'':>6}  " + "  ".join(f"{cvr.mean[m]:>8.3f}" for m in shown))
+    echo(f"{'std':<{width}}  {'':>6}  " + "  ".join(f"{cvr.std[m]:>8.3f}" for m in shown))
+    echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
+
+
+def _task_of(task: str, resume_from: Path | None):
+    """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own."""
+    from starclass.learn.config import load_config
+
+    if resume_from is None or task != "legus4":
+        return load_config(task)
+    from starclass.learn.checkpoint import load_model
+
+    return load_model(resume_from, device="cpu").config
+
+
+def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None, label_columns: str | None,
+                  label_model: str):
+    """Soft targets per catalogue row from the people's votes (``--labels``); see starclass.learn.labels."""
+    from starclass.learn.labels import VoteTargets, votes_for_catalogue
+
+    src = table
+    if src is None:
+        from astropy.table import Table
+
+        from starclass.stamps import StampStore
+
+        src = Table(StampStore(stamps).table)  # the store's candidate columns, in stamp order
+    votes_table = None
+    if labels is not None and (catalog is None or Path(labels).resolve() != Path(catalog).resolve()):
+        from starclass.learn.labels import read_votes
+
+        votes_table = read_votes(labels)
+    out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
+                                           name=str(labels or catalog or stamps))
+    echo(f"labels: {out.n_labelled} candidates with votes in {', '.join(out.columns)} "
+         f"({out.n_votes} votes), label model {label_model}")
+    return out
 
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,

@@ -69,7 +69,7 @@ class SyntheticSet:
         Reference classes, always with ``labels == config.map_classes(class_ref)``: for
         ``hst4`` the classes 1-4 drawn; the other generators draw the task's output classes
         and, when the task merges classes, report the lowest reference class merged into
-        each (``m31-binary``: 1 for cluster, 4 for non-cluster).
+        each (``m31-binary``: 1 for cluster, 3 for non-cluster).
     stamps : numpy.ndarray
         float32 ``[N, B, S, S]`` raw stamps in image units (background 0).
     bands : list of str
@@ -403,7 +403,7 @@ def _reference_for(config: Any, out_lab: np.ndarray) -> np.ndarray:
     """A reference class per output label such that ``config.map_classes`` gives it back.
 
     With a merge, each output class takes the lowest reference class merged into it
-    (``m31-binary``: cluster -> 1, non-cluster -> 4), so ``class_ref`` means the same for
+    (``m31-binary``: cluster -> 1, non-cluster -> 3), so ``class_ref`` means the same for
     every generator and may always be passed to ``fit`` or ``map_classes``.
     """
     out_lab = np.asarray(out_lab, dtype=int)

@@ -49,7 +49,7 @@ from starclass.evaluate.metrics import (
 )
 from starclass.evaluate.task import EvalTask, resolve_task
 from starclass.io.catalog import read_catalog
-from starclass.schema import CLASS_PRED, CLASS_REF, bands_in, mag_col, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, R_GAL, X, Y, bands_in, mag_col, prob_col
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -274,6 +274,53 @@ class ThresholdStudy:
     magnitude_band: str | None = None
     magnitude_threshold: float | None = None
     magnitude_note: str | None = None
+    #: (quantity, table of :func:`threshold.metrics_vs_quantity`) for size, colour,
+    #: galactocentric radius and detector position, where the catalogue has them
+    trends: list[tuple[str, Table]] = field(default_factory=list)
+
+
+#: Columns tried, in order, for the selection's size trend (measured FWHM, concentration index,
+#: simulated radius).
+SIZE_COLUMNS = ("fwhm", "ci", "radius_pc")
+#: Band pairs tried, in order, for the colour trend (blue minus red).
+COLOUR_PAIRS = (("g", "i"), ("f555w", "f814w"), ("f438w", "f814w"), ("f336w", "f555w"))
+
+
+def selection_quantities(table: Table) -> dict[str, np.ndarray]:
+    """Quantities for the purity/recall/F1 trends: size, colour, galactocentric radius, x, y.
+
+    Each is included only where the catalogue has what it needs: a size column
+    (:data:`SIZE_COLUMNS`), two bands of a pair (:data:`COLOUR_PAIRS`, else the first and last
+    band), ``r_gal`` (projected galactocentric radius), and ``x``, ``y`` (position on the
+    detector).
+
+    Examples
+    --------
+    >>> t = Table({"x": [1.0, 2.0], "y": [3.0, 4.0], "mag_g": [20.0, 21.0], "mag_i": [19.0, 19.5]})
+    >>> q = selection_quantities(t)
+    >>> sorted(q), q["colour g-i"].tolist()
+    (['colour g-i', 'x', 'y'], [1.0, 1.5])
+    """
+    out: dict[str, np.ndarray] = {}
+    names = table.colnames
+    for col in SIZE_COLUMNS:
+        if col in names:
+            out[f"size ({col})"] = np.asarray(table[col], float)
+            break
+    bands = bands_in(table)
+    pair = next(((a, b) for a, b in COLOUR_PAIRS if a in bands and b in bands), None)
+    if pair is None and len(bands) >= 2:
+        pair = (bands[0], bands[-1])
+    if pair is not None:
+        a, b = (np.asarray(table[mag_col(c)], float) for c in pair)
+        # LEGUS writes 99.999 for no detection: not a colour
+        out[f"colour {pair[0]}-{pair[1]}"] = np.where((a < 90) & (b < 90), a - b, np.nan)
+    if R_GAL in names:
+        out["galactocentric radius"] = np.asarray(table[R_GAL], float)
+    for col in (X, Y):
+        if col in names:
+            out[col] = np.asarray(table[col], float)
+    return out
 
 
 @dataclass
@@ -429,13 +476,20 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
 
 
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
-                     mags: np.ndarray | None, band: str | None, target_purity: float) -> ThresholdStudy:
+                     mags: np.ndarray | None, band: str | None, target_purity: float,
+                     quantities: Mapping[str, np.ndarray] | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
         chosen, note = None, f"threshold for {target_purity:.0%} purity: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note)
+    for qname, values in (quantities or {}).items():
+        try:
+            study.trends.append((qname, threshold.metrics_vs_quantity(
+                y, score, values, chosen["threshold"] if chosen else 0.5, name=qname)))
+        except StarclassError as exc:
+            study.magnitude_note = (study.magnitude_note or "") + f" metrics against {qname}: {exc}."
     if mags is None:
         study.magnitude_note = "metrics against magnitude: the prediction has no magnitude column"
         return study
@@ -532,10 +586,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         bands = bands_in(pred)
         band = v_band(bands) if bands else None
         mags = np.asarray(pred[mag_col(band)], float)[ia][both] if band else None
+        quants = {k: v[ia][both] for k, v in selection_quantities(pred).items()}
         for label, members in task.selections():
             y = np.isin(cr, members)
             score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
-            out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity))
+            out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants))
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
     return out

@@ -158,3 +158,62 @@ def metrics_vs_magnitude(y_true, score, mag, threshold: float = 0.5, *, edges=No
     t.meta["threshold"] = threshold
     t.meta["cumulative"] = cumulative
     return t
+
+
+def metrics_vs_quantity(y_true, score, values, threshold: float = 0.5, *, nbins: int = 5,
+                        name: str = "value") -> Table:
+    """Purity, recall and F1 of ``score >= threshold`` in equal-number bins of any quantity.
+
+    The M31 paper's appendix studies its selection against magnitude; the same table against
+    size, colour, galactocentric radius or position on the detector shows where a classifier
+    is weak.
+
+    Parameters
+    ----------
+    y_true, score
+        Positive (bool) and score per object.
+    values
+        The quantity per object; non-finite values are left out.
+    threshold
+        Decision threshold on the score.
+    nbins
+        Bins holding about the same number of objects (fewer when values repeat).
+    name
+        What the values are (stored in the table's meta).
+
+    Returns
+    -------
+    astropy.table.Table
+        One row per bin: ``lo``, ``hi``, ``n``, ``tp``, ``fp``, ``fn``, ``purity``,
+        ``recall``, ``f1`` (masked where undefined).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = metrics_vs_quantity([1, 0, 1, 1], [0.9, 0.8, 0.2, 0.7], [1.0, 2.0, 3.0, 4.0], 0.5, nbins=2)
+    >>> t["tp"].tolist(), t["fp"].tolist(), t["fn"].tolist()
+    ([1, 1], [1, 0], [0, 1])
+    """
+    from starclass.evaluate.trends import equal_number_edges
+
+    y, score = _check(y_true, score)
+    v = np.asarray(values, float)
+    if v.shape != y.shape:
+        raise StarclassError(f"metrics against {name}: {v.size} values for {y.size} objects")
+    good = np.isfinite(v)
+    if good.sum() < nbins:
+        raise StarclassError(f"metrics against {name}: {int(good.sum())} finite values, fewer than {nbins} bins")
+    y, score, v = y[good], score[good], v[good]
+    edges = equal_number_edges(v, nbins)
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = (v >= lo) & (v < hi)
+        tp, fp, fn = _counts(y[sel], score[sel], threshold)
+        rows.append((lo, hi, int(sel.sum()), tp, fp, fn, *_prf(tp, fp, fn)))
+    t = Table()
+    for j, col in enumerate(("lo", "hi", "n", "tp", "fp", "fn")):
+        t[col] = [r[j] for r in rows]
+    for j, col in enumerate(("purity", "recall", "f1")):
+        t[col] = _masked([r[6 + j] for r in rows])
+    t.meta.update({"threshold": threshold, "quantity": name})
+    return t

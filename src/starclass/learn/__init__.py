@@ -19,6 +19,7 @@ module             what it holds
 ``splits``         train/validation splits (random, spatial, by galaxy)
 ``cutouts``        training and classifying labelled cutout folders (``--stamps``)
 ``finetune``       starting a model from a saved model's weights (``fit(init_from=...)``)
+``labels``         training targets from people's votes: mode, soft, Dawid-Skene (``train --labels``)
 =================  ==============================================================
 
 The main entry points are importable from here: ``from starclass.learn import CNNClassifier,

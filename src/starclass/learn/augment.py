@@ -85,14 +85,53 @@ def rescale(x: torch.Tensor, factor: float = 1.07) -> torch.Tensor:
     return out.to(x.dtype)
 
 
+def translate(x: torch.Tensor, dx: torch.Tensor, dy: torch.Tensor) -> torch.Tensor:
+    """Shift each stamp of ``[N, C, H, W]`` by whole pixels ``(dx[i], dy[i])``, edges repeated.
+
+    A positive ``dx`` moves the content to larger column indices. The edge pixels fill what
+    comes in, as the sky around a stamp would (a zero fill would paint a dark band into
+    normalised stamps whose background is not 0).
+
+    Examples
+    --------
+    >>> x = torch.arange(4.0).reshape(1, 1, 1, 4)
+    >>> translate(x, torch.tensor([1]), torch.tensor([0]))[0, 0, 0].tolist()
+    [0.0, 0.0, 1.0, 2.0]
+    """
+    n, _, h, w = x.shape
+    if n == 0:
+        return x.clone()
+    rows = torch.arange(h, device=x.device)[None, :] - dy.to(x.device)[:, None]
+    cols = torch.arange(w, device=x.device)[None, :] - dx.to(x.device)[:, None]
+    rows = rows.clamp(0, h - 1)
+    cols = cols.clamp(0, w - 1)
+    idx = torch.arange(n, device=x.device)[:, None, None]
+    # gather [N, H, W] source positions for every channel at once
+    out = x.permute(0, 2, 3, 1)[idx, rows[:, :, None], cols[:, None, :]]
+    return out.permute(0, 3, 1, 2).contiguous()
+
+
+def add_noise(x: torch.Tensor, sigma: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Add Gaussian noise of ``sigma[i]`` times each stamp-channel's own standard deviation.
+
+    Scaling by the stamp's spread makes one setting mean the same for every normalisation.
+    """
+    std = x.float().std(dim=(2, 3), keepdim=True).nan_to_num(0.0)
+    eps = torch.randn(x.shape, generator=generator).to(x.device)
+    return (x.float() + eps * std * sigma.to(x.device)[:, None, None, None]).to(x.dtype)
+
+
 def augment_batch(
     x: torch.Tensor,
     generator: torch.Generator,
     *,
     rescale_p: float = 0.5,
     factor: float = 1.07,
+    shift: int = 0,
+    noise: float = 0.0,
 ) -> torch.Tensor:
-    """Random dihedral transform per stamp, then a ``factor`` magnification with ``rescale_p``.
+    """Random dihedral transform per stamp, then a ``factor`` magnification with ``rescale_p``,
+    then (when asked) a random translation and Gaussian noise.
 
     Parameters
     ----------
@@ -104,11 +143,23 @@ def augment_batch(
         Probability of the magnification (StarcNet: 0.5). 0 disables it.
     factor
         Magnification (StarcNet: 1.07).
+    shift
+        Largest translation in pixels on each axis (0: none); the M31 paper translates.
+    noise
+        Largest Gaussian noise level relative to each stamp's spread (0: none); drawn
+        uniformly per stamp in ``[0, noise]``.
 
     Returns
     -------
     torch.Tensor
         Augmented batch, same shape, dtype and device.
+
+    Examples
+    --------
+    >>> g = torch.Generator().manual_seed(0)
+    >>> x = torch.zeros(2, 1, 8, 8)
+    >>> augment_batch(x, g, shift=2, noise=0.1).shape
+    torch.Size([2, 1, 8, 8])
     """
     n = x.shape[0]
     which = torch.randint(0, 8, (n,), generator=generator)
@@ -122,4 +173,10 @@ def augment_batch(
     if rescale_p > 0 and bool(coins.any()):
         sel = coins.to(x.device)
         out[sel] = rescale(out[sel], factor)
+    # drawn only when enabled, so runs without them keep the random stream they always had
+    if shift > 0:
+        d = torch.randint(-int(shift), int(shift) + 1, (2, n), generator=generator)
+        out = translate(out, d[0], d[1])
+    if noise > 0:
+        out = add_noise(out, torch.rand(n, generator=generator) * float(noise), generator)
     return out

@@ -259,6 +259,53 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
     return path
 
 
+#: Manifest key of a decision threshold chosen after training (``train --target-purity``).
+TUNED_THRESHOLD = "tuned_threshold"
+
+
+def set_tuned_threshold(model_path: str | os.PathLike, info: dict[str, Any]) -> Path:
+    """Store a decision threshold chosen on validation data in a model's manifest.
+
+    The member checkpoints are left as they are (their settings digests, and so ``--resume``,
+    do not change); :func:`load_model` gives the model's config this threshold, so
+    ``classify`` applies it unless told another (``--threshold``).
+
+    Parameters
+    ----------
+    model_path
+        Model directory (or its manifest).
+    info
+        ``threshold`` (in [0, 1]) and what it was chosen for (``target_purity``, and the
+        validation ``purity``, ``recall``, ``f1``, ``n_val``...), kept for the record.
+
+    Returns
+    -------
+    pathlib.Path
+        The manifest written (atomically).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = tempfile.mkdtemp()
+    >>> _ = write_manifest(d, get_preset("m31-binary"), [{"file": "member_00.pt"}])
+    >>> _ = set_tuned_threshold(d, {"threshold": 0.42, "target_purity": 0.9})
+    >>> read_manifest(d)["tuned_threshold"]["threshold"]
+    0.42
+    """
+    thr = float(info["threshold"])
+    if not 0.0 <= thr <= 1.0:
+        raise StarclassError(f"tuned threshold {thr} is not a probability in [0, 1]")
+    path = Path(model_path)
+    if path.is_dir():
+        path = path / MANIFEST
+    doc = read_manifest(path)
+    doc[TUNED_THRESHOLD] = _plain(dict(info, threshold=thr))
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
 def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     """Read and check an ensemble manifest (a directory or its ``manifest.json``)."""
     path = Path(path)
@@ -358,6 +405,11 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
         config = TaskConfig.from_dict(first["config"])
     except Exception as exc:
         raise StarclassError(f"checkpoint {paths[0]}: its task config cannot be read: {exc}") from None
+    tuned = _manifest_threshold(model_path)
+    if tuned is not None:
+        # chosen on validation data after training (train --target-purity): the model's own threshold
+        positive = config.positive_class if config.positive_class is not None else config.classes[0]
+        config = config.copy(threshold=tuned, positive_class=positive)
     members = []
     for p, c in zip(paths, ckpts):
         try:
@@ -375,6 +427,15 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
         c.pop("best_state_dict", None)
         c.pop("optimizer", None)
     return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths)
+
+
+def _manifest_threshold(model_path: str | os.PathLike) -> float | None:
+    """The tuned threshold of a model directory's manifest, or None (none stored, or a member file)."""
+    p = Path(model_path)
+    if not (p.is_dir() or p.suffix == ".json"):
+        return None
+    info = read_manifest(p).get(TUNED_THRESHOLD)
+    return None if not isinstance(info, dict) or info.get("threshold") is None else float(info["threshold"])
 
 
 def _check_manifest(model_path: str | os.PathLike, paths: list[Path], ckpts: list[dict[str, Any]]) -> None:

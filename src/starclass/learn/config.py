@@ -62,8 +62,11 @@ NORMALISATIONS = ("none", "zscore", "asinh", "rgb", "flux")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 BALANCES = ("weighted_sampler", "class_weights", None)
 SPLITS = ("random", "spatial", "galaxy")
-LR_SCHEDULES = (None, "plateau")
-_SCHEDULE_KEYS = ("lr_schedule", "lr_factor", "lr_patience")
+LR_SCHEDULES = ("constant", "step", "cosine", "plateau")
+#: Recipe entries added after models were already trained, with the value that reproduces the
+#: training before them: left out of the resume digest at that value, so older models still resume.
+RECIPE_NEUTRAL = {"lr_schedule": "constant", "lr_step": 10, "lr_gamma": 0.1, "lr_min_factor": 0.01,
+                  "warmup_epochs": 0, "shift": 0, "noise": 0.0, "lr_factor": 0.1, "lr_patience": 3}
 
 
 @dataclass
@@ -110,20 +113,33 @@ class TrainRecipe:
         CPUs with AMX); False = float32. Inference uses the same setting.
     dropout : float
         Dropout before the classifier layer, where the architecture has one.
-    lr_schedule : {None, "plateau"}
-        None: a constant learning rate. ``"plateau"``: multiply it by ``lr_factor`` after
-        ``lr_patience`` epochs without a lower validation loss (training loss without a
-        validation set), PyTorch's ``ReduceLROnPlateau``, as the galaxy-cluster paper
-        (Kosiba et al. 2020) trains.
+    lr_schedule : {"constant", "step", "cosine", "plateau"}
+        Learning rate against epoch: constant (also ``None``); multiplied by ``lr_gamma`` every
+        ``lr_step`` epochs; cosine-annealed from ``lr`` to ``lr * lr_min_factor`` over the epochs;
+        or ``"plateau"``: multiplied by ``lr_factor`` after ``lr_patience`` epochs without a lower
+        validation loss (training loss without a validation set), PyTorch's
+        ``ReduceLROnPlateau``, as the galaxy-cluster paper (Kosiba et al. 2020) trains.
+    lr_step, lr_gamma, lr_min_factor : int, float, float
+        Parameters of the step and cosine schedules.
     lr_factor, lr_patience : float, int
         The plateau schedule's factor (0 < f < 1) and patience in epochs.
+    warmup_epochs : int
+        Epochs of linear warm-up from ``lr / (warmup_epochs + 1)`` before the schedule (helps SGD at
+        1e-2 with a deep network trained from scratch).
+    shift : int
+        Augmentation: translate each stamp by a random whole number of pixels in
+        ``[-shift, shift]`` on each axis (the M31 paper's translation); 0 = none.
+    noise : float
+        Augmentation: add Gaussian noise of a standard deviation drawn uniformly in
+        ``[0, noise]`` times each stamp's own per-channel standard deviation (the M31 paper's
+        "Gaussian enhancement"); 0 = none.
 
     Examples
     --------
     >>> TrainRecipe(lr_schedule="plateau", lr_factor=0.5).to_dict()["lr_schedule"]
     'plateau'
-    >>> "lr_schedule" in TrainRecipe().to_dict()  # no schedule: the settings (and digests) as before
-    False
+    >>> TrainRecipe(lr_schedule=None).lr_schedule  # None reads as constant, as before the option
+    'constant'
     """
 
     epochs: int = 15
@@ -144,13 +160,26 @@ class TrainRecipe:
     seeds: int | list[int] = 0
     amp: bool | str = True
     dropout: float = 0.0
-    lr_schedule: str | None = None
+    lr_schedule: str | None = "constant"
     lr_factor: float = 0.1
     lr_patience: int = 3
+    lr_step: int = 10
+    lr_gamma: float = 0.1
+    lr_min_factor: float = 0.01
+    warmup_epochs: int = 0
+    shift: int = 0
+    noise: float = 0.0
 
     def __post_init__(self) -> None:
+        if self.lr_schedule is None:
+            self.lr_schedule = "constant"
         if self.lr_schedule not in LR_SCHEDULES:
             raise StarclassError(f"recipe.lr_schedule={self.lr_schedule!r}: use one of {LR_SCHEDULES}")
+        if self.lr_schedule == "plateau" and int(self.warmup_epochs) > 0:
+            # the plateau schedule is stateful (it follows the validation loss), the warm-up a
+            # function of the epoch: the two would overwrite each other's rates
+            raise StarclassError("recipe.warmup_epochs works with the constant, step and cosine schedules, "
+                                 "not with plateau")
         if not 0.0 < float(self.lr_factor) < 1.0:
             raise StarclassError(f"recipe.lr_factor={self.lr_factor!r} must be in (0, 1)")
         if int(self.lr_patience) < 0:
@@ -172,9 +201,44 @@ class TrainRecipe:
             raise StarclassError(
                 f"recipe.early_stopping_patience={self.early_stopping_patience!r} must be >= 0 (0 or null: "
                 "no early stopping)")
+        if int(self.lr_step) < 1:
+            raise StarclassError(f"recipe.lr_step={self.lr_step!r} must be >= 1")
+        for name in ("lr_gamma", "lr_min_factor"):
+            if not 0.0 < float(getattr(self, name)) <= 1.0:
+                raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be in (0, 1]")
+        for name in ("warmup_epochs", "shift"):
+            if int(getattr(self, name)) < 0:
+                raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be >= 0")
+        if not (math.isfinite(float(self.noise)) and float(self.noise) >= 0):
+            raise StarclassError(f"recipe.noise={self.noise!r} must be >= 0 (0: no noise augmentation)")
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
         self.amp = parse_precision(self.amp, "recipe.amp")
+
+    def lr_at(self, epoch: int) -> float:
+        """Learning rate of 0-based ``epoch``: warm-up, then the schedule (a pure function of the
+        epoch, so a resumed run sets the same rates as an uninterrupted one).
+
+        Examples
+        --------
+        >>> r = TrainRecipe(lr=1.0, epochs=4, lr_schedule="step", lr_step=2, lr_gamma=0.5)
+        >>> [r.lr_at(e) for e in range(4)]
+        [1.0, 1.0, 0.5, 0.5]
+        >>> TrainRecipe(lr=1.0, warmup_epochs=1).lr_at(0)
+        0.5
+        """
+        lr, e = float(self.lr), int(epoch)
+        w = int(self.warmup_epochs)
+        if e < w:
+            return lr * (e + 1) / (w + 1)
+        e -= w
+        span = max(1, int(self.epochs) - w)
+        if self.lr_schedule == "step":
+            return lr * float(self.lr_gamma) ** (e // int(self.lr_step))
+        if self.lr_schedule == "cosine":
+            lo = lr * float(self.lr_min_factor)
+            return lo + 0.5 * (lr - lo) * (1 + math.cos(math.pi * min(e, span - 1) / max(1, span - 1)))
+        return lr
 
     def member_seed(self, index: int) -> int:
         """Seed of ensemble member ``index`` (0-based)."""
@@ -188,11 +252,6 @@ class TrainRecipe:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        if d["lr_schedule"] is None:
-            # without a schedule the recipe reads as before the option existed, so models trained
-            # then keep their settings digest and can still be resumed or kept
-            for key in _SCHEDULE_KEYS:
-                d.pop(key)
         if isinstance(d["seeds"], tuple):
             d["seeds"] = list(d["seeds"])
         return d

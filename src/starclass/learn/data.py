@@ -102,9 +102,9 @@ class StampDataset(Dataset):
         The rows (wrapped in an :class:`InputSource` when not one already).
     indices : sequence of int, optional
         Rows of ``inputs`` in the dataset, in order (default: all).
-    targets : sequence of int, optional
-        One target per entry of ``indices`` (class indices 0..K-1 for training; default -1,
-        no target).
+    targets : sequence of int or array ``(len(indices), K)``, optional
+        One target per entry of ``indices``: class indices 0..K-1 for training (default -1,
+        no target), or a row of K class probabilities (soft targets, float32).
 
     Raises
     ------
@@ -133,9 +133,12 @@ class StampDataset(Dataset):
                                  f"..{self.indices.max()}")
         if targets is None:
             self.targets = np.full(self.indices.size, -1, dtype=np.int64)
+        elif np.ndim(targets) == 2:
+            # soft targets (one probability per class, starclass.learn.labels): float32, as the loss wants
+            self.targets = np.asarray(targets, dtype=np.float32)
         else:
             self.targets = np.asarray(targets, dtype=np.int64)
-        if self.targets.shape != self.indices.shape:
+        if self.targets.shape[:1] != self.indices.shape:
             raise StarclassError(
                 f"StampDataset: {self.targets.size} targets for {self.indices.size} rows (one per index)")
         self.n_nonfinite = 0

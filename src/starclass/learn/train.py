@@ -75,6 +75,7 @@ from starclass.learn.checkpoint import (
     save_checkpoint,
     write_manifest,
 )
+from starclass.learn.config import RECIPE_NEUTRAL
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
@@ -201,7 +202,12 @@ def init_digest(source: str | os.PathLike) -> str:
 def _settings(config) -> dict[str, Any]:
     """A config (a TaskConfig, or the dict a checkpoint stores) as :func:`settings_digest` sees it."""
     d = dict(config.to_dict() if hasattr(config, "to_dict") else config or {})
-    d["recipe"] = {k: v for k, v in dict(d.get("recipe") or {}).items() if k not in _UNDIGESTED_SETTINGS}
+    recipe = dict(d.get("recipe") or {})
+    if recipe.get("lr_schedule") != "plateau":
+        # the plateau schedule's factor and patience do nothing under another schedule
+        recipe = {k: v for k, v in recipe.items() if k not in ("lr_factor", "lr_patience")}
+    d["recipe"] = {k: v for k, v in recipe.items() if k not in _UNDIGESTED_SETTINGS
+                   and not (k in RECIPE_NEUTRAL and v == RECIPE_NEUTRAL[k])}
     # through JSON, so a tuple and the list a checkpoint stores for it compare equal
     return json.loads(json.dumps(d, default=str))
 
@@ -355,8 +361,13 @@ def _evaluate(model, dataset: StampDataset, batch_size: int, device, amp: torch.
             logits = model(xb)
         logits = logits.float()
         loss_sum += float(F.cross_entropy(logits, yb, reduction="sum"))
-        correct += int((logits.argmax(1) == yb).sum())
-        total += int(yb.numel())
+        if yb.ndim == 2:
+            # soft targets: the expected agreement with a label drawn from the target
+            # distribution (the accuracy when the targets are one-hot)
+            correct += float(yb[torch.arange(yb.shape[0], device=yb.device), logits.argmax(1)].sum())
+        else:
+            correct += int((logits.argmax(1) == yb).sum())
+        total += int(yb.shape[0])
     return loss_sum / total, correct / total
 
 
@@ -404,7 +415,8 @@ class TrainData:
     train, val : StampDataset
         Training and validation rows with their class indices (``val`` may be empty).
     counts : numpy.ndarray
-        Training candidates per output class (in the order of ``config.classes``).
+        Training candidates per output class (in the order of ``config.classes``); with soft
+        targets the sum of each class's probability (expected counts, float).
     n_unlabelled : int
         Candidates left out because they map to no output class.
     """
@@ -464,7 +476,13 @@ def prepare_data(config, inputs, labels, *, seed: int,
     labels = np.asarray(labels)
     if labels.shape[0] != n:
         raise StarclassError(f"{labels.shape[0]} labels for {n} training inputs")
-    target = label_indices(config, labels)
+    soft = None
+    if labels.ndim == 2:
+        soft = _soft_labels(config, labels)
+        # the hard class (largest target) stratifies the split, balances and checks classes
+        target = np.where(soft.sum(axis=1) > 0, soft.argmax(axis=1), -1).astype(np.int64)
+    else:
+        target = label_indices(config, labels)
     used = np.flatnonzero(target >= 0)
     n_unlabelled = n - used.size
     if used.size == 0:
@@ -493,6 +511,10 @@ def prepare_data(config, inputs, labels, *, seed: int,
 
     k = config.n_classes
     counts = np.bincount(target[train_rows], minlength=k)
+    if soft is not None:
+        # soft targets: a class is taught by every row that gives it some probability, so the
+        # counts are the expected numbers of candidates per class
+        counts = soft[train_rows].sum(axis=0)
     missing = [int(config.classes[j]) for j in range(k) if counts[j] == 0]
     if missing:
         names = list(getattr(config, "class_names", []) or [])
@@ -506,8 +528,25 @@ def prepare_data(config, inputs, labels, *, seed: int,
         )
     if n_unlabelled:
         log.info("%d candidates without an output class are left out of training", n_unlabelled)
-    return TrainData(StampDataset(source, train_rows, target[train_rows]),
-                     StampDataset(source, val_rows, target[val_rows]), counts, int(n_unlabelled))
+    fitted = target if soft is None else soft
+    return TrainData(StampDataset(source, train_rows, fitted[train_rows]),
+                     StampDataset(source, val_rows, fitted[val_rows]), counts, int(n_unlabelled))
+
+
+def _soft_labels(config, labels: np.ndarray) -> np.ndarray:
+    """Check soft targets ``(N, n_classes)``: finite, non-negative, rows summing to 1 or 0."""
+    k = config.n_classes
+    if labels.shape[1] != k:
+        raise StarclassError(
+            f"soft targets have {labels.shape[1]} columns but task {config.name!r} has {k} classes "
+            f"{list(config.classes)} (one probability per output class; starclass.learn.labels.task_targets)")
+    soft = np.asarray(labels, dtype=np.float64)
+    total = soft.sum(axis=1)
+    bad = ~np.isfinite(soft).all(axis=1) | (soft < 0).any(axis=1) | ((total > 0) & (np.abs(total - 1) > 1e-4))
+    if bad.any():
+        raise StarclassError(f"soft targets of rows {np.flatnonzero(bad)[:10].tolist()} are not probabilities "
+                             "(finite, >= 0, summing to 1; a row of zeros = no target)")
+    return soft
 
 
 @dataclass
@@ -688,7 +727,8 @@ class MemberTrainer:
         elif balance not in (None, "none", "weighted_sampler"):
             raise StarclassError(f"recipe.balance {balance!r} is not weighted_sampler, class_weights or None")
         self.balance = balance
-        self.sample_weights = torch.as_tensor(1.0 / counts[train.targets], dtype=torch.double)
+        hard = train.targets if train.targets.ndim == 1 else train.targets.argmax(axis=1)
+        self.sample_weights = torch.as_tensor(1.0 / np.maximum(counts[hard], 1e-12), dtype=torch.double)
 
     def restore(self) -> None:
         """Continue after the last finished epoch of the epoch checkpoint (optimizer included)."""
@@ -734,13 +774,18 @@ class MemberTrainer:
         order, gen = self.epoch_order(epoch)
         model, dev, amp, recipe = self.model, self.device, self.amp, self.recipe
         augment = bool(getattr(recipe, "augment", True))
+        if hasattr(recipe, "lr_at") and getattr(recipe, "lr_schedule", None) != "plateau":
+            # set from the epoch, not stepped: a resumed run gets the rates an uninterrupted one had
+            for group in self.optimizer.param_groups:
+                group["lr"] = recipe.lr_at(epoch)
         model.train()
         loss_sum, seen = 0.0, 0
         for xb, yb in loader(self.data.train, batches(order, self.batch_size)):
             xb, yb = xb.to(dev, non_blocking=True), yb.to(dev)
             if augment:
                 xb = augment_batch(xb, gen, rescale_p=float(getattr(recipe, "rescale_prob", 0.5)),
-                                   factor=float(getattr(recipe, "rescale", 1.07)))
+                                   factor=float(getattr(recipe, "rescale", 1.07)),
+                                   shift=int(getattr(recipe, "shift", 0)), noise=float(getattr(recipe, "noise", 0.0)))
             xb = to_memory_format(xb, dev, amp)
             with autocast(dev, amp):
                 logits = model(xb)
@@ -754,8 +799,8 @@ class MemberTrainer:
             self.scaler.scale(loss).backward()
             self.scaler.step(self.optimizer)
             self.scaler.update()
-            loss_sum += float(loss.detach()) * yb.numel()
-            seen += yb.numel()
+            loss_sum += float(loss.detach()) * yb.shape[0]
+            seen += yb.shape[0]
             bar.update(1)
             bar.set_postfix(epoch=f"{epoch + 1}/{self.n_epochs}", loss=f"{loss_sum / seen:.3f}",
                             val_acc=self.val_acc_txt)
@@ -892,6 +937,7 @@ def fit(
     holdout: str | None = None,
     val_index: np.ndarray | None = None,
     init_from: str | os.PathLike | None = None,
+    label_model: str | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -905,7 +951,10 @@ def fit(
         ``C`` must equal ``config.n_channels``.
     labels
         Reference classes per candidate (``class_ref``: 1-4, 0 = none), mapped to the output
-        classes with ``config.map_classes``.
+        classes with ``config.map_classes``; or soft targets ``(N, config.n_classes)``, one
+        probability per output class (rows of zeros: no target), trained with the
+        cross-entropy against the probabilities (:mod:`starclass.learn.labels` makes them from
+        people's votes).
     outdir
         Model directory (created).
     positions
@@ -935,6 +984,10 @@ def fit(
         A saved model (directory, manifest or member file) whose weights every member starts
         from instead of a random initialisation (fine-tuning; :mod:`starclass.learn.finetune`
         says what must match).
+    label_model
+        How the labels were made from people's votes (``"mode"``, ``"soft"``,
+        ``"dawid-skene"``; :mod:`starclass.learn.labels`), recorded in every checkpoint and
+        the manifest (``training.label_model``) and compared on resume. None: plain labels.
 
     Returns
     -------
@@ -978,6 +1031,8 @@ def fit(
         # the starting weights are part of what a run is: resuming a fine-tune from another
         # starting model would mix two runs under one name
         identity["init_digest"] = init_digest(init_from)
+    if label_model is not None:
+        identity["label_model"] = str(label_model)
     if resume:
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
@@ -1003,7 +1058,7 @@ def fit(
         model_path=outdir, members=[o.path for o in outcomes], histories=[o.history for o in outcomes],
         best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
         n_train=len(data.train), n_val=len(data.val), n_unlabelled=data.n_unlabelled,
-        class_counts={int(c): int(v) for c, v in zip(config.classes, data.counts)},
+        class_counts={int(c): int(round(float(v))) for c, v in zip(config.classes, data.counts)},
         val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
         n_kept=sum(not o.trained for o in outcomes),
     )
@@ -1061,6 +1116,9 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
             f"{path} was written by an older starclass that did not record the data and settings it was "
             f"trained with, so it cannot be resumed or kept safely; {fresh}")
     what = []
+    if ckpt.get("label_model") != identity.get("label_model"):
+        what.append(f"another label model ({ckpt.get('label_model') or 'none'} there, "
+                    f"{identity.get('label_model') or 'none'} now)")
     if ckpt["settings_digest"] != identity.get("settings_digest"):
         diff = _config_diff(_settings(ckpt.get("config")), _settings(config))
         what.append("other settings (" + ("; ".join(diff[:6]) if diff else "the recipe") + ")")

@@ -25,6 +25,7 @@ _MODULES = {
     "starcnet": "starclass.models.starcnet",
     "resnet18": "starclass.models.torchvision_nets",
     "resnet50": "starclass.models.torchvision_nets",
+    "resnet101": "starclass.models.torchvision_nets",
     "vgg16": "starclass.models.torchvision_nets",
     "vgg19_bn": "starclass.models.torchvision_nets",
     "smallcnn": "starclass.models.smallcnn",

@@ -52,6 +52,7 @@ log = logging.getLogger("starclass.models")
 CHECKPOINT_FILES: dict[str, tuple[str, ...]] = {
     "resnet18": ("resnet18-f37072fd.pth",),
     "resnet50": ("resnet50-11ad3fa6.pth", "resnet50-0676ba61.pth"),
+    "resnet101": ("resnet101-63fe2227.pth", "resnet101-cd907fc2.pth"),
     "vgg16": ("vgg16-397923af.pth",),
     "vgg19_bn": ("vgg19_bn-c79401a0.pth",),
 }
@@ -182,7 +183,7 @@ class TorchvisionNet(nn.Module):
 
     Parameters
     ----------
-    arch : {"resnet18", "resnet50", "vgg16", "vgg19_bn"}
+    arch : {"resnet18", "resnet50", "resnet101", "vgg16", "vgg19_bn"}
         torchvision constructor.
     in_channels, n_classes : int
         Stamp channels and outputs.

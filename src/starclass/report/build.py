@@ -127,6 +127,11 @@ def _curves_section(c: Comparison) -> Section:
                     f"{st.magnitude_band} limit.")
         elif st.magnitude_note:
             s.note(st.magnitude_note)
+        for qname, tab in st.trends:
+            key = "".join(ch if ch.isalnum() else "_" for ch in qname).strip("_")
+            s.figure(f"vs_{key}_{suffix}", F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}", qname), "")
+            s.table(f"vs_{key}_{suffix}", tab,
+                    f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
     return s
 
 

@@ -126,6 +126,24 @@ def fig_vs_magnitude(tab, title: str, band: str):
     return fig
 
 
+def fig_vs_quantity(tab, title: str, quantity: str):
+    """Purity, recall and F1 in equal-number bins of a quantity (bin centres), with counts."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    lo, hi = np.asarray(tab["lo"], float), np.asarray(tab["hi"], float)
+    x = 0.5 * (lo + hi)
+    for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
+        v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
+        ax.plot(x, v, "o-", color=col, label=c, ms=3)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(quantity)
+    ax2 = ax.twinx()
+    ax2.bar(x, tab["n"], width=0.8 * (hi - lo), alpha=0.15, color="grey")
+    ax2.set_ylabel("objects per bin", color="grey")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
 def fig_agreement_bars(table, title: str):
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style)."""
     cols = ["class_1", "class_2", "class_3", "class_4", "mean", "class_1+2"]

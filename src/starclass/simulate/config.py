@@ -12,7 +12,10 @@ Numbers and their sources (see also ``docs/simulator.md``):
   132 triplets, 10 saturated stars, 5 background galaxies, 26 fluff, 13 edge, 11 bad pixels),
   keeping only the subclasses a simulation can make (no 4.5, 4.6, 4.9, 4.10).
 * Ground-based preset ``m31``: PAndAS MegaCam g and i at 0.187"/px, seeing 0.67" (g) and
-  0.60" (i), M31 at 0.78 Mpc (Zhang et al., seed paper 002, section 2.1).
+  0.60" (i), M31 at 0.78 Mpc (Zhang et al., seed paper 002, section 2.1). It poses the M31
+  search's problem: clusters (classes 1 and 2, :data:`M31_CLUSTER_CLASSES`) against the
+  paper's contaminants at its imbalance (:data:`M31_CLUSTER_FRACTION`,
+  :data:`M31_CONTAMINANT_COUNTS`).
 """
 
 from __future__ import annotations
@@ -43,6 +46,75 @@ HST_EXPTIME: dict[str, float] = {
     "f225w": 1000.0, "f275w": 1000.0, "f336w": 450.0, "f435w": 360.0, "f438w": 360.0,
     "f555w": 400.0, "f606w": 360.0, "f814w": 360.0,
 }
+
+
+#: The one definition of "cluster" in the M31 problem: reference classes 1 (compact: young
+#: massive and old globular clusters) and 2 (extended or asymmetric clusters). The simulator's
+#: ``m31`` preset draws no class 3 (LEGUS-style multi-peak associations); the ``m31-binary``
+#: task merges exactly these classes into its cluster class, and the docs and the report's
+#: threshold study use the same pair (tests/test_m31_problem.py checks all three).
+M31_CLUSTER_CLASSES: tuple[int, ...] = (1, 2)
+
+#: Cluster fraction of the M31 search's test set after its catalogue cuts: 490 clusters among
+#: 5,963 sources (1 : 11.2; Zhang et al., seed 002, section 2.3). Before the cuts the ratio was 1 : 355.
+M31_CLUSTER_FRACTION: float = 490 / (490 + 5473)
+
+#: The paper's non-clusters of its training and validation sets (seed 002, section 2.3), and the
+#: class-4 subclass the simulator draws each as. At 0.78 Mpc and 0.6-0.7" seeing, planetary nebulae
+#: and symbiotic stars are unresolved point sources (their emission-line colours are not modelled);
+#: Milky Way foreground stars brighter than the saturation limit bleed (4.4); H II regions are
+#: faint diffuse knots (4.8, "fluff"); galaxies are background galaxies (4.7). The 11,151
+#: "remaining" catalogue sources (in no catalogue) are M31 and foreground stars and chance groupings
+#: of them at ground-based resolution (asterisms); they are split 50 / 35 / 15 % into single
+#: stars, pairs and triplets (4.1, 4.2, 4.3), an assumption: the paper does not say.
+M31_CONTAMINANT_COUNTS: dict[str, tuple[float, float]] = {
+    # name: (count in the paper, subclass drawn)
+    "foreground or M31 star": (751 * 0.95, 4.1),
+    "saturated foreground star": (751 * 0.05, 4.4),
+    "background galaxy": (72, 4.7),
+    "HII region": (143, 4.8),
+    "planetary nebula": (41, 4.1),
+    "symbiotic star": (3, 4.1),
+    "asterism: single blend": (11151 * 0.50, 4.1),
+    "asterism: pair": (11151 * 0.35, 4.2),
+    "asterism: triplet": (11151 * 0.15, 4.3),
+}
+
+
+def m31_subclass_mix() -> dict[float, float]:
+    """The ``m31`` preset's class-4 subclass weights, summed from :data:`M31_CONTAMINANT_COUNTS`.
+
+    Examples
+    --------
+    >>> mix = m31_subclass_mix()
+    >>> sorted(mix), round(mix[4.7])
+    ([4.1, 4.2, 4.3, 4.4, 4.7, 4.8], 72)
+    """
+    mix: dict[float, float] = {}
+    for count, sub in M31_CONTAMINANT_COUNTS.values():
+        mix[sub] = mix.get(sub, 0.0) + float(count)
+    return mix
+
+
+def mix_with_cluster_fraction(class_mix, fraction: float) -> tuple[float, float, float, float]:
+    """Rescale a four-class mix so that classes 1 + 2 make up ``fraction`` of the candidates.
+
+    Classes 1 and 2 keep their ratio, and so do classes 3 and 4 (a mix without clusters gets
+    them half and half).
+
+    Examples
+    --------
+    >>> mix_with_cluster_fraction((0.2, 0.2, 0.0, 0.6), 0.1)
+    (0.05, 0.05, 0.0, 0.9)
+    """
+    f = float(fraction)
+    if not 0.0 <= f <= 1.0:
+        raise StarclassError(f"cluster_fraction must be between 0 and 1, got {fraction}")
+    a, b, c, d = (float(v) for v in class_mix)
+    cl, rest = a + b, c + d
+    a, b = (a / cl, b / cl) if cl > 0 else (0.5, 0.5)
+    c, d = (c / rest, d / rest) if rest > 0 else (0.0, 1.0)
+    return (round(f * a, 12), round(f * b, 12), round((1 - f) * c, 12), round((1 - f) * d, 12))
 
 
 @dataclass
@@ -243,11 +315,17 @@ def preset(name: str, **overrides) -> SimConfig:
       a class mix that becomes the LEGUS NGC 1566 mix 477/404/692/878 (19/16/28/36 %) after a
       LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`).
     * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
-      no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model).
+      no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model); clusters
+      (classes 1 and 2, young and old, compact and extended) make up the paper's 1 in 11.2
+      (:data:`M31_CLUSTER_FRACTION`) and the rest are its contaminants
+      (:data:`M31_CONTAMINANT_COUNTS`); no class 3, no mosaic edge, no cosmic rays.
     * ``ngc7793w``, ``ngc5474``, ``ngc1433``, ``ngc628c``: more LEGUS fields spanning the
       distances (:data:`LEGUS_FIELD_PRESETS`): NGC 7793-W at 3.44 Mpc and NGC 628-C at 9.9 Mpc
       with ACS F435W, NGC 5474 at 6.8 Mpc with F438W and F606W, NGC 1433 at 8.3 Mpc with WFC3
       F438W; candidates to the field's m_V at M_V ~ -6.
+
+    ``cluster_fraction`` (an override like any other, or ``--cluster-fraction``) rescales the
+    class mix so that classes 1 + 2 are that share of the candidates.
 
     Examples
     --------
@@ -255,6 +333,7 @@ def preset(name: str, **overrides) -> SimConfig:
     >>> cfg.distance_mpc, cfg.bands[2], round(cfg.pc_per_px, 2)
     (9.9, 'f435w', 1.92)
     """
+    fraction = overrides.pop("cluster_fraction", None)
     key = name.lower()
     if key == "hst":
         base = SimConfig()
@@ -268,12 +347,17 @@ def preset(name: str, **overrides) -> SimConfig:
             exptime={"g": 3450.0, "i": 3410.0}, read_noise=5.0, mag_limit=21.0, mag_bright=14.0,
             galaxy="SIM-M31", ra=10.6847, dec=41.2690, sky_fraction=0.6,
             footprint_edge=False, saturation=60000.0, preset="m31",
+            class_mix=mix_with_cluster_fraction((0.5, 0.5, 0.0, 0.5), M31_CLUSTER_FRACTION),
+            subclass_mix=m31_subclass_mix(),
         )
     elif key in LEGUS_FIELD_PRESETS:
         base = SimConfig(**LEGUS_FIELD_PRESETS[key], preset=key)
     else:
         raise StarclassError(f"unknown simulator preset {name!r}; known: {', '.join(PRESETS)}")
-    return base.replace(**overrides) if overrides else base
+    cfg = base.replace(**overrides) if overrides else base
+    if fraction is not None:
+        cfg = cfg.replace(class_mix=mix_with_cluster_fraction(cfg.class_mix, fraction))
+    return cfg
 
 
 #: LEGUS fields across the distance range, beside ``ngc1566`` (17.9 Mpc). Distances from

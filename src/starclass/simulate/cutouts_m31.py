@@ -34,11 +34,18 @@ Physics (apparent g magnitudes, positions and sizes in arcsec):
   galaxies that pass for clusters in the Revised Bologna Catalogue.
 * Around every object: M31 field giants (g = 23.5-28.5, a density drawn per cutout, higher
   for clusters, which lie on M31, than for the catalogue's galaxies), the unresolved M31
-  population (g = 25-28.5, 6-60 stars per arcsec^2 around clusters: the blotchy
-  surface-brightness fluctuations of the real cluster backgrounds; Tonry & Schneider 1988,
-  AJ 96, 807), Milky Way foreground stars (about one per cutout, g = 15-23; those brighter
-  than g = 17 with diffraction spikes) and faint background galaxies (about 4 per 24" cutout,
-  g = 21-25, from the galaxy counts).
+  population (g = 25-28.5: the blotchy surface-brightness fluctuations of the real cluster
+  backgrounds; Tonry & Schneider 1988, AJ 96, 807), Milky Way foreground stars (about one
+  per cutout, g = 15-23; those brighter than g = 17 with diffraction spikes) and faint
+  background galaxies (about 4 per 24" cutout, g = 21-25, from the galaxy counts).
+* Where a globular cluster sits on M31 sets its background: a projected radius is drawn per
+  cluster (0.5-100 kpc, equal numbers per dex: the cluster system's surface density ~ R^-2;
+  half the real clusters lie within 5 kpc), and M31's light there
+  (:func:`m31_surface_brightness`, bulge + disc + halo, +-0.5 mag) is the unresolved
+  population: 60% of it as stars of g = 25-28.5, the rest smooth, with its Poisson noise. In
+  the bulge and inner disc (g ~ 18.6-22 mag/arcsec^2, brighter than the sky) the background
+  noise is M31's, which narrows the ZScale window exactly as in the real inner clusters
+  (``docs/real_images.md``, "Why some cluster statistics still miss").
 
 Instrument (CFHT MegaCam g, PAndAS: McConnachie et al. 2009, Nature 461, 66; Ibata et al. 2014,
 ApJ 780, 128): 0.187"/px; a Moffat PSF (beta 2: ground-based PSFs carry broad wings; Racine
@@ -117,6 +124,11 @@ class CutoutSimConfig:
         Sigma (px) of the Gaussian that correlates the noise (resampling in the stacks).
     oversample : int
         Rendering oversampling factor.
+    stretch_frame : int, optional
+        Side (px, at least ``size``) of the centred frame whose pixels set the ZScale limits;
+        the default (None), the cutout itself, is what the real folder's README describes.
+        Larger frames (a stretch made before cutting) were tested against the real cutouts and
+        rejected (``docs/real_images.md``, "Why some cluster statistics still miss").
     """
 
     n: int = 869
@@ -132,6 +144,7 @@ class CutoutSimConfig:
     sky_mag: float = 22.0
     correlation_px: float = 1.2
     oversample: int = 2
+    stretch_frame: int | None = None
     extra: dict = field(default_factory=dict)
 
     def label_counts(self) -> dict[str, int]:
@@ -316,8 +329,22 @@ class _Scene:
 # -- objects ---------------------------------------------------------------------------------
 
 
-def _globular(rng, scene, cfg, x0, y0, extended=False):
-    """A King-profile cluster, partly resolved into stars; returns its truth."""
+def draw_cluster_parameters(rng: np.random.Generator, cfg: CutoutSimConfig,
+                            extended: bool = False) -> dict[str, float]:
+    """The physical parameters of one simulated M31 cluster (the module docstring's distributions).
+
+    Returns ``r_h_pc`` (half-light radius, pc), ``r_eff_arcsec`` (the same at ``cfg``'s
+    distance), ``king_c`` (log10 r_t / r_c), ``g_mag``, ``f_resolved`` (share of the light drawn
+    as resolved giants), ``axis_ratio`` and ``theta`` (rad). Split out of the renderer so the
+    distributions can be checked by themselves (``tests/test_simulate_cutouts_m31.py``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = draw_cluster_parameters(np.random.default_rng(0), CutoutSimConfig())
+    >>> 0.8 <= p["r_h_pc"] <= 15.0, round(p["r_eff_arcsec"] * CutoutSimConfig().pc_per_arcsec / p["r_h_pc"], 6)
+    (True, 1.0)
+    """
     if extended:
         rh_pc = float(np.exp(rng.uniform(np.log(10.0), np.log(35.0))))
         c = float(rng.uniform(0.5, 1.2))
@@ -329,10 +356,18 @@ def _globular(rng, scene, cfg, x0, y0, extended=False):
         # M31 GCLF: V peak 16.85 (M_V -7.6 at m-M 24.46), g - V ~ 0.35 for an old population.
         mag = float(np.clip(rng.normal(17.8, 1.3), 14.5, 21.0))
         f_res = float(rng.uniform(0.15, 0.35))
-    rh = rh_pc / cfg.pc_per_arcsec
-    rc = rh / king_half_light_ratio(c)
     q = float(rng.uniform(0.8, 1.0))
     theta = float(rng.uniform(0, np.pi))
+    return {"r_h_pc": rh_pc, "r_eff_arcsec": rh_pc / cfg.pc_per_arcsec, "king_c": c, "g_mag": mag,
+            "f_resolved": f_res, "axis_ratio": q, "theta": theta}
+
+
+def _globular(rng, scene, cfg, x0, y0, extended=False):
+    """A King-profile cluster, partly resolved into stars; returns its truth."""
+    p = draw_cluster_parameters(rng, cfg, extended)
+    rh_pc, rh, c, mag, f_res = p["r_h_pc"], p["r_eff_arcsec"], p["king_c"], p["g_mag"], p["f_resolved"]
+    q, theta = p["axis_ratio"], p["theta"]
+    rc = rh / king_half_light_ratio(c)
     prof = king_image(*scene.at(x0, y0), rc=rc, c=c, q=q, theta=theta)
     scene.add(prof, mag - 2.5 * np.log10(1 - f_res))
     # Giants and horizontal-branch stars of an old population at M31 (tip of the RGB near
@@ -436,6 +471,33 @@ def _galaxy(rng, scene, cfg, x0, y0, kind=None, mag=None):
     return truth
 
 
+def m31_surface_brightness(r_kpc):
+    """g-band surface brightness (mag/arcsec^2) of M31's light at projected radius ``r_kpc``.
+
+    Sum of a Sersic bulge (n 2.2, r_e 1 kpc, mu_e 19.9), an exponential disc (central 21.4,
+    scale length 5.3 kpc) and a power-law halo (28.4 at 30 kpc, intensity ~ R^-2.7, flat inside 10 kpc): V-band
+    values of Courteau et al. 2011 (ApJ 739, 20) and the PAndAS halo (Ibata et al. 2014) with
+    g - V = 0.4, along the major axis (the minor axis is fainter; the caller adds scatter).
+
+    Examples
+    --------
+    >>> [round(float(m31_surface_brightness(r)), 1) for r in (0.5, 5.0, 30.0)]
+    [18.6, 22.2, 27.1]
+    """
+    r = np.asarray(r_kpc, dtype=float)
+    bn = gammaincinv(2 * 2.2, 0.5)
+    bulge = 10 ** (-0.4 * 19.9) * np.exp(-bn * ((r / 1.0) ** (1 / 2.2) - 1))
+    disc = 10 ** (-0.4 * 21.4) * np.exp(-r / 5.3)
+    halo = 10 ** (-0.4 * 28.4) * (np.maximum(r, 10.0) / 30.0) ** -2.7
+    return -2.5 * np.log10(bulge + disc + halo)
+
+
+#: Share of M31's light in the stars drawn one by one (g = 25-28.5) and their mean magnitude
+#: (dN/dm ~ 10^(0.4 m) on that range).
+_RESOLVED_SHARE = 0.6
+_UNRESOLVED_MEAN_MAG = float(-2.5 * np.log10(3.5 * 0.4 * np.log(10) / (10 ** (0.4 * 28.5) - 10 ** (0.4 * 25.0))))
+
+
 def _surroundings(rng, scene, cfg, label):
     """Field giants of M31, Milky Way foreground stars and faint background galaxies."""
     area = (scene.n_os * scene.step) ** 2  # arcsec^2 of the padded grid
@@ -453,8 +515,21 @@ def _surroundings(rng, scene, cfg, label):
     # The unresolved M31 population (the lower RGB and red clump, g = 25-28.5): far too faint
     # to see one by one, but their Poisson numbers per seeing disc make the blotchy surface-
     # brightness fluctuations of the real cluster backgrounds (Tonry & Schneider 1988).
-    lo, hi = (0.8, 1.8) if label == "cluster" else (-1.0, 0.3)
-    n_faint = rng.poisson(10 ** rng.uniform(lo, hi) * area)
+    if label == "cluster":
+        # Where the cluster sits on M31 sets its background: the globular cluster system's
+        # surface density falls about as R^-2 (equal numbers per dex of projected radius,
+        # 0.5-100 kpc; half the catalogued clusters lie within 5 kpc of the centre), and M31's
+        # own light there (bulge + disc + halo, :func:`m31_surface_brightness`, +-0.5 mag for
+        # the azimuth on the inclined disc) is the unresolved population: 60% of it in stars
+        # of g = 25-28.5 (drawn one by one: the surface-brightness fluctuations), the rest as
+        # smooth light whose Poisson noise adds to the sky's.
+        r_kpc = float(10 ** rng.uniform(np.log10(0.5), 2.0))
+        mu = float(m31_surface_brightness(r_kpc) + rng.normal(0.0, 0.5))
+        scene.m31_background = {"m31_r_kpc": r_kpc, "m31_mu_g": mu}
+        n_faint = rng.poisson(_RESOLVED_SHARE * 10 ** (-0.4 * (mu - _UNRESOLVED_MEAN_MAG)) * area)
+        scene.image += (1 - _RESOLVED_SHARE) * scene.flux(mu) * scene.step ** 2
+    else:
+        n_faint = rng.poisson(10 ** rng.uniform(-1.0, 0.3) * area)
     if n_faint:
         a, b = 10 ** (0.4 * 25.0), 10 ** (0.4 * 28.5)
         mags = np.log10(rng.uniform(a, b, n_faint)) / 0.4
@@ -509,8 +584,11 @@ def _spike_image(scene, x, y, mag, fwhm):
     return img / img.sum()
 
 
-def zscale_to_uint8(image: np.ndarray) -> np.ndarray:
+def zscale_to_uint8(image: np.ndarray, limits_from: np.ndarray | None = None) -> np.ndarray:
     """Linear ZScale stretch (:class:`astropy.visualization.ZScaleInterval`) to 8-bit.
+
+    The limits come from ``limits_from`` (a larger frame around the cutout) when given, else
+    from ``image`` itself.
 
     Examples
     --------
@@ -520,7 +598,7 @@ def zscale_to_uint8(image: np.ndarray) -> np.ndarray:
     >>> out.dtype.name, int(out.min()) >= 0, int(out.max()) <= 255
     ('uint8', True, True)
     """
-    vmin, vmax = ZScaleInterval().get_limits(image)
+    vmin, vmax = ZScaleInterval().get_limits(image if limits_from is None else limits_from)
     scaled = np.clip((image - vmin) / max(vmax - vmin, 1e-12), 0.0, 1.0)
     return np.round(scaled * 255.0).astype(np.uint8)
 
@@ -555,7 +633,10 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, index]))
     fwhm = float(rng.uniform(*cfg.seeing_range))
     zp = cfg.zeropoint(fwhm, cfg.depth + rng.uniform(-cfg.depth_spread, cfg.depth_spread))
-    scene = _Scene(cfg, zp)
+    frame_px = cfg.size if cfg.stretch_frame is None else int(cfg.stretch_frame)
+    if frame_px < cfg.size:
+        raise StarclassError(f"stretch_frame ({frame_px}) must be at least the cutout size ({cfg.size})")
+    scene = _Scene(cfg, zp, pad=max(16, (frame_px - cfg.size + 1) // 2))
     # Catalogue positions sit within about 0.5" of the object (match_sep in the real folder).
     x0, y0 = rng.normal(0, 0.3, 2)
     if label == "galaxy":
@@ -578,9 +659,12 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
         noise = g * (noise.std() / max(g.std(), 1e-12))
     img = img + sky + noise
     p = scene.pad
+    # The ZScale limits come from the centred stretch_frame (by default the cutout itself).
+    q = (img.shape[0] - frame_px) // 2
+    frame = img[q:q + frame_px, q:q + frame_px]
     img = img[p:p + cfg.size, p:p + cfg.size]
-    truth.update(seeing_arcsec=fwhm, label=label)
-    return zscale_to_uint8(img), truth
+    truth.update(seeing_arcsec=fwhm, label=label, **getattr(scene, "m31_background", {}))
+    return zscale_to_uint8(img, limits_from=frame), truth
 
 
 def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bool = False,

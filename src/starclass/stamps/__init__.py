@@ -8,6 +8,7 @@ Positions are 0-based pixels; a stamp of side S has the candidate's pixel
 from starclass.stamps.export import export_phangs_fits
 from starclass.stamps.extract import centre_pixels, cut_boxes, extract_stamps, off_image, off_image_message
 from starclass.stamps.inputs import InputBatch, InputSpec, input_shape, input_spec, iter_inputs, make_inputs
+from starclass.stamps.merge import StampStores, merge_stores
 from starclass.stamps.multiscale import base_size, multiscale, parse_scales, resample, scale_indices
 from starclass.stamps.normalise import METHODS, normalise, rgb_groups, robust_stats
 from starclass.stamps.store import StampStore, StampStoreWriter, make_store, write_stamp_store
@@ -18,5 +19,6 @@ __all__ = [
     "multiscale", "resample", "scale_indices", "base_size", "parse_scales",
     "make_inputs", "iter_inputs", "InputSpec", "InputBatch", "input_spec", "input_shape",
     "StampStore", "write_stamp_store", "StampStoreWriter", "make_store", "export_phangs_fits",
+    "StampStores", "merge_stores",
 ]
 

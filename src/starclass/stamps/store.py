@@ -32,7 +32,7 @@ import numpy as np
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_REF, GALAXY, ID, X, Y
+from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 from starclass.stamps.extract import resolve_images
 from starclass.stamps.inputs import _iter_batches, input_spec, resolve_spec
 from starclass.stamps.multiscale import multiscale
@@ -42,7 +42,7 @@ __all__ = ["StampStoreWriter", "write_stamp_store", "StampStore", "FORMAT", "VER
 FORMAT = "starclass-stamps"
 VERSION = 1
 _CENTRING = "candidate pixel floor(x+0.5), floor(y+0.5) at index S//2; x, y 0-based"
-_TABLE_COLS = (ID, X, Y, CLASS_REF, GALAXY)
+_TABLE_COLS = (ID, X, Y, CLASS_REF, GALAXY, FIELD)
 
 
 class StampStoreWriter:
@@ -161,7 +161,7 @@ class StampStoreWriter:
         self._written = b
 
     def write_table(self, table: Any) -> None:
-        """Store the candidates' ``id, x, y`` (and ``class_ref``, ``galaxy`` if present)."""
+        """Store the candidates' ``id, x, y`` (and ``class_ref``, ``galaxy``, ``field`` if present)."""
         if self._h5 is None:
             raise StarclassError("StampStoreWriter: use it as a context manager ('with ...')")
         g = self._h5.require_group("table")

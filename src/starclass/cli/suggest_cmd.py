@@ -1,0 +1,76 @@
+"""``starclass suggest``: the unlabelled candidates people should classify next (active learning)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
+
+
+@command("suggest")
+def suggest_command(
+    model: Path = typer.Argument(..., help="Model directory from 'starclass train'."),
+    candidates: Path = typer.Argument(
+        ..., help="Candidate catalogue (ECSV, CSV, Parquet, FITS); or one 'starclass classify' wrote with this "
+                  "model (its prob_<k> columns are used, no --mosaics needed)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Suggestions to write (a catalogue: .ecsv, .fits, ...)."),
+    n: int = typer.Option(200, "-n", help="How many candidates to suggest."),
+    mosaics: list[Path] = typer.Option(
+        None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
+    by: str = typer.Option(
+        "entropy", "--by",
+        help="entropy (of the predicted probabilities) or set-size (size of the conformal prediction set, "
+             "ties by entropy; falls back to entropy when the classification has no set)."),
+    labels: Path | None = typer.Option(
+        None, "--labels",
+        help="Labels already given (e.g. an inspect --export): their ids are never suggested."),
+    mag_column: str | None = typer.Option(
+        None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
+    mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
+    device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
+) -> None:
+    """Pick the N unlabelled candidates whose labels would teach MODEL the most.
+
+    Writes them as a catalogue, most informative first (columns entropy and suggest_rank added).
+    Serve exactly that list to people with `starclass inspect DATA_DIR --catalogue SUGGESTIONS`,
+    export their labels (`inspect --export`) and fine-tune with
+    `starclass train --labels LABELS --resume-from MODEL`.
+    """
+    from starclass.io.catalog import catalog_format, read_catalog, write_catalog
+    from starclass.io.mosaic import mosaic_inputs, read_mosaics
+    from starclass.io.paths import check_output
+    from starclass.suggest.pick import classified, default_mag_column, suggest
+
+    if n < 1:
+        raise StarclassError(f"-n must be >= 1, got {n}")
+    if mag_bins < 1:
+        raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
+    check_output(output, [model, candidates, labels, *mosaic_inputs(mosaics or None)], option="--output",
+                 overwrite=overwrite)
+    catalog_format(output)  # a wrong extension fails now, not after the classification
+    table = read_catalog(candidates, allow_empty=True)
+    if len(table) == 0:
+        raise StarclassError(f"catalogue {candidates} has no candidates")
+    labelled = None
+    if labels is not None:
+        from starclass.learn.labels import read_votes
+
+        labelled = list(read_votes(labels)["id"])
+    mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
+    table = classified(model, table, mos, device=device)
+    mag = mag_column or default_mag_column(table)
+    if mag is None:
+        echo("no magnitude column: suggestions are not spread over magnitude")
+    out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins)
+    used = out.meta["suggest"]["by"]
+    if used != by:
+        echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
+    out.meta["model"] = str(model)
+    write_catalog(out, output)
+    echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
+         + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
+    echo(f"serve them: starclass inspect DATA_DIR --catalogue {output}")

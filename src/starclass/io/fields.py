@@ -1,0 +1,167 @@
+"""Several fields at once: each a set of band mosaics with its own candidate catalogue.
+
+A survey (the M31 search's overlapping fields) or a set of galaxies (StarcNet's 31) is
+trained on together. The fields come either from repeated command-line options, one
+``--catalog`` per ``--mosaics`` in the same order, or from a small fields list: a CSV (or
+ECSV) file with one row per field and the columns
+
+``mosaics``
+    a directory of band mosaics, or band files separated by ``;``;
+``catalog``
+    the field's candidate catalogue;
+``name`` (optional)
+    the field's name (default: the mosaics' directory or file name);
+``galaxy`` (optional)
+    the galaxy it belongs to (default: the catalogue's ``galaxy`` column, else the field name).
+
+Relative paths in a fields list are relative to the list's own folder, so a list travels with
+its data.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from starclass.errors import StarclassError
+
+__all__ = ["FieldSpec", "read_fields_list", "pair_fields"]
+
+#: Columns a fields list must have.
+REQUIRED = ("mosaics", "catalog")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: its name, band mosaics, catalogue and (optionally) galaxy.
+
+    Attributes
+    ----------
+    name
+        Field name, unique among the fields (stored per candidate in the ``field`` column).
+    mosaics
+        Band mosaic files, or one directory of them.
+    catalog
+        Candidate catalogue of this field (0-based x, y on its mosaics).
+    galaxy
+        Galaxy name for every candidate of the field, or None: the catalogue's own ``galaxy``
+        column, else the field name.
+    """
+
+    name: str
+    mosaics: tuple[Path, ...]
+    catalog: Path
+    galaxy: str | None = None
+
+
+def _default_name(mosaics: tuple[Path, ...]) -> str:
+    """A directory's name, or the common stem of band files (``m31_f1_f475w.fits`` -> its folder)."""
+    first = mosaics[0]
+    if len(mosaics) == 1 and first.suffix.lower() not in (".fits", ".fit", ".fz", ".gz"):
+        return first.name
+    return first.parent.name or first.stem
+
+
+def _check_unique(fields: list[FieldSpec], where: str) -> list[FieldSpec]:
+    seen: dict[str, FieldSpec] = {}
+    for f in fields:
+        if f.name in seen:
+            raise StarclassError(
+                f"{where}: two fields are named {f.name!r} ({seen[f.name].catalog} and {f.catalog}); give each "
+                "field its own name (a fields list with a name column)")
+        seen[f.name] = f
+    return fields
+
+
+def pair_fields(mosaics: list[Path], catalogs: list[Path]) -> list[FieldSpec]:
+    """Fields from repeated options: the i-th ``--mosaics`` goes with the i-th ``--catalog``.
+
+    Parameters
+    ----------
+    mosaics
+        One entry per field: a directory of band mosaics (a field's band files together are
+        given through a fields list instead).
+    catalogs
+        One catalogue per field, in the same order.
+
+    Returns
+    -------
+    list of FieldSpec
+
+    Raises
+    ------
+    StarclassError
+        When the counts differ or two fields would have the same name.
+
+    Examples
+    --------
+    >>> [f.name for f in pair_fields([Path("m31/f1"), Path("m31/f2")], [Path("f1.ecsv"), Path("f2.ecsv")])]
+    ['f1', 'f2']
+    """
+    if len(mosaics) != len(catalogs):
+        raise StarclassError(
+            f"{len(mosaics)} --mosaics but {len(catalogs)} --catalog: for several fields give one --catalog "
+            "per --mosaics directory, in the same order (or a fields list: --fields FILE)")
+    fields = [FieldSpec(_default_name((Path(m),)), (Path(m),), Path(c)) for m, c in zip(mosaics, catalogs)]
+    return _check_unique(fields, "--mosaics/--catalog")
+
+
+def read_fields_list(path: str | Path) -> list[FieldSpec]:
+    """Read a fields list (CSV with ``mosaics``, ``catalog`` and optional ``name``, ``galaxy``).
+
+    Parameters
+    ----------
+    path
+        The list file; relative paths in it are taken from its folder.
+
+    Returns
+    -------
+    list of FieldSpec
+        In file order.
+
+    Raises
+    ------
+    StarclassError
+        A missing file or column, an empty cell, a path that does not exist (naming the row),
+        no rows, or two fields with one name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in ("north", "south"):
+    ...     (d / name).mkdir(); (d / f"{name}.ecsv").touch()
+    >>> rows = ["name,mosaics,catalog,galaxy", "n,north,north.ecsv,M31", "s,south,south.ecsv,M31"]
+    >>> _ = (d / "fields.csv").write_text("\\n".join(rows))
+    >>> [(f.name, f.mosaics[0].name, f.galaxy) for f in read_fields_list(d / "fields.csv")]
+    [('n', 'north', 'M31'), ('s', 'south', 'M31')]
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StarclassError(f"fields list {path}: no such file")
+    with path.open(newline="") as fh:
+        # ECSV headers are comment lines: skipping them lets one reader serve both
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#") and line.strip()))
+    if not rows:
+        raise StarclassError(f"fields list {path}: no fields (expected a header and one row per field)")
+    have = [c.strip() for c in rows[0]]
+    missing = [c for c in REQUIRED if c not in have]
+    if missing:
+        raise StarclassError(f"fields list {path}: no column {', '.join(missing)} (columns: {', '.join(have)}); "
+                             f"expected {', '.join(REQUIRED)} and optionally name, galaxy")
+    base = path.parent
+    fields = []
+    for i, row in enumerate(rows, start=2):  # line numbers as an editor shows them, header on line 1
+        row = {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        for col in REQUIRED:
+            if not row.get(col):
+                raise StarclassError(f"fields list {path}, line {i}: empty {col}")
+        mosaics = tuple(base / p.strip() for p in row["mosaics"].split(";") if p.strip())
+        catalog = base / row["catalog"]
+        for p in (*mosaics, catalog):
+            if not p.exists():
+                raise StarclassError(f"fields list {path}, line {i}: {p} does not exist")
+        fields.append(FieldSpec(row.get("name") or _default_name(mosaics), mosaics, catalog,
+                                row.get("galaxy") or None))
+    return _check_unique(fields, f"fields list {path}")

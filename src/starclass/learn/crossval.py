@@ -1,0 +1,324 @@
+"""Cross-validation: k-fold (stratified) and leave-one-galaxy-out, with per-fold and pooled metrics.
+
+Every fold trains a model on the other folds' candidates and classifies its own, which the
+model never saw: the held-out candidates' labels are hidden (set to 0, "no class") before
+:func:`~starclass.learn.train.fit` runs, so they are in neither its training nor its
+validation (early-stopping) part. The validation part is drawn from the training folds by the
+task's split (``galaxy`` falls back to ``random`` when fewer than two galaxies remain).
+
+* ``k`` folds (an integer >= 2): stratified by class, as scikit-learn's ``StratifiedKFold``
+  with shuffling, so every fold keeps each class's share;
+* ``logo``: one fold per galaxy (or field), StarcNet section 5.3's leave-one-galaxy-out test.
+
+Metrics are given per fold and **pooled** (computed once on all held-out predictions
+together, which weighs every candidate equally, whereas the mean over folds weighs every
+fold equally; both are written). For a binary task with a positive class they include its
+purity (precision), recall and F1, the M31 paper's figures of merit.
+
+Each fold's model is kept in ``<outdir>/fold_<name>/``, resumable like any training; the
+tables ``cv_metrics.ecsv`` and ``cv_predictions.ecsv`` and ``cv_summary.json`` sit beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+
+from starclass.errors import StarclassError
+from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, prob_col
+
+__all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "METRIC_NAMES"]
+
+#: Metric columns of the per-fold table, in order (binary ones only for binary tasks).
+METRIC_NAMES = ("accuracy", "macro_f1", "purity", "recall", "f1")
+
+
+def parse_cv(text: str | int) -> str | int:
+    """``--cv`` value: an integer number of folds (>= 2) or ``logo``.
+
+    Examples
+    --------
+    >>> parse_cv("5"), parse_cv("LOGO")
+    (5, 'logo')
+    >>> parse_cv("1")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --cv needs at least 2 folds, got 1
+    """
+    s = str(text).strip().lower()
+    if s == "logo":
+        return "logo"
+    try:
+        k = int(s)
+    except ValueError:
+        raise StarclassError(f"--cv must be a number of folds (e.g. 5) or 'logo' (leave one galaxy out), "
+                             f"got {text!r}") from None
+    if k < 2:
+        raise StarclassError(f"--cv needs at least 2 folds, got {k}")
+    return k
+
+
+def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | None = None,
+             seed: int = 0) -> list[tuple[str, np.ndarray]]:
+    """Held-out rows of every fold: ``[(name, rows), ...]``, rows sorted, folds disjoint.
+
+    Parameters
+    ----------
+    scheme
+        Number of folds (stratified k-fold) or ``"logo"`` (one fold per galaxy).
+    target
+        Output class index per candidate (-1: no class; such rows are in no fold).
+    galaxies
+        Galaxy (or field) per candidate, needed for ``logo``.
+    seed
+        Seed of the k-fold shuffle.
+
+    Returns
+    -------
+    list of (str, numpy.ndarray)
+        Fold names (``"1"``..``"k"``, or the galaxy names) and their rows.
+
+    Raises
+    ------
+    StarclassError
+        ``logo`` without galaxies or with fewer than two; ``k`` larger than the smallest
+        class (a fold would miss it).
+
+    Examples
+    --------
+    >>> folds = cv_folds(2, np.array([0, 0, 1, 1, -1]), seed=0)
+    >>> sorted(np.concatenate([rows for _, rows in folds]).tolist())
+    [0, 1, 2, 3]
+    >>> [(name, rows.tolist()) for name, rows in cv_folds("logo", np.zeros(3, int), galaxies=np.array(["b", "a", "b"]))]
+    [('a', [1]), ('b', [0, 2])]
+    """
+    target = np.asarray(target, dtype=np.int64)
+    used = np.flatnonzero(target >= 0)
+    if used.size == 0:
+        raise StarclassError("cross-validation: no candidate has a class of the task")
+    if scheme == "logo":
+        if galaxies is None:
+            raise StarclassError("--cv logo needs the galaxy (or field) of every candidate: several fields, "
+                                 "a 'galaxy' column, or a merged stamp store")
+        gal = np.asarray(galaxies).astype(str)
+        names = np.unique(gal[used])
+        if names.size < 2:
+            raise StarclassError(f"--cv logo needs candidates from at least two galaxies or fields; found "
+                                 f"{names.tolist()}")
+        return [(str(g), used[gal[used] == g]) for g in names]
+    k = int(scheme)
+    counts = np.bincount(target[used])
+    present = counts[counts > 0]
+    if present.min() < k:
+        j = int(np.flatnonzero(counts == present.min())[0])
+        raise StarclassError(f"--cv {k}: output class index {j} has only {int(present.min())} labelled "
+                             f"candidates, fewer than the {k} folds (each fold needs one of every class)")
+    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))
+    return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(skf.split(used, target[used]))]
+
+
+def fold_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: list[int],
+                 positive: int | None = None) -> dict[str, float]:
+    """Accuracy, macro F1 and (with ``positive``) the positive class's purity, recall and F1.
+
+    Parameters
+    ----------
+    y_true, y_pred
+        Reference and predicted classes (task class values; a prediction of 0 counts as wrong).
+    classes
+        The task's classes (macro F1 averages over them).
+    positive
+        Positive class of a binary task, or None.
+
+    Returns
+    -------
+    dict
+        ``n`` and the metrics of :data:`METRIC_NAMES` (NaN where they do not apply).
+
+    Examples
+    --------
+    >>> m = fold_metrics(np.array([1, 1, 1, 2, 2]), np.array([1, 1, 2, 1, 2]), [1, 2], positive=1)
+    >>> round(m["purity"], 3), round(m["recall"], 3), m["accuracy"]
+    (0.667, 0.667, 0.6)
+    """
+    y_true = np.asarray(y_true).astype(np.int64)
+    y_pred = np.asarray(y_pred).astype(np.int64)
+    out: dict[str, float] = {"n": int(y_true.size)}
+    if y_true.size == 0:
+        return out | {k: float("nan") for k in METRIC_NAMES}
+    out["accuracy"] = float(accuracy_score(y_true, y_pred))
+    out["macro_f1"] = float(f1_score(y_true, y_pred, labels=list(classes), average="macro", zero_division=0))
+    if positive is None:
+        out |= {"purity": float("nan"), "recall": float("nan"), "f1": float("nan")}
+    else:
+        p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, labels=[int(positive)], zero_division=0)
+        out |= {"purity": float(p[0]), "recall": float(r[0]), "f1": float(f[0])}
+    return out
+
+
+@dataclass
+class CVResult:
+    """What :func:`cross_validate` did.
+
+    Attributes
+    ----------
+    folds
+        One dict per fold: ``fold``, ``n_train`` and the metrics of :func:`fold_metrics`.
+    pooled
+        The metrics over all held-out predictions together.
+    mean, std
+        Mean and standard deviation over folds of each metric.
+    predictions
+        Per held-out candidate: ``row`` (into the inputs), ``fold``, ``class_ref``,
+        ``class_pred`` and ``prob_<k>`` (plus any ``extra_columns``).
+    outdir
+        Where the fold models and tables are.
+    """
+
+    folds: list[dict[str, Any]]
+    pooled: dict[str, float]
+    mean: dict[str, float]
+    std: dict[str, float]
+    predictions: Any
+    outdir: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | os.PathLike,
+                   positions=None, galaxies: np.ndarray | None = None,
+                   extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
+                   resume: bool = True, progress: bool = True, device: str | None = None,
+                   epochs: int | None = None, ensemble: int | None = None, batch_size: int = 256,
+                   init_from: str | os.PathLike | None = None) -> CVResult:
+    """Train one model per fold and score each on the candidates it never saw.
+
+    Parameters
+    ----------
+    config, inputs, labels, positions, galaxies, seed, resume, progress, device, epochs, ensemble, init_from
+        As for :func:`starclass.learn.train.fit` (every fold starts from ``init_from`` when given).
+    scheme
+        Number of folds or ``"logo"`` (see :func:`cv_folds`).
+    outdir
+        Folder for ``fold_<name>/`` models and the ``cv_*`` tables.
+    extra_columns
+        Per-candidate columns (``id``, ``field``, ``x``, ...) copied into the predictions table.
+    batch_size
+        Candidates classified at a time.
+
+    Returns
+    -------
+    CVResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1})
+    >>> toy = make_synthetic(cfg, 24, seed=0)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     cv = cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=d, progress=False, device="cpu")
+    >>> [f["fold"] for f in cv.folds], cv.pooled["n"]
+    (['1', '2'], 24)
+    """
+    # torch-heavy imports here keep `parse_cv` and the fold maths light for the CLI's checks
+    from astropy.table import Table
+
+    from starclass.io.atomic import atomic_path
+    from starclass.io.catalog import write_catalog
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import predict_inputs
+    from starclass.learn.data import InputSource
+    from starclass.learn.precision import pick_device
+    from starclass.learn.train import fit, label_indices
+
+    outdir = Path(outdir)
+    labels = np.asarray(labels, dtype=float)
+    target = label_indices(config, labels)
+    # the folds are drawn with the first member's seed, as the train/validation split is
+    base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
+    folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed)
+    classes = [int(c) for c in config.classes]
+    positive = config.positive_class if config.is_binary else None
+    if config.is_binary and positive is None:
+        positive = classes[0]
+    source = InputSource(inputs)
+    dev = pick_device(device)
+    gal = None if galaxies is None else np.asarray(galaxies).astype(str)
+
+    rows_all, fold_all, pred_all, prob_all = [], [], [], []
+    per_fold: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for name, test in folds:
+        hidden = labels.copy()
+        hidden[test] = 0  # "no class": out of this fold's training and its early-stopping set
+        cfg = config
+        if getattr(config.recipe, "split", "random") == "galaxy":
+            left = np.unique(gal[(label_indices(config, hidden) >= 0)]) if gal is not None else []
+            if len(left) < 2:
+                cfg = config.copy(recipe={"split": "random"})
+                notes.append(f"fold {name}: one galaxy left for training; validation split drawn at random")
+        result = fit(cfg, inputs, hidden, outdir=outdir / f"fold_{_safe(name)}", positions=positions,
+                     galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
+                     epochs=epochs, ensemble=ensemble, init_from=init_from)
+        notes.extend(f"fold {name}: {n}" for n in result.notes)
+        model = load_model(result.model_path, dev)
+        preds, probs = [], []
+        for s in range(0, test.size, batch_size):
+            ens = predict_inputs(model, source.take(test[s:s + batch_size]), device=dev, batch_size=batch_size)
+            preds.append(ens.class_pred)
+            probs.append(ens.prob_mean)
+        pred = np.concatenate(preds)
+        metrics = fold_metrics(labels[test], pred, classes, positive)
+        per_fold.append({"fold": name, "n_train": int(result.n_train), "n_val": int(result.n_val)} | metrics)
+        rows_all.append(test)
+        fold_all.append(np.full(test.size, name))
+        pred_all.append(pred)
+        prob_all.append(np.concatenate(probs))
+
+    rows = np.concatenate(rows_all)
+    pred = np.concatenate(pred_all)
+    pooled = fold_metrics(labels[rows], pred, classes, positive)
+    mean = {k: float(np.nanmean([f[k] for f in per_fold])) if per_fold and not np.all(
+        np.isnan([f[k] for f in per_fold])) else float("nan") for k in METRIC_NAMES}
+    std = {k: float(np.nanstd([f[k] for f in per_fold], ddof=1)) if len(per_fold) > 1 and not np.all(
+        np.isnan([f[k] for f in per_fold])) else float("nan") for k in METRIC_NAMES}
+
+    table = Table()
+    table["row"] = rows
+    table[FOLD] = np.concatenate(fold_all).astype(str)
+    for col, values in (extra_columns or {}).items():
+        table[col] = np.asarray(values)[rows]
+    table[CLASS_REF] = labels[rows].astype(np.int16)
+    table[CLASS_PRED] = pred.astype(np.int16)
+    probs = np.concatenate(prob_all)
+    for j, c in enumerate(classes):
+        table[prob_col(c)] = probs[:, j]
+    table.sort("row")
+
+    metrics_table = Table(rows=[[f[k] for k in ("fold", "n_train", "n", *METRIC_NAMES)] for f in per_fold]
+                          + [["pooled", -1, pooled["n"], *[pooled[k] for k in METRIC_NAMES]]],
+                          names=("fold", "n_train", "n_test", *METRIC_NAMES),
+                          dtype=(str, np.int64, np.int64, *[float] * len(METRIC_NAMES)))
+    metrics_table.meta["comment"] = [
+        f"cross-validation {scheme if scheme == 'logo' else str(scheme) + '-fold'} of task {config.name}; "
+        "'pooled' scores all held-out predictions together (n_train -1: not one model)"]
+    write_catalog(metrics_table, outdir / "cv_metrics.ecsv")
+    write_catalog(table, outdir / "cv_predictions.ecsv")
+    summary = {"scheme": scheme, "task": config.name, "positive_class": positive, "folds": per_fold,
+               "pooled": pooled, "mean": mean, "std": std}
+    with atomic_path(outdir / "cv_summary.json") as tmp:
+        Path(tmp).write_text(json.dumps(summary, indent=2, default=float))
+    return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
+
+
+def _safe(name: str) -> str:
+    """A fold name usable as a folder name (galaxy names may hold spaces or slashes)."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in str(name))

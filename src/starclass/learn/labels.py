@@ -1,0 +1,513 @@
+"""Training targets from several people's votes: their mode, their distribution, or Dawid-Skene.
+
+People who classify clusters disagree (two LEGUS classifiers agree on 57% of candidates over
+four classes). Training on the mode of their votes throws away how sure they were; this
+module turns the votes (one column per person, ``class_h1 .. class_hN``; 0, NaN or masked =
+that person did not vote) into an ``(N, K)`` array of training targets, one row per candidate
+and one column per class, with one of three *label models*:
+
+``mode``
+    One-hot on the most frequent vote: what training on ``class_ref`` has always done. A tie
+    goes to the vote of the **first listed column** when that vote is among the tied classes
+    (the "senior classifier", as the simulator and the LEGUS/PHANGS teams resolve ties), else
+    to the **smallest tied class**. With the simulator's ``humans.ecsv`` and
+    ``class_h1,class_h2,class_h3`` this reproduces its ``class_ref`` exactly.
+``soft``
+    The vote distribution: a candidate voted (1, 1, 2) gets targets (2/3, 1/3, 0, 0), and the
+    network is trained with the cross-entropy against these probabilities.
+``dawid-skene``
+    The posterior over the true class of the Dawid-Skene model (Dawid & Skene 1979): each
+    person has a confusion matrix P(vote | true class), estimated jointly with the class
+    priors and the posteriors by expectation-maximisation
+    (:class:`crowdkit.aggregation.DawidSkene`, initialised from the majority vote). The
+    posteriors are the soft targets; the confusion matrices are reported
+    (:func:`annotator_table`).
+
+Rows without a single vote get an all-zero row: no target, left out of training.
+
+Examples
+--------
+>>> import numpy as np
+>>> from astropy.table import Table
+>>> t = Table({"class_h1": [1, 2, 3, 0], "class_h2": [1, 1, 4, 0], "class_h3": [2, 0, 2, 0]})
+>>> vote_targets(t, ["class_h1", "class_h2", "class_h3"], model="soft", classes=[1, 2, 3, 4]).round(2)
+array([[0.67, 0.33, 0.  , 0.  ],
+       [0.5 , 0.5 , 0.  , 0.  ],
+       [0.  , 0.33, 0.33, 0.33],
+       [0.  , 0.  , 0.  , 0.  ]])
+>>> vote_targets(t, ["class_h1", "class_h2", "class_h3"], model="mode", classes=[1, 2, 3, 4])[:3]
+array([[1., 0., 0., 0.],
+       [0., 1., 0., 0.],
+       [0., 0., 1., 0.]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.schema import class_array
+
+__all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
+           "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
+           "annotator_table", "read_votes",
+           "parse_label_columns"]
+
+#: The label models :func:`vote_targets` knows.
+LABEL_MODELS = ("mode", "soft", "dawid-skene")
+
+
+def parse_label_columns(text: str | Sequence[str]) -> list[str]:
+    """Column names from ``"class_h1,class_h2"`` (or a list), stripped, duplicates refused.
+
+    Examples
+    --------
+    >>> parse_label_columns("class_h1, class_h2")
+    ['class_h1', 'class_h2']
+    """
+    names = [c.strip() for c in (text.split(",") if isinstance(text, str) else text)]
+    names = [c for c in names if c]
+    if not names:
+        raise StarclassError("--label-columns is empty: give the vote columns, e.g. class_h1,class_h2,class_h3")
+    dup = sorted({c for c in names if names.count(c) > 1})
+    if dup:
+        raise StarclassError(f"--label-columns names {', '.join(dup)} more than once")
+    return names
+
+
+def vote_matrix(table: Table, columns: Sequence[str], *, name: str = "labels") -> np.ndarray:
+    """The votes as an ``(N, H)`` integer array, 0 where a person did not vote.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        One row per candidate.
+    columns : sequence of str
+        One class column per person (``class_h1``, ...).
+    name : str
+        What to call the table in error messages (its file name).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer classes; masked, NaN and negative cells are 0.
+
+    Raises
+    ------
+    StarclassError
+        A column is missing or holds a non-integer class (the message names the table,
+        column and row).
+
+    Examples
+    --------
+    >>> vote_matrix(Table({"a": [1, 2], "b": [0.0, float("nan")]}), ["a", "b"]).tolist()
+    [[1, 0], [2, 0]]
+    """
+    if not columns:
+        raise StarclassError(f"{name}: no vote columns given")
+    return np.stack([class_array(table, c, name=name) for c in columns], axis=1).astype(np.int64)
+
+
+def vote_counts(votes: np.ndarray, classes: Sequence[int]) -> np.ndarray:
+    """Votes per class, ``(N, K)``; votes for classes outside ``classes`` are not counted.
+
+    Examples
+    --------
+    >>> vote_counts(np.array([[1, 1, 2], [3, 0, 0]]), [1, 2, 3]).tolist()
+    [[2, 1, 0], [0, 0, 1]]
+    """
+    votes = np.asarray(votes)
+    return np.stack([(votes == c).sum(axis=1) for c in classes], axis=1).astype(np.int64)
+
+
+def mode_targets(votes: np.ndarray, classes: Sequence[int]) -> np.ndarray:
+    """One-hot targets on the mode (ties: the first column's vote if tied, else the smallest class).
+
+    Examples
+    --------
+    >>> mode_targets(np.array([[2, 1, 3], [0, 1, 2], [4, 4, 1]]), [1, 2, 3, 4]).argmax(axis=1) + 1
+    array([2, 1, 4])
+    """
+    classes = list(classes)
+    counts = vote_counts(votes, classes)
+    n, k = counts.shape
+    out = np.zeros((n, k))
+    voted = counts.sum(axis=1) > 0
+    tied = (counts == counts.max(axis=1, keepdims=True)) & voted[:, None]
+    first = np.asarray(votes)[:, 0]
+    pos = {c: j for j, c in enumerate(classes)}
+    first_j = np.array([pos.get(int(v), -1) for v in first], dtype=np.int64)
+    first_tied = (first_j >= 0) & tied[np.arange(n), np.maximum(first_j, 0)]
+    # classes are looked at in increasing order so "smallest tied" is the first tied column
+    order = np.argsort(classes)
+    smallest = order[np.argmax(tied[:, order], axis=1)]
+    choice = np.where(first_tied, first_j, smallest)
+    out[np.flatnonzero(voted), choice[voted]] = 1.0
+    return out
+
+
+def soft_targets(votes: np.ndarray, classes: Sequence[int]) -> np.ndarray:
+    """The vote distribution per row (rows without a vote: all zero).
+
+    Examples
+    --------
+    >>> soft_targets(np.array([[1, 1, 2, 0]]), [1, 2]).tolist()
+    [[0.6666666666666666, 0.3333333333333333]]
+    """
+    counts = vote_counts(votes, classes).astype(float)
+    total = counts.sum(axis=1, keepdims=True)
+    return np.divide(counts, total, out=np.zeros_like(counts), where=total > 0)
+
+
+@dataclass
+class DawidSkeneResult:
+    """The fitted Dawid-Skene model.
+
+    Attributes
+    ----------
+    posterior : numpy.ndarray
+        ``(N, K)`` probability of each true class per candidate (zero rows: no vote).
+    confusion : numpy.ndarray
+        ``(H, K, K)``: ``confusion[h, i, j]`` = P(person h votes ``classes[j]`` | true class
+        ``classes[i]``); rows sum to 1.
+    priors : numpy.ndarray
+        ``(K,)`` estimated class fractions.
+    classes : list of int
+        The classes of the columns.
+    n_votes : numpy.ndarray
+        ``(H,)`` votes each person gave (among ``classes``).
+    """
+
+    posterior: np.ndarray
+    confusion: np.ndarray
+    priors: np.ndarray
+    classes: list[int]
+    n_votes: np.ndarray
+
+
+def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
+                tol: float = 1e-5) -> DawidSkeneResult:
+    """Fit the Dawid-Skene model to the votes with crowd-kit.
+
+    Parameters
+    ----------
+    votes : numpy.ndarray
+        ``(N, H)`` votes (0 = none; classes outside ``classes`` are ignored as well).
+    classes : sequence of int
+        The classes (columns of the result).
+    n_iter, tol : int, float
+        Expectation-maximisation iterations and stopping tolerance (crowd-kit's).
+
+    Returns
+    -------
+    DawidSkeneResult
+
+    Examples
+    --------
+    >>> v = np.array([[1, 1, 1], [2, 2, 2], [1, 1, 2], [2, 2, 1]] * 5)
+    >>> r = dawid_skene(v, [1, 2])
+    >>> r.posterior.argmax(axis=1)[:4].tolist(), r.confusion.shape
+    ([0, 1, 0, 1], (3, 2, 2))
+    """
+    import pandas as pd
+    from crowdkit.aggregation import DawidSkene
+
+    classes = [int(c) for c in classes]
+    votes = np.asarray(votes, dtype=np.int64)
+    n, h = votes.shape
+    k = len(classes)
+    valid = np.isin(votes, classes)
+    rows, people = np.nonzero(valid)
+    posterior = np.zeros((n, k))
+    confusion = np.tile(np.eye(k), (h, 1, 1))
+    priors = np.full(k, 1.0 / k)
+    n_votes = valid.sum(axis=0)
+    if rows.size == 0:
+        return DawidSkeneResult(posterior, confusion, priors, classes, n_votes)
+    data = pd.DataFrame({"task": rows, "worker": people, "label": votes[rows, people]})
+    ds = DawidSkene(n_iter=int(n_iter), tol=float(tol)).fit(data)
+    # crowd-kit only has columns for classes somebody voted for: a class nobody chose keeps 0
+    proba = ds.probas_.reindex(columns=classes, fill_value=0.0)
+    posterior[proba.index.to_numpy(dtype=np.int64)] = proba.to_numpy(dtype=float)
+    priors = ds.priors_.reindex(classes, fill_value=0.0).to_numpy(dtype=float)
+    # errors_: index (worker, observed label), columns true label, P(observed | true)
+    errors = ds.errors_
+    for p in range(h):
+        if p not in errors.index.get_level_values(0):
+            continue
+        e = errors.xs(p, level=0).reindex(index=classes, columns=classes, fill_value=0.0).to_numpy(dtype=float)
+        col = e.sum(axis=0)
+        # rows = true class, columns = vote; a true class never inferred keeps the identity row
+        confusion[p] = np.where(col[:, None] > 0, (e / np.where(col > 0, col, 1.0)).T, np.eye(k))
+    return DawidSkeneResult(posterior, confusion, priors, classes, n_votes)
+
+
+def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
+                 classes: Sequence[int] | None = None, name: str = "labels") -> np.ndarray:
+    """Training targets ``(N, K)`` from the vote columns of a table with a label model.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        One row per candidate.
+    columns : sequence of str
+        One vote column per person; 0, NaN or masked = no vote (skipped).
+    model : {"mode", "soft", "dawid-skene"}
+        The label model (module docstring).
+    classes : sequence of int, optional
+        Classes of the columns of the result (default: the classes anybody voted for,
+        increasing).
+    name : str
+        What to call the table in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, K)`` float targets; each row sums to 1, or to 0 for a candidate without a vote.
+
+    Raises
+    ------
+    StarclassError
+        An unknown label model, a missing column or a non-integer class.
+
+    Examples
+    --------
+    >>> t = Table({"h1": [1, 2], "h2": [2, 2]})
+    >>> vote_targets(t, ["h1", "h2"], "soft").tolist()
+    [[0.5, 0.5], [0.0, 1.0]]
+    """
+    if model not in LABEL_MODELS:
+        raise StarclassError(f"--label-model {model!r}: use one of {', '.join(LABEL_MODELS)}")
+    votes = vote_matrix(table, columns, name=name)
+    if classes is None:
+        classes = sorted({int(v) for v in np.unique(votes) if v > 0})
+    if not len(classes):
+        raise StarclassError(f"{name}: no votes in columns {', '.join(columns)} (all 0 or missing)")
+    if model == "mode":
+        return mode_targets(votes, classes)
+    if model == "soft":
+        return soft_targets(votes, classes)
+    return dawid_skene(votes, classes).posterior
+
+
+def task_targets(config, targets: np.ndarray, classes: Sequence[int]) -> np.ndarray:
+    """Targets over reference classes -> targets over a task's output classes (merges applied).
+
+    The probability of each reference class goes to the output class it merges into; classes
+    the task drops are removed and the row renormalised (a row left with nothing is zero: no
+    target, as a class_ref the task drops).
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The task (``classes``, ``merge``).
+    targets : numpy.ndarray
+        ``(N, len(classes))`` targets from :func:`vote_targets`.
+    classes : sequence of int
+        Their reference classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, config.n_classes)``.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("legus4", merge={1: 1, 2: 1, 3: 2, 4: 2}, classes=[1, 2], class_names=["c", "n"])
+    >>> task_targets(cfg, np.array([[0.5, 0.25, 0.25, 0.0]]), [1, 2, 3, 4]).tolist()
+    [[0.75, 0.25]]
+    """
+    targets = np.asarray(targets, dtype=float)
+    out = np.zeros((targets.shape[0], config.n_classes))
+    idx = np.asarray(config.class_indices(np.asarray(classes, dtype=float)), dtype=np.int64)
+    for j, dest in enumerate(idx):
+        if dest >= 0:
+            out[:, dest] += targets[:, j]
+    total = out.sum(axis=1, keepdims=True)
+    return np.divide(out, total, out=np.zeros_like(out), where=total > 1e-12)
+
+
+def annotator_table(result: DawidSkeneResult, columns: Sequence[str]) -> Table:
+    """Each person's estimated confusion matrix as a table (one row per person and true class).
+
+    Columns: ``annotator`` (the vote column), ``n_votes``, ``true_class``, ``prior`` (the
+    estimated fraction of that class) and ``p_vote_<k>`` = P(the person votes k | true class).
+
+    Examples
+    --------
+    >>> r = dawid_skene(np.array([[1, 1], [2, 2], [1, 2]] * 4), [1, 2])
+    >>> t = annotator_table(r, ["class_h1", "class_h2"])
+    >>> len(t), t.colnames[:3]
+    (4, ['annotator', 'n_votes', 'true_class'])
+    """
+    h, k, _ = result.confusion.shape
+    t = Table()
+    t["annotator"] = np.repeat(np.asarray(list(columns), dtype=str), k)
+    t["n_votes"] = np.repeat(result.n_votes, k).astype(np.int64)
+    t["true_class"] = np.tile(np.asarray(result.classes, dtype=np.int16), h)
+    t["prior"] = np.tile(result.priors, h)
+    for j, c in enumerate(result.classes):
+        t[f"p_vote_{c}"] = result.confusion[:, :, j].reshape(-1)
+    t.meta["description"] = ("Dawid-Skene confusion matrices: p_vote_<k> = P(annotator votes k | true class), "
+                             "estimated jointly with the true classes (crowdkit.aggregation.DawidSkene)")
+    return t
+
+
+@dataclass
+class VoteTargets:
+    """Soft targets for the rows of a catalogue, with what they were made from.
+
+    Attributes
+    ----------
+    targets : numpy.ndarray
+        ``(N, config.n_classes)`` over the task's output classes; zero rows have no target.
+    model : str
+        The label model.
+    columns : list of str
+        The vote columns.
+    n_labelled, n_votes : int
+        Catalogue rows with at least one vote, and the votes among them.
+    annotators : astropy.table.Table or None
+        :func:`annotator_table` for ``dawid-skene``, else None.
+    """
+
+    targets: np.ndarray
+    model: str
+    columns: list[str]
+    n_labelled: int
+    n_votes: int
+    annotators: Table | None = None
+
+
+def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
+                        columns: str | Sequence[str] | None = None, model: str = "mode",
+                        name: str = "labels") -> VoteTargets:
+    """Training targets for every catalogue row from people's votes (``train --labels``).
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The task (output classes and merges).
+    catalogue : astropy.table.Table
+        The training candidates, in the order of the model inputs.
+    votes : astropy.table.Table, optional
+        The votes table, matched to the catalogue by ``id`` (catalogue rows it lacks get no
+        target; ids it has that the catalogue lacks are an error). None: the votes are
+        columns of the catalogue.
+    columns : str or sequence of str, optional
+        The vote columns (``"class_h1,class_h2"``); default every ``class_h<k>`` column.
+    model : {"mode", "soft", "dawid-skene"}
+        The label model. Dawid-Skene is fitted on all rows of the votes table.
+    name : str
+        The votes' file, for messages.
+
+    Returns
+    -------
+    VoteTargets
+
+    Raises
+    ------
+    StarclassError
+        No vote columns, a missing ``id`` column, duplicate or unknown ids, a bad class.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cat = Table({"id": [1, 2, 3]})
+    >>> votes = Table({"id": [3, 1], "class_h1": [4, 1], "class_h2": [4, 2]})
+    >>> vt = votes_for_catalogue(get_preset("legus4"), cat, votes, model="soft")
+    >>> vt.targets.tolist(), vt.n_labelled
+    ([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]], 2)
+    """
+    from starclass.schema import ID, human_cols
+
+    if model not in LABEL_MODELS:
+        raise StarclassError(f"--label-model {model!r}: use one of {', '.join(LABEL_MODELS)}")
+    table = catalogue if votes is None else votes
+    if columns is None:
+        cols = human_cols(table)
+        if not cols:
+            raise StarclassError(f"{name} has no class_h<k> vote columns; name them with --label-columns "
+                                 f"(columns: {', '.join(table.colnames)})")
+    else:
+        cols = parse_label_columns(columns)
+    missing = [c for c in cols if c not in table.colnames]
+    if missing:
+        raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
+                             f"(columns: {', '.join(table.colnames)})")
+    votes_arr = vote_matrix(table, cols, name=name)
+    # reference classes: the task's merge keys (or its classes) and anything voted for
+    ref = sorted({int(c) for c in (config.merge or {c: c for c in config.classes})}
+                 | {int(v) for v in np.unique(votes_arr) if v > 0})
+    annotators = None
+    if model == "dawid-skene":
+        fitted = dawid_skene(votes_arr, ref)
+        ref_targets, annotators = fitted.posterior, annotator_table(fitted, cols)
+    elif model == "soft":
+        ref_targets = soft_targets(votes_arr, ref)
+    else:
+        ref_targets = mode_targets(votes_arr, ref)
+    targets = task_targets(config, ref_targets, ref)
+    n_votes_row = (votes_arr > 0).sum(axis=1)
+    if votes is not None:
+        targets, n_votes_row = _match_ids(catalogue, votes, targets, n_votes_row, name, ID)
+    labelled = targets.sum(axis=1) > 0
+    return VoteTargets(targets, model, cols, int(labelled.sum()), int(n_votes_row[labelled].sum()), annotators)
+
+
+def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.ndarray, name: str,
+               id_col: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the votes table -> rows of the catalogue, by id."""
+    for tab, what in ((catalogue, "the catalogue"), (votes, name)):
+        if id_col not in tab.colnames:
+            raise StarclassError(f"{what} has no {id_col!r} column to match the votes to the candidates")
+    cat_ids = np.asarray(catalogue[id_col]).astype(str)
+    vote_ids = np.asarray(votes[id_col]).astype(str)
+    for ids, what in ((cat_ids, "the catalogue"), (vote_ids, name)):
+        uniq, counts = np.unique(ids, return_counts=True)
+        if (counts > 1).any():
+            raise StarclassError(f"{what}: id {uniq[counts > 1][0]} appears {counts.max()} times")
+    row = {v: i for i, v in enumerate(cat_ids)}
+    unknown = [v for v in vote_ids if v not in row]
+    if unknown:
+        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (e.g. {unknown[:5]})")
+    out = np.zeros((len(cat_ids), targets.shape[1]))
+    nv = np.zeros(len(cat_ids), dtype=np.int64)
+    dest = np.array([row[v] for v in vote_ids], dtype=np.int64)
+    out[dest] = targets
+    nv[dest] = n_votes
+    return out, nv
+
+
+def read_votes(path) -> Table:
+    """A table of votes (``id`` and ``class_h<k>`` columns; positions not needed), any writable format.
+
+    :func:`starclass.io.catalog.read_catalog` wants pixel positions; a votes table, such as the
+    simulator's ``humans.ecsv`` or a hand-made one, may have none.
+
+    Raises
+    ------
+    StarclassError
+        The file is missing, unreadable or has no ``id`` column.
+    """
+    from pathlib import Path
+
+    from starclass.io.catalog import catalog_format
+
+    p = Path(path)
+    if not p.is_file():
+        raise StarclassError(f"labels file {p} not found")
+    try:
+        table = Table.read(p, format=catalog_format(p))
+    except StarclassError:
+        raise
+    except Exception as exc:
+        raise StarclassError(f"cannot read labels file {p}: {type(exc).__name__}: {exc}") from None
+    if "id" not in table.colnames:
+        raise StarclassError(f"labels file {p} has no 'id' column (columns: {', '.join(table.colnames)})")
+    return table

@@ -1,0 +1,12 @@
+"""Active learning: which unlabelled candidates people should classify next (``starclass suggest``).
+
+:mod:`starclass.suggest.pick` scores candidates by how much a label would teach the model
+(the entropy of its predicted probabilities, or the size of its conformal prediction set) and
+picks the most informative ones spread over magnitude bins, so that not all are faint. The
+suggestions are a catalogue that ``starclass inspect --catalogue`` serves as the queue; the
+labels people give go back into ``starclass train --labels ... --resume-from MODEL``.
+"""
+
+from starclass.suggest.pick import BY, entropy, informativeness, pick, suggest
+
+__all__ = ["BY", "entropy", "informativeness", "pick", "suggest"]

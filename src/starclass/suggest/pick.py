@@ -1,0 +1,266 @@
+"""Scoring and picking the candidates worth a person's time.
+
+* :func:`entropy`: the predictive entropy ``-sum_k p_k ln p_k`` (nats) of each candidate's
+  probabilities: largest where the model is least sure (uncertainty sampling; Lewis & Gale
+  1994, Settles 2009).
+* :func:`informativeness`: the score to rank by: the entropy (``by="entropy"``), or the size
+  of the conformal prediction set (``by="set-size"``) with the entropy breaking ties; without
+  a set-size column ``set-size`` falls back to the entropy, and says so.
+* :func:`pick`: the ``n`` highest scores, spread over magnitude bins: the candidates are cut
+  into ``bins`` quantile bins of magnitude and each bin gets an equal share of ``n`` (its
+  best-scored candidates); a bin with too few candidates leaves its share to the others,
+  by score. Uncertainty alone would pick mostly faint candidates (where everybody is unsure),
+  and a model taught only faint objects gets worse on the bright ones.
+* :func:`suggest`: all of it on a classified table (``prob_<k>`` columns), leaving out
+  candidates that already have a label.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.schema import ENTROPY, ID, SUGGEST_RANK, prob_classes, prob_cols
+
+__all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "pick",
+           "suggest"]
+
+#: What :func:`informativeness` can rank by.
+BY = ("entropy", "set-size")
+#: Columns that may hold the size of a conformal prediction set (``pred_set`` itself, a list
+#: of classes, is counted when none of these is there).
+SET_SIZE_COLUMNS = ("pred_set_size", "set_size")
+
+
+def entropy(prob: np.ndarray) -> np.ndarray:
+    """Entropy in nats of each row of probabilities (0 log 0 = 0; NaN rows give NaN).
+
+    Examples
+    --------
+    >>> entropy(np.array([[1.0, 0.0], [0.5, 0.5]])).round(4).tolist()
+    [0.0, 0.6931]
+    """
+    p = np.asarray(prob, dtype=float)
+    terms = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    out = terms.sum(axis=1)
+    out[~np.isfinite(p).all(axis=1)] = np.nan
+    return out
+
+
+def _set_sizes(table: Table) -> np.ndarray | None:
+    """Conformal set sizes from the table, or None when it carries no sets."""
+    for col in SET_SIZE_COLUMNS:
+        if col in table.colnames:
+            return np.ma.filled(np.ma.asarray(table[col], dtype=float), np.nan)
+    if "pred_set" in table.colnames:
+        # a set written as text ("1|2", "1,2") or as a list
+        return np.array([len([c for c in str(v).replace(" ", "").replace("|", ",").strip("[](){}").split(",") if c])
+                         if v is not np.ma.masked else np.nan for v in table["pred_set"]], dtype=float)
+    return None
+
+
+def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]:
+    """How informative a label of each candidate would be, and what it was measured by.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        Classified candidates with ``prob_<k>`` columns (``starclass classify``), and for
+        ``by="set-size"`` a conformal set (``pred_set_size``, ``set_size`` or ``pred_set``).
+    by : {"entropy", "set-size"}
+        The score. ``set-size`` ranks by set size, ties by entropy; without a set column it
+        falls back to the entropy.
+
+    Returns
+    -------
+    scores : numpy.ndarray
+        Larger = more informative; NaN for candidates without probabilities.
+    used : str
+        ``"entropy"`` or ``"set-size"``: what the scores are.
+
+    Examples
+    --------
+    >>> t = Table({"prob_1": [0.9, 0.5], "prob_2": [0.1, 0.5]})
+    >>> s, used = informativeness(t, "set-size")
+    >>> used, bool(s[1] > s[0])
+    ('entropy', True)
+    """
+    if by not in BY:
+        raise StarclassError(f"--by {by!r}: use one of {', '.join(BY)}")
+    classes = prob_classes(table)
+    if len(classes) < 2:
+        raise StarclassError("the candidates have no prob_<k> columns of a classification: classify them "
+                             "with the model first (or give --mosaics)")
+    prob = np.stack([np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in prob_cols(classes)],
+                    axis=1)
+    ent = entropy(prob)
+    if by == "set-size":
+        sizes = _set_sizes(table)
+        if sizes is not None:
+            # the entropy, scaled below 1, only orders candidates of equal set size
+            return sizes + ent / (math.log(len(classes)) * 1.0001), "set-size"
+    return ent, "entropy"
+
+
+def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: int = 5,
+         eligible: np.ndarray | None = None) -> np.ndarray:
+    """Rows of the ``n`` most informative candidates, spread over magnitude bins.
+
+    Parameters
+    ----------
+    scores : numpy.ndarray
+        Informativeness per candidate (larger first); NaN rows are never picked.
+    n : int
+        How many to pick (fewer when fewer are eligible).
+    mags : numpy.ndarray, optional
+        Magnitude per candidate; None or ``bins <= 1``: no spreading.
+    bins : int
+        Quantile bins of magnitude sharing ``n`` equally.
+    eligible : numpy.ndarray, optional
+        Boolean mask of the candidates that may be picked (e.g. not yet labelled).
+
+    Returns
+    -------
+    numpy.ndarray
+        Row indices, most informative first.
+
+    Examples
+    --------
+    >>> s = np.array([9, 8, 7, 6, 1, 2.0])
+    >>> m = np.array([25, 25, 25, 25, 20, 20.0])
+    >>> pick(s, 2, mags=m, bins=2).tolist()   # the best faint one and the best bright one
+    [0, 5]
+    >>> pick(s, 2).tolist()
+    [0, 1]
+    """
+    scores = np.asarray(scores, dtype=float)
+    if int(n) < 1:
+        raise StarclassError(f"-n must be >= 1, got {n}")
+    if int(bins) < 1:
+        raise StarclassError(f"--mag-bins must be >= 1, got {bins}")
+    ok = np.isfinite(scores) if eligible is None else np.isfinite(scores) & np.asarray(eligible, dtype=bool)
+    rows = np.flatnonzero(ok)
+    # stable order: equal scores keep catalogue order, so a pick is repeatable
+    by_score = rows[np.argsort(-scores[rows], kind="stable")]
+    n = min(int(n), rows.size)
+    if mags is None or bins <= 1:
+        return by_score[:n]
+    mags = np.asarray(mags, dtype=float)
+    finite = by_score[np.isfinite(mags[by_score])]
+    if finite.size == 0:
+        return by_score[:n]
+    edges = np.quantile(mags[finite], np.linspace(0, 1, int(bins) + 1))
+    which = np.clip(np.searchsorted(edges, mags[finite], side="right") - 1, 0, int(bins) - 1)
+    share = [n // bins + (1 if b < n % bins else 0) for b in range(bins)]
+    chosen: list[int] = []
+    for b in range(bins):
+        chosen.extend(finite[which == b][: share[b]].tolist())
+    # what a sparse bin could not fill goes to the best of the rest, whatever their magnitude
+    taken = set(chosen)
+    chosen.extend([r for r in by_score.tolist() if r not in taken][: n - len(chosen)])
+    chosen_arr = np.asarray(chosen, dtype=np.int64)
+    return chosen_arr[np.argsort(-scores[chosen_arr], kind="stable")]
+
+
+def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | None = None,
+            mag_column: str | None = None, bins: int = 5) -> Table:
+    """The ``n`` candidates of a classified table most worth labelling, most informative first.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        Classified candidates (``id``, ``prob_<k>``; ``starclass classify``'s output).
+    n : int
+        How many to suggest.
+    by : {"entropy", "set-size"}
+        The score (:func:`informativeness`).
+    labelled : sequence, optional
+        Ids of candidates that already have a label: never suggested.
+    mag_column : str, optional
+        Magnitude column to spread the picks over (None: no spreading).
+    bins : int
+        Magnitude bins.
+
+    Returns
+    -------
+    astropy.table.Table
+        The chosen rows with all their columns, plus ``entropy`` and ``suggest_rank``
+        (1 = most informative); ``meta["suggest"]`` records the score used and the settings.
+
+    Examples
+    --------
+    >>> t = Table({"id": [1, 2, 3], "prob_1": [0.9, 0.5, 0.6], "prob_2": [0.1, 0.5, 0.4]})
+    >>> suggest(t, 2, labelled=[2])["id"].tolist()
+    [3, 1]
+    """
+    scores, used = informativeness(table, by)
+    eligible = np.ones(len(table), dtype=bool)
+    if labelled is not None and len(labelled):
+        if ID not in table.colnames:
+            raise StarclassError("the candidates have no 'id' column to leave the labelled ones out by")
+        eligible = ~np.isin(np.asarray(table[ID]).astype(str), np.asarray(list(labelled)).astype(str))
+    mags = None
+    if mag_column is not None:
+        if mag_column not in table.colnames:
+            raise StarclassError(f"the candidates have no magnitude column {mag_column!r} (--mag-column)")
+        mags = np.ma.filled(np.ma.asarray(table[mag_column], dtype=float), np.nan)
+    rows = pick(scores, n, mags=mags, bins=bins, eligible=eligible)
+    out = table[rows]
+    classes = prob_classes(table)
+    prob = np.stack([np.ma.filled(np.ma.asarray(out[c], dtype=float), np.nan) for c in prob_cols(classes)], axis=1)
+    out[ENTROPY] = entropy(prob)
+    out[SUGGEST_RANK] = np.arange(1, len(out) + 1, dtype=np.int64)
+    out.meta["suggest"] = {"by": used, "asked_by": by, "n": int(n), "mag_column": mag_column, "bins": int(bins),
+                           "n_eligible": int(eligible.sum())}
+    return out
+
+
+def default_mag_column(table: Table) -> str | None:
+    """The V-band magnitude column of a catalogue (the band in the V role), else its first ``mag_<band>``.
+
+    Examples
+    --------
+    >>> default_mag_column(Table({"mag_f336w": [1.0], "mag_f555w": [1.0]}))
+    'mag_f555w'
+    """
+    from starclass.bands import ubvi_bands
+    from starclass.schema import bands_in, mag_col
+
+    bands = bands_in(table)
+    if not bands:
+        return None
+    try:
+        v = ubvi_bands(bands).get("v")
+    except Exception:  # non-HST band names have no roles: fall back to the first band
+        v = None
+    return mag_col(v or bands[0])
+
+
+def classified(model, table: Table, mosaics=None, *, batch_size: int = 512, device=None,
+               progress: bool = False) -> Table:
+    """``table`` classified by ``model``: on the mosaics when given, else its own ``prob_<k>`` columns.
+
+    Without mosaics the table must already hold a classification with the model's classes
+    (``starclass classify`` output); it is used as it is.
+
+    Raises
+    ------
+    StarclassError
+        No mosaics and no ``prob_<k>`` columns of the model's classes.
+    """
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import classify
+
+    loaded = load_model(model, device=device or "cpu")
+    classes = [int(c) for c in loaded.config.classes]
+    if mosaics is not None:
+        return classify(mosaics, table, loaded, batch_size=batch_size, device=device, progress=progress)
+    have = prob_classes(table)
+    if have != classes:
+        raise StarclassError(f"the candidates carry no classification by this model (prob_<k> columns for classes "
+                             f"{classes}; found {have or 'none'}): give the mosaics (--mosaics) to classify them")
+    return table

@@ -1,0 +1,170 @@
+"""Label models (mode, soft, Dawid-Skene) and training on soft targets, against independent computations."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+from astropy.table import MaskedColumn, Table
+
+from starclass.datasets.stamps import make_synthetic
+from starclass.errors import StarclassError
+from starclass.learn.config import get_preset
+from starclass.learn.labels import (
+    annotator_table,
+    dawid_skene,
+    task_targets,
+    vote_targets,
+    votes_for_catalogue,
+)
+from starclass.learn.train import fit, prepare_data
+from starclass.simulate.humans import consensus
+
+COLS = ["class_h1", "class_h2", "class_h3"]
+
+
+def _votes_table(votes: np.ndarray) -> Table:
+    return Table({c: votes[:, j] for j, c in enumerate(COLS)})
+
+
+def test_mode_reproduces_the_simulators_consensus():
+    # the simulator's class_ref (ties to person 1, else the smallest class) is today's training label
+    votes = np.random.default_rng(0).integers(1, 5, size=(500, 3))
+    got = vote_targets(_votes_table(votes), COLS, "mode", classes=[1, 2, 3, 4])
+    assert np.array_equal(got.argmax(axis=1) + 1, consensus(votes))
+    assert np.all(got.sum(axis=1) == 1)
+
+
+@pytest.mark.parametrize(("row", "expect"), [
+    ([3, 1, 1], 1),  # a majority wins
+    ([2, 1, 4], 2),  # three-way tie: the first column's vote
+    ([0, 4, 2], 2),  # tie without the first column's vote: the smallest tied class
+    ([3, 0, 0], 3),  # one vote is a mode
+])
+def test_mode_ties_as_documented(row, expect):
+    got = vote_targets(_votes_table(np.array([row])), COLS, "mode", classes=[1, 2, 3, 4])
+    assert got.argmax() + 1 == expect
+
+
+def test_soft_targets_skip_missing_votes():
+    rng = np.random.default_rng(1)
+    votes = rng.integers(0, 5, size=(200, 3))
+    t = _votes_table(votes)
+    t["class_h3"] = MaskedColumn(votes[:, 2].astype(float), mask=rng.random(200) < 0.2)
+    t["class_h2"][:5] = np.nan if t["class_h2"].dtype.kind == "f" else 0
+    got = vote_targets(t, COLS, "soft", classes=[1, 2, 3, 4])
+    for i in range(len(t)):
+        cast = [t["class_h1"][i], t["class_h2"][i], t["class_h3"][i]]
+        given = [int(v) for v in cast if v is not np.ma.masked and np.isfinite(v) and v > 0]
+        counts = Counter(given)
+        expect = [counts[c] / len(given) if given else 0.0 for c in (1, 2, 3, 4)]
+        assert np.allclose(got[i], expect), (i, given)
+
+
+def test_bad_vote_columns_are_named():
+    t = Table({"class_h1": [1, 2], "class_h2": [1.5, 2]})
+    with pytest.raises(StarclassError, match="class_h2.*row 0"):
+        vote_targets(t, ["class_h1", "class_h2"], "soft")
+    with pytest.raises(StarclassError, match="class_h9"):
+        vote_targets(t, ["class_h1", "class_h9"], "soft")
+    with pytest.raises(StarclassError, match="label-model"):
+        vote_targets(t, ["class_h1"], "majority")
+
+
+def _crowd(n=1500, seed=2):
+    """Votes of a careful person and two careless ones, drawn from known confusion matrices."""
+    rng = np.random.default_rng(seed)
+    truth = rng.choice(4, size=n, p=[0.2, 0.2, 0.3, 0.3])
+    good = np.full((4, 4), 0.02) + np.eye(4) * 0.92
+    bad = np.full((4, 4), 0.15) + np.eye(4) * 0.40
+    # asymmetric (true 1 is often called 2, not the reverse), so a transposed estimate would fail
+    bad[0] = [0.50, 0.40, 0.05, 0.05]
+    conf = np.stack([good, bad, bad])
+    u = rng.random((n, 3))
+    votes = np.stack([(u[:, h, None] > np.cumsum(conf[h, truth], axis=1)).sum(axis=1) + 1 for h in range(3)], axis=1)
+    return truth + 1, votes, conf
+
+
+def test_dawid_skene_recovers_the_people_and_beats_the_mode():
+    truth, votes, conf = _crowd()
+    fitted = dawid_skene(votes, [1, 2, 3, 4])
+    # the careless people's matrices (asymmetric row included) are recovered; the careful one's is
+    # estimated too confident, a known trait of Dawid-Skene's EM, but stays the most accurate
+    assert np.abs(fitted.confusion[1:] - conf[1:]).max() < 0.1
+    assert fitted.confusion[0].diagonal().min() > 0.75 > 0.7 > fitted.confusion[1:].diagonal(axis1=1, axis2=2).max()
+    assert np.allclose(fitted.confusion.sum(axis=2), 1)
+    ds_acc = np.mean(fitted.posterior.argmax(axis=1) + 1 == truth)
+    mode_acc = np.mean(consensus(votes) == truth)
+    assert ds_acc > mode_acc + 0.03, (ds_acc, mode_acc)
+    # the posterior is the model's own E-step: prior x product of each person's confusion entry
+    post = np.tile(fitted.priors, (len(votes), 1))
+    for h in range(3):
+        post *= fitted.confusion[h][:, votes[:, h] - 1].T
+    post /= post.sum(axis=1, keepdims=True)
+    # (to EM convergence: crowd-kit stops after the tolerance, one half-step apart)
+    assert np.allclose(fitted.posterior, post, atol=0.01)
+    tab = annotator_table(fitted, COLS)
+    assert len(tab) == 12 and np.allclose(tab["p_vote_1"][:4], fitted.confusion[0][:, 0])
+
+
+def test_task_targets_merge_and_drop():
+    binary = get_preset("legus4", classes=[1, 2], class_names=["c", "n"], merge={1: 1, 2: 1, 3: 2, 4: 2})
+    t = np.array([[0.5, 0.25, 0.25, 0.0], [0.0, 0.0, 0.0, 1.0]])
+    assert np.allclose(task_targets(binary, t, [1, 2, 3, 4]), [[0.75, 0.25], [0.0, 1.0]])
+    three = get_preset("legus4", classes=[1, 2, 3], class_names=["a", "b", "c"], merge={1: 1, 2: 2, 3: 3, 4: 0})
+    got = task_targets(three, np.array([[0.5, 0.0, 0.0, 0.5], [0.0, 0.0, 0.0, 1.0]]), [1, 2, 3, 4])
+    assert np.allclose(got, [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])  # class 4 dropped; nothing left = no target
+
+
+def test_votes_matched_to_the_catalogue_by_id():
+    cfg = get_preset("legus4")
+    cat = Table({"id": [10, 11, 12]})
+    votes = Table({"id": [12, 10], "class_h1": [4, 1], "class_h2": [4, 1]})
+    vt = votes_for_catalogue(cfg, cat, votes, model="mode")
+    assert vt.targets.argmax(axis=1).tolist()[::2] == [0, 3] and vt.targets[1].sum() == 0 and vt.n_labelled == 2
+    with pytest.raises(StarclassError, match="not in the catalogue"):
+        votes_for_catalogue(cfg, cat, Table({"id": [99], "class_h1": [1]}))
+
+
+def _cfg():
+    return get_preset("galaxy-cluster-compact", stamp_size=16,
+                      recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.25, "early_stopping_patience": None})
+
+
+def test_soft_targets_train_like_hard_ones_when_one_hot(tmp_path, single_thread):
+    cfg = _cfg()
+    toy = make_synthetic(cfg, 32, seed=3)
+    hard = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "hard", progress=False, device="cpu", seed=1)
+    onehot = np.eye(2)[cfg.class_indices(toy.class_ref)]
+    soft = fit(cfg, toy.inputs, onehot, outdir=tmp_path / "soft", progress=False, device="cpu", seed=1,
+               label_model="mode")
+    # same split, same order, the same loss (cross-entropy against a one-hot target)
+    assert np.array_equal(hard.val_index, soft.val_index)
+    assert np.isclose(hard.histories[0][0]["train_loss"], soft.histories[0][0]["train_loss"], rtol=1e-4)
+    assert np.isclose(hard.val_accuracy[0], soft.val_accuracy[0])
+    # a half-and-half target changes what is learned
+    half = fit(cfg, toy.inputs, np.full((32, 2), 0.5), outdir=tmp_path / "half", progress=False, device="cpu",
+               seed=1, label_model="soft")
+    assert not np.isclose(half.histories[0][0]["train_loss"], hard.histories[0][0]["train_loss"], rtol=1e-3)
+    ck = torch.load(half.members[0], weights_only=True)
+    assert ck["label_model"] == "soft"
+
+
+def test_resume_refuses_another_label_model(tmp_path, single_thread):
+    cfg = _cfg()
+    toy = make_synthetic(cfg, 24, seed=4)
+    onehot = np.eye(2)[cfg.class_indices(toy.class_ref)]
+    fit(cfg, toy.inputs, onehot, outdir=tmp_path, progress=False, device="cpu", label_model="soft")
+    with pytest.raises(StarclassError, match="another label model \\(soft there, dawid-skene now\\)"):
+        fit(cfg, toy.inputs, onehot, outdir=tmp_path, progress=False, device="cpu", label_model="dawid-skene")
+
+
+def test_soft_targets_are_checked():
+    cfg = _cfg()
+    x = np.zeros((4, cfg.n_channels, 16, 16), np.float32)
+    with pytest.raises(StarclassError, match="3 columns but task"):
+        prepare_data(cfg, x, np.full((4, 3), 1 / 3), seed=0)
+    with pytest.raises(StarclassError, match="rows \\[1\\]"):
+        prepare_data(cfg, x, np.array([[1, 0], [0.7, 0.7], [0, 1], [1, 0]]), seed=0)

@@ -1,0 +1,171 @@
+"""Active learning: scores, magnitude-spread picks, `starclass suggest`, inspect serving the list,
+and `train --labels ... --label-model` / `--resume-from` from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from scipy.stats import entropy as scipy_entropy
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.errors import StarclassError
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import write_mosaic
+from starclass.learn.config import get_preset, save_config
+from starclass.learn.labels import read_votes
+from starclass.suggest.pick import entropy, informativeness, pick
+
+runner = CliRunner()
+
+
+def _run(args):
+    res = runner.invoke(app, [str(a) for a in args])
+    return res, res.output
+
+
+def test_entropy_matches_scipy():
+    p = np.random.default_rng(0).dirichlet(np.ones(4), size=50)
+    p[0] = [1, 0, 0, 0]
+    assert np.allclose(entropy(p), scipy_entropy(p, axis=1))
+
+
+def test_pick_shares_the_batch_over_magnitude_bins():
+    rng = np.random.default_rng(1)
+    mags = rng.uniform(18, 26, 400)
+    scores = mags + rng.normal(0, 0.5, 400)  # faint = uncertain, as in real fields
+    got = pick(scores, 40, mags=mags, bins=4)
+    edges = np.quantile(mags, [0, 0.25, 0.5, 0.75, 1])
+    # independent: the 10 best of each quarter in magnitude
+    expect = set()
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        rows = np.flatnonzero((mags >= lo) & ((mags < hi) | (hi == edges[-1])))
+        expect |= set(rows[np.argsort(-scores[rows])][:10].tolist())
+    assert set(got.tolist()) == expect
+    assert np.all(np.diff(scores[got]) <= 0)  # most informative first
+    plain = pick(scores, 40)
+    assert np.mean(mags[plain] > edges[2]) > 0.9  # without spreading almost all are faint
+
+
+def test_pick_fills_from_other_bins_and_skips_ineligible():
+    scores = np.array([5, 4, 3, 2, 1, np.nan])
+    mags = np.array([20, 20, 20, 20, 25, 25.0])
+    eligible = np.array([True, False, True, True, True, True])
+    got = pick(scores, 4, mags=mags, bins=2, eligible=eligible).tolist()
+    assert sorted(got) == [0, 2, 3, 4] and 1 not in got and 5 not in got
+    with pytest.raises(StarclassError, match="-n must be >= 1"):
+        pick(scores, 0)
+
+
+def test_set_size_ranks_by_set_then_entropy_and_falls_back():
+    t = Table({"prob_1": [0.5, 0.9, 0.6], "prob_2": [0.5, 0.1, 0.4], "pred_set_size": [1, 2, 2]})
+    s, used = informativeness(t, "set-size")
+    assert used == "set-size" and np.argsort(-s).tolist() == [2, 1, 0]
+    s, used = informativeness(t["prob_1", "prob_2"], "set-size")
+    assert used == "entropy" and np.argmax(s) == 0
+    t2 = Table({"prob_1": [0.5, 0.9], "prob_2": [0.5, 0.1], "pred_set": ["1", "1|2"]})
+    assert informativeness(t2, "set-size")[0].argmax() == 1
+
+
+@pytest.fixture(scope="module")
+def field(tmp_path_factory):
+    """Toy mosaics and candidates in an inspect data folder, three people's votes with noise."""
+    root = tmp_path_factory.mktemp("active")
+    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
+                     recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.2})
+    images, table = make_synthetic_field(cfg, 40, seed=5)
+    data = root / "data"
+    for band, img in images.items():
+        info = BANDS[band]
+        write_mosaic(data / f"toy_{band}.fits", img, band, None, photflam=info.photflam, photplam=info.photplam)
+    rng = np.random.default_rng(3)
+    truth = np.asarray(table["class_ref"])
+    cand = table["id", "x", "y"]
+    cand["mag_f555w"] = rng.uniform(20, 25, len(table))
+    write_catalog(cand, data / "candidates.ecsv")
+    votes = Table({"id": table["id"]})
+    for h in (1, 2, 3):
+        noisy = np.where(rng.random(len(truth)) < 0.25, rng.integers(1, 5, len(truth)), truth)
+        votes[f"class_h{h}"] = np.where(rng.random(len(truth)) < 0.1, 0, noisy)  # some did not vote
+    write_catalog(votes[:30], root / "humans.ecsv")  # ten candidates are unlabelled
+    save_config(cfg, root / "task.yaml")
+    return root, data, cfg
+
+
+def test_train_on_votes_suggest_and_fine_tune(field, single_thread):
+    root, data, cfg = field
+    base = ["train", "--task", root / "task.yaml", "--mosaics", data, "--catalog", data / "candidates.ecsv",
+            "--no-progress", "--device", "cpu", "--seed", "1"]
+    res, out = _run([*base, "--labels", root / "humans.ecsv", "--label-model", "dawid-skene", "-o", root / "m"])
+    assert res.exit_code == 0, out
+    assert "30 candidates with votes in class_h1, class_h2, class_h3" in out and "label model dawid-skene" in out
+    manifest = json.loads((root / "m" / "manifest.json").read_text())
+    assert manifest["training"]["label_model"] == "dawid-skene"
+    ann = Table.read(root / "m" / "annotators.ecsv")
+    assert len(ann) == 3 * 4 and np.allclose(
+        np.sum([ann[f"p_vote_{k}"] for k in (1, 2, 3, 4)], axis=0), 1)
+    # the same data with another label model into the same directory is refused, naming it
+    res, out = _run([*base, "--labels", root / "humans.ecsv", "--label-model", "soft", "-o", root / "m"])
+    assert res.exit_code == 2 and "another label model (dawid-skene there, soft now)" in out, out
+    res, out = _run([*base, "--labels", root / "humans.ecsv", "--label-columns", "class_h1,class_h7",
+                     "-o", root / "bad"])
+    assert res.exit_code == 2 and "class_h7" in out and not (root / "bad").exists()
+    res, out = _run([*base, "--labels", root / "humans.ecsv", "--label-model", "vote", "-o", root / "bad"])
+    assert res.exit_code == 2 and "--label-model 'vote'" in out and "mosaics:" not in out
+
+    # suggest the unlabelled candidates the model is least sure of, spread over magnitude
+    sug = root / "suggestions.ecsv"
+    common = ["suggest", root / "m", data / "candidates.ecsv", "--mosaics", data, "-n", "6", "--labels",
+              root / "humans.ecsv", "--mag-bins", "2", "--device", "cpu"]
+    args = [*common, "-o", sug]
+    res, out = _run(args)
+    assert res.exit_code == 0, out
+    s = read_catalog(sug)
+    labelled = set(np.asarray(read_votes(root / "humans.ecsv")["id"]).tolist())
+    assert len(s) == 6 and not set(np.asarray(s["id"]).tolist()) & labelled
+    assert s["suggest_rank"].tolist() == [1, 2, 3, 4, 5, 6] and np.all(np.diff(s["entropy"]) <= 1e-12)
+    res, out = _run(args)  # an existing output is kept
+    assert res.exit_code == 2 and "--overwrite" in out
+    res, out = _run([*common, "--by", "set-size", "-o", root / "s2.ecsv"])
+    assert res.exit_code == 0 and "ranked by entropy instead" in out, out
+
+    # inspect serves exactly the suggested list, in its order
+    pytest.importorskip("fastapi")
+    from starclass.inspect.field import load_field
+
+    f = load_field(data, catalogue=sug)
+    assert [f.ids[i] for i in f.order("catalogue")] == [str(i) for i in s["id"]]
+
+    # the people's answers (here: votes for two suggested candidates) fine-tune the model
+    new = Table({"id": s["id"][:2], "class_h1": [1, 2], "class_h2": [1, 2]})
+    both = Table({"id": np.concatenate([np.asarray(read_votes(root / "humans.ecsv")["id"]),
+                                        np.asarray(new["id"])])})
+    old = read_votes(root / "humans.ecsv")
+    for c in ("class_h1", "class_h2"):
+        both[c] = np.concatenate([np.asarray(old[c]), np.asarray(new[c])])
+    write_catalog(both, root / "labels2.ecsv")
+    res, out = _run(["train", "--mosaics", data, "--catalog", data / "candidates.ecsv", "--labels",
+                     root / "labels2.ecsv", "--label-model", "soft", "--resume-from", root / "m", "--no-progress",
+                     "--device", "cpu", "-o", root / "m2"])
+    assert res.exit_code == 0, out
+    assert "32 candidates with votes" in out and "initialised from" in out
+    assert json.loads((root / "m2" / "manifest.json").read_text())["config"]["name"] == cfg.name
+
+
+def test_train_on_votes_from_a_stamp_store(field, tmp_path, single_thread):
+    from starclass.io.mosaic import read_mosaics
+    from starclass.stamps.store import make_store
+
+    root, data, cfg = field
+    cfg = cfg.copy(softening_mag=28.0)
+    store = make_store(read_mosaics(data), read_catalog(data / "candidates.ecsv"), tmp_path / "s.h5", cfg)
+    res, out = _run(["train", "--task", root / "task.yaml", "--stamps", store, "--labels", root / "humans.ecsv",
+                     "--label-model", "soft", "--no-progress", "--device", "cpu", "-o", tmp_path / "m"])
+    assert res.exit_code == 0, out
+    assert "30 candidates with votes" in out and "label model soft" in out
+    assert json.loads((tmp_path / "m" / "manifest.json").read_text())["training"]["label_model"] == "soft"
