@@ -67,6 +67,12 @@ ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS
 radius_pc           float64  pc       simulated half-light radius
 entropy             float64           entropy of the predicted probabilities (nats)
 suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
+vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
+consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
+consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
+gold                int16             1 where the expert label is a gold answer weighting volunteers
+volunteer_ids       str               semicolon-separated ids of the volunteers who voted
+volunteer_votes     str               semicolon-separated votes (class numbers), as volunteer_ids
 ==================  =======  =======  ======================================================================
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
@@ -182,6 +188,13 @@ EBV = "ebv"
 RADIUS_PC = "radius_pc"
 ENTROPY = "entropy"
 SUGGEST_RANK = "suggest_rank"
+# simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)
+VOTE_FRACTION = "vote_fraction"
+CONSENSUS = "consensus"
+CONSENSUS_FRACTION = "consensus_fraction"
+GOLD = "gold"
+VOLUNTEER_IDS = "volunteer_ids"
+VOLUNTEER_VOTES = "volunteer_votes"
 
 #: Columns every candidate table has.
 REQUIRED: tuple[str, ...] = (ID, X, Y)
@@ -306,6 +319,12 @@ COLUMNS: dict[str, Column] = _registry(
     Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
     Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
     Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
+    Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
+    Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
+    Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),
+    Column(GOLD, "int16", None, "1 where the expert label is a gold answer weighting volunteers"),
+    Column(VOLUNTEER_IDS, "str", None, "semicolon-separated ids of the volunteers who voted"),
+    Column(VOLUNTEER_VOTES, "str", None, "semicolon-separated votes (class numbers), as volunteer_ids"),
 )
 
 #: Patterns whose placeholder is a band.

@@ -157,7 +157,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
+                                 bands=list(cfg.bands))
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage)
     out.meta["model"] = str(model)

@@ -51,6 +51,10 @@ def simulate_cmd(
         help="Calibration: LEGUS-like selection CI >= this before scoring (default 1.35 for HST presets, none for "
              "ground-based)."),
     progress: bool = typer.Option(True, "--progress/--quiet", help="Show progress bars."),
+    volunteers: int = typer.Option(None, "--volunteers", min=0,
+        help="--preset galaxy-cluster: simulated citizen-science volunteers per candidate (default 10; 0 none): "
+             "columns vote_fraction, consensus (gold-set weighted, train with --label-column consensus), "
+             "consensus_fraction, gold, volunteer_ids, volunteer_votes (docs/seed_simulators.md)."),
     fields: int = typer.Option(None, "--fields", min=1,
         help="Write N fields (seeds SEED..SEED+N-1) in OUTDIR/<galaxy>-<k>/ and a survey plan OUTDIR/plan.yaml "
              "for 'starclass survey' (docs/survey.md)."),
@@ -81,10 +85,12 @@ def simulate_cmd(
             raise StarclassError(f"--preset {preset} writes labelled cutouts; {', '.join(given)} apply to fields only")
         check_output(outdir, (), option="OUTDIR", overwrite=overwrite)
         labels, counts = write_seed_preset(preset.lower(), outdir, n=n, size=size, seed=seed, overwrite=overwrite,
-                                           progress=progress)
+                                           progress=progress, volunteers=volunteers)
         echo(f"    labels: {labels}")
         echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         return
+    if volunteers is not None:
+        raise StarclassError("--volunteers applies to --preset galaxy-cluster only")
     if preset.lower() in CUTOUT_PRESETS:
         field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
                       "--bands": bands, "--humans": humans, "--galaxy": galaxy, "--fields": fields,

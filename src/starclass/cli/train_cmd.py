@@ -592,7 +592,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     # command line must exist
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column=label_column,
-                                 bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
+                                 bands=list(cfg.bands))
     n_groups = len(set(cutouts.groups.tolist()))
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "

@@ -296,7 +296,9 @@ def read_cutout_folder(
     label_column : str
         Column with the label strings (absent: unlabelled cutouts).
     bands : list of str, optional
-        Band order for ``file_<band>`` columns (default: the CSV's column order).
+        Band order for ``file_<band>`` columns (default: the CSV's column order); a subset
+        reads only those bands (a one-band task on an X-ray + optical folder). One band that
+        the CSV lacks, where it has a single ``file_<band>`` column, reads that column.
     fold_column : str
         Column with ready-made folds, checked for groups split across folds when present.
 
@@ -343,6 +345,9 @@ def read_cutout_folder(
     elif band_cols:
         by_band = {c[5:].lower(): c for c in band_cols}
         band_names = [b.lower() for b in bands] if bands else list(by_band)
+        if len(band_names) == 1 and band_names[0] not in by_band and len(by_band) == 1:
+            # a one-band task reads a one-band folder whatever its column calls the band
+            band_names = list(by_band)
         missing = [b for b in band_names if b not in by_band]
         if missing:
             raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols})")

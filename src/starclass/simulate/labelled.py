@@ -88,7 +88,8 @@ def counts_from_fractions(n: int, fractions: dict[Any, float]) -> dict[Any, int]
 
 def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int], tuple[dict, dict]], *,
                           bands: list[str] | None, overwrite: bool = False, progress: bool = False,
-                          info: dict | None = None, fmt: str = "fits") -> Path:
+                          info: dict | None = None, fmt: str = "fits",
+                          finish: Callable[[list[dict], dict], None] | None = None) -> Path:
     """Simulate ``n`` cutouts with ``make(index)`` and write them as a labelled folder.
 
     Parameters
@@ -112,6 +113,10 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
         Written as ``simulation.json`` (settings and class counts).
     fmt : {"fits", "png"}
         File format of the images.
+    finish : callable or None
+        ``finish(rows, info)``, called with all rows before ``labels.csv`` is written: adds
+        columns that need the whole sample (e.g. volunteers weighted on a gold set) and may
+        add to ``info``; inside the atomic write, so a folder that exists is complete.
 
     Returns
     -------
@@ -159,11 +164,14 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
                     fits.PrimaryHDU(np.asarray(img, np.float32), header=hdr).writeto(tmp / rel)
                 files["file" if bands is None else f"file_{band}"] = rel
             rows.append({**files, **row})
+        info = dict(info or {})
+        if finish is not None:
+            finish(rows, info)
         cols = list(dict.fromkeys(k for r in rows for k in r))  # truth columns may differ by class
         with open(tmp / "labels.csv", "w", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=cols, restval="")
             w.writeheader()
             for r in rows:
                 w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
-        (tmp / "simulation.json").write_text(json.dumps(info or {}, indent=2, default=str))
+        (tmp / "simulation.json").write_text(json.dumps(info, indent=2, default=str))
     return out / "labels.csv"

@@ -27,7 +27,8 @@ SEED_PRESETS: dict[str, tuple[str, str, str]] = {
 
 
 def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = None, size: int | None = None,
-                      seed: int = 0, overwrite: bool = False, progress: bool = False) -> tuple[Path, dict]:
+                      seed: int = 0, overwrite: bool = False, progress: bool = False,
+                      volunteers: int | None = None) -> tuple[Path, dict]:
     """Simulate a seed-paper sample into ``outdir``; returns ``labels.csv`` and the label counts.
 
     Parameters
@@ -44,6 +45,9 @@ def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = N
         Replace an existing folder of this form.
     progress : bool
         Show a progress bar.
+    volunteers : int or None
+        ``galaxy-cluster`` only: simulated volunteers per candidate (None: the preset's 10;
+        0: none); :mod:`starclass.simulate.volunteers`.
 
     Examples
     --------
@@ -54,6 +58,8 @@ def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = N
     """
     if name not in SEED_PRESETS:
         raise StarclassError(f"unknown seed preset {name!r}; known: {', '.join(SEED_PRESETS)}")
+    if volunteers is not None and name != "galaxy-cluster":
+        raise StarclassError(f"--volunteers applies to --preset galaxy-cluster only, not {name}")
     over = {k: v for k, v in (("n", n), ("size", size), ("seed", seed)) if v is not None}
     if name == "cool-core":
         from starclass.simulate.coolcore import CoolCoreSimConfig, write_coolcore
@@ -62,6 +68,8 @@ def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = N
     elif name == "galaxy-cluster":
         from starclass.simulate.xray_candidates import CandidateSimConfig, write_candidates
 
+        if volunteers is not None:
+            over["volunteers"] = volunteers
         path = write_candidates(CandidateSimConfig(**over), outdir, overwrite=overwrite, progress=progress)
     else:
         from starclass.simulate.star_clusters_dss import DSSSimConfig, write_open_globular

@@ -89,6 +89,13 @@ class CandidateSimConfig:
         Field of view (the volunteers' and experts' 7').
     seed : int
         Random seed; candidate ``i`` uses ``SeedSequence([seed, i])``.
+    volunteers : int
+        Simulated citizen-science volunteers per candidate (0: none), with their weighted
+        consensus (:mod:`starclass.simulate.volunteers`); their own random stream, so the
+        images do not depend on it.
+    volunteer_pool, gold_fraction : int, float
+        Volunteers in the project and the share of candidates with the experts' answer that
+        weights them.
     """
 
     n: int = 400
@@ -97,12 +104,23 @@ class CandidateSimConfig:
     optical_arcsec: float = 1.0
     field_arcmin: float = 7.0
     seed: int = 0
+    volunteers: int = 10
+    volunteer_pool: int = 40
+    gold_fraction: float = 0.1
 
     def __post_init__(self) -> None:
+        self.volunteer_config()  # refuses bad volunteer settings now, not after the images
         if self.size < 32:
             raise StarclassError(f"galaxy-cluster: --size must be >= 32 px, got {self.size}")
         if self.n < 1:
             raise StarclassError(f"galaxy-cluster: --n must be >= 1, got {self.n}")
+
+    def volunteer_config(self):
+        """The :class:`~starclass.simulate.volunteers.VolunteerConfig` of these settings."""
+        from starclass.simulate.volunteers import VolunteerConfig
+
+        return VolunteerConfig(n_per_candidate=self.volunteers, pool=self.volunteer_pool,
+                               gold_fraction=self.gold_fraction, seed=self.seed)
 
     @property
     def grid_arcsec(self) -> float:
@@ -344,6 +362,10 @@ def write_candidates(cfg: CandidateSimConfig, outdir: str | os.PathLike, *, over
                      progress: bool = False) -> Path:
     """Simulate ``cfg.n`` candidates in :data:`EXPERT_FRACTIONS` and write the labelled folder.
 
+    With ``cfg.volunteers > 0`` the rows also carry the volunteers' votes and weighted
+    consensus (:func:`starclass.simulate.volunteers.volunteer_columns`; train on them with
+    ``--label-column consensus``) and ``simulation.json`` their skills and weights.
+
     Examples
     --------
     >>> import tempfile
@@ -359,5 +381,17 @@ def write_candidates(cfg: CandidateSimConfig, outdir: str | os.PathLike, *, over
     info = {"preset": "galaxy-cluster", "config": asdict(cfg), "expert_classes": EXPERT_CLASSES,
             "expert_counts": {EXPERT_CLASSES[k]: v for k, v in counts.items()}, "binary": {"1": "cluster",
                                                                                            "2": "non-cluster"}}
+
+    def finish(rows: list[dict], info_out: dict) -> None:
+        if cfg.volunteers <= 0:
+            return
+        from starclass.simulate.volunteers import volunteer_columns
+
+        cols, summary = volunteer_columns(np.array([r["expert"] for r in rows]), np.array([r["label"] for r in rows]),
+                                          np.array([r["xray_counts"] for r in rows], float), cfg.volunteer_config())
+        for i, r in enumerate(rows):
+            r.update({k: v[i] for k, v in cols.items()})
+        info_out["volunteers"] = summary
+
     return write_labelled_folder(outdir, cfg.n, make, bands=["xray", "optical"], overwrite=overwrite,
-                                 progress=progress, info=info)
+                                 progress=progress, info=info, finish=finish)
