@@ -1081,7 +1081,13 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
     if len(data.val) == 0:
         return ["no validation split (val_fraction 0): no calibration and no conformal sets; fit them on a "
                 "labelled set with 'starclass calibrate'"]
-    absent = [int(config.classes[j]) for j in range(config.n_classes) if not np.any(data.val.targets == j)]
+    targets = np.asarray(data.val.targets)
+    soft = targets.ndim == 2
+    if soft:
+        # soft targets (votes): the temperature and the conformal sets need one class per row, so
+        # each row counts as its most probable class
+        targets = targets.argmax(axis=1)
+    absent = [int(config.classes[j]) for j in range(config.n_classes) if not np.any(targets == j)]
     if absent:
         return [f"validation split has no row of class(es) {absent}: no calibration and no conformal sets; fit "
                 "them with 'starclass calibrate' on a labelled set holding every class"]
@@ -1091,10 +1097,12 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
     for xb, _ in loader(data.val, batches(np.arange(len(data.val)), int(config.recipe.batch_size))):
         parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
     probs = np.concatenate(parts).astype(np.float64)
-    cal = ModelCalibration.fit(probs, data.val.targets, config.classes, source="validation split")
+    source = "validation split" + (" (most probable class of the soft targets)" if soft else "")
+    cal = ModelCalibration.fit(probs, targets, config.classes, source=source)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
     return [f"calibration: temperature {cal.temperature:.3f} fitted on {cal.n} validation rows "
-            f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})"]
+            f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})" + ("; soft targets: each row as its most "
+                                                                   "probable class" if soft else "")]
 
 
 def _manifest_members(members: list[MemberSpec]) -> list[dict]:
