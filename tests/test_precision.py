@@ -100,7 +100,8 @@ def test_bf16_inference_close_to_fp32_but_not_identical(toy, bf16_fit):
     assert not np.array_equal(p32, p16)  # the bf16 path really ran in lower precision
     assert np.max(np.abs(p32 - p16)) < 0.1
     # default: the model's own precision (bf16 here), so predict_inputs matches the bf16 path
-    agg = predict_inputs(loaded, x, device="cpu")
+    # (uncalibrated: the member path above has no temperature)
+    agg = predict_inputs(loaded, x, device="cpu", calibrated=False)
     np.testing.assert_allclose(agg.prob_mean, p16.mean(axis=0), atol=1e-6)
     agg32 = predict_inputs(loaded, x, device="cpu", precision="fp32")
     np.testing.assert_allclose(agg32.prob_mean, p32.mean(axis=0), atol=1e-6)

@@ -91,7 +91,9 @@ def test_preset_trains_and_classifies(name, tmp_path):
     probs = np.stack([np.asarray(out[f"prob_{c}"]) for c in cfg.classes], axis=1)
     assert np.allclose(probs.sum(axis=1), 1, atol=1e-4)
     if cfg.threshold is not None:
-        pos = np.asarray(out[f"prob_{cfg.positive_class}"])
+        # decisions are taken on the raw probabilities (calibration never changes a class)
+        raw = f"prob_{cfg.positive_class}_raw"
+        pos = np.asarray(out[raw if raw in out.colnames else f"prob_{cfg.positive_class}"])
         neg = [c for c in cfg.classes if c != cfg.positive_class][0]
         single = cfg.n_members == 1
         if single:

@@ -512,7 +512,8 @@ def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: floa
     source = InputSource(inputs)
     k = [int(c) for c in model.config.classes].index(int(positive))
     score = np.concatenate([
-        predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev, batch_size=batch_size).prob_mean[:, k]
+        predict_inputs(model, source.take(rows[s:s + batch_size]), device=dev, batch_size=batch_size,
+                       calibrated=False).prob_mean[:, k]
         for s in range(0, rows.size, batch_size)])
     y = cfg.map_classes(np.asarray(labels)[rows]) == positive
     try:
