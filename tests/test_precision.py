@@ -103,5 +103,5 @@ def test_bf16_inference_close_to_fp32_but_not_identical(toy, bf16_fit):
     # (uncalibrated: the member path above has no temperature)
     agg = predict_inputs(loaded, x, device="cpu", calibrated=False)
     np.testing.assert_allclose(agg.prob_mean, p16.mean(axis=0), atol=1e-6)
-    agg32 = predict_inputs(loaded, x, device="cpu", precision="fp32")
+    agg32 = predict_inputs(loaded, x, device="cpu", precision="fp32", calibrated=False)
     np.testing.assert_allclose(agg32.prob_mean, p32.mean(axis=0), atol=1e-6)
