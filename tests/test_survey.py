@@ -356,3 +356,19 @@ def test_a_killed_run_resumes_to_the_same_catalogue(survey_dir, cluster, clean_r
         a = pq.read_table(clean_run.outdir / "fields" / f / "catalogue.parquet")
         b = pq.read_table(out / "fields" / f / "catalogue.parquet")
         assert a.equals(b), f
+
+
+def test_tiles_run_single_threaded_numba_kernels_on_single_threaded_workers(survey_dir, cluster, monkeypatch):
+    # the stamp cutter's numba kernels use every core by default: on one-thread workers each tile
+    # would take the whole machine and two workers would fight for it (1.28 CPU s per wall s
+    # measured for one worker before this)
+    import numba
+
+    asked = []
+    real = numba.set_num_threads
+    monkeypatch.setattr(numba, "set_num_threads", lambda n: (asked.append(n), real(n))[1])
+    plan = read_plan(survey_dir / "plan.yaml")
+    out = survey_dir / "threads"
+    result = run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok
+    assert asked and set(asked) == {1}, asked

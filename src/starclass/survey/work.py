@@ -307,7 +307,13 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     c0 = time.process_time()  # CPU time: what the tile costs whatever else loads the machine
     if job.fail:
         raise RuntimeError(f"injected fault in tile {job.key}")
-    torch.set_num_threads(max(1, int(job.threads)))
+    threads = max(1, int(job.threads))
+    torch.set_num_threads(threads)
+    # the stamp cutter's numba kernels run over every core by default (prange): a worker told to
+    # use one thread would otherwise take the whole machine and the workers would fight for it
+    import numba
+
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     dev = _device(job)
     loaded = cached_model(job.model, job.model_digest, dev)
     cfg = loaded.config
