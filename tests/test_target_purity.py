@@ -105,3 +105,11 @@ def test_impossible_target_purity_is_refused_before_training(trained, extra, say
                      "--no-progress", "--device", "cpu", *extra)
     assert code == 2 and says in out, out
     assert not (root / "never").exists()
+
+
+def test_target_purity_on_a_cutout_folder_is_refused_not_ignored(tmp_path):
+    (tmp_path / "labels.csv").write_text("file,label\na.png,cluster\n")
+    res = CliRunner().invoke(app, ["train", "--task", "m31-real", "--stamps", str(tmp_path / "labels.csv"),
+                                   "--target-purity", "0.9", "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "--target-purity works on mosaics or stamp stores" in res.output, res.output
+    assert not (tmp_path / "m").exists()

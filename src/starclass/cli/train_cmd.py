@@ -338,6 +338,10 @@ def train_command(
                                  "or a stamp store, not with a cutout folder")
         if cv_scheme is not None:
             raise StarclassError("--cv works on mosaics or stamp stores; not yet on labelled cutout folders")
+        if target_purity is not None:
+            # refused, not ignored: the model would be kept with the task's threshold without a word
+            raise StarclassError("--target-purity works on mosaics or stamp stores; for a cutout folder choose the "
+                                 "threshold with `starclass evaluate` and give it to `classify --threshold`")
         _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column,
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
