@@ -32,6 +32,7 @@ import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
+from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.metrics import per_class_table
 from starclass.io.cutout_folders import read_cutout_folder
 from starclass.learn.config import get_preset
@@ -50,19 +51,9 @@ N_BOOT = 1000
 
 
 def boot(fn, *arrays, seed: int = 0) -> tuple[float, float, float]:
-    """Value and 95 % percentile-bootstrap interval of ``fn(*arrays)`` over rows."""
-    rng = np.random.default_rng(seed)
-    n = len(arrays[0])
-    vals = []
-    for _ in range(N_BOOT):
-        i = rng.integers(0, n, n)
-        try:
-            vals.append(fn(*(a[i] for a in arrays)))
-        except ValueError:  # a resample with one class only (AUC): skipped
-            continue
-    # a resample without some class gives NaN (no one-vs-rest score): left out
-    lo, hi = np.nanpercentile(np.asarray(vals, float), [2.5, 97.5])
-    return float(fn(*arrays)), float(lo), float(hi)
+    """Value and 95 % percentile-bootstrap interval of ``fn(*arrays)`` over rows (resamples where
+    ``fn`` is undefined, e.g. AUC with one class, are skipped by ``bootstrap_ci``)."""
+    return bootstrap_ci(fn, *arrays, n_boot=N_BOOT, seed=seed)
 
 
 def fmt(v: tuple[float, float, float]) -> str:

@@ -31,6 +31,7 @@ import numpy as np
 import torch
 from sklearn.metrics import accuracy_score, roc_auc_score
 
+from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.io.cutout_folders import read_cutout_folder
 from starclass.learn.config import get_preset
 from starclass.learn.cutouts import classify_cutouts, fit_cutouts
@@ -53,18 +54,9 @@ RUNS = {
 
 
 def boot(fn, *arrays, seed: int = 0) -> tuple[float, float, float]:
-    """Value and 95 % percentile-bootstrap interval of ``fn(*arrays)`` over rows."""
-    rng = np.random.default_rng(seed)
-    n = len(arrays[0])
-    vals = []
-    for _ in range(N_BOOT):
-        i = rng.integers(0, n, n)
-        try:
-            vals.append(fn(*(a[i] for a in arrays)))
-        except ValueError:  # a resample with one class only (AUC): skipped
-            continue
-    lo, hi = np.nanpercentile(np.asarray(vals, float), [2.5, 97.5])
-    return float(fn(*arrays)), float(lo), float(hi)
+    """Value and 95 % percentile-bootstrap interval of ``fn(*arrays)`` over rows (resamples where
+    ``fn`` is undefined, e.g. AUC with one class, are skipped by ``bootstrap_ci``)."""
+    return bootstrap_ci(fn, *arrays, n_boot=N_BOOT, seed=seed)
 
 
 def fmt(v) -> str:
