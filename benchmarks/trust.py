@@ -11,6 +11,18 @@ Two data sets, each scored on objects the model never saw:
           compact ensemble is trained on four folds (its grouped validation split calibrates it)
           and classifies the fifth; the out-of-fold rows of all five folds are pooled.
 
+Where the temperature and the conformal rows come from (issue 17's goals need rows that are
+exchangeable with the objects scored, which the validation split is not quite: it chose the epoch):
+
+``sim``   always the validation split of the training fields (what ``train`` stores); with
+          ``--calibration-fields N`` also refitted on N labelled fields of other seeds
+          (``starclass calibrate``), with ``--test-calibration-fraction f`` also on a random share f
+          of the test fields' candidates; every variant is then scored on the same remaining rows.
+``real``  with ``--calibration-fraction f`` a grouped share f of each fold's training part is kept
+          apart from training and from the early-stopping split and refits the calibration
+          (``calibrate_model``, as ``starclass calibrate --overwrite``); ECE and coverage are also
+          given per fold.
+
 Printed for each: ECE (15 equal-width bins of top-class confidence) and multi-class Brier score
 before and after temperature scaling, conformal coverage per class at ``--coverage`` (class-
 conditional, crepes), the distribution of set sizes, accuracy when the most uncertain 10/20/30%
@@ -25,6 +37,9 @@ best they can be: the point is whether their probabilities can be trusted)::
     nice -n 10 .venv/bin/python benchmarks/trust.py --json benchmarks/results_trust.json
     nice -n 10 .venv/bin/python benchmarks/trust.py --parts real --members 3      # real cutouts only
     nice -n 10 .venv/bin/python benchmarks/trust.py --quick                        # a smoke run
+    nice -n 10 .venv/bin/python benchmarks/trust.py --parts real --calibration-fraction 0.2
+    nice -n 10 .venv/bin/python benchmarks/trust.py --parts sim --calibration-fields 1 \
+        --test-calibration-fraction 0.5
 
 The machine is shared with other jobs: timings are indicative only.
 """
@@ -160,24 +175,57 @@ def run_sim(args) -> dict:
     t_train = time.perf_counter() - t1
     loaded = load_model(work / "sim")
     res, tta_res, cal, sets, mc = _apply(loaded, x_te, args.coverage, args.tta)
-    y = cfg.class_indices(y_te)
-    keep = y >= 0
-    extra = {"train": f"{len(y_tr)} candidates of {args.train_fields} field(s), truth labels, {args.members} "
-                      f"member(s), <= {args.epochs} epochs ({t_train:.0f} s; data {t_prep:.0f} s)",
-             "calibration": f"temperature {mc.temperature:.3f} on {mc.n} validation rows {mc.class_counts()}",
-             "notes": "; ".join(result.notes)}
-    sig = {k: v[keep] for k, v in _signals(res, tta_res).items()}
+    y = np.asarray(cfg.class_indices(y_te))
     idx = np.array([cfg.classes.index(c) if c in cfg.classes else -1 for c in res.class_pred])
-    return score("simulated fields (legus4-compact, 4 classes, vs truth)", cfg.classes, y[keep],
-                 res.prob_mean[keep], cal[keep], idx[keep], sets[keep], args.coverage, sig,
-                 dict(extra, temperature=round(mc.temperature, 4)))
+    sig_all = _signals(res, tta_res)
+    base = {"train": f"{len(y_tr)} candidates of {args.train_fields} field(s), truth labels, {args.members} "
+                     f"member(s), <= {args.epochs} epochs ({t_train:.0f} s; data {t_prep:.0f} s)",
+            "notes": "; ".join(result.notes)}
+    # the objects scored: all test rows, or those left when a part of the test fields calibrates
+    rng = np.random.default_rng(12345)
+    is_cal = np.zeros(len(y), bool)
+    if args.test_calibration_fraction > 0:
+        is_cal[rng.permutation(len(y))[: int(round(args.test_calibration_fraction * len(y)))]] = True
+    keep = (y >= 0) & ~is_cal
+
+    def scored(label: str, mcal, where: str) -> dict:
+        c = mcal.calibrate(res.prob_mean)
+        s = mcal.conformal(calibrated=True).predict_set(c, args.coverage)
+        extra = dict(base, calibration=f"{where}: temperature {mcal.temperature:.3f} on {mcal.n} rows "
+                                       f"{mcal.class_counts()}", temperature=round(mcal.temperature, 4),
+                     n_calibration=int(mcal.n))
+        return score(f"simulated fields (legus4-compact, 4 classes, vs truth), calibrated on {label}", cfg.classes,
+                     y[keep], res.prob_mean[keep], c[keep], idx[keep], s[keep], args.coverage,
+                     {k: v[keep] for k, v in sig_all.items()}, extra)
+
+    out = {"validation": scored("the validation split", mc, "the training fields' validation split (chose the "
+                                                             "epoch)")}
+    if args.calibration_fields > 0:
+        from starclass.learn.calibration import calibrate_model
+
+        cf = [field_inputs(303 + k) for k in range(args.calibration_fields)]
+        # what `starclass calibrate MODEL field/*.fits --catalog truth.ecsv --overwrite` does
+        mcf = calibrate_model(work / "sim", np.concatenate([t[0] for t in cf]), np.concatenate([t[1] for t in cf]),
+                              source="calibration field(s)", overwrite=True)
+        out["calibration_field"] = scored(f"{args.calibration_fields} labelled field(s) of other seeds", mcf,
+                                          f"{args.calibration_fields} field(s) of seeds 303+ (never trained on)")
+    if is_cal.any():
+        from starclass.learn.calibration import ModelCalibration
+
+        cal_rows = is_cal & (y >= 0)
+        # the same fit calibrate_model does, on probabilities already computed
+        mtp = ModelCalibration.fit(res.prob_mean[cal_rows], y[cal_rows], cfg.classes, source="test-field part")
+        out["test_part"] = scored(f"a random {args.test_calibration_fraction:.0%} of the test fields", mtp,
+                                  "labelled part of the test fields (exchangeable with the rest)")
+    return out
 
 
 def run_real(args) -> dict | None:
     from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.calibration import calibrate_model
     from starclass.learn.checkpoint import load_model
     from starclass.learn.config import get_preset
-    from starclass.learn.cutouts import fit_cutouts, group_folds
+    from starclass.learn.cutouts import fit_cutouts, group_folds, group_validation
     from starclass.stamps.images import cutout_inputs
 
     if not PANDAS.is_file():
@@ -196,13 +244,26 @@ def run_real(args) -> dict | None:
     pred = np.full(n, -1)
     sig: dict[str, np.ndarray] = {}
     temps = []
+    per_fold: list[dict] = []
     work = Path(tempfile.mkdtemp(prefix="starclass_trust_real_"))
     t0 = time.perf_counter()
     for f in range(args.folds):
         train_rows = np.flatnonzero(folds != f)
         test_rows = np.flatnonzero(folds == f)
+        cal_rows = np.zeros(0, dtype=np.int64)
+        if args.calibration_fraction > 0:
+            # a grouped calibration part kept apart from the early-stopping split: the rows that
+            # fit the temperature and the conformal scores never chose an epoch (exchangeable with
+            # the test fold, which the validation rows are not quite)
+            keep, held = group_validation(classes_all[train_rows], cut.groups[train_rows],
+                                          args.calibration_fraction, seed=1000 + f)
+            train_rows, cal_rows = train_rows[keep], train_rows[held]
         fit_cutouts(cfg, cut, outdir=work / f"fold{f}", train_index=train_rows, seed=f, progress=False,
                     device="cpu")
+        if cal_rows.size:
+            # what `starclass calibrate MODEL --stamps held-out.csv --overwrite` does
+            calibrate_model(work / f"fold{f}", inputs[cal_rows], classes_all[cal_rows],
+                            source=f"grouped calibration part of fold {f}", overwrite=True)
         loaded = load_model(work / f"fold{f}")
         res, tta_res, c, s, mc = _apply(loaded, inputs[test_rows], args.coverage, args.tta)
         temps.append(round(mc.temperature, 3))
@@ -210,13 +271,34 @@ def run_real(args) -> dict | None:
         pred[test_rows] = [cfg.classes.index(v) if v in cfg.classes else -1 for v in res.class_pred]
         for name, v in _signals(res, tta_res).items():
             sig.setdefault(name, np.full(n, np.nan))[test_rows] = v
-        print(f"  fold {f}: {len(test_rows)} test cutouts, temperature {mc.temperature:.3f} on {mc.n} validation "
-              f"rows {mc.class_counts()}", flush=True)
+        fold_y = y_all[test_rows]
+        fold_cov = {str(c): round(float(s[fold_y == j, j].mean()), 4) for j, c in enumerate(cfg.classes)}
+        per_fold.append({"fold": f, "n_test": int(len(test_rows)), "n_train": int(len(train_rows)),
+                         "n_calibration": int(mc.n), "temperature": round(mc.temperature, 4),
+                         "ece_raw": expected_calibration_error(res.prob_mean, fold_y),
+                         "ece_cal": expected_calibration_error(c, fold_y), "coverage": fold_cov})
+        print(f"  fold {f}: {len(test_rows)} test cutouts, temperature {mc.temperature:.3f} on {mc.n} "
+              f"{'held-out calibration' if cal_rows.size else 'validation'} rows {mc.class_counts()}; "
+              f"ECE {per_fold[-1]['ece_raw']:.4f} -> {per_fold[-1]['ece_cal']:.4f}; coverage {fold_cov}",
+              flush=True)
     extra = {"train": f"{args.folds}-fold grouped CV by object_id, {args.members} member(s), <= {args.real_epochs} "
                       f"epochs ({time.perf_counter() - t0:.0f} s all folds)",
-             "temperatures": temps}
-    return score("real PAndAS cutouts (m31-real, cluster vs galaxy, out-of-fold)", cfg.classes, y_all, raw, cal,
+             "temperatures": temps,
+             "calibration": (f"grouped {args.calibration_fraction:.0%} of each fold's training part, kept apart "
+                             "from the early-stopping split" if args.calibration_fraction > 0
+                             else "each fold's early-stopping validation split")}
+    out = score("real PAndAS cutouts (m31-real, cluster vs galaxy, out-of-fold)", cfg.classes, y_all, raw, cal,
                  pred, sets, args.coverage, sig, extra)
+    out["per_fold"] = per_fold
+    for key in ("ece_raw", "ece_cal"):
+        v = np.array([p[key] for p in per_fold])
+        out[f"{key}_fold_mean_std"] = [round(float(v.mean()), 4), round(float(v.std(ddof=1)), 4)]
+    for c in per_fold[0]["coverage"]:
+        v = np.array([p["coverage"][c] for p in per_fold])
+        out.setdefault("coverage_fold_min_max", {})[c] = [round(float(v.min()), 4), round(float(v.max()), 4)]
+    print(f"  over folds: ECE raw {out['ece_raw_fold_mean_std']}, calibrated {out['ece_cal_fold_mean_std']} "
+          f"(mean, std); coverage min-max {out['coverage_fold_min_max']}")
+    return out
 
 
 def main() -> None:
@@ -232,7 +314,15 @@ def main() -> None:
     ap.add_argument("--test-fields", type=int, default=2)
     ap.add_argument("--val-fraction", type=float, default=0.25,
                     help="simulated: validation (= calibration) share of the training candidates")
+    ap.add_argument("--calibration-fields", type=int, default=0,
+                    help="simulated: also refit the calibration on this many labelled fields of other seeds")
+    ap.add_argument("--test-calibration-fraction", type=float, default=0.0,
+                    help="simulated: also refit it on a random share of the test fields' candidates; every "
+                         "variant is then scored on the rest")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--calibration-fraction", type=float, default=0.0,
+                    help="real: grouped share of each fold's training part held out to calibrate (refit as "
+                         "'starclass calibrate' does), apart from the early-stopping split; 0: the validation split")
     ap.add_argument("--tta", action=argparse.BooleanOptionalAction, default=True,
                     help="also classify with the 8 rotations/flips for the TTA spread signal")
     ap.add_argument("--quick", action="store_true", help="smoke run: tiny everything")

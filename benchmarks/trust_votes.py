@@ -69,7 +69,8 @@ def main() -> None:
     ap.add_argument("--test-seed", type=int, default=202)
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--models", default="mode,soft,dawid-skene")
+    ap.add_argument("--models", default="mode,soft,dawid-skene",
+                    help="label models to train with; 'truth' adds the ceiling (trained on the truth itself)")
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (1 is faster on a loaded machine)")
     ap.add_argument("--quick", action="store_true", help="small fields, few epochs (smoke run)")
@@ -152,13 +153,22 @@ def main() -> None:
     correct: dict[str, np.ndarray] = {}
     work = Path(tempfile.mkdtemp(prefix="starclass_votes_"))
     for model in [m.strip() for m in args.models.split(",") if m.strip()]:
-        vt = votes_for_catalogue(cfg, votes, None, columns=cols, model=model, name="votes")
-        targets = np.where(ok_tr[:, None], vt.targets, 0.0)
+        if model == "truth":
+            # the ceiling: the same network on the truth of the same candidates; if it cannot beat
+            # the people's mode, no label model of their votes can
+            targets = np.zeros((len(tr_truth), 4))
+            known = (tr_truth >= 1) & (tr_truth <= 4)
+            targets[np.flatnonzero(known), tr_truth[known] - 1] = 1.0
+            targets = np.where(ok_tr[:, None], targets, 0.0)
+        else:
+            vt = votes_for_catalogue(cfg, votes, None, columns=cols, model=model, name="votes")
+            targets = np.where(ok_tr[:, None], vt.targets, 0.0)
         hard = np.where(targets.sum(axis=1) > 0, targets.argmax(axis=1) + 1, 0)
         lab_acc = float(np.mean(hard[hard > 0] == tr_truth[hard > 0]))
         t = time.perf_counter()
         res = fit(cfg, x_tr, targets, outdir=work / model, positions=(np.concatenate(tx), np.concatenate(ty)),
-                  seed=args.seed, epochs=args.epochs, progress=False, resume=False, label_model=model)
+                  seed=args.seed, epochs=args.epochs, progress=False, resume=False,
+                  label_model=None if model == "truth" else model)
         t_fit = time.perf_counter() - t
         agg = predict_inputs(work / model, x_te, valid=ok_te, batch_size=512)
         pred = agg.class_pred
