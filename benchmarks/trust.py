@@ -72,6 +72,54 @@ def _entropy(p: np.ndarray) -> np.ndarray:
         return -np.sum(np.where(p > 0, p * np.log(p), 0.0), axis=1)
 
 
+def ece_floor(probs: np.ndarray, n_draws: int = 200, seed: int = 0) -> tuple[float, float]:
+    """ECE of a perfectly calibrated model with these probabilities: mean and 95th percentile.
+
+    Labels are drawn from ``probs`` themselves, so every difference between confidence and
+    accuracy is sampling noise; a measured ECE near this floor cannot be told from perfect
+    calibration with this many rows.
+    """
+    rng = np.random.default_rng(seed)
+    cum = np.cumsum(probs, axis=1)
+    vals = []
+    for _ in range(n_draws):
+        y = np.minimum((rng.random(len(probs))[:, None] > cum).sum(axis=1), probs.shape[1] - 1)
+        vals.append(expected_calibration_error(probs, y))
+    return float(np.mean(vals)), float(np.quantile(vals, 0.95))
+
+
+def repeated_splits(probs: np.ndarray, y: np.ndarray, classes, coverage: float, fraction: float,
+                    n_splits: int = 100, seed: int = 7) -> dict:
+    """Calibrate on a random share of exchangeable rows, score the rest, many times over.
+
+    The mean coverage per class says whether the sets are valid; its spread, how far one split
+    (one calibration set of this size) can land from the target by chance alone.
+    """
+    from starclass.learn.calibration import ModelCalibration
+
+    valid = np.flatnonzero(y >= 0)
+    rng = np.random.default_rng(seed)
+    covs, eces = [], []
+    for r in range(n_splits):
+        perm = rng.permutation(valid)
+        k = int(round(fraction * len(perm)))
+        a, b = perm[:k], perm[k:]
+        mc = ModelCalibration.fit(probs[a], y[a], classes, source="split")
+        cal_b = mc.calibrate(probs[b])
+        sets = mc.conformal(calibrated=True, seed=r).predict_set(cal_b, coverage)
+        covs.append([float(sets[y[b] == j, j].mean()) for j in range(len(classes))])
+        eces.append(expected_calibration_error(cal_b, y[b]))
+    cov = np.array(covs)
+    out = {"n_splits": n_splits, "coverage_mean": cov.mean(0).round(4).tolist(),
+           "coverage_sd": cov.std(0).round(4).tolist(),
+           "share_all_classes_within_2pts": float(np.mean(np.all(np.abs(cov - coverage) <= 0.02, axis=1))),
+           "ece_mean_sd": [round(float(np.mean(eces)), 4), round(float(np.std(eces)), 4)]}
+    print(f"\n  {n_splits} random {fraction:.0%}/{1 - fraction:.0%} splits of the test rows: coverage per class mean "
+          f"{out['coverage_mean']}, sd {out['coverage_sd']}; all classes within 2 points in "
+          f"{out['share_all_classes_within_2pts']:.0%} of splits; ECE {out['ece_mean_sd']}")
+    return out
+
+
 def score(name: str, classes, y: np.ndarray, raw: np.ndarray, cal: np.ndarray, pred_idx: np.ndarray,
           sets: np.ndarray, coverage: float, signals: dict[str, np.ndarray], extra: dict) -> dict:
     """Every figure of one data set; printed and returned."""
@@ -85,6 +133,7 @@ def score(name: str, classes, y: np.ndarray, raw: np.ndarray, cal: np.ndarray, p
     out = {"name": name, "n": int(len(y)), "accuracy": float(correct.mean()), **extra,
            "ece_raw": expected_calibration_error(raw, y), "ece_cal": expected_calibration_error(cal, y),
            "brier_raw": brier_score(raw, y), "brier_cal": brier_score(cal, y)}
+    out["ece_floor_mean_p95"] = [round(v, 4) for v in ece_floor(cal)]
     cov = coverage_table(sets, y, classes, coverage)
     out["coverage"] = {str(r["class"]): round(float(r["coverage"]), 4) for r in cov}
     out["coverage_n"] = {str(r["class"]): int(r["n"]) for r in cov}
@@ -107,6 +156,8 @@ def score(name: str, classes, y: np.ndarray, raw: np.ndarray, cal: np.ndarray, p
     for k, v in extra.items():
         print(f"  {k}: {v}")
     print(f"  ECE  raw {out['ece_raw']:.4f} -> calibrated {out['ece_cal']:.4f}  (15 equal-width bins)")
+    print(f"  ECE of a perfectly calibrated model with these probabilities and rows (sampling noise): mean "
+          f"{out['ece_floor_mean_p95'][0]:.4f}, 95th percentile {out['ece_floor_mean_p95'][1]:.4f}")
     print(f"  Brier raw {out['brier_raw']:.4f} -> calibrated {out['brier_cal']:.4f}  (multi-class, 0-2)")
     print(f"  conformal coverage at {coverage:.0%} (class-conditional): "
           + ", ".join(f"class {c} {v:.3f} (n {out['coverage_n'][c]}, {100 * (v - coverage):+.1f} pts)"
@@ -160,7 +211,10 @@ def run_sim(args) -> dict:
         f = simulate_field(preset("hst", seed=seed, shape=(args.shape, args.shape), n_candidates=args.n))
         x, ok = make_inputs(f.images, f.truth["x"], f.truth["y"], cfg, zeropoints=f.zeropoint)
         y = np.asarray(f.truth["class_ref"], dtype=int)
-        return x[ok], y[ok], np.asarray(f.truth["x"])[ok], np.asarray(f.truth["y"])[ok]
+        # the simulated people's mode per truth row (0: nobody labelled it), the yardstick of issue 17
+        hum = dict(zip(np.asarray(f.humans["id"]).tolist(), np.asarray(f.humans["class_ref"]).tolist()))
+        mode = np.array([int(hum.get(int(i), 0)) for i in np.asarray(f.truth["id"])])
+        return x[ok], y[ok], np.asarray(f.truth["x"])[ok], np.asarray(f.truth["y"])[ok], mode[ok]
 
     tr = [field_inputs(101 + k) for k in range(args.train_fields)]
     te = [field_inputs(202 + k) for k in range(args.test_fields)]
@@ -176,6 +230,7 @@ def run_sim(args) -> dict:
     loaded = load_model(work / "sim")
     res, tta_res, cal, sets, mc = _apply(loaded, x_te, args.coverage, args.tta)
     y = np.asarray(cfg.class_indices(y_te))
+    mode_te = np.concatenate([t[4] for t in te])
     idx = np.array([cfg.classes.index(c) if c in cfg.classes else -1 for c in res.class_pred])
     sig_all = _signals(res, tta_res)
     base = {"train": f"{len(y_tr)} candidates of {args.train_fields} field(s), truth labels, {args.members} "
@@ -200,6 +255,19 @@ def run_sim(args) -> dict:
 
     out = {"validation": scored("the validation split", mc, "the training fields' validation split (chose the "
                                                              "epoch)")}
+    # the network (trained on the truth) against the people's mode on the same rows: the ceiling
+    # of any network trained on the people's votes (issue 17, learning from votes)
+    net_ok = (idx == y)[keep]
+    mode_ok = (mode_te == y_te)[keep]
+    diff = net_ok.astype(float) - mode_ok.astype(float)
+    boot = np.random.default_rng(0).integers(0, diff.size, size=(2000, diff.size))
+    d = diff[boot].mean(axis=1)
+    out["people_mode_vs_truth"] = float(mode_ok.mean())
+    out["network_minus_mode"] = [round(float(diff.mean()), 4), round(float(np.quantile(d, 0.025)), 4),
+                                 round(float(np.quantile(d, 0.975)), 4)]
+    print(f"\n  people's mode vs truth on the same rows {mode_ok.mean():.3f}; network (trained on the truth) "
+          f"minus mode {out['network_minus_mode'][0]:+.3f} [{out['network_minus_mode'][1]:+.3f}, "
+          f"{out['network_minus_mode'][2]:+.3f}] (95% paired bootstrap)")
     if args.calibration_fields > 0:
         from starclass.learn.calibration import calibrate_model
 
@@ -217,6 +285,8 @@ def run_sim(args) -> dict:
         mtp = ModelCalibration.fit(res.prob_mean[cal_rows], y[cal_rows], cfg.classes, source="test-field part")
         out["test_part"] = scored(f"a random {args.test_calibration_fraction:.0%} of the test fields", mtp,
                                   "labelled part of the test fields (exchangeable with the rest)")
+        out["repeated_splits"] = repeated_splits(res.prob_mean, y, cfg.classes, args.coverage,
+                                                 args.test_calibration_fraction)
     return out
 
 
