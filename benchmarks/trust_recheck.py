@@ -26,6 +26,7 @@ Run::
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import sys
@@ -173,6 +174,13 @@ def main() -> None:
 
     torch.set_num_threads(1)
     what, rest = sys.argv[1], sys.argv[2:]
+    # progress lines to stderr, so that stdout is the JSON alone
+    with contextlib.redirect_stdout(sys.stderr):
+        out = _run(what, rest)
+    print(json.dumps(out, indent=1, default=float))
+
+
+def _run(what: str, rest: list[str]) -> dict:
     if what == "sim":
         out = recheck_sim(rest[0], int(rest[1]), int(rest[2]), int(rest[3]), float(rest[4]))
     elif what == "fields":
@@ -183,7 +191,7 @@ def main() -> None:
     else:
         sys.exit("usage: trust_recheck.py sim MODEL N SHAPE TEST_FIELDS FRACTION | fields MODEL N SHAPE CAL_SEEDS "
                  "TEST_SEEDS | real WORK_DIR")
-    print(json.dumps(out, indent=1, default=float))
+    return out
 
 
 if __name__ == "__main__":
