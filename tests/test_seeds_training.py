@@ -147,3 +147,26 @@ def test_train_cli_warns_before_any_training(empty_hub, tmp_path):
     # the warning comes first, then the bad input is refused (exit 2) before a network is built
     assert "FROM SCRATCH" in r.output and "NOT frozen" in r.output
     assert r.exit_code == 2 and "missing.png" in r.output
+
+
+def test_no_weights_message_offers_pretraining_on_simulated_data(empty_hub, tmp_path):
+    """Issue 16: where no ImageNet weights exist the CLI names the substitute (pretrain, --init-from)."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.models.torchvision_nets import missing_pretrained
+
+    # VGG16 with frozen layers: the warning carries the offer with the task's own simulator
+    msg = frozen_over_random(get_preset("open-globular"))[0]
+    assert "--preset open-globular" in msg and "--init-from" in msg
+    # ResNet-18 with pretrained: auto and nothing frozen: a note, not silence (old code: none)
+    cc = get_preset("cool-core")
+    notes = missing_pretrained(cc)
+    assert len(notes) == 1 and "resnet18" in notes[0] and "--preset cool-core" in notes[0]
+    assert missing_pretrained(cc, init_from="pretrained") == []
+    assert missing_pretrained(get_preset("cool-core-compact")) == []  # no torchvision member: nothing to say
+    (tmp_path / "labels.csv").write_text("file,label\nmissing.fits,1\n")
+    r = CliRunner().invoke(app, ["train", "--task", "cool-core", "--stamps", str(tmp_path / "labels.csv"),
+                                 "-o", str(tmp_path / "m")])
+    assert "FROM SCRATCH" in r.output and "--init-from pretrained" in r.output
+    assert r.exit_code == 2

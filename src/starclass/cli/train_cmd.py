@@ -327,11 +327,13 @@ def train_command(
             raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
                                  "--val-fraction > 0")
 
-    from starclass.models.torchvision_nets import frozen_over_random
+    from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained
 
     for warning in frozen_over_random(cfg, init_from):
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
+    for note in missing_pretrained(cfg, init_from):
+        typer.echo(f"NOTE: {note}", err=True)
     if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
         if use_votes:
             raise StarclassError("--labels, --label-columns and --label-model work with a catalogue (--catalog) "
