@@ -188,7 +188,8 @@ def main() -> None:
     q = dict(SIZES["quick" if args.quick else ("paper" if args.paper else "full")])
     if args.paper and args.quick:
         q.update(epochs=1)  # a smoke test of the paper networks: tiny samples, one epoch
-    results: dict = {"sizes": q, "tasks": RUN["tasks"], "device": args.device, "n_boot": N_BOOT, "machine": "shared 2-core CPU, loaded by other jobs"}
+    results: dict = {"sizes": q, "tasks": RUN["tasks"], "device": args.device, "n_boot": N_BOOT,
+                     "machine": "shared 2-core CPU, loaded by other jobs" if args.device == "cpu" else args.device}
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as d:
         root = Path(d)
