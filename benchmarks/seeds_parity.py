@@ -83,7 +83,7 @@ RUN = {"device": "cpu", "tasks": TASKS["compact"]}
 
 
 def train_and_classify(task: str, train_csv: Path, test_csv: Path, root: Path, size: int, epochs: int | None,
-                       label_column: str = "label"):
+                       label_column: str = "label", tta: bool = False):
     # epochs None: the preset's own recipe (the papers' epochs and early stopping)
     recipe = {} if epochs is None else {"epochs": epochs, "early_stopping_patience": 8}
     cfg = get_preset(task, stamp_size=size, recipe=recipe)
@@ -94,6 +94,9 @@ def train_and_classify(task: str, train_csv: Path, test_csv: Path, root: Path, s
     fit_cutouts(cfg, tr, outdir=root / f"model_{task}", seed=0, progress=False, device=RUN["device"])
     t_train = time.perf_counter() - t0
     out = classify_cutouts(te, root / f"model_{task}", device=RUN["device"])
+    if tta:  # also averaged over the eight rotations/flips (`classify --tta`)
+        return cfg, tr, te, (out, classify_cutouts(te, root / f"model_{task}", device=RUN["device"], tta=True)), \
+            t_train
     return cfg, tr, te, out, t_train
 
 
@@ -133,8 +136,9 @@ def galaxy_clusters(root: Path, q: dict) -> dict:
 
 def cool_cores(root: Path, q: dict) -> dict:
     tr_csv, te_csv, t_sim = simulate("cool-core", root, q["cc_train"], q["cc_test"], q["cc_size"])
-    cfg, tr, te, out, t_train = train_and_classify(RUN["tasks"]["cc"], tr_csv, te_csv, root, q["cc_size"],
-                                                   q["epochs"])
+    # cool cores: the preset's own recipe (batch 32, balanced sampling, early stopping; see its yaml)
+    cfg, tr, te, (out, out_tta), t_train = train_and_classify(RUN["tasks"]["cc"], tr_csv, te_csv, root,
+                                                              q["cc_size"], q.get("cc_epochs", q["epochs"]), tta=True)
     ref = np.asarray(out["class_ref"], int)
     pred = np.asarray(out["class_pred"], int)
     pixel_kpc = 1000.0 / q["cc_size"]
@@ -142,7 +146,8 @@ def cool_cores(root: Path, q: dict) -> dict:
     ne = np.asarray(te.table["ne_center"], float)
     train_labels = np.asarray(tr.labels, int)
     fractions = [np.mean(train_labels == c) for c in (1, 2, 3)]
-    methods = {"cnn": pred, "density": density_classes(ne), "csb_thresholds": csb_classes(csb),
+    methods = {"cnn": pred, "cnn_tta": np.asarray(out_tta["class_pred"], int),
+               "density": density_classes(ne), "csb_thresholds": csb_classes(csb),
                "csb_ranked": rank_classes(csb, fractions)}
     res = {"n_train": len(tr), "n_test": len(te), "size_px": q["cc_size"], "simulate_s": t_sim, "train_s": t_train,
            "class_counts_test": {str(c): int(np.sum(ref == c)) for c in (1, 2, 3)}}
@@ -159,7 +164,7 @@ def cool_cores(root: Path, q: dict) -> dict:
 
 SIZES = {
     "full": {"og_train": 300, "og_test": 160, "og_size": 64, "gc_train": 240, "gc_test": 120, "gc_size": 64,
-             "cc_train": 300, "cc_test": 200, "cc_size": 96, "epochs": 20},
+             "cc_train": 300, "cc_test": 200, "cc_size": 96, "epochs": 20, "cc_epochs": None},
     # the papers' input sizes and networks (--paper, GPU): VGG16 224 px, custom CNN 356 px, ResNet-18
     # 256 px; samples near the papers' (Kosiba: 1600 candidates; Su: 318 clusters, here more since
     # there is no 10-fold); epochs None: each preset's own recipe
@@ -180,6 +185,8 @@ def main() -> None:
                          "256 px) with their presets' recipes: needs a GPU.")
     ap.add_argument("--device", default="cpu", help="torch device (cuda on a GPU machine).")
     ap.add_argument("--threads", type=int, default=1, help="torch CPU threads.")
+    ap.add_argument("--cc-train", type=int, default=None,
+                    help="Number of simulated training clusters for cool-core (default: the size set's).")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     RUN["device"] = args.device
@@ -188,6 +195,8 @@ def main() -> None:
     q = dict(SIZES["quick" if args.quick else ("paper" if args.paper else "full")])
     if args.paper and args.quick:
         q.update(epochs=1)  # a smoke test of the paper networks: tiny samples, one epoch
+    if args.cc_train is not None:
+        q["cc_train"] = args.cc_train
     results: dict = {"sizes": q, "tasks": RUN["tasks"], "device": args.device, "n_boot": N_BOOT,
                      "machine": "shared 2-core CPU, loaded by other jobs" if args.device == "cpu" else args.device}
     t0 = time.perf_counter()
@@ -212,7 +221,7 @@ def main() -> None:
         print(f"galaxy-cluster CNN accuracy {fmt(r['cnn']['accuracy'])}  AUC {fmt(r['cnn']['auc'])}")
     if "cool-core" in results:
         r = results["cool-core"]
-        for m in ("cnn", "density", "csb_thresholds", "csb_ranked"):
+        for m in ("cnn", "cnn_tta", "density", "csb_thresholds", "csb_ranked"):
             print(f"cool-core {m:15s} " + "  ".join(f"{k[5:]} {fmt(v)}" for k, v in r[m].items()))
     if args.out:
         args.out.write_text(json.dumps(results, indent=2, default=str))
