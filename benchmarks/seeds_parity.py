@@ -164,7 +164,7 @@ def cool_cores(root: Path, q: dict) -> dict:
 
 SIZES = {
     "full": {"og_train": 300, "og_test": 160, "og_size": 64, "gc_train": 240, "gc_test": 120, "gc_size": 64,
-             "cc_train": 300, "cc_test": 200, "cc_size": 96, "epochs": 20, "cc_epochs": None},
+             "cc_train": 3000, "cc_test": 200, "cc_size": 96, "epochs": 20, "cc_epochs": None},
     # the papers' input sizes and networks (--paper, GPU): VGG16 224 px, custom CNN 356 px, ResNet-18
     # 256 px; samples near the papers' (Kosiba: 1600 candidates; Su: 318 clusters, here more since
     # there is no 10-fold); epochs None: each preset's own recipe
