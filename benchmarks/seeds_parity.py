@@ -12,7 +12,9 @@ training folder (``fit_cutouts``, as ``starclass train --stamps``), classify the
 * cool-core: one-vs-rest balanced accuracy of CC / WCC / NCC, against the central-density
   rule, the C_SB thresholds and the C_SB ranking in the training fractions.
 
-A short CPU run (sizes below, chosen to finish in ~10 minutes on a shared 2-core machine):
+A short CPU run (sizes below; open-globular and galaxy-cluster ~10 minutes on a shared 2-core
+machine; cool-core trains on 3000 simulated clusters, which it needs to reach its baselines,
+docs/seeds.md, ~10 minutes more; ``--cc-train 300`` for the first, smaller run):
 
     nice -n 10 python benchmarks/seeds_parity.py --out benchmarks/results_seeds_parity_2026-12-01.json
 
