@@ -12,11 +12,21 @@ training folder (``fit_cutouts``, as ``starclass train --stamps``), classify the
 * cool-core: one-vs-rest balanced accuracy of CC / WCC / NCC, against the central-density
   rule, the C_SB thresholds and the C_SB ranking in the training fractions.
 
-A short CPU run (sizes below, chosen to finish in ~10 minutes on a shared 2-core machine):
+A short CPU run (sizes below; open-globular and galaxy-cluster ~10 minutes on a shared 2-core
+machine; cool-core trains on 3000 simulated clusters, which it needs to reach its baselines,
+docs/seeds.md, ~10 minutes more; ``--cc-train 300`` for the first, smaller run):
 
     nice -n 10 python benchmarks/seeds_parity.py --out benchmarks/results_seeds_parity_2026-12-01.json
 
 ``--quick`` runs tiny samples (a smoke test, numbers meaningless).
+
+``--paper`` trains the papers' own networks at the papers' input sizes instead of the compact
+presets: VGG16 at 224 px (``open-globular``), the custom CNN at 356 px with its plateau
+schedule (``galaxy-cluster``), ResNet-18 at 256 px (``cool-core``), each with its preset's own
+recipe (epochs, batch, learning rate) and larger simulated samples. It needs a GPU (VGG16 at
+224 px is hours per epoch on the 2-core CPU); not run on this project's CPU:
+
+    python benchmarks/seeds_parity.py --paper --device cuda --out results_seeds_parity_paper.json
 """
 
 from __future__ import annotations
@@ -67,22 +77,34 @@ def simulate(preset: str, root: Path, n_train: int, n_test: int, size: int) -> t
     return tr, te, time.perf_counter() - t0
 
 
-def train_and_classify(task: str, train_csv: Path, test_csv: Path, root: Path, size: int, epochs: int,
-                       label_column: str = "label"):
-    cfg = get_preset(task, stamp_size=size, recipe={"epochs": epochs, "early_stopping_patience": 8})
+#: The task each system trains: the compact presets (CPU) or, with ``--paper``, the papers' networks.
+TASKS = {"compact": {"og": "open-globular-compact", "gc": "galaxy-cluster-compact", "cc": "cool-core-compact"},
+         "paper": {"og": "open-globular", "gc": "galaxy-cluster", "cc": "cool-core"}}
+#: Set by main(): the torch device and the task family.
+RUN = {"device": "cpu", "tasks": TASKS["compact"]}
+
+
+def train_and_classify(task: str, train_csv: Path, test_csv: Path, root: Path, size: int, epochs: int | None,
+                       label_column: str = "label", tta: bool = False):
+    # epochs None: the preset's own recipe (the papers' epochs and early stopping)
+    recipe = {} if epochs is None else {"epochs": epochs, "early_stopping_patience": 8}
+    cfg = get_preset(task, stamp_size=size, recipe=recipe)
     bands = list(cfg.bands) if len(cfg.bands) > 1 else None
     tr = read_cutout_folder(train_csv, require_group=False, bands=bands, label_column=label_column)
     te = read_cutout_folder(test_csv, require_group=False, bands=bands, label_column=label_column)
     t0 = time.perf_counter()
-    fit_cutouts(cfg, tr, outdir=root / f"model_{task}", seed=0, progress=False, device="cpu")
+    fit_cutouts(cfg, tr, outdir=root / f"model_{task}", seed=0, progress=False, device=RUN["device"])
     t_train = time.perf_counter() - t0
-    out = classify_cutouts(te, root / f"model_{task}", device="cpu")
+    out = classify_cutouts(te, root / f"model_{task}", device=RUN["device"])
+    if tta:  # also averaged over the eight rotations/flips (`classify --tta`)
+        return cfg, tr, te, (out, classify_cutouts(te, root / f"model_{task}", device=RUN["device"], tta=True)), \
+            t_train
     return cfg, tr, te, out, t_train
 
 
 def open_globular(root: Path, q: dict) -> dict:
     tr_csv, te_csv, t_sim = simulate("open-globular", root, q["og_train"], q["og_test"], q["og_size"])
-    cfg, tr, te, out, t_train = train_and_classify("open-globular-compact", tr_csv, te_csv, root, q["og_size"],
+    cfg, tr, te, out, t_train = train_and_classify(RUN["tasks"]["og"], tr_csv, te_csv, root, q["og_size"],
                                                    q["epochs"])
     ref = np.asarray(out["class_ref"], int)
     pred = np.asarray(out["class_pred"], int)
@@ -101,7 +123,7 @@ def open_globular(root: Path, q: dict) -> dict:
 
 def galaxy_clusters(root: Path, q: dict) -> dict:
     tr_csv, te_csv, t_sim = simulate("galaxy-cluster", root, q["gc_train"], q["gc_test"], q["gc_size"])
-    cfg, tr, te, out, t_train = train_and_classify("galaxy-cluster-compact", tr_csv, te_csv, root, q["gc_size"],
+    cfg, tr, te, out, t_train = train_and_classify(RUN["tasks"]["gc"], tr_csv, te_csv, root, q["gc_size"],
                                                    q["epochs"])
     ref = np.asarray(out["class_ref"], int)
     pred = np.asarray(out["class_pred"], int)
@@ -116,8 +138,9 @@ def galaxy_clusters(root: Path, q: dict) -> dict:
 
 def cool_cores(root: Path, q: dict) -> dict:
     tr_csv, te_csv, t_sim = simulate("cool-core", root, q["cc_train"], q["cc_test"], q["cc_size"])
-    cfg, tr, te, out, t_train = train_and_classify("cool-core-compact", tr_csv, te_csv, root, q["cc_size"],
-                                                   q["epochs"])
+    # cool cores: the preset's own recipe (batch 32, balanced sampling, early stopping; see its yaml)
+    cfg, tr, te, (out, out_tta), t_train = train_and_classify(RUN["tasks"]["cc"], tr_csv, te_csv, root,
+                                                              q["cc_size"], q.get("cc_epochs", q["epochs"]), tta=True)
     ref = np.asarray(out["class_ref"], int)
     pred = np.asarray(out["class_pred"], int)
     pixel_kpc = 1000.0 / q["cc_size"]
@@ -125,7 +148,8 @@ def cool_cores(root: Path, q: dict) -> dict:
     ne = np.asarray(te.table["ne_center"], float)
     train_labels = np.asarray(tr.labels, int)
     fractions = [np.mean(train_labels == c) for c in (1, 2, 3)]
-    methods = {"cnn": pred, "density": density_classes(ne), "csb_thresholds": csb_classes(csb),
+    methods = {"cnn": pred, "cnn_tta": np.asarray(out_tta["class_pred"], int),
+               "density": density_classes(ne), "csb_thresholds": csb_classes(csb),
                "csb_ranked": rank_classes(csb, fractions)}
     res = {"n_train": len(tr), "n_test": len(te), "size_px": q["cc_size"], "simulate_s": t_sim, "train_s": t_train,
            "class_counts_test": {str(c): int(np.sum(ref == c)) for c in (1, 2, 3)}}
@@ -142,7 +166,12 @@ def cool_cores(root: Path, q: dict) -> dict:
 
 SIZES = {
     "full": {"og_train": 300, "og_test": 160, "og_size": 64, "gc_train": 240, "gc_test": 120, "gc_size": 64,
-             "cc_train": 300, "cc_test": 200, "cc_size": 96, "epochs": 20},
+             "cc_train": 3000, "cc_test": 200, "cc_size": 96, "epochs": 20, "cc_epochs": None},
+    # the papers' input sizes and networks (--paper, GPU): VGG16 224 px, custom CNN 356 px, ResNet-18
+    # 256 px; samples near the papers' (Kosiba: 1600 candidates; Su: 318 clusters, here more since
+    # there is no 10-fold); epochs None: each preset's own recipe
+    "paper": {"og_train": 600, "og_test": 200, "og_size": 224, "gc_train": 1600, "gc_test": 400, "gc_size": 356,
+              "cc_train": 1000, "cc_test": 200, "cc_size": 256, "epochs": None},
     "quick": {"og_train": 24, "og_test": 16, "og_size": 48, "gc_train": 24, "gc_test": 16, "gc_size": 48,
               "cc_train": 24, "cc_test": 18, "cc_size": 64, "epochs": 2},
 }
@@ -153,11 +182,25 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None, help="JSON file for the results.")
     ap.add_argument("--quick", action="store_true", help="Tiny samples (smoke test).")
     ap.add_argument("--only", choices=["open-globular", "galaxy-cluster", "cool-core"], default=None)
+    ap.add_argument("--paper", action="store_true",
+                    help="The papers' networks at their input sizes (VGG16 224 px, custom CNN 356 px, ResNet-18 "
+                         "256 px) with their presets' recipes: needs a GPU.")
+    ap.add_argument("--device", default="cpu", help="torch device (cuda on a GPU machine).")
+    ap.add_argument("--threads", type=int, default=1, help="torch CPU threads.")
+    ap.add_argument("--cc-train", type=int, default=None,
+                    help="Number of simulated training clusters for cool-core (default: the size set's).")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
+    RUN["device"] = args.device
+    RUN["tasks"] = TASKS["paper" if args.paper else "compact"]
     warnings.filterwarnings("ignore", message=".*masked element.*")
-    q = SIZES["quick" if args.quick else "full"]
-    results: dict = {"sizes": q, "n_boot": N_BOOT, "machine": "shared 2-core CPU, loaded by other jobs"}
+    q = dict(SIZES["quick" if args.quick else ("paper" if args.paper else "full")])
+    if args.paper and args.quick:
+        q.update(epochs=1)  # a smoke test of the paper networks: tiny samples, one epoch
+    if args.cc_train is not None:
+        q["cc_train"] = args.cc_train
+    results: dict = {"sizes": q, "tasks": RUN["tasks"], "device": args.device, "n_boot": N_BOOT,
+                     "machine": "shared 2-core CPU, loaded by other jobs" if args.device == "cpu" else args.device}
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as d:
         root = Path(d)
@@ -180,7 +223,7 @@ def main() -> None:
         print(f"galaxy-cluster CNN accuracy {fmt(r['cnn']['accuracy'])}  AUC {fmt(r['cnn']['auc'])}")
     if "cool-core" in results:
         r = results["cool-core"]
-        for m in ("cnn", "density", "csb_thresholds", "csb_ranked"):
+        for m in ("cnn", "cnn_tta", "density", "csb_thresholds", "csb_ranked"):
             print(f"cool-core {m:15s} " + "  ".join(f"{k[5:]} {fmt(v)}" for k, v in r[m].items()))
     if args.out:
         args.out.write_text(json.dumps(results, indent=2, default=str))

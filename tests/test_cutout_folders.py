@@ -345,3 +345,13 @@ def test_cli_train_init_from_fine_tunes_and_refuses_a_mismatched_model(tmp_path)
                               str(tmp_path / "sim_model")])
     assert res.exit_code == 2 and "init_from" in res.output and "stamp_size" in res.output, res.output
     assert "Traceback" not in res.output
+
+
+def test_validation_split_of_a_small_set_with_every_class_below_the_fold_count():
+    """Nine cutouts of three classes, 10 % validation: scikit-learn's stratified split into ten parts
+    refused it (a ValueError traceback from `train --stamps`); now a split with both sides filled."""
+    labels = np.repeat([1, 2, 3], 3)
+    groups = np.arange(9).astype(str)
+    tr, va = group_validation(labels, groups, 0.1, seed=0)
+    assert va.size >= 1 and tr.size >= 1
+    assert sorted(np.concatenate([tr, va]).tolist()) == list(range(9))

@@ -147,3 +147,47 @@ def test_train_cli_warns_before_any_training(empty_hub, tmp_path):
     # the warning comes first, then the bad input is refused (exit 2) before a network is built
     assert "FROM SCRATCH" in r.output and "NOT frozen" in r.output
     assert r.exit_code == 2 and "missing.png" in r.output
+
+
+def test_no_weights_message_offers_pretraining_on_simulated_data(empty_hub, tmp_path):
+    """Issue 16: where no ImageNet weights exist the CLI names the substitute (pretrain, --init-from)."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.models.torchvision_nets import missing_pretrained
+
+    # VGG16 with frozen layers: the warning carries the offer with the task's own simulator
+    msg = frozen_over_random(get_preset("open-globular"))[0]
+    assert "--preset open-globular" in msg and "--init-from" in msg
+    # ResNet-18 with pretrained: auto and nothing frozen: a note, not silence (old code: none)
+    cc = get_preset("cool-core")
+    notes = missing_pretrained(cc)
+    assert len(notes) == 1 and "resnet18" in notes[0] and "--preset cool-core" in notes[0]
+    assert missing_pretrained(cc, init_from="pretrained") == []
+    assert missing_pretrained(get_preset("cool-core-compact")) == []  # no torchvision member: nothing to say
+    (tmp_path / "labels.csv").write_text("file,label\nmissing.fits,1\n")
+    r = CliRunner().invoke(app, ["train", "--task", "cool-core", "--stamps", str(tmp_path / "labels.csv"),
+                                 "-o", str(tmp_path / "m")])
+    assert "FROM SCRATCH" in r.output and "--init-from pretrained" in r.output
+    assert r.exit_code == 2
+
+
+def test_train_cv_on_a_labelled_cutout_folder(tmp_path):
+    """Issue 16: k-fold on what `simulate --preset cool-core` writes (old code: refused, exit 2)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.simulate.seed_presets import write_seed_preset
+
+    csv, _ = write_seed_preset("cool-core", tmp_path / "cc", n=12, size=32, seed=3)
+    r = CliRunner().invoke(app, ["train", "--task", "cool-core-compact", "--stamps", str(csv), "--cv", "2",
+                                 "--epochs", "1", "--no-progress", "--device", "cpu", "-o", str(tmp_path / "m")])
+    assert r.exit_code == 0, r.output
+    summary = json.loads((tmp_path / "m" / "cv_summary.json").read_text())
+    assert "pooled" in summary and summary["pooled"]["n"] == 12  # every cutout held out exactly once
+    assert (tmp_path / "m" / "fold_1").is_dir() and (tmp_path / "m" / "fold_2").is_dir()
+    r = CliRunner().invoke(app, ["train", "--task", "cool-core-compact", "--stamps", str(csv), "--cv", "logo",
+                                 "-o", str(tmp_path / "m2")])
+    assert r.exit_code == 2 and "--cv 10" in r.output and not (tmp_path / "m2").exists()

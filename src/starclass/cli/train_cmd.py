@@ -190,7 +190,8 @@ def train_command(
         None, "--cv",
         help="Cross-validate instead of training one model: K (stratified K-fold) or logo (leave one galaxy "
              "or field out). One model per fold under --output, with per-fold and pooled metrics "
-             "(cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json) written and printed."),
+             "(cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json) written and printed. On a labelled "
+             "cutout folder (--stamps labels.csv): K only."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
@@ -327,17 +328,20 @@ def train_command(
             raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
                                  "--val-fraction > 0")
 
-    from starclass.models.torchvision_nets import frozen_over_random
+    from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained
 
     for warning in frozen_over_random(cfg, init_from):
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
+    for note in missing_pretrained(cfg, init_from):
+        typer.echo(f"NOTE: {note}", err=True)
     if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
         if use_votes:
             raise StarclassError("--labels, --label-columns and --label-model work with a catalogue (--catalog) "
                                  "or a stamp store, not with a cutout folder")
-        if cv_scheme is not None:
-            raise StarclassError("--cv works on mosaics or stamp stores; not yet on labelled cutout folders")
+        if cv_scheme == "logo":
+            raise StarclassError("--cv logo needs the galaxy (or field) of every candidate: mosaics or stamp "
+                                 "stores; on a cutout folder give a number of folds (e.g. --cv 10)")
         if target_purity is not None:
             # refused, not ignored: the model would be kept with the task's threshold without a word
             raise StarclassError("--target-purity works on mosaics or stamp stores; for a cutout folder choose the "
@@ -345,7 +349,8 @@ def train_command(
         _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column,
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
-                          device=device, epochs=epochs, ensemble=ensemble, init_from=init_from)
+                          device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
+                          cv_scheme=cv_scheme)
         return
     extra = None
     votes = None
@@ -589,8 +594,9 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
-                      precision: str | None, **fit_kwargs) -> None:
-    """``train --stamps LABELS.csv|DIR``: every check runs before the model directory is made."""
+                      precision: str | None, cv_scheme: int | str | None = None, **fit_kwargs) -> None:
+    """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
+    directory is made."""
     from starclass.learn.cutouts import fit_cutouts
 
     # the task's default group column is used where the CSV has it; one given on the
@@ -602,6 +608,21 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
+    if cv_scheme is not None:
+        # the folds are stratified by class, one row at a time: rows that share a group (several
+        # cutouts of one object) could fall on both sides of a fold, so such folders are refused
+        if n_groups != len(cutouts):
+            raise StarclassError(f"--cv on a cutout folder needs one cutout per group; {cutouts.source} has "
+                                 f"{len(cutouts)} cutouts in {n_groups} groups")
+        from starclass.io.cutout_folders import label_classes
+        from starclass.learn.crossval import cross_validate
+        from starclass.stamps.images import cutout_inputs
+
+        classes = label_classes(cutouts, cfg.label_map)
+        cvr = cross_validate(cfg, cutout_inputs(cutouts.images, cfg), classes, scheme=cv_scheme, outdir=output,
+                             extra_columns={"file": np.asarray(cutouts.files)}, **fit_kwargs)
+        _print_cv(cvr)
+        return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
     _summarise(cfg, result, output, precision)
 

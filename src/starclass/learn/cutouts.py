@@ -92,6 +92,11 @@ def group_validation(labels: np.ndarray, groups: np.ndarray, fraction: float,
         return np.arange(n, dtype=np.int64), np.zeros(0, dtype=np.int64)
     n_groups = np.unique(np.asarray(groups).astype(str)).size
     k = int(min(max(2, round(1.0 / float(fraction))), n_groups))
+    # a stratified split into k parts needs a class with at least k rows (scikit-learn refuses
+    # otherwise): on a small labelled set (e.g. 40 cutouts of three classes for fine-tuning)
+    # fewer, larger parts give a somewhat larger validation share instead of an error
+    largest = int(np.unique(labels, return_counts=True)[1].max()) if n else 0
+    k = max(2, min(k, largest))
     folds = group_folds(labels, groups, k, seed)
     val = np.flatnonzero(folds == 0).astype(np.int64)
     return np.setdiff1d(np.arange(n), val).astype(np.int64), val

@@ -140,6 +140,87 @@ def resolve_weights(arch: str, pretrained: Any) -> Path | None:
     return p
 
 
+#: Task family (``toy_kind``) -> ``starclass simulate --preset`` that poses the same problem,
+#: for the pretraining offer made when no pretrained weights exist.
+SIMULATE_PRESET_OF_KIND = {"rgb": "open-globular", "xray_optical": "galaxy-cluster", "coolcore": "cool-core",
+                           "ground2": "m31", "hst4": "hst"}
+
+
+def pretraining_offer(config) -> str:
+    """The substitute for missing ImageNet weights, as commands: pretrain on simulated data, fine-tune.
+
+    Pretraining on a larger simulated sample of the task itself (another seed) and fine-tuning
+    on the labelled set with ``--init-from`` is what this project can offer offline; the gain
+    over training from scratch is measured in ``docs/seeds.md`` ("Pretraining on simulated
+    data").
+
+    Parameters
+    ----------
+    config : starclass.learn.config.TaskConfig
+        The task.
+
+    Returns
+    -------
+    str
+        One sentence with the three commands.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> "--init-from" in pretraining_offer(get_preset("cool-core"))
+    True
+    """
+    name = config.name
+    preset = SIMULATE_PRESET_OF_KIND.get(getattr(config, "toy_kind", None) or "", None)
+    sim = (f"starclass simulate sim_pre --preset {preset} --n 2000 --seed 7" if preset
+           else "starclass simulate sim_pre --preset <the task's simulator> --seed 7")
+    return (f"substitute offered: pretrain on simulated data of the task and fine-tune, "
+            f"`{sim}`, `starclass train --task {name} --stamps sim_pre/labels.csv -o pretrained`, then "
+            f"`starclass train --task {name} ... --init-from pretrained` (docs/seeds.md, 'Pretraining on "
+            f"simulated data')")
+
+
+def missing_pretrained(config, init_from: Any = None) -> list[str]:
+    """Notes for the torchvision members that would load ImageNet weights but find none (nothing frozen).
+
+    :func:`frozen_over_random` covers members that also ask for frozen layers; this covers the
+    others (e.g. ``cool-core``'s ResNet-18 with ``pretrained: auto``), which silently train
+    from scratch otherwise.
+
+    Parameters
+    ----------
+    config : starclass.learn.config.TaskConfig
+        The task.
+    init_from : path or None
+        A model to fine-tune from: its weights stand in, so no note.
+
+    Returns
+    -------
+    list of str
+        One note per such member, each with :func:`pretraining_offer`.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> missing_pretrained(get_preset("cool-core", arch_options={"pretrained": None}))
+    []
+    """
+    out = []
+    if init_from is not None:
+        return out
+    for m in config.members():
+        opts = m["arch_options"]
+        wanted = opts.get("pretrained", "auto")
+        asks = wanted is True or (isinstance(wanted, str) and wanted.lower() == "auto")
+        if (m["architecture"] in CHECKPOINT_FILES and asks and not int(opts.get("frozen_layers", 0) or 0)
+                and resolve_weights(m["architecture"], wanted) is None):
+            out.append(f"member {m['index'] + 1} ({m['architecture']}): no pretrained (ImageNet) weights found "
+                       f"({CHECKPOINT_FILES[m['architecture']][0]} is not in "
+                       f"{Path(torch.hub.get_dir()) / 'checkpoints'}), so it trains FROM SCRATCH; "
+                       + pretraining_offer(config))
+    return out
+
+
 def frozen_over_random(config, init_from: Any = None) -> list[str]:
     """Warnings for the members of a task that ask for frozen layers but would get no weights.
 
@@ -174,7 +255,7 @@ def frozen_over_random(config, init_from: Any = None) -> list[str]:
             out.append(f"member {m['index'] + 1} ({m['architecture']}): no pretrained weights found "
                        f"({CHECKPOINT_FILES[m['architecture']][0]} is not in {where} "
                        f"and no file was given), so training starts FROM SCRATCH and the {k} layer(s) asked "
-                       "to be frozen are NOT frozen")
+                       "to be frozen are NOT frozen; " + pretraining_offer(config))
     return out
 
 
