@@ -292,6 +292,9 @@ class ThresholdStudy:
     #: (quantity, table of :func:`threshold.metrics_vs_quantity`) for size, colour,
     #: galactocentric radius and detector position, where the catalogue has them
     trends: list[tuple[str, Table]] = field(default_factory=list)
+    #: where the trends' (and magnitude table's) threshold came from: "model" (the decision
+    #: threshold classify applied and recorded in the catalogue) or "target purity" (chosen here)
+    trend_threshold_source: str = "target purity"
 
 
 #: Columns tried, in order, for the selection's size trend (measured FWHM, concentration index,
@@ -495,23 +498,29 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
 
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
                      mags: np.ndarray | None, band: str | None, target_purity: float,
-                     quantities: Mapping[str, np.ndarray] | None = None) -> ThresholdStudy:
+                     quantities: Mapping[str, np.ndarray] | None = None,
+                     model_threshold: float | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
         chosen, note = None, f"threshold for {target_purity:.0%} purity: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note)
+    # the selection a user got is the one classify made: where the catalogue records the model's
+    # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
+    # selection, as the M31 paper's figures do; else the one chosen here for the target purity
+    if model_threshold is not None:
+        thr, study.trend_threshold_source = float(model_threshold), "model"
+    else:
+        thr = chosen["threshold"] if chosen else 0.5
     for qname, values in (quantities or {}).items():
         try:
-            study.trends.append((qname, threshold.metrics_vs_quantity(
-                y, score, values, chosen["threshold"] if chosen else 0.5, name=qname)))
+            study.trends.append((qname, threshold.metrics_vs_quantity(y, score, values, thr, name=qname)))
         except StarclassError as exc:
             study.magnitude_note = (study.magnitude_note or "") + f" metrics against {qname}: {exc}."
     if mags is None:
         study.magnitude_note = "metrics against magnitude: the prediction has no magnitude column"
         return study
-    thr = chosen["threshold"] if chosen else 0.5
     try:
         study.magnitude = threshold.metrics_vs_magnitude(y, score, mags, thr)
         study.magnitude_band, study.magnitude_threshold = band, thr
@@ -605,10 +614,19 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         band = v_band(bands) if bands else None
         mags = np.asarray(pred[mag_col(band)], float)[ia][both] if band else None
         quants = {k: v[ia][both] for k, v in selection_quantities(pred).items()}
+        # a quantity only the reference has (e.g. a simulated truth's r_gal beside detections'
+        # predictions) is still the paired object's: take it from the reference rows
+        for k, v in selection_quantities(ref).items():
+            quants.setdefault(k, v[ib][both])
+        model_thr, model_pos = pred.meta.get("threshold"), pred.meta.get("positive_class")
         for label, members in task.selections():
             y = np.isin(cr, members)
             score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
-            out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants))
+            # classify's threshold applies to P(positive class) of a binary model: this selection only
+            use = (model_thr is not None and model_pos is not None and task.is_binary
+                   and tuple(int(m) for m in members) == (int(model_pos),) and np.isfinite(float(model_thr)))
+            out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
+                                                   float(model_thr) if use else None))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
