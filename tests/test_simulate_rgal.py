@@ -100,12 +100,16 @@ def test_trends_show_the_selection_classify_made_at_the_models_threshold(tmp_pat
     pred = truth.copy()
     pred["prob_1"], pred["prob_2"] = p1, 1 - p1
     pred["class_pred"] = np.where(p1 >= 0.37, 1, 2)
-    pred["mag_g"], pred["mag_i"] = pred["mag_true_g"], pred["mag_true_i"]
     pred.meta.update(threshold=0.37, positive_class=1)
     ev = evaluate_catalogs(pred, task="m31-binary", n_boot=0, target_purity=0.9)
     (study,) = ev.comparisons[0].thresholds
     assert study.chosen["threshold"] != pytest.approx(0.37)
     assert study.trend_threshold_source == "model" and study.magnitude_threshold == pytest.approx(0.37)
+    # a simulated truth has only true magnitudes: they give the magnitude and colour trends, named so
+    assert study.magnitude_band == "g (true)" and "colour g-i (true)" in dict(study.trends)
+    colour = np.asarray(truth["mag_true_g"]) - np.asarray(truth["mag_true_i"])
+    tab = dict(study.trends)["colour g-i (true)"]
+    assert tab["lo"][0] == pytest.approx(colour.min()) and int(np.sum(tab["n"])) == len(truth)
     tab = dict(study.trends)["galactocentric radius"]
     assert tab.meta["threshold"] == pytest.approx(0.37)
     assert int(np.sum(tab["tp"])) == int(np.sum(y & (p1 >= 0.37)))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
-from starclass.bands import v_band
+from starclass.bands import BANDS, v_band
 from starclass.errors import StarclassError
 from starclass.evaluate import curves, threshold
 from starclass.evaluate.agreement import (
@@ -62,6 +62,7 @@ from starclass.schema import (
     Y,
     bands_in,
     mag_col,
+    mag_true_col,
     prob_col,
     prob_raw_col,
 )
@@ -304,6 +305,25 @@ SIZE_COLUMNS = ("fwhm", "ci", "radius_pc")
 COLOUR_PAIRS = (("g", "i"), ("f555w", "f814w"), ("f438w", "f814w"), ("f336w", "f555w"))
 
 
+def magnitudes(table: Table) -> tuple[dict[str, np.ndarray], str]:
+    """Magnitude per band of a catalogue: measured ``mag_<band>``, else a simulation's ``mag_true_<band>``.
+
+    Returns the band -> values mapping (in table order) and a suffix naming the kind: "" for
+    measured magnitudes, " (true)" for a simulated truth catalogue's, so that figures say which.
+
+    Examples
+    --------
+    >>> m, kind = magnitudes(Table({"mag_true_g": [20.0], "mag_true_i": [19.0]}))
+    >>> sorted(m), kind
+    (['g', 'i'], ' (true)')
+    """
+    bands = bands_in(table)
+    if bands:
+        return {b: np.asarray(table[mag_col(b)], float) for b in bands}, ""
+    true = [c[len(mag_true_col("")):] for c in table.colnames if c.startswith(mag_true_col(""))]
+    return {b: np.asarray(table[mag_true_col(b)], float) for b in true if b in BANDS}, " (true)"
+
+
 def selection_quantities(table: Table) -> dict[str, np.ndarray]:
     """Quantities for the purity/recall/F1 trends: size, colour, galactocentric radius, x, y.
 
@@ -325,14 +345,15 @@ def selection_quantities(table: Table) -> dict[str, np.ndarray]:
         if col in names:
             out[f"size ({col})"] = np.asarray(table[col], float)
             break
-    bands = bands_in(table)
+    mags, kind = magnitudes(table)
+    bands = list(mags)
     pair = next(((a, b) for a, b in COLOUR_PAIRS if a in bands and b in bands), None)
     if pair is None and len(bands) >= 2:
         pair = (bands[0], bands[-1])
     if pair is not None:
-        a, b = (np.asarray(table[mag_col(c)], float) for c in pair)
+        a, b = mags[pair[0]], mags[pair[1]]
         # LEGUS writes 99.999 for no detection: not a colour
-        out[f"colour {pair[0]}-{pair[1]}"] = np.where((a < 90) & (b < 90), a - b, np.nan)
+        out[f"colour {pair[0]}-{pair[1]}{kind}"] = np.where((a < 90) & (b < 90), a - b, np.nan)
     if R_GAL in names:
         out["galactocentric radius"] = np.asarray(table[R_GAL], float)
     for col in (X, Y):
@@ -610,9 +631,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             out.curves.append(CurveSet(merge, title, roc, pr, skipped, curves.curve_summary(roc, pr) if roc else None))
         out.scores = curves.score_distributions(cp, probs, task.classes)
         out.score_quantiles = curves.score_quantiles(out.scores)
-        bands = bands_in(pred)
-        band = v_band(bands) if bands else None
-        mags = np.asarray(pred[mag_col(band)], float)[ia][both] if band else None
+        # measured magnitudes, else (a simulated truth classified as it is) the true ones
+        pmags, kind = magnitudes(pred)
+        band = v_band(list(pmags)) if pmags else None
+        mags = pmags[band][ia][both] if band else None
+        band = f"{band}{kind}" if band else None
         quants = {k: v[ia][both] for k, v in selection_quantities(pred).items()}
         # a quantity only the reference has (e.g. a simulated truth's r_gal beside detections'
         # predictions) is still the paired object's: take it from the reference rows

@@ -111,7 +111,7 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
     cy0 = cny / 2 + rng.uniform(-0.35, 0.35) * cny
     if config.galaxy_offset_kpc is not None:
         # the field sits this far (projected) from the centre, in the direction the draw above
-        # gave: no extra random numbers, so everything else in the field stays as without it
+        # gave: no extra random numbers (the same draws follow; objects then follow the moved disc)
         phi = math.atan2(cy0 - cny / 2, cx0 - cnx / 2)
         off = config.galaxy_offset_kpc * 1000.0 / pc  # coarse cells
         cx0, cy0 = cnx / 2 + off * math.cos(phi), cny / 2 + off * math.sin(phi)
