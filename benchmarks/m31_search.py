@@ -98,6 +98,8 @@ def main() -> None:
                     help="network input side (px): the task's (224 for m31-resnet50) unless given; "
                          "56 -> 112 halves ResNet-50's cost per stamp fourfold on a CPU")
     ap.add_argument("--warmup-epochs", type=int, default=None, help="override the recipe's warm-up epochs")
+    ap.add_argument("--normalisation", default=None,
+                    help="override the task's stamp normalisation (zscore, asinh, flux, ...)")
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--lr", type=float, default=None)
     ap.add_argument("--fields-from", type=Path, default=None,
@@ -116,7 +118,7 @@ def main() -> None:
         os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(a.threads)
     tag = a.task
     task = a.task
-    if any(v is not None for v in (a.input_size, a.warmup_epochs)):
+    if any(v is not None for v in (a.input_size, a.warmup_epochs, a.normalisation)):
         # a reduced geometry or schedule: a task file extending the preset, named after what it changes
         import yaml
 
@@ -127,6 +129,9 @@ def main() -> None:
         if a.warmup_epochs is not None:
             changes["recipe"] = {"warmup_epochs": a.warmup_epochs}
             tag += f"_wu{a.warmup_epochs}"
+        if a.normalisation is not None:
+            changes["normalisation"] = a.normalisation
+            tag += f"_{a.normalisation}"
         task = out / f"task_{tag}.yaml"
         task.write_text(yaml.safe_dump(changes, sort_keys=False))
     common_sim = ["--preset", "m31", "--size", a.size, "--n-candidates", a.n, "--quiet"]
@@ -187,6 +192,7 @@ def main() -> None:
 
     res = {
         "task": a.task, "tag": tag, "input_size": a.input_size, "warmup_epochs": a.warmup_epochs,
+        "normalisation": a.normalisation,
         "batch_size": a.batch_size, "lr": a.lr, "train_fields": a.train_fields, "sources_per_field": a.n,
         "size_px": a.size,
         "epochs": a.epochs, "test_clusters": int(y.sum()), "test_non_clusters": int((~y).sum()),
