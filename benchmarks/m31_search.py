@@ -116,6 +116,8 @@ def main() -> None:
     if a.threads:
         # the starclass commands run in fresh interpreters: torch reads these at start-up
         os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(a.threads)
+    if a.print_resnet50:
+        a.task = "m31-resnet50"  # with the overrides given, if any (written to a task file under --out)
     tag = a.task
     task = a.task
     if any(v is not None for v in (a.input_size, a.warmup_epochs, a.normalisation)):
@@ -141,7 +143,7 @@ def main() -> None:
                   "--epochs", a.epochs, "--split", "random", "--val-fraction", a.val_fraction,
                   "--target-purity", a.target_purity, "--seed", a.seed, "--no-progress"]
     if a.print_resnet50:
-        print("starclass " + " ".join(map(str, train_args)).replace(str(task), "m31-resnet50") + " --device cuda")
+        print("starclass " + " ".join(map(str, train_args)) + " --device cuda")
         return
     log: list[dict] = []
     fields = []
