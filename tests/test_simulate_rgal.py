@@ -114,6 +114,15 @@ def test_trends_show_the_selection_classify_made_at_the_models_threshold(tmp_pat
     assert tab.meta["threshold"] == pytest.approx(0.37)
     assert int(np.sum(tab["tp"])) == int(np.sum(y & (p1 >= 0.37)))
     assert int(np.sum(tab["fp"])) == int(np.sum(~y & (p1 >= 0.37)))
+    # calibrated output: classify thresholded the raw probabilities (prob_1_raw), so the trends do too
+    raw = np.clip(p1 + rng.normal(0, 0.15, len(truth)), 0, 1)
+    pred["prob_1_raw"], pred["prob_2_raw"] = raw, 1 - raw
+    (study,) = evaluate_catalogs(pred, task="m31-binary", n_boot=0, target_purity=0.9).comparisons[0].thresholds
+    tab = dict(study.trends)["galactocentric radius"]
+    assert int(np.sum(tab["tp"])) == int(np.sum(y & (raw >= 0.37)))
+    assert int(np.sum(tab["fp"])) == int(np.sum(~y & (raw >= 0.37)))
+    assert int(np.sum(y & (raw >= 0.37))) != int(np.sum(y & (p1 >= 0.37)))  # the check can tell them apart
+    del pred["prob_1_raw"], pred["prob_2_raw"]
     # without the record, the threshold chosen for the target purity
     del pred.meta["threshold"]
     (study,) = evaluate_catalogs(pred, task="m31-binary", n_boot=0, target_purity=0.9).comparisons[0].thresholds

@@ -520,7 +520,7 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
-                     model_threshold: float | None = None) -> ThresholdStudy:
+                     model_threshold: float | None = None, trend_score: np.ndarray | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
@@ -532,6 +532,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
     # selection, as the M31 paper's figures do; else the one chosen here for the target purity
     if model_threshold is not None:
         thr, study.trend_threshold_source = float(model_threshold), "model"
+        if trend_score is not None:
+            score = trend_score
     else:
         thr = chosen["threshold"] if chosen else 0.5
     for qname, values in (quantities or {}).items():
@@ -648,8 +650,13 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             # classify's threshold applies to P(positive class) of a binary model: this selection only
             use = (model_thr is not None and model_pos is not None and task.is_binary
                    and tuple(int(m) for m in members) == (int(model_pos),) and np.isfinite(float(model_thr)))
+            trend_score = None
+            if use and prob_raw_col(int(model_pos)) in pred.colnames:
+                # classify thresholds the raw probabilities and then writes calibrated prob_<k>
+                # (the raw ones as prob_<k>_raw): its selection is raw >= threshold
+                trend_score = np.asarray(pred[prob_raw_col(int(model_pos))], float)[ia][both]
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
-                                                   float(model_thr) if use else None))
+                                                   float(model_thr) if use else None, trend_score))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
