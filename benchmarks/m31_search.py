@@ -23,6 +23,13 @@ Runs (numbers in docs/seeds.md; the machine is shared, timings are indicative on
     .venv/bin/python benchmarks/m31_search.py --out /tmp/m31_search --train-fields 4 --n 1200 \
         --size 1408 --epochs 12 --precision bf16     # F1 0.835 [0.775, 0.890]; 25 min on the loaded 2 cores
     .venv/bin/python benchmarks/m31_search.py --quick --out /tmp/m31_quick      # smoke run
+    # ResNet-50 sized for a CPU (docs/seeds.md): 56 px input, 2 fields, 7 epochs; ROC AUC 0.971 with flux stamps
+    .venv/bin/python benchmarks/m31_search.py --out /tmp/m31_cpu --fields-from /tmp/m31_search --train-fields 2 \
+        --n 1200 --size 1408 --task m31-resnet50 --input-size 56 --warmup-epochs 1 --epochs 7 \
+        --normalisation flux --precision bf16 --threads 1
+
+The selection scored is the one ``classify`` makes: raw P(cluster) (``prob_1_raw`` when the
+model is calibrated) against the stored threshold.
 """
 
 from __future__ import annotations
