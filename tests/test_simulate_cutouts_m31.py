@@ -213,10 +213,10 @@ def test_cluster_background_follows_its_position_on_m31():
 
     cfg = CutoutSimConfig(size=48, seed=3)
     truths = [simulate_cutout(cfg, "cluster", i)[1] for i in range(10)]
-    r = np.array([t["m31_r_kpc"] for t in truths])
+    r = np.array([t["r_gal"] for t in truths])
     mu = np.array([t["m31_mu_g"] for t in truths])
     assert np.all((r >= 0.5) & (r <= 100.0))
     assert np.all(np.abs(mu - m31_surface_brightness(r)) < 2.5)  # +-0.5 mag scatter, 5 sigma
-    assert "m31_r_kpc" not in simulate_cutout(cfg, "galaxy", 0)[1]
+    assert "r_gal" not in simulate_cutout(cfg, "galaxy", 0)[1]
     # Spread over the whole system (log-uniform over 2.3 dex), not one radius for all.
     assert r.max() / r.min() > 3.0

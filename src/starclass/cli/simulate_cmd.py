@@ -40,6 +40,11 @@ def simulate_cmd(
         None, "--cluster-fraction",
         help="Share of clusters (classes 1 + 2) among the candidates, 0-1 (default: the preset's; m31: the M31 "
              "search's 490 in 5,963 = 0.082 after its catalogue cuts; the paper's raw 1 in 356 is 0.0028)."),
+    galaxy_offset: float = typer.Option(
+        None, "--galaxy-offset-kpc",
+        help="Projected distance (kpc) of the field's centre from the galaxy's centre (default: the centre lies "
+             "in the field). The truth column r_gal (projected galactocentric radius, kpc) follows it; fields "
+             "at several offsets cover a range of radii, as the M31 search's fields do."),
     galaxy: str = typer.Option(None, "--galaxy", help="Field name (file prefix, TARGNAME)."),
     png: bool = typer.Option(False, "--png", help="Also write a colour composite, composite.png."),
     gallery: bool = typer.Option(False, "--gallery",
@@ -94,7 +99,7 @@ def simulate_cmd(
     if preset.lower() in CUTOUT_PRESETS:
         field_only = {"--size": size, "--n-candidates": n_candidates, "--distance": distance,
                       "--bands": bands, "--humans": humans, "--galaxy": galaxy, "--fields": fields,
-                      "--cluster-fraction": cluster_fraction}
+                      "--cluster-fraction": cluster_fraction, "--galaxy-offset-kpc": galaxy_offset}
         given = [k for k, v in field_only.items() if v is not None]
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:
@@ -127,6 +132,10 @@ def simulate_cmd(
         if not 0.0 <= cluster_fraction <= 1.0:
             raise StarclassError(f"--cluster-fraction must be between 0 and 1, got {cluster_fraction}")
         over["cluster_fraction"] = cluster_fraction
+    if galaxy_offset is not None:
+        if not 0.0 <= galaxy_offset <= 1000.0:
+            raise StarclassError(f"--galaxy-offset-kpc must be between 0 and 1000, got {galaxy_offset}")
+        over["galaxy_offset_kpc"] = galaxy_offset
     cfg = make_preset(preset, seed=seed, **over)
     outdir = Path(outdir)
     # a 16384 px field needs ~50 GiB: refuse now, naming --size, rather than be killed mid-render

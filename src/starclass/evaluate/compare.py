@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
-from starclass.bands import v_band
+from starclass.bands import BANDS, v_band
 from starclass.errors import StarclassError
 from starclass.evaluate import curves, threshold
 from starclass.evaluate.agreement import (
@@ -62,6 +62,7 @@ from starclass.schema import (
     Y,
     bands_in,
     mag_col,
+    mag_true_col,
     prob_col,
     prob_raw_col,
 )
@@ -292,6 +293,9 @@ class ThresholdStudy:
     #: (quantity, table of :func:`threshold.metrics_vs_quantity`) for size, colour,
     #: galactocentric radius and detector position, where the catalogue has them
     trends: list[tuple[str, Table]] = field(default_factory=list)
+    #: where the trends' (and magnitude table's) threshold came from: "model" (the decision
+    #: threshold classify applied and recorded in the catalogue) or "target purity" (chosen here)
+    trend_threshold_source: str = "target purity"
 
 
 #: Columns tried, in order, for the selection's size trend (measured FWHM, concentration index,
@@ -299,6 +303,25 @@ class ThresholdStudy:
 SIZE_COLUMNS = ("fwhm", "ci", "radius_pc")
 #: Band pairs tried, in order, for the colour trend (blue minus red).
 COLOUR_PAIRS = (("g", "i"), ("f555w", "f814w"), ("f438w", "f814w"), ("f336w", "f555w"))
+
+
+def magnitudes(table: Table) -> tuple[dict[str, np.ndarray], str]:
+    """Magnitude per band of a catalogue: measured ``mag_<band>``, else a simulation's ``mag_true_<band>``.
+
+    Returns the band -> values mapping (in table order) and a suffix naming the kind: "" for
+    measured magnitudes, " (true)" for a simulated truth catalogue's, so that figures say which.
+
+    Examples
+    --------
+    >>> m, kind = magnitudes(Table({"mag_true_g": [20.0], "mag_true_i": [19.0]}))
+    >>> sorted(m), kind
+    (['g', 'i'], ' (true)')
+    """
+    bands = bands_in(table)
+    if bands:
+        return {b: np.asarray(table[mag_col(b)], float) for b in bands}, ""
+    true = [c[len(mag_true_col("")):] for c in table.colnames if c.startswith(mag_true_col(""))]
+    return {b: np.asarray(table[mag_true_col(b)], float) for b in true if b in BANDS}, " (true)"
 
 
 def selection_quantities(table: Table) -> dict[str, np.ndarray]:
@@ -322,14 +345,15 @@ def selection_quantities(table: Table) -> dict[str, np.ndarray]:
         if col in names:
             out[f"size ({col})"] = np.asarray(table[col], float)
             break
-    bands = bands_in(table)
+    mags, kind = magnitudes(table)
+    bands = list(mags)
     pair = next(((a, b) for a, b in COLOUR_PAIRS if a in bands and b in bands), None)
     if pair is None and len(bands) >= 2:
         pair = (bands[0], bands[-1])
     if pair is not None:
-        a, b = (np.asarray(table[mag_col(c)], float) for c in pair)
+        a, b = mags[pair[0]], mags[pair[1]]
         # LEGUS writes 99.999 for no detection: not a colour
-        out[f"colour {pair[0]}-{pair[1]}"] = np.where((a < 90) & (b < 90), a - b, np.nan)
+        out[f"colour {pair[0]}-{pair[1]}{kind}"] = np.where((a < 90) & (b < 90), a - b, np.nan)
     if R_GAL in names:
         out["galactocentric radius"] = np.asarray(table[R_GAL], float)
     for col in (X, Y):
@@ -495,23 +519,31 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
 
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
                      mags: np.ndarray | None, band: str | None, target_purity: float,
-                     quantities: Mapping[str, np.ndarray] | None = None) -> ThresholdStudy:
+                     quantities: Mapping[str, np.ndarray] | None = None,
+                     model_threshold: float | None = None, trend_score: np.ndarray | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
         chosen, note = None, f"threshold for {target_purity:.0%} purity: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note)
+    # the selection a user got is the one classify made: where the catalogue records the model's
+    # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
+    # selection, as the M31 paper's figures do; else the one chosen here for the target purity
+    if model_threshold is not None:
+        thr, study.trend_threshold_source = float(model_threshold), "model"
+        if trend_score is not None:
+            score = trend_score
+    else:
+        thr = chosen["threshold"] if chosen else 0.5
     for qname, values in (quantities or {}).items():
         try:
-            study.trends.append((qname, threshold.metrics_vs_quantity(
-                y, score, values, chosen["threshold"] if chosen else 0.5, name=qname)))
+            study.trends.append((qname, threshold.metrics_vs_quantity(y, score, values, thr, name=qname)))
         except StarclassError as exc:
             study.magnitude_note = (study.magnitude_note or "") + f" metrics against {qname}: {exc}."
     if mags is None:
         study.magnitude_note = "metrics against magnitude: the prediction has no magnitude column"
         return study
-    thr = chosen["threshold"] if chosen else 0.5
     try:
         study.magnitude = threshold.metrics_vs_magnitude(y, score, mags, thr)
         study.magnitude_band, study.magnitude_threshold = band, thr
@@ -601,14 +633,30 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             out.curves.append(CurveSet(merge, title, roc, pr, skipped, curves.curve_summary(roc, pr) if roc else None))
         out.scores = curves.score_distributions(cp, probs, task.classes)
         out.score_quantiles = curves.score_quantiles(out.scores)
-        bands = bands_in(pred)
-        band = v_band(bands) if bands else None
-        mags = np.asarray(pred[mag_col(band)], float)[ia][both] if band else None
+        # measured magnitudes, else (a simulated truth classified as it is) the true ones
+        pmags, kind = magnitudes(pred)
+        band = v_band(list(pmags)) if pmags else None
+        mags = pmags[band][ia][both] if band else None
+        band = f"{band}{kind}" if band else None
         quants = {k: v[ia][both] for k, v in selection_quantities(pred).items()}
+        # a quantity only the reference has (e.g. a simulated truth's r_gal beside detections'
+        # predictions) is still the paired object's: take it from the reference rows
+        for k, v in selection_quantities(ref).items():
+            quants.setdefault(k, v[ib][both])
+        model_thr, model_pos = pred.meta.get("threshold"), pred.meta.get("positive_class")
         for label, members in task.selections():
             y = np.isin(cr, members)
             score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
-            out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants))
+            # classify's threshold applies to P(positive class) of a binary model: this selection only
+            use = (model_thr is not None and model_pos is not None and task.is_binary
+                   and tuple(int(m) for m in members) == (int(model_pos),) and np.isfinite(float(model_thr)))
+            trend_score = None
+            if use and prob_raw_col(int(model_pos)) in pred.colnames:
+                # classify thresholds the raw probabilities and then writes calibrated prob_<k>
+                # (the raw ones as prob_<k>_raw): its selection is raw >= threshold
+                trend_score = np.asarray(pred[prob_raw_col(int(model_pos))], float)[ia][both]
+            out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
+                                                   float(model_thr) if use else None, trend_score))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)

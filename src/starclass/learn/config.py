@@ -58,7 +58,7 @@ from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.learn.precision import parse_precision
 
-NORMALISATIONS = ("none", "zscore", "asinh", "rgb", "flux")
+NORMALISATIONS = ("none", "zscore", "zstd", "asinh", "rgb", "flux")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 BALANCES = ("weighted_sampler", "class_weights", None)
 SPLITS = ("random", "spatial", "galaxy")
@@ -295,8 +295,10 @@ class TaskConfig:
     input_size : int or None
         Side of the image the network sees; when it differs from ``stamp_size`` the model
         resamples its input (bilinear) inside ``forward``. None: the stamp size.
-    normalisation : {"none", "zscore", "asinh", "rgb", "flux"}
-        Stamp normalisation (applied by ``starclass.stamps``); "rgb" combines the bands into
+    normalisation : {"none", "zscore", "zstd", "asinh", "rgb", "flux"}
+        Stamp normalisation (applied by ``starclass.stamps``); "zstd" is the plain per-stamp
+        mean / standard deviation z-score of the M31 paper (robust "zscore" uses median and
+        MAD); "rgb" combines the bands into
         three colour channels (StarcNet's transfer-learning input); "flux" keeps brightness
         and colours (zeropoint-scaled asinh of the sky-subtracted pixels).
     softening_mag : float or "auto"

@@ -117,19 +117,25 @@ def _curves_section(c: Comparison) -> Section:
             s.note(st.note)
         s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what} vs rest"), "")
         s.table(f"threshold_scan_{suffix}", st.scan, f"Purity, recall, F1 of the {what} selection against threshold.")
+        whose = " (the model's)" if st.trend_threshold_source == "model" else ""
         if st.magnitude is not None:
             s.figure(f"vs_magnitude_{suffix}",
                      F.fig_vs_magnitude(st.magnitude,
-                                        f"threshold {st.magnitude_threshold:.3f}, objects brighter than m",
+                                        f"threshold {st.magnitude_threshold:.3f}{whose}, objects brighter than m",
                                         st.magnitude_band), "")
             s.table(f"vs_magnitude_{suffix}", st.magnitude,
                     f"Purity, recall, F1 of the {what} selection for objects brighter than each "
                     f"{st.magnitude_band} limit.")
         elif st.magnitude_note:
             s.note(st.magnitude_note)
+        if st.trends and st.trend_threshold_source == "model":
+            s.text(f"Trends against magnitude, size, colour, galactocentric radius and position: the selection "
+                   f"classify made, at the model's threshold {st.trends[0][1].meta['threshold']:.3f} "
+                   f"(recorded in the catalogue).")
         for qname, tab in st.trends:
             key = "".join(ch if ch.isalnum() else "_" for ch in qname).strip("_")
-            s.figure(f"vs_{key}_{suffix}", F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}", qname), "")
+            s.figure(f"vs_{key}_{suffix}",
+                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", qname), "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
     return s

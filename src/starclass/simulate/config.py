@@ -21,6 +21,7 @@ Numbers and their sources (see also ``docs/simulator.md``):
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from starclass.bands import BANDS, HST_BANDS, v_band, vega_zeropoint
@@ -181,6 +182,10 @@ class SimConfig:
         > 1 Gyr; a class not given uses the PHANGS NGC 1566 mix (``objects.AGE_BOX_COUNTS``).
     ra, dec
         Field centre (deg).
+    galaxy_offset_kpc
+        Projected distance (kpc) from the field's centre to the galaxy's centre; None: the
+        centre falls within the inner 70% of the field. M31 fields at a few offsets make a
+        survey across galactocentric radius (the truth column ``r_gal`` follows it).
     telescope
         Written as TELESCOP.
     """
@@ -214,6 +219,7 @@ class SimConfig:
     age_box_counts: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
     ra: float = 65.0017
     dec: float = -54.9380
+    galaxy_offset_kpc: float | None = None
     telescope: str = "HST"
     preset: str = "hst"
 
@@ -284,6 +290,9 @@ class SimConfig:
             raise StarclassError(f"n_humans must be >= 1, got {self.n_humans}")
         if self.mag_bright >= self.mag_limit:
             raise StarclassError(f"mag_bright ({self.mag_bright}) must be brighter than mag_limit ({self.mag_limit})")
+        if self.galaxy_offset_kpc is not None and not (math.isfinite(self.galaxy_offset_kpc)
+                                                        and 0 <= self.galaxy_offset_kpc <= 1000):
+            raise StarclassError(f"galaxy_offset_kpc must be between 0 and 1000 kpc, got {self.galaxy_offset_kpc}")
         if not self.cluster_reff_pc > 0:
             raise StarclassError(f"cluster_reff_pc must be positive, got {self.cluster_reff_pc}")
         for k, counts in self.age_box_counts.items():

@@ -77,6 +77,7 @@ from scipy.special import gammaincinv
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
+from starclass.schema import R_GAL
 
 #: Labels of the real PAndAS folder and their counts there (467 / 9 / 393).
 PANDAS_LABEL_COUNTS: dict[str, int] = {"cluster": 467, "extended_cluster": 9, "galaxy": 393}
@@ -525,7 +526,7 @@ def _surroundings(rng, scene, cfg, label):
         # smooth light whose Poisson noise adds to the sky's.
         r_kpc = float(10 ** rng.uniform(np.log10(0.5), 2.0))
         mu = float(m31_surface_brightness(r_kpc) + rng.normal(0.0, 0.5))
-        scene.m31_background = {"m31_r_kpc": r_kpc, "m31_mu_g": mu}
+        scene.m31_background = {R_GAL: r_kpc, "m31_mu_g": mu}
         n_faint = rng.poisson(_RESOLVED_SHARE * 10 ** (-0.4 * (mu - _UNRESOLVED_MEAN_MAG)) * area)
         scene.image += (1 - _RESOLVED_SHARE) * scene.flux(mu) * scene.step ** 2
     else:

@@ -26,7 +26,7 @@ from starclass.detect import ArrayMosaics
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import write_mosaic
-from starclass.schema import CLASS_REF, mag_true_col, subclass_label
+from starclass.schema import CLASS_REF, R_GAL, mag_true_col, subclass_label
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
@@ -111,7 +111,7 @@ def _scene(config: SimConfig) -> _Scene:
     gal = build_galaxy(config, stage_rng(config.seed, "galaxy"))
     cols, comps = make_objects(config, gal, stage_rng(config.seed, "objects"))
     wcs = make_wcs(config)
-    truth = _truth_table(config, cols, wcs)
+    truth = _truth_table(config, cols, wcs, gal.centre_px)
     humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
                              noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band)
     humans["galaxy"] = np.full(len(humans), config.galaxy)
@@ -146,13 +146,13 @@ def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
     config.validate()
     gal = build_galaxy(config, stage_rng(config.seed, "galaxy"))
     cols, _ = make_objects(config, gal, stage_rng(config.seed, "objects"))
-    truth = _truth_table(config, cols, make_wcs(config))
+    truth = _truth_table(config, cols, make_wcs(config), gal.centre_px)
     humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
                              noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band)
     return truth, humans
 
 
-def _truth_table(config: SimConfig, cols: dict, wcs: WCS) -> Table:
+def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, float] | None = None) -> Table:
     n = len(cols["x"])
     t = Table()
     t["id"] = np.arange(1, n + 1, dtype=np.int64)
@@ -183,6 +183,10 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS) -> Table:
         t["crowding"] = np.array([len(v) - 1 for v in near], dtype=np.int64)
     else:
         t["crowding"] = np.zeros(n, dtype=np.int64)
+    if centre is not None:
+        # projected (on-sky) distance from the simulated galaxy's centre, as catalogues of M31's
+        # clusters give it (schema.R_GAL): the selection trends of evaluate/report use it
+        t[R_GAL] = np.hypot(t["x"] - centre[0], t["y"] - centre[1]) * config.pc_per_px / 1000.0 * u.kpc
     t["galaxy"] = np.full(n, config.galaxy)
     t.meta["comments"] = [
         "starclass simulated truth catalogue; x, y 0-based pixels; magnitudes Vega",

@@ -42,6 +42,8 @@ class GalaxyMaps:
     clumps: np.ndarray
     ebv: np.ndarray
     edge_line: tuple[float, float, float] | None  # pixels with a*x + b*y > c are off the footprint
+    #: the galaxy's centre in full-resolution 0-based pixels (x, y); it may lie off the field
+    centre_px: tuple[float, float] | None = None
 
     # -- densities for object placement -------------------------------------------------
     def density(self, kind: str) -> np.ndarray:
@@ -107,6 +109,12 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
     # geometry: galaxy centre near the field, inclination, position angle
     cx0 = cnx / 2 + rng.uniform(-0.35, 0.35) * cnx
     cy0 = cny / 2 + rng.uniform(-0.35, 0.35) * cny
+    if config.galaxy_offset_kpc is not None:
+        # the field sits this far (projected) from the centre, in the direction the draw above
+        # gave: no extra random numbers (the same draws follow; objects then follow the moved disc)
+        phi = math.atan2(cy0 - cny / 2, cx0 - cnx / 2)
+        off = config.galaxy_offset_kpc * 1000.0 / pc  # coarse cells
+        cx0, cy0 = cnx / 2 + off * math.cos(phi), cny / 2 + off * math.sin(phi)
     pa = rng.uniform(0, np.pi)
     cos_i = rng.uniform(0.55, 0.95)
     dx, dy = xx - cx0, yy - cy0
@@ -175,8 +183,10 @@ def build_galaxy(config: SimConfig, rng: np.random.Generator) -> GalaxyMaps:
         # blank where a*sx*(x-ox) + b*sy*(y-oy) < c, i.e. (-a sx) x + (-b sy) y > -c - a sx ox - b sy oy
         edge_line = (-a * sx, -b * sy, -c - a * sx * ox - b * sy * oy)
 
+    # coarse cell c holds full pixels c*factor - 0.5 ... (c + 1)*factor - 0.5 (GalaxyMaps.sample)
+    centre = (float(cx0 * factor - 0.5), float(cy0 * factor - 0.5))
     return GalaxyMaps(factor=factor, shape=(ny, nx), disk=disk / disk.max(), arms=arms, clumps=clumps,
-                      ebv=ebv, edge_line=edge_line)
+                      ebv=ebv, edge_line=edge_line, centre_px=centre)
 
 
 def galaxy_colours(bands) -> tuple[dict[str, float], dict[str, float]]:

@@ -66,7 +66,7 @@ def cutout_inputs(images: np.ndarray, config) -> np.ndarray:
     if config.normalisation in ("flux", "rgb"):
         raise StarclassError(
             f"task {config.name!r}: normalisation {config.normalisation!r} needs zeropoints, which "
-            "cutout images do not carry; use zscore, asinh or none")
+            "cutout images do not carry; use zscore, zstd, asinh or none")
     size = int(config.stamp_size)
     valid = np.all(np.isfinite(x), axis=1)
     if x.shape[-1] != size:

@@ -62,7 +62,7 @@ class InputSpec:
     input_size
         Side of the model input after resampling (None: ``stamp_size``).
     normalisation
-        ``none``, ``zscore``, ``asinh`` or ``rgb``.
+        ``none``, ``zscore``, ``zstd``, ``asinh``, ``rgb`` or ``flux``.
     resample
         Interpolation for ``input_size`` (``bilinear``, ``nearest``, ...).
     fill

@@ -8,6 +8,10 @@ none      the pixel values as they are (counts/s); invalid pixels filled
 zscore    per band: ``(x - median) / sigma``, with ``sigma = 1.4826 * MAD`` of the valid
           pixels (robust against the source itself); falls back to the standard
           deviation, then to 1, when the MAD is zero
+zstd      per band: ``(x - mean) / std`` over the stamp's valid pixels, the source
+          included: the M31 paper's "standard z-score" (seed 002, eq. 1). Its peak is
+          bounded (at most sqrt(N - 1) for N pixels); the robust ``zscore`` puts a bright
+          star thousands of noise sigma high (docs/seeds.md, M31 search)
 asinh     per band: ``arcsinh((x - median) / (softening * sigma))`` with the same robust
           median and sigma; ``softening`` (default 1) sets where the stretch turns from
           linear (the noise) to logarithmic (the source), in units of the noise sigma
@@ -47,7 +51,7 @@ from starclass.stamps._parallel import dual_kernel
 
 __all__ = ["METHODS", "normalise", "robust_stats", "rgb_groups", "n_output_channels"]
 
-METHODS: tuple[str, ...] = ("none", "zscore", "asinh", "rgb", "flux")
+METHODS: tuple[str, ...] = ("none", "zscore", "zstd", "asinh", "rgb", "flux")
 
 _MAD_TO_SIGMA = 1.482602218505602
 
@@ -292,6 +296,16 @@ def _prepare(stamps, method, zeropoints, valid, bands, softening, softening_mag=
     planes = np.ascontiguousarray(stamps, dtype=np.float32)
     if method == "none":
         return planes, valid, np.zeros((n, nb)), np.ones((n, nb)), 0
+    if method == "zstd":
+        # mean and standard deviation of the valid pixels, source included (the M31 paper's)
+        good = valid[:, None] & np.isfinite(planes)
+        cnt = np.maximum(good.sum(axis=(2, 3)), 1)
+        x = np.where(good, planes, np.float32(0)).astype(np.float64)
+        mean = x.sum(axis=(2, 3)) / cnt
+        var = (np.where(good, x - mean[:, :, None, None], 0.0) ** 2).sum(axis=(2, 3)) / cnt
+        sd = np.sqrt(var)
+        sd[~(sd > 0)] = 1.0  # a flat or empty plane: centred only
+        return planes, valid, mean, sd, 1
     if method in ("zscore", "asinh"):
         med, sig = robust_stats(planes, valid)
         return planes, valid, med, sig, 1 if method == "zscore" else 2
