@@ -8,6 +8,10 @@ of the same preset (same selection, same spatial folds, simulated human mode as 
 
 * gradient boosting (``simulate.calibration.cv_predict``, rule ``gbm``) on feature subsets:
   CI alone, CI + m_V, CI + err_V, CI + the five magnitudes, CI + the five errors, everything;
+* the effective depth of each band: the magnitude at which the median error, less the
+  catalogue's error floor in quadrature, would be 0.1086 mag (S/N 10), from the faint
+  half-magnitude bins (:func:`effective_depth`). The presets' ``depth`` was set so that the
+  simulated effective depth meets the real one (shift = real - simulated, added to the depth);
 * the correlation, at fixed magnitude, between the V-band error and CI (the log error minus a
   quadratic fit of it against m_V, correlated with CI), and the inter-quartile range of the
   V error per class at m_V 23-23.5.
@@ -40,6 +44,38 @@ def _fields_module():
     return mod
 
 
+def effective_depth(mag: np.ndarray, err: np.ndarray) -> tuple[float, float]:
+    """Magnitude at S/N 10 of the error-magnitude relation, and its floor.
+
+    Median error in half-magnitude bins (20 sources or more); the floor is the smallest bin
+    median (real LEGUS errors level off at 0.03-0.07 mag: aperture-correction and calibration
+    terms); in the bins where the median exceeds 1.4 times the floor, the floor is taken off in
+    quadrature and each bin gives ``m - 2.5 log10(err / 0.1086)``; the median of those is returned.
+
+    Examples
+    --------
+    >>> m = np.linspace(20, 25, 500)
+    >>> e = np.hypot(0.04, 0.1086 * 10 ** (0.4 * (m - 24.0)))
+    >>> round(effective_depth(m, e)[0], 1)
+    24.0
+    """
+    m, e = np.asarray(mag, dtype=float), np.asarray(err, dtype=float)
+    ok = np.isfinite(m) & np.isfinite(e) & (e > 0) & (e < 3)
+    m, e = m[ok], e[ok]
+    rows = []
+    for lo in np.arange(np.floor(m.min()), m.max(), 0.5):
+        s = (m >= lo) & (m < lo + 0.5)
+        if s.sum() >= 20:
+            rows.append((lo + 0.25, float(np.median(e[s]))))
+    bins = np.array(rows)
+    floor = float(bins[:, 1].min())
+    faint = bins[bins[:, 1] > 1.4 * floor]
+    if len(faint) < 2:  # a flat relation: the two faintest bins
+        faint = bins[-2:]
+    above = np.sqrt(np.maximum(faint[:, 1] ** 2 - floor ** 2, 1e-8))
+    return float(np.median(faint[:, 0] - 2.5 * np.log10(above / 0.1086))), floor
+
+
 def error_diagnostics(t, labels: np.ndarray, bands: list[str], seed: int) -> dict:
     """Boosting on feature subsets and the error-CI correlation of one catalogue.
 
@@ -57,7 +93,8 @@ def error_diagnostics(t, labels: np.ndarray, bands: list[str], seed: int) -> dic
     Returns
     -------
     dict
-        ``gbm``: {subset: [4-class %, binary %]}, ``corr_err_ci`` and ``err_v_iqr`` per class.
+        ``gbm``: {subset: [4-class %, binary %]}, ``effective_depth`` per band, ``corr_err_ci``
+        and ``err_v_iqr`` per class.
 
     Examples
     --------
@@ -70,7 +107,7 @@ def error_diagnostics(t, labels: np.ndarray, bands: list[str], seed: int) -> dic
     ...     t[f"magerr_{b}"] = 0.03 * 10 ** (0.2 * (t[f"mag_{b}"] - 21))
     >>> d = error_diagnostics(t, rng.integers(1, 5, n), ["f275w", "f336w", "f435w", "f555w", "f814w"], 0)
     >>> sorted(d["gbm"])[:2]
-    ['ci', 'ci+errs']
+    ['all', 'ci']
     """
     from starclass.schema import mag_col, magerr_col
     from starclass.simulate.calibration import cv_predict, spatial_folds
@@ -97,7 +134,9 @@ def error_diagnostics(t, labels: np.ndarray, bands: list[str], seed: int) -> dic
     for k in (1, 2, 3, 4):
         e = ev[window & (lab == k)]
         iqr[str(k)] = [round(float(v), 3) for v in np.percentile(e, [25, 50, 75])] if len(e) >= 5 else None
-    return {"gbm": gbm, "corr_err_ci": round(float(np.corrcoef(resid, ci[ok])[0, 1]), 3), "err_v_iqr": iqr}
+    depth = {b: round(effective_depth(m, e)[0], 2) for b, m, e in zip(bands, mags, errs)}
+    corr = round(float(np.corrcoef(resid, ci[ok])[0, 1]), 3)
+    return {"gbm": gbm, "effective_depth": depth, "corr_err_ci": corr, "err_v_iqr": iqr}
 
 
 def main() -> None:
@@ -118,8 +157,11 @@ def main() -> None:
         names = out[side][0]["gbm"]
         mean = {k: np.mean([r["gbm"][k] for r in out[side]], axis=0).round(1).tolist() for k in names}
         corr = np.mean([r["corr_err_ci"] for r in out[side]])
-        out[f"{side}_mean"] = {"gbm": mean, "corr_err_ci": round(float(corr), 3)}
-        print(f"{side} (mean over seeds): gbm [4 classes, binary] {mean}; corr(err_V at fixed m_V, CI) {corr:+.2f}")
+        depth = {b: round(float(np.mean([r["effective_depth"][b] for r in out[side]])), 2)
+                 for b in out[side][0]["effective_depth"]}
+        out[f"{side}_mean"] = {"gbm": mean, "effective_depth": depth, "corr_err_ci": round(float(corr), 3)}
+        print(f"{side} (mean over seeds): gbm [4 classes, binary] {mean}; effective depth {depth}; "
+              f"corr(err_V at fixed m_V, CI) {corr:+.2f}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
 
