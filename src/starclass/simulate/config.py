@@ -366,7 +366,12 @@ def preset(name: str, **overrides) -> SimConfig:
 #: candidates reach the field's m_V at the LEGUS inspection limit M_V ~ -6 (``mag_limit``: the
 #: 95th percentile of the real inspected m_V), and the brightest cluster candidate scales with
 #: the distance (``mag_bright``). ``class_mix`` is the mix *before* the LEGUS-like CI selection,
-#: set so that after it the mix is near the field's human classes (benchmarks/realism_fields.py).
+#: set so that after it the simulated human *mode* is near the field's classes
+#: (benchmarks/realism_fields.py). ``depth`` is fitted to the field's real error-magnitude relation
+#: (benchmarks/realism_errors.py, ``effective_depth``: 0.6-2 mag deeper than :data:`HST_DEPTH`), and
+#: ``human_noise`` to how often its real people disagreed (benchmarks/legus_disagreement.py: NGC
+#: 7793-W 70 %, NGC 628-C 68 %; NGC 5474's file has no class mean). docs/legus_validation.md,
+#: "The simulator across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.14, 0.17, 0.28, 0.41), cluster_reff_pc=0.8, human_noise=1.9,
