@@ -16,7 +16,7 @@ import pytest
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, mag_true_col
 from starclass.simulate import PRESETS, preset, simulate_field
-from starclass.simulate.config import LEGUS_FIELD_PRESETS
+from starclass.simulate.config import HST_DEPTH, LEGUS_FIELD_PRESETS
 from starclass.simulate.objects import AGE_BOX_COUNTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +34,21 @@ def test_presets_configure_the_field(name, dist, b_band, v_band):
     # 0.04"/px at the field's distance
     assert cfg.pc_per_px == pytest.approx(dist * 1e6 * 0.04 / 206264.806)
     assert cfg.to_dict()["age_box_counts"]["1"] == list(LEGUS_FIELD_PRESETS[name]["age_box_counts"][1])
+    # depths fitted to the real catalogue's errors: deeper than the simulator's defaults in every band
+    # (docs/legus_validation.md, "What was tuned")
+    assert all(cfg.band_depth(b) > HST_DEPTH[b] for b in cfg.bands)
+    assert preset("ngc1566").depth == {}  # NGC 1566 keeps the defaults (not re-tuned)
+
+
+def test_effective_depth_reads_a_known_relation():
+    errors = _benchmark("realism_errors")
+    rng = np.random.default_rng(4)
+    m = rng.uniform(20.0, 25.0, 3000)
+    for depth, floor in ((24.3, 0.05), (22.8, 0.03)):
+        e = np.hypot(floor, 0.1086 * 10 ** (0.4 * (m - depth))) * rng.lognormal(0.0, 0.05, m.size)
+        got, got_floor = errors.effective_depth(m, e)
+        assert got == pytest.approx(depth, abs=0.1)
+        assert got_floor == pytest.approx(floor, rel=0.3)
 
 
 def test_small_field_follows_the_preset():
@@ -62,8 +77,8 @@ def test_age_boxes_change_only_where_given():
         preset("ngc628c", cluster_reff_pc=0.0)
 
 
-def _benchmark():
-    spec = importlib.util.spec_from_file_location("realism_fields", ROOT / "benchmarks" / "realism_fields.py")
+def _benchmark(name: str = "realism_fields"):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
