@@ -43,7 +43,7 @@ seeds differ), ``--init-from MODEL`` fine-tunes every member from a saved model 
 on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names the run
 ``<model><TAG>`` so variants sit side by side in OUT::
 
-    nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag -x5 --out OUT
+    nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag=-x5 --out OUT
 
 ``--time-batches N`` times N training and N inference batches of each listed CNN on fold 0
 instead of training it, and prints the estimated epoch and 5-fold cost (for ResNet-50 at
