@@ -149,7 +149,14 @@ def parse_recipe(text: str | None) -> dict:
         if "=" not in part:
             raise StarclassError(f"--recipe: {part!r} is not key=value")
         key, value = part.split("=", 1)
-        out[key.strip()] = yaml.safe_load(value)
+        v = yaml.safe_load(value)
+        if isinstance(v, str):
+            # YAML 1.1 reads "1e-4" (no dot) as a string
+            try:
+                v = float(v)
+            except ValueError:
+                pass
+        out[key.strip()] = v
     return out
 
 
