@@ -19,6 +19,8 @@ Models (``--models``, comma-separated):
 ``starcnet``  StarcNet-style with one band: central 64 px -> 32 px at scales 1, 1.6, 3.2
               (width ``--starcnet-width``, 32 on a CPU; the paper's is 128)
 ``resnet18``  ResNet-18 on the 64 px input (ImageNet weights only if in the torch cache)
+``compact-c64`` the compact CNN on the central 64 px at the native scale (no downsampling)
+``compact-c56`` the compact CNN on the paper's central 56 px, enlarged to 64 px
 ``resnet50``  the M31 paper's model and geometry: central 56 px, resized to 224 px inside the
               network, SGD 1e-2 (ImageNet weights only if in the torch cache)
 ``trees``     bagged decision trees on the pixels of the central 21 x 21 px of the 32 px
@@ -33,6 +35,15 @@ benchmark can be run in parts (``--models``, ``--folds``) and summarised at the 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models morph,trees,compact --out OUT
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models smallcnn --folds 0,1 --out OUT
     .venv/bin/python benchmarks/real_pandas.py --summarise --out OUT     # markdown table
+
+Recipe variants of a CNN (issue 12's "push real accuracy"): ``--recipe key=value,...`` changes
+fields of the training recipe (e.g. ``weight_decay=1e-4,epochs=40``), ``--members N`` trains an
+ensemble of N members (recipe ``ensemble_size``; the validation split is the same for all, the
+seeds differ), ``--init-from MODEL`` fine-tunes every member from a saved model (e.g. one trained
+on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names the run
+``<model><TAG>`` so variants sit side by side in OUT::
+
+    nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag=-x5 --out OUT
 
 ``--time-batches N`` times N training and N inference batches of each listed CNN on fold 0
 instead of training it, and prints the estimated epoch and 5-fold cost (for ResNet-50 at
@@ -71,7 +82,7 @@ from starclass.models.torchvision_nets import find_cached_weights
 from starclass.stamps.images import cutout_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
-CNNS = ("compact", "compact-ms", "smallcnn", "starcnet", "resnet18", "resnet50")
+CNNS = ("compact", "compact-ms", "compact-c64", "compact-c56", "smallcnn", "starcnet", "resnet18", "resnet50")
 BASELINES = ("trees", "morph")
 
 
@@ -80,6 +91,13 @@ def cnn_config(name: str, starcnet_width: int = 32):
     base = get_preset("m31-real")
     if name == "compact":
         return base, None
+    if name == "compact-c64":
+        # the central 12" at the native 0.187"/px: the cluster's resolved edge at full resolution,
+        # less of the surroundings
+        return base.copy(name="m31-real-c64"), 64
+    if name == "compact-c56":
+        # the M31 paper's central 56 px (10.5"), enlarged to the network's 64 px
+        return base.copy(name="m31-real-c56"), 56
     if name == "compact-ms":
         # the full 128 px with its central 64 px magnified 2x as a second channel: the
         # resolved edges of clusters are kept at the native pixel scale
@@ -120,15 +138,48 @@ def weights_note(cfg) -> str:
     return "from scratch"
 
 
-def run_cnn(name, cs, y, folds, k, args) -> dict:
+def parse_recipe(text: str | None) -> dict:
+    """``key=value,key=value`` recipe changes, values read as YAML (numbers, booleans, null)."""
+    import yaml
+
+    out: dict = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise StarclassError(f"--recipe: {part!r} is not key=value")
+        key, value = part.split("=", 1)
+        v = yaml.safe_load(value)
+        if isinstance(v, str):
+            # YAML 1.1 reads "1e-4" (no dot) as a string
+            try:
+                v = float(v)
+            except ValueError:
+                pass
+        out[key.strip()] = v
+    return out
+
+
+def variant_config(name: str, args):
+    """:func:`cnn_config` with ``--recipe`` and ``--members`` applied."""
     cfg, width = cnn_config(name, args.starcnet_width)
+    changes = parse_recipe(getattr(args, "recipe", None))
+    if getattr(args, "members", None):
+        changes["ensemble_size"] = int(args.members)
+    if changes:
+        cfg = cfg.copy(recipe=changes)
+    return cfg, width
+
+
+def run_cnn(name, cs, y, folds, k, args) -> dict:
+    cfg, width = variant_config(name, args)
     data = crop(cs, width)
     train = np.flatnonzero(folds != k)
     test = np.flatnonzero(folds == k)
     with tempfile.TemporaryDirectory(prefix=f"realpandas_{name}_") as tmp:
         t0 = time.perf_counter()
         res = fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=args.seed, epochs=args.epochs,
-                          progress=False, resume=False, device="cpu")
+                          progress=False, resume=False, device="cpu", init_from=args.init_from)
         t_train = time.perf_counter() - t0
         model = load_model(tmp, device="cpu")
         x = cutout_inputs(data.images[test], cfg)
@@ -138,9 +189,10 @@ def run_cnn(name, cs, y, folds, k, args) -> dict:
             r = predict_inputs(model, x, tta=tta, device="cpu")
             out["infer_tta_s" if tta else "infer_s"] = time.perf_counter() - t0
             out["p_tta" if tta else "p"] = r.prob_mean[:, cfg.classes.index(1)].tolist()
-    return dict(out, test=test.tolist(), train_s=t_train, epochs_run=len(res.histories[0]),
-                best_epoch=res.best_epochs[0], weights=weights_note(cfg),
-                epochs_max=int(args.epochs or cfg.recipe.epochs))
+    weights = weights_note(cfg) if not args.init_from else f"fine-tuned from {args.init_from}"
+    return dict(out, test=test.tolist(), train_s=t_train, epochs_run=float(np.mean([len(h) for h in res.histories])),
+                best_epoch=res.best_epochs[0], weights=weights, members=len(res.histories),
+                recipe=parse_recipe(args.recipe), epochs_max=int(args.epochs or cfg.recipe.epochs))
 
 
 def time_cnn(name, cs, y, folds, args) -> None:
@@ -273,10 +325,13 @@ def summarise(args, y_all: np.ndarray) -> str:
              "| train s/fold | infer s/fold | weights |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     pooled: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name in list(CNNS) + list(BASELINES):
-        if name not in runs:
+    # the named models first, then the variants (``--tag``) in alphabetical order
+    names = [n for n in list(CNNS) + list(BASELINES) if n in runs] + sorted(
+        n for n in runs if n not in CNNS and n not in BASELINES)
+    for name in names:
+        folds = sorted(k for k in runs[name] if args.summary_folds is None or k in args.summary_folds)
+        if not folds:
             continue
-        folds = sorted(runs[name])
         for tta in (False, True):
             key = "p_tta" if tta else "p"
             if not all(key in runs[name][k] for k in folds):
@@ -292,7 +347,9 @@ def summarise(args, y_all: np.ndarray) -> str:
             ep = ""
             if "epochs_run" in runs[name][folds[0]]:
                 ep = f" ({np.mean([runs[name][k]['epochs_run'] for k in folds]):.0f} ep)"
-            lines.append(f"| {name} | {','.join(map(str, folds))} | {'8x' if tta else 'no'} | " + " | ".join(cells)
+            members = runs[name][folds[0]].get("members", 1)
+            label = name if members == 1 else f"{name} ({members} members)"
+            lines.append(f"| {label} | {','.join(map(str, folds))} | {'8x' if tta else 'no'} | " + " | ".join(cells)
                          + f" | {tr:.0f}{ep} | {inf:.1f} | {runs[name][folds[0]].get('weights', '')} |")
     # ensemble: mean P(cluster) of the CNNs that cover every cutout
     full = [n for n in CNNS if n in pooled and pooled[n][0].size == y_all.size]
@@ -307,14 +364,36 @@ def summarise(args, y_all: np.ndarray) -> str:
         pooled["ensemble"] = (np.arange(y_all.size), p)
         cells = [_cell(*_ci(fn, yb, p, n_boot=args.n_boot)) for fn in metrics.values()]
         lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
-    # paired differences: the best model by AUC against each baseline, on the cutouts both cover
+    # named ensembles (--ensemble "a +TTA,b +TTA;c,d"): the mean P(cluster) of runs already made,
+    # on the cutouts all of them cover
+    for group in [g for g in (args.ensemble or "").split(";") if g.strip()]:
+        parts = [n.strip() for n in group.split(",") if n.strip()]
+        missing = [n for n in parts if n not in pooled]
+        if missing:
+            raise StarclassError(f"--ensemble: no run {missing[0]!r} in {out} (have {sorted(pooled)})")
+        common = pooled[parts[0]][0]
+        for n in parts[1:]:
+            common = np.intersect1d(common, pooled[n][0])
+        p = np.mean([_align(pooled[n], common) for n in parts], axis=0)
+        name = "mean(" + ", ".join(parts) + ")"
+        pooled[name] = (common, p)
+        cells = [_cell(*_ci(fn, yb[common], p, n_boot=args.n_boot)) for fn in metrics.values()]
+        lines.append(f"| {name} | {common.size} cutouts | - | " + " | ".join(cells) + " | | | |")
+    # paired differences: the best model by AUC (or the one named by --best) against each
+    # baseline and each --against model, on the cutouts both cover
     text = "\n".join(lines)
     deep = {n: v for n, v in pooled.items() if n.split(" ")[0] not in BASELINES}
     if deep:
-        best = max(deep, key=lambda n: roc_auc_score(yb[deep[n][0]], deep[n][1]))
+        if args.best:
+            if args.best not in pooled:
+                raise StarclassError(f"--best {args.best!r}: no such run in {out} (have {sorted(pooled)})")
+            best = args.best
+        else:
+            best = max(deep, key=lambda n: roc_auc_score(yb[deep[n][0]], deep[n][1]))
+        against = list(BASELINES) + [a.strip() for a in (args.against or "").split(",") if a.strip()]
         diffs = []
-        for base in BASELINES:
-            if base not in pooled:
+        for base in against:
+            if base not in pooled or base == best:
                 continue
             common = np.intersect1d(deep[best][0], pooled[base][0])
             pa = _align(deep[best], common)
@@ -366,8 +445,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results_real_pandas"))
     ap.add_argument("--summarise", action="store_true", help="print the table of what OUT holds")
     ap.add_argument("--n-boot", type=int, default=1000)
+    ap.add_argument("--summary-folds", default=None, help="summarise only these folds (e.g. 2,3,4)")
+    ap.add_argument("--best", default=None, help="the run compared in the paired differences (default: highest AUC), "
+                                                  "e.g. 'compact-ft-x5 +TTA'")
+    ap.add_argument("--against", default=None, help="more runs to compare --best with, e.g. 'resnet18 +TTA'")
+    ap.add_argument("--ensemble", default=None, help="averaged runs to add as rows: 'a +TTA,b +TTA;c,d'")
+    ap.add_argument("--recipe", default=None, help="recipe changes key=value,... for the CNNs listed")
+    ap.add_argument("--members", type=int, default=None, help="ensemble members per CNN (recipe ensemble_size)")
+    ap.add_argument("--init-from", default=None, help="fine-tune every member from this saved model")
+    ap.add_argument("--tag", default="", help="suffix of the run's name in OUT (variants side by side)")
     ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches per CNN")
     args = ap.parse_args(argv)
+    if args.summary_folds is not None:
+        args.summary_folds = {int(f) for f in args.summary_folds.split(",")}
     torch.set_num_threads(args.threads)
     cs = read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id")
     y = label_classes(cs, get_preset("m31-real").label_map)
@@ -386,12 +476,13 @@ def main(argv: list[str] | None = None) -> int:
         for k in (int(f) for f in args.folds.split(",")):
             t0 = time.perf_counter()
             res = run_cnn(name, cs, y, folds, k, args) if name in CNNS else run_baseline(name, cs, y, folds, k, args)
-            res.update(model=name, fold=k, n_folds=args.n_folds, seed=args.seed, loadavg=os.getloadavg()[0])
-            path = out / f"{name}_fold{k}.json"
+            res.update(model=name + args.tag, base_model=name, fold=k, n_folds=args.n_folds, seed=args.seed,
+                       loadavg=os.getloadavg()[0])
+            path = out / f"{name}{args.tag}_fold{k}.json"
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(res))
             os.replace(tmp, path)  # a half-written fold never looks finished
-            print(f"{name} fold {k}: {time.perf_counter() - t0:.0f} s, load {res['loadavg']:.1f}", flush=True)
+            print(f"{name}{args.tag} fold {k}: {time.perf_counter() - t0:.0f} s, load {res['loadavg']:.1f}", flush=True)
     return 0
 
 

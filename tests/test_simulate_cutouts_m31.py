@@ -161,29 +161,47 @@ def test_extended_clusters_are_larger_fainter_and_more_resolved():
 
 
 def test_rendered_cluster_has_its_drawn_half_light_radius(monkeypatch):
-    """Noiseless scene: half the King profile's light lies within the drawn r_h (arcsec)."""
+    """Noiseless scene: half of the cluster's *total* light lies within the drawn r_h (arcsec)."""
     import starclass.simulate.cutouts_m31 as m
 
     cfg = CutoutSimConfig()
     # No resolved stars, so the smooth profile carries all the light.
     monkeypatch.setattr(m, "_stars_from_lf", lambda *a, **k: np.array([]))
-    checked = 0
     for seed in range(8):
         p = m.draw_cluster_parameters(np.random.default_rng(seed), cfg)
         scene = m._Scene(cfg, zp=30.0)
-        half_grid = scene.n_os * scene.step / 2
-        if p["r_eff_arcsec"] / m.king_half_light_ratio(p["king_c"]) * 10 ** p["king_c"] > 3 * half_grid:
-            # The rendered grid (30") cuts the King profile's faint outskirts; the profile is
-            # renormalised on the grid, so a tidal radius far beyond it (the largest, most
-            # concentrated clusters) makes the half-light radius come out a little small.
-            continue
         truth = m._globular(np.random.default_rng(seed), scene, cfg, 0.0, 0.0)
         assert truth["r_eff_arcsec"] == p["r_eff_arcsec"]
         r_ell, _, _ = m._elliptical_radius(scene.dx, scene.dy, p["axis_ratio"], p["theta"])
-        inside = scene.image[r_ell < p["r_eff_arcsec"]].sum() / scene.image.sum()
+        # the smooth part carries (1 - f_resolved) of the cluster's g magnitude
+        total = scene.flux(p["g_mag"]) * (1.0 - p["f_resolved"])
+        inside = scene.image[r_ell < p["r_eff_arcsec"]].sum() / total
         assert inside == pytest.approx(0.5, abs=0.03)
-        checked += 1
-    assert checked >= 5
+
+
+def test_king_light_beyond_the_grid_is_lost_not_folded_back():
+    """A big, concentrated cluster (r_h 8 pc, c 2.6: r_t ~ 88") on the 30" scene grid.
+
+    The grid holds less than the whole light, and r_h still encloses half of the *total*
+    light; renormalising the profile on the grid put 56% inside r_h.
+    """
+    import starclass.simulate.cutouts_m31 as m
+
+    cfg = CutoutSimConfig()
+    scene = m._Scene(cfg, zp=30.0)
+    rh = 8.0 / cfg.pc_per_arcsec
+    c = 2.6
+    rc = rh / king_half_light_ratio(c)
+    for q, theta in ((1.0, 0.0), (0.8, 0.7)):
+        img = king_image(scene.dx, scene.dy, rc=rc, c=c, q=q, theta=theta)
+        r_ell, _, _ = m._elliptical_radius(scene.dx, scene.dy, q, theta)
+        assert img[r_ell < rh].sum() == pytest.approx(0.5, abs=0.01)
+        # what is on the grid: the analytic share inside the grid's inscribed circle and a bit more
+        inscribed = m.king_enclosed_light(scene.dx.max(), rc, c) / m.king_enclosed_light(np.inf, rc, c)
+        assert inscribed - 0.01 < img.sum() < 0.95
+    # a cluster whose tidal radius fits on the grid keeps all its light there, as before
+    small = king_image(scene.dx, scene.dy, rc=0.1, c=1.5)
+    assert small.sum() == pytest.approx(1.0, abs=1e-12)
 
 
 def test_stretch_frame_default_is_the_cutout_and_a_larger_frame_changes_the_stretch():

@@ -235,22 +235,61 @@ def sersic_image(dx, dy, re, n, q=1.0, theta=0.0):
     return img / img.sum()
 
 
+def king_enclosed_light(r, rc, c):
+    """Light of a projected King (1962) profile inside circular radius ``r``, analytically.
+
+    The integral of (1/sqrt(1 + x^2) - k)^2 over the disc of radius ``r`` (x = r'/r_c, k =
+    1/sqrt(1 + (r_t/r_c)^2)), in units of r_c^2: pi [ln u - 4 k (sqrt(u) - 1) + k^2 (u - 1)]
+    with u = 1 + min(r, r_t)^2 / r_c^2. For an elliptical profile of axis ratio q multiply by q.
+
+    Examples
+    --------
+    >>> total = king_enclosed_light(np.inf, 0.2, 1.5)
+    >>> rh = 0.2 * king_half_light_ratio(1.5)
+    >>> round(float(king_enclosed_light(rh, 0.2, 1.5) / total), 3)
+    0.5
+    """
+    rt = rc * 10 ** c
+    k = 1.0 / np.sqrt(1.0 + (rt / rc) ** 2)
+    u = 1.0 + (np.minimum(r, rt) / rc) ** 2
+    return np.pi * rc ** 2 * (np.log(u) - 4.0 * k * (np.sqrt(u) - 1.0) + k ** 2 * (u - 1.0))
+
+
 def king_image(dx, dy, rc, c, q=1.0, theta=0.0):
     """King (1962) profile with core radius ``rc`` (arcsec), concentration c = log10(r_t/r_c).
+
+    The image holds the profile's share of light that falls on the grid: its sum is 1 when the
+    tidal radius fits on the grid and less when it does not (the light beyond the grid is lost,
+    not folded back onto it, so a magnitude given for the whole cluster stays right). The
+    inner part, out to the largest ellipse that fits on the grid, is normalised by its sampled
+    sum (which copes with cores smaller than a pixel) and the analytic light beyond it
+    (:func:`king_enclosed_light`) is added to the total.
 
     Examples
     --------
     >>> import numpy as np
     >>> y, x = np.mgrid[-30:31, -30:31] * 0.1
-    >>> img = king_image(x, y, rc=0.2, c=1.2)
+    >>> img = king_image(x, y, rc=0.1, c=1.2)
     >>> round(float(img.sum()), 6), float(img[0, 0])
     (1.0, 0.0)
+    >>> big = king_image(x, y, rc=0.1, c=2.5)  # r_t = 31.6", far beyond the 3" grid
+    >>> 0.5 < float(big.sum()) < 0.9
+    True
     """
     r, _, _ = _elliptical_radius(dx, dy, q, theta)
     rt = rc * 10 ** c
     img = (1 / np.sqrt(1 + (r / rc) ** 2) - 1 / np.sqrt(1 + (rt / rc) ** 2)) ** 2
     img[r >= rt] = 0.0
-    return img / img.sum()
+    # Largest elliptical radius whose ellipse lies wholly on the grid (pixel centres): its
+    # major axis is at most the distance from the centre to the nearest edge.
+    a0 = float(min(dx.max(), -dx.min(), dy.max(), -dy.min()))
+    inner = r < a0
+    if a0 <= 0 or not inner.any() or a0 >= rt:
+        # The whole profile is on the grid (or the centre is off it): the grid holds it all.
+        return img / img.sum()
+    area = float(np.abs(dx[0, 1] - dx[0, 0]) * np.abs(dy[1, 0] - dy[0, 0]))
+    outside = q * (king_enclosed_light(np.inf, rc, c) - king_enclosed_light(a0, rc, c)) / area
+    return img / (img[inner].sum() + outside)
 
 
 def king_half_light_ratio(c: float) -> float:
@@ -373,7 +412,9 @@ def _globular(rng, scene, cfg, x0, y0, extended=False):
     scene.add(prof, mag - 2.5 * np.log10(1 - f_res))
     # Giants and horizontal-branch stars of an old population at M31 (tip of the RGB near
     # g ~ 23, HB near g ~ 25): drawn along the profile until they carry f_res of the light.
-    stars = _stars_from_lf(rng, scene.flux(mag) * f_res, scene.zp, 22.8, 26.5, 0.35)
+    # Only the share of the profile that falls on the grid is drawn (prof.sum() <= 1), for the
+    # stars as for the smooth light.
+    stars = _stars_from_lf(rng, scene.flux(mag) * f_res * float(prof.sum()), scene.zp, 22.8, 26.5, 0.35)
     if stars.size:
         sx, sy = _sample_profile(rng, prof, scene.dx, scene.dy, stars.size)
         scene.add_points(sx, sy, stars)
