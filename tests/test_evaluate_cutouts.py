@@ -248,6 +248,21 @@ def test_report_of_a_classified_cutout_folder_has_gallery_and_gradcam(tmp_path):
                               "--bootstrap", "0", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     assert "(from --model)" in res.output
+    # ... and without --model, the issue's own command: classify named its model in the CSV
+    t = Table.read(out, format="ascii.csv")
+    assert set(t["model"]) == {str(model.resolve())}
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0",
+                              "-o", str(tmp_path / "ev2")])
+    assert res.exit_code == 0, res.output
+    assert "(from model column)" in res.output
+    y = np.array([M31_CLASS[s] for s in t["label"]])
+    assert f"accuracy[2class] = {accuracy_score(y, t['class_pred']):.3f}" in res.output
+    # a model that is gone: the clear error of before, naming --task and --model
+    t["model"] = str(tmp_path / "moved")
+    t.write(tmp_path / "moved.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "moved.csv"), "--label-column", "label",
+                              "-o", str(tmp_path / "ev3")])
+    assert res.exit_code == 2 and "give --task or --model" in res.output
     # force mistakes so that the gallery has something to show whatever one epoch learned
     t = Table.read(out, format="ascii.csv")
     t["class_pred"] = 3 - np.asarray(t["class_ref"])

@@ -10,9 +10,9 @@ Placeholders: ``<band>`` is a lower-case filter name (``f555w``), ``<k>`` a clas
 (1..K), ``<r>`` an aperture radius in px (1..5), ``<h>`` a human classifier (1..), ``<i>`` an
 ensemble member (1..), ``<bound>`` one of ``min``, ``max``, ``err``.
 
-==================  =======  =======  ======================================================================
+==================  =======  =======  =========================================================================
 column              dtype    unit     meaning
-==================  =======  =======  ======================================================================
+==================  =======  =======  =========================================================================
 id                  int64             integer identifier, unique within a catalogue
 x                   float64  pix      0-based pixel column of the centre
 y                   float64  pix      0-based pixel row of the centre
@@ -67,13 +67,14 @@ ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS
 radius_pc           float64  pc       simulated half-light radius
 entropy             float64           entropy of the predicted probabilities (nats)
 suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
+model               str               absolute path of the model that classified the row (CSV outputs: no meta)
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
 gold                int16             1 where the expert label is a gold answer weighting volunteers
 volunteer_ids       str               semicolon-separated ids of the volunteers who voted
 volunteer_votes     str               semicolon-separated votes (class numbers), as volunteer_ids
-==================  =======  =======  ======================================================================
+==================  =======  =======  =========================================================================
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
 0 for "no class"; :func:`class_array` reads any class column that way.
@@ -188,6 +189,8 @@ EBV = "ebv"
 RADIUS_PC = "radius_pc"
 ENTROPY = "entropy"
 SUGGEST_RANK = "suggest_rank"
+#: the model that classified a row, written where the output format keeps no metadata (CSV)
+MODEL_PATH = "model"
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)
 VOTE_FRACTION = "vote_fraction"
 CONSENSUS = "consensus"
@@ -319,6 +322,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
     Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
     Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
+    Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
     Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
     Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
     Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),

@@ -102,7 +102,7 @@ def classify_command(
                    action="classify")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
                    precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage)
-    out.meta["model"] = str(model)
+    _record_model(out, model, output)
     write_catalog(out, output)
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     summary = ", ".join(f"{'none' if c == 0 else c}: {n}" for c, n in zip(classes, counts))
@@ -116,6 +116,23 @@ def classify_command(
     if out.meta.get("n_blank"):
         echo(f"{out.meta['n_blank']} of them have a blank (constant) band, named in column blank_bands")
     echo(f"written {output}")
+
+
+def _record_model(out, model: Path, output: Path) -> None:
+    """Say which model classified the catalogue: in its meta, and in a column where the format drops meta.
+
+    ``evaluate`` and ``report`` take the task (classes, label map, merges, threshold) from the
+    meta; a CSV keeps none, so ``starclass evaluate OUT.csv --label-column label`` would not know
+    what the string labels mean. The model's absolute path in the ``model`` column lets them load
+    the task from the model itself (:func:`starclass.evaluate.task.resolve_task`). An input column
+    of that name is kept as it is.
+    """
+    from starclass.io.catalog import catalog_format
+    from starclass.schema import MODEL_PATH
+
+    out.meta["model"] = str(model)
+    if catalog_format(output) == "ascii.csv" and MODEL_PATH not in out.colnames:
+        out[MODEL_PATH] = [str(Path(model).resolve())] * len(out)
 
 
 def _echo_trust(out) -> None:
@@ -160,7 +177,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                                  bands=list(cfg.bands))
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage)
-    out.meta["model"] = str(model)
+    _record_model(out, model, output)
     write_catalog(out, output)
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "

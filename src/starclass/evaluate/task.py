@@ -26,6 +26,7 @@ first (:meth:`EvalTask.label_classes`), as training turns them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.schema import CLASS_NAMES, CLASSES
+from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -357,6 +358,18 @@ def model_task(model: str | os.PathLike) -> EvalTask:
     return EvalTask.from_config(cfg, source="--model")
 
 
+def _recorded_model(table: Table) -> Path | None:
+    """The model a CSV output of ``classify`` names in its ``model`` column, if it is one and still exists."""
+    if MODEL_PATH not in table.colnames or len(table) == 0:
+        return None
+    paths = {str(v).strip() for v in np.ma.asarray(table[MODEL_PATH]).compressed()}
+    if len(paths) != 1:
+        return None
+    path = Path(paths.pop())
+    # a model directory holds manifest.json; a single member is a .pt file
+    return path if (path / "manifest.json").is_file() or (path.is_file() and path.suffix == ".pt") else None
+
+
 def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, *,
                  model: str | os.PathLike | None = None) -> tuple[EvalTask, str | None]:
     """The task of a classified catalogue, and a note when it had to be inferred.
@@ -399,6 +412,11 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
     from_meta = EvalTask.from_meta(table.meta)
     if from_meta is not None:
         return from_meta, None
+    recorded = _recorded_model(table)
+    if recorded is not None:
+        # a CSV keeps no meta: classify names its model in a column instead (cli/classify_cmd.py)
+        return (dataclasses.replace(model_task(recorded), source=f"{MODEL_PATH} column"),
+                f"task from the model named in the catalogue's {MODEL_PATH} column: {recorded}")
     ks = sorted(int(c[5:]) for c in table.colnames if c.startswith("prob_") and c[5:].isdigit())
     if len(ks) >= 2:
         t = EvalTask.from_classes(ks, source="probabilities")
