@@ -58,6 +58,7 @@ import argparse
 import dataclasses
 import json
 import os
+import re
 import tempfile
 import time
 import warnings
@@ -138,6 +139,9 @@ def weights_note(cfg) -> str:
     return "from scratch"
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def parse_recipe(text: str | None) -> dict:
     """``key=value,key=value`` recipe changes, values read as YAML (numbers, booleans, null)."""
     import yaml
@@ -150,12 +154,9 @@ def parse_recipe(text: str | None) -> dict:
             raise StarclassError(f"--recipe: {part!r} is not key=value")
         key, value = part.split("=", 1)
         v = yaml.safe_load(value)
-        if isinstance(v, str):
-            # YAML 1.1 reads "1e-4" (no dot) as a string
-            try:
-                v = float(v)
-            except ValueError:
-                pass
+        if isinstance(v, str) and _NUMBER.fullmatch(v.strip()):
+            # YAML 1.1 reads "1e-4" (no dot) as a string; other text (e.g. "cosine") stays text
+            v = float(v)
         out[key.strip()] = v
     return out
 

@@ -42,28 +42,39 @@ def _trust():
     return mod
 
 
-def recheck_sim(model: str, n: int, shape: int, n_fields: int, frac: float) -> dict:
-    """Mode, ECE floor and repeated splits on the rows ``trust.py --parts sim`` scored."""
-    from starclass.evaluate.reliability import expected_calibration_error
-    from starclass.learn.calibration import ModelCalibration
-    from starclass.learn.checkpoint import load_model
-    from starclass.learn.classify import predict_inputs
+def field_rows(cfg, seeds, shape: int, n: int):
+    """Network inputs, true classes and the people's mode of simulated ``hst`` fields (seeds given).
+
+    Returns the stacked inputs of the candidates with a usable stamp, their true reference
+    classes and the simulated people's mode (0 where a candidate has no vote).
+    """
     from starclass.simulate import preset, simulate_field
     from starclass.stamps import make_inputs
 
-    trust = _trust()
-    loaded = load_model(model, device="cpu")
-    cfg = loaded.config
     xs, ys, modes = [], [], []
-    for k in range(n_fields):  # the test fields of trust.py: seeds 202, 203, ...
-        f = simulate_field(preset("hst", seed=202 + k, shape=(shape, shape), n_candidates=n))
+    for s in seeds:
+        f = simulate_field(preset("hst", seed=s, shape=(shape, shape), n_candidates=n))
         x, ok = make_inputs(f.images, f.truth["x"], f.truth["y"], cfg, zeropoints=f.zeropoint)
         hum = dict(zip(np.asarray(f.humans["id"]).tolist(), np.asarray(f.humans["class_ref"]).tolist()))
         mode = np.array([int(hum.get(int(i), 0)) for i in np.asarray(f.truth["id"])])
         xs.append(x[ok])
         ys.append(np.asarray(f.truth["class_ref"], dtype=int)[ok])
         modes.append(mode[ok])
-    x, yv, mode = np.concatenate(xs), np.concatenate(ys), np.concatenate(modes)
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(modes)
+
+
+def recheck_sim(model: str, n: int, shape: int, n_fields: int, frac: float) -> dict:
+    """Mode, ECE floor and repeated splits on the rows ``trust.py --parts sim`` scored."""
+    from starclass.evaluate.reliability import expected_calibration_error
+    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import predict_inputs
+
+    trust = _trust()
+    loaded = load_model(model, device="cpu")
+    cfg = loaded.config
+    # the test fields of trust.py: seeds 202, 203, ...
+    x, yv, mode = field_rows(cfg, [202 + k for k in range(n_fields)], shape, n)
     y = np.asarray(cfg.class_indices(yv))
     is_cal = np.zeros(len(y), bool)  # the same split as trust.py
     if frac > 0:
@@ -100,26 +111,15 @@ def more_fields(model: str, n: int, shape: int, cal_seeds: list[int], test_seeds
     from starclass.learn.calibration import ModelCalibration
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import predict_inputs
-    from starclass.simulate import preset, simulate_field
-    from starclass.stamps import make_inputs
 
     trust = _trust()
     loaded = load_model(model, device="cpu", check_calibration=False)
     cfg = loaded.config
 
     def rows(seeds):
-        xs, ys, modes = [], [], []
-        for s in seeds:
-            f = simulate_field(preset("hst", seed=s, shape=(shape, shape), n_candidates=n))
-            x, ok = make_inputs(f.images, f.truth["x"], f.truth["y"], cfg, zeropoints=f.zeropoint)
-            hum = dict(zip(np.asarray(f.humans["id"]).tolist(), np.asarray(f.humans["class_ref"]).tolist()))
-            mode = np.array([int(hum.get(int(i), 0)) for i in np.asarray(f.truth["id"])])
-            xs.append(x[ok])
-            ys.append(np.asarray(f.truth["class_ref"], dtype=int)[ok])
-            modes.append(mode[ok])
-        yv = np.concatenate(ys)
-        prob = predict_inputs(loaded, np.concatenate(xs), calibrated=False).prob_mean
-        return prob, np.asarray(cfg.class_indices(yv)), yv, np.concatenate(modes)
+        x, yv, mode = field_rows(cfg, seeds, shape, n)
+        prob = predict_inputs(loaded, x, calibrated=False).prob_mean
+        return prob, np.asarray(cfg.class_indices(yv)), yv, mode
 
     p_cal, y_cal, _, _ = rows(cal_seeds)
     p_te, y_te, yv_te, mode_te = rows(test_seeds)
