@@ -12,6 +12,9 @@ of the same preset (same selection, same spatial folds, simulated human mode as 
   catalogue's error floor in quadrature, would be 0.1086 mag (S/N 10), from the faint
   half-magnitude bins (:func:`effective_depth`). The presets' ``depth`` was set so that the
   simulated effective depth meets the real one (shift = real - simulated, added to the depth);
+* how much the V error says about the class at a given magnitude (:func:`error_class_signal`:
+  ROC AUC of classes 3+4 against 1+2 inside half-magnitude bins, and the correlation of the error
+  at fixed magnitude with the number of catalogue neighbours within 50 px);
 * the correlation, at fixed magnitude, between the V-band error and CI (the log error minus a
   quadratic fit of it against m_V, correlated with CI), and the inter-quartile range of the
   V error per class at m_V 23-23.5.
@@ -74,6 +77,64 @@ def effective_depth(mag: np.ndarray, err: np.ndarray) -> tuple[float, float]:
         faint = bins[-2:]
     above = np.sqrt(np.maximum(faint[:, 1] ** 2 - floor ** 2, 1e-8))
     return float(np.median(faint[:, 0] - 2.5 * np.log10(above / 0.1086))), floor
+
+
+def error_class_signal(t, labels: np.ndarray, v_band: str, all_xy: np.ndarray | None = None,
+                       radius: float = 50.0) -> dict:
+    """How much the V error says about the class beyond the magnitude, and what it tracks.
+
+    * ``auc_mag``: ROC AUC of m_V for classes 3+4 against 1+2 (0.5: the magnitude says nothing);
+    * ``auc_err_bins``: the same AUC of err_V inside half-magnitude bins of m_V (30 sources or
+      more, both groups present), and ``auc_err``, their source-weighted mean: at a given
+      magnitude, does a larger error mean a non-cluster?
+    * ``resid_median``: per class, the median log10 error at fixed m_V (log error minus a
+      quadratic fit in m_V), and ``corr_neighbours``, the correlation of that residual with the
+      number of other catalogue rows within ``radius`` px (``all_xy``: every row of the
+      catalogue, inspected or not; default the rows of ``t``).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> rng = np.random.default_rng(1)
+    >>> n = 600
+    >>> lab = rng.integers(1, 5, n)
+    >>> m = rng.uniform(21, 24, n)
+    >>> e = 0.01 * 10 ** (0.3 * (m - 21)) * np.where(lab >= 3, 1.5, 1.0)  # non-clusters: larger errors
+    >>> t = Table({"x": rng.uniform(0, 500, n), "y": rng.uniform(0, 500, n), "mag_f555w": m, "magerr_f555w": e})
+    >>> d = error_class_signal(t, lab, "f555w")
+    >>> d["auc_err"] > 0.9, abs(d["auc_mag"] - 0.5) < 0.1
+    (True, True)
+    """
+    from scipy.spatial import cKDTree
+    from sklearn.metrics import roc_auc_score
+
+    lab = np.asarray(labels, dtype=int)
+    mv = np.asarray(t[f"mag_{v_band}"], dtype=float)
+    ev = np.asarray(t[f"magerr_{v_band}"], dtype=float)
+    xy = np.column_stack([np.asarray(t["x"], float), np.asarray(t["y"], float)])
+    ok = np.isfinite(mv) & np.isfinite(ev) & (ev > 0)
+    y = (lab >= 3).astype(int)
+    out: dict = {"auc_mag": round(float(roc_auc_score(y[ok], mv[ok])), 3)}
+    bins, weights = {}, []
+    for lo in np.arange(np.floor(np.nanmin(mv[ok]) * 2) / 2, np.nanmax(mv[ok]), 0.5):
+        b = ok & (mv >= lo) & (mv < lo + 0.5)
+        if b.sum() >= 30 and 0 < y[b].sum() < b.sum():
+            bins[f"{lo:.1f}"] = round(float(roc_auc_score(y[b], ev[b])), 3)
+            weights.append(b.sum())
+    out["auc_err_bins"] = bins
+    out["auc_err"] = round(float(np.average(list(bins.values()), weights=weights)), 3) if bins else float("nan")
+    resid = np.full(len(mv), np.nan)
+    resid[ok] = np.log10(ev[ok]) - np.polyval(np.polyfit(mv[ok], np.log10(ev[ok]), 2), mv[ok])
+    out["resid_median"] = {str(k): round(float(np.nanmedian(resid[lab == k])), 3) if np.any(lab == k) else None
+                           for k in (1, 2, 3, 4)}
+    others = xy if all_xy is None else np.asarray(all_xy, dtype=float)
+    near = cKDTree(others).query_ball_point(xy, radius)
+    # a row of t is itself among all_xy (distance 0): not its own neighbour
+    n_near = np.array([len(v) for v in near]) - 1
+    out["corr_neighbours"] = round(float(np.corrcoef(resid[ok], n_near[ok])[0, 1]), 3)
+    out["neighbours_median"] = {str(k): float(np.median(n_near[lab == k])) if np.any(lab == k) else None
+                                for k in (1, 2, 3, 4)}
+    return out
 
 
 def error_diagnostics(t, labels: np.ndarray, bands: list[str], seed: int) -> dict:
@@ -150,8 +211,11 @@ def main() -> None:
     for seed in args.seeds:
         run = rf.check_field(args.field, SimpleNamespace(seed=seed, size=None, n_candidates=None, tolerance=5.0))
         real, rc, sim, sc = run["_tables"]
-        out["real"].append(error_diagnostics(real, rc, list(real.meta["bands"]), seed))
-        out["sim"].append(error_diagnostics(sim, sc, list(run["bands"]), seed))
+        real_xy, sim_xy = run["_all_xy"]
+        out["real"].append({**error_diagnostics(real, rc, list(real.meta["bands"]), seed),
+                            "signal": error_class_signal(real, rc, real.meta["bands"][3], real_xy)})
+        out["sim"].append({**error_diagnostics(sim, sc, list(run["bands"]), seed),
+                           "signal": error_class_signal(sim, sc, run["bands"][3], sim_xy)})
         print(f"seed {seed}\n  real {out['real'][-1]}\n  sim  {out['sim'][-1]}", flush=True)
     for side in ("real", "sim"):
         names = out[side][0]["gbm"]
@@ -159,9 +223,13 @@ def main() -> None:
         corr = np.mean([r["corr_err_ci"] for r in out[side]])
         depth = {b: round(float(np.mean([r["effective_depth"][b] for r in out[side]])), 2)
                  for b in out[side][0]["effective_depth"]}
-        out[f"{side}_mean"] = {"gbm": mean, "effective_depth": depth, "corr_err_ci": round(float(corr), 3)}
+        sig = {k: round(float(np.mean([r["signal"][k] for r in out[side]])), 3)
+               for k in ("auc_mag", "auc_err", "corr_neighbours")}
+        out[f"{side}_mean"] = {"gbm": mean, "effective_depth": depth, "corr_err_ci": round(float(corr), 3), **sig}
         print(f"{side} (mean over seeds): gbm [4 classes, binary] {mean}; effective depth {depth}; "
-              f"corr(err_V at fixed m_V, CI) {corr:+.2f}")
+              f"corr(err_V at fixed m_V, CI) {corr:+.2f}; AUC of classes 3+4 from m_V {sig['auc_mag']:.2f}, from "
+              f"err_V at fixed m_V {sig['auc_err']:.2f}; corr(err_V at fixed m_V, neighbours within 50 px) "
+              f"{sig['corr_neighbours']:+.2f}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
 

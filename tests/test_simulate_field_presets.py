@@ -15,8 +15,8 @@ import pytest
 
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, mag_true_col
-from starclass.simulate import PRESETS, preset, simulate_field
-from starclass.simulate.config import HST_DEPTH, LEGUS_FIELD_PRESETS
+from starclass.simulate import PRESETS, SimConfig, preset, simulate_field
+from starclass.simulate.config import HST_DEPTH, LEGUS_FIELD_PRESETS, LEGUS_FIELD_STARS, NGC1566_PRESELECTION_MIX
 from starclass.simulate.objects import AGE_BOX_COUNTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,62 @@ def test_presets_configure_the_field(name, dist, b_band, v_band):
     # depths fitted to the real catalogue's errors: deeper than the simulator's defaults in every band
     # (docs/legus_validation.md, "What was tuned")
     assert all(cfg.band_depth(b) > HST_DEPTH[b] for b in cfg.bands)
-    assert preset("ngc1566").depth == {}  # NGC 1566 keeps the defaults (not re-tuned)
+    # the resolved faint stars under the candidates: the same for every LEGUS preset, more than the default
+    assert cfg.field_stars == LEGUS_FIELD_STARS > SimConfig().field_stars
+
+
+def test_ngc1566_is_tuned_like_the_other_fields():
+    cfg = preset("ngc1566", shape=(128, 128), n_candidates=5)
+    assert all(cfg.band_depth(b) > HST_DEPTH[b] for b in cfg.bands)
+    assert cfg.field_stars == LEGUS_FIELD_STARS
+    assert cfg.class_mix == NGC1566_PRESELECTION_MIX and cfg.human_noise == 1.0
+    # the default field (docs/simulator.md's demo) keeps its depth, field stars and mix
+    hst = preset("hst")
+    assert hst.depth == {} and hst.field_stars == 3.0 and hst.class_mix == (0.16, 0.20, 0.20, 0.44)
+
+
+def test_average_aperture_correction_gives_every_source_one_correction():
+    from astropy.table import Table
+
+    from starclass.io.mosaic import ArrayMosaics
+
+    bench = _benchmark()
+    yy, xx = np.mgrid[:96, :96].astype(float)
+    # two equal point sources and a wider one, in two bands (I twice as bright)
+    v = sum(a * np.exp(-((xx - x0) ** 2 + (yy - 48) ** 2) / (2 * s ** 2)) for x0, a, s in
+            ((20, 40.0, 1.0), (48, 40.0, 1.0), (76, 20.0, 2.0)))
+    mosaics = ArrayMosaics({"f555w": v, "f814w": 2 * v}, {"f555w": 25.0, "f814w": 25.0})
+    # magnitudes as if each source had its own correction: 0.1, 0.9 and 0.5 mag
+    t = Table({"x": [20.0, 48.0, 76.0], "y": [48.0] * 3})
+    ap = 25.0 - 2.5 * np.log10([2 * np.pi * 40.0 * (1 - np.exp(-8.0))] * 2 + [2 * np.pi * 80.0 * (1 - np.exp(-2.0))])
+    own = np.array([-0.1, -0.9, -0.5])
+    t["mag_f555w"] = ap + own
+    t["mag_f814w"] = ap + own - 0.75
+    out, avg = bench.average_aperture_correction(t, mosaics)
+    assert avg == pytest.approx(-0.5, abs=0.02)  # the median of the three
+    # the two equal stars now have equal magnitudes; every source got the median correction
+    assert np.asarray(out["mag_f555w"]) == pytest.approx(ap - 0.5, abs=0.02)
+    # colours do not change, nor does the input table
+    assert np.asarray(out["mag_f555w"] - out["mag_f814w"]) == pytest.approx(0.75)
+    assert np.asarray(t["mag_f555w"]) == pytest.approx(ap + own)
+
+
+def test_error_class_signal_sees_errors_that_track_the_class():
+    from astropy.table import Table
+
+    errors = _benchmark("realism_errors")
+    rng = np.random.default_rng(7)
+    n = 1200
+    lab = rng.integers(1, 5, n)
+    m = rng.uniform(21.0, 24.0, n)
+    base = 0.01 * 10 ** (0.3 * (m - 21.0)) * rng.lognormal(0.0, 0.1, n)
+    t = Table({"x": rng.uniform(0, 800, n), "y": rng.uniform(0, 800, n), "mag_f555w": m, "magerr_f555w": base})
+    blind = errors.error_class_signal(t, lab, "f555w")
+    assert abs(blind["auc_err"] - 0.5) < 0.08 and abs(blind["auc_mag"] - 0.5) < 0.08
+    t["magerr_f555w"] = base * np.where(lab >= 3, 1.3, 1.0)  # non-clusters: 30 % larger errors
+    seen = errors.error_class_signal(t, lab, "f555w")
+    assert seen["auc_err"] > 0.75
+    assert seen["resid_median"]["4"] > seen["resid_median"]["1"] + 0.05
 
 
 def test_effective_depth_reads_a_known_relation():
@@ -86,7 +141,7 @@ def _benchmark(name: str = "realism_fields"):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
-@pytest.mark.parametrize("name", ["ngc7793w", "ngc5474", "ngc1433", "ngc628c"])
+@pytest.mark.parametrize("name", ["ngc7793w", "ngc5474", "ngc1433", "ngc628c", "ngc1566"])
 def test_realism_against_the_real_field(name):
     bench = _benchmark()
     runs = [bench.check_field(name, SimpleNamespace(seed=s, size=None, n_candidates=None, tolerance=5.0))
