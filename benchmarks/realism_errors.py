@@ -24,7 +24,7 @@ simulated one, boosting's gap is a property of the photometry's error model, not
 simulated objects.
 
     PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/realism_errors.py [--field ngc628c] [--seeds 1 2 3]
-        [--json F]
+        [--json F] [--field-stars N] [--own-apcor]
 """
 
 from __future__ import annotations
@@ -205,11 +205,16 @@ def main() -> None:
     ap.add_argument("--field", default="ngc628c")
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--field-stars", type=float, default=None,
+                    help="Faint field stars per candidate (default: the preset's).")
+    ap.add_argument("--own-apcor", action="store_true",
+                    help="Each source's own aperture correction instead of the average one (as before).")
     args = ap.parse_args()
     rf = _fields_module()
     out = {"field": args.field, "real": [], "sim": []}
     for seed in args.seeds:
-        run = rf.check_field(args.field, SimpleNamespace(seed=seed, size=None, n_candidates=None, tolerance=5.0))
+        run = rf.check_field(args.field, SimpleNamespace(seed=seed, size=None, n_candidates=None, tolerance=5.0,
+                                                        field_stars=args.field_stars, own_apcor=args.own_apcor))
         real, rc, sim, sc = run["_tables"]
         real_xy, sim_xy = run["_all_xy"]
         out["real"].append({**error_diagnostics(real, rc, list(real.meta["bands"]), seed),

@@ -19,7 +19,7 @@ move by 2-4 points.
 
     PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/realism_fields.py [--fields ngc7793w ngc5474 ngc1433 ngc628c]
         [--seeds 1 2 3] [--jobs 1] [--size PX] [--n-candidates N] [--tolerance 5] [--png-dir docs/img/simulator]
-        [--json F]
+        [--json F] [--field-stars N] [--own-apcor]
 """
 
 from __future__ import annotations
@@ -149,7 +149,8 @@ def check_field(name: str, args) -> dict:
     rc = np.asarray(real[CLASS_REF], dtype=int)
     size, n_cand = FIELD_SIZES[name]
     size, n_cand = args.size or size, args.n_candidates or n_cand
-    cfg = preset(name, seed=args.seed, shape=(size, size), n_candidates=n_cand)
+    extra = {} if getattr(args, "field_stars", None) is None else {"field_stars": args.field_stars}
+    cfg = preset(name, seed=args.seed, shape=(size, size), n_candidates=n_cand, **extra)
     dm = distance_modulus(cfg.distance_mpc)
     rq = quantities(real, real.meta["bands"], dm)
     ci_cut = float(np.nanmin(rq["ci"]))
@@ -160,7 +161,10 @@ def check_field(name: str, args) -> dict:
     mosaics = field.mosaics()
     found = detect(mosaics, ci_min=ci_cut, progress=False)
     # measured as the real "avgapcor" catalogue was: one aperture correction for every source
-    found, apcor = average_aperture_correction(found, mosaics)
+    # (--own-apcor: each source's own curve-of-growth correction, as before issue 14's last step)
+    apcor = float("nan")
+    if not getattr(args, "own_apcor", False):
+        found, apcor = average_aperture_correction(found, mosaics)
     found = found[np.isfinite(np.asarray(found[f"mag_{cfg.v_band}"], float))
                   & (np.asarray(found[f"mag_{cfg.v_band}"], float) <= mag_cut)]
     ia, ib, _ = match_catalogs(found, field.truth, radius=2.0)
@@ -168,7 +172,7 @@ def check_field(name: str, args) -> dict:
     sc = np.asarray(field.humans[CLASS_REF], dtype=int)[ib]
     sq = quantities(sim, list(cfg.bands), dm)
     out = {"field": name, "seed": args.seed, "distance_mpc": cfg.distance_mpc, "bands": list(cfg.bands),
-           "ci_cut": ci_cut, "mag_cut": round(mag_cut, 2), "apcor_v": round(apcor, 3),
+           "ci_cut": ci_cut, "mag_cut": round(mag_cut, 2), "apcor_v": round(apcor, 3) if np.isfinite(apcor) else None,
            "seconds": round(time.time() - t0), "n_sim": int(len(sim)),
            "classes_sim": np.bincount(sc, minlength=5)[1:].tolist(),
            "classes_real": np.bincount(rc, minlength=5)[1:].tolist(), "medians": []}
@@ -330,6 +334,10 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=None, help="Field size in px (default: FIELD_SIZES).")
     ap.add_argument("--n-candidates", type=int, default=None, help="Candidates (default: FIELD_SIZES).")
     ap.add_argument("--tolerance", type=float, default=5.0)
+    ap.add_argument("--field-stars", type=float, default=None,
+                    help="Faint field stars per candidate (default: the preset's; 3 before issue 14's last step).")
+    ap.add_argument("--own-apcor", action="store_true",
+                    help="Keep each source's own aperture correction instead of the average one.")
     ap.add_argument("--png-dir", type=Path, default=None, help="Write realism_<field>.png here.")
     ap.add_argument("--json", type=Path, default=None, help="Write the results as JSON.")
     args = ap.parse_args()
