@@ -17,7 +17,7 @@ Everything is repeated for several seeds (``--seeds``, default 1 2 3) and compar
 them, with a bootstrap interval of the real score (:func:`combine_seeds`): one seed's accuracies
 move by 2-4 points.
 
-    PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/realism_fields.py [--fields ngc7793w ngc5474 ngc1433 ngc628c]
+    PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/realism_fields.py [--fields ngc7793w ngc5474 ngc1433 ngc628c ngc1566]
         [--seeds 1 2 3] [--jobs 1] [--size PX] [--n-candidates N] [--tolerance 5] [--png-dir docs/img/simulator]
         [--json F] [--field-stars N] [--own-apcor]
 """
@@ -53,12 +53,13 @@ FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (20
 #: medians (mean over seeds) inside the real IQR (of 16), and the ladder rules whose mean difference
 #: misses the 5-point bar, with the bound they do meet (every other rule is within 5 points of the
 #: real catalogue). Why each one misses: docs/legus_validation.md, "The simulator across distances".
-EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 14, "ngc1433": 15, "ngc628c": 16}
+EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 14, "ngc1433": 14, "ngc628c": 16, "ngc1566": 16}
 EXPECTED_MISSES = {
-    "ngc7793w": {("4class", "gbm"): 6.0, ("binary", "gbm"): 8.0, ("binary", "tree3"): 7.0},
-    "ngc5474": {},
-    "ngc1433": {},
-    "ngc628c": {("4class", "gbm"): 14.0, ("binary", "gbm"): 13.5},
+    "ngc7793w": {("binary", "tree3"): 7.5, ("binary", "gbm"): 8.0},
+    "ngc5474": {("4class", "gbm"): 6.5},
+    "ngc1433": {("binary", "ci_tree"): 6.5},
+    "ngc628c": {("4class", "gbm"): 13.0, ("binary", "gbm"): 12.0, ("binary", "tree3"): 6.5},
+    "ngc1566": {},
 }
 #: Seeds of the simulated fields: the ladder is compared as a mean over them (combine_seeds).
 SEEDS = (1, 2, 3)
@@ -327,7 +328,7 @@ def run_field(name: str, args) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--fields", nargs="+", default=["ngc7793w", "ngc5474", "ngc1433", "ngc628c"],
+    ap.add_argument("--fields", nargs="+", default=["ngc7793w", "ngc5474", "ngc1433", "ngc628c", "ngc1566"],
                     choices=sorted(REAL))
     ap.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     ap.add_argument("--jobs", type=int, default=1, help="Seeds simulated in parallel processes.")
