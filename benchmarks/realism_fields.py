@@ -17,9 +17,10 @@ Everything is repeated for several seeds (``--seeds``, default 1 2 3) and compar
 them, with a bootstrap interval of the real score (:func:`combine_seeds`): one seed's accuracies
 move by 2-4 points.
 
-    PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/realism_fields.py [--fields ngc7793w ngc5474 ngc1433 ngc628c ngc1566]
-        [--seeds 1 2 3] [--jobs 1] [--size PX] [--n-candidates N] [--tolerance 5] [--png-dir docs/img/simulator]
-        [--json F] [--field-stars N] [--own-apcor]
+    PYTHONPATH=src nice -n 10 .venv/bin/python benchmarks/realism_fields.py
+        [--fields ngc7793w ngc5474 ngc1433 ngc628c ngc1566] [--seeds 1 2 3] [--jobs 1] [--size PX]
+        [--n-candidates N] [--tolerance 5] [--png-dir docs/img/simulator] [--json F] [--field-stars N]
+        [--own-apcor]
 """
 
 from __future__ import annotations
