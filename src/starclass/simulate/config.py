@@ -395,19 +395,19 @@ LEGUS_FIELD_STARS: float = 12.0
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.14, 0.17, 0.28, 0.41), cluster_reff_pc=0.8, human_noise=1.9,
-                     depth={"f275w": 23.4, "f336w": 23.5, "f435w": 24.8, "f555w": 25.4, "f814w": 24.4},
+                     depth={"f275w": 24.0, "f336w": 24.0, "f435w": 25.1, "f555w": 25.9, "f814w": 25.0},
                      age_box_counts={1: (20, 9, 15, 2), 2: (38, 18, 15, 5), 3: (47, 14, 10, 3)}, galaxy="SIM-NGC7793W",
                      field_stars=LEGUS_FIELD_STARS,
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
                     mag_bright=18.0, class_mix=(0.14, 0.085, 0.13, 0.645), human_noise=1.4,
-                    depth={"f275w": 23.7, "f336w": 24.5, "f435w": 26.2, "f555w": 25.8, "f814w": 25.2},
+                    depth={"f275w": 23.9, "f336w": 25.3, "f435w": 27.0, "f555w": 26.2, "f814w": 25.8},
                     age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
                     galaxy="SIM-NGC628C", field_stars=LEGUS_FIELD_STARS,
                     ra=24.1739, dec=15.7836),
     "ngc1433": dict(distance_mpc=8.3, bands=("f275w", "f336w", "f438w", "f555w", "f814w"), mag_limit=23.6,
                     mag_bright=18.0, class_mix=(0.165, 0.155, 0.165, 0.515), cluster_reff_pc=0.6, human_noise=0.7,
-                    depth={"f275w": 23.7, "f336w": 23.7, "f438w": 25.1, "f555w": 25.9, "f814w": 24.9},
+                    depth={"f275w": 23.8, "f336w": 23.7, "f438w": 25.2, "f555w": 26.3, "f814w": 25.1},
                     subclass_mix={4.1: 40, 4.2: 302, 4.3: 132, 4.4: 5, 4.7: 20, 4.8: 80, 4.11: 13, 4.12: 5},
                     age_box_counts={1: (17, 9, 1, 16), 2: (43, 5, 1, 2), 3: (49, 1, 1, 0)}, galaxy="SIM-NGC1433",
                     field_stars=LEGUS_FIELD_STARS,
@@ -415,7 +415,7 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
     # the one field with a stated F606W V band (LEGUS HLSP image names; io.legus.KNOWN_FILTERS)
     "ngc5474": dict(distance_mpc=6.8, bands=("f275w", "f336w", "f438w", "f606w", "f814w"), mag_limit=23.6,
                     mag_bright=17.5, class_mix=(0.086, 0.152, 0.025, 0.737),
-                    depth={"f275w": 23.9, "f336w": 24.0, "f438w": 25.4, "f606w": 26.4, "f814w": 25.5},
+                    depth={"f275w": 24.1, "f336w": 24.3, "f438w": 25.8, "f606w": 27.0, "f814w": 26.3},
                     age_box_counts={1: (5, 6, 29, 2), 2: (27, 21, 29, 4), 3: (20, 6, 3, 0)}, galaxy="SIM-NGC5474",
                     field_stars=LEGUS_FIELD_STARS,
                     ra=211.2567, dec=53.6622),
@@ -430,4 +430,4 @@ NGC1566_PRESELECTION_MIX = (0.137, 0.081, 0.199, 0.583)
 
 #: Depth of the ``ngc1566`` preset, fitted like the other LEGUS presets' to the real NGC 1566
 #: error-magnitude relation (benchmarks/realism_errors.py, ``effective_depth``).
-NGC1566_DEPTH: dict[str, float] = {"f275w": 23.9, "f336w": 24.0, "f438w": 25.2, "f555w": 25.7, "f814w": 24.7}
+NGC1566_DEPTH: dict[str, float] = {"f275w": 24.4, "f336w": 24.5, "f438w": 25.6, "f555w": 26.4, "f814w": 25.2}
