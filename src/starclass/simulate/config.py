@@ -320,9 +320,11 @@ def preset(name: str, **overrides) -> SimConfig:
     """A named configuration, with fields overridden.
 
     * ``hst``: the default (five HST bands, 0.04"/px, 10 Mpc).
-    * ``ngc1566``: like LEGUS NGC 1566: 17.9 Mpc (StarcNet paper), candidates to m_V = 24.1 and
-      a class mix that becomes the LEGUS NGC 1566 mix 477/404/692/878 (19/16/28/36 %) after a
-      LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`).
+    * ``ngc1566``: like LEGUS NGC 1566: 17.9 Mpc (StarcNet paper), candidates to m_V = 24.1, a
+      class mix that makes the simulated human mode near the LEGUS NGC 1566 mix 477/404/692/878
+      (19/16/28/36 %) after a LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`),
+      depths fitted to its real errors (:data:`NGC1566_DEPTH`) and :data:`LEGUS_FIELD_STARS`
+      field stars per candidate, as the other LEGUS presets.
     * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
       no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model); clusters
       (classes 1 and 2, young and old, compact and extended) make up the paper's 1 in 11.2
@@ -370,6 +372,17 @@ def preset(name: str, **overrides) -> SimConfig:
     return cfg
 
 
+#: Faint field stars per candidate in the LEGUS presets (the default is 3). In the real
+#: catalogues the V error at a given magnitude tells clusters from the rest (ROC AUC of classes
+#: 3+4 about 0.77 inside half-magnitude bins, NGC 628-C): clusters sit at the lower envelope of
+#: the error-magnitude relation, associations and stars above it, where the background annulus
+#: holds the resolved young stars of the star-forming regions. With 3 field stars per candidate
+#: (and each source's own aperture correction) the simulated errors were nearly blind to the
+#: class (AUC 0.56); with 12, drawn where the young light is, and the LEGUS average aperture
+#: correction, 0.65 (benchmarks/realism_errors.py; docs/legus_validation.md, "The simulator
+#: across distances").
+LEGUS_FIELD_STARS: float = 12.0
+
 #: LEGUS fields across the distance range, beside ``ngc1566`` (17.9 Mpc). Distances from
 #: Calzetti et al. 2015, Table 1 (:data:`starclass.science.many.FIELD_DISTANCES_MPC`); the five
 #: bands as the field's file name implies (ACS fields have F435W, WFC3-only fields F438W). The
@@ -378,20 +391,12 @@ def preset(name: str, **overrides) -> SimConfig:
 #: the distance (``mag_bright``). ``class_mix`` is the mix *before* the LEGUS-like CI selection,
 #: set so that after it the simulated human *mode* is near the field's classes
 #: (benchmarks/realism_fields.py). ``depth`` is fitted to the field's real error-magnitude relation
-#: (benchmarks/realism_errors.py, ``effective_depth``: 0.6-2 mag deeper than :data:`HST_DEPTH`), and
+#: (benchmarks/realism_errors.py, ``effective_depth``, fitted twice: 0.6-2.5 mag deeper than
+#: :data:`HST_DEPTH`; most bands are then at the background floor of ``render.required_background``,
+#: i.e. with almost no diffuse light: docs/legus_validation.md, "What was tuned"), and
 #: ``human_noise`` to how often its real people disagreed (benchmarks/legus_disagreement.py: NGC
 #: 7793-W 70 %, NGC 628-C 68 %; NGC 5474's file has no class mean). docs/legus_validation.md,
 #: "The simulator across distances", gives the numbers.
-#: Faint field stars per candidate in the LEGUS presets (the default is 3). In the real
-#: catalogues the V error at a given magnitude tells clusters from the rest (ROC AUC of classes
-#: 3+4 about 0.77 inside half-magnitude bins, NGC 628-C): clusters sit at the lower envelope of
-#: the error-magnitude relation, associations and stars above it, where the background annulus
-#: holds the resolved young stars of the star-forming regions. With 3 field stars per candidate the
-#: simulated annuli are too clean for that (AUC 0.54-0.60); with 12, drawn where the young light
-#: is, the simulated AUC reaches 0.6-0.75 (benchmarks/realism_errors.py; docs/legus_validation.md,
-#: "The simulator across distances").
-LEGUS_FIELD_STARS: float = 12.0
-
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.14, 0.17, 0.28, 0.41), cluster_reff_pc=0.8, human_noise=1.9,
@@ -424,8 +429,10 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
 PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
 
 #: Class mix of the ``ngc1566`` preset *before* the LEGUS-like CI >= 1.35 selection: after it
-#: (single stars and compact pairs mostly fail the cut, clusters mostly pass) the fractions come
-#: out near the LEGUS NGC 1566 human mix 477/404/692/878 (19/16/28/36 %).
+#: (single stars and compact pairs mostly fail the cut, clusters mostly pass) the simulated human
+#: *mode* comes out near the LEGUS NGC 1566 mix 477/404/692/878 (19/16/28/36 %): 18/18/27/38 %
+#: (benchmarks/realism_fields.py, seeds 1-3). The earlier mix (0.150, 0.110, 0.200, 0.540) gave
+#: the LEGUS mix in the truth, and 20/21/27/32 % in the mode.
 NGC1566_PRESELECTION_MIX = (0.137, 0.081, 0.199, 0.583)
 
 #: Depth of the ``ngc1566`` preset, fitted like the other LEGUS presets' to the real NGC 1566
