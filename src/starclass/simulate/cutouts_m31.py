@@ -98,10 +98,11 @@ _ARCSEC_PER_RAD = 206264.806
 #: ZScale contrast per label. astropy's (and IRAF's) default is 0.25; re-running ZScale on the
 #: real PNGs shows windows narrower than that on the same pixels (median implied contrast 0.289
 #: for the real clusters and 0.266 for the real galaxies, against 0.241 and 0.233 for cutouts
-#: simulated with 0.25): 0.25 x 0.289 / 0.241 = 0.30 for clusters. They get 0.29, inside that
-#: measurement's uncertainty; 0.30 and 0.28 each left one or two cluster KS distances just
-#: above 0.2. The galaxies keep 0.25, with which their other parameters were tuned (their
-#: implied 0.28 would need a retune: ``docs/real_images.md``, third pass).
+#: simulated with 0.25): 0.25 x 0.289 / 0.240 = 0.30 [0.295, 0.306] (bootstrap over cutouts)
+#: for clusters. They get 0.29, 0.01 below that: with 0.30 the mean and median grey levels
+#: stayed just above a KS distance of 0.2 (0.208, 0.212), with 0.28 the p90 (0.24, on 300
+#: clusters). The galaxies keep 0.25, with which their other parameters were tuned (their
+#: measured 0.28 [0.27, 0.29] would need a retune: ``docs/real_images.md``, third pass).
 ZSCALE_CONTRAST: dict[str, float] = {"cluster": 0.29, "extended_cluster": 0.25, "galaxy": 0.25}
 
 #: Extra border (px) of the rendered grid around a cluster's cutout: more than the PSF kernel's
