@@ -1,4 +1,4 @@
-"""``benchmarks/sim_to_real.py --paired-against``: paired differences of two simulation-only runs."""
+"""Benchmark helpers of the realism work: sim_to_real --paired-against, the implied ZScale contrast."""
 
 from __future__ import annotations
 
@@ -43,3 +43,20 @@ def test_paired_differences_equal_the_metric_differences_and_refuse_other_cutout
         mod.paired_lines(doc, other, y, n_boot=50)
     with pytest.raises(StarclassError, match="missing.json"):
         mod.paired_lines(doc, tmp_path / "missing.json", y, n_boot=50)
+
+
+def test_implied_contrast_recovers_the_zscale_contrast_of_a_stretched_cutout():
+    """``benchmarks/realism_clusters_diagnose.py``: the contrast read back from an 8-bit cutout."""
+    from starclass.simulate.cutouts_m31 import zscale_to_uint8
+
+    spec = importlib.util.spec_from_file_location("diag", ROOT / "benchmarks" / "realism_clusters_diagnose.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rng = np.random.default_rng(2)
+    yy, xx = np.mgrid[:128, :128]
+    img = rng.normal(100, 5, (128, 128)) + 300 * np.exp(-((xx - 64) ** 2 + (yy - 64) ** 2) / 40.0)
+    got = {c: mod.implied_contrast(zscale_to_uint8(img, contrast=c)) for c in (0.2, 0.25, 0.35)}
+    for c, v in got.items():
+        assert v == pytest.approx(c, abs=0.03)
+    assert got[0.2] < got[0.25] < got[0.35]
+    assert np.isnan(mod.implied_contrast(np.full((64, 64), 7.0)))  # flat: no slope
