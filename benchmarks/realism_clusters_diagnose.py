@@ -13,7 +13,11 @@ For one label (default ``cluster``) of a real and a simulated cutout folder, pri
 3. how the ZScale limits sit on each cutout: the number of pixels at grey level 0 and the share
    of cutouts without any. :class:`astropy.visualization.ZScaleInterval` on the cutout itself
    sets the lower limit to the smallest of its ~1000 sampled pixels, so about 16 of 16384 pixels
-   fall at 0 and never none.
+   fall at 0 and never none;
+4. the ZScale contrast implied by each cutout (:func:`implied_contrast`): ZScale run again on the
+   8-bit cutout with contrast 1 gives median + (n/2) slope; divided by 255 - median it is the
+   contrast that made the cutout, if ZScale made it from these pixels (about 0.24 for cutouts
+   simulated with 0.25; ``docs/real_images.md``, third pass).
 
     PYTHONPATH=src python benchmarks/realism_clusters_diagnose.py --real ../shared/data/pandas-m31 \\
         --sim /tmp/sim_pandas [--label cluster] [--per-label 150] \\
@@ -30,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 from astropy.stats import sigma_clipped_stats
+from astropy.visualization import ZScaleInterval
 
 from starclass.io.atomic import atomic_path
 from starclass.stamps.morphology import BORDER_PX, folder_statistics, read_cutout
@@ -65,6 +70,24 @@ def background_shape(img: np.ndarray) -> np.ndarray:
     var = max(float(np.mean(band * band)), 1e-12)
     acf = [np.mean(band[:, :-k] * band[:, k:]) / var for k in (1, 2, 4, 8)]
     return np.r_[q, acf]
+
+
+def implied_contrast(img: np.ndarray) -> float:
+    """The ZScale contrast that stretched the 8-bit cutout ``img`` to 0-255, or NaN.
+
+    ``ZScaleInterval(contrast=1)`` on the cutout gives an upper limit median + (n/2) slope
+    (astropy's formula, the median of its ~1000 samples); the cutout's own upper limit is 255,
+    so (limit - median) / (255 - median) is the contrast. NaN where ZScale's upper limit is
+    the largest sample (no line fit, or the line above it): the slope is then unknown.
+    """
+    a = np.asarray(img, dtype=float)
+    hi = ZScaleInterval(contrast=1.0).get_limits(a)[1]
+    flat = a.ravel()
+    samples = flat[::max(1, flat.size // 1000)][:1000]
+    med = float(np.median(samples))
+    if hi >= samples.max() or med >= 255:
+        return float("nan")
+    return float((hi - med) / (255.0 - med))
 
 
 def window_gallery(tables: dict, roots: dict, path: Path, per: int = 5, seed: int = 0) -> Path:
@@ -122,6 +145,9 @@ def main() -> None:
         print("  border autocorrelation (1,2,4,8 px):          ", np.nanmedian(shape[:, 6:], axis=0))
         print(f"  pixels at 0: median {np.median(n0):.0f}, quartiles {np.percentile(n0, 25):.0f}-"
               f"{np.percentile(n0, 75):.0f}; cutouts with none: {np.mean(n0 == 0):.3f}")
+        ic = np.array([implied_contrast(a) for a in imgs])
+        print(f"  implied ZScale contrast: median {np.nanmedian(ic):.3f}, 10/90 % "
+              f"{np.nanpercentile(ic, 10):.3f}/{np.nanpercentile(ic, 90):.3f} ({np.isfinite(ic).sum()} cutouts)")
     if args.png:
         print(f"gallery: {window_gallery(tables, roots, args.png)}")
 

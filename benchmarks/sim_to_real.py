@@ -36,6 +36,7 @@ import argparse
 import importlib.util
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -48,6 +49,8 @@ import matplotlib.ticker
 import numpy as np
 import torch
 
+from starclass.errors import StarclassError
+from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.io.atomic import atomic_path
 from starclass.io.cutout_folders import CutoutSet, label_classes, read_cutout_folder
 from starclass.learn.checkpoint import load_model
@@ -176,6 +179,25 @@ def run_curve(args, real: CutoutSet, y: np.ndarray, folds: np.ndarray) -> None:
                       f"{t_train:.0f} s, {doc['epochs_run']} ep, load {doc['loadavg']:.1f}", flush=True)
 
 
+def paired_lines(doc: dict, other_path: Path, yb: np.ndarray, n_boot: int) -> list[str]:
+    """Paired bootstrap differences (this ``sim_only`` minus another) of every metric, same cutouts."""
+    if not other_path.is_file():
+        raise StarclassError(f"--paired-against {other_path}: no such sim_only JSON")
+    other = json.loads(other_path.read_text())
+    if len(other.get("p", [])) != len(doc["p"]) or other.get("n_real") != doc["n_real"]:
+        raise StarclassError(f"--paired-against {other_path}: predictions for {other.get('n_real')} cutouts, "
+                             f"this run has {doc['n_real']}; not the same real cutouts")
+    lines = [f"Paired on the same {doc['n_real']} real cutouts ({n_boot} bootstrap resamples), this run "
+             f"({doc['sim']}) minus {other_path} ({other.get('sim')}):", "",
+             "| TTA | metric | difference [95% interval] |", "| --- | --- | --- |"]
+    for key, tta in (("p", "no"), ("p_tta", "8x")):
+        pa, pb = np.asarray(doc[key]), np.asarray(other[key])
+        for name, fn in METRICS.items():
+            v, lo, hi = bootstrap_ci(lambda y, a, b, fn=fn: fn(y, a) - fn(y, b), yb, pa, pb, n_boot=n_boot, seed=0)
+            lines.append(f"| {tta} | {name} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
+    return lines
+
+
 def summarise(args, y: np.ndarray) -> str:
     """Markdown tables of what ``--out`` holds; draws the curve to ``--png``."""
     out = Path(args.out)
@@ -195,6 +217,8 @@ def summarise(args, y: np.ndarray) -> str:
             lines.append(f"| {'8x' if tta else 'no'} | " + " | ".join(cells) + " |")
         p = np.asarray(doc["p"])
         sim_auc, sim_f1 = METRICS["auc"](yb, p), METRICS["f1"](yb, p)
+        if getattr(args, "paired_against", None):
+            lines += ["", *paired_lines(doc, Path(args.paired_against), yb, args.n_boot)]
     runs: dict[tuple[str, str], list[dict]] = {}
     for f in sorted(out.glob("curve_fold*_n*_*.json")):
         d = json.loads(f.read_text())
@@ -278,12 +302,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--redo", action="store_true", help="retrain curve points already in --out")
     ap.add_argument("--summarise", action="store_true", help="print the tables of what --out holds, draw --png")
     ap.add_argument("--n-boot", type=int, default=1000)
+    ap.add_argument("--paired-against", default=None,
+                    help="with --summarise: another run's sim_only.json (same real cutouts) for paired differences")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     real = read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id")
     y = label_classes(real, get_preset("m31-real").label_map)
     if args.summarise:
-        print(summarise(args, y))
+        try:
+            print(summarise(args, y))
+        except StarclassError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         return 0
     # the folds of benchmarks/real_pandas.py: same call, same seed
     folds = group_folds(y, real.groups, 5, seed=args.seed)

@@ -7,6 +7,7 @@ import csv
 import numpy as np
 import pytest
 from PIL import Image
+from scipy.signal import fftconvolve
 from typer.testing import CliRunner
 
 from starclass.cli import app
@@ -123,7 +124,7 @@ def test_zscale_maps_to_full_byte_range():
 
 
 def test_cluster_sizes_in_arcsec_follow_the_stated_physical_distribution():
-    """Globular clusters: log-normal r_h (median 4 pc, 0.28 dex, 0.8-15 pc) at 0.78 Mpc."""
+    """Globular clusters: log-normal r_h (median 5 pc, 0.28 dex, 0.8-20 pc) at 0.78 Mpc."""
     from starclass.simulate.cutouts_m31 import draw_cluster_parameters
 
     cfg = CutoutSimConfig()
@@ -131,16 +132,17 @@ def test_cluster_sizes_in_arcsec_follow_the_stated_physical_distribution():
     draws = [draw_cluster_parameters(rng, cfg) for _ in range(3000)]
     rh_arcsec = np.array([d["r_eff_arcsec"] for d in draws])
     pc_per_arcsec = 0.78e6 / 206264.806  # 3.78 pc per arcsec at M31
-    # Median 4 pc -> 1.06"; the 0.28 dex scatter survives the (rarely reached) clip.
-    assert np.median(rh_arcsec) == pytest.approx(4.0 / pc_per_arcsec, rel=0.04)
+    # Median 5 pc -> 1.32"; the 0.28 dex scatter survives the (rarely reached) clip.
+    assert np.median(rh_arcsec) == pytest.approx(5.0 / pc_per_arcsec, rel=0.04)
     assert np.std(np.log10(rh_arcsec)) == pytest.approx(0.28, abs=0.02)
-    assert rh_arcsec.min() >= 0.8 / pc_per_arcsec - 1e-9 and rh_arcsec.max() <= 15.0 / pc_per_arcsec + 1e-9
-    # At the PAndAS scale most globulars are 3-10 px across (r_h 0.5-2"): barely resolved.
-    assert 0.7 < np.mean((rh_arcsec > 0.5) & (rh_arcsec < 2.0)) < 0.98
+    assert rh_arcsec.min() >= 0.8 / pc_per_arcsec - 1e-9 and rh_arcsec.max() <= 20.0 / pc_per_arcsec + 1e-9
+    # At the PAndAS scale most globulars are 3-16 px across (r_h 0.5-3"): barely resolved.
+    assert 0.75 < np.mean((rh_arcsec > 0.5) & (rh_arcsec < 3.0)) < 0.95
     c = np.array([d["king_c"] for d in draws])
-    assert np.median(c) == pytest.approx(2.1, abs=0.03) and c.min() >= 1.2 and c.max() <= 2.7
+    assert np.median(c) == pytest.approx(1.7, abs=0.03) and c.min() >= 1.0 and c.max() <= 2.5
+    assert np.std(c) == pytest.approx(0.3, abs=0.03)
     g = np.array([d["g_mag"] for d in draws])
-    assert np.median(g) == pytest.approx(17.8, abs=0.08) and np.std(g) == pytest.approx(1.3, abs=0.08)
+    assert np.median(g) == pytest.approx(17.5, abs=0.08) and np.std(g) == pytest.approx(1.3, abs=0.08)
     # The distance enters: the same physical size at twice the distance is half as big on the sky.
     far = draw_cluster_parameters(np.random.default_rng(5), CutoutSimConfig(distance_mpc=1.56))
     near = draw_cluster_parameters(np.random.default_rng(5), cfg)
@@ -238,3 +240,54 @@ def test_cluster_background_follows_its_position_on_m31():
     assert "r_gal" not in simulate_cutout(cfg, "galaxy", 0)[1]
     # Spread over the whole system (log-uniform over 2.3 dex), not one radius for all.
     assert r.max() / r.min() > 3.0
+
+
+def test_cluster_grid_reaches_beyond_the_psf_so_m31_light_stays_flat_to_the_cutout_edge():
+    """Uniform M31 light convolved with the widest PSF drawn (1.05") must stay uniform on the cutout.
+
+    With the former 16 px border the Moffat wings reaching beyond the grid were lost and the
+    corners came out 2% darker: for a bulge background (M31 ~7x the sky) about 1.6 sigma,
+    right where the border background and the ZScale minimum are measured.
+    """
+    import starclass.simulate.cutouts_m31 as m
+
+    cfg = CutoutSimConfig(size=48)
+
+    def corner_over_centre(pad):
+        scene = m._Scene(cfg, zp=30.0, pad=pad)
+        scene.image[:] = 1.0
+        img = fftconvolve(scene.image, m.moffat_kernel(1.05, cfg.psf_beta, scene.step), mode="same")
+        o = cfg.oversample
+        n = img.shape[0] // o
+        img = img.reshape(n, o, n, o).sum(axis=(1, 3))[pad:pad + cfg.size, pad:pad + cfg.size]
+        return img[0, 0] / img[cfg.size // 2, cfg.size // 2]
+
+    pad = m._grid_pad(cfg, "cluster", cfg.size)
+    assert pad >= np.ceil(6 * 1.05 / cfg.pixel_scale)  # the kernel's half-width
+    assert corner_over_centre(pad) == pytest.approx(1.0, abs=1e-6)
+    assert corner_over_centre(16) < 0.99  # the old border
+    # a larger stretch frame keeps the same margin beyond it; other labels keep their grid
+    assert m._grid_pad(cfg, "cluster", cfg.size + 64) == pad + 32
+    assert m._grid_pad(cfg, "galaxy", cfg.size) == 16
+
+
+def test_zscale_contrast_narrows_the_window_and_is_set_per_label():
+    rng = np.random.default_rng(4)
+    img = rng.normal(100, 5, (96, 96))
+    yy, xx = np.mgrid[:96, :96]
+    img += 400 * np.exp(-((xx - 48) ** 2 + (yy - 48) ** 2) / 60.0)
+    wide, default, narrow = (zscale_to_uint8(img, contrast=c) for c in (0.2, 0.25, 0.3))
+    np.testing.assert_array_equal(default, zscale_to_uint8(img))
+    # a larger contrast is a narrower window: more saturated pixels, a brighter background
+    assert (wide == 255).sum() < (default == 255).sum() < (narrow == 255).sum()
+    assert np.median(wide) < np.median(default) < np.median(narrow)
+    with pytest.raises(StarclassError, match="contrast"):
+        zscale_to_uint8(img, contrast=0.0)
+    # clusters use the contrast measured on the real PNGs, galaxies astropy's default
+    from starclass.simulate.cutouts_m31 import ZSCALE_CONTRAST
+
+    assert ZSCALE_CONTRAST["cluster"] > ZSCALE_CONTRAST["galaxy"] == 0.25
+    cfg = CutoutSimConfig(size=48, seed=6)
+    same = CutoutSimConfig(size=48, seed=6, zscale_contrast={"cluster": 0.25, "galaxy": 0.25})
+    assert not np.array_equal(simulate_cutout(cfg, "cluster", 0)[0], simulate_cutout(same, "cluster", 0)[0])
+    np.testing.assert_array_equal(simulate_cutout(cfg, "galaxy", 1)[0], simulate_cutout(same, "galaxy", 1)[0])

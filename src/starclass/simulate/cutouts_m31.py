@@ -11,15 +11,16 @@ Physics (apparent g magnitudes, positions and sizes in arcsec):
 * M31 at 0.78 Mpc (distance modulus 24.46; Zhang et al., seed 002, section 2.1), so
   1" = 3.78 pc and a globular cluster with a half-light radius of a few pc (2-4 pc from HST:
   Barmby et al. 2007, AJ 133, 2764; Peacock et al. 2010, MNRAS 402, 803) is about 1" or 5 px.
-* ``cluster``: King (1962) profiles, concentration c = log10(r_t/r_c) ~ N(2.1, 0.3) in
-  [1.2, 2.7], log-normal half-light radii (median 4 pc, 0.28 dex, 0.8-15 pc), axis ratio
-  0.8-1; g ~ N(17.8, 1.3) in [14.5, 21] (the M31 GCLF peaks at V = 16.85, sigma ~1.2:
-  Barmby et al. 2001; g - V ~ 0.35 for an old population; the catalogued clusters reach
-  g ~ 21). 15-35% of the light (the giants of an old population: g = 22.8-26.5,
-  dN/dm ~ 10^(0.35 m), tip of the RGB near g ~ 23) is drawn as individual stars placed along
-  the same profile, so the cluster resolves into stars at its edge; the rest is smooth.
-  The median size, c and the magnitudes sit at the large / concentrated / faint side of the
-  literature values because they were tuned against the real cutouts (``docs/real_images.md``).
+* ``cluster``: King (1962) profiles, concentration c = log10(r_t/r_c) ~ N(1.7, 0.3) in
+  [1.0, 2.5] (Milky Way and M31 globulars), log-normal half-light radii (median 5 pc,
+  0.28 dex, 0.8-20 pc), axis ratio 0.8-1; g ~ N(17.5, 1.3) in [14.5, 21] (the M31 GCLF peaks
+  at V = 16.85, sigma ~1.2: Barmby et al. 2001; g - V ~ 0.35-0.6 for an old population; the
+  catalogued clusters reach g ~ 21). 15-35% of the light (the giants of an old population:
+  g = 22.8-26.5, dN/dm ~ 10^(0.35 m), tip of the RGB near g ~ 23) is drawn as individual
+  stars placed along the same profile, so the cluster resolves into stars at its edge; the
+  rest is smooth. The median size sits above the HST values (2-4 pc) and the magnitudes
+  0.2 mag below the GCLF peak because they were tuned against the real cutouts
+  (``docs/real_images.md``, third pass).
 * ``extended_cluster``: the M31 halo's extended clusters (Huxor et al. 2011, MNRAS 414, 770;
   2014, MNRAS 442, 2165): r_h 10-35 pc (2.6-9"), g = 17.5-20.5, c 0.5-1.2, 50-80% of the light
   in resolved stars.
@@ -54,10 +55,13 @@ seeing is mostly below 0.8"); sky 22.0 mag/arcsec^2 and a zeropoint set so that 
 at the depth, g = 25.0 +- 0.5 per cutout, has S/N 10 (the stacks reach g ~ 26.5, but the
 stretched real cutouts show the noise of shallower data: a tuned value); Poisson noise
 (Gaussian approximation); pixel correlation (Gaussian, sigma 1.2 px) from the resampling onto
-the stack grid; then the ZScale stretch to 0-255.
+the stack grid; then the ZScale stretch to 0-255, with the contrast measured on the real PNGs
+(:data:`ZSCALE_CONTRAST`: 0.29 for clusters, astropy's 0.25 for the other labels).
 
 Everything is rendered on a 2x oversampled, padded grid, convolved once with the PSF (FFT) and
-binned, so no profile is evaluated only at pixel centres.
+binned, so no profile is evaluated only at pixel centres. Around clusters the grid extends
+:data:`CLUSTER_GRID_MARGIN_PX` beyond the cutout, further than the PSF kernel reaches, so their
+dense M31 background does not darken towards the cutout's edge.
 """
 
 from __future__ import annotations
@@ -90,6 +94,23 @@ GALAXY_KINDS: dict[str, float] = {"elliptical": 0.45, "lenticular": 0.25, "spira
 CUTOUT_PRESETS: tuple[str, ...] = ("pandas-cutouts",)
 
 _ARCSEC_PER_RAD = 206264.806
+
+#: ZScale contrast per label. astropy's (and IRAF's) default is 0.25; re-running ZScale on the
+#: real PNGs shows windows narrower than that on the same pixels (median implied contrast 0.289
+#: for the real clusters and 0.266 for the real galaxies, against 0.241 and 0.233 for cutouts
+#: simulated with 0.25): 0.25 x 0.289 / 0.240 = 0.30 [0.295, 0.306] (bootstrap over cutouts)
+#: for clusters. They get 0.29, 0.01 below that: with 0.30 the mean and median grey levels
+#: stayed just above a KS distance of 0.2 (0.208, 0.212), with 0.28 the p90 (0.24, on 300
+#: clusters). The galaxies keep 0.25, with which their other parameters were tuned (their
+#: measured 0.28 [0.27, 0.29] would need a retune: ``docs/real_images.md``, third pass).
+ZSCALE_CONTRAST: dict[str, float] = {"cluster": 0.29, "extended_cluster": 0.25, "galaxy": 0.25}
+
+#: Extra border (px) of the rendered grid around a cluster's cutout: more than the PSF kernel's
+#: half-width (6 FWHM, at most 6.3" = 34 px), so the M31 light and stars just outside the cutout
+#: spread their PSF wings into it, as on the sky. With the former 16 px border the dense M31
+#: background darkened towards the cutout's edge, where the background and the ZScale
+#: minimum are measured.
+CLUSTER_GRID_MARGIN_PX = 40
 
 
 @dataclass
@@ -130,6 +151,10 @@ class CutoutSimConfig:
         the default (None), the cutout itself, is what the real folder's README describes.
         Larger frames (a stretch made before cutting) were tested against the real cutouts and
         rejected (``docs/real_images.md``, "Why some cluster statistics still miss").
+    zscale_contrast : dict
+        Label -> contrast of the ZScale window (:data:`ZSCALE_CONTRAST`): the upper limit is
+        median + (n/2) slope / contrast, so a larger contrast is a narrower window. Measured
+        on the real PNGs (``docs/real_images.md``, "Third pass").
     """
 
     n: int = 869
@@ -146,6 +171,7 @@ class CutoutSimConfig:
     correlation_px: float = 1.2
     oversample: int = 2
     stretch_frame: int | None = None
+    zscale_contrast: dict[str, float] = field(default_factory=lambda: dict(ZSCALE_CONTRAST))
     extra: dict = field(default_factory=dict)
 
     def label_counts(self) -> dict[str, int]:
@@ -391,10 +417,12 @@ def draw_cluster_parameters(rng: np.random.Generator, cfg: CutoutSimConfig,
         mag = float(rng.uniform(17.5, 20.5))
         f_res = float(rng.uniform(0.5, 0.8))
     else:
-        rh_pc = float(np.clip(10 ** rng.normal(np.log10(4.0), 0.28), 0.8, 15.0))
-        c = float(np.clip(rng.normal(2.1, 0.3), 1.2, 2.7))
-        # M31 GCLF: V peak 16.85 (M_V -7.6 at m-M 24.46), g - V ~ 0.35 for an old population.
-        mag = float(np.clip(rng.normal(17.8, 1.3), 14.5, 21.0))
+        rh_pc = float(np.clip(10 ** rng.normal(np.log10(5.0), 0.28), 0.8, 20.0))
+        # Concentrations of Milky Way and M31 globulars (c ~ 1.5-1.8; Harris 1996; Barmby
+        # et al. 2007).
+        c = float(np.clip(rng.normal(1.7, 0.3), 1.0, 2.5))
+        # M31 GCLF: V peak 16.85 (M_V -7.6 at m-M 24.46), g - V ~ 0.35-0.6 for an old population.
+        mag = float(np.clip(rng.normal(17.5, 1.3), 14.5, 21.0))
         f_res = float(rng.uniform(0.15, 0.35))
     q = float(rng.uniform(0.8, 1.0))
     theta = float(rng.uniform(0, np.pi))
@@ -626,11 +654,12 @@ def _spike_image(scene, x, y, mag, fwhm):
     return img / img.sum()
 
 
-def zscale_to_uint8(image: np.ndarray, limits_from: np.ndarray | None = None) -> np.ndarray:
+def zscale_to_uint8(image: np.ndarray, limits_from: np.ndarray | None = None,
+                    contrast: float = 0.25) -> np.ndarray:
     """Linear ZScale stretch (:class:`astropy.visualization.ZScaleInterval`) to 8-bit.
 
     The limits come from ``limits_from`` (a larger frame around the cutout) when given, else
-    from ``image`` itself.
+    from ``image`` itself; ``contrast`` is ZScale's (0.25, astropy's default, unless given).
 
     Examples
     --------
@@ -640,9 +669,22 @@ def zscale_to_uint8(image: np.ndarray, limits_from: np.ndarray | None = None) ->
     >>> out.dtype.name, int(out.min()) >= 0, int(out.max()) <= 255
     ('uint8', True, True)
     """
-    vmin, vmax = ZScaleInterval().get_limits(image if limits_from is None else limits_from)
+    if not contrast > 0:
+        raise StarclassError(f"ZScale contrast must be positive, got {contrast}")
+    vmin, vmax = ZScaleInterval(contrast=contrast).get_limits(image if limits_from is None else limits_from)
     scaled = np.clip((image - vmin) / max(vmax - vmin, 1e-12), 0.0, 1.0)
     return np.round(scaled * 255.0).astype(np.uint8)
+
+
+def _grid_pad(cfg: CutoutSimConfig, label: str, frame_px: int) -> int:
+    """Border (px) of the rendered grid around the cutout: the stretch frame's, and for
+    clusters also :data:`CLUSTER_GRID_MARGIN_PX` beyond it (their dense M31 background must
+    not darken towards the edge); 16 px for the other labels, whose sparse fields lose a
+    negligible share of light at the edge (and whose cutouts are kept as they were)."""
+    extra = (frame_px - cfg.size + 1) // 2
+    if label == "cluster":
+        return extra + CLUSTER_GRID_MARGIN_PX
+    return max(16, extra)
 
 
 def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.ndarray, dict]:
@@ -678,7 +720,7 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     frame_px = cfg.size if cfg.stretch_frame is None else int(cfg.stretch_frame)
     if frame_px < cfg.size:
         raise StarclassError(f"stretch_frame ({frame_px}) must be at least the cutout size ({cfg.size})")
-    scene = _Scene(cfg, zp, pad=max(16, (frame_px - cfg.size + 1) // 2))
+    scene = _Scene(cfg, zp, pad=_grid_pad(cfg, label, frame_px))
     # Catalogue positions sit within about 0.5" of the object (match_sep in the real folder).
     x0, y0 = rng.normal(0, 0.3, 2)
     if label == "galaxy":
@@ -706,7 +748,7 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     frame = img[q:q + frame_px, q:q + frame_px]
     img = img[p:p + cfg.size, p:p + cfg.size]
     truth.update(seeing_arcsec=fwhm, label=label, **getattr(scene, "m31_background", {}))
-    return zscale_to_uint8(img, limits_from=frame), truth
+    return zscale_to_uint8(img, limits_from=frame, contrast=cfg.zscale_contrast.get(label, 0.25)), truth
 
 
 def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bool = False,

@@ -1,0 +1,62 @@
+"""Benchmark helpers of the realism work: sim_to_real --paired-against, the implied ZScale contrast."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from starclass.errors import StarclassError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("sim_to_real_bench", ROOT / "benchmarks" / "sim_to_real.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_paired_differences_equal_the_metric_differences_and_refuse_other_cutouts(tmp_path):
+    mod = _module()
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 120)
+    good = np.clip(y * 0.6 + rng.uniform(0, 0.4, 120), 0, 1)
+    poor = rng.uniform(0, 1, 120)
+    doc = {"sim": "new", "n_real": 120, "p": good.tolist(), "p_tta": good.tolist()}
+    other = tmp_path / "sim_only.json"
+    other.write_text(json.dumps({"sim": "old", "n_real": 120, "p": poor.tolist(), "p_tta": poor.tolist()}))
+    lines = mod.paired_lines(doc, other, y, n_boot=200)
+    auc_row = next(r for r in lines if r.startswith("| no | auc |"))
+    value = float(auc_row.split("|")[3].split("[")[0])
+    assert value == pytest.approx(roc_auc_score(y, good) - roc_auc_score(y, poor), abs=5e-4)
+    lo, hi = (float(v) for v in auc_row.split("[")[1].split("]")[0].split(","))
+    assert lo <= value <= hi and lo > 0  # a clearly better predictor: interval clear of zero
+    # predictions for other cutouts, or no file: an error naming the file
+    other.write_text(json.dumps({"sim": "old", "n_real": 100, "p": poor[:100].tolist(), "p_tta": poor[:100].tolist()}))
+    with pytest.raises(StarclassError, match="sim_only.json"):
+        mod.paired_lines(doc, other, y, n_boot=50)
+    with pytest.raises(StarclassError, match="missing.json"):
+        mod.paired_lines(doc, tmp_path / "missing.json", y, n_boot=50)
+
+
+def test_implied_contrast_recovers_the_zscale_contrast_of_a_stretched_cutout():
+    """``benchmarks/realism_clusters_diagnose.py``: the contrast read back from an 8-bit cutout."""
+    from starclass.simulate.cutouts_m31 import zscale_to_uint8
+
+    spec = importlib.util.spec_from_file_location("diag", ROOT / "benchmarks" / "realism_clusters_diagnose.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rng = np.random.default_rng(2)
+    yy, xx = np.mgrid[:128, :128]
+    img = rng.normal(100, 5, (128, 128)) + 300 * np.exp(-((xx - 64) ** 2 + (yy - 64) ** 2) / 40.0)
+    got = {c: mod.implied_contrast(zscale_to_uint8(img, contrast=c)) for c in (0.2, 0.25, 0.35)}
+    for c, v in got.items():
+        assert v == pytest.approx(c, abs=0.03)
+    assert got[0.2] < got[0.25] < got[0.35]
+    assert np.isnan(mod.implied_contrast(np.full((64, 64), 7.0)))  # flat: no slope
