@@ -18,16 +18,16 @@ Two ways of training a round (``--retrain``):
 * ``scratch``: every round's model trains **from scratch** on every label so far for the same
   ``--epochs`` (with ``--lr-schedule``), as does the reference, so the strategies and the
   reference differ only in which labels they saw. ``--random-orders`` random arms (the entropy
-  arm starts from the first ``--start`` candidates of order 0) and ``--ref-seeds`` training
+  arm starts from the first candidates of order 0, as many as the first point of the grid) and ``--ref-seeds`` training
   seeds of the reference give the spread; the JSON is rewritten after every arm, so a stopped
   run keeps what it finished.
 
 Run (docs/uncertainty.md, "Active learning")::
 
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --threads 1 --precision bf16
-    nice -n 10 .venv/bin/python benchmarks/trust_active.py --retrain scratch --pool-fields 3 \\
-        --n-pool 2000 --test-fields 2 --start 300 --batch 300 --max-labels 3000 --epochs 20 \\
-        --random-orders 2 --ref-seeds 3 --threads 1 --precision bf16 --json out.json --plot out.png
+    nice -n 10 .venv/bin/python benchmarks/trust_active.py --retrain scratch --pool-fields 2 \\
+        --n-pool 2000 --test-fields 2 --grid 200,400,600,800,1200,1600,2000 --epochs 12 \\
+        --random-orders 2 --ref-seeds 2 --threads 1 --precision bf16 --json out.json --plot out.png
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --quick     # a smoke run
 
 The machine is shared with other jobs: timings printed are indicative only.
@@ -132,6 +132,8 @@ def main() -> None:
     ap.add_argument("--all-epochs", type=int, default=15, help="finetune: epochs of the all-labels model")
     ap.add_argument("--epochs", type=int, default=20, help="scratch: epochs of every model")
     ap.add_argument("--lr-schedule", default="cosine", help="scratch: recipe.lr_schedule of every model")
+    ap.add_argument("--grid", default=None,
+                    help="scratch: comma-separated label counts to score (instead of --start/--batch/--max-labels)")
     ap.add_argument("--random-orders", type=int, default=1, help="scratch: random arms")
     ap.add_argument("--ref-seeds", type=int, default=1, help="scratch: training seeds of the all-labels model")
     ap.add_argument("--mag-bins", type=int, default=4)
@@ -259,6 +261,8 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
     n_pool = labellable.size
     top = min(args.max_labels, n_pool)
     grid = list(range(args.start, top + 1, args.batch))
+    if args.grid:
+        grid = sorted({min(int(v), n_pool) for v in args.grid.split(",")})
     res = {"args": {k: str(v) for k, v in vars(args).items()}, "retrain": "scratch", "n_pool": int(n_pool),
            "grid": grid, "people_mode_test_acc": mode_acc,
            "reference": {"acc": [], "seeds": []}, "curves": {"random_orders": []}, "seconds": {}}
@@ -289,9 +293,9 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
 
     rng = np.random.default_rng(args.seed)
     orders = [rng.permutation(labellable) for _ in range(args.random_orders)]
-    # entropy arm: the start of random order 0, then the candidates suggest picks from the rest
+    # entropy arm: the first grid[0] of random order 0, then the candidates suggest picks from the rest
     t = time.perf_counter()
-    labelled = orders[0][: args.start].copy()
+    labelled = orders[0][: grid[0]].copy()
     curve = []
     for r, n in enumerate(grid):
         path, acc = model_at(f"entropy_{r:02d}", labelled)
@@ -310,13 +314,14 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
     for o, order in enumerate(orders):
         t = time.perf_counter()
         curve = []
+        res["curves"]["random_orders"].append(curve)  # saved round by round (a stopped run keeps them)
         for r, n in enumerate(grid):
             path, acc = model_at(f"random{o}_{r:02d}", order[:n])
             shutil.rmtree(path, ignore_errors=True)
             curve.append((n, acc))
             print(f"  random order {o} round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "
                   f"({time.perf_counter() - t0:.0f} s)", flush=True)
-        res["curves"]["random_orders"].append(curve)
+            save()
         res["seconds"][f"random{o}"] = time.perf_counter() - t
         save()
 
