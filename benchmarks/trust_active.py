@@ -135,6 +135,10 @@ def main() -> None:
     ap.add_argument("--grid", default=None,
                     help="scratch: comma-separated label counts to score (instead of --start/--batch/--max-labels)")
     ap.add_argument("--random-orders", type=int, default=1, help="scratch: random arms")
+    ap.add_argument("--arms", default="entropy,random", help="scratch: the curves to run (entropy, random)")
+    ap.add_argument("--step-matched", action="store_true",
+                    help="scratch: also train the last grid point's labels of the entropy arm and of every random "
+                         "order with as many optimisation steps as the all-labels model (epochs x pool / labels)")
     ap.add_argument("--ref-seeds", type=int, default=1, help="scratch: training seeds of the all-labels model")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
@@ -286,18 +290,32 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
         print(f"random with all labels ({n_pool}, {args.epochs} epochs, seed {args.seed + s}): accuracy vs "
               f"truth {acc:.3f} ({time.perf_counter() - t:.0f} s)", flush=True)
     ref = np.array(res["reference"]["acc"])
-    res["reference"]["mean"] = float(ref.mean())
+    res["reference"]["mean"] = float(ref.mean()) if ref.size else float("nan")
     res["reference"]["std"] = float(ref.std(ddof=1)) if ref.size > 1 else 0.0
     res["seconds"]["reference"] = time.perf_counter() - t0
     save()
 
     rng = np.random.default_rng(args.seed)
-    orders = [rng.permutation(labellable) for _ in range(args.random_orders)]
+    orders = [rng.permutation(labellable) for _ in range(max(1, args.random_orders))]
+    arms = {a.strip() for a in args.arms.split(",") if a.strip()}
+    # as many optimisation steps as the all-labels model: the small label sets of a fixed-epoch
+    # run get fewer steps, which holds them back for a reason other than their labels
+    matched_epochs = int(round(args.epochs * n_pool / grid[-1]))
+
+    def step_matched(name, labelled):
+        path, acc = train(name, labelled, matched_epochs)
+        shutil.rmtree(path, ignore_errors=True)
+        res.setdefault("step_matched", {})[name] = {"labels": int(len(labelled)), "epochs": matched_epochs,
+                                                    "accuracy": acc}
+        print(f"  {name}: {len(labelled)} labels, {matched_epochs} epochs (the all-labels model's steps): "
+              f"accuracy vs truth {acc:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)
+        save()
+
     # entropy arm: the first grid[0] of random order 0, then the candidates suggest picks from the rest
     t = time.perf_counter()
     labelled = orders[0][: grid[0]].copy()
     curve = []
-    for r, n in enumerate(grid):
+    for r, n in enumerate(grid if "entropy" in arms else []):
         path, acc = model_at(f"entropy_{r:02d}", labelled)
         curve.append((n, acc))
         print(f"  entropy round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "
@@ -309,13 +327,20 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
                                                                args.mag_bins)])
         shutil.rmtree(path, ignore_errors=True)
         res["curves"]["entropy"] = curve
+        res["entropy_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled
         save()
-    res["seconds"]["entropy"] = time.perf_counter() - t
-    for o, order in enumerate(orders):
+    if "entropy" in arms:
+        res["seconds"]["entropy"] = time.perf_counter() - t
+        if args.step_matched:
+            step_matched("entropy_matched", labelled)
+    for o, order in enumerate(orders[: args.random_orders]):
         t = time.perf_counter()
         curve = []
-        res["curves"]["random_orders"].append(curve)  # saved round by round (a stopped run keeps them)
-        for r, n in enumerate(grid):
+        if "random" in arms:
+            res["curves"]["random_orders"].append(curve)  # saved round by round (a stopped run keeps them)
+        if args.step_matched:
+            step_matched(f"random{o}_matched", order[: grid[-1]])
+        for r, n in enumerate(grid if "random" in arms else []):
             path, acc = model_at(f"random{o}_{r:02d}", order[:n])
             shutil.rmtree(path, ignore_errors=True)
             curve.append((n, acc))
@@ -325,6 +350,11 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
         res["seconds"][f"random{o}"] = time.perf_counter() - t
         save()
 
+    if not ({"entropy", "random"} <= arms and ref.size and args.random_orders):
+        res["seconds"]["total"] = time.perf_counter() - t0
+        save()
+        print(f"\ntotal {time.perf_counter() - t0:.0f} s (no summary: it needs both arms and the reference)")
+        return
     mu = res["reference"]["mean"]
     curves = {"entropy": res["curves"]["entropy"]}
     curves.update({f"random{o}": c for o, c in enumerate(res["curves"]["random_orders"])})
