@@ -40,6 +40,10 @@ best they can be: the point is whether their probabilities can be trusted)::
     nice -n 10 .venv/bin/python benchmarks/trust.py --parts real --calibration-fraction 0.2
     nice -n 10 .venv/bin/python benchmarks/trust.py --parts sim --calibration-fields 1 \
         --test-calibration-fraction 0.5
+    nice -n 10 .venv/bin/python benchmarks/trust.py --calibration-method vector   # a scale and a bias per class
+
+``--calibration-method`` (``temperature`` or ``vector``) is the map every calibration of the run
+fits (``train --calibration-method``, ``starclass calibrate --method``).
 
 The machine is shared with other jobs: timings are indicative only.
 """
@@ -89,7 +93,7 @@ def ece_floor(probs: np.ndarray, n_draws: int = 200, seed: int = 0) -> tuple[flo
 
 
 def repeated_splits(probs: np.ndarray, y: np.ndarray, classes, coverage: float, fraction: float,
-                    n_splits: int = 100, seed: int = 7) -> dict:
+                    n_splits: int = 100, seed: int = 7, method: str = "temperature") -> dict:
     """Calibrate on a random share of exchangeable rows, score the rest, many times over.
 
     The mean coverage per class says whether the sets are valid; its spread, how far one split
@@ -104,7 +108,7 @@ def repeated_splits(probs: np.ndarray, y: np.ndarray, classes, coverage: float, 
         perm = rng.permutation(valid)
         k = int(round(fraction * len(perm)))
         a, b = perm[:k], perm[k:]
-        mc = ModelCalibration.fit(probs[a], y[a], classes, source="split")
+        mc = ModelCalibration.fit(probs[a], y[a], classes, source="split", method=method)
         cal_b = mc.calibrate(probs[b])
         sets = mc.conformal(calibrated=True, seed=r).predict_set(cal_b, coverage)
         covs.append([float(sets[y[b] == j, j].mean()) for j in range(len(classes))])
@@ -205,7 +209,8 @@ def run_sim(args) -> dict:
     t0 = time.perf_counter()
     cfg = get_preset("legus4-compact").copy(recipe={"epochs": args.epochs, "ensemble_size": args.members,
                                                     "val_fraction": args.val_fraction,
-                                                    "early_stopping_patience": 4})
+                                                    "early_stopping_patience": 4,
+                                                    "calibration": args.calibration_method})
 
     def field_inputs(seed: int):
         f = simulate_field(preset("hst", seed=seed, shape=(args.shape, args.shape), n_candidates=args.n))
@@ -246,9 +251,8 @@ def run_sim(args) -> dict:
     def scored(label: str, mcal, where: str) -> dict:
         c = mcal.calibrate(res.prob_mean)
         s = mcal.conformal(calibrated=True).predict_set(c, args.coverage)
-        extra = dict(base, calibration=f"{where}: temperature {mcal.temperature:.3f} on {mcal.n} rows "
-                                       f"{mcal.class_counts()}", temperature=round(mcal.temperature, 4),
-                     n_calibration=int(mcal.n))
+        extra = dict(base, calibration=f"{where}: {mcal.describe()} on {mcal.n} rows {mcal.class_counts()}",
+                     temperature=round(mcal.temperature, 4), method=mcal.method, n_calibration=int(mcal.n))
         return score(f"simulated fields (legus4-compact, 4 classes, vs truth), calibrated on {label}", cfg.classes,
                      y[keep], res.prob_mean[keep], c[keep], idx[keep], s[keep], args.coverage,
                      {k: v[keep] for k, v in sig_all.items()}, extra)
@@ -274,7 +278,7 @@ def run_sim(args) -> dict:
         cf = [field_inputs(303 + k) for k in range(args.calibration_fields)]
         # what `starclass calibrate MODEL field/*.fits --catalog truth.ecsv --overwrite` does
         mcf = calibrate_model(work / "sim", np.concatenate([t[0] for t in cf]), np.concatenate([t[1] for t in cf]),
-                              source="calibration field(s)", overwrite=True)
+                              source="calibration field(s)", overwrite=True, method=args.calibration_method)
         out["calibration_field"] = scored(f"{args.calibration_fields} labelled field(s) of other seeds", mcf,
                                           f"{args.calibration_fields} field(s) of seeds 303+ (never trained on)")
     if is_cal.any():
@@ -282,11 +286,12 @@ def run_sim(args) -> dict:
 
         cal_rows = is_cal & (y >= 0)
         # the same fit calibrate_model does, on probabilities already computed
-        mtp = ModelCalibration.fit(res.prob_mean[cal_rows], y[cal_rows], cfg.classes, source="test-field part")
+        mtp = ModelCalibration.fit(res.prob_mean[cal_rows], y[cal_rows], cfg.classes, source="test-field part",
+                                   method=args.calibration_method)
         out["test_part"] = scored(f"a random {args.test_calibration_fraction:.0%} of the test fields", mtp,
                                   "labelled part of the test fields (exchangeable with the rest)")
         out["repeated_splits"] = repeated_splits(res.prob_mean, y, cfg.classes, args.coverage,
-                                                 args.test_calibration_fraction)
+                                                 args.test_calibration_fraction, method=args.calibration_method)
     return out
 
 
@@ -301,7 +306,8 @@ def run_real(args) -> dict | None:
     if not PANDAS.is_file():
         print(f"\n## real PAndAS cutouts: {PANDAS} not found, skipped")
         return None
-    cfg = get_preset("m31-real").copy(recipe={"epochs": args.real_epochs, "ensemble_size": args.members})
+    cfg = get_preset("m31-real").copy(recipe={"epochs": args.real_epochs, "ensemble_size": args.members,
+                                              "calibration": args.calibration_method})
     cut = read_cutout_folder(PANDAS, group_column="object_id")
     classes_all = label_classes(cut, cfg.label_map)
     folds = group_folds(classes_all, cut.groups, args.folds, seed=0)
@@ -333,7 +339,8 @@ def run_real(args) -> dict | None:
         if cal_rows.size:
             # what `starclass calibrate MODEL --stamps held-out.csv --overwrite` does
             calibrate_model(work / f"fold{f}", inputs[cal_rows], classes_all[cal_rows],
-                            source=f"grouped calibration part of fold {f}", overwrite=True)
+                            source=f"grouped calibration part of fold {f}", overwrite=True,
+                            method=args.calibration_method)
         loaded = load_model(work / f"fold{f}")
         res, tta_res, c, s, mc = _apply(loaded, inputs[test_rows], args.coverage, args.tta)
         temps.append(round(mc.temperature, 3))
@@ -389,6 +396,8 @@ def main() -> None:
     ap.add_argument("--test-calibration-fraction", type=float, default=0.0,
                     help="simulated: also refit it on a random share of the test fields' candidates; every "
                          "variant is then scored on the rest")
+    ap.add_argument("--calibration-method", choices=("temperature", "vector"), default="temperature",
+                    help="the calibration map fitted everywhere (one temperature, or a scale and a bias per class)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--calibration-fraction", type=float, default=0.0,
                     help="real: grouped share of each fold's training part held out to calibrate (refit as "

@@ -1,18 +1,33 @@
 """Active learning on simulated fields: labels chosen by entropy against labels chosen at random.
 
-The loop of ``starclass suggest`` -> ``inspect`` -> ``train --resume-from``, with simulated people
-answering: a pool of candidates on simulated HST fields starts with a small random labelled
-set; each round a model is fine-tuned (from the previous round's weights, ``fit(init_from=...)``)
-on every label so far, then a batch of new candidates is chosen either by
-:func:`starclass.suggest.pick.suggest` (largest predictive entropy, spread over V-magnitude
-bins) or at random, and the simulated people's mode for them is added. Every round's model is
-scored against the truth on test fields of unseen seeds (four classes). The reference is a
-model trained from scratch on the whole pool's labels ("random with all labels"); the figure
-of merit is how many labels each strategy needs to reach its accuracy.
+The loop of ``starclass suggest`` -> ``inspect`` -> ``train``, with simulated people answering:
+a pool of candidates on simulated HST fields starts with a small random labelled set; each
+round a model is trained on every label so far, then a batch of new candidates is chosen
+either by :func:`starclass.suggest.pick.suggest` (largest predictive entropy, spread over
+V-magnitude bins) or at random, and the simulated people's mode for them is added. Every
+round's model is scored against the truth on test fields of unseen seeds (four classes). The
+reference is the same network trained on the whole pool's labels ("random with all labels");
+the figure of merit is how many labels each strategy needs to reach its accuracy.
 
-Run (docs/uncertainty.md, "Active learning"; about 15 minutes on the loaded 2-core machine)::
+Two ways of training a round (``--retrain``):
+
+* ``finetune`` (default, ``train --resume-from``): each round fine-tunes the previous round's
+  weights (``fit(init_from=...)``) for ``--round-epochs``; the first model and the all-labels
+  model train from scratch for ``--start-epochs`` / ``--all-epochs``. Cheap, but after many
+  rounds a model has had more optimisation steps than the reference.
+* ``scratch``: every round's model trains **from scratch** on every label so far for the same
+  ``--epochs`` (with ``--lr-schedule``), as does the reference, so the strategies and the
+  reference differ only in which labels they saw. ``--random-orders`` random arms (the entropy
+  arm starts from the first candidates of order 0, as many as the first point of the grid) and ``--ref-seeds`` training
+  seeds of the reference give the spread; the JSON is rewritten after every arm, so a stopped
+  run keeps what it finished.
+
+Run (docs/uncertainty.md, "Active learning")::
 
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --threads 1 --precision bf16
+    nice -n 10 .venv/bin/python benchmarks/trust_active.py --retrain scratch --pool-fields 2 \\
+        --n-pool 2000 --test-fields 2 --grid 200,400,600,800,1200,1600,2000 --epochs 12 \\
+        --random-orders 2 --ref-seeds 2 --threads 1 --precision bf16 --json out.json --plot out.png
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --quick     # a smoke run
 
 The machine is shared with other jobs: timings printed are indicative only.
@@ -22,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -44,6 +60,59 @@ def _mode(field) -> np.ndarray:
     return np.array([int(hum.get(int(i), 0)) for i in np.asarray(field.truth["id"])])
 
 
+def labels_needed(curve: list[tuple[int, float]], target: float) -> int | None:
+    """The first number of labels whose accuracy reaches ``target`` (None: never on the curve).
+
+    Examples
+    --------
+    >>> labels_needed([(100, 0.5), (200, 0.61), (300, 0.6)], 0.6)
+    200
+    >>> labels_needed([(100, 0.5)], 0.6) is None
+    True
+    """
+    hit = [n for n, a in curve if a >= target]
+    return hit[0] if hit else None
+
+
+def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins):
+    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (entropy, magnitude bins)."""
+    from starclass.learn.classify import predict_inputs
+    from starclass.suggest.pick import suggest
+
+    prob = predict_inputs(model, x_rest, batch_size=512).prob_mean
+    cand = Table({ID: rest, "mag_f555w": pool_mag[rest]})
+    for j, c in enumerate(cfg.classes):
+        cand[prob_col(c)] = prob[:, j]
+    picked = suggest(cand, k, by="entropy", mag_column="mag_f555w", bins=bins)
+    return np.asarray(picked[ID], dtype=np.int64)
+
+
+def _plot(path: Path, res: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.6, 3.8))
+    ent = res["curves"].get("entropy")
+    if ent:
+        ax.plot(*zip(*ent), "o-", color="C3", ms=3, label="entropy (4 V-magnitude bins)")
+    for o, curve in enumerate(res["curves"].get("random_orders", [])):
+        ax.plot(*zip(*curve), "s--" if o else "s-", color="C0", ms=3, alpha=0.9 if o == 0 else 0.6,
+                label=f"random, order {o}")
+    ref = res["reference"]
+    mu, sd = ref["mean"], ref["std"]
+    ax.axhline(mu, color="k", ls="--", lw=1, label=f"random, all {res['n_pool']} labels ({len(ref['acc'])} seeds)")
+    ax.axhspan(mu - sd, mu + sd, color="k", alpha=0.08)
+    ax.axvline(res["n_pool"] / 2, color="grey", ls=":", lw=1, label="half the pool")
+    ax.set_xlabel("labelled candidates")
+    ax.set_ylabel("accuracy vs truth, 4 classes")
+    ax.set_title("Active learning on simulated fields (from-scratch retrain per round)", fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pool-fields", type=int, default=2)
@@ -56,20 +125,33 @@ def main() -> None:
     ap.add_argument("--start", type=int, default=100, help="labels at the start (random)")
     ap.add_argument("--batch", type=int, default=100, help="labels added per round")
     ap.add_argument("--max-labels", type=int, default=1000, help="stop the loop at this many labels")
-    ap.add_argument("--start-epochs", type=int, default=15, help="epochs of the first model (from scratch)")
-    ap.add_argument("--round-epochs", type=int, default=4, help="fine-tuning epochs per round")
-    ap.add_argument("--all-epochs", type=int, default=15, help="epochs of the all-labels model (from scratch)")
+    ap.add_argument("--retrain", choices=("finetune", "scratch"), default="finetune",
+                    help="fine-tune the previous round's model, or train every round from scratch")
+    ap.add_argument("--start-epochs", type=int, default=15, help="finetune: epochs of the first model")
+    ap.add_argument("--round-epochs", type=int, default=4, help="finetune: fine-tuning epochs per round")
+    ap.add_argument("--all-epochs", type=int, default=15, help="finetune: epochs of the all-labels model")
+    ap.add_argument("--epochs", type=int, default=20, help="scratch: epochs of every model")
+    ap.add_argument("--lr-schedule", default="cosine", help="scratch: recipe.lr_schedule of every model")
+    ap.add_argument("--grid", default=None,
+                    help="scratch: comma-separated label counts to score (instead of --start/--batch/--max-labels)")
+    ap.add_argument("--random-orders", type=int, default=1, help="scratch: random arms")
+    ap.add_argument("--arms", default="entropy,random", help="scratch: the curves to run (entropy, random)")
+    ap.add_argument("--step-matched", action="store_true",
+                    help="scratch: also train the last grid point's labels of the entropy arm and of every random "
+                         "order with as many optimisation steps as the all-labels model (epochs x pool / labels)")
+    ap.add_argument("--ref-seeds", type=int, default=1, help="scratch: training seeds of the all-labels model")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (1 is faster on a loaded machine)")
     ap.add_argument("--quick", action="store_true", help="small everything (smoke run)")
     ap.add_argument("--json", type=Path, help="also write the curves as JSON")
+    ap.add_argument("--plot", type=Path, help="scratch: also draw the curves (PNG)")
     args = ap.parse_args()
     if args.quick:
         args.pool_fields, args.n_pool, args.n_test, args.shape = 1, 500, 400, 1024
         args.start, args.batch, args.max_labels = 50, 50, 200
-        args.start_epochs, args.round_epochs, args.all_epochs = 3, 1, 3
+        args.start_epochs, args.round_epochs, args.all_epochs, args.epochs = 3, 1, 3, 3
 
     import torch
 
@@ -77,7 +159,6 @@ def main() -> None:
     from starclass.learn.config import get_preset
     from starclass.learn.train import fit
     from starclass.stamps import make_inputs
-    from starclass.suggest.pick import suggest
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -87,7 +168,12 @@ def main() -> None:
     test_f = [_simulate(args.test_seed + k, args.n_test, args.shape) for k in range(args.test_fields)]
     # training without validation: a few hundred labels are too few to hold some out, and every
     # round and strategy trains for the same fixed number of epochs
-    cfg = get_preset("legus4-compact").copy(recipe={"balance": None, "amp": args.precision, "val_fraction": 0.0})
+    recipe = {"balance": None, "amp": args.precision, "val_fraction": 0.0}
+    if args.retrain == "scratch":
+        # a fixed-length run ends on its last epoch (no early stopping): an annealed learning
+        # rate makes that last epoch a converged one rather than a noisy snapshot
+        recipe["lr_schedule"] = args.lr_schedule
+    cfg = get_preset("legus4-compact").copy(recipe=recipe)
 
     def inputs(fields):
         parts = [make_inputs(f.images, f.truth["x"], f.truth["y"], cfg, zeropoints=f.zeropoint) for f in fields]
@@ -96,6 +182,7 @@ def main() -> None:
     x_pool, ok_pool = inputs(pool_f)
     x_test, ok_test = inputs(test_f)
     people = np.where(ok_pool, np.concatenate([_mode(f) for f in pool_f]), 0)
+    pool_truth = np.concatenate([np.asarray(f.truth[CLASS_REF], dtype=int) for f in pool_f])
     test_truth = np.concatenate([np.asarray(f.truth[CLASS_REF], dtype=int) for f in test_f])
     pool_mag = np.concatenate([np.asarray(f.truth[mag_true_col("f555w")], dtype=float) for f in pool_f])
     labellable = np.flatnonzero(people > 0)
@@ -103,17 +190,24 @@ def main() -> None:
     print(f"simulated {len(pool_f)} pool field(s) ({n_pool} labellable candidates) and {len(test_f)} test "
           f"field(s) ({len(test_truth)} candidates) in {time.perf_counter() - t0:.0f} s")
     test_mode = np.concatenate([_mode(f) for f in test_f])
-    print(f"people's mode vs truth on the test fields: {np.mean(test_mode == test_truth):.3f}")
+    mode_acc = float(np.mean(test_mode == test_truth))
+    print(f"people's mode vs truth on the test fields: {mode_acc:.3f}; on the pool: "
+          f"{np.mean(people[labellable] == pool_truth[labellable]):.3f}")
 
     work = Path(tempfile.mkdtemp(prefix="starclass_active_"))
 
-    def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None) -> tuple[Path, float]:
+    def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None,
+              seed: int | None = None) -> tuple[Path, float]:
         y = np.zeros(len(people), dtype=np.int64)
         y[labelled] = people[labelled]
-        fit(cfg, x_pool, y, outdir=work / name, seed=args.seed, epochs=epochs, progress=False, resume=False,
-            init_from=init_from)
+        fit(cfg, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
+            progress=False, resume=False, init_from=init_from)
         pred = predict_inputs(work / name, x_test, valid=ok_test, batch_size=512).class_pred
         return work / name, float(np.mean(pred == test_truth))
+
+    if args.retrain == "scratch":
+        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
+        return
 
     t = time.perf_counter()
     _, acc_all = train("all", labellable, args.all_epochs)
@@ -138,12 +232,7 @@ def main() -> None:
             if strategy == "random":
                 new = rnd.choice(rest, size=k, replace=False)
             else:
-                prob = predict_inputs(model, x_pool[rest], batch_size=512).prob_mean
-                cand = Table({ID: rest, "mag_f555w": pool_mag[rest]})
-                for j, c in enumerate(cfg.classes):
-                    cand[prob_col(c)] = prob[:, j]
-                picked = suggest(cand, k, by="entropy", mag_column="mag_f555w", bins=args.mag_bins)
-                new = np.asarray(picked[ID], dtype=np.int64)
+                new = _pick_entropy(model, x_pool[rest], rest, pool_mag, cfg, k, args.mag_bins)
             labelled = np.concatenate([labelled, new])
             model, acc = train(f"{strategy}_{r:02d}", labelled, args.round_epochs, init_from=model)
             curve.append((int(labelled.size), acc))
@@ -157,18 +246,138 @@ def main() -> None:
     print(f"{n_pool:7d} {'':8s} {acc_all:8.3f}  (random with all labels, from scratch)")
     needed = {}
     for s, curve in curves.items():
-        hit = [n for n, a in curve if a >= acc_all]
-        needed[s] = hit[0] if hit else None
-        txt = (f"reaches the all-labels accuracy {acc_all:.3f} with {hit[0]} labels ({hit[0] / n_pool:.0%} of "
-               f"the pool)" if hit else f"does not reach the all-labels accuracy {acc_all:.3f} within "
-               f"{curve[-1][0]} labels")
-        print(f"{s}: {txt}; "
-              f"best {max(a for _, a in curve):.3f}")
+        needed[s] = labels_needed(curve, acc_all)
+        txt = (f"reaches the all-labels accuracy {acc_all:.3f} with {needed[s]} labels "
+               f"({needed[s] / n_pool:.0%} of the pool)" if needed[s] else
+               f"does not reach the all-labels accuracy {acc_all:.3f} within {curve[-1][0]} labels")
+        print(f"{s}: {txt}; best {max(a for _, a in curve):.3f}")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "acc_all": acc_all,
                                          "n_pool": int(n_pool), "curves": curves, "labels_needed": needed},
                                         indent=2))
+
+
+def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc) -> None:
+    """``--retrain scratch``: reference seeds, the entropy arm, then the random arms."""
+    import shutil
+
+    n_pool = labellable.size
+    top = min(args.max_labels, n_pool)
+    grid = list(range(args.start, top + 1, args.batch))
+    if args.grid:
+        grid = sorted({min(int(v), n_pool) for v in args.grid.split(",")})
+    res = {"args": {k: str(v) for k, v in vars(args).items()}, "retrain": "scratch", "n_pool": int(n_pool),
+           "grid": grid, "people_mode_test_acc": mode_acc,
+           "reference": {"acc": [], "seeds": []}, "curves": {"random_orders": []}, "seconds": {}}
+
+    def save():
+        if args.json:
+            tmp = args.json.with_suffix(".tmp")
+            tmp.write_text(json.dumps(res, indent=1))
+            os.replace(tmp, args.json)  # a half-written JSON never replaces a good one
+
+    def model_at(name, labelled, seed=None):
+        path, acc = train(name, labelled, args.epochs, seed=seed)
+        return path, acc
+
+    for s in range(args.ref_seeds):
+        t = time.perf_counter()
+        path, acc = model_at(f"all_s{s}", labellable, seed=args.seed + s)
+        shutil.rmtree(path, ignore_errors=True)
+        res["reference"]["acc"].append(acc)
+        res["reference"]["seeds"].append(args.seed + s)
+        print(f"random with all labels ({n_pool}, {args.epochs} epochs, seed {args.seed + s}): accuracy vs "
+              f"truth {acc:.3f} ({time.perf_counter() - t:.0f} s)", flush=True)
+    ref = np.array(res["reference"]["acc"])
+    res["reference"]["mean"] = float(ref.mean()) if ref.size else float("nan")
+    res["reference"]["std"] = float(ref.std(ddof=1)) if ref.size > 1 else 0.0
+    res["seconds"]["reference"] = time.perf_counter() - t0
+    save()
+
+    rng = np.random.default_rng(args.seed)
+    orders = [rng.permutation(labellable) for _ in range(max(1, args.random_orders))]
+    arms = {a.strip() for a in args.arms.split(",") if a.strip()}
+    # as many optimisation steps as the all-labels model: the small label sets of a fixed-epoch
+    # run get fewer steps, which holds them back for a reason other than their labels
+    matched_epochs = int(round(args.epochs * n_pool / grid[-1]))
+
+    def step_matched(name, labelled):
+        path, acc = train(name, labelled, matched_epochs)
+        shutil.rmtree(path, ignore_errors=True)
+        res.setdefault("step_matched", {})[name] = {"labels": int(len(labelled)), "epochs": matched_epochs,
+                                                    "accuracy": acc}
+        print(f"  {name}: {len(labelled)} labels, {matched_epochs} epochs (the all-labels model's steps): "
+              f"accuracy vs truth {acc:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)
+        save()
+
+    # entropy arm: the first grid[0] of random order 0, then the candidates suggest picks from the rest
+    t = time.perf_counter()
+    labelled = orders[0][: grid[0]].copy()
+    curve = []
+    for r, n in enumerate(grid if "entropy" in arms else []):
+        path, acc = model_at(f"entropy_{r:02d}", labelled)
+        curve.append((n, acc))
+        print(f"  entropy round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "
+              f"({time.perf_counter() - t0:.0f} s)", flush=True)
+        if r + 1 < len(grid):
+            rest = np.setdiff1d(labellable, labelled)
+            k = grid[r + 1] - n
+            labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg, k,
+                                                               args.mag_bins)])
+        shutil.rmtree(path, ignore_errors=True)
+        res["curves"]["entropy"] = curve
+        res["entropy_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled
+        save()
+    if "entropy" in arms:
+        res["seconds"]["entropy"] = time.perf_counter() - t
+        if args.step_matched:
+            step_matched("entropy_matched", labelled)
+    for o, order in enumerate(orders[: args.random_orders]):
+        t = time.perf_counter()
+        curve = []
+        if "random" in arms:
+            res["curves"]["random_orders"].append(curve)  # saved round by round (a stopped run keeps them)
+        if args.step_matched:
+            step_matched(f"random{o}_matched", order[: grid[-1]])
+        for r, n in enumerate(grid if "random" in arms else []):
+            path, acc = model_at(f"random{o}_{r:02d}", order[:n])
+            shutil.rmtree(path, ignore_errors=True)
+            curve.append((n, acc))
+            print(f"  random order {o} round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+            save()
+        res["seconds"][f"random{o}"] = time.perf_counter() - t
+        save()
+
+    if not ({"entropy", "random"} <= arms and ref.size and args.random_orders):
+        res["seconds"]["total"] = time.perf_counter() - t0
+        save()
+        print(f"\ntotal {time.perf_counter() - t0:.0f} s (no summary: it needs both arms and the reference)")
+        return
+    mu = res["reference"]["mean"]
+    curves = {"entropy": res["curves"]["entropy"]}
+    curves.update({f"random{o}": c for o, c in enumerate(res["curves"]["random_orders"])})
+    rnd_mean = [(n, float(np.mean([c[i][1] for c in res["curves"]["random_orders"]]))) for i, n in enumerate(grid)]
+    curves["random_mean"] = rnd_mean
+    print(f"\n{'labels':>7s} " + " ".join(f"{s:>11s}" for s in curves))
+    for i, n in enumerate(grid):
+        print(f"{n:7d} " + " ".join(f"{curves[s][i][1]:11.3f}" for s in curves))
+    print(f"{n_pool:7d} all labels: {mu:.3f} ± {res['reference']['std']:.3f} over {ref.size} seeds "
+          f"({', '.join(f'{a:.3f}' for a in ref)})")
+    res["labels_needed"] = {s: labels_needed(c, mu) for s, c in curves.items()}
+    res["labels_needed_minus_1sd"] = {s: labels_needed(c, mu - res["reference"]["std"]) for s, c in curves.items()}
+    for s, n in res["labels_needed"].items():
+        print(f"{s}: " + (f"reaches {mu:.3f} with {n} labels ({n / n_pool:.0%} of the pool)" if n else
+                          f"does not reach {mu:.3f} within {grid[-1]} labels")
+              + f"; within one sd of it: {res['labels_needed_minus_1sd'][s]}")
+    res["seconds"]["total"] = time.perf_counter() - t0
+    res["loadavg_end"] = os.getloadavg()[0]
+    save()
+    if args.plot:
+        _plot(args.plot, res)
+        print(f"wrote {args.plot}")
+    print(f"\ntotal {time.perf_counter() - t0:.0f} s")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ yet print (``trust.py`` computes them itself since):
     (mean and spread of the per-class coverage).
 ``fields MODEL_DIR N SHAPE CAL_SEEDS TEST_SEEDS``
     recalibrate the model on fresh labelled fields (comma-separated seeds) and score it on more
-    fresh fields: ECE with its sampling floor and per-class coverage on enough rows to test the goals.
+    fresh fields: ECE with its sampling floor and per-class coverage on enough rows to test the goals;
+    under ``"methods"`` the same for raw, temperature and vector-scaled probabilities side by side.
 ``real WORK_DIR``
     the ECE sampling floor of the pooled out-of-fold calibrated probabilities (``fold0`` ..
-    ``fold4`` model directories of a ``--parts real`` run).
+    ``fold4`` model directories of a ``--parts real`` run); under ``"methods"`` every fold's stored
+    calibration rows refitted with a temperature and with vector scaling, pooled and scored.
 
 Run::
 
@@ -61,6 +63,72 @@ def field_rows(cfg, seeds, shape: int, n: int):
         ys.append(np.asarray(f.truth["class_ref"], dtype=int)[ok])
         modes.append(mode[ok])
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(modes)
+
+
+def _per_class_fractions(probs: np.ndarray, y: np.ndarray) -> dict:
+    """Mean predicted probability of each class against its observed fraction (calibration in the large)."""
+    k = probs.shape[1]
+    return {"mean_prob": probs.mean(0).round(4).tolist(),
+            "observed": np.bincount(y, minlength=k).astype(float).__truediv__(len(y)).round(4).tolist()}
+
+
+def classwise_ece(probs: np.ndarray, y: np.ndarray, n_bins: int = 15) -> float:
+    """Mean over classes of the ECE of ``p_k`` against ``[y = k]`` (15 equal-width bins of ``p_k``)."""
+    out = []
+    for j in range(probs.shape[1]):
+        p, hit = probs[:, j], (y == j).astype(float)
+        b = np.minimum((p * n_bins).astype(int), n_bins - 1)
+        e = 0.0
+        for i in np.unique(b):
+            m = b == i
+            e += m.sum() / len(p) * abs(hit[m].mean() - p[m].mean())
+        out.append(e)
+    return float(np.mean(out))
+
+
+def compare_methods(classes, p_cal: np.ndarray, y_cal: np.ndarray, p_te: np.ndarray, y_te: np.ndarray,
+                    coverage: float = 0.9) -> dict:
+    """Raw, temperature and vector scaling fitted on (p_cal, y_cal), each scored on (p_te, y_te).
+
+    Per method: the fitted terms, ECE (top-label) with its sampling floor, class-wise ECE, NLL,
+    Brier, accuracy of the calibrated argmax (vector scaling can change the most probable class)
+    and the class-conditional conformal coverage at ``coverage`` with the sets fitted on the same
+    calibration rows.
+    """
+    from sklearn.metrics import log_loss
+
+    from starclass.evaluate.reliability import brier_score, coverage_table, expected_calibration_error
+    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.conformal import ClassConditionalConformal
+
+    trust = _trust()
+    k = len(classes)
+    out = {}
+    for method in ("raw", "temperature", "vector"):
+        if method == "raw":
+            cal_c, cal_t, terms = p_cal, p_te, {}
+        else:
+            mc = ModelCalibration.fit(p_cal, y_cal, classes, source="recheck", method=method)
+            cal_c, cal_t = mc.calibrate(p_cal), mc.calibrate(p_te)
+            terms = {"temperature": mc.temperature, "nll_fit": mc.nll_after}
+            if method == "vector":
+                terms.update(scale=mc.scale.round(4).tolist(), bias=mc.bias.round(4).tolist())
+        sets = ClassConditionalConformal(seed=0).fit(cal_c, y_cal).predict_set(cal_t, coverage)
+        cov = coverage_table(sets, y_te, classes, coverage)
+        out[method] = dict(terms, ece=expected_calibration_error(cal_t, y_te),
+                           ece_floor_mean_p95=trust.ece_floor(cal_t), classwise_ece=classwise_ece(cal_t, y_te),
+                           nll=float(log_loss(y_te, np.clip(cal_t, 1e-12, 1), labels=np.arange(k))),
+                           brier=brier_score(cal_t, y_te), accuracy_argmax=float(np.mean(cal_t.argmax(1) == y_te)),
+                           argmax_changed=float(np.mean(cal_t.argmax(1) != p_te.argmax(1))),
+                           fractions=_per_class_fractions(cal_t, y_te),
+                           coverage={str(r["class"]): float(r["coverage"]) for r in cov},
+                           mean_set_size={str(r["class"]): float(r["mean_set_size"]) for r in cov})
+        o = out[method]
+        print(f"  {method:11s} ECE {o['ece']:.4f} (floor {o['ece_floor_mean_p95'][0]:.4f}, p95 "
+              f"{o['ece_floor_mean_p95'][1]:.4f}), class-wise {o['classwise_ece']:.4f}, NLL {o['nll']:.4f}, "
+              f"Brier {o['brier']:.4f}, argmax acc {o['accuracy_argmax']:.4f}; coverage {o['coverage']}",
+              file=sys.stderr, flush=True)
+    return out
 
 
 def recheck_sim(model: str, n: int, shape: int, n_fields: int, frac: float) -> dict:
@@ -137,6 +205,7 @@ def more_fields(model: str, n: int, shape: int, cal_seeds: list[int], test_seeds
            "coverage": {str(r["class"]): float(r["coverage"]) for r in cov},
            "coverage_n": {str(r["class"]): int(r["n"]) for r in cov},
            "mean_set_size": {str(r["class"]): float(r["mean_set_size"]) for r in cov}}
+    out["methods"] = compare_methods(cfg.classes, p_cal[ok_c], y_cal[ok_c], p_te[ok_t], y_te[ok_t])
     return out
 
 
@@ -159,14 +228,44 @@ def recheck_real(work: str) -> dict:
     inputs = cutout_inputs(cut.images, cfg)
     y = np.asarray(cfg.class_indices(classes_all))
     cal = np.full((len(y), cfg.n_classes), np.nan)
+    raw = np.full((len(y), cfg.n_classes), np.nan)
+    per_method: dict[str, np.ndarray] = {m: np.full((len(y), cfg.n_classes), np.nan) for m in ("temperature", "vector")}
+    sets = {m: np.zeros((len(y), cfg.n_classes), bool) for m in ("raw", "temperature", "vector")}
+    terms: dict[str, list] = {"temperature": [], "vector": []}
     for f in range(5):
         rows = np.flatnonzero(folds == f)
         loaded = load_model(f"{work}/fold{f}", device="cpu")
         res = predict_inputs(loaded, inputs[rows], calibrated=False)
-        cal[rows] = ModelCalibration.from_dict(loaded.calibration, "model").calibrate(res.prob_mean)
+        stored = ModelCalibration.from_dict(loaded.calibration, "model")
+        cal[rows] = stored.calibrate(res.prob_mean)
+        raw[rows] = res.prob_mean
+        # the fold's own calibration rows (kept in its manifest), refitted with each method
+        sets["raw"][rows] = stored.conformal(calibrated=False).predict_set(res.prob_mean, 0.9)
+        for m in ("temperature", "vector"):
+            mc = ModelCalibration.fit(stored.probs, stored.labels, cfg.classes, source=stored.source, method=m)
+            per_method[m][rows] = mc.calibrate(res.prob_mean)
+            sets[m][rows] = mc.conformal(calibrated=True).predict_set(per_method[m][rows], 0.9)
+            terms[m].append({"temperature": round(mc.temperature, 4)} if m == "temperature" else
+                            {"scale": mc.scale.round(4).tolist(), "bias": mc.bias.round(4).tolist()})
     ok = np.all(np.isfinite(cal), axis=1) & (y >= 0)
-    return {"n": int(ok.sum()), "ece_cal": expected_calibration_error(cal[ok], y[ok]),
-            "ece_floor_mean_p95": trust.ece_floor(cal[ok])}
+    out = {"n": int(ok.sum()), "ece_cal": expected_calibration_error(cal[ok], y[ok]),
+           "ece_floor_mean_p95": trust.ece_floor(cal[ok]), "methods": {}}
+    from sklearn.metrics import log_loss
+
+    from starclass.evaluate.reliability import brier_score, coverage_table
+
+    for m, p in (("raw", raw), *per_method.items()):
+        cov = coverage_table(sets[m][ok], y[ok], cfg.classes, 0.9)
+        out["methods"][m] = {"ece": expected_calibration_error(p[ok], y[ok]),
+                             "ece_floor_mean_p95": trust.ece_floor(p[ok]), "classwise_ece": classwise_ece(p[ok], y[ok]),
+                             "nll": float(log_loss(y[ok], np.clip(p[ok], 1e-12, 1), labels=np.arange(cfg.n_classes))),
+                             "brier": brier_score(p[ok], y[ok]),
+                             "coverage": {str(r["class"]): float(r["coverage"]) for r in cov},
+                             "per_fold": terms.get(m, [])}
+        print(f"  {m:11s} ECE {out['methods'][m]['ece']:.4f} floor {out['methods'][m]['ece_floor_mean_p95']}; "
+              f"NLL {out['methods'][m]['nll']:.4f}; "
+              f"coverage {out['methods'][m]['coverage']}", file=sys.stderr, flush=True)
+    return out
 
 
 def main() -> None:

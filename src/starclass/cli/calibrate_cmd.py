@@ -1,4 +1,4 @@
-"""``starclass calibrate``: refit a model's temperature and conformal calibration rows on labelled data."""
+"""``starclass calibrate``: refit a model's calibration (temperature or vector scaling) and conformal rows."""
 
 from __future__ import annotations
 
@@ -27,18 +27,23 @@ def calibrate_command(
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace the calibration the model already has (kept without it)."),
+    method: str = typer.Option(
+        "temperature", "--method",
+        help="temperature: one number for every class (never changes the most probable class); vector: a "
+             "scale and a bias per class (corrects classes that are over- or under-predicted; needs more rows)."),
 ) -> None:
-    """Fit the ensemble's temperature (and the conformal calibration rows) on a labelled held-out set.
+    """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
     The rows must not have been used for training. The result is stored in the model's
     manifest.json under 'calibration', with digests checked whenever the model is loaded.
     """
     import numpy as np
 
-    from starclass.learn.calibration import calibrate_model
+    from starclass.learn.calibration import calibrate_model, check_method
     from starclass.learn.checkpoint import read_manifest
     from starclass.learn.precision import pick_device
 
+    check_method(method, "--method")
     dev = pick_device(device)
     if not model.is_dir():
         raise StarclassError(f"model {model}: give the model directory 'starclass train' wrote (calibration is "
@@ -80,6 +85,7 @@ def calibrate_command(
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out
         source = str(catalog)
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
-                          device=dev)
-    echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): temperature "
-         f"{cal.temperature:.3f}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}")
+                          device=dev, method=method)
+    vs_t = f" (temperature alone {cal.nll_temperature:.4f})" if cal.method == "vector" else ""
+    echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): {cal.describe()}, "
+         f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")

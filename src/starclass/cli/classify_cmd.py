@@ -143,8 +143,13 @@ def _echo_trust(out) -> None:
     if meta.get("calibration_note"):
         echo(meta["calibration_note"])
         return
-    what = (f"calibrated with temperature {meta['temperature']:.3f}" if meta.get("calibrated")
-            else "raw probabilities (--no-calibration)")
+    if not meta.get("calibrated"):
+        what = "raw probabilities (--no-calibration)"
+    elif meta.get("calibration_method") == "vector":
+        what = ("calibrated with vector scaling (scale " + "/".join(f"{v:.3f}" for v in meta["calibration_scale"])
+                + ", bias " + "/".join(f"{v:+.3f}" for v in meta["calibration_bias"]) + ")")
+    else:
+        what = f"calibrated with temperature {meta['temperature']:.3f}"
     line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
     if "pred_set_size" in out.colnames:
         sizes, counts = np.unique(np.asarray(out["pred_set_size"]), return_counts=True)

@@ -241,6 +241,11 @@ def train_command(
         None, "--label-columns",
         help="Vote columns, one per person, e.g. class_h1,class_h2,class_h3 (0 or empty = no vote). "
              "Default with --labels or --label-model: every class_h<k> column."),
+    calibration_method: str | None = typer.Option(
+        None, "--calibration-method",
+        help="How the finished ensemble is calibrated on the validation split: temperature (one number, the "
+             "default) or vector (a scale and a bias per class; needs more validation rows). "
+             "Default: the task's recipe.calibration."),
     label_model: str | None = typer.Option(
         None, "--label-model",
         help="How votes become training targets: mode (majority; ties go to the first column's vote, else "
@@ -271,6 +276,10 @@ def train_command(
 
         if label_model not in LABEL_MODELS:
             raise StarclassError(f"--label-model {label_model!r}: use one of {', '.join(LABEL_MODELS)}")
+    if calibration_method is not None:
+        from starclass.learn.calibration import check_method
+
+        check_method(calibration_method, "--calibration-method")
     if target_purity is not None and not 0.0 < target_purity < 1.0:
         raise StarclassError(f"--target-purity must be between 0 and 1 (exclusive), got {target_purity}")
     if target_purity is not None and cv is not None:
@@ -315,6 +324,8 @@ def train_command(
         recipe["early_stopping_patience"] = patience or None
     if precision is not None:
         recipe["amp"] = precision
+    if calibration_method is not None:
+        recipe["calibration"] = calibration_method
     if recipe:
         changes["recipe"] = recipe
     if changes:

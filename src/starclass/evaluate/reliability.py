@@ -274,6 +274,7 @@ class TrustStudy:
     brier_raw: float | None = None
     reliability_raw: Table | None = None
     temperature: float | None = None
+    method: str | None = None
     coverage: float | None = None
     coverage_table: Table | None = None
     set_sizes: Table | None = None
@@ -296,7 +297,8 @@ class TrustStudy:
             return None if v is None or not np.isfinite(v) else round(float(v), 5)
 
         out = {"n": self.n, "ece_bins": self.n_bins, "ece": r(self.ece), "brier": r(self.brier),
-               "ece_raw": r(self.ece_raw), "brier_raw": r(self.brier_raw), "temperature": r(self.temperature)}
+               "ece_raw": r(self.ece_raw), "brier_raw": r(self.brier_raw), "temperature": r(self.temperature),
+               "calibration_method": self.method}
         if self.coverage_table is not None:
             out["coverage_target"] = self.coverage
             out["coverage"] = {str(row["class"]): r(row["coverage"]) for row in self.coverage_table}
@@ -361,6 +363,9 @@ def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns:
                        brier=brier_score(p, y), reliability=reliability_table(p, y, n_bins))
     t = meta.get("temperature")
     study.temperature = None if t is None else float(t)
+    m = meta.get("calibration_method")
+    # catalogues written before vector scaling name no method: a temperature, if they have one
+    study.method = str(m) if m else ("temperature" if t is not None else None)
     raw = columns.get("prob_raw")
     if raw is not None:
         study.ece_raw = expected_calibration_error(raw, y, n_bins)

@@ -1,4 +1,4 @@
-"""Calibrated probabilities: one temperature per ensemble, fitted on held-out labelled data.
+"""Calibrated probabilities: a temperature (or per-class vector scaling) per ensemble, fitted on held-out data.
 
 A network's softmax is usually over-confident; an ensemble's mean is better but not right
 either. **Temperature scaling** (Guo et al. 2017) fixes most of it with one number and never
@@ -13,6 +13,21 @@ temper the log of the mean probability rather than each member's logits because 
 probability is what the ensemble outputs (members of different architectures have logits of
 different scales), it is the same operation for one model and for twenty, and it can be
 applied to any classified catalogue after the fact.
+
+**Vector scaling** (``method="vector"``; Guo et al. 2017, section 4.2) gives every class its
+own scale and bias::
+
+    p_cal(k) = softmax_k(w_k * log p(k) + b_k)
+
+fitted the same way, by the NLL of the held-out labels (:class:`VectorScaler`). It is the
+diagonal case of Dirichlet calibration (Kull et al. 2019), which acts on log-probabilities as
+here. One temperature can only sharpen or soften every class alike; a network whose
+probabilities are too high for one class and too low for another (class fractions that differ
+between the training and the target fields, a class it confuses more than the others) needs the
+per-class terms. The price: ``2 K`` parameters instead of one (more held-out rows are needed),
+and the most probable class can change. ``class_pred`` is still taken on the raw probabilities
+(:mod:`starclass.learn.classify`), so with vector scaling the largest calibrated ``prob_<k>``
+can differ from ``class_pred`` on some rows.
 
 **Where the held-out data come from.** ``starclass train`` already keeps a validation split
 (``recipe.val_fraction``; grouped by object for cutout folders) for early stopping. At the end
@@ -54,9 +69,12 @@ from starclass.errors import StarclassError
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "TemperatureScaler", "ModelCalibration", "temper", "fit_model_calibration", "calibrate_model",
-    "calibration_probabilities",
+    "TemperatureScaler", "VectorScaler", "ModelCalibration", "temper", "vector_scale", "fit_model_calibration",
+    "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method",
 ]
+
+#: Calibration maps a model can carry: one temperature, or a scale and a bias per class.
+CALIBRATION_METHODS = ("temperature", "vector")
 
 #: Probabilities are clipped here before the log: a float32 softmax can round to exactly 0.
 _EPS = 1e-12
@@ -103,9 +121,17 @@ def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
 
 
 def _nll(probs: np.ndarray, y: np.ndarray, temperature: float) -> float:
-    """Mean negative log-likelihood of class indices ``y`` under tempered ``probs``."""
-    q = temper(probs, temperature)
-    return float(-np.mean(np.log(np.clip(q[np.arange(len(y)), y], _EPS, 1.0))))
+    """Mean negative log-likelihood of class indices ``y`` under tempered ``probs``.
+
+    Computed as a log-softmax, ``logsumexp(z / T) - z_y / T`` with ``z = log p``, not as the log
+    of the tempered probability: clipping that probability away from 0 made the NLL flat (and
+    so not convex in ``1/T``) for confident mistakes, and the bounded search could stop at the
+    wrong end of the interval.
+    """
+    z = np.log(np.clip(np.asarray(probs, dtype=np.float64), _EPS, 1.0)) / float(temperature)
+    top = z.max(axis=1)
+    lse = top + np.log(np.exp(z - top[:, None]).sum(axis=1))
+    return float(np.mean(lse - z[np.arange(len(y)), y]))
 
 
 def _check_probs_labels(probs, y, what: str = "calibration data") -> tuple[np.ndarray, np.ndarray]:
@@ -188,9 +214,159 @@ class TemperatureScaler:
     transform = predict_proba
 
 
+def check_method(method: str, what: str = "calibration method") -> str:
+    """``method`` if it is one of :data:`CALIBRATION_METHODS`, else a clear error naming ``what``.
+
+    Examples
+    --------
+    >>> check_method("vector")
+    'vector'
+    """
+    if method not in CALIBRATION_METHODS:
+        raise StarclassError(f"{what} {method!r}: use one of {', '.join(CALIBRATION_METHODS)}")
+    return method
+
+
+def _log_probs(probs: np.ndarray) -> np.ndarray:
+    return np.log(np.clip(np.asarray(probs, dtype=np.float64), _EPS, 1.0))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def vector_scale(probs: np.ndarray, scale, bias) -> np.ndarray:
+    """Softmax of ``scale * log(probs) + bias`` row by row (per-class terms); NaN rows stay NaN.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        Probabilities ``[N, K]``.
+    scale, bias : array-like
+        ``K`` scales (> 0) and ``K`` biases; all scales equal to ``1/T`` and zero biases is
+        temperature scaling with ``T``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Calibrated probabilities ``[N, K]`` float64.
+
+    Examples
+    --------
+    >>> p = np.array([[0.8, 0.2]])
+    >>> vector_scale(p, [0.5, 0.5], [0.0, 0.0]).round(3).tolist()   # = temper(p, 2)
+    [[0.667, 0.333]]
+    >>> vector_scale(p, [1.0, 1.0], [0.0, np.log(4.0)]).round(3).tolist()   # class 2 four times likelier
+    [[0.5, 0.5]]
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    w = np.asarray(scale, dtype=np.float64).ravel()
+    b = np.asarray(bias, dtype=np.float64).ravel()
+    if p.ndim != 2 or w.shape != (p.shape[1],) or b.shape != (p.shape[1],):
+        raise StarclassError(f"vector scaling: {w.size} scales and {b.size} biases for probabilities of shape "
+                             f"{p.shape}; need one of each per class")
+    if not (np.all(np.isfinite(w)) and np.all(w > 0) and np.all(np.isfinite(b))):
+        raise StarclassError("vector scaling: scales must be positive numbers and biases finite")
+    bad = ~np.all(np.isfinite(p), axis=-1)
+    z = _log_probs(np.where(bad[:, None], 0.5, p)) * w + b
+    out = _softmax(z) if len(p) else np.zeros(p.shape)
+    out[bad] = np.nan
+    return out
+
+
+def _vector_nll_grad(theta: np.ndarray, logp: np.ndarray, onehot: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean NLL of vector scaling ``theta = (scales, biases)`` and its gradient."""
+    k = logp.shape[1]
+    w, b = theta[:k], theta[k:]
+    z = logp * w + b
+    z = z - z.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(z).sum(axis=1))
+    nll = float(np.mean(lse - (z * onehot).sum(axis=1)))
+    resid = (np.exp(z - lse[:, None]) - onehot) / len(z)  # d NLL / d z
+    return nll, np.concatenate([(resid * logp).sum(axis=0), resid.sum(axis=0)])
+
+
+class VectorScaler:
+    """A scale and a bias per class on the log-probabilities, fitted by minimising the NLL.
+
+    ``p_cal = softmax(scale_ * log p + bias_)`` (Guo et al. 2017's vector scaling, on the
+    log-probabilities as the diagonal case of Kull et al. 2019's Dirichlet calibration).
+    scikit-learn style: :meth:`fit`, :meth:`predict_proba` (alias :meth:`transform`). The NLL
+    is convex in the scales and biases; L-BFGS-B with the analytic gradient minimises it,
+    started from the fitted temperature (all scales ``1/T``, biases 0), so the result is never
+    worse on the fitting rows than temperature scaling. Biases are defined up to a common
+    constant: they are reported with mean 0.
+
+    Parameters
+    ----------
+    bounds : tuple of float
+        Interval of each scale, as ``1/T`` of :data:`T_BOUNDS` by default.
+
+    Attributes
+    ----------
+    scale_, bias_ : numpy.ndarray
+        The fitted per-class scales and biases.
+    temperature_ : float
+        The temperature fitted on the same rows (the starting point).
+    nll_before_, nll_temperature_, nll_after_ : float
+        Mean NLL of the fitting data raw, with the temperature, and with vector scaling.
+    n_ : int
+        Rows fitted on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> p = rng.dirichlet([1, 1, 1], 2000)
+    >>> shifted = p * [1.0, 1.0, 4.0]; shifted /= shifted.sum(1, keepdims=True)
+    >>> y = np.array([rng.choice(3, p=r) for r in shifted])   # class 3 under-predicted by p
+    >>> vs = VectorScaler().fit(p, y)
+    >>> bool(vs.nll_after_ < vs.nll_temperature_), bool(vs.bias_[2] > vs.bias_[0])
+    (True, True)
+    """
+
+    def __init__(self, bounds: tuple[float, float] = (1.0 / T_BOUNDS[1], 1.0 / T_BOUNDS[0])) -> None:
+        self.bounds = bounds
+
+    def fit(self, probs, y) -> VectorScaler:
+        """Fit the scales and biases on probabilities ``[N, K]`` and class indices ``y`` (0..K-1)."""
+        from scipy.optimize import minimize
+
+        p, y = _check_probs_labels(probs, y)
+        lo, hi = (float(b) for b in self.bounds)
+        if not 0 < lo < hi:
+            raise StarclassError(f"bounds {self.bounds!r}: need 0 < low < high")
+        ts = TemperatureScaler().fit(p, y)
+        k = p.shape[1]
+        logp = _log_probs(p)
+        onehot = np.eye(k)[y]
+        start = np.concatenate([np.full(k, 1.0 / ts.temperature_), np.zeros(k)])
+        res = minimize(_vector_nll_grad, start, args=(logp, onehot), jac=True, method="L-BFGS-B",
+                       bounds=[(lo, hi)] * k + [(None, None)] * k, options={"maxiter": 500})
+        theta = res.x if res.fun <= _vector_nll_grad(start, logp, onehot)[0] else start
+        self.scale_ = theta[:k].copy()
+        self.bias_ = theta[k:] - theta[k:].mean()  # softmax ignores a common shift
+        self.temperature_ = ts.temperature_
+        self.nll_before_ = ts.nll_before_
+        self.nll_temperature_ = ts.nll_after_
+        self.nll_after_ = _vector_nll_grad(np.concatenate([self.scale_, self.bias_]), logp, onehot)[0]
+        self.n_ = int(len(y))
+        return self
+
+    def predict_proba(self, probs) -> np.ndarray:
+        """Calibrated probabilities (:func:`vector_scale` with ``scale_`` and ``bias_``)."""
+        if not hasattr(self, "scale_"):
+            raise StarclassError("VectorScaler is not fitted: call fit() first")
+        return vector_scale(probs, self.scale_, self.bias_)
+
+    transform = predict_proba
+
+
 @dataclass
 class ModelCalibration:
-    """The calibration a model carries: its held-out rows, temperature and conformal sets.
+    """The calibration a model carries: its held-out rows, calibration map and conformal sets.
 
     Attributes
     ----------
@@ -201,9 +377,16 @@ class ModelCalibration:
     labels : numpy.ndarray
         Their class indices (0..K-1).
     temperature : float
-        Fitted on (``probs``, ``labels``).
+        Fitted on (``probs``, ``labels``); with ``method="vector"`` the one-parameter fit on
+        the same rows, kept for comparison (not applied).
     source : str
         Where the rows came from ("validation split" or a file).
+    method : {"temperature", "vector"}
+        The map :meth:`calibrate` applies (:data:`CALIBRATION_METHODS`).
+    scale, bias : numpy.ndarray or None
+        Per-class scales and biases of vector scaling (None for a temperature).
+    nll_temperature : float
+        NLL of the held-out rows with the temperature (equal to ``nll_after`` for a temperature).
     """
 
     classes: list[int]
@@ -213,30 +396,57 @@ class ModelCalibration:
     source: str = "validation split"
     nll_before: float = math.nan
     nll_after: float = math.nan
+    method: str = "temperature"
+    scale: np.ndarray | None = None
+    bias: np.ndarray | None = None
+    nll_temperature: float = math.nan
 
     @classmethod
-    def fit(cls, probs, labels, classes, source: str = "validation split") -> ModelCalibration:
-        """Fit the temperature on held-out raw probabilities and class indices.
+    def fit(cls, probs, labels, classes, source: str = "validation split",
+            method: str = "temperature") -> ModelCalibration:
+        """Fit the calibration (``method``: a temperature or vector scaling) on held-out rows.
 
         Examples
         --------
         >>> cal = ModelCalibration.fit([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7]], [0, 1, 1], [1, 2])
-        >>> cal.n, cal.classes
-        (3, [1, 2])
+        >>> cal.n, cal.classes, cal.method
+        (3, [1, 2], 'temperature')
         """
+        check_method(method)
         p, y = _check_probs_labels(probs, labels)
         if p.shape[1] != len(classes):
             raise StarclassError(f"calibration data: {p.shape[1]} probability columns for classes {list(classes)}")
+        classes = [int(c) for c in classes]
+        if method == "vector":
+            vs = VectorScaler().fit(p, y)
+            return cls(classes, p, y, vs.temperature_, source, vs.nll_before_, vs.nll_after_, "vector",
+                       vs.scale_, vs.bias_, vs.nll_temperature_)
         ts = TemperatureScaler().fit(p, y)
-        return cls([int(c) for c in classes], p, y, ts.temperature_, source, ts.nll_before_, ts.nll_after_)
+        return cls(classes, p, y, ts.temperature_, source, ts.nll_before_, ts.nll_after_,
+                   nll_temperature=ts.nll_after_)
 
     @property
     def n(self) -> int:
         return int(len(self.labels))
 
     def calibrate(self, probs) -> np.ndarray:
-        """Tempered probabilities of new rows (NaN rows stay NaN)."""
+        """Calibrated probabilities of new rows (NaN rows stay NaN)."""
+        if self.method == "vector":
+            return vector_scale(probs, self.scale, self.bias)
         return temper(probs, self.temperature)
+
+    def describe(self) -> str:
+        """The map in words, for messages: ``temperature 1.035`` or the per-class terms.
+
+        Examples
+        --------
+        >>> ModelCalibration([1, 2], np.zeros((0, 2)), np.zeros(0, int), 1.5).describe()
+        'temperature 1.500'
+        """
+        if self.method == "vector":
+            return ("vector scaling (scale " + "/".join(f"{v:.3f}" for v in self.scale) + ", bias "
+                    + "/".join(f"{v:+.3f}" for v in self.bias) + f"; temperature alone {self.temperature:.3f})")
+        return f"temperature {self.temperature:.3f}"
 
     def conformal(self, calibrated: bool = True, seed: int = 0):
         """A class-conditional conformal predictor fitted on the stored rows.
@@ -257,9 +467,10 @@ class ModelCalibration:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON entry stored in the manifest (without its digests)."""
-        return {
-            "method": "temperature",
-            "objective": "NLL of softmax(log(mean member probability) / T)",
+        out = {
+            "method": self.method,
+            "objective": ("NLL of softmax(scale * log(mean member probability) + bias), per class"
+                          if self.method == "vector" else "NLL of softmax(log(mean member probability) / T)"),
             "source": str(self.source),
             "temperature": float(self.temperature),
             "nll_before": float(self.nll_before),
@@ -271,6 +482,11 @@ class ModelCalibration:
             # 17 significant digits: the stored rows read back bit for bit
             "probs": [[float(f"{v:.17g}") for v in row] for row in self.probs],
         }
+        if self.method == "vector":
+            out["scale"] = [float(f"{v:.17g}") for v in self.scale]
+            out["bias"] = [float(f"{v:.17g}") for v in self.bias]
+            out["nll_temperature"] = float(self.nll_temperature)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], where: str = "model") -> ModelCalibration:
@@ -278,15 +494,28 @@ class ModelCalibration:
         try:
             probs = np.asarray(d["probs"], dtype=np.float64)
             labels = np.asarray(d["labels"], dtype=np.int64)
+            # entries written before vector scaling have no "method": a temperature
+            method = str(d.get("method", "temperature"))
+            vector = method == "vector"
             out = cls([int(c) for c in d["classes"]], probs, labels, float(d["temperature"]),
                       str(d.get("source", "")), float(d.get("nll_before", math.nan)),
-                      float(d.get("nll_after", math.nan)))
+                      float(d.get("nll_after", math.nan)), method,
+                      np.asarray(d["scale"], dtype=np.float64) if vector else None,
+                      np.asarray(d["bias"], dtype=np.float64) if vector else None,
+                      float(d.get("nll_temperature", d.get("nll_after", math.nan))))
         except (KeyError, TypeError, ValueError) as exc:
             raise StarclassError(f"{where}: the calibration entry is malformed ({exc}); refit it with "
                                  "'starclass calibrate'") from None
+        check_method(out.method, f"{where}: stored calibration method")
         _check_probs_labels(out.probs, out.labels, f"{where}: stored calibration rows")
         if not (math.isfinite(out.temperature) and out.temperature > 0):
             raise StarclassError(f"{where}: stored temperature {out.temperature!r} is not a positive number")
+        if out.method == "vector":
+            k = len(out.classes)
+            if (out.scale.shape != (k,) or out.bias.shape != (k,) or not np.all(np.isfinite(out.scale))
+                    or not np.all(out.scale > 0) or not np.all(np.isfinite(out.bias))):
+                raise StarclassError(f"{where}: stored vector scaling needs {k} positive scales and {k} finite "
+                                     "biases; refit it with 'starclass calibrate --method vector'")
         return out
 
 
@@ -301,7 +530,8 @@ def calibration_probabilities(loaded, inputs, *, batch_size: int = 256, device=N
 
 
 def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation split", batch_size: int = 256,
-                          device=None, precision: bool | str | None = None) -> ModelCalibration:
+                          device=None, precision: bool | str | None = None,
+                          method: str = "temperature") -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
 
     Parameters
@@ -316,6 +546,8 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
         Recorded with the calibration.
     batch_size, device, precision
         As :func:`starclass.learn.classify.predict_inputs`.
+    method : {"temperature", "vector"}
+        The calibration map (:data:`CALIBRATION_METHODS`).
 
     Returns
     -------
@@ -327,6 +559,7 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
         No rows, or a task class missing from the held-out labels (its conformal sets
         would be undefined).
     """
+    check_method(method)
     labels = np.asarray(labels, dtype=np.int64)
     cfg = loaded.config
     absent = [int(c) for j, c in enumerate(cfg.classes) if not np.any(labels == j)]
@@ -334,12 +567,12 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
         raise StarclassError(f"calibration data ({source}): no row of class(es) {absent}; every class of the task "
                              f"{list(cfg.classes)} needs held-out examples")
     probs = calibration_probabilities(loaded, inputs, batch_size=batch_size, device=device, precision=precision)
-    return ModelCalibration.fit(probs, labels, cfg.classes, source=source)
+    return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method)
 
 
 def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
                     overwrite: bool = False, batch_size: int = 256, device=None,
-                    precision: bool | str | None = None) -> ModelCalibration:
+                    precision: bool | str | None = None, method: str = "temperature") -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     Parameters
@@ -355,6 +588,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
         Recorded with the calibration (e.g. the labels file).
     overwrite : bool
         Replace a calibration the model already has (otherwise it is kept and this raises).
+    method : {"temperature", "vector"}
+        The calibration map (:data:`CALIBRATION_METHODS`).
 
     Returns
     -------
@@ -366,6 +601,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     """
     from starclass.learn.checkpoint import load_model, read_manifest, save_calibration
 
+    check_method(method)
     path = Path(model_path)
     if not path.is_dir():
         raise StarclassError(f"model {path}: calibration is stored in a model directory's manifest.json; "
@@ -381,6 +617,6 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
-                                device=device, precision=precision)
+                                device=device, precision=precision, method=method)
     save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
     return cal

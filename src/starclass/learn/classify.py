@@ -268,7 +268,7 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
     if coverage is not None:
         coverage = check_coverage(coverage, "coverage (--coverage)")
     if loaded.calibration is None:
-        meta = {"calibrated": False, "temperature": None, "coverage": None,
+        meta = {"calibrated": False, "temperature": None, "calibration_method": None, "coverage": None,
                 "calibration_note": "the model carries no calibration (trained without a validation split, or a "
                                     "single member file): raw probabilities, no conformal sets"}
         return cols, meta
@@ -278,8 +278,14 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
         for j, c in enumerate(cfg.classes):
             cols[prob_col(c)] = prob[:, j]
             cols[prob_raw_col(c)] = np.asarray(prob_raw[:, j], dtype=np.float64)
-    meta = {"calibrated": bool(calibrated), "temperature": cal.temperature if calibrated else None,
+    meta = {"calibrated": bool(calibrated),
+            # the temperature only where it is what was applied (vector scaling records its terms)
+            "temperature": cal.temperature if calibrated and cal.method == "temperature" else None,
+            "calibration_method": cal.method if calibrated else None,
             "calibration_source": cal.source, "calibration_n": cal.n, "coverage": coverage}
+    if calibrated and cal.method == "vector":
+        meta["calibration_scale"] = [float(v) for v in cal.scale]
+        meta["calibration_bias"] = [float(v) for v in cal.bias]
     if coverage is not None:
         sets = cal.conformal(calibrated=calibrated).predict_set(prob, coverage=coverage)
         cols[PRED_SET] = format_sets(sets, cfg.classes)

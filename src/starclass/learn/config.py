@@ -133,6 +133,10 @@ class TrainRecipe:
         Augmentation: add Gaussian noise of a standard deviation drawn uniformly in
         ``[0, noise]`` times each stamp's own per-channel standard deviation (the M31 paper's
         "Gaussian enhancement"); 0 = none.
+    calibration : {"temperature", "vector"}
+        How the finished ensemble is calibrated on the validation split
+        (:mod:`starclass.learn.calibration`): one temperature, or a scale and a bias per class
+        (vector scaling). It does not change the training, so it is left out of the resume digest.
 
     Examples
     --------
@@ -169,6 +173,7 @@ class TrainRecipe:
     warmup_epochs: int = 0
     shift: int = 0
     noise: float = 0.0
+    calibration: str = "temperature"
 
     def __post_init__(self) -> None:
         if self.lr_schedule is None:
@@ -214,6 +219,9 @@ class TrainRecipe:
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
         self.amp = parse_precision(self.amp, "recipe.amp")
+        from starclass.learn.calibration import check_method
+
+        check_method(self.calibration, "recipe.calibration")
 
     def lr_at(self, epoch: int) -> float:
         """Learning rate of 0-based ``epoch``: warm-up, then the schedule (a pure function of the

@@ -144,8 +144,9 @@ def label_indices(config, labels: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- run identity
 
 #: Recipe entries left out of :func:`settings_digest`: members are trained one by one, so an
-#: ensemble grown by another member keeps the members it has.
-_UNDIGESTED_SETTINGS = ("ensemble_size",)
+#: ensemble grown by another member keeps the members it has; the calibration method is fitted
+#: after training and changes no weight.
+_UNDIGESTED_SETTINGS = ("ensemble_size", "calibration")
 
 #: Rows hashed at a time by :func:`data_digest` (bounds the memory of a memory-mapped input).
 _HASH_ROWS = 1024
@@ -1066,13 +1067,14 @@ def fit(
 
 
 def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> list[str]:
-    """Fit the finished ensemble's temperature on the validation rows and store it (calibration.py).
+    """Fit the finished ensemble's calibration on the validation rows and store it (calibration.py).
 
     The ensemble classifies the validation rows once (no augmentation); their raw mean
-    probabilities and labels, and the temperature fitted on them, go into ``manifest.json``
+    probabilities and labels, and the calibration fitted on them (``recipe.calibration``: a
+    temperature or vector scaling), go into ``manifest.json``
     (:func:`starclass.learn.checkpoint.save_calibration`). Returns notes for the result: why
     there is no calibration (no validation split, or a class absent from it), else the
-    temperature.
+    fitted map.
     """
     from starclass.learn.calibration import ModelCalibration
     from starclass.learn.checkpoint import load_model, save_calibration
@@ -1098,9 +1100,10 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
         parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
     probs = np.concatenate(parts).astype(np.float64)
     source = "validation split" + (" (most probable class of the soft targets)" if soft else "")
-    cal = ModelCalibration.fit(probs, targets, config.classes, source=source)
+    cal = ModelCalibration.fit(probs, targets, config.classes, source=source,
+                               method=getattr(config.recipe, "calibration", "temperature"))
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
-    return [f"calibration: temperature {cal.temperature:.3f} fitted on {cal.n} validation rows "
+    return [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
             f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})" + ("; soft targets: each row as its most "
                                                                    "probable class" if soft else "")]
 

@@ -146,7 +146,8 @@ def _trust_section(c: Comparison) -> Section:
     t = c.trust
     rname = c.ref_name
     s = Section(f"{c.pred_name} vs {rname}: calibration, prediction sets and uncertainty", key=f"trust_{rname}")
-    temp = f" with temperature {t.temperature:.3f}" if t.temperature is not None else ""
+    temp = (" with vector scaling (a scale and a bias per class)" if t.method == "vector"
+            else f" with temperature {t.temperature:.3f}" if t.temperature is not None else "")
     s.text(f"Expected calibration error (ECE) over {t.n_bins} equal-width bins of top-class confidence "
            f"(bin b holds confidences in (b/{t.n_bins}, (b+1)/{t.n_bins}]), and the multi-class Brier score "
            f"(mean of the sum over classes of (p - [true])<sup>2</sup>; 0 best, 2 worst), on {t.n} objects.")
