@@ -329,6 +329,10 @@ def summarise(args, y_all: np.ndarray) -> str:
     # the named models first, then the variants (``--tag``) in alphabetical order
     names = [n for n in list(CNNS) + list(BASELINES) if n in runs] + sorted(
         n for n in runs if n not in CNNS and n not in BASELINES)
+    if args.runs:
+        # a summary of a few runs only (the baselines stay: the paired differences need them)
+        keep = {n.strip() for n in args.runs.split(",")} | set(BASELINES)
+        names = [n for n in names if n in keep]
     for name in names:
         folds = sorted(k for k in runs[name] if args.summary_folds is None or k in args.summary_folds)
         if not folds:
@@ -385,25 +389,28 @@ def summarise(args, y_all: np.ndarray) -> str:
     text = "\n".join(lines)
     deep = {n: v for n, v in pooled.items() if n.split(" ")[0] not in BASELINES}
     if deep:
-        if args.best:
-            if args.best not in pooled:
-                raise StarclassError(f"--best {args.best!r}: no such run in {out} (have {sorted(pooled)})")
-            best = args.best
-        else:
-            best = max(deep, key=lambda n: roc_auc_score(yb[deep[n][0]], deep[n][1]))
+        # several runs may be named (--best "a +TTA;b +TTA"): one block of differences each, so a
+        # screen of several variants needs one summary (the bootstrap of every row is the slow part)
+        bests = [b.strip() for b in (args.best or "").split(";") if b.strip()]
+        for best in bests:
+            if best not in pooled:
+                raise StarclassError(f"--best {best!r}: no such run in {out} (have {sorted(pooled)})")
+        if not bests:
+            bests = [max(deep, key=lambda n: roc_auc_score(yb[deep[n][0]], deep[n][1]))]
         against = list(BASELINES) + [a.strip() for a in (args.against or "").split(",") if a.strip()]
         diffs = []
-        for base in against:
-            if base not in pooled or base == best:
-                continue
-            common = np.intersect1d(deep[best][0], pooled[base][0])
-            pa = _align(deep[best], common)
-            pb = _align(pooled[base], common)
-            for mname in ("auc", "f1", "accuracy"):
-                fn = metrics[mname]
-                v, lo, hi = bootstrap_ci(lambda y, a, b, fn=fn: fn(y, a) - fn(y, b), yb[common], pa, pb,
-                                         n_boot=args.n_boot, seed=0)
-                diffs.append(f"| {best} - {base} | {mname} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] | {common.size} |")
+        for best in bests:
+            for base in against:
+                if base not in pooled or base == best:
+                    continue
+                common = np.intersect1d(pooled[best][0], pooled[base][0])
+                pa = _align(pooled[best], common)
+                pb = _align(pooled[base], common)
+                for mname in ("auc", "f1", "accuracy"):
+                    fn = metrics[mname]
+                    v, lo, hi = bootstrap_ci(lambda y, a, b, fn=fn: fn(y, a) - fn(y, b), yb[common], pa, pb,
+                                             n_boot=args.n_boot, seed=0)
+                    diffs.append(f"| {best} - {base} | {mname} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] | {common.size} |")
         if diffs:
             text += ("\n\n| paired difference | metric | value [95% interval] | cutouts |\n| --- | --- | --- | --- |\n"
                      + "\n".join(diffs))
@@ -447,8 +454,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--summarise", action="store_true", help="print the table of what OUT holds")
     ap.add_argument("--n-boot", type=int, default=1000)
     ap.add_argument("--summary-folds", default=None, help="summarise only these folds (e.g. 2,3,4)")
-    ap.add_argument("--best", default=None, help="the run compared in the paired differences (default: highest AUC), "
-                                                  "e.g. 'compact-ft-x5 +TTA'")
+    ap.add_argument("--best", default=None, help="the run(s) compared in the paired differences (default: highest "
+                                                  "AUC), e.g. 'compact-ft-x5 +TTA' or 'a +TTA;b +TTA'")
+    ap.add_argument("--runs", default=None, help="summarise only these runs (names in OUT, comma-separated; "
+                                                  "the baselines are always kept)")
     ap.add_argument("--against", default=None, help="more runs to compare --best with, e.g. 'resnet18 +TTA'")
     ap.add_argument("--ensemble", default=None, help="averaged runs to add as rows: 'a +TTA,b +TTA;c,d'")
     ap.add_argument("--recipe", default=None, help="recipe changes key=value,... for the CNNs listed")

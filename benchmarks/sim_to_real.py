@@ -1,7 +1,9 @@
 """Sim-to-real: train on simulated PAndAS-like cutouts, test on the real ones (issue 12, section 3).
 
 Two parts (``--parts``), both with the ``m31-real`` preset (the compact CNN, whole 128 px field
--> 64 px, per-stamp z-score):
+-> 64 px, per-stamp z-score) or, with ``--model``, another CNN of ``benchmarks/real_pandas.py``
+(e.g. ``resnet18``, with that benchmark's recipe and crop; give it its own ``--out``, since the
+simulation model is ``OUT/sim_model``):
 
 ``sim``    train on simulated cutouts only (``starclass simulate SIM --preset pandas-cutouts``;
            made here with ``--n-sim`` and ``--sim-seed`` when ``--sim`` does not exist) and
@@ -75,6 +77,11 @@ _spec.loader.exec_module(real_pandas)
 METRICS = {k: v for k, v in real_pandas._metrics().items() if k in ("accuracy", "auc", "f1")}
 
 
+def net_config(args):
+    """Task config and central crop (native px) of ``--model``: a CNN of ``benchmarks/real_pandas.py``."""
+    return real_pandas.cnn_config(args.model, args.starcnet_width)
+
+
 def p_cluster(model_dir: Path, images: np.ndarray, tta: bool = False) -> np.ndarray:
     """P(cluster) of a saved model for raw cutout pixels ``[N, C, H, W]``."""
     model = load_model(model_dir, device="cpu")
@@ -106,8 +113,10 @@ def run_sim(args, real: CutoutSet, y: np.ndarray) -> None:
         t0 = time.perf_counter()
         write_cutouts(CutoutSimConfig(n=args.n_sim, seed=args.sim_seed), sim_dir)
         print(f"simulated {args.n_sim} cutouts (seed {args.sim_seed}) in {time.perf_counter() - t0:.0f} s", flush=True)
-    sim = read_cutout_folder(sim_dir / "labels.csv", group_column="object_id")
-    cfg = get_preset("m31-real")
+    cfg, width = net_config(args)
+    # the same crop as the real benchmark gives this network, on both sides
+    sim = real_pandas.crop(read_cutout_folder(sim_dir / "labels.csv", group_column="object_id"), width)
+    real = real_pandas.crop(real, width)
     t0 = time.perf_counter()
     res = fit_cutouts(cfg, sim, outdir=sim_model_dir(args), seed=args.seed, epochs=args.epochs,
                       progress=False, resume=False, device="cpu")
@@ -117,7 +126,7 @@ def run_sim(args, real: CutoutSet, y: np.ndarray) -> None:
                                                                   zip(*np.unique(sim.labels, return_counts=True))},
            "train_s": t_train, "epochs_run": len(res.histories[0]), "best_epoch": res.best_epochs[0],
            "sim_val_acc": res.val_accuracy[0], "epochs_max": int(args.epochs or cfg.recipe.epochs),
-           "loadavg": os.getloadavg()[0], "n_real": int(yb.size)}
+           "loadavg": os.getloadavg()[0], "n_real": int(yb.size), "model": args.model}
     for tta in (False, True):
         p = p_cluster(sim_model_dir(args), real.images, tta=tta)
         doc["p_tta" if tta else "p"] = p.tolist()
@@ -147,7 +156,8 @@ def run_curve(args, real: CutoutSet, y: np.ndarray, folds: np.ndarray) -> None:
     arms = [a.strip() for a in args.arms.split(",")]
     if "finetuned" in arms and not (init / "manifest.json").is_file():
         raise SystemExit(f"no simulation-trained model in {init}: run --parts sim first")
-    cfg = get_preset("m31-real")
+    cfg, width = net_config(args)
+    real = real_pandas.crop(real, width)
     if args.ft_lr is not None:
         ft_cfg = cfg.copy(recipe={"lr": float(args.ft_lr)})
     else:
@@ -173,7 +183,8 @@ def run_curve(args, real: CutoutSet, y: np.ndarray, folds: np.ndarray) -> None:
                            n_cutouts=int(rows.size), test=test.tolist(), p=p.tolist(), train_s=t_train,
                            epochs_run=len(res.histories[0]), best_epoch=res.best_epochs[0],
                            lr=float((ft_cfg if arm == "finetuned" else cfg).recipe.lr),
-                           epochs_max=int(args.epochs or cfg.recipe.epochs), loadavg=os.getloadavg()[0])
+                           epochs_max=int(args.epochs or cfg.recipe.epochs), loadavg=os.getloadavg()[0],
+                           model=args.model)
                 write_json(path, doc)
                 print(f"fold {k} n={size} ({doc['n_objects']} objects) {arm}: AUC {s['auc']:.3f} F1 {s['f1']:.3f} "
                       f"{t_train:.0f} s, {doc['epochs_run']} ep, load {doc['loadavg']:.1f}", flush=True)
@@ -294,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default=DEFAULT_SIZES, help="training objects per fold: numbers, half, all")
     ap.add_argument("--arms", default=",".join(ARMS), help="curve arms to run: scratch, finetuned")
     ap.add_argument("--epochs", type=int, default=None, help="epochs of every model (default: the preset's)")
+    ap.add_argument("--model", default="compact", choices=real_pandas.CNNS,
+                    help="network of both parts, as in benchmarks/real_pandas.py (default: the m31-real preset)")
+    ap.add_argument("--starcnet-width", type=int, default=32, help="width of --model starcnet")
     ap.add_argument("--ft-lr", type=float, default=None, help="learning rate of fine-tuning (default: the preset's)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the folds, the subsets and the models")
     ap.add_argument("--threads", type=int, default=2)
