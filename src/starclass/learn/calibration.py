@@ -120,6 +120,17 @@ def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
     return out
 
 
+def _log_probs(probs: np.ndarray) -> np.ndarray:
+    return np.log(np.clip(np.asarray(probs, dtype=np.float64), _EPS, 1.0))
+
+
+def _check_bounds(bounds) -> tuple[float, float]:
+    lo, hi = (float(b) for b in bounds)
+    if not 0 < lo < hi:
+        raise StarclassError(f"bounds {bounds!r}: need 0 < low < high")
+    return lo, hi
+
+
 def _nll(probs: np.ndarray, y: np.ndarray, temperature: float) -> float:
     """Mean negative log-likelihood of class indices ``y`` under tempered ``probs``.
 
@@ -128,7 +139,7 @@ def _nll(probs: np.ndarray, y: np.ndarray, temperature: float) -> float:
     so not convex in ``1/T``) for confident mistakes, and the bounded search could stop at the
     wrong end of the interval.
     """
-    z = np.log(np.clip(np.asarray(probs, dtype=np.float64), _EPS, 1.0)) / float(temperature)
+    z = _log_probs(probs) / float(temperature)
     top = z.max(axis=1)
     lse = top + np.log(np.exp(z - top[:, None]).sum(axis=1))
     return float(np.mean(lse - z[np.arange(len(y)), y]))
@@ -193,9 +204,7 @@ class TemperatureScaler:
         from scipy.optimize import minimize_scalar
 
         p, y = _check_probs_labels(probs, y)
-        lo, hi = (float(b) for b in self.bounds)
-        if not 0 < lo < hi:
-            raise StarclassError(f"bounds {self.bounds!r}: need 0 < low < high")
+        lo, hi = _check_bounds(self.bounds)
         # search over beta = 1/T, in which the NLL is convex
         res = minimize_scalar(lambda beta: _nll(p, y, 1.0 / beta), bounds=(1.0 / hi, 1.0 / lo), method="bounded",
                               options={"xatol": 1e-5})
@@ -227,8 +236,6 @@ def check_method(method: str, what: str = "calibration method") -> str:
     return method
 
 
-def _log_probs(probs: np.ndarray) -> np.ndarray:
-    return np.log(np.clip(np.asarray(probs, dtype=np.float64), _EPS, 1.0))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -335,9 +342,7 @@ class VectorScaler:
         from scipy.optimize import minimize
 
         p, y = _check_probs_labels(probs, y)
-        lo, hi = (float(b) for b in self.bounds)
-        if not 0 < lo < hi:
-            raise StarclassError(f"bounds {self.bounds!r}: need 0 < low < high")
+        lo, hi = _check_bounds(self.bounds)
         ts = TemperatureScaler().fit(p, y)
         k = p.shape[1]
         logp = _log_probs(p)
