@@ -43,3 +43,27 @@ def single_thread():
     with threadpool_limits(1):
         yield
     torch.set_num_threads(n)
+
+
+def train_toy_trust_model(root: Path, **recipe):
+    """Train a two-member four-class toy model for one epoch; its validation split calibrates it.
+
+    Shared by the calibration tests (temperature and vector scaling differ by ``recipe`` only).
+    Returns ``(cfg, toy, result)``; the model is written to ``root / "model"``.
+    """
+    import torch
+
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.config import get_preset
+    from starclass.learn.train import fit
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # spinning OpenMP threads stall on the shared 2-core machine
+    try:
+        cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
+                         recipe={"epochs": 1, "val_fraction": 0.4, "ensemble_size": 2, "batch_size": 32, **recipe})
+        toy = make_synthetic(cfg, 100, seed=3)
+        result = fit(cfg, toy.inputs, toy.class_ref, outdir=root / "model", progress=False, device="cpu")
+    finally:
+        torch.set_num_threads(threads)
+    return cfg, toy, result

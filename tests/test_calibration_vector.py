@@ -15,9 +15,10 @@ import pytest
 from sklearn.metrics import log_loss
 from typer.testing import CliRunner
 
+from conftest import train_toy_trust_model
 from starclass.bands import BANDS
 from starclass.cli import app
-from starclass.datasets.stamps import make_synthetic, make_synthetic_field
+from starclass.datasets.stamps import make_synthetic_field
 from starclass.errors import StarclassError
 from starclass.evaluate.reliability import expected_calibration_error, trust_study
 from starclass.io.catalog import read_catalog, write_catalog
@@ -150,20 +151,9 @@ def test_trust_study_names_the_method():
 @pytest.fixture(scope="module")
 def vmodel(tmp_path_factory):
     """A two-member four-class toy model whose training calibrates it with vector scaling."""
-    import torch
-
-    from starclass.learn.train import fit
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # spinning OpenMP threads stall on the shared 2-core machine
     root = tmp_path_factory.mktemp("vector")
-    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
-                     recipe={"epochs": 1, "val_fraction": 0.4, "ensemble_size": 2, "batch_size": 32,
-                             "calibration": "vector"})
-    toy = make_synthetic(cfg, 100, seed=3)
-    result = fit(cfg, toy.inputs, toy.class_ref, outdir=root / "model", progress=False, device="cpu")
-    yield root, cfg, toy, result
-    torch.set_num_threads(threads)
+    cfg, toy, result = train_toy_trust_model(root, calibration="vector")
+    return root, cfg, toy, result
 
 
 def test_training_stores_vector_scaling_and_classify_applies_it(vmodel):

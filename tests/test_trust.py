@@ -14,9 +14,10 @@ from astropy.table import Table
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from typer.testing import CliRunner
 
+from conftest import train_toy_trust_model
 from starclass.bands import BANDS
 from starclass.cli import app
-from starclass.datasets.stamps import make_synthetic, make_synthetic_field
+from starclass.datasets.stamps import make_synthetic_field
 from starclass.errors import StarclassError
 from starclass.evaluate.reliability import (
     brier_score,
@@ -32,7 +33,6 @@ from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import write_mosaic
 from starclass.learn.calibration import ModelCalibration, TemperatureScaler, temper
 from starclass.learn.checkpoint import load_model
-from starclass.learn.config import get_preset
 from starclass.learn.conformal import ClassConditionalConformal, format_sets
 
 KS = [2, 3, 4, 5]
@@ -171,20 +171,9 @@ def test_deferral_and_mistake_auroc_against_hand_counts_and_scikit_learn():
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     """A two-member four-class toy model trained for one epoch (its validation split calibrates it)."""
-    import torch
-
-    from starclass.learn.train import fit
-
-    # one thread: spinning OpenMP threads stall on the shared 2-core machine
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     root = tmp_path_factory.mktemp("trust")
-    cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
-                     recipe={"epochs": 1, "val_fraction": 0.4, "ensemble_size": 2, "batch_size": 32})
-    toy = make_synthetic(cfg, 100, seed=3)
-    result = fit(cfg, toy.inputs, toy.class_ref, outdir=root / "model", progress=False, device="cpu")
-    yield root, cfg, toy, result
-    torch.set_num_threads(threads)
+    cfg, toy, result = train_toy_trust_model(root)
+    return root, cfg, toy, result
 
 
 def test_training_stores_a_calibration_covered_by_digests(model):
