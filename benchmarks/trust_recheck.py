@@ -13,6 +13,14 @@ yet print (``trust.py`` computes them itself since):
     recalibrate the model on fresh labelled fields (comma-separated seeds) and score it on more
     fresh fields: ECE with its sampling floor and per-class coverage on enough rows to test the goals;
     under ``"methods"`` the same for raw, temperature and vector-scaled probabilities side by side.
+``dump MODEL_DIR N SHAPE SEEDS OUT.npz``
+    the raw ensemble-mean probabilities, task class indices, true reference classes, people's mode
+    and field seed of every usable candidate of fresh fields (comma-separated seeds), saved once
+    so that calibrators and conformal set-ups can be compared in seconds
+    (``benchmarks/trust_calibrators.py``).
+``dump-real WORK_DIR OUT.npz``
+    per fold of a ``--parts real`` run: its stored calibration rows (raw probabilities, labels)
+    and the raw probabilities and labels of its out-of-fold cutouts, for the same comparison.
 ``real WORK_DIR``
     the ECE sampling floor of the pooled out-of-fold calibrated probabilities (``fold0`` ..
     ``fold4`` model directories of a ``--parts real`` run); under ``"methods"`` every fold's stored
@@ -24,6 +32,9 @@ Run::
     nice -n 10 .venv/bin/python benchmarks/trust_recheck.py real /tmp/starclass_trust_real_XXXX
     nice -n 10 .venv/bin/python benchmarks/trust_recheck.py fields /tmp/starclass_trust_XXXX/sim 1500 1024 \
         310,311 312,313,314,315
+    nice -n 10 .venv/bin/python benchmarks/trust_recheck.py dump /tmp/starclass_trust_XXXX/sim 1500 1024 \
+        310,311,312,313,314,315 /tmp/fields.npz
+    nice -n 10 .venv/bin/python benchmarks/trust_recheck.py dump-real /tmp/starclass_trust_real_XXXX /tmp/real.npz
 """
 
 from __future__ import annotations
@@ -209,6 +220,68 @@ def more_fields(model: str, n: int, shape: int, cal_seeds: list[int], test_seeds
     return out
 
 
+def dump_fields(model: str, n: int, shape: int, seeds: list[int], out_path: str) -> dict:
+    """Save the raw probabilities of a ``--parts sim`` model on fresh fields, with labels and field seeds.
+
+    One field at a time (the same simulation and stamps as :func:`more_fields`, so the rows of
+    seeds 310-315 are the rows that recheck scored); returns a summary of what was written.
+    """
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import predict_inputs
+
+    loaded = load_model(model, device="cpu", check_calibration=False)
+    cfg = loaded.config
+    probs, idx, ref, modes, field = [], [], [], [], []
+    for s in seeds:
+        x, yv, mode = field_rows(cfg, [s], shape, n)
+        probs.append(np.asarray(predict_inputs(loaded, x, calibrated=False).prob_mean, dtype=np.float64))
+        idx.append(np.asarray(cfg.class_indices(yv), dtype=np.int64))
+        ref.append(np.asarray(yv, dtype=np.int64))
+        modes.append(np.asarray(mode, dtype=np.int64))
+        field.append(np.full(len(yv), s, dtype=np.int64))
+        print(f"  field {s}: {len(yv)} rows", file=sys.stderr, flush=True)
+    np.savez_compressed(out_path, probs=np.concatenate(probs), y=np.concatenate(idx), class_ref=np.concatenate(ref),
+                        people_mode=np.concatenate(modes), field=np.concatenate(field),
+                        classes=np.asarray(cfg.classes, dtype=np.int64))
+    return {"model": model, "seeds": seeds, "n": n, "shape": shape, "out": out_path,
+            "rows_per_field": {str(s): int(len(f)) for s, f in zip(seeds, field)}}
+
+
+def dump_real(work: str, out_path: str) -> dict:
+    """Save, per fold of a ``--parts real`` run, its stored calibration rows and its out-of-fold raw probabilities."""
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import predict_inputs
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import group_folds
+    from starclass.stamps.images import cutout_inputs
+
+    trust = _trust()
+    cfg = get_preset("m31-real")
+    cut = read_cutout_folder(trust.PANDAS, group_column="object_id")
+    classes_all = label_classes(cut, cfg.label_map)
+    folds = group_folds(classes_all, cut.groups, 5, seed=0)  # the folds of trust.py
+    inputs = cutout_inputs(cut.images, cfg)
+    y = np.asarray(cfg.class_indices(classes_all))
+    arrs: dict[str, list] = {k: [] for k in ("cal_probs", "cal_y", "cal_fold", "test_probs", "test_y", "test_fold")}
+    for f in range(5):
+        rows = np.flatnonzero(folds == f)
+        loaded = load_model(f"{work}/fold{f}", device="cpu")
+        stored = ModelCalibration.from_dict(loaded.calibration, "model")
+        arrs["cal_probs"].append(stored.probs)
+        arrs["cal_y"].append(stored.labels)
+        arrs["cal_fold"].append(np.full(stored.n, f))
+        arrs["test_probs"].append(np.asarray(predict_inputs(loaded, inputs[rows], calibrated=False).prob_mean,
+                                             dtype=np.float64))
+        arrs["test_y"].append(y[rows])
+        arrs["test_fold"].append(np.full(len(rows), f))
+    np.savez_compressed(out_path, **{k: np.concatenate(v) for k, v in arrs.items()},
+                        classes=np.asarray(cfg.classes, dtype=np.int64))
+    return {"work": work, "out": out_path, "n_cal": int(sum(len(v) for v in arrs["cal_y"])),
+            "n_test": int(sum(len(v) for v in arrs["test_y"]))}
+
+
 def recheck_real(work: str) -> dict:
     """ECE sampling floor of the pooled out-of-fold calibrated probabilities of a ``--parts real`` run."""
     from starclass.evaluate.reliability import expected_calibration_error
@@ -287,9 +360,14 @@ def _run(what: str, rest: list[str]) -> dict:
                           [int(v) for v in rest[4].split(",")])
     elif what == "real":
         out = recheck_real(rest[0])
+    elif what == "dump-real":
+        out = dump_real(rest[0], rest[1])
+    elif what == "dump":
+        out = dump_fields(rest[0], int(rest[1]), int(rest[2]), [int(v) for v in rest[3].split(",")], rest[4])
     else:
         sys.exit("usage: trust_recheck.py sim MODEL N SHAPE TEST_FIELDS FRACTION | fields MODEL N SHAPE CAL_SEEDS "
-                 "TEST_SEEDS | real WORK_DIR")
+                 "TEST_SEEDS | real WORK_DIR | dump MODEL N SHAPE SEEDS OUT.npz | "
+                 "dump-real WORK_DIR OUT.npz")
     return out
 
 

@@ -1,0 +1,668 @@
+"""Compare calibration maps, and look into the conformal coverage, on saved field probabilities (issue 17).
+
+Works on the ``.npz`` that ``benchmarks/trust_recheck.py dump`` writes (raw ensemble-mean
+probabilities, class indices and field seed of every candidate of fresh simulated fields), so
+that nothing is re-simulated or re-classified: each section runs in seconds to minutes.
+
+``methods``
+    every calibration map fitted on the calibration fields only (``--cal-seeds``) and scored on
+    the test fields (``--test-seeds``): raw, temperature, vector scaling, full matrix scaling with
+    off-diagonal and intercept regularisation (Dirichlet calibration, Kull et al. 2019, "ODIR"),
+    one-vs-rest isotonic regression renormalised (scikit-learn's ``CalibratedClassifierCV``),
+    one-vs-rest histogram binning renormalised, and the mean of temperature and vector scaling.
+    The map is **chosen on the calibration rows alone**: 5-fold stratified cross-validation and
+    leave-one-field-out within the calibration fields, by NLL (then class-wise ECE); the test
+    scores are reported for all maps, with a paired bootstrap of the ECE difference to vector scaling.
+``ece-fields``
+    is the ECE left after calibration field-to-field shift or the maps' limit: the maps fitted on
+    more calibration fields, and on random calibrate/score splits of the same sizes that ignore
+    the fields.
+``real``
+    on the ``.npz`` of ``trust_recheck.py dump-real``: every map fitted per fold of the real
+    PAndAS cutouts on its 139 calibration cutouts, the out-of-fold cutouts pooled.
+``coverage``
+    is class 3's conformal shortfall (fixed calibrate/score split) chance or field-to-field
+    shift: the spread of per-class coverage over random calibrate/score splits of the pooled
+    rows of the same sizes, per-field coverage with binomial intervals, per-field quantiles of
+    the class-conditional nonconformity scores, leave-one-field-out coverage over all saved
+    fields against the binomial spread, and coverage per class against the number of
+    calibration fields.
+
+Run::
+
+    nice -n 10 .venv/bin/python benchmarks/trust_recheck.py dump /tmp/starclass_trust_brj574lw/sim 1500 1024 \\
+        310,311,312,313,314,315,316,317,318,319,320,321,322,323,324,325 /tmp/cal17_fields.npz
+    nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py methods /tmp/cal17_fields.npz \\
+        --json benchmarks/results_trust_calibrators_sim_2026-12-02.json
+    nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py ece-fields /tmp/cal17_fields.npz --lam 0.1 --mu 0.01 \\
+        --json benchmarks/results_trust_ece_fields_sim_2026-12-02.json
+    nice -n 10 .venv/bin/python benchmarks/trust_recheck.py dump-real /tmp/starclass_trust_real_3j61qzvd \\
+        /tmp/cal17_real.npz
+    nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py real /tmp/cal17_real.npz \\
+        --json benchmarks/results_trust_calibrators_real_2026-12-02.json
+    nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py coverage /tmp/cal17_fields.npz \\
+        --json benchmarks/results_trust_coverage_sim_2026-12-02.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _say(*a) -> None:
+    print(*a, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- calibration maps
+
+class _PassThrough:
+    """A fitted "classifier" whose probabilities are its inputs, for scikit-learn's calibrators."""
+
+    def __init__(self, k: int) -> None:
+        self.classes_ = np.arange(k)
+        self.n_features_in_ = k
+        self.fitted_ = True
+
+    def fit(self, x, y):  # pragma: no cover - frozen, never refitted
+        return self
+
+    def predict_proba(self, x):
+        return np.asarray(x, dtype=np.float64)
+
+    def predict(self, x):
+        return np.asarray(x).argmax(1)
+
+    def get_params(self, deep=True):
+        return {"k": len(self.classes_)}
+
+    def set_params(self, **kw):
+        return self
+
+    _estimator_type = "classifier"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(), input_tags=InputTags())
+
+
+class IsotonicOvR:
+    """One isotonic map per class (``p_k`` against ``[y = k]``), renormalised: scikit-learn's own.
+
+    ``CalibratedClassifierCV(FrozenEstimator(...), method="isotonic")`` on the probabilities as
+    features: for more than two classes it fits one ``IsotonicRegression`` per column and
+    divides by the row sum (a row whose maps are all 0 gets 1/K).
+    """
+
+    def fit(self, p, y):
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.frozen import FrozenEstimator
+
+        self.cc_ = CalibratedClassifierCV(FrozenEstimator(_PassThrough(p.shape[1])), method="isotonic").fit(p, y)
+        return self
+
+    def predict_proba(self, p):
+        return self.cc_.predict_proba(p)
+
+
+class HistogramOvR:
+    """One-vs-rest histogram binning (Zadrozny & Elkan 2001), equal-mass bins, renormalised.
+
+    Each class's probability is replaced by the observed frequency of the class in its bin of
+    ``p_k`` (``n_bins`` bins holding equal numbers of calibration rows); the row is then divided
+    by its sum. A Laplace count (one pseudo-row at the bin's mean ``p_k``) keeps a bin with no
+    hit away from exactly 0.
+    """
+
+    def __init__(self, n_bins: int = 15) -> None:
+        self.n_bins = n_bins
+
+    def fit(self, p, y):
+        self.edges_, self.freq_ = [], []
+        for j in range(p.shape[1]):
+            e = np.unique(np.quantile(p[:, j], np.linspace(0, 1, self.n_bins + 1)[1:-1]))
+            b = np.searchsorted(e, p[:, j], side="right")
+            hit = (y == j).astype(float)
+            f = np.array([(hit[b == i].sum() + p[b == i, j].mean()) / ((b == i).sum() + 1)
+                          if np.any(b == i) else np.nan for i in range(len(e) + 1)])
+            self.edges_.append(e)
+            self.freq_.append(f)
+        return self
+
+    def predict_proba(self, p):
+        q = np.column_stack([self.freq_[j][np.searchsorted(self.edges_[j], p[:, j], side="right")]
+                             for j in range(p.shape[1])])
+        q = np.where(np.isfinite(q), q, p)
+        return q / q.sum(1, keepdims=True)
+
+
+def _matrix_loss_grad(theta, logp, onehot, lam, mu):
+    """Mean NLL of ``softmax(log p @ W.T + b)`` plus the ODIR penalty, and its gradient."""
+    n, k = logp.shape
+    w = theta[: k * k].reshape(k, k)
+    b = theta[k * k:]
+    z = logp @ w.T + b
+    z = z - z.max(1, keepdims=True)
+    lse = np.log(np.exp(z).sum(1))
+    nll = float(np.mean(lse - (z * onehot).sum(1)))
+    r = (np.exp(z - lse[:, None]) - onehot) / n
+    gw = r.T @ logp
+    gb = r.sum(0)
+    off = ~np.eye(k, dtype=bool)
+    # ODIR (Kull et al. 2019): only the off-diagonal weights and the intercepts are pulled to 0,
+    # so the diagonal (vector scaling) is free and the penalty never fights a temperature
+    pen = lam / (k * (k - 1)) * float(np.sum(w[off] ** 2)) + mu / k * float(np.sum(b ** 2))
+    gw = gw + np.where(off, 2 * lam / (k * (k - 1)) * w, 0.0)
+    gb = gb + 2 * mu / k * b
+    return nll + pen, np.concatenate([gw.ravel(), gb])
+
+
+class MatrixODIR:
+    """Full matrix (Dirichlet) calibration ``softmax(W log p + b)``, off-diagonal and intercept L2 (ODIR)."""
+
+    def __init__(self, lam: float = 1e-2, mu: float = 1e-2) -> None:
+        self.lam, self.mu = lam, mu
+
+    def fit(self, p, y):
+        from scipy.optimize import minimize
+
+        from starclass.learn.calibration import VectorScaler
+
+        k = p.shape[1]
+        logp = np.log(np.clip(p, 1e-12, 1))
+        onehot = np.eye(k)[y]
+        vs = VectorScaler().fit(p, y)  # start from the diagonal solution
+        start = np.concatenate([np.diag(vs.scale_).ravel(), vs.bias_])
+        res = minimize(_matrix_loss_grad, start, args=(logp, onehot, self.lam, self.mu), jac=True,
+                       method="L-BFGS-B", options={"maxiter": 2000})
+        self.w_ = res.x[: k * k].reshape(k, k)
+        self.b_ = res.x[k * k:]
+        return self
+
+    def predict_proba(self, p):
+        z = np.log(np.clip(p, 1e-12, 1)) @ self.w_.T + self.b_
+        z -= z.max(1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(1, keepdims=True)
+
+
+class _Starclass:
+    """The package's own maps (``ModelCalibration``) in the same fit/predict_proba shape."""
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+
+    def fit(self, p, y):
+        from starclass.learn.calibration import ModelCalibration
+
+        self.mc_ = ModelCalibration.fit(p, y, list(range(1, p.shape[1] + 1)), source="bench", method=self.method)
+        return self
+
+    def predict_proba(self, p):
+        return self.mc_.calibrate(p)
+
+
+class _Raw:
+    def fit(self, p, y):
+        return self
+
+    def predict_proba(self, p):
+        return np.asarray(p, dtype=np.float64)
+
+
+class _Mean:
+    """Mean of the probabilities of several maps (an ensemble of calibrators)."""
+
+    def __init__(self, *maps) -> None:
+        self.maps = maps
+
+    def fit(self, p, y):
+        for m in self.maps:
+            m.fit(p, y)
+        return self
+
+    def predict_proba(self, p):
+        return np.mean([m.predict_proba(p) for m in self.maps], axis=0)
+
+
+ODIR_GRID = (1e-3, 1e-2, 1e-1, 1.0)
+
+
+class MatrixODIRCV:
+    """``MatrixODIR`` with lambda and mu chosen by 5-fold CV NLL on the fitting rows only."""
+
+    def __init__(self, grid=ODIR_GRID, seed: int = 0) -> None:
+        self.grid, self.seed = grid, seed
+
+    def fit(self, p, y):
+        from sklearn.model_selection import StratifiedKFold
+
+        best = None
+        folds = list(StratifiedKFold(5, shuffle=True, random_state=self.seed).split(p, y))
+        self.cv_ = {}
+        for lam in self.grid:
+            for mu in self.grid:
+                nll = np.mean([_nll(MatrixODIR(lam, mu).fit(p[a], y[a]).predict_proba(p[b]), y[b]) for a, b in folds])
+                self.cv_[f"{lam:g},{mu:g}"] = round(float(nll), 5)
+                if best is None or nll < best[0]:
+                    best = (nll, lam, mu)
+        self.lam_, self.mu_ = best[1], best[2]
+        self.map_ = MatrixODIR(self.lam_, self.mu_).fit(p, y)
+        return self
+
+    def predict_proba(self, p):
+        return self.map_.predict_proba(p)
+
+
+def make_maps() -> dict:
+    """Every calibrator compared, by name (fresh, unfitted objects)."""
+    return {
+        "raw": _Raw(),
+        "temperature": _Starclass("temperature"),
+        "vector": _Starclass("vector"),
+        "matrix_odir": MatrixODIRCV(),
+        "isotonic_ovr": IsotonicOvR(),
+        "histogram_ovr": HistogramOvR(15),
+        "temperature+vector": _Mean(_Starclass("temperature"), _Starclass("vector")),
+    }
+
+
+# --------------------------------------------------------------------------- scores
+
+def _nll(q, y) -> float:
+    return float(-np.mean(np.log(np.clip(q[np.arange(len(y)), y], 1e-12, 1.0))))
+
+
+def scores(q: np.ndarray, y: np.ndarray) -> dict:
+    from starclass.evaluate.reliability import brier_score, expected_calibration_error
+
+    rc = _load("trust_recheck")
+    return {"ece": expected_calibration_error(q, y), "classwise_ece": rc.classwise_ece(q, y), "nll": _nll(q, y),
+            "brier": brier_score(q, y), "accuracy_argmax": float(np.mean(q.argmax(1) == y))}
+
+
+def _split_rows(d, seeds):
+    m = np.isin(d["field"], seeds) & (d["y"] >= 0)
+    return d["probs"][m], d["y"][m], d["field"][m]
+
+
+def run_methods(d, cal_seeds, test_seeds, n_boot: int = 200) -> dict:
+    from sklearn.model_selection import StratifiedKFold
+
+    from starclass.learn.conformal import ClassConditionalConformal
+
+    trust = _load("trust")
+    p_c, y_c, f_c = _split_rows(d, cal_seeds)
+    p_t, y_t, f_t = _split_rows(d, test_seeds)
+    k = p_c.shape[1]
+    out: dict = {"cal_seeds": cal_seeds, "test_seeds": test_seeds, "n_cal": len(y_c), "n_test": len(y_t),
+                 "selection": {}, "test": {}}
+    # 1. choose on the calibration rows alone
+    folds = {"cv5": list(StratifiedKFold(5, shuffle=True, random_state=0).split(p_c, y_c)),
+             "leave_one_field_out": [(np.flatnonzero(f_c != s), np.flatnonzero(f_c == s)) for s in cal_seeds]}
+    for name in make_maps():
+        sel = {}
+        for how, fl in folds.items():
+            qs, ys = [], []
+            for a, b in fl:
+                m = make_maps()[name].fit(p_c[a], y_c[a])
+                qs.append(m.predict_proba(p_c[b]))
+                ys.append(y_c[b])
+            sel[how] = {kk: round(v, 5) for kk, v in scores(np.concatenate(qs), np.concatenate(ys)).items()}
+        out["selection"][name] = sel
+        _say(f"  select {name:19s} cv5 NLL {sel['cv5']['nll']:.4f} cw-ECE {sel['cv5']['classwise_ece']:.4f} "
+             f"ECE {sel['cv5']['ece']:.4f} | LOFO NLL {sel['leave_one_field_out']['nll']:.4f} "
+             f"cw-ECE {sel['leave_one_field_out']['classwise_ece']:.4f} ECE {sel['leave_one_field_out']['ece']:.4f}")
+    cand = [n for n in out["selection"] if n != "raw"]
+    chosen = min(cand, key=lambda n: (round(out["selection"][n]["cv5"]["nll"], 3),
+                                      out["selection"][n]["cv5"]["classwise_ece"]))
+    out["chosen_by_cv5_nll"] = chosen
+    out["chosen_by_lofo_nll"] = min(cand, key=lambda n: (round(out["selection"][n]["leave_one_field_out"]["nll"], 3),
+                                                          out["selection"][n]["leave_one_field_out"]["classwise_ece"]))
+    # 2. fit on all calibration rows, score the test rows
+    rng = np.random.default_rng(0)
+    boot = [rng.integers(0, len(y_t), len(y_t)) for _ in range(n_boot)]
+    from starclass.evaluate.reliability import expected_calibration_error
+
+    qs = {}
+    for name, m in make_maps().items():
+        m.fit(p_c, y_c)
+        q, qc = m.predict_proba(p_t), m.predict_proba(p_c)
+        qs[name] = q
+        s = scores(q, y_t)
+        s["ece_floor_mean_p95"] = trust.ece_floor(q)
+        s["argmax_changed"] = float(np.mean(q.argmax(1) != p_t.argmax(1)))
+        s["mean_prob"] = q.mean(0).round(4).tolist()
+        sets = ClassConditionalConformal(seed=0).fit(qc, y_c).predict_set(q, 0.9)
+        s["coverage"] = [round(float(sets[y_t == j, j].mean()), 4) for j in range(k)]
+        s["mean_set_size"] = round(float(sets.sum(1).mean()), 3)
+        if name == "matrix_odir":
+            s.update(lam=m.lam_, mu=m.mu_, W=m.map_.w_.round(4).tolist(), b=m.map_.b_.round(4).tolist())
+        out["test"][name] = s
+        _say(f"  test   {name:19s} ECE {s['ece']:.4f} (floor {s['ece_floor_mean_p95'][0]:.4f}/"
+             f"{s['ece_floor_mean_p95'][1]:.4f}) cw-ECE {s['classwise_ece']:.4f} NLL {s['nll']:.4f} "
+             f"Brier {s['brier']:.4f} acc {s['accuracy_argmax']:.4f} cov {s['coverage']}")
+    out["observed_fractions"] = (np.bincount(y_t, minlength=k) / len(y_t)).round(4).tolist()
+    # paired bootstrap of the ECE difference of each map against vector scaling (same resampled
+    # rows; a bootstrap of the ECE itself is biased upwards by the duplicated rows, the difference
+    # much less so)
+    ref = qs["vector"]
+    out["ece_minus_vector_boot_95"] = {
+        n: np.quantile([expected_calibration_error(q[i], y_t[i]) - expected_calibration_error(ref[i], y_t[i])
+                        for i in boot[:100]], [0.025, 0.5, 0.975]).round(4).tolist()
+        for n, q in qs.items() if n != "vector"}
+    # per test field: the ECE of each map against its own floor (is the rest field-to-field?)
+    out["per_test_field"] = {
+        str(s): {n: [round(expected_calibration_error(q[f_t == s], y_t[f_t == s]), 4),
+                     round(trust.ece_floor(q[f_t == s], n_draws=100)[0], 4)] for n, q in qs.items()}
+        for s in test_seeds}
+    return out
+
+
+def run_ece_fields(d, cal_seeds, test_seeds, lam: float, mu: float, n_rep: int = 20) -> dict:
+    """Is the ECE left after calibration field-to-field shift, or the maps' limit?
+
+    (1) The maps fitted on more calibration fields (nested: the given ones, then the saved
+    fields that are neither calibration nor test fields, in seed order), scored on the same test
+    fields. (2) The same sizes as the fixed split (calibration rows / test rows) but drawn at
+    random from the pooled rows of the calibration and test fields (exchangeable rows, no field
+    structure), ``n_rep`` times. Matrix scaling uses the lambda and mu chosen by ``methods``.
+    """
+    from starclass.evaluate.reliability import expected_calibration_error
+
+    trust = _load("trust")
+
+    def maps():
+        return {"temperature": _Starclass("temperature"), "vector": _Starclass("vector"),
+                "matrix_odir": MatrixODIR(lam, mu), "isotonic_ovr": IsotonicOvR(), "histogram_ovr": HistogramOvR(15)}
+
+    p_all, y_all, f_all = d["probs"], d["y"], d["field"]
+    p_t, y_t, _ = _split_rows(d, test_seeds)
+    extra = [s for s in sorted(np.unique(f_all).tolist()) if s not in cal_seeds + test_seeds]
+    out: dict = {"lam": lam, "mu": mu, "test_seeds": test_seeds, "more_fields": {}}
+    for n_extra in (0, 2, 6, 10):
+        if n_extra > len(extra):
+            break
+        seeds = cal_seeds + extra[:n_extra]
+        p_c, y_c, _ = _split_rows(d, seeds)
+        row = {"seeds": seeds, "n_cal": len(y_c)}
+        for name, m in maps().items():
+            q = m.fit(p_c, y_c).predict_proba(p_t)
+            row[name] = {"ece": round(expected_calibration_error(q, y_t), 4), "nll": round(_nll(q, y_t), 4),
+                         "classwise_ece": round(_load("trust_recheck").classwise_ece(q, y_t), 4)}
+        row["floor_mean_p95_vector"] = [round(v, 4) for v in trust.ece_floor(maps()["vector"].fit(p_c, y_c)
+                                                                           .predict_proba(p_t))]
+        out["more_fields"][str(len(seeds))] = row
+        _say(f"  {len(seeds)} calibration fields: " + "; ".join(f"{n} {v['ece']}/{v['nll']}" for n, v in row.items()
+                                                               if isinstance(v, dict)))
+    rng = np.random.default_rng(3)
+    pool = np.flatnonzero(np.isin(f_all, cal_seeds + test_seeds) & (y_all >= 0))
+    n_cal = int(np.isin(f_all, cal_seeds).sum())
+    res = {n: [] for n in maps()}
+    floors = []
+    for _ in range(n_rep):
+        perm = rng.permutation(pool)
+        a, b = perm[:n_cal], perm[n_cal:]
+        for name, m in maps().items():
+            q = m.fit(p_all[a], y_all[a]).predict_proba(p_all[b])
+            res[name].append([expected_calibration_error(q, y_all[b]), _nll(q, y_all[b])])
+            if name == "vector":
+                floors.append(trust.ece_floor(q, n_draws=50)[0])
+    summary = {n: {"ece_mean_sd": [round(float(np.mean(v, 0)[0]), 4), round(float(np.std(v, 0)[0]), 4)],
+                   "nll_mean": round(float(np.mean(v, 0)[1]), 4)} for n, v in res.items()}
+    out["random_row_splits"] = {"n_rep": n_rep, "floor_mean_vector": round(float(np.mean(floors)), 4), **summary}
+    _say(f"  random row splits: {out['random_row_splits']}")
+    return out
+
+
+def run_real(npz: str) -> dict:
+    """Every map fitted per fold on its stored calibration rows (139 cutouts), the 869 out-of-fold rows pooled.
+
+    Selection as on the simulated fields: 5-fold stratified CV within each fold's calibration
+    rows (pooled over the folds), by NLL.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    from starclass.learn.conformal import ClassConditionalConformal
+
+    trust = _load("trust")
+    r = dict(np.load(npz))
+    k = r["cal_probs"].shape[1]
+    out: dict = {"n_cal_per_fold": np.bincount(r["cal_fold"]).tolist(), "n_test": len(r["test_y"]),
+                 "selection_cv5": {}, "test": {}}
+    names = [n for n in make_maps() if n != "temperature+vector"]
+    for name in names:
+        qs, ys = [], []
+        for f in range(5):
+            pc, yc = r["cal_probs"][r["cal_fold"] == f], r["cal_y"][r["cal_fold"] == f]
+            for a, b in StratifiedKFold(5, shuffle=True, random_state=0).split(pc, yc):
+                qs.append(make_maps()[name].fit(pc[a], yc[a]).predict_proba(pc[b]))
+                ys.append(yc[b])
+        sel = scores(np.concatenate(qs), np.concatenate(ys))
+        out["selection_cv5"][name] = {kk: round(v, 4) for kk, v in sel.items()}
+        q = np.full(r["test_probs"].shape, np.nan)
+        sets = np.zeros(q.shape, bool)
+        terms = []
+        for f in range(5):
+            c, t = r["cal_fold"] == f, r["test_fold"] == f
+            m = make_maps()[name].fit(r["cal_probs"][c], r["cal_y"][c])
+            q[t] = m.predict_proba(r["test_probs"][t])
+            sets[t] = ClassConditionalConformal(seed=0).fit(m.predict_proba(r["cal_probs"][c]),
+                                                           r["cal_y"][c]).predict_set(q[t], 0.9)
+            if name == "matrix_odir":
+                terms.append({"lam": m.lam_, "mu": m.mu_, "W": m.map_.w_.round(3).tolist()})
+        y = r["test_y"]
+        s = scores(q, y)
+        s["ece_floor_mean_p95"] = trust.ece_floor(q)
+        s["coverage"] = [round(float(sets[y == j, j].mean()), 4) for j in range(k)]
+        if terms:
+            s["per_fold"] = terms
+        out["test"][name] = s
+        sel = out["selection_cv5"][name]
+        _say(f"  real {name:15s} select NLL {sel['nll']:.4f} cw-ECE {sel['classwise_ece']:.4f} | "
+             f"test ECE {s['ece']:.4f} (floor {s['ece_floor_mean_p95'][0]:.4f}/{s['ece_floor_mean_p95'][1]:.4f}) "
+             f"cw-ECE {s['classwise_ece']:.4f} NLL {s['nll']:.4f} Brier {s['brier']:.4f} cov {s['coverage']}")
+    out["chosen_by_cv5_nll"] = min((n for n in names if n != "raw"), key=lambda n: out["selection_cv5"][n]["nll"])
+    return out
+
+
+# --------------------------------------------------------------------------- coverage
+
+def _sets(p_c, y_c, p_t, method: str, coverage: float = 0.9, seed: int = 0):
+    """Fit the map and the class-conditional sets on (p_c, y_c) as the package does; sets of p_t."""
+    from starclass.learn.calibration import ModelCalibration
+
+    mc = ModelCalibration.fit(p_c, y_c, list(range(1, p_c.shape[1] + 1)), source="bench", method=method)
+    return mc.conformal(calibrated=True, seed=seed).predict_set(mc.calibrate(p_t), coverage), mc
+
+
+def _cov(sets, y, k) -> list[float]:
+    return [float(sets[y == j, j].mean()) for j in range(k)]
+
+
+def _wilson(x: int, n: int, z: float = 1.96) -> list[float]:
+    """Wilson 95% interval of a binomial proportion x/n."""
+    ph = x / n
+    c = (ph + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * np.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [round(float(c - h), 4), round(float(c + h), 4)]
+
+
+def _spread(covs: np.ndarray, target: float, observed=None) -> dict:
+    out = {"mean": covs.mean(0).round(4).tolist(), "sd": covs.std(0).round(4).tolist(),
+           "p05_p95": np.quantile(covs, [0.05, 0.95], axis=0).round(4).T.tolist(),
+           "share_all_within_2pts": float(np.mean(np.all(np.abs(covs - target) <= 0.02, axis=1))),
+           "share_each_within_2pts": np.mean(np.abs(covs - target) <= 0.02, axis=0).round(3).tolist()}
+    if observed is not None:
+        # how often chance alone puts a class at least as far below the target as observed
+        out["share_at_or_below_observed"] = np.mean(covs <= np.asarray(observed) + 1e-12, axis=0).round(3).tolist()
+    return out
+
+
+def run_coverage(d, cal_seeds, test_seeds, method: str, target: float = 0.9, n_rep: int = 100) -> dict:
+    from scipy.stats import chi2
+
+    rng = np.random.default_rng(1)
+    p_all, y_all, f_all = d["probs"], d["y"], d["field"]
+    k = p_all.shape[1]
+    p_c, y_c, f_c = _split_rows(d, cal_seeds)
+    p_t, y_t, f_t = _split_rows(d, test_seeds)
+    out: dict = {"method": method, "target": target}
+    # (a) the fixed split, with binomial intervals over the test rows (calibration held fixed) and
+    # the spread expected from the split under exchangeability: the coverage given a calibration
+    # set is Beta-distributed with variance about c(1-c)/(n_cal+2), plus the binomial c(1-c)/n_test
+    sets, _ = _sets(p_c, y_c, p_t, method)
+    n_c = np.bincount(y_c, minlength=k)
+    n_t = np.bincount(y_t, minlength=k)
+    cov = _cov(sets, y_t, k)
+    sd_exch = np.sqrt(target * (1 - target) / (n_c + 2) + target * (1 - target) / n_t)
+    out["fixed_split"] = {"cal_seeds": cal_seeds, "test_seeds": test_seeds, "n_cal": n_c.tolist(),
+                          "n_test": n_t.tolist(), "coverage": np.round(cov, 4).tolist(),
+                          "wilson95_test_rows": [_wilson(int(sets[y_t == j, j].sum()), int(n_t[j])) for j in range(k)],
+                          "sd_expected_exchangeable": sd_exch.round(4).tolist(),
+                          "z": ((np.array(cov) - target) / sd_exch).round(2).tolist()}
+    _say(f"[{method}] fixed split coverage {out['fixed_split']['coverage']} z {out['fixed_split']['z']}")
+    # (b) the same sizes, rows of the six fields pooled and split at random (pure chance)
+    pool = np.flatnonzero(np.isin(f_all, cal_seeds + test_seeds) & (y_all >= 0))
+    covs = []
+    for r in range(n_rep):
+        perm = rng.permutation(pool)
+        a, b = perm[: len(y_c)], perm[len(y_c):]
+        covs.append(_cov(_sets(p_all[a], y_all[a], p_all[b], method, seed=r)[0], y_all[b], k))
+    out["random_row_splits"] = _spread(np.array(covs), target, cov)
+    _say(f"[{method}] random row splits {out['random_row_splits']}")
+    # (c) splits by field: 2 calibration fields and 4 test fields drawn from all saved fields
+    seeds = sorted(np.unique(f_all).tolist())
+    covs = []
+    for r in range(n_rep):
+        pick = rng.permutation(seeds)
+        a = np.flatnonzero(np.isin(f_all, pick[: len(cal_seeds)]) & (y_all >= 0))
+        b = np.flatnonzero(np.isin(f_all, pick[len(cal_seeds): len(cal_seeds) + len(test_seeds)]) & (y_all >= 0))
+        covs.append(_cov(_sets(p_all[a], y_all[a], p_all[b], method, seed=r)[0], y_all[b], k))
+    out["random_field_splits"] = _spread(np.array(covs), target, cov)
+    _say(f"[{method}] random field splits {out['random_field_splits']}")
+    # (d) the fixed split's coverage per test field, and a chi-square test of equal coverage
+    per = {}
+    for j in range(k):
+        xs = np.array([int(sets[(f_t == s) & (y_t == j), j].sum()) for s in test_seeds])
+        ns = np.array([int(((f_t == s) & (y_t == j)).sum()) for s in test_seeds])
+        pbar = xs.sum() / ns.sum()
+        stat = float(np.sum((xs - ns * pbar) ** 2 / (ns * pbar * (1 - pbar))))
+        per[str(j + 1)] = {"coverage": (xs / ns).round(4).tolist(), "n": ns.tolist(),
+                           "wilson95": [_wilson(int(x), int(n)) for x, n in zip(xs, ns)],
+                           "chi2": round(stat, 2), "p_equal": round(float(chi2.sf(stat, len(xs) - 1)), 3)}
+    out["per_test_field"] = per
+    _say(f"[{method}] per test field {per}")
+    # (e) leave one field out over every saved field: map and sets fitted on the others (large
+    # calibration set, so little quantile noise); over-dispersion of per-field coverage against
+    # the binomial spread says whether fields differ
+    lofo = {str(j + 1): {"x": [], "n": []} for j in range(k)}
+    for s in seeds:
+        a = np.flatnonzero((f_all != s) & (y_all >= 0))
+        b = np.flatnonzero((f_all == s) & (y_all >= 0))
+        st = _sets(p_all[a], y_all[a], p_all[b], method)[0]
+        for j in range(k):
+            m = y_all[b] == j
+            lofo[str(j + 1)]["x"].append(int(st[m, j].sum()))
+            lofo[str(j + 1)]["n"].append(int(m.sum()))
+    for v in lofo.values():
+        xs, ns = np.array(v["x"]), np.array(v["n"])
+        pbar = xs.sum() / ns.sum()
+        stat = float(np.sum((xs - ns * pbar) ** 2 / (ns * pbar * (1 - pbar))))
+        v.update(coverage=(xs / ns).round(4).tolist(), pooled=round(float(pbar), 4),
+                 sd_between_fields=round(float(np.std(xs / ns)), 4),
+                 sd_binomial=round(float(np.sqrt(pbar * (1 - pbar) / ns.mean())), 4),
+                 chi2=round(stat, 2), dof=len(xs) - 1, p_equal=round(float(chi2.sf(stat, len(xs) - 1)), 4))
+    out["leave_one_field_out"] = {"seeds": seeds, "per_class": lofo}
+    _say(f"[{method}] LOFO " + "; ".join(f"{j}: sd {v['sd_between_fields']} vs binom {v['sd_binomial']} "
+                                         f"p {v['p_equal']}" for j, v in lofo.items()))
+    # (f) per field, the class-conditional score quantile the 90% sets use: 1 - p(k) of the
+    # class-k rows, calibrated with the fixed split's map; bootstrap 95% intervals
+    _, mc = _sets(p_c, y_c, p_t, method)
+    q_all = mc.calibrate(p_all)
+    quant = {}
+    for j in range(k):
+        row = {}
+        for s in seeds:
+            sc = 1 - q_all[(f_all == s) & (y_all == j), j]
+            bs = [np.quantile(sc[rng.integers(0, len(sc), len(sc))], target) for _ in range(200)]
+            row[str(s)] = [round(float(np.quantile(sc, target)), 4), *np.quantile(bs, [0.025, 0.975]).round(4).tolist()]
+        for name, group in (("cal_fields", cal_seeds), ("test_fields", test_seeds)):
+            sc = 1 - q_all[np.isin(f_all, group) & (y_all == j), j]
+            row[name] = round(float(np.quantile(sc, target)), 4)
+        quant[str(j + 1)] = row
+    out["score_quantile_per_field"] = quant
+    _say(f"[{method}] score quantiles class 3 {quant['3']}")
+    # (g) coverage on the fixed test fields against the number of calibration fields, the
+    # calibration fields drawn at random from the saved fields that are not test fields
+    pool_seeds = [s for s in seeds if s not in test_seeds]
+    by_n = {}
+    for nf in (1, 2, 4, 6, 8, len(pool_seeds)):
+        reps = 1 if nf == len(pool_seeds) else 20
+        covs, eces = [], []
+        for r in range(reps):
+            pick = rng.permutation(pool_seeds)[:nf]
+            a = np.isin(f_all, pick) & (y_all >= 0)
+            st, mcn = _sets(p_all[a], y_all[a], p_t, method, seed=r)
+            covs.append(_cov(st, y_t, k))
+            from starclass.evaluate.reliability import expected_calibration_error
+
+            eces.append(expected_calibration_error(mcn.calibrate(p_t), y_t))
+        c = np.array(covs)
+        by_n[str(nf)] = dict(_spread(c, target), n_rows=int(nf * 1500), repeats=reps,
+                             ece_mean_sd=[round(float(np.mean(eces)), 4), round(float(np.std(eces)), 4)])
+        _say(f"[{method}] {nf} calibration fields: {by_n[str(nf)]}")
+    out["by_number_of_calibration_fields"] = by_n
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("what", choices=["methods", "ece-fields", "coverage", "real"])
+    ap.add_argument("npz")
+    ap.add_argument("--cal-seeds", default="310,311")
+    ap.add_argument("--test-seeds", default="312,313,314,315")
+    ap.add_argument("--lam", type=float, default=0.1, help="ece-fields: ODIR off-diagonal weight (from methods)")
+    ap.add_argument("--mu", type=float, default=0.01, help="ece-fields: ODIR intercept weight (from methods)")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    if a.what == "real":
+        out = run_real(a.npz)
+        text = json.dumps(out, indent=1, default=float)
+        if a.json:
+            Path(a.json).write_text(text + "\n")
+        print(text)
+        return
+    d = dict(np.load(a.npz))
+    cal = [int(v) for v in a.cal_seeds.split(",")]
+    test = [int(v) for v in a.test_seeds.split(",")]
+    if a.what == "methods":
+        out = run_methods(d, cal, test)
+    elif a.what == "ece-fields":
+        out = run_ece_fields(d, cal, test, a.lam, a.mu)
+    else:
+        out = {m: run_coverage(d, cal, test, m) for m in ("temperature", "vector")}
+    text = json.dumps(out, indent=1, default=float)
+    if a.json:
+        Path(a.json).write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
