@@ -380,9 +380,10 @@ def run_ece_fields(d, cal_seeds, test_seeds, lam: float, mu: float, n_rep: int =
 
     (1) The maps fitted on more calibration fields (nested: the given ones, then the saved
     fields that are neither calibration nor test fields, in seed order), scored on the same test
-    fields. (2) The same sizes as the fixed split (calibration rows / test rows) but drawn at
-    random from the pooled rows of the calibration and test fields (exchangeable rows, no field
-    structure), ``n_rep`` times. Matrix scaling uses the lambda and mu chosen by ``methods``.
+    fields; (1b) the same with 2, 4 and 8 fields drawn at random, ``n_rep // 2`` times. (2) The
+    same sizes as the fixed split (calibration rows / test rows) but drawn at random from the
+    pooled rows of the calibration and test fields (exchangeable rows, no field structure),
+    ``n_rep`` times. Matrix scaling uses the lambda and mu chosen by ``methods``.
     """
     from starclass.evaluate.reliability import expected_calibration_error
 
@@ -411,6 +412,26 @@ def run_ece_fields(d, cal_seeds, test_seeds, lam: float, mu: float, n_rep: int =
         out["more_fields"][str(len(seeds))] = row
         _say(f"  {len(seeds)} calibration fields: " + "; ".join(f"{n} {v['ece']}/{v['nll']}" for n, v in row.items()
                                                                if isinstance(v, dict)))
+    # (1b) random subsets of the non-test fields, so that one lucky draw of fields does not decide
+    pool_seeds = [s for s in sorted(np.unique(f_all).tolist()) if s not in test_seeds]
+    rng = np.random.default_rng(4)
+    out["random_field_subsets"] = {}
+    for nf in (2, 4, 8):
+        res = {n: [] for n in maps()}
+        for _ in range(n_rep // 2):
+            p_c, y_c, _ = _split_rows(d, rng.permutation(pool_seeds)[:nf].tolist())
+            for name, m in maps().items():
+                q = m.fit(p_c, y_c).predict_proba(p_t)
+                res[name].append([expected_calibration_error(q, y_t), _nll(q, y_t)])
+        r = {n: np.array(v) for n, v in res.items()}
+        out["random_field_subsets"][str(nf)] = {
+            "repeats": n_rep // 2,
+            **{n: {"ece_mean_sd": [round(float(v[:, 0].mean()), 4), round(float(v[:, 0].std()), 4)],
+                   "nll_mean": round(float(v[:, 1].mean()), 4),
+                   "share_ece_le_0.02": round(float(np.mean(v[:, 0] <= 0.02)), 2),
+                   "share_nll_le_vector": round(float(np.mean(v[:, 1] <= r["vector"][:, 1])), 2)}
+               for n, v in r.items()}}
+        _say(f"  {nf} random calibration fields: {out['random_field_subsets'][str(nf)]}")
     rng = np.random.default_rng(3)
     pool = np.flatnonzero(np.isin(f_all, cal_seeds + test_seeds) & (y_all >= 0))
     n_cal = int(np.isin(f_all, cal_seeds).sum())
