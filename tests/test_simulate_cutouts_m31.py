@@ -300,6 +300,9 @@ def test_galaxy_size_scale_multiplies_the_size_magnitude_relation():
         assert b["r_eff_arcsec"] == pytest.approx(1.45 * a["r_eff_arcsec"])
     # the default is the size fitted to the real galaxy cutouts (fourth pass), not the old 1.0
     assert CutoutSimConfig().galaxy_size_scale == pytest.approx(1.45)
+    for bad in ({"galaxy_size_scale": 0.0}, {"galaxy_giant_share": -0.1}, {"galaxy_m31_share": float("nan")}):
+        with pytest.raises(StarclassError, match=next(iter(bad))):
+            simulate_cutout(CutoutSimConfig(size=48, **bad), "galaxy", 0)
 
 
 def test_cluster_grid_reaches_beyond_the_psf_so_m31_light_stays_flat_to_the_cutout_edge():

@@ -818,6 +818,10 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     """
     if label not in PANDAS_LABEL_COUNTS:
         raise StarclassError(f"unknown label {label!r}; known: {', '.join(PANDAS_LABEL_COUNTS)}")
+    for name in ("galaxy_size_scale", "galaxy_m31_share", "galaxy_giant_share"):
+        value = getattr(cfg, name)
+        if not (np.isfinite(value) and value >= 0) or (name == "galaxy_size_scale" and value == 0):
+            raise StarclassError(f"CutoutSimConfig.{name} must be a finite number >= 0 (> 0 for the size), got {value}")
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, index]))
     fwhm = float(rng.uniform(*cfg.seeing_range))
     zp = cfg.zeropoint(fwhm, cfg.depth + rng.uniform(-cfg.depth_spread, cfg.depth_spread))
