@@ -228,18 +228,81 @@ def test_m31_surface_brightness_falls_outward_through_bulge_disc_and_halo():
 
 
 def test_cluster_background_follows_its_position_on_m31():
-    """Each cluster gets a projected radius (equal numbers per dex, 0.5-100 kpc) and M31's light there."""
-    from starclass.simulate.cutouts_m31 import m31_surface_brightness
+    """Each cluster and galaxy gets a projected radius (the real folder's range) and M31's light there."""
+    from starclass.simulate.cutouts_m31 import R_GAL_LOG10_PERCENTILES, m31_surface_brightness
 
     cfg = CutoutSimConfig(size=48, seed=3)
-    truths = [simulate_cutout(cfg, "cluster", i)[1] for i in range(10)]
-    r = np.array([t["r_gal"] for t in truths])
-    mu = np.array([t["m31_mu_g"] for t in truths])
-    assert np.all((r >= 0.5) & (r <= 100.0))
-    assert np.all(np.abs(mu - m31_surface_brightness(r)) < 2.5)  # +-0.5 mag scatter, 5 sigma
-    assert "r_gal" not in simulate_cutout(cfg, "galaxy", 0)[1]
-    # Spread over the whole system (log-uniform over 2.3 dex), not one radius for all.
-    assert r.max() / r.min() > 3.0
+    for label in ("cluster", "galaxy"):
+        truths = [simulate_cutout(cfg, label, i)[1] for i in range(8)]
+        r = np.array([t["r_gal"] for t in truths])
+        mu = np.array([t["m31_mu_g"] for t in truths])
+        lo, hi = 10 ** np.array(R_GAL_LOG10_PERCENTILES[label])[[0, -1]]
+        assert np.all((r >= lo) & (r <= hi))
+        assert np.all(np.abs(mu - m31_surface_brightness(r)) < 2.5)  # +-0.5 mag scatter, 5 sigma
+        # Spread over the system, not one radius for all.
+        assert r.max() / r.min() > 1.5
+    assert "r_gal" not in simulate_cutout(cfg, "extended_cluster", 0)[1]
+
+
+def test_r_gal_follows_the_real_folder_and_the_inner_disc_is_not_under_represented():
+    """Fourth pass: clusters and galaxies are placed on M31 as the real folder's are.
+
+    The earlier draw (equal numbers per dex over 0.5-100 kpc) put 17 % of the clusters at 2-5 kpc,
+    on M31's bright inner disc, where the real folder has 34 %, and 26 % within 2 kpc against 15 %.
+    """
+    from starclass.simulate.cutouts_m31 import draw_r_gal
+
+    cfg = CutoutSimConfig()
+    rng = np.random.default_rng(11)
+    r = np.array([draw_r_gal(rng, cfg, "cluster") for _ in range(4000)])
+    assert np.mean((r >= 2) & (r < 5)) == pytest.approx(0.34, abs=0.03)
+    assert np.mean(r < 2) == pytest.approx(0.15, abs=0.03)
+    assert np.median(r) == pytest.approx(5.3, rel=0.1)
+    g = np.array([draw_r_gal(rng, cfg, "galaxy") for _ in range(4000)])
+    assert np.median(g) == pytest.approx(20.6, rel=0.1)
+    assert np.mean(g < 10) == pytest.approx(0.13, abs=0.03)
+    # without a distribution for the label, the earlier draw (same random number) comes back
+    old = CutoutSimConfig(r_gal_percentiles={})
+    u = np.random.default_rng(5).uniform()
+    expected = 10 ** (np.log10(0.5) + u * (2 - np.log10(0.5)))
+    assert draw_r_gal(np.random.default_rng(5), old, "cluster") == pytest.approx(expected)
+    with pytest.raises(StarclassError, match="r_gal_percentiles"):
+        draw_r_gal(rng, CutoutSimConfig(r_gal_percentiles={"cluster": (1.0, 0.5)}), "cluster")
+
+
+def test_labels_csv_carries_the_position_on_m31(tmp_path):
+    labels = write_cutouts(CutoutSimConfig(counts={"cluster": 1, "extended_cluster": 1, "galaxy": 1}, size=48, seed=2),
+                           tmp_path / "sim")
+    rows = {r["label"]: r for r in _rows(labels)}
+    for lab in ("cluster", "galaxy"):
+        assert float(rows[lab]["r_gal"]) > 0 and 15.0 < float(rows[lab]["m31_mu_g"]) < 40.0
+    assert rows["extended_cluster"]["r_gal"] == "" and rows["extended_cluster"]["m31_mu_g"] == ""
+
+
+def test_galaxy_neighbours_from_m31_giants_grow_towards_the_disc():
+    """Galaxies nearer M31's disc get more of its upper RGB/AGB stars (the real cutouts' neighbours)."""
+    def giants(log_r):
+        cfg = CutoutSimConfig(size=48, seed=1, r_gal_percentiles={"galaxy": (log_r, log_r)})
+        return np.array([simulate_cutout(cfg, "galaxy", i)[1]["n_upper_giants"] for i in range(4)])
+
+    inner, outer = giants(np.log10(6.0)), giants(np.log10(60.0))
+    assert inner.mean() > 5 * max(outer.mean(), 0.5)
+    none = CutoutSimConfig(size=48, seed=1, galaxy_giant_share=0.0)
+    assert "n_upper_giants" not in simulate_cutout(none, "galaxy", 0)[1]
+
+
+def test_galaxy_size_scale_multiplies_the_size_magnitude_relation():
+    base = CutoutSimConfig(size=48, seed=9, galaxy_size_scale=1.0)
+    big = CutoutSimConfig(size=48, seed=9, galaxy_size_scale=1.45)
+    for i in range(3):
+        a, b = simulate_cutout(base, "galaxy", i)[1], simulate_cutout(big, "galaxy", i)[1]
+        assert b["g_mag"] == a["g_mag"]
+        assert b["r_eff_arcsec"] == pytest.approx(1.45 * a["r_eff_arcsec"])
+    # the default is the size fitted to the real galaxy cutouts (fourth pass), not the old 1.0
+    assert CutoutSimConfig().galaxy_size_scale == pytest.approx(1.45)
+    for bad in ({"galaxy_size_scale": 0.0}, {"galaxy_giant_share": -0.1}, {"galaxy_m31_share": float("nan")}):
+        with pytest.raises(StarclassError, match=next(iter(bad))):
+            simulate_cutout(CutoutSimConfig(size=48, **bad), "galaxy", 0)
 
 
 def test_cluster_grid_reaches_beyond_the_psf_so_m31_light_stays_flat_to_the_cutout_edge():
@@ -268,7 +331,11 @@ def test_cluster_grid_reaches_beyond_the_psf_so_m31_light_stays_flat_to_the_cuto
     assert corner_over_centre(16) < 0.99  # the old border
     # a larger stretch frame keeps the same margin beyond it; other labels keep their grid
     assert m._grid_pad(cfg, "cluster", cfg.size + 64) == pad + 32
-    assert m._grid_pad(cfg, "galaxy", cfg.size) == 16
+    # galaxies are seen through M31 too (fourth pass) and get the same margin; extended
+    # clusters keep their 16 px border
+    assert m._grid_pad(cfg, "galaxy", cfg.size) == pad
+    assert m._grid_pad(cfg, "extended_cluster", cfg.size) == 16
+    assert m._grid_pad(CutoutSimConfig(size=48, r_gal_percentiles={}), "galaxy", cfg.size) == 16
 
 
 def test_zscale_contrast_narrows_the_window_and_is_set_per_label():
@@ -283,11 +350,14 @@ def test_zscale_contrast_narrows_the_window_and_is_set_per_label():
     assert np.median(wide) < np.median(default) < np.median(narrow)
     with pytest.raises(StarclassError, match="contrast"):
         zscale_to_uint8(img, contrast=0.0)
-    # clusters use the contrast measured on the real PNGs, galaxies astropy's default
+    # clusters and galaxies both use the contrast measured on the real PNGs (fourth pass:
+    # galaxies 0.28 [0.271, 0.287], clusters 0.29, against the real 0.301 [0.295, 0.306]), so
+    # the gap between the labels' windows is the real one, not astropy's 0.25 for galaxies
     from starclass.simulate.cutouts_m31 import ZSCALE_CONTRAST
 
-    assert ZSCALE_CONTRAST["cluster"] > ZSCALE_CONTRAST["galaxy"] == 0.25
+    assert 0.27 <= ZSCALE_CONTRAST["galaxy"] <= 0.29 and 0.29 <= ZSCALE_CONTRAST["cluster"] <= 0.31
+    assert 0 <= ZSCALE_CONTRAST["cluster"] - ZSCALE_CONTRAST["galaxy"] <= 0.301 - 0.281 + 0.005
     cfg = CutoutSimConfig(size=48, seed=6)
     same = CutoutSimConfig(size=48, seed=6, zscale_contrast={"cluster": 0.25, "galaxy": 0.25})
-    assert not np.array_equal(simulate_cutout(cfg, "cluster", 0)[0], simulate_cutout(same, "cluster", 0)[0])
-    np.testing.assert_array_equal(simulate_cutout(cfg, "galaxy", 1)[0], simulate_cutout(same, "galaxy", 1)[0])
+    for lab in ("cluster", "galaxy"):
+        assert not np.array_equal(simulate_cutout(cfg, lab, 0)[0], simulate_cutout(same, lab, 0)[0])

@@ -31,22 +31,29 @@ Physics (apparent g magnitudes, positions and sizes in arcsec):
   exponential) and mergers (two galaxies 1-4" apart with a curved tidal tail). Discs get axis
   ratios from random inclinations with intrinsic thickness 0.1-0.2. Effective radii follow a
   size-magnitude relation log10(r_e/") = 0.35 - 0.12 (g - 19) with 0.2 dex scatter, ellipticals
-  0.8 times smaller (cf. Shen et al. 2003, MNRAS 343, 978); g = 15.3-19.3, the bright
-  galaxies that pass for clusters in the Revised Bologna Catalogue.
+  0.8 times smaller (cf. Shen et al. 2003, MNRAS 343, 978), times
+  :data:`GALAXY_SIZE_SCALE` (1.45, fitted to the real galaxy cutouts: ``docs/real_images.md``,
+  fourth pass); g = 15.3-19.3, the bright galaxies that pass for clusters in the Revised
+  Bologna Catalogue.
 * Around every object: M31 field giants (g = 23.5-28.5, a density drawn per cutout, higher
   for clusters, which lie on M31, than for the catalogue's galaxies), the unresolved M31
   population (g = 25-28.5: the blotchy surface-brightness fluctuations of the real cluster
   backgrounds; Tonry & Schneider 1988, AJ 96, 807), Milky Way foreground stars (about one
   per cutout, g = 15-23; those brighter than g = 17 with diffraction spikes) and faint
   background galaxies (about 4 per 24" cutout, g = 21-25, from the galaxy counts).
-* Where a globular cluster sits on M31 sets its background: a projected radius is drawn per
-  cluster (0.5-100 kpc, equal numbers per dex: the cluster system's surface density ~ R^-2;
-  half the real clusters lie within 5 kpc), and M31's light there
-  (:func:`m31_surface_brightness`, bulge + disc + halo, +-0.5 mag) is the unresolved
-  population: 60% of it as stars of g = 25-28.5, the rest smooth, with its Poisson noise. In
-  the bulge and inner disc (g ~ 18.6-22 mag/arcsec^2, brighter than the sky) the background
-  noise is M31's, which narrows the ZScale window exactly as in the real inner clusters
-  (``docs/real_images.md``, "Why some cluster statistics still miss").
+* Where an object sits on M31 sets its background: a projected radius is drawn per cluster
+  and per galaxy from the real folder's distribution for its label
+  (:data:`R_GAL_LOG10_PERCENTILES`, :func:`draw_r_gal`: half the clusters within 5 kpc, a
+  third at 2-5 kpc on the bright inner disc; the galaxies at a median of 21 kpc), and M31's
+  light there (:func:`m31_surface_brightness`, bulge + disc + halo, +-0.5 mag) is, for
+  clusters, the unresolved population: 60% of it as stars of g = 25-28.5, the rest smooth,
+  with its Poisson noise. In the bulge and inner disc (g ~ 18.6-22 mag/arcsec^2, brighter than
+  the sky) the background noise is M31's, which narrows the ZScale window exactly as in the
+  real inner clusters (``docs/real_images.md``, "Why some cluster statistics still miss").
+  Galaxies get M31's upper RGB and AGB stars (g = 23-25.5) in proportion to its light there
+  (:data:`GALAXY_GIANT_SHARE` of it), the detected neighbours of the real galaxy cutouts, but
+  not its unresolved light (``galaxy_m31_share`` 0: with it their background noise and Gini
+  missed the real ones; fourth pass).
 
 Instrument (CFHT MegaCam g, PAndAS: McConnachie et al. 2009, Nature 461, 66; Ibata et al. 2014,
 ApJ 780, 128): 0.187"/px; a Moffat PSF (beta 2: ground-based PSFs carry broad wings; Racine
@@ -56,12 +63,13 @@ at the depth, g = 25.0 +- 0.5 per cutout, has S/N 10 (the stacks reach g ~ 26.5,
 stretched real cutouts show the noise of shallower data: a tuned value); Poisson noise
 (Gaussian approximation); pixel correlation (Gaussian, sigma 1.2 px) from the resampling onto
 the stack grid; then the ZScale stretch to 0-255, with the contrast measured on the real PNGs
-(:data:`ZSCALE_CONTRAST`: 0.29 for clusters, astropy's 0.25 for the other labels).
+(:data:`ZSCALE_CONTRAST`: 0.29 for clusters, 0.28 for galaxies, astropy's 0.25 for extended
+clusters).
 
 Everything is rendered on a 2x oversampled, padded grid, convolved once with the PSF (FFT) and
-binned, so no profile is evaluated only at pixel centres. Around clusters the grid extends
-:data:`CLUSTER_GRID_MARGIN_PX` beyond the cutout, further than the PSF kernel reaches, so their
-dense M31 background does not darken towards the cutout's edge.
+binned, so no profile is evaluated only at pixel centres. Around clusters and galaxies (both
+seen through M31) the grid extends :data:`CLUSTER_GRID_MARGIN_PX` beyond the cutout, further
+than the PSF kernel reaches, so M31's light and stars do not thin out towards the cutout's edge.
 """
 
 from __future__ import annotations
@@ -101,9 +109,36 @@ _ARCSEC_PER_RAD = 206264.806
 #: simulated with 0.25): 0.25 x 0.289 / 0.240 = 0.30 [0.295, 0.306] (bootstrap over cutouts)
 #: for clusters. They get 0.29, 0.01 below that: with 0.30 the mean and median grey levels
 #: stayed just above a KS distance of 0.2 (0.208, 0.212), with 0.28 the p90 (0.24, on 300
-#: clusters). The galaxies keep 0.25, with which their other parameters were tuned (their
-#: measured 0.28 [0.27, 0.29] would need a retune: ``docs/real_images.md``, third pass).
-ZSCALE_CONTRAST: dict[str, float] = {"cluster": 0.29, "extended_cluster": 0.25, "galaxy": 0.25}
+#: clusters). The galaxies get their measured 0.28 [0.271, 0.287] since the fourth pass, with
+#: larger galaxies (:data:`GALAXY_SIZE_SCALE`) and M31 giants around them; the gap between the
+#: labels (0.01) is then the real one (0.02), not the 0.04 it was with astropy's 0.25 for
+#: galaxies. Extended clusters keep 0.25 (9 real cutouts cannot measure it).
+ZSCALE_CONTRAST: dict[str, float] = {"cluster": 0.29, "extended_cluster": 0.25, "galaxy": 0.28}
+
+#: Factor on the galaxies' size-magnitude relation, fitted to the real galaxy cutouts (fourth
+#: pass): with the measured contrast the galaxies at 1.0 saturate too many pixels (0.069 v 0.054)
+#: and the larger, lower surface brightness galaxies spread the light over moderately bright
+#: pixels as the real ones do.
+GALAXY_SIZE_SCALE = 1.45
+
+#: Share of M31's light at a galaxy's position drawn as upper RGB and AGB stars (g 23-25.5):
+#: the real galaxy cutouts hold more detected neighbours than the sparse halo field gives
+#: (median 7 against 4), more the nearer M31's disc (16 at 5-10 kpc, 3 beyond 50 kpc).
+GALAXY_GIANT_SHARE = 0.02
+
+#: Projected radius on M31 (log10 kpc) of the real folder's cutouts, at the 0, 5, 10, ..., 100th
+#: percentiles: the angular distance of each ``ra, dec`` of ``shared/data/pandas-m31/labels.csv``
+#: from M31's centre (RA 10.6847, Dec 41.2690) at 0.78 Mpc, not deprojected (467 clusters,
+#: 393 galaxies; ``docs/real_images.md``, fourth pass). Simulated clusters and galaxies draw
+#: their position from this quantile function (linear in between), so the share of each label
+#: seen through M31's bulge, disc and halo is the real one: half the clusters lie within 5 kpc
+#: (a third at 2-5 kpc, on the bright inner disc), the galaxies at a median of 21 kpc.
+R_GAL_LOG10_PERCENTILES: dict[str, tuple[float, ...]] = {
+    "cluster": (-0.679, -0.013, 0.142, 0.279, 0.391, 0.451, 0.518, 0.568, 0.617, 0.667, 0.721,
+                0.798, 0.926, 1.011, 1.067, 1.171, 1.302, 1.527, 1.671, 1.984, 2.351),
+    "galaxy": (0.223, 0.732, 0.902, 1.013, 1.079, 1.155, 1.197, 1.243, 1.273, 1.291, 1.314,
+               1.332, 1.357, 1.385, 1.409, 1.445, 1.468, 1.643, 1.890, 2.111, 2.348),
+}
 
 #: Extra border (px) of the rendered grid around a cluster's cutout: more than the PSF kernel's
 #: half-width (6 FWHM, at most 6.3" = 34 px), so the M31 light and stars just outside the cutout
@@ -155,6 +190,19 @@ class CutoutSimConfig:
         Label -> contrast of the ZScale window (:data:`ZSCALE_CONTRAST`): the upper limit is
         median + (n/2) slope / contrast, so a larger contrast is a narrower window. Measured
         on the real PNGs (``docs/real_images.md``, "Third pass").
+    r_gal_percentiles : dict
+        Label -> log10 projected radius (kpc) on M31 at the 0, 5, ..., 100th percentiles
+        (:data:`R_GAL_LOG10_PERCENTILES`, the real folder's): each cluster or galaxy draws its
+        position from it, and M31's light there is its background. A label left out falls back
+        to the earlier draws: clusters at 0.5-100 kpc with equal numbers per dex, galaxies on
+        the sparse outer-halo field without M31's light.
+    galaxy_m31_share : float
+        Share of M31's light at a galaxy's position laid behind it (clusters get all of it).
+    galaxy_size_scale : float
+        Factor on the galaxies' size-magnitude relation (module docstring).
+    galaxy_giant_share : float
+        Share of M31's light at a galaxy's position drawn as its upper RGB and AGB stars
+        (g = 23-25.5), on top of ``galaxy_m31_share``.
     """
 
     n: int = 869
@@ -172,6 +220,11 @@ class CutoutSimConfig:
     oversample: int = 2
     stretch_frame: int | None = None
     zscale_contrast: dict[str, float] = field(default_factory=lambda: dict(ZSCALE_CONTRAST))
+    r_gal_percentiles: dict[str, tuple[float, ...]] = field(
+        default_factory=lambda: dict(R_GAL_LOG10_PERCENTILES))
+    galaxy_m31_share: float = 0.0
+    galaxy_size_scale: float = GALAXY_SIZE_SCALE
+    galaxy_giant_share: float = GALAXY_GIANT_SHARE
     extra: dict = field(default_factory=dict)
 
     def label_counts(self) -> dict[str, int]:
@@ -450,8 +503,8 @@ def _globular(rng, scene, cfg, x0, y0, extended=False):
             "kind": "extended" if extended else "globular", "n_resolved": int(stars.size)}
 
 
-def _galaxy_size(rng, mag):
-    return float(10 ** (0.35 - 0.12 * (mag - 19.0) + rng.normal(0, 0.2)))
+def _galaxy_size(rng, mag, scale=1.0):
+    return float(scale * 10 ** (0.35 - 0.12 * (mag - 19.0) + rng.normal(0, 0.2)))
 
 
 def _disc_q(rng, q0):
@@ -465,7 +518,7 @@ def _galaxy(rng, scene, cfg, x0, y0, kind=None, mag=None):
         kinds = list(GALAXY_KINDS)
         kind = str(rng.choice(kinds, p=np.array(list(GALAXY_KINDS.values())) / sum(GALAXY_KINDS.values())))
     mag = float(rng.uniform(15.3, 19.3)) if mag is None else mag
-    re = _galaxy_size(rng, mag)
+    re = _galaxy_size(rng, mag, cfg.galaxy_size_scale)
     theta = float(rng.uniform(0, np.pi))
     dx, dy = scene.at(x0, y0)
     truth = {"g_mag": mag, "r_eff_arcsec": re, "kind": kind}
@@ -568,6 +621,12 @@ _RESOLVED_SHARE = 0.6
 _UNRESOLVED_MEAN_MAG = float(-2.5 * np.log10(3.5 * 0.4 * np.log(10) / (10 ** (0.4 * 28.5) - 10 ** (0.4 * 25.0))))
 
 
+#: Mean magnitude of M31's upper RGB and AGB stars, g = 23-25.5 with dN/dm ~ 10^(0.3 m).
+_UPPER_RGB_MEAN_MAG = float(-2.5 * np.log10(
+    0.3 * np.log(10) * np.trapezoid(10 ** (0.3 * np.linspace(23.0, 25.5, 501) - 0.4 * np.linspace(23.0, 25.5, 501)),
+                                    np.linspace(23.0, 25.5, 501)) / (10 ** (0.3 * 25.5) - 10 ** (0.3 * 23.0))))
+
+
 def _surroundings(rng, scene, cfg, label):
     """Field giants of M31, Milky Way foreground stars and faint background galaxies."""
     area = (scene.n_os * scene.step) ** 2  # arcsec^2 of the padded grid
@@ -585,19 +644,30 @@ def _surroundings(rng, scene, cfg, label):
     # The unresolved M31 population (the lower RGB and red clump, g = 25-28.5): far too faint
     # to see one by one, but their Poisson numbers per seeing disc make the blotchy surface-
     # brightness fluctuations of the real cluster backgrounds (Tonry & Schneider 1988).
-    if label == "cluster":
-        # Where the cluster sits on M31 sets its background: the globular cluster system's
-        # surface density falls about as R^-2 (equal numbers per dex of projected radius,
-        # 0.5-100 kpc; half the catalogued clusters lie within 5 kpc of the centre), and M31's
-        # own light there (bulge + disc + halo, :func:`m31_surface_brightness`, +-0.5 mag for
-        # the azimuth on the inclined disc) is the unresolved population: 60% of it in stars
-        # of g = 25-28.5 (drawn one by one: the surface-brightness fluctuations), the rest as
-        # smooth light whose Poisson noise adds to the sky's.
-        r_kpc = float(10 ** rng.uniform(np.log10(0.5), 2.0))
+    if _on_m31(cfg, label):
+        # Where the object sits on M31 sets its background: a projected radius from the real
+        # folder's distribution for the label (half the clusters within 5 kpc, the galaxies at
+        # a median of 21 kpc), and M31's own light there (bulge + disc + halo,
+        # :func:`m31_surface_brightness`, +-0.5 mag for the azimuth on the inclined disc) is the
+        # unresolved population: 60% of it in stars of g = 25-28.5 (drawn one by one: the
+        # surface-brightness fluctuations), the rest as smooth light whose Poisson noise adds
+        # to the sky's. Galaxies get ``galaxy_m31_share`` of it.
+        r_kpc = draw_r_gal(rng, cfg, label)
+        share = 1.0 if label == "cluster" else float(cfg.galaxy_m31_share)
         mu = float(m31_surface_brightness(r_kpc) + rng.normal(0.0, 0.5))
         scene.m31_background = {R_GAL: r_kpc, "m31_mu_g": mu}
-        n_faint = rng.poisson(_RESOLVED_SHARE * 10 ** (-0.4 * (mu - _UNRESOLVED_MEAN_MAG)) * area)
-        scene.image += (1 - _RESOLVED_SHARE) * scene.flux(mu) * scene.step ** 2
+        n_faint = rng.poisson(share * _RESOLVED_SHARE * 10 ** (-0.4 * (mu - _UNRESOLVED_MEAN_MAG)) * area)
+        scene.image += share * (1 - _RESOLVED_SHARE) * scene.flux(mu) * scene.step ** 2
+        if label == "galaxy" and cfg.galaxy_giant_share > 0:
+            # M31's upper RGB and AGB stars (g = 23-25.5, dN/dm ~ 10^(0.3 m)) in proportion
+            # to its light there: the point sources scattered around the real galaxies, more
+            # of them the closer to M31's disc.
+            n_up = rng.poisson(cfg.galaxy_giant_share * 10 ** (-0.4 * (mu - _UPPER_RGB_MEAN_MAG)) * area)
+            scene.m31_background["n_upper_giants"] = int(n_up)
+            if n_up:
+                a, b = 10 ** (0.3 * 23.0), 10 ** (0.3 * 25.5)
+                mags = np.log10(rng.uniform(a, b, n_up)) / 0.3
+                scene.add_points(rng.uniform(-half, half, n_up), rng.uniform(-half, half, n_up), mags)
     else:
         n_faint = rng.poisson(10 ** rng.uniform(-1.0, 0.3) * area)
     if n_faint:
@@ -676,13 +746,47 @@ def zscale_to_uint8(image: np.ndarray, limits_from: np.ndarray | None = None,
     return np.round(scaled * 255.0).astype(np.uint8)
 
 
+def draw_r_gal(rng: np.random.Generator, cfg: CutoutSimConfig, label: str) -> float:
+    """Projected radius (kpc) on M31 of one simulated ``label`` object.
+
+    One uniform draw through the quantile function of ``cfg.r_gal_percentiles[label]`` (log10
+    kpc at evenly spaced percentiles, linear in between; by default the real folder's,
+    :data:`R_GAL_LOG10_PERCENTILES`); a label without one gets the earlier draw, equal
+    numbers per dex of radius over 0.5-100 kpc (the same random number, so such a folder is
+    unchanged).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = [draw_r_gal(np.random.default_rng(i), CutoutSimConfig(), "cluster") for i in range(400)]
+    >>> 4.0 < float(np.median(r)) < 7.0
+    True
+    """
+    u = rng.uniform(0.0, 1.0)
+    pct = cfg.r_gal_percentiles.get(label)
+    if pct is None:
+        return float(10 ** (np.log10(0.5) + u * (2.0 - np.log10(0.5))))
+    if len(pct) < 2 or np.any(np.diff(pct) < 0):
+        raise StarclassError(f"r_gal_percentiles[{label!r}] must be at least 2 non-decreasing values, got {pct}")
+    return float(10 ** np.interp(u, np.linspace(0.0, 1.0, len(pct)), pct))
+
+
+def _on_m31(cfg: CutoutSimConfig, label: str) -> bool:
+    """Whether ``label``'s cutouts are seen through M31's light (clusters always; galaxies
+    when ``cfg`` gives them a radius distribution)."""
+    if label == "cluster":
+        return True
+    return label == "galaxy" and "galaxy" in cfg.r_gal_percentiles
+
+
 def _grid_pad(cfg: CutoutSimConfig, label: str, frame_px: int) -> int:
     """Border (px) of the rendered grid around the cutout: the stretch frame's, and for
-    clusters also :data:`CLUSTER_GRID_MARGIN_PX` beyond it (their dense M31 background must
-    not darken towards the edge); 16 px for the other labels, whose sparse fields lose a
-    negligible share of light at the edge (and whose cutouts are kept as they were)."""
+    objects seen through M31 (clusters; galaxies since the fourth pass) also
+    :data:`CLUSTER_GRID_MARGIN_PX` beyond it (M31's light and stars must not thin out towards
+    the edge); 16 px for extended clusters, whose sparse fields lose a negligible share of
+    light at the edge (and whose cutouts are kept as they were)."""
     extra = (frame_px - cfg.size + 1) // 2
-    if label == "cluster":
+    if _on_m31(cfg, label):
         return extra + CLUSTER_GRID_MARGIN_PX
     return max(16, extra)
 
@@ -714,6 +818,10 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     """
     if label not in PANDAS_LABEL_COUNTS:
         raise StarclassError(f"unknown label {label!r}; known: {', '.join(PANDAS_LABEL_COUNTS)}")
+    for name in ("galaxy_size_scale", "galaxy_m31_share", "galaxy_giant_share"):
+        value = getattr(cfg, name)
+        if not (np.isfinite(value) and value >= 0) or (name == "galaxy_size_scale" and value == 0):
+            raise StarclassError(f"CutoutSimConfig.{name} must be a finite number >= 0 (> 0 for the size), got {value}")
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, index]))
     fwhm = float(rng.uniform(*cfg.seeing_range))
     zp = cfg.zeropoint(fwhm, cfg.depth + rng.uniform(-cfg.depth_spread, cfg.depth_spread))
@@ -757,7 +865,9 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
 
     ``OUT/<label>/sim_<index>.png`` for every cutout, then ``OUT/labels.csv`` (columns
     ``file``, ``label``, ``object_id``, ``g_mag``, ``seeing_arcsec``, ``kind``,
-    ``r_eff_arcsec``), each written atomically; ``labels.csv`` comes last, so a folder that
+    ``r_eff_arcsec``, ``r_gal`` (projected radius on M31, kpc) and ``m31_mu_g`` (M31's surface
+    brightness behind the object, g mag/arcsec^2), the last two empty for objects drawn off
+    M31), each written atomically; ``labels.csv`` comes last, so a folder that
     has it is complete.
 
     Parameters
@@ -802,7 +912,10 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
             Image.fromarray(img, mode="L").save(tmp, format="PNG")
         rows.append({"file": rel, "label": lab, "object_id": f"SIM-{cfg.seed}-{index:06d}",
                      "g_mag": f"{truth['g_mag']:.3f}", "seeing_arcsec": f"{truth['seeing_arcsec']:.3f}",
-                     "kind": truth["kind"], "r_eff_arcsec": f"{truth['r_eff_arcsec']:.3f}"})
+                     "kind": truth["kind"], "r_eff_arcsec": f"{truth['r_eff_arcsec']:.3f}",
+                     # Where the object is seen on M31 (empty off it: extended clusters).
+                     R_GAL: f"{truth[R_GAL]:.3f}" if R_GAL in truth else "",
+                     "m31_mu_g": f"{truth['m31_mu_g']:.3f}" if "m31_mu_g" in truth else ""})
     labels = out / "labels.csv"
     with atomic_path(labels) as tmp, open(tmp, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["file", "label", "object_id"])
