@@ -151,12 +151,19 @@ def test_model_calibration_round_trips_and_the_conformal_sets_sit_on_top():
             ModelCalibration.from_dict(bad, "model m")
 
 
-def test_trust_study_names_histogram_binning():
+def test_evaluate_and_report_name_histogram_binning():
+    from types import SimpleNamespace
+
+    from starclass.report.build import _trust_section
+
     rng = np.random.default_rng(2)
     p = rng.dirichlet([1, 1], 40)
-    study = trust_study(p, rng.integers(0, 2, 40), p.argmax(1), {}, [1, 2],
+    study = trust_study(p, rng.integers(0, 2, 40), p.argmax(1), {"prob_raw": p}, [1, 2],
                         meta={"calibration_method": "histogram", "temperature": None})
     assert study.to_dict()["calibration_method"] == "histogram"
+    section = _trust_section(SimpleNamespace(trust=study, pred_name="classified", ref_name="truth"))
+    table = next(i.content for i in section.items if i.kind == "table" and i.name.startswith("calibration"))
+    assert "calibrated with histogram binning" in str(table["probabilities"][1])
 
 
 # ------------------------------------------------------------------------ models end to end
