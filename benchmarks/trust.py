@@ -42,7 +42,7 @@ best they can be: the point is whether their probabilities can be trusted)::
         --test-calibration-fraction 0.5
     nice -n 10 .venv/bin/python benchmarks/trust.py --calibration-method vector   # a scale and a bias per class
 
-``--calibration-method`` (``temperature`` or ``vector``) is the map every calibration of the run
+``--calibration-method`` (``temperature``, ``vector`` or ``histogram``) is the map every calibration of the run
 fits (``train --calibration-method``, ``starclass calibrate --method``).
 
 The machine is shared with other jobs: timings are indicative only.
@@ -396,8 +396,9 @@ def main() -> None:
     ap.add_argument("--test-calibration-fraction", type=float, default=0.0,
                     help="simulated: also refit it on a random share of the test fields' candidates; every "
                          "variant is then scored on the rest")
-    ap.add_argument("--calibration-method", choices=("temperature", "vector"), default="temperature",
-                    help="the calibration map fitted everywhere (one temperature, or a scale and a bias per class)")
+    ap.add_argument("--calibration-method", choices=("temperature", "vector", "histogram"), default="temperature",
+                    help="the calibration map fitted everywhere (one temperature, a scale and a bias per class, or "
+                         "histogram binning: refused on fewer than 100 rows per bin, e.g. the real folds)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--calibration-fraction", type=float, default=0.0,
                     help="real: grouped share of each fold's training part held out to calibrate (refit as "

@@ -20,6 +20,10 @@ that nothing is re-simulated or re-classified: each section runs in seconds to m
 ``real``
     on the ``.npz`` of ``trust_recheck.py dump-real``: every map fitted per fold of the real
     PAndAS cutouts on its 139 calibration cutouts, the out-of-fold cutouts pooled.
+``histogram``
+    ``--method histogram`` through the library: ``ece-fields``' random field subsets reproduced
+    with temperature, vector and histogram binning as a model carries them, the rows histogram
+    binning needs (random rows, 150 to 6,000), and the real cutouts' folds (``--real``).
 ``coverage``
     is class 3's conformal shortfall (fixed calibrate/score split) chance or field-to-field
     shift: the spread of per-class coverage over random calibrate/score splits of the pooled
@@ -42,6 +46,8 @@ Run::
         --json benchmarks/results_trust_calibrators_real_2026-12-02.json
     nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py coverage /tmp/cal17_fields.npz \\
         --json benchmarks/results_trust_coverage_sim_2026-12-02.json
+    nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py histogram /tmp/cal17_fields.npz \\
+        --real /tmp/cal17_real.npz --json benchmarks/results_trust_histogram_2026-12-02.json
 """
 
 from __future__ import annotations
@@ -122,34 +128,24 @@ class IsotonicOvR:
 
 
 class HistogramOvR:
-    """One-vs-rest histogram binning (Zadrozny & Elkan 2001), equal-mass bins, renormalised.
+    """One-vs-rest histogram binning: :class:`starclass.learn.calibration.HistogramBinner` itself.
 
-    Each class's probability is replaced by the observed frequency of the class in its bin of
-    ``p_k`` (``n_bins`` bins holding equal numbers of calibration rows); the row is then divided
-    by its sum. A Laplace count (one pseudo-row at the bin's mean ``p_k``) keeps a bin with no
-    hit away from exactly 0.
+    The small-set guard is off here (``min_rows_per_bin=0``) so that the real cutouts' 139-row
+    folds can be scored to show the overfitting the guard is there for.
     """
 
     def __init__(self, n_bins: int = 15) -> None:
         self.n_bins = n_bins
 
     def fit(self, p, y):
-        self.edges_, self.freq_ = [], []
-        for j in range(p.shape[1]):
-            e = np.unique(np.quantile(p[:, j], np.linspace(0, 1, self.n_bins + 1)[1:-1]))
-            b = np.searchsorted(e, p[:, j], side="right")
-            hit = (y == j).astype(float)
-            f = np.array([(hit[b == i].sum() + p[b == i, j].mean()) / ((b == i).sum() + 1)
-                          if np.any(b == i) else np.nan for i in range(len(e) + 1)])
-            self.edges_.append(e)
-            self.freq_.append(f)
+        from starclass.learn.calibration import HistogramBinner
+
+        self.map_ = HistogramBinner(self.n_bins, min_rows_per_bin=0).fit(p, y)
+        self.edges_, self.freq_ = self.map_.edges_, self.map_.freq_
         return self
 
     def predict_proba(self, p):
-        q = np.column_stack([self.freq_[j][np.searchsorted(self.edges_[j], p[:, j], side="right")]
-                             for j in range(p.shape[1])])
-        q = np.where(np.isfinite(q), q, p)
-        return q / q.sum(1, keepdims=True)
+        return self.map_.predict_proba(p)
 
 
 def _matrix_loss_grad(theta, logp, onehot, lam, mu):
@@ -653,14 +649,97 @@ def run_coverage(d, cal_seeds, test_seeds, method: str, target: float = 0.9, n_r
     return out
 
 
+def run_histogram(d, test_seeds, real_npz: str | None = None, n_rep: int = 10) -> dict:
+    """``--method histogram`` through the library (:class:`ModelCalibration`), against temperature and vector.
+
+    (1) ``ece-fields``' random field subsets reproduced (same generator and draws: 2, 4 and 8 of
+    the 12 non-test fields, ``n_rep`` draws each, then all 12), every map fitted as a model's
+    calibration is (``ModelCalibration.fit(method=...)``). (2) How many rows histogram binning
+    needs: ``n`` rows drawn at random from the non-test fields (150 to 6,000; 10 draws each) at
+    15 bins (guard off), and at the most bins the guard allows (``n // 100``). (3) The real
+    cutouts: each fold's 139 rows at 15 and at 6 bins (9 and 23 rows per bin; guard off).
+    All scored on the test fields (or the out-of-fold cutouts).
+    """
+    from starclass.evaluate.reliability import expected_calibration_error
+    from starclass.learn.calibration import HISTOGRAM_MIN_ROWS_PER_BIN, HistogramBinner, ModelCalibration
+
+    def fit_all(p_c, y_c, n_bins=15):
+        k = p_c.shape[1]
+        return {m: ModelCalibration.fit(p_c, y_c, list(range(1, k + 1)), method=m, n_bins=n_bins)
+                for m in ("temperature", "vector", "histogram")}
+
+    def score(q, y):
+        return [expected_calibration_error(q, y), _nll(q, y)]
+
+    def summary(v: dict) -> dict:
+        r = {n: np.array(x) for n, x in v.items()}
+        return {n: {"ece_mean_sd": [round(float(x[:, 0].mean()), 4), round(float(x[:, 0].std()), 4)],
+                    "nll_mean": round(float(x[:, 1].mean()), 4),
+                    "share_ece_le_0.02": round(float(np.mean(x[:, 0] <= 0.02)), 2),
+                    "share_nll_le_vector": round(float(np.mean(x[:, 1] <= r["vector"][:, 1])), 2)}
+                for n, x in r.items()}
+
+    f_all = d["field"]
+    p_t, y_t, _ = _split_rows(d, test_seeds)
+    pool_seeds = [s for s in sorted(np.unique(f_all).tolist()) if s not in test_seeds]
+    out: dict = {"test_seeds": test_seeds, "n_test": len(y_t), "min_rows_per_bin": HISTOGRAM_MIN_ROWS_PER_BIN,
+                 "random_field_subsets": {}}
+    rng = np.random.default_rng(4)  # the generator and order of ece-fields' random subsets
+    for nf in (2, 4, 8, 12):
+        res: dict = {"temperature": [], "vector": [], "histogram": []}
+        draws = 1 if nf == len(pool_seeds) else n_rep
+        for _ in range(draws):
+            pick = pool_seeds if nf == len(pool_seeds) else rng.permutation(pool_seeds)[:nf].tolist()
+            p_c, y_c, _ = _split_rows(d, pick)
+            for m, cal in fit_all(p_c, y_c).items():
+                res[m].append(score(cal.calibrate(p_t), y_t))
+        out["random_field_subsets"][str(nf)] = {"repeats": draws, "n_cal": int(nf * 1500), **summary(res)}
+        _say(f"  {nf} fields: {out['random_field_subsets'][str(nf)]}")
+    p_pool, y_pool, _ = _split_rows(d, pool_seeds)
+    rng = np.random.default_rng(5)
+    out["random_rows"] = {}
+    for n in (150, 300, 600, 1500, 3000, 6000):
+        most = max(1, n // HISTOGRAM_MIN_ROWS_PER_BIN)
+        res = {"temperature": [], "vector": [], "histogram_15": [], f"histogram_{min(most, 15)}_guard_max": []}
+        for _ in range(10):
+            i = rng.permutation(len(y_pool))[:n]
+            p_c, y_c = p_pool[i], y_pool[i]
+            for m, cal in fit_all(p_c, y_c, n_bins=min(most, 15)).items():
+                res[m if m != "histogram" else f"histogram_{min(most, 15)}_guard_max"].append(
+                    score(cal.calibrate(p_t), y_t))
+            res["histogram_15"].append(score(HistogramBinner(15, min_rows_per_bin=0).fit(p_c, y_c)
+                                             .predict_proba(p_t), y_t))
+        out["random_rows"][str(n)] = {"rows_per_bin_at_15": round(n / 15, 1), **summary(res)}
+        _say(f"  {n} random rows: {out['random_rows'][str(n)]}")
+    if real_npz:
+        r = dict(np.load(real_npz))
+        out["real"] = {"n_cal_per_fold": np.bincount(r["cal_fold"]).tolist(), "n_test": len(r["test_y"])}
+        for name, mk in (("temperature", None), ("vector", None), ("histogram_15_no_guard", 15),
+                         ("histogram_6_23_per_bin_no_guard", 6)):
+            q = np.full(r["test_probs"].shape, np.nan)
+            for f in range(5):
+                c, t = r["cal_fold"] == f, r["test_fold"] == f
+                pc, yc = r["cal_probs"][c], r["cal_y"][c]
+                if mk:  # below the guard: the binner itself, guard off, to show why it is there
+                    q[t] = HistogramBinner(mk, min_rows_per_bin=0).fit(pc, yc).predict_proba(r["test_probs"][t])
+                else:
+                    q[t] = ModelCalibration.fit(pc, yc, r["classes"].tolist(), method=name).calibrate(
+                        r["test_probs"][t])
+            e, nl = score(q, r["test_y"])
+            out["real"][name] = {"ece": round(e, 4), "nll": round(nl, 4)}
+        _say(f"  real: {out['real']}")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["methods", "ece-fields", "coverage", "real"])
+    ap.add_argument("what", choices=["methods", "ece-fields", "coverage", "real", "histogram"])
     ap.add_argument("npz")
     ap.add_argument("--cal-seeds", default="310,311")
     ap.add_argument("--test-seeds", default="312,313,314,315")
     ap.add_argument("--lam", type=float, default=0.1, help="ece-fields: ODIR off-diagonal weight (from methods)")
     ap.add_argument("--mu", type=float, default=0.01, help="ece-fields: ODIR intercept weight (from methods)")
+    ap.add_argument("--real", help="histogram: the .npz of dump-real, for the real cutouts' rows")
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.what == "real":
@@ -675,6 +754,8 @@ def main() -> None:
     test = [int(v) for v in a.test_seeds.split(",")]
     if a.what == "methods":
         out = run_methods(d, cal, test)
+    elif a.what == "histogram":
+        out = run_histogram(d, test, a.real)
     elif a.what == "ece-fields":
         out = run_ece_fields(d, cal, test, a.lam, a.mu)
     else:

@@ -1,4 +1,4 @@
-"""``starclass calibrate``: refit a model's calibration (temperature or vector scaling) and conformal rows."""
+"""``starclass calibrate``: refit a model's calibration (temperature, vector, histogram) and conformal rows."""
 
 from __future__ import annotations
 
@@ -30,7 +30,11 @@ def calibrate_command(
     method: str = typer.Option(
         "temperature", "--method",
         help="temperature: one number for every class (never changes the most probable class); vector: a "
-             "scale and a bias per class (corrects classes that are over- or under-predicted; needs more rows)."),
+             "scale and a bias per class (corrects classes that are over- or under-predicted; needs more rows); "
+             "histogram: class frequencies in equal-mass bins of each class's probability (corrects any "
+             "per-class miscalibration; needs thousands of rows, at least 100 per bin)."),
+    bins: int = typer.Option(
+        15, "--bins", help="--method histogram: equal-mass bins per class (needs 100 labelled rows per bin)."),
 ) -> None:
     """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
@@ -39,11 +43,13 @@ def calibrate_command(
     """
     import numpy as np
 
-    from starclass.learn.calibration import calibrate_model, check_method
+    from starclass.learn.calibration import calibrate_model, check_histogram_rows, check_method
     from starclass.learn.checkpoint import read_manifest
     from starclass.learn.precision import pick_device
 
     check_method(method, "--method")
+    if method == "histogram":
+        check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read
     dev = pick_device(device)
     if not model.is_dir():
         raise StarclassError(f"model {model}: give the model directory 'starclass train' wrote (calibration is "
@@ -84,8 +90,14 @@ def calibrate_command(
         values = numeric_column(table, label_column, f"catalogue {catalog}").copy()
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out
         source = str(catalog)
+    if method == "histogram":
+        # refused before the network runs: too few labelled rows for the bins (the rows that map
+        # to no class of the task are left out, as calibrate_model does)
+        n_rows = int(np.sum(np.asarray(cfg.class_indices(np.asarray(values))) >= 0))
+        check_histogram_rows(n_rows, bins, "--method histogram --bins")
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
-                          device=dev, method=method)
-    vs_t = f" (temperature alone {cal.nll_temperature:.4f})" if cal.method == "vector" else ""
+                          device=dev, method=method, n_bins=bins)
+    vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
+            + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): {cal.describe()}, "
          f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")

@@ -148,6 +148,8 @@ def _echo_trust(out) -> None:
     elif meta.get("calibration_method") == "vector":
         what = ("calibrated with vector scaling (scale " + "/".join(f"{v:.3f}" for v in meta["calibration_scale"])
                 + ", bias " + "/".join(f"{v:+.3f}" for v in meta["calibration_bias"]) + ")")
+    elif meta.get("calibration_method") == "histogram":
+        what = f"calibrated with histogram binning ({meta.get('calibration_bins')} bins per class)"
     else:
         what = f"calibrated with temperature {meta['temperature']:.3f}"
     line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"

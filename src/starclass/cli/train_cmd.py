@@ -244,7 +244,8 @@ def train_command(
     calibration_method: str | None = typer.Option(
         None, "--calibration-method",
         help="How the finished ensemble is calibrated on the validation split: temperature (one number, the "
-             "default) or vector (a scale and a bias per class; needs more validation rows). "
+             "default), vector (a scale and a bias per class; needs more validation rows) or histogram (15 "
+             "equal-mass bins per class; needs 1,500+ validation rows, else the temperature is used, with a note). "
              "Default: the task's recipe.calibration."),
     label_model: str | None = typer.Option(
         None, "--label-model",

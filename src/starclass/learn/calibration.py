@@ -1,4 +1,4 @@
-"""Calibrated probabilities: a temperature (or per-class vector scaling) per ensemble, fitted on held-out data.
+"""Calibrated probabilities: a temperature (or vector scaling, histogram binning) per ensemble, fitted on held-out data.
 
 A network's softmax is usually over-confident; an ensemble's mean is better but not right
 either. **Temperature scaling** (Guo et al. 2017) fixes most of it with one number and never
@@ -28,6 +28,15 @@ per-class terms. The price: ``2 K`` parameters instead of one (more held-out row
 and the most probable class can change. ``class_pred`` is still taken on the raw probabilities
 (:mod:`starclass.learn.classify`), so with vector scaling the largest calibrated ``prob_<k>``
 can differ from ``class_pred`` on some rows.
+
+**Histogram binning** (``method="histogram"``; one-vs-rest, Zadrozny & Elkan 2001): each
+class's probability ``p(k)`` is cut into ``n_bins`` equal-mass bins of the held-out rows, replaced
+by the frequency of class ``k`` in its bin (one pseudo-count at the bin's mean ``p(k)``), and the
+row is divided by its sum (:class:`HistogramBinner`). It is not log-linear in ``log p``, so it
+can remove miscalibration that no temperature or per-class scale can (a model over-confident at
+some probabilities and under-confident at others), at the price of ``K * n_bins`` numbers: it
+needs thousands of held-out rows, and it refuses fewer than :data:`HISTOGRAM_MIN_ROWS_PER_BIN`
+rows per bin. It can change the most probable class, as vector scaling can.
 
 **Where the held-out data come from.** ``starclass train`` already keeps a validation split
 (``recipe.val_fraction``; grouped by object for cutout folders) for early stopping. At the end
@@ -70,11 +79,26 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "TemperatureScaler", "VectorScaler", "ModelCalibration", "temper", "vector_scale", "fit_model_calibration",
-    "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method",
+    "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
+    "histogram_calibrate", "check_histogram_rows", "HISTOGRAM_BINS", "HISTOGRAM_MIN_ROWS_PER_BIN",
 ]
 
-#: Calibration maps a model can carry: one temperature, or a scale and a bias per class.
-CALIBRATION_METHODS = ("temperature", "vector")
+#: Calibration maps a model can carry: one temperature, a scale and a bias per class, or
+#: one-vs-rest histogram binning.
+CALIBRATION_METHODS = ("temperature", "vector", "histogram")
+
+#: Default number of equal-mass bins per class of histogram binning (the fourth run of
+#: docs/uncertainty.md: 15 bins reach ECE <= 0.02 on simulated fields from 3,000 rows on).
+HISTOGRAM_BINS = 15
+
+#: Fewest held-out rows per bin histogram binning accepts (docs/uncertainty.md, section 1c). On
+#: the real PAndAS cutouts (139 calibration rows per fold) it overfitted with 9 rows per bin (15
+#: bins; ECE 0.056 against 0.036 with the temperature) and still with 23 (6 bins; ECE 0.056). On
+#: simulated fields, rows drawn at random: with 40 per bin (600 rows) its test NLL was worse than
+#: the temperature's (1.032 against 1.008); from 100 per bin (1,500 rows) on it was no worse than
+#: the temperature's (1.006 against 1.008) with a lower ECE (0.018 against 0.030). Below 100 it
+#: is refused.
+HISTOGRAM_MIN_ROWS_PER_BIN = 100
 
 #: Probabilities are clipped here before the log: a float32 softmax can round to exactly 0.
 _EPS = 1e-12
@@ -369,6 +393,156 @@ class VectorScaler:
     transform = predict_proba
 
 
+def _check_n_bins(n_bins, what: str = "n_bins") -> int:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or int(n_bins) < 1:
+        raise StarclassError(f"{what} must be a whole number >= 1, got {n_bins!r}")
+    return int(n_bins)
+
+
+def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
+                         min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN) -> int:
+    """``n_bins`` if ``n_rows`` calibration rows fill each bin with ``min_rows_per_bin``, else a clear error.
+
+    ``what`` names the option in the message (``--bins`` on the command line).
+
+    Examples
+    --------
+    >>> check_histogram_rows(3000, 15)
+    15
+    >>> try:
+    ...     check_histogram_rows(139, 15)
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:70])
+    histogram binning (n_bins 15): 139 calibration rows are 9.3 per bin; i
+    """
+    n_bins = _check_n_bins(n_bins, what)
+    least = n_bins * int(min_rows_per_bin)
+    if n_rows < least:
+        raise StarclassError(
+            f"histogram binning ({what} {n_bins}): {n_rows} calibration rows are {n_rows / n_bins:.1f} per bin; it "
+            f"needs at least {int(min_rows_per_bin)} rows per bin ({least} rows). Give more labelled rows, fewer "
+            "bins, or use the temperature (small sets: docs/uncertainty.md, section 1c)")
+    return n_bins
+
+
+class HistogramBinner:
+    """One-vs-rest histogram binning (Zadrozny & Elkan 2001), equal-mass bins, rows renormalised.
+
+    For each class ``k`` the held-out values of ``p(k)`` are cut into ``n_bins`` bins holding
+    equal numbers of rows (interior edges at the quantiles; tied edges merged); a new ``p(k)``
+    is replaced by the frequency of class ``k`` among the held-out rows of its bin, with one
+    pseudo-row at the bin's mean ``p(k)`` (so a bin without a hit is not exactly 0, and a small
+    bin leans towards the model's own value). The ``K`` frequencies of a row are then divided
+    by their sum. scikit-learn style: :meth:`fit`, :meth:`predict_proba` (alias
+    :meth:`transform`).
+
+    Parameters
+    ----------
+    n_bins : int
+        Bins per class (default :data:`HISTOGRAM_BINS`).
+    min_rows_per_bin : int
+        :meth:`fit` refuses fewer than ``n_bins * min_rows_per_bin`` rows (default
+        :data:`HISTOGRAM_MIN_ROWS_PER_BIN`): with a few rows per bin the frequencies are noise
+        (the real PAndAS cutouts, 9 and 23 rows per bin, overfitted). 0 turns the check off.
+
+    Attributes
+    ----------
+    edges_ : list of numpy.ndarray
+        Per class, the interior bin edges (at most ``n_bins - 1``, increasing); a value ``v``
+        falls in bin ``searchsorted(edges, v, side="right")``.
+    freq_ : list of numpy.ndarray
+        Per class, the calibrated probability of each bin (``len(edges_[k]) + 1`` values; NaN
+        for a bin no held-out row fell in, where the model's own ``p(k)`` is kept).
+    n_ : int
+        Rows fitted on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> p1 = rng.random(3000); p = np.column_stack([p1, 1 - p1])
+    >>> truth = 0.5 + 0.4 * np.sin(6 * p1)           # no monotone map of p recovers this
+    >>> y = (rng.random(3000) > truth).astype(int)   # class 0 with probability truth
+    >>> hb = HistogramBinner(n_bins=10).fit(p, y)
+    >>> q = hb.predict_proba(p)
+    >>> bool(np.allclose(q.sum(1), 1)), len(hb.freq_[0])
+    (True, 10)
+    """
+
+    def __init__(self, n_bins: int = HISTOGRAM_BINS, min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN) -> None:
+        self.n_bins = n_bins
+        self.min_rows_per_bin = min_rows_per_bin
+
+    def fit(self, probs, y) -> HistogramBinner:
+        """Fit the bins and their class frequencies on probabilities ``[N, K]`` and class indices ``y``."""
+        p, y = _check_probs_labels(probs, y)
+        n_bins = check_histogram_rows(len(y), self.n_bins, min_rows_per_bin=self.min_rows_per_bin)
+        quantiles = np.linspace(0.0, 1.0, n_bins + 1)[1:-1]
+        self.edges_, self.freq_ = [], []
+        for j in range(p.shape[1]):
+            pj = p[:, j]
+            edges = np.unique(np.quantile(pj, quantiles))
+            which = np.searchsorted(edges, pj, side="right")
+            hit = (y == j).astype(np.float64)
+            freq = np.full(len(edges) + 1, np.nan)
+            for i in range(len(edges) + 1):
+                inside = which == i
+                if inside.any():
+                    # class frequency with one pseudo-row at the bin's mean probability
+                    freq[i] = (hit[inside].sum() + pj[inside].mean()) / (inside.sum() + 1)
+            self.edges_.append(edges)
+            self.freq_.append(freq)
+        self.n_ = int(len(y))
+        return self
+
+    def predict_proba(self, probs) -> np.ndarray:
+        """Calibrated probabilities ``[N, K]`` (rows sum to 1; rows with NaN stay NaN)."""
+        if not hasattr(self, "freq_"):
+            raise StarclassError("HistogramBinner is not fitted: call fit() first")
+        return histogram_calibrate(probs, self.edges_, self.freq_)
+
+    transform = predict_proba
+
+
+def histogram_calibrate(probs, edges, freq) -> np.ndarray:
+    """Apply fitted one-vs-rest histogram binning (:class:`HistogramBinner`) to probabilities.
+
+    Parameters
+    ----------
+    probs : numpy.ndarray
+        Probabilities ``[N, K]``.
+    edges, freq : sequence of array-like
+        Per class, the interior bin edges and the ``len(edges) + 1`` bin frequencies (NaN: an
+        empty bin, where the row's own probability is kept).
+
+    Returns
+    -------
+    numpy.ndarray
+        Calibrated probabilities ``[N, K]`` float64, rows summing to 1.
+
+    Examples
+    --------
+    >>> p = np.array([[0.9, 0.1], [0.3, 0.7]])
+    >>> histogram_calibrate(p, [[0.5], [0.5]], [[0.2, 0.8], [0.3, 0.6]]).round(3).tolist()
+    [[0.727, 0.273], [0.25, 0.75]]
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    if p.ndim != 2 or len(edges) != p.shape[1] or len(freq) != p.shape[1]:
+        raise StarclassError(f"histogram binning: bins of {len(edges)} classes for probabilities of shape {p.shape}")
+    bad = ~np.all(np.isfinite(p), axis=-1)
+    q = np.empty(p.shape)
+    for j in range(p.shape[1]):
+        f = np.asarray(freq[j], dtype=np.float64)
+        q[:, j] = f[np.searchsorted(np.asarray(edges[j], dtype=np.float64), np.where(bad, 0.5, p[:, j]), side="right")]
+    q = np.where(np.isfinite(q), q, p)
+    total = q.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # a row whose frequencies are all 0 (only possible with probabilities exactly 0) is uniform
+        out = np.where(total > 0, q / np.where(total > 0, total, 1.0), 1.0 / max(p.shape[1], 1))
+    out[bad] = np.nan
+    return out
+
+
 @dataclass
 class ModelCalibration:
     """The calibration a model carries: its held-out rows, calibration map and conformal sets.
@@ -382,16 +556,21 @@ class ModelCalibration:
     labels : numpy.ndarray
         Their class indices (0..K-1).
     temperature : float
-        Fitted on (``probs``, ``labels``); with ``method="vector"`` the one-parameter fit on
-        the same rows, kept for comparison (not applied).
+        Fitted on (``probs``, ``labels``); with ``method="vector"`` or ``"histogram"`` the
+        one-parameter fit on the same rows, kept for comparison (not applied).
     source : str
         Where the rows came from ("validation split" or a file).
-    method : {"temperature", "vector"}
+    method : {"temperature", "vector", "histogram"}
         The map :meth:`calibrate` applies (:data:`CALIBRATION_METHODS`).
     scale, bias : numpy.ndarray or None
-        Per-class scales and biases of vector scaling (None for a temperature).
+        Per-class scales and biases of vector scaling (None otherwise).
     nll_temperature : float
         NLL of the held-out rows with the temperature (equal to ``nll_after`` for a temperature).
+    n_bins : int or None
+        Histogram binning: bins per class asked for (None otherwise).
+    bin_edges, bin_freq : list of numpy.ndarray or None
+        Histogram binning: per class, the interior bin edges and the bins' calibrated
+        probabilities (:class:`HistogramBinner`'s ``edges_`` and ``freq_``; None otherwise).
     """
 
     classes: list[int]
@@ -405,11 +584,17 @@ class ModelCalibration:
     scale: np.ndarray | None = None
     bias: np.ndarray | None = None
     nll_temperature: float = math.nan
+    n_bins: int | None = None
+    bin_edges: list | None = None
+    bin_freq: list | None = None
 
     @classmethod
     def fit(cls, probs, labels, classes, source: str = "validation split",
-            method: str = "temperature") -> ModelCalibration:
-        """Fit the calibration (``method``: a temperature or vector scaling) on held-out rows.
+            method: str = "temperature", n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
+        """Fit the calibration (``method``: a temperature, vector scaling or histogram binning) on held-out rows.
+
+        ``n_bins`` is used by histogram binning only (which refuses fewer than
+        :data:`HISTOGRAM_MIN_ROWS_PER_BIN` rows per bin).
 
         Examples
         --------
@@ -426,6 +611,14 @@ class ModelCalibration:
             vs = VectorScaler().fit(p, y)
             return cls(classes, p, y, vs.temperature_, source, vs.nll_before_, vs.nll_after_, "vector",
                        vs.scale_, vs.bias_, vs.nll_temperature_)
+        if method == "histogram":
+            hb = HistogramBinner(n_bins=n_bins).fit(p, y)
+            ts = TemperatureScaler().fit(p, y)
+            # in-sample NLL of the bins (optimistic: the bins were fitted on these rows)
+            nll_hist = float(-np.mean(np.log(np.clip(hb.predict_proba(p)[np.arange(len(y)), y], _EPS, 1.0))))
+            return cls(classes, p, y, ts.temperature_, source, ts.nll_before_, nll_hist, "histogram",
+                       nll_temperature=ts.nll_after_, n_bins=int(hb.n_bins), bin_edges=hb.edges_,
+                       bin_freq=hb.freq_)
         ts = TemperatureScaler().fit(p, y)
         return cls(classes, p, y, ts.temperature_, source, ts.nll_before_, ts.nll_after_,
                    nll_temperature=ts.nll_after_)
@@ -438,6 +631,8 @@ class ModelCalibration:
         """Calibrated probabilities of new rows (NaN rows stay NaN)."""
         if self.method == "vector":
             return vector_scale(probs, self.scale, self.bias)
+        if self.method == "histogram":
+            return histogram_calibrate(probs, self.bin_edges, self.bin_freq)
         return temper(probs, self.temperature)
 
     def describe(self) -> str:
@@ -451,6 +646,9 @@ class ModelCalibration:
         if self.method == "vector":
             return ("vector scaling (scale " + "/".join(f"{v:.3f}" for v in self.scale) + ", bias "
                     + "/".join(f"{v:+.3f}" for v in self.bias) + f"; temperature alone {self.temperature:.3f})")
+        if self.method == "histogram":
+            return (f"histogram binning ({self.n_bins} equal-mass bins per class, "
+                    f"{self.n / max(int(self.n_bins), 1):.0f} rows per bin; temperature alone {self.temperature:.3f})")
         return f"temperature {self.temperature:.3f}"
 
     def conformal(self, calibrated: bool = True, seed: int = 0):
@@ -475,7 +673,10 @@ class ModelCalibration:
         out = {
             "method": self.method,
             "objective": ("NLL of softmax(scale * log(mean member probability) + bias), per class"
-                          if self.method == "vector" else "NLL of softmax(log(mean member probability) / T)"),
+                          if self.method == "vector" else
+                          "class frequency in equal-mass bins of each class's mean member probability, one "
+                          "pseudo-count at the bin mean, rows renormalised" if self.method == "histogram" else
+                          "NLL of softmax(log(mean member probability) / T)"),
             "source": str(self.source),
             "temperature": float(self.temperature),
             "nll_before": float(self.nll_before),
@@ -491,6 +692,12 @@ class ModelCalibration:
             out["scale"] = [float(f"{v:.17g}") for v in self.scale]
             out["bias"] = [float(f"{v:.17g}") for v in self.bias]
             out["nll_temperature"] = float(self.nll_temperature)
+        if self.method == "histogram":
+            out["n_bins"] = int(self.n_bins)
+            out["bin_edges"] = [[float(f"{v:.17g}") for v in e] for e in self.bin_edges]
+            # an empty bin (NaN: the row's own probability is kept) is stored as null, valid JSON
+            out["bin_freq"] = [[float(f"{v:.17g}") if np.isfinite(v) else None for v in f] for f in self.bin_freq]
+            out["nll_temperature"] = float(self.nll_temperature)
         return out
 
     @classmethod
@@ -502,12 +709,17 @@ class ModelCalibration:
             # entries written before vector scaling have no "method": a temperature
             method = str(d.get("method", "temperature"))
             vector = method == "vector"
+            hist = method == "histogram"
             out = cls([int(c) for c in d["classes"]], probs, labels, float(d["temperature"]),
                       str(d.get("source", "")), float(d.get("nll_before", math.nan)),
                       float(d.get("nll_after", math.nan)), method,
                       np.asarray(d["scale"], dtype=np.float64) if vector else None,
                       np.asarray(d["bias"], dtype=np.float64) if vector else None,
-                      float(d.get("nll_temperature", d.get("nll_after", math.nan))))
+                      float(d.get("nll_temperature", d.get("nll_after", math.nan))),
+                      int(d["n_bins"]) if hist else None,
+                      [np.asarray(e, dtype=np.float64).reshape(-1) for e in d["bin_edges"]] if hist else None,
+                      [np.asarray([np.nan if v is None else v for v in f], dtype=np.float64).reshape(-1)
+                       for f in d["bin_freq"]] if hist else None)
         except (KeyError, TypeError, ValueError) as exc:
             raise StarclassError(f"{where}: the calibration entry is malformed ({exc}); refit it with "
                                  "'starclass calibrate'") from None
@@ -521,6 +733,17 @@ class ModelCalibration:
                     or not np.all(out.scale > 0) or not np.all(np.isfinite(out.bias))):
                 raise StarclassError(f"{where}: stored vector scaling needs {k} positive scales and {k} finite "
                                      "biases; refit it with 'starclass calibrate --method vector'")
+        if out.method == "histogram":
+            k = len(out.classes)
+            ok = out.n_bins >= 1 and len(out.bin_edges) == k and len(out.bin_freq) == k
+            for e, f in zip(out.bin_edges if ok else [], out.bin_freq if ok else []):
+                fin = f[np.isfinite(f)]
+                ok = ok and (np.all(np.isfinite(e)) and np.all(np.diff(e) > 0) and len(e) < out.n_bins
+                             and f.shape == (len(e) + 1,) and np.all((fin >= 0) & (fin <= 1)))
+            if not ok:
+                raise StarclassError(f"{where}: stored histogram binning needs, for each of the {k} classes, "
+                                     "increasing finite bin edges (fewer than n_bins) and one frequency in [0, 1] "
+                                     "per bin; refit it with 'starclass calibrate --method histogram'")
         return out
 
 
@@ -536,7 +759,7 @@ def calibration_probabilities(loaded, inputs, *, batch_size: int = 256, device=N
 
 def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation split", batch_size: int = 256,
                           device=None, precision: bool | str | None = None,
-                          method: str = "temperature") -> ModelCalibration:
+                          method: str = "temperature", n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
 
     Parameters
@@ -551,8 +774,10 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
         Recorded with the calibration.
     batch_size, device, precision
         As :func:`starclass.learn.classify.predict_inputs`.
-    method : {"temperature", "vector"}
+    method : {"temperature", "vector", "histogram"}
         The calibration map (:data:`CALIBRATION_METHODS`).
+    n_bins : int
+        Bins per class of histogram binning (ignored by the other methods).
 
     Returns
     -------
@@ -572,12 +797,13 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
         raise StarclassError(f"calibration data ({source}): no row of class(es) {absent}; every class of the task "
                              f"{list(cfg.classes)} needs held-out examples")
     probs = calibration_probabilities(loaded, inputs, batch_size=batch_size, device=device, precision=precision)
-    return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method)
+    return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
 
 
 def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
                     overwrite: bool = False, batch_size: int = 256, device=None,
-                    precision: bool | str | None = None, method: str = "temperature") -> ModelCalibration:
+                    precision: bool | str | None = None, method: str = "temperature",
+                    n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
 
     Parameters
@@ -593,8 +819,10 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
         Recorded with the calibration (e.g. the labels file).
     overwrite : bool
         Replace a calibration the model already has (otherwise it is kept and this raises).
-    method : {"temperature", "vector"}
+    method : {"temperature", "vector", "histogram"}
         The calibration map (:data:`CALIBRATION_METHODS`).
+    n_bins : int
+        Bins per class of histogram binning (ignored by the other methods).
 
     Returns
     -------
@@ -622,6 +850,6 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
-                                device=device, precision=precision, method=method)
+                                device=device, precision=precision, method=method, n_bins=n_bins)
     save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
     return cal

@@ -286,6 +286,8 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
     if calibrated and cal.method == "vector":
         meta["calibration_scale"] = [float(v) for v in cal.scale]
         meta["calibration_bias"] = [float(v) for v in cal.bias]
+    if calibrated and cal.method == "histogram":
+        meta["calibration_bins"] = int(cal.n_bins)
     if coverage is not None:
         sets = cal.conformal(calibrated=calibrated).predict_set(prob, coverage=coverage)
         cols[PRED_SET] = format_sets(sets, cfg.classes)

@@ -133,10 +133,12 @@ class TrainRecipe:
         Augmentation: add Gaussian noise of a standard deviation drawn uniformly in
         ``[0, noise]`` times each stamp's own per-channel standard deviation (the M31 paper's
         "Gaussian enhancement"); 0 = none.
-    calibration : {"temperature", "vector"}
+    calibration : {"temperature", "vector", "histogram"}
         How the finished ensemble is calibrated on the validation split
         (:mod:`starclass.learn.calibration`): one temperature, or a scale and a bias per class
-        (vector scaling). It does not change the training, so it is left out of the resume digest.
+        (vector scaling), or histogram binning (15 bins per class; with fewer than 1,500 validation
+        rows the temperature is fitted instead, and the training notes say so). It does not
+        change the training, so it is left out of the resume digest.
 
     Examples
     --------

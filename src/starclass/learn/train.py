@@ -1076,7 +1076,7 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
     there is no calibration (no validation split, or a class absent from it), else the
     fitted map.
     """
-    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.calibration import HISTOGRAM_BINS, ModelCalibration, check_histogram_rows
     from starclass.learn.checkpoint import load_model, save_calibration
     from starclass.learn.classify import member_probabilities
 
@@ -1100,10 +1100,20 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
         parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
     probs = np.concatenate(parts).astype(np.float64)
     source = "validation split" + (" (most probable class of the soft targets)" if soft else "")
-    cal = ModelCalibration.fit(probs, targets, config.classes, source=source,
-                               method=getattr(config.recipe, "calibration", "temperature"))
+    method = getattr(config.recipe, "calibration", "temperature")
+    fallback = []
+    if method == "histogram":
+        try:
+            check_histogram_rows(len(targets), HISTOGRAM_BINS, "recipe.calibration histogram: bins")
+        except StarclassError as exc:
+            # the members are trained: a too-small validation split should not lose them, so the
+            # temperature (one parameter) is fitted instead and the notes say why
+            method = "temperature"
+            fallback = [f"{exc}; fitted the temperature instead (refit with 'starclass calibrate --method "
+                        "histogram' on a larger labelled set)"]
+    cal = ModelCalibration.fit(probs, targets, config.classes, source=source, method=method)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
-    return [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
+    return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
             f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})" + ("; soft targets: each row as its most "
                                                                    "probable class" if soft else "")]
 

@@ -147,6 +147,8 @@ def _trust_section(c: Comparison) -> Section:
     rname = c.ref_name
     s = Section(f"{c.pred_name} vs {rname}: calibration, prediction sets and uncertainty", key=f"trust_{rname}")
     temp = (" with vector scaling (a scale and a bias per class)" if t.method == "vector"
+            else " with histogram binning (class frequencies in equal-mass bins per class)"
+            if t.method == "histogram"
             else f" with temperature {t.temperature:.3f}" if t.temperature is not None else "")
     s.text(f"Expected calibration error (ECE) over {t.n_bins} equal-width bins of top-class confidence "
            f"(bin b holds confidences in (b/{t.n_bins}, (b+1)/{t.n_bins}]), and the multi-class Brier score "
