@@ -177,6 +177,13 @@ class SimConfig:
         Full well (e-) at which saturated stars clip and bleed.
     cluster_reff_pc
         Median effective radius (pc) of class 1 and 2 clusters (log-normal, 0.25 dex).
+    class_mag_shift
+        Per class 1-4, magnitudes added to ``mag_limit`` for that class's candidates (negative:
+        the class ends brighter); all zero: every class is drawn to ``mag_limit``.
+    class_companions
+        Per class 1-4, mean number of faint stars (like the field stars) placed 5-14 px around
+        each candidate of that class: the resolved stars of the star-forming complex it sits in,
+        which raise its background noise (``objects.COMPANION_RADII``); all zero: none.
     age_box_counts
         Class (1, 2, 3) -> relative numbers in the age boxes < 10 Myr, 10-100 Myr, 0.1-1 Gyr,
         > 1 Gyr; a class not given uses the PHANGS NGC 1566 mix (``objects.AGE_BOX_COUNTS``).
@@ -216,6 +223,8 @@ class SimConfig:
     footprint_edge: bool = True
     saturation: float = 80000.0
     cluster_reff_pc: float = 2.5
+    class_mag_shift: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    class_companions: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     age_box_counts: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
     ra: float = 65.0017
     dec: float = -54.9380
@@ -225,6 +234,8 @@ class SimConfig:
 
     def __post_init__(self) -> None:
         self.bands = tuple(b.lower() for b in self.bands)
+        self.class_mag_shift = tuple(float(v) for v in self.class_mag_shift)
+        self.class_companions = tuple(float(v) for v in self.class_companions)
         self.shape = (int(self.shape[0]), int(self.shape[1]))
         self.validate()
 
@@ -295,6 +306,12 @@ class SimConfig:
             raise StarclassError(f"galaxy_offset_kpc must be between 0 and 1000 kpc, got {self.galaxy_offset_kpc}")
         if not self.cluster_reff_pc > 0:
             raise StarclassError(f"cluster_reff_pc must be positive, got {self.cluster_reff_pc}")
+        if len(self.class_mag_shift) != 4 or not all(math.isfinite(v) and abs(v) <= 3.0
+                                                      for v in self.class_mag_shift):
+            raise StarclassError(f"class_mag_shift must be four magnitudes between -3 and 3, got {self.class_mag_shift}")
+        if len(self.class_companions) != 4 or not all(math.isfinite(v) and 0.0 <= v <= 50.0
+                                                       for v in self.class_companions):
+            raise StarclassError(f"class_companions must be four numbers between 0 and 50, got {self.class_companions}")
         for k, counts in self.age_box_counts.items():
             if int(k) not in (1, 2, 3) or len(counts) != 4 or min(counts) < 0 or sum(counts) <= 0:
                 raise StarclassError(f"age_box_counts: class {k} needs four non-negative numbers (classes 1-3), "
@@ -313,6 +330,11 @@ class SimConfig:
         d["bands"] = list(self.bands)
         d["subclass_mix"] = {str(k): v for k, v in self.subclass_mix.items()}
         d["age_box_counts"] = {str(k): list(v) for k, v in self.age_box_counts.items()}
+        for key in ("class_mag_shift", "class_companions"):
+            if any(getattr(self, key)):
+                d[key] = list(getattr(self, key))
+            else:  # the default: not written, so that simulation.json of the default fields stays as it was
+                del d[key]
         return d
 
 
@@ -367,6 +389,13 @@ def preset(name: str, **overrides) -> SimConfig:
     else:
         raise StarclassError(f"unknown simulator preset {name!r}; known: {', '.join(PRESETS)}")
     cfg = base.replace(**overrides) if overrides else base
+    if key in LEGUS_EXPOSURE_DEPTH and "exptime" not in overrides:
+        # the depth is reached by a longer effective exposure on the default background, not by a
+        # fainter background: the galaxy's diffuse light (bright in the arms and clumps, where
+        # associations and stars sit) stays, and with it the errors' link to where a source is
+        from starclass.simulate.render import exptime_at_background
+
+        cfg = cfg.replace(exptime={b: round(exptime_at_background(cfg, b)) for b in cfg.bands})
     if fraction is not None:
         cfg = cfg.replace(class_mix=mix_with_cluster_fraction(cfg.class_mix, fraction))
     return cfg
@@ -405,10 +434,12 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                      field_stars=LEGUS_FIELD_STARS,
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
-                    mag_bright=18.0, class_mix=(0.14, 0.085, 0.13, 0.645), human_noise=1.4,
+                    mag_bright=18.0, class_mix=(0.114, 0.066, 0.092, 0.728), human_noise=1.4,
                     depth={"f275w": 23.9, "f336w": 25.3, "f435w": 27.0, "f555w": 26.2, "f814w": 25.8},
                     age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
-                    galaxy="SIM-NGC628C", field_stars=LEGUS_FIELD_STARS,
+                    class_mag_shift=(-0.55, -0.6, -0.45, 0.45), class_companions=(0.0, 0.5, 6.0, 6.0),
+                    field_stars=3.0, sky_fraction=0.9,
+                    galaxy="SIM-NGC628C",
                     ra=24.1739, dec=15.7836),
     "ngc1433": dict(distance_mpc=8.3, bands=("f275w", "f336w", "f438w", "f555w", "f814w"), mag_limit=23.6,
                     mag_bright=18.0, class_mix=(0.165, 0.155, 0.165, 0.515), cluster_reff_pc=0.6, human_noise=0.7,
@@ -427,6 +458,14 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
 }
 
 PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
+
+#: LEGUS presets that reach their fitted ``depth`` with a longer effective exposure on the default
+#: background (:func:`starclass.simulate.render.exptime_at_background`, computed by :func:`preset`
+#: unless ``exptime`` is overridden) instead of a fainter background: a background at the 1e-4
+#: e-/s/px floor of ``render.required_background`` holds no diffuse galaxy light, and without it
+#: the errors of sources in the bright arms and clumps are not larger than those of the old
+#: clusters in the smooth disk (docs/legus_validation.md, "The class-error link").
+LEGUS_EXPOSURE_DEPTH: frozenset[str] = frozenset({"ngc628c"})
 
 #: Class mix of the ``ngc1566`` preset *before* the LEGUS-like CI >= 1.35 selection: after it
 #: (single stars and compact pairs mostly fail the cut, clusters mostly pass) the simulated human
