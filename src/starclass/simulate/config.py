@@ -308,7 +308,8 @@ class SimConfig:
             raise StarclassError(f"cluster_reff_pc must be positive, got {self.cluster_reff_pc}")
         if len(self.class_mag_shift) != 4 or not all(math.isfinite(v) and abs(v) <= 3.0
                                                       for v in self.class_mag_shift):
-            raise StarclassError(f"class_mag_shift must be four magnitudes between -3 and 3, got {self.class_mag_shift}")
+            raise StarclassError(f"class_mag_shift must be four magnitudes between -3 and 3, "
+                                 f"got {self.class_mag_shift}")
         if len(self.class_companions) != 4 or not all(math.isfinite(v) and 0.0 <= v <= 50.0
                                                        for v in self.class_companions):
             raise StarclassError(f"class_companions must be four numbers between 0 and 50, got {self.class_companions}")
@@ -434,10 +435,10 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                      field_stars=LEGUS_FIELD_STARS,
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
-                    mag_bright=18.0, class_mix=(0.114, 0.066, 0.092, 0.728), human_noise=1.4,
+                    mag_bright=18.0, class_mix=(0.114, 0.062, 0.071, 0.728), human_noise=1.4,
                     depth={"f275w": 23.9, "f336w": 25.3, "f435w": 27.0, "f555w": 26.2, "f814w": 25.8},
                     age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
-                    class_mag_shift=(-0.55, -0.6, -0.45, 0.45), class_companions=(0.0, 0.5, 6.0, 6.0),
+                    class_mag_shift=(-0.55, -0.6, -0.45, 0.45), class_companions=(0.0, 0.5, 9.0, 9.0),
                     field_stars=3.0, sky_fraction=0.9,
                     galaxy="SIM-NGC628C",
                     ra=24.1739, dec=15.7836),
@@ -450,7 +451,8 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                     ra=55.5062, dec=-47.2219),
     # the one field with a stated F606W V band (LEGUS HLSP image names; io.legus.KNOWN_FILTERS)
     "ngc5474": dict(distance_mpc=6.8, bands=("f275w", "f336w", "f438w", "f606w", "f814w"), mag_limit=23.6,
-                    mag_bright=17.5, class_mix=(0.086, 0.152, 0.025, 0.737),
+                    mag_bright=17.5, class_mix=(0.086, 0.152, 0.025, 0.737), human_noise=1.3,
+                    class_mag_shift=(-0.12, 0.22, -0.4, -0.15),
                     depth={"f275w": 24.1, "f336w": 24.3, "f438w": 25.8, "f606w": 27.0, "f814w": 26.3},
                     age_box_counts={1: (5, 6, 29, 2), 2: (27, 21, 29, 4), 3: (20, 6, 3, 0)}, galaxy="SIM-NGC5474",
                     field_stars=LEGUS_FIELD_STARS,
