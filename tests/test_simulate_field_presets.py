@@ -37,8 +37,14 @@ def test_presets_configure_the_field(name, dist, b_band, v_band):
     # depths fitted to the real catalogue's errors: deeper than the simulator's defaults in every band
     # (docs/legus_validation.md, "What was tuned")
     assert all(cfg.band_depth(b) > HST_DEPTH[b] for b in cfg.bands)
-    # the resolved faint stars under the candidates: the same for every LEGUS preset, more than the default
-    assert cfg.field_stars == LEGUS_FIELD_STARS > SimConfig().field_stars
+    # the resolved faint stars under the candidates: more than the default in the LEGUS presets, except
+    # where they come as companions of the classes that have them (NGC 628-C: a sparser field whose
+    # associations and stars sit in star-forming complexes; docs/legus_validation.md)
+    if any(cfg.class_companions):
+        assert cfg.field_stars == SimConfig().field_stars
+        assert cfg.class_companions[0] == 0 < cfg.class_companions[2]
+    else:
+        assert cfg.field_stars == LEGUS_FIELD_STARS > SimConfig().field_stars
 
 
 def test_ngc1566_is_tuned_like_the_other_fields():
@@ -245,7 +251,7 @@ def test_class_companions_sit_around_the_classes_that_have_them():
     assert not (out["none"][1].owner < 0).any()
     n4 = int(np.sum(np.asarray(truth[CLASS_REF]) == 4))
     assert 0.6 * 6 * n4 < extra.sum() < 1.4 * 6 * n4
-    # every companion lies 5-14 px from some class-4 candidate; class 1 gets none of its own
+    # every companion lies within 14 px of a class-4 candidate (class 1 has none of its own)
     cls = np.asarray(truth[CLASS_REF])
     xy = np.column_stack([truth["x"], truth["y"]])
     d4, _ = cKDTree(xy[cls == 4]).query(np.column_stack([comps.x[extra], comps.y[extra]]))

@@ -356,7 +356,9 @@ def preset(name: str, **overrides) -> SimConfig:
     * ``ngc7793w``, ``ngc5474``, ``ngc1433``, ``ngc628c``: more LEGUS fields spanning the
       distances (:data:`LEGUS_FIELD_PRESETS`): NGC 7793-W at 3.44 Mpc and NGC 628-C at 9.9 Mpc
       with ACS F435W, NGC 5474 at 6.8 Mpc with F438W and F606W, NGC 1433 at 8.3 Mpc with WFC3
-      F438W; candidates to the field's m_V at M_V ~ -6.
+      F438W; candidates to the field's m_V at M_V ~ -6. Presets in :data:`LEGUS_EXPOSURE_DEPTH`
+      (NGC 628-C) get each band's effective exposure from its depth
+      (:func:`starclass.simulate.render.exptime_at_background`) unless ``exptime`` is given.
 
     ``cluster_fraction`` (an override like any other, or ``--cluster-fraction``) rescales the
     class mix so that classes 1 + 2 are that share of the candidates.
@@ -423,10 +425,14 @@ LEGUS_FIELD_STARS: float = 12.0
 #: (benchmarks/realism_fields.py). ``depth`` is fitted to the field's real error-magnitude relation
 #: (benchmarks/realism_errors.py, ``effective_depth``, fitted twice: 0.6-2.5 mag deeper than
 #: :data:`HST_DEPTH`; most bands are then at the background floor of ``render.required_background``,
-#: i.e. with almost no diffuse light: docs/legus_validation.md, "What was tuned"), and
-#: ``human_noise`` to how often its real people disagreed (benchmarks/legus_disagreement.py: NGC
-#: 7793-W 70 %, NGC 628-C 68 %; NGC 5474's file has no class mean). docs/legus_validation.md,
-#: "The simulator across distances", gives the numbers.
+#: i.e. with almost no diffuse light: docs/legus_validation.md, "What was tuned"; NGC 628-C reaches
+#: it by exposure instead, :data:`LEGUS_EXPOSURE_DEPTH`), and ``human_noise`` to how often its real
+#: people disagreed (benchmarks/legus_disagreement.py: NGC 7793-W 70 %, NGC 628-C 68 %; NGC 5474's
+#: file has no class mean: 1.3, fitted to its naive-rule ladder). ``class_mag_shift`` (NGC 628-C,
+#: NGC 5474) follows the field's real per-class m_V medians, and NGC 628-C's ``class_companions``,
+#: ``field_stars`` and ``sky_fraction`` the real link between class, neighbours and V error
+#: (docs/legus_validation.md, "The class-error link"). docs/legus_validation.md, "The simulator
+#: across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.14, 0.17, 0.28, 0.41), cluster_reff_pc=0.8, human_noise=1.9,
