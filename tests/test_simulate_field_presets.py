@@ -99,6 +99,14 @@ def test_error_class_signal_sees_errors_that_track_the_class():
     seen = errors.error_class_signal(t, lab, "f555w")
     assert seen["auc_err"] > 0.75
     assert seen["resid_median"]["4"] > seen["resid_median"]["1"] + 0.05
+    # isolation per class: class 1 alone, every class 4 with a neighbour 10 px away
+    xy = np.column_stack([np.arange(8) * 100.0, np.zeros(8)])
+    pts = np.vstack([xy, xy[4:] + [10.0, 0.0]])
+    lab2 = np.array([1, 1, 1, 1, 4, 4, 4, 4, 4, 4, 4, 4])
+    t2 = Table({"x": pts[:, 0], "y": pts[:, 1], "mag_f555w": np.linspace(21, 23, 12),
+                "magerr_f555w": np.linspace(0.02, 0.06, 12)})
+    iso = errors.error_class_signal(t2, lab2, "f555w", radius=50.0)["isolated_share"]
+    assert iso["1"] == 1.0 and iso["4"] == 0.0 and iso["2"] is None
 
 
 def test_effective_depth_reads_a_known_relation():
