@@ -90,7 +90,9 @@ def error_class_signal(t, labels: np.ndarray, v_band: str, all_xy: np.ndarray | 
     * ``resid_median``: per class, the median log10 error at fixed m_V (log error minus a
       quadratic fit in m_V), and ``corr_neighbours``, the correlation of that residual with the
       number of other catalogue rows within ``radius`` px (``all_xy``: every row of the
-      catalogue, inspected or not; default the rows of ``t``).
+      catalogue, inspected or not; default the rows of ``t``), the median of that number per
+      class (``neighbours_median``) and the share of each class with no other row within
+      ``radius / 2`` (``isolated_share``).
 
     Examples
     --------
@@ -134,6 +136,11 @@ def error_class_signal(t, labels: np.ndarray, v_band: str, all_xy: np.ndarray | 
     out["corr_neighbours"] = round(float(np.corrcoef(resid[ok], n_near[ok])[0, 1]), 3)
     out["neighbours_median"] = {str(k): float(np.median(n_near[lab == k])) if np.any(lab == k) else None
                                 for k in (1, 2, 3, 4)}
+    # isolation per class: no other row within half the radius (real NGC 628-C: clusters mostly
+    # isolated, 72 % of class 1 against 37 % of class 4)
+    close = np.array([len(v) for v in cKDTree(others).query_ball_point(xy, radius / 2)]) - 1
+    out["isolated_share"] = {str(k): round(float(np.mean(close[lab == k] == 0)), 3) if np.any(lab == k) else None
+                             for k in (1, 2, 3, 4)}
     return out
 
 

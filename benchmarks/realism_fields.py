@@ -46,20 +46,23 @@ REAL = {
 }
 QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
 #: Simulated field per preset: (size in px, candidates). NGC 628-C gets the larger field so that
-#: its ladder trains on as many simulated as real sources (about 1900 matched vs 1559 real); NGC 1566
-#: gets 2560 px with 3900 candidates (about as many matched as its 2451 real sources).
-FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (2048, 3200), "ngc5474": (1536, 1800),
+#: its ladder trains on about as many simulated as real sources (about 1700 matched vs 1559 real),
+#: on twice the area it had before (2048 px): the real catalogue is 6-15 times less crowded than the
+#: simulated one was, and a source's error follows its neighbours (docs/legus_validation.md, "The
+#: class-error link"); NGC 1566 gets 2560 px with 3900 candidates (about as many matched as its
+#: 2451 real sources).
+FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (2896, 3200), "ngc5474": (1536, 1800),
                "ngc1566": (2560, 3900)}
 #: What docs/legus_validation.md reports (seeds SEEDS, FIELD_SIZES), checked by the slow test: class
 #: medians (mean over seeds) inside the real IQR (of 16), and the ladder rules whose mean difference
 #: misses the 5-point bar, with the bound they do meet (every other rule is within 5 points of the
 #: real catalogue). Why each one misses: docs/legus_validation.md, "The simulator across distances".
-EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 14, "ngc1433": 14, "ngc628c": 16, "ngc1566": 16}
+EXPECTED_INSIDE = {"ngc7793w": 16, "ngc5474": 15, "ngc1433": 14, "ngc628c": 16, "ngc1566": 16}
 EXPECTED_MISSES = {
     "ngc7793w": {("binary", "tree3"): 7.5, ("binary", "gbm"): 8.5},
-    "ngc5474": {("4class", "gbm"): 6.5},
+    "ngc5474": {},
     "ngc1433": {},
-    "ngc628c": {("4class", "gbm"): 12.5, ("binary", "gbm"): 10.5},
+    "ngc628c": {("4class", "gbm"): 8.0},
     "ngc1566": {},
 }
 #: Seeds of the simulated fields: the ladder is compared as a mean over them (combine_seeds).

@@ -177,6 +177,13 @@ class SimConfig:
         Full well (e-) at which saturated stars clip and bleed.
     cluster_reff_pc
         Median effective radius (pc) of class 1 and 2 clusters (log-normal, 0.25 dex).
+    class_mag_shift
+        Per class 1-4, magnitudes added to ``mag_limit`` for that class's candidates (negative:
+        the class ends brighter); all zero: every class is drawn to ``mag_limit``.
+    class_companions
+        Per class 1-4, mean number of faint stars (like the field stars) placed 5-14 px around
+        each candidate of that class: the resolved stars of the star-forming complex it sits in,
+        which raise its background noise (``objects.COMPANION_RADII``); all zero: none.
     age_box_counts
         Class (1, 2, 3) -> relative numbers in the age boxes < 10 Myr, 10-100 Myr, 0.1-1 Gyr,
         > 1 Gyr; a class not given uses the PHANGS NGC 1566 mix (``objects.AGE_BOX_COUNTS``).
@@ -216,6 +223,8 @@ class SimConfig:
     footprint_edge: bool = True
     saturation: float = 80000.0
     cluster_reff_pc: float = 2.5
+    class_mag_shift: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    class_companions: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     age_box_counts: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
     ra: float = 65.0017
     dec: float = -54.9380
@@ -225,6 +234,8 @@ class SimConfig:
 
     def __post_init__(self) -> None:
         self.bands = tuple(b.lower() for b in self.bands)
+        self.class_mag_shift = tuple(float(v) for v in self.class_mag_shift)
+        self.class_companions = tuple(float(v) for v in self.class_companions)
         self.shape = (int(self.shape[0]), int(self.shape[1]))
         self.validate()
 
@@ -295,6 +306,13 @@ class SimConfig:
             raise StarclassError(f"galaxy_offset_kpc must be between 0 and 1000 kpc, got {self.galaxy_offset_kpc}")
         if not self.cluster_reff_pc > 0:
             raise StarclassError(f"cluster_reff_pc must be positive, got {self.cluster_reff_pc}")
+        if len(self.class_mag_shift) != 4 or not all(math.isfinite(v) and abs(v) <= 3.0
+                                                      for v in self.class_mag_shift):
+            raise StarclassError(f"class_mag_shift must be four magnitudes between -3 and 3, "
+                                 f"got {self.class_mag_shift}")
+        if len(self.class_companions) != 4 or not all(math.isfinite(v) and 0.0 <= v <= 50.0
+                                                       for v in self.class_companions):
+            raise StarclassError(f"class_companions must be four numbers between 0 and 50, got {self.class_companions}")
         for k, counts in self.age_box_counts.items():
             if int(k) not in (1, 2, 3) or len(counts) != 4 or min(counts) < 0 or sum(counts) <= 0:
                 raise StarclassError(f"age_box_counts: class {k} needs four non-negative numbers (classes 1-3), "
@@ -313,6 +331,11 @@ class SimConfig:
         d["bands"] = list(self.bands)
         d["subclass_mix"] = {str(k): v for k, v in self.subclass_mix.items()}
         d["age_box_counts"] = {str(k): list(v) for k, v in self.age_box_counts.items()}
+        for key in ("class_mag_shift", "class_companions"):
+            if any(getattr(self, key)):
+                d[key] = list(getattr(self, key))
+            else:  # the default: not written, so that simulation.json of the default fields stays as it was
+                del d[key]
         return d
 
 
@@ -333,7 +356,9 @@ def preset(name: str, **overrides) -> SimConfig:
     * ``ngc7793w``, ``ngc5474``, ``ngc1433``, ``ngc628c``: more LEGUS fields spanning the
       distances (:data:`LEGUS_FIELD_PRESETS`): NGC 7793-W at 3.44 Mpc and NGC 628-C at 9.9 Mpc
       with ACS F435W, NGC 5474 at 6.8 Mpc with F438W and F606W, NGC 1433 at 8.3 Mpc with WFC3
-      F438W; candidates to the field's m_V at M_V ~ -6.
+      F438W; candidates to the field's m_V at M_V ~ -6. Presets in :data:`LEGUS_EXPOSURE_DEPTH`
+      (NGC 628-C) get each band's effective exposure from its depth
+      (:func:`starclass.simulate.render.exptime_at_background`) unless ``exptime`` is given.
 
     ``cluster_fraction`` (an override like any other, or ``--cluster-fraction``) rescales the
     class mix so that classes 1 + 2 are that share of the candidates.
@@ -367,6 +392,13 @@ def preset(name: str, **overrides) -> SimConfig:
     else:
         raise StarclassError(f"unknown simulator preset {name!r}; known: {', '.join(PRESETS)}")
     cfg = base.replace(**overrides) if overrides else base
+    if key in LEGUS_EXPOSURE_DEPTH and "exptime" not in overrides:
+        # the depth is reached by a longer effective exposure on the default background, not by a
+        # fainter background: the galaxy's diffuse light (bright in the arms and clumps, where
+        # associations and stars sit) stays, and with it the errors' link to where a source is
+        from starclass.simulate.render import exptime_at_background
+
+        cfg = cfg.replace(exptime={b: round(exptime_at_background(cfg, b)) for b in cfg.bands})
     if fraction is not None:
         cfg = cfg.replace(class_mix=mix_with_cluster_fraction(cfg.class_mix, fraction))
     return cfg
@@ -393,10 +425,14 @@ LEGUS_FIELD_STARS: float = 12.0
 #: (benchmarks/realism_fields.py). ``depth`` is fitted to the field's real error-magnitude relation
 #: (benchmarks/realism_errors.py, ``effective_depth``, fitted twice: 0.6-2.5 mag deeper than
 #: :data:`HST_DEPTH`; most bands are then at the background floor of ``render.required_background``,
-#: i.e. with almost no diffuse light: docs/legus_validation.md, "What was tuned"), and
-#: ``human_noise`` to how often its real people disagreed (benchmarks/legus_disagreement.py: NGC
-#: 7793-W 70 %, NGC 628-C 68 %; NGC 5474's file has no class mean). docs/legus_validation.md,
-#: "The simulator across distances", gives the numbers.
+#: i.e. with almost no diffuse light: docs/legus_validation.md, "What was tuned"; NGC 628-C reaches
+#: it by exposure instead, :data:`LEGUS_EXPOSURE_DEPTH`), and ``human_noise`` to how often its real
+#: people disagreed (benchmarks/legus_disagreement.py: NGC 7793-W 70 %, NGC 628-C 68 %; NGC 5474's
+#: file has no class mean: 1.3, fitted to its naive-rule ladder). ``class_mag_shift`` (NGC 628-C,
+#: NGC 5474) follows the field's real per-class m_V medians, and NGC 628-C's ``class_companions``,
+#: ``field_stars`` and ``sky_fraction`` the real link between class, neighbours and V error
+#: (docs/legus_validation.md, "The class-error link"). docs/legus_validation.md, "The simulator
+#: across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.14, 0.17, 0.28, 0.41), cluster_reff_pc=0.8, human_noise=1.9,
@@ -405,10 +441,12 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                      field_stars=LEGUS_FIELD_STARS,
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
-                    mag_bright=18.0, class_mix=(0.14, 0.085, 0.13, 0.645), human_noise=1.4,
+                    mag_bright=18.0, class_mix=(0.114, 0.062, 0.071, 0.728), human_noise=1.4,
                     depth={"f275w": 23.9, "f336w": 25.3, "f435w": 27.0, "f555w": 26.2, "f814w": 25.8},
                     age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
-                    galaxy="SIM-NGC628C", field_stars=LEGUS_FIELD_STARS,
+                    class_mag_shift=(-0.55, -0.6, -0.45, 0.45), class_companions=(0.0, 0.5, 9.0, 9.0),
+                    field_stars=3.0, sky_fraction=0.9,
+                    galaxy="SIM-NGC628C",
                     ra=24.1739, dec=15.7836),
     "ngc1433": dict(distance_mpc=8.3, bands=("f275w", "f336w", "f438w", "f555w", "f814w"), mag_limit=23.6,
                     mag_bright=18.0, class_mix=(0.165, 0.155, 0.165, 0.515), cluster_reff_pc=0.6, human_noise=0.7,
@@ -419,7 +457,8 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                     ra=55.5062, dec=-47.2219),
     # the one field with a stated F606W V band (LEGUS HLSP image names; io.legus.KNOWN_FILTERS)
     "ngc5474": dict(distance_mpc=6.8, bands=("f275w", "f336w", "f438w", "f606w", "f814w"), mag_limit=23.6,
-                    mag_bright=17.5, class_mix=(0.086, 0.152, 0.025, 0.737),
+                    mag_bright=17.5, class_mix=(0.086, 0.152, 0.025, 0.737), human_noise=1.3,
+                    class_mag_shift=(-0.12, 0.22, -0.4, -0.15),
                     depth={"f275w": 24.1, "f336w": 24.3, "f438w": 25.8, "f606w": 27.0, "f814w": 26.3},
                     age_box_counts={1: (5, 6, 29, 2), 2: (27, 21, 29, 4), 3: (20, 6, 3, 0)}, galaxy="SIM-NGC5474",
                     field_stars=LEGUS_FIELD_STARS,
@@ -427,6 +466,14 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
 }
 
 PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
+
+#: LEGUS presets that reach their fitted ``depth`` with a longer effective exposure on the default
+#: background (:func:`starclass.simulate.render.exptime_at_background`, computed by :func:`preset`
+#: unless ``exptime`` is overridden) instead of a fainter background: a background at the 1e-4
+#: e-/s/px floor of ``render.required_background`` holds no diffuse galaxy light, and without it
+#: the errors of sources in the bright arms and clumps are not larger than those of the old
+#: clusters in the smooth disk (docs/legus_validation.md, "The class-error link").
+LEGUS_EXPOSURE_DEPTH: frozenset[str] = frozenset({"ngc628c"})
 
 #: Class mix of the ``ngc1566`` preset *before* the LEGUS-like CI >= 1.35 selection: after it
 #: (single stars and compact pairs mostly fail the cut, clusters mostly pass) the simulated human

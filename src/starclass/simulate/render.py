@@ -58,6 +58,39 @@ def required_background(config: SimConfig, band: str) -> float:
     return float(max(b, 1e-4))
 
 
+def exptime_at_background(config: SimConfig, band: str, reference: SimConfig | None = None) -> float:
+    """Effective exposure (s) at which ``band`` reaches the config's depth on the reference background.
+
+    :func:`required_background` reaches a deeper ``depth`` at a fixed exposure with a fainter
+    background, floored at 1e-4 e-/s/px: a depth 1-2 mag deeper than the defaults leaves a field
+    with read noise only and no diffuse galaxy light, so the errors cannot follow bright arms and
+    clumps. This solves S/N = 10 (r = 3 px) for the exposure instead, with the background that
+    ``reference`` (default: the default depths and exposures, ``SimConfig()``) needs in that band.
+
+    Examples
+    --------
+    >>> from starclass.simulate.config import SimConfig
+    >>> deep = SimConfig(depth={"f555w": 26.0})
+    >>> t = exptime_at_background(deep, "f555w")
+    >>> t > 400.0  # longer than the default 400 s
+    True
+    >>> b = required_background(deep.replace(exptime={"f555w": t}), "f555w")
+    >>> round(b / required_background(SimConfig(), "f555w"), 3)
+    1.0
+    """
+    ref = SimConfig() if reference is None else reference
+    background = required_background(ref, band)
+    w, var = psf_mixture(config.band_fwhm(band), config.psf_beta)
+    ee = float(np.sum(w * (1 - np.exp(-0.5 * _APERTURE_R ** 2 / var))))
+    rate = ee * 10 ** (-0.4 * (config.band_depth(band) - config.zeropoint(band)))  # e-/s in the aperture
+    npix = np.pi * _APERTURE_R ** 2
+    # (rate t)^2 / 100 = rate t + npix (background t + read_noise^2), a quadratic in t
+    a = rate * rate / 100.0
+    b = rate + npix * background
+    c = npix * config.read_noise ** 2
+    return float((b + np.sqrt(b * b + 4 * a * c)) / (2 * a))
+
+
 def noise_models(config: SimConfig, gal: GalaxyMaps, positions: np.ndarray | None = None
                  ) -> tuple[dict[str, BandNoise], dict[str, np.ndarray]]:
     """Per band noise model and coarse galaxy light (e-/s/px).
