@@ -224,21 +224,37 @@ def test_exposure_depth_keeps_the_default_background():
 
 
 def test_default_field_is_unchanged():
-    """The default ``hst`` field is the same as before issue 14's class-error step (sha256 of a small
-    field's images, truth and configuration, computed on main 7815b0e)."""
-    import hashlib
-    import json
+    """The default ``hst`` field is the same as before issue 14's class-error step.
 
+    Fingerprint of a small field (per band: finite pixels, sum, sum of squares, maximum; sums of
+    truth columns) computed on main 7815b0e, before the LEGUS class-error settings existed. A
+    tolerance rather than a byte hash, so that a freshly installed numerical library that rounds
+    the last bit differently does not fail it; any change of the draw or of the rendering moves
+    these sums far beyond it.
+    """
+    expected_bands = {
+        "f275w": (34582, 1144.2586855888367, 59.052099715732545, 0.8543878793716431),
+        "f336w": (34582, 2257.1104839146137, 218.3224494772739, 1.5211430788040161),
+        "f438w": (34582, 5201.916738554835, 904.1986197914457, 1.9007749557495117),
+        "f555w": (34582, 18514.037826418877, 10642.608918512142, 5.01103401184082),
+        "f814w": (34582, 19256.87980377674, 11114.73500361679, 3.2157704830169678),
+    }
+    expected_truth = {"x": 3113.949057245733, "y": 4241.966106373563, "class_ref": 113.0,
+                      "mag_true_f555w": 949.0074435270857, "mass": 839415.8498984836, "ebv": 8.74293423918548}
     cfg = preset("hst", seed=7, shape=(192, 192), n_candidates=40)
     field = simulate_field(cfg)
     m = field.mosaics()
-    h = hashlib.sha256()
-    for b in cfg.bands:
-        h.update(np.ascontiguousarray(m.data[b], dtype=np.float32).tobytes())
-    for c in field.truth.colnames:
-        h.update(c.encode() + np.asarray(field.truth[c]).astype(str).tobytes())
-    h.update(json.dumps(cfg.to_dict(), sort_keys=True, default=float).encode())
-    assert h.hexdigest() == "03c790931e98801bfdd62a1bc8106c1fd78e441e06efa5b0ea4a231613e437a5"
+    assert sorted(expected_bands) == sorted(cfg.bands)
+    for b, (n_ok, total, squares, peak) in expected_bands.items():
+        a = np.asarray(m.data[b], dtype=np.float64)
+        ok = np.isfinite(a)
+        assert int(ok.sum()) == n_ok, b
+        np.testing.assert_allclose([a[ok].sum(), (a[ok] ** 2).sum(), a[ok].max()], [total, squares, peak],
+                                   rtol=1e-6, err_msg=b)
+    assert len(field.truth) == 40
+    for col, total in expected_truth.items():
+        np.testing.assert_allclose(np.nansum(np.asarray(field.truth[col], dtype=float)), total, rtol=1e-9,
+                                   err_msg=col)
 
 
 def test_class_companions_sit_around_the_classes_that_have_them():
