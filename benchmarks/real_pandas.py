@@ -45,6 +45,13 @@ on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names th
 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag=-x5 --out OUT
 
+``--summarise --per-object`` scores objects instead of cutouts: each run's P(cluster) is averaged
+over the cutouts of one ``object_id`` (the 869 cutouts are 755 objects; 110 have 2-3 cutouts).
+That is legitimate at test time because the folds are grouped by object, so all of an object's
+cutouts are in one test fold and none was seen in training; the bootstrap then resamples
+objects. Report it apart from the per-cutout figures: it answers "is this object a cluster?"
+rather than "is this cutout one?".
+
 ``--time-batches N`` times N training and N inference batches of each listed CNN on fold 0
 instead of training it, and prints the estimated epoch and 5-fold cost (for ResNet-50 at
 224 px, too slow for a loaded 2-core CPU).
@@ -314,13 +321,91 @@ def _metrics():
     return {"accuracy": acc, "auc": auc, "f1": f1, "purity@90": at90("purity"), "recall@90": at90("recall")}
 
 
-def summarise(args, y_all: np.ndarray) -> str:
+def object_truth(y: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Object code of every cutout and the truth of every object.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        0/1 truth of every cutout.
+    groups : numpy.ndarray
+        Object (``object_id``) of every cutout.
+
+    Returns
+    -------
+    code, y_obj : numpy.ndarray
+        ``code[i]`` is the object of cutout ``i`` (0 .. n_objects-1, in sorted order of the
+        ids); ``y_obj[j]`` the truth of object ``j``.
+
+    Raises
+    ------
+    StarclassError
+        When the cutouts of one object disagree on the truth (then no object-level truth exists).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> code, y_obj = object_truth(np.array([1, 1, 0]), np.array(["b", "b", "a"]))
+    >>> code.tolist(), y_obj.tolist()
+    ([1, 1, 0], [0, 1])
+    """
+    ids, code = np.unique(np.asarray(groups), return_inverse=True)
+    y = np.asarray(y)
+    y_obj = np.zeros(ids.size, dtype=y.dtype)
+    y_obj[code] = y
+    bad = np.flatnonzero(y_obj[code] != y)
+    if bad.size:
+        raise StarclassError(f"object {ids[code[bad[0]]]!r}: its cutouts have different labels; "
+                             "no per-object truth")
+    return code, y_obj
+
+
+def object_mean(idx: np.ndarray, p: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(cluster) averaged over the cutouts of each object a run scored.
+
+    Parameters
+    ----------
+    idx : numpy.ndarray
+        Cutout rows the run scored (out-of-fold).
+    p : numpy.ndarray
+        P(cluster) of those rows.
+    code : numpy.ndarray
+        Object code of every cutout (:func:`object_truth`).
+
+    Returns
+    -------
+    objects, p_obj : numpy.ndarray
+        The objects scored (sorted codes) and the mean P(cluster) of each.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> objects, p_obj = object_mean(np.array([0, 1, 2]), np.array([0.2, 0.6, 0.9]), np.array([1, 1, 0]))
+    >>> objects.tolist(), p_obj.round(2).tolist()
+    ([0, 1], [0.9, 0.4])
+    """
+    obj = np.asarray(code)[np.asarray(idx, dtype=int)]
+    objects, inv = np.unique(obj, return_inverse=True)
+    # the mean of an object's cutouts: each cutout is an independent view of the same object
+    total = np.bincount(inv, weights=np.asarray(p, dtype=float), minlength=objects.size)
+    return objects, total / np.bincount(inv, minlength=objects.size)
+
+
+def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
     out = Path(args.out)
     runs: dict[str, dict[int, dict]] = {}
     for f in sorted(out.glob("*_fold*.json")):
         name, k = f.stem.rsplit("_fold", 1)
         runs.setdefault(name, {})[int(k)] = json.loads(f.read_text())
     yb = (y_all == 1).astype(int)
+    per_object = bool(getattr(args, "per_object", False))
+    unit = "cutouts"
+    if per_object:
+        if groups is None:
+            raise StarclassError("--per-object needs the object of every cutout")
+        code, yb = object_truth(yb, groups)
+        unit = "objects"
+    n_units = yb.size
     metrics = _metrics()
     lines = ["| model | folds | TTA | accuracy | ROC AUC | F1 | purity @90% | recall @90% "
              "| train s/fold | infer s/fold | weights |",
@@ -343,6 +428,8 @@ def summarise(args, y_all: np.ndarray) -> str:
                 continue
             idx = np.concatenate([runs[name][k]["test"] for k in folds]).astype(int)
             p = np.concatenate([runs[name][k][key] for k in folds])
+            if per_object:
+                idx, p = object_mean(idx, p, code)
             pooled[name + (" +TTA" if tta else "")] = (idx, p)
             cells = []
             for fn in metrics.values():
@@ -357,16 +444,16 @@ def summarise(args, y_all: np.ndarray) -> str:
             lines.append(f"| {label} | {','.join(map(str, folds))} | {'8x' if tta else 'no'} | " + " | ".join(cells)
                          + f" | {tr:.0f}{ep} | {inf:.1f} | {runs[name][folds[0]].get('weights', '')} |")
     # ensemble: mean P(cluster) of the CNNs that cover every cutout
-    full = [n for n in CNNS if n in pooled and pooled[n][0].size == y_all.size]
+    full = [n for n in CNNS if n in pooled and pooled[n][0].size == n_units]
     if len(full) >= 2:
         ps = []
         for n in full:
             idx, p = pooled[n]
-            v = np.empty(y_all.size)
+            v = np.empty(n_units)
             v[idx] = p
             ps.append(v)
         p = np.mean(ps, axis=0)
-        pooled["ensemble"] = (np.arange(y_all.size), p)
+        pooled["ensemble"] = (np.arange(n_units), p)
         cells = [_cell(*_ci(fn, yb, p, n_boot=args.n_boot)) for fn in metrics.values()]
         lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
     # named ensembles (--ensemble "a +TTA,b +TTA;c,d"): the mean P(cluster) of runs already made,
@@ -383,7 +470,7 @@ def summarise(args, y_all: np.ndarray) -> str:
         name = "mean(" + ", ".join(parts) + ")"
         pooled[name] = (common, p)
         cells = [_cell(*_ci(fn, yb[common], p, n_boot=args.n_boot)) for fn in metrics.values()]
-        lines.append(f"| {name} | {common.size} cutouts | - | " + " | ".join(cells) + " | | | |")
+        lines.append(f"| {name} | {common.size} {unit} | - | " + " | ".join(cells) + " | | | |")
     # paired differences: the best model by AUC (or the one named by --best) against each
     # baseline and each --against model, on the cutouts both cover
     text = "\n".join(lines)
@@ -412,7 +499,7 @@ def summarise(args, y_all: np.ndarray) -> str:
                                              n_boot=args.n_boot, seed=0)
                     diffs.append(f"| {best} - {base} | {mname} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] | {common.size} |")
         if diffs:
-            text += ("\n\n| paired difference | metric | value [95% interval] | cutouts |\n| --- | --- | --- | --- |\n"
+            text += (f"\n\n| paired difference | metric | value [95% interval] | {unit} |\n| --- | --- | --- | --- |\n"
                      + "\n".join(diffs))
     return text
 
@@ -460,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
                                                   "the baselines are always kept)")
     ap.add_argument("--against", default=None, help="more runs to compare --best with, e.g. 'resnet18 +TTA'")
     ap.add_argument("--ensemble", default=None, help="averaged runs to add as rows: 'a +TTA,b +TTA;c,d'")
+    ap.add_argument("--per-object", action="store_true",
+                    help="with --summarise: score objects, P(cluster) averaged over each object_id's cutouts")
     ap.add_argument("--recipe", default=None, help="recipe changes key=value,... for the CNNs listed")
     ap.add_argument("--members", type=int, default=None, help="ensemble members per CNN (recipe ensemble_size)")
     ap.add_argument("--init-from", default=None, help="fine-tune every member from this saved model")
@@ -473,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     y = label_classes(cs, get_preset("m31-real").label_map)
     folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
     if args.summarise:
-        print(summarise(args, y))
+        print(summarise(args, y, cs.groups))
         return 0
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
