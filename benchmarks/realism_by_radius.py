@@ -11,23 +11,22 @@ two-sample KS distance real v simulated of each statistic, and the same medians 
     PYTHONPATH=src python benchmarks/realism_by_radius.py --real ../shared/data/pandas-m31 \\
         --sim fourth=/tmp/sim12/simA --sim fifth=/tmp/halo12/simA --json OUT.json
 
-Implied contrast: ZScale (:class:`astropy.visualization.ZScaleInterval`) at contrast 1 run on
-the 8-bit cutout gives an upper limit median + slope n / 2; a cutout stretched with contrast c
-has its own upper limit at 255, so (limit - median) / (255 - median) estimates c (undefined,
-and skipped, when the limit reaches the cutout's maximum).
+Implied contrast: the ZScale contrast read back from the 8-bit cutout, as
+``benchmarks/realism_clusters_diagnose.py`` measures it (third pass of ``docs/real_images.md``;
+NaN, and skipped, where undefined).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 from astropy import units as u
 from astropy.coordinates import SkyCoord
-from astropy.visualization import ZScaleInterval
 from scipy.stats import ks_2samp
 
 from starclass.io.atomic import atomic_path
@@ -42,28 +41,20 @@ STATS = ("pix_mean", "pix_p90", "frac_saturated", "bkg_noise", "concentration", 
 BINS = ((15.0, 25.0), (25.0, 50.0), (50.0, 300.0))
 
 
-def implied_contrast(image: np.ndarray) -> float:
-    """The ZScale contrast a stretched 8-bit cutout implies (module docstring); NaN if undefined.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> img = np.clip(np.random.default_rng(0).normal(60, 10, (64, 64)), 0, 255)
-    >>> 0 < implied_contrast(img) < 1
-    True
-    """
-    a = np.asarray(image, dtype=float)
-    _, hi = ZScaleInterval(contrast=1.0).get_limits(a)
-    med = float(np.median(a))
-    if hi >= a.max() or med >= 255:
-        return float("nan")
-    return float((hi - med) / (255.0 - med))
+def _diagnose():
+    """``benchmarks/realism_clusters_diagnose.py`` (its implied contrast is the one the doc uses)."""
+    spec = importlib.util.spec_from_file_location("realism_clusters_diagnose",
+                                                  ROOT / "benchmarks" / "realism_clusters_diagnose.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def clusters(root: Path, min_r: float) -> list[dict]:
     """Statistics of the cluster cutouts of ``root`` at projected radius >= ``min_r`` kpc."""
     with open(root / "labels.csv", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["label"] == "cluster"]
+    implied_contrast = _diagnose().implied_contrast
     out = []
     for r in rows:
         if r.get("r_gal"):
