@@ -424,3 +424,20 @@ def test_rendered_outer_clusters_follow_their_radius_and_none_keeps_them_indepen
 def test_bad_cluster_halo_setting_is_refused_naming_the_field(bad, field_name):
     with pytest.raises(StarclassError, match=f"cluster_halo.*{field_name}"):
         simulate_cutout(CutoutSimConfig(size=48, cluster_halo=bad), "cluster", 0)
+
+
+def test_cli_no_halo_clusters_writes_the_radius_independent_folder(tmp_path):
+    args = ["simulate", "--preset", "pandas-cutouts", "--n", "3", "--seed", "5", "--quiet"]
+    assert CliRunner().invoke(app, [*args[:1], str(tmp_path / "new"), *args[1:]]).exit_code == 0
+    r = CliRunner().invoke(app, [*args[:1], str(tmp_path / "old"), *args[1:], "--no-halo-clusters"])
+    assert r.exit_code == 0, r.output
+    old = write_cutouts(CutoutSimConfig(n=3, seed=5, cluster_halo=None), tmp_path / "api")
+    for row in _rows(old):
+        a = np.asarray(Image.open(tmp_path / "api" / row["file"]))
+        assert np.array_equal(a, np.asarray(Image.open(tmp_path / "old" / row["file"])))
+    first = _rows(old)[0]
+    assert first["label"] == "cluster"
+    assert not np.array_equal(np.asarray(Image.open(tmp_path / "new" / first["file"])),
+                              np.asarray(Image.open(tmp_path / "old" / first["file"])))
+    bad = CliRunner().invoke(app, ["simulate", str(tmp_path / "f"), "--preset", "m31", "--no-halo-clusters"])
+    assert bad.exit_code == 2 and "--no-halo-clusters" in bad.output and not (tmp_path / "f").exists()
