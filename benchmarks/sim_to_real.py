@@ -209,7 +209,64 @@ def paired_lines(doc: dict, other_path: Path, yb: np.ndarray, n_boot: int) -> li
     return lines
 
 
-def summarise(args, y: np.ndarray) -> str:
+#: Projected-radius bins (kpc) of the by-radius table: M31's bulge and inner disc, the outer
+#: disc, and the halo (where the PAndAS halo discoveries lie).
+RADIUS_BINS = ((0.0, 5.0), (5.0, 15.0), (15.0, 1000.0))
+
+
+def projected_radius_kpc(table) -> np.ndarray | None:
+    """Projected radius (kpc) on M31 of each real cutout from its ``ra, dec`` (0.78 Mpc, not
+    deprojected; M31's centre as in the simulator's radius table); None without the columns."""
+    if "ra" not in table.colnames or "dec" not in table.colnames:
+        return None
+    from astropy import units as u
+    from astropy.coordinates import SkyCoord
+
+    pos = SkyCoord(np.asarray(table["ra"], float) * u.deg, np.asarray(table["dec"], float) * u.deg)
+    return pos.separation(SkyCoord(10.6847 * u.deg, 41.2690 * u.deg)).radian * 780.0
+
+
+def radius_lines(doc: dict, table, yb: np.ndarray, other: dict | None, n_boot: int) -> list[str]:
+    """AUC and recall per label by projected radius, recall of the halo clusters per source
+    catalogue and, with ``other`` (another run's sim_only), the paired difference of the halo
+    clusters' recall."""
+    r = projected_radius_kpc(table)
+    if r is None:
+        return []
+    lines = ["By projected radius on M31 (P(cluster) >= 0.5):", "",
+             "| R (kpc) | TTA | clusters / galaxies | AUC | cluster recall | galaxy recall |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for lo, hi in RADIUS_BINS:
+        m = (r >= lo) & (r < hi)
+        for key, tta in (("p", "no"), ("p_tta", "8x")):
+            pb = np.asarray(doc[key])[m]
+            yy = yb[m]
+            auc = METRICS["auc"](yy, pb) if 0 < yy.sum() < yy.size else float("nan")
+            lines.append(f"| {lo:g}-{hi:g} | {tta} | {yy.sum()} / {(1 - yy).sum()} | {auc:.3f} | "
+                         f"{np.mean(pb[yy == 1] >= 0.5):.2f} | {np.mean(pb[yy == 0] < 0.5):.2f} |")
+    halo = (r >= RADIUS_BINS[-1][0]) & (yb == 1)
+    if "source_table" in table.colnames:
+        src = np.asarray(table["source_table"]).astype(str)
+        lines += ["", f"Clusters beyond {RADIUS_BINS[-1][0]:g} kpc by source catalogue (5 or more; no TTA / 8x):", ""]
+        for name in sorted(set(src[halo])):
+            m = halo & (src == name)
+            if m.sum() >= 5:
+                lines.append(f"* {name}: {m.sum()} clusters, recall {np.mean(np.asarray(doc['p'])[m] >= 0.5):.2f} / "
+                             f"{np.mean(np.asarray(doc['p_tta'])[m] >= 0.5):.2f}")
+    if other is not None:
+        lines += ["", f"Recall of the {halo.sum()} clusters beyond {RADIUS_BINS[-1][0]:g} kpc, this run minus the "
+                  "other (paired bootstrap over those clusters):", ""]
+        ones = np.ones(int(halo.sum()), int)
+        for key, tta in (("p", "no"), ("p_tta", "8x")):
+            pa, pb = np.asarray(doc[key])[halo], np.asarray(other[key])[halo]
+            v, lo, hi = bootstrap_ci(lambda y, a, b: np.mean(a >= 0.5) - np.mean(b >= 0.5), ones, pa, pb,
+                                     n_boot=n_boot, seed=0)
+            lines.append(f"* TTA {tta}: {np.mean(pa >= 0.5):.2f} v {np.mean(pb >= 0.5):.2f}, "
+                         f"difference {v:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+    return lines
+
+
+def summarise(args, y: np.ndarray, table=None) -> str:
     """Markdown tables of what ``--out`` holds; draws the curve to ``--png``."""
     out = Path(args.out)
     yb = (y == 1).astype(int)
@@ -228,8 +285,12 @@ def summarise(args, y: np.ndarray) -> str:
             lines.append(f"| {'8x' if tta else 'no'} | " + " | ".join(cells) + " |")
         p = np.asarray(doc["p"])
         sim_auc, sim_f1 = METRICS["auc"](yb, p), METRICS["f1"](yb, p)
+        other = None
         if getattr(args, "paired_against", None):
             lines += ["", *paired_lines(doc, Path(args.paired_against), yb, args.n_boot)]
+            other = json.loads(Path(args.paired_against).read_text())
+        if table is not None:
+            lines += ["", *radius_lines(doc, table, yb, other, args.n_boot)]
     runs: dict[tuple[str, str], list[dict]] = {}
     for f in sorted(out.glob("curve_fold*_n*_*.json")):
         d = json.loads(f.read_text())
@@ -324,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     y = label_classes(real, get_preset("m31-real").label_map)
     if args.summarise:
         try:
-            print(summarise(args, y))
+            print(summarise(args, y, real.table))
         except StarclassError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

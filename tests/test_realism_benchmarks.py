@@ -60,3 +60,39 @@ def test_implied_contrast_recovers_the_zscale_contrast_of_a_stretched_cutout():
         assert v == pytest.approx(c, abs=0.03)
     assert got[0.2] < got[0.25] < got[0.35]
     assert np.isnan(mod.implied_contrast(np.full((64, 64), 7.0)))  # flat: no slope
+
+
+def test_radius_lines_split_auc_and_recall_by_projected_radius(tmp_path):
+    """``sim_to_real.py --summarise``: per radius bin the AUC is scikit-learn's on that bin, the
+    recalls count P >= 0.5, and the halo clusters' paired recall difference is the plain one."""
+    from astropy import units as u
+    from astropy.coordinates import SkyCoord
+    from astropy.table import Table
+
+    mod = _module()
+    rng = np.random.default_rng(3)
+    n = 90
+    r_kpc = np.repeat([2.0, 10.0, 40.0], 30)
+    centre = SkyCoord(10.6847 * u.deg, 41.2690 * u.deg)
+    pos = centre.directional_offset_by(rng.uniform(0, 360, n) * u.deg, (r_kpc / 780.0) * u.rad)
+    table = Table({"ra": pos.ra.deg.astype(str), "dec": pos.dec.deg.astype(str),
+                   "source_table": np.where(np.arange(n) % 2, "huxor14_table1", "m31rbcV5")})
+    np.testing.assert_allclose(mod.projected_radius_kpc(table), r_kpc, rtol=1e-6)
+    y = rng.integers(0, 2, n)
+    y[[0, 1, 30, 31, 60, 61]] = [0, 1, 0, 1, 0, 1]
+    p = np.clip(0.3 * y + rng.uniform(0, 0.7, n), 0, 1)
+    q = rng.uniform(0, 1, n)
+    lines = mod.radius_lines({"p": p.tolist(), "p_tta": p.tolist()}, table, y,
+                             {"p": q.tolist(), "p_tta": q.tolist()}, n_boot=100)
+    row = next(r for r in lines if r.startswith("| 15-1000 | no |")).split("|")
+    m = r_kpc >= 15
+    assert float(row[4]) == pytest.approx(roc_auc_score(y[m], p[m]), abs=5e-4)
+    assert float(row[5]) == pytest.approx(np.mean(p[m & (y == 1)] >= 0.5), abs=5e-3)
+    assert float(row[6]) == pytest.approx(np.mean(p[m & (y == 0)] < 0.5), abs=5e-3)
+    halo = m & (y == 1)
+    diff = next(r for r in lines if r.startswith("* TTA no:"))
+    value = float(diff.split("difference ")[1].split(" [")[0])
+    assert value == pytest.approx(np.mean(p[halo] >= 0.5) - np.mean(q[halo] >= 0.5), abs=1e-3)  # 3 decimals
+    assert any(r.startswith("* huxor14_table1:") for r in lines)
+    # no coordinates: no table
+    assert mod.radius_lines({"p": p.tolist(), "p_tta": p.tolist()}, Table({"x": np.zeros(n)}), y, None, 50) == []

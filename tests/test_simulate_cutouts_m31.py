@@ -359,5 +359,85 @@ def test_zscale_contrast_narrows_the_window_and_is_set_per_label():
     assert 0 <= ZSCALE_CONTRAST["cluster"] - ZSCALE_CONTRAST["galaxy"] <= 0.301 - 0.281 + 0.005
     cfg = CutoutSimConfig(size=48, seed=6)
     same = CutoutSimConfig(size=48, seed=6, zscale_contrast={"cluster": 0.25, "galaxy": 0.25})
+    # (a faint cluster whose ZScale upper limit is the cutout's maximum does not depend on the
+    # contrast: with the fifth pass's random stream cutout 0 of this seed is one, so three are compared)
     for lab in ("cluster", "galaxy"):
-        assert not np.array_equal(simulate_cutout(cfg, lab, 0)[0], simulate_cutout(same, lab, 0)[0])
+        assert any(not np.array_equal(simulate_cutout(cfg, lab, i)[0], simulate_cutout(same, lab, i)[0])
+                   for i in range(3))
+
+
+def test_outer_halo_clusters_are_fainter_and_larger_than_inner_ones():
+    """Fifth pass: beyond ~15-30 kpc the GCLF gains the faint peak (M_V ~ -5.5, Huxor et al. 2014)
+    and sizes grow with radius (r_h ~ R^0.5); within 15 kpc the distributions are the old ones."""
+    from starclass.simulate.cutouts_m31 import CLUSTER_HALO, draw_cluster_parameters
+
+    cfg = CutoutSimConfig()
+    rng = np.random.default_rng(21)
+    inner = [draw_cluster_parameters(rng, cfg, r_gal=5.0) for _ in range(3000)]
+    outer = [draw_cluster_parameters(rng, cfg, r_gal=60.0) for _ in range(3000)]
+    g_in = np.array([d["g_mag"] for d in inner])
+    rh_in = np.array([d["r_h_pc"] for d in inner])
+    assert not any(d["faint_peak"] for d in inner)
+    assert np.median(g_in) == pytest.approx(17.5, abs=0.08) and np.median(rh_in) == pytest.approx(5.0, rel=0.05)
+    assert rh_in.max() <= 20.0
+    faint = np.array([d["faint_peak"] for d in outer])
+    assert faint.mean() == pytest.approx(CLUSTER_HALO["faint_share"], abs=0.03)
+    g_faint = np.array([d["g_mag"] for d in outer])[faint]
+    assert np.median(g_faint) == pytest.approx(CLUSTER_HALO["faint_g"], abs=0.05)
+    assert np.median([d["g_mag"] for d in outer]) > np.median(g_in) + 0.5
+    rh_out = np.array([d["r_h_pc"] for d in outer])
+    # (60 / 15)^0.5 = 2: twice the inner median, clipped at the extended clusters' 35 pc
+    assert np.median(rh_out) == pytest.approx(10.0, rel=0.06)
+    assert rh_out.max() <= 35.0 and rh_out.max() > 20.0
+    # halfway (in log R) between 15 and 30 kpc, half the faint share
+    mid = [draw_cluster_parameters(rng, cfg, r_gal=float(np.sqrt(15.0 * 30.0)))["faint_peak"] for _ in range(3000)]
+    assert np.mean(mid) == pytest.approx(CLUSTER_HALO["faint_share"] / 2, abs=0.03)
+    # cluster_halo=None: the radius is ignored, random number for random number
+    old = CutoutSimConfig(cluster_halo=None)
+    a = draw_cluster_parameters(np.random.default_rng(4), old, r_gal=80.0)
+    b = draw_cluster_parameters(np.random.default_rng(4), old)
+    assert a == b and "faint_peak" not in a
+
+
+def test_rendered_outer_clusters_follow_their_radius_and_none_keeps_them_independent():
+    def truths(log_r, halo):
+        kw = {} if halo else {"cluster_halo": None}
+        cfg = CutoutSimConfig(size=48, seed=6, r_gal_percentiles={"cluster": (log_r, log_r)}, **kw)
+        return [simulate_cutout(cfg, "cluster", i)[1] for i in range(6)]
+
+    near, far = truths(np.log10(3.0), True), truths(np.log10(80.0), True)
+    assert all(t["r_gal"] == pytest.approx(80.0) for t in far)
+    assert np.mean([t["r_h_pc"] for t in far]) > 1.5 * np.mean([t["r_h_pc"] for t in near])
+    # without the setting, where a cluster sits changes its background only
+    for a, b in zip(truths(np.log10(3.0), False), truths(np.log10(80.0), False)):
+        assert a["g_mag"] == b["g_mag"] and a["r_h_pc"] == b["r_h_pc"]
+
+
+@pytest.mark.parametrize("bad, field_name", [
+    ({"faint_share": 1.5}, "faint_share"),
+    ({"size_index": -0.5}, "size_index"),
+    ({"faint_sigma": float("nan")}, "faint_sigma"),
+    ({"rh_max_pc": 0.0}, "rh_max_pc"),
+    ({"r_full_kpc": 10.0}, "r_full_kpc"),
+    ({"faint_peak_g": 19.0}, "faint_peak_g"),
+])
+def test_bad_cluster_halo_setting_is_refused_naming_the_field(bad, field_name):
+    with pytest.raises(StarclassError, match=f"cluster_halo.*{field_name}"):
+        simulate_cutout(CutoutSimConfig(size=48, cluster_halo=bad), "cluster", 0)
+
+
+def test_cli_no_halo_clusters_writes_the_radius_independent_folder(tmp_path):
+    args = ["simulate", "--preset", "pandas-cutouts", "--n", "3", "--seed", "5", "--quiet"]
+    assert CliRunner().invoke(app, [*args[:1], str(tmp_path / "new"), *args[1:]]).exit_code == 0
+    r = CliRunner().invoke(app, [*args[:1], str(tmp_path / "old"), *args[1:], "--no-halo-clusters"])
+    assert r.exit_code == 0, r.output
+    old = write_cutouts(CutoutSimConfig(n=3, seed=5, cluster_halo=None), tmp_path / "api")
+    for row in _rows(old):
+        a = np.asarray(Image.open(tmp_path / "api" / row["file"]))
+        assert np.array_equal(a, np.asarray(Image.open(tmp_path / "old" / row["file"])))
+    first = _rows(old)[0]
+    assert first["label"] == "cluster"
+    assert not np.array_equal(np.asarray(Image.open(tmp_path / "new" / first["file"])),
+                              np.asarray(Image.open(tmp_path / "old" / first["file"])))
+    bad = CliRunner().invoke(app, ["simulate", str(tmp_path / "f"), "--preset", "m31", "--no-halo-clusters"])
+    assert bad.exit_code == 2 and "--no-halo-clusters" in bad.output and not (tmp_path / "f").exists()

@@ -63,6 +63,10 @@ def simulate_cmd(
     fields: int = typer.Option(None, "--fields", min=1,
         help="Write N fields (seeds SEED..SEED+N-1) in OUTDIR/<galaxy>-<k>/ and a survey plan OUTDIR/plan.yaml "
              "for 'starclass survey' (docs/survey.md)."),
+    halo_clusters: bool = typer.Option(True, "--halo-clusters/--no-halo-clusters",
+        help="--preset pandas-cutouts: clusters beyond 15 kpc on M31 fainter and larger with radius, as in "
+             "M31's outer halo (default; docs/real_images.md, fifth pass); --no-halo-clusters draws them "
+             "independently of radius (the fourth pass's folders)."),
 ) -> None:
     """Simulate a galaxy field (images, truth catalogue, simulated human labels).
 
@@ -82,6 +86,8 @@ def simulate_cmd(
     from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
     from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
 
+    if not halo_clusters and preset.lower() not in CUTOUT_PRESETS:
+        raise StarclassError("--no-halo-clusters applies to --preset pandas-cutouts only")
     if preset.lower() in SEED_PRESETS:
         given = [k for k, v in {"--n-candidates": n_candidates, "--distance": distance, "--bands": bands,
                                 "--humans": humans, "--galaxy": galaxy, "--fields": fields}.items() if v is not None]
@@ -105,6 +111,8 @@ def simulate_cmd(
         if given:
             raise StarclassError(f"--preset {preset} writes cutouts; {', '.join(given)} apply to fields only")
         cfg_c = CutoutSimConfig(n=869 if n is None else n, seed=seed)
+        if not halo_clusters:
+            cfg_c.cluster_halo = None
         counts = cfg_c.label_counts()
         labels = write_cutouts(cfg_c, outdir, overwrite=overwrite, progress=progress)
         echo(f"    labels: {labels}")

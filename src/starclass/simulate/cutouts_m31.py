@@ -20,7 +20,10 @@ Physics (apparent g magnitudes, positions and sizes in arcsec):
   stars placed along the same profile, so the cluster resolves into stars at its edge; the
   rest is smooth. The median size sits above the HST values (2-4 pc) and the magnitudes
   0.2 mag below the GCLF peak because they were tuned against the real cutouts
-  (``docs/real_images.md``, third pass).
+  (``docs/real_images.md``, third pass). Beyond 15 kpc on M31 (fifth pass,
+  :data:`CLUSTER_HALO`) a growing share of the clusters comes from the outer halo's faint
+  luminosity-function peak (M_V ~ -5.5 beyond 30 kpc: Huxor et al. 2014, MNRAS 442, 2165) and
+  half-light radii grow as R^0.5 (van den Bergh et al. 1991), up to 35 pc.
 * ``extended_cluster``: the M31 halo's extended clusters (Huxor et al. 2011, MNRAS 414, 770;
   2014, MNRAS 442, 2165): r_h 10-35 pc (2.6-9"), g = 17.5-20.5, c 0.5-1.2, 50-80% of the light
   in resolved stars.
@@ -126,6 +129,31 @@ GALAXY_SIZE_SCALE = 1.45
 #: (median 7 against 4), more the nearer M31's disc (16 at 5-10 kpc, 3 beyond 50 kpc).
 GALAXY_GIANT_SHARE = 0.02
 
+#: How the clusters change with projected radius in M31's outer halo (fifth pass), the default of
+#: ``CutoutSimConfig.cluster_halo``; ``None`` there keeps clusters independent of radius (the
+#: fourth pass, byte for byte). Published anchors:
+#:
+#: * Huxor et al. 2014 (MNRAS 442, 2165), the final PAndAS outer-halo catalogue: the GC
+#:   luminosity function is clearly bimodal beyond R_proj = 30 kpc, with a secondary peak at
+#:   M_V ~ -5.5 (g ~ 19.4 at m - M = 24.46 and g - V = 0.45; ``faint_g``), which they attribute to
+#:   clusters accreted with dwarf galaxies, while a population of above-average luminosity stays
+#:   (the main peak is kept). Their 50 % completeness limit, M_V ~ -4.1 (g ~ 20.8), sits inside
+#:   the existing g <= 21 clip. Within 30 kpc the faint peak fades in linearly in log R from
+#:   ``r_start_kpc`` (15 kpc, where the real folder's PAndAS halo discoveries begin).
+#: * Sizes grow outward: Milky Way globulars' half-light radii grow as about R_gc^0.5 (van den
+#:   Bergh, Morbey & Pazder 1991, ApJ 375, 594), and M31's outer halo holds many clusters larger
+#:   than the inner ones, up to the extended clusters of r_h ~ 10-35 pc (Huxor et al. 2011,
+#:   MNRAS 414, 770; 2014); so r_h is multiplied by (R / ``size_r0_kpc``)^``size_index`` beyond
+#:   ``size_r0_kpc``, with the 20 pc upper clip growing alike up to ``rh_max_pc`` (the extended
+#:   clusters' upper end).
+#:
+#: ``faint_share`` (the share of the outer-halo clusters in the faint peak) and ``faint_sigma``
+#: (its width, mag) are settings read roughly off Huxor et al. 2014's outer-halo luminosity
+#: function, not tabulated values.
+CLUSTER_HALO: dict[str, float] = {"r_start_kpc": 15.0, "r_full_kpc": 30.0, "faint_share": 0.35,
+                                  "faint_g": 19.4, "faint_sigma": 0.5, "size_r0_kpc": 15.0,
+                                  "size_index": 0.5, "rh_max_pc": 35.0}
+
 #: Projected radius on M31 (log10 kpc) of the real folder's cutouts, at the 0, 5, 10, ..., 100th
 #: percentiles: the angular distance of each ``ra, dec`` of ``shared/data/pandas-m31/labels.csv``
 #: from M31's centre (RA 10.6847, Dec 41.2690) at 0.78 Mpc, not deprojected (467 clusters,
@@ -203,6 +231,11 @@ class CutoutSimConfig:
     galaxy_giant_share : float
         Share of M31's light at a galaxy's position drawn as its upper RGB and AGB stars
         (g = 23-25.5), on top of ``galaxy_m31_share``.
+    cluster_halo : dict or None
+        How globular clusters' luminosities and sizes depend on their projected radius on M31
+        (:data:`CLUSTER_HALO`, keys as there; a key left out takes its default): the faint
+        outer-halo luminosity-function peak and the larger sizes further out. ``None`` draws
+        them independently of radius (the fourth pass's folders, unchanged).
     """
 
     n: int = 869
@@ -225,6 +258,7 @@ class CutoutSimConfig:
     galaxy_m31_share: float = 0.0
     galaxy_size_scale: float = GALAXY_SIZE_SCALE
     galaxy_giant_share: float = GALAXY_GIANT_SHARE
+    cluster_halo: dict[str, float] | None = field(default_factory=lambda: dict(CLUSTER_HALO))
     extra: dict = field(default_factory=dict)
 
     def label_counts(self) -> dict[str, int]:
@@ -448,14 +482,73 @@ class _Scene:
 # -- objects ---------------------------------------------------------------------------------
 
 
+def cluster_halo_settings(cfg: CutoutSimConfig) -> dict[str, float] | None:
+    """``cfg.cluster_halo`` completed with :data:`CLUSTER_HALO`'s defaults and checked.
+
+    Raises :class:`~starclass.errors.StarclassError` naming the key for an unknown key, a value
+    that is not a finite number, a negative one, a share above 1, or radii out of order.
+
+    Examples
+    --------
+    >>> cluster_halo_settings(CutoutSimConfig(cluster_halo={"faint_share": 0.5}))["faint_share"]
+    0.5
+    >>> cluster_halo_settings(CutoutSimConfig(cluster_halo=None)) is None
+    True
+    """
+    if cfg.cluster_halo is None:
+        return None
+    if not isinstance(cfg.cluster_halo, dict):
+        raise StarclassError(f"CutoutSimConfig.cluster_halo must be a dict of {sorted(CLUSTER_HALO)} or None, "
+                             f"got {cfg.cluster_halo!r}")
+    bad = sorted(set(cfg.cluster_halo) - set(CLUSTER_HALO))
+    if bad:
+        raise StarclassError(f"CutoutSimConfig.cluster_halo: unknown key(s) {bad}; known: {sorted(CLUSTER_HALO)}")
+    out = {**CLUSTER_HALO, **cfg.cluster_halo}
+    for key, value in out.items():
+        ok = isinstance(value, (int, float)) and np.isfinite(value) and value >= 0
+        if ok and key in ("r_start_kpc", "r_full_kpc", "size_r0_kpc", "rh_max_pc", "faint_g"):
+            ok = value > 0
+        if ok and key == "faint_share":
+            ok = value <= 1
+        if not ok:
+            raise StarclassError(f"CutoutSimConfig.cluster_halo[{key!r}] must be a finite number >= 0 "
+                                 f"(> 0 for radii, sizes and magnitudes; <= 1 for faint_share), got {value!r}")
+    if out["r_full_kpc"] <= out["r_start_kpc"]:
+        raise StarclassError(f"CutoutSimConfig.cluster_halo['r_full_kpc'] ({out['r_full_kpc']}) must exceed "
+                             f"r_start_kpc ({out['r_start_kpc']})")
+    return {k: float(v) for k, v in out.items()}
+
+
+def halo_faint_share(r_kpc: float, halo: dict[str, float]) -> float:
+    """Share of clusters at projected radius ``r_kpc`` drawn from the faint outer-halo peak.
+
+    0 within ``r_start_kpc``, ``faint_share`` beyond ``r_full_kpc``, linear in log R between.
+
+    Examples
+    --------
+    >>> [round(halo_faint_share(r, CLUSTER_HALO), 3) for r in (5.0, 21.2, 60.0)]
+    [0.0, 0.175, 0.35]
+    """
+    lo, hi = np.log10(halo["r_start_kpc"]), np.log10(halo["r_full_kpc"])
+    ramp = float(np.clip((np.log10(max(r_kpc, 1e-6)) - lo) / (hi - lo), 0.0, 1.0))
+    return halo["faint_share"] * ramp
+
+
 def draw_cluster_parameters(rng: np.random.Generator, cfg: CutoutSimConfig,
-                            extended: bool = False) -> dict[str, float]:
+                            extended: bool = False, r_gal: float | None = None) -> dict[str, float]:
     """The physical parameters of one simulated M31 cluster (the module docstring's distributions).
 
     Returns ``r_h_pc`` (half-light radius, pc), ``r_eff_arcsec`` (the same at ``cfg``'s
     distance), ``king_c`` (log10 r_t / r_c), ``g_mag``, ``f_resolved`` (share of the light drawn
     as resolved giants), ``axis_ratio`` and ``theta`` (rad). Split out of the renderer so the
     distributions can be checked by themselves (``tests/test_simulate_cutouts_m31.py``).
+
+    With ``r_gal`` (projected radius on M31, kpc) and ``cfg.cluster_halo`` set, a globular
+    cluster's magnitude and size depend on where it is (:data:`CLUSTER_HALO`): beyond
+    ``r_start_kpc`` a growing share comes from the faint outer-halo peak, and beyond
+    ``size_r0_kpc`` the half-light radius grows as R^``size_index``. Without ``r_gal`` (or with
+    ``cluster_halo=None``) the draw is the radius-independent one, random number for random
+    number.
 
     Examples
     --------
@@ -464,28 +557,46 @@ def draw_cluster_parameters(rng: np.random.Generator, cfg: CutoutSimConfig,
     >>> 0.8 <= p["r_h_pc"] <= 15.0, round(p["r_eff_arcsec"] * CutoutSimConfig().pc_per_arcsec / p["r_h_pc"], 6)
     (True, 1.0)
     """
+    halo = None
     if extended:
         rh_pc = float(np.exp(rng.uniform(np.log(10.0), np.log(35.0))))
         c = float(rng.uniform(0.5, 1.2))
         mag = float(rng.uniform(17.5, 20.5))
         f_res = float(rng.uniform(0.5, 0.8))
     else:
-        rh_pc = float(np.clip(10 ** rng.normal(np.log10(5.0), 0.28), 0.8, 20.0))
+        rh_raw = float(10 ** rng.normal(np.log10(5.0), 0.28))
+        rh_pc = float(np.clip(rh_raw, 0.8, 20.0))
         # Concentrations of Milky Way and M31 globulars (c ~ 1.5-1.8; Harris 1996; Barmby
         # et al. 2007).
         c = float(np.clip(rng.normal(1.7, 0.3), 1.0, 2.5))
         # M31 GCLF: V peak 16.85 (M_V -7.6 at m-M 24.46), g - V ~ 0.35-0.6 for an old population.
         mag = float(np.clip(rng.normal(17.5, 1.3), 14.5, 21.0))
         f_res = float(rng.uniform(0.15, 0.35))
+        halo = cluster_halo_settings(cfg) if r_gal is not None else None
+        if halo is not None:
+            # Outer halo (Huxor et al. 2014; van den Bergh et al. 1991; :data:`CLUSTER_HALO`).
+            # Both numbers are drawn at every radius, so the stream does not depend on R.
+            u_peak, z = rng.uniform(), rng.normal()
+            faint = bool(u_peak < halo_faint_share(r_gal, halo))
+            if faint:
+                mag = float(np.clip(halo["faint_g"] + halo["faint_sigma"] * z, 14.5, 21.0))
+            grow = (max(r_gal, halo["size_r0_kpc"]) / halo["size_r0_kpc"]) ** halo["size_index"]
+            # The upper clip grows with the sizes up to the outer halo's upper end (the extended
+            # clusters'), so grown sizes do not pile up at the inner 20 pc and the clusters
+            # within ``size_r0_kpc`` keep the inner distribution.
+            rh_pc = float(np.clip(rh_raw * grow, 0.8, max(20.0, min(20.0 * grow, halo["rh_max_pc"]))))
     q = float(rng.uniform(0.8, 1.0))
     theta = float(rng.uniform(0, np.pi))
-    return {"r_h_pc": rh_pc, "r_eff_arcsec": rh_pc / cfg.pc_per_arcsec, "king_c": c, "g_mag": mag,
-            "f_resolved": f_res, "axis_ratio": q, "theta": theta}
+    out = {"r_h_pc": rh_pc, "r_eff_arcsec": rh_pc / cfg.pc_per_arcsec, "king_c": c, "g_mag": mag,
+           "f_resolved": f_res, "axis_ratio": q, "theta": theta}
+    if not extended and halo is not None:
+        out["faint_peak"] = faint
+    return out
 
 
-def _globular(rng, scene, cfg, x0, y0, extended=False):
+def _globular(rng, scene, cfg, x0, y0, extended=False, r_gal=None):
     """A King-profile cluster, partly resolved into stars; returns its truth."""
-    p = draw_cluster_parameters(rng, cfg, extended)
+    p = draw_cluster_parameters(rng, cfg, extended, r_gal=r_gal)
     rh_pc, rh, c, mag, f_res = p["r_h_pc"], p["r_eff_arcsec"], p["king_c"], p["g_mag"], p["f_resolved"]
     q, theta = p["axis_ratio"], p["theta"]
     rc = rh / king_half_light_ratio(c)
@@ -627,7 +738,7 @@ _UPPER_RGB_MEAN_MAG = float(-2.5 * np.log10(
                                     np.linspace(23.0, 25.5, 501)) / (10 ** (0.3 * 25.5) - 10 ** (0.3 * 23.0))))
 
 
-def _surroundings(rng, scene, cfg, label):
+def _surroundings(rng, scene, cfg, label, r_gal=None):
     """Field giants of M31, Milky Way foreground stars and faint background galaxies."""
     area = (scene.n_os * scene.step) ** 2  # arcsec^2 of the padded grid
     half = scene.n_os * scene.step / 2
@@ -652,7 +763,8 @@ def _surroundings(rng, scene, cfg, label):
         # unresolved population: 60% of it in stars of g = 25-28.5 (drawn one by one: the
         # surface-brightness fluctuations), the rest as smooth light whose Poisson noise adds
         # to the sky's. Galaxies get ``galaxy_m31_share`` of it.
-        r_kpc = draw_r_gal(rng, cfg, label)
+        # (drawn here unless the object's own parameters needed it first: ``r_gal``)
+        r_kpc = draw_r_gal(rng, cfg, label) if r_gal is None else float(r_gal)
         share = 1.0 if label == "cluster" else float(cfg.galaxy_m31_share)
         mu = float(m31_surface_brightness(r_kpc) + rng.normal(0.0, 0.5))
         scene.m31_background = {R_GAL: r_kpc, "m31_mu_g": mu}
@@ -829,13 +941,19 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     if frame_px < cfg.size:
         raise StarclassError(f"stretch_frame ({frame_px}) must be at least the cutout size ({cfg.size})")
     scene = _Scene(cfg, zp, pad=_grid_pad(cfg, label, frame_px))
+    # A globular cluster whose luminosity and size depend on its radius (``cluster_halo``)
+    # needs its position on M31 first; otherwise it is drawn with the surroundings, as before,
+    # so a folder made with ``cluster_halo=None`` is the fourth pass's, byte for byte.
+    r_gal = None
+    if label == "cluster" and cluster_halo_settings(cfg) is not None:
+        r_gal = draw_r_gal(rng, cfg, label)
     # Catalogue positions sit within about 0.5" of the object (match_sep in the real folder).
     x0, y0 = rng.normal(0, 0.3, 2)
     if label == "galaxy":
         truth = _galaxy(rng, scene, cfg, x0, y0)
     else:
-        truth = _globular(rng, scene, cfg, x0, y0, extended=(label == "extended_cluster"))
-    spikes = _surroundings(rng, scene, cfg, label)
+        truth = _globular(rng, scene, cfg, x0, y0, extended=(label == "extended_cluster"), r_gal=r_gal)
+    spikes = _surroundings(rng, scene, cfg, label, r_gal=r_gal)
     # Instrument: seeing, spikes, binning to detector pixels, sky and noise.
     img = fftconvolve(scene.image, moffat_kernel(fwhm, cfg.psf_beta, scene.step), mode="same")
     for x, y, m in spikes:
