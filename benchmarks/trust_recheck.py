@@ -247,23 +247,27 @@ def dump_fields(model: str, n: int, shape: int, seeds: list[int], out_path: str)
             "rows_per_field": {str(s): int(len(f)) for s, f in zip(seeds, field)}}
 
 
-def dump_real(work: str, out_path: str) -> dict:
-    """Save, per fold of a ``--parts real`` run, its stored calibration rows and its out-of-fold raw probabilities."""
+def _real_folds():
+    """The task, grouped folds, network inputs and class indices of the real cutouts, as ``trust.py`` made them."""
     from starclass.io.cutout_folders import label_classes, read_cutout_folder
-    from starclass.learn.calibration import ModelCalibration
-    from starclass.learn.checkpoint import load_model
-    from starclass.learn.classify import predict_inputs
     from starclass.learn.config import get_preset
     from starclass.learn.cutouts import group_folds
     from starclass.stamps.images import cutout_inputs
 
-    trust = _trust()
     cfg = get_preset("m31-real")
-    cut = read_cutout_folder(trust.PANDAS, group_column="object_id")
+    cut = read_cutout_folder(_trust().PANDAS, group_column="object_id")
     classes_all = label_classes(cut, cfg.label_map)
     folds = group_folds(classes_all, cut.groups, 5, seed=0)  # the folds of trust.py
-    inputs = cutout_inputs(cut.images, cfg)
-    y = np.asarray(cfg.class_indices(classes_all))
+    return cfg, folds, cutout_inputs(cut.images, cfg), np.asarray(cfg.class_indices(classes_all))
+
+
+def dump_real(work: str, out_path: str) -> dict:
+    """Save, per fold of a ``--parts real`` run, its stored calibration rows and its out-of-fold raw probabilities."""
+    from starclass.learn.calibration import ModelCalibration
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import predict_inputs
+
+    cfg, folds, inputs, y = _real_folds()
     arrs: dict[str, list] = {k: [] for k in ("cal_probs", "cal_y", "cal_fold", "test_probs", "test_y", "test_fold")}
     for f in range(5):
         rows = np.flatnonzero(folds == f)
@@ -285,21 +289,12 @@ def dump_real(work: str, out_path: str) -> dict:
 def recheck_real(work: str) -> dict:
     """ECE sampling floor of the pooled out-of-fold calibrated probabilities of a ``--parts real`` run."""
     from starclass.evaluate.reliability import expected_calibration_error
-    from starclass.io.cutout_folders import label_classes, read_cutout_folder
     from starclass.learn.calibration import ModelCalibration
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import predict_inputs
-    from starclass.learn.config import get_preset
-    from starclass.learn.cutouts import group_folds
-    from starclass.stamps.images import cutout_inputs
 
     trust = _trust()
-    cfg = get_preset("m31-real")
-    cut = read_cutout_folder(trust.PANDAS, group_column="object_id")
-    classes_all = label_classes(cut, cfg.label_map)
-    folds = group_folds(classes_all, cut.groups, 5, seed=0)  # the folds of trust.py
-    inputs = cutout_inputs(cut.images, cfg)
-    y = np.asarray(cfg.class_indices(classes_all))
+    cfg, folds, inputs, y = _real_folds()
     cal = np.full((len(y), cfg.n_classes), np.nan)
     raw = np.full((len(y), cfg.n_classes), np.nan)
     per_method: dict[str, np.ndarray] = {m: np.full((len(y), cfg.n_classes), np.nan) for m in ("temperature", "vector")}
