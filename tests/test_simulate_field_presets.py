@@ -283,3 +283,31 @@ def test_class_companions_sit_around_the_classes_that_have_them():
     assert np.median(d4) >= COMPANION_RADII[0]
     with pytest.raises(StarclassError, match="class_companions"):
         cfg.replace(class_companions=(0.0, 0.0, -1.0, 0.0))
+
+
+def test_assoc_radius_px_widens_class_3_only():
+    from starclass.simulate.galaxy import build_galaxy
+    from starclass.simulate.objects import make_objects
+
+    cfg = SimConfig(seed=5, shape=(256, 256), n_candidates=80, field_stars=0.0, footprint_edge=False,
+                    class_mix=(0.3, 0.0, 0.7, 0.0))
+    out = {}
+    for name, c in (("default", cfg), ("wide", cfg.replace(assoc_radius_px=(3.0, 4.5)))):
+        rng = np.random.default_rng(c.seed)
+        truth, _ = make_objects(c, build_galaxy(c, rng), rng)
+        out[name] = truth
+    cls = np.asarray(out["default"][CLASS_REF])
+    assert (cls == 3).sum() > 20
+    np.testing.assert_array_equal(cls, np.asarray(out["wide"][CLASS_REF]))
+    # the class-3 radius (pc) is drawn in the given range, and nothing else moves
+    pcpx = cfg.pc_per_px
+    r_def = np.asarray(out["default"]["radius_pc"])[cls == 3] / pcpx
+    r_wide = np.asarray(out["wide"]["radius_pc"])[cls == 3] / pcpx
+    assert r_def.min() >= 1.2 - 1e-9 and r_def.max() <= 3.8 + 1e-9 and r_def.min() < 3.0
+    assert r_wide.min() >= 3.0 - 1e-9 and r_wide.max() <= 4.5 + 1e-9
+    np.testing.assert_allclose(np.asarray(out["default"]["radius_pc"])[cls == 1],
+                               np.asarray(out["wide"]["radius_pc"])[cls == 1])
+    assert "assoc_radius_px" not in cfg.to_dict()
+    assert cfg.replace(assoc_radius_px=(3.0, 4.5)).to_dict()["assoc_radius_px"] == [3.0, 4.5]
+    with pytest.raises(StarclassError, match="assoc_radius_px"):
+        cfg.replace(assoc_radius_px=(4.0, 2.0))

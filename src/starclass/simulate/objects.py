@@ -435,7 +435,7 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
         for k, i in enumerate(sel):
             n_stars[i] = min(4 + rng.geometric(0.35) - 1, 12)
             diffuse[i] = rng.uniform(0.15, 0.5)
-            max_r = rng.uniform(1.2, 3.8)
+            max_r = rng.uniform(*config.assoc_radius_px)  # one draw whatever the range: other draws unchanged
             radius[i] = max_r * mk.pcpx
             teff = draw_star_teff(rng, int(n_stars[i]))
             teff = np.where(rng.random(len(teff)) < 0.6, rng.uniform(15000, 40000, len(teff)), teff)
