@@ -45,6 +45,24 @@ def single_thread():
     torch.set_num_threads(n)
 
 
+def write_toy_held_out(cfg, folder: Path, n: int, seed: int):
+    """Write a labelled held-out toy field: mosaics in ``folder / "mos"`` and ``folder / "held.ecsv"``.
+
+    Shared by the calibration tests that run ``starclass calibrate`` on fresh labelled rows.
+    """
+    from starclass.bands import BANDS
+    from starclass.datasets.stamps import make_synthetic_field
+    from starclass.io.catalog import write_catalog
+    from starclass.io.mosaic import write_mosaic
+
+    images, table = make_synthetic_field(cfg, n, seed=seed)
+    for band, img in images.items():
+        info = BANDS[band]
+        write_mosaic(folder / "mos" / f"toy_{band}.fits", img, band, None, photflam=info.photflam,
+                     photplam=info.photplam)
+    write_catalog(table, folder / "held.ecsv")
+
+
 def train_toy_trust_model(root: Path, **recipe):
     """Train a two-member four-class toy model for one epoch; its validation split calibrates it.
 

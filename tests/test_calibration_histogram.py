@@ -15,14 +15,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import train_toy_trust_model
-from starclass.bands import BANDS
+from conftest import train_toy_trust_model, write_toy_held_out
 from starclass.cli import app
-from starclass.datasets.stamps import make_synthetic_field
 from starclass.errors import StarclassError
 from starclass.evaluate.reliability import expected_calibration_error, trust_study
-from starclass.io.catalog import read_catalog, write_catalog
-from starclass.io.mosaic import write_mosaic
+from starclass.io.catalog import read_catalog
 from starclass.learn.calibration import (
     HISTOGRAM_MIN_ROWS_PER_BIN,
     HistogramBinner,
@@ -184,20 +181,11 @@ def test_training_with_too_few_validation_rows_falls_back_to_the_temperature(hmo
     assert read_manifest(root / "model")["calibration"]["method"] == "temperature"
 
 
-def _mosaics(cfg, tmp_path, n: int, seed: int):
-    images, table = make_synthetic_field(cfg, n, seed=seed)
-    for band, img in images.items():
-        info = BANDS[band]
-        write_mosaic(tmp_path / "mos" / f"toy_{band}.fits", img, band, None, photflam=info.photflam,
-                     photplam=info.photplam)
-    write_catalog(table, tmp_path / "held.ecsv")
-
-
 def test_starclass_calibrate_method_histogram_end_to_end(hmodel, tmp_path):
     root, cfg, _, _ = hmodel
     shutil.copytree(root / "model", tmp_path / "model")
     n = 2 * HISTOGRAM_MIN_ROWS_PER_BIN
-    _mosaics(cfg, tmp_path, n, seed=9)
+    write_toy_held_out(cfg, tmp_path, n, seed=9)
     cmd = ["calibrate", str(tmp_path / "model"), str(tmp_path / "mos"), "--catalog", str(tmp_path / "held.ecsv"),
            "--device", "cpu", "--overwrite", "--method", "histogram"]
     before = (tmp_path / "model" / "manifest.json").read_text()

@@ -15,14 +15,12 @@ import pytest
 from sklearn.metrics import log_loss
 from typer.testing import CliRunner
 
-from conftest import train_toy_trust_model
-from starclass.bands import BANDS
+from conftest import train_toy_trust_model, write_toy_held_out
 from starclass.cli import app
 from starclass.datasets.stamps import make_synthetic_field
 from starclass.errors import StarclassError
 from starclass.evaluate.reliability import expected_calibration_error, trust_study
-from starclass.io.catalog import read_catalog, write_catalog
-from starclass.io.mosaic import write_mosaic
+from starclass.io.catalog import read_catalog
 from starclass.learn.calibration import (
     ModelCalibration,
     TemperatureScaler,
@@ -195,12 +193,7 @@ def test_calibrate_model_switches_method_and_the_cli_option(vmodel, tmp_path):
                          method="temperature")
     assert mc.method == "temperature"
     assert read_manifest(tmp_path / "model")["calibration"]["method"] == "temperature"
-    images, table = make_synthetic_field(cfg, 40, seed=9)
-    for band, img in images.items():
-        info = BANDS[band]
-        write_mosaic(tmp_path / "mos" / f"toy_{band}.fits", img, band, None, photflam=info.photflam,
-                     photplam=info.photplam)
-    write_catalog(table, tmp_path / "held.ecsv")
+    write_toy_held_out(cfg, tmp_path, 40, seed=9)
     before = (tmp_path / "model" / "manifest.json").read_text()
     res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), str(tmp_path / "mos"), "--catalog",
                               str(tmp_path / "held.ecsv"), "--device", "cpu", "--overwrite", "--method", "matrix"])

@@ -14,8 +14,7 @@ from astropy.table import Table
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from typer.testing import CliRunner
 
-from conftest import train_toy_trust_model
-from starclass.bands import BANDS
+from conftest import train_toy_trust_model, write_toy_held_out
 from starclass.cli import app
 from starclass.datasets.stamps import make_synthetic_field
 from starclass.errors import StarclassError
@@ -30,7 +29,6 @@ from starclass.evaluate.reliability import (
     signal_aurocs,
 )
 from starclass.io.catalog import read_catalog, write_catalog
-from starclass.io.mosaic import write_mosaic
 from starclass.learn.calibration import ModelCalibration, TemperatureScaler, temper
 from starclass.learn.checkpoint import load_model
 from starclass.learn.conformal import ClassConditionalConformal, format_sets
@@ -260,12 +258,7 @@ def test_evaluate_reports_calibration_and_coverage_from_a_classified_table(tmp_p
 
 def test_cli_calibrate_and_classify_options(model, tmp_path):
     root, cfg, toy, _ = model
-    images, table = make_synthetic_field(cfg, 40, seed=9)
-    for band, img in images.items():
-        info = BANDS[band]
-        write_mosaic(tmp_path / "mos" / f"toy_{band}.fits", img, band, None, photflam=info.photflam,
-                     photplam=info.photplam)
-    write_catalog(table, tmp_path / "held.ecsv")
+    write_toy_held_out(cfg, tmp_path, 40, seed=9)
     import shutil
 
     shutil.copytree(root / "model", tmp_path / "model")
