@@ -26,3 +26,58 @@ def test_demo_end_to_end_small(tmp_path):
     assert "<img" in html and "data:image/png;base64" in html
     for band in ("f275w", "f336w", "f438w", "f555w", "f814w"):
         assert (out / "test_field" / f"SIM-TEST_{band}.fits").exists()
+
+
+def _tiny(out, *extra):
+    return ["demo", "-o", str(out), "--size", "256", "--n-candidates", "60", "--epochs", "1",
+            "--no-progress", *extra]
+
+
+def test_demo_refuses_a_previous_run_before_any_work(tmp_path):
+    # a second `starclass demo` used to overwrite the simulated fields, catalogues and model one
+    # by one and then stop at the report, naming a --overwrite option the command did not have
+    out = tmp_path / "demo"
+    (out / "model").mkdir(parents=True)
+    (out / "candidates.ecsv").write_text("earlier run")
+    res = CliRunner().invoke(app, _tiny(out))
+    assert res.exit_code == 2
+    assert "--overwrite" in res.output and "[1/6]" not in res.output
+    assert (out / "candidates.ecsv").read_text() == "earlier run"
+    assert sorted(p.name for p in out.iterdir()) == ["candidates.ecsv", "model"]
+
+
+def test_demo_overwrite_replaces_only_a_demo_folder(tmp_path):
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    res = CliRunner().invoke(app, _tiny(out, "--overwrite"))
+    assert res.exit_code == 2 and "notes.txt" in res.output
+    assert (out / "notes.txt").read_text() == "mine"
+
+    (out / "notes.txt").unlink()
+    (out / "candidates.ecsv").write_text("earlier run")
+    res = CliRunner().invoke(app, _tiny(out, "--overwrite"))
+    assert res.exit_code == 0, res.output
+    assert len(Table.read(out / "candidates.ecsv")) > 0
+    classified = Table.read(out / "classified.ecsv")
+    # the catalogue names the model where it lies now, not the folder the run was built in
+    assert classified.meta["model"] == str(out / "model")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]  # no temporary folder left
+
+
+def test_a_failed_demo_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    import starclass.pipeline as pipeline
+    from starclass.errors import StarclassError
+
+    def broken_fit(*args, **kwargs):
+        raise StarclassError("training failed")
+
+    monkeypatch.setattr(pipeline, "fit", broken_fit)
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "candidates.ecsv").write_text("earlier run")
+    res = CliRunner().invoke(app, _tiny(out, "--overwrite"))
+    assert res.exit_code == 2 and "training failed" in res.output
+    assert sorted(p.name for p in out.iterdir()) == ["candidates.ecsv"]
+    assert (out / "candidates.ecsv").read_text() == "earlier run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]

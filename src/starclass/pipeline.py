@@ -22,6 +22,7 @@ from starclass.detect.match import match_catalogs
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import accuracy_scores
 from starclass.evaluate.task import EvalTask
+from starclass.io.atomic import atomic_dir
 from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import read_mosaics
 from starclass.learn.classify import classify
@@ -34,6 +35,9 @@ from starclass.simulate import SimConfig, simulate_to_disk
 from starclass.stamps import make_inputs
 from starclass.stamps.noise import resolve_softening
 
+#: What a demo run writes into its folder; ``--overwrite`` replaces a folder holding only these.
+DEMO_OUTPUTS = ("train_field", "test_field", "candidates.ecsv", "completeness.ecsv", "classified.ecsv",
+                "model", "report")
 
 @dataclass
 class DemoResult:
@@ -85,6 +89,7 @@ def run_demo(
     labels: str = "truth",
     distance_mpc: float = 10.0,
     progress: bool = True,
+    overwrite: bool = False,
     echo: Callable[[str], None] = print,
 ) -> DemoResult:
     """Simulate, detect, train, classify, evaluate and report on synthetic fields.
@@ -92,7 +97,9 @@ def run_demo(
     Parameters
     ----------
     outdir
-        Folder for everything the run writes (created).
+        Folder for everything the run writes. It is built beside ``outdir`` and moved into place
+        only when the whole run has finished, so an interrupted or failed run leaves ``outdir``
+        as it was.
     size
         Side of the square simulated fields (px).
     n_candidates
@@ -110,19 +117,49 @@ def run_demo(
         Distance of the simulated galaxy.
     progress
         Show progress bars.
+    overwrite
+        Replace an existing non-empty ``outdir`` (only if it holds nothing but a demo's
+        outputs, :data:`DEMO_OUTPUTS`); without it such a folder is refused before any work.
     echo
         Where progress messages go.
 
     Returns
     -------
     DemoResult
+        Paths inside ``outdir`` and the headline accuracies.
+
+    Raises
+    ------
+    StarclassError
+        Bad ``labels`` or ``task``, or ``outdir`` not empty without ``overwrite``.
+
+    Examples
+    --------
+    >>> # res = run_demo("demo_output", size=512, n_candidates=300, epochs=2)
+    >>> # res.accuracy_truth, res.report
     """
     if labels not in ("truth", "humans"):
         raise StarclassError(f"labels must be 'truth' or 'humans', got {labels!r}")
     # read the task before minutes of simulation, so a misspelt --task fails at once
     config = load_config(task)
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    final = Path(outdir)
+    # checked here, before minutes of work; the run fills a folder beside it (atomic_dir)
+    with atomic_dir(final, overwrite=overwrite, own=DEMO_OUTPUTS) as work:
+        res = _run_demo_in(work, final, config, size=size, n_candidates=n_candidates, seed=seed,
+                           epochs=epochs, labels=labels, distance_mpc=distance_mpc, progress=progress,
+                           echo=echo)
+    return res
+
+
+def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: int, seed: int,
+                 epochs: int | None, labels: str, distance_mpc: float, progress: bool,
+                 echo: Callable[[str], None]) -> DemoResult:
+    """The demo's six steps, written into ``outdir``; paths are reported as under ``final``."""
+
+    def shown(p: str | Path) -> Path:
+        # where the file will be once the finished folder is moved into place
+        return final / Path(p).relative_to(outdir)
+
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
 
@@ -146,12 +183,12 @@ def run_demo(
     humans = read_catalog(fields["test"]["humans"])
     comp_path = outdir / "completeness.ecsv"
     write_catalog(completeness(truth, candidates, band=mosaics.v_band), comp_path)
-    echo(f"      {len(candidates)} candidates -> {cand_path}")
+    echo(f"      {len(candidates)} candidates -> {shown(cand_path)}")
     bright = truth[(truth[CLASS_REF] <= 3) & (np.asarray(truth[mag_true_col(mosaics.v_band)]) < 23.5)]
     ia, _, _ = match_catalogs(bright, candidates, radius=2.0)
     if len(bright):
         echo(f"      recovered {len(ia)}/{len(bright)} = {len(ia) / len(bright):.1%} of true class 1-3 "
-             f"objects brighter than m_V = 23.5 (completeness against magnitude: {comp_path})")
+             f"objects brighter than m_V = 23.5 (completeness against magnitude: {shown(comp_path)})")
     seconds["detect"] = time.perf_counter() - t
 
     # 3. Train on the training field's catalogue positions and labels.
@@ -168,12 +205,13 @@ def run_demo(
     result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat["x"]),
                  np.asarray(train_cat["y"])), seed=seed, progress=progress, epochs=epochs, resume=False)
     seconds["train"] = time.perf_counter() - t
-    echo(f"      model -> {result.model_path} (validation accuracy {np.nanmean(result.val_accuracy):.1%})")
+    echo(f"      model -> {shown(result.model_path)} (validation accuracy {np.nanmean(result.val_accuracy):.1%})")
 
     # 4. Classify the detected candidates of the test field.
     t = time.perf_counter()
     echo(f"[4/6] classifying {len(candidates)} candidates ...")
     classified = classify(mosaics, candidates, result.model_path, progress=progress)
+    classified.meta["model"] = str(shown(result.model_path))  # not the temporary folder's name
     classified_path = outdir / "classified.ecsv"
     write_catalog(classified, classified_path)
     seconds["classify"] = time.perf_counter() - t
@@ -202,6 +240,6 @@ def run_demo(
                           gradcam_inputs=gradcam_inputs(mosaics, classified, result.model_path))
     seconds["report"] = time.perf_counter() - t
     seconds["total"] = time.perf_counter() - t0
-    echo(f"report: {report}")
-    return DemoResult(outdir, cand_path, classified_path, result.model_path, report, len(candidates),
-                      len(it), acc, acc_bin, acc_h, seconds)
+    echo(f"report: {shown(report)}")
+    return DemoResult(final, shown(cand_path), shown(classified_path), shown(result.model_path),
+                      shown(report), len(candidates), len(it), acc, acc_bin, acc_h, seconds)
