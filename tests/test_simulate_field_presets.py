@@ -311,3 +311,15 @@ def test_assoc_radius_px_widens_class_3_only():
     assert cfg.replace(assoc_radius_px=(3.0, 4.5)).to_dict()["assoc_radius_px"] == [3.0, 4.5]
     with pytest.raises(StarclassError, match="assoc_radius_px"):
         cfg.replace(assoc_radius_px=(4.0, 2.0))
+
+
+def test_only_ngc7793w_makes_single_stars_less_ambiguous():
+    # NGC 7793-W's real people agree on its point sources (38 % disagreement below CI 1.40, 76 % at
+    # CI 1.40-2.00: docs/legus_validation.md); no other preset changes, nor what it writes
+    cfg = preset("ngc7793w", shape=(128, 128), n_candidates=5)
+    assert cfg.human_ambiguity_scale == {4.1: 0.1} and cfg.human_noise == 1.9
+    assert cfg.to_dict()["human_ambiguity_scale"] == {"4.1": 0.1}
+    for name in PRESETS:
+        if name != "ngc7793w":
+            other = preset(name, shape=(128, 128), n_candidates=5)
+            assert other.human_ambiguity_scale == {} and "human_ambiguity_scale" not in other.to_dict(), name

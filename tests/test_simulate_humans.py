@@ -48,3 +48,40 @@ def test_more_noise_means_less_agreement():
         return agreement_stats(np.column_stack([h["class_h1"], h["class_h2"], h["class_h3"]]))["pair_4class"]
 
     assert pair(noisy) < pair(calm) - 0.05
+
+
+def test_ambiguity_scale_changes_only_the_scaled_objects():
+    """``human_ambiguity_scale`` lowers the people's confusion of one subclass and moves nothing else."""
+    import pytest
+
+    from starclass.errors import StarclassError
+    from starclass.simulate.field import simulate_labels
+
+    cfg = SimConfig(seed=11, shape=(384, 384), n_candidates=600, field_stars=0.0, bands=("f555w", "f814w"),
+                    class_mix=(0.25, 0.25, 0.0, 0.5), subclass_mix={4.1: 2.0, 4.2: 1.0}, human_noise=1.9)
+    truth, before = simulate_labels(cfg)
+    _, same = simulate_labels(cfg.replace(human_ambiguity_scale={}))
+    _, after = simulate_labels(cfg.replace(human_ambiguity_scale={4.1: 0.1}))
+    cols = ["class_h1", "class_h2", "class_h3", "class_ref"]
+    votes = {k: np.column_stack([h[c] for c in cols[:3]]) for k, h in (("before", before), ("after", after))}
+    # an empty mapping is the default: the same labels, draw for draw
+    for c in cols:
+        np.testing.assert_array_equal(np.asarray(before[c]), np.asarray(same[c]))
+    sub = np.round(np.nan_to_num(subclass_number(truth["subclass"])), 2)
+    star = sub == 4.1
+    assert star.sum() > 50 and (~star).sum() > 200
+    # every other object keeps its votes (the same random numbers, the same confusion)
+    np.testing.assert_array_equal(votes["before"][~star], votes["after"][~star])
+
+    def unanimous(v):
+        return float(np.mean((v == v[:, :1]).all(axis=1)))
+
+    # single stars: far more often all three people agree, and on class 4
+    assert unanimous(votes["after"][star]) > unanimous(votes["before"][star]) + 0.15
+    assert np.mean(np.asarray(after["class_ref"])[star] == 4) > np.mean(np.asarray(before["class_ref"])[star] == 4)
+    assert "human_ambiguity_scale" not in cfg.to_dict()
+    assert cfg.replace(human_ambiguity_scale={4.1: 0.1}).to_dict()["human_ambiguity_scale"] == {"4.1": 0.1}
+    with pytest.raises(StarclassError, match="human_ambiguity_scale"):
+        cfg.replace(human_ambiguity_scale={4.5: 0.5})
+    with pytest.raises(StarclassError, match="human_ambiguity_scale"):
+        cfg.replace(human_ambiguity_scale={4.1: -1.0})

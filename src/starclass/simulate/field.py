@@ -113,7 +113,8 @@ def _scene(config: SimConfig) -> _Scene:
     wcs = make_wcs(config)
     truth = _truth_table(config, cols, wcs, gal.centre_px)
     humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
-                             noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band)
+                             noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band,
+                             ambiguity_scale=config.human_ambiguity_scale)
     humans["galaxy"] = np.full(len(humans), config.galaxy)
     noise, light = noise_models(config, gal, np.column_stack([truth["x"], truth["y"]]) if len(truth) else None)
     return _Scene(config, gal, comps, truth, humans, noise, light, wcs)
@@ -148,7 +149,8 @@ def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
     cols, _ = make_objects(config, gal, stage_rng(config.seed, "objects"))
     truth = _truth_table(config, cols, make_wcs(config), gal.centre_px)
     humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
-                             noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band)
+                             noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band,
+                             ambiguity_scale=config.human_ambiguity_scale)
     return truth, humans
 
 

@@ -76,8 +76,39 @@ def _partner_matrix(cls: np.ndarray, subclass: np.ndarray, partners: dict | None
     return out
 
 
-def ambiguity(truth: Table, mag_limit: float, v_band: str) -> np.ndarray:
-    """Per-object ambiguity ``h`` in [0, 0.9] from the truth columns (see module docstring)."""
+def ambiguity(truth: Table, mag_limit: float, v_band: str,
+              scale: dict[float, float] | None = None) -> np.ndarray:
+    """Per-object ambiguity ``h`` in [0, 0.9] from the truth columns (see module docstring).
+
+    Parameters
+    ----------
+    truth
+        The simulator's truth table (``class_ref``, ``subclass``, the V ``mag_true`` column,
+        ``asym``, ``n_stars``, ``diffuse_frac`` and optionally ``crowding``).
+    mag_limit
+        Faintest candidate magnitude in V: the faintness term grows over the last 1.5 mag.
+    v_band
+        The V band's name.
+    scale
+        True class (1-4) or class-4 subclass (e.g. 4.1, single stars) -> factor on ``h``
+        before the clip; a subclass key wins over its class. None or empty: every factor 1
+        (``SimConfig.human_ambiguity_scale``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``h`` per row.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"class_ref": [1, 4], "subclass": [1.0, 4.1], "mag_true_f555w": [22.0, 22.0],
+    ...            "asym": [0.0, 0.0], "n_stars": [0, 1], "diffuse_frac": [0.0, 0.0]})
+    >>> h = ambiguity(t, 24.5, "f555w")
+    >>> hs = ambiguity(t, 24.5, "f555w", scale={4.1: 0.5})
+    >>> bool(hs[0] == h[0]), round(float(hs[1] / h[1]), 2)
+    (True, 0.5)
+    """
     n = len(truth)
     cls = np.asarray(truth[CLASS_REF])
     sub = subclass_number(truth["subclass"])
@@ -97,15 +128,27 @@ def ambiguity(truth: Table, mag_limit: float, v_band: str) -> np.ndarray:
     border = np.where((cls == 4) & np.isin(subr, [4.7, 4.8]), 0.5, border)
     crowd = np.asarray(truth["crowding"], dtype=float) if "crowding" in truth.colnames else np.zeros(n)
     h = HUMAN_BASE + W_FAINT * faint + W_BORDER * border + W_CROWD * np.minimum(crowd, 5)
+    if scale:
+        # per class first, then per class-4 subclass (which overrides its class's factor)
+        factor = np.ones(n)
+        keys = sorted(scale, key=lambda k: round(float(k), 2) not in (1, 2, 3, 4))  # classes, then subclasses
+        for key in keys:
+            k = round(float(key), 2)
+            hit = (cls == int(k)) if k in (1, 2, 3, 4) else ((cls == 4) & (subr == k))
+            factor = np.where(hit, float(scale[key]), factor)
+        h = h * factor
     return np.clip(h, 0.0, 0.9)
 
 
 def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, noise: float = 1.0,
-                    mag_limit: float = 24.5, v_band: str = "f555w", partners: dict | None = None) -> Table:
+                    mag_limit: float = 24.5, v_band: str = "f555w", partners: dict | None = None,
+                    ambiguity_scale: dict[float, float] | None = None) -> Table:
     """Labels of ``n_humans`` simulated people and their consensus.
 
     ``partners`` replaces :data:`PARTNERS` (e.g. :data:`PARTNERS_PUBLISHED`, to compare before
-    and after the tuning to real LEGUS disagreement).
+    and after the tuning to real LEGUS disagreement). ``ambiguity_scale`` multiplies the
+    ambiguity of some classes or class-4 subclasses (:func:`ambiguity`); it changes no random
+    draw, so that None and ``{}`` give the same labels as before it existed.
 
     Returns
     -------
@@ -114,7 +157,7 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     """
     n = len(truth)
     cls = np.asarray(truth[CLASS_REF], dtype=int)
-    h = ambiguity(truth, mag_limit, v_band) if n else np.zeros(0)
+    h = ambiguity(truth, mag_limit, v_band, ambiguity_scale) if n else np.zeros(0)
     partner = _partner_matrix(cls, subclass_number(truth["subclass"]), partners) if n else np.zeros((0, 4))
     onehot = np.zeros((n, 4))
     onehot[np.arange(n), cls - 1] = 1.0
