@@ -836,7 +836,7 @@ def _large_summary(rows: list[dict], floors: dict, target: float) -> dict:
 
 def run_large_test(d, test_seeds: list[int], pool_seeds: list[int], sizes=(2, 4, 8, 12), draws: int = 30,
                    floor_draws: int = 200, block: int = 4, target: float = 0.9, seed: int = 11,
-                   coverage_methods=("temperature", "histogram")) -> dict:
+                   coverage_methods=("temperature", "histogram"), split_reps: int = 30) -> dict:
     """Temperature, vector and histogram maps on a test set large enough to resolve ECE 0.02.
 
     For each number of calibration fields in ``sizes``, ``draws`` sets of that many fields are
@@ -849,6 +849,11 @@ def run_large_test(d, test_seeds: list[int], pool_seeds: list[int], sizes=(2, 4,
     each size's first draw. The test fields are also cut into blocks of ``block`` fields (the
     size of the earlier runs' test set) and the ECE is scored per block, to show how far a
     smaller test set moves the same map's ECE.
+
+    Then (``split_reps`` > 0), whether a class's coverage off target belongs to these test fields:
+    the temperature and its sets fitted on all pool fields and scored on the test fields, the
+    roles reversed, and ``split_reps`` random splits of all the fields into the same numbers of
+    calibration and test fields (the spread of per-class coverage that field sampling alone gives).
     """
     from starclass.evaluate.reliability import expected_calibration_error
     from starclass.learn.calibration import ModelCalibration
@@ -901,6 +906,31 @@ def run_large_test(d, test_seeds: list[int], pool_seeds: list[int], sizes=(2, 4,
             f"{s[m]['floor_p95']} NLL {s[m]['nll_mean_sd'][0]}"
             + (f" cov {s[m]['coverage']['mean']} all-in {s[m]['coverage']['share_all_within_2pts']}"
                if "coverage" in s[m] else "") for m in LARGE_METHODS))
+    if split_reps:
+        out["field_splits_temperature"] = _field_split_coverage(d, test_seeds, pool_seeds, split_reps, target)
+    return out
+
+
+def _field_split_coverage(d, test_seeds, pool_seeds, reps: int, target: float, seed: int = 12) -> dict:
+    """Temperature sets: pool -> test, test -> pool, and random splits of all fields at the same sizes."""
+    from starclass.learn.calibration import ModelCalibration
+
+    def cov(cal, te, r=0):
+        p_c, y_c, _ = _split_rows(d, cal)
+        p_t, y_t, _ = _split_rows(d, te)
+        mc = ModelCalibration.fit(p_c, y_c, list(range(1, p_c.shape[1] + 1)), source="bench")
+        return true_class_coverage(mc.conformal(calibrated=True, seed=r), mc.calibrate(p_t), y_t, target)
+
+    fixed = cov(pool_seeds, test_seeds)
+    out = {"pool_to_test": np.round(fixed, 4).tolist(), "test_to_pool": np.round(cov(test_seeds, pool_seeds), 4)
+           .tolist(), "reps": reps}
+    rng = np.random.default_rng(seed)
+    every = sorted(test_seeds + pool_seeds)
+    covs = [cov(perm[: len(pool_seeds)], perm[len(pool_seeds):], r)
+            for r, perm in enumerate(rng.permutation(every).tolist() for _ in range(reps))]
+    out["random_splits"] = _spread(np.array(covs), target, fixed)
+    _say(f"  temperature sets, all pool fields -> test fields {out['pool_to_test']}, reversed {out['test_to_pool']}; "
+         f"{reps} random field splits of the same sizes: {out['random_splits']}")
     return out
 
 
@@ -964,6 +994,7 @@ def main() -> None:
                     "(default: every saved field not a test field)")
     ap.add_argument("--sizes", default="2,4,8,12", help="large-test: numbers of calibration fields")
     ap.add_argument("--draws", type=int, default=30, help="large-test: random calibration sets per size")
+    ap.add_argument("--split-reps", type=int, default=30, help="large-test: random field splits for the coverage check")
     ap.add_argument("--floor-draws", type=int, default=200, help="large-test: label draws of the ECE floor")
     ap.add_argument("--explain", metavar="OLD_TEST:OLD_POOL",
                     help="large-test: also rerun the histogram section's draws (test and pool seeds of that run, "
@@ -985,7 +1016,8 @@ def main() -> None:
     if a.what == "large-test":
         pool = (seed_list(a.pool_seeds) if a.pool_seeds else
                 [s for s in sorted(np.unique(d["field"]).tolist()) if s not in test])
-        out = run_large_test(d, test, pool, tuple(seed_list(a.sizes)), a.draws, a.floor_draws)
+        out = run_large_test(d, test, pool, tuple(seed_list(a.sizes)), a.draws, a.floor_draws,
+                             split_reps=a.split_reps)
         if a.explain:
             old_test, old_pool = a.explain.split(":")
             out["explain_histogram_draws"] = explain_draws(d, seed_list(old_test), seed_list(old_pool), test)

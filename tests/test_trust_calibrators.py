@@ -131,8 +131,12 @@ def test_large_test_floor_and_coverage_on_a_calibrated_and_an_over_confident_mod
     # (2 calibration fields: ~500 rows per class, so one class's coverage scatters by ~1.5 points
     # and the draws share fields; the mean over the four classes by ~0.8)
     d = tc.load_fields(str(_fields_npz(tmp_path / "ok.npz", seeds, 1000, 1.0)))
-    out = tc.run_large_test(d, seeds[4:], seeds[:4], sizes=(2,), draws=3, floor_draws=20, block=2)
+    out = tc.run_large_test(d, seeds[4:], seeds[:4], sizes=(2,), draws=3, floor_draws=20, block=2, split_reps=3)
     s = out["by_calibration_fields"]["2"]
+    fs = out["field_splits_temperature"]
+    assert fs["reps"] == 3 and len(fs["random_splits"]["share_at_or_below_observed"]) == 4
+    for key in ("pool_to_test", "test_to_pool"):  # exchangeable fields: both ways near 90%
+        assert np.mean(fs[key]) == pytest.approx(0.9, abs=0.02)
     assert out["n_test"] == 4000 and out["test_blocks"] == [[4, 5], [6, 7]]
     for m in ("temperature", "vector", "histogram"):
         assert abs(s[m]["ece_minus_floor_mean"]) < 0.01
@@ -144,8 +148,9 @@ def test_large_test_floor_and_coverage_on_a_calibrated_and_an_over_confident_mod
     assert len(s["per_draw"]) == 3 and all(len(r["fields"]) == 2 for r in s["per_draw"])
     # over-confident: the raw ECE is far above the floor, the fitted maps bring it down to it
     d = tc.load_fields(str(_fields_npz(tmp_path / "over.npz", seeds, 1000, 0.5)))
-    out = tc.run_large_test(d, seeds[4:], seeds[:4], sizes=(2,), draws=2, floor_draws=20, block=2)
+    out = tc.run_large_test(d, seeds[4:], seeds[:4], sizes=(2,), draws=2, floor_draws=20, block=2, split_reps=0)
     s = out["by_calibration_fields"]["2"]
+    assert "field_splits_temperature" not in out
     assert out["raw"]["ece"] > 0.1
     assert s["temperature"]["ece_mean_sd"][0] < 0.3 * out["raw"]["ece"]
     assert s["temperature"]["nll_mean_sd"][0] < out["raw"]["nll"]
