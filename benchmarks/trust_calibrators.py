@@ -62,8 +62,8 @@ Run::
         /tmp/starclass_trust_brj574lw/sim 1500 1024 $(seq -s, $a $((a+9))) /tmp/ece17/f$a.npz; done
     nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py large-test \\
         /tmp/cal17_fields.npz,/tmp/ece17/f326.npz,/tmp/ece17/f336.npz,/tmp/ece17/f346.npz,/tmp/ece17/f356.npz,\\
-/tmp/ece17/f366.npz,/tmp/ece17/f376.npz --test-seeds 342-365 --explain 312-315:310,311,316-325 \\
-        --json benchmarks/results_trust_large_test_sim_2026-12-02.json
+/tmp/ece17/f366.npz,/tmp/ece17/f376.npz --test-seeds 342-365 --sizes 2,4,8,12,24 \\
+        --explain 312-315:310,311,316-325 --json benchmarks/results_trust_large_test_sim_2026-12-02.json
 """
 
 from __future__ import annotations
