@@ -749,6 +749,12 @@ def run_histogram(d, test_seeds, real_npz: str | None = None, n_rep: int = 10) -
 
 # --------------------------------------------------------------------------- a large test set
 
+def _fail(msg: str):
+    """Bad input: the message on stderr, exit status 2, nothing written."""
+    print(f"trust_calibrators.py: error: {msg}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def seed_list(text: str) -> list[int]:
     """Field seeds from ``"310,311"`` or ranges ``"342-365"`` (inclusive), or both mixed.
 
@@ -760,7 +766,10 @@ def seed_list(text: str) -> list[int]:
     out: list[int] = []
     for part in text.split(","):
         lo, _, hi = part.strip().partition("-")
-        out.extend(range(int(lo), int(hi) + 1) if hi else [int(lo)])
+        try:
+            out.extend(range(int(lo), int(hi) + 1) if hi else [int(lo)])
+        except ValueError:
+            _fail(f"seed list {text!r}: {part!r} is not a seed or a range like 342-365")
     return out
 
 
@@ -771,18 +780,26 @@ def load_fields(paths: str) -> dict:
     two files, or files of different class lists, are refused (the rows would be counted twice
     or mean different classes).
     """
-    parts = [dict(np.load(p)) for p in paths.split(",")]
     keys = ("probs", "y", "class_ref", "people_mode", "field")
+    parts = []
+    for path in paths.split(","):
+        if not Path(path).is_file():
+            _fail(f"{path}: no such file (a trust_recheck.py dump)")
+        with np.load(path) as z:
+            absent = [k for k in (*keys, "classes") if k not in z.files]
+            if absent:
+                _fail(f"{path}: not a trust_recheck.py dump (no {', '.join(absent)})")
+            parts.append({k: z[k] for k in z.files})
     out = {k: np.concatenate([p[k] for p in parts]) for k in keys}
     out["classes"] = parts[0]["classes"]
     for p, path in zip(parts[1:], paths.split(",")[1:]):
         if not np.array_equal(p["classes"], out["classes"]):
-            raise SystemExit(f"{path}: classes {p['classes'].tolist()} differ from {out['classes'].tolist()}")
+            _fail(f"{path}: classes {p['classes'].tolist()} differ from {out['classes'].tolist()}")
     seen: set[int] = set()
     for p, path in zip(parts, paths.split(",")):
         fs = set(np.unique(p["field"]).tolist())
         if fs & seen:
-            raise SystemExit(f"{path}: field seed(s) {sorted(fs & seen)} already in an earlier file")
+            _fail(f"{path}: field seed(s) {sorted(fs & seen)} already in an earlier file")
         seen |= fs
     return out
 
@@ -859,12 +876,12 @@ def run_large_test(d, test_seeds: list[int], pool_seeds: list[int], sizes=(2, 4,
     from starclass.learn.calibration import ModelCalibration
 
     if set(test_seeds) & set(pool_seeds):
-        raise SystemExit(f"test and calibration fields overlap: {sorted(set(test_seeds) & set(pool_seeds))}")
+        _fail(f"--test-seeds and --pool-seeds overlap: {sorted(set(test_seeds) & set(pool_seeds))}")
     trust = _load("trust")
     p_t, y_t, f_t = _split_rows(d, test_seeds)
     missing = sorted(set(test_seeds + pool_seeds) - set(np.unique(d["field"]).tolist()))
     if missing:
-        raise SystemExit(f"field seed(s) {missing} are not in the saved rows")
+        _fail(f"field seed(s) {missing} are not in the saved rows")
     k = p_t.shape[1]
     blocks = [test_seeds[i:i + block] for i in range(0, len(test_seeds) - block + 1, block)]
     in_block = [np.isin(f_t, b) for b in blocks]
@@ -1016,11 +1033,18 @@ def main() -> None:
     if a.what == "large-test":
         pool = (seed_list(a.pool_seeds) if a.pool_seeds else
                 [s for s in sorted(np.unique(d["field"]).tolist()) if s not in test])
+        if a.explain:  # checked before the long part, not after it
+            if a.explain.count(":") != 1:
+                _fail(f"--explain {a.explain!r}: give OLD_TEST:OLD_POOL, e.g. 312-315:310,311,316-325")
+            old_test, old_pool = (seed_list(v) for v in a.explain.split(":"))
+            gone = sorted(set(old_test + old_pool) - set(np.unique(d["field"]).tolist()))
+            if gone or set(old_test) & set(test):
+                _fail(f"--explain {a.explain!r}: seeds {gone} not in the saved rows" if gone else
+                      f"--explain {a.explain!r}: its test fields overlap --test-seeds")
         out = run_large_test(d, test, pool, tuple(seed_list(a.sizes)), a.draws, a.floor_draws,
                              split_reps=a.split_reps)
         if a.explain:
-            old_test, old_pool = a.explain.split(":")
-            out["explain_histogram_draws"] = explain_draws(d, seed_list(old_test), seed_list(old_pool), test)
+            out["explain_histogram_draws"] = explain_draws(d, old_test, old_pool, test)
     elif a.what == "methods":
         out = run_methods(d, cal, test)
     elif a.what == "histogram":

@@ -114,15 +114,37 @@ def _fields_npz(path, seeds, n_per_field: int, soften: float, rng_seed: int = 0)
     return path
 
 
-def test_seed_list_and_load_fields_concatenate_and_refuse_a_field_twice(tc, tmp_path):
+def test_seed_list_and_load_fields_concatenate_and_refuse_a_field_twice(tc, tmp_path, capsys):
     assert tc.seed_list("310,312-314") == [310, 312, 313, 314]
     a = _fields_npz(tmp_path / "a.npz", [1, 2], 10, 1.0, 0)
     b = _fields_npz(tmp_path / "b.npz", [3], 10, 1.0, 1)
     d = tc.load_fields(f"{a},{b}")
     assert d["probs"].shape == (30, 4) and np.unique(d["field"]).tolist() == [1, 2, 3]
     assert np.array_equal(d["y"][20:], np.load(b)["y"])
-    with pytest.raises(SystemExit, match="field seed"):
+    with pytest.raises(SystemExit) as e:
         tc.load_fields(f"{a},{a}")
+    assert e.value.code == 2 and "field seed(s) [1, 2] already in an earlier file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--test-seeds", "3-x"], "'3-x' is not a seed"),
+    (["--test-seeds", "2,3", "--pool-seeds", "1,2"], "overlap"),
+    (["--test-seeds", "3", "--explain", "1-2"], "give OLD_TEST:OLD_POOL"),
+    (["--test-seeds", "3", "--explain", "1:2,9"], "seeds [9] not in the saved rows"),
+])
+def test_large_test_bad_arguments_exit_2_naming_them_and_write_nothing(tc, tmp_path, monkeypatch, capsys, args,
+                                                                      says):
+    a = _fields_npz(tmp_path / "a.npz", [1, 2, 3], 10, 1.0)
+    out = tmp_path / "out.json"
+    monkeypatch.setattr("sys.argv", ["trust_calibrators.py", "large-test", str(a), *args, "--json", str(out)])
+    with pytest.raises(SystemExit) as e:
+        tc.main()
+    assert e.value.code == 2 and says in capsys.readouterr().err
+    assert not out.exists()
+    monkeypatch.setattr("sys.argv", ["trust_calibrators.py", "large-test", str(tmp_path / "none.npz")])
+    with pytest.raises(SystemExit) as e:
+        tc.main()
+    assert e.value.code == 2 and "none.npz: no such file" in capsys.readouterr().err
 
 
 def test_large_test_floor_and_coverage_on_a_calibrated_and_an_over_confident_model(tc, tmp_path):
@@ -154,8 +176,9 @@ def test_large_test_floor_and_coverage_on_a_calibrated_and_an_over_confident_mod
     assert out["raw"]["ece"] > 0.1
     assert s["temperature"]["ece_mean_sd"][0] < 0.3 * out["raw"]["ece"]
     assert s["temperature"]["nll_mean_sd"][0] < out["raw"]["nll"]
-    with pytest.raises(SystemExit, match="overlap"):
+    with pytest.raises(SystemExit) as e:
         tc.run_large_test(d, seeds[3:], seeds[:4], sizes=(2,), draws=1)
+    assert e.value.code == 2
 
 
 def test_explain_draws_reproduces_the_histogram_sections_draws(tc, tmp_path):
