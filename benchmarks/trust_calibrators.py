@@ -24,6 +24,16 @@ that nothing is re-simulated or re-classified: each section runs in seconds to m
     ``--method histogram`` through the library: ``ece-fields``' random field subsets reproduced
     with temperature, vector and histogram binning as a model carries them, the rows histogram
     binning needs (random rows, 150 to 6,000), and the real cutouts' folds (``--real``).
+``large-test``
+    temperature, vector and histogram binning scored on a large set of test fields
+    (``--test-seeds``, e.g. 24 fields, 36,000 rows, where a perfectly calibrated model's ECE is
+    well under 0.02), each fitted on ``--draws`` random sets of 2, 4, 8, 12 calibration fields
+    (``--sizes``) from the other fields (``--pool-seeds``): ECE (mean, sd, share of draws <= 0.02)
+    with the floor of the same rows, NLL, the ECE per block of four test fields (the earlier runs'
+    test-set size), and the per-class conformal coverage at 90% (temperature, histogram) with
+    the share of draws where all classes are within 2 points. ``--explain OLD_TEST:OLD_POOL``
+    reruns ``histogram``'s random field subsets and scores each fitted map on both test sets.
+    Several dumps may be given, comma-separated (their fields concatenated).
 ``coverage``
     is class 3's conformal shortfall (fixed calibrate/score split) chance or field-to-field
     shift: the spread of per-class coverage over random calibrate/score splits of the pooled
@@ -48,6 +58,12 @@ Run::
         --json benchmarks/results_trust_coverage_sim_2026-12-02.json
     nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py histogram /tmp/cal17_fields.npz \\
         --real /tmp/cal17_real.npz --json benchmarks/results_trust_histogram_2026-12-02.json
+    for a in 326 336 346 356 366 376; do nice -n 10 .venv/bin/python benchmarks/trust_recheck.py dump \\
+        /tmp/starclass_trust_brj574lw/sim 1500 1024 $(seq -s, $a $((a+9))) /tmp/ece17/f$a.npz; done
+    nice -n 10 .venv/bin/python benchmarks/trust_calibrators.py large-test \\
+        /tmp/cal17_fields.npz,/tmp/ece17/f326.npz,/tmp/ece17/f336.npz,/tmp/ece17/f346.npz,/tmp/ece17/f356.npz,\\
+/tmp/ece17/f366.npz,/tmp/ece17/f376.npz --test-seeds 342-365 --sizes 2,4,8,12,24 \\
+        --explain 312-315:310,311,316-325 --json benchmarks/results_trust_large_test_sim_2026-12-02.json
 """
 
 from __future__ import annotations
@@ -731,12 +747,275 @@ def run_histogram(d, test_seeds, real_npz: str | None = None, n_rep: int = 10) -
     return out
 
 
+# --------------------------------------------------------------------------- a large test set
+
+def _fail(msg: str):
+    """Bad input: the message on stderr, exit status 2, nothing written."""
+    print(f"trust_calibrators.py: error: {msg}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def seed_list(text: str) -> list[int]:
+    """Field seeds from ``"310,311"`` or ranges ``"342-365"`` (inclusive), or both mixed.
+
+    Examples
+    --------
+    >>> seed_list("310,312-314")
+    [310, 312, 313, 314]
+    """
+    out: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.strip().partition("-")
+        try:
+            out.extend(range(int(lo), int(hi) + 1) if hi else [int(lo)])
+        except ValueError:
+            _fail(f"seed list {text!r}: {part!r} is not a seed or a range like 342-365")
+    return out
+
+
+def load_fields(paths: str) -> dict:
+    """One table of rows from one or more ``trust_recheck.py dump`` files (comma-separated paths).
+
+    Several dumps of the same model (other field seeds) are concatenated; a field seed found in
+    two files, or files of different class lists, are refused (the rows would be counted twice
+    or mean different classes).
+    """
+    keys = ("probs", "y", "class_ref", "people_mode", "field")
+    parts = []
+    for path in paths.split(","):
+        if not Path(path).is_file():
+            _fail(f"{path}: no such file (a trust_recheck.py dump)")
+        with np.load(path) as z:
+            absent = [k for k in (*keys, "classes") if k not in z.files]
+            if absent:
+                _fail(f"{path}: not a trust_recheck.py dump (no {', '.join(absent)})")
+            parts.append({k: z[k] for k in z.files})
+    out = {k: np.concatenate([p[k] for p in parts]) for k in keys}
+    out["classes"] = parts[0]["classes"]
+    for p, path in zip(parts[1:], paths.split(",")[1:]):
+        if not np.array_equal(p["classes"], out["classes"]):
+            _fail(f"{path}: classes {p['classes'].tolist()} differ from {out['classes'].tolist()}")
+    seen: set[int] = set()
+    for p, path in zip(parts, paths.split(",")):
+        fs = set(np.unique(p["field"]).tolist())
+        if fs & seen:
+            _fail(f"{path}: field seed(s) {sorted(fs & seen)} already in an earlier file")
+        seen |= fs
+    return out
+
+
+LARGE_METHODS = ("temperature", "vector", "histogram")
+
+
+def true_class_coverage(cp, q: np.ndarray, y: np.ndarray, target: float) -> list[float]:
+    """Per-class coverage of the class-conditional sets of a fitted ``ClassConditionalConformal``.
+
+    A row is covered when its true class is in its set, i.e. when the class's p-value is at least
+    ``1 - target``; only that one p-value per row is computed (with the same crepes predictor and
+    the same per-class smoothing seed as :meth:`ClassConditionalConformal.predict_p`), a quarter of
+    the work of the full sets on four classes, which matters on tens of thousands of test rows.
+    """
+    from crepes.extras import hinge
+
+    out = []
+    for j in range(q.shape[1]):
+        rows = np.flatnonzero(y == j)
+        alpha = hinge(q[rows])[:, j]
+        pv = cp.predictor_.predict_p(alpha, bins=np.full(len(rows), j, dtype=np.int64), smoothing=cp.smoothing,
+                                     seed=cp.seed + j)
+        out.append(float(np.mean(pv >= 1.0 - target)))
+    return out
+
+
+def _large_summary(rows: list[dict], floors: dict, target: float) -> dict:
+    """Mean, sd and share of draws with ECE <= 0.02 of each map; floor; NLL; coverage spread."""
+    out = {}
+    for m in LARGE_METHODS:
+        e = np.array([r[m]["ece"] for r in rows])
+        s = {"ece_mean_sd": [round(float(e.mean()), 4), round(float(e.std()), 4)],
+             "ece_min_max": [round(float(e.min()), 4), round(float(e.max()), 4)],
+             "share_ece_le_0.02": round(float(np.mean(e <= 0.02)), 3),
+             "floor_mean": round(floors[m][0], 4), "floor_p95": round(floors[m][1], 4),
+             "ece_minus_floor_mean": round(float(e.mean() - floors[m][0]), 4),
+             "nll_mean_sd": [round(float(np.mean([r[m]["nll"] for r in rows])), 4),
+                             round(float(np.std([r[m]["nll"] for r in rows])), 4)],
+             "share_nll_le_vector": round(float(np.mean([r[m]["nll"] <= r["vector"]["nll"] for r in rows])), 3)}
+        blocks = np.array([r[m]["ece_blocks"] for r in rows])  # draws x test blocks
+        # how far the same map's ECE moves between test blocks of one old test set's size
+        s["ece_block_sd_within_draw"] = round(float(blocks.std(1).mean()), 4)
+        s["ece_block_mean"] = round(float(blocks.mean()), 4)
+        s["share_blocks_ece_le_0.02"] = round(float(np.mean(blocks <= 0.02)), 3)
+        if "coverage" in rows[0][m]:
+            s["coverage"] = _spread(np.array([r[m]["coverage"] for r in rows]), target)
+        out[m] = s
+    return out
+
+
+def run_large_test(d, test_seeds: list[int], pool_seeds: list[int], sizes=(2, 4, 8, 12), draws: int = 30,
+                   floor_draws: int = 200, block: int = 4, target: float = 0.9, seed: int = 11,
+                   coverage_methods=("temperature", "histogram"), split_reps: int = 30) -> dict:
+    """Temperature, vector and histogram maps on a test set large enough to resolve ECE 0.02.
+
+    For each number of calibration fields in ``sizes``, ``draws`` sets of that many fields are
+    drawn at random from ``pool_seeds`` (disjoint from ``test_seeds``); each map is fitted as a
+    model carries it (``ModelCalibration.fit(method=...)``), with (for ``coverage_methods``) its
+    class-conditional conformal sets at ``target`` on the same rows
+    (``ModelCalibration.conformal``), and scored on all the test fields: ECE (the package's), NLL
+    and the coverage per class. The ECE of a perfectly calibrated model with the same
+    probabilities on the same rows (``trust.ece_floor``, ``floor_draws`` label draws) is taken on
+    each size's first draw. The test fields are also cut into blocks of ``block`` fields (the
+    size of the earlier runs' test set) and the ECE is scored per block, to show how far a
+    smaller test set moves the same map's ECE.
+
+    Then (``split_reps`` > 0), whether a class's coverage off target belongs to these test fields:
+    the temperature and its sets fitted on all pool fields and scored on the test fields, the
+    roles reversed, and ``split_reps`` random splits of all the fields into the same numbers of
+    calibration and test fields (the spread of per-class coverage that field sampling alone gives).
+    """
+    from starclass.evaluate.reliability import expected_calibration_error
+    from starclass.learn.calibration import ModelCalibration
+
+    if set(test_seeds) & set(pool_seeds):
+        _fail(f"--test-seeds and --pool-seeds overlap: {sorted(set(test_seeds) & set(pool_seeds))}")
+    trust = _load("trust")
+    p_t, y_t, f_t = _split_rows(d, test_seeds)
+    missing = sorted(set(test_seeds + pool_seeds) - set(np.unique(d["field"]).tolist()))
+    if missing:
+        _fail(f"field seed(s) {missing} are not in the saved rows")
+    k = p_t.shape[1]
+    blocks = [test_seeds[i:i + block] for i in range(0, len(test_seeds) - block + 1, block)]
+    in_block = [np.isin(f_t, b) for b in blocks]
+    out: dict = {"test_seeds": test_seeds, "n_test": len(y_t), "test_class_counts": np.bincount(y_t, minlength=k)
+                 .tolist(), "pool_seeds": pool_seeds, "draws": draws, "floor_draws": floor_draws, "target": target,
+                 "test_blocks": blocks, "raw": {"ece": expected_calibration_error(p_t, y_t), "nll": _nll(p_t, y_t),
+                                                "floor_mean_p95": trust.ece_floor(p_t, n_draws=floor_draws)},
+                 "by_calibration_fields": {}}
+    _say(f"  {len(y_t)} test rows in {len(test_seeds)} fields; raw ECE {out['raw']['ece']:.4f} floor "
+         f"{out['raw']['floor_mean_p95']}")
+    rng = np.random.default_rng(seed)
+    for nf in sizes:
+        if nf > len(pool_seeds):
+            break
+        rows, floors = [], {}
+        for r in range(draws):
+            pick = sorted(rng.permutation(pool_seeds)[:nf].tolist())
+            p_c, y_c, _ = _split_rows(d, pick)
+            row: dict = {"fields": pick, "n_cal": len(y_c)}
+            for m in LARGE_METHODS:
+                mc = ModelCalibration.fit(p_c, y_c, list(range(1, k + 1)), source="bench", method=m)
+                q = mc.calibrate(p_t)
+                row[m] = {"ece": expected_calibration_error(q, y_t), "nll": _nll(q, y_t),
+                          "ece_blocks": [expected_calibration_error(q[b], y_t[b]) for b in in_block]}
+                if m in coverage_methods:
+                    row[m]["coverage"] = true_class_coverage(mc.conformal(calibrated=True, seed=r), q, y_t, target)
+                if r == 0:
+                    # the floor depends on the calibrated probabilities alone, which hardly move
+                    # between draws of one size: one draw's, with many label draws
+                    floors[m] = list(trust.ece_floor(q, n_draws=floor_draws, seed=nf))
+            rows.append(row)
+        s = {"n_cal": int(nf * 1500), "n_cal_rows_mean": float(np.mean([r["n_cal"] for r in rows])),
+             **_large_summary(rows, floors, target),
+             "per_draw": [{"fields": r["fields"], **{m: [round(r[m]["ece"], 4), round(r[m]["nll"], 4)]
+                                                     for m in LARGE_METHODS}} for r in rows]}
+        out["by_calibration_fields"][str(nf)] = s
+        _say(f"  {nf} calibration fields: " + "; ".join(
+            f"{m} ECE {s[m]['ece_mean_sd']} <=0.02 {s[m]['share_ece_le_0.02']} floor {s[m]['floor_mean']}/"
+            f"{s[m]['floor_p95']} NLL {s[m]['nll_mean_sd'][0]}"
+            + (f" cov {s[m]['coverage']['mean']} all-in {s[m]['coverage']['share_all_within_2pts']}"
+               if "coverage" in s[m] else "") for m in LARGE_METHODS))
+    if split_reps:
+        out["field_splits_temperature"] = _field_split_coverage(d, test_seeds, pool_seeds, split_reps, target)
+    return out
+
+
+def _field_split_coverage(d, test_seeds, pool_seeds, reps: int, target: float, seed: int = 12) -> dict:
+    """Temperature sets: pool -> test, test -> pool, and random splits of all fields at the same sizes."""
+    from starclass.learn.calibration import ModelCalibration
+
+    def cov(cal, te, r=0):
+        p_c, y_c, _ = _split_rows(d, cal)
+        p_t, y_t, _ = _split_rows(d, te)
+        mc = ModelCalibration.fit(p_c, y_c, list(range(1, p_c.shape[1] + 1)), source="bench")
+        return true_class_coverage(mc.conformal(calibrated=True, seed=r), mc.calibrate(p_t), y_t, target)
+
+    fixed = cov(pool_seeds, test_seeds)
+    out = {"pool_to_test": np.round(fixed, 4).tolist(), "test_to_pool": np.round(cov(test_seeds, pool_seeds), 4)
+           .tolist(), "reps": reps}
+    rng = np.random.default_rng(seed)
+    every = sorted(test_seeds + pool_seeds)
+    covs = [cov(perm[: len(pool_seeds)], perm[len(pool_seeds):], r)
+            for r, perm in enumerate(rng.permutation(every).tolist() for _ in range(reps))]
+    out["random_splits"] = _spread(np.array(covs), target, fixed)
+    _say(f"  temperature sets, all pool fields -> test fields {out['pool_to_test']}, reversed {out['test_to_pool']}; "
+         f"{reps} random field splits of the same sizes: {out['random_splits']}")
+    return out
+
+
+def explain_draws(d, old_test: list[int], old_pool: list[int], large_test: list[int], n_rep: int = 10) -> dict:
+    """The ``histogram`` section's random field subsets again, each map also scored on the large test set.
+
+    The same generator and draws as :func:`run_histogram` (2, 4 and 8 of ``old_pool``, ``n_rep``
+    draws each, then all of them), so its per-draw ECE on ``old_test`` is reproduced; next to it
+    the ECE of the very same fitted map on ``large_test``. If the ordering of the sizes changes
+    between the two, it was the small test set's noise, not the calibration fields.
+    """
+    from starclass.evaluate.reliability import expected_calibration_error
+    from starclass.learn.calibration import ModelCalibration
+
+    p_o, y_o, _ = _split_rows(d, old_test)
+    p_l, y_l, _ = _split_rows(d, large_test)
+    k = p_o.shape[1]
+    rng = np.random.default_rng(4)  # run_histogram's generator and order
+    out: dict = {"old_test": old_test, "old_pool": old_pool, "large_test_n": len(y_l), "sizes": {}}
+    for nf in (2, 4, 8, len(old_pool)):
+        res = []
+        for _ in range(1 if nf == len(old_pool) else n_rep):
+            pick = old_pool if nf == len(old_pool) else rng.permutation(old_pool)[:nf].tolist()
+            p_c, y_c, _ = _split_rows(d, pick)
+            row = {"fields": sorted(int(s) for s in pick)}
+            for m in LARGE_METHODS:
+                mc = ModelCalibration.fit(p_c, y_c, list(range(1, k + 1)), method=m)
+                # unrounded, so that the means below are run_histogram's to the last digit
+                row[m] = {"ece_old_test": expected_calibration_error(mc.calibrate(p_o), y_o),
+                          "ece_large_test": expected_calibration_error(mc.calibrate(p_l), y_l)}
+            res.append(row)
+        summ = {m: {key: [round(float(np.mean([r[m][key] for r in res])), 4),
+                          round(float(np.std([r[m][key] for r in res])), 4)]
+                    for key in ("ece_old_test", "ece_large_test")} for m in LARGE_METHODS}
+        h_old = np.array([r["histogram"]["ece_old_test"] for r in res])
+        h_new = np.array([r["histogram"]["ece_large_test"] for r in res])
+        if len(res) > 2:
+            summ["histogram_corr_old_large"] = round(float(np.corrcoef(h_old, h_new)[0, 1]), 3)
+        out["sizes"][str(nf)] = {"draws": res, "mean_sd": summ}
+        _say(f"  old draws, {nf} fields: {summ}")
+    # which fields: the mean histogram ECE (old test) of the 8-field draws with and without each field
+    eight = out["sizes"]["8"]["draws"]
+    eff = {}
+    for s in old_pool:
+        w = [r["histogram"]["ece_old_test"] for r in eight if s in r["fields"]]
+        wo = [r["histogram"]["ece_old_test"] for r in eight if s not in r["fields"]]
+        if w and wo:
+            eff[str(s)] = [round(float(np.mean(w) - np.mean(wo)), 4), len(w)]
+    out["eight_field_draws_with_minus_without_field"] = eff
+    _say(f"  8-field draws, histogram ECE on the old test set with minus without each field: {eff}")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["methods", "ece-fields", "coverage", "real", "histogram"])
-    ap.add_argument("npz")
+    ap.add_argument("what", choices=["methods", "ece-fields", "coverage", "real", "histogram", "large-test"])
+    ap.add_argument("npz", help="a trust_recheck.py dump (several: comma-separated, their fields concatenated)")
     ap.add_argument("--cal-seeds", default="310,311")
-    ap.add_argument("--test-seeds", default="312,313,314,315")
+    ap.add_argument("--test-seeds", default="312,313,314,315", help="comma-separated seeds or ranges (342-365)")
+    ap.add_argument("--pool-seeds", help="large-test: the fields calibration sets are drawn from "
+                    "(default: every saved field not a test field)")
+    ap.add_argument("--sizes", default="2,4,8,12", help="large-test: numbers of calibration fields")
+    ap.add_argument("--draws", type=int, default=30, help="large-test: random calibration sets per size")
+    ap.add_argument("--split-reps", type=int, default=30, help="large-test: random field splits for the coverage check")
+    ap.add_argument("--floor-draws", type=int, default=200, help="large-test: label draws of the ECE floor")
+    ap.add_argument("--explain", metavar="OLD_TEST:OLD_POOL",
+                    help="large-test: also rerun the histogram section's draws (test and pool seeds of that run, "
+                         "e.g. 312-315:310,311,316-325) and score each map on the large test set too")
     ap.add_argument("--lam", type=float, default=0.1, help="ece-fields: ODIR off-diagonal weight (from methods)")
     ap.add_argument("--mu", type=float, default=0.01, help="ece-fields: ODIR intercept weight (from methods)")
     ap.add_argument("--real", help="histogram: the .npz of dump-real, for the real cutouts' rows")
@@ -749,10 +1028,24 @@ def main() -> None:
             Path(a.json).write_text(text + "\n")
         print(text)
         return
-    d = dict(np.load(a.npz))
-    cal = [int(v) for v in a.cal_seeds.split(",")]
-    test = [int(v) for v in a.test_seeds.split(",")]
-    if a.what == "methods":
+    d = load_fields(a.npz)
+    cal, test = seed_list(a.cal_seeds), seed_list(a.test_seeds)
+    if a.what == "large-test":
+        pool = (seed_list(a.pool_seeds) if a.pool_seeds else
+                [s for s in sorted(np.unique(d["field"]).tolist()) if s not in test])
+        if a.explain:  # checked before the long part, not after it
+            if a.explain.count(":") != 1:
+                _fail(f"--explain {a.explain!r}: give OLD_TEST:OLD_POOL, e.g. 312-315:310,311,316-325")
+            old_test, old_pool = (seed_list(v) for v in a.explain.split(":"))
+            gone = sorted(set(old_test + old_pool) - set(np.unique(d["field"]).tolist()))
+            if gone or set(old_test) & set(test):
+                _fail(f"--explain {a.explain!r}: seeds {gone} not in the saved rows" if gone else
+                      f"--explain {a.explain!r}: its test fields overlap --test-seeds")
+        out = run_large_test(d, test, pool, tuple(seed_list(a.sizes)), a.draws, a.floor_draws,
+                             split_reps=a.split_reps)
+        if a.explain:
+            out["explain_histogram_draws"] = explain_draws(d, old_test, old_pool, test)
+    elif a.what == "methods":
         out = run_methods(d, cal, test)
     elif a.what == "histogram":
         out = run_histogram(d, test, a.real)
