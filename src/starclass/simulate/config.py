@@ -398,7 +398,8 @@ def preset(name: str, **overrides) -> SimConfig:
       class mix that makes the simulated human mode near the LEGUS NGC 1566 mix 477/404/692/878
       (19/16/28/36 %) after a LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`),
       depths fitted to its real errors (:data:`NGC1566_DEPTH`) and :data:`LEGUS_FIELD_STARS`
-      field stars per candidate, as the other LEGUS presets.
+      field stars per candidate, as the other LEGUS presets, and association members of their age
+      (``assoc_stars_by_age``).
     * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
       no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model); clusters
       (classes 1 and 2, young and old, compact and extended) make up the paper's 1 in 11.2
@@ -486,8 +487,10 @@ LEGUS_FIELD_STARS: float = 12.0
 #: (``human_ambiguity_scale``). ``class_mag_shift`` (NGC 628-C,
 #: NGC 5474) follows the field's real per-class m_V medians, and NGC 628-C's ``class_companions``,
 #: ``field_stars`` and ``sky_fraction`` the real link between class, neighbours and V error
-#: (docs/legus_validation.md, "The class-error link"). docs/legus_validation.md, "The simulator
-#: across distances", gives the numbers.
+#: (docs/legus_validation.md, "The class-error link"). ``assoc_stars_by_age`` (NGC 1433, NGC 5474, and
+#: the ``ngc1566`` preset) gives associations the member stars of their age, and ``assoc_ebv`` (NGC 1433,
+#: NGC 5474) their reddening the mean E(B-V) of the field's real class-3 SED fits (docs/legus_validation.md,
+#: "Class-3 colours"). docs/legus_validation.md, "The simulator across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.16, 0.08, 0.39, 0.37), cluster_reff_pc=0.8, human_noise=1.9,
