@@ -323,3 +323,79 @@ def test_only_ngc7793w_makes_single_stars_less_ambiguous():
         if name != "ngc7793w":
             other = preset(name, shape=(128, 128), n_candidates=5)
             assert other.human_ambiguity_scale == {} and "human_ambiguity_scale" not in other.to_dict(), name
+
+
+def test_draw_member_teff_follows_the_age():
+    from starclass.simulate.ssp import RSG_ONSET_YR, draw_member_teff, turnoff_teff
+
+    rng = np.random.default_rng(3)
+    # the turnoff cools with age, and no member is hotter than it or cooler than half of it when young
+    ages = np.array([1e6, 3e6, 5e6, 6.9e6, 1e7, 3e7, 1e8, 5e8])
+    assert np.all(np.diff(turnoff_teff(ages)) <= 0) and turnoff_teff(1e8) < turnoff_teff(3e6)
+    for age in (1e6, 3e6, 6.9e6):
+        t = draw_member_teff(rng, 2000, age)
+        assert t.min() >= 0.5 * turnoff_teff(age) - 1e-6 and t.max() <= turnoff_teff(age) + 1e-6
+        assert t.min() > 15000.0  # no red or yellow supergiant, not even a late-B star
+    # from the red-supergiant onset on, some members are red supergiants (about 10 %)
+    t = draw_member_teff(rng, 4000, 2 * RSG_ONSET_YR)
+    assert 0.07 < np.mean(t < 4300.0) < 0.13 and 0.04 < np.mean((t > 5000) & (t < 8600)) < 0.08
+    assert t.max() <= turnoff_teff(2 * RSG_ONSET_YR) + 1e-6
+
+
+def _young_association_star_colours(cfg):
+    """Dereddened V-I of every member star of the class-3 associations younger than 7 Myr."""
+    from starclass.bands import BANDS
+    from starclass.simulate.galaxy import build_galaxy
+    from starclass.simulate.objects import make_objects
+    from starclass.simulate.ssp import RSG_ONSET_YR
+
+    rng = np.random.default_rng(cfg.seed)
+    truth, comps = make_objects(cfg, build_galaxy(cfg, rng), rng)
+    iv, ii = cfg.bands.index(cfg.v_band), cfg.bands.index("f814w")
+    cls, age, ebv = np.asarray(truth[CLASS_REF]), np.asarray(truth["age"]), np.asarray(truth["ebv"])
+    young = np.flatnonzero((cls == 3) & (age < RSG_ONSET_YR))
+    # member stars are the point components (no intrinsic width) of a young association
+    star = np.isin(comps.owner, young) & (comps.cxx == 0) & (comps.cyy == 0)
+    vi = -2.5 * np.log10(comps.flux[star, iv] / comps.flux[star, ii])
+    vi = vi + cfg.zeropoint(cfg.v_band) - cfg.zeropoint("f814w")  # e-/s to Vega magnitudes
+    e = ebv[comps.owner[star]]
+    return vi - (BANDS[cfg.v_band].a_over_ebv - BANDS["f814w"].a_over_ebv) * e, len(young)
+
+
+def test_assoc_stars_by_age_leaves_no_red_supergiant_in_young_associations():
+    from starclass.simulate.ssp import blackbody_colour, turnoff_teff
+
+    cfg = SimConfig(seed=11, shape=(320, 320), n_candidates=120, field_stars=0.0, footprint_edge=False,
+                    class_mix=(0.0, 0.0, 1.0, 0.0))
+    old, n_young = _young_association_star_colours(cfg)
+    new, _ = _young_association_star_colours(cfg.replace(assoc_stars_by_age=True))
+    assert n_young > 50 and len(new) > 200
+    # age-blind members: red supergiants (a 4300 K black body has V-I ~ 1.5) in associations of 1-7 Myr
+    assert np.sum(old > 1.0) > 10
+    # age-aware: every member as blue as a star at half the 7 Myr turnoff temperature, or bluer
+    limit = float(blackbody_colour("f555w", "f814w", 0.5 * turnoff_teff(7e6)))
+    assert new.max() <= limit + 1e-6
+    assert "assoc_stars_by_age" not in cfg.to_dict()
+    assert cfg.replace(assoc_stars_by_age=True).to_dict()["assoc_stars_by_age"] is True
+
+
+def test_assoc_ebv_draws_the_measured_reddening_of_associations_only():
+    from starclass.simulate.galaxy import build_galaxy
+    from starclass.simulate.objects import make_objects
+
+    cfg = SimConfig(seed=4, shape=(320, 320), n_candidates=300, field_stars=0.0, footprint_edge=False,
+                    class_mix=(0.3, 0.0, 0.7, 0.0))
+    out = {}
+    for name, c in (("default", cfg), ("measured", cfg.replace(assoc_ebv=0.05))):
+        rng = np.random.default_rng(c.seed)
+        out[name], _ = make_objects(c, build_galaxy(c, rng), rng)
+    cls = np.asarray(out["default"][CLASS_REF])
+    e_def, e_new = np.asarray(out["default"]["ebv"]), np.asarray(out["measured"]["ebv"])
+    assert (cls == 3).sum() > 150
+    # clusters are drawn before associations: their reddening is untouched
+    np.testing.assert_array_equal(e_def[cls == 1], e_new[cls == 1])
+    # associations: exponential with the given mean (200 draws: the mean within about 20 %)
+    assert 0.04 < e_new[cls == 3].mean() < 0.06 and e_def[cls == 3].mean() > 0.1
+    assert "assoc_ebv" not in cfg.to_dict() and cfg.replace(assoc_ebv=0.05).to_dict()["assoc_ebv"] == 0.05
+    with pytest.raises(StarclassError, match="assoc_ebv"):
+        cfg.replace(assoc_ebv=-0.1)

@@ -196,6 +196,17 @@ class SimConfig:
         the default (1.2, 3.8) px is the simulator's original one. In a near field a given
         physical size spans more pixels, so that the real associations are more extended
         (NGC 7793-W at 3.44 Mpc: 2 % of class 3 below CI 1.4, docs/legus_validation.md).
+    assoc_stars_by_age
+        False (default): a class-3 association's member stars take temperatures whatever its age
+        (about 10 % red supergiants, hot stars 9000-40 000 K). True: they follow its age
+        (:func:`starclass.simulate.ssp.draw_member_teff`): no red or yellow supergiants before
+        ``ssp.RSG_ONSET_YR`` (7 Myr), hot stars within a factor 2 below the main-sequence turnoff
+        temperature.
+    assoc_ebv
+        None (default): a class-3 association's E(B-V) is a random share of the galaxy's dust
+        screen plus its own (exponential, mean 0.10). A number: its total E(B-V) is exponential with
+        this mean, as measured by the SED fits of the field's real associations (the LEGUS
+        catalogues' E(B-V) column; docs/legus_validation.md, "Class-3 colours").
     age_box_counts
         Class (1, 2, 3) -> relative numbers in the age boxes < 10 Myr, 10-100 Myr, 0.1-1 Gyr,
         > 1 Gyr; a class not given uses the PHANGS NGC 1566 mix (``objects.AGE_BOX_COUNTS``).
@@ -239,6 +250,8 @@ class SimConfig:
     class_mag_shift: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     class_companions: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     assoc_radius_px: tuple[float, float] = (1.2, 3.8)
+    assoc_stars_by_age: bool = False
+    assoc_ebv: float | None = None
     age_box_counts: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
     ra: float = 65.0017
     dec: float = -54.9380
@@ -332,6 +345,8 @@ class SimConfig:
         if len(self.assoc_radius_px) != 2 or not (0.5 <= lo_r <= hi_r <= 20.0):
             raise StarclassError(f"assoc_radius_px must be two radii (px) with 0.5 <= low <= high <= 20, "
                                  f"got {self.assoc_radius_px}")
+        if self.assoc_ebv is not None and not (math.isfinite(self.assoc_ebv) and 0.0 < self.assoc_ebv <= 2.0):
+            raise StarclassError(f"assoc_ebv must be a mean E(B-V) between 0 and 2 mag (or None), got {self.assoc_ebv}")
         for k, counts in self.age_box_counts.items():
             if int(k) not in (1, 2, 3) or len(counts) != 4 or min(counts) < 0 or sum(counts) <= 0:
                 raise StarclassError(f"age_box_counts: class {k} needs four non-negative numbers (classes 1-3), "
@@ -369,6 +384,9 @@ class SimConfig:
             del d["assoc_radius_px"]
         else:
             d["assoc_radius_px"] = list(self.assoc_radius_px)
+        for key, default in (("assoc_stars_by_age", False), ("assoc_ebv", None)):
+            if getattr(self, key) == default:  # nor these
+                del d[key]
         return d
 
 
@@ -380,7 +398,8 @@ def preset(name: str, **overrides) -> SimConfig:
       class mix that makes the simulated human mode near the LEGUS NGC 1566 mix 477/404/692/878
       (19/16/28/36 %) after a LEGUS-like CI >= 1.35 selection (:data:`NGC1566_PRESELECTION_MIX`),
       depths fitted to its real errors (:data:`NGC1566_DEPTH`) and :data:`LEGUS_FIELD_STARS`
-      field stars per candidate, as the other LEGUS presets.
+      field stars per candidate, as the other LEGUS presets, and association members of their age
+      (``assoc_stars_by_age``).
     * ``m31``: ground-based PAndAS-like g and i at 0.187"/px, seeing 0.67"/0.60", 0.78 Mpc,
       no UV; candidates to g = 21 (Zhang et al. use g < 21 for their best model); clusters
       (classes 1 and 2, young and old, compact and extended) make up the paper's 1 in 11.2
@@ -407,8 +426,10 @@ def preset(name: str, **overrides) -> SimConfig:
     if key == "hst":
         base = SimConfig()
     elif key == "ngc1566":
+        # associations' members follow their age; their reddening needs no setting here: the default
+        # draw's class-3 E(B-V) (median 0.13) is the real SED fits' (0.13)
         base = SimConfig(distance_mpc=17.9, class_mix=NGC1566_PRESELECTION_MIX, mag_limit=24.1,
-                         depth=dict(NGC1566_DEPTH), field_stars=LEGUS_FIELD_STARS,
+                         depth=dict(NGC1566_DEPTH), field_stars=LEGUS_FIELD_STARS, assoc_stars_by_age=True,
                          galaxy="SIM-NGC1566", ra=65.0017, dec=-54.9380, preset="ngc1566")
     elif key == "m31":
         base = SimConfig(
@@ -466,8 +487,10 @@ LEGUS_FIELD_STARS: float = 12.0
 #: (``human_ambiguity_scale``). ``class_mag_shift`` (NGC 628-C,
 #: NGC 5474) follows the field's real per-class m_V medians, and NGC 628-C's ``class_companions``,
 #: ``field_stars`` and ``sky_fraction`` the real link between class, neighbours and V error
-#: (docs/legus_validation.md, "The class-error link"). docs/legus_validation.md, "The simulator
-#: across distances", gives the numbers.
+#: (docs/legus_validation.md, "The class-error link"). ``assoc_stars_by_age`` (NGC 1433, NGC 5474, and
+#: the ``ngc1566`` preset) gives associations the member stars of their age, and ``assoc_ebv`` (NGC 1433,
+#: NGC 5474) their reddening the mean E(B-V) of the field's real class-3 SED fits (docs/legus_validation.md,
+#: "Class-3 colours"). docs/legus_validation.md, "The simulator across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.16, 0.08, 0.39, 0.37), cluster_reff_pc=0.8, human_noise=1.9,
@@ -501,6 +524,8 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                     depth={"f275w": 23.8, "f336w": 23.7, "f438w": 25.2, "f555w": 26.3, "f814w": 25.1},
                     subclass_mix={4.1: 40, 4.2: 302, 4.3: 132, 4.4: 5, 4.7: 20, 4.8: 80, 4.11: 13, 4.12: 5},
                     age_box_counts={1: (17, 9, 1, 16), 2: (43, 5, 1, 2), 3: (49, 1, 1, 0)}, galaxy="SIM-NGC1433",
+                    # associations: members of their age, E(B-V) of the real class 3's SED fits (mean 0.079)
+                    assoc_stars_by_age=True, assoc_ebv=0.079,
                     field_stars=LEGUS_FIELD_STARS,
                     ra=55.5062, dec=-47.2219),
     # the one field with a stated F606W V band (LEGUS HLSP image names; io.legus.KNOWN_FILTERS)
@@ -509,6 +534,8 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                     class_mag_shift=(-0.12, 0.22, -0.4, -0.15),
                     depth={"f275w": 24.1, "f336w": 24.3, "f438w": 25.8, "f606w": 27.0, "f814w": 26.3},
                     age_box_counts={1: (5, 6, 29, 2), 2: (27, 21, 29, 4), 3: (20, 6, 3, 0)}, galaxy="SIM-NGC5474",
+                    # associations: members of their age, E(B-V) of the real class 3's SED fits (mean 0.073)
+                    assoc_stars_by_age=True, assoc_ebv=0.073,
                     field_stars=LEGUS_FIELD_STARS,
                     ra=211.2567, dec=53.6622),
 }

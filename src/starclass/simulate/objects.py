@@ -45,6 +45,7 @@ from starclass.simulate.ssp import (
     HD_LIMIT_MV,
     cluster_mags,
     distance_modulus,
+    draw_member_teff,
     draw_star_teff,
     mass_for_mag,
     star_mags,
@@ -165,8 +166,11 @@ class ObjectMaker:
         lo, hi = AGE_BOXES[box, 0], AGE_BOXES[box, 1]
         return 10 ** self.rng.uniform(np.log10(lo), np.log10(hi))
 
-    def _ebv(self, x, y, cls: int) -> np.ndarray:
+    def _ebv(self, x, y, cls: int, measured: float | None = None) -> np.ndarray:
         n = len(x)
+        if measured is not None:
+            # the total reddening (screen and own dust) as the field's real SED fits give it
+            return self.rng.exponential(measured, n)
         screen = self.gal.ebv_at(x, y) * self.rng.uniform(0.2, 1.0, n)
         return screen + self.rng.exponential(OWN_EBV[cls] * self.cfg.ebv_scale, n)
 
@@ -185,8 +189,9 @@ class ObjectMaker:
     def cluster_population(self, cls: int, xy: np.ndarray):
         """Ages, masses, E(B-V), magnitudes of ``len(xy)`` clusters of class ``cls``."""
         n = len(xy)
+        measured = self.cfg.assoc_ebv if cls == 3 else None
         ages = self._ages(cls, n)
-        ebv = self._ebv(xy[:, 0], xy[:, 1], cls)
+        ebv = self._ebv(xy[:, 0], xy[:, 1], cls, measured)
         faint = self.faint_limit(cls)
         mass = self._masses(ages, ebv, faint, self.cfg.mag_bright)
         for _ in range(50):
@@ -194,7 +199,7 @@ class ObjectMaker:
             if not bad.any():
                 break
             ages[bad] = self._ages(cls, bad.sum())
-            ebv[bad] = self._ebv(xy[bad, 0], xy[bad, 1], cls)
+            ebv[bad] = self._ebv(xy[bad, 0], xy[bad, 1], cls, measured)
             mass[bad] = self._masses(ages[bad], ebv[bad], faint, self.cfg.mag_bright)
         mass = np.where(np.isfinite(mass), mass, 1e3)
         mags = cluster_mags(self.bands, ages, mass, ebv, self.cfg.distance_mpc)
@@ -437,8 +442,13 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
             diffuse[i] = rng.uniform(0.15, 0.5)
             max_r = rng.uniform(*config.assoc_radius_px)  # one draw whatever the range: other draws unchanged
             radius[i] = max_r * mk.pcpx
-            teff = draw_star_teff(rng, int(n_stars[i]))
-            teff = np.where(rng.random(len(teff)) < 0.6, rng.uniform(15000, 40000, len(teff)), teff)
+            if config.assoc_stars_by_age:
+                # members that stellar evolution makes at the association's age (no red
+                # supergiants before ~7 Myr, none hotter than the turnoff)
+                teff = draw_member_teff(rng, int(n_stars[i]), float(a[k]))
+            else:
+                teff = draw_star_teff(rng, int(n_stars[i]))
+                teff = np.where(rng.random(len(teff)) < 0.6, rng.uniform(15000, 40000, len(teff)), teff)
             mk.add_stars(i, xy[i, 0], xy[i, 1], mags[mk.vb][k], int(n_stars[i]), max_r, 1.0, e[k],
                          diffuse[i], max(0.8, 0.45 * max_r), teff=teff, anchor="centroid", alpha=0.5,
                          diffuse_mags={b: mags[b][k] for b in mk.bands})

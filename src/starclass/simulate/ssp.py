@@ -27,8 +27,9 @@ from starclass.bands import BANDS
 from starclass.science.ssp import SSP_FILE, SUBSTITUTES, distance_modulus, load_ssp, ssp_abs_mag
 
 __all__ = [
-    "HD_LIMIT_MV", "SSP_FILE", "SSP_COLUMN", "blackbody_colour", "cluster_mags", "distance_modulus",
-    "draw_star_teff", "mass_for_mag", "ssp_abs_mag", "ssp_table", "star_mags",
+    "HD_LIMIT_MV", "RSG_ONSET_YR", "SSP_FILE", "SSP_COLUMN", "blackbody_colour", "cluster_mags",
+    "distance_modulus", "draw_member_teff", "draw_star_teff", "mass_for_mag", "ssp_abs_mag", "ssp_table",
+    "star_mags", "turnoff_teff",
 ]
 
 #: starclass band -> model column used for it (kept for old imports; the substitutions live
@@ -102,6 +103,82 @@ def draw_star_teff(rng: np.random.Generator, n: int, young: bool = True) -> np.n
         return rng.uniform(4000.0, 7000.0, n)
     kind = rng.choice(3, size=n, p=[0.6, 0.15, 0.25])
     hot = 10 ** rng.uniform(np.log10(9000), np.log10(25000), n)
+    yellow = rng.uniform(5200.0, 8500.0, n)
+    red = rng.uniform(3400.0, 4300.0, n)
+    return np.choose(kind, [hot, yellow, red])
+
+
+#: Age (yr) from which a stellar population holds red (and yellow) supergiants. In the packaged
+#: Yggdrasil SSP (:mod:`starclass.science.ssp`) the integrated V-I (F555W-F814W) jumps from 0.27 at
+#: 7.1 Myr to 0.62 at 7.9 Myr, when the first red supergiants appear (stars of about 25 Msun and
+#: less leave the main sequence after about 7 Myr; Schaller et al. 1992, Z = 0.02 tracks); before it
+#: the SSP's V-I stays between -0.19 and 0.21.
+RSG_ONSET_YR = 7.0e6
+
+#: Main-sequence turnoff against age: (age in yr, zero-age main-sequence T_eff in K of the most
+#: massive star still burning hydrogen at that age), approximate values (to about 10 %) from the
+#: Geneva Z = 0.02 tracks (Schaller et al. 1992): 120, 60, 40, 25, 15, 9, 5, 3 and 2 Msun live about
+#: 2.6, 3.5, 4.6, 7, 12, 26, 95, 350 and 1100 Myr, at about 53, 47, 43, 37, 31, 24, 17, 12.5 and 9 kK.
+_TURNOFF_AGE_YR = np.array([2.6e6, 3.5e6, 4.6e6, 7.0e6, 1.2e7, 2.6e7, 9.5e7, 3.5e8, 1.1e9])
+_TURNOFF_TEFF = np.array([53000.0, 47000.0, 43000.0, 37000.0, 31000.0, 24000.0, 17000.0, 12500.0, 9000.0])
+
+
+def turnoff_teff(age) -> np.ndarray:
+    """Zero-age main-sequence temperature (K) of a population's turnoff star at ``age`` (yr).
+
+    Interpolated in log age and log temperature in :data:`_TURNOFF_TEFF` (approximate Geneva
+    Z = 0.02 values); held at the ends of the table (53 000 K before 2.6 Myr, 9000 K after 1.1 Gyr).
+
+    Examples
+    --------
+    >>> round(float(turnoff_teff(7e6))), bool(turnoff_teff(1e6) > turnoff_teff(1e8))
+    (37000, True)
+    """
+    la = np.log10(np.asarray(age, dtype=float))
+    return 10 ** np.interp(la, np.log10(_TURNOFF_AGE_YR), np.log10(_TURNOFF_TEFF))
+
+
+def draw_member_teff(rng: np.random.Generator, n: int, age: float) -> np.ndarray:
+    """Effective temperatures (K) of the luminous member stars of an association of ``age`` (yr).
+
+    The age-aware counterpart of the association members drawn from :func:`draw_star_teff`
+    (which makes about 10 % red supergiants at any age):
+
+    * hot stars, the upper main sequence and blue supergiants: log-uniform between half the
+      turnoff temperature (:func:`turnoff_teff`) and the turnoff temperature; the resolved members
+      of an association are its most luminous stars, the most massive ones left at that age;
+    * from :data:`RSG_ONSET_YR` on (and only then), yellow (5200-8500 K) and red (3400-4300 K)
+      supergiants in the shares the age-blind draw gives association members (6 % and 10 %).
+
+    Parameters
+    ----------
+    rng
+        Random generator.
+    n
+        Number of stars.
+    age
+        Age of the association (yr).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` temperatures (K).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> bool(draw_member_teff(rng, 500, 3e6).min() > 20000.0)
+    True
+    >>> bool(draw_member_teff(rng, 500, 2e7).min() < 4300.0)
+    True
+    """
+    hi = float(turnoff_teff(age))
+    hot = 10 ** rng.uniform(np.log10(0.5 * hi), np.log10(hi), n)
+    if age < RSG_ONSET_YR:
+        return hot
+    # the shares of the age-blind draw: 60 % of draw_star_teff's stars were made hot, so its
+    # yellow (15 %) and red (25 %) supergiants are 6 % and 10 % of the members
+    kind = rng.choice(3, size=n, p=[0.84, 0.06, 0.10])
     yellow = rng.uniform(5200.0, 8500.0, n)
     red = rng.uniform(3400.0, 4300.0, n)
     return np.choose(kind, [hot, yellow, red])
