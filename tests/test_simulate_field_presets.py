@@ -399,3 +399,20 @@ def test_assoc_ebv_draws_the_measured_reddening_of_associations_only():
     assert "assoc_ebv" not in cfg.to_dict() and cfg.replace(assoc_ebv=0.05).to_dict()["assoc_ebv"] == 0.05
     with pytest.raises(StarclassError, match="assoc_ebv"):
         cfg.replace(assoc_ebv=-0.1)
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_assoc_ebv_is_the_real_class_3_mean_of_each_field():
+    """A preset's ``assoc_ebv`` is a measurement (the mean SED-fit E(B-V) of the field's real
+    class 3, LEGUS column 23), never a value fitted to the ladder; NGC 7793-W takes it too."""
+    from starclass.io.legus import read_legus_tab
+
+    bench = _benchmark()
+    set_in = {name for name, kw in LEGUS_FIELD_PRESETS.items() if kw.get("assoc_ebv") is not None}
+    assert {"ngc7793w", "ngc1433", "ngc5474"} <= set_in
+    for name in sorted(set_in):
+        real = read_legus_tab(SHARED / bench.REAL[name])
+        cls = np.asarray(real[CLASS_REF], int)
+        ebv = np.asarray(real["ebv"], float)[cls == 3]
+        assert len(ebv) >= 30 and np.isfinite(ebv).all(), name
+        assert preset(name).assoc_ebv == pytest.approx(ebv.mean(), abs=0.0005), name

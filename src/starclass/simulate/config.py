@@ -487,10 +487,11 @@ LEGUS_FIELD_STARS: float = 12.0
 #: (``human_ambiguity_scale``). ``class_mag_shift`` (NGC 628-C,
 #: NGC 5474) follows the field's real per-class m_V medians, and NGC 628-C's ``class_companions``,
 #: ``field_stars`` and ``sky_fraction`` the real link between class, neighbours and V error
-#: (docs/legus_validation.md, "The class-error link"). ``assoc_stars_by_age`` (NGC 1433, NGC 5474, and
-#: the ``ngc1566`` preset) gives associations the member stars of their age, and ``assoc_ebv`` (NGC 1433,
-#: NGC 5474) their reddening the mean E(B-V) of the field's real class-3 SED fits (docs/legus_validation.md,
-#: "Class-3 colours"). docs/legus_validation.md, "The simulator across distances", gives the numbers.
+#: (docs/legus_validation.md, "The class-error link"). ``assoc_stars_by_age`` (NGC 7793-W, NGC 1433,
+#: NGC 5474, and the ``ngc1566`` preset) gives associations the member stars of their age, and
+#: ``assoc_ebv`` (NGC 7793-W, NGC 1433, NGC 5474) their reddening the mean E(B-V) of the field's real
+#: class-3 SED fits (docs/legus_validation.md, "Class-3 colours"). docs/legus_validation.md, "The
+#: simulator across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.16, 0.08, 0.39, 0.37), cluster_reff_pc=0.8, human_noise=1.9,
@@ -509,6 +510,8 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                      subclass_mix={4.1: 550, 4.2: 150, 4.3: 60, 4.4: 10, 4.7: 40, 4.8: 110, 4.11: 13, 4.12: 11},
                      assoc_radius_px=(2.5, 4.5),
                      age_box_counts={1: (20, 9, 15, 2), 2: (38, 18, 15, 5), 3: (47, 14, 10, 3)}, galaxy="SIM-NGC7793W",
+                     # associations: members of their age, E(B-V) of the real class 3's SED fits (mean 0.147)
+                     assoc_stars_by_age=True, assoc_ebv=0.147,
                      field_stars=LEGUS_FIELD_STARS,
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
