@@ -45,13 +45,15 @@ REAL = {
     "ngc1566": "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab",
 }
 QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
-#: Simulated field per preset: (size in px, candidates). NGC 628-C gets the larger field so that
-#: its ladder trains on about as many simulated as real sources (about 1700 matched vs 1559 real),
-#: on twice the area it had before (2048 px): the real catalogue is 6-15 times less crowded than the
-#: simulated one was, and a source's error follows its neighbours (docs/legus_validation.md, "The
-#: class-error link"); NGC 1566 gets 2560 px with 3900 candidates (about as many matched as its
-#: 2451 real sources).
-FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (2896, 3200), "ngc5474": (1536, 1800),
+#: Simulated field per preset: (size in px, candidates). NGC 628-C gets the largest field: at 5260²
+#: px its 3200 candidates give about as many classified sources per px² as the real catalogue has on
+#: its footprint (59.7 per Mpx on the 26.1 Mpx convex hull of all its rows; :func:`footprint_area`),
+#: and its ladder trains on about as many simulated as real sources (1509-1531 matched vs 1559 real);
+#: at 2896² px (before issue 14's last NGC 628-C step) the simulated field was 3.3 times denser in
+#: classified sources and 6 times in all rows (docs/legus_validation.md, "NGC 628-C: class mix,
+#: density and saturation"). NGC 1566 gets 2560 px with 3900 candidates (about as many matched as
+#: its 2451 real sources).
+FIELD_SIZES = {"ngc7793w": (1536, 1800), "ngc1433": (1536, 1800), "ngc628c": (5260, 3200), "ngc5474": (1536, 1800),
                "ngc1566": (2560, 3900)}
 #: What docs/legus_validation.md reports (seeds SEEDS, FIELD_SIZES), checked by the slow test: class
 #: medians (mean over seeds) inside the real IQR (of 16), and the ladder rules whose mean difference
@@ -141,6 +143,25 @@ def average_aperture_correction(table, mosaics) -> tuple:
     return out, avg
 
 
+def footprint_area(xy: np.ndarray) -> float:
+    """Area (px²) of a catalogue's footprint: the convex hull of its positions.
+
+    The real LEGUS files give no footprint; the hull of every row (inspected or not) stands in
+    for it (NGC 628-C: 26.1 Mpx, against 22.8 Mpx of occupied 200 px cells).
+
+    Examples
+    --------
+    >>> xy = np.array([[0, 0], [100, 0], [100, 50], [0, 50], [50, 25]], dtype=float)
+    >>> footprint_area(xy)
+    5000.0
+    """
+    from scipy.spatial import ConvexHull
+
+    pts = np.asarray(xy, dtype=float)
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    return float(ConvexHull(pts).volume) if len(pts) >= 3 else float("nan")
+
+
 def check_field(name: str, args) -> dict:
     from starclass.detect import detect, match_catalogs
     from starclass.science.many import read_legus_field
@@ -199,6 +220,17 @@ def check_field(name: str, args) -> dict:
             r, s = 100 * np.mean(real_ok[task][rule]), 100 * np.mean(sim_ok[task][rule])
             out["ladder"].append({"task": task, "rule": rule, "real": round(r, 1), "sim": round(s, 1),
                                   "diff": round(s - r, 1), "within": bool(abs(s - r) <= args.tolerance)})
+    # sources per Mpx (10^6 px², 0.04"/px in both): every row or selected detection to the magnitude
+    # cut, and the classified ones; the real area is its footprint, the simulated one the field's
+    # valid V pixels (the blank mosaic corner left out)
+    real_mv = np.asarray(real_all[f"mag_{real.meta['bands'][3]}"], dtype=float)
+    real_area = footprint_area(np.column_stack([np.asarray(real_all["x"], float), np.asarray(real_all["y"], float)]))
+    sim_area = float(np.isfinite(np.asarray(mosaics.data[cfg.v_band])).sum())
+    out["density"] = {"real_area_mpx": round(real_area / 1e6, 2), "sim_area_mpx": round(sim_area / 1e6, 2),
+                      "real_rows": round(1e6 * float(np.sum(real_mv <= mag_cut)) / real_area, 1),
+                      "sim_rows": round(1e6 * len(found) / sim_area, 1),
+                      "real_classified": round(1e6 * len(real) / real_area, 1),
+                      "sim_classified": round(1e6 * len(sim) / sim_area, 1)}
     out["_arrays"] = (rq, rc, sq, sc)
     out["_real_correct"] = real_ok
     out["_tables"] = (real, rc, sim, sc)  # for diagnostics (benchmarks/realism_errors.py)
@@ -228,6 +260,9 @@ def combine_seeds(runs: list[dict], tol: float) -> dict:
     out["seeds"] = [r["seed"] for r in runs]
     out["n_sim"] = [r["n_sim"] for r in runs]
     out["classes_sim"] = np.mean([r["classes_sim"] for r in runs], axis=0).round().astype(int).tolist()
+    if all("density" in r for r in runs):
+        out["density"] = {k: (round(float(np.mean([r["density"][k] for r in runs])), 1) if k.startswith("sim")
+                              else first["density"][k]) for k in first["density"]}
     out["medians"] = []
     for i, m in enumerate(first["medians"]):
         sims = np.array([r["medians"][i]["sim"] for r in runs])
@@ -258,6 +293,12 @@ def report(res: dict, tol: float) -> None:
     print(f"\n== {res['field']} at {res['distance_mpc']} Mpc, bands {res['bands']}: selection "
           f"CI >= {res['ci_cut']:.2f}, m_V <= {res['mag_cut']}; seeds {res['seeds']}: {res['n_sim']} simulated "
           f"candidates matched; classes sim (mean) {res['classes_sim']} real {res['classes_real']}")
+    if "density" in res:
+        d = res["density"]
+        ratio, ratio_cls = d["sim_rows"] / d["real_rows"], d["sim_classified"] / d["real_classified"]
+        print(f"sources per Mpx (to the m_V cut): real {d['real_rows']} on its {d['real_area_mpx']} Mpx footprint, "
+              f"simulated {d['sim_rows']} ({ratio:.1f}x); classified: real {d['real_classified']}, simulated "
+              f"{d['sim_classified']} ({ratio_cls:.1f}x)")
     print(f"{'quantity':10s} {'class':>5s} {'sim median':>15s} {'real median':>11s} {'real IQR':>15s}  inside "
           "(mean; seeds)")
     for m in res["medians"]:

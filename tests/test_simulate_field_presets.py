@@ -417,3 +417,76 @@ def test_assoc_ebv_is_the_real_class_3_mean_of_each_field():
         ebv = np.asarray(real["ebv"], float)[cls == 3]
         assert len(ebv) >= 30 and np.isfinite(ebv).all(), name
         assert preset(name).assoc_ebv == pytest.approx(ebv.mean(), abs=0.0005), name
+
+
+def test_exposure_depth_keeps_the_saturation_level():
+    """A long *effective* exposure must not make stars saturate fainter (issue 14, NGC 628-C).
+
+    The exposure-depth presets reach their depth with 8 000-56 000 s effective exposures; a
+    detector fills its full well per sub-exposure, so the saturated foreground stars (4.4) must
+    clip at the count rate of the default exposures, as in every other preset, not 3 mag fainter.
+    """
+    from starclass.simulate.config import LEGUS_EXPOSURE_DEPTH
+
+    default = SimConfig()
+    for name in LEGUS_EXPOSURE_DEPTH:
+        cfg = preset(name)
+        for b in cfg.bands:
+            assert cfg.band_exptime(b) > 5 * default.band_exptime(b)
+            assert cfg.band_saturation_rate(b) == pytest.approx(default.band_saturation_rate(b))
+        # an explicit sub-exposure wins
+        assert preset(name, saturation_exptime={"f555w": 100.0}).band_saturation_rate("f555w") == pytest.approx(800.0)
+    # a field of saturated stars only: the V plateau sits at the full well over 400 s (200 e-/s),
+    # not at the full well over the effective exposure (80000 / 8170 s ~ 10 e-/s)
+    cfg = preset("ngc628c", seed=3, shape=(256, 256), n_candidates=4, class_mix=(0.0, 0.0, 0.0, 1.0),
+                 subclass_mix={4.4: 1.0}, field_stars=0.0, class_companions=(0.0, 0.0, 0.0, 0.0),
+                 footprint_edge=False)
+    field = simulate_field(cfg)
+    v = np.asarray(field.mosaics().data[cfg.v_band], dtype=float)
+    assert np.nanmax(v) == pytest.approx(cfg.band_saturation_rate(cfg.v_band), rel=0.05)
+    assert np.nanmax(v) > 10 * cfg.saturation / cfg.band_exptime(cfg.v_band)
+    # the stars are drawn 0.5-3 mag brighter than a point source that just saturates
+    mags = np.asarray(field.truth[mag_true_col(cfg.v_band)], dtype=float)
+    assert np.all(mags < 17.7)
+    # the default field writes no such setting (its simulation.json is unchanged)
+    assert "saturation_exptime" not in SimConfig().to_dict()
+    assert preset("ngc628c").to_dict()["saturation_exptime"]["f555w"] == pytest.approx(400.0)
+    with pytest.raises(StarclassError, match="saturation_exptime"):
+        SimConfig(saturation_exptime={"f555w": 0.0})
+
+
+def test_footprint_area_is_the_hull_of_the_rows():
+    bench = _benchmark()
+    rng = np.random.default_rng(4)
+    xy = rng.uniform(0, 1000, (4000, 2)) * [3.0, 1.0]  # a 3000 x 1000 px field, evenly filled
+    assert bench.footprint_area(xy) == pytest.approx(3e6, rel=0.01)
+    assert np.isnan(bench.footprint_area(xy[:2]))
+
+
+def test_class_complex_share_leaves_the_others_isolated():
+    from scipy.spatial import cKDTree
+
+    from starclass.simulate.galaxy import build_galaxy
+    from starclass.simulate.objects import COMPANION_RADII, make_objects
+
+    cfg = SimConfig(seed=11, shape=(512, 512), n_candidates=200, field_stars=0.0, footprint_edge=False,
+                    class_mix=(0.0, 0.0, 0.0, 1.0), subclass_mix={4.1: 1.0}, class_companions=(0.0, 0.0, 0.0, 6.0))
+    shares = {}
+    for share in (1.0, 0.4):
+        c = cfg.replace(class_complex_share=(1.0, 1.0, 1.0, share))
+        rng = np.random.default_rng(c.seed)
+        truth, comps = make_objects(c, build_galaxy(c, rng), rng)
+        extra = comps.owner < 0
+        xy = np.column_stack([truth["x"], truth["y"]])
+        # candidates with 3 or more faint stars within the companion radius (Poisson(6): 94 %; a
+        # neighbour's stray companions rarely make 3)
+        near = cKDTree(np.column_stack([comps.x[extra], comps.y[extra]])).query_ball_point(xy, COMPANION_RADII[1])
+        shares[share] = (float(np.mean([len(v) >= 3 for v in near])), int(extra.sum()))
+    # about 40 % as many companions, and far fewer candidates among them (the clumped candidates
+    # share some of their neighbours' companions, hence no exact 40 %)
+    assert shares[1.0][0] > 0.85
+    assert 0.3 < shares[0.4][1] / shares[1.0][1] < 0.5
+    assert shares[0.4][0] < shares[1.0][0] - 0.25
+    assert "class_complex_share" not in SimConfig().to_dict()
+    with pytest.raises(StarclassError, match="class_complex_share"):
+        cfg.replace(class_complex_share=(1.0, 1.0, 1.5, 1.0))

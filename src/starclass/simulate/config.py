@@ -182,6 +182,12 @@ class SimConfig:
         Blank (NaN) a corner of the field as a mosaic edge; objects near it are class 4.11.
     saturation
         Full well (e-) at which saturated stars clip and bleed.
+    saturation_exptime
+        Band -> time (s) in which a pixel collects its full well: one sub-exposure of the visit,
+        since a detector saturates per readout, not in the combined image. Default (empty): the
+        band's ``exptime``. Presets that reach their depth with a long *effective* exposure
+        (:data:`LEGUS_EXPOSURE_DEPTH`) keep the default exposures here, so that their stars
+        saturate where they do in the other presets rather than 3 mag fainter.
     cluster_reff_pc
         Median effective radius (pc) of class 1 and 2 clusters (log-normal, 0.25 dex).
     class_mag_shift
@@ -191,6 +197,11 @@ class SimConfig:
         Per class 1-4, mean number of faint stars (like the field stars) placed 5-14 px around
         each candidate of that class: the resolved stars of the star-forming complex it sits in,
         which raise its background noise (``objects.COMPANION_RADII``); all zero: none.
+    class_complex_share
+        Per class 1-4, the share of candidates that sit in a star-forming complex and so get the
+        ``class_companions`` (Poisson, that mean); the others get none and are isolated. All one
+        (the default): every candidate of a class with companions gets them. In the real
+        catalogues 37-40 % of classes 3 and 4 have no other row within 25 px (NGC 628-C).
     assoc_radius_px
         Range (px) of the radius within which a class-3 association's stars are drawn (uniform);
         the default (1.2, 3.8) px is the simulator's original one. In a near field a given
@@ -246,9 +257,11 @@ class SimConfig:
     ebv_scale: float = 1.0
     footprint_edge: bool = True
     saturation: float = 80000.0
+    saturation_exptime: dict[str, float] = field(default_factory=dict)
     cluster_reff_pc: float = 2.5
     class_mag_shift: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     class_companions: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    class_complex_share: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
     assoc_radius_px: tuple[float, float] = (1.2, 3.8)
     assoc_stars_by_age: bool = False
     assoc_ebv: float | None = None
@@ -263,6 +276,7 @@ class SimConfig:
         self.bands = tuple(b.lower() for b in self.bands)
         self.class_mag_shift = tuple(float(v) for v in self.class_mag_shift)
         self.class_companions = tuple(float(v) for v in self.class_companions)
+        self.class_complex_share = tuple(float(v) for v in self.class_complex_share)
         self.assoc_radius_px = tuple(float(v) for v in self.assoc_radius_px)
         self.shape = (int(self.shape[0]), int(self.shape[1]))
         self.validate()
@@ -291,6 +305,25 @@ class SimConfig:
 
     def band_exptime(self, band: str) -> float:
         return float(self.exptime.get(band, HST_EXPTIME.get(band, 1000.0)))
+
+    def band_saturation_rate(self, band: str) -> float:
+        """Count rate (e-/s/px) at which a pixel of ``band`` saturates.
+
+        The full well divided by :attr:`saturation_exptime` of the band (default: its exposure).
+
+        Examples
+        --------
+        >>> SimConfig().band_saturation_rate("f555w")  # 80000 e- in 400 s
+        200.0
+        >>> SimConfig(exptime={"f555w": 8000.0}, saturation_exptime={"f555w": 400.0}).band_saturation_rate("f555w")
+        200.0
+        """
+        return float(self.saturation) / self.band_saturation_exptime(band)
+
+    def band_saturation_exptime(self, band: str) -> float:
+        """Time (s) in which a pixel of ``band`` fills its full well: :attr:`saturation_exptime`, else the exposure."""
+        t = self.saturation_exptime.get(band)
+        return float(self.band_exptime(band) if t is None else t)
 
     def band_fwhm(self, band: str) -> float:
         """PSF FWHM in pixels."""
@@ -341,12 +374,19 @@ class SimConfig:
         if len(self.class_companions) != 4 or not all(math.isfinite(v) and 0.0 <= v <= 50.0
                                                        for v in self.class_companions):
             raise StarclassError(f"class_companions must be four numbers between 0 and 50, got {self.class_companions}")
+        if len(self.class_complex_share) != 4 or not all(math.isfinite(v) and 0.0 <= v <= 1.0
+                                                          for v in self.class_complex_share):
+            raise StarclassError(f"class_complex_share must be four shares between 0 and 1, "
+                                 f"got {self.class_complex_share}")
         lo_r, hi_r = (self.assoc_radius_px + (math.nan, math.nan))[:2]
         if len(self.assoc_radius_px) != 2 or not (0.5 <= lo_r <= hi_r <= 20.0):
             raise StarclassError(f"assoc_radius_px must be two radii (px) with 0.5 <= low <= high <= 20, "
                                  f"got {self.assoc_radius_px}")
         if self.assoc_ebv is not None and not (math.isfinite(self.assoc_ebv) and 0.0 < self.assoc_ebv <= 2.0):
             raise StarclassError(f"assoc_ebv must be a mean E(B-V) between 0 and 2 mag (or None), got {self.assoc_ebv}")
+        bad_sat = {b: t for b, t in self.saturation_exptime.items() if not (math.isfinite(float(t)) and float(t) > 0)}
+        if bad_sat:
+            raise StarclassError(f"saturation_exptime must be positive times (s) per band, got {bad_sat}")
         for k, counts in self.age_box_counts.items():
             if int(k) not in (1, 2, 3) or len(counts) != 4 or min(counts) < 0 or sum(counts) <= 0:
                 raise StarclassError(f"age_box_counts: class {k} needs four non-negative numbers (classes 1-3), "
@@ -380,6 +420,12 @@ class SimConfig:
             d["human_ambiguity_scale"] = {str(k): v for k, v in self.human_ambiguity_scale.items()}
         else:  # the default: not written, as above
             del d["human_ambiguity_scale"]
+        if self.class_complex_share == (1.0, 1.0, 1.0, 1.0):  # the default: not written
+            del d["class_complex_share"]
+        else:
+            d["class_complex_share"] = list(self.class_complex_share)
+        if not self.saturation_exptime:  # the default: not written, as the settings above
+            del d["saturation_exptime"]
         if self.assoc_radius_px == (1.2, 3.8):  # the default: not written either
             del d["assoc_radius_px"]
         else:
@@ -452,7 +498,12 @@ def preset(name: str, **overrides) -> SimConfig:
         # associations and stars sit) stays, and with it the errors' link to where a source is
         from starclass.simulate.render import exptime_at_background
 
-        cfg = cfg.replace(exptime={b: round(exptime_at_background(cfg, b)) for b in cfg.bands})
+        # ... but a detector fills its full well per sub-exposure, not in the effective time (8 000-56 000 s
+        # here, longer than an HST orbit): the stars saturate at the rate of the exposures they had before
+        sat = {b: cfg.band_exptime(b) for b in cfg.bands}
+        if "saturation_exptime" in overrides:
+            sat.update(overrides["saturation_exptime"])
+        cfg = cfg.replace(exptime={b: round(exptime_at_background(cfg, b)) for b in cfg.bands}, saturation_exptime=sat)
     if fraction is not None:
         cfg = cfg.replace(class_mix=mix_with_cluster_fraction(cfg.class_mix, fraction))
     return cfg
@@ -490,8 +541,12 @@ LEGUS_FIELD_STARS: float = 12.0
 #: (docs/legus_validation.md, "The class-error link"). ``assoc_stars_by_age`` (NGC 7793-W, NGC 1433,
 #: NGC 5474, and the ``ngc1566`` preset) gives associations the member stars of their age, and
 #: ``assoc_ebv`` (NGC 7793-W, NGC 1433, NGC 5474) their reddening the mean E(B-V) of the field's real
-#: class-3 SED fits (docs/legus_validation.md, "Class-3 colours"). docs/legus_validation.md, "The
-#: simulator across distances", gives the numbers.
+#: class-3 SED fits (docs/legus_validation.md, "Class-3 colours"). NGC 628-C's ``class_mix`` is
+#: solved from the simulated people's measured confusion (mode given true class, and each class's
+#: selection rate, seeds 1-3 of two mixes pooled) so that the mode after the cut has the real class
+#: shares 334/357/326/542, and its share of saturated stars (4.4) follows the real count of class-4
+#: rows brighter than m_V 19 (docs/legus_validation.md, "NGC 628-C: class mix, density and
+#: saturation"). docs/legus_validation.md, "The simulator across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.16, 0.08, 0.39, 0.37), cluster_reff_pc=0.8, human_noise=1.9,
@@ -515,7 +570,10 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
                      field_stars=LEGUS_FIELD_STARS,
                      ra=359.4577, dec=-32.5914),
     "ngc628c": dict(distance_mpc=9.9, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=24.1,
-                    mag_bright=18.0, class_mix=(0.114, 0.062, 0.071, 0.728), human_noise=1.4,
+                    mag_bright=18.0, class_mix=(0.1077, 0.0582, 0.0388, 0.7953), human_noise=1.4,
+                    # saturated stars (4.4) 1.7 instead of NGC 1566's 10: the real file has 7 class-4 rows
+                    # brighter than m_V 19, the NGC 1566 weight gave 35-47 per simulated field
+                    subclass_mix={**PHANGS_SUBCLASS_COUNTS, 4.4: 1.7},
                     depth={"f275w": 23.9, "f336w": 25.3, "f435w": 27.0, "f555w": 26.2, "f814w": 25.8},
                     age_box_counts={1: (36, 99, 86, 73), 2: (123, 100, 75, 17), 3: (169, 61, 23, 17)},
                     class_mag_shift=(-0.55, -0.6, -0.45, 0.45), class_companions=(0.0, 0.5, 9.0, 9.0),

@@ -481,7 +481,7 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
     if len(sel):
         w, var = psf_mixture(config.band_fwhm(mk.vb), config.psf_beta)
         peak_frac = float(np.sum(w / (2 * np.pi * var)))
-        f_sat = config.saturation / (config.band_exptime(mk.vb) * peak_frac)
+        f_sat = config.saturation / (config.band_saturation_exptime(mk.vb) * peak_frac)
         m_sat = mk.zp[mk.iv] - 2.5 * np.log10(f_sat)
         for i in sel:
             vm = rng.uniform(m_sat - 3.0, m_sat - 0.5)
@@ -608,6 +608,9 @@ def _companions(config: SimConfig, mk: ObjectMaker, gal: GalaxyMaps, xy: np.ndar
                 per_class: np.ndarray, rng: np.random.Generator) -> Components:
     """Faint stars around each candidate, Poisson with mean ``per_class[class - 1]``.
 
+    Only a share ``config.class_complex_share[class - 1]`` of each class's candidates sits in a
+    complex and gets them (all by default).
+
     In the real LEGUS catalogues the V error at a given magnitude is larger for classes 3 and 4
     than for clusters (ROC AUC 0.77 in NGC 628-C) and follows the neighbours: associations and
     single stars sit inside star-forming complexes full of fainter resolved stars, compact
@@ -616,6 +619,11 @@ def _companions(config: SimConfig, mk: ObjectMaker, gal: GalaxyMaps, xy: np.ndar
     candidates of the classes that have them; they are not in the truth catalogue.
     """
     k = rng.poisson(per_class[cls - 1])
+    share = np.asarray(config.class_complex_share, dtype=float)
+    if np.any(share < 1.0):
+        # only a share of each class sits in a complex; the rest are isolated (no extra draw when
+        # every candidate does, so that the presets without the setting keep their random stream)
+        k = np.where(rng.random(len(cls)) < share[cls - 1], k, 0)
     host = np.repeat(np.arange(len(cls)), k)
     m = len(host)
     r = rng.uniform(COMPANION_RADII[0], COMPANION_RADII[1], m)

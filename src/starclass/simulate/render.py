@@ -189,7 +189,7 @@ def render_band(config: SimConfig, band: str, gal: GalaxyMaps, light_coarse: np.
                       comps.cyy[sel] + vk, comps.cxy[sel], threshold)
 
     # saturated stars: render each on its own stamp, clip at the full well, bleed along columns
-    sat_rate = config.saturation / noise.exptime
+    sat_rate = config.saturation / config.band_saturation_exptime(band)
     for owner in np.unique(comps.owner[comps.kind == KIND_SATURATED]):
         c = np.flatnonzero((comps.kind == KIND_SATURATED) & (comps.owner == owner))
         if not (flux[c] > 0).any():
