@@ -45,6 +45,8 @@ on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names th
 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag=-x5 --out OUT
 
+``--arch-options key=value,...`` changes the network's options (e.g. ``stem=1``: one stride-2
+stem convolution on a 128 px input, so the compact network's stages see 64 px instead of 32).
 ``--stamp-size N`` resamples what a CNN is given to N px instead of the preset's (the
 ``m31-real`` preset: the whole 128 px cutout to 64 px; ``--stamp-size 128`` keeps the native
 0.187"/px, where globular clusters are resolved into stars at their edges). The compact network
@@ -197,6 +199,9 @@ def variant_config(name: str, args):
         changes["ensemble_size"] = int(args.members)
     if changes:
         cfg = cfg.copy(recipe=changes)
+    arch = parse_recipe(getattr(args, "arch_options", None))
+    if arch:
+        cfg = cfg.copy(arch_options={**cfg.arch_options, **arch})
     size = getattr(args, "stamp_size", None)
     if size:
         size = int(size)
@@ -777,6 +782,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stamp-size", type=int, default=None,
                     help="resample what each CNN is given to this many px (the m31-real preset: the 128 px "
                          "cutout to 64; 128 keeps the native 0.187\"/px)")
+    ap.add_argument("--arch-options", default=None,
+                    help="architecture options key=value,... for the CNNs listed (e.g. stem=1 for compact)")
     ap.add_argument("--inner-oof", action="store_true",
                     help="also store out-of-fold P(cluster) of each training part (one model per other fold) "
                          "for a second-level model (--models stack-lr/stack-gb)")
