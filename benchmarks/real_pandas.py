@@ -45,6 +45,27 @@ on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names th
 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag=-x5 --out OUT
 
+``--arch-options key=value,...`` changes the network's options (e.g. ``stem=1``: one stride-2
+stem convolution on a 128 px input, so the compact network's stages see 64 px instead of 32).
+``--stamp-size N`` resamples what a CNN is given to N px instead of the preset's (the
+``m31-real`` preset: the whole 128 px cutout to 64 px; ``--stamp-size 128`` keeps the native
+0.187"/px, where globular clusters are resolved into stars at their edges). The compact network
+adds one stride-2 stem convolution per doubling of the input, so its cost grows little.
+
+Stacking (issue 12, fifth pass): ``--inner-oof`` makes a CNN run also store, per outer fold k,
+out-of-fold P(cluster) of its whole training part, from one model per other fold trained on the
+remaining three (the outer folds are grouped by object, so these inner folds are too, and no
+model of the inner cross-validation ever sees fold k). ``--models stack-lr`` (logistic regression)
+or ``stack-gb`` (shallow gradient boosting) with ``--stack-on RUN`` then fits a second-level model
+on those inner predictions (logit, with TTA unless ``--no-stack-tta``) and the statmorph
+measurements of the ``morph`` baseline (``--morph-cache``, default ``OUT/morphology_features.npy``),
+on the training rows of fold k only, and scores fold k from the outer model's P(cluster)::
+
+    nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --init-from SIM_MODEL \
+        --inner-oof --tag=-ft-oof --threads 1 --out OUT        # 5 trainings per fold
+    .venv/bin/python benchmarks/real_pandas.py --models stack-lr,stack-gb --stack-on compact-ft-oof \
+        --tag=-ft --out OUT
+
 ``--summarise --per-object`` scores objects instead of cutouts: each run's P(cluster) is averaged
 over the cutouts of one ``object_id`` (the 869 cutouts are 755 objects; 110 have 2-3 cutouts).
 That is legitimate at test time because the folds are grouped by object, so all of an object's
@@ -92,6 +113,8 @@ from starclass.stamps.images import cutout_inputs
 ROOT = Path(__file__).resolve().parents[1]
 CNNS = ("compact", "compact-ms", "compact-c64", "compact-c56", "smallcnn", "starcnet", "resnet18", "resnet50")
 BASELINES = ("trees", "morph")
+#: second-level models on a CNN run's P(cluster) and the morphology measurements (``--stack-on``)
+STACKERS = ("stack-lr", "stack-gb")
 
 
 def cnn_config(name: str, starcnet_width: int = 32):
@@ -176,7 +199,63 @@ def variant_config(name: str, args):
         changes["ensemble_size"] = int(args.members)
     if changes:
         cfg = cfg.copy(recipe=changes)
+    arch = parse_recipe(getattr(args, "arch_options", None))
+    if arch:
+        cfg = cfg.copy(arch_options={**cfg.arch_options, **arch})
+    size = getattr(args, "stamp_size", None)
+    if size:
+        size = int(size)
+        side = width or 128  # the side of what the network is given (crop or whole cutout)
+        if not 8 <= size <= side:
+            raise StarclassError(f"--stamp-size {size}: must be between 8 and the {side} px the "
+                                 f"{name} model is given (no enlarging past the native pixels)")
+        if cfg.input_size is not None:
+            raise StarclassError(f"--stamp-size: {name} resizes its input to {cfg.input_size} px inside "
+                                 "the network; a stamp-size override would not change what it sees")
+        # the stamp the cutout is resampled to; 128 (= the cutout) keeps the native 0.187"/px
+        cfg = cfg.copy(name=f"{cfg.name}-s{size}", stamp_size=size)
     return cfg, width
+
+
+def inner_splits(folds: np.ndarray, k: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """The inner cross-validation of outer fold ``k``: every other outer fold held out in turn.
+
+    Parameters
+    ----------
+    folds : numpy.ndarray
+        Outer fold of every cutout (grouped by object, so the inner folds are grouped too).
+    k : int
+        The outer test fold: none of its rows is in any inner split.
+
+    Returns
+    -------
+    list of (j, train, held)
+        For each other fold ``j``: the rows to train on (neither fold ``k`` nor ``j``) and the
+        rows of fold ``j`` to predict. The predictions of all ``held`` parts are out-of-fold
+        predictions for the whole training part of outer fold ``k`` from models that never
+        saw fold ``k``: what a second-level model may be fitted on.
+
+    Raises
+    ------
+    StarclassError
+        When fold ``k`` is empty or fewer than three folds exist (no inner split is left).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> [(j, t.tolist(), h.tolist()) for j, t, h in inner_splits(np.array([0, 1, 2, 2]), 0)]
+    [(1, [2, 3], [1]), (2, [1], [2, 3])]
+    """
+    folds = np.asarray(folds)
+    ids = np.unique(folds)
+    if k not in ids or ids.size < 3:
+        raise StarclassError(f"inner folds of fold {k}: need fold {k} and at least 3 folds (have {ids.tolist()})")
+    out = []
+    for j in ids:
+        if j == k:
+            continue
+        out.append((int(j), np.flatnonzero((folds != k) & (folds != j)), np.flatnonzero(folds == j)))
+    return out
 
 
 def run_cnn(name, cs, y, folds, k, args) -> dict:
@@ -197,15 +276,40 @@ def run_cnn(name, cs, y, folds, k, args) -> dict:
             r = predict_inputs(model, x, tta=tta, device="cpu")
             out["infer_tta_s" if tta else "infer_s"] = time.perf_counter() - t0
             out["p_tta" if tta else "p"] = r.prob_mean[:, cfg.classes.index(1)].tolist()
+    if getattr(args, "inner_oof", False):
+        out["inner"] = inner_predictions(cfg, data, folds, k, args)
     weights = weights_note(cfg) if not args.init_from else f"fine-tuned from {args.init_from}"
     return dict(out, test=test.tolist(), train_s=t_train, epochs_run=float(np.mean([len(h) for h in res.histories])),
                 best_epoch=res.best_epochs[0], weights=weights, members=len(res.histories),
-                recipe=parse_recipe(args.recipe), epochs_max=int(args.epochs or cfg.recipe.epochs))
+                recipe=parse_recipe(args.recipe), epochs_max=int(args.epochs or cfg.recipe.epochs),
+                stamp_size=int(cfg.stamp_size))
+
+
+def inner_predictions(cfg, data: CutoutSet, folds: np.ndarray, k: int, args) -> dict:
+    """Out-of-fold P(cluster) of the training part of outer fold ``k`` (:func:`inner_splits`).
+
+    One model per other fold, trained with the same recipe and start as the outer model on the
+    training part less that fold; fold ``k`` is never trained on nor predicted. Returns the rows
+    (``index``), ``p`` and ``p_tta`` (the 8 rotations/flips) and the training seconds.
+    """
+    idx, p, p_tta = [], [], []
+    t0 = time.perf_counter()
+    for _, train, held in inner_splits(folds, k):
+        with tempfile.TemporaryDirectory(prefix="realpandas_inner_") as tmp:
+            fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=args.seed, epochs=args.epochs,
+                        progress=False, resume=False, device="cpu", init_from=args.init_from)
+            model = load_model(tmp, device="cpu")
+            x = cutout_inputs(data.images[held], cfg)
+            c = cfg.classes.index(1)
+            p.extend(predict_inputs(model, x, tta=False, device="cpu").prob_mean[:, c].tolist())
+            p_tta.extend(predict_inputs(model, x, tta=True, device="cpu").prob_mean[:, c].tolist())
+        idx.extend(held.tolist())
+    return {"index": idx, "p": p, "p_tta": p_tta, "train_s": time.perf_counter() - t0}
 
 
 def time_cnn(name, cs, y, folds, args) -> None:
     """Time ``--time-batches`` training and inference batches; print epoch and 5-fold estimates."""
-    cfg, width = cnn_config(name, args.starcnet_width)
+    cfg, width = variant_config(name, args)
     data = crop(cs, width)
     torch.manual_seed(0)
     net = build_model(cfg)
@@ -288,13 +392,135 @@ def run_baseline(name, cs, y, folds, k, args) -> dict:
         x = cutout_inputs(crop(cs, 64).images, cfg)
         model = BaggedTreesPixels(n_estimators=100, patch=21, random_state=args.seed, n_jobs=1).fit(x[train], yb[train])
     else:
-        x = morphology_features(cs.images, Path(args.out) / "morphology_features.npy")
+        x = morphology_features(cs.images, Path(args.morph_cache) if getattr(args, "morph_cache", None)
+                                else Path(args.out) / "morphology_features.npy")
         model = HistGradientBoostingClassifier(random_state=args.seed).fit(x[train], yb[train])
     t_train = time.perf_counter() - t0
     t0 = time.perf_counter()
     p = model.predict_proba(x[test])[:, list(model.classes_).index(1)]
     return {"test": test.tolist(), "p": p.tolist(), "train_s": t_train, "infer_s": time.perf_counter() - t0,
             "weights": "n/a"}
+
+
+# ----------------------------------------------------------------------------- stacking
+
+
+def second_level_model(name: str, seed: int = 0):
+    """The second-level classifier of a stacker (fixed before any stacking run was scored).
+
+    ``stack-lr``: logistic regression on the standardised features, missing morphology (no
+    segment under the centre) imputed by the training median with a missing-flag column.
+    ``stack-gb``: shallow gradient boosting, which takes missing values as they are.
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if name == "stack-lr":
+        return make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler(),
+                             LogisticRegression(C=1.0, max_iter=2000))
+    if name == "stack-gb":
+        return HistGradientBoostingClassifier(max_depth=3, learning_rate=0.05, max_iter=200, random_state=seed)
+    raise StarclassError(f"unknown stacker {name!r}; choose from {STACKERS}")
+
+
+def stack_features(p: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """Second-level features: the logit of the CNN's P(cluster), then the extra columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stack_features(np.array([0.5, 0.9]), np.array([[1.0], [2.0]])).round(3).tolist()
+    [[0.0, 1.0], [2.197, 2.0]]
+    """
+    q = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.column_stack([np.log(q / (1 - q)), np.asarray(extra, dtype=float)])
+
+
+def stack_fold(model, y: np.ndarray, extra: np.ndarray, folds: np.ndarray, k: int,
+               train_rows: np.ndarray, p_train: np.ndarray, test_rows: np.ndarray,
+               p_test: np.ndarray) -> np.ndarray:
+    """Fit a second-level model inside the training part of fold ``k`` and score fold ``k``.
+
+    Parameters
+    ----------
+    model : sklearn classifier
+        Unfitted second-level model (:func:`second_level_model`).
+    y : numpy.ndarray
+        0/1 truth of every cutout.
+    extra : numpy.ndarray
+        Further features of every cutout (here the morphology measurements), ``[n, m]``.
+    folds : numpy.ndarray
+        Outer fold of every cutout.
+    k : int
+        The outer test fold.
+    train_rows, p_train : numpy.ndarray
+        Training rows and their out-of-fold P(cluster) from the inner cross-validation
+        (models that saw neither the row nor fold ``k``: :func:`inner_splits`).
+    test_rows, p_test : numpy.ndarray
+        The rows of fold ``k`` and P(cluster) of the outer model (trained on all training rows).
+
+    Returns
+    -------
+    numpy.ndarray
+        Second-level P(cluster) of ``test_rows``.
+
+    Raises
+    ------
+    StarclassError
+        When a training row is in fold ``k``, a test row is not, or the training rows are not
+        the whole training part: the second-level model must not see test-fold rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> folds = np.array([0, 0, 1, 1, 1, 1])
+    >>> y = np.array([1, 0, 1, 0, 1, 0])
+    >>> p = stack_fold(LogisticRegression(), y, np.zeros((6, 1)), folds, 0, np.arange(2, 6),
+    ...                np.array([0.9, 0.2, 0.8, 0.1]), np.arange(2), np.array([0.7, 0.3]))
+    >>> bool(p[0] > p[1])
+    True
+    """
+    folds = np.asarray(folds)
+    train_rows = np.asarray(train_rows, dtype=int)
+    test_rows = np.asarray(test_rows, dtype=int)
+    leak = train_rows[folds[train_rows] == k]
+    if leak.size:
+        raise StarclassError(f"stacking fold {k}: {leak.size} training row(s) are in the test fold "
+                             f"(first: row {leak[0]}); the second-level model must not see them")
+    if not np.all(folds[test_rows] == k):
+        raise StarclassError(f"stacking fold {k}: test rows outside fold {k}")
+    part = np.flatnonzero(folds != k)
+    if not np.array_equal(np.sort(train_rows), part):
+        raise StarclassError(f"stacking fold {k}: the inner predictions cover {np.unique(train_rows).size} "
+                             f"of the {part.size} training rows (run the CNN with --inner-oof)")
+    model.fit(stack_features(p_train, extra[train_rows]), np.asarray(y)[train_rows])
+    return model.predict_proba(stack_features(p_test, extra[test_rows]))[:, list(model.classes_).index(1)]
+
+
+def run_stack(name, cs, y, folds, k, args) -> dict:
+    """A stacker (``stack-lr``/``stack-gb``) on fold ``k`` of the run ``--stack-on`` (with ``--inner-oof``)."""
+    if not args.stack_on:
+        raise StarclassError(f"{name}: --stack-on RUN names the CNN run (made with --inner-oof) to stack on")
+    src = Path(args.out) / f"{args.stack_on}_fold{k}.json"
+    if not src.is_file():
+        raise StarclassError(f"{name}: no {src}; run the CNN on fold {k} with --inner-oof first")
+    run = json.loads(src.read_text())
+    if "inner" not in run:
+        raise StarclassError(f"{name}: {src} has no inner out-of-fold predictions (run it with --inner-oof)")
+    key = "p_tta" if args.stack_tta else "p"
+    cache = Path(args.morph_cache) if args.morph_cache else Path(args.out) / "morphology_features.npy"
+    extra = morphology_features(cs.images, cache)
+    yb = (y == 1).astype(int)
+    t0 = time.perf_counter()
+    p = stack_fold(second_level_model(name, args.seed), yb, extra, folds, k,
+                   np.asarray(run["inner"]["index"]), np.asarray(run["inner"][key]),
+                   np.asarray(run["test"]), np.asarray(run[key]))
+    return {"test": run["test"], "p": p.tolist(), "train_s": time.perf_counter() - t0, "infer_s": 0.0,
+            "weights": f"stacked on {args.stack_on} ({key}) + morphology", "stack_on": args.stack_on,
+            "stack_key": key}
 
 
 # ----------------------------------------------------------------------------- summary
@@ -530,7 +756,8 @@ def main(argv: list[str] | None = None) -> int:
                                      ROOT.parents[1] / "shared" / "data" / "pandas-m31") if p.is_dir()),
                         ROOT.parent / "shared" / "data" / "pandas-m31")
     ap.add_argument("--data", default=str(default_data), help="the pandas-m31 folder (labels.csv inside)")
-    ap.add_argument("--models", default="trees,morph,compact", help=f"comma-separated: {', '.join(CNNS + BASELINES)}")
+    ap.add_argument("--models", default="trees,morph,compact",
+                    help=f"comma-separated: {', '.join(CNNS + BASELINES + STACKERS)}")
     ap.add_argument("--folds", default="0,1,2,3,4", help="folds to run (0-based)")
     ap.add_argument("--n-folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0, help="seed of the folds and of the models")
@@ -552,6 +779,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--recipe", default=None, help="recipe changes key=value,... for the CNNs listed")
     ap.add_argument("--members", type=int, default=None, help="ensemble members per CNN (recipe ensemble_size)")
     ap.add_argument("--init-from", default=None, help="fine-tune every member from this saved model")
+    ap.add_argument("--stamp-size", type=int, default=None,
+                    help="resample what each CNN is given to this many px (the m31-real preset: the 128 px "
+                         "cutout to 64; 128 keeps the native 0.187\"/px)")
+    ap.add_argument("--arch-options", default=None,
+                    help="architecture options key=value,... for the CNNs listed (e.g. stem=1 for compact)")
+    ap.add_argument("--inner-oof", action="store_true",
+                    help="also store out-of-fold P(cluster) of each training part (one model per other fold) "
+                         "for a second-level model (--models stack-lr/stack-gb)")
+    ap.add_argument("--stack-on", default=None, help="stackers: the CNN run in OUT (made with --inner-oof)")
+    ap.add_argument("--stack-tta", action=argparse.BooleanOptionalAction, default=True,
+                    help="stackers: use the run's P(cluster) with TTA (default) or without")
+    ap.add_argument("--morph-cache", default=None,
+                    help="morphology features file (default OUT/morphology_features.npy; measured if absent)")
     ap.add_argument("--tag", default="", help="suffix of the run's name in OUT (variants side by side)")
     ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches per CNN")
     args = ap.parse_args(argv)
@@ -574,7 +814,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for k in (int(f) for f in args.folds.split(",")):
             t0 = time.perf_counter()
-            res = run_cnn(name, cs, y, folds, k, args) if name in CNNS else run_baseline(name, cs, y, folds, k, args)
+            if name in CNNS:
+                res = run_cnn(name, cs, y, folds, k, args)
+            elif name in STACKERS:
+                res = run_stack(name, cs, y, folds, k, args)
+            else:
+                res = run_baseline(name, cs, y, folds, k, args)
             res.update(model=name + args.tag, base_model=name, fold=k, n_folds=args.n_folds, seed=args.seed,
                        loadavg=os.getloadavg()[0])
             path = out / f"{name}{args.tag}_fold{k}.json"

@@ -267,3 +267,18 @@ def test_starcnet_norm_option_and_brightness_scale():
     assert not torch.allclose(*outs["batch"], atol=1e-2)
     with pytest.raises(StarclassError, match="norm="):
         build_model(cfg.copy(arch_options={"width": 16, "norm": "layer"}))
+
+
+def test_compact_stem_option_keeps_more_of_a_native_stamp():
+    from starclass.models.compact import CompactNet
+
+    cfg = get_preset("m31-real").copy(stamp_size=128)
+    x = torch.zeros(1, 1, 128, 128)
+    default = build_model(cfg)
+    one = build_model(cfg.copy(arch_options={"stem": 1}))
+    # default: two stem convolutions (128 -> 32 px) and three stages -> 4 px; stem=1 -> 8 px
+    assert default.features(x).shape[-1] == 4
+    assert one.features(x).shape[-1] == 8
+    assert count_flops(one, (1, 1, 128, 128)) > 2.5 * count_flops(default, (1, 1, 128, 128))
+    with pytest.raises(StarclassError, match="stem"):
+        CompactNet(1, 2, size=128, stem=-1)

@@ -89,3 +89,127 @@ def test_summary_per_object_scores_objects(tmp_path):
     assert abs(auc_obj - auc_cut) > 1e-3  # the option changes what is scored
     with pytest.raises(StarclassError, match="per-object"):
         mod.summarise(args, y, None)
+
+
+# ----------------------------------------------------------------------------- fifth pass (issue 12)
+
+
+def _args(**kw):
+    base = dict(starcnet_width=32, recipe=None, members=None, stamp_size=None)
+    base.update(kw)
+    return argparse.Namespace(**base)
+
+
+def test_stamp_size_override_keeps_the_native_pixels():
+    import torch
+
+    from starclass.models import build_model
+    from starclass.stamps.images import cutout_inputs
+
+    mod = _module()
+    default, _ = mod.variant_config("compact", _args())
+    native, width = mod.variant_config("compact", _args(stamp_size=128))
+    assert default.stamp_size == 64 and native.stamp_size == 128 and width is None
+    images = np.random.default_rng(0).random((2, 1, 128, 128)).astype(np.float32)
+    x = cutout_inputs(images, native)
+    assert x.shape == (2, 1, 128, 128)
+    # no resampling at 128: the inputs are the z-scored pixels themselves
+    z = (images - images.mean(axis=(2, 3), keepdims=True)) / images.std(axis=(2, 3), keepdims=True)
+    assert np.corrcoef(x[0, 0].ravel(), z[0, 0].ravel())[0, 1] > 0.99
+    assert cutout_inputs(images, default).shape == (2, 1, 64, 64)
+    net = build_model(native).eval()
+    with torch.no_grad():
+        assert net(torch.from_numpy(x)).shape == (2, 2)
+    # the override would do nothing for a net that resizes inside, nor may it enlarge a crop
+    with pytest.raises(StarclassError, match="resizes its input"):
+        mod.variant_config("resnet50", _args(stamp_size=56))
+    with pytest.raises(StarclassError, match="between 8 and the 64 px"):
+        mod.variant_config("compact-c64", _args(stamp_size=128))
+
+
+def test_inner_splits_never_touch_the_test_fold():
+    mod = _module()
+    folds = np.random.default_rng(3).integers(0, 5, 200)
+    for k in range(5):
+        splits = mod.inner_splits(folds, k)
+        assert [j for j, _, _ in splits] == [j for j in range(5) if j != k]
+        held_all = np.concatenate([h for _, _, h in splits])
+        # the held parts cover the training part of fold k exactly once, and nothing of fold k
+        assert np.array_equal(np.sort(held_all), np.flatnonzero(folds != k))
+        for j, train, held in splits:
+            assert not np.isin(folds[train], [k, j]).any()
+            assert np.all(folds[held] == j)
+            assert np.intersect1d(train, held).size == 0
+    with pytest.raises(StarclassError, match="at least 3 folds"):
+        mod.inner_splits(np.array([0, 1, 0, 1]), 0)
+
+
+class _Spy:
+    """A second-level model that records the rows it is fitted on (column 1 is the row number)."""
+
+    seen: list = []
+
+    def fit(self, x, y):
+        _Spy.seen.append(np.asarray(x)[:, 1].astype(int))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, x):
+        p = 1 / (1 + np.exp(-np.asarray(x)[:, 0]))
+        return np.column_stack([1 - p, p])
+
+
+def _fold_files(tmp_path, folds, y, rng, leak: bool = False):
+    """Fold files of a CNN run with inner out-of-fold predictions (``leak``: fold k's rows in them)."""
+    for k in np.unique(folds):
+        test = np.flatnonzero(folds == k)
+        inner = np.flatnonzero(folds != k)
+        if leak:
+            inner = np.concatenate([inner, test[:3]])
+        p = lambda rows: np.clip(0.4 * y[rows] + rng.uniform(0, 0.6, rows.size), 0.01, 0.99).tolist()  # noqa: E731
+        (tmp_path / f"cnn_fold{k}.json").write_text(json.dumps(
+            {"test": test.tolist(), "p": p(test), "p_tta": p(test),
+             "inner": {"index": inner.tolist(), "p": p(inner), "p_tta": p(inner)}}))
+
+
+def test_stacker_never_sees_test_fold_rows(tmp_path, monkeypatch):
+    mod = _module()
+    rng = np.random.default_rng(4)
+    n = 120
+    folds = np.repeat(np.arange(5), n // 5)
+    y = rng.integers(1, 3, n)  # classes 1 (cluster) and 2
+    # the morphology features carry the row number, so the spy knows which rows it was fitted on
+    np.save(tmp_path / "morph.npy", np.column_stack([np.arange(n), rng.normal(size=(n, 2))]))
+    _fold_files(tmp_path, folds, (y == 1).astype(int), rng)
+    monkeypatch.setattr(mod, "second_level_model", lambda name, seed=0: _Spy())
+    _Spy.seen = []
+    args = argparse.Namespace(out=str(tmp_path), stack_on="cnn", stack_tta=True,
+                              morph_cache=str(tmp_path / "morph.npy"), seed=0)
+    cs = argparse.Namespace(images=None)
+    for k in range(5):
+        res = mod.run_stack("stack-lr", cs, y, folds, k, args)
+        fitted = _Spy.seen[-1]
+        assert not np.any(folds[fitted] == k), f"fold {k}: the second-level model saw test-fold rows"
+        assert np.array_equal(np.sort(fitted), np.flatnonzero(folds != k))
+        assert res["test"] == np.flatnonzero(folds == k).tolist()
+    # a run whose inner predictions include test-fold rows is refused, naming the row
+    _fold_files(tmp_path, folds, (y == 1).astype(int), rng, leak=True)
+    with pytest.raises(StarclassError, match="in the test fold"):
+        mod.run_stack("stack-lr", cs, y, folds, 0, args)
+
+
+def test_stacking_uses_the_extra_features():
+    """A feature the CNN lacks is picked up by the real second-level models (not a constant)."""
+    mod = _module()
+    rng = np.random.default_rng(5)
+    n = 400
+    folds = rng.integers(0, 5, n)
+    y = rng.integers(0, 2, n)
+    p_cnn = np.clip(0.5 + 0.1 * (2 * y - 1) + rng.normal(0, 0.2, n), 0.01, 0.99)  # a weak CNN
+    extra = np.column_stack([y + rng.normal(0, 0.3, n), rng.normal(size=n)])  # a strong morphology cue
+    extra[rng.random(n) < 0.1, 0] = np.nan  # missing measurements, as statmorph gives
+    k = 0
+    train, test = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+    for name in mod.STACKERS:
+        p = mod.stack_fold(mod.second_level_model(name), y, extra, folds, k, train, p_cnn[train], test, p_cnn[test])
+        assert roc_auc_score(y[test], p) > roc_auc_score(y[test], p_cnn[test]) + 0.05

@@ -94,6 +94,11 @@ class CompactNet(nn.Module):
         Dropout before the classifier.
     input_size : int or None
         Resample inputs to this size first.
+    stem : int or None
+        Number of extra stride-2 stem convolutions; None (default) derives it from ``size`` as
+        above. Fewer keep more of a large stamp's resolution for the stages (each one less
+        costs about 4x the stages' multiply-adds), e.g. ``stem=1`` on a native 128 px cutout
+        gives the stages 64 px instead of 32 px.
     """
 
     def __init__(
@@ -105,6 +110,7 @@ class CompactNet(nn.Module):
         depth: tuple[int, ...] | list[int] = (0, 1, 1),
         dropout: float = 0.1,
         input_size: int | None = None,
+        stem: int | None = None,
     ):
         super().__init__()
 
@@ -113,6 +119,10 @@ class CompactNet(nn.Module):
         self.in_channels = in_channels
         self.input_size = input_size
         extra = max(0, int(round(math.log2(size / 32.0)))) if size > 45 else 0
+        if stem is not None:
+            if int(stem) != stem or not 0 <= int(stem) <= 6:
+                raise StarclassError(f"compact: stem={stem!r}; use a whole number of stride-2 stem convolutions, 0-6")
+            extra = int(stem)
         layers: list[nn.Module] = []
         c = in_channels
         for _ in range(extra):  # cheap reductions of large stamps towards ~32 px
@@ -141,8 +151,16 @@ class CompactNet(nn.Module):
 
 
 @register("compact")
-def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float = 0.1):
-    """Compact multi-scale CNN: strided 3x3 stages, residual convs, BN folded at inference."""
+def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float = 0.1, stem: int | None = None):
+    """Compact multi-scale CNN: strided 3x3 stages, residual convs, BN folded at inference.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> net = build_compact(get_preset("m31-real").copy(stamp_size=128), stem=1)
+    >>> sum(1 for m in net.features if getattr(m, "stride", None) == (2, 2))  # one stem + three stages
+    4
+    """
     return CompactNet(
         config.n_channels,
         config.n_classes,
@@ -151,4 +169,5 @@ def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float =
         depth=list(depth),
         dropout=dropout,
         input_size=config.input_size,
+        stem=stem,
     )
