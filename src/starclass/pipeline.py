@@ -39,6 +39,7 @@ from starclass.stamps.noise import resolve_softening
 DEMO_OUTPUTS = ("train_field", "test_field", "candidates.ecsv", "completeness.ecsv", "classified.ecsv",
                 "model", "report")
 
+
 @dataclass
 class DemoResult:
     """Paths and headline figures of a demo run."""
