@@ -6,7 +6,9 @@ Tests that need the real catalogues in ``../shared/data`` use the fixtures here,
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -14,6 +16,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 LEGUS_TAB = SHARED_DATA / "legus" / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab"
 SSP_TABLE = SHARED_DATA / "ssp" / "yggdrasil_Z0.020_kroupa_fcov1_inst_HST_AB.txt"
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """A fresh module from ``benchmarks/<name>.py`` (the scripts are not a package).
+
+    Not put in ``sys.modules``: each call executes the script again, as each test file did before.
+    """
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 @pytest.fixture(scope="session")

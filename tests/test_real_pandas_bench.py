@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import f1_score, roc_auc_score
 
+from conftest import load_benchmark
 from starclass.errors import StarclassError
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("real_pandas_bench", ROOT / "benchmarks" / "real_pandas.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark("real_pandas")
 
 
 def _objects(rng, n_obj: int = 60):

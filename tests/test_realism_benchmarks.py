@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from conftest import load_benchmark
 from starclass.errors import StarclassError
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("sim_to_real_bench", ROOT / "benchmarks" / "sim_to_real.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark("sim_to_real")
 
 
 def test_paired_differences_equal_the_metric_differences_and_refuse_other_cutouts(tmp_path):
@@ -49,9 +43,7 @@ def test_implied_contrast_recovers_the_zscale_contrast_of_a_stretched_cutout():
     """``benchmarks/realism_clusters_diagnose.py``: the contrast read back from an 8-bit cutout."""
     from starclass.simulate.cutouts_m31 import zscale_to_uint8
 
-    spec = importlib.util.spec_from_file_location("diag", ROOT / "benchmarks" / "realism_clusters_diagnose.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_benchmark("realism_clusters_diagnose")
     rng = np.random.default_rng(2)
     yy, xx = np.mgrid[:128, :128]
     img = rng.normal(100, 5, (128, 128)) + 300 * np.exp(-((xx - 64) ** 2 + (yy - 64) ** 2) / 40.0)

@@ -6,13 +6,13 @@ its real catalogue (skipped without ../shared) and asserts what docs/legus_valid
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
+from conftest import load_benchmark
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, mag_true_col
 from starclass.simulate import PRESETS, SimConfig, preset, simulate_field
@@ -147,10 +147,7 @@ def test_age_boxes_change_only_where_given():
 
 
 def _benchmark(name: str = "realism_fields"):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark(name)
 
 
 @pytest.mark.slow

@@ -8,25 +8,18 @@ against a hand computation.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy.optimize import check_grad
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def tc():
-    path = ROOT / "benchmarks" / "trust_calibrators.py"
-    spec = importlib.util.spec_from_file_location("trust_calibrators_bench", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_benchmark("trust_calibrators")
 
 
 def _drawn(n: int, seed: int, w, b):
