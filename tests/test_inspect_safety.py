@@ -180,6 +180,21 @@ def test_read_only_database_is_refused_at_start(open_dir, runner, what):
     assert [u["name"] for u in db.list_users(db.make_engine(url))] == ["ann", "bob"]
 
 
+@pytest.mark.parametrize("action", [["--list-users"], ["--add-user", "dana"],
+                                    ["--backup", "copy.sqlite"]])
+def test_cli_closes_the_database_when_it_returns(tmp_path, runner, action):
+    # a connection left open keeps the -wal/-shm files, owned by whoever ran the command: under
+    # SQLAlchemy 2.1 another account then could not open the database even to list its users
+    data = tmp_path / "data"
+    data.mkdir()
+    path = tmp_path / "labels.sqlite"
+    _engine_with_people(path).dispose()
+    action = [str(tmp_path / a) if a.endswith(".sqlite") else a for a in action]
+    r = runner.invoke(cli, ["inspect", str(data), "--db", f"sqlite:///{path}", *action])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in tmp_path.glob("labels.sqlite*")) == ["labels.sqlite"]
+
+
 def test_check_writable_runs_a_trial_write(tmp_path):
     # a SQLite database opened read-only by URI: the file is writable, the connection is not
     path = tmp_path / "labels.sqlite"

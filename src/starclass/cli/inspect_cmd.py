@@ -154,62 +154,72 @@ def inspect_command(
         path = dbm.sqlite_path(url)
         if path is not None and not path.exists():
             raise StarclassError(f"nothing to back up: no label database at {path}")
-        _backup(dbm.make_engine(url, create=False), backup, overwrite)
+        engine = dbm.make_engine(url, create=False)
+        try:
+            _backup(engine, backup, overwrite)
+        finally:
+            engine.dispose()
         return
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
-    writes = not (list_users or export)
+    # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
+    # outlived the command (SQLAlchemy 2.1), owned by whoever ran it, and another account could
+    # then not open the database even to read it
     try:
-        if writes:  # before the first login finds out, with a 500
-            dbm.check_writable(engine)
-        version = dbm.init_db(engine, create=init)
-    except StarclassError:
-        raise
-    except Exception as exc:  # connection refused, bad credentials ...
-        raise StarclassError(f"--db {dbm.redact(url)}: {type(exc).__name__}: {exc}") from None
+        writes = not (list_users or export)
+        try:
+            if writes:  # before the first login finds out, with a 500
+                dbm.check_writable(engine)
+            version = dbm.init_db(engine, create=init)
+        except StarclassError:
+            raise
+        except Exception as exc:  # connection refused, bad credentials ...
+            raise StarclassError(f"--db {dbm.redact(url)}: {type(exc).__name__}: {exc}") from None
 
-    if add_user:
-        uid = dbm.add_user(engine, add_user, _password(add_user), admin=admin)
-        echo(f"created user {add_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
-        return
-    if set_password:
-        dbm.set_password(engine, set_password, _password(set_password))
-        echo(f"password of {set_password} changed; their sessions were closed")
-        return
-    if list_users:
-        for u in dbm.list_users(engine):
-            echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
-        return
-    if export:
-        # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
-        from starclass.inspect.export import export_labels
-        from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
-        from starclass.io.paths import check_output
+        if add_user:
+            uid = dbm.add_user(engine, add_user, _password(add_user), admin=admin)
+            echo(f"created user {add_user} (id {uid}{', admin' if admin else ''}) in {dbm.redact(url)}")
+            return
+        if set_password:
+            dbm.set_password(engine, set_password, _password(set_password))
+            echo(f"password of {set_password} changed; their sessions were closed")
+            return
+        if list_users:
+            for u in dbm.list_users(engine):
+                echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
+            return
+        if export:
+            # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
+            from starclass.inspect.export import export_labels
+            from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
+            from starclass.io.paths import check_output
 
-        cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
-        if cat_path is None:
-            raise StarclassError(f"no candidate catalogue in {data_dir}")
-        # the catalogue read and the SQLite database are inputs: an export onto them would lose them
-        db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-        inputs = [cat_path, db_file or None]
-        check_output(export, inputs, option="--export", overwrite=overwrite)
-        check_output(summary, inputs, option="--summary", overwrite=overwrite)
-        out = export_labels(engine, dataset, read_candidates(cat_path), export,
-                            include_unlabelled=include_unlabelled, summary_path=summary,
-                            scheme=asked, cluster_cut=cluster_cut)
-        _report_export(out, export)
-        return
+            cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
+            if cat_path is None:
+                raise StarclassError(f"no candidate catalogue in {data_dir}")
+            # the catalogue read and the SQLite database are inputs: an export onto them would lose them
+            db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+            inputs = [cat_path, db_file or None]
+            check_output(export, inputs, option="--export", overwrite=overwrite)
+            check_output(summary, inputs, option="--summary", overwrite=overwrite)
+            out = export_labels(engine, dataset, read_candidates(cat_path), export,
+                                include_unlabelled=include_unlabelled, summary_path=summary,
+                                scheme=asked, cluster_cut=cluster_cut)
+            _report_export(out, export)
+            return
 
-    # only serving needs the web app: inspect.app (FastAPI) adds 2.0 s (measured) to the database
-    from starclass.inspect.app import load_field, serve
+        # only serving needs the web app: inspect.app (FastAPI) adds 2.0 s (measured) to the database
+        from starclass.inspect.app import load_field, serve
 
-    bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
-    if bands is not None and len(bands) != 3:
-        raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
-    field = load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
-                       star_fwhm=star_fwhm, dataset=dataset)
-    if not dbm.list_users(engine):
-        echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
-    echo(f"labels in {dbm.redact(url)} (schema version {version})")
-    serve(field, engine, host=host, port=port, prerender_all=prerender,
-          force_secure_cookies=secure_cookies, echo=echo, scheme=asked)
+        bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
+        if bands is not None and len(bands) != 3:
+            raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
+        field = load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
+                           star_fwhm=star_fwhm, dataset=dataset)
+        if not dbm.list_users(engine):
+            echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
+        echo(f"labels in {dbm.redact(url)} (schema version {version})")
+        serve(field, engine, host=host, port=port, prerender_all=prerender,
+              force_secure_cookies=secure_cookies, echo=echo, scheme=asked)
+    finally:
+        engine.dispose()
