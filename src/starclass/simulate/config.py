@@ -561,7 +561,10 @@ LEGUS_FIELD_STARS: float = 12.0
 #: selection rate, seeds 1-3 of two mixes pooled) so that the mode after the cut has the real class
 #: shares 334/357/326/542, and its share of saturated stars (4.4) follows the real count of class-4
 #: rows brighter than m_V 19 (docs/legus_validation.md, "NGC 628-C: class mix, density and
-#: saturation"). docs/legus_validation.md, "The simulator across distances", gives the numbers.
+#: saturation"). Its simulated people confuse blue class-4 objects more than red ones
+#: (``human_colour_link``), as its real people agree on the red class-4 sources and split on the
+#: blue ones (docs/legus_validation.md, "NGC 628-C: modes 3 and 4").
+#: docs/legus_validation.md, "The simulator across distances", gives the numbers.
 LEGUS_FIELD_PRESETS: dict[str, dict] = {
     "ngc7793w": dict(distance_mpc=3.44, bands=("f275w", "f336w", "f435w", "f555w", "f814w"), mag_limit=22.1,
                      mag_bright=16.5, class_mix=(0.16, 0.08, 0.39, 0.37), cluster_reff_pc=0.8, human_noise=1.9,
