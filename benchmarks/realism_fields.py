@@ -64,7 +64,7 @@ EXPECTED_MISSES = {
     "ngc7793w": {},
     "ngc5474": {},
     "ngc1433": {},
-    "ngc628c": {("4class", "gbm"): 8.0},
+    "ngc628c": {},  # 4-class boosting (bound 8 before human_colour_link): -2.8 on SEEDS, -3.5 over seeds 1-6
     "ngc1566": {},
 }
 #: Seeds of the simulated fields: the ladder is compared as a mean over them (combine_seeds).
@@ -234,6 +234,9 @@ def check_field(name: str, args) -> dict:
     out["_arrays"] = (rq, rc, sq, sc)
     out["_real_correct"] = real_ok
     out["_tables"] = (real, rc, sim, sc)  # for diagnostics (benchmarks/realism_errors.py)
+    # the field's truth, its configuration and the truth row of each matched source: the simulated
+    # people can be re-drawn on the same objects (benchmarks/realism_modes34.py)
+    out["_truth"] = (field.truth, cfg, np.asarray(ib))
     # every detection that passed the selection, matched or not: the neighbours of a source
     # (benchmarks/realism_errors.py), as the real catalogue's neighbours are all its rows
     out["_all_xy"] = (np.column_stack([np.asarray(real_all["x"], float), np.asarray(real_all["y"], float)]),

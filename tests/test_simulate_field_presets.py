@@ -322,6 +322,43 @@ def test_only_ngc7793w_makes_single_stars_less_ambiguous():
             assert other.human_ambiguity_scale == {} and "human_ambiguity_scale" not in other.to_dict(), name
 
 
+def test_only_ngc628c_links_class_4_colour_to_the_people():
+    # NGC 628-C's real people agreed on the red class-4 sources and split on the blue ones
+    # (docs/legus_validation.md, "NGC 628-C: modes 3 and 4"); no other preset changes, nor what it writes
+    cfg = preset("ngc628c", shape=(128, 128), n_candidates=5)
+    assert cfg.human_colour_link == 0.5 and cfg.human_noise == 1.4
+    assert cfg.to_dict()["human_colour_link"] == 0.5
+    for name in PRESETS:
+        if name != "ngc628c":
+            other = preset(name, shape=(128, 128), n_candidates=5)
+            assert other.human_colour_link == 0.0 and "human_colour_link" not in other.to_dict(), name
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/legus not present")
+def test_real_ngc628c_people_split_on_the_blue_class_4():
+    """The measurement ``human_colour_link`` rests on: among the real NGC 628-C mode-4 sources, the
+    ones all people called 4 (class mean 4.00) are redder in V-I than the ones some called 1-3."""
+    import warnings
+
+    from sklearn.metrics import roc_auc_score
+
+    from starclass.io.catalog import read_catalog
+
+    bench = _benchmark()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = read_catalog(SHARED / bench.REAL["ngc628c"], require_xy=False)
+    mode = np.asarray(t[CLASS_REF], int)
+    mean = np.asarray(t["class_human_mean"], float)
+    vi = np.asarray(t["mag_f555w"], float) - np.asarray(t["mag_f814w"], float)
+    four = (mode == 4) & np.isfinite(vi)
+    unanimous = np.isclose(mean, 4.0)
+    assert four.sum() == 542 and (four & unanimous).sum() == 178
+    auc = roc_auc_score(unanimous[four].astype(int), vi[four])
+    assert 0.58 < auc < 0.63, auc  # 0.605 (docs/legus_validation.md)
+    assert np.median(vi[four & unanimous]) > np.median(vi[four & ~unanimous]) + 0.2
+
+
 def test_draw_member_teff_follows_the_age():
     from starclass.simulate.ssp import RSG_ONSET_YR, draw_member_teff, turnoff_teff
 

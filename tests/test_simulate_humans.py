@@ -85,3 +85,53 @@ def test_ambiguity_scale_changes_only_the_scaled_objects():
         cfg.replace(human_ambiguity_scale={4.5: 0.5})
     with pytest.raises(StarclassError, match="human_ambiguity_scale"):
         cfg.replace(human_ambiguity_scale={4.1: -1.0})
+
+
+def test_colour_link_moves_class_4_mistakes_to_the_blue_objects():
+    """``human_colour_link``: blue class-4 objects confused more, red ones less, other classes untouched."""
+    import pytest
+
+    from starclass.errors import StarclassError
+    from starclass.simulate.field import simulate_labels
+    from starclass.simulate.humans import ambiguity, colour_factor
+
+    cfg = SimConfig(seed=12, shape=(384, 384), n_candidates=900, field_stars=0.0, bands=("f555w", "f814w"),
+                    class_mix=(0.2, 0.2, 0.1, 0.5), human_noise=1.4)
+    truth, before = simulate_labels(cfg)
+    _, same = simulate_labels(cfg.replace(human_colour_link=0.0))
+    _, after = simulate_labels(cfg.replace(human_colour_link=0.8))
+    cols = ["class_h1", "class_h2", "class_h3", "class_ref"]
+    # 0 is the default: the same labels, draw for draw
+    for c in cols:
+        np.testing.assert_array_equal(np.asarray(before[c]), np.asarray(same[c]))
+    cls = np.asarray(truth["class_ref"])
+    vi = np.asarray(truth["mag_true_f555w"], float) - np.asarray(truth["mag_true_f814w"], float)
+    four = (cls == 4) & np.isfinite(vi)
+    assert four.sum() > 200
+    # the factor: mean 1 over class 4 (as many mistakes in all), decreasing with V-I, 1 elsewhere
+    f = colour_factor(truth, 0.8)
+    assert abs(f[four].mean() - 1.0) < 1e-9
+    assert np.all(np.diff(f[four][np.argsort(vi[four])]) <= 1e-12) and f[four].max() > 1.7 and f[four].min() < 0.3
+    np.testing.assert_array_equal(f[cls != 4], 1.0)
+    h0, h1 = ambiguity(truth, cfg.mag_limit, "f555w"), ambiguity(truth, cfg.mag_limit, "f555w", colour_link=0.8)
+    np.testing.assert_array_equal(h0[cls != 4], h1[cls != 4])
+    # objects of classes 1-3 keep their votes (the same random numbers, the same confusion)
+    v0 = np.column_stack([np.asarray(before[c]) for c in cols[:3]])
+    v1 = np.column_stack([np.asarray(after[c]) for c in cols[:3]])
+    np.testing.assert_array_equal(v0[cls != 4], v1[cls != 4])
+    blue = four & (vi < np.median(vi[four]))
+    red = four & (vi >= np.median(vi[four]))
+
+    def wrong(v, m):  # share of class-4 votes that are not 4
+        return float(np.mean(v[m] != 4))
+
+    # in the blue half more votes go astray, in the red half fewer; the total about the same
+    assert wrong(v1, blue) > wrong(v0, blue) + 0.05
+    assert wrong(v1, red) < wrong(v0, red) - 0.05
+    assert abs(wrong(v1, four) - wrong(v0, four)) < 0.06
+    assert "human_colour_link" not in cfg.to_dict()
+    assert cfg.replace(human_colour_link=0.5).to_dict()["human_colour_link"] == 0.5
+    with pytest.raises(StarclassError, match="human_colour_link"):
+        cfg.replace(human_colour_link=1.5)
+    with pytest.raises(StarclassError, match="I band"):
+        cfg.replace(bands=("f435w", "f555w"), human_colour_link=0.5)

@@ -114,7 +114,8 @@ def _scene(config: SimConfig) -> _Scene:
     truth = _truth_table(config, cols, wcs, gal.centre_px)
     humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
                              noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band,
-                             ambiguity_scale=config.human_ambiguity_scale)
+                             ambiguity_scale=config.human_ambiguity_scale,
+                             colour_link=config.human_colour_link)
     humans["galaxy"] = np.full(len(humans), config.galaxy)
     noise, light = noise_models(config, gal, np.column_stack([truth["x"], truth["y"]]) if len(truth) else None)
     return _Scene(config, gal, comps, truth, humans, noise, light, wcs)
@@ -150,7 +151,8 @@ def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
     truth = _truth_table(config, cols, make_wcs(config), gal.centre_px)
     humans = simulate_humans(truth, config.n_humans, stage_rng(config.seed, "humans"),
                              noise=config.human_noise, mag_limit=config.mag_limit, v_band=config.v_band,
-                             ambiguity_scale=config.human_ambiguity_scale)
+                             ambiguity_scale=config.human_ambiguity_scale,
+                             colour_link=config.human_colour_link)
     return truth, humans
 
 

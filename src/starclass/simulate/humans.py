@@ -20,6 +20,12 @@ real and simulated) but not where the minority votes went: against a final class
 to 2 about as often as to 4 (the old partners, :data:`PARTNERS_PUBLISHED`, sent two thirds to 4),
 against a final class 1 mostly to 2. :data:`PARTNERS` holds the re-tuned partners of classes 1-3.
 
+People classify on colour composites, so what a class-4 object looks like in colour can matter as
+well: in the real NGC 628-C catalogue the class-4 sources the people all agreed on are red (median
+V-I 1.13) and those some of them called 1, 2 or 3 are bluer (0.74-0.90). ``colour_link``
+(:func:`ambiguity`, ``SimConfig.human_colour_link``; off by default) makes a blue class-4 object
+more ambiguous than a red one, with the same mean ambiguity over class 4.
+
 The consensus ``class_ref`` is the mode of the K labels. Ties (e.g. three people, three
 different labels) go to the label of person 1, the "senior classifier" (the PHANGS and LEGUS
 teams resolved ties with their most experienced classifier); if person 1's label is not among
@@ -31,6 +37,8 @@ from __future__ import annotations
 import numpy as np
 from astropy.table import Table
 
+from starclass.bands import ubvi_bands
+from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, human_col, mag_true_col, subclass_number
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field; the rate of
@@ -76,8 +84,67 @@ def _partner_matrix(cls: np.ndarray, subclass: np.ndarray, partners: dict | None
     return out
 
 
+def colour_factor(truth: Table, strength: float) -> np.ndarray:
+    """Factor on the ambiguity of each true class-4 object from its true V-I colour rank.
+
+    ``1 + strength * (1 - 2 p)``, where ``p`` is the object's V-I percentile among the class-4
+    objects with a finite V-I (the bluest near 0, the reddest near 1): blue objects up to
+    ``1 + strength``, red ones down to ``1 - strength``, mean 1 over class 4, so that the people
+    make about as many mistakes on class 4 as before, on its bluer objects. Other classes, and
+    class-4 objects without a V-I (e.g. cosmic rays, no I flux), keep 1.
+
+    Parameters
+    ----------
+    truth
+        The truth table (``class_ref`` and the ``mag_true`` columns of the V and I bands).
+    strength
+        Between 0 (every factor 1) and 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The factor per row.
+
+    Raises
+    ------
+    StarclassError
+        ``strength`` outside [0, 1], or no V or I band among the ``mag_true`` columns.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"class_ref": [4, 4, 4, 1], "mag_true_f555w": [22.0, 22.0, 22.0, 22.0],
+    ...            "mag_true_f814w": [21.8, 21.0, 20.4, 21.0]})
+    >>> colour_factor(t, 0.6).round(2).tolist()  # V-I 0.2, 1.0, 1.6; the class-1 row keeps 1
+    [1.4, 1.0, 0.6, 1.0]
+    """
+    s = float(strength)
+    if not (np.isfinite(s) and 0.0 <= s <= 1.0):
+        raise StarclassError(f"human_colour_link must be between 0 and 1, got {strength}")
+    n = len(truth)
+    out = np.ones(n)
+    if s == 0.0 or n == 0:
+        return out
+    bands = [c[len(mag_true_col("")):] for c in truth.colnames if c.startswith(mag_true_col(""))]
+    roles = ubvi_bands(bands)
+    if not roles["v"] or not roles["i"]:
+        raise StarclassError(f"human_colour_link needs V and I bands among the truth magnitudes, got {bands}")
+    vi = (np.asarray(truth[mag_true_col(roles["v"])], dtype=float)
+          - np.asarray(truth[mag_true_col(roles["i"])], dtype=float))
+    hit = (np.asarray(truth[CLASS_REF]) == 4) & np.isfinite(vi)
+    m = int(hit.sum())
+    if m == 0:
+        return out
+    from scipy.stats import rankdata
+
+    # mid-rank percentiles (ties share their mean rank), so that 1 - 2p averages exactly 0 over class 4
+    p = (rankdata(vi[hit]) - 0.5) / m
+    out[hit] = 1.0 + s * (1.0 - 2.0 * p)
+    return out
+
+
 def ambiguity(truth: Table, mag_limit: float, v_band: str,
-              scale: dict[float, float] | None = None) -> np.ndarray:
+              scale: dict[float, float] | None = None, colour_link: float = 0.0) -> np.ndarray:
     """Per-object ambiguity ``h`` in [0, 0.9] from the truth columns (see module docstring).
 
     Parameters
@@ -93,6 +160,9 @@ def ambiguity(truth: Table, mag_limit: float, v_band: str,
         True class (1-4) or class-4 subclass (e.g. 4.1, single stars) -> factor on ``h``
         before the clip; a subclass key wins over its class. None or empty: every factor 1
         (``SimConfig.human_ambiguity_scale``).
+    colour_link
+        Strength of the link between a class-4 object's colour and its ambiguity
+        (:func:`colour_factor`, ``SimConfig.human_colour_link``); 0: none.
 
     Returns
     -------
@@ -137,18 +207,21 @@ def ambiguity(truth: Table, mag_limit: float, v_band: str,
             hit = (cls == int(k)) if k in (1, 2, 3, 4) else ((cls == 4) & (subr == k))
             factor = np.where(hit, float(scale[key]), factor)
         h = h * factor
+    if colour_link:
+        h = h * colour_factor(truth, colour_link)
     return np.clip(h, 0.0, 0.9)
 
 
 def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, noise: float = 1.0,
                     mag_limit: float = 24.5, v_band: str = "f555w", partners: dict | None = None,
-                    ambiguity_scale: dict[float, float] | None = None) -> Table:
+                    ambiguity_scale: dict[float, float] | None = None, colour_link: float = 0.0) -> Table:
     """Labels of ``n_humans`` simulated people and their consensus.
 
     ``partners`` replaces :data:`PARTNERS` (e.g. :data:`PARTNERS_PUBLISHED`, to compare before
     and after the tuning to real LEGUS disagreement). ``ambiguity_scale`` multiplies the
     ambiguity of some classes or class-4 subclasses (:func:`ambiguity`); it changes no random
-    draw, so that None and ``{}`` give the same labels as before it existed.
+    draw, so that None and ``{}`` give the same labels as before it existed; nor does
+    ``colour_link`` (:func:`colour_factor`), whose 0 gives the labels of before it existed.
 
     Returns
     -------
@@ -157,7 +230,7 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     """
     n = len(truth)
     cls = np.asarray(truth[CLASS_REF], dtype=int)
-    h = ambiguity(truth, mag_limit, v_band, ambiguity_scale) if n else np.zeros(0)
+    h = ambiguity(truth, mag_limit, v_band, ambiguity_scale, colour_link) if n else np.zeros(0)
     partner = _partner_matrix(cls, subclass_number(truth["subclass"]), partners) if n else np.zeros((0, 4))
     onehot = np.zeros((n, 4))
     onehot[np.arange(n), cls - 1] = 1.0
