@@ -295,6 +295,43 @@ def test_cli_train_then_classify_cutouts(tmp_path):
     assert res.exit_code == 0, res.output
 
 
+def test_cv_folds_keep_each_group_in_one_fold():
+    from starclass.learn.crossval import cv_folds
+
+    rng = np.random.default_rng(1)
+    groups = rng.integers(0, 40, 120).astype(str)
+    target = np.array([int(g) % 2 for g in groups])
+    target[:3] = -1  # rows without a class are in no fold
+    folds = cv_folds(5, target, seed=2, groups=groups)
+    rows = np.concatenate([r for _, r in folds])
+    assert sorted(rows.tolist()) == list(range(3, 120))
+    fold_of = {}
+    for name, r in folds:
+        for g in set(groups[r].tolist()):
+            assert fold_of.setdefault(g, name) == name, f"group {g} in folds {fold_of[g]} and {name}"
+    with pytest.raises(StarclassError, match="groups"):
+        cv_folds(5, np.array([0, 1] * 5), groups=np.array(list("aabbccaabb")))
+
+
+def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
+    # the PAndAS folder (869 cutouts of 755 objects) was refused: "--cv on a cutout folder needs
+    # one cutout per group"; the folds now keep every object whole
+    p = _make_csv_folder(tmp_path / "data", n_objects=24, twice=6)
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "task.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "--group-column", "object_id",
+                              "--cv", "3", "-o", str(tmp_path / "cv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    from astropy.table import Table
+
+    t = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
+    assert len(t) == 30
+    for g in np.unique(t["group"]):
+        assert np.unique(t["fold"][t["group"] == g]).size == 1
+    # the object of each file, as in the CSV
+    assert all(str(gr) == f"OBJ-{int(str(f).split('obj')[1][:3])}" for f, gr in zip(t["file"], t["group"]))
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     p = _make_csv_folder(tmp_path / "data")
     _rewrite(p, lambda rows: [dict(r, label="star") if i == 3 else r for i, r in enumerate(rows)])

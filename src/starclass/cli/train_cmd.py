@@ -191,7 +191,7 @@ def train_command(
         help="Cross-validate instead of training one model: K (stratified K-fold) or logo (leave one galaxy "
              "or field out). One model per fold under --output, with per-fold and pooled metrics "
              "(cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json) written and printed. On a labelled "
-             "cutout folder (--stamps labels.csv): K only."),
+             "cutout folder (--stamps labels.csv): K only, each group (--group-column) kept in one fold."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
@@ -621,18 +621,16 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
     if cv_scheme is not None:
-        # the folds are stratified by class, one row at a time: rows that share a group (several
-        # cutouts of one object) could fall on both sides of a fold, so such folders are refused
-        if n_groups != len(cutouts):
-            raise StarclassError(f"--cv on a cutout folder needs one cutout per group; {cutouts.source} has "
-                                 f"{len(cutouts)} cutouts in {n_groups} groups")
+        # folds of whole groups: several cutouts of one object (PAndAS: 869 cutouts of 755
+        # objects) never fall on both sides of a fold
         from starclass.io.cutout_folders import label_classes
         from starclass.learn.crossval import cross_validate
         from starclass.stamps.images import cutout_inputs
 
         classes = label_classes(cutouts, cfg.label_map)
+        extra = {"file": np.asarray(cutouts.files), "group": np.asarray(cutouts.groups)}
         cvr = cross_validate(cfg, cutout_inputs(cutouts.images, cfg), classes, scheme=cv_scheme, outdir=output,
-                             extra_columns={"file": np.asarray(cutouts.files)}, **fit_kwargs)
+                             extra_columns=extra, groups=cutouts.groups, **fit_kwargs)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
