@@ -195,12 +195,13 @@ def train_command(
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
-        help="Fraction of candidates for validation / early stopping (0: none)."),
-    batch_size: int | None = typer.Option(None, "--batch-size", help="Mini-batch size."),
-    lr: float | None = typer.Option(None, "--lr", help="Learning rate."),
+        help="Fraction of candidates for validation / early stopping (0: none). Default: the task's recipe."),
+    batch_size: int | None = typer.Option(None, "--batch-size",
+                                             help="Mini-batch size. Default: the task's recipe."),
+    lr: float | None = typer.Option(None, "--lr", help="Learning rate. Default: the task's recipe."),
     patience: int | None = typer.Option(
         None, "--patience",
-        help="Early-stopping patience in epochs (0: no early stopping)."),
+        help="Early-stopping patience in epochs (0: no early stopping). Default: the task's recipe."),
     stamp_size: int | None = typer.Option(None, "--stamp-size", help="Override the task's stamp size (px)."),
     input_size: int | None = typer.Option(
         None, "--input-size",
@@ -210,7 +211,8 @@ def train_command(
         help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to"
              " measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: "
              "the task's (28)."),
-    seed: int | None = typer.Option(None, "--seed", help="Base seed (member i uses seed + i)."),
+    seed: int | None = typer.Option(None, "--seed",
+                                       help="Base seed (member i uses seed + i). Default: the task's recipe."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
     precision: str | None = typer.Option(
         None, "--precision",
