@@ -332,6 +332,31 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
     assert all(str(gr) == f"OBJ-{int(str(f).split('obj')[1][:3])}" for f, gr in zip(t["file"], t["group"]))
 
 
+def test_cli_info_summarises_a_cutout_folder(tmp_path):
+    # `starclass info labels.csv` on the PAndAS folder failed: "required column 'id' missing"
+    data = tmp_path / "data"
+    p = _make_csv_folder(data)  # 24 objects, the first 4 with two cutouts: 28 rows
+    with open(p, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    _write(data / rows[5]["file"], np.full((24, 24), 0.5), "png8")  # row 6 blank
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output
+    assert "cutouts: 28, images 1 x 24 x 24" in res.output
+    counts = {lab: sum(r["label"] == lab for r in rows) for lab in ("cluster", "extended_cluster", "galaxy")}
+    assert "labels: " + ", ".join(f"{k} {v}" for k, v in counts.items()) in res.output
+    assert "object_id 24" in res.output and "file 28" in res.output
+    assert f"blank (constant) images: 1 (row 6 {rows[5]['file']})" in res.output
+    # the folder holding labels.csv reads the same; without it, as one sub-folder per label
+    assert runner.invoke(app, ["info", str(data)]).output == res.output
+    p.unlink()
+    res = runner.invoke(app, ["info", str(data)])
+    assert res.exit_code == 0 and "one sub-folder per label" in res.output and "cutouts: 28" in res.output
+    # a bad image is named as train and classify name it
+    (data / rows[2]["file"]).write_bytes(b"not an image")
+    res = runner.invoke(app, ["info", str(data)])
+    assert res.exit_code == 2 and rows[2]["file"] in res.output and "Traceback" not in res.output
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     p = _make_csv_folder(tmp_path / "data")
     _rewrite(p, lambda rows: [dict(r, label="star") if i == 3 else r for i, r in enumerate(rows)])
