@@ -114,6 +114,18 @@ def test_csv_reader_counts_groups_and_passes_columns(tmp_path):
     assert cs.images.min() >= 0 and cs.images.max() <= 1
 
 
+def test_id_columns_pass_through_as_written(tmp_path):
+    # an id column "007", "010", ... was read as the integers 7, 10: classify's output lost the
+    # leading zeros, and the user's own catalogue no longer matched it
+    p = _make_csv_folder(tmp_path, twice=0)
+    _rewrite(p, lambda rows: [dict(r, cat_id=f"{3 * i:03d}", ccd=str(i % 4), sign=f"+{i}")
+                              for i, r in enumerate(rows)])
+    cs = read_cutout_folder(p)
+    assert cs.table["cat_id"].tolist()[:4] == ["000", "003", "006", "009"]
+    assert cs.table["sign"][1] == "+1"
+    assert cs.table["ccd"].dtype.kind == "i" and cs.table["ra"].dtype.kind == "f"
+
+
 def test_imagefolder_layout_without_csv(tmp_path):
     _make_csv_folder(tmp_path, fmt="fits")
     (tmp_path / "labels.csv").unlink()

@@ -412,12 +412,21 @@ def _typed(values: list[str]) -> np.ndarray:
     Label, group and file columns are used as the strings written in the CSV whatever this
     gives; the typing only lets numeric columns (``ra``, ``dec``) pass through as numbers.
     """
-    for kind in (int, float):
-        try:
-            return np.array([kind(v) for v in values])
-        except (TypeError, ValueError):
-            continue
-    return np.array([str(v) for v in values])
+    as_text = np.array([str(v) for v in values])
+    try:
+        ints = [int(v) for v in values]
+    except (TypeError, ValueError):
+        ints = None
+    if ints is not None:
+        # only where the text is the number: an id such as "007" (or "+5", "1_000", which
+        # Python's int() also reads) passes through to the classified output as written
+        return np.array(ints) if all(str(i) == v.strip() for i, v in zip(ints, values)) else as_text
+    if any("_" in str(v) for v in values):
+        return as_text  # "1_0.5" is a float to Python only
+    try:
+        return np.array([float(v) for v in values])
+    except (TypeError, ValueError):
+        return as_text
 
 
 def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where) -> np.ndarray:
