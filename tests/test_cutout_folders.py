@@ -367,6 +367,13 @@ def test_cli_info_summarises_a_cutout_folder(tmp_path):
     (data / rows[2]["file"]).write_bytes(b"not an image")
     res = runner.invoke(app, ["info", str(data)])
     assert res.exit_code == 2 and rows[2]["file"] in res.output and "Traceback" not in res.output
+    # fields in sub-folders (mosaics beside their catalogue, as simulate --fields writes) are not cutouts
+    field = tmp_path / "fields" / "f1"
+    _write(field / "f555w.fits", np.zeros((8, 8)), "fits")
+    from astropy.table import Table
+
+    Table({"id": [1], "x": [1.0], "y": [1.0]}).write(field / "truth.ecsv")
+    assert "cutout folder" not in runner.invoke(app, ["info", str(tmp_path / "fields")]).output
 
 
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):

@@ -123,8 +123,12 @@ def _is_imagefolder(path: Path) -> bool:
 
     if not path.is_dir() or any(f.is_file() and f.name.lower().endswith(CATALOG_SUFFIXES) for f in path.iterdir()):
         return False
-    return any(f.is_file() and image_format(f) is not None
-               for sub in path.iterdir() if sub.is_dir() for f in sub.iterdir())
+    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
+             for f in sub.iterdir() if f.is_file()]
+    # a folder of simulated or survey fields (sub-folders of mosaics beside their truth.ecsv) is not one
+    if any(f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None for f in files):
+        return False
+    return any(image_format(f) is not None for f in files)
 
 
 def cutout_summary(path: Path) -> str:
