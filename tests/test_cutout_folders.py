@@ -126,6 +126,20 @@ def test_id_columns_pass_through_as_written(tmp_path):
     assert cs.table["ccd"].dtype.kind == "i" and cs.table["ra"].dtype.kind == "f"
 
 
+def test_one_object_with_two_labels_is_warned_about(tmp_path):
+    # accepted silently before: OBJ-0's second cutout labelled galaxy while its first is a cluster
+    p = _make_csv_folder(tmp_path)
+    _rewrite(p, lambda rows: [dict(r, label="galaxy") if i == 1 else r for i, r in enumerate(rows)])
+    expected = r"object_id 'OBJ-0': 'galaxy' at .*row 2 \(line 3\).*'extended_cluster' at row 1"
+    with pytest.warns(UserWarning, match=expected):
+        read_cutout_folder(p, group_column="object_id")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_cutout_folder(p)  # without groups every row is its own object: nothing to say
+
+
 def test_imagefolder_layout_without_csv(tmp_path):
     _make_csv_folder(tmp_path, fmt="fits")
     (tmp_path / "labels.csv").unlink()
