@@ -188,6 +188,10 @@ def test_classify_cutouts_flags_blank_images(tmp_path):
     # prints it once: a log.warning beside warnings.warn printed it twice (logging's last-resort
     # handler, which pytest's own log capture hides: hence a subprocess)
     assert "row(s) 4)" in out, out
+    # the printed accuracy is over the classified rows, as evaluate scores them (it counted row 4 wrong)
+    done = np.asarray(t["class_pred"]) > 0
+    acc = np.mean(np.asarray(t["class_pred"])[done] == np.asarray(t["class_ref"])[done])
+    assert f"accuracy against the labels: {acc:.3f} (1 unclassified left out)" in out, out
     import os
     import subprocess
     import sys
