@@ -390,6 +390,16 @@ def test_cli_info_summarises_a_cutout_folder(tmp_path):
     assert "cutout folder" not in runner.invoke(app, ["info", str(tmp_path / "fields")]).output
 
 
+def test_cli_train_names_a_missing_label_column(tmp_path):
+    # "no label column: the cutouts need labels" named neither the column asked for nor those there
+    p = _make_csv_folder(tmp_path / "data")
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "--label-column", "klass",
+                              "-o", str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 2
+    assert "no label column 'klass' (--label-column); columns: file, label, object_id, ra" in res.output
+    assert not (tmp_path / "model").exists()
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     p = _make_csv_folder(tmp_path / "data")
     _rewrite(p, lambda rows: [dict(r, label="star") if i == 3 else r for i, r in enumerate(rows)])

@@ -618,6 +618,10 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column=label_column,
                                  bands=list(cfg.bands))
+    if cutouts.labels is None:
+        # named here: label_classes only knows that there are no labels, not which column was asked for
+        raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
+                             f"{', '.join(cutouts.table.colnames)}")
     n_groups = len(set(cutouts.groups.tolist()))
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
