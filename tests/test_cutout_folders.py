@@ -400,6 +400,21 @@ def test_cli_train_names_a_missing_label_column(tmp_path):
     assert not (tmp_path / "model").exists()
 
 
+def test_cli_calibrate_takes_the_label_column_of_a_cutout_folder(tmp_path):
+    # calibrate --stamps ignored --label-column: labels in any column but 'label' were "no labels"
+    p = _make_csv_folder(tmp_path / "data")
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model),
+                              "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    p.write_text(p.read_text().replace("file,label,", "file,klass,", 1))
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--label-column", "klass", "--overwrite"])
+    assert res.exit_code == 0, res.output
+    assert "calibrated" in res.output and "on 28 rows" in res.output
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
+    assert res.exit_code == 2 and "no label column 'label'" in res.output and "klass" in res.output
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     p = _make_csv_folder(tmp_path / "data")
     _rewrite(p, lambda rows: [dict(r, label="star") if i == 3 else r for i, r in enumerate(rows)])
