@@ -415,6 +415,34 @@ def test_cli_calibrate_takes_the_label_column_of_a_cutout_folder(tmp_path):
     assert res.exit_code == 2 and "no label column 'label'" in res.output and "klass" in res.output
 
 
+def test_cli_train_rerun_that_trains_nothing_keeps_calibration_and_threshold(tmp_path):
+    # rerunning the same train command said "kept MODEL unchanged" but rewrote the manifest:
+    # the calibration fitted with `starclass calibrate` became a validation-split one again and
+    # a --target-purity threshold was dropped
+    import json
+
+    from starclass.learn.checkpoint import set_tuned_threshold
+
+    p = _make_csv_folder(tmp_path / "data")
+    model = tmp_path / "model"
+    argv = ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model), "--no-progress",
+            "--epochs", "1"]
+    assert runner.invoke(app, argv).exit_code == 0
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
+    assert res.exit_code == 0, res.output
+    set_tuned_threshold(model, {"threshold": 0.37, "target_purity": 0.9})
+    before = (model / "manifest.json").read_text()
+    res = runner.invoke(app, argv)
+    assert res.exit_code == 0 and "kept" in res.output and "calibration kept" in res.output, res.output
+    after = json.loads((model / "manifest.json").read_text())
+    assert after["calibration"] == json.loads(before)["calibration"]
+    assert after["calibration"]["source"] == str(p)
+    assert after["tuned_threshold"]["threshold"] == 0.37
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "o.csv"),
+                              "--no-progress"])
+    assert res.exit_code == 0 and f"held-out rows: {p}" in res.output, res.output
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     p = _make_csv_folder(tmp_path / "data")
     _rewrite(p, lambda rows: [dict(r, label="star") if i == 3 else r for i, r in enumerate(rows)])
