@@ -1068,8 +1068,8 @@ def fit(
         notes.append(kept_note)
     else:
         notes.extend(calibrate_on_validation(outdir, data, config, dev))
-    if previous and previous.get(TUNED_THRESHOLD):
-        set_tuned_threshold(outdir, previous[TUNED_THRESHOLD])
+    if previous and previous.get(TUNED_THRESHOLD) and previous.get("members") == _manifest_members(members):
+        set_tuned_threshold(outdir, previous[TUNED_THRESHOLD])  # chosen for this very ensemble
     return TrainResult(
         model_path=outdir, members=[o.path for o in outcomes], histories=[o.history for o in outcomes],
         best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
