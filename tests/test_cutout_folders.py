@@ -114,6 +114,32 @@ def test_csv_reader_counts_groups_and_passes_columns(tmp_path):
     assert cs.images.min() >= 0 and cs.images.max() <= 1
 
 
+def test_id_columns_pass_through_as_written(tmp_path):
+    # an id column "007", "010", ... was read as the integers 7, 10: classify's output lost the
+    # leading zeros, and the user's own catalogue no longer matched it
+    p = _make_csv_folder(tmp_path, twice=0)
+    _rewrite(p, lambda rows: [dict(r, cat_id=f"{3 * i:03d}", ccd=str(i % 4), sign=f"+{i}")
+                              for i, r in enumerate(rows)])
+    cs = read_cutout_folder(p)
+    assert cs.table["cat_id"].tolist()[:4] == ["000", "003", "006", "009"]
+    assert cs.table["sign"][1] == "+1"
+    assert cs.table["ccd"].dtype.kind == "i" and cs.table["ra"].dtype.kind == "f"
+
+
+def test_one_object_with_two_labels_is_warned_about(tmp_path):
+    # accepted silently before: OBJ-0's second cutout labelled galaxy while its first is a cluster
+    p = _make_csv_folder(tmp_path)
+    _rewrite(p, lambda rows: [dict(r, label="galaxy") if i == 1 else r for i, r in enumerate(rows)])
+    expected = r"object_id 'OBJ-0': 'galaxy' at .*row 2 \(line 3\).*'extended_cluster' at row 1"
+    with pytest.warns(UserWarning, match=expected):
+        read_cutout_folder(p, group_column="object_id")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_cutout_folder(p)  # without groups every row is its own object: nothing to say
+
+
 def test_imagefolder_layout_without_csv(tmp_path):
     _make_csv_folder(tmp_path, fmt="fits")
     (tmp_path / "labels.csv").unlink()
@@ -293,6 +319,128 @@ def test_cli_train_then_classify_cutouts(tmp_path):
     res = runner.invoke(app, ["classify", "--stamps", str(data), "--model", str(tmp_path / "model"),
                               "-o", str(tmp_path / "out2.ecsv"), "--no-progress"])
     assert res.exit_code == 0, res.output
+
+
+def test_cv_folds_keep_each_group_in_one_fold():
+    from starclass.learn.crossval import cv_folds
+
+    rng = np.random.default_rng(1)
+    groups = rng.integers(0, 40, 120).astype(str)
+    target = np.array([int(g) % 2 for g in groups])
+    target[:3] = -1  # rows without a class are in no fold
+    folds = cv_folds(5, target, seed=2, groups=groups)
+    rows = np.concatenate([r for _, r in folds])
+    assert sorted(rows.tolist()) == list(range(3, 120))
+    fold_of = {}
+    for name, r in folds:
+        for g in set(groups[r].tolist()):
+            assert fold_of.setdefault(g, name) == name, f"group {g} in folds {fold_of[g]} and {name}"
+    with pytest.raises(StarclassError, match="groups"):
+        cv_folds(5, np.array([0, 1] * 5), groups=np.array(list("aabbccaabb")))
+
+
+def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
+    # the PAndAS folder (869 cutouts of 755 objects) was refused: "--cv on a cutout folder needs
+    # one cutout per group"; the folds now keep every object whole
+    p = _make_csv_folder(tmp_path / "data", n_objects=24, twice=6)
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "task.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "--group-column", "object_id",
+                              "--cv", "3", "-o", str(tmp_path / "cv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    from astropy.table import Table
+
+    t = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
+    assert len(t) == 30
+    for g in np.unique(t["group"]):
+        assert np.unique(t["fold"][t["group"] == g]).size == 1
+    # the object of each file, as in the CSV
+    assert all(str(gr) == f"OBJ-{int(str(f).split('obj')[1][:3])}" for f, gr in zip(t["file"], t["group"]))
+
+
+def test_cli_info_summarises_a_cutout_folder(tmp_path):
+    # `starclass info labels.csv` on the PAndAS folder failed: "required column 'id' missing"
+    data = tmp_path / "data"
+    p = _make_csv_folder(data)  # 24 objects, the first 4 with two cutouts: 28 rows
+    with open(p, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    _write(data / rows[5]["file"], np.full((24, 24), 0.5), "png8")  # row 6 blank
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output
+    assert "cutouts: 28, images 1 x 24 x 24" in res.output
+    counts = {lab: sum(r["label"] == lab for r in rows) for lab in ("cluster", "extended_cluster", "galaxy")}
+    assert "labels: " + ", ".join(f"{k} {v}" for k, v in counts.items()) in res.output
+    assert "object_id 24" in res.output and "file 28" in res.output
+    assert f"blank (constant) images: 1 (row 6 {rows[5]['file']})" in res.output
+    # the folder holding labels.csv reads the same; without it, as one sub-folder per label
+    assert runner.invoke(app, ["info", str(data)]).output == res.output
+    p.unlink()
+    res = runner.invoke(app, ["info", str(data)])
+    assert res.exit_code == 0 and "one sub-folder per label" in res.output and "cutouts: 28" in res.output
+    # a bad image is named as train and classify name it
+    (data / rows[2]["file"]).write_bytes(b"not an image")
+    res = runner.invoke(app, ["info", str(data)])
+    assert res.exit_code == 2 and rows[2]["file"] in res.output and "Traceback" not in res.output
+    # fields in sub-folders (mosaics beside their catalogue, as simulate --fields writes) are not cutouts
+    field = tmp_path / "fields" / "f1"
+    _write(field / "f555w.fits", np.zeros((8, 8)), "fits")
+    from astropy.table import Table
+
+    Table({"id": [1], "x": [1.0], "y": [1.0]}).write(field / "truth.ecsv")
+    assert "cutout folder" not in runner.invoke(app, ["info", str(tmp_path / "fields")]).output
+
+
+def test_cli_train_names_a_missing_label_column(tmp_path):
+    # "no label column: the cutouts need labels" named neither the column asked for nor those there
+    p = _make_csv_folder(tmp_path / "data")
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "--label-column", "klass",
+                              "-o", str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 2
+    assert "no label column 'klass' (--label-column); columns: file, label, object_id, ra" in res.output
+    assert not (tmp_path / "model").exists()
+
+
+def test_cli_calibrate_takes_the_label_column_of_a_cutout_folder(tmp_path):
+    # calibrate --stamps ignored --label-column: labels in any column but 'label' were "no labels"
+    p = _make_csv_folder(tmp_path / "data")
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model),
+                              "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    p.write_text(p.read_text().replace("file,label,", "file,klass,", 1))
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--label-column", "klass", "--overwrite"])
+    assert res.exit_code == 0, res.output
+    assert "calibrated" in res.output and "on 28 rows" in res.output
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
+    assert res.exit_code == 2 and "no label column 'label'" in res.output and "klass" in res.output
+
+
+def test_cli_train_rerun_that_trains_nothing_keeps_calibration_and_threshold(tmp_path):
+    # rerunning the same train command said "kept MODEL unchanged" but rewrote the manifest:
+    # the calibration fitted with `starclass calibrate` became a validation-split one again and
+    # a --target-purity threshold was dropped
+    import json
+
+    from starclass.learn.checkpoint import set_tuned_threshold
+
+    p = _make_csv_folder(tmp_path / "data")
+    model = tmp_path / "model"
+    argv = ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model), "--no-progress",
+            "--epochs", "1"]
+    assert runner.invoke(app, argv).exit_code == 0
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
+    assert res.exit_code == 0, res.output
+    set_tuned_threshold(model, {"threshold": 0.37, "target_purity": 0.9})
+    before = (model / "manifest.json").read_text()
+    res = runner.invoke(app, argv)
+    assert res.exit_code == 0 and "kept" in res.output and "calibration kept" in res.output, res.output
+    after = json.loads((model / "manifest.json").read_text())
+    assert after["calibration"] == json.loads(before)["calibration"]
+    assert after["calibration"]["source"] == str(p)
+    assert after["tuned_threshold"]["threshold"] == 0.37
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "o.csv"),
+                              "--no-progress"])
+    assert res.exit_code == 0 and f"held-out rows: {p}" in res.output, res.output
 
 
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):

@@ -195,6 +195,31 @@ def test_cli_evaluate_csv_output_with_label_column(tmp_path):
     assert (tmp_path / "ev" / "figures").is_dir()
 
 
+def test_cli_evaluate_output_with_unclassified_rows(tmp_path):
+    # classify writes class_pred 0 and NaN probabilities for a blank cutout (2 of the 869 PAndAS
+    # PNGs are constant): evaluate of that very output failed with "non-finite probability"
+    t = _binary_output()
+    for i in (3, 17):
+        t["class_pred"][i] = 0
+        t["prob_1"][i] = t["prob_2"][i] = np.nan
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
+                              "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    keep = np.asarray(t["class_pred"]) > 0
+    y = np.array([M31_CLASS[s] for s in t["label"]])[keep]
+    assert f"accuracy[2class] = {accuracy_score(y, t['class_pred'][keep]):.3f}" in res.output
+    assert f"ROC AUC {roc_auc_score(y == 1, t['prob_1'][keep]):.3f}" in res.output
+    # a NaN probability on a row that is scored is still an error, named 1-based
+    t["prob_1"][5] = np.nan
+    t.write(tmp_path / "bad.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "bad.csv"), "--label-column", "label", "--task", "m31-real",
+                              "--bootstrap", "0", "-o", str(tmp_path / "ev2")])
+    assert res.exit_code == 2
+    assert "non-finite probability in row 6" in res.output
+    assert not (tmp_path / "ev2").exists()
+
+
 def test_cli_evaluate_unknown_label_exits_2(tmp_path):
     t = _binary_output()
     t["label"][4] = "star"

@@ -108,3 +108,18 @@ def test_inspect_without_the_web_extra_names_the_extra(monkeypatch, tmp_path):
     assert result.exit_code == 2, result.output
     assert "pip install 'starclass[web]'" in result.output
     assert "fastapi" in result.output and "Traceback" not in result.output
+
+
+def test_python_dash_m_starclass_runs_the_cli():
+    # `python -m starclass --help` failed: "'starclass' is a package and cannot be directly executed"
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    res = subprocess.run([sys.executable, "-m", "starclass", "info", "--help"], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "Usage:" in res.stdout and "info" in res.stdout
+    res = subprocess.run([sys.executable, "-m", "starclass", "info", "/no/such/catalogue.ecsv"], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert res.returncode == 2 and "Traceback" not in res.stderr

@@ -163,6 +163,13 @@ def test_cli_evaluate_and_report_catalogs(legus_dir, tmp_path):
     before = (out / "summary.json").read_text()
     res = runner.invoke(app, ["evaluate", "--catalogs", str(legus_dir), "-o", str(out), "--min-inspected", "10"])
     assert res.exit_code == 2 and "--overwrite" in res.output and (out / "summary.json").read_text() == before
+    # fields left out are counted where the number of fields is printed (the reasons: skipped.ecsv)
+    _, skipped = many.load_fields(legus_dir, min_inspected=65)
+    assert 0 < len(skipped) < 3
+    res = runner.invoke(app, ["evaluate", "--catalogs", str(legus_dir), "-o", str(tmp_path / "m65"),
+                              "--min-inspected", "65"])
+    assert res.exit_code == 0, res.output
+    assert f"{4 - len(skipped)} fields from {legus_dir} ({len(skipped)} left out: tables/skipped.ecsv" in res.output
     res = runner.invoke(app, ["evaluate", "x.ecsv", "--catalogs", str(legus_dir), "-o", str(tmp_path / "o2")])
     assert res.exit_code == 2 and "not both" in res.output
     res = runner.invoke(app, ["evaluate", "--catalogs", str(tmp_path / "none"), "-o", str(tmp_path / "o3")])

@@ -4,6 +4,7 @@ classify flags blank bands instead of giving them confident classes."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -183,3 +184,23 @@ def test_classify_cutouts_flags_blank_images(tmp_path):
     t = Table.read(tmp_path / "c.ecsv")
     assert t["blank_bands"][3] == "g"
     assert np.flatnonzero(np.asarray(t["class_pred"]) == 0).tolist() == [3]
+    # the warning names the row as the CSV reader does (row 1 = first data row), and the command
+    # prints it once: a log.warning beside warnings.warn printed it twice (logging's last-resort
+    # handler, which pytest's own log capture hides: hence a subprocess)
+    assert "row(s) 4)" in out, out
+    # the printed accuracy is over the classified rows, as evaluate scores them (it counted row 4 wrong)
+    done = np.asarray(t["class_pred"]) > 0
+    acc = np.mean(np.asarray(t["class_pred"])[done] == np.asarray(t["class_ref"])[done])
+    assert f"accuracy against the labels: {acc:.3f} (1 unclassified left out)" in out, out
+    import os
+    import subprocess
+    import sys
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+           "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "starclass", "classify", "--stamps", str(tmp_path / "labels.csv"),
+                           "--model", str(model), "-o", str(tmp_path / "c2.ecsv"), "--no-progress", "--device", "cpu"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (proc.stdout + proc.stderr).count("is blank (constant) in the stamps") == 1, proc.stderr

@@ -22,7 +22,8 @@ def calibrate_command(
         None, "--stamps", help="A labelled cutout folder (CSV or directory) instead of mosaics + catalogue."),
     label_column: str = typer.Option(
         "class_ref", "--label-column",
-        help="Catalogue column of reference classes (mosaics + catalogue; cutout folders use their labels)."),
+        help="Catalogue column of reference classes (mosaics + catalogue); for a cutout folder its column of "
+             "label strings (default there: label)."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Candidates per batch."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     overwrite: bool = typer.Option(False, "--overwrite",
@@ -65,10 +66,14 @@ def calibrate_command(
         from starclass.io.cutout_folders import label_classes, read_cutout_folder
         from starclass.stamps.images import cutout_inputs
 
+        # as train --stamps: the catalogue default (class_ref) means the folder's own 'label' column;
+        # another name given is used (it was ignored: the labels had to be in 'label')
+        column = "label" if label_column == "class_ref" else label_column
         cutouts = read_cutout_folder(stamps, group_column=cfg.group_column, require_group=False,
-                                     bands=list(cfg.bands) if len(cfg.bands) > 1 else None)
+                                     bands=list(cfg.bands) if len(cfg.bands) > 1 else None, label_column=column)
         if cutouts.labels is None:
-            raise StarclassError(f"--stamps {stamps}: the cutouts have no labels; calibration needs labelled rows")
+            raise StarclassError(f"--stamps {stamps}: the cutouts have no label column {column!r} (--label-column; "
+                                 f"columns: {', '.join(cutouts.table.colnames)}); calibration needs labelled rows")
         inputs = cutout_inputs(cutouts.images, cfg)
         values = label_classes(cutouts, cfg.label_map)
         source = str(stamps)

@@ -195,5 +195,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         echo(f"{out.meta['n_blank']} cutouts have a blank (constant) band, named in column blank_bands: "
              "class_pred 0")
     if "class_ref" in out.colnames:
-        echo(f"accuracy against the labels: {np.mean(out['class_pred'] == out['class_ref']):.3f}")
+        # over the classified rows, as evaluate scores them: a blank cutout (class_pred 0) is not a mistake
+        done = np.asarray(out["class_pred"]) > 0
+        if done.any():
+            left = f" ({int((~done).sum())} unclassified left out)" if not done.all() else ""
+            acc = np.mean(np.asarray(out["class_pred"])[done] == np.asarray(out["class_ref"])[done])
+            echo(f"accuracy against the labels: {acc:.3f}{left}")
     echo(f"written {output}")

@@ -60,7 +60,9 @@ def evaluate(
         # as for one catalogue: a file in the folder's place, or a folder of other files, is refused now
         check_output(out, [catalogs], option="--out", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected)
-        echo(f"{res['n_fields']} fields from {catalogs}")
+        # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
+        left = f" ({res['n_skipped']} left out: tables/skipped.ecsv says why)" if res.get("n_skipped") else ""
+        echo(f"{res['n_fields']} fields from {catalogs}{left}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")

@@ -94,6 +94,91 @@ def _is_image_fits(path: Path) -> bool:
     return has_image and not has_table
 
 
+def _cutout_csv(path: Path) -> Path | None:
+    """The CSV of a labelled cutout folder at ``path`` (a ``.csv``, or a folder holding ``labels.csv``), else None.
+
+    A catalogue has an ``id``; a cutout list has ``file`` (or ``file_<band>``) columns instead:
+    ``starclass info labels.csv`` on the PAndAS folder failed with "required column 'id' missing".
+    """
+    import csv
+
+    from starclass.io.cutout_folders import LABELS_CSV
+
+    p = path / LABELS_CSV if path.is_dir() else path
+    if p.suffix.lower() != ".csv" or not p.is_file():
+        return None
+    try:
+        with open(p, newline="", encoding="utf-8-sig") as fh:
+            header = [c.strip().lower() for c in next(csv.reader(fh), [])]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    has_files = "file" in header or any(c.startswith("file_") for c in header)
+    return p if has_files and "id" not in header else None
+
+
+def _is_imagefolder(path: Path) -> bool:
+    """A folder without catalogues whose sub-folders hold images (one sub-folder per label)."""
+    from starclass.io.cutout_folders import image_format
+    from starclass.io.overview import CATALOG_SUFFIXES
+
+    if not path.is_dir() or any(f.is_file() and f.name.lower().endswith(CATALOG_SUFFIXES) for f in path.iterdir()):
+        return False
+    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
+             for f in sub.iterdir() if f.is_file()]
+    # a folder of simulated or survey fields (sub-folders of mosaics beside their truth.ecsv) is not one
+    if any(f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None for f in files):
+        return False
+    return any(image_format(f) is not None for f in files)
+
+
+def cutout_summary(path: Path) -> str:
+    """Lines describing a labelled cutout folder: images, labels, columns, blank images.
+
+    What ``train``/``classify --stamps`` will read, checked the same way (a bad file is an
+    error naming it and its row), plus what a user needs before training: label counts, how
+    many distinct values each column has (the candidates for ``--group-column``) and the
+    blank (constant) images, which ``classify`` leaves unclassified.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("cluster", "galaxy"):
+    ...     (root / lab).mkdir()
+    ...     np.save(root / lab / "a.npy", np.arange(64.0).reshape(8, 8))
+    >>> print(cutout_summary(root).splitlines()[2])
+    labels: cluster 1, galaxy 1
+    """
+    import numpy as np
+
+    from starclass.io.cutout_folders import read_cutout_folder
+
+    cs = read_cutout_folder(path, require_group=False)
+    kind = "a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label"
+    c, h, w = cs.images.shape[1:]
+    lines = [f"cutout folder: {cs.source} ({kind})",
+             f"cutouts: {len(cs)}, images {c} x {h} x {w} (channels x height x width)"
+             + (f", bands {', '.join(cs.bands)}" if cs.bands else "")]
+    if cs.labels is None:
+        lines.append("labels: none (no 'label' column): classify only")
+    else:
+        names, counts = np.unique(cs.labels, return_counts=True)
+        lines.append("labels: " + ", ".join(f"{n} {k}" for n, k in zip(names, counts)))
+    if cs.source.is_file():
+        lines.append("distinct values per column: " + ", ".join(
+            f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))
+    flat = cs.images.reshape(len(cs), -1)
+    lo, hi = np.nanmin(flat, axis=1), np.nanmax(flat, axis=1)
+    lines.append(f"pixel values: {float(lo.min()):.4g} .. {float(hi.max()):.4g}")
+    blank = np.flatnonzero(lo == hi)
+    if blank.size:
+        # 1-based rows, as the reader's messages name them
+        where = [f"row {i + 1} {cs.files[i]}" if cs.source.is_file() else cs.files[i] for i in blank[:5]]
+        lines.append(f"blank (constant) images: {blank.size} ({', '.join(where)}{', ...' if blank.size > 5 else ''}):"
+                     " classify leaves them unclassified (class_pred 0)")
+    return "\n".join(lines)
+
+
 def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format: str) -> None:
     """One row per catalogue of ``directory``; warnings (uncertain layouts) listed below it."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
@@ -122,7 +207,8 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
 def info(
     paths: list[Path] = typer.Argument(
         ..., help="A catalogue (LEGUS .tab, PHANGS FITS, CDS/MRT, CSV, ECSV, Parquet, FITS table), "
-                  "a folder of catalogues, or one or more FITS mosaics (one per band)."),
+                  "a folder of catalogues, one or more FITS mosaics (one per band), or a labelled cutout "
+                  "folder (its CSV of file, label, ...; or one sub-folder per label)."),
     fmt: str = typer.Option(None, "--format", "-f",
                             help="Catalogue format: legus, phangs, cds, mrt, csv, ecsv, parquet, fits, "
                                  "ascii (default: guessed from the extension and contents)."),
@@ -142,8 +228,9 @@ def info(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
-    catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), or FITS
-    mosaics (shape, bands, zeropoints, pixel scale). Positions are reported 0-based."""
+    catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS
+    mosaics (shape, bands, zeropoints, pixel scale), or a labelled cutout folder (images, labels,
+    distinct values per column, blank images). Positions are reported 0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
@@ -155,6 +242,9 @@ def info(
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")
+    if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])):
+        echo(cutout_summary(paths[0]))
+        return
     if len(paths) == 1 and paths[0].is_dir():
         _dir_summary(paths[0], cmap, out_format)
         return

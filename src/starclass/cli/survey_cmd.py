@@ -21,7 +21,8 @@ def survey_command(
     overlap: int | None = typer.Option(None, "--overlap", min=0,
                                        help="Margin read around each core (px, >= one stamp; default max(64, stamp))."),
     photometry: str | None = typer.Option(None, "--photometry",
-                                          help="growth, ci, none, or skip (given positions only; no photometry)."),
+                                          help="growth, ci, none, or skip (given positions only; no photometry). "
+                                               "Default: the plan's, else growth."),
     retries: int | None = typer.Option(None, "--retries", min=0, help="Retries of a failed tile (default 2)."),
     workers: int | None = typer.Option(None, "--workers", min=1,
                                        help="LocalCluster workers (default: one per GPU, else one per core)."),

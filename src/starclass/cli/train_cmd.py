@@ -191,16 +191,17 @@ def train_command(
         help="Cross-validate instead of training one model: K (stratified K-fold) or logo (leave one galaxy "
              "or field out). One model per fold under --output, with per-fold and pooled metrics "
              "(cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json) written and printed. On a labelled "
-             "cutout folder (--stamps labels.csv): K only."),
+             "cutout folder (--stamps labels.csv): K only, each group (--group-column) kept in one fold."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
-        help="Fraction of candidates for validation / early stopping (0: none)."),
-    batch_size: int | None = typer.Option(None, "--batch-size", help="Mini-batch size."),
-    lr: float | None = typer.Option(None, "--lr", help="Learning rate."),
+        help="Fraction of candidates for validation / early stopping (0: none). Default: the task's recipe."),
+    batch_size: int | None = typer.Option(None, "--batch-size",
+                                             help="Mini-batch size. Default: the task's recipe."),
+    lr: float | None = typer.Option(None, "--lr", help="Learning rate. Default: the task's recipe."),
     patience: int | None = typer.Option(
         None, "--patience",
-        help="Early-stopping patience in epochs (0: no early stopping)."),
+        help="Early-stopping patience in epochs (0: no early stopping). Default: the task's recipe."),
     stamp_size: int | None = typer.Option(None, "--stamp-size", help="Override the task's stamp size (px)."),
     input_size: int | None = typer.Option(
         None, "--input-size",
@@ -210,7 +211,8 @@ def train_command(
         help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to"
              " measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: "
              "the task's (28)."),
-    seed: int | None = typer.Option(None, "--seed", help="Base seed (member i uses seed + i)."),
+    seed: int | None = typer.Option(None, "--seed",
+                                       help="Base seed (member i uses seed + i). Default: the task's recipe."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
     precision: str | None = typer.Option(
         None, "--precision",
@@ -616,23 +618,25 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column=label_column,
                                  bands=list(cfg.bands))
+    if cutouts.labels is None:
+        # named here: label_classes only knows that there are no labels, not which column was asked for
+        raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
+                             f"{', '.join(cutouts.table.colnames)}")
     n_groups = len(set(cutouts.groups.tolist()))
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
     if cv_scheme is not None:
-        # the folds are stratified by class, one row at a time: rows that share a group (several
-        # cutouts of one object) could fall on both sides of a fold, so such folders are refused
-        if n_groups != len(cutouts):
-            raise StarclassError(f"--cv on a cutout folder needs one cutout per group; {cutouts.source} has "
-                                 f"{len(cutouts)} cutouts in {n_groups} groups")
+        # folds of whole groups: several cutouts of one object (PAndAS: 869 cutouts of 755
+        # objects) never fall on both sides of a fold
         from starclass.io.cutout_folders import label_classes
         from starclass.learn.crossval import cross_validate
         from starclass.stamps.images import cutout_inputs
 
         classes = label_classes(cutouts, cfg.label_map)
+        extra = {"file": np.asarray(cutouts.files), "group": np.asarray(cutouts.groups)}
         cvr = cross_validate(cfg, cutout_inputs(cutouts.images, cfg), classes, scheme=cv_scheme, outdir=output,
-                             extra_columns={"file": np.asarray(cutouts.files)}, **fit_kwargs)
+                             extra_columns=extra, groups=cutouts.groups, **fit_kwargs)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)

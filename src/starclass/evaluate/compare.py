@@ -617,7 +617,11 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         warnings.warn(msg, UserWarning, stacklevel=2)
         out.notes.append(msg)
 
-    probs_all = curves.prob_matrix(pred, task.classes)
+    # only the rows scored here must have finite probabilities: classify leaves NaN (class_pred 0)
+    # where it could not classify (a blank cutout, a candidate off the image)
+    scored = np.zeros(len(pred), dtype=bool)
+    scored[ia[both]] = True
+    probs_all = curves.prob_matrix(pred, task.classes, rows=scored)
     if probs_all is None:
         out.notes.append(f"{pname} has no {', '.join(f'prob_{k}' for k in task.classes)} columns: "
                          "no ROC, precision-recall or threshold study.")

@@ -31,15 +31,43 @@ class Curve:
     n_neg: int
 
 
-def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4)) -> np.ndarray | None:
-    """Probabilities ``prob_<k>`` as an N x K array, or None when the columns are absent."""
+def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
+                rows: np.ndarray | None = None) -> np.ndarray | None:
+    """Probabilities ``prob_<k>`` as an N x K array, or None when the columns are absent.
+
+    Parameters
+    ----------
+    table
+        Classified catalogue.
+    classes
+        The task's classes (columns ``prob_<k>`` in this order).
+    rows
+        Boolean mask of the rows whose probabilities are used and must be finite (default:
+        all). ``classify`` writes NaN probabilities, with ``class_pred`` 0, for candidates it
+        could not classify (off the image, a blank band): those rows are not scored, so their
+        NaN is expected, not an error.
+
+    Raises
+    ------
+    StarclassError
+        A used row (named 1-based, as the first data row is row 1) has a NaN or infinite
+        probability.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 0], "prob_1": [0.8, np.nan], "prob_2": [0.2, np.nan]})
+    >>> prob_matrix(t, (1, 2), rows=np.array([True, False]))[0].tolist()
+    [0.8, 0.2]
+    """
     cols = prob_cols(classes)
     if not all(c in table.colnames for c in cols):
         return None
     p = np.column_stack([np.asarray(table[c], dtype=float) for c in cols])
-    if not np.isfinite(p).all():
-        row = int(np.flatnonzero(~np.isfinite(p).all(axis=1))[0])
-        raise StarclassError(f"prob_<k> columns: non-finite probability in row {row}")
+    used = np.ones(len(p), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    bad = used & ~np.isfinite(p).all(axis=1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise StarclassError(f"prob_<k> columns: non-finite probability in row {row + 1}")
     return p
 
 

@@ -531,8 +531,8 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         raise StarclassError(f"catalogue {path} has no rows" if path is not None else "catalogue has no rows")
     if "id" not in table.colnames:
         raise StarclassError(
-            f"required column 'id' missing{where} (columns: {_short_cols(table)}); "
-            f"map one with column_map={{'<name>': 'id'}} / --map NAME=id")
+            f"required column 'id' missing{where} (columns: {_short_cols(table)}); name a column 'id' in the "
+            f"file (in Python: column_map={{'<name>': 'id'}}; starclass info FILE --map NAME=id shows the result)")
     has_xy = "x" in table.colnames and "y" in table.colnames
     filled = False
     has_sky = "ra" in table.colnames and "dec" in table.colnames

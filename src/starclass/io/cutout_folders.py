@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import csv
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -402,6 +403,8 @@ def read_cutout_folder(
     folds = None
     if fold_column in names:
         folds = _parse_folds(rows, fold_column, groups, files, where)
+    if labels is not None and group_column is not None:
+        _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src)
 
@@ -412,12 +415,39 @@ def _typed(values: list[str]) -> np.ndarray:
     Label, group and file columns are used as the strings written in the CSV whatever this
     gives; the typing only lets numeric columns (``ra``, ``dec``) pass through as numbers.
     """
-    for kind in (int, float):
-        try:
-            return np.array([kind(v) for v in values])
-        except (TypeError, ValueError):
-            continue
-    return np.array([str(v) for v in values])
+    as_text = np.array([str(v) for v in values])
+    try:
+        ints = [int(v) for v in values]
+    except (TypeError, ValueError):
+        ints = None
+    if ints is not None:
+        # only where the text is the number: an id such as "007" (or "+5", "1_000", which
+        # Python's int() also reads) passes through to the classified output as written
+        return np.array(ints) if all(str(i) == v.strip() for i, v in zip(ints, values)) else as_text
+    if any("_" in str(v) for v in values):
+        return as_text  # "1_0.5" is a float to Python only
+    try:
+        return np.array([float(v) for v in values])
+    except (TypeError, ValueError):
+        return as_text
+
+
+def _warn_mixed_labels(labels: np.ndarray, groups: np.ndarray, files: list[str], where, column: str) -> None:
+    """Warn, naming the rows, when one group (one object) carries different labels.
+
+    Cutouts of one object (two CCDs, two epochs) show the same thing: different labels are a
+    catalogue error or a mistyped group, and the object teaches both classes at once. Not an
+    error: a user may mean it (a per-cutout verdict), but they must know.
+    """
+    first: dict[str, int] = {}
+    mixed: list[str] = []
+    labs = [str(v) for v in labels.tolist()]
+    for i, g in enumerate(str(v) for v in groups.tolist()):
+        j = first.setdefault(g, i)
+        if labs[j] != labs[i] and len(mixed) < 5:
+            mixed.append(f"{column} {g!r}: {labs[i]!r} at {where(i, files[i])}, {labs[j]!r} at row {j + 1}")
+    if mixed:
+        warnings.warn("cutouts of one object carry different labels (" + "; ".join(mixed) + ")", stacklevel=3)
 
 
 def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where) -> np.ndarray:

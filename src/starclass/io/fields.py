@@ -99,12 +99,13 @@ def pair_fields(mosaics: list[Path], catalogs: list[Path]) -> list[FieldSpec]:
     >>> [f.name for f in pair_fields([Path("m31/f1"), Path("m31/f2")], [Path("f1.ecsv"), Path("f2.ecsv")])]
     ['f1', 'f2']
     """
+    # worded for both callers: train takes the mosaics as --mosaics, cutouts as its arguments
     if len(mosaics) != len(catalogs):
         raise StarclassError(
-            f"{len(mosaics)} --mosaics but {len(catalogs)} --catalog: for several fields give one --catalog "
-            "per --mosaics directory, in the same order (or a fields list: --fields FILE)")
+            f"{len(mosaics)} mosaics folder(s) but {len(catalogs)} --catalog: for several fields give one --catalog "
+            "per mosaics folder, in the same order (or a fields list: --fields FILE)")
     fields = [FieldSpec(_default_name((Path(m),)), (Path(m),), Path(c)) for m, c in zip(mosaics, catalogs)]
-    return _check_unique(fields, "--mosaics/--catalog")
+    return _check_unique(fields, "mosaics folders and --catalog")
 
 
 def read_fields_list(path: str | Path) -> list[FieldSpec]:

@@ -152,8 +152,8 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
                            "col 34 final hybrid class (humans or ML, see col 35); not individual people")
     if k >= 37 and np.isin(c34, (0, 1)).all():
         return LegusLayout("unknown-class", extra, False,
-                           "col 34 holds only 0/1: the class column is not known (name it with "
-                           "--map class_ref=N)")
+                           "col 34 holds only 0/1: the class column is not known (name it in Python with "
+                           "column_map={'N': 'class_ref'}; starclass info FILE --map class_ref=N shows its counts)")
     if (c34 == 5).any() and np.isin(c34, (0, 1, 2, 3, 4, 5)).all():
         return LegusLayout("expert", {34: CLASS_REF, **extra}, k <= 34,
                            "col 34 one expert's class (5 = not inspected -> 0); later columns unknown")
@@ -225,7 +225,8 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
     name = path.name.lower()
     if "_acs-wfc3_" in name or "_acs_" in name:
         return (["f275w", "f336w", "f435w", "f555w", "f814w"],
-                "assumed: ACS B/V not stated (F435W or F438W, F555W or F606W); pass bands=")
+                "assumed: ACS B/V not stated (F435W or F438W, F555W or F606W); give them: starclass info --bands, "
+                "bands= in Python")
     return ["f275w", "f336w", "f438w", "f555w", "f814w"], "file name: WFC3 only"
 
 

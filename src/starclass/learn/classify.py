@@ -136,11 +136,13 @@ def blank_column(blank: np.ndarray, bands) -> np.ndarray:
     for j, band in enumerate(names):
         rows = np.flatnonzero(blank[:, j])
         if rows.size:
+            # rows 1-based (the first data row of a CSV is row 1), as the cutout reader names them
             msg = (f"band {band} is blank (constant) in the stamps of {rows.size} of {n} candidates "
-                   f"(rows {rows[:10].tolist()}{' ...' if rows.size > 10 else ''}): they are not "
-                   "classified (class_pred 0) and flagged in column blank_bands")
+                   f"(row(s) {', '.join(str(r + 1) for r in rows[:10])}{' ...' if rows.size > 10 else ''}): "
+                   "they are not classified (class_pred 0) and flagged in column blank_bands")
+            # warnings only: a log.warning beside it printed the message twice on the command line
+            # (logging's last-resort handler); logging.captureWarnings(True) routes it to logs
             warnings.warn(msg, stacklevel=3)
-            log.warning(msg)
     return np.array([",".join(names[b]) for b in blank], dtype=str)
 
 
@@ -480,8 +482,7 @@ def classify(
     if scale and cfg.pixel_scale and abs(float(scale) / float(cfg.pixel_scale) - 1) > 0.05:
         msg = (f"mosaic pixel scale {float(scale):.4g}\"/px differs from the model's "
                f"{float(cfg.pixel_scale):.4g}\"/px: stamps cover another physical size")
-        warnings.warn(msg, stacklevel=2)
-        log.warning(msg)
+        warnings.warn(msg, stacklevel=2)  # not also logged: that printed it twice on the command line
 
     n = len(candidates)
     m = len(loaded.members)

@@ -35,15 +35,12 @@ True
 
 from __future__ import annotations
 
-import logging
 import math
 import warnings
 
 import numpy as np
 
 from starclass.errors import StarclassError
-
-log = logging.getLogger(__name__)
 
 __all__ = ["ClassConditionalConformal", "format_sets", "check_coverage"]
 
@@ -157,8 +154,7 @@ class ClassConditionalConformal:
             msg = (f"conformal sets at coverage {c}: class index(es) {small} have only "
                    f"{self.class_counts_[small].tolist()} calibration rows, too few to ever leave them out "
                    f"(need >= {math.ceil(1.0 / (1.0 - c)) - 1}): they are in every set")
-            warnings.warn(msg, stacklevel=2)
-            log.warning(msg)
+            warnings.warn(msg, stacklevel=2)  # not also logged: that printed it twice on the command line
         pv = self.predict_p(probs)
         with np.errstate(invalid="ignore"):
             return pv >= 1.0 - c

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, prob_col
@@ -66,7 +66,7 @@ def parse_cv(text: str | int) -> str | int:
 
 
 def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | None = None,
-             seed: int = 0) -> list[tuple[str, np.ndarray]]:
+             seed: int = 0, groups: np.ndarray | None = None) -> list[tuple[str, np.ndarray]]:
     """Held-out rows of every fold: ``[(name, rows), ...]``, rows sorted, folds disjoint.
 
     Parameters
@@ -79,6 +79,10 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         Galaxy (or field) per candidate, needed for ``logo``.
     seed
         Seed of the k-fold shuffle.
+    groups
+        Object of every candidate (a cutout folder's group column, e.g. ``object_id``): with
+        ``k`` folds, all rows of one group go to one fold (scikit-learn's
+        ``StratifiedGroupKFold``), so no object is both trained on and tested.
 
     Returns
     -------
@@ -120,6 +124,13 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         j = int(np.flatnonzero(counts == present.min())[0])
         raise StarclassError(f"--cv {k}: output class index {j} has only {int(present.min())} labelled "
                              f"candidates, fewer than the {k} folds (each fold needs one of every class)")
+    if groups is not None:
+        grp = np.asarray(groups).astype(str)[used]
+        n_groups = np.unique(grp).size
+        if n_groups < k:
+            raise StarclassError(f"--cv {k}: only {n_groups} groups (objects) have a class, fewer than the {k} folds")
+        sgk = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))
+        return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(sgk.split(used, target[used], grp))]
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))
     return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(skf.split(used, target[used]))]
 
@@ -196,7 +207,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                    extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
                    resume: bool = True, progress: bool = True, device: str | None = None,
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = 256,
-                   init_from: str | os.PathLike | None = None) -> CVResult:
+                   init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -211,6 +222,9 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         Per-candidate columns (``id``, ``field``, ``x``, ...) copied into the predictions table.
     batch_size
         Candidates classified at a time.
+    groups
+        Object of every candidate: folds keep each group whole (see :func:`cv_folds`) and each
+        fold's early-stopping rows are whole groups of its training rows.
 
     Returns
     -------
@@ -244,7 +258,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     target = label_indices(config, labels)
     # the folds are drawn with the first member's seed, as the train/validation split is
     base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
-    folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed)
+    folds = cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups)
     classes = [int(c) for c in config.classes]
     positive = config.positive_class if config.is_binary else None
     if config.is_binary and positive is None:
@@ -265,9 +279,19 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
             if len(left) < 2:
                 cfg = config.copy(recipe={"split": "random"})
                 notes.append(f"fold {name}: one galaxy left for training; validation split drawn at random")
+        val_index = None
+        if groups is not None:
+            # fit's own validation draw is by row: two cutouts of one object could sit on both
+            # sides of early stopping; draw it by whole groups of this fold's training rows
+            from starclass.learn.cutouts import group_validation
+
+            train_rows = np.flatnonzero(label_indices(cfg, hidden) >= 0)
+            _, va = group_validation(target[train_rows], np.asarray(groups).astype(str)[train_rows],
+                                     float(cfg.recipe.val_fraction or 0.0), base_seed)
+            val_index = train_rows[va]
         result = fit(cfg, inputs, hidden, outdir=outdir / f"fold_{_safe(name)}", positions=positions,
                      galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
-                     epochs=epochs, ensemble=ensemble, init_from=init_from)
+                     epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index)
         notes.extend(f"fold {name}: {n}" for n in result.notes)
         model = load_model(result.model_path, dev)
         preds, probs = [], []

@@ -66,6 +66,7 @@ import starclass.models as models
 from starclass.errors import StarclassError
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
+    TUNED_THRESHOLD,
     cpu_state,
     epoch_filename,
     load_checkpoint,
@@ -73,6 +74,7 @@ from starclass.learn.checkpoint import (
     member_filename,
     member_paths,
     save_checkpoint,
+    set_tuned_threshold,
     write_manifest,
 )
 from starclass.learn.config import RECIPE_NEUTRAL
@@ -1054,8 +1056,20 @@ def fit(
             # a manifest after every member, so an interrupted run still lists what is done
             write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]), training=identity)
 
+    # a rerun that trained nothing (every member kept) must not undo what was done to the model
+    # since: a calibration fitted with `starclass calibrate` on held-out rows, the threshold of
+    # --target-purity. Rewriting the manifest dropped both, and a validation-split calibration
+    # replaced the user's while the run said "kept unchanged"
+    kept_all = bool(outcomes) and not any(o.trained for o in outcomes)
+    previous = _previous_manifest(outdir) if kept_all else None
     write_manifest(outdir, config, _manifest_members(members), training=identity)
-    notes.extend(calibrate_on_validation(outdir, data, config, dev))
+    kept_note = _keep_user_calibration(outdir, previous, dev) if previous else None
+    if kept_note:
+        notes.append(kept_note)
+    else:
+        notes.extend(calibrate_on_validation(outdir, data, config, dev))
+    if previous and previous.get(TUNED_THRESHOLD) and previous.get("members") == _manifest_members(members):
+        set_tuned_threshold(outdir, previous[TUNED_THRESHOLD])  # chosen for this very ensemble
     return TrainResult(
         model_path=outdir, members=[o.path for o in outcomes], histories=[o.history for o in outcomes],
         best_epochs=[o.best_epoch for o in outcomes], val_accuracy=[o.val_acc for o in outcomes],
@@ -1064,6 +1078,39 @@ def fit(
         val_index=data.val.indices, device=str(dev), seconds=time.perf_counter() - t_start, notes=notes,
         n_kept=sum(not o.trained for o in outcomes),
     )
+
+
+def _previous_manifest(outdir: Path) -> dict[str, Any] | None:
+    """The model directory's manifest before this run rewrites it, or None (none, or unreadable)."""
+    from starclass.learn.checkpoint import MANIFEST, read_manifest
+
+    if not (Path(outdir) / MANIFEST).is_file():
+        return None
+    try:
+        return read_manifest(outdir)
+    except StarclassError:
+        return None
+
+
+def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device) -> str | None:
+    """Put back a calibration fitted with ``starclass calibrate`` for these very weights; a note, or None.
+
+    A validation-split calibration is simply refitted (the recipe's calibration method may
+    have changed: it is not part of the settings digest); one the user fitted on other rows is
+    kept when its member digests are those of the kept members.
+    """
+    from starclass.learn.checkpoint import load_model, save_calibration
+
+    cal = previous.get("calibration")
+    if not cal or str(cal.get("source", "")).startswith("validation split"):
+        return None
+    loaded = load_model(outdir, device=device, check_calibration=False)
+    digests = [c["digest"] for c in loaded.checkpoints]
+    if list(cal.get("member_digests") or []) != digests:
+        return None
+    save_calibration(outdir, {k: v for k, v in cal.items() if k not in ("digest", "member_digests")}, digests)
+    return (f"calibration kept: fitted with 'starclass calibrate' on {cal.get('source')} for these weights "
+            "(refit it with 'starclass calibrate --overwrite')")
 
 
 def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> list[str]:

@@ -197,8 +197,9 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
                                        "ladder_pooled": pooled,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
+    skipped = tables.get("skipped")
     return {"outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
-            "n_fields": len(tables["fields"])}
+            "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
 
 def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspected: int = MIN_INSPECTED,

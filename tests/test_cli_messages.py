@@ -1,0 +1,85 @@
+"""Messages name only options the command has.
+
+The library's errors and warnings reach every command that reads a catalogue; a hint such as
+``--map NAME=id`` is only right where the command takes ``--map`` (only ``info`` does). An
+option of another command is fine when the message says which (``starclass info FILE --map``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import typer.main
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from test_io_legus import _line, _standard_row  # tests/ is on sys.path under pytest
+
+runner = CliRunner()
+
+
+def command_options(name: str) -> set[str]:
+    """Every ``--option`` (and ``--no-option``) of ``starclass NAME``."""
+    cmd = typer.main.get_command(app).commands[name]
+    return {o for p in cmd.params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")} | {"--help"}
+
+
+def foreign_options(text: str, name: str) -> list[str]:
+    """Options named in ``text`` that ``starclass NAME`` lacks.
+
+    An option is checked against the command that the same clause names (``starclass info ...
+    --map``; a clause ends at ``;``, ``(`` or ``)``), else against ``NAME``.
+
+    Examples
+    --------
+    >>> foreign_options("error: give --overwrite; starclass info --map A=id helps", "evaluate")
+    []
+    """
+    bad = []
+    for clause in re.split(r"[;()]", text):
+        named = re.search(r"starclass (\w+)", clause)
+        own = command_options(named.group(1) if named else name)
+        for m in re.finditer(r"(?<![\w-])--[a-z][a-z0-9-]*", clause):
+            if m.group(0) not in own:
+                bad.append(m.group(0))
+    return bad
+
+
+def test_helper_finds_a_foreign_option():
+    assert foreign_options("name it with --map class_ref=N", "evaluate") == ["--map"]
+    assert foreign_options("name it with --map class_ref=N", "info") == []
+
+
+def test_evaluate_catalogue_without_id_names_no_missing_option(tmp_path):
+    p = tmp_path / "noid.csv"
+    Table({"name": ["a", "b"], "x": [1.0, 3.0], "y": [2.0, 4.0], "class_pred": [1, 2],
+           "class_ref": [1, 2]}).write(p, format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(p), "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2
+    assert "required column 'id' missing" in res.output and "Traceback" not in res.output
+    assert foreign_options(res.output, "evaluate") == []
+
+
+def test_evaluate_uncertain_legus_layout_names_no_missing_option(tmp_path):
+    # the NGC 3351 / NGC 4242 / NGC 45 layout: col 34 only 0/1, 37 columns
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcx_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(i, i % 2, 0.0, extra=(k, 1)) for i, k in enumerate((1, 2, 3, 4, 0), start=1)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    res = runner.invoke(app, ["evaluate", str(p), "-o", str(tmp_path / "ev"), "--bootstrap", "0"])
+    assert "layout 'unknown-class' is uncertain" in res.output
+    assert foreign_options(res.output, "evaluate") == []
+
+
+def test_cutouts_fields_count_mismatch_names_no_missing_option(tmp_path):
+    cat = tmp_path / "c.ecsv"
+    Table({"id": np.arange(2), "x": [1.0, 2.0], "y": [1.0, 2.0]}).write(cat)
+    for d in ("f1", "f2"):
+        (tmp_path / d).mkdir()
+    res = runner.invoke(app, ["cutouts", str(tmp_path / "f1"), str(tmp_path / "f2"), "--catalog", str(cat),
+                              "--catalog", str(cat), "--catalog", str(cat), "-o", str(tmp_path / "s.h5")])
+    assert res.exit_code == 2
+    assert "2 mosaics folder(s) but 3 --catalog" in res.output
+    assert foreign_options(res.output, "cutouts") == []
+    assert not (tmp_path / "s.h5").exists()
