@@ -28,7 +28,10 @@ class mix of the arm's first, random, labels (the first grid point): what a user
 the field's true mix is unknown but a random sample of labels estimates it. It tests whether
 entropy's labels fall behind random ones because their class mix differs from the field's.
 ``--reweight pool-mix`` weighs them as the whole pool's labels instead (an oracle: the mix
-without the sampling noise of the first labels).
+without the sampling noise of the first labels). ``--pick entropy-by-class`` also splits each
+batch of the entropy arm over the *predicted* classes in the first labels' class mix (the
+highest entropy within each), so that its picks do not crowd into the classes the network
+confuses.
 
 Run (docs/uncertainty.md, "Active learning")::
 
@@ -99,8 +102,27 @@ def _mix(labels: np.ndarray, classes) -> list[float]:
     return (n / n.sum()).tolist() if n.sum() else [float("nan")] * len(classes)
 
 
-def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins):
-    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (entropy, magnitude bins)."""
+def _quotas(k: int, mix) -> np.ndarray:
+    """``k`` split over classes in proportion to ``mix`` (largest remainders get the rest).
+
+    Examples
+    --------
+    >>> _quotas(10, [0.16, 0.24, 0.195, 0.405]).tolist()
+    [2, 2, 2, 4]
+    """
+    share = k * np.asarray(mix, dtype=float) / np.sum(mix)
+    q = np.floor(share).astype(int)
+    q[np.argsort(-(share - q), kind="stable")[: k - q.sum()]] += 1
+    return q
+
+
+def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None):
+    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (entropy, magnitude bins).
+
+    ``by_class``: a class mix; the picks are then split over the *predicted* classes in that
+    mix (:func:`_quotas`), each share picked by ``suggest`` among the candidates predicted in
+    that class; a class with too few candidates leaves its rest to the highest entropy overall.
+    """
     from starclass.learn.classify import predict_inputs
     from starclass.suggest.pick import suggest
 
@@ -108,8 +130,22 @@ def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins):
     cand = Table({ID: rest, "mag_f555w": pool_mag[rest]})
     for j, c in enumerate(cfg.classes):
         cand[prob_col(c)] = prob[:, j]
-    picked = suggest(cand, k, by="entropy", mag_column="mag_f555w", bins=bins)
-    return np.asarray(picked[ID], dtype=np.int64)
+    if by_class is None:
+        picked = suggest(cand, k, by="entropy", mag_column="mag_f555w", bins=bins)
+        return np.asarray(picked[ID], dtype=np.int64)
+    pred = np.argmax(prob, axis=1)
+    out: list[np.ndarray] = []
+    for j, q in enumerate(_quotas(k, by_class)):
+        rows = np.flatnonzero(pred == j)
+        if q and rows.size:
+            got = suggest(cand[rows], min(int(q), rows.size), by="entropy", mag_column="mag_f555w", bins=bins)
+            out.append(np.asarray(got[ID], dtype=np.int64))
+    chosen = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+    if chosen.size < k:
+        more = suggest(cand, k - chosen.size, by="entropy", labelled=chosen.tolist(), mag_column="mag_f555w",
+                       bins=bins)
+        chosen = np.concatenate([chosen, np.asarray(more[ID], dtype=np.int64)])
+    return chosen
 
 
 def _plot(path: Path, res: dict) -> None:
@@ -169,6 +205,9 @@ def main() -> None:
                     help="scratch: 'start-mix' weights every model's loss so that its labels weigh as the class "
                          "mix of the arm's first (random) grid[0] labels; 'pool-mix' (an oracle a user does not "
                          "have) as the mix of the whole pool's labels")
+    ap.add_argument("--pick", choices=("entropy", "entropy-by-class"), default="entropy",
+                    help="scratch, entropy arm: 'entropy-by-class' also splits every batch over the predicted "
+                         "classes in the class mix of the first (random) grid[0] labels")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto")
@@ -308,7 +347,7 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
     res = {"args": {k: str(v) for k, v in vars(args).items()}, "retrain": "scratch", "n_pool": int(n_pool),
            "grid": grid, "people_mode_test_acc": mode_acc,
            "reference": {"acc": [], "seeds": []}, "curves": {"random_orders": []}, "seconds": {},
-           "reweight": args.reweight, "details": {}, "start_mix": {}}
+           "reweight": args.reweight, "pick": args.pick, "details": {}, "start_mix": {}}
 
     def save():
         if args.json:
@@ -368,6 +407,8 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
     t = time.perf_counter()
     labelled = orders[0][: grid[0]].copy()
     mix = start_mix("entropy", labelled) if "entropy" in arms else None
+    # entropy-by-class: the picks' predicted classes follow the first (random) labels' mix
+    strata = _mix(people[labelled], cfg.classes) if args.pick == "entropy-by-class" else None
     curve = []
     for r, n in enumerate(grid if "entropy" in arms else []):
         path, acc = model_at(f"entropy_{r:02d}", labelled, mix=mix)
@@ -378,7 +419,7 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
             rest = np.setdiff1d(labellable, labelled)
             k = grid[r + 1] - n
             labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg, k,
-                                                               args.mag_bins)])
+                                                               args.mag_bins, by_class=strata)])
         shutil.rmtree(path, ignore_errors=True)
         res["curves"]["entropy"] = curve
         res["entropy_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled
