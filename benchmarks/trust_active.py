@@ -22,12 +22,27 @@ Two ways of training a round (``--retrain``):
   seeds of the reference give the spread; the JSON is rewritten after every arm, so a stopped
   run keeps what it finished.
 
+``--reweight start-mix`` (scratch) trains every model of the arms with per-class loss weights
+(``recipe.balance="class_weights"``, ``recipe.class_mix``) that make its labelled set weigh as the
+class mix of the arm's first, random, labels (the first grid point): what a user can do, since
+the field's true mix is unknown but a random sample of labels estimates it. It tests whether
+entropy's labels fall behind random ones because their class mix differs from the field's.
+``--reweight pool-mix`` weighs them as the whole pool's labels instead (an oracle: the mix
+without the sampling noise of the first labels). ``--pick entropy-by-class`` also splits each
+batch of the entropy arm over the *predicted* classes in the first labels' class mix (the
+highest entropy within each), so that its picks do not crowd into the classes the network
+confuses.
+
 Run (docs/uncertainty.md, "Active learning")::
 
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --threads 1 --precision bf16
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --retrain scratch --pool-fields 2 \\
         --n-pool 2000 --test-fields 2 --grid 200,400,600,800,1200,1600,2000 --epochs 12 \\
         --random-orders 2 --ref-seeds 2 --threads 1 --precision bf16 --json out.json --plot out.png
+    nice -n 10 .venv/bin/python benchmarks/trust_active.py --retrain scratch --pool-fields 2 \
+        --n-pool 2000 --test-fields 2 --grid 200,400,600,800,1200,1600,2000 --epochs 12 \
+        --random-orders 1 --ref-seeds 0 --arms entropy,random --reweight start-mix --threads 1 \
+        --precision bf16 --json out.json
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --quick     # a smoke run
 
 The machine is shared with other jobs: timings printed are indicative only.
@@ -74,8 +89,40 @@ def labels_needed(curve: list[tuple[int, float]], target: float) -> int | None:
     return hit[0] if hit else None
 
 
-def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins):
-    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (entropy, magnitude bins)."""
+def _mix(labels: np.ndarray, classes) -> list[float]:
+    """Fraction of ``labels`` in each of ``classes`` (labels outside them are left out).
+
+    Examples
+    --------
+    >>> _mix(np.array([1, 1, 2, 0]), [1, 2])
+    [0.6666666666666666, 0.3333333333333333]
+    """
+    labels = np.asarray(labels)
+    n = np.array([np.sum(labels == c) for c in classes], dtype=float)
+    return (n / n.sum()).tolist() if n.sum() else [float("nan")] * len(classes)
+
+
+def _quotas(k: int, mix) -> np.ndarray:
+    """``k`` split over classes in proportion to ``mix`` (largest remainders get the rest).
+
+    Examples
+    --------
+    >>> _quotas(10, [0.16, 0.24, 0.195, 0.405]).tolist()
+    [2, 2, 2, 4]
+    """
+    share = k * np.asarray(mix, dtype=float) / np.sum(mix)
+    q = np.floor(share).astype(int)
+    q[np.argsort(-(share - q), kind="stable")[: k - q.sum()]] += 1
+    return q
+
+
+def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None):
+    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (entropy, magnitude bins).
+
+    ``by_class``: a class mix; the picks are then split over the *predicted* classes in that
+    mix (:func:`_quotas`), each share picked by ``suggest`` among the candidates predicted in
+    that class; a class with too few candidates leaves its rest to the highest entropy overall.
+    """
     from starclass.learn.classify import predict_inputs
     from starclass.suggest.pick import suggest
 
@@ -83,8 +130,22 @@ def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins):
     cand = Table({ID: rest, "mag_f555w": pool_mag[rest]})
     for j, c in enumerate(cfg.classes):
         cand[prob_col(c)] = prob[:, j]
-    picked = suggest(cand, k, by="entropy", mag_column="mag_f555w", bins=bins)
-    return np.asarray(picked[ID], dtype=np.int64)
+    if by_class is None:
+        picked = suggest(cand, k, by="entropy", mag_column="mag_f555w", bins=bins)
+        return np.asarray(picked[ID], dtype=np.int64)
+    pred = np.argmax(prob, axis=1)
+    out: list[np.ndarray] = []
+    for j, q in enumerate(_quotas(k, by_class)):
+        rows = np.flatnonzero(pred == j)
+        if q and rows.size:
+            got = suggest(cand[rows], min(int(q), rows.size), by="entropy", mag_column="mag_f555w", bins=bins)
+            out.append(np.asarray(got[ID], dtype=np.int64))
+    chosen = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+    if chosen.size < k:
+        more = suggest(cand, k - chosen.size, by="entropy", labelled=chosen.tolist(), mag_column="mag_f555w",
+                       bins=bins)
+        chosen = np.concatenate([chosen, np.asarray(more[ID], dtype=np.int64)])
+    return chosen
 
 
 def _plot(path: Path, res: dict) -> None:
@@ -140,6 +201,13 @@ def main() -> None:
                     help="scratch: also train the last grid point's labels of the entropy arm and of every random "
                          "order with as many optimisation steps as the all-labels model (epochs x pool / labels)")
     ap.add_argument("--ref-seeds", type=int, default=1, help="scratch: training seeds of the all-labels model")
+    ap.add_argument("--reweight", choices=("none", "start-mix", "pool-mix"), default="none",
+                    help="scratch: 'start-mix' weights every model's loss so that its labels weigh as the class "
+                         "mix of the arm's first (random) grid[0] labels; 'pool-mix' (an oracle a user does not "
+                         "have) as the mix of the whole pool's labels")
+    ap.add_argument("--pick", choices=("entropy", "entropy-by-class"), default="entropy",
+                    help="scratch, entropy arm: 'entropy-by-class' also splits every batch over the predicted "
+                         "classes in the class mix of the first (random) grid[0] labels")
     ap.add_argument("--mag-bins", type=int, default=4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto")
@@ -197,16 +265,25 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="starclass_active_"))
 
     def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None,
-              seed: int | None = None) -> tuple[Path, float]:
+              seed: int | None = None, mix: list[float] | None = None,
+              details: dict | None = None) -> tuple[Path, float]:
         y = np.zeros(len(people), dtype=np.int64)
         y[labelled] = people[labelled]
-        fit(cfg, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
+        # mix: train as if the labels had this class mix (per-class loss weights, recipe.class_mix)
+        use = cfg if mix is None else cfg.copy(recipe={"balance": "class_weights", "class_mix": list(mix)})
+        fit(use, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
             progress=False, resume=False, init_from=init_from)
         pred = predict_inputs(work / name, x_test, valid=ok_test, batch_size=512).class_pred
+        if details is not None:
+            # what the model predicts on the test fields, and how the labels it saw were mixed
+            details["labels_mix"] = _mix(people[labelled], cfg.classes)
+            details["test_pred_mix"] = _mix(pred, cfg.classes)
+            details["test_truth_mix"] = _mix(test_truth, cfg.classes)
+            details["recall"] = [float(np.mean(pred[test_truth == c] == c)) for c in cfg.classes]
         return work / name, float(np.mean(pred == test_truth))
 
     if args.retrain == "scratch":
-        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
+        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people)
         return
 
     t = time.perf_counter()
@@ -258,7 +335,7 @@ def main() -> None:
                                         indent=2))
 
 
-def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc) -> None:
+def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people) -> None:
     """``--retrain scratch``: reference seeds, the entropy arm, then the random arms."""
     import shutil
 
@@ -269,7 +346,8 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
         grid = sorted({min(int(v), n_pool) for v in args.grid.split(",")})
     res = {"args": {k: str(v) for k, v in vars(args).items()}, "retrain": "scratch", "n_pool": int(n_pool),
            "grid": grid, "people_mode_test_acc": mode_acc,
-           "reference": {"acc": [], "seeds": []}, "curves": {"random_orders": []}, "seconds": {}}
+           "reference": {"acc": [], "seeds": []}, "curves": {"random_orders": []}, "seconds": {},
+           "reweight": args.reweight, "pick": args.pick, "details": {}, "start_mix": {}}
 
     def save():
         if args.json:
@@ -277,9 +355,23 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
             tmp.write_text(json.dumps(res, indent=1))
             os.replace(tmp, args.json)  # a half-written JSON never replaces a good one
 
-    def model_at(name, labelled, seed=None):
-        path, acc = train(name, labelled, args.epochs, seed=seed)
+    def model_at(name, labelled, seed=None, mix=None):
+        det: dict = {}
+        path, acc = train(name, labelled, args.epochs, seed=seed, mix=mix, details=det)
+        det.update(labels=int(len(labelled)), accuracy=acc)
+        res["details"][name] = det
         return path, acc
+
+    def start_mix(arm, first):
+        """The arm's class mix to train to: its first (random) labels' or the pool's (None: no reweighting)."""
+        if args.reweight == "none":
+            return None
+        mix = _mix(people[first if args.reweight == "start-mix" else labellable], cfg.classes)
+        res["start_mix"][arm] = mix
+        whose = f"its first {len(first)} (random) labels" if args.reweight == "start-mix" else "the pool's labels"
+        print(f"  {arm}: loss weighted to the class mix of {whose}: " + " / ".join(f"{m:.3f}" for m in mix),
+              flush=True)
+        return mix
 
     for s in range(args.ref_seeds):
         t = time.perf_counter()
@@ -302,8 +394,8 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
     # run get fewer steps, which holds them back for a reason other than their labels
     matched_epochs = int(round(args.epochs * n_pool / grid[-1]))
 
-    def step_matched(name, labelled):
-        path, acc = train(name, labelled, matched_epochs)
+    def step_matched(name, labelled, mix=None):
+        path, acc = train(name, labelled, matched_epochs, mix=mix)
         shutil.rmtree(path, ignore_errors=True)
         res.setdefault("step_matched", {})[name] = {"labels": int(len(labelled)), "epochs": matched_epochs,
                                                     "accuracy": acc}
@@ -314,9 +406,12 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
     # entropy arm: the first grid[0] of random order 0, then the candidates suggest picks from the rest
     t = time.perf_counter()
     labelled = orders[0][: grid[0]].copy()
+    mix = start_mix("entropy", labelled) if "entropy" in arms else None
+    # entropy-by-class: the picks' predicted classes follow the first (random) labels' mix
+    strata = _mix(people[labelled], cfg.classes) if args.pick == "entropy-by-class" else None
     curve = []
     for r, n in enumerate(grid if "entropy" in arms else []):
-        path, acc = model_at(f"entropy_{r:02d}", labelled)
+        path, acc = model_at(f"entropy_{r:02d}", labelled, mix=mix)
         curve.append((n, acc))
         print(f"  entropy round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "
               f"({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -324,7 +419,7 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
             rest = np.setdiff1d(labellable, labelled)
             k = grid[r + 1] - n
             labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg, k,
-                                                               args.mag_bins)])
+                                                               args.mag_bins, by_class=strata)])
         shutil.rmtree(path, ignore_errors=True)
         res["curves"]["entropy"] = curve
         res["entropy_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled
@@ -332,16 +427,17 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc)
     if "entropy" in arms:
         res["seconds"]["entropy"] = time.perf_counter() - t
         if args.step_matched:
-            step_matched("entropy_matched", labelled)
+            step_matched("entropy_matched", labelled, mix)
     for o, order in enumerate(orders[: args.random_orders]):
         t = time.perf_counter()
         curve = []
+        mix = start_mix(f"random{o}", order[: grid[0]]) if ("random" in arms or args.step_matched) else None
         if "random" in arms:
             res["curves"]["random_orders"].append(curve)  # saved round by round (a stopped run keeps them)
         if args.step_matched:
-            step_matched(f"random{o}_matched", order[: grid[-1]])
+            step_matched(f"random{o}_matched", order[: grid[-1]], mix)
         for r, n in enumerate(grid if "random" in arms else []):
-            path, acc = model_at(f"random{o}_{r:02d}", order[:n])
+            path, acc = model_at(f"random{o}_{r:02d}", order[:n], mix=mix)
             shutil.rmtree(path, ignore_errors=True)
             curve.append((n, acc))
             print(f"  random order {o} round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "

@@ -66,7 +66,8 @@ LR_SCHEDULES = ("constant", "step", "cosine", "plateau")
 #: Recipe entries added after models were already trained, with the value that reproduces the
 #: training before them: left out of the resume digest at that value, so older models still resume.
 RECIPE_NEUTRAL = {"lr_schedule": "constant", "lr_step": 10, "lr_gamma": 0.1, "lr_min_factor": 0.01,
-                  "warmup_epochs": 0, "shift": 0, "noise": 0.0, "lr_factor": 0.1, "lr_patience": 3}
+                  "warmup_epochs": 0, "shift": 0, "noise": 0.0, "lr_factor": 0.1, "lr_patience": 3,
+                  "class_mix": None}
 
 
 @dataclass
@@ -94,7 +95,15 @@ class TrainRecipe:
         StarcNet's 1.07x magnification, applied with probability 0.5.
     balance : {"weighted_sampler", "class_weights", None}
         Class balancing: draw batches with inverse-frequency weights, weight the loss, or
-        nothing.
+        nothing. Both balance to ``class_mix`` when it is given, to equal classes otherwise.
+    class_mix : list of float, optional
+        The class mix that ``balance`` trains as if the labels had: one non-negative number per
+        output class (in the order of ``TaskConfig.classes``; normalised to fractions). With
+        ``"class_weights"``, class ``k`` of ``n_k`` of ``N`` training labels gets the loss weight
+        ``class_mix_k / (n_k / N)``; with ``"weighted_sampler"``, batches are drawn in that mix.
+        For labels chosen by a non-random rule (active learning) whose mix differs from the
+        field's: the mix of a random labelled sample estimates the field's. None (default):
+        equal classes. Needs ``balance`` to be one of the two.
     early_stopping_patience : int or None
         Stop after this many epochs without a better validation accuracy (None: never);
         the best epoch's weights are kept.
@@ -159,6 +168,7 @@ class TrainRecipe:
     rescale: float = 1.07
     rescale_prob: float = 0.5
     balance: str | None = "weighted_sampler"
+    class_mix: list[float] | None = None
     early_stopping_patience: int | None = 5
     val_fraction: float = 0.1
     split: str = "random"
@@ -197,6 +207,18 @@ class TrainRecipe:
             raise StarclassError(f"recipe.balance={self.balance!r}: use one of {BALANCES}")
         if self.split not in SPLITS:
             raise StarclassError(f"recipe.split={self.split!r}: use one of {SPLITS}")
+        if self.class_mix is not None:
+            try:
+                mix = np.asarray(self.class_mix, dtype=float).ravel()
+            except (TypeError, ValueError):
+                mix = np.array([np.nan])
+            if mix.size < 2 or not np.all(np.isfinite(mix)) or np.any(mix < 0) or not mix.sum() > 0:
+                raise StarclassError(f"recipe.class_mix={self.class_mix!r}: give one non-negative number per "
+                                     "class, not all zero")
+            if self.balance is None:
+                raise StarclassError("recipe.class_mix needs recipe.balance 'class_weights' or 'weighted_sampler' "
+                                     "(balance None trains on the labels' own mix)")
+            self.class_mix = [float(v) for v in mix]
         for name in ("epochs", "batch_size", "ensemble_size"):
             if int(getattr(self, name)) < 1:
                 raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be >= 1")
@@ -392,6 +414,10 @@ class TaskConfig:
             raise StarclassError(
                 f"{where}: {len(self.class_names)} class_names for {len(self.classes)} classes"
             )
+        mix = getattr(self.recipe, "class_mix", None)
+        if mix is not None and len(mix) != len(self.classes):
+            raise StarclassError(f"{where}: recipe.class_mix has {len(mix)} numbers for {len(self.classes)} "
+                                 f"classes {self.classes}")
         self.label_map = {str(k): int(v) for k, v in dict(self.label_map or {}).items()}
         bad_labels = {k: v for k, v in self.label_map.items() if v not in self.classes}
         if bad_labels:

@@ -16,7 +16,8 @@ The recipe follows the StarcNet paper (section 3-4) unless the task config says 
 * **Class balancing** (``recipe.balance``): ``"weighted_sampler"`` draws every epoch's
   training samples with replacement with probability inversely proportional to their class
   size (each class equally often); ``"class_weights"`` keeps the plain shuffle and weights the
-  cross-entropy by ``N / (K n_k)``; ``None`` does neither.
+  cross-entropy by ``N / (K n_k)``; ``None`` does neither. ``recipe.class_mix`` replaces the
+  equal classes both aim at by a given mix (:func:`class_mix_weights`).
 * **Splits** (``recipe.split``): ``random`` (stratified), ``spatial`` (whole tiles of the field,
   like the M31 paper's train and test regions) or ``galaxy`` (leave one galaxy out); see
   :mod:`starclass.learn.splits`. ``recipe.val_fraction = 0`` trains on everything with no
@@ -50,7 +51,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -723,15 +724,20 @@ class MemberTrainer:
                                       has_val=len(self.data.val) > 0)
         balance = getattr(self.recipe, "balance", "weighted_sampler")
         counts, train = self.data.counts, self.data.train
+        given_mix = getattr(self.recipe, "class_mix", None)
+        mix = balance_mix(given_mix, len(counts))
         self.class_weights = None
         if balance == "class_weights":
-            self.class_weights = torch.tensor(len(train) / (len(counts) * counts), dtype=torch.float32,
-                                              device=self.device)
+            # without a class mix, the expression models were trained with before the option (bit for bit)
+            w = class_mix_weights(counts, mix) if given_mix is not None else len(train) / (len(counts) * counts)
+            self.class_weights = torch.tensor(w, dtype=torch.float32, device=self.device)
         elif balance not in (None, "none", "weighted_sampler"):
             raise StarclassError(f"recipe.balance {balance!r} is not weighted_sampler, class_weights or None")
         self.balance = balance
         hard = train.targets if train.targets.ndim == 1 else train.targets.argmax(axis=1)
-        self.sample_weights = torch.as_tensor(1.0 / np.maximum(counts[hard], 1e-12), dtype=torch.double)
+        # a sample of class k drawn with probability mix_k / n_k: each epoch's draw has the mix
+        num = mix[hard] if given_mix is not None else 1.0
+        self.sample_weights = torch.as_tensor(num / np.maximum(counts[hard], 1e-12), dtype=torch.double)
 
     def restore(self) -> None:
         """Continue after the last finished epoch of the epoch checkpoint (optimizer included)."""
@@ -921,6 +927,68 @@ def _kept_member(path: Path, config, spec: MemberSpec, identity: dict[str, str] 
     val_acc = float(done.get("final_val_acc", _val_acc_at(done["history"], done["best_epoch"])))
     return MemberOutcome(path, done["history"], done["best_epoch"] or done["epoch"], val_acc,
                          [f"member {spec.index + 1}: already trained, kept ({path.name})"], trained=False)
+
+
+def balance_mix(class_mix: Sequence[float] | None, n_classes: int) -> np.ndarray:
+    """The class fractions that class balancing aims at: ``recipe.class_mix`` normalised, or equal.
+
+    Parameters
+    ----------
+    class_mix
+        ``recipe.class_mix`` (one non-negative number per output class) or None.
+    n_classes
+        Number of output classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        Fractions summing to one.
+
+    Examples
+    --------
+    >>> balance_mix(None, 4).tolist()
+    [0.25, 0.25, 0.25, 0.25]
+    >>> balance_mix([1, 3], 2).tolist()
+    [0.25, 0.75]
+    """
+    if class_mix is None:
+        return np.full(n_classes, 1.0 / n_classes)
+    mix = np.asarray(class_mix, dtype=float)
+    if mix.shape != (n_classes,):
+        raise StarclassError(f"recipe.class_mix has {mix.size} numbers for {n_classes} output classes")
+    return mix / mix.sum()
+
+
+def class_mix_weights(counts: np.ndarray, mix: np.ndarray) -> np.ndarray:
+    """Per-class loss weights that make training labels of class counts ``counts`` weigh as the mix ``mix``.
+
+    Class ``k`` gets ``mix_k / (n_k / N)``, so the weighted share of class ``k`` in the loss,
+    ``w_k n_k / sum_j w_j n_j``, is ``mix_k``. With equal fractions this is ``N / (K n_k)``, the
+    ``balance="class_weights"`` weights. A class with no training label (only possible with
+    soft targets' expected counts rounding to zero) gets weight 0.
+
+    Parameters
+    ----------
+    counts
+        Training labels (or expected counts) per output class.
+    mix
+        Target fractions per output class (:func:`balance_mix`).
+
+    Returns
+    -------
+    numpy.ndarray
+        One weight per class.
+
+    Examples
+    --------
+    >>> class_mix_weights(np.array([10, 30]), np.array([0.5, 0.5])).tolist()
+    [2.0, 0.6666666666666666]
+    >>> class_mix_weights(np.array([10, 30]), np.array([0.25, 0.75])).tolist()
+    [1.0, 1.0]
+    """
+    counts = np.asarray(counts, dtype=float)
+    share = counts / counts.sum()
+    return np.divide(np.asarray(mix, dtype=float), share, out=np.zeros_like(share), where=share > 0)
 
 
 def fit(
