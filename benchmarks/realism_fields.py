@@ -21,6 +21,7 @@ move by 2-4 points.
         [--fields ngc7793w ngc5474 ngc1433 ngc628c ngc1566] [--seeds 1 2 3] [--jobs 1] [--size PX]
         [--n-candidates N] [--tolerance 5] [--png-dir docs/img/simulator] [--json F] [--field-stars N]
         [--own-apcor]
+    PYTHONPATH=src .venv/bin/python benchmarks/realism_fields.py --combine RUN1.json RUN2.json [--json F]
 """
 
 from __future__ import annotations
@@ -374,6 +375,63 @@ def run_field(name: str, args) -> dict:
     return res
 
 
+def pool_saved(paths: list[str], tol: float = 5.0) -> list[dict]:
+    """Pool the per-seed results of several saved runs (``--json`` files) field by field.
+
+    ``FILE:f1,f2`` takes only those fields of a file (a file can hold fields whose preset changed
+    since it was written).
+
+    Runs of other seeds can be added to a field without rerunning the first ones (seeds 1-3 and
+    4-6 give six seeds). The same *within* rules as :func:`combine_seeds` (mean difference over
+    the seeds; mean simulated median inside the real IQR); no bootstrap interval of the real
+    score, which needs the real fold results that the files do not keep. A seed found twice for
+    one field is refused: it would count twice.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> lad = lambda x: [{"task": "binary", "rule": "gbm", "real": 70.0, "sim": 70.0 + x, "diff": x}]
+    >>> med = [{"quantity": "ci", "class": 1, "sim": 1.5, "q25": 1.4, "q75": 1.6}]
+    >>> for i, x in ((1, -7.0), (2, -2.0)):
+    ...     _ = (d / f"r{i}.json").write_text(json.dumps([{"field": "f", "per_seed": [
+    ...         {"seed": i, "ladder": lad(x), "medians": med}]}]))
+    >>> r = pool_saved([f"{d}/r1.json", f"{d}/r2.json:f"])[0]
+    >>> r["seeds"], r["ladder"][0]["diff"], r["ladder"][0]["within"], r["medians"][0]["inside"]
+    ([1, 2], -4.5, True, True)
+    """
+    runs: dict[str, list[dict]] = {}
+    for arg in paths:
+        path, only = str(arg).rsplit(":", 1) if ".json:" in str(arg) else (str(arg), "")
+        keep = set(only.split(",")) if only else None
+        if not Path(path).is_file():
+            raise SystemExit(f"error: --combine: no file {path}")
+        for field in json.loads(Path(path).read_text()):
+            if keep is not None and field["field"] not in keep:
+                continue
+            have = {r["seed"] for r in runs.get(field["field"], [])}
+            for r in field["per_seed"]:
+                if r["seed"] in have:
+                    raise SystemExit(f"error: {path}: seed {r['seed']} of {field['field']} is already in an "
+                                     "earlier file")
+                runs.setdefault(field["field"], []).append(r)
+    out = []
+    for name, rs in runs.items():
+        res = {"field": name, "seeds": [r["seed"] for r in rs], "ladder": [], "medians": []}
+        for i, row in enumerate(rs[0]["ladder"]):
+            diffs = np.array([r["ladder"][i]["diff"] for r in rs])
+            sd = float(diffs.std(ddof=1)) if len(diffs) > 1 else 0.0
+            res["ladder"].append({"task": row["task"], "rule": row["rule"], "diff": round(float(diffs.mean()), 1),
+                                  "diff_se": round(sd / np.sqrt(len(diffs)), 1),
+                                  "within": bool(abs(diffs.mean()) <= tol)})
+        for i, m in enumerate(rs[0]["medians"]):
+            mean = float(np.nanmean([r["medians"][i]["sim"] for r in rs]))
+            res["medians"].append({"quantity": m["quantity"], "class": m["class"], "sim": round(mean, 3),
+                                   "q25": m["q25"], "q75": m["q75"], "inside": bool(m["q25"] <= mean <= m["q75"])})
+        out.append(res)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--fields", nargs="+", default=["ngc7793w", "ngc5474", "ngc1433", "ngc628c", "ngc1566"],
@@ -389,7 +447,26 @@ def main() -> None:
                     help="Keep each source's own aperture correction instead of the average one.")
     ap.add_argument("--png-dir", type=Path, default=None, help="Write realism_<field>.png here.")
     ap.add_argument("--json", type=Path, default=None, help="Write the results as JSON.")
+    ap.add_argument("--combine", nargs="+", default=None, metavar="JSON[:FIELDS]",
+                    help="Simulate nothing: pool the per-seed results of these saved runs field by field "
+                         "(e.g. seeds 1-3 and 4-6; FILE:f1,f2 takes only those fields of FILE) and print "
+                         "each rule's mean difference.")
     args = ap.parse_args()
+    if args.combine:
+        pooled = pool_saved(args.combine, args.tolerance)
+        for res in pooled:
+            print(f"\n== {res['field']}, seeds {res['seeds']}: "
+                  f"{sum(m['inside'] for m in res['medians'])} of {len(res['medians'])} medians inside")
+            for x in res["ladder"]:
+                print(f"{x['task']:7s} {x['rule']:9s} {x['diff']:+5.1f} ± {x['diff_se']:.1f}  "
+                      f"{'yes' if x['within'] else 'NO'}")
+        n_in = sum(x["within"] for r in pooled for x in r["ladder"])
+        n_med = sum(m["inside"] for r in pooled for m in r["medians"])
+        print(f"\nall fields: {n_med} of {sum(len(r['medians']) for r in pooled)} medians inside; {n_in} of "
+              f"{sum(len(r['ladder']) for r in pooled)} rules within {args.tolerance:g} points (mean over seeds)")
+        if args.json:
+            args.json.write_text(json.dumps(pooled, indent=1))
+        return
     if not LEGUS.is_dir():
         raise SystemExit(f"real LEGUS catalogues not found at {LEGUS}")
     results = []

@@ -88,3 +88,33 @@ def test_radius_lines_split_auc_and_recall_by_projected_radius(tmp_path):
     assert any(r.startswith("* huxor14_table1:") for r in lines)
     # no coordinates: no table
     assert mod.radius_lines({"p": p.tolist(), "p_tta": p.tolist()}, Table({"x": np.zeros(n)}), y, None, 50) == []
+
+
+def _saved_run(path, field_seeds: dict):
+    """A realism_fields.py --json file: per field, per seed a ladder difference and a CI median."""
+    rows = []
+    for field, seeds in field_seeds.items():
+        per_seed = [{"seed": s, "ladder": [{"task": "4class", "rule": "gbm", "real": 50.0, "sim": 50.0 + d, "diff": d}],
+                     "medians": [{"quantity": "ci", "class": 3, "sim": m, "q25": 1.4, "q75": 1.6}]}
+                    for s, (d, m) in seeds.items()]
+        rows.append({"field": field, "per_seed": per_seed})
+    path.write_text(json.dumps(rows))
+    return str(path)
+
+
+def test_realism_pool_saved_takes_the_mean_over_files_and_only_the_fields_asked(tmp_path):
+    rf = load_benchmark("realism_fields")
+    a = _saved_run(tmp_path / "a.json", {"x": {1: (-7.0, 1.7), 2: (-6.0, 1.7)}, "y": {1: (9.0, 1.5)}})
+    b = _saved_run(tmp_path / "b.json", {"x": {3: (-2.0, 1.5), 4: (-1.0, 1.5)}})
+    (x,) = rf.pool_saved([f"{a}:x", b])  # y of a.json left out
+    assert x["seeds"] == [1, 2, 3, 4]
+    assert x["ladder"][0]["diff"] == pytest.approx(-4.0) and x["ladder"][0]["within"]
+    assert x["ladder"][0]["diff_se"] == pytest.approx(round(np.std([-7, -6, -2, -1], ddof=1) / 2, 1))
+    assert x["medians"][0]["sim"] == pytest.approx(1.6) and x["medians"][0]["inside"]
+    (x1,) = rf.pool_saved([f"{a}:x"])
+    assert not x1["ladder"][0]["within"] and not x1["medians"][0]["inside"]
+    # the same seed of a field from two files would count twice
+    with pytest.raises(SystemExit, match="seed 1 of x is already"):
+        rf.pool_saved([a, a])
+    with pytest.raises(SystemExit, match="no file"):
+        rf.pool_saved([str(tmp_path / "none.json")])
