@@ -3,7 +3,9 @@
 Two parts (``--parts``), both with the ``m31-real`` preset (the compact CNN, whole 128 px field
 -> 64 px, per-stamp z-score) or, with ``--model``, another CNN of ``benchmarks/real_pandas.py``
 (e.g. ``resnet18``, with that benchmark's recipe and crop; give it its own ``--out``, since the
-simulation model is ``OUT/sim_model``):
+simulation model is ``OUT/sim_model``); ``--stamp-size N`` resamples what the CNN is given to N px
+as ``real_pandas.py --stamp-size`` does (``--model resnet18 --stamp-size 128``: the native pixels;
+fine-tune such a model with the same ``--stamp-size``, since ``init_from`` refuses another one):
 
 ``sim``    train on simulated cutouts only (``starclass simulate SIM --preset pandas-cutouts``;
            made here with ``--n-sim`` and ``--sim-seed`` when ``--sim`` does not exist) and
@@ -78,8 +80,10 @@ METRICS = {k: v for k, v in real_pandas._metrics().items() if k in ("accuracy", 
 
 
 def net_config(args):
-    """Task config and central crop (native px) of ``--model``: a CNN of ``benchmarks/real_pandas.py``."""
-    return real_pandas.cnn_config(args.model, args.starcnet_width)
+    """Task config and central crop (native px) of ``--model``: a CNN of ``benchmarks/real_pandas.py``,
+    with ``--stamp-size`` applied by that benchmark's own :func:`variant_config` (same checks, same
+    name suffix), so a simulation model and the real benchmark's fine-tuning see the same geometry."""
+    return real_pandas.variant_config(args.model, args)
 
 
 def p_cluster(model_dir: Path, images: np.ndarray, tta: bool = False) -> np.ndarray:
@@ -369,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default="compact", choices=real_pandas.CNNS,
                     help="network of both parts, as in benchmarks/real_pandas.py (default: the m31-real preset)")
     ap.add_argument("--starcnet-width", type=int, default=32, help="width of --model starcnet")
+    ap.add_argument("--stamp-size", type=int, default=None,
+                    help="resample what the CNN is given to this many px, as benchmarks/real_pandas.py "
+                         "--stamp-size (128 keeps the native 0.187\"/px; fine-tune with the same value)")
     ap.add_argument("--ft-lr", type=float, default=None, help="learning rate of fine-tuning (default: the preset's)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the folds, the subsets and the models")
     ap.add_argument("--threads", type=int, default=2)
@@ -393,10 +400,15 @@ def main(argv: list[str] | None = None) -> int:
     # the folds of benchmarks/real_pandas.py: same call, same seed
     folds = group_folds(y, real.groups, 5, seed=args.seed)
     parts = {p.strip() for p in args.parts.split(",")}
-    if "sim" in parts:
-        run_sim(args, real, y)
-    if "curve" in parts:
-        run_curve(args, real, y, folds)
+    try:
+        net_config(args)  # a bad --model/--stamp-size combination fails here, before any simulation or training
+        if "sim" in parts:
+            run_sim(args, real, y)
+        if "curve" in parts:
+            run_curve(args, real, y, folds)
+    except StarclassError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -118,3 +118,42 @@ def test_realism_pool_saved_takes_the_mean_over_files_and_only_the_fields_asked(
         rf.pool_saved([a, a])
     with pytest.raises(SystemExit, match="no file"):
         rf.pool_saved([str(tmp_path / "none.json")])
+
+
+def test_sim_to_real_stamp_size_is_the_real_benchmarks(tmp_path, capsys):
+    """``sim_to_real.py --stamp-size``: the same geometry as ``real_pandas.py --stamp-size`` (so a
+    simulation model can start the real benchmark's fine-tuning), and a bad size stops before
+    anything is simulated or trained, with exit 2 and the option named."""
+    import argparse
+    import csv
+
+    from PIL import Image
+
+    mod = _module()
+    real = load_benchmark("real_pandas")
+    args = argparse.Namespace(model="resnet18", starcnet_width=32, stamp_size=128)
+    cfg, width = mod.net_config(args)
+    ref, ref_width = real.variant_config("resnet18", argparse.Namespace(starcnet_width=32, recipe=None,
+                                                                        members=None, stamp_size=128))
+    assert cfg.stamp_size == ref.stamp_size == 128 and width is ref_width is None
+    assert cfg.architecture == "resnet18" and cfg.name == ref.name
+    default, _ = mod.net_config(argparse.Namespace(model="resnet18", starcnet_width=32, stamp_size=None))
+    assert default.stamp_size == 64  # no option: the preset's 128 px -> 64 px, as before
+    # a tiny real folder, so main() gets as far as the option check
+    rng = np.random.default_rng(4)
+    rows = []
+    for k in range(10):
+        label = ("cluster", "galaxy")[k % 2]
+        name = f"c{k}.png"
+        Image.fromarray(rng.integers(0, 256, (128, 128), dtype=np.uint8)).save(tmp_path / name)
+        rows.append({"file": name, "label": label, "object_id": f"obj{k}"})
+    with open(tmp_path / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["file", "label", "object_id"])
+        w.writeheader()
+        w.writerows(rows)
+    sim, out = tmp_path / "sim", tmp_path / "out"
+    code = mod.main(["--data", str(tmp_path), "--parts", "sim", "--model", "compact-c64", "--stamp-size", "128",
+                     "--sim", str(sim), "--n-sim", "4", "--out", str(out), "--threads", "1"])
+    assert code == 2
+    assert "--stamp-size 128" in capsys.readouterr().err
+    assert not sim.exists() and not out.exists()
