@@ -453,6 +453,9 @@ def main() -> None:
                          "each rule's mean difference.")
     args = ap.parse_args()
     if args.combine:
+        inputs = {Path(str(a).rsplit(":", 1)[0] if ".json:" in str(a) else a).resolve() for a in args.combine}
+        if args.json and args.json.resolve() in inputs:
+            raise SystemExit(f"error: --json {args.json} is one of the --combine inputs; it would be overwritten")
         pooled = pool_saved(args.combine, args.tolerance)
         for res in pooled:
             print(f"\n== {res['field']}, seeds {res['seeds']}: "
@@ -464,8 +467,10 @@ def main() -> None:
         n_med = sum(m["inside"] for r in pooled for m in r["medians"])
         print(f"\nall fields: {n_med} of {sum(len(r['medians']) for r in pooled)} medians inside; {n_in} of "
               f"{sum(len(r['ladder']) for r in pooled)} rules within {args.tolerance:g} points (mean over seeds)")
-        if args.json:
-            args.json.write_text(json.dumps(pooled, indent=1))
+        if args.json:  # whole or not at all
+            tmp = args.json.with_name(args.json.name + ".tmp")
+            tmp.write_text(json.dumps(pooled, indent=1))
+            tmp.replace(args.json)
         return
     if not LEGUS.is_dir():
         raise SystemExit(f"real LEGUS catalogues not found at {LEGUS}")

@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     from starclass.io.cutout_folders import label_classes, read_cutout_folder
     from starclass.learn.config import get_preset
 
+    if a.json and Path(a.json).resolve().parent == Path(a.results).resolve() and "_fold" in Path(a.json).name:
+        raise SystemExit(f"error: --json {a.json} would overwrite a saved fold of --results")
     data = Path(a.data) if a.data else ROOT.parent / "shared" / "data" / "pandas-m31"
     if not (data / "labels.csv").is_file():
         raise SystemExit(f"error: --data {data}: no labels.csv there")

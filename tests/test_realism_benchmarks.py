@@ -157,3 +157,17 @@ def test_sim_to_real_stamp_size_is_the_real_benchmarks(tmp_path, capsys):
     assert code == 2
     assert "--stamp-size 128" in capsys.readouterr().err
     assert not sim.exists() and not out.exists()
+
+
+def test_realism_combine_refuses_to_write_over_one_of_its_inputs(tmp_path, monkeypatch):
+    rf = load_benchmark("realism_fields")
+    a = _saved_run(tmp_path / "a.json", {"x": {1: (-1.0, 1.5)}})
+    before = (tmp_path / "a.json").read_text()
+    monkeypatch.setattr("sys.argv", ["realism_fields.py", "--combine", f"{a}:x", "--json", a])
+    with pytest.raises(SystemExit, match="one of the --combine inputs"):
+        rf.main()
+    assert (tmp_path / "a.json").read_text() == before
+    out = tmp_path / "pooled.json"
+    monkeypatch.setattr("sys.argv", ["realism_fields.py", "--combine", a, "--json", str(out)])
+    rf.main()
+    assert json.loads(out.read_text())[0]["seeds"] == [1]

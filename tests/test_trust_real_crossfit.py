@@ -78,3 +78,11 @@ def test_load_oof_refuses_overlapping_or_missing_rows(xf, tmp_path):
         xf.load_oof(tmp_path, "m", "p", 4)
     with pytest.raises(SystemExit, match="has no 'p_tta'"):
         xf.load_oof(tmp_path, "m", "p_tta", 3)
+
+
+def test_json_never_lands_on_a_saved_fold(xf, tmp_path):
+    fold = tmp_path / "m_fold0.json"
+    fold.write_text(json.dumps({"test": [0], "p": [0.1]}))
+    with pytest.raises(SystemExit, match="would overwrite a saved fold"):
+        xf.main(["--results", str(tmp_path), "--runs", "m", "--json", str(fold)])
+    assert json.loads(fold.read_text()) == {"test": [0], "p": [0.1]}
