@@ -77,6 +77,17 @@ rather than "is this cutout one?".
 instead of training it, and prints the estimated epoch and 5-fold cost (for ResNet-50 at
 224 px, too slow for a loaded 2-core CPU).
 
+On a GPU machine, ``--device cuda`` (or ``auto``) trains and predicts every CNN there, e.g. the
+paper's ResNet-50 at 224 px on all five folds, which a 2-core CPU cannot (about 51 h, above)::
+
+    python benchmarks/real_pandas.py --models resnet50,resnet18 --device cuda --threads 8 \
+        --data PANDAS_FOLDER --out OUT
+    python benchmarks/real_pandas.py --models resnet18 --stamp-size 128 --epochs 20 --tag=-n128-e20 \
+        --device cuda --data PANDAS_FOLDER --out OUT
+
+Each fold's JSON records the device it ran on; the baselines always run on the CPU. A device
+that does not exist here stops the run before anything is read, with exit status 2.
+
 The machine is shared: timings are indicative only.
 """
 
@@ -105,6 +116,7 @@ from starclass.learn.checkpoint import load_model
 from starclass.learn.classify import predict_inputs
 from starclass.learn.config import get_preset
 from starclass.learn.cutouts import fit_cutouts, group_folds
+from starclass.learn.precision import pick_device
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels
 from starclass.models.torchvision_nets import find_cached_weights
@@ -266,14 +278,14 @@ def run_cnn(name, cs, y, folds, k, args) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"realpandas_{name}_") as tmp:
         t0 = time.perf_counter()
         res = fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=args.seed, epochs=args.epochs,
-                          progress=False, resume=False, device="cpu", init_from=args.init_from)
+                          progress=False, resume=False, device=args.device, init_from=args.init_from)
         t_train = time.perf_counter() - t0
-        model = load_model(tmp, device="cpu")
+        model = load_model(tmp, device=args.device)
         x = cutout_inputs(data.images[test], cfg)
         out = {}
         for tta in (False, True):
             t0 = time.perf_counter()
-            r = predict_inputs(model, x, tta=tta, device="cpu")
+            r = predict_inputs(model, x, tta=tta, device=args.device)
             out["infer_tta_s" if tta else "infer_s"] = time.perf_counter() - t0
             out["p_tta" if tta else "p"] = r.prob_mean[:, cfg.classes.index(1)].tolist()
     if getattr(args, "inner_oof", False):
@@ -297,12 +309,12 @@ def inner_predictions(cfg, data: CutoutSet, folds: np.ndarray, k: int, args) -> 
     for _, train, held in inner_splits(folds, k):
         with tempfile.TemporaryDirectory(prefix="realpandas_inner_") as tmp:
             fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=args.seed, epochs=args.epochs,
-                        progress=False, resume=False, device="cpu", init_from=args.init_from)
-            model = load_model(tmp, device="cpu")
+                        progress=False, resume=False, device=args.device, init_from=args.init_from)
+            model = load_model(tmp, device=args.device)
             x = cutout_inputs(data.images[held], cfg)
             c = cfg.classes.index(1)
-            p.extend(predict_inputs(model, x, tta=False, device="cpu").prob_mean[:, c].tolist())
-            p_tta.extend(predict_inputs(model, x, tta=True, device="cpu").prob_mean[:, c].tolist())
+            p.extend(predict_inputs(model, x, tta=False, device=args.device).prob_mean[:, c].tolist())
+            p_tta.extend(predict_inputs(model, x, tta=True, device=args.device).prob_mean[:, c].tolist())
         idx.extend(held.tolist())
     return {"index": idx, "p": p, "p_tta": p_tta, "train_s": time.perf_counter() - t0}
 
@@ -312,31 +324,41 @@ def time_cnn(name, cs, y, folds, args) -> None:
     cfg, width = variant_config(name, args)
     data = crop(cs, width)
     torch.manual_seed(0)
-    net = build_model(cfg)
+    dev = torch.device(args.device)
+    net = build_model(cfg).to(dev)
     bs = int(cfg.recipe.batch_size)
-    x = torch.from_numpy(cutout_inputs(data.images[:bs], cfg))
-    t = torch.from_numpy((y[:bs] != 1).astype(np.int64))
+    x = torch.from_numpy(cutout_inputs(data.images[:bs], cfg)).to(dev)
+    t = torch.from_numpy((y[:bs] != 1).astype(np.int64)).to(dev)
     opt = torch.optim.SGD(net.parameters(), lr=1e-3)
+
+    def wait() -> None:
+        # GPU work is queued: the clock may only stop once it has run
+        if dev.type == "cuda":
+            torch.cuda.synchronize(dev)
+
     net.train()
+    wait()
     t0 = time.perf_counter()
     for _ in range(args.time_batches):
         loss = torch.nn.functional.cross_entropy(net(x), t)
         opt.zero_grad()
         loss.backward()
         opt.step()
+    wait()
     train_batch = (time.perf_counter() - t0) / args.time_batches
     net.eval()
     t0 = time.perf_counter()
     with torch.inference_mode():
         for _ in range(args.time_batches):
             net(x)
+    wait()
     infer_batch = (time.perf_counter() - t0) / args.time_batches
     n_train = int(np.sum(folds != 0))
     epoch = train_batch * n_train / bs + infer_batch * 0.15 * n_train / bs
     epochs = int(args.epochs or cfg.recipe.epochs)
     print(f"{name}: {train_batch:.2f} s per training batch of {bs}, {infer_batch:.2f} s per inference batch "
           f"-> about {epoch / 60:.1f} min per epoch on {n_train} cutouts; {epochs} epochs x 5 folds = "
-          f"{epoch * epochs * 5 / 3600:.1f} h (+ 8x inference for TTA); {weights_note(cfg)}")
+          f"{epoch * epochs * 5 / 3600:.1f} h (+ 8x inference for TTA) on {dev}; {weights_note(cfg)}")
 
 
 # ----------------------------------------------------------------------------- baselines
@@ -750,6 +772,32 @@ def _align(run: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> np.ndarray:
     return np.array([p[where[int(r)]] for r in rows])
 
 
+def resolve_device(name: str) -> str:
+    """The torch device ``--device`` names, checked before any work starts.
+
+    Parameters
+    ----------
+    name : str
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"`` (CUDA when this machine has it).
+
+    Returns
+    -------
+    str
+        The device as torch writes it (``"cpu"``, ``"cuda"``, ``"cuda:1"``).
+
+    Raises
+    ------
+    StarclassError
+        When the name is not a device, or names a GPU this machine does not have.
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    'cpu'
+    """
+    return str(pick_device(None if name == "auto" else name))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_data = next((p for p in (ROOT.parent / "shared" / "data" / "pandas-m31",
@@ -794,7 +842,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="morphology features file (default OUT/morphology_features.npy; measured if absent)")
     ap.add_argument("--tag", default="", help="suffix of the run's name in OUT (variants side by side)")
     ap.add_argument("--time-batches", type=int, default=0, help="only time this many batches per CNN")
+    ap.add_argument("--device", default="cpu",
+                    help="where the CNNs train and predict: cpu (the default, as every published row), "
+                         "cuda, cuda:N, or auto (CUDA when there is one); the baselines always run on the CPU")
     args = ap.parse_args(argv)
+    try:
+        args.device = resolve_device(args.device)
+    except StarclassError as exc:
+        print(f"real_pandas: {exc}")
+        return 2
     if args.summary_folds is not None:
         args.summary_folds = {int(f) for f in args.summary_folds.split(",")}
     torch.set_num_threads(args.threads)
@@ -821,7 +877,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 res = run_baseline(name, cs, y, folds, k, args)
             res.update(model=name + args.tag, base_model=name, fold=k, n_folds=args.n_folds, seed=args.seed,
-                       loadavg=os.getloadavg()[0])
+                       loadavg=os.getloadavg()[0], device=args.device if name in CNNS else "cpu")
             path = out / f"{name}{args.tag}_fold{k}.json"
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(res))

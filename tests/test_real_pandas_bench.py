@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 from sklearn.metrics import f1_score, roc_auc_score
 
 from conftest import load_benchmark
@@ -207,3 +208,35 @@ def test_stacking_uses_the_extra_features():
     for name in mod.STACKERS:
         p = mod.stack_fold(mod.second_level_model(name), y, extra, folds, k, train, p_cnn[train], test, p_cnn[test])
         assert roc_auc_score(y[test], p) > roc_auc_score(y[test], p_cnn[test]) + 0.05
+
+
+def test_device_option_names_what_is_wrong_and_stops_before_work(tmp_path, capsys):
+    """``--device``: a device this machine lacks stops the run with exit 2 before any data is read."""
+    mod = _module()
+    missing = tmp_path / "no_such_folder"  # reading it would fail differently, so the order shows
+    code = mod.main(["--device", "tpu", "--data", str(missing), "--out", str(tmp_path / "out")])
+    assert code == 2
+    out = capsys.readouterr().out
+    assert "--device" in out and "tpu" in out
+    assert not (tmp_path / "out").exists()
+    assert mod.resolve_device("cpu") == "cpu"
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert mod.resolve_device("auto") == expected
+
+
+def test_time_batches_runs_on_the_device_it_is_given(tmp_path, capsys):
+    """``--time-batches`` with ``--device cpu`` times a small CNN on a generated folder and names the device."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    rows = ["file,label,object_id"]
+    for j in range(24):
+        label = "cluster" if j % 2 else "galaxy"
+        name = f"c{j:02d}.png"
+        Image.fromarray(rng.integers(0, 255, (128, 128), dtype=np.uint8)).save(tmp_path / name)
+        rows.append(f"{name},{label},o{j:02d}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    code = _module().main(["--models", "smallcnn", "--time-batches", "1", "--device", "cpu", "--data", str(tmp_path),
+                          "--threads", "1", "--out", str(tmp_path / "out")])
+    assert code == 0
+    assert "on cpu" in capsys.readouterr().out
