@@ -67,6 +67,9 @@ ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS
 radius_pc           float64  pc       simulated half-light radius
 entropy             float64           entropy of the predicted probabilities (nats)
 suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
+class_joint         int16             class from the model and the people's votes together, 0 = none
+prob_joint_<k>      float64           probability of class <k> given the image (model) and the votes
+n_votes             int16             number of people's votes the row has
 model               str               absolute path of the model that classified the row (CSV outputs: no meta)
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
@@ -189,6 +192,8 @@ EBV = "ebv"
 RADIUS_PC = "radius_pc"
 ENTROPY = "entropy"
 SUGGEST_RANK = "suggest_rank"
+CLASS_JOINT = "class_joint"
+N_VOTES = "n_votes"
 #: the model that classified a row, written where the output format keeps no metadata (CSV)
 MODEL_PATH = "model"
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)
@@ -322,6 +327,9 @@ COLUMNS: dict[str, Column] = _registry(
     Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
     Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
     Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
+    Column(CLASS_JOINT, "int16", None, "class from the model and the people's votes together, 0 = none"),
+    Column("prob_joint_<k>", "float64", None, "probability of class <k> given the image (model) and the votes"),
+    Column(N_VOTES, "int16", None, "number of people's votes the row has"),
     Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
     Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
     Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
@@ -400,6 +408,17 @@ def prob_raw_col(k: int) -> str:
     'prob_2_raw'
     """
     return f"prob_{int(k)}_raw"
+
+
+def prob_joint_col(k: int) -> str:
+    """Name of the column of class ``k``'s probability given the model and the people's votes.
+
+    Examples
+    --------
+    >>> prob_joint_col(3)
+    'prob_joint_3'
+    """
+    return f"prob_joint_{int(k)}"
 
 
 def prob_cols(classes: Iterable[int]) -> list[str]:

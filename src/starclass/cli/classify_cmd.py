@@ -50,6 +50,15 @@ def classify_command(
         0.9, "--coverage",
         help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (0-1, e.g. 0.9); needs a "
              "model with a calibration (trained with a validation split, or 'starclass calibrate')."),
+    votes: Path | None = typer.Option(
+        None, "--votes",
+        help="People's votes on some of these candidates (an id column and one class column per person, "
+             "e.g. the simulator's humans.ecsv or 'inspect --export'): adds class_joint and prob_joint_<k>, "
+             "the model's probabilities combined with each person's Dawid-Skene confusion matrix, and "
+             "n_votes. May be the catalogue itself when it holds the votes."),
+    label_columns: str | None = typer.Option(
+        None, "--label-columns",
+        help="With --votes: the vote columns, comma-separated (default: every class_h<k> column)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
@@ -77,14 +86,19 @@ def classify_command(
         parse_precision(precision, "--precision")  # a misspelt precision fails now, not after the stamps
     # before the model is loaded: the output is never an input (its own catalogue, a mosaic, a
     # cutout folder's labels.csv) and an existing one is kept unless --overwrite
-    inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model]
+    if label_columns is not None and votes is None:
+        raise StarclassError("--label-columns names the vote columns of --votes: give --votes too")
+    if votes is not None and not votes.is_file():
+        raise StarclassError(f"--votes {votes}: no such file")
+    inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
     check_output(output, inputs, option="--output", overwrite=overwrite)
     catalog_format(output)  # a wrong extension fails now, not after the classification
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
-                          device=device, precision=precision, calibration=calibration, coverage=coverage)
+                          device=device, precision=precision, calibration=calibration, coverage=coverage,
+                          votes=votes, label_columns=label_columns)
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -102,6 +116,7 @@ def classify_command(
                    action="classify")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
                    precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage)
+    joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     write_catalog(out, output)
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
@@ -115,7 +130,33 @@ def classify_command(
              "class_pred 0")
     if out.meta.get("n_blank"):
         echo(f"{out.meta['n_blank']} of them have a blank (constant) band, named in column blank_bands")
+    if joint_line:
+        echo(joint_line)
     echo(f"written {output}")
+
+
+def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str | None:
+    """``--votes``: add class_joint, prob_joint_<k> and n_votes to ``out``; the line to print."""
+    import numpy as np
+
+    from starclass.learn.labels import joint_with_votes, read_votes
+    from starclass.schema import CLASS_JOINT, CLASS_PRED, N_VOTES, prob_col, prob_joint_col
+
+    if votes is None:
+        return None
+    table = read_votes(votes)
+    prob = np.column_stack([np.asarray(out[prob_col(k)], dtype=float) for k in cfg.classes])
+    joint = joint_with_votes(cfg, out, prob, table, columns=label_columns, name=str(votes))
+    voted = joint.n_votes > 0
+    pred = np.asarray(out[CLASS_PRED])
+    # without votes the model's own decision stands (its threshold or ensemble rule included)
+    out[CLASS_JOINT] = np.where(voted, joint.classes, pred).astype(np.int16)
+    for j, k in enumerate(cfg.classes):
+        out[prob_joint_col(k)] = joint.probabilities[:, j]
+    out[N_VOTES] = joint.n_votes.astype(np.int16)
+    changed = int(np.sum(voted & (joint.classes != pred)))
+    return (f"people and model together (--votes {votes}, columns {', '.join(joint.columns)}): "
+            f"{int(voted.sum())} candidates with votes; class_joint differs from class_pred on {changed} of them")
 
 
 def _record_model(out, model: Path, output: Path) -> None:
@@ -162,7 +203,8 @@ def _echo_trust(out) -> None:
 
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
                       device: str | None, precision: str | None, calibration: bool = True,
-                      coverage: float | None = 0.9) -> None:
+                      coverage: float | None = 0.9, votes: Path | None = None,
+                      label_columns: str | None = None) -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept."""
     import time
 
@@ -184,6 +226,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                                  bands=list(cfg.bands))
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage)
+    joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     write_catalog(out, output)
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
@@ -201,4 +244,6 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
             left = f" ({int((~done).sum())} unclassified left out)" if not done.all() else ""
             acc = np.mean(np.asarray(out["class_pred"])[done] == np.asarray(out["class_ref"])[done])
             echo(f"accuracy against the labels: {acc:.3f}{left}")
+    if joint_line:
+        echo(joint_line)
     echo(f"written {output}")

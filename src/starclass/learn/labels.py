@@ -55,7 +55,7 @@ from starclass.schema import class_array
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
            "annotator_table", "read_votes",
-           "parse_label_columns"]
+           "parse_label_columns", "combine_votes", "JointClasses", "joint_with_votes"]
 
 #: The label models :func:`vote_targets` knows.
 LABEL_MODELS = ("mode", "soft", "dawid-skene")
@@ -424,22 +424,12 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     >>> vt.targets.tolist(), vt.n_labelled
     ([[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]], 2)
     """
-    from starclass.schema import ID, human_cols
+    from starclass.schema import ID
 
     if model not in LABEL_MODELS:
         raise StarclassError(f"--label-model {model!r}: use one of {', '.join(LABEL_MODELS)}")
     table = catalogue if votes is None else votes
-    if columns is None:
-        cols = human_cols(table)
-        if not cols:
-            raise StarclassError(f"{name} has no class_h<k> vote columns; name them with --label-columns "
-                                 f"(columns: {', '.join(table.colnames)})")
-    else:
-        cols = parse_label_columns(columns)
-    missing = [c for c in cols if c not in table.colnames]
-    if missing:
-        raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
-                             f"(columns: {', '.join(table.colnames)})")
+    cols = _vote_columns(table, columns, name)
     votes_arr = vote_matrix(table, cols, name=name)
     # reference classes: the task's merge keys (or its classes) and anything voted for
     ref = sorted({int(c) for c in (config.merge or {c: c for c in config.classes})}
@@ -458,6 +448,186 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
         targets, n_votes_row = _match_ids(catalogue, votes, targets, n_votes_row, name, ID)
     labelled = targets.sum(axis=1) > 0
     return VoteTargets(targets, model, cols, int(labelled.sum()), int(n_votes_row[labelled].sum()), annotators)
+
+
+def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) -> list[str]:
+    """The vote columns: those named (all must exist), else every ``class_h<k>`` column."""
+    from starclass.schema import human_cols
+
+    if columns is None:
+        cols = human_cols(table)
+        if not cols:
+            raise StarclassError(f"{name} has no class_h<k> vote columns; name them with --label-columns "
+                                 f"(columns: {', '.join(table.colnames)})")
+        return cols
+    cols = parse_label_columns(columns)
+    missing = [c for c in cols if c not in table.colnames]
+    if missing:
+        raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
+                             f"(columns: {', '.join(table.colnames)})")
+    return cols
+
+
+def combine_votes(prior: np.ndarray, votes: np.ndarray, confusion: np.ndarray,
+                  classes: Sequence[int]) -> np.ndarray:
+    """P(true class | prior, votes): each person's vote weighed by their confusion matrix.
+
+    ``P(c) ∝ prior[c] · Π_h confusion[h][c, v_h]`` over the people ``h`` who voted: the
+    Dawid-Skene posterior with a prior per candidate (a classifier's probabilities from the
+    pixels) instead of one set of class fractions. The votes are taken to be independent of
+    each other and of the image given the true class.
+
+    Parameters
+    ----------
+    prior : numpy.ndarray
+        ``(N, K)`` prior per candidate over ``classes`` (rows need not be normalised).
+    votes : numpy.ndarray
+        ``(N, H)`` votes; a value not in ``classes`` (0: no vote) is left out.
+    confusion : numpy.ndarray
+        ``(H, K, K)``, ``confusion[h, i, j]`` = P(person h votes ``classes[j]`` | true class
+        ``classes[i]``), as :func:`dawid_skene` estimates it.
+    classes : sequence of int
+        The class of each column.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, K)``, rows summing to 1. A row without votes is its normalised prior, and so is a
+        row whose votes every class makes impossible (all products zero).
+
+    Examples
+    --------
+    One person who is right 90% of the time on class 1 and 80% on class 2 votes 1 for a
+    candidate the classifier gives even odds:
+
+    >>> conf = np.array([[[0.9, 0.1], [0.2, 0.8]]])
+    >>> combine_votes(np.array([[0.5, 0.5]]), np.array([[1]]), conf, [1, 2]).round(3).tolist()
+    [[0.818, 0.182]]
+    """
+    prior = np.asarray(prior, dtype=float)
+    votes = np.asarray(votes, dtype=np.int64)
+    confusion = np.asarray(confusion, dtype=float)
+    classes = [int(c) for c in classes]
+    n, k = prior.shape
+    if votes.ndim != 2 or votes.shape[0] != n or confusion.shape != (votes.shape[1], k, k):
+        raise ValueError(f"shapes do not fit: prior {prior.shape}, votes {votes.shape}, "
+                         f"confusion {confusion.shape}")
+    col = np.full(max(classes + [int(votes.max(initial=0))]) + 1, -1, dtype=np.int64)
+    col[classes] = np.arange(k)
+    post = prior.copy()
+    for h in range(votes.shape[1]):
+        v = votes[:, h]
+        j = np.where(v > 0, col[np.clip(v, 0, None)], -1)
+        has = j >= 0
+        post[has] *= confusion[h][:, j[has]].T
+    total = post.sum(axis=1, keepdims=True)
+    norm = prior.sum(axis=1, keepdims=True)
+    base = np.divide(prior, norm, out=np.full_like(prior, 1.0 / k), where=norm > 0)
+    return np.where(total > 0, post / np.where(total > 0, total, 1.0), base)
+
+
+@dataclass
+class JointClasses:
+    """Classes from a classifier's probabilities and people's votes together (:func:`joint_with_votes`).
+
+    Attributes
+    ----------
+    probabilities : numpy.ndarray
+        ``(N, K)`` over the task's classes; NaN rows where neither the classifier nor a person
+        said anything.
+    classes : numpy.ndarray
+        ``(N,)`` the most probable class, 0 for those rows.
+    n_votes : numpy.ndarray
+        ``(N,)`` votes each catalogue row had (among the task's classes).
+    annotators : astropy.table.Table
+        Each person's estimated confusion matrix (:func:`annotator_table`).
+    columns : list of str
+        The vote columns.
+    """
+
+    probabilities: np.ndarray
+    classes: np.ndarray
+    n_votes: np.ndarray
+    annotators: Table
+    columns: list[str]
+
+
+def joint_with_votes(config, catalogue: Table, prob: np.ndarray, votes: Table | None = None, *,
+                     columns: str | Sequence[str] | None = None, name: str = "labels") -> JointClasses:
+    """The people and the machine together: a classifier's probabilities as the prior of the votes.
+
+    Each person's confusion matrix is estimated from the votes alone by Dawid-Skene
+    (:func:`dawid_skene`, no truth needed), over the task's classes (votes are merged as the
+    task merges classes; votes for classes it drops are left out). Each candidate's
+    probabilities from the pixels then take the place of Dawid-Skene's class fractions
+    (:func:`combine_votes`). Candidates without votes keep the classifier's probabilities;
+    candidates the classifier could not score (NaN) but people voted on get the Dawid-Skene
+    posterior. Use probabilities of a model that was not trained on these candidates: on its own
+    training candidates a network has seen the people's labels already.
+
+    Parameters
+    ----------
+    config : TaskConfig
+        The model's task.
+    catalogue : astropy.table.Table
+        The classified candidates (``id`` when the votes are another table).
+    prob : numpy.ndarray
+        ``(N, config.n_classes)`` the classifier's probabilities for the catalogue's rows.
+    votes : astropy.table.Table, optional
+        The votes with an ``id`` column (ids must be in the catalogue; catalogue rows it lacks
+        have no votes). None: the votes are columns of the catalogue.
+    columns : str or sequence of str, optional
+        The vote columns; default every ``class_h<k>`` column.
+    name : str
+        The votes' file, for messages.
+
+    Returns
+    -------
+    JointClasses
+
+    Raises
+    ------
+    StarclassError
+        No vote columns, a missing ``id``, duplicate or unknown ids, a non-integer class, or a
+        ``prob`` of the wrong shape.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("legus4", merge={1: 1, 2: 1, 3: 2, 4: 2}, classes=[1, 2], class_names=["c", "n"])
+    >>> cat = Table({"class_h1": [1, 3, 2, 4] * 10, "class_h2": [2, 4, 1, 3] * 10})
+    >>> prob = np.tile([[0.6, 0.4], [0.3, 0.7], [0.9, 0.1], [0.5, 0.5]], (10, 1))
+    >>> joint_with_votes(cfg, cat, prob).classes[:4].tolist()
+    [1, 2, 1, 2]
+    """
+    from starclass.schema import ID
+
+    prob = np.asarray(prob, dtype=float)
+    k = config.n_classes
+    if prob.shape != (len(catalogue), k):
+        raise StarclassError(f"probabilities of shape {prob.shape} for {len(catalogue)} candidates and "
+                             f"{k} classes")
+    table = catalogue if votes is None else votes
+    cols = _vote_columns(table, columns, name)
+    raw = vote_matrix(table, cols, name=name)
+    classes = [int(c) for c in config.classes]
+    # each vote as the task's class it merges into; a dropped class is no vote
+    idx = np.asarray(config.class_indices(raw.reshape(-1).astype(float)), dtype=np.int64).reshape(raw.shape)
+    task_votes = np.where((raw > 0) & (idx >= 0), np.asarray(classes)[np.clip(idx, 0, None)], 0)
+    if not (task_votes > 0).any():
+        raise StarclassError(f"{name}: no vote in columns {', '.join(cols)} is a class of task {config.name!r}")
+    fitted = dawid_skene(task_votes, classes)
+    n_row = (task_votes > 0).sum(axis=1)
+    if votes is not None:
+        aligned, n_row = _match_ids(catalogue, votes, task_votes.astype(float), n_row, name, ID)
+        task_votes = aligned.astype(np.int64)
+    finite = np.isfinite(prob).all(axis=1)
+    prior = np.where(finite[:, None], prob, fitted.priors[None, :])
+    post = combine_votes(prior, task_votes, fitted.confusion, classes)
+    known = finite | (n_row > 0)
+    post[~known] = np.nan
+    best = np.where(known, np.asarray(classes)[np.nan_to_num(post, nan=0.0).argmax(axis=1)], 0)
+    return JointClasses(post, best.astype(np.int16), n_row.astype(np.int64), annotator_table(fitted, cols), cols)
 
 
 def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.ndarray, name: str,
