@@ -107,6 +107,11 @@ def test_every_shared_file_matches_layouts_csv(row):
         v = raw[:, k - 1]
         sentinel = np.isin(np.round(v, 3), (99.999, 66.666, 44.444)) | (v >= 90)
         assert np.array_equal(np.isnan(np.asarray(t[col])), sentinel), col
+    # a CI made from the 99.999 marker (about 70; no real CI lies above 7) is missing, every other kept
+    ci_raw = raw[:, 15]
+    ci = np.asarray(t["ci"], dtype=float)
+    np.testing.assert_array_equal(np.isnan(ci), ci_raw > 50)
+    np.testing.assert_array_equal(ci[ci_raw <= 50], ci_raw[ci_raw <= 50])
 
 
 def test_info_dir_on_shared_folder():
@@ -141,6 +146,21 @@ def test_sentinels_become_missing(tmp_path):
     assert t["mag_f555w"][0] == pytest.approx(22.0)
     assert t.meta["legus_layout"] == "standard" and "class_human_mean" in t.colnames
     assert t.meta["ci_cut"] == pytest.approx(1.5)
+
+
+def test_ci_from_the_missing_marker_becomes_missing(tmp_path):
+    """A failed 1 px measurement gives CI = 99.999 - m(3 px), about 70 (ten shared files): not a CI."""
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngctest_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(1, 1, 1.0), _standard_row(2, 4, 4.0), _standard_row(3, 2, 2.0)]
+    rows[0][15] = 72.708  # the NGC 1566 value
+    rows[1][15] = 6.55    # large but real (NGC 5253)
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    t = read_catalog(p)
+    assert np.isnan(t["ci"][0])
+    assert list(np.asarray(t["ci"][1:])) == [6.55, 1.5]
+    res = invoke("info", str(p))
+    assert res.exit_code == 0, res.output
+    assert "ci: 1.500 / 4.025 / 6.550" in res.output
 
 
 def test_unknown_class_layout_warns_and_takes_a_map(tmp_path, capsys):
