@@ -236,6 +236,38 @@ def test_info_dir_cli(tmp_path):
     assert res.exit_code == 2 and "--out-format" in res.output
 
 
+def test_info_dir_map_only_where_a_layout_is_uncertain(tmp_path):
+    """--map on a folder was applied to every file: class_ref=36 read a standard file's 0/1 flag as classes."""
+    std = tmp_path / "hlsp_legus_hst_wfc3_ngca_multiband_v1_x.tab"
+    rows = [_standard_row(i, c, float(c), extra=(1,)) for i, c in enumerate((1, 2, 4, 4, 0), start=1)]
+    std.write_text("\n".join(_line(r) for r in rows) + "\n")
+    unk = tmp_path / "hlsp_legus_hst_wfc3_ngcb_multiband_v1_x.tab"
+    rows = [_standard_row(i, i % 2, 0.0, extra=(k, 1)) for i, k in enumerate((1, 2, 3, 3, 0), start=1)]
+    unk.write_text("\n".join(_line(r) for r in rows) + "\n")
+    res = invoke("info", str(tmp_path), "--map", "class_ref=36", "--out-format", "csv")
+    assert res.exit_code == 0, res.output
+    t = Table.read(res.stdout, format="ascii.csv")
+    a, b = t[t["field"] == "ngca"][0], t[t["field"] == "ngcb"][0]
+    # the standard file keeps its own class column (34); the uncertain one takes the map
+    assert [a[f"n{k}"] for k in (1, 2, 3, 4)] == [1, 1, 0, 2] and a["mapped"] is np.ma.masked
+    assert [b[f"n{k}"] for k in (1, 2, 3, 4)] == [1, 1, 2, 0] and b["mapped"] == "col36->class_ref"
+    assert "1 read with a certain layout" in res.stderr
+    # a map that does not fit a file it applies to: an error naming the file, not a row left out
+    res = invoke("info", str(tmp_path), "--map", "class_ref=38")
+    assert res.exit_code == 2 and unk.name in res.output and "column 38" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_info_dir_named_map_that_does_not_fit_a_table_names_it(tmp_path):
+    Table({"NUM": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0], "Class": [1, 4]}).write(tmp_path / "a.csv")
+    Table({"NUM": [3], "x": [1.0], "y": [1.0], "Klasse": [2]}).write(tmp_path / "b.csv")
+    res = invoke("info", str(tmp_path / "a.csv"), "--map", "NUM=id,Class=class_ref")
+    assert res.exit_code == 0, res.output
+    res = invoke("info", str(tmp_path), "--map", "NUM=id,Class=class_ref")
+    assert res.exit_code == 2 and "b.csv" in res.output and "'Class'" in res.output
+    assert "Traceback" not in res.output
+
+
 # ------------------------------------------------------------------------- tables from papers
 
 MRT = """Title: Star clusters of a galaxy

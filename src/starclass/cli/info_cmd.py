@@ -214,7 +214,9 @@ def info(
                                  "ascii (default: guessed from the extension and contents)."),
     column_map: list[str] = typer.Option(
         None, "--map", help="Name a column: --map X_IMAGE=x or --map class_ref=Class; for a LEGUS .tab a "
-                            "column number, --map class_ref=35 (repeatable; comma-separated lists too)."),
+                            "column number, --map class_ref=35 (repeatable; comma-separated lists too). For a folder: "
+                            "column numbers apply to the LEGUS files whose layout is uncertain, names to the other "
+                            "tables; a map that does not fit a file it applies to is an error naming the file."),
     bands: str = typer.Option(
         None, "--bands", help="LEGUS .tab: its five filters, blue to red, e.g. f275w,f336w,f435w,f606w,f814w "
                               "(default: a readme beside it, the survey table, the file name)."),

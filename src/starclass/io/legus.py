@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import ColumnMapError, StarclassError
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -249,11 +249,11 @@ def _column_number(key: str, ncols: int, path: Path) -> int:
     s = key.strip().lower()
     s = s[3:] if s.startswith("col") else s
     if not s.isdigit():
-        raise StarclassError(f"{path}: a LEGUS .tab has no column names; map a column number "
+        raise ColumnMapError(f"{path}: a LEGUS .tab has no column names; map a column number "
                              f"(e.g. --map class_ref=34), not {key!r}")
     k = int(s)
     if not 1 <= k <= ncols:
-        raise StarclassError(f"{path}: column {k} in the column map does not exist (the file has {ncols})")
+        raise ColumnMapError(f"{path}: column {k} in the column map does not exist (the file has {ncols})")
     return k
 
 
