@@ -60,3 +60,22 @@ def test_detect_output_with_an_unknown_extension_fails_before_detection(tmp_path
     # nothing was measured: the message is the format's, not a detection's
     assert "candidates" not in r.output.lower().replace("cands.txt", "")
     assert not (tmp_path / "cands.txt").exists()
+
+
+@pytest.mark.parametrize("option, value", [("--crowding-radius", "-3"), ("--crowding-radius", "0"),
+                                           ("--fwhm", "0"), ("--threshold", "-1"), ("--fwhm", "nan")])
+def test_detect_refuses_a_non_positive_radius_fwhm_or_threshold(option, value, tmp_path, monkeypatch):
+    """--crowding-radius -3 was accepted: a crowding column counted within |r| (0-2 instead of 0-6)."""
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.mosaic import write_mosaic
+
+    monkeypatch.chdir(tmp_path)
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    for band in mosaics.bands:
+        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
+                            option, value])
+    assert r.exit_code == 2 and option in r.output and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "cands.ecsv").exists()

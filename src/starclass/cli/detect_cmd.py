@@ -115,6 +115,10 @@ def detect_command(
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
+    # named now, before the mosaics are read: --crowding-radius -3 counted neighbours within |r| silently
+    for option, value in (("--fwhm", fwhm), ("--threshold", threshold), ("--crowding-radius", crowding_radius)):
+        if not (np.isfinite(value) and value > 0):
+            raise StarclassError(f"{option} must be a positive number, got {value}")
     band_list = [b.strip().lower() for b in bands.split(",")] if bands else None
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)
