@@ -317,3 +317,14 @@ def test_cutouts_phangs_folder_is_replaced_as_a_whole(tmp_path):
     assert code == 0, out
     assert sorted(p.name for p in fitsdir.iterdir()) == ["cand_000001.fits", "cand_000002.fits", "cand_000003.fits"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "phangs", "st.h5"]
+
+
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_cutouts_bad_phangs_size_is_refused_before_the_store_is_written(tmp_path, size):
+    """--phangs-size 0 failed ("size: stamp size must be >= 1") only after st.h5 had been written."""
+    _mosaics(tmp_path / "field")
+    cat = _catalogue(tmp_path / "cands.ecsv")
+    code, out = _run(["cutouts", tmp_path / "field", "-c", cat, "-o", tmp_path / "st.h5", "--phangs-fits-dir",
+                      tmp_path / "phangs", "--phangs-size", size, "--no-progress"])
+    assert code == 2 and "--phangs-size" in out and "Traceback" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field"]
