@@ -18,6 +18,8 @@ runner = CliRunner()
     (["detect", "m.fits", "-o", "c.ecsv", "--box-size", "0"], "--box-size"),
     (["evaluate", "p.ecsv", "--target-purity", "7"], "--target-purity"),
     (["evaluate", "p.ecsv", "--bootstrap", "-1"], "--bootstrap"),
+    # report took -3 silently (no resample ran; the intervals were left empty)
+    (["report", "p.ecsv", "--bootstrap", "-3"], "--bootstrap"),
     (["inspect", ".", "--port", "99999"], "--port"),
     (["inspect", ".", "--star-fwhm", "-1"], "--star-fwhm"),
 ])

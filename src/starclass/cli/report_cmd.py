@@ -30,7 +30,8 @@ def report(
                                                      "--task is not given."),
     mosaics: list[Path] = typer.Option(None, "--mosaics", help="FITS mosaics (or a folder) the catalogue was "
                                                                "classified on, for --model."),
-    n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
+    n_boot: int = typer.Option(200, "--bootstrap", min=0,
+                               help="Bootstrap resamples for confidence intervals (0: none)."),
     task: str = typer.Option(None, "--task",
                              help="Task preset or config YAML (default: the task recorded in the catalogue)."),
     stamps: Path = typer.Option(None, "--stamps", help="The cutout folder (CSV or directory) the output was "
