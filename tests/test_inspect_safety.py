@@ -286,3 +286,13 @@ def test_backup_of_a_missing_database_says_so(demo_dir, tmp_path, runner):
                             "--backup", str(tmp_path / "b.sqlite")])
     assert r.exit_code == 2 and "nothing to back up" in r.output
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
+
+
+def test_export_and_summary_on_one_file_are_refused(demo_dir, runner, tmp_path):
+    """--export X --summary X wrote the labels, then the JSON summary over them."""
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    same = tmp_path / "labels.ecsv"
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--export", str(same), "--summary", str(same)])
+    assert r.exit_code == 2 and "--summary" in r.output and "--export" in r.output and "Traceback" not in r.output
+    assert not same.exists()

@@ -77,7 +77,8 @@ def detect_command(
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
-        help="Figure of completeness vs magnitude (default: <output stem>_completeness.png with --truth)."),
+        help="Figure of completeness vs magnitude, its table beside it as .ecsv (default: "
+             "<output stem>_completeness.png with --truth)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace existing outputs (catalogue, regions, completeness files); without it they are kept."),
@@ -100,7 +101,7 @@ def detect_command(
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_output
+    from starclass.io.paths import check_distinct_outputs, check_output
     from starclass.io.regions import write_regions
     from starclass.schema import CLASS_REF
 
@@ -112,6 +113,7 @@ def detect_command(
         outputs += [("--completeness-png", png), ("--completeness-png (table)", png.with_suffix(".ecsv"))]
     for option, path in outputs:
         check_output(path, inputs, option=option, overwrite=overwrite)
+    check_distinct_outputs(outputs)
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")

@@ -192,7 +192,7 @@ def inspect_command(
             # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
             from starclass.inspect.export import export_labels
             from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
-            from starclass.io.paths import check_output
+            from starclass.io.paths import check_distinct_outputs, check_output
 
             cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
             if cat_path is None:
@@ -202,6 +202,7 @@ def inspect_command(
             inputs = [cat_path, db_file or None]
             check_output(export, inputs, option="--export", overwrite=overwrite)
             check_output(summary, inputs, option="--summary", overwrite=overwrite)
+            check_distinct_outputs([("--export", export), ("--summary", summary)])
             out = export_labels(engine, dataset, read_candidates(cat_path), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut)
