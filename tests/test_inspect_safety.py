@@ -296,3 +296,16 @@ def test_export_and_summary_on_one_file_are_refused(demo_dir, runner, tmp_path):
     r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--export", str(same), "--summary", str(same)])
     assert r.exit_code == 2 and "--summary" in r.output and "--export" in r.output and "Traceback" not in r.output
     assert not same.exists()
+
+
+@pytest.mark.parametrize("args, option", [(["--summary", "agreement.json"], "--summary"),
+                                          (["--include-unlabelled"], "--include-unlabelled"),
+                                          (["--admin"], "--admin")])
+def test_options_of_export_or_add_user_alone_are_refused(demo_dir, runner, tmp_path, args, option):
+    """--summary FILE without --export started the server (and never wrote FILE)."""
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--no-prerender", *[str(tmp_path / a) if a.endswith(
+        ".json") else a for a in args]])
+    assert r.exit_code == 2 and option in r.output and "SERVING" not in r.output, r.output
+    assert not (tmp_path / "agreement.json").exists()

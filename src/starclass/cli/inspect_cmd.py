@@ -145,6 +145,12 @@ def inspect_command(
         asked = from_task
     if cluster_cut is not None and not export:
         raise StarclassError("--cluster-cut applies to --export")
+    # refused like --cluster-cut: without --export, --summary FILE started the server and wrote nothing
+    for option, given in (("--summary", summary is not None), ("--include-unlabelled", include_unlabelled)):
+        if given and not export:
+            raise StarclassError(f"{option} applies to --export")
+    if admin and not add_user:
+        raise StarclassError("--admin applies to --add-user (an existing account stays as it is)")
 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
