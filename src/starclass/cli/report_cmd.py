@@ -71,6 +71,11 @@ def report(
 
     # the page is what the option names; the tables beside it are rewritten with it
     inputs = [pred, model, stamps, *mosaic_inputs(mosaics or None), *(r for r in reference or () if r != "self")]
+    if outdir == out and (out.exists() or out.is_symlink()) and not out.is_dir():
+        # a name without .html is the report's folder: a file there (-o classified.ecsv, an input) is
+        # refused now; it failed after the whole evaluation with "cannot write classified.ecsv/tables"
+        check_output(out, inputs, option="--out", overwrite=True)  # names an input as such
+        raise StarclassError(f"--out {out} is a file, not a folder: name the page (.html) or a folder")
     check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
