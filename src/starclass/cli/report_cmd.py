@@ -67,6 +67,10 @@ def report(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    if mosaics and model is None:
+        # they serve only the Grad-CAM section: without --model they were read by nothing, silently
+        raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "
+                             "them out")
     from starclass.report.build import build_report
 
     # the page is what the option names; the tables beside it are rewritten with it
