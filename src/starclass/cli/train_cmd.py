@@ -333,6 +333,10 @@ def train_command(
         changes["recipe"] = recipe
     if changes:
         cfg = cfg.copy(**changes)
+    if holdout is not None and cfg.recipe.split != "galaxy" and cv is None:
+        # before the stamps: with a random or spatial split the galaxy named was ignored without a word
+        raise StarclassError(f"--holdout {holdout} applies to --split galaxy; the split is {cfg.recipe.split!r} "
+                             "(give --split galaxy)")
     if target_purity is not None:
         # refused before any training: a threshold needs two classes and candidates to choose it on
         if not cfg.is_binary:
