@@ -96,7 +96,7 @@ def detect_command(
 
     from starclass.detect.completeness import check_truth, completeness, fraction_brighter, plot_completeness
     from starclass.detect.find import detect
-    from starclass.detect.photometry import measure
+    from starclass.detect.photometry import measure, positions_of
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
@@ -133,6 +133,8 @@ def detect_command(
 
     if positions is not None:
         given = read_catalog(positions)
+        # named by its option and file here: measure() called it "table" ("table: positions off the image")
+        positions_of(given, tuple(ms.shape), what=f"--positions {positions}")
         found = measure(
             ms, given, aperture_radius=aperture_radius, aperture_correction=apcorr,
             crowding_radius=crowding_radius, progress=progress,
