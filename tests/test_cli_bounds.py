@@ -65,7 +65,9 @@ def test_detect_output_with_an_unknown_extension_fails_before_detection(tmp_path
 
 
 @pytest.mark.parametrize("option, value", [("--crowding-radius", "-3"), ("--crowding-radius", "0"),
-                                           ("--fwhm", "0"), ("--threshold", "-1"), ("--fwhm", "nan")])
+                                           ("--fwhm", "0"), ("--threshold", "-1"), ("--fwhm", "nan"),
+                                           # no candidate can pass: an empty catalogue was written, exit 0
+                                           ("--ci-min", "2 --ci-max 1")])
 def test_detect_refuses_a_non_positive_radius_fwhm_or_threshold(option, value, tmp_path, monkeypatch):
     """--crowding-radius -3 was accepted: a crowding column counted within |r| (0-2 instead of 0-6)."""
     from starclass.bands import BANDS
@@ -78,7 +80,7 @@ def test_detect_refuses_a_non_positive_radius_fwhm_or_threshold(option, value, t
         write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
                      photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
     r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
-                            option, value])
+                            option, *value.split()])
     assert r.exit_code == 2 and option in r.output and "Traceback" not in r.output, r.output
     assert not (tmp_path / "cands.ecsv").exists()
 

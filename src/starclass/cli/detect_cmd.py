@@ -117,6 +117,9 @@ def detect_command(
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
+    if ci_min is not None and ci_max is not None and ci_min > ci_max:
+        # no candidate can pass: the run wrote an empty catalogue with exit status 0
+        raise StarclassError(f"--ci-min {ci_min} is above --ci-max {ci_max}: no candidate could pass")
     # named now, before the mosaics are read: --crowding-radius -3 counted neighbours within |r| silently
     for option, value in (("--fwhm", fwhm), ("--threshold", threshold), ("--crowding-radius", crowding_radius)):
         if not (np.isfinite(value) and value > 0):
