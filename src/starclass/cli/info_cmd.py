@@ -188,7 +188,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
 
     table, notes = summarise_dir(directory, column_map)
     if out_format == "text":
-        table.remove_column("file")  # the field names it; csv/ecsv keep the file name
+        if len(set(table["field"])) == len(table):
+            table.remove_column("file")  # the field names it; csv/ecsv keep the file name
+        # else kept: a simulated field's truth.ecsv and humans.ecsv are both "SIM-1", rows no one could tell apart
         if not any(table["mapped"]):
             table.remove_column("mapped")
         table["ci_cut"].format = ".2f"
