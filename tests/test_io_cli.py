@@ -103,3 +103,16 @@ def test_info_dir_text_names_files_that_share_a_field(tmp_path):
     rows = [line for line in res.output.splitlines() if "SIM-1" in line]
     assert len(rows) == 2
     assert any("truth.ecsv" in r for r in rows) and any("humans.ecsv" in r for r in rows)
+
+
+def test_info_bad_ds9_coords_is_named_before_the_summary(tmp_path):
+    """--ds9-coords foo failed as "coords must be 'image' or 'fk5'" after printing the whole summary."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    Table({"id": [1], "x": [1.0], "y": [1.0]}).write(tmp_path / "c.ecsv")
+    res = CliRunner().invoke(app, ["info", str(tmp_path / "c.ecsv"), "--ds9", str(tmp_path / "c.reg"),
+                                   "--ds9-coords", "foo"])
+    assert res.exit_code == 2 and res.output.startswith("error: --ds9-coords"), res.output
+    assert not (tmp_path / "c.reg").exists()

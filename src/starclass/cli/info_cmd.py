@@ -246,6 +246,9 @@ def info(
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")
+    if ds9_coords not in ("image", "fk5"):
+        # now, by its name: it failed as "coords must be ..." after the summary was printed
+        raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
     if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])):
         echo(cutout_summary(paths[0]))
         return
