@@ -309,3 +309,25 @@ def test_options_of_export_or_add_user_alone_are_refused(demo_dir, runner, tmp_p
         ".json") else a for a in args]])
     assert r.exit_code == 2 and option in r.output and "SERVING" not in r.output, r.output
     assert not (tmp_path / "agreement.json").exists()
+
+
+def test_candidates_off_the_mosaics_are_named(demo_dir, runner, tmp_path):
+    """A catalogue of another field (all off these mosaics) was served as blank pictures without a word."""
+    from starclass.io.catalog import read_catalog, write_catalog
+
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    cands = read_catalog(demo_dir / "candidates.ecsv")
+    off = cands.copy()
+    off["x"] = off["x"] + 5000.0
+    write_catalog(off, tmp_path / "other_field.ecsv")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--no-prerender", "--catalogue",
+                            str(tmp_path / "other_field.ecsv")])
+    assert r.exit_code == 2 and "other_field.ecsv" in r.output and "SERVING" not in r.output, r.output
+    some = cands.copy()
+    some["y"][0] = -400.0
+    write_catalog(some, tmp_path / "some_off.ecsv")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--no-prerender", "--catalogue",
+                            str(tmp_path / "some_off.ecsv")])
+    assert r.exit_code == 0 and "SERVING" in r.output, r.output
+    assert f"ids {cands['id'][0]}" in r.output and "blank" in r.output
