@@ -331,3 +331,12 @@ def test_candidates_off_the_mosaics_are_named(demo_dir, runner, tmp_path):
                             str(tmp_path / "some_off.ecsv")])
     assert r.exit_code == 0 and "SERVING" in r.output, r.output
     assert f"ids {cands['id'][0]}" in r.output and "blank" in r.output
+
+
+def test_init_on_a_folder_without_data_leaves_no_database(runner, tmp_path):
+    """--init created DATA_DIR/inspect.sqlite, then failed: no candidate catalogue."""
+    folder = tmp_path / "field"
+    folder.mkdir()
+    r = runner.invoke(cli, ["inspect", str(folder), "--init", "--no-prerender"])
+    assert r.exit_code == 2 and "no candidate catalogue" in r.output and "SERVING" not in r.output, r.output
+    assert list(folder.iterdir()) == []

@@ -71,6 +71,17 @@ def _report_export(out, path: Path) -> None:
             echo(f"  {v:>5} " + " ".join(f"{c:>5}" for c in row))
 
 
+def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str):
+    """The data folder read for serving (``--rgb`` checked first)."""
+    from starclass.inspect.app import load_field
+
+    bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
+    if bands is not None and len(bands) != 3:
+        raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
+    return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
+                      star_fwhm=star_fwhm, dataset=dataset)
+
+
 @command("inspect")
 def inspect_command(
     data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
@@ -166,6 +177,10 @@ def inspect_command(
         finally:
             engine.dispose()
         return
+    serving = not (add_user or set_password or list_users or export)
+    # --init and serving: the data are read (and refused) before the database is made, so that a
+    # folder without a catalogue leaves no new, empty inspect.sqlite behind
+    field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset) if serving and init else None
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
@@ -216,13 +231,10 @@ def inspect_command(
             return
 
         # only serving needs the web app: inspect.app (FastAPI) adds 2.0 s (measured) to the database
-        from starclass.inspect.app import load_field, serve
+        from starclass.inspect.app import serve
 
-        bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
-        if bands is not None and len(bands) != 3:
-            raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
-        field = load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
-                           star_fwhm=star_fwhm, dataset=dataset)
+        if field is None:
+            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset)
         if not dbm.list_users(engine):
             echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")
