@@ -67,7 +67,7 @@ def report(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
-    if mosaics and model is None:
+    if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
         # they serve only the Grad-CAM section: without --model they were read by nothing, silently
         raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "
                              "them out")
