@@ -116,3 +116,15 @@ def test_info_bad_ds9_coords_is_named_before_the_summary(tmp_path):
                                    "--ds9-coords", "foo"])
     assert res.exit_code == 2 and res.output.startswith("error: --ds9-coords"), res.output
     assert not (tmp_path / "c.reg").exists()
+
+
+@pytest.mark.parametrize("option", [["--out-format", "csv"], ["--bands", "f275w,f336w,f435w,f555w,f814w"]])
+def test_info_refuses_options_that_do_nothing_for_the_file(tmp_path, option):
+    """--out-format (a folder's summary) and --bands (a LEGUS .tab's filters) were ignored for an ECSV table."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    Table({"id": [1], "x": [1.0], "y": [1.0], "mag_f555w": [21.0]}).write(tmp_path / "c.ecsv")
+    res = CliRunner().invoke(app, ["info", str(tmp_path / "c.ecsv"), *option])
+    assert res.exit_code == 2 and res.output.startswith(f"error: {option[0]}") and "c.ecsv" in res.output, res.output

@@ -255,6 +255,10 @@ def info(
     if len(paths) == 1 and paths[0].is_dir():
         _dir_summary(paths[0], cmap, out_format)
         return
+    if out_format != "text":
+        # it shapes a folder's summary only: for a file it was ignored without a word
+        raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; "
+                             f"{paths[0]} is not a folder")
 
     if len(paths) > 1 or _is_image_fits(paths[0]):
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
@@ -270,6 +274,10 @@ def info(
     band_list = [b.strip() for b in bands.split(",")] if bands else None
     table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
                          allow_empty=False, require_xy=False)
+    if band_list and table.meta.get("format") != "legus":
+        # a table with column names says its bands itself: --bands was ignored without a word
+        raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "
+                             f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         write_regions(table, ds9, coords=ds9_coords, label=False)
