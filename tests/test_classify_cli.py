@@ -184,3 +184,37 @@ def test_cli_train_overwrite_starts_afresh_with_other_settings(field, tmp_path):
     res, out = _run([*base, "--lr", "0.01", "--overwrite"])
     assert res.exit_code == 0, out
     assert json.loads((model / "manifest.json").read_text())["config"]["recipe"]["lr"] == 0.01
+
+
+def test_cli_says_once_that_candidates_have_no_usable_stamp(field, tmp_path):
+    """The library logged "no usable stamp" and the command echoed it again: two lines for one fact.
+
+    Run as a separate process: under pytest the root logger has handlers, so the library's
+    log.warning never reached the command's output and the duplicate could not be seen here.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import starclass
+
+    root, cfg, table = field
+    model = tmp_path / "model"
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
+                     "--catalog", root / "truth.ecsv", "-o", model, "--no-progress", "--epochs", "1",
+                     "--val-fraction", "0", "--device", "cpu"])
+    assert res.exit_code == 0, out
+    t = table[:10].copy()
+    t["x"][0] = 1e4  # off the image
+    t["y"][1] = -50.0
+    write_catalog(t, tmp_path / "cands.ecsv")
+    env = {**os.environ, "PYTHONPATH": str(Path(starclass.__file__).resolve().parents[1]), "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "starclass", "classify", str(root / "mosaics"), "--catalog",
+                           str(tmp_path / "cands.ecsv"), "--model", str(model), "-o", str(tmp_path / "out.ecsv"),
+                           "--no-progress", "--device", "cpu"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    said = (proc.stdout + proc.stderr).count("no usable stamp")
+    assert said == 1, proc.stdout + proc.stderr
+    assert "2 of 10 candidates have no usable stamp" in proc.stderr
+    assert list(read_catalog(tmp_path / "out.ecsv")["class_pred"][:2]) == [0, 0]

@@ -18,6 +18,8 @@ runner = CliRunner()
     (["detect", "m.fits", "-o", "c.ecsv", "--box-size", "0"], "--box-size"),
     (["evaluate", "p.ecsv", "--target-purity", "7"], "--target-purity"),
     (["evaluate", "p.ecsv", "--bootstrap", "-1"], "--bootstrap"),
+    # report took -3 silently (no resample ran; the intervals were left empty)
+    (["report", "p.ecsv", "--bootstrap", "-3"], "--bootstrap"),
     (["inspect", ".", "--port", "99999"], "--port"),
     (["inspect", ".", "--star-fwhm", "-1"], "--star-fwhm"),
 ])
@@ -60,3 +62,46 @@ def test_detect_output_with_an_unknown_extension_fails_before_detection(tmp_path
     # nothing was measured: the message is the format's, not a detection's
     assert "candidates" not in r.output.lower().replace("cands.txt", "")
     assert not (tmp_path / "cands.txt").exists()
+
+
+@pytest.mark.parametrize("option, value", [("--crowding-radius", "-3"), ("--crowding-radius", "0"),
+                                           ("--fwhm", "0"), ("--threshold", "-1"), ("--fwhm", "nan"),
+                                           # no candidate can pass: an empty catalogue was written, exit 0
+                                           ("--ci-min", "2 --ci-max 1")])
+def test_detect_refuses_a_non_positive_radius_fwhm_or_threshold(option, value, tmp_path, monkeypatch):
+    """--crowding-radius -3 was accepted: a crowding column counted within |r| (0-2 instead of 0-6)."""
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.mosaic import write_mosaic
+
+    monkeypatch.chdir(tmp_path)
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    for band in mosaics.bands:
+        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
+                            option, *value.split()])
+    assert r.exit_code == 2 and option in r.output and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "cands.ecsv").exists()
+
+
+def test_detect_positions_off_the_image_name_the_file(tmp_path, monkeypatch):
+    """measure() named the catalogue "table": "error: table: positions off the 96 x 96 image ..."."""
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.catalog import write_catalog
+    from starclass.io.mosaic import write_mosaic
+
+    monkeypatch.chdir(tmp_path)
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    for band in mosaics.bands:
+        write_mosaic(tmp_path / f"toy_{band}.fits", mosaics.data[band], band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    from astropy.table import Table
+
+    write_catalog(Table({"id": [7, 8], "x": [40.0, 400.0], "y": [40.0, 30.0]}), tmp_path / "given.ecsv")
+    r = runner.invoke(app, ["detect", "toy_f555w.fits", "toy_f814w.fits", "-o", "cands.ecsv", "--no-progress",
+                            "--positions", "given.ecsv"])
+    assert r.exit_code == 2 and "--positions given.ecsv" in r.output and "id 8" in r.output, r.output
+    assert "table:" not in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "cands.ecsv").exists()

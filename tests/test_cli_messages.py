@@ -83,3 +83,48 @@ def test_cutouts_fields_count_mismatch_names_no_missing_option(tmp_path):
     assert "2 mosaics folder(s) but 3 --catalog" in res.output
     assert foreign_options(res.output, "cutouts") == []
     assert not (tmp_path / "s.h5").exists()
+
+
+# every command's quick refusals: each must exit 2 and name only options the command has
+SWEEP = [
+    ["classify", "m", "--catalog", "c.ecsv", "--model", "nomodel", "-o", "o.ecsv"],
+    ["classify", "m", "--model", "nomodel", "-o", "o.ecsv"],
+    ["classify", "--stamps", "c.ecsv", "--model", "nomodel", "-o", "o.ecsv", "--coverage", "1.5"],
+    ["calibrate", "nomodel", "m", "--catalog", "c.ecsv"],
+    ["calibrate", "nomodel", "m", "--catalog", "c.ecsv", "--method", "foo"],
+    ["suggest", "nomodel", "c.ecsv", "-n", "0", "-o", "s.ecsv"],
+    ["suggest", "nomodel", "c.ecsv", "--mag-bins", "0", "-o", "s.ecsv"],
+    ["train", "--mosaics", "m", "--catalog", "c.ecsv", "-o", "model", "--cv", "1"],
+    ["train", "--mosaics", "m", "--catalog", "c.ecsv", "-o", "model", "--label-model", "foo"],
+    ["train", "--mosaics", "m", "--catalog", "c.ecsv", "-o", "model", "--calibration-method", "foo"],
+    ["train", "--mosaics", "m", "--catalog", "c.ecsv", "-o", "model", "--holdout", "ngc1"],
+    ["train", "--mosaics", "m", "--catalog", "c.ecsv", "-o", "model", "--resume-from", "a", "--init-from", "b"],
+    ["detect", "m", "-o", "d.ecsv", "--magsys", "foo"],
+    ["detect", "m", "-o", "d.ecsv", "--mci-polygon", "1,2"],
+    ["detect", "m", "-o", "d.ecsv", "--aperture-correction", "foo"],
+    ["detect", "m", "-o", "d.ecsv", "--ci-min", "2", "--ci-max", "1"],
+    ["detect", "m", "-o", "d.ecsv", "--crowding-radius", "-1"],
+    ["detect", "m", "-o", "c.ecsv"],
+    ["evaluate", "--catalogs", "nodir"],
+    ["evaluate", "c.ecsv", "--catalogs", "nodir"],
+    ["report", "c.ecsv", "-o", "r.html", "--mosaics", "m"],
+    ["report", "c.ecsv", "-o", "c.ecsv"],
+    ["simulate", "s", "--preset", "nope"],
+    ["simulate", "s", "--volunteers", "3"],
+    ["simulate", "s", "--n", "5"],
+    ["cutouts", "s.h5", "--merge", "-o", "t.h5"],
+    ["cutouts", "m", "--catalog", "c.ecsv", "-o", "s.h5", "--phangs-fits-dir", "p", "--phangs-size", "0"],
+    ["info", "c.ecsv", "--map", "nope"],
+    ["info", ".", "--out-format", "xml"],
+]
+
+
+def test_quick_refusals_of_every_command_name_only_its_options(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Table({"id": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0], "class_ref": [1, 2], "class_pred": [1, 2]}).write("c.ecsv")
+    for args in SWEEP:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert res.output.startswith("error: ") and "Traceback" not in res.output, (args, res.output)
+        assert foreign_options(res.output, args[0]) == [], (args, res.output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.ecsv"]  # nothing written

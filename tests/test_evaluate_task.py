@@ -212,3 +212,22 @@ def test_eval_merges_from_the_config():
     assert cfg.copy().eval_merges == cfg.eval_merges  # survives to_dict / from_dict
     with pytest.raises(StarclassError, match="eval_merges"):
         get_preset("cool-core", eval_merges={"bad": {"a": [1], "b": [2]}})
+
+
+def test_cli_headline_accuracy_is_rounded_once(tmp_path):
+    """27 right of 132 (0.20455): the headline printed 0.204 (0.2045 rounded again), the details 0.205."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    ref = np.repeat([1, 2, 3, 4], 33)
+    pred = np.where(np.arange(132) < 27, ref, ref % 4 + 1)
+    t = Table({"id": np.arange(1, 133), "x": np.arange(132.0), "y": np.zeros(132), "class_ref": ref,
+               "class_pred": pred})
+    t.write(tmp_path / "classified.ecsv")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "classified.ecsv"), "-o", str(tmp_path / "ev"),
+                                   "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 0, res.output
+    acc = accuracy_score(ref, pred)
+    assert acc == pytest.approx(27 / 132)
+    assert f"accuracy[4class] = {acc:.3f}" in res.output and f"accuracy {acc:.3f}" in res.output

@@ -286,3 +286,57 @@ def test_backup_of_a_missing_database_says_so(demo_dir, tmp_path, runner):
                             "--backup", str(tmp_path / "b.sqlite")])
     assert r.exit_code == 2 and "nothing to back up" in r.output
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
+
+
+def test_export_and_summary_on_one_file_are_refused(demo_dir, runner, tmp_path):
+    """--export X --summary X wrote the labels, then the JSON summary over them."""
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    same = tmp_path / "labels.ecsv"
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--export", str(same), "--summary", str(same)])
+    assert r.exit_code == 2 and "--summary" in r.output and "--export" in r.output and "Traceback" not in r.output
+    assert not same.exists()
+
+
+@pytest.mark.parametrize("args, option", [(["--summary", "agreement.json"], "--summary"),
+                                          (["--include-unlabelled"], "--include-unlabelled"),
+                                          (["--admin"], "--admin")])
+def test_options_of_export_or_add_user_alone_are_refused(demo_dir, runner, tmp_path, args, option):
+    """--summary FILE without --export started the server (and never wrote FILE)."""
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--no-prerender", *[str(tmp_path / a) if a.endswith(
+        ".json") else a for a in args]])
+    assert r.exit_code == 2 and option in r.output and "SERVING" not in r.output, r.output
+    assert not (tmp_path / "agreement.json").exists()
+
+
+def test_candidates_off_the_mosaics_are_named(demo_dir, runner, tmp_path):
+    """A catalogue of another field (all off these mosaics) was served as blank pictures without a word."""
+    from starclass.io.catalog import read_catalog, write_catalog
+
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    cands = read_catalog(demo_dir / "candidates.ecsv")
+    off = cands.copy()
+    off["x"] = off["x"] + 5000.0
+    write_catalog(off, tmp_path / "other_field.ecsv")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--no-prerender", "--catalogue",
+                            str(tmp_path / "other_field.ecsv")])
+    assert r.exit_code == 2 and "other_field.ecsv" in r.output and "SERVING" not in r.output, r.output
+    some = cands.copy()
+    some["y"][0] = -400.0
+    write_catalog(some, tmp_path / "some_off.ecsv")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", url, "--no-prerender", "--catalogue",
+                            str(tmp_path / "some_off.ecsv")])
+    assert r.exit_code == 0 and "SERVING" in r.output, r.output
+    assert f"ids {cands['id'][0]}" in r.output and "blank" in r.output
+
+
+def test_init_on_a_folder_without_data_leaves_no_database(runner, tmp_path):
+    """--init created DATA_DIR/inspect.sqlite, then failed: no candidate catalogue."""
+    folder = tmp_path / "field"
+    folder.mkdir()
+    r = runner.invoke(cli, ["inspect", str(folder), "--init", "--no-prerender"])
+    assert r.exit_code == 2 and "no candidate catalogue" in r.output and "SERVING" not in r.output, r.output
+    assert list(folder.iterdir()) == []

@@ -87,3 +87,44 @@ def test_bad_input_exit_code_2(tmp_path, case):
     assert res.exit_code == 2, res.output
     assert "error:" in res.output and culprit in res.output
     assert "Traceback" not in res.output
+
+
+def test_info_dir_text_names_files_that_share_a_field(tmp_path):
+    """A simulated field's truth.ecsv and humans.ecsv are both galaxy SIM-1: two rows 'SIM-1', files not shown."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    for name, classes in (("truth.ecsv", [1, 2, 2]), ("humans.ecsv", [1, 1, 4])):
+        Table({"id": [1, 2, 3], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0], "class_ref": classes,
+               "galaxy": ["SIM-1"] * 3}).write(tmp_path / name)
+    res = CliRunner().invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    rows = [line for line in res.output.splitlines() if "SIM-1" in line]
+    assert len(rows) == 2
+    assert any("truth.ecsv" in r for r in rows) and any("humans.ecsv" in r for r in rows)
+
+
+def test_info_bad_ds9_coords_is_named_before_the_summary(tmp_path):
+    """--ds9-coords foo failed as "coords must be 'image' or 'fk5'" after printing the whole summary."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    Table({"id": [1], "x": [1.0], "y": [1.0]}).write(tmp_path / "c.ecsv")
+    res = CliRunner().invoke(app, ["info", str(tmp_path / "c.ecsv"), "--ds9", str(tmp_path / "c.reg"),
+                                   "--ds9-coords", "foo"])
+    assert res.exit_code == 2 and res.output.startswith("error: --ds9-coords"), res.output
+    assert not (tmp_path / "c.reg").exists()
+
+
+@pytest.mark.parametrize("option", [["--out-format", "csv"], ["--bands", "f275w,f336w,f435w,f555w,f814w"]])
+def test_info_refuses_options_that_do_nothing_for_the_file(tmp_path, option):
+    """--out-format (a folder's summary) and --bands (a LEGUS .tab's filters) were ignored for an ECSV table."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    Table({"id": [1], "x": [1.0], "y": [1.0], "mag_f555w": [21.0]}).write(tmp_path / "c.ecsv")
+    res = CliRunner().invoke(app, ["info", str(tmp_path / "c.ecsv"), *option])
+    assert res.exit_code == 2 and res.output.startswith(f"error: {option[0]}") and "c.ecsv" in res.output, res.output

@@ -107,6 +107,11 @@ def test_every_shared_file_matches_layouts_csv(row):
         v = raw[:, k - 1]
         sentinel = np.isin(np.round(v, 3), (99.999, 66.666, 44.444)) | (v >= 90)
         assert np.array_equal(np.isnan(np.asarray(t[col])), sentinel), col
+    # a CI made from the 99.999 marker (about 70; no real CI lies above 7) is missing, every other kept
+    ci_raw = raw[:, 15]
+    ci = np.asarray(t["ci"], dtype=float)
+    np.testing.assert_array_equal(np.isnan(ci), ci_raw > 50)
+    np.testing.assert_array_equal(ci[ci_raw <= 50], ci_raw[ci_raw <= 50])
 
 
 def test_info_dir_on_shared_folder():
@@ -141,6 +146,21 @@ def test_sentinels_become_missing(tmp_path):
     assert t["mag_f555w"][0] == pytest.approx(22.0)
     assert t.meta["legus_layout"] == "standard" and "class_human_mean" in t.colnames
     assert t.meta["ci_cut"] == pytest.approx(1.5)
+
+
+def test_ci_from_the_missing_marker_becomes_missing(tmp_path):
+    """A failed 1 px measurement gives CI = 99.999 - m(3 px), about 70 (ten shared files): not a CI."""
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngctest_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(1, 1, 1.0), _standard_row(2, 4, 4.0), _standard_row(3, 2, 2.0)]
+    rows[0][15] = 72.708  # the NGC 1566 value
+    rows[1][15] = 6.55    # large but real (NGC 5253)
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    t = read_catalog(p)
+    assert np.isnan(t["ci"][0])
+    assert list(np.asarray(t["ci"][1:])) == [6.55, 1.5]
+    res = invoke("info", str(p))
+    assert res.exit_code == 0, res.output
+    assert "ci: 1.500 / 4.025 / 6.550" in res.output
 
 
 def test_unknown_class_layout_warns_and_takes_a_map(tmp_path, capsys):
@@ -214,6 +234,38 @@ def test_info_dir_cli(tmp_path):
     assert list(t["inspected"]) == [3, 2] and list(t["n1"]) == [2, 0] and list(t["n3"]) == [0, 1]
     res = invoke("info", str(tmp_path), "--out-format", "xml")
     assert res.exit_code == 2 and "--out-format" in res.output
+
+
+def test_info_dir_map_only_where_a_layout_is_uncertain(tmp_path):
+    """--map on a folder was applied to every file: class_ref=36 read a standard file's 0/1 flag as classes."""
+    std = tmp_path / "hlsp_legus_hst_wfc3_ngca_multiband_v1_x.tab"
+    rows = [_standard_row(i, c, float(c), extra=(1,)) for i, c in enumerate((1, 2, 4, 4, 0), start=1)]
+    std.write_text("\n".join(_line(r) for r in rows) + "\n")
+    unk = tmp_path / "hlsp_legus_hst_wfc3_ngcb_multiband_v1_x.tab"
+    rows = [_standard_row(i, i % 2, 0.0, extra=(k, 1)) for i, k in enumerate((1, 2, 3, 3, 0), start=1)]
+    unk.write_text("\n".join(_line(r) for r in rows) + "\n")
+    res = invoke("info", str(tmp_path), "--map", "class_ref=36", "--out-format", "csv")
+    assert res.exit_code == 0, res.output
+    t = Table.read(res.stdout, format="ascii.csv")
+    a, b = t[t["field"] == "ngca"][0], t[t["field"] == "ngcb"][0]
+    # the standard file keeps its own class column (34); the uncertain one takes the map
+    assert [a[f"n{k}"] for k in (1, 2, 3, 4)] == [1, 1, 0, 2] and a["mapped"] is np.ma.masked
+    assert [b[f"n{k}"] for k in (1, 2, 3, 4)] == [1, 1, 2, 0] and b["mapped"] == "col36->class_ref"
+    assert "1 read with a certain layout" in res.stderr
+    # a map that does not fit a file it applies to: an error naming the file, not a row left out
+    res = invoke("info", str(tmp_path), "--map", "class_ref=38")
+    assert res.exit_code == 2 and unk.name in res.output and "column 38" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_info_dir_named_map_that_does_not_fit_a_table_names_it(tmp_path):
+    Table({"NUM": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0], "Class": [1, 4]}).write(tmp_path / "a.csv")
+    Table({"NUM": [3], "x": [1.0], "y": [1.0], "Klasse": [2]}).write(tmp_path / "b.csv")
+    res = invoke("info", str(tmp_path / "a.csv"), "--map", "NUM=id,Class=class_ref")
+    assert res.exit_code == 0, res.output
+    res = invoke("info", str(tmp_path), "--map", "NUM=id,Class=class_ref")
+    assert res.exit_code == 2 and "b.csv" in res.output and "'Class'" in res.output
+    assert "Traceback" not in res.output
 
 
 # ------------------------------------------------------------------------- tables from papers

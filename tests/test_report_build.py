@@ -97,3 +97,36 @@ def test_cli_evaluate_and_report(cats, tmp_path):
                             "-o", str(tmp_path / "x")])
     assert r.exit_code == 2
     assert "not found" in r.output
+
+
+@pytest.mark.parametrize("target", ["pred.ecsv", "notes.txt"])
+def test_report_out_naming_a_file_is_refused_before_the_evaluation(cats, tmp_path, monkeypatch, target):
+    """-o pred.ecsv (a name without .html is a folder) failed after the evaluation: 'cannot write pred.ecsv/tables'."""
+    import starclass.report.build as build
+
+    pred, truth = cats
+    pred.write(tmp_path / "pred.ecsv")
+    truth.write(tmp_path / "truth.ecsv")
+    (tmp_path / "notes.txt").write_text("mine")
+
+    def no_evaluation(*a, **k):
+        raise AssertionError("the evaluation ran before the output was checked")
+
+    monkeypatch.setattr(build, "build_report", no_evaluation)
+    r = CliRunner().invoke(app, ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                                 "-o", str(tmp_path / target), "--bootstrap", "0", "--overwrite"])
+    assert r.exit_code == 2 and f"--out {tmp_path / target}" in r.output and "Traceback" not in r.output, r.output
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "pred.ecsv", "truth.ecsv"]
+
+
+def test_report_mosaics_without_model_are_refused(cats, tmp_path):
+    """--mosaics serve only --model's Grad-CAM: alone they were ignored and the page written without it."""
+    pred, truth = cats
+    pred.write(tmp_path / "pred.ecsv")
+    truth.write(tmp_path / "truth.ecsv")
+    (tmp_path / "m").mkdir()
+    r = CliRunner().invoke(app, ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"), "-o",
+                                 str(tmp_path / "rep.html"), "--mosaics", str(tmp_path / "m"), "--bootstrap", "0"])
+    assert r.exit_code == 2 and "--mosaics" in r.output and "--model" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "rep.html").exists()

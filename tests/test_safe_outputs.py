@@ -317,3 +317,36 @@ def test_cutouts_phangs_folder_is_replaced_as_a_whole(tmp_path):
     assert code == 0, out
     assert sorted(p.name for p in fitsdir.iterdir()) == ["cand_000001.fits", "cand_000002.fits", "cand_000003.fits"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field", "phangs", "st.h5"]
+
+
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_cutouts_bad_phangs_size_is_refused_before_the_store_is_written(tmp_path, size):
+    """--phangs-size 0 failed ("size: stamp size must be >= 1") only after st.h5 had been written."""
+    _mosaics(tmp_path / "field")
+    cat = _catalogue(tmp_path / "cands.ecsv")
+    code, out = _run(["cutouts", tmp_path / "field", "-c", cat, "-o", tmp_path / "st.h5", "--phangs-fits-dir",
+                      tmp_path / "phangs", "--phangs-size", size, "--no-progress"])
+    assert code == 2 and "--phangs-size" in out and "Traceback" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cands.ecsv", "field"]
+
+
+@pytest.mark.parametrize("extra", [
+    ["--truth", "truth.ecsv", "--completeness-png", "cands.png"],  # its table is cands.ecsv
+    ["--regions", "cands.ecsv"],
+    ["--truth", "truth.ecsv", "--completeness-png", "cands.ecsv"],
+])
+def test_detect_outputs_naming_one_file_are_refused(tmp_path, monkeypatch, extra):
+    """detect -o cands.ecsv --completeness-png cands.png wrote the completeness table over the catalogue."""
+    monkeypatch.chdir(tmp_path)
+    _mosaics(tmp_path / "field")
+    write_catalog(Table({"id": [1, 2, 3], "x": [12.0, 30.0, 20.0], "y": [14.0, 33.0, 40.0],
+                         "mag_true_f555w": [20.0, 21.0, 22.0]}), tmp_path / "truth.ecsv")
+    code, out = _run(["detect", "field", "-o", "cands.ecsv", "--no-progress", *extra])
+    assert code == 2 and "--output" in out and "cands.ecsv" in out and "Traceback" not in out, out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["field", "truth.ecsv"]
+    # apart, the same run writes every file
+    code, out = _run(["detect", "field", "-o", "cands.ecsv", "--no-progress", "--truth", "truth.ecsv",
+                      "--completeness-png", "comp.png", "--regions", "cands.reg"])
+    assert code == 0, out
+    assert Table.read(tmp_path / "cands.ecsv").colnames[:3] == ["id", "x", "y"]
+    assert {"cands.reg", "comp.png", "comp.ecsv"} <= {p.name for p in tmp_path.iterdir()}

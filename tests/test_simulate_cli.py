@@ -48,3 +48,18 @@ def test_simulate_cli_ground_preset_and_bad_input(tmp_path):
     assert bad.exit_code == 2
     assert "zz" in bad.output
     assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
+
+
+def test_unknown_preset_lists_every_preset_the_help_names(tmp_path):
+    """The message listed the field presets only: pandas-cutouts and the seed papers' folders were missing."""
+    from starclass.simulate.config import PRESETS
+    from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS
+    from starclass.simulate.seed_presets import SEED_PRESETS
+
+    r = CliRunner().invoke(app, ["simulate", str(tmp_path / "x"), "--preset", "nope", "--quiet"])
+    assert r.exit_code == 2 and "'nope'" in r.output and "Traceback" not in r.output
+    help_text = CliRunner().invoke(app, ["simulate", "--help"]).output
+    for name in (*PRESETS, *CUTOUT_PRESETS, *SEED_PRESETS):
+        assert name in help_text  # the help names it ...
+        assert name in r.output, name  # ... and so does the message
+    assert not (tmp_path / "x").exists()

@@ -172,3 +172,29 @@ def test_train_on_votes_from_a_stamp_store(field, tmp_path, single_thread):
     assert res.exit_code == 0, out
     assert "30 candidates with votes" in out and "label model soft" in out
     assert json.loads((tmp_path / "m" / "manifest.json").read_text())["training"]["label_model"] == "soft"
+
+
+def test_suggest_candidates_off_the_mosaics_are_named(field, tmp_path, single_thread):
+    """All candidates off the image: an empty suggestion list was written with exit status 0."""
+    root, data, cfg = field
+    res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", data, "--catalog", data / "candidates.ecsv",
+                     "--labels", root / "humans.ecsv", "--no-progress", "--device", "cpu", "--seed", "1",
+                     "-o", tmp_path / "m"])
+    assert res.exit_code == 0, out
+    cand = read_catalog(data / "candidates.ecsv")
+    off = cand.copy()
+    off["x"] = np.asarray(off["x"]) + 1e4
+    write_catalog(off, tmp_path / "off.ecsv")
+    res, out = _run(["suggest", tmp_path / "m", tmp_path / "off.ecsv", "--mosaics", data, "-n", "3", "--device",
+                     "cpu", "-o", tmp_path / "s.ecsv"])
+    assert res.exit_code == 2 and "off.ecsv" in out and "nothing to suggest" in out and "Traceback" not in out, out
+    assert not (tmp_path / "s.ecsv").exists()
+    # some off the image: named, the others suggested
+    some = cand.copy()
+    some["x"][:2] = -500.0
+    write_catalog(some, tmp_path / "some.ecsv")
+    res, out = _run(["suggest", tmp_path / "m", tmp_path / "some.ecsv", "--mosaics", data, "-n", "3", "--device",
+                     "cpu", "-o", tmp_path / "s.ecsv"])
+    assert res.exit_code == 0 and "2 of 40 candidates lie outside" in out, out
+    suggested = set(np.asarray(read_catalog(tmp_path / "s.ecsv")["id"]).tolist())
+    assert not suggested & set(np.asarray(cand["id"][:2]).tolist())

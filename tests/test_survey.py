@@ -372,3 +372,28 @@ def test_tiles_run_single_threaded_numba_kernels_on_single_threaded_workers(surv
     result = run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
     assert result.ok
     assert asked and set(asked) == {1}, asked
+
+
+def test_process_workers_print_each_warning_once_as_warning_lines(tmp_path):
+    """Every tile printed "/.../classify.py:294: UserWarning: conformal sets ..." and its source line."""
+    import subprocess
+    import sys
+
+    import starclass
+
+    code = ("import os, warnings\nfrom starclass.survey.work import warm_up\n"
+            "warm_up(os.getpid() + 1)  # as in a worker process of its own\n"
+            "for tile in range(3):\n    with warnings.catch_warnings():  # what libraries do between tiles\n"
+            "        warnings.simplefilter('ignore', DeprecationWarning)\n"
+            "    warnings.warn('conformal sets: too few calibration rows')\n"
+            "warnings.warn('2 of 9 candidates have no usable stamp')\n")
+    env = {"PYTHONPATH": str(Path(starclass.__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.splitlines() == ["warning: conformal sets: too few calibration rows",
+                                       "warning: 2 of 9 candidates have no usable stamp"]
+    # a thread worker in the client's own process: nothing changes there
+    code_same = ("import os, warnings\nfrom starclass.survey.work import warm_up\nwarm_up(os.getpid())\n"
+                 "warnings.warn('x')\n")
+    res = subprocess.run([sys.executable, "-c", code_same], capture_output=True, text=True, env=env, timeout=120)
+    assert "UserWarning: x" in res.stderr

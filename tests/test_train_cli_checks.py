@@ -65,6 +65,14 @@ def field(tmp_path_factory):
     ("--val-fraction", "1", "--val-fraction must be in [0, 1)"),
     ("--val-fraction", "-0.2", "--val-fraction must be in [0, 1)"),
     ("--device", "tpu", "--device 'tpu'"),
+    # ignored without a word (the default split is random): a whole training without the galaxy held out
+    ("--holdout", "ngc628", "--holdout ngc628 applies to --split galaxy"),
+    # the task config named its own key only ("recipe.amp='fp8'", "stamp_size=0 is too small")
+    ("--precision", "fp8", "--precision: "),
+    ("--split", "sideways", "--split: "),
+    ("--stamp-size", "0", "--stamp-size: "),
+    ("--input-size", "-3", "--input-size: "),
+    ("--softening-mag", "bright", "--softening-mag: "),
 ])
 def test_train_refuses_bad_options_before_any_work(tmp_path, option, value, says):
     # inputs that do not exist: the option must be refused before anything is read

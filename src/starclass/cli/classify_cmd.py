@@ -125,11 +125,10 @@ def classify_command(
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(f"class_pred counts: {summary}")
     _echo_trust(out)
-    if out.meta.get("n_unclassified"):
-        echo(f"{out.meta['n_unclassified']} candidates had no usable stamp (off the image, NaN or blank): "
-             "class_pred 0")
+    # the candidates without a usable stamp were counted by classify() in a warning: not repeated here
     if out.meta.get("n_blank"):
-        echo(f"{out.meta['n_blank']} of them have a blank (constant) band, named in column blank_bands")
+        echo(f"{out.meta['n_blank']} of the {out.meta['n_unclassified']} without a usable stamp have a blank "
+             "(constant) band, named in column blank_bands")
     if joint_line:
         echo(joint_line)
     echo(f"written {output}")

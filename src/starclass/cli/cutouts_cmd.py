@@ -55,6 +55,9 @@ def cutouts(
     check_output(output, inputs, option="--output", overwrite=overwrite)
     _check_store_name(output)
     check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
+    if phangs_fits_dir is not None and int(phangs_size) < 1:
+        # now, not after the stamp store is written: the export's own check came last and left the store
+        raise StarclassError(f"--phangs-size must be at least 1 px, got {phangs_size}")
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
     changes: dict = {}
     if size is not None:

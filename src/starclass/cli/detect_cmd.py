@@ -77,7 +77,8 @@ def detect_command(
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
-        help="Figure of completeness vs magnitude (default: <output stem>_completeness.png with --truth)."),
+        help="Figure of completeness vs magnitude, its table beside it as .ecsv (default: "
+             "<output stem>_completeness.png with --truth)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace existing outputs (catalogue, regions, completeness files); without it they are kept."),
@@ -95,12 +96,12 @@ def detect_command(
 
     from starclass.detect.completeness import check_truth, completeness, fraction_brighter, plot_completeness
     from starclass.detect.find import detect
-    from starclass.detect.photometry import measure
+    from starclass.detect.photometry import measure, positions_of
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
-    from starclass.io.paths import check_output
+    from starclass.io.paths import check_distinct_outputs, check_output
     from starclass.io.regions import write_regions
     from starclass.schema import CLASS_REF
 
@@ -112,9 +113,17 @@ def detect_command(
         outputs += [("--completeness-png", png), ("--completeness-png (table)", png.with_suffix(".ecsv"))]
     for option, path in outputs:
         check_output(path, inputs, option=option, overwrite=overwrite)
+    check_distinct_outputs(outputs)
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
         raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
+    if ci_min is not None and ci_max is not None and ci_min > ci_max:
+        # no candidate can pass: the run wrote an empty catalogue with exit status 0
+        raise StarclassError(f"--ci-min {ci_min} is above --ci-max {ci_max}: no candidate could pass")
+    # named now, before the mosaics are read: --crowding-radius -3 counted neighbours within |r| silently
+    for option, value in (("--fwhm", fwhm), ("--threshold", threshold), ("--crowding-radius", crowding_radius)):
+        if not (np.isfinite(value) and value > 0):
+            raise StarclassError(f"{option} must be a positive number, got {value}")
     band_list = [b.strip().lower() for b in bands.split(",")] if bands else None
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)
@@ -127,6 +136,8 @@ def detect_command(
 
     if positions is not None:
         given = read_catalog(positions)
+        # named by its option and file here: measure() called it "table" ("table: positions off the image")
+        positions_of(given, tuple(ms.shape), what=f"--positions {positions}")
         found = measure(
             ms, given, aperture_radius=aperture_radius, aperture_correction=apcorr,
             crowding_radius=crowding_radius, progress=progress,

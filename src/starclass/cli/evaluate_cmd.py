@@ -82,7 +82,7 @@ def evaluate(
     t = res["task"]
     echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
          + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")
-    for ref, accs in res["headline"].items():
+    for ref, accs in res["accuracies"].items():
         echo(f"{ref}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
     for line in res["details"]:
         echo(line)

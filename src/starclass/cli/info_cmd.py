@@ -188,7 +188,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
 
     table, notes = summarise_dir(directory, column_map)
     if out_format == "text":
-        table.remove_column("file")  # the field names it; csv/ecsv keep the file name
+        if len(set(table["field"])) == len(table):
+            table.remove_column("file")  # the field names it; csv/ecsv keep the file name
+        # else kept: a simulated field's truth.ecsv and humans.ecsv are both "SIM-1", rows no one could tell apart
         if not any(table["mapped"]):
             table.remove_column("mapped")
         table["ci_cut"].format = ".2f"
@@ -214,7 +216,9 @@ def info(
                                  "ascii (default: guessed from the extension and contents)."),
     column_map: list[str] = typer.Option(
         None, "--map", help="Name a column: --map X_IMAGE=x or --map class_ref=Class; for a LEGUS .tab a "
-                            "column number, --map class_ref=35 (repeatable; comma-separated lists too)."),
+                            "column number, --map class_ref=35 (repeatable; comma-separated lists too). For a folder: "
+                            "column numbers apply to the LEGUS files whose layout is uncertain, names to the other "
+                            "tables; a map that does not fit a file it applies to is an error naming the file."),
     bands: str = typer.Option(
         None, "--bands", help="LEGUS .tab: its five filters, blue to red, e.g. f275w,f336w,f435w,f606w,f814w "
                               "(default: a readme beside it, the survey table, the file name)."),
@@ -242,12 +246,19 @@ def info(
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")
+    if ds9_coords not in ("image", "fk5"):
+        # now, by its name: it failed as "coords must be ..." after the summary was printed
+        raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
     if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])):
         echo(cutout_summary(paths[0]))
         return
     if len(paths) == 1 and paths[0].is_dir():
         _dir_summary(paths[0], cmap, out_format)
         return
+    if out_format != "text":
+        # it shapes a folder's summary only: for a file it was ignored without a word
+        raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; "
+                             f"{paths[0]} is not a folder")
 
     if len(paths) > 1 or _is_image_fits(paths[0]):
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
@@ -263,6 +274,10 @@ def info(
     band_list = [b.strip() for b in bands.split(",")] if bands else None
     table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
                          allow_empty=False, require_xy=False)
+    if band_list and table.meta.get("format") != "legus":
+        # a table with column names says its bands itself: --bands was ignored without a word
+        raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "
+                             f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         write_regions(table, ds9, coords=ds9_coords, label=False)

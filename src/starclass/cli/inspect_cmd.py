@@ -71,6 +71,17 @@ def _report_export(out, path: Path) -> None:
             echo(f"  {v:>5} " + " ".join(f"{c:>5}" for c in row))
 
 
+def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str):
+    """The data folder read for serving (``--rgb`` checked first)."""
+    from starclass.inspect.app import load_field
+
+    bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
+    if bands is not None and len(bands) != 3:
+        raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
+    return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
+                      star_fwhm=star_fwhm, dataset=dataset)
+
+
 @command("inspect")
 def inspect_command(
     data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
@@ -145,6 +156,12 @@ def inspect_command(
         asked = from_task
     if cluster_cut is not None and not export:
         raise StarclassError("--cluster-cut applies to --export")
+    # refused like --cluster-cut: without --export, --summary FILE started the server and wrote nothing
+    for option, given in (("--summary", summary is not None), ("--include-unlabelled", include_unlabelled)):
+        if given and not export:
+            raise StarclassError(f"{option} applies to --export")
+    if admin and not add_user:
+        raise StarclassError("--admin applies to --add-user (an existing account stays as it is)")
 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -160,6 +177,10 @@ def inspect_command(
         finally:
             engine.dispose()
         return
+    serving = not (add_user or set_password or list_users or export)
+    # --init and serving: the data are read (and refused) before the database is made, so that a
+    # folder without a catalogue leaves no new, empty inspect.sqlite behind
+    field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset) if serving and init else None
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
@@ -192,7 +213,7 @@ def inspect_command(
             # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
             from starclass.inspect.export import export_labels
             from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
-            from starclass.io.paths import check_output
+            from starclass.io.paths import check_distinct_outputs, check_output
 
             cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
             if cat_path is None:
@@ -202,6 +223,7 @@ def inspect_command(
             inputs = [cat_path, db_file or None]
             check_output(export, inputs, option="--export", overwrite=overwrite)
             check_output(summary, inputs, option="--summary", overwrite=overwrite)
+            check_distinct_outputs([("--export", export), ("--summary", summary)])
             out = export_labels(engine, dataset, read_candidates(cat_path), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut)
@@ -209,13 +231,10 @@ def inspect_command(
             return
 
         # only serving needs the web app: inspect.app (FastAPI) adds 2.0 s (measured) to the database
-        from starclass.inspect.app import load_field, serve
+        from starclass.inspect.app import serve
 
-        bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
-        if bands is not None and len(bands) != 3:
-            raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
-        field = load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
-                           star_fwhm=star_fwhm, dataset=dataset)
+        if field is None:
+            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset)
         if not dbm.list_users(engine):
             echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")

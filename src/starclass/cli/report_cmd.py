@@ -30,7 +30,8 @@ def report(
                                                      "--task is not given."),
     mosaics: list[Path] = typer.Option(None, "--mosaics", help="FITS mosaics (or a folder) the catalogue was "
                                                                "classified on, for --model."),
-    n_boot: int = typer.Option(200, "--bootstrap", help="Bootstrap resamples for confidence intervals."),
+    n_boot: int = typer.Option(200, "--bootstrap", min=0,
+                               help="Bootstrap resamples for confidence intervals (0: none)."),
     task: str = typer.Option(None, "--task",
                              help="Task preset or config YAML (default: the task recorded in the catalogue)."),
     stamps: Path = typer.Option(None, "--stamps", help="The cutout folder (CSV or directory) the output was "
@@ -66,10 +67,19 @@ def report(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
+        # they serve only the Grad-CAM section: without --model they were read by nothing, silently
+        raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "
+                             "them out")
     from starclass.report.build import build_report
 
     # the page is what the option names; the tables beside it are rewritten with it
     inputs = [pred, model, stamps, *mosaic_inputs(mosaics or None), *(r for r in reference or () if r != "self")]
+    if outdir == out and (out.exists() or out.is_symlink()) and not out.is_dir():
+        # a name without .html is the report's folder: a file there (-o classified.ecsv, an input) is
+        # refused now; it failed after the whole evaluation with "cannot write classified.ecsv/tables"
+        check_output(out, inputs, option="--out", overwrite=True)  # names an input as such
+        raise StarclassError(f"--out {out} is a file, not a folder: name the page (.html) or a folder")
     check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)

@@ -82,10 +82,15 @@ def simulate_cmd(
     from starclass.simulate import preset as make_preset
     from starclass.simulate import simulate_to_disk
     from starclass.simulate.calibration import calibrate_field, write_calibration
+    from starclass.simulate.config import PRESETS as FIELD_PRESETS
     from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
     from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
     from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
 
+    known = (*FIELD_PRESETS, *CUTOUT_PRESETS, *SEED_PRESETS)
+    if preset.lower() not in known:
+        # the field presets' own message listed only those: not pandas-cutouts or the seed papers' folders
+        raise StarclassError(f"--preset {preset!r} is not a preset; known: {', '.join(known)}")
     if not halo_clusters and preset.lower() not in CUTOUT_PRESETS:
         raise StarclassError("--no-halo-clusters applies to --preset pandas-cutouts only")
     if preset.lower() in SEED_PRESETS:

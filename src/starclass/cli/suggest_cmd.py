@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
 
 
@@ -61,6 +61,10 @@ def suggest_command(
 
         labelled = list(read_votes(labels)["id"])
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
+    if mos is not None:
+        # as classify does: all off the image wrote an empty suggestion list with exit status 0
+        check_on_image(table, mos.shape, candidates, consequence="they get no classification and are not suggested",
+                       action="suggest")
     table = classified(model, table, mos, device=device)
     mag = mag_column or default_mag_column(table)
     if mag is None:

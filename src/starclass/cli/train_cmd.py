@@ -332,7 +332,21 @@ def train_command(
     if recipe:
         changes["recipe"] = recipe
     if changes:
-        cfg = cfg.copy(**changes)
+        try:
+            cfg = cfg.copy(**changes)
+        except StarclassError as exc:
+            # the config names its key ("recipe.amp='fp8'"); say which option set it
+            given = {"stamp_size": "--stamp-size", "input_size": "--input-size", "softening_mag": "--softening-mag",
+                     "recipe.split": "--split", "recipe.amp": "--precision"}
+            msg = str(exc)
+            opts = [o for k, o in sorted(given.items(), key=lambda kv: msg.find(kv[0])) if k in msg]
+            if not opts:
+                raise
+            raise StarclassError(f"{opts[0]}: {msg}") from None
+    if holdout is not None and cfg.recipe.split != "galaxy" and cv is None:
+        # before the stamps: with a random or spatial split the galaxy named was ignored without a word
+        raise StarclassError(f"--holdout {holdout} applies to --split galaxy; the split is {cfg.recipe.split!r} "
+                             "(give --split galaxy)")
     if target_purity is not None:
         # refused before any training: a threshold needs two classes and candidates to choose it on
         if not cfg.is_binary:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import read_catalog
 from starclass.io.mosaic import is_weight_file, read_mosaics
 from starclass.schema import CLASS_PRED, mag_col
+from starclass.stamps.extract import off_image, off_image_message
 
 ORDERS = ("catalogue", "random", "brightest", "uncertain")
 CATALOGUE_NAMES = ("candidates.ecsv", "candidates.fits", "candidates.parquet", "candidates.csv",
@@ -279,6 +281,13 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         raise StarclassError(f"no FITS mosaics (*.fits) in {d}")
     images = [p for p in images if not is_weight_file(p)]
     mosaics = read_mosaics(images, require_zeropoint=False)
+    off = off_image(np.asarray(table["x"], float), np.asarray(table["y"], float), mosaics.shape)
+    if off.any():
+        # as classify and cutouts name them: a catalogue of another field was served as blank pictures
+        msg = f"catalogue {cat_path}: {off_image_message(np.asarray(ids), off, mosaics.shape)}"
+        if off.all():
+            raise StarclassError(f"{msg}; nothing to show (is the catalogue for these mosaics?)")
+        warnings.warn(f"{msg}; their pictures are blank", stacklevel=2)
     bands = list(mosaics.bands)
     vb = mosaics.v_band
     if rgb is None:

@@ -42,7 +42,7 @@ from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 
-from starclass.errors import StarclassError
+from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
 from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, is_known, mag_col, magerr_col, set_units
@@ -450,7 +450,7 @@ def _rename(raw: Table, column_map: Mapping[str, str], p: Path) -> Table:
         if src not in out.colnames:
             matches = [c for c in out.colnames if c.lower() == src.lower()]
             if len(matches) != 1:
-                raise StarclassError(
+                raise ColumnMapError(
                     f"column {src!r} (in the column map) not found in {p}; columns: "
                     f"{', '.join(out.colnames[:40])}{' ...' if len(out.colnames) > 40 else ''}")
             src = matches[0]

@@ -27,7 +27,8 @@ same way:
     (``column_map={"35": "class_ref"}``, ``--map class_ref=35``).
 
 Magnitudes 99.999 (not detected), 66.666 (outside the filter's footprint) and 44.444 (aperture
-correction undefined) become NaN. The five filters differ per field: :func:`legus_bands`.
+correction undefined) become NaN, and so does a CI made from the 99.999 marker (about 70,
+:data:`CI_MISSING`). The five filters differ per field: :func:`legus_bands`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import ColumnMapError, StarclassError
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -61,6 +62,12 @@ from starclass.schema import (
 #: aperture correction. Anything >= 90 is also treated as missing.
 SENTINELS: tuple[float, ...] = (99.999, 66.666, 44.444)
 MAG_MISSING = 90.0
+
+#: A CI (m(1 px) - m(3 px), a difference of two magnitudes) above this is a failed 1 px
+#: measurement: the 99.999 marker minus a real 3 px magnitude. In the 35 shared files no CI lies
+#: between 6.6 and 67.7; the 26 rows above are 99.999 - m(3 px) with m(3 px) of 12-32 mag, in
+#: ten files (counted on the raw column 16). A real CI is a few magnitudes at most.
+CI_MISSING = 50.0
 
 #: Columns every LEGUS file has (1-33, plus the class in 34) and the most a file may have: the
 #: known layouts stop at 39; wider files (catalogues not in our survey) are read with their
@@ -242,11 +249,11 @@ def _column_number(key: str, ncols: int, path: Path) -> int:
     s = key.strip().lower()
     s = s[3:] if s.startswith("col") else s
     if not s.isdigit():
-        raise StarclassError(f"{path}: a LEGUS .tab has no column names; map a column number "
+        raise ColumnMapError(f"{path}: a LEGUS .tab has no column names; map a column number "
                              f"(e.g. --map class_ref=34), not {key!r}")
     k = int(s)
     if not 1 <= k <= ncols:
-        raise StarclassError(f"{path}: column {k} in the column map does not exist (the file has {ncols})")
+        raise ColumnMapError(f"{path}: column {k} in the column map does not exist (the file has {ncols})")
     return k
 
 
@@ -330,8 +337,10 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         v = col(k).copy()
         if name in ("x", "y"):
             v = v - (1.0 if one_based else 0.0)
-        elif name.startswith("mag_") or name == "ci":
+        elif name.startswith("mag_"):
             v[_missing(v)] = np.nan
+        elif name == "ci":
+            v[_missing(v) | (v > CI_MISSING)] = np.nan
         elif name.startswith("magerr_"):
             m = col(k - 1)  # errors follow their magnitude (pairs in columns 6-15)
             v[_missing(v) | _missing(m)] = np.nan

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import ColumnMapError, StarclassError
 from starclass.schema import CLASS_REF, CLASSES, bands_in, class_array, is_known
 
 #: File endings :func:`summarise_dir` reads as catalogues.
@@ -116,15 +116,50 @@ def catalog_row(table: Table, name: str) -> dict:
     return row
 
 
+def is_column_number(source: str) -> bool:
+    """True for a LEGUS column number in a ``--map`` source (``"35"`` or ``"col35"``).
+
+    Examples
+    --------
+    >>> is_column_number("35"), is_column_number("col16"), is_column_number("X_IMAGE")
+    (True, True, False)
+    """
+    s = str(source).strip().lower()
+    s = s[3:] if s.startswith("col") else s
+    return s.isdigit()
+
+
+def _read_caught(read, path: Path, column_map):
+    """``read(path)`` with its warnings kept: ``(table or None, error or None, warnings)``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return read(path, column_map=column_map, require_xy=False), None, list(caught)
+        except StarclassError as exc:
+            return None, exc, list(caught)
+
+
+def _map_text(column_map: Mapping[str, str]) -> str:
+    """``{"35": "class_ref"}`` -> ``"35 -> class_ref"``: the direction the map was read in."""
+    return ", ".join(f"{s} -> {d}" for s, d in column_map.items())
+
+
 def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, read=None) -> tuple[Table, list[str]]:
     """Read every catalogue in ``directory`` and summarise them, one row per file.
+
+    A folder mixes files that need no map with the few that do, so ``column_map`` is applied
+    only where it is meant to be (``--map`` where a layout is uncertain): column numbers
+    (``{"35": "class_ref"}``) to the LEGUS ``.tab`` files whose layout is uncertain, column
+    names (``{"X_IMAGE": "x"}``) to the other tables. A LEGUS file whose layout is certain is
+    read with its own layout (a note counts them); applied to every file, ``class_ref=35`` read
+    the class means of the standard files as classes.
 
     Parameters
     ----------
     directory
         A folder of catalogues (``.tab``, ``.ecsv``, ``.csv``, ``.mrt``, ...).
     column_map
-        Applied to every file (e.g. ``{"35": "class_ref"}``).
+        Source column -> schema name, as :func:`parse_column_map` gives it.
     read
         The reader (default :func:`starclass.io.catalog.read_catalog`).
 
@@ -136,27 +171,61 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
     Raises
     ------
     StarclassError
-        When the folder holds no catalogue.
+        When the folder holds no catalogue, or the map does not fit a file it applies to (a
+        column it names is not there): the file is named, rather than left out of the summary.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> Table({"NUM": [1, 2], "x": [5.0, 9.0], "y": [3.0, 4.0], "Class": [1, 4]}).write(d / "a.csv")
+    >>> t, notes = summarise_dir(d, {"NUM": "id", "Class": "class_ref"})
+    >>> int(t["n1"][0]), int(t["n4"][0]), str(t["mapped"][0])
+    (1, 1, 'NUM->id, Class->class_ref')
     """
     if read is None:
         from starclass.io.catalog import read_catalog as read
     d = Path(directory)
     files = sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith(CATALOG_SUFFIXES)
                    and not p.name.lower().endswith(".readme"))
-    rows, notes = [], []
+    numbered = {s: v for s, v in (column_map or {}).items() if is_column_number(s)}
+    named = {s: v for s, v in (column_map or {}).items() if not is_column_number(s)}
+    rows, notes, certain = [], [], []
     for p in files:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                t = read(p, column_map=column_map, require_xy=False)
-            except StarclassError as exc:
-                notes.append(f"{p.name}: skipped: {exc}")
-                continue
+        t, err, caught = _read_caught(read, p, None)
+        legus = t is not None and t.meta.get("format") == "legus"
+        cmap = None
+        if legus and numbered:
+            if t.meta.get("layout_certain", True):
+                certain.append(p.name)
+            else:
+                cmap = numbered
+        elif named and not legus and (t is not None or not p.name.lower().endswith(".tab")):
+            # also a table that cannot be read without it: the map may name its id or x, y
+            cmap = named
+        if cmap:
+            mapped, map_err, map_caught = _read_caught(read, p, cmap)
+            if mapped is not None:
+                t, err, caught = mapped, None, map_caught
+            elif t is not None or isinstance(map_err, ColumnMapError):
+                # a column the map names is not there, or the file reads without the map but not with
+                # it: the map does not fit this file
+                why = str(map_err)
+                why = why[len(f"{p}: "):] if why.startswith(f"{p}: ") else why
+                raise StarclassError(f"--map ({_map_text(cmap)}) does not fit {p}: {why}")
+            else:
+                err = map_err
+        if t is None:
+            notes.append(f"{p.name}: skipped: {err}")
+            continue
         notes.extend(f"{p.name}: {w.message}" if p.name not in str(w.message) else str(w.message)
                      for w in caught)
         rows.append(catalog_row(t, p.name))
     if not rows:
         raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(CATALOG_SUFFIXES)})")
+    if numbered and certain:
+        notes.append(f"--map ({_map_text(numbered)}) applied only to the LEGUS files whose layout is uncertain, not to "
+                     f"the {len(certain)} read with a certain layout (starclass info FILE --map ... maps one file)")
     out = Table(rows=rows, names=list(rows[0]))
     out.sort("field")
     return out, notes

@@ -130,6 +130,44 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     raise StarclassError(f"{option} {out} exists; give --overwrite to replace it")
 
 
+def check_distinct_outputs(outputs: Iterable[tuple[str, PathLike | None]]) -> None:
+    """Refuse two outputs of one command that name the same file (or one inside the other).
+
+    Each output was checked against the inputs; this checks them against each other: written one
+    after the other, the second replaced the first without a word (``detect -o c.ecsv --truth T
+    --completeness-png c.png`` wrote the completeness table, ``c.ecsv``, over the catalogue).
+
+    Parameters
+    ----------
+    outputs
+        ``(option, path)`` pairs; a None path (option not given) is skipped.
+
+    Raises
+    ------
+    StarclassError
+        Naming both options and the path.
+
+    Examples
+    --------
+    >>> check_distinct_outputs([("--output", "c.ecsv"), ("--regions", "c.reg")])  # fine
+    >>> check_distinct_outputs([("--output", "c.ecsv"), ("--regions", "./c.ecsv")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --regions c.ecsv is also --output c.ecsv: one would replace the other; ...
+    """
+    seen: list[tuple[str, Path]] = []
+    for option, path in outputs:
+        if path is None:
+            continue
+        p = Path(path)
+        for other_option, other in seen:
+            if _same(p, other) or _inside(p, other) or _inside(other, p):
+                what = "is also" if _same(p, other) else "overlaps"
+                raise StarclassError(f"{option} {p} {what} {other_option} {other}: one would replace the other; "
+                                     "name different files")
+        seen.append((option, p))
+
+
 def check_folder_writable(folder: PathLike, *, option: str) -> None:
     """Refuse a folder that cannot be created or written, before any work, naming the option.
 

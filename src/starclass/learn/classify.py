@@ -574,6 +574,8 @@ def classify(
         **trust_meta,
     })
     if n_invalid:
-        log.warning("%d of %d candidates have no usable stamp (centre off the image or NaN): class_pred = 0",
-                    n_invalid, n)
+        # warnings only, as the blank-band and pixel-scale notes above: a log.warning here and the
+        # command's own line printed it twice (logging's last-resort handler writes to stderr)
+        warnings.warn(f"{n_invalid} of {n} candidates have no usable stamp (centre off the image, NaN or a blank "
+                      "band): class_pred 0", stacklevel=2)
     return out

@@ -444,7 +444,7 @@ def run_survey(
     if made_cluster is not None:
         client.wait_for_workers(len(made_cluster.workers))
     if todo:
-        client.run(warm_up)
+        client.run(warm_up, os.getpid())
     t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
     results: list[dict[str, Any]] = []
     failed: list[str] = []

@@ -16,6 +16,7 @@ import resource
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,11 +168,33 @@ def _device(job: TileJob):
     return torch.device(f"cuda:{index % n_gpu}")
 
 
-def warm_up() -> int:
+#: Warning texts this worker process has printed (each is printed once).
+_SHOWN: set[str] = set()
+
+
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warning: message`` on stderr, once per text, as the command line prints warnings.
+
+    Deduplicated here, not with a ``"once"`` filter: the filters change (``catch_warnings``
+    in the libraries a tile calls) between tiles, which empties Python's once-registry.
+    """
+    kind = "" if category is UserWarning else f"({category.__name__}) "
+    text = f"warning: {kind}{message}"
+    if text not in _SHOWN:
+        _SHOWN.add(text)
+        print(text, file=sys.stderr, flush=True)
+
+
+def warm_up(client_pid: int | None = None) -> int:
     """Import what a tile needs (torch, detection, classification) in this worker process.
 
     Run on every worker before the tiles (``client.run``), so the first tile of each worker
     does not pay seconds of imports and the tile phase measures the work alone.
+
+    In a worker process of its own (its pid is not ``client_pid``) the tiles' warnings are
+    printed as ``warning: message``, each text once per process: every tile of a survey
+    printed the same calibration note with the library's file, line and source line (eight
+    times for eight tiles). Thread workers in the client's process are left alone.
 
     Examples
     --------
@@ -181,6 +204,8 @@ def warm_up() -> int:
     import starclass.detect
     import starclass.learn.classify  # noqa: F401
 
+    if client_pid is not None and os.getpid() != client_pid:
+        warnings.showwarning = _print_warning
     return os.getpid()
 
 
