@@ -145,10 +145,12 @@ def _people_and_machine(probs: dict[str, np.ndarray], blocks: list[np.ndarray], 
     votes = np.concatenate(blocks)
     voted = np.isin(votes, [1, 2, 3, 4]).any(axis=1)
     ds_ok = ds_hard == truth
+    # the networks go under their own key: a network trained on the mode must not replace the
+    # people's mode's figure
     out = {"n_with_votes": int(voted.sum()), "ds_alone": float(np.mean(ds_ok[voted])),
-           "mode": float(np.mean(mode_ok[voted]))}
+           "people_mode": float(np.mean(mode_ok[voted])), "networks": {}}
     print(f"\npeople and machine together ({int(voted.sum())} test candidates with votes): people's mode "
-          f"{out['mode']:.3f}, Dawid-Skene alone {out['ds_alone']:.3f}")
+          f"{out['people_mode']:.3f}, Dawid-Skene alone {out['ds_alone']:.3f}")
     for model, p in probs.items():
         post = np.concatenate([combine_votes(p[starts[f]: starts[f + 1]], blocks[f], confs[f])
                                for f in range(len(blocks))])
@@ -156,7 +158,7 @@ def _people_and_machine(probs: dict[str, np.ndarray], blocks: list[np.ndarray], 
         rec = {"acc": float(np.mean(ok[voted])),
                "minus_mode": [round(x, 4) for x in _bootstrap(ok[voted], mode_ok[voted])],
                "minus_ds_alone": [round(x, 4) for x in _bootstrap(ok[voted], ds_ok[voted])]}
-        out[model] = rec
+        out["networks"][model] = rec
         dm, dd = rec["minus_mode"], rec["minus_ds_alone"]
         print(f"  network {model:12s} x DS people: {rec['acc']:.3f}; minus mode {dm[0]:+.3f} [{dm[1]:+.3f}, "
               f"{dm[2]:+.3f}]; minus DS alone {dd[0]:+.3f} [{dd[1]:+.3f}, {dd[2]:+.3f}]")
@@ -171,6 +173,32 @@ def _write_json(path: Path | None, args, results: dict) -> None:
     tmp.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results},
                               indent=2, default=float))
     os.replace(tmp, path)
+
+
+def from_npz(npz: Path) -> dict:
+    """The figures that need no training, from a run's saved ``--npz``: networks and people against the truth.
+
+    Each network and the people's mode against the truth, every pair of networks (paired
+    bootstrap), and the people and the machine together (:func:`combine_votes`).
+    """
+    d = np.load(npz)
+    truth, mode = d["truth"], d["mode"]
+    sizes = np.cumsum(np.concatenate([[0], d["field_sizes"]]))
+    blocks = [d["votes"][a:b] for a, b in zip(sizes[:-1], sizes[1:])]
+    probs = {k[len("prob_"):]: d[k] for k in d.files if k.startswith("prob_")}
+    valid = d["valid"]
+    correct = {m: np.where(valid, p.argmax(axis=1) + 1, 0) == truth for m, p in probs.items()}
+    mode_ok = mode == truth
+    out: dict = {"people_mode": float(np.mean(mode_ok)), "networks": {}, "paired_networks": {}}
+    for m, ok in correct.items():
+        out["networks"][m] = {"acc_4class_vs_truth": float(np.mean(ok)),
+                              "minus_mode": [round(x, 4) for x in _bootstrap(ok, mode_ok)]}
+    for a in correct:
+        for b in correct:
+            if a < b:
+                out["paired_networks"][f"{a} minus {b}"] = [round(x, 4) for x in _bootstrap(correct[a], correct[b])]
+    out["people_and_machine"] = _people_and_machine(probs, blocks, truth, mode_ok)
+    return out
 
 
 def main() -> None:
@@ -195,9 +223,18 @@ def main() -> None:
                     help="recipe.val_fraction of every model (default the preset's, 0.1 with early stopping); "
                          "0 trains every model on every candidate for exactly --epochs")
     ap.add_argument("--npz", type=Path, help="also save the test truth, votes and each network's probabilities")
+    ap.add_argument("--from-npz", type=Path,
+                    help="no simulation or training: recompute the comparisons from a run's --npz (to --json)")
     ap.add_argument("--quick", action="store_true", help="small fields, few epochs (smoke run)")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args()
+    if args.from_npz is not None:
+        if not args.from_npz.is_file():
+            ap.error(f"--from-npz {args.from_npz}: no such file")
+        if args.json is not None and args.json.exists():
+            ap.error(f"--json {args.json} exists: choose another name (nothing is overwritten)")
+        _write_json(args.json, args, from_npz(args.from_npz))
+        return
     if args.quick:
         args.train_fields, args.n_train, args.test_fields, args.n_test = 2, 600, 1, 500
         args.shape, args.epochs = 1024, 4

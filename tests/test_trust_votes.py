@@ -111,9 +111,37 @@ def test_people_and_machine_counts(tv):
     sure = np.eye(4)[truth - 1] * 0.97 + 0.01
     blind = np.full((len(truth), 4), 0.25)
     mode_ok = np.concatenate(blocks)[:, 0] == truth
-    out = tv._people_and_machine({"sure": sure, "blind": blind}, blocks, truth, mode_ok)
+    # a network trained on the mode is called "mode": it must not replace the people's mode's figure
+    out = tv._people_and_machine({"sure": sure, "mode": blind}, blocks, truth, mode_ok)
     assert out["n_with_votes"] == len(truth)
-    assert out["mode"] == pytest.approx(np.mean(mode_ok))
-    assert out["sure"]["acc"] > out["ds_alone"]
-    assert out["sure"]["minus_ds_alone"][1] > 0
-    json.dumps(out)   # the figures go to the JSON as they are
+    assert out["people_mode"] == pytest.approx(np.mean(mode_ok))
+    nets = out["networks"]
+    assert set(nets) == {"sure", "mode"}
+    assert nets["sure"]["acc"] > out["ds_alone"]
+    assert nets["sure"]["minus_ds_alone"][1] > 0
+    # a uniform prior changes nothing but the class fractions' place: within a point of DS alone
+    assert abs(nets["mode"]["acc"] - out["ds_alone"]) < 0.01
+    json.loads(json.dumps(out, allow_nan=False))   # the figures go to strict JSON as they are
+
+
+def test_from_npz_against_sklearn(tv, tmp_path):
+    """The recomputed figures of a saved run: accuracies against scikit-learn, the pair against a hand count."""
+    from sklearn.metrics import accuracy_score
+
+    rng = np.random.default_rng(11)
+    truth = rng.integers(1, 5, 200)
+    votes = np.stack([np.where(rng.random(200) < 0.7, truth, rng.integers(1, 5, 200)) for _ in range(3)], 1)
+    mode = votes[:, 0]
+    pa, pb = rng.random((200, 4)), rng.random((200, 4))
+    valid = np.ones(200, dtype=bool)
+    valid[:5] = False                                  # no stamp: class 0, counted wrong
+    np.savez(tmp_path / "run.npz", truth=truth, votes=votes, mode=mode, valid=valid,
+             field_sizes=np.array([120, 80]), prob_a=pa, prob_b=pb)
+    out = tv.from_npz(tmp_path / "run.npz")
+    pred_a = np.where(valid, pa.argmax(1) + 1, 0)
+    pred_b = np.where(valid, pb.argmax(1) + 1, 0)
+    assert out["people_mode"] == pytest.approx(accuracy_score(truth, mode))
+    assert out["networks"]["a"]["acc_4class_vs_truth"] == pytest.approx(accuracy_score(truth, pred_a))
+    diff = (np.sum(pred_a == truth) - np.sum(pred_b == truth)) / 200
+    assert out["paired_networks"]["a minus b"][0] == pytest.approx(diff, abs=1e-4)
+    assert set(out["people_and_machine"]["networks"]) == {"a", "b"}
