@@ -151,6 +151,11 @@ def _people_and_machine(probs: dict[str, np.ndarray], blocks: list[np.ndarray], 
            "people_mode": float(np.mean(mode_ok[voted])), "networks": {}}
     print(f"\npeople and machine together ({int(voted.sum())} test candidates with votes): people's mode "
           f"{out['people_mode']:.3f}, Dawid-Skene alone {out['ds_alone']:.3f}")
+    # where the gain comes from: candidates the people agree on, split two ways, split three ways
+    distinct = np.array([len(set(int(x) for x in row if x in (1, 2, 3, 4))) for row in votes])
+    groups = {f"{k} distinct votes": voted & (distinct == k) for k in sorted(set(distinct[voted].tolist()))}
+    out["by_agreement"] = {g: {"n": int(s.sum()), "people_mode": float(np.mean(mode_ok[s])),
+                               "ds_alone": float(np.mean(ds_ok[s]))} for g, s in groups.items()}
     for model, p in probs.items():
         post = np.concatenate([combine_votes(p[starts[f]: starts[f + 1]], blocks[f], confs[f])
                                for f in range(len(blocks))])
@@ -159,9 +164,13 @@ def _people_and_machine(probs: dict[str, np.ndarray], blocks: list[np.ndarray], 
                "minus_mode": [round(x, 4) for x in _bootstrap(ok[voted], mode_ok[voted])],
                "minus_ds_alone": [round(x, 4) for x in _bootstrap(ok[voted], ds_ok[voted])]}
         out["networks"][model] = rec
+        for g, s in groups.items():
+            out["by_agreement"][g][model] = float(np.mean(ok[s]))
         dm, dd = rec["minus_mode"], rec["minus_ds_alone"]
         print(f"  network {model:12s} x DS people: {rec['acc']:.3f}; minus mode {dm[0]:+.3f} [{dm[1]:+.3f}, "
               f"{dm[2]:+.3f}]; minus DS alone {dd[0]:+.3f} [{dd[1]:+.3f}, {dd[2]:+.3f}]")
+    for g, rec in out["by_agreement"].items():
+        print(f"  {g} ({rec['n']}): " + ", ".join(f"{k} {v:.3f}" for k, v in rec.items() if k != "n"))
     return out
 
 

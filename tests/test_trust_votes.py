@@ -121,6 +121,13 @@ def test_people_and_machine_counts(tv):
     assert nets["sure"]["minus_ds_alone"][1] > 0
     # a uniform prior changes nothing but the class fractions' place: within a point of DS alone
     assert abs(nets["mode"]["acc"] - out["ds_alone"]) < 0.01
+    # by agreement: counts and the people's mode per group against a hand count
+    v = np.concatenate(blocks)
+    distinct = np.array([len(set(r.tolist())) for r in v])
+    for k in (1, 2, 3):
+        rec = out["by_agreement"][f"{k} distinct votes"]
+        assert rec["n"] == np.sum(distinct == k)
+        assert rec["people_mode"] == pytest.approx(np.mean(mode_ok[distinct == k]))
     json.loads(json.dumps(out, allow_nan=False))   # the figures go to strict JSON as they are
 
 
