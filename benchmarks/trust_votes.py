@@ -14,6 +14,21 @@ Run (docs/uncertainty.md, "Learning from votes"; about 12 minutes on the loaded 
     nice -n 10 .venv/bin/python benchmarks/trust_votes.py
     nice -n 10 .venv/bin/python benchmarks/trust_votes.py --quick     # a smoke run, ~2 minutes
 
+The full comparison with the ceiling (docs/uncertainty.md, "The full trained comparison"): four
+models with one recipe, a fixed number of epochs on every candidate (``--val-fraction 0``) under
+a cosine learning rate, so each run ends on an annealed epoch rather than on an early-stopping
+pick; only the training targets differ::
+
+    nice -n 10 .venv/bin/python benchmarks/trust_votes.py --train-fields 4 --n-train 2000 --shape 2048 \
+        --test-fields 2 --n-test 1500 --epochs 18 --models truth,mode,soft,dawid-skene \
+        --lr-schedule cosine --val-fraction 0 --precision bf16 --threads 1 \
+        --npz benchmarks/results_trust_votes_full_2026-12-02.npz \
+        --json benchmarks/results_trust_votes_full_2026-12-02.json
+
+It also prints each network against each other network (paired bootstrap) and "the people and
+the machine together" (:func:`combine_votes`): on the test fields, each field's people fitted
+with Dawid-Skene, their votes combined with the network's probabilities as the prior.
+
 The machine is shared with other jobs: timings printed are indicative only.
 """
 
@@ -21,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -58,6 +74,142 @@ def _bootstrap(a: np.ndarray, b: np.ndarray, n: int = 2000, seed: int = 0) -> tu
     return float(diff.mean()), float(np.quantile(d, 0.025)), float(np.quantile(d, 0.975))
 
 
+def combine_votes(prior: np.ndarray, votes: np.ndarray, confusion: np.ndarray,
+                  classes: list[int] | tuple[int, ...] = (1, 2, 3, 4)) -> np.ndarray:
+    """Posterior over the true class from a prior and each person's vote through their confusion matrix.
+
+    The people and the machine together: ``P(c | votes) ∝ prior[c] · Π_j confusion[j][c, v_j]``,
+    the Dawid-Skene E-step with the network's probabilities as a per-candidate prior (instead of
+    one class fraction for all). Votes are taken to be independent of each other given the class.
+
+    Parameters
+    ----------
+    prior : numpy.ndarray
+        ``(N, K)`` prior per candidate (the network's probabilities, or the Dawid-Skene class
+        fractions repeated per row); rows need not be normalised.
+    votes : numpy.ndarray
+        ``(N, H)`` votes in ``classes`` (0 or any other value = no vote from that person).
+    confusion : numpy.ndarray
+        ``(H, K, K)``, ``confusion[j][c, v]`` = P(person j votes class v | true class c), rows in
+        the order of ``classes`` (as :func:`starclass.learn.labels.dawid_skene` returns them).
+    classes : sequence of int
+        The class of each column.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, K)`` normalised posterior. A row whose product is zero for every class (votes the
+        confusion matrices call impossible under every class) keeps the normalised prior; a row
+        without votes is the normalised prior.
+
+    Examples
+    --------
+    >>> prior = np.array([[0.5, 0.5]])
+    >>> conf = np.array([[[0.9, 0.1], [0.2, 0.8]]])   # one person
+    >>> combine_votes(prior, np.array([[1]]), conf, classes=[1, 2]).round(3).tolist()
+    [[0.818, 0.182]]
+    """
+    prior = np.asarray(prior, dtype=float)
+    votes = np.asarray(votes, dtype=np.int64)
+    confusion = np.asarray(confusion, dtype=float)
+    classes = [int(c) for c in classes]
+    n, k = prior.shape
+    if votes.shape[0] != n or confusion.shape != (votes.shape[1], k, k):
+        raise ValueError(f"shapes do not fit: prior {prior.shape}, votes {votes.shape}, confusion {confusion.shape}")
+    col = {c: i for i, c in enumerate(classes)}
+    post = prior.copy()
+    for j in range(votes.shape[1]):
+        v = votes[:, j]
+        has = np.isin(v, classes)
+        idx = np.array([col.get(int(c), 0) for c in v])
+        # likelihood of person j's vote under each true class: column v of their confusion matrix
+        lik = np.where(has[:, None], confusion[j][:, idx].T, 1.0)
+        post = post * lik
+    tot = post.sum(axis=1, keepdims=True)
+    base = prior / np.where(prior.sum(axis=1, keepdims=True) > 0, prior.sum(axis=1, keepdims=True), 1.0)
+    return np.where(tot > 0, post / np.where(tot > 0, tot, 1.0), base)
+
+
+def _people_and_machine(probs: dict[str, np.ndarray], blocks: list[np.ndarray], truth: np.ndarray,
+                        mode_ok: np.ndarray) -> dict:
+    """Each network's probabilities as the prior of each test field's Dawid-Skene people, against the truth."""
+    from starclass.learn.labels import dawid_skene
+
+    ds_post, confs, starts = [], [], [0]
+    for v in blocks:
+        ds = dawid_skene(v, [1, 2, 3, 4])
+        ds_post.append(combine_votes(np.tile(ds.priors, (len(v), 1)), v, ds.confusion))
+        confs.append(ds.confusion)
+        starts.append(starts[-1] + len(v))
+    ds_hard = np.concatenate(ds_post).argmax(axis=1) + 1
+    votes = np.concatenate(blocks)
+    voted = np.isin(votes, [1, 2, 3, 4]).any(axis=1)
+    ds_ok = ds_hard == truth
+    # the networks go under their own key: a network trained on the mode must not replace the
+    # people's mode's figure
+    out = {"n_with_votes": int(voted.sum()), "ds_alone": float(np.mean(ds_ok[voted])),
+           "people_mode": float(np.mean(mode_ok[voted])), "networks": {}}
+    print(f"\npeople and machine together ({int(voted.sum())} test candidates with votes): people's mode "
+          f"{out['people_mode']:.3f}, Dawid-Skene alone {out['ds_alone']:.3f}")
+    # where the gain comes from: candidates the people agree on, split two ways, split three ways
+    distinct = np.array([len(set(int(x) for x in row if x in (1, 2, 3, 4))) for row in votes])
+    groups = {f"{k} distinct votes": voted & (distinct == k) for k in sorted(set(distinct[voted].tolist()))}
+    out["by_agreement"] = {g: {"n": int(s.sum()), "people_mode": float(np.mean(mode_ok[s])),
+                               "ds_alone": float(np.mean(ds_ok[s]))} for g, s in groups.items()}
+    for model, p in probs.items():
+        post = np.concatenate([combine_votes(p[starts[f]: starts[f + 1]], blocks[f], confs[f])
+                               for f in range(len(blocks))])
+        ok = (post.argmax(axis=1) + 1) == truth
+        rec = {"acc": float(np.mean(ok[voted])),
+               "minus_mode": [round(x, 4) for x in _bootstrap(ok[voted], mode_ok[voted])],
+               "minus_ds_alone": [round(x, 4) for x in _bootstrap(ok[voted], ds_ok[voted])]}
+        out["networks"][model] = rec
+        for g, s in groups.items():
+            out["by_agreement"][g][model] = float(np.mean(ok[s]))
+        dm, dd = rec["minus_mode"], rec["minus_ds_alone"]
+        print(f"  network {model:12s} x DS people: {rec['acc']:.3f}; minus mode {dm[0]:+.3f} [{dm[1]:+.3f}, "
+              f"{dm[2]:+.3f}]; minus DS alone {dd[0]:+.3f} [{dd[1]:+.3f}, {dd[2]:+.3f}]")
+    for g, rec in out["by_agreement"].items():
+        print(f"  {g} ({rec['n']}): " + ", ".join(f"{k} {v:.3f}" for k, v in rec.items() if k != "n"))
+    return out
+
+
+def _write_json(path: Path | None, args, results: dict) -> None:
+    """Write the figures so far, atomically (a stopped run keeps the models already scored)."""
+    if path is None:
+        return
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "results": results},
+                              indent=2, default=float))
+    os.replace(tmp, path)
+
+
+def from_npz(npz: Path) -> dict:
+    """The figures that need no training, from a run's saved ``--npz``: networks and people against the truth.
+
+    Each network and the people's mode against the truth, every pair of networks (paired
+    bootstrap), and the people and the machine together (:func:`combine_votes`).
+    """
+    d = np.load(npz)
+    truth, mode = d["truth"], d["mode"]
+    sizes = np.cumsum(np.concatenate([[0], d["field_sizes"]]))
+    blocks = [d["votes"][a:b] for a, b in zip(sizes[:-1], sizes[1:])]
+    probs = {k[len("prob_"):]: d[k] for k in d.files if k.startswith("prob_")}
+    valid = d["valid"]
+    correct = {m: np.where(valid, p.argmax(axis=1) + 1, 0) == truth for m, p in probs.items()}
+    mode_ok = mode == truth
+    out: dict = {"people_mode": float(np.mean(mode_ok)), "networks": {}, "paired_networks": {}}
+    for m, ok in correct.items():
+        out["networks"][m] = {"acc_4class_vs_truth": float(np.mean(ok)),
+                              "minus_mode": [round(x, 4) for x in _bootstrap(ok, mode_ok)]}
+    for a in correct:
+        for b in correct:
+            if a < b:
+                out["paired_networks"][f"{a} minus {b}"] = [round(x, 4) for x in _bootstrap(correct[a], correct[b])]
+    out["people_and_machine"] = _people_and_machine(probs, blocks, truth, mode_ok)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train-fields", type=int, default=4)
@@ -73,9 +225,25 @@ def main() -> None:
                     help="label models to train with; 'truth' adds the ceiling (trained on the truth itself)")
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (1 is faster on a loaded machine)")
+    ap.add_argument("--lr-schedule", default=None,
+                    help="recipe.lr_schedule of every model (default the preset's, constant); with "
+                         "--val-fraction 0, 'cosine' makes the fixed-length run end on an annealed epoch")
+    ap.add_argument("--val-fraction", type=float, default=None,
+                    help="recipe.val_fraction of every model (default the preset's, 0.1 with early stopping); "
+                         "0 trains every model on every candidate for exactly --epochs")
+    ap.add_argument("--npz", type=Path, help="also save the test truth, votes and each network's probabilities")
+    ap.add_argument("--from-npz", type=Path,
+                    help="no simulation or training: recompute the comparisons from a run's --npz (to --json)")
     ap.add_argument("--quick", action="store_true", help="small fields, few epochs (smoke run)")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args()
+    if args.from_npz is not None:
+        if not args.from_npz.is_file():
+            ap.error(f"--from-npz {args.from_npz}: no such file")
+        if args.json is not None and args.json.exists():
+            ap.error(f"--json {args.json} exists: choose another name (nothing is overwritten)")
+        _write_json(args.json, args, from_npz(args.from_npz))
+        return
     if args.quick:
         args.train_fields, args.n_train, args.test_fields, args.n_test = 2, 600, 1, 500
         args.shape, args.epochs = 1024, 4
@@ -100,7 +268,13 @@ def main() -> None:
     print(f"simulated {len(train)} training fields (seeds {train_seeds}) and {len(test)} test fields "
           f"(seeds {test_seeds}) in {time.perf_counter() - t0:.0f} s")
 
-    cfg = get_preset("legus4-compact").copy(recipe={"balance": None, "amp": args.precision})
+    recipe = {"balance": None, "amp": args.precision}
+    # the same recipe for every label model: only the training targets differ
+    if args.lr_schedule is not None:
+        recipe["lr_schedule"] = args.lr_schedule
+    if args.val_fraction is not None:
+        recipe["val_fraction"] = args.val_fraction
+    cfg = get_preset("legus4-compact").copy(recipe=recipe)
     xs, oks, tx, ty, vote_blocks = [], [], [], [], []
     for k, f in enumerate(train):
         x, ok = make_inputs(f.images, f.truth["x"], f.truth["y"], cfg, zeropoints=f.zeropoint)
@@ -151,6 +325,7 @@ def main() -> None:
 
     results: dict[str, dict] = {"people's mode": {"acc_4class_vs_truth": acc_mode}, "aggregated_test_votes": agg_acc}
     correct: dict[str, np.ndarray] = {}
+    probs: dict[str, np.ndarray] = {}
     work = Path(tempfile.mkdtemp(prefix="starclass_votes_"))
     for model in [m.strip() for m in args.models.split(",") if m.strip()]:
         if model == "truth":
@@ -174,10 +349,13 @@ def main() -> None:
         pred = agg.class_pred
         acc = classification_summary(te_truth, pred, "4class").accuracy
         correct[model] = pred == te_truth
+        probs[model] = np.asarray(agg.prob_mean, dtype=float)
         results[model] = {"acc_4class_vs_truth": acc, "acc_12v34_vs_truth":
                           classification_summary(te_truth, pred, "12v34").accuracy,
                           "train_label_argmax_vs_truth": lab_acc, "train_s": round(t_fit, 1),
-                          "best_epochs": res.best_epochs, "val": [round(v, 3) for v in res.val_accuracy]}
+                          "best_epochs": res.best_epochs,
+                          "val": [round(v, 3) if np.isfinite(v) else None for v in res.val_accuracy]}
+        _write_json(args.json, args, results)
         print(f"{model:12s}: trained in {t_fit:.0f} s (kept epoch {res.best_epochs}); training targets' argmax vs "
               f"truth {lab_acc:.3f}; test accuracy vs truth {acc:.3f}", flush=True)
         if model == "dawid-skene":
@@ -196,14 +374,27 @@ def main() -> None:
         d, lo, hi = _bootstrap(ok, mode_ok)
         results[model]["minus_mode"] = [round(d, 4), round(lo, 4), round(hi, 4)]
         print(f"{model:14s} {results[model]['acc_4class_vs_truth']:9.3f}  {d:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+    names = list(correct)
+    pairs = {}
+    for a in names:
+        for b in names:
+            if a < b:
+                d, lo, hi = _bootstrap(correct[a], correct[b])
+                pairs[f"{a} minus {b}"] = [round(d, 4), round(lo, 4), round(hi, 4)]
+                print(f"{a} minus {b}: {d:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+    results["paired_networks"] = pairs
+    if probs:
+        results["people_and_machine"] = _people_and_machine(probs, blocks, te_truth, mode_ok)
+    if args.npz:
+        np.savez_compressed(args.npz, truth=te_truth, votes=te_votes, mode=te_mode, mag=te_mag, valid=ok_te,
+                            field_sizes=np.array([len(b) for b in blocks]),
+                            **{f"prob_{m}": p for m, p in probs.items()})
     faint = te_mag >= np.nanmedian(te_mag)
     print("\naccuracy vs truth on the fainter / brighter half (V): "
           + "; ".join(f"{m} {np.mean(c[faint]):.3f} / {np.mean(c[~faint]):.3f}"
                       for m, c in {"people's mode": mode_ok, **correct}.items()))
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
-    if args.json:
-        args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()},
-                                         "results": results}, indent=2, default=float))
+    _write_json(args.json, args, results)
 
 
 if __name__ == "__main__":
