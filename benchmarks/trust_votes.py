@@ -74,71 +74,15 @@ def _bootstrap(a: np.ndarray, b: np.ndarray, n: int = 2000, seed: int = 0) -> tu
     return float(diff.mean()), float(np.quantile(d, 0.025)), float(np.quantile(d, 0.975))
 
 
-def combine_votes(prior: np.ndarray, votes: np.ndarray, confusion: np.ndarray,
-                  classes: list[int] | tuple[int, ...] = (1, 2, 3, 4)) -> np.ndarray:
-    """Posterior over the true class from a prior and each person's vote through their confusion matrix.
-
-    The people and the machine together: ``P(c | votes) ∝ prior[c] · Π_j confusion[j][c, v_j]``,
-    the Dawid-Skene E-step with the network's probabilities as a per-candidate prior (instead of
-    one class fraction for all). Votes are taken to be independent of each other given the class.
-
-    Parameters
-    ----------
-    prior : numpy.ndarray
-        ``(N, K)`` prior per candidate (the network's probabilities, or the Dawid-Skene class
-        fractions repeated per row); rows need not be normalised.
-    votes : numpy.ndarray
-        ``(N, H)`` votes in ``classes`` (0 or any other value = no vote from that person).
-    confusion : numpy.ndarray
-        ``(H, K, K)``, ``confusion[j][c, v]`` = P(person j votes class v | true class c), rows in
-        the order of ``classes`` (as :func:`starclass.learn.labels.dawid_skene` returns them).
-    classes : sequence of int
-        The class of each column.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, K)`` normalised posterior. A row whose product is zero for every class (votes the
-        confusion matrices call impossible under every class) keeps the normalised prior; a row
-        without votes is the normalised prior.
-
-    Examples
-    --------
-    >>> prior = np.array([[0.5, 0.5]])
-    >>> conf = np.array([[[0.9, 0.1], [0.2, 0.8]]])   # one person
-    >>> combine_votes(prior, np.array([[1]]), conf, classes=[1, 2]).round(3).tolist()
-    [[0.818, 0.182]]
-    """
-    prior = np.asarray(prior, dtype=float)
-    votes = np.asarray(votes, dtype=np.int64)
-    confusion = np.asarray(confusion, dtype=float)
-    classes = [int(c) for c in classes]
-    n, k = prior.shape
-    if votes.shape[0] != n or confusion.shape != (votes.shape[1], k, k):
-        raise ValueError(f"shapes do not fit: prior {prior.shape}, votes {votes.shape}, confusion {confusion.shape}")
-    col = {c: i for i, c in enumerate(classes)}
-    post = prior.copy()
-    for j in range(votes.shape[1]):
-        v = votes[:, j]
-        has = np.isin(v, classes)
-        idx = np.array([col.get(int(c), 0) for c in v])
-        # likelihood of person j's vote under each true class: column v of their confusion matrix
-        lik = np.where(has[:, None], confusion[j][:, idx].T, 1.0)
-        post = post * lik
-    tot = post.sum(axis=1, keepdims=True)
-    base = prior / np.where(prior.sum(axis=1, keepdims=True) > 0, prior.sum(axis=1, keepdims=True), 1.0)
-    return np.where(tot > 0, post / np.where(tot > 0, tot, 1.0), base)
-
-
 def _people_and_machine(probs: dict[str, np.ndarray], blocks: list[np.ndarray], truth: np.ndarray,
                         mode_ok: np.ndarray) -> dict:
     """Each network's probabilities as the prior of each test field's Dawid-Skene people, against the truth."""
-    from starclass.learn.labels import dawid_skene
+    from starclass.learn.labels import combine_votes, dawid_skene
 
     ds_post, confs, starts = [], [], [0]
     for v in blocks:
         ds = dawid_skene(v, [1, 2, 3, 4])
-        ds_post.append(combine_votes(np.tile(ds.priors, (len(v), 1)), v, ds.confusion))
+        ds_post.append(combine_votes(np.tile(ds.priors, (len(v), 1)), v, ds.confusion, [1, 2, 3, 4]))
         confs.append(ds.confusion)
         starts.append(starts[-1] + len(v))
     ds_hard = np.concatenate(ds_post).argmax(axis=1) + 1
@@ -157,7 +101,7 @@ def _people_and_machine(probs: dict[str, np.ndarray], blocks: list[np.ndarray], 
     out["by_agreement"] = {g: {"n": int(s.sum()), "people_mode": float(np.mean(mode_ok[s])),
                                "ds_alone": float(np.mean(ds_ok[s]))} for g, s in groups.items()}
     for model, p in probs.items():
-        post = np.concatenate([combine_votes(p[starts[f]: starts[f + 1]], blocks[f], confs[f])
+        post = np.concatenate([combine_votes(p[starts[f]: starts[f + 1]], blocks[f], confs[f], [1, 2, 3, 4])
                                for f in range(len(blocks))])
         ok = (post.argmax(axis=1) + 1) == truth
         rec = {"acc": float(np.mean(ok[voted])),
