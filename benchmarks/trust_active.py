@@ -335,6 +335,8 @@ def main() -> None:
                     help="scratch: also train the last grid point's labels of the entropy arm and of every random "
                          "order with as many optimisation steps as the all-labels model (epochs x pool / labels)")
     ap.add_argument("--ref-seeds", type=int, default=1, help="scratch: training seeds of the all-labels model")
+    ap.add_argument("--reference-last", action="store_true",
+                    help="scratch: train the all-labels models after the arms (a run stopped early keeps the arms)")
     ap.add_argument("--reweight", choices=("none", "start-mix", "pool-mix"), default="none",
                     help="scratch: 'start-mix' weights every model's loss so that its labels weigh as the class "
                          "mix of the arm's first (random) grid[0] labels; 'pool-mix' (an oracle a user does not "
@@ -516,19 +518,29 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
               flush=True)
         return mix
 
-    for s in range(args.ref_seeds):
+    def reference():
+        """The all-labels models, one per training seed; the JSON is rewritten after each."""
         t = time.perf_counter()
-        path, acc = model_at(f"all_s{s}", labellable, seed=args.seed + s)
-        shutil.rmtree(path, ignore_errors=True)
-        res["reference"]["acc"].append(acc)
-        res["reference"]["seeds"].append(args.seed + s)
-        print(f"random with all labels ({n_pool}, {args.epochs} epochs, seed {args.seed + s}): accuracy vs "
-              f"truth {acc:.3f} ({time.perf_counter() - t:.0f} s)", flush=True)
-    ref = np.array(res["reference"]["acc"])
-    res["reference"]["mean"] = float(ref.mean()) if ref.size else float("nan")
-    res["reference"]["std"] = float(ref.std(ddof=1)) if ref.size > 1 else 0.0
-    res["seconds"]["reference"] = time.perf_counter() - t0
-    save()
+        for s in range(args.ref_seeds):
+            ts = time.perf_counter()
+            path, acc = model_at(f"all_s{s}", labellable, seed=args.seed + s)
+            shutil.rmtree(path, ignore_errors=True)
+            res["reference"]["acc"].append(acc)
+            res["reference"]["seeds"].append(args.seed + s)
+            ref = np.array(res["reference"]["acc"])
+            res["reference"]["mean"] = float(ref.mean())
+            res["reference"]["std"] = float(ref.std(ddof=1)) if ref.size > 1 else 0.0
+            res["seconds"][f"reference_s{s}"] = time.perf_counter() - ts
+            print(f"random with all labels ({n_pool}, {args.epochs} epochs, seed {args.seed + s}): accuracy vs "
+                  f"truth {acc:.3f} ({time.perf_counter() - ts:.0f} s)", flush=True)
+            save()
+        res["reference"].setdefault("mean", float("nan"))
+        res["reference"].setdefault("std", 0.0)
+        res["seconds"]["reference"] = time.perf_counter() - t
+        save()
+
+    if not args.reference_last:
+        reference()
 
     rng = np.random.default_rng(args.seed)
     orders = [rng.permutation(labellable) for _ in range(max(1, args.random_orders))]
@@ -590,6 +602,9 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
         res["seconds"][f"random{o}"] = time.perf_counter() - t
         save()
 
+    if args.reference_last:
+        reference()
+    ref = np.array(res["reference"]["acc"])
     if not ("random" in arms and arms & {"entropy", "margin"} and ref.size and args.random_orders):
         res["seconds"]["total"] = time.perf_counter() - t0
         save()

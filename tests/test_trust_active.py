@@ -102,3 +102,21 @@ def test_summarise_cli_writes_and_refuses(bench, tmp_path, monkeypatch, capsys):
     assert code == 2 and "bad.json" in cap.err and "Traceback" not in cap.err
     code, cap = main("--summarise", pb, pa, "--json", tmp_path / "x.json")
     assert code == 2 and "no all-labels reference" in cap.err and not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.slow
+def test_quick_scratch_run_with_margin_and_reference_last(bench, tmp_path, monkeypatch):
+    """A smoke run of the loop: the margin arm labels what suggest --by margin picks; the reference comes last."""
+    out = tmp_path / "run.json"
+    monkeypatch.setattr(sys, "argv", ["trust_active.py", "--quick", "--retrain", "scratch", "--grid", "40,80",
+                                      "--arms", "margin,random", "--ref-seeds", "1", "--reference-last",
+                                      "--threads", "1", "--json", str(out)])
+    bench.main()
+    res = json.loads(out.read_text())
+    assert [n for n, _ in res["curves"]["margin"]] == [40, 80] and len(res["curves"]["random_orders"]) == 1
+    # the margin arm starts from random order 0's first 40, then adds 40 it chose itself
+    lab = res["margin_labelled"]
+    assert len(lab) == 80 == len(set(lab))
+    assert res["details"]["margin_00"]["labels"] == 40 and 0 <= res["details"]["margin_01"]["labels_wrong"] <= 1
+    assert list(res["seconds"]).index("reference") > list(res["seconds"]).index("margin")
+    assert len(res["reference"]["acc"]) == 1 and res["labels_needed"]
