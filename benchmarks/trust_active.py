@@ -33,6 +33,14 @@ batch of the entropy arm over the *predicted* classes in the first labels' class
 highest entropy within each), so that its picks do not crowd into the classes the network
 confuses.
 
+``--arms margin`` (scratch) adds an arm that picks by margin (``suggest --by margin``: one minus
+the gap between the two most probable classes) instead of entropy, from the same first labels.
+``--summarise RUN.json [MORE.json ...]`` trains nothing: it merges runs of one pool (the first
+gives the reference, later ones add arms), prints every accuracy with its standard error on the
+test fields and the labels each arm needs to reach the reference, at the first grid point and
+interpolated linearly between the grid points around the first crossing, and how flat the
+random arm's curve is (accuracy gained per doubling of the labels).
+
 Run (docs/uncertainty.md, "Active learning")::
 
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --threads 1 --precision bf16
@@ -43,6 +51,9 @@ Run (docs/uncertainty.md, "Active learning")::
         --n-pool 2000 --test-fields 2 --grid 200,400,600,800,1200,1600,2000 --epochs 12 \
         --random-orders 1 --ref-seeds 0 --arms entropy,random --reweight start-mix --threads 1 \
         --precision bf16 --json out.json
+    nice -n 10 .venv/bin/python benchmarks/trust_active.py --retrain scratch ... --arms margin --ref-seeds 0 \
+        --json margin.json
+    .venv/bin/python benchmarks/trust_active.py --summarise out.json margin.json --json all.json --plot all.png
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --quick     # a smoke run
 
 The machine is shared with other jobs: timings printed are indicative only.
@@ -89,6 +100,125 @@ def labels_needed(curve: list[tuple[int, float]], target: float) -> int | None:
     return hit[0] if hit else None
 
 
+def labels_needed_interp(curve: list[tuple[int, float]], target: float) -> float | None:
+    """Labels at which ``curve`` first reaches ``target``, linear between the grid points around it.
+
+    The crossing is the first grid point at or above ``target``; between it and the point
+    before (below ``target`` by construction) accuracy is taken as linear in the number of
+    labels. A curve that starts at or above ``target`` gives its first grid point (nothing to
+    interpolate from); one that never reaches it gives None.
+
+    Examples
+    --------
+    >>> round(labels_needed_interp([(100, 0.5), (200, 0.6), (400, 0.7)], 0.65), 6)
+    300.0
+    >>> labels_needed_interp([(100, 0.7), (200, 0.8)], 0.6), labels_needed_interp([(100, 0.5)], 0.6)
+    (100.0, None)
+    """
+    for i, (n, a) in enumerate(curve):
+        if a >= target:
+            if i == 0:
+                return float(n)
+            n0, a0 = curve[i - 1]
+            return float(n0 + (target - a0) * (n - n0) / (a - a0))
+    return None
+
+
+def accuracy_se(acc: float, n: int) -> float:
+    """Binomial standard error of an accuracy measured on ``n`` test candidates.
+
+    Examples
+    --------
+    >>> round(accuracy_se(0.5, 100), 3)
+    0.05
+    """
+    return float(np.sqrt(acc * (1.0 - acc) / n))
+
+
+#: What must agree between runs whose curves are merged (same pool, test fields, grid and training).
+SAME_RUN = ("pool_fields", "n_pool", "shape", "pool_seed", "test_fields", "n_test", "test_seed", "seed", "epochs",
+            "lr_schedule", "precision", "mag_bins", "reweight", "pick")
+
+
+def merge_runs(runs: list[dict], names: list[str]) -> dict:
+    """The curves of several ``--retrain scratch`` runs of the same pool in one result.
+
+    The first run gives the reference; later runs add the curves the first lacks (e.g. a
+    ``--arms margin`` run). Runs that differ in pool, test fields, grid or training are refused.
+
+    Examples
+    --------
+    >>> a = {"args": {"n_pool": "5"}, "grid": [1, 2], "n_pool": 5, "reference": {"acc": [0.5], "mean": 0.5},
+    ...      "curves": {"entropy": [[1, 0.4], [2, 0.5]], "random_orders": [[[1, 0.4], [2, 0.45]]]}}
+    >>> b = {"args": {"n_pool": "5"}, "grid": [1, 2], "n_pool": 5, "reference": {"acc": []},
+    ...      "curves": {"margin": [[1, 0.4], [2, 0.52]], "random_orders": []}}
+    >>> sorted(merge_runs([a, b], ["a", "b"])["curves"])
+    ['entropy', 'margin', 'random_orders']
+    """
+    out = json.loads(json.dumps(runs[0]))  # a deep copy: the inputs stay as they were read
+    for run, name in zip(runs[1:], names[1:]):
+        for key in SAME_RUN:
+            if run["args"].get(key) != out["args"].get(key):
+                raise ValueError(f"{name}: --{key.replace('_', '-')} {run['args'].get(key)} differs from "
+                                 f"{names[0]}'s {out['args'].get(key)}: not the same pool and training")
+        if run["grid"] != out["grid"] or run["n_pool"] != out["n_pool"]:
+            raise ValueError(f"{name}: grid {run['grid']} / pool {run['n_pool']} differ from {names[0]}'s "
+                             f"{out['grid']} / {out['n_pool']}")
+        for arm, curve in run["curves"].items():
+            if arm != "random_orders" and arm not in out["curves"]:
+                out["curves"][arm] = curve
+                if f"{arm}_labelled" in run:
+                    out[f"{arm}_labelled"] = run[f"{arm}_labelled"]
+        out.setdefault("details", {}).update({k: v for k, v in run.get("details", {}).items()
+                                              if k not in out["details"]})
+        out.setdefault("seconds_runs", {})[name] = run.get("seconds", {})
+    return out
+
+
+def summarise(res: dict) -> dict:
+    """Accuracy with its standard error, labels needed (first grid point and interpolated), flattening.
+
+    ``res``: a (merged) ``--retrain scratch`` result. The target is the mean all-labels accuracy.
+    Flattening: the random arm's accuracy gained per doubling of the labels over the last
+    doublings of the grid and from half the pool to all of it.
+
+    Examples
+    --------
+    >>> res = {"n_pool": 8, "n_test": 100, "grid": [2, 4], "reference": {"acc": [0.7, 0.7]},
+    ...        "curves": {"entropy": [[2, 0.5], [4, 0.7]], "random_orders": [[[2, 0.5], [4, 0.6]]]}}
+    >>> s = summarise(res)
+    >>> s["labels_needed_interp"]["entropy"], s["labels_needed_interp"]["random_mean"]
+    (4.0, None)
+    >>> round(s["random_gap_last_to_all"], 3), round(s["random_gain_last_to_all_per_doubling"], 3)
+    (0.1, 0.1)
+    """
+    n_test = int(res.get("n_test") or int(res["args"]["test_fields"]) * int(res["args"]["n_test"]))
+    ref = np.asarray(res["reference"]["acc"], dtype=float)
+    target = float(ref.mean())
+    curves = {k: [tuple(p) for p in v] for k, v in res["curves"].items() if k != "random_orders" and v}
+    rnd = res["curves"].get("random_orders", [])
+    for o, c in enumerate(rnd):
+        curves[f"random{o}"] = [tuple(p) for p in c]
+    if rnd:
+        curves["random_mean"] = [(n, float(np.mean([c[i][1] for c in rnd]))) for i, n in enumerate(res["grid"])]
+    out = {"n_test": n_test, "target": target, "target_se_test": accuracy_se(target, n_test),
+           "target_seed_sd": float(ref.std(ddof=1)) if ref.size > 1 else None,
+           "curves": {k: [(int(n), a, accuracy_se(a, n_test)) for n, a in c] for k, c in curves.items()},
+           "labels_needed_grid": {k: labels_needed(c, target) for k, c in curves.items()},
+           "labels_needed_interp": {k: labels_needed_interp(c, target) for k, c in curves.items()}}
+    if rnd:
+        rm = curves["random_mean"]
+        # accuracy gained per doubling of the labels: a flat curve gains little from more labels
+        out["random_gain_per_doubling"] = [
+            (int(rm[i][0]), int(rm[j][0]), float((rm[j][1] - rm[i][1]) / np.log2(rm[j][0] / rm[i][0])))
+            for i in range(len(rm)) for j in range(i + 1, len(rm)) if rm[j][0] == 2 * rm[i][0]]
+        out["random_at_last"] = rm[-1][1]
+        out["random_gap_last_to_all"] = target - rm[-1][1]
+        out["random_gain_last_to_all_per_doubling"] = (
+            float((target - rm[-1][1]) / np.log2(res["n_pool"] / rm[-1][0])) if res["n_pool"] > rm[-1][0] else None)
+    return out
+
+
 def _mix(labels: np.ndarray, classes) -> list[float]:
     """Fraction of ``labels`` in each of ``classes`` (labels outside them are left out).
 
@@ -116,8 +246,8 @@ def _quotas(k: int, mix) -> np.ndarray:
     return q
 
 
-def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None):
-    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (entropy, magnitude bins).
+def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None, by="entropy"):
+    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (``by``: entropy or margin; magnitude bins).
 
     ``by_class``: a class mix; the picks are then split over the *predicted* classes in that
     mix (:func:`_quotas`), each share picked by ``suggest`` among the candidates predicted in
@@ -131,18 +261,18 @@ def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None):
     for j, c in enumerate(cfg.classes):
         cand[prob_col(c)] = prob[:, j]
     if by_class is None:
-        picked = suggest(cand, k, by="entropy", mag_column="mag_f555w", bins=bins)
+        picked = suggest(cand, k, by=by, mag_column="mag_f555w", bins=bins)
         return np.asarray(picked[ID], dtype=np.int64)
     pred = np.argmax(prob, axis=1)
     out: list[np.ndarray] = []
     for j, q in enumerate(_quotas(k, by_class)):
         rows = np.flatnonzero(pred == j)
         if q and rows.size:
-            got = suggest(cand[rows], min(int(q), rows.size), by="entropy", mag_column="mag_f555w", bins=bins)
+            got = suggest(cand[rows], min(int(q), rows.size), by=by, mag_column="mag_f555w", bins=bins)
             out.append(np.asarray(got[ID], dtype=np.int64))
     chosen = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
     if chosen.size < k:
-        more = suggest(cand, k - chosen.size, by="entropy", labelled=chosen.tolist(), mag_column="mag_f555w",
+        more = suggest(cand, k - chosen.size, by=by, labelled=chosen.tolist(), mag_column="mag_f555w",
                        bins=bins)
         chosen = np.concatenate([chosen, np.asarray(more[ID], dtype=np.int64)])
     return chosen
@@ -158,6 +288,9 @@ def _plot(path: Path, res: dict) -> None:
     ent = res["curves"].get("entropy")
     if ent:
         ax.plot(*zip(*ent), "o-", color="C3", ms=3, label="entropy (4 V-magnitude bins)")
+    mar = res["curves"].get("margin")
+    if mar:
+        ax.plot(*zip(*mar), "^-", color="C2", ms=3, label="margin (4 V-magnitude bins)")
     for o, curve in enumerate(res["curves"].get("random_orders", [])):
         ax.plot(*zip(*curve), "s--" if o else "s-", color="C0", ms=3, alpha=0.9 if o == 0 else 0.6,
                 label=f"random, order {o}")
@@ -196,11 +329,14 @@ def main() -> None:
     ap.add_argument("--grid", default=None,
                     help="scratch: comma-separated label counts to score (instead of --start/--batch/--max-labels)")
     ap.add_argument("--random-orders", type=int, default=1, help="scratch: random arms")
-    ap.add_argument("--arms", default="entropy,random", help="scratch: the curves to run (entropy, random)")
+    ap.add_argument("--arms", default="entropy,random",
+                    help="scratch: the curves to run (entropy, margin, random; margin: suggest --by margin)")
     ap.add_argument("--step-matched", action="store_true",
                     help="scratch: also train the last grid point's labels of the entropy arm and of every random "
                          "order with as many optimisation steps as the all-labels model (epochs x pool / labels)")
     ap.add_argument("--ref-seeds", type=int, default=1, help="scratch: training seeds of the all-labels model")
+    ap.add_argument("--reference-last", action="store_true",
+                    help="scratch: train the all-labels models after the arms (a run stopped early keeps the arms)")
     ap.add_argument("--reweight", choices=("none", "start-mix", "pool-mix"), default="none",
                     help="scratch: 'start-mix' weights every model's loss so that its labels weigh as the class "
                          "mix of the arm's first (random) grid[0] labels; 'pool-mix' (an oracle a user does not "
@@ -214,8 +350,15 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="torch threads (1 is faster on a loaded machine)")
     ap.add_argument("--quick", action="store_true", help="small everything (smoke run)")
     ap.add_argument("--json", type=Path, help="also write the curves as JSON")
+    ap.add_argument("--summarise", type=Path, nargs="+", metavar="RUN_JSON",
+                    help="train nothing: merge these --retrain scratch JSONs of one pool (the first gives the "
+                         "reference, later ones add arms, e.g. margin), print the table with standard errors and "
+                         "the labels needed (interpolated), write --json and --plot")
+    ap.add_argument("--overwrite", action="store_true", help="--summarise: replace an existing --json / --plot")
     ap.add_argument("--plot", type=Path, help="scratch: also draw the curves (PNG)")
     args = ap.parse_args()
+    if args.summarise:
+        raise SystemExit(_summarise_cli(args))
     if args.quick:
         args.pool_fields, args.n_pool, args.n_test, args.shape = 1, 500, 400, 1024
         args.start, args.batch, args.max_labels = 50, 50, 200
@@ -277,13 +420,15 @@ def main() -> None:
         if details is not None:
             # what the model predicts on the test fields, and how the labels it saw were mixed
             details["labels_mix"] = _mix(people[labelled], cfg.classes)
+            # label noise: the share of its labels (the people's mode) that the truth contradicts
+            details["labels_wrong"] = float(np.mean(people[labelled] != pool_truth[labelled]))
             details["test_pred_mix"] = _mix(pred, cfg.classes)
             details["test_truth_mix"] = _mix(test_truth, cfg.classes)
             details["recall"] = [float(np.mean(pred[test_truth == c] == c)) for c in cfg.classes]
         return work / name, float(np.mean(pred == test_truth))
 
     if args.retrain == "scratch":
-        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people)
+        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, len(test_truth))
         return
 
     t = time.perf_counter()
@@ -335,7 +480,7 @@ def main() -> None:
                                         indent=2))
 
 
-def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people) -> None:
+def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, n_test) -> None:
     """``--retrain scratch``: reference seeds, the entropy arm, then the random arms."""
     import shutil
 
@@ -345,7 +490,7 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
     if args.grid:
         grid = sorted({min(int(v), n_pool) for v in args.grid.split(",")})
     res = {"args": {k: str(v) for k, v in vars(args).items()}, "retrain": "scratch", "n_pool": int(n_pool),
-           "grid": grid, "people_mode_test_acc": mode_acc,
+           "grid": grid, "people_mode_test_acc": mode_acc, "n_test": int(n_test),
            "reference": {"acc": [], "seeds": []}, "curves": {"random_orders": []}, "seconds": {},
            "reweight": args.reweight, "pick": args.pick, "details": {}, "start_mix": {}}
 
@@ -373,19 +518,29 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
               flush=True)
         return mix
 
-    for s in range(args.ref_seeds):
+    def reference():
+        """The all-labels models, one per training seed; the JSON is rewritten after each."""
         t = time.perf_counter()
-        path, acc = model_at(f"all_s{s}", labellable, seed=args.seed + s)
-        shutil.rmtree(path, ignore_errors=True)
-        res["reference"]["acc"].append(acc)
-        res["reference"]["seeds"].append(args.seed + s)
-        print(f"random with all labels ({n_pool}, {args.epochs} epochs, seed {args.seed + s}): accuracy vs "
-              f"truth {acc:.3f} ({time.perf_counter() - t:.0f} s)", flush=True)
-    ref = np.array(res["reference"]["acc"])
-    res["reference"]["mean"] = float(ref.mean()) if ref.size else float("nan")
-    res["reference"]["std"] = float(ref.std(ddof=1)) if ref.size > 1 else 0.0
-    res["seconds"]["reference"] = time.perf_counter() - t0
-    save()
+        for s in range(args.ref_seeds):
+            ts = time.perf_counter()
+            path, acc = model_at(f"all_s{s}", labellable, seed=args.seed + s)
+            shutil.rmtree(path, ignore_errors=True)
+            res["reference"]["acc"].append(acc)
+            res["reference"]["seeds"].append(args.seed + s)
+            ref = np.array(res["reference"]["acc"])
+            res["reference"]["mean"] = float(ref.mean())
+            res["reference"]["std"] = float(ref.std(ddof=1)) if ref.size > 1 else 0.0
+            res["seconds"][f"reference_s{s}"] = time.perf_counter() - ts
+            print(f"random with all labels ({n_pool}, {args.epochs} epochs, seed {args.seed + s}): accuracy vs "
+                  f"truth {acc:.3f} ({time.perf_counter() - ts:.0f} s)", flush=True)
+            save()
+        res["reference"].setdefault("mean", float("nan"))
+        res["reference"].setdefault("std", 0.0)
+        res["seconds"]["reference"] = time.perf_counter() - t
+        save()
+
+    if not args.reference_last:
+        reference()
 
     rng = np.random.default_rng(args.seed)
     orders = [rng.permutation(labellable) for _ in range(max(1, args.random_orders))]
@@ -403,31 +558,32 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
               f"accuracy vs truth {acc:.3f} ({time.perf_counter() - t0:.0f} s)", flush=True)
         save()
 
-    # entropy arm: the first grid[0] of random order 0, then the candidates suggest picks from the rest
-    t = time.perf_counter()
-    labelled = orders[0][: grid[0]].copy()
-    mix = start_mix("entropy", labelled) if "entropy" in arms else None
-    # entropy-by-class: the picks' predicted classes follow the first (random) labels' mix
-    strata = _mix(people[labelled], cfg.classes) if args.pick == "entropy-by-class" else None
-    curve = []
-    for r, n in enumerate(grid if "entropy" in arms else []):
-        path, acc = model_at(f"entropy_{r:02d}", labelled, mix=mix)
-        curve.append((n, acc))
-        print(f"  entropy round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "
-              f"({time.perf_counter() - t0:.0f} s)", flush=True)
-        if r + 1 < len(grid):
-            rest = np.setdiff1d(labellable, labelled)
-            k = grid[r + 1] - n
-            labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg, k,
-                                                               args.mag_bins, by_class=strata)])
-        shutil.rmtree(path, ignore_errors=True)
-        res["curves"]["entropy"] = curve
-        res["entropy_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled
-        save()
-    if "entropy" in arms:
-        res["seconds"]["entropy"] = time.perf_counter() - t
+    # uncertainty arms: the first grid[0] of random order 0, then the candidates suggest picks
+    # from the rest, by entropy or by margin
+    for arm in [a for a in ("entropy", "margin") if a in arms]:
+        t = time.perf_counter()
+        labelled = orders[0][: grid[0]].copy()
+        mix = start_mix(arm, labelled)
+        # entropy-by-class: the picks' predicted classes follow the first (random) labels' mix
+        strata = _mix(people[labelled], cfg.classes) if args.pick == "entropy-by-class" else None
+        curve = []
+        for r, n in enumerate(grid):
+            path, acc = model_at(f"{arm}_{r:02d}", labelled, mix=mix)
+            curve.append((n, acc))
+            print(f"  {arm} round {r:2d}: {n:5d} labels, accuracy vs truth {acc:.3f} "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+            if r + 1 < len(grid):
+                rest = np.setdiff1d(labellable, labelled)
+                k = grid[r + 1] - n
+                labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg, k,
+                                                                   args.mag_bins, by_class=strata, by=arm)])
+            shutil.rmtree(path, ignore_errors=True)
+            res["curves"][arm] = curve
+            res[f"{arm}_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled
+            save()
+        res["seconds"][arm] = time.perf_counter() - t
         if args.step_matched:
-            step_matched("entropy_matched", labelled, mix)
+            step_matched(f"{arm}_matched", labelled, mix)
     for o, order in enumerate(orders[: args.random_orders]):
         t = time.perf_counter()
         curve = []
@@ -446,13 +602,17 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
         res["seconds"][f"random{o}"] = time.perf_counter() - t
         save()
 
-    if not ({"entropy", "random"} <= arms and ref.size and args.random_orders):
+    if args.reference_last:
+        reference()
+    ref = np.array(res["reference"]["acc"])
+    if not ("random" in arms and arms & {"entropy", "margin"} and ref.size and args.random_orders):
         res["seconds"]["total"] = time.perf_counter() - t0
         save()
-        print(f"\ntotal {time.perf_counter() - t0:.0f} s (no summary: it needs both arms and the reference)")
+        print(f"\ntotal {time.perf_counter() - t0:.0f} s (no summary: it needs a random arm, entropy or margin, and "
+              "the reference; --summarise merges runs)")
         return
     mu = res["reference"]["mean"]
-    curves = {"entropy": res["curves"]["entropy"]}
+    curves = {a: res["curves"][a] for a in ("entropy", "margin") if a in res["curves"]}
     curves.update({f"random{o}": c for o, c in enumerate(res["curves"]["random_orders"])})
     rnd_mean = [(n, float(np.mean([c[i][1] for c in res["curves"]["random_orders"]]))) for i, n in enumerate(grid)]
     curves["random_mean"] = rnd_mean
@@ -474,6 +634,74 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
         _plot(args.plot, res)
         print(f"wrote {args.plot}")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
+
+
+def _summarise_cli(args) -> int:
+    """``--summarise``: merge runs, print the table, write JSON and plot; 2 on bad input (said why)."""
+    import sys
+
+    outs = [o for o in (args.json, args.plot) if o is not None]
+    for o in outs:
+        if any(o.resolve() == r.resolve() for r in args.summarise):
+            print(f"error: {o} is one of the runs read (--summarise): it is never overwritten", file=sys.stderr)
+            return 2
+        if o.exists() and not args.overwrite:
+            print(f"error: {o} exists: give --overwrite to replace it", file=sys.stderr)
+            return 2
+    runs = []
+    for path in args.summarise:
+        try:
+            run = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            print(f"error: --summarise {path}: cannot read it as JSON ({exc})", file=sys.stderr)
+            return 2
+        if run.get("retrain") != "scratch" or "curves" not in run:
+            print(f"error: --summarise {path}: not a trust_active.py --retrain scratch result", file=sys.stderr)
+            return 2
+        runs.append(run)
+    try:
+        res = merge_runs(runs, [str(p) for p in args.summarise])
+    except ValueError as exc:
+        print(f"error: --summarise {exc}", file=sys.stderr)
+        return 2
+    if not res["reference"]["acc"]:
+        print(f"error: --summarise {args.summarise[0]}: the first run has no all-labels reference", file=sys.stderr)
+        return 2
+    summ = summarise(res)
+    res["summary"] = summ
+    res["reference"]["mean"] = summ["target"]
+    res["reference"]["std"] = summ["target_seed_sd"] or 0.0
+    res["merged_from"] = [str(p) for p in args.summarise]
+    n_pool = res["n_pool"]
+    names = list(summ["curves"])
+    print(f"{'labels':>7s} {'share':>6s} " + " ".join(f"{k:>13s}" for k in names))
+    for i, n in enumerate(res["grid"]):
+        print(f"{n:7d} {n / n_pool:6.1%} " + " ".join(
+            f"{summ['curves'][k][i][1]:7.3f}±{summ['curves'][k][i][2]:.3f}" for k in names))
+    sd = summ["target_seed_sd"]
+    print(f"{n_pool:7d} all labels: {summ['target']:.3f} (test-set s.e. {summ['target_se_test']:.3f}"
+          + (f", seed sd {sd:.3f}" if sd is not None else "") + f"; seeds {res['reference']['acc']})")
+    for k in names:
+        got, lin = summ["labels_needed_grid"][k], summ["labels_needed_interp"][k]
+        print(f"{k}: " + (f"reaches it at grid point {got} ({got / n_pool:.1%} of the pool), interpolated "
+                          f"{lin:.0f} ({lin / n_pool:.1%})" if got else
+                          f"does not reach it within {res['grid'][-1]} labels"))
+    for a, b, g in summ.get("random_gain_per_doubling", []):
+        print(f"random mean: {a} -> {b} labels: {g:+.3f} per doubling")
+    if summ.get("random_gain_last_to_all_per_doubling") is not None:
+        print(f"random mean: {res['grid'][-1]} -> all {n_pool}: {summ['random_gap_last_to_all']:+.3f} "
+              f"({summ['random_gain_last_to_all_per_doubling']:+.3f} per doubling)")
+    if args.json:
+        tmp = args.json.with_suffix(".tmp")
+        tmp.write_text(json.dumps(res, indent=1))
+        os.replace(tmp, args.json)  # atomic: a half-written file never takes the name
+        print(f"wrote {args.json}")
+    if args.plot:
+        tmp = args.plot.with_name(args.plot.stem + ".tmp.png")
+        _plot(tmp, res)
+        os.replace(tmp, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
 
 
 if __name__ == "__main__":

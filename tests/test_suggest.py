@@ -19,7 +19,7 @@ from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import write_mosaic
 from starclass.learn.config import get_preset, save_config
 from starclass.learn.labels import read_votes
-from starclass.suggest.pick import entropy, informativeness, pick
+from starclass.suggest.pick import entropy, informativeness, margin, pick
 
 runner = CliRunner()
 
@@ -70,6 +70,28 @@ def test_set_size_ranks_by_set_then_entropy_and_falls_back():
     assert used == "entropy" and np.argmax(s) == 0
     t2 = Table({"prob_1": [0.5, 0.9], "prob_2": [0.5, 0.1], "pred_set": ["1", "1|2"]})
     assert informativeness(t2, "set-size")[0].argmax() == 1
+
+
+def test_margin_by_hand_and_ranks_unlike_entropy():
+    rng = np.random.default_rng(7)
+    p = rng.dirichlet(np.ones(4), size=50)
+    # by hand: the two largest of each row with Python's sorted()
+    hand = [1.0 - (sorted(r)[-1] - sorted(r)[-2]) for r in p.tolist()]
+    assert np.allclose(margin(p), hand)
+    assert np.isnan(margin(np.array([[np.nan, 0.5], [0.5, 0.5]]))).tolist() == [True, False]
+    # a two-way tie beats a flat spread over four classes by margin, and loses to it by entropy
+    t = Table({"prob_1": [0.5, 0.4], "prob_2": [0.5, 0.2], "prob_3": [0.0, 0.2], "prob_4": [0.0, 0.2]})
+    s_m, used_m = informativeness(t, "margin")
+    s_e, used_e = informativeness(t, "entropy")
+    assert (used_m, used_e) == ("margin", "entropy")
+    assert s_m.argmax() == 0 and s_e.argmax() == 1
+    # equal margins: the entropy orders them
+    t2 = Table({"prob_1": [0.6, 0.6], "prob_2": [0.2, 0.2], "prob_3": [0.2, 0.1], "prob_4": [0.0, 0.1]})
+    assert informativeness(t2, "margin")[0].argmax() == 1
+    with pytest.raises(StarclassError, match="at least two classes"):
+        margin(np.array([0.5, 0.5]))
+    with pytest.raises(StarclassError, match="entropy, margin, set-size"):
+        informativeness(t, "least-confident")
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +158,14 @@ def test_train_on_votes_suggest_and_fine_tune(field, single_thread):
     res, out = _run([*common, "--by", "set-size", "-o", root / "s2.ecsv"])
     assert res.exit_code == 0 and "by set-size" in out and "instead" not in out, out
     assert "pred_set_size" in read_catalog(root / "s2.ecsv").colnames
+    # margin sampling: written in order of 1 - (top probability - second), recomputed here
+    res, out = _run([*common, "--by", "margin", "--mag-bins", "1", "-o", root / "s3.ecsv"])
+    assert res.exit_code == 0 and "by margin" in out, out
+    s3 = read_catalog(root / "s3.ecsv")
+    gap = [sorted(r)[-1] - sorted(r)[-2] for r in np.stack([s3[f"prob_{k}"] for k in (1, 2, 3, 4)], 1).tolist()]
+    assert len(s3) == 6 and np.all(np.diff(gap) >= -1e-12)
+    res, out = _run([*common, "--by", "gap", "-o", root / "s4.ecsv"])
+    assert res.exit_code == 2 and "--by 'gap'" in out and not (root / "s4.ecsv").exists()
 
     # inspect serves exactly the suggested list, in its order
     pytest.importorskip("fastapi")

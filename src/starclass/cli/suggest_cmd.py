@@ -22,8 +22,9 @@ def suggest_command(
         None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
     by: str = typer.Option(
         "entropy", "--by",
-        help="entropy (of the predicted probabilities) or set-size (size of the conformal prediction set, "
-             "ties by entropy; falls back to entropy when the classification has no set)."),
+        help="entropy (of the predicted probabilities), margin (1 - gap between the two most probable "
+             "classes) or set-size (size of the conformal prediction set, ties by entropy; falls back to "
+             "entropy when the classification has no set)."),
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Labels already given (e.g. an inspect --export): their ids are never suggested."),

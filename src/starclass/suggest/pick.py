@@ -3,9 +3,14 @@
 * :func:`entropy`: the predictive entropy ``-sum_k p_k ln p_k`` (nats) of each candidate's
   probabilities: largest where the model is least sure (uncertainty sampling; Lewis & Gale
   1994, Settles 2009).
-* :func:`informativeness`: the score to rank by: the entropy (``by="entropy"``), or the size
-  of the conformal prediction set (``by="set-size"``) with the entropy breaking ties; without
-  a set-size column ``set-size`` falls back to the entropy, and says so.
+* :func:`margin`: one minus the gap between a candidate's two most probable classes: largest
+  where the model hesitates between two classes (margin sampling; Scheffer et al. 2001). Unlike
+  the entropy it does not grow with the probability spread over the *other* classes, so it
+  prefers candidates on one boundary to ones the model finds hopeless in every class.
+* :func:`informativeness`: the score to rank by: the entropy (``by="entropy"``), the margin
+  (``by="margin"``), or the size of the conformal prediction set (``by="set-size"``) with the
+  entropy breaking ties; without a set-size column ``set-size`` falls back to the entropy, and
+  says so.
 * :func:`pick`: the ``n`` highest scores, spread over magnitude bins: the candidates are cut
   into ``bins`` quantile bins of magnitude and each bin gets an equal share of ``n`` (its
   best-scored candidates); a bin with too few candidates leaves its share to the others,
@@ -26,11 +31,11 @@ from astropy.table import Table
 from starclass.errors import StarclassError
 from starclass.schema import ENTROPY, ID, SUGGEST_RANK, prob_classes, prob_cols
 
-__all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "pick",
-           "suggest"]
+__all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
+           "pick", "suggest"]
 
 #: What :func:`informativeness` can rank by.
-BY = ("entropy", "set-size")
+BY = ("entropy", "margin", "set-size")
 #: Columns that may hold the size of a conformal prediction set (``pred_set`` itself, a list
 #: of classes, is counted when none of these is there).
 SET_SIZE_COLUMNS = ("pred_set_size", "set_size")
@@ -47,6 +52,35 @@ def entropy(prob: np.ndarray) -> np.ndarray:
     p = np.asarray(prob, dtype=float)
     terms = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     out = terms.sum(axis=1)
+    out[~np.isfinite(p).all(axis=1)] = np.nan
+    return out
+
+
+def margin(prob: np.ndarray) -> np.ndarray:
+    """One minus the gap between the two largest probabilities of each row (NaN rows give NaN).
+
+    1 when the two most probable classes tie, 0 when one class has all the probability.
+
+    Parameters
+    ----------
+    prob : numpy.ndarray
+        Probabilities, one row per candidate, at least two columns.
+
+    Returns
+    -------
+    numpy.ndarray
+        The margin score per row: larger = more informative.
+
+    Examples
+    --------
+    >>> margin(np.array([[0.5, 0.5, 0.0], [0.7, 0.2, 0.1], [1.0, 0.0, 0.0]])).round(4).tolist()
+    [1.0, 0.5, 0.0]
+    """
+    p = np.asarray(prob, dtype=float)
+    if p.ndim != 2 or p.shape[1] < 2:
+        raise StarclassError(f"margin needs probabilities of at least two classes per row, got shape {p.shape}")
+    top2 = np.sort(np.where(np.isfinite(p), p, -np.inf), axis=1)[:, -2:]
+    out = 1.0 - (top2[:, 1] - top2[:, 0])
     out[~np.isfinite(p).all(axis=1)] = np.nan
     return out
 
@@ -71,16 +105,16 @@ def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]
     table : astropy.table.Table
         Classified candidates with ``prob_<k>`` columns (``starclass classify``), and for
         ``by="set-size"`` a conformal set (``pred_set_size``, ``set_size`` or ``pred_set``).
-    by : {"entropy", "set-size"}
-        The score. ``set-size`` ranks by set size, ties by entropy; without a set column it
-        falls back to the entropy.
+    by : {"entropy", "margin", "set-size"}
+        The score. ``margin`` is :func:`margin` (ties by entropy); ``set-size`` ranks by set
+        size, ties by entropy; without a set column it falls back to the entropy.
 
     Returns
     -------
     scores : numpy.ndarray
         Larger = more informative; NaN for candidates without probabilities.
     used : str
-        ``"entropy"`` or ``"set-size"``: what the scores are.
+        ``"entropy"``, ``"margin"`` or ``"set-size"``: what the scores are.
 
     Examples
     --------
@@ -98,6 +132,9 @@ def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]
     prob = np.stack([np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in prob_cols(classes)],
                     axis=1)
     ent = entropy(prob)
+    if by == "margin":
+        # the entropy, scaled far below the margin's resolution that matters, only orders exact ties
+        return margin(prob) + 1e-6 * ent / math.log(len(classes)), "margin"
     if by == "set-size":
         sizes = _set_sizes(table)
         if sizes is not None:
@@ -176,7 +213,7 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
         Classified candidates (``id``, ``prob_<k>``; ``starclass classify``'s output).
     n : int
         How many to suggest.
-    by : {"entropy", "set-size"}
+    by : {"entropy", "margin", "set-size"}
         The score (:func:`informativeness`).
     labelled : sequence, optional
         Ids of candidates that already have a label: never suggested.
