@@ -24,8 +24,8 @@ Examples
 --------
 >>> import numpy as np
 >>> p = np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
->>> round(brier_score(p, np.array([0, 1, 1])), 4)
-0.3067
+>>> round(brier_score(p, np.array([0, 1, 1])), 4)  # (0.02 + 0.72 + 0.08) / 3
+0.2733
 """
 
 from __future__ import annotations

@@ -320,7 +320,7 @@ def read_cutout_folder(
     ...     (root / lab).mkdir()
     ...     np.save(root / lab / "a.npy", np.ones((16, 16)))
     >>> cs = read_cutout_folder(root)
-    >>> len(cs), cs.images.shape[1:], list(cs.labels)
+    >>> len(cs), cs.images.shape[1:], cs.labels.tolist()
     (2, (1, 16, 16), ['cluster', 'galaxy'])
     """
     src = Path(path)
