@@ -397,3 +397,20 @@ def test_process_workers_print_each_warning_once_as_warning_lines(tmp_path):
                  "warnings.warn('x')\n")
     res = subprocess.run([sys.executable, "-c", code_same], capture_output=True, text=True, env=env, timeout=120)
     assert "UserWarning: x" in res.stderr
+
+
+def test_merged_catalogues_carry_the_task_so_evaluate_does_not_guess(clean_run, survey_dir):
+    """The survey's Parquet catalogues keep classify's meta (the model's task, its reference merge):
+    evaluate took the task from the prob_<k> columns and refused the four-class truth."""
+    from starclass.evaluate.task import resolve_task
+    from starclass.io.catalog import read_catalog
+
+    out = clean_run.outdir
+    for path in (out / "fields" / "given" / "catalogue.parquet", out / "catalogue" / "field=given" / "part-0.parquet"):
+        table = read_catalog(path)
+        task, note = resolve_task(table)
+        assert note is None and task.source == "meta", (path, note)
+        assert task.name == "m31-binary-compact" and task.reference_map == {1: 1, 2: 1, 3: 2, 4: 2}
+        assert Path(table.meta["model"]).resolve() == (survey_dir / "model").resolve()
+        # counted on the merged rows, not summed over tiles (whose guard bands overlap)
+        assert table.meta["n_unclassified"] == int(np.sum(np.asarray(table["class_pred"]) == 0))

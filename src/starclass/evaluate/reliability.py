@@ -314,7 +314,7 @@ class TrustStudy:
         out = [f"  calibration: ECE {self.ece:.4f} ({self.n_bins} equal-width bins), Brier {self.brier:.4f}{raw}"]
         if self.coverage_table is not None:
             at = (f"at {self.coverage:.0%}" if self.coverage is not None
-                  else "(coverage asked for not recorded: a CSV keeps no meta)")
+                  else "(coverage asked for not recorded in the catalogue's meta)")
             out.append(f"  conformal coverage {at}: " + ", ".join(
                 f"{row['class']} {row['coverage']:.3f}" for row in self.coverage_table)
                 + "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes))

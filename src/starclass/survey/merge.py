@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from starclass.schema import ID, TILE, X, Y
-from starclass.survey.work import IN_CORE, ORDER
+from starclass.schema import CLASS_PRED, ID, TILE, X, Y
+from starclass.survey.work import IN_CORE, META_YAML, ORDER, meta_yaml
 
 
 def reconcile(x: np.ndarray, y: np.ndarray, tile: np.ndarray, core: np.ndarray, radius: float = 1.0) -> np.ndarray:
@@ -133,4 +133,28 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
     for col in (IN_CORE, ORDER):
         if col in table.column_names:
             table = table.drop_columns([col])
-    return table.replace_schema_metadata({k: v for k, v in (meta or {}).items() if k == b"starclass_units"})
+    keep = {k: v for k, v in (meta or {}).items() if k == b"starclass_units"}
+    task_meta = _classify_meta(tables)
+    if task_meta:
+        if CLASS_PRED in table.column_names:
+            # classify counted these per tile, guard bands included: counted again on the merged rows
+            task_meta["n_unclassified"] = int(np.sum(table.column(CLASS_PRED).to_numpy(zero_copy_only=False) == 0))
+        if "n_blank" in task_meta:
+            blank = table.column("blank_bands").to_pylist() if "blank_bands" in table.column_names else []
+            task_meta["n_blank"] = int(sum(1 for v in blank if v))
+        keep[META_YAML] = meta_yaml(task_meta)
+    return table.replace_schema_metadata(keep)
+
+
+def _classify_meta(tables) -> dict:
+    """Classify's meta (task, classes, model, calibration) from the first tile that has it.
+
+    A tile without candidates never ran classify and has none; the others share it (one model).
+    """
+    from astropy.table.meta import get_header_from_yaml
+
+    for t in tables:
+        raw = (t.schema.metadata or {}).get(META_YAML)
+        if raw:
+            return dict(get_header_from_yaml(raw.decode().splitlines()).get("meta", {}) or {})
+    return {}

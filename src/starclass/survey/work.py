@@ -253,8 +253,31 @@ def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
             arr = arr.astype(object)
         arrays[name] = pa.array(arr)
     meta = {b"starclass_units": json.dumps(units).encode()}
+    if table.meta:
+        meta[META_YAML] = meta_yaml(table.meta)
     meta.update(metadata or {})
     return pa.table(arrays).replace_schema_metadata(meta)
+
+
+#: The Parquet key under which astropy's writer keeps a table's meta (read back by read_catalog).
+META_YAML = b"table_meta_yaml"
+
+
+def meta_yaml(meta: dict[str, Any]) -> bytes:
+    """A table's meta as the YAML that astropy's Parquet writer stores and ``read_catalog`` reads back.
+
+    Classify's meta (task, classes, merges, threshold, calibration) must reach the survey's
+    catalogues: without it ``evaluate`` guesses the task from the ``prob_<k>`` columns.
+
+    Examples
+    --------
+    >>> meta_yaml({"task": "t", "classes": [1, 2]}).decode().splitlines()
+    ['datatype: []', 'meta: !!omap', '- {task: t}', '- classes: [1, 2]']
+    """
+    from astropy.table import Table
+    from astropy.table.meta import get_yaml_from_table
+
+    return "\n".join(get_yaml_from_table(Table(meta=dict(meta)))).encode()
 
 
 def _find(job: TileJob, window: MosaicWindow):
@@ -356,6 +379,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         cat[X] = np.asarray(cat[X]) - ox
         cat[Y] = np.asarray(cat[Y]) - oy
         cat = classify(window, cat, loaded, batch_size=job.batch_size, device=dev, progress=False)
+        # classify was handed the loaded model: the catalogue names its file (suggest checks it)
+        cat.meta["model"] = str(job.model)
         cat[X] = np.asarray(cat[X]) + ox
         cat[Y] = np.asarray(cat[Y]) + oy
     t_cls = time.perf_counter() - t1
