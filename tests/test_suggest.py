@@ -228,3 +228,45 @@ def test_suggest_candidates_off_the_mosaics_are_named(field, tmp_path, single_th
     assert res.exit_code == 0 and "2 of 40 candidates lie outside" in out, out
     suggested = set(np.asarray(read_catalog(tmp_path / "s.ecsv")["id"]).tolist())
     assert not suggested & set(np.asarray(cand["id"][:2]).tolist())
+
+
+def _untrained_model(d, seed: int):
+    """An untrained compact m31-binary model (distinct weights per seed): enough for the meta check."""
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("m31-binary-compact")
+    torch.manual_seed(seed)
+    net = build_model(cfg, pretrained=False)
+    d.mkdir(parents=True)
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=seed), d / member_filename(1))
+    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": seed}])
+    return d
+
+
+def test_suggest_refuses_candidates_classified_by_another_model(tmp_path):
+    """The classified catalogue's meta names its model: suggestions for another model are refused,
+    naming both; the same model (also copied elsewhere) is accepted."""
+    import shutil
+
+    a = _untrained_model(tmp_path / "a", seed=0)
+    b = _untrained_model(tmp_path / "b", seed=1)
+    rng = np.random.default_rng(0)
+    p1 = rng.uniform(0, 1, 30)
+    cand = Table({"id": np.arange(1, 31), "x": rng.uniform(0, 50, 30), "y": rng.uniform(0, 50, 30),
+                  "prob_1": p1, "prob_2": 1 - p1, "class_pred": np.where(p1 > 0.5, 1, 2)})
+    cand.meta.update({"model": str(a), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    out = tmp_path / "sugg.ecsv"
+    res, text = _run(["suggest", b, tmp_path / "cand.ecsv", "-o", out, "-n", 5, "--mag-bins", 1])
+    assert res.exit_code == 2, text
+    assert str(a) in text and str(b) in text and "Traceback" not in text
+    assert not out.exists()
+    shutil.copytree(a, tmp_path / "a_copy")
+    for model in (a, tmp_path / "a_copy"):
+        res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 5, "--mag-bins", 1,
+                          "--overwrite"])
+        assert res.exit_code == 0, text
+        assert len(read_catalog(out)) == 5

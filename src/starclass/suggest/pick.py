@@ -300,4 +300,61 @@ def classified(model, table: Table, mosaics=None, *, batch_size: int = 512, devi
     if have != classes:
         raise StarclassError(f"the candidates carry no classification by this model (prob_<k> columns for classes "
                              f"{classes}; found {have or 'none'}): give the mosaics (--mosaics) to classify them")
+    check_classified_by(table, model, task=loaded.config.name)
     return table
+
+
+def check_classified_by(table: Table, model, *, task: str | None = None) -> None:
+    """Refuse a classified catalogue whose meta names another model than ``model``.
+
+    ``starclass classify`` records its model (and task) in the catalogue's meta. Suggestions
+    ranked on another model's probabilities would teach ``model`` nothing in particular, and
+    the prob_<k> columns alone cannot tell: two models of one task have the same columns.
+
+    Parameters
+    ----------
+    table
+        A classified catalogue.
+    model
+        The model the suggestions are for (a directory or a member file).
+    task
+        That model's task name, checked against the meta's ``task``.
+
+    Raises
+    ------
+    StarclassError
+        The meta names another task, or another model that exists with other files. A recorded
+        model that no longer exists cannot be checked: a warning names both.
+
+    Examples
+    --------
+    >>> check_classified_by(Table({"prob_1": [0.5]}), "model")  # no model recorded: nothing to check
+    """
+    import warnings
+    from pathlib import Path
+
+    from starclass.survey.plan import model_digest
+
+    given = Path(model)
+    recorded_task = table.meta.get("task")
+    if task is not None and recorded_task and str(recorded_task) != str(task):
+        raise StarclassError(f"the candidates were classified for task {recorded_task!r} (their meta) but model "
+                             f"{given} is for task {task!r}: give --mosaics to classify them with {given}")
+    recorded = table.meta.get("model")
+    if not recorded or str(recorded) == "(in memory)":
+        return
+    rec = Path(str(recorded))
+    if not rec.exists():
+        warnings.warn(f"the candidates were classified by model {rec} (their meta), which is not found here: "
+                      f"it cannot be checked to be {given}", stacklevel=2)
+        return
+    if rec.resolve() == given.resolve():
+        return
+    try:
+        # a copied or moved model directory is the same model: compare the files, not the paths
+        same = model_digest(rec) == model_digest(given)
+    except StarclassError:
+        same = False
+    if not same:
+        raise StarclassError(f"the candidates were classified by model {rec} (their meta), not by {given}: give "
+                             f"--mosaics to classify them with {given}, or suggest for {rec}")
