@@ -106,6 +106,25 @@ def test_write_field_files_and_reader(tmp_path, small_field):
     assert {"class_h1", "class_h2", "class_h3", "class_ref"} <= set(humans.colnames)
 
 
+def test_writing_a_field_over_another_needs_overwrite(tmp_path, small_field):
+    """write_field and simulate_to_disk replaced a field already in the folder without a word
+    (its truth and people's labels with it); the other simulators' writers refuse."""
+    from starclass.simulate import simulate_to_disk
+
+    out = tmp_path / "out"
+    paths = write_field(small_field, out)
+    before = {k: p.read_bytes() for k, p in paths.items() if k in ("truth", "humans")}
+    other = SimConfig(seed=2, shape=(64, 64), n_candidates=5)
+    for write in (lambda: write_field(simulate_field(other), out), lambda: simulate_to_disk(other, out)):
+        with pytest.raises(StarclassError, match=r"truth\.ecsv.*already there.*overwrite=True"):
+            write()
+        assert {k: paths[k].read_bytes() for k in before} == before
+    again = simulate_to_disk(other, out, overwrite=True)
+    assert again["truth"].read_bytes() != before["truth"]
+    write_field(small_field, out, overwrite=True)
+    assert paths["truth"].read_bytes() == before["truth"]
+
+
 def test_ground_based_m31_preset():
     cfg = preset("m31", shape=(256, 256), n_candidates=40, seed=2)
     f = simulate_field(cfg)

@@ -268,15 +268,62 @@ def _write_tables(outdir: Path, truth: Table, humans: Table, config: SimConfig,
     return paths
 
 
-def write_field(field: SimulatedField, outdir) -> dict[str, Path]:
+def _refuse_existing(outdir: Path, config: SimConfig, overwrite: bool) -> None:
+    """A field's files already in ``outdir`` are replaced only when asked (``overwrite=True``).
+
+    The other simulators' writers (``write_cutouts``, ``write_candidates``, ...) refuse the same
+    way; a field written over another one (its truth and people's labels) is not recoverable.
+    """
+    if outdir.exists() and not outdir.is_dir():
+        raise StarclassError(f"output directory {outdir} exists and is not a directory")
+    if overwrite:
+        return
+    names = [_band_path(outdir, config.galaxy, b).name for b in config.bands]
+    there = [n for n in (*names, "truth.ecsv", "humans.ecsv", "simulation.json") if (outdir / n).exists()]
+    if there:
+        raise StarclassError(f"{outdir}: {', '.join(there)} already there (a simulated field); "
+                             "give overwrite=True to replace it")
+
+
+def write_field(field: SimulatedField, outdir, *, overwrite: bool = False) -> dict[str, Path]:
     """Write a simulated field: ``<galaxy>_<band>.fits`` per band, ``truth.ecsv``, ``humans.ecsv``.
 
     Also ``simulation.json`` (configuration, zeropoints, noise). Every file is written
-    atomically. Returns ``{band: path, "truth": path, "humans": path, "simulation": path}``.
+    atomically.
+
+    Parameters
+    ----------
+    field
+        From :func:`simulate_field`.
+    outdir
+        Folder (created).
+    overwrite
+        Replace a field's files already there; without it they are refused.
+
+    Returns
+    -------
+    dict
+        ``{band: path, "truth": path, "humans": path, "simulation": path}``.
+
+    Raises
+    ------
+    StarclassError
+        ``outdir`` is a file, or holds a field's files and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> field = simulate_field(SimConfig(seed=1, shape=(64, 64), n_candidates=5, bands=("f555w",)))
+    >>> d = tempfile.mkdtemp()
+    >>> sorted(p.name for p in write_field(field, d).values())
+    ['SIM-1_f555w.fits', 'humans.ecsv', 'simulation.json', 'truth.ecsv']
+    >>> write_field(field, d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...: SIM-1_f555w.fits, truth.ecsv, ... already there (a simulated field); ...
     """
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise StarclassError(f"output directory {outdir} exists and is not a directory")
+    _refuse_existing(outdir, field.config, overwrite)
     outdir.mkdir(parents=True, exist_ok=True)
     cfg = field.config
     paths: dict[str, Path] = {}
@@ -327,11 +374,13 @@ def estimate_memory(config: SimConfig, *, read_back: bool = False) -> int:
     return pixels * per_pixel
 
 
-def simulate_to_disk(config: SimConfig, outdir, *, progress: bool = False) -> dict[str, Path]:
-    """Simulate and write band by band (one band in memory at a time, for 8192 x 8192 fields)."""
+def simulate_to_disk(config: SimConfig, outdir, *, progress: bool = False, overwrite: bool = False) -> dict[str, Path]:
+    """Simulate and write band by band (one band in memory at a time, for 8192 x 8192 fields).
+
+    The files are those of :func:`write_field`; ``overwrite`` as there.
+    """
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise StarclassError(f"output directory {outdir} exists and is not a directory")
+    _refuse_existing(outdir, config, overwrite)
     outdir.mkdir(parents=True, exist_ok=True)
     sc = _scene(config)
     blank = sc.gal.blank_mask()
