@@ -195,3 +195,16 @@ def test_photometry_object_shows_its_parameters_and_checks_them_at_once():
     for bad in ({"aperture_radius": 0}, {"annulus": (8.0, 7.0)}, {"aperture_correction": "total"}):
         with pytest.raises(StarclassError, match=next(iter(bad))):
             CandidatePhotometry(**bad)
+
+
+def test_measured_table_carries_the_schema_units_as_its_file_read_back(tmp_path):
+    """measure (and detect, which returns its table) gave x, y, magnitudes and CI no unit, while
+    read_catalog gives them theirs: a notebook table and the same table read back differed."""
+    from starclass.io.catalog import read_catalog, write_catalog
+
+    img = _image([(60.3, 50.6, 2.0, 200.0), (100.0, 80.0, 3.0, 300.0)])
+    out = measure(_mosaics(img), Table({"x": [60.3, 100.0], "y": [50.6, 80.0]}), aperture_correction=None)
+    assert (str(out["x"].unit), str(out["y"].unit)) == ("pix", "pix")
+    assert {str(out[c].unit) for c in ("mag_f555w", "magerr_f555w", "mag_f814w", "ci")} == {"mag"}
+    back = read_catalog(write_catalog(out, tmp_path / "m.ecsv"))
+    assert {c: str(out[c].unit) for c in out.colnames} == {c: str(back[c].unit) for c in out.colnames}

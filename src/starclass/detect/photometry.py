@@ -762,6 +762,9 @@ class CandidatePhotometry:
         out["redundant"] = redundant_flags(xy, v["flux"][:, radii.i_ap], self.redundant_radius)
         _add_sky_positions(out, mosaics, xy)
         self._record(out, mosaics, vband, psf_used, growth)
+        # the schema's units (x/y pix, magnitudes and CI mag), as every reader gives them: a
+        # table measured here and the same table read back from its file are alike
+        schema.set_units(out)
         return out
 
     # -- the steps ----------------------------------------------------------------------
