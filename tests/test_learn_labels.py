@@ -168,3 +168,23 @@ def test_soft_targets_are_checked():
         prepare_data(cfg, x, np.full((4, 3), 1 / 3), seed=0)
     with pytest.raises(StarclassError, match="rows \\[1\\]"):
         prepare_data(cfg, x, np.array([[1, 0], [0.7, 0.7], [0, 1], [1, 0]]), seed=0)
+
+
+def test_votes_written_as_text_are_read_or_named_by_column_and_row(tmp_path):
+    """A CSV vote column holding a word was a numpy ValueError with a traceback (classify --votes
+    exit 1); empty text cells are no vote; an unknown id is shown as plain text."""
+    from starclass.learn.config import get_preset
+    from starclass.learn.labels import joint_with_votes, read_votes, vote_matrix
+
+    (tmp_path / "v.csv").write_text("id,class_h1,class_h2\n1,1,2\n2,x,2\n3,3,\n")
+    votes = read_votes(tmp_path / "v.csv")
+    with pytest.raises(StarclassError, match=r"v\.csv, column 'class_h1', row 1: class 'x' is not a number"):
+        vote_matrix(votes, ["class_h1", "class_h2"], name="v.csv")
+    text = Table({"a": np.array(["1", " 2 ", ""]), "b": np.array(["4", "", "3"])})
+    assert vote_matrix(text, ["a", "b"]).tolist() == [[1, 4], [2, 0], [0, 3]]
+    cfg = get_preset("legus4")
+    cat = Table({"id": ["c1", "c2", "c3"]})
+    votes = Table({"id": ["c1", "c9"], "class_h1": [1, 2]})
+    with pytest.raises(StarclassError) as err:
+        joint_with_votes(cfg, cat, np.full((3, 4), 0.25), votes, name="v.ecsv")
+    assert "first at row 1; e.g. c9" in str(err.value) and "np.str_" not in str(err.value)

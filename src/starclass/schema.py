@@ -661,7 +661,21 @@ def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarra
         raise StarclassError(f"{name} has no column {col!r} (columns: {', '.join(table.colnames)})")
     raw = table[col]
     mask = np.ma.getmaskarray(raw)
-    vals = np.asarray(np.ma.filled(raw, 0) if np.ma.isMaskedArray(raw) else raw, dtype=float)
+    filled = np.asarray(np.ma.filled(raw, 0) if np.ma.isMaskedArray(raw) else raw)
+    if filled.dtype.kind in "US":
+        # a text column (a CSV with one written-out vote): an empty cell is no class, any other
+        # text that is not a number is named, as a non-integer class is, not left to numpy's ValueError
+        text = np.char.strip(filled.astype(str))
+        mask = mask | (text == "")
+        vals = np.zeros(len(text))
+        for row in np.flatnonzero(~mask):
+            try:
+                vals[row] = float(text[row])
+            except ValueError:
+                raise StarclassError(f"{name}, column {col!r}, row {row}: class {str(text[row])!r} is not a "
+                                     "number") from None
+    else:
+        vals = filled.astype(float)
     bad = mask | ~np.isfinite(vals) | (vals < 0)
     vals = np.where(bad, 0, vals)
     if np.any(vals != np.round(vals)):

@@ -643,9 +643,12 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
         if (counts > 1).any():
             raise StarclassError(f"{what}: id {uniq[counts > 1][0]} appears {counts.max()} times")
     row = {v: i for i, v in enumerate(cat_ids)}
-    unknown = [v for v in vote_ids if v not in row]
+    unknown = [i for i, v in enumerate(vote_ids) if v not in row]
     if unknown:
-        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (e.g. {unknown[:5]})")
+        # plain text, not numpy's np.str_('...') reprs
+        shown = ", ".join(str(vote_ids[i]) for i in unknown[:5])
+        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (first at row {unknown[0]}; "
+                             f"e.g. {shown})")
     out = np.zeros((len(cat_ids), targets.shape[1]))
     nv = np.zeros(len(cat_ids), dtype=np.int64)
     dest = np.array([row[v] for v in vote_ids], dtype=np.int64)
