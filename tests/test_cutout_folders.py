@@ -503,3 +503,39 @@ def test_validation_split_of_a_small_set_with_every_class_below_the_fold_count()
     tr, va = group_validation(labels, groups, 0.1, seed=0)
     assert va.size >= 1 and tr.size >= 1
     assert sorted(np.concatenate([tr, va]).tolist()) == list(range(9))
+
+
+def test_classify_stamps_accuracy_merges_the_labels_into_the_task_classes(tmp_path):
+    """A binary task's cutout labels are reference classes (3 and 4 merge into class 2, as
+    training merges them): the printed accuracy compared them unmerged and said 0.000."""
+    import re
+
+    import torch
+    from astropy.table import Table
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("m31-binary-compact", normalisation="zscore")
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False)
+    model = tmp_path / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    rng = np.random.default_rng(0)
+    labels = [1, 3, 2, 4, 3, 1, 4, 3]
+    with open(tmp_path / "labels.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "label"])
+        for i, lab in enumerate(labels):
+            np.save(tmp_path / f"s{i}.npy", rng.normal(5.0, 1.0, (2, 56, 56)).astype("f4"))
+            w.writerow([f"s{i}.npy", lab])
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(tmp_path / "labels.csv"), "--model", str(model),
+                              "-o", str(out), "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    pred = np.asarray(Table.read(out, format="ascii.ecsv")["class_pred"])
+    merged = np.array([{1: 1, 2: 1, 3: 2, 4: 2}[lab] for lab in labels])
+    shown = float(re.search(r"accuracy against the labels: ([0-9.]+)", res.output).group(1))
+    assert shown == pytest.approx(np.mean(pred == merged), abs=5e-4)

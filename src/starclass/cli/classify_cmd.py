@@ -237,11 +237,14 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         echo(f"{out.meta['n_blank']} cutouts have a blank (constant) band, named in column blank_bands: "
              "class_pred 0")
     if "class_ref" in out.colnames:
+        # the labels are reference classes, merged into the task's classes as training merged them
+        # (m31-binary: 3 and 4 are class 2); compared as they were, every merged label was a mistake
+        ref = np.asarray(cfg.map_classes(np.asarray(out["class_ref"])))
         # over the classified rows, as evaluate scores them: a blank cutout (class_pred 0) is not a mistake
-        done = np.asarray(out["class_pred"]) > 0
+        done = (np.asarray(out["class_pred"]) > 0) & (ref > 0)
         if done.any():
-            left = f" ({int((~done).sum())} unclassified left out)" if not done.all() else ""
-            acc = np.mean(np.asarray(out["class_pred"])[done] == np.asarray(out["class_ref"])[done])
+            left = f" ({int((~done).sum())} unclassified or unlabelled left out)" if not done.all() else ""
+            acc = np.mean(np.asarray(out["class_pred"])[done] == ref[done])
             echo(f"accuracy against the labels: {acc:.3f}{left}")
     if joint_line:
         echo(joint_line)
