@@ -270,3 +270,15 @@ def test_suggest_refuses_candidates_classified_by_another_model(tmp_path):
                           "--overwrite"])
         assert res.exit_code == 0, text
         assert len(read_catalog(out)) == 5
+
+
+def test_suggest_names_a_bad_by_before_any_work(tmp_path):
+    """--by was checked only after the candidates were read and classified: a typo cost the whole
+    classification, and other complaints (no magnitude column, the model) came first."""
+    cand = Table({"id": [1, 2], "x": [5.0, 9.0], "y": [5.0, 9.0]})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    res, text = _run(["suggest", tmp_path / "no_model", tmp_path / "cand.ecsv", "-o", tmp_path / "s.ecsv",
+                      "--by", "margn"])
+    assert res.exit_code == 2
+    assert text.strip().splitlines() == ["error: --by 'margn': use one of entropy, margin, set-size"]
+    assert not (tmp_path / "s.ecsv").exists()

@@ -44,8 +44,11 @@ def suggest_command(
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
-    from starclass.suggest.pick import classified, default_mag_column, suggest
+    from starclass.suggest.pick import BY, classified, default_mag_column, suggest
 
+    if by not in BY:
+        # before the catalogue is read and classified: a typo was named only after all that work
+        raise StarclassError(f"--by {by!r}: use one of {', '.join(BY)}")
     if n < 1:
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:
