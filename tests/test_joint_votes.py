@@ -177,3 +177,21 @@ def test_classify_votes_refusals_name_the_option(toy_model, tmp_path):
     res = runner.invoke(app, [*base, "--votes", str(root / "held.ecsv"), "--label-columns", "class_h7"])
     assert res.exit_code == 2 and "class_h7" in res.output
     assert not (tmp_path / "out.ecsv").exists()
+
+
+def test_classify_votes_are_checked_before_the_model_is_loaded(tmp_path):
+    """A duplicate or unknown id, a word for a class, or no vote columns was found only after the
+    whole classification (its warnings printed first); now before the model is even loaded."""
+    (tmp_path / "mos").mkdir()
+    (tmp_path / "model").mkdir()  # not a model: loading it would be the first error
+    write_catalog(Table({"id": [1, 2, 3], "x": [5.0, 6.0, 7.0], "y": [5.0, 6.0, 7.0]}), tmp_path / "cat.ecsv")
+    cases = {"dup.ecsv": (Table({"id": [1, 1], "class_h1": [1, 2]}), "id 1 appears 2 times"),
+             "unknown.ecsv": (Table({"id": [1, 9], "class_h1": [1, 2]}), "first at row 1; e.g. 9"),
+             "none.ecsv": (Table({"id": [1, 2], "vote": [1, 2]}), "no class_h<k> vote columns")}
+    for name, (votes, message) in cases.items():
+        write_catalog(votes, tmp_path / name)
+        res = runner.invoke(app, ["classify", str(tmp_path / "mos"), "--catalog", str(tmp_path / "cat.ecsv"),
+                                  "--model", str(tmp_path / "model"), "-o", str(tmp_path / "out.ecsv"),
+                                  "--device", "cpu", "--no-progress", "--votes", str(tmp_path / name)])
+        assert res.exit_code == 2 and message in res.output and name in res.output, res.output
+        assert not (tmp_path / "out.ecsv").exists()

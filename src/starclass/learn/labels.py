@@ -552,6 +552,48 @@ class JointClasses:
     columns: list[str]
 
 
+def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequence[str] | None = None,
+                name: str = "votes") -> list[str]:
+    """The checks of :func:`joint_with_votes` that need no model: run before a classification.
+
+    Parameters
+    ----------
+    catalogue
+        The candidates (their ``id`` column), or None when not read yet (a cutout folder).
+    votes
+        The votes table.
+    columns
+        Its vote columns (None: every ``class_h<k>`` column).
+    name
+        What to call the votes table in messages (its file name).
+
+    Returns
+    -------
+    list of str
+        The vote columns.
+
+    Raises
+    ------
+    StarclassError
+        No vote columns, a vote that is not a class number, no ``id`` column, or duplicate or
+        unknown ids (named by row).
+
+    Examples
+    --------
+    >>> check_votes(Table({"id": [1, 2]}), Table({"id": [1, 2], "class_h1": [1, 3]}))
+    ['class_h1']
+    """
+    from starclass.schema import ID
+
+    cols = _vote_columns(votes, columns, name)
+    votes_n = vote_matrix(votes, cols, name=name)
+    if catalogue is not None:
+        _match_ids(catalogue, votes, votes_n.astype(float), np.zeros(len(votes), dtype=np.int64), name, ID)
+    elif ID not in votes.colnames:
+        raise StarclassError(f"{name} has no {ID!r} column to match the votes to the candidates")
+    return cols
+
+
 def joint_with_votes(config, catalogue: Table, prob: np.ndarray, votes: Table | None = None, *,
                      columns: str | Sequence[str] | None = None, name: str = "labels") -> JointClasses:
     """The people and the machine together: a classifier's probabilities as the prior of the votes.
