@@ -195,3 +195,14 @@ def test_classify_votes_are_checked_before_the_model_is_loaded(tmp_path):
                                   "--device", "cpu", "--no-progress", "--votes", str(tmp_path / name)])
         assert res.exit_code == 2 and message in res.output and name in res.output, res.output
         assert not (tmp_path / "out.ecsv").exists()
+
+
+def test_classify_stamps_votes_without_ids_name_the_cutout_folder():
+    """--stamps labels.csv without an id column: the message said 'the catalogue', which the
+    command was never given; it names the cutout folder's file now."""
+    from starclass.learn.labels import check_votes
+
+    # a cutout folder's table: file and label, no id
+    with pytest.raises(StarclassError, match=r"--stamps cut/labels\.csv has no 'id' column"):
+        check_votes(Table({"file": ["s0.npy"], "label": ["1"]}), Table({"id": [1], "class_h1": [1]}),
+                    name="votes.ecsv", catalogue_name="--stamps cut/labels.csv")

@@ -105,7 +105,7 @@ def classify_command(
     table = read_catalog(catalog, allow_empty=True)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
-    _check_votes(table, votes, label_columns)
+    _check_votes(table, votes, label_columns, f"--catalog {catalog}")
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     decision_threshold(cfg, threshold)  # --threshold for a 4-class model, or 7: before the mosaics are read
@@ -135,13 +135,13 @@ def classify_command(
     echo(f"written {output}")
 
 
-def _check_votes(table, votes: Path | None, label_columns: str | None) -> None:
+def _check_votes(table, votes: Path | None, label_columns: str | None, where: str) -> None:
     """``--votes``: its columns, classes and ids checked before the classification, not after it."""
     if votes is None:
         return
     from starclass.learn.labels import check_votes, read_votes
 
-    check_votes(table, read_votes(votes), columns=label_columns, name=str(votes))
+    check_votes(table, read_votes(votes), columns=label_columns, name=str(votes), catalogue_name=where)
 
 
 def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str | None:
@@ -233,7 +233,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     cfg = loaded.config
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
                                  bands=list(cfg.bands))
-    _check_votes(cutouts.table, votes, label_columns)
+    _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}")
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage)
     joint_line = _add_joint(out, cfg, votes, label_columns)

@@ -553,7 +553,7 @@ class JointClasses:
 
 
 def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequence[str] | None = None,
-                name: str = "votes") -> list[str]:
+                name: str = "votes", catalogue_name: str = "the catalogue") -> list[str]:
     """The checks of :func:`joint_with_votes` that need no model: run before a classification.
 
     Parameters
@@ -566,6 +566,8 @@ def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequenc
         Its vote columns (None: every ``class_h<k>`` column).
     name
         What to call the votes table in messages (its file name).
+    catalogue_name
+        What to call the candidates in messages (``--stamps labels.csv``).
 
     Returns
     -------
@@ -588,7 +590,8 @@ def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequenc
     cols = _vote_columns(votes, columns, name)
     votes_n = vote_matrix(votes, cols, name=name)
     if catalogue is not None:
-        _match_ids(catalogue, votes, votes_n.astype(float), np.zeros(len(votes), dtype=np.int64), name, ID)
+        _match_ids(catalogue, votes, votes_n.astype(float), np.zeros(len(votes), dtype=np.int64), name, ID,
+                   catalogue_name)
     elif ID not in votes.colnames:
         raise StarclassError(f"{name} has no {ID!r} column to match the votes to the candidates")
     return cols
@@ -673,14 +676,14 @@ def joint_with_votes(config, catalogue: Table, prob: np.ndarray, votes: Table | 
 
 
 def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.ndarray, name: str,
-               id_col: str) -> tuple[np.ndarray, np.ndarray]:
+               id_col: str, catalogue_name: str = "the catalogue") -> tuple[np.ndarray, np.ndarray]:
     """Rows of the votes table -> rows of the catalogue, by id."""
-    for tab, what in ((catalogue, "the catalogue"), (votes, name)):
+    for tab, what in ((catalogue, catalogue_name), (votes, name)):
         if id_col not in tab.colnames:
             raise StarclassError(f"{what} has no {id_col!r} column to match the votes to the candidates")
     cat_ids = np.asarray(catalogue[id_col]).astype(str)
     vote_ids = np.asarray(votes[id_col]).astype(str)
-    for ids, what in ((cat_ids, "the catalogue"), (vote_ids, name)):
+    for ids, what in ((cat_ids, catalogue_name), (vote_ids, name)):
         uniq, counts = np.unique(ids, return_counts=True)
         if (counts > 1).any():
             raise StarclassError(f"{what}: id {uniq[counts > 1][0]} appears {counts.max()} times")
