@@ -252,9 +252,13 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         # (m31-binary: 3 and 4 are class 2); compared as they were, every merged label was a mistake
         ref = np.asarray(cfg.map_classes(np.asarray(out["class_ref"])))
         # over the classified rows, as evaluate scores them: a blank cutout (class_pred 0) is not a mistake
-        done = (np.asarray(out["class_pred"]) > 0) & (ref > 0)
+        classified, labelled = np.asarray(out["class_pred"]) > 0, ref > 0
+        done = classified & labelled
         if done.any():
-            left = f" ({int((~done).sum())} unclassified or unlabelled left out)" if not done.all() else ""
+            # each reason counted on its own, so the line says which rows were left out and why
+            parts = [f"{n} {what}" for n, what in ((int((~classified).sum()), "unclassified"),
+                                                   (int((classified & ~labelled).sum()), "unlabelled")) if n]
+            left = f" ({' and '.join(parts)} left out)" if parts else ""
             acc = np.mean(np.asarray(out["class_pred"])[done] == ref[done])
             echo(f"accuracy against the labels: {acc:.3f}{left}")
     if joint_line:
