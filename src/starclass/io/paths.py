@@ -23,6 +23,8 @@ def _same(a: Path, b: Path) -> bool:
         try:
             return os.path.samefile(a, b)
         except OSError:
+            # a file that cannot be stat'ed (permissions, a vanished mount) is still compared:
+            # by its resolved name below, the test used for paths that do not exist yet
             pass
     return a.resolve() == b.resolve()
 
