@@ -41,6 +41,13 @@ def report(
         None, "--label-column",
         help="Column of label strings (e.g. 'label'): mapped to classes by the task's label_map and compared "
              "with class_pred row by row."),
+    by: list[str] = typer.Option(
+        None, "--by",
+        help="A column to split the metrics by (e.g. source_table, field, a magnitude): accuracy with its "
+             "interval, errors and recall per group; repeat for several. A numeric column with many values is "
+             "cut at its quantiles into 5 bins."),
+    by_min_rows: int = typer.Option(10, "--by-min-rows", min=1,
+                                    help="With --by: groups with fewer rows are pooled into one '(other ...)' row."),
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
@@ -85,6 +92,7 @@ def report(
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
-                        task=task, stamps=stamps, label_column=label_column,
+                        task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
+                        by_min_rows=by_min_rows,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite)
     echo(f"report: {path}")
