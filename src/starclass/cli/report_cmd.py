@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, command, echo
 
 
 @command("report")
@@ -41,13 +41,8 @@ def report(
         None, "--label-column",
         help="Column of label strings (e.g. 'label'): mapped to classes by the task's label_map and compared "
              "with class_pred row by row."),
-    by: list[str] = typer.Option(
-        None, "--by",
-        help="A column to split the metrics by (e.g. source_table, field, a magnitude): accuracy with its "
-             "interval, errors and recall per group; repeat for several. A numeric column with many values is "
-             "cut at its quantiles into 5 bins."),
-    by_min_rows: int = typer.Option(10, "--by-min-rows", min=1,
-                                    help="With --by: groups with fewer rows are pooled into one '(other ...)' row."),
+    by: list[str] = BY_OPTION,
+    by_min_rows: int = BY_MIN_ROWS_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
