@@ -130,14 +130,19 @@ def test_evaluate_catalogs_by_column_scores_the_positive_class():
         evaluate_catalogs(t, task=task, n_boot=0, by=["ccd"])
 
 
-def test_cli_evaluate_by(tmp_path):
-    # what classify --stamps writes (file, label, the input's other columns), read back from CSV
+def _stamps_output(tmp_path):
+    """What classify --stamps writes (file, label, the input's other columns), as a CSV: no meta."""
     t = _binary_table()
     t["file"] = [f"c{i}.png" for i in range(len(t))]
     t["label"] = np.where(t["class_ref"] == 1, "cluster", "galaxy")
     t.remove_columns(["id", "class_ref"])
     path = tmp_path / "classified.csv"
     t.write(path)
+    return path
+
+
+def test_cli_evaluate_by(tmp_path):
+    path = _stamps_output(tmp_path)
     out = tmp_path / "ev"
     res = runner.invoke(app, ["evaluate", str(path), "--task", "m31-real", "--label-column", "label", "--by", "field",
                               "--by", "mag", "-o", str(out), "--bootstrap", "0"])
@@ -184,12 +189,7 @@ def test_real_pandas_errors_pools_the_folds(tmp_path):
 
 
 def test_cli_report_by(tmp_path):
-    t = _binary_table()
-    t["file"] = [f"c{i}.png" for i in range(len(t))]
-    t["label"] = np.where(t["class_ref"] == 1, "cluster", "galaxy")
-    t.remove_columns(["id", "class_ref"])
-    path = tmp_path / "classified.csv"
-    t.write(path)
+    path = _stamps_output(tmp_path)
     res = runner.invoke(app, ["report", str(path), "--task", "m31-real", "--label-column", "label", "--by", "field",
                               "-o", str(tmp_path / "rep"), "--bootstrap", "0"])
     assert res.exit_code == 0, res.output
