@@ -78,9 +78,14 @@ def test_every_classifier_follows_the_contract(name, fitted, toy, tmp_path):
 
 @pytest.mark.parametrize("name", ["cnn", "trees", "boosting"])
 def test_an_unfitted_classifier_says_so(name, toy):
+    """scikit-learn's NotFittedError (it raised a plain StarclassError), still a StarclassError for the CLI."""
+    from sklearn.exceptions import NotFittedError
+
     est, _, _, x_test = _cases(toy)[name]
-    with pytest.raises(StarclassError, match="fit"):
-        est.predict_proba(x_test)
+    for method in (est.predict_proba, est.predict):
+        with pytest.raises(NotFittedError, match="fit") as info:
+            method(x_test)
+        assert isinstance(info.value, StarclassError)
 
 
 def test_cnn_fit_is_deterministic_and_wraps_training(fitted, toy):

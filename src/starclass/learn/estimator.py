@@ -219,7 +219,10 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _fitted(self) -> LoadedModel:
         if not hasattr(self, "model_"):
-            raise StarclassError("CNNClassifier: call fit() (or CNNClassifier.load) first")
+            from starclass.errors import NotFittedError
+
+            # scikit-learn's exception (check_is_fitted's habit), still a StarclassError for the CLI
+            raise NotFittedError("CNNClassifier: call fit() (or CNNClassifier.load) first")
         return self.model_
 
     # ------------------------------------------------------------------ prediction
