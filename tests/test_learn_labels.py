@@ -65,7 +65,7 @@ def test_soft_targets_skip_missing_votes():
 
 def test_bad_vote_columns_are_named():
     t = Table({"class_h1": [1, 2], "class_h2": [1.5, 2]})
-    with pytest.raises(StarclassError, match="class_h2.*row 0"):
+    with pytest.raises(StarclassError, match="class_h2.*row 1"):
         vote_targets(t, ["class_h1", "class_h2"], "soft")
     with pytest.raises(StarclassError, match="class_h9"):
         vote_targets(t, ["class_h1", "class_h9"], "soft")
@@ -178,7 +178,7 @@ def test_votes_written_as_text_are_read_or_named_by_column_and_row(tmp_path):
 
     (tmp_path / "v.csv").write_text("id,class_h1,class_h2\n1,1,2\n2,x,2\n3,3,\n")
     votes = read_votes(tmp_path / "v.csv")
-    with pytest.raises(StarclassError, match=r"v\.csv, column 'class_h1', row 1: class 'x' is not a number"):
+    with pytest.raises(StarclassError, match=r"v\.csv, column 'class_h1', row 2: class 'x' is not a number"):
         vote_matrix(votes, ["class_h1", "class_h2"], name="v.csv")
     text = Table({"a": np.array(["1", " 2 ", ""]), "b": np.array(["4", "", "3"])})
     assert vote_matrix(text, ["a", "b"]).tolist() == [[1, 4], [2, 0], [0, 3]]
@@ -187,4 +187,4 @@ def test_votes_written_as_text_are_read_or_named_by_column_and_row(tmp_path):
     votes = Table({"id": ["c1", "c9"], "class_h1": [1, 2]})
     with pytest.raises(StarclassError) as err:
         joint_with_votes(cfg, cat, np.full((3, 4), 0.25), votes, name="v.ecsv")
-    assert "first at row 1; e.g. c9" in str(err.value) and "np.str_" not in str(err.value)
+    assert "first at row 2; e.g. c9" in str(err.value) and "np.str_" not in str(err.value)

@@ -81,6 +81,11 @@ volunteer_votes     str               semicolon-separated votes (class numbers),
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
 0 for "no class"; :func:`class_array` reads any class column that way.
+
+Messages name rows counted from 1, row 1 being the first row of data below the header (as a
+spreadsheet shows a CSV less its header line); where the file's line is known it follows:
+``row 3 (line 4 of the file)``. Code indexes from 0; :func:`row_name` and :func:`rows_named`
+add the 1, so that every command counts alike.
 """
 
 from __future__ import annotations
@@ -630,6 +635,71 @@ def column_table() -> str:
 
 
 # -- values --------------------------------------------------------------------------------------
+def rows_counted() -> str:
+    """How messages count rows, for those that list several (the upper-case names here are columns).
+
+    Examples
+    --------
+    >>> rows_counted()
+    'rows counted from 1, the first below the header'
+    """
+    return "rows counted from 1, the first below the header"
+
+
+def row_name(index: int, *, header_lines: int | None = None) -> str:
+    """``"row N"`` for the 0-based ``index``; given the file's header lines, its line too.
+
+    Parameters
+    ----------
+    index
+        0-based index into the table.
+    header_lines
+        Lines of the file above its first row of data (1 for a CSV), when known.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> row_name(0), row_name(2, header_lines=1)
+    ('row 1', 'row 3 (line 4 of the file)')
+    """
+    text = f"row {int(index) + 1}"
+    if header_lines is not None:
+        text += f" (line {int(index) + 1 + int(header_lines)} of the file)"
+    return text
+
+
+def rows_named(indices: Iterable[int], *, limit: int = 10) -> str:
+    """``"rows 1, 4 (rows counted from 1, ...)"`` for the 0-based ``indices``.
+
+    Parameters
+    ----------
+    indices
+        0-based indices into the table.
+    limit
+        At most this many are listed; the rest are counted.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rows_named([0, 3])
+    'rows 1, 4 (rows counted from 1, the first below the header)'
+    >>> rows_named([4])
+    'row 5 (rows counted from 1, the first below the header)'
+    >>> rows_named(range(12), limit=2)
+    'rows 1, 2 and 10 more (rows counted from 1, the first below the header)'
+    """
+    idx = [int(i) for i in np.asarray(list(indices)).ravel()]
+    shown = ", ".join(str(i + 1) for i in idx[:limit])
+    more = f" and {len(idx) - limit} more" if len(idx) > limit else ""
+    return f"{'row' if len(idx) == 1 else 'rows'} {shown}{more} ({rows_counted()})"
+
+
 def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
     """Integer class labels of a column; masked, NaN or negative entries become 0 (no class).
 
@@ -672,7 +742,7 @@ def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarra
             try:
                 vals[row] = float(text[row])
             except ValueError:
-                raise StarclassError(f"{name}, column {col!r}, row {row}: class {str(text[row])!r} is not a "
+                raise StarclassError(f"{name}, column {col!r}, {row_name(row)}: class {str(text[row])!r} is not a "
                                      "number") from None
     else:
         vals = filled.astype(float)
@@ -681,7 +751,7 @@ def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarra
     if np.any(vals != np.round(vals)):
         row = int(np.flatnonzero(vals != np.round(vals))[0])
         raise StarclassError(
-            f"{name}, column {col!r}, row {row}: class {vals[row]} is not an integer "
+            f"{name}, column {col!r}, {row_name(row)}: class {vals[row]} is not an integer "
             "(subclasses such as 4.2 belong in 'subclass')"
         )
     return vals.astype(int)

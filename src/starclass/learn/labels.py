@@ -50,7 +50,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import class_array
+from starclass.schema import class_array, row_name
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
@@ -692,7 +692,7 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     if unknown:
         # plain text, not numpy's np.str_('...') reprs
         shown = ", ".join(str(vote_ids[i]) for i in unknown[:5])
-        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (first at row {unknown[0]}; "
+        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (first at {row_name(unknown[0])}; "
                              f"e.g. {shown})")
     out = np.zeros((len(cat_ids), targets.shape[1]))
     nv = np.zeros(len(cat_ids), dtype=np.int64)
