@@ -63,7 +63,7 @@ def test_undefined_precision_is_masked_not_nan():
 
 
 def test_class_outside_config_is_named():
-    with pytest.raises(StarclassError, match=r"class \[5\].*row 2"):
+    with pytest.raises(StarclassError, match=r"class \[5\].*row 3"):
         check_classes(np.array([1, 2, 5, 3]), (1, 2, 3, 4), what="prediction")
 
 
