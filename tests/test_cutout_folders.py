@@ -104,6 +104,21 @@ def test_read_image_every_format(tmp_path, fmt):
     assert np.abs(a[0] - img).max() <= tol + 1e-6
 
 
+@pytest.mark.parametrize("channels", [1, 3])
+def test_npy_channels_last_is_read_as_channels(tmp_path, channels):
+    # numpy's (H, W, C) habit: (24, 24, 1) was refused as "too small" and (24, 24, 3) read as
+    # 24 channels of 24 x 3 px, which train and classify then refused naming no file
+    img = _blob(np.random.default_rng(3), "cluster")
+    np.save(tmp_path / "hwc.npy", np.repeat(img[..., None], channels, axis=2).astype(np.float32))
+    np.save(tmp_path / "chw.npy", np.repeat(img[None], channels, axis=0).astype(np.float32))
+    a = read_image(tmp_path / "hwc.npy")
+    assert a.shape == (channels, 24, 24)
+    np.testing.assert_array_equal(a, read_image(tmp_path / "chw.npy"))
+    # more than four planes stay channels first, as documented
+    np.save(tmp_path / "five.npy", np.zeros((5, 24, 24), np.float32))
+    assert read_image(tmp_path / "five.npy").shape == (5, 24, 24)
+
+
 def test_csv_reader_counts_groups_and_passes_columns(tmp_path):
     cs = read_cutout_folder(_make_csv_folder(tmp_path), group_column="object_id")
     assert len(cs) == 28 and cs.images.shape == (28, 1, 24, 24)
