@@ -267,6 +267,16 @@ def test_mixed_sizes(tmp_path):
     assert "obj003_0.png" in msg and "row 7" in msg
 
 
+def test_non_square_cutouts_are_refused_naming_the_file(tmp_path):
+    # every cutout 24 x 20 was read, then train/classify stopped with "cutouts must be square
+    # [N, C, H, W]; got shape (28, 1, 24, 20)", naming neither a file nor a row
+    p = _make_csv_folder(tmp_path)
+    for f in sorted(tmp_path.glob("*/*.png")):
+        _write(f, _blob(np.random.default_rng(0), "cluster")[:, :20], "png8")
+    msg = _expect_error(p, "not square")
+    assert "row 1" in msg and "obj000_0.png" in msg and "24 x 20" in msg
+
+
 def test_file_listed_twice(tmp_path):
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: rows + [dict(rows[2], object_id="OTHER")])

@@ -39,8 +39,8 @@ Alpha channels are dropped.
 
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
-truncated image, sizes or channel counts that differ between images, a file listed twice,
-an empty label or group, a group split across folds.
+truncated image, a non-square image, sizes or channel counts that differ between images, a
+file listed twice, an empty label or group, a group split across folds.
 """
 
 from __future__ import annotations
@@ -394,6 +394,11 @@ def read_cutout_folder(
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
         if first_shape is None:
+            if img.shape[-1] != img.shape[-2]:
+                # the network's stamps are square: say which file, not "shape (N, C, H, W)" later
+                raise StarclassError(
+                    f"{where(i, row[file_cols[0]])}: image of {img.shape[-2]} x {img.shape[-1]} px "
+                    "(height x width) is not square; cutouts must be square, centred on the object")
             first_shape = img.shape
         elif img.shape != first_shape:
             raise StarclassError(
