@@ -346,6 +346,37 @@ def test_cli_train_then_classify_cutouts(tmp_path):
     assert res.exit_code == 0, res.output
 
 
+def test_cli_classify_stamps_applies_threshold(tmp_path):
+    # classify --stamps --threshold T was accepted and ignored: class_pred stayed the most
+    # probable class (PAndAS cutouts with P(cluster) 0.47 at --threshold 0.3 were called galaxies)
+    from astropy.table import Table
+
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    base = tmp_path / "base.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(base),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t0 = Table.read(base)
+    # decisions are taken on the raw probabilities (calibration never changes a class)
+    raw = np.asarray(t0["prob_1_raw" if "prob_1_raw" in t0.colnames else "prob_1"])
+    thr = float(np.sort(raw)[len(raw) // 4])  # a quarter of the rows below it, whatever the argmax says
+    out = tmp_path / "thr.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--threshold", str(thr), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t = Table.read(out)
+    np.testing.assert_array_equal(np.asarray(t["class_pred"]), np.where(raw >= thr, 1, 2))
+    assert t.meta["threshold"] == pytest.approx(thr) and t.meta["positive_class"] == 1
+    # a threshold outside [0, 1] is refused before anything is written
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "bad.ecsv"), "--threshold", "7", "--no-progress"])
+    assert res.exit_code == 2 and "--threshold" in res.output and not (tmp_path / "bad.ecsv").exists()
+
+
 def test_cv_folds_keep_each_group_in_one_fold():
     from starclass.learn.crossval import cv_folds
 
