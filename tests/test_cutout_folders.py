@@ -377,6 +377,36 @@ def test_cli_classify_stamps_applies_threshold(tmp_path):
     assert res.exit_code == 2 and "--threshold" in res.output and not (tmp_path / "bad.ecsv").exists()
 
 
+def test_classified_folder_meta_keeps_the_task_merges(tmp_path):
+    # classify --stamps to ECSV wrote no eval_merges in the meta: evaluate of a three-class
+    # output with a cluster/galaxy merge scored the three classes only (mosaics kept it)
+    from starclass.evaluate.compare import evaluate_catalogs
+
+    p = _make_csv_folder(tmp_path / "data")
+    cfg = get_preset("m31-real", stamp_size=16, classes=[1, 2, 3], class_names=["gc", "ext", "gal"],
+                     label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 3},
+                     eval_merges={"binary": {"cluster": [1, 2], "galaxy": [3]}}, positive_class=None,
+                     recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "three.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    ev = evaluate_catalogs(out, label_column="label", n_boot=0)
+    assert ev.task.source == "meta"
+    merges = {r.merge: r for r in ev.comparisons[0].results}
+    assert "binary" in merges
+    from astropy.table import Table
+
+    t = Table.read(out)
+    ref = np.where(np.asarray(t["label"]) == "galaxy", 2, 1)
+    pred = np.where(np.asarray(t["class_pred"]) == 3, 2, 1)
+    assert merges["binary"].accuracy == pytest.approx(np.mean(ref == pred))
+
+
 def test_cv_folds_keep_each_group_in_one_fold():
     from starclass.learn.crossval import cv_folds
 

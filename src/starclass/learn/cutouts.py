@@ -222,6 +222,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "threshold": thr,
         "positive_class": positive,
         "label_map": dict(cfg.label_map),
+        # as classify() records them: evaluate of an ECSV/Parquet output scores the task's merges
+        # from the meta (a five-class output lost its binary merge without them)
+        "eval_merges": cfg.eval_merges or {},
+        "reference_merge": {str(k): int(v) for k, v in cfg.merge.items()},
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),
         "precision": precision_name(amp),
