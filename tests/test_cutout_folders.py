@@ -476,6 +476,23 @@ def test_cli_info_summarises_a_cutout_folder(tmp_path):
     assert "cutout folder" not in runner.invoke(app, ["info", str(tmp_path / "fields")]).output
 
 
+def test_cli_info_reads_an_imagefolder_with_text_notes(tmp_path):
+    # a README.txt beside the label folders (or notes.txt in one) made info answer "no catalogue
+    # could be read" while train and classify --stamps read the folder as it is
+    _make_csv_folder(tmp_path)
+    (tmp_path / "labels.csv").unlink()
+    (tmp_path / "README.txt").write_text("cutouts from our survey, g band\n")
+    (tmp_path / "galaxy" / "notes.txt").write_text("two of these may be stars\n")
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "one sub-folder per label" in res.output and "cutouts: 28" in res.output
+    # a folder with neither catalogues nor images keeps the catalogue reader's message
+    (tmp_path / "other" / "sub").mkdir(parents=True)
+    (tmp_path / "other" / "sub" / "a.txt").write_text("x\n")
+    res = runner.invoke(app, ["info", str(tmp_path / "other")])
+    assert res.exit_code == 2 and "no catalogue could be read" in res.output
+
+
 def test_cli_train_names_a_missing_label_column(tmp_path):
     # "no label column: the cutouts need labels" named neither the column asked for nor those there
     p = _make_csv_folder(tmp_path / "data")
