@@ -10,8 +10,8 @@ Two layouts are read:
     stacked in that column order.
 ``label``
     The class as a string (``cluster``, ``galaxy``, ...); the task's ``label_map`` turns it
-    into a class. A column of integers is read as classes directly. Optional for
-    classification.
+    into a class. A column of integers is read as classes directly when the task has no
+    ``label_map``. Optional for classification.
 group column (optional, named by ``group_column``, e.g. ``object_id``)
     Rows with the same value are one object seen several times (two CCDs, two epochs);
     they must stay on one side of every split.
