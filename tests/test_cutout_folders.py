@@ -104,6 +104,21 @@ def test_read_image_every_format(tmp_path, fmt):
     assert np.abs(a[0] - img).max() <= tol + 1e-6
 
 
+@pytest.mark.parametrize("channels", [1, 3])
+def test_npy_channels_last_is_read_as_channels(tmp_path, channels):
+    # numpy's (H, W, C) habit: (24, 24, 1) was refused as "too small" and (24, 24, 3) read as
+    # 24 channels of 24 x 3 px, which train and classify then refused naming no file
+    img = _blob(np.random.default_rng(3), "cluster")
+    np.save(tmp_path / "hwc.npy", np.repeat(img[..., None], channels, axis=2).astype(np.float32))
+    np.save(tmp_path / "chw.npy", np.repeat(img[None], channels, axis=0).astype(np.float32))
+    a = read_image(tmp_path / "hwc.npy")
+    assert a.shape == (channels, 24, 24)
+    np.testing.assert_array_equal(a, read_image(tmp_path / "chw.npy"))
+    # more than four planes stay channels first, as documented
+    np.save(tmp_path / "five.npy", np.zeros((5, 24, 24), np.float32))
+    assert read_image(tmp_path / "five.npy").shape == (5, 24, 24)
+
+
 def test_csv_reader_counts_groups_and_passes_columns(tmp_path):
     cs = read_cutout_folder(_make_csv_folder(tmp_path), group_column="object_id")
     assert len(cs) == 28 and cs.images.shape == (28, 1, 24, 24)
@@ -252,6 +267,16 @@ def test_mixed_sizes(tmp_path):
     assert "obj003_0.png" in msg and "row 7" in msg
 
 
+def test_non_square_cutouts_are_refused_naming_the_file(tmp_path):
+    # every cutout 24 x 20 was read, then train/classify stopped with "cutouts must be square
+    # [N, C, H, W]; got shape (28, 1, 24, 20)", naming neither a file nor a row
+    p = _make_csv_folder(tmp_path)
+    for f in sorted(tmp_path.glob("*/*.png")):
+        _write(f, _blob(np.random.default_rng(0), "cluster")[:, :20], "png8")
+    msg = _expect_error(p, "not square")
+    assert "row 1" in msg and "obj000_0.png" in msg and "24 x 20" in msg
+
+
 def test_file_listed_twice(tmp_path):
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: rows + [dict(rows[2], object_id="OTHER")])
@@ -321,6 +346,67 @@ def test_cli_train_then_classify_cutouts(tmp_path):
     assert res.exit_code == 0, res.output
 
 
+def test_cli_classify_stamps_applies_threshold(tmp_path):
+    # classify --stamps --threshold T was accepted and ignored: class_pred stayed the most
+    # probable class (PAndAS cutouts with P(cluster) 0.47 at --threshold 0.3 were called galaxies)
+    from astropy.table import Table
+
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    base = tmp_path / "base.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(base),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t0 = Table.read(base)
+    # decisions are taken on the raw probabilities (calibration never changes a class)
+    raw = np.asarray(t0["prob_1_raw" if "prob_1_raw" in t0.colnames else "prob_1"])
+    thr = float(np.sort(raw)[len(raw) // 4])  # a quarter of the rows below it, whatever the argmax says
+    out = tmp_path / "thr.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--threshold", str(thr), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t = Table.read(out)
+    np.testing.assert_array_equal(np.asarray(t["class_pred"]), np.where(raw >= thr, 1, 2))
+    assert t.meta["threshold"] == pytest.approx(thr) and t.meta["positive_class"] == 1
+    # a threshold outside [0, 1] is refused before anything is written
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "bad.ecsv"), "--threshold", "7", "--no-progress"])
+    assert res.exit_code == 2 and "--threshold" in res.output and not (tmp_path / "bad.ecsv").exists()
+
+
+def test_classified_folder_meta_keeps_the_task_merges(tmp_path):
+    # classify --stamps to ECSV wrote no eval_merges in the meta: evaluate of a three-class
+    # output with a cluster/galaxy merge scored the three classes only (mosaics kept it)
+    from starclass.evaluate.compare import evaluate_catalogs
+
+    p = _make_csv_folder(tmp_path / "data")
+    cfg = get_preset("m31-real", stamp_size=16, classes=[1, 2, 3], class_names=["gc", "ext", "gal"],
+                     label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 3},
+                     eval_merges={"binary": {"cluster": [1, 2], "galaxy": [3]}}, positive_class=None,
+                     recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "three.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    ev = evaluate_catalogs(out, label_column="label", n_boot=0)
+    assert ev.task.source == "meta"
+    merges = {r.merge: r for r in ev.comparisons[0].results}
+    assert "binary" in merges
+    from astropy.table import Table
+
+    t = Table.read(out)
+    ref = np.where(np.asarray(t["label"]) == "galaxy", 2, 1)
+    pred = np.where(np.asarray(t["class_pred"]) == 3, 2, 1)
+    assert merges["binary"].accuracy == pytest.approx(np.mean(ref == pred))
+
+
 def test_cv_folds_keep_each_group_in_one_fold():
     from starclass.learn.crossval import cv_folds
 
@@ -388,6 +474,23 @@ def test_cli_info_summarises_a_cutout_folder(tmp_path):
 
     Table({"id": [1], "x": [1.0], "y": [1.0]}).write(field / "truth.ecsv")
     assert "cutout folder" not in runner.invoke(app, ["info", str(tmp_path / "fields")]).output
+
+
+def test_cli_info_reads_an_imagefolder_with_text_notes(tmp_path):
+    # a README.txt beside the label folders (or notes.txt in one) made info answer "no catalogue
+    # could be read" while train and classify --stamps read the folder as it is
+    _make_csv_folder(tmp_path)
+    (tmp_path / "labels.csv").unlink()
+    (tmp_path / "README.txt").write_text("cutouts from our survey, g band\n")
+    (tmp_path / "galaxy" / "notes.txt").write_text("two of these may be stars\n")
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "one sub-folder per label" in res.output and "cutouts: 28" in res.output
+    # a folder with neither catalogues nor images keeps the catalogue reader's message
+    (tmp_path / "other" / "sub").mkdir(parents=True)
+    (tmp_path / "other" / "sub" / "a.txt").write_text("x\n")
+    res = runner.invoke(app, ["info", str(tmp_path / "other")])
+    assert res.exit_code == 2 and "no catalogue could be read" in res.output
 
 
 def test_cli_train_names_a_missing_label_column(tmp_path):

@@ -98,7 +98,7 @@ def classify_command(
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision, calibration=calibration, coverage=coverage,
-                          votes=votes, label_columns=label_columns, overwrite=overwrite)
+                          votes=votes, label_columns=label_columns, threshold=threshold, overwrite=overwrite)
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -213,7 +213,8 @@ def _echo_trust(out) -> None:
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
-                      label_columns: str | None = None, overwrite: bool = False) -> None:
+                      label_columns: str | None = None, threshold: float | None = None,
+                      overwrite: bool = False) -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept."""
     import time
 
@@ -222,6 +223,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     from starclass.io.catalog import write_catalog
     from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
     from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import decision_threshold
     from starclass.learn.cutouts import classify_cutouts
     from starclass.learn.precision import pick_device
 
@@ -231,11 +233,12 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     dev = pick_device(device)
     loaded = load_model(model, device=dev)
     cfg = loaded.config
+    decision_threshold(cfg, threshold)  # --threshold for a multi-class model, or 7: before the cutouts are read
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
                                  bands=list(cfg.bands))
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}")
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
-                           precision=precision, calibrated=calibration, coverage=coverage)
+                           precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it

@@ -131,6 +131,25 @@ def _is_imagefolder(path: Path) -> bool:
     return any(image_format(f) is not None for f in files)
 
 
+#: Suffixes that only tables have (no plain-text notes, no FITS images): a sub-folder holding
+#: one is a field (mosaics beside its catalogue), never a folder of labelled cutouts.
+_TABLE_ONLY_SUFFIXES = (".ecsv", ".csv", ".parquet", ".pq", ".tab", ".mrt", ".cds")
+
+
+def _subfolder_images(path: Path) -> bool:
+    """Whether visible sub-folders of ``path`` hold images and no table (ImageFolder layout).
+
+    Text files (a ``notes.txt`` among the cutouts) do not count as tables here.
+    """
+    from starclass.io.cutout_folders import image_format
+
+    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
+             for f in sub.iterdir() if f.is_file() and not f.name.startswith(".")]
+    if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
+        return False
+    return any(image_format(f) is not None for f in files)
+
+
 def cutout_summary(path: Path) -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
@@ -253,7 +272,16 @@ def info(
         echo(cutout_summary(paths[0]))
         return
     if len(paths) == 1 and paths[0].is_dir():
-        _dir_summary(paths[0], cmap, out_format)
+        try:
+            _dir_summary(paths[0], cmap, out_format)
+        except StarclassError:
+            # a README.txt beside the label folders, or notes.txt inside one, looks like a
+            # catalogue to the quick test above; when no catalogue reads, sub-folders of
+            # images (and no table: fields keep their message) are a cutout folder, as train
+            # and classify --stamps read it
+            if not _subfolder_images(paths[0]):
+                raise
+            echo(cutout_summary(paths[0]))
         return
     if out_format != "text":
         # it shapes a folder's summary only: for a file it was ignored without a word

@@ -528,7 +528,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
-        chosen, note = None, f"threshold for {target_purity:.0%} purity: {exc}"
+        # name the class: a five-class task prints one such line per class
+        chosen, note = None, f"threshold for {target_purity:.0%} purity of class {label}: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note)
     # the selection a user got is the one classify made: where the catalogue records the model's
     # threshold (e.g. chosen on validation data by train --target-purity), the trends show that

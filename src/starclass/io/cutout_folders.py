@@ -10,8 +10,8 @@ Two layouts are read:
     stacked in that column order.
 ``label``
     The class as a string (``cluster``, ``galaxy``, ...); the task's ``label_map`` turns it
-    into a class. A column of integers is read as classes directly. Optional for
-    classification.
+    into a class. A column of integers is read as classes directly when the task has no
+    ``label_map``. Optional for classification.
 group column (optional, named by ``group_column``, e.g. ``object_id``)
     Rows with the same value are one object seen several times (two CCDs, two epochs);
     they must stay on one side of every split.
@@ -26,7 +26,9 @@ images inside; no CSV needed and every image is its own group. A directory that 
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
 JPEG, FITS (the primary HDU, or the first image HDU when the primary is empty; ``.fits``,
-``.fit``, ``.fts``, optionally ``.gz``) and NPY (a 2-D array, or 3-D with channels first).
+``.fit``, ``.fts``, optionally ``.gz``) and NPY (a 2-D array, or 3-D with channels first;
+an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
+habit, is read channels last). Cutouts must be square (centred on the object).
 
 **Pixel values.** Integer images are divided by the largest value of their type (255 for
 8-bit, 65535 for 16-bit) so every stretched image lies in [0, 1]; FITS and NPY floats are
@@ -37,8 +39,8 @@ Alpha channels are dropped.
 
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
-truncated image, sizes or channel counts that differ between images, a file listed twice,
-an empty label or group, a group split across folds.
+truncated image, a non-square image, sizes or channel counts that differ between images, a
+file listed twice, an empty label or group, a group split across folds.
 """
 
 from __future__ import annotations
@@ -62,6 +64,9 @@ IMAGE_SUFFIXES: dict[str, str] = {
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits", ".fit.gz": "fits",
     ".npy": "npy",
 }
+
+#: An NPY array (A, B, C) with C at most this and A larger is read channels last (H, W, C).
+_MAX_LAST_CHANNELS = 4
 
 #: Name of the CSV read when a directory holds one.
 LABELS_CSV = "labels.csv"
@@ -192,7 +197,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     -------
     numpy.ndarray
         ``[C, H, W]`` float32; C = 1 for grey, 3 for colour images, or the first axis of a
-        3-D FITS/NPY cube.
+        3-D FITS/NPY cube (the last of an NPY ``(H, W, C)`` array with C <= 4).
 
     Raises
     ------
@@ -230,6 +235,10 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         a = a[None]
     elif a.ndim == 3 and fmt in ("png", "jpeg"):
         a = np.moveaxis(a, -1, 0)  # PIL gives channels last
+    elif a.ndim == 3 and fmt == "npy" and a.shape[-1] <= _MAX_LAST_CHANNELS < a.shape[0]:
+        # numpy arrays saved from PIL, matplotlib or scikit-image are (H, W, C): a short
+        # last axis behind a long first one cannot be (C, H, W) with an image of width <= 4
+        a = np.moveaxis(a, -1, 0)
     elif a.ndim != 3:
         raise StarclassError(f"{p}: image has {a.ndim} dimensions; expected 2 (or 3 with channels)")
     if a.shape[-1] < 2 or a.shape[-2] < 2:
@@ -386,6 +395,11 @@ def read_cutout_folder(
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
         if first_shape is None:
+            if img.shape[-1] != img.shape[-2]:
+                # the network's stamps are square: say which file, not "shape (N, C, H, W)" later
+                raise StarclassError(
+                    f"{where(i, row[file_cols[0]])}: image of {img.shape[-2]} x {img.shape[-1]} px "
+                    "(height x width) is not square; cutouts must be square, centred on the object")
             first_shape = img.shape
         elif img.shape != first_shape:
             raise StarclassError(

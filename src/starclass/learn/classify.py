@@ -316,6 +316,7 @@ def predict_inputs(
     device: str | torch.device | None = None,
     precision: bool | str | None = None,
     calibrated: bool = True,
+    threshold: float | None = None,
 ) -> EnsembleResult:
     """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
 
@@ -324,13 +325,16 @@ def predict_inputs(
     :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
     "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.learn.precision`.
     With ``calibrated`` and a model that carries a temperature, ``prob_mean`` is calibrated and
-    ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled.
+    ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled. ``threshold``: a
+    binary task's decision threshold instead of its own, as :func:`classify` takes it
+    (:func:`decision_threshold`).
     """
 
     dev = pick_device(device)
     loaded = _as_model(model, dev)
     amp = _precision(loaded, dev, precision)
     cfg = loaded.config
+    thr, positive = decision_threshold(cfg, threshold)
     inputs = np.asarray(inputs)
     n = inputs.shape[0]
     if n == 0:
@@ -359,7 +363,7 @@ def predict_inputs(
     probs = np.concatenate(parts, axis=1)
     if valid is not None:
         probs[:, ~np.asarray(valid, dtype=bool), :] = np.nan
-    res = aggregate(probs, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+    res = aggregate(probs, cfg.classes, threshold=thr, positive_class=positive)
     if tta:
         res.tta_std = tta_spread(np.concatenate(view_parts, axis=1), _class_index(res.class_pred, cfg.classes))
     if calibrated and loaded.calibration is not None:

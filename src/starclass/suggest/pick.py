@@ -204,7 +204,7 @@ def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: in
 
 
 def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | None = None,
-            mag_column: str | None = None, bins: int = 5) -> Table:
+            mag_column: str | None = None, bins: int = 5, key: str = ID) -> Table:
     """The ``n`` candidates of a classified table most worth labelling, most informative first.
 
     Parameters
@@ -216,11 +216,14 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     by : {"entropy", "margin", "set-size"}
         The score (:func:`informativeness`).
     labelled : sequence, optional
-        Ids of candidates that already have a label: never suggested.
+        Ids (values of ``key``) of candidates that already have a label: never suggested.
     mag_column : str, optional
         Magnitude column to spread the picks over (None: no spreading).
     bins : int
         Magnitude bins.
+    key : str
+        Column naming each candidate, matched against ``labelled``: ``id`` for catalogues,
+        ``file`` for a classified cutout folder (``classify --stamps`` writes no ``id``).
 
     Returns
     -------
@@ -237,9 +240,10 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     scores, used = informativeness(table, by)
     eligible = np.ones(len(table), dtype=bool)
     if labelled is not None and len(labelled):
-        if ID not in table.colnames:
-            raise StarclassError("the candidates have no 'id' column to leave the labelled ones out by")
-        eligible = ~np.isin(np.asarray(table[ID]).astype(str), np.asarray(list(labelled)).astype(str))
+        if key not in table.colnames:
+            raise StarclassError(f"the candidates have no {key!r} column to leave the labelled ones out by")
+        given = np.char.strip(np.asarray(list(labelled)).astype(str))
+        eligible = ~np.isin(np.char.strip(np.asarray(table[key]).astype(str)), given)
     mags = None
     if mag_column is not None:
         if mag_column not in table.colnames:
