@@ -511,7 +511,9 @@ def test_cli_calibrate_takes_the_label_column_of_a_cutout_folder(tmp_path):
                               "--no-progress", "--epochs", "1"])
     assert res.exit_code == 0, res.output
     p.write_text(p.read_text().replace("file,label,", "file,klass,", 1))
-    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--label-column", "klass", "--overwrite"])
+    # the training folder itself, for brevity: calibrate refuses its rows without --allow-training-rows
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--label-column", "klass", "--overwrite",
+                              "--allow-training-rows"])
     assert res.exit_code == 0, res.output
     assert "calibrated" in res.output and "on 28 rows" in res.output
     res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
@@ -531,7 +533,8 @@ def test_cli_train_rerun_that_trains_nothing_keeps_calibration_and_threshold(tmp
     argv = ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model), "--no-progress",
             "--epochs", "1"]
     assert runner.invoke(app, argv).exit_code == 0
-    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
+    # the training folder itself, for brevity: calibrate refuses its rows without --allow-training-rows
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite", "--allow-training-rows"])
     assert res.exit_code == 0, res.output
     set_tuned_threshold(model, {"threshold": 0.37, "target_purity": 0.9})
     before = (model / "manifest.json").read_text()

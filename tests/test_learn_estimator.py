@@ -77,7 +77,7 @@ def test_every_classifier_follows_the_contract(name, fitted, toy, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["cnn", "trees", "boosting"])
-def test_an_unfitted_classifier_says_so(name, toy):
+def test_an_unfitted_classifier_says_so(name, toy, tmp_path):
     """scikit-learn's NotFittedError (it raised a plain StarclassError), still a StarclassError for the CLI."""
     from sklearn.exceptions import NotFittedError
 
@@ -86,6 +86,9 @@ def test_an_unfitted_classifier_says_so(name, toy):
         with pytest.raises(NotFittedError, match="fit") as info:
             method(x_test)
         assert isinstance(info.value, StarclassError)
+    with pytest.raises(NotFittedError):  # a baseline wrote the unfitted estimator
+        est.save(tmp_path / "unfitted")
+    assert not (tmp_path / "unfitted").exists()
 
 
 def test_cnn_fit_is_deterministic_and_wraps_training(fitted, toy):

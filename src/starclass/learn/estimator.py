@@ -374,7 +374,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 name = member_filename(i)
                 save_checkpoint(ckpt, tmp / name)
                 entries.append({"file": name, "architecture": meta.get("architecture"), "seed": meta.get("seed")})
-            write_manifest(tmp, model.config, entries)
+            # the record of the training rows goes with the weights (calibrate checks against it)
+            write_manifest(tmp, model.config, entries, training_rows=model.training_rows)
             if model.calibration is not None:
                 # the calibration travels with the weights, bound to the members as written here
                 from starclass.learn.checkpoint import save_calibration

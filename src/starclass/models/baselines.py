@@ -79,6 +79,7 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         >>> bool((again.predict(X) == model.predict(X)).all())
         True
         """
+        self._fitted()  # an unfitted estimator is not a model: NotFittedError, as CNNClassifier.save
         p = Path(path)
         with atomic_path(p) as tmp:
             joblib.dump(self, tmp)
