@@ -407,6 +407,41 @@ def test_classified_folder_meta_keeps_the_task_merges(tmp_path):
     assert merges["binary"].accuracy == pytest.approx(np.mean(ref == pred))
 
 
+def test_cli_a_folder_labelled_in_part_is_classified_and_evaluated_on_its_labels(tmp_path):
+    # classify --stamps refused the whole folder ("row 3: empty 'label'") though the label
+    # column is optional there; evaluate refused the output's empty cells ("row 3 has no label")
+    from astropy.table import Table
+    from sklearn.metrics import accuracy_score
+
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    _rewrite(p, lambda rows: [dict(r, label="") if i % 4 == 2 else r for i, r in enumerate(rows)])
+    # training still needs every label
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m2"),
+                              "--no-progress"])
+    assert res.exit_code == 2 and "row 3 (line 4)" in res.output and "empty 'label'" in res.output
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "7 unlabelled" in res.output
+    t = Table.read(out, format="ascii.csv")
+    unlabelled = np.arange(len(t)) % 4 == 2
+    assert np.all(np.asarray(t["class_ref"])[unlabelled] == 0) and np.all(np.asarray(t["class_ref"])[~unlabelled] > 0)
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "-o", str(tmp_path / "ev"),
+                              "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 0, res.output
+    labels = np.asarray(t["label"].filled("") if hasattr(t["label"], "filled") else t["label"]).astype(str)
+    y = np.array([{"cluster": 1, "extended_cluster": 1, "galaxy": 2}[s] for s in labels[~unlabelled]])
+    acc = accuracy_score(y, np.asarray(t["class_pred"])[~unlabelled])
+    assert f"accuracy[2class] = {acc:.3f}" in res.output and "(21 objects)" in res.output
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0 and "(none: classify only) 7" in res.output
+
+
 def test_cv_folds_keep_each_group_in_one_fold():
     from starclass.learn.crossval import cv_folds
 

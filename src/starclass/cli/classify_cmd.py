@@ -233,8 +233,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     decision_threshold(cfg, threshold)  # --threshold for a multi-class model, or 7: before the cutouts are read
+    # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands))
+                                 bands=list(cfg.bands), require_labels=False)
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}")
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)

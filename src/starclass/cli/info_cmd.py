@@ -172,7 +172,7 @@ def cutout_summary(path: Path) -> str:
 
     from starclass.io.cutout_folders import read_cutout_folder
 
-    cs = read_cutout_folder(path, require_group=False)
+    cs = read_cutout_folder(path, require_group=False, require_labels=False)
     kind = "a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label"
     c, h, w = cs.images.shape[1:]
     lines = [f"cutout folder: {cs.source} ({kind})",
@@ -182,7 +182,8 @@ def cutout_summary(path: Path) -> str:
         lines.append("labels: none (no 'label' column): classify only")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
-        lines.append("labels: " + ", ".join(f"{n} {k}" for n, k in zip(names, counts)))
+        # an empty cell is an unlabelled row: classify takes it, train refuses it
+        lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
     if cs.source.is_file():
         lines.append("distinct values per column: " + ", ".join(
             f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))

@@ -288,6 +288,7 @@ def read_cutout_folder(
     label_column: str = "label",
     bands: list[str] | None = None,
     fold_column: str = "fold",
+    require_labels: bool = True,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -311,6 +312,10 @@ def read_cutout_folder(
         the CSV lacks, where it has a single ``file_<band>`` column, reads that column.
     fold_column : str
         Column with ready-made folds, checked for groups split across folds when present.
+    require_labels : bool
+        Whether an empty label cell is an error (True: training and calibration need every
+        label) or an unlabelled row, kept as ``""`` (False: classification of a folder
+        labelled in part; :func:`label_classes` with ``allow_empty`` gives it class 0).
 
     Returns
     -------
@@ -404,7 +409,7 @@ def read_cutout_folder(
             raise StarclassError(
                 f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
                 f"but the first row's is {first_shape}; all cutouts must have one size")
-        if has_labels and not (row.get(label_column) or "").strip():
+        if has_labels and require_labels and not (row.get(label_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty {label_column!r}")
         if group_column is not None and not (row.get(group_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
@@ -481,7 +486,7 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
     return folds
 
 
-def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
+def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False) -> np.ndarray:
     """Map every label string to a class, naming the file and row of an unknown label.
 
     Parameters
@@ -490,6 +495,8 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
         Labelled cutouts (``cutouts.labels`` not None).
     label_map : dict of str to int
         Label -> class. Empty: labels must be integers and are returned as classes.
+    allow_empty : bool
+        An empty label is class 0 ("no class": an unlabelled row) instead of an error.
 
     Returns
     -------
@@ -509,7 +516,12 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
         raise StarclassError(f"{cutouts.source}: no label column: the cutouts need labels")
     out = np.empty(len(cutouts.labels), dtype=np.int64)
     for i, lab in enumerate(cutouts.labels):
-        lab = str(lab)
+        lab = str(lab).strip()
+        if not lab:
+            if not allow_empty:
+                raise StarclassError(f"{cutouts.where(i)}: empty label")
+            out[i] = 0
+            continue
         if label_map:
             if lab not in label_map:
                 raise StarclassError(
