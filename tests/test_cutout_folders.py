@@ -145,7 +145,7 @@ def test_one_object_with_two_labels_is_warned_about(tmp_path):
     # accepted silently before: OBJ-0's second cutout labelled galaxy while its first is a cluster
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: [dict(r, label="galaxy") if i == 1 else r for i, r in enumerate(rows)])
-    expected = r"object_id 'OBJ-0': 'galaxy' at .*row 2 \(line 3\).*'extended_cluster' at row 1"
+    expected = r"object_id 'OBJ-0': 'galaxy' at .*row 2 \(line 3 of the file\).*'extended_cluster' at row 1"
     with pytest.warns(UserWarning, match=expected):
         read_cutout_folder(p, group_column="object_id")
     import warnings

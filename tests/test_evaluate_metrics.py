@@ -74,7 +74,7 @@ def test_f1_of_a_class_never_predicted_right_is_zero_as_in_sklearn():
 
 
 def test_class_outside_config_is_named():
-    with pytest.raises(StarclassError, match=r"class \[5\].*row 2"):
+    with pytest.raises(StarclassError, match=r"class \[5\].*row 3"):
         check_classes(np.array([1, 2, 5, 3]), (1, 2, 3, 4), what="prediction")
 
 

@@ -75,7 +75,7 @@ def test_no_overlap_and_bad_class_are_clear(cats):
         evaluate_sections(pred, {"far": far}, science=False, n_boot=10)
     bad = pred.copy()
     bad["class_pred"][5] = 7
-    with pytest.raises(StarclassError, match=r"class \[7\].*row 5"):
+    with pytest.raises(StarclassError, match=r"class \[7\].*row 6"):
         evaluate_sections(bad, {"truth": truth}, science=False, n_boot=10)
 
 

@@ -188,7 +188,7 @@ def detect_command(
         if "median_dmag" in comp.meta:
             echo(f"median measured - true {vb} magnitude of matched objects: {comp.meta['median_dmag']:+.3f}")
 
-    write_catalog(cat, output)
+    write_catalog(cat, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"wrote {output} ({len(cat)} rows)")
     if regions is not None:
         write_regions(cat, regions)

@@ -92,7 +92,7 @@ def suggest_command(
     if used != by:
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
     out.meta["model"] = str(model)
-    write_catalog(out, output)
+    write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
     if key == "file":

@@ -25,7 +25,10 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
-from starclass.schema import class_array  # noqa: F401  (moved to schema; old imports keep working)
+from starclass.schema import (
+    class_array,  # noqa: F401  (moved to schema; old imports keep working)
+    row_name,
+)
 
 #: Merges of the four classes: merged label -> tuple of original classes.
 MERGES: dict[str, dict[str, tuple[int, ...]]] = {
@@ -51,7 +54,7 @@ def check_classes(labels: np.ndarray, classes: tuple[int, ...], *, what: str) ->
         row = int(np.flatnonzero(bad)[0])
         vals = sorted(set(int(v) for v in labels[bad]))
         raise StarclassError(
-            f"{what}: class {vals} (first at row {row}) is outside the configured classes "
+            f"{what}: class {vals} (first at {row_name(row)}) is outside the configured classes "
             f"{list(classes)}"
         )
 

@@ -38,7 +38,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH
+from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, row_name
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -237,7 +237,7 @@ class EvalTask:
         unknown = (labels != 0) & ~np.isin(labels, list(self.reference_map))
         if unknown.any():
             row = int(np.flatnonzero(unknown)[0])
-            raise StarclassError(f"{what}: class {int(labels[row])} (row {row}) is not in the reference classes "
+            raise StarclassError(f"{what}: class {int(labels[row])} ({row_name(row)}) is not in the reference classes "
                                  f"{sorted(self.reference_map)} of task {self.name!r}")
         out = np.zeros_like(labels)
         for src, dst in self.reference_map.items():

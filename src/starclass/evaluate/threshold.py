@@ -14,6 +14,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
+from starclass.schema import row_name
 
 
 def _counts(y: np.ndarray, score: np.ndarray, thr: float) -> tuple[int, int, int]:
@@ -45,7 +46,8 @@ def _check(y, score):
     if y.size == 0:
         raise StarclassError("threshold study: no objects")
     if not np.isfinite(score).all():
-        raise StarclassError(f"threshold study: non-finite score in row {int(np.flatnonzero(~np.isfinite(score))[0])}")
+        raise StarclassError(f"threshold study: non-finite score in "
+                             f"{row_name(int(np.flatnonzero(~np.isfinite(score))[0]))}")
     return y, score
 
 

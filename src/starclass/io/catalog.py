@@ -265,11 +265,39 @@ def catalog_format(path: PathLike) -> str:
         f"cannot tell the catalogue format of {p}: use one of {', '.join(sorted(_WRITE_FORMATS))}")
 
 
-def write_catalog(table: Table, path: PathLike, *, overwrite: bool = True) -> Path:
+def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> Path:
     """Write a catalogue atomically; the format follows the extension.
 
     ``.ecsv`` (keeps units and types; the default choice), ``.parquet``, ``.fits`` and ``.csv``.
     A failure leaves no partial file (and the previous file, if any, untouched).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The catalogue.
+    path : path-like
+        Where to write it; the extension picks the format.
+    overwrite : bool
+        Replace an existing file. Default False, as astropy's ``Table.write``: an existing
+        file is refused (:class:`StarclassError`) and left as it was.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_catalog(Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0]}), Path(d) / "c.ecsv")
+    ...     try:
+    ...         write_catalog(Table({"id": [9]}), p)
+    ...     except StarclassError as exc:
+    ...         print("refused:", exc.args[0].endswith("exists (overwrite=False)"))
+    refused: True
     """
     p = Path(path)
     fmt = catalog_format(p)

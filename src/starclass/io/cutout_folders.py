@@ -56,6 +56,7 @@ from astropy.io import fits
 from astropy.table import Table
 
 from starclass.errors import StarclassError
+from starclass.schema import row_name
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
@@ -114,7 +115,7 @@ class CutoutSet:
     def where(self, i: int) -> str:
         """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
         if self.source.is_file():
-            return f"{self.source}: row {i + 1} (line {i + 2}), file {self.files[i]!r}"
+            return f"{self.source}: {row_name(i, header_lines=1)}, file {self.files[i]!r}"
         return f"{self.root / self.files[i]}"
 
 
@@ -260,7 +261,7 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise StarclassError(f"{path}: the CSV has no header")
     for i, row in enumerate(rows):
         if None in row:  # more cells than header names
-            raise StarclassError(f"{path}: row {i + 1} (line {i + 2}) has more cells than the header")
+            raise StarclassError(f"{path}: {row_name(i, header_lines=1)} has more cells than the header")
     if not rows:
         raise StarclassError(f"{path}: the CSV has no rows")
     return names, rows
@@ -352,7 +353,7 @@ def read_cutout_folder(
     is_csv = src.is_file()
 
     def where(i: int, f: str) -> str:
-        return f"{src}: row {i + 1} (line {i + 2}), file {f!r}" if is_csv else f"{root / f}"
+        return f"{src}: {row_name(i, header_lines=1)}, file {f!r}" if is_csv else f"{root / f}"
 
     band_cols = [c for c in names if c.lower().startswith("file_")]
     if "file" in names:
@@ -383,7 +384,7 @@ def read_cutout_folder(
         for col in file_cols:
             rel = (row.get(col) or "").strip()
             if not rel:
-                raise StarclassError(f"{src}: row {i + 1} (line {i + 2}): empty {col!r}")
+                raise StarclassError(f"{src}: {row_name(i, header_lines=1)}: empty {col!r}")
             full = (root / rel).resolve()
             if full in seen:
                 raise StarclassError(

@@ -50,6 +50,10 @@ FORMAT = "starclass-checkpoint"
 ENSEMBLE_FORMAT = "starclass-ensemble"
 VERSION = 2
 MANIFEST = "manifest.json"
+#: Glob patterns of what a model directory holds: the manifest (with the calibration), the
+#: members and their resumable epoch states, and train's Dawid-Skene annotator table. A folder
+#: holding anything else is not replaced by :meth:`CNNClassifier.save`.
+MODEL_ENTRIES: tuple[str, ...] = (MANIFEST, "member_*.pt", "annotators.ecsv")
 
 #: Entries left out of :func:`member_digest`: the digest itself, the weights (covered by their
 #: own digest, which is folded in) and the optimizer and scaler state of epoch checkpoints,

@@ -59,7 +59,16 @@ from starclass.learn.precision import (
     precision_name,
     to_memory_format,
 )
-from starclass.schema import CLASS_PRED, PRED_SET, PRED_SET_SIZE, TTA_STD, member_col, prob_col, prob_raw_col
+from starclass.schema import (
+    CLASS_PRED,
+    PRED_SET,
+    PRED_SET_SIZE,
+    TTA_STD,
+    member_col,
+    prob_col,
+    prob_raw_col,
+    rows_named,
+)
 from starclass.stamps import iter_inputs
 
 log = logging.getLogger(__name__)
@@ -372,7 +381,7 @@ def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> No
         members = sorted({int(i) + 1 for i in np.flatnonzero(~np.all(np.isfinite(p[:, bad]), axis=(1, 2)))})
         raise StarclassError(
             f"{name}: member(s) {members} output non-finite probabilities for valid candidates "
-            f"(rows {(start + np.flatnonzero(bad)[:5]).tolist()}...): the weights are broken "
+            f"({rows_named(start + np.flatnonzero(bad), limit=5)}): the weights are broken "
             "(diverged training?)"
         )
 
@@ -470,7 +479,7 @@ def classify(
     y = np.asarray(candidates["y"], dtype=np.float64)
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
     if bad.size:
-        raise StarclassError(f"candidate rows {bad[:10].tolist()} have non-finite x or y")
+        raise StarclassError(f"candidates in {rows_named(bad)} have non-finite x or y")
     if int(batch_size) < 1:
         raise StarclassError(f"batch_size must be >= 1, got {batch_size}")
 

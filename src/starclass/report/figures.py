@@ -92,6 +92,30 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str):
     return fig
 
 
+def fig_by_group(tab, column: str, title: str):
+    """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line."""
+    rows = [r for r in tab if r["group"] != "(all)"]
+    fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.32 * max(len(rows), 1)))
+    y = np.arange(len(rows))
+    acc = np.array([float(r["accuracy"]) for r in rows])
+    # rounding leaves -1e-16 where the interval ends at the accuracy itself (all right or all wrong)
+    err = np.clip(np.array([[a - float(r["accuracy_lo"]), float(r["accuracy_hi"]) - a]
+                            for a, r in zip(acc, rows)]).T.reshape(2, -1), 0.0, None)
+    ax.barh(y, acc, xerr=err, color="#1f77b4", alpha=0.7, error_kw={"lw": 0.8})
+    ax.set_yticks(y, [f"{r['group']} (n={int(r['n'])})" for r in rows], fontsize=8)
+    ax.invert_yaxis()
+    pooled = [float(r["accuracy"]) for r in tab if r["group"] == "(all)"]
+    if pooled:
+        ax.axvline(pooled[0], color="black", ls="--", lw=0.8, label=f"all: {pooled[0]:.3f}")
+        ax.legend(fontsize=8, loc="lower left")
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("accuracy (95% Wilson interval)")
+    ax.set_ylabel(column)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def fig_threshold(scan, chosen: dict | None, title: str):
     """Purity, recall and F1 against threshold (with the chosen threshold marked)."""
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
