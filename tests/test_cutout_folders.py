@@ -422,7 +422,7 @@ def test_cli_a_folder_labelled_in_part_is_classified_and_evaluated_on_its_labels
     # training still needs every label
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m2"),
                               "--no-progress"])
-    assert res.exit_code == 2 and "row 3 (line 4)" in res.output and "empty 'label'" in res.output
+    assert res.exit_code == 2 and "row 3 (line 4" in res.output and "empty 'label'" in res.output
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
                               "--no-progress"])
