@@ -442,6 +442,26 @@ def test_cli_a_folder_labelled_in_part_is_classified_and_evaluated_on_its_labels
     assert res.exit_code == 0 and "(none: classify only) 7" in res.output
 
 
+def test_cli_classify_stamps_to_fits_names_a_non_ascii_file_name(tmp_path):
+    # a folder "Ströme/" ended, after the whole classification, in "cannot write catalogue
+    # out.fits: UnicodeEncodeError: 'ascii' codec can't encode character '\\xf6' in position 3"
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    (tmp_path / "data" / "galaxy").rename(tmp_path / "data" / "Ströme")
+    _rewrite(p, lambda rows: [dict(r, file=r["file"].replace("galaxy/", "Ströme/")) for r in rows])
+    out = tmp_path / "out.fits"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 2 and "column 'file' row 3" in res.output and "Ströme/obj001_0.png" in res.output
+    assert ".ecsv" in res.output and "Traceback" not in res.output and not out.exists()
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "out.ecsv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+
+
 def test_cv_folds_keep_each_group_in_one_fold():
     from starclass.learn.crossval import cv_folds
 
