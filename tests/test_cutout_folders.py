@@ -119,6 +119,21 @@ def test_npy_channels_last_is_read_as_channels(tmp_path, channels):
     assert read_image(tmp_path / "five.npy").shape == (5, 24, 24)
 
 
+def test_fpack_compressed_fits_is_read(tmp_path):
+    # .fits.fz (tile-compressed, as survey cutout services give them) was refused as "not an
+    # image file", and an ImageFolder of them had "no images"
+    img = _blob(np.random.default_rng(4), "cluster").astype(np.float32)
+    for lab in ("cluster", "galaxy"):
+        (tmp_path / lab).mkdir()
+        fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(img)]).writeto(tmp_path / lab / "a.fits.fz")
+    # the pixels astropy decompresses (quantised: fpack's float compression is lossy)
+    expect = fits.getdata(tmp_path / "cluster" / "a.fits.fz", ext=1)
+    np.testing.assert_array_equal(read_image(tmp_path / "cluster" / "a.fits.fz")[0], expect)
+    assert np.abs(expect - img).max() < 0.05
+    cs = read_cutout_folder(tmp_path)
+    assert len(cs) == 2 and cs.labels.tolist() == ["cluster", "galaxy"]
+
+
 def test_csv_reader_counts_groups_and_passes_columns(tmp_path):
     cs = read_cutout_folder(_make_csv_folder(tmp_path), group_column="object_id")
     assert len(cs) == 28 and cs.images.shape == (28, 1, 24, 24)

@@ -26,7 +26,7 @@ images inside; no CSV needed and every image is its own group. A directory that 
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
 JPEG, FITS (the primary HDU, or the first image HDU when the primary is empty; ``.fits``,
-``.fit``, ``.fts``, optionally ``.gz``) and NPY (a 2-D array, or 3-D with channels first;
+``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``) and NPY (a 2-D array, or 3-D with channels first;
 an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
 habit, is read channels last). Cutouts must be square (centred on the object).
 
@@ -62,6 +62,8 @@ from starclass.schema import row_name
 IMAGE_SUFFIXES: dict[str, str] = {
     ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits", ".fit.gz": "fits",
+    # fpack's tile-compressed FITS (survey cutout services hand these out), read by astropy
+    ".fits.fz": "fits", ".fit.fz": "fits", ".fz": "fits",
     ".npy": "npy",
 }
 
