@@ -292,6 +292,20 @@ def test_non_square_cutouts_are_refused_naming_the_file(tmp_path):
     assert "row 1" in msg and "obj000_0.png" in msg and "24 x 20" in msg
 
 
+def test_blank_and_all_empty_rows_are_skipped_and_lines_stay_right(tmp_path):
+    # a spreadsheet's trailing ",,," rows stopped the folder ("row 29: empty 'file'"), and after
+    # a blank line in the middle every message named the line above the one at fault
+    p = _make_csv_folder(tmp_path)
+    text = p.read_text().splitlines()
+    p.write_text("\n".join(text[:5] + [""] + text[5:] + [",,,", " , , ,"]) + "\n")
+    cs = read_cutout_folder(p)
+    assert len(cs) == 28
+    (tmp_path / cs.files[6]).write_bytes(b"not an image")  # row 7: line 9 of the file after the blank
+    msg = _expect_error(p, "cannot read")
+    assert "row 7 (line 9 of the file)" in msg
+    assert text[7].split(",")[0] in msg
+
+
 def test_file_listed_twice(tmp_path):
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: rows + [dict(rows[2], object_id="OTHER")])

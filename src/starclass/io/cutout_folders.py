@@ -110,6 +110,7 @@ class CutoutSet:
     folds: np.ndarray | None = None
     root: Path = Path(".")
     source: Path = Path(".")
+    lines: list[int] | None = None
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -117,8 +118,19 @@ class CutoutSet:
     def where(self, i: int) -> str:
         """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
         if self.source.is_file():
-            return f"{self.source}: {row_name(i, header_lines=1)}, file {self.files[i]!r}"
+            return f"{self.source}: {_row_line(i, self.lines)}, file {self.files[i]!r}"
         return f"{self.root / self.files[i]}"
+
+
+def _row_line(i: int, lines: list[int] | None) -> str:
+    """``row N (line L of the file)``: L as the CSV reader counted it, when known.
+
+    A blank line (or an all-empty row) above row N is skipped by the reader, so the line is
+    not always N + 1.
+    """
+    if lines is None:
+        return row_name(i, header_lines=1)
+    return f"row {i + 1} (line {lines[i]} of the file)"
 
 
 def is_cutout_source(path: str | os.PathLike) -> bool:
@@ -251,11 +263,19 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     return out
 
 
-def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """Header, rows and the file line of each row (blank and all-empty rows skipped)."""
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
-            rows = list(reader)
+            for row in reader:
+                # a spreadsheet saves rows it once touched as ",,,": nothing there, as a blank line
+                if None not in row and not any((v or "").strip() for v in row.values()):
+                    continue
+                rows.append(row)
+                lines.append(reader.line_num)  # the reader's count: blank lines above are skipped
             names = list(reader.fieldnames or [])
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
@@ -263,10 +283,10 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise StarclassError(f"{path}: the CSV has no header")
     for i, row in enumerate(rows):
         if None in row:  # more cells than header names
-            raise StarclassError(f"{path}: {row_name(i, header_lines=1)} has more cells than the header")
+            raise StarclassError(f"{path}: {_row_line(i, lines)} has more cells than the header")
     if not rows:
         raise StarclassError(f"{path}: the CSV has no rows")
-    return names, rows
+    return names, rows, lines
 
 
 def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -343,19 +363,20 @@ def read_cutout_folder(
     src = Path(path)
     if src.is_dir() and (src / LABELS_CSV).is_file():
         src = src / LABELS_CSV
+    lines: list[int] | None = None
     if src.is_dir():
         root = src
         names, rows = _imagefolder_rows(src)
         group_column = None
     elif src.is_file():
         root = src.parent
-        names, rows = _read_csv_rows(src)
+        names, rows, lines = _read_csv_rows(src)
     else:
         raise StarclassError(f"{src}: no such file or directory")
     is_csv = src.is_file()
 
     def where(i: int, f: str) -> str:
-        return f"{src}: {row_name(i, header_lines=1)}, file {f!r}" if is_csv else f"{root / f}"
+        return f"{src}: {_row_line(i, lines)}, file {f!r}" if is_csv else f"{root / f}"
 
     band_cols = [c for c in names if c.lower().startswith("file_")]
     if "file" in names:
@@ -386,7 +407,7 @@ def read_cutout_folder(
         for col in file_cols:
             rel = (row.get(col) or "").strip()
             if not rel:
-                raise StarclassError(f"{src}: {row_name(i, header_lines=1)}: empty {col!r}")
+                raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
             full = (root / rel).resolve()
             if full in seen:
                 raise StarclassError(
@@ -428,7 +449,7 @@ def read_cutout_folder(
     if labels is not None and group_column is not None:
         _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
-                     groups=groups, bands=band_names, folds=folds, root=root, source=src)
+                     groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines)
 
 
 def _typed(values: list[str]) -> np.ndarray:
