@@ -322,6 +322,27 @@ def test_unknown_label(tmp_path):
     assert "row 10" in str(info.value)
 
 
+def test_a_label_that_differs_in_case_is_pointed_out(tmp_path):
+    # an ImageFolder with Cluster/ and Galaxy/ was refused as "label 'Cluster' is not known",
+    # leaving the user to spot the capital letter
+    _make_csv_folder(tmp_path)
+    (tmp_path / "labels.csv").unlink()
+    (tmp_path / "galaxy").rename(tmp_path / "Galaxy")
+    cs = read_cutout_folder(tmp_path)
+    with pytest.raises(StarclassError, match="'Galaxy' is not known.*case included: 'galaxy'?"):
+        label_classes(cs, get_preset("m31-real").label_map)
+    # evaluate --label-column says the same
+    from starclass.evaluate.task import EvalTask
+
+    task = EvalTask.from_config(get_preset("m31-real"))
+    with pytest.raises(StarclassError, match="row 2 has label 'GALAXY'.*case included: 'galaxy'?"):
+        task.label_classes(["cluster", "GALAXY"])
+    # a label with no other spelling among the known ones gets no such hint
+    with pytest.raises(StarclassError) as info:
+        task.label_classes(["star"])
+    assert "case included" not in str(info.value)
+
+
 def test_group_split_across_folds(tmp_path):
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: [dict(r, fold=str(i % 3)) for i, r in enumerate(rows)])

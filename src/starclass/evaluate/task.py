@@ -287,8 +287,11 @@ class EvalTask:
                 continue
             if self.label_map:
                 if lab not in self.label_map:
+                    from starclass.io.cutout_folders import label_hint
+
                     raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, which task {self.name!r} does not "
-                                         f"know (its label_map: {sorted(self.label_map)})")
+                                         f"know (its label_map: {sorted(self.label_map)})"
+                                         f"{label_hint(lab, self.label_map)}")
                 out[i] = self.label_map[lab]
                 continue
             try:

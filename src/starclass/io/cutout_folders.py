@@ -510,6 +510,26 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
     return folds
 
 
+def label_hint(label: str, label_map: dict[str, int]) -> str:
+    """The end of an unknown-label message: the known label it differs from only in case, if any.
+
+    Labels are matched exactly (a ``Cluster/`` folder is not ``cluster``); the message says
+    so and how to take another spelling, instead of leaving the user to spot the capital.
+
+    Examples
+    --------
+    >>> label_hint("Galaxy", {"cluster": 1, "galaxy": 2})
+    "; labels are matched exactly, case included: 'galaxy'? (or give the task a label_map with your spelling)"
+    >>> label_hint("star", {"cluster": 1, "galaxy": 2})
+    ''
+    """
+    same = [k for k in label_map if k.casefold() == str(label).casefold()]
+    if not same:
+        return ""
+    return (f"; labels are matched exactly, case included: {same[0]!r}? (or give the task a label_map with "
+            "your spelling)")
+
+
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False) -> np.ndarray:
     """Map every label string to a class, naming the file and row of an unknown label.
 
@@ -550,7 +570,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             if lab not in label_map:
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not known to the task "
-                    f"(known: {sorted(label_map)})")
+                    f"(known: {sorted(label_map)}){label_hint(lab, label_map)}")
             out[i] = int(label_map[lab])
         else:
             try:
