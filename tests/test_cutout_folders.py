@@ -180,6 +180,28 @@ def test_imagefolder_layout_without_csv(tmp_path):
     assert np.unique(cs.groups).size == 28  # no CSV: each image is its own group
 
 
+def test_imagefolder_reads_images_below_the_label_folders(tmp_path):
+    # torchvision's ImageFolder walks each label folder's tree; images in cluster/night2/ were
+    # left out without a word (train saw 14 of 28 cutouts)
+    _make_csv_folder(tmp_path, twice=0)
+    (tmp_path / "labels.csv").unlink()
+    moved = 0
+    for lab in ("cluster", "galaxy"):
+        for k, f in enumerate(sorted((tmp_path / lab).glob("*.png"))):
+            if k % 2:
+                (tmp_path / lab / "night2" / "deep").mkdir(parents=True, exist_ok=True)
+                f.rename(tmp_path / lab / "night2" / "deep" / f.name)
+                moved += 1
+    (tmp_path / "galaxy" / ".cache").mkdir()
+    _write(tmp_path / "galaxy" / ".cache" / "thumb.png", np.zeros((24, 24)), "png8")  # hidden: not a cutout
+    cs = read_cutout_folder(tmp_path)
+    assert moved > 0 and len(cs) == 24
+    assert sum(f.startswith("galaxy/night2/deep/") for f in cs.files) > 0
+    assert all(lab == f.split("/")[0] for f, lab in zip(cs.files, cs.labels))
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0 and "cutouts: 24" in res.output
+
+
 def test_directory_with_labels_csv_uses_the_csv(tmp_path):
     _make_csv_folder(tmp_path)
     cs = read_cutout_folder(tmp_path, group_column="object_id")

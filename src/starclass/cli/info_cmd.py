@@ -143,8 +143,10 @@ def _subfolder_images(path: Path) -> bool:
     """
     from starclass.io.cutout_folders import image_format
 
+    # at any depth below the label folders, as the cutout reader takes them
     files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
-             for f in sub.iterdir() if f.is_file() and not f.name.startswith(".")]
+             for f in sub.rglob("*") if f.is_file() and not any(part.startswith(".") for part in
+                                                                f.relative_to(sub).parts)]
     if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
         return False
     return any(image_format(f) is not None for f in files)

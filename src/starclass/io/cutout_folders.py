@@ -21,7 +21,7 @@ group column (optional, named by ``group_column``, e.g. ``object_id``)
 Every other column is kept and passes through to classified output.
 
 **An ImageFolder-style directory** (torchvision's habit): one sub-folder per label, the
-images inside; no CSV needed and every image is its own group. A directory that holds a
+images inside (at any depth below it, as torchvision reads them); no CSV needed and every image is its own group. A directory that holds a
 ``labels.csv`` is read through that CSV instead (so its groups are kept).
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
@@ -292,10 +292,15 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
 def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     rows: list[dict[str, str]] = []
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for f in sorted(sub.iterdir()):
-            # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
-            if f.is_file() and not f.name.startswith(".") and image_format(f) is not None:
-                rows.append({"file": f"{sub.name}/{f.name}", "label": sub.name})
+        # the whole tree under each label folder, as torchvision's ImageFolder reads it: images
+        # in cluster/night1/ were left out without a word
+        for dirpath, dirnames, filenames in os.walk(sub, followlinks=True):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                f = Path(dirpath) / name
+                # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
+                if not name.startswith(".") and image_format(f) is not None:
+                    rows.append({"file": f.relative_to(root).as_posix(), "label": sub.name})
     if not rows:
         raise StarclassError(
             f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
