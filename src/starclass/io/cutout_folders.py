@@ -21,8 +21,9 @@ group column (optional, named by ``group_column``, e.g. ``object_id``)
 Every other column is kept and passes through to classified output.
 
 **An ImageFolder-style directory** (torchvision's habit): one sub-folder per label, the
-images inside (at any depth below it, as torchvision reads them); no CSV needed and every image is its own group. A directory that holds a
-``labels.csv`` is read through that CSV instead (so its groups are kept).
+images inside (at any depth below it, as torchvision reads them); no CSV needed and every
+image is its own group. A directory that holds a ``labels.csv`` is read through that CSV
+instead (so its groups are kept).
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
 JPEG, FITS (the primary HDU, or the first image HDU when the primary is empty; ``.fits``,
