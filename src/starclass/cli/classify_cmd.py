@@ -220,7 +220,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
 
     import numpy as np
 
-    from starclass.io.catalog import write_catalog
+    from starclass.io.catalog import catalog_format, check_fits_text, write_catalog
     from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import decision_threshold
@@ -234,8 +234,11 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     decision_threshold(cfg, threshold)  # --threshold for a multi-class model, or 7: before the cutouts are read
+    # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands))
+                                 bands=list(cfg.bands), require_labels=False)
+    if catalog_format(output) == "fits":
+        check_fits_text(cutouts.table, output)  # non-ASCII file names: refused now, not after the classification
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}")
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)

@@ -143,8 +143,10 @@ def _subfolder_images(path: Path) -> bool:
     """
     from starclass.io.cutout_folders import image_format
 
+    # at any depth below the label folders, as the cutout reader takes them
     files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
-             for f in sub.iterdir() if f.is_file() and not f.name.startswith(".")]
+             for f in sub.rglob("*") if f.is_file() and not any(part.startswith(".") for part in
+                                                                f.relative_to(sub).parts)]
     if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
         return False
     return any(image_format(f) is not None for f in files)
@@ -172,7 +174,7 @@ def cutout_summary(path: Path) -> str:
 
     from starclass.io.cutout_folders import read_cutout_folder
 
-    cs = read_cutout_folder(path, require_group=False)
+    cs = read_cutout_folder(path, require_group=False, require_labels=False)
     kind = "a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label"
     c, h, w = cs.images.shape[1:]
     lines = [f"cutout folder: {cs.source} ({kind})",
@@ -182,7 +184,8 @@ def cutout_summary(path: Path) -> str:
         lines.append("labels: none (no 'label' column): classify only")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
-        lines.append("labels: " + ", ".join(f"{n} {k}" for n, k in zip(names, counts)))
+        # an empty cell is an unlabelled row: classify takes it, train refuses it
+        lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
     if cs.source.is_file():
         lines.append("distinct values per column: " + ", ".join(
             f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))

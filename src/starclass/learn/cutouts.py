@@ -186,7 +186,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     loaded = model if isinstance(model, LoadedModel) else load_model(model, device=dev)
     cfg = loaded.config
     thr, positive = decision_threshold(cfg, threshold)  # a multi-class model refuses one before any work
-    class_ref = label_classes(cutouts, cfg.label_map) if cutouts.labels is not None else None
+    # a folder labelled in part: its unlabelled rows get class_ref 0, as evaluate leaves them out
+    class_ref = label_classes(cutouts, cfg.label_map, allow_empty=True) if cutouts.labels is not None else None
     inputs = cutout_inputs(cutouts.images, cfg)
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)

@@ -758,7 +758,7 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         raise StarclassError("give the mosaics (--mosaics) or the cutout folder (--stamps) the catalogue was "
                              "classified from, not both")
     if stamps is not None:
-        cutouts = read_cutout_folder(stamps, require_group=False)
+        cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False)
         kwargs["cutouts"] = cutouts
         if model_path is not None and kwargs.get("gradcam_inputs") is None:
             # science.gradcam imports torch (13-19 s measured): only a report with --model pays for it

@@ -298,11 +298,23 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
 
 
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str):
-    """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles."""
+    """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
+
+    Examples
+    --------
+    >>> avg = {1: np.zeros((8, 8)), 2: np.ones((8, 8))}
+    >>> prof = {k: (np.arange(4.0), np.ones(4)) for k in avg}
+    >>> fig = fig_gradcam(np.zeros((4, 8, 8)), np.zeros((4, 8, 8)), ["a"] * 4, avg, prof, "t")
+    >>> len(fig.axes)
+    7
+    """
     n_ex = min(len(stamps), 8)
     nav = len(averages)
-    fig = plt.figure(figsize=(2.0 * max(n_ex, nav + 2), 6.2))
-    gs = fig.add_gridspec(2, max(n_ex, nav + 2))
+    # one empty column between the mean maps and the profile panel: its y label fell on the
+    # last mean map (a two- and a five-class report, 2026-12-02)
+    ncols = max(n_ex, nav + 3)
+    fig = plt.figure(figsize=(2.0 * ncols, 6.2))
+    gs = fig.add_gridspec(2, ncols)
     for i in range(n_ex):
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
@@ -315,7 +327,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax.imshow(m, cmap="jet", origin="lower", vmin=0, vmax=max(1e-6, float(m.max())))
         ax.set_title(f"mean, class {k}", fontsize=8)
         ax.axis("off")
-    ax = fig.add_subplot(gs[1, nav:nav + 2])
+    ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     for k, (r, p) in profiles.items():
         ax.plot(r, p, color=colour_of(k), label=f"class {k}")
     ax.set_xlabel("radius [px]")
