@@ -45,6 +45,15 @@ on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names th
 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag=-x5 --out OUT
 
+Balancing the classes within regions of M31 (issue 12, "the disc shortcut"): every cutout
+gets ``r_m31_deg`` (projected distance from M31's centre) and ``r_m31_bin`` (its quintile
+region, :data:`R_M31_EDGES`), so ``--recipe balance=weighted_sampler,balance_by=r_m31_bin``
+trains with the classes balanced within each region (recipe ``balance_by``, capped by
+``balance_cap``)::
+
+    nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --threads 1 --out OUT \
+        --recipe balance=weighted_sampler,balance_by=r_m31_bin --tag=-balr
+
 ``--arch-options key=value,...`` changes the network's options (e.g. ``stem=1``: one stride-2
 stem convolution on a 128 px input, so the compact network's stages see 64 px instead of 32).
 ``--stamp-size N`` resamples what a CNN is given to N px instead of the preset's (the
@@ -95,6 +104,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import json
 import os
 import re
@@ -127,6 +137,42 @@ CNNS = ("compact", "compact-ms", "compact-c64", "compact-c56", "smallcnn", "star
 BASELINES = ("trees", "morph")
 #: second-level models on a CNN run's P(cluster) and the morphology measurements (``--stack-on``)
 STACKERS = ("stack-lr", "stack-gb")
+#: edges (deg) of the regions of ``r_m31_bin``: the quintiles of the 869 cutouts' projected distance
+#: from M31's centre, as in docs/real_images.md "Where the best models fail" (0.28 deg: the disc)
+R_M31_EDGES = (0.28, 0.71, 1.36, 2.11)
+
+
+def add_regions(cs: CutoutSet) -> CutoutSet:
+    """Add ``r_m31_deg`` and its region ``r_m31_bin`` (:data:`R_M31_EDGES`) to the cutouts' table.
+
+    The region is a column a recipe can balance the classes within (``--recipe
+    balance=weighted_sampler,balance_by=r_m31_bin``). Positions only, no labels: a test fold's
+    rows get their region without anything being learnt from them.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> cs = CutoutSet(np.zeros((2, 1, 4, 4), np.float32), Table({"ra": ["10.68", "12.0"], "dec": ["41.27", "40.0"]}),
+    ...                ["a", "b"], None, np.array(["a", "b"]))
+    >>> add_regions(cs).table["r_m31_bin"].tolist()
+    ['0.00-0.28', '1.36-2.11']
+    """
+    if "ra" not in cs.table.colnames or "dec" not in cs.table.colnames:
+        return cs
+    here = Path(__file__).with_name("real_pandas_errors.py")
+    spec = importlib.util.spec_from_file_location("real_pandas_errors", here)
+    errors = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(errors)
+    # the same distance the error analysis splits by (its M31 centre)
+    from astropy.coordinates import SkyCoord
+
+    c = SkyCoord(np.asarray(cs.table["ra"], float), np.asarray(cs.table["dec"], float), unit="deg")
+    r = c.separation(errors.M31_CENTRE).deg
+    edges = (0.0, *R_M31_EDGES)
+    names = [f"{lo:.2f}-{hi:.2f}" for lo, hi in zip(edges, edges[1:])] + [f">{edges[-1]:.2f}"]
+    cs.table["r_m31_deg"] = r
+    cs.table["r_m31_bin"] = [names[i] for i in np.searchsorted(R_M31_EDGES, r, side="right")]
+    return cs
 
 
 def cnn_config(name: str, starcnet_width: int = 32):
@@ -854,7 +900,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.summary_folds is not None:
         args.summary_folds = {int(f) for f in args.summary_folds.split(",")}
     torch.set_num_threads(args.threads)
-    cs = read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id")
+    cs = add_regions(read_cutout_folder(Path(args.data) / "labels.csv", group_column="object_id"))
     y = label_classes(cs, get_preset("m31-real").label_map)
     folds = group_folds(y, cs.groups, args.n_folds, seed=args.seed)
     if args.summarise:

@@ -67,7 +67,7 @@ LR_SCHEDULES = ("constant", "step", "cosine", "plateau")
 #: training before them: left out of the resume digest at that value, so older models still resume.
 RECIPE_NEUTRAL = {"lr_schedule": "constant", "lr_step": 10, "lr_gamma": 0.1, "lr_min_factor": 0.01,
                   "warmup_epochs": 0, "shift": 0, "noise": 0.0, "lr_factor": 0.1, "lr_patience": 3,
-                  "class_mix": None}
+                  "class_mix": None, "balance_by": None, "balance_cap": 5.0}
 
 
 @dataclass
@@ -104,6 +104,21 @@ class TrainRecipe:
         For labels chosen by a non-random rule (active learning) whose mix differs from the
         field's: the mix of a random labelled sample estimates the field's. None (default):
         equal classes. Needs ``balance`` to be one of the two.
+    balance_by : str, optional
+        Balance the classes *within each group* of this column of the training rows (for a
+        cutout folder: a column of its CSV, e.g. a region of the sky), so that where an object
+        sits no longer tells its class. Each row of class ``k`` in group ``g`` (``n_g`` rows,
+        ``n_gk`` of class ``k``) is drawn with weight ``s_g mix_k / n_gk`` where
+        ``s_g = min(n_g, balance_cap * min_k n_gk / mix_k)`` (``mix``: ``class_mix``, else equal
+        classes): each class gets its share of every group, and no row weighs more than
+        ``balance_cap`` times an unweighted row (weight 1); a group with few rows of one class
+        weighs less in all, instead of repeating those rows without limit. A group that
+        lacks a class cannot be balanced and is left out of the draw (the training notes say how
+        many rows). Needs ``balance="weighted_sampler"``. None (default): classes balanced over
+        the whole training set, as before.
+    balance_cap : float
+        The largest draw weight of one row with ``balance_by`` (>= 1; 1 never repeats a row more
+        than an unweighted draw would on average).
     early_stopping_patience : int or None
         Stop after this many epochs without a better validation accuracy (None: never);
         the best epoch's weights are kept.
@@ -169,6 +184,8 @@ class TrainRecipe:
     rescale_prob: float = 0.5
     balance: str | None = "weighted_sampler"
     class_mix: list[float] | None = None
+    balance_by: str | None = None
+    balance_cap: float = 5.0
     early_stopping_patience: int | None = 5
     val_fraction: float = 0.1
     split: str = "random"
@@ -219,6 +236,20 @@ class TrainRecipe:
                 raise StarclassError("recipe.class_mix needs recipe.balance 'class_weights' or 'weighted_sampler' "
                                      "(balance None trains on the labels' own mix)")
             self.class_mix = [float(v) for v in mix]
+        if self.balance_by is not None:
+            if not isinstance(self.balance_by, str) or not self.balance_by.strip():
+                raise StarclassError(f"recipe.balance_by={self.balance_by!r}: give the name of a column")
+            if self.balance != "weighted_sampler":
+                # the loss weights of "class_weights" are per class, not per row
+                raise StarclassError(f"recipe.balance_by needs recipe.balance 'weighted_sampler' "
+                                     f"(it is {self.balance!r})")
+        try:
+            cap = float(self.balance_cap)
+        except (TypeError, ValueError):
+            cap = float("nan")
+        if not (math.isfinite(cap) and cap >= 1.0):
+            raise StarclassError(f"recipe.balance_cap={self.balance_cap!r} must be a number >= 1")
+        self.balance_cap = cap
         for name in ("epochs", "batch_size", "ensemble_size"):
             if int(getattr(self, name)) < 1:
                 raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be >= 1")

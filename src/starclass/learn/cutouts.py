@@ -140,6 +140,12 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     groups = cutouts.groups[rows]
     base_seed = config.recipe.member_seed(0) if seed is None else int(seed)
     _, val = group_validation(labels, groups, float(config.recipe.val_fraction), base_seed)
+    by = getattr(config.recipe, "balance_by", None)
+    if by is not None and "balance_groups" not in fit_kwargs:
+        if by not in cutouts.table.colnames:
+            raise StarclassError(f"recipe.balance_by={by!r}: {cutouts.source} has no column {by!r} "
+                                 f"(columns: {', '.join(cutouts.table.colnames)})")
+        fit_kwargs["balance_groups"] = np.asarray(cutouts.table[by]).astype(str)[rows]
     return fit(config, inputs, labels, outdir=outdir, val_index=val, seed=seed, **fit_kwargs)
 
 

@@ -218,7 +218,7 @@ def _settings(config) -> dict[str, Any]:
 
 
 def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str | None = None,
-                val_index: np.ndarray | None = None) -> str:
+                val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None) -> str:
     """SHA-256 of what a model is trained on: labels, positions, galaxies, split rows and inputs.
 
     Arrays and tensors are hashed in full; a lazily read source (a stamp store) by its shape and
@@ -227,7 +227,7 @@ def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str |
 
     Parameters
     ----------
-    inputs, labels, positions, galaxies, holdout, val_index
+    inputs, labels, positions, galaxies, holdout, val_index, balance_groups
         As for :func:`fit`.
 
     Returns
@@ -257,6 +257,9 @@ def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str |
         add("y", np.asarray(py, dtype=float))
     if galaxies is not None:
         add("galaxies", np.asarray(galaxies).astype(str))
+    if balance_groups is not None:
+        # the groups the classes were balanced in change the draw; absent, the digest is as before
+        add("balance_groups", np.asarray(balance_groups).astype(str))
     if val_index is not None:
         add("val_index", np.asarray(val_index, dtype=np.int64))
     h.update(f"holdout:{holdout!r}".encode())
@@ -424,18 +427,21 @@ class TrainData:
         targets the sum of each class's probability (expected counts, float).
     n_unlabelled : int
         Candidates left out because they map to no output class.
+    balance_groups : numpy.ndarray or None
+        Group of every training row (in the order of ``train``) for ``recipe.balance_by``.
     """
 
     train: StampDataset
     val: StampDataset
     counts: np.ndarray
     n_unlabelled: int
+    balance_groups: np.ndarray | None = None
 
 
 def prepare_data(config, inputs, labels, *, seed: int,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, holdout: str | None = None,
-                 val_index: np.ndarray | None = None) -> TrainData:
+                 val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None) -> TrainData:
     """Map labels to the task's classes, split train/validation and check every class is there.
 
     Parameters
@@ -446,7 +452,7 @@ def prepare_data(config, inputs, labels, *, seed: int,
         As for :func:`fit`.
     seed : int
         Seed of the split (the first member's).
-    positions, galaxies, holdout, val_index
+    positions, galaxies, holdout, val_index, balance_groups
         As for :func:`fit`.
 
     Returns
@@ -533,9 +539,19 @@ def prepare_data(config, inputs, labels, *, seed: int,
         )
     if n_unlabelled:
         log.info("%d candidates without an output class are left out of training", n_unlabelled)
+    by = getattr(recipe, "balance_by", None)
+    groups = None
+    if by is not None:
+        if balance_groups is None:
+            raise StarclassError(f"recipe.balance_by={by!r}: the group of every training row is needed "
+                                 f"(train from a cutout folder that has a {by!r} column)")
+        groups = np.asarray(balance_groups)
+        if groups.shape[0] != n:
+            raise StarclassError(f"recipe.balance_by: {groups.shape[0]} groups for {n} training inputs")
+        groups = groups[train_rows]
     fitted = target if soft is None else soft
     return TrainData(StampDataset(source, train_rows, fitted[train_rows]),
-                     StampDataset(source, val_rows, fitted[val_rows]), counts, int(n_unlabelled))
+                     StampDataset(source, val_rows, fitted[val_rows]), counts, int(n_unlabelled), groups)
 
 
 def _soft_labels(config, labels: np.ndarray) -> np.ndarray:
@@ -738,7 +754,19 @@ class MemberTrainer:
         hard = train.targets if train.targets.ndim == 1 else train.targets.argmax(axis=1)
         # a sample of class k drawn with probability mix_k / n_k: each epoch's draw has the mix
         num = mix[hard] if given_mix is not None else 1.0
-        self.sample_weights = torch.as_tensor(num / np.maximum(counts[hard], 1e-12), dtype=torch.double)
+        weights = num / np.maximum(counts[hard], 1e-12)
+        if balance == "weighted_sampler" and self.data.balance_groups is not None:
+            # within each group (e.g. a region of the sky) the classes are balanced, so the
+            # surroundings a group shares carry no evidence for the class
+            weights, left_out = group_balance_weights(hard, self.data.balance_groups, mix,
+                                                      float(getattr(self.recipe, "balance_cap", 5.0)))
+            n_groups = np.unique(self.data.balance_groups).size
+            note = (f"member {self.spec.index + 1}: classes balanced within {n_groups} groups of "
+                    f"recipe.balance_by={self.recipe.balance_by!r} (largest row weight {weights.max():.2f})")
+            if left_out:
+                note += f"; {left_out} rows of groups that lack a class left out of the draw"
+            self.notes.append(note)
+        self.sample_weights = torch.as_tensor(weights, dtype=torch.double)
 
     def restore(self) -> None:
         """Continue after the last finished epoch of the epoch checkpoint (optimizer included)."""
@@ -960,6 +988,72 @@ def balance_mix(class_mix: Sequence[float] | None, n_classes: int) -> np.ndarray
     return mix / mix.sum()
 
 
+def group_balance_weights(classes: np.ndarray, groups: np.ndarray, mix: np.ndarray,
+                          cap: float = 5.0) -> tuple[np.ndarray, int]:
+    """Draw weights that give every class its share of each group (``recipe.balance_by``).
+
+    In group ``g`` (``n_g`` rows, ``n_gk`` of class ``k``) a row of class ``k`` gets
+    ``s_g mix_k / n_gk`` with ``s_g = min(n_g, cap * min_k n_gk / mix_k)`` over the classes
+    with ``mix_k > 0``. So class ``k`` holds the share ``mix_k`` of every group's weight (the
+    group no longer tells the class), a group keeps its size ``n_g`` as its total weight
+    unless that would need a row heavier than ``cap``, and then the whole group weighs less
+    (``s_g < n_g``). A group without a row of some class with ``mix_k > 0`` gets ``s_g = 0``:
+    it cannot be balanced, and is left out.
+
+    Parameters
+    ----------
+    classes : numpy.ndarray
+        Class index (0..K-1) of every row.
+    groups : numpy.ndarray
+        Group of every row (any values that compare equal within a group).
+    mix : numpy.ndarray
+        Target class fractions (:func:`balance_mix`), length K.
+    cap : float
+        Largest weight of one row (>= 1; an unweighted draw gives every row 1).
+
+    Returns
+    -------
+    weights : numpy.ndarray
+        One non-negative weight per row.
+    left_out : int
+        Rows of groups that lack a class (weight 0).
+
+    Raises
+    ------
+    StarclassError
+        When no group has every class (nothing could be drawn) or ``cap`` is below 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, left = group_balance_weights(np.array([0, 0, 0, 1, 0, 1]), np.array(["a"] * 4 + ["b"] * 2),
+    ...                                 np.array([0.5, 0.5]), cap=5.0)
+    >>> w.round(3).tolist(), left
+    ([0.667, 0.667, 0.667, 2.0, 1.0, 1.0], 0)
+    >>> w, _ = group_balance_weights(np.array([0] * 9 + [1]), np.zeros(10), np.array([0.5, 0.5]), cap=2.0)
+    >>> w.round(3).tolist()  # balanced would weigh the lone row 5: capped at 2, the group weighs 4
+    [0.222, 0.222, 0.222, 0.222, 0.222, 0.222, 0.222, 0.222, 0.222, 2.0]
+    """
+    classes = np.asarray(classes, dtype=np.int64)
+    mix = np.asarray(mix, dtype=float)
+    if not float(cap) >= 1.0:
+        raise StarclassError(f"recipe.balance_cap={cap!r} must be >= 1")
+    _, g = np.unique(np.asarray(groups), return_inverse=True)
+    g = g.ravel()
+    n_gk = np.zeros((int(g.max()) + 1 if g.size else 0, mix.size))
+    np.add.at(n_gk, (g, classes), 1.0)
+    wanted = mix > 0
+    # how much weight each group can carry with no row heavier than the cap
+    room = np.min(np.where(n_gk[:, wanted] > 0, cap * n_gk[:, wanted] / mix[wanted], 0.0), axis=1)
+    s = np.minimum(n_gk.sum(axis=1), room)
+    per = np.divide(s[:, None] * mix[None, :], n_gk, out=np.zeros_like(n_gk), where=n_gk > 0)
+    w = per[g, classes]
+    if classes.size and not w.sum() > 0:
+        raise StarclassError("recipe.balance_by: no group has a training row of every class, so no group can "
+                             "be balanced; use coarser groups")
+    return w, int(np.sum(s[g] == 0))
+
+
 def class_mix_weights(counts: np.ndarray, mix: np.ndarray) -> np.ndarray:
     """Per-class loss weights that make training labels of class counts ``counts`` weigh as the mix ``mix``.
 
@@ -1010,6 +1104,7 @@ def fit(
     val_index: np.ndarray | None = None,
     init_from: str | os.PathLike | None = None,
     label_model: str | None = None,
+    balance_groups: np.ndarray | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1060,6 +1155,9 @@ def fit(
         How the labels were made from people's votes (``"mode"``, ``"soft"``,
         ``"dawid-skene"``; :mod:`starclass.learn.labels`), recorded in every checkpoint and
         the manifest (``training.label_model``) and compared on resume. None: plain labels.
+    balance_groups
+        Group of every candidate, needed with ``recipe.balance_by`` (the classes are balanced
+        within each group: :func:`group_balance_weights`).
 
     Returns
     -------
@@ -1095,9 +1193,11 @@ def fit(
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
-                        galaxies=galaxies, holdout=holdout, val_index=val_index)
+                        galaxies=galaxies, holdout=holdout, val_index=val_index,
+                        balance_groups=balance_groups)
     identity = {"data_digest": data_digest(inputs, labels, positions=positions, galaxies=galaxies,
-                                           holdout=holdout, val_index=val_index),
+                                           holdout=holdout, val_index=val_index,
+                                           balance_groups=balance_groups),
                 "settings_digest": settings_digest(config)}
     if init_from is not None:
         # the starting weights are part of what a run is: resuming a fine-tune from another
