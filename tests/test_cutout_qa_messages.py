@@ -1,0 +1,81 @@
+"""User-facing fixes from the QA of cutout folders (2026-12-02): messages, options and figures.
+
+Each test reproduces what a user saw with real PAndAS cutouts rewritten in many forms, on a
+small synthetic folder and an untrained (or one-epoch) model.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.learn.config import get_preset
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+LABELS = ["cluster", "galaxy", "extended_cluster", "galaxy", "cluster", "galaxy", "cluster", "galaxy"]
+
+
+def _untrained_model(root: Path, **overrides) -> tuple[Path, object]:
+    """An m31-real model with random weights (no training: the tests only need its decisions)."""
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("m31-real", stamp_size=16, **overrides)
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False)
+    model = root / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    return model, cfg
+
+
+def _folder(root: Path, column: str = "label", labels=LABELS, size: int = 16) -> Path:
+    """One-band NPY cutouts with their label strings in ``column``."""
+    rng = np.random.default_rng(1)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "labels.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file", column, "object_id"])
+        for i, lab in enumerate(labels):
+            np.save(root / f"c{i}.npy", rng.normal(0.5, 0.1, (size, size)).astype("f4"))
+            w.writerow([f"c{i}.npy", lab, f"OBJ{i}"])
+    return root / "labels.csv"
+
+
+def test_classify_stamps_label_column_scores_the_named_column(tmp_path):
+    """`classify --stamps` had no --label-column: labels in a column 'klass' gave no accuracy line."""
+    from astropy.table import Table
+
+    model, cfg = _untrained_model(tmp_path)
+    p = _folder(tmp_path / "cut", column="klass")
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out),
+                              "--device", "cpu", "--no-progress", "--label-column", "klass"])
+    assert res.exit_code == 0, res.output
+    t = Table.read(out, format="ascii.ecsv")
+    ref = np.array([cfg.label_map[lab] for lab in LABELS])
+    np.testing.assert_array_equal(np.asarray(t["class_ref"]), ref)
+    shown = float(re.search(r"accuracy against the labels: ([0-9.]+)", res.output).group(1))
+    assert shown == pytest.approx(np.mean(np.asarray(t["class_pred"]) == ref), abs=5e-4)
+    # a column named and absent is an error naming the file and the columns there, nothing written
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "x.csv"),
+                              "--device", "cpu", "--no-progress", "--label-column", "kind"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "no label column 'kind' (--label-column)" in res.output and "klass" in res.output
+    assert str(p) in res.output and not (tmp_path / "x.csv").exists()
+    # without the option the folder is unlabelled ('label' is absent): no accuracy line, as before
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "u.csv"),
+                              "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "accuracy" not in res.output
