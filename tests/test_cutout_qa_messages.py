@@ -79,3 +79,20 @@ def test_classify_stamps_label_column_scores_the_named_column(tmp_path):
                               "--device", "cpu", "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "accuracy" not in res.output
+
+
+def test_two_band_model_on_a_one_band_folder_names_the_folder_and_the_bands(tmp_path):
+    """A g+i model on one-band cutouts said "cutouts have 1 channel(s) but task 'm31-real' has 2
+    band(s)": neither the folder nor the model was named."""
+    model, _ = _untrained_model(tmp_path, bands=["g", "i"])
+    p = _folder(tmp_path / "cut")
+    for cmd in (["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "o.csv"),
+                 "--device", "cpu", "--no-progress"],
+                ["explain", str(model), str(p), "-o", str(tmp_path / "ex")]):
+        res = runner.invoke(app, cmd)
+        assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+        text = " ".join(res.output.split())
+        assert str(p) in text and "1 channel(s)" in text and "2 band(s) ['g', 'i']" in text, text
+        assert "file_g, file_i" in text
+        assert (f"model {model}" if cmd[0] == "classify" else "the model's task 'm31-real'") in text
+    assert not (tmp_path / "o.csv").exists() and not (tmp_path / "ex").exists()

@@ -249,7 +249,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     decision_threshold(cfg, threshold)  # --threshold for a multi-class model, or 7: before the cutouts are read
     # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands), require_labels=False, label_column=label_column)
+                                 bands=list(cfg.bands), require_labels=False, label_column=label_column,
+                                 bands_of=f"model {model}")
     if cutouts.labels is None and label_column != "label":
         # a column asked for by name and not there: an accuracy line quietly missing would read
         # as "no labels", not as a misspelt column
