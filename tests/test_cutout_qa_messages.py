@@ -96,3 +96,44 @@ def test_two_band_model_on_a_one_band_folder_names_the_folder_and_the_bands(tmp_
         assert "file_g, file_i" in text
         assert (f"model {model}" if cmd[0] == "classify" else "the model's task 'm31-real'") in text
     assert not (tmp_path / "o.csv").exists() and not (tmp_path / "ex").exists()
+
+
+def test_few_rows_of_a_class_warn_in_our_words_once():
+    """scikit-learn's "The least populated class in y has only 2 members, which is less than
+    n_splits=4" reached users of small folders; now one warning names the class and its objects."""
+    import warnings
+
+    from starclass.learn.cutouts import group_validation
+
+    labels = np.array([1] * 10 + [3] * 10 + [2] * 3)
+    groups = np.array([f"o{i // 2}" if i < 20 else f"x{i}" for i in range(23)])  # class 2: 3 objects
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        tr, va = group_validation(labels, groups, 0.25, seed=0)
+    texts = [str(w.message) for w in seen]
+    assert not any("least populated" in t for t in texts), texts
+    assert len(texts) == 1 and texts[0].startswith("validation split: class 2 has only 3 cutout(s) of 3 object(s)")
+    assert "fewer than the 4 parts" in texts[0] and "may hold none of it" in texts[0]
+    assert sorted(np.concatenate([tr, va]).tolist()) == list(range(23))
+    # every class with enough rows: no warning at all
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        group_validation(labels[:20], groups[:20], 0.25, seed=0)
+    assert not seen
+
+
+def test_cli_train_says_which_class_is_too_small_for_the_split(tmp_path):
+    from starclass.learn.config import save_config
+
+    cfg = get_preset("m31-real", stamp_size=16, classes=[1, 2, 3], class_names=["cluster", "extended", "galaxy"],
+                     label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 3},
+                     recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "task.yaml")
+    labels = ["cluster", "galaxy"] * 8 + ["extended_cluster"] * 2
+    p = _folder(tmp_path / "cut", labels=labels)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "least populated" not in text
+    assert text.count("class 2 (extended_cluster) has only 2 cutout(s) of 2 object(s)") == 1, text
