@@ -137,3 +137,47 @@ def test_cli_train_says_which_class_is_too_small_for_the_split(tmp_path):
     text = " ".join(res.output.split())
     assert "least populated" not in text
     assert text.count("class 2 (extended_cluster) has only 2 cutout(s) of 2 object(s)") == 1, text
+
+
+def test_classify_says_why_the_model_has_no_calibration(tmp_path):
+    """A model whose validation split lacked a class was described by classify as "trained without
+    a validation split, or a single member file": the reason training saw is now recorded and said."""
+    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.learn.checkpoint import load_model, read_manifest, save_calibration
+    from starclass.learn.train import fit
+    from starclass.stamps.images import cutout_inputs
+
+    cfg = get_preset("m31-real", stamp_size=16, classes=[1, 2, 3], class_names=["cluster", "extended", "galaxy"],
+                     label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 3},
+                     recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    labels = ["cluster", "galaxy"] * 6 + ["extended_cluster"] * 3
+    p = _folder(tmp_path / "cut", labels=labels)
+    cs = read_cutout_folder(p)
+    y = np.array([cfg.label_map[lab] for lab in labels])
+    val = np.array([0, 1, 2, 3])  # clusters and galaxies only: class 2 is absent from validation
+    model = tmp_path / "model"
+    res = fit(cfg, cutout_inputs(cs.images, cfg), y, outdir=model, val_index=val, progress=False, device="cpu")
+    assert any("no row of class(es) [2]" in n for n in res.notes)
+
+    def note(model_path) -> str:
+        r = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model_path), "-o",
+                                str(tmp_path / f"o{len(list(tmp_path.iterdir()))}.csv"), "--device", "cpu",
+                                "--no-progress"])
+        assert r.exit_code == 0, r.output
+        return next(line for line in r.output.splitlines() if "calibration" in line)
+
+    said = note(model)
+    assert "validation split (4 rows) had no row of class(es) 2 (extended)" in said, said
+    assert "without a validation split" not in said
+    assert "single member file" in note(model / "member_01.pt")
+    # a calibration fitted later replaces the reason (it no longer applies)
+    doc = read_manifest(model)
+    assert "no_calibration" in doc
+    loaded = load_model(model, check_calibration=False)
+    digests = [c["digest"] for c in loaded.checkpoints]
+    save_calibration(model, {"method": "temperature", "temperature": 1.0, "classes": [1, 2, 3]}, digests)
+    assert "no_calibration" not in read_manifest(model)
+    # no validation split at all: said so
+    fit(cfg.copy(recipe={"val_fraction": 0.0}), cutout_inputs(cs.images, cfg), y, outdir=tmp_path / "m0",
+        progress=False, device="cpu")
+    assert "trained without a validation split (val_fraction 0)" in note(tmp_path / "m0")
