@@ -181,3 +181,58 @@ def test_classify_says_why_the_model_has_no_calibration(tmp_path):
     fit(cfg.copy(recipe={"val_fraction": 0.0}), cutout_inputs(cs.images, cfg), y, outdir=tmp_path / "m0",
         progress=False, device="cpu")
     assert "trained without a validation split (val_fraction 0)" in note(tmp_path / "m0")
+
+
+def _drawn(fig) -> list[tuple[str, str]]:
+    """(origin, title) of every image drawn in a figure."""
+    return [(im.origin, ax.get_title()) for ax in fig.axes for im in ax.get_images()]
+
+
+def test_explain_panels_of_cutouts_are_drawn_as_stored_and_titled_with_class_names(tmp_path, monkeypatch):
+    """explain drew its Grad-CAM panels with origin='lower' (PNG cutouts upside down, unlike the
+    files and the report's gallery of mistakes) and titled a mistake with the class number."""
+    import starclass.explain.figures as xf
+    from starclass.explain.run import explain
+
+    model, cfg = _untrained_model(tmp_path)
+    p = _folder(tmp_path / "cut")
+    drawn: dict[str, list] = {}
+    monkeypatch.setattr(xf, "save_png", lambda fig, path, dpi=100: drawn.setdefault(Path(path).name, _drawn(fig)))
+    info = explain(model, p, tmp_path / "ex", methods=("gradcam",), per_class=4)
+    panels = drawn["overlays_gradcam.png"] + drawn["mean_maps.png"]
+    assert panels and {o for o, _ in panels} == {"upper"}, panels
+    titles = " ".join(t for _, t in panels)
+    assert any(name in titles for name in cfg.class_names), titles
+    assert "->" in titles and not re.search(r"-> \d", titles), titles  # a mistake names the predicted class
+    assert info["image_origin"] == "upper"
+
+
+def test_report_gradcam_of_cutouts_matches_the_gallery_and_names_the_classes(tmp_path, monkeypatch):
+    """report --stamps --model: the Grad-CAM panels were drawn upside down relative to the gallery of
+    mistakes beside them, and titled 'class 1', 'mean, class 2'."""
+    import starclass.report.sections as rs
+
+    model, cfg = _untrained_model(tmp_path)
+    p = _folder(tmp_path / "cut")
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out),
+                              "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    figs: dict[str, list] = {}
+    real = rs.to_png_base64
+
+    def keep(fig, dpi: int = 85) -> str:
+        figs[fig.get_suptitle()] = _drawn(fig)
+        return real(fig, dpi)
+
+    monkeypatch.setattr(rs, "to_png_base64", keep)
+    res = runner.invoke(app, ["report", str(out), "--stamps", str(p), "--model", str(model), "-o",
+                              str(tmp_path / "rep" / "r.html"), "--bootstrap", "0"])
+    assert res.exit_code == 0, res.output
+    gallery = figs["most confident mistakes"]
+    cam = figs["Grad-CAM of the last convolutional layer"]
+    # one orientation for the cutouts everywhere: the gallery's (row 0 of the file at the top)
+    assert {o for o, _ in gallery} == {"upper"} and {o for o, _ in cam} == {"upper"}, (gallery, cam)
+    cam_titles = [t for _, t in cam]
+    assert all(not re.search(r"class \d", t) for t in cam_titles), cam_titles
+    assert any(name in t for t in cam_titles for name in cfg.class_names), cam_titles
