@@ -572,7 +572,10 @@ def _check_exists(path: Path) -> None:
 def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]:
     """The first 2-D image of a FITS file (memory-mapped), its header, and a weight map if any."""
     try:
-        hdul = fits.open(path, memmap=True, mode="readonly")
+        # memmap=None, not True: astropy then maps the file where it can and reads scaled
+        # integer images (int16 with BZERO/BSCALE, as DSS plates and many ground-based mosaics
+        # are stored) into memory; memmap=True makes astropy refuse those outright
+        hdul = fits.open(path, memmap=None, mode="readonly")
     except Exception as exc:  # astropy raises OSError, ValueError, TypeError... on garbage
         raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
     try:
@@ -652,7 +655,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     for cand in candidates:
         if cand != path and cand.exists():
             try:
-                with fits.open(cand, memmap=True) as hdul:
+                with fits.open(cand, memmap=None) as hdul:  # scaled integer weights too (see _open_image)
                     for hdu in hdul:
                         if hdu.data is not None and hdu.data.ndim >= 2:
                             w = _as_2d(hdu.data, cand)
