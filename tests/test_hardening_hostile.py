@@ -4,6 +4,7 @@ contradict the schema, outputs that cannot be written, Ctrl-C."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from astropy.io import fits
 from typer.testing import CliRunner
 
@@ -68,3 +69,30 @@ def test_detect_runs_on_int16_mosaics_with_bzero(tmp_path):
     r = runner.invoke(app, ["detect", str(ints), "-o", str(out), "--no-progress"])
     assert r.exit_code == 0, r.output
     assert out.exists()
+
+
+@pytest.mark.parametrize("name, text", [
+    ("bom.csv", "\ufeffid,x,y,mag_f555w\n7,10.5,12.0,21.3\n9,40.0,50.5,22.1\n"),
+    ("semicolon.csv", "id;x;y;mag_f555w\n7;10.5;12.0;21.3\n9;40.0;50.5;22.1\n"),
+    ("tabs.csv", "id\tx\ty\tmag_f555w\n7\t10.5\t12.0\t21.3\n9\t40.0\t50.5\t22.1\n"),
+    ("bom_semicolon.csv", "\ufeffid;x;y;mag_f555w\n7;10.5;12.0;21.3\n9;40.0;50.5;22.1\n"),
+], ids=["bom", "semicolon", "tab", "bom-semicolon"])
+def test_spreadsheet_csv_exports_are_read(tmp_path, name, text):
+    from starclass.io.catalog import read_catalog
+
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    t = read_catalog(path)
+    assert t.colnames[:4] == ["id", "x", "y", "mag_f555w"]
+    assert t["id"].tolist() == [7, 9]
+    assert t["x"].tolist() == [10.5, 40.0] and t["mag_f555w"].tolist() == [21.3, 22.1]
+
+
+def test_semicolon_csv_with_decimal_commas_names_the_cell(tmp_path):
+    from starclass.errors import StarclassError
+    from starclass.io.catalog import read_catalog
+
+    path = tmp_path / "c.csv"
+    path.write_text("id;x;y\n1;10,5;12\n")
+    with pytest.raises(StarclassError, match=r"column 'x' in .*c\.csv row 1 \(id 1\) is '10,5', not a number"):
+        read_catalog(path)

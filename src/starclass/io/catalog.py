@@ -393,12 +393,51 @@ def _read_generic(p: Path, fmt: str) -> Table:
             elif astropy_fmt == "parquet":
                 table = _read_parquet(p)
             else:
-                table = Table.read(p, format=astropy_fmt)
+                table = Table.read(p, format=astropy_fmt, **_text_options(p, fmt))
     except StarclassError:
         raise
     except Exception as exc:
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
     return table
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _text_options(p: Path, fmt: str) -> dict[str, str]:
+    r"""Reader options for a text table as spreadsheets write them.
+
+    Excel's "CSV UTF-8" starts the file with a byte-order mark, which would otherwise become
+    part of the first column's name (``\ufeffid``: "column 'id' missing" beside a column
+    shown as ``id``); Excel in locales with a decimal comma separates fields with ``;``, and
+    tab-separated exports are often named ``.csv``. A ``.csv`` whose header line has no comma
+    but has one of those separators is read with it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = f.write_bytes(b"\xef\xbb\xbfid;x;y\n1;2.5;3\n")
+    >>> sorted(_text_options(f, "csv").items())
+    [('delimiter', ';'), ('encoding', 'utf-8-sig')]
+    """
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return {}  # the reader reports the file
+    options: dict[str, str] = {}
+    if head.startswith(_BOM):
+        options["encoding"] = "utf-8-sig"
+        head = head[len(_BOM):]
+    if fmt == "csv":
+        lines = head.decode("utf-8", errors="replace").splitlines()
+        header = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
+        if "," not in header:
+            sep = next((c for c in (";", "\t") if c in header), None)
+            if sep is not None:
+                options["delimiter"] = sep
+    return options
 
 
 def _read_fits_table(p: Path) -> Table:
