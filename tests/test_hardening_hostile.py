@@ -96,3 +96,45 @@ def test_semicolon_csv_with_decimal_commas_names_the_cell(tmp_path):
     path.write_text("id;x;y\n1;10,5;12\n")
     with pytest.raises(StarclassError, match=r"column 'x' in .*c\.csv row 1 \(id 1\) is '10,5', not a number"):
         read_catalog(path)
+
+
+def _ecsv_with_units(path, **units):
+    """A three-row ECSV catalogue whose columns carry the given units (others: the schema's)."""
+    import astropy.units as u
+    from astropy.table import Table
+
+    t = Table({"id": [1, 2, 3], "x": [10.0, 20.0, 30.0], "y": [5.0, 6.0, 7.0],
+               "ra": [np.pi / 2, np.pi, 1.5 * np.pi], "dec": [0.1, 0.2, 0.3],
+               "mag_f555w": [21.0, 22.0, 23.0], "age": [1.0, 10.0, 100.0]})
+    for name, unit in units.items():
+        t[name].unit = u.Unit(unit)
+    t.write(path)
+    return path
+
+
+def test_ecsv_units_that_convert_are_converted(tmp_path):
+    from starclass.io.catalog import read_catalog
+
+    t = read_catalog(_ecsv_with_units(tmp_path / "c.ecsv", ra="rad", dec="rad", age="Myr"))
+    # the numbers follow the unit, not only the label: pi/2 rad is 90 deg, 10 Myr is 1e7 yr
+    assert np.allclose(t["ra"], [90.0, 180.0, 270.0]) and str(t["ra"].unit) == "deg"
+    assert np.allclose(t["dec"], np.degrees([0.1, 0.2, 0.3]))
+    assert np.allclose(t["age"], [1e6, 1e7, 1e8]) and str(t["age"].unit) == "yr"
+    assert t.meta["units_converted"]["ra"] == "rad -> deg"
+
+
+@pytest.mark.parametrize("column, unit", [("x", "arcsec"), ("mag_f555w", "Jy")])
+def test_ecsv_units_of_another_kind_are_refused_naming_the_column(tmp_path, column, unit):
+    path = _ecsv_with_units(tmp_path / "c.ecsv", **{column: unit})
+    r = runner.invoke(app, ["info", str(path)])
+    assert r.exit_code == 2, r.output
+    assert f"column '{column}'" in r.output and "c.ecsv" in r.output and f"is in {unit}" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_ecsv_magnitudes_in_a_named_system_and_schema_units_are_kept(tmp_path):
+    from starclass.io.catalog import read_catalog
+
+    t = read_catalog(_ecsv_with_units(tmp_path / "c.ecsv", mag_f555w="mag(AB)", x="pix", ra="deg"))
+    assert t["mag_f555w"].tolist() == [21.0, 22.0, 23.0] and t["x"].tolist() == [10.0, 20.0, 30.0]
+    assert "units_converted" not in t.meta

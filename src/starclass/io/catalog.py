@@ -45,7 +45,7 @@ from astropy.table.meta import get_header_from_yaml
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, is_known, mag_col, magerr_col, set_units
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, is_known, mag_col, magerr_col, set_units, unit_of
 
 PathLike = str | os.PathLike
 
@@ -526,6 +526,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
         if dst and dst not in t.colnames:
             t.rename_column(c, dst)
             used[c] = dst
+    _reconcile_units(t, p)  # before the conversions below, which keep the numbers but drop the units
     convert = one_based if one_based is not None else bool(implied)
     if convert:
         for c in ("x", "y"):
@@ -541,6 +542,48 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
             t[c] = v
     set_units(t)
     return t
+
+
+def _reconcile_units(t: Table, p: Path) -> None:
+    """Bring schema columns whose file declares another unit to the schema's unit, in place.
+
+    :func:`~starclass.schema.set_units` labels every schema column with the schema's unit; a
+    column the file declares in another unit would keep its numbers under the new label: ra
+    in radians read as degrees, an age in Myr read as years. Units that convert (rad, hourangle
+    -> deg; Myr -> yr) are converted (recorded in ``meta["units_converted"]``); units of another
+    kind (x in arcsec, a magnitude in Jy) are an error naming the column. Magnitudes in a named
+    system (``mag(AB)``) stay as they are: the system is a separate choice (``magsys``).
+    Units astropy does not recognise are left to the schema, as before.
+
+    Examples
+    --------
+    >>> t = Table({"ra": [np.pi]}); t["ra"].unit = u.rad
+    >>> _reconcile_units(t, Path("c.ecsv")); t["ra"].tolist(), t.meta["units_converted"]
+    ([180.0], {'ra': 'rad -> deg'})
+    >>> t = Table({"x": [3.0]}); t["x"].unit = u.arcsec
+    >>> _reconcile_units(t, Path("c.ecsv"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'x' in c.ecsv is in arcsec, but starclass reads x in pix; ...
+    """
+    converted: dict[str, str] = {}
+    for name in t.colnames:
+        want, have = unit_of(name), t[name].unit
+        if want is None or have is None or isinstance(have, u.UnrecognizedUnit) or have == want:
+            continue
+        if want == u.mag and isinstance(have, u.MagUnit):
+            continue
+        try:
+            factor = float(have.to(want))
+        except (u.UnitsError, TypeError, ValueError):
+            raise StarclassError(
+                f"column {name!r} in {p} is in {have}, but starclass reads {name} in {want}; convert the "
+                f"column to {want} (or rename it, if it holds something else)") from None
+        values = np.ma.asarray(t[name]).astype(float) * factor
+        t[name] = MaskedColumn(values) if np.ma.is_masked(values) else np.ma.getdata(values)
+        converted[name] = f"{have} -> {want}"
+    if converted:
+        t.meta["units_converted"] = converted
 
 
 def _numeric_like(col) -> bool:
