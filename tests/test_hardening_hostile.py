@@ -138,3 +138,74 @@ def test_ecsv_magnitudes_in_a_named_system_and_schema_units_are_kept(tmp_path):
     t = read_catalog(_ecsv_with_units(tmp_path / "c.ecsv", mag_f555w="mag(AB)", x="pix", ra="deg"))
     assert t["mag_f555w"].tolist() == [21.0, 22.0, 23.0] and t["x"].tolist() == [10.0, 20.0, 30.0]
     assert "units_converted" not in t.meta
+
+
+def _read_only(monkeypatch, folder):
+    """Make ``folder`` read as unwritable to ``os.access`` (tests run as root, where chmod does not stop writes)."""
+    import os
+
+    real = os.access
+    target = os.path.realpath(folder)
+
+    def access(path, mode, *args, **kwargs):
+        if os.path.realpath(path) == target and mode & os.W_OK:
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+def _no_detection(monkeypatch):
+    import starclass.detect.find as find
+
+    def detect(*args, **kwargs):
+        raise AssertionError("detection ran before the outputs were checked")
+
+    monkeypatch.setattr(find, "detect", detect)
+
+
+@pytest.mark.parametrize("option", ["-o", "--regions"])
+def test_detect_refuses_an_unwritable_output_folder_before_detecting(tmp_path, monkeypatch, option):
+    paths, _ = _toy_field(tmp_path)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    _read_only(monkeypatch, ro)
+    _no_detection(monkeypatch)
+    out = tmp_path / "c.ecsv" if option == "--regions" else ro / "c.ecsv"
+    args = ["detect", *map(str, paths), "-o", str(out), "--no-progress"]
+    if option == "--regions":
+        args += ["--regions", str(ro / "c.reg")]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2, r.output
+    assert "no permission to write in" in r.output and str(ro) in r.output
+    # nothing half done: the catalogue beside the unwritable regions file was not written either
+    assert not out.exists() and list(ro.iterdir()) == []
+
+
+def test_survey_refuses_an_unwritable_output_folder_before_the_cluster(tmp_path, monkeypatch):
+    from starclass.errors import StarclassError
+    from starclass.survey.run import _check_outdir
+
+    _read_only(monkeypatch, tmp_path)
+    with pytest.raises(StarclassError, match=r"cannot write .*sv \(--output\): no permission to write in"):
+        _check_outdir(tmp_path / "sv", overwrite=False)
+
+
+@pytest.mark.parametrize("command", ["detect", "cutouts", "classify"])
+def test_a_file_output_naming_an_existing_folder_is_refused_first(tmp_path, monkeypatch, command):
+    paths, truth = _toy_field(tmp_path)
+    cat = tmp_path / "cat.ecsv"
+    truth[["id", "x", "y"]].write(cat)
+    _no_detection(monkeypatch)
+    out = tmp_path / ("out.h5" if command == "cutouts" else "out.ecsv")
+    out.mkdir()  # empty: an empty folder counts as absent for folder outputs, never for a file
+    args = {"detect": ["detect", *map(str, paths), "-o", str(out), "--no-progress"],
+            "cutouts": ["cutouts", *map(str, paths), "-c", str(cat), "-o", str(out), "--size", "8",
+                        "--no-progress"],
+            "classify": ["classify", *map(str, paths), "-c", str(cat), "--model", str(tmp_path / "no-model"),
+                         "-o", str(out), "--no-progress"]}[command]
+    for extra in ([], ["--overwrite"]):
+        r = runner.invoke(app, args + extra)
+        assert r.exit_code == 2, r.output
+        assert f"--output {out} is a folder" in r.output and "Traceback" not in r.output
+        assert out.is_dir() and list(out.iterdir()) == []

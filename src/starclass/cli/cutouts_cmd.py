@@ -52,7 +52,7 @@ def cutouts(
     from starclass.stamps.store import StampStore, make_store
 
     inputs = [*mosaic_inputs(mosaics), catalog]
-    check_output(output, inputs, option="--output", overwrite=overwrite)
+    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     _check_store_name(output)
     check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
     if phangs_fits_dir is not None and int(phangs_size) < 1:
@@ -140,7 +140,7 @@ def merge(stores: list[Path], output: Path, *, overwrite: bool = False) -> dict:
         if Path(p).suffix.lower() not in STORE_SUFFIXES:
             raise StarclassError(f"--merge {p}: not a stamp store (expected {', '.join(STORE_SUFFIXES)})")
     _check_store_name(output)
-    check_output(output, list(stores), option="--output", overwrite=overwrite)
+    check_output(output, list(stores), option="--output", overwrite=overwrite, file=True)
     merge_stores(stores, output)
     st = StampStore(output)
     fields = st.table.get("field")
@@ -171,7 +171,7 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
         raise StarclassError("--phangs-fits-dir works one field at a time; run cutouts per field for it")
     _check_store_name(output)
     inputs = [p for f in specs for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
-    check_output(output, inputs, option="--output", overwrite=overwrite)
+    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     # the per-field stores live beside the output (same file system, so no large copy) and go with it
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".cutouts-fields-", dir=Path(output).parent) as tmp:

@@ -112,7 +112,7 @@ def detect_command(
     if truth is not None:
         outputs += [("--completeness-png", png), ("--completeness-png (table)", png.with_suffix(".ecsv"))]
     for option, path in outputs:
-        check_output(path, inputs, option=option, overwrite=overwrite)
+        check_output(path, inputs, option=option, overwrite=overwrite, file=True)
     check_distinct_outputs(outputs)
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):

@@ -350,9 +350,12 @@ def _evaluate(table, truth_path: Path, cfg, radius: float) -> dict[str, Any]:
 
 def _check_outdir(outdir: Path, overwrite: bool) -> None:
     from starclass.io.atomic import foreign_entries
+    from starclass.io.paths import check_folder_writable
 
     if outdir.exists() and not outdir.is_dir():
         raise StarclassError(f"output {outdir} exists and is not a folder")
+    # now, not after the cluster has started and every tile has failed (and been retried) on it
+    check_folder_writable(outdir, option="--output")
     foreign = foreign_entries(outdir, OWN_ENTRIES)
     if foreign:
         raise StarclassError(f"output folder {outdir} holds files a survey does not write ({', '.join(foreign[:5])}); "
