@@ -209,3 +209,28 @@ def test_a_file_output_naming_an_existing_folder_is_refused_first(tmp_path, monk
         assert r.exit_code == 2, r.output
         assert f"--output {out} is a folder" in r.output and "Traceback" not in r.output
         assert out.is_dir() and list(out.iterdir()) == []
+
+
+def _sigint_disposition() -> str:
+    import signal
+
+    handler = signal.getsignal(signal.SIGINT)
+    return "ignored" if handler is signal.SIG_IGN else "default" if handler is signal.default_int_handler else "other"
+
+
+def test_survey_worker_processes_leave_ctrl_c_to_the_main_process():
+    # Ctrl-C signals the whole process group: workers that did not ignore it each died printing a
+    # KeyboardInterrupt traceback; the main process alone must see it, stop and close the cluster
+    pytest.importorskip("distributed")
+    import signal
+
+    from starclass.survey.run import make_client
+
+    before = signal.getsignal(signal.SIGINT)
+    client, cluster = make_client(n_workers=1, threads_per_worker=1, processes=True)
+    try:
+        assert set(client.run(_sigint_disposition).values()) == {"ignored"}
+    finally:
+        client.close()
+        cluster.close()
+    assert signal.getsignal(signal.SIGINT) is before  # this process still turns Ctrl-C into KeyboardInterrupt
