@@ -13,13 +13,13 @@ from starclass.cli import app
 runner = CliRunner()
 
 
-def _toy_field(folder, shape=(64, 64), n=4, seed=3):
-    """Two small float32 FITS mosaics in ``folder``; returns their paths and the truth table."""
+def _toy_field(folder, shape=(64, 64), n=4, seed=3, bands=("f555w", "f814w")):
+    """Small float32 FITS mosaics in ``folder`` (default two bands); returns their paths and the truth table."""
     from starclass.bands import BANDS
     from starclass.datasets.fields import synthetic_field
     from starclass.io.mosaic import write_mosaic
 
-    mosaics, truth = synthetic_field(shape, n, bands=("f555w", "f814w"), seed=seed)
+    mosaics, truth = synthetic_field(shape, n, bands=bands, seed=seed)
     paths = []
     for band in mosaics.bands:
         p = folder / f"toy_{band}.fits"
@@ -234,3 +234,50 @@ def test_survey_worker_processes_leave_ctrl_c_to_the_main_process():
         client.close()
         cluster.close()
     assert signal.getsignal(signal.SIGINT) is before  # this process still turns Ctrl-C into KeyboardInterrupt
+
+
+def _interrupt_simulation(monkeypatch, stop):
+    import starclass.simulate as simulate
+
+    def render(*args, **kwargs):
+        stop()
+
+    monkeypatch.setattr(simulate, "simulate_to_disk", render)
+
+
+def _ctrl_c():
+    raise KeyboardInterrupt
+
+
+def _sigterm():
+    import signal
+
+    from starclass.cli import _exit_on_sigterm
+
+    _exit_on_sigterm(signal.SIGTERM, None)  # what the handler main() installs does on SIGTERM
+
+
+@pytest.mark.parametrize("stop, status, says", [(_ctrl_c, 130, "interrupted by Ctrl-C (SIGINT)"),
+                                                (_sigterm, 143, "stopped by SIGTERM")], ids=["sigint", "sigterm"])
+def test_an_interrupted_command_says_so_and_leaves_nothing(tmp_path, monkeypatch, stop, status, says):
+    _interrupt_simulation(monkeypatch, stop)
+    out = tmp_path / "field"
+    r = runner.invoke(app, ["simulate", str(out), "--size", "64", "--n-candidates", "5", "--quiet"])
+    assert r.exit_code == status, r.output
+    assert f"error: {says}; no output is left half-written" in r.output and "Traceback" not in r.output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_training_says_its_checkpoints_resume_it(tmp_path, monkeypatch):
+    import starclass.learn.train as learn_train
+
+    monkeypatch.setattr(learn_train, "fit", lambda *a, **k: _ctrl_c())
+    paths, truth = _toy_field(tmp_path, n=8, bands=("f275w", "f336w", "f438w", "f555w", "f814w"))
+    cat = tmp_path / "cat.ecsv"
+    truth["class_ref"] = np.arange(len(truth)) % 4 + 1
+    truth[["id", "x", "y", "class_ref"]].write(cat)
+    mosaics = [a for p in paths for a in ("-m", str(p))]
+    r = runner.invoke(app, ["train", "--task", "legus4-compact", *mosaics, "-c", str(cat),
+                            "-o", str(tmp_path / "model"), "--epochs", "1", "--no-progress", "--device", "cpu"])
+    assert r.exit_code == 130, r.output
+    assert "interrupted by Ctrl-C" in r.output and "the same command resumes the training" in r.output

@@ -82,7 +82,7 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
                       star_fwhm=star_fwhm, dataset=dataset)
 
 
-@command("inspect")
+@command("inspect", interrupted=None)  # Ctrl-C is how the server is stopped
 def inspect_command(
     data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
                                              "(optionally predictions.ecsv)."),
