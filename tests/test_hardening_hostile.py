@@ -281,3 +281,31 @@ def test_an_interrupted_training_says_its_checkpoints_resume_it(tmp_path, monkey
                             "-o", str(tmp_path / "model"), "--epochs", "1", "--no-progress", "--device", "cpu"])
     assert r.exit_code == 130, r.output
     assert "interrupted by Ctrl-C" in r.output and "the same command resumes the training" in r.output
+
+
+@pytest.mark.parametrize("kind", ["one-pixel-wide", "header-only"])
+def test_a_band_file_without_a_usable_image_in_a_folder_is_named_not_skipped(tmp_path, kind):
+    # skipped as if it were a catalogue, a broken f555w file left detection to run in f814w
+    paths, _ = _toy_field(tmp_path)
+    v = next(p for p in paths if "f555w" in p.name)
+    with fits.open(v) as hdul:
+        header, data = hdul[0].header.copy(), hdul[0].data.copy()
+    v.unlink()
+    hdu = fits.PrimaryHDU(data[:, :1].copy(), header) if kind == "one-pixel-wide" else fits.PrimaryHDU(header=header)
+    hdu.writeto(v)
+    out = tmp_path / "c.ecsv"
+    r = runner.invoke(app, ["detect", str(tmp_path), "-o", str(out), "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert f"no 2-D image found in any HDU of {v}" in r.output and "Traceback" not in r.output
+    assert ("HDU 0: 1 x 64 px" if kind == "one-pixel-wide" else "no HDU holds data") in r.output
+    assert not out.exists()
+
+
+def test_a_fits_catalogue_among_the_mosaics_is_still_skipped(tmp_path):
+    from astropy.table import Table
+
+    from starclass.io.mosaic import read_mosaics
+
+    paths, _ = _toy_field(tmp_path)
+    Table({"id": [1], "x": [3.0], "y": [4.0]}).write(tmp_path / "cands_f555w.fits")
+    assert read_mosaics(tmp_path).bands == ["f555w", "f814w"]
