@@ -309,3 +309,27 @@ def test_a_fits_catalogue_among_the_mosaics_is_still_skipped(tmp_path):
     paths, _ = _toy_field(tmp_path)
     Table({"id": [1], "x": [3.0], "y": [4.0]}).write(tmp_path / "cands_f555w.fits")
     assert read_mosaics(tmp_path).bands == ["f555w", "f814w"]
+
+
+def test_misaligned_bands_are_refused_with_readable_numbers(tmp_path):
+    from astropy.wcs import WCS
+
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.errors import StarclassError
+    from starclass.io.mosaic import read_mosaics, write_mosaic
+
+    mosaics, _ = synthetic_field((32, 32), 2, bands=("f555w", "f814w"), seed=1)
+    paths = []
+    for band, shift in (("f555w", 0.0), ("f814w", 3.0)):
+        w = WCS(naxis=2)
+        w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+        w.wcs.crval, w.wcs.cdelt = [10.0, -20.0], [-1e-5, 1e-5]
+        w.wcs.crpix = [16.5 + shift, 16.5]
+        paths.append(write_mosaic(tmp_path / f"m_{band}.fits", mosaics.data[band], band, w,
+                                  photflam=BANDS[band].photflam, photplam=BANDS[band].photplam))
+    with pytest.raises(StarclassError) as err:
+        read_mosaics(paths)
+    message = str(err.value)
+    assert "m_f555w.fits and" in message and "offset by up to 3 px" in message
+    assert "CRPIX (16.5, 16.5) vs (19.5, 16.5)" in message and "np.float64" not in message

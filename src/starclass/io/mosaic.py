@@ -787,11 +787,12 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
 
 def _wcs_summary(w: WCS) -> dict[str, object]:
     wcs = w.wcs
+    # plain floats: numpy 2 writes a tuple of its scalars as (np.float64(128.5), ...) in the message
     return {
         "CTYPE": tuple(wcs.ctype),
-        "CRVAL": tuple(np.round(wcs.crval, 9)),
-        "CRPIX": tuple(np.round(wcs.crpix, 6)),
-        "CD": tuple(np.round(w.pixel_scale_matrix.ravel(), 12)),
+        "CRVAL": tuple(float(v) for v in np.round(wcs.crval, 9)),
+        "CRPIX": tuple(float(v) for v in np.round(wcs.crpix, 6)),
+        "CD": tuple(float(v) for v in np.round(w.pixel_scale_matrix.ravel(), 12)),
     }
 
 
