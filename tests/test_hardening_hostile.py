@@ -333,3 +333,18 @@ def test_misaligned_bands_are_refused_with_readable_numbers(tmp_path):
     message = str(err.value)
     assert "m_f555w.fits and" in message and "offset by up to 3 px" in message
     assert "CRPIX (16.5, 16.5) vs (19.5, 16.5)" in message and "np.float64" not in message
+
+
+@pytest.mark.parametrize("content", [b"garbage\n" * 20, b"id,x,y\n1,2,3\n"], ids=["garbage", "a-csv"])
+def test_a_file_that_is_no_checkpoint_gets_the_reason_not_torchs_advice(tmp_path, content):
+    from starclass.errors import StarclassError
+    from starclass.learn.checkpoint import load_checkpoint
+
+    path = tmp_path / "member_01.pt"
+    path.write_bytes(content)
+    with pytest.raises(StarclassError) as err:
+        load_checkpoint(path)
+    message = str(err.value)
+    assert f"{path} is not a readable starclass checkpoint" in message
+    # torch's advice to retry with weights_only=False would run arbitrary code from a foreign file
+    assert "file an issue" not in message and "weights_only" not in message
