@@ -348,3 +348,27 @@ def test_a_file_that_is_no_checkpoint_gets_the_reason_not_torchs_advice(tmp_path
     assert f"{path} is not a readable starclass checkpoint" in message
     # torch's advice to retry with weights_only=False would run arbitrary code from a foreign file
     assert "file an issue" not in message and "weights_only" not in message
+
+
+def test_votes_match_a_catalogue_whose_integer_ids_were_written_as_floats():
+    # pandas and spreadsheets write an int id column as 1.0, 2.0 ... once a cell was empty
+    from astropy.table import Table
+
+    from starclass.learn.config import get_preset
+    from starclass.learn.labels import joint_with_votes
+
+    cat = Table({"id": [1.0, 2.0, 3.0, 4.0]})
+    votes = Table({"id": [4, 1], "class_h1": [2, 3], "class_h2": [2, 3]})
+    prob = np.full((4, 4), 0.25)
+    joint = joint_with_votes(get_preset("legus4"), cat, prob, votes, name="votes.ecsv")
+    assert joint.n_votes.tolist() == [2, 0, 0, 2]
+    assert joint.classes[[0, 3]].tolist() == [3, 2]
+
+
+def test_suggest_leaves_out_labelled_ids_written_as_floats():
+    from astropy.table import Table
+
+    from starclass.suggest.pick import suggest
+
+    t = Table({"id": [1.0, 2.0, 3.0], "prob_1": [0.5, 0.5, 0.9], "prob_2": [0.5, 0.5, 0.1]})
+    assert suggest(t, 3, labelled=[1, 2])["id"].tolist() == [3.0]

@@ -50,7 +50,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import class_array
+from starclass.schema import class_array, id_keys
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
@@ -681,8 +681,8 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     for tab, what in ((catalogue, catalogue_name), (votes, name)):
         if id_col not in tab.colnames:
             raise StarclassError(f"{what} has no {id_col!r} column to match the votes to the candidates")
-    cat_ids = np.asarray(catalogue[id_col]).astype(str)
-    vote_ids = np.asarray(votes[id_col]).astype(str)
+    cat_ids = id_keys(catalogue[id_col])
+    vote_ids = id_keys(votes[id_col])
     for ids, what in ((cat_ids, catalogue_name), (vote_ids, name)):
         uniq, counts = np.unique(ids, return_counts=True)
         if (counts > 1).any():

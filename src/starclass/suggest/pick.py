@@ -29,7 +29,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import ENTROPY, ID, SUGGEST_RANK, prob_classes, prob_cols
+from starclass.schema import ENTROPY, ID, SUGGEST_RANK, id_keys, prob_classes, prob_cols
 
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
            "pick", "suggest"]
@@ -239,7 +239,7 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     if labelled is not None and len(labelled):
         if ID not in table.colnames:
             raise StarclassError("the candidates have no 'id' column to leave the labelled ones out by")
-        eligible = ~np.isin(np.asarray(table[ID]).astype(str), np.asarray(list(labelled)).astype(str))
+        eligible = ~np.isin(id_keys(table[ID]), id_keys(list(labelled)))  # 1.0 and 1 are one id
     mags = None
     if mag_column is not None:
         if mag_column not in table.colnames:
