@@ -372,3 +372,30 @@ def test_suggest_leaves_out_labelled_ids_written_as_floats():
 
     t = Table({"id": [1.0, 2.0, 3.0], "prob_1": [0.5, 0.5, 0.9], "prob_2": [0.5, 0.5, 0.1]})
     assert suggest(t, 3, labelled=[1, 2])["id"].tolist() == [3.0]
+
+
+def test_detect_interrupted_while_writing_leaves_no_output_and_the_rerun_needs_no_overwrite(tmp_path, monkeypatch):
+    import importlib
+
+    # the module, not the function of the same name that starclass.detect exports
+    completeness = importlib.import_module("starclass.detect.completeness")
+    paths, truth = _toy_field(tmp_path, n=6)
+    truth_path = tmp_path / "truth.ecsv"
+    truth.write(truth_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["detect", *map(str, paths), "-o", str(out / "c.ecsv"), "--regions", str(out / "c.reg"),
+            "--truth", str(truth_path), "--no-progress"]
+    real_plot = completeness.plot_completeness
+
+    def interrupted_plot(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C while the last output, the completeness figure, is drawn
+
+    monkeypatch.setattr(completeness, "plot_completeness", interrupted_plot)
+    r = runner.invoke(app, args)
+    assert r.exit_code == 130, r.output
+    assert sorted(p.name for p in out.iterdir()) == []  # not the catalogue, regions or table of the set
+    monkeypatch.setattr(completeness, "plot_completeness", real_plot)
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["c.ecsv", "c.reg", "c_completeness.ecsv", "c_completeness.png"]
