@@ -399,3 +399,28 @@ def test_detect_interrupted_while_writing_leaves_no_output_and_the_rerun_needs_n
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in out.iterdir()) == ["c.ecsv", "c.reg", "c_completeness.ecsv", "c_completeness.png"]
+
+
+def test_cutouts_interrupted_during_the_phangs_export_leaves_no_store(tmp_path, monkeypatch):
+    import starclass.stamps.export as export
+
+    paths, truth = _toy_field(tmp_path, n=6)
+    cat = tmp_path / "cat.ecsv"
+    truth[["id", "x", "y"]].write(cat)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["cutouts", *map(str, paths), "-c", str(cat), "-o", str(out / "s.h5"), "--size", "8",
+            "--phangs-fits-dir", str(out / "fits"), "--no-progress"]
+    real_export = export.export_phangs_fits
+
+    def interrupted_export(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "export_phangs_fits", interrupted_export)
+    r = runner.invoke(app, args)
+    assert r.exit_code == 130, r.output
+    assert list(out.iterdir()) == []  # neither the store nor a part of the export
+    monkeypatch.setattr(export, "export_phangs_fits", real_export)
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["fits", "s.h5"] and any((out / "fits").iterdir())
