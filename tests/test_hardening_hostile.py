@@ -424,3 +424,18 @@ def test_cutouts_interrupted_during_the_phangs_export_leaves_no_store(tmp_path, 
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in out.iterdir()) == ["fits", "s.h5"] and any((out / "fits").iterdir())
+
+
+def test_zero_padded_ids_stay_text_and_match_the_votes(tmp_path):
+    from starclass.io.catalog import read_catalog
+    from starclass.learn.labels import check_votes, read_votes
+
+    cat = tmp_path / "cat.csv"
+    cat.write_text("id,x,y\n00042,10.0,12.0\n00043,20.0,22.0\n00044,30.0,32.0\n")
+    votes = tmp_path / "votes.csv"
+    votes.write_bytes("\ufeffid;class_h1;class_h2\n00043;1;2\n00042;3;3\n".encode("utf-8"))
+    t = read_catalog(cat)
+    assert t["id"].tolist() == ["00042", "00043", "00044"]  # not 42, 43, 44: the ids other tables use
+    v = read_votes(votes)
+    assert v["id"].tolist() == ["00043", "00042"] and v.colnames == ["id", "class_h1", "class_h2"]
+    assert check_votes(t, v, name="votes.csv") == ["class_h1", "class_h2"]

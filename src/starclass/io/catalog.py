@@ -377,6 +377,39 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
 # generic tables
 
 
+def read_table(path: PathLike) -> Table:
+    r"""A table file as it is, columns unrenamed: the reading layer of :func:`read_catalog`.
+
+    For tables that are not candidate catalogues (people's votes) but should be read the way
+    catalogues are: spreadsheet CSVs (a byte-order mark, ``;`` or tab separators), zero-padded
+    ids kept as text, Parquet without pandas.
+
+    Parameters
+    ----------
+    path
+        A CSV, ECSV, Parquet or FITS table.
+
+    Returns
+    -------
+    astropy.table.Table
+
+    Raises
+    ------
+    StarclassError
+        The file cannot be read, naming it and the format tried.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "votes.csv"
+    >>> _ = f.write_text("id;class_h1\n007;2\n")
+    >>> read_table(f)["id"].tolist()
+    ['007']
+    """
+    p = Path(path)
+    return _read_generic(p, guess_format(p))
+
+
 def _read_generic(p: Path, fmt: str) -> Table:
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
@@ -432,12 +465,45 @@ def _text_options(p: Path, fmt: str) -> dict[str, str]:
         head = head[len(_BOM):]
     if fmt == "csv":
         lines = head.decode("utf-8", errors="replace").splitlines()
-        header = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
+        body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        header = body[0] if body else ""
+        sep = ","
         if "," not in header:
-            sep = next((c for c in (";", "\t") if c in header), None)
-            if sep is not None:
+            sep = next((c for c in (";", "\t") if c in header), ",")
+            if sep != ",":
                 options["delimiter"] = sep
+        text_ids = _zero_padded_id_columns(body, sep)
+        if text_ids:
+            from astropy.io.ascii import convert_numpy
+
+            options["converters"] = {name: [convert_numpy(str)] for name in text_ids}
     return options
+
+
+def _zero_padded_id_columns(lines: list[str], sep: str) -> list[str]:
+    """Id columns of a CSV (``id`` or an id alias) holding a zero-padded number such as ``00042``.
+
+    Read as numbers, ``00042`` became 42 and the output no longer matched the ids of the
+    tables it came from; such a column is read as text. Only the lines given (the start of
+    the file) are looked at, and quoting is not handled: enough for ids.
+
+    Examples
+    --------
+    >>> _zero_padded_id_columns(["id,x", "00042,1.5", "00043,2.0"], ",")
+    ['id']
+    >>> _zero_padded_id_columns(["id,x", "42,1.5", "0,2.0"], ",")
+    []
+    """
+    if not lines:
+        return []
+    names = [n.strip().strip('"') for n in lines[0].split(sep)]
+    id_like = [i for i, n in enumerate(names) if n.lower() == "id" or _ALIASES.get(n.lower(), ("",))[0] == "id"]
+    out = []
+    for i in id_like:
+        cells = [row.split(sep)[i].strip().strip('"') for row in lines[1:] if len(row.split(sep)) > i]
+        if any(re.fullmatch(r"0\d+", c) for c in cells):
+            out.append(names[i])
+    return out
 
 
 def _read_fits_table(p: Path) -> Table:

@@ -715,17 +715,15 @@ def read_votes(path) -> Table:
     """
     from pathlib import Path
 
-    from starclass.io.catalog import catalog_format
+    from starclass.io.catalog import catalog_format, read_table
 
     p = Path(path)
     if not p.is_file():
         raise StarclassError(f"labels file {p} not found")
-    try:
-        table = Table.read(p, format=catalog_format(p))
-    except StarclassError:
-        raise
-    except Exception as exc:
-        raise StarclassError(f"cannot read labels file {p}: {type(exc).__name__}: {exc}") from None
+    catalog_format(p)  # an extension no writer knows is refused, as before
+    # the catalogue reader's table layer: spreadsheet CSVs (byte-order mark, ';') and zero-padded
+    # ids are read as they are in the catalogue the votes are matched to
+    table = read_table(p)
     if "id" not in table.colnames:
         raise StarclassError(f"labels file {p} has no 'id' column (columns: {', '.join(table.colnames)})")
     return table
