@@ -57,7 +57,7 @@ def detect():
     from starclass.io.mosaic import read_mosaics
     ms = read_mosaics(outdir, pixel_scale=0.04)
     cat = run(ms, progress=False, aperture_correction="ci")
-    write_catalog(cat, outdir / "candidates.ecsv")
+    write_catalog(cat, outdir / "candidates.ecsv", overwrite=True)  # the benchmark's scratch folder
     return len(cat)
 
 if phase in ("simulate", "both"):

@@ -189,8 +189,9 @@ def test_training_stores_vector_scaling_and_classify_applies_it(vmodel):
 def test_calibrate_model_switches_method_and_the_cli_option(vmodel, tmp_path):
     root, cfg, toy, _ = vmodel
     shutil.copytree(root / "model", tmp_path / "model")
+    # toy holds the model's training rows: calibrate refuses them unless told (test_calibrate_held_out.py)
     mc = calibrate_model(tmp_path / "model", toy.inputs, toy.class_ref, source="toy", overwrite=True,
-                         method="temperature")
+                         method="temperature", allow_training_rows=True)
     assert mc.method == "temperature"
     assert read_manifest(tmp_path / "model")["calibration"]["method"] == "temperature"
     write_toy_held_out(cfg, tmp_path, 40, seed=9)

@@ -54,6 +54,15 @@ def test_cli_train_then_classify(field, tmp_path):
     assert len(t) == len(table)
     assert {"class_pred", "prob_1", "prob_4", "quality", "class_m1"} <= set(t.colnames)
     assert set(np.unique(t["class_pred"])) <= {1, 2, 3, 4}
+    # an existing output is kept without --overwrite and replaced with it (write_catalog now defaults to keeping)
+    again = ["classify", root / "mosaics", "--catalog", root / "truth.ecsv", "--model", model,
+             "-o", classified, "--no-progress", "--device", "cpu"]
+    classified.write_text("precious")
+    res, out = _run(again)
+    assert res.exit_code == 2 and "--overwrite" in out and classified.read_text() == "precious"
+    res, out = _run([*again, "--overwrite"])
+    assert res.exit_code == 0, out
+    assert len(read_catalog(classified)) == len(table)
     # training from a stamp store written by `starclass cutouts` (read lazily)
     store = tmp_path / "stamps.h5"
     files = sorted((root / "mosaics").glob("*.fits"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 import typer.main
 from astropy.table import Table
 from typer.testing import CliRunner
@@ -128,3 +129,21 @@ def test_quick_refusals_of_every_command_name_only_its_options(tmp_path, monkeyp
         assert res.output.startswith("error: ") and "Traceback" not in res.output, (args, res.output)
         assert foreign_options(res.output, args[0]) == [], (args, res.output)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.ecsv"]  # nothing written
+
+
+@pytest.mark.parametrize("extra, option, param", [
+    (["--scales", "1,x"], "--scales", "scales:"),
+    (["--scales", "0"], "--scales", "scales:"),
+    (["--normalisation", "zz"], "--normalisation", "normalisation:"),
+    (["--softening-mag", "x"], "--softening-mag", "softening_mag"),
+    (["--task", "legus4-compact", "--scales", "0.5"], "--scales", "scales must"),
+])
+def test_cutouts_option_errors_name_the_option_typed(tmp_path, monkeypatch, extra, option, param):
+    """The messages named the library's parameters (``scales:``, ``softening_mag:``), not the options."""
+    monkeypatch.chdir(tmp_path)
+    Table({"id": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0]}).write("c.ecsv")
+    res = runner.invoke(app, ["cutouts", "m", "--catalog", "c.ecsv", "-o", "s.h5", *extra])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert option in res.output and param not in res.output.replace(option, ""), res.output
+    assert foreign_options(res.output, "cutouts") == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.ecsv"]

@@ -104,6 +104,36 @@ def test_read_image_every_format(tmp_path, fmt):
     assert np.abs(a[0] - img).max() <= tol + 1e-6
 
 
+@pytest.mark.parametrize("channels", [1, 3])
+def test_npy_channels_last_is_read_as_channels(tmp_path, channels):
+    # numpy's (H, W, C) habit: (24, 24, 1) was refused as "too small" and (24, 24, 3) read as
+    # 24 channels of 24 x 3 px, which train and classify then refused naming no file
+    img = _blob(np.random.default_rng(3), "cluster")
+    np.save(tmp_path / "hwc.npy", np.repeat(img[..., None], channels, axis=2).astype(np.float32))
+    np.save(tmp_path / "chw.npy", np.repeat(img[None], channels, axis=0).astype(np.float32))
+    a = read_image(tmp_path / "hwc.npy")
+    assert a.shape == (channels, 24, 24)
+    np.testing.assert_array_equal(a, read_image(tmp_path / "chw.npy"))
+    # more than four planes stay channels first, as documented
+    np.save(tmp_path / "five.npy", np.zeros((5, 24, 24), np.float32))
+    assert read_image(tmp_path / "five.npy").shape == (5, 24, 24)
+
+
+def test_fpack_compressed_fits_is_read(tmp_path):
+    # .fits.fz (tile-compressed, as survey cutout services give them) was refused as "not an
+    # image file", and an ImageFolder of them had "no images"
+    img = _blob(np.random.default_rng(4), "cluster").astype(np.float32)
+    for lab in ("cluster", "galaxy"):
+        (tmp_path / lab).mkdir()
+        fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(img)]).writeto(tmp_path / lab / "a.fits.fz")
+    # the pixels astropy decompresses (quantised: fpack's float compression is lossy)
+    expect = fits.getdata(tmp_path / "cluster" / "a.fits.fz", ext=1)
+    np.testing.assert_array_equal(read_image(tmp_path / "cluster" / "a.fits.fz")[0], expect)
+    assert np.abs(expect - img).max() < 0.05
+    cs = read_cutout_folder(tmp_path)
+    assert len(cs) == 2 and cs.labels.tolist() == ["cluster", "galaxy"]
+
+
 def test_csv_reader_counts_groups_and_passes_columns(tmp_path):
     cs = read_cutout_folder(_make_csv_folder(tmp_path), group_column="object_id")
     assert len(cs) == 28 and cs.images.shape == (28, 1, 24, 24)
@@ -130,7 +160,7 @@ def test_one_object_with_two_labels_is_warned_about(tmp_path):
     # accepted silently before: OBJ-0's second cutout labelled galaxy while its first is a cluster
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: [dict(r, label="galaxy") if i == 1 else r for i, r in enumerate(rows)])
-    expected = r"object_id 'OBJ-0': 'galaxy' at .*row 2 \(line 3\).*'extended_cluster' at row 1"
+    expected = r"object_id 'OBJ-0': 'galaxy' at .*row 2 \(line 3 of the file\).*'extended_cluster' at row 1"
     with pytest.warns(UserWarning, match=expected):
         read_cutout_folder(p, group_column="object_id")
     import warnings
@@ -148,6 +178,28 @@ def test_imagefolder_layout_without_csv(tmp_path):
     assert sorted(set(cs.labels)) == ["cluster", "extended_cluster", "galaxy"]
     assert all(f.startswith(f"{lab}/") for f, lab in zip(cs.files, cs.labels))
     assert np.unique(cs.groups).size == 28  # no CSV: each image is its own group
+
+
+def test_imagefolder_reads_images_below_the_label_folders(tmp_path):
+    # torchvision's ImageFolder walks each label folder's tree; images in cluster/night2/ were
+    # left out without a word (train saw 14 of 28 cutouts)
+    _make_csv_folder(tmp_path, twice=0)
+    (tmp_path / "labels.csv").unlink()
+    moved = 0
+    for lab in ("cluster", "galaxy"):
+        for k, f in enumerate(sorted((tmp_path / lab).glob("*.png"))):
+            if k % 2:
+                (tmp_path / lab / "night2" / "deep").mkdir(parents=True, exist_ok=True)
+                f.rename(tmp_path / lab / "night2" / "deep" / f.name)
+                moved += 1
+    (tmp_path / "galaxy" / ".cache").mkdir()
+    _write(tmp_path / "galaxy" / ".cache" / "thumb.png", np.zeros((24, 24)), "png8")  # hidden: not a cutout
+    cs = read_cutout_folder(tmp_path)
+    assert moved > 0 and len(cs) == 24
+    assert sum(f.startswith("galaxy/night2/deep/") for f in cs.files) > 0
+    assert all(lab == f.split("/")[0] for f, lab in zip(cs.files, cs.labels))
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0 and "cutouts: 24" in res.output
 
 
 def test_directory_with_labels_csv_uses_the_csv(tmp_path):
@@ -252,6 +304,30 @@ def test_mixed_sizes(tmp_path):
     assert "obj003_0.png" in msg and "row 7" in msg
 
 
+def test_non_square_cutouts_are_refused_naming_the_file(tmp_path):
+    # every cutout 24 x 20 was read, then train/classify stopped with "cutouts must be square
+    # [N, C, H, W]; got shape (28, 1, 24, 20)", naming neither a file nor a row
+    p = _make_csv_folder(tmp_path)
+    for f in sorted(tmp_path.glob("*/*.png")):
+        _write(f, _blob(np.random.default_rng(0), "cluster")[:, :20], "png8")
+    msg = _expect_error(p, "not square")
+    assert "row 1" in msg and "obj000_0.png" in msg and "24 x 20" in msg
+
+
+def test_blank_and_all_empty_rows_are_skipped_and_lines_stay_right(tmp_path):
+    # a spreadsheet's trailing ",,," rows stopped the folder ("row 29: empty 'file'"), and after
+    # a blank line in the middle every message named the line above the one at fault
+    p = _make_csv_folder(tmp_path)
+    text = p.read_text().splitlines()
+    p.write_text("\n".join(text[:5] + [""] + text[5:] + [",,,", " , , ,"]) + "\n")
+    cs = read_cutout_folder(p)
+    assert len(cs) == 28
+    (tmp_path / cs.files[6]).write_bytes(b"not an image")  # row 7: line 9 of the file after the blank
+    msg = _expect_error(p, "cannot read")
+    assert "row 7 (line 9 of the file)" in msg
+    assert text[7].split(",")[0] in msg
+
+
 def test_file_listed_twice(tmp_path):
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: rows + [dict(rows[2], object_id="OTHER")])
@@ -266,6 +342,27 @@ def test_unknown_label(tmp_path):
     with pytest.raises(StarclassError, match="'star' is not known") as info:
         label_classes(cs, get_preset("m31-real").label_map)
     assert "row 10" in str(info.value)
+
+
+def test_a_label_that_differs_in_case_is_pointed_out(tmp_path):
+    # an ImageFolder with Cluster/ and Galaxy/ was refused as "label 'Cluster' is not known",
+    # leaving the user to spot the capital letter
+    _make_csv_folder(tmp_path)
+    (tmp_path / "labels.csv").unlink()
+    (tmp_path / "galaxy").rename(tmp_path / "Galaxy")
+    cs = read_cutout_folder(tmp_path)
+    with pytest.raises(StarclassError, match="'Galaxy' is not known.*case included: 'galaxy'?"):
+        label_classes(cs, get_preset("m31-real").label_map)
+    # evaluate --label-column says the same
+    from starclass.evaluate.task import EvalTask
+
+    task = EvalTask.from_config(get_preset("m31-real"))
+    with pytest.raises(StarclassError, match="row 2 has label 'GALAXY'.*case included: 'galaxy'?"):
+        task.label_classes(["cluster", "GALAXY"])
+    # a label with no other spelling among the known ones gets no such hint
+    with pytest.raises(StarclassError) as info:
+        task.label_classes(["star"])
+    assert "case included" not in str(info.value)
 
 
 def test_group_split_across_folds(tmp_path):
@@ -318,6 +415,122 @@ def test_cli_train_then_classify_cutouts(tmp_path):
     (data / "labels.csv").unlink()
     res = runner.invoke(app, ["classify", "--stamps", str(data), "--model", str(tmp_path / "model"),
                               "-o", str(tmp_path / "out2.ecsv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+
+
+def test_cli_classify_stamps_applies_threshold(tmp_path):
+    # classify --stamps --threshold T was accepted and ignored: class_pred stayed the most
+    # probable class (PAndAS cutouts with P(cluster) 0.47 at --threshold 0.3 were called galaxies)
+    from astropy.table import Table
+
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    base = tmp_path / "base.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(base),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t0 = Table.read(base)
+    # decisions are taken on the raw probabilities (calibration never changes a class)
+    raw = np.asarray(t0["prob_1_raw" if "prob_1_raw" in t0.colnames else "prob_1"])
+    thr = float(np.sort(raw)[len(raw) // 4])  # a quarter of the rows below it, whatever the argmax says
+    out = tmp_path / "thr.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--threshold", str(thr), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t = Table.read(out)
+    np.testing.assert_array_equal(np.asarray(t["class_pred"]), np.where(raw >= thr, 1, 2))
+    assert t.meta["threshold"] == pytest.approx(thr) and t.meta["positive_class"] == 1
+    # a threshold outside [0, 1] is refused before anything is written
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "bad.ecsv"), "--threshold", "7", "--no-progress"])
+    assert res.exit_code == 2 and "--threshold" in res.output and not (tmp_path / "bad.ecsv").exists()
+
+
+def test_classified_folder_meta_keeps_the_task_merges(tmp_path):
+    # classify --stamps to ECSV wrote no eval_merges in the meta: evaluate of a three-class
+    # output with a cluster/galaxy merge scored the three classes only (mosaics kept it)
+    from starclass.evaluate.compare import evaluate_catalogs
+
+    p = _make_csv_folder(tmp_path / "data")
+    cfg = get_preset("m31-real", stamp_size=16, classes=[1, 2, 3], class_names=["gc", "ext", "gal"],
+                     label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 3},
+                     eval_merges={"binary": {"cluster": [1, 2], "galaxy": [3]}}, positive_class=None,
+                     recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "three.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    ev = evaluate_catalogs(out, label_column="label", n_boot=0)
+    assert ev.task.source == "meta"
+    merges = {r.merge: r for r in ev.comparisons[0].results}
+    assert "binary" in merges
+    from astropy.table import Table
+
+    t = Table.read(out)
+    ref = np.where(np.asarray(t["label"]) == "galaxy", 2, 1)
+    pred = np.where(np.asarray(t["class_pred"]) == 3, 2, 1)
+    assert merges["binary"].accuracy == pytest.approx(np.mean(ref == pred))
+
+
+def test_cli_a_folder_labelled_in_part_is_classified_and_evaluated_on_its_labels(tmp_path):
+    # classify --stamps refused the whole folder ("row 3: empty 'label'") though the label
+    # column is optional there; evaluate refused the output's empty cells ("row 3 has no label")
+    from astropy.table import Table
+    from sklearn.metrics import accuracy_score
+
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    _rewrite(p, lambda rows: [dict(r, label="") if i % 4 == 2 else r for i, r in enumerate(rows)])
+    # training still needs every label
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m2"),
+                              "--no-progress"])
+    assert res.exit_code == 2 and "row 3 (line 4" in res.output and "empty 'label'" in res.output
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "7 unlabelled" in res.output
+    t = Table.read(out, format="ascii.csv")
+    unlabelled = np.arange(len(t)) % 4 == 2
+    assert np.all(np.asarray(t["class_ref"])[unlabelled] == 0) and np.all(np.asarray(t["class_ref"])[~unlabelled] > 0)
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "-o", str(tmp_path / "ev"),
+                              "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 0, res.output
+    labels = np.asarray(t["label"].filled("") if hasattr(t["label"], "filled") else t["label"]).astype(str)
+    y = np.array([{"cluster": 1, "extended_cluster": 1, "galaxy": 2}[s] for s in labels[~unlabelled]])
+    acc = accuracy_score(y, np.asarray(t["class_pred"])[~unlabelled])
+    assert f"accuracy[2class] = {acc:.3f}" in res.output and "(21 objects)" in res.output
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0 and "(none: classify only) 7" in res.output
+
+
+def test_cli_classify_stamps_to_fits_names_a_non_ascii_file_name(tmp_path):
+    # a folder "Ströme/" ended, after the whole classification, in "cannot write catalogue
+    # out.fits: UnicodeEncodeError: 'ascii' codec can't encode character '\\xf6' in position 3"
+    p = _make_csv_folder(tmp_path / "data")
+    task = _task(tmp_path)
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "model"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    (tmp_path / "data" / "galaxy").rename(tmp_path / "data" / "Ströme")
+    _rewrite(p, lambda rows: [dict(r, file=r["file"].replace("galaxy/", "Ströme/")) for r in rows])
+    out = tmp_path / "out.fits"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 2 and "column 'file' row 3" in res.output and "Ströme/obj001_0.png" in res.output
+    assert ".ecsv" in res.output and "Traceback" not in res.output and not out.exists()
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "out.ecsv"), "--no-progress"])
     assert res.exit_code == 0, res.output
 
 
@@ -390,6 +603,23 @@ def test_cli_info_summarises_a_cutout_folder(tmp_path):
     assert "cutout folder" not in runner.invoke(app, ["info", str(tmp_path / "fields")]).output
 
 
+def test_cli_info_reads_an_imagefolder_with_text_notes(tmp_path):
+    # a README.txt beside the label folders (or notes.txt in one) made info answer "no catalogue
+    # could be read" while train and classify --stamps read the folder as it is
+    _make_csv_folder(tmp_path)
+    (tmp_path / "labels.csv").unlink()
+    (tmp_path / "README.txt").write_text("cutouts from our survey, g band\n")
+    (tmp_path / "galaxy" / "notes.txt").write_text("two of these may be stars\n")
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "one sub-folder per label" in res.output and "cutouts: 28" in res.output
+    # a folder with neither catalogues nor images keeps the catalogue reader's message
+    (tmp_path / "other" / "sub").mkdir(parents=True)
+    (tmp_path / "other" / "sub" / "a.txt").write_text("x\n")
+    res = runner.invoke(app, ["info", str(tmp_path / "other")])
+    assert res.exit_code == 2 and "no catalogue could be read" in res.output
+
+
 def test_cli_train_names_a_missing_label_column(tmp_path):
     # "no label column: the cutouts need labels" named neither the column asked for nor those there
     p = _make_csv_folder(tmp_path / "data")
@@ -408,7 +638,9 @@ def test_cli_calibrate_takes_the_label_column_of_a_cutout_folder(tmp_path):
                               "--no-progress", "--epochs", "1"])
     assert res.exit_code == 0, res.output
     p.write_text(p.read_text().replace("file,label,", "file,klass,", 1))
-    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--label-column", "klass", "--overwrite"])
+    # the training folder itself, for brevity: calibrate refuses its rows without --allow-training-rows
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--label-column", "klass", "--overwrite",
+                              "--allow-training-rows"])
     assert res.exit_code == 0, res.output
     assert "calibrated" in res.output and "on 28 rows" in res.output
     res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
@@ -428,7 +660,8 @@ def test_cli_train_rerun_that_trains_nothing_keeps_calibration_and_threshold(tmp
     argv = ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model), "--no-progress",
             "--epochs", "1"]
     assert runner.invoke(app, argv).exit_code == 0
-    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite"])
+    # the training folder itself, for brevity: calibrate refuses its rows without --allow-training-rows
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite", "--allow-training-rows"])
     assert res.exit_code == 0, res.output
     set_tuned_threshold(model, {"threshold": 0.37, "target_purity": 0.9})
     before = (model / "manifest.json").read_text()

@@ -132,7 +132,8 @@ def test_cli_detect_measures_given_positions_and_rejects_off_image(tmp_path):
     out2 = tmp_path / "m2.ecsv"
     res = CliRunner().invoke(app, ["detect", str(img_dir), "-o", str(out2), "--positions", str(pos), "--no-progress"])
     assert res.exit_code == 2
-    assert "row 3" in res.output
+    # the fourth row, counted from 1 as every reader counts (it said "row 3")
+    assert "row 4 (id " in res.output and "counted from 1" in res.output and "row 3" not in res.output
     assert not out2.exists()
 
 

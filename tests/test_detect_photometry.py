@@ -104,8 +104,9 @@ def test_positions_off_the_image_raise_naming_rows():
     with pytest.raises(StarclassError) as exc:
         measure(_mosaics(img), t)
     msg = str(exc.value)
-    assert "row 1" in msg and "id 12" in msg and "row 2" in msg and "id 13" in msg
-    assert "row 0" not in msg
+    # rows counted from 1, as the catalogue readers count them (this said "row 1" for id 12, the second row)
+    assert "row 2 (id 12)" in msg and "row 3 (id 13)" in msg and "counted from 1" in msg
+    assert "row 1 " not in msg
 
 
 def test_missing_xy_column_raises():

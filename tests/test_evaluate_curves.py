@@ -38,6 +38,18 @@ def test_threshold_scan_monotonic_recall_and_masked_purity():
     assert t["tp"][0] + t["fn"][0] == y.sum()
 
 
+def test_threshold_scan_f1_equals_sklearn_where_nothing_selected_is_right():
+    from sklearn.metrics import f1_score
+
+    y = np.array([1, 1, 0, 0, 1, 0], bool)
+    s = np.array([0.2, 0.3, 0.95, 0.6, 0.1, 0.4])
+    ths = [0.05, 0.5, 0.9, 0.99]  # 0.5 and 0.9 select only negatives, 0.99 nothing
+    t = threshold.threshold_scan(y, s, thresholds=ths)
+    expect = [f1_score(y, s >= th, zero_division=0) for th in ths]
+    np.testing.assert_allclose(np.asarray(t["f1"].filled(np.nan)), expect)
+    assert not t["f1"].mask.any()
+
+
 def test_metrics_vs_magnitude_cumulative_counts():
     mag = np.array([18.2, 19.5, 20.1, 21.7, 99.999])
     y = np.array([1, 1, 0, 1, 1], bool)

@@ -162,6 +162,15 @@ def test_every_printed_figure_equals_scikit_learn():
                                                 round(2 * pur * rec / (pur + rec), 3)], abs=1e-9)
 
 
+def test_threshold_lines_name_their_class_when_no_threshold_reaches_the_purity():
+    # a three-class (and a five-class) stamps run printed "threshold for 80% purity: no
+    # threshold reaches ..." once per class, without saying which class each line was about
+    t, task = _three_class_output()
+    ev = evaluate_catalogs(t, task=task, label_column="label", n_boot=0, target_purity=0.999)
+    lines = [ln for ln in ev.comparisons[0].lines() if "threshold for" in ln]
+    assert lines and all(re.search(r"purity of class \S+: ", ln) for ln in lines)
+
+
 # ----------------------------------------------------------------------------- pairing without positions
 
 

@@ -62,8 +62,19 @@ def test_undefined_precision_is_masked_not_nan():
     assert r.balanced_accuracy == pytest.approx((1 + 1 + 0) / 3)
 
 
+def test_f1_of_a_class_never_predicted_right_is_zero_as_in_sklearn():
+    # class 2: 2 references, 1 prediction, none right; class 3: 2 references, never predicted;
+    # class 4: neither. F1 was masked ("-") for 2 and 3 where scikit-learn gives 0
+    ref = np.array([1, 1, 1, 2, 2, 3, 3])
+    pred = np.array([1, 1, 2, 1, 1, 1, 1])
+    t = classification_summary(ref, pred).per_class
+    _, _, f, _ = precision_recall_fscore_support(ref, pred, labels=[1, 2, 3], zero_division=0)
+    np.testing.assert_allclose(np.asarray(t["f1"][:3].filled(np.nan)), f)
+    assert t["f1"].mask.tolist() == [False, False, False, True]
+
+
 def test_class_outside_config_is_named():
-    with pytest.raises(StarclassError, match=r"class \[5\].*row 2"):
+    with pytest.raises(StarclassError, match=r"class \[5\].*row 3"):
         check_classes(np.array([1, 2, 5, 3]), (1, 2, 3, 4), what="prediction")
 
 

@@ -181,7 +181,7 @@ def test_m31_reference_classes_are_mapped_like_training_labels():
     assert ev.task.positive == 1 and ev.task.threshold == pytest.approx(0.669)
     bad = t.copy()
     bad["class_ref"][7] = 6
-    with pytest.raises(StarclassError, match=r"class 6 \(row 7\).*m31-binary"):
+    with pytest.raises(StarclassError, match=r"class 6 \(row 8\).*m31-binary"):
         evaluate_catalogs(bad, task="m31-binary", n_boot=0)
 
 

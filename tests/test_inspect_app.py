@@ -105,9 +105,9 @@ def test_labels_are_personal_and_keep_history(setup):
     assert [(h["cls"], h["subclass"], h["comment"]) for h in h_ann] == [(4, "4.3", "three stars"), (3, None, "")]
     assert {h["user"] for h in login(app, "boss").get("/api/history/2").json()["history"]} == {"ann", "bob"}
     assert bob.get("/api/consensus").status_code == 403
-    # bad input is a 400 with a message
+    # a bad subclass is a 422 with a message, as a bad class is (it was a 400)
     r = ann.post("/api/label", json={"candidate_id": "2", "cls": 2, "subclass": "4.1"})
-    assert r.status_code == 400 and "class 4" in r.json()["detail"]
+    assert r.status_code == 422 and "class 4" in r.json()["detail"]
     assert ann.post("/api/label", json={"candidate_id": "nope", "cls": 2}).status_code == 404
 
 
@@ -253,3 +253,20 @@ def test_loopback_server_refuses_other_host_names(setup):
     assert TestClient(app, base_url="http://127.0.0.1:8000").get("/login").status_code == 200
     # a page on another name that resolves to 127.0.0.1 (DNS rebinding) gets nothing
     assert TestClient(app, base_url="http://evil.example:8000").get("/login").status_code == 400
+
+
+@pytest.mark.parametrize("body, field, allowed", [
+    ({"cls": 7}, "cls", "1 ("),                                  # not a class of the scheme
+    ({"cls": 4, "subclass": "4.99"}, "subclass", "4.1, 4.2"),    # not a subclass
+    ({"cls": 4, "subclass": 4.1}, "subclass", "4.1, 4.2"),       # a number: 4.10 would arrive as 4.1
+    ({"cls": 2, "subclass": "4.3"}, "subclass", "class 4"),      # a subclass of another class
+])
+def test_bad_class_and_bad_subclass_are_both_422_naming_the_field(setup, body, field, allowed):
+    """A bad subclass answered 400 (the generic StarclassError handler), a bad class 422."""
+    _, engine, app = setup
+    ann = login(app, "ann")
+    r = ann.post("/api/label", json={"candidate_id": "3", **body})
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert detail.startswith(f"{field}:") and allowed in detail, detail
+    assert db.labels_of(engine, "", candidate_ids=["3"]) == []

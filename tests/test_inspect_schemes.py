@@ -130,7 +130,7 @@ def test_api_validates_values_against_the_scheme(field_dir, tmp_path):
     cat = _login(gc_app, "ann")
     assert cat.post("/api/label", json={"candidate_id": "2", "cls": 5}).status_code == 200
     assert cat.post("/api/label", json={"candidate_id": "2", "cls": 6}).status_code == 422
-    assert cat.post("/api/label", json={"candidate_id": "2", "cls": 3, "subclass": "4.1"}).status_code == 400
+    assert cat.post("/api/label", json={"candidate_id": "2", "cls": 3, "subclass": "4.1"}).status_code == 422
     assert cat.get("/").text.count('class="cls ') == 5
 
 

@@ -108,7 +108,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path, ext):
     bad = schema_table()
     bad["obj"] = np.array([object(), None, {"b": 2}, 3, "x", 4.0], dtype=object)
     with pytest.raises(StarclassError, match=f"cat.{ext}"):
-        write_catalog(bad, target)
+        write_catalog(bad, target, overwrite=True)
     assert target.read_bytes() == before  # the previous file is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"cat.{ext}"]  # no temp left over
 
@@ -304,3 +304,15 @@ def test_a_nan_id_is_refused_naming_the_row(tmp_path):
     t = Table({"id": [1.0, float("nan"), 3.0], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]})
     with pytest.raises(StarclassError, match=r"id.*row\(s\) 2"):
         validate_catalog(t)
+
+
+def test_write_catalog_refuses_an_existing_file_by_default(tmp_path):
+    """The default was overwrite=True; astropy's Table.write (and so users' habit) is overwrite=False."""
+    target = tmp_path / "cat.ecsv"
+    write_catalog(schema_table(), target)
+    before = target.read_bytes()
+    with pytest.raises(StarclassError, match="exists"):
+        write_catalog(schema_table()[:2], target)
+    assert target.read_bytes() == before
+    write_catalog(schema_table()[:2], target, overwrite=True)
+    assert len(read_catalog(target)) == 2

@@ -186,7 +186,7 @@ def test_classify_votes_are_checked_before_the_model_is_loaded(tmp_path):
     (tmp_path / "model").mkdir()  # not a model: loading it would be the first error
     write_catalog(Table({"id": [1, 2, 3], "x": [5.0, 6.0, 7.0], "y": [5.0, 6.0, 7.0]}), tmp_path / "cat.ecsv")
     cases = {"dup.ecsv": (Table({"id": [1, 1], "class_h1": [1, 2]}), "id 1 appears 2 times"),
-             "unknown.ecsv": (Table({"id": [1, 9], "class_h1": [1, 2]}), "first at row 1; e.g. 9"),
+             "unknown.ecsv": (Table({"id": [1, 9], "class_h1": [1, 2]}), "first at row 2; e.g. 9"),
              "none.ecsv": (Table({"id": [1, 2], "vote": [1, 2]}), "no class_h<k> vote columns")}
     for name, (votes, message) in cases.items():
         write_catalog(votes, tmp_path / name)

@@ -77,10 +77,18 @@ def test_every_classifier_follows_the_contract(name, fitted, toy, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["cnn", "trees", "boosting"])
-def test_an_unfitted_classifier_says_so(name, toy):
+def test_an_unfitted_classifier_says_so(name, toy, tmp_path):
+    """scikit-learn's NotFittedError (it raised a plain StarclassError), still a StarclassError for the CLI."""
+    from sklearn.exceptions import NotFittedError
+
     est, _, _, x_test = _cases(toy)[name]
-    with pytest.raises(StarclassError, match="fit"):
-        est.predict_proba(x_test)
+    for method in (est.predict_proba, est.predict):
+        with pytest.raises(NotFittedError, match="fit") as info:
+            method(x_test)
+        assert isinstance(info.value, StarclassError)
+    with pytest.raises(NotFittedError):  # a baseline wrote the unfitted estimator
+        est.save(tmp_path / "unfitted")
+    assert not (tmp_path / "unfitted").exists()
 
 
 def test_cnn_fit_is_deterministic_and_wraps_training(fitted, toy):
@@ -126,3 +134,37 @@ def test_cnn_bad_parameters_are_reported_by_fit_naming_them(params, word, toy):
     est = CNNClassifier(**{"config": TASK, **params})  # __init__ accepts anything
     with pytest.raises(StarclassError, match=word):
         est.fit(train.inputs, train.class_ref)
+
+
+def test_cnn_save_leaves_exactly_the_saved_model(fitted, toy, tmp_path):
+    """Saving a one-member model over a two-member one left member_02.pt behind, and the survey's
+    model digest counted it; a non-empty folder is now refused without overwrite=True."""
+    from starclass.survey.plan import model_digest
+
+    one, _, _, x_test = fitted["cnn"]
+    train, _ = toy
+    two = CNNClassifier(TASK, epochs=1, ensemble=2, seed=1, device="cpu").fit(train.inputs, train.class_ref)
+    folder = two.save(tmp_path / "model")
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "member_01.pt", "member_02.pt"]
+    before = model_digest(folder)
+    with pytest.raises(StarclassError, match="overwrite=True"):
+        one.save(folder)
+    assert model_digest(folder) == before  # refused: nothing written
+    one.save(folder, overwrite=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "member_01.pt"]
+    assert model_digest(folder) != before and len(load_model(folder).members) == 1
+    np.testing.assert_allclose(CNNClassifier.load(folder).predict_proba(x_test), one.predict_proba(x_test),
+                               rtol=0, atol=1e-6)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # no temporary folder left
+
+
+def test_cnn_save_never_deletes_other_files(fitted, tmp_path):
+    one = fitted["cnn"][0]
+    folder = one.save(tmp_path / "model")
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(StarclassError, match="notes.txt"):
+        one.save(folder, overwrite=True)
+    assert (folder / "notes.txt").read_text() == "mine" and (folder / "manifest.json").is_file()
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(StarclassError, match="not a folder"):
+        one.save(tmp_path / "a_file", overwrite=True)

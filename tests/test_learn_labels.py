@@ -29,18 +29,23 @@ def _votes_table(votes: np.ndarray) -> Table:
     return Table({c: votes[:, j] for j, c in enumerate(COLS)})
 
 
-def test_mode_reproduces_the_simulators_consensus():
-    # the simulator's class_ref (ties to person 1, else the smallest class) is today's training label
+def test_mode_reproduces_the_simulators_consensus_without_ties():
+    # the simulator's class_ref sends a tie to person 1 (the teams' senior classifier); the mode
+    # of train and inspect sends it to the class nearest the mean: they agree on every untied row
     votes = np.random.default_rng(0).integers(1, 5, size=(500, 3))
     got = vote_targets(_votes_table(votes), COLS, "mode", classes=[1, 2, 3, 4])
-    assert np.array_equal(got.argmax(axis=1) + 1, consensus(votes))
+    counts = np.stack([(votes == c).sum(axis=1) for c in (1, 2, 3, 4)], axis=1)
+    untied = (counts == counts.max(axis=1, keepdims=True)).sum(axis=1) == 1
+    assert 0 < (~untied).sum() < len(votes)
+    assert np.array_equal((got.argmax(axis=1) + 1)[untied], consensus(votes)[untied])
     assert np.all(got.sum(axis=1) == 1)
 
 
 @pytest.mark.parametrize(("row", "expect"), [
     ([3, 1, 1], 1),  # a majority wins
-    ([2, 1, 4], 2),  # three-way tie: the first column's vote
-    ([0, 4, 2], 2),  # tie without the first column's vote: the smallest tied class
+    ([2, 1, 4], 2),  # three-way tie: the class nearest the mean 2.33
+    ([0, 4, 2], 4),  # tie, mean 3 equally near 2 and 4: the higher class
+    ([1, 2, 0], 2),  # tie, mean 1.5: the higher class, whoever voted first
     ([3, 0, 0], 3),  # one vote is a mode
 ])
 def test_mode_ties_as_documented(row, expect):
@@ -65,7 +70,7 @@ def test_soft_targets_skip_missing_votes():
 
 def test_bad_vote_columns_are_named():
     t = Table({"class_h1": [1, 2], "class_h2": [1.5, 2]})
-    with pytest.raises(StarclassError, match="class_h2.*row 0"):
+    with pytest.raises(StarclassError, match="class_h2.*row 1"):
         vote_targets(t, ["class_h1", "class_h2"], "soft")
     with pytest.raises(StarclassError, match="class_h9"):
         vote_targets(t, ["class_h1", "class_h9"], "soft")
@@ -178,7 +183,7 @@ def test_votes_written_as_text_are_read_or_named_by_column_and_row(tmp_path):
 
     (tmp_path / "v.csv").write_text("id,class_h1,class_h2\n1,1,2\n2,x,2\n3,3,\n")
     votes = read_votes(tmp_path / "v.csv")
-    with pytest.raises(StarclassError, match=r"v\.csv, column 'class_h1', row 1: class 'x' is not a number"):
+    with pytest.raises(StarclassError, match=r"v\.csv, column 'class_h1', row 2: class 'x' is not a number"):
         vote_matrix(votes, ["class_h1", "class_h2"], name="v.csv")
     text = Table({"a": np.array(["1", " 2 ", ""]), "b": np.array(["4", "", "3"])})
     assert vote_matrix(text, ["a", "b"]).tolist() == [[1, 4], [2, 0], [0, 3]]
@@ -187,4 +192,22 @@ def test_votes_written_as_text_are_read_or_named_by_column_and_row(tmp_path):
     votes = Table({"id": ["c1", "c9"], "class_h1": [1, 2]})
     with pytest.raises(StarclassError) as err:
         joint_with_votes(cfg, cat, np.full((3, 4), 0.25), votes, name="v.ecsv")
-    assert "first at row 1; e.g. c9" in str(err.value) and "np.str_" not in str(err.value)
+    assert "first at row 2; e.g. c9" in str(err.value) and "np.str_" not in str(err.value)
+
+
+def test_inspect_export_and_train_mode_break_a_tie_alike():
+    """The export's class_ref took the tied class nearest the mean; train --label-model mode the
+    first column's vote: [1, 2] was exported as 2 and trained as 1. Now both use schema.vote_mode."""
+    from starclass.inspect.consensus import consensus_table
+    from starclass.learn.config import get_preset
+    from starclass.learn.labels import votes_for_catalogue
+
+    M = np.array([[1, 2, 0], [2, 1, 0], [0, 4, 2], [1, 2, 4], [3, 1, 0], [1, 1, 2], [4, 3, 0], [2, 3, 1]])
+    exported, summary = consensus_table(M, [str(i) for i in range(1, len(M) + 1)], ["ann", "bob", "cat"],
+                                        scheme="phangs")
+    assert summary["n_ties"] >= 6
+    for order in (COLS, COLS[::-1]):  # the order of the people changes nothing
+        vt = votes_for_catalogue(get_preset("legus4"), exported, columns=order, model="mode")
+        trained = np.asarray(get_preset("legus4").classes)[vt.targets.argmax(axis=1)]
+        assert trained.tolist() == exported["class_ref"].tolist()
+    assert exported["class_ref"].tolist()[:2] == [2, 2]

@@ -68,7 +68,7 @@ def test_mismatched_option_counts_and_bad_fields_list_name_the_problem(fields):
                      "--catalog", fields / "south.ecsv", "-o", fields / "m_bad2")
     assert code == 2 and "1 mosaics folder(s) but 2 --catalog" in out, out
     (fields / "bad.csv").write_text("mosaics,catalog\nnorth,north.ecsv\nwest,south.ecsv\n")
-    with pytest.raises(StarclassError, match=r"line 3: .*west does not exist"):
+    with pytest.raises(StarclassError, match=r"row 2 \(line 3 of the file\): .*west does not exist"):
         read_fields_list(fields / "bad.csv")
     (fields / "nocat.csv").write_text("mosaics,cat\nnorth,north.ecsv\n")
     with pytest.raises(StarclassError, match="no column catalog"):

@@ -75,7 +75,7 @@ def test_no_overlap_and_bad_class_are_clear(cats):
         evaluate_sections(pred, {"far": far}, science=False, n_boot=10)
     bad = pred.copy()
     bad["class_pred"][5] = 7
-    with pytest.raises(StarclassError, match=r"class \[7\].*row 5"):
+    with pytest.raises(StarclassError, match=r"class \[7\].*row 6"):
         evaluate_sections(bad, {"truth": truth}, science=False, n_boot=10)
 
 
@@ -130,3 +130,23 @@ def test_report_mosaics_without_model_are_refused(cats, tmp_path):
                                  str(tmp_path / "rep.html"), "--mosaics", str(tmp_path / "m"), "--bootstrap", "0"])
     assert r.exit_code == 2 and "--mosaics" in r.output and "--model" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "rep.html").exists()
+
+
+@pytest.mark.parametrize("n_classes", [2, 5])
+def test_gradcam_figure_profile_label_clears_the_mean_maps(n_classes):
+    # the radial-profile panel sat in the column next to the last mean map: its y label
+    # ("mean Grad-CAM") was drawn over that map in the two- and five-class reports
+    from starclass.report.figures import fig_gradcam
+
+    avg = {k: np.random.default_rng(k).random((16, 16)) for k in range(1, n_classes + 1)}
+    prof = {k: (np.arange(8.0), np.linspace(0.2, 0.4, 8)) for k in avg}
+    fig = fig_gradcam(np.zeros((2 * n_classes, 16, 16)), np.zeros((2 * n_classes, 16, 16)),
+                      ["x"] * (2 * n_classes), avg, prof, "t")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    profile = next(ax for ax in fig.axes if ax.get_ylabel())
+    label_box = profile.yaxis.label.get_window_extent(renderer)
+    means = [ax for ax in fig.axes if ax.get_title().startswith("mean, class")]
+    assert len(means) == n_classes
+    for ax in means:
+        assert not label_box.overlaps(ax.get_window_extent(renderer)), ax.get_title()

@@ -287,6 +287,12 @@ def test_inspect_export_never_onto_the_catalogue_or_the_database(tmp_path, monke
     assert _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv"])[0] == 0
     code, out = _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv"])
     assert code == 2 and "give --overwrite" in out
+    # write_catalog's default became overwrite=False: --overwrite must still replace the export and summary
+    (tmp_path / "s.json").write_text("old")
+    code, out = _run(["inspect", tmp_path, "--db", url, "--export", tmp_path / "l.ecsv", "--summary",
+                      tmp_path / "s.json", "--overwrite"])
+    assert code == 0, out
+    assert json.loads((tmp_path / "s.json").read_text())
 
 
 def test_a_folder_that_cannot_be_made_is_an_error_naming_the_path(tmp_path):

@@ -99,7 +99,7 @@ def test_set_units_touches_only_schema_columns():
 def test_class_array_reads_masked_nan_and_rejects_subclasses():
     t = Table({"c": MaskedColumn([1.0, 2.0, np.nan, -1.0], mask=[False, True, False, False])})
     assert schema.class_array(t, "c").tolist() == [1, 0, 0, 0]
-    with pytest.raises(StarclassError, match="row 1"):
+    with pytest.raises(StarclassError, match="row 2"):  # the second row, counted from 1
         schema.class_array(Table({"c": [1.0, 4.2]}), "c")
     with pytest.raises(StarclassError, match="no column 'class_ref'"):
         schema.class_array(Table({"c": [1]}), schema.CLASS_REF)

@@ -63,3 +63,23 @@ def test_unknown_preset_lists_every_preset_the_help_names(tmp_path):
         assert name in help_text  # the help names it ...
         assert name in r.output, name  # ... and so does the message
     assert not (tmp_path / "x").exists()
+
+
+def test_zero_candidates_is_refused_naming_the_option(tmp_path):
+    """``--n-candidates 0`` wrote an empty truth.ecsv that detect --truth, cutouts and train then refused."""
+    out = tmp_path / "empty"
+    r = CliRunner().invoke(app, ["simulate", str(out), "--size", "64", "--n-candidates", "0", "--quiet"])
+    assert r.exit_code == 2, r.output
+    assert "--n-candidates" in r.output and "Traceback" not in r.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_zero_candidates_is_refused_by_the_config():
+    """The Python API refuses it too, before any rendering."""
+    import pytest
+
+    from starclass.errors import StarclassError
+    from starclass.simulate import preset
+
+    with pytest.raises(StarclassError, match="n_candidates must be >= 1"):
+        preset("hst", shape=(64, 64), n_candidates=0)

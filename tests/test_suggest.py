@@ -282,3 +282,28 @@ def test_suggest_names_a_bad_by_before_any_work(tmp_path):
     assert res.exit_code == 2
     assert text.strip().splitlines() == ["error: --by 'margn': use one of entropy, margin, set-size"]
     assert not (tmp_path / "s.ecsv").exists()
+
+
+def test_suggest_ranks_a_classified_cutout_folder(tmp_path):
+    """classify --stamps writes file, class_pred and prob_<k> but no id and no positions: suggest
+    refused it ("required column 'id' missing") though its help takes any classify output; the
+    cutouts labelled so far (--labels, a CSV with a file column) are left out by file."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.array([0.95, 0.52, 0.70, 0.49, 0.10, 0.60])
+    files = [f"dir with space/c{i}.png" for i in range(6)]
+    cand = Table({"file": files, "label": ["cluster"] * 6, "class_pred": np.where(p1 >= 0.5, 1, 2),
+                  "prob_1": p1, "prob_2": 1 - p1, "model": [str(model)] * 6})
+    cand.write(tmp_path / "out.csv", format="ascii.csv")
+    (tmp_path / "done.csv").write_text("file,label\n" + f"{files[3]},galaxy\n")
+    out = tmp_path / "sugg.csv"
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels", tmp_path / "done.csv"])
+    assert res.exit_code == 0, text
+    got = Table.read(out, format="ascii.csv")
+    # by entropy, most uncertain first, the labelled c3 (P = 0.49) left out: c1, c5, c2
+    order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
+    expect = [files[i] for i in order if i != 3][:3]
+    assert list(got["file"]) == expect
+    assert "--init-from" in text and "inspect" not in text
+    # positions are needed to cut stamps from mosaics: refused by name, nothing written
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s2.csv", "--mosaics", tmp_path])
+    assert res.exit_code == 2 and "leave out --mosaics" in text and not (tmp_path / "s2.csv").exists()

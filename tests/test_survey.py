@@ -188,7 +188,7 @@ def test_cli_bad_plan_exits_2_naming_the_row(survey_dir, tmp_path):
     r = CliRunner().invoke(app, ["survey", str(p), "-o", str(tmp_path / "out"), "--model",
                                  str(survey_dir / "model"), "--no-progress"])
     assert r.exit_code == 2, r.output
-    assert "field 'missing'" in r.output and "row 3" in r.output
+    assert "field 'missing'" in r.output and "row 2 (line 3 of the file)" in r.output
     assert not (tmp_path / "out").exists()
 
 

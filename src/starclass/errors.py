@@ -3,7 +3,12 @@
 Every error caused by bad input (a file, a column, a row, a parameter) is raised as
 :class:`StarclassError` with a message that names the culprit. The CLI prints the message and
 exits with status 2 instead of showing a traceback.
+
+:class:`NotFittedError` (an estimator used before ``fit``) is made on first use: it derives from
+scikit-learn's, whose import costs seconds that ``starclass --help`` should not pay.
 """
+
+from __future__ import annotations
 
 
 class StarclassError(ValueError):
@@ -21,3 +26,35 @@ class ColumnMapError(StarclassError):
     >>> isinstance(ColumnMapError("column 38 in the column map does not exist"), StarclassError)
     True
     """
+
+
+def _make_not_fitted() -> type:
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    class NotFittedError(StarclassError, SklearnNotFittedError):
+        """An estimator's ``predict`` / ``predict_proba`` / ``save`` called before ``fit`` (or ``load``).
+
+        Both a :class:`StarclassError` (so the CLI prints it and exits 2) and scikit-learn's
+        :class:`sklearn.exceptions.NotFittedError` (so code written for scikit-learn estimators,
+        e.g. ``except NotFittedError`` around :func:`sklearn.utils.validation.check_is_fitted`, catches it).
+
+        Examples
+        --------
+        >>> from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+        >>> from starclass.errors import NotFittedError, StarclassError
+        >>> issubclass(NotFittedError, SklearnNotFittedError) and issubclass(NotFittedError, StarclassError)
+        True
+        """
+
+    NotFittedError.__module__ = __name__
+    NotFittedError.__qualname__ = "NotFittedError"
+    return NotFittedError
+
+
+def __getattr__(name: str) -> type:
+    # module-level __getattr__ (PEP 562): scikit-learn is imported only when NotFittedError is asked for
+    if name == "NotFittedError":
+        cls = _make_not_fitted()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -179,11 +179,11 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     echo(f"[2/6] detecting candidates in {mosaics.v_band} and measuring {len(mosaics.bands)} bands ...")
     candidates = detect(mosaics, galaxy="SIM-TEST", progress=progress)
     cand_path = outdir / "candidates.ecsv"
-    write_catalog(candidates, cand_path)
+    write_catalog(candidates, cand_path, overwrite=False)  # a fresh folder (atomic_dir): nothing to replace
     truth = read_catalog(fields["test"]["truth"])
     humans = read_catalog(fields["test"]["humans"])
     comp_path = outdir / "completeness.ecsv"
-    write_catalog(completeness(truth, candidates, band=mosaics.v_band), comp_path)
+    write_catalog(completeness(truth, candidates, band=mosaics.v_band), comp_path, overwrite=False)
     echo(f"      {len(candidates)} candidates -> {shown(cand_path)}")
     bright = truth[(truth[CLASS_REF] <= 3) & (np.asarray(truth[mag_true_col(mosaics.v_band)]) < 23.5)]
     ia, _, _ = match_catalogs(bright, candidates, radius=2.0)
@@ -214,7 +214,7 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     classified = classify(mosaics, candidates, result.model_path, progress=progress)
     classified.meta["model"] = str(shown(result.model_path))  # not the temporary folder's name
     classified_path = outdir / "classified.ecsv"
-    write_catalog(classified, classified_path)
+    write_catalog(classified, classified_path, overwrite=False)
     seconds["classify"] = time.perf_counter() - t
 
     # 5. Accuracy against truth and against the simulated humans on the matched candidates.

@@ -81,6 +81,14 @@ volunteer_votes     str               semicolon-separated votes (class numbers),
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
 0 for "no class"; :func:`class_array` reads any class column that way.
+
+The mode of several people's votes (``class_ref`` of ``starclass inspect --export``, the
+targets of ``train --label-model mode``) is :func:`vote_mode`, the one definition of its tie rule.
+
+Messages name rows counted from 1, row 1 being the first row of data below the header (as a
+spreadsheet shows a CSV less its header line); where the file's line is known it follows:
+``row 3 (line 4 of the file)``. Code indexes from 0; :func:`row_name` and :func:`rows_named`
+add the 1, so that every command counts alike.
 """
 
 from __future__ import annotations
@@ -659,6 +667,144 @@ def id_keys(ids) -> np.ndarray:
     return values.astype(str)
 
 
+def rows_counted() -> str:
+    """How messages count rows, for those that list several (the upper-case names here are columns).
+
+    Examples
+    --------
+    >>> rows_counted()
+    'rows counted from 1, the first below the header'
+    """
+    return "rows counted from 1, the first below the header"
+
+
+def row_name(index: int, *, header_lines: int | None = None) -> str:
+    """``"row N"`` for the 0-based ``index``; given the file's header lines, its line too.
+
+    Parameters
+    ----------
+    index
+        0-based index into the table.
+    header_lines
+        Lines of the file above its first row of data (1 for a CSV), when known.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> row_name(0), row_name(2, header_lines=1)
+    ('row 1', 'row 3 (line 4 of the file)')
+    """
+    text = f"row {int(index) + 1}"
+    if header_lines is not None:
+        text += f" (line {int(index) + 1 + int(header_lines)} of the file)"
+    return text
+
+
+def rows_named(indices: Iterable[int], *, limit: int = 10) -> str:
+    """``"rows 1, 4 (rows counted from 1, ...)"`` for the 0-based ``indices``.
+
+    Parameters
+    ----------
+    indices
+        0-based indices into the table.
+    limit
+        At most this many are listed; the rest are counted.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rows_named([0, 3])
+    'rows 1, 4 (rows counted from 1, the first below the header)'
+    >>> rows_named([4])
+    'row 5 (rows counted from 1, the first below the header)'
+    >>> rows_named(range(12), limit=2)
+    'rows 1, 2 and 10 more (rows counted from 1, the first below the header)'
+    """
+    idx = [int(i) for i in np.asarray(list(indices)).ravel()]
+    shown = ", ".join(str(i + 1) for i in idx[:limit])
+    more = f" and {len(idx) - limit} more" if len(idx) > limit else ""
+    return f"{'row' if len(idx) == 1 else 'rows'} {shown}{more} ({rows_counted()})"
+
+
+#: How :func:`vote_mode` breaks a tie: ``nearest-mean`` (ordered classes, PHANGS/LEGUS 1-4) or
+#: ``highest`` (nominal classes numbered from most to least cluster-like).
+TIE_RULES: tuple[str, ...] = ("nearest-mean", "highest")
+
+
+def vote_mode(votes: np.ndarray, classes: Sequence[int] = (1, 2, 3, 4), *,
+              tie_rule: str = "nearest-mean") -> tuple[np.ndarray, np.ndarray]:
+    """The mode of each row of people's votes, and whether it was a tie: the one rule.
+
+    The mode is the class most of the people who voted gave. When two or more classes share the
+    highest count the row is a **tie**; it gets, with ``tie_rule="nearest-mean"``, the tied class
+    nearest to the mean of all its votes, the higher class when two are equally near (the less
+    cluster-like one, so that doubtful objects stay out of cluster samples); with
+    ``"highest"``, the highest tied class. The rule never depends on the order of the people
+    (columns): listing the same votes in another order gives the same mode.
+
+    Both ``starclass inspect --export`` (:func:`starclass.inspect.consensus.mode_with_ties`)
+    and ``starclass train --label-model mode`` (:func:`starclass.learn.labels.mode_targets`)
+    use it. The simulator's ``class_ref`` (:func:`starclass.simulate.humans.consensus`)
+    follows instead the LEGUS and PHANGS teams' practice that it models: a tie goes to the
+    first ("senior") classifier.
+
+    Parameters
+    ----------
+    votes : array-like, shape (N, P)
+        Row ``i``, column ``p``: the class person ``p`` gave object ``i``; 0 (or any value not
+        in ``classes``) is no vote.
+    classes : sequence of int
+        The classes that count.
+    tie_rule : {"nearest-mean", "highest"}
+        See above (:data:`TIE_RULES`).
+
+    Returns
+    -------
+    mode : numpy.ndarray of int
+        The class, 0 where nobody voted.
+    tie : numpy.ndarray of bool
+        True where two or more classes shared the highest count.
+
+    Examples
+    --------
+    >>> mode, tie = vote_mode([[1, 1, 2, 2, 4], [1, 2, 0, 0, 0], [2, 2, 3, 3, 0], [3, 3, 1, 0, 0]])
+    >>> mode.tolist(), tie.tolist()
+    ([2, 2, 3, 3], [True, True, True, False])
+    >>> vote_mode([[1, 2, 4]], tie_rule="highest")[0].tolist()
+    [4]
+    """
+    if tie_rule not in TIE_RULES:
+        raise StarclassError(f"tie_rule must be one of {', '.join(TIE_RULES)}, not {tie_rule!r}")
+    v = np.asarray(votes)
+    if v.ndim != 2:
+        raise StarclassError(f"votes must be 2-D (objects x people), got shape {v.shape}")
+    cls = np.asarray(sorted(int(c) for c in classes), dtype=np.int64)
+    counted = np.isin(v, cls)
+    counts = np.stack([(v == c).sum(axis=1) for c in cls], axis=1) if cls.size else np.zeros((len(v), 0), int)
+    n = counted.sum(axis=1)
+    top = counts.max(axis=1) if cls.size else np.zeros(len(v), int)
+    tied = (counts == top[:, None]) & (n > 0)[:, None]
+    tie = tied.sum(axis=1) > 1
+    if tie_rule == "highest":
+        pick = tied
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(counted, v, 0).sum(axis=1) / np.maximum(n, 1)
+        dist = np.where(tied, np.abs(cls[None, :] - mean[:, None]), np.inf)
+        # equally near within rounding (a mean of 1.5 is 0.5 from 1 and from 2)
+        pick = tied & np.isclose(dist, dist.min(axis=1, keepdims=True), rtol=0, atol=1e-9)
+    # the highest picked class: classes are sorted, so the last True column
+    last = pick.shape[1] - 1 - np.argmax(pick[:, ::-1], axis=1) if cls.size else np.zeros(len(v), int)
+    mode = np.where(n > 0, cls[last] if cls.size else 0, 0).astype(np.int64)
+    return mode, tie & (n > 0)
+
+
 def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
     """Integer class labels of a column; masked, NaN or negative entries become 0 (no class).
 
@@ -701,7 +847,7 @@ def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarra
             try:
                 vals[row] = float(text[row])
             except ValueError:
-                raise StarclassError(f"{name}, column {col!r}, row {row}: class {str(text[row])!r} is not a "
+                raise StarclassError(f"{name}, column {col!r}, {row_name(row)}: class {str(text[row])!r} is not a "
                                      "number") from None
     else:
         vals = filled.astype(float)
@@ -710,7 +856,7 @@ def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarra
     if np.any(vals != np.round(vals)):
         row = int(np.flatnonzero(vals != np.round(vals))[0])
         raise StarclassError(
-            f"{name}, column {col!r}, row {row}: class {vals[row]} is not an integer "
+            f"{name}, column {col!r}, {row_name(row)}: class {vals[row]} is not an integer "
             "(subclasses such as 4.2 belong in 'subclass')"
         )
     return vals.astype(int)

@@ -28,6 +28,18 @@ app = typer.Typer(
 )
 
 
+#: ``--by COLUMN`` of ``evaluate`` and ``report`` (one definition, one help text; typer only reads it)
+BY_OPTION = typer.Option(
+    None, "--by",
+    help="A column to split the metrics by (e.g. source_table, field, a magnitude): accuracy with its "
+         "interval, errors and recall per group, ROC AUC for a binary task; tables/by_<column>_*.ecsv and a "
+         "figure. Repeat for several. A numeric column with many values is cut at its quantiles into 5 bins.")
+
+#: ``--by-min-rows`` of ``evaluate`` and ``report``
+BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
+                                  help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
+
+
 @app.callback()
 def _root() -> None:
     """starclass: multi-band images -> classified star-cluster catalogues."""

@@ -36,11 +36,18 @@ def calibrate_command(
              "per-class miscalibration; needs thousands of rows, at least 100 per bin)."),
     bins: int = typer.Option(
         15, "--bins", help="--method histogram: equal-mass bins per class (needs 100 labelled rows per bin)."),
+    allow_training_rows: bool = typer.Option(
+        False, "--allow-training-rows",
+        help="Fit even when some rows are ones the model was trained on (refused without it: the calibration "
+             "would be too confident and the conformal sets too small); a warning says how many."),
 ) -> None:
     """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
-    The rows must not have been used for training. The result is stored in the model's
-    manifest.json under 'calibration', with digests checked whenever the model is loaded.
+    The rows must not have been used for training: the model's manifest records a digest of
+    the input of every row its weights were fitted on (models trained since 2026-12-02), and
+    rows among them are refused, naming how many, unless --allow-training-rows. Older models
+    have no record: their rows are not checked (a warning says so). The result is stored in the
+    model's manifest.json under 'calibration', with digests checked whenever the model is loaded.
     """
     import numpy as np
 
@@ -101,7 +108,7 @@ def calibrate_command(
         n_rows = int(np.sum(np.asarray(cfg.class_indices(np.asarray(values))) >= 0))
         check_histogram_rows(n_rows, bins, "--method histogram --bins")
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
-                          device=dev, method=method, n_bins=bins)
+                          device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): {cal.describe()}, "

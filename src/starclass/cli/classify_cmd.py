@@ -98,7 +98,7 @@ def classify_command(
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision, calibration=calibration, coverage=coverage,
-                          votes=votes, label_columns=label_columns)
+                          votes=votes, label_columns=label_columns, threshold=threshold, overwrite=overwrite)
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -119,7 +119,7 @@ def classify_command(
                    precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
-    write_catalog(out, output)
+    write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     summary = ", ".join(f"{'none' if c == 0 else c}: {n}" for c, n in zip(classes, counts))
     echo(f"classified {len(out)} candidates with task {cfg.name!r} ({len(loaded.members)} member(s)"
@@ -213,15 +213,17 @@ def _echo_trust(out) -> None:
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
-                      label_columns: str | None = None) -> None:
+                      label_columns: str | None = None, threshold: float | None = None,
+                      overwrite: bool = False) -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept."""
     import time
 
     import numpy as np
 
-    from starclass.io.catalog import write_catalog
+    from starclass.io.catalog import catalog_format, check_fits_text, write_catalog
     from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
     from starclass.learn.checkpoint import load_model
+    from starclass.learn.classify import decision_threshold
     from starclass.learn.cutouts import classify_cutouts
     from starclass.learn.precision import pick_device
 
@@ -231,14 +233,18 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     dev = pick_device(device)
     loaded = load_model(model, device=dev)
     cfg = loaded.config
+    decision_threshold(cfg, threshold)  # --threshold for a multi-class model, or 7: before the cutouts are read
+    # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands))
+                                 bands=list(cfg.bands), require_labels=False)
+    if catalog_format(output) == "fits":
+        check_fits_text(cutouts.table, output)  # non-ASCII file names: refused now, not after the classification
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}")
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
-                           precision=precision, calibrated=calibration, coverage=coverage)
+                           precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
-    write_catalog(out, output)
+    write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
@@ -12,6 +13,39 @@ from starclass.errors import StarclassError
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
 STORE_SUFFIXES = (".h5", ".hdf5", ".hdf")
+
+#: The library's parameter names and the options of this command that set them: the library's
+#: messages name the parameter (``scales: ...``), the user typed the option (``--scales``).
+OPTION_OF = {"stamp_size": "--size", "scales": "--scales", "normalisation": "--normalisation",
+             "softening_mag": "--softening-mag", "bands": "--bands"}
+
+
+def option_message(exc: StarclassError, given: Iterable[str]) -> StarclassError:
+    """The library's error with each parameter it names replaced by the option that set it.
+
+    ``scales: cannot parse '1,x'`` becomes ``--scales: cannot parse '1,x'``, and
+    ``normalisation='q'`` becomes ``--normalisation 'q'``. Only the parameters in ``given`` (set
+    by an option on the command line) are renamed: a bad value in a ``--task`` file keeps the
+    file's own key.
+
+    Examples
+    --------
+    >>> str(option_message(StarclassError("task config 'x': scales must be >= 1.0, got [0.1]"), ["scales"]))
+    "task config 'x': --scales must be >= 1.0, got [0.1]"
+    >>> str(option_message(StarclassError("softening_mag: expected a magnitude or 'auto', got 'y'"),
+    ...                    ["softening_mag"]))
+    "--softening-mag: expected a magnitude or 'auto', got 'y'"
+    >>> str(option_message(StarclassError("task config 'x.yaml': scales must be >= 1.0, got [0.1]"), []))
+    "task config 'x.yaml': scales must be >= 1.0, got [0.1]"
+    """
+    import re
+
+    names = "|".join(k for k in OPTION_OF if k in set(given))
+    if not names:
+        return exc
+    text = re.sub(rf"(?<![\w-])({names})(=?)(?![\w])",
+                  lambda m: OPTION_OF[m.group(1)] + (" " if m.group(2) else ""), str(exc))
+    return StarclassError(text)
 
 
 def cutouts(
@@ -61,26 +95,35 @@ def cutouts(
         raise StarclassError(f"--phangs-size must be at least 1 px, got {phangs_size}")
     band_list = [b.strip().lower() for b in bands.split(",") if b.strip()] if bands else None
     changes: dict = {}
-    if size is not None:
-        changes["stamp_size"] = int(size)
-    if scales is not None:
-        changes["scales"] = list(parse_scales(scales))
-    if normalisation is not None:
-        changes["normalisation"] = check_method(normalisation)
-    if band_list is not None:
-        changes["bands"] = band_list
-    if softening_mag is not None:
-        soft = parse_softening_mag(softening_mag)  # a clear error for a bad value before any work
-        changes["softening_mag"] = "auto" if soft is None else soft
     config = None
     if task:
         # starclass.learn imports torch (+3 s measured): only --task pays for it
         from starclass.learn.config import load_config
 
+        # outside the renaming below: a bad key in the task file is the file's, not an option's
         config = load_config(task)
-        if changes:
-            config = config.copy(**changes)
-        band_list = list(config.bands)
+    given = [k for k, v in {"stamp_size": size, "scales": scales, "normalisation": normalisation,
+                            "softening_mag": softening_mag, "bands": bands}.items() if v is not None]
+    # the option checks below raise the library's messages, which name its parameters (scales,
+    # softening_mag, stamp_size): rewritten to name the options the user typed
+    try:
+        if size is not None:
+            changes["stamp_size"] = int(size)
+        if scales is not None:
+            changes["scales"] = list(parse_scales(scales))
+        if normalisation is not None:
+            changes["normalisation"] = check_method(normalisation)
+        if band_list is not None:
+            changes["bands"] = band_list
+        if softening_mag is not None:
+            soft = parse_softening_mag(softening_mag)  # a clear error for a bad value before any work
+            changes["softening_mag"] = "auto" if soft is None else soft
+        if config is not None:
+            if changes:
+                config = config.copy(**changes)
+            band_list = list(config.bands)
+    except StarclassError as exc:
+        raise option_message(exc, given) from None
     try:
         mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False)
     except StarclassError as exc:

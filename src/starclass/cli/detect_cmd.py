@@ -194,7 +194,9 @@ def detect_command(
     # was drawn left the catalogue and regions in place, and the rerun refused them without --overwrite
     comp_path = png.with_suffix(".ecsv")
     with contextlib.ExitStack() as staged:
-        write_catalog(cat, staged.enter_context(atomic_path(output)))
+        # overwrite=True: the name written is the empty temporary file atomic_path made
+        # (check_output refused an existing output without --overwrite, as before)
+        write_catalog(cat, staged.enter_context(atomic_path(output)), overwrite=True)
         if regions is not None:
             write_regions(cat, staged.enter_context(atomic_path(regions)))
         if comp is not None:

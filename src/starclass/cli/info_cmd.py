@@ -131,6 +131,27 @@ def _is_imagefolder(path: Path) -> bool:
     return any(image_format(f) is not None for f in files)
 
 
+#: Suffixes that only tables have (no plain-text notes, no FITS images): a sub-folder holding
+#: one is a field (mosaics beside its catalogue), never a folder of labelled cutouts.
+_TABLE_ONLY_SUFFIXES = (".ecsv", ".csv", ".parquet", ".pq", ".tab", ".mrt", ".cds")
+
+
+def _subfolder_images(path: Path) -> bool:
+    """Whether visible sub-folders of ``path`` hold images and no table (ImageFolder layout).
+
+    Text files (a ``notes.txt`` among the cutouts) do not count as tables here.
+    """
+    from starclass.io.cutout_folders import image_format
+
+    # at any depth below the label folders, as the cutout reader takes them
+    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
+             for f in sub.rglob("*") if f.is_file() and not any(part.startswith(".") for part in
+                                                                f.relative_to(sub).parts)]
+    if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
+        return False
+    return any(image_format(f) is not None for f in files)
+
+
 def cutout_summary(path: Path) -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
@@ -153,7 +174,7 @@ def cutout_summary(path: Path) -> str:
 
     from starclass.io.cutout_folders import read_cutout_folder
 
-    cs = read_cutout_folder(path, require_group=False)
+    cs = read_cutout_folder(path, require_group=False, require_labels=False)
     kind = "a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label"
     c, h, w = cs.images.shape[1:]
     lines = [f"cutout folder: {cs.source} ({kind})",
@@ -163,7 +184,8 @@ def cutout_summary(path: Path) -> str:
         lines.append("labels: none (no 'label' column): classify only")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
-        lines.append("labels: " + ", ".join(f"{n} {k}" for n, k in zip(names, counts)))
+        # an empty cell is an unlabelled row: classify takes it, train refuses it
+        lines.append("labels: " + ", ".join(f"{n or '(none: classify only)'} {k}" for n, k in zip(names, counts)))
     if cs.source.is_file():
         lines.append("distinct values per column: " + ", ".join(
             f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))
@@ -253,7 +275,16 @@ def info(
         echo(cutout_summary(paths[0]))
         return
     if len(paths) == 1 and paths[0].is_dir():
-        _dir_summary(paths[0], cmap, out_format)
+        try:
+            _dir_summary(paths[0], cmap, out_format)
+        except StarclassError:
+            # a README.txt beside the label folders, or notes.txt inside one, looks like a
+            # catalogue to the quick test above; when no catalogue reads, sub-folders of
+            # images (and no table: fields keep their message) are a cutout folder, as train
+            # and classify --stamps read it
+            if not _subfolder_images(paths[0]):
+                raise
+            echo(cutout_summary(paths[0]))
         return
     if out_format != "text":
         # it shapes a folder's summary only: for a file it was ignored without a word

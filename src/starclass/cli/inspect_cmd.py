@@ -226,7 +226,7 @@ def inspect_command(
             check_distinct_outputs([("--export", export), ("--summary", summary)])
             out = export_labels(engine, dataset, read_candidates(cat_path), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
-                                scheme=asked, cluster_cut=cluster_cut)
+                                scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)
             return
 

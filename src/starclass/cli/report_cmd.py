@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, command, echo
 
 
 @command("report")
@@ -41,6 +41,8 @@ def report(
         None, "--label-column",
         help="Column of label strings (e.g. 'label'): mapped to classes by the task's label_map and compared "
              "with class_pred row by row."),
+    by: list[str] = BY_OPTION,
+    by_min_rows: int = BY_MIN_ROWS_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
@@ -85,6 +87,7 @@ def report(
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
-                        task=task, stamps=stamps, label_column=label_column,
+                        task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
+                        by_min_rows=by_min_rows,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite)
     echo(f"report: {path}")

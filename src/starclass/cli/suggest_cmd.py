@@ -15,7 +15,8 @@ def suggest_command(
     model: Path = typer.Argument(..., help="Model directory from 'starclass train'."),
     candidates: Path = typer.Argument(
         ..., help="Candidate catalogue (ECSV, CSV, Parquet, FITS); or one 'starclass classify' wrote with this "
-                  "model (its prob_<k> columns are used, no --mosaics needed)."),
+                  "model (its prob_<k> columns are used, no --mosaics needed), a classified cutout folder "
+                  "('classify --stamps' output) included."),
     output: Path = typer.Option(..., "--output", "-o", help="Suggestions to write (a catalogue: .ecsv, .fits, ...)."),
     n: int = typer.Option(200, "-n", help="How many candidates to suggest."),
     mosaics: list[Path] = typer.Option(
@@ -27,7 +28,8 @@ def suggest_command(
              "entropy when the classification has no set)."),
     labels: Path | None = typer.Option(
         None, "--labels",
-        help="Labels already given (e.g. an inspect --export): their ids are never suggested."),
+        help="Labels already given (e.g. an inspect --export): their ids are never suggested; for a classified "
+             "cutout folder, a table with a file column (e.g. the labels.csv of the cutouts labelled so far)."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
@@ -56,14 +58,26 @@ def suggest_command(
     check_output(output, [model, candidates, labels, *mosaic_inputs(mosaics or None)], option="--output",
                  overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
-    table = read_catalog(candidates, allow_empty=True)
+    key = "id"
+    try:
+        table = read_catalog(candidates, allow_empty=True)
+    except StarclassError:
+        # a classified cutout folder (classify --stamps: file, class_pred, prob_<k>) has no id and
+        # no positions, which a catalogue needs; it carries its classification, and file names it
+        from starclass.evaluate.compare import read_cutout_output
+
+        table = read_cutout_output(candidates, f"candidates {candidates}")
+        if table is None:
+            raise
+        if mosaics:
+            raise StarclassError(f"{candidates} is a classified cutout folder (no positions): it is ranked on its "
+                                 "own prob_<k> columns; leave out --mosaics") from None
+        key = "file"
     if len(table) == 0:
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
     if labels is not None:
-        from starclass.learn.labels import read_votes
-
-        labelled = list(read_votes(labels)["id"])
+        labelled = _labelled(labels, key)
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
     if mos is not None:
         # as classify does: all off the image wrote an empty suggestion list with exit status 0
@@ -73,12 +87,37 @@ def suggest_command(
     mag = mag_column or default_mag_column(table)
     if mag is None:
         echo("no magnitude column: suggestions are not spread over magnitude")
-    out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins)
+    out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key)
     used = out.meta["suggest"]["by"]
     if used != by:
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
     out.meta["model"] = str(model)
-    write_catalog(out, output)
+    write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
-    echo(f"serve them: starclass inspect DATA_DIR --catalogue {output}")
+    if key == "file":
+        # inspect serves mosaics and their candidates, not cutout files: say what to do with these
+        echo(f"label them (their file and a label in a CSV beside the cutouts) and fine-tune: starclass train "
+             f"--stamps LABELS.csv --init-from {model} -o NEW_MODEL")
+    else:
+        echo(f"serve them: starclass inspect DATA_DIR --catalogue {output}")
+
+
+def _labelled(labels: Path, key: str) -> list:
+    """The ids (``key`` = ``id``) or cutout files (``key`` = ``file``) that already have a label."""
+    from starclass.learn.labels import read_votes
+
+    if key == "id":
+        return list(read_votes(labels)["id"])
+    import csv
+
+    # a cutout folder's labels.csv (or any CSV with a file column), read as the cutout reader reads it
+    try:
+        with open(labels, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise StarclassError(f"--labels {labels}: cannot read it as a CSV ({exc})") from None
+    if not rows or "file" not in rows[0]:
+        raise StarclassError(f"--labels {labels}: the candidates are a classified cutout folder, named by file; "
+                             f"give a CSV with a 'file' column (columns: {list(rows[0]) if rows else 'none'})")
+    return [(r.get("file") or "").strip() for r in rows]

@@ -252,8 +252,9 @@ def train_command(
              "Default: the task's recipe.calibration."),
     label_model: str | None = typer.Option(
         None, "--label-model",
-        help="How votes become training targets: mode (majority; ties go to the first column's vote, else "
-             "the smallest class), soft (the vote distribution as soft targets) or dawid-skene (posterior of "
+        help="How votes become training targets: mode (majority; a tie takes the tied class nearest the mean "
+             "vote, the higher when equally near, as inspect --export's class_ref), soft (the vote "
+             "distribution as soft targets) or dawid-skene (posterior of "
              "the Dawid-Skene annotator model; each person's confusion matrix is saved as "
              "annotators.ecsv in the model directory). Default with --labels: mode."),
 ) -> None:

@@ -76,7 +76,8 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
         t[magerr_col(b)] = 0.02 + 0.1 * rng.random(n)
     t["ci"] = np.where(kind == 4, 1.1, 1.6) + rng.normal(0, 0.1, n)
     t["galaxy"] = "demo"
-    write_catalog(t, out / "candidates.ecsv")
+    # the demo folder is regenerated in place: its own two tables are replaced on each call
+    write_catalog(t, out / "candidates.ecsv", overwrite=True)
     if predictions:
         p = rng.dirichlet(np.ones(4) * 0.6, n)
         pt = Table()
@@ -84,5 +85,5 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
         for k in range(4):
             pt[prob_col(k + 1)] = p[:, k]
         pt[CLASS_PRED] = np.argmax(p, axis=1) + 1
-        write_catalog(pt, out / "predictions.ecsv")
+        write_catalog(pt, out / "predictions.ecsv", overwrite=True)
     return out

@@ -64,6 +64,7 @@ from starclass.detect.crowding import crowding_counts, redundant_flags
 from starclass.detect.profile import cutouts, fit_fwhm
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
+from starclass.schema import row_name, rows_counted
 
 #: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
 MCI_APERTURES: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
@@ -120,12 +121,13 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> n
         if flag.any():
             rows = np.flatnonzero(flag)
             ids = table["id"][rows] if "id" in table.colnames else None
+            # counted from 1 as the catalogue readers count (this said "row 0" for the first row)
             shown = ", ".join(
-                f"row {r}" + (f" (id {ids[i]})" if ids is not None else "") + f" x={x[r]:.2f} y={y[r]:.2f}"
+                row_name(r) + (f" (id {ids[i]})" if ids is not None else "") + f" x={x[r]:.2f} y={y[r]:.2f}"
                 for i, r in enumerate(rows[:10])
             )
             more = f" and {rows.size - 10} more" if rows.size > 10 else ""
-            raise StarclassError(f"{what}: {why} in {rows.size} row(s): {shown}{more}")
+            raise StarclassError(f"{what}: {why} in {rows.size} row(s) ({rows_counted()}): {shown}{more}")
     return np.column_stack([x, y])
 
 

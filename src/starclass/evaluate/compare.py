@@ -38,6 +38,7 @@ from starclass.evaluate.agreement import (
     symmetric_confusion,
 )
 from starclass.evaluate.bootstrap import bootstrap_ci
+from starclass.evaluate.groups import metrics_by_group
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import (
     MergeResult,
@@ -391,6 +392,8 @@ class Comparison:
     thresholds: list[ThresholdStudy] = field(default_factory=list)
     agreement: PhangsAgreement | None = None
     trust: TrustStudy | None = None
+    #: ``--by`` column -> (metrics per group, how the column was binned or None)
+    by: dict[str, tuple[Table, str | None]] = field(default_factory=dict)
 
     def accuracies(self) -> dict[str, float]:
         """Accuracy per merge, rounded to 4 decimals (the headline)."""
@@ -525,7 +528,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
-        chosen, note = None, f"threshold for {target_purity:.0%} purity: {exc}"
+        # name the class: a five-class task prints one such line per class
+        chosen, note = None, f"threshold for {target_purity:.0%} purity of class {label}: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note)
     # the selection a user got is the one classify made: where the catalogue records the model's
     # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
@@ -554,7 +558,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
 
 def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "prediction", ref_name: str = "reference",
             ref_is_pred: bool = False, radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
-            quantities: Sequence[str] = ("magnitude", "crowding", "bkg")) -> Comparison:
+            quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), by: Sequence[str] = (),
+            by_min_rows: int = 10) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -572,10 +577,21 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         Purity for the threshold choice.
     quantities
         Columns for the PHANGS agreement-vs-quantity study ("magnitude" = the V band).
+    by
+        Columns of ``pred`` (else of ``ref``) to split the paired rows by: accuracy, errors and
+        recall per group, and ROC AUC for a binary task
+        (:func:`starclass.evaluate.groups.metrics_by_group`), in ``Comparison.by``.
+    by_min_rows
+        Groups with fewer paired rows are pooled into one ``(other ...)`` row.
 
     Returns
     -------
     Comparison
+
+    Raises
+    ------
+    StarclassError
+        A ``by`` column that neither catalogue has (naming the column and the columns there are).
 
     Warns
     -----
@@ -664,6 +680,21 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
+    for col in by:
+        if col in pred.colnames:
+            values = pred[col][ia[both]]
+        elif col in ref.colnames:
+            values = ref[col][ib[both]]
+        else:
+            raise StarclassError(f"no column {col!r} (--by) in {pname} or {rname}; {pname} has: "
+                                 f"{', '.join(pred.colnames)}")
+        score = pos = None
+        if task.is_binary and out.scores is not None:
+            # the positive class's probability, as the ROC curves above score it
+            pos = int(task.positive)
+            score = probs[:, task.classes.index(pos)]
+        out.by[col] = metrics_by_group(cr, cp, values, task.classes, score=score, positive=pos,
+                                       min_rows=by_min_rows)
     return out
 
 
@@ -750,7 +781,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                       radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
                       pred_name: str = "prediction",
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"),
-                      label_column: str | None = None, model: str | Path | None = None) -> Evaluation:
+                      label_column: str | None = None, model: str | Path | None = None,
+                      by: Sequence[str] = (), by_min_rows: int = 10) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -771,6 +803,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         any reference table that has the column).
     model
         A trained model whose saved task is used when ``task`` is None.
+    by, by_min_rows
+        Columns to split every comparison by, and the smallest group shown on its own (as :func:`compare`).
 
     Returns
     -------
@@ -801,7 +835,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                 raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
             comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} class_ref",
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
-                                       quantities=quantities))
+                                       quantities=quantities, by=by,
+                                       by_min_rows=by_min_rows))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats["reference"] = rt
@@ -813,7 +848,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         cats[name] = rtab
         cols[name] = class_column(rtab, CLASS_REF)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
-                                   n_boot=n_boot, target_purity=target_purity, quantities=quantities))
+                                   n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
+                                   by_min_rows=by_min_rows))
     ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons)
     if etask.phangs_like:
         usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}

@@ -28,6 +28,7 @@ from starclass.detect.match import match_catalogs as match_positions
 from starclass.detect.match import one_to_one
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import class_array
+from starclass.schema import row_name
 
 #: The one-to-one assignment under its former name here (kept so old imports keep working).
 greedy_one_to_one = one_to_one
@@ -41,7 +42,7 @@ def _positions(table: Table, cols: tuple[str, str], name: str) -> np.ndarray:
     bad = ~np.isfinite(pos).all(axis=1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise StarclassError(f"catalogue {name}: non-finite position in row {row} (columns {cols})")
+        raise StarclassError(f"catalogue {name}: non-finite position in {row_name(row)} (columns {cols})")
     return pos
 
 

@@ -25,7 +25,10 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
-from starclass.schema import class_array  # noqa: F401  (moved to schema; old imports keep working)
+from starclass.schema import (
+    class_array,  # noqa: F401  (moved to schema; old imports keep working)
+    row_name,
+)
 
 #: Merges of the four classes: merged label -> tuple of original classes.
 MERGES: dict[str, dict[str, tuple[int, ...]]] = {
@@ -51,7 +54,7 @@ def check_classes(labels: np.ndarray, classes: tuple[int, ...], *, what: str) ->
         row = int(np.flatnonzero(bad)[0])
         vals = sorted(set(int(v) for v in labels[bad]))
         raise StarclassError(
-            f"{what}: class {vals} (first at row {row}) is outside the configured classes "
+            f"{what}: class {vals} (first at {row_name(row)}) is outside the configured classes "
             f"{list(classes)}"
         )
 
@@ -130,7 +133,9 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
     """Precision (purity), recall (completeness), F1, one-vs-rest balanced accuracy and support.
 
     Precision is masked where nothing was predicted in that class, recall where the class is
-    absent from the reference; F1 where either is masked or both are zero. The one-vs-rest
+    absent from the reference. F1 is scikit-learn's ``2 TP / (2 TP + FP + FN)``: 0 for a class
+    that is never predicted right, masked only where the class is neither in the reference
+    nor predicted. The one-vs-rest
     balanced accuracy of class k is the mean of its recall and its specificity (the recall
     of "not k"), masked where either is undefined.
 
@@ -152,7 +157,10 @@ def per_class_table(ref: np.ndarray, pred: np.ndarray, labels: list[int], names:
         tn = int(np.sum((ref != k) & (pred != k)))
         p = tp / n_pred if n_pred else None
         r = tp / n_ref if n_ref else None
-        f = 2 * p * r / (p + r) if (p is not None and r is not None and p + r > 0) else None
+        # scikit-learn's F1, 2 TP / (2 TP + FP + FN): 0 for a class never predicted right
+        # (it was masked when precision and recall were both 0 or one undefined, which hid a
+        # class the model always misses); undefined only when the class is in neither
+        f = 2 * tp / (2 * tp + (n_pred - tp) + (n_ref - tp)) if n_pred + n_ref else None
         prec.append(p)
         rec.append(r)
         f1.append(f)

@@ -36,6 +36,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
+from starclass.schema import row_name
 
 __all__ = [
     "expected_calibration_error", "brier_score", "reliability_table", "parse_sets", "coverage_table",
@@ -144,7 +145,8 @@ def parse_sets(values, classes) -> np.ndarray:
         text = "" if np.ma.is_masked(v) else str(v).strip()
         for part in filter(None, text.split("|")):
             if part.strip() not in index:
-                raise StarclassError(f"pred_set row {i}: class {part!r} is not one of the task's {list(classes)}")
+                raise StarclassError(f"pred_set, {row_name(i)}: class {part!r} is not one of the task's "
+                                     f"{list(classes)}")
             out[i, index[part.strip()]] = True
     return out
 

@@ -38,7 +38,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH
+from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, row_name
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -237,7 +237,7 @@ class EvalTask:
         unknown = (labels != 0) & ~np.isin(labels, list(self.reference_map))
         if unknown.any():
             row = int(np.flatnonzero(unknown)[0])
-            raise StarclassError(f"{what}: class {int(labels[row])} (row {row}) is not in the reference classes "
+            raise StarclassError(f"{what}: class {int(labels[row])} ({row_name(row)}) is not in the reference classes "
                                  f"{sorted(self.reference_map)} of task {self.name!r}")
         out = np.zeros_like(labels)
         for src, dst in self.reference_map.items():
@@ -254,7 +254,9 @@ class EvalTask:
         Parameters
         ----------
         values
-            One label per row (strings; masked or empty cells are an error).
+            One label per row (strings). A masked or empty cell is an unlabelled row: class 0,
+            which evaluation leaves out as it leaves out a catalogue's class 0 (``classify
+            --stamps`` classifies a folder labelled in part and writes such rows).
         what
             Names the column in messages (e.g. ``"out.csv column 'label'"``).
 
@@ -281,11 +283,15 @@ class EvalTask:
         for i, v in enumerate(vals.data):
             lab = "" if mask[i] else str(v).strip()
             if not lab:
-                raise StarclassError(f"{what}: row {i + 1} has no label")
+                out[i] = 0
+                continue
             if self.label_map:
                 if lab not in self.label_map:
+                    from starclass.io.cutout_folders import label_hint
+
                     raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, which task {self.name!r} does not "
-                                         f"know (its label_map: {sorted(self.label_map)})")
+                                         f"know (its label_map: {sorted(self.label_map)})"
+                                         f"{label_hint(lab, self.label_map)}")
                 out[i] = self.label_map[lab]
                 continue
             try:

@@ -2,9 +2,10 @@
 
 Following Zhang et al. (M31, section 4 and appendix A): an object is called a cluster when its
 cluster score is at or above the threshold; purity = TP / (TP + FP), recall = TP / (TP + FN),
-F1 their harmonic mean. They pick the threshold 0.669 that gives 80 % purity;
-:func:`threshold_for_purity` does the same for any target. Undefined values (purity with no
-object selected) are masked, not NaN.
+F1 their harmonic mean (computed as scikit-learn does, 2 TP / (2 TP + FP + FN), so it is 0,
+not undefined, where nothing selected is right). They pick the threshold 0.669 that gives
+80 % purity; :func:`threshold_for_purity` does the same for any target. Undefined values
+(purity with no object selected) are masked, not NaN.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
+from starclass.schema import row_name
 
 
 def _counts(y: np.ndarray, score: np.ndarray, thr: float) -> tuple[int, int, int]:
@@ -26,7 +28,9 @@ def _counts(y: np.ndarray, score: np.ndarray, thr: float) -> tuple[int, int, int
 def _prf(tp: int, fp: int, fn: int) -> tuple[float | None, float | None, float | None]:
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
-    f = 2 * p * r / (p + r) if (p is not None and r is not None and p + r > 0) else None
+    # scikit-learn's F1, 2 TP / (2 TP + FP + FN): 0 when nothing is right (a selection with
+    # no true positive, or none at all while positives exist), undefined only with neither
+    f = 2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn else None
     return p, r, f
 
 
@@ -42,7 +46,8 @@ def _check(y, score):
     if y.size == 0:
         raise StarclassError("threshold study: no objects")
     if not np.isfinite(score).all():
-        raise StarclassError(f"threshold study: non-finite score in row {int(np.flatnonzero(~np.isfinite(score))[0])}")
+        raise StarclassError(f"threshold study: non-finite score in "
+                             f"{row_name(int(np.flatnonzero(~np.isfinite(score))[0]))}")
     return y, score
 
 

@@ -112,8 +112,9 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> Expla
         raise StarclassError(f"STAMPS {src}: no such file or folder")
     if is_cutout_source(src):
         cut = read_cutout_folder(src, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands))
-        ref = (label_classes(cut, cfg.label_map) if cut.labels is not None
+                                 bands=list(cfg.bands), require_labels=False)
+        # unlabelled rows (an empty label) are class 0, as for a folder without labels
+        ref = (label_classes(cut, cfg.label_map, allow_empty=True) if cut.labels is not None
                else np.zeros(len(cut), int))
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source))

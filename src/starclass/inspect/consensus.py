@@ -44,7 +44,7 @@ from astropy.table import Table
 from starclass.errors import StarclassError
 from starclass.inspect.agreement import inspector_agreement
 from starclass.inspect.schemes import PHANGS, LabelScheme, get_scheme
-from starclass.schema import CLASS_REF, CLASSES, SCORE_SUM, human_col, score_col
+from starclass.schema import CLASS_REF, CLASSES, SCORE_SUM, human_col, score_col, vote_mode
 
 
 def _check(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
@@ -115,33 +115,23 @@ def mode_with_ties(M, classes: Sequence[int] = CLASSES,
     """The consensus class and the tie flag of every object (see the module notes).
 
     ``tie_rule="highest"`` gives a tie the highest tied class instead (nominal classes ordered
-    from most to least cluster-like, as galaxy-cluster's).
+    from most to least cluster-like, as galaxy-cluster's). The rule is
+    :func:`starclass.schema.vote_mode`, which ``starclass train --label-model mode`` uses too,
+    so an exported ``class_ref`` and the training target from the same votes are one class.
 
     Returns
     -------
     mode : int array (0 where nobody labelled the object)
     tie : bool array, True where two or more classes share the highest count
+
+    Examples
+    --------
+    >>> mode, tie = mode_with_ties([[1, 2], [3, 3], [2, 4]])
+    >>> mode.tolist(), tie.tolist()
+    ([2, 3, 4], [True, False, True])
     """
-    M = _check(M, classes)
-    counts = vote_counts(M, classes)
-    top = counts.max(axis=1)
-    mean = mean_class(M, classes)
-    mode = np.zeros(len(M), int)
-    tie = np.zeros(len(M), bool)
-    for i in range(len(M)):
-        if top[i] == 0:
-            continue
-        tied = [k for k, c in zip(classes, counts[i]) if c == top[i]]
-        if len(tied) == 1:
-            mode[i] = tied[0]
-            continue
-        tie[i] = True
-        if tie_rule == "highest":
-            mode[i] = max(tied)
-        else:
-            # nearest to the mean; among equals the higher class (max over (-distance, class))
-            mode[i] = max(tied, key=lambda k, m=mean[i]: (-abs(k - m), k))
-    return mode, tie
+    # one definition of the tie rule for the export and for training (they used to differ)
+    return vote_mode(_check(M, classes), classes, tie_rule=tie_rule)
 
 
 def _confusion(a: np.ndarray, b: np.ndarray, K: int, classes: Sequence[int] | None = None) -> np.ndarray:

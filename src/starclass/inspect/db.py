@@ -667,7 +667,8 @@ def check_label(cls: int, subclass: str | None, scheme: LabelScheme | str = PHAN
     cls
         The value (class or score).
     subclass
-        PHANGS class 4 only: ``"4.1"``..``"4.12"``; None or "" for none.
+        PHANGS class 4 only: ``"4.1"``..``"4.12"`` as text (a number would lose the 0 of
+        ``4.10``); None or "" for none.
     scheme
         The label scheme (:mod:`starclass.inspect.schemes`); default PHANGS.
 
@@ -679,7 +680,9 @@ def check_label(cls: int, subclass: str | None, scheme: LabelScheme | str = PHAN
     Raises
     ------
     StarclassError
-        A value outside the scheme, or a subclass where the scheme or class has none.
+        A value outside the scheme, or a subclass where the scheme or class has none; the
+        message starts with the field at fault (``cls:`` or ``subclass:``) and names the values
+        allowed.
 
     Examples
     --------
@@ -694,13 +697,17 @@ def check_label(cls: int, subclass: str | None, scheme: LabelScheme | str = PHAN
     cls = scheme.check(cls)  # refuses non-integers too, naming the scheme's values
     if subclass in (None, ""):
         return None
-    sub = str(subclass).strip()
     if scheme.subclass_of is None:
-        raise StarclassError(f"subclass: label scheme {scheme.name} has no subclasses, got {subclass!r}")
+        raise StarclassError(f"subclass: label scheme {scheme.name} has no subclasses; send none, not {subclass!r}")
+    if not isinstance(subclass, str):
+        # a JSON number 4.10 arrives as 4.1: taken, it would be another subclass
+        raise StarclassError(f"subclass: must be text, one of {', '.join(SUBCLASSES)}, not {subclass!r}")
+    sub = subclass.strip()
     if sub not in SUBCLASSES:
-        raise StarclassError(f"subclass must be one of {', '.join(SUBCLASSES)}, not {subclass!r}")
+        raise StarclassError(f"subclass: must be one of {', '.join(SUBCLASSES)}, not {subclass!r}")
     if cls != scheme.subclass_of:
-        raise StarclassError(f"subclass {sub} belongs to class {scheme.subclass_of}, not class {cls}")
+        raise StarclassError(f"subclass: {sub} belongs to class {scheme.subclass_of}, not class {cls}; send none "
+                             f"for class {cls}")
     return sub
 
 

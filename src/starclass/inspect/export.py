@@ -144,7 +144,8 @@ def consensus_of(engine, dataset: str, ids: list[str] | None = None, *,
 
 def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
                   include_unlabelled: bool = False, summary_path: str | Path | None = None,
-                  scheme: LabelScheme | str | None = None, cluster_cut: int | None = None) -> Table:
+                  scheme: LabelScheme | str | None = None, cluster_cut: int | None = None,
+                  overwrite: bool = False) -> Table:
     """Write the labelled catalogue (format by extension, atomically) and return it.
 
     Parameters
@@ -158,11 +159,18 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
         Also write the agreement summary (with confusion matrices) as JSON here.
     scheme, cluster_cut
         As for :func:`consensus_of`.
+    overwrite
+        Replace an existing ``path`` / ``summary_path`` (default: refuse, as astropy does).
 
     Examples
     --------
     >>> export_labels(engine, "", read_catalog("candidates.ecsv"), "labels.ecsv")  # doctest: +SKIP
     """
+    if not overwrite:
+        # checked before the consensus: the catalogue is never half-written next to a refused summary
+        for p in (path, summary_path):
+            if p is not None and Path(p).exists():
+                raise StarclassError(f"{p} exists (overwrite=False)")
     ids = [str(v) for v in catalogue["id"]]
     table, summary = consensus_of(engine, dataset, ids, scheme=scheme, cluster_cut=cluster_cut)
     if not include_unlabelled:
@@ -187,7 +195,7 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     out.meta["agreement"]["inspectors"] = summary["inspectors"]
     out.meta["labels_dataset"] = dataset
 
-    write_catalog(out, path)
+    write_catalog(out, path, overwrite=overwrite)
     if summary_path is not None:
         with atomic_path(summary_path) as tmp:
             tmp.write_text(json.dumps(summary, indent=1, default=_nan_none))

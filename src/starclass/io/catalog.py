@@ -265,11 +265,78 @@ def catalog_format(path: PathLike) -> str:
         f"cannot tell the catalogue format of {p}: use one of {', '.join(sorted(_WRITE_FORMATS))}")
 
 
-def write_catalog(table: Table, path: PathLike, *, overwrite: bool = True) -> Path:
+def check_fits_text(table: Table, path: PathLike) -> None:
+    """Refuse, naming the column, row and value, text a FITS table cannot hold (non-ASCII).
+
+    A cutout folder's file names (``Ströme/é_b039.fits``) pass through to ``classify --stamps``
+    output; FITS stores text as ASCII, and astropy's ``UnicodeEncodeError`` named neither the
+    column nor the row, after the whole classification.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The table to be written.
+    path : path-like
+        The FITS file it is for (named in the message).
+
+    Raises
+    ------
+    StarclassError
+        A string cell with a non-ASCII character.
+
+    Examples
+    --------
+    >>> check_fits_text(Table({"file": ["a.png", "b.png"]}), "out.fits")
+    >>> try:
+    ...     check_fits_text(Table({"file": ["a.png", "é.png"]}), "out.fits")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(":")[1].strip())
+    column 'file' row 2 holds 'é.png'
+    """
+    for name in table.colnames:
+        col = table[name]
+        if getattr(col.dtype, "kind", "") not in ("U", "O"):
+            continue
+        for i, v in enumerate(col.tolist()):
+            if isinstance(v, str) and not v.isascii():
+                raise StarclassError(
+                    f"{path}: column {name!r} row {i + 1} holds {v!r}: a FITS table holds ASCII text only; "
+                    "write .ecsv, .parquet or .csv")
+
+
+def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> Path:
     """Write a catalogue atomically; the format follows the extension.
 
     ``.ecsv`` (keeps units and types; the default choice), ``.parquet``, ``.fits`` and ``.csv``.
     A failure leaves no partial file (and the previous file, if any, untouched).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The catalogue.
+    path : path-like
+        Where to write it; the extension picks the format.
+    overwrite : bool
+        Replace an existing file. Default False, as astropy's ``Table.write``: an existing
+        file is refused (:class:`StarclassError`) and left as it was.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_catalog(Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0]}), Path(d) / "c.ecsv")
+    ...     try:
+    ...         write_catalog(Table({"id": [9]}), p)
+    ...     except StarclassError as exc:
+    ...         print("refused:", exc.args[0].endswith("exists (overwrite=False)"))
+    refused: True
     """
     p = Path(path)
     fmt = catalog_format(p)
@@ -277,6 +344,7 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = True) -> Pa
         raise StarclassError(f"{p} exists (overwrite=False)")
     out = table.copy(copy_data=False)
     if fmt == "fits":
+        check_fits_text(out, p)
         out.meta = _fits_safe_meta(out.meta)
     try:
         with atomic_path(p) as tmp, warnings.catch_warnings():

@@ -10,8 +10,8 @@ Two layouts are read:
     stacked in that column order.
 ``label``
     The class as a string (``cluster``, ``galaxy``, ...); the task's ``label_map`` turns it
-    into a class. A column of integers is read as classes directly. Optional for
-    classification.
+    into a class. A column of integers is read as classes directly when the task has no
+    ``label_map``. Optional for classification.
 group column (optional, named by ``group_column``, e.g. ``object_id``)
     Rows with the same value are one object seen several times (two CCDs, two epochs);
     they must stay on one side of every split.
@@ -21,12 +21,15 @@ group column (optional, named by ``group_column``, e.g. ``object_id``)
 Every other column is kept and passes through to classified output.
 
 **An ImageFolder-style directory** (torchvision's habit): one sub-folder per label, the
-images inside; no CSV needed and every image is its own group. A directory that holds a
-``labels.csv`` is read through that CSV instead (so its groups are kept).
+images inside (at any depth below it, as torchvision reads them); no CSV needed and every
+image is its own group. A directory that holds a ``labels.csv`` is read through that CSV
+instead (so its groups are kept).
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
 JPEG, FITS (the primary HDU, or the first image HDU when the primary is empty; ``.fits``,
-``.fit``, ``.fts``, optionally ``.gz``) and NPY (a 2-D array, or 3-D with channels first).
+``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``) and NPY (a 2-D array, or 3-D with channels first;
+an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
+habit, is read channels last). Cutouts must be square (centred on the object).
 
 **Pixel values.** Integer images are divided by the largest value of their type (255 for
 8-bit, 65535 for 16-bit) so every stretched image lies in [0, 1]; FITS and NPY floats are
@@ -37,8 +40,8 @@ Alpha channels are dropped.
 
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
-truncated image, sizes or channel counts that differ between images, a file listed twice,
-an empty label or group, a group split across folds.
+truncated image, a non-square image, sizes or channel counts that differ between images, a
+file listed twice, an empty label or group, a group split across folds.
 """
 
 from __future__ import annotations
@@ -54,13 +57,19 @@ from astropy.io import fits
 from astropy.table import Table
 
 from starclass.errors import StarclassError
+from starclass.schema import row_name
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
     ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits", ".fit.gz": "fits",
+    # fpack's tile-compressed FITS (survey cutout services hand these out), read by astropy
+    ".fits.fz": "fits", ".fit.fz": "fits", ".fz": "fits",
     ".npy": "npy",
 }
+
+#: An NPY array (A, B, C) with C at most this and A larger is read channels last (H, W, C).
+_MAX_LAST_CHANNELS = 4
 
 #: Name of the CSV read when a directory holds one.
 LABELS_CSV = "labels.csv"
@@ -102,6 +111,7 @@ class CutoutSet:
     folds: np.ndarray | None = None
     root: Path = Path(".")
     source: Path = Path(".")
+    lines: list[int] | None = None
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -109,8 +119,19 @@ class CutoutSet:
     def where(self, i: int) -> str:
         """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
         if self.source.is_file():
-            return f"{self.source}: row {i + 1} (line {i + 2}), file {self.files[i]!r}"
+            return f"{self.source}: {_row_line(i, self.lines)}, file {self.files[i]!r}"
         return f"{self.root / self.files[i]}"
+
+
+def _row_line(i: int, lines: list[int] | None) -> str:
+    """``row N (line L of the file)``: L as the CSV reader counted it, when known.
+
+    A blank line (or an all-empty row) above row N is skipped by the reader, so the line is
+    not always N + 1.
+    """
+    if lines is None:
+        return row_name(i, header_lines=1)
+    return f"row {i + 1} (line {lines[i]} of the file)"
 
 
 def is_cutout_source(path: str | os.PathLike) -> bool:
@@ -191,7 +212,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     -------
     numpy.ndarray
         ``[C, H, W]`` float32; C = 1 for grey, 3 for colour images, or the first axis of a
-        3-D FITS/NPY cube.
+        3-D FITS/NPY cube (the last of an NPY ``(H, W, C)`` array with C <= 4).
 
     Raises
     ------
@@ -229,6 +250,10 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         a = a[None]
     elif a.ndim == 3 and fmt in ("png", "jpeg"):
         a = np.moveaxis(a, -1, 0)  # PIL gives channels last
+    elif a.ndim == 3 and fmt == "npy" and a.shape[-1] <= _MAX_LAST_CHANNELS < a.shape[0]:
+        # numpy arrays saved from PIL, matplotlib or scikit-image are (H, W, C): a short
+        # last axis behind a long first one cannot be (C, H, W) with an image of width <= 4
+        a = np.moveaxis(a, -1, 0)
     elif a.ndim != 3:
         raise StarclassError(f"{p}: image has {a.ndim} dimensions; expected 2 (or 3 with channels)")
     if a.shape[-1] < 2 or a.shape[-2] < 2:
@@ -239,11 +264,19 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     return out
 
 
-def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """Header, rows and the file line of each row (blank and all-empty rows skipped)."""
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
-            rows = list(reader)
+            for row in reader:
+                # a spreadsheet saves rows it once touched as ",,,": nothing there, as a blank line
+                if None not in row and not any((v or "").strip() for v in row.values()):
+                    continue
+                rows.append(row)
+                lines.append(reader.line_num)  # the reader's count: blank lines above are skipped
             names = list(reader.fieldnames or [])
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
@@ -251,19 +284,24 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise StarclassError(f"{path}: the CSV has no header")
     for i, row in enumerate(rows):
         if None in row:  # more cells than header names
-            raise StarclassError(f"{path}: row {i + 1} (line {i + 2}) has more cells than the header")
+            raise StarclassError(f"{path}: {_row_line(i, lines)} has more cells than the header")
     if not rows:
         raise StarclassError(f"{path}: the CSV has no rows")
-    return names, rows
+    return names, rows, lines
 
 
 def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     rows: list[dict[str, str]] = []
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for f in sorted(sub.iterdir()):
-            # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
-            if f.is_file() and not f.name.startswith(".") and image_format(f) is not None:
-                rows.append({"file": f"{sub.name}/{f.name}", "label": sub.name})
+        # the whole tree under each label folder, as torchvision's ImageFolder reads it: images
+        # in cluster/night1/ were left out without a word
+        for dirpath, dirnames, filenames in os.walk(sub, followlinks=True):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                f = Path(dirpath) / name
+                # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
+                if not name.startswith(".") and image_format(f) is not None:
+                    rows.append({"file": f.relative_to(root).as_posix(), "label": sub.name})
     if not rows:
         raise StarclassError(
             f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
@@ -279,6 +317,7 @@ def read_cutout_folder(
     label_column: str = "label",
     bands: list[str] | None = None,
     fold_column: str = "fold",
+    require_labels: bool = True,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -302,6 +341,10 @@ def read_cutout_folder(
         the CSV lacks, where it has a single ``file_<band>`` column, reads that column.
     fold_column : str
         Column with ready-made folds, checked for groups split across folds when present.
+    require_labels : bool
+        Whether an empty label cell is an error (True: training and calibration need every
+        label) or an unlabelled row, kept as ``""`` (False: classification of a folder
+        labelled in part; :func:`label_classes` with ``allow_empty`` gives it class 0).
 
     Returns
     -------
@@ -326,19 +369,20 @@ def read_cutout_folder(
     src = Path(path)
     if src.is_dir() and (src / LABELS_CSV).is_file():
         src = src / LABELS_CSV
+    lines: list[int] | None = None
     if src.is_dir():
         root = src
         names, rows = _imagefolder_rows(src)
         group_column = None
     elif src.is_file():
         root = src.parent
-        names, rows = _read_csv_rows(src)
+        names, rows, lines = _read_csv_rows(src)
     else:
         raise StarclassError(f"{src}: no such file or directory")
     is_csv = src.is_file()
 
     def where(i: int, f: str) -> str:
-        return f"{src}: row {i + 1} (line {i + 2}), file {f!r}" if is_csv else f"{root / f}"
+        return f"{src}: {_row_line(i, lines)}, file {f!r}" if is_csv else f"{root / f}"
 
     band_cols = [c for c in names if c.lower().startswith("file_")]
     if "file" in names:
@@ -369,7 +413,7 @@ def read_cutout_folder(
         for col in file_cols:
             rel = (row.get(col) or "").strip()
             if not rel:
-                raise StarclassError(f"{src}: row {i + 1} (line {i + 2}): empty {col!r}")
+                raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
             full = (root / rel).resolve()
             if full in seen:
                 raise StarclassError(
@@ -385,12 +429,17 @@ def read_cutout_folder(
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
         if first_shape is None:
+            if img.shape[-1] != img.shape[-2]:
+                # the network's stamps are square: say which file, not "shape (N, C, H, W)" later
+                raise StarclassError(
+                    f"{where(i, row[file_cols[0]])}: image of {img.shape[-2]} x {img.shape[-1]} px "
+                    "(height x width) is not square; cutouts must be square, centred on the object")
             first_shape = img.shape
         elif img.shape != first_shape:
             raise StarclassError(
                 f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
                 f"but the first row's is {first_shape}; all cutouts must have one size")
-        if has_labels and not (row.get(label_column) or "").strip():
+        if has_labels and require_labels and not (row.get(label_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty {label_column!r}")
         if group_column is not None and not (row.get(group_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
@@ -406,7 +455,7 @@ def read_cutout_folder(
     if labels is not None and group_column is not None:
         _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
-                     groups=groups, bands=band_names, folds=folds, root=root, source=src)
+                     groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines)
 
 
 def _typed(values: list[str]) -> np.ndarray:
@@ -467,7 +516,27 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
     return folds
 
 
-def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
+def label_hint(label: str, label_map: dict[str, int]) -> str:
+    """The end of an unknown-label message: the known label it differs from only in case, if any.
+
+    Labels are matched exactly (a ``Cluster/`` folder is not ``cluster``); the message says
+    so and how to take another spelling, instead of leaving the user to spot the capital.
+
+    Examples
+    --------
+    >>> label_hint("Galaxy", {"cluster": 1, "galaxy": 2})
+    "; labels are matched exactly, case included: 'galaxy'? (or give the task a label_map with your spelling)"
+    >>> label_hint("star", {"cluster": 1, "galaxy": 2})
+    ''
+    """
+    same = [k for k in label_map if k.casefold() == str(label).casefold()]
+    if not same:
+        return ""
+    return (f"; labels are matched exactly, case included: {same[0]!r}? (or give the task a label_map with "
+            "your spelling)")
+
+
+def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False) -> np.ndarray:
     """Map every label string to a class, naming the file and row of an unknown label.
 
     Parameters
@@ -476,6 +545,8 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
         Labelled cutouts (``cutouts.labels`` not None).
     label_map : dict of str to int
         Label -> class. Empty: labels must be integers and are returned as classes.
+    allow_empty : bool
+        An empty label is class 0 ("no class": an unlabelled row) instead of an error.
 
     Returns
     -------
@@ -495,12 +566,17 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int]) -> np.ndarray:
         raise StarclassError(f"{cutouts.source}: no label column: the cutouts need labels")
     out = np.empty(len(cutouts.labels), dtype=np.int64)
     for i, lab in enumerate(cutouts.labels):
-        lab = str(lab)
+        lab = str(lab).strip()
+        if not lab:
+            if not allow_empty:
+                raise StarclassError(f"{cutouts.where(i)}: empty label")
+            out[i] = 0
+            continue
         if label_map:
             if lab not in label_map:
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not known to the task "
-                    f"(known: {sorted(label_map)})")
+                    f"(known: {sorted(label_map)}){label_hint(lab, label_map)}")
             out[i] = int(label_map[lab])
         else:
             try:

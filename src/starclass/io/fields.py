@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starclass.errors import StarclassError
+from starclass.schema import row_name
 
 __all__ = ["FieldSpec", "read_fields_list", "pair_fields"]
 
@@ -153,16 +154,18 @@ def read_fields_list(path: str | Path) -> list[FieldSpec]:
                              f"expected {', '.join(REQUIRED)} and optionally name, galaxy")
     base = path.parent
     fields = []
-    for i, row in enumerate(rows, start=2):  # line numbers as an editor shows them, header on line 1
+    for i, row in enumerate(rows):
+        # "row 2 (line 3 of the file)": rows counted from 1 below the header, as every reader names them
+        where = row_name(i, header_lines=1)
         row = {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
         for col in REQUIRED:
             if not row.get(col):
-                raise StarclassError(f"fields list {path}, line {i}: empty {col}")
+                raise StarclassError(f"fields list {path}, {where}: empty {col}")
         mosaics = tuple(base / p.strip() for p in row["mosaics"].split(";") if p.strip())
         catalog = base / row["catalog"]
         for p in (*mosaics, catalog):
             if not p.exists():
-                raise StarclassError(f"fields list {path}, line {i}: {p} does not exist")
+                raise StarclassError(f"fields list {path}, {where}: {p} does not exist")
         fields.append(FieldSpec(row.get("name") or _default_name(mosaics), mosaics, catalog,
                                 row.get("galaxy") or None))
     return _check_unique(fields, f"fields list {path}")

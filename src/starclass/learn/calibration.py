@@ -800,11 +800,43 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
     return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
 
 
+def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str, allow: bool) -> None:
+    """Refuse (or, with ``allow``, warn about) calibration rows the model was trained on."""
+    import warnings
+
+    from starclass.learn.provenance import overlap, recorded_digests, row_digests
+
+    recorded = recorded_digests(doc)
+    if recorded is None:
+        # models trained before train recorded its rows: nothing to compare with
+        warnings.warn(f"model {path} has no record of its training rows (trained before starclass recorded "
+                      "them): the calibration rows cannot be checked against them; they must be held out",
+                      stacklevel=3)
+        return
+    n_in = int(overlap(row_digests(inputs, rows), recorded).sum())
+    if not n_in:
+        return
+    what = (f"{n_in} of the {rows.size} calibration rows ({source}) are rows model {path} was trained on; "
+            "a calibration fitted on them is too confident and its conformal sets too small")
+    if not allow:
+        raise StarclassError(f"{what}. Calibrate on held-out rows, or fit anyway with --allow-training-rows "
+                             "(allow_training_rows=True)")
+    warnings.warn(f"{what} (fitted anyway: --allow-training-rows)", stacklevel=3)
+
+
 def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
                     overwrite: bool = False, batch_size: int = 256, device=None,
                     precision: bool | str | None = None, method: str = "temperature",
-                    n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
+                    n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.
+
+    The rows must be held out from training: on the rows its weights were fitted on a network
+    is more often right and more sure than on new ones, so a calibration fitted there is too
+    sharp and conformal sets too small. A model whose manifest records its training rows
+    (:mod:`starclass.learn.provenance`; ``starclass train`` writes the record) is checked: any
+    calibration row among them is refused, naming how many, unless ``allow_training_rows``
+    (then a warning says how many). A model without the record (trained before it existed) is
+    calibrated as before, with a warning that the rows could not be checked.
 
     Parameters
     ----------
@@ -823,10 +855,18 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
         The calibration map (:data:`CALIBRATION_METHODS`).
     n_bins : int
         Bins per class of histogram binning (ignored by the other methods).
+    allow_training_rows : bool
+        Fit even when some rows are training rows of the model (``--allow-training-rows``).
 
     Returns
     -------
     ModelCalibration
+
+    Raises
+    ------
+    StarclassError
+        Among others: calibration rows that the model was trained on, without
+        ``allow_training_rows``.
 
     Examples
     --------
@@ -849,6 +889,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     keep = y >= 0
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
+    _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
                                 device=device, precision=precision, method=method, n_bins=n_bins)
     save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])

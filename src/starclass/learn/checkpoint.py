@@ -50,6 +50,10 @@ FORMAT = "starclass-checkpoint"
 ENSEMBLE_FORMAT = "starclass-ensemble"
 VERSION = 2
 MANIFEST = "manifest.json"
+#: Glob patterns of what a model directory holds: the manifest (with the calibration), the
+#: members and their resumable epoch states, and train's Dawid-Skene annotator table. A folder
+#: holding anything else is not replaced by :meth:`CNNClassifier.save`.
+MODEL_ENTRIES: tuple[str, ...] = (MANIFEST, "member_*.pt", "annotators.ecsv")
 
 #: Entries left out of :func:`member_digest`: the digest itself, the weights (covered by their
 #: own digest, which is folded in) and the optimizer and scaler state of epoch checkpoints,
@@ -283,11 +287,13 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
 
 
 def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, Any]],
-                   training: dict[str, Any] | None = None) -> Path:
+                   training: dict[str, Any] | None = None,
+                   training_rows: dict[str, Any] | None = None) -> Path:
     """Write the ensemble manifest ``outdir/manifest.json`` atomically.
 
     ``training`` (the run's ``data_digest`` and ``settings_digest``) is stored under
-    ``"training"`` when given.
+    ``"training"`` when given; ``training_rows`` (the digests of the rows the weights were
+    fitted on, :mod:`starclass.learn.provenance`) under ``"training_rows"``.
     """
     outdir = Path(outdir)
     cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
@@ -300,6 +306,8 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
     }
     if training:
         doc["training"] = _plain(training)
+    if training_rows:
+        doc["training_rows"] = _plain(training_rows)
     path = outdir / MANIFEST
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
@@ -422,6 +430,8 @@ class LoadedModel:
     paths: list[Path] = field(default_factory=list)
     #: the manifest's checked calibration entry (None: no calibration; see calibration.py)
     calibration: dict[str, Any] | None = None
+    #: the manifest's record of the training rows (None: a model without one; see provenance.py)
+    training_rows: dict[str, Any] | None = None
 
     @property
     def bands(self) -> list[str]:
@@ -479,7 +489,10 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
         c.pop("best_state_dict", None)
         c.pop("optimizer", None)
     calibration = _checked_calibration(model_path, ckpts) if check_calibration else None
-    return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration)
+    mp = Path(model_path)
+    rows = read_manifest(mp).get("training_rows") if (mp.is_dir() or mp.suffix == ".json") else None
+    return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration,
+                       training_rows=rows if isinstance(rows, dict) else None)
 
 
 def _checked_calibration(model_path: str | os.PathLike, ckpts: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -59,7 +59,16 @@ from starclass.learn.precision import (
     precision_name,
     to_memory_format,
 )
-from starclass.schema import CLASS_PRED, PRED_SET, PRED_SET_SIZE, TTA_STD, member_col, prob_col, prob_raw_col
+from starclass.schema import (
+    CLASS_PRED,
+    PRED_SET,
+    PRED_SET_SIZE,
+    TTA_STD,
+    member_col,
+    prob_col,
+    prob_raw_col,
+    rows_named,
+)
 from starclass.stamps import iter_inputs
 
 log = logging.getLogger(__name__)
@@ -307,6 +316,7 @@ def predict_inputs(
     device: str | torch.device | None = None,
     precision: bool | str | None = None,
     calibrated: bool = True,
+    threshold: float | None = None,
 ) -> EnsembleResult:
     """Aggregate ensemble predictions for ready-made model inputs ``[N, C, H, W]``.
 
@@ -315,13 +325,16 @@ def predict_inputs(
     :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
     "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.learn.precision`.
     With ``calibrated`` and a model that carries a temperature, ``prob_mean`` is calibrated and
-    ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled.
+    ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled. ``threshold``: a
+    binary task's decision threshold instead of its own, as :func:`classify` takes it
+    (:func:`decision_threshold`).
     """
 
     dev = pick_device(device)
     loaded = _as_model(model, dev)
     amp = _precision(loaded, dev, precision)
     cfg = loaded.config
+    thr, positive = decision_threshold(cfg, threshold)
     inputs = np.asarray(inputs)
     n = inputs.shape[0]
     if n == 0:
@@ -350,7 +363,7 @@ def predict_inputs(
     probs = np.concatenate(parts, axis=1)
     if valid is not None:
         probs[:, ~np.asarray(valid, dtype=bool), :] = np.nan
-    res = aggregate(probs, cfg.classes, threshold=cfg.threshold, positive_class=cfg.positive_class)
+    res = aggregate(probs, cfg.classes, threshold=thr, positive_class=positive)
     if tta:
         res.tta_std = tta_spread(np.concatenate(view_parts, axis=1), _class_index(res.class_pred, cfg.classes))
     if calibrated and loaded.calibration is not None:
@@ -368,7 +381,7 @@ def _check_finite(p: np.ndarray, valid: np.ndarray, start: int, name: str) -> No
         members = sorted({int(i) + 1 for i in np.flatnonzero(~np.all(np.isfinite(p[:, bad]), axis=(1, 2)))})
         raise StarclassError(
             f"{name}: member(s) {members} output non-finite probabilities for valid candidates "
-            f"(rows {(start + np.flatnonzero(bad)[:5]).tolist()}...): the weights are broken "
+            f"({rows_named(start + np.flatnonzero(bad), limit=5)}): the weights are broken "
             "(diverged training?)"
         )
 
@@ -466,7 +479,7 @@ def classify(
     y = np.asarray(candidates["y"], dtype=np.float64)
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
     if bad.size:
-        raise StarclassError(f"candidate rows {bad[:10].tolist()} have non-finite x or y")
+        raise StarclassError(f"candidates in {rows_named(bad)} have non-finite x or y")
     if int(batch_size) < 1:
         raise StarclassError(f"batch_size must be >= 1, got {batch_size}")
 

@@ -334,8 +334,9 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     metrics_table.meta["comment"] = [
         f"cross-validation {scheme if scheme == 'logo' else str(scheme) + '-fold'} of task {config.name}; "
         "'pooled' scores all held-out predictions together (n_train -1: not one model)"]
-    write_catalog(metrics_table, outdir / "cv_metrics.ecsv")
-    write_catalog(table, outdir / "cv_predictions.ecsv")
+    # a resumed cross-validation rewrites its own tables (train's check_output guarded OUTDIR)
+    write_catalog(metrics_table, outdir / "cv_metrics.ecsv", overwrite=True)
+    write_catalog(table, outdir / "cv_predictions.ecsv", overwrite=True)
     summary = {"scheme": scheme, "task": config.name, "positive_class": positive, "folds": per_fold,
                "pooled": pooled, "mean": mean, "std": std}
     with atomic_path(outdir / "cv_summary.json") as tmp:

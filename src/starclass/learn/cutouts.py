@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import CutoutSet, label_classes
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.learn.classify import blank_bands, blank_column, predict_inputs, trust_columns
+from starclass.learn.classify import blank_bands, blank_column, decision_threshold, predict_inputs, trust_columns
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
 from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, TTA_STD, prob_col
@@ -146,7 +146,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = 256, device=None,
                      precision: bool | str | None = None, calibrated: bool = True,
-                     coverage: float | None = 0.9) -> Table:
+                     coverage: float | None = 0.9, threshold: float | None = None) -> Table:
     """Classify cutouts: every input column plus ``class_pred``, ``prob_<k>`` and more.
 
     Parameters
@@ -163,6 +163,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         As :func:`starclass.learn.classify.classify`: calibrated ``prob_<k>`` (raw kept as
         ``prob_<k>_raw``) and conformal sets ``pred_set``, ``pred_set_size``; with ``tta``,
         ``tta_std``.
+    threshold
+        Binary tasks: ``class_pred`` is the positive class when its probability is >= this
+        (default: the task's own threshold, else the most probable class), as
+        :func:`starclass.learn.classify.classify` takes it.
 
     Returns
     -------
@@ -181,12 +185,14 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     dev = pick_device(device)
     loaded = model if isinstance(model, LoadedModel) else load_model(model, device=dev)
     cfg = loaded.config
-    class_ref = label_classes(cutouts, cfg.label_map) if cutouts.labels is not None else None
+    thr, positive = decision_threshold(cfg, threshold)  # a multi-class model refuses one before any work
+    # a folder labelled in part: its unlabelled rows get class_ref 0, as evaluate leaves them out
+    class_ref = label_classes(cutouts, cfg.label_map, allow_empty=True) if cutouts.labels is not None else None
     inputs = cutout_inputs(cutouts.images, cfg)
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
     res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
-                         precision=precision, calibrated=False)
+                         precision=precision, calibrated=False, threshold=thr)
     trust, trust_meta = trust_columns(loaded, res.prob_mean, calibrated=calibrated, coverage=coverage)
     out = Table(cutouts.table, copy=True)
     if "file" not in out.colnames:
@@ -214,9 +220,13 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "task": cfg.name,
         "classes": [int(c) for c in cfg.classes],
         "class_names": list(cfg.class_names),
-        "threshold": cfg.threshold,
-        "positive_class": cfg.positive_class,
+        "threshold": thr,
+        "positive_class": positive,
         "label_map": dict(cfg.label_map),
+        # as classify() records them: evaluate of an ECSV/Parquet output scores the task's merges
+        # from the meta (a five-class output lost its binary merge without them)
+        "eval_merges": cfg.eval_merges or {},
+        "reference_merge": {str(k): int(v) for k, v in cfg.merge.items()},
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),
         "precision": precision_name(amp),

@@ -29,8 +29,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from starclass.errors import StarclassError
-from starclass.learn.checkpoint import VERSION as CHECKPOINT_VERSION
 from starclass.learn.checkpoint import (
+    MODEL_ENTRIES,
     LoadedModel,
     cpu_state,
     load_model,
@@ -39,6 +39,7 @@ from starclass.learn.checkpoint import (
     save_checkpoint,
     write_manifest,
 )
+from starclass.learn.checkpoint import VERSION as CHECKPOINT_VERSION
 from starclass.learn.classify import predict_inputs
 from starclass.learn.config import TaskConfig, load_config
 from starclass.learn.train import fit as train_fit
@@ -219,7 +220,10 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _fitted(self) -> LoadedModel:
         if not hasattr(self, "model_"):
-            raise StarclassError("CNNClassifier: call fit() (or CNNClassifier.load) first")
+            from starclass.errors import NotFittedError
+
+            # scikit-learn's exception (check_is_fitted's habit), still a StarclassError for the CLI
+            raise NotFittedError("CNNClassifier: call fit() (or CNNClassifier.load) first")
         return self.model_
 
     # ------------------------------------------------------------------ prediction
@@ -299,15 +303,29 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         return float(np.average(pred[keep] == labels[keep], weights=w))
 
     # ------------------------------------------------------------------ files
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the fitted model as a model directory (``manifest.json`` + member files).
 
-        ``starclass classify --model PATH`` and :meth:`load` read it.
+        ``starclass classify --model PATH`` and :meth:`load` read it. The directory is written
+        beside ``path`` and moved into place whole (:func:`starclass.io.atomic.atomic_dir`), so
+        it holds exactly this model: never member files of a larger ensemble saved there before,
+        and never half a model after a failure.
 
         Parameters
         ----------
         path : path-like
-            Directory (created; member files in it are replaced).
+            Directory (created). An existing non-empty one is refused unless ``overwrite``.
+        overwrite : bool
+            Replace a model directory at ``path`` as a whole. A folder that holds anything but
+            a model's files (``manifest.json``, ``member_*.pt``, ``annotators.ecsv``) is refused
+            even then, so that no other file is deleted.
+
+        Raises
+        ------
+        StarclassError
+            ``path`` is a file; it is a non-empty folder and ``overwrite`` is false; or it holds
+            files that are not a model's (named). :class:`~starclass.errors.NotFittedError`
+            before ``fit``.
 
         Returns
         -------
@@ -326,27 +344,44 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         ...     sorted(p.name for p in clf.save(d).iterdir())
         ['manifest.json', 'member_01.pt']
         """
+        from starclass.io.atomic import atomic_dir, foreign_entries
+
         model = self._fitted()
         out = Path(path)
-        out.mkdir(parents=True, exist_ok=True)
-        entries = []
-        digests = []
-        for i, (net, meta) in enumerate(zip(model.members, model.checkpoints)):
-            state = cpu_state(net.state_dict())
-            # the digest covers the whole member, written in the current format
-            ckpt = dict(meta, state_dict=state, version=CHECKPOINT_VERSION)
-            ckpt["digest"] = member_digest(ckpt)
-            digests.append(ckpt["digest"])
-            name = member_filename(i)
-            save_checkpoint(ckpt, out / name)
-            entries.append({"file": name, "architecture": meta.get("architecture"), "seed": meta.get("seed")})
-        write_manifest(out, model.config, entries)
-        if model.calibration is not None:
-            # the calibration travels with the weights, bound to the members as written here
-            from starclass.learn.checkpoint import save_calibration
+        # checked here, in the words of the Python call (atomic_dir's messages name --overwrite)
+        if out.exists() and not out.is_dir():
+            raise StarclassError(f"CNNClassifier.save: {out} exists and is not a folder")
+        if out.is_dir() and any(out.iterdir()):
+            if not overwrite:
+                raise StarclassError(f"CNNClassifier.save: {out} is not empty; save(..., overwrite=True) replaces "
+                                     "a model saved there")
+            foreign = foreign_entries(out, MODEL_ENTRIES)
+            if foreign:
+                raise StarclassError(
+                    f"CNNClassifier.save: {out} holds files that are not a model's ({', '.join(foreign[:5])}"
+                    f"{', ...' if len(foreign) > 5 else ''}); refusing to replace it even with overwrite=True")
+        # the whole model is written to a folder beside OUT and swapped in: a smaller ensemble
+        # saved over a larger one used to leave the larger one's extra member files behind
+        with atomic_dir(out, overwrite=True, own=MODEL_ENTRIES) as tmp:
+            entries = []
+            digests = []
+            for i, (net, meta) in enumerate(zip(model.members, model.checkpoints)):
+                state = cpu_state(net.state_dict())
+                # the digest covers the whole member, written in the current format
+                ckpt = dict(meta, state_dict=state, version=CHECKPOINT_VERSION)
+                ckpt["digest"] = member_digest(ckpt)
+                digests.append(ckpt["digest"])
+                name = member_filename(i)
+                save_checkpoint(ckpt, tmp / name)
+                entries.append({"file": name, "architecture": meta.get("architecture"), "seed": meta.get("seed")})
+            # the record of the training rows goes with the weights (calibrate checks against it)
+            write_manifest(tmp, model.config, entries, training_rows=model.training_rows)
+            if model.calibration is not None:
+                # the calibration travels with the weights, bound to the members as written here
+                from starclass.learn.checkpoint import save_calibration
 
-            entry = {k: v for k, v in model.calibration.items() if k not in ("digest", "member_digests")}
-            save_calibration(out, entry, digests)
+                entry = {k: v for k, v in model.calibration.items() if k not in ("digest", "member_digests")}
+                save_calibration(tmp, entry, digests)
         return out
 
     @classmethod

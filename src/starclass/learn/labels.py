@@ -7,11 +7,14 @@ that person did not vote) into an ``(N, K)`` array of training targets, one row 
 and one column per class, with one of three *label models*:
 
 ``mode``
-    One-hot on the most frequent vote: what training on ``class_ref`` has always done. A tie
-    goes to the vote of the **first listed column** when that vote is among the tied classes
-    (the "senior classifier", as the simulator and the LEGUS/PHANGS teams resolve ties), else
-    to the **smallest tied class**. With the simulator's ``humans.ecsv`` and
-    ``class_h1,class_h2,class_h3`` this reproduces its ``class_ref`` exactly.
+    One-hot on the most frequent vote. A tie follows :func:`starclass.schema.vote_mode`, the
+    rule ``starclass inspect --export`` gives its ``class_ref`` by: the tied class nearest the
+    mean of the votes, the higher when equally near (``highest`` tied class for a task whose
+    label scheme says so, galaxy-cluster), whatever the order of the columns. It used to go to
+    the first listed column's vote (else the smallest tied class), so the same votes exported
+    by ``inspect`` and trained on could get two classes. The simulator's ``class_ref`` keeps
+    the LEGUS/PHANGS teams' senior-classifier rule it models, so with its ``humans.ecsv`` this
+    reproduces ``class_ref`` on every candidate without a tie.
 ``soft``
     The vote distribution: a candidate voted (1, 1, 2) gets targets (2/3, 1/3, 0, 0), and the
     network is trained with the cross-entropy against these probabilities.
@@ -50,11 +53,11 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import class_array, id_keys
+from starclass.schema import class_array, id_keys, row_name, vote_mode
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
-           "annotator_table", "read_votes",
+           "annotator_table", "read_votes", "task_tie_rule",
            "parse_label_columns", "combine_votes", "JointClasses", "joint_with_votes"]
 
 #: The label models :func:`vote_targets` knows.
@@ -124,29 +127,21 @@ def vote_counts(votes: np.ndarray, classes: Sequence[int]) -> np.ndarray:
     return np.stack([(votes == c).sum(axis=1) for c in classes], axis=1).astype(np.int64)
 
 
-def mode_targets(votes: np.ndarray, classes: Sequence[int]) -> np.ndarray:
-    """One-hot targets on the mode (ties: the first column's vote if tied, else the smallest class).
+def mode_targets(votes: np.ndarray, classes: Sequence[int], *, tie_rule: str = "nearest-mean") -> np.ndarray:
+    """One-hot targets on the mode; ties as :func:`starclass.schema.vote_mode` breaks them.
 
     Examples
     --------
     >>> mode_targets(np.array([[2, 1, 3], [0, 1, 2], [4, 4, 1]]), [1, 2, 3, 4]).argmax(axis=1) + 1
-    array([2, 1, 4])
+    array([2, 2, 4])
     """
     classes = list(classes)
-    counts = vote_counts(votes, classes)
-    n, k = counts.shape
-    out = np.zeros((n, k))
-    voted = counts.sum(axis=1) > 0
-    tied = (counts == counts.max(axis=1, keepdims=True)) & voted[:, None]
-    first = np.asarray(votes)[:, 0]
+    # the one tie rule, shared with inspect's export (this used to take the first column's vote)
+    mode, _tie = vote_mode(np.asarray(votes), classes, tie_rule=tie_rule)
     pos = {c: j for j, c in enumerate(classes)}
-    first_j = np.array([pos.get(int(v), -1) for v in first], dtype=np.int64)
-    first_tied = (first_j >= 0) & tied[np.arange(n), np.maximum(first_j, 0)]
-    # classes are looked at in increasing order so "smallest tied" is the first tied column
-    order = np.argsort(classes)
-    smallest = order[np.argmax(tied[:, order], axis=1)]
-    choice = np.where(first_tied, first_j, smallest)
-    out[np.flatnonzero(voted), choice[voted]] = 1.0
+    out = np.zeros((len(mode), len(classes)))
+    voted = np.flatnonzero(mode > 0)
+    out[voted, [pos[int(m)] for m in mode[voted]]] = 1.0
     return out
 
 
@@ -247,7 +242,8 @@ def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
 
 
 def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
-                 classes: Sequence[int] | None = None, name: str = "labels") -> np.ndarray:
+                 classes: Sequence[int] | None = None, name: str = "labels",
+                 tie_rule: str = "nearest-mean") -> np.ndarray:
     """Training targets ``(N, K)`` from the vote columns of a table with a label model.
 
     Parameters
@@ -263,6 +259,8 @@ def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
         increasing).
     name : str
         What to call the table in error messages.
+    tie_rule : {"nearest-mean", "highest"}
+        ``mode``: how a tie is broken (:func:`starclass.schema.vote_mode`).
 
     Returns
     -------
@@ -288,7 +286,7 @@ def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
     if not len(classes):
         raise StarclassError(f"{name}: no votes in columns {', '.join(columns)} (all 0 or missing)")
     if model == "mode":
-        return mode_targets(votes, classes)
+        return mode_targets(votes, classes, tie_rule=tie_rule)
     if model == "soft":
         return soft_targets(votes, classes)
     return dawid_skene(votes, classes).posterior
@@ -384,6 +382,25 @@ class VoteTargets:
     annotators: Table | None = None
 
 
+def task_tie_rule(config) -> str:
+    """The tie rule of a task's label scheme (``inspect``'s), ``nearest-mean`` for a task without one.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> task_tie_rule(get_preset("legus4")), task_tie_rule(get_preset("galaxy-cluster"))
+    ('nearest-mean', 'highest')
+    """
+    from starclass.inspect.schemes import scheme_for_task
+
+    try:
+        scheme = scheme_for_task(str(config.name))
+    except StarclassError:
+        return "nearest-mean"
+    # a score scheme (m31-check) sums its scores: its tie rule is not a mode's
+    return scheme.tie_rule if scheme.consensus == "mode" else "nearest-mean"
+
+
 def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
                         columns: str | Sequence[str] | None = None, model: str = "mode",
                         name: str = "labels") -> VoteTargets:
@@ -441,7 +458,7 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     elif model == "soft":
         ref_targets = soft_targets(votes_arr, ref)
     else:
-        ref_targets = mode_targets(votes_arr, ref)
+        ref_targets = mode_targets(votes_arr, ref, tie_rule=task_tie_rule(config))
     targets = task_targets(config, ref_targets, ref)
     n_votes_row = (votes_arr > 0).sum(axis=1)
     if votes is not None:
@@ -692,7 +709,7 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     if unknown:
         # plain text, not numpy's np.str_('...') reprs
         shown = ", ".join(str(vote_ids[i]) for i in unknown[:5])
-        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (first at row {unknown[0]}; "
+        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (first at {row_name(unknown[0])}; "
                              f"e.g. {shown})")
     out = np.zeros((len(cat_ids), targets.shape[1]))
     nv = np.zeros(len(cat_ids), dtype=np.int64)

@@ -82,6 +82,7 @@ from starclass.learn.config import RECIPE_NEUTRAL
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
+from starclass.learn.provenance import training_record
 from starclass.learn.splits import split_indices
 
 log = logging.getLogger(__name__)
@@ -1108,6 +1109,10 @@ def fit(
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
         _check_resumable(outdir, config, members, identity)
+    # what the weights are fitted on, for `starclass calibrate` to tell training rows from
+    # held-out ones (the validation rows are not in it: train calibrates on them itself)
+    # (read a training batch at a time, as training reads a lazy store)
+    rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size))
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
@@ -1122,7 +1127,8 @@ def fit(
             if data.train.n_nonfinite or data.val.n_nonfinite:
                 notes.append(f"{data.train.n_nonfinite + data.val.n_nonfinite} non-finite input pixels set to 0")
             # a manifest after every member, so an interrupted run still lists what is done
-            write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]), training=identity)
+            write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]), training=identity,
+                           training_rows=rows_record)
 
     # a rerun that trained nothing (every member kept) must not undo what was done to the model
     # since: a calibration fitted with `starclass calibrate` on held-out rows, the threshold of
@@ -1130,7 +1136,7 @@ def fit(
     # replaced the user's while the run said "kept unchanged"
     kept_all = bool(outcomes) and not any(o.trained for o in outcomes)
     previous = _previous_manifest(outdir) if kept_all else None
-    write_manifest(outdir, config, _manifest_members(members), training=identity)
+    write_manifest(outdir, config, _manifest_members(members), training=identity, training_rows=rows_record)
     kept_note = _keep_user_calibration(outdir, previous, dev) if previous else None
     if kept_note:
         notes.append(kept_note)

@@ -56,7 +56,10 @@ class _Baseline(ClassifierMixin, BaseEstimator):
 
     def _fitted(self) -> None:
         if not hasattr(self, "model_"):
-            raise StarclassError(f"{type(self).__name__}: call fit() first")
+            from starclass.errors import NotFittedError
+
+            # scikit-learn's exception (check_is_fitted's habit), still a StarclassError for the CLI
+            raise NotFittedError(f"{type(self).__name__}: call fit() first")
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each sample (a value of ``classes_``)."""
@@ -76,6 +79,7 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         >>> bool((again.predict(X) == model.predict(X)).all())
         True
         """
+        self._fitted()  # an unfitted estimator is not a model: NotFittedError, as CNNClassifier.save
         p = Path(path)
         with atomic_path(p) as tmp:
             joblib.dump(self, tmp)

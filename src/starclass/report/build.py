@@ -141,6 +141,21 @@ def _curves_section(c: Comparison) -> Section:
     return s
 
 
+def _groups_section(c: Comparison) -> Section:
+    rname = c.ref_name
+    s = Section(f"{c.pred_name} vs {rname}: by group", key=f"by_{rname}")
+    for col, (tab, note) in c.by.items():
+        if note:
+            s.note(f"{col}: {note}")
+        s.figure(f"by_{col}_{rname}", F.fig_by_group(tab, col, f"accuracy by {col}"), "")
+        s.table(f"by_{col}_{rname}", tab,
+                f"Per value of {col}: rows, rows of each reference class (n_ref_k), errors, accuracy with its 95% "
+                "Wilson interval, recall per class (nan: none of that class)"
+                + (", ROC AUC of the positive class (nan: one class only)" if "roc_auc" in tab.colnames else "")
+                + "; the last row pools every group.")
+    return s
+
+
 def _trust_section(c: Comparison) -> Section:
     """Reliability diagram, ECE and Brier (before/after calibration), conformal coverage, signals."""
     t = c.trust
@@ -532,6 +547,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
             sections.append(_curves_section(c))
         if c.trust is not None:
             sections.append(_trust_section(c))
+        if c.by:
+            sections.append(_groups_section(c))
         if c.agreement is not None:
             sections.append(_agreement_section(c))
     for extra in (_table1_section(ev, radius), _human_section(ev)):
@@ -554,7 +571,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                       n_boot: int = 200, target_purity: float = 0.8, pred_name: str = "prediction",
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), science: bool = True,
                       gradcam_inputs: Any = None, task: Any = None, label_column: str | None = None,
-                      model: Any = None, cutouts: Any = None) -> list[Section]:
+                      model: Any = None, cutouts: Any = None, by: Sequence[str] = (),
+                      by_min_rows: int = 10) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -582,6 +600,9 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
         the task saved with a model).
     cutouts
         The cutout folder ``pred`` was classified from (a gallery of the worst mistakes).
+    by, by_min_rows
+        Columns to split the metrics by (:func:`starclass.evaluate.groups.metrics_by_group`), and
+        the smallest group shown on its own.
 
     Returns
     -------
@@ -594,7 +615,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     2
     """
     ev = evaluate_catalogs(pred, references, task=task, radius=radius, n_boot=n_boot, target_purity=target_purity,
-                           pred_name=pred_name, quantities=quantities, label_column=label_column, model=model)
+                           pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
+                           by=by, by_min_rows=by_min_rows)
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
                   gradcam_inputs=gradcam_inputs, cutouts=cutouts)
 
@@ -636,11 +658,37 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     details = [line for c in ev.comparisons for line in [f"{c.ref_name}:", *c.lines()]]
+    by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
+                for line in group_lines(tab, f"{c.ref_name} by {col}" + (f" ({note})" if note else ""))]
     # unrounded, for printing: the headline's 4 decimals printed with 3 rounded twice (27/132 gave
     # "accuracy[4class] = 0.204" above the details' "accuracy 0.205")
     exact = {slug(c.ref_name): {r.merge: float(r.accuracy) for r in c.results} for c in ev.comparisons}
     return {"outdir": outdir, "headline": summary, "accuracies": exact, "task": ev.task, "details": details,
-            **written}
+            "by_lines": by_lines, **written}
+
+
+def group_lines(tab: Table, title: str) -> list[str]:
+    """Printed lines of a :func:`starclass.evaluate.groups.metrics_by_group` table.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.groups import metrics_by_group
+    >>> tab, _ = metrics_by_group(np.array([1, 2, 2]), np.array([1, 1, 2]), ["a", "b", "b"], (1, 2))
+    >>> print("\\n".join(group_lines(tab, "truth by field")))
+    truth by field:
+      a: n 1, accuracy 1.000 [0.207, 1.000], 0 errors
+      b: n 2, accuracy 0.500 [0.095, 0.905], 1 error
+      (all): n 3, accuracy 0.667 [0.208, 0.939], 1 error
+    """
+    out = [f"{title}:"]
+    for r in tab:
+        e = int(r["errors"])
+        line = (f"  {r['group']}: n {int(r['n'])}, accuracy {float(r['accuracy']):.3f} "
+                f"[{float(r['accuracy_lo']):.3f}, {float(r['accuracy_hi']):.3f}], {e} error{'' if e == 1 else 's'}")
+        if "roc_auc" in tab.colnames and np.isfinite(float(r["roc_auc"])):
+            line += f", ROC AUC {float(r['roc_auc']):.3f}"
+        out.append(line)
+    return out
 
 
 def headline(sections: list[Section]) -> dict:
@@ -710,7 +758,7 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         raise StarclassError("give the mosaics (--mosaics) or the cutout folder (--stamps) the catalogue was "
                              "classified from, not both")
     if stamps is not None:
-        cutouts = read_cutout_folder(stamps, require_group=False)
+        cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False)
         kwargs["cutouts"] = cutouts
         if model_path is not None and kwargs.get("gradcam_inputs") is None:
             # science.gradcam imports torch (13-19 s measured): only a report with --model pays for it

@@ -92,6 +92,30 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str):
     return fig
 
 
+def fig_by_group(tab, column: str, title: str):
+    """Accuracy per group with its interval (horizontal bars), the pooled accuracy as a line."""
+    rows = [r for r in tab if r["group"] != "(all)"]
+    fig, ax = plt.subplots(figsize=(5.5, 0.9 + 0.32 * max(len(rows), 1)))
+    y = np.arange(len(rows))
+    acc = np.array([float(r["accuracy"]) for r in rows])
+    # rounding leaves -1e-16 where the interval ends at the accuracy itself (all right or all wrong)
+    err = np.clip(np.array([[a - float(r["accuracy_lo"]), float(r["accuracy_hi"]) - a]
+                            for a, r in zip(acc, rows)]).T.reshape(2, -1), 0.0, None)
+    ax.barh(y, acc, xerr=err, color="#1f77b4", alpha=0.7, error_kw={"lw": 0.8})
+    ax.set_yticks(y, [f"{r['group']} (n={int(r['n'])})" for r in rows], fontsize=8)
+    ax.invert_yaxis()
+    pooled = [float(r["accuracy"]) for r in tab if r["group"] == "(all)"]
+    if pooled:
+        ax.axvline(pooled[0], color="black", ls="--", lw=0.8, label=f"all: {pooled[0]:.3f}")
+        ax.legend(fontsize=8, loc="lower left")
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("accuracy (95% Wilson interval)")
+    ax.set_ylabel(column)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def fig_threshold(scan, chosen: dict | None, title: str):
     """Purity, recall and F1 against threshold (with the chosen threshold marked)."""
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
@@ -274,11 +298,23 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
 
 
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str):
-    """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles."""
+    """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
+
+    Examples
+    --------
+    >>> avg = {1: np.zeros((8, 8)), 2: np.ones((8, 8))}
+    >>> prof = {k: (np.arange(4.0), np.ones(4)) for k in avg}
+    >>> fig = fig_gradcam(np.zeros((4, 8, 8)), np.zeros((4, 8, 8)), ["a"] * 4, avg, prof, "t")
+    >>> len(fig.axes)
+    7
+    """
     n_ex = min(len(stamps), 8)
     nav = len(averages)
-    fig = plt.figure(figsize=(2.0 * max(n_ex, nav + 2), 6.2))
-    gs = fig.add_gridspec(2, max(n_ex, nav + 2))
+    # one empty column between the mean maps and the profile panel: its y label fell on the
+    # last mean map (a two- and a five-class report, 2026-12-02)
+    ncols = max(n_ex, nav + 3)
+    fig = plt.figure(figsize=(2.0 * ncols, 6.2))
+    gs = fig.add_gridspec(2, ncols)
     for i in range(n_ex):
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
@@ -291,7 +327,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax.imshow(m, cmap="jet", origin="lower", vmin=0, vmax=max(1e-6, float(m.max())))
         ax.set_title(f"mean, class {k}", fontsize=8)
         ax.axis("off")
-    ax = fig.add_subplot(gs[1, nav:nav + 2])
+    ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     for k, (r, p) in profiles.items():
         ax.plot(r, p, color=colour_of(k), label=f"class {k}")
     ax.set_xlabel("radius [px]")

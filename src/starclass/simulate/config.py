@@ -135,7 +135,8 @@ class SimConfig:
     distance_mpc
         Distance of the galaxy (Mpc): sets the distance modulus and the pc per pixel.
     n_candidates
-        Objects in the truth catalogue (the "human-classified candidates").
+        Objects in the truth catalogue (the "human-classified candidates"), at least 1: every later
+        stage works per candidate and refuses an empty catalogue.
     class_mix
         Fractions of classes 1, 2, 3, 4 among the candidates.
     subclass_mix
@@ -360,8 +361,10 @@ class SimConfig:
             raise StarclassError(f"pixel_scale must be positive, got {self.pixel_scale}")
         if not self.distance_mpc > 0:
             raise StarclassError(f"distance_mpc must be positive, got {self.distance_mpc}")
-        if self.n_candidates < 0:
-            raise StarclassError(f"n_candidates must be >= 0, got {self.n_candidates}")
+        # an empty truth catalogue is refused by every reader (detect --truth, cutouts, train, evaluate):
+        # refuse it here, before minutes of rendering, rather than write a field nothing can use
+        if self.n_candidates < 1:
+            raise StarclassError(f"n_candidates must be >= 1, got {self.n_candidates}")
         if len(self.class_mix) != 4 or min(self.class_mix) < 0 or sum(self.class_mix) <= 0:
             raise StarclassError(f"class_mix must be four non-negative fractions, got {self.class_mix}")
         if self.diffuse_light < 0:

@@ -204,7 +204,7 @@ def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: in
 
 
 def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | None = None,
-            mag_column: str | None = None, bins: int = 5) -> Table:
+            mag_column: str | None = None, bins: int = 5, key: str = ID) -> Table:
     """The ``n`` candidates of a classified table most worth labelling, most informative first.
 
     Parameters
@@ -216,11 +216,14 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     by : {"entropy", "margin", "set-size"}
         The score (:func:`informativeness`).
     labelled : sequence, optional
-        Ids of candidates that already have a label: never suggested.
+        Ids (values of ``key``) of candidates that already have a label: never suggested.
     mag_column : str, optional
         Magnitude column to spread the picks over (None: no spreading).
     bins : int
         Magnitude bins.
+    key : str
+        Column naming each candidate, matched against ``labelled``: ``id`` for catalogues,
+        ``file`` for a classified cutout folder (``classify --stamps`` writes no ``id``).
 
     Returns
     -------
@@ -237,9 +240,11 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     scores, used = informativeness(table, by)
     eligible = np.ones(len(table), dtype=bool)
     if labelled is not None and len(labelled):
-        if ID not in table.colnames:
-            raise StarclassError("the candidates have no 'id' column to leave the labelled ones out by")
-        eligible = ~np.isin(id_keys(table[ID]), id_keys(list(labelled)))  # 1.0 and 1 are one id
+        if key not in table.colnames:
+            raise StarclassError(f"the candidates have no {key!r} column to leave the labelled ones out by")
+        # 1.0 and 1 are one id (id_keys); spaces around one are no part of it
+        given = np.char.strip(id_keys(list(labelled)))
+        eligible = ~np.isin(np.char.strip(id_keys(table[key])), given)
     mags = None
     if mag_column is not None:
         if mag_column not in table.colnames:

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from starclass.errors import StarclassError
+from starclass.schema import row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
 PLAN_KEYS = ("model", "task", "tile_size", "overlap", "photometry", "batch_size", "retries", "fields",
@@ -277,7 +278,8 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
                 try:
                     rows.append(_field(dict(row), i, base, p))
                 except StarclassError as exc:
-                    raise StarclassError(f"{exc} (row {i + 2} of the CSV)") from None
+                    # "row 3 of the CSV" meant line 3; rows are counted from 1 below the header everywhere
+                    raise StarclassError(f"{exc} ({row_name(i, header_lines=1)})") from None
         return SurveyPlan(fields=tuple(rows), source=p)
     if suffix in (".yaml", ".yml"):
         import yaml

@@ -34,7 +34,7 @@ import numpy as np
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.paths import input_clash
-from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y
+from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, rows_named
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
@@ -96,10 +96,10 @@ def _check_positions(table, shape, path, name) -> None:
     y = np.asarray(table[Y], dtype=float)
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
     if bad.size:
-        raise StarclassError(f"field {name!r}: positions {path}, rows {bad[:10].tolist()}: x or y not finite")
+        raise StarclassError(f"field {name!r}: positions {path}, {rows_named(bad)}: x or y not finite")
     off = np.flatnonzero((x < -0.5) | (y < -0.5) | (x >= nx - 0.5) | (y >= ny - 0.5))
     if off.size:
-        raise StarclassError(f"field {name!r}: positions {path}, rows {off[:10].tolist()} lie off the "
+        raise StarclassError(f"field {name!r}: positions {path}, {rows_named(off)} lie off the "
                              f"{nx} x {ny} px mosaics")
 
 

@@ -30,6 +30,8 @@ async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: 
     A class that is not a JSON integer (``1.9``, ``true``, ``" 2 "``) or not a value of the label
     scheme (a 3 for ``m31-check``, a 0 for ``phangs``), or a comment that is not text, is too
     long or carries a lone surrogate, is refused with 422 naming the field, rather than coerced.
+    A subclass that is not one of the scheme's (``"4.1"``..``"4.12"``, as text, with class 4
+    only) is refused the same way: 422 naming ``subclass`` and the values allowed.
     """
     try:
         body = await request.json()
@@ -42,12 +44,14 @@ async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: 
         raise HTTPException(status_code=403, detail="you can change only your own labels")
     try:
         cls = scheme.check(cls, "cls")
+        # checked here with the class: left to save_label, a bad subclass answered 400 (the app's
+        # handler for any StarclassError) where a bad class answered 422
+        subclass = db.check_label(cls, body.get("subclass"), scheme)
         comment = db.check_comment(body.get("comment"))
     except StarclassError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     row_of(field, cid)
-    return db.save_label(engine, field.dataset, cid, user["id"], cls, body.get("subclass"), comment,
-                         scheme=scheme)
+    return db.save_label(engine, field.dataset, cid, user["id"], cls, subclass, comment, scheme=scheme)
 
 
 @router.get("/scheme", response_model=None)

@@ -1,0 +1,102 @@
+"""``starclass calibrate`` tells held-out rows from the model's own training rows.
+
+Before, a model calibrated on the rows it was trained on got a temperature and conformal sets
+fitted where it is most often right, without a word. ``train`` now records a digest of every
+training row's input in the manifest; ``calibrate`` refuses rows among them, naming how many.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from conftest import train_toy_trust_model, write_toy_held_out  # tests/ is on sys.path under pytest
+from starclass.cli import app
+from starclass.errors import StarclassError
+from starclass.learn.calibration import calibrate_model
+from starclass.learn.checkpoint import read_manifest
+
+# the record's key, spelled out: the CLI test below must run (and fail) on code without the module
+MANIFEST_KEY = "training_rows"
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("held_out")
+    cfg, toy, result = train_toy_trust_model(root)
+    return root, cfg, toy, result
+
+
+def test_train_records_exactly_its_training_rows(trained):
+    from starclass.learn.provenance import recorded_digests, row_digests
+
+    root, _, toy, result = trained
+    rec = read_manifest(root / "model")[MANIFEST_KEY]
+    assert rec["n"] == result.n_train and result.n_val > 0
+    train_rows = np.setdiff1d(np.arange(len(toy.inputs)), result.val_index)
+    recorded = recorded_digests(read_manifest(root / "model"))
+    assert set(recorded.tolist()) == set(row_digests(toy.inputs, train_rows).tolist())
+    assert not set(recorded.tolist()) & set(row_digests(toy.inputs, result.val_index).tolist())
+
+
+def test_calibrating_on_training_rows_is_refused_naming_how_many(trained, tmp_path):
+    root, _, toy, result = trained
+    model = tmp_path / "model"
+    shutil.copytree(root / "model", model)
+    before = (model / "manifest.json").read_text()
+    with pytest.raises(StarclassError, match=rf"{result.n_train} of the {len(toy.inputs)} calibration rows"):
+        calibrate_model(model, toy.inputs, toy.class_ref, source="toy", overwrite=True, device="cpu")
+    assert (model / "manifest.json").read_text() == before  # nothing written
+    with pytest.warns(UserWarning, match=rf"{result.n_train} of the {len(toy.inputs)} calibration rows"):
+        calibrate_model(model, toy.inputs, toy.class_ref, source="toy", overwrite=True, device="cpu",
+                        allow_training_rows=True)
+    # the validation rows are held out from the weights: no complaint
+    val = result.val_index
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cal = calibrate_model(model, toy.inputs[val], toy.class_ref[val], source="validation", overwrite=True,
+                              device="cpu")
+    assert cal.n == val.size
+
+
+def test_a_model_without_the_record_still_calibrates_with_a_warning(trained, tmp_path):
+    root, _, toy, _ = trained
+    model = tmp_path / "old_model"
+    shutil.copytree(root / "model", model)
+    doc = json.loads((model / "manifest.json").read_text())
+    del doc[MANIFEST_KEY]  # as written before train recorded its rows
+    (model / "manifest.json").write_text(json.dumps(doc))
+    with pytest.warns(UserWarning, match="no record of its training rows"):
+        calibrate_model(model, toy.inputs, toy.class_ref, source="toy", overwrite=True, device="cpu")
+
+
+def test_cli_calibrate_on_the_training_catalogue_exits_2(trained, tmp_path):
+    """End to end: train from mosaics + catalogue, then calibrate on the same catalogue."""
+    from starclass.learn.config import save_config
+
+    _, cfg, _, _ = trained
+    write_toy_held_out(cfg, tmp_path, 60, seed=11)
+    (tmp_path / "held.ecsv").rename(tmp_path / "field.ecsv")  # the training catalogue, not a held-out one
+    save_config(cfg, tmp_path / "task.yaml")
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--task", str(tmp_path / "task.yaml"), "--mosaics", str(tmp_path / "mos"),
+                              "--catalog", str(tmp_path / "field.ecsv"), "-o", str(model), "--no-progress",
+                              "--device", "cpu", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    args = ["calibrate", str(model), str(tmp_path / "mos"), "--catalog", str(tmp_path / "field.ecsv"),
+            "--device", "cpu", "--overwrite"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output  # it calibrated silently
+    n_train = read_manifest(model)[MANIFEST_KEY]["n"]
+    assert f"{n_train} of the " in res.output and "--allow-training-rows" in res.output
+    res = runner.invoke(app, [*args, "--allow-training-rows"])
+    assert res.exit_code == 0, res.output
+    assert f"warning: {n_train} of the " in res.output
