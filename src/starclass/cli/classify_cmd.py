@@ -101,7 +101,7 @@ def classify_command(
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
-    check_output(output, inputs, option="--output", overwrite=overwrite)
+    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,

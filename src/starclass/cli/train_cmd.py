@@ -143,7 +143,8 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
     return inputs, labels, (x, y), gal, n_bad, cfg
 
 
-@command("train")
+@command("train", interrupted="the checkpoints written so far stay in the --output folder: "
+                            "the same command resumes the training")
 def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",

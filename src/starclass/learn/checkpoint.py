@@ -193,8 +193,11 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for damaged or foreign files
         lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-        hint = [ln for ln in lines if "Unsupported" in ln or "WeightsUnpickler" in ln]
-        first = (hint or lines or [type(exc).__name__])[0]
+        # torch's weights_only message is mostly advice for torch's own users ("Re-running with
+        # weights_only=False will likely succeed", "Please file an issue"): keep the reason only
+        hint = [ln for ln in lines if ln.startswith("Unsupported")]
+        plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
+        first = (hint or plain or lines or [type(exc).__name__])[0]
         raise StarclassError(
             f"{path} is not a readable starclass checkpoint (damaged, or not written by "
             f"starclass): {first[:200]}"
