@@ -638,6 +638,35 @@ def column_table() -> str:
 
 
 # -- values --------------------------------------------------------------------------------------
+def id_keys(ids) -> np.ndarray:
+    """Ids as the text they are matched by: whole-number floats as integers (``1.0`` -> ``"1"``).
+
+    A spreadsheet or pandas writes an integer id column as ``1.0, 2.0, ...`` once one cell was
+    empty; matched as text, every one of those ids missed its ``1, 2, ...`` in the other table.
+
+    Parameters
+    ----------
+    ids : array-like
+        An id column (integers, floats or text).
+
+    Returns
+    -------
+    numpy.ndarray
+        One string per id.
+
+    Examples
+    --------
+    >>> id_keys(np.array([1.0, 20.0])).tolist(), id_keys([3, 4]).tolist(), id_keys(["c9"]).tolist()
+    (['1', '20'], ['3', '4'], ['c9'])
+    >>> id_keys(np.array([1.5, 2.0])).tolist()  # not all whole: kept as written
+    ['1.5', '2.0']
+    """
+    values = np.asarray(ids)
+    if values.dtype.kind == "f" and len(values) and np.isfinite(values).all() and (values == np.round(values)).all():
+        return values.astype(np.int64).astype(str)
+    return values.astype(str)
+
+
 def rows_counted() -> str:
     """How messages count rows, for those that list several (the upper-case names here are columns).
 

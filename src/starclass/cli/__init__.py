@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import signal
 
-from starclass.cli._app import app
+from starclass.cli._app import Terminated, app
 
 _COMMAND_MODULES = (
     "simulate", "detect", "info", "cutouts", "train", "classify", "calibrate",
@@ -22,12 +22,12 @@ for _name in _COMMAND_MODULES:
 
 
 def _exit_on_sigterm(signum: int, frame) -> None:
-    """Turn SIGTERM into ``SystemExit`` so ``finally`` blocks (atomic writes' clean-up) run.
+    """Turn SIGTERM into ``SystemExit`` (:class:`Terminated`) so ``finally`` blocks (atomic writes' clean-up) run.
 
     ``timeout``, Slurm and systemd stop a job with SIGTERM, whose default action ends the process
     at once and leaves hidden temporary files behind; 128 + 15 is the status a shell reports.
     """
-    raise SystemExit(128 + signum)
+    raise Terminated(128 + signum)
 
 
 def main() -> None:

@@ -45,8 +45,22 @@ def _root() -> None:
     """starclass: multi-band images -> classified star-cluster catalogues."""
 
 
-def command(name: str | None = None, **kwargs):
-    """Register a command whose :class:`StarclassError` becomes a message and exit code 2."""
+#: What an interrupted command has left, in general: every output is written beside its final name
+#: and renamed into place when complete (:mod:`starclass.io.atomic`).
+LEFT_WHEN_INTERRUPTED = "no output is left half-written (each is put in place only when complete)"
+
+
+class Terminated(SystemExit):
+    """Raised by the CLI's SIGTERM handler: a ``SystemExit`` with status 128 + 15 that says why."""
+
+
+def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTERRUPTED, **kwargs):
+    """Register a command whose :class:`StarclassError` becomes a message and exit code 2.
+
+    Ctrl-C (``KeyboardInterrupt``, exit status 130) and SIGTERM (:class:`Terminated`, 143) print
+    one line, ``error: interrupted by ...; <interrupted>``, saying what the command left behind;
+    ``interrupted=None`` prints nothing (a server, which Ctrl-C stops by design).
+    """
 
     def decorator(func):
         @functools.wraps(func)
@@ -60,6 +74,15 @@ def command(name: str | None = None, **kwargs):
                 except StarclassError as exc:
                     typer.echo(f"error: {exc}", err=True)
                     raise typer.Exit(code=2) from None
+                except KeyboardInterrupt:
+                    # typer would exit 130 without a word: say what stopped it and what is left
+                    if interrupted is not None:
+                        typer.echo(f"error: interrupted by Ctrl-C (SIGINT); {interrupted}", err=True)
+                    raise typer.Exit(code=130) from None
+                except Terminated:
+                    if interrupted is not None:
+                        typer.echo(f"error: stopped by SIGTERM; {interrupted}", err=True)
+                    raise
 
         return app.command(name, **kwargs)(wrapper)
 

@@ -77,7 +77,8 @@ def calibrate_command(
         # another name given is used (it was ignored: the labels had to be in 'label')
         column = "label" if label_column == "class_ref" else label_column
         cutouts = read_cutout_folder(stamps, group_column=cfg.group_column, require_group=False,
-                                     bands=list(cfg.bands) if len(cfg.bands) > 1 else None, label_column=column)
+                                     bands=list(cfg.bands) if len(cfg.bands) > 1 else None, label_column=column,
+                                     bands_of=f"model {model}")
         if cutouts.labels is None:
             raise StarclassError(f"--stamps {stamps}: the cutouts have no label column {column!r} (--label-column; "
                                  f"columns: {', '.join(cutouts.table.colnames)}); calibration needs labelled rows")

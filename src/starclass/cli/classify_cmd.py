@@ -59,6 +59,10 @@ def classify_command(
     label_columns: str | None = typer.Option(
         None, "--label-columns",
         help="With --votes: the vote columns, comma-separated (default: every class_h<k> column)."),
+    label_column: str = typer.Option(
+        "label", "--label-column",
+        help="With --stamps: the cutout CSV's column of label strings (mapped to classes by the task's "
+             "label_map), scored in the accuracy line and written as class_ref; as 'evaluate --label-column'."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
@@ -88,17 +92,22 @@ def classify_command(
     # cutout folder's labels.csv) and an existing one is kept unless --overwrite
     if label_columns is not None and votes is None:
         raise StarclassError("--label-columns names the vote columns of --votes: give --votes too")
+    if label_column != "label" and stamps is None:
+        raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder: it "
+                             "applies with --stamps (with mosaics and --catalog, score the output with 'starclass "
+                             "evaluate --label-column')")
     if votes is not None and not votes.is_file():
         raise StarclassError(f"--votes {votes}: no such file")
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
-    check_output(output, inputs, option="--output", overwrite=overwrite)
+    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,
                           device=device, precision=precision, calibration=calibration, coverage=coverage,
-                          votes=votes, label_columns=label_columns, threshold=threshold, overwrite=overwrite)
+                          votes=votes, label_columns=label_columns, threshold=threshold, overwrite=overwrite,
+                          label_column=label_column)
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
@@ -214,8 +223,12 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
                       label_columns: str | None = None, threshold: float | None = None,
-                      overwrite: bool = False) -> None:
-    """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept."""
+                      overwrite: bool = False, label_column: str = "label") -> None:
+    """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept.
+
+    ``label_column`` holds the label strings (default ``label``); absent, the folder is
+    unlabelled, unless the column was named on the command line (then it is an error).
+    """
     import time
 
     import numpy as np
@@ -236,7 +249,13 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     decision_threshold(cfg, threshold)  # --threshold for a multi-class model, or 7: before the cutouts are read
     # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands), require_labels=False)
+                                 bands=list(cfg.bands), require_labels=False, label_column=label_column,
+                                 bands_of=f"model {model}")
+    if cutouts.labels is None and label_column != "label":
+        # a column asked for by name and not there: an accuracy line quietly missing would read
+        # as "no labels", not as a misspelt column
+        raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
+                             f"{', '.join(cutouts.table.colnames)}")
     if catalog_format(output) == "fits":
         check_fits_text(cutouts.table, output)  # non-ASCII file names: refused now, not after the classification
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def cutouts(
     # here, not at the top: `starclass --help` takes 0.4 s; starclass.io + stamps add 1.0-1.6 s (measured)
     import numpy as np
 
-    from starclass.io.atomic import atomic_dir
+    from starclass.io.atomic import atomic_dir, atomic_path
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
@@ -86,7 +87,7 @@ def cutouts(
     from starclass.stamps.store import StampStore, make_store
 
     inputs = [*mosaic_inputs(mosaics), catalog]
-    check_output(output, inputs, option="--output", overwrite=overwrite)
+    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     _check_store_name(output)
     check_output(phangs_fits_dir, inputs, option="--phangs-fits-dir", overwrite=overwrite)
     if phangs_fits_dir is not None and int(phangs_size) < 1:
@@ -154,21 +155,26 @@ def cutouts(
             raise StarclassError(f"--normalisation {spec.normalisation} needs zeropoints; none for band(s) "
                                  f"{', '.join(bad)} (PHOTFLAM/PHOTPLAM missing from the FITS headers)")
     weights = "auto" if use_masks else None
-    make_store(mset, table, output, config if config is not None else spec, batch_size=batch_size,
-               weights=weights, progress=progress)
-
-    st = StampStore(output)
-    summary = {
-        "n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
-        "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
-    }
-    if phangs_fits_dir is not None:
-        # one file per candidate: written as a folder and moved into place whole, so a kill never
-        # leaves a folder mixing an older export's stamps with this one's
-        with atomic_dir(phangs_fits_dir, overwrite=overwrite, own=("*.fits",)) as tmpdir:
+    # the store and the PHANGS export are one set, renamed into place together at the end: stored
+    # first, a Ctrl-C during the export (one file per candidate, the slow part) left the store, and
+    # the rerun refused it without --overwrite
+    with contextlib.ExitStack() as staged:
+        store = staged.enter_context(atomic_path(output))
+        make_store(mset, table, store, config if config is not None else spec, batch_size=batch_size,
+                   weights=weights, progress=progress)
+        st = StampStore(store)
+        summary = {
+            "n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
+            "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,
+        }
+        st.close()
+        if phangs_fits_dir is not None:
+            # one file per candidate: written as a folder and moved into place whole, so a kill never
+            # leaves a folder mixing an older export's stamps with this one's
+            tmpdir = staged.enter_context(atomic_dir(phangs_fits_dir, overwrite=overwrite, own=("*.fits",)))
             paths = export_phangs_fits(mset, table, tmpdir, size=phangs_size,
                                        bands=list(spec.bands or mset.bands), weights=weights, progress=progress)
-        summary["fits"] = len(paths)
+            summary["fits"] = len(paths)
     return summary
 
 
@@ -183,7 +189,7 @@ def merge(stores: list[Path], output: Path, *, overwrite: bool = False) -> dict:
         if Path(p).suffix.lower() not in STORE_SUFFIXES:
             raise StarclassError(f"--merge {p}: not a stamp store (expected {', '.join(STORE_SUFFIXES)})")
     _check_store_name(output)
-    check_output(output, list(stores), option="--output", overwrite=overwrite)
+    check_output(output, list(stores), option="--output", overwrite=overwrite, file=True)
     merge_stores(stores, output)
     st = StampStore(output)
     fields = st.table.get("field")
@@ -214,7 +220,7 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
         raise StarclassError("--phangs-fits-dir works one field at a time; run cutouts per field for it")
     _check_store_name(output)
     inputs = [p for f in specs for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
-    check_output(output, inputs, option="--output", overwrite=overwrite)
+    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     # the per-field stores live beside the output (same file system, so no large copy) and go with it
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".cutouts-fields-", dir=Path(output).parent) as tmp:

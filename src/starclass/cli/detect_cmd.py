@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -112,7 +113,7 @@ def detect_command(
     if truth is not None:
         outputs += [("--completeness-png", png), ("--completeness-png (table)", png.with_suffix(".ecsv"))]
     for option, path in outputs:
-        check_output(path, inputs, option=option, overwrite=overwrite)
+        check_output(path, inputs, option=option, overwrite=overwrite, file=True)
     check_distinct_outputs(outputs)
     catalog_format(output)
     if magsys.lower() not in ("vega", "ab"):
@@ -188,14 +189,21 @@ def detect_command(
         if "median_dmag" in comp.meta:
             echo(f"median measured - true {vb} magnitude of matched objects: {comp.meta['median_dmag']:+.3f}")
 
-    write_catalog(cat, output, overwrite=overwrite)  # check_output refused an existing one without it
+    # the outputs are one set: each is written under a hidden temporary name and all are renamed
+    # into place together at the end. One after the other, a Ctrl-C while the completeness figure
+    # was drawn left the catalogue and regions in place, and the rerun refused them without --overwrite
+    comp_path = png.with_suffix(".ecsv")
+    with contextlib.ExitStack() as staged:
+        # overwrite=True: the name written is the empty temporary file atomic_path made
+        # (check_output refused an existing output without --overwrite, as before)
+        write_catalog(cat, staged.enter_context(atomic_path(output)), overwrite=True)
+        if regions is not None:
+            write_regions(cat, staged.enter_context(atomic_path(regions)))
+        if comp is not None:
+            comp.write(staged.enter_context(atomic_path(comp_path)), format="ascii.ecsv", overwrite=True)
+            plot_completeness(comp, staged.enter_context(atomic_path(png)))
     echo(f"wrote {output} ({len(cat)} rows)")
     if regions is not None:
-        write_regions(cat, regions)
         echo(f"wrote {regions}")
     if comp is not None:
-        comp_path = png.with_suffix(".ecsv")
-        with atomic_path(comp_path) as tmp:
-            comp.write(tmp, format="ascii.ecsv", overwrite=True)
-        plot_completeness(comp, png)
         echo(f"wrote {png} and {comp_path}")

@@ -264,7 +264,7 @@ def info(
     from starclass.io.paths import check_output
     from starclass.io.regions import class_column, write_regions
 
-    check_output(ds9, paths, option="--ds9", overwrite=overwrite)
+    check_output(ds9, paths, option="--ds9", overwrite=overwrite, file=True)
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")

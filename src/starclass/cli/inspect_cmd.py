@@ -82,7 +82,7 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
                       star_fwhm=star_fwhm, dataset=dataset)
 
 
-@command("inspect")
+@command("inspect", interrupted=None)  # Ctrl-C is how the server is stopped
 def inspect_command(
     data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
                                              "(optionally predictions.ecsv)."),
@@ -221,8 +221,8 @@ def inspect_command(
             # the catalogue read and the SQLite database are inputs: an export onto them would lose them
             db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
             inputs = [cat_path, db_file or None]
-            check_output(export, inputs, option="--export", overwrite=overwrite)
-            check_output(summary, inputs, option="--summary", overwrite=overwrite)
+            check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
+            check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
             check_distinct_outputs([("--export", export), ("--summary", summary)])
             out = export_labels(engine, dataset, read_candidates(cat_path), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,

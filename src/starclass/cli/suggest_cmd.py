@@ -56,7 +56,7 @@ def suggest_command(
     if mag_bins < 1:
         raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
     check_output(output, [model, candidates, labels, *mosaic_inputs(mosaics or None)], option="--output",
-                 overwrite=overwrite)
+                 overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
     key = "id"
     try:

@@ -9,7 +9,7 @@ import typer
 from starclass.cli._app import command, echo, require_extra
 
 
-@command("survey")
+@command("survey", interrupted="finished tiles are kept in the output folder: the same command resumes the survey")
 def survey_command(
     plan: Path = typer.Argument(..., help="Survey plan: YAML (settings and fields) or CSV (name,mosaics[,positions,"
                                           "truth] per field). See docs/survey.md."),

@@ -143,7 +143,8 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
     return inputs, labels, (x, y), gal, n_bad, cfg
 
 
-@command("train")
+@command("train", interrupted="the checkpoints written so far stay in the --output folder: "
+                            "the same command resumes the training")
 def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
@@ -632,7 +633,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     # command line must exist
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column=label_column,
-                                 bands=list(cfg.bands))
+                                 bands=list(cfg.bands), bands_of=f"task {cfg.name!r}")
     if cutouts.labels is None:
         # named here: label_classes only knows that there are no labels, not which column was asked for
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "

@@ -25,8 +25,13 @@ def _stretch(img: np.ndarray) -> np.ndarray:
 
 
 def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, class_pred: np.ndarray,
-                 names: dict[int, str], per_class: int, title: str):
+                 names: dict[int, str], per_class: int, title: str, *, origin: str = "upper"):
     """One row per class: ``per_class`` stamps with the map over them (jet, 45 % opaque).
+
+    Each panel is titled with the class names (``names``): the reference class and ``ok``, or
+    ``-> <predicted class>``. ``origin`` is where row 0 of the arrays is drawn: ``"upper"``
+    for cutout files (row 0 at the top, as the files and the report's gallery show them),
+    ``"lower"`` for stamps cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
 
     Examples
     --------
@@ -45,16 +50,20 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     for i, c in enumerate(classes):
         for j, k in enumerate(np.flatnonzero(key == c)[:per_class]):
             ax = axes[i, j]
-            ax.imshow(_stretch(images[k]), cmap="gray", origin="lower")
-            ax.imshow(maps[k], cmap="jet", alpha=0.45, origin="lower", vmin=0, vmax=1)
-            ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {class_pred[k]}")
+            ax.imshow(_stretch(images[k]), cmap="gray", origin=origin)
+            ax.imshow(maps[k], cmap="jet", alpha=0.45, origin=origin, vmin=0, vmax=1)
+            pred = names.get(int(class_pred[k]), f"class {int(class_pred[k])}")
+            ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {pred}")
             ax.set_title(f"{names[c]}{ok}", fontsize=7)
     fig.suptitle(title, fontsize=10)
     return fig
 
 
-def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], names: dict[int, str], title: str):
+def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], names: dict[int, str], title: str,
+                  *, origin: str = "upper"):
     """Rows: methods; columns: classes; each panel the class's mean map (own colour scale).
+
+    ``origin`` as for :func:`fig_overlays`: the maps are drawn as their stamps are.
 
     Examples
     --------
@@ -69,7 +78,7 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
         for j, c in enumerate(classes):
             mean = maps[m][groups[c]].mean(axis=0)
             ax = axes[i, j]
-            ax.imshow(mean, cmap="inferno", origin="lower", vmin=0, vmax=max(1e-6, float(mean.max())))
+            ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=max(1e-6, float(mean.max())))
             ax.set_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", fontsize=7)
             ax.axis("off")
     fig.suptitle(title, fontsize=10)

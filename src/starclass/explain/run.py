@@ -63,6 +63,8 @@ class ExplainStamps:
     names: list[str]
     name_column: str
     source: str
+    #: where row 0 is drawn: "upper" for cutout files (as stored), "lower" for stamps of FITS mosaics (y up)
+    origin: str = "upper"
 
 
 @dataclass
@@ -112,7 +114,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> Expla
         raise StarclassError(f"STAMPS {src}: no such file or folder")
     if is_cutout_source(src):
         cut = read_cutout_folder(src, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands), require_labels=False)
+                                 bands=list(cfg.bands), require_labels=False,
+                                 bands_of=f"the model's task {cfg.name!r}")
         # unlabelled rows (an empty label) are class 0, as for a folder without labels
         ref = (label_classes(cut, cfg.label_map, allow_empty=True) if cut.labels is not None
                else np.zeros(len(cut), int))
@@ -138,7 +141,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> Expla
         ref = np.where(np.isfinite(raw), raw, 0).astype(int)
     names = ([str(v) for v in np.asarray(store.table["id"])[rows]] if "id" in store.table
              else [str(i) for i in rows])
-    return ExplainStamps(np.asarray(inputs, np.float32), ref, names, "id", str(src))
+    # a stamp store is cut from FITS mosaics, whose y axis points up (as DS9 and inspect show them)
+    return ExplainStamps(np.asarray(inputs, np.float32), ref, names, "id", str(src), origin="lower")
 
 
 def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
@@ -311,6 +315,8 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
                                                  "last_conv_map_size": list(res.layer.last_size),
                                                  "reason": res.layer.reason},
         "cam_map_size": None if res.cam_size is None else list(res.cam_size),
+        # how the figures draw the stamps: cutout files as stored (row 0 at the top), mosaic stamps y up
+        "image_origin": st.origin,
     }
     image = st.inputs[rows][:, 0]
     title = f"{cfg.name}: {getattr(net, 'architecture', '?')}"
@@ -327,9 +333,10 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         for method, mm in res.maps.items():
             figs.append((f"overlays_{method}.png",
                          fig_overlays(image, mm, res.class_ref, res.class_pred, names_of, per_class,
-                                      f"{title}: {method}")))
+                                      f"{title}: {method}", origin=st.origin)))
         if res.maps and res.groups:
-            figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of, f"{title}: mean maps")))
+            figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of, f"{title}: mean maps",
+                                                        origin=st.origin)))
             figs.append(("profiles.png", fig_profiles(res.profiles, names_of, f"{title}: radial profiles")))
         for name, fig in figs:
             save_png(fig, tmp / "figures" / name)

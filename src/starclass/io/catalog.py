@@ -45,7 +45,7 @@ from astropy.table.meta import get_header_from_yaml
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, is_known, mag_col, magerr_col, set_units
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, is_known, mag_col, magerr_col, set_units, unit_of
 
 PathLike = str | os.PathLike
 
@@ -445,6 +445,39 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
 # generic tables
 
 
+def read_table(path: PathLike) -> Table:
+    r"""A table file as it is, columns unrenamed: the reading layer of :func:`read_catalog`.
+
+    For tables that are not candidate catalogues (people's votes) but should be read the way
+    catalogues are: spreadsheet CSVs (a byte-order mark, ``;`` or tab separators), zero-padded
+    ids kept as text, Parquet without pandas.
+
+    Parameters
+    ----------
+    path
+        A CSV, ECSV, Parquet or FITS table.
+
+    Returns
+    -------
+    astropy.table.Table
+
+    Raises
+    ------
+    StarclassError
+        The file cannot be read, naming it and the format tried.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "votes.csv"
+    >>> _ = f.write_text("id;class_h1\n007;2\n")
+    >>> read_table(f)["id"].tolist()
+    ['007']
+    """
+    p = Path(path)
+    return _read_generic(p, guess_format(p))
+
+
 def _read_generic(p: Path, fmt: str) -> Table:
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
@@ -461,12 +494,84 @@ def _read_generic(p: Path, fmt: str) -> Table:
             elif astropy_fmt == "parquet":
                 table = _read_parquet(p)
             else:
-                table = Table.read(p, format=astropy_fmt)
+                table = Table.read(p, format=astropy_fmt, **_text_options(p, fmt))
     except StarclassError:
         raise
     except Exception as exc:
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
     return table
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _text_options(p: Path, fmt: str) -> dict[str, str]:
+    r"""Reader options for a text table as spreadsheets write them.
+
+    Excel's "CSV UTF-8" starts the file with a byte-order mark, which would otherwise become
+    part of the first column's name (``\ufeffid``: "column 'id' missing" beside a column
+    shown as ``id``); Excel in locales with a decimal comma separates fields with ``;``, and
+    tab-separated exports are often named ``.csv``. A ``.csv`` whose header line has no comma
+    but has one of those separators is read with it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = f.write_bytes(b"\xef\xbb\xbfid;x;y\n1;2.5;3\n")
+    >>> sorted(_text_options(f, "csv").items())
+    [('delimiter', ';'), ('encoding', 'utf-8-sig')]
+    """
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return {}  # the reader reports the file
+    options: dict[str, str] = {}
+    if head.startswith(_BOM):
+        options["encoding"] = "utf-8-sig"
+        head = head[len(_BOM):]
+    if fmt == "csv":
+        lines = head.decode("utf-8", errors="replace").splitlines()
+        body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        header = body[0] if body else ""
+        sep = ","
+        if "," not in header:
+            sep = next((c for c in (";", "\t") if c in header), ",")
+            if sep != ",":
+                options["delimiter"] = sep
+        text_ids = _zero_padded_id_columns(body, sep)
+        if text_ids:
+            from astropy.io.ascii import convert_numpy
+
+            options["converters"] = {name: [convert_numpy(str)] for name in text_ids}
+    return options
+
+
+def _zero_padded_id_columns(lines: list[str], sep: str) -> list[str]:
+    """Id columns of a CSV (``id`` or an id alias) holding a zero-padded number such as ``00042``.
+
+    Read as numbers, ``00042`` became 42 and the output no longer matched the ids of the
+    tables it came from; such a column is read as text. Only the lines given (the start of
+    the file) are looked at, and quoting is not handled: enough for ids.
+
+    Examples
+    --------
+    >>> _zero_padded_id_columns(["id,x", "00042,1.5", "00043,2.0"], ",")
+    ['id']
+    >>> _zero_padded_id_columns(["id,x", "42,1.5", "0,2.0"], ",")
+    []
+    """
+    if not lines:
+        return []
+    names = [n.strip().strip('"') for n in lines[0].split(sep)]
+    id_like = [i for i, n in enumerate(names) if n.lower() == "id" or _ALIASES.get(n.lower(), ("",))[0] == "id"]
+    out = []
+    for i in id_like:
+        cells = [row.split(sep)[i].strip().strip('"') for row in lines[1:] if len(row.split(sep)) > i]
+        if any(re.fullmatch(r"0\d+", c) for c in cells):
+            out.append(names[i])
+    return out
 
 
 def _read_fits_table(p: Path) -> Table:
@@ -555,6 +660,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
         if dst and dst not in t.colnames:
             t.rename_column(c, dst)
             used[c] = dst
+    _reconcile_units(t, p)  # before the conversions below, which keep the numbers but drop the units
     convert = one_based if one_based is not None else bool(implied)
     if convert:
         for c in ("x", "y"):
@@ -570,6 +676,48 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
             t[c] = v
     set_units(t)
     return t
+
+
+def _reconcile_units(t: Table, p: Path) -> None:
+    """Bring schema columns whose file declares another unit to the schema's unit, in place.
+
+    :func:`~starclass.schema.set_units` labels every schema column with the schema's unit; a
+    column the file declares in another unit would keep its numbers under the new label: ra
+    in radians read as degrees, an age in Myr read as years. Units that convert (rad, hourangle
+    -> deg; Myr -> yr) are converted (recorded in ``meta["units_converted"]``); units of another
+    kind (x in arcsec, a magnitude in Jy) are an error naming the column. Magnitudes in a named
+    system (``mag(AB)``) stay as they are: the system is a separate choice (``magsys``).
+    Units astropy does not recognise are left to the schema, as before.
+
+    Examples
+    --------
+    >>> t = Table({"ra": [np.pi]}); t["ra"].unit = u.rad
+    >>> _reconcile_units(t, Path("c.ecsv")); t["ra"].tolist(), t.meta["units_converted"]
+    ([180.0], {'ra': 'rad -> deg'})
+    >>> t = Table({"x": [3.0]}); t["x"].unit = u.arcsec
+    >>> _reconcile_units(t, Path("c.ecsv"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: column 'x' in c.ecsv is in arcsec, but starclass reads x in pix; ...
+    """
+    converted: dict[str, str] = {}
+    for name in t.colnames:
+        want, have = unit_of(name), t[name].unit
+        if want is None or have is None or isinstance(have, u.UnrecognizedUnit) or have == want:
+            continue
+        if want == u.mag and isinstance(have, u.MagUnit):
+            continue
+        try:
+            factor = float(have.to(want))
+        except (u.UnitsError, TypeError, ValueError):
+            raise StarclassError(
+                f"column {name!r} in {p} is in {have}, but starclass reads {name} in {want}; convert the "
+                f"column to {want} (or rename it, if it holds something else)") from None
+        values = np.ma.asarray(t[name]).astype(float) * factor
+        t[name] = MaskedColumn(values) if np.ma.is_masked(values) else np.ma.getdata(values)
+        converted[name] = f"{have} -> {want}"
+    if converted:
+        t.meta["units_converted"] = converted
 
 
 def _numeric_like(col) -> bool:

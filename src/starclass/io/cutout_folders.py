@@ -318,6 +318,7 @@ def read_cutout_folder(
     bands: list[str] | None = None,
     fold_column: str = "fold",
     require_labels: bool = True,
+    bands_of: str | None = None,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -345,6 +346,9 @@ def read_cutout_folder(
         Whether an empty label cell is an error (True: training and calibration need every
         label) or an unlabelled row, kept as ``""`` (False: classification of a folder
         labelled in part; :func:`label_classes` with ``allow_empty`` gives it class 0).
+    bands_of : str, optional
+        Who asks for ``bands`` (e.g. ``"model runs/m31"``), named when the images' channels do
+        not match them.
 
     Returns
     -------
@@ -395,7 +399,8 @@ def read_cutout_folder(
             band_names = list(by_band)
         missing = [b for b in band_names if b not in by_band]
         if missing:
-            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols})")
+            wants = f" ({bands_of} expects bands {band_names})" if bands_of else ""
+            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}")
         file_cols = [by_band[b] for b in band_names]
     else:
         raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}")
@@ -445,6 +450,8 @@ def read_cutout_folder(
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
         images.append(img)
 
+    if bands and images:
+        _check_channels(images[0].shape[0], [b.lower() for b in bands], file_cols, src, bands_of)
     files = [row[file_cols[0]].strip() for row in rows]
     table = Table({c: _typed([row.get(c, "") for row in rows]) for c in names})
     labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
@@ -456,6 +463,27 @@ def read_cutout_folder(
         _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines)
+
+
+def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src: Path,
+                    bands_of: str | None) -> None:
+    """Refuse images whose channels are not the bands asked for, naming the folder and both sides.
+
+    One channel per band, or a colour (3-channel) file for a single band (averaged to grey by
+    :func:`starclass.stamps.images.cutout_inputs`). Told only later, the error named the task but
+    neither the folder nor how its bands are laid out.
+    """
+    if n_channels == len(bands) or (len(bands) == 1 and n_channels == 3):
+        return
+    who = bands_of or "the task"
+    have = (f"one {file_cols[0]!r} column of {n_channels}-channel images" if len(file_cols) == 1
+            else f"columns {', '.join(file_cols)}")
+    hint = ""
+    if len(bands) > 1 and len(file_cols) == 1:
+        hint = (f"; give one file_<band> column per band ({', '.join('file_' + b for b in bands)}), or "
+                "use a model trained on the folder's band")
+    raise StarclassError(f"{src}: the cutouts have {n_channels} channel(s) ({have}) but {who} expects "
+                         f"{len(bands)} band(s) {bands}{hint}")
 
 
 def _typed(values: list[str]) -> np.ndarray:

@@ -459,15 +459,21 @@ def is_weight_file(path: PathLike) -> bool:
 
 
 def _has_image(path: Path) -> bool:
-    """True if some HDU of ``path`` holds a 2-D image (header check only; unreadable -> True so
-    that the reader reports the error)."""
+    """False only for a FITS table without an image (a catalogue lying among the mosaics).
+
+    Header check only. Anything else, a file whose image is too small, whose HDUs hold nothing,
+    or that cannot be read, gives True so that the reader reports it by name: skipped in silence,
+    a damaged ``*_f555w.fits`` left detection to run in another band.
+    """
     try:
         with fits.open(path, memmap=True) as hdul:
+            has_table = False
             for hdu in hdul:
                 h = hdu.header
                 if hdu.is_image and h.get("NAXIS", 0) >= 2 and h.get("NAXIS1", 0) > 1 and h.get("NAXIS2", 0) > 1:
                     return True
-        return False
+                has_table |= isinstance(hdu, (fits.BinTableHDU, fits.TableHDU))
+        return not has_table
     except Exception:
         return True
 
@@ -572,7 +578,10 @@ def _check_exists(path: Path) -> None:
 def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]:
     """The first 2-D image of a FITS file (memory-mapped), its header, and a weight map if any."""
     try:
-        hdul = fits.open(path, memmap=True, mode="readonly")
+        # memmap=None, not True: astropy then maps the file where it can and reads scaled
+        # integer images (int16 with BZERO/BSCALE, as DSS plates and many ground-based mosaics
+        # are stored) into memory; memmap=True makes astropy refuse those outright
+        hdul = fits.open(path, memmap=None, mode="readonly")
     except Exception as exc:  # astropy raises OSError, ValueError, TypeError... on garbage
         raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
     try:
@@ -597,7 +606,7 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
             if image_hdu is None:
                 image_hdu = hdu
         if image_hdu is None:
-            raise StarclassError(f"no 2-D image found in any HDU of {path}")
+            raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
         arr = _as_2d(image_hdu.data, path)
         header = image_hdu.header.copy()
         if image_hdu is not hdul[0]:
@@ -620,6 +629,28 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
     if weight is None:
         weight = _weight_beside(path, arr.shape)
     return arr, header, weight
+
+
+def _image_shapes(hdul: fits.HDUList) -> str:
+    """What the image HDUs of a file hold, for the error when none is a usable 2-D image.
+
+    Examples
+    --------
+    >>> _image_shapes(fits.HDUList([fits.PrimaryHDU(np.zeros((5, 1), np.float32))]))
+    ' (HDU 0: 1 x 5 px; a mosaic is an image of at least 2 x 2 px, any further axes of length 1)'
+    >>> _image_shapes(fits.HDUList([fits.PrimaryHDU()]))
+    ' (no HDU holds data)'
+    """
+    shapes = []
+    for i, hdu in enumerate(hdul):
+        if isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
+            naxis = int(hdu.header.get("NAXIS", 0))
+            if naxis:
+                dims = " x ".join(str(hdu.header.get(f"NAXIS{k}", 0)) for k in range(1, naxis + 1))
+                shapes.append(f"HDU {i}: {dims} px")
+    if not shapes:
+        return " (no HDU holds data)"
+    return f" ({'; '.join(shapes)}; a mosaic is an image of at least 2 x 2 px, any further axes of length 1)"
 
 
 def _as_2d(data, path: Path) -> np.ndarray:
@@ -652,7 +683,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     for cand in candidates:
         if cand != path and cand.exists():
             try:
-                with fits.open(cand, memmap=True) as hdul:
+                with fits.open(cand, memmap=None) as hdul:  # scaled integer weights too (see _open_image)
                     for hdu in hdul:
                         if hdu.data is not None and hdu.data.ndim >= 2:
                             w = _as_2d(hdu.data, cand)
@@ -756,11 +787,12 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
 
 def _wcs_summary(w: WCS) -> dict[str, object]:
     wcs = w.wcs
+    # plain floats: numpy 2 writes a tuple of its scalars as (np.float64(128.5), ...) in the message
     return {
         "CTYPE": tuple(wcs.ctype),
-        "CRVAL": tuple(np.round(wcs.crval, 9)),
-        "CRPIX": tuple(np.round(wcs.crpix, 6)),
-        "CD": tuple(np.round(w.pixel_scale_matrix.ravel(), 12)),
+        "CRVAL": tuple(float(v) for v in np.round(wcs.crval, 9)),
+        "CRPIX": tuple(float(v) for v in np.round(wcs.crpix, 6)),
+        "CD": tuple(float(v) for v in np.round(w.pixel_scale_matrix.ravel(), 12)),
     }
 
 

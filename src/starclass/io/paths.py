@@ -74,8 +74,10 @@ def input_clash(output: PathLike, inputs: Iterable[PathLike | None]) -> Path | N
 
 
 def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = (), *, option: str,
-                 overwrite: bool = False, folder: bool = False, own: Iterable[str] | None = None) -> None:
-    """Refuse an output that is one of the inputs, or that exists when ``overwrite`` is false.
+                 overwrite: bool = False, folder: bool = False, own: Iterable[str] | None = None,
+                 file: bool = False) -> None:
+    """Refuse an output that is one of the inputs, that exists when ``overwrite`` is false, or that
+    cannot be written (a read-only folder: refused before the work, not after it).
 
     Parameters
     ----------
@@ -95,6 +97,10 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
         For a folder output, the glob patterns of what the command writes there: a folder
         holding anything else is refused even with ``overwrite`` (as ``atomic_dir`` would at
         the end).
+    file
+        The output is a file: a folder at that path is refused even with ``overwrite`` (an
+        empty folder, which counts as absent for folder outputs, included), now rather than
+        when the finished file cannot be renamed onto it.
 
     Raises
     ------
@@ -119,6 +125,11 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     if folder and (out.exists() or out.is_symlink()) and not out.is_dir():
         raise StarclassError(f"{option} {out} exists and is not a folder; name a folder (it is never replaced "
                              "by one, even with --overwrite)")
+    if file and out.is_dir():
+        raise StarclassError(f"{option} {out} is a folder; name a file in it or beside it (a folder is never "
+                             "replaced by a file, even with --overwrite)")
+    # every output (a file, or a folder renamed into place) is first written beside its final name
+    _check_parent_writable(out, option)
     if folder and own is not None and overwrite:
         foreign = foreign_entries(out, own)
         if foreign:
@@ -130,6 +141,25 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     if out.is_dir() and not any(out.iterdir()):
         return
     raise StarclassError(f"{option} {out} exists; give --overwrite to replace it")
+
+
+def _check_parent_writable(out: Path, option: str) -> None:
+    """Refuse ``out`` when the folder it goes in cannot be created or written (naming the option)."""
+    _check_writable_from(out, out.parent, option)
+
+
+def _check_writable_from(target: Path, folder: Path, option: str) -> None:
+    """Refuse ``target`` unless ``folder``'s nearest existing ancestor is a folder this process may write.
+
+    ``os.access`` also answers "no" on a read-only mount, where even root cannot write.
+    """
+    probe = folder
+    while not (probe.exists() or probe.is_symlink()) and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise StarclassError(f"cannot write {target} ({option}): {probe} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise StarclassError(f"cannot write {target} ({option}): no permission to write in {probe}")
 
 
 def check_distinct_outputs(outputs: Iterable[tuple[str, PathLike | None]]) -> None:
@@ -201,10 +231,4 @@ def check_folder_writable(folder: PathLike, *, option: str) -> None:
     starclass.errors.StarclassError: cannot write .../f/model (--output): .../f is a file, not a folder
     """
     target = Path(folder)
-    probe = target
-    while not (probe.exists() or probe.is_symlink()) and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir():
-        raise StarclassError(f"cannot write {target} ({option}): {probe} is a file, not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise StarclassError(f"cannot write {target} ({option}): no permission to write in {probe}")
+    _check_writable_from(target, target, option)

@@ -193,8 +193,11 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for damaged or foreign files
         lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-        hint = [ln for ln in lines if "Unsupported" in ln or "WeightsUnpickler" in ln]
-        first = (hint or lines or [type(exc).__name__])[0]
+        # torch's weights_only message is mostly advice for torch's own users ("Re-running with
+        # weights_only=False will likely succeed", "Please file an issue"): keep the reason only
+        hint = [ln for ln in lines if ln.startswith("Unsupported")]
+        plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
+        first = (hint or plain or lines or [type(exc).__name__])[0]
         raise StarclassError(
             f"{path} is not a readable starclass checkpoint (damaged, or not written by "
             f"starclass): {first[:200]}"
@@ -278,6 +281,39 @@ def save_calibration(model_dir: str | os.PathLike, entry: dict[str, Any], member
     cal = dict(_plain(entry), member_digests=[str(d) for d in member_digests])
     cal["digest"] = calibration_digest(cal)
     doc["calibration"] = cal
+    doc.pop(NO_CALIBRATION, None)  # the model has one now: why it had none no longer applies
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
+#: Manifest key of why training fitted no calibration (no validation split, a class absent from it).
+NO_CALIBRATION = "no_calibration"
+
+#: Why a model loaded from one member file has no calibration (the manifest holds it).
+SINGLE_FILE_NO_CALIBRATION = ("a single member file was given (the model directory's manifest.json holds the "
+                              "calibration)")
+
+
+def set_no_calibration(model_dir: str | os.PathLike, reason: str) -> Path:
+    """Record in a model's manifest why it carries no calibration (atomically).
+
+    ``classify`` says it instead of guessing: a model trained with a validation split that
+    lacked a class was described as "trained without a validation split".
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = tempfile.mkdtemp()
+    >>> _ = write_manifest(d, get_preset("m31-binary"), [{"file": "member_00.pt"}])
+    >>> _ = set_no_calibration(d, "no validation split (val_fraction 0)")
+    >>> read_manifest(d)["no_calibration"]
+    'no validation split (val_fraction 0)'
+    """
+    path = Path(model_dir) / MANIFEST
+    doc = read_manifest(path)
+    doc[NO_CALIBRATION] = str(reason)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
     return path
@@ -429,6 +465,8 @@ class LoadedModel:
     calibration: dict[str, Any] | None = None
     #: the manifest's record of the training rows (None: a model without one; see provenance.py)
     training_rows: dict[str, Any] | None = None
+    #: why there is no calibration, when there is none (the manifest's record, or a member file)
+    no_calibration: str | None = None
 
     @property
     def bands(self) -> list[str]:
@@ -487,9 +525,19 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
         c.pop("optimizer", None)
     calibration = _checked_calibration(model_path, ckpts) if check_calibration else None
     mp = Path(model_path)
-    rows = read_manifest(mp).get("training_rows") if (mp.is_dir() or mp.suffix == ".json") else None
+    doc = read_manifest(mp) if (mp.is_dir() or mp.suffix == ".json") else None
+    rows = doc.get("training_rows") if doc is not None else None
+    if doc is None:
+        why = SINGLE_FILE_NO_CALIBRATION
+    elif isinstance(doc.get(NO_CALIBRATION), str):
+        why = doc[NO_CALIBRATION]
+    else:
+        # models written before the reason was recorded (2026-12-02), or by other tools
+        why = ("its manifest does not record why (trained without a validation split, or with one that lacked "
+               "a class)")
     return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration,
-                       training_rows=rows if isinstance(rows, dict) else None)
+                       training_rows=rows if isinstance(rows, dict) else None,
+                       no_calibration=None if doc is not None and doc.get("calibration") else why)
 
 
 def _checked_calibration(model_path: str | os.PathLike, ckpts: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -279,9 +279,12 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
     if coverage is not None:
         coverage = check_coverage(coverage, "coverage (--coverage)")
     if loaded.calibration is None:
+        # why, as training recorded it: "trained without a validation split" was said of a model
+        # whose validation split merely lacked a class
+        why = getattr(loaded, "no_calibration", None) or "none recorded"
         meta = {"calibrated": False, "temperature": None, "calibration_method": None, "coverage": None,
-                "calibration_note": "the model carries no calibration (trained without a validation split, or a "
-                                    "single member file): raw probabilities, no conformal sets"}
+                "calibration_note": f"the model carries no calibration: {why}; raw probabilities, no conformal "
+                                    "sets (fit them with 'starclass calibrate' on labelled rows)"}
         return cols, meta
     cal = ModelCalibration.from_dict(loaded.calibration, "model")
     prob = cal.calibrate(prob_raw) if calibrated else np.asarray(prob_raw, dtype=np.float64)

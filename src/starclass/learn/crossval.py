@@ -286,8 +286,11 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
             from starclass.learn.cutouts import group_validation
 
             train_rows = np.flatnonzero(label_indices(cfg, hidden) >= 0)
+            # target holds output class indices: the warning names the classes themselves
             _, va = group_validation(target[train_rows], np.asarray(groups).astype(str)[train_rows],
-                                     float(cfg.recipe.val_fraction or 0.0), base_seed)
+                                     float(cfg.recipe.val_fraction or 0.0), base_seed,
+                                     class_names={j: f"class {c} ({n})" for j, (c, n)
+                                                  in enumerate(zip(cfg.classes, cfg.class_names))})
             val_index = train_rows[va]
         result = fit(cfg, inputs, hidden, outdir=outdir / f"fold_{_safe(name)}", positions=positions,
                      galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,

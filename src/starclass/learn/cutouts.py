@@ -11,6 +11,7 @@ of one object on one side), and classification is
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +27,18 @@ from starclass.learn.train import TrainResult, fit
 from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, TTA_STD, prob_col
 from starclass.stamps.images import cutout_inputs
 
-__all__ = ["classify_cutouts", "fit_cutouts", "group_folds", "group_validation"]
+__all__ = ["classify_cutouts", "few_rows_note", "fit_cutouts", "group_folds", "group_validation"]
 
 
-def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0) -> np.ndarray:
+def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0, *,
+                class_names: dict[int, str] | None = None, validation: bool = False) -> np.ndarray:
     """Fold number (0..n_folds-1) of every row; all rows of a group share one fold.
 
     Folds are stratified by class as far as whole groups allow (scikit-learn's
     ``StratifiedGroupKFold``, shuffled with ``seed``), so every model of a benchmark can be
-    given the same folds.
+    given the same folds. A class with fewer rows than folds cannot be in every fold:
+    scikit-learn's warning about it ("The least populated class in y has only ...") is replaced
+    by one of ours naming the class, its cutouts and objects, and what the split does.
 
     Parameters
     ----------
@@ -46,6 +50,11 @@ def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: 
         Number of folds (at most the number of groups).
     seed : int
         Shuffling seed.
+    class_names : dict of int to str, optional
+        How the warning names each label value (e.g. ``{2: "class 2 (extended_cluster)"}``;
+        default ``class <value>``).
+    validation : bool
+        The folds make a validation split (fold 0 is held out): the warning says so.
 
     Returns
     -------
@@ -68,16 +77,57 @@ def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: 
         raise StarclassError(f"n_folds={n_folds}: need 2 <= n_folds <= the number of groups ({n_groups})")
     folds = np.full(labels.size, -1, dtype=np.int64)
     splitter = StratifiedGroupKFold(n_splits=int(n_folds), shuffle=True, random_state=int(seed))
-    for k, (_, test) in enumerate(splitter.split(np.zeros(labels.size), labels, groups)):
+    with warnings.catch_warnings():
+        # told below in our words (which class, how many objects, what happens), once per split
+        warnings.filterwarnings("ignore", message="The least populated class in y", category=UserWarning)
+        parts = list(splitter.split(np.zeros(labels.size), labels, groups))
+    for k, (_, test) in enumerate(parts):
         folds[test] = k
+    note = few_rows_note(labels, groups, int(n_folds), class_names=class_names, validation=validation)
+    if note:
+        warnings.warn(note, stacklevel=2)
     return folds
 
 
+def few_rows_note(labels: np.ndarray, groups: np.ndarray, n_parts: int, *,
+                  class_names: dict[int, str] | None = None, validation: bool = False) -> str | None:
+    """Say which classes have fewer rows than a stratified split has parts, and what follows; or None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> note = few_rows_note(np.array([1, 1, 1, 2]), np.array(["a", "b", "c", "d"]), 3,
+    ...                      class_names={2: "class 2 (galaxy)"})
+    >>> note.split(", fewer")[0]
+    '3 folds: class 2 (galaxy) has only 1 cutout(s) of 1 object(s)'
+    >>> few_rows_note(np.array([1, 1, 1, 2, 2, 2]), np.arange(6), 3) is None
+    True
+    """
+    labels = np.asarray(labels)
+    groups = np.asarray(groups).astype(str)
+    values, counts = np.unique(labels, return_counts=True)
+    few = [(v, int(c)) for v, c in zip(values.tolist(), counts) if c < n_parts]
+    if not few:
+        return None
+    names = class_names or {}
+    said = [f"{names.get(v, f'class {v}')} has only {c} cutout(s) of "
+            f"{np.unique(groups[labels == v]).size} object(s)" for v, c in few]
+    it = "it" if len(few) == 1 else "them"
+    if validation:
+        return (f"validation split: {'; '.join(said)}, fewer than the {n_parts} parts the objects are dealt into "
+                f"(stratified by class; one part is the validation split): the validation split may hold none of "
+                f"{it}, and the training side keeps the rest")
+    return (f"{n_parts} folds: {'; '.join(said)}, fewer than the {n_parts} folds: some folds hold none of {it} "
+            "(the split is stratified by class as far as whole objects allow)")
+
+
 def group_validation(labels: np.ndarray, groups: np.ndarray, fraction: float,
-                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                     seed: int = 0, *, class_names: dict[int, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A train/validation split by whole groups, about ``fraction`` of the rows in validation.
 
-    Returns ``(train_idx, val_idx)``, sorted int64; no group is on both sides.
+    Returns ``(train_idx, val_idx)``, sorted int64; no group is on both sides. A class with
+    fewer rows than the split has parts is warned about (:func:`group_folds`), named by
+    ``class_names`` where given.
 
     Examples
     --------
@@ -97,7 +147,7 @@ def group_validation(labels: np.ndarray, groups: np.ndarray, fraction: float,
     # fewer, larger parts give a somewhat larger validation share instead of an error
     largest = int(np.unique(labels, return_counts=True)[1].max()) if n else 0
     k = max(2, min(k, largest))
-    folds = group_folds(labels, groups, k, seed)
+    folds = group_folds(labels, groups, k, seed, class_names=class_names, validation=True)
     val = np.flatnonzero(folds == 0).astype(np.int64)
     return np.setdiff1d(np.arange(n), val).astype(np.int64), val
 
@@ -139,7 +189,11 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     labels = classes[rows]
     groups = cutouts.groups[rows]
     base_seed = config.recipe.member_seed(0) if seed is None else int(seed)
-    _, val = group_validation(labels, groups, float(config.recipe.val_fraction), base_seed)
+    # classes named by their label strings (m31-real: cluster/extended_cluster are class 1)
+    names = {int(c): f"class {int(c)} (" + "/".join(sorted(k for k, v in config.label_map.items()
+                                                            if int(v) == int(c))) + ")"
+             for c in np.unique(labels)} if config.label_map else None
+    _, val = group_validation(labels, groups, float(config.recipe.val_fraction), base_seed, class_names=names)
     by = getattr(config.recipe, "balance_by", None)
     if by is not None and "balance_groups" not in fit_kwargs:
         if by not in cutouts.table.colnames:

@@ -382,6 +382,13 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
 
                 entry = {k: v for k, v in model.calibration.items() if k not in ("digest", "member_digests")}
                 save_calibration(tmp, entry, digests)
+            elif getattr(model, "no_calibration", None):
+                from starclass.learn.checkpoint import SINGLE_FILE_NO_CALIBRATION, set_no_calibration
+
+                # why there is none travels with the weights (not "a single member file": saved here
+                # as a directory, that no longer holds)
+                if model.no_calibration != SINGLE_FILE_NO_CALIBRATION:
+                    set_no_calibration(tmp, model.no_calibration)
         return out
 
     @classmethod

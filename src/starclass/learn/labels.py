@@ -53,7 +53,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import class_array, row_name, vote_mode
+from starclass.schema import class_array, id_keys, row_name, vote_mode
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
@@ -698,8 +698,8 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     for tab, what in ((catalogue, catalogue_name), (votes, name)):
         if id_col not in tab.colnames:
             raise StarclassError(f"{what} has no {id_col!r} column to match the votes to the candidates")
-    cat_ids = np.asarray(catalogue[id_col]).astype(str)
-    vote_ids = np.asarray(votes[id_col]).astype(str)
+    cat_ids = id_keys(catalogue[id_col])
+    vote_ids = id_keys(votes[id_col])
     for ids, what in ((cat_ids, catalogue_name), (vote_ids, name)):
         uniq, counts = np.unique(ids, return_counts=True)
         if (counts > 1).any():
@@ -732,17 +732,15 @@ def read_votes(path) -> Table:
     """
     from pathlib import Path
 
-    from starclass.io.catalog import catalog_format
+    from starclass.io.catalog import catalog_format, read_table
 
     p = Path(path)
     if not p.is_file():
         raise StarclassError(f"labels file {p} not found")
-    try:
-        table = Table.read(p, format=catalog_format(p))
-    except StarclassError:
-        raise
-    except Exception as exc:
-        raise StarclassError(f"cannot read labels file {p}: {type(exc).__name__}: {exc}") from None
+    catalog_format(p)  # an extension no writer knows is refused, as before
+    # the catalogue reader's table layer: spreadsheet CSVs (byte-order mark, ';') and zero-padded
+    # ids are read as they are in the catalogue the votes are matched to
+    table = read_table(p)
     if "id" not in table.colnames:
         raise StarclassError(f"labels file {p} has no 'id' column (columns: {', '.join(table.colnames)})")
     return table

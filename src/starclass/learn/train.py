@@ -1298,10 +1298,12 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
     fitted map.
     """
     from starclass.learn.calibration import HISTOGRAM_BINS, ModelCalibration, check_histogram_rows
-    from starclass.learn.checkpoint import load_model, save_calibration
+    from starclass.learn.checkpoint import load_model, save_calibration, set_no_calibration
     from starclass.learn.classify import member_probabilities
 
     if len(data.val) == 0:
+        # recorded in the manifest: classify says why the model has no calibration
+        set_no_calibration(outdir, "trained without a validation split (val_fraction 0)")
         return ["no validation split (val_fraction 0): no calibration and no conformal sets; fit them on a "
                 "labelled set with 'starclass calibrate'"]
     targets = np.asarray(data.val.targets)
@@ -1312,6 +1314,10 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
         targets = targets.argmax(axis=1)
     absent = [int(config.classes[j]) for j in range(config.n_classes) if not np.any(targets == j)]
     if absent:
+        names = dict(zip(config.classes, config.class_names))
+        said = ", ".join(f"{c} ({names.get(c, c)})" for c in absent)
+        set_no_calibration(outdir, f"not fitted at training, the validation split ({len(data.val)} rows) had no "
+                                   f"row of class(es) {said}")
         return [f"validation split has no row of class(es) {absent}: no calibration and no conformal sets; fit "
                 "them with 'starclass calibrate' on a labelled set holding every class"]
     loaded = load_model(outdir, device=device, check_calibration=False)

@@ -401,8 +401,14 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     return out
 
 
-def _gradcam_section(inputs, model_classes: Sequence[int]) -> Section | None:
-    """Grad-CAM of (network, stamps [N, B, S, S], classes), or None."""
+def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int, str] | None = None
+                     ) -> Section | None:
+    """Grad-CAM of (network, stamps [N, B, S, S], classes), or None.
+
+    Panels are titled with the class names (``class_names``, else the numbers) and drawn as
+    the stamps are oriented (``inputs.origin``: cutout files row 0 at the top, as the gallery
+    of mistakes; mosaic stamps y up).
+    """
     if inputs is None:
         return None
     # science.gradcam imports torch: 13-19 s measured on the shared machine, paid only with Grad-CAM
@@ -420,10 +426,15 @@ def _gradcam_section(inputs, model_classes: Sequence[int]) -> Section | None:
     prof = {k: radial_profile(m) for k, m in avg.items()}
     order = np.concatenate([np.flatnonzero(classes == k)[:2] for k in np.unique(classes)])
     show = stamps[order].mean(axis=1)
-    s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"class {c}" for c in classes[order]], avg, prof,
-                                      "Grad-CAM of the last convolutional layer"),
-             "Top: examples (stamp mean over bands, Grad-CAM overlaid). "
-             "Bottom: mean map per class and radial profiles.")
+    names = {int(k): str(v) for k, v in (class_names or {}).items()}
+    origin = getattr(inputs, "origin", "lower")
+    s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {names.get(int(c), f'class {c}')}"
+                                                          for c in classes[order]], avg, prof,
+                                      "Grad-CAM of the last convolutional layer", names=names, origin=origin),
+             "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
+             "Bottom: mean map per predicted class and radial profiles. "
+             + ("Images as stored (row 0 at the top), as in the gallery of mistakes." if origin == "upper"
+                else "Stamps cut from the mosaics, y up (as DS9 shows them)."))
     rows = [(int(k), float(ri), float(pi)) for k, (r, p) in prof.items() for ri, pi in zip(r, p)]
     s.table("gradcam_profiles", Table(rows=rows, names=("class", "radius_px", "mean_gradcam")),
             "Radial profiles of the mean maps.")
@@ -561,7 +572,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
                          f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")
     if cutouts is not None:
         sections.append(_mistakes_section(ev, cutouts))
-    g = _gradcam_section(gradcam_inputs, ev.task.classes)
+    g = _gradcam_section(gradcam_inputs, ev.task.classes, dict(zip(ev.task.classes, ev.task.class_names)))
     if g is not None:
         sections.append(g)
     return sections

@@ -297,8 +297,14 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
     return fig
 
 
-def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str):
+def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
+                *, names: dict[int, str] | None = None, origin: str = "lower"):
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
+
+    ``labels`` title the examples; ``names`` (class -> name) title the mean maps and the
+    profiles' legend (``class <k>`` where missing). ``origin`` is where row 0 is drawn:
+    ``"upper"`` for cutout files (as stored, like :func:`fig_gallery`), ``"lower"`` for stamps
+    cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
 
     Examples
     --------
@@ -318,18 +324,19 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     for i in range(n_ex):
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
-        ax.imshow(img, cmap="gray", origin="lower")
-        ax.imshow(maps[i], cmap="jet", alpha=0.4, origin="lower", vmin=0, vmax=1)
+        ax.imshow(img, cmap="gray", origin=origin)
+        ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
         ax.set_title(labels[i], fontsize=8)
         ax.axis("off")
+    names = names or {}
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        ax.imshow(m, cmap="jet", origin="lower", vmin=0, vmax=max(1e-6, float(m.max())))
-        ax.set_title(f"mean, class {k}", fontsize=8)
+        ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
+        ax.set_title(f"mean, {names.get(k, f'class {k}')}", fontsize=8)
         ax.axis("off")
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     for k, (r, p) in profiles.items():
-        ax.plot(r, p, color=colour_of(k), label=f"class {k}")
+        ax.plot(r, p, color=colour_of(k), label=names.get(k, f"class {k}"))
     ax.set_xlabel("radius [px]")
     ax.set_ylabel("mean Grad-CAM")
     ax.legend(fontsize=7)

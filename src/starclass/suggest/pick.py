@@ -29,7 +29,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import ENTROPY, ID, SUGGEST_RANK, prob_classes, prob_cols
+from starclass.schema import ENTROPY, ID, SUGGEST_RANK, id_keys, prob_classes, prob_cols
 
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
            "pick", "suggest"]
@@ -242,8 +242,9 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     if labelled is not None and len(labelled):
         if key not in table.colnames:
             raise StarclassError(f"the candidates have no {key!r} column to leave the labelled ones out by")
-        given = np.char.strip(np.asarray(list(labelled)).astype(str))
-        eligible = ~np.isin(np.char.strip(np.asarray(table[key]).astype(str)), given)
+        # 1.0 and 1 are one id (id_keys); spaces around one are no part of it
+        given = np.char.strip(id_keys(list(labelled)))
+        eligible = ~np.isin(np.char.strip(id_keys(table[key])), given)
     mags = None
     if mag_column is not None:
         if mag_column not in table.colnames:

@@ -17,9 +17,12 @@ address, a cluster object (a ``dask_jobqueue.SLURMCluster``, say) or a client is
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -306,9 +309,41 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if cluster is not None:
         return Client(cluster), None
     w, t = default_workers()
-    own = LocalCluster(n_workers=n_workers or w, threads_per_worker=threads_per_worker or t, processes=processes,
-                       dashboard_address=":0", silence_logs=40)
+    with _sigint_ignored():
+        own = LocalCluster(n_workers=n_workers or w, threads_per_worker=threads_per_worker or t, processes=processes,
+                           dashboard_address=":0", silence_logs=40)
     return Client(own), own
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT while the LocalCluster's worker processes are started, so they inherit that.
+
+    Ctrl-C (and ``timeout -s INT``) signal the whole foreground process group: each worker
+    process then died printing a KeyboardInterrupt traceback, and the nanny logged its loss as
+    an error. A process started with SIGINT ignored keeps ignoring it (Python installs its
+    handler only over the default), so only this process sees the interrupt, stops the
+    survey and closes the cluster. Off the main thread (where signals cannot be set) it does
+    nothing.
+
+    Examples
+    --------
+    >>> import signal
+    >>> before = signal.getsignal(signal.SIGINT)
+    >>> with _sigint_ignored():
+    ...     signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    True
+    >>> signal.getsignal(signal.SIGINT) is before
+    True
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def dashboard(client) -> str | None:
@@ -350,9 +385,12 @@ def _evaluate(table, truth_path: Path, cfg, radius: float) -> dict[str, Any]:
 
 def _check_outdir(outdir: Path, overwrite: bool) -> None:
     from starclass.io.atomic import foreign_entries
+    from starclass.io.paths import check_folder_writable
 
     if outdir.exists() and not outdir.is_dir():
         raise StarclassError(f"output {outdir} exists and is not a folder")
+    # now, not after the cluster has started and every tile has failed (and been retried) on it
+    check_folder_writable(outdir, option="--output")
     foreign = foreign_entries(outdir, OWN_ENTRIES)
     if foreign:
         raise StarclassError(f"output folder {outdir} holds files a survey does not write ({', '.join(foreign[:5])}); "
@@ -441,16 +479,17 @@ def run_survey(
         if sum(v is not None for v in (scheduler, cluster)) > 1:
             raise StarclassError("give a scheduler address or a cluster, not both")
         client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
-    if made_cluster is not None:
-        client.wait_for_workers(len(made_cluster.workers))
-    if todo:
-        client.run(warm_up, os.getpid())
-    t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
     n_cand = 0
     try:
+        # inside the try: a Ctrl-C while the workers start still closes the cluster below
+        if made_cluster is not None:
+            client.wait_for_workers(len(made_cluster.workers))
+        if todo:
+            client.run(warm_up, os.getpid())
+        t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
         link = dashboard(client)
         n_w = len(client.scheduler_info().get("workers", {}))
         echo(f"dask: {n_w} worker(s); dashboard: {link or 'not running (install bokeh for it)'}")
