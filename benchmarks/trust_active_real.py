@@ -10,28 +10,42 @@ by ``object_id``, seed 0): the pool is the fold's training part, the test set it
 part. A label is an *object* (all its cutouts; 106 objects have two, 4 have three). The loop
 starts from ``--start`` objects drawn at random; each round a model of the ``m31-real``
 preset (compact CNN, its own recipe: up to 20 epochs, early stopping on a grouped 15%
-validation split of the labelled objects) is trained **from scratch** on every label so far,
-the same for both strategies, and ``--batch`` more objects are added:
+validation split of the labelled objects) is trained on every label so far, **from scratch**
+or, with ``--init-from MODEL``, **fine-tuned** from a saved model (the loop of ``starclass
+train --resume-from``; e.g. a model trained on simulated cutouts, ``benchmarks/sim_to_real.py
+--parts sim``), the same for both strategies, and ``--batch`` more objects are added:
 
 * ``entropy``: :func:`starclass.suggest.pick` on the predictive entropy
   (:func:`starclass.suggest.entropy`) of the object's mean probability over its cutouts,
   **without** magnitude spreading (the cutout folder has no magnitude column);
-* ``random``: the next objects of a random order (``--random-orders`` orders per fold; the
-  entropy arm starts from the first ``--start`` objects of order 0).
+* ``random``: the next objects of a random order.
 
-Every model is scored on the fold's test cutouts (accuracy at P(cluster) >= 0.5, ROC AUC,
-F1 of the cluster class). The reference, "random with all labels", is the same network
-trained on the whole pool (``--ref-seeds`` training seeds). Each fold is written to
-``OUT/fold<k>.json`` as it finishes, so folds can run in parallel jobs; ``--summarise``
-prints the table, the labels at which each strategy's fold-mean first reaches the mean
-all-labels accuracy (and AUC), and writes the JSON and the plot::
+A *run* is one random order (``--random-orders``, fixed per fold) with one training seed
+(``--train-seeds``: SEED, SEED+1, ...); in a run both strategies start from the first
+``--start`` objects of the order and train with the seed, so they are paired. ``--runs
+0:0,1:1`` picks (order, seed) pairs; the default is every order with every seed. Every model
+is scored on the fold's test cutouts (accuracy at P(cluster) >= 0.5, ROC AUC, F1 of the
+cluster class). The reference, "random with all labels", is the same network trained (or
+fine-tuned) on the whole pool, once per seed (``--ref-seeds``, default ``--train-seeds``).
 
-    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --folds 0,1,2 --start 50 --batch 50 \
-        --max-labels 300 --random-orders 1 --ref-seeds 1 --threads 1
-    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --folds 3,4 --start 50 --batch 50 \
-        --max-labels 300 --random-orders 1 --ref-seeds 1 --threads 1
-    .venv/bin/python benchmarks/trust_active_real.py --summarise \\
-        --json benchmarks/results_trust_active_real_2026-12-01.json --plot docs/img/active_real_pandas.png
+Each piece is a file of ``--out`` written when it finishes (``fold<k>_o<o>_s<seed>_<arm>.json``,
+``fold<k>_ref_s<seed>.json``) and skipped when it is there, so a stopped job resumes; the job
+goes run by run over every fold, so what is finished at any time is balanced across folds.
+``--summarise`` averages each fold's runs, then the folds: the curve of each strategy with
+the standard error of the fold mean (the spread of the fold curves over sqrt(folds), which
+holds the order and seed spread as well as the fold spread), the gap to the all-labels
+reference, the labels needed to reach it (first grid point, and linear between the two grid
+points around the crossing), per fold whether it is reached, the paired entropy - random
+difference; it writes the JSON and the plot. It reads the first version's ``fold<k>.json``
+too, and refuses a folder that mixes runs from scratch with fine-tuned ones::
+
+    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --start 50 --batch 50 --max-labels 300 \
+        --runs 0:0,1:1,2:2 --ref-seeds 3 --threads 1 --out /tmp/active_scratch
+    .venv/bin/python benchmarks/sim_to_real.py --parts sim --sim SIM --out /tmp/s2r --threads 1
+    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --start 50 --batch 50 --max-labels 300 \
+        --runs 0:0,1:1 --ref-seeds 2 --init-from /tmp/s2r/sim_model --threads 1 --out /tmp/active_ft
+    .venv/bin/python benchmarks/trust_active_real.py --summarise --out /tmp/active_scratch \
+        --json benchmarks/results_trust_active_real_scratch.json --plot docs/img/active_real_pandas.png
 
 The machine is shared with other jobs: timings printed are indicative only.
 """
