@@ -255,7 +255,7 @@ def labels_needed_linear(grid, curve, target):
 
     Examples
     --------
-    >>> labels_needed_linear([100, 200, 300], [0.70, 0.76, 0.84], 0.80)
+    >>> round(labels_needed_linear([100, 200, 300], [0.70, 0.76, 0.84], 0.80), 6)
     250.0
     >>> labels_needed_linear([100, 200], [0.9, 0.95], 0.8), labels_needed_linear([100, 200], [0.7, 0.75], 0.8)
     (100.0, None)
