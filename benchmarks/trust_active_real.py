@@ -351,7 +351,8 @@ def summarise_metric(folds: dict, m: str) -> dict:
         d[arm] = {
             "mean": mu.tolist(), "se": se.tolist(), "per_fold": x.tolist(),
             "runs_per_fold": [len(r) for r in runs],
-            "run_sd": (np.sqrt((dev ** 2).sum(0) / max(n_runs - len(runs), 1))).tolist(),
+            # None with one run per fold: no spread to measure
+            "run_sd": (np.sqrt((dev ** 2).sum(0) / (n_runs - len(runs)))).tolist() if n_runs > len(runs) else None,
             "gap_mean": gap_mu.tolist(), "gap_se": gap_se.tolist(),
             "labels_needed_grid": labels_needed(grid, mu, d["all_labels_mean"]),
             "labels_needed_interp": labels_needed_linear(grid, mu, d["all_labels_mean"]),
@@ -417,7 +418,8 @@ def summarise(args) -> int:
                          f"{_fmt(a['labels_needed_gap_plus_se'])} / {_fmt(a['labels_needed_gap_minus_se'])}; "
                          f"per fold {[_fmt(v) for v in a['labels_needed_interp_per_fold']]}; "
                          f"runs reaching their fold's reference {a['runs_reaching']}/{a['runs']}; "
-                         f"single-run sd about the fold curve {' '.join(f'{v:.3f}' for v in a['run_sd'])}")
+                         "single-run sd about the fold curve "
+                         + (" ".join(f"{v:.3f}" for v in a["run_sd"]) if a["run_sd"] else "n/a (one run per fold)"))
     print("\n".join(lines))
     if args.json:
         tmp = Path(args.json).with_suffix(".tmp")
