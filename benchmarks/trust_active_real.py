@@ -449,7 +449,8 @@ def summarise(args) -> int:
         axes[0].legend(fontsize=7, loc="lower right")
         runs = summary["runs_per_fold"]["entropy"]
         start = "fine-tuned from a simulation model" if loaded["init_from"] else "from scratch"
-        fig.suptitle(f"Active learning on the real PAndAS cutouts ({len(ks)} grouped folds x {min(runs)}-{max(runs)} "
+        n_runs = str(min(runs)) if min(runs) == max(runs) else f"{min(runs)}-{max(runs)}"
+        fig.suptitle(f"Active learning on the real PAndAS cutouts ({len(ks)} grouped folds x {n_runs} "
                      f"runs, {start}; fold mean ± s.e.)", fontsize=9)
         fig.tight_layout()
         fig.savefig(args.plot, dpi=90)
