@@ -10,28 +10,42 @@ by ``object_id``, seed 0): the pool is the fold's training part, the test set it
 part. A label is an *object* (all its cutouts; 106 objects have two, 4 have three). The loop
 starts from ``--start`` objects drawn at random; each round a model of the ``m31-real``
 preset (compact CNN, its own recipe: up to 20 epochs, early stopping on a grouped 15%
-validation split of the labelled objects) is trained **from scratch** on every label so far,
-the same for both strategies, and ``--batch`` more objects are added:
+validation split of the labelled objects) is trained on every label so far, **from scratch**
+or, with ``--init-from MODEL``, **fine-tuned** from a saved model (the loop of ``starclass
+train --resume-from``; e.g. a model trained on simulated cutouts, ``benchmarks/sim_to_real.py
+--parts sim``), the same for both strategies, and ``--batch`` more objects are added:
 
 * ``entropy``: :func:`starclass.suggest.pick` on the predictive entropy
   (:func:`starclass.suggest.entropy`) of the object's mean probability over its cutouts,
   **without** magnitude spreading (the cutout folder has no magnitude column);
-* ``random``: the next objects of a random order (``--random-orders`` orders per fold; the
-  entropy arm starts from the first ``--start`` objects of order 0).
+* ``random``: the next objects of a random order.
 
-Every model is scored on the fold's test cutouts (accuracy at P(cluster) >= 0.5, ROC AUC,
-F1 of the cluster class). The reference, "random with all labels", is the same network
-trained on the whole pool (``--ref-seeds`` training seeds). Each fold is written to
-``OUT/fold<k>.json`` as it finishes, so folds can run in parallel jobs; ``--summarise``
-prints the table, the labels at which each strategy's fold-mean first reaches the mean
-all-labels accuracy (and AUC), and writes the JSON and the plot::
+A *run* is one random order (``--random-orders``, fixed per fold) with one training seed
+(``--train-seeds``: SEED, SEED+1, ...); in a run both strategies start from the first
+``--start`` objects of the order and train with the seed, so they are paired. ``--runs
+0:0,1:1`` picks (order, seed) pairs; the default is every order with every seed. Every model
+is scored on the fold's test cutouts (accuracy at P(cluster) >= 0.5, ROC AUC, F1 of the
+cluster class). The reference, "random with all labels", is the same network trained (or
+fine-tuned) on the whole pool, once per seed (``--ref-seeds``, default ``--train-seeds``).
 
-    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --folds 0,1,2 --start 50 --batch 50 \
-        --max-labels 300 --random-orders 1 --ref-seeds 1 --threads 1
-    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --folds 3,4 --start 50 --batch 50 \
-        --max-labels 300 --random-orders 1 --ref-seeds 1 --threads 1
-    .venv/bin/python benchmarks/trust_active_real.py --summarise \\
-        --json benchmarks/results_trust_active_real_2026-12-01.json --plot docs/img/active_real_pandas.png
+Each piece is a file of ``--out`` written when it finishes (``fold<k>_o<o>_s<seed>_<arm>.json``,
+``fold<k>_ref_s<seed>.json``) and skipped when it is there, so a stopped job resumes; the job
+goes run by run over every fold, so what is finished at any time is balanced across folds.
+``--summarise`` averages each fold's runs, then the folds: the curve of each strategy with
+the standard error of the fold mean (the spread of the fold curves over sqrt(folds), which
+holds the order and seed spread as well as the fold spread), the gap to the all-labels
+reference, the labels needed to reach it (first grid point, and linear between the two grid
+points around the crossing), per fold whether it is reached, the paired entropy - random
+difference; it writes the JSON and the plot. It reads the first version's ``fold<k>.json``
+too, and refuses a folder that mixes runs from scratch with fine-tuned ones::
+
+    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --start 50 --batch 50 --max-labels 300 \
+        --runs 0:0,1:1,2:2 --ref-seeds 3 --threads 1 --out /tmp/active_scratch
+    .venv/bin/python benchmarks/sim_to_real.py --parts sim --sim SIM --out /tmp/s2r --threads 1
+    nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --start 50 --batch 50 --max-labels 300 \
+        --runs 0:0,1:1 --ref-seeds 2 --init-from /tmp/s2r/sim_model --threads 1 --out /tmp/active_ft
+    .venv/bin/python benchmarks/trust_active_real.py --summarise --out /tmp/active_scratch \
+        --json benchmarks/results_trust_active_real_scratch.json --plot docs/img/active_real_pandas.png
 
 The machine is shared with other jobs: timings printed are indicative only.
 """
@@ -41,6 +55,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -58,8 +73,8 @@ def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
             "f1": float(f1_score(y01, p >= 0.5))}
 
 
-def _train_predict(cfg, cs, rows, predict_rows, seed):
-    """Train from scratch on ``rows``; P(cluster) of ``predict_rows`` (list of arrays)."""
+def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None):
+    """Train on ``rows`` (from scratch, or from ``init_from``'s weights); P(cluster) of ``predict_rows``."""
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import predict_inputs
     from starclass.learn.cutouts import fit_cutouts
@@ -67,7 +82,7 @@ def _train_predict(cfg, cs, rows, predict_rows, seed):
 
     with tempfile.TemporaryDirectory(prefix="active_real_") as tmp:
         res = fit_cutouts(cfg, cs, outdir=tmp, train_index=np.sort(rows), seed=seed, progress=False,
-                          resume=False, device="cpu")
+                          resume=False, device="cpu", init_from=init_from)
         model = load_model(tmp, device="cpu")
         k = cfg.classes.index(1)
         out = [predict_inputs(model, cutout_inputs(cs.images[r], cfg), device="cpu").prob_mean[:, k]
@@ -75,112 +90,341 @@ def _train_predict(cfg, cs, rows, predict_rows, seed):
     return out, len(res.histories[0])
 
 
-def run_fold(k: int, cs, y01, folds, args) -> dict:
-    from starclass.learn.config import get_preset
+def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid, batch, seed, init_from=None):
+    """One entropy run: start from ``start_idx``, each round train, score, add the ``batch`` most uncertain."""
     from starclass.suggest import entropy, pick
 
-    cfg = get_preset("m31-real")
-    pool_rows = np.flatnonzero(folds != k)
-    test_rows = np.flatnonzero(folds == k)
-    groups = np.asarray(cs.groups).astype(str)
-    objects = np.unique(groups[pool_rows])
-    rows_of = {g: pool_rows[groups[pool_rows] == g] for g in objects}
-    ytest = y01[test_rows]
-    grid = list(range(args.start, min(args.max_labels, objects.size) + 1, args.batch))
-    rng = np.random.default_rng(1000 + k)
-    orders = [rng.permutation(objects.size) for _ in range(args.random_orders)]
-
-    def rows_for(obj_idx):
-        return np.concatenate([rows_of[objects[i]] for i in obj_idx])
-
-    t0 = time.perf_counter()
-    out = {"fold": k, "n_pool_objects": int(objects.size), "n_pool_cutouts": int(pool_rows.size),
-           "n_test_cutouts": int(test_rows.size), "grid": grid, "random": [], "entropy": [], "reference": []}
-    # random arms: the first n objects of each order
-    for o, order in enumerate(orders):
-        curve = []
-        for n in grid:
-            (p,), ep = _train_predict(cfg, cs, rows_for(order[:n]), [test_rows], args.seed)
-            curve.append(dict(_scores(ytest, p), labels=n, epochs=ep))
-        out["random"].append(curve)
-        print(f"fold {k} random order {o}: " + " ".join(f"{c['labels']}:{c['accuracy']:.3f}" for c in curve)
-              + f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
-    # entropy arm: same start as random order 0, then the most uncertain objects
-    labelled = list(orders[0][: args.start])
+    labelled = list(start_idx)
     curve = []
     for n in grid:
         assert len(labelled) == n
         rest = np.setdiff1d(np.arange(objects.size), labelled)
         rest_rows = [rows_of[objects[i]] for i in rest]
         flat = np.concatenate(rest_rows) if rest.size else np.zeros(0, dtype=np.int64)
-        (p, ppool), ep = _train_predict(cfg, cs, rows_for(labelled), [test_rows, flat], args.seed)
+        rows = np.concatenate([rows_of[objects[i]] for i in labelled])
+        (p, ppool), ep = _train_predict(cfg, cs, rows, [test_rows, flat], seed, init_from)
         curve.append(dict(_scores(ytest, p), labels=n, epochs=ep))
-        if rest.size and n + args.batch <= grid[-1]:
+        if rest.size and n + batch <= grid[-1]:
             # an object's probability: the mean over its cutouts; its score: that mean's entropy
             bounds = np.cumsum([0] + [r.size for r in rest_rows])
             pc = np.array([ppool[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:])])
             score = entropy(np.stack([pc, 1 - pc], axis=1))
-            chosen = pick(score, args.batch)  # no magnitude bins: the cutouts have no magnitude
+            chosen = pick(score, batch)  # no magnitude bins: the cutouts have no magnitude
             labelled.extend(rest[chosen].tolist())
-    out["entropy"].append(curve)
-    print(f"fold {k} entropy: " + " ".join(f"{c['labels']}:{c['accuracy']:.3f}" for c in curve)
-          + f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
-    for s in range(args.ref_seeds):
-        (p,), ep = _train_predict(cfg, cs, pool_rows, [test_rows], args.seed + s)
-        out["reference"].append(dict(_scores(ytest, p), labels=int(objects.size), epochs=ep, seed=args.seed + s))
-    print(f"fold {k} all {objects.size} objects: "
-          + " ".join(f"{r['accuracy']:.3f}" for r in out["reference"]) + f"  ({time.perf_counter() - t0:.0f} s)",
-          flush=True)
-    out["seconds"] = time.perf_counter() - t0
-    out["loadavg"] = os.getloadavg()[0]
-    return out
+    return curve
+
+
+def parse_runs(text: str | None, n_orders: int, seeds: list[int]) -> list[tuple[int, int]]:
+    """The (random order, training seed) pairs to run: ``"0:0,1:1"``, or every order with every seed.
+
+    Examples
+    --------
+    >>> parse_runs(None, 2, [0, 1])
+    [(0, 0), (0, 1), (1, 0), (1, 1)]
+    >>> parse_runs("0:0, 2:5", 3, [0])
+    [(0, 0), (2, 5)]
+    """
+    if not text:
+        return [(o, s) for o in range(n_orders) for s in seeds]
+    pairs = []
+    for item in text.split(","):
+        try:
+            o, s = (int(v) for v in item.split(":"))
+        except ValueError:
+            raise ValueError(f"--runs: {item.strip()!r} is not ORDER:SEED (e.g. 0:0,1:1)") from None
+        if o < 0:
+            raise ValueError(f"--runs: order {o} is negative")
+        pairs.append((o, s))
+    return pairs
+
+
+class Fold:
+    """One grouped fold: its pool of objects (the training part) and its test cutouts."""
+
+    def __init__(self, k: int, cs, y01, folds, args):
+        from starclass.learn.config import get_preset
+
+        self.k = k
+        self.cs = cs
+        # --epochs only shortens the preset's recipe for a quick look (and the tests)
+        self.cfg = get_preset("m31-real", recipe={"epochs": args.epochs}) if args.epochs else get_preset("m31-real")
+        self.pool_rows = np.flatnonzero(folds != k)
+        self.test_rows = np.flatnonzero(folds == k)
+        groups = np.asarray(cs.groups).astype(str)
+        self.objects = np.unique(groups[self.pool_rows])
+        self.rows_of = {g: self.pool_rows[groups[self.pool_rows] == g] for g in self.objects}
+        self.ytest = y01[self.test_rows]
+        self.grid = list(range(args.start, min(args.max_labels, self.objects.size) + 1, args.batch))
+        self.args = args
+
+    def order(self, o: int) -> np.ndarray:
+        """Random order ``o`` of the pool's objects (the same for every seed and every call)."""
+        rng = np.random.default_rng(1000 + self.k)
+        orders = [rng.permutation(self.objects.size) for _ in range(o + 1)]
+        return orders[o]
+
+    def header(self) -> dict:
+        return {"fold": self.k, "n_pool_objects": int(self.objects.size), "n_pool_cutouts": int(self.pool_rows.size),
+                "n_test_cutouts": int(self.test_rows.size), "grid": self.grid, "start": self.args.start,
+                "batch": self.args.batch, "epochs_max": int(self.cfg.recipe.epochs),
+                "init_from": None if self.args.init_from is None else str(self.args.init_from)}
+
+    def random_curve(self, o: int, seed: int) -> list[dict]:
+        """The first n objects of order ``o``, for every n of the grid."""
+        order = self.order(o)
+        curve = []
+        for n in self.grid:
+            rows = np.concatenate([self.rows_of[self.objects[i]] for i in order[:n]])
+            (p,), ep = _train_predict(self.cfg, self.cs, rows, [self.test_rows], seed, self.args.init_from)
+            curve.append(dict(_scores(self.ytest, p), labels=n, epochs=ep))
+        return curve
+
+    def entropy_curve(self, o: int, seed: int) -> list[dict]:
+        """From the first ``start`` objects of order ``o`` (the random arm's start), the most uncertain each round."""
+        return _entropy_curve(self.cfg, self.cs, self.ytest, self.test_rows, self.objects, self.rows_of,
+                              self.order(o)[: self.args.start], self.grid, self.args.batch, seed,
+                              self.args.init_from)
+
+    def reference(self, seed: int) -> dict:
+        """The same network trained on the whole pool ("random with all labels")."""
+        (p,), ep = _train_predict(self.cfg, self.cs, self.pool_rows, [self.test_rows], seed, self.args.init_from)
+        return dict(_scores(self.ytest, p), labels=int(self.objects.size), epochs=ep, seed=seed)
+
+
+def _write_json(path: Path, obj: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(obj))
+    os.replace(tmp, path)  # a half-written file never looks finished
+
+
+def run_units(fold_ids, runs, ref_seeds, arms, cs, y01, folds, args, out: Path) -> None:
+    """Every (order, seed) run over every fold (a seed's references before its first run), each piece a file.
+
+    Run by run rather than fold by fold, so that a job stopped early leaves the folds balanced.
+    A piece whose file exists is skipped (a stopped job resumes): ``fold<k>_ref_s<seed>.json``,
+    ``fold<k>_o<o>_s<seed>_<arm>.json``.
+    """
+    fold_of = {k: Fold(k, cs, y01, folds, args) for k in fold_ids}
+    jobs, refs = [], list(ref_seeds)
+    for o, seed in runs:
+        if seed in refs:  # a seed's references just before its first run, so each run has its reference
+            refs.remove(seed)
+            jobs += [(k, None, seed, "reference") for k in fold_ids]
+        jobs += [(k, o, seed, arm) for k in fold_ids for arm in arms]
+    jobs += [(k, None, seed, "reference") for seed in refs for k in fold_ids]
+    t0 = time.perf_counter()
+    for k, o, seed, arm in jobs:
+        f = fold_of[k]
+        path = out / (f"fold{k}_ref_s{seed}.json" if arm == "reference" else f"fold{k}_o{o}_s{seed}_{arm}.json")
+        if path.exists():
+            continue
+        t1 = time.perf_counter()
+        if arm == "reference":
+            r = f.reference(seed)
+            res, what = {"reference": [r]}, f"all {f.objects.size} objects {r['accuracy']:.3f}"
+        else:
+            curve = f.random_curve(o, seed) if arm == "random" else f.entropy_curve(o, seed)
+            res = {"order": o, "seed": seed, "arm": arm, arm: [curve]}
+            what = " ".join(f"{c['labels']}:{c['accuracy']:.3f}" for c in curve)
+        res = dict(f.header(), **res, seconds=time.perf_counter() - t1, loadavg=os.getloadavg()[0])
+        _write_json(path, res)
+        print(f"{path.name}: {what}  ({res['seconds']:.0f} s, total {time.perf_counter() - t0:.0f} s, "
+              f"load {res['loadavg']:.1f})", flush=True)
 
 
 def labels_needed(grid, curve_mean, target):
-    """The first number of labels whose fold-mean reaches ``target`` (None: never within the grid)."""
+    """The first number of labels whose fold-mean reaches ``target`` (None: never within the grid).
+
+    Examples
+    --------
+    >>> labels_needed([10, 20, 30], [0.5, 0.8, 0.9], 0.8), labels_needed([10, 20], [0.5, 0.7], 0.8)
+    (20, None)
+    """
     for n, v in zip(grid, curve_mean):
         if v >= target:
             return n
     return None
 
 
+def labels_needed_linear(grid, curve, target):
+    """Labels at which ``curve`` first reaches ``target``, linear between the two grid points around it.
+
+    The first grid point at or above ``target`` and the one before it (below, by construction)
+    are joined by a straight line; a curve already at ``target`` at its first point gives that
+    point, one that never reaches it None.
+
+    Examples
+    --------
+    >>> round(labels_needed_linear([100, 200, 300], [0.70, 0.76, 0.84], 0.80), 6)
+    250.0
+    >>> labels_needed_linear([100, 200], [0.9, 0.95], 0.8), labels_needed_linear([100, 200], [0.7, 0.75], 0.8)
+    (100.0, None)
+    """
+    for i, (n, v) in enumerate(zip(grid, curve)):
+        if v >= target:
+            if i == 0:
+                return float(n)
+            n0, v0 = grid[i - 1], curve[i - 1]
+            return float(n0 + (target - v0) * (n - n0) / (v - v0))
+    return None
+
+
+def _load_runs(folder: Path) -> dict:
+    """Every fold file of ``folder``, by fold: curves keyed by (order, seed) per arm, and the references.
+
+    Reads the one-file-per-piece layout (``fold<k>_o<o>_s<seed>_<arm>.json``, ``fold<k>_ref_s<seed>.json``)
+    and the first version's one file per fold (``fold<k>.json``: random orders 0.., one entropy
+    curve from order 0, all at training seed 0).
+    """
+    files = sorted(folder.glob("fold*.json"))
+    if not files:
+        raise ValueError(f"no fold*.json in {folder}")
+    folds: dict[int, dict] = {}
+    starts = set()
+    for f in files:
+        d = json.loads(f.read_text())
+        starts.add(d.get("init_from"))
+        fd = folds.setdefault(int(d["fold"]), {"grid": None, "entropy": {}, "random": {}, "reference": [],
+                                               "n_pool_objects": d["n_pool_objects"], "seconds": 0.0})
+        fd["seconds"] += float(d.get("seconds", 0.0))
+        for arm in ("entropy", "random"):
+            for i, curve in enumerate(d.get(arm, [])):
+                if "order" in d:
+                    key = (int(d["order"]), int(d["seed"]))
+                else:  # first version: random order i, or the entropy run from order 0, seed 0
+                    key = (i if arm == "random" else 0, 0)
+                grid = [c["labels"] for c in curve]
+                if fd["grid"] is None:
+                    fd["grid"] = grid
+                elif grid != fd["grid"]:
+                    raise ValueError(f"{f}: grid {grid} differs from the fold's other files {fd['grid']}")
+                fd[arm][key] = curve
+        fd["reference"] += d.get("reference", [])
+    if len(starts) > 1:
+        # a folder mixes scratch and fine-tuned runs (or two starting models): not one experiment
+        raise ValueError(f"{folder}: the files start from different models {sorted(map(str, starts))}; "
+                         "give each its own --out")
+    grids = {tuple(fd["grid"] or []) for fd in folds.values()}
+    if len(grids) > 1:
+        raise ValueError(f"{folder}: the folds have different grids {sorted(grids)}")
+    missing = [k for k, fd in folds.items() if not fd["reference"] or not fd["entropy"] or not fd["random"]]
+    if missing:
+        raise ValueError(f"{folder}: fold(s) {missing} lack a reference, an entropy or a random curve")
+    return {"folds": folds, "init_from": starts.pop()}
+
+
+def _mean_se(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over folds (axis 0) and its standard error sd/sqrt(F) (NaN with one fold)."""
+    x = np.asarray(x, dtype=float)
+    se = x.std(0, ddof=1) / np.sqrt(x.shape[0]) if x.shape[0] > 1 else np.full(x.shape[1:], np.nan)
+    return x.mean(0), se
+
+
+def _first_at_or_above(grid, values) -> int | None:
+    return next((n for n, v in zip(grid, values) if v >= 0), None)
+
+
+def summarise_metric(folds: dict, m: str) -> dict:
+    """Fold-mean curves with standard errors, gaps to the all-labels reference, labels needed, for metric ``m``.
+
+    Each fold's curve is the mean over its runs (random orders x training seeds), its reference
+    the mean over its reference seeds; the fold-mean's standard error is the standard deviation of
+    the fold curves over sqrt(number of folds). A fold curve averages its runs, so the spread of
+    the fold curves holds the order and seed spread as well as the fold spread (the standard
+    error of a two-stage mean); ``run_sd`` is the spread of single runs about their fold's curve.
+    """
+    ks = sorted(folds)
+    grid = folds[ks[0]]["grid"]
+    ent = np.array([np.mean([[c[m] for c in v] for v in folds[k]["entropy"].values()], 0) for k in ks])
+    rnd = np.array([np.mean([[c[m] for c in v] for v in folds[k]["random"].values()], 0) for k in ks])
+    ref = np.array([np.mean([r[m] for r in folds[k]["reference"]]) for k in ks])
+    d: dict = {"grid": grid}
+    ref_mu, ref_se = _mean_se(ref[:, None])
+    d["all_labels_mean"], d["all_labels_se"] = float(ref_mu[0]), float(ref_se[0])
+    d["all_labels_per_fold"] = ref.tolist()
+    for arm, x in (("entropy", ent), ("random", rnd)):
+        mu, se = _mean_se(x)
+        gap_mu, gap_se = _mean_se(x - ref[:, None])
+        runs = [np.array([[c[m] for c in v] for v in folds[k][arm].values()]) for k in ks]
+        dev = np.concatenate([r - r.mean(0) for r in runs])  # single runs about their fold's mean
+        n_runs = sum(len(r) for r in runs)
+        d[arm] = {
+            "mean": mu.tolist(), "se": se.tolist(), "per_fold": x.tolist(),
+            "runs_per_fold": [len(r) for r in runs],
+            # None with one run per fold: no spread to measure
+            "run_sd": (np.sqrt((dev ** 2).sum(0) / (n_runs - len(runs)))).tolist() if n_runs > len(runs) else None,
+            "gap_mean": gap_mu.tolist(), "gap_se": gap_se.tolist(),
+            "labels_needed_grid": labels_needed(grid, mu, d["all_labels_mean"]),
+            "labels_needed_interp": labels_needed_linear(grid, mu, d["all_labels_mean"]),
+            # the same crossing with the gap one standard error better / worse than measured
+            "labels_needed_gap_plus_se": _first_at_or_above(grid, gap_mu + gap_se),
+            "labels_needed_gap_minus_se": _first_at_or_above(grid, gap_mu - gap_se),
+            "labels_needed_interp_per_fold": [labels_needed_linear(grid, c, t) for c, t in zip(x, ref)],
+            "reached_per_fold": [bool(np.any(c >= t)) for c, t in zip(x, ref)],
+            "at_end_reached_per_fold": [bool(c[-1] >= t) for c, t in zip(x, ref)],
+            "runs_reaching": sum(int(np.any(v >= t)) for r, t in zip(runs, ref) for v in r),
+            "runs": n_runs,
+        }
+    # paired by fold and run: entropy minus random where both ran with the same order and seed
+    diff = []
+    for k in ks:
+        keys = sorted(set(folds[k]["entropy"]) & set(folds[k]["random"]))
+        if keys:
+            diff.append(np.mean([[a[m] - b[m] for a, b in zip(folds[k]["entropy"][q], folds[k]["random"][q])]
+                                 for q in keys], 0))
+    if diff:
+        mu, se = _mean_se(np.array(diff))
+        d["entropy_minus_random"] = {"mean": mu.tolist(), "se": se.tolist(), "folds": len(diff)}
+    return d
+
+
+def _fmt(v, digits=0):
+    return "never" if v is None else f"{v:.{digits}f}"
+
+
 def summarise(args) -> int:
-    runs = [json.loads(f.read_text()) for f in sorted(Path(args.out).glob("fold*.json"))]
-    if not runs:
-        raise SystemExit(f"no fold*.json in {args.out}")
-    grid = runs[0]["grid"]
-    n_obj = [r["n_pool_objects"] for r in runs]
-    summary = {"folds": [r["fold"] for r in runs], "grid": grid, "n_pool_objects": n_obj,
-               "n_random_orders": len(runs[0]["random"]), "metrics": {}}
-    lines = []
+    try:
+        loaded = _load_runs(Path(args.out))
+    except ValueError as exc:
+        print(f"trust_active_real.py: error: {exc}", file=sys.stderr)
+        return 2
+    folds = loaded["folds"]
+    ks = sorted(folds)
+    grid = folds[ks[0]]["grid"]
+    n_obj = [folds[k]["n_pool_objects"] for k in ks]
+    summary = {"folds": ks, "grid": grid, "n_pool_objects": n_obj, "init_from": loaded["init_from"],
+               "runs_per_fold": {a: [len(folds[k][a]) for k in ks] for a in ("entropy", "random")},
+               "reference_seeds_per_fold": [len(folds[k]["reference"]) for k in ks],
+               "seconds_per_fold": [folds[k]["seconds"] for k in ks], "metrics": {}}
+    lines = [f"{len(ks)} folds; runs per fold (entropy, random): {summary['runs_per_fold']['entropy']}, "
+             f"{summary['runs_per_fold']['random']}; reference seeds {summary['reference_seeds_per_fold']}"]
     for m in ("accuracy", "auc", "f1"):
-        # per fold: the entropy curve, the mean over random orders, the mean reference
-        ent = np.array([[c[m] for c in r["entropy"][0]] for r in runs])
-        rnd = np.array([np.mean([[c[m] for c in o] for o in r["random"]], axis=0) for r in runs])
-        ref = np.array([np.mean([x[m] for x in r["reference"]]) for r in runs])
-        target = float(ref.mean())
-        d = {"entropy_mean": ent.mean(0).tolist(), "entropy_std": ent.std(0, ddof=1).tolist(),
-             "random_mean": rnd.mean(0).tolist(), "random_std": rnd.std(0, ddof=1).tolist(),
-             "all_labels_mean": target, "all_labels_std": float(ref.std(ddof=1)),
-             "entropy_labels_needed": labels_needed(grid, ent.mean(0), target),
-             "random_labels_needed": labels_needed(grid, rnd.mean(0), target),
-             "entropy_per_fold": ent.tolist(), "random_per_fold": rnd.tolist(), "all_labels_per_fold": ref.tolist(),
-             "entropy_labels_needed_per_fold": [labels_needed(grid, e, t) for e, t in zip(ent, ref)],
-             "random_labels_needed_per_fold": [labels_needed(grid, e, t) for e, t in zip(rnd, ref)]}
+        d = summarise_metric(folds, m)
         summary["metrics"][m] = d
         lines.append(f"\n{m}: all {np.mean(n_obj):.0f} pool objects (random, all labels) "
-                     f"{target:.3f} ± {d['all_labels_std']:.3f}")
-        lines.append("| labels (objects) | entropy | random |\n|---|---|---|")
+                     f"{d['all_labels_mean']:.3f} ± {d['all_labels_se']:.3f} (fold mean ± s.e.)")
+        lines.append("| labels (objects) | entropy | random | entropy - random (paired) |\n|---|---|---|---|")
+        dif = d.get("entropy_minus_random")
         for i, n in enumerate(grid):
-            lines.append(f"| {n} | {d['entropy_mean'][i]:.3f} ± {d['entropy_std'][i]:.3f} "
-                         f"| {d['random_mean'][i]:.3f} ± {d['random_std'][i]:.3f} |")
-        lines.append(f"labels needed to reach it (fold mean): entropy {d['entropy_labels_needed']}, "
-                     f"random {d['random_labels_needed']}; per fold: entropy {d['entropy_labels_needed_per_fold']}, "
-                     f"random {d['random_labels_needed_per_fold']}")
-    summary["seconds_per_fold"] = [r["seconds"] for r in runs]
+            e, r = d["entropy"], d["random"]
+            dd = f"{dif['mean'][i]:+.3f} ± {dif['se'][i]:.3f}" if dif else ""
+            lines.append(f"| {n} | {e['mean'][i]:.3f} ± {e['se'][i]:.3f} | {r['mean'][i]:.3f} ± {r['se'][i]:.3f} "
+                         f"| {dd} |")
+        for arm in ("entropy", "random"):
+            a = d[arm]
+            lines.append(f"{arm}: labels needed (fold mean, linear between grid points) "
+                         f"{_fmt(a['labels_needed_interp'])}, first grid point {_fmt(a['labels_needed_grid'])}; "
+                         f"with the gap to the reference +1 s.e. / -1 s.e.: "
+                         f"{_fmt(a['labels_needed_gap_plus_se'])} / {_fmt(a['labels_needed_gap_minus_se'])}; "
+                         f"per fold {[_fmt(v) for v in a['labels_needed_interp_per_fold']]}; "
+                         f"runs reaching their fold's reference {a['runs_reaching']}/{a['runs']}; "
+                         "single-run sd about the fold curve "
+                         + (" ".join(f"{v:.3f}" for v in a["run_sd"]) if a["run_sd"] else "n/a (one run per fold)"))
     print("\n".join(lines))
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=1))
+        tmp = Path(args.json).with_suffix(".tmp")
+        tmp.write_text(json.dumps(summary, indent=1))
+        os.replace(tmp, args.json)
         print(f"wrote {args.json}")
     if args.plot:
         import matplotlib
@@ -191,18 +435,23 @@ def summarise(args) -> int:
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
         for ax, m in zip(axes, ("accuracy", "auc")):
             d = summary["metrics"][m]
-            for key, lab, col in (("entropy", "entropy", "C3"), ("random", "random", "C0")):
-                mu, sd = np.array(d[key + "_mean"]), np.array(d[key + "_std"])
-                ax.plot(grid, mu, "o-", color=col, label=lab, ms=3)
-                ax.fill_between(grid, mu - sd, mu + sd, color=col, alpha=0.15)
+            for arm, col in (("entropy", "C3"), ("random", "C0")):
+                mu, se = np.array(d[arm]["mean"]), np.array(d[arm]["se"])
+                ax.plot(grid, mu, "o-", color=col, label=arm, ms=3)
+                ax.fill_between(grid, mu - se, mu + se, color=col, alpha=0.15)
             ax.axhline(d["all_labels_mean"], color="k", ls="--", lw=1,
                        label=f"random, all {np.mean(n_obj):.0f} labels")
+            ax.axhspan(d["all_labels_mean"] - d["all_labels_se"], d["all_labels_mean"] + d["all_labels_se"],
+                       color="k", alpha=0.08)
             ax.axvline(np.mean(n_obj) / 2, color="grey", ls=":", lw=1, label="half the pool")
             ax.set_xlabel("labelled objects")
             ax.set_ylabel({"accuracy": "accuracy", "auc": "ROC AUC"}[m])
         axes[0].legend(fontsize=7, loc="lower right")
-        fig.suptitle(f"Active learning on the real PAndAS cutouts ({len(runs)} grouped folds, mean ± std)",
-                     fontsize=9)
+        runs = summary["runs_per_fold"]["entropy"]
+        start = "fine-tuned from a simulation model" if loaded["init_from"] else "from scratch"
+        n_runs = str(min(runs)) if min(runs) == max(runs) else f"{min(runs)}-{max(runs)}"
+        fig.suptitle(f"Active learning on the real PAndAS cutouts ({len(ks)} grouped folds x {n_runs} "
+                     f"runs, {start}; fold mean ± s.e.)", fontsize=9)
         fig.tight_layout()
         fig.savefig(args.plot, dpi=90)
         print(f"wrote {args.plot}")
@@ -224,7 +473,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=40, help="objects added per round")
     ap.add_argument("--max-labels", type=int, default=400, help="last number of labelled objects")
     ap.add_argument("--random-orders", type=int, default=3, help="random orders per fold")
-    ap.add_argument("--ref-seeds", type=int, default=3, help="training seeds of the all-labels reference")
+    ap.add_argument("--train-seeds", type=int, default=1,
+                    help="training seeds SEED..SEED+K-1: each order is run with each, the same for both arms")
+    ap.add_argument("--ref-seeds", type=int, default=None,
+                    help="training seeds of the all-labels reference (default: --train-seeds)")
+    ap.add_argument("--runs", default=None,
+                    help="ORDER:SEED pairs to run, e.g. 0:0,1:1,2:2 (default: every order with every seed)")
+    ap.add_argument("--arms", default="entropy,random", help="arms to run (entropy, random)")
+    ap.add_argument("--init-from", default=None,
+                    help="fine-tune every model (both arms and the reference) from this saved model instead of "
+                         "training from scratch (the loop of `train --resume-from`)")
+    ap.add_argument("--epochs", type=int, default=None, help="epochs per training (default: the preset's 20)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results_trust_active_real"),
                     help="folder of the per-fold JSONs")
@@ -234,6 +493,19 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.summarise:
         return summarise(args)
+    seeds = [args.seed + s for s in range(args.train_seeds)]
+    try:
+        runs = parse_runs(args.runs, args.random_orders, seeds)
+    except ValueError as exc:
+        ap.error(str(exc))
+    arms = [a.strip() for a in args.arms.split(",") if a.strip()]
+    bad = [a for a in arms if a not in ("random", "entropy")]
+    if bad or not arms:
+        ap.error(f"--arms: {', '.join(bad) or 'none given'}: give random and/or entropy")
+    if args.init_from is not None and not Path(args.init_from).exists():
+        ap.error(f"--init-from: {args.init_from} does not exist")
+    if not (Path(args.data) / "labels.csv").is_file():
+        ap.error(f"--data: {Path(args.data) / 'labels.csv'} not found")
     from starclass.io.cutout_folders import label_classes, read_cutout_folder
     from starclass.learn.config import get_preset
     from starclass.learn.cutouts import group_folds
@@ -245,12 +517,9 @@ def main(argv: list[str] | None = None) -> int:
     y01 = (y == 1).astype(int)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for k in (int(f) for f in args.folds.split(",")):
-        res = run_fold(k, cs, y01, folds, args)
-        path = out / f"fold{k}.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(res))
-        os.replace(tmp, path)  # a half-written fold never looks finished
+    n_ref = args.train_seeds if args.ref_seeds is None else args.ref_seeds
+    run_units([int(f) for f in args.folds.split(",")], runs, [args.seed + s for s in range(n_ref)], arms,
+              cs, y01, folds, args, out)
     return 0
 
 

@@ -1,13 +1,16 @@
-"""The summary of benchmarks/trust_active_real.py: labels needed, fold means (generated folds)."""
+"""benchmarks/trust_active_real.py: the summary (fold means, standard errors, labels needed) and the loop."""
 
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
 import pytest
 
 from conftest import load_benchmark
+
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 
 @pytest.fixture(scope="module")
@@ -20,26 +23,205 @@ def test_labels_needed_first_reaching(bench):
     assert bench.labels_needed([10, 20, 30], [0.5, 0.7, 0.79], 0.8) is None
 
 
-def _fold(k, ent, rnd, ref):
+def test_labels_needed_linear(bench):
+    # 0.70 at 100, 0.90 at 200: 0.85 is three quarters of the way
+    assert bench.labels_needed_linear([100, 200, 300], [0.70, 0.90, 0.95], 0.85) == pytest.approx(175.0)
+    # the first crossing counts, not a later one
+    assert bench.labels_needed_linear([100, 200, 300], [0.70, 0.90, 0.80], 0.85) == pytest.approx(175.0)
+    assert bench.labels_needed_linear([100, 200], [0.9, 0.95], 0.8) == 100.0
+    assert bench.labels_needed_linear([100, 200], [0.7, 0.75], 0.8) is None
+
+
+def test_parse_runs(bench):
+    assert bench.parse_runs(None, 2, [0, 1]) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert bench.parse_runs("0:0,1:1,2:2", 3, [0]) == [(0, 0), (1, 1), (2, 2)]
+    with pytest.raises(ValueError, match="ORDER:SEED"):
+        bench.parse_runs("0-1", 3, [0])
+
+
+def _curve(grid, values):
+    return [{"accuracy": v, "auc": v, "f1": v, "labels": n} for n, v in zip(grid, values)]
+
+
+def _old_fold(k, ent, rnd, ref):
+    """A fold file of the first version: random orders, one entropy curve, the references."""
     grid = [10, 20, 30]
-    curve = [lambda v, n=n: {"accuracy": v, "auc": v, "f1": v, "labels": n} for n in grid]
     return {"fold": k, "grid": grid, "n_pool_objects": 60, "seconds": 1.0,
-            "entropy": [[c(v) for c, v in zip(curve, ent)]],
-            "random": [[c(v) for c, v in zip(curve, r)] for r in rnd],
+            "entropy": [_curve(grid, ent)], "random": [_curve(grid, r) for r in rnd],
             "reference": [{"accuracy": ref, "auc": ref, "f1": ref}]}
 
 
-def test_summary_means_and_labels_needed(bench, tmp_path):
+def test_summary_of_first_version_files(bench, tmp_path):
     # fold means: entropy 0.6, 0.85, 0.9; random (mean of two orders, then of folds) 0.6, 0.7, 0.8
-    (tmp_path / "fold0.json").write_text(json.dumps(_fold(0, [0.6, 0.8, 0.9], [[0.5, 0.7, 0.8], [0.7, 0.7, 0.8]], 0.8)))
-    (tmp_path / "fold1.json").write_text(json.dumps(_fold(1, [0.6, 0.9, 0.9], [[0.6, 0.7, 0.8], [0.6, 0.7, 0.8]], 0.9)))
+    f0 = _old_fold(0, [0.6, 0.8, 0.9], [[0.5, 0.7, 0.8], [0.7, 0.7, 0.8]], 0.8)
+    f1 = _old_fold(1, [0.6, 0.9, 0.9], [[0.6, 0.7, 0.8], [0.6, 0.7, 0.8]], 0.9)
+    (tmp_path / "fold0.json").write_text(json.dumps(f0))
+    (tmp_path / "fold1.json").write_text(json.dumps(f1))
     out = tmp_path / "s.json"
     assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out)]) == 0
     acc = json.loads(out.read_text())["metrics"]["accuracy"]
-    np.testing.assert_allclose(acc["entropy_mean"], [0.6, 0.85, 0.9])
-    np.testing.assert_allclose(acc["random_mean"], [0.6, 0.7, 0.8])
+    np.testing.assert_allclose(acc["entropy"]["mean"], [0.6, 0.85, 0.9])
+    np.testing.assert_allclose(acc["random"]["mean"], [0.6, 0.7, 0.8])
     assert acc["all_labels_mean"] == pytest.approx(0.85)
-    assert acc["entropy_labels_needed"] == 20
-    assert acc["random_labels_needed"] is None
-    assert acc["entropy_labels_needed_per_fold"] == [20, 20]
-    assert acc["random_labels_needed_per_fold"] == [30, None]
+    assert acc["entropy"]["labels_needed_grid"] == 20
+    assert acc["entropy"]["labels_needed_interp"] == pytest.approx(20.0)
+    assert acc["random"]["labels_needed_grid"] is None
+    assert acc["entropy"]["reached_per_fold"] == [True, True]
+    assert acc["random"]["reached_per_fold"] == [True, False]
+
+
+def _piece(k, arm, o, seed, values, grid=(10, 20, 30), init_from=None):
+    return {"fold": k, "grid": list(grid), "n_pool_objects": 60, "seconds": 2.0, "init_from": init_from,
+            "order": o, "seed": seed, "arm": arm, arm: [_curve(grid, values)]}
+
+
+def _ref(k, seed, value, init_from=None):
+    return {"fold": k, "grid": [10, 20, 30], "n_pool_objects": 60, "seconds": 3.0, "init_from": init_from,
+            "reference": [{"accuracy": value, "auc": value, "f1": value, "seed": seed}]}
+
+
+def _write_pieces(folder, init_from=None):
+    """Two folds, two runs each (order 0 seed 0, order 1 seed 1), two reference seeds each."""
+    runs = {  # fold: {(order, seed): (entropy curve, random curve)}
+        0: {(0, 0): ([0.6, 0.7, 0.9], [0.6, 0.7, 0.8]), (1, 1): ([0.5, 0.9, 0.9], [0.5, 0.6, 0.7])},
+        1: {(0, 0): ([0.7, 0.8, 0.8], [0.7, 0.7, 0.7]), (1, 1): ([0.6, 0.8, 1.0], [0.6, 0.8, 0.9])},
+    }
+    refs = {0: (0.80, 0.90), 1: (0.84, 0.94)}
+    for k, rr in runs.items():
+        for (o, s), (ent, rnd) in rr.items():
+            for arm, v in (("entropy", ent), ("random", rnd)):
+                (folder / f"fold{k}_o{o}_s{s}_{arm}.json").write_text(json.dumps(_piece(k, arm, o, s, v,
+                                                                                       init_from=init_from)))
+        for s, v in enumerate(refs[k]):
+            (folder / f"fold{k}_ref_s{s}.json").write_text(json.dumps(_ref(k, s, v, init_from=init_from)))
+    return runs, refs
+
+
+def test_summary_of_pieces_standard_errors_and_pairs(bench, tmp_path):
+    runs, refs = _write_pieces(tmp_path)
+    out = tmp_path / "s.json"
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out)]) == 0
+    s = json.loads(out.read_text())
+    assert s["runs_per_fold"] == {"entropy": [2, 2], "random": [2, 2]}
+    acc = s["metrics"]["accuracy"]
+    # by hand: fold curves are the means of the two runs
+    ent0, ent1 = np.array([0.55, 0.8, 0.9]), np.array([0.65, 0.8, 0.9])
+    rnd0, rnd1 = np.array([0.55, 0.65, 0.75]), np.array([0.65, 0.75, 0.8])
+    np.testing.assert_allclose(acc["entropy"]["mean"], (ent0 + ent1) / 2)
+    # standard error of a mean of two: |a - b| / 2
+    np.testing.assert_allclose(acc["entropy"]["se"], np.abs(ent0 - ent1) / 2, atol=1e-12)
+    np.testing.assert_allclose(acc["random"]["se"], np.abs(rnd0 - rnd1) / 2, atol=1e-12)
+    ref0, ref1 = 0.85, 0.89
+    assert acc["all_labels_mean"] == pytest.approx(0.87)
+    assert acc["all_labels_se"] == pytest.approx(0.02)
+    np.testing.assert_allclose(acc["entropy"]["gap_mean"], ((ent0 - ref0) + (ent1 - ref1)) / 2)
+    # entropy fold mean 0.6, 0.8, 0.9 against 0.87: between 20 and 30, seven tenths of the way
+    assert acc["entropy"]["labels_needed_interp"] == pytest.approx(27.0)
+    assert acc["entropy"]["labels_needed_grid"] == 30
+    assert acc["random"]["labels_needed_interp"] is None
+    assert acc["entropy"]["reached_per_fold"] == [True, True]
+    assert acc["entropy"]["labels_needed_interp_per_fold"] == [pytest.approx(25.0), pytest.approx(29.0)]
+    assert acc["random"]["reached_per_fold"] == [False, False]
+    # single runs reaching their fold's reference: fold 0 (0.85) both entropy runs, fold 1 (0.89) one
+    assert acc["entropy"]["runs_reaching"] == 3 and acc["entropy"]["runs"] == 4
+    assert acc["random"]["runs_reaching"] == 1
+    # paired entropy - random, run by run, averaged in the fold then over folds
+    d0, d1 = ent0 - rnd0, ent1 - rnd1
+    np.testing.assert_allclose(acc["entropy_minus_random"]["mean"], (d0 + d1) / 2, atol=1e-12)
+    np.testing.assert_allclose(acc["entropy_minus_random"]["se"], np.abs(d0 - d1) / 2, atol=1e-12)
+    # the spread of single runs about their fold's curve (pooled, one degree of freedom per fold)
+    e = {k: np.array([v[0] for v in runs[k].values()]) for k in runs}
+    dev = np.concatenate([e[k] - e[k].mean(0) for k in e])
+    np.testing.assert_allclose(acc["entropy"]["run_sd"], np.sqrt((dev ** 2).sum(0) / 2), atol=1e-12)
+
+
+def test_summary_refuses_mixed_starts(bench, tmp_path, capsys):
+    _write_pieces(tmp_path)
+    (tmp_path / "fold0_o2_s2_entropy.json").write_text(
+        json.dumps(_piece(0, "entropy", 2, 2, [0.5, 0.6, 0.7], init_from="sim_model")))
+    assert bench.main(["--summarise", "--out", str(tmp_path)]) == 2
+    assert "different models" in capsys.readouterr().err
+
+
+def test_summary_refuses_an_incomplete_fold(bench, tmp_path, capsys):
+    _write_pieces(tmp_path)
+    for f in tmp_path.glob("fold1_ref_*.json"):
+        f.unlink()
+    assert bench.main(["--summarise", "--out", str(tmp_path)]) == 2
+    assert "fold(s) [1]" in capsys.readouterr().err
+
+
+def test_bad_arguments_exit_2(bench, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        bench.main(["--runs", "0-1", "--out", str(tmp_path)])
+    assert exc.value.code == 2 and "ORDER:SEED" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        bench.main(["--init-from", str(tmp_path / "missing"), "--out", str(tmp_path)])
+    assert exc.value.code == 2 and "--init-from" in capsys.readouterr().err
+
+
+def _toy_folder(root, n_objects=40, seed=0):
+    """Compact (cluster) or wide (galaxy) blobs, 32 px, ``object_id`` per row, a few objects twice."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:32, :32] - 15.5
+    rows = []
+    for k in range(n_objects):
+        label = ("cluster", "galaxy")[k % 2]
+        width = 1.5 if label == "cluster" else 5.0
+        for copy in range(2 if k < 4 else 1):
+            img = np.exp(-(xx**2 + yy**2) / (2 * width**2)) + rng.normal(0, 0.05, xx.shape)
+            rel = f"{label}/o{k:03d}_{copy}.npy"
+            (root / label).mkdir(parents=True, exist_ok=True)
+            np.save(root / rel, img.astype(np.float32))
+            rows.append({"file": rel, "label": label, "object_id": f"O{k}"})
+    with open(root / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["file", "label", "object_id"])
+        w.writeheader()
+        w.writerows(rows)
+    return root / "labels.csv"
+
+
+def test_loop_runs_and_fine_tunes_from_a_model(bench, tmp_path, monkeypatch):
+    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import fit_cutouts
+
+    data = tmp_path / "data"
+    _toy_folder(data)
+    # the "simulation model": the same task trained 1 epoch on another toy folder
+    sim = _toy_folder(tmp_path / "sim", seed=1)
+    cfg = get_preset("m31-real", recipe={"epochs": 1})
+    fit_cutouts(cfg, read_cutout_folder(sim, group_column="object_id"), outdir=tmp_path / "sim_model", seed=0,
+                progress=False, device="cpu")
+    common = ["--data", str(data), "--folds", "0", "--n-folds", "2", "--start", "8", "--batch", "6",
+              "--max-labels", "14", "--runs", "0:0", "--ref-seeds", "1", "--epochs", "1"]
+    import starclass.learn.cutouts as cutouts_mod
+
+    starts = []  # the init_from of every training, both arms and the reference
+
+    def recording_fit(*a, **kw):
+        starts.append(kw.get("init_from"))
+        return fit_cutouts(*a, **kw)
+
+    monkeypatch.setattr(cutouts_mod, "fit_cutouts", recording_fit)
+    scratch, ft = tmp_path / "scratch", tmp_path / "ft"
+    assert bench.main([*common, "--arms", "random", "--out", str(scratch)]) == 0
+    # 2 grid points of the random arm + 1 reference, all from scratch
+    assert starts == [None] * 3
+    starts.clear()
+    assert bench.main([*common, "--out", str(ft), "--init-from", str(tmp_path / "sim_model")]) == 0
+    # 2 grid points x 2 arms + 1 reference, all from the model
+    assert starts == [str(tmp_path / "sim_model")] * 5
+    names = sorted(p.name for p in ft.glob("*.json"))
+    assert names == ["fold0_o0_s0_entropy.json", "fold0_o0_s0_random.json", "fold0_ref_s0.json"]
+    e = json.loads((ft / "fold0_o0_s0_entropy.json").read_text())
+    r = json.loads((ft / "fold0_o0_s0_random.json").read_text())
+    assert e["init_from"] == str(tmp_path / "sim_model") and e["grid"] == [8, 14]
+    # both arms start from the same objects with the same seed: the same first model
+    assert e["entropy"][0][0] == r["random"][0][0]
+    # a second call finds every piece done and trains nothing
+    before = {p.name: p.stat().st_mtime_ns for p in ft.glob("*.json")}
+    starts.clear()
+    assert bench.main([*common, "--out", str(ft), "--init-from", str(tmp_path / "sim_model")]) == 0
+    assert {p.name: p.stat().st_mtime_ns for p in ft.glob("*.json")} == before and starts == []
+    assert bench.main(["--summarise", "--out", str(ft)]) == 0
