@@ -108,8 +108,11 @@ def _cutout_csv(path: Path) -> Path | None:
     if p.suffix.lower() != ".csv" or not p.is_file():
         return None
     try:
-        with open(p, newline="", encoding="utf-8-sig") as fh:
-            header = [c.strip().lower() for c in next(csv.reader(fh), [])]
+        from starclass.io.catalog import csv_dialect
+
+        encoding, sep = csv_dialect(p)
+        with open(p, newline="", encoding=encoding) as fh:
+            header = [c.strip().lower() for c in next(csv.reader(fh, delimiter=sep), [])]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)

@@ -113,8 +113,11 @@ def _labelled(labels: Path, key: str) -> list:
 
     # a cutout folder's labels.csv (or any CSV with a file column), read as the cutout reader reads it
     try:
-        with open(labels, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
+        from starclass.io.catalog import csv_dialect
+
+        encoding, sep = csv_dialect(labels)
+        with open(labels, newline="", encoding=encoding) as fh:
+            rows = list(csv.DictReader(fh, delimiter=sep))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise StarclassError(f"--labels {labels}: cannot read it as a CSV ({exc})") from None
     if not rows or "file" not in rows[0]:

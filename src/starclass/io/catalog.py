@@ -548,6 +548,26 @@ def _text_options(p: Path, fmt: str) -> dict[str, str]:
     return options
 
 
+def csv_dialect(path: PathLike) -> tuple[str, str]:
+    r"""Encoding and field separator of a CSV as spreadsheets write it, for :mod:`csv` readers.
+
+    The catalogue reader's rules (:func:`_text_options`) for the CSVs read with :mod:`csv`
+    (cutout folders' ``labels.csv``, survey plans, ``--fields`` lists, ``suggest --labels``):
+    ``utf-8-sig`` reads a file with or without Excel's byte-order mark, and a header line
+    without a comma but with ``;`` or a tab is split on that.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = f.write_bytes(b"\xef\xbb\xbffile;label\na.png;cluster\n")
+    >>> csv_dialect(f)
+    ('utf-8-sig', ';')
+    """
+    options = _text_options(Path(path), "csv")
+    return "utf-8-sig", options.get("delimiter", ",")
+
+
 def _zero_padded_id_columns(lines: list[str], sep: str) -> list[str]:
     """Id columns of a CSV (``id`` or an id alias) holding a zero-padded number such as ``00042``.
 

@@ -269,8 +269,11 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
     rows: list[dict[str, str]] = []
     lines: list[int] = []
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
+        from starclass.io.catalog import csv_dialect
+
+        encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
+        with open(path, newline="", encoding=encoding) as fh:
+            reader = csv.DictReader(fh, delimiter=sep)
             for row in reader:
                 # a spreadsheet saves rows it once touched as ",,,": nothing there, as a blank line
                 if None not in row and not any((v or "").strip() for v in row.values()):

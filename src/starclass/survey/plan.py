@@ -264,8 +264,11 @@ def read_plan(path: str | os.PathLike) -> SurveyPlan:
     base = p.parent
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        with open(p, newline="") as fh:
-            reader = csv.DictReader(fh)
+        from starclass.io.catalog import csv_dialect
+
+        encoding, sep = csv_dialect(p)  # a spreadsheet's ';' or tab, and its byte-order mark
+        with open(p, newline="", encoding=encoding) as fh:
+            reader = csv.DictReader(fh, delimiter=sep)
             cols = reader.fieldnames or []
             if "name" not in cols or "mosaics" not in cols:
                 raise StarclassError(f"plan {p}: a CSV plan needs columns name and mosaics (has {', '.join(cols)})")

@@ -1,0 +1,57 @@
+"""The CSVs read with the csv module take spreadsheet exports as the catalogue reader does.
+
+Excel's "CSV UTF-8" starts with a byte-order mark, and in locales with a decimal comma it
+separates fields with ';'. The catalogue reader took both (stop 27); the cutout folder's
+labels.csv, the survey plan, the --fields list and suggest --labels did not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from starclass.io.cutout_folders import read_cutout_folder
+from starclass.io.fields import read_fields_list
+from starclass.survey.plan import read_plan
+
+BOM = "\ufeff"
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+@pytest.mark.parametrize("bom", [False, True])
+def test_csv_dialect(tmp_path, sep, bom):
+    from starclass.io.catalog import csv_dialect
+
+    f = tmp_path / "t.csv"
+    f.write_text((BOM if bom else "") + sep.join(["file", "label"]) + "\n" + sep.join(["a.png", "cluster"]) + "\n",
+                 encoding="utf-8")
+    assert csv_dialect(f) == ("utf-8-sig", sep)
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_cutout_folder_labels_from_a_spreadsheet(tmp_path, sep):
+    rng = np.random.default_rng(0)
+    names = []
+    for i in range(4):
+        name = f"c{i}.png"
+        Image.fromarray(rng.integers(0, 255, (16, 16), dtype=np.uint8)).save(tmp_path / name)
+        names.append(name)
+    labels = ["cluster", "galaxy", "cluster", "galaxy"]
+    text = sep.join(["file", "label", "object_id"]) + "\n" + "".join(
+        sep.join([n, lab, f"o{i}"]) + "\n" for i, (n, lab) in enumerate(zip(names, labels)))
+    (tmp_path / "labels.csv").write_text(BOM + text, encoding="utf-8")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    assert list(cs.table["label"]) == labels
+    assert cs.images.shape[0] == 4
+
+
+def test_fields_list_and_plan_from_a_spreadsheet(tmp_path):
+    for name in ("north", "south"):
+        (tmp_path / name).mkdir()
+        (tmp_path / f"{name}.ecsv").touch()
+    (tmp_path / "fields.csv").write_text(BOM + "name;mosaics;catalog\nn;north;north.ecsv\ns;south;south.ecsv\n",
+                                         encoding="utf-8")
+    assert [f.name for f in read_fields_list(tmp_path / "fields.csv")] == ["n", "s"]
+    (tmp_path / "plan.csv").write_text(BOM + "name;mosaics\nn;north\ns;south\n", encoding="utf-8")
+    assert read_plan(tmp_path / "plan.csv").field_names == ["n", "s"]
