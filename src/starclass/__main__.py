@@ -4,7 +4,7 @@ Useful where the script is not on ``PATH`` (a venv not activated, ``PYTHONPATH``
 checkout) and to be sure which interpreter runs the commands.
 """
 
-from starclass.cli import main
+from starclass._entry import main
 
 if __name__ == "__main__":
     main()
