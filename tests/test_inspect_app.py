@@ -270,3 +270,21 @@ def test_bad_class_and_bad_subclass_are_both_422_naming_the_field(setup, body, f
     detail = r.json()["detail"]
     assert detail.startswith(f"{field}:") and allowed in detail, detail
     assert db.labels_of(engine, "", candidate_ids=["3"]) == []
+
+
+def test_export_and_summary_are_one_set(setup, tmp_path, monkeypatch):
+    """An interrupt while the summary was written left the catalogue alone in place (written first)."""
+    field, engine, app = setup
+    users = {u["name"]: u["id"] for u in db.list_users(engine)}
+    db.save_label(engine, "", "1", users["ann"], 1, None, "")
+    import starclass.inspect.export as export
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export.json, "dumps", interrupted)
+    out = tmp_path / "export"
+    out.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        export.export_labels(engine, "", field.table, out / "labels.ecsv", summary_path=out / "s.json")
+    assert sorted(p.name for p in out.iterdir()) == []

@@ -28,6 +28,7 @@ kappa (weighted kappas for ordinal scores) and the cross-table.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -195,10 +196,13 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     out.meta["agreement"]["inspectors"] = summary["inspectors"]
     out.meta["labels_dataset"] = dataset
 
-    write_catalog(out, path, overwrite=overwrite)
-    if summary_path is not None:
-        with atomic_path(summary_path) as tmp:
-            tmp.write_text(json.dumps(summary, indent=1, default=_nan_none))
+    # one set: both are written under hidden temporary names and renamed into place together, so
+    # an interrupt while the summary was written no longer leaves the catalogue alone in place
+    with contextlib.ExitStack() as staged:
+        write_catalog(out, staged.enter_context(atomic_path(path)), overwrite=True)
+        if summary_path is not None:
+            staged.enter_context(atomic_path(summary_path)).write_text(
+                json.dumps(summary, indent=1, default=_nan_none))
     return out
 
 
