@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-import starclass._entry as entry
+import starclass.__main__ as entry
 
 
 def test_ctrl_c_during_the_cli_import_exits_130_with_one_line(monkeypatch, capsys):
@@ -32,4 +32,4 @@ def test_console_script_points_at_the_guarded_entry():
     from pathlib import Path
 
     pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
-    assert pyproject["project"]["scripts"]["starclass"] == "starclass._entry:main"
+    assert pyproject["project"]["scripts"]["starclass"] == "starclass.__main__:main"
