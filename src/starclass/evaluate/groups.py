@@ -12,12 +12,17 @@ their own, ``(missing)``, so that no row is silently dropped.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from astropy.stats import binom_conf_interval
 from astropy.table import MaskedColumn, Table
 from sklearn.metrics import roc_auc_score
 
 from starclass.errors import StarclassError
+
+#: A number at the start of a group label (a value, or a bin's lower edge after its "[")
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?=[,\s]|$)")
 
 #: The label of the rows whose group value is missing (masked, NaN or empty).
 MISSING = "(missing)"
@@ -89,15 +94,9 @@ def _ordered(labels: np.ndarray) -> list[str]:
     names = [g for g in dict.fromkeys(labels.tolist()) if g != MISSING and not g.startswith(OTHER)]
 
     def key(g: str):
-        if g.startswith("["):
-            try:
-                return (0, float(g[1:].split(",")[0]), g)
-            except ValueError:
-                pass
-        try:
-            return (0, float(g), g)
-        except ValueError:
-            return (1, 0.0, g)
+        # a bin "[a, b)" sorts by a, a number by itself, any other name after them by name
+        m = _NUMBER.match(g[1:] if g.startswith("[") else g)
+        return (0, float(m.group()), g) if m else (1, 0.0, g)
 
     names.sort(key=key)
     pooled = sorted({g for g in labels.tolist() if g.startswith(OTHER)})
