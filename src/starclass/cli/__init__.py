@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 import signal
+import sys
 
-from starclass.cli._app import Terminated, app
+from starclass.cli._app import PHASE, Terminated, app
 
 _COMMAND_MODULES = (
     "simulate", "detect", "info", "cutouts", "train", "classify", "calibrate",
@@ -37,7 +38,19 @@ def main() -> None:
     starclass keep their own signal handling.
     """
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    app()
+    PHASE["now"] = "parsing"
+    try:
+        app()
+    except SystemExit as exc:
+        # a command's own Ctrl-C handler has spoken ("running"); typer is silent about one
+        # that arrives while the arguments are parsed or after the command returned
+        if exc.code == 130 and PHASE["now"] == "parsing":
+            print("error: interrupted by Ctrl-C (SIGINT) while starting; nothing was read or written",
+                  file=sys.stderr)
+        elif exc.code == 130 and PHASE["now"] == "finished":
+            print("error: interrupted by Ctrl-C (SIGINT) after the command had finished; "
+                  "its outputs are complete", file=sys.stderr)
+        raise
 
 
 __all__ = ["app", "main"]

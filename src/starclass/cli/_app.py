@@ -54,6 +54,13 @@ class Terminated(SystemExit):
     """Raised by the CLI's SIGTERM handler: a ``SystemExit`` with status 128 + 15 that says why."""
 
 
+#: Where the running command is: "parsing" until a command's body starts, "running" inside it
+#: (whose Ctrl-C handler speaks for itself), "finished" once it has returned. typer turns a Ctrl-C
+#: outside a command's body (while it parses the arguments, or just after the command returned)
+#: into exit 130 without a word; :func:`starclass.cli.main` reads this to say what was left.
+PHASE = {"now": "parsing"}
+
+
 def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTERRUPTED, **kwargs):
     """Register a command whose :class:`StarclassError` becomes a message and exit code 2.
 
@@ -70,7 +77,10 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
             with warnings.catch_warnings():
                 warnings.showwarning = show_warning
                 try:
-                    return func(*args, **kw)
+                    PHASE["now"] = "running"
+                    result = func(*args, **kw)
+                    PHASE["now"] = "finished"
+                    return result
                 except StarclassError as exc:
                     typer.echo(f"error: {exc}", err=True)
                     raise typer.Exit(code=2) from None
