@@ -7,6 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
+import yaml
 
 import starclass.learn.config as config_module
 from starclass.datasets.stamps import KINDS
@@ -236,3 +237,20 @@ def test_member_seeds_from_base_or_list():
     assert [m["seed"] for m in cfg.members()] == [10, 11, 12]
     with pytest.raises(StarclassError):
         cfg.member(3)
+
+
+def test_a_task_file_without_name_is_named_after_its_file(tmp_path):
+    # a user file extending a preset kept the base's name (m31-real) in every message and
+    # manifest; a full config without name: was refused
+    part = tmp_path / "five.yaml"
+    part.write_text("extends: m31-real\nrecipe:\n  epochs: 1\n")
+    assert load_config(part).name == "five"
+    full = tmp_path / "mine.yml"
+    d = get_preset("m31-real").to_dict()
+    del d["name"]
+    full.write_text(yaml.safe_dump(d))
+    cfg = load_config(full)
+    assert cfg.name == "mine" and cfg.classes == get_preset("m31-real").classes
+    named = tmp_path / "other.yaml"
+    named.write_text("extends: m31-real\nname: given\n")
+    assert load_config(named).name == "given"  # an explicit name: still wins

@@ -746,7 +746,8 @@ def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegist
     """A config from a file's mapping: a full config, or a base preset plus changes.
 
     ``name`` is the preset name a preset file gets from its file name (None for user files,
-    which name themselves or keep their base's name); ``registry`` holds the bases.
+    which :func:`load_config` names after their file unless they give ``name:``);
+    ``registry`` holds the bases.
     """
     data = dict(data)
     bases = [k for k in _BASE_KEYS if k in data]
@@ -895,6 +896,7 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
         A preset name (:func:`list_presets`) or a file. A file holds a full config
         (:meth:`TaskConfig.to_dict`) or ``preset: <name>`` (or ``extends: <name>``) and the
         fields that replace the preset's; ``recipe`` may give only the recipe fields to change.
+        A file without ``name:`` is named after its file name without the suffix.
 
     Returns
     -------
@@ -921,6 +923,10 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
             f"task config {s!r} is neither a file nor a preset; presets: {', '.join(list_presets())}"
         )
     data = _read_mapping(p)
+    # a file that does not name itself is named after its file (five.yaml -> five): keeping
+    # a base preset's name (or refusing a full config) made every message, model manifest
+    # and evaluation say the base's name for a task that differs from it
+    data.setdefault("name", p.stem)
     try:
         return _from_mapping(data, None, PRESETS)
     except StarclassError as exc:
