@@ -647,6 +647,30 @@ def test_cli_calibrate_takes_the_label_column_of_a_cutout_folder(tmp_path):
     assert res.exit_code == 2 and "no label column 'label'" in res.output and "klass" in res.output
 
 
+def test_cli_calibrate_leaves_out_blank_cutouts_as_classify_does(tmp_path):
+    # calibrate --stamps fitted the calibration on blank (constant) cutouts too, which classify
+    # never gives probabilities (class_pred 0): the PAndAS folder has two such
+    p = _make_csv_folder(tmp_path / "data")
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model),
+                              "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    rows = p.read_text().splitlines()[1:]
+    blank_row = 5
+    _write(p.parent / rows[blank_row - 1].split(",")[0], np.full((24, 24), 0.5), "png8")
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p), "--overwrite", "--allow-training-rows"])
+    assert res.exit_code == 0, res.output
+    assert f"1 of the 28 labelled calibration rows of {p} are blank (constant) images (row {blank_row})" in res.output
+    assert "on 27 rows" in res.output
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    from astropy.table import Table
+
+    # the same row is the one classify leaves unclassified
+    assert np.flatnonzero(np.asarray(Table.read(out)["class_pred"]) == 0).tolist() == [blank_row - 1]
+
+
 def test_cli_train_rerun_that_trains_nothing_keeps_calibration_and_threshold(tmp_path):
     # rerunning the same train command said "kept MODEL unchanged" but rewrote the manifest:
     # the calibration fitted with `starclass calibrate` became a validation-split one again and

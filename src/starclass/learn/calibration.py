@@ -824,6 +824,47 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
     warnings.warn(f"{what} (fitted anyway: --allow-training-rows)", stacklevel=3)
 
 
+def _leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str) -> np.ndarray:
+    """``keep`` without the rows whose input is blank (constant) in some band, with a warning.
+
+    ``classify`` never gives such a row probabilities (class_pred 0; a network is confidently
+    wrong on a constant image), so a calibration fitted on them would be fitted on inputs it
+    is never applied to: left out, as classify leaves them out. Rows are named 1-based (a
+    cutout CSV's row 1 is its first data row).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("m31-real", stamp_size=4)
+    >>> x = np.random.default_rng(0).normal(size=(3, 1, 4, 4)).astype("f4")
+    >>> x[1] = 0.0
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     _leave_out_blank(x, cfg, np.ones(3, bool), "demo").tolist()
+    [True, False, True]
+    """
+    import warnings
+
+    from starclass.learn.classify import blank_bands
+
+    blank = blank_bands(inputs, cfg).any(axis=1) & keep
+    if not blank.any():
+        return keep
+    rows = np.flatnonzero(blank)
+    named = ", ".join(str(int(r) + 1) for r in rows[:5]) + (", ..." if rows.size > 5 else "")
+    keep = keep & ~blank
+    if not keep.any():
+        raise StarclassError(f"calibration data ({source}): every labelled row is blank (constant) in some band; "
+                             "nothing to calibrate on")
+    warnings.warn(f"{rows.size} of the {int(keep.sum()) + rows.size} labelled calibration rows of {source} are "
+                  f"blank (constant) images (row{'s' if rows.size > 1 else ''} {named}): left out, as classify leaves them "
+                  "unclassified",
+                  stacklevel=3)
+    return keep
+
+
 def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
                     overwrite: bool = False, batch_size: int = 256, device=None,
                     precision: bool | str | None = None, method: str = "temperature",
@@ -846,7 +887,8 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
         Model inputs ``[N, C, H, W]``.
     class_values : numpy.ndarray
         Reference classes (``class_ref`` values, mapped through the task's merges; rows that
-        map to no task class are left out).
+        map to no task class are left out, and so are rows whose input is blank (constant)
+        in some band, which ``classify`` leaves unclassified; a warning counts them).
     source : str
         Recorded with the calibration (e.g. the labels file).
     overwrite : bool
@@ -889,6 +931,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     keep = y >= 0
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
+    keep = _leave_out_blank(np.asarray(inputs), cfg, keep, source)
     _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
                                 device=device, precision=precision, method=method, n_bins=n_bins)
