@@ -859,8 +859,8 @@ def _leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str) -> 
         raise StarclassError(f"calibration data ({source}): every labelled row is blank (constant) in some band; "
                              "nothing to calibrate on")
     warnings.warn(f"{rows.size} of the {int(keep.sum()) + rows.size} labelled calibration rows of {source} are "
-                  f"blank (constant) images (row{'s' if rows.size > 1 else ''} {named}): left out, as classify leaves them "
-                  "unclassified",
+                  f"blank (constant) images (row{'s' if rows.size > 1 else ''} {named}): left out, as classify "
+                  "leaves them unclassified",
                   stacklevel=3)
     return keep
 
