@@ -149,3 +149,23 @@ def test_explain_cli_writes_maps_tables_and_figures(trained, tmp_path):
     wrong = runner.invoke(app, ["explain", str(trained / "model"), str(trained / "cut"), "-o", str(tmp_path / "e3"),
                                 "--method", "saliency"])
     assert wrong.exit_code == 2 and "saliency" in wrong.output
+
+
+def test_explain_cli_takes_the_label_column_of_a_cutout_folder(trained, tmp_path):
+    # explain had no --label-column: a folder labelled in another column than 'label' (as
+    # classify/evaluate --label-column take) was explained as unlabelled
+    lines = (trained / "cut" / "labels.csv").read_text().splitlines()
+    csv_path = trained / "cut" / "klass.csv"
+    csv_path.write_text("\n".join(["file,klass"] + lines[1:]) + "\n")
+    labels = [int(line.split(",")[1]) for line in lines[1:]]
+    out = tmp_path / "ex"
+    r = runner.invoke(app, ["explain", str(trained / "model"), str(csv_path), "-o", str(out), "--label-column",
+                            "klass", "--method", "gradcam"])
+    assert r.exit_code == 0, r.output
+    stamps = Table.read(out / "tables" / "stamps.ecsv")
+    assert stamps["class_ref"].tolist() == [labels[int(i)] for i in stamps["index"]]
+    assert "no labels" not in json.loads((out / "explain.json").read_text())["grouping"]
+    missing = runner.invoke(app, ["explain", str(trained / "model"), str(csv_path), "-o", str(tmp_path / "e2"),
+                                  "--label-column", "kind", "--method", "gradcam"])
+    assert missing.exit_code == 2 and "no label column 'kind'" in missing.output and "klass" in missing.output
+    assert not (tmp_path / "e2").exists()

@@ -26,6 +26,10 @@ def explain_command(
                                                      "this many pixels on a side."),
     layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name (overrides --min-map)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draw of stamps."),
+    label_column: str = typer.Option(
+        "label", "--label-column",
+        help="Cutout folders: the column of label strings (mapped through the model's label_map; class means "
+             "over the correctly classified stamps of each label), as 'classify --label-column'."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
@@ -38,7 +42,7 @@ def explain_command(
     if min_map < 1:
         raise StarclassError(f"--min-map must be >= 1, got {min_map}")
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,
-                   min_size=min_map, layer=layer, seed=seed, overwrite=overwrite)
+                   min_size=min_map, layer=layer, seed=seed, overwrite=overwrite, label_column=label_column)
     lay = info["layer"]
     if lay:
         echo(f"Grad-CAM layer {lay['name']} ({lay['map_size'][0]}x{lay['map_size'][1]} map): {lay['reason']}")

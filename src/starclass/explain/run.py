@@ -83,7 +83,8 @@ class ExplainResult:
     notes: list[str] = field(default_factory=list)
 
 
-def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> ExplainStamps:
+def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
+                        label_column: str = "label") -> ExplainStamps:
     """Model inputs from a cutout folder/CSV or a stamp store, checked against the model's task.
 
     Parameters
@@ -92,6 +93,10 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> Expla
         A labelled cutout folder or its CSV (``file,label``), or an HDF5 stamp store.
     loaded : LoadedModel
         The model; its task fixes bands, stamp size, scales and normalisation.
+    label_column : str
+        A cutout folder's column of label strings (as ``classify --label-column``). The
+        default ``label`` may be absent (an unlabelled folder); another name must exist. A
+        stamp store has its labels in ``class_ref``, so only the default is accepted there.
 
     Returns
     -------
@@ -100,7 +105,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> Expla
     Raises
     ------
     StarclassError
-        The source is neither, or does not fit the task (bands, stamp geometry).
+        The source is neither, or does not fit the task (bands, stamp geometry), or has no
+        column ``label_column`` when one other than ``label`` is named.
 
     Examples
     --------
@@ -114,13 +120,21 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel) -> Expla
         raise StarclassError(f"STAMPS {src}: no such file or folder")
     if is_cutout_source(src):
         cut = read_cutout_folder(src, group_column=cfg.group_column, require_group=False,
-                                 bands=list(cfg.bands), require_labels=False,
+                                 bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"the model's task {cfg.name!r}")
+        if cut.labels is None and label_column != "label":
+            # a column named and not there: the maps grouped by predicted class would read as
+            # "no labels", not as a misspelt column (as classify --stamps)
+            raise StarclassError(f"{cut.source}: no label column {label_column!r} (--label-column); columns: "
+                                 f"{', '.join(cut.table.colnames)}")
         # unlabelled rows (an empty label) are class 0, as for a folder without labels
         ref = (label_classes(cut, cfg.label_map, allow_empty=True) if cut.labels is not None
                else np.zeros(len(cut), int))
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source))
+    if label_column != "label":
+        raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
+                             f"store {src} holds its labels in {CLASS_REF}")
     from starclass.stamps import StampStore
 
     store = StampStore(src)
@@ -253,7 +267,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
             methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
-            overwrite: bool = False) -> dict[str, Any]:
+            overwrite: bool = False, label_column: str = "label") -> dict[str, Any]:
     """Explain a saved model on labelled stamps; write maps, tables and figures to ``out``.
 
     Parameters
@@ -277,6 +291,8 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         Seed of the draw.
     overwrite : bool
         Replace an existing output folder.
+    label_column : str
+        A cutout folder's column of label strings (:func:`read_explain_stamps`).
 
     Returns
     -------
@@ -295,7 +311,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         raise StarclassError(f"--max-stamps must be >= 1, got {max_stamps}")
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
     cfg = loaded.config
-    st = read_explain_stamps(stamps, loaded)
+    st = read_explain_stamps(stamps, loaded, label_column=label_column)
     rows = np.arange(len(st.inputs))
     if max_stamps is not None and len(rows) > max_stamps:
         rows = np.sort(np.random.default_rng(seed).permutation(len(rows))[:max_stamps])
