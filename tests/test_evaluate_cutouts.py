@@ -334,3 +334,23 @@ def test_mistakes_table_needs_a_reference():
     ev.catalogues[ev.pred_name].remove_column("class_ref")
     with pytest.raises(StarclassError, match="needs class_pred and class_ref"):
         mistakes_table(ev)
+
+
+def test_cli_evaluate_refuses_a_task_whose_classes_are_not_the_probability_columns(tmp_path):
+    # a three-class --task on a binary model's output was scored anyway: accuracy 0.390 and
+    # per-class figures of a class the model never had (PAndAS, 2026-12-03)
+    t = _binary_output()
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    three = get_preset("m31-real", classes=[1, 2, 3], class_names=["gc", "ext", "gal"], positive_class=None,
+                       label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 3}, eval_merges={})
+    task = save_config(three, tmp_path / "three.yaml")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", str(task),
+                              "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2, res.output
+    assert "task 'm31-real' (from --task) has classes [1, 2, 3]" in res.output
+    assert f"{tmp_path / 'out.csv'} has the probability columns prob_1, prob_2" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "ev").exists()
+    with pytest.raises(StarclassError, match=r"classes \[1, 2, 3\] but prediction has the probability columns"):
+        evaluate_catalogs(t, task=three, n_boot=0)
+    # the task the output was classified with is scored as before
+    assert evaluate_catalogs(t, task="m31-real", label_column="label", n_boot=0).headline()

@@ -49,7 +49,7 @@ from starclass.evaluate.metrics import (
     summary_table,
 )
 from starclass.evaluate.reliability import TrustStudy, trust_study
-from starclass.evaluate.task import EvalTask, resolve_task
+from starclass.evaluate.task import EvalTask, check_probability_columns, resolve_task
 from starclass.io.catalog import read_catalog
 from starclass.schema import (
     CLASS_PRED,
@@ -819,6 +819,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     """
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
+    check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
     if label_column is not None:
         ptab = with_label_classes(ptab, label_column, etask, pred_name)
     refs = reference_names(references)

@@ -376,6 +376,47 @@ def _recorded_model(table: Table) -> Path | None:
     return path if (path / "manifest.json").is_file() or (path.is_file() and path.suffix == ".pt") else None
 
 
+def check_probability_columns(table: Table, task: EvalTask, name: str = "catalogue") -> None:
+    """Refuse a task whose classes are not the ones of the catalogue's ``prob_<k>`` columns.
+
+    ``classify`` writes one ``prob_<k>`` per class of the model's task, so a ``--task`` (or
+    ``--model``) with other classes is not the one the catalogue was classified for: scored
+    anyway, its classes were read into the wrong columns or missing ones (a three-class task on
+    a binary model's output printed an accuracy and per-class figures of nothing real). A
+    catalogue without ``prob_<k>`` columns (class_pred only) is not checked.
+
+    Parameters
+    ----------
+    table
+        The classified catalogue.
+    task
+        The task it is to be scored for (:func:`resolve_task`).
+    name
+        The catalogue, for the message (its file).
+
+    Raises
+    ------
+    StarclassError
+        Naming the task, its classes and the catalogue's probability columns.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2], "prob_1": [0.9, 0.2], "prob_2": [0.1, 0.8]})
+    >>> check_probability_columns(t, EvalTask.from_classes((1, 2)))
+    >>> check_probability_columns(t, EvalTask.from_classes((1, 2, 3), name="three"), "out.csv")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: task 'three' (from default) has classes [1, 2, 3] but out.csv has the probability columns prob_1, prob_2 (classes [1, 2]): give the task the catalogue was classified with (or no --task: the one classify recorded)
+    """
+    have = sorted(int(c[5:]) for c in table.colnames if c.startswith("prob_") and c[5:].isdigit())
+    if not have or set(have) == set(task.classes):
+        return
+    raise StarclassError(
+        f"task {task.name or '(unnamed)'!r} (from {task.source}) has classes {list(task.classes)} but {name} has "
+        f"the probability columns {', '.join(f'prob_{k}' for k in have)} (classes {have}): give the task the "
+        "catalogue was classified with (or no --task: the one classify recorded)")
+
+
 def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, *,
                  model: str | os.PathLike | None = None) -> tuple[EvalTask, str | None]:
     """The task of a classified catalogue, and a note when it had to be inferred.
