@@ -354,3 +354,31 @@ def test_cli_evaluate_refuses_a_task_whose_classes_are_not_the_probability_colum
         evaluate_catalogs(t, task=three, n_boot=0)
     # the task the output was classified with is scored as before
     assert evaluate_catalogs(t, task="m31-real", label_column="label", n_boot=0).headline()
+
+
+def test_cli_evaluate_cutout_output_against_the_folders_labels_pairs_by_file(tmp_path):
+    # evaluate OUT.csv -r labels.csv: the folder's own labels table (file, label, ra, dec; no id,
+    # no class_pred) was refused ("required column 'id' missing"); with positions on both sides,
+    # cutouts were matched by ra/dec, which two cutouts of one object (two CCDs) share
+    t = _binary_output()
+    n = len(t)
+    t["ra"] = 10.0 + np.arange(n) // 2 * 1e-3  # rows 2k and 2k+1: one object on two CCDs
+    t["dec"] = 40.0 + np.zeros(n)
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    order = np.random.default_rng(3).permutation(n)
+    ref = t[order]["file", "label", "ra", "dec"]
+    # the reference's labels differ from the output's on a few rows, so a row-by-row or
+    # positional pairing would score other labels than the file's
+    flip = order[:7]
+    ref["label"][:7] = np.where(np.isin(t["label"][flip], ["cluster", "extended_cluster"]), "galaxy", "cluster")
+    ref.write(tmp_path / "labels.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "-r", str(tmp_path / "labels.csv"),
+                              "--label-column", "label", "--task", "m31-real", "--bootstrap", "0",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    truth = dict(zip(ref["file"], ref["label"]))
+    y = np.array([M31_CLASS[truth[f]] for f in t["file"]])
+    assert f"labels: accuracy[2class] = {accuracy_score(y, t['class_pred']):.3f}" in res.output
+    assert f"ROC AUC {roc_auc_score(y == 1, t['prob_1']):.3f}" in res.output
+    ia, ib = pair(t, ref, False, 2.0, ("out", "labels"))
+    assert (np.asarray(t["file"])[ia] == np.asarray(ref["file"])[ib]).all() and ia.size == n

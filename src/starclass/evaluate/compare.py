@@ -83,12 +83,16 @@ CUTOUT_OUTPUT_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet":
                          ".fits": "fits", ".fit": "fits"}
 
 
-def read_cutout_output(path: str | Path, name: str = "catalogue") -> Table | None:
+def read_cutout_output(path: str | Path, name: str = "catalogue",
+                       classes: tuple[str, ...] = (CLASS_PRED,)) -> Table | None:
     """A classified cutout folder (``file`` + ``class_pred``) read as it is, or None if it is not one.
 
     Such outputs have no ``id`` and no pixel positions, which a catalogue needs
     (:func:`starclass.io.catalog.read_catalog`); they are read with astropy's reader for
     their suffix, meta included (ECSV, Parquet and FITS keep the task; CSV does not).
+    ``classes`` are the columns of which one must be there: ``class_pred`` for a classified
+    output; a reference may be a labels table instead (``class_ref`` or the label column).
+    The file columns are ``file``, or ``file_<band>`` for several bands per object.
 
     Examples
     --------
@@ -106,16 +110,34 @@ def read_cutout_output(path: str | Path, name: str = "catalogue") -> Table | Non
         t = Table.read(path, format=fmt)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
-    if "file" not in t.colnames or CLASS_PRED not in t.colnames:
+    if not file_columns(t) or not any(c in t.colnames for c in classes):
         return None
     return t
 
 
-def load_catalog(obj: Table | str | Path, name: str = "catalogue") -> Table:
+def file_columns(t: Table) -> list[str]:
+    """The columns naming a row's cutout file(s): ``file``, else the ``file_<band>`` columns.
+
+    Examples
+    --------
+    >>> file_columns(Table({"file_i": ["a.fits"], "file_g": ["b.fits"], "label": ["x"]}))
+    ['file_g', 'file_i']
+    >>> file_columns(Table({"x": [1.0]}))
+    []
+    """
+    if "file" in t.colnames:
+        return ["file"]
+    return sorted(c for c in t.colnames if c.startswith("file_"))
+
+
+def load_catalog(obj: Table | str | Path, name: str = "catalogue",
+                 classes: tuple[str, ...] = (CLASS_PRED,)) -> Table:
     """A Table as is, or a path read with :func:`starclass.io.catalog.read_catalog`.
 
     A file that is not a catalogue (no ``id`` or positions) but a classified cutout folder
-    (``file``, ``class_pred``) is read as it is (:func:`read_cutout_output`).
+    (``file``, ``class_pred``) is read as it is (:func:`read_cutout_output`); ``classes``
+    names the class columns of which that needs one (a reference: ``class_ref`` or a label
+    column, so that the folder's own ``labels.csv`` is a reference).
 
     Examples
     --------
@@ -131,7 +153,7 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue") -> Table:
         return read_catalog(path)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
-        cut = read_cutout_output(path, name)
+        cut = read_cutout_output(path, name, classes)
         if cut is None:
             raise
         return cut
@@ -208,23 +230,36 @@ def has_positions(t: Table) -> bool:
     return {"x", "y"} <= set(t.colnames) or {"ra", "dec"} <= set(t.colnames)
 
 
+def _file_keys(t: Table, cols: list[str]) -> list[str]:
+    """One key per row from its file column(s), stripped (several bands: joined with '|')."""
+    return ["|".join(parts) for parts in zip(*(np.asarray(t[c]).astype(str) for c in cols))]
+
+
+def _pair_by_file(pred: Table, ref: Table, cols: list[str],
+                  names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Pair two cutout tables by their file column(s)."""
+    what = "file" if cols == ["file"] else "files " + ", ".join(cols)
+    index: dict[str, int] = {}
+    for i, f in enumerate(_file_keys(ref, cols)):
+        if f in index:
+            raise StarclassError(f"{names[1]}: {what} {f!r} listed twice (rows {index[f] + 1} and {i + 1}): "
+                                 f"cannot pair by {what}")
+        index[f] = i
+    ia, ib = [], []
+    for i, f in enumerate(_file_keys(pred, cols)):
+        if f in index:
+            ia.append(i)
+            ib.append(index[f])
+    if not ia:
+        raise StarclassError(f"{names[0]} and {names[1]} have no {what} in common: nothing to evaluate")
+    return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
+
+
 def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Pair two position-less tables by their ``file`` column, else row by row (same length only)."""
-    if "file" in pred.colnames and "file" in ref.colnames:
-        index: dict[str, int] = {}
-        for i, f in enumerate(np.asarray(ref["file"]).astype(str)):
-            if f in index:
-                raise StarclassError(f"{names[1]}: file {f!r} is listed twice (rows {index[f] + 1} and {i + 1}): "
-                                     "cannot pair by file")
-            index[f] = i
-        ia, ib = [], []
-        for i, f in enumerate(np.asarray(pred["file"]).astype(str)):
-            if f in index:
-                ia.append(i)
-                ib.append(index[f])
-        if not ia:
-            raise StarclassError(f"{names[0]} and {names[1]} have no 'file' in common: nothing to evaluate")
-        return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
+    cols = file_columns(pred)
+    if cols and cols == file_columns(ref):
+        return _pair_by_file(pred, ref, cols, names)
     if len(pred) != len(ref):
         raise StarclassError(f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no positions "
                              "and no 'file' column to pair them by, and differ in length: cannot pair rows")
@@ -236,8 +271,11 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
          names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Row indices of the paired objects.
 
-    Row by row for ``self``; a one-to-one positional match when both tables have positions;
-    otherwise (cutout folders) by the ``file`` column, else row by row.
+    Row by row for ``self``; cutout tables (both with ``file``, or the same ``file_<band>``
+    columns) by their files, even when they also carry positions (a cutout folder's ``ra``,
+    ``dec`` are its objects', shared by the cutouts of one object on two CCDs, and rows may be
+    in any order); else a one-to-one positional match when both tables have positions;
+    otherwise row by row.
 
     Examples
     --------
@@ -251,6 +289,9 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     if ref_is_pred:
         idx = np.arange(len(pred))
         return idx, idx
+    cols = file_columns(pred)
+    if cols and cols == file_columns(ref):
+        return _pair_by_file(pred, ref, cols, names)
     if not (has_positions(pred) and has_positions(ref)):
         return _pair_without_positions(pred, ref, names)
     ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
@@ -843,7 +884,9 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             cats["reference"] = rt
             cols["reference"] = CLASS_REF
             continue
-        rtab = load_catalog(r, name)
+        # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
+        rtab = load_catalog(r, name, classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None
+                                                                      else (label_column,))))
         if label_column is not None and label_column in rtab.colnames:
             rtab = with_label_classes(rtab, label_column, etask, name)
         cats[name] = rtab
