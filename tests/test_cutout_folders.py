@@ -534,6 +534,33 @@ def test_cli_classify_stamps_to_fits_names_a_non_ascii_file_name(tmp_path):
     assert res.exit_code == 0, res.output
 
 
+def test_cli_classify_stamps_to_fits_keeps_the_model_column(tmp_path):
+    # a FITS output had no 'model' column (CSV has it) and its header kept no classes or label
+    # map: evaluate OUT.fits --label-column label said "task '(unnamed)' has no label_map"
+    from astropy.table import Table
+
+    p = _make_csv_folder(tmp_path / "data")
+    model = tmp_path / "model"
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(model),
+                              "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out.fits"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert set(Table.read(out)["model"].tolist()) == {str(model.resolve())}
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    assert "(from model column)" in res.output
+    # a model path FITS cannot hold: said, and the table is still written
+    odd = tmp_path / "Ströme"
+    model.rename(odd)
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(odd), "-o", str(tmp_path / "o2.fits"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "is not ASCII" in res.output and "model" not in Table.read(tmp_path / "o2.fits").colnames
+
+
 def test_cv_folds_keep_each_group_in_one_fold():
     from starclass.learn.crossval import cv_folds
 

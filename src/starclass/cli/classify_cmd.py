@@ -181,17 +181,25 @@ def _record_model(out, model: Path, output: Path) -> None:
     """Say which model classified the catalogue: in its meta, and in a column where the format drops meta.
 
     ``evaluate`` and ``report`` take the task (classes, label map, merges, threshold) from the
-    meta; a CSV keeps none, so ``starclass evaluate OUT.csv --label-column label`` would not know
-    what the string labels mean. The model's absolute path in the ``model`` column lets them load
-    the task from the model itself (:func:`starclass.evaluate.task.resolve_task`). An input column
-    of that name is kept as it is.
+    meta; a CSV keeps none, and a FITS header keeps only its scalar keys (upper-cased; the
+    classes, label map and merges are lost), so ``starclass evaluate OUT --label-column label``
+    would not know what the string labels mean. The model's absolute path in the ``model``
+    column lets them load the task from the model itself
+    (:func:`starclass.evaluate.task.resolve_task`). An input column of that name is kept as it is.
     """
     from starclass.io.catalog import catalog_format
     from starclass.schema import MODEL_PATH
 
     out.meta["model"] = str(model)
-    if catalog_format(output) == "ascii.csv" and MODEL_PATH not in out.colnames:
-        out[MODEL_PATH] = [str(Path(model).resolve())] * len(out)
+    fmt = catalog_format(output)
+    if fmt in ("ascii.csv", "fits") and MODEL_PATH not in out.colnames:
+        path = str(Path(model).resolve())
+        if fmt == "fits" and not path.isascii():
+            # a FITS table holds ASCII text only: said, rather than failing after the classification
+            echo(f"note: the model's path {path} is not ASCII, which a FITS table cannot hold: no {MODEL_PATH} "
+                 f"column; give evaluate/report --model {model}")
+            return
+        out[MODEL_PATH] = [path] * len(out)
 
 
 def _echo_trust(out) -> None:
