@@ -382,3 +382,29 @@ def test_cli_evaluate_cutout_output_against_the_folders_labels_pairs_by_file(tmp
     assert f"ROC AUC {roc_auc_score(y == 1, t['prob_1']):.3f}" in res.output
     ia, ib = pair(t, ref, False, 2.0, ("out", "labels"))
     assert (np.asarray(t["file"])[ia] == np.asarray(ref["file"])[ib]).all() and ia.size == n
+
+
+def test_threshold_for_purity_is_on_the_scale_classify_applies(tmp_path):
+    # classify thresholds the raw P(positive) and writes calibrated prob_<k> (raw: prob_<k>_raw);
+    # evaluate chose and printed the purity threshold on the calibrated prob_1, a number that
+    # classify --threshold then applied to the raw one (another selection, another purity)
+    from starclass.evaluate.threshold import threshold_for_purity
+    from starclass.learn.calibration import temper
+
+    t = _binary_output(n=200, seed=5)
+    raw = np.column_stack([t["prob_1"], t["prob_2"]])
+    cal = temper(raw, 2.5)  # a strong temperature, so that the two scales differ clearly
+    t["prob_1_raw"], t["prob_2_raw"] = raw[:, 0], raw[:, 1]
+    t["prob_1"], t["prob_2"] = cal[:, 0], cal[:, 1]
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
+                              "--bootstrap", "0", "--target-purity", "0.8", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    y = np.array([M31_CLASS[s] for s in t["label"]]) == 1
+    on_raw = threshold_for_purity(y, raw[:, 0], 0.8)
+    on_cal = threshold_for_purity(y, cal[:, 0], 0.8)
+    assert abs(on_raw["threshold"] - on_cal["threshold"]) > 0.005  # the scales differ here
+    line = next(s for s in res.output.splitlines() if "threshold for 80% purity of class 1" in s)
+    assert "on prob_1_raw" in line and f": {on_raw['threshold']:.3f} (purity {on_raw['purity']:.3f}" in line
+    # the printed number is not the calibrated scale's, which classify --threshold would misapply
+    assert f"{on_cal['threshold']:.3f}" != re.search(r": ([0-9.]+) \(purity", line).group(1)

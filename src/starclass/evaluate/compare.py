@@ -338,6 +338,22 @@ class ThresholdStudy:
     #: where the trends' (and magnitude table's) threshold came from: "model" (the decision
     #: threshold classify applied and recorded in the catalogue) or "target purity" (chosen here)
     trend_threshold_source: str = "target purity"
+    #: the column whose values the thresholds are on when it is not the calibrated ``prob_<k>``:
+    #: ``prob_<k>_raw`` for a binary model's positive class, the scale ``classify --threshold``
+    #: and the model's own (``train --target-purity``) threshold are applied on
+    score_column: str | None = None
+
+    def scale(self) -> str:
+        """Words for the lines: on which probability the thresholds are (empty for ``prob_<k>``).
+
+        Examples
+        --------
+        >>> ThresholdStudy("1", (1,), Table(), None, None, score_column="prob_1_raw").scale()
+        ' on prob_1_raw (uncalibrated: the scale classify --threshold applies)'
+        """
+        if self.score_column is None:
+            return ""
+        return f" on {self.score_column} (uncalibrated: the scale classify --threshold applies)"
 
 
 #: Columns tried, in order, for the selection's size trend (measured FWHM, concentration index,
@@ -478,9 +494,9 @@ class Comparison:
         for st in self.thresholds:
             if st.chosen:
                 ch = st.chosen
-                out.append(f"  threshold for {ch['target']:.0%} purity of class {st.label}: {ch['threshold']:.3f} "
-                           f"(purity {ch['purity']:.3f}, recall {ch['recall']:.3f}, F1 {ch['f1']:.3f}, "
-                           f"{ch['n_selected']} selected)")
+                out.append(f"  threshold for {ch['target']:.0%} purity of class {st.label}{st.scale()}: "
+                           f"{ch['threshold']:.3f} (purity {ch['purity']:.3f}, recall {ch['recall']:.3f}, "
+                           f"F1 {ch['f1']:.3f}, {ch['n_selected']} selected)")
             elif st.note:
                 out.append(f"  {st.note}")
         if self.trust is not None:
@@ -564,21 +580,19 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
-                     model_threshold: float | None = None, trend_score: np.ndarray | None = None) -> ThresholdStudy:
+                     model_threshold: float | None = None, score_column: str | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
         # name the class: a five-class task prints one such line per class
         chosen, note = None, f"threshold for {target_purity:.0%} purity of class {label}: {exc}"
-    study = ThresholdStudy(label, members, scan, chosen, note)
+    study = ThresholdStudy(label, members, scan, chosen, note, score_column=score_column)
     # the selection a user got is the one classify made: where the catalogue records the model's
     # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
     # selection, as the M31 paper's figures do; else the one chosen here for the target purity
     if model_threshold is not None:
         thr, study.trend_threshold_source = float(model_threshold), "model"
-        if trend_score is not None:
-            score = trend_score
     else:
         thr = chosen["threshold"] if chosen else 0.5
     for qname, values in (quantities or {}).items():
@@ -711,13 +725,18 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             # classify's threshold applies to P(positive class) of a binary model: this selection only
             use = (model_thr is not None and model_pos is not None and task.is_binary
                    and tuple(int(m) for m in members) == (int(model_pos),) and np.isfinite(float(model_thr)))
-            trend_score = None
-            if use and prob_raw_col(int(model_pos)) in pred.colnames:
+            score_column = None
+            raw = prob_raw_col(int(members[0])) if len(members) == 1 else None
+            if task.is_binary and task.positive is not None and members == (task.positive,) \
+                    and raw in pred.colnames:
                 # classify thresholds the raw probabilities and then writes calibrated prob_<k>
-                # (the raw ones as prob_<k>_raw): its selection is raw >= threshold
-                trend_score = np.asarray(pred[prob_raw_col(int(model_pos))], float)[ia][both]
+                # (the raw ones as prob_<k>_raw): its selection is raw >= threshold. The
+                # threshold for the target purity is chosen on that scale too, so that the
+                # number printed can be given to classify --threshold (on prob_<k> it was not
+                # the one classify would apply: 0.523 calibrated is 0.534 raw at temperature 1.5)
+                score, score_column = np.asarray(pred[raw], float)[ia][both], raw
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
-                                                   float(model_thr) if use else None, trend_score))
+                                                   float(model_thr) if use else None, score_column))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)

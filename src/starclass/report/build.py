@@ -110,7 +110,8 @@ def _curves_section(c: Comparison) -> Section:
         suffix = rname if single else f"{st.label}_{rname}"
         if st.chosen:
             ch = st.chosen
-            s.text(f"{what.capitalize()} score threshold for {ch['target']:.0%} purity: <b>{ch['threshold']:.3f}</b> "
+            s.text(f"{what.capitalize()} score threshold for {ch['target']:.0%} purity{st.scale()}: "
+                   f"<b>{ch['threshold']:.3f}</b> "
                    f"(purity {ch['purity']:.3f}, recall {ch['recall']:.3f}, F1 {ch['f1']:.3f}, "
                    f"{ch['n_selected']} selected).")
         if st.note:
