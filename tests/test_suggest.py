@@ -303,7 +303,33 @@ def test_suggest_ranks_a_classified_cutout_folder(tmp_path):
     order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
     expect = [files[i] for i in order if i != 3][:3]
     assert list(got["file"]) == expect
-    assert "--init-from" in text and "inspect" not in text
+    # the next step: fine-tune with --resume-from, which takes the model's own task (--init-from
+    # alone fell back to the default task legus4 and refused a one-band cutout model)
+    assert f"starclass train --stamps LABELS.csv --resume-from {model} -o NEW_MODEL" in text
+    assert "--init-from" not in text and "inspect" not in text
     # positions are needed to cut stamps from mosaics: refused by name, nothing written
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s2.csv", "--mosaics", tmp_path])
     assert res.exit_code == 2 and "leave out --mosaics" in text and not (tmp_path / "s2.csv").exists()
+
+
+def test_suggest_refuses_a_csv_classified_by_another_model(tmp_path):
+    """A CSV keeps no meta: classify names its model in a 'model' column, which suggest did not
+    read, so a CSV classified by another model was ranked without a word."""
+    a = _untrained_model(tmp_path / "a", seed=0)
+    b = _untrained_model(tmp_path / "b", seed=1)
+    p1 = np.linspace(0.05, 0.95, 8)
+    cand = Table({"file": [f"c{i}.png" for i in range(8)], "class_pred": np.where(p1 >= 0.5, 1, 2),
+                  "prob_1": p1, "prob_2": 1 - p1, "model": [str(a.resolve())] * 8})
+    cand.write(tmp_path / "out.csv", format="ascii.csv")
+    out = tmp_path / "sugg.csv"
+    res, text = _run(["suggest", b, tmp_path / "out.csv", "-o", out, "-n", 3])
+    assert res.exit_code == 2, text
+    assert f"classified by model {a.resolve()} (their 'model' column), not by {b}" in text
+    assert "classify --stamps" in text and "--mosaics" not in text and not out.exists()
+    res, text = _run(["suggest", a, tmp_path / "out.csv", "-o", out, "-n", 3])
+    assert res.exit_code == 0, text
+    # rows of several models in one table: refused, naming the count
+    cand["model"][:4] = str(b.resolve())
+    cand.write(tmp_path / "mixed.csv", format="ascii.csv")
+    res, text = _run(["suggest", a, tmp_path / "mixed.csv", "-o", tmp_path / "s2.csv", "-n", 3])
+    assert res.exit_code == 2 and "names 2 models" in text, text

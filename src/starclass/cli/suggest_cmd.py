@@ -97,8 +97,10 @@ def suggest_command(
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
     if key == "file":
         # inspect serves mosaics and their candidates, not cutout files: say what to do with these
+        # --resume-from takes the model's own task; --init-from alone fell back to the default
+        # task (legus4), which a cutout model's is not
         echo(f"label them (their file and a label in a CSV beside the cutouts) and fine-tune: starclass train "
-             f"--stamps LABELS.csv --init-from {model} -o NEW_MODEL")
+             f"--stamps LABELS.csv --resume-from {model} -o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {output}")
 

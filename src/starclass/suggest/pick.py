@@ -29,7 +29,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import ENTROPY, ID, SUGGEST_RANK, id_keys, prob_classes, prob_cols
+from starclass.schema import ENTROPY, ID, MODEL_PATH, SUGGEST_RANK, id_keys, prob_classes, prob_cols
 
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
            "pick", "suggest"]
@@ -312,9 +312,10 @@ def classified(model, table: Table, mosaics=None, *, batch_size: int = 512, devi
 def check_classified_by(table: Table, model, *, task: str | None = None) -> None:
     """Refuse a classified catalogue whose meta names another model than ``model``.
 
-    ``starclass classify`` records its model (and task) in the catalogue's meta. Suggestions
-    ranked on another model's probabilities would teach ``model`` nothing in particular, and
-    the prob_<k> columns alone cannot tell: two models of one task have the same columns.
+    ``starclass classify`` records its model (and task) in the catalogue's meta, and in a
+    ``model`` column where the format keeps no meta (CSV; FITS). Suggestions ranked on
+    another model's probabilities would teach ``model`` nothing in particular, and the
+    prob_<k> columns alone cannot tell: two models of one task have the same columns.
 
     Parameters
     ----------
@@ -334,6 +335,11 @@ def check_classified_by(table: Table, model, *, task: str | None = None) -> None
     Examples
     --------
     >>> check_classified_by(Table({"prob_1": [0.5]}), "model")  # no model recorded: nothing to check
+    >>> try:
+    ...     check_classified_by(Table({"prob_1": [0.5]}, meta={"task": "m31-real"}), "m", task="legus4")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:57])
+    the candidates were classified for task 'm31-real' (their
     """
     import warnings
     from pathlib import Path
@@ -341,16 +347,28 @@ def check_classified_by(table: Table, model, *, task: str | None = None) -> None
     from starclass.survey.plan import model_digest
 
     given = Path(model)
+    # a classified cutout folder has no positions, so no --mosaics: it is classified again with classify --stamps
+    cutouts = "file" in table.colnames and not ({"x", "y"} <= set(table.colnames))
+    remedy = (f"classify the cutouts with it (starclass classify --stamps LABELS.csv --model {given} -o OUT.csv) "
+              f"and suggest from that" if cutouts else f"give --mosaics to classify them with {given}")
     recorded_task = table.meta.get("task")
     if task is not None and recorded_task and str(recorded_task) != str(task):
         raise StarclassError(f"the candidates were classified for task {recorded_task!r} (their meta) but model "
-                             f"{given} is for task {task!r}: give --mosaics to classify them with {given}")
-    recorded = table.meta.get("model")
+                             f"{given} is for task {task!r}: {remedy}")
+    recorded, where = table.meta.get("model"), "their meta"
+    if not recorded and MODEL_PATH in table.colnames and len(table):
+        # a CSV keeps no meta: classify names its model in a column instead (one value for the whole table)
+        paths = sorted({str(v).strip() for v in np.ma.asarray(table[MODEL_PATH]).compressed()} - {""})
+        if len(paths) > 1:
+            raise StarclassError(f"the candidates' {MODEL_PATH!r} column names {len(paths)} models "
+                                 f"({', '.join(paths[:3])}{', ...' if len(paths) > 3 else ''}): rows classified by "
+                                 f"other models than {given}; {remedy}")
+        recorded, where = (paths[0] if paths else None), f"their {MODEL_PATH!r} column"
     if not recorded or str(recorded) == "(in memory)":
         return
     rec = Path(str(recorded))
     if not rec.exists():
-        warnings.warn(f"the candidates were classified by model {rec} (their meta), which is not found here: "
+        warnings.warn(f"the candidates were classified by model {rec} ({where}), which is not found here: "
                       f"it cannot be checked to be {given}", stacklevel=2)
         return
     if rec.resolve() == given.resolve():
@@ -361,5 +379,5 @@ def check_classified_by(table: Table, model, *, task: str | None = None) -> None
     except StarclassError:
         same = False
     if not same:
-        raise StarclassError(f"the candidates were classified by model {rec} (their meta), not by {given}: give "
-                             f"--mosaics to classify them with {given}, or suggest for {rec}")
+        raise StarclassError(f"the candidates were classified by model {rec} ({where}), not by {given}: "
+                             f"{remedy}, or suggest for {rec}")
