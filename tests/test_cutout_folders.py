@@ -222,6 +222,26 @@ def test_several_bands_per_row(tmp_path):
     assert np.allclose(cs.images[:, 1], 2 * cs.images[:, 0])  # band order follows `bands`
 
 
+def test_band_files_of_different_sizes_name_both_files(tmp_path):
+    # an object whose i-band file is 20 px and g-band file 24 px stopped train/info with numpy's
+    # "all the input array dimensions except for the concatenation axis must match" traceback
+    rng = np.random.default_rng(2)
+    rows = []
+    for k in range(3):
+        _write(tmp_path / f"o{k}_g.npy", _blob(rng, "cluster"), "npy")
+        _write(tmp_path / f"o{k}_i.npy", _blob(rng, "cluster", size=20 if k == 1 else 24), "npy")
+        rows.append(f"o{k}_g.npy,o{k}_i.npy,cluster")
+    (tmp_path / "labels.csv").write_text("file_g,file_i,label\n" + "\n".join(rows) + "\n")
+    msg = _expect_error(tmp_path / "labels.csv", "band files of different sizes", bands=["g", "i"])
+    assert "row 2 (line 3 of the file)" in msg
+    assert "file_g 'o1_g.npy' is 24 x 24 px, file_i 'o1_i.npy' is 20 x 20 px" in msg
+    task = save_config(get_preset("m31-real", bands=["g", "i"], stamp_size=16), tmp_path / "gi.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"),
+                              "-o", str(tmp_path / "m"), "--no-progress"])
+    assert res.exit_code == 2 and "o1_i.npy" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "m").exists()
+
+
 # ----------------------------------------------------------------------------- label map, inputs
 
 

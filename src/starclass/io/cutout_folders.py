@@ -433,6 +433,17 @@ def read_cutout_folder(
                 planes.append(read_image(full))
             except StarclassError as exc:
                 raise StarclassError(f"{where(i, rel)}: {exc}") from None
+        if len(planes) > 1:
+            # band files of one object are stacked as channels: they must be of one pixel size
+            # (numpy's broadcasting error named neither the row nor the files)
+            odd = next((j for j in range(1, len(planes)) if planes[j].shape[-2:] != planes[0].shape[-2:]), None)
+            if odd is not None:
+                (h0, w0), (h1, w1) = planes[0].shape[-2:], planes[odd].shape[-2:]
+                raise StarclassError(
+                    f"{src}: {_row_line(i, lines)}: band files of different sizes: {file_cols[0]} "
+                    f"{row[file_cols[0]].strip()!r} is {h0} x {w0} px, {file_cols[odd]} "
+                    f"{row[file_cols[odd]].strip()!r} is {h1} x {w1} px (height x width); the bands of an "
+                    "object must be cut to one pixel grid")
         img = planes[0] if len(planes) == 1 else np.concatenate(planes, axis=0)
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
