@@ -317,6 +317,22 @@ def test_truncated_and_unreadable_images(tmp_path):
     _expect_error(p, "cannot read")
 
 
+@pytest.mark.parametrize("kind, words", [("text", "holds text"), ("complex", "holds complex numbers"),
+                                         ("object", "Python objects"), ("date", "holds dates")])
+def test_npy_of_text_objects_or_complex_numbers_is_refused_naming_the_file(tmp_path, kind, words):
+    # an NPY of strings stopped with a bare "could not convert string to float" traceback, and
+    # one of complex numbers was read with its imaginary part silently dropped
+    p = _make_csv_folder(tmp_path, fmt="npy")
+    bad = tmp_path / "galaxy/obj001_0.npy"
+    arr = {"text": np.full((24, 24), "ab"), "complex": np.ones((24, 24)) * (1 + 2j),
+           "object": np.empty((24, 24), dtype=object), "date": np.zeros((24, 24), "datetime64[s]")}[kind]
+    np.save(bad, arr, allow_pickle=True)
+    msg = _expect_error(p, words)
+    assert "obj001_0.npy" in msg and "row 3" in msg
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 2 and "obj001_0.npy" in res.output and "Traceback" not in res.output, res.output
+
+
 def test_mixed_sizes(tmp_path):
     p = _make_csv_folder(tmp_path)
     _write(tmp_path / "galaxy/obj003_0.png", np.zeros((20, 20)), "png8")

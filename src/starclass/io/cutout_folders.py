@@ -165,6 +165,13 @@ def image_format(path: str | os.PathLike) -> str | None:
     return None
 
 
+#: numpy dtype kinds that are pixel values: boolean, signed and unsigned integer, real float.
+_PIXEL_KINDS = "biuf"
+#: Words for the other kinds, in the message that refuses them.
+_KIND_WORDS = {"U": "text", "S": "bytes (text)", "O": "Python objects", "c": "complex numbers",
+               "M": "dates", "m": "time intervals", "V": "records (a structured array)"}
+
+
 def _scale_integers(a: np.ndarray) -> np.ndarray:
     """Integer pixels -> [0, 1] by the type's maximum; floats unchanged (see module notes)."""
     if np.issubdtype(a.dtype, np.integer) and a.dtype != np.bool_:
@@ -242,10 +249,22 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
             a = np.load(p, allow_pickle=False)
     except StarclassError:
         raise
+    except ValueError as exc:  # also what PIL, astropy.io.fits and numpy raise for broken files
+        if fmt == "npy" and "allow_pickle" in str(exc):
+            # numpy refuses object arrays without pickle (which could run code): say what the file holds
+            raise StarclassError(f"{p}: holds an array of Python objects (dtype object), not pixel values; "
+                                 "save the image as a numeric array (e.g. np.save(path, img.astype('float32')))") \
+                from None
+        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     # what PIL, astropy.io.fits and numpy raise for broken, truncated or foreign files
-    except (OSError, ValueError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
+    except (OSError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
         raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     a = np.asarray(a)
+    if a.dtype.kind not in _PIXEL_KINDS:
+        # text, complex numbers, dates or records are no pixels: text failed with a bare
+        # "could not convert string to float", complex silently lost its imaginary part
+        raise StarclassError(f"{p}: holds {_KIND_WORDS.get(a.dtype.kind, 'values')} (dtype {a.dtype}), not pixel "
+                             "values; cutouts must be integer or real (float) arrays")
     if a.ndim == 2:
         a = a[None]
     elif a.ndim == 3 and fmt in ("png", "jpeg"):
