@@ -364,6 +364,23 @@ def test_blank_and_all_empty_rows_are_skipped_and_lines_stay_right(tmp_path):
     assert text[7].split(",")[0] in msg
 
 
+def test_csv_header_names_are_stripped_and_a_repeated_name_is_refused(tmp_path):
+    # "file, label" (a space after each comma, as people type it) named the columns " label":
+    # "no label column 'label'"; a header naming a column twice kept one of them without a word
+    p = _make_csv_folder(tmp_path)
+    text = p.read_text().splitlines()
+    p.write_text("\n".join([" file , label,object_id, ra"] + text[1:]) + "\n")
+    cs = read_cutout_folder(p, group_column="object_id")
+    assert cs.table.colnames == ["file", "label", "object_id", "ra"]
+    assert sorted(set(cs.labels.tolist())) == ["cluster", "extended_cluster", "galaxy"]
+    p.write_text("\n".join(["file,label,object_id,label"] + [r + ",galaxy" for r in text[1:]]) + "\n")
+    msg = _expect_error(p, "names a column twice")
+    assert "'label' in columns 2, 4" in msg
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o", str(tmp_path / "m"),
+                              "--no-progress"])
+    assert res.exit_code == 2 and "'label' in columns 2, 4" in res.output and not (tmp_path / "m").exists()
+
+
 def test_file_listed_twice(tmp_path):
     p = _make_csv_folder(tmp_path)
     _rewrite(p, lambda rows: rows + [dict(rows[2], object_id="OTHER")])

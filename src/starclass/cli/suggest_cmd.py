@@ -119,7 +119,9 @@ def _labelled(labels: Path, key: str) -> list:
 
         encoding, sep = csv_dialect(labels)
         with open(labels, newline="", encoding=encoding) as fh:
-            rows = list(csv.DictReader(fh, delimiter=sep))
+            # header names stripped as the cutout reader strips them ("file, label")
+            rows = [{k.strip() if isinstance(k, str) else k: v for k, v in r.items()}
+                    for r in csv.DictReader(fh, delimiter=sep)]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise StarclassError(f"--labels {labels}: cannot read it as a CSV ({exc})") from None
     if not rows or "file" not in rows[0]:

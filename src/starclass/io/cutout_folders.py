@@ -284,26 +284,47 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
 
 
 def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
-    """Header, rows and the file line of each row (blank and all-empty rows skipped)."""
+    """Header, rows and the file line of each row (blank and all-empty rows skipped).
+
+    Header names are stripped (``file, label`` names the columns ``file`` and ``label``, as
+    the cells are read); a name given twice is an error naming it, since a reader would
+    silently keep one of the two columns.
+    """
     rows: list[dict[str, str]] = []
     lines: list[int] = []
+    names: list[str] = []
     try:
         from starclass.io.catalog import csv_dialect
 
         encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
         with open(path, newline="", encoding=encoding) as fh:
-            reader = csv.DictReader(fh, delimiter=sep)
-            for row in reader:
+            reader = csv.reader(fh, delimiter=sep)
+            for cells in reader:
+                if not names:
+                    # blank lines above the header are skipped, as csv.DictReader skips them
+                    names = [c.strip() for c in cells]
+                    continue
+                if not cells:
+                    continue
+                row: dict = dict(zip(names, cells))
+                if len(cells) > len(names):
+                    row[None] = cells[len(names):]  # more cells than header names: refused below
+                else:
+                    row.update({n: None for n in names[len(cells):]})
                 # a spreadsheet saves rows it once touched as ",,,": nothing there, as a blank line
                 if None not in row and not any((v or "").strip() for v in row.values()):
                     continue
                 rows.append(row)
                 lines.append(reader.line_num)  # the reader's count: blank lines above are skipped
-            names = list(reader.fieldnames or [])
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
     if not names:
         raise StarclassError(f"{path}: the CSV has no header")
+    dup = sorted({n for n in names if n and names.count(n) > 1})
+    if dup:
+        where = "; ".join(f"{n!r} in columns {', '.join(str(j + 1) for j, m in enumerate(names) if m == n)}"
+                          for n in dup)
+        raise StarclassError(f"{path}: the header names a column twice ({where}); rename one of them")
     for i, row in enumerate(rows):
         if None in row:  # more cells than header names
             raise StarclassError(f"{path}: {_row_line(i, lines)} has more cells than the header")
