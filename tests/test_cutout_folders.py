@@ -710,6 +710,16 @@ def test_cli_train_names_a_missing_label_column(tmp_path):
     assert not (tmp_path / "model").exists()
 
 
+def test_train_help_says_what_label_column_means_for_a_cutout_folder():
+    # train --help said only "Column with the reference class (1-4; 0 = none) [default:
+    # class_ref]", while a cutout folder's labels are strings read from 'label'
+    import typer.main
+
+    cmd = typer.main.get_command(app).commands["train"]
+    text = next(p.help for p in cmd.params if "--label-column" in p.opts)
+    assert "cutout folder" in text and "label strings" in text and "default there: label" in text
+
+
 def test_cli_calibrate_takes_the_label_column_of_a_cutout_folder(tmp_path):
     # calibrate --stamps ignored --label-column: labels in any column but 'label' were "no labels"
     p = _make_csv_folder(tmp_path / "data")

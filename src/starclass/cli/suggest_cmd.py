@@ -41,7 +41,9 @@ def suggest_command(
     Writes them as a catalogue, most informative first (columns entropy and suggest_rank added).
     Serve exactly that list to people with `starclass inspect DATA_DIR --catalogue SUGGESTIONS`,
     export their labels (`inspect --export`) and fine-tune with
-    `starclass train --labels LABELS --resume-from MODEL`.
+    `starclass train --labels LABELS --resume-from MODEL`. For a classified cutout folder,
+    label the suggested files in a CSV (file, label) and fine-tune with
+    `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics

@@ -164,7 +164,8 @@ def train_command(
              "by ';'), catalog, and optionally name and galaxy; paths relative to the list's folder."),
     label_column: str = typer.Option(
         CLASS_REF, "--label-column",
-        help="Column with the reference class (1-4; 0 = none)."),
+        help="Column with the reference class (1-4; 0 = none); for a labelled cutout folder (--stamps "
+             "labels.csv) its column of label strings, mapped by the task's label_map (default there: label)."),
     stamps: list[Path] = typer.Option(
         None, "--stamps",
         help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics (give it "
