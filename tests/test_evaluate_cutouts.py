@@ -237,6 +237,7 @@ def test_cli_evaluate_unknown_label_exits_2(tmp_path):
                               "-o", str(tmp_path / "ev")])
     assert res.exit_code == 2
     assert "row 5 has label 'star'" in res.output
+    assert f"{tmp_path / 'out.csv'} column 'label'" in res.output  # the file, not "prediction"
     assert "Traceback" not in res.output
     assert not (tmp_path / "ev").exists()
 
@@ -408,3 +409,13 @@ def test_threshold_for_purity_is_on_the_scale_classify_applies(tmp_path):
     assert "on prob_1_raw" in line and f": {on_raw['threshold']:.3f} (purity {on_raw['purity']:.3f}" in line
     # the printed number is not the calibrated scale's, which classify --threshold would misapply
     assert f"{on_cal['threshold']:.3f}" != re.search(r": ([0-9.]+) \(purity", line).group(1)
+
+
+def test_cli_evaluate_names_the_file_that_lacks_the_label_column(tmp_path):
+    # "error: prediction: no label column 'lbl'" named no file
+    _binary_output().write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "lbl", "--task", "m31-real",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2
+    assert f"{tmp_path / 'out.csv'}: no label column 'lbl' (--label-column)" in res.output
+    assert not (tmp_path / "ev").exists()

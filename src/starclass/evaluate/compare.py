@@ -881,7 +881,9 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     etask, task_note = resolve_task(ptab, task, model=model)
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
     if label_column is not None:
-        ptab = with_label_classes(ptab, label_column, etask, pred_name)
+        # the file in messages ("prediction: no label column" named no file)
+        ptab = with_label_classes(ptab, label_column, etask,
+                                  str(pred) if isinstance(pred, (str, Path)) else pred_name)
     refs = reference_names(references)
     if not refs and CLASS_REF in ptab.colnames and CLASS_PRED in ptab.colnames:
         refs = {SELF: SELF}
