@@ -419,3 +419,12 @@ def test_cli_evaluate_names_the_file_that_lacks_the_label_column(tmp_path):
     assert res.exit_code == 2
     assert f"{tmp_path / 'out.csv'}: no label column 'lbl' (--label-column)" in res.output
     assert not (tmp_path / "ev").exists()
+
+
+def test_catalogues_with_pixel_positions_keep_the_positional_match_despite_a_file_column():
+    # pairing by file is for cutout tables: a catalogue naming its mosaic in a 'file' column
+    # (one value on every row) is still matched by x, y
+    a = Table({"file": ["m.fits"] * 3, "x": [1.0, 10.0, 20.0], "y": [1.0, 10.0, 20.0], "class_pred": [1, 2, 1]})
+    b = Table({"file": ["m.fits"] * 3, "x": [20.2, 1.1, 10.0], "y": [20.0, 0.9, 10.1], "class_ref": [1, 1, 2]})
+    ia, ib = pair(a, b, False, 2.0, ("a", "b"))
+    assert sorted(zip(ia.tolist(), ib.tolist())) == [(0, 1), (1, 2), (2, 0)]

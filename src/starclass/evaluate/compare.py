@@ -272,10 +272,10 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     """Row indices of the paired objects.
 
     Row by row for ``self``; cutout tables (both with ``file``, or the same ``file_<band>``
-    columns) by their files, even when they also carry positions (a cutout folder's ``ra``,
-    ``dec`` are its objects', shared by the cutouts of one object on two CCDs, and rows may be
-    in any order); else a one-to-one positional match when both tables have positions;
-    otherwise row by row.
+    columns, and not both with pixel ``x``, ``y``) by their files, even when they carry
+    ``ra``, ``dec`` (a cutout folder's are its objects', shared by the cutouts of one object on
+    two CCDs, and rows may be in any order); else a one-to-one positional match when both
+    tables have positions; otherwise row by row.
 
     Examples
     --------
@@ -290,7 +290,10 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
         idx = np.arange(len(pred))
         return idx, idx
     cols = file_columns(pred)
-    if cols and cols == file_columns(ref):
+    pixels = {X, Y} <= set(pred.colnames) and {X, Y} <= set(ref.colnames)
+    if cols and cols == file_columns(ref) and not pixels:
+        # a catalogue with pixel positions keeps the positional match even with a 'file' column
+        # (a mosaic's name, the same on every row, would pair nothing)
         return _pair_by_file(pred, ref, cols, names)
     if not (has_positions(pred) and has_positions(ref)):
         return _pair_without_positions(pred, ref, names)
