@@ -428,3 +428,19 @@ def test_catalogues_with_pixel_positions_keep_the_positional_match_despite_a_fil
     b = Table({"file": ["m.fits"] * 3, "x": [20.2, 1.1, 10.0], "y": [20.0, 0.9, 10.1], "class_ref": [1, 1, 2]})
     ia, ib = pair(a, b, False, 2.0, ("a", "b"))
     assert sorted(zip(ia.tolist(), ib.tolist())) == [(0, 1), (1, 2), (2, 0)]
+
+
+def test_cli_evaluate_says_when_the_model_named_in_the_output_has_moved(tmp_path):
+    # a CSV output whose model had moved said "task '(unnamed)' has no label_map (give --task or
+    # --model)": not that the model named in its 'model' column was gone
+    t = _binary_output()
+    t["model"] = str(tmp_path / "moved_model")
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2, res.output
+    assert f"names the model that classified it, {tmp_path / 'moved_model'}, which is not found here" in res.output
+    assert "--model" in res.output and not (tmp_path / "ev").exists()
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
+                              "--bootstrap", "0", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output

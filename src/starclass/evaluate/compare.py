@@ -54,6 +54,7 @@ from starclass.io.catalog import read_catalog
 from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
+    MODEL_PATH,
     PRED_SET,
     PROB_STD,
     QUALITY,
@@ -836,8 +837,29 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
     out = t.copy(copy_data=False)
     if CLASS_REF in out.colnames:
         out.remove_column(CLASS_REF)  # the labels are the reference asked for
-    out[CLASS_REF] = task.label_classes(t[label_column], what=f"{name} column {label_column!r}")
+    try:
+        out[CLASS_REF] = task.label_classes(t[label_column], what=f"{name} column {label_column!r}")
+    except StarclassError:
+        missing = _missing_recorded_model(t) if not task.label_map else None
+        if missing is None:
+            raise
+        # the usual cause: the model that classify named in the output has moved, so its label
+        # map could not be loaded ("task '(unnamed)' has no label_map" did not say why)
+        raise StarclassError(f"{name}: its {MODEL_PATH!r} column names the model that classified it, {missing}, "
+                             f"which is not found here, so the label map of column {label_column!r} is unknown: "
+                             "give --model (where that model is now) or --task") from None
     return out
+
+
+def _missing_recorded_model(t: Table) -> str | None:
+    """The one model a ``model`` column names when it no longer exists, else None."""
+    if MODEL_PATH not in t.colnames or len(t) == 0:
+        return None
+    paths = {str(v).strip() for v in np.ma.asarray(t[MODEL_PATH]).compressed()} - {""}
+    if len(paths) != 1:
+        return None
+    path = paths.pop()
+    return None if Path(path).exists() else path
 
 
 def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | TaskConfig | EvalTask | None = None,
