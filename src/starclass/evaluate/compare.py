@@ -847,7 +847,7 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
         # map could not be loaded ("task '(unnamed)' has no label_map" did not say why)
         raise StarclassError(f"{name}: its {MODEL_PATH!r} column names the model that classified it, {missing}, "
                              f"which is not found here, so the label map of column {label_column!r} is unknown: "
-                             "give --model (where that model is now) or --task") from None
+                             "give --task or --model (where that model is now)") from None
     return out
 
 
