@@ -333,3 +333,40 @@ def test_suggest_refuses_a_csv_classified_by_another_model(tmp_path):
     cand.write(tmp_path / "mixed.csv", format="ascii.csv")
     res, text = _run(["suggest", a, tmp_path / "mixed.csv", "-o", tmp_path / "s2.csv", "-n", 3])
     assert res.exit_code == 2 and "names 2 models" in text, text
+
+
+def test_classify_records_its_model_absolute_so_suggest_checks_it_from_anywhere(tmp_path, monkeypatch):
+    """classify wrote meta['model'] as given ('m', relative): suggest run from another directory
+    said the model 'is not found here: it cannot be checked' (or compared another folder 'm')."""
+    import warnings
+
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("m31-real", stamp_size=16)  # a cutout model (m31-binary's flux needs zeropoints)
+    torch.manual_seed(0)
+    model = tmp_path / "work" / "m"
+    model.mkdir(parents=True)
+    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+                    model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    rng = np.random.default_rng(0)
+    (tmp_path / "work" / "cut").mkdir()
+    lines = ["file,label"]
+    for i in range(6):
+        np.save(tmp_path / "work" / "cut" / f"c{i}.npy", rng.random((32, 32)).astype(np.float32))
+        lines.append(f"c{i}.npy,")
+    (tmp_path / "work" / "cut" / "labels.csv").write_text("\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path / "work")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res, text = _run(["classify", "--stamps", "cut/labels.csv", "--model", "m", "-o", "out.ecsv",
+                          "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, text
+    assert Table.read(tmp_path / "work" / "out.ecsv").meta["model"] == str(model.resolve())
+    monkeypatch.chdir(tmp_path)
+    res, text = _run(["suggest", model, tmp_path / "work" / "out.ecsv", "-o", tmp_path / "s.ecsv", "-n", 2])
+    assert res.exit_code == 0, text
+    assert "cannot be checked" not in text

@@ -190,10 +190,12 @@ def _record_model(out, model: Path, output: Path) -> None:
     from starclass.io.catalog import catalog_format
     from starclass.schema import MODEL_PATH
 
-    out.meta["model"] = str(model)
+    # absolute, as in the column: a relative path named another folder (or none) once the
+    # output was used from another directory (suggest's same-model check only warned then)
+    path = str(Path(model).resolve())
+    out.meta["model"] = path
     fmt = catalog_format(output)
     if fmt in ("ascii.csv", "fits") and MODEL_PATH not in out.colnames:
-        path = str(Path(model).resolve())
         if fmt == "fits" and not path.isascii():
             # a FITS table holds ASCII text only: said, rather than failing after the classification
             echo(f"note: the model's path {path} is not ASCII, which a FITS table cannot hold: no {MODEL_PATH} "
