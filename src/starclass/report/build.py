@@ -117,7 +117,8 @@ def _curves_section(c: Comparison) -> Section:
         if st.note:
             s.note(st.note)
         s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what} vs rest"), "")
-        s.table(f"threshold_scan_{suffix}", st.scan, f"Purity, recall, F1 of the {what} selection against threshold.")
+        s.table(f"threshold_scan_{suffix}", st.scan,
+                f"Purity, recall, F1 of the {what} selection against threshold{st.scale()}.")
         whose = " (the model's)" if st.trend_threshold_source == "model" else ""
         if st.magnitude is not None:
             s.figure(f"vs_magnitude_{suffix}",
