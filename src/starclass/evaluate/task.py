@@ -38,7 +38,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, row_name
+from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, prob_classes, prob_col, row_name
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -409,12 +409,12 @@ def check_probability_columns(table: Table, task: EvalTask, name: str = "catalog
     ...     print(str(exc)[:74])
     task 'three' (from default) has classes [1, 2, 3] but out.csv has the prob
     """
-    have = sorted(int(c[5:]) for c in table.colnames if c.startswith("prob_") and c[5:].isdigit())
+    have = prob_classes(table)
     if not have or set(have) == set(task.classes):
         return
     raise StarclassError(
         f"task {task.name or '(unnamed)'!r} (from {task.source}) has classes {list(task.classes)} but {name} has "
-        f"the probability columns {', '.join(f'prob_{k}' for k in have)} (classes {have}): give the task the "
+        f"the probability columns {', '.join(prob_col(k) for k in have)} (classes {have}): give the task the "
         "catalogue was classified with (or no --task: the one classify recorded)")
 
 
