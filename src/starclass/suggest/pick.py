@@ -29,7 +29,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import ENTROPY, ID, MODEL_PATH, SUGGEST_RANK, id_keys, prob_classes, prob_cols
+from starclass.schema import ENTROPY, ID, MODEL_PATH, SUGGEST_RANK, X, Y, id_keys, prob_classes, prob_cols
 
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
            "pick", "suggest"]
@@ -348,7 +348,7 @@ def check_classified_by(table: Table, model, *, task: str | None = None) -> None
 
     given = Path(model)
     # a classified cutout folder has no positions, so no --mosaics: it is classified again with classify --stamps
-    cutouts = "file" in table.colnames and not ({"x", "y"} <= set(table.colnames))
+    cutouts = "file" in table.colnames and not ({X, Y} <= set(table.colnames))
     remedy = (f"classify the cutouts with it (starclass classify --stamps LABELS.csv --model {given} -o OUT.csv) "
               f"and suggest from that" if cutouts else f"give --mosaics to classify them with {given}")
     recorded_task = table.meta.get("task")
