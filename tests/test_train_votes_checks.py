@@ -128,3 +128,22 @@ def test_the_votes_are_checked_before_the_mosaics_are_read(field, tmp_path, monk
     assert "ids are not in the catalogue" in out and "99999" in out and "mosaics" not in out, out
     res, out = _train(root, data, tmp_path / "missing.ecsv", tmp_path / "m")
     assert res.exit_code == 2 and "missing.ecsv not found" in out, out
+
+
+def test_a_failed_training_leaves_no_model_folder(field, tmp_path):
+    """Nobody voted class 3: training stopped ("class 3 has no training example") after the model
+    folder was made, and left it behind, empty (with its new parent folders)."""
+    root, data, _, votes = field
+    t = votes.copy()
+    for c in ("class_h1", "class_h2", "class_h3"):
+        t[c][t[c] == 3] = 2
+    write_catalog(t, tmp_path / "no3.ecsv")
+    out_dir = tmp_path / "new" / "deeper" / "m"
+    res, out = _train(root, data, tmp_path / "no3.ecsv", out_dir, "--label-model", "soft")
+    assert res.exit_code == 2 and "class 3 (compact association) has no training example" in out, out
+    assert not (tmp_path / "new").exists()
+    # an existing folder is left in place (empty or not): only what the run made is removed
+    (tmp_path / "kept").mkdir()
+    res, out = _train(root, data, tmp_path / "no3.ecsv", tmp_path / "kept", "--label-model", "soft")
+    assert res.exit_code == 2 and (tmp_path / "kept").is_dir()
+

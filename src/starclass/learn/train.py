@@ -1186,10 +1186,6 @@ def fit(
             "stores the number its inputs were made with")
     dev = pick_device(device)  # before the directory is made: a bad device leaves nothing behind
     outdir = Path(outdir)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a file in the way or no permission: say which folder, not a traceback
-        raise StarclassError(f"cannot write {outdir}: {exc.strerror or exc}") from None
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
@@ -1209,6 +1205,35 @@ def fit(
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
         _check_resumable(outdir, config, members, identity)
+    # the directory is made only now, after the data were checked (a class without a training row,
+    # no label at all): such a failure left an empty model directory behind
+    made = _make_outdir(outdir)
+    try:
+        return _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
+                            progress=progress, init_from=init_from, resume=resume, t_start=t_start)
+    except BaseException:
+        # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
+        # checkpoints is kept, for the same command to resume
+        for folder in made:  # deepest first: the model directory, then parents this run made
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+
+
+def _make_outdir(outdir: Path) -> list[Path]:
+    """Create the model directory (and missing parents); the folders this made, deepest first."""
+    made = [d for d in (outdir, *outdir.parents) if not d.exists()]
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way or no permission: say which folder, not a traceback
+        raise StarclassError(f"cannot write {outdir}: {exc.strerror or exc}") from None
+    return made
+
+
+def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
+                 resume: bool, t_start: float) -> TrainResult:
+    """Train (or keep) every member, write the manifest and calibrate: the part of :func:`fit` after its checks."""
+    dev = device
     # what the weights are fitted on, for `starclass calibrate` to tell training rows from
     # held-out ones (the validation rows are not in it: train calibrates on them itself)
     # (read a training batch at a time, as training reads a lazy store)
