@@ -147,3 +147,29 @@ def test_a_failed_training_leaves_no_model_folder(field, tmp_path):
     res, out = _train(root, data, tmp_path / "no3.ecsv", tmp_path / "kept", "--label-model", "soft")
     assert res.exit_code == 2 and (tmp_path / "kept").is_dir()
 
+
+@pytest.mark.parametrize("column", ["class_human_mode", "class_ml", "class_ml_checked", "class_reclassified"])
+def test_ngc1566_columns_36_to_39_are_not_people(field, column):
+    """Columns 36-39 of the LEGUS NGC 1566 file (the mode of three people, an ML class, one
+    person's check of it, a re-classification) trained as if they were four classifiers."""
+    cfg = field[2]
+    t = Table({"id": [1, 2, 3], "class_h1": [1, 2, 3], column: [1, 2, 4]})
+    with pytest.raises(StarclassError, match=r"not one person's votes.*README of the LEGUS data"):
+        votes_for_catalogue(cfg, t, columns=f"class_h1,{column}", model="dawid-skene")
+
+
+def test_ngc1566_file_as_votes_is_refused_pointing_to_the_readme(field, tmp_path, legus_tab):
+    root, data, _, _ = field
+    cols = "class_human_mode,class_ml,class_ml_checked,class_reclassified"
+    res, out = _train(root, data, legus_tab, tmp_path / "m", "--label-columns", cols, "--label-model", "dawid-skene")
+    assert res.exit_code == 2, out
+    last = out.strip().splitlines()[-1]
+    assert "column 36 of the LEGUS NGC 1566 catalogue (the mode of three people)" in last, out
+    assert "'NGC 1566 (39 columns)' in the README" in last and "Traceback" not in out
+    # the same columns by number (a file whose layout was not recognised) are refused in that file
+    from starclass.io.catalog import read_catalog
+
+    tab = read_catalog(legus_tab)
+    tab.rename_column("class_ml", "legus_col37")
+    with pytest.raises(StarclassError, match="column 37 of the LEGUS NGC 1566"):
+        votes_for_catalogue(field[2], tab, columns="legus_col37", model="soft")

@@ -839,11 +839,16 @@ def read_votes(path) -> Table:
     """
     from pathlib import Path
 
-    from starclass.io.catalog import catalog_format, read_table
+    from starclass.io.catalog import catalog_format, guess_format, read_catalog, read_table
 
     p = Path(path)
     if not p.is_file():
         raise StarclassError(f"labels file {p} not found")
+    if guess_format(p) == "legus":
+        # a LEGUS .tab has no header: only its reader names the columns (and records the file's
+        # layout, which check_vote_columns needs to refuse NGC 1566's columns 36-39). It was
+        # refused here as "cannot tell the catalogue format", though --catalog reads it
+        return read_catalog(p)
     catalog_format(p)  # an extension no writer knows is refused, as before
     # the catalogue reader's table layer: spreadsheet CSVs (byte-order mark, ';') and zero-padded
     # ids are read as they are in the catalogue the votes are matched to
