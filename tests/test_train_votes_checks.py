@@ -3,6 +3,9 @@ training leaves no model folder (issue 17, found by an engineer acting as a user
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pytest
 from astropy.table import MaskedColumn, Table
@@ -173,3 +176,26 @@ def test_ngc1566_file_as_votes_is_refused_pointing_to_the_readme(field, tmp_path
     tab.rename_column("class_ml", "legus_col37")
     with pytest.raises(StarclassError, match="column 37 of the LEGUS NGC 1566"):
         votes_for_catalogue(field[2], tab, columns="legus_col37", model="soft")
+
+
+def test_mode_is_not_called_soft(field, tmp_path):
+    """--label-model mode trains on one-hot rows, yet training said "soft targets: each row as its
+    most probable class" and stored "most probable class of the soft targets" as the calibration's
+    source, which classify and the report then showed."""
+    root, data, _, votes = field
+    write_catalog(votes, tmp_path / "v.ecsv")
+    res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m", "--label-model", "mode")
+    assert res.exit_code == 0, out
+    assert "label model mode" in out and "each row as the mode of its votes" in out
+    assert not re.search(r"\bsoft\b", out, re.I), out  # (softening_mag is another word)
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert manifest["training"]["label_model"] == "mode"
+    assert manifest["calibration"]["source"] == "validation split (the mode of the votes)"
+    assert not re.search(r"\bsoft\b", json.dumps({k: v for k, v in manifest.items() if k != "config"}), re.I)
+    # classify prints the source with the calibration line
+    res, out = _run(["classify", data, "--catalog", data / "candidates.ecsv", "--model", tmp_path / "m", "-o",
+                     tmp_path / "c.ecsv", "--device", "cpu", "--no-progress"])
+    assert res.exit_code == 0 and "the mode of the votes" in out and not re.search(r"\bsoft\b", out, re.I), out
+    # soft targets are still described as such
+    res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m2", "--label-model", "soft")
+    assert res.exit_code == 0 and "soft targets: each row as its most probable class" in out, out
