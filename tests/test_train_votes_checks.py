@@ -192,10 +192,17 @@ def test_mode_is_not_called_soft(field, tmp_path):
     assert manifest["training"]["label_model"] == "mode"
     assert manifest["calibration"]["source"] == "validation split (the mode of the votes)"
     assert not re.search(r"\bsoft\b", json.dumps({k: v for k, v in manifest.items() if k != "config"}), re.I)
-    # classify prints the source with the calibration line
+    # a temperature stuck at an end of its search is called unreliable (and only then)
+    from starclass.learn.calibration import ModelCalibration
+
+    unreliable = ModelCalibration.from_dict(manifest["calibration"]).warning()
+    assert (f"WARNING: {unreliable}" in out) if unreliable else ("WARNING: the fitted temperature" not in out), out
+    # classify prints the source with the calibration line; with 10 validation rows no class has the
+    # 19 a 95% set needs: the warning names them by number and name
     res, out = _run(["classify", data, "--catalog", data / "candidates.ecsv", "--model", tmp_path / "m", "-o",
-                     tmp_path / "c.ecsv", "--device", "cpu", "--no-progress"])
+                     tmp_path / "c.ecsv", "--device", "cpu", "--no-progress", "--coverage", "0.95"])
     assert res.exit_code == 0 and "the mode of the votes" in out and not re.search(r"\bsoft\b", out, re.I), out
+    assert "(need >= 19)" in out and "class 1 (symmetric cluster) has" in out and "index" not in out, out
     # soft targets are still described as such
     res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m2", "--label-model", "soft")
     assert res.exit_code == 0 and "soft targets: each row as its most probable class" in out, out
