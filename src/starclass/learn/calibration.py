@@ -81,7 +81,8 @@ __all__ = [
     "temperature_at_bound", "TemperatureScaler", "VectorScaler", "ModelCalibration", "temper", "vector_scale",
     "fit_model_calibration",
     "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
-    "histogram_calibrate", "check_histogram_rows", "HISTOGRAM_BINS", "HISTOGRAM_MIN_ROWS_PER_BIN",
+    "histogram_calibrate", "cross_fitted_histogram", "check_histogram_rows", "HISTOGRAM_BINS",
+    "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS",
 ]
 
 #: Calibration maps a model can carry: one temperature, a scale and a bias per class, or
@@ -562,6 +563,66 @@ class HistogramBinner:
     transform = predict_proba
 
 
+#: Folds of :func:`cross_fitted_histogram` (halves: each row's bins fitted on the other half).
+HISTOGRAM_CROSS_FOLDS = 2
+
+
+def cross_fitted_histogram(probs, y, n_bins: int = HISTOGRAM_BINS, *, folds: int = HISTOGRAM_CROSS_FOLDS,
+                           seed: int = 0) -> np.ndarray:
+    """Histogram-calibrated probabilities of held-out rows, each from bins fitted without it.
+
+    The rows are split into ``folds`` folds (seeded, every class shared evenly); the rows of a
+    fold are calibrated by a :class:`HistogramBinner` whose edges and frequencies were fitted on
+    the other folds only. These are the scores the conformal sets are fitted on
+    (:meth:`ModelCalibration.conformal`): a new row is calibrated by bins that never saw it, so
+    the stored rows' scores must come from bins that never saw them too. With the bins fitted
+    (edges and frequencies) on the very rows whose scores they then gave, those scores were
+    optimistic and the sets too small: on simulated fields coverage at 80% / 90% was 0.781 /
+    0.887, cross-fitted 0.811 / 0.909 (docs/uncertainty.md, section 1c).
+
+    Parameters
+    ----------
+    probs, y
+        Held-out probabilities ``[N, K]`` and class indices (0..K-1).
+    n_bins : int
+        Bins per class, as the stored map's (fewer rows per bin here: the guard on rows per bin
+        is the stored map's, checked when it was fitted).
+    folds : int
+        Number of folds (at least 2).
+    seed : int
+        Seed of the split.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[N, K]`` calibrated probabilities, rows summing to 1.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> p1 = rng.random(400); p = np.column_stack([p1, 1 - p1]); y = (rng.random(400) > p1).astype(int)
+    >>> q = cross_fitted_histogram(p, y, 4)
+    >>> q.shape, bool(np.allclose(q.sum(1), 1)), bool(np.allclose(q, HistogramBinner(4, 0).fit(p, y).predict_proba(p)))
+    ((400, 2), True, False)
+    """
+    p, y = _check_probs_labels(probs, y)
+    if int(folds) < 2:
+        raise StarclassError(f"cross-fitting needs at least 2 folds, got {folds}")
+    rng = np.random.default_rng(seed)
+    fold = np.empty(len(y), dtype=np.int64)
+    for c in np.unique(y):
+        rows = rng.permutation(np.flatnonzero(y == c))
+        fold[rows] = np.arange(rows.size) % int(folds)
+    out = np.empty_like(p)
+    for f in range(int(folds)):
+        held, fit_rows = fold == f, fold != f
+        if not held.any():
+            continue
+        binner = HistogramBinner(n_bins=n_bins, min_rows_per_bin=0).fit(p[fit_rows], y[fit_rows])
+        out[held] = binner.predict_proba(p[held])
+    return out
+
+
 def histogram_calibrate(probs, edges, freq) -> np.ndarray:
     """Apply fitted one-vs-rest histogram binning (:class:`HistogramBinner`) to probabilities.
 
@@ -731,7 +792,12 @@ class ModelCalibration:
         """
         from starclass.learn.conformal import ClassConditionalConformal
 
-        p = self.calibrate(self.probs) if calibrated else self.probs
+        if calibrated and self.method == "histogram":
+            # each stored row scored by bins fitted without it, as a new row is (the bins counted
+            # on these very rows made their scores optimistic: sets too small, coverage short)
+            p = cross_fitted_histogram(self.probs, self.labels, int(self.n_bins))
+        else:
+            p = self.calibrate(self.probs) if calibrated else self.probs
         names = list(class_names) if class_names is not None and len(class_names) == len(self.classes) else None
         labels = [f"{c} ({names[j]})" if names else str(c) for j, c in enumerate(self.classes)]
         return ClassConditionalConformal(seed=seed, class_labels=labels).fit(p, self.labels)
