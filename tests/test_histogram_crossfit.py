@@ -2,7 +2,7 @@
 
 The bins (edges and frequencies) were fitted on the very rows whose calibrated scores then fitted
 the conformal sets: those scores were optimistic, the sets too small and the coverage short of
-its target (measured on simulated fields: 0.781 / 0.887 at 80% / 90%).
+its target (reported on 2026-12-02 for simulated fields: 0.781 / 0.887 at 80% / 90%).
 """
 
 from __future__ import annotations
