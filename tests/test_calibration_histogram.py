@@ -135,11 +135,14 @@ def test_model_calibration_round_trips_and_the_conformal_sets_sit_on_top():
     q = _wavy(500, 8, k=4)[0]
     assert np.array_equal(back.calibrate(q), mc.calibrate(q))
     assert np.allclose(back.calibrate(q).sum(1), 1.0)
-    # conformal sets on the histogram-calibrated stored rows: 90% per class on fresh rows
+    # conformal sets on the stored rows (scored by cross-fitted bins): 90% per class on fresh rows.
+    # One draw of ~1,500 calibration rows per class scatters a class's coverage by about 0.01 (over
+    # four draws 0.882-0.913 with in-sample bins, 0.888-0.922 cross-fitted): 2.5 points per class,
+    # and the four classes' mean within 1 point
     p2, y2 = _wavy(20000, 9, k=4)
     sets = back.conformal().predict_set(back.calibrate(p2), coverage=0.9)
     cov = [sets[y2 == j, j].mean() for j in range(4)]
-    assert all(abs(c - 0.9) < 0.02 for c in cov), cov
+    assert all(abs(c - 0.9) < 0.025 for c in cov) and abs(np.mean(cov) - 0.9) < 0.01, cov
     for bad, msg in ((dict(d, bin_freq=d["bin_freq"][:3]), "stored histogram binning"),
                      (dict(d, bin_edges=[e[::-1] for e in d["bin_edges"]]), "increasing"),
                      (dict(d, bin_freq=[[1.5] + f[1:] for f in d["bin_freq"]]), "in \\[0, 1\\]"),

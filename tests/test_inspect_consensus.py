@@ -49,12 +49,14 @@ def test_pairwise_and_vs_mode_known_values():
     assert pb["mean"] == pytest.approx(1.0)
 
     vm = cs.individual_vs_mode(M, ["a", "b", "c"])
-    # modes: 1, 2, 4, 2 (no ties)
+    # modes: 1, 2, 4, 2 (no ties); the last object has two labels, where a person agrees with the
+    # mode by construction: left out (3+ labels needed)
     per = {r["person"]: (r["n"], r["agree"]) for r in vm["people"]}
-    assert per["a"] == (4, pytest.approx(2 / 4))
-    assert per["b"] == (4, pytest.approx(1.0))
+    assert per["a"] == (3, pytest.approx(1 / 3))
+    assert per["b"] == (3, pytest.approx(1.0))
     assert per["c"] == (3, pytest.approx(1.0))
-    assert vm["mean"] == pytest.approx((2 + 4 + 3) / 11)
+    assert vm["mean"] == pytest.approx((1 + 3 + 3) / 9)
+    assert cs.individual_vs_mode(M, ["a", "b", "c"], min_labels=2)["mean"] == pytest.approx((2 + 4 + 3) / 11)
     # person a: said 1 where mode 2 (row 0, column 1), 3 where mode 4
     assert vm["per_person"]["a"][0, 1] == 1 and vm["per_person"]["a"][2, 3] == 1
 

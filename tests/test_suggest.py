@@ -370,3 +370,31 @@ def test_classify_records_its_model_absolute_so_suggest_checks_it_from_anywhere(
     res, text = _run(["suggest", model, tmp_path / "work" / "out.ecsv", "-o", tmp_path / "s.ecsv", "-n", 2])
     assert res.exit_code == 0, text
     assert "cannot be checked" not in text
+
+
+def test_suggest_with_every_candidate_labelled_says_so(tmp_path):
+    """Every candidate already in --labels: an empty suggestion list was written, exit status 0,
+    after the whole classification."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.linspace(0.1, 0.9, 6)
+    cand = Table({"id": np.arange(1, 7), "x": np.arange(6.0), "y": np.arange(6.0), "prob_1": p1, "prob_2": 1 - p1,
+                  "class_pred": np.where(p1 > 0.5, 1, 2)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    write_catalog(Table({"id": [6.0, 5, 4, 3, 2, 1], "class_h1": [1, 2, 1, 2, 1, 2]}), tmp_path / "done.ecsv")
+    out = tmp_path / "s.ecsv"
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 3, "--labels", tmp_path / "done.ecsv"])
+    assert res.exit_code == 2, text
+    assert text.strip().splitlines() == [f"error: every one of the 6 candidates already has a label in --labels "
+                                         f"{tmp_path / 'done.ecsv'}: nothing to suggest (give candidates that are "
+                                         "not labelled yet, e.g. a larger catalogue of the field)"]
+    assert not out.exists()
+    # said before the model is loaded and the mosaics read (neither exists here)
+    res, text = _run(["suggest", tmp_path / "no_model", tmp_path / "cand.ecsv", "-o", out, "--mosaics",
+                      tmp_path / "no_mosaics", "--labels", tmp_path / "done.ecsv"])
+    assert res.exit_code == 2 and "nothing to suggest" in text, text
+    # one left: it is suggested
+    write_catalog(Table({"id": [1, 2, 3, 4, 5], "class_h1": [1, 2, 1, 2, 1]}), tmp_path / "most.ecsv")
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 3, "--mag-bins", 1, "--labels",
+                      tmp_path / "most.ecsv"])
+    assert res.exit_code == 0 and read_catalog(out)["id"].tolist() == [6], text

@@ -114,3 +114,5 @@ def calibrate_command(
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): {cal.describe()}, "
          f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
+    if cal.warning():
+        typer.echo(f"WARNING: {cal.warning()}", err=True)

@@ -114,9 +114,11 @@ def classify_command(
     table = read_catalog(catalog, allow_empty=True)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
-    _check_votes(table, votes, label_columns, f"--catalog {catalog}")
+    _check_votes(table, votes, label_columns, f"--catalog {catalog}")  # before the model is even loaded
     loaded = load_model(model, device=dev)
     cfg = loaded.config
+    if votes is not None:
+        _check_votes(table, votes, label_columns, f"--catalog {catalog}", cfg)  # their classes: the model's task
     decision_threshold(cfg, threshold)  # --threshold for a 4-class model, or 7: before the mosaics are read
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"))
@@ -144,13 +146,14 @@ def classify_command(
     echo(f"written {output}")
 
 
-def _check_votes(table, votes: Path | None, label_columns: str | None, where: str) -> None:
+def _check_votes(table, votes: Path | None, label_columns: str | None, where: str, cfg=None) -> None:
     """``--votes``: its columns, classes and ids checked before the classification, not after it."""
     if votes is None:
         return
     from starclass.learn.labels import check_votes, read_votes
 
-    check_votes(table, read_votes(votes), columns=label_columns, name=str(votes), catalogue_name=where)
+    check_votes(table, read_votes(votes), columns=label_columns, name=str(votes), catalogue_name=where,
+                config=cfg)
 
 
 def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str | None:
@@ -268,7 +271,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                              f"{', '.join(cutouts.table.colnames)}")
     if catalog_format(output) == "fits":
         check_fits_text(cutouts.table, output)  # non-ASCII file names: refused now, not after the classification
-    _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}")
+    _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}", cfg)
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
     joint_line = _add_joint(out, cfg, votes, label_columns)

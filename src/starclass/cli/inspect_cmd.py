@@ -59,6 +59,8 @@ def _report_export(out, path: Path) -> None:
         echo(f"agreement: pairwise {_fmt(agr.get('pairwise_4class'))} (all classes), "
              f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
              f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")
+        if agr.get("vs_mode_note"):
+            echo(f"  ({agr['vs_mode_note']})")  # on what it was computed: only candidates with 3+ labels
     for pair in agr.get("inspectors", []):
         weighted = (f", weighted kappa {_fmt(pair['kappa_linear'])} (linear) / "
                     f"{_fmt(pair['kappa_quadratic'])} (quadratic)" if "kappa_linear" in pair else "")

@@ -48,7 +48,7 @@ def suggest_command(
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
-    from starclass.suggest.pick import BY, classified, default_mag_column, suggest
+    from starclass.suggest.pick import BY, classified, default_mag_column, suggest, unlabelled
 
     if by not in BY:
         # before the catalogue is read and classified: a typo was named only after all that work
@@ -80,6 +80,9 @@ def suggest_command(
     labelled = None
     if labels is not None:
         labelled = _labelled(labels, key)
+        # before the mosaics and the classification: with every candidate labelled already, an
+        # empty suggestion list was written (exit status 0) after all that work
+        unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
     if mos is not None:
         # as classify does: all off the image wrote an empty suggestion list with exit status 0

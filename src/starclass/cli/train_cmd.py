@@ -404,6 +404,13 @@ def train_command(
         table = read_catalog(catalogs[0]) if catalogs else None
         if table is not None and len(table) == 0:
             raise StarclassError(f"catalogue {catalogs[0]} has no rows")
+        if use_votes:
+            # the votes (file, columns, classes, ids) before the mosaics: a mistake in them was named
+            # only after every mosaic had been read
+            if len(stamp_list) > 1:
+                raise StarclassError("--labels, --label-columns and --label-model work with one stamp store")
+            votes = _vote_targets(cfg, table, stamp_list[0] if stamp_list else None, labels,
+                                  catalogs[0] if catalogs else None, label_columns, label_model or "mode")
         mos = None
         if not stamp_list:
             mos = _read_field_mosaics(cfg, mosaics)
@@ -411,11 +418,6 @@ def train_command(
                            action="train on")
             echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
                  f"{len(table)} candidates from {catalogs[0]}")
-        if use_votes:
-            if len(stamp_list) > 1:
-                raise StarclassError("--labels, --label-columns and --label-model work with one stamp store")
-            votes = _vote_targets(cfg, table, stamp_list[0] if stamp_list else None, labels,
-                                  catalogs[0] if catalogs else None, label_columns, label_model or "mode")
         inputs, y, positions, galaxies, n_bad, cfg = training_inputs(
             cfg, table, mosaics=mos, stamps=stamp_list or None, label_column=label_column, progress=progress,
             targets=None if votes is None else votes.targets)

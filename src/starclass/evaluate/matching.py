@@ -7,9 +7,13 @@ accepted nearest first, each object being used at most once (a greedy assignment
 sparse cluster catalogues it is the same as an optimal one except in rare triple
 coincidences).
 
-Positions are 0-based pixels (``x``, ``y``) of the same mosaic. When one catalogue lacks
-``x``/``y`` but both have ``ra``/``dec``, the match is done on the sky with
-``radius * pixel_scale`` arcseconds.
+When both catalogues have ``ra``/``dec`` (finite in every row), the match is done on the sky,
+within ``radius`` pixels of the first catalogue's mosaic: its pixel scale is measured from its own
+``x``, ``y`` and ``ra``, ``dec`` (:func:`pixel_scale_of`). Pixel positions of two catalogues are
+only comparable when both come from one mosaic: LEGUS NGC 628-C and NGC 628-E are two pointings
+with their own pixel grids, and matching them on ``x``, ``y`` paired 1 object by chance where the
+sky gives 122 within 2 px (22 classified in both). Otherwise the match is on 0-based pixels
+(``x``, ``y``) of the same mosaic.
 
 Both kinds of match use the detect stage's matcher (:mod:`starclass.detect.match`): pixel
 positions go to :func:`starclass.detect.match.match_catalogs`, and the pairs found on the sky
@@ -46,24 +50,81 @@ def _positions(table: Table, cols: tuple[str, str], name: str) -> np.ndarray:
     return pos
 
 
+def _sky(table: Table) -> bool:
+    """Whether a table has ``ra``, ``dec`` finite in every row (a sky position for each object)."""
+    if not all(c in table.colnames for c in ("ra", "dec")):
+        return False
+    radec = np.column_stack([np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in ("ra", "dec")])
+    return bool(np.isfinite(radec).all())
+
+
+def pixel_scale_of(table: Table, max_pairs: int = 500) -> float | None:
+    """Arcsec per pixel of a table's ``x``, ``y``, measured from its own ``ra``, ``dec``.
+
+    The median, over pairs of objects at least 20 px apart, of their separation on the sky over
+    their separation in pixels (positions are rounded in published catalogues: LEGUS gives
+    ``ra``, ``dec`` to 1e-5 deg, 0.036", so close pairs would be imprecise).
+
+    Parameters
+    ----------
+    table
+        A catalogue with ``x``, ``y``, ``ra``, ``dec``.
+    max_pairs
+        At most this many pairs are measured.
+
+    Returns
+    -------
+    float or None
+        Arcsec per pixel; None when the table lacks a column or two objects far enough apart.
+
+    Examples
+    --------
+    >>> t = Table({"x": [0.0, 100.0, 0.0], "y": [0.0, 0.0, 100.0], "ra": [10.0, 10.0 - 1e-3, 10.0],
+    ...            "dec": [0.0, 0.0, 1e-3]})
+    >>> round(pixel_scale_of(t), 3)   # 1e-3 deg = 3.6 arcsec over 100 px
+    0.036
+    """
+    if not all(c in table.colnames for c in ("x", "y", "ra", "dec")):
+        return None
+    cols = {c: np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in ("x", "y", "ra", "dec")}
+    rows = np.flatnonzero(np.isfinite(np.column_stack(list(cols.values()))).all(axis=1))
+    if rows.size < 2:
+        return None
+    # pairs of objects from the two halves of the table: far apart, whatever its order
+    rows = rows[:: max(1, rows.size // (2 * max_pairs))]
+    half = rows.size // 2
+    i, j = rows[:half], rows[half:2 * half]
+    pix = np.hypot(cols["x"][i] - cols["x"][j], cols["y"][i] - cols["y"][j])
+    ci = SkyCoord(cols["ra"][i] * u.deg, cols["dec"][i] * u.deg)
+    cj = SkyCoord(cols["ra"][j] * u.deg, cols["dec"][j] * u.deg)
+    arcsec = ci.separation(cj).to_value(u.arcsec)
+    ok = pix >= 20
+    if not ok.any():
+        return None
+    scale = float(np.median(arcsec[ok] / pix[ok]))
+    return scale if np.isfinite(scale) and scale > 0 else None
+
+
 def match_catalogs(
     a: Table,
     b: Table,
     radius: float = 2.0,
     *,
-    pixel_scale: float = 0.04,
+    pixel_scale: float | None = None,
     names: tuple[str, str] = ("A", "B"),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Match two catalogues one-to-one within ``radius`` pixels.
+    """Match two catalogues one-to-one within ``radius`` pixels (on the sky where both have ``ra``, ``dec``).
 
     Parameters
     ----------
     a, b
-        Tables with ``x``, ``y`` (0-based pixels of the same mosaic) or else ``ra``, ``dec``.
+        Tables with ``ra``, ``dec`` (matched on the sky) or else ``x``, ``y`` (0-based pixels
+        of the same mosaic).
     radius
-        Matching radius in pixels (PHANGS: 2 px).
+        Matching radius in pixels (PHANGS: 2 px) of ``a``'s mosaic.
     pixel_scale
-        Arcsec per pixel, used only when matching on the sky.
+        Arcsec per pixel, used only when matching on the sky; None: measured from ``a`` (else
+        ``b``) by :func:`pixel_scale_of`, else 0.04 (HST).
     names
         Names of the catalogues for error messages.
 
@@ -86,11 +147,16 @@ def match_catalogs(
     if len(a) == 0 or len(b) == 0:
         empty = names[0] if len(a) == 0 else names[1]
         raise StarclassError(f"catalogue {empty} is empty: nothing to match")
-    if all(c in a.colnames and c in b.colnames for c in ("x", "y")):
+    both_xy = all(c in a.colnames and c in b.colnames for c in ("x", "y"))
+    if both_xy and not (_sky(a) and _sky(b)):
         pa = _positions(a, ("x", "y"), names[0])
         pb = _positions(b, ("x", "y"), names[1])
         return match_positions(pa, pb, radius)
     if all(c in a.colnames and c in b.colnames for c in ("ra", "dec")):
+        # on the sky even where both have x, y: those are pixels of each table's own mosaic
+        # (two pointings of one galaxy have two grids), the sky is common to both
+        if pixel_scale is None:
+            pixel_scale = pixel_scale_of(a) or pixel_scale_of(b) or 0.04
         ca = SkyCoord(_positions(a, ("ra", "dec"), names[0]) * u.deg, frame="icrs")
         cb = SkyCoord(_positions(b, ("ra", "dec"), names[1]) * u.deg, frame="icrs")
         # search_around_sky returns (indices into the argument, indices into self, ...)

@@ -183,20 +183,35 @@ def pairwise_agreement(M, people: Sequence[str] | None = None, *, merge: str | N
     return {"pairs": pairs, "mean": mean, "confusion": C, "confusion_norm": _row_normalise(C)}
 
 
+#: Fewest labels an object needs for a person's agreement with its mode to mean anything. With
+#: two, the mode is either both labels (the person agrees) or a tie (left out): agreement 1 by
+#: construction, which raised every person's figure towards 1.
+VS_MODE_MIN_LABELS = 3
+
+
 def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | None = None,
                        mode: np.ndarray | None = None, tie: np.ndarray | None = None,
-                       classes: Sequence[int] = CLASSES, cluster_values: Sequence[int] = (1, 2)) -> dict:
-    """Each person's agreement with the consensus (untied objects only).
+                       classes: Sequence[int] = CLASSES, cluster_values: Sequence[int] = (1, 2),
+                       min_labels: int = VS_MODE_MIN_LABELS) -> dict:
+    """Each person's agreement with the consensus (untied objects with ``min_labels`` or more labels).
 
     Returns
     -------
-    dict with ``people`` (Table: person, n, agree), ``mean`` (over all compared labels),
-    ``confusion`` (counts, rows = person's class, columns = mode) and ``confusion_norm``, and
-    ``per_person`` (person -> K x K counts).
+    dict with ``people`` (Table: person, n, agree), ``mean`` (over all compared labels; None
+    when no object qualifies), ``confusion`` (counts, rows = person's class, columns = mode) and
+    ``confusion_norm``, ``per_person`` (person -> K x K counts), ``n_objects`` (objects
+    compared) and ``min_labels``.
+
+    Examples
+    --------
+    >>> vm = individual_vs_mode([[1, 1, 2], [3, 3, 0], [2, 2, 2]], ["a", "b", "c"])
+    >>> vm["n_objects"], vm["people"]["agree"].tolist()   # the two-label object is left out
+    (2, [1.0, 1.0, 0.5])
     """
     M = _check(M, classes)
     if mode is None or tie is None:
         mode, tie = mode_with_ties(M, classes)
+    enough = (M > 0).sum(axis=1) >= int(min_labels)
     Mm = merge_classes(M, merge, cluster_values)
     mm = merge_classes(mode, merge, cluster_values)
     order = (1, 2) if merge else tuple(classes)
@@ -206,7 +221,7 @@ def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | N
     C = np.zeros((K, K), int)
     n_all = agree_all = 0
     for j, name in enumerate(names):
-        ok = (Mm[:, j] > 0) & (mm > 0) & ~np.asarray(tie, bool)
+        ok = (Mm[:, j] > 0) & (mm > 0) & ~np.asarray(tie, bool) & enough
         n = int(ok.sum())
         Cj = _confusion(Mm[ok, j], mm[ok], K, order)
         per[name] = Cj
@@ -217,8 +232,25 @@ def individual_vs_mode(M, people: Sequence[str] | None = None, *, merge: str | N
         rows.append((name, n, a / n if n else float("nan")))
     table = Table(rows=rows, names=("person", "n", "agree"), dtype=(str, int, float)) if rows else Table(
         names=("person", "n", "agree"), dtype=(str, int, float))
+    n_objects = int(((mm > 0) & ~np.asarray(tie, bool) & enough).sum())
     return {"people": table, "mean": agree_all / n_all if n_all else None, "confusion": C,
-            "confusion_norm": _row_normalise(C), "per_person": per}
+            "confusion_norm": _row_normalise(C), "per_person": per, "n_objects": n_objects,
+            "min_labels": int(min_labels)}
+
+
+def vs_mode_note(n_objects: int, min_labels: int = VS_MODE_MIN_LABELS) -> str:
+    """What the individual-vs-mode agreement was computed on, in words (for the summary and output).
+
+    Examples
+    --------
+    >>> vs_mode_note(0)[:46]
+    'individual vs mode: not computed, no candidate'
+    """
+    why = (f"with {min_labels - 1} labels the mode is either both labels or a tie, so a person would agree "
+           "by construction")
+    if n_objects == 0:
+        return f"individual vs mode: not computed, no candidate has {min_labels} or more labels ({why})"
+    return f"individual vs mode: on the {n_objects} candidates with {min_labels} or more labels and no tie ({why})"
 
 
 def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None,
@@ -331,6 +363,9 @@ def consensus_table(M, ids: Sequence[str], people: Sequence[str],
         summary[f"confusion_vs_mode_{key}"] = vm["confusion"].tolist()
         summary[f"pairs_{key}"] = [dict(zip(pw["pairs"].colnames, map(_py, r))) for r in pw["pairs"]]
         summary[f"people_{key}"] = [dict(zip(vm["people"].colnames, map(_py, r))) for r in vm["people"]]
+        summary[f"vs_mode_n_{key}"] = vm["n_objects"]
+    summary["vs_mode_min_labels"] = VS_MODE_MIN_LABELS
+    summary["vs_mode_note"] = vs_mode_note(summary["vs_mode_n_4class"])
     summary["inspectors"] = inspector_agreement(M, people, classes, missing=0, ordinal=scheme.ordinal)
     return t, summary
 

@@ -115,9 +115,15 @@ def consensus_of(engine, dataset: str, ids: list[str] | None = None, *,
     rows = [(lab.candidate_id, lab.user, lab.cls) for lab in labs]
     if scheme.consensus == "sum":
         ids, people, S = consensus.label_matrix(rows, ids=ids, people=people, classes=None, missing=-1)
+        keep = (S >= 0).any(axis=0) | ~(S >= 0).any()  # as for classes below: nobody without a score here gets a column
+        people, S = [p for p, k in zip(people, keep) if k], S[:, keep]
         table, summary = consensus.score_table(S, ids, people, scheme, cluster_cut)
     else:
         ids, people, M = consensus.label_matrix(rows, ids=ids, people=people, classes=scheme.allowed)
+        # a person who labelled none of these candidates (only others of the dataset) got a
+        # class_h<k> column of zeros and a row in every agreement table
+        keep = (M > 0).any(axis=0) | ~(M > 0).any()  # (nobody at all: "no labels to export" says so)
+        people, M = [p for p, k in zip(people, keep) if k], M[:, keep]
         table, summary = consensus.consensus_table(M, ids, people, scheme)
     row_of = {c: i for i, c in enumerate(ids)}
     subs: list[Counter] = [Counter() for _ in ids]
@@ -194,6 +200,8 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
                              if isinstance(v, (int, float, dict)) or v is None}
     # the two-inspector figures are what the M31 check reports: keep them with the catalogue
     out.meta["agreement"]["inspectors"] = summary["inspectors"]
+    if "vs_mode_note" in summary:
+        out.meta["agreement"]["vs_mode_note"] = summary["vs_mode_note"]  # what vs_mode_* were computed on
     out.meta["labels_dataset"] = dataset
 
     # one set: both are written under hidden temporary names and renamed into place together, so

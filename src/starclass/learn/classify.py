@@ -303,7 +303,8 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
     if calibrated and cal.method == "histogram":
         meta["calibration_bins"] = int(cal.n_bins)
     if coverage is not None:
-        sets = cal.conformal(calibrated=calibrated).predict_set(prob, coverage=coverage)
+        sets = cal.conformal(calibrated=calibrated, class_names=getattr(cfg, "class_names", None)).predict_set(
+            prob, coverage=coverage)
         cols[PRED_SET] = format_sets(sets, cfg.classes)
         cols[PRED_SET_SIZE] = sets.sum(axis=1).astype(np.int64)
     return cols, meta

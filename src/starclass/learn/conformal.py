@@ -95,10 +95,20 @@ class ClassConditionalConformal:
     [[1, 0]]
     """
 
-    def __init__(self, coverage: float = 0.9, smoothing: bool = True, seed: int = 0) -> None:
+    def __init__(self, coverage: float = 0.9, smoothing: bool = True, seed: int = 0,
+                 class_labels=None) -> None:
         self.coverage = coverage
         self.smoothing = smoothing
         self.seed = seed
+        # how messages name each column's class ("3 (compact association)"); None: "index 2"
+        self.class_labels = None if class_labels is None else [str(v) for v in class_labels]
+
+    def _named(self, cols) -> str:
+        """The classes of columns ``cols`` in words, for messages."""
+        cols = [int(j) for j in cols]
+        if self.class_labels is not None and len(self.class_labels) == self.n_classes_:
+            return ("class " if len(cols) == 1 else "classes ") + ", ".join(self.class_labels[j] for j in cols)
+        return ("class index " if len(cols) == 1 else "class indices ") + ", ".join(map(str, cols))
 
     def fit(self, probs, y) -> ClassConditionalConformal:
         """Fit on calibration probabilities ``[n, K]`` and true class indices ``y`` (0..K-1)."""
@@ -119,7 +129,7 @@ class ClassConditionalConformal:
         self.class_counts_ = np.bincount(y, minlength=k)
         absent = np.flatnonzero(self.class_counts_ == 0).tolist()
         if absent:
-            raise StarclassError(f"conformal calibration: no calibration row of class index(es) {absent}; "
+            raise StarclassError(f"conformal calibration: no calibration row of {self._named(absent)}; "
                                  "class-conditional sets need every class")
         alphas = hinge(p, np.arange(k), y)  # 1 - p(true class)
         self.predictor_ = ConformalClassifier().fit(alphas, bins=y.astype(np.int64), seed=self.seed)
@@ -151,9 +161,12 @@ class ClassConditionalConformal:
         c = check_coverage(self.coverage if coverage is None else coverage)
         small = [j for j in range(self.n_classes_) if self.class_counts_[j] + 1 < 1.0 / (1.0 - c)]
         if small:
-            msg = (f"conformal sets at coverage {c}: class index(es) {small} have only "
-                   f"{self.class_counts_[small].tolist()} calibration rows, too few to ever leave them out "
-                   f"(need >= {math.ceil(1.0 / (1.0 - c)) - 1}): they are in every set")
+            # named by class (number and name), not by column index: "class index(es) [0, 1]" meant
+            # nothing to a user of a task whose classes are 1-4
+            rows = ", ".join(f"{self._named([j])} has {int(self.class_counts_[j])}" for j in small)
+            msg = (f"conformal sets at coverage {c}: too few calibration rows (need >= "
+                   f"{math.ceil(1.0 / (1.0 - c)) - 1}) to leave a class out of a set but at random (smoothed "
+                   f"p-values), so it is in (nearly) every set: {rows}")
             warnings.warn(msg, stacklevel=2)  # not also logged: that printed it twice on the command line
         pv = self.predict_p(probs)
         with np.errstate(invalid="ignore"):

@@ -53,12 +53,22 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import class_array, id_keys, row_name, vote_mode
+from starclass.schema import (
+    CLASS_HUMAN_MODE,
+    CLASS_ML,
+    CLASS_ML_CHECKED,
+    CLASS_RECLASSIFIED,
+    class_array,
+    id_keys,
+    row_name,
+    vote_mode,
+)
 
 __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalogue", "vote_matrix",
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
            "annotator_table", "read_votes", "task_tie_rule",
-           "parse_label_columns", "combine_votes", "JointClasses", "joint_with_votes"]
+           "parse_label_columns", "combine_votes", "JointClasses", "joint_with_votes", "NOT_PEOPLE",
+           "check_vote_columns", "known_classes"]
 
 #: The label models :func:`vote_targets` knows.
 LABEL_MODELS = ("mode", "soft", "dawid-skene")
@@ -80,6 +90,98 @@ def parse_label_columns(text: str | Sequence[str]) -> list[str]:
     if dup:
         raise StarclassError(f"--label-columns names {', '.join(dup)} more than once")
     return names
+
+
+#: Columns of the LEGUS NGC 1566 catalogue (its columns 36-39, as :mod:`starclass.io.legus` names
+#: them) that hold no one person's votes: the mode of three people, a machine-learning class, one
+#: person's check of that class and a re-classification of former class-4 sources. Dawid-Skene
+#: and the vote distribution take each vote column for an independent person; these are not.
+NOT_PEOPLE = {CLASS_HUMAN_MODE: (36, "the mode of three people"),
+              CLASS_ML: (37, "a machine-learning classifier's class"),
+              CLASS_ML_CHECKED: (38, "one person's check of the machine-learning class"),
+              CLASS_RECLASSIFIED: (39, "one person's re-classification of former class-4 sources")}
+
+
+def known_classes(config) -> list[int]:
+    """The reference classes a task knows: its merge table's keys, else its output classes.
+
+    A vote for any other class is a mistake in the votes (or the wrong task), not a class to drop.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> known_classes(get_preset("legus4")), known_classes(get_preset("m31-binary"))
+    ([1, 2, 3, 4], [1, 2, 3, 4])
+    """
+    return sorted(int(c) for c in (config.merge or {c: c for c in config.classes}))
+
+
+def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray | None = None, *,
+                       name: str = "labels", config=None) -> None:
+    """Refuse vote columns that are not people's votes, are empty, or hold a class the task lacks.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The votes table (for ids and its LEGUS layout).
+    columns : sequence of str
+        The vote columns, one per person.
+    votes : numpy.ndarray, optional
+        ``(N, H)`` votes of those columns (:func:`vote_matrix`); read from ``table`` when None.
+    name : str
+        The table's file, for messages.
+    config : TaskConfig, optional
+        The task: every vote must be one of :func:`known_classes`. None: not checked.
+
+    Raises
+    ------
+    StarclassError
+        A column of the LEGUS NGC 1566 catalogue that is not one person (:data:`NOT_PEOPLE`), a
+        column without a single vote, or a vote the task has no class for (naming the column,
+        row, id and value).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> t = Table({"id": [1, 2], "class_h1": [1, 7], "class_h2": [2, 2]})
+    >>> check_vote_columns(t, ["class_h1", "class_h2"], config=get_preset("legus4"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: labels, column 'class_h1', row 2 (id 2): vote 7 is not a class of task 'legus4' ...
+    """
+    import re
+
+    hybrid = table.meta.get("legus_layout") == "hybrid"
+    for c in columns:
+        number, what = NOT_PEOPLE.get(c, (None, None))
+        m = re.fullmatch(r"legus_col(\d+)", c)
+        if number is None and hybrid and m and 36 <= int(m.group(1)) <= 39:
+            number, what = int(m.group(1)), "not one person's votes"
+        if number is not None:
+            # the README of the LEGUS data explains the file; its columns look like votes and are not
+            raise StarclassError(
+                f"{name}: --label-columns {c} is column {number} of the LEGUS NGC 1566 catalogue ({what}), not one "
+                "person's votes: its columns 36-39 are not independent classifiers, and a label model that takes "
+                "each column for a person would count the same people, and a machine, several times. See "
+                "'NGC 1566 (39 columns)' in the README of the LEGUS data (shared/data/legus/README.md) and "
+                "docs/legus_validation.md; train on its final class instead (--label-column class_ref, no --labels)")
+    if votes is None:
+        votes = vote_matrix(table, columns, name=name)
+    for j, c in enumerate(columns):
+        if not (votes[:, j] > 0).any():
+            raise StarclassError(f"{name}: vote column {c!r} is empty (no vote in any of its {len(votes)} rows: all "
+                                 "0, blank or masked); give --label-columns without it")
+    if config is None:
+        return
+    known = known_classes(config)
+    bad = (votes > 0) & ~np.isin(votes, known)
+    if bad.any():
+        row, j = (int(v) for v in np.argwhere(bad)[0])  # row by row: the first in the file
+        ident = f" (id {table['id'][row]})" if "id" in table.colnames else ""
+        more = f"; {int(bad.sum())} such votes in all" if bad.sum() > 1 else ""
+        raise StarclassError(f"{name}, column {columns[j]!r}, {row_name(row)}{ident}: vote {votes[row, j]} is not a "
+                             f"class of task {config.name!r} (its classes: {', '.join(map(str, known))}){more}; "
+                             "correct the votes or choose the task they were given for")
 
 
 def vote_matrix(table: Table, columns: Sequence[str], *, name: str = "labels") -> np.ndarray:
@@ -448,9 +550,10 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     table = catalogue if votes is None else votes
     cols = _vote_columns(table, columns, name)
     votes_arr = vote_matrix(table, cols, name=name)
-    # reference classes: the task's merge keys (or its classes) and anything voted for
-    ref = sorted({int(c) for c in (config.merge or {c: c for c in config.classes})}
-                 | {int(v) for v in np.unique(votes_arr) if v > 0})
+    # a vote for a class the task lacks (7 in a four-class task) was dropped without a word
+    check_vote_columns(table, cols, votes_arr, name=name, config=config)
+    # reference classes: the task's merge keys (or its classes); every vote is one of them now
+    ref = known_classes(config)
     annotators = None
     if model == "dawid-skene":
         fitted = dawid_skene(votes_arr, ref)
@@ -570,7 +673,7 @@ class JointClasses:
 
 
 def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequence[str] | None = None,
-                name: str = "votes", catalogue_name: str = "the catalogue") -> list[str]:
+                name: str = "votes", catalogue_name: str = "the catalogue", config=None) -> list[str]:
     """The checks of :func:`joint_with_votes` that need no model: run before a classification.
 
     Parameters
@@ -585,6 +688,8 @@ def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequenc
         What to call the votes table in messages (its file name).
     catalogue_name
         What to call the candidates in messages (``--stamps labels.csv``).
+    config : TaskConfig, optional
+        The model's task: a vote for a class it does not know is refused (None: not checked).
 
     Returns
     -------
@@ -606,6 +711,7 @@ def check_votes(catalogue: Table | None, votes: Table, *, columns: str | Sequenc
 
     cols = _vote_columns(votes, columns, name)
     votes_n = vote_matrix(votes, cols, name=name)
+    check_vote_columns(votes, cols, votes_n, name=name, config=config)
     if catalogue is not None:
         _match_ids(catalogue, votes, votes_n.astype(float), np.zeros(len(votes), dtype=np.int64), name, ID,
                    catalogue_name)
@@ -672,6 +778,7 @@ def joint_with_votes(config, catalogue: Table, prob: np.ndarray, votes: Table | 
     table = catalogue if votes is None else votes
     cols = _vote_columns(table, columns, name)
     raw = vote_matrix(table, cols, name=name)
+    check_vote_columns(table, cols, raw, name=name, config=config)
     classes = [int(c) for c in config.classes]
     # each vote as the task's class it merges into; a dropped class is no vote
     idx = np.asarray(config.class_indices(raw.reshape(-1).astype(float)), dtype=np.int64).reshape(raw.shape)
@@ -732,11 +839,16 @@ def read_votes(path) -> Table:
     """
     from pathlib import Path
 
-    from starclass.io.catalog import catalog_format, read_table
+    from starclass.io.catalog import catalog_format, guess_format, read_catalog, read_table
 
     p = Path(path)
     if not p.is_file():
         raise StarclassError(f"labels file {p} not found")
+    if guess_format(p) == "legus":
+        # a LEGUS .tab has no header: only its reader names the columns (and records the file's
+        # layout, which check_vote_columns needs to refuse NGC 1566's columns 36-39). It was
+        # refused here as "cannot tell the catalogue format", though --catalog reads it
+        return read_catalog(p)
     catalog_format(p)  # an extension no writer knows is refused, as before
     # the catalogue reader's table layer: spreadsheet CSVs (byte-order mark, ';') and zero-padded
     # ids are read as they are in the catalogue the votes are matched to

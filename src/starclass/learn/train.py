@@ -1186,10 +1186,6 @@ def fit(
             "stores the number its inputs were made with")
     dev = pick_device(device)  # before the directory is made: a bad device leaves nothing behind
     outdir = Path(outdir)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # a file in the way or no permission: say which folder, not a traceback
-        raise StarclassError(f"cannot write {outdir}: {exc.strerror or exc}") from None
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
@@ -1209,6 +1205,36 @@ def fit(
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
         _check_resumable(outdir, config, members, identity)
+    # the directory is made only now, after the data were checked (a class without a training row,
+    # no label at all): such a failure left an empty model directory behind
+    made = _make_outdir(outdir)
+    try:
+        return _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
+                            progress=progress, init_from=init_from, resume=resume, t_start=t_start,
+                            label_model=label_model)
+    except BaseException:
+        # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
+        # checkpoints is kept, for the same command to resume
+        for folder in made:  # deepest first: the model directory, then parents this run made
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+
+
+def _make_outdir(outdir: Path) -> list[Path]:
+    """Create the model directory (and missing parents); the folders this made, deepest first."""
+    made = [d for d in (outdir, *outdir.parents) if not d.exists()]
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in the way or no permission: say which folder, not a traceback
+        raise StarclassError(f"cannot write {outdir}: {exc.strerror or exc}") from None
+    return made
+
+
+def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
+                 resume: bool, t_start: float, label_model: str | None = None) -> TrainResult:
+    """Train (or keep) every member, write the manifest and calibrate: the part of :func:`fit` after its checks."""
+    dev = device
     # what the weights are fitted on, for `starclass calibrate` to tell training rows from
     # held-out ones (the validation rows are not in it: train calibrates on them itself)
     # (read a training batch at a time, as training reads a lazy store)
@@ -1241,7 +1267,7 @@ def fit(
     if kept_note:
         notes.append(kept_note)
     else:
-        notes.extend(calibrate_on_validation(outdir, data, config, dev))
+        notes.extend(calibrate_on_validation(outdir, data, config, dev, label_model=label_model))
     if previous and previous.get(TUNED_THRESHOLD) and previous.get("members") == _manifest_members(members):
         set_tuned_threshold(outdir, previous[TUNED_THRESHOLD])  # chosen for this very ensemble
     return TrainResult(
@@ -1287,7 +1313,8 @@ def _keep_user_calibration(outdir: Path, previous: dict[str, Any], device) -> st
             "(refit it with 'starclass calibrate --overwrite')")
 
 
-def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> list[str]:
+def calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
+                            label_model: str | None = None) -> list[str]:
     """Fit the finished ensemble's calibration on the validation rows and store it (calibration.py).
 
     The ensemble classifies the validation rows once (no augmentation); their raw mean
@@ -1295,7 +1322,8 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
     temperature or vector scaling), go into ``manifest.json``
     (:func:`starclass.learn.checkpoint.save_calibration`). Returns notes for the result: why
     there is no calibration (no validation split, or a class absent from it), else the
-    fitted map.
+    fitted map. ``label_model`` says how targets of votes were made (``train --labels``): with
+    ``mode`` each row is one-hot on the mode and is described so, not as soft targets.
     """
     from starclass.learn.calibration import HISTOGRAM_BINS, ModelCalibration, check_histogram_rows
     from starclass.learn.checkpoint import load_model, save_calibration, set_no_calibration
@@ -1307,8 +1335,11 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
         return ["no validation split (val_fraction 0): no calibration and no conformal sets; fit them on a "
                 "labelled set with 'starclass calibrate'"]
     targets = np.asarray(data.val.targets)
-    soft = targets.ndim == 2
-    if soft:
+    # targets of votes are rows of class probabilities; those of --label-model mode are one-hot on
+    # the mode and were described as "soft targets" in the notes and the model's calibration source
+    mode = label_model == "mode"
+    soft = targets.ndim == 2 and not mode
+    if targets.ndim == 2:
         # soft targets (votes): the temperature and the conformal sets need one class per row, so
         # each row counts as its most probable class
         targets = targets.argmax(axis=1)
@@ -1326,7 +1357,8 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
     for xb, _ in loader(data.val, batches(np.arange(len(data.val)), int(config.recipe.batch_size))):
         parts.append(member_probabilities(loaded.members, xb, device=device, amp=amp).mean(axis=0))
     probs = np.concatenate(parts).astype(np.float64)
-    source = "validation split" + (" (most probable class of the soft targets)" if soft else "")
+    source = "validation split" + (" (most probable class of the soft targets)" if soft else
+                                   " (the mode of the votes)" if mode else "")
     method = getattr(config.recipe, "calibration", "temperature")
     fallback = []
     if method == "histogram":
@@ -1340,9 +1372,13 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device) -> li
                         "histogram' on a larger labelled set)"]
     cal = ModelCalibration.fit(probs, targets, config.classes, source=source, method=method)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
+    unreliable = cal.warning()  # a temperature at an end of its search: no minimum was found
+    fallback += [f"WARNING: {unreliable}"] if unreliable else []
     return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
             f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})" + ("; soft targets: each row as its most "
-                                                                   "probable class" if soft else "")]
+                                                                   "probable class" if soft else
+                                                                   "; each row as the mode of its votes"
+                                                                   if mode else "")]
 
 
 def _manifest_members(members: list[MemberSpec]) -> list[dict]:

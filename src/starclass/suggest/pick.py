@@ -32,7 +32,7 @@ from starclass.errors import StarclassError
 from starclass.schema import ENTROPY, ID, MODEL_PATH, SUGGEST_RANK, X, Y, id_keys, prob_classes, prob_cols
 
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
-           "pick", "suggest"]
+           "pick", "suggest", "unlabelled"]
 
 #: What :func:`informativeness` can rank by.
 BY = ("entropy", "margin", "set-size")
@@ -203,6 +203,51 @@ def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: in
     return chosen_arr[np.argsort(-scores[chosen_arr], kind="stable")]
 
 
+def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels_name: str = "--labels") -> np.ndarray:
+    """Which candidates have no label yet; refuses a table in which every one has.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The candidates.
+    labelled : sequence or None
+        Values of ``key`` of the candidates already labelled (None: none).
+    key : str
+        Column naming each candidate (``id``, or ``file`` for a cutout folder).
+    labels_name : str
+        What to call the labels in messages (the option and its file).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask, True for a candidate without a label.
+
+    Raises
+    ------
+    StarclassError
+        No ``key`` column, or every candidate labelled already (nothing to suggest: an empty
+        list was written with exit status 0).
+
+    Examples
+    --------
+    >>> unlabelled(Table({"id": [1, 2, 3]}), [2.0]).tolist()
+    [True, False, True]
+    """
+    eligible = np.ones(len(table), dtype=bool)
+    if labelled is None or not len(labelled):
+        return eligible
+    if key not in table.colnames:
+        raise StarclassError(f"the candidates have no {key!r} column to leave the labelled ones out by")
+    # 1.0 and 1 are one id (id_keys); spaces around one are no part of it
+    given = np.char.strip(id_keys(list(labelled)))
+    eligible = ~np.isin(np.char.strip(id_keys(table[key])), given)
+    if len(table) and not eligible.any():
+        raise StarclassError(f"every one of the {len(table)} candidates already has a label in {labels_name}: "
+                             "nothing to suggest (give candidates that are not labelled yet, e.g. a larger "
+                             "catalogue of the field)")
+    return eligible
+
+
 def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | None = None,
             mag_column: str | None = None, bins: int = 5, key: str = ID) -> Table:
     """The ``n`` candidates of a classified table most worth labelling, most informative first.
@@ -238,13 +283,7 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     [3, 1]
     """
     scores, used = informativeness(table, by)
-    eligible = np.ones(len(table), dtype=bool)
-    if labelled is not None and len(labelled):
-        if key not in table.colnames:
-            raise StarclassError(f"the candidates have no {key!r} column to leave the labelled ones out by")
-        # 1.0 and 1 are one id (id_keys); spaces around one are no part of it
-        given = np.char.strip(id_keys(list(labelled)))
-        eligible = ~np.isin(np.char.strip(id_keys(table[key])), given)
+    eligible = unlabelled(table, labelled, key=key)
     mags = None
     if mag_column is not None:
         if mag_column not in table.colnames:

@@ -1,0 +1,85 @@
+"""Catalogues of two pointings (their own pixel grids) are matched on the sky, not on x, y."""
+
+from __future__ import annotations
+
+import warnings
+
+import astropy.units as u
+import numpy as np
+import pytest
+from astropy.coordinates import SkyCoord
+from astropy.table import Table
+from astropy.wcs import WCS
+
+from conftest import SHARED_DATA
+from starclass.evaluate.matching import match_catalogs, matched_classes, pixel_scale_of
+
+
+def _wcs(crpix, scale_arcsec):
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.crval = [24.17, 15.78]
+    w.wcs.crpix = crpix
+    w.wcs.cdelt = [-scale_arcsec / 3600, scale_arcsec / 3600]
+    return w
+
+
+def _pointing(ra, dec, wcs, rows):
+    x, y = wcs.all_world2pix(ra[rows], dec[rows], 0)
+    return Table({"id": np.arange(1, rows.size + 1), "x": x, "y": y, "ra": ra[rows], "dec": dec[rows],
+                  "class_ref": np.arange(rows.size) % 4 + 1})
+
+
+@pytest.mark.parametrize("scale", [0.04, 0.187])
+def test_two_pointings_match_on_the_sky(scale):
+    """Pointing B's grid is shifted by 700 px: x, y paired unrelated objects (or none)."""
+    rng = np.random.default_rng(4)
+    wa = _wcs([500, 500], scale)
+    # a jittered 20 x 20 grid, 50 px apart: no two objects within the radius by chance
+    gx, gy = np.meshgrid(np.arange(20) * 50.0, np.arange(20) * 50.0)
+    ra, dec = wa.all_pix2world(gx.ravel() + rng.uniform(-5, 5, 400), gy.ravel() + rng.uniform(-5, 5, 400), 0)
+    a = _pointing(ra, dec, wa, np.arange(0, 300))
+    b = _pointing(ra, dec, _wcs([-200, 500], scale), np.arange(200, 400)[::-1])   # overlap: objects 200-299
+    assert pixel_scale_of(a) == pytest.approx(scale, rel=1e-3)
+    ia, ib, d = match_catalogs(a, b)
+    assert ia.size == 100 and np.all(d < 1e-3)
+    # the same objects: a's rows 200-299, b's reversed order
+    assert np.array_equal(np.asarray(a["ra"])[ia], np.asarray(b["ra"])[ib])
+    # the radius is in pixels of a's mosaic: objects 1.5 px apart match within 2 px, not within 1
+    moved = b.copy()
+    moved["dec"] = np.asarray(moved["dec"]) + 1.5 * scale / 3600
+    assert match_catalogs(a, moved, 2.0)[0].size == 100 and match_catalogs(a, moved, 1.0)[0].size == 0
+
+
+def test_without_sky_positions_everywhere_pixels_are_used():
+    """A NaN ra in one row (or no ra, dec at all): the pixel match, as before."""
+    a = Table({"x": [0.0, 10.0], "y": [0.0, 10.0], "ra": [1.0, np.nan], "dec": [1.0, 1.0]})
+    b = Table({"x": [10.5, 0.0], "y": [10.0, 1.0], "ra": [5.0, 6.0], "dec": [5.0, 6.0]})
+    ia, ib, d = match_catalogs(a, b)
+    assert ia.tolist() == [0, 1] and ib.tolist() == [1, 0] and d.tolist() == [1.0, 0.5]
+
+
+def test_legus_ngc628_c_and_e_overlap():
+    """The real overlap of NGC 628-C and -E: every pair found is a mutual nearest neighbour on the
+    sky within 2 px, and all of those are found (x, y matched 1 pair by chance)."""
+    from starclass.io.catalog import read_catalog
+
+    folder = SHARED_DATA / "legus"
+    files = [sorted(folder.glob(f"*ngc628-{p}_*.tab")) for p in ("c", "e")] if folder.is_dir() else [[], []]
+    if not all(files):
+        pytest.skip(f"LEGUS NGC 628 catalogues not available in {folder}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c, e = read_catalog(files[0][0]), read_catalog(files[1][0])
+    ia, ib, _ = match_catalogs(c, e, 2.0)
+    scale = pixel_scale_of(c)
+    sc = SkyCoord(np.asarray(c["ra"], float) * u.deg, np.asarray(c["dec"], float) * u.deg)
+    se = SkyCoord(np.asarray(e["ra"], float) * u.deg, np.asarray(e["dec"], float) * u.deg)
+    to_e, sep, _ = sc.match_to_catalog_sky(se)
+    to_c, _, _ = se.match_to_catalog_sky(sc)
+    mutual = np.flatnonzero((sep.to_value(u.arcsec) <= 2.0 * scale) & (to_c[to_e] == np.arange(len(c))))
+    assert set(zip(ia.tolist(), ib.tolist())) == set(zip(mutual.tolist(), to_e[mutual].tolist()))
+    assert ia.size > 50
+    pa, _, ca, cb = matched_classes(c, e, "class_ref", "class_ref", 2.0)
+    classified = (np.asarray(c["class_ref"])[mutual] > 0) & (np.asarray(e["class_ref"])[to_e[mutual]] > 0)
+    assert pa.size == int(classified.sum()) > 0
