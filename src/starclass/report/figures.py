@@ -344,8 +344,11 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     return fig
 
 
-def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8):
-    """A grid of cutouts ``[N, H, W]`` with one title each (image orientation: row 0 at the top).
+def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *, origin: str = "upper"):
+    """A grid of cutouts ``[N, H, W]`` with one title each.
+
+    ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
+    ``"upper"`` for PNG/JPEG/NPY files as stored, ``"lower"`` for FITS (y up).
 
     Examples
     --------
@@ -360,9 +363,9 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
-        # files are shown as stored (PNG rows run top to bottom), each on its own grey scale
+        # each on its own grey scale
         lo, hi = np.nanpercentile(img, [0.5, 99.5]) if np.isfinite(img).any() else (0.0, 1.0)
-        ax.imshow(img, cmap="gray", origin="upper", vmin=lo, vmax=hi if hi > lo else lo + 1)
+        ax.imshow(img, cmap="gray", origin=origin, vmin=lo, vmax=hi if hi > lo else lo + 1)
         ax.set_title(t, fontsize=7)
         ax.axis("off")
     fig.suptitle(title, fontsize=11)
