@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,13 +11,67 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 
-__all__ = ["fig_mean_maps", "fig_overlays", "fig_profiles", "save_png"]
+__all__ = ["fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
 
 def save_png(fig, path, dpi: int = 100) -> None:
     """Write a figure as PNG and close it (figures are many; open ones hold memory)."""
     fig.savefig(path, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
+
+
+#: Average glyph width in units of the font size (DejaVu Sans, mixed lower case: about 0.55; 0.6
+#: leaves a margin so a wrapped line stays inside its panel).
+_GLYPH_WIDTH = 0.6
+
+
+def wrap_title(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points.
+
+    Class names such as ``symmetric cluster -> compact association`` ran into the next panel.
+    Existing line breaks are kept; words longer than a line are split.
+
+    Examples
+    --------
+    >>> print(wrap_title("symmetric cluster -> compact association", 1.7, 7))
+    symmetric cluster -> compact
+    association
+    >>> wrap_title("cool core ok", 1.7, 7)
+    'cool core ok'
+    """
+    chars = max(4, int(width_in * 72 / (_GLYPH_WIDTH * fontsize)))
+    return "\n".join("\n".join(textwrap.wrap(line, chars, break_on_hyphens=False) or [""])
+                     for line in str(text).split("\n"))
+
+
+def _panel_width(fig_width: float, ncol: int) -> float:
+    """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps)."""
+    p = matplotlib.rcParams
+    share = p["figure.subplot.right"] - p["figure.subplot.left"]
+    return fig_width * share / (ncol + p["figure.subplot.wspace"] * (ncol - 1))
+
+
+def fit_titles(fig) -> None:
+    """Wrap every panel title of ``fig`` to the width its panel is drawn with.
+
+    A panel holding an image is narrower than its share of the figure (margins, gaps, square
+    pixels), so the width is measured on the drawn figure, not guessed from the figure size.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(1.5, 1.5))
+    >>> _ = ax.set_title("symmetric cluster -> compact association", fontsize=7)
+    >>> fit_titles(fig)
+    >>> ax.get_title().count("\\n") >= 1
+    True
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        t = ax.title
+        if t.get_text():
+            width_in = ax.get_window_extent(renderer).width / fig.dpi
+            t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
 
 
 def _stretch(img: np.ndarray) -> np.ndarray:
@@ -43,8 +99,18 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     key = np.where(np.asarray(class_ref) > 0, class_ref, class_pred)
     classes = [c for c in names if np.any(key == c)]
     ncol = max(1, per_class)
-    fig, axes = plt.subplots(max(1, len(classes)), ncol, figsize=(1.7 * ncol, 1.9 * max(1, len(classes)) + 0.4),
-                             squeeze=False)
+    panel_w, size = 1.7, 7
+    titles: dict[tuple[int, int], str] = {}
+    for i, c in enumerate(classes):
+        for j, k in enumerate(np.flatnonzero(key == c)[:per_class]):
+            pred = names.get(int(class_pred[k]), f"class {int(class_pred[k])}")
+            ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {pred}")
+            titles[i, j] = f"{names[c]}{ok}"
+    # room above each row for its longest title once wrapped (fit_titles wraps them as drawn)
+    width = _panel_width(panel_w * ncol, ncol)
+    extra = max([wrap_title(t, width, size).count("\n") for t in titles.values()] or [0]) * size * 1.25 / 72
+    fig, axes = plt.subplots(max(1, len(classes)), ncol,
+                             figsize=(panel_w * ncol, (1.9 + extra) * max(1, len(classes)) + 0.4), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for i, c in enumerate(classes):
@@ -52,10 +118,9 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
             ax = axes[i, j]
             ax.imshow(_stretch(images[k]), cmap="gray", origin=origin)
             ax.imshow(maps[k], cmap="jet", alpha=0.45, origin=origin, vmin=0, vmax=1)
-            pred = names.get(int(class_pred[k]), f"class {int(class_pred[k])}")
-            ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {pred}")
-            ax.set_title(f"{names[c]}{ok}", fontsize=7)
-    fig.suptitle(title, fontsize=10)
+            ax.set_title(titles[i, j], fontsize=size)
+    fig.suptitle(wrap_title(title, panel_w * ncol, 10), fontsize=10)
+    fit_titles(fig)
     return fig
 
 
@@ -81,7 +146,8 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
             ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=max(1e-6, float(mean.max())))
             ax.set_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", fontsize=7)
             ax.axis("off")
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(wrap_title(title, 2.3 * len(classes), 10), fontsize=10)
+    fit_titles(fig)
     return fig
 
 
@@ -106,6 +172,6 @@ def fig_profiles(profiles: Table, names: dict[int, str], title: str):
         ax.set_xlabel("radius [arcsec]" if use_arcsec else "radius [px]")
         ax.set_ylabel(f"mean {m}")
         ax.legend(fontsize=7)
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(wrap_title(title, 3.4 * max(1, len(methods)), 10), fontsize=10)
     fig.tight_layout()
     return fig
