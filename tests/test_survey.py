@@ -414,3 +414,28 @@ def test_merged_catalogues_carry_the_task_so_evaluate_does_not_guess(clean_run, 
         assert Path(table.meta["model"]).resolve() == (survey_dir / "model").resolve()
         # counted on the merged rows, not summed over tiles (whose guard bands overlap)
         assert table.meta["n_unclassified"] == int(np.sum(np.asarray(table["class_pred"]) == 0))
+
+
+def test_survey_parquet_catalogues_are_read_by_astropy_with_units_and_meta(clean_run):
+    """astropy's Table.read of the merged catalogue failed with KeyError 'id' (the stored YAML had the
+    meta but no column list) and warned for each string column ('No table::len::field found')."""
+    import warnings
+
+    import pyarrow.parquet as pq
+
+    out = clean_run.outdir
+    paths = [out / "fields" / f / "catalogue.parquet" for f in ("given", "found")]
+    paths += sorted((out / "catalogue").glob("field=*/part-0.parquet"))
+    paths += sorted((out / "tiles").glob("*/*.parquet"))[:2]
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a guessed string length is a warning: none allowed
+            t = Table.read(path)
+        raw = pq.read_table(path)
+        assert t.colnames == raw.column_names and len(t) == raw.num_rows, path
+        units = json.loads(raw.schema.metadata[b"starclass_units"])
+        assert units.get("ra") == "deg" and str(t["ra"].unit) == "deg", path
+        assert {n: str(t[n].unit) for n in t.colnames if t[n].unit is not None} == units, path
+        assert t.meta["task"] == "m31-binary-compact", path
+        for name in t.colnames:  # the values are the file's, strings at their full length
+            np.testing.assert_array_equal(np.asarray(t[name]), raw.column(name).to_numpy(zero_copy_only=False))

@@ -38,7 +38,7 @@ from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, rows_named
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
-from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up
+from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 1
@@ -555,7 +555,9 @@ def run_survey(
             part = tmp_cat / f"field={name}"
             part.mkdir()
             # the partition folder names the field: the column itself is left out of the files
-            pq.write_table(table.drop_columns([c for c in ("field",) if c in table.column_names]),
+            # astropy's reader needs the column list to match the file's columns
+            pq.write_table(with_astropy_metadata(table.drop_columns([c for c in ("field",)
+                                                                     if c in table.column_names])),
                            part / "part-0.parquet")
             entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
                                      "n_tiles": len(by_field[name]), "detected": info.detected}
