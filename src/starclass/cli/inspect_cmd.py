@@ -59,6 +59,10 @@ def _report_export(out, path: Path) -> None:
         echo(f"agreement: pairwise {_fmt(agr.get('pairwise_4class'))} (all classes), "
              f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
              f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")
+    renamed = out.meta.get("catalogue_columns_renamed") or {}
+    if renamed:
+        echo("the catalogue's own " + ", ".join(f"{a} is kept as {b}" for a, b in renamed.items())
+             + " (the export fills those names from the labels)")
     for pair in agr.get("inspectors", []):
         weighted = (f", weighted kappa {_fmt(pair['kappa_linear'])} (linear) / "
                     f"{_fmt(pair['kappa_quadratic'])} (quadratic)" if "kappa_linear" in pair else "")
