@@ -404,7 +404,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
 def _origin_caption(image_origin: str) -> str:
     """How a figure of stamps is drawn (:func:`starclass.io.cutout_folders.drawing_origin`), in words."""
     return {"upper": "Images as stored (row 0 at the top).",
-            "lower": "Stamps cut from FITS (mosaics or FITS cutouts) y up, as DS9 shows them."}.get(
+            "lower": "FITS images (stamps cut from mosaics, or FITS cutouts) drawn y up, as DS9 shows them."}.get(
         image_origin, "The cutouts mix FITS (y up) and PNG/JPEG/NPY files: all are drawn as stored, row 0 at the "
                       "top, so the FITS ones appear upside down.")
 
