@@ -145,8 +145,8 @@ def role_hint(roles) -> str:
 
     Examples
     --------
-    >>> role_hint(["u", "i"])
-    'U: f336w; I: f814w'
+    >>> role_hint(["u", "b"])
+    'U: f336w; B: f435w or f438w'
     """
     return "; ".join(f"{r.upper()}: {' or '.join(b for b, info in BANDS.items() if info.role == r) or 'none known'}"
                      for r in roles)
