@@ -129,7 +129,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     StarclassError
         Naming the plan file and the key or field at fault; nothing has been run.
     """
-    from starclass.io.catalog import read_catalog
+    from starclass.io.catalog import place_on_mosaics, read_catalog
     from starclass.io.mosaic import read_mosaics
     from starclass.learn.checkpoint import load_model
     from starclass.stamps import base_size
@@ -174,7 +174,12 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                                  f"its mosaics ({', '.join(mos.bands)})")
         positions = None
         if spec.positions is not None:
-            positions = _read(read_catalog, spec.positions, where, name)
+            # ra, dec without x, y: placed through the field's mosaics' WCS (as cutouts and classify do)
+            positions = _read(read_catalog, spec.positions, where, name, require_xy=False)
+            try:
+                positions = place_on_mosaics(positions, mos, spec.positions)
+            except StarclassError as exc:
+                raise StarclassError(f"{where}, field {name!r}: {exc}") from None
             _check_positions(positions, mos.shape, spec.positions, name)
             if ID not in positions.colnames:
                 positions[ID] = np.arange(1, len(positions) + 1, dtype=np.int64)
@@ -232,10 +237,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
 
 
-def _read(reader, path, where: str, name: str):
+def _read(reader, path, where: str, name: str, **kwargs):
     """A catalogue of a field, its errors prefixed with the plan and field."""
     try:
-        return reader(path, allow_empty=True)
+        return reader(path, allow_empty=True, **kwargs)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
 
