@@ -62,3 +62,28 @@ def test_export_keeps_the_catalogues_class_mean_and_class_ref(tmp_path, monkeypa
     t3 = read_catalog(out2)
     assert t3["class_mean_catalogue"].tolist() == t["class_mean_catalogue"].tolist()
     assert t3["class_mean_catalogue_2"].tolist() == t["class_mean"].tolist()
+
+
+def test_inspect_serves_and_exports_a_catalogue_of_ra_dec_only(tmp_path):
+    """A candidates.ecsv of ra, dec (no x, y) was refused by inspect, though the mosaics have a WCS."""
+    from astropy.io import fits
+    from astropy.wcs import WCS
+
+    from starclass.inspect.app import load_field
+    from starclass.inspect.export import export_labels
+
+    field = make_demo_field(tmp_path / "field", n=6, size=200, seed=4)
+    cat = Table.read(field / "candidates.ecsv")
+    w = WCS(fits.getheader(sorted(field.glob("*.fits"))[0])).celestial
+    sky = w.pixel_to_world(np.asarray(cat["x"], float), np.asarray(cat["y"], float))
+    Table({"id": cat["id"], "ra": sky.ra.deg, "dec": sky.dec.deg}).write(field / "candidates.ecsv", overwrite=True)
+    loaded = load_field(field, cache_dir=tmp_path / "cache")
+    np.testing.assert_allclose(np.asarray(loaded.table["x"]), np.asarray(cat["x"]), atol=1e-6)
+    np.testing.assert_allclose(np.asarray(loaded.table["y"]), np.asarray(cat["y"]), atol=1e-6)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    db.save_label(engine, "", str(cat["id"][0]), 1, 2)
+    out = export_labels(engine, "", loaded.table, tmp_path / "l.ecsv")
+    assert out["class_ref"].tolist() == [2]
+    engine.dispose()

@@ -228,7 +228,7 @@ def inspect_command(
             check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
             check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
             check_distinct_outputs([("--export", export), ("--summary", summary)])
-            out = export_labels(engine, dataset, read_candidates(cat_path), export,
+            out = export_labels(engine, dataset, read_candidates(cat_path, require_xy=False), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)
