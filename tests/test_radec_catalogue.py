@@ -117,3 +117,15 @@ def test_radec_on_mosaics_without_wcs_is_refused_naming_them(field, tmp_path, co
     text = " ".join(res.output.split())
     assert "radec.csv" in text and "no celestial WCS" in text and "toy_" in text, text
     assert "Traceback" not in res.output and not out.exists()
+
+
+def test_a_catalogue_with_x_but_no_y_is_refused_not_overwritten_from_the_wcs(field):
+    """Placing the rows of a catalogue with x and ra, dec but no y replaced its x without a word."""
+    from types import SimpleNamespace
+
+    from starclass.errors import StarclassError
+    from starclass.io.catalog import place_on_mosaics
+
+    t = Table({"id": [1], "x": [3.0], "ra": [64.0], "dec": [-54.9]})
+    with pytest.raises(StarclassError, match=r"c\.csv has x but no 'y'"):
+        place_on_mosaics(t, SimpleNamespace(wcs=_wcs((40, 40)), paths={}), "c.csv")

@@ -877,8 +877,12 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
     if "x" in table.colnames and "y" in table.colnames:
         return table
     where = f" {path}" if path is not None else ""
+    missing = "x" if "x" not in table.colnames else "y"
+    if missing == "y" or "y" in table.colnames:
+        # one of the two: placing the rows would replace the given one without a word
+        raise StarclassError(f"catalogue{where} has {'x' if missing == 'y' else 'y'} but no {missing!r} "
+                             f"(columns: {_short_cols(table)})")
     if not ("ra" in table.colnames and "dec" in table.colnames):
-        missing = "x" if "x" not in table.colnames else "y"
         raise StarclassError(f"required column {missing!r} missing in catalogue{where} (and no ra, dec to place "
                              f"its rows with; columns: {_short_cols(table)})")
     wcs = getattr(mosaics, "wcs", None)
