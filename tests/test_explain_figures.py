@@ -57,3 +57,19 @@ def test_mean_map_titles_with_long_class_names_stay_in_their_panels():
     maps = {"guided-gradcam": np.random.default_rng(1).random((4, 8, 8))}
     fig = fig_mean_maps(maps, {1: np.array([0, 1]), 2: np.array([2, 3])}, names, "t")
     assert _titles_fit(fig) == []
+
+
+def test_report_gradcam_and_gallery_titles_stay_in_their_panels():
+    """The report's Grad-CAM mean maps ('mean, compact association') and gallery titles overflowed."""
+    from starclass.report.figures import fig_gallery, fig_gradcam
+
+    cfg = get_preset("legus4")
+    names = dict(zip(cfg.classes, cfg.class_names))
+    avg = {k: np.random.default_rng(k).random((12, 12)) for k in names}
+    prof = {k: (np.arange(4.0), np.ones(4)) for k in names}
+    img = np.random.default_rng(0).random((8, 12, 12))
+    labels = [f"pred {names[k]}" for k in (1, 2, 3, 4, 3, 2, 1, 3)]
+    fig = fig_gradcam(img, img, labels, avg, prof, "Grad-CAM", names=names)
+    assert _titles_fit(fig) == []
+    titles = [f"true {names[3]}\npred {names[1]} (0.93)"] * 8
+    assert _titles_fit(fig_gallery(img, titles, "most confident mistakes")) == []

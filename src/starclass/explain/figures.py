@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
+
+# here, not in this module: the report's figures wrap their titles too, and report must not import
+# explain (whose package imports torch)
+from starclass.report.figures import fit_titles, panel_width, wrap_title
 
 __all__ = ["fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
@@ -18,60 +20,6 @@ def save_png(fig, path, dpi: int = 100) -> None:
     """Write a figure as PNG and close it (figures are many; open ones hold memory)."""
     fig.savefig(path, dpi=dpi, bbox_inches="tight")
     plt.close(fig)
-
-
-#: Average glyph width in units of the font size (DejaVu Sans, mixed lower case: about 0.55; 0.6
-#: leaves a margin so a wrapped line stays inside its panel).
-_GLYPH_WIDTH = 0.6
-
-
-def wrap_title(text: str, width_in: float, fontsize: float) -> str:
-    """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points.
-
-    Class names such as ``symmetric cluster -> compact association`` ran into the next panel.
-    Existing line breaks are kept; words longer than a line are split.
-
-    Examples
-    --------
-    >>> print(wrap_title("symmetric cluster -> compact association", 1.7, 7))
-    symmetric cluster -> compact
-    association
-    >>> wrap_title("cool core ok", 1.7, 7)
-    'cool core ok'
-    """
-    chars = max(4, int(width_in * 72 / (_GLYPH_WIDTH * fontsize)))
-    return "\n".join("\n".join(textwrap.wrap(line, chars, break_on_hyphens=False) or [""])
-                     for line in str(text).split("\n"))
-
-
-def _panel_width(fig_width: float, ncol: int) -> float:
-    """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps)."""
-    p = matplotlib.rcParams
-    share = p["figure.subplot.right"] - p["figure.subplot.left"]
-    return fig_width * share / (ncol + p["figure.subplot.wspace"] * (ncol - 1))
-
-
-def fit_titles(fig) -> None:
-    """Wrap every panel title of ``fig`` to the width its panel is drawn with.
-
-    A panel holding an image is narrower than its share of the figure (margins, gaps, square
-    pixels), so the width is measured on the drawn figure, not guessed from the figure size.
-
-    Examples
-    --------
-    >>> fig, ax = plt.subplots(figsize=(1.5, 1.5))
-    >>> _ = ax.set_title("symmetric cluster -> compact association", fontsize=7)
-    >>> fit_titles(fig)
-    >>> ax.get_title().count("\\n") >= 1
-    True
-    """
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    for ax in fig.axes:
-        t = ax.title
-        if t.get_text():
-            width_in = ax.get_window_extent(renderer).width / fig.dpi
-            t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
 
 
 def _stretch(img: np.ndarray) -> np.ndarray:
@@ -107,7 +55,7 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
             ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {pred}")
             titles[i, j] = f"{names[c]}{ok}"
     # room above each row for its longest title once wrapped (fit_titles wraps them as drawn)
-    width = _panel_width(panel_w * ncol, ncol)
+    width = panel_width(panel_w * ncol, ncol)
     extra = max([wrap_title(t, width, size).count("\n") for t in titles.values()] or [0]) * size * 1.25 / 72
     fig, axes = plt.subplots(max(1, len(classes)), ncol,
                              figsize=(panel_w * ncol, (1.9 + extra) * max(1, len(classes)) + 0.4), squeeze=False)
