@@ -414,3 +414,49 @@ def test_merged_catalogues_carry_the_task_so_evaluate_does_not_guess(clean_run, 
         assert Path(table.meta["model"]).resolve() == (survey_dir / "model").resolve()
         # counted on the merged rows, not summed over tiles (whose guard bands overlap)
         assert table.meta["n_unclassified"] == int(np.sum(np.asarray(table["class_pred"]) == 0))
+
+
+def test_survey_parquet_catalogues_are_read_by_astropy_with_units_and_meta(clean_run):
+    """astropy's Table.read of the merged catalogue failed with KeyError 'id' (the stored YAML had the
+    meta but no column list) and warned for each string column ('No table::len::field found')."""
+    import warnings
+
+    import pyarrow.parquet as pq
+
+    out = clean_run.outdir
+    paths = [out / "fields" / f / "catalogue.parquet" for f in ("given", "found")]
+    paths += sorted((out / "catalogue").glob("field=*/part-0.parquet"))
+    paths += sorted((out / "tiles").glob("*/*.parquet"))[:2]
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a guessed string length is a warning: none allowed
+            t = Table.read(path)
+        raw = pq.read_table(path)
+        assert t.colnames == raw.column_names and len(t) == raw.num_rows, path
+        units = json.loads(raw.schema.metadata[b"starclass_units"])
+        assert units.get("ra") == "deg" and str(t["ra"].unit) == "deg", path
+        assert {n: str(t[n].unit) for n in t.colnames if t[n].unit is not None} == units, path
+        assert t.meta["task"] == "m31-binary-compact", path
+        for name in t.colnames:  # the values are the file's, strings at their full length
+            np.testing.assert_array_equal(np.asarray(t[name]), raw.column(name).to_numpy(zero_copy_only=False))
+
+
+def test_given_positions_with_only_ra_dec_are_placed_through_the_wcs(survey_dir, cluster, clean_run, tmp_path):
+    """A positions catalogue of ra, dec (no x, y) was refused ("required column 'x' missing")."""
+    import pyarrow.parquet as pq
+    from astropy.io import fits
+    from astropy.wcs import WCS
+
+    w = WCS(fits.getheader(survey_dir / "given" / "f_g.fits")).celestial
+    truth = Table.read(survey_dir / "given" / "truth.ecsv")
+    sky = w.pixel_to_world(np.asarray(truth["x"], float), np.asarray(truth["y"], float))
+    Table({"id": truth["id"], "ra": sky.ra.deg, "dec": sky.dec.deg}).write(tmp_path / "radec.csv")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: given, mosaics: {survey_dir / 'given'}, positions: {tmp_path / 'radec.csv'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    got = pq.read_table(tmp_path / "out" / "fields" / "given" / "catalogue.parquet")
+    want = pq.read_table(clean_run.outdir / "fields" / "given" / "catalogue.parquet")
+    np.testing.assert_allclose(got.column("x").to_numpy(), want.column("x").to_numpy(), atol=1e-6)
+    np.testing.assert_array_equal(got.column("class_pred").to_numpy(), want.column("class_pred").to_numpy())

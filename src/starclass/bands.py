@@ -140,6 +140,18 @@ def v_band(bands: list[str] | tuple[str, ...]) -> str:
     return found or bands[0]
 
 
+def role_hint(roles) -> str:
+    """Which known bands can play each of ``roles`` (``"u"``, ``"b"``, ...), for messages.
+
+    Examples
+    --------
+    >>> role_hint(["u", "b"])
+    'U: f336w; B: f435w or f438w'
+    """
+    return "; ".join(f"{r.upper()}: {' or '.join(b for b, info in BANDS.items() if info.role == r) or 'none known'}"
+                     for r in roles)
+
+
 def ubvi_bands(bands: list[str] | tuple[str, ...]) -> dict[str, str | None]:
     """Map the roles U, B, V, I to the bands present (None where a role is missing)."""
     return {

@@ -161,6 +161,27 @@ def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
 
 
+def place_rows(table, mosaics, source):
+    """The catalogue with pixel positions: its own, or placed from ``ra``, ``dec`` through the mosaics' WCS.
+
+    Says so in one line when the rows were placed (:func:`starclass.io.catalog.place_on_mosaics`).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = place_rows(Table({"id": [1], "x": [1.0], "y": [2.0]}), None, "c.ecsv")
+    >>> float(t["x"][0])
+    1.0
+    """
+    from starclass.io.catalog import place_on_mosaics
+
+    had = "x" in table.colnames and "y" in table.colnames
+    out = place_on_mosaics(table, mosaics, source)
+    if not had:
+        echo(f"{source}: no x, y; the {len(out)} rows were placed on the mosaics through their WCS (ra, dec)")
+    return out
+
+
 def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, action: str) -> int:
     """Warn naming the candidates of ``source`` whose pixel lies outside the mosaics; refuse when all do.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import command, echo, place_rows
 from starclass.errors import StarclassError
 
 
@@ -93,12 +93,13 @@ def calibrate_command(
         from starclass.learn.classify import check_bands
         from starclass.stamps import make_inputs
 
-        table = read_catalog(catalog)
+        table = read_catalog(catalog, require_xy=False)  # ra, dec only: placed on the mosaics below
         if label_column not in table.colnames:
             raise StarclassError(f"--label-column: catalogue {catalog} has no column {label_column!r}")
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                            require_zeropoint=cfg.normalisation in ("rgb", "flux"))
         check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+        table = place_rows(table, mos, catalog)
         inputs, ok = make_inputs(mos, numeric_column(table, "x"), numeric_column(table, "y"), cfg)
         values = numeric_column(table, label_column, f"catalogue {catalog}").copy()
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out

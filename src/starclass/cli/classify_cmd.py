@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import check_on_image, command, echo
+from starclass.cli._app import check_on_image, command, echo, place_rows
 from starclass.errors import StarclassError
 
 
@@ -111,7 +111,8 @@ def classify_command(
         return
     if not mosaics or catalog is None:
         raise StarclassError("give the mosaics and --catalog, or a cutout folder with --stamps")
-    table = read_catalog(catalog, allow_empty=True)
+    # ra, dec without x, y is placed through the mosaics' WCS once they are read
+    table = read_catalog(catalog, allow_empty=True, require_xy=False)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog} has no candidates: nothing to classify")
     _check_votes(table, votes, label_columns, f"--catalog {catalog}")  # before the model is even loaded
@@ -123,6 +124,7 @@ def classify_command(
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"))
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+    table = place_rows(table, mos, catalog)
     # named here, by id, rather than counted among "no usable stamp" after the classification
     check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",
                    action="classify")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import check_on_image, command, echo
+from starclass.cli._app import check_on_image, command, echo, place_rows
 from starclass.errors import StarclassError
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
@@ -132,7 +132,8 @@ def cutouts(
             raise StarclassError(f"{exc}. For several fields give one --catalog per mosaics folder (in the same "
                                  "order) or a fields list (--fields FILE)") from None
         raise
-    table = read_catalog(catalog, allow_empty=True)
+    # ra, dec without x, y: placed through the mosaics' WCS
+    table = place_rows(read_catalog(catalog, allow_empty=True, require_xy=False), mset, catalog)
     if len(table) == 0:
         raise StarclassError(f"catalogue {catalog}: no candidates, nothing to cut")
     check_on_image(table, mset.shape, catalog, consequence="their stamps are flagged ok=False", action="cut")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import command, echo, place_rows
 from starclass.errors import StarclassError
 
 
@@ -131,12 +131,13 @@ def detect_command(
     apcorr = parse_apcorr(aperture_correction)
     ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower())
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
-    truth_table = read_catalog(truth) if truth is not None else None
+    # ra, dec without x, y: placed through the mosaics' WCS
+    truth_table = place_rows(read_catalog(truth, require_xy=False), ms, truth) if truth is not None else None
     if truth_table is not None:
         check_truth(truth_table, ms.v_band, truth)  # before the detection, not after it
 
     if positions is not None:
-        given = read_catalog(positions)
+        given = place_rows(read_catalog(positions, require_xy=False), ms, positions)
         # named by its option and file here: measure() called it "table" ("table: positions off the image")
         positions_of(given, tuple(ms.shape), what=f"--positions {positions}")
         found = measure(

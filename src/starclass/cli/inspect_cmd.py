@@ -61,6 +61,10 @@ def _report_export(out, path: Path) -> None:
              f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")
         if agr.get("vs_mode_note"):
             echo(f"  ({agr['vs_mode_note']})")  # on what it was computed: only candidates with 3+ labels
+    renamed = out.meta.get("catalogue_columns_renamed") or {}
+    if renamed:
+        echo("the catalogue's own " + ", ".join(f"{a} is kept as {b}" for a, b in renamed.items())
+             + " (the export fills those names from the labels)")
     for pair in agr.get("inspectors", []):
         weighted = (f", weighted kappa {_fmt(pair['kappa_linear'])} (linear) / "
                     f"{_fmt(pair['kappa_quadratic'])} (quadratic)" if "kappa_linear" in pair else "")
@@ -226,7 +230,7 @@ def inspect_command(
             check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
             check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
             check_distinct_outputs([("--export", export), ("--summary", summary)])
-            out = export_labels(engine, dataset, read_candidates(cat_path), export,
+            out = export_labels(engine, dataset, read_candidates(cat_path, require_xy=False), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
             _report_export(out, export)

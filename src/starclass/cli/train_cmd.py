@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from starclass.cli._app import check_on_image, command, echo
+from starclass.cli._app import check_on_image, command, echo, place_rows
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
@@ -401,7 +401,8 @@ def train_command(
             catalogs = [labels]  # the votes table is the catalogue (a stamp store has its own)
         if not stamp_list and not catalogs:
             raise StarclassError("give the labelled catalogue (--catalog)")
-        table = read_catalog(catalogs[0]) if catalogs else None
+        # with mosaics, ra, dec without x, y is placed through their WCS below
+        table = read_catalog(catalogs[0], require_xy=bool(stamp_list)) if catalogs else None
         if table is not None and len(table) == 0:
             raise StarclassError(f"catalogue {catalogs[0]} has no rows")
         if use_votes:
@@ -414,6 +415,7 @@ def train_command(
         mos = None
         if not stamp_list:
             mos = _read_field_mosaics(cfg, mosaics)
+            table = place_rows(table, mos, catalogs[0])
             check_on_image(table, mos.shape, catalogs[0], consequence="they are left out of training",
                            action="train on")
             echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
@@ -503,10 +505,11 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True)
 
     parts = []
     for spec in specs:
-        table = read_catalog(spec.catalog)
+        table = read_catalog(spec.catalog, require_xy=False)
         if len(table) == 0:
             raise StarclassError(f"field {spec.name}: catalogue {spec.catalog} has no rows")
         mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})")
+        table = place_rows(table, mos, spec.catalog)
         check_on_image(table, mos.shape, spec.catalog, consequence="they are left out of training",
                        action="train on")
         echo(f"field {spec.name}: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "

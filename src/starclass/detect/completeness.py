@@ -97,7 +97,9 @@ def completeness(
     band = band.lower()
     mcol = mag_true_col(band) if mag_true_col(band) in truth.colnames else mag_col(band)
     if mcol not in truth.colnames:
-        raise StarclassError(f"truth catalogue has no 'mag_true_{band}' or 'mag_{band}' column")
+        have = sorted(c for c in truth.colnames if c.startswith("mag_"))
+        raise StarclassError(f"truth catalogue has no 'mag_true_{band}' or 'mag_{band}' column (its magnitude "
+                             f"columns: {', '.join(have) or 'none'})")
     sel = np.ones(len(truth), dtype=bool)
     if classes is not None:
         if CLASS_REF not in truth.colnames:

@@ -9,7 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 
-__all__ = ["fig_mean_maps", "fig_overlays", "fig_profiles", "save_png"]
+# here, not in this module: the report's figures wrap their titles too, and report must not import
+# explain (whose package imports torch)
+from starclass.report.figures import fit_titles, panel_width, wrap_title
+
+__all__ = ["fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
 
 def save_png(fig, path, dpi: int = 100) -> None:
@@ -43,8 +47,18 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     key = np.where(np.asarray(class_ref) > 0, class_ref, class_pred)
     classes = [c for c in names if np.any(key == c)]
     ncol = max(1, per_class)
-    fig, axes = plt.subplots(max(1, len(classes)), ncol, figsize=(1.7 * ncol, 1.9 * max(1, len(classes)) + 0.4),
-                             squeeze=False)
+    panel_w, size = 1.7, 7
+    titles: dict[tuple[int, int], str] = {}
+    for i, c in enumerate(classes):
+        for j, k in enumerate(np.flatnonzero(key == c)[:per_class]):
+            pred = names.get(int(class_pred[k]), f"class {int(class_pred[k])}")
+            ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {pred}")
+            titles[i, j] = f"{names[c]}{ok}"
+    # room above each row for its longest title once wrapped (fit_titles wraps them as drawn)
+    width = panel_width(panel_w * ncol, ncol)
+    extra = max([wrap_title(t, width, size).count("\n") for t in titles.values()] or [0]) * size * 1.25 / 72
+    fig, axes = plt.subplots(max(1, len(classes)), ncol,
+                             figsize=(panel_w * ncol, (1.9 + extra) * max(1, len(classes)) + 0.4), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for i, c in enumerate(classes):
@@ -52,10 +66,9 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
             ax = axes[i, j]
             ax.imshow(_stretch(images[k]), cmap="gray", origin=origin)
             ax.imshow(maps[k], cmap="jet", alpha=0.45, origin=origin, vmin=0, vmax=1)
-            pred = names.get(int(class_pred[k]), f"class {int(class_pred[k])}")
-            ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {pred}")
-            ax.set_title(f"{names[c]}{ok}", fontsize=7)
-    fig.suptitle(title, fontsize=10)
+            ax.set_title(titles[i, j], fontsize=size)
+    fig.suptitle(wrap_title(title, panel_w * ncol, 10), fontsize=10)
+    fit_titles(fig)
     return fig
 
 
@@ -81,7 +94,8 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
             ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=max(1e-6, float(mean.max())))
             ax.set_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", fontsize=7)
             ax.axis("off")
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(wrap_title(title, 2.3 * len(classes), 10), fontsize=10)
+    fit_titles(fig)
     return fig
 
 
@@ -106,6 +120,6 @@ def fig_profiles(profiles: Table, names: dict[int, str], title: str):
         ax.set_xlabel("radius [arcsec]" if use_arcsec else "radius [px]")
         ax.set_ylabel(f"mean {m}")
         ax.legend(fontsize=7)
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(wrap_title(title, 3.4 * max(1, len(methods)), 10), fontsize=10)
     fig.tight_layout()
     return fig

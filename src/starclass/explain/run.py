@@ -40,7 +40,15 @@ from astropy.table import Table
 from starclass.errors import StarclassError
 from starclass.explain.maps import MIN_MAP_SIZE, LayerChoice, cam, choose_layer, guided_backprop, normalise_maps
 from starclass.io.atomic import atomic_dir
-from starclass.io.cutout_folders import is_cutout_source, label_classes, read_cutout_folder
+from starclass.io.cutout_folders import (
+    MIXED,
+    common_origin,
+    drawing_origin,
+    figure_origin,
+    is_cutout_source,
+    label_classes,
+    read_cutout_folder,
+)
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.schema import CLASS_PRED, CLASS_REF
 from starclass.science.gradcam import gradcam, radial_profile
@@ -63,8 +71,13 @@ class ExplainStamps:
     names: list[str]
     name_column: str
     source: str
-    #: where row 0 is drawn: "upper" for cutout files (as stored), "lower" for stamps of FITS mosaics (y up)
-    origin: str = "upper"
+    #: where row 0 of each stamp is drawn (:func:`starclass.io.cutout_folders.drawing_origin`): "upper"
+    #: for PNG/JPEG/NPY cutouts (as stored), "lower" for FITS cutouts and stamps of FITS mosaics (y up)
+    origins: list[str] = field(default_factory=list)
+
+    def origin(self, rows) -> str:
+        """The common origin of ``rows`` (``"mixed"`` when they differ; ``"upper"`` without origins)."""
+        return common_origin(self.origins[int(i)] for i in rows) if self.origins else "upper"
 
 
 @dataclass
@@ -131,7 +144,7 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         ref = (label_classes(cut, cfg.label_map, allow_empty=True) if cut.labels is not None
                else np.zeros(len(cut), int))
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
-                             str(cut.source))
+                             str(cut.source), origins=list(cut.origins))
     if label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
@@ -155,8 +168,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         ref = np.where(np.isfinite(raw), raw, 0).astype(int)
     names = ([str(v) for v in np.asarray(store.table["id"])[rows]] if "id" in store.table
              else [str(i) for i in rows])
-    # a stamp store is cut from FITS mosaics, whose y axis points up (as DS9 and inspect show them)
-    return ExplainStamps(np.asarray(inputs, np.float32), ref, names, "id", str(src), origin="lower")
+    return ExplainStamps(np.asarray(inputs, np.float32), ref, names, "id", str(src),
+                         origins=[drawing_origin(src)] * len(rows))
 
 
 def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
@@ -319,6 +332,12 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
                          min_size=min_size, layer=layer, pixel_scale=float(cfg.pixel_scale or 1.0))
     names = [st.names[i] for i in rows]
+    # one origin per figure: the explained stamps' own, or as stored when the folder mixes them
+    image_origin = st.origin(rows)
+    origin = figure_origin(image_origin)
+    if image_origin == MIXED:
+        res.notes.append("the cutouts mix FITS (y up) and PNG/JPEG/NPY (row 0 at the top) files: the figures "
+                         "draw every stamp as stored, row 0 at the top (FITS cutouts appear upside down)")
     stamp_tab = Table({"index": rows, st.name_column: names, CLASS_REF: res.class_ref, CLASS_PRED: res.class_pred,
                        "prob_pred": res.prob_pred})
     info: dict[str, Any] = {
@@ -331,8 +350,9 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
                                                  "last_conv_map_size": list(res.layer.last_size),
                                                  "reason": res.layer.reason},
         "cam_map_size": None if res.cam_size is None else list(res.cam_size),
-        # how the figures draw the stamps: cutout files as stored (row 0 at the top), mosaic stamps y up
-        "image_origin": st.origin,
+        # how the figures draw the stamps: PNG/JPEG/NPY as stored (row 0 at the top), FITS and mosaic
+        # stamps y up; "mixed": a folder of both, drawn as stored
+        "image_origin": image_origin,
     }
     image = st.inputs[rows][:, 0]
     title = f"{cfg.name}: {getattr(net, 'architecture', '?')}"
@@ -349,10 +369,10 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         for method, mm in res.maps.items():
             figs.append((f"overlays_{method}.png",
                          fig_overlays(image, mm, res.class_ref, res.class_pred, names_of, per_class,
-                                      f"{title}: {method}", origin=st.origin)))
+                                      f"{title}: {method}", origin=origin)))
         if res.maps and res.groups:
             figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of, f"{title}: mean maps",
-                                                        origin=st.origin)))
+                                                        origin=origin)))
             figs.append(("profiles.png", fig_profiles(res.profiles, names_of, f"{title}: radial profiles")))
         for name, fig in figs:
             save_png(fig, tmp / "figures" / name)

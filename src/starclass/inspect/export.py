@@ -149,6 +149,46 @@ def consensus_of(engine, dataset: str, ids: list[str] | None = None, *,
     return table, summary
 
 
+#: Suffix of a catalogue column kept beside the export's column of the same name.
+CATALOGUE_SUFFIX = "_catalogue"
+
+
+def catalogue_column_names(catalogue: list[str], labels: list[str]) -> dict[str, str]:
+    """New names for the catalogue's columns that the exported label columns would replace.
+
+    Each such column (every one of ``labels`` but ``id``) becomes ``<name>_catalogue``, or
+    ``<name>_catalogue_2``, ... when that name is taken (a catalogue exported before).
+
+    Parameters
+    ----------
+    catalogue : list of str
+        The candidate catalogue's columns.
+    labels : list of str
+        The columns the export adds (:func:`consensus_of`).
+
+    Returns
+    -------
+    dict
+        Old name -> new name, in the catalogue's column order (empty when nothing collides).
+
+    Examples
+    --------
+    >>> catalogue_column_names(["id", "x", "class_mean", "class_mean_catalogue"], ["id", "class_mean", "tie"])
+    {'class_mean': 'class_mean_catalogue_2'}
+    """
+    taken = set(catalogue) | set(labels)
+    out: dict[str, str] = {}
+    for name in catalogue:
+        if name == "id" or name not in labels:
+            continue
+        new, k = f"{name}{CATALOGUE_SUFFIX}", 2
+        while new in taken:
+            new, k = f"{name}{CATALOGUE_SUFFIX}_{k}", k + 1
+        taken.add(new)
+        out[name] = new
+    return out
+
+
 def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
                   include_unlabelled: bool = False, summary_path: str | Path | None = None,
                   scheme: LabelScheme | str | None = None, cluster_cut: int | None = None,
@@ -158,8 +198,10 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     Parameters
     ----------
     catalogue
-        The candidate catalogue (its ``id`` joins the labels); its own ``class_ref``,
-        ``subclass`` and ``class_h<k>`` columns are replaced.
+        The candidate catalogue (its ``id`` joins the labels); its own columns of the names
+        the labels fill (``class_ref``, ``class_mean``, ``subclass``, ``class_h<k>``, ...) are
+        kept as ``<name>_catalogue`` (:func:`catalogue_column_names`; ``meta
+        ['catalogue_columns_renamed']`` lists them).
     include_unlabelled
         Keep candidates nobody labelled (``class_ref`` 0); default: only labelled ones.
     summary_path
@@ -185,9 +227,11 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     if len(table) == 0:
         raise StarclassError(f"no labels to export for dataset {dataset!r}")
     cat = catalogue.copy()
-    drop = [c for c in cat.colnames if c in table.colnames and c != "id"]
-    if drop:
-        cat.remove_columns(drop)
+    # the catalogue's own values of a column the labels fill (a truth class_ref, a class_mean of an
+    # earlier export) were dropped without a word: kept under another name, and said so
+    renamed = catalogue_column_names(cat.colnames, table.colnames)
+    for old, new in renamed.items():
+        cat.rename_column(old, new)
     cat["_key"] = ids
     cat["_order"] = np.arange(len(cat))
     cons = table.copy()
@@ -203,6 +247,8 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     if "vs_mode_note" in summary:
         out.meta["agreement"]["vs_mode_note"] = summary["vs_mode_note"]  # what vs_mode_* were computed on
     out.meta["labels_dataset"] = dataset
+    if renamed:
+        out.meta["catalogue_columns_renamed"] = renamed
 
     # one set: both are written under hidden temporary names and renamed into place together, so
     # an interrupt while the summary was written no longer leaves the catalogue alone in place

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
-from starclass.io.catalog import read_catalog
+from starclass.io.catalog import place_on_mosaics, read_catalog
 from starclass.io.mosaic import is_weight_file, read_mosaics
 from starclass.schema import CLASS_PRED, mag_col
 from starclass.stamps.extract import off_image, off_image_message
@@ -267,10 +267,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         raise StarclassError(f"no candidate catalogue in {d}: expected one of {', '.join(CATALOGUE_NAMES)} "
                              "or --catalogue")
     pred_path = find_file(d, predictions, PREDICTION_NAMES, "predictions")
-    table = read_candidates(cat_path)
-    for c in ("id", "x", "y"):
-        if c not in table.colnames:
-            raise StarclassError(f"catalogue {cat_path}: no column {c!r}")
+    # ra, dec without x, y: placed through the mosaics' WCS once they are read (below)
+    table = read_candidates(cat_path, require_xy=False)
     ids = [str(v) for v in table["id"]]
     if len(set(ids)) != len(ids):
         raise StarclassError(f"catalogue {cat_path}: ids are not unique")
@@ -281,6 +279,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         raise StarclassError(f"no FITS mosaics (*.fits) in {d}")
     images = [p for p in images if not is_weight_file(p)]
     mosaics = read_mosaics(images, require_zeropoint=False)
+    table = place_on_mosaics(table, mosaics, cat_path)
     off = off_image(np.asarray(table["x"], float), np.asarray(table["y"], float), mosaics.shape)
     if off.any():
         # as classify and cutouts name them: a catalogue of another field was served as blank pictures

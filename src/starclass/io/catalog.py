@@ -834,6 +834,67 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     return table
 
 
+def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Table:
+    """Pixel positions for a catalogue that gives only ``ra``, ``dec``, through the mosaics' WCS.
+
+    Commands that cut or measure stamps (``cutouts``, ``classify``, ``calibrate``, ``train``,
+    ``detect --positions/--truth``) read the catalogue with ``require_xy=False`` and call this
+    once the mosaics are read: a table with ``x``, ``y`` is returned as it is; one with only
+    ``ra``, ``dec`` gets 0-based ``x``, ``y`` from the mosaics' celestial WCS (``meta
+    ["xy_from_wcs"]`` True).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A catalogue read by :func:`read_catalog`.
+    mosaics : MosaicSet
+        The field's mosaics (their ``wcs`` and ``paths``).
+    path : path, optional
+        The catalogue's file, named in messages.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table`` with ``x``, ``y``.
+
+    Raises
+    ------
+    StarclassError
+        No ``x``, ``y`` and no ``ra``, ``dec``; or only ``ra``, ``dec`` and mosaics without a
+        celestial WCS (the mosaics' files are named).
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> from types import SimpleNamespace
+    >>> w = WCS(naxis=2)
+    >>> w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    >>> w.wcs.crval, w.wcs.crpix, w.wcs.cdelt = [10.0, 20.0], [51.0, 51.0], [-1e-5, 1e-5]
+    >>> t = place_on_mosaics(Table({"id": [1], "ra": [10.0], "dec": [20.0]}), SimpleNamespace(wcs=w, paths={}))
+    >>> round(float(t["x"][0]), 6), round(float(t["y"][0]), 6)
+    (50.0, 50.0)
+    """
+    if "x" in table.colnames and "y" in table.colnames:
+        return table
+    where = f" {path}" if path is not None else ""
+    missing = "x" if "x" not in table.colnames else "y"
+    if missing == "y" or "y" in table.colnames:
+        # one of the two: placing the rows would replace the given one without a word
+        raise StarclassError(f"catalogue{where} has {'x' if missing == 'y' else 'y'} but no {missing!r} "
+                             f"(columns: {_short_cols(table)})")
+    if not ("ra" in table.colnames and "dec" in table.colnames):
+        raise StarclassError(f"required column {missing!r} missing in catalogue{where} (and no ra, dec to place "
+                             f"its rows with; columns: {_short_cols(table)})")
+    wcs = getattr(mosaics, "wcs", None)
+    if wcs is None:
+        files = ", ".join(str(p) for p in dict(getattr(mosaics, "paths", {}) or {}).values()) or "the mosaics"
+        raise StarclassError(
+            f"catalogue{where} gives ra, dec but no x, y, and the mosaics ({files}) have no celestial WCS "
+            "(no CTYPE1/CTYPE2 RA/DEC in their FITS headers) to place them with: add 0-based pixel columns x, "
+            "y to the catalogue, or use mosaics whose headers carry the WCS")
+    return validate_catalog(table, path, allow_empty=True, wcs=wcs)
+
+
 def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None = None,
                    margin: float = 0.0) -> None:
     """Error naming the first row whose (x, y) lies off an image of ``shape`` = (ny, nx)."""

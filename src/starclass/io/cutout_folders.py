@@ -38,6 +38,12 @@ so nothing more is assumed here: the task's normalisation (``m31-real``: a robus
 z-score, median and MAD-sigma of the stamp) then puts every stamp on a common scale.
 Alpha channels are dropped.
 
+**Orientation.** Row 0 of a PNG, JPEG or NPY array is the top of the picture (as any image
+viewer and matplotlib's default show it); row 0 of a FITS image is the bottom (y up, as DS9
+shows it). Pixels are kept as stored (the network sees them so); only figures differ:
+:func:`drawing_origin` is the one rule every figure of cutouts follows, and
+:attr:`CutoutSet.origins` carries it per row.
+
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
 truncated image, a non-square image, sizes or channel counts that differ between images, a
@@ -67,6 +73,15 @@ IMAGE_SUFFIXES: dict[str, str] = {
     ".fits.fz": "fits", ".fit.fz": "fits", ".fz": "fits",
     ".npy": "npy",
 }
+
+#: Where a figure draws row 0 of an image, by format (matplotlib's ``origin``): FITS is y up.
+_ORIGIN_OF_FORMAT: dict[str, str] = {"fits": "lower", "png": "upper", "jpeg": "upper", "npy": "upper"}
+
+#: Suffixes of an HDF5 stamp store (``starclass cutouts``): stamps cut from FITS mosaics.
+STAMP_STORE_SUFFIXES = (".h5", ".hdf5")
+
+#: :func:`common_origin` of a set whose images do not share one origin.
+MIXED = "mixed"
 
 #: An NPY array (A, B, C) with C at most this and A larger is read channels last (H, W, C).
 _MAX_LAST_CHANNELS = 4
@@ -112,9 +127,21 @@ class CutoutSet:
     root: Path = Path(".")
     source: Path = Path(".")
     lines: list[int] | None = None
+    #: :func:`drawing_origin` of each row's file(s) (``"mixed"`` for a row whose band files differ)
+    origins: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
+
+    def origin(self, rows=None) -> str:
+        """The one origin of ``rows`` (default: all), or ``"mixed"``; see :func:`common_origin`.
+
+        A set built without origins (by hand, in Python) is taken as stored arrays, ``"upper"``.
+        """
+        if not self.origins:
+            return "upper"
+        picked = self.origins if rows is None else [self.origins[int(i)] for i in np.atleast_1d(rows)]
+        return common_origin(picked)
 
     def where(self, i: int) -> str:
         """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
@@ -170,6 +197,72 @@ _PIXEL_KINDS = "biuf"
 #: Words for the other kinds, in the message that refuses them.
 _KIND_WORDS = {"U": "text", "S": "bytes (text)", "O": "Python objects", "c": "complex numbers",
                "M": "dates", "m": "time intervals", "V": "records (a structured array)"}
+
+
+def drawing_origin(path: str | os.PathLike) -> str:
+    """Where a figure draws row 0 of an image file or stamp store: ``"upper"`` or ``"lower"``.
+
+    The one rule for every figure of stamps (``explain``, the report's Grad-CAM and gallery of
+    mistakes): PNG, JPEG and NPY cutouts are drawn as stored, row 0 at the top (as image
+    viewers show them); FITS cutouts and the stamps of an HDF5 stamp store (cut from FITS
+    mosaics) are drawn y up, row 0 at the bottom (as DS9 and ``starclass inspect`` show them).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An image file (told by its suffix, see :data:`IMAGE_SUFFIXES`) or a stamp store
+        (``.h5``, ``.hdf5``).
+
+    Returns
+    -------
+    str
+        matplotlib's ``origin``: ``"upper"`` or ``"lower"``.
+
+    Raises
+    ------
+    StarclassError
+        Neither an image suffix nor a stamp store's.
+
+    Examples
+    --------
+    >>> drawing_origin("cut/a.png"), drawing_origin("cut/a.npy"), drawing_origin("cut/a.fits.gz")
+    ('upper', 'upper', 'lower')
+    >>> drawing_origin("stamps.h5")
+    'lower'
+    """
+    fmt = image_format(path)
+    if fmt is not None:
+        return _ORIGIN_OF_FORMAT[fmt]
+    if Path(path).suffix.lower() in STAMP_STORE_SUFFIXES:
+        return "lower"
+    raise StarclassError(f"{path}: neither an image file ({', '.join(sorted(IMAGE_SUFFIXES))}) nor a stamp "
+                         f"store ({', '.join(STAMP_STORE_SUFFIXES)}): no orientation to draw it with")
+
+
+def common_origin(origins) -> str:
+    """The origin shared by every entry of ``origins``, or ``"mixed"`` (also for an empty one).
+
+    Examples
+    --------
+    >>> common_origin(["lower", "lower"]), common_origin(["upper", "lower"])
+    ('lower', 'mixed')
+    """
+    seen = set(origins)
+    return seen.pop() if len(seen) == 1 else MIXED
+
+
+def figure_origin(origin: str) -> str:
+    """matplotlib's ``origin`` for a figure of stamps whose :func:`common_origin` is ``origin``.
+
+    A figure has one origin: a set that mixes orientations is drawn as its arrays are stored,
+    row 0 at the top (the frame the network saw); whoever draws it says so.
+
+    Examples
+    --------
+    >>> figure_origin("lower"), figure_origin("mixed")
+    ('lower', 'upper')
+    """
+    return origin if origin in ("upper", "lower") else "upper"
 
 
 def _scale_integers(a: np.ndarray) -> np.ndarray:
@@ -455,9 +548,12 @@ def read_cutout_folder(
 
     seen: dict[Path, int] = {}
     images: list[np.ndarray] = []
+    origins: list[str] = []
     first_shape: tuple[int, ...] | None = None
     for i, row in enumerate(rows):
         planes = []
+        origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
+                                     if image_format(row.get(col) or "") is not None))
         for col in file_cols:
             rel = (row.get(col) or "").strip()
             if not rel:
@@ -516,7 +612,8 @@ def read_cutout_folder(
     if labels is not None and group_column is not None:
         _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
-                     groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines)
+                     groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
+                     origins=origins)
 
 
 def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src: Path,

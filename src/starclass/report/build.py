@@ -35,7 +35,7 @@ from starclass.evaluate.metrics import class_array
 from starclass.evaluate.task import EvalTask
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
-from starclass.io.cutout_folders import cutout_rows, read_cutout_folder
+from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
@@ -403,6 +403,14 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
     return out
 
 
+def _origin_caption(image_origin: str) -> str:
+    """How a figure of stamps is drawn (:func:`starclass.io.cutout_folders.drawing_origin`), in words."""
+    return {"upper": "Images as stored (row 0 at the top).",
+            "lower": "FITS images (stamps cut from mosaics, or FITS cutouts) drawn y up, as DS9 shows them."}.get(
+        image_origin, "The cutouts mix FITS (y up) and PNG/JPEG/NPY files: all are drawn as stored, row 0 at the "
+                      "top, so the FITS ones appear upside down.")
+
+
 def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int, str] | None = None
                      ) -> Section | None:
     """Grad-CAM of (network, stamps [N, B, S, S], classes), or None.
@@ -429,14 +437,13 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
     order = np.concatenate([np.flatnonzero(classes == k)[:2] for k in np.unique(classes)])
     show = stamps[order].mean(axis=1)
     names = {int(k): str(v) for k, v in (class_names or {}).items()}
-    origin = getattr(inputs, "origin", "lower")
+    image_origin = getattr(inputs, "origin", "lower")
     s.figure("gradcam", F.fig_gradcam(show, maps[order], [f"pred {names.get(int(c), f'class {c}')}"
                                                           for c in classes[order]], avg, prof,
-                                      "Grad-CAM of the last convolutional layer", names=names, origin=origin),
+                                      "Grad-CAM of the last convolutional layer", names=names,
+                                      origin=figure_origin(image_origin)),
              "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
-             "Bottom: mean map per predicted class and radial profiles. "
-             + ("Images as stored (row 0 at the top), as in the gallery of mistakes." if origin == "upper"
-                else "Stamps cut from the mosaics, y up (as DS9 shows them)."))
+             "Bottom: mean map per predicted class and radial profiles. " + _origin_caption(image_origin))
     rows = [(int(k), float(ri), float(pi)) for k, (r, p) in prof.items() for ri, pi in zip(r, p)]
     s.table("gradcam_profiles", Table(rows=rows, names=("class", "radius_px", "mean_gradcam")),
             "Radial profiles of the mean maps.")
@@ -515,9 +522,10 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
     images = cutouts.images[where].mean(axis=1)
     titles = [f"true {names.get(int(r), r)}\npred {names.get(int(p), p)} ({q:.2f})"
               for r, p, q in zip(worst[CLASS_REF], worst[CLASS_PRED], worst["prob_pred"])]
+    image_origin = cutouts.origin(where)
     s.text(f"The {len(worst)} wrong predictions with the highest probability of the predicted class, "
-           f"from {cutouts.source} (images as stored; the mean over channels when there are several).")
-    s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes"),
+           f"from {cutouts.source} (the mean over channels when there are several). " + _origin_caption(image_origin))
+    s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin)),
              "True and predicted class; in brackets the probability of the predicted class.")
     s.table("mistakes", worst, "The same rows: row of the classified output, file, label, classes, probability.")
     return s

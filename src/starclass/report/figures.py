@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 
 import matplotlib
 
@@ -297,14 +298,69 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
     return fig
 
 
+#: Average glyph width in units of the font size (DejaVu Sans, mixed lower case: about 0.55; 0.6
+#: leaves a margin so a wrapped line stays inside its panel).
+_GLYPH_WIDTH = 0.6
+
+
+def wrap_title(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points.
+
+    Class names such as ``symmetric cluster -> compact association`` ran into the next panel.
+    Existing line breaks are kept; words longer than a line are split.
+
+    Examples
+    --------
+    >>> print(wrap_title("symmetric cluster -> compact association", 1.7, 7))
+    symmetric cluster -> compact
+    association
+    >>> wrap_title("cool core ok", 1.7, 7)
+    'cool core ok'
+    """
+    chars = max(4, int(width_in * 72 / (_GLYPH_WIDTH * fontsize)))
+    return "\n".join("\n".join(textwrap.wrap(line, chars, break_on_hyphens=False) or [""])
+                     for line in str(text).split("\n"))
+
+
+def panel_width(fig_width: float, ncol: int) -> float:
+    """Width in inches of one of ``ncol`` panels side by side (matplotlib's default margins, gaps)."""
+    p = matplotlib.rcParams
+    share = p["figure.subplot.right"] - p["figure.subplot.left"]
+    return fig_width * share / (ncol + p["figure.subplot.wspace"] * (ncol - 1))
+
+
+def fit_titles(fig) -> None:
+    """Wrap every panel title of ``fig`` to the width its panel is drawn with.
+
+    A panel holding an image is narrower than its share of the figure (margins, gaps, square
+    pixels), so the width is measured on the drawn figure, not guessed from the figure size.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots(figsize=(1.5, 1.5))
+    >>> _ = ax.set_title("symmetric cluster -> compact association", fontsize=7)
+    >>> fit_titles(fig)
+    >>> ax.get_title().count("\\n") >= 1
+    True
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        t = ax.title
+        if t.get_text():
+            width_in = ax.get_window_extent(renderer).width / fig.dpi
+            t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower"):
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
 
     ``labels`` title the examples; ``names`` (class -> name) title the mean maps and the
-    profiles' legend (``class <k>`` where missing). ``origin`` is where row 0 is drawn:
-    ``"upper"`` for cutout files (as stored, like :func:`fig_gallery`), ``"lower"`` for stamps
-    cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
+    profiles' legend (``class <k>`` where missing); long titles are wrapped to their panels.
+    ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
+    ``"upper"`` for PNG/JPEG/NPY cutouts (as stored, like :func:`fig_gallery`), ``"lower"`` for
+    FITS cutouts and stamps cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
 
     Examples
     --------
@@ -341,11 +397,15 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     ax.set_ylabel("mean Grad-CAM")
     ax.legend(fontsize=7)
     fig.suptitle(title, fontsize=11)
+    fit_titles(fig)  # "mean, compact association" ran into the next panel
     return fig
 
 
-def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8):
-    """A grid of cutouts ``[N, H, W]`` with one title each (image orientation: row 0 at the top).
+def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 8, *, origin: str = "upper"):
+    """A grid of cutouts ``[N, H, W]`` with one title each.
+
+    ``origin`` is where row 0 is drawn (:func:`starclass.io.cutout_folders.drawing_origin`):
+    ``"upper"`` for PNG/JPEG/NPY files as stored, ``"lower"`` for FITS (y up).
 
     Examples
     --------
@@ -360,12 +420,13 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     for ax in axes.ravel()[n:]:
         fig.delaxes(ax)
     for ax, img, t in zip(axes.ravel(), images, titles):
-        # files are shown as stored (PNG rows run top to bottom), each on its own grey scale
+        # each on its own grey scale
         lo, hi = np.nanpercentile(img, [0.5, 99.5]) if np.isfinite(img).any() else (0.0, 1.0)
-        ax.imshow(img, cmap="gray", origin="upper", vmin=lo, vmax=hi if hi > lo else lo + 1)
+        ax.imshow(img, cmap="gray", origin=origin, vmin=lo, vmax=hi if hi > lo else lo + 1)
         ax.set_title(t, fontsize=7)
         ax.axis("off")
     fig.suptitle(title, fontsize=11)
+    fit_titles(fig)
     return fig
 
 

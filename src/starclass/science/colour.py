@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
-from starclass.bands import ubvi_bands
+from starclass.bands import role_hint, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
 from starclass.science.ssp import distance_modulus
@@ -61,10 +61,17 @@ def colours(table: Table, bands: list[str] | None = None) -> tuple[np.ndarray, n
     The U, B, V, I bands are picked from the table's ``mag_<band>`` columns by
     :func:`starclass.bands.ubvi_bands` (F336W, F438W or F435W, F555W or F606W, F814W).
     """
-    roles = ubvi_bands(bands or bands_in(table))
-    missing = [r.upper() for r, b in roles.items() if b is None]
+    have = list(bands or bands_in(table))
+    roles = ubvi_bands(have)
+    missing = [r for r, b in roles.items() if b is None]
     if missing:
-        raise StarclassError(f"catalogue lacks a band for {', '.join(missing)}: no U-B vs V-I diagram possible")
+        # which bands it has, and which would do: "lacks a band for U, B, V, I" on a table with
+        # f555w and f814w truth magnitudes (mag_true_*) left the user guessing
+        true_only = sorted(c[len("mag_true_"):] for c in table.colnames if c.startswith("mag_true_"))
+        has = (f"its magnitude bands (mag_<band>): {', '.join(have) if have else 'none'}"
+               + (f"; truth magnitudes (mag_true_<band>, not used here): {', '.join(true_only)}" if true_only else ""))
+        raise StarclassError(f"catalogue lacks a band for {', '.join(r.upper() for r in missing)} "
+                             f"({role_hint(missing)}); {has}: no U-B vs V-I diagram possible")
     u, b, v, i = (_mag(table, roles[r]) for r in ("u", "b", "v", "i"))
     return u - b, v - i, v
 

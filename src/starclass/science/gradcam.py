@@ -147,8 +147,9 @@ class GradcamInputs:
     inputs: np.ndarray
     classes: np.ndarray
     model_classes: tuple[int, ...]
-    #: where the figures draw row 0: "lower" for stamps cut from FITS mosaics (y up), "upper" for
-    #: cutout files (as stored, as the report's gallery of mistakes shows them)
+    #: where the figures draw row 0 (:func:`starclass.io.cutout_folders.drawing_origin`): "lower" for
+    #: stamps cut from FITS mosaics and FITS cutouts (y up), "upper" for PNG/JPEG/NPY cutouts (as
+    #: stored), "mixed" for a folder of both (drawn as stored)
     origin: str = "lower"
 
     def __iter__(self):
@@ -253,7 +254,9 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
     rows = np.sort(np.concatenate(picks))
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
     inputs = cutout_inputs(cutouts.images[where[rows]], loaded.config)
-    return GradcamInputs(loaded.members[0], inputs, pred[rows], tuple(loaded.classes), origin="upper")
+    # drawn by the cutout files' own rule (starclass.io.cutout_folders.drawing_origin): FITS y up
+    return GradcamInputs(loaded.members[0], inputs, pred[rows], tuple(loaded.classes),
+                         origin=cutouts.origin(where[rows]))
 
 
 def class_average_maps(maps: np.ndarray, classes: np.ndarray, labels=(1, 2, 3, 4)) -> dict[int, np.ndarray]:

@@ -25,7 +25,7 @@ from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
 from starclass.schema import mag_col
-from starclass.science.ssp import load_ssp
+from starclass.science.ssp import load_ssp, ssp_bands
 
 
 @dataclass
@@ -242,7 +242,8 @@ def mass_limit(log_age: float, abs_mag_limit: float, *, band: str = "f555w") -> 
     ssp = load_ssp()
     col = mag_col(band)
     if col not in ssp.colnames:
-        raise StarclassError(f"the SSP model has no Vega magnitude for band {band}")
+        raise StarclassError(f"the SSP model has no Vega magnitude for band {band}; it has "
+                             f"{', '.join(ssp_bands(ssp))}")
     la = np.asarray(ssp["log_age"], float)
     if not la.min() <= log_age <= la.max():
         raise StarclassError(f"log age {log_age} is outside the SSP model ({la.min():.2f}-{la.max():.2f})")

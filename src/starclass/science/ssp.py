@@ -33,7 +33,7 @@ import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
-from starclass.bands import BANDS, ubvi_bands
+from starclass.bands import BANDS, role_hint, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.schema import mag_col
 
@@ -107,6 +107,17 @@ def load_ssp(path: str | Path | None = None, *, redshift: float = 0.0) -> Table:
     return t
 
 
+def ssp_bands(ssp: Table) -> list[str]:
+    """The bands of an SSP table (its Vega ``mag_<band>`` columns, not ``mag_ab_<band>``), for messages.
+
+    Examples
+    --------
+    >>> ssp_bands(Table({"log_age": [6.0], "mag_f555w": [1.0], "mag_ab_f555w": [1.0], "mag_f814w": [0.5]}))
+    ['f555w', 'f814w']
+    """
+    return [c[len("mag_"):] for c in ssp.colnames if c.startswith("mag_") and not c.startswith("mag_ab_")]
+
+
 def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, float] = (1e6, 1.4e10),
               path: str | Path | None = None) -> Table:
     """U-B and V-I (Vega) of the SSP along its ages, for the U, B, V, I roles of ``bands``.
@@ -116,11 +127,13 @@ def ssp_track(bands: list[str] | tuple[str, ...], *, age_range: tuple[float, flo
     roles = ubvi_bands(list(bands))
     missing = [r for r, b in roles.items() if b is None]
     if missing:
-        raise StarclassError(f"no band for role(s) {missing} among {list(bands)}: cannot draw the SSP track")
+        raise StarclassError(f"no band for role(s) {', '.join(r.upper() for r in missing)} ({role_hint(missing)}) "
+                             f"among {', '.join(bands) or 'no bands'}: cannot draw the SSP track")
     ssp = load_ssp(path)
     for r, b in roles.items():
         if mag_col(b) not in ssp.colnames:
-            raise StarclassError(f"the SSP model has no magnitude for band {b} (role {r.upper()})")
+            raise StarclassError(f"the SSP model has no magnitude for band {b} (role {r.upper()}); it has "
+                                 f"{', '.join(ssp_bands(ssp))}")
     sel = (ssp["age"].value >= age_range[0]) & (ssp["age"].value <= age_range[1])
     s = ssp[sel]
     out = Table()

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from starclass.schema import CLASS_PRED, ID, TILE, X, Y
-from starclass.survey.work import IN_CORE, META_YAML, ORDER, meta_yaml
+from starclass.survey.work import IN_CORE, META_YAML, ORDER, with_astropy_metadata
 
 
 def reconcile(x: np.ndarray, y: np.ndarray, tile: np.ndarray, core: np.ndarray, radius: float = 1.0) -> np.ndarray:
@@ -142,8 +142,8 @@ def merge_tiles(files: Sequence[str | Path], *, detected: bool, radius: float = 
         if "n_blank" in task_meta:
             blank = table.column("blank_bands").to_pylist() if "blank_bands" in table.column_names else []
             task_meta["n_blank"] = int(sum(1 for v in blank if v))
-        keep[META_YAML] = meta_yaml(task_meta)
-    return table.replace_schema_metadata(keep)
+    # the column list and string lengths astropy's reader needs, for the merged columns
+    return with_astropy_metadata(table.replace_schema_metadata(keep), task_meta)
 
 
 def _classify_meta(tables) -> dict:

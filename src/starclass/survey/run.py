@@ -38,7 +38,7 @@ from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, rows_named
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
-from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up
+from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 1
@@ -129,7 +129,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     StarclassError
         Naming the plan file and the key or field at fault; nothing has been run.
     """
-    from starclass.io.catalog import read_catalog
+    from starclass.io.catalog import place_on_mosaics, read_catalog
     from starclass.io.mosaic import read_mosaics
     from starclass.learn.checkpoint import load_model
     from starclass.stamps import base_size
@@ -174,7 +174,12 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                                  f"its mosaics ({', '.join(mos.bands)})")
         positions = None
         if spec.positions is not None:
-            positions = _read(read_catalog, spec.positions, where, name)
+            # ra, dec without x, y: placed through the field's mosaics' WCS (as cutouts and classify do)
+            positions = _read(read_catalog, spec.positions, where, name, require_xy=False)
+            try:
+                positions = place_on_mosaics(positions, mos, spec.positions)
+            except StarclassError as exc:
+                raise StarclassError(f"{where}, field {name!r}: {exc}") from None
             _check_positions(positions, mos.shape, spec.positions, name)
             if ID not in positions.colnames:
                 positions[ID] = np.arange(1, len(positions) + 1, dtype=np.int64)
@@ -232,10 +237,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
 
 
-def _read(reader, path, where: str, name: str):
+def _read(reader, path, where: str, name: str, **kwargs):
     """A catalogue of a field, its errors prefixed with the plan and field."""
     try:
-        return reader(path, allow_empty=True)
+        return reader(path, allow_empty=True, **kwargs)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
 
@@ -555,7 +560,9 @@ def run_survey(
             part = tmp_cat / f"field={name}"
             part.mkdir()
             # the partition folder names the field: the column itself is left out of the files
-            pq.write_table(table.drop_columns([c for c in ("field",) if c in table.column_names]),
+            # astropy's reader needs the column list to match the file's columns
+            pq.write_table(with_astropy_metadata(table.drop_columns([c for c in ("field",)
+                                                                     if c in table.column_names])),
                            part / "part-0.parquet")
             entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
                                      "n_tiles": len(by_field[name]), "detected": info.detected}

@@ -253,31 +253,70 @@ def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
             arr = arr.astype(object)
         arrays[name] = pa.array(arr)
     meta = {b"starclass_units": json.dumps(units).encode()}
-    if table.meta:
-        meta[META_YAML] = meta_yaml(table.meta)
     meta.update(metadata or {})
-    return pa.table(arrays).replace_schema_metadata(meta)
+    return with_astropy_metadata(pa.table(arrays).replace_schema_metadata(meta), dict(table.meta or {}))
 
 
 #: The Parquet key under which astropy's writer keeps a table's meta (read back by read_catalog).
 META_YAML = b"table_meta_yaml"
 
 
-def meta_yaml(meta: dict[str, Any]) -> bytes:
-    """A table's meta as the YAML that astropy's Parquet writer stores and ``read_catalog`` reads back.
+def with_astropy_metadata(table, meta: dict[str, Any] | None = None):
+    """``table`` (pyarrow) with the metadata astropy's Parquet reader needs, so ``Table.read`` reads it.
 
-    Classify's meta (task, classes, merges, threshold, calibration) must reach the survey's
-    catalogues: without it ``evaluate`` guesses the task from the ``prob_<k>`` columns.
+    astropy's reader looks every column up in the ``datatype`` list of ``table_meta_yaml``
+    (the survey wrote the meta alone and ``Table.read`` failed with ``KeyError: 'id'``) and
+    takes the length of each string column from ``table::len::<name>`` (it warned and
+    guessed without). Both are written from the table itself; the units come from the
+    ``starclass_units`` key, the meta from ``meta`` (default: the one already stored).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The table to be written (after any column was dropped).
+    meta : dict, optional
+        The astropy meta to store (classify's task, classes, model, ...).
+
+    Returns
+    -------
+    pyarrow.Table
+        The same columns, the schema metadata completed (other keys kept).
 
     Examples
     --------
-    >>> meta_yaml({"task": "t", "classes": [1, 2]}).decode().splitlines()
-    ['datatype: []', 'meta: !!omap', '- {task: t}', '- classes: [1, 2]']
+    >>> import pyarrow as pa
+    >>> t = with_astropy_metadata(pa.table({"id": [1], "galaxy": ["ngc628"]}), {"task": "t"})
+    >>> t.schema.metadata[b"table::len::galaxy"]
+    b'6'
     """
-    from astropy.table import Table
-    from astropy.table.meta import get_yaml_from_table
+    import astropy.units as u
+    import pyarrow as pa
+    from astropy.table import Column, Table
+    from astropy.table.meta import get_header_from_yaml, get_yaml_from_table
 
-    return "\n".join(get_yaml_from_table(Table(meta=dict(meta)))).encode()
+    old = dict(table.schema.metadata or {})
+    if meta is None:
+        raw = old.get(META_YAML)
+        meta = dict(get_header_from_yaml(raw.decode().splitlines()).get("meta", {}) or {}) if raw else {}
+    units = json.loads(old.get(b"starclass_units", b"{}").decode() or "{}")
+    cols, lengths = [], {}
+    for name in table.column_names:
+        typ = table.schema.field(name).type
+        if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+            values = [v for v in table.column(name).to_pylist() if v is not None]
+            lengths[name] = max([len(v) for v in values] or [1]) or 1
+            dtype = f"U{lengths[name]}"
+        elif pa.types.is_boolean(typ) or pa.types.is_integer(typ) or pa.types.is_floating(typ):
+            dtype = typ.to_pandas_dtype()
+        else:
+            dtype = object
+        unit = units.get(name)
+        cols.append(Column(name=name, dtype=dtype, length=0,
+                           unit=None if not unit else u.Unit(unit, parse_strict="silent")))
+    out = {k: v for k, v in old.items() if not k.startswith(b"table::len::")}
+    out[META_YAML] = "\n".join(get_yaml_from_table(Table(cols, meta=dict(meta)))).encode()
+    out.update({f"table::len::{k}".encode(): str(v).encode() for k, v in lengths.items()})
+    return table.replace_schema_metadata(out)
 
 
 def _find(job: TileJob, window: MosaicWindow):

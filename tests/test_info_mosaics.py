@@ -1,0 +1,63 @@
+"""``starclass info DIR`` on a folder of FITS mosaics (2026-12-03).
+
+A user ran ``starclass info`` on the folder of ``starclass simulate``'s images without the
+catalogues and got "no catalogue could be read in DIR" (exit 2); on the field folder itself one
+"skipped: no table HDU" note per band. The mosaics are now described: bands, shape, WCS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy.table import Table
+from astropy.wcs import WCS
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.io.mosaic import write_mosaic
+
+runner = CliRunner()
+
+
+def _mosaics(d, shape=(40, 50), bands=("f438w", "f555w"), prefix="f"):
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.crval, w.wcs.crpix, w.wcs.cdelt = [10.0, 20.0], [25.0, 20.0], [-1.1e-5, 1.1e-5]
+    for b in bands:
+        write_mosaic(d / f"{prefix}_{b}.fits", np.ones(shape, "f4"), b, w, photflam=BANDS[b].photflam,
+                     photplam=BANDS[b].photplam)
+
+
+def _info(*args):
+    return runner.invoke(app, ["info", *[str(a) for a in args]])
+
+
+def test_info_on_a_folder_of_mosaics_describes_them(tmp_path):
+    _mosaics(tmp_path)
+    r = _info(tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "mosaics: 2 band(s): f438w, f555w" in r.output
+    assert "shape: 50 x 40 px" in r.output and "WCS: RA---TAN, DEC--TAN" in r.output
+    assert "0.0396 arcsec/px" in r.output  # 1.1e-5 deg
+    # a table format of a folder summary does not apply: said, not ignored
+    r = _info(tmp_path, "--out-format", "csv")
+    assert r.exit_code == 2 and "FITS mosaics only" in r.output, r.output
+
+
+def test_info_on_a_field_folder_lists_catalogues_then_mosaics(tmp_path):
+    _mosaics(tmp_path)
+    Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0], "class_ref": [1, 2]}).write(tmp_path / "truth.ecsv")
+    r = _info(tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "inspected" in r.output and "mosaics: 2 band(s)" in r.output  # the catalogue row, then the mosaics
+    assert "no table HDU" not in r.output and "skipped" not in r.output, r.output
+
+
+def test_info_on_mosaics_of_two_grids_describes_each_file(tmp_path):
+    _mosaics(tmp_path)
+    _mosaics(tmp_path, shape=(30, 30), bands=("f814w",), prefix="g")
+    r = _info(tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "not one set of mosaics" in r.output
+    assert "g_f814w.fits: 30 x 30 px, filter F814W, WCS RA---TAN, DEC--TAN" in r.output, r.output
+    assert "f_f438w.fits: 50 x 40 px" in r.output

@@ -1,0 +1,89 @@
+"""inspect --export keeps the catalogue's own columns that the labels fill (2026-12-03).
+
+A user served a catalogue that already had ``class_mean`` (and a truth ``class_ref``) and got an
+export whose ``class_mean`` was the people's, the catalogue's own values gone without a word.
+They are now kept as ``<name>_catalogue`` and the CLI says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.datasets.labelling import make_demo_field
+from starclass.inspect import auth, db
+from starclass.io.catalog import read_catalog
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cheap_argon2():
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
+
+def test_export_keeps_the_catalogues_class_mean_and_class_ref(tmp_path, monkeypatch):
+    from starclass.cli import app
+
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    cat_path = field / "candidates.ecsv"
+    cat = Table.read(cat_path)
+    cat["class_mean"] = np.linspace(1.0, 4.0, len(cat))  # e.g. a model's or an earlier export's
+    cat["class_ref"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)  # a truth class
+    cat.write(cat_path, overwrite=True)
+    own = {str(i): (float(m), int(r)) for i, m, r in zip(cat["id"], cat["class_mean"], cat["class_ref"])}
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    runner = CliRunner()
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "dana"])
+    assert r.exit_code == 0, r.output
+    engine = db.make_engine(url)
+    for cid in ("2", "5"):
+        db.save_label(engine, "", cid, 1, 3)
+    engine.dispose()
+    out = tmp_path / "labels.ecsv"
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "class_mean is kept as class_mean_catalogue" in r.output, r.output
+    t = read_catalog(out)
+    assert t["class_mean"].tolist() == [3.0, 3.0]  # the people's
+    assert t["class_mean_catalogue"].tolist() == [own[str(i)][0] for i in t["id"]]
+    assert t["class_ref_catalogue"].tolist() == [own[str(i)][1] for i in t["id"]]
+    assert t.meta["catalogue_columns_renamed"]["class_mean"] == "class_mean_catalogue"
+    # exported again from its own export: the earlier copy keeps its name, the new one gets the next
+    t2 = Table.read(out)
+    t2.meta.clear()
+    t2.write(cat_path, overwrite=True)
+    out2 = tmp_path / "again.ecsv"
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out2)])
+    assert r.exit_code == 0, r.output
+    t3 = read_catalog(out2)
+    assert t3["class_mean_catalogue"].tolist() == t["class_mean_catalogue"].tolist()
+    assert t3["class_mean_catalogue_2"].tolist() == t["class_mean"].tolist()
+
+
+def test_inspect_serves_and_exports_a_catalogue_of_ra_dec_only(tmp_path):
+    """A candidates.ecsv of ra, dec (no x, y) was refused by inspect, though the mosaics have a WCS."""
+    from astropy.io import fits
+    from astropy.wcs import WCS
+
+    from starclass.inspect.app import load_field
+    from starclass.inspect.export import export_labels
+
+    field = make_demo_field(tmp_path / "field", n=6, size=200, seed=4)
+    cat = Table.read(field / "candidates.ecsv")
+    w = WCS(fits.getheader(sorted(field.glob("*.fits"))[0])).celestial
+    sky = w.pixel_to_world(np.asarray(cat["x"], float), np.asarray(cat["y"], float))
+    Table({"id": cat["id"], "ra": sky.ra.deg, "dec": sky.dec.deg}).write(field / "candidates.ecsv", overwrite=True)
+    loaded = load_field(field, cache_dir=tmp_path / "cache")
+    np.testing.assert_allclose(np.asarray(loaded.table["x"]), np.asarray(cat["x"]), atol=1e-6)
+    np.testing.assert_allclose(np.asarray(loaded.table["y"]), np.asarray(cat["y"]), atol=1e-6)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    db.save_label(engine, "", str(cat["id"][0]), 1, 2)
+    out = export_labels(engine, "", loaded.table, tmp_path / "l.ecsv")
+    assert out["class_ref"].tolist() == [2]
+    engine.dispose()

@@ -1,0 +1,131 @@
+"""Catalogues with only RA/Dec on FITS mosaics (2026-12-03).
+
+A user gave ``cutouts``/``classify``/``detect --positions`` a catalogue of ra, dec (no pixel
+columns) with mosaics whose headers carry a WCS, and was refused ("required column 'x'
+missing ... give the mosaics/WCS"), though the mosaics were given. The rows are now placed
+through the mosaics' celestial WCS; mosaics without one are refused naming them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from astropy.wcs import WCS
+from typer.testing import CliRunner
+
+from starclass.bands import BANDS
+from starclass.cli import app
+from starclass.datasets.stamps import make_synthetic_field
+from starclass.io.catalog import read_catalog, write_catalog
+from starclass.io.mosaic import write_mosaic
+from starclass.learn.config import get_preset
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+def _wcs(shape) -> WCS:
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.crval = [64.0, -54.9]
+    w.wcs.crpix = [shape[1] / 2 + 0.5, shape[0] / 2 + 0.5]
+    w.wcs.cd = [[-1.1e-5, 2e-6], [2e-6, 1.1e-5]]  # 0.04"/px, slightly rotated
+    return w
+
+
+@pytest.fixture(scope="module")
+def field(tmp_path_factory):
+    """Mosaics with and without a WCS, the x, y catalogue and its ra, dec-only copy."""
+    root = tmp_path_factory.mktemp("radec")
+    cfg = get_preset("legus4-compact", stamp_size=16)
+    images, table = make_synthetic_field(cfg, 30, seed=5)
+    shape = next(iter(images.values())).shape
+    w = _wcs(shape)
+    for band, img in images.items():
+        info = BANDS[band]
+        for sub, wcs in (("wcs", w), ("nowcs", None)):
+            write_mosaic(root / sub / f"toy_{band}.fits", img, band, wcs, photflam=info.photflam,
+                         photplam=info.photplam)
+    sky = w.pixel_to_world(np.asarray(table["x"], float), np.asarray(table["y"], float))
+    xy = Table({"id": table["id"], "x": table["x"], "y": table["y"]})
+    write_catalog(xy, root / "xy.ecsv")
+    radec = Table({"id": table["id"], "ra": sky.ra.deg, "dec": sky.dec.deg})
+    radec.write(root / "radec.csv", format="ascii.csv")
+    return root, cfg, xy
+
+
+def _model(root, cfg):
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False)
+    model = root / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    return model
+
+
+def _ok(args):
+    res = runner.invoke(app, [str(a) for a in args])
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_cutouts_places_radec_rows_through_the_wcs(field, tmp_path):
+    root, _, xy = field
+    _ok(["cutouts", root / "wcs", "--catalog", root / "xy.ecsv", "-o", tmp_path / "a.h5", "--size", "16"])
+    out = _ok(["cutouts", root / "wcs", "--catalog", root / "radec.csv", "-o", tmp_path / "b.h5", "--size", "16"])
+    assert "placed on the mosaics through their WCS" in out
+    from starclass.stamps import StampStore
+
+    a, b = StampStore(tmp_path / "a.h5"), StampStore(tmp_path / "b.h5")
+    np.testing.assert_allclose(np.asarray(b.table["x"]), np.asarray(xy["x"]), atol=1e-6)
+    np.testing.assert_allclose(np.asarray(b.table["y"]), np.asarray(xy["y"]), atol=1e-6)
+    np.testing.assert_allclose(b[np.arange(len(b))][0], a[np.arange(len(a))][0], atol=1e-5)
+
+
+def test_detect_positions_and_classify_take_radec(field, tmp_path):
+    root, cfg, xy = field
+    _ok(["detect", root / "wcs", "--positions", root / "radec.csv", "-o", tmp_path / "pos.ecsv", "--no-progress"])
+    pos = read_catalog(tmp_path / "pos.ecsv")
+    order = np.argsort(np.asarray(pos["id"]))
+    np.testing.assert_allclose(np.asarray(pos["x"])[order], np.asarray(xy["x"]), atol=1e-6)
+    model = _model(tmp_path, cfg)
+    for name, cat in (("xy", root / "xy.ecsv"), ("radec", root / "radec.csv")):
+        _ok(["classify", root / "wcs", "--catalog", cat, "--model", model, "-o", tmp_path / f"{name}.ecsv",
+             "--no-progress", "--device", "cpu"])
+    a, b = read_catalog(tmp_path / "xy.ecsv"), read_catalog(tmp_path / "radec.ecsv")
+    np.testing.assert_array_equal(np.asarray(a["class_pred"]), np.asarray(b["class_pred"]))
+    np.testing.assert_allclose(np.asarray(a["prob_1"]), np.asarray(b["prob_1"]), atol=1e-5)
+
+
+@pytest.mark.parametrize("command", ["cutouts", "classify", "detect"])
+def test_radec_on_mosaics_without_wcs_is_refused_naming_them(field, tmp_path, command):
+    root, cfg, _ = field
+    out = tmp_path / ("o.h5" if command == "cutouts" else "o.ecsv")
+    args = {"cutouts": ["cutouts", root / "nowcs", "--catalog", root / "radec.csv", "-o", out],
+            "classify": ["classify", root / "nowcs", "--catalog", root / "radec.csv", "--model",
+                         _model(tmp_path, cfg), "-o", out, "--device", "cpu", "--no-progress"],
+            "detect": ["detect", root / "nowcs", "--positions", root / "radec.csv", "-o", out, "--no-progress"]}
+    res = runner.invoke(app, [str(a) for a in args[command]])
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    assert "radec.csv" in text and "no celestial WCS" in text and "toy_" in text, text
+    assert "Traceback" not in res.output and not out.exists()
+
+
+def test_a_catalogue_with_x_but_no_y_is_refused_not_overwritten_from_the_wcs(field):
+    """Placing the rows of a catalogue with x and ra, dec but no y replaced its x without a word."""
+    from types import SimpleNamespace
+
+    from starclass.errors import StarclassError
+    from starclass.io.catalog import place_on_mosaics
+
+    t = Table({"id": [1], "x": [3.0], "ra": [64.0], "dec": [-54.9]})
+    with pytest.raises(StarclassError, match=r"c\.csv has x but no 'y'"):
+        place_on_mosaics(t, SimpleNamespace(wcs=_wcs((40, 40)), paths={}), "c.csv")
