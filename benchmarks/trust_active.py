@@ -446,6 +446,7 @@ def _plot_repeats(path: Path, summ: dict) -> None:
         ax.axhline(summ["base"]["mean"], color="grey", ls="-.", lw=1, label="base model, no new labels")
     ax.axvline(summ["half_pool_candidates"], color="grey", ls=":", lw=1, label="half the pool")
     ax.set_xscale("log")
+    ax.minorticks_off()  # the log axis's minor labels (3 x 10^2, ...) crowd the budgets' own
     ax.set_xticks(summ["grid"])
     ax.set_xticklabels([str(n) for n in summ["grid"]])
     ax.set_xlabel("labelled candidates of the new galaxy")
