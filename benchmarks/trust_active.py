@@ -56,6 +56,23 @@ Run (docs/uncertainty.md, "Active learning")::
     .venv/bin/python benchmarks/trust_active.py --summarise out.json margin.json --json all.json --plot all.png
     nice -n 10 .venv/bin/python benchmarks/trust_active.py --quick     # a smoke run
 
+From a model of other galaxies (docs/uncertainty.md, "Fine-tuned from a model of other galaxies"):
+``--make-base OUT`` trains a base model on simulated fields of other galaxies (``--base-fields``,
+``--base-n``, ``--base-seed``, ``--base-set KEY=VALUE`` simulator settings, ``--base-epochs``) and
+saves it; ``--init-from OUT`` makes every model of the arms and the all-labels reference fine-tune
+from it for ``--epochs`` (with ``--retrain scratch`` each grid point's model starts from the base
+on every label so far, and the entropy/margin arms pick their first labels with the base);
+``--sim-set KEY=VALUE`` sets the new galaxy's pool and test fields (e.g. ``distance_mpc=20``);
+``--pool-summaries`` prints what each field holds; ``--summarise-repeats`` gives the mean and
+standard error over runs that differ only in ``--seed``::
+
+    nice -n 10 .venv/bin/python benchmarks/trust_active.py --make-base /tmp/base4mpc --base-set distance_mpc=4 \
+        --threads 1 --precision bf16
+    nice -n 10 .venv/bin/python benchmarks/trust_active.py --retrain scratch --init-from /tmp/base4mpc \
+        --sim-set distance_mpc=20 --pool-fields 4 --test-fields 2 --grid 250,500,1000,2000 --epochs 5 \
+        --arms entropy,margin,random --seed 0 --pool-summaries --threads 1 --precision bf16 --json s0.json
+    .venv/bin/python benchmarks/trust_active.py --summarise-repeats s0.json s2.json --json all.json --plot all.png
+
 The machine is shared with other jobs: timings printed are indicative only.
 """
 
@@ -74,10 +91,106 @@ from astropy.table import Table
 from starclass.schema import CLASS_REF, ID, mag_true_col, prob_col
 
 
-def _simulate(seed: int, n: int, shape: int):
+def _simulate(seed: int, n: int, shape: int, sim_set: dict | None = None):
     from starclass.simulate import preset, simulate_field
 
-    return simulate_field(preset("hst", seed=seed, shape=(shape, shape), n_candidates=n))
+    return simulate_field(preset("hst", seed=seed, shape=(shape, shape), n_candidates=n, **(sim_set or {})))
+
+
+#: Simulator settings that have options of their own (``--*-seed``, ``--shape``, ``--n-*``): not for ``--sim-set``.
+OWN_OPTIONS = {"seed": "--pool-seed / --test-seed / --base-seed", "shape": "--shape",
+               "n_candidates": "--n-pool / --n-test / --base-n"}
+
+
+def parse_sim_set(items: list[str] | None, option: str = "--sim-set") -> dict:
+    """``KEY=VALUE`` simulator settings (``starclass.simulate.SimConfig`` fields) as a dict, checked.
+
+    VALUE is read as JSON (numbers, true/false, null, lists; a list becomes a tuple) and
+    otherwise kept as text. The settings are tried on a small ``hst`` field configuration, so
+    that a bad key or value is refused before any simulation or training.
+
+    Raises
+    ------
+    ValueError
+        Naming the option, the item and what is wrong (no ``=``, unknown key, a key with its
+        own option, a value the simulator refuses).
+
+    Examples
+    --------
+    >>> parse_sim_set(["distance_mpc=20", "galaxy=NEW"])
+    {'distance_mpc': 20, 'galaxy': 'NEW'}
+    >>> parse_sim_set(["class_mix=[0.25, 0.25, 0.25, 0.25]"])["class_mix"]
+    (0.25, 0.25, 0.25, 0.25)
+    """
+    import dataclasses
+
+    from starclass.errors import StarclassError
+    from starclass.simulate import SimConfig, preset
+
+    known = {f.name for f in dataclasses.fields(SimConfig)}
+    out: dict = {}
+    for item in items or []:
+        key, eq, text = item.partition("=")
+        key = key.strip()
+        if not eq or not key:
+            raise ValueError(f"{option} {item!r}: expected KEY=VALUE (e.g. distance_mpc=20)")
+        if key in OWN_OPTIONS:
+            raise ValueError(f"{option} {item!r}: {key} is set by {OWN_OPTIONS[key]}, not by {option}")
+        if key not in known:
+            raise ValueError(f"{option} {item!r}: {key!r} is not a simulator setting; known: "
+                             f"{', '.join(sorted(known - set(OWN_OPTIONS)))}")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text  # plain text, e.g. galaxy=NEW
+        out[key] = tuple(value) if isinstance(value, list) else value
+    try:  # the simulator's own checks, on a configuration that costs nothing to build
+        preset("hst", shape=(64, 64), n_candidates=1, **out)
+    except (StarclassError, TypeError, ValueError) as exc:
+        raise ValueError(f"{option} {' '.join(items or [])}: the simulator refuses it: {exc}") from None
+    return out
+
+
+def field_summary(field, ok: np.ndarray | None = None) -> dict:
+    """What a simulated field holds: candidates, labellable ones, class counts, people's mode, magnitudes.
+
+    ``ok``: which candidates got a stamp (default all). Labellable: a stamp and a people's mode.
+    Counts are per class 1-4, of the truth and of the people's mode (among the labellable);
+    magnitudes are the true V (F555W) of all candidates.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> f = SimpleNamespace(config=SimpleNamespace(seed=7, distance_mpc=20.0),
+    ...                     truth=Table({"id": [1, 2, 3], "class_ref": [1, 4, 4], "mag_true_f555w": [22., 23., 24.]}),
+    ...                     humans=Table({"id": [1, 2], "class_ref": [1, 3]}))
+    >>> s = field_summary(f)
+    >>> s["labellable"], s["truth_counts"], s["people_counts"], s["people_agree"], s["mag_v_median"]
+    (2, [1, 0, 0, 2], [1, 0, 1, 0], 0.5, 23.0)
+    """
+    truth = np.asarray(field.truth[CLASS_REF], dtype=int)
+    people = _mode(field)
+    if ok is not None:
+        people = np.where(np.asarray(ok, dtype=bool), people, 0)
+    lab = people > 0
+    mag = np.asarray(field.truth[mag_true_col("f555w")], dtype=float)
+    p10, p50, p90 = np.nanpercentile(mag, [10, 50, 90])
+    return {"seed": int(field.config.seed), "distance_mpc": float(field.config.distance_mpc),
+            "candidates": int(truth.size), "labellable": int(lab.sum()),
+            "truth_counts": [int(np.sum(truth == c)) for c in (1, 2, 3, 4)],
+            "people_counts": [int(np.sum(people[lab] == c)) for c in (1, 2, 3, 4)],
+            "people_agree": float(np.mean(people[lab] == truth[lab])) if lab.any() else float("nan"),
+            "mag_v_p10": float(p10), "mag_v_median": float(p50), "mag_v_p90": float(p90)}
+
+
+def _print_summaries(what: str, summaries: list[dict]) -> None:
+    print(f"{what}: field seed, distance, candidates (labellable), truth classes 1/2/3/4, people's mode 1/2/3/4 "
+          "(labellable), mode = truth, true V median (10-90%)")
+    for s in summaries:
+        print(f"  seed {s['seed']}  {s['distance_mpc']:g} Mpc  {s['candidates']} ({s['labellable']})  "
+              f"truth {'/'.join(map(str, s['truth_counts']))}  people {'/'.join(map(str, s['people_counts']))}  "
+              f"agree {s['people_agree']:.3f}  V {s['mag_v_median']:.2f} ({s['mag_v_p10']:.2f}-{s['mag_v_p90']:.2f})",
+              flush=True)
 
 
 def _mode(field) -> np.ndarray:
@@ -137,7 +250,7 @@ def accuracy_se(acc: float, n: int) -> float:
 
 #: What must agree between runs whose curves are merged (same pool, test fields, grid and training).
 SAME_RUN = ("pool_fields", "n_pool", "shape", "pool_seed", "test_fields", "n_test", "test_seed", "seed", "epochs",
-            "lr_schedule", "precision", "mag_bins", "reweight", "pick")
+            "lr_schedule", "precision", "mag_bins", "reweight", "pick", "init_from", "sim_set")
 
 
 def merge_runs(runs: list[dict], names: list[str]) -> dict:
@@ -158,7 +271,7 @@ def merge_runs(runs: list[dict], names: list[str]) -> dict:
     out = json.loads(json.dumps(runs[0]))  # a deep copy: the inputs stay as they were read
     for run, name in zip(runs[1:], names[1:]):
         for key in SAME_RUN:
-            if run["args"].get(key) != out["args"].get(key):
+            if run["args"].get(key, "None") != out["args"].get(key, "None"):  # absent: an option not set
                 raise ValueError(f"{name}: --{key.replace('_', '-')} {run['args'].get(key)} differs from "
                                  f"{names[0]}'s {out['args'].get(key)}: not the same pool and training")
         if run["grid"] != out["grid"] or run["n_pool"] != out["n_pool"]:
@@ -217,6 +330,131 @@ def summarise(res: dict) -> dict:
         out["random_gain_last_to_all_per_doubling"] = (
             float((target - rm[-1][1]) / np.log2(res["n_pool"] / rm[-1][0])) if res["n_pool"] > rm[-1][0] else None)
     return out
+
+
+def _mean_se(values) -> tuple[float, float | None]:
+    """Mean and standard error (sample standard deviation / sqrt(n)); the error is None for one value.
+
+    Examples
+    --------
+    >>> _mean_se([0.5, 0.7])
+    (0.6, 0.1)
+    >>> _mean_se([0.5])
+    (0.5, None)
+    """
+    v = np.asarray(values, dtype=float)
+    se = float(v.std(ddof=1) / np.sqrt(v.size)) if v.size > 1 else None
+    return round(float(v.mean()), 12), None if se is None else round(se, 12)
+
+
+def _repeat_curves(run: dict, grid: list[int]) -> dict[str, list[float]]:
+    """The complete curves of one run, accuracy per grid point: entropy, margin, random (mean of its orders)."""
+    out = {}
+    for arm in ("entropy", "margin"):
+        c = run["curves"].get(arm) or []
+        if [int(n) for n, _ in c] == grid:
+            out[arm] = [float(a) for _, a in c]
+    orders = [c for c in run["curves"].get("random_orders", []) if [int(n) for n, _ in c] == grid]
+    if orders:
+        out["random"] = np.mean([[a for _, a in c] for c in orders], axis=0).tolist()
+    return out
+
+
+def summarise_repeats(runs: list[dict], names: list[str], arm: str = "entropy") -> dict:
+    """Curves of repeats (runs of one design that differ only in ``--seed``): mean +- s.e. and the verdict.
+
+    Each repeat gives each arm's curve (the random arm: the mean of its orders), its all-labels
+    reference (the mean of its reference seeds) and, with ``--init-from``, the base model's
+    accuracy. Only complete curves count (a stopped repeat gives what it finished). The
+    target is the mean reference; labels needed are read off each arm's mean curve (first grid
+    point at or above it, and linear between grid points). The criterion (pre-registered in
+    docs/uncertainty.md): ``arm`` needs at most half the pool's simulated candidates.
+
+    Examples
+    --------
+    >>> a = {"seed": "0", "n_pool": "10", "pool_fields": "2"}
+    >>> r0 = {"args": a, "grid": [5, 10], "n_pool": 20, "reference": {"acc": [0.7]}, "base_test_acc": 0.5,
+    ...       "curves": {"entropy": [[5, 0.6], [10, 0.7]], "random_orders": [[[5, 0.6], [10, 0.66]]]}}
+    >>> r1 = json.loads(json.dumps(r0)); r1["args"]["seed"] = "2"; r1["reference"]["acc"] = [0.72]
+    >>> s = summarise_repeats([r0, r1], ["r0", "r1"])
+    >>> s["reference"]["mean"], s["arms"]["entropy"]["mean"], s["criterion"]["met"]
+    (0.71, [0.6, 0.7], False)
+    """
+    base = runs[0]
+    grid = [int(n) for n in base["grid"]]
+    for run, name in zip(runs[1:], names[1:]):
+        for key in [k for k in SAME_RUN if k != "seed"]:
+            if run["args"].get(key, "None") != base["args"].get(key, "None"):
+                raise ValueError(f"{name}: --{key.replace('_', '-')} {run['args'].get(key)} differs from "
+                                 f"{names[0]}'s {base['args'].get(key)}: not repeats of one design")
+        if [int(n) for n in run["grid"]] != grid or run["n_pool"] != base["n_pool"]:
+            raise ValueError(f"{name}: grid {run['grid']} / pool {run['n_pool']} differ from {names[0]}'s "
+                             f"{base['grid']} / {base['n_pool']}")
+    seeds = [r["args"].get("seed") for r in runs]
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"two runs have the same --seed ({seeds}): a repeat must differ in its seed")
+    per = [_repeat_curves(r, grid) for r in runs]
+    arms = {}
+    for a in ("entropy", "margin", "random"):
+        got = [(s, p[a]) for s, p in zip(seeds, per) if a in p]
+        if got:
+            mse = [_mean_se([c[i] for _, c in got]) for i in range(len(grid))]
+            arms[a] = {"seeds": [s for s, _ in got], "per_repeat": [c for _, c in got],
+                       "mean": [m for m, _ in mse], "se": [e for _, e in mse]}
+    refs = [(s, float(np.mean(r["reference"]["acc"]))) for s, r in zip(seeds, runs) if r["reference"]["acc"]]
+    if not refs:
+        raise ValueError("no run has an all-labels reference")
+    ref_mean, ref_se = _mean_se([v for _, v in refs])
+    bases = [(s, float(r["base_test_acc"])) for s, r in zip(seeds, runs) if r.get("base_test_acc") is not None]
+    half = 0.5 * int(base["args"]["pool_fields"]) * int(base["args"]["n_pool"])
+    out = {"repeats": list(names), "seeds": seeds, "grid": grid, "n_pool": int(base["n_pool"]),
+           "half_pool_candidates": half, "init_from": base["args"].get("init_from"),
+           "sim_set": base.get("sim_set"),
+           "reference": {"seeds": [s for s, _ in refs], "per_repeat": [v for _, v in refs], "mean": ref_mean,
+                         "se": ref_se},
+           "base": ({"seeds": [s for s, _ in bases], "per_repeat": [v for _, v in bases],
+                     "mean": _mean_se([v for _, v in bases])[0], "se": _mean_se([v for _, v in bases])[1]}
+                    if bases else None),
+           "arms": arms,
+           "labels_needed_grid": {a: labels_needed(list(zip(grid, v["mean"])), ref_mean) for a, v in arms.items()},
+           "labels_needed_interp": {a: labels_needed_interp(list(zip(grid, v["mean"])), ref_mean)
+                                    for a, v in arms.items()}}
+    need = out["labels_needed_interp"].get(arm)
+    out["criterion"] = {"arm": arm, "target": ref_mean, "labels_needed": need, "limit": half,
+                        "met": bool(need is not None and need <= half)}
+    return out
+
+
+def _plot_repeats(path: Path, summ: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.6, 3.8))
+    style = {"entropy": ("o-", "C3"), "margin": ("^-", "C2"), "random": ("s-", "C0")}
+    for a, v in summ["arms"].items():
+        fmt, col = style[a]
+        se = [e or 0.0 for e in v["se"]]
+        ax.errorbar(summ["grid"], v["mean"], yerr=se, fmt=fmt, color=col, ms=3, capsize=2,
+                    label=f"{a} ({len(v['per_repeat'])} repeats)")
+    ref = summ["reference"]
+    ax.axhline(ref["mean"], color="k", ls="--", lw=1,
+               label=f"all {summ['n_pool']} labels, fine-tuned ({len(ref['per_repeat'])})")
+    ax.axhspan(ref["mean"] - (ref["se"] or 0), ref["mean"] + (ref["se"] or 0), color="k", alpha=0.08)
+    if summ.get("base"):
+        ax.axhline(summ["base"]["mean"], color="grey", ls="-.", lw=1, label="base model, no new labels")
+    ax.axvline(summ["half_pool_candidates"], color="grey", ls=":", lw=1, label="half the pool")
+    ax.set_xscale("log")
+    ax.minorticks_off()  # the log axis's minor labels (3 x 10^2, ...) crowd the budgets' own
+    ax.set_xticks(summ["grid"])
+    ax.set_xticklabels([str(n) for n in summ["grid"]])
+    ax.set_xlabel("labelled candidates of the new galaxy")
+    ax.set_ylabel("accuracy vs truth, 4 classes")
+    ax.set_title("Active learning fine-tuned from a model of other galaxies (mean ± s.e.)", fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
 
 
 def _mix(labels: np.ndarray, classes) -> list[float]:
@@ -308,6 +546,19 @@ def _plot(path: Path, res: dict) -> None:
 
 
 def main() -> None:
+    """The command line (module docstring); a starclass error (e.g. a base model for other inputs) exits 2."""
+    import sys
+
+    from starclass.errors import StarclassError
+
+    try:
+        _main()
+    except StarclassError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pool-fields", type=int, default=2)
     ap.add_argument("--n-pool", type=int, default=1000, help="candidates per pool field")
@@ -356,13 +607,44 @@ def main() -> None:
                          "the labels needed (interpolated), write --json and --plot")
     ap.add_argument("--overwrite", action="store_true", help="--summarise: replace an existing --json / --plot")
     ap.add_argument("--plot", type=Path, help="scratch: also draw the curves (PNG)")
+    ap.add_argument("--sim-set", action="append", metavar="KEY=VALUE",
+                    help="simulator setting of the pool and test fields (the new galaxy), a SimConfig field, "
+                         "repeatable: e.g. --sim-set distance_mpc=20")
+    ap.add_argument("--init-from", type=Path, metavar="MODEL",
+                    help="every model (the arms' and the all-labels reference) fine-tunes from this saved model "
+                         "(e.g. --make-base's) instead of training from scratch; with --retrain scratch the "
+                         "entropy/margin arms pick their first grid point's labels with it")
+    ap.add_argument("--pool-summaries", action="store_true",
+                    help="print (and store in --json) per pool and test field: candidates, labellable, class "
+                         "counts of the truth and of the people's mode, true V magnitudes")
+    ap.add_argument("--make-base", type=Path, metavar="OUT",
+                    help="train nothing else: train a base model on simulated fields of other galaxies "
+                         "(--base-fields, --base-n, --base-seed, --base-set, --base-epochs, --shape) and save it to "
+                         "OUT (a model directory for --init-from)")
+    ap.add_argument("--base-fields", type=int, default=3, help="--make-base: fields")
+    ap.add_argument("--base-n", type=int, default=1000, help="--make-base: candidates per field")
+    ap.add_argument("--base-seed", type=int, default=501, help="--make-base: seed of the first field")
+    ap.add_argument("--base-set", action="append", metavar="KEY=VALUE",
+                    help="--make-base: simulator setting of the base fields, repeatable (e.g. distance_mpc=4)")
+    ap.add_argument("--base-epochs", type=int, default=12, help="--make-base: epochs of the base model")
+    ap.add_argument("--summarise-repeats", type=Path, nargs="+", metavar="RUN_JSON",
+                    help="train nothing: runs of one design that differ only in --seed -> every arm's mean +- "
+                         "s.e. over them, the labels needed and the pre-registered verdict; --json, --plot")
     args = ap.parse_args()
     if args.summarise:
         raise SystemExit(_summarise_cli(args))
+    if args.summarise_repeats:
+        raise SystemExit(_summarise_repeats_cli(args))
     if args.quick:
         args.pool_fields, args.n_pool, args.n_test, args.shape = 1, 500, 400, 1024
         args.start, args.batch, args.max_labels = 50, 50, 200
         args.start_epochs, args.round_epochs, args.all_epochs, args.epochs = 3, 1, 3, 3
+    err = _check_run_args(args)
+    if err:
+        import sys
+
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2)
 
     import torch
 
@@ -373,14 +655,13 @@ def main() -> None:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    print(f"# active learning (shared 2-core machine, torch threads {torch.get_num_threads()})")
+    print(f"# active learning (shared 2-core machine, torch threads {torch.get_num_threads()}, load average "
+          f"{os.getloadavg()[0]:.1f})")
     t0 = time.perf_counter()
-    pool_f = [_simulate(args.pool_seed + k, args.n_pool, args.shape) for k in range(args.pool_fields)]
-    test_f = [_simulate(args.test_seed + k, args.n_test, args.shape) for k in range(args.test_fields)]
     # training without validation: a few hundred labels are too few to hold some out, and every
     # round and strategy trains for the same fixed number of epochs
     recipe = {"balance": None, "amp": args.precision, "val_fraction": 0.0}
-    if args.retrain == "scratch":
+    if args.retrain == "scratch" or args.make_base:
         # a fixed-length run ends on its last epoch (no early stopping): an annealed learning
         # rate makes that last epoch a converged one rather than a noisy snapshot
         recipe["lr_schedule"] = args.lr_schedule
@@ -390,8 +671,21 @@ def main() -> None:
         parts = [make_inputs(f.images, f.truth["x"], f.truth["y"], cfg, zeropoints=f.zeropoint) for f in fields]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
+    if args.make_base:
+        _make_base(args, cfg, inputs, fit, t0)
+        return
+    pool_f = [_simulate(args.pool_seed + k, args.n_pool, args.shape, args.sim_set) for k in range(args.pool_fields)]
+    test_f = [_simulate(args.test_seed + k, args.n_test, args.shape, args.sim_set) for k in range(args.test_fields)]
     x_pool, ok_pool = inputs(pool_f)
     x_test, ok_test = inputs(test_f)
+    summaries = None
+    if args.pool_summaries:
+        at = np.cumsum([0] + [len(f.truth) for f in pool_f])
+        summaries = {"pool": [field_summary(f, ok_pool[at[k]:at[k + 1]]) for k, f in enumerate(pool_f)]}
+        at = np.cumsum([0] + [len(f.truth) for f in test_f])
+        summaries["test"] = [field_summary(f, ok_test[at[k]:at[k + 1]]) for k, f in enumerate(test_f)]
+        _print_summaries("pool fields", summaries["pool"])
+        _print_summaries("test fields", summaries["test"])
     people = np.where(ok_pool, np.concatenate([_mode(f) for f in pool_f]), 0)
     pool_truth = np.concatenate([np.asarray(f.truth[CLASS_REF], dtype=int) for f in pool_f])
     test_truth = np.concatenate([np.asarray(f.truth[CLASS_REF], dtype=int) for f in test_f])
@@ -406,6 +700,15 @@ def main() -> None:
           f"{np.mean(people[labellable] == pool_truth[labellable]):.3f}")
 
     work = Path(tempfile.mkdtemp(prefix="starclass_active_"))
+    base_acc = None
+    if args.init_from:
+        # the base model on the new galaxy before any of its labels: where every arm starts
+        pred = predict_inputs(args.init_from, x_test, valid=ok_test, batch_size=512).class_pred
+        base_acc = float(np.mean(pred == test_truth))
+        print(f"base model {args.init_from} on the new galaxy's test fields, no new labels: accuracy vs truth "
+              f"{base_acc:.3f}", flush=True)
+    extra = {"sim_set": args.sim_set, "init_from": str(args.init_from) if args.init_from else None,
+             "base_test_acc": base_acc, "field_summaries": summaries, "loadavg_start": os.getloadavg()[0]}
 
     def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None,
               seed: int | None = None, mix: list[float] | None = None,
@@ -414,8 +717,10 @@ def main() -> None:
         y[labelled] = people[labelled]
         # mix: train as if the labels had this class mix (per-class loss weights, recipe.class_mix)
         use = cfg if mix is None else cfg.copy(recipe={"balance": "class_weights", "class_mix": list(mix)})
+        # --init-from: every model starts from the base (a round's model from the previous round's
+        # in --retrain finetune, which started from the base itself)
         fit(use, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
-            progress=False, resume=False, init_from=init_from)
+            progress=False, resume=False, init_from=init_from if init_from is not None else args.init_from)
         pred = predict_inputs(work / name, x_test, valid=ok_test, batch_size=512).class_pred
         if details is not None:
             # what the model predicts on the test fields, and how the labels it saw were mixed
@@ -425,10 +730,11 @@ def main() -> None:
             details["test_pred_mix"] = _mix(pred, cfg.classes)
             details["test_truth_mix"] = _mix(test_truth, cfg.classes)
             details["recall"] = [float(np.mean(pred[test_truth == c] == c)) for c in cfg.classes]
+            details["loadavg"] = os.getloadavg()[0]  # the machine is shared: how loaded it was
         return work / name, float(np.mean(pred == test_truth))
 
     if args.retrain == "scratch":
-        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, len(test_truth))
+        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, len(test_truth), extra)
         return
 
     t = time.perf_counter()
@@ -476,11 +782,79 @@ def main() -> None:
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "acc_all": acc_all,
-                                         "n_pool": int(n_pool), "curves": curves, "labels_needed": needed},
-                                        indent=2))
+                                         "n_pool": int(n_pool), "curves": curves, "labels_needed": needed,
+                                         **extra}, indent=2))
 
 
-def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, n_test) -> None:
+def _check_run_args(args) -> str | None:
+    """What is wrong with a training run's options (None: nothing); parses --sim-set / --base-set in place."""
+    try:
+        args.sim_set = parse_sim_set(args.sim_set)
+        args.base_set = parse_sim_set(args.base_set, "--base-set")
+    except ValueError as exc:
+        return str(exc)
+    if args.make_base:
+        if args.init_from:
+            return "--make-base trains the base from scratch; --init-from is for the runs that fine-tune from it"
+        if args.sim_set:
+            return "--make-base simulates the base fields with --base-set, not --sim-set (the new galaxy's)"
+        if args.make_base.exists() and not args.overwrite:
+            return f"--make-base {args.make_base} exists: give --overwrite to replace it"
+        if not args.make_base.parent.is_dir():
+            return f"--make-base {args.make_base}: its folder {args.make_base.parent} does not exist"
+        for name, v in (("--base-fields", args.base_fields), ("--base-n", args.base_n),
+                        ("--base-epochs", args.base_epochs)):
+            if v < 1:
+                return f"{name} must be at least 1, got {v}"
+    elif args.base_set:
+        return "--base-set sets the fields of --make-base; this run makes no base"
+    if args.init_from:
+        m = args.init_from
+        if not (m / "manifest.json" if m.is_dir() else m).is_file():
+            return f"--init-from {m}: not a saved model (no {m / 'manifest.json' if m.is_dir() else m})"
+    return None
+
+
+def _make_base(args, cfg, inputs, fit, t0) -> None:
+    """``--make-base``: train on other galaxies' simulated fields (people's mode) and save the model atomically."""
+    import shutil
+
+    fields = [_simulate(args.base_seed + k, args.base_n, args.shape, args.base_set) for k in range(args.base_fields)]
+    x, ok = inputs(fields)
+    y = np.where(ok, np.concatenate([_mode(f) for f in fields]), 0)
+    at = np.cumsum([0] + [len(f.truth) for f in fields])
+    summaries = [field_summary(f, ok[at[k]:at[k + 1]]) for k, f in enumerate(fields)]
+    print(f"simulated {len(fields)} base field(s), {int(np.sum(y > 0))} labellable candidates, in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
+    if args.pool_summaries:
+        _print_summaries("base fields", summaries)
+    out = args.make_base
+    # trained next to OUT and renamed into place: a stopped run never leaves a half-written model under its name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        t = time.perf_counter()
+        fit(cfg, x, y, outdir=tmp, seed=args.seed, epochs=args.base_epochs, progress=False, resume=False)
+        info = {"what": "trust_active.py --make-base", "base_set": args.base_set, "base_seed": args.base_seed,
+                "base_fields": args.base_fields, "base_n": args.base_n, "shape": args.shape,
+                "epochs": args.base_epochs, "seed": args.seed, "labels": "people's mode",
+                "field_summaries": summaries, "seconds": time.perf_counter() - t, "loadavg": os.getloadavg()[0]}
+        (tmp / "trust_active_base.json").write_text(json.dumps(info, indent=1))
+        old = None
+        if out.exists():  # --overwrite (checked before): the old model goes only once the new one is complete
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"base model ({int(np.sum(y > 0))} labels, {args.base_epochs} epochs, {info['seconds']:.0f} s) -> {out}; "
+          f"total {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, n_test,
+             extra: dict | None = None) -> None:
     """``--retrain scratch``: reference seeds, the entropy arm, then the random arms."""
     import shutil
 
@@ -492,7 +866,7 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
     res = {"args": {k: str(v) for k, v in vars(args).items()}, "retrain": "scratch", "n_pool": int(n_pool),
            "grid": grid, "people_mode_test_acc": mode_acc, "n_test": int(n_test),
            "reference": {"acc": [], "seeds": []}, "curves": {"random_orders": []}, "seconds": {},
-           "reweight": args.reweight, "pick": args.pick, "details": {}, "start_mix": {}}
+           "reweight": args.reweight, "pick": args.pick, "details": {}, "start_mix": {}, **(extra or {})}
 
     def save():
         if args.json:
@@ -562,7 +936,12 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
     # from the rest, by entropy or by margin
     for arm in [a for a in ("entropy", "margin") if a in arms]:
         t = time.perf_counter()
-        labelled = orders[0][: grid[0]].copy()
+        if args.init_from:
+            # a model of other galaxies exists before any label of this one: it picks the first labels too
+            labelled = _pick_entropy(args.init_from, x_pool[labellable], labellable, pool_mag, cfg, grid[0],
+                                     args.mag_bins, by=arm)
+        else:
+            labelled = orders[0][: grid[0]].copy()
         mix = start_mix(arm, labelled)
         # entropy-by-class: the picks' predicted classes follow the first (random) labels' mix
         strata = _mix(people[labelled], cfg.classes) if args.pick == "entropy-by-class" else None
@@ -699,6 +1078,79 @@ def _summarise_cli(args) -> int:
     if args.plot:
         tmp = args.plot.with_name(args.plot.stem + ".tmp.png")
         _plot(tmp, res)
+        os.replace(tmp, args.plot)
+        print(f"wrote {args.plot}")
+    return 0
+
+
+def _read_runs(paths: list[Path], option: str) -> tuple[list[dict] | None, str | None]:
+    """The ``--retrain scratch`` JSONs at ``paths``, or the error message naming the file."""
+    runs = []
+    for path in paths:
+        try:
+            run = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            return None, f"{option} {path}: cannot read it as JSON ({exc})"
+        if not isinstance(run, dict) or run.get("retrain") != "scratch" or "curves" not in run:
+            return None, f"{option} {path}: not a trust_active.py --retrain scratch result"
+        runs.append(run)
+    return runs, None
+
+
+def _outputs_error(args, inputs: list[Path], option: str) -> str | None:
+    """Why --json / --plot may not be written (one of the inputs, or exists without --overwrite)."""
+    for o in (o for o in (args.json, args.plot) if o is not None):
+        if any(o.resolve() == r.resolve() for r in inputs):
+            return f"{o} is one of the runs read ({option}): it is never overwritten"
+        if o.exists() and not args.overwrite:
+            return f"{o} exists: give --overwrite to replace it"
+    return None
+
+
+def _summarise_repeats_cli(args) -> int:
+    """``--summarise-repeats``: mean +- s.e. over repeats, labels needed, verdict; 2 on bad input (said why)."""
+    import sys
+
+    err = _outputs_error(args, args.summarise_repeats, "--summarise-repeats")
+    runs, err = (None, err) if err else _read_runs(args.summarise_repeats, "--summarise-repeats")
+    if err is None:
+        try:
+            summ = summarise_repeats(runs, [str(p) for p in args.summarise_repeats])
+        except (ValueError, KeyError) as exc:
+            err = f"--summarise-repeats {exc}"
+    if err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    arms = list(summ["arms"])
+    print(f"{len(runs)} repeats (seeds {', '.join(map(str, summ['seeds']))}); accuracy vs truth, mean ± s.e.")
+    print(f"{'labels':>7s} " + " ".join(f"{a + ' (' + str(len(summ['arms'][a]['per_repeat'])) + ')':>16s}"
+                                        for a in arms))
+
+    def pm(m, e):
+        return f"{m:.3f}±{e:.3f}" if e is not None else f"{m:.3f}"
+
+    for i, n in enumerate(summ["grid"]):
+        print(f"{n:7d} " + " ".join(f"{pm(summ['arms'][a]['mean'][i], summ['arms'][a]['se'][i]):>16s}" for a in arms))
+    ref = summ["reference"]
+    print(f"all {summ['n_pool']} labels: {pm(ref['mean'], ref['se'])} ({len(ref['per_repeat'])} repeats)")
+    if summ["base"]:
+        print(f"base model, no new labels: {pm(summ['base']['mean'], summ['base']['se'])}")
+    for a in arms:
+        lin = summ["labels_needed_interp"][a]
+        print(f"{a}: " + (f"reaches {ref['mean']:.3f} at {lin:.0f} labels (interpolated; grid point "
+                          f"{summ['labels_needed_grid'][a]})" if lin is not None else
+                          f"does not reach {ref['mean']:.3f} within {summ['grid'][-1]} labels"))
+    c = summ["criterion"]
+    print(f"criterion: {c['arm']} reaches the all-labels accuracy with <= {c['limit']:.0f} labels: "
+          + ("MET" if c["met"] else "NOT MET"))
+    if args.json:
+        tmp = args.json.with_suffix(".tmp")
+        tmp.write_text(json.dumps(summ, indent=1))
+        os.replace(tmp, args.json)  # atomic: a half-written file never takes the name
+        print(f"wrote {args.json}")
+    if args.plot:
+        tmp = args.plot.with_name(args.plot.stem + ".tmp.png")
+        _plot_repeats(tmp, summ)
         os.replace(tmp, args.plot)
         print(f"wrote {args.plot}")
     return 0

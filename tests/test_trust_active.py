@@ -120,3 +120,159 @@ def test_quick_scratch_run_with_margin_and_reference_last(bench, tmp_path, monke
     assert res["details"]["margin_00"]["labels"] == 40 and 0 <= res["details"]["margin_01"]["labels_wrong"] <= 1
     assert list(res["seconds"]).index("reference") > list(res["seconds"]).index("margin")
     assert len(res["reference"]["acc"]) == 1 and res["labels_needed"]
+
+
+# --- from a model of other galaxies: --make-base, --init-from, --sim-set, --pool-summaries, --summarise-repeats
+
+
+def _main(bench, monkeypatch, capsys, *argv):
+    """Run the script's main with ``argv``; (exit code or 0, captured output)."""
+    monkeypatch.setattr(sys, "argv", ["trust_active.py", *map(str, argv)])
+    try:
+        bench.main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr()
+
+
+def test_parse_sim_set_reads_values_and_names_what_is_wrong(bench):
+    got = bench.parse_sim_set(["distance_mpc=20", "footprint_edge=false", "class_mix=[0.1, 0.2, 0.3, 0.4]"])
+    assert got == {"distance_mpc": 20, "footprint_edge": False, "class_mix": (0.1, 0.2, 0.3, 0.4)}
+    assert bench.parse_sim_set(None) == {}
+    with pytest.raises(ValueError, match="'distanse_mpc' is not a simulator setting"):
+        bench.parse_sim_set(["distanse_mpc=20"])
+    with pytest.raises(ValueError, match="expected KEY=VALUE"):
+        bench.parse_sim_set(["distance_mpc"])
+    with pytest.raises(ValueError, match="seed is set by --pool-seed"):
+        bench.parse_sim_set(["seed=3"])
+    # the simulator's own check, before any field is made
+    with pytest.raises(ValueError, match="--base-set distance_mpc=-1: the simulator refuses it: distance_mpc must be"):
+        bench.parse_sim_set(["distance_mpc=-1"], "--base-set")
+
+
+def _rep(seed, ref, ent, rnd, mar=None, base=0.5, **args):
+    a = {"pool_fields": "2", "n_pool": "10", "shape": "256", "pool_seed": "301", "test_fields": "1",
+         "n_test": "50", "test_seed": "401", "seed": str(seed), "epochs": "5", "lr_schedule": "cosine",
+         "precision": "bf16", "mag_bins": "4", "reweight": "none", "pick": "entropy", "init_from": "/b",
+         "sim_set": "{'distance_mpc': 20}"}
+    a.update(args)
+    grid = [5, 10]
+    curves = {"entropy": [list(p) for p in zip(grid, ent)], "random_orders": [[list(p) for p in zip(grid, rnd)]]}
+    if mar is not None:
+        curves["margin"] = [list(p) for p in zip(grid, mar)]
+    return {"args": a, "retrain": "scratch", "n_pool": 20, "grid": grid, "reference": {"acc": [ref]},
+            "base_test_acc": base, "curves": curves}
+
+
+def test_summarise_repeats_by_hand(bench):
+    runs = [_rep(0, 0.70, [0.60, 0.72], [0.60, 0.66], [0.6, 0.6], base=0.50),
+            _rep(2, 0.74, [0.62, 0.74], [0.58, 0.70], base=0.52),
+            _rep(4, 0.72, [0.64, 0.70], [0.62, 0.68], base=0.54)]
+    s = bench.summarise_repeats(runs, ["a", "b", "c"])
+    assert s["reference"]["mean"] == pytest.approx(0.72)
+    assert s["reference"]["se"] == pytest.approx(np.std([0.70, 0.74, 0.72], ddof=1) / np.sqrt(3))
+    assert s["base"]["mean"] == pytest.approx(0.52)
+    assert s["arms"]["entropy"]["mean"] == pytest.approx([0.62, 0.72])
+    assert s["arms"]["entropy"]["se"][0] == pytest.approx(0.02 / np.sqrt(3))
+    # margin ran in one repeat only: its mean is that repeat, with no standard error
+    assert s["arms"]["margin"]["seeds"] == ["0"] and s["arms"]["margin"]["se"] == [None, None]
+    # entropy's mean reaches 0.72 at the second budget (10 labels = half of the 2 x 10 candidates): met
+    assert s["labels_needed_grid"]["entropy"] == 10 and s["labels_needed_interp"]["random"] is None
+    assert s["criterion"] == {"arm": "entropy", "target": pytest.approx(0.72), "labels_needed": pytest.approx(10.0),
+                              "limit": 10.0, "met": True}
+    # one point lower and it is not met
+    runs[2]["curves"]["entropy"][1][1] = 0.69
+    assert bench.summarise_repeats(runs, ["a", "b", "c"])["criterion"]["met"] is False
+    # a stopped repeat (its random arm unfinished) gives only its complete curves
+    runs[1]["curves"]["random_orders"] = [[[5, 0.58]]]
+    assert bench.summarise_repeats(runs, ["a", "b", "c"])["arms"]["random"]["seeds"] == ["0", "4"]
+    with pytest.raises(ValueError, match="--epochs 3 differs"):
+        bench.summarise_repeats([runs[0], _rep(2, 0.7, [0.6, 0.7], [0.6, 0.7], epochs="3")], ["a", "d"])
+    with pytest.raises(ValueError, match="same --seed"):
+        bench.summarise_repeats([runs[0], _rep(0, 0.7, [0.6, 0.7], [0.6, 0.7])], ["a", "e"])
+
+
+def test_summarise_repeats_cli_writes_and_refuses(bench, tmp_path, monkeypatch, capsys):
+    paths = []
+    for seed, ref in ((0, 0.70), (2, 0.74)):
+        p = tmp_path / f"s{seed}.json"
+        p.write_text(json.dumps(_rep(seed, ref, [0.6, 0.7], [0.6, 0.68])))
+        paths.append(p)
+    out, png = tmp_path / "all.json", tmp_path / "all.png"
+    code, cap = _main(bench, monkeypatch, capsys, "--summarise-repeats", *paths, "--json", out, "--plot", png)
+    assert code == 0, cap.err
+    assert json.loads(out.read_text())["criterion"]["met"] is False and png.stat().st_size > 0
+    assert "criterion: entropy reaches the all-labels accuracy with <= 10 labels: NOT MET" in cap.out
+    code, cap = _main(bench, monkeypatch, capsys, "--summarise-repeats", *paths, "--json", out)
+    assert code == 2 and "--overwrite" in cap.err
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1]")
+    code, cap = _main(bench, monkeypatch, capsys, "--summarise-repeats", bad, "--json", tmp_path / "x.json")
+    assert code == 2 and "bad.json: not a trust_active.py --retrain scratch result" in cap.err
+    assert "Traceback" not in cap.err and not (tmp_path / "x.json").exists()
+
+
+def test_bad_run_options_exit_2_before_anything(bench, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "r.json"
+    code, cap = _main(bench, monkeypatch, capsys, "--sim-set", "distanse_mpc=20", "--json", out)
+    assert code == 2 and "'distanse_mpc' is not a simulator setting" in cap.err
+    code, cap = _main(bench, monkeypatch, capsys, "--init-from", tmp_path / "nomodel", "--json", out)
+    assert code == 2 and "--init-from" in cap.err and "not a saved model" in cap.err
+    code, cap = _main(bench, monkeypatch, capsys, "--make-base", tmp_path / "b", "--init-from", tmp_path)
+    assert code == 2 and "--make-base trains the base from scratch" in cap.err
+    code, cap = _main(bench, monkeypatch, capsys, "--make-base", tmp_path / "b", "--sim-set", "distance_mpc=4")
+    assert code == 2 and "--base-set" in cap.err
+    code, cap = _main(bench, monkeypatch, capsys, "--base-set", "distance_mpc=4", "--json", out)
+    assert code == 2 and "this run makes no base" in cap.err
+    assert "Traceback" not in cap.err and list(tmp_path.iterdir()) == []
+
+
+def test_make_base_then_fine_tune_every_model_from_it(bench, tmp_path, monkeypatch, capsys, single_thread):
+    """A tiny run: the base is saved; every model of the run starts from it; the new galaxy is at 20 Mpc."""
+    import starclass.learn.train as train_mod
+
+    base = tmp_path / "base"
+    tiny = ["--shape", "256", "--threads", "1", "--precision", "bf16"]
+    code, cap = _main(bench, monkeypatch, capsys, "--make-base", base, "--base-fields", "1", "--base-n", "60",
+                      "--base-set", "distance_mpc=4", "--base-epochs", "1", "--pool-summaries", *tiny)
+    assert code == 0, cap.err
+    info = json.loads((base / "trust_active_base.json").read_text())
+    assert (base / "manifest.json").is_file() and info["base_set"] == {"distance_mpc": 4}
+    assert info["field_summaries"][0]["distance_mpc"] == 4.0 and "base fields:" in cap.out
+    assert [p.name for p in tmp_path.iterdir()] == ["base"]  # no temporary folder left behind
+    code, cap = _main(bench, monkeypatch, capsys, "--make-base", base, "--base-fields", "1", *tiny)
+    assert code == 2 and "exists: give --overwrite" in cap.err
+
+    inits, picks = [], []
+    real_fit, real_pick = train_mod.fit, bench._pick_entropy
+
+    def fit(*a, **k):
+        inits.append(k.get("init_from"))
+        return real_fit(*a, **k)
+
+    def pick(model, *a, **k):
+        picks.append((str(model), k.get("by")))
+        return real_pick(model, *a, **k)
+
+    monkeypatch.setattr(train_mod, "fit", fit)
+    monkeypatch.setattr(bench, "_pick_entropy", pick)
+    out = tmp_path / "run.json"
+    code, cap = _main(bench, monkeypatch, capsys, "--retrain", "scratch", "--init-from", base,
+                      "--sim-set", "distance_mpc=20", "--pool-fields", "1", "--n-pool", "60", "--test-fields", "1",
+                      "--n-test", "40", "--grid", "20,40", "--epochs", "1", "--arms", "entropy,margin,random",
+                      "--pool-summaries", "--json", out, *tiny)
+    assert code == 0, cap.err
+    res = json.loads(out.read_text())
+    # reference + 3 arms x 2 budgets, every one fine-tuned from the base
+    assert len(inits) == 7 and all(str(p) == str(base) for p in inits)
+    # the uncertainty arms' first labels are picked by the base itself, by their own score
+    assert (str(base), "entropy") in picks and (str(base), "margin") in picks
+    assert res["init_from"] == str(base) and 0 <= res["base_test_acc"] <= 1
+    assert res["sim_set"] == {"distance_mpc": 20}
+    pool = res["field_summaries"]["pool"][0]
+    assert pool["distance_mpc"] == 20.0 and sum(pool["truth_counts"]) == pool["candidates"] == 60
+    assert sum(pool["people_counts"]) == pool["labellable"] and "pool fields:" in cap.out
+    assert "seed 301  20 Mpc" in cap.out and res["field_summaries"]["test"][0]["seed"] == 401
+    assert [n for n, _ in res["curves"]["entropy"]] == [20, 40] and len(res["reference"]["acc"]) == 1
+    assert len(set(res["entropy_labelled"])) == 40
