@@ -29,9 +29,9 @@ def demo(
     Simulates a training field and a test field (different seeds) of a five-band HST-like galaxy,
     detects and measures candidates on the test field, trains the compact CNN on the training field,
     classifies the test candidates, prints the accuracy against the known truth and the simulated
-    human classifiers, and writes an HTML report. About 10 minutes of CPU time with the defaults,
-    most of it training (614 s measured with one thread; 25 min wall clock on a loaded 2-core
-    machine). The folder is filled only when the run has finished: an interrupted run leaves it
+    human classifiers, and writes an HTML report. About 2 minutes on two idle CPU cores with the
+    defaults, most of it training (103 s measured; 25 min on a 2-core machine shared with four
+    other jobs). The folder is filled only when the run has finished: an interrupted run leaves it
     as it was.
     """
     # here, not at the top: starclass.pipeline imports torch (+5 s measured); `starclass --help` takes 0.4 s
