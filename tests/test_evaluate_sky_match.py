@@ -83,3 +83,38 @@ def test_legus_ngc628_c_and_e_overlap():
     pa, _, ca, cb = matched_classes(c, e, "class_ref", "class_ref", 2.0)
     classified = (np.asarray(c["class_ref"])[mutual] > 0) & (np.asarray(e["class_ref"])[to_e[mutual]] > 0)
     assert pa.size == int(classified.sum()) > 0
+
+
+def test_evaluate_says_how_it_paired_the_rows(tmp_path):
+    """evaluate printed (and the report wrote) 'one-to-one within 2.0 px' whether it had matched
+    on the sky, on pixels or paired cutouts by file: the reader could not tell what was compared."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.io.catalog import write_catalog
+
+    rng = np.random.default_rng(7)
+    wa = _wcs([500, 500], 0.04)
+    gx, gy = np.meshgrid(np.arange(8) * 50.0, np.arange(8) * 50.0)
+    ra, dec = wa.all_pix2world(gx.ravel() + rng.uniform(-5, 5, 64), gy.ravel() + rng.uniform(-5, 5, 64), 0)
+    ref = _pointing(ra, dec, wa, np.arange(64))
+    p1 = rng.uniform(0.05, 0.95, 64)
+    probs = {f"prob_{k}": np.full(64, (1 - p1) / 3) for k in (2, 3, 4)}
+    pred = Table({"id": ref["id"], "class_pred": ref["class_ref"], "prob_1": p1, **probs})
+    pred["x"], pred["y"] = ref["x"], ref["y"]
+    cases = {"sky": ("on the sky (ra, dec)", True), "pixels": ("on the pixels (x, y)", False)}
+    runner = CliRunner()
+    for name, (said, with_sky) in cases.items():
+        p = pred.copy()
+        if with_sky:
+            p["ra"], p["dec"] = ref["ra"], ref["dec"]
+        r = ref.copy() if with_sky else ref[["id", "x", "y", "class_ref"]]
+        write_catalog(p, tmp_path / f"pred_{name}.ecsv")
+        write_catalog(r, tmp_path / f"ref_{name}.ecsv")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = runner.invoke(app, ["evaluate", str(tmp_path / f"pred_{name}.ecsv"), "-r",
+                                      str(tmp_path / f"ref_{name}.ecsv"), "-o", str(tmp_path / f"ev_{name}"),
+                                      "--task", "legus4", "--bootstrap", "0", "--no-science"])
+        assert res.exit_code == 0, res.output
+        assert f"64 objects paired one-to-one within 2.0 px {said}, 64 classified in both" in res.output

@@ -39,7 +39,7 @@ from starclass.evaluate.agreement import (
 )
 from starclass.evaluate.bootstrap import bootstrap_ci
 from starclass.evaluate.groups import metrics_by_group
-from starclass.evaluate.matching import match_catalogs
+from starclass.evaluate.matching import match_catalogs, matched_on_sky
 from starclass.evaluate.metrics import (
     MergeResult,
     accuracy_scores,
@@ -266,6 +266,29 @@ def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> 
                              "and no 'file' column to pair them by, and differ in length: cannot pair rows")
     idx = np.arange(len(pred), dtype=np.int64)
     return idx, idx
+
+
+def pairing_rule(pred: Table, ref: Table, ref_is_pred: bool, radius: float) -> str:
+    """How :func:`pair` pairs the rows of ``pred`` and ``ref``, in words (for the printout and report).
+
+    Examples
+    --------
+    >>> t = Table({"x": [0.0, 5.0], "y": [0.0, 5.0]})
+    >>> pairing_rule(t, t, False, 2.0)
+    'one-to-one within 2.0 px on the pixels (x, y)'
+    >>> pairing_rule(Table({"file": ["p.png"]}), Table({"file": ["p.png"]}), False, 2.0)
+    'by file'
+    """
+    if ref_is_pred:
+        return "row by row"
+    cols = file_columns(pred)
+    pixels = {X, Y} <= set(pred.colnames) and {X, Y} <= set(ref.colnames)
+    if cols and cols == file_columns(ref) and (not pixels or not (has_positions(pred) and has_positions(ref))):
+        return "by " + ", ".join(cols)
+    if not (has_positions(pred) and has_positions(ref)):
+        return "row by row"
+    where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
+    return f"one-to-one within {radius} px {where}"
 
 
 def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
@@ -683,7 +706,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     if boot_note:
         notes.append(boot_note)
     titles = {m: task.merge_title(m) for m in task.merges}
-    out = Comparison(pname, rname, "row by row" if ref_is_pred else f"one-to-one within {radius} px", int(ia.size),
+    out = Comparison(pname, rname, pairing_rule(pred, ref, ref_is_pred, radius), int(ia.size),
                      int(both.sum()), results, summary_table(results, cis, titles), notes)
     used = np.unique(cp)
     if used.size == 1:

@@ -105,6 +105,24 @@ def pixel_scale_of(table: Table, max_pairs: int = 500) -> float | None:
     return scale if np.isfinite(scale) and scale > 0 else None
 
 
+def matched_on_sky(a: Table, b: Table) -> bool:
+    """Whether :func:`match_catalogs` pairs ``a`` and ``b`` on the sky rather than on pixels.
+
+    On pixels when both have ``x``, ``y`` and not both have a finite ``ra``, ``dec`` in every
+    row; otherwise on the sky.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> xy = Table({"x": [1.0], "y": [2.0]})
+    >>> sky = Table({"x": [1.0], "y": [2.0], "ra": [24.17], "dec": [15.78]})
+    >>> matched_on_sky(xy, sky), matched_on_sky(sky, sky)
+    (False, True)
+    """
+    both_xy = all(c in a.colnames and c in b.colnames for c in ("x", "y"))
+    return not both_xy or (_sky(a) and _sky(b))
+
+
 def match_catalogs(
     a: Table,
     b: Table,
@@ -147,8 +165,7 @@ def match_catalogs(
     if len(a) == 0 or len(b) == 0:
         empty = names[0] if len(a) == 0 else names[1]
         raise StarclassError(f"catalogue {empty} is empty: nothing to match")
-    both_xy = all(c in a.colnames and c in b.colnames for c in ("x", "y"))
-    if both_xy and not (_sky(a) and _sky(b)):
+    if not matched_on_sky(a, b):
         pa = _positions(a, ("x", "y"), names[0])
         pb = _positions(b, ("x", "y"), names[1])
         return match_positions(pa, pb, radius)

@@ -67,7 +67,7 @@ def _catalogue_section(ev: Evaluation) -> Section:
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     pname, rname = c.pred_name, c.ref_name
     s = Section(f"{pname} vs {rname}: metrics", key=f"metrics_{rname}")
-    s.text(f"{c.n_paired} objects paired ({c.paired_by}), {c.n_both} classified in both. Rows of confusion matrices "
+    s.text(f"{c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both. Rows of confusion matrices "
            f"are the reference ({rname}), normalised to 1; counts in brackets.")
     for n in c.notes:
         s.note(n)
@@ -678,7 +678,10 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
             tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(), "trust": trust,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
-    details = [line for c in ev.comparisons for line in [f"{c.ref_name}:", *c.lines()]]
+    # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
+    details = [line for c in ev.comparisons
+               for line in [f"{c.ref_name}: {c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both",
+                            *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
                 for line in group_lines(tab, f"{c.ref_name} by {col}" + (f" ({note})" if note else ""))]
     # unrounded, for printing: the headline's 4 decimals printed with 3 rounded twice (27/132 gave
