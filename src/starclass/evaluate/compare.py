@@ -268,32 +268,23 @@ def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> 
     return idx, idx
 
 
-def pairing_rule(pred: Table, ref: Table, ref_is_pred: bool, radius: float) -> str:
-    """How :func:`pair` pairs the rows of ``pred`` and ``ref``, in words (for the printout and report).
+def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
+         names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices of the paired objects (:func:`pairing` without the rule in words).
 
     Examples
     --------
     >>> t = Table({"x": [0.0, 5.0], "y": [0.0, 5.0]})
-    >>> pairing_rule(t, t, False, 2.0)
-    'one-to-one within 2.0 px on the pixels (x, y)'
-    >>> pairing_rule(Table({"file": ["p.png"]}), Table({"file": ["p.png"]}), False, 2.0)
-    'by file'
+    >>> [a.tolist() for a in pair(t, t, True, 2.0, ("a", "b"))]
+    [[0, 1], [0, 1]]
     """
-    if ref_is_pred:
-        return "row by row"
-    cols = file_columns(pred)
-    pixels = {X, Y} <= set(pred.colnames) and {X, Y} <= set(ref.colnames)
-    if cols and cols == file_columns(ref) and (not pixels or not (has_positions(pred) and has_positions(ref))):
-        return "by " + ", ".join(cols)
-    if not (has_positions(pred) and has_positions(ref)):
-        return "row by row"
-    where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
-    return f"one-to-one within {radius} px {where}"
+    ia, ib, _ = pairing(pred, ref, ref_is_pred, radius, names)
+    return ia, ib
 
 
-def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
-         names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of the paired objects.
+def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
+            names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, str]:
+    """Row indices of the paired objects, and how they were paired in words (printed, reported).
 
     Row by row for ``self``; cutout tables (both with ``file``, or the same ``file_<band>``
     columns, and not both with pixel ``x``, ``y``) by their files, even when they carry
@@ -304,30 +295,33 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     Examples
     --------
     >>> t = Table({"x": [0.0, 5.0], "y": [0.0, 5.0]})
-    >>> [a.tolist() for a in pair(t, t, True, 2.0, ("a", "b"))]
-    [[0, 1], [0, 1]]
+    >>> ia, ib, rule = pairing(t, t, False, 2.0, ("a", "b"))
+    >>> ia.tolist(), ib.tolist(), rule
+    ([0, 1], [0, 1], 'one-to-one within 2.0 px on the pixels (x, y)')
     >>> a, b = Table({"file": ["p.png", "q.png"]}), Table({"file": ["q.png", "p.png"]})
-    >>> [i.tolist() for i in pair(a, b, False, 2.0, ("a", "b"))]
-    [[0, 1], [1, 0]]
+    >>> [i if isinstance(i, str) else i.tolist() for i in pairing(a, b, False, 2.0, ("a", "b"))]
+    [[0, 1], [1, 0], 'by file']
     """
     if ref_is_pred:
         idx = np.arange(len(pred))
-        return idx, idx
+        return idx, idx, "row by row"
     cols = file_columns(pred)
+    same_files = bool(cols) and cols == file_columns(ref)
     pixels = {X, Y} <= set(pred.colnames) and {X, Y} <= set(ref.colnames)
-    if cols and cols == file_columns(ref) and not pixels:
+    if same_files and not pixels:
         # a catalogue with pixel positions keeps the positional match even with a 'file' column
         # (a mosaic's name, the same on every row, would pair nothing)
-        return _pair_by_file(pred, ref, cols, names)
+        return (*_pair_by_file(pred, ref, cols, names), "by " + ", ".join(cols))
     if not (has_positions(pred) and has_positions(ref)):
-        return _pair_without_positions(pred, ref, names)
+        return (*_pair_without_positions(pred, ref, names), "by " + ", ".join(cols) if same_files else "row by row")
+    where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
     ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
     if ia.size == 0:
         raise StarclassError(
             f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no object within {radius} px "
             "of each other: no overlap to evaluate (are they from the same mosaic?)"
         )
-    return ia, ib
+    return ia, ib, f"one-to-one within {radius} px {where}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -690,7 +684,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     ({'2class': 0.75}, 1.0)
     """
     pname, rname = pred_name, ref_name
-    ia, ib = pair(pred, ref, ref_is_pred, radius, (pname, rname))
+    ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname))
     pcol = class_column(pred, CLASS_PRED)
     rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF)
     cp_all = task_labels(pred, pcol, task, pname)
@@ -706,7 +700,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     if boot_note:
         notes.append(boot_note)
     titles = {m: task.merge_title(m) for m in task.merges}
-    out = Comparison(pname, rname, pairing_rule(pred, ref, ref_is_pred, radius), int(ia.size),
+    out = Comparison(pname, rname, paired_by, int(ia.size),
                      int(both.sum()), results, summary_table(results, cis, titles), notes)
     used = np.unique(cp)
     if used.size == 1:
