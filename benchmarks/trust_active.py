@@ -1070,17 +1070,25 @@ def _summarise_cli(args) -> int:
     if summ.get("random_gain_last_to_all_per_doubling") is not None:
         print(f"random mean: {res['grid'][-1]} -> all {n_pool}: {summ['random_gap_last_to_all']:+.3f} "
               f"({summ['random_gain_last_to_all_per_doubling']:+.3f} per doubling)")
+    _write_outputs(args, res, _plot)
+    return 0
+
+
+def _write_outputs(args, payload: dict, draw) -> None:
+    """Write ``payload`` to ``--json`` and ``draw(path, payload)`` to ``--plot``, each atomically.
+
+    A half-written file never takes the name (written beside it, then renamed).
+    """
     if args.json:
         tmp = args.json.with_suffix(".tmp")
-        tmp.write_text(json.dumps(res, indent=1))
-        os.replace(tmp, args.json)  # atomic: a half-written file never takes the name
+        tmp.write_text(json.dumps(payload, indent=1))
+        os.replace(tmp, args.json)
         print(f"wrote {args.json}")
     if args.plot:
         tmp = args.plot.with_name(args.plot.stem + ".tmp.png")
-        _plot(tmp, res)
+        draw(tmp, payload)
         os.replace(tmp, args.plot)
         print(f"wrote {args.plot}")
-    return 0
 
 
 def _read_runs(paths: list[Path], option: str) -> tuple[list[dict] | None, str | None]:
@@ -1143,16 +1151,7 @@ def _summarise_repeats_cli(args) -> int:
     c = summ["criterion"]
     print(f"criterion: {c['arm']} reaches the all-labels accuracy with <= {c['limit']:.0f} labels: "
           + ("MET" if c["met"] else "NOT MET"))
-    if args.json:
-        tmp = args.json.with_suffix(".tmp")
-        tmp.write_text(json.dumps(summ, indent=1))
-        os.replace(tmp, args.json)  # atomic: a half-written file never takes the name
-        print(f"wrote {args.json}")
-    if args.plot:
-        tmp = args.plot.with_name(args.plot.stem + ".tmp.png")
-        _plot_repeats(tmp, summ)
-        os.replace(tmp, args.plot)
-        print(f"wrote {args.plot}")
+    _write_outputs(args, summ, _plot_repeats)
     return 0
 
 
