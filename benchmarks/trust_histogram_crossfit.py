@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--shape", type=int, default=1536)
     ap.add_argument("--test-seeds", default="202,203")
     ap.add_argument("--coverage", default="0.8,0.9")
-    ap.add_argument("--json", type=Path)
+    ap.add_argument("--json", type=Path, help="also write the coverages as JSON")
+    ap.add_argument("--overwrite", action="store_true", help="replace an existing --json")
     args = ap.parse_args(argv)
+    if args.json is not None and args.json.exists() and not args.overwrite:
+        # refused before the fields are simulated and classified, not after
+        ap.error(f"--json {args.json} exists: give --overwrite to replace it")
     torch.set_num_threads(1)
     loaded = load_model(args.model, device="cpu")
     cfg = loaded.config
@@ -81,7 +86,9 @@ def main(argv: list[str] | None = None) -> dict:
             out["coverage"][f"{name} @ {c}"] = {"per_class": cov, "mean": round(float(np.mean(cov)), 4)}
             print(f"{name:>20} at {c:.0%}: per class {cov}, mean {np.mean(cov):.3f}")
     if args.json:
-        args.json.write_text(json.dumps(out, indent=1))
+        tmp = args.json.with_suffix(".tmp")
+        tmp.write_text(json.dumps(out, indent=1))
+        os.replace(tmp, args.json)  # a half-written file never takes the name
     return out
 
 

@@ -64,3 +64,18 @@ def test_histogram_sets_reach_their_coverage_on_fresh_rows():
     # split conformal promises at least the target on average: cross-fitted 0.813 / 0.910 here, the
     # in-sample bins' scores 0.798 / 0.894 (the draws' standard error is about 0.004)
     assert np.mean(cov[0.8]) >= 0.8 and np.mean(cov[0.9]) >= 0.9, cov
+
+
+def test_benchmark_refuses_to_replace_its_json_without_overwrite(tmp_path):
+    """benchmarks/trust_histogram_crossfit.py wrote --json over an existing file without a word."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "trust_histogram_crossfit.py"
+    old = tmp_path / "cov.json"
+    old.write_text('{"kept": true}')
+    res = subprocess.run([sys.executable, str(script), str(tmp_path / "no_model"), "--json", str(old)],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "give --overwrite" in res.stderr, res.stderr
+    assert old.read_text() == '{"kept": true}'
