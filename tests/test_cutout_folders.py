@@ -665,8 +665,8 @@ def test_cli_info_summarises_a_cutout_folder(tmp_path):
     assert "labels: " + ", ".join(f"{k} {v}" for k, v in counts.items()) in res.output
     assert "object_id 24" in res.output and "file 28" in res.output
     assert f"blank (constant) images: 1 (row 6 {rows[5]['file']})" in res.output
-    # what each command does with them (calibrate now leaves them out as classify does; train keeps them)
-    assert "classify leaves them unclassified (class_pred 0) and calibrate leaves them out; train keeps them" \
+    # what each command does with them (train and calibrate leave them out, as classify does)
+    assert "classify leaves them unclassified (class_pred 0); train and calibrate leave them out" \
         in res.output.replace("\n", " ")
     # the folder holding labels.csv reads the same; without it, as one sub-folder per label
     assert runner.invoke(app, ["info", str(data)]).output == res.output

@@ -254,8 +254,7 @@ def cutout_summary(path: Path) -> str:
         # 1-based rows, as the reader's messages name them
         where = [f"row {i + 1} {cs.files[i]}" if cs.source.is_file() else cs.files[i] for i in blank[:5]]
         lines.append(f"blank (constant) images: {blank.size} ({', '.join(where)}{', ...' if blank.size > 5 else ''}):"
-                     " classify leaves them unclassified (class_pred 0) and calibrate leaves them out; train "
-                     "keeps them (drop their rows to leave them out)")
+                     " classify leaves them unclassified (class_pred 0); train and calibrate leave them out")
     return "\n".join(lines)
 
 

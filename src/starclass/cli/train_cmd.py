@@ -652,13 +652,18 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         # folds of whole groups: several cutouts of one object (PAndAS: 869 cutouts of 755
         # objects) never fall on both sides of a fold
         from starclass.io.cutout_folders import label_classes
+        from starclass.learn.calibration import leave_out_blank
         from starclass.learn.crossval import cross_validate
         from starclass.stamps.images import cutout_inputs
 
         classes = label_classes(cutouts, cfg.label_map)
-        extra = {"file": np.asarray(cutouts.files), "group": np.asarray(cutouts.groups)}
-        cvr = cross_validate(cfg, cutout_inputs(cutouts.images, cfg), classes, scheme=cv_scheme, outdir=output,
-                             extra_columns=extra, groups=cutouts.groups, **fit_kwargs)
+        inputs = cutout_inputs(cutouts.images, cfg)
+        # blank (constant) cutouts are left out of every fold, as of a single training
+        keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),
+                                              what="training"))
+        extra = {"file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
+        cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
+                             extra_columns=extra, groups=cutouts.groups[keep], **fit_kwargs)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)

@@ -82,7 +82,7 @@ __all__ = [
     "fit_model_calibration",
     "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
     "histogram_calibrate", "cross_fitted_histogram", "check_histogram_rows", "HISTOGRAM_BINS",
-    "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS",
+    "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank",
 ]
 
 #: Calibration maps a model can carry: one temperature, a scale and a bias per class, or
@@ -963,13 +963,42 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
     warnings.warn(f"{what} (fitted anyway: --allow-training-rows)", stacklevel=3)
 
 
-def _leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str) -> np.ndarray:
+def leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str, *, what: str = "calibration",
+                    row_numbers: np.ndarray | None = None) -> np.ndarray:
     """``keep`` without the rows whose input is blank (constant) in some band, with a warning.
 
     ``classify`` never gives such a row probabilities (class_pred 0; a network is confidently
     wrong on a constant image), so a calibration fitted on them would be fitted on inputs it
-    is never applied to: left out, as classify leaves them out. Rows are named 1-based (a
-    cutout CSV's row 1 is its first data row).
+    is never applied to, and a network trained on them learns a class for a picture that holds
+    no object: left out of both, as classify leaves them out, with one warning of one form
+    (``calibrate`` and ``train`` say the same). Rows are named 1-based (a cutout CSV's row 1 is
+    its first data row).
+
+    Parameters
+    ----------
+    inputs : numpy.ndarray
+        Model inputs ``[N, C, H, W]``.
+    cfg : TaskConfig
+        The task (bands, scales and normalisation, for :func:`starclass.learn.classify.blank_bands`).
+    keep : numpy.ndarray
+        Boolean ``[N]``: the labelled rows to use; blank rows are removed from it.
+    source : str
+        Names the data in the warning (the labels file).
+    what : str
+        What the rows are for, in the warning ("calibration", "training").
+    row_numbers : numpy.ndarray, optional
+        The 1-based row number of each input row in ``source`` (default ``1..N``): a subset
+        of a folder (the training folds) is named by the folder's rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``keep`` without the blank rows.
+
+    Raises
+    ------
+    StarclassError
+        Every labelled row is blank.
 
     Examples
     --------
@@ -981,7 +1010,7 @@ def _leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str) -> 
     >>> import warnings
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
-    ...     _leave_out_blank(x, cfg, np.ones(3, bool), "demo").tolist()
+    ...     leave_out_blank(x, cfg, np.ones(3, bool), "demo").tolist()
     [True, False, True]
     """
     import warnings
@@ -992,12 +1021,13 @@ def _leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str) -> 
     if not blank.any():
         return keep
     rows = np.flatnonzero(blank)
-    named = ", ".join(str(int(r) + 1) for r in rows[:5]) + (", ..." if rows.size > 5 else "")
+    numbers = rows + 1 if row_numbers is None else np.asarray(row_numbers, dtype=np.int64)[rows]
+    named = ", ".join(str(int(r)) for r in numbers[:5]) + (", ..." if rows.size > 5 else "")
     keep = keep & ~blank
     if not keep.any():
-        raise StarclassError(f"calibration data ({source}): every labelled row is blank (constant) in some band; "
-                             "nothing to calibrate on")
-    warnings.warn(f"{rows.size} of the {int(keep.sum()) + rows.size} labelled calibration rows of {source} are "
+        raise StarclassError(f"{what} data ({source}): every labelled row is blank (constant) in some band; "
+                             f"nothing to use for {what}")
+    warnings.warn(f"{rows.size} of the {int(keep.sum()) + rows.size} labelled {what} rows of {source} are "
                   f"blank (constant) images (row{'s' if rows.size > 1 else ''} {named}): left out, as classify "
                   "leaves them unclassified",
                   stacklevel=3)
@@ -1070,7 +1100,7 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     keep = y >= 0
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
-    keep = _leave_out_blank(np.asarray(inputs), cfg, keep, source)
+    keep = leave_out_blank(np.asarray(inputs), cfg, keep, source)
     _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
                                 device=device, precision=precision, method=method, n_bins=n_bins)

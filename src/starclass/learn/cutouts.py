@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import CutoutSet, label_classes
+from starclass.learn.calibration import leave_out_blank
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.classify import blank_bands, blank_column, decision_threshold, predict_inputs, trust_columns
 from starclass.learn.precision import pick_device, precision_name
@@ -157,6 +158,10 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                 **fit_kwargs) -> TrainResult:
     """Train a task on labelled cutouts with a grouped validation split.
 
+    Blank (constant) cutouts are left out with a warning naming their rows, as ``classify``
+    leaves them unclassified and ``calibrate`` leaves them out
+    (:func:`starclass.learn.calibration.leave_out_blank`).
+
     Parameters
     ----------
     config : starclass.learn.config.TaskConfig
@@ -175,6 +180,8 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     Returns
     -------
     TrainResult
+        Its ``val_index`` holds positions in the rows trained on (``train_index``, else the
+        folder's rows), blank rows counted.
 
     Examples
     --------
@@ -193,14 +200,46 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     names = {int(c): f"class {int(c)} (" + "/".join(sorted(k for k, v in config.label_map.items()
                                                             if int(v) == int(c))) + ")"
              for c in np.unique(labels)} if config.label_map else None
-    _, val = group_validation(labels, groups, float(config.recipe.val_fraction), base_seed, class_names=names)
     by = getattr(config.recipe, "balance_by", None)
     if by is not None and "balance_groups" not in fit_kwargs:
         if by not in cutouts.table.colnames:
             raise StarclassError(f"recipe.balance_by={by!r}: {cutouts.source} has no column {by!r} "
                                  f"(columns: {', '.join(cutouts.table.colnames)})")
         fit_kwargs["balance_groups"] = np.asarray(cutouts.table[by]).astype(str)[rows]
-    return fit(config, inputs, labels, outdir=outdir, val_index=val, seed=seed, **fit_kwargs)
+    # a blank (constant) cutout holds no object: classify leaves it unclassified and calibrate
+    # leaves it out, so training on it taught a class for a picture classify never scores
+    keep = leave_out_blank(inputs, config, np.ones(rows.size, dtype=bool), str(cutouts.source), what="training",
+                           row_numbers=rows + 1)
+    known = None
+    if not keep.all():
+        known = {_digest_with_blank(config, inputs, labels, groups, base_seed, fit_kwargs):
+                 f"the {int((~keep).sum())} blank (constant) cutout(s) of {cutouts.source}, which train now leaves "
+                 "out as classify and calibrate do (the model there still works as it is)"}
+        kept = np.flatnonzero(keep)
+        inputs, labels, groups = inputs[kept], labels[kept], groups[kept]
+        if fit_kwargs.get("balance_groups") is not None and len(fit_kwargs["balance_groups"]) == keep.size:
+            fit_kwargs["balance_groups"] = np.asarray(fit_kwargs["balance_groups"])[kept]
+    else:
+        kept = np.arange(rows.size)
+    _, val = group_validation(labels, groups, float(config.recipe.val_fraction), base_seed, class_names=names)
+    result = fit(config, inputs, labels, outdir=outdir, val_index=val, seed=seed, known_data=known, **fit_kwargs)
+    # validation rows as positions in the rows asked for (train_index), blank rows counted
+    result.val_index = kept[np.asarray(result.val_index, dtype=np.int64)]
+    return result
+
+
+def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: np.ndarray, seed: int,
+                       fit_kwargs: dict) -> str:
+    """The data digest of these rows as train took them before blank cutouts were left out.
+
+    A model trained then is refused on resume (its data differ); this lets the refusal say why.
+    """
+    from starclass.learn.train import data_digest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the split's notes were given for the rows in use
+        _, val = group_validation(labels, groups, float(config.recipe.val_fraction), seed)
+    return data_digest(inputs, labels, val_index=val, balance_groups=fit_kwargs.get("balance_groups"))
 
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,

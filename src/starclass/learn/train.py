@@ -1105,6 +1105,7 @@ def fit(
     init_from: str | os.PathLike | None = None,
     label_model: str | None = None,
     balance_groups: np.ndarray | None = None,
+    known_data: dict[str, str] | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1158,6 +1159,10 @@ def fit(
     balance_groups
         Group of every candidate, needed with ``recipe.balance_by`` (the classes are balanced
         within each group: :func:`group_balance_weights`).
+    known_data
+        :func:`data_digest` of earlier readings of the same data (e.g. with rows since left
+        out), each with the words that say what differs: a checkpoint trained on one of them is
+        refused on resume with those words instead of "other training data".
 
     Returns
     -------
@@ -1204,7 +1209,7 @@ def fit(
     if resume:
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
-        _check_resumable(outdir, config, members, identity)
+        _check_resumable(outdir, config, members, identity, known_data)
     # the directory is made only now, after the data were checked (a class without a training row,
     # no label at all): such a failure left an empty model directory behind
     made = _make_outdir(outdir)
@@ -1393,13 +1398,18 @@ def _val_acc_at(history: list[dict], best_epoch: int | None) -> float:
     return float(history[-1].get("val_acc", math.nan)) if history else math.nan
 
 
-def _check_resumable(outdir: Path, config, members: list[MemberSpec], identity: dict[str, str]) -> None:
-    """Refuse, before any training, a model directory whose checkpoints another run wrote."""
+def _check_resumable(outdir: Path, config, members: list[MemberSpec], identity: dict[str, str],
+                     known_data: dict[str, str] | None = None) -> None:
+    """Refuse, before any training, a model directory whose checkpoints another run wrote.
+
+    ``known_data`` (as :func:`fit` takes it) words the refusal of a checkpoint trained on an
+    earlier reading of the same data.
+    """
     for spec in members:
         for path, kind in ((outdir / member_filename(spec.index), "member"),
                            (outdir / epoch_filename(spec.index), "epoch")):
             if path.exists():
-                _check_same_run(path, load_checkpoint(path, kind=kind), config, spec, identity)
+                _check_same_run(path, load_checkpoint(path, kind=kind), config, spec, identity, known_data)
                 break
 
 
@@ -1414,7 +1424,7 @@ def _config_diff(old: Any, new: Any, prefix: str = "") -> list[str]:
 
 
 def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
-                    identity: dict[str, str] | None = None) -> None:
+                    identity: dict[str, str] | None = None, known_data: dict[str, str] | None = None) -> None:
     """Refuse to resume from a checkpoint of another task, architecture, seed, data or settings."""
     cfg = ckpt.get("config", {})
     if cfg.get("name") != config.name or ckpt.get("architecture") != spec.architecture \
@@ -1440,7 +1450,9 @@ def _check_same_run(path: Path, ckpt: dict, config, spec: MemberSpec,
         diff = _config_diff(_settings(ckpt.get("config")), _settings(config))
         what.append("other settings (" + ("; ".join(diff[:6]) if diff else "the recipe") + ")")
     if ckpt["data_digest"] != identity.get("data_digest"):
-        what.append("other training data (labels, positions or input stamps differ)")
+        # an earlier reading of these very data (rows since left out) is named for what it was
+        what.append((known_data or {}).get(ckpt["data_digest"])
+                    or "other training data (labels, positions or input stamps differ)")
     if ckpt.get("init_digest") != identity.get("init_digest"):
         what.append("another starting model (init_from: "
                     + ("none there" if ckpt.get("init_digest") is None else "other weights there")

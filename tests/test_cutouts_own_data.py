@@ -1,0 +1,91 @@
+"""The cutout workflow on a user's own folders (issue 12): blank cutouts, messages, layouts, formats."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from test_cutout_folders import _make_csv_folder, _task, _write  # tests/ is on sys.path under pytest
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+def _blank_folder(root: Path, row: int = 5) -> Path:
+    """The test folder (28 cutouts of 24 objects) with CSV row ``row`` (1-based) a constant image."""
+    p = _make_csv_folder(root)
+    rel = p.read_text().splitlines()[row].split(",")[0]
+    _write(p.parent / rel, np.full((24, 24), 0.5), "png8")
+    return p
+
+
+def _train(task: Path, p: Path, model: Path, *extra: str):
+    return runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(model), "--no-progress",
+                               "--epochs", "1", *extra])
+
+
+# ----------------------------------------------------------------------------- blank cutouts in train
+
+
+def test_train_leaves_out_blank_cutouts_as_classify_and_calibrate_do(tmp_path):
+    # train --stamps trained on blank (constant) cutouts, which classify leaves unclassified and
+    # calibrate leaves out: the network learnt a class for a picture that holds no object
+    p = _blank_folder(tmp_path / "data", row=5)
+    res = _train(_task(tmp_path), p, tmp_path / "model")
+    assert res.exit_code == 0, res.output
+    assert f"1 of the 28 labelled training rows of {p} are blank (constant) images (row 5): left out" in res.output
+    import re
+
+    m = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
+    assert m and int(m.group(1)) + int(m.group(2)) == 27, res.output
+    # the same words as calibrate's
+    res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), "--stamps", str(p), "--overwrite",
+                              "--allow-training-rows"])
+    assert res.exit_code == 0, res.output
+    assert f"1 of the 28 labelled calibration rows of {p} are blank (constant) images (row 5): left out" in res.output
+
+
+def test_train_cv_leaves_out_blank_cutouts(tmp_path):
+    p = _blank_folder(tmp_path / "data", row=3)
+    res = _train(_task(tmp_path), p, tmp_path / "cv", "--cv", "3")
+    assert res.exit_code == 0, res.output
+    assert "(row 3): left out" in res.output
+    pred = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
+    blank_file = p.read_text().splitlines()[3].split(",")[0]
+    assert len(pred) == 27 and blank_file not in set(np.asarray(pred["file"]).astype(str))
+
+
+def test_a_model_trained_on_blank_cutouts_is_refused_on_resume_saying_why(tmp_path):
+    # a model trained before train left blank cutouts out: the same command must not mix it with
+    # a run on fewer rows, and must say why it refuses (not "other training data")
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.config import load_config
+    from starclass.learn.cutouts import group_validation
+    from starclass.learn.train import fit
+    from starclass.stamps.images import cutout_inputs
+
+    p = _blank_folder(tmp_path / "data", row=5)
+    task = _task(tmp_path)
+    cfg = load_config(task)
+    cs = read_cutout_folder(p, group_column="object_id")
+    labels = label_classes(cs, cfg.label_map)
+    # what train --stamps did before: every row, the blank one included, grouped validation
+    _, val = group_validation(labels, cs.groups, float(cfg.recipe.val_fraction), cfg.recipe.member_seed(0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tiny validation split's notes
+        fit(cfg, cutout_inputs(cs.images, cfg), labels, outdir=tmp_path / "old", val_index=val, progress=False,
+            device="cpu", epochs=1)
+    res = _train(task, p, tmp_path / "old")
+    assert res.exit_code == 2, res.output
+    assert "blank (constant) cutout(s)" in res.output and "leaves out" in res.output and "--overwrite" in res.output
+    assert "other training data" not in res.output
+    # --overwrite retrains without them; then the same command keeps the model
+    assert _train(task, p, tmp_path / "old", "--overwrite").exit_code == 0
+    res = _train(task, p, tmp_path / "old")
+    assert res.exit_code == 0 and "kept" in res.output, res.output
