@@ -89,3 +89,15 @@ def test_a_model_trained_on_blank_cutouts_is_refused_on_resume_saying_why(tmp_pa
     assert _train(task, p, tmp_path / "old", "--overwrite").exit_code == 0
     res = _train(task, p, tmp_path / "old")
     assert res.exit_code == 0 and "kept" in res.output, res.output
+
+
+def test_classify_stamps_says_once_which_cutouts_are_blank(tmp_path):
+    # classify --stamps printed the blank cutouts twice: the warning naming the rows and a line
+    # "N cutouts have a blank (constant) band ..." after it
+    p = _blank_folder(tmp_path / "data", row=4)
+    assert _train(_task(tmp_path), p, tmp_path / "model").exit_code == 0
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "out.csv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("blank (constant)") == 1, res.output
+    assert "(row(s) 4)" in res.output and "class_pred 0" in res.output and "blank_bands" in res.output

@@ -284,9 +284,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))
     _echo_trust(out)
-    if out.meta.get("n_blank"):
-        echo(f"{out.meta['n_blank']} cutouts have a blank (constant) band, named in column blank_bands: "
-             "class_pred 0")
+    # blank cutouts: the warning of blank_column named them (rows, band, class_pred 0, column
+    # blank_bands); a line here repeated it
     if "class_ref" in out.colnames:
         # the labels are reference classes, merged into the task's classes as training merged them
         # (m31-binary: 3 and 4 are class 2); compared as they were, every merged label was a mistake
