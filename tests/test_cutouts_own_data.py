@@ -101,3 +101,44 @@ def test_classify_stamps_says_once_which_cutouts_are_blank(tmp_path):
     assert res.exit_code == 0, res.output
     assert res.output.count("blank (constant)") == 1, res.output
     assert "(row(s) 4)" in res.output and "class_pred 0" in res.output and "blank_bands" in res.output
+
+
+# ----------------------------------------------------------------------------- evaluate's trust lines
+
+
+def test_trust_lines_say_what_conformal_figures_are_without_a_recorded_coverage():
+    # evaluate of a classified CSV printed "conformal coverage (coverage asked for not recorded in
+    # the catalogue's meta)", which read as an option the user had forgotten; and with no mistake
+    # at all "mistake AUROC: " followed by nothing
+    from starclass.evaluate.reliability import trust_study
+
+    p = np.array([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7], [0.2, 0.8]])
+    y = np.array([0, 0, 1, 1])
+    sets = np.array(["1", "1|2", "2", "2"])
+    lines = trust_study(p, y, y, {"pred_set": sets}, [1, 2]).lines()
+    text = "\n".join(lines)
+    assert "asked for" not in text
+    conformal = next(s for s in lines if "pred_set" in s)
+    assert "not in this table" in conformal and "1 1.000, 2 1.000, all 1.000" in conformal
+    assert "set sizes 0: 0, 1: 3, 2: 1" in conformal
+    mistakes = next(s for s in lines if "mistake AUROC" in s)
+    assert "not defined (0 mistakes in 4 rows" in mistakes
+    # with the coverage known (ECSV meta) the line keeps its target; with mistakes, the AUROCs
+    pred = np.array([0, 1, 1, 1])
+    lines = trust_study(p, y, pred, {"pred_set": sets}, [1, 2], meta={"coverage": 0.9}).lines()
+    assert any(s.startswith("  conformal coverage at 90%: 1 1.000") for s in lines), lines
+    assert any(s.startswith("  mistake AUROC: 1 - confidence") for s in lines), lines
+
+
+def test_evaluate_of_a_classified_csv_prints_no_riddle(tmp_path):
+    p = _make_csv_folder(tmp_path / "data")
+    assert _train(_task(tmp_path), p, tmp_path / "model").exit_code == 0
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    assert "asked for not recorded" not in res.output
+    assert "conformal sets (pred_set)" in res.output
+    assert "mistake AUROC: \n" not in res.output + "\n"

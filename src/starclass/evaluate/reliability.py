@@ -315,15 +315,26 @@ class TrustStudy:
         raw = (f" (raw: ECE {self.ece_raw:.4f}, Brier {self.brier_raw:.4f})" if self.ece_raw is not None else "")
         out = [f"  calibration: ECE {self.ece:.4f} ({self.n_bins} equal-width bins), Brier {self.brier:.4f}{raw}"]
         if self.coverage_table is not None:
-            at = (f"at {self.coverage:.0%}" if self.coverage is not None
-                  else "(coverage asked for not recorded in the catalogue's meta)")
-            out.append(f"  conformal coverage {at}: " + ", ".join(
-                f"{row['class']} {row['coverage']:.3f}" for row in self.coverage_table)
-                + "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes))
+            covered = ", ".join(f"{row['class']} {row['coverage']:.3f}" for row in self.coverage_table)
+            sizes = "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes)
+            if self.coverage is not None:
+                out.append(f"  conformal coverage at {self.coverage:.0%}: {covered}{sizes}")
+            else:
+                # a CSV keeps no meta: "coverage asked for not recorded" read as if the user had
+                # forgotten an option; say what the figures are and why the target is missing
+                out.append(f"  conformal sets (pred_set), share whose set holds the reference class: {covered}{sizes} "
+                           "(the coverage the sets were made for, classify's --coverage, is not in this table: "
+                           "a CSV keeps no meta)")
         if self.signals is not None:
-            out.append("  mistake AUROC: " + ", ".join(
-                f"{row['signal']} {row['auroc']:.3f}" for row in self.signals if np.isfinite(row["auroc"]))
-                + (f" (best: {self.best_signal()})" if self.best_signal() else ""))
+            finite = [row for row in self.signals if np.isfinite(row["auroc"])]
+            if finite:
+                out.append("  mistake AUROC: " + ", ".join(f"{row['signal']} {row['auroc']:.3f}" for row in finite)
+                           + (f" (best: {self.best_signal()})" if self.best_signal() else ""))
+            elif len(self.signals):
+                # an empty "mistake AUROC: " was printed: no AUC exists without both right and wrong rows
+                row = self.signals[0]
+                out.append(f"  mistake AUROC: not defined ({int(row['n_mistakes'])} mistakes in {int(row['n'])} rows: "
+                           "an AUROC needs both right and wrong predictions)")
         return out
 
 

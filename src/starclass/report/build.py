@@ -182,11 +182,15 @@ def _trust_section(c: Comparison) -> Section:
              "Accuracy against mean confidence per bin (the diagonal is perfect calibration); rows per bin below.")
     s.table(f"reliability_{rname}", t.reliability, "Reliability diagram of the written probabilities.")
     if t.coverage_table is not None:
-        target = f"{t.coverage:.0%}" if t.coverage is not None else "the coverage asked for"
+        if t.coverage is not None:
+            about = (f"at {t.coverage:.0%}, per reference class: the fraction whose class is in its set, and the "
+                     "mean set size; gap_points = coverage - target in percentage points.")
+        else:
+            about = ("per reference class: the fraction whose class is in its set, and the mean set size. The "
+                     "coverage the sets were made for (classify's --coverage) is not in the table (a CSV keeps no "
+                     "meta), so no target is compared.")
         s.table(f"coverage_{rname}", t.coverage_table,
-                f"Empirical coverage of the class-conditional conformal sets (pred_set) at {target}, per reference "
-                "class: the fraction whose class is in its set, and the mean set size; gap_points = coverage - "
-                "target in percentage points.")
+                f"Empirical coverage of the class-conditional conformal sets (pred_set) {about}")
         s.table(f"set_sizes_{rname}", t.set_sizes, "Distribution of the conformal set sizes (0 = empty set).")
     s.figure(f"deferral_{rname}", F.fig_deferral(t.deferral, "leave the most uncertain to people"),
              "Accuracy on the objects kept when the most uncertain fraction is left to people.")
