@@ -398,3 +398,37 @@ def test_suggest_with_every_candidate_labelled_says_so(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 3, "--mag-bins", 1, "--labels",
                       tmp_path / "most.ecsv"])
     assert res.exit_code == 0 and read_catalog(out)["id"].tolist() == [6], text
+
+
+def test_suggest_labels_of_a_multi_band_cutout_folder(tmp_path):
+    """--labels of a folder with several bands per object (file_g, file_i columns, as the cutout
+    reader takes them) was refused for want of a 'file' column; now its objects are left out. A
+    labels CSV whose paths name none of the candidates (another folder) is warned about."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.array([0.95, 0.52, 0.70, 0.49, 0.10, 0.60])
+    g = [f"g/c{i}.png" for i in range(6)]
+    i_band = [f"i/c{i}.png" for i in range(6)]
+    # classify --stamps writes 'file' (the model's first band) beside the folder's file_<band> columns
+    cand = Table({"file_i": i_band, "file_g": g, "file": g, "label": ["cluster"] * 6,
+                  "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1, "model": [str(model)] * 6})
+    cand.write(tmp_path / "out.csv", format="ascii.csv")
+    # the labels CSV lists i before g: either order names the objects
+    (tmp_path / "done.csv").write_text("file_i,file_g,label\n" + f"{i_band[3]},{g[3]},galaxy\n"
+                                       + f"{i_band[1]},{g[1]},cluster\n")
+    out = tmp_path / "sugg.csv"
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels", tmp_path / "done.csv"])
+    assert res.exit_code == 0, text
+    got = Table.read(out, format="ascii.csv")
+    order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
+    assert list(got["file"]) == [g[k] for k in order if k not in (1, 3)][:3]
+    assert "warning" not in text
+    # paths relative to another folder match nothing: said, not silently suggested again
+    (tmp_path / "elsewhere.csv").write_text("file_g,file_i,label\n" + f"../x/{g[3]},../x/{i_band[3]},galaxy\n")
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels",
+                      tmp_path / "elsewhere.csv", "--overwrite"])
+    assert res.exit_code == 0 and "none of the 2 files in --labels" in text, text
+    # neither file nor file_<band>: refused by name, nothing written
+    (tmp_path / "bad.csv").write_text("path,label\na.png,galaxy\n")
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s3.csv", "--labels",
+                      tmp_path / "bad.csv"])
+    assert res.exit_code == 2 and "file_<band>" in text and not (tmp_path / "s3.csv").exists(), text

@@ -29,7 +29,8 @@ def suggest_command(
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Labels already given (e.g. an inspect --export): their ids are never suggested; for a classified "
-             "cutout folder, a table with a file column (e.g. the labels.csv of the cutouts labelled so far)."),
+             "cutout folder, a CSV with a file column, or file_<band> columns for several bands (e.g. the "
+             "labels.csv of the cutouts labelled so far; paths compared as written, relative to its folder)."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
@@ -82,7 +83,13 @@ def suggest_command(
         labelled = _labelled(labels, key)
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
-        unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
+        left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
+        if key == "file" and labelled and left.all():
+            # paths are compared as written: a labels CSV in another folder names the same cutouts
+            # by other relative paths, and every labelled one was suggested again without a word
+            typer.echo(f"warning: none of the {len(set(labelled))} files in --labels {labels} is a file of the "
+                       f"candidates (paths compared as written, each relative to its own CSV's folder; e.g. "
+                       f"{labelled[0]!r} against {str(table['file'][0])!r}): no candidate is left out", err=True)
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
     if mos is not None:
         # as classify does: all off the image wrote an empty suggestion list with exit status 0
@@ -129,7 +136,14 @@ def _labelled(labels: Path, key: str) -> list:
                     for r in csv.DictReader(fh, delimiter=sep)]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise StarclassError(f"--labels {labels}: cannot read it as a CSV ({exc})") from None
-    if not rows or "file" not in rows[0]:
+    names = [k for k in (rows[0] if rows else {}) if isinstance(k, str)]
+    # a folder of several bands per object names its files in file_<band> columns (file_g, file_i),
+    # as the cutout reader takes them: it was refused for want of a 'file' column
+    columns = ["file"] if "file" in names else [k for k in names if k.lower().startswith("file_")]
+    if not columns:
         raise StarclassError(f"--labels {labels}: the candidates are a classified cutout folder, named by file; "
-                             f"give a CSV with a 'file' column (columns: {list(rows[0]) if rows else 'none'})")
-    return [(r.get("file") or "").strip() for r in rows]
+                             f"give a CSV with a 'file' column, or file_<band> columns for several bands "
+                             f"(columns: {names or 'none'})")
+    # every band's file: the candidates' 'file' is the first band's (classify --stamps writes it), in
+    # the model's band order, which need not be the CSV's column order
+    return [v for r in rows for c in columns if (v := (r.get(c) or "").strip())]
