@@ -432,3 +432,25 @@ def test_suggest_labels_of_a_multi_band_cutout_folder(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s3.csv", "--labels",
                       tmp_path / "bad.csv"])
     assert res.exit_code == 2 and "file_<band>" in text and not (tmp_path / "s3.csv").exists(), text
+
+
+def test_suggest_labels_may_be_an_imagefolder_directory(tmp_path):
+    """--labels naming an ImageFolder directory (one sub-folder per label, the layout classify
+    --stamps takes) failed with "cannot read it as a CSV ([Errno 21] Is a directory ...)"."""
+    from PIL import Image
+
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.array([0.95, 0.52, 0.70, 0.49, 0.10, 0.60])
+    files = [f"{('GC', 'Star')[k % 2]}/c {k}.png" for k in range(6)]
+    cand = Table({"file": files, "label": [f.split("/")[0] for f in files], "class_pred": np.where(p1 >= 0.5, 1, 2),
+                  "prob_1": p1, "prob_2": 1 - p1, "model": [str(model)] * 6})
+    cand.write(tmp_path / "out.csv", format="ascii.csv")
+    done = tmp_path / "labelled so far"
+    for k in (1, 3):  # the two most uncertain are labelled already
+        (done / files[k]).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.zeros((8, 8), np.uint8)).save(done / files[k])
+    out = tmp_path / "sugg.csv"
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels", done])
+    assert res.exit_code == 0, text
+    order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
+    assert list(Table.read(out, format="ascii.csv")["file"]) == [files[k] for k in order if k not in (1, 3)][:3]

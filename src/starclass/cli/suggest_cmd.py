@@ -29,8 +29,9 @@ def suggest_command(
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Labels already given (e.g. an inspect --export): their ids are never suggested; for a classified "
-             "cutout folder, a CSV with a file column, or file_<band> columns for several bands (e.g. the "
-             "labels.csv of the cutouts labelled so far; paths compared as written, relative to its folder)."),
+             "cutout folder, a cutout folder of those labelled so far: a CSV with a file column (or file_<band> "
+             "columns for several bands), or an ImageFolder directory; paths compared as written, relative to "
+             "its folder."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
@@ -123,27 +124,12 @@ def _labelled(labels: Path, key: str) -> list:
 
     if key == "id":
         return list(read_votes(labels)["id"])
-    import csv
+    from starclass.io.cutout_folders import listed_files
 
-    # a cutout folder's labels.csv (or any CSV with a file column), read as the cutout reader reads it
+    # a cutout folder (a CSV with a file column, or file_<band> columns for several bands, or an
+    # ImageFolder directory) read as the cutout reader reads it: a directory was "cannot read it as
+    # a CSV (Is a directory)", file_<band> columns were refused for want of a 'file' column
     try:
-        from starclass.io.catalog import csv_dialect
-
-        encoding, sep = csv_dialect(labels)
-        with open(labels, newline="", encoding=encoding) as fh:
-            # header names stripped as the cutout reader strips them ("file, label")
-            rows = [{k.strip() if isinstance(k, str) else k: v for k, v in r.items()}
-                    for r in csv.DictReader(fh, delimiter=sep)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise StarclassError(f"--labels {labels}: cannot read it as a CSV ({exc})") from None
-    names = [k for k in (rows[0] if rows else {}) if isinstance(k, str)]
-    # a folder of several bands per object names its files in file_<band> columns (file_g, file_i),
-    # as the cutout reader takes them: it was refused for want of a 'file' column
-    columns = ["file"] if "file" in names else [k for k in names if k.lower().startswith("file_")]
-    if not columns:
-        raise StarclassError(f"--labels {labels}: the candidates are a classified cutout folder, named by file; "
-                             f"give a CSV with a 'file' column, or file_<band> columns for several bands "
-                             f"(columns: {names or 'none'})")
-    # every band's file: the candidates' 'file' is the first band's (classify --stamps writes it), in
-    # the model's band order, which need not be the CSV's column order
-    return [v for r in rows for c in columns if (v := (r.get(c) or "").strip())]
+        return listed_files(labels)
+    except StarclassError as exc:
+        raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None

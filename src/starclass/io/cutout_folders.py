@@ -445,6 +445,52 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     return ["file", "label"], rows
 
 
+def listed_files(path: str | os.PathLike) -> list[str]:
+    """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
+
+    A CSV gives the cells of its ``file`` column, else of every ``file_<band>`` column (all the
+    bands of each object); a directory gives its ``labels.csv``'s, else the images of its
+    label sub-folders (ImageFolder layout). ``suggest --labels`` leaves these files out.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A CSV of cutouts or a directory, as :func:`read_cutout_folder` takes it.
+
+    Returns
+    -------
+    list of str
+        The files, each path as the folder writes it.
+
+    Raises
+    ------
+    StarclassError
+        No such file or directory, an unreadable CSV, or one with neither ``file`` nor
+        ``file_<band>`` columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = p.write_text("file_g,file_i,label\\ng/a.png,i/a.png,galaxy\\n")
+    >>> listed_files(p)
+    ['g/a.png', 'i/a.png']
+    """
+    src = Path(path)
+    if src.is_dir() and (src / LABELS_CSV).is_file():
+        src = src / LABELS_CSV
+    if src.is_dir():
+        return [row["file"] for row in _imagefolder_rows(src)[1]]
+    if not src.is_file():
+        raise StarclassError(f"{src}: no such file or directory")
+    names, rows, _ = _read_csv_rows(src)
+    columns = ["file"] if "file" in names else [c for c in names if c.lower().startswith("file_")]
+    if not columns:
+        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
+                             f"columns: {names}")
+    return [v for row in rows for c in columns if (v := (row.get(c) or "").strip())]
+
+
 def read_cutout_folder(
     path: str | os.PathLike,
     *,
