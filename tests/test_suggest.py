@@ -421,12 +421,13 @@ def test_suggest_labels_of_a_multi_band_cutout_folder(tmp_path):
     got = Table.read(out, format="ascii.csv")
     order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
     assert list(got["file"]) == [g[k] for k in order if k not in (1, 3)][:3]
-    assert "warning" not in text
+    assert "2 of the 6 candidates are labelled there and left out" in text
     # paths relative to another folder match nothing: said, not silently suggested again
     (tmp_path / "elsewhere.csv").write_text("file_g,file_i,label\n" + f"../x/{g[3]},../x/{i_band[3]},galaxy\n")
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels",
                       tmp_path / "elsewhere.csv", "--overwrite"])
-    assert res.exit_code == 0 and "none of the 2 files in --labels" in text, text
+    assert res.exit_code == 0 and "0 of the 6 candidates are labelled there" in text, text
+    assert f"'../x/{g[3]}'" in text
     # neither file nor file_<band>: refused by name, nothing written
     (tmp_path / "bad.csv").write_text("path,label\na.png,galaxy\n")
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s3.csv", "--labels",

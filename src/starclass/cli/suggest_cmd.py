@@ -85,12 +85,12 @@ def suggest_command(
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
         left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
-        if key == "file" and labelled and left.all():
-            # paths are compared as written: a labels CSV in another folder names the same cutouts
-            # by other relative paths, and every labelled one was suggested again without a word
-            typer.echo(f"warning: none of the {len(set(labelled))} files in --labels {labels} is a file of the "
-                       f"candidates (paths compared as written, each relative to its own CSV's folder; e.g. "
-                       f"{labelled[0]!r} against {str(table['file'][0])!r}): no candidate is left out", err=True)
+        if key == "file":
+            # paths are compared as written (each relative to its own folder): say how many were left
+            # out, so a labels CSV naming the same cutouts by other paths is not silently no help
+            echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there "
+                 f"and left out (files compared as written, e.g. {str(table['file'][0])!r} against "
+                 f"{labelled[0]!r})")
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
     if mos is not None:
         # as classify does: all off the image wrote an empty suggestion list with exit status 0
