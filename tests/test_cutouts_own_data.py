@@ -142,3 +142,25 @@ def test_evaluate_of_a_classified_csv_prints_no_riddle(tmp_path):
     assert "asked for not recorded" not in res.output
     assert "conformal sets (pred_set)" in res.output
     assert "mistake AUROC: \n" not in res.output + "\n"
+
+
+# ----------------------------------------------------------------------------- the purity threshold as printed
+
+
+def test_printed_purity_threshold_selects_what_it_was_chosen_on():
+    # a perfect separation chose a threshold of about 3e-5 on prob_1_raw, printed "0.000": given
+    # to classify --threshold, every object then passed (purity 0.51 instead of 0.818)
+    from starclass.evaluate.threshold import threshold_for_purity
+
+    rng = np.random.default_rng(3)
+    y = np.r_[np.ones(18, bool), np.zeros(17, bool)]
+    score = np.r_[rng.uniform(0.9, 1.0, 18), 10 ** rng.uniform(-9, -4, 17)]
+    for target in (0.8, 0.9, 1.0):
+        ch = threshold_for_purity(y, score, target)
+        shown = float(ch["shown"])
+        assert np.sum(score >= shown) == ch["n_selected"], (ch, target)
+        assert len(ch["shown"].split(".")[1]) >= 3
+    # a well separated one keeps three decimals, rounded down so the boundary object stays selected
+    score = np.r_[np.linspace(0.5, 0.9, 18), np.linspace(0.1, 0.4, 17)]
+    ch = threshold_for_purity(y, score, 1.0)
+    assert ch["shown"] == "0.500" and np.sum(score >= float(ch["shown"])) == ch["n_selected"] == 18

@@ -406,16 +406,16 @@ def test_threshold_for_purity_is_on_the_scale_classify_applies(tmp_path):
     on_cal = threshold_for_purity(y, cal[:, 0], 0.8)
     assert abs(on_raw["threshold"] - on_cal["threshold"]) > 0.005  # the scales differ here
     line = next(s for s in res.output.splitlines() if "threshold for 80% purity of class 1" in s)
-    assert "on prob_1_raw" in line and f": {on_raw['threshold']:.3f} (purity {on_raw['purity']:.3f}" in line
+    assert "on prob_1_raw" in line and f": {on_raw['shown']} (purity {on_raw['purity']:.3f}" in line
     # the printed number is not the calibrated scale's, which classify --threshold would misapply
-    assert f"{on_cal['threshold']:.3f}" != re.search(r": ([0-9.]+) \(purity", line).group(1)
+    assert on_cal["shown"] != re.search(r": ([0-9.]+) \(purity", line).group(1)
     # the report says the same, for its threshold line and its threshold table
     res = runner.invoke(app, ["report", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
                               "--bootstrap", "0", "-o", str(tmp_path / "rep" / "r.html")])
     assert res.exit_code == 0, res.output
     html = (tmp_path / "rep" / "r.html").read_text()
     scale = "on prob_1_raw (uncalibrated: the scale classify --threshold applies)"
-    assert f"purity {scale}: <b>{on_raw['threshold']:.3f}" in html
+    assert f"purity {scale}: <b>{on_raw['shown']}" in html
     assert "against threshold on prob_1_raw" in html
 
 

@@ -572,7 +572,7 @@ def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: floa
             "n_val": int(rows.size), "n_val_positive": int(y.sum()), "positive_class": int(positive)}
     set_tuned_threshold(model_dir, info)
     echo(f"threshold for purity {target:.2f} on {rows.size} validation candidates ({int(y.sum())} of class "
-         f"{positive}): P >= {chosen['threshold']:.3f} (purity {chosen['purity']:.3f}, recall {chosen['recall']:.3f}, "
+         f"{positive}): P >= {chosen['shown']} (purity {chosen['purity']:.3f}, recall {chosen['recall']:.3f}, "
          f"F1 {chosen['f1']:.3f}); stored in {model_dir}, classify applies it")
     return info
 

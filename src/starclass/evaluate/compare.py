@@ -516,7 +516,8 @@ class Comparison:
             if st.chosen:
                 ch = st.chosen
                 out.append(f"  threshold for {ch['target']:.0%} purity of class {st.label}{st.scale()}: "
-                           f"{ch['threshold']:.3f} (purity {ch['purity']:.3f}, recall {ch['recall']:.3f}, "
+                           f"{ch.get('shown', format(ch['threshold'], '.3f'))} (purity {ch['purity']:.3f}, "
+                           f"recall {ch['recall']:.3f}, "
                            f"F1 {ch['f1']:.3f}, {ch['n_selected']} selected)")
             elif st.note:
                 out.append(f"  {st.note}")

@@ -118,7 +118,43 @@ def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: in
     i = int(np.flatnonzero(ok)[-1])  # most objects kept
     thr = float(s_sorted[i])
     p, r, f = _prf(*_counts(y, score, thr))
-    return {"threshold": thr, "purity": p, "recall": r, "f1": f, "n_selected": int(n[i]), "target": target}
+    below = float(s_sorted[i + 1]) if i + 1 < len(s_sorted) else -np.inf
+    return {"threshold": thr, "purity": p, "recall": r, "f1": f, "n_selected": int(n[i]), "target": target,
+            "shown": threshold_text(thr, below)}
+
+
+def threshold_text(threshold: float, below: float, digits: int = 3) -> str:
+    """The threshold written with as few decimals (at least ``digits``) as select the same objects.
+
+    A threshold is the score of the last object it selects; written as ``0.000`` or rounded up
+    to 3 decimals and handed to ``classify --threshold`` (which keeps ``P >= threshold``), it
+    selected other objects (a perfect separation chose 3e-5, printed ``0.000``: every object
+    then passed). The value written is rounded down to the first number of decimals that stays
+    above ``below``, the highest score not selected, so ``P >= text`` selects exactly the same.
+
+    Parameters
+    ----------
+    threshold : float
+        The chosen threshold (a score).
+    below : float
+        The highest score below it (``-inf`` when none).
+    digits : int
+        Fewest decimals written.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> threshold_text(0.2757, 0.21), threshold_text(3.2e-05, 1e-07), threshold_text(0.0625, 0.0624)
+    ('0.275', '0.00003', '0.0625')
+    """
+    for d in range(int(digits), 13):
+        t = np.floor(float(threshold) * 10**d) / 10**d
+        if t > below:
+            return f"{t:.{d}f}"
+    return repr(float(threshold))
 
 
 def metrics_vs_magnitude(y_true, score, mag, threshold: float = 0.5, *, edges=None, cumulative: bool = True) -> Table:

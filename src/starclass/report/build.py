@@ -111,7 +111,7 @@ def _curves_section(c: Comparison) -> Section:
         if st.chosen:
             ch = st.chosen
             s.text(f"{what.capitalize()} score threshold for {ch['target']:.0%} purity{st.scale()}: "
-                   f"<b>{ch['threshold']:.3f}</b> "
+                   f"<b>{ch.get('shown', format(ch['threshold'], '.3f'))}</b> "
                    f"(purity {ch['purity']:.3f}, recall {ch['recall']:.3f}, F1 {ch['f1']:.3f}, "
                    f"{ch['n_selected']} selected).")
         if st.note:
