@@ -164,3 +164,30 @@ def test_printed_purity_threshold_selects_what_it_was_chosen_on():
     score = np.r_[np.linspace(0.5, 0.9, 18), np.linspace(0.1, 0.4, 17)]
     ch = threshold_for_purity(y, score, 1.0)
     assert ch["shown"] == "0.500" and np.sum(score >= float(ch["shown"])) == ch["n_selected"] == 18
+
+
+# ----------------------------------------------------------------------------- suggest --labels across folders
+
+
+def test_suggest_labels_of_the_training_folder_when_the_names_repeat(tmp_path):
+    # a training folder and a new folder that name their cutouts alike (cluster/obj000_0.png):
+    # suggest --labels TRAIN/labels.csv said every candidate was labelled already (exit 2)
+    import shutil
+
+    p = _make_csv_folder(tmp_path / "train data")
+    shutil.copytree(tmp_path / "train data", tmp_path / "new data")
+    assert _train(_task(tmp_path), p, tmp_path / "model").exit_code == 0
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(tmp_path / "new data"), "--model", str(tmp_path / "model"),
+                              "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t = Table.read(out, format="ascii.csv")
+    assert set(t["cutout_root"]) == {str((tmp_path / "new data").resolve())}
+    res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next.csv"),
+                              "-n", "5", "--labels", str(p)])
+    assert res.exit_code == 0, res.output
+    assert "0 of the 28 candidates are labelled there" in res.output
+    # the new folder's own labels do name them all
+    res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next2.csv"),
+                              "-n", "5", "--labels", str(tmp_path / "new data")])
+    assert res.exit_code == 2 and "every one of the 28 candidates already has a label" in res.output, res.output

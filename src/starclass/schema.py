@@ -71,6 +71,7 @@ class_joint         int16             class from the model and the people's vote
 prob_joint_<k>      float64           probability of class <k> given the image (model) and the votes
 n_votes             int16             number of people's votes the row has
 model               str               absolute path of the model that classified the row (CSV outputs: no meta)
+cutout_root         str               absolute folder a classified cutout's file is relative to (CSV: no meta)
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
@@ -204,6 +205,8 @@ CLASS_JOINT = "class_joint"
 N_VOTES = "n_votes"
 #: the model that classified a row, written where the output format keeps no metadata (CSV)
 MODEL_PATH = "model"
+#: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
+CUTOUT_ROOT = "cutout_root"
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)
 VOTE_FRACTION = "vote_fraction"
 CONSENSUS = "consensus"
@@ -339,6 +342,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column("prob_joint_<k>", "float64", None, "probability of class <k> given the image (model) and the votes"),
     Column(N_VOTES, "int16", None, "number of people's votes the row has"),
     Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
+    Column(CUTOUT_ROOT, "str", None, "absolute folder a classified cutout's file is relative to (CSV: no meta)"),
     Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
     Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
     Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),

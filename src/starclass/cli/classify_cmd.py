@@ -209,6 +209,25 @@ def _record_model(out, model: Path, output: Path) -> None:
         out[MODEL_PATH] = [path] * len(out)
 
 
+def _record_root(out, root: Path, output: Path) -> None:
+    """Say which folder the cutouts' ``file`` paths are relative to: in the meta, and in a column for CSV.
+
+    ``suggest --labels`` compares the candidates' files with a labelled folder's: relative paths
+    alone matched ``g/o000.png`` of a training folder with ``g/o000.png`` of another folder, and
+    every candidate was "already labelled". The absolute folder, recorded as the model is
+    (:func:`_record_model`), lets both sides be compared as files. An input column of that name
+    is kept as it is.
+    """
+    from starclass.io.catalog import catalog_format
+    from starclass.schema import CUTOUT_ROOT
+
+    path = str(Path(root).resolve())
+    out.meta[CUTOUT_ROOT] = path
+    fmt = catalog_format(output)
+    if fmt in ("ascii.csv", "fits") and CUTOUT_ROOT not in out.colnames and (fmt != "fits" or path.isascii()):
+        out[CUTOUT_ROOT] = [path] * len(out)
+
+
 def _echo_trust(out) -> None:
     """One line on calibration and the conformal sets (or why there are none)."""
     import numpy as np
@@ -278,6 +297,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                            precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
+    _record_root(out, cutouts.root, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "

@@ -81,16 +81,14 @@ def suggest_command(
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
     if labels is not None:
-        labelled = _labelled(labels, key)
+        labelled, how = _labelled_cutouts(table, labels) if key == "file" else (_labelled(labels, key), "")
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
         left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
         if key == "file":
-            # paths are compared as written (each relative to its own folder): say how many were left
-            # out, so a labels CSV naming the same cutouts by other paths is not silently no help
-            echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there "
-                 f"and left out (files compared as written, e.g. {str(table['file'][0])!r} against "
-                 f"{labelled[0]!r})")
+            # said either way, so a labelled folder that names none of the candidates is seen
+            echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
+                 f"left out ({how})")
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
     if mos is not None:
         # as classify does: all off the image wrote an empty suggestion list with exit status 0
@@ -116,6 +114,38 @@ def suggest_command(
              f"--stamps LABELS.csv --resume-from {model} -o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {output}")
+
+
+def _labelled_cutouts(table, labels: Path) -> tuple[list[str], str]:
+    """The candidates' ``file`` values that ``labels`` (a cutout folder) lists, and how they were compared.
+
+    Both sides are compared as files where the candidates record their folder (``classify
+    --stamps`` writes it: meta, or a ``cutout_root`` column in a CSV): relative paths alone
+    matched ``g/o000.png`` of the training folder with ``g/o000.png`` of another folder, and every
+    candidate was "already labelled". Outputs without it are compared as written.
+    """
+    import numpy as np
+
+    from starclass.io.cutout_folders import listed_files
+    from starclass.schema import CUTOUT_ROOT
+
+    written = [str(f).strip() for f in np.asarray(table["file"]).astype(str)]
+    if CUTOUT_ROOT in table.colnames:
+        roots = [str(r).strip() for r in np.ma.asarray(table[CUTOUT_ROOT]).filled("").astype(str)]
+    else:
+        roots = [str(table.meta.get(CUTOUT_ROOT) or "")] * len(table)
+    if not all(roots):
+        files = set(_labelled(labels, "file"))
+        return ([f for f in written if f in files],
+                f"files compared as written, e.g. {written[0]!r}: the candidates do not record their folder "
+                "(classified before 2026-12-03)")
+    try:
+        files = set(listed_files(labels, absolute=True))
+    except StarclassError as exc:
+        raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
+    where = sorted(set(roots))
+    return ([f for f, r in zip(written, roots) if str((Path(r) / f).resolve()) in files],
+            f"compared as files: the candidates' in {', '.join(where[:2])}{', ...' if len(where) > 2 else ''}")
 
 
 def _labelled(labels: Path, key: str) -> list:

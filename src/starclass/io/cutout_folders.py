@@ -445,7 +445,7 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     return ["file", "label"], rows
 
 
-def listed_files(path: str | os.PathLike) -> list[str]:
+def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
     A CSV gives the cells of its ``file`` column, else of every ``file_<band>`` column (all the
@@ -456,11 +456,14 @@ def listed_files(path: str | os.PathLike) -> list[str]:
     ----------
     path : str or os.PathLike
         A CSV of cutouts or a directory, as :func:`read_cutout_folder` takes it.
+    absolute : bool
+        Give each file as an absolute path (resolved against the folder the paths are relative
+        to) instead of as written.
 
     Returns
     -------
     list of str
-        The files, each path as the folder writes it.
+        The files, each path as the folder writes it (or absolute).
 
     Raises
     ------
@@ -480,15 +483,17 @@ def listed_files(path: str | os.PathLike) -> list[str]:
     if src.is_dir() and (src / LABELS_CSV).is_file():
         src = src / LABELS_CSV
     if src.is_dir():
-        return [row["file"] for row in _imagefolder_rows(src)[1]]
-    if not src.is_file():
+        root, files = src, [row["file"] for row in _imagefolder_rows(src)[1]]
+    elif not src.is_file():
         raise StarclassError(f"{src}: no such file or directory")
-    names, rows, _ = _read_csv_rows(src)
-    columns = ["file"] if "file" in names else [c for c in names if c.lower().startswith("file_")]
-    if not columns:
-        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
-                             f"columns: {names}")
-    return [v for row in rows for c in columns if (v := (row.get(c) or "").strip())]
+    else:
+        names, rows, _ = _read_csv_rows(src)
+        columns = ["file"] if "file" in names else [c for c in names if c.lower().startswith("file_")]
+        if not columns:
+            raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
+                                 f"columns: {names}")
+        root, files = src.parent, [v for row in rows for c in columns if (v := (row.get(c) or "").strip())]
+    return [str((root / f).resolve()) for f in files] if absolute else files
 
 
 def read_cutout_folder(
