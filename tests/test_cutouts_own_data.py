@@ -191,3 +191,18 @@ def test_suggest_labels_of_the_training_folder_when_the_names_repeat(tmp_path):
     res = runner.invoke(app, ["suggest", str(tmp_path / "model"), str(out), "-o", str(tmp_path / "next2.csv"),
                               "-n", "5", "--labels", str(tmp_path / "new data")])
     assert res.exit_code == 2 and "every one of the 28 candidates already has a label" in res.output, res.output
+
+
+# ----------------------------------------------------------------------------- reading a user's folder
+
+
+def test_a_grey_and_a_colour_file_of_one_size_are_named_as_a_channel_mismatch(tmp_path):
+    # "all cutouts must have one size" for two 24 x 24 px files, one grey and one RGB
+    p = _make_csv_folder(tmp_path / "data")
+    rel = p.read_text().splitlines()[2].split(",")[0]
+    _write(p.parent / rel, np.full((24, 24), 0.3) + np.eye(24) * 0.5, "rgb")
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 2, res.output
+    assert "row 2" in res.output and rel in res.output
+    assert "one number of channels" in res.output and "1 channel (grey)" in res.output
+    assert "3 channels (colour)" in res.output and "one size" not in res.output

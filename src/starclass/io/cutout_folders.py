@@ -642,9 +642,14 @@ def read_cutout_folder(
                     "(height x width) is not square; cutouts must be square, centred on the object")
             first_shape = img.shape
         elif img.shape != first_shape:
+            # a grey file among colour ones has the same size: "must have one size" named the wrong fault
+            fault = ("one size" if img.shape[1:] != first_shape[1:] else
+                     f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
+                     f"{_channel_words(img.shape[0])}; convert them to one, e.g. to grey with PIL's "
+                     "Image.convert('L'))")
             raise StarclassError(
                 f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
-                f"but the first row's is {first_shape}; all cutouts must have one size")
+                f"but the first row's is {first_shape}; all cutouts must have {fault}")
         if has_labels and require_labels and not (row.get(label_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty {label_column!r}")
         if group_column is not None and not (row.get(group_column) or "").strip():
@@ -665,6 +670,11 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins)
+
+
+def _channel_words(n: int) -> str:
+    """``1 channel (grey)``, ``3 channels (colour)``, ... for messages."""
+    return {1: "1 channel (grey)", 3: "3 channels (colour)"}.get(n, f"{n} channels")
 
 
 def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src: Path,
