@@ -206,3 +206,20 @@ def test_a_grey_and_a_colour_file_of_one_size_are_named_as_a_channel_mismatch(tm
     assert "row 2" in res.output and rel in res.output
     assert "one number of channels" in res.output and "1 channel (grey)" in res.output
     assert "3 channels (colour)" in res.output and "one size" not in res.output
+
+
+def test_calibrate_after_train_says_why_it_needs_overwrite(tmp_path):
+    # the first calibrate of a fresh model said "already has a calibration (fitted on validation
+    # split)", as if calibrate had been run before: every trained model has one
+    import json
+
+    p = _make_csv_folder(tmp_path / "data")
+    model = tmp_path / "model"
+    assert _train(_task(tmp_path), p, model).exit_code == 0
+    n_val = json.loads((model / "manifest.json").read_text())["calibration"]["n"]
+    res = runner.invoke(app, ["calibrate", str(model), "--stamps", str(p)])
+    assert res.exit_code == 2, res.output
+    assert f"has the calibration 'starclass train' fitted on its {n_val} validation rows" in res.output
+    assert "--overwrite" in res.output and "already has" not in res.output
+    res = runner.invoke(app, ["calibrate", "--help"], env={"COLUMNS": "200"})
+    assert "a first calibrate needs it too" in res.output

@@ -27,7 +27,9 @@ def calibrate_command(
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Candidates per batch."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     overwrite: bool = typer.Option(False, "--overwrite",
-                                   help="Replace the calibration the model already has (kept without it)."),
+                                   help="Replace the calibration the model already has (kept without it). Every "
+                                        "model 'starclass train' wrote has one, fitted on its validation split, so "
+                                        "a first calibrate needs it too."),
     method: str = typer.Option(
         "temperature", "--method",
         help="temperature: one number for every class (never changes the most probable class); vector: a "
@@ -64,8 +66,7 @@ def calibrate_command(
                              "stored in its manifest.json)")
     doc = read_manifest(model)
     if doc.get("calibration") and not overwrite:
-        raise StarclassError(f"model {model} already has a calibration (fitted on "
-                             f"{doc['calibration'].get('source', '?')}); pass --overwrite to replace it")
+        raise StarclassError(_has_calibration(model, doc["calibration"]))
     from starclass.learn.config import TaskConfig
 
     cfg = TaskConfig.from_dict(doc["config"])
@@ -117,3 +118,17 @@ def calibrate_command(
          f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
     if cal.warning():
         typer.echo(f"WARNING: {cal.warning()}", err=True)
+
+
+def _has_calibration(model: Path, cal: dict) -> str:
+    """Why calibrate refuses without --overwrite, in words that fit a model fresh from train.
+
+    Every trained model carries the calibration train fitted on its validation split: "already
+    has a calibration (fitted on validation split)" read as if calibrate had been run before.
+    """
+    source = str(cal.get("source", "?"))
+    n = f" {cal['n']}" if isinstance(cal.get("n"), int) else ""
+    if source.startswith("validation split"):
+        return (f"model {model} has the calibration 'starclass train' fitted on its{n} validation rows; "
+                "replacing it with one fitted on these held-out rows is what calibrate does: pass --overwrite")
+    return f"model {model} already has a calibration (fitted on {source}); pass --overwrite to replace it"
