@@ -422,6 +422,8 @@ def test_suggest_labels_of_a_multi_band_cutout_folder(tmp_path):
     order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
     assert list(got["file"]) == [g[k] for k in order if k not in (1, 3)][:3]
     assert "2 of the 6 candidates are labelled there and left out" in text
+    # the next step names the band columns to fill in
+    assert "label them (their file_i, file_g files and a label" in text
     # paths relative to another folder match nothing: said, not silently suggested again
     (tmp_path / "elsewhere.csv").write_text("file_g,file_i,label\n" + f"../x/{g[3]},../x/{i_band[3]},galaxy\n")
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels",
@@ -489,3 +491,18 @@ def test_suggest_labels_of_another_folder_with_the_same_file_names(tmp_path):
     assert res.exit_code == 0 and "2 of the 6 candidates are labelled there" in text, text
     order = np.argsort(-entropy(np.c_[p1, 1 - p1]), kind="stable")
     assert list(Table.read(out, format="ascii.csv")["file"]) == [files[k] for k in order if k not in (1, 3)][:3]
+
+
+def test_suggest_prints_the_next_command_quoted_for_a_shell(tmp_path):
+    """A model folder with a space ('model dir') was printed bare in the fine-tuning command."""
+    import shlex
+
+    model = _untrained_model(tmp_path / "model dir", seed=0)
+    p1 = np.array([0.95, 0.52, 0.70])
+    cand = Table({"file": ["a.png", "b.png", "c.png"], "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1,
+                  "prob_2": 1 - p1, "model": [str(model)] * 3})
+    cand.write(tmp_path / "out.csv", format="ascii.csv")
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s.csv", "-n", 2])
+    assert res.exit_code == 0, text
+    command = text.split("fine-tune: ", 1)[1].split("\n")[0]
+    assert shlex.split(command)[5] == str(model), command

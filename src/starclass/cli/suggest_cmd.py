@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import typer
@@ -110,10 +111,13 @@ def suggest_command(
         # inspect serves mosaics and their candidates, not cutout files: say what to do with these
         # --resume-from takes the model's own task; --init-from alone fell back to the default
         # task (legus4), which a cutout model's is not
-        echo(f"label them (their file and a label in a CSV beside the cutouts) and fine-tune: starclass train "
-             f"--stamps LABELS.csv --resume-from {model} -o NEW_MODEL")
+        # quoted as a shell takes it: a model folder with a space broke the command as printed
+        bands = [c for c in out.colnames if c.lower().startswith("file_")]
+        files = f"their {', '.join(bands)} files" if bands else "their file"
+        echo(f"label them ({files} and a label in a CSV beside the cutouts) and fine-tune: starclass train "
+             f"--stamps LABELS.csv --resume-from {shlex.quote(str(model))} -o NEW_MODEL")
     else:
-        echo(f"serve them: starclass inspect DATA_DIR --catalogue {output}")
+        echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
 
 
 def _labelled_cutouts(table, labels: Path) -> tuple[list[str], str]:
