@@ -223,3 +223,20 @@ def test_calibrate_after_train_says_why_it_needs_overwrite(tmp_path):
     assert "--overwrite" in res.output and "already has" not in res.output
     res = runner.invoke(app, ["calibrate", "--help"], env={"COLUMNS": "200"})
     assert "a first calibrate needs it too" in res.output
+
+
+def test_colour_cutouts_for_a_one_band_task_are_said_to_be_averaged_to_grey(tmp_path):
+    # RGB JPEGs were averaged to grey for the one-band task without a word on the command line
+    p = _make_csv_folder(tmp_path / "data", fmt="rgb")
+    res = _train(_task(tmp_path), p, tmp_path / "model")
+    assert res.exit_code == 0, res.output
+    note = "the cutouts are colour images (3 channels): averaged to grey for task 'm31-real''s one band g"
+    assert note in res.output
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "out.csv"), "--no-progress"])
+    assert res.exit_code == 0 and note in res.output, res.output
+    # grey cutouts get no such note
+    q = _make_csv_folder(tmp_path / "grey")
+    res = runner.invoke(app, ["classify", "--stamps", str(q), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "out2.csv"), "--no-progress"])
+    assert res.exit_code == 0 and "averaged to grey" not in res.output, res.output

@@ -648,6 +648,10 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
+    from starclass.learn.cutouts import colour_note
+
+    if colour_note(cutouts, cfg):
+        echo(colour_note(cutouts, cfg))
     if cv_scheme is not None:
         # folds of whole groups: several cutouts of one object (PAndAS: 869 cutouts of 755
         # objects) never fall on both sides of a fold

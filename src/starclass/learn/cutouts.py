@@ -28,7 +28,30 @@ from starclass.learn.train import TrainResult, fit
 from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, TTA_STD, prob_col
 from starclass.stamps.images import cutout_inputs
 
-__all__ = ["classify_cutouts", "few_rows_note", "fit_cutouts", "group_folds", "group_validation"]
+__all__ = ["classify_cutouts", "colour_note", "few_rows_note", "fit_cutouts", "group_folds", "group_validation"]
+
+
+def colour_note(cutouts: CutoutSet, config) -> str | None:
+    """A line saying that colour cutouts are averaged to grey for a one-band task; None otherwise.
+
+    :func:`starclass.stamps.images.cutout_inputs` averages the three channels of a colour file
+    (an RGB JPEG or PNG) for a task of one band, as documented; on the command line nothing said
+    so, and a user with colour cutouts could not tell that the colour was not used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> cs = CutoutSet(images=np.zeros((2, 3, 8, 8), np.float32), table=Table(), files=["a", "b"], labels=None,
+    ...                groups=np.array(["a", "b"]))
+    >>> colour_note(cs, get_preset("m31-real"))
+    "note: the cutouts are colour images (3 channels): averaged to grey for task 'm31-real''s one band g"
+    """
+    if len(config.bands) == 1 and cutouts.images.ndim == 4 and cutouts.images.shape[1] == 3:
+        return (f"note: the cutouts are colour images (3 channels): averaged to grey for task {config.name!r}'s "
+                f"one band {config.bands[0]}")
+    return None
 
 
 def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0, *,
