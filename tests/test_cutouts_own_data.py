@@ -240,3 +240,34 @@ def test_colour_cutouts_for_a_one_band_task_are_said_to_be_averaged_to_grey(tmp_
     res = runner.invoke(app, ["classify", "--stamps", str(q), "--model", str(tmp_path / "model"),
                               "-o", str(tmp_path / "out2.csv"), "--no-progress"])
     assert res.exit_code == 0 and "averaged to grey" not in res.output, res.output
+
+
+@pytest.mark.parametrize("suffix, mode", [(".tif", "I;16"), (".tiff", "F"), (".bmp", "L"), (".webp", "L")])
+def test_tiff_bmp_and_webp_cutouts_are_read_and_not_left_out_of_an_imagefolder(tmp_path, suffix, mode):
+    # an ImageFolder of TIFF cutouts read as "no images in sub-folders", and TIFFs among PNGs
+    # were left out without a word (torchvision's ImageFolder reads them)
+    from PIL import Image
+
+    from starclass.io.cutout_folders import read_cutout_folder, read_image
+
+    rng = np.random.default_rng(1)
+    for k, lab in enumerate(["GC", "Galaxy", "GC", "Galaxy"]):
+        a = rng.uniform(0, 1, (20, 20))
+        (tmp_path / lab).mkdir(exist_ok=True)
+        if mode == "I;16":
+            img = Image.fromarray((a * 65535).astype(np.uint16))
+        elif mode == "F":
+            img = Image.fromarray(a.astype(np.float32), mode="F")
+        else:
+            img = Image.fromarray((a * 255).astype(np.uint8))
+        img.save(tmp_path / lab / f"c{k}{suffix}", **({"lossless": True} if suffix == ".webp" else {}))
+        got = read_image(tmp_path / lab / f"c{k}{suffix}")
+        scale = {"I;16": 65535, "F": 1, "L": 255}[mode]
+        want = np.round(a * scale) / scale if mode != "F" else a
+        # WebP has no grey mode: a grey picture comes back as three equal channels
+        assert got.shape == ((3, 20, 20) if suffix == ".webp" else (1, 20, 20)), suffix
+        assert np.allclose(got.mean(axis=0), want, atol=1.5 / 255), suffix
+    extra = np.zeros((20, 20, 3) if suffix == ".webp" else (20, 20), np.uint8)
+    Image.fromarray(extra).save(tmp_path / "GC" / "extra.png")
+    cs = read_cutout_folder(tmp_path)
+    assert len(cs) == 5 and sorted(cs.labels.tolist()) == ["GC", "GC", "GC", "Galaxy", "Galaxy"]

@@ -26,7 +26,8 @@ image is its own group. A directory that holds a ``labels.csv`` is read through 
 instead (so its groups are kept).
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
-JPEG, FITS (the primary HDU, or the first image HDU when the primary is empty; ``.fits``,
+JPEG, TIFF (8/16-bit or float), BMP, WebP, FITS (the primary HDU, or the first image HDU when
+the primary is empty; ``.fits``,
 ``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``) and NPY (a 2-D array, or 3-D with channels first;
 an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
 habit, is read channels last). Cutouts must be square (centred on the object).
@@ -72,10 +73,17 @@ IMAGE_SUFFIXES: dict[str, str] = {
     # fpack's tile-compressed FITS (survey cutout services hand these out), read by astropy
     ".fits.fz": "fits", ".fit.fz": "fits", ".fz": "fits",
     ".npy": "npy",
+    # other formats PIL reads and torchvision's ImageFolder takes: in an ImageFolder directory they
+    # were left out without a word (a folder of 16-bit TIFFs read as "no images")
+    ".tif": "tiff", ".tiff": "tiff", ".bmp": "bmp", ".webp": "webp",
 }
 
+#: Formats read with PIL (rows from the top, channels last).
+_PIL_FORMATS = ("png", "jpeg", "tiff", "bmp", "webp")
+
 #: Where a figure draws row 0 of an image, by format (matplotlib's ``origin``): FITS is y up.
-_ORIGIN_OF_FORMAT: dict[str, str] = {"fits": "lower", "png": "upper", "jpeg": "upper", "npy": "upper"}
+_ORIGIN_OF_FORMAT: dict[str, str] = {"fits": "lower", "png": "upper", "jpeg": "upper", "npy": "upper",
+                                     "tiff": "upper", "bmp": "upper", "webp": "upper"}
 
 #: Suffixes of an HDF5 stamp store (``starclass cutouts``): stamps cut from FITS mosaics.
 STAMP_STORE_SUFFIXES = (".h5", ".hdf5")
@@ -306,7 +314,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     Parameters
     ----------
     path : str or os.PathLike
-        A PNG, JPEG, FITS or NPY file.
+        A PNG, JPEG, TIFF, BMP, WebP, FITS or NPY file.
 
     Returns
     -------
@@ -334,7 +342,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     if not p.is_file():
         raise StarclassError(f"{p}: no such file")
     try:
-        if fmt in ("png", "jpeg"):
+        if fmt in _PIL_FORMATS:
             a = _read_pil(p)
         elif fmt == "fits":
             a = _read_fits(p)
@@ -360,7 +368,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
                              "values; cutouts must be integer or real (float) arrays")
     if a.ndim == 2:
         a = a[None]
-    elif a.ndim == 3 and fmt in ("png", "jpeg"):
+    elif a.ndim == 3 and fmt in _PIL_FORMATS:
         a = np.moveaxis(a, -1, 0)  # PIL gives channels last
     elif a.ndim == 3 and fmt == "npy" and a.shape[-1] <= _MAX_LAST_CHANNELS < a.shape[0]:
         # numpy arrays saved from PIL, matplotlib or scikit-image are (H, W, C): a short
