@@ -271,3 +271,21 @@ def test_tiff_bmp_and_webp_cutouts_are_read_and_not_left_out_of_an_imagefolder(t
     Image.fromarray(extra).save(tmp_path / "GC" / "extra.png")
     cs = read_cutout_folder(tmp_path)
     assert len(cs) == 5 and sorted(cs.labels.tolist()) == ["GC", "GC", "GC", "Galaxy", "Galaxy"]
+
+
+def test_files_an_imagefolder_cannot_read_are_named_not_dropped_silently(tmp_path):
+    # a .gif cutout (torchvision's ImageFolder reads it) was left out of the folder without a word
+    from PIL import Image
+
+    from starclass.io.cutout_folders import read_cutout_folder
+
+    for lab in ("GC", "Galaxy"):
+        (tmp_path / lab).mkdir()
+        Image.fromarray(np.eye(12, dtype=np.uint8) * 200).save(tmp_path / lab / "a.png")
+    Image.fromarray(np.eye(12, dtype=np.uint8) * 200).save(tmp_path / "GC" / "b.gif")
+    (tmp_path / "README.txt").write_text("beside the label folders: not a cutout\n")
+    with pytest.warns(UserWarning, match=r"1 file\(s\) in the label folders are not images .* \(GC/b.gif\)"):
+        cs = read_cutout_folder(tmp_path)
+    assert len(cs) == 2
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0 and "GC/b.gif" in res.output and "README" not in res.output, res.output

@@ -436,6 +436,7 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
 
 def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     rows: list[dict[str, str]] = []
+    skipped: list[str] = []
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         # the whole tree under each label folder, as torchvision's ImageFolder reads it: images
         # in cluster/night1/ were left out without a word
@@ -446,6 +447,13 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
                 # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
                 if not name.startswith(".") and image_format(f) is not None:
                     rows.append({"file": f.relative_to(root).as_posix(), "label": sub.name})
+                elif not name.startswith("."):
+                    skipped.append(f.relative_to(root).as_posix())
+    if skipped:
+        # a .gif or .ppm cutout (torchvision reads them) was left out without a word
+        warnings.warn(f"{root}: {len(skipped)} file(s) in the label folders are not images starclass reads and are "
+                      f"left out ({', '.join(skipped[:5])}{', ...' if len(skipped) > 5 else ''}); images are "
+                      f"{', '.join(sorted(IMAGE_SUFFIXES))}", stacklevel=3)
     if not rows:
         raise StarclassError(
             f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
