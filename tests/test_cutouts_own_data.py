@@ -59,6 +59,10 @@ def test_train_cv_leaves_out_blank_cutouts(tmp_path):
     pred = Table.read(tmp_path / "cv" / "cv_predictions.ecsv")
     blank_file = p.read_text().splitlines()[3].split(",")[0]
     assert len(pred) == 27 and blank_file not in set(np.asarray(pred["file"]).astype(str))
+    # 'row' is still the folder's row (0-based) of each file, the blank one (row 3, index 2) missing
+    files = [line.split(",")[0] for line in p.read_text().splitlines()[1:]]
+    assert list(pred["row"]) == [i for i in range(28) if i != 2]
+    assert [files[i] for i in pred["row"]] == list(pred["file"])
 
 
 def test_a_model_trained_on_blank_cutouts_is_refused_on_resume_saying_why(tmp_path):

@@ -665,7 +665,8 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         # blank (constant) cutouts are left out of every fold, as of a single training
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),
                                               what="training"))
-        extra = {"file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
+        # 'row' stays the folder's row (0-based), not the position among the rows kept
+        extra = {"row": keep, "file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                              extra_columns=extra, groups=cutouts.groups[keep], **fit_kwargs)
         _print_cv(cvr)
