@@ -506,3 +506,5 @@ def test_suggest_prints_the_next_command_quoted_for_a_shell(tmp_path):
     assert res.exit_code == 0, text
     command = text.split("fine-tune: ", 1)[1].split("\n")[0]
     assert shlex.split(command)[5] == str(model), command
+    # fine-tuning on the new labels alone missed whole classes: the hint says to keep the old ones
+    assert "with the cutouts labelled so far: every class needs training rows" in text

@@ -114,8 +114,11 @@ def suggest_command(
         # quoted as a shell takes it: a model folder with a space broke the command as printed
         bands = [c for c in out.colnames if c.lower().startswith("file_")]
         files = f"their {', '.join(bands)} files" if bands else "their file"
-        echo(f"label them ({files} and a label in a CSV beside the cutouts) and fine-tune: starclass train "
-             f"--stamps LABELS.csv --resume-from {shlex.quote(str(model))} -o NEW_MODEL")
+        # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
+        # the labels so far go with them
+        echo(f"label them ({files} and a label in a CSV beside the cutouts, with the cutouts labelled so far: "
+             f"every class needs training rows) and fine-tune: starclass train --stamps LABELS.csv --resume-from "
+             f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
 
