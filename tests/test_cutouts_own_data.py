@@ -293,3 +293,19 @@ def test_files_an_imagefolder_cannot_read_are_named_not_dropped_silently(tmp_pat
     assert len(cs) == 2
     res = runner.invoke(app, ["info", str(tmp_path)])
     assert res.exit_code == 0 and "GC/b.gif" in res.output and "README" not in res.output, res.output
+
+
+def test_several_classes_without_training_rows_are_named_in_one_plural_sentence(tmp_path):
+    # "class 3 (star), 4 (artefact) has no training example": several classes read as one
+    from starclass.learn.config import get_preset, save_config
+
+    p = _make_csv_folder(tmp_path / "data")
+    cfg = get_preset("m31-real", stamp_size=16, classes=[1, 2, 3, 4],
+                     class_names=["cluster", "galaxy", "star", "artefact"],
+                     label_map={"cluster": 1, "extended_cluster": 1, "galaxy": 2, "star": 3, "artefact": 4},
+                     positive_class=None, recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "four.yaml")
+    res = _train(task, p, tmp_path / "model")
+    assert res.exit_code == 2, res.output
+    assert "classes 3 (star), 4 (artefact) have no training example" in res.output
+    assert "of those classes or merge/drop them" in res.output and not (tmp_path / "model").exists()

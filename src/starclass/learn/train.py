@@ -533,9 +533,11 @@ def prepare_data(config, inputs, labels, *, seed: int,
             f"{c} ({names[config.classes.index(c)]})" if len(names) == k else str(c) for c in missing
         )
         raise StarclassError(
-            f"task {config.name!r}: class {desc} has no training example (training counts "
+            f"task {config.name!r}: {'class' if len(missing) == 1 else 'classes'} {desc} "
+            f"{'has' if len(missing) == 1 else 'have'} no training example (training counts "
             f"{dict(zip([int(c) for c in config.classes], counts.tolist()))}); add labelled "
-            "candidates of that class or merge/drop it in the task config"
+            f"candidates of {'that class' if len(missing) == 1 else 'those classes'} or merge/drop "
+            f"{'it' if len(missing) == 1 else 'them'} in the task config"
         )
     if n_unlabelled:
         log.info("%d candidates without an output class are left out of training", n_unlabelled)
