@@ -309,3 +309,22 @@ def test_several_classes_without_training_rows_are_named_in_one_plural_sentence(
     assert res.exit_code == 2, res.output
     assert "classes 3 (star), 4 (artefact) have no training example" in res.output
     assert "of those classes or merge/drop them" in res.output and not (tmp_path / "model").exists()
+
+
+def test_a_folder_of_ones_own_is_told_how_to_make_a_task(tmp_path):
+    # without --task, train met legus4's five HST bands and advised five file_<band> columns; a
+    # label of one's own (GC) was "not known to the task" with no word on how to map it
+    p = _make_csv_folder(tmp_path / "data")
+    res = runner.invoke(app, ["train", "--stamps", str(p), "-o", str(tmp_path / "m"), "--no-progress"])
+    assert res.exit_code == 2, res.output
+    assert "the default --task: give --task m31-real, or a task file of your own" in res.output
+    _make_csv_folder(tmp_path / "if")
+    (tmp_path / "if" / "labels.csv").unlink()
+    (tmp_path / "if" / "cluster").rename(tmp_path / "if" / "GC")
+    res = runner.invoke(app, ["train", "--task", "m31-real", "--stamps", str(tmp_path / "if"), "-o",
+                              str(tmp_path / "m"), "--no-progress"])
+    assert res.exit_code == 2 and "label 'GC' is not known" in res.output, res.output
+    assert "labels of your own need a task file that maps them to classes" in res.output
+    assert "label_map" in res.output and not (tmp_path / "m").exists()
+    res = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "300"})
+    assert "'extends: m31-real'" in res.output and "label_map from your label strings" in res.output

@@ -150,7 +150,9 @@ def train_command(
         "legus4", "--task", "-t",
         help="Task preset, one of the YAML files in starclass/learn/presets (e.g. legus4, phangs4, "
              "m31-binary, m31-real, open-globular, galaxy-cluster, cool-core, *-compact), or a YAML/JSON "
-             "config file of your own."),
+             "config file of your own: 'extends: m31-real' and what differs, e.g. bands, classes, class_names and "
+             "a label_map from your label strings to classes (docs/real_images.md). A cutout folder of your own "
+             "needs one (the default, legus4, is five HST bands with class numbers)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m",
         help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
@@ -381,7 +383,7 @@ def train_command(
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
-                          cv_scheme=cv_scheme)
+                          cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None)
         return
     extra = None
     votes = None
@@ -630,16 +632,21 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
-                      precision: str | None, cv_scheme: int | str | None = None, **fit_kwargs) -> None:
+                      precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
+                      **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
-    directory is made."""
+    directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say."""
     from starclass.learn.cutouts import fit_cutouts
 
+    # a folder of one's own without --task met legus4's five HST bands, and the message advised
+    # five file_<band> columns rather than a task
+    whose = (f"task {cfg.name!r} (the default --task: give --task m31-real, or a task file of your own that "
+             "extends it, for cutouts of your own)") if default_task else f"task {cfg.name!r}"
     # the task's default group column is used where the CSV has it; one given on the
     # command line must exist
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column=label_column,
-                                 bands=list(cfg.bands), bands_of=f"task {cfg.name!r}")
+                                 bands=list(cfg.bands), bands_of=whose)
     if cutouts.labels is None:
         # named here: label_classes only knows that there are no labels, not which column was asked for
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "

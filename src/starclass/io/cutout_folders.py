@@ -773,7 +773,7 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
 
 
 def label_hint(label: str, label_map: dict[str, int]) -> str:
-    """The end of an unknown-label message: the known label it differs from only in case, if any.
+    """The end of an unknown-label message: the known label it differs from only in case, else how to map it.
 
     Labels are matched exactly (a ``Cluster/`` folder is not ``cluster``); the message says
     so and how to take another spelling, instead of leaving the user to spot the capital.
@@ -782,12 +782,14 @@ def label_hint(label: str, label_map: dict[str, int]) -> str:
     --------
     >>> label_hint("Galaxy", {"cluster": 1, "galaxy": 2})
     "; labels are matched exactly, case included: 'galaxy'? (or give the task a label_map with your spelling)"
-    >>> label_hint("star", {"cluster": 1, "galaxy": 2})
-    ''
+    >>> label_hint("star", {"cluster": 1, "galaxy": 2}).split(";")[1].strip()[:40]
+    'labels of your own need a task file that'
     """
     same = [k for k in label_map if k.casefold() == str(label).casefold()]
     if not same:
-        return ""
+        # labels of one's own (GC, Star) need a task that maps them: say how, not only what is known
+        return ("; labels of your own need a task file that maps them to classes ('extends: m31-real' with "
+                "classes, class_names and label_map; docs/real_images.md)")
     return (f"; labels are matched exactly, case included: {same[0]!r}? (or give the task a label_map with "
             "your spelling)")
 
