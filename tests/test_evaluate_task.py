@@ -231,3 +231,21 @@ def test_cli_headline_accuracy_is_rounded_once(tmp_path):
     acc = accuracy_score(ref, pred)
     assert acc == pytest.approx(27 / 132)
     assert f"accuracy[4class] = {acc:.3f}" in res.output and f"accuracy {acc:.3f}" in res.output
+
+
+def test_no_reference_names_the_missing_column(tmp_path):
+    """A human catalogue (class_ref, no class_pred) alone: the message said it had no class_ref."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    t = Table({"id": [1, 2, 3], "x": [1.0, 9.0, 20.0], "y": [1.0, 9.0, 20.0], "class_ref": [1, 2, 4]})
+    t.write(tmp_path / "humans.ecsv")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "humans.ecsv"), "-o", str(tmp_path / "ev"),
+                                   "--bootstrap", "0"])
+    assert res.exit_code == 2
+    assert "has class_ref but no class_pred" in res.output and "-r" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "ev").exists()
+    t.remove_column("class_ref")
+    with pytest.raises(StarclassError, match="no class_pred and no class_ref"):
+        evaluate_catalogs(t, n_boot=0)

@@ -893,7 +893,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         Classified catalogue (Table or path).
     references
         Path(s) or Table(s), or a dict name -> either; ``"self"`` (or none at all when ``pred``
-        has ``class_ref``) compares ``class_pred`` with the prediction's own ``class_ref``.
+        has both ``class_pred`` and ``class_ref``) compares ``class_pred`` with the prediction's
+        own ``class_ref``.
     task
         Preset name, config path, TaskConfig or EvalTask; None: the catalogue's meta
         (:func:`starclass.evaluate.task.resolve_task`).
@@ -930,7 +931,13 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     if not refs and CLASS_REF in ptab.colnames and CLASS_PRED in ptab.colnames:
         refs = {SELF: SELF}
     if not refs:
-        raise StarclassError("no reference given and the prediction has no class_ref column: nothing to compare")
+        # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
+        # class_pred, and the message used to claim it had no class_ref
+        missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames]
+        what = (f"has class_ref but no class_pred (its own classes are the prediction; give a reference "
+                f"catalogue with -r to compare them with)" if missing == [CLASS_PRED] else
+                f"has no {' and no '.join(missing)} column")
+        raise StarclassError(f"no reference given and {pred_name} {what}: nothing to compare")
     cats: dict[str, Table] = {pred_name: ptab}
     cols = {pred_name: class_column(ptab, CLASS_PRED)}
     comparisons = []
