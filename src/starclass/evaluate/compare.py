@@ -934,8 +934,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
         # class_pred, and the message used to claim it had no class_ref
         missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames]
-        what = (f"has class_ref but no class_pred (its own classes are the prediction; give a reference "
-                f"catalogue with -r to compare them with)" if missing == [CLASS_PRED] else
+        what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
+                "catalogue with -r to compare them with)" if missing == [CLASS_PRED] else
                 f"has no {' and no '.join(missing)} column")
         raise StarclassError(f"no reference given and {pred_name} {what}: nothing to compare")
     cats: dict[str, Table] = {pred_name: ptab}
