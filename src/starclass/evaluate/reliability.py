@@ -243,12 +243,17 @@ def signal_aurocs(signals: dict[str, np.ndarray], mistakes) -> Table:
     """ROC AUC of each uncertainty signal (higher = less sure) for predicting a mistake.
 
     0.5 is no better than chance. Rows where a signal is NaN are left out of that signal's AUC.
+    A signal with the same value on every row (``prob_std`` of a one-member ensemble, whose
+    spread is 0 everywhere) says nothing: its AUC is NaN, not the 0.5 scikit-learn gives a
+    constant score, and ``note`` says why (also where there is no row, no mistake or no right
+    answer to rank).
 
     Examples
     --------
-    >>> t = signal_aurocs({"a": np.array([0.9, 0.1, 0.8, 0.2])}, np.array([True, False, True, False]))
-    >>> t["auroc"].tolist()
-    [1.0]
+    >>> t = signal_aurocs({"a": np.array([0.9, 0.1, 0.8, 0.2]), "b": np.zeros(4)},
+    ...                   np.array([True, False, True, False]))
+    >>> t["auroc"].tolist()[0], t["note"].tolist()
+    (1.0, ['', 'the same on every row'])
     """
     from sklearn.metrics import roc_auc_score
 
@@ -258,9 +263,17 @@ def signal_aurocs(signals: dict[str, np.ndarray], mistakes) -> Table:
         s = np.asarray(sig, dtype=np.float64)
         ok = np.isfinite(s)
         n_err = int(m[ok].sum())
-        auc = float(roc_auc_score(m[ok], s[ok])) if 0 < n_err < ok.sum() else np.nan
-        rows.append((name, int(ok.sum()), n_err, auc))
-    return Table(rows=rows, names=("signal", "n", "n_mistakes", "auroc"))
+        note = ""
+        if not ok.any():
+            note = "no value"
+        elif np.ptp(s[ok]) == 0:
+            note = "the same on every row"
+        elif n_err == 0 or n_err == ok.sum():
+            note = "no mistake" if n_err == 0 else "every row a mistake"
+        auc = float(roc_auc_score(m[ok], s[ok])) if not note else np.nan
+        rows.append((name, int(ok.sum()), n_err, auc, note))
+    return Table(rows=rows, names=("signal", "n", "n_mistakes", "auroc", "note"),
+                 dtype=(str, int, int, float, str))
 
 
 @dataclass
@@ -321,9 +334,13 @@ class TrustStudy:
                 f"{row['class']} {row['coverage']:.3f}" for row in self.coverage_table)
                 + "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes))
         if self.signals is not None:
+            # a signal without an AUROC is named with the reason (it was left out without a word,
+            # and a one-member ensemble's constant prob_std was printed as 0.500)
+            unmeasured = [f"{row['signal']} ({row['note']})" for row in self.signals if not np.isfinite(row["auroc"])]
             out.append("  mistake AUROC: " + ", ".join(
                 f"{row['signal']} {row['auroc']:.3f}" for row in self.signals if np.isfinite(row["auroc"]))
-                + (f" (best: {self.best_signal()})" if self.best_signal() else ""))
+                + (f" (best: {self.best_signal()})" if self.best_signal() else "")
+                + (f"; not measured: {', '.join(unmeasured)}" if unmeasured else ""))
         return out
 
 
