@@ -164,7 +164,8 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
                 "person's votes: its columns 36-39 are not independent classifiers, and a label model that takes "
                 "each column for a person would count the same people, and a machine, several times. See "
                 "'NGC 1566 (39 columns)' in the README of the LEGUS data (shared/data/legus/README.md) and "
-                "docs/legus_validation.md; train on its final class instead (--label-column class_ref, no --labels)")
+                "docs/legus_validation.md. To train, use its final class instead (--catalog FILE --label-column "
+                "class_ref, no --labels); for classify --votes the file holds no individual people's votes")
     if votes is None:
         votes = vote_matrix(table, columns, name=name)
     for j, c in enumerate(columns):
