@@ -317,11 +317,32 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
     ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
     if ia.size == 0:
+        if where.startswith("on the sky"):
+            # two pointings matched on the sky need not share a mosaic (the old hint asked whether
+            # they did); where each lies on the sky is what tells whether they can overlap
+            hint = f"where they lie: {names[0]} {_sky_extent(pred)}; {names[1]} {_sky_extent(ref)}"
+        else:
+            hint = "are they from the same mosaic?"
         raise StarclassError(
             f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no object within {radius} px "
-            "of each other: no overlap to evaluate (are they from the same mosaic?)"
+            f"of each other {where}: no overlap to evaluate ({hint})"
         )
     return ia, ib, f"one-to-one within {radius} px {where}"
+
+
+def _sky_extent(t: Table) -> str:
+    """``RA a..b, Dec c..d deg`` of a table's finite positions, for messages.
+
+    Examples
+    --------
+    >>> _sky_extent(Table({"ra": [10.0, 10.5], "dec": [-1.0, -0.25]}))
+    'RA 10.0000..10.5000, Dec -1.0000..-0.2500 deg'
+    """
+    ra = np.ma.filled(np.ma.asarray(t["ra"], dtype=float), np.nan)
+    dec = np.ma.filled(np.ma.asarray(t["dec"], dtype=float), np.nan)
+    if not (np.isfinite(ra).any() and np.isfinite(dec).any()):
+        return "(no finite ra, dec)"
+    return (f"RA {np.nanmin(ra):.4f}..{np.nanmax(ra):.4f}, Dec {np.nanmin(dec):.4f}..{np.nanmax(dec):.4f} deg")
 
 
 # --------------------------------------------------------------------------------------------
