@@ -398,3 +398,20 @@ def test_suggest_with_every_candidate_labelled_says_so(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 3, "--mag-bins", 1, "--labels",
                       tmp_path / "most.ecsv"])
     assert res.exit_code == 0 and read_catalog(out)["id"].tolist() == [6], text
+
+
+def test_suggest_without_mag_band_column_names_the_usable_ones(tmp_path):
+    """Candidates with mag_true_<band> (a simulated truth catalogue) but no mag_<band>: suggest said
+    only 'no magnitude column', though --mag-column could take one of those."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.linspace(0.1, 0.9, 8)
+    cand = Table({"id": np.arange(1, 9), "x": np.arange(8.0), "y": np.arange(8.0), "prob_1": p1, "prob_2": 1 - p1,
+                  "class_pred": np.where(p1 > 0.5, 1, 2), "mag_true_f555w": np.linspace(20, 25, 8)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s.ecsv", "-n", 4])
+    assert res.exit_code == 0, text
+    assert "--mag-column, e.g. mag_true_f555w" in text
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s2.ecsv", "-n", 4,
+                      "--mag-column", "mag_true_f555w", "--mag-bins", "2"])
+    assert res.exit_code == 0 and "spread over 2 bins of mag_true_f555w" in text, text

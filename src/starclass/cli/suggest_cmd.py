@@ -90,8 +90,13 @@ def suggest_command(
                        action="suggest")
     table = classified(model, table, mos, device=device)
     mag = mag_column or default_mag_column(table)
-    if mag is None:
-        echo("no magnitude column: suggestions are not spread over magnitude")
+    if mag is None and mag_bins > 1:
+        # name what was looked for and what could be used: a truth catalogue's mag_true_<band>
+        # columns were there, and the user had no hint that --mag-column takes one
+        like = [c for c in table.colnames if "mag" in c.lower() and not c.lower().startswith("magerr")]
+        echo("no mag_<band> column: suggestions are not spread over magnitude"
+             + (f" (name one with --mag-column, e.g. {', '.join(like[:5])})" if like else
+                " (--mag-column names one; --mag-bins 1 says not to spread)"))
     out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key)
     used = out.meta["suggest"]["by"]
     if used != by:
