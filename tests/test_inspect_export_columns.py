@@ -87,3 +87,25 @@ def test_inspect_serves_and_exports_a_catalogue_of_ra_dec_only(tmp_path):
     out = export_labels(engine, "", loaded.table, tmp_path / "l.ecsv")
     assert out["class_ref"].tolist() == [2]
     engine.dispose()
+
+
+def test_export_says_what_its_class_ref_is_after_the_catalogues_description(tmp_path):
+    """A simulated truth catalogue served as candidates.ecsv keeps its meta comments ("class_ref =
+    true class (1-4)"): the export carried them unchanged, though its class_ref is the people's."""
+    from starclass.inspect.export import export_labels
+
+    field = make_demo_field(tmp_path / "field", n=6, size=200, seed=3)
+    cat = Table.read(field / "candidates.ecsv")
+    cat["class_ref"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)
+    cat.meta["comments"] = ["simulated truth catalogue", "class_ref = true class (1-4)"]
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "dana", "dana-password")
+    db.save_label(engine, "", str(cat["id"][0]), 1, 3)
+    export_labels(engine, "", cat, tmp_path / "labels.ecsv")
+    engine.dispose()
+    t = Table.read(tmp_path / "labels.ecsv")
+    comments = t.meta["comments"]
+    assert comments[:2] == ["simulated truth catalogue", "class_ref = true class (1-4)"]
+    assert "class_ref their consensus" in comments[-1] and "class_ref is now class_ref_catalogue" in comments[-1]
+    assert t["class_ref"][0] == 3 and t["class_ref_catalogue"][0] == cat["class_ref"][0]
