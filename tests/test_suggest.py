@@ -415,3 +415,13 @@ def test_suggest_without_mag_band_column_names_the_usable_ones(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s2.ecsv", "-n", 4,
                       "--mag-column", "mag_true_f555w", "--mag-bins", "2"])
     assert res.exit_code == 0 and "spread over 2 bins of mag_true_f555w" in text, text
+
+
+def test_resume_from_help_says_the_calibration_is_refitted():
+    """train --resume-from on a first round's 50 labels refitted the calibration on 4 validation rows
+    (temperature at its bound); the help said only 'the same as --init-from'."""
+    import os
+
+    res = CliRunner().invoke(app, ["train", "--help"], env={**os.environ, "COLUMNS": "400"})
+    text = " ".join(res.output.split())
+    assert "Its calibration is not kept" in text and "starclass calibrate" in text, text

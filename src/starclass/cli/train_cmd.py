@@ -236,7 +236,10 @@ def train_command(
     resume_from: Path | None = typer.Option(
         None, "--resume-from",
         help="Fine-tune a model on new labels (the active-learning loop: suggest, inspect, train): the same "
-             "as --init-from, and the task defaults to that model's own config."),
+             "as --init-from, and the task defaults to that model's own config. Its calibration is not kept "
+             "(the weights change): a new one is fitted on the validation split of these labels, unreliable "
+             "with a few dozen rows; give every label so far (inspect --export of the full catalogue) or run "
+             "'starclass calibrate' on a labelled set afterwards."),
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Table of people's votes (e.g. humans.ecsv from simulate, or an inspect --export), matched to "
