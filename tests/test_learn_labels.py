@@ -211,3 +211,20 @@ def test_inspect_export_and_train_mode_break_a_tie_alike():
         trained = np.asarray(get_preset("legus4").classes)[vt.targets.argmax(axis=1)]
         assert trained.tolist() == exported["class_ref"].tolist()
     assert exported["class_ref"].tolist()[:2] == [2, 2]
+
+
+def test_dawid_skene_annotators_are_named_by_the_exports_people():
+    """annotators.ecsv said class_h1, class_h2 only, though an inspect export names its people."""
+    from starclass.learn.labels import votes_for_catalogue
+
+    rng = np.random.default_rng(3)
+    truth = rng.integers(1, 5, 60)
+    votes = Table({"id": np.arange(60), **{f"class_h{j}": np.where(rng.random(60) < 0.2, truth % 4 + 1, truth)
+                                           for j in (1, 2, 3)}})
+    votes.meta["people"] = {"class_h1": "ann", "class_h2": "bob", "class_h3": "cat"}
+    vt = votes_for_catalogue(get_preset("legus4"), votes, model="dawid-skene")
+    ann = vt.annotators
+    assert ann["person"].tolist() == ["ann"] * 4 + ["bob"] * 4 + ["cat"] * 4
+    assert ann["annotator"].tolist()[::4] == ["class_h1", "class_h2", "class_h3"]
+    votes.meta.clear()   # a CSV keeps no meta: no person column, nothing guessed
+    assert "person" not in votes_for_catalogue(get_preset("legus4"), votes, model="dawid-skene").annotators.colnames

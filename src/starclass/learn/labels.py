@@ -46,7 +46,7 @@ array([[1., 0., 0., 0.],
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -433,11 +433,14 @@ def task_targets(config, targets: np.ndarray, classes: Sequence[int]) -> np.ndar
     return np.divide(out, total, out=np.zeros_like(out), where=total > 1e-12)
 
 
-def annotator_table(result: DawidSkeneResult, columns: Sequence[str]) -> Table:
+def annotator_table(result: DawidSkeneResult, columns: Sequence[str],
+                    people: Mapping[str, str] | None = None) -> Table:
     """Each person's estimated confusion matrix as a table (one row per person and true class).
 
-    Columns: ``annotator`` (the vote column), ``n_votes``, ``true_class``, ``prior`` (the
-    estimated fraction of that class) and ``p_vote_<k>`` = P(the person votes k | true class).
+    Columns: ``annotator`` (the vote column), ``person`` (their name, where ``people`` maps the
+    vote columns to names, as ``inspect --export``'s ``meta['people']`` does), ``n_votes``,
+    ``true_class``, ``prior`` (the estimated fraction of that class) and ``p_vote_<k>`` =
+    P(the person votes k | true class).
 
     Examples
     --------
@@ -445,10 +448,16 @@ def annotator_table(result: DawidSkeneResult, columns: Sequence[str]) -> Table:
     >>> t = annotator_table(r, ["class_h1", "class_h2"])
     >>> len(t), t.colnames[:3]
     (4, ['annotator', 'n_votes', 'true_class'])
+    >>> annotator_table(r, ["class_h1", "class_h2"], {"class_h1": "ann", "class_h2": "bob"})["person"].tolist()
+    ['ann', 'ann', 'bob', 'bob']
     """
     h, k, _ = result.confusion.shape
     t = Table()
     t["annotator"] = np.repeat(np.asarray(list(columns), dtype=str), k)
+    if people:
+        # the export names its people in meta; annotators.ecsv said only class_h1.. and the user had
+        # to look the names up in the labels file
+        t["person"] = np.repeat(np.asarray([str(people.get(c, "")) for c in columns], dtype=str), k)
     t["n_votes"] = np.repeat(result.n_votes, k).astype(np.int64)
     t["true_class"] = np.tile(np.asarray(result.classes, dtype=np.int16), h)
     t["prior"] = np.tile(result.priors, h)
@@ -558,7 +567,7 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     annotators = None
     if model == "dawid-skene":
         fitted = dawid_skene(votes_arr, ref)
-        ref_targets, annotators = fitted.posterior, annotator_table(fitted, cols)
+        ref_targets, annotators = fitted.posterior, annotator_table(fitted, cols, table.meta.get("people"))
     elif model == "soft":
         ref_targets = soft_targets(votes_arr, ref)
     else:
@@ -797,7 +806,8 @@ def joint_with_votes(config, catalogue: Table, prob: np.ndarray, votes: Table | 
     known = finite | (n_row > 0)
     post[~known] = np.nan
     best = np.where(known, np.asarray(classes)[np.nan_to_num(post, nan=0.0).argmax(axis=1)], 0)
-    return JointClasses(post, best.astype(np.int16), n_row.astype(np.int64), annotator_table(fitted, cols), cols)
+    return JointClasses(post, best.astype(np.int16), n_row.astype(np.int64),
+                        annotator_table(fitted, cols, table.meta.get("people")), cols)
 
 
 def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.ndarray, name: str,
