@@ -249,3 +249,20 @@ def test_no_reference_names_the_missing_column(tmp_path):
     t.remove_column("class_ref")
     with pytest.raises(StarclassError, match="no class_pred and no class_ref"):
         evaluate_catalogs(t, n_boot=0)
+
+
+def test_a_reference_without_a_class_is_named(tmp_path):
+    """A LEGUS file whose class column is unknown (NGC 3351) as a reference: 'catalogue has neither
+    class_pred nor class_ref' named no file, and said nothing of the layout."""
+    from starclass.io.catalog import write_catalog
+
+    pred = Table({"x": [1.0, 9.0], "y": [1.0, 9.0], "class_pred": [1, 2]})
+    ref = Table({"id": [1, 2], "x": [1.0, 9.0], "y": [1.0, 9.0], "legus_col35": [1.0, 2.0]},
+                meta={"legus_layout": "unknown-class", "layout_certain": False,
+                      "layout_note": "col 34 holds only 0/1: the class column is not known"})
+    write_catalog(ref, tmp_path / "ngc3351.ecsv")
+    with pytest.raises(StarclassError) as exc:
+        evaluate_catalogs(pred, [str(tmp_path / "ngc3351.ecsv")], task="legus4", n_boot=0)
+    msg = str(exc.value)
+    assert msg.startswith(f"{tmp_path / 'ngc3351.ecsv'} has neither class_pred nor class_ref")
+    assert "LEGUS layout 'unknown-class': col 34 holds only 0/1" in msg

@@ -188,8 +188,11 @@ def reference_names(references) -> dict[str, Table | str]:
     return out
 
 
-def class_column(t: Table, prefer: str) -> str:
+def class_column(t: Table, prefer: str, name: str | None = None) -> str:
     """``prefer`` when the table has it, else the other of class_pred / class_ref.
+
+    ``name`` (the catalogue's file or role) is named in the error; a LEGUS catalogue whose
+    layout does not say which column is the class (``unknown-class``) gets its reader's note.
 
     Examples
     --------
@@ -201,7 +204,13 @@ def class_column(t: Table, prefer: str) -> str:
         return prefer
     if other in t.colnames:
         return other
-    raise StarclassError(f"catalogue has neither class_pred nor class_ref (columns: {', '.join(t.colnames)})")
+    # the message named no catalogue: with a prediction and several references the user could
+    # not tell which one lacked a class
+    why = ""
+    if t.meta.get("layout_note") and not t.meta.get("layout_certain", True):
+        why = f"; its LEGUS layout '{t.meta.get('legus_layout')}': {t.meta['layout_note']}"
+    raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref{why} "
+                         f"(columns: {', '.join(t.colnames)})")
 
 
 def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
@@ -706,8 +715,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     """
     pname, rname = pred_name, ref_name
     ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname))
-    pcol = class_column(pred, CLASS_PRED)
-    rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF)
+    pcol = class_column(pred, CLASS_PRED, pred_name)
+    rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF, ref_name)
     cp_all = task_labels(pred, pcol, task, pname)
     cr_all = task_labels(ref, rcol, task, rname)
     cp, cr = cp_all[ia], cr_all[ib]
@@ -960,7 +969,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                 f"has no {' and no '.join(missing)} column")
         raise StarclassError(f"no reference given and {pred_name} {what}: nothing to compare")
     cats: dict[str, Table] = {pred_name: ptab}
-    cols = {pred_name: class_column(ptab, CLASS_PRED)}
+    cols = {pred_name: class_column(ptab, CLASS_PRED, str(pred) if isinstance(pred, (str, Path)) else pred_name)}
     comparisons = []
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
@@ -981,7 +990,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if label_column is not None and label_column in rtab.colnames:
             rtab = with_label_classes(rtab, label_column, etask, name)
         cats[name] = rtab
-        cols[name] = class_column(rtab, CLASS_REF)
+        cols[name] = class_column(rtab, CLASS_REF, str(r) if isinstance(r, (str, Path)) else name)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows))
