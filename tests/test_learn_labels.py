@@ -228,3 +228,20 @@ def test_dawid_skene_annotators_are_named_by_the_exports_people():
     assert ann["annotator"].tolist()[::4] == ["class_h1", "class_h2", "class_h3"]
     votes.meta.clear()   # a CSV keeps no meta: no person column, nothing guessed
     assert "person" not in votes_for_catalogue(get_preset("legus4"), votes, model="dawid-skene").annotators.colnames
+
+
+def test_a_legus_catalogue_as_votes_is_told_it_has_none():
+    """train --labels NGC628C.tab: 'has no class_h<k> vote columns; name them with --label-columns',
+    though a LEGUS file has no individual votes to name (only the mode and its mean)."""
+    from starclass.errors import StarclassError
+    from starclass.learn.labels import votes_for_catalogue
+
+    t = Table({"id": [1, 2], "class_ref": [1, 4], "class_human_mean": [1.33, 3.67]},
+              meta={"legus_layout": "standard", "format": "legus"})
+    with pytest.raises(StarclassError, match="a LEGUS catalogue holds no individual people's votes") as exc:
+        votes_for_catalogue(get_preset("legus4"), t, model="soft", name="ngc628c.tab")
+    assert "name them with --label-columns" not in str(exc.value)
+    t.meta.clear()  # another table: the plain message
+    with pytest.raises(StarclassError) as exc:
+        votes_for_catalogue(get_preset("legus4"), t, model="soft", name="votes.ecsv")
+    assert "LEGUS" not in str(exc.value) and "has no class_h<k> vote columns; name them" in str(exc.value)

@@ -587,8 +587,15 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
     if columns is None:
         cols = human_cols(table)
         if not cols:
-            raise StarclassError(f"{name} has no class_h<k> vote columns; name them with --label-columns "
-                                 f"(columns: {', '.join(table.colnames)})")
+            legus = ""
+            if table.meta.get("legus_layout"):
+                # a LEGUS catalogue was told to 'name them with --label-columns', but it has no
+                # individual votes to name: the user needs to hear that, and what to do instead
+                legus = (" (a LEGUS catalogue holds no individual people's votes, only their final class "
+                         "class_ref and, in most fields, its mean class_human_mean: train on class_ref with "
+                         "--catalog FILE and no --labels; see the README of the LEGUS data)")
+            raise StarclassError(f"{name} has no class_h<k> vote columns" + (legus or "; name them with --label-columns")
+                                 + f" (columns: {', '.join(table.colnames)})")
         return cols
     cols = parse_label_columns(columns)
     missing = [c for c in cols if c not in table.colnames]
