@@ -594,8 +594,8 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
                 legus = (" (a LEGUS catalogue holds no individual people's votes, only their final class "
                          "class_ref and, in most fields, its mean class_human_mean: train on class_ref with "
                          "--catalog FILE and no --labels; see the README of the LEGUS data)")
-            raise StarclassError(f"{name} has no class_h<k> vote columns" + (legus or "; name them with --label-columns")
-                                 + f" (columns: {', '.join(table.colnames)})")
+            hint = legus or "; name them with --label-columns"
+            raise StarclassError(f"{name} has no class_h<k> vote columns{hint} (columns: {', '.join(table.colnames)})")
         return cols
     cols = parse_label_columns(columns)
     missing = [c for c in cols if c not in table.colnames]
