@@ -245,3 +245,17 @@ def test_a_legus_catalogue_as_votes_is_told_it_has_none():
     with pytest.raises(StarclassError) as exc:
         votes_for_catalogue(get_preset("legus4"), t, model="soft", name="votes.ecsv")
     assert "LEGUS" not in str(exc.value) and "has no class_h<k> vote columns; name them" in str(exc.value)
+
+
+def test_the_legus_class_mean_is_not_a_vote_column():
+    """--label-columns class_human_mean (LEGUS col 35) was refused as 'class 2.667 is not an integer
+    (subclasses such as 4.2 belong in subclass)': the advice pointed at subclasses."""
+    from starclass.errors import StarclassError
+    from starclass.learn.labels import votes_for_catalogue
+
+    t = Table({"id": [1, 2, 3], "class_ref": [1, 4, 3], "class_human_mean": [1.0, 3.67, 3.0]},
+              meta={"legus_layout": "standard"})
+    for cols in ("class_human_mean", "class_ref,class_human_mean"):
+        with pytest.raises(StarclassError, match="is the mean of the people's classes") as exc:
+            votes_for_catalogue(get_preset("legus4"), t, columns=cols, model="soft", name="ngc628c.tab")
+        assert "subclass" not in str(exc.value)

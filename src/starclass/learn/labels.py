@@ -54,6 +54,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.schema import (
+    CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
     CLASS_ML,
     CLASS_ML_CHECKED,
@@ -598,6 +599,13 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
             raise StarclassError(f"{name} has no class_h<k> vote columns{hint} (columns: {', '.join(table.colnames)})")
         return cols
     cols = parse_label_columns(columns)
+    if CLASS_HUMAN_MEAN in cols:
+        # a summary of the votes, not votes: it was refused later as 'class 2.667 is not an integer
+        # (subclasses such as 4.2 belong in subclass)', which pointed the user the wrong way
+        raise StarclassError(
+            f"{name}: --label-columns {CLASS_HUMAN_MEAN} is the mean of the people's classes (LEGUS column 35), "
+            "not one person's votes; the LEGUS catalogues hold no individual votes (README of the LEGUS data). "
+            "Train on the final class instead: --catalog FILE (its class_ref) and no --labels")
     missing = [c for c in cols if c not in table.colnames]
     if missing:
         raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
