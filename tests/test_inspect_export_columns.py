@@ -109,3 +109,24 @@ def test_export_says_what_its_class_ref_is_after_the_catalogues_description(tmp_
     assert comments[:2] == ["simulated truth catalogue", "class_ref = true class (1-4)"]
     assert "class_ref their consensus" in comments[-1] and "class_ref is now class_ref_catalogue" in comments[-1]
     assert t["class_ref"][0] == 3 and t["class_ref_catalogue"][0] == cat["class_ref"][0]
+
+
+def test_export_with_unlabelled_says_how_many_are_labelled(tmp_path, monkeypatch):
+    """--include-unlabelled: 'wrote 8 labelled candidates' when two were labelled."""
+    from starclass.cli import app
+
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    runner = CliRunner()
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
+    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    engine = db.make_engine(url)
+    for cid in ("2", "5"):
+        db.save_label(engine, "", cid, 1, 3)
+    engine.dispose()
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(tmp_path / "all.ecsv"),
+                            "--include-unlabelled"])
+    assert r.exit_code == 0, r.output
+    assert "wrote 8 candidates (2 labelled, 6 without a label)" in r.output, r.output
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(tmp_path / "some.ecsv")])
+    assert "wrote 2 labelled candidates" in r.output, r.output

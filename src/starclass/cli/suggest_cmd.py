@@ -28,7 +28,8 @@ def suggest_command(
              "entropy when the classification has no set)."),
     labels: Path | None = typer.Option(
         None, "--labels",
-        help="Labels already given (e.g. an inspect --export): their ids are never suggested; for a classified "
+        help="Labels already given (e.g. an inspect --export): the ids of its rows with a vote (class_h<k>), "
+             "else a class_ref, else every id, are never suggested; for a classified "
              "cutout folder, a table with a file column (e.g. the labels.csv of the cutouts labelled so far)."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
@@ -120,7 +121,24 @@ def _labelled(labels: Path, key: str) -> list:
     from starclass.learn.labels import read_votes
 
     if key == "id":
-        return list(read_votes(labels)["id"])
+        import numpy as np
+
+        from starclass.learn.labels import vote_matrix
+        from starclass.schema import CLASS_REF, human_cols
+
+        t = read_votes(labels)
+        # an export with --include-unlabelled lists every candidate, most with no vote (class_ref 0):
+        # all of them were taken as labelled and suggest refused ('every one ... already has a
+        # label'). A row counts when it holds a vote (class_h<k>), else a class (class_ref); a
+        # table with neither is a plain list of labelled ids.
+        cols = human_cols(t)
+        if cols:
+            has = (vote_matrix(t, cols, name=f"--labels {labels}") > 0).any(axis=1)
+        elif CLASS_REF in t.colnames:
+            has = vote_matrix(t, [CLASS_REF], name=f"--labels {labels}")[:, 0] > 0
+        else:
+            has = np.ones(len(t), bool)
+        return list(np.asarray(t["id"])[has])
     import csv
 
     # a cutout folder's labels.csv (or any CSV with a file column), read as the cutout reader reads it
