@@ -118,3 +118,25 @@ def test_evaluate_says_how_it_paired_the_rows(tmp_path):
                                       "--task", "legus4", "--bootstrap", "0", "--no-science"])
         assert res.exit_code == 0, res.output
         assert f"64 objects paired one-to-one within 2.0 px {said}, 64 classified in both" in res.output
+
+
+def test_pointings_that_do_not_overlap_are_told_where_they_lie():
+    """Two pointings with no common object, paired on the sky: the message asked 'are they from
+    the same mosaic?', which two pointings are not meant to be; it now says where each lies."""
+    from starclass.errors import StarclassError
+    from starclass.evaluate.compare import pairing
+
+    wa = _wcs([500, 500], 0.04)
+    gx, gy = np.meshgrid(np.arange(10) * 50.0, np.arange(10) * 50.0)
+    ra, dec = wa.all_pix2world(gx.ravel(), gy.ravel(), 0)
+    a = _pointing(ra, dec, wa, np.arange(0, 50))
+    b = _pointing(ra, dec, _wcs([-200, 500], 0.04), np.arange(50, 100))
+    with pytest.raises(StarclassError) as exc:
+        pairing(a, b, False, 2.0, ("north", "south"))
+    msg = str(exc.value)
+    assert "on the sky (ra, dec)" in msg and "same mosaic" not in msg
+    assert f"north RA {np.min(ra[:50]):.4f}..{np.max(ra[:50]):.4f}" in msg
+    assert f"south RA {np.min(ra[50:]):.4f}" in msg
+    # pixel catalogues of one mosaic keep the hint
+    with pytest.raises(StarclassError, match="same mosaic"):
+        pairing(Table({"x": [0.0], "y": [0.0]}), Table({"x": [90.0], "y": [90.0]}), False, 2.0, ("a", "b"))

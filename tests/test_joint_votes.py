@@ -206,3 +206,15 @@ def test_classify_stamps_votes_without_ids_name_the_cutout_folder():
     with pytest.raises(StarclassError, match=r"--stamps cut/labels\.csv has no 'id' column"):
         check_votes(Table({"file": ["s0.npy"], "label": ["1"]}), Table({"id": [1], "class_h1": [1]}),
                     name="votes.ecsv", catalogue_name="--stamps cut/labels.csv")
+
+
+def test_ngc1566_columns_as_classify_votes_give_advice_for_classify(legus_tab):
+    """classify --votes with NGC 1566's columns 36-39 was told to 'train ... no --labels'."""
+    from starclass.learn.labels import check_votes
+
+    tab = read_catalog(legus_tab)
+    with pytest.raises(StarclassError, match="columns 36-39 are not independent") as exc:
+        check_votes(tab, tab, columns="class_human_mode,class_ml", name=str(legus_tab))
+    msg = str(exc.value)
+    assert "for classify --votes the file holds no individual people's votes" in msg
+    assert "--catalog FILE --label-column class_ref" in msg
