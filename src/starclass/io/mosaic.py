@@ -334,7 +334,7 @@ def read_mosaics(
     ----------
     paths
         The images: a list of files (band read from each file), a mapping ``band -> file``,
-        a single file, or a directory (all ``*.fits``/``*.fits.gz``/``*.fit`` in it, weight
+        a single file, or a directory (all ``*.fits``/``*.fits.gz``/``*.fits.fz``/``*.fit`` in it, weight
         maps excluded).
     bands
         Bands wanted, in this order. Default: every band found, ordered by wavelength.
@@ -447,6 +447,24 @@ def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
     return None
 
 
+#: File names read as FITS images: .fits/.fit/.fts, gzipped (.gz) or fpack-compressed (.fz, .fits.fz).
+_FITS_NAME = re.compile(r"(\.(fits|fit|fts)(\.gz|\.fz)?|\.fz)$", re.IGNORECASE)
+
+
+def is_fits_name(path: PathLike) -> bool:
+    """True if the file name is that of a FITS file (``.fits``, ``.fit``, ``.fts``, ``.gz``, ``.fz``).
+
+    The one rule for which files of a folder are mosaics: fpack's tile-compressed ``.fits.fz``
+    are read like any other (astropy decompresses them), so a folder of them is a field too.
+
+    Examples
+    --------
+    >>> [is_fits_name(n) for n in ("a_f555w.fits", "a.fits.fz", "a.fz", "a.FITS.GZ", "cat.ecsv")]
+    [True, True, True, True, False]
+    """
+    return bool(_FITS_NAME.search(Path(path).name))
+
+
 def _is_weight_file(path: Path) -> bool:
     name = path.name.lower()
     return bool(re.search(r"(^|[_\-.])(wht|weight|wt|exp|ctx|err|rms)([_\-.]|$)", name)) and not re.search(
@@ -483,7 +501,7 @@ def _fits_in_dir(directory: Path) -> list[Path]:
     # leaves `._name.fits` resource forks; either would read as the same band a second time
     files = sorted(
         p for p in directory.iterdir()
-        if p.is_file() and not p.name.startswith(".") and re.search(r"\.(fits|fit|fts)(\.gz)?$", p.name.lower())
+        if p.is_file() and not p.name.startswith(".") and is_fits_name(p)
     )
     return [p for p in files if not _is_weight_file(p)]
 
@@ -524,7 +542,7 @@ def mosaic_inputs(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike] 
         if p.is_dir():
             out.extend(f for f in sorted(p.iterdir())
                        if f.is_file() and not f.name.startswith(".")
-                       and re.search(r"\.(fits|fit|fts)(\.gz)?$", f.name.lower()))
+                       and is_fits_name(f))
     return out
 
 
@@ -672,7 +690,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     candidates = []
     if re.search(r"sci", name, flags=re.I):
         candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", "wht", name, flags=re.I)))
-    for ext in (".fits.gz", ".fits", ".fit"):
+    for ext in (".fits.gz", ".fits.fz", ".fits", ".fit"):
         if name.lower().endswith(ext):
             stem = name[: -len(ext)]
             candidates.append(path.with_name(f"{stem}_wht{ext}"))
