@@ -209,3 +209,30 @@ def test_measured_table_carries_the_schema_units_as_its_file_read_back(tmp_path)
     assert {str(out[c].unit) for c in ("mag_f555w", "magerr_f555w", "mag_f814w", "ci")} == {"mag"}
     back = read_catalog(write_catalog(out, tmp_path / "m.ecsv"))
     assert {c: str(out[c].unit) for c in out.colnames} == {c: str(back[c].unit) for c in out.colnames}
+
+
+def test_an_image_in_counts_gives_the_errors_of_the_same_image_in_counts_per_second(tmp_path):
+    """A mosaic stored in counts (BUNIT COUNTS/ELECTRONS, not per second) got the right magnitudes
+    but its Poisson error term divided the counts by EXPTIME once more: errors of bright sources
+    too small (0.0004 instead of 0.003 mag here)."""
+    from astropy.io import fits
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import read_mosaics, write_mosaic
+
+    t_exp = 400.0
+    rate = _image([(40.0, 40.0, 2.0, 300.0), (80.0, 60.0, 2.0, 30.0)], sky=0.05, noise=0.01)
+    b = BANDS["f555w"]
+    write_mosaic(tmp_path / "rate_f555w.fits", rate, "f555w", None, photflam=b.photflam, photplam=b.photplam,
+                 exptime=t_exp)
+    with fits.open(tmp_path / "rate_f555w.fits") as hdul:
+        h = hdul[0].header.copy()
+    h["BUNIT"] = "COUNTS"
+    fits.PrimaryHDU((rate * np.float32(t_exp)).astype("f4"), h).writeto(tmp_path / "counts_f555w.fits")
+    pos = Table({"x": [40.0, 80.0], "y": [40.0, 60.0]})
+    a = measure(read_mosaics(tmp_path / "rate_f555w.fits"), pos, aperture_correction=None)
+    c = measure(read_mosaics(tmp_path / "counts_f555w.fits"), pos, aperture_correction=None)
+    np.testing.assert_allclose(c["mag_f555w"], a["mag_f555w"], atol=1e-5)
+    np.testing.assert_allclose(c["magerr_f555w"], a["magerr_f555w"], rtol=1e-4)
+    # the Poisson term alone for the bright source: 1.0857 / sqrt(counts), counts = flux * t
+    assert a["magerr_f555w"][0] >= 1.0857 / math.sqrt(300.0 * t_exp)

@@ -757,6 +757,21 @@ def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
     return w.celestial
 
 
+def in_counts(header) -> bool:
+    """True if ``BUNIT`` says the pixels are counts (``ELECTRONS``, ``COUNTS``), not counts per second.
+
+    Such images get ``2.5 log10(EXPTIME)`` added to their zeropoint, and their pixel values are
+    already the counts whose Poisson noise the magnitude errors need (no division by EXPTIME).
+
+    Examples
+    --------
+    >>> [in_counts({"BUNIT": u}) for u in ("ELECTRONS", "counts", "ELECTRONS/S", "e-/s", "COUNTS S-1", "")]
+    [True, True, False, False, False, False]
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
+    return bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit
+
+
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                given: dict[str, float], required: bool) -> float:
     if band in given:
@@ -795,7 +810,7 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                 f"keywords; give zeropoints={{'{band}': ...}}")
         return float("nan")
     bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
-    if bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit:
+    if in_counts(header):
         exptime = header.get("EXPTIME")
         if exptime is None or float(exptime) <= 0:
             raise StarclassError(f"{path} is in {bunit} (not per second) but has no positive EXPTIME")
