@@ -41,7 +41,7 @@ from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
-TILE_FORMAT = 1
+TILE_FORMAT = 2
 #: Names the survey writes in its output folder (anything else there is refused).
 OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
 
