@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -605,6 +606,7 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
     try:
         primary = hdul[0].header
         image_hdu = None
+        used, ignored = "", []
         weight = None
         for hdu in hdul:
             if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
@@ -622,9 +624,17 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
             if extname in ("CTX", "CON", "ERR", "DQ", "VAR", "RMS", "HDRTAB"):
                 continue
             if image_hdu is None:
-                image_hdu = hdu
+                image_hdu, used = hdu, _hdu_label(hdul, hdu)
+            else:
+                ignored.append(_hdu_label(hdul, hdu))
         if image_hdu is None:
             raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
+        if ignored:
+            # two chips, two epochs or an image and its model in one file: only one is the band's
+            # mosaic, and reading the first without a word measured half of a two-chip file
+            warnings.warn(f"{path} holds {len(ignored) + 1} images: using {used}, ignoring {', '.join(ignored)} "
+                          "(starclass reads one image per band; write each to its own file to use another)",
+                          stacklevel=2)
         arr = _as_2d(image_hdu.data, path)
         header = image_hdu.header.copy()
         if image_hdu is not hdul[0]:
@@ -647,6 +657,14 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
     if weight is None:
         weight = _weight_beside(path, arr.shape)
     return arr, header, weight
+
+
+def _hdu_label(hdul: fits.HDUList, hdu) -> str:
+    """``HDU 1 (SCI,2)``: an HDU's index and, where it has one, its EXTNAME and EXTVER."""
+    index = next(i for i, h in enumerate(hdul) if h is hdu)
+    name = str(hdu.header.get("EXTNAME", "")).strip()
+    ver = hdu.header.get("EXTVER")
+    return f"HDU {index}" + (f" ({name},{ver})" if name and ver is not None else f" ({name})" if name else "")
 
 
 def _image_shapes(hdul: fits.HDUList) -> str:
