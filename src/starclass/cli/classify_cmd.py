@@ -14,7 +14,7 @@ from starclass.errors import StarclassError
 def classify_command(
     mosaics: list[Path] = typer.Argument(
         None,
-        help="FITS mosaics, one per band (or a directory of *.fits); must include the model's bands. Not "
+        help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz); must include the model's bands. Not "
              "used with --stamps."),
     catalog: Path | None = typer.Option(
         None, "--catalog", "-c",
