@@ -48,7 +48,8 @@ def parse_apcorr(text: str | None):
 
 @command("detect")
 def detect_command(
-    mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz)."),
+    mosaics: list[Path] = typer.Argument(
+        ..., help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz)."),
     output: Path = typer.Option(..., "--output", "-o",
         help="Candidate catalogue to write (.ecsv, .parquet, .fits, .csv)."),
     truth: Path | None = typer.Option(None, "--truth",
