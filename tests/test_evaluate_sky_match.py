@@ -140,3 +140,34 @@ def test_pointings_that_do_not_overlap_are_told_where_they_lie():
     # pixel catalogues of one mosaic keep the hint
     with pytest.raises(StarclassError, match="same mosaic"):
         pairing(Table({"x": [0.0], "y": [0.0]}), Table({"x": [90.0], "y": [90.0]}), False, 2.0, ("a", "b"))
+
+
+def test_evaluate_takes_a_truth_with_only_ra_dec(tmp_path):
+    """``starclass evaluate PRED -r truth.ecsv`` with a truth of ra, dec, class_ref (no x, y) stopped
+    with "required column 'x' missing ... give the mosaics/WCS", an option evaluate does not have;
+    the classified catalogue has ra, dec, so the two are paired on the sky."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    rng = np.random.default_rng(7)
+    w = _wcs([500, 500], 0.04)
+    gx, gy = np.meshgrid(np.arange(10) * 40.0, np.arange(10) * 40.0)
+    x, y = gx.ravel() + rng.uniform(-3, 3, 100), gy.ravel() + rng.uniform(-3, 3, 100)
+    ra, dec = w.all_pix2world(x, y, 0)
+    truth = rng.integers(1, 5, 100)
+    pred = np.where(rng.uniform(size=100) < 0.7, truth, rng.integers(1, 5, 100))
+    probs = {f"prob_{k}": (pred == k).astype(float) for k in range(1, 5)}
+    Table({"id": np.arange(1, 101), "x": x, "y": y, "ra": ra, "dec": dec, "class_pred": pred, **probs}).write(
+        tmp_path / "pred.ecsv")
+    Table({"id": np.arange(1, 101)[::-1], "ra": ra[::-1], "dec": dec[::-1], "class_ref": truth[::-1]}).write(
+        tmp_path / "truth.ecsv")
+    r = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                                 "--task", "legus4", "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 0, r.output
+    assert "on the sky (ra, dec)" in r.output
+    summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
+    assert "100 objects paired one-to-one" in r.output
+    assert summary["headline"]["truth"]["4class"] == pytest.approx(float(np.mean(pred == truth)), abs=1e-4)

@@ -151,7 +151,8 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
     if not path.exists():
         raise StarclassError(f"{name}: file not found: {path}")
     try:
-        return read_catalog(path)
+        # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
+        return read_catalog(path, require_xy=False)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes)
