@@ -218,3 +218,15 @@ def test_ngc1566_columns_as_classify_votes_give_advice_for_classify(legus_tab):
     msg = str(exc.value)
     assert "for classify --votes the file holds no individual people's votes" in msg
     assert "--catalog FILE --label-column class_ref" in msg
+
+
+def test_votes_without_ids_name_the_option_and_why(tmp_path):
+    """classify --votes with a cutout folder's labels.csv (file, label): 'labels file ... has no id
+    column', a name the command never used, and no word on why an id is needed."""
+    from starclass.learn.labels import read_votes
+
+    (tmp_path / "labels.csv").write_text("file,label\nc/a.png,cluster\n")
+    with pytest.raises(StarclassError) as exc:
+        read_votes(tmp_path / "labels.csv")
+    msg = str(exc.value)
+    assert "classify --votes" in msg and "matched to the candidates by id" in msg and "labels file" not in msg

@@ -869,7 +869,7 @@ def read_votes(path) -> Table:
 
     p = Path(path)
     if not p.is_file():
-        raise StarclassError(f"labels file {p} not found")
+        raise StarclassError(f"votes table {p} not found (train --labels / classify --votes)")
     if guess_format(p) == "legus":
         # a LEGUS .tab has no header: only its reader names the columns (and records the file's
         # layout, which check_vote_columns needs to refuse NGC 1566's columns 36-39). It was
@@ -880,5 +880,7 @@ def read_votes(path) -> Table:
     # ids are read as they are in the catalogue the votes are matched to
     table = read_table(p)
     if "id" not in table.colnames:
-        raise StarclassError(f"labels file {p} has no 'id' column (columns: {', '.join(table.colnames)})")
+        # "labels file" puzzled a classify --votes user (the option names it votes); and why an id
+        raise StarclassError(f"votes table {p} (train --labels / classify --votes) has no 'id' column: votes are "
+                             f"matched to the candidates by id (columns: {', '.join(table.colnames)})")
     return table
