@@ -897,6 +897,14 @@ def main(argv: list[str] | None = None) -> int:
     except StarclassError as exc:
         print(f"real_pandas: {exc}")
         return 2
+    try:
+        # a bad --recipe/--arch-options value stops the run here, before any data is read or a fold trained
+        for name in (n.strip() for n in args.models.split(",")):
+            if name in CNNS:
+                variant_config(name, args)
+    except StarclassError as exc:
+        print(f"real_pandas: {exc}")
+        return 2
     if args.summary_folds is not None:
         args.summary_folds = {int(f) for f in args.summary_folds.split(",")}
     torch.set_num_threads(args.threads)

@@ -889,3 +889,15 @@ def test_classify_stamps_accuracy_merges_the_labels_into_the_task_classes(tmp_pa
     merged = np.array([{1: 1, 2: 1, 3: 2, 4: 2}[lab] for lab in labels])
     shown = float(re.search(r"accuracy against the labels: ([0-9.]+)", res.output).group(1))
     assert shown == pytest.approx(np.mean(pred == merged), abs=5e-4)
+
+
+def test_a_stamp_store_given_as_a_cutout_folder_is_named_as_such(tmp_path):
+    """``report --stamps stamps.h5`` (the store `starclass cutouts` wrote) failed with "cannot read the
+    CSV ('utf-8' codec can't decode byte 0x89 ...)"; it now says what the file is and what to give."""
+    h5py = pytest.importorskip("h5py")
+
+    with h5py.File(tmp_path / "stamps.h5", "w") as f:
+        f["x"] = np.zeros(3)
+    with pytest.raises(StarclassError, match=r"stamps.h5 is an HDF5 stamp store .*--mosaics") as exc:
+        read_cutout_folder(tmp_path / "stamps.h5")
+    assert "codec" not in str(exc.value)

@@ -209,3 +209,70 @@ def test_measured_table_carries_the_schema_units_as_its_file_read_back(tmp_path)
     assert {str(out[c].unit) for c in ("mag_f555w", "magerr_f555w", "mag_f814w", "ci")} == {"mag"}
     back = read_catalog(write_catalog(out, tmp_path / "m.ecsv"))
     assert {c: str(out[c].unit) for c in out.colnames} == {c: str(back[c].unit) for c in out.colnames}
+
+
+def test_an_image_in_counts_gives_the_errors_of_the_same_image_in_counts_per_second(tmp_path):
+    """A mosaic stored in counts (BUNIT COUNTS/ELECTRONS, not per second) got the right magnitudes
+    but its Poisson error term divided the counts by EXPTIME once more: errors of bright sources
+    too small (0.0004 instead of 0.003 mag here)."""
+    from astropy.io import fits
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import read_mosaics, write_mosaic
+
+    t_exp = 400.0
+    rate = _image([(40.0, 40.0, 2.0, 300.0), (80.0, 60.0, 2.0, 30.0)], sky=0.05, noise=0.01)
+    b = BANDS["f555w"]
+    write_mosaic(tmp_path / "rate_f555w.fits", rate, "f555w", None, photflam=b.photflam, photplam=b.photplam,
+                 exptime=t_exp)
+    with fits.open(tmp_path / "rate_f555w.fits") as hdul:
+        h = hdul[0].header.copy()
+    h["BUNIT"] = "COUNTS"
+    fits.PrimaryHDU((rate * np.float32(t_exp)).astype("f4"), h).writeto(tmp_path / "counts_f555w.fits")
+    pos = Table({"x": [40.0, 80.0], "y": [40.0, 60.0]})
+    a = measure(read_mosaics(tmp_path / "rate_f555w.fits"), pos, aperture_correction=None)
+    c = measure(read_mosaics(tmp_path / "counts_f555w.fits"), pos, aperture_correction=None)
+    np.testing.assert_allclose(c["mag_f555w"], a["mag_f555w"], atol=1e-5)
+    np.testing.assert_allclose(c["magerr_f555w"], a["magerr_f555w"], rtol=1e-4)
+    # the Poisson term alone for the bright source: 1.0857 / sqrt(counts), counts = flux * t
+    assert a["magerr_f555w"][0] >= 1.0857 / math.sqrt(300.0 * t_exp)
+
+
+def test_sources_on_a_nan_border_are_flagged_with_the_share_of_aperture_lost(tmp_path):
+    """A star half on a mosaic's NaN border (as rotated or dithered mosaics have) read 1.9 mag too
+    faint with an error of 0.004, nothing in the table or the output saying so. ``masked_frac``
+    now gives the share of the V aperture on NaN or off-image pixels, and detect prints a note."""
+    from photutils.aperture import CircularAperture
+
+    from starclass.schema import MASKED_FRAC
+
+    img = _image([(30.0, 30.0, 2.0, 200.0), (12.0, 30.0, 2.0, 200.0), (70.0, 2.0, 2.0, 200.0)])
+    img[:, :12] = np.nan  # a NaN border through the second source's centre column
+    pos = Table({"x": [30.0, 12.0, 70.0], "y": [30.0, 30.0, 2.0]})
+    out = measure(_mosaics(img), pos, aperture_correction=None)
+    # independent: photutils' exact overlap of the 4 px aperture with the good, on-image pixels
+    good = np.isfinite(img).astype(float)
+    ap = CircularAperture(np.column_stack([pos["x"], pos["y"]]), r=4.0)
+    on_good = np.array([np.nansum(m.multiply(good) if m.multiply(good) is not None else 0.0)
+                        for m in ap.to_mask(method="exact")])
+    np.testing.assert_allclose(out[MASKED_FRAC], 1.0 - on_good / (np.pi * 16.0), atol=1e-5)
+    assert out[MASKED_FRAC][0] == 0.0 and 0.3 < out[MASKED_FRAC][1] < 0.6 and 0.05 < out[MASKED_FRAC][2] < 0.3
+
+
+def test_detect_says_how_many_candidates_lie_partly_on_masked_pixels(tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.bands import BANDS
+    from starclass.cli import app
+    from starclass.io.mosaic import write_mosaic
+
+    img = _image([(30.0, 30.0, 2.0, 200.0), (12.0, 30.0, 2.0, 200.0)])
+    img[:, :12] = np.nan
+    b = BANDS["f555w"]
+    write_mosaic(tmp_path / "a_f555w.fits", img, "f555w", None, photflam=b.photflam, photplam=b.photplam)
+    Table({"id": [1, 2], "x": [30.0, 12.0], "y": [30.0, 30.0]}).write(tmp_path / "pos.ecsv")
+    r = CliRunner().invoke(app, ["detect", str(tmp_path / "a_f555w.fits"), "--positions", str(tmp_path / "pos.ecsv"),
+                                 "-o", str(tmp_path / "c.ecsv"), "--aperture-correction", "none", "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "note: 1 candidate(s) have part of their 4 px V aperture on NaN" in r.output
+    assert Table.read(tmp_path / "c.ecsv")["masked_frac"][1] > 0.3

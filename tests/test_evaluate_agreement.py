@@ -131,6 +131,33 @@ def test_human_baselines_known_answer():
     assert row["agree_4class_loo"] == pytest.approx(0.5)
 
 
+def test_human_baselines_vs_mode_only_where_the_mode_says_something():
+    """An inspect export where the third person labelled half: on the two-label objects the mode is
+    both labels or a tie given to one of them, so everybody agreed by construction."""
+    rng = np.random.default_rng(5)
+    n = 120
+    truth = rng.integers(1, 5, n)
+    noisy = lambda p: np.where(rng.random(n) < p, truth % 4 + 1, truth)  # noqa: E731
+    h1, h2, h3 = noisy(0.3), noisy(0.3), noisy(0.3)
+    h3[n // 2:] = 0                                   # person 3 labelled only the first half
+    M = np.column_stack([h1, h2, h3])
+    from starclass.inspect.consensus import mode_with_ties
+
+    mode, tie = mode_with_ties(M)
+    t = Table({"class_ref": mode, "class_h1": h1, "class_h2": h2, "class_h3": h3})
+    r = human_baselines(t, min_overlap=1)
+    # by hand: objects with three labels and an untied mode
+    use = ((M > 0).sum(axis=1) >= 3) & ~tie
+    by_hand = [np.mean(M[use, j] == mode[use]) for j in range(3)]
+    assert r["vs_mode"]["agree_4class"].tolist() == pytest.approx(by_hand)
+    assert r["vs_mode"]["n"].tolist() == [int(use.sum())] * 3
+    assert r["summary"]["vs_mode_n_objects"] == int(use.sum())
+    assert r["summary"]["vs_mode_4class"] == pytest.approx(np.mean(by_hand))
+    # nobody has three labels: not computed (NaN), not 100 %
+    t2 = Table({"class_ref": mode, "class_h1": h1, "class_h2": h2})
+    assert np.isnan(human_baselines(t2, min_overlap=1)["summary"]["vs_mode_4class"])
+
+
 def test_human_baselines_need_two_people():
     with pytest.raises(StarclassError, match="at least two"):
         human_baselines(Table({"class_ref": [1, 2], "class_h1": [1, 2]}))

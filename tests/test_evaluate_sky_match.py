@@ -118,3 +118,56 @@ def test_evaluate_says_how_it_paired_the_rows(tmp_path):
                                       "--task", "legus4", "--bootstrap", "0", "--no-science"])
         assert res.exit_code == 0, res.output
         assert f"64 objects paired one-to-one within 2.0 px {said}, 64 classified in both" in res.output
+
+
+def test_pointings_that_do_not_overlap_are_told_where_they_lie():
+    """Two pointings with no common object, paired on the sky: the message asked 'are they from
+    the same mosaic?', which two pointings are not meant to be; it now says where each lies."""
+    from starclass.errors import StarclassError
+    from starclass.evaluate.compare import pairing
+
+    wa = _wcs([500, 500], 0.04)
+    gx, gy = np.meshgrid(np.arange(10) * 50.0, np.arange(10) * 50.0)
+    ra, dec = wa.all_pix2world(gx.ravel(), gy.ravel(), 0)
+    a = _pointing(ra, dec, wa, np.arange(0, 50))
+    b = _pointing(ra, dec, _wcs([-200, 500], 0.04), np.arange(50, 100))
+    with pytest.raises(StarclassError) as exc:
+        pairing(a, b, False, 2.0, ("north", "south"))
+    msg = str(exc.value)
+    assert "on the sky (ra, dec)" in msg and "same mosaic" not in msg
+    assert f"north RA {np.min(ra[:50]):.4f}..{np.max(ra[:50]):.4f}" in msg
+    assert f"south RA {np.min(ra[50:]):.4f}" in msg
+    # pixel catalogues of one mosaic keep the hint
+    with pytest.raises(StarclassError, match="same mosaic"):
+        pairing(Table({"x": [0.0], "y": [0.0]}), Table({"x": [90.0], "y": [90.0]}), False, 2.0, ("a", "b"))
+
+
+def test_evaluate_takes_a_truth_with_only_ra_dec(tmp_path):
+    """``starclass evaluate PRED -r truth.ecsv`` with a truth of ra, dec, class_ref (no x, y) stopped
+    with "required column 'x' missing ... give the mosaics/WCS", an option evaluate does not have;
+    the classified catalogue has ra, dec, so the two are paired on the sky."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    rng = np.random.default_rng(7)
+    w = _wcs([500, 500], 0.04)
+    gx, gy = np.meshgrid(np.arange(10) * 40.0, np.arange(10) * 40.0)
+    x, y = gx.ravel() + rng.uniform(-3, 3, 100), gy.ravel() + rng.uniform(-3, 3, 100)
+    ra, dec = w.all_pix2world(x, y, 0)
+    truth = rng.integers(1, 5, 100)
+    pred = np.where(rng.uniform(size=100) < 0.7, truth, rng.integers(1, 5, 100))
+    probs = {f"prob_{k}": (pred == k).astype(float) for k in range(1, 5)}
+    Table({"id": np.arange(1, 101), "x": x, "y": y, "ra": ra, "dec": dec, "class_pred": pred, **probs}).write(
+        tmp_path / "pred.ecsv")
+    Table({"id": np.arange(1, 101)[::-1], "ra": ra[::-1], "dec": dec[::-1], "class_ref": truth[::-1]}).write(
+        tmp_path / "truth.ecsv")
+    r = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                                 "--task", "legus4", "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 0, r.output
+    assert "on the sky (ra, dec)" in r.output
+    summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
+    assert "100 objects paired one-to-one" in r.output
+    assert summary["headline"]["truth"]["4class"] == pytest.approx(float(np.mean(pred == truth)), abs=1e-4)

@@ -231,3 +231,38 @@ def test_cli_headline_accuracy_is_rounded_once(tmp_path):
     acc = accuracy_score(ref, pred)
     assert acc == pytest.approx(27 / 132)
     assert f"accuracy[4class] = {acc:.3f}" in res.output and f"accuracy {acc:.3f}" in res.output
+
+
+def test_no_reference_names_the_missing_column(tmp_path):
+    """A human catalogue (class_ref, no class_pred) alone: the message said it had no class_ref."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    t = Table({"id": [1, 2, 3], "x": [1.0, 9.0, 20.0], "y": [1.0, 9.0, 20.0], "class_ref": [1, 2, 4]})
+    t.write(tmp_path / "humans.ecsv")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "humans.ecsv"), "-o", str(tmp_path / "ev"),
+                                   "--bootstrap", "0"])
+    assert res.exit_code == 2
+    assert "has class_ref but no class_pred" in res.output and "-r" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "ev").exists()
+    t.remove_column("class_ref")
+    with pytest.raises(StarclassError, match="no class_pred and no class_ref"):
+        evaluate_catalogs(t, n_boot=0)
+
+
+def test_a_reference_without_a_class_is_named(tmp_path):
+    """A LEGUS file whose class column is unknown (NGC 3351) as a reference: 'catalogue has neither
+    class_pred nor class_ref' named no file, and said nothing of the layout."""
+    from starclass.io.catalog import write_catalog
+
+    pred = Table({"x": [1.0, 9.0], "y": [1.0, 9.0], "class_pred": [1, 2]})
+    ref = Table({"id": [1, 2], "x": [1.0, 9.0], "y": [1.0, 9.0], "legus_col35": [1.0, 2.0]},
+                meta={"legus_layout": "unknown-class", "layout_certain": False,
+                      "layout_note": "col 34 holds only 0/1: the class column is not known"})
+    write_catalog(ref, tmp_path / "ngc3351.ecsv")
+    with pytest.raises(StarclassError) as exc:
+        evaluate_catalogs(pred, [str(tmp_path / "ngc3351.ecsv")], task="legus4", n_boot=0)
+    msg = str(exc.value)
+    assert msg.startswith(f"{tmp_path / 'ngc3351.ecsv'} has neither class_pred nor class_ref")
+    assert "LEGUS layout 'unknown-class': col 34 holds only 0/1" in msg

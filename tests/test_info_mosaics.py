@@ -61,3 +61,53 @@ def test_info_on_mosaics_of_two_grids_describes_each_file(tmp_path):
     assert "not one set of mosaics" in r.output
     assert "g_f814w.fits: 30 x 30 px, filter F814W, WCS RA---TAN, DEC--TAN" in r.output, r.output
     assert "f_f438w.fits: 50 x 40 px" in r.output
+
+
+def test_a_folder_of_fpack_compressed_mosaics_is_a_field(tmp_path):
+    """A folder of ``*.fits.fz`` mosaics (fpack, as archives ship big mosaics): ``detect DIR`` said
+    "no FITS images found", ``info DIR`` "no catalogue could be read" and ``info FILE.fits.fz`` tried
+    to read the image as an ASCII table (UnicodeDecodeError); each file given by name was read."""
+    from astropy.io import fits
+
+    from starclass.io.mosaic import read_mosaics
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    _mosaics(plain)
+    packed = tmp_path / "packed"
+    packed.mkdir()
+    for f in sorted(plain.glob("*.fits")):
+        with fits.open(f) as hdul:
+            # lossless for float images: no quantisation
+            comp = fits.CompImageHDU(hdul[0].data, hdul[0].header, compression_type="GZIP_1", quantize_level=0.0)
+            fits.HDUList([fits.PrimaryHDU(), comp]).writeto(packed / f"{f.name}.fz")
+    ms, ref = read_mosaics(packed), read_mosaics(plain)
+    assert ms.bands == ref.bands == ["f438w", "f555w"]
+    assert ms.zeropoint == ref.zeropoint
+    for b in ms.bands:
+        np.testing.assert_array_equal(ms.data[b], ref.data[b])
+    r = _info(packed)
+    assert r.exit_code == 0, r.output
+    assert "mosaics: 2 band(s): f438w, f555w" in r.output and "f_f555w.fits.fz" in r.output
+    r = _info(packed / "f_f555w.fits.fz")
+    assert r.exit_code == 0, r.output
+    assert "mosaics: 1 band(s): f555w" in r.output
+
+
+def test_inspect_field_reads_fpack_compressed_mosaics(tmp_path):
+    """``starclass inspect`` looked only for *.fits and *.fits.gz: a field of .fits.fz mosaics had
+    "no FITS mosaics"."""
+    from astropy.io import fits
+
+    from starclass.inspect.field import load_field
+
+    _mosaics(tmp_path)
+    for f in sorted(tmp_path.glob("*.fits")):
+        with fits.open(f) as hdul:
+            comp = fits.CompImageHDU(hdul[0].data, hdul[0].header, compression_type="GZIP_1", quantize_level=0.0)
+            fits.HDUList([fits.PrimaryHDU(), comp]).writeto(tmp_path / f"{f.name}.fz")
+        f.unlink()
+    Table({"id": [1, 2], "x": [3.0, 4.0], "y": [5.0, 6.0]}).write(tmp_path / "candidates.ecsv")
+    field = load_field(tmp_path)
+    assert sorted(field.bands) == ["f438w", "f555w"]
+    assert {p.name for p in field.served} >= {"f_f438w.fits.fz", "f_f555w.fits.fz"}

@@ -288,3 +288,29 @@ def test_export_and_summary_are_one_set(setup, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         export.export_labels(engine, "", field.table, out / "labels.ecsv", summary_path=out / "s.json")
     assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_serve_on_a_port_in_use_says_so_before_printing_an_address(field_dir, tmp_path):
+    """With the port taken (another program, another `starclass inspect`), serve printed "open
+    http://127.0.0.1:PORT/", then uvicorn's "[Errno 98] ... address already in use": the printed
+    address served the other program. The port is now bound first; the error names it and --port."""
+    import socket
+
+    from starclass.errors import StarclassError
+    from starclass.inspect.app import serve
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    said: list[str] = []
+    try:
+        with pytest.raises(StarclassError, match=rf"port {port} on 127.0.0.1 is already in use.*--port"):
+            serve(load_field(field_dir, cache_dir=tmp_path / "cache"), engine, port=port, prerender_all=False,
+                  echo=said.append)
+    finally:
+        taken.close()
+        engine.dispose()
+    assert not any("open http" in s for s in said), said

@@ -70,14 +70,38 @@ def test_majority_weights_and_weighted_vote():
         [1, 0, 0, 3],   # tie 1 vs 3 (mean 2 -> equally near -> 3)
     ])
     w = cs.majority_weights(M)
-    # a: 3 agreements of 4 labels (the tie does not count); b, c: 3/3; d: 0/4
-    assert w.tolist() == pytest.approx([0.75, 1.0, 1.0, 0.0])
+    # a: 3/3 and d: 0/3 (the two-label tie on the last object is not counted); b, c: 3/3
+    assert w.tolist() == pytest.approx([1.0, 1.0, 1.0, 0.0])
     plain, tie = cs.mode_with_ties(M)
     assert plain[3] == 3 and tie[3]
     vote, frac = cs.weighted_vote(M, w)
     assert vote.tolist() == [1, 2, 4, 1]       # the weighted vote follows the reliable person
     assert frac[3] == pytest.approx(1.0)
     assert frac[0] == pytest.approx(1.0)
+
+
+def test_majority_weights_ignore_two_label_objects():
+    # Two-label objects agree by construction (or tie): they used to count in C and Q, so a
+    # person who only ever labelled alongside one other person earned a weight near 1.
+    rng = np.random.default_rng(3)
+    truth = rng.integers(1, 5, 40)
+    M = np.zeros((40, 4), int)
+    M[:30, :3] = truth[:30, None]                      # a, b, c: three labels, always right
+    M[:30, 2] = np.where(rng.random(30) < 0.5, truth[:30] % 4 + 1, truth[:30])  # c: half wrong
+    M[30:, 2] = truth[30:]                             # c and d agree on ten two-label objects
+    M[30:, 3] = truth[30:]
+    w = cs.majority_weights(M)
+    mode, tie = cs.mode_with_ties(M)
+    # by hand, objects with 3+ labels only
+    rows = (M > 0).sum(axis=1) >= 3
+    by_hand = [((M[rows, j] == mode[rows]) & ~tie[rows] & (M[rows, j] > 0)).sum() / (M[rows, j] > 0).sum()
+               for j in range(3)]
+    assert w[:3].tolist() == pytest.approx(by_hand)
+    assert w[2] < 0.8                                  # c's own record, not inflated by the easy pairs
+    assert w[3] == pytest.approx(np.median(w[:3]))      # d has no qualifying object
+    # the consensus table reports the same weights
+    _, summary = cs.consensus_table(M, [str(i) for i in range(40)], ["a", "b", "c", "d"])
+    assert [summary["weights"][p] for p in "abcd"] == pytest.approx(w.tolist())
 
 
 def test_consensus_table_and_label_matrix():

@@ -87,3 +87,46 @@ def test_inspect_serves_and_exports_a_catalogue_of_ra_dec_only(tmp_path):
     out = export_labels(engine, "", loaded.table, tmp_path / "l.ecsv")
     assert out["class_ref"].tolist() == [2]
     engine.dispose()
+
+
+def test_export_says_what_its_class_ref_is_after_the_catalogues_description(tmp_path):
+    """A simulated truth catalogue served as candidates.ecsv keeps its meta comments ("class_ref =
+    true class (1-4)"): the export carried them unchanged, though its class_ref is the people's."""
+    from starclass.inspect.export import export_labels
+
+    field = make_demo_field(tmp_path / "field", n=6, size=200, seed=3)
+    cat = Table.read(field / "candidates.ecsv")
+    cat["class_ref"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)
+    cat.meta["comments"] = ["simulated truth catalogue", "class_ref = true class (1-4)"]
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "dana", "dana-password")
+    db.save_label(engine, "", str(cat["id"][0]), 1, 3)
+    export_labels(engine, "", cat, tmp_path / "labels.ecsv")
+    engine.dispose()
+    t = Table.read(tmp_path / "labels.ecsv")
+    comments = t.meta["comments"]
+    assert comments[:2] == ["simulated truth catalogue", "class_ref = true class (1-4)"]
+    assert "class_ref their consensus" in comments[-1] and "class_ref is now class_ref_catalogue" in comments[-1]
+    assert t["class_ref"][0] == 3 and t["class_ref_catalogue"][0] == cat["class_ref"][0]
+
+
+def test_export_with_unlabelled_says_how_many_are_labelled(tmp_path, monkeypatch):
+    """--include-unlabelled: 'wrote 8 labelled candidates' when two were labelled."""
+    from starclass.cli import app
+
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    runner = CliRunner()
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
+    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    engine = db.make_engine(url)
+    for cid in ("2", "5"):
+        db.save_label(engine, "", cid, 1, 3)
+    engine.dispose()
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(tmp_path / "all.ecsv"),
+                            "--include-unlabelled"])
+    assert r.exit_code == 0, r.output
+    assert "wrote 8 candidates (2 labelled, 6 without a label)" in r.output, r.output
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(tmp_path / "some.ecsv")])
+    assert "wrote 2 labelled candidates" in r.output, r.output

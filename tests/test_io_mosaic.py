@@ -252,3 +252,28 @@ def test_write_failure_leaves_no_file(tmp_path):
         write_mosaic(target, np.zeros((4, 5)), "f555w", None, photflam=1e-19, photplam=5000.0,
                      weight=np.zeros((5, 5)))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_with_two_science_images_says_which_one_is_read(tmp_path):
+    """A mosaic file with two image extensions (two chips or epochs: SCI,1 and SCI,2) was read as its
+    first image without a word; the file, the HDU read and the HDUs left out are now named."""
+    w = make_wcs()
+    h = w.to_header()
+    h["FILTER"], h["PHOTFLAM"], h["PHOTPLAM"] = "F555W", BANDS["f555w"].photflam, BANDS["f555w"].photplam
+    first, second = image(1), image(2)
+    fits.HDUList([fits.PrimaryHDU(header=h), fits.ImageHDU(first, w.to_header(), name="SCI", ver=1),
+                  fits.ImageHDU(np.ones(SHAPE, "f4"), w.to_header(), name="WHT"),
+                  fits.ImageHDU(second, w.to_header(), name="SCI", ver=2)]).writeto(tmp_path / "two_f555w.fits")
+    said = r"two_f555w.fits holds 2 images: using HDU 1 \(SCI,1\), ignoring HDU 3 \(SCI,2\)"
+    with pytest.warns(UserWarning, match=said):
+        ms = read_mosaics(tmp_path / "two_f555w.fits")
+    np.testing.assert_array_equal(ms.data["f555w"], first)
+    # a drizzled product (SCI, WHT, CTX) is one image: nothing to say
+    fits.HDUList([fits.PrimaryHDU(header=h), fits.ImageHDU(first, w.to_header(), name="SCI"),
+                  fits.ImageHDU(np.ones(SHAPE, "f4"), w.to_header(), name="WHT"),
+                  fits.ImageHDU(np.ones(SHAPE, "i4"), w.to_header(), name="CTX")]).writeto(tmp_path / "drz_f555w.fits")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_mosaics(tmp_path / "drz_f555w.fits")

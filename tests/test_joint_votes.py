@@ -206,3 +206,27 @@ def test_classify_stamps_votes_without_ids_name_the_cutout_folder():
     with pytest.raises(StarclassError, match=r"--stamps cut/labels\.csv has no 'id' column"):
         check_votes(Table({"file": ["s0.npy"], "label": ["1"]}), Table({"id": [1], "class_h1": [1]}),
                     name="votes.ecsv", catalogue_name="--stamps cut/labels.csv")
+
+
+def test_ngc1566_columns_as_classify_votes_give_advice_for_classify(legus_tab):
+    """classify --votes with NGC 1566's columns 36-39 was told to 'train ... no --labels'."""
+    from starclass.learn.labels import check_votes
+
+    tab = read_catalog(legus_tab)
+    with pytest.raises(StarclassError, match="columns 36-39 are not independent") as exc:
+        check_votes(tab, tab, columns="class_human_mode,class_ml", name=str(legus_tab))
+    msg = str(exc.value)
+    assert "for classify --votes the file holds no individual people's votes" in msg
+    assert "--catalog FILE --label-column class_ref" in msg
+
+
+def test_votes_without_ids_name_the_option_and_why(tmp_path):
+    """classify --votes with a cutout folder's labels.csv (file, label): 'labels file ... has no id
+    column', a name the command never used, and no word on why an id is needed."""
+    from starclass.learn.labels import read_votes
+
+    (tmp_path / "labels.csv").write_text("file,label\nc/a.png,cluster\n")
+    with pytest.raises(StarclassError) as exc:
+        read_votes(tmp_path / "labels.csv")
+    msg = str(exc.value)
+    assert "classify --votes" in msg and "matched to the candidates by id" in msg and "labels file" not in msg

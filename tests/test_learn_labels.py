@@ -211,3 +211,51 @@ def test_inspect_export_and_train_mode_break_a_tie_alike():
         trained = np.asarray(get_preset("legus4").classes)[vt.targets.argmax(axis=1)]
         assert trained.tolist() == exported["class_ref"].tolist()
     assert exported["class_ref"].tolist()[:2] == [2, 2]
+
+
+def test_dawid_skene_annotators_are_named_by_the_exports_people():
+    """annotators.ecsv said class_h1, class_h2 only, though an inspect export names its people."""
+    from starclass.learn.labels import votes_for_catalogue
+
+    rng = np.random.default_rng(3)
+    truth = rng.integers(1, 5, 60)
+    votes = Table({"id": np.arange(60), **{f"class_h{j}": np.where(rng.random(60) < 0.2, truth % 4 + 1, truth)
+                                           for j in (1, 2, 3)}})
+    votes.meta["people"] = {"class_h1": "ann", "class_h2": "bob", "class_h3": "cat"}
+    vt = votes_for_catalogue(get_preset("legus4"), votes, model="dawid-skene")
+    ann = vt.annotators
+    assert ann["person"].tolist() == ["ann"] * 4 + ["bob"] * 4 + ["cat"] * 4
+    assert ann["annotator"].tolist()[::4] == ["class_h1", "class_h2", "class_h3"]
+    votes.meta.clear()   # a CSV keeps no meta: no person column, nothing guessed
+    assert "person" not in votes_for_catalogue(get_preset("legus4"), votes, model="dawid-skene").annotators.colnames
+
+
+def test_a_legus_catalogue_as_votes_is_told_it_has_none():
+    """train --labels NGC628C.tab: 'has no class_h<k> vote columns; name them with --label-columns',
+    though a LEGUS file has no individual votes to name (only the mode and its mean)."""
+    from starclass.errors import StarclassError
+    from starclass.learn.labels import votes_for_catalogue
+
+    t = Table({"id": [1, 2], "class_ref": [1, 4], "class_human_mean": [1.33, 3.67]},
+              meta={"legus_layout": "standard", "format": "legus"})
+    with pytest.raises(StarclassError, match="a LEGUS catalogue holds no individual people's votes") as exc:
+        votes_for_catalogue(get_preset("legus4"), t, model="soft", name="ngc628c.tab")
+    assert "name them with --label-columns" not in str(exc.value)
+    t.meta.clear()  # another table: the plain message
+    with pytest.raises(StarclassError) as exc:
+        votes_for_catalogue(get_preset("legus4"), t, model="soft", name="votes.ecsv")
+    assert "LEGUS" not in str(exc.value) and "has no class_h<k> vote columns; name them" in str(exc.value)
+
+
+def test_the_legus_class_mean_is_not_a_vote_column():
+    """--label-columns class_human_mean (LEGUS col 35) was refused as 'class 2.667 is not an integer
+    (subclasses such as 4.2 belong in subclass)': the advice pointed at subclasses."""
+    from starclass.errors import StarclassError
+    from starclass.learn.labels import votes_for_catalogue
+
+    t = Table({"id": [1, 2, 3], "class_ref": [1, 4, 3], "class_human_mean": [1.0, 3.67, 3.0]},
+              meta={"legus_layout": "standard"})
+    for cols in ("class_human_mean", "class_ref,class_human_mean"):
+        with pytest.raises(StarclassError, match="is the mean of the people's classes") as exc:
+            votes_for_catalogue(get_preset("legus4"), t, columns=cols, model="soft", name="ngc628c.tab")
+        assert "subclass" not in str(exc.value)

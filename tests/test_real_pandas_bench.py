@@ -240,3 +240,17 @@ def test_time_batches_runs_on_the_device_it_is_given(tmp_path, capsys):
                           "--threads", "1", "--out", str(tmp_path / "out")])
     assert code == 0
     assert "on cpu" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("recipe", "says"), [("mixup=-1", "recipe.mixup=-1"),
+                                              ("label_smoothing=1.5", "recipe.label_smoothing=1.5"),
+                                              ("shift=-2", "recipe.shift=-2")])
+def test_bad_recipe_value_names_the_entry_and_stops_before_work(tmp_path, capsys, recipe, says):
+    """``--recipe``: a bad value was a traceback after the folder had been read; now exit 2 first."""
+    mod = _module()
+    missing = tmp_path / "no_such_folder"  # reading it would fail differently, so the order shows
+    code = mod.main(["--models", "resnet18", "--recipe", recipe, "--data", str(missing),
+                     "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert says in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()

@@ -441,3 +441,17 @@ def test_cli_no_halo_clusters_writes_the_radius_independent_folder(tmp_path):
                               np.asarray(Image.open(tmp_path / "old" / first["file"])))
     bad = CliRunner().invoke(app, ["simulate", str(tmp_path / "f"), "--preset", "m31", "--no-halo-clusters"])
     assert bad.exit_code == 2 and "--no-halo-clusters" in bad.output and not (tmp_path / "f").exists()
+
+
+def test_a_profile_entirely_off_the_grid_adds_nothing_instead_of_nan():
+    """``starclass simulate OUT --preset pandas-cutouts --n 800`` (seed 0, as docs/simulator.md
+    writes it) crashed after 3 minutes with an IndexError from astropy's ZScale: cutout 790, an
+    irregular galaxy, had a clump drawn 35" from its centre, off the scene; its Sersic profile
+    underflowed to 0 everywhere and 0 / 0 made the whole cutout NaN."""
+    y, x = np.mgrid[-20:21, -20:21] * 0.1
+    far = sersic_image(x - 35.0, y, re=0.107, n=0.7)
+    assert np.isfinite(far).all() and not far.any()
+    near = sersic_image(x, y, re=0.107, n=0.7)  # on the grid: unit sum as before
+    assert float(near.sum()) == pytest.approx(1.0)
+    img, truth = simulate_cutout(CutoutSimConfig(n=800, seed=0), "galaxy", 790)
+    assert img.dtype == np.uint8 and truth["kind"] == "irregular" and 0 < int(img.max()) <= 255

@@ -508,3 +508,54 @@ def test_suggest_prints_the_next_command_quoted_for_a_shell(tmp_path):
     assert shlex.split(command)[5] == str(model), command
     # fine-tuning on the new labels alone missed whole classes: the hint says to keep the old ones
     assert "with the cutouts labelled so far: every class needs training rows" in text
+
+
+def test_suggest_without_mag_band_column_names_the_usable_ones(tmp_path):
+    """Candidates with mag_true_<band> (a simulated truth catalogue) but no mag_<band>: suggest said
+    only 'no magnitude column', though --mag-column could take one of those."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.linspace(0.1, 0.9, 8)
+    cand = Table({"id": np.arange(1, 9), "x": np.arange(8.0), "y": np.arange(8.0), "prob_1": p1, "prob_2": 1 - p1,
+                  "class_pred": np.where(p1 > 0.5, 1, 2), "mag_true_f555w": np.linspace(20, 25, 8)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s.ecsv", "-n", 4])
+    assert res.exit_code == 0, text
+    assert "--mag-column, e.g. mag_true_f555w" in text
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s2.ecsv", "-n", 4,
+                      "--mag-column", "mag_true_f555w", "--mag-bins", "2"])
+    assert res.exit_code == 0 and "spread over 2 bins of mag_true_f555w" in text, text
+
+
+def test_resume_from_help_says_the_calibration_is_refitted():
+    """train --resume-from on a first round's 50 labels refitted the calibration on 4 validation rows
+    (temperature at its bound); the help said only 'the same as --init-from'."""
+    import os
+
+    res = CliRunner().invoke(app, ["train", "--help"], env={**os.environ, "COLUMNS": "400"})
+    text = " ".join(res.output.split())
+    assert "Its calibration is not kept" in text and "starclass calibrate" in text, text
+
+
+def test_suggest_labels_with_unlabelled_rows_count_only_the_voted(tmp_path):
+    """inspect --export --include-unlabelled lists every candidate, most without a vote: suggest took
+    all of them as labelled and refused ('every one of the 6 candidates already has a label')."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.linspace(0.1, 0.9, 6)
+    cand = Table({"id": np.arange(1, 7), "x": np.arange(6.0), "y": np.arange(6.0), "prob_1": p1, "prob_2": 1 - p1,
+                  "class_pred": np.where(p1 > 0.5, 1, 2)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    export = Table({"id": np.arange(1, 7), "class_h1": [1, 0, 0, 0, 0, 2], "class_h2": [0, 0, 0, 0, 0, 2],
+                    "class_ref": [1, 0, 0, 0, 0, 2], "n_labels": [1, 0, 0, 0, 0, 2]})
+    write_catalog(export, tmp_path / "all.ecsv")
+    out = tmp_path / "s.ecsv"
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 10, "--mag-bins", 1,
+                      "--labels", tmp_path / "all.ecsv"])
+    assert res.exit_code == 0, text
+    assert sorted(read_catalog(out)["id"].tolist()) == [2, 3, 4, 5] and "of 4 unlabelled" in text
+    # a table of ids alone still lists labelled candidates
+    write_catalog(Table({"id": [2, 3]}), tmp_path / "ids.ecsv")
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s2.ecsv", "-n", 10,
+                      "--mag-bins", 1, "--labels", tmp_path / "ids.ecsv"])
+    assert res.exit_code == 0 and sorted(read_catalog(tmp_path / "s2.ecsv")["id"].tolist()) == [1, 4, 5, 6], text

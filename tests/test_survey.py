@@ -460,3 +460,28 @@ def test_given_positions_with_only_ra_dec_are_placed_through_the_wcs(survey_dir,
     want = pq.read_table(clean_run.outdir / "fields" / "given" / "catalogue.parquet")
     np.testing.assert_allclose(got.column("x").to_numpy(), want.column("x").to_numpy(), atol=1e-6)
     np.testing.assert_array_equal(got.column("class_pred").to_numpy(), want.column("class_pred").to_numpy())
+
+
+def test_truth_with_only_ra_dec_is_matched_on_the_sky(survey_dir, cluster, clean_run, tmp_path):
+    """A truth catalogue of ra, dec, class_ref (no x, y) was refused ("required column 'x' missing");
+    it is now matched on the sky (evaluate.matching's rule) and scores as the x, y truth does."""
+    from astropy.io import fits
+    from astropy.wcs import WCS
+
+    w = WCS(fits.getheader(survey_dir / "found" / "f_g.fits")).celestial
+    truth = Table.read(survey_dir / "found" / "truth.ecsv")
+    sky = w.pixel_to_world(np.asarray(truth["x"], float), np.asarray(truth["y"], float))
+    Table({"id": truth["id"], "ra": sky.ra.deg, "dec": sky.dec.deg,
+           "class_ref": truth["class_ref"]}).write(tmp_path / "truth_radec.ecsv")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: found, mosaics: {survey_dir / 'found'}, truth: {tmp_path / 'truth_radec.ecsv'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    got = json.loads((tmp_path / "out" / "fields" / "found" / "evaluation.json").read_text())
+    want = json.loads((clean_run.outdir / "fields" / "found" / "evaluation.json").read_text())
+    assert got["matched_on"] == "sky (ra, dec)"
+    assert got["n_truth"] == len(truth) and got["n_matched"] == want["n_matched"] > 0
+    assert got["completeness"] == pytest.approx(want["completeness"])
+    for merge, scores in want["accuracy"].items():
+        assert got["accuracy"][merge] == pytest.approx(scores), merge

@@ -206,3 +206,12 @@ def test_mode_is_not_called_soft(field, tmp_path):
     # soft targets are still described as such
     res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m2", "--label-model", "soft")
     assert res.exit_code == 0 and "soft targets: each row as its most probable class" in out, out
+    # their class counts are expected counts (rounded sums of probabilities), and said to be:
+    # "training counts per class" adding up to one less than the training candidates read as a lost row
+    line = next(x for x in out.splitlines() if "counts per class" in x)
+    assert line.startswith("expected training counts per class (sums of the soft targets, rounded): "), out
+    mode_line = next(x for x in _train(root, data, tmp_path / "v.ecsv", tmp_path / "m3", "--label-model",
+                                       "mode")[1].splitlines() if "counts per class" in x)
+    n_train = int(re.search(r"(\d+) training, ", out).group(1))
+    assert mode_line.startswith("training counts per class: ")
+    assert sum(int(v) for v in re.findall(r": (\d+)", mode_line.split("class: ", 1)[1])) == n_train

@@ -163,6 +163,22 @@ def test_deferral_and_mistake_auroc_against_hand_counts_and_scikit_learn():
     assert np.isnan(a["auroc"][1])
 
 
+def test_a_constant_signal_has_no_mistake_auroc():
+    """A one-member ensemble's prob_std is 0 on every row: evaluate printed its AUROC as 0.500."""
+    from starclass.evaluate.reliability import trust_study
+
+    rng = np.random.default_rng(2)
+    p = rng.dirichlet(np.ones(3), 60)
+    y = rng.integers(0, 3, 60)
+    a = signal_aurocs({"spread": np.zeros(60), "conf": 1 - p.max(axis=1)}, p.argmax(axis=1) != y)
+    assert np.isnan(a["auroc"][0]) and a["note"][0] == "the same on every row"
+    assert a["auroc"][1] == pytest.approx(roc_auc_score(p.argmax(axis=1) != y, 1 - p.max(axis=1)))
+    study = trust_study(p, y, p.argmax(axis=1), {"prob_std": np.zeros(60)}, [1, 2, 3])
+    line = [x for x in study.lines() if "mistake AUROC" in x][0]
+    assert "prob_std) 0.500" not in line and "not measured: ensemble spread (prob_std) (the same on every row)" in line
+    assert study.to_dict()["signal_auroc"]["ensemble spread (prob_std)"] is None
+
+
 # ------------------------------------------------------------------------ models end to end
 
 

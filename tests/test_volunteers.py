@@ -76,6 +76,19 @@ def test_majority_weights_by_hand():
     assert np.allclose(majority_weights(ids, votes, pool), agree / seen)
 
 
+def test_majority_weights_need_three_votes_per_candidate():
+    """With two votes a candidate's majority is a voter's own vote or a tie given to one of them:
+    G = C / Q came out near 1 by construction (every volunteer 'agreed')."""
+    rng = np.random.default_rng(8)
+    pool, n = 5, 40
+    ids = np.stack([rng.choice(pool, 2, replace=False) for _ in range(n)])
+    votes = rng.integers(1, 3, (n, 2))
+    assert majority_weights(ids, votes, pool).tolist() == [0.0] * pool
+    # all-zero weights: the paper's weighting is the plain vote
+    vf, cf, cons = weighted_consensus(ids, votes, majority_weights(ids, votes, pool))
+    assert np.array_equal(cf, vf)
+
+
 def test_equal_weights_give_the_majority_and_ties_go_to_non_cluster():
     ids = np.array([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]])
     votes = np.array([[1, 1, 1, 2], [1, 1, 2, 2], [2, 2, 2, 1]])

@@ -29,6 +29,7 @@ crowding            int64             number of other candidates within the crow
 redundant           bool              True if within 5 px of a brighter candidate (subclass 4.9)
 apcorr_radius       float64  pix      radius where the growth-curve total magnitude was taken
 saturated           bool              True for a flat-topped (saturated) core: subclass 4.4
+masked_frac         float64           fraction of the V-band aperture on masked or off-image pixels
 class_ref           int16             reference class (truth, human mode or another model), 0 = none
 class_pred          int16             predicted class, 1..K
 prob_<k>            float64           predicted probability of class <k>
@@ -171,6 +172,7 @@ CROWDING = "crowding"
 REDUNDANT = "redundant"
 APCORR_RADIUS = "apcorr_radius"
 SATURATED = "saturated"
+MASKED_FRAC = "masked_frac"
 CLASS_REF = "class_ref"
 CLASS_PRED = "class_pred"
 PROB_STD = "prob_std"
@@ -300,6 +302,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column(REDUNDANT, "bool", None, "True if within 5 px of a brighter candidate (subclass 4.9)"),
     Column(APCORR_RADIUS, "float64", u.pix, "radius where the growth-curve total magnitude was taken"),
     Column(SATURATED, "bool", None, "True for a flat-topped (saturated) core: subclass 4.4"),
+    Column(MASKED_FRAC, "float64", None, "fraction of the V-band aperture on masked or off-image pixels"),
     Column(CLASS_REF, "int16", None, "reference class (truth, human mode or another model), 0 = none"),
     Column(CLASS_PRED, "int16", None, "predicted class, 1..K"),
     Column("prob_<k>", "float64", None, "predicted probability of class <k>"),

@@ -14,7 +14,8 @@ from starclass.errors import StarclassError
 def calibrate_command(
     model: Path = typer.Argument(..., help="Model directory from 'starclass train' (its manifest.json is updated)."),
     mosaics: list[Path] = typer.Argument(
-        None, help="FITS mosaics, one per band (or a directory of *.fits), with --catalog. Not used with --stamps."),
+        None, help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz), with --catalog. "
+                   "Not used with --stamps."),
     catalog: Path | None = typer.Option(
         None, "--catalog", "-c",
         help="Labelled candidates (0-based x, y and the label column) held out from training."),

@@ -14,8 +14,8 @@ from starclass.errors import StarclassError
 def classify_command(
     mosaics: list[Path] = typer.Argument(
         None,
-        help="FITS mosaics, one per band (or a directory of *.fits); must include the model's bands. Not "
-             "used with --stamps."),
+        help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz); must include the "
+             "model's bands. Not used with --stamps."),
     catalog: Path | None = typer.Option(
         None, "--catalog", "-c",
         help="Candidates with 0-based x, y (ECSV, CSV, Parquet, FITS, LEGUS .tab)."),

@@ -244,8 +244,8 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
 @command("cutouts")
 def cutouts_command(
     mosaics: list[Path] = typer.Argument(
-        None, help="FITS mosaics, one per band (or a directory of *.fits); several fields: one directory per "
-                   "field, each with its --catalog. With --merge: the stamp stores to merge."),
+        None, help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz); several fields: "
+                   "one directory per field, each with its --catalog. With --merge: the stamp stores to merge."),
     catalog: list[Path] = typer.Option(None, "--catalog", "-c",
         help="Candidate catalogue (x, y 0-based; ECSV, Parquet, FITS, CSV, LEGUS .tab). Several fields: one "
              "per mosaics directory, in the same order."),

@@ -48,7 +48,8 @@ def parse_apcorr(text: str | None):
 
 @command("detect")
 def detect_command(
-    mosaics: list[Path] = typer.Argument(..., help="FITS mosaics, one per band (or a directory of *.fits)."),
+    mosaics: list[Path] = typer.Argument(
+        ..., help="FITS mosaics, one per band (or a directory of *.fits, *.fits.gz, *.fits.fz)."),
     output: Path = typer.Option(..., "--output", "-o",
         help="Candidate catalogue to write (.ecsv, .parquet, .fits, .csv)."),
     truth: Path | None = typer.Option(None, "--truth",
@@ -104,7 +105,7 @@ def detect_command(
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_distinct_outputs, check_output
     from starclass.io.regions import write_regions
-    from starclass.schema import CLASS_REF
+    from starclass.schema import CLASS_REF, MASKED_FRAC
 
     # every output is checked before minutes of detection: never an input, never replaced silently
     inputs = [*mosaic_inputs(mosaics), truth, positions]
@@ -169,6 +170,11 @@ def detect_command(
         echo(f"no selection: all {len(cat)} kept")
     red = int(np.asarray(cat["redundant"]).sum()) if "redundant" in cat.colnames else 0
     echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
+    if MASKED_FRAC in cat.colnames:
+        part = np.asarray(cat[MASKED_FRAC], dtype=float) > 0
+        if part.any():
+            echo(f"note: {int(part.sum())} candidate(s) have part of their {aperture_radius:g} px V aperture on NaN, "
+                 f"zero-weight or off-image pixels (column {MASKED_FRAC} > 0): their magnitudes miss that light")
 
     comp = None
     if truth_table is not None:

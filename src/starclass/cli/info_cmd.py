@@ -82,8 +82,9 @@ def _is_image_fits(path: Path) -> bool:
     # here, not at the top: astropy.io.fits adds 0.4 s (measured) to the 0.4 s of `starclass --help`
     from astropy.io import fits
 
-    name = path.name.lower()
-    if not name.endswith((".fits", ".fit", ".fts", ".fits.gz")):
+    from starclass.io.mosaic import is_fits_name
+
+    if not is_fits_name(path):
         return False
     try:
         with fits.open(path, memmap=True) as hdul:

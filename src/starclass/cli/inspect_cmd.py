@@ -54,8 +54,12 @@ def _report_export(out, path: Path) -> None:
              f"clusters (score_sum >= {out.meta.get('cluster_cut')}): {agr.get('n_clusters', 0)}")
         echo("summed scores: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     else:
-        echo(f"wrote {len(out)} labelled candidates to {path} "
-             f"({int(out['tie'].sum())} ties to adjudicate)")
+        # with --include-unlabelled every candidate is written: "wrote 800 labelled candidates" when
+        # 50 were labelled
+        n_lab = int((out["n_labels"] > 0).sum()) if "n_labels" in out.colnames else len(out)
+        what = (f"{len(out)} candidates ({n_lab} labelled, {len(out) - n_lab} without a label)"
+                if n_lab < len(out) else f"{len(out)} labelled candidates")
+        echo(f"wrote {what} to {path} ({int(out['tie'].sum())} ties to adjudicate)")
         echo(f"agreement: pairwise {_fmt(agr.get('pairwise_4class'))} (all classes), "
              f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
              f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")

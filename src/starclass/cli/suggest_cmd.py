@@ -29,10 +29,10 @@ def suggest_command(
              "entropy when the classification has no set)."),
     labels: Path | None = typer.Option(
         None, "--labels",
-        help="Labels already given (e.g. an inspect --export): their ids are never suggested; for a classified "
-             "cutout folder, a cutout folder of those labelled so far: a CSV with a file column (or file_<band> "
-             "columns for several bands), or an ImageFolder directory; paths compared as written, relative to "
-             "its folder."),
+        help="Labels already given (e.g. an inspect --export): the ids of its rows with a vote (class_h<k>), "
+             "else a class_ref, else every id, are never suggested; for a classified cutout folder, a cutout "
+             "folder of those labelled so far: a CSV with a file column (or file_<band> columns for several "
+             "bands), or an ImageFolder directory; paths compared as written, relative to its folder."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
@@ -97,8 +97,13 @@ def suggest_command(
                        action="suggest")
     table = classified(model, table, mos, device=device)
     mag = mag_column or default_mag_column(table)
-    if mag is None:
-        echo("no magnitude column: suggestions are not spread over magnitude")
+    if mag is None and mag_bins > 1:
+        # name what was looked for and what could be used: a truth catalogue's mag_true_<band>
+        # columns were there, and the user had no hint that --mag-column takes one
+        like = [c for c in table.colnames if "mag" in c.lower() and not c.lower().startswith("magerr")]
+        echo("no mag_<band> column: suggestions are not spread over magnitude"
+             + (f" (name one with --mag-column, e.g. {', '.join(like[:5])})" if like else
+                " (--mag-column names one; --mag-bins 1 says not to spread)"))
     out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key)
     used = out.meta["suggest"]["by"]
     if used != by:
@@ -160,7 +165,24 @@ def _labelled(labels: Path, key: str) -> list:
     from starclass.learn.labels import read_votes
 
     if key == "id":
-        return list(read_votes(labels)["id"])
+        import numpy as np
+
+        from starclass.learn.labels import vote_matrix
+        from starclass.schema import CLASS_REF, human_cols
+
+        t = read_votes(labels)
+        # an export with --include-unlabelled lists every candidate, most with no vote (class_ref 0):
+        # all of them were taken as labelled and suggest refused ('every one ... already has a
+        # label'). A row counts when it holds a vote (class_h<k>), else a class (class_ref); a
+        # table with neither is a plain list of labelled ids.
+        cols = human_cols(t)
+        if cols:
+            has = (vote_matrix(t, cols, name=f"--labels {labels}") > 0).any(axis=1)
+        elif CLASS_REF in t.colnames:
+            has = vote_matrix(t, [CLASS_REF], name=f"--labels {labels}")[:, 0] > 0
+        else:
+            has = np.ones(len(t), bool)
+        return list(np.asarray(t["id"])[has])
     from starclass.io.cutout_folders import listed_files
 
     # a cutout folder (a CSV with a file column, or file_<band> columns for several bands, or an

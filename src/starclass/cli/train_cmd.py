@@ -238,7 +238,10 @@ def train_command(
     resume_from: Path | None = typer.Option(
         None, "--resume-from",
         help="Fine-tune a model on new labels (the active-learning loop: suggest, inspect, train): the same "
-             "as --init-from, and the task defaults to that model's own config."),
+             "as --init-from, and the task defaults to that model's own config. Its calibration is not kept "
+             "(the weights change): a new one is fitted on the validation split of these labels, unreliable "
+             "with a few dozen rows; give every label so far (inspect --export of the full catalogue) or run "
+             "'starclass calibrate' on a labelled set afterwards."),
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Table of people's votes (e.g. humans.ecsv from simulate, or an inspect --export), matched to "
@@ -454,7 +457,7 @@ def train_command(
 
         write_catalog(votes.annotators, Path(output) / "annotators.ecsv", overwrite=True)
         echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
-    _summarise(cfg, result, output, precision)
+    _summarise(cfg, result, output, precision, soft=votes is not None and votes.model != "mode")
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device)
@@ -682,7 +685,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     _summarise(cfg, result, output, precision)
 
 
-def _summarise(cfg, result, output: Path, precision: str | None) -> None:
+def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False) -> None:
     for note in result.notes:
         echo(note)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
@@ -700,7 +703,12 @@ def _summarise(cfg, result, output: Path, precision: str | None) -> None:
          f"({dtype_name(dtype)}): "
          f"{result.n_train} training, {result.n_val} validation candidates "
          f"({result.n_unlabelled} without an output class left out) in {result.seconds:.1f} s")
-    echo("training counts per class: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))
+    # soft targets (--label-model soft / dawid-skene) count a candidate fractionally in every
+    # class it may be: the rounded expected counts need not add up to the training candidates
+    # (720 training and counts summing to 719 read as a row lost)
+    what = "expected training counts per class (sums of the soft targets, rounded)" if soft else \
+        "training counts per class"
+    echo(f"{what}: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))
     for i, (acc, ep) in enumerate(zip(result.val_accuracy, result.best_epochs)):
         acc_txt = "n/a" if np.isnan(acc) else f"{acc:.3f}"
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")

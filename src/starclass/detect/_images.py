@@ -14,7 +14,7 @@ import numpy as np
 from astropy.io import fits
 
 from starclass.bands import require_bands
-from starclass.io.mosaic import ArrayMosaics, Mosaics
+from starclass.io.mosaic import ArrayMosaics, Mosaics, in_counts
 
 __all__ = ["ArrayMosaics", "band_label", "check_bands", "exptime_of", "bad_pixels"]
 
@@ -34,7 +34,10 @@ def check_bands(mosaics: Mosaics, bands: list[str] | None) -> list[str]:
 def exptime_of(mosaics: Mosaics, band: str) -> float:
     """Exposure time (s) of ``band``: from ``mosaics.exptime``, else the FITS header, else 1.
 
-    Only the Poisson part of the magnitude errors depends on it (images are in counts/s).
+    Only the Poisson part of the magnitude errors depends on it (images are in counts/s). An
+    image in counts (``BUNIT`` ``ELECTRONS`` or ``COUNTS``, not per second) gives 1: its pixel
+    values are already the counts (dividing them by EXPTIME made the Poisson term EXPTIME times
+    too small).
     """
     et = getattr(mosaics, "exptime", None)
     if isinstance(et, Mapping) and band in et and et[band]:
@@ -43,6 +46,8 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
         return float(et)
     headers = getattr(mosaics, "headers", None) or {}
     hdr = headers.get(band) if isinstance(headers, Mapping) else None
+    if hdr is not None and in_counts(hdr):
+        return 1.0
     if hdr is not None and hdr.get("EXPTIME"):
         return float(hdr["EXPTIME"])
     paths = getattr(mosaics, "paths", None) or {}
@@ -51,6 +56,8 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
         try:
             with fits.open(path, memmap=True) as hdul:
                 for hdu in hdul:
+                    if in_counts(hdu.header):
+                        return 1.0
                     t = hdu.header.get("EXPTIME")
                     if t:
                         return float(t)

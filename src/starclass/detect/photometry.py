@@ -36,7 +36,8 @@ Adamo et al. 2017):
 * **crowding** / **redundant**: see :mod:`starclass.detect.crowding`.
 
 Masked pixels (``mosaics.mask(band)``: NaN or zero weight) are excluded from apertures and
-annuli; the background is subtracted only over the unmasked aperture area.
+annuli; the background is subtracted only over the unmasked aperture area. ``masked_frac`` is
+the share of the V-band aperture lost that way (or off the image): those magnitudes miss its light.
 """
 
 from __future__ import annotations
@@ -715,7 +716,8 @@ class CandidatePhotometry:
         astropy.table.Table
             A copy of ``table`` with ``mag_<band>``, ``magerr_<band>`` for every band, ``ci``,
             ``mci_1`` .. ``mci_5``, ``bkg`` (V band, counts/s per px), ``fwhm`` (px),
-            ``crowding`` and ``redundant``; with ``aperture_correction="growth"`` also
+            ``crowding``, ``redundant`` and ``masked_frac`` (share of the V aperture on masked or
+            off-image pixels: its light is missing from the magnitudes); with ``aperture_correction="growth"`` also
             ``apcorr_radius`` (px within which the V light was measured, 0 where the CI
             correction stood in) and ``saturated``.
 
@@ -762,6 +764,11 @@ class CandidatePhotometry:
         out["fwhm"].unit = "pix"
         out["crowding"] = crowding_counts(xy, self.crowding_radius)
         out["redundant"] = redundant_flags(xy, v["flux"][:, radii.i_ap], self.redundant_radius)
+        # the aperture's light on NaN, zero-weight or off-image pixels is missing from every
+        # magnitude: said per row, not left to look like a faint source (a star half on a mosaic's
+        # NaN border read 1.9 mag too faint with an error of 0.004)
+        full = math.pi * float(self.aperture_radius) ** 2
+        out[schema.MASKED_FRAC] = np.clip(1.0 - v["area"][:, radii.i_ap] / full, 0.0, 1.0).round(6)
         _add_sky_positions(out, mosaics, xy)
         self._record(out, mosaics, vband, psf_used, growth)
         # the schema's units (x/y pix, magnitudes and CI mag), as every reader gives them: a

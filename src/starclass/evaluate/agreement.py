@@ -197,6 +197,13 @@ def _row_norm(C: np.ndarray) -> np.ndarray:
     return np.divide(C, rows, out=np.zeros(C.shape, float), where=rows > 0)
 
 
+def _weighted(agree, n) -> float:
+    """Mean of ``agree`` weighted by ``n`` over the rows with ``n > 0`` (NaN when there is none)."""
+    a, w = np.asarray(agree, float), np.asarray(n, float)
+    ok = w > 0
+    return float(np.sum(a[ok] * w[ok]) / np.sum(w[ok])) if ok.any() else float("nan")
+
+
 def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_col: str = CLASS_REF,
                     min_overlap: int = 20) -> dict:
     """Human-to-human agreement from individual labels.
@@ -215,8 +222,10 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
     -------
     dict with
       ``pairwise``: Table (pair, n, agree_4class, agree_binary);
-      ``vs_mode``: Table (classifier, n, agree_4class, agree_binary, and the same against the
-      mode of the *other* classifiers where at least two others labelled the object);
+      ``vs_mode``: Table (classifier, n, agree_4class, agree_binary: against ``mode_col`` on the
+      objects with 3 or more labels whose votes have one most common class, as
+      :func:`starclass.inspect.consensus.individual_vs_mode`; and the same against the mode of
+      the *other* classifiers where at least two others labelled the object);
       ``summary``: dict of the means (pairwise means weight each pair equally, as StarcNet);
       ``confusion_pairwise`` / ``confusion_vs_mode``: 4x4 row-normalised matrices summed over
       pairs (both orders) / over classifiers (rows = individual, columns = mode).
@@ -240,11 +249,21 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
     pairwise = Table(rows=pair_rows, names=("pair", "n", "agree_4class", "agree_binary"))
     mode_rows = []
     Cm = np.zeros((4, 4), int)
+    # against the final label only where it says something about a person: with one or two
+    # labels (an inspect export where not everybody labelled everything) the mode is the
+    # person's own label or a tie broken towards one of them, so they agreed by construction,
+    # and a tie (the simulator gives it to person 1) is no majority to agree with
+    from starclass.inspect.consensus import VS_MODE_MIN_LABELS
+
+    counts = np.stack([(H == k).sum(axis=1) for k in CLASSES], axis=1)
+    untied = (counts == counts.max(axis=1, keepdims=True)).sum(axis=1) == 1
+    informative = ((H > 0).sum(axis=1) >= VS_MODE_MIN_LABELS) & untied
+    mode_informative = np.where(informative, mode, 0)
     for i, c in enumerate(cols):
-        s4, n, C = _agree(H[:, i], mode, None)
-        if n == 0:
+        if not (H[:, i] > 0).any():
             continue
-        s2, _, _ = _agree(H[:, i], mode, "12v34")
+        s4, n, C = _agree(H[:, i], mode_informative, None)
+        s2, _, _ = _agree(H[:, i], mode_informative, "12v34")
         Cm += C
         # leave-one-out: the mode of the others, where at least two others labelled it and
         # the others' mode is unique
@@ -257,7 +276,8 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
                 loo[r] = int(np.argmax(cnt))
         l4, ln, _ = _agree(H[:, i], loo, None)
         l2, _, _ = _agree(H[:, i], loo, "12v34")
-        mode_rows.append((c, n, s4 / n, s2 / n, ln, l4 / ln if ln else 0.0, l2 / ln if ln else 0.0))
+        mode_rows.append((c, n, s4 / n if n else np.nan, s2 / n if n else np.nan, ln, l4 / ln if ln else 0.0,
+                          l2 / ln if ln else 0.0))
     vs_mode = Table(rows=mode_rows, names=("classifier", "n", "agree_4class", "agree_binary",
                                            "n_loo", "agree_4class_loo", "agree_binary_loo"))
     for t in (pairwise, vs_mode):
@@ -267,8 +287,9 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
     summary = {
         "pairwise_4class": float(np.mean(pairwise["agree_4class"])),
         "pairwise_binary": float(np.mean(pairwise["agree_binary"])),
-        "vs_mode_4class": float(np.sum(vs_mode["agree_4class"] * vs_mode["n"]) / np.sum(vs_mode["n"])),
-        "vs_mode_binary": float(np.sum(vs_mode["agree_binary"] * vs_mode["n"]) / np.sum(vs_mode["n"])),
+        "vs_mode_4class": _weighted(vs_mode["agree_4class"], vs_mode["n"]),
+        "vs_mode_binary": _weighted(vs_mode["agree_binary"], vs_mode["n"]),
+        "vs_mode_n_objects": int(informative.sum()),
         "n_pairs": len(pairwise),
         "n_classifiers": len(vs_mode),
         "pairwise_4class_balanced": float(np.mean(np.diag(_row_norm(Cp)))),

@@ -151,7 +151,8 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
     if not path.exists():
         raise StarclassError(f"{name}: file not found: {path}")
     try:
-        return read_catalog(path)
+        # ra, dec without x, y are enough: both tables are then paired on the sky (evaluate.matching)
+        return read_catalog(path, require_xy=False)
     except StarclassError:
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes)
@@ -188,8 +189,11 @@ def reference_names(references) -> dict[str, Table | str]:
     return out
 
 
-def class_column(t: Table, prefer: str) -> str:
+def class_column(t: Table, prefer: str, name: str | None = None) -> str:
     """``prefer`` when the table has it, else the other of class_pred / class_ref.
+
+    ``name`` (the catalogue's file or role) is named in the error; a LEGUS catalogue whose
+    layout does not say which column is the class (``unknown-class``) gets its reader's note.
 
     Examples
     --------
@@ -201,7 +205,13 @@ def class_column(t: Table, prefer: str) -> str:
         return prefer
     if other in t.colnames:
         return other
-    raise StarclassError(f"catalogue has neither class_pred nor class_ref (columns: {', '.join(t.colnames)})")
+    # the message named no catalogue: with a prediction and several references the user could
+    # not tell which one lacked a class
+    why = ""
+    if t.meta.get("layout_note") and not t.meta.get("layout_certain", True):
+        why = f"; its LEGUS layout '{t.meta.get('legus_layout')}': {t.meta['layout_note']}"
+    raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref{why} "
+                         f"(columns: {', '.join(t.colnames)})")
 
 
 def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
@@ -317,11 +327,32 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
     ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
     if ia.size == 0:
+        if where.startswith("on the sky"):
+            # two pointings matched on the sky need not share a mosaic (the old hint asked whether
+            # they did); where each lies on the sky is what tells whether they can overlap
+            hint = f"where they lie: {names[0]} {_sky_extent(pred)}; {names[1]} {_sky_extent(ref)}"
+        else:
+            hint = "are they from the same mosaic?"
         raise StarclassError(
             f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no object within {radius} px "
-            "of each other: no overlap to evaluate (are they from the same mosaic?)"
+            f"of each other {where}: no overlap to evaluate ({hint})"
         )
     return ia, ib, f"one-to-one within {radius} px {where}"
+
+
+def _sky_extent(t: Table) -> str:
+    """``RA a..b, Dec c..d deg`` of a table's finite positions, for messages.
+
+    Examples
+    --------
+    >>> _sky_extent(Table({"ra": [10.0, 10.5], "dec": [-1.0, -0.25]}))
+    'RA 10.0000..10.5000, Dec -1.0000..-0.2500 deg'
+    """
+    ra = np.ma.filled(np.ma.asarray(t["ra"], dtype=float), np.nan)
+    dec = np.ma.filled(np.ma.asarray(t["dec"], dtype=float), np.nan)
+    if not (np.isfinite(ra).any() and np.isfinite(dec).any()):
+        return "(no finite ra, dec)"
+    return (f"RA {np.nanmin(ra):.4f}..{np.nanmax(ra):.4f}, Dec {np.nanmin(dec):.4f}..{np.nanmax(dec):.4f} deg")
 
 
 # --------------------------------------------------------------------------------------------
@@ -686,8 +717,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     """
     pname, rname = pred_name, ref_name
     ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname))
-    pcol = class_column(pred, CLASS_PRED)
-    rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF)
+    pcol = class_column(pred, CLASS_PRED, pred_name)
+    rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF, ref_name)
     cp_all = task_labels(pred, pcol, task, pname)
     cr_all = task_labels(ref, rcol, task, rname)
     cp, cr = cp_all[ia], cr_all[ib]
@@ -894,7 +925,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         Classified catalogue (Table or path).
     references
         Path(s) or Table(s), or a dict name -> either; ``"self"`` (or none at all when ``pred``
-        has ``class_ref``) compares ``class_pred`` with the prediction's own ``class_ref``.
+        has both ``class_pred`` and ``class_ref``) compares ``class_pred`` with the prediction's
+        own ``class_ref``.
     task
         Preset name, config path, TaskConfig or EvalTask; None: the catalogue's meta
         (:func:`starclass.evaluate.task.resolve_task`).
@@ -931,9 +963,15 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     if not refs and CLASS_REF in ptab.colnames and CLASS_PRED in ptab.colnames:
         refs = {SELF: SELF}
     if not refs:
-        raise StarclassError("no reference given and the prediction has no class_ref column: nothing to compare")
+        # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
+        # class_pred, and the message used to claim it had no class_ref
+        missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames]
+        what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
+                "catalogue with -r to compare them with)" if missing == [CLASS_PRED] else
+                f"has no {' and no '.join(missing)} column")
+        raise StarclassError(f"no reference given and {pred_name} {what}: nothing to compare")
     cats: dict[str, Table] = {pred_name: ptab}
-    cols = {pred_name: class_column(ptab, CLASS_PRED)}
+    cols = {pred_name: class_column(ptab, CLASS_PRED, str(pred) if isinstance(pred, (str, Path)) else pred_name)}
     comparisons = []
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
@@ -954,7 +992,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if label_column is not None and label_column in rtab.colnames:
             rtab = with_label_classes(rtab, label_column, etask, name)
         cats[name] = rtab
-        cols[name] = class_column(rtab, CLASS_REF)
+        cols[name] = class_column(rtab, CLASS_REF, str(r) if isinstance(r, (str, Path)) else name)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows))

@@ -243,12 +243,17 @@ def signal_aurocs(signals: dict[str, np.ndarray], mistakes) -> Table:
     """ROC AUC of each uncertainty signal (higher = less sure) for predicting a mistake.
 
     0.5 is no better than chance. Rows where a signal is NaN are left out of that signal's AUC.
+    A signal with the same value on every row (``prob_std`` of a one-member ensemble, whose
+    spread is 0 everywhere) says nothing: its AUC is NaN, not the 0.5 scikit-learn gives a
+    constant score, and ``note`` says why (also where there is no row, no mistake or no right
+    answer to rank).
 
     Examples
     --------
-    >>> t = signal_aurocs({"a": np.array([0.9, 0.1, 0.8, 0.2])}, np.array([True, False, True, False]))
-    >>> t["auroc"].tolist()
-    [1.0]
+    >>> t = signal_aurocs({"a": np.array([0.9, 0.1, 0.8, 0.2]), "b": np.zeros(4)},
+    ...                   np.array([True, False, True, False]))
+    >>> t["auroc"].tolist()[0], t["note"].tolist()
+    (1.0, ['', 'the same on every row'])
     """
     from sklearn.metrics import roc_auc_score
 
@@ -258,9 +263,17 @@ def signal_aurocs(signals: dict[str, np.ndarray], mistakes) -> Table:
         s = np.asarray(sig, dtype=np.float64)
         ok = np.isfinite(s)
         n_err = int(m[ok].sum())
-        auc = float(roc_auc_score(m[ok], s[ok])) if 0 < n_err < ok.sum() else np.nan
-        rows.append((name, int(ok.sum()), n_err, auc))
-    return Table(rows=rows, names=("signal", "n", "n_mistakes", "auroc"))
+        note = ""
+        if not ok.any():
+            note = "no value"
+        elif np.ptp(s[ok]) == 0:
+            note = "the same on every row"
+        elif n_err == 0 or n_err == ok.sum():
+            note = "no mistake" if n_err == 0 else "every row a mistake"
+        auc = float(roc_auc_score(m[ok], s[ok])) if not note else np.nan
+        rows.append((name, int(ok.sum()), n_err, auc, note))
+    return Table(rows=rows, names=("signal", "n", "n_mistakes", "auroc", "note"),
+                 dtype=(str, int, int, float, str))
 
 
 @dataclass
@@ -328,13 +341,22 @@ class TrustStudy:
         if self.signals is not None:
             finite = [row for row in self.signals if np.isfinite(row["auroc"])]
             if finite:
+                # a signal without an AUROC is named with the reason (it was left out without a word,
+                # and a one-member ensemble's constant prob_std was printed as 0.500)
+                unmeasured = [f"{row['signal']} ({row['note']})" for row in self.signals
+                              if not np.isfinite(row["auroc"])]
                 out.append("  mistake AUROC: " + ", ".join(f"{row['signal']} {row['auroc']:.3f}" for row in finite)
-                           + (f" (best: {self.best_signal()})" if self.best_signal() else ""))
+                           + (f" (best: {self.best_signal()})" if self.best_signal() else "")
+                           + (f"; not measured: {', '.join(unmeasured)}" if unmeasured else ""))
             elif len(self.signals):
-                # an empty "mistake AUROC: " was printed: no AUC exists without both right and wrong rows
                 row = self.signals[0]
-                out.append(f"  mistake AUROC: not defined ({int(row['n_mistakes'])} mistakes in {int(row['n'])} rows: "
-                           "an AUROC needs both right and wrong predictions)")
+                if int(row["n_mistakes"]) in (0, int(row["n"])):
+                    # an empty "mistake AUROC: " was printed: no AUC exists without both right and wrong rows
+                    out.append(f"  mistake AUROC: not defined ({int(row['n_mistakes'])} mistakes in {int(row['n'])} "
+                               "rows: an AUROC needs both right and wrong predictions)")
+                else:
+                    out.append("  mistake AUROC: not measured: " + ", ".join(
+                        f"{r['signal']} ({r['note']})" for r in self.signals))
         return out
 
 

@@ -34,7 +34,9 @@ CSRF header, see :mod:`starclass.inspect.auth`):
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
+import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -239,6 +241,10 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     >>> serve(field, engine, port=8001)  # doctest: +SKIP
     """
     loopback = host in ("127.0.0.1", "localhost", "::1")
+    # bound before anything is printed: with the port taken (another program, another
+    # `starclass inspect`) the address was printed as "open http://...", then uvicorn failed
+    # with "[Errno 98] ... address already in use", and the printed address served the other one
+    sock = listening_socket(host, port)
     app = create_app(field, engine, prerender_all=prerender_all,
                      allowed_hosts=LOOPBACK_HOSTS if loopback else None,
                      force_secure_cookies=force_secure_cookies, scheme=scheme)
@@ -256,4 +262,39 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     echo(f"open http://{shown}:{port}/ (Ctrl-C to stop)")
     if not loopback:
         echo(f"warning: bound to {host}, reachable from other machines; use HTTPS in front of it")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``, for :func:`serve` to hand to uvicorn.
+
+    Raises
+    ------
+    StarclassError
+        The port is taken or the host is not an address of this machine; names both and the
+        option to change.
+
+    Examples
+    --------
+    >>> s = listening_socket("127.0.0.1", 0)   # port 0: any free port
+    >>> s.getsockname()[1] > 0
+    True
+    >>> s.close()
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise StarclassError(f"--host {host}: not an address of this machine ({exc})") from None
+    sock = socket.socket(family, kind, proto)
+    # as uvicorn binds: a port left in TIME_WAIT by a stopped server is reused at once
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise StarclassError(f"port {port} on {host} is already in use (another program, or another "
+                                 "'starclass inspect'): choose a free one with --port") from None
+        raise StarclassError(f"cannot listen on {host}:{port} (--host, --port): {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock

@@ -28,7 +28,10 @@ Agreement (as in StarcNet, section 2.1)
 Weighted votes (Zooniverse, Hunt for Galaxy Clusters; the galaxy-cluster slides)
 ---------------------------------------------------------------------------------
 Each person's weight is ``G = C / Q``: ``C`` the number of their labels that agree with the
-majority (the untied mode), ``Q`` the number of labels they gave. The weighted vote of an
+majority (the untied mode), ``Q`` the number of labels they gave, both counted on the objects
+with ``VS_MODE_MIN_LABELS`` (3) or more labels: with two labels the majority is either both labels
+(the person agrees by construction) or a tie, so those objects say nothing about a person. A
+person with no such object gets the median weight of those who have one. The weighted vote of an
 object is the class with the largest sum of weights; its ``weighted_fraction`` is that sum over
 the sum of the weights of everybody who labelled the object.
 """
@@ -254,16 +257,35 @@ def vs_mode_note(n_objects: int, min_labels: int = VS_MODE_MIN_LABELS) -> str:
 
 
 def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None,
-                     classes: Sequence[int] = CLASSES) -> np.ndarray:
-    """Each person's weight ``G = C / Q`` (agreements with the untied mode / labels given)."""
+                     classes: Sequence[int] = CLASSES, min_labels: int = VS_MODE_MIN_LABELS) -> np.ndarray:
+    """Each person's weight ``G = C / Q`` (agreements with the untied mode / labels given).
+
+    ``C`` and ``Q`` are counted on the objects with ``min_labels`` or more labels only: on an
+    object with two labels the mode is both labels or a tie, so a person would agree by
+    construction (the same rule as :func:`individual_vs_mode`). A tie on such an object counts
+    in ``Q`` (there is no majority to agree with). A person with no qualifying object gets the
+    median weight of the people who have one (no evidence either way); all weights are 0 when
+    nobody has one, and :func:`weighted_vote` then falls back to the plain mode.
+
+    Examples
+    --------
+    >>> M = [[1, 1, 1], [2, 2, 3], [4, 0, 4]]   # the last object has two labels: not counted
+    >>> majority_weights(M).tolist()
+    [1.0, 1.0, 0.5]
+    """
     M = _check(M, classes)
     if mode is None or tie is None:
         mode, tie = mode_with_ties(M, classes)
-    given = M > 0
+    enough = (M > 0).sum(axis=1) >= int(min_labels)
+    given = (M > 0) & enough[:, None]
     Q = given.sum(axis=0)
     agree = given & (M == mode[:, None]) & ~np.asarray(tie, bool)[:, None]
     Cn = agree.sum(axis=0)
-    return np.divide(Cn, Q, out=np.zeros(M.shape[1], float), where=Q > 0)
+    w = np.divide(Cn, Q, out=np.zeros(M.shape[1], float), where=Q > 0)
+    if (Q > 0).any():
+        # no evidence about these people: a typical weight rather than silencing their votes
+        w[Q == 0] = float(np.median(w[Q > 0]))
+    return w
 
 
 def weighted_vote(M, weights: np.ndarray | None = None, *, classes: Sequence[int] = CLASSES,

@@ -247,6 +247,16 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     if "vs_mode_note" in summary:
         out.meta["agreement"]["vs_mode_note"] = summary["vs_mode_note"]  # what vs_mode_* were computed on
     out.meta["labels_dataset"] = dataset
+    # the catalogue's own description came along unchanged (a simulated truth catalogue served as
+    # candidates.ecsv said "class_ref = true class (1-4)" in the export, whose class_ref is the
+    # people's): what the export's columns are is said after it
+    comments = out.meta.get("comments")
+    comments = [] if comments is None else [comments] if isinstance(comments, str) else list(comments)
+    note = (f"starclass inspect --export: {', '.join(c for c in table.colnames if c != 'id')} come from the "
+            "people's labels (class_ref their consensus, class_h<k> person k: meta people)")
+    if renamed:
+        note += "; the catalogue's own " + ", ".join(f"{k} is now {v}" for k, v in renamed.items())
+    out.meta["comments"] = comments + [note + "; any description above is the catalogue's"]
     if renamed:
         out.meta["catalogue_columns_renamed"] = renamed
 

@@ -22,7 +22,7 @@ from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import place_on_mosaics, read_catalog
-from starclass.io.mosaic import is_weight_file, read_mosaics
+from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics
 from starclass.schema import CLASS_PRED, mag_col
 from starclass.stamps.extract import off_image, off_image_message
 
@@ -273,10 +273,10 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     if len(set(ids)) != len(ids):
         raise StarclassError(f"catalogue {cat_path}: ids are not unique")
     skip = {cat_path.resolve()} | ({pred_path.resolve()} if pred_path else set())
-    images = [p for p in sorted(d.glob("*.fits")) + sorted(d.glob("*.fits.gz"))
-              if p.resolve() not in skip and not p.name.startswith(".")]
+    images = [p for p in sorted(d.iterdir())
+              if p.is_file() and is_fits_name(p) and p.resolve() not in skip and not p.name.startswith(".")]
     if not images:
-        raise StarclassError(f"no FITS mosaics (*.fits) in {d}")
+        raise StarclassError(f"no FITS mosaics (*.fits, *.fits.gz, *.fits.fz) in {d}")
     images = [p for p in images if not is_weight_file(p)]
     mosaics = read_mosaics(images, require_zeropoint=False)
     table = place_on_mosaics(table, mosaics, cat_path)

@@ -384,6 +384,15 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     return out
 
 
+def _is_hdf5(path: Path) -> bool:
+    """Whether a file starts with the HDF5 signature (a stamp store, whatever its name)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8) == b"\x89HDF\r\n\x1a\n"
+    except OSError:
+        return False
+
+
 def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
     """Header, rows and the file line of each row (blank and all-empty rows skipped).
 
@@ -582,6 +591,13 @@ def read_cutout_folder(
         names, rows = _imagefolder_rows(src)
         group_column = None
     elif src.is_file():
+        if _is_hdf5(src):
+            # what `starclass cutouts -o stamps.h5` wrote: read as a CSV it failed with
+            # "cannot read the CSV ('utf-8' codec can't decode byte 0x89 ...)"
+            raise StarclassError(
+                f"{src} is an HDF5 stamp store (written by 'starclass cutouts'), not a cutout folder (a CSV of "
+                "file,label or a folder of images); stamps of catalogue candidates come from their mosaics: "
+                "give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog)")
         root = src.parent
         names, rows, lines = _read_csv_rows(src)
     else:

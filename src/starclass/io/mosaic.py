@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,7 +335,7 @@ def read_mosaics(
     ----------
     paths
         The images: a list of files (band read from each file), a mapping ``band -> file``,
-        a single file, or a directory (all ``*.fits``/``*.fits.gz``/``*.fit`` in it, weight
+        a single file, or a directory (all ``*.fits``/``*.fits.gz``/``*.fits.fz``/``*.fit`` in it, weight
         maps excluded).
     bands
         Bands wanted, in this order. Default: every band found, ordered by wavelength.
@@ -447,6 +448,24 @@ def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
     return None
 
 
+#: File names read as FITS images: .fits/.fit/.fts, gzipped (.gz) or fpack-compressed (.fz, .fits.fz).
+_FITS_NAME = re.compile(r"(\.(fits|fit|fts)(\.gz|\.fz)?|\.fz)$", re.IGNORECASE)
+
+
+def is_fits_name(path: PathLike) -> bool:
+    """True if the file name is that of a FITS file (``.fits``, ``.fit``, ``.fts``, ``.gz``, ``.fz``).
+
+    The one rule for which files of a folder are mosaics: fpack's tile-compressed ``.fits.fz``
+    are read like any other (astropy decompresses them), so a folder of them is a field too.
+
+    Examples
+    --------
+    >>> [is_fits_name(n) for n in ("a_f555w.fits", "a.fits.fz", "a.fz", "a.FITS.GZ", "cat.ecsv")]
+    [True, True, True, True, False]
+    """
+    return bool(_FITS_NAME.search(Path(path).name))
+
+
 def _is_weight_file(path: Path) -> bool:
     name = path.name.lower()
     return bool(re.search(r"(^|[_\-.])(wht|weight|wt|exp|ctx|err|rms)([_\-.]|$)", name)) and not re.search(
@@ -483,7 +502,7 @@ def _fits_in_dir(directory: Path) -> list[Path]:
     # leaves `._name.fits` resource forks; either would read as the same band a second time
     files = sorted(
         p for p in directory.iterdir()
-        if p.is_file() and not p.name.startswith(".") and re.search(r"\.(fits|fit|fts)(\.gz)?$", p.name.lower())
+        if p.is_file() and not p.name.startswith(".") and is_fits_name(p)
     )
     return [p for p in files if not _is_weight_file(p)]
 
@@ -524,7 +543,7 @@ def mosaic_inputs(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike] 
         if p.is_dir():
             out.extend(f for f in sorted(p.iterdir())
                        if f.is_file() and not f.name.startswith(".")
-                       and re.search(r"\.(fits|fit|fts)(\.gz)?$", f.name.lower()))
+                       and is_fits_name(f))
     return out
 
 
@@ -587,6 +606,7 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
     try:
         primary = hdul[0].header
         image_hdu = None
+        used, ignored = "", []
         weight = None
         for hdu in hdul:
             if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
@@ -604,9 +624,17 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
             if extname in ("CTX", "CON", "ERR", "DQ", "VAR", "RMS", "HDRTAB"):
                 continue
             if image_hdu is None:
-                image_hdu = hdu
+                image_hdu, used = hdu, _hdu_label(hdul, hdu)
+            else:
+                ignored.append(_hdu_label(hdul, hdu))
         if image_hdu is None:
             raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
+        if ignored:
+            # two chips, two epochs or an image and its model in one file: only one is the band's
+            # mosaic, and reading the first without a word measured half of a two-chip file
+            warnings.warn(f"{path} holds {len(ignored) + 1} images: using {used}, ignoring {', '.join(ignored)} "
+                          "(starclass reads one image per band; write each to its own file to use another)",
+                          stacklevel=2)
         arr = _as_2d(image_hdu.data, path)
         header = image_hdu.header.copy()
         if image_hdu is not hdul[0]:
@@ -629,6 +657,14 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
     if weight is None:
         weight = _weight_beside(path, arr.shape)
     return arr, header, weight
+
+
+def _hdu_label(hdul: fits.HDUList, hdu) -> str:
+    """``HDU 1 (SCI,2)``: an HDU's index and, where it has one, its EXTNAME and EXTVER."""
+    index = next(i for i, h in enumerate(hdul) if h is hdu)
+    name = str(hdu.header.get("EXTNAME", "")).strip()
+    ver = hdu.header.get("EXTVER")
+    return f"HDU {index}" + (f" ({name},{ver})" if name and ver is not None else f" ({name})" if name else "")
 
 
 def _image_shapes(hdul: fits.HDUList) -> str:
@@ -672,7 +708,7 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
     candidates = []
     if re.search(r"sci", name, flags=re.I):
         candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", "wht", name, flags=re.I)))
-    for ext in (".fits.gz", ".fits", ".fit"):
+    for ext in (".fits.gz", ".fits.fz", ".fits", ".fit"):
         if name.lower().endswith(ext):
             stem = name[: -len(ext)]
             candidates.append(path.with_name(f"{stem}_wht{ext}"))
@@ -739,6 +775,21 @@ def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
     return w.celestial
 
 
+def in_counts(header) -> bool:
+    """True if ``BUNIT`` says the pixels are counts (``ELECTRONS``, ``COUNTS``), not counts per second.
+
+    Such images get ``2.5 log10(EXPTIME)`` added to their zeropoint, and their pixel values are
+    already the counts whose Poisson noise the magnitude errors need (no division by EXPTIME).
+
+    Examples
+    --------
+    >>> [in_counts({"BUNIT": u}) for u in ("ELECTRONS", "counts", "ELECTRONS/S", "e-/s", "COUNTS S-1", "")]
+    [True, True, False, False, False, False]
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
+    return bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit
+
+
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                given: dict[str, float], required: bool) -> float:
     if band in given:
@@ -777,7 +828,7 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                 f"keywords; give zeropoints={{'{band}': ...}}")
         return float("nan")
     bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
-    if bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit:
+    if in_counts(header):
         exptime = header.get("EXPTIME")
         if exptime is None or float(exptime) <= 0:
             raise StarclassError(f"{path} is in {bunit} (not per second) but has no positive EXPTIME")

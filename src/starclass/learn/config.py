@@ -67,7 +67,26 @@ LR_SCHEDULES = ("constant", "step", "cosine", "plateau")
 #: training before them: left out of the resume digest at that value, so older models still resume.
 RECIPE_NEUTRAL = {"lr_schedule": "constant", "lr_step": 10, "lr_gamma": 0.1, "lr_min_factor": 0.01,
                   "warmup_epochs": 0, "shift": 0, "noise": 0.0, "lr_factor": 0.1, "lr_patience": 3,
-                  "class_mix": None, "balance_by": None, "balance_cap": 5.0}
+                  "class_mix": None, "balance_by": None, "balance_cap": 5.0, "label_smoothing": 0.0,
+                  "mixup": 0.0}
+
+
+def _number(value: Any, name: str, rule: str, ok) -> float:
+    """``value`` as a finite float that passes ``ok``, else a StarclassError naming ``recipe.<name>``.
+
+    Examples
+    --------
+    >>> _number("0.1", "mixup", ">= 0", lambda v: v >= 0)
+    0.1
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    # bool is an int to float(); True would read as 1.0 and hide a mistyped entry
+    if isinstance(value, bool) or not math.isfinite(v) or not ok(v):
+        raise StarclassError(f"recipe.{name}={value!r} must be a number {rule}")
+    return v
 
 
 @dataclass
@@ -157,6 +176,20 @@ class TrainRecipe:
         Augmentation: add Gaussian noise of a standard deviation drawn uniformly in
         ``[0, noise]`` times each stamp's own per-channel standard deviation (the M31 paper's
         "Gaussian enhancement"); 0 = none.
+    label_smoothing : float
+        In ``[0, 1)``: the training loss's target is mixed with the uniform distribution over the
+        classes, ``(1 - label_smoothing) * target + label_smoothing / K`` (PyTorch's
+        ``cross_entropy(label_smoothing=...)``; hard labels and soft targets alike), which keeps the
+        network from driving its logits to extremes on a small training set. The validation loss
+        (early stopping, the plateau schedule) stays the plain cross-entropy. 0 = none.
+    mixup : float
+        Mixup (Zhang et al. 2018) with this Beta(alpha, alpha) parameter: each training batch is
+        replaced by ``lam * x + (1 - lam) * x[perm]`` (after the other augmentations) with
+        ``lam ~ Beta(alpha, alpha)`` and ``perm`` a permutation of the batch, and the loss by
+        ``lam * loss(y) + (1 - lam) * loss(y[perm])`` (hard labels and soft targets alike). ``lam``
+        and ``perm`` come from the epoch's training generator, so runs stay deterministic and a
+        resumed run equals an uninterrupted one. Small alphas (0.1-0.4) mostly keep ``lam`` near 0
+        or 1. 0 = none.
     calibration : {"temperature", "vector", "histogram"}
         How the finished ensemble is calibrated on the validation split
         (:mod:`starclass.learn.calibration`): one temperature, or a scale and a bias per class
@@ -202,6 +235,8 @@ class TrainRecipe:
     warmup_epochs: int = 0
     shift: int = 0
     noise: float = 0.0
+    label_smoothing: float = 0.0
+    mixup: float = 0.0
     calibration: str = "temperature"
 
     def __post_init__(self) -> None:
@@ -271,6 +306,10 @@ class TrainRecipe:
                 raise StarclassError(f"recipe.{name}={getattr(self, name)!r} must be >= 0")
         if not (math.isfinite(float(self.noise)) and float(self.noise) >= 0):
             raise StarclassError(f"recipe.noise={self.noise!r} must be >= 0 (0: no noise augmentation)")
+        self.label_smoothing = _number(self.label_smoothing, "label_smoothing", "in [0, 1) (0: no smoothing)",
+                                       lambda v: 0.0 <= v < 1.0)
+        self.mixup = _number(self.mixup, "mixup", ">= 0 (the Beta(alpha, alpha) parameter; 0: no mixup)",
+                             lambda v: v >= 0.0)
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
         self.amp = parse_precision(self.amp, "recipe.amp")

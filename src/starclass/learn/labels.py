@@ -46,7 +46,7 @@ array([[1., 0., 0., 0.],
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +54,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.schema import (
+    CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
     CLASS_ML,
     CLASS_ML_CHECKED,
@@ -164,7 +165,8 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
                 "person's votes: its columns 36-39 are not independent classifiers, and a label model that takes "
                 "each column for a person would count the same people, and a machine, several times. See "
                 "'NGC 1566 (39 columns)' in the README of the LEGUS data (shared/data/legus/README.md) and "
-                "docs/legus_validation.md; train on its final class instead (--label-column class_ref, no --labels)")
+                "docs/legus_validation.md. To train, use its final class instead (--catalog FILE --label-column "
+                "class_ref, no --labels); for classify --votes the file holds no individual people's votes")
     if votes is None:
         votes = vote_matrix(table, columns, name=name)
     for j, c in enumerate(columns):
@@ -432,11 +434,14 @@ def task_targets(config, targets: np.ndarray, classes: Sequence[int]) -> np.ndar
     return np.divide(out, total, out=np.zeros_like(out), where=total > 1e-12)
 
 
-def annotator_table(result: DawidSkeneResult, columns: Sequence[str]) -> Table:
+def annotator_table(result: DawidSkeneResult, columns: Sequence[str],
+                    people: Mapping[str, str] | None = None) -> Table:
     """Each person's estimated confusion matrix as a table (one row per person and true class).
 
-    Columns: ``annotator`` (the vote column), ``n_votes``, ``true_class``, ``prior`` (the
-    estimated fraction of that class) and ``p_vote_<k>`` = P(the person votes k | true class).
+    Columns: ``annotator`` (the vote column), ``person`` (their name, where ``people`` maps the
+    vote columns to names, as ``inspect --export``'s ``meta['people']`` does), ``n_votes``,
+    ``true_class``, ``prior`` (the estimated fraction of that class) and ``p_vote_<k>`` =
+    P(the person votes k | true class).
 
     Examples
     --------
@@ -444,10 +449,16 @@ def annotator_table(result: DawidSkeneResult, columns: Sequence[str]) -> Table:
     >>> t = annotator_table(r, ["class_h1", "class_h2"])
     >>> len(t), t.colnames[:3]
     (4, ['annotator', 'n_votes', 'true_class'])
+    >>> annotator_table(r, ["class_h1", "class_h2"], {"class_h1": "ann", "class_h2": "bob"})["person"].tolist()
+    ['ann', 'ann', 'bob', 'bob']
     """
     h, k, _ = result.confusion.shape
     t = Table()
     t["annotator"] = np.repeat(np.asarray(list(columns), dtype=str), k)
+    if people:
+        # the export names its people in meta; annotators.ecsv said only class_h1.. and the user had
+        # to look the names up in the labels file
+        t["person"] = np.repeat(np.asarray([str(people.get(c, "")) for c in columns], dtype=str), k)
     t["n_votes"] = np.repeat(result.n_votes, k).astype(np.int64)
     t["true_class"] = np.tile(np.asarray(result.classes, dtype=np.int16), h)
     t["prior"] = np.tile(result.priors, h)
@@ -557,7 +568,7 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     annotators = None
     if model == "dawid-skene":
         fitted = dawid_skene(votes_arr, ref)
-        ref_targets, annotators = fitted.posterior, annotator_table(fitted, cols)
+        ref_targets, annotators = fitted.posterior, annotator_table(fitted, cols, table.meta.get("people"))
     elif model == "soft":
         ref_targets = soft_targets(votes_arr, ref)
     else:
@@ -577,10 +588,24 @@ def _vote_columns(table: Table, columns: str | Sequence[str] | None, name: str) 
     if columns is None:
         cols = human_cols(table)
         if not cols:
-            raise StarclassError(f"{name} has no class_h<k> vote columns; name them with --label-columns "
-                                 f"(columns: {', '.join(table.colnames)})")
+            legus = ""
+            if table.meta.get("legus_layout"):
+                # a LEGUS catalogue was told to 'name them with --label-columns', but it has no
+                # individual votes to name: the user needs to hear that, and what to do instead
+                legus = (" (a LEGUS catalogue holds no individual people's votes, only their final class "
+                         "class_ref and, in most fields, its mean class_human_mean: train on class_ref with "
+                         "--catalog FILE and no --labels; see the README of the LEGUS data)")
+            hint = legus or "; name them with --label-columns"
+            raise StarclassError(f"{name} has no class_h<k> vote columns{hint} (columns: {', '.join(table.colnames)})")
         return cols
     cols = parse_label_columns(columns)
+    if CLASS_HUMAN_MEAN in cols:
+        # a summary of the votes, not votes: it was refused later as 'class 2.667 is not an integer
+        # (subclasses such as 4.2 belong in subclass)', which pointed the user the wrong way
+        raise StarclassError(
+            f"{name}: --label-columns {CLASS_HUMAN_MEAN} is the mean of the people's classes (LEGUS column 35), "
+            "not one person's votes; the LEGUS catalogues hold no individual votes (README of the LEGUS data). "
+            "Train on the final class instead: --catalog FILE (its class_ref) and no --labels")
     missing = [c for c in cols if c not in table.colnames]
     if missing:
         raise StarclassError(f"{name} has no column {', '.join(map(repr, missing))} named by --label-columns "
@@ -796,7 +821,8 @@ def joint_with_votes(config, catalogue: Table, prob: np.ndarray, votes: Table | 
     known = finite | (n_row > 0)
     post[~known] = np.nan
     best = np.where(known, np.asarray(classes)[np.nan_to_num(post, nan=0.0).argmax(axis=1)], 0)
-    return JointClasses(post, best.astype(np.int16), n_row.astype(np.int64), annotator_table(fitted, cols), cols)
+    return JointClasses(post, best.astype(np.int16), n_row.astype(np.int64),
+                        annotator_table(fitted, cols, table.meta.get("people")), cols)
 
 
 def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.ndarray, name: str,
@@ -843,7 +869,7 @@ def read_votes(path) -> Table:
 
     p = Path(path)
     if not p.is_file():
-        raise StarclassError(f"labels file {p} not found")
+        raise StarclassError(f"votes table {p} not found (train --labels / classify --votes)")
     if guess_format(p) == "legus":
         # a LEGUS .tab has no header: only its reader names the columns (and records the file's
         # layout, which check_vote_columns needs to refuse NGC 1566's columns 36-39). It was
@@ -854,5 +880,7 @@ def read_votes(path) -> Table:
     # ids are read as they are in the catalogue the votes are matched to
     table = read_table(p)
     if "id" not in table.colnames:
-        raise StarclassError(f"labels file {p} has no 'id' column (columns: {', '.join(table.colnames)})")
+        # "labels file" puzzled a classify --votes user (the option names it votes); and why an id
+        raise StarclassError(f"votes table {p} (train --labels / classify --votes) has no 'id' column: votes are "
+                             f"matched to the candidates by id (columns: {', '.join(table.colnames)})")
     return table

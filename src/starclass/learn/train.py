@@ -643,6 +643,45 @@ class MemberOutcome:
     trained: bool = True
 
 
+def mixup_batch(xb: torch.Tensor, alpha: float,
+                gen: torch.Generator) -> tuple[torch.Tensor, tuple[float, torch.Tensor]]:
+    """Mixup of one batch: ``lam * xb + (1 - lam) * xb[perm]`` with ``lam ~ Beta(alpha, alpha)``.
+
+    ``lam`` and ``perm`` are drawn from ``gen`` (a CPU generator: the training epoch's), so the
+    same generator state gives the same mix; the caller mixes the losses of the two label sets
+    with the same ``lam``.
+
+    Parameters
+    ----------
+    xb : torch.Tensor
+        The batch ``(B, C, H, W)``.
+    alpha : float
+        The Beta distribution's parameter (> 0).
+    gen : torch.Generator
+        Source of the random draws.
+
+    Returns
+    -------
+    mixed : torch.Tensor
+        The mixed batch, same shape and dtype.
+    (lam, perm) : float, torch.Tensor
+        The weight of the batch itself and the permutation (CPU, int64) of its partners.
+
+    Examples
+    --------
+    >>> x = torch.arange(4.0).reshape(4, 1, 1, 1)
+    >>> mixed, (lam, perm) = mixup_batch(x, 0.2, torch.Generator().manual_seed(0))
+    >>> torch.allclose(mixed, lam * x + (1 - lam) * x[perm])
+    True
+    """
+    # torch's Beta sampler takes no generator: a numpy generator seeded from ``gen`` keeps the
+    # draw a function of the epoch's seed (deterministic, and equal after a resume)
+    seed = int(torch.randint(0, 2**62, (1,), generator=gen))
+    lam = float(np.random.default_rng(seed).beta(alpha, alpha))
+    perm = torch.randperm(xb.shape[0], generator=gen)
+    return lam * xb + (1.0 - lam) * xb[perm.to(xb.device)], (lam, perm)
+
+
 class MemberTrainer:
     """Trains one ensemble member: set-up, resume, epochs, validation, checkpoints.
 
@@ -826,10 +865,18 @@ class MemberTrainer:
                 xb = augment_batch(xb, gen, rescale_p=float(getattr(recipe, "rescale_prob", 0.5)),
                                    factor=float(getattr(recipe, "rescale", 1.07)),
                                    shift=int(getattr(recipe, "shift", 0)), noise=float(getattr(recipe, "noise", 0.0)))
+            mix = None
+            if float(getattr(recipe, "mixup", 0.0)) > 0:
+                xb, mix = mixup_batch(xb, float(recipe.mixup), gen)
             xb = to_memory_format(xb, dev, amp)
             with autocast(dev, amp):
                 logits = model(xb)
-            loss = F.cross_entropy(logits.float(), yb, weight=self.class_weights)
+            smooth = float(getattr(recipe, "label_smoothing", 0.0))
+            loss = F.cross_entropy(logits.float(), yb, weight=self.class_weights, label_smoothing=smooth)
+            if mix is not None:
+                lam, perm = mix
+                loss = lam * loss + (1.0 - lam) * F.cross_entropy(logits.float(), yb[perm.to(yb.device)],
+                                                                  weight=self.class_weights, label_smoothing=smooth)
             if not torch.isfinite(loss.detach()):
                 raise StarclassError(
                     f"training diverged (loss {float(loss.detach())}) in member {self.spec.index + 1}, epoch "

@@ -245,10 +245,14 @@ def _human_section(ev: Evaluation) -> Section | None:
             s.note(f"{n}: {err}")
             continue
         sm = r["summary"]
+        n_obj = sm.get("vs_mode_n_objects")
+        vs_mode = ("individual vs final (mode): not computed, no object has 3 or more labels and an untied mode"
+                   if not np.isfinite(sm["vs_mode_4class"]) else
+                   f"individual vs final (mode) {sm['vs_mode_4class']:.1%} and {sm['vs_mode_binary']:.1%}"
+                   + (f" on the {n_obj} objects with 3 or more labels and an untied mode" if n_obj is not None else ""))
         s.text(f"<b>{n}</b>: {sm['n_classifiers']} classifiers. Mean pairwise agreement "
-               f"{sm['pairwise_4class']:.1%} (4 classes), {sm['pairwise_binary']:.1%} (1+2 vs 3+4); individual vs "
-               f"final (mode) {sm['vs_mode_4class']:.1%} and {sm['vs_mode_binary']:.1%}. StarcNet (13 LEGUS "
-               "galaxies): 57.3%, 78.1%, 75.0%, 87.2%.")
+               f"{sm['pairwise_4class']:.1%} (4 classes), {sm['pairwise_binary']:.1%} (1+2 vs 3+4); {vs_mode}. "
+               "StarcNet (13 LEGUS galaxies): 57.3%, 78.1%, 75.0%, 87.2%.")
         s.table(f"human_pairwise_{n}", r["pairwise"],
                 "Agreement of each pair of classifiers on the objects both labelled.")
         s.table(f"human_vs_mode_{n}", r["vs_mode"],

@@ -322,6 +322,8 @@ def _elliptical_radius(dx, dy, q, theta):
 def sersic_image(dx, dy, re, n, q=1.0, theta=0.0):
     """Sersic profile exp(-b_n ((r/r_e)^(1/n) - 1)) on offsets ``dx, dy`` (arcsec), unit sum.
 
+    A profile none of whose light reaches the grid (centred far off it) is all zeros.
+
     b_n solves gamma(2n, b_n) = Gamma(2n)/2 (:func:`scipy.special.gammaincinv`), so ``re`` is
     the half-light radius along the major axis.
 
@@ -345,7 +347,18 @@ def sersic_image(dx, dy, re, n, q=1.0, theta=0.0):
         sx, sy = np.meshgrid(sub, sub)
         rr, _, _ = _elliptical_radius(dx[near][:, None] + sx.ravel(), dy[near][:, None] + sy.ravel(), q, theta)
         img[near] = np.exp(-bn * ((rr / re) ** (1.0 / n) - 1.0)).mean(axis=1)
-    return img / img.sum()
+    return _unit_sum(img)
+
+
+def _unit_sum(img: np.ndarray) -> np.ndarray:
+    """``img`` scaled to a sum of 1; zeros where none of the profile's light falls on the grid.
+
+    A clump of a giant irregular galaxy drawn 35" from its centre, or a star's spike far off the
+    scene, underflows to 0 in every pixel: 0 / 0 made the whole cutout NaN, and the ZScale
+    stretch then crashed (``simulate --preset pandas-cutouts --n 800``, cutout 790).
+    """
+    total = float(img.sum())
+    return img / total if total > 0 and np.isfinite(total) else np.zeros_like(img)
 
 
 def king_enclosed_light(r, rc, c):
@@ -833,7 +846,7 @@ def _spike_image(scene, x, y, mag, fwhm):
     width = 0.25 * fwhm
     img = (np.exp(-0.5 * (dy / width) ** 2) * np.exp(-np.abs(dx) / length)
            + np.exp(-0.5 * (dx / width) ** 2) * np.exp(-np.abs(dy) / length))
-    return img / img.sum()
+    return _unit_sum(img)
 
 
 def zscale_to_uint8(image: np.ndarray, limits_from: np.ndarray | None = None,

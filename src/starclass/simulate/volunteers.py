@@ -221,7 +221,10 @@ def majority_weights(ids: np.ndarray, votes: np.ndarray, pool: int) -> np.ndarra
 
     ``G = C / Q`` (Kosiba et al. 2020, sec. 2), ``C`` the votes agreeing with the candidate's
     unweighted majority (ties count as non-cluster), ``Q`` all the volunteer's votes; 0 for a
-    volunteer without votes.
+    volunteer without votes. With fewer than 3 votes per candidate (``--volunteers 1`` or ``2``)
+    the majority is a volunteer's own vote or a tie given to one of them, so everybody would
+    agree by construction (as :func:`starclass.inspect.consensus.majority_weights`, which needs 3
+    labels): every weight is then 0 and :func:`weighted_consensus` falls back to the plain vote.
 
     Examples
     --------
@@ -229,6 +232,8 @@ def majority_weights(ids: np.ndarray, votes: np.ndarray, pool: int) -> np.ndarra
     >>> majority_weights(ids, votes, 4).tolist()
     [1.0, 1.0, 0.5, 0.0]
     """
+    if votes.ndim != 2 or votes.shape[1] < 3:
+        return np.zeros(pool)
     majority = np.where((votes == 1).mean(axis=1) > 0.5, 1, 2)
     agree, seen = np.zeros(pool), np.zeros(pool)
     np.add.at(seen, ids.ravel(), 1)

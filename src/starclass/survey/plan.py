@@ -70,7 +70,7 @@ class FieldSpec:
     positions
         Catalogue of given positions (detection skipped), or None.
     truth
-        Catalogue with ``x``, ``y`` and ``class_ref`` to score against, or None.
+        Catalogue with ``class_ref`` and ``x``, ``y`` or only ``ra``, ``dec`` to score against, or None.
     """
 
     name: str

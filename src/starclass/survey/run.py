@@ -41,7 +41,7 @@ from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
-TILE_FORMAT = 1
+TILE_FORMAT = 2
 #: Names the survey writes in its output folder (anything else there is refused).
 OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
 
@@ -54,6 +54,8 @@ class FieldInfo:
     shape: tuple[int, int]
     band_paths: dict[str, str]
     positions: Any = None  # astropy Table with whole-image x, y and ORDER, or None
+    truth: Any = None  # astropy Table with x, y (placed through the WCS where only ra, dec were given)
+    pixel_scale: float | None = None  # arcsec per pixel of the mosaics' WCS, for matching on the sky
 
     @property
     def detected(self) -> bool:
@@ -187,12 +189,19 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         elif plan.photometry == "skip":
             raise StarclassError(f"{where}, field {name!r}: photometry 'skip' needs a positions catalogue "
                                  "(detection measures what it finds)")
+        truth = None
         if spec.truth is not None:
-            truth = _read(read_catalog, spec.truth, where, name)
-            for col in (X, Y, CLASS_REF):
-                if col not in truth.colnames:
-                    raise StarclassError(f"{where}, field {name!r}: truth {spec.truth} has no column {col!r}")
-        infos.append(FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions))
+            # ra, dec without x, y are placed through the WCS too; the match itself is on the sky
+            # whenever both sides have ra, dec (evaluate.matching's one rule)
+            truth = _read(read_catalog, spec.truth, where, name, require_xy=False)
+            if CLASS_REF not in truth.colnames:
+                raise StarclassError(f"{where}, field {name!r}: truth {spec.truth} has no column {CLASS_REF!r}")
+            try:
+                truth = place_on_mosaics(truth, mos, spec.truth)
+            except StarclassError as exc:
+                raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+        infos.append(FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
+                               truth, _pixel_scale(mos.wcs)))
         inputs += [*mos.paths.values(), spec.positions, spec.truth]
     clash = input_clash(outdir, inputs)
     if clash is not None:
@@ -235,6 +244,16 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
     return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
+
+
+def _pixel_scale(wcs) -> float | None:
+    """Arcsec per pixel of a celestial WCS (the geometric mean of its two axes), or None."""
+    if wcs is None:
+        return None
+    from astropy.wcs.utils import proj_plane_pixel_scales
+
+    scale = float(np.sqrt(np.prod(proj_plane_pixel_scales(wcs.celestial))) * 3600.0)
+    return scale if np.isfinite(scale) and scale > 0 else None
 
 
 def _read(reader, path, where: str, name: str, **kwargs):
@@ -360,20 +379,29 @@ def dashboard(client) -> str | None:
     return client.dashboard_link if "dashboard" in services else None
 
 
-def _evaluate(table, truth_path: Path, cfg, radius: float) -> dict[str, Any]:
-    """Completeness and accuracy of one field's catalogue against its truth."""
-    from starclass.detect.match import match_catalogs
+def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
+    """Completeness and accuracy of one field's catalogue against its truth.
+
+    Matched one-to-one within ``radius`` pixels by :func:`starclass.evaluate.matching.match_catalogs`:
+    on the sky when both the catalogue and the truth have ``ra``, ``dec`` (the truth may give
+    only those), else on the pixels.
+    """
+    from astropy.table import Table
+
+    from starclass.evaluate.matching import match_catalogs, matched_on_sky
     from starclass.evaluate.metrics import accuracy_scores
     from starclass.evaluate.task import EvalTask
-    from starclass.io.catalog import read_catalog
 
-    truth = read_catalog(truth_path, allow_empty=True)
-    xy = np.column_stack([table.column(X).to_numpy(), table.column(Y).to_numpy()]) if table.num_rows \
-        else np.zeros((0, 2))
-    out: dict[str, Any] = {"truth": str(truth_path), "n_truth": len(truth), "n_catalogue": int(len(xy))}
-    if not len(truth) or not len(xy):
+    truth = info.truth
+    truth_path = info.spec.truth
+    cols = [c for c in (X, Y, "ra", "dec") if c in table.column_names]
+    cat = Table({c: table.column(c).to_numpy(zero_copy_only=False) for c in cols})
+    out: dict[str, Any] = {"truth": str(truth_path), "n_truth": len(truth), "n_catalogue": int(len(cat))}
+    if not len(truth) or not len(cat):
         return out | {"n_matched": 0}
-    it, ic, _ = match_catalogs(truth, xy, radius=radius)
+    it, ic, _ = match_catalogs(truth, cat, radius=radius, pixel_scale=info.pixel_scale,
+                               names=(f"truth {truth_path}", f"field {info.spec.name!r}'s catalogue"))
+    out["matched_on"] = "sky (ra, dec)" if matched_on_sky(truth, cat) else "pixels (x, y)"
     out["n_matched"] = int(len(it))
     out["completeness"] = len(it) / len(truth)
     task = EvalTask.from_config(cfg)
@@ -570,7 +598,7 @@ def run_survey(
                 classes, counts = np.unique(table.column(CLASS_PRED).to_numpy(), return_counts=True)
                 entry["class_pred_counts"] = {str(int(c)): int(n) for c, n in zip(classes, counts)}
             if info.spec.truth is not None:
-                ev = _evaluate(table, info.spec.truth, prepared.config, plan.match_radius)
+                ev = _evaluate(table, info, prepared.config, plan.match_radius)
                 _write_json(fdir / "evaluation.json", ev)
                 entry["evaluation"] = ev
             per_field[name] = entry
@@ -628,7 +656,7 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         line = f"  {name}: {f['n_candidates']} candidates, {f['n_tiles']} tiles"
         ev = f.get("evaluation")
         if ev and "completeness" in ev:
-            line += f"; truth: {ev['n_matched']}/{ev['n_truth']} matched"
+            line += f"; truth: {ev['n_matched']}/{ev['n_truth']} matched on the {ev.get('matched_on', 'pixels')}"
             for merge, a in (ev.get("accuracy") or {}).items():
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}"
         lines.append(line)
