@@ -126,3 +126,19 @@ def test_loaded_model_members_are_in_eval_mode(trained):
     assert loaded.bands == list(get_preset("legus4").bands)
     x = torch.zeros(2, loaded.config.n_channels, 16, 16)
     assert loaded.members[0](x).shape == (2, 4)
+
+
+def test_candidates_on_nan_pixels_are_named_by_id(trained):
+    """Candidates centred on a mosaic's NaN border were counted ("89 of 658 candidates have no usable
+    stamp") but not named (those off the image were): the user had no way to find them."""
+    cfg, images, table, model = trained
+    holed = {b: np.array(a, dtype=np.float32, copy=True) for b, a in images.items()}
+    t = table.copy()
+    t["id"] = np.arange(101, 101 + len(t))
+    for row in (3, 7):
+        x, y = int(round(float(t["x"][row]))), int(round(float(t["y"][row])))
+        for a in holed.values():
+            a[y - 1:y + 2, x - 1:x + 2] = np.nan
+    with pytest.warns(UserWarning, match=r"2 of \d+ candidates have no usable stamp .*\(ids 104, 108\)"):
+        out = classify(holed, t, model, progress=False, device="cpu")
+    assert list(np.flatnonzero(np.asarray(out["class_pred"]) == 0)) == [3, 7]

@@ -314,3 +314,28 @@ def test_serve_on_a_port_in_use_says_so_before_printing_an_address(field_dir, tm
         taken.close()
         engine.dispose()
     assert not any("open http" in s for s in said), said
+
+
+def test_the_share_of_aperture_on_masked_pixels_is_shown_beside_the_picture(field_dir, tmp_path):
+    """detect's masked_frac (the V aperture's share on NaN or off-image pixels: magnitudes too faint)
+    was left out of the values shown beside each candidate, so a person saw a faint magnitude for a
+    source half on a mosaic's NaN border without being told why."""
+    from astropy.table import Table
+
+    d = tmp_path / "field"
+    d.mkdir()
+    for f in field_dir.iterdir():
+        if f.is_file():
+            (d / f.name).write_bytes(f.read_bytes())
+    cat = next(p for p in d.iterdir() if p.name.startswith("candidates."))
+    t = Table.read(cat)
+    t["masked_frac"] = np.linspace(0.0, 0.5, len(t))
+    t.write(cat, overwrite=True)
+    field = load_field(d, cache_dir=tmp_path / "cache")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", PASSWORDS["ann"])
+    c = login(create_app(field, engine), "ann")
+    values = c.get(f"/api/candidate/{field.ids[-1]}").json()["values"]
+    assert values["masked_frac"] == pytest.approx(0.5)
+    engine.dispose()

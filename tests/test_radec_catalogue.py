@@ -129,3 +129,28 @@ def test_a_catalogue_with_x_but_no_y_is_refused_not_overwritten_from_the_wcs(fie
     t = Table({"id": [1], "x": [3.0], "ra": [64.0], "dec": [-54.9]})
     with pytest.raises(StarclassError, match=r"c\.csv has x but no 'y'"):
         place_on_mosaics(t, SimpleNamespace(wcs=_wcs((40, 40)), paths={}), "c.csv")
+
+
+def test_sexagesimal_ra_dec_text_is_read_in_degrees(tmp_path):
+    """A catalogue with ra, dec as text ("4:19:59.677", "-54:56:14.82", as many are published) stopped
+    with a ValueError traceback ("could not convert string to float") in detect --positions,
+    cutouts, classify...; it is read in degrees, and an unreadable cell names its row and id."""
+    import astropy.units as u
+    from astropy.coordinates import SkyCoord
+
+    from starclass.errors import StarclassError
+
+    sky = SkyCoord([64.9986537, 65.1, 10.0] * u.deg, [-54.9374499, 12.5, 0.25] * u.deg)
+    ra = list(sky.ra.to_string(u.hour, sep=":", precision=4))
+    ra[1] = sky[1].ra.to_string(u.hour, precision=4)  # 4h20m24s form
+    dec = list(sky.dec.to_string(sep=":", precision=3, alwayssign=True))
+    dec[2] = "0.25"  # degrees as text
+    ra[2] = "10.0"
+    Table({"id": [1, 2, 3], "ra": ra, "dec": dec}).write(tmp_path / "c.csv")
+    t = read_catalog(tmp_path / "c.csv", require_xy=False)
+    np.testing.assert_allclose(np.asarray(t["ra"], float), sky.ra.deg, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(t["dec"], float), sky.dec.deg, atol=1e-6)
+    Table({"id": [7, 8], "ra": ["4:19:59.677", "nonsense"], "dec": ["-54:56:14.82", "-54:56:14.82"]}).write(
+        tmp_path / "bad.csv")
+    with pytest.raises(StarclassError, match=r"bad.csv, row 2 \(id 8\): ra 'nonsense' is neither"):
+        read_catalog(tmp_path / "bad.csv", require_xy=False)

@@ -150,3 +150,13 @@ def test_gradcam_figure_profile_label_clears_the_mean_maps(n_classes):
     assert len(means) == n_classes
     for ax in means:
         assert not label_box.overlaps(ax.get_window_extent(renderer)), ax.get_title()
+
+
+def test_report_help_says_out_may_be_a_folder(tmp_path):
+    """`report -o run/report` wrote run/report/report.html, while --help said only "HTML file to write"."""
+    import os
+
+    r = CliRunner().invoke(app, ["report", "--help"], env={**os.environ, "COLUMNS": "200"})
+    assert r.exit_code == 0
+    text = " ".join(r.output.replace("│", " ").split())
+    assert "or a folder to write report.html into" in text, text

@@ -21,7 +21,8 @@ def report(
         None, "--reference", "-r",
         help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
     out: Path = typer.Option(Path("report.html"), "-o", "--out",
-                             help="HTML file to write; tables go to tables/ beside it."),
+                             help="HTML page to write (a name ending in .html), or a folder to write report.html "
+                                  "into (any other name); tables go to tables/ beside the page."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
     radius: float = typer.Option(2.0, "--radius", help="One-to-one matching radius in pixels."),
     distance: float = typer.Option(None, "--distance", help="Distance in Mpc (absolute-magnitude limits)."),

@@ -32,7 +32,8 @@ CATALOGUE_NAMES = ("candidates.ecsv", "candidates.fits", "candidates.parquet", "
 PREDICTION_NAMES = ("predictions.ecsv", "predictions.fits", "predictions.parquet", "predictions.csv")
 #: Catalogue columns shown beside the pictures (with mag_*, magerr_*, mci_*). Anything else,
 #: classes, probabilities and simulated truth (age, mass, mag_true_*), stays hidden: bias.
-SHOWN_COLUMNS = ("x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant", "galaxy")
+#: ``masked_frac`` tells the person that the magnitudes miss light on NaN/off-image pixels (4.11 edge).
+SHOWN_COLUMNS = ("x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant", "masked_frac", "galaxy")
 
 @dataclass
 class Field:

@@ -769,6 +769,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
         raise StarclassError(
             f"required column 'id' missing{where} (columns: {_short_cols(table)}); name a column 'id' in the "
             f"file (in Python: column_map={{'<name>': 'id'}}; starclass info FILE --map NAME=id shows the result)")
+    _sky_in_degrees(table, where)
     has_xy = "x" in table.colnames and "y" in table.colnames
     filled = False
     has_sky = "ra" in table.colnames and "dec" in table.colnames
@@ -927,6 +928,57 @@ def pixel_origin_offset(table: Table, wcs) -> float:
 
 # ---------------------------------------------------------------------------------------------
 # helpers
+
+
+#: Text that means "no value" in a ra/dec column.
+_NO_TEXT = ("", "--", "n/a", "nan", "none", "null")
+
+
+def _sky_in_degrees(table: Table, where: str = "") -> None:
+    """``ra``, ``dec`` given as text become degrees (in place): numbers, or sexagesimal.
+
+    Many catalogues give ``04:19:59.68 -54:56:14.8`` (RA in hours) or ``4h19m59.68s``;
+    float() of those raised a ValueError traceback wherever the positions were used. RA text
+    with ``d`` or a degree sign is read in degrees. Empty cells become NaN (named later).
+
+    Examples
+    --------
+    >>> t = Table({"id": [1, 2], "ra": ["04:20:00", "10.5"], "dec": ["-54:30:00", "-1.25"]})
+    >>> _sky_in_degrees(t)
+    >>> [round(float(v), 4) for v in t["ra"]], [round(float(v), 4) for v in t["dec"]]
+    ([65.0, 10.5], [-54.5, -1.25])
+    """
+    import astropy.units as u
+    from astropy.coordinates import Angle
+
+    if not ("ra" in table.colnames and "dec" in table.colnames):
+        return
+    if all(table[c].dtype.kind in "fiu" for c in ("ra", "dec")):
+        return
+    for col, unit in (("ra", u.hourangle), ("dec", u.deg)):
+        if table[col].dtype.kind in "fiu":
+            continue
+        text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(table[col]).astype(str), "")]
+        out = np.full(len(text), np.nan)
+        for i, v in enumerate(text):
+            if v.lower() in _NO_TEXT:
+                continue
+            try:
+                out[i] = float(v)
+                continue
+            except ValueError:
+                pass
+            given = u.deg if (col == "ra" and ("d" in v.lower() or "\u00b0" in v)) else unit
+            try:
+                out[i] = Angle(v, unit=given).to_value(u.deg)
+            except (ValueError, TypeError, u.UnitsError):
+                ids = np.asarray(table["id"]) if "id" in table.colnames else None
+                who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
+                raise StarclassError(
+                    f"catalogue{where}, {who}: {col} {v!r} is neither a number of degrees nor sexagesimal "
+                    f"({'hh:mm:ss.s' if col == 'ra' else '+dd:mm:ss.s'})") from None
+        table[col] = out
+        table[col].unit = u.deg
 
 
 def _plain(col) -> np.ndarray:

@@ -515,6 +515,7 @@ def classify(
     blank = np.zeros((n, len(cfg.bands)), dtype=bool)
     tta_sd = np.full(n, np.nan) if tta else None
     n_invalid = 0
+    invalid_rows: list[int] = []
     if coverage is not None:
         from starclass.learn.conformal import check_coverage
 
@@ -540,6 +541,7 @@ def classify(
             _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
             n_invalid += int((~valid).sum())
+            invalid_rows.extend((s + np.flatnonzero(~valid)).tolist())
             r = aggregate(p, cfg.classes, threshold=thr, positive_class=positive)
             prob[s:e] = r.prob_mean
             prob_std[s:e] = r.prob_std
@@ -593,6 +595,9 @@ def classify(
     if n_invalid:
         # warnings only, as the blank-band and pixel-scale notes above: a log.warning here and the
         # command's own line printed it twice (logging's last-resort handler writes to stderr)
+        # named, as cutouts names them: the count alone left the user to search 10^5 rows for them
+        ids = np.asarray(out["id"]) if "id" in out.colnames else np.arange(1, n + 1)
+        named = ", ".join(str(v) for v in ids[invalid_rows[:10]].tolist()) + (", ..." if n_invalid > 10 else "")
         warnings.warn(f"{n_invalid} of {n} candidates have no usable stamp (centre off the image, NaN or a blank "
-                      "band): class_pred 0", stacklevel=2)
+                      f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)
     return out
