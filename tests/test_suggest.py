@@ -559,3 +559,19 @@ def test_suggest_labels_with_unlabelled_rows_count_only_the_voted(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s2.ecsv", "-n", 10,
                       "--mag-bins", 1, "--labels", tmp_path / "ids.ecsv"])
     assert res.exit_code == 0 and sorted(read_catalog(tmp_path / "s2.ecsv")["id"].tolist()) == [1, 4, 5, 6], text
+
+
+def test_suggest_labels_for_cutouts_named_by_file_band_columns_only(tmp_path):
+    """A classified cutout table naming its rows by file_g, file_i (no 'file' column) failed on
+    --labels with a KeyError traceback; its first file_<band> column now names each row."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.array([0.95, 0.52, 0.70])
+    cand = Table({"file_g": ["g/a.png", "g/b.png", "g/c.png"], "file_i": ["i/a.png", "i/b.png", "i/c.png"],
+                  "class_pred": [1, 1, 1], "prob_1": p1, "prob_2": 1 - p1, "model": [str(model)] * 3})
+    cand.write(tmp_path / "out.csv", format="ascii.csv")
+    (tmp_path / "l.csv").write_text("file_g,file_i,label\ng/b.png,i/b.png,galaxy\n")
+    out = tmp_path / "sugg.csv"
+    res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 2, "--labels", tmp_path / "l.csv"])
+    assert res.exit_code == 0, text
+    assert "1 of the 3 candidates are labelled there" in text
+    assert sorted(Table.read(out, format="ascii.csv")["file_g"]) == ["g/a.png", "g/c.png"]

@@ -77,16 +77,20 @@ def suggest_command(
         if mosaics:
             raise StarclassError(f"{candidates} is a classified cutout folder (no positions): it is ranked on its "
                                  "own prob_<k> columns; leave out --mosaics") from None
-        key = "file"
+        # the files name each row: ``file``, else (a table without it) the first ``file_<band>``;
+        # a table of file_<band> columns alone failed with a KeyError traceback on --labels
+        from starclass.evaluate.compare import file_columns
+
+        key = file_columns(table)[0]
     if len(table) == 0:
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
     if labels is not None:
-        labelled, how = _labelled_cutouts(table, labels) if key == "file" else (_labelled(labels, key), "")
+        labelled, how = _labelled_cutouts(table, labels, key) if key != "id" else (_labelled(labels, key), "")
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
         left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
-        if key == "file":
+        if key != "id":
             # said either way, so a labelled folder that names none of the candidates is seen
             echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
                  f"left out ({how})")
@@ -112,7 +116,7 @@ def suggest_command(
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
-    if key == "file":
+    if key != "id":
         # inspect serves mosaics and their candidates, not cutout files: say what to do with these
         # --resume-from takes the model's own task; --init-from alone fell back to the default
         # task (legus4), which a cutout model's is not
@@ -128,8 +132,9 @@ def suggest_command(
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
 
 
-def _labelled_cutouts(table, labels: Path) -> tuple[list[str], str]:
-    """The candidates' ``file`` values that ``labels`` (a cutout folder) lists, and how they were compared.
+def _labelled_cutouts(table, labels: Path, key: str = "file") -> tuple[list[str], str]:
+    """The candidates' ``key`` values (``file`` or a ``file_<band>``) that ``labels`` (a cutout folder)
+    lists, and how they were compared.
 
     Both sides are compared as files where the candidates record their folder (``classify
     --stamps`` writes it: meta, or a ``cutout_root`` column in a CSV): relative paths alone
@@ -141,7 +146,7 @@ def _labelled_cutouts(table, labels: Path) -> tuple[list[str], str]:
     from starclass.io.cutout_folders import listed_files
     from starclass.schema import CUTOUT_ROOT
 
-    written = [str(f).strip() for f in np.asarray(table["file"]).astype(str)]
+    written = [str(f).strip() for f in np.asarray(table[key]).astype(str)]
     if CUTOUT_ROOT in table.colnames:
         roots = [str(r).strip() for r in np.ma.asarray(table[CUTOUT_ROOT]).filled("").astype(str)]
     else:
