@@ -6,7 +6,9 @@ Tests that need the real catalogues in ``../shared/data`` use the fixtures here,
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -98,3 +100,32 @@ def train_toy_trust_model(root: Path, **recipe):
     finally:
         torch.set_num_threads(threads)
     return cfg, toy, result
+
+
+class TrainingKilled(Exception):
+    """Raised by :func:`killed_after_epoch` where a real run would have been killed."""
+
+
+@contextlib.contextmanager
+def killed_after_epoch(monkeypatch, epoch: int = 1) -> Iterator[None]:
+    """Training in the block dies just after writing the checkpoint of ``epoch``, as a killed run.
+
+    The block must end in that death (it is expected, as ``pytest.raises`` expects it); the
+    checkpoint writer is the real one again afterwards, so the same test can then resume.
+    """
+    import starclass.learn.train as train_mod
+
+    real_save = train_mod.save_checkpoint
+
+    def save_then_die(ckpt, path):
+        out = real_save(ckpt, path)
+        if ckpt["kind"] == "epoch" and ckpt["epoch"] == epoch:
+            raise TrainingKilled
+        return out
+
+    monkeypatch.setattr(train_mod, "save_checkpoint", save_then_die)
+    try:
+        with pytest.raises(TrainingKilled):
+            yield
+    finally:
+        monkeypatch.setattr(train_mod, "save_checkpoint", real_save)

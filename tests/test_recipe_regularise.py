@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 import starclass.learn.train as train_mod
+from conftest import killed_after_epoch
 from starclass.cli import app
 from starclass.datasets.stamps import make_synthetic
 from starclass.errors import StarclassError
@@ -157,22 +158,9 @@ def test_mixup_runs_are_deterministic_and_resume_as_uninterrupted(tmp_path, toy,
                 device="cpu")
     assert _same(_weights(full), _weights(again))
 
-    real_save = train_mod.save_checkpoint
-
-    class Interrupt(Exception):
-        pass
-
-    def save_then_die(ckpt, path):
-        out = real_save(ckpt, path)
-        if ckpt["kind"] == "epoch" and ckpt["epoch"] == 1:
-            raise Interrupt
-        return out
-
-    monkeypatch.setattr(train_mod, "save_checkpoint", save_then_die)
-    with pytest.raises(Interrupt):
+    with killed_after_epoch(monkeypatch):
         fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "cut", seed=1, epochs=2, progress=False,
             device="cpu")
-    monkeypatch.setattr(train_mod, "save_checkpoint", real_save)
     resumed = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "cut", seed=1, epochs=2, progress=False,
                   device="cpu")
     assert any("resumed after epoch 1" in n for n in resumed.notes)

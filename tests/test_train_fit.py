@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-import starclass.learn.train as train_mod
+from conftest import killed_after_epoch
 from starclass.datasets.stamps import make_synthetic
 from starclass.errors import StarclassError
 from starclass.learn.checkpoint import load_checkpoint, read_manifest
@@ -62,22 +62,9 @@ def test_interrupted_training_resumes_from_last_epoch(tmp_path, toy, monkeypatch
     full = fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "full", seed=1, epochs=2,
                progress=False, device="cpu")
 
-    real_save = train_mod.save_checkpoint
-
-    class Interrupt(Exception):
-        pass
-
-    def save_then_die(ckpt, path):
-        out = real_save(ckpt, path)
-        if ckpt["kind"] == "epoch" and ckpt["epoch"] == 1:
-            raise Interrupt
-        return out
-
-    monkeypatch.setattr(train_mod, "save_checkpoint", save_then_die)
-    with pytest.raises(Interrupt):
+    with killed_after_epoch(monkeypatch):
         fit(cfg, data.inputs, data.class_ref, outdir=tmp_path / "cut", seed=1, epochs=2,
             progress=False, device="cpu")
-    monkeypatch.setattr(train_mod, "save_checkpoint", real_save)
     last = tmp_path / "cut" / "member_01.last.pt"
     assert last.exists() and not (tmp_path / "cut" / "member_01.pt").exists()
     assert load_checkpoint(last, kind="epoch")["epoch"] == 1

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-import starclass.learn.train as train_mod
+from conftest import killed_after_epoch
 from starclass.datasets.stamps import make_synthetic
 from starclass.errors import StarclassError
 from starclass.learn.checkpoint import load_checkpoint, load_model, member_digest, read_manifest
@@ -79,21 +79,8 @@ def test_finished_model_refuses_other_settings_and_labels_and_keeps_its_files(to
 
 def test_interrupted_run_resumes_only_with_its_own_settings(toy, tmp_path, monkeypatch):
     cfg, data = toy
-    real_save = train_mod.save_checkpoint
-
-    class Interrupt(Exception):
-        pass
-
-    def save_then_die(ckpt, path):
-        out = real_save(ckpt, path)
-        if ckpt["kind"] == "epoch" and ckpt["epoch"] == 1:
-            raise Interrupt
-        return out
-
-    monkeypatch.setattr(train_mod, "save_checkpoint", save_then_die)
-    with pytest.raises(Interrupt):
+    with killed_after_epoch(monkeypatch):
         _fit(cfg, data, tmp_path, epochs=2)
-    monkeypatch.setattr(train_mod, "save_checkpoint", real_save)
     last = tmp_path / "member_01.last.pt"
     state = last.read_bytes()
     with pytest.raises(StarclassError, match=r"member_01\.last\.pt was trained with other settings.*recipe\.lr"):
