@@ -246,6 +246,15 @@ def _untrained_model(d, seed: int):
     return d
 
 
+def _six_classified(model, path) -> None:
+    """Write six classified candidates (ids 1..6, prob_1 0.1..0.9) of ``model`` to ``path``."""
+    p1 = np.linspace(0.1, 0.9, 6)
+    cand = Table({"id": np.arange(1, 7), "x": np.arange(6.0), "y": np.arange(6.0), "prob_1": p1, "prob_2": 1 - p1,
+                  "class_pred": np.where(p1 > 0.5, 1, 2)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, path)
+
+
 def test_suggest_refuses_candidates_classified_by_another_model(tmp_path):
     """The classified catalogue's meta names its model: suggestions for another model are refused,
     naming both; the same model (also copied elsewhere) is accepted."""
@@ -376,11 +385,7 @@ def test_suggest_with_every_candidate_labelled_says_so(tmp_path):
     """Every candidate already in --labels: an empty suggestion list was written, exit status 0,
     after the whole classification."""
     model = _untrained_model(tmp_path / "m", seed=0)
-    p1 = np.linspace(0.1, 0.9, 6)
-    cand = Table({"id": np.arange(1, 7), "x": np.arange(6.0), "y": np.arange(6.0), "prob_1": p1, "prob_2": 1 - p1,
-                  "class_pred": np.where(p1 > 0.5, 1, 2)})
-    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
-    write_catalog(cand, tmp_path / "cand.ecsv")
+    _six_classified(model, tmp_path / "cand.ecsv")
     write_catalog(Table({"id": [6.0, 5, 4, 3, 2, 1], "class_h1": [1, 2, 1, 2, 1, 2]}), tmp_path / "done.ecsv")
     out = tmp_path / "s.ecsv"
     res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 3, "--labels", tmp_path / "done.ecsv"])
@@ -541,11 +546,7 @@ def test_suggest_labels_with_unlabelled_rows_count_only_the_voted(tmp_path):
     """inspect --export --include-unlabelled lists every candidate, most without a vote: suggest took
     all of them as labelled and refused ('every one of the 6 candidates already has a label')."""
     model = _untrained_model(tmp_path / "m", seed=0)
-    p1 = np.linspace(0.1, 0.9, 6)
-    cand = Table({"id": np.arange(1, 7), "x": np.arange(6.0), "y": np.arange(6.0), "prob_1": p1, "prob_2": 1 - p1,
-                  "class_pred": np.where(p1 > 0.5, 1, 2)})
-    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
-    write_catalog(cand, tmp_path / "cand.ecsv")
+    _six_classified(model, tmp_path / "cand.ecsv")
     export = Table({"id": np.arange(1, 7), "class_h1": [1, 0, 0, 0, 0, 2], "class_h2": [0, 0, 0, 0, 0, 2],
                     "class_ref": [1, 0, 0, 0, 0, 2], "n_labels": [1, 0, 0, 0, 0, 2]})
     write_catalog(export, tmp_path / "all.ecsv")
