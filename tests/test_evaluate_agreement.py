@@ -158,6 +158,18 @@ def test_human_baselines_vs_mode_only_where_the_mode_says_something():
     assert np.isnan(human_baselines(t2, min_overlap=1)["summary"]["vs_mode_4class"])
 
 
+def test_human_baselines_balanced_agreement_is_over_the_classes_given():
+    """The balanced figures averaged the row-normalised diagonal over all four classes: a class
+    nobody gave counted as 0 % agreement, and with no object of 3 labels vs_mode_4class_balanced
+    was 0.0 beside a vs_mode_4class of NaN."""
+    # two people, classes 1 and 2 only: person 2 calls one of three 1s a 2
+    t = Table({"class_ref": [1, 1, 1, 2, 2, 2], "class_h1": [1, 1, 1, 2, 2, 2], "class_h2": [1, 1, 2, 2, 2, 2]})
+    sm = human_baselines(t, min_overlap=1)["summary"]
+    # pairs counted in both orders: row 1 = [2+2, 1], row 2 = [1, 3+3]
+    assert sm["pairwise_4class_balanced"] == pytest.approx((4 / 5 + 6 / 7) / 2)
+    assert np.isnan(sm["vs_mode_4class"]) and np.isnan(sm["vs_mode_4class_balanced"])
+
+
 def test_human_baselines_need_two_people():
     with pytest.raises(StarclassError, match="at least two"):
         human_baselines(Table({"class_ref": [1, 2], "class_h1": [1, 2]}))

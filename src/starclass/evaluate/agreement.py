@@ -197,6 +197,24 @@ def _row_norm(C: np.ndarray) -> np.ndarray:
     return np.divide(C, rows, out=np.zeros(C.shape, float), where=rows > 0)
 
 
+def _balanced(C: np.ndarray) -> float:
+    """Mean of the row-normalised diagonal over the classes with a row (NaN when there is none).
+
+    A class nobody gave (an empty row) has no agreement to average: counted as 0 it pulled the
+    figure down, and with no object to compare at all (no object with 3 or more labels for
+    ``vs_mode``) the summary said 0.0 beside a ``vs_mode_4class`` of NaN.
+
+    Examples
+    --------
+    >>> _balanced(np.array([[3, 1, 0, 0], [0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]))
+    0.875
+    >>> _balanced(np.zeros((4, 4), int))
+    nan
+    """
+    rows = C.sum(axis=1) > 0
+    return float(np.mean(np.diag(_row_norm(C))[rows])) if rows.any() else float("nan")
+
+
 def _weighted(agree, n) -> float:
     """Mean of ``agree`` weighted by ``n`` over the rows with ``n > 0`` (NaN when there is none)."""
     a, w = np.asarray(agree, float), np.asarray(n, float)
@@ -292,8 +310,8 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
         "vs_mode_n_objects": int(informative.sum()),
         "n_pairs": len(pairwise),
         "n_classifiers": len(vs_mode),
-        "pairwise_4class_balanced": float(np.mean(np.diag(_row_norm(Cp)))),
-        "vs_mode_4class_balanced": float(np.mean(np.diag(_row_norm(Cm)))),
+        "pairwise_4class_balanced": _balanced(Cp),
+        "vs_mode_4class_balanced": _balanced(Cm),
     }
     return {"pairwise": pairwise, "vs_mode": vs_mode, "summary": summary,
             "confusion_pairwise": _row_norm(Cp), "confusion_vs_mode": _row_norm(Cm)}
