@@ -576,3 +576,15 @@ def test_suggest_labels_for_cutouts_named_by_file_band_columns_only(tmp_path):
     assert res.exit_code == 0, text
     assert "1 of the 3 candidates are labelled there" in text
     assert sorted(Table.read(out, format="ascii.csv")["file_g"]) == ["g/a.png", "g/c.png"]
+
+
+def test_suggest_help_says_how_labelled_cutouts_are_matched():
+    """--help said cutout paths were "compared as written, relative to its folder", but a
+    classification that records its folder (cutout_root) is matched as files."""
+    import os
+
+    r = CliRunner().invoke(app, ["suggest", "--help"], env={**os.environ, "COLUMNS": "200"})
+    assert r.exit_code == 0
+    text = " ".join(r.output.replace("│", " ").split())
+    assert "compared as written, relative to its folder" not in text
+    assert "matched as files where the classification records its folder (cutout_root)" in text, text
