@@ -23,7 +23,7 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import place_on_mosaics, read_catalog
 from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics
-from starclass.schema import CLASS_PRED, mag_col
+from starclass.schema import CLASS_PRED, MASKED_FRAC, mag_col
 from starclass.stamps.extract import off_image, off_image_message
 
 ORDERS = ("catalogue", "random", "brightest", "uncertain")
@@ -33,7 +33,7 @@ PREDICTION_NAMES = ("predictions.ecsv", "predictions.fits", "predictions.parquet
 #: Catalogue columns shown beside the pictures (with mag_*, magerr_*, mci_*). Anything else,
 #: classes, probabilities and simulated truth (age, mass, mag_true_*), stays hidden: bias.
 #: ``masked_frac`` tells the person that the magnitudes miss light on NaN/off-image pixels (4.11 edge).
-SHOWN_COLUMNS = ("x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant", "masked_frac", "galaxy")
+SHOWN_COLUMNS = ("x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant", MASKED_FRAC, "galaxy")
 
 @dataclass
 class Field:
