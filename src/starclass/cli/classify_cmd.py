@@ -302,8 +302,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     from starclass.learn.cutouts import colour_note
 
-    if colour_note(cutouts, cfg):
-        echo(colour_note(cutouts, cfg))
+    if note := colour_note(cutouts, cfg):
+        echo(note)
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))

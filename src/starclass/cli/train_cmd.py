@@ -660,8 +660,8 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
          f"from {cutouts.source}; labels {labels_seen}")
     from starclass.learn.cutouts import colour_note
 
-    if colour_note(cutouts, cfg):
-        echo(colour_note(cutouts, cfg))
+    if note := colour_note(cutouts, cfg):
+        echo(note)
     if cv_scheme is not None:
         # folds of whole groups: several cutouts of one object (PAndAS: 869 cutouts of 755
         # objects) never fall on both sides of a fold
