@@ -244,7 +244,10 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
       objects with 3 or more labels whose votes have one most common class, as
       :func:`starclass.inspect.consensus.individual_vs_mode`; and the same against the mode of
       the *other* classifiers where at least two others labelled the object);
-      ``summary``: dict of the means (pairwise means weight each pair equally, as StarcNet);
+      ``summary``: dict of the means (pairwise means weight each pair equally, as StarcNet;
+      ``vs_mode_*`` weight each classifier by its objects, NaN when no object qualifies, and
+      ``vs_mode_n_objects`` counts those objects; ``*_balanced``: mean per-class agreement over
+      the classes given, from the confusion matrices);
       ``confusion_pairwise`` / ``confusion_vs_mode``: 4x4 row-normalised matrices summed over
       pairs (both orders) / over classifiers (rows = individual, columns = mode).
     """
