@@ -894,10 +894,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         args.device = resolve_device(args.device)
-    except StarclassError as exc:
-        print(f"real_pandas: {exc}")
-        return 2
-    try:
         # a bad --recipe/--arch-options value stops the run here, before any data is read or a fold trained
         for name in (n.strip() for n in args.models.split(",")):
             if name in CNNS:
