@@ -160,3 +160,19 @@ def test_report_help_says_out_may_be_a_folder(tmp_path):
     assert r.exit_code == 0
     text = " ".join(r.output.replace("│", " ").split())
     assert "or a folder to write report.html into" in text, text
+
+
+def test_human_section_says_vs_mode_is_on_objects_with_three_labels():
+    """With two people no object has 3 labels: vs_mode is NaN, and the table's caption said only
+    'each classifier against the final label', as if every object had been compared."""
+    import types
+
+    from starclass.evaluate.agreement import human_baselines
+    from starclass.report.build import _human_section
+
+    t = Table({"class_ref": [1, 2, 3, 4, 1, 2], "class_h1": [1, 2, 3, 4, 1, 2], "class_h2": [1, 3, 3, 4, 2, 2]})
+    s = _human_section(types.SimpleNamespace(humans=[("h", human_baselines(t, min_overlap=1), None)]))
+    text = " ".join(str(i.content) for i in s.items if i.kind == "text")
+    assert "individual vs final (mode): not computed, no object has 3 or more labels" in text
+    caption = next(i.caption for i in s.items if i.kind == "table" and "vs_mode" in i.name)
+    assert "on the objects with 3 or more labels and an untied mode" in caption

@@ -256,7 +256,8 @@ def _human_section(ev: Evaluation) -> Section | None:
         s.table(f"human_pairwise_{n}", r["pairwise"],
                 "Agreement of each pair of classifiers on the objects both labelled.")
         s.table(f"human_vs_mode_{n}", r["vs_mode"],
-                "Each classifier against the final label; _loo: against the mode of the others.")
+                "Each classifier against the final label, on the objects with 3 or more labels and an untied mode "
+                "(n; NaN where there is none); _loo: against the mode of the others.")
         s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], ["1", "2", "3", "4"],
                                                          "person vs person", "", ""), "")
         s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], ["1", "2", "3", "4"],
