@@ -316,6 +316,30 @@ def test_serve_on_a_port_in_use_says_so_before_printing_an_address(field_dir, tm
     assert not any("open http" in s for s in said), said
 
 
+def test_a_host_name_is_bound_on_ipv4_as_uvicorn_bound_it(monkeypatch):
+    """The socket was bound on the first address getaddrinfo gave: where a name resolves to ::1
+    first (localhost on macOS) the server listened on IPv6 alone, while uvicorn had bound IPv4."""
+    import socket
+
+    import starclass.inspect.app as app_mod
+
+    real = socket.getaddrinfo
+
+    def ipv6_first(host, port, family=0, type=0, proto=0, flags=0):
+        found = [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)),
+                 (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        if host != "myhost":
+            return real(host, port, family, type, proto, flags)
+        return [f for f in found if family in (0, f[0])]
+
+    monkeypatch.setattr(app_mod.socket, "getaddrinfo", ipv6_first)
+    sock = app_mod.listening_socket("myhost", 0)
+    try:
+        assert sock.family == socket.AF_INET and sock.getsockname()[0] == "127.0.0.1"
+    finally:
+        sock.close()
+
+
 def test_the_share_of_aperture_on_masked_pixels_is_shown_beside_the_picture(field_dir, tmp_path):
     """detect's masked_frac (the V aperture's share on NaN or off-image pixels: magnitudes too faint)
     was left out of the values shown beside each candidate, so a person saw a faint magnitude for a

@@ -281,8 +281,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
     True
     >>> s.close()
     """
+    # IPv4 unless the host is an IPv6 address, as uvicorn bound it: a name that resolves to ::1
+    # first ('localhost' on macOS) was bound on IPv6 alone, and http://127.0.0.1 reached nothing
+    want = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, family=want, type=socket.SOCK_STREAM)[0]
     except socket.gaierror as exc:
         raise StarclassError(f"--host {host}: not an address of this machine ({exc})") from None
     sock = socket.socket(family, kind, proto)
