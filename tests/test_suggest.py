@@ -588,3 +588,15 @@ def test_suggest_help_says_how_labelled_cutouts_are_matched():
     text = " ".join(r.output.replace("│", " ").split())
     assert "compared as written, relative to its folder" not in text
     assert "matched as files where the classification records its folder (cutout_root)" in text, text
+
+
+def test_suggest_labels_errors_name_suggest_labels(tmp_path):
+    """A --labels table without an id column (or missing) was called "votes table ... (train --labels
+    / classify --votes)": options of other commands, not the one the user gave."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    _six_classified(model, tmp_path / "cand.ecsv")
+    write_catalog(Table({"ident": [1, 2]}), tmp_path / "done.ecsv")
+    for labels, says in ((tmp_path / "done.ecsv", "has no 'id' column"), (tmp_path / "nope.ecsv", "not found")):
+        res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s.ecsv", "--labels", labels])
+        assert res.exit_code == 2 and says in text, text
+        assert "(suggest --labels)" in text and "classify --votes" not in text, text

@@ -154,8 +154,8 @@ def _check_votes(table, votes: Path | None, label_columns: str | None, where: st
         return
     from starclass.learn.labels import check_votes, read_votes
 
-    check_votes(table, read_votes(votes), columns=label_columns, name=str(votes), catalogue_name=where,
-                config=cfg)
+    check_votes(table, read_votes(votes, "classify --votes"), columns=label_columns, name=str(votes),
+                catalogue_name=where, config=cfg)
 
 
 def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str | None:
@@ -167,7 +167,7 @@ def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str |
 
     if votes is None:
         return None
-    table = read_votes(votes)
+    table = read_votes(votes, "classify --votes")
     prob = np.column_stack([np.asarray(out[prob_col(k)], dtype=float) for k in cfg.classes])
     joint = joint_with_votes(cfg, out, prob, table, columns=label_columns, name=str(votes))
     voted = joint.n_votes > 0

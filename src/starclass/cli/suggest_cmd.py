@@ -175,7 +175,7 @@ def _labelled(labels: Path, key: str) -> list:
         from starclass.learn.labels import vote_matrix
         from starclass.schema import CLASS_REF, human_cols
 
-        t = read_votes(labels)
+        t = read_votes(labels, "suggest --labels")
         # an export with --include-unlabelled lists every candidate, most with no vote (class_ref 0):
         # all of them were taken as labelled and suggest refused ('every one ... already has a
         # label'). A row counts when it holds a vote (class_h<k>), else a class (class_ref); a

@@ -626,7 +626,7 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
     if labels is not None and (catalog is None or Path(labels).resolve() != Path(catalog).resolve()):
         from starclass.learn.labels import read_votes
 
-        votes_table = read_votes(labels)
+        votes_table = read_votes(labels, "train --labels")
     out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
                                            name=str(labels or catalog or stamps))
     echo(f"labels: {out.n_labelled} candidates with votes in {', '.join(out.columns)} "

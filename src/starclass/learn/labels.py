@@ -46,6 +46,7 @@ array([[1., 0., 0., 0.],
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -852,16 +853,36 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     return out, nv
 
 
-def read_votes(path) -> Table:
+def read_votes(path: str | os.PathLike, option: str = "train --labels / classify --votes") -> Table:
     """A table of votes (``id`` and ``class_h<k>`` columns; positions not needed), any writable format.
 
     :func:`starclass.io.catalog.read_catalog` wants pixel positions; a votes table, such as the
     simulator's ``humans.ecsv`` or a hand-made one, may have none.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The table.
+    option : str
+        The command and option that gave it, named in the errors (``suggest --labels`` was told
+        of ``train --labels / classify --votes``).
+
+    Returns
+    -------
+    astropy.table.Table
+
     Raises
     ------
     StarclassError
         The file is missing, unreadable or has no ``id`` column.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "votes.csv"
+    >>> _ = p.write_text("id,class_h1\\n1,2\\n")
+    >>> read_votes(p, "suggest --labels")["class_h1"].tolist()
+    [2]
     """
     from pathlib import Path
 
@@ -869,7 +890,7 @@ def read_votes(path) -> Table:
 
     p = Path(path)
     if not p.is_file():
-        raise StarclassError(f"votes table {p} not found (train --labels / classify --votes)")
+        raise StarclassError(f"votes table {p} not found ({option})")
     if guess_format(p) == "legus":
         # a LEGUS .tab has no header: only its reader names the columns (and records the file's
         # layout, which check_vote_columns needs to refuse NGC 1566's columns 36-39). It was
@@ -881,6 +902,6 @@ def read_votes(path) -> Table:
     table = read_table(p)
     if "id" not in table.colnames:
         # "labels file" puzzled a classify --votes user (the option names it votes); and why an id
-        raise StarclassError(f"votes table {p} (train --labels / classify --votes) has no 'id' column: votes are "
+        raise StarclassError(f"votes table {p} ({option}) has no 'id' column: votes are "
                              f"matched to the candidates by id (columns: {', '.join(table.colnames)})")
     return table
