@@ -192,21 +192,15 @@ def _record_model(out, model: Path, output: Path) -> None:
     column lets them load the task from the model itself
     (:func:`starclass.evaluate.task.resolve_task`). An input column of that name is kept as it is.
     """
-    from starclass.io.catalog import catalog_format
     from starclass.schema import MODEL_PATH
 
     # absolute, as in the column: a relative path named another folder (or none) once the
     # output was used from another directory (suggest's same-model check only warned then)
     path = str(Path(model).resolve())
-    out.meta["model"] = path
-    fmt = catalog_format(output)
-    if fmt in ("ascii.csv", "fits") and MODEL_PATH not in out.colnames:
-        if fmt == "fits" and not path.isascii():
-            # a FITS table holds ASCII text only: said, rather than failing after the classification
-            echo(f"note: the model's path {path} is not ASCII, which a FITS table cannot hold: no {MODEL_PATH} "
-                 f"column; give evaluate/report --model {model}")
-            return
-        out[MODEL_PATH] = [path] * len(out)
+    if not _record_path(out, MODEL_PATH, path, output):
+        # a FITS table holds ASCII text only: said, rather than failing after the classification
+        echo(f"note: the model's path {path} is not ASCII, which a FITS table cannot hold: no {MODEL_PATH} "
+             f"column; give evaluate/report --model {model}")
 
 
 def _record_root(out, root: Path, output: Path) -> None:
@@ -218,14 +212,28 @@ def _record_root(out, root: Path, output: Path) -> None:
     (:func:`_record_model`), lets both sides be compared as files. An input column of that name
     is kept as it is.
     """
-    from starclass.io.catalog import catalog_format
     from starclass.schema import CUTOUT_ROOT
 
-    path = str(Path(root).resolve())
-    out.meta[CUTOUT_ROOT] = path
+    _record_path(out, CUTOUT_ROOT, str(Path(root).resolve()), output)
+
+
+def _record_path(out, name: str, path: str, output: Path) -> bool:
+    """``path`` in ``out.meta[name]``, and in a column ``name`` where the output format drops meta.
+
+    A CSV keeps no meta and a FITS header only upper-cased scalar keys, so both get the column
+    (an input column of that name is kept as it is). False where a FITS table cannot hold the
+    path (not ASCII) and there is no column; True otherwise.
+    """
+    from starclass.io.catalog import catalog_format
+
+    out.meta[name] = path
     fmt = catalog_format(output)
-    if fmt in ("ascii.csv", "fits") and CUTOUT_ROOT not in out.colnames and (fmt != "fits" or path.isascii()):
-        out[CUTOUT_ROOT] = [path] * len(out)
+    if fmt not in ("ascii.csv", "fits") or name in out.colnames:
+        return True
+    if fmt == "fits" and not path.isascii():
+        return False
+    out[name] = [path] * len(out)
+    return True
 
 
 def _echo_trust(out) -> None:
