@@ -45,6 +45,10 @@ on simulated cutouts, ``benchmarks/sim_to_real.py``), and ``--tag TAG`` names th
 
     nice -n 10 .venv/bin/python benchmarks/real_pandas.py --models compact --members 5 --tag=-x5 --out OUT
 
+``--seed`` draws the folds and, unless ``--recipe seeds=N`` is given, seeds the training (the
+validation draw and the network's start); ``--recipe seeds=N`` changes only the training seed, so a
+run can be repeated with another training seed on the same folds.
+
 Balancing the classes within regions of M31 (issue 12, "the disc shortcut"): every cutout
 gets ``r_m31_deg`` (projected distance from M31's centre) and ``r_m31_bin`` (its quintile
 region, :data:`R_M31_EDGES`), so ``--recipe balance=weighted_sampler,balance_by=r_m31_bin``
@@ -316,6 +320,26 @@ def inner_splits(folds: np.ndarray, k: int) -> list[tuple[int, np.ndarray, np.nd
     return out
 
 
+def training_seed(args) -> int | None:
+    """The seed the CNNs' training is given: ``--seed``, or None when ``--recipe`` sets ``seeds``.
+
+    ``fit_cutouts(seed=...)`` overrides the recipe's seeds, so passing ``--seed`` there made a
+    ``--recipe seeds=N`` do nothing (a "seed 1" run trained with seed 0); with None the recipe's
+    seeds decide (the validation draw uses the first member's).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> training_seed(argparse.Namespace(seed=0, recipe="seeds=3,lr=1e-4")) is None
+    True
+    >>> training_seed(argparse.Namespace(seed=2, recipe=None))
+    2
+    """
+    if "seeds" in parse_recipe(getattr(args, "recipe", None)):
+        return None
+    return int(args.seed)
+
+
 def run_cnn(name, cs, y, folds, k, args) -> dict:
     cfg, width = variant_config(name, args)
     data = crop(cs, width)
@@ -323,7 +347,7 @@ def run_cnn(name, cs, y, folds, k, args) -> dict:
     test = np.flatnonzero(folds == k)
     with tempfile.TemporaryDirectory(prefix=f"realpandas_{name}_") as tmp:
         t0 = time.perf_counter()
-        res = fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=args.seed, epochs=args.epochs,
+        res = fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=training_seed(args), epochs=args.epochs,
                           progress=False, resume=False, device=args.device, init_from=args.init_from)
         t_train = time.perf_counter() - t0
         model = load_model(tmp, device=args.device)
@@ -354,7 +378,7 @@ def inner_predictions(cfg, data: CutoutSet, folds: np.ndarray, k: int, args) -> 
     t0 = time.perf_counter()
     for _, train, held in inner_splits(folds, k):
         with tempfile.TemporaryDirectory(prefix="realpandas_inner_") as tmp:
-            fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=args.seed, epochs=args.epochs,
+            fit_cutouts(cfg, data, outdir=tmp, train_index=train, seed=training_seed(args), epochs=args.epochs,
                         progress=False, resume=False, device=args.device, init_from=args.init_from)
             model = load_model(tmp, device=args.device)
             x = cutout_inputs(data.images[held], cfg)

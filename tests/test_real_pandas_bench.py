@@ -254,3 +254,25 @@ def test_bad_recipe_value_names_the_entry_and_stops_before_work(tmp_path, capsys
     assert code == 2
     assert says in capsys.readouterr().out
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("recipe", "want"), [(None, 4), ("lr=1e-3", 4), ("seeds=1", 1), ("lr=1e-3,seeds=7", 7)])
+def test_recipe_seeds_reach_the_training(monkeypatch, recipe, want):
+    """``--recipe seeds=1`` was overridden by ``--seed`` (a "seed 1" run trained with seed 0)."""
+    mod = _module()
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def spy(cfg, data, **kw):
+        # the seed fit() will train with, after fit_cutouts' own override
+        seen["seed"] = cfg.recipe.member_seed(0) if kw["seed"] is None else kw["seed"]
+        raise Stop
+
+    monkeypatch.setattr(mod, "fit_cutouts", spy)
+    args = argparse.Namespace(recipe=recipe, members=None, arch_options=None, stamp_size=None, starcnet_width=32,
+                              seed=4, epochs=1, device="cpu", init_from=None)
+    with pytest.raises(Stop):
+        mod.run_cnn("resnet18", None, np.zeros(4), np.zeros(4, int), 0, args)
+    assert seen["seed"] == want
