@@ -177,6 +177,36 @@ def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
     return path
 
 
+
+def torch_load_reason(exc: BaseException) -> str:
+    """The reason in a :func:`torch.load` failure, without torch's advice to its own users.
+
+    torch's ``weights_only`` message mostly tells the reader to re-run with
+    ``weights_only=False`` ("will likely succeed") and to file an issue: wrong advice for a
+    damaged or foreign file, which is what a starclass user has in hand. The first line
+    naming the reason (``Unsupported operand ...``) or else the first plain line is kept.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What :func:`torch.load` raised.
+
+    Returns
+    -------
+    str
+        At most 200 characters.
+
+    Examples
+    --------
+    >>> torch_load_reason(RuntimeError("Weights only load failed. Re-running `torch.load` with "
+    ...                                "`weights_only` set to `False` will likely succeed\\n\\nUnsupported operand 103"))
+    'Unsupported operand 103'
+    """
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    hint = [ln for ln in lines if ln.startswith("Unsupported")]
+    plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
+    return (hint or plain or lines or [type(exc).__name__])[0][:200]
+
 def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict[str, Any]:
     """Load and check a member (or epoch) checkpoint with ``weights_only=True``.
 
@@ -192,15 +222,9 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
     try:
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for damaged or foreign files
-        lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-        # torch's weights_only message is mostly advice for torch's own users ("Re-running with
-        # weights_only=False will likely succeed", "Please file an issue"): keep the reason only
-        hint = [ln for ln in lines if ln.startswith("Unsupported")]
-        plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
-        first = (hint or plain or lines or [type(exc).__name__])[0]
         raise StarclassError(
             f"{path} is not a readable starclass checkpoint (damaged, or not written by "
-            f"starclass): {first[:200]}"
+            f"starclass): {torch_load_reason(exc)}"
         ) from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise StarclassError(

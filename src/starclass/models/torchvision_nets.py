@@ -84,7 +84,13 @@ def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        raise StarclassError(f"ImageNet weights {path}: cannot be read as a torch state dict: {exc}") from None
+        # here, not at the top: checkpoint imports the model registry
+        from starclass.learn.checkpoint import torch_load_reason
+
+        # torch's own message advised weights_only=False ("will likely succeed") for a damaged file
+        raise StarclassError(
+            f"ImageNet weights {path}: cannot be read as a torch state dict (damaged, truncated or not a "
+            f"torchvision checkpoint; replace or remove the file): {torch_load_reason(exc)}") from None
     if isinstance(obj, dict):
         for key in ("state_dict", "model", "model_state_dict"):
             if key in obj and isinstance(obj[key], dict):
