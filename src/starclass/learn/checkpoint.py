@@ -198,8 +198,8 @@ def torch_load_reason(exc: BaseException) -> str:
 
     Examples
     --------
-    >>> torch_load_reason(RuntimeError("Weights only load failed. Re-running `torch.load` with "
-    ...                                "`weights_only` set to `False` will likely succeed\\n\\nUnsupported operand 103"))
+    >>> torch_load_reason(RuntimeError("Weights only load failed. Re-running with `weights_only` "
+    ...                                "set to `False` will likely succeed\\n\\nUnsupported operand 103"))
     'Unsupported operand 103'
     """
     lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
