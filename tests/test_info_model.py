@@ -47,3 +47,18 @@ def test_info_on_a_member_file_says_where_the_calibration_is(model_dir):
     r = runner.invoke(app, ["info", str(out / "member_01.pt")])
     assert r.exit_code == 0, r.output
     assert "member_01.pt: compact" in r.output and "calibration: none" in r.output
+
+
+def test_train_help_lists_every_preset_with_what_it_is_for():
+    # --help named a few presets ("e.g. legus4, phangs4, ...") and said nothing of what each trains
+    from starclass.learn.config import get_preset, list_presets
+
+    r = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "400"})
+    assert r.exit_code == 0
+    text = " ".join(r.output.split())
+    for name in list_presets():
+        desc = " ".join(get_preset(name).description.split())
+        assert f"{name}: {desc}" in text, name
+    assert "baselines" in text and "starclass.models.baselines" in text
+    r = runner.invoke(app, ["classify", "--help"], env={"COLUMNS": "400"})
+    assert "starclass info MODEL" in " ".join(r.output.split())
