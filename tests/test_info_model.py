@@ -7,6 +7,7 @@ holds, nor whether they stood on ImageNet weights or were trained from scratch.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -62,3 +63,19 @@ def test_train_help_lists_every_preset_with_what_it_is_for():
     assert "baselines" in text and "starclass.models.baselines" in text
     r = runner.invoke(app, ["classify", "--help"], env={"COLUMNS": "400"})
     assert "starclass info MODEL" in " ".join(r.output.split())
+
+
+def test_a_baseline_file_given_as_a_model_says_what_it_is(tmp_path):
+    # classify/explain said "damaged, or not written by starclass" (after torch's "please file an
+    # issue" warning) and info "cannot read ... as ascii: UnicodeDecodeError"
+    from starclass.models.baselines import BaggedTreesPixels
+
+    X, y = np.random.default_rng(0).normal(size=(12, 1, 16, 16)), [1, 2] * 6
+    path = BaggedTreesPixels(n_estimators=2).fit(X, y).save(tmp_path / "trees.joblib")
+    for args in (["classify", "--model", str(path), "--stamps", str(tmp_path), "-o", str(tmp_path / "o.csv")],
+                 ["info", str(path)]):
+        r = runner.invoke(app, args, env={"COLUMNS": "400"})
+        assert r.exit_code == 2, r.output
+        assert "scikit-learn baseline" in r.output and "load_baseline" in r.output, r.output
+        assert "file an issue" not in r.output and "damaged" not in r.output
+    assert not (tmp_path / "o.csv").exists()

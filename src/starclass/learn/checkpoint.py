@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,6 +179,19 @@ def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
 
 
 
+def _is_plain_pickle(path: Path) -> bool:
+    """Whether a file is a pickle of protocol 3 or higher (joblib, pickle.dump), not torch's zip.
+
+    torch writes zip archives (and protocol 2 pickles in its legacy format), so a protocol 3+
+    pickle is another program's file, typically a scikit-learn model saved with joblib.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+    except OSError:
+        return False
+    return len(head) == 2 and head[0] == 0x80 and head[1] >= 3
+
 def torch_load_reason(exc: BaseException) -> str:
     """The reason in a :func:`torch.load` failure, without torch's advice to its own users.
 
@@ -220,8 +234,19 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
     if not path.is_file():
         raise StarclassError(f"checkpoint {path} does not exist")
     try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            # torch's "Detected pickle protocol 4 ... please file an issue" before the error below
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for damaged or foreign files
+        if _is_plain_pickle(path):
+            # a baseline's joblib file was called "damaged, or not written by starclass"
+            raise StarclassError(
+                f"{path} is a plain pickle (protocol 3+), not a starclass checkpoint: a scikit-learn baseline "
+                "saved by starclass.models.baselines (joblib)? classify, explain and calibrate take CNN models "
+                "from 'starclass train'; use a baseline from Python: "
+                "starclass.models.baselines.load_baseline(path).predict_proba(...) (docs/models.md, 'Baselines')"
+            ) from None
         raise StarclassError(
             f"{path} is not a readable starclass checkpoint (damaged, or not written by "
             f"starclass): {torch_load_reason(exc)}"

@@ -26,7 +26,9 @@ def is_model_path(path: str | os.PathLike) -> bool:
     p = Path(path)
     if p.is_dir():
         return (p / "manifest.json").is_file()
-    return p.is_file() and (p.name == "manifest.json" or p.suffix == ".pt")
+    # .joblib/.pkl: a baseline's file, which load_model refuses with a message saying what it is
+    # (info read it as an ASCII table: "UnicodeDecodeError")
+    return p.is_file() and (p.name == "manifest.json" or p.suffix.lower() in (".pt", ".pth", ".joblib", ".pkl"))
 
 
 def _start(ck: dict) -> str:
