@@ -841,7 +841,7 @@ def test_cli_train_init_from_fine_tunes_and_refuses_a_mismatched_model(tmp_path)
     res = runner.invoke(app, ["train", "--task", str(other), "--stamps", str(p), "--group-column", "object_id",
                               "--no-progress", "-o", str(tmp_path / "bad"), "--init-from",
                               str(tmp_path / "sim_model")])
-    assert res.exit_code == 2 and "init_from" in res.output and "stamp_size" in res.output, res.output
+    assert res.exit_code == 2 and "--init-from / --resume-from" in res.output and "stamp_size" in res.output, res.output
     assert "Traceback" not in res.output
 
 

@@ -72,9 +72,14 @@ def test_init_from_refuses_another_input_or_architecture(saved, tmp_path, change
     _, _, out = saved
     other = _cfg(**changes)
     toy = make_synthetic(other, 16, seed=2)
-    with pytest.raises(StarclassError, match="init_from") as err:
+    with pytest.raises(StarclassError, match="--init-from / --resume-from") as err:
         fit(other, toy.inputs, toy.class_ref, outdir=tmp_path, progress=False, device="cpu", init_from=out)
     assert word in str(err.value)
+    # the message said "init_from PATH" (the library's argument, not an option) and for the geometry
+    # not which option would make the task fit the model
+    assert not str(err.value).startswith("init_from")
+    if word == "stamp_size":
+        assert "give --stamp-size 16" in str(err.value)
 
 
 def test_init_from_refuses_what_is_not_a_model(tmp_path, saved):

@@ -282,3 +282,29 @@ def test_compact_stem_option_keeps_more_of_a_native_stamp():
     assert count_flops(one, (1, 1, 128, 128)) > 2.5 * count_flops(default, (1, 1, 128, 128))
     with pytest.raises(StarclassError, match="stem"):
         CompactNet(1, 2, size=128, stem=-1)
+
+
+def test_damaged_weight_file_message_gives_no_torch_advice(tmp_path):
+    # a damaged file in the torch cache made train print torch's advice to re-run torch.load
+    # with weights_only=False ("will likely succeed") and to file an issue with PyTorch
+    bad = tmp_path / "resnet18-f37072fd.pth"
+    bad.write_bytes(b"garbage" * 10)
+    cfg = small("cool-core", arch_options={"pretrained": str(bad)})
+    with pytest.raises(StarclassError) as err:
+        build_model(cfg)
+    msg = str(err.value)
+    assert str(bad) in msg and "damaged" in msg
+    assert "weights_only" not in msg and "likely succeed" not in msg and "file an issue" not in msg
+    assert "\n" not in msg
+
+
+@pytest.mark.parametrize("extra,named", [({"stamp_size": 16, "input_size": None}, "stamp_size=16"),
+                                         ({"stamp_size": 64, "input_size": 24}, "input_size=24")])
+def test_vgg_refuses_inputs_too_small_naming_the_parameter(extra, named):
+    # a 16 px stamp reached torch's max-pool and failed there with a traceback after the data was read
+    cfg = get_preset("open-globular", arch_options={"pretrained": None, "frozen_layers": 0}, **extra)
+    with pytest.raises(StarclassError, match=named) as err:
+        build_model(cfg)
+    assert "32 px" in str(err.value)
+    ok = get_preset("open-globular", stamp_size=32, input_size=None, arch_options={"pretrained": None})
+    assert build_model(ok).eval()(torch.zeros(1, 3, 32, 32)).shape == (1, 2)

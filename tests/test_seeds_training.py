@@ -191,3 +191,22 @@ def test_train_cv_on_a_labelled_cutout_folder(tmp_path):
     r = CliRunner().invoke(app, ["train", "--task", "cool-core-compact", "--stamps", str(csv), "--cv", "logo",
                                  "-o", str(tmp_path / "m2")])
     assert r.exit_code == 2 and "--cv 10" in r.output and not (tmp_path / "m2").exists()
+
+
+def test_member_file_records_the_weights_training_started_from(empty_hub, tmp_path):
+    # whether a model stood on ImageNet weights or on random filters was recorded nowhere, and
+    # train said nothing when the cache's weights were used (a log line at INFO level only)
+    from starclass.learn.checkpoint import load_checkpoint
+
+    torch.manual_seed(1)
+    torch.save(torchvision.models.resnet18(weights=None).state_dict(), tmp_path / "r18.pth")
+    cfg = _tiny(arch_options={"pretrained": str(tmp_path / "r18.pth"), "frozen_layers": 2})
+    toy = make_synthetic(cfg, 8, seed=1)
+    res = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "a", seed=0, progress=False, device="cpu")
+    ck = load_checkpoint(tmp_path / "a" / "member_01.pt")
+    assert ck["init_weights"] == f"imagenet:{tmp_path / 'r18.pth'}" and ck["frozen_layers"] == 2
+    assert any("ImageNet weights in" in n and "r18.pth" in n and "2 convolution(s) frozen" in n for n in res.notes)
+    scratch = fit(_tiny(), toy.inputs, toy.class_ref, outdir=tmp_path / "b", seed=0, progress=False, device="cpu")
+    ck = load_checkpoint(tmp_path / "b" / "member_01.pt")
+    assert ck["init_weights"] == "scratch" and ck["frozen_layers"] == 0
+    assert not any("ImageNet weights in" in n for n in scratch.notes)

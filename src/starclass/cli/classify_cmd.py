@@ -24,7 +24,10 @@ def classify_command(
         help="A cutout folder instead of mosaics + catalogue: a CSV (file, optional label and other "
              "columns, kept in the output) or a directory (labels.csv inside, or one sub-folder per "
              "label)."),
-    model: Path = typer.Option(..., "--model", help="Model directory from 'starclass train' (or one member .pt file)."),
+    model: Path = typer.Option(
+        ..., "--model",
+        help="Model directory from 'starclass train' (or one member .pt file), of any task preset ('starclass "
+             "train --help' lists them; 'starclass info MODEL' says which task, classes and networks it holds)."),
     output: Path = typer.Option(
         ..., "--output", "-o",
         help="Classified catalogue to write (.ecsv, .parquet, .fits, .csv)."),

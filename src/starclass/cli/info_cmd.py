@@ -296,7 +296,8 @@ def info(
     paths: list[Path] = typer.Argument(
         ..., help="A catalogue (LEGUS .tab, PHANGS FITS, CDS/MRT, CSV, ECSV, Parquet, FITS table), "
                   "a folder of catalogues, one or more FITS mosaics (one per band), or a labelled cutout "
-                  "folder (its CSV of file, label, ...; or one sub-folder per label)."),
+                  "folder (its CSV of file, label, ...; or one sub-folder per label), or a trained model (its "
+                  "directory or a member .pt file)."),
     fmt: str = typer.Option(None, "--format", "-f",
                             help="Catalogue format: legus, phangs, cds, mrt, csv, ecsv, parquet, fits, "
                                  "ascii (default: guessed from the extension and contents)."),
@@ -320,7 +321,9 @@ def info(
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
     catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS
     mosaics (shape, bands, zeropoints, pixel scale), or a labelled cutout folder (images, labels,
-    distinct values per column, blank images). Positions are reported 0-based."""
+    distinct values per column, blank images), or a trained model (task, classes, inputs, members,
+    the weights each started from, frozen layers, epochs, decision, calibration). Positions are
+    reported 0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
@@ -335,6 +338,12 @@ def info(
     if ds9_coords not in ("image", "fk5"):
         # now, by its name: it failed as "coords must be ..." after the summary was printed
         raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
+    from starclass.learn.summary import is_model_path, model_summary
+
+    if len(paths) == 1 and is_model_path(paths[0]):
+        # a model directory was read as a folder of catalogues ("no catalogue could be read")
+        echo("\n".join(model_summary(paths[0])))
+        return
     if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])):
         echo(cutout_summary(paths[0]))
         return

@@ -143,13 +143,34 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
     return inputs, labels, (x, y), gal, n_bad, cfg
 
 
+def models_epilog() -> str:
+    """The ``train --help`` list of task presets and the network each trains, one paragraph each.
+
+    The model is chosen by ``--task``: ``--help`` named a few presets ("e.g. legus4, phangs4")
+    and said nothing of what each is for, nor of the baselines, which this command does not train.
+
+    Examples
+    --------
+    >>> "m31-binary:" in models_epilog() and "baselines" in models_epilog()
+    True
+    """
+    from starclass.learn.config import preset_descriptions
+
+    items = [f"{name}: {desc}" if desc else name for name, desc in preset_descriptions().items()]
+    return ("Models (--task; networks: starcnet, compact, smallcnn, resnet18/50/101, vgg16, vgg19_bn; "
+            "ImageNet weights only from a local file or the torch cache, never downloaded):\n\n"
+            + "\n\n".join(items)
+            + "\n\nThe scikit-learn baselines (bagged trees on pixels, gradient boosting on catalogue "
+            "features) are not trained by this command: use starclass.models.baselines from Python "
+            "(docs/models.md, 'Baselines'). 'starclass info MODEL' describes a trained model.")
+
+
 @command("train", interrupted="the checkpoints written so far stay in the --output folder: "
-                            "the same command resumes the training")
+                            "the same command resumes the training", epilog=models_epilog())
 def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
-        help="Task preset, one of the YAML files in starclass/learn/presets (e.g. legus4, phangs4, "
-             "m31-binary, m31-real, open-globular, galaxy-cluster, cool-core, *-compact), or a YAML/JSON "
+        help="Task preset (each listed below with the network it trains and what it is for), or a YAML/JSON "
              "config file of your own: 'extends: m31-real' and what differs, e.g. bands, classes, class_names and "
              "a label_map from your label strings to classes (docs/real_images.md). A cutout folder of your own "
              "needs one (the default, legus4, is five HST bands with class numbers)."),

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,49 @@ def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
     return path
 
 
+
+def _is_plain_pickle(path: Path) -> bool:
+    """Whether a file is a pickle of protocol 3 or higher (joblib, pickle.dump), not torch's zip.
+
+    torch writes zip archives (and protocol 2 pickles in its legacy format), so a protocol 3+
+    pickle is another program's file, typically a scikit-learn model saved with joblib.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+    except OSError:
+        return False
+    return len(head) == 2 and head[0] == 0x80 and head[1] >= 3
+
+def torch_load_reason(exc: BaseException) -> str:
+    """The reason in a :func:`torch.load` failure, without torch's advice to its own users.
+
+    torch's ``weights_only`` message mostly tells the reader to re-run with
+    ``weights_only=False`` ("will likely succeed") and to file an issue: wrong advice for a
+    damaged or foreign file, which is what a starclass user has in hand. The first line
+    naming the reason (``Unsupported operand ...``) or else the first plain line is kept.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What :func:`torch.load` raised.
+
+    Returns
+    -------
+    str
+        At most 200 characters.
+
+    Examples
+    --------
+    >>> torch_load_reason(RuntimeError("Weights only load failed. Re-running with `weights_only` "
+    ...                                "set to `False` will likely succeed\\n\\nUnsupported operand 103"))
+    'Unsupported operand 103'
+    """
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    hint = [ln for ln in lines if ln.startswith("Unsupported")]
+    plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
+    return (hint or plain or lines or [type(exc).__name__])[0][:200]
+
 def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict[str, Any]:
     """Load and check a member (or epoch) checkpoint with ``weights_only=True``.
 
@@ -190,17 +234,22 @@ def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict
     if not path.is_file():
         raise StarclassError(f"checkpoint {path} does not exist")
     try:
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            # torch's "Detected pickle protocol 4 ... please file an issue" before the error below
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for damaged or foreign files
-        lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-        # torch's weights_only message is mostly advice for torch's own users ("Re-running with
-        # weights_only=False will likely succeed", "Please file an issue"): keep the reason only
-        hint = [ln for ln in lines if ln.startswith("Unsupported")]
-        plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
-        first = (hint or plain or lines or [type(exc).__name__])[0]
+        if _is_plain_pickle(path):
+            # a baseline's joblib file was called "damaged, or not written by starclass"
+            raise StarclassError(
+                f"{path} is a plain pickle (protocol 3+), not a starclass checkpoint: a scikit-learn baseline "
+                "saved by starclass.models.baselines (joblib)? classify, explain and calibrate take CNN models "
+                "from 'starclass train'; use a baseline from Python: "
+                "starclass.models.baselines.load_baseline(path).predict_proba(...) (docs/models.md, 'Baselines')"
+            ) from None
         raise StarclassError(
             f"{path} is not a readable starclass checkpoint (damaged, or not written by "
-            f"starclass): {first[:200]}"
+            f"starclass): {torch_load_reason(exc)}"
         ) from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise StarclassError(

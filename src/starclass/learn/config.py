@@ -748,6 +748,41 @@ PRESET_DIR = Path(__file__).resolve().parent / "presets"
 _BASE_KEYS = ("extends", "preset")
 
 
+def preset_descriptions() -> dict[str, str]:
+    """Preset name -> its one-line ``description`` (what the model is for), read from the files.
+
+    Only the ``description`` key is read (nothing is built or checked), so ``train --help``
+    can list the presets cheaply; a preset without one inherits its base's.
+
+    Returns
+    -------
+    dict of str to str
+        In name order.
+
+    Examples
+    --------
+    >>> "ResNet-50" in preset_descriptions()["m31-binary"]
+    True
+    """
+    raw: dict[str, dict[str, Any]] = {}
+    for f in sorted(PRESET_DIR.glob("*.yaml")):
+        try:
+            raw[f.stem] = _read_mapping(f)
+        except StarclassError:
+            raw[f.stem] = {}
+    out = {}
+    for name, data in raw.items():
+        d, seen = data, {name}
+        while not d.get("description") and any(d.get(k) for k in _BASE_KEYS):
+            base = next(str(d[k]) for k in _BASE_KEYS if d.get(k))
+            if base in seen or base not in raw:
+                break
+            seen.add(base)
+            d = raw[base]
+        out[name] = str(d.get("description") or "")
+    return out
+
+
 def _read_mapping(path: Path) -> dict[str, Any]:
     """The top-level mapping of a YAML or JSON file, with errors naming the file."""
     try:

@@ -79,9 +79,14 @@ def initial_state(source: str | os.PathLike, config, member: int, architecture: 
         else:
             same = have == wanted[key]
         if not same:
+            # named by the options the user types ("init_from" was the library's argument) and, for the
+            # geometry, the option that makes the task match the model
+            fix = {"stamp_size": f"give --stamp-size {have!r} to train at the model's size, or ",
+                   "input_size": f"give --input-size {have or 0!r} to train at the model's size, or "}.get(key, "")
             raise StarclassError(
-                f"init_from {path}: its {key} is {have!r} but the task {cfg.get('name')!r} trains "
-                f"{wanted[key]!r}; start from a model trained for the same input and classes"
+                f"the model to start from (--init-from / --resume-from) {path}: its {key} is {have!r} but the "
+                f"task {cfg.get('name')!r} trains {wanted[key]!r}; {fix}start from a model trained for the same "
+                "input and classes"
             )
     state = ckpt["state_dict"]
     expected = model.state_dict()
@@ -93,6 +98,7 @@ def initial_state(source: str | os.PathLike, config, member: int, architecture: 
         detail = "; ".join(part for part in (
             f"missing {missing[:3]}" if missing else "", f"unexpected {extra[:3]}" if extra else "",
             f"shapes differ: {shapes[:3]}" if shapes else "") if part)
-        raise StarclassError(f"init_from {path}: the saved weights do not fit the {architecture!r} "
+        raise StarclassError(f"the model to start from (--init-from / --resume-from) {path}: the saved weights "
+                             f"do not fit the {architecture!r} "
                              f"network of task {cfg.get('name')!r} ({detail})")
     return state

@@ -748,6 +748,7 @@ class MemberTrainer:
         self.final_path = outdir / member_filename(spec.index)
         self.last_path = outdir / epoch_filename(spec.index)
         self.notes: list[str] = []
+        self.init_weights = "scratch"  # set by setup(): "scratch", "imagenet:<path>" or "model:<path>"
         self.val_acc_txt = "n/a"
 
     # ------------------------------------------------------------------ steps
@@ -761,6 +762,16 @@ class MemberTrainer:
             self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
                                                      self.spec.architecture, self.model))
             self.notes.append(f"member {self.spec.index + 1}: initialised from {self.init_from}")
+        source = str(getattr(self.model, "weights_source", "scratch"))
+        # where the weights training started from, kept in the member file (starclass info MODEL):
+        # whether a model stands on ImageNet or on random filters was not recorded anywhere
+        self.init_weights = f"model:{self.init_from}" if self.init_from is not None else source
+        if self.init_from is None and source.startswith("imagenet:"):
+            # said only in a log line no one saw: a user who put weights in the cache could not tell they were used
+            k = int(getattr(self.model, "frozen_layers", 0) or 0)
+            self.notes.append(f"member {self.spec.index + 1} ({self.spec.architecture}): started from the ImageNet "
+                              f"weights in {source[len('imagenet:'):]}"
+                              + (f", first {k} convolution(s) frozen over them" if k else ""))
         wanted = int(getattr(self.model, "frozen_requested", 0) or 0)
         if wanted and not getattr(self.model, "frozen_layers", 0):
             if self.init_from is not None:
@@ -960,6 +971,8 @@ class MemberTrainer:
                                    "batchnorm_recalibrated": n_bn,
                                    "n_val": len(self.data.val),
                                    "split": str(getattr(self.recipe, "split", "random")),
+                                   "init_weights": self.init_weights,
+                                   "frozen_layers": int(getattr(self.model, "frozen_layers", 0) or 0),
                                    **self.identity}),
             self.final_path,
         )

@@ -59,6 +59,9 @@ CHECKPOINT_FILES: dict[str, tuple[str, ...]] = {
 
 ADAPTERS = ("conv1x1", "widen", "none")
 
+#: Smallest network input of the VGGs (px): five 2x2 max-poolings need 32 px to leave 1.
+VGG_MIN_INPUT = 32
+
 
 def _constructor(arch: str):
     # torchvision.models adds 2.0 s (measured): only the torchvision architectures need it
@@ -84,7 +87,13 @@ def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        raise StarclassError(f"ImageNet weights {path}: cannot be read as a torch state dict: {exc}") from None
+        # here, not at the top: checkpoint imports the model registry
+        from starclass.learn.checkpoint import torch_load_reason
+
+        # torch's own message advised weights_only=False ("will likely succeed") for a damaged file
+        raise StarclassError(
+            f"ImageNet weights {path}: cannot be read as a torch state dict (damaged, truncated or not a "
+            f"torchvision checkpoint; replace or remove the file): {torch_load_reason(exc)}") from None
     if isinstance(obj, dict):
         for key in ("state_dict", "model", "model_state_dict"):
             if key in obj and isinstance(obj[key], dict):
@@ -454,6 +463,16 @@ def _make_builder(arch: str):
         dropout: float | None = None,
     ) -> TorchvisionNet:
         c = config.n_channels
+        size = int(config.input_size or config.stamp_size)
+        if arch.startswith("vgg") and size < VGG_MIN_INPUT:
+            # checked here, before any training: the forward pass failed in torch's max-pool
+            # ("Output size is too small") with a traceback after the data had been read
+            which = (f"input_size={config.input_size} (--input-size)" if config.input_size
+                     else f"stamp_size={config.stamp_size} (--stamp-size; no input_size)")
+            raise StarclassError(
+                f"task config {config.name!r}: {arch} halves its input five times and needs at least "
+                f"{VGG_MIN_INPUT} px, but {which} gives it {size} px; raise --stamp-size, or give "
+                f"--input-size {VGG_MIN_INPUT} or more (the model then resamples the stamps)")
         if adapter is None:
             adapter = "none" if c == 3 else "conv1x1"
         if dropout is None and config.recipe.dropout:

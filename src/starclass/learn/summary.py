@@ -1,0 +1,112 @@
+"""What a trained model is, in words: ``starclass info MODEL``.
+
+An astronomer handed a model directory needs to know which task and classes it answers, which
+networks it holds, whether they stand on ImageNet weights or were trained from scratch, what
+was frozen, how long they trained, and how their probabilities are calibrated and decided,
+without reading ``manifest.json`` and the member files by hand.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["is_model_path", "model_summary"]
+
+
+def is_model_path(path: str | os.PathLike) -> bool:
+    """Whether ``path`` looks like a starclass model: a directory with ``manifest.json``, the
+    manifest itself, or a member ``.pt`` file.
+
+    Examples
+    --------
+    >>> is_model_path("no/such/dir")
+    False
+    """
+    p = Path(path)
+    if p.is_dir():
+        return (p / "manifest.json").is_file()
+    # .joblib/.pkl: a baseline's file, which load_model refuses with a message saying what it is
+    # (info read it as an ASCII table: "UnicodeDecodeError")
+    return p.is_file() and (p.name == "manifest.json" or p.suffix.lower() in (".pt", ".pth", ".joblib", ".pkl"))
+
+
+def _start(ck: dict) -> str:
+    src = ck.get("init_weights")
+    if src is None:
+        # member files written before 2026-12-03 did not record it
+        return "initial weights not recorded (trained before starclass recorded them)"
+    src = str(src)
+    if src.startswith("imagenet:"):
+        return f"started from ImageNet weights ({src[len('imagenet:'):]})"
+    if src.startswith("model:"):
+        return f"fine-tuned from the model {src[len('model:'):]}"
+    return "trained from scratch (random initial weights)"
+
+
+def model_summary(path: str | os.PathLike) -> list[str]:
+    """Lines describing a trained model: task, classes, inputs, members, training, decision.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Model directory from ``starclass train``, its ``manifest.json``, or one member file.
+
+    Returns
+    -------
+    list of str
+        Text lines for ``starclass info``.
+
+    Raises
+    ------
+    starclass.errors.StarclassError
+        Not a readable starclass model (names the file).
+
+    Examples
+    --------
+    >>> model_summary("no/such/model")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: model no/such/model does not exist
+    """
+    from starclass.learn.checkpoint import load_model
+
+    lm = load_model(path, "cpu")
+    cfg = lm.config
+    names = list(cfg.class_names or [])
+    classes = ", ".join(f"{c} {names[i]}" if i < len(names) and names[i] else str(c)
+                        for i, c in enumerate(cfg.classes))
+    lines = [f"model {path}: task {cfg.name!r}" + (f" ({cfg.description})" if cfg.description else ""),
+             f"  classes (output order of prob_<k>): {classes}",
+             f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
+             f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
+             f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
+    archs: dict[str, int] = {}
+    for ck in lm.checkpoints:
+        archs[str(ck.get("architecture"))] = archs.get(str(ck.get("architecture")), 0) + 1
+    n_params = sum(p.numel() for p in lm.members[0].parameters())
+    lines.append(f"  members: {len(lm.members)} ({', '.join(f'{n} {a}' for a, n in archs.items())}); "
+                 f"{n_params / 1e6:.2f} M parameters in member 1")
+    for p, ck in zip(lm.paths, lm.checkpoints):
+        frozen = int(ck.get("frozen_layers", 0) or 0)
+        acc = ck.get("final_val_acc")
+        acc_txt = (f"validation accuracy {acc:.3f} on {ck.get('n_val')}" if isinstance(acc, float) and acc == acc
+                   else "no validation split")
+        lines.append(
+            f"    {p.name}: {ck.get('architecture')}, seed {ck.get('seed')}, {_start(ck)}"
+            + (f", first {frozen} convolution(s) frozen" if frozen else "")
+            + f"; {ck.get('epoch')} epoch(s), kept epoch {ck.get('best_epoch')}, {acc_txt}, trained on "
+            f"{ck.get('n_train')} ({ck.get('device')}, {ck.get('precision')})")
+    if cfg.threshold is not None:
+        lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}, "
+                     "else the other class")
+    else:
+        lines.append("  decision: the most probable class (class_pred: the members' mode)")
+    cal = lm.calibration
+    if cal:
+        what = (f"temperature {cal['temperature']:.3f}" if cal.get("method") == "temperature"
+                else str(cal.get("method")))
+        lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')})")
+    else:
+        lines.append(f"  calibration: none; {lm.no_calibration}")
+    return lines
