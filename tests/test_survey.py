@@ -485,3 +485,30 @@ def test_truth_with_only_ra_dec_is_matched_on_the_sky(survey_dir, cluster, clean
     assert got["completeness"] == pytest.approx(want["completeness"])
     for merge, scores in want["accuracy"].items():
         assert got["accuracy"][merge] == pytest.approx(scores), merge
+
+
+def test_cli_jobqueue_without_a_batch_system_prints_the_job_script_and_exits_2(survey_dir, tmp_path, monkeypatch):
+    """--jobqueue slurm/pbs where sbatch/qsub is missing: the job script for the options, exit 2."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    pytest.importorskip("dask_jobqueue")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no sbatch, no qsub, whatever this machine has
+    out = tmp_path / "out"
+    base = ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress"]
+    r = CliRunner().invoke(app, [*base, "--jobqueue", "slurm", "--jobs", "3", "--cores", "2", "--memory", "3GiB",
+                                 "--walltime", "00:30:00", "--queue", "short"])
+    assert r.exit_code == 2, r.output
+    assert "sbatch not found" in r.output and "nothing was submitted" in r.output and "3 job(s)" in r.output
+    for line in ("#SBATCH --cpus-per-task=2", "#SBATCH --mem=3G", "#SBATCH -t 00:30:00", "#SBATCH -p short",
+                 "--nworkers 2", "--nthreads 1"):
+        assert line in r.output, line
+    r = CliRunner().invoke(app, [*base, "--jobqueue", "pbs", "--cores", "4", "--threads-per-worker", "2",
+                                 "--memory", "8GiB", "--walltime", "02:00:00"])
+    assert r.exit_code == 2, r.output
+    assert "qsub not found" in r.output and "ncpus=4" in r.output and "walltime=02:00:00" in r.output
+    assert "--nworkers 2" in r.output and "--nthreads 2" in r.output
+    r = CliRunner().invoke(app, [*base, "--jobqueue", "slurm", "--walltime", "2h"])
+    assert r.exit_code == 2 and "--walltime '2h'" in r.output, r.output
+    assert not out.exists()

@@ -35,6 +35,7 @@ from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.paths import input_clash
 from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, rows_named
+from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
@@ -454,6 +455,7 @@ def run_survey(
     device: str | None = None,
     fail_tiles: Collection[str] = (),
     echo: Callable[[str], None] = print,
+    batch: BatchSpec | None = None,
 ) -> SurveyResult:
     """Run a survey plan: every field's tiles on Dask, then the merged catalogue and summary.
 
@@ -479,6 +481,9 @@ def run_survey(
         ``<field>/<tile>`` keys whose task raises: fault injection for the restart tests.
     echo
         Where messages go.
+    batch
+        Submit workers to a batch system (SLURM, PBS) through dask-jobqueue instead of a
+        LocalCluster; without its submit command here, a StarclassError shows the job script.
 
     Returns
     -------
@@ -509,9 +514,18 @@ def run_survey(
     own_client = client is None
     made_cluster = None
     if client is None:
-        if sum(v is not None for v in (scheduler, cluster)) > 1:
-            raise StarclassError("give a scheduler address or a cluster, not both")
-        client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+        if sum(v is not None for v in (scheduler, cluster, batch)) > 1:
+            raise StarclassError("give one of a scheduler address, a cluster or a batch system (--jobqueue)")
+        if batch is not None:
+            # raises with the job script, before anything starts, where the queue is not here
+            cluster = batch_cluster(batch)
+            try:
+                client, made_cluster = _client(None, cluster, None, None, processes)[0], cluster
+            except BaseException:
+                cluster.close()
+                raise
+        else:
+            client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
@@ -519,7 +533,8 @@ def run_survey(
     try:
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if made_cluster is not None:
-            client.wait_for_workers(len(made_cluster.workers))
+            # a batch queue may start its jobs one by one, hours apart: begin with the first worker
+            client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
         if todo:
             client.run(warm_up, os.getpid())
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
