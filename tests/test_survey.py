@@ -512,3 +512,20 @@ def test_cli_jobqueue_without_a_batch_system_prints_the_job_script_and_exits_2(s
     r = CliRunner().invoke(app, [*base, "--jobqueue", "slurm", "--walltime", "2h"])
     assert r.exit_code == 2 and "--walltime '2h'" in r.output, r.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--cores", "4", "--memory", "8GiB"], "--cores, --memory size batch jobs"),
+    (["--workers", "3", "--scheduler", "tcp://127.0.0.1:1"], "--workers sizes a LocalCluster"),
+])
+def test_cli_options_that_would_be_ignored_are_refused(survey_dir, tmp_path, extra, message):
+    """--cores/--memory without --jobqueue, --workers with --scheduler: named, exit 2, nothing run."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress", *extra])
+    assert r.exit_code == 2, r.output
+    assert message in r.output
+    assert not out.exists()
