@@ -548,3 +548,25 @@ def test_tile_counts_behind_the_progress_bar_add_up_to_the_merged_catalogue(surv
     # the field has sources on tile edges: the tile files hold guard-band rows the merge drops
     assert sum(pq.read_table(j.output).num_rows for j in jobs) > merged
     assert sum(r["n"] for r in results) == merged
+
+
+def test_survey_cluster_does_not_print_worker_error_logs(capfd):
+    """A Ctrl-C closed the cluster while a worker's heartbeat was in flight: its ERROR log (a
+    30-line traceback) was printed under 'interrupted'; tile errors reach the survey by their futures."""
+    import logging
+
+    from starclass.survey.run import make_client
+
+    def log_error():
+        logging.getLogger("distributed.worker").error("Failed to communicate with scheduler during heartbeat.")
+
+    # a process worker, as the CLI's: its stderr is this process's fd 2, which capfd reads
+    client, own = make_client(n_workers=1, threads_per_worker=1, processes=True)
+    try:
+        capfd.readouterr()
+        client.run(log_error)
+        client.run(lambda: [h.flush() for h in logging.getLogger("distributed").handlers])
+        assert "heartbeat" not in capfd.readouterr().err
+    finally:
+        client.close()
+        own.close()

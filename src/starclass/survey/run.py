@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import signal
 import threading
@@ -43,6 +44,11 @@ from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, 
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 2
+#: Log level of the LocalCluster's processes. Above ERROR: a tile's error reaches the survey
+#: through its future (retried, then reported by name), and what else the workers log at ERROR
+#: is the noise of a stop (on Ctrl-C, a worker whose heartbeat meets the closing scheduler
+#: printed a 30-line traceback under the "interrupted" message).
+WORKER_LOG_LEVEL = logging.CRITICAL
 #: Names the survey writes in its output folder (anything else there is refused).
 OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
 
@@ -336,7 +342,7 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     w, t = default_workers()
     with _sigint_ignored():
         own = LocalCluster(n_workers=n_workers or w, threads_per_worker=threads_per_worker or t, processes=processes,
-                           dashboard_address=":0", silence_logs=40)
+                           dashboard_address=":0", silence_logs=WORKER_LOG_LEVEL)
     return Client(own), own
 
 
