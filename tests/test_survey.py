@@ -570,3 +570,30 @@ def test_survey_cluster_does_not_print_worker_error_logs(capfd):
     finally:
         client.close()
         own.close()
+
+
+def test_jobqueue_survey_says_it_waits_for_the_queue(survey_dir, tmp_path, monkeypatch):
+    """With --jobqueue the survey waited for the first worker without a word (a queue may take hours)."""
+    from distributed import LocalCluster
+
+    import starclass.survey.run as run_mod
+    from starclass.survey.batch import BatchSpec
+
+    made = []
+
+    def fake_batch_cluster(spec):  # stands in for a SLURMCluster whose jobs sit in the queue
+        made.append(LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50))
+        return made[-1]
+
+    class Stop(Exception):
+        pass
+
+    def echo(line):
+        if "waiting for the first worker" in line:
+            raise Stop(line)
+
+    monkeypatch.setattr(run_mod, "batch_cluster", fake_batch_cluster)
+    with pytest.raises(Stop, match="submitted 2 SLURM job"):
+        run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", batch=BatchSpec("slurm", jobs=2),
+                   progress=False, echo=echo)
+    assert made and made[0].status.name == "closed"  # the cluster was closed on the way out
