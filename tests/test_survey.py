@@ -485,3 +485,115 @@ def test_truth_with_only_ra_dec_is_matched_on_the_sky(survey_dir, cluster, clean
     assert got["completeness"] == pytest.approx(want["completeness"])
     for merge, scores in want["accuracy"].items():
         assert got["accuracy"][merge] == pytest.approx(scores), merge
+
+
+def test_cli_jobqueue_without_a_batch_system_prints_the_job_script_and_exits_2(survey_dir, tmp_path, monkeypatch):
+    """--jobqueue slurm/pbs where sbatch/qsub is missing: the job script for the options, exit 2."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    pytest.importorskip("dask_jobqueue")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no sbatch, no qsub, whatever this machine has
+    out = tmp_path / "out"
+    base = ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress"]
+    r = CliRunner().invoke(app, [*base, "--jobqueue", "slurm", "--jobs", "3", "--cores", "2", "--memory", "3GiB",
+                                 "--walltime", "00:30:00", "--queue", "short"])
+    assert r.exit_code == 2, r.output
+    assert "sbatch not found" in r.output and "nothing was submitted" in r.output and "3 job(s)" in r.output
+    for line in ("#SBATCH --cpus-per-task=2", "#SBATCH --mem=3G", "#SBATCH -t 00:30:00", "#SBATCH -p short",
+                 "--nworkers 2", "--nthreads 1"):
+        assert line in r.output, line
+    r = CliRunner().invoke(app, [*base, "--jobqueue", "pbs", "--cores", "4", "--threads-per-worker", "2",
+                                 "--memory", "8GiB", "--walltime", "02:00:00"])
+    assert r.exit_code == 2, r.output
+    assert "qsub not found" in r.output and "ncpus=4" in r.output and "walltime=02:00:00" in r.output
+    assert "--nworkers 2" in r.output and "--nthreads 2" in r.output
+    r = CliRunner().invoke(app, [*base, "--jobqueue", "slurm", "--walltime", "2h"])
+    assert r.exit_code == 2 and "--walltime '2h'" in r.output, r.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--cores", "4", "--memory", "8GiB"], "--cores, --memory size batch jobs"),
+    (["--workers", "3", "--scheduler", "tcp://127.0.0.1:1"], "--workers sizes a LocalCluster"),
+])
+def test_cli_options_that_would_be_ignored_are_refused(survey_dir, tmp_path, extra, message):
+    """--cores/--memory without --jobqueue, --workers with --scheduler: named, exit 2, nothing run."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress", *extra])
+    assert r.exit_code == 2, r.output
+    assert message in r.output
+    assert not out.exists()
+
+
+def test_tile_counts_behind_the_progress_bar_add_up_to_the_merged_catalogue(survey_dir, tmp_path):
+    """The bar's running candidate count (each tile's "n") ends on the merged count, guard rows left out."""
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from starclass.survey.merge import merge_tiles
+    from starclass.survey.run import prepare
+    from starclass.survey.work import run_tile
+
+    jobs = [dataclasses.replace(j, output=str(tmp_path / f"{j.tile.name}.parquet"))
+            for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs if j.field == "found"]
+    results = [run_tile(j) for j in jobs]
+    merged = merge_tiles([j.output for j in jobs], detected=True, tile_order=[j.tile.name for j in jobs]).num_rows
+    # the field has sources on tile edges: the tile files hold guard-band rows the merge drops
+    assert sum(pq.read_table(j.output).num_rows for j in jobs) > merged
+    assert sum(r["n"] for r in results) == merged
+
+
+def test_survey_cluster_does_not_print_worker_error_logs(capfd):
+    """A Ctrl-C closed the cluster while a worker's heartbeat was in flight: its ERROR log (a
+    30-line traceback) was printed under 'interrupted'; tile errors reach the survey by their futures."""
+    import logging
+
+    from starclass.survey.run import make_client
+
+    def log_error():
+        logging.getLogger("distributed.worker").error("Failed to communicate with scheduler during heartbeat.")
+
+    # a process worker, as the CLI's: its stderr is this process's fd 2, which capfd reads
+    client, own = make_client(n_workers=1, threads_per_worker=1, processes=True)
+    try:
+        capfd.readouterr()
+        client.run(log_error)
+        client.run(lambda: [h.flush() for h in logging.getLogger("distributed").handlers])
+        assert "heartbeat" not in capfd.readouterr().err
+    finally:
+        client.close()
+        own.close()
+
+
+def test_jobqueue_survey_says_it_waits_for_the_queue(survey_dir, tmp_path, monkeypatch):
+    """With --jobqueue the survey waited for the first worker without a word (a queue may take hours)."""
+    from distributed import LocalCluster
+
+    import starclass.survey.run as run_mod
+    from starclass.survey.batch import BatchSpec
+
+    made = []
+
+    def fake_batch_cluster(spec):  # stands in for a SLURMCluster whose jobs sit in the queue
+        made.append(LocalCluster(n_workers=0, processes=False, dashboard_address=None, silence_logs=50))
+        return made[-1]
+
+    class Stop(Exception):
+        pass
+
+    def echo(line):
+        if "waiting for the first worker" in line:
+            raise Stop(line)
+
+    monkeypatch.setattr(run_mod, "batch_cluster", fake_batch_cluster)
+    with pytest.raises(Stop, match="submitted 2 SLURM job"):
+        run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", batch=BatchSpec("slurm", jobs=2),
+                   progress=False, echo=echo)
+    assert made and made[0].status.name == "closed"  # the cluster was closed on the way out

@@ -31,6 +31,19 @@ def survey_command(
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Address of a running Dask scheduler (tcp://host:8786) instead of a "
                                               "LocalCluster."),
+    jobqueue: str | None = typer.Option(None, "--jobqueue",
+                                        help="slurm or pbs: submit the workers as batch jobs (dask-jobqueue) instead "
+                                             "of a LocalCluster. Where sbatch/qsub is missing, prints the job script "
+                                             "it would submit and exits 2."),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, help="With --jobqueue: number of batch jobs (default 1)."),
+    cores: int | None = typer.Option(None, "--cores", min=1,
+                              help="With --jobqueue: cores per job (one single-threaded worker per core, or "
+                                   "cores / --threads-per-worker workers; default 1)."),
+    memory: str | None = typer.Option(None, "--memory",
+                                      help="With --jobqueue: memory per job (4GiB, 3000MB, ...; default 4GiB)."),
+    walltime: str | None = typer.Option(None, "--walltime",
+                                        help="With --jobqueue: walltime per job (HH:MM:SS; default 01:00:00)."),
+    queue: str | None = typer.Option(None, "--queue", help="With --jobqueue: the queue (SLURM partition)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: one GPU per worker if any)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
     overwrite: bool = typer.Option(False, "--overwrite",
@@ -42,14 +55,32 @@ def survey_command(
     OUT/summary.json. Failed tiles are retried, then listed, and the exit status is 1.
     """
     require_extra("scale", ["distributed"], "survey")
+    from starclass.errors import StarclassError
+    from starclass.survey.batch import BatchSpec
     from starclass.survey.plan import read_plan
     from starclass.survey.run import run_survey, summary_lines
 
+    batch_opts = {"--jobs": jobs, "--cores": cores, "--memory": memory, "--walltime": walltime, "--queue": queue}
+    given = [k for k, v in batch_opts.items() if v is not None]
+    # an option that would be ignored is refused: the user believes it took effect
+    if jobqueue is None and given:
+        raise StarclassError(f"{', '.join(given)} size batch jobs: give them with --jobqueue slurm|pbs "
+                             "(a LocalCluster is sized by --workers, --threads-per-worker)")
+    if scheduler is not None and workers is not None:
+        raise StarclassError("--workers sizes a LocalCluster; with --scheduler the running cluster's workers are used: "
+                             "give one of them")
+    batch = None
+    if jobqueue is not None:
+        if scheduler is not None or workers is not None:
+            raise StarclassError("--jobqueue submits its own workers: give it without --scheduler and --workers")
+        batch = BatchSpec(jobqueue.lower(), jobs=jobs or 1, cores=cores or 1, memory=memory or "4GiB",
+                          walltime=walltime or "01:00:00", queue=queue, threads_per_worker=threads_per_worker or 1)
+        batch.check()  # before the plan is read: a typo in an option is the first thing to say
     the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
                                             photometry=photometry.lower() if photometry else None, retries=retries)
     result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
                         threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
-                        device=device, echo=echo)
+                        device=device, echo=echo, batch=batch)
     for line in summary_lines(result.summary):
         echo(line)
     if not result.ok:

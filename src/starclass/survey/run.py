@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import signal
 import threading
@@ -35,6 +36,7 @@ from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.paths import input_clash
 from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, rows_named
+from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
@@ -42,6 +44,11 @@ from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, 
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 2
+#: Log level of the LocalCluster's processes. Above ERROR: a tile's error reaches the survey
+#: through its future (retried, then reported by name), and what else the workers log at ERROR
+#: is the noise of a stop (on Ctrl-C, a worker whose heartbeat meets the closing scheduler
+#: printed a 30-line traceback under the "interrupted" message).
+WORKER_LOG_LEVEL = logging.CRITICAL
 #: Names the survey writes in its output folder (anything else there is refused).
 OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
 
@@ -335,7 +342,7 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     w, t = default_workers()
     with _sigint_ignored():
         own = LocalCluster(n_workers=n_workers or w, threads_per_worker=threads_per_worker or t, processes=processes,
-                           dashboard_address=":0", silence_logs=40)
+                           dashboard_address=":0", silence_logs=WORKER_LOG_LEVEL)
     return Client(own), own
 
 
@@ -454,6 +461,7 @@ def run_survey(
     device: str | None = None,
     fail_tiles: Collection[str] = (),
     echo: Callable[[str], None] = print,
+    batch: BatchSpec | None = None,
 ) -> SurveyResult:
     """Run a survey plan: every field's tiles on Dask, then the merged catalogue and summary.
 
@@ -479,6 +487,9 @@ def run_survey(
         ``<field>/<tile>`` keys whose task raises: fault injection for the restart tests.
     echo
         Where messages go.
+    batch
+        Submit workers to a batch system (SLURM, PBS) through dask-jobqueue instead of a
+        LocalCluster; without its submit command here, a StarclassError shows the job script.
 
     Returns
     -------
@@ -509,17 +520,31 @@ def run_survey(
     own_client = client is None
     made_cluster = None
     if client is None:
-        if sum(v is not None for v in (scheduler, cluster)) > 1:
-            raise StarclassError("give a scheduler address or a cluster, not both")
-        client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
+        if sum(v is not None for v in (scheduler, cluster, batch)) > 1:
+            raise StarclassError("give one of a scheduler address, a cluster or a batch system (--jobqueue)")
+        if batch is not None:
+            # raises with the job script, before anything starts, where the queue is not here
+            cluster = batch_cluster(batch)
+            try:
+                client, made_cluster = _client(None, cluster, None, None, processes)[0], cluster
+            except BaseException:
+                cluster.close()
+                raise
+        else:
+            client, made_cluster = _client(scheduler, cluster, n_workers, threads_per_worker, processes)
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
     n_cand = 0
     try:
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
+        if batch is not None:
+            # the queue may hold the jobs for a long time: say what is being waited for
+            echo(f"submitted {batch.jobs} {batch.system.upper()} job(s); waiting for the first worker "
+                 "(queued jobs start when the batch system runs them; Ctrl-C stops and cancels them)")
         if made_cluster is not None:
-            client.wait_for_workers(len(made_cluster.workers))
+            # a batch queue may start its jobs one by one, hours apart: begin with the first worker
+            client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
         if todo:
             client.run(warm_up, os.getpid())
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself

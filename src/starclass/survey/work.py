@@ -438,8 +438,11 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         worker = get_worker().address
     except (ImportError, ValueError):
         worker = f"pid-{os.getpid()}"
-    return {"key": job.key, "n": len(cat), "worker": worker, "pixels": job.tile.n_pixels, "peak_rss": int(rss),
-            "pid": os.getpid(),
+    # "n" feeds the progress bar's running count: the rows this tile owns (its core), so that the
+    # bar ends on the merged catalogue's count, not on it plus the guard-band rows the merge drops
+    n_own = int(np.count_nonzero(cat[IN_CORE])) if IN_CORE in cat.colnames else len(cat)
+    return {"key": job.key, "n": n_own, "n_rows": len(cat), "worker": worker, "pixels": job.tile.n_pixels,
+            "peak_rss": int(rss), "pid": os.getpid(),
             "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
             "cpu_seconds": {"find": c_find, "total": time.process_time() - c0},
             "model_loads": MODEL_LOADS["n"]}

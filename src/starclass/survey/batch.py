@@ -1,0 +1,135 @@
+"""Batch clusters (SLURM, PBS) for ``starclass survey --jobqueue``, through dask-jobqueue.
+
+A :class:`BatchSpec` holds what a user asks for on the command line (jobs, cores, memory and
+walltime per job, queue). :func:`batch_cluster` checks it, and when the batch system's submit
+command (``sbatch``, ``qsub``) is not on this machine it raises a :class:`StarclassError`
+holding the job script it would have submitted, instead of starting a scheduler that waits for
+workers that never come.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from typing import Any
+
+from starclass.errors import StarclassError
+
+#: Batch systems offered, with their dask-jobqueue cluster class and submit command.
+SYSTEMS = {"slurm": ("SLURMCluster", "sbatch"), "pbs": ("PBSCluster", "qsub")}
+#: [D-]HH:MM[:SS], the walltime forms both SLURM and PBS accept.
+_WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:[0-5]\d(:[0-5]\d)?$")
+
+
+@dataclass(frozen=True)
+class BatchSpec:
+    """What to ask a batch system for: ``jobs`` jobs of ``cores`` cores, ``memory``, ``walltime``.
+
+    Each job runs ``cores // threads_per_worker`` Dask workers of ``threads_per_worker``
+    threads (single-threaded workers by default, as the survey's LocalCluster).
+    """
+
+    system: str
+    jobs: int = 1
+    cores: int = 1
+    memory: str = "4GiB"
+    walltime: str = "01:00:00"
+    queue: str | None = None
+    threads_per_worker: int = 1
+
+    def check(self) -> None:
+        """Refuse bad values, naming the option.
+
+        Examples
+        --------
+        >>> BatchSpec("slurm", memory="lots").check()
+        Traceback (most recent call last):
+        ...
+        starclass.errors.StarclassError: --memory 'lots': not a size; give e.g. 4GiB or 3000MB
+        """
+        from dask.utils import parse_bytes
+
+        if self.system not in SYSTEMS:
+            raise StarclassError(f"--jobqueue {self.system!r}: unknown; use one of {', '.join(SYSTEMS)}")
+        if self.jobs < 1 or self.cores < 1:
+            raise StarclassError(f"--jobs and --cores must be >= 1 (got {self.jobs}, {self.cores})")
+        if self.cores % self.threads_per_worker:
+            raise StarclassError(f"--cores {self.cores} is not a multiple of --threads-per-worker "
+                                 f"{self.threads_per_worker} (each job runs cores / threads workers)")
+        try:
+            ok = parse_bytes(self.memory) > 0
+        except (ValueError, TypeError):
+            ok = False
+        if not ok:
+            raise StarclassError(f"--memory {self.memory!r}: not a size; give e.g. 4GiB or 3000MB")
+        if not _WALLTIME.match(self.walltime):
+            raise StarclassError(f"--walltime {self.walltime!r}: give HH:MM:SS (or D-HH:MM:SS)")
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments of the dask-jobqueue cluster (and of its job class)."""
+        opts: dict[str, Any] = dict(cores=self.cores, processes=self.cores // self.threads_per_worker,
+                                    memory=self.memory, walltime=self.walltime)
+        if self.queue:
+            opts["queue"] = self.queue
+        return opts
+
+
+def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
+    """The job script one job of ``spec`` would submit (the scheduler address a placeholder).
+
+    Examples
+    --------
+    >>> s = job_script(BatchSpec("slurm", cores=2, memory="3GiB", walltime="00:30:00"))
+    >>> "--cpus-per-task=2" in s and "-t 00:30:00" in s
+    True
+    """
+    import dask_jobqueue
+
+    job_cls = getattr(dask_jobqueue, SYSTEMS[spec.system][0]).job_cls
+    return job_cls(scheduler=scheduler, name="starclass-survey", **spec.options()).job_script()
+
+
+def batch_cluster(spec: BatchSpec):
+    """A started dask-jobqueue cluster scaled to ``spec.jobs`` jobs.
+
+    Parameters
+    ----------
+    spec
+        The jobs to ask for.
+
+    Returns
+    -------
+    dask_jobqueue.JobQueueCluster
+        The caller closes it.
+
+    Raises
+    ------
+    StarclassError
+        On a bad option, when dask-jobqueue is missing, or when the submit command is not on
+        this machine: then the message holds the job script that would have been submitted,
+        and nothing was started.
+
+    Examples
+    --------
+    >>> batch_cluster(BatchSpec("slurm", walltime="2h"))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --walltime '2h': give HH:MM:SS (or D-HH:MM:SS)
+    """
+    spec.check()
+    try:
+        import dask_jobqueue
+    except ImportError:
+        raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
+    cls_name, submit = SYSTEMS[spec.system]
+    if shutil.which(submit) is None:
+        # say what would have gone to the queue: the user can check it, or submit it by hand
+        raise StarclassError(
+            f"--jobqueue {spec.system}: {submit} not found on this machine (no {spec.system.upper()} to submit to); "
+            f"nothing was submitted. It would submit {spec.jobs} job(s) of this script (each "
+            f"{spec.cores // spec.threads_per_worker} worker(s) of {spec.threads_per_worker} thread(s)), the "
+            f"scheduler's address in place of SCHEDULER:\n" + job_script(spec).rstrip())
+    cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", **spec.options())
+    cluster.scale(jobs=spec.jobs)
+    return cluster
