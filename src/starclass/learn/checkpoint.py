@@ -178,7 +178,6 @@ def save_checkpoint(ckpt: dict[str, Any], path: str | os.PathLike) -> Path:
     return path
 
 
-
 def _is_plain_pickle(path: Path) -> bool:
     """Whether a file is a pickle of protocol 3 or higher (joblib, pickle.dump), not torch's zip.
 
@@ -191,6 +190,7 @@ def _is_plain_pickle(path: Path) -> bool:
     except OSError:
         return False
     return len(head) == 2 and head[0] == 0x80 and head[1] >= 3
+
 
 def torch_load_reason(exc: BaseException) -> str:
     """The reason in a :func:`torch.load` failure, without torch's advice to its own users.
@@ -220,6 +220,7 @@ def torch_load_reason(exc: BaseException) -> str:
     hint = [ln for ln in lines if ln.startswith("Unsupported")]
     plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
     return (hint or plain or lines or [type(exc).__name__])[0][:200]
+
 
 def load_checkpoint(path: str | os.PathLike, *, kind: str | None = None) -> dict[str, Any]:
     """Load and check a member (or epoch) checkpoint with ``weights_only=True``.
