@@ -58,3 +58,33 @@ def __getattr__(name: str) -> type:
         globals()[name] = cls
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def torch_load_reason(exc: BaseException) -> str:
+    """The reason in a :func:`torch.load` failure, without torch's advice to its own users.
+
+    torch's ``weights_only`` message mostly tells the reader to re-run with
+    ``weights_only=False`` ("will likely succeed") and to file an issue: wrong advice for a
+    damaged or foreign file, which is what a starclass user has in hand. The first line
+    naming the reason (``Unsupported operand ...``) or else the first plain line is kept.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What :func:`torch.load` raised.
+
+    Returns
+    -------
+    str
+        At most 200 characters.
+
+    Examples
+    --------
+    >>> torch_load_reason(RuntimeError("Weights only load failed. Re-running with `weights_only` "
+    ...                                "set to `False` will likely succeed\\n\\nUnsupported operand 103"))
+    'Unsupported operand 103'
+    """
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    hint = [ln for ln in lines if ln.startswith("Unsupported")]
+    plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
+    return (hint or plain or lines or [type(exc).__name__])[0][:200]

@@ -41,7 +41,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, torch_load_reason
 from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
 
@@ -87,9 +87,6 @@ def _read_state_dict(path: Path) -> dict[str, torch.Tensor]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        # here, not at the top: checkpoint imports the model registry
-        from starclass.learn.checkpoint import torch_load_reason
-
         # torch's own message advised weights_only=False ("will likely succeed") for a damaged file
         raise StarclassError(
             f"ImageNet weights {path}: cannot be read as a torch state dict (damaged, truncated or not a "
