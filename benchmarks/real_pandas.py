@@ -951,7 +951,11 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 res = run_baseline(name, cs, y, folds, k, args)
             res.update(model=name + args.tag, base_model=name, fold=k, n_folds=args.n_folds, seed=args.seed,
-                       loadavg=os.getloadavg()[0], device=args.device if name in CNNS else "cpu")
+                       loadavg=os.getloadavg()[0], device=args.device if name in CNNS else "cpu",
+                       # the same command with 1 and 2 torch threads trains different weights on a CPU
+                       # (fold 0 of resnet18 at 128 px, 2 epochs: P(cluster) differs by up to 0.105), so a
+                       # rerun must know the count; earlier fold files did not record it
+                       torch_threads=torch.get_num_threads())
             path = out / f"{name}{args.tag}_fold{k}.json"
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(res))
