@@ -8,6 +8,7 @@ interface (``paths``, ``exptime``, ``headers``) with a fallback each.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -61,8 +62,10 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
                     t = hdu.header.get("EXPTIME")
                     if t:
                         return float(t)
-        except OSError:
-            pass
+        except OSError as exc:
+            # the errors are still computed, but their Poisson term is then for 1 s: say so
+            warnings.warn(f"band {band}: cannot read EXPTIME from {path} ({exc}); magnitude errors assume 1 s",
+                          stacklevel=2)
     return 1.0
 
 

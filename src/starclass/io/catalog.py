@@ -967,7 +967,7 @@ def _sky_in_degrees(table: Table, where: str = "") -> None:
                 out[i] = float(v)
                 continue
             except ValueError:
-                pass
+                pass  # not a plain number: read below as sexagesimal, which names the row if it fails
             given = u.deg if (col == "ra" and ("d" in v.lower() or "\u00b0" in v)) else unit
             try:
                 out[i] = Angle(v, unit=given).to_value(u.deg)
