@@ -169,3 +169,18 @@ def test_explain_cli_takes_the_label_column_of_a_cutout_folder(trained, tmp_path
                                   "--label-column", "kind", "--method", "gradcam"])
     assert missing.exit_code == 2 and "no label column 'kind'" in missing.output and "klass" in missing.output
     assert not (tmp_path / "e2").exists()
+
+
+def test_explain_refuses_when_every_asked_method_is_skipped():
+    # `explain MODEL STAMPS --method cam` on a network without a GAP + linear head (the compact CNN, a
+    # VGG) skipped cam with a note and still wrote a folder with no map at all, exit status 0 and
+    # "explained 60 stamps ()"; now it names the method and the reason, and nothing is written
+    from starclass.explain.run import explain_inputs
+
+    vgg_like = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 8 * 8, 2))
+    x = np.random.default_rng(0).normal(size=(4, 1, 8, 8)).astype("float32")
+    with pytest.raises(StarclassError, match=r"--method cam gives no map.*global average pooling"):
+        explain_inputs(vgg_like, x, np.array([1, 2, 1, 2]), [1, 2], methods=("cam",))
+    # with another method beside it, cam is still only skipped with a note
+    res = explain_inputs(vgg_like, x, np.array([1, 2, 1, 2]), [1, 2], methods=("cam", "gradcam"), min_size=1)
+    assert list(res.maps) == ["gradcam"] and any("cam skipped" in n for n in res.notes)

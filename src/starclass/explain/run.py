@@ -255,6 +255,12 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     for m in list(maps):
         if m not in methods:
             del maps[m]
+    if not maps:
+        # only cam was asked for and the network has no CAM: an output folder without a single map
+        # (and exit status 0) would read as a result; say why and write nothing
+        why = "; ".join(notes) or "no method given"
+        raise StarclassError(f"--method {', '.join(methods) or '(none)'} gives no map for this model ({why}); "
+                             f"nothing was written")
     labelled = ref > 0
     if labelled.any():
         grouping = "labelled stamps whose predicted class is the true class (as the cool-core paper's fig. 9)"
