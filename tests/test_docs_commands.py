@@ -68,22 +68,28 @@ def _commands_in(words: list[str]) -> list[list[str]]:
 def documented_commands(path: Path) -> list[tuple[int, list[str]]]:
     """``(line number, arguments)`` of every ``starclass`` command shown in one Markdown file.
 
-    Fenced code blocks give whole lines (``\\`` continuations joined); inline code gives the spans
-    that start with ``starclass`` or ``python -m starclass``.
+    Fenced code blocks give whole lines (``\\`` continuations joined, and indented lines of options
+    under a command, as a usage line wraps); inline code gives the spans that start with
+    ``starclass`` or ``python -m starclass``.
     """
     out: list[tuple[int, list[str]]] = []
     lines = path.read_text(encoding="utf-8").splitlines()
-    in_block = False
+    in_block = after_command = False
     i = 0
     while i < len(lines):
         line, number = lines[i], i + 1
         if line.lstrip().startswith("```"):
-            in_block = not in_block
+            in_block, after_command = not in_block, False
         elif in_block:
             while line.rstrip().endswith("\\") and i + 1 < len(lines):
                 i += 1
                 line = line.rstrip()[:-1] + " " + lines[i].strip()
-            out += [(number, args) for args in _commands_in(_shell_words(line))]
+            if after_command and line[:1].isspace() and line.lstrip().startswith(("[-", "-")):
+                out[-1][1].extend(_shell_words(line))  # a usage line wrapped without "\\"
+            else:
+                found = _commands_in(_shell_words(line))
+                out += [(number, args) for args in found]
+                after_command = bool(found)
         else:
             for span in re.findall(r"`([^`]+)`", line):
                 span = span.replace("\\|", "|")  # a "|" inside a Markdown table cell
@@ -156,12 +162,14 @@ def test_the_checker_catches_a_made_up_option_and_subcommand(tmp_path):
     doc.write_text("Run `starclass detect field/ -o c.ecsv --no-such-option 3`.\n\n"
                    "```bash\nstarclass train --task legus4 \\\n    --made-up 1 -o m  # a comment\n"
                    "starclass frobnicate x\nstarclass cutouts a.fits --catalog c.ecsv -o s.h5 "
-                   "[--masks/--no-masks] [--task NAME | --frob F]\n```\n")
-    found = {n: [p for p in problems(a)] for n, a in documented_commands(doc)}
+                   "[--masks/--no-masks] [--task NAME | --frob F]\n"
+                   "starclass explain MODEL STAMPS -o OUT\n                  [--per-class 6] [--glow 2]\n```\n")
+    found = {n: problems(a) for n, a in documented_commands(doc)}
     assert found[1] == ["detect: no option '--no-such-option'"]
     assert found[4] == ["train: no option '--made-up'"]
     assert found[6][0].startswith("no subcommand 'frobnicate'")
     assert found[7] == ["cutouts: no option '--frob'"]
+    assert found[8] == ["explain: no option '--glow'"]
 
 
 @pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
