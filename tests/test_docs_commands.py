@@ -2,7 +2,8 @@
 
 A new user copies the command lines of the README and the docs. An option renamed or removed in
 the code, with the doc left as it was, gives them ``No such option`` at the first try. Here every
-documented command (fenced code blocks, and inline code that starts with ``starclass``) is split
+documented command (fenced code blocks; inline code that starts with ``starclass`` or names a
+subcommand and its options, ``classify --batch-size``) is split
 the way a shell would and checked against the typer app itself: the subcommand exists and each
 option it gives is one of that subcommand's options. Nothing is run, so the test takes well under
 a second.
@@ -70,7 +71,8 @@ def documented_commands(path: Path) -> list[tuple[int, list[str]]]:
 
     Fenced code blocks give whole lines (``\\`` continuations joined, and indented lines of options
     under a command, as a usage line wraps); inline code gives the spans that start with
-    ``starclass`` or ``python -m starclass``.
+    ``starclass`` or ``python -m starclass``, and those that name a subcommand and its options
+    (``classify --batch-size``).
     """
     out: list[tuple[int, list[str]]] = []
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -95,6 +97,8 @@ def documented_commands(path: Path) -> list[tuple[int, list[str]]]:
                 span = span.replace("\\|", "|")  # a "|" inside a Markdown table cell
                 if re.match(r"(python3? -m )?starclass \w", span):
                     out += [(number, args) for args in _commands_in(_shell_words(span))]
+                elif re.match(r"(\w+) -", span) and span.split()[0] in _commands():
+                    out.append((number, _shell_words(span)))  # "`classify --batch-size`": one command's option
         i += 1
     return out
 
@@ -159,13 +163,14 @@ def problems(args: list[str]) -> list[str]:
 def test_the_checker_catches_a_made_up_option_and_subcommand(tmp_path):
     # the checker itself: a doc line with an option the CLI lacks must be reported, the real ones not
     doc = tmp_path / "doc.md"
-    doc.write_text("Run `starclass detect field/ -o c.ecsv --no-such-option 3`.\n\n"
+    doc.write_text("Run `starclass detect field/ -o c.ecsv --no-such-option 3`, `info --dss9 r.reg`.\n\n"
                    "```bash\nstarclass train --task legus4 \\\n    --made-up 1 -o m  # a comment\n"
                    "starclass frobnicate x\nstarclass cutouts a.fits --catalog c.ecsv -o s.h5 "
                    "[--masks/--no-masks] [--task NAME | --frob F]\n"
                    "starclass explain MODEL STAMPS -o OUT\n                  [--per-class 6] [--glow 2]\n```\n")
     found = {n: problems(a) for n, a in documented_commands(doc)}
-    assert found[1] == ["detect: no option '--no-such-option'"]
+    assert [problems(a) for n, a in documented_commands(doc) if n == 1] == [
+        ["detect: no option '--no-such-option'"], ["info: no option '--dss9'"]]
     assert found[4] == ["train: no option '--made-up'"]
     assert found[6][0].startswith("no subcommand 'frobnicate'")
     assert found[7] == ["cutouts: no option '--frob'"]
