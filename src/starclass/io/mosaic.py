@@ -48,6 +48,10 @@ STMAG_ZEROPOINT = -21.10
 #: Extension names taken to be weight (or exposure) maps: zero means no data.
 WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "EXP", "EXPOSURE")
 
+#: Table meta key: where a catalogue's ``ra``, ``dec`` came from, or (``"none: ..."``) why a catalogue
+#: measured on mosaics has none (no celestial WCS); commands that need sky positions quote it when refusing.
+SKY_POSITIONS = "sky_positions"
+
 #: Largest offset (pixels) between two bands' grids still counted as "the same WCS".
 WCS_TOLERANCE_PX = 0.01
 
