@@ -312,3 +312,18 @@ def test_ancillary_extensions_are_recognised_and_masks_named_in_one_line(tmp_pat
     for band in ("f555w", "f814w"):
         np.testing.assert_array_equal(ms.data[band], sci[band])
         assert ms.mask(band)[:3].all() and not ms.mask(band)[3:].any()
+
+
+def test_a_truncated_mosaic_is_named_with_its_sizes_and_no_astropy_warning(tmp_path):
+    """A cut-short file gave astropy's warning and then "buffer is too small for requested array"."""
+    import warnings
+
+    p = write_band(tmp_path / "cut_f555w.fits", "f555w", wcs=make_wcs())
+    size = p.stat().st_size
+    with open(p, "r+b") as fh:
+        fh.truncate(size - 2880)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(StarclassError, match=rf"cut_f555w.fits is truncated: the file holds {size - 2880} bytes "
+                                                 rf"but its FITS headers describe {size}"):
+            read_mosaics(tmp_path)

@@ -627,3 +627,28 @@ def test_a_field_without_wcs_is_named_and_the_merged_catalogue_keeps_ra_dec(surv
     assert merged.loc[merged["field"] == "a-bare", "ra"].isna().all()
     assert (merged["field"] == "a-bare").sum() > 0
     assert result.summary["fields"]["a-bare"]["sky_positions"].startswith("none: ")
+
+
+def test_cli_truncated_mosaic_stops_the_plan_naming_the_file_and_how_to_leave_it_out(survey_dir, tmp_path):
+    """A truncated mosaic stopped the survey with astropy's "buffer is too small for requested array";
+    the message now names the file, says it is truncated and how to go on without the field."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    shutil.copytree(survey_dir / "found", tmp_path / "cut")
+    bad = tmp_path / "cut" / "f_i.fits"
+    with open(bad, "r+b") as fh:
+        fh.truncate(bad.stat().st_size // 2)
+    p = tmp_path / "plan.csv"
+    p.write_text(f"name,mosaics\ngiven,{survey_dir / 'given'}\ncut,{tmp_path / 'cut'}\n")
+    r = CliRunner().invoke(app, ["survey", str(p), "-o", str(tmp_path / "out"), "--model",
+                                 str(survey_dir / "model"), "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert "f_i.fits is truncated" in r.output and "delete field 'cut' from the plan" in r.output
+    assert "buffer is too small" not in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "out").exists()
+    helped = " ".join(CliRunner().invoke(app, ["survey", "--help"]).output.split())
+    assert "truncated" in helped and "leave the field out by deleting its entry" in helped

@@ -518,7 +518,11 @@ def _has_image(path: Path) -> bool:
     a damaged ``*_f555w.fits`` left detection to run in another band.
     """
     try:
-        with fits.open(path, memmap=True) as hdul:
+        with warnings.catch_warnings():
+            # a truncated file is reported by the reader, by name, not by astropy's warning here
+            warnings.filterwarnings("ignore", message="File may have been truncated")
+            hdul = fits.open(path, memmap=True)
+        with hdul:
             has_table = False
             for hdu in hdul:
                 h = hdu.header
@@ -638,9 +642,16 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None,
         # memmap=None, not True: astropy then maps the file where it can and reads scaled
         # integer images (int16 with BZERO/BSCALE, as DSS plates and many ground-based mosaics
         # are stored) into memory; memmap=True makes astropy refuse those outright
-        hdul = fits.open(path, memmap=None, mode="readonly")
+        with warnings.catch_warnings():
+            # astropy's "File may have been truncated" is replaced by the error below, which names the file
+            warnings.filterwarnings("ignore", message="File may have been truncated")
+            hdul = fits.open(path, memmap=None, mode="readonly")
     except Exception as exc:  # astropy raises OSError, ValueError, TypeError... on garbage
         raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+    short = _truncated(hdul, path)
+    if short is not None:
+        hdul.close()
+        raise StarclassError(short)
     try:
         primary = hdul[0].header
         image_hdu = None
@@ -699,6 +710,27 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None,
     if weight is None:
         weight = _weight_beside(path, arr.shape)
     return arr, header, weight, masks
+
+
+def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
+    """Why ``path`` is cut short (its headers describe more bytes than it holds), or None when whole.
+
+    A truncated file (an interrupted copy or download) used to fail with astropy's "buffer is too
+    small for requested array" after a separate warning; this names the file, both sizes and the remedy.
+    Compressed files (``.gz``, tile-compressed HDUs) are left to astropy: their size on disk is not
+    the size the headers describe.
+    """
+    if str(path).lower().endswith((".gz", ".fz")):
+        return None
+    try:
+        size = os.path.getsize(path)
+        expected = max(info["datLoc"] + info["datSpan"] for info in (h.fileinfo() for h in hdul) if info)
+    except Exception:  # nothing to compare: astropy's own error will say what is wrong
+        return None
+    if size >= expected:
+        return None
+    return (f"{path} is truncated: the file holds {size} bytes but its FITS headers describe {expected} "
+            f"({100 * size / expected:.0f}% present; an interrupted copy or download?); copy it again")
 
 
 def _hdu_label(hdul: fits.HDUList, hdu) -> str:

@@ -178,7 +178,9 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
             mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
                                require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"))
         except StarclassError as exc:
-            raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+            # the whole survey stops here (nothing half done): say how to go on without the field
+            raise StarclassError(f"{where}, field {name!r}: {exc}. Nothing was run; to survey the other fields "
+                                 f"without it, delete field {name!r} from the plan") from None
         missing = [b for b in cfg.bands if b not in mos.bands]
         if missing:
             raise StarclassError(f"{where}, field {name!r}: band(s) {', '.join(missing)} of the model are not among "
