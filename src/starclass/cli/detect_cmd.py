@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, place_rows
+from starclass.cli._app import command, echo, place_rows, warn
 from starclass.errors import StarclassError
 
 
@@ -102,7 +102,7 @@ def detect_command(
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
-    from starclass.io.mosaic import mosaic_inputs, read_mosaics
+    from starclass.io.mosaic import SKY_POSITIONS, mosaic_inputs, read_mosaics
     from starclass.io.paths import check_distinct_outputs, check_output
     from starclass.io.regions import write_regions
     from starclass.schema import CLASS_REF, MASKED_FRAC
@@ -153,6 +153,13 @@ def detect_command(
             box_size=box_size, progress=progress,
         )
         echo(f"detected {len(found)} candidates in {found.meta.get('detect_band', ms.v_band)}")
+    sky = str(found.meta.get(SKY_POSITIONS, ""))
+    if sky.startswith("none"):
+        # once, here: the catalogue used to come out without ra, dec and not a word of why
+        warn(f"{sky[len('none: '):]}: the catalogue has no ra, dec. Detection, photometry, cutouts, classify and "
+             "matching on x, y against catalogues of these mosaics still work; matching by sky position "
+             "(a truth or reference with only ra, dec; two pointings) and sky regions need a WCS "
+             f"(meta {SKY_POSITIONS!r} records this)")
     n_detected = len(found)
     cat = select_candidates(found, mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max,
                             mci_polygon=polygon)
