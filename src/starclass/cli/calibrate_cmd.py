@@ -117,8 +117,9 @@ def calibrate_command(
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): {cal.describe()}, "
          f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
-    if cal.warning():
-        typer.echo(f"WARNING: {cal.warning()}", err=True)
+    for caution in cal.cautions():
+        # too few rows to pin the map down, or a temperature at an end of its search
+        typer.echo(f"WARNING: {caution}", err=True)
 
 
 def _has_calibration(model: Path, cal: dict) -> str:

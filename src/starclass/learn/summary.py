@@ -106,7 +106,16 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     if cal:
         what = (f"temperature {cal['temperature']:.3f}" if cal.get("method") == "temperature"
                 else str(cal.get("method")))
-        lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')})")
+        counts = cal.get("class_counts") or {}
+        per_class = f"; per class {', '.join(f'{c}: {k}' for c, k in counts.items())}" if counts else ""
+        lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')}{per_class})")
+        if isinstance(cal.get("n"), int) and counts:
+            # the same words train and calibrate printed when it was fitted
+            from starclass.learn.calibration import too_few_rows
+
+            few = too_few_rows(cal["n"], counts, str(cal.get("method", "temperature")), str(cal.get("source", "")))
+            if few:
+                lines.append(f"  WARNING: {few}")
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines
