@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from conftest import train_toy_trust_model, write_toy_held_out  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.learn.calibration import ModelCalibration
+from starclass.learn.checkpoint import read_manifest
 
 # the fewest rows a fit is trusted on (calibration.CALIBRATION_MIN_ROWS), spelled out so that the
 # tests run, and fail, on code without it
 CALIBRATION_MIN_ROWS = 100
-from starclass.learn.checkpoint import read_manifest
 
 runner = CliRunner()
 
