@@ -39,6 +39,12 @@ BY_OPTION = typer.Option(
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
                                   help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
 
+#: ``--pred-column`` of ``evaluate`` and ``report``
+PRED_COLUMN_OPTION = typer.Option(
+    None, "--pred-column",
+    help="The column to score as the prediction (default class_pred): class_joint (classify --votes: model and "
+         "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
+
 
 @app.callback()
 def _root() -> None:
