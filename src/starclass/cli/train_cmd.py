@@ -607,8 +607,7 @@ def _print_cv(cvr) -> None:
     """The per-fold and pooled metrics as a small table."""
     from starclass.learn.crossval import METRIC_NAMES
 
-    for note in cvr.notes:
-        echo(note)
+    _echo_notes(cvr.notes)
     shown = [m for m in METRIC_NAMES if not np.isnan(cvr.pooled.get(m, np.nan))]
     width = max(6, *(len(str(f["fold"])) for f in cvr.folds))
     echo(f"{'fold':<{width}}  {'n_test':>6}  " + "  ".join(f"{m:>8}" for m in shown))
@@ -706,9 +705,22 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     _summarise(cfg, result, output, precision)
 
 
+def _echo_notes(notes: list[str]) -> None:
+    """Print fit's notes, less those train printed before training (no weights to freeze over).
+
+    The open-globular preset without ImageNet weights printed its "NOT frozen" warning three
+    times: train's own (frozen_over_random, before training, with what to do), the network's
+    log line and fit's note (once per fold with --cv). train's is kept.
+    """
+    from starclass.learn.train import NOT_FROZEN
+
+    for note in notes:
+        if NOT_FROZEN not in note:
+            echo(note)
+
+
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False) -> None:
-    for note in result.notes:
-        echo(note)
+    _echo_notes(result.notes)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)
