@@ -697,8 +697,18 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                                               what="training"))
         # 'row' stays the folder's row (0-based), not the position among the rows kept
         extra = {"row": keep, "file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
+        known = None
+        if keep.size < len(cutouts):
+            # fold models of a run started before blank cutouts were left out were trained on
+            # every row: the resume check refused them as "other training data", not saying why
+            from starclass.learn.crossval import fold_digests
+
+            why = (f"the {len(cutouts) - keep.size} blank (constant) cutout(s) of {cutouts.source} in every fold, "
+                   "which train now leaves out as classify and calibrate do (so the folds differ too)")
+            known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
+                                               seed=fit_kwargs.get("seed")), why)
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
-                             extra_columns=extra, groups=cutouts.groups[keep], **fit_kwargs)
+                             extra_columns=extra, groups=cutouts.groups[keep], known_data=known, **fit_kwargs)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
