@@ -33,10 +33,8 @@ def calibrate_command(
                                         "a first calibrate needs it too."),
     method: str = typer.Option(
         "temperature", "--method",
-        help="temperature: one number for every class (never changes the most probable class); vector: a "
-             "scale and a bias per class (corrects classes that are over- or under-predicted; needs more rows); "
-             "histogram: class frequencies in equal-mass bins of each class's probability (corrects any "
-             "per-class miscalibration; needs thousands of rows, at least 100 per bin)."),
+        help="temperature (one number; never changes the most probable class), vector (a scale and bias per "
+             "class; more rows) or histogram (equal-mass bins per class; 100+ rows per bin). docs/uncertainty.md."),
     bins: int = typer.Option(
         15, "--bins", help="--method histogram: equal-mass bins per class (needs 100 labelled rows per bin)."),
     allow_training_rows: bool = typer.Option(

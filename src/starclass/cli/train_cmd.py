@@ -170,10 +170,9 @@ def models_epilog() -> str:
 def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
-        help="Task preset (each listed below with the network it trains and what it is for), or a YAML/JSON "
-             "config file of your own: 'extends: m31-real' and what differs, e.g. bands, classes, class_names and "
-             "a label_map from your label strings to classes (docs/real_images.md). A cutout folder of your own "
-             "needs one (the default, legus4, is five HST bands with class numbers)."),
+        help="Task preset (listed below) or a YAML/JSON task file: 'extends: m31-real' and what differs, e.g. "
+             "bands, classes and a label_map from your label strings to classes (docs/real_images.md). Cutout "
+             "folders of your own need one (the default, legus4, is five HST bands)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m",
         help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
@@ -191,10 +190,9 @@ def train_command(
              "labels.csv) its column of label strings, mapped by the task's label_map (default there: label)."),
     stamps: list[Path] = typer.Option(
         None, "--stamps",
-        help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics (give it "
-             "several times to train on several fields, each store a field); or a"
-             " labelled cutout folder: a CSV (file, label, optional group column) or a directory "
-             "(labels.csv inside, or one sub-folder per label)."),
+        help="Stamp store from 'starclass cutouts' instead of mosaics (repeat: one per field), or a labelled "
+             "cutout folder: a CSV (file, label, optional group) or a directory (labels.csv, or a sub-folder "
+             "per label)."),
     group_column: str | None = typer.Option(
         None, "--group-column",
         help="Cutout folders: column naming each cutout's object, kept on one side of every split "
@@ -208,15 +206,13 @@ def train_command(
              "catalogues have no galaxy column; default: the task's)."),
     target_purity: float | None = typer.Option(
         None, "--target-purity",
-        help="Binary tasks: after training, choose the decision threshold on the validation candidates as "
-             "the lowest whose selection of the positive class reaches this purity (the M31 paper's 0.669 "
-             "came from such a choice), store it in the model, and let classify apply it."),
+        help="Binary tasks: store the lowest threshold on P(positive) whose selection of the validation "
+             "candidates reaches this purity (as the M31 paper's 0.669); classify applies it."),
     cv: str | None = typer.Option(
         None, "--cv",
-        help="Cross-validate instead of training one model: K (stratified K-fold) or logo (leave one galaxy "
-             "or field out). One model per fold under --output, with per-fold and pooled metrics "
-             "(cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json) written and printed. On a labelled "
-             "cutout folder (--stamps labels.csv): K only, each group (--group-column) kept in one fold."),
+        help="Cross-validate: K (stratified folds) or logo (leave one galaxy or field out); a model per fold "
+             "under --output, metrics in cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json. Cutout "
+             "folders: K only, groups kept whole."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
@@ -258,11 +254,9 @@ def train_command(
              "simulated cutouts). Its architecture, bands, classes and stamp geometry must be the task's."),
     resume_from: Path | None = typer.Option(
         None, "--resume-from",
-        help="Fine-tune a model on new labels (the active-learning loop: suggest, inspect, train): the same "
-             "as --init-from, and the task defaults to that model's own config. Its calibration is not kept "
-             "(the weights change): a new one is fitted on the validation split of these labels, unreliable "
-             "with a few dozen rows; give every label so far (inspect --export of the full catalogue) or run "
-             "'starclass calibrate' on a labelled set afterwards."),
+        help="Fine-tune this model on new labels (active learning): as --init-from, with its task as the "
+             "default. Its calibration is not kept: one is refitted on the validation split (unreliable on "
+             "few rows: train on every label so far, or run 'starclass calibrate' after)."),
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Table of people's votes (e.g. humans.ecsv from simulate, or an inspect --export), matched to "
@@ -273,17 +267,14 @@ def train_command(
              "Default with --labels or --label-model: every class_h<k> column."),
     calibration_method: str | None = typer.Option(
         None, "--calibration-method",
-        help="How the finished ensemble is calibrated on the validation split: temperature (one number, the "
-             "default), vector (a scale and a bias per class; needs more validation rows) or histogram (15 "
-             "equal-mass bins per class; needs 1,500+ validation rows, else the temperature is used, with a note). "
-             "Default: the task's recipe.calibration."),
+        help="Calibration fitted on the validation split: temperature (one number), vector (a scale and bias "
+             "per class; more rows) or histogram (needs 1,500+ rows, else temperature). Default: the task's "
+             "recipe.calibration."),
     label_model: str | None = typer.Option(
         None, "--label-model",
-        help="How votes become training targets: mode (majority; a tie takes the tied class nearest the mean "
-             "vote, the higher when equally near, as inspect --export's class_ref), soft (the vote "
-             "distribution as soft targets) or dawid-skene (posterior of "
-             "the Dawid-Skene annotator model; each person's confusion matrix is saved as "
-             "annotators.ecsv in the model directory). Default with --labels: mode."),
+        help="How votes become targets: mode (majority; ties as inspect --export's class_ref), soft (the vote "
+             "distribution) or dawid-skene (posterior of the annotator model; confusion matrices saved as "
+             "annotators.ecsv). Default with --labels: mode."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
