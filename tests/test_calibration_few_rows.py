@@ -85,3 +85,17 @@ def test_calibrate_warns_on_a_small_labelled_set(trained, tmp_path):
     assert f"WARNING: the temperature {read_manifest(tmp_path / 'model')['calibration']['temperature']:.3f} " \
            f"was fitted on only {n} held-out rows" in res.output
     assert "--val-fraction" not in res.output
+
+
+def test_classify_says_it_and_the_catalogue_keeps_it(trained, tmp_path):
+    from starclass.io.catalog import read_catalog
+
+    root, cfg, _, _ = trained
+    write_toy_held_out(cfg, tmp_path, 20, seed=11)
+    out = tmp_path / "c.ecsv"
+    res = runner.invoke(app, ["classify", str(tmp_path / "mos"), "--catalog", str(tmp_path / "held.ecsv"),
+                              "--model", str(root / "model"), "-o", str(out), "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    n = read_manifest(root / "model")["calibration"]["n"]
+    assert re.search(rf"WARNING: the temperature [0-9.]+ was fitted on only {n} held-out rows", res.output)
+    assert any(f"only {n} held-out rows" in c for c in read_catalog(out).meta["calibration_cautions"])

@@ -261,6 +261,8 @@ def _echo_trust(out) -> None:
         line += (f"; conformal sets at {meta['coverage']:.0%} coverage, sizes "
                  + ", ".join(f"{s}: {c}" for s, c in zip(sizes, counts)))
     echo(line)
+    for caution in meta.get("calibration_cautions") or ():
+        typer.echo(f"WARNING: {caution}", err=True)
 
 
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
