@@ -743,7 +743,10 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
     what = "expected training counts per class (sums of the soft targets, rounded)" if soft else \
         "training counts per class"
     echo(f"{what}: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))
+    # on soft targets the validation accuracy is the expected agreement with a label drawn from
+    # each row's vote distribution: 0.292 on 16 rows read as a count of rows right (k/16)
+    how = " (expected agreement with the soft targets)" if soft else ""
     for i, (acc, ep) in enumerate(zip(result.val_accuracy, result.best_epochs)):
-        acc_txt = "n/a" if np.isnan(acc) else f"{acc:.3f}"
+        acc_txt = "n/a" if np.isnan(acc) else f"{acc:.3f}{how}"
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
     echo(f"model written to {output}")

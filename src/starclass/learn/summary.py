@@ -90,7 +90,10 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     for p, ck in zip(lm.paths, lm.checkpoints):
         frozen = int(ck.get("frozen_layers", 0) or 0)
         acc = ck.get("final_val_acc")
-        acc_txt = (f"validation accuracy {acc:.3f} on {ck.get('n_val')}" if isinstance(acc, float) and acc == acc
+        # soft targets (--label-model soft, dawid-skene): the expected agreement with the vote
+        # distributions, not a share of rows right (0.292 on 16 rows is no k/16)
+        soft = " (expected agreement with the soft targets)" if ck.get("label_model") in ("soft", "dawid-skene") else ""
+        acc_txt = (f"validation accuracy {acc:.3f}{soft} on {ck.get('n_val')}" if isinstance(acc, float) and acc == acc
                    else "no validation split")
         lines.append(
             f"    {p.name}: {ck.get('architecture')}, seed {ck.get('seed')}, {_start(ck)}"
