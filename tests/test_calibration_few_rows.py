@@ -85,6 +85,8 @@ def test_calibrate_warns_on_a_small_labelled_set(trained, tmp_path):
     assert f"WARNING: the temperature {read_manifest(tmp_path / 'model')['calibration']['temperature']:.3f} " \
            f"was fitted on only {n} held-out rows" in res.output
     assert "--val-fraction" not in res.output
+    counts = ", ".join(f"{c}: {k}" for c, k in read_manifest(tmp_path / "model")["calibration"]["class_counts"].items())
+    assert f"on {n} rows of {tmp_path / 'held.ecsv'} (per class {counts})" in res.output
 
 
 def test_classify_says_it_and_the_catalogue_keeps_it(trained, tmp_path):

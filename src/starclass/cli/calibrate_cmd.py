@@ -113,7 +113,9 @@ def calibrate_command(
                           device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
-    echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): {cal.describe()}, "
+    # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)
+    per_class = ", ".join(f"{c}: {k}" for c, k in cal.class_counts().items())
+    echo(f"calibrated {model} on {cal.n} rows of {source} (per class {per_class}): {cal.describe()}, "
          f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
     for caution in cal.cautions():
         # too few rows to pin the map down, or a temperature at an end of its search
