@@ -111,6 +111,8 @@ def test_evaluate_cli_prints_what_it_scored(tmp_path):
     assert res.exit_code == 0, res.output
     acc = accuracy_score(np.asarray(t["class_ref"]), np.asarray(t["class_joint"]))
     assert "scored column class_joint" in res.output and f"= {acc:.3f}" in res.output
+    # the reference is named as in the lines below it ("prediction_class_ref: accuracy" read as another one)
+    assert f"prediction class_ref: accuracy[3class] = {acc:.3f}" in res.output, res.output
 
 
 def _task_file(tmp_path) -> str:

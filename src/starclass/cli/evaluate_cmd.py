@@ -90,7 +90,9 @@ def evaluate(
     echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
          + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")
     for ref, accs in res["accuracies"].items():
-        echo(f"{ref}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
+        # named as the detail lines name it: "prediction_class_ref: accuracy ..." above
+        # "prediction class_ref: 400 objects paired ..." read as two references
+        echo(f"{res.get('reference_names', {}).get(ref, ref)}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
     for line in res["details"]:
         echo(line)
     for line in res.get("by_lines", ()):

@@ -699,7 +699,10 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
     # unrounded, for printing: the headline's 4 decimals printed with 3 rounded twice (27/132 gave
     # "accuracy[4class] = 0.204" above the details' "accuracy 0.205")
     exact = {slug(c.ref_name): {r.merge: float(r.accuracy) for r in c.results} for c in ev.comparisons}
-    return {"outdir": outdir, "headline": summary, "accuracies": exact, "task": ev.task, "details": details,
+    # the references as the lines below name them ("prediction class_ref"; the keys above are file-name slugs)
+    names = {slug(c.ref_name): c.ref_name for c in ev.comparisons}
+    return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
+            "task": ev.task, "details": details,
             "by_lines": by_lines, **written}
 
 
