@@ -92,7 +92,8 @@ def evaluate(
     for ref, accs in res["accuracies"].items():
         # named as the detail lines name it: "prediction_class_ref: accuracy ..." above
         # "prediction class_ref: 400 objects paired ..." read as two references
-        echo(f"{res.get('reference_names', {}).get(ref, ref)}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
+        name = res.get("reference_names", {}).get(ref, ref)
+        echo(f"{name}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
     for line in res["details"]:
         echo(line)
     for line in res.get("by_lines", ()):
