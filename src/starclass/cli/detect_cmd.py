@@ -71,9 +71,8 @@ def detect_command(
     aperture_radius: float = typer.Option(4.0, "--aperture-radius", min=0.5, max=50.0,
                                           help="Photometry aperture radius (px, 0.5-50)."),
     aperture_correction: str | None = typer.Option("growth", "--aperture-correction",
-        help="growth (default: total magnitudes from each source's own curve of growth, fitted with PSF-convolved "
-             "EFF profiles, PSF measured on the image's stars); none (plain aperture magnitudes); ci (per-source "
-             "correction from the V-band CI); a number (mag, all bands) or band=mag,band=mag."),
+        help="growth (total magnitudes from each source's curve of growth: PSF-convolved EFF fits), none "
+             "(aperture magnitudes), ci (from the V-band CI), or a number in mag (all bands) or band=mag,band=mag."),
     box_size: int = typer.Option(32, "--box-size", min=4,
                                  help="Background mesh box (px, at least 4) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),

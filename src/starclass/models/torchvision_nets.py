@@ -33,8 +33,11 @@ Each network is wrapped by :class:`TorchvisionNet`, which adds
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,30 @@ from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
 
 log = logging.getLogger("starclass.models")
+
+#: True while a caller says itself that layers asked to be frozen found no weights
+#: (:func:`not_frozen_said_elsewhere`): the network then logs it at info level only.
+_NOT_FROZEN_SAID_ELSEWHERE: contextvars.ContextVar[bool] = contextvars.ContextVar("not_frozen_said", default=False)
+
+
+@contextlib.contextmanager
+def not_frozen_said_elsewhere() -> Iterator[None]:
+    """Networks built in the block log "the layers asked to be frozen are NOT frozen" at info level.
+
+    ``fit`` says it in a WARNING note of its own and ``starclass train`` before any training;
+    the network's log warning made the open-globular preset print it three times.
+
+    Examples
+    --------
+    >>> with not_frozen_said_elsewhere():
+    ...     _NOT_FROZEN_SAID_ELSEWHERE.get()
+    True
+    """
+    token = _NOT_FROZEN_SAID_ELSEWHERE.set(True)
+    try:
+        yield
+    finally:
+        _NOT_FROZEN_SAID_ELSEWHERE.reset(token)
 
 #: torchvision constructor name and the file names of its ImageNet checkpoints (as torchvision
 #: caches them under ``torch.hub.get_dir()/checkpoints``).
@@ -372,9 +399,10 @@ class TorchvisionNet(nn.Module):
         if self.frozen_requested and (path is not None or from_checkpoint):
             self.freeze(self.frozen_requested)
         elif self.frozen_requested:
-            # a warning (not info): a user who asked for transfer learning must see that none happens
-            log.warning(
-                "WARNING: %s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
+            # a warning (not info): a user who asked for transfer learning must see that none
+            # happens; fit says it in its own note (and train before training), so not there
+            (log.info if _NOT_FROZEN_SAID_ELSEWHERE.get() else log.warning)(
+                "%s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
                 "training starts FROM SCRATCH and the %d layer(s) asked to be frozen are NOT frozen "
                 "(frozen random filters would stay noise). Put torchvision's %s in that folder or give "
                 "arch_options.pretrained=PATH to freeze over ImageNet weights, or pretrain on simulated "
