@@ -451,7 +451,26 @@ class TorchvisionNet(nn.Module):
         return self.body(self.adapter(x))
 
 
+def _make_check(arch: str):
+    def check(config) -> None:
+        size = int(config.input_size or config.stamp_size)
+        if arch.startswith("vgg") and size < VGG_MIN_INPUT:
+            # checked before any training: the forward pass failed in torch's max-pool
+            # ("Output size is too small") with a traceback after the data had been read
+            which = (f"input_size={config.input_size} (--input-size)" if config.input_size
+                     else f"stamp_size={config.stamp_size} (--stamp-size; no input_size)")
+            raise StarclassError(
+                f"task config {config.name!r}: {arch} halves its input five times and needs at least "
+                f"{VGG_MIN_INPUT} px, but {which} gives it {size} px; raise --stamp-size, or give "
+                f"--input-size {VGG_MIN_INPUT} or more (the model then resamples the stamps)")
+
+    check.__doc__ = f"Refuse a task whose network input {arch} cannot take (StarclassError naming the parameter)."
+    return check
+
+
 def _make_builder(arch: str):
+    check = _make_check(arch)
+
     def builder(
         config,
         adapter: str | None = None,
@@ -460,16 +479,7 @@ def _make_builder(arch: str):
         dropout: float | None = None,
     ) -> TorchvisionNet:
         c = config.n_channels
-        size = int(config.input_size or config.stamp_size)
-        if arch.startswith("vgg") and size < VGG_MIN_INPUT:
-            # checked here, before any training: the forward pass failed in torch's max-pool
-            # ("Output size is too small") with a traceback after the data had been read
-            which = (f"input_size={config.input_size} (--input-size)" if config.input_size
-                     else f"stamp_size={config.stamp_size} (--stamp-size; no input_size)")
-            raise StarclassError(
-                f"task config {config.name!r}: {arch} halves its input five times and needs at least "
-                f"{VGG_MIN_INPUT} px, but {which} gives it {size} px; raise --stamp-size, or give "
-                f"--input-size {VGG_MIN_INPUT} or more (the model then resamples the stamps)")
+        check(config)
         if adapter is None:
             adapter = "none" if c == 3 else "conv1x1"
         if dropout is None and config.recipe.dropout:
@@ -494,4 +504,4 @@ def _make_builder(arch: str):
 
 
 for _arch in CHECKPOINT_FILES:
-    register(_arch)(_make_builder(_arch))
+    register(_arch, check=_make_check(_arch))(_make_builder(_arch))
