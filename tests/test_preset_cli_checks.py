@@ -34,3 +34,49 @@ def test_mixed_ensemble_refuses_a_stamp_too_small_for_a_later_member_before_trai
         fit(cfg, inputs, labels, outdir=out, progress=False, device="cpu")
     assert "vgg19_bn" in str(err.value)
     assert not out.exists()  # nothing trained, nothing written
+
+
+@pytest.fixture()
+def empty_hub(tmp_path):
+    """A torch hub cache with no checkpoints in it (what a machine without downloads has)."""
+    import torch
+
+    old = torch.hub.get_dir()
+    torch.hub.set_dir(str(tmp_path / "hub"))
+    yield tmp_path / "hub"
+    torch.hub.set_dir(old)
+
+
+def _train(args, tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("file,label\nmissing.fits,1\n")  # never read when the refusals come first
+    return CliRunner().invoke(app, ["train", "--task", "phangs4", "--stamps", str(labels),
+                                    "-o", str(tmp_path / "m"), *args])
+
+
+@pytest.mark.parametrize("args,expected", [
+    ([], ["members 1-10 (resnet18)", "members 11-20 (vgg19_bn)"]),
+    (["--ensemble", "1"], ["member 1 (resnet18)", "member 2 (vgg19_bn)"]),
+])
+def test_missing_imagenet_weights_said_once_per_network_for_the_members_trained(empty_hub, tmp_path, args,
+                                                                                 expected):
+    # phangs4 printed the same NOTE twenty times (once per member), and with --ensemble 1 still
+    # for members 1-20 although two are trained
+    r = _train(args, tmp_path)
+    notes = [line for line in r.output.splitlines() if line.startswith("NOTE:")]
+    assert len(notes) == 2, r.output
+    for note, who in zip(notes, expected):
+        assert note.startswith(f"NOTE: {who}: no pretrained (ImageNet) weights found"), note
+        assert "FROM SCRATCH" in note
+
+
+def test_cli_refuses_a_stamp_too_small_for_a_member_before_reading_the_data(empty_hub, tmp_path):
+    r = _train(["--ensemble", "1", "--stamp-size", "16", "--input-size", "0"], tmp_path)
+    assert r.exit_code == 2
+    assert "vgg19_bn" in r.output and "stamp_size=16" in r.output and "--stamp-size" in r.output
+    assert "missing.fits" not in r.output  # refused before the cutout folder was read
+    assert not (tmp_path / "m").exists()
