@@ -80,3 +80,28 @@ def test_cli_refuses_a_stamp_too_small_for_a_member_before_reading_the_data(empt
     assert "vgg19_bn" in r.output and "stamp_size=16" in r.output and "--stamp-size" in r.output
     assert "missing.fits" not in r.output  # refused before the cutout folder was read
     assert not (tmp_path / "m").exists()
+
+
+def test_compact_presets_follow_the_recipe_docs_models_md_states():
+    # docs/models.md said every *-compact preset trains up to 60 epochs at batch 128 without class
+    # balancing; m31-binary-compact trains up to 100, cool-core-compact at batch 32 with balancing
+    import re
+    from pathlib import Path
+
+    from starclass.learn.config import list_presets
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "models.md"
+    if not docs.exists():
+        pytest.skip("docs/models.md not in this installation")
+    row = next(line for line in docs.read_text().splitlines() if line.startswith("| `<any>-compact`"))
+    recipe = row.rstrip(" |").rsplit("|", 1)[1]
+    general, _, exceptions = recipe.partition("except")
+    for name in (n for n in list_presets() if n.endswith("-compact")):
+        r = get_preset(name).recipe
+        told = next((part for part in exceptions.split(", and ") if f"`{name}`" in part), "")
+        epochs = re.search(r"up to (\d+) epochs", told) or re.search(r"up to (\d+) epochs", general)
+        batch = re.search(r"batch (\d+)", told) or re.search(r"batch (\d+)", general)
+        assert int(epochs.group(1)) == r.epochs, (name, r.epochs, row)
+        assert int(batch.group(1)) == r.batch_size, (name, r.batch_size, row)
+        balanced = "class balancing" in told and "no class balancing" not in told
+        assert balanced == (r.balance not in (None, "none")), (name, r.balance, row)
