@@ -376,12 +376,17 @@ def train_command(
             raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
                                  "--val-fraction > 0")
 
+    from starclass.learn.train import effective_config
+    from starclass.models import check_members
     from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained
 
-    for warning in frozen_over_random(cfg, init_from):
+    # the members that will be trained (--ensemble): phangs4 --ensemble 1 trains two, not twenty
+    trained = effective_config(cfg, ensemble=ensemble)
+    check_members(trained)  # a stamp too small for a member's network: refused before the data are read
+    for warning in frozen_over_random(trained, init_from):
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
-    for note in missing_pretrained(cfg, init_from):
+    for note in missing_pretrained(trained, init_from):
         typer.echo(f"NOTE: {note}", err=True)
     if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
         if use_votes:

@@ -1262,6 +1262,9 @@ def fit(
     outdir = Path(outdir)
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
+    # every member's input geometry before any training: a mixed ensemble (phangs4) otherwise
+    # trained its ResNets before the first VGG refused a stamp too small for it
+    models.check_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index,
                         balance_groups=balance_groups)
