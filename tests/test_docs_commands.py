@@ -1,0 +1,189 @@
+"""The docs are the contract: every ``starclass ...`` command README.md and docs/*.md show parses.
+
+A new user copies the command lines of the README and the docs. An option renamed or removed in
+the code, with the doc left as it was, gives them ``No such option`` at the first try. Here every
+documented command (fenced code blocks, and inline code that starts with ``starclass``) is split
+the way a shell would and checked against the typer app itself: the subcommand exists and each
+option it gives is one of that subcommand's options. Nothing is run, so the test takes well under
+a second.
+
+The docs' own placeholders are understood: ``[--opt VALUE]`` (optional), ``A|B`` (either),
+``--masks/--no-masks`` (a boolean pair), ``...`` (more of the same), ``# comments``, ``\\``
+continuations, a ``$ `` prompt and ``python -m starclass``.
+
+The code paths the docs name (``src/...``, ``tests/...``, ``benchmarks/*.py``) must exist too: a
+module that moved (``src/starclass/train.py`` -> ``src/starclass/learn/train.py``) left the
+training docs pointing at files that were gone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import typer
+
+from starclass.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+#: Shell words that end one command and start another.
+_SEPARATORS = {";", "&&", "||", "&", "do", "then", "else"}
+
+
+def _shell_words(line: str) -> list[str]:
+    """``line`` split like a shell, comments dropped; a line shlex cannot split is split on spaces.
+
+    A stray apostrophe in a comment (``# the model's ...``) makes shlex give up; the command before
+    the ``#`` is still worth checking.
+    """
+    try:
+        return shlex.split(line, comments=True)
+    except ValueError:
+        return re.sub(r"(^|\s)#.*", "", line).split()
+
+
+def _commands_in(words: list[str]) -> list[list[str]]:
+    """The argument lists of each ``starclass`` command among shell words (after the script name)."""
+    found: list[list[str]] = []
+    current: list[str] | None = None
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        # a pipe into another program ends the command; "[--task NAME | --model MODEL]" does not
+        ends = word in _SEPARATORS or (word == "|" and not nxt.lstrip("[").startswith("-"))
+        if ends:
+            current = None
+        elif word == "starclass" and (i == 0 or words[i - 1] not in ("from", "import")):
+            current = []
+            found.append(current)
+        elif current is not None:
+            current.append(word)
+    return found
+
+
+def documented_commands(path: Path) -> list[tuple[int, list[str]]]:
+    """``(line number, arguments)`` of every ``starclass`` command shown in one Markdown file.
+
+    Fenced code blocks give whole lines (``\\`` continuations joined); inline code gives the spans
+    that start with ``starclass`` or ``python -m starclass``.
+    """
+    out: list[tuple[int, list[str]]] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    in_block = False
+    i = 0
+    while i < len(lines):
+        line, number = lines[i], i + 1
+        if line.lstrip().startswith("```"):
+            in_block = not in_block
+        elif in_block:
+            while line.rstrip().endswith("\\") and i + 1 < len(lines):
+                i += 1
+                line = line.rstrip()[:-1] + " " + lines[i].strip()
+            out += [(number, args) for args in _commands_in(_shell_words(line))]
+        else:
+            for span in re.findall(r"`([^`]+)`", line):
+                span = span.replace("\\|", "|")  # a "|" inside a Markdown table cell
+                if re.match(r"(python3? -m )?starclass \w", span):
+                    out += [(number, args) for args in _commands_in(_shell_words(span))]
+        i += 1
+    return out
+
+
+@functools.cache
+def _commands() -> dict:
+    """The CLI's subcommands by name (built once: typer builds the click commands on each call)."""
+    return dict(typer.main.get_command(app).commands)
+
+
+def _option_names(command) -> set[str]:
+    """Every spelling of every option of a click/typer command, ``--help`` included."""
+    names = {"--help"}
+    for param in command.params:
+        names.update(o for o in (*param.opts, *param.secondary_opts) if o.startswith("-"))
+    return names
+
+
+def _takes_value(command, option: str) -> bool:
+    """Whether ``option`` consumes the next word (not a flag, not a boolean pair)."""
+    for param in command.params:
+        if option in param.opts or option in param.secondary_opts:
+            return not (getattr(param, "is_flag", False) or getattr(param, "count", False))
+    return False
+
+
+def problems(args: list[str]) -> list[str]:
+    """What does not parse in one documented ``starclass`` command line (its words after ``starclass``).
+
+    >>> problems(["train", "--task", "legus4", "-o", "model/"])
+    []
+    >>> problems(["train", "--no-such-option", "3"])
+    ["train: no option '--no-such-option'"]
+    """
+    commands = _commands()
+    words = [w.strip("[]") for w in args]
+    words = [w for w in words if w and w != "|" and not w.endswith("...")]
+    if not words or words[0] in ("--help", "--version"):
+        return []
+    name, rest = words[0], words[1:]
+    if name not in commands:
+        return [f"no subcommand {name!r} (known: {', '.join(sorted(commands))})"]
+    command = commands[name]
+    known = _option_names(command)
+    out: list[str] = []
+    j = 0
+    while j < len(rest):
+        word = rest[j]
+        j += 1
+        if not word.startswith("-") or re.match(r"-\d", word) or word == "-":
+            continue  # a positional argument, a negative number, stdin
+        option = word.split("=", 1)[0]
+        spellings = option.split("/") if option.startswith("--") else [option]  # --masks/--no-masks
+        for spelling in spellings:
+            if spelling not in known:
+                out.append(f"{name}: no option {spelling!r}")
+        if "=" not in word and len(spellings) == 1 and _takes_value(command, option):
+            j += 1  # its value, which may itself start with "-"
+    return out
+
+
+def test_the_checker_catches_a_made_up_option_and_subcommand(tmp_path):
+    # the checker itself: a doc line with an option the CLI lacks must be reported, the real ones not
+    doc = tmp_path / "doc.md"
+    doc.write_text("Run `starclass detect field/ -o c.ecsv --no-such-option 3`.\n\n"
+                   "```bash\nstarclass train --task legus4 \\\n    --made-up 1 -o m  # a comment\n"
+                   "starclass frobnicate x\nstarclass cutouts a.fits --catalog c.ecsv -o s.h5 "
+                   "[--masks/--no-masks] [--task NAME | --frob F]\n```\n")
+    found = {n: [p for p in problems(a)] for n, a in documented_commands(doc)}
+    assert found[1] == ["detect: no option '--no-such-option'"]
+    assert found[4] == ["train: no option '--made-up'"]
+    assert found[6][0].startswith("no subcommand 'frobnicate'")
+    assert found[7] == ["cutouts: no option '--frob'"]
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_every_documented_starclass_command_parses():
+    checked, bad = 0, []
+    for path in DOCS:
+        for number, args in documented_commands(path):
+            checked += 1
+            bad += [f"{path.relative_to(ROOT)}:{number}: {p}" for p in problems(args)]
+    # the README and docs show well over a hundred commands; far fewer means the extraction broke
+    assert checked > 100, f"only {checked} documented starclass commands found"
+    assert not bad, "documented commands that do not parse:\n" + "\n".join(bad)
+
+
+@pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs/ not shipped with this copy")
+def test_code_paths_named_in_the_docs_exist():
+    pattern = re.compile(r"(?<![\w./-])((?:src|tests)/[\w./*-]+|benchmarks/[\w*-]+\.py)")
+    missing = []
+    for path in DOCS:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for named in pattern.findall(line):
+                named = named.rstrip(".,")
+                if not list(ROOT.glob(named.rstrip("/"))):
+                    missing.append(f"{path.relative_to(ROOT)}:{number}: {named}")
+    assert not missing, "paths the docs name that do not exist:\n" + "\n".join(missing)
