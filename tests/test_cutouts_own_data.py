@@ -95,6 +95,29 @@ def test_a_model_trained_on_blank_cutouts_is_refused_on_resume_saying_why(tmp_pa
     assert res.exit_code == 0 and "kept" in res.output, res.output
 
 
+def test_a_cv_run_started_on_blank_cutouts_is_refused_on_resume_saying_why(tmp_path):
+    # train --cv resumed into a folder whose fold models were trained before blank cutouts were
+    # left out: refused as "other training data (labels, positions or input stamps differ)"
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.config import load_config
+    from starclass.learn.crossval import cross_validate
+    from starclass.stamps.images import cutout_inputs
+
+    p = _blank_folder(tmp_path / "data", row=3)
+    task = _task(tmp_path)
+    cfg = load_config(task)
+    cs = read_cutout_folder(p, group_column="object_id")
+    # what train --cv did before: every row, the blank one included
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tiny validation splits' notes
+        cross_validate(cfg, cutout_inputs(cs.images, cfg), label_classes(cs, cfg.label_map), scheme=2,
+                       outdir=tmp_path / "cv", groups=cs.groups, progress=False, device="cpu", epochs=1)
+    res = _train(task, p, tmp_path / "cv", "--cv", "2")
+    assert res.exit_code == 2, res.output
+    assert "1 blank (constant) cutout(s)" in res.output and "leaves out" in res.output
+    assert "--overwrite" in res.output and "other training data" not in res.output
+
+
 def test_classify_stamps_says_once_which_cutouts_are_blank(tmp_path):
     # classify --stamps printed the blank cutouts twice: the warning naming the rows and a line
     # "N cutouts have a blank (constant) band ..." after it

@@ -169,3 +169,27 @@ def test_vectorised_background_mesh_matches_photutils_background2d():
     assert np.max(np.abs(ours_rms - ref_rms)[inner]) < 0.01
     # partial edge boxes and filled masked boxes differ in detail, within the noise
     assert np.max(np.abs(ours - ref)) < 0.1
+
+
+def test_nan_border_adds_no_detections():
+    """A drizzled mosaic's NaN border must not change what is found inside it.
+
+    The background mesh used to be anchored at the array's first row and column, and its edge
+    boxes median-filtered with filled-in boxes of the border: the same field with and without
+    a NaN border gave different faint detections.
+    """
+    mosaics, _ = synthetic_field((160, 128), 30, bands=("f555w",), seed=11,
+                                 mag_range=(20.0, 26.5), disk=0.3)
+    pad = (21, 13)  # rows, columns: not multiples of the 32 px mesh box
+    padded = {}
+    for b, img in mosaics.data.items():
+        big = np.full((img.shape[0] + 2 * pad[0], img.shape[1] + 2 * pad[1]), np.nan, np.float32)
+        big[pad[0]:pad[0] + img.shape[0], pad[1]:pad[1] + img.shape[1]] = img
+        padded[b] = big
+    cut = detect(mosaics, aperture_correction="ci", progress=False)
+    bordered = detect(ArrayMosaics(padded, dict(mosaics.zeropoint), exptime=dict(mosaics.exptime)),
+                      aperture_correction="ci", progress=False)
+    assert len(bordered) == len(cut) > 20
+    np.testing.assert_allclose(np.asarray(bordered["x"]) - pad[1], cut["x"], atol=1e-6)
+    np.testing.assert_allclose(np.asarray(bordered["y"]) - pad[0], cut["y"], atol=1e-6)
+    np.testing.assert_allclose(bordered["mag_f555w"], cut["mag_f555w"], atol=1e-6)

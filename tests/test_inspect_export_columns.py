@@ -130,3 +130,48 @@ def test_export_with_unlabelled_says_how_many_are_labelled(tmp_path, monkeypatch
     assert "wrote 8 candidates (2 labelled, 6 without a label)" in r.output, r.output
     r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(tmp_path / "some.ecsv")])
     assert "wrote 2 labelled candidates" in r.output, r.output
+
+
+def test_an_export_served_again_as_the_catalogue_exports_the_same_metadata(tmp_path, monkeypatch):
+    """The active-learning loop: each round's export (--include-unlabelled) is the next round's
+    catalogue. Each export appended its note to meta comments again and kept the previous
+    round's labels as <name>_catalogue (then _2, ...): the file grew every round."""
+    import shutil
+
+    from starclass.cli import app
+
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    cat_path = field / "candidates.ecsv"
+    cat = Table.read(cat_path)
+    cat["class_ref"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)  # a truth class, the catalogue's own
+    cat.write(cat_path, overwrite=True)
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    runner = CliRunner()
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
+    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    engine = db.make_engine(url)
+    db.save_label(engine, "", "2", 1, 3)
+    engine.dispose()
+    outs = []
+    for k in range(3):
+        out = tmp_path / f"round{k}.ecsv"
+        r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out), "--include-unlabelled"])
+        assert r.exit_code == 0, r.output
+        outs.append(out)
+        shutil.copy(out, cat_path)  # served as the next round's catalogue
+    assert outs[1].read_text() == outs[0].read_text()
+    assert outs[2].read_text() == outs[0].read_text()
+    t = read_catalog(outs[2])
+    assert sum(str(c).startswith("starclass inspect --export:") for c in t.meta["comments"]) == 1
+    assert t["class_ref_catalogue"].tolist() == cat["class_ref"].tolist()  # the truth, kept once
+    assert not [c for c in t.colnames if c.endswith("_catalogue_2") or c == "class_h1_catalogue"]
+    # a new label in the next round replaces the earlier one's columns, not a copy beside them
+    engine = db.make_engine(url)
+    db.save_label(engine, "", "5", 1, 2)
+    engine.dispose()
+    out = tmp_path / "round3.ecsv"
+    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out),
+                               "--include-unlabelled"]).exit_code == 0
+    t3 = read_catalog(out)
+    assert t3.colnames == t.colnames and t3.meta["comments"] == t.meta["comments"]
+    assert dict(zip(t3["id"].tolist(), t3["class_ref"].tolist()))[5] == 2

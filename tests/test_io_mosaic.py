@@ -277,3 +277,53 @@ def test_a_file_with_two_science_images_says_which_one_is_read(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_mosaics(tmp_path / "drz_f555w.fits")
+
+
+def test_ancillary_extensions_are_recognised_and_masks_named_in_one_line(tmp_path):
+    """Files with MASK, ERR, CTX, DQ, IVAR beside SCI: a MASK extension ahead of SCI was read as the band's
+    image, each file warned of its own ("holds N images"), and an IVAR map was not used as a weight."""
+    import warnings
+
+    w = make_wcs()
+    folder = tmp_path / "field"
+    folder.mkdir()
+    sci = {}
+    for k, band in enumerate(("f555w", "f814w")):
+        h = w.to_header()
+        h["FILTER"], h["PHOTFLAM"], h["PHOTPLAM"] = band.upper(), BANDS[band].photflam, BANDS[band].photplam
+        sci[band] = image(k)
+        ivar = np.ones(SHAPE, "f4")
+        ivar[:3] = 0.0  # no data in the first three rows
+        fits.HDUList([fits.PrimaryHDU(header=h),
+                      fits.ImageHDU(np.zeros(SHAPE, "i2"), w.to_header(), name="MASK"),
+                      fits.ImageHDU(sci[band], w.to_header(), name="SCI"),
+                      fits.ImageHDU(np.ones(SHAPE, "f4"), w.to_header(), name="ERR"),
+                      fits.ImageHDU(np.ones(SHAPE, "i4"), w.to_header(), name="CTX"),
+                      fits.ImageHDU(np.zeros(SHAPE, "i2"), w.to_header(), name="DQ"),
+                      fits.ImageHDU(ivar, w.to_header(), name="IVAR")]).writeto(folder / f"g_{band}.fits")
+    # a mask file beside the images is not a third image of f555w
+    fits.PrimaryHDU(np.zeros(SHAPE, "i2"), h).writeto(folder / "g_f555w_mask.fits")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ms = read_mosaics(folder)
+    said = [str(c.message) for c in caught]
+    assert len(said) == 1, said
+    assert "MASK in g_f555w.fits, g_f814w.fits" in said[0] and "not applied" in said[0]
+    for band in ("f555w", "f814w"):
+        np.testing.assert_array_equal(ms.data[band], sci[band])
+        assert ms.mask(band)[:3].all() and not ms.mask(band)[3:].any()
+
+
+def test_a_truncated_mosaic_is_named_with_its_sizes_and_no_astropy_warning(tmp_path):
+    """A cut-short file gave astropy's warning and then "buffer is too small for requested array"."""
+    import warnings
+
+    p = write_band(tmp_path / "cut_f555w.fits", "f555w", wcs=make_wcs())
+    size = p.stat().st_size
+    with open(p, "r+b") as fh:
+        fh.truncate(size - 2880)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(StarclassError, match=rf"cut_f555w.fits is truncated: the file holds {size - 2880} bytes "
+                                                 rf"but its FITS headers describe {size}"):
+            read_mosaics(tmp_path)

@@ -210,3 +210,31 @@ def test_member_file_records_the_weights_training_started_from(empty_hub, tmp_pa
     ck = load_checkpoint(tmp_path / "b" / "member_01.pt")
     assert ck["init_weights"] == "scratch" and ck["frozen_layers"] == 0
     assert not any("ImageNet weights in" in n for n in scratch.notes)
+
+
+def test_training_without_weights_says_not_frozen_once(empty_hub, tmp_path, caplog):
+    """open-globular without ImageNet weights printed "NOT frozen" three times: train's warning
+    before training, the network's log warning and fit's note. fit now says it in its note only."""
+    cfg = _tiny()
+    toy = make_synthetic(cfg, 8, seed=1)
+    with caplog.at_level(logging.WARNING, logger="starclass.models"):
+        res = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "a", seed=0, progress=False, device="cpu")
+    assert "NOT frozen" not in caplog.text
+    assert sum("NOT frozen" in n for n in res.notes) == 1
+
+
+@pytest.mark.slow  # trains a ResNet-18: about 20 s on the loaded 2-core machine
+def test_train_cli_says_not_frozen_once(empty_hub, tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    r = CliRunner().invoke(app, ["simulate", str(tmp_path / "cc"), "--preset", "cool-core", "--n", "16", "--quiet"])
+    assert r.exit_code == 0, r.output
+    (tmp_path / "task.yaml").write_text("extends: cool-core\nname: cc-frozen\narch_options: {frozen_layers: 2}\n"
+                                        "stamp_size: 32\ninput_size: 32\n")
+    r = CliRunner().invoke(app, ["train", "--task", str(tmp_path / "task.yaml"), "--stamps",
+                                 str(tmp_path / "cc" / "labels.csv"), "--epochs", "1", "--no-progress",
+                                 "-o", str(tmp_path / "m")])
+    assert r.exit_code == 0, r.output
+    assert r.output.count("NOT frozen") == 1 and r.output.index("NOT frozen") < r.output.index("trained 1 member")

@@ -72,15 +72,59 @@ def test_refuses_to_overwrite(tmp_path):
     cfg = CutoutSimConfig(counts={"cluster": 1, "extended_cluster": 0, "galaxy": 0})
     out = tmp_path / "sim"
     write_cutouts(cfg, out)
-    (out / "keep.txt").write_text("mine")
-    with pytest.raises(StarclassError, match="overwrite"):
+    with pytest.raises(StarclassError, match="already holds a cutout set .*give --overwrite"):
         write_cutouts(cfg, out)
     write_cutouts(cfg.__class__(counts={"cluster": 0, "extended_cluster": 0, "galaxy": 2}), out, overwrite=True)
     rows = _rows(out / "labels.csv")
     assert [r["label"] for r in rows] == ["galaxy", "galaxy"]
     assert not (out / "cluster").exists()
-    # overwrite removes only what the writer makes
-    assert (out / "keep.txt").read_text() == "mine"
+    # the set is replaced as a whole folder: one holding other files is refused even with overwrite
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(StarclassError, match="keep.txt"):
+        write_cutouts(cfg, out, overwrite=True)
+    assert (out / "keep.txt").read_text() == "mine" and len(_rows(out / "labels.csv")) == 2
+
+
+def test_an_interrupted_write_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    """Ctrl-C (or a kill) mid-way left OUT with PNGs and no labels.csv: a rerun refused it and
+    `train --stamps OUT` read it as a folder of one sub-folder per label."""
+    import starclass.simulate.cutouts_m31 as m31
+
+    cfg = CutoutSimConfig(counts={"cluster": 2, "extended_cluster": 0, "galaxy": 2}, size=32)
+    real, calls = m31.simulate_cutout, []
+
+    def stop_at_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(m31, "simulate_cutout", stop_at_third)
+    with pytest.raises(KeyboardInterrupt):
+        write_cutouts(cfg, tmp_path / "new")
+    assert list(tmp_path.iterdir()) == []  # no folder, no hidden temporary left
+    monkeypatch.setattr(m31, "simulate_cutout", real)
+    labels = write_cutouts(cfg, tmp_path / "old")
+    before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "old").rglob("*"))
+    calls.clear()
+    monkeypatch.setattr(m31, "simulate_cutout", stop_at_third)
+    with pytest.raises(KeyboardInterrupt):
+        write_cutouts(cfg.__class__(counts={"cluster": 0, "extended_cluster": 0, "galaxy": 5}, size=32),
+                      tmp_path / "old", overwrite=True)
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "old").rglob("*")) == before
+    assert len(_rows(labels)) == 4 and [p.name for p in tmp_path.iterdir()] == ["old"]
+
+
+def test_a_partial_folder_left_by_an_older_version_is_named_as_such(tmp_path):
+    out = tmp_path / "sim"
+    (out / "cluster").mkdir(parents=True)
+    for i in range(3):
+        (out / "cluster" / f"sim_{i:06d}.png").write_bytes(b"")
+    cfg = CutoutSimConfig(counts={"cluster": 1, "extended_cluster": 0, "galaxy": 0}, size=32)
+    with pytest.raises(StarclassError, match=r"incomplete cutout set: 3 cutout\(s\) in cluster/ but no labels.csv"):
+        write_cutouts(cfg, out)
+    write_cutouts(cfg, out, overwrite=True)
+    assert len(_rows(out / "labels.csv")) == 1 and len(list((out / "cluster").iterdir())) == 1
 
 
 def test_cli_preset_pandas_cutouts(tmp_path):

@@ -597,3 +597,58 @@ def test_jobqueue_survey_says_it_waits_for_the_queue(survey_dir, tmp_path, monke
         run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", batch=BatchSpec("slurm", jobs=2),
                    progress=False, echo=echo)
     assert made and made[0].status.name == "closed"  # the cluster was closed on the way out
+
+
+def test_a_field_without_wcs_is_named_and_the_merged_catalogue_keeps_ra_dec(survey_dir, cluster, tmp_path):
+    """A first field whose mosaics had no WCS made the partitioned catalogue lose ra, dec for every
+    field (pyarrow and pandas take the first file's schema), and the survey said nothing."""
+    import pyarrow.parquet as pq
+    from astropy.io import fits
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+
+    (tmp_path / "bare").mkdir()
+    for b in ("g", "i"):
+        write_mosaic(tmp_path / "bare" / f"f_{b}.fits", fits.getdata(survey_dir / "found" / f"f_{b}.fits"), b, None,
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 128\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: a-bare, mosaics: {tmp_path / 'bare'}}}\n"
+                    f"  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
+    said: list[str] = []
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=said.append)
+    assert result.ok, result.summary
+    notes = [s for s in said if "no celestial WCS" in s]
+    assert len(notes) == 1 and "'a-bare'" in notes[0] and "f_g.fits" in notes[0]
+    merged = pq.read_table(tmp_path / "out" / "catalogue").to_pandas()
+    assert {"ra", "dec"} <= set(merged.columns)
+    assert merged.loc[merged["field"] == "found", "ra"].notna().all()
+    assert merged.loc[merged["field"] == "a-bare", "ra"].isna().all()
+    assert (merged["field"] == "a-bare").sum() > 0
+    assert result.summary["fields"]["a-bare"]["sky_positions"].startswith("none: ")
+
+
+def test_cli_truncated_mosaic_stops_the_plan_naming_the_file_and_how_to_leave_it_out(survey_dir, tmp_path):
+    """A truncated mosaic stopped the survey with astropy's "buffer is too small for requested array";
+    the message now names the file, says it is truncated and how to go on without the field."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    shutil.copytree(survey_dir / "found", tmp_path / "cut")
+    bad = tmp_path / "cut" / "f_i.fits"
+    with open(bad, "r+b") as fh:
+        fh.truncate(bad.stat().st_size // 2)
+    p = tmp_path / "plan.csv"
+    p.write_text(f"name,mosaics\ngiven,{survey_dir / 'given'}\ncut,{tmp_path / 'cut'}\n")
+    r = CliRunner().invoke(app, ["survey", str(p), "-o", str(tmp_path / "out"), "--model",
+                                 str(survey_dir / "model"), "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert "f_i.fits is truncated" in r.output and "delete field 'cut' from the plan" in r.output
+    assert "buffer is too small" not in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "out").exists()
+    helped = " ".join(CliRunner().invoke(app, ["survey", "--help"]).output.split())
+    assert "truncated" in helped and "leave the field out by deleting its entry" in helped

@@ -215,3 +215,20 @@ def test_mode_is_not_called_soft(field, tmp_path):
     n_train = int(re.search(r"(\d+) training, ", out).group(1))
     assert mode_line.startswith("training counts per class: ")
     assert sum(int(v) for v in re.findall(r": (\d+)", mode_line.split("class: ", 1)[1])) == n_train
+
+
+def test_validation_accuracy_on_soft_targets_is_called_expected(field, tmp_path):
+    """On soft targets the validation accuracy is the expected agreement with the vote
+    distributions: train and info printed 'validation accuracy 0.292 on 16', no share of 16 rows."""
+    root, data, _, votes = field
+    write_catalog(votes, tmp_path / "v.ecsv")
+    res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m", "--label-model", "soft")
+    assert res.exit_code == 0, out
+    member = next(x for x in out.splitlines() if x.strip().startswith("member 1: kept epoch"))
+    assert re.search(r"validation accuracy [0-9.]+ \(expected agreement with the soft targets\)", member), out
+    info = _run(["info", tmp_path / "m"])[1]
+    assert re.search(r"validation accuracy [0-9.]+ \(expected agreement with the soft targets\) on \d+", info), info
+    # the mode's targets are one-hot: a plain accuracy, said plainly
+    res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m2", "--label-model", "mode")
+    assert res.exit_code == 0 and "expected agreement" not in out and "expected agreement" not in _run(
+        ["info", tmp_path / "m2"])[1], out

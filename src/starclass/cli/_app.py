@@ -31,13 +31,18 @@ app = typer.Typer(
 #: ``--by COLUMN`` of ``evaluate`` and ``report`` (one definition, one help text; typer only reads it)
 BY_OPTION = typer.Option(
     None, "--by",
-    help="A column to split the metrics by (e.g. source_table, field, a magnitude): accuracy with its "
-         "interval, errors and recall per group, ROC AUC for a binary task; tables/by_<column>_*.ecsv and a "
-         "figure. Repeat for several. A numeric column with many values is cut at its quantiles into 5 bins.")
+    help="Split the metrics by this column (e.g. field, a magnitude: cut into 5 quantile bins): accuracy, "
+         "errors, recall (binary: ROC AUC) per group in tables/by_<column>_*.ecsv. Repeatable.")
 
 #: ``--by-min-rows`` of ``evaluate`` and ``report``
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
                                   help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
+
+#: ``--pred-column`` of ``evaluate`` and ``report``
+PRED_COLUMN_OPTION = typer.Option(
+    None, "--pred-column",
+    help="The column to score as the prediction (default class_pred): class_joint (classify --votes: model and "
+         "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
 
 
 @app.callback()

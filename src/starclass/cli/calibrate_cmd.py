@@ -33,10 +33,8 @@ def calibrate_command(
                                         "a first calibrate needs it too."),
     method: str = typer.Option(
         "temperature", "--method",
-        help="temperature: one number for every class (never changes the most probable class); vector: a "
-             "scale and a bias per class (corrects classes that are over- or under-predicted; needs more rows); "
-             "histogram: class frequencies in equal-mass bins of each class's probability (corrects any "
-             "per-class miscalibration; needs thousands of rows, at least 100 per bin)."),
+        help="temperature (one number; never changes the most probable class), vector (a scale and bias per "
+             "class; more rows) or histogram (equal-mass bins per class; 100+ rows per bin). docs/uncertainty.md."),
     bins: int = typer.Option(
         15, "--bins", help="--method histogram: equal-mass bins per class (needs 100 labelled rows per bin)."),
     allow_training_rows: bool = typer.Option(
@@ -115,10 +113,13 @@ def calibrate_command(
                           device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
-    echo(f"calibrated {model} on {cal.n} rows of {source} (per class {cal.class_counts()}): {cal.describe()}, "
+    # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)
+    per_class = ", ".join(f"{c}: {k}" for c, k in cal.class_counts().items())
+    echo(f"calibrated {model} on {cal.n} rows of {source} (per class {per_class}): {cal.describe()}, "
          f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
-    if cal.warning():
-        typer.echo(f"WARNING: {cal.warning()}", err=True)
+    for caution in cal.cautions():
+        # too few rows to pin the map down, or a temperature at an end of its search
+        typer.echo(f"WARNING: {caution}", err=True)
 
 
 def _has_calibration(model: Path, cal: dict) -> str:

@@ -55,10 +55,9 @@ def classify_command(
              "model with a calibration (trained with a validation split, or 'starclass calibrate')."),
     votes: Path | None = typer.Option(
         None, "--votes",
-        help="People's votes on some of these candidates (an id column and one class column per person, "
-             "e.g. the simulator's humans.ecsv or 'inspect --export'): adds class_joint and prob_joint_<k>, "
-             "the model's probabilities combined with each person's Dawid-Skene confusion matrix, and "
-             "n_votes. May be the catalogue itself when it holds the votes."),
+        help="People's votes (id and a class column per person: humans.ecsv, inspect --export, or the catalogue "
+             "itself): adds class_joint, prob_joint_<k> (the model combined with each person's Dawid-Skene "
+             "confusion matrix) and n_votes."),
     label_columns: str | None = typer.Option(
         None, "--label-columns",
         help="With --votes: the vote columns, comma-separated (default: every class_h<k> column)."),
@@ -262,6 +261,8 @@ def _echo_trust(out) -> None:
         line += (f"; conformal sets at {meta['coverage']:.0%} coverage, sizes "
                  + ", ".join(f"{s}: {c}" for s, c in zip(sizes, counts)))
     echo(line)
+    for caution in meta.get("calibration_cautions") or ():
+        typer.echo(f"WARNING: {caution}", err=True)
 
 
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, place_rows
+from starclass.cli._app import command, echo, place_rows, warn
 from starclass.errors import StarclassError
 
 
@@ -71,9 +71,8 @@ def detect_command(
     aperture_radius: float = typer.Option(4.0, "--aperture-radius", min=0.5, max=50.0,
                                           help="Photometry aperture radius (px, 0.5-50)."),
     aperture_correction: str | None = typer.Option("growth", "--aperture-correction",
-        help="growth (default: total magnitudes from each source's own curve of growth, fitted with PSF-convolved "
-             "EFF profiles, PSF measured on the image's stars); none (plain aperture magnitudes); ci (per-source "
-             "correction from the V-band CI); a number (mag, all bands) or band=mag,band=mag."),
+        help="growth (total magnitudes from each source's curve of growth: PSF-convolved EFF fits), none "
+             "(aperture magnitudes), ci (from the V-band CI), or a number in mag (all bands) or band=mag,band=mag."),
     box_size: int = typer.Option(32, "--box-size", min=4,
                                  help="Background mesh box (px, at least 4) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
@@ -102,7 +101,7 @@ def detect_command(
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
-    from starclass.io.mosaic import mosaic_inputs, read_mosaics
+    from starclass.io.mosaic import SKY_POSITIONS, mosaic_inputs, read_mosaics
     from starclass.io.paths import check_distinct_outputs, check_output
     from starclass.io.regions import write_regions
     from starclass.schema import CLASS_REF, MASKED_FRAC
@@ -153,6 +152,13 @@ def detect_command(
             box_size=box_size, progress=progress,
         )
         echo(f"detected {len(found)} candidates in {found.meta.get('detect_band', ms.v_band)}")
+    sky = str(found.meta.get(SKY_POSITIONS, ""))
+    if sky.startswith("none"):
+        # once, here: the catalogue used to come out without ra, dec and not a word of why
+        warn(f"{sky[len('none: '):]}: the catalogue has no ra, dec. Detection, photometry, cutouts, classify and "
+             "matching on x, y against catalogues of these mosaics still work; matching by sky position "
+             "(a truth or reference with only ra, dec; two pointings) and sky regions need a WCS "
+             f"(meta {SKY_POSITIONS!r} records this)")
     n_detected = len(found)
     cat = select_candidates(found, mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max,
                             mci_polygon=polygon)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, command, echo
+from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, PRED_COLUMN_OPTION, command, echo
 
 
 @command("evaluate")
@@ -45,6 +45,7 @@ def evaluate(
                                                      "when --task is not given (a CSV output keeps no meta)."),
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
+    pred_column: str = PRED_COLUMN_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole."),
 ) -> None:
@@ -54,8 +55,9 @@ def evaluate(
     from starclass.io.paths import check_output
 
     if catalogs is not None:
-        if by:
-            raise StarclassError("--by splits one classified catalogue (PRED); it does not apply to --catalogs")
+        if by or pred_column:
+            raise StarclassError(f"{'--by' if by else '--pred-column'} applies to one classified catalogue (PRED), "
+                                 "not to --catalogs")
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")
@@ -82,12 +84,16 @@ def evaluate(
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
                          label_column=label_column, model=None if model is None else str(model),
-                         by=tuple(by or ()), by_min_rows=by_min_rows, overwrite=overwrite)
+                         by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
+                         overwrite=overwrite)
     t = res["task"]
     echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
          + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")
     for ref, accs in res["accuracies"].items():
-        echo(f"{ref}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
+        # named as the detail lines name it: "prediction_class_ref: accuracy ..." above
+        # "prediction class_ref: 400 objects paired ..." read as two references
+        name = res.get("reference_names", {}).get(ref, ref)
+        echo(f"{name}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
     for line in res["details"]:
         echo(line)
     for line in res.get("by_lines", ()):

@@ -294,18 +294,16 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
 @command("info")
 def info(
     paths: list[Path] = typer.Argument(
-        ..., help="A catalogue (LEGUS .tab, PHANGS FITS, CDS/MRT, CSV, ECSV, Parquet, FITS table), "
-                  "a folder of catalogues, one or more FITS mosaics (one per band), or a labelled cutout "
-                  "folder (its CSV of file, label, ...; or one sub-folder per label), or a trained model (its "
-                  "directory or a member .pt file)."),
+        ..., help="A catalogue (LEGUS .tab, PHANGS, CDS/MRT, CSV, ECSV, Parquet, FITS), a folder of catalogues, "
+                  "FITS mosaics (one per band), a labelled cutout folder, or a trained model (directory or "
+                  "member .pt)."),
     fmt: str = typer.Option(None, "--format", "-f",
                             help="Catalogue format: legus, phangs, cds, mrt, csv, ecsv, parquet, fits, "
                                  "ascii (default: guessed from the extension and contents)."),
     column_map: list[str] = typer.Option(
-        None, "--map", help="Name a column: --map X_IMAGE=x or --map class_ref=Class; for a LEGUS .tab a "
-                            "column number, --map class_ref=35 (repeatable; comma-separated lists too). For a folder: "
-                            "column numbers apply to the LEGUS files whose layout is uncertain, names to the other "
-                            "tables; a map that does not fit a file it applies to is an error naming the file."),
+        None, "--map", help="Name a column: --map X_IMAGE=x, --map class_ref=Class, or a LEGUS .tab column number "
+                            "(class_ref=35); repeatable. In a folder, numbers apply to LEGUS files of uncertain "
+                            "layout, names to the other tables."),
     bands: str = typer.Option(
         None, "--bands", help="LEGUS .tab: its five filters, blue to red, e.g. f275w,f336w,f435w,f606w,f814w "
                               "(default: a readme beside it, the survey table, the file name)."),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, command, echo
+from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, PRED_COLUMN_OPTION, command, echo
 
 
 @command("report")
@@ -44,6 +44,7 @@ def report(
              "with class_pred row by row."),
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
+    pred_column: str = PRED_COLUMN_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
@@ -57,6 +58,8 @@ def report(
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     if catalogs is not None:
+        if pred_column:
+            raise StarclassError("--pred-column applies to one classified catalogue (PRED), not to --catalogs")
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")
@@ -89,6 +92,6 @@ def report(
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
                         task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
-                        by_min_rows=by_min_rows,
+                        by_min_rows=by_min_rows, pred_column=pred_column,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite)
     echo(f"report: {path}")

@@ -17,14 +17,10 @@ def simulate_cmd(
         help="Output directory: <galaxy>_<band>.fits per band, truth.ecsv, humans.ecsv, simulation.json."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives identical files."),
     preset: str = typer.Option("hst", "--preset",
-        help="Configuration preset: hst (5 HST bands, 0.04\"/px), ngc1566 (17.9 Mpc, LEGUS NGC 1566 class mix), "
-             "ngc7793w (3.44 Mpc), ngc5474 (6.8 Mpc, F438W/F606W), ngc1433 (8.3 Mpc, WFC3 F438W), "
-             "ngc628c (9.9 Mpc, ACS F435W), "
-             "m31 (ground-based g, i at 0.187\"/px, 0.78 Mpc), pandas-cutouts (a labelled folder of 128 px "
-             "ZScale 8-bit g-band PNGs like the real PAndAS M31 cutouts), or a labelled cutout folder for a seed "
-             "paper: cool-core (Chandra-like X-ray, 256 px at 3.9\"/px, CC/WCC/NCC by central cooling time), "
-             "galaxy-cluster (XMM-like X-ray + DSS2-like optical candidates on one grid; label 1 cluster / 2 "
-             "non-cluster, column expert 1-5) or open-globular (DSS2-like RGB plates, 224 px)."),
+        help="Fields: hst (5 HST bands, 0.04\"/px), the LEGUS-like ngc1566, ngc7793w, ngc5474, ngc1433, ngc628c, "
+             "or m31 (ground-based g, i). Labelled cutout folders: pandas-cutouts (like the real PAndAS g-band "
+             "PNGs) or the seed papers' cool-core, galaxy-cluster, open-globular. docs/simulator.md describes "
+             "each."),
     n: int = typer.Option(None, "--n",
         help="Cutout presets: number of cutouts (pandas-cutouts: default 869, split like the real folder "
              "467/9/393; cool-core 318 as the paper's TNG300 sample; galaxy-cluster 400; open-globular 400)."),
@@ -43,9 +39,8 @@ def simulate_cmd(
              "search's 490 in 5,963 = 0.082 after its catalogue cuts; the paper's raw 1 in 356 is 0.0028)."),
     galaxy_offset: float = typer.Option(
         None, "--galaxy-offset-kpc",
-        help="Projected distance (kpc) of the field's centre from the galaxy's centre (default: the centre lies "
-             "in the field). The truth column r_gal (projected galactocentric radius, kpc) follows it; fields "
-             "at several offsets cover a range of radii, as the M31 search's fields do."),
+        help="Projected distance (kpc) of the field's centre from the galaxy's (default: the centre is in the "
+             "field); the truth column r_gal (galactocentric radius) follows it."),
     galaxy: str = typer.Option(None, "--galaxy", help="Field name (file prefix, TARGNAME)."),
     png: bool = typer.Option(False, "--png", help="Also write a colour composite, composite.png."),
     gallery: bool = typer.Option(False, "--gallery",
@@ -58,9 +53,8 @@ def simulate_cmd(
              "ground-based)."),
     progress: bool = typer.Option(True, "--progress/--quiet", help="Show progress bars."),
     volunteers: int = typer.Option(None, "--volunteers", min=0,
-        help="--preset galaxy-cluster: simulated citizen-science volunteers per candidate (default 10; 0 none): "
-             "columns vote_fraction, consensus (gold-set weighted, train with --label-column consensus), "
-             "consensus_fraction, gold, volunteer_ids, volunteer_votes (docs/seed_simulators.md)."),
+        help="--preset galaxy-cluster: citizen-science volunteers per candidate (default 10; 0 none), giving "
+             "vote_fraction, consensus (train with --label-column consensus) and more (docs/seed_simulators.md)."),
     fields: int = typer.Option(None, "--fields", min=1,
         help="Write N fields (seeds SEED..SEED+N-1) in OUTDIR/<galaxy>-<k>/ and a survey plan OUTDIR/plan.yaml "
              "for 'starclass survey' (docs/survey.md)."),

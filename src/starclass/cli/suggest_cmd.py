@@ -29,10 +29,9 @@ def suggest_command(
              "entropy when the classification has no set)."),
     labels: Path | None = typer.Option(
         None, "--labels",
-        help="Labels already given, never suggested: an inspect --export or votes table (its ids with a vote "
-             "class_h<k>, else a class_ref, else every id); for a classified cutout folder, the cutouts labelled "
-             "so far (a CSV with file or file_<band> columns, or an ImageFolder directory), matched as files "
-             "where the classification records its folder (cutout_root), else by the paths as written."),
+        help="Labels given so far, never suggested: an inspect --export or votes table (ids with a class_h<k> "
+             "vote, else class_ref); for cutouts a labels CSV or ImageFolder, matched as files where the "
+             "classification records its folder (cutout_root), else by path."),
     mag_column: str | None = typer.Option(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),

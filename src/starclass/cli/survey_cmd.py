@@ -53,6 +53,11 @@ def survey_command(
 
     Writes OUT/catalogue/field=<name>/ (merged, partitioned by field), OUT/fields/<name>/ and
     OUT/summary.json. Failed tiles are retried, then listed, and the exit status is 1.
+
+    The whole plan is checked before any tile runs: a field whose mosaics or catalogues cannot be
+    read (missing, truncated, no band of the model) stops the survey with exit status 2, naming the
+    plan, the field and the file. Nothing is half done: repair the file, or leave the field out by
+    deleting its entry (its row of a CSV plan) and run again.
     """
     require_extra("scale", ["distributed"], "survey")
     from starclass.errors import StarclassError

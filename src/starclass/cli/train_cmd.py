@@ -170,10 +170,9 @@ def models_epilog() -> str:
 def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
-        help="Task preset (each listed below with the network it trains and what it is for), or a YAML/JSON "
-             "config file of your own: 'extends: m31-real' and what differs, e.g. bands, classes, class_names and "
-             "a label_map from your label strings to classes (docs/real_images.md). A cutout folder of your own "
-             "needs one (the default, legus4, is five HST bands with class numbers)."),
+        help="Task preset (listed below) or a YAML/JSON task file: 'extends: m31-real' and what differs, e.g. "
+             "bands, classes and a label_map from your label strings to classes (docs/real_images.md). Cutout "
+             "folders of your own need one (the default, legus4, is five HST bands)."),
     mosaics: list[Path] = typer.Option(
         None, "--mosaics", "-m",
         help="FITS mosaics (files or a directory), one per band. Not needed with --stamps."),
@@ -191,10 +190,9 @@ def train_command(
              "labels.csv) its column of label strings, mapped by the task's label_map (default there: label)."),
     stamps: list[Path] = typer.Option(
         None, "--stamps",
-        help="Stamp store (starclass cutouts) read lazily instead of cutting stamps from the mosaics (give it "
-             "several times to train on several fields, each store a field); or a"
-             " labelled cutout folder: a CSV (file, label, optional group column) or a directory "
-             "(labels.csv inside, or one sub-folder per label)."),
+        help="Stamp store from 'starclass cutouts' instead of mosaics (repeat: one per field), or a labelled "
+             "cutout folder: a CSV (file, label, optional group) or a directory (labels.csv, or a sub-folder "
+             "per label)."),
     group_column: str | None = typer.Option(
         None, "--group-column",
         help="Cutout folders: column naming each cutout's object, kept on one side of every split "
@@ -208,15 +206,13 @@ def train_command(
              "catalogues have no galaxy column; default: the task's)."),
     target_purity: float | None = typer.Option(
         None, "--target-purity",
-        help="Binary tasks: after training, choose the decision threshold on the validation candidates as "
-             "the lowest whose selection of the positive class reaches this purity (the M31 paper's 0.669 "
-             "came from such a choice), store it in the model, and let classify apply it."),
+        help="Binary tasks: store the lowest threshold on P(positive) whose selection of the validation "
+             "candidates reaches this purity (as the M31 paper's 0.669); classify applies it."),
     cv: str | None = typer.Option(
         None, "--cv",
-        help="Cross-validate instead of training one model: K (stratified K-fold) or logo (leave one galaxy "
-             "or field out). One model per fold under --output, with per-fold and pooled metrics "
-             "(cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json) written and printed. On a labelled "
-             "cutout folder (--stamps labels.csv): K only, each group (--group-column) kept in one fold."),
+        help="Cross-validate: K (stratified folds) or logo (leave one galaxy or field out); a model per fold "
+             "under --output, metrics in cv_metrics.ecsv, cv_predictions.ecsv, cv_summary.json. Cutout "
+             "folders: K only, groups kept whole."),
     holdout: str | None = typer.Option(None, "--holdout", help="Galaxy held out for --split galaxy."),
     val_fraction: float | None = typer.Option(
         None, "--val-fraction",
@@ -258,11 +254,9 @@ def train_command(
              "simulated cutouts). Its architecture, bands, classes and stamp geometry must be the task's."),
     resume_from: Path | None = typer.Option(
         None, "--resume-from",
-        help="Fine-tune a model on new labels (the active-learning loop: suggest, inspect, train): the same "
-             "as --init-from, and the task defaults to that model's own config. Its calibration is not kept "
-             "(the weights change): a new one is fitted on the validation split of these labels, unreliable "
-             "with a few dozen rows; give every label so far (inspect --export of the full catalogue) or run "
-             "'starclass calibrate' on a labelled set afterwards."),
+        help="Fine-tune this model on new labels (active learning): as --init-from, with its task as the "
+             "default. Its calibration is not kept: one is refitted on the validation split (unreliable on "
+             "few rows: train on every label so far, or run 'starclass calibrate' after)."),
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Table of people's votes (e.g. humans.ecsv from simulate, or an inspect --export), matched to "
@@ -273,17 +267,14 @@ def train_command(
              "Default with --labels or --label-model: every class_h<k> column."),
     calibration_method: str | None = typer.Option(
         None, "--calibration-method",
-        help="How the finished ensemble is calibrated on the validation split: temperature (one number, the "
-             "default), vector (a scale and a bias per class; needs more validation rows) or histogram (15 "
-             "equal-mass bins per class; needs 1,500+ validation rows, else the temperature is used, with a note). "
-             "Default: the task's recipe.calibration."),
+        help="Calibration fitted on the validation split: temperature (one number), vector (a scale and bias "
+             "per class; more rows) or histogram (needs 1,500+ rows, else temperature). Default: the task's "
+             "recipe.calibration."),
     label_model: str | None = typer.Option(
         None, "--label-model",
-        help="How votes become training targets: mode (majority; a tie takes the tied class nearest the mean "
-             "vote, the higher when equally near, as inspect --export's class_ref), soft (the vote "
-             "distribution as soft targets) or dawid-skene (posterior of "
-             "the Dawid-Skene annotator model; each person's confusion matrix is saved as "
-             "annotators.ecsv in the model directory). Default with --labels: mode."),
+        help="How votes become targets: mode (majority; ties as inspect --export's class_ref), soft (the vote "
+             "distribution) or dawid-skene (posterior of the annotator model; confusion matrices saved as "
+             "annotators.ecsv). Default with --labels: mode."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
@@ -385,12 +376,17 @@ def train_command(
             raise StarclassError("--target-purity chooses the threshold on validation candidates: give "
                                  "--val-fraction > 0")
 
+    from starclass.learn.train import effective_config
+    from starclass.models import check_members
     from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained
 
-    for warning in frozen_over_random(cfg, init_from):
+    # the members that will be trained (--ensemble): phangs4 --ensemble 1 trains two, not twenty
+    trained = effective_config(cfg, ensemble=ensemble)
+    check_members(trained)  # a stamp too small for a member's network: refused before the data are read
+    for warning in frozen_over_random(trained, init_from):
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
-    for note in missing_pretrained(cfg, init_from):
+    for note in missing_pretrained(trained, init_from):
         typer.echo(f"NOTE: {note}", err=True)
     if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
         if use_votes:
@@ -607,8 +603,7 @@ def _print_cv(cvr) -> None:
     """The per-fold and pooled metrics as a small table."""
     from starclass.learn.crossval import METRIC_NAMES
 
-    for note in cvr.notes:
-        echo(note)
+    _echo_notes(cvr.notes)
     shown = [m for m in METRIC_NAMES if not np.isnan(cvr.pooled.get(m, np.nan))]
     width = max(6, *(len(str(f["fold"])) for f in cvr.folds))
     echo(f"{'fold':<{width}}  {'n_test':>6}  " + "  ".join(f"{m:>8}" for m in shown))
@@ -698,17 +693,40 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                                               what="training"))
         # 'row' stays the folder's row (0-based), not the position among the rows kept
         extra = {"row": keep, "file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
+        known = None
+        if keep.size < len(cutouts):
+            # fold models of a run started before blank cutouts were left out were trained on
+            # every row: the resume check refused them as "other training data", not saying why
+            from starclass.learn.crossval import fold_digests
+
+            why = (f"the {len(cutouts) - keep.size} blank (constant) cutout(s) of {cutouts.source} in every fold, "
+                   "which train now leaves out as classify and calibrate do (so the folds differ too)")
+            known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
+                                               seed=fit_kwargs.get("seed")), why)
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
-                             extra_columns=extra, groups=cutouts.groups[keep], **fit_kwargs)
+                             extra_columns=extra, groups=cutouts.groups[keep], known_data=known, **fit_kwargs)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
     _summarise(cfg, result, output, precision)
 
 
+def _echo_notes(notes: list[str]) -> None:
+    """Print fit's notes, less those train printed before training (no weights to freeze over).
+
+    The open-globular preset without ImageNet weights printed its "NOT frozen" warning three
+    times: train's own (frozen_over_random, before training, with what to do), the network's
+    log line and fit's note (once per fold with --cv). train's is kept.
+    """
+    from starclass.learn.train import NOT_FROZEN
+
+    for note in notes:
+        if NOT_FROZEN not in note:
+            echo(note)
+
+
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False) -> None:
-    for note in result.notes:
-        echo(note)
+    _echo_notes(result.notes)
     from starclass.learn.precision import compute_dtype, cpu_has_bf16_units, dtype_name
 
     dtype = compute_dtype(cfg.recipe.amp, result.device)
@@ -730,7 +748,10 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
     what = "expected training counts per class (sums of the soft targets, rounded)" if soft else \
         "training counts per class"
     echo(f"{what}: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))
+    # on soft targets the validation accuracy is the expected agreement with a label drawn from
+    # each row's vote distribution: 0.292 on 16 rows read as a count of rows right (k/16)
+    how = " (expected agreement with the soft targets)" if soft else ""
     for i, (acc, ep) in enumerate(zip(result.val_accuracy, result.best_epochs)):
-        acc_txt = "n/a" if np.isnan(acc) else f"{acc:.3f}"
+        acc_txt = "n/a" if np.isnan(acc) else f"{acc:.3f}{how}"
         echo(f"  member {i + 1}: kept epoch {ep}, validation accuracy {acc_txt}")
     echo(f"model written to {output}")

@@ -246,6 +246,28 @@ def find_candidates(
     if any(sc <= 0 for sc in broad_scales):
         raise StarclassError(f"broad_scales must be positive, got {list(broad_scales)}")
     ny, nx = data.shape
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+        window = usable_window(mask)
+        if window is None:
+            raise StarclassError("the detection image has no usable pixel (all NaN or masked)")
+        (y0, y1), (x0, x1) = window
+        if (y0, y1, x0, x1) != (0, ny, 0, nx):
+            # detect on the rectangle that holds data: the background mesh is anchored at the
+            # image's first row and column and its edge boxes are median-filtered with their
+            # neighbours, so a NaN border (drizzled mosaics) shifted every box and put filled-in
+            # boxes beside the data's edge; the same mosaic with its border cut off then gave
+            # other faint detections (+8 of 431 on a 512 px field padded by 64 px, 61 of 422
+            # different with 40 px). On the rectangle the result equals that of the cut-off mosaic.
+            out = find_candidates(
+                data[y0:y1, x0:x1], mask[y0:y1, x0:x1], fwhm=fwhm, threshold_sigma=threshold_sigma,
+                broad_scales=broad_scales, merge_radius=merge_radius, box_size=box_size,
+                filter_size=filter_size, strip_rows=strip_rows, max_candidates=max_candidates,
+                progress=progress)
+            out["x"] += x0
+            out["y"] += y0
+            out.meta["detect_window"] = [int(y0), int(y1), int(x0), int(x1)]
+            return out
     mesh, rms_mesh = background_mesh(data, mask, box_size, filter_size)
     box = int(min(box_size, ny, nx))
     wy = _interp_matrix(ny, box, mesh.shape[0])
@@ -314,6 +336,27 @@ def find_candidates(
     out.meta["detect_fwhm_px"] = fwhms
     out.meta["detect_threshold_sigma"] = float(threshold_sigma)
     return out
+
+
+def usable_window(mask: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The smallest rectangle holding every usable pixel: ``((y0, y1), (x0, x1))``, end exclusive.
+
+    ``mask`` is True where a pixel is unusable. Returns None when no pixel is usable.
+
+    Examples
+    --------
+    >>> m = np.ones((5, 6), dtype=bool)
+    >>> m[1:3, 2:5] = False
+    >>> usable_window(m)
+    ((1, 3), (2, 5))
+    >>> usable_window(np.ones((2, 2), dtype=bool)) is None
+    True
+    """
+    rows = np.flatnonzero(~mask.all(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(~mask[rows[0]:rows[-1] + 1].all(axis=0))
+    return (int(rows[0]), int(rows[-1]) + 1), (int(cols[0]), int(cols[-1]) + 1)
 
 
 def _parabola_offsets(img: np.ndarray, px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

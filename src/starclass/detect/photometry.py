@@ -65,7 +65,8 @@ from starclass.detect.crowding import crowding_counts, redundant_flags
 from starclass.detect.profile import cutouts, fit_fwhm
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
-from starclass.schema import row_name, rows_counted
+from starclass.io.mosaic import SKY_POSITIONS
+from starclass.schema import DEC, RA, row_name, rows_counted
 
 #: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
 MCI_APERTURES: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
@@ -985,15 +986,32 @@ class CandidatePhotometry:
 
 
 def _add_sky_positions(out: Table, mosaics: Mosaics, xy: np.ndarray) -> None:
-    """``ra``/``dec`` (deg) from the mosaics' WCS, unless the table has them or there is none."""
+    """``ra``/``dec`` (deg) from the mosaics' WCS, unless the table has them or there is none.
+
+    ``meta["sky_positions"]`` records where they came from, or why there are none: a field
+    whose mosaics carry no WCS gave a catalogue without ``ra``, ``dec`` and no trace of why,
+    and the commands that need sky positions (matching on the sky, merging fields) could not say.
+    """
+    if RA in out.colnames and DEC in out.colnames:
+        out.meta.setdefault(SKY_POSITIONS, "given")
+        return
+    files = ", ".join(str(p) for p in dict(getattr(mosaics, "paths", {}) or {}).values()) or "the mosaics"
     wcs = getattr(mosaics, "wcs", None)
-    if wcs is not None and "ra" not in out.colnames and len(out):
-        try:
-            ra, dec = wcs.all_pix2world(xy[:, 0], xy[:, 1], 0)
-            out["ra"], out["dec"] = ra, dec
-            out["ra"].unit = out["dec"].unit = "deg"
-        except Exception:  # a WCS without celestial axes: positions stay in pixels
-            pass
+    if wcs is None:
+        out.meta[SKY_POSITIONS] = (f"none: {files} carry no celestial WCS (no CTYPE1/CTYPE2 RA/DEC keywords); "
+                                   "positions are 0-based pixels x, y only")
+        return
+    if not len(out):
+        out.meta[SKY_POSITIONS] = "mosaics' WCS"
+        return
+    try:
+        ra, dec = wcs.all_pix2world(xy[:, 0], xy[:, 1], 0)
+    except Exception as exc:  # a WCS astropy cannot evaluate: positions stay in pixels, and the meta says why
+        out.meta[SKY_POSITIONS] = f"none: the WCS of {files} cannot convert pixels to sky ({exc})"
+        return
+    out[RA], out[DEC] = ra, dec
+    out[RA].unit = out[DEC].unit = "deg"
+    out.meta[SKY_POSITIONS] = "mosaics' WCS"
 
 
 def measure(

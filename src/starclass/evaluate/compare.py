@@ -52,10 +52,12 @@ from starclass.evaluate.reliability import TrustStudy, trust_study
 from starclass.evaluate.task import EvalTask, check_probability_columns, resolve_task
 from starclass.io.catalog import read_catalog
 from starclass.schema import (
+    CLASS_JOINT,
     CLASS_PRED,
     CLASS_REF,
     MODEL_PATH,
     PRED_SET,
+    PRED_SET_SIZE,
     PROB_STD,
     QUALITY,
     R_GAL,
@@ -212,6 +214,116 @@ def class_column(t: Table, prefer: str, name: str | None = None) -> str:
         why = f"; its LEGUS layout '{t.meta.get('legus_layout')}': {t.meta['layout_note']}"
     raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref{why} "
                          f"(columns: {', '.join(t.colnames)})")
+
+
+#: Columns written in the model's output classes (``classify``), not in the reference scheme.
+MODEL_CLASS_COLUMNS = (CLASS_PRED, CLASS_JOINT)
+
+
+def scorable_columns(t: Table, exclude: Sequence[str] = ()) -> list[str]:
+    """The columns of ``t`` that ``evaluate --pred-column`` can score as the prediction.
+
+    ``class_pred`` (the model), ``class_joint`` (``classify --votes``: the model and the people
+    combined), every person's ``class_h<k>`` and ``class_ref``, those present, less ``exclude``
+    (the reference column itself).
+
+    Examples
+    --------
+    >>> scorable_columns(Table({"class_pred": [1], "class_joint": [2], "class_h1": [1], "class_ref": [1]}),
+    ...                  exclude=["class_ref"])
+    ['class_pred', 'class_joint', 'class_h1']
+    """
+    cols = [c for c in MODEL_CLASS_COLUMNS if c in t.colnames] + human_columns(t) + (
+        [CLASS_REF] if CLASS_REF in t.colnames else [])
+    return [c for c in cols if c not in exclude]
+
+
+def probability_prefix(column: str) -> str:
+    """The prefix of a class column's probability columns: ``prob`` for ``class_pred``,
+    ``prob_joint`` for ``class_joint`` (``prob_joint_<k>``), ``prob_<rest>`` for ``class_<rest>``.
+
+    Examples
+    --------
+    >>> probability_prefix("class_pred"), probability_prefix("class_joint")
+    ('prob', 'prob_joint')
+    """
+    if column == CLASS_PRED:
+        return "prob"
+    return "prob_" + column[len("class_"):] if column.startswith("class_") else f"prob_{column}"
+
+
+def prediction_view(t: Table, column: str, task: EvalTask, name: str,
+                    exclude: Sequence[str] = ()) -> tuple[Table, str]:
+    """``t`` with ``column`` as its prediction: in ``class_pred``, with its own probabilities.
+
+    The chosen column's classes go into ``class_pred`` (a person's ``class_h<k>`` or
+    ``class_ref`` through the task's reference map, as a reference is read) and its probability
+    columns (:func:`probability_prefix`, e.g. ``prob_joint_<k>``) into ``prob_<k>``; where it
+    has none, the model's ``prob_<k>`` are dropped (ROC and calibration of another column would
+    describe the model, not the column scored). The model's raw probabilities, conformal sets,
+    decision threshold and calibration record go too: they are the model's alone.
+
+    Parameters
+    ----------
+    t
+        The classified catalogue.
+    column
+        The column to score (:func:`scorable_columns`).
+    task
+        The class scheme.
+    name
+        The catalogue, for messages (its file).
+    exclude
+        Columns that cannot be scored here (the reference column when it is ``t``'s own).
+
+    Returns
+    -------
+    (Table, str)
+        The view (columns not copied) and a line saying what is scored.
+
+    Raises
+    ------
+    StarclassError
+        ``column`` is not one that can be scored, naming those that can.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2], "class_joint": [2, 2], "class_ref": [2, 2], "prob_1": [0.9, 0.2],
+    ...            "prob_2": [0.1, 0.8], "prob_joint_1": [0.3, 0.1], "prob_joint_2": [0.7, 0.9]})
+    >>> v, line = prediction_view(t, "class_joint", EvalTask.from_classes((1, 2)), "out.ecsv")
+    >>> v["class_pred"].tolist(), v["prob_1"].tolist(), line
+    ([2, 2], [0.3, 0.1], 'scored column class_joint of out.ecsv, probabilities prob_joint_<k>')
+    """
+    can = scorable_columns(t, exclude)
+    if column not in can:
+        why = (f" ({column} is the reference it is compared with)" if column in exclude else
+               f" (it has no column {column!r})" if column not in t.colnames else "")
+        raise StarclassError(f"--pred-column {column!r}: {name} cannot be scored on it{why}; the columns that can "
+                             f"be scored are {', '.join(can) if can else 'none'} (class_pred: the model; "
+                             "class_joint: model and votes, classify --votes; class_h<k>: one person; class_ref)")
+    if column == CLASS_PRED:
+        return t, f"scored column class_pred of {name}"
+    values = class_array(t, column, name=name)
+    if column not in MODEL_CLASS_COLUMNS:
+        # a person's classes are in the reference scheme (LEGUS 1-4), as a reference is read
+        values = task.reference_labels(values, what=f"{name} column {column!r}")
+    view = t.copy(copy_data=False)
+    prefix = probability_prefix(column)
+    own = [f"{prefix}_{k}" for k in task.classes]
+    has_probs = all(c in t.colnames for c in own)
+    model_only = [CLASS_PRED, PRED_SET, PRED_SET_SIZE] + [prob_col(k) for k in task.classes] + [
+        prob_raw_col(k) for k in task.classes]
+    view.remove_columns([c for c in model_only if c in view.colnames])
+    view[CLASS_PRED] = values
+    if has_probs:
+        for k, c in zip(task.classes, own):
+            view[prob_col(k)] = t[c]
+    for key in ("threshold", "positive_class", "temperature", "calibration_method", "coverage"):
+        # the model's decision threshold and calibration do not describe another column
+        view.meta.pop(key, None)
+    return view, (f"scored column {column} of {name}, "
+                  + (f"probabilities {prefix}_<k>" if has_probs else
+                     f"no probabilities ({prefix}_<k> absent): no ROC, threshold or calibration figures"))
 
 
 def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
@@ -571,6 +683,8 @@ class Evaluation:
     agreement_table: Table | None = None
     agreement_table_note: str | None = None
     humans: list[tuple[str, dict | None, str | None]] = field(default_factory=list)
+    #: which column was scored as the prediction and with which probabilities (``pred_column``)
+    scored: str | None = None
 
     def headline(self) -> dict[str, dict[str, float]]:
         """Accuracy per merge for each reference."""
@@ -916,7 +1030,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                       pred_name: str = "prediction",
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"),
                       label_column: str | None = None, model: str | Path | None = None,
-                      by: Sequence[str] = (), by_min_rows: int = 10) -> Evaluation:
+                      by: Sequence[str] = (), by_min_rows: int = 10,
+                      pred_column: str | None = None) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -940,6 +1055,10 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         A trained model whose saved task is used when ``task`` is None.
     by, by_min_rows
         Columns to split every comparison by, and the smallest group shown on its own (as :func:`compare`).
+    pred_column
+        The column of ``pred`` to score (default ``class_pred``): e.g. ``class_joint``, the model
+        and the people combined (``classify --votes``), scored with its ``prob_joint_<k>``
+        (:func:`prediction_view`; :func:`scorable_columns` lists the choices).
 
     Returns
     -------
@@ -970,6 +1089,13 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                 "catalogue with -r to compare them with)" if missing == [CLASS_PRED] else
                 f"has no {' and no '.join(missing)} column")
         raise StarclassError(f"no reference given and {pred_name} {what}: nothing to compare")
+    scored = None
+    if pred_column is not None:
+        pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
+        # compared with itself, the catalogue's class_ref is the reference and cannot be the prediction
+        ptab, scored = prediction_view(ptab, pred_column, etask, pname,
+                                       exclude=[CLASS_REF] if any(isinstance(r, str) and r == SELF
+                                                                  for r in refs.values()) else [])
     cats: dict[str, Table] = {pred_name: ptab}
     cols = {pred_name: class_column(ptab, CLASS_PRED, str(pred) if isinstance(pred, (str, Path)) else pred_name)}
     comparisons = []
@@ -996,7 +1122,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows))
-    ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons)
+    if scored:
+        for c in comparisons:
+            c.notes.insert(0, scored)
+    ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons,
+                    scored=scored)
     if etask.phangs_like:
         usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}
         if len(usable) >= 2:

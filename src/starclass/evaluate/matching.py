@@ -32,6 +32,7 @@ from starclass.detect.match import match_catalogs as match_positions
 from starclass.detect.match import one_to_one
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import class_array
+from starclass.io.mosaic import SKY_POSITIONS
 from starclass.schema import row_name
 
 #: The one-to-one assignment under its former name here (kept so old imports keep working).
@@ -180,9 +181,33 @@ def match_catalogs(
         ib, ia, sep2d, _ = ca.search_around_sky(cb, radius * pixel_scale * u.arcsec)
         d = sep2d.to_value(u.arcsec) / pixel_scale
         return one_to_one(ia, ib, d)
-    raise StarclassError(
-        f"catalogues {names[0]} and {names[1]} share neither x/y nor ra/dec columns: cannot match"
-    )
+    raise StarclassError(_no_common_positions(a, b, names))
+
+
+def _no_common_positions(a: Table, b: Table, names: tuple[str, str]) -> str:
+    """Why two catalogues cannot be matched: which positions each has, and why one lacks ``ra``, ``dec``.
+
+    Examples
+    --------
+    >>> a = Table({"x": [1.0], "y": [2.0]}, meta={"sky_positions": "none: v.fits carry no celestial WCS"})
+    >>> msg = _no_common_positions(a, Table({"ra": [1.0], "dec": [2.0]}), ("cand.ecsv", "truth.ecsv"))
+    >>> msg.split(". ")[1].split(":")[0]
+    'cand.ecsv has no ra, dec because v.fits carry no celestial WCS'
+    """
+    def has(t: Table) -> str:
+        kinds = [k for k, cols in (("x, y", ("x", "y")), ("ra, dec", ("ra", "dec")))
+                 if all(c in t.colnames for c in cols)]
+        return " and ".join(kinds) or "neither x, y nor ra, dec"
+
+    msg = (f"catalogues {names[0]} and {names[1]} share neither x/y nor ra/dec columns: cannot match "
+           f"({names[0]} has {has(a)}; {names[1]} has {has(b)})")
+    for t, name, other in ((a, names[0], names[1]), (b, names[1], names[0])):
+        why = str(t.meta.get(SKY_POSITIONS, ""))
+        if why.startswith("none: ") and not all(c in t.colnames for c in ("ra", "dec")):
+            # the detect stage recorded that its mosaics had no WCS: say so rather than only "no column"
+            msg += (f". {name} has no ra, dec because {why[len('none: '):]}: give {other} 0-based pixel "
+                    f"columns x, y on those mosaics, or measure {name} on mosaics with a WCS")
+    return msg
 
 
 def matched_classes(

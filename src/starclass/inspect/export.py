@@ -189,6 +189,37 @@ def catalogue_column_names(catalogue: list[str], labels: list[str]) -> dict[str,
     return out
 
 
+#: How the note an export adds to ``meta['comments']`` starts: an earlier export's note, on a
+#: catalogue that is itself an export, is replaced rather than kept beside the new one.
+EXPORT_NOTE = "starclass inspect --export:"
+
+
+def earlier_label_columns(catalogue: Table, dataset: str, filled: list[str]) -> list[str]:
+    """The columns of ``catalogue`` that an earlier export of the same dataset filled from the labels.
+
+    The active-learning loop serves an export (``--include-unlabelled``) as the next round's
+    candidate catalogue. Its ``class_ref``, ``class_h<k>``, ... are then the labels of the
+    database as they were, not the catalogue's own values: kept as ``<name>_catalogue`` each
+    round, the table and its meta grew with every export. An export is known by its meta
+    (``labels_dataset``, kept by ECSV; a CSV keeps none, and its columns are then the
+    catalogue's own); its ``labels_columns`` lists what it filled (exports before that key:
+    the columns the labels fill now, ``filled``).
+
+    Examples
+    --------
+    >>> t = Table({"id": [1], "class_ref": [3], "class_h1": [3]}, meta={"labels_dataset": ""})
+    >>> earlier_label_columns(t, "", ["class_h1", "class_ref"])
+    ['class_ref', 'class_h1']
+    >>> earlier_label_columns(t, "other", ["class_h1", "class_ref"])
+    []
+    """
+    if catalogue.meta.get("labels_dataset") != dataset:
+        return []
+    listed = catalogue.meta.get("labels_columns")
+    names = set(listed) if isinstance(listed, (list, tuple)) else set(filled)
+    return [c for c in catalogue.colnames if c in names and c != "id"]
+
+
 def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
                   include_unlabelled: bool = False, summary_path: str | Path | None = None,
                   scheme: LabelScheme | str | None = None, cluster_cut: int | None = None,
@@ -227,6 +258,13 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     if len(table) == 0:
         raise StarclassError(f"no labels to export for dataset {dataset!r}")
     cat = catalogue.copy()
+    filled = [c for c in table.colnames if c != "id"]
+    # an earlier export of these labels served as the catalogue: its label columns are replaced by
+    # the database's labels (not kept as <name>_catalogue, round after round), and the renames it
+    # recorded (the first catalogue's own columns) stay as they are
+    stale = earlier_label_columns(cat, dataset, filled)
+    earlier_renamed = dict(cat.meta.get("catalogue_columns_renamed") or {}) if stale else {}
+    cat.remove_columns(stale)
     # the catalogue's own values of a column the labels fill (a truth class_ref, a class_mean of an
     # earlier export) were dropped without a word: kept under another name, and said so
     renamed = catalogue_column_names(cat.colnames, table.colnames)
@@ -247,12 +285,17 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     if "vs_mode_note" in summary:
         out.meta["agreement"]["vs_mode_note"] = summary["vs_mode_note"]  # what vs_mode_* were computed on
     out.meta["labels_dataset"] = dataset
+    out.meta["labels_columns"] = filled
     # the catalogue's own description came along unchanged (a simulated truth catalogue served as
     # candidates.ecsv said "class_ref = true class (1-4)" in the export, whose class_ref is the
-    # people's): what the export's columns are is said after it
+    # people's): what the export's columns are is said after it. An earlier export's note (the
+    # catalogue is an export) is replaced, not repeated: it was appended again with every round
     comments = out.meta.get("comments")
     comments = [] if comments is None else [comments] if isinstance(comments, str) else list(comments)
-    note = (f"starclass inspect --export: {', '.join(c for c in table.colnames if c != 'id')} come from the "
+    if catalogue.meta.get("labels_dataset") == dataset:
+        comments = [c for c in comments if not str(c).startswith(EXPORT_NOTE)]
+    renamed = {**earlier_renamed, **renamed}
+    note = (f"{EXPORT_NOTE} {', '.join(filled)} come from the "
             "people's labels (class_ref their consensus, class_h<k> person k: meta people)")
     if renamed:
         note += "; the catalogue's own " + ", ".join(f"{k} is now {v}" for k, v in renamed.items())

@@ -45,8 +45,21 @@ PathLike = str | os.PathLike
 #: HST STmag zeropoint written as PHOTZPT by the calibration pipeline.
 STMAG_ZEROPOINT = -21.10
 
-#: Extension names taken to be weight (or exposure) maps: zero means no data.
-WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "EXP", "EXPOSURE")
+#: Extension names taken to be weight (or exposure, coverage, inverse-variance) maps: zero means no data.
+WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "WEIGHTS", "EXP", "EXPOSURE", "NEXP", "COVERAGE", "IVAR", "INVVAR")
+
+#: Extension names of the maps that travel with a band's image (drizzle context, errors, variance,
+#: data quality, sample counts, background, segmentation): not the band's image, passed over in silence.
+ANCILLARY_EXTNAMES = ("CTX", "CON", "ERR", "DQ", "VAR", "VARIANCE", "RMS", "NOISE", "SIGMA", "UNC", "UNCERT",
+                      "HDRTAB", "SAMP", "TIME", "BKG", "BACKGROUND", "SKY", "SEG", "SEGM", "SEGMENTATION")
+
+#: Extension names of pixel masks: not applied (their conventions differ: 1 is bad in some, good in
+#: others), named in one line so that a user who expects them applied knows to set those pixels to NaN.
+MASK_EXTNAMES = ("MASK", "BPM", "BADPIX", "FLAG", "FLAGS")
+
+#: Table meta key: where a catalogue's ``ra``, ``dec`` came from, or (``"none: ..."``) why a catalogue
+#: measured on mosaics has none (no celestial WCS); commands that need sky positions quote it when refusing.
+SKY_POSITIONS = "sky_positions"
 
 #: Largest offset (pixels) between two bands' grids still counted as "the same WCS".
 WCS_TOLERANCE_PX = 0.01
@@ -390,9 +403,12 @@ def read_mosaics(
     wcses: dict[str, WCS | None] = {}
     zps: dict[str, float] = {}
     paths_out: dict[str, Path] = {}
+    passed_over: dict[str, list[str]] = {}  # mask extension name -> files holding one
     for b in order:
         path, opened = by_band[b]
-        arr, header, weight = opened if opened is not None else _open_image(path)
+        arr, header, weight, masks = opened if opened is not None else _open_image(path)
+        for name in masks:
+            passed_over.setdefault(name, []).append(path.name)
         _check_not_all_nan(arr, path)
         data[b] = arr
         weights[b] = weight
@@ -401,6 +417,11 @@ def read_mosaics(
         zps[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint)
         paths_out[b] = path
 
+    if passed_over:
+        # one line for the whole set: each file's MASK used to be a warning of its own ("holds 2 images")
+        where = "; ".join(f"{name} in {', '.join(files)}" for name, files in passed_over.items())
+        warnings.warn(f"mask extension(s) not applied ({where}): starclass excludes NaN and zero-weight pixels "
+                      "only; set the masked pixels to NaN (or give a WHT extension) for them to count", stacklevel=2)
     ref = order[0]
     shape = data[ref].shape
     for b in order[1:]:
@@ -468,12 +489,24 @@ def is_fits_name(path: PathLike) -> bool:
 
 def _is_weight_file(path: Path) -> bool:
     name = path.name.lower()
-    return bool(re.search(r"(^|[_\-.])(wht|weight|wt|exp|ctx|err|rms)([_\-.]|$)", name)) and not re.search(
+    # mask, data-quality, variance, segmentation files too: beside the images in a folder, each read as a
+    # second image of its band ("band f555w appears twice")
+    return bool(re.search(r"(^|[_\-.])(wht|weight|wt|exp|ctx|err|rms|ivar|var|unc|mask|bpm|dq|flags?|seg|segm|bkg)"
+                          r"([_\-.]|$)", name)) and not re.search(
         r"(^|[_\-.])sci([_\-.]|$)", name)
 
 
 def is_weight_file(path: PathLike) -> bool:
-    """True if the file name marks a weight/exposure/context/error map (``*_wht.fits`` ...)."""
+    """True if the file name marks a weight, exposure, context, error, mask or other ancillary map.
+
+    Such files (``*_wht.fits``, ``*_err.fits``, ``*_mask.fits``, ...) are not a band's image: a folder
+    scan leaves them out (a weight map is read beside its image).
+
+    Examples
+    --------
+    >>> [is_weight_file(n) for n in ("a_f555w_wht.fits", "a_f555w_mask.fits", "a_f555w_sci.fits", "a_f555w.fits")]
+    [True, True, False, False]
+    """
     return _is_weight_file(Path(path))
 
 
@@ -485,7 +518,11 @@ def _has_image(path: Path) -> bool:
     a damaged ``*_f555w.fits`` left detection to run in another band.
     """
     try:
-        with fits.open(path, memmap=True) as hdul:
+        with warnings.catch_warnings():
+            # a truncated file is reported by the reader, by name, not by astropy's warning here
+            warnings.filterwarnings("ignore", message="File may have been truncated")
+            hdul = fits.open(path, memmap=True)
+        with hdul:
             has_table = False
             for hdu in hdul:
                 h = hdu.header
@@ -594,19 +631,32 @@ def _check_exists(path: Path) -> None:
         raise StarclassError(f"expected a FITS file, got a directory: {path}")
 
 
-def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]:
-    """The first 2-D image of a FITS file (memory-mapped), its header, and a weight map if any."""
+def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None, list[str]]:
+    """The first 2-D image of a FITS file (memory-mapped), its header, a weight map if any, and its mask HDUs.
+
+    Weight-like extensions (:data:`WEIGHT_EXTNAMES`) give the weight map; ancillary ones
+    (:data:`ANCILLARY_EXTNAMES`) are passed over; mask extensions (:data:`MASK_EXTNAMES`) are
+    passed over and their names returned for the reader's one-line note.
+    """
     try:
         # memmap=None, not True: astropy then maps the file where it can and reads scaled
         # integer images (int16 with BZERO/BSCALE, as DSS plates and many ground-based mosaics
         # are stored) into memory; memmap=True makes astropy refuse those outright
-        hdul = fits.open(path, memmap=None, mode="readonly")
+        with warnings.catch_warnings():
+            # astropy's "File may have been truncated" is replaced by the error below, which names the file
+            warnings.filterwarnings("ignore", message="File may have been truncated")
+            hdul = fits.open(path, memmap=None, mode="readonly")
     except Exception as exc:  # astropy raises OSError, ValueError, TypeError... on garbage
         raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+    short = _truncated(hdul, path)
+    if short is not None:
+        hdul.close()
+        raise StarclassError(short)
     try:
         primary = hdul[0].header
         image_hdu = None
         used, ignored = "", []
+        masks: list[str] = []
         weight = None
         for hdu in hdul:
             if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
@@ -621,7 +671,10 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
                 if weight is None:
                     weight = _as_2d(hdu.data, path)
                 continue
-            if extname in ("CTX", "CON", "ERR", "DQ", "VAR", "RMS", "HDRTAB"):
+            if extname in ANCILLARY_EXTNAMES:
+                continue
+            if extname in MASK_EXTNAMES:
+                masks.append(extname)
                 continue
             if image_hdu is None:
                 image_hdu, used = hdu, _hdu_label(hdul, hdu)
@@ -656,7 +709,28 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None]
 
     if weight is None:
         weight = _weight_beside(path, arr.shape)
-    return arr, header, weight
+    return arr, header, weight, masks
+
+
+def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
+    """Why ``path`` is cut short (its headers describe more bytes than it holds), or None when whole.
+
+    A truncated file (an interrupted copy or download) used to fail with astropy's "buffer is too
+    small for requested array" after a separate warning; this names the file, both sizes and the remedy.
+    Compressed files (``.gz``, tile-compressed HDUs) are left to astropy: their size on disk is not
+    the size the headers describe.
+    """
+    if str(path).lower().endswith((".gz", ".fz")):
+        return None
+    try:
+        size = os.path.getsize(path)
+        expected = max(info["datLoc"] + info["datSpan"] for info in (h.fileinfo() for h in hdul) if info)
+    except Exception:  # nothing to compare: astropy's own error will say what is wrong
+        return None
+    if size >= expected:
+        return None
+    return (f"{path} is truncated: the file holds {size} bytes but its FITS headers describe {expected} "
+            f"({100 * size / expected:.0f}% present; an interrupted copy or download?); copy it again")
 
 
 def _hdu_label(hdul: fits.HDUList, hdu) -> str:

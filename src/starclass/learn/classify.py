@@ -297,6 +297,10 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
             "temperature": cal.temperature if calibrated and cal.method == "temperature" else None,
             "calibration_method": cal.method if calibrated else None,
             "calibration_source": cal.source, "calibration_n": cal.n, "coverage": coverage}
+    if calibrated and cal.cautions():
+        # too few rows to pin the map down (or a temperature at its bound): train and calibrate
+        # said it once; the catalogue whose probabilities it made keeps it, and classify says it
+        meta["calibration_cautions"] = cal.cautions()
     if calibrated and cal.method == "vector":
         meta["calibration_scale"] = [float(v) for v in cal.scale]
         meta["calibration_bias"] = [float(v) for v in cal.bias]

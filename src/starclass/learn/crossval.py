@@ -207,7 +207,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                    extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
                    resume: bool = True, progress: bool = True, device: str | None = None,
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = 256,
-                   init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None) -> CVResult:
+                   init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
+                   known_data: dict[str, str] | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -225,6 +226,10 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     groups
         Object of every candidate: folds keep each group whole (see :func:`cv_folds`) and each
         fold's early-stopping rows are whole groups of its training rows.
+    known_data
+        Data digests of earlier readings of these data (:func:`fold_digests`) -> why they
+        differ: a fold model trained on one is refused on resume saying so, as
+        :func:`starclass.learn.train.fit` takes it.
 
     Returns
     -------
@@ -271,30 +276,12 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
     for name, test in folds:
-        hidden = labels.copy()
-        hidden[test] = 0  # "no class": out of this fold's training and its early-stopping set
-        cfg = config
-        if getattr(config.recipe, "split", "random") == "galaxy":
-            left = np.unique(gal[(label_indices(config, hidden) >= 0)]) if gal is not None else []
-            if len(left) < 2:
-                cfg = config.copy(recipe={"split": "random"})
-                notes.append(f"fold {name}: one galaxy left for training; validation split drawn at random")
-        val_index = None
-        if groups is not None:
-            # fit's own validation draw is by row: two cutouts of one object could sit on both
-            # sides of early stopping; draw it by whole groups of this fold's training rows
-            from starclass.learn.cutouts import group_validation
-
-            train_rows = np.flatnonzero(label_indices(cfg, hidden) >= 0)
-            # target holds output class indices: the warning names the classes themselves
-            _, va = group_validation(target[train_rows], np.asarray(groups).astype(str)[train_rows],
-                                     float(cfg.recipe.val_fraction or 0.0), base_seed,
-                                     class_names={j: f"class {c} ({n})" for j, (c, n)
-                                                  in enumerate(zip(cfg.classes, cfg.class_names))})
-            val_index = train_rows[va]
+        cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
+        notes += [note] if note else []
         result = fit(cfg, inputs, hidden, outdir=outdir / f"fold_{_safe(name)}", positions=positions,
                      galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
-                     epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index)
+                     epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
+                     known_data=known_data)
         notes.extend(f"fold {name}: {n}" for n in result.notes)
         model = load_model(result.model_path, dev)
         preds, probs = [], []
@@ -345,6 +332,79 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     with atomic_path(outdir / "cv_summary.json") as tmp:
         Path(tmp).write_text(json.dumps(summary, indent=2, default=float))
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
+
+
+def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test: np.ndarray, gal, groups,
+                base_seed: int) -> tuple[Any, np.ndarray, np.ndarray | None, str | None]:
+    """One fold's task, training labels (its test rows hidden), grouped validation rows and note."""
+    from starclass.learn.train import label_indices
+
+    hidden = labels.copy()
+    hidden[test] = 0  # "no class": out of this fold's training and its early-stopping set
+    cfg, note = config, None
+    if getattr(config.recipe, "split", "random") == "galaxy":
+        left = np.unique(gal[(label_indices(config, hidden) >= 0)]) if gal is not None else []
+        if len(left) < 2:
+            cfg = config.copy(recipe={"split": "random"})
+            note = f"fold {name}: one galaxy left for training; validation split drawn at random"
+    val_index = None
+    if groups is not None:
+        # fit's own validation draw is by row: two cutouts of one object could sit on both
+        # sides of early stopping; draw it by whole groups of this fold's training rows
+        from starclass.learn.cutouts import group_validation
+
+        train_rows = np.flatnonzero(label_indices(cfg, hidden) >= 0)
+        # target holds output class indices: the warning names the classes themselves
+        _, va = group_validation(target[train_rows], np.asarray(groups).astype(str)[train_rows],
+                                 float(cfg.recipe.val_fraction or 0.0), base_seed,
+                                 class_names={j: f"class {c} ({n})" for j, (c, n)
+                                              in enumerate(zip(cfg.classes, cfg.class_names))})
+        val_index = train_rows[va]
+    return cfg, hidden, val_index, note
+
+
+def fold_digests(config, inputs, labels, *, scheme: str | int, groups: np.ndarray | None = None,
+                 galaxies: np.ndarray | None = None, positions=None, seed: int | None = None) -> list[str]:
+    """The data digest every fold's model of :func:`cross_validate` is trained with, on these rows.
+
+    For a resume check against an earlier reading of the same data (``train --cv`` kept the
+    blank cutouts before 2026-12-03): given the rows as they were read then, it gives the
+    digests that run's fold models carry, so that the refusal can say why they differ.
+
+    Parameters
+    ----------
+    config, inputs, labels, scheme, groups, galaxies, positions, seed
+        As :func:`cross_validate` takes them.
+
+    Returns
+    -------
+    list of str
+        One digest per fold, in fold order.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=8)
+    >>> toy = make_synthetic(cfg, 12, seed=0)
+    >>> len(fold_digests(cfg, toy.inputs, toy.class_ref, scheme=2))
+    2
+    """
+    import warnings
+
+    from starclass.learn.train import data_digest, label_indices
+
+    labels = np.asarray(labels, dtype=float)
+    target = label_indices(config, labels)
+    base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
+    gal = None if galaxies is None else np.asarray(galaxies).astype(str)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the split's notes were given for the rows in use
+        for name, test in cv_folds(scheme, target, galaxies=galaxies, seed=base_seed, groups=groups):
+            _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
+            out.append(data_digest(inputs, hidden, positions=positions, galaxies=galaxies, val_index=val_index))
+    return out
 
 
 def _safe(name: str) -> str:

@@ -90,7 +90,10 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     for p, ck in zip(lm.paths, lm.checkpoints):
         frozen = int(ck.get("frozen_layers", 0) or 0)
         acc = ck.get("final_val_acc")
-        acc_txt = (f"validation accuracy {acc:.3f} on {ck.get('n_val')}" if isinstance(acc, float) and acc == acc
+        # soft targets (--label-model soft, dawid-skene): the expected agreement with the vote
+        # distributions, not a share of rows right (0.292 on 16 rows is no k/16)
+        soft = " (expected agreement with the soft targets)" if ck.get("label_model") in ("soft", "dawid-skene") else ""
+        acc_txt = (f"validation accuracy {acc:.3f}{soft} on {ck.get('n_val')}" if isinstance(acc, float) and acc == acc
                    else "no validation split")
         lines.append(
             f"    {p.name}: {ck.get('architecture')}, seed {ck.get('seed')}, {_start(ck)}"
@@ -106,7 +109,16 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     if cal:
         what = (f"temperature {cal['temperature']:.3f}" if cal.get("method") == "temperature"
                 else str(cal.get("method")))
-        lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')})")
+        counts = cal.get("class_counts") or {}
+        per_class = f"; per class {', '.join(f'{c}: {k}' for c, k in counts.items())}" if counts else ""
+        lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')}{per_class})")
+        if isinstance(cal.get("n"), int) and counts:
+            # the same words train and calibrate printed when it was fitted
+            from starclass.learn.calibration import too_few_rows
+
+            few = too_few_rows(cal["n"], counts, str(cal.get("method", "temperature")), str(cal.get("source", "")))
+            if few:
+                lines.append(f"  WARNING: {few}")
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines

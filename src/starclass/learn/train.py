@@ -87,6 +87,10 @@ from starclass.learn.splits import split_indices
 
 log = logging.getLogger(__name__)
 
+#: The end of fit's note for a member that asked for frozen layers but found no pretrained
+#: weights; ``starclass train`` has said it before training and leaves the note out.
+NOT_FROZEN = "asked to be frozen were NOT frozen"
+
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
@@ -755,8 +759,11 @@ class MemberTrainer:
     def setup(self) -> None:
         """Seed, build the network, the optimizer and the gradient scaler; empty history."""
         _seed_everything(self.spec.seed)
-        self.model = to_memory_format(models.build_model(self.config, member=self.spec.index).to(self.device),
-                                      self.device, self.amp)
+        from starclass.models.torchvision_nets import not_frozen_said_elsewhere
+
+        with not_frozen_said_elsewhere():  # the note below says it (NOT_FROZEN), once
+            net = models.build_model(self.config, member=self.spec.index)
+        self.model = to_memory_format(net.to(self.device), self.device, self.amp)
         if self.init_from is not None:
             # fine-tuning: only the weights are carried over; optimizer and history start afresh
             self.model.load_state_dict(initial_state(self.init_from, self.config, self.spec.index,
@@ -782,7 +789,7 @@ class MemberTrainer:
             else:
                 self.notes.append(
                     f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
-                    f"training started from scratch and the {wanted} layer(s) asked to be frozen were NOT frozen")
+                    f"training started from scratch and the {wanted} layer(s) {NOT_FROZEN}")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
         self.scheduler = _make_scheduler(self.recipe, self.optimizer)
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not
@@ -1255,6 +1262,9 @@ def fit(
     outdir = Path(outdir)
     amp = compute_dtype(getattr(config.recipe, "amp", True), dev)
     members = ensemble_members(config)
+    # every member's input geometry before any training: a mixed ensemble (phangs4) otherwise
+    # trained its ResNets before the first VGG refused a stamp too small for it
+    models.check_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index,
                         balance_groups=balance_groups)
@@ -1439,8 +1449,8 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
                         "histogram' on a larger labelled set)"]
     cal = ModelCalibration.fit(probs, targets, config.classes, source=source, method=method)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
-    unreliable = cal.warning()  # a temperature at an end of its search: no minimum was found
-    fallback += [f"WARNING: {unreliable}"] if unreliable else []
+    # too few validation rows to pin the map down, or a temperature at an end of its search
+    fallback += [f"WARNING: {c}" for c in cal.cautions()]
     return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
             f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})" + ("; soft targets: each row as its most "
                                                                    "probable class" if soft else

@@ -19,9 +19,9 @@ Baselines (scikit-learn) live in :mod:`starclass.models.baselines`; FLOP countin
 :mod:`starclass.models.flops`.
 """
 
-from starclass.models.registry import available, build_model, describe, register
+from starclass.models.registry import available, build_model, check_members, describe, register
 
-__all__ = ["available", "build_model", "describe", "register", "count_flops"]
+__all__ = ["available", "build_model", "check_members", "describe", "register", "count_flops"]
 
 
 def count_flops(model, input_shape):

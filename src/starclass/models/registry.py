@@ -18,6 +18,8 @@ from starclass.errors import StarclassError
 log = logging.getLogger("starclass.models")
 
 _BUILDERS: dict[str, Callable[..., Any]] = {}
+# architecture -> check(config) that raises StarclassError for inputs the network cannot take
+_CHECKS: dict[str, Callable[[Any], None]] = {}
 
 # architecture -> module that registers it (imported on first use, so that importing
 # starclass.models stays cheap and torchvision is only imported when needed)
@@ -33,11 +35,19 @@ _MODULES = {
 }
 
 
-def register(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator: register ``builder(config, **options)`` under ``name``."""
+def register(name: str, check: Callable[[Any], None] | None = None
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: register ``builder(config, **options)`` under ``name``.
+
+    ``check(config)``, when given, raises :class:`StarclassError` for a task whose inputs the
+    network cannot take (e.g. a VGG's minimum input size); :func:`check_members` runs it for
+    every member before any training.
+    """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         _BUILDERS[name] = fn
+        if check is not None:
+            _CHECKS[name] = check
         return fn
 
     return deco
@@ -54,6 +64,40 @@ def _builder(name: str) -> Callable[..., Any]:
     if name not in _BUILDERS:
         raise StarclassError(f"unknown architecture {name!r}; available: {', '.join(available())}")
     return _BUILDERS[name]
+
+
+def check_members(config: Any) -> None:
+    """Refuse a task some ensemble member's network cannot take, without building any network.
+
+    A builder checks its own input when it builds; an ensemble builds its members one after
+    another, so without this a mixed ensemble (phangs4: ResNet18 then VGG19-BN) trained every
+    ResNet before the first VGG refused a stamp too small for it, leaving a half-written model.
+
+    Parameters
+    ----------
+    config : starclass.learn.config.TaskConfig
+        The task, with its ensemble (``config.members()``).
+
+    Raises
+    ------
+    StarclassError
+        An unknown architecture, or inputs a member's network cannot take (the message names
+        the parameter: ``stamp_size`` / ``--stamp-size`` or ``input_size`` / ``--input-size``).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> check_members(get_preset("phangs4", stamp_size=64, input_size=None))
+    >>> try:
+    ...     check_members(get_preset("phangs4", stamp_size=16, input_size=None))
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(", but")[0])
+    task config 'phangs4': vgg19_bn halves its input five times and needs at least 32 px
+    """
+    for name in dict.fromkeys(m["architecture"] for m in config.members()):
+        _builder(name)  # imports the module, which registers its check
+        if name in _CHECKS:
+            _CHECKS[name](config)
 
 
 def describe(name: str) -> str:

@@ -33,8 +33,11 @@ Each network is wrapped by :class:`TorchvisionNet`, which adds
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,30 @@ from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
 
 log = logging.getLogger("starclass.models")
+
+#: True while a caller says itself that layers asked to be frozen found no weights
+#: (:func:`not_frozen_said_elsewhere`): the network then logs it at info level only.
+_NOT_FROZEN_SAID_ELSEWHERE: contextvars.ContextVar[bool] = contextvars.ContextVar("not_frozen_said", default=False)
+
+
+@contextlib.contextmanager
+def not_frozen_said_elsewhere() -> Iterator[None]:
+    """Networks built in the block log "the layers asked to be frozen are NOT frozen" at info level.
+
+    ``fit`` says it in a WARNING note of its own and ``starclass train`` before any training;
+    the network's log warning made the open-globular preset print it three times.
+
+    Examples
+    --------
+    >>> with not_frozen_said_elsewhere():
+    ...     _NOT_FROZEN_SAID_ELSEWHERE.get()
+    True
+    """
+    token = _NOT_FROZEN_SAID_ELSEWHERE.set(True)
+    try:
+        yield
+    finally:
+        _NOT_FROZEN_SAID_ELSEWHERE.reset(token)
 
 #: torchvision constructor name and the file names of its ImageNet checkpoints (as torchvision
 #: caches them under ``torch.hub.get_dir()/checkpoints``).
@@ -186,24 +213,46 @@ def pretraining_offer(config) -> str:
             f"simulated data')")
 
 
+def _members_by_network(config) -> list[tuple[str, dict, list[int]]]:
+    """The task's members grouped by architecture and options: ``(arch, options, 1-based numbers)``.
+
+    An ensemble of ten ResNet18s with the same options lacks the same weights ten times: one
+    message for the ten (phangs4 printed twenty notes, one per member).
+    """
+    groups: dict[tuple[str, str], tuple[str, dict, list[int]]] = {}
+    for m in config.members():
+        key = (m["architecture"], repr(sorted(m["arch_options"].items(), key=lambda kv: kv[0])))
+        groups.setdefault(key, (m["architecture"], dict(m["arch_options"]), []))[2].append(m["index"] + 1)
+    return list(groups.values())
+
+
+def _which_members(arch: str, numbers: list[int]) -> str:
+    """``member 1 (vgg16)``, ``members 1-10 (resnet18)`` or ``members 1, 3 (resnet18)``."""
+    if len(numbers) == 1:
+        return f"member {numbers[0]} ({arch})"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"members {numbers[0]}-{numbers[-1]} ({arch})"
+    return f"members {', '.join(map(str, numbers))} ({arch})"
+
+
 def missing_pretrained(config, init_from: Any = None) -> list[str]:
     """Notes for the torchvision members that would load ImageNet weights but find none (nothing frozen).
 
     :func:`frozen_over_random` covers members that also ask for frozen layers; this covers the
     others (e.g. ``cool-core``'s ResNet-18 with ``pretrained: auto``), which silently train
-    from scratch otherwise.
+    from scratch otherwise. Members of one architecture share one note.
 
     Parameters
     ----------
     config : starclass.learn.config.TaskConfig
-        The task.
+        The task (with the ensemble size that will be trained).
     init_from : path or None
         A model to fine-tune from: its weights stand in, so no note.
 
     Returns
     -------
     list of str
-        One note per such member, each with :func:`pretraining_offer`.
+        One note per architecture concerned, each with :func:`pretraining_offer`.
 
     Examples
     --------
@@ -214,15 +263,15 @@ def missing_pretrained(config, init_from: Any = None) -> list[str]:
     out = []
     if init_from is not None:
         return out
-    for m in config.members():
-        opts = m["arch_options"]
+    for arch, opts, numbers in _members_by_network(config):
         wanted = opts.get("pretrained", "auto")
         asks = wanted is True or (isinstance(wanted, str) and wanted.lower() == "auto")
-        if (m["architecture"] in CHECKPOINT_FILES and asks and not int(opts.get("frozen_layers", 0) or 0)
-                and resolve_weights(m["architecture"], wanted) is None):
-            out.append(f"member {m['index'] + 1} ({m['architecture']}): no pretrained (ImageNet) weights found "
-                       f"({CHECKPOINT_FILES[m['architecture']][0]} is not in "
-                       f"{Path(torch.hub.get_dir()) / 'checkpoints'}), so it trains FROM SCRATCH; "
+        if (arch in CHECKPOINT_FILES and asks and not int(opts.get("frozen_layers", 0) or 0)
+                and resolve_weights(arch, wanted) is None):
+            out.append(f"{_which_members(arch, numbers)}: no pretrained (ImageNet) weights found "
+                       f"({CHECKPOINT_FILES[arch][0]} is not in "
+                       f"{Path(torch.hub.get_dir()) / 'checkpoints'}), so "
+                       f"{'it trains' if len(numbers) == 1 else 'they train'} FROM SCRATCH; "
                        + pretraining_offer(config))
     return out
 
@@ -233,14 +282,14 @@ def frozen_over_random(config, init_from: Any = None) -> list[str]:
     Parameters
     ----------
     config : starclass.learn.config.TaskConfig
-        The task (its members' ``arch_options``).
+        The task (its members' ``arch_options``, with the ensemble size that will be trained).
     init_from : path or None
         A model to fine-tune from: its weights make freezing meaningful, so no warning.
 
     Returns
     -------
     list of str
-        One message per such member (empty: nothing to say).
+        One message per architecture concerned (empty: nothing to say).
 
     Examples
     --------
@@ -252,14 +301,12 @@ def frozen_over_random(config, init_from: Any = None) -> list[str]:
     out = []
     if init_from is not None:
         return out
-    for m in config.members():
-        opts = m["arch_options"]
+    for arch, opts, numbers in _members_by_network(config):
         k = int(opts.get("frozen_layers", 0) or 0)
-        if m["architecture"] in CHECKPOINT_FILES and k and resolve_weights(m["architecture"],
-                                                                          opts.get("pretrained", "auto")) is None:
+        if arch in CHECKPOINT_FILES and k and resolve_weights(arch, opts.get("pretrained", "auto")) is None:
             where = Path(torch.hub.get_dir()) / "checkpoints"
-            out.append(f"member {m['index'] + 1} ({m['architecture']}): no pretrained weights found "
-                       f"({CHECKPOINT_FILES[m['architecture']][0]} is not in {where} "
+            out.append(f"{_which_members(arch, numbers)}: no pretrained weights found "
+                       f"({CHECKPOINT_FILES[arch][0]} is not in {where} "
                        f"and no file was given), so training starts FROM SCRATCH and the {k} layer(s) asked "
                        "to be frozen are NOT frozen; " + pretraining_offer(config))
     return out
@@ -372,9 +419,10 @@ class TorchvisionNet(nn.Module):
         if self.frozen_requested and (path is not None or from_checkpoint):
             self.freeze(self.frozen_requested)
         elif self.frozen_requested:
-            # a warning (not info): a user who asked for transfer learning must see that none happens
-            log.warning(
-                "WARNING: %s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
+            # a warning (not info): a user who asked for transfer learning must see that none
+            # happens; fit says it in its own note (and train before training), so not there
+            (log.info if _NOT_FROZEN_SAID_ELSEWHERE.get() else log.warning)(
+                "%s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
                 "training starts FROM SCRATCH and the %d layer(s) asked to be frozen are NOT frozen "
                 "(frozen random filters would stay noise). Put torchvision's %s in that folder or give "
                 "arch_options.pretrained=PATH to freeze over ImageNet weights, or pretrain on simulated "
@@ -451,7 +499,26 @@ class TorchvisionNet(nn.Module):
         return self.body(self.adapter(x))
 
 
+def _make_check(arch: str):
+    def check(config) -> None:
+        size = int(config.input_size or config.stamp_size)
+        if arch.startswith("vgg") and size < VGG_MIN_INPUT:
+            # checked before any training: the forward pass failed in torch's max-pool
+            # ("Output size is too small") with a traceback after the data had been read
+            which = (f"input_size={config.input_size} (--input-size)" if config.input_size
+                     else f"stamp_size={config.stamp_size} (--stamp-size; no input_size)")
+            raise StarclassError(
+                f"task config {config.name!r}: {arch} halves its input five times and needs at least "
+                f"{VGG_MIN_INPUT} px, but {which} gives it {size} px; raise --stamp-size, or give "
+                f"--input-size {VGG_MIN_INPUT} or more (the model then resamples the stamps)")
+
+    check.__doc__ = f"Refuse a task whose network input {arch} cannot take (StarclassError naming the parameter)."
+    return check
+
+
 def _make_builder(arch: str):
+    check = _make_check(arch)
+
     def builder(
         config,
         adapter: str | None = None,
@@ -460,16 +527,7 @@ def _make_builder(arch: str):
         dropout: float | None = None,
     ) -> TorchvisionNet:
         c = config.n_channels
-        size = int(config.input_size or config.stamp_size)
-        if arch.startswith("vgg") and size < VGG_MIN_INPUT:
-            # checked here, before any training: the forward pass failed in torch's max-pool
-            # ("Output size is too small") with a traceback after the data had been read
-            which = (f"input_size={config.input_size} (--input-size)" if config.input_size
-                     else f"stamp_size={config.stamp_size} (--stamp-size; no input_size)")
-            raise StarclassError(
-                f"task config {config.name!r}: {arch} halves its input five times and needs at least "
-                f"{VGG_MIN_INPUT} px, but {which} gives it {size} px; raise --stamp-size, or give "
-                f"--input-size {VGG_MIN_INPUT} or more (the model then resamples the stamps)")
+        check(config)
         if adapter is None:
             adapter = "none" if c == 3 else "conv1x1"
         if dropout is None and config.recipe.dropout:
@@ -494,4 +552,4 @@ def _make_builder(arch: str):
 
 
 for _arch in CHECKPOINT_FILES:
-    register(_arch)(_make_builder(_arch))
+    register(_arch, check=_make_check(_arch))(_make_builder(_arch))

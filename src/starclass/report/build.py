@@ -602,7 +602,7 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), science: bool = True,
                       gradcam_inputs: Any = None, task: Any = None, label_column: str | None = None,
                       model: Any = None, cutouts: Any = None, by: Sequence[str] = (),
-                      by_min_rows: int = 10) -> list[Section]:
+                      by_min_rows: int = 10, pred_column: str | None = None) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -633,6 +633,9 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     by, by_min_rows
         Columns to split the metrics by (:func:`starclass.evaluate.groups.metrics_by_group`), and
         the smallest group shown on its own.
+    pred_column
+        The column scored as the prediction (default ``class_pred``; e.g. ``class_joint``), as
+        :func:`starclass.evaluate.compare.evaluate_catalogs`.
 
     Returns
     -------
@@ -646,7 +649,7 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     """
     ev = evaluate_catalogs(pred, references, task=task, radius=radius, n_boot=n_boot, target_purity=target_purity,
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
-                           by=by, by_min_rows=by_min_rows)
+                           by=by, by_min_rows=by_min_rows, pred_column=pred_column)
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
                   gradcam_inputs=gradcam_inputs, cutouts=cutouts)
 
@@ -688,7 +691,7 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
-    details = [line for c in ev.comparisons
+    details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
                for line in [f"{c.ref_name}: {c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
@@ -696,7 +699,10 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
     # unrounded, for printing: the headline's 4 decimals printed with 3 rounded twice (27/132 gave
     # "accuracy[4class] = 0.204" above the details' "accuracy 0.205")
     exact = {slug(c.ref_name): {r.merge: float(r.accuracy) for r in c.results} for c in ev.comparisons}
-    return {"outdir": outdir, "headline": summary, "accuracies": exact, "task": ev.task, "details": details,
+    # the references as the lines below name them ("prediction class_ref"; the keys above are file-name slugs)
+    names = {slug(c.ref_name): c.ref_name for c in ev.comparisons}
+    return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
+            "task": ev.task, "details": details,
             "by_lines": by_lines, **written}
 
 

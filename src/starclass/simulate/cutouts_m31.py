@@ -79,7 +79,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,7 +90,7 @@ from scipy.signal import fftconvolve
 from scipy.special import gammaincinv
 
 from starclass.errors import StarclassError
-from starclass.io.atomic import atomic_path
+from starclass.io.atomic import atomic_dir
 from starclass.schema import R_GAL
 
 #: Labels of the real PAndAS folder and their counts there (467 / 9 / 393).
@@ -998,8 +997,8 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     ``file``, ``label``, ``object_id``, ``g_mag``, ``seeing_arcsec``, ``kind``,
     ``r_eff_arcsec``, ``r_gal`` (projected radius on M31, kpc) and ``m31_mu_g`` (M31's surface
     brightness behind the object, g mag/arcsec^2), the last two empty for objects drawn off
-    M31), each written atomically; ``labels.csv`` comes last, so a folder that
-    has it is complete.
+    M31). The set is written into a hidden folder beside ``outdir`` and renamed into place when
+    complete: an interrupted run leaves ``outdir`` as it was.
 
     Parameters
     ----------
@@ -1008,7 +1007,8 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     outdir : path
         Output folder.
     overwrite : bool
-        Replace an existing non-empty folder (otherwise refuse).
+        Replace an existing folder holding a cutout set (otherwise refuse, saying what is there);
+        a folder holding other files is refused even so.
     progress : bool
         Show a progress bar.
 
@@ -1020,14 +1020,9 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     'labels.csv'
     """
     out = Path(outdir)
-    if out.exists() and any(out.iterdir()):
-        if not overwrite:
-            raise StarclassError(f"{out} exists and is not empty; pass overwrite=True (--overwrite) to replace it")
-        # Remove only what this writer makes, never unrelated files in the folder.
-        for lab in PANDAS_LABEL_COUNTS:
-            if (out / lab).is_dir():
-                shutil.rmtree(out / lab)
-        (out / "labels.csv").unlink(missing_ok=True)
+    own = [*PANDAS_LABEL_COUNTS, "labels.csv"]
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise StarclassError(_existing_set(out))
     counts = cfg.label_counts()
     jobs = [(lab, i) for lab in PANDAS_LABEL_COUNTS for i in range(counts[lab])]
     it = enumerate(jobs)
@@ -1036,20 +1031,53 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
 
         it = tqdm(it, total=len(jobs), desc="cutouts")
     rows = []
-    for index, (lab, _) in it:
-        img, truth = simulate_cutout(cfg, lab, index)
-        rel = f"{lab}/sim_{index:06d}.png"
-        with atomic_path(out / rel) as tmp:
-            Image.fromarray(img, mode="L").save(tmp, format="PNG")
-        rows.append({"file": rel, "label": lab, "object_id": f"SIM-{cfg.seed}-{index:06d}",
-                     "g_mag": f"{truth['g_mag']:.3f}", "seeing_arcsec": f"{truth['seeing_arcsec']:.3f}",
-                     "kind": truth["kind"], "r_eff_arcsec": f"{truth['r_eff_arcsec']:.3f}",
-                     # Where the object is seen on M31 (empty off it: extended clusters).
-                     R_GAL: f"{truth[R_GAL]:.3f}" if R_GAL in truth else "",
-                     "m31_mu_g": f"{truth['m31_mu_g']:.3f}" if "m31_mu_g" in truth else ""})
-    labels = out / "labels.csv"
-    with atomic_path(labels) as tmp, open(tmp, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["file", "label", "object_id"])
-        w.writeheader()
-        w.writerows(rows)
-    return labels
+    # the whole set is written into a hidden folder beside OUT and moved into place at the end: a
+    # Ctrl-C or kill used to leave OUT with thousands of PNGs and no labels.csv, which a rerun
+    # refused and `train --stamps OUT` read as a folder of one sub-folder per label
+    with atomic_dir(out, overwrite=overwrite, own=own) as tmp:
+        for lab in PANDAS_LABEL_COUNTS:
+            (tmp / lab).mkdir()
+        for index, (lab, _) in it:
+            img, truth = simulate_cutout(cfg, lab, index)
+            rel = f"{lab}/sim_{index:06d}.png"
+            Image.fromarray(img, mode="L").save(tmp / rel, format="PNG")
+            rows.append({"file": rel, "label": lab, "object_id": f"SIM-{cfg.seed}-{index:06d}",
+                         "g_mag": f"{truth['g_mag']:.3f}", "seeing_arcsec": f"{truth['seeing_arcsec']:.3f}",
+                         "kind": truth["kind"], "r_eff_arcsec": f"{truth['r_eff_arcsec']:.3f}",
+                         # Where the object is seen on M31 (empty off it: extended clusters).
+                         R_GAL: f"{truth[R_GAL]:.3f}" if R_GAL in truth else "",
+                         "m31_mu_g": f"{truth['m31_mu_g']:.3f}" if "m31_mu_g" in truth else ""})
+        for lab in PANDAS_LABEL_COUNTS:
+            if not any((tmp / lab).iterdir()):
+                (tmp / lab).rmdir()  # a label with no cutout gets no folder, as before
+        with open(tmp / "labels.csv", "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["file", "label", "object_id"])
+            w.writeheader()
+            w.writerows(rows)
+    return out / "labels.csv"
+
+
+def _existing_set(out: Path) -> str:
+    """Why ``write_cutouts`` will not write into the non-empty folder ``out`` without overwrite, and what to do.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); _ = (d / "galaxy" / "sim_000001.png").write_bytes(b"")
+    >>> print(_existing_set(d).split(": ", 1)[1].split(";")[0])
+    1 cutout(s) in galaxy/ but no labels.csv
+    """
+    pngs = {lab: sum(1 for _ in (out / lab).glob("*.png")) for lab in PANDAS_LABEL_COUNTS if (out / lab).is_dir()}
+    n = sum(pngs.values())
+    where = ", ".join(f"{lab}/" for lab in pngs)
+    if (out / "labels.csv").is_file():
+        return (f"{out} already holds a cutout set (labels.csv, {n} cutout(s) in {where}); give --overwrite "
+                "to replace it, or another folder")
+    if pngs:
+        return (f"{out} is an incomplete cutout set: {n} cutout(s) in {where} but no labels.csv; an interrupted "
+                "simulate of an older version left it (this one writes the set as a whole). It is not the "
+                "simulated set: `train --stamps` would read it as one sub-folder per label. Give --overwrite "
+                "to replace it, or another folder")
+    entries = sorted(p.name for p in out.iterdir())
+    return (f"{out} exists and is not empty ({', '.join(entries[:5])}{', ...' if len(entries) > 5 else ''}); "
+            "give another folder (or --overwrite where it holds only a cutout set)")

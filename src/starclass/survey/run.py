@@ -34,6 +34,7 @@ import numpy as np
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_dir, atomic_path
+from starclass.io.mosaic import SKY_POSITIONS
 from starclass.io.paths import input_clash
 from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
@@ -63,6 +64,7 @@ class FieldInfo:
     positions: Any = None  # astropy Table with whole-image x, y and ORDER, or None
     truth: Any = None  # astropy Table with x, y (placed through the WCS where only ra, dec were given)
     pixel_scale: float | None = None  # arcsec per pixel of the mosaics' WCS, for matching on the sky
+    no_wcs: str | None = None  # the mosaics' files when they carry no celestial WCS (no ra, dec in the catalogue)
 
     @property
     def detected(self) -> bool:
@@ -176,7 +178,9 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
             mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
                                require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"))
         except StarclassError as exc:
-            raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+            # the whole survey stops here (nothing half done): say how to go on without the field
+            raise StarclassError(f"{where}, field {name!r}: {exc}. Nothing was run; to survey the other fields "
+                                 f"without it, delete field {name!r} from the plan") from None
         missing = [b for b in cfg.bands if b not in mos.bands]
         if missing:
             raise StarclassError(f"{where}, field {name!r}: band(s) {', '.join(missing)} of the model are not among "
@@ -207,8 +211,9 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 truth = place_on_mosaics(truth, mos, spec.truth)
             except StarclassError as exc:
                 raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+        no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
         infos.append(FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                               truth, _pixel_scale(mos.wcs)))
+                               truth, _pixel_scale(mos.wcs), no_wcs))
         inputs += [*mos.paths.values(), spec.positions, spec.truth]
     clash = input_clash(outdir, inputs)
     if clash is not None:
@@ -516,6 +521,12 @@ def run_survey(
     skipped = len(prepared.jobs) - len(todo)
     echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
+    for info in prepared.fields:
+        if info.no_wcs is not None:
+            # said once per field, before the tiles run: its catalogue used to lack ra, dec without a word
+            echo(f"warning: field {info.spec.name!r}: its mosaics ({info.no_wcs}) carry no celestial WCS: its rows "
+                 "have x, y but no ra, dec (null in the merged catalogue); detection, classification and matching "
+                 "its truth on x, y still work")
 
     own_client = client is None
     made_cluster = None
@@ -600,13 +611,21 @@ def run_survey(
     for j in prepared.jobs:
         by_field.setdefault(j.field, []).append(j)
     total = 0
+    import pyarrow.parquet as pq
+
+    merged: dict[str, Any] = {}
+    for info in prepared.fields:
+        name = info.spec.name
+        merged[name] = merge_tiles([j.output for j in by_field[name]], detected=info.detected,
+                                   tile_order=prepared.tile_order[name])
+    # every partition gets the same columns: a reader of the partitioned folder takes the schema of
+    # the first file it finds, so a first field without a WCS (no ra, dec) or without a band dropped
+    # those columns from every field without a word (pandas and pyarrow alike)
+    union = _union_schema([t.schema for t in merged.values()])
     with atomic_dir(outdir / "catalogue", overwrite=True, own=("field=*",)) as tmp_cat:
         for info in prepared.fields:
             name = info.spec.name
-            table = merge_tiles([j.output for j in by_field[name]], detected=info.detected,
-                                tile_order=prepared.tile_order[name])
-            import pyarrow.parquet as pq
-
+            table = merged[name]
             fdir = outdir / "fields" / name
             with atomic_path(fdir / "catalogue.parquet") as tmp:
                 pq.write_table(table, tmp)
@@ -614,11 +633,12 @@ def run_survey(
             part.mkdir()
             # the partition folder names the field: the column itself is left out of the files
             # astropy's reader needs the column list to match the file's columns
-            pq.write_table(with_astropy_metadata(table.drop_columns([c for c in ("field",)
-                                                                     if c in table.column_names])),
-                           part / "part-0.parquet")
+            pq.write_table(with_astropy_metadata(_conform(table, union).drop_columns(
+                [c for c in ("field",) if c in union.names])), part / "part-0.parquet")
             entry: dict[str, Any] = {"n_candidates": table.num_rows, "shape": list(info.shape),
                                      "n_tiles": len(by_field[name]), "detected": info.detected}
+            if info.no_wcs is not None:
+                entry[SKY_POSITIONS] = f"none: {info.no_wcs} carry no celestial WCS"
             if table.num_rows and CLASS_PRED in table.column_names:
                 classes, counts = np.unique(table.column(CLASS_PRED).to_numpy(), return_counts=True)
                 entry["class_pred_counts"] = {str(int(c)): int(n) for c, n in zip(classes, counts)}
@@ -653,6 +673,42 @@ def run_survey(
     })
     _write_json(outdir / "summary.json", summary)
     return SurveyResult(outdir, summary, [], outdir / "catalogue")
+
+
+def _union_schema(schemas):
+    """One schema with every column of ``schemas``, in order of first appearance.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> _union_schema([pa.schema([("x", pa.float64())]), pa.schema([("x", pa.float64()), ("ra", pa.float64())])]).names
+    ['x', 'ra']
+    """
+    import pyarrow as pa
+
+    fields: dict[str, Any] = {}
+    for schema in schemas:
+        for f in schema:
+            if f.name not in fields or pa.types.is_null(fields[f.name].type):
+                fields[f.name] = f
+    return pa.schema(list(fields.values()))
+
+
+def _conform(table, schema):
+    """``table`` with every column of ``schema``: the missing ones null, the columns in the schema's order.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = _conform(pa.table({"x": [1.0]}), pa.schema([("x", pa.float64()), ("ra", pa.float64())]))
+    >>> t.column_names, t.column("ra").to_pylist()
+    (['x', 'ra'], [None])
+    """
+    import pyarrow as pa
+
+    cols = [(table.column(f.name) if table.schema.field(f.name).type == f.type else table.column(f.name).cast(f.type))
+            if f.name in table.column_names else pa.nulls(table.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(cols, schema=pa.schema(list(schema), metadata=table.schema.metadata))
 
 
 def _write_json(path: Path, doc: dict[str, Any]) -> None:

@@ -1,0 +1,103 @@
+"""A calibration fitted on too few held-out rows says so, and ``starclass info`` shows the rows.
+
+Before, a temperature fitted on 39 validation rows (``train`` on a small simulated field: 9.664)
+was stored and applied without a word unless it reached an end of its search.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from conftest import train_toy_trust_model, write_toy_held_out  # tests/ is on sys.path under pytest
+from starclass.cli import app
+from starclass.learn.calibration import ModelCalibration
+from starclass.learn.checkpoint import read_manifest
+
+# the fewest rows a fit is trusted on (calibration.CALIBRATION_MIN_ROWS), spelled out so that the
+# tests run, and fail, on code without it
+CALIBRATION_MIN_ROWS = 100
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("few_rows")
+    cfg, toy, result = train_toy_trust_model(root)
+    return root, cfg, toy, result
+
+
+def _rows(n: int, k: int = 4, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % k
+    z = rng.normal(0, 1.0, size=(n, k))
+    z[np.arange(n), y] += 1.5
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return p, y
+
+
+def test_few_rows_are_flagged_with_the_counts_and_enough_are_not():
+    p, y = _rows(40)
+    cal = ModelCalibration.fit(p, y, [1, 2, 3, 4])
+    said = " ".join(cal.cautions())
+    assert "only 40 held-out rows (per class 1: 10, 2: 10, 3: 10, 4: 10)" in said
+    assert "starclass calibrate" in said and "--val-fraction" in said  # from a validation split
+    # a labelled set given to calibrate: no advice about a validation split
+    cal = ModelCalibration.fit(p, y, [1, 2, 3, 4], source="held.ecsv")
+    assert "--val-fraction" not in " ".join(cal.cautions())
+    # vector scaling has 2 K parameters: 10 rows a class are too few even with 400 rows in all
+    p, y = _rows(4 * CALIBRATION_MIN_ROWS)
+    assert ModelCalibration.fit(p, y, [1, 2, 3, 4]).cautions() == []
+    p, y = _rows(4 * CALIBRATION_MIN_ROWS + 30)
+    y[:-30] = y[:-30] % 3  # class 4 keeps only rows among the last 30
+    said = " ".join(ModelCalibration.fit(p, y, [1, 2, 3, 4], method="vector").cautions())
+    assert "vector scaling" in said and "fewer than 50 of class 4" in said
+
+
+def test_train_warns_and_info_shows_the_rows(trained):
+    root, _, _, result = trained
+    cal = read_manifest(root / "model")["calibration"]
+    n = cal["n"]
+    assert n == result.n_val < CALIBRATION_MIN_ROWS
+    warned = [m for m in result.notes if m.startswith("WARNING") and f"only {n} held-out rows" in m]
+    assert len(warned) == 1 and "--val-fraction" in warned[0]
+    res = runner.invoke(app, ["info", str(root / "model")])
+    assert res.exit_code == 0, res.output
+    counts = ", ".join(f"{c}: {k}" for c, k in cal["class_counts"].items())
+    assert f"fitted on {n} rows (validation split; per class {counts})" in res.output
+    assert re.search(rf"WARNING: the temperature was fitted on only {n} held-out rows", res.output)
+
+
+def test_calibrate_warns_on_a_small_labelled_set(trained, tmp_path):
+    import shutil
+
+    root, cfg, _, _ = trained
+    shutil.copytree(root / "model", tmp_path / "model")
+    write_toy_held_out(cfg, tmp_path, 40, seed=9)
+    res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), str(tmp_path / "mos"), "--catalog",
+                              str(tmp_path / "held.ecsv"), "--device", "cpu", "--overwrite"])
+    assert res.exit_code == 0, res.output
+    n = read_manifest(tmp_path / "model")["calibration"]["n"]
+    assert f"WARNING: the temperature {read_manifest(tmp_path / 'model')['calibration']['temperature']:.3f} " \
+           f"was fitted on only {n} held-out rows" in res.output
+    assert "--val-fraction" not in res.output
+    counts = ", ".join(f"{c}: {k}" for c, k in read_manifest(tmp_path / "model")["calibration"]["class_counts"].items())
+    assert f"on {n} rows of {tmp_path / 'held.ecsv'} (per class {counts})" in res.output
+
+
+def test_classify_says_it_and_the_catalogue_keeps_it(trained, tmp_path):
+    from starclass.io.catalog import read_catalog
+
+    root, cfg, _, _ = trained
+    write_toy_held_out(cfg, tmp_path, 20, seed=11)
+    out = tmp_path / "c.ecsv"
+    res = runner.invoke(app, ["classify", str(tmp_path / "mos"), "--catalog", str(tmp_path / "held.ecsv"),
+                              "--model", str(root / "model"), "-o", str(out), "--no-progress", "--device", "cpu"])
+    assert res.exit_code == 0, res.output
+    n = read_manifest(root / "model")["calibration"]["n"]
+    assert re.search(rf"WARNING: the temperature [0-9.]+ was fitted on only {n} held-out rows", res.output)
+    assert any(f"only {n} held-out rows" in c for c in read_catalog(out).meta["calibration_cautions"])

@@ -1,0 +1,122 @@
+"""``evaluate --pred-column``: score class_joint (model and people, ``classify --votes``) or a person.
+
+Before, evaluate always scored class_pred: the column ``classify --votes`` writes, the model and
+the people combined, could not be scored at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    balanced_accuracy_score,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.errors import StarclassError
+from starclass.evaluate.compare import evaluate_catalogs
+from starclass.evaluate.task import EvalTask
+
+runner = CliRunner()
+CLASSES = (1, 2, 3)
+
+
+def _catalogue(n: int = 60, seed: int = 1) -> Table:
+    """A classified catalogue with a poor model (class_pred) and a better joint column."""
+    rng = np.random.default_rng(seed)
+    ref = rng.integers(1, 4, n)
+    t = Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 500, n), "y": rng.uniform(0, 500, n),
+               "class_ref": ref})
+    for prefix, strength in (("prob", 0.8), ("prob_joint", 2.5)):
+        z = rng.normal(0, 1, (n, 3))
+        z[np.arange(n), ref - 1] += strength
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        for j, k in enumerate(CLASSES):
+            t[f"{prefix}_{k}"] = p[:, j]
+    t["class_pred"] = np.argmax([t[f"prob_{k}"] for k in CLASSES], axis=0) + 1
+    t["class_joint"] = np.argmax([t[f"prob_joint_{k}"] for k in CLASSES], axis=0) + 1
+    t["class_h1"] = np.where(rng.random(n) < 0.8, ref, rng.integers(1, 4, n))
+    return t
+
+
+def test_class_joint_is_scored_with_its_own_probabilities_as_sklearn_scores_it():
+    t = _catalogue()
+    task = EvalTask.from_classes(CLASSES)
+    ev = evaluate_catalogs(t, task=task, n_boot=0, pred_column="class_joint")
+    assert ev.scored.startswith("scored column class_joint") and "prob_joint_<k>" in ev.scored
+    c = ev.comparisons[0]
+    y, yp = np.asarray(t["class_ref"]), np.asarray(t["class_joint"])
+    r = c.results[0]
+    assert r.n == len(t)
+    assert r.accuracy == pytest.approx(accuracy_score(y, yp))
+    assert r.balanced_accuracy == pytest.approx(balanced_accuracy_score(y, yp))
+    prec, rec, f1, _ = precision_recall_fscore_support(y, yp, labels=list(CLASSES), zero_division=0)
+    for j, row in enumerate(r.per_class):
+        assert (float(row["precision"]), float(row["recall"]), float(row["f1"])) == pytest.approx(
+            (prec[j], rec[j], f1[j]))
+    p = np.column_stack([np.asarray(t[f"prob_joint_{k}"]) for k in CLASSES])
+    areas = {str(row["class"]): row for row in c.curves[0].areas}
+    for j, k in enumerate(CLASSES):
+        assert float(areas[str(k)]["roc_auc"]) == pytest.approx(roc_auc_score(y == k, p[:, j]))
+        assert float(areas[str(k)]["average_precision"]) == pytest.approx(average_precision_score(y == k, p[:, j]))
+    # the model's own figures differ: the column chosen was scored, not class_pred
+    assert evaluate_catalogs(t, task=task, n_boot=0).comparisons[0].results[0].accuracy == pytest.approx(
+        accuracy_score(y, np.asarray(t["class_pred"])))
+    assert accuracy_score(y, np.asarray(t["class_pred"])) != accuracy_score(y, yp)
+
+
+def test_a_person_is_scored_through_the_reference_map_without_probabilities():
+    t = _catalogue()
+    task = EvalTask.from_classes((1, 2), reference_map={1: 1, 2: 1, 3: 2})
+    t2 = t.copy()
+    t2.remove_columns([c for c in t2.colnames if c.startswith("prob")])
+    t2["class_pred"] = np.where(t2["class_pred"] == 3, 2, 1)
+    ev = evaluate_catalogs(t2, task=task, n_boot=0, pred_column="class_h1")
+    merged = {1: 1, 2: 1, 3: 2}
+    y = np.array([merged[v] for v in t["class_ref"]])
+    yp = np.array([merged[v] for v in t["class_h1"]])
+    assert ev.comparisons[0].results[0].accuracy == pytest.approx(accuracy_score(y, yp))
+    assert "no probabilities" in ev.scored
+
+
+def test_a_column_that_cannot_be_scored_is_refused_naming_those_that_can(tmp_path):
+    t = _catalogue()
+    with pytest.raises(StarclassError, match="class_ref is the reference"):
+        evaluate_catalogs(t, task=EvalTask.from_classes(CLASSES), n_boot=0, pred_column="class_ref")
+    path = tmp_path / "classified.ecsv"
+    t.write(path)
+    out = tmp_path / "ev"
+    res = runner.invoke(app, ["evaluate", str(path), "--task", _task_file(tmp_path), "--pred-column", "prob_1",
+                              "-o", str(out), "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 2
+    assert "--pred-column 'prob_1'" in res.output
+    assert "class_pred, class_joint, class_h1" in res.output and "Traceback" not in res.output
+    assert not out.exists()
+
+
+@pytest.mark.slow  # writes every figure: 8 s on the loaded 2-core machine
+def test_evaluate_cli_prints_what_it_scored(tmp_path):
+    t = _catalogue()
+    t.meta["classes"] = list(CLASSES)
+    path = tmp_path / "classified.ecsv"
+    t.write(path)
+    res = runner.invoke(app, ["evaluate", str(path), "--pred-column", "class_joint", "-o", str(tmp_path / "ev"),
+                              "--bootstrap", "0", "--no-science", "--task", _task_file(tmp_path)])
+    assert res.exit_code == 0, res.output
+    acc = accuracy_score(np.asarray(t["class_ref"]), np.asarray(t["class_joint"]))
+    assert "scored column class_joint" in res.output and f"= {acc:.3f}" in res.output
+    # the reference is named as in the lines below it ("prediction_class_ref: accuracy" read as another one)
+    assert f"prediction class_ref: accuracy[3class] = {acc:.3f}" in res.output, res.output
+
+
+def _task_file(tmp_path) -> str:
+    path = tmp_path / "task.yaml"
+    path.write_text("extends: galaxy-cluster\nname: three\nclasses: [1, 2, 3]\nclass_names: [a, b, c]\n"
+                    "positive_class: null\nthreshold: null\n")
+    return str(path)
