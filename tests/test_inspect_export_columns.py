@@ -175,3 +175,24 @@ def test_an_export_served_again_as_the_catalogue_exports_the_same_metadata(tmp_p
     t3 = read_catalog(out)
     assert t3.colnames == t.colnames and t3.meta["comments"] == t.meta["comments"]
     assert dict(zip(t3["id"].tolist(), t3["class_ref"].tolist()))[5] == 2
+
+
+def test_export_of_a_database_nobody_labelled_says_what_to_do(tmp_path, monkeypatch):
+    # docs/inspect.md's quick start, run in order, exports before anyone has labelled: the message
+    # was "no labels to export for dataset ''" (the default dataset's empty key); it now counts the
+    # candidates and names --include-unlabelled, exit 2 and nothing written
+    from starclass.cli import app
+
+    field = make_demo_field(tmp_path / "field", n=6, size=200, seed=4)
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    runner = CliRunner()
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "erin-password")
+    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "erin"]).exit_code == 0
+    out = tmp_path / "labels.ecsv"
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out)])
+    assert r.exit_code == 2 and not out.exists()
+    assert "dataset ''" not in r.output
+    assert "none of the 6 candidates has a label" in r.output and "--include-unlabelled" in r.output, r.output
+    # the way out it names works: every candidate, unlabelled
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out), "--include-unlabelled"])
+    assert r.exit_code == 0 and len(read_catalog(out)) == 6, r.output

@@ -256,7 +256,10 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     if not include_unlabelled:
         table = table[table["n_labels"] > 0]
     if len(table) == 0:
-        raise StarclassError(f"no labels to export for dataset {dataset!r}")
+        # "for dataset ''" was all it said on a fresh database (the default dataset is the empty key)
+        which = f"dataset {dataset!r}" if dataset else "this database (default dataset)"
+        raise StarclassError(f"no labels to export: none of the {len(ids)} candidates has a label in {which} "
+                             f"yet; label some on the page first, or give --include-unlabelled to write them all")
     cat = catalogue.copy()
     filled = [c for c in table.colnames if c != "id"]
     # an earlier export of these labels served as the catalogue: its label columns are replaced by
