@@ -652,3 +652,25 @@ def test_cli_truncated_mosaic_stops_the_plan_naming_the_file_and_how_to_leave_it
     assert not (tmp_path / "out").exists()
     helped = " ".join(CliRunner().invoke(app, ["survey", "--help"]).output.split())
     assert "truncated" in helped and "leave the field out by deleting its entry" in helped
+
+
+def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(survey_dir, tmp_path):
+    """Only unreadable mosaics said how to go on; a missing band or duplicate ids said what was wrong only."""
+    from starclass.survey.run import prepare
+
+    truth = Table.read(survey_dir / "given" / "truth.ecsv")
+    truth["id"][1] = truth["id"][0]
+    truth.write(tmp_path / "dup.ecsv")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nfields:\n"
+                    f"  - {{name: found, mosaics: {survey_dir / 'found'}}}\n"
+                    f"  - {{name: dup, mosaics: {survey_dir / 'given'}, positions: {tmp_path / 'dup.ecsv'}}}\n"
+                    f"  - {{name: one-band, mosaics: {survey_dir / 'given' / 'f_g.fits'}}}\n")
+    with pytest.raises(StarclassError, match=r"field 'dup': duplicate id .*Nothing was run; to survey the other "
+                                             r"fields without it, delete field 'dup' from the plan"):
+        prepare(read_plan(plan), tmp_path / "o")
+    plan.write_text(plan.read_text().replace(f"  - {{name: dup, mosaics: {survey_dir / 'given'}, positions: "
+                                             f"{tmp_path / 'dup.ecsv'}}}\n", ""))
+    with pytest.raises(StarclassError, match=r"field 'one-band': band\(s\) i of the model .*delete field 'one-band'"):
+        prepare(read_plan(plan), tmp_path / "o")
+    assert not (tmp_path / "o").exists()
