@@ -674,3 +674,32 @@ def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(sur
     with pytest.raises(StarclassError, match=r"field 'one-band': band\(s\) i of the model .*delete field 'one-band'"):
         prepare(read_plan(plan), tmp_path / "o")
     assert not (tmp_path / "o").exists()
+
+
+def test_an_empty_field_keeps_the_class_columns_of_the_merged_catalogue_and_scores_zero(survey_dir, cluster, tmp_path):
+    """A field without a candidate has no class_pred, prob_k columns: sorted first, it made pyarrow and pandas
+    drop them from the merged catalogue of every field; its truth was not scored (no completeness)."""
+    import pyarrow.parquet as pq
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+    from starclass.survey.run import summary_lines
+
+    (tmp_path / "sky").mkdir()
+    rng = np.random.default_rng(0)
+    for b in ("g", "i"):  # sky noise only
+        write_mosaic(tmp_path / "sky" / f"f_{b}.fits", rng.normal(0.0, 0.05, SHAPE).astype("f4"), b, None,
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 128\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: a-sky, mosaics: {tmp_path / 'sky'}, truth: {survey_dir / 'found' / 'truth.ecsv'}}}\n"
+                    f"  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    assert result.summary["fields"]["a-sky"]["n_candidates"] == 0
+    merged = pq.read_table(tmp_path / "out" / "catalogue").to_pandas()
+    assert {"class_pred", "prob_1", "prob_2"} <= set(merged.columns)
+    assert merged.loc[merged["field"] == "found", "class_pred"].notna().all() and len(merged) > 0
+    ev = result.summary["fields"]["a-sky"]["evaluation"]
+    assert ev["completeness"] == 0.0 and ev["n_matched"] == 0
+    assert any("a-sky: 0 candidates" in line and "truth: 0/" in line for line in summary_lines(result.summary))

@@ -422,7 +422,9 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     cat = Table({c: table.column(c).to_numpy(zero_copy_only=False) for c in cols})
     out: dict[str, Any] = {"truth": str(truth_path), "n_truth": len(truth), "n_catalogue": int(len(cat))}
     if not len(truth) or not len(cat):
-        return out | {"n_matched": 0}
+        # an empty field against a non-empty truth found none of it: completeness 0, said in the summary
+        # (it was left out, and the summary line said nothing of the truth)
+        return out | {"n_matched": 0, "completeness": 0.0 if len(truth) else None}
     it, ic, _ = match_catalogs(truth, cat, radius=radius, pixel_scale=info.pixel_scale,
                                names=(f"truth {truth_path}", f"field {info.spec.name!r}'s catalogue"))
     out["matched_on"] = "sky (ra, dec)" if matched_on_sky(truth, cat) else "pixels (x, y)"
@@ -748,7 +750,9 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     for name, f in summary["fields"].items():
         line = f"  {name}: {f['n_candidates']} candidates, {f['n_tiles']} tiles"
         ev = f.get("evaluation")
-        if ev and "completeness" in ev:
+        if ev and not ev.get("n_catalogue") and ev.get("n_truth"):
+            line += f"; truth: 0/{ev['n_truth']} matched (no candidate in the field)"
+        elif ev and ev.get("completeness") is not None:
             line += f"; truth: {ev['n_matched']}/{ev['n_truth']} matched on the {ev.get('matched_on', 'pixels')}"
             for merge, a in (ev.get("accuracy") or {}).items():
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}"
