@@ -310,6 +310,9 @@ def test_simulate_fields_writes_n_fields_with_truth_and_a_plan(tmp_path):
     truths = [Table.read(f.truth) for f in plan.fields]
     assert all(len(t) == 6 for t in truths)
     assert not np.array_equal(truths[0]["x"], truths[1]["x"])  # consecutive seeds, not one field twice
+    # side by side on the sky, not on top of each other (both sat at one centre: field 2's catalogue then
+    # matched field 1's truth on the sky by chance)
+    assert float(np.min(truths[1]["dec"])) > float(np.max(truths[0]["dec"]))
     assert [sorted(p.name for p in (out / n).glob("*.fits")) for n in plan.field_names] == [
         ["SIM-M31-001_g.fits", "SIM-M31-001_i.fits"], ["SIM-M31-002_g.fits", "SIM-M31-002_i.fits"]]
     again = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--quiet"])
