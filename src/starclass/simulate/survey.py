@@ -1,7 +1,8 @@
 """Many simulated fields at once, for surveys (``starclass simulate OUT --fields N``).
 
 Field ``k`` (1..N) is the preset's field with seed ``seed + k - 1``, galaxy name
-``<galaxy>-<kkk>`` and centre ``k - 1`` field heights (plus 5%) north of the preset's, written to ``OUT/<galaxy>-<kkk>/`` as ``starclass simulate`` writes one
+``<galaxy>-<kkk>`` and centre ``k - 1`` field heights (plus 5%) north of the preset's,
+written to ``OUT/<galaxy>-<kkk>/`` as ``starclass simulate`` writes one
 field (mosaics, ``truth.ecsv``, ``humans.ecsv``, ``simulation.json``). ``OUT/plan.yaml`` lists
 them as a survey plan (truth catalogue as both the given positions and the truth), to run with
 ``starclass survey OUT/plan.yaml --model M -o RESULT``; drop the ``positions`` lines to detect
