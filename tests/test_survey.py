@@ -310,6 +310,9 @@ def test_simulate_fields_writes_n_fields_with_truth_and_a_plan(tmp_path):
     truths = [Table.read(f.truth) for f in plan.fields]
     assert all(len(t) == 6 for t in truths)
     assert not np.array_equal(truths[0]["x"], truths[1]["x"])  # consecutive seeds, not one field twice
+    # side by side on the sky, not on top of each other (both sat at one centre: field 2's catalogue then
+    # matched field 1's truth on the sky by chance)
+    assert float(np.min(truths[1]["dec"])) > float(np.max(truths[0]["dec"]))
     assert [sorted(p.name for p in (out / n).glob("*.fits")) for n in plan.field_names] == [
         ["SIM-M31-001_g.fits", "SIM-M31-001_i.fits"], ["SIM-M31-002_g.fits", "SIM-M31-002_i.fits"]]
     again = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--quiet"])
@@ -652,3 +655,54 @@ def test_cli_truncated_mosaic_stops_the_plan_naming_the_file_and_how_to_leave_it
     assert not (tmp_path / "out").exists()
     helped = " ".join(CliRunner().invoke(app, ["survey", "--help"]).output.split())
     assert "truncated" in helped and "leave the field out by deleting its entry" in helped
+
+
+def test_every_field_error_of_the_plan_check_says_how_to_leave_the_field_out(survey_dir, tmp_path):
+    """Only unreadable mosaics said how to go on; a missing band or duplicate ids said what was wrong only."""
+    from starclass.survey.run import prepare
+
+    truth = Table.read(survey_dir / "given" / "truth.ecsv")
+    truth["id"][1] = truth["id"][0]
+    truth.write(tmp_path / "dup.ecsv")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nfields:\n"
+                    f"  - {{name: found, mosaics: {survey_dir / 'found'}}}\n"
+                    f"  - {{name: dup, mosaics: {survey_dir / 'given'}, positions: {tmp_path / 'dup.ecsv'}}}\n"
+                    f"  - {{name: one-band, mosaics: {survey_dir / 'given' / 'f_g.fits'}}}\n")
+    with pytest.raises(StarclassError, match=r"field 'dup': duplicate id .*Nothing was run; to survey the other "
+                                             r"fields without it, delete field 'dup' from the plan"):
+        prepare(read_plan(plan), tmp_path / "o")
+    plan.write_text(plan.read_text().replace(f"  - {{name: dup, mosaics: {survey_dir / 'given'}, positions: "
+                                             f"{tmp_path / 'dup.ecsv'}}}\n", ""))
+    with pytest.raises(StarclassError, match=r"field 'one-band': band\(s\) i of the model .*delete field 'one-band'"):
+        prepare(read_plan(plan), tmp_path / "o")
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_empty_field_keeps_the_class_columns_of_the_merged_catalogue_and_scores_zero(survey_dir, cluster, tmp_path):
+    """A field without a candidate has no class_pred, prob_k columns: sorted first, it made pyarrow and pandas
+    drop them from the merged catalogue of every field; its truth was not scored (no completeness)."""
+    import pyarrow.parquet as pq
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+    from starclass.survey.run import summary_lines
+
+    (tmp_path / "sky").mkdir()
+    rng = np.random.default_rng(0)
+    for b in ("g", "i"):  # sky noise only
+        write_mosaic(tmp_path / "sky" / f"f_{b}.fits", rng.normal(0.0, 0.05, SHAPE).astype("f4"), b, None,
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 128\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: a-sky, mosaics: {tmp_path / 'sky'}, truth: {survey_dir / 'found' / 'truth.ecsv'}}}\n"
+                    f"  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    assert result.summary["fields"]["a-sky"]["n_candidates"] == 0
+    merged = pq.read_table(tmp_path / "out" / "catalogue").to_pandas()
+    assert {"class_pred", "prob_1", "prob_2"} <= set(merged.columns)
+    assert merged.loc[merged["field"] == "found", "class_pred"].notna().all() and len(merged) > 0
+    ev = result.summary["fields"]["a-sky"]["evaluation"]
+    assert ev["completeness"] == 0.0 and ev["n_matched"] == 0
+    assert any("a-sky: 0 candidates" in line and "truth: 0/" in line for line in summary_lines(result.summary))

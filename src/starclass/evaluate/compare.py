@@ -449,7 +449,19 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
             f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no object within {radius} px "
             f"of each other {where}: no overlap to evaluate ({hint})"
         )
+    smaller = min(len(pred), len(ref))
+    if ia.size < CHANCE_PAIRS_SHARE * smaller:
+        # two different fields (or pointings) can share a few positions by chance: 3 pairs of 60 scored
+        # "accuracy 1.000" without a word that the tables hardly overlap
+        few = names[0] if len(pred) <= len(ref) else names[1]
+        warnings.warn(f"only {ia.size} of the {smaller} rows of {few} ({100 * ia.size / smaller:.0f}%) pair with "
+                      f"the other table within {radius} px {where}: every score describes those {ia.size} alone; "
+                      "if the two are not of one field, the pairs are chance coincidences", UserWarning, stacklevel=2)
     return ia, ib, f"one-to-one within {radius} px {where}"
+
+
+#: Below this share of the smaller table paired, :func:`pairing` warns that the tables hardly overlap.
+CHANCE_PAIRS_SHARE = 0.2
 
 
 def _sky_extent(t: Table) -> str:

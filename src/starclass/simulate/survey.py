@@ -1,7 +1,8 @@
 """Many simulated fields at once, for surveys (``starclass simulate OUT --fields N``).
 
-Field ``k`` (1..N) is the preset's field with seed ``seed + k - 1`` and galaxy name
-``<galaxy>-<kkk>``, written to ``OUT/<galaxy>-<kkk>/`` as ``starclass simulate`` writes one
+Field ``k`` (1..N) is the preset's field with seed ``seed + k - 1``, galaxy name
+``<galaxy>-<kkk>`` and centre ``k - 1`` field heights (plus 5%) north of the preset's,
+written to ``OUT/<galaxy>-<kkk>/`` as ``starclass simulate`` writes one
 field (mosaics, ``truth.ecsv``, ``humans.ecsv``, ``simulation.json``). ``OUT/plan.yaml`` lists
 them as a survey plan (truth catalogue as both the given positions and the truth), to run with
 ``starclass survey OUT/plan.yaml --model M -o RESULT``; drop the ``positions`` lines to detect
@@ -70,7 +71,12 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
              "fields:"]
     for k in range(1, n_fields + 1):
         name = field_name(config.galaxy, k)
-        cfg = config.replace(seed=config.seed + k - 1, galaxy=name)
+        # each field on its own patch of sky, north of the previous one with a 5% gap: all N fields
+        # used to share one centre, so field 2's catalogue matched field 1's truth "on the sky"
+        # (3 chance pairs scored accuracy 1.000) and the merged survey held objects of different
+        # fields at the same ra, dec
+        step = 1.05 * config.shape[0] * config.pixel_scale / 3600.0
+        cfg = config.replace(seed=config.seed + k - 1, galaxy=name, dec=config.dec + (k - 1) * step)
         out[name] = simulate_to_disk(cfg, outdir / name, progress=progress)
         entry = f"  - {{name: {name}, mosaics: {name}"
         if positions:

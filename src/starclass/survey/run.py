@@ -140,8 +140,6 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     StarclassError
         Naming the plan file and the key or field at fault; nothing has been run.
     """
-    from starclass.io.catalog import place_on_mosaics, read_catalog
-    from starclass.io.mosaic import read_mosaics
     from starclass.learn.checkpoint import load_model
     from starclass.stamps import base_size
 
@@ -173,48 +171,15 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     inputs = [plan.source, plan.model]
     infos: list[FieldInfo] = []
     for spec in plan.fields:
-        name = spec.name
         try:
-            mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
-                               require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"))
+            info, files = _check_field(spec, plan, cfg, where)
         except StarclassError as exc:
-            # the whole survey stops here (nothing half done): say how to go on without the field
-            raise StarclassError(f"{where}, field {name!r}: {exc}. Nothing was run; to survey the other fields "
-                                 f"without it, delete field {name!r} from the plan") from None
-        missing = [b for b in cfg.bands if b not in mos.bands]
-        if missing:
-            raise StarclassError(f"{where}, field {name!r}: band(s) {', '.join(missing)} of the model are not among "
-                                 f"its mosaics ({', '.join(mos.bands)})")
-        positions = None
-        if spec.positions is not None:
-            # ra, dec without x, y: placed through the field's mosaics' WCS (as cutouts and classify do)
-            positions = _read(read_catalog, spec.positions, where, name, require_xy=False)
-            try:
-                positions = place_on_mosaics(positions, mos, spec.positions)
-            except StarclassError as exc:
-                raise StarclassError(f"{where}, field {name!r}: {exc}") from None
-            _check_positions(positions, mos.shape, spec.positions, name)
-            if ID not in positions.colnames:
-                positions[ID] = np.arange(1, len(positions) + 1, dtype=np.int64)
-            positions[ORDER] = np.arange(len(positions), dtype=np.int64)
-        elif plan.photometry == "skip":
-            raise StarclassError(f"{where}, field {name!r}: photometry 'skip' needs a positions catalogue "
-                                 "(detection measures what it finds)")
-        truth = None
-        if spec.truth is not None:
-            # ra, dec without x, y are placed through the WCS too; the match itself is on the sky
-            # whenever both sides have ra, dec (evaluate.matching's one rule)
-            truth = _read(read_catalog, spec.truth, where, name, require_xy=False)
-            if CLASS_REF not in truth.colnames:
-                raise StarclassError(f"{where}, field {name!r}: truth {spec.truth} has no column {CLASS_REF!r}")
-            try:
-                truth = place_on_mosaics(truth, mos, spec.truth)
-            except StarclassError as exc:
-                raise StarclassError(f"{where}, field {name!r}: {exc}") from None
-        no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
-        infos.append(FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                               truth, _pixel_scale(mos.wcs), no_wcs))
-        inputs += [*mos.paths.values(), spec.positions, spec.truth]
+            # the whole survey stops here (nothing half done), whatever is wrong with the field:
+            # say how to go on without it
+            raise StarclassError(f"{exc}. Nothing was run; to survey the other fields without it, delete field "
+                                 f"{spec.name!r} from the plan") from None
+        infos.append(info)
+        inputs += files
     clash = input_clash(outdir, inputs)
     if clash is not None:
         raise StarclassError(f"output {outdir} is or contains one of the survey's inputs ({clash}); choose another")
@@ -256,6 +221,53 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
     return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
+
+
+def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str) -> tuple[FieldInfo, list]:
+    """One field of the plan checked: its mosaics read, its catalogues read and placed; and its input files."""
+    from starclass.io.catalog import place_on_mosaics, read_catalog
+    from starclass.io.mosaic import read_mosaics
+
+    name = spec.name
+    try:
+        mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
+                           require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"))
+    except StarclassError as exc:
+        raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+    missing = [b for b in cfg.bands if b not in mos.bands]
+    if missing:
+        raise StarclassError(f"{where}, field {name!r}: band(s) {', '.join(missing)} of the model are not among "
+                             f"its mosaics ({', '.join(mos.bands)})")
+    positions = None
+    if spec.positions is not None:
+        # ra, dec without x, y: placed through the field's mosaics' WCS (as cutouts and classify do)
+        positions = _read(read_catalog, spec.positions, where, name, require_xy=False)
+        try:
+            positions = place_on_mosaics(positions, mos, spec.positions)
+        except StarclassError as exc:
+            raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+        _check_positions(positions, mos.shape, spec.positions, name)
+        if ID not in positions.colnames:
+            positions[ID] = np.arange(1, len(positions) + 1, dtype=np.int64)
+        positions[ORDER] = np.arange(len(positions), dtype=np.int64)
+    elif plan.photometry == "skip":
+        raise StarclassError(f"{where}, field {name!r}: photometry 'skip' needs a positions catalogue "
+                             "(detection measures what it finds)")
+    truth = None
+    if spec.truth is not None:
+        # ra, dec without x, y are placed through the WCS too; the match itself is on the sky
+        # whenever both sides have ra, dec (evaluate.matching's one rule)
+        truth = _read(read_catalog, spec.truth, where, name, require_xy=False)
+        if CLASS_REF not in truth.colnames:
+            raise StarclassError(f"{where}, field {name!r}: truth {spec.truth} has no column {CLASS_REF!r}")
+        try:
+            truth = place_on_mosaics(truth, mos, spec.truth)
+        except StarclassError as exc:
+            raise StarclassError(f"{where}, field {name!r}: {exc}") from None
+    no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
+    info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
+                     truth, _pixel_scale(mos.wcs), no_wcs)
+    return info, [*mos.paths.values(), spec.positions, spec.truth]
 
 
 def _pixel_scale(wcs) -> float | None:
@@ -410,7 +422,9 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     cat = Table({c: table.column(c).to_numpy(zero_copy_only=False) for c in cols})
     out: dict[str, Any] = {"truth": str(truth_path), "n_truth": len(truth), "n_catalogue": int(len(cat))}
     if not len(truth) or not len(cat):
-        return out | {"n_matched": 0}
+        # an empty field against a non-empty truth found none of it: completeness 0, said in the summary
+        # (it was left out, and the summary line said nothing of the truth)
+        return out | {"n_matched": 0, "completeness": 0.0 if len(truth) else None}
     it, ic, _ = match_catalogs(truth, cat, radius=radius, pixel_scale=info.pixel_scale,
                                names=(f"truth {truth_path}", f"field {info.spec.name!r}'s catalogue"))
     out["matched_on"] = "sky (ra, dec)" if matched_on_sky(truth, cat) else "pixels (x, y)"
@@ -736,7 +750,9 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     for name, f in summary["fields"].items():
         line = f"  {name}: {f['n_candidates']} candidates, {f['n_tiles']} tiles"
         ev = f.get("evaluation")
-        if ev and "completeness" in ev:
+        if ev and not ev.get("n_catalogue") and ev.get("n_truth"):
+            line += f"; truth: 0/{ev['n_truth']} matched (no candidate in the field)"
+        elif ev and ev.get("completeness") is not None:
             line += f"; truth: {ev['n_matched']}/{ev['n_truth']} matched on the {ev.get('matched_on', 'pixels')}"
             for merge, a in (ev.get("accuracy") or {}).items():
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}"
