@@ -120,3 +120,17 @@ def _task_file(tmp_path) -> str:
     path.write_text("extends: galaxy-cluster\nname: three\nclasses: [1, 2, 3]\nclass_names: [a, b, c]\n"
                     "positive_class: null\nthreshold: null\n")
     return str(path)
+
+
+def test_class_joint_against_the_catalogues_own_class_ref_is_flagged():
+    """class_joint holds the people's votes; scored against the catalogue's own class_ref (often the
+    same people's consensus) it looked far better than it is, without a word."""
+    t = _catalogue()
+    t["n_votes"] = np.where(np.arange(len(t)) < 20, 3, 0)
+    task = EvalTask.from_classes(CLASSES)
+    said = evaluate_catalogs(t, task=task, n_boot=0, pred_column="class_joint").scored
+    assert "class_joint includes people's votes (20 rows with votes)" in said and "-r truth.ecsv" in said
+    # an independent reference: nothing to say
+    ref = t["x", "y", "class_ref"]
+    said = evaluate_catalogs(t, {"truth": ref}, task=task, n_boot=0, pred_column="class_joint").scored
+    assert "note" not in said

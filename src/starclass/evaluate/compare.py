@@ -56,6 +56,7 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
     MODEL_PATH,
+    N_VOTES,
     PRED_SET,
     PRED_SET_SIZE,
     PROB_STD,
@@ -321,9 +322,18 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     for key in ("threshold", "positive_class", "temperature", "calibration_method", "coverage"):
         # the model's decision threshold and calibration do not describe another column
         view.meta.pop(key, None)
-    return view, (f"scored column {column} of {name}, "
-                  + (f"probabilities {prefix}_<k>" if has_probs else
-                     f"no probabilities ({prefix}_<k> absent): no ROC, threshold or calibration figures"))
+    line = (f"scored column {column} of {name}, "
+            + (f"probabilities {prefix}_<k>" if has_probs else
+               f"no probabilities ({prefix}_<k> absent): no ROC, threshold or calibration figures"))
+    if column == CLASS_JOINT and CLASS_REF in exclude:
+        # class_joint holds the people's votes: against the catalogue's own class_ref (often those
+        # very people's consensus) it is scored on its own inputs
+        voted = int(np.sum(np.asarray(t[N_VOTES]) > 0)) if N_VOTES in t.colnames else None
+        line += (f"; note: class_joint includes people's votes ({voted} rows with votes)" if voted is not None else
+                 "; note: class_joint includes people's votes") + (
+            ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
+            "figures flatter class_joint; give an independent reference (e.g. -r truth.ecsv)")
+    return view, line
 
 
 def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
