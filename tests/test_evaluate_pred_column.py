@@ -13,7 +13,11 @@ from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
     balanced_accuracy_score,
+    brier_score_loss,
+    f1_score,
     precision_recall_fscore_support,
+    precision_score,
+    recall_score,
     roc_auc_score,
 )
 from typer.testing import CliRunner
@@ -65,6 +69,14 @@ def test_class_joint_is_scored_with_its_own_probabilities_as_sklearn_scores_it()
     for j, k in enumerate(CLASSES):
         assert float(areas[str(k)]["roc_auc"]) == pytest.approx(roc_auc_score(y == k, p[:, j]))
         assert float(areas[str(k)]["average_precision"]) == pytest.approx(average_precision_score(y == k, p[:, j]))
+    # the threshold for the target purity: its purity, recall and F1 are those of the selection it makes
+    for st in c.thresholds:
+        k = int(st.members[0])
+        sel = p[:, CLASSES.index(k)] >= st.chosen["threshold"]
+        assert st.chosen["n_selected"] == int(sel.sum())
+        assert (st.chosen["purity"], st.chosen["recall"], st.chosen["f1"]) == pytest.approx(
+            (precision_score(y == k, sel), recall_score(y == k, sel), f1_score(y == k, sel)))
+    assert c.trust.brier == pytest.approx(brier_score_loss(y, p, labels=list(CLASSES)))
     # the model's own figures differ: the column chosen was scored, not class_pred
     assert evaluate_catalogs(t, task=task, n_boot=0).comparisons[0].results[0].accuracy == pytest.approx(
         accuracy_score(y, np.asarray(t["class_pred"])))
