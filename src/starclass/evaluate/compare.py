@@ -695,6 +695,8 @@ class Evaluation:
     humans: list[tuple[str, dict | None, str | None]] = field(default_factory=list)
     #: which column was scored as the prediction and with which probabilities (``pred_column``)
     scored: str | None = None
+    #: the column scored as the prediction
+    pred_column: str = CLASS_PRED
 
     def headline(self) -> dict[str, dict[str, float]]:
         """Accuracy per merge for each reference."""
@@ -1136,7 +1138,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         for c in comparisons:
             c.notes.insert(0, scored)
     ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons,
-                    scored=scored)
+                    scored=scored, pred_column=pred_column or CLASS_PRED)
     if etask.phangs_like:
         usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}
         if len(usable) >= 2:
