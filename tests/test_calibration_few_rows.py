@@ -69,7 +69,12 @@ def test_train_warns_and_info_shows_the_rows(trained):
     assert res.exit_code == 0, res.output
     counts = ", ".join(f"{c}: {k}" for c, k in cal["class_counts"].items())
     assert f"fitted on {n} rows (validation split; per class {counts})" in res.output
-    assert re.search(rf"WARNING: the temperature was fitted on only {n} held-out rows", res.output)
+    assert re.search(rf"WARNING: the temperature [0-9.]+ was fitted on only {n} held-out rows", res.output)
+    # a temperature at an end of its search is named there too, as train named it
+    from starclass.learn.calibration import ModelCalibration
+
+    bound = ModelCalibration.from_dict(cal).warning()
+    assert (f"WARNING: {bound}" in res.output) if bound else ("end of its search" not in res.output)
 
 
 def test_calibrate_warns_on_a_small_labelled_set(trained, tmp_path):
@@ -87,6 +92,10 @@ def test_calibrate_warns_on_a_small_labelled_set(trained, tmp_path):
     assert "--val-fraction" not in res.output
     counts = ", ".join(f"{c}: {k}" for c, k in read_manifest(tmp_path / "model")["calibration"]["class_counts"].items())
     assert f"on {n} rows of {tmp_path / 'held.ecsv'} (per class {counts})" in res.output
+    # info says every caution calibrate printed (here the temperature also ran to its bound)
+    info = runner.invoke(app, ["info", str(tmp_path / "model")]).output
+    printed = [line[len("WARNING: "):] for line in res.output.splitlines() if line.startswith("WARNING: ")]
+    assert printed and all(f"WARNING: {c}" in info for c in printed), (printed, info)
 
 
 def test_classify_says_it_and_the_catalogue_keeps_it(trained, tmp_path):

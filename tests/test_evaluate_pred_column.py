@@ -13,7 +13,11 @@ from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
     balanced_accuracy_score,
+    brier_score_loss,
+    f1_score,
     precision_recall_fscore_support,
+    precision_score,
+    recall_score,
     roc_auc_score,
 )
 from typer.testing import CliRunner
@@ -65,6 +69,14 @@ def test_class_joint_is_scored_with_its_own_probabilities_as_sklearn_scores_it()
     for j, k in enumerate(CLASSES):
         assert float(areas[str(k)]["roc_auc"]) == pytest.approx(roc_auc_score(y == k, p[:, j]))
         assert float(areas[str(k)]["average_precision"]) == pytest.approx(average_precision_score(y == k, p[:, j]))
+    # the threshold for the target purity: its purity, recall and F1 are those of the selection it makes
+    for st in c.thresholds:
+        k = int(st.members[0])
+        sel = p[:, CLASSES.index(k)] >= st.chosen["threshold"]
+        assert st.chosen["n_selected"] == int(sel.sum())
+        assert (st.chosen["purity"], st.chosen["recall"], st.chosen["f1"]) == pytest.approx(
+            (precision_score(y == k, sel), recall_score(y == k, sel), f1_score(y == k, sel)))
+    assert c.trust.brier == pytest.approx(brier_score_loss(y, p, labels=list(CLASSES)))
     # the model's own figures differ: the column chosen was scored, not class_pred
     assert evaluate_catalogs(t, task=task, n_boot=0).comparisons[0].results[0].accuracy == pytest.approx(
         accuracy_score(y, np.asarray(t["class_pred"])))
@@ -113,6 +125,9 @@ def test_evaluate_cli_prints_what_it_scored(tmp_path):
     assert "scored column class_joint" in res.output and f"= {acc:.3f}" in res.output
     # the reference is named as in the lines below it ("prediction_class_ref: accuracy" read as another one)
     assert f"prediction class_ref: accuracy[3class] = {acc:.3f}" in res.output, res.output
+    import json
+
+    assert json.loads((tmp_path / "ev" / "summary.json").read_text())["prediction_column"] == "class_joint"
 
 
 def _task_file(tmp_path) -> str:
@@ -120,3 +135,17 @@ def _task_file(tmp_path) -> str:
     path.write_text("extends: galaxy-cluster\nname: three\nclasses: [1, 2, 3]\nclass_names: [a, b, c]\n"
                     "positive_class: null\nthreshold: null\n")
     return str(path)
+
+
+def test_class_joint_against_the_catalogues_own_class_ref_is_flagged():
+    """class_joint holds the people's votes; scored against the catalogue's own class_ref (often the
+    same people's consensus) it looked far better than it is, without a word."""
+    t = _catalogue()
+    t["n_votes"] = np.where(np.arange(len(t)) < 20, 3, 0)
+    task = EvalTask.from_classes(CLASSES)
+    said = evaluate_catalogs(t, task=task, n_boot=0, pred_column="class_joint").scored
+    assert "class_joint includes people's votes (20 rows with votes)" in said and "-r truth.ecsv" in said
+    # an independent reference: nothing to say
+    ref = t["x", "y", "class_ref"]
+    said = evaluate_catalogs(t, {"truth": ref}, task=task, n_boot=0, pred_column="class_joint").scored
+    assert "note" not in said

@@ -56,6 +56,7 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
     MODEL_PATH,
+    N_VOTES,
     PRED_SET,
     PRED_SET_SIZE,
     PROB_STD,
@@ -321,9 +322,18 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     for key in ("threshold", "positive_class", "temperature", "calibration_method", "coverage"):
         # the model's decision threshold and calibration do not describe another column
         view.meta.pop(key, None)
-    return view, (f"scored column {column} of {name}, "
-                  + (f"probabilities {prefix}_<k>" if has_probs else
-                     f"no probabilities ({prefix}_<k> absent): no ROC, threshold or calibration figures"))
+    line = (f"scored column {column} of {name}, "
+            + (f"probabilities {prefix}_<k>" if has_probs else
+               f"no probabilities ({prefix}_<k> absent): no ROC, threshold or calibration figures"))
+    if column == CLASS_JOINT and CLASS_REF in exclude:
+        # class_joint holds the people's votes: against the catalogue's own class_ref (often those
+        # very people's consensus) it is scored on its own inputs
+        voted = int(np.sum(np.asarray(t[N_VOTES]) > 0)) if N_VOTES in t.colnames else None
+        line += (f"; note: class_joint includes people's votes ({voted} rows with votes)" if voted is not None else
+                 "; note: class_joint includes people's votes") + (
+            ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
+            "figures flatter class_joint; give an independent reference (e.g. -r truth.ecsv)")
+    return view, line
 
 
 def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
@@ -697,6 +707,8 @@ class Evaluation:
     humans: list[tuple[str, dict | None, str | None]] = field(default_factory=list)
     #: which column was scored as the prediction and with which probabilities (``pred_column``)
     scored: str | None = None
+    #: the column scored as the prediction
+    pred_column: str = CLASS_PRED
 
     def headline(self) -> dict[str, dict[str, float]]:
         """Accuracy per merge for each reference."""
@@ -1138,7 +1150,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         for c in comparisons:
             c.notes.insert(0, scored)
     ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons,
-                    scored=scored)
+                    scored=scored, pred_column=pred_column or CLASS_PRED)
     if etask.phangs_like:
         usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}
         if len(usable) >= 2:

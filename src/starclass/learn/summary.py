@@ -112,13 +112,11 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         counts = cal.get("class_counts") or {}
         per_class = f"; per class {', '.join(f'{c}: {k}' for c, k in counts.items())}" if counts else ""
         lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')}{per_class})")
-        if isinstance(cal.get("n"), int) and counts:
-            # the same words train and calibrate printed when it was fitted
-            from starclass.learn.calibration import too_few_rows
+        # the same words train and calibrate printed when it was fitted: too few rows, and a
+        # temperature at an end of its search (info said neither)
+        from starclass.learn.calibration import ModelCalibration
 
-            few = too_few_rows(cal["n"], counts, str(cal.get("method", "temperature")), str(cal.get("source", "")))
-            if few:
-                lines.append(f"  WARNING: {few}")
+        lines += [f"  WARNING: {c}" for c in ModelCalibration.from_dict(cal, f"model {path}").cautions()]
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines

@@ -687,7 +687,9 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
         written = {k: [outdir / p.relative_to(tmpdir) for p in v] for k, v in in_tmp.items()}
         with atomic_path(tmpdir / "summary.json") as tmp:
             trust = {slug(c.ref_name): c.trust.to_dict() for c in ev.comparisons if c.trust is not None}
-            tmp.write_text(json.dumps({"headline": summary, "task": ev.task.to_meta(), "trust": trust,
+            # which column was scored (evaluate --pred-column): the headline alone did not say
+            tmp.write_text(json.dumps({"headline": summary, "prediction_column": ev.pred_column,
+                                       "task": ev.task.to_meta(), "trust": trust,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
