@@ -780,9 +780,11 @@ class MemberTrainer:
                 self.notes.append(f"member {self.spec.index + 1}: first {wanted} convolution(s) frozen over the "
                                   f"weights of {self.init_from}")
             else:
+                from starclass.models.torchvision_nets import NOT_FROZEN_NOTE
+
                 self.notes.append(
                     f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
-                    f"training started from scratch and the {wanted} layer(s) asked to be frozen were NOT frozen")
+                    f"training started from scratch and the {wanted} layer(s) {NOT_FROZEN_NOTE}")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
         self.scheduler = _make_scheduler(self.recipe, self.optimizer)
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not

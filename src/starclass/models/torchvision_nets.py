@@ -33,8 +33,11 @@ Each network is wrapped by :class:`TorchvisionNet`, which adds
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +64,47 @@ ADAPTERS = ("conv1x1", "widen", "none")
 
 #: Smallest network input of the VGGs (px): five 2x2 max-poolings need 32 px to leave 1.
 VGG_MIN_INPUT = 32
+
+#: End of the training note of a member whose frozen layers were not frozen (no weights).
+NOT_FROZEN_NOTE = "asked to be frozen were NOT frozen"
+
+# True while a caller (`starclass train`) has already told the user that no pretrained weights
+# were found and nothing is frozen: the networks then log it at INFO instead of warning again
+_ANNOUNCED: contextvars.ContextVar[bool] = contextvars.ContextVar("starclass_no_weights_announced",
+                                                                  default=False)
+
+
+@contextmanager
+def no_weights_announced(active: bool = True) -> Iterator[None]:
+    """Within this block the missing-weights warning has been given: networks do not repeat it.
+
+    ``starclass train`` warns once, before any training (:func:`frozen_over_random`); each VGG16
+    built afterwards logged the same warning and each member's training note repeated it, three
+    times for one network and more for an ensemble.
+
+    Parameters
+    ----------
+    active : bool
+        False: a no-op (nothing was announced).
+
+    Examples
+    --------
+    >>> with no_weights_announced():
+    ...     no_weights_were_announced()
+    True
+    >>> no_weights_were_announced()
+    False
+    """
+    token = _ANNOUNCED.set(bool(active))
+    try:
+        yield
+    finally:
+        _ANNOUNCED.reset(token)
+
+
+def no_weights_were_announced() -> bool:
+    """Whether the caller has already said that no pretrained weights were found (see above)."""
+    return _ANNOUNCED.get()
 
 
 def _constructor(arch: str):
@@ -392,8 +436,10 @@ class TorchvisionNet(nn.Module):
         if self.frozen_requested and (path is not None or from_checkpoint):
             self.freeze(self.frozen_requested)
         elif self.frozen_requested:
-            # a warning (not info): a user who asked for transfer learning must see that none happens
-            log.warning(
+            # a warning (not info): a user who asked for transfer learning must see that none happens,
+            # unless the caller has said so already (starclass train, before training)
+            log.log(
+                logging.INFO if no_weights_were_announced() else logging.WARNING,
                 "WARNING: %s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
                 "training starts FROM SCRATCH and the %d layer(s) asked to be frozen are NOT frozen "
                 "(frozen random filters would stay noise). Put torchvision's %s in that folder or give "
