@@ -105,3 +105,27 @@ def test_compact_presets_follow_the_recipe_docs_models_md_states():
         assert int(batch.group(1)) == r.batch_size, (name, r.batch_size, row)
         balanced = "class balancing" in told and "no class balancing" not in told
         assert balanced == (r.balance not in (None, "none")), (name, r.balance, row)
+
+
+def test_frozen_layers_without_weights_said_once(empty_hub, tmp_path, caplog):
+    # open-globular without ImageNet weights said "NOT frozen" three times: the CLI's WARNING before
+    # training, the VGG16's own log warning, and the member's training note at the end
+    import logging
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.simulate.seed_presets import write_seed_preset
+
+    csv, _ = write_seed_preset("cool-core", tmp_path / "cc", n=12, size=32, seed=3)
+    task = tmp_path / "frozen.yaml"  # a ResNet18 asking for frozen layers: fast, same rule as VGG16
+    task.write_text("extends: cool-core\nstamp_size: 32\n"
+                    "arch_options: {adapter: conv1x1, pretrained: auto, frozen_layers: 2}\n"
+                    "recipe: {epochs: 1, batch_size: 4}\n")
+    with caplog.at_level(logging.INFO, logger="starclass.models"):
+        r = CliRunner().invoke(app, ["train", "--task", str(task), "--stamps", str(csv), "-o", str(tmp_path / "m"),
+                                     "--no-progress"])
+    assert r.exit_code == 0, r.output
+    shown = r.output + "\n".join(rec.getMessage() for rec in caplog.records if rec.levelno >= logging.WARNING)
+    assert shown.count("NOT frozen") == 1, shown
+    assert shown.count("FROM SCRATCH") == 1

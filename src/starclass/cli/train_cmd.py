@@ -285,10 +285,8 @@ def train_command(
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite
 
-    from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_folder_writable, input_clash
-    from starclass.learn.train import fit
 
     check_train_options(epochs=epochs, ensemble=ensemble, batch_size=batch_size, lr=lr, patience=patience,
                         val_fraction=val_fraction, device=device)
@@ -378,16 +376,36 @@ def train_command(
 
     from starclass.learn.train import effective_config
     from starclass.models import check_members
-    from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained
+    from starclass.models.torchvision_nets import frozen_over_random, missing_pretrained, no_weights_announced
 
     # the members that will be trained (--ensemble): phangs4 --ensemble 1 trains two, not twenty
     trained = effective_config(cfg, ensemble=ensemble)
     check_members(trained)  # a stamp too small for a member's network: refused before the data are read
-    for warning in frozen_over_random(trained, init_from):
+    said = frozen_over_random(trained, init_from)
+    for warning in said:
         # on stderr and before any training: a user who asked for transfer learning must not miss this
         typer.echo(f"WARNING: {warning}", err=True)
     for note in missing_pretrained(trained, init_from):
         typer.echo(f"NOTE: {note}", err=True)
+    # said once, here: the networks' own log warning and the per-member training note repeated it
+    # (three times for one VGG16, once more per member of an ensemble)
+    with no_weights_announced(bool(said)):
+        _train_after_checks(
+            task=task, mosaics=mosaics, catalogs=catalogs, label_column=label_column, stamp_list=stamp_list,
+            group_column=group_column, output=output, epochs=epochs, ensemble=ensemble,
+            target_purity=target_purity, cv_scheme=cv_scheme, holdout=holdout, seed=seed, device=device,
+            precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
+            labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
+            field_specs=field_specs, cfg=cfg)
+
+
+def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
+                        target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
+                        resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg) -> None:
+    """What `train_command` does once the options, the task and its networks are checked."""
+    from starclass.io.catalog import read_catalog
+    from starclass.learn.train import fit
+
     if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
         if use_votes:
             raise StarclassError("--labels, --label-columns and --label-model work with a catalogue (--catalog) "
@@ -712,17 +730,18 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
 
 
 def _echo_notes(notes: list[str]) -> None:
-    """Print fit's notes, less those train printed before training (no weights to freeze over).
+    """Print fit's notes, less the "NOT frozen" ones when train said it before training.
 
     The open-globular preset without ImageNet weights printed its "NOT frozen" warning three
-    times: train's own (frozen_over_random, before training, with what to do), the network's
-    log line and fit's note (once per fold with --cv). train's is kept.
+    times (train's own before training, the network's log line and fit's note, once per member
+    and per fold with --cv); train's is kept, the notes stay in the member files.
     """
-    from starclass.learn.train import NOT_FROZEN
+    from starclass.models.torchvision_nets import NOT_FROZEN_NOTE, no_weights_were_announced
 
     for note in notes:
-        if NOT_FROZEN not in note:
-            echo(note)
+        if NOT_FROZEN_NOTE in note and no_weights_were_announced():
+            continue
+        echo(note)
 
 
 def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = False) -> None:

@@ -87,10 +87,6 @@ from starclass.learn.splits import split_indices
 
 log = logging.getLogger(__name__)
 
-#: The end of fit's note for a member that asked for frozen layers but found no pretrained
-#: weights; ``starclass train`` has said it before training and leaves the note out.
-NOT_FROZEN = "asked to be frozen were NOT frozen"
-
 __all__ = [
     "fit", "TrainResult", "MemberSpec", "StampDataset", "effective_config", "ensemble_members",
     "label_indices", "pick_device", "recalibrate_batchnorm", "prepare_data", "TrainData",
@@ -759,9 +755,9 @@ class MemberTrainer:
     def setup(self) -> None:
         """Seed, build the network, the optimizer and the gradient scaler; empty history."""
         _seed_everything(self.spec.seed)
-        from starclass.models.torchvision_nets import not_frozen_said_elsewhere
+        from starclass.models.torchvision_nets import no_weights_announced
 
-        with not_frozen_said_elsewhere():  # the note below says it (NOT_FROZEN), once
+        with no_weights_announced():  # the WARNING note below says it (NOT_FROZEN_NOTE), once
             net = models.build_model(self.config, member=self.spec.index)
         self.model = to_memory_format(net.to(self.device), self.device, self.amp)
         if self.init_from is not None:
@@ -787,9 +783,11 @@ class MemberTrainer:
                 self.notes.append(f"member {self.spec.index + 1}: first {wanted} convolution(s) frozen over the "
                                   f"weights of {self.init_from}")
             else:
+                from starclass.models.torchvision_nets import NOT_FROZEN_NOTE
+
                 self.notes.append(
                     f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
-                    f"training started from scratch and the {wanted} layer(s) {NOT_FROZEN}")
+                    f"training started from scratch and the {wanted} layer(s) {NOT_FROZEN_NOTE}")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
         self.scheduler = _make_scheduler(self.recipe, self.optimizer)
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not

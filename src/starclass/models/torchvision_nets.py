@@ -33,11 +33,11 @@ Each network is wrapped by :class:`TorchvisionNet`, which adds
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import logging
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,30 +49,6 @@ from starclass.models._common import check_input, resize_input
 from starclass.models.registry import register
 
 log = logging.getLogger("starclass.models")
-
-#: True while a caller says itself that layers asked to be frozen found no weights
-#: (:func:`not_frozen_said_elsewhere`): the network then logs it at info level only.
-_NOT_FROZEN_SAID_ELSEWHERE: contextvars.ContextVar[bool] = contextvars.ContextVar("not_frozen_said", default=False)
-
-
-@contextlib.contextmanager
-def not_frozen_said_elsewhere() -> Iterator[None]:
-    """Networks built in the block log "the layers asked to be frozen are NOT frozen" at info level.
-
-    ``fit`` says it in a WARNING note of its own and ``starclass train`` before any training;
-    the network's log warning made the open-globular preset print it three times.
-
-    Examples
-    --------
-    >>> with not_frozen_said_elsewhere():
-    ...     _NOT_FROZEN_SAID_ELSEWHERE.get()
-    True
-    """
-    token = _NOT_FROZEN_SAID_ELSEWHERE.set(True)
-    try:
-        yield
-    finally:
-        _NOT_FROZEN_SAID_ELSEWHERE.reset(token)
 
 #: torchvision constructor name and the file names of its ImageNet checkpoints (as torchvision
 #: caches them under ``torch.hub.get_dir()/checkpoints``).
@@ -88,6 +64,47 @@ ADAPTERS = ("conv1x1", "widen", "none")
 
 #: Smallest network input of the VGGs (px): five 2x2 max-poolings need 32 px to leave 1.
 VGG_MIN_INPUT = 32
+
+#: End of the training note of a member whose frozen layers were not frozen (no weights).
+NOT_FROZEN_NOTE = "asked to be frozen were NOT frozen"
+
+# True while a caller (`starclass train`) has already told the user that no pretrained weights
+# were found and nothing is frozen: the networks then log it at INFO instead of warning again
+_ANNOUNCED: contextvars.ContextVar[bool] = contextvars.ContextVar("starclass_no_weights_announced",
+                                                                  default=False)
+
+
+@contextmanager
+def no_weights_announced(active: bool = True) -> Iterator[None]:
+    """Within this block the missing-weights warning has been given: networks do not repeat it.
+
+    ``starclass train`` warns once, before any training (:func:`frozen_over_random`); each VGG16
+    built afterwards logged the same warning and each member's training note repeated it, three
+    times for one network and more for an ensemble.
+
+    Parameters
+    ----------
+    active : bool
+        False: a no-op (nothing was announced).
+
+    Examples
+    --------
+    >>> with no_weights_announced():
+    ...     no_weights_were_announced()
+    True
+    >>> no_weights_were_announced()
+    False
+    """
+    token = _ANNOUNCED.set(bool(active))
+    try:
+        yield
+    finally:
+        _ANNOUNCED.reset(token)
+
+
+def no_weights_were_announced() -> bool:
+    """Whether the caller has already said that no pretrained weights were found (see above)."""
+    return _ANNOUNCED.get()
 
 
 def _constructor(arch: str):
@@ -419,10 +436,11 @@ class TorchvisionNet(nn.Module):
         if self.frozen_requested and (path is not None or from_checkpoint):
             self.freeze(self.frozen_requested)
         elif self.frozen_requested:
-            # a warning (not info): a user who asked for transfer learning must see that none
-            # happens; fit says it in its own note (and train before training), so not there
-            (log.info if _NOT_FROZEN_SAID_ELSEWHERE.get() else log.warning)(
-                "%s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
+            # a warning (not info): a user who asked for transfer learning must see that none happens,
+            # unless the caller has said so already (starclass train, before training)
+            log.log(
+                logging.INFO if no_weights_were_announced() else logging.WARNING,
+                "WARNING: %s: no pretrained (ImageNet) weights found (pretrained=%r; looked in %s); "
                 "training starts FROM SCRATCH and the %d layer(s) asked to be frozen are NOT frozen "
                 "(frozen random filters would stay noise). Put torchvision's %s in that folder or give "
                 "arch_options.pretrained=PATH to freeze over ImageNet weights, or pretrain on simulated "
