@@ -652,3 +652,25 @@ def test_cli_truncated_mosaic_stops_the_plan_naming_the_file_and_how_to_leave_it
     assert not (tmp_path / "out").exists()
     helped = " ".join(CliRunner().invoke(app, ["survey", "--help"]).output.split())
     assert "truncated" in helped and "leave the field out by deleting its entry" in helped
+
+
+def test_fields_whose_given_ids_differ_in_type_are_merged_not_a_crash(survey_dir, cluster, tmp_path):
+    """One field's positions numbered 1..N, another's named 'S-1'...: the merged catalogue's partitions
+    were cast to the first field's schema and the survey ended, after every tile had run, with pyarrow's
+    "Failed to parse string: 'S-1' as a scalar of type int64" (a traceback)."""
+    import pyarrow.parquet as pq
+
+    truth = Table.read(survey_dir / "given" / "truth.ecsv")
+    named = truth.copy()
+    named["id"] = [f"S-{i}" for i in truth["id"]]
+    named.write(tmp_path / "named.ecsv")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: a, mosaics: {survey_dir / 'given'}, positions: {survey_dir / 'given' / 'truth.ecsv'}}}\n"
+                    f"  - {{name: b, mosaics: {survey_dir / 'given'}, positions: {tmp_path / 'named.ecsv'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    merged = pq.read_table(tmp_path / "out" / "catalogue").to_pandas()
+    ids = {f: sorted(map(str, merged.loc[merged["field"] == f, "id"])) for f in ("a", "b")}
+    assert ids["a"] == sorted(str(i) for i in truth["id"])  # each field's ids as given, as text for both
+    assert ids["b"] == sorted(named["id"])
