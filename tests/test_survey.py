@@ -664,10 +664,10 @@ def test_fields_whose_given_ids_differ_in_type_are_merged_not_a_crash(survey_dir
     named = truth.copy()
     named["id"] = [f"S-{i}" for i in truth["id"]]
     named.write(tmp_path / "named.ecsv")
-    plan = tmp_path / "plan.yaml"
+    plan, given = tmp_path / "plan.yaml", survey_dir / "given"
     plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
-                    f"  - {{name: a, mosaics: {survey_dir / 'given'}, positions: {survey_dir / 'given' / 'truth.ecsv'}}}\n"
-                    f"  - {{name: b, mosaics: {survey_dir / 'given'}, positions: {tmp_path / 'named.ecsv'}}}\n")
+                    f"  - {{name: a, mosaics: {given}, positions: {given / 'truth.ecsv'}}}\n"
+                    f"  - {{name: b, mosaics: {given}, positions: {tmp_path / 'named.ecsv'}}}\n")
     result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
     assert result.ok, result.summary
     merged = pq.read_table(tmp_path / "out" / "catalogue").to_pandas()
