@@ -120,3 +120,15 @@ def _task_file(tmp_path) -> str:
     path.write_text("extends: galaxy-cluster\nname: three\nclasses: [1, 2, 3]\nclass_names: [a, b, c]\n"
                     "positive_class: null\nthreshold: null\n")
     return str(path)
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+@pytest.mark.parametrize("option", [["--pred-column", "class_joint"], ["--by", "field"]])
+def test_options_of_one_catalogue_are_refused_with_catalogs(tmp_path, command, option):
+    """--pred-column and --by score one classified catalogue; report --catalogs ignored --by without a word."""
+    (tmp_path / "many").mkdir()
+    out = tmp_path / "out"
+    res = runner.invoke(app, [command, "--catalogs", str(tmp_path / "many"), *option, "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert f"{option[0]} applies to one classified catalogue (PRED), not to --catalogs" in res.output
+    assert "Traceback" not in res.output and not out.exists()
