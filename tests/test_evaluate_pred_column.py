@@ -149,3 +149,15 @@ def test_class_joint_against_the_catalogues_own_class_ref_is_flagged():
     ref = t["x", "y", "class_ref"]
     said = evaluate_catalogs(t, {"truth": ref}, task=task, n_boot=0, pred_column="class_joint").scored
     assert "note" not in said
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+@pytest.mark.parametrize("option", [["--pred-column", "class_joint"], ["--by", "field"]])
+def test_options_of_one_catalogue_are_refused_with_catalogs(tmp_path, command, option):
+    """--pred-column and --by score one classified catalogue; report --catalogs ignored --by without a word."""
+    (tmp_path / "many").mkdir()
+    out = tmp_path / "out"
+    res = runner.invoke(app, [command, "--catalogs", str(tmp_path / "many"), *option, "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert f"{option[0]} applies to one classified catalogue (PRED), not to --catalogs" in res.output
+    assert "Traceback" not in res.output and not out.exists()

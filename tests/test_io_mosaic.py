@@ -327,3 +327,16 @@ def test_a_truncated_mosaic_is_named_with_its_sizes_and_no_astropy_warning(tmp_p
         with pytest.raises(StarclassError, match=rf"cut_f555w.fits is truncated: the file holds {size - 2880} bytes "
                                                  rf"but its FITS headers describe {size}"):
             read_mosaics(tmp_path)
+
+
+def test_a_mosaic_without_its_final_padding_is_read_not_called_truncated(tmp_path):
+    """Every data byte present but the zero padding after them left out (some writers do): astropy reads
+    the file whole, and it was refused as 'truncated' (the padding counted as data)."""
+    full = write_band(tmp_path / "full" / "a_f555w.fits", "f555w", wcs=make_wcs())
+    with fits.open(full) as hdul:
+        end = hdul[0].fileinfo()["datLoc"] + hdul[0].size
+    assert end < full.stat().st_size  # the test image's data do not fill their last block
+    short = tmp_path / "short" / "a_f555w.fits"
+    short.parent.mkdir()
+    short.write_bytes(full.read_bytes()[:end])
+    np.testing.assert_array_equal(read_mosaics(short).data["f555w"], read_mosaics(full).data["f555w"])

@@ -706,3 +706,25 @@ def test_an_empty_field_keeps_the_class_columns_of_the_merged_catalogue_and_scor
     ev = result.summary["fields"]["a-sky"]["evaluation"]
     assert ev["completeness"] == 0.0 and ev["n_matched"] == 0
     assert any("a-sky: 0 candidates" in line and "truth: 0/" in line for line in summary_lines(result.summary))
+
+
+def test_fields_whose_given_ids_differ_in_type_are_merged_not_a_crash(survey_dir, cluster, tmp_path):
+    """One field's positions numbered 1..N, another's named 'S-1'...: the merged catalogue's partitions
+    were cast to the first field's schema and the survey ended, after every tile had run, with pyarrow's
+    "Failed to parse string: 'S-1' as a scalar of type int64" (a traceback)."""
+    import pyarrow.parquet as pq
+
+    truth = Table.read(survey_dir / "given" / "truth.ecsv")
+    named = truth.copy()
+    named["id"] = [f"S-{i}" for i in truth["id"]]
+    named.write(tmp_path / "named.ecsv")
+    plan, given = tmp_path / "plan.yaml", survey_dir / "given"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: a, mosaics: {given}, positions: {given / 'truth.ecsv'}}}\n"
+                    f"  - {{name: b, mosaics: {given}, positions: {tmp_path / 'named.ecsv'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    merged = pq.read_table(tmp_path / "out" / "catalogue").to_pandas()
+    ids = {f: sorted(map(str, merged.loc[merged["field"] == f, "id"])) for f in ("a", "b")}
+    assert ids["a"] == sorted(str(i) for i in truth["id"])  # each field's ids as given, as text for both
+    assert ids["b"] == sorted(named["id"])

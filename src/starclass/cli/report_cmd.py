@@ -58,8 +58,10 @@ def report(
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     if catalogs is not None:
-        if pred_column:
-            raise StarclassError("--pred-column applies to one classified catalogue (PRED), not to --catalogs")
+        if by or pred_column:
+            # as evaluate refuses them: --by was ignored here without a word
+            raise StarclassError(f"{'--by' if by else '--pred-column'} applies to one classified catalogue (PRED), "
+                                 "not to --catalogs")
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")

@@ -724,10 +724,14 @@ def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
         return None
     try:
         size = os.path.getsize(path)
-        expected = max(info["datLoc"] + info["datSpan"] for info in (h.fileinfo() for h in hdul) if info)
+        spans = [(h.fileinfo(), h.size) for h in hdul]
+        expected = max(info["datLoc"] + info["datSpan"] for info, _ in spans if info)
+        # the data themselves, without the zero padding to a 2880-byte block that ends the file:
+        # some writers leave that out, and astropy reads such a file whole (it only warns)
+        needed = max(info["datLoc"] + int(nbytes) for info, nbytes in spans if info)
     except Exception:  # nothing to compare: astropy's own error will say what is wrong
         return None
-    if size >= expected:
+    if size >= needed:
         return None
     return (f"{path} is truncated: the file holds {size} bytes but its FITS headers describe {expected} "
             f"({100 * size / expected:.0f}% present; an interrupted copy or download?); copy it again")

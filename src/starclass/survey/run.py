@@ -692,19 +692,32 @@ def run_survey(
 def _union_schema(schemas):
     """One schema with every column of ``schemas``, in order of first appearance.
 
+    A column whose type differs between fields takes the type that holds both (int64 and
+    float64: float64), else text: casting every field to the first field's type ended the
+    survey, after all its tiles, with pyarrow's "Failed to parse string: 'S-1' as a scalar of
+    type int64" where one field's given ids were numbers and another's names.
+
     Examples
     --------
     >>> import pyarrow as pa
     >>> _union_schema([pa.schema([("x", pa.float64())]), pa.schema([("x", pa.float64()), ("ra", pa.float64())])]).names
     ['x', 'ra']
+    >>> _union_schema([pa.schema([("id", pa.int64())]), pa.schema([("id", pa.string())])]).field("id").type
+    DataType(string)
     """
     import pyarrow as pa
 
     fields: dict[str, Any] = {}
     for schema in schemas:
         for f in schema:
-            if f.name not in fields or pa.types.is_null(fields[f.name].type):
-                fields[f.name] = f
+            old = fields.setdefault(f.name, f)
+            if old.type == f.type:
+                continue
+            try:
+                fields[f.name] = pa.unify_schemas([pa.schema([old]), pa.schema([f])],
+                                                  promote_options="permissive").field(f.name)
+            except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                fields[f.name] = pa.field(f.name, pa.string())
     return pa.schema(list(fields.values()))
 
 
