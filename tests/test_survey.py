@@ -706,3 +706,27 @@ def test_an_empty_field_keeps_the_class_columns_of_the_merged_catalogue_and_scor
     ev = result.summary["fields"]["a-sky"]["evaluation"]
     assert ev["completeness"] == 0.0 and ev["n_matched"] == 0
     assert any("a-sky: 0 candidates" in line and "truth: 0/" in line for line in summary_lines(result.summary))
+
+
+def test_tiles_wholly_on_a_nan_border_are_empty_not_failed(survey_dir, cluster, tmp_path):
+    """A drizzled mosaic with a NaN border wider than a tile: those tiles failed on every retry ("the image
+    has no usable pixel"), so the survey never completed."""
+    from astropy.io import fits
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+
+    pad = 190  # beyond a corner tile's window (128 px core + 56 px overlap)
+    (tmp_path / "bordered").mkdir()
+    for b in ("g", "i"):
+        img = fits.getdata(survey_dir / "found" / f"f_{b}.fits")
+        big = np.full((img.shape[0], img.shape[1] + pad), np.nan, np.float32)  # a border on the left
+        big[:, pad:] = img
+        write_mosaic(tmp_path / "bordered" / f"f_{b}.fits", big, b, None,
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 128\noverlap: 56\nphotometry: ci\nretries: 0\n"
+                    f"fields:\n  - {{name: bordered, mosaics: {tmp_path / 'bordered'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary["errors"]
+    assert result.summary["n_tiles"] == 8 and result.summary["n_candidates"] >= 8
