@@ -728,3 +728,27 @@ def test_fields_whose_given_ids_differ_in_type_are_merged_not_a_crash(survey_dir
     ids = {f: sorted(map(str, merged.loc[merged["field"] == f, "id"])) for f in ("a", "b")}
     assert ids["a"] == sorted(str(i) for i in truth["id"])  # each field's ids as given, as text for both
     assert ids["b"] == sorted(named["id"])
+
+
+def test_tiles_wholly_on_a_nan_border_are_empty_not_failed(survey_dir, cluster, tmp_path):
+    """A drizzled mosaic with a NaN border wider than a tile: those tiles failed on every retry ("the image
+    has no usable pixel"), so the survey never completed."""
+    from astropy.io import fits
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+
+    pad = 190  # beyond a corner tile's window (128 px core + 56 px overlap)
+    (tmp_path / "bordered").mkdir()
+    for b in ("g", "i"):
+        img = fits.getdata(survey_dir / "found" / f"f_{b}.fits")
+        big = np.full((img.shape[0], img.shape[1] + pad), np.nan, np.float32)  # a border on the left
+        big[:, pad:] = img
+        write_mosaic(tmp_path / "bordered" / f"f_{b}.fits", big, b, None,
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 128\noverlap: 56\nphotometry: ci\nretries: 0\n"
+                    f"fields:\n  - {{name: bordered, mosaics: {tmp_path / 'bordered'}}}\n")
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary["errors"]
+    assert result.summary["n_tiles"] == 8 and result.summary["n_candidates"] >= 8

@@ -324,6 +324,13 @@ def _find(job: TileJob, window: MosaicWindow):
     from starclass.detect import detect
 
     ox, oy = job.tile.offset
+    if window.mask(window.v_band).all():
+        # a tile wholly on the NaN (or zero-weight) border of a drizzled mosaic holds nothing to
+        # detect: detect() refuses such an image, and the tile failed on every retry, so the survey
+        # of a mosaic with a border wider than a tile could never complete
+        from astropy.table import Table
+
+        return Table({X: np.zeros(0), Y: np.zeros(0), IN_CORE: np.zeros(0, dtype=bool)})
     cat = detect(window, aperture_correction=None if job.photometry == "none" else job.photometry,
                  progress=False)
     if len(cat) == 0:
