@@ -110,3 +110,22 @@ def test_classify_says_it_and_the_catalogue_keeps_it(trained, tmp_path):
     n = read_manifest(root / "model")["calibration"]["n"]
     assert re.search(rf"WARNING: the temperature [0-9.]+ was fitted on only {n} held-out rows", res.output)
     assert any(f"only {n} held-out rows" in c for c in read_catalog(out).meta["calibration_cautions"])
+
+
+def test_a_vector_scale_at_an_end_of_its_search_is_named():
+    """On 120 rows of a weak model two of four vector-scaling scales ended at 0.05 (the end of the
+    search, no minimum) and nothing said so: only a temperature at its bound was named."""
+    rng = np.random.default_rng(3)
+    n = 400
+    y = np.arange(n) % 2
+    # the model is as often confidently wrong as right on class 1: its log-probability tells nothing
+    right = rng.random(n) < 0.5
+    p1 = np.where((y == 0) == right, 0.95, 0.05)
+    p = np.column_stack([p1, 1 - p1])
+    cal = ModelCalibration.fit(p, y, [1, 2], method="vector")
+    assert np.any(cal.scale <= 0.0505), cal.scale
+    said = " ".join(cal.cautions())
+    assert "vector-scaling scale" in said and "end of the search" in said
+    # a sound fit: nothing about the scales
+    p, y = _rows(4 * CALIBRATION_MIN_ROWS)
+    assert ModelCalibration.fit(p, y, [1, 2, 3, 4], method="vector").cautions() == []

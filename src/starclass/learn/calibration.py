@@ -834,8 +834,26 @@ class ModelCalibration:
         """
         fitted = f"{self.temperature:.3f}" if self.method == "temperature" else ""
         few = too_few_rows(self.n, self.class_counts(), self.method, self.source, fitted)
-        bound = self.warning()
+        bound = self.warning() or self._scales_at_bound()
         return [m for m in (few, bound) if m]
+
+    def _scales_at_bound(self) -> str | None:
+        """Vector scaling: the classes whose scale ended at an end of its search, or None.
+
+        A scale at 0.05 (or 20) is where the search stopped, not a minimum: on 120 rows of a weak
+        model two of four scales ended at 0.05, with no word.
+        """
+        if self.method != "vector" or self.scale is None:
+            return None
+        lo, hi = 1.0 / T_BOUNDS[1], 1.0 / T_BOUNDS[0]
+        at = [(c, float(v)) for c, v in zip(self.classes, self.scale) if v <= lo * 1.01 or v >= hi * 0.99]
+        if not at:
+            return None
+        many = len(at) > 1
+        return (f"the vector-scaling scale{'s' if many else ''} of class{'es' if many else ''} "
+                + ", ".join(f"{c} ({v:.3f})" for c, v in at)
+                + f" {'are' if many else 'is'} at an end of the search ({lo:g} to {hi:g}): no minimum was found and "
+                "the calibration is unreliable; calibrate with --method temperature, or on more labelled rows")
 
     def warning(self) -> str | None:
         """Why the fitted map is not to be trusted (a temperature at an end of its search), or None.
