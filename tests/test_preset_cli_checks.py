@@ -129,3 +129,31 @@ def test_frozen_layers_without_weights_said_once(empty_hub, tmp_path, caplog):
     shown = r.output + "\n".join(rec.getMessage() for rec in caplog.records if rec.levelno >= logging.WARNING)
     assert shown.count("NOT frozen") == 1, shown
     assert shown.count("FROM SCRATCH") == 1
+
+
+def test_fine_tuning_does_not_claim_training_from_scratch(empty_hub, tmp_path, caplog):
+    # open-globular --resume-from MODEL logged "no pretrained (ImageNet) weights found; training starts
+    # FROM SCRATCH and the 10 layer(s) asked to be frozen are NOT frozen", then loaded MODEL's weights
+    # and froze the layers over them: the warning was false
+    import logging
+
+    import torch
+
+    from starclass.datasets.stamps import make_synthetic
+
+    cfg = get_preset("cool-core", stamp_size=16, arch_options={"adapter": "conv1x1", "pretrained": "auto",
+                                                                "frozen_layers": 2},
+                     recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.0})
+    toy = make_synthetic(cfg, 12, seed=0)
+    first = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "a", progress=False, device="cpu")
+    assert any("NOT frozen" in n for n in first.notes)  # from scratch: nothing frozen, and said
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="starclass.models"):
+        tuned = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "b", progress=False, device="cpu",
+                    init_from=tmp_path / "a")
+    assert not [r for r in caplog.records if "FROM SCRATCH" in r.getMessage() or "from scratch" in r.getMessage()]
+    assert any("frozen over the weights of" in n for n in tuned.notes)
+    state = torch.load(tmp_path / "b" / "member_01.pt", weights_only=True)["state_dict"]
+    before = torch.load(tmp_path / "a" / "member_01.pt", weights_only=True)["state_dict"]
+    # the frozen first convolution kept the starting model's weights through the fine-tuning epoch
+    assert torch.equal(state["body.conv1.weight"], before["body.conv1.weight"])
