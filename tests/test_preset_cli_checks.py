@@ -157,3 +157,24 @@ def test_fine_tuning_does_not_claim_training_from_scratch(empty_hub, tmp_path, c
     before = torch.load(tmp_path / "a" / "member_01.pt", weights_only=True)["state_dict"]
     # the frozen first convolution kept the starting model's weights through the fine-tuning epoch
     assert torch.equal(state["body.conv1.weight"], before["body.conv1.weight"])
+
+
+def test_info_gives_the_size_of_each_network_of_a_mixed_ensemble(monkeypatch):
+    # phangs4's info said "11.18 M parameters in member 1" (the ResNet18) for an ensemble whose
+    # VGG19-BN members have ~140 M each: stand-in members of known sizes, one per architecture
+    from pathlib import Path
+
+    from torch import nn
+
+    import starclass.learn.checkpoint as checkpoint
+    from starclass.learn.summary import model_summary
+
+    cfg = get_preset("phangs4", architecture=[{"architecture": "resnet18", "n": 1},
+                                              {"architecture": "vgg19_bn", "n": 1}])
+    members = [nn.Linear(999, 1000), nn.Linear(1999, 1000)]  # 1.0 M and 2.0 M parameters
+    fake = checkpoint.LoadedModel(config=cfg, members=members,
+                                  checkpoints=[{"architecture": "resnet18"}, {"architecture": "vgg19_bn"}],
+                                  paths=[Path("member_01.pt"), Path("member_02.pt")], no_calibration="none")
+    monkeypatch.setattr(checkpoint, "load_model", lambda path, device="cpu": fake)
+    line = next(x for x in model_summary("m") if x.startswith("  members:"))
+    assert "resnet18 1.00" in line and "vgg19_bn 2.00" in line, line
