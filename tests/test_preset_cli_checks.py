@@ -107,6 +107,7 @@ def test_compact_presets_follow_the_recipe_docs_models_md_states():
         assert balanced == (r.balance not in (None, "none")), (name, r.balance, row)
 
 
+@pytest.mark.slow  # a whole `starclass train` through the CLI: 25 s on the loaded shared machine
 def test_frozen_layers_without_weights_said_once(empty_hub, tmp_path, caplog):
     # open-globular without ImageNet weights said "NOT frozen" three times: the CLI's WARNING before
     # training, the VGG16's own log warning, and the member's training note at the end
@@ -115,9 +116,13 @@ def test_frozen_layers_without_weights_said_once(empty_hub, tmp_path, caplog):
     from typer.testing import CliRunner
 
     from starclass.cli import app
-    from starclass.simulate.seed_presets import write_seed_preset
-
-    csv, _ = write_seed_preset("cool-core", tmp_path / "cc", n=12, size=32, seed=3)
+    rng = np.random.default_rng(3)
+    rows = ["file,label"]
+    for i in range(9):  # a tiny labelled cutout folder of one band, three classes
+        np.save(tmp_path / f"c{i}.npy", rng.normal(size=(32, 32)).astype(np.float32) + i % 3)
+        rows.append(f"c{i}.npy,{i % 3 + 1}")
+    csv = tmp_path / "labels.csv"
+    csv.write_text("\n".join(rows) + "\n")
     task = tmp_path / "frozen.yaml"  # a ResNet18 asking for frozen layers: fast, same rule as VGG16
     task.write_text("extends: cool-core\nstamp_size: 32\n"
                     "arch_options: {adapter: conv1x1, pretrained: auto, frozen_layers: 2}\n"
