@@ -107,6 +107,7 @@ def test_compact_presets_follow_the_recipe_docs_models_md_states():
         assert balanced == (r.balance not in (None, "none")), (name, r.balance, row)
 
 
+@pytest.mark.slow  # a whole `starclass train` through the CLI: 25 s on the loaded shared machine
 def test_frozen_layers_without_weights_said_once(empty_hub, tmp_path, caplog):
     # open-globular without ImageNet weights said "NOT frozen" three times: the CLI's WARNING before
     # training, the VGG16's own log warning, and the member's training note at the end
@@ -115,9 +116,13 @@ def test_frozen_layers_without_weights_said_once(empty_hub, tmp_path, caplog):
     from typer.testing import CliRunner
 
     from starclass.cli import app
-    from starclass.simulate.seed_presets import write_seed_preset
-
-    csv, _ = write_seed_preset("cool-core", tmp_path / "cc", n=12, size=32, seed=3)
+    rng = np.random.default_rng(3)
+    rows = ["file,label"]
+    for i in range(9):  # a tiny labelled cutout folder of one band, three classes
+        np.save(tmp_path / f"c{i}.npy", rng.normal(size=(32, 32)).astype(np.float32) + i % 3)
+        rows.append(f"c{i}.npy,{i % 3 + 1}")
+    csv = tmp_path / "labels.csv"
+    csv.write_text("\n".join(rows) + "\n")
     task = tmp_path / "frozen.yaml"  # a ResNet18 asking for frozen layers: fast, same rule as VGG16
     task.write_text("extends: cool-core\nstamp_size: 32\n"
                     "arch_options: {adapter: conv1x1, pretrained: auto, frozen_layers: 2}\n"
@@ -129,3 +134,52 @@ def test_frozen_layers_without_weights_said_once(empty_hub, tmp_path, caplog):
     shown = r.output + "\n".join(rec.getMessage() for rec in caplog.records if rec.levelno >= logging.WARNING)
     assert shown.count("NOT frozen") == 1, shown
     assert shown.count("FROM SCRATCH") == 1
+
+
+def test_fine_tuning_does_not_claim_training_from_scratch(empty_hub, tmp_path, caplog):
+    # open-globular --resume-from MODEL logged "no pretrained (ImageNet) weights found; training starts
+    # FROM SCRATCH and the 10 layer(s) asked to be frozen are NOT frozen", then loaded MODEL's weights
+    # and froze the layers over them: the warning was false
+    import logging
+
+    import torch
+
+    from starclass.datasets.stamps import make_synthetic
+
+    cfg = get_preset("cool-core", stamp_size=16, arch_options={"adapter": "conv1x1", "pretrained": "auto",
+                                                                "frozen_layers": 2},
+                     recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.0})
+    toy = make_synthetic(cfg, 12, seed=0)
+    first = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "a", progress=False, device="cpu")
+    assert any("NOT frozen" in n for n in first.notes)  # from scratch: nothing frozen, and said
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="starclass.models"):
+        tuned = fit(cfg, toy.inputs, toy.class_ref, outdir=tmp_path / "b", progress=False, device="cpu",
+                    init_from=tmp_path / "a")
+    assert not [r for r in caplog.records if "FROM SCRATCH" in r.getMessage() or "from scratch" in r.getMessage()]
+    assert any("frozen over the weights of" in n for n in tuned.notes)
+    state = torch.load(tmp_path / "b" / "member_01.pt", weights_only=True)["state_dict"]
+    before = torch.load(tmp_path / "a" / "member_01.pt", weights_only=True)["state_dict"]
+    # the frozen first convolution kept the starting model's weights through the fine-tuning epoch
+    assert torch.equal(state["body.conv1.weight"], before["body.conv1.weight"])
+
+
+def test_info_gives_the_size_of_each_network_of_a_mixed_ensemble(monkeypatch):
+    # phangs4's info said "11.18 M parameters in member 1" (the ResNet18) for an ensemble whose
+    # VGG19-BN members have ~140 M each: stand-in members of known sizes, one per architecture
+    from pathlib import Path
+
+    from torch import nn
+
+    import starclass.learn.checkpoint as checkpoint
+    from starclass.learn.summary import model_summary
+
+    cfg = get_preset("phangs4", architecture=[{"architecture": "resnet18", "n": 1},
+                                              {"architecture": "vgg19_bn", "n": 1}])
+    members = [nn.Linear(999, 1000), nn.Linear(1999, 1000)]  # 1.0 M and 2.0 M parameters
+    fake = checkpoint.LoadedModel(config=cfg, members=members,
+                                  checkpoints=[{"architecture": "resnet18"}, {"architecture": "vgg19_bn"}],
+                                  paths=[Path("member_01.pt"), Path("member_02.pt")], no_calibration="none")
+    monkeypatch.setattr(checkpoint, "load_model", lambda path, device="cpu": fake)
+    line = next(x for x in model_summary("m") if x.startswith("  members:"))
+    assert "resnet18 1.00" in line and "vgg19_bn 2.00" in line, line

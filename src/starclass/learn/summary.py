@@ -82,11 +82,16 @@ def model_summary(path: str | os.PathLike) -> list[str]:
              f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
              f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
     archs: dict[str, int] = {}
-    for ck in lm.checkpoints:
-        archs[str(ck.get("architecture"))] = archs.get(str(ck.get("architecture")), 0) + 1
-    n_params = sum(p.numel() for p in lm.members[0].parameters())
-    lines.append(f"  members: {len(lm.members)} ({', '.join(f'{n} {a}' for a, n in archs.items())}); "
-                 f"{n_params / 1e6:.2f} M parameters in member 1")
+    params: dict[str, int] = {}  # of the first member of each architecture
+    for ck, net in zip(lm.checkpoints, lm.members):
+        arch = str(ck.get("architecture"))
+        archs[arch] = archs.get(arch, 0) + 1
+        params.setdefault(arch, sum(p.numel() for p in net.parameters()))
+    # per architecture: phangs4's line gave member 1's ResNet18 (11 M) for an ensemble whose
+    # VGG19-BN members have 140 M each
+    sizes = (f"{next(iter(params.values())) / 1e6:.2f} M parameters in member 1" if len(params) == 1 else
+             "M parameters per member: " + ", ".join(f"{a} {params[a] / 1e6:.2f}" for a in params))
+    lines.append(f"  members: {len(lm.members)} ({', '.join(f'{n} {a}' for a, n in archs.items())}); {sizes}")
     for p, ck in zip(lm.paths, lm.checkpoints):
         frozen = int(ck.get("frozen_layers", 0) or 0)
         acc = ck.get("final_val_acc")

@@ -757,8 +757,11 @@ class MemberTrainer:
         _seed_everything(self.spec.seed)
         from starclass.models.torchvision_nets import no_weights_announced
 
-        with no_weights_announced():  # the WARNING note below says it (NOT_FROZEN_NOTE), once
-            net = models.build_model(self.config, member=self.spec.index)
+        # fine-tuning: the weights come from init_from, so no ImageNet file is read and the network
+        # does not warn that training starts from scratch (it logged so for every --resume-from);
+        # from scratch, the WARNING note below says it (NOT_FROZEN_NOTE), once
+        with no_weights_announced():
+            net = models.build_model(self.config, member=self.spec.index, pretrained=self.init_from is None)
         self.model = to_memory_format(net.to(self.device), self.device, self.amp)
         if self.init_from is not None:
             # fine-tuning: only the weights are carried over; optimizer and history start afresh
@@ -776,18 +779,18 @@ class MemberTrainer:
                               f"weights in {source[len('imagenet:'):]}"
                               + (f", first {k} convolution(s) frozen over them" if k else ""))
         wanted = int(getattr(self.model, "frozen_requested", 0) or 0)
-        if wanted and not getattr(self.model, "frozen_layers", 0):
-            if self.init_from is not None:
-                # trained weights (e.g. pretrained on simulated data) stand in for ImageNet: freezing means something
+        if wanted and self.init_from is not None:
+            # trained weights (e.g. pretrained on simulated data) stand in for ImageNet: freezing means something
+            if not getattr(self.model, "frozen_layers", 0):
                 self.model.freeze(wanted)
-                self.notes.append(f"member {self.spec.index + 1}: first {wanted} convolution(s) frozen over the "
-                                  f"weights of {self.init_from}")
-            else:
-                from starclass.models.torchvision_nets import NOT_FROZEN_NOTE
+            self.notes.append(f"member {self.spec.index + 1}: first {wanted} convolution(s) frozen over the "
+                              f"weights of {self.init_from}")
+        elif wanted and not getattr(self.model, "frozen_layers", 0):
+            from starclass.models.torchvision_nets import NOT_FROZEN_NOTE
 
-                self.notes.append(
-                    f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
-                    f"training started from scratch and the {wanted} layer(s) {NOT_FROZEN_NOTE}")
+            self.notes.append(
+                f"WARNING member {self.spec.index + 1} ({self.spec.architecture}): no pretrained weights, so "
+                f"training started from scratch and the {wanted} layer(s) {NOT_FROZEN_NOTE}")
         self.optimizer = _make_optimizer(self.recipe, [p for p in self.model.parameters() if p.requires_grad])
         self.scheduler = _make_scheduler(self.recipe, self.optimizer)
         # float16 needs loss scaling; bfloat16 has float32's exponent range and does not

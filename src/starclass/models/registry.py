@@ -132,10 +132,11 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool = Tr
     name = m["architecture"]
     builder = _builder(name)
     opts = dict(m["arch_options"])
-    if not pretrained and "pretrained" in opts:
-        # the weights come from a checkpoint: load nothing, and do not warn about training from scratch
-        opts["pretrained"] = "checkpoint"
     sig = inspect.signature(builder)
+    if not pretrained and ("pretrained" in opts or "pretrained" in sig.parameters):
+        # the weights come from a checkpoint: load nothing, and do not warn about training from scratch
+        # (also when the option is the builder's default, not written in the task)
+        opts["pretrained"] = "checkpoint"
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.parameters.values())
     if not accepts_any:
         allowed = [p for p in sig.parameters if p != "config"]

@@ -400,6 +400,10 @@ class TorchvisionNet(nn.Module):
             body.load_state_dict({k: state[k] for k in own})
             self.weights_source = f"imagenet:{path}"
             log.info("%s: ImageNet weights loaded from %s", arch, path)
+        elif from_checkpoint:
+            # replaced by a saved model's weights (classify, --init-from / --resume-from): not from scratch
+            self.weights_source = "scratch"
+            log.debug("%s: weights to come from a starclass checkpoint", arch)
         else:
             self.weights_source = "scratch"
             log.info("%s: no ImageNet weights used; training from scratch (random init)", arch)
