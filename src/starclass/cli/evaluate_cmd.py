@@ -45,7 +45,7 @@ def evaluate(
                                                      "when --task is not given (a CSV output keeps no meta)."),
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
-    pred_column: str = PRED_COLUMN_OPTION,
+    pred_column: str | None = PRED_COLUMN_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole."),
 ) -> None:

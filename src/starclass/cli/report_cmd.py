@@ -44,7 +44,7 @@ def report(
              "with class_pred row by row."),
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
-    pred_column: str = PRED_COLUMN_OPTION,
+    pred_column: str | None = PRED_COLUMN_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
