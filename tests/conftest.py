@@ -60,6 +60,17 @@ def single_thread():
     torch.set_num_threads(n)
 
 
+@pytest.fixture()
+def empty_hub(tmp_path):
+    """A torch hub cache with no checkpoints in it (what a machine without downloads has)."""
+    import torch
+
+    old = torch.hub.get_dir()
+    torch.hub.set_dir(str(tmp_path / "hub"))
+    yield tmp_path / "hub"
+    torch.hub.set_dir(old)
+
+
 def write_toy_held_out(cfg, folder: Path, n: int, seed: int):
     """Write a labelled held-out toy field: mosaics in ``folder / "mos"`` and ``folder / "held.ecsv"``.
 

@@ -129,3 +129,20 @@ def test_a_vector_scale_at_an_end_of_its_search_is_named():
     # a sound fit: nothing about the scales
     p, y = _rows(4 * CALIBRATION_MIN_ROWS)
     assert ModelCalibration.fit(p, y, [1, 2, 3, 4], method="vector").cautions() == []
+
+
+@pytest.mark.slow  # trains and loads two fold models: 11 s on the loaded 2-core machine
+def test_cross_validation_says_the_few_rows_warning_once(tmp_path):
+    """Every fold calibrates on its own validation rows (the real PAndAS folder's --cv 5: 99 each):
+    the warning was printed in full once per fold."""
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.config import get_preset
+    from starclass.learn.crossval import cross_validate
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=8, recipe={"epochs": 1, "val_fraction": 0.25})
+    toy = make_synthetic(cfg, 24, seed=0)
+    cv = cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=tmp_path / "cv", progress=False,
+                        device="cpu")
+    full = [n for n in cv.notes if "held-out rows (per class" in n]
+    assert len(full) == 1 and full[0].startswith("fold 1: WARNING: the temperature"), cv.notes
+    assert "folds 2: the same WARNING as fold 1" in " ".join(cv.notes)

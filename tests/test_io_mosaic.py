@@ -340,3 +340,13 @@ def test_a_mosaic_without_its_final_padding_is_read_not_called_truncated(tmp_pat
     short.parent.mkdir()
     short.write_bytes(full.read_bytes()[:end])
     np.testing.assert_array_equal(read_mosaics(short).data["f555w"], read_mosaics(full).data["f555w"])
+
+
+def test_a_tile_compressed_mosaic_is_not_called_truncated(tmp_path):
+    """A CompImageHDU's size is the image's uncompressed size, larger than the file: not a cut-short file."""
+    data = np.round(image(3), 1).astype("f4")
+    p = tmp_path / "c_f555w.fits"
+    header = make_wcs().to_header()
+    header["PHOTFLAM"], header["PHOTPLAM"] = BANDS["f555w"].photflam, BANDS["f555w"].photplam
+    fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(data, header, name="SCI")]).writeto(p)
+    np.testing.assert_allclose(read_mosaics(p).data["f555w"], data, atol=0.05)

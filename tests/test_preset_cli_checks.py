@@ -36,17 +36,6 @@ def test_mixed_ensemble_refuses_a_stamp_too_small_for_a_later_member_before_trai
     assert not out.exists()  # nothing trained, nothing written
 
 
-@pytest.fixture()
-def empty_hub(tmp_path):
-    """A torch hub cache with no checkpoints in it (what a machine without downloads has)."""
-    import torch
-
-    old = torch.hub.get_dir()
-    torch.hub.set_dir(str(tmp_path / "hub"))
-    yield tmp_path / "hub"
-    torch.hub.set_dir(old)
-
-
 def _train(args, tmp_path):
     from typer.testing import CliRunner
 

@@ -21,15 +21,6 @@ from starclass.models.torchvision_nets import frozen_over_random
 pytestmark = pytest.mark.usefixtures("single_thread")
 
 
-@pytest.fixture()
-def empty_hub(tmp_path):
-    """A torch hub cache with no checkpoints in it (what a machine without downloads has)."""
-    old = torch.hub.get_dir()
-    torch.hub.set_dir(str(tmp_path / "hub"))
-    yield tmp_path / "hub"
-    torch.hub.set_dir(old)
-
-
 def _trainable(conv: nn.Module) -> bool:
     return all(p.requires_grad for p in conv.parameters())
 

@@ -83,6 +83,10 @@ def test_refuses_to_overwrite(tmp_path):
     with pytest.raises(StarclassError, match="keep.txt"):
         write_cutouts(cfg, out, overwrite=True)
     assert (out / "keep.txt").read_text() == "mine" and len(_rows(out / "labels.csv")) == 2
+    # and without overwrite the message does not send the user to an --overwrite that is refused
+    with pytest.raises(StarclassError, match=r"holds files a cutout set does not \(keep.txt\)") as refused:
+        write_cutouts(cfg, out)
+    assert "give --overwrite" not in str(refused.value)
 
 
 def test_an_interrupted_write_leaves_the_folder_as_it_was(tmp_path, monkeypatch):

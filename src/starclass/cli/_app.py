@@ -45,6 +45,23 @@ PRED_COLUMN_OPTION = typer.Option(
          "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
 
 
+def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | None) -> None:
+    """Refuse ``--by`` and ``--pred-column`` with ``--catalogs`` (``evaluate``, ``report``): they score one PRED.
+
+    Examples
+    --------
+    >>> refuse_one_catalogue_options(None, None)
+    >>> try:
+    ...     refuse_one_catalogue_options([], "class_joint")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --pred-column applies to one classified catalogue (PRED), not to --catalogs
+    """
+    if by or pred_column:
+        raise StarclassError(f"{'--by' if by else '--pred-column'} applies to one classified catalogue (PRED), "
+                             "not to --catalogs")
+
+
 @app.callback()
 def _root() -> None:
     """starclass: multi-band images -> classified star-cluster catalogues."""

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, PRED_COLUMN_OPTION, command, echo
+from starclass.cli._app import (
+    BY_MIN_ROWS_OPTION,
+    BY_OPTION,
+    PRED_COLUMN_OPTION,
+    command,
+    echo,
+    refuse_one_catalogue_options,
+)
 
 
 @command("evaluate")
@@ -45,7 +52,7 @@ def evaluate(
                                                      "when --task is not given (a CSV output keeps no meta)."),
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
-    pred_column: str = PRED_COLUMN_OPTION,
+    pred_column: str | None = PRED_COLUMN_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole."),
 ) -> None:
@@ -55,9 +62,7 @@ def evaluate(
     from starclass.io.paths import check_output
 
     if catalogs is not None:
-        if by or pred_column:
-            raise StarclassError(f"{'--by' if by else '--pred-column'} applies to one classified catalogue (PRED), "
-                                 "not to --catalogs")
+        refuse_one_catalogue_options(by, pred_column)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import BY_MIN_ROWS_OPTION, BY_OPTION, PRED_COLUMN_OPTION, command, echo
+from starclass.cli._app import (
+    BY_MIN_ROWS_OPTION,
+    BY_OPTION,
+    PRED_COLUMN_OPTION,
+    command,
+    echo,
+    refuse_one_catalogue_options,
+)
 
 
 @command("report")
@@ -44,7 +51,7 @@ def report(
              "with class_pred row by row."),
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
-    pred_column: str = PRED_COLUMN_OPTION,
+    pred_column: str | None = PRED_COLUMN_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
@@ -58,10 +65,7 @@ def report(
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     if catalogs is not None:
-        if by or pred_column:
-            # as evaluate refuses them: --by was ignored here without a word
-            raise StarclassError(f"{'--by' if by else '--pred-column'} applies to one classified catalogue (PRED), "
-                                 "not to --catalogs")
+        refuse_one_catalogue_options(by, pred_column)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")

@@ -727,8 +727,9 @@ def _truncated(hdul: fits.HDUList, path: Path) -> str | None:
         spans = [(h.fileinfo(), h.size) for h in hdul]
         expected = max(info["datLoc"] + info["datSpan"] for info, _ in spans if info)
         # the data themselves, without the zero padding to a 2880-byte block that ends the file:
-        # some writers leave that out, and astropy reads such a file whole (it only warns)
-        needed = max(info["datLoc"] + int(nbytes) for info, nbytes in spans if info)
+        # some writers leave that out, and astropy reads such a file whole (it only warns). A
+        # tile-compressed HDU's size is that of the image uncompressed: its span on disk bounds it
+        needed = max(info["datLoc"] + min(int(nbytes), info["datSpan"]) for info, nbytes in spans if info)
     except Exception:  # nothing to compare: astropy's own error will say what is wrong
         return None
     if size >= needed:

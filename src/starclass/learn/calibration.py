@@ -82,7 +82,7 @@ __all__ = [
     "fit_model_calibration",
     "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
     "histogram_calibrate", "cross_fitted_histogram", "check_histogram_rows", "HISTOGRAM_BINS",
-    "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank", "CALIBRATION_MIN_ROWS",
+    "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank", "CALIBRATION_MIN_ROWS", "NOT_PINNED_DOWN",
     "CALIBRATION_MIN_ROWS_PER_CLASS", "too_few_rows",
 ]
 
@@ -117,6 +117,10 @@ CALIBRATION_MIN_ROWS = 100
 #: 100; below 50 it is reported. Histogram binning refuses too few rows itself
 #: (:data:`HISTOGRAM_MIN_ROWS_PER_BIN`).
 CALIBRATION_MIN_ROWS_PER_CLASS = {"temperature": 10, "vector": 50, "histogram": 0}
+
+#: Words of every :func:`too_few_rows` warning: ``train --cv`` finds them among its folds' notes
+#: to say the warning once (each fold of the real PAndAS folder's ``--cv 5`` calibrates on 99 rows).
+NOT_PINNED_DOWN = "it is not pinned down"
 
 #: Probabilities are clipped here before the log: a float32 softmax can round to exactly 0.
 _EPS = 1e-12
@@ -370,7 +374,7 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
     if str(source).startswith("validation split"):
         todo += ", or train with a larger --val-fraction"
     return (f"the {what}{' ' + fitted if fitted else ''} was fitted on only {int(n)} held-out rows (per class "
-            f"{counts}); with {' and '.join(short)} it is not pinned down, so the calibrated probabilities and the "
+            f"{counts}); with {' and '.join(short)} {NOT_PINNED_DOWN}, so the calibrated probabilities and the "
             f"conformal sets are not to be trusted; {todo}")
 
 

@@ -252,6 +252,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
 
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import write_catalog
+    from starclass.learn.calibration import NOT_PINNED_DOWN
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
@@ -275,6 +276,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
+    few_rows: list[str] = []  # folds whose calibration warned of too few held-out rows
     for name, test in folds:
         cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
         notes += [note] if note else []
@@ -282,7 +284,15 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                      galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
                      epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
                      known_data=known_data)
-        notes.extend(f"fold {name}: {n}" for n in result.notes)
+        for n in result.notes:
+            if NOT_PINNED_DOWN in n:
+                # every fold calibrates on its own validation rows, about as few in each: the
+                # warning in full once, then the other folds named (five long warnings on the
+                # documented PAndAS --cv 5, 99 rows each, read as five problems)
+                few_rows.append(name)
+                if len(few_rows) > 1:
+                    continue
+            notes.append(f"fold {name}: {n}")
         model = load_model(result.model_path, dev)
         preds, probs = [], []
         for s in range(0, test.size, batch_size):
@@ -331,6 +341,9 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                "pooled": pooled, "mean": mean, "std": std}
     with atomic_path(outdir / "cv_summary.json") as tmp:
         Path(tmp).write_text(json.dumps(summary, indent=2, default=float))
+    if len(few_rows) > 1:
+        notes.append(f"folds {', '.join(few_rows[1:])}: the same WARNING as fold {few_rows[0]} (a calibration "
+                     "fitted on too few held-out rows)")
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
 
 

@@ -1022,7 +1022,7 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     out = Path(outdir)
     own = [*PANDAS_LABEL_COUNTS, "labels.csv"]
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise StarclassError(_existing_set(out))
+        raise StarclassError(_existing_set(out, own))
     counts = cfg.label_counts()
     jobs = [(lab, i) for lab in PANDAS_LABEL_COUNTS for i in range(counts[lab])]
     it = enumerate(jobs)
@@ -1057,16 +1057,28 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     return out / "labels.csv"
 
 
-def _existing_set(out: Path) -> str:
+def _existing_set(out: Path, own: list[str]) -> str:
     """Why ``write_cutouts`` will not write into the non-empty folder ``out`` without overwrite, and what to do.
+
+    ``own`` names what a cutout set consists of: a folder holding anything else is refused even
+    with overwrite, so the message does not offer it there.
 
     Examples
     --------
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); _ = (d / "galaxy" / "sim_000001.png").write_bytes(b"")
-    >>> print(_existing_set(d).split(": ", 1)[1].split(";")[0])
+    >>> print(_existing_set(d, ["galaxy", "labels.csv"]).split(": ", 1)[1].split(";")[0])
     1 cutout(s) in galaxy/ but no labels.csv
     """
+    from starclass.io.atomic import foreign_entries
+
+    foreign = foreign_entries(out, own)
+    if foreign:
+        # "give --overwrite" here was refused next: the set is replaced as a whole folder, and
+        # these files are not the set's
+        return (f"{out} holds files a cutout set does not ({', '.join(foreign[:5])}"
+                f"{', ...' if len(foreign) > 5 else ''}), which --overwrite would not replace either; "
+                "give another folder")
     pngs = {lab: sum(1 for _ in (out / lab).glob("*.png")) for lab in PANDAS_LABEL_COUNTS if (out / lab).is_dir()}
     n = sum(pngs.values())
     where = ", ".join(f"{lab}/" for lab in pngs)
@@ -1078,6 +1090,6 @@ def _existing_set(out: Path) -> str:
                 "simulate of an older version left it (this one writes the set as a whole). It is not the "
                 "simulated set: `train --stamps` would read it as one sub-folder per label. Give --overwrite "
                 "to replace it, or another folder")
-    entries = sorted(p.name for p in out.iterdir())
-    return (f"{out} exists and is not empty ({', '.join(entries[:5])}{', ...' if len(entries) > 5 else ''}); "
-            "give another folder (or --overwrite where it holds only a cutout set)")
+    entries = sorted(p.name for p in out.iterdir())  # only a set's names, none a cutout (empty label folders)
+    return (f"{out} exists and is not empty ({', '.join(entries)}, no cutout); give --overwrite to replace it, "
+            "or another folder")

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,6 +42,9 @@ from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
+
+if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay light
+    import pyarrow as pa
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 2
@@ -689,7 +692,7 @@ def run_survey(
     return SurveyResult(outdir, summary, [], outdir / "catalogue")
 
 
-def _union_schema(schemas):
+def _union_schema(schemas: list[pa.Schema]) -> pa.Schema:
     """One schema with every column of ``schemas``, in order of first appearance.
 
     A column whose type differs between fields takes the type that holds both (int64 and
@@ -721,7 +724,7 @@ def _union_schema(schemas):
     return pa.schema(list(fields.values()))
 
 
-def _conform(table, schema):
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """``table`` with every column of ``schema``: the missing ones null, the columns in the schema's order.
 
     Examples
