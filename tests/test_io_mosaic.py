@@ -350,3 +350,23 @@ def test_a_tile_compressed_mosaic_is_not_called_truncated(tmp_path):
     header["PHOTFLAM"], header["PHOTPLAM"] = BANDS["f555w"].photflam, BANDS["f555w"].photplam
     fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(data, header, name="SCI")]).writeto(p)
     np.testing.assert_allclose(read_mosaics(p).data["f555w"], data, atol=0.05)
+
+
+def test_jwst_variance_and_area_extensions_are_passed_over_in_silence(tmp_path):
+    """A JWST i2d-style file (SCI, ERR, CON, WHT, VAR_POISSON, VAR_RNOISE, VAR_FLAT): the three variance
+    maps were each taken for another image, with a "holds N images" warning."""
+    import warnings
+
+    w = make_wcs()
+    h = w.to_header()
+    h["FILTER"], h["PHOTFLAM"], h["PHOTPLAM"] = "F555W", BANDS["f555w"].photflam, BANDS["f555w"].photplam
+    sci = image(3)
+    extra = [fits.ImageHDU(np.ones(SHAPE, "f4"), w.to_header(), name=name)
+             for name in ("ERR", "VAR_POISSON", "VAR_RNOISE", "VAR_FLAT", "AREA")]
+    fits.HDUList([fits.PrimaryHDU(header=h), fits.ImageHDU(sci, w.to_header(), name="SCI"),
+                  fits.ImageHDU(np.ones(SHAPE, "f4"), w.to_header(), name="WHT"), *extra]
+                 ).writeto(tmp_path / "jw_f555w_i2d.fits")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ms = read_mosaics(tmp_path)
+    np.testing.assert_array_equal(ms.data["f555w"], sci)

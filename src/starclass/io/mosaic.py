@@ -49,9 +49,11 @@ STMAG_ZEROPOINT = -21.10
 WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "WEIGHTS", "EXP", "EXPOSURE", "NEXP", "COVERAGE", "IVAR", "INVVAR")
 
 #: Extension names of the maps that travel with a band's image (drizzle context, errors, variance,
-#: data quality, sample counts, background, segmentation): not the band's image, passed over in silence.
+#: data quality, sample counts, background, segmentation; JWST's three variance parts and pixel-area
+#: map; HST's distortion look-up tables): not the band's image, passed over in silence.
 ANCILLARY_EXTNAMES = ("CTX", "CON", "ERR", "DQ", "VAR", "VARIANCE", "RMS", "NOISE", "SIGMA", "UNC", "UNCERT",
-                      "HDRTAB", "SAMP", "TIME", "BKG", "BACKGROUND", "SKY", "SEG", "SEGM", "SEGMENTATION")
+                      "HDRTAB", "SAMP", "TIME", "BKG", "BACKGROUND", "SKY", "SEG", "SEGM", "SEGMENTATION",
+                      "VAR_POISSON", "VAR_RNOISE", "VAR_FLAT", "AREA", "D2IMARR", "WCSDVARR")
 
 #: Extension names of pixel masks: not applied (their conventions differ: 1 is bad in some, good in
 #: others), named in one line so that a user who expects them applied knows to set those pixels to NaN.
