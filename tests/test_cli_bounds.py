@@ -105,3 +105,30 @@ def test_detect_positions_off_the_image_name_the_file(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "--positions given.ecsv" in r.output and "id 8" in r.output, r.output
     assert "table:" not in r.output and "Traceback" not in r.output
     assert not (tmp_path / "cands.ecsv").exists()
+
+
+def test_detect_quiet_turns_progress_and_notes_off_like_simulate(tmp_path, monkeypatch):
+    """simulate took --quiet and detect refused it ("No such option: --quiet")."""
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.bands import BANDS
+    from starclass.datasets.fields import synthetic_field
+    from starclass.io.catalog import write_catalog
+    from starclass.io.mosaic import write_mosaic
+
+    monkeypatch.chdir(tmp_path)
+    mosaics, _ = synthetic_field((96, 96), 5, bands=("f555w", "f814w"), seed=1)
+    for band in mosaics.bands:
+        data = mosaics.data[band].copy()
+        data[38:42, 60:64] = np.nan  # no data under the second position's aperture: a "note:" line
+        write_mosaic(tmp_path / f"toy_{band}.fits", data, band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_catalog(Table({"id": [7, 8], "x": [40.0, 61.0], "y": [40.0, 40.0]}), tmp_path / "given.ecsv")
+    args = ["detect", "toy_f555w.fits", "toy_f814w.fits", "--positions", "given.ecsv"]
+    loud = runner.invoke(app, [*args, "-o", "loud.ecsv", "--no-progress"])
+    assert loud.exit_code == 0 and "note:" in loud.output, loud.output
+    r = runner.invoke(app, [*args, "-o", "quiet.ecsv", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "note:" not in r.output and "measured 2 positions" in r.output
+    assert (tmp_path / "quiet.ecsv").exists()

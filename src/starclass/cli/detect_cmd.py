@@ -81,6 +81,9 @@ def detect_command(
         help="Figure of completeness vs magnitude, its table beside it as .ecsv (default: "
              "<output stem>_completeness.png with --truth)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    # as in simulate, so a script can quieten every command alike; --no-progress keeps the notes
+    quiet: bool = typer.Option(False, "--quiet",
+                               help="No progress bars and no notes (warnings and errors are still shown)."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace existing outputs (catalogue, regions, completeness files); without it they are kept."),
 ) -> None:
@@ -125,6 +128,7 @@ def detect_command(
     for option, value in (("--fwhm", fwhm), ("--threshold", threshold), ("--crowding-radius", crowding_radius)):
         if not (np.isfinite(value) and value > 0):
             raise StarclassError(f"{option} must be a positive number, got {value}")
+    progress = progress and not quiet
     band_list = [b.strip().lower() for b in bands.split(",")] if bands else None
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)
@@ -178,7 +182,7 @@ def detect_command(
     echo(f"redundant (within 5 px of a brighter candidate, subclass 4.9): {red}")
     if MASKED_FRAC in cat.colnames:
         part = np.asarray(cat[MASKED_FRAC], dtype=float) > 0
-        if part.any():
+        if part.any() and not quiet:
             echo(f"note: {int(part.sum())} candidate(s) have part of their {aperture_radius:g} px V aperture on NaN, "
                  f"zero-weight or off-image pixels (column {MASKED_FRAC} > 0): their magnitudes miss that light")
 
