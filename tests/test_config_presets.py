@@ -254,3 +254,22 @@ def test_a_task_file_without_name_is_named_after_its_file(tmp_path):
     named = tmp_path / "other.yaml"
     named.write_text("extends: m31-real\nname: given\n")
     assert load_config(named).name == "given"  # an explicit name: still wins
+
+
+@pytest.mark.parametrize("name", [n for n in list_presets() if n.endswith("-compact")])
+def test_a_compact_preset_s_recipe_dropout_is_the_one_its_network_uses(name):
+    """open-globular-compact kept the base's recipe.dropout 0.5 (VGG16's), shown by `starclass info` and
+    saved with models, while the compact network used its own 0.1."""
+    import torch.nn as nn
+
+    from starclass.models.registry import build_model
+
+    cfg = get_preset(name)
+    net = build_model(cfg.copy(stamp_size=32), pretrained=False)
+    used = [m.p for m in net.modules() if isinstance(m, nn.Dropout)]
+    assert len(used) == 1
+    # a recipe's 0.0 means "the network's own": only a non-zero value is a claim
+    assert cfg.recipe.dropout in (0.0, used[0]), (cfg.recipe.dropout, used)
+    # and a recipe's value is honoured, as by the torchvision networks
+    override = cfg.copy(stamp_size=32, recipe={"dropout": 0.3})
+    assert [m.p for m in build_model(override, pretrained=False).modules() if isinstance(m, nn.Dropout)] == [0.3]

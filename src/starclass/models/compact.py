@@ -151,8 +151,13 @@ class CompactNet(nn.Module):
 
 
 @register("compact")
-def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float = 0.1, stem: int | None = None):
+def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float | None = None,
+                  stem: int | None = None):
     """Compact multi-scale CNN: strided 3x3 stages, residual convs, BN folded at inference.
+
+    ``dropout`` (before the classifier) is the ``arch_options`` value when given, else the recipe's
+    non-zero ``dropout``, else 0.1: a recipe's dropout is honoured here as by the torchvision nets
+    (``starclass info`` showed open-globular's 0.5 while this network used 0.1).
 
     Examples
     --------
@@ -161,6 +166,9 @@ def build_compact(config, widths=(32, 64, 96), depth=(0, 1, 1), dropout: float =
     >>> sum(1 for m in net.features if getattr(m, "stride", None) == (2, 2))  # one stem + three stages
     4
     """
+    if dropout is None:
+        # 0.0 is the recipe's unset value: the network's own 0.1 then, as every compact preset trained with
+        dropout = config.recipe.dropout or 0.1
     return CompactNet(
         config.n_channels,
         config.n_classes,
