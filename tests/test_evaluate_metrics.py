@@ -93,3 +93,25 @@ def test_bootstrap_interval_contains_value_and_is_reproducible():
     ref4, pred4 = _labels(4800, seed=5)
     _, lo4, hi4 = bootstrap_ci(lambda a, b: accuracy_scores(a, b)[0], ref4, pred4, n_boot=200)
     assert (hi4 - lo4) < 0.5 * (hi - lo)
+
+
+def test_the_per_class_lines_print_the_one_vs_rest_balanced_accuracy():
+    """evaluate wrote each class's one-vs-rest balanced accuracy (the cool-core paper's metric) to
+    tables/per_class_*.ecsv but did not print it: the class lines gave precision, recall and F1 only."""
+    import re
+
+    from astropy.table import Table
+
+    from starclass.evaluate.compare import EvalTask, compare
+
+    rng = np.random.default_rng(5)
+    ref = rng.integers(1, 4, 60)
+    pred = np.where(rng.random(60) < 0.7, ref, rng.integers(1, 4, 60))
+    t = Table({"class_pred": pred, "class_ref": ref})
+    lines = compare(t, t, EvalTask.from_classes((1, 2, 3)), ref_is_pred=True, n_boot=0).lines()
+    for k in (1, 2, 3):
+        line = next(s for s in lines if s.startswith(f"  class {k}:"))
+        shown = re.search(r"balanced accuracy vs rest ([0-9.]+)", line)
+        assert shown, line
+        expected = balanced_accuracy_score(ref == k, pred == k)
+        assert float(shown.group(1)) == pytest.approx(expected, abs=5e-4)

@@ -667,7 +667,10 @@ class Comparison:
             out.append(f"  {r.merge}: " + (f"accuracy {r.accuracy:.3f}{ci}, " if ci else "")
                        + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ({r.n} objects)")
         for row in self.results[0].per_class:
-            vals = [("precision", row["precision"]), ("recall", row["recall"]), ("F1", row["f1"])]
+            # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
+            # per-class table but missing from the screen
+            vals = [("precision", row["precision"]), ("recall", row["recall"]), ("F1", row["f1"]),
+                    ("balanced accuracy vs rest", row["balanced_accuracy"])]
             out.append(f"  class {row['class']}: " + ", ".join(
                 f"{k} {'-' if np.ma.is_masked(v) else format(float(v), '.3f')}" for k, v in vals)
                 + f" (n_ref {row['n_ref']}, n_pred {row['n_pred']})")
