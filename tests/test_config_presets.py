@@ -273,3 +273,16 @@ def test_a_compact_preset_s_recipe_dropout_is_the_one_its_network_uses(name):
     # and a recipe's value is honoured, as by the torchvision networks
     override = cfg.copy(stamp_size=32, recipe={"dropout": 0.3})
     assert [m.p for m in build_model(override, pretrained=False).modules() if isinstance(m, nn.Dropout)] == [0.3]
+
+
+def test_load_config_reads_the_task_stored_with_a_trained_model(tmp_path):
+    """A model folder or its manifest.json given as a task was refused ("unknown keys ['format', ...]")."""
+    from starclass.learn.checkpoint import write_manifest
+
+    cfg = get_preset("m31-binary").copy(name="mine", stamp_size=48)
+    write_manifest(tmp_path, cfg, [{"file": "member_01.pt"}])
+    assert load_config(tmp_path) == cfg and load_config(tmp_path / "manifest.json") == cfg
+    # a folder that is not a model is named as such
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(StarclassError, match="neither a file nor a preset.*manifest.json"):
+        load_config(tmp_path / "empty")

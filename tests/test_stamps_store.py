@@ -201,3 +201,28 @@ def test_cli_end_to_end(tmp_path):
                               "-o", str(tmp_path / "u.h5")])
     assert res.exit_code == 2 and "no candidates" in res.output
     assert not (tmp_path / "u.h5").exists()
+
+
+def test_cutouts_take_a_trained_model_as_the_task(tmp_path):
+    """`cutouts --task MODEL/manifest.json` was refused with "unknown keys ['format', 'members', ...]":
+    a model's folder or manifest now gives the task stored with the model, as its stamps must match it."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.learn.checkpoint import write_manifest
+    from starclass.learn.config import get_preset
+
+    rng = np.random.default_rng(4)
+    paths, _, _ = _write_mosaics(tmp_path, rng)
+    Table({"id": np.arange(1, 5), "x": rng.uniform(10, 79, 4), "y": rng.uniform(10, 69, 4)}
+          ).write(tmp_path / "cands.ecsv")
+    model = tmp_path / "model"
+    model.mkdir()
+    write_manifest(model, get_preset("legus4").copy(name="mine", stamp_size=12), [{"file": "member_01.pt"}])
+    for i, task in enumerate((model, model / "manifest.json")):
+        out = tmp_path / f"s{i}.h5"
+        res = CliRunner().invoke(app, ["cutouts", *map(str, paths), "--catalog", str(tmp_path / "cands.ecsv"),
+                                       "-o", str(out), "--task", str(task), "--no-progress"])
+        assert res.exit_code == 0, res.output
+        s = StampStore(out)
+        assert s.shape[-1] == 12 and s.meta["extra"]["task"]["name"] == "mine"

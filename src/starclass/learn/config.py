@@ -783,6 +783,27 @@ def preset_descriptions() -> dict[str, str]:
     return out
 
 
+#: A trained model's manifest (:mod:`starclass.learn.checkpoint`, which imports this module and torch):
+#: its file name and format, so that ``--task MODEL`` reads the task stored with the model.
+_MODEL_MANIFEST = "manifest.json"
+_MODEL_FORMAT = "starclass-ensemble"
+
+
+def _model_config(manifest: Path) -> TaskConfig:
+    """The task config stored in a trained model's ``manifest.json``, with errors naming the file."""
+    from starclass.learn.checkpoint import read_manifest  # here: checkpoint imports this module
+
+    cfg = read_manifest(manifest).get("config")
+    if not isinstance(cfg, dict):
+        raise StarclassError(f"task config {manifest}: the model's manifest holds no task config")
+    try:
+        return TaskConfig.from_dict(cfg)
+    except StarclassError as exc:
+        raise StarclassError(f"task config {manifest} (the model's stored task): {exc}") from None
+    except (TypeError, ValueError, KeyError) as exc:
+        raise StarclassError(f"task config {manifest}: the model's stored task cannot be read: {exc}") from None
+
+
 def _read_mapping(path: Path) -> dict[str, Any]:
     """The top-level mapping of a YAML or JSON file, with errors naming the file."""
     try:
@@ -967,7 +988,8 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
     Parameters
     ----------
     path_or_name : str or path-like
-        A preset name (:func:`list_presets`) or a file. A file holds a full config
+        A preset name (:func:`list_presets`), a trained model (its folder or ``manifest.json``:
+        the task stored with it), or a file. A file holds a full config
         (:meth:`TaskConfig.to_dict`) or ``preset: <name>`` (or ``extends: <name>``) and the
         fields that replace the preset's; ``recipe`` may give only the recipe fields to change.
         A file without ``name:`` is named after its file name without the suffix.
@@ -992,11 +1014,17 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
     p = Path(s)
     if s.lower() in PRESETS and not p.is_file():
         return get_preset(s)
+    if p.is_dir() and (p / _MODEL_MANIFEST).is_file():
+        return _model_config(p / _MODEL_MANIFEST)
     if not p.is_file():
         raise StarclassError(
             f"task config {s!r} is neither a file nor a preset; presets: {', '.join(list_presets())}"
+            + (" (a folder is a task only when it is a trained model, with manifest.json)" if p.is_dir() else "")
         )
     data = _read_mapping(p)
+    if data.get("format") == _MODEL_FORMAT:
+        # a trained model's manifest: its stored task (was refused as "unknown keys ['format', ...]")
+        return _model_config(p)
     # a file that does not name itself is named after its file (five.yaml -> five): keeping
     # a base preset's name (or refusing a full config) made every message, model manifest
     # and evaluation say the base's name for a task that differs from it
