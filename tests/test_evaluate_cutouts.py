@@ -147,7 +147,9 @@ def test_every_printed_figure_equals_scikit_learn():
     p, r, f, _ = precision_recall_fscore_support(y, pred, labels=[1, 2], zero_division=0)
     for j in range(2):
         got = _numbers(lines[1 + j])
-        assert got == pytest.approx([round(p[j], 3), round(r[j], 3), round(f[j], 3)])
+        k = (1, 2)[j]  # and the one-vs-rest balanced accuracy of class k
+        assert got == pytest.approx([round(p[j], 3), round(r[j], 3), round(f[j], 3),
+                                     round(balanced_accuracy_score(y == k, pred == k), 3)])
     auc_line = next(ln for ln in lines if "ROC AUC" in ln)
     assert _numbers(auc_line) == pytest.approx([round(roc_auc_score(y == 1, t["prob_1"]), 3),
                                                 round(average_precision_score(y == 1, t["prob_1"]), 3)])
