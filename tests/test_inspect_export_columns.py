@@ -24,6 +24,18 @@ def _cheap_argon2():
     auth.configure_hasher()
 
 
+def _served_with_a_labeller(field, tmp_path, monkeypatch, user: str = "dana") -> tuple[str, CliRunner]:
+    """A SQLite labelling database for FIELD with one account USER: its URL and a CLI runner."""
+    from starclass.cli import app
+
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    runner = CliRunner()
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", f"{user}-password")
+    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", user])
+    assert r.exit_code == 0, r.output
+    return url, runner
+
+
 def test_export_keeps_the_catalogues_class_mean_and_class_ref(tmp_path, monkeypatch):
     from starclass.cli import app
 
@@ -34,11 +46,7 @@ def test_export_keeps_the_catalogues_class_mean_and_class_ref(tmp_path, monkeypa
     cat["class_ref"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)  # a truth class
     cat.write(cat_path, overwrite=True)
     own = {str(i): (float(m), int(r)) for i, m, r in zip(cat["id"], cat["class_mean"], cat["class_ref"])}
-    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    runner = CliRunner()
-    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
-    r = runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "dana"])
-    assert r.exit_code == 0, r.output
+    url, runner = _served_with_a_labeller(field, tmp_path, monkeypatch)
     engine = db.make_engine(url)
     for cid in ("2", "5"):
         db.save_label(engine, "", cid, 1, 3)
@@ -116,10 +124,7 @@ def test_export_with_unlabelled_says_how_many_are_labelled(tmp_path, monkeypatch
     from starclass.cli import app
 
     field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
-    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    runner = CliRunner()
-    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
-    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    url, runner = _served_with_a_labeller(field, tmp_path, monkeypatch)
     engine = db.make_engine(url)
     for cid in ("2", "5"):
         db.save_label(engine, "", cid, 1, 3)
@@ -145,10 +150,7 @@ def test_an_export_served_again_as_the_catalogue_exports_the_same_metadata(tmp_p
     cat = Table.read(cat_path)
     cat["class_ref"] = (np.arange(len(cat)) % 4 + 1).astype(np.int16)  # a truth class, the catalogue's own
     cat.write(cat_path, overwrite=True)
-    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    runner = CliRunner()
-    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "dana-password")
-    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    url, runner = _served_with_a_labeller(field, tmp_path, monkeypatch)
     engine = db.make_engine(url)
     db.save_label(engine, "", "2", 1, 3)
     engine.dispose()
@@ -184,10 +186,7 @@ def test_export_of_a_database_nobody_labelled_says_what_to_do(tmp_path, monkeypa
     from starclass.cli import app
 
     field = make_demo_field(tmp_path / "field", n=6, size=200, seed=4)
-    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    runner = CliRunner()
-    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "erin-password")
-    assert runner.invoke(app, ["inspect", str(field), "--db", url, "--init", "--add-user", "erin"]).exit_code == 0
+    url, runner = _served_with_a_labeller(field, tmp_path, monkeypatch, user="erin")
     out = tmp_path / "labels.ecsv"
     r = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(out)])
     assert r.exit_code == 2 and not out.exists()
