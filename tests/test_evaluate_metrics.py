@@ -95,7 +95,8 @@ def test_bootstrap_interval_contains_value_and_is_reproducible():
     assert (hi4 - lo4) < 0.5 * (hi - lo)
 
 
-def test_the_per_class_lines_print_the_one_vs_rest_balanced_accuracy():
+@pytest.mark.parametrize("n_classes", [2, 3, 4, 5])
+def test_the_per_class_lines_print_the_one_vs_rest_balanced_accuracy(n_classes):
     """evaluate wrote each class's one-vs-rest balanced accuracy (the cool-core paper's metric) to
     tables/per_class_*.ecsv but did not print it: the class lines gave precision, recall and F1 only."""
     import re
@@ -105,11 +106,12 @@ def test_the_per_class_lines_print_the_one_vs_rest_balanced_accuracy():
     from starclass.evaluate.compare import EvalTask, compare
 
     rng = np.random.default_rng(5)
-    ref = rng.integers(1, 4, 60)
-    pred = np.where(rng.random(60) < 0.7, ref, rng.integers(1, 4, 60))
+    ref = rng.integers(1, n_classes + 1, 80)
+    pred = np.where(rng.random(80) < 0.7, ref, rng.integers(1, n_classes + 1, 80))
     t = Table({"class_pred": pred, "class_ref": ref})
-    lines = compare(t, t, EvalTask.from_classes((1, 2, 3)), ref_is_pred=True, n_boot=0).lines()
-    for k in (1, 2, 3):
+    classes = tuple(range(1, n_classes + 1))
+    lines = compare(t, t, EvalTask.from_classes(classes), ref_is_pred=True, n_boot=0).lines()
+    for k in classes:
         line = next(s for s in lines if s.startswith(f"  class {k}:"))
         shown = re.search(r"balanced accuracy vs rest ([0-9.]+)", line)
         assert shown, line
