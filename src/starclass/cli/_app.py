@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import typer
 
 from starclass.errors import StarclassError
+from starclass.schema import ID, X, Y
 
 app = typer.Typer(
     name="starclass",
@@ -197,7 +198,7 @@ def place_rows(table, mosaics, source):
     """
     from starclass.io.catalog import place_on_mosaics
 
-    had = "x" in table.colnames and "y" in table.colnames
+    had = X in table.colnames and Y in table.colnames
     out = place_on_mosaics(table, mosaics, source)
     if not had:
         echo(f"{source}: no x, y; the {len(out)} rows were placed on the mosaics through their WCS (ra, dec)")
@@ -249,7 +250,7 @@ def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, a
     n = int(mask.sum())
     if not n:
         return 0
-    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(len(table))
+    ids = np.asarray(table[ID]) if ID in table.colnames else np.arange(len(table))
     message = f"{source}: {off_image_message(ids, mask, shape)}"
     if n == len(table):
         raise StarclassError(f"{message}; nothing to {action} (is the catalogue for these mosaics?)")

@@ -55,6 +55,7 @@ from starclass.schema import (
     CLASS_JOINT,
     CLASS_PRED,
     CLASS_REF,
+    DEC,
     MODEL_PATH,
     N_VOTES,
     PRED_SET,
@@ -62,6 +63,7 @@ from starclass.schema import (
     PROB_STD,
     QUALITY,
     R_GAL,
+    RA,
     TTA_STD,
     X,
     Y,
@@ -360,7 +362,7 @@ def has_positions(t: Table) -> bool:
     >>> has_positions(Table({"x": [1.0], "y": [2.0]})), has_positions(Table({"file": ["a.png"]}))
     (True, False)
     """
-    return {"x", "y"} <= set(t.colnames) or {"ra", "dec"} <= set(t.colnames)
+    return {X, Y} <= set(t.colnames) or {RA, DEC} <= set(t.colnames)
 
 
 def _file_keys(t: Table, cols: list[str]) -> list[str]:
@@ -482,8 +484,8 @@ def _sky_extent(t: Table) -> str:
     >>> _sky_extent(Table({"ra": [10.0, 10.5], "dec": [-1.0, -0.25]}))
     'RA 10.0000..10.5000, Dec -1.0000..-0.2500 deg'
     """
-    ra = np.ma.filled(np.ma.asarray(t["ra"], dtype=float), np.nan)
-    dec = np.ma.filled(np.ma.asarray(t["dec"], dtype=float), np.nan)
+    ra = np.ma.filled(np.ma.asarray(t[RA], dtype=float), np.nan)
+    dec = np.ma.filled(np.ma.asarray(t[DEC], dtype=float), np.nan)
     if not (np.isfinite(ra).any() and np.isfinite(dec).any()):
         return "(no finite ra, dec)"
     return (f"RA {np.nanmin(ra):.4f}..{np.nanmax(ra):.4f}, Dec {np.nanmin(dec):.4f}..{np.nanmax(dec):.4f} deg")
