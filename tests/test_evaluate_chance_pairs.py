@@ -72,6 +72,10 @@ def test_cli_evaluate_exits_2_writing_nothing_and_scores_with_allow_few_matches(
     res = CliRunner().invoke(app, [*args, "--allow-few-matches"])
     assert res.exit_code == 0, res.output
     assert "2 objects paired one-to-one" in res.output and (tmp_path / "ev" / "summary.json").is_file()
+    # report refuses the same way, before anything is written
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                                   "--task", "m31-binary", "--bootstrap", "0", "-o", str(tmp_path / "rep" / "r.html")])
+    assert res.exit_code == 2 and "only 2 of the 60 rows" in res.output and not (tmp_path / "rep").exists()
     # --catalogs pairs nothing by position: the option is refused there rather than ignored
     res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(tmp_path), "--allow-few-matches",
                                    "-o", str(tmp_path / "many")])
