@@ -619,7 +619,8 @@ def test_a_field_without_wcs_is_named_and_the_merged_catalogue_keeps_ra_dec(surv
         write_mosaic(tmp_path / "bare" / f"f_{b}.fits", fits.getdata(survey_dir / "found" / f"f_{b}.fits"), b, None,
                      photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
     plan = tmp_path / "plan.yaml"
-    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 128\noverlap: 56\nphotometry: ci\nfields:\n"
+    # one 256 px tile per field (the image is 200 x 190): what is checked is between fields
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 256\noverlap: 56\nphotometry: ci\nfields:\n"
                     f"  - {{name: a-bare, mosaics: {tmp_path / 'bare'}}}\n"
                     f"  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
     said: list[str] = []
@@ -697,7 +698,8 @@ def test_an_empty_field_keeps_the_class_columns_of_the_merged_catalogue_and_scor
         write_mosaic(tmp_path / "sky" / f"f_{b}.fits", rng.normal(0.0, 0.05, SHAPE).astype("f4"), b, None,
                      photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
     plan = tmp_path / "plan.yaml"
-    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 128\noverlap: 56\nphotometry: ci\nfields:\n"
+    # one 256 px tile per field (the image is 200 x 190): what is checked is between fields
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 256\noverlap: 56\nphotometry: ci\nfields:\n"
                     f"  - {{name: a-sky, mosaics: {tmp_path / 'sky'}, truth: {survey_dir / 'found' / 'truth.ecsv'}}}\n"
                     f"  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
     result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
@@ -722,7 +724,8 @@ def test_fields_whose_given_ids_differ_in_type_are_merged_not_a_crash(survey_dir
     named["id"] = [f"S-{i}" for i in truth["id"]]
     named.write(tmp_path / "named.ecsv")
     plan, given = tmp_path / "plan.yaml", survey_dir / "given"
-    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+    # one 256 px tile per field (the image is 200 x 190): what is checked is between fields
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 256\noverlap: 56\nphotometry: ci\nfields:\n"
                     f"  - {{name: a, mosaics: {given}, positions: {given / 'truth.ecsv'}}}\n"
                     f"  - {{name: b, mosaics: {given}, positions: {tmp_path / 'named.ecsv'}}}\n")
     result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
