@@ -39,24 +39,21 @@ BY_OPTION = typer.Option(
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
                                   help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
 
-#: ``--pred-column`` of ``evaluate`` and ``report``
-PRED_COLUMN_OPTION = typer.Option(
-    None, "--pred-column",
-    help="The column to score as the prediction (default class_pred): class_joint (classify --votes: model and "
-         "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
-
 #: ``--allow-few-matches`` of ``evaluate`` and ``report``
 ALLOW_FEW_MATCHES_OPTION = typer.Option(
     False, "--allow-few-matches",
     help="Score a reference that pairs with under 5% of the smaller table within --radius (refused otherwise: "
          "most likely another field's catalogue, the pairs chance coincidences).")
 
+#: ``--pred-column`` of ``evaluate`` and ``report``
+PRED_COLUMN_OPTION = typer.Option(
+    None, "--pred-column",
+    help="The column to score as the prediction (default class_pred): class_joint (classify --votes: model and "
+         "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
 
-def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | None,
-                                 allow_few_matches: bool = False) -> None:
-    """Refuse ``--by``, ``--pred-column``, ``--allow-few-matches`` with ``--catalogs`` (``evaluate``, ``report``).
 
-    They score one PRED against its references; ``--catalogs`` pairs nothing by position.
+def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | None) -> None:
+    """Refuse ``--by`` and ``--pred-column`` with ``--catalogs`` (``evaluate``, ``report``): they score one PRED.
 
     Examples
     --------
@@ -67,10 +64,25 @@ def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | No
     ...     print(exc)
     --pred-column applies to one classified catalogue (PRED), not to --catalogs
     """
-    given = [o for o, v in (("--by", by), ("--pred-column", pred_column), ("--allow-few-matches", allow_few_matches))
-             if v]
-    if given:
-        raise StarclassError(f"{given[0]} applies to one classified catalogue (PRED), not to --catalogs")
+    if by or pred_column:
+        raise StarclassError(f"{'--by' if by else '--pred-column'} applies to one classified catalogue (PRED), "
+                             "not to --catalogs")
+
+
+def refuse_few_matches_with_catalogs(allow_few_matches: bool) -> None:
+    """Refuse ``--allow-few-matches`` with ``--catalogs`` (``evaluate``, ``report``): nothing is paired by position.
+
+    Examples
+    --------
+    >>> refuse_few_matches_with_catalogs(False)
+    >>> try:
+    ...     refuse_few_matches_with_catalogs(True)
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --allow-few-matches applies to one classified catalogue (PRED), not to --catalogs
+    """
+    if allow_few_matches:
+        raise StarclassError("--allow-few-matches applies to one classified catalogue (PRED), not to --catalogs")
 
 
 @app.callback()

@@ -13,6 +13,7 @@ from starclass.cli._app import (
     PRED_COLUMN_OPTION,
     command,
     echo,
+    refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
 )
 
@@ -64,7 +65,8 @@ def evaluate(
     from starclass.io.paths import check_output
 
     if catalogs is not None:
-        refuse_one_catalogue_options(by, pred_column, allow_few_matches)
+        refuse_one_catalogue_options(by, pred_column)
+        refuse_few_matches_with_catalogs(allow_few_matches)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")

@@ -9,7 +9,6 @@ import typer
 
 from starclass.cli._app import check_on_image, command, echo
 from starclass.errors import StarclassError
-from starclass.schema import ID
 
 
 @command("suggest")
@@ -63,7 +62,7 @@ def suggest_command(
     check_output(output, [model, candidates, labels, *mosaic_inputs(mosaics or None)], option="--output",
                  overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
-    key = ID
+    key = "id"
     try:
         table = read_catalog(candidates, allow_empty=True)
     except StarclassError:
@@ -86,11 +85,11 @@ def suggest_command(
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
     if labels is not None:
-        labelled, how = _labelled_cutouts(table, labels, key) if key != ID else (_labelled(labels, key), "")
+        labelled, how = _labelled_cutouts(table, labels, key) if key != "id" else (_labelled(labels, key), "")
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
         left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
-        if key != ID:
+        if key != "id":
             # said either way, so a labelled folder that names none of the candidates is seen
             echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
                  f"left out ({how})")
@@ -116,7 +115,7 @@ def suggest_command(
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
-    if key != ID:
+    if key != "id":
         # inspect serves mosaics and their candidates, not cutout files: say what to do with these
         # --resume-from takes the model's own task; --init-from alone fell back to the default
         # task (legus4), which a cutout model's is not
@@ -169,7 +168,7 @@ def _labelled(labels: Path, key: str) -> list:
     """The ids (``key`` = ``id``) or cutout files (``key`` = ``file``) that already have a label."""
     from starclass.learn.labels import read_votes
 
-    if key == ID:
+    if key == "id":
         import numpy as np
 
         from starclass.learn.labels import vote_matrix
@@ -187,7 +186,7 @@ def _labelled(labels: Path, key: str) -> list:
             has = vote_matrix(t, [CLASS_REF], name=f"--labels {labels}")[:, 0] > 0
         else:
             has = np.ones(len(t), bool)
-        return list(np.asarray(t[ID])[has])
+        return list(np.asarray(t["id"])[has])
     from starclass.io.cutout_folders import listed_files
 
     # a cutout folder (a CSV with a file column, or file_<band> columns for several bands, or an
