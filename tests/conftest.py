@@ -113,6 +113,34 @@ def train_toy_trust_model(root: Path, **recipe):
     return cfg, toy, result
 
 
+@pytest.fixture(scope="session")
+def _toy_trust_trained(tmp_path_factory):
+    """:func:`train_toy_trust_model` with its defaults, trained once for the whole session.
+
+    Four test files trained this same model, each for itself (a full run listed the few-rows
+    fixture at 7-32 s on the loaded machine); use it through :func:`toy_trust_model`, which
+    gives each module its own copy.
+    """
+    root = tmp_path_factory.mktemp("toy_trust")
+    cfg, toy, result = train_toy_trust_model(root)
+    return root, cfg, toy, result
+
+
+@pytest.fixture(scope="module")
+def toy_trust_model(_toy_trust_trained, tmp_path_factory):
+    """``(root, cfg, toy, result)`` of the session's toy model, the model copied to ``root / "model"``.
+
+    A copy per module, so a test that edits or recalibrates the model in place (a manifest
+    edited and restored, ``calibrate --overwrite``) cannot change what another module reads.
+    """
+    import shutil
+
+    trained_root, cfg, toy, result = _toy_trust_trained
+    root = tmp_path_factory.mktemp("toy_trust_copy")
+    shutil.copytree(trained_root / "model", root / "model")
+    return root, cfg, toy, result
+
+
 class TrainingKilled(Exception):
     """Raised by :func:`killed_after_epoch` where a real run would have been killed."""
 

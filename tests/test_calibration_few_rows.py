@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import train_toy_trust_model, write_toy_held_out  # tests/ is on sys.path under pytest
+from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.learn.calibration import ModelCalibration
 from starclass.learn.checkpoint import read_manifest
@@ -25,10 +25,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    root = tmp_path_factory.mktemp("few_rows")
-    cfg, toy, result = train_toy_trust_model(root)
-    return root, cfg, toy, result
+def trained(toy_trust_model):
+    return toy_trust_model  # conftest: trained once a session, the model copied for this module
 
 
 def _rows(n: int, k: int = 4, seed: int = 0):

@@ -23,3 +23,60 @@ def test_a_few_chance_pairs_are_scored_with_a_warning():
         warnings.simplefilter("error")
         ia, _, _ = pairing(pred, pred, False, 2.0, ("prediction", "truth"))
     assert len(ia) == 60
+
+
+def _fields(n_shared: int, n: int = 60):
+    """A prediction and a truth of n rows on two different fields but for ``n_shared`` shared positions."""
+    rng = np.random.default_rng(1)
+    pred = Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 500, n), "y": rng.uniform(0, 500, n),
+                  "class_pred": rng.integers(1, 3, n)})
+    for k in (1, 2):
+        pred[f"prob_{k}"] = (pred["class_pred"] == k).astype(float)
+    ref = Table({"id": np.arange(1, n + 1), "x": rng.uniform(1000, 1500, n), "y": rng.uniform(0, 500, n),
+                 "class_ref": rng.integers(1, 3, n)})
+    ref["x"][:n_shared], ref["y"][:n_shared] = pred["x"][:n_shared] + 0.5, pred["y"][:n_shared]
+    return pred, ref
+
+
+def test_under_five_percent_paired_is_refused_naming_the_counts_unless_allowed():
+    """2 chance pairs of 60 rows (another field's truth) were scored, accuracy and all, with a warning only."""
+    from starclass.errors import StarclassError
+
+    pred, ref = _fields(2)
+    with pytest.raises(StarclassError) as err:
+        pairing(pred, ref, False, 2.0, ("cand.ecsv", "truth.ecsv"))
+    msg = str(err.value)
+    assert "only 2 of the 60 rows of cand.ecsv (3.3%, under 5%)" in msg
+    assert "cand.ecsv: 60 rows, truth.ecsv: 60 rows" in msg and "nothing was scored" in msg
+    assert "--allow-few-matches" in msg
+    # allowed: scored, still with the warning that the pairs may be chance
+    with pytest.warns(UserWarning, match=r"only 2 of the 60 rows of cand.ecsv \(3%\) pair"):
+        ia, ib, _ = pairing(pred, ref, False, 2.0, ("cand.ecsv", "truth.ecsv"), allow_few=True)
+    assert sorted(ia.tolist()) == [0, 1] and sorted(ib.tolist()) == [0, 1]
+
+
+def test_cli_evaluate_exits_2_writing_nothing_and_scores_with_allow_few_matches(tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    pred, ref = _fields(2)
+    pred.write(tmp_path / "pred.ecsv")
+    ref.write(tmp_path / "truth.ecsv")
+    args = ["evaluate", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"), "--task", "m31-binary",
+            "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "ev")]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "only 2 of the 60 rows" in res.output and "--allow-few-matches" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "ev").exists()
+    res = CliRunner().invoke(app, [*args, "--allow-few-matches"])
+    assert res.exit_code == 0, res.output
+    assert "2 objects paired one-to-one" in res.output and (tmp_path / "ev" / "summary.json").is_file()
+    # report refuses the same way, before anything is written
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
+                                   "--task", "m31-binary", "--bootstrap", "0", "-o", str(tmp_path / "rep" / "r.html")])
+    assert res.exit_code == 2 and "only 2 of the 60 rows" in res.output and not (tmp_path / "rep").exists()
+    # --catalogs pairs nothing by position: the option is refused there rather than ignored
+    res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(tmp_path), "--allow-few-matches",
+                                   "-o", str(tmp_path / "many")])
+    assert res.exit_code == 2 and "--allow-few-matches applies to one classified catalogue" in res.output

@@ -10,7 +10,7 @@ import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
-from conftest import train_toy_trust_model, write_toy_held_out
+from conftest import write_toy_held_out
 from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.io.catalog import read_catalog, write_catalog
@@ -129,9 +129,8 @@ def test_joint_matches_a_votes_table_by_id_and_handles_missing_rows():
 
 
 @pytest.fixture(scope="module")
-def toy_model(tmp_path_factory):
-    root = tmp_path_factory.mktemp("joint")
-    cfg, _, _ = train_toy_trust_model(root)
+def toy_model(toy_trust_model):
+    root, cfg, _, _ = toy_trust_model  # conftest: trained once a session, the model copied here
     write_toy_held_out(cfg, root, 60, seed=11)
     return root
 

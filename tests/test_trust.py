@@ -14,7 +14,7 @@ from astropy.table import Table
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from typer.testing import CliRunner
 
-from conftest import train_toy_trust_model, write_toy_held_out
+from conftest import write_toy_held_out
 from starclass.cli import app
 from starclass.datasets.stamps import make_synthetic_field
 from starclass.errors import StarclassError
@@ -183,11 +183,9 @@ def test_a_constant_signal_has_no_mistake_auroc():
 
 
 @pytest.fixture(scope="module")
-def model(tmp_path_factory):
+def model(toy_trust_model):
     """A two-member four-class toy model trained for one epoch (its validation split calibrates it)."""
-    root = tmp_path_factory.mktemp("trust")
-    cfg, toy, result = train_toy_trust_model(root)
-    return root, cfg, toy, result
+    return toy_trust_model  # conftest: trained once a session, the model copied for this module
 
 
 def test_training_stores_a_calibration_covered_by_digests(model):

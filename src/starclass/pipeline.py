@@ -29,7 +29,7 @@ from starclass.learn.classify import classify
 from starclass.learn.config import load_config
 from starclass.learn.train import fit
 from starclass.report import build_report
-from starclass.schema import CLASS_PRED, CLASS_REF, mag_true_col
+from starclass.schema import CLASS_PRED, CLASS_REF, X, Y, mag_true_col
 from starclass.science.gradcam import gradcam_inputs as _gradcam_inputs
 from starclass.simulate import SimConfig, simulate_to_disk
 from starclass.stamps import make_inputs
@@ -201,10 +201,10 @@ def _run_demo_in(outdir: Path, final: Path, config, *, size: int, n_candidates: 
     config, msg = resolve_softening(config, train_mosaics)
     if msg:
         echo(f"      {msg}")
-    inputs, valid = make_inputs(train_mosaics, train_cat["x"], train_cat["y"], config)
+    inputs, valid = make_inputs(train_mosaics, train_cat[X], train_cat[Y], config)
     y_train = np.where(valid, np.asarray(train_cat[CLASS_REF]), 0)
-    result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat["x"]),
-                 np.asarray(train_cat["y"])), seed=seed, progress=progress, epochs=epochs, resume=False)
+    result = fit(config, inputs, y_train, outdir=outdir / "model", positions=(np.asarray(train_cat[X]),
+                 np.asarray(train_cat[Y])), seed=seed, progress=progress, epochs=epochs, resume=False)
     seconds["train"] = time.perf_counter() - t
     echo(f"      model -> {shown(result.model_path)} (validation accuracy {np.nanmean(result.val_accuracy):.1%})")
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import typer
 
 from starclass.errors import StarclassError
+from starclass.schema import ID, X, Y
 
 app = typer.Typer(
     name="starclass",
@@ -38,6 +39,12 @@ BY_OPTION = typer.Option(
 BY_MIN_ROWS_OPTION = typer.Option(10, "--by-min-rows", min=1,
                                   help="With --by: groups with fewer rows are pooled into one '(other ...)' row.")
 
+#: ``--allow-few-matches`` of ``evaluate`` and ``report``
+ALLOW_FEW_MATCHES_OPTION = typer.Option(
+    False, "--allow-few-matches",
+    help="Score a reference that pairs with under 5% of the smaller table within --radius (refused otherwise: "
+         "most likely another field's catalogue, the pairs chance coincidences).")
+
 #: ``--pred-column`` of ``evaluate`` and ``report``
 PRED_COLUMN_OPTION = typer.Option(
     None, "--pred-column",
@@ -60,6 +67,22 @@ def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | No
     if by or pred_column:
         raise StarclassError(f"{'--by' if by else '--pred-column'} applies to one classified catalogue (PRED), "
                              "not to --catalogs")
+
+
+def refuse_few_matches_with_catalogs(allow_few_matches: bool) -> None:
+    """Refuse ``--allow-few-matches`` with ``--catalogs`` (``evaluate``, ``report``): nothing is paired by position.
+
+    Examples
+    --------
+    >>> refuse_few_matches_with_catalogs(False)
+    >>> try:
+    ...     refuse_few_matches_with_catalogs(True)
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --allow-few-matches applies to one classified catalogue (PRED), not to --catalogs
+    """
+    if allow_few_matches:
+        raise StarclassError("--allow-few-matches applies to one classified catalogue (PRED), not to --catalogs")
 
 
 @app.callback()
@@ -197,7 +220,7 @@ def place_rows(table, mosaics, source):
     """
     from starclass.io.catalog import place_on_mosaics
 
-    had = "x" in table.colnames and "y" in table.colnames
+    had = X in table.colnames and Y in table.colnames
     out = place_on_mosaics(table, mosaics, source)
     if not had:
         echo(f"{source}: no x, y; the {len(out)} rows were placed on the mosaics through their WCS (ra, dec)")
@@ -249,7 +272,7 @@ def check_on_image(table, shape: tuple[int, int], source, *, consequence: str, a
     n = int(mask.sum())
     if not n:
         return 0
-    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(len(table))
+    ids = np.asarray(table[ID]) if ID in table.colnames else np.arange(len(table))
     message = f"{source}: {off_image_message(ids, mask, shape)}"
     if n == len(table):
         raise StarclassError(f"{message}; nothing to {action} (is the catalogue for these mosaics?)")

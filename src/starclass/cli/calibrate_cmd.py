@@ -8,6 +8,7 @@ import typer
 
 from starclass.cli._app import command, echo, place_rows
 from starclass.errors import StarclassError
+from starclass.schema import CLASS_REF, X, Y
 
 
 @command("calibrate")
@@ -22,7 +23,7 @@ def calibrate_command(
     stamps: Path | None = typer.Option(
         None, "--stamps", help="A labelled cutout folder (CSV or directory) instead of mosaics + catalogue."),
     label_column: str = typer.Option(
-        "class_ref", "--label-column",
+        CLASS_REF, "--label-column",
         help="Catalogue column of reference classes (mosaics + catalogue); for a cutout folder its column of "
              "label strings (default there: label)."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Candidates per batch."),
@@ -75,7 +76,7 @@ def calibrate_command(
 
         # as train --stamps: the catalogue default (class_ref) means the folder's own 'label' column;
         # another name given is used (it was ignored: the labels had to be in 'label')
-        column = "label" if label_column == "class_ref" else label_column
+        column = "label" if label_column == CLASS_REF else label_column
         cutouts = read_cutout_folder(stamps, group_column=cfg.group_column, require_group=False,
                                      bands=list(cfg.bands) if len(cfg.bands) > 1 else None, label_column=column,
                                      bands_of=f"model {model}")
@@ -100,7 +101,7 @@ def calibrate_command(
                            require_zeropoint=cfg.normalisation in ("rgb", "flux"))
         check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
         table = place_rows(table, mos, catalog)
-        inputs, ok = make_inputs(mos, numeric_column(table, "x"), numeric_column(table, "y"), cfg)
+        inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)
         values = numeric_column(table, label_column, f"catalogue {catalog}").copy()
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out
         source = str(catalog)

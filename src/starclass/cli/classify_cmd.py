@@ -8,6 +8,7 @@ import typer
 
 from starclass.cli._app import check_on_image, command, echo, place_rows
 from starclass.errors import StarclassError
+from starclass.schema import CLASS_REF
 
 
 @command("classify")
@@ -322,10 +323,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _echo_trust(out)
     # blank cutouts: the warning of blank_column named them (rows, band, class_pred 0, column
     # blank_bands); a line here repeated it
-    if "class_ref" in out.colnames:
+    if CLASS_REF in out.colnames:
         # the labels are reference classes, merged into the task's classes as training merged them
         # (m31-binary: 3 and 4 are class 2); compared as they were, every merged label was a mistake
-        ref = np.asarray(cfg.map_classes(np.asarray(out["class_ref"])))
+        ref = np.asarray(cfg.map_classes(np.asarray(out[CLASS_REF])))
         # over the classified rows, as evaluate scores them: a blank cutout (class_pred 0) is not a mistake
         classified, labelled = np.asarray(out["class_pred"]) > 0, ref > 0
         done = classified & labelled

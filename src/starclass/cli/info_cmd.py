@@ -8,6 +8,7 @@ import typer
 
 from starclass.cli._app import command, echo
 from starclass.errors import StarclassError
+from starclass.schema import ID, X, Y
 
 
 def catalog_summary(table, name: str = "") -> str:
@@ -70,9 +71,9 @@ def catalog_summary(table, name: str = "") -> str:
         ok = np.isfinite(ci)
         if ok.any():
             lines.append(f"ci: {np.min(ci[ok]):.3f} / {np.median(ci[ok]):.3f} / {np.max(ci[ok]):.3f}")
-    if "x" in table.colnames and len(table):
-        x = np.asarray(table["x"], dtype=float)
-        y = np.asarray(table["y"], dtype=float)
+    if X in table.colnames and len(table):
+        x = np.asarray(table[X], dtype=float)
+        y = np.asarray(table[Y], dtype=float)
         lines.append(f"positions (0-based px): x {x.min():.1f} .. {x.max():.1f}, y {y.min():.1f} .. {y.max():.1f}")
     return "\n".join(lines)
 
@@ -171,7 +172,7 @@ def _cutout_csv(path: Path) -> Path | None:
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
-    return p if has_files and "id" not in header else None
+    return p if has_files and ID not in header else None
 
 
 def _is_imagefolder(path: Path) -> bool:

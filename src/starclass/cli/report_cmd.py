@@ -7,11 +7,13 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import (
+    ALLOW_FEW_MATCHES_OPTION,
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
     PRED_COLUMN_OPTION,
     command,
     echo,
+    refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
 )
 
@@ -52,6 +54,7 @@ def report(
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
     pred_column: str | None = PRED_COLUMN_OPTION,
+    allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
@@ -66,6 +69,7 @@ def report(
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     if catalogs is not None:
         refuse_one_catalogue_options(by, pred_column)
+        refuse_few_matches_with_catalogs(allow_few_matches)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")
@@ -98,6 +102,6 @@ def report(
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
                         model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
                         task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
-                        by_min_rows=by_min_rows, pred_column=pred_column,
+                        by_min_rows=by_min_rows, pred_column=pred_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite)
     echo(f"report: {path}")

@@ -103,8 +103,8 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
         if table is not None:
             if len(table) != n:
                 raise StarclassError(f"catalogue has {len(table)} rows but stamp store {stamps} has {n} stamps")
-            if "id" in table.colnames and "id" in store.table and not np.array_equal(
-                    np.asarray(table["id"]), np.asarray(store.table["id"])):
+            if ID in table.colnames and ID in store.table and not np.array_equal(
+                    np.asarray(table[ID]), np.asarray(store.table[ID])):
                 raise StarclassError(f"catalogue ids differ from the ids in stamp store {stamps} (same order needed)")
             src = table
         else:

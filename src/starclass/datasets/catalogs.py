@@ -12,7 +12,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.bands import HST_BANDS
-from starclass.schema import CLASS_PRED, CLASS_REF, mag_col, magerr_col, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, mag_col, magerr_col, prob_col
 from starclass.science.ssp import load_ssp
 
 
@@ -26,9 +26,9 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
     """
     rng = np.random.default_rng(seed)
     truth = Table()
-    truth["id"] = np.arange(1, n + 1)
-    truth["x"] = rng.uniform(0, 2000, n)
-    truth["y"] = rng.uniform(0, 2000, n)
+    truth[ID] = np.arange(1, n + 1)
+    truth[X] = rng.uniform(0, 2000, n)
+    truth[Y] = rng.uniform(0, 2000, n)
     cls = rng.choice([1, 2, 3, 4], size=n, p=[0.16, 0.2, 0.2, 0.44])
     truth[CLASS_REF] = cls
     log_age = np.where(cls == 1, rng.uniform(7.0, 10.0, n), rng.uniform(6.0, 8.6, n))
@@ -48,8 +48,8 @@ def fake_catalogs(n: int = 600, *, accuracy: float = 0.7, seed: int = 0, distanc
 
     pred = truth.copy()
     pred.remove_columns([CLASS_REF, "age", "mass"])
-    pred["x"] = truth["x"] + rng.normal(0, shift_px / 2, n)
-    pred["y"] = truth["y"] + rng.normal(0, shift_px / 2, n)
+    pred[X] = truth[X] + rng.normal(0, shift_px / 2, n)
+    pred[Y] = truth[Y] + rng.normal(0, shift_px / 2, n)
     right = rng.uniform(size=n) < accuracy
     neighbour = np.array([0, 2, 1, 4, 3])[cls]
     other = np.where(rng.uniform(size=n) < 0.7, neighbour, rng.choice([1, 2, 3, 4], size=n))

@@ -15,7 +15,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.io.mosaic import ArrayMosaics
-from starclass.schema import mag_true_col
+from starclass.schema import ID, X, Y, mag_true_col
 
 
 def gaussian_stamp(x: float, y: float, fwhm: float, flux: float, half: int) -> tuple[np.ndarray, int, int]:
@@ -83,7 +83,7 @@ def synthetic_field(
     ext = rng.uniform(size=n) < extended_fraction
     fwhm = np.where(ext, np.sqrt(psf_fwhm**2 + rng.uniform(2.0, 5.5, n) ** 2), psf_fwhm)
     mag_v = rng.uniform(*mag_range, n)
-    truth = Table({"id": np.arange(1, n + 1), "x": x, "y": y, "fwhm_true": fwhm, "extended": ext})
+    truth = Table({ID: np.arange(1, n + 1), X: x, Y: y, "fwhm_true": fwhm, "extended": ext})
     data: dict[str, np.ndarray] = {}
     yy = np.arange(ny, dtype=np.float32)[:, None]
     xx = np.arange(nx, dtype=np.float32)[None, :]

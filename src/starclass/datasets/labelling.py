@@ -17,7 +17,7 @@ from astropy.wcs import WCS
 from starclass.bands import vega_zeropoint
 from starclass.io.catalog import write_catalog
 from starclass.io.mosaic import write_mosaic
-from starclass.schema import CLASS_PRED, mag_col, magerr_col, prob_col
+from starclass.schema import CLASS_PRED, ID, X, Y, mag_col, magerr_col, prob_col
 
 BANDS = {"f336w": (1.3e-18, 3355.0), "f555w": (1.9e-19, 5308.0), "f814w": (1.5e-19, 8040.0)}
 
@@ -67,9 +67,9 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
         write_mosaic(out / f"demo_{b}.fits", images[b], b, wcs, photflam=photflam, photplam=photplam)
 
     t = Table()
-    t["id"] = np.arange(1, n + 1)
-    t["x"] = xs
-    t["y"] = ys
+    t[ID] = np.arange(1, n + 1)
+    t[X] = xs
+    t[Y] = ys
     for b, (photflam, photplam) in BANDS.items():
         zp = vega_zeropoint(b, photflam, photplam)
         t[mag_col(b)] = -2.5 * np.log10(flux * colour[b]) + zp
@@ -81,7 +81,7 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
     if predictions:
         p = rng.dirichlet(np.ones(4) * 0.6, n)
         pt = Table()
-        pt["id"] = t["id"]
+        pt[ID] = t[ID]
         for k in range(4):
             pt[prob_col(k + 1)] = p[:, k]
         pt[CLASS_PRED] = np.argmax(p, axis=1) + 1

@@ -11,7 +11,7 @@ from astropy.table import Table
 from starclass.detect.match import match_catalogs
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_REF, mag_col, mag_true_col
+from starclass.schema import CLASS_REF, X, Y, mag_col, mag_true_col
 
 
 def _col(table: Table, name: str) -> np.ndarray:
@@ -49,7 +49,7 @@ def check_truth(truth: Table, band: str, source: str | os.PathLike = "truth cata
     """
     band = band.lower()
     have = truth.colnames
-    missing_xy = [c for c in ("x", "y") if c not in have]
+    missing_xy = [c for c in (X, Y) if c not in have]
     problems = []
     if missing_xy:
         problems.append(f"no {' or '.join(missing_xy)} column")

@@ -58,7 +58,7 @@ from starclass.detect.photometry import measure
 from starclass.detect.select import select_candidates
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
-from starclass.schema import mag_col
+from starclass.schema import ID, X, Y, mag_col
 
 
 def _interp_matrix(n: int, box: int, m: int) -> np.ndarray:
@@ -264,8 +264,8 @@ def find_candidates(
                 broad_scales=broad_scales, merge_radius=merge_radius, box_size=box_size,
                 filter_size=filter_size, strip_rows=strip_rows, max_candidates=max_candidates,
                 progress=progress)
-            out["x"] += x0
-            out["y"] += y0
+            out[X] += x0
+            out[Y] += y0
             out.meta["detect_window"] = [int(y0), int(y1), int(x0), int(x1)]
             return out
     mesh, rms_mesh = background_mesh(data, mask, box_size, filter_size)
@@ -331,7 +331,7 @@ def find_candidates(
     if max_candidates is not None:
         order = order[: int(max_candidates)]
     rows = rows[order]
-    out = Table({"x": rows[:, 0], "y": rows[:, 1], "peak": rows[:, 2], "snr": rows[:, 3], "scale": rows[:, 4]})
+    out = Table({X: rows[:, 0], Y: rows[:, 1], "peak": rows[:, 2], "snr": rows[:, 3], "scale": rows[:, 4]})
     out["scale"].unit = "pix"
     out.meta["detect_fwhm_px"] = fwhms
     out.meta["detect_threshold_sigma"] = float(threshold_sigma)
@@ -477,7 +477,7 @@ def detect(
         threshold_sigma=threshold_sigma, broad_scales=broad_scales, box_size=box_size, max_candidates=max_candidates,
         progress=progress,
     )
-    found.add_column(np.arange(1, len(found) + 1, dtype=np.int64), name="id", index=0)
+    found.add_column(np.arange(1, len(found) + 1, dtype=np.int64), name=ID, index=0)
     table = measure(
         mosaics, found, bands=use, aperture_radius=aperture_radius,
         aperture_correction=aperture_correction, crowding_radius=crowding_radius,
@@ -486,7 +486,7 @@ def detect(
     vcol = mag_col(table.meta.get("detect_v_band", det_band))
     order = np.argsort(np.where(np.isfinite(table[vcol]), table[vcol], np.inf), kind="stable")
     table = table[order]
-    table["id"] = np.arange(1, len(table) + 1, dtype=np.int64)
+    table[ID] = np.arange(1, len(table) + 1, dtype=np.int64)
     if galaxy:
         table["galaxy"] = [galaxy] * len(table)
     n_detected = len(table)

@@ -15,6 +15,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from starclass.errors import StarclassError
+from starclass.schema import X, Y
 
 
 def _xy(cat, name: str) -> np.ndarray:
@@ -23,11 +24,11 @@ def _xy(cat, name: str) -> np.ndarray:
         if arr.ndim != 2 or arr.shape[1] != 2:
             raise StarclassError(f"{name}: expected an (N, 2) array of x, y, got shape {arr.shape}")
         return arr
-    for col in ("x", "y"):
+    for col in (X, Y):
         if col not in cat.colnames:
             raise StarclassError(f"{name}: required column {col!r} is missing")
-    x = np.ma.filled(np.ma.asarray(cat["x"], dtype=float), np.nan)
-    y = np.ma.filled(np.ma.asarray(cat["y"], dtype=float), np.nan)
+    x = np.ma.filled(np.ma.asarray(cat[X], dtype=float), np.nan)
+    y = np.ma.filled(np.ma.asarray(cat[Y], dtype=float), np.nan)
     return np.column_stack([x, y])
 
 

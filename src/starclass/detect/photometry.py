@@ -66,7 +66,7 @@ from starclass.detect.profile import cutouts, fit_fwhm
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.io.mosaic import SKY_POSITIONS
-from starclass.schema import DEC, RA, row_name, rows_counted
+from starclass.schema import DEC, ID, RA, X, Y, row_name, rows_counted
 
 #: Radii (px) of the apertures behind the MCI (pairs r, r + 1 for r = 1..5).
 MCI_APERTURES: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
@@ -111,18 +111,18 @@ def positions_of(table: Table, shape: tuple[int, int], what: str = "table") -> n
     A position is on the image when ``-0.5 <= x < nx - 0.5`` and ``-0.5 <= y < ny - 0.5``
     (inside the outer edges of the border pixels).
     """
-    for col in ("x", "y"):
+    for col in (X, Y):
         if col not in table.colnames:
             raise StarclassError(f"{what}: required column {col!r} is missing")
-    x = np.ma.filled(np.ma.asarray(table["x"], dtype=float), np.nan)
-    y = np.ma.filled(np.ma.asarray(table["y"], dtype=float), np.nan)
+    x = np.ma.filled(np.ma.asarray(table[X], dtype=float), np.nan)
+    y = np.ma.filled(np.ma.asarray(table[Y], dtype=float), np.nan)
     ny, nx = shape
     bad = ~(np.isfinite(x) & np.isfinite(y))
     off = ~bad & ((x < -0.5) | (x >= nx - 0.5) | (y < -0.5) | (y >= ny - 0.5))
     for flag, why in ((bad, "missing/non-finite x or y"), (off, f"positions off the {nx} x {ny} image")):
         if flag.any():
             rows = np.flatnonzero(flag)
-            ids = table["id"][rows] if "id" in table.colnames else None
+            ids = table[ID][rows] if ID in table.colnames else None
             # counted from 1 as the catalogue readers count (this said "row 0" for the first row)
             shown = ", ".join(
                 row_name(r) + (f" (id {ids[i]})" if ids is not None else "") + f" x={x[r]:.2f} y={y[r]:.2f}"
@@ -740,8 +740,8 @@ class CandidatePhotometry:
         vband = mosaics.v_band if getattr(mosaics, "v_band", None) in use else default_v_band(use)
         out = Table(table, copy=True)
         xy = positions_of(out, tuple(mosaics.shape))
-        if "id" not in out.colnames:
-            out.add_column(np.arange(1, len(out) + 1, dtype=np.int64), name="id", index=0)
+        if ID not in out.colnames:
+            out.add_column(np.arange(1, len(out) + 1, dtype=np.int64), name=ID, index=0)
         bands = self._bands(mosaics, [vband] + [b for b in use if b != vband])
         radii = _Radii.of(self.aperture_radius, growth=self.aperture_correction == "growth")
 

@@ -55,6 +55,7 @@ from starclass.schema import (
     CLASS_JOINT,
     CLASS_PRED,
     CLASS_REF,
+    DEC,
     MODEL_PATH,
     N_VOTES,
     PRED_SET,
@@ -62,6 +63,7 @@ from starclass.schema import (
     PROB_STD,
     QUALITY,
     R_GAL,
+    RA,
     TTA_STD,
     X,
     Y,
@@ -360,7 +362,7 @@ def has_positions(t: Table) -> bool:
     >>> has_positions(Table({"x": [1.0], "y": [2.0]})), has_positions(Table({"file": ["a.png"]}))
     (True, False)
     """
-    return {"x", "y"} <= set(t.colnames) or {"ra", "dec"} <= set(t.colnames)
+    return {X, Y} <= set(t.colnames) or {RA, DEC} <= set(t.colnames)
 
 
 def _file_keys(t: Table, cols: list[str]) -> list[str]:
@@ -401,7 +403,7 @@ def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> 
 
 
 def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
-         names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+         names: tuple[str, str], allow_few: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Row indices of the paired objects (:func:`pairing` without the rule in words).
 
     Examples
@@ -410,12 +412,12 @@ def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     >>> [a.tolist() for a in pair(t, t, True, 2.0, ("a", "b"))]
     [[0, 1], [0, 1]]
     """
-    ia, ib, _ = pairing(pred, ref, ref_is_pred, radius, names)
+    ia, ib, _ = pairing(pred, ref, ref_is_pred, radius, names, allow_few=allow_few)
     return ia, ib
 
 
 def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
-            names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, str]:
+            names: tuple[str, str], allow_few: bool = False) -> tuple[np.ndarray, np.ndarray, str]:
     """Row indices of the paired objects, and how they were paired in words (printed, reported).
 
     Row by row for ``self``; cutout tables (both with ``file``, or the same ``file_<band>``
@@ -423,6 +425,16 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     ``ra``, ``dec`` (a cutout folder's are its objects', shared by the cutouts of one object on
     two CCDs, and rows may be in any order); else a one-to-one positional match when both
     tables have positions; otherwise row by row.
+
+    A positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table is refused
+    unless ``allow_few`` (``evaluate``/``report --allow-few-matches``); under
+    :data:`CHANCE_PAIRS_SHARE` it is scored with a warning.
+
+    Raises
+    ------
+    StarclassError
+        No pair at all; or, without ``allow_few``, under :data:`FEW_PAIRS_SHARE` of the smaller
+        table paired (the message names both tables' rows and the pairs).
 
     Examples
     --------
@@ -460,10 +472,19 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
             f"of each other {where}: no overlap to evaluate ({hint})"
         )
     smaller = min(len(pred), len(ref))
+    few = names[0] if len(pred) <= len(ref) else names[1]
+    if ia.size < FEW_PAIRS_SHARE * smaller and not allow_few:
+        # a catalogue scored against another field's truth got a warning among the output and a
+        # full evaluation of its chance pairs; at this share the pairs are almost surely chance
+        raise StarclassError(
+            f"only {ia.size} of the {smaller} rows of {few} ({100 * ia.size / smaller:.1f}%, under "
+            f"{FEW_PAIRS_SHARE:.0%}) pair with the other table within {radius} px {where} ({names[0]}: "
+            f"{len(pred)} rows, {names[1]}: {len(ref)} rows): the tables are most likely of different fields "
+            "and the pairs chance coincidences; nothing was scored. If they overlap only in part, "
+            f"--allow-few-matches scores those {ia.size} pairs")
     if ia.size < CHANCE_PAIRS_SHARE * smaller:
         # two different fields (or pointings) can share a few positions by chance: 3 pairs of 60 scored
         # "accuracy 1.000" without a word that the tables hardly overlap
-        few = names[0] if len(pred) <= len(ref) else names[1]
         warnings.warn(f"only {ia.size} of the {smaller} rows of {few} ({100 * ia.size / smaller:.0f}%) pair with "
                       f"the other table within {radius} px {where}: every score describes those {ia.size} alone; "
                       "if the two are not of one field, the pairs are chance coincidences", UserWarning, stacklevel=2)
@@ -472,6 +493,10 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
 
 #: Below this share of the smaller table paired, :func:`pairing` warns that the tables hardly overlap.
 CHANCE_PAIRS_SHARE = 0.2
+#: Below this share :func:`pairing` refuses (``allow_few`` scores them). Chance pairs within r px
+#: are about (rows of the larger table / its area) x pi r^2 of the smaller table: 0.4% for 5000
+#: objects on 4000 x 4000 px at 2 px; 5% takes one object per 250 px^2, a crowded field's density.
+FEW_PAIRS_SHARE = 0.05
 
 
 def _sky_extent(t: Table) -> str:
@@ -482,8 +507,8 @@ def _sky_extent(t: Table) -> str:
     >>> _sky_extent(Table({"ra": [10.0, 10.5], "dec": [-1.0, -0.25]}))
     'RA 10.0000..10.5000, Dec -1.0000..-0.2500 deg'
     """
-    ra = np.ma.filled(np.ma.asarray(t["ra"], dtype=float), np.nan)
-    dec = np.ma.filled(np.ma.asarray(t["dec"], dtype=float), np.nan)
+    ra = np.ma.filled(np.ma.asarray(t[RA], dtype=float), np.nan)
+    dec = np.ma.filled(np.ma.asarray(t[DEC], dtype=float), np.nan)
     if not (np.isfinite(ra).any() and np.isfinite(dec).any()):
         return "(no finite ra, dec)"
     return (f"RA {np.nanmin(ra):.4f}..{np.nanmax(ra):.4f}, Dec {np.nanmin(dec):.4f}..{np.nanmax(dec):.4f} deg")
@@ -808,7 +833,7 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
 def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "prediction", ref_name: str = "reference",
             ref_is_pred: bool = False, radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
             quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), by: Sequence[str] = (),
-            by_min_rows: int = 10) -> Comparison:
+            by_min_rows: int = 10, allow_few_matches: bool = False) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -832,6 +857,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         (:func:`starclass.evaluate.groups.metrics_by_group`), in ``Comparison.by``.
     by_min_rows
         Groups with fewer paired rows are pooled into one ``(other ...)`` row.
+    allow_few_matches
+        Score a positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table
+        (refused otherwise: :func:`pairing`).
 
     Returns
     -------
@@ -857,7 +885,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     ({'2class': 0.75}, 1.0)
     """
     pname, rname = pred_name, ref_name
-    ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname))
+    ia, ib, paired_by = pairing(pred, ref, ref_is_pred, radius, (pname, rname), allow_few=allow_few_matches)
     pcol = class_column(pred, CLASS_PRED, pred_name)
     rcol = CLASS_REF if ref_is_pred else class_column(ref, CLASS_REF, ref_name)
     cp_all = task_labels(pred, pcol, task, pname)
@@ -1058,7 +1086,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"),
                       label_column: str | None = None, model: str | Path | None = None,
                       by: Sequence[str] = (), by_min_rows: int = 10,
-                      pred_column: str | None = None) -> Evaluation:
+                      pred_column: str | None = None, allow_few_matches: bool = False) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -1086,6 +1114,9 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         The column of ``pred`` to score (default ``class_pred``): e.g. ``class_joint``, the model
         and the people combined (``classify --votes``), scored with its ``prob_joint_<k>``
         (:func:`prediction_view`; :func:`scorable_columns` lists the choices).
+    allow_few_matches
+        As :func:`compare`: score references that pair under :data:`FEW_PAIRS_SHARE` of the
+        smaller table.
 
     Returns
     -------
@@ -1133,7 +1164,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} class_ref",
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
-                                       by_min_rows=by_min_rows))
+                                       by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats["reference"] = rt
@@ -1148,7 +1179,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         cols[name] = class_column(rtab, CLASS_REF, str(r) if isinstance(r, (str, Path)) else name)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
-                                   by_min_rows=by_min_rows))
+                                   by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
     if scored:
         for c in comparisons:
             c.notes.insert(0, scored)

@@ -33,7 +33,7 @@ from starclass.detect.match import one_to_one
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import class_array
 from starclass.io.mosaic import SKY_POSITIONS
-from starclass.schema import row_name
+from starclass.schema import DEC, RA, X, Y, row_name
 
 #: The one-to-one assignment under its former name here (kept so old imports keep working).
 greedy_one_to_one = one_to_one
@@ -53,9 +53,9 @@ def _positions(table: Table, cols: tuple[str, str], name: str) -> np.ndarray:
 
 def _sky(table: Table) -> bool:
     """Whether a table has ``ra``, ``dec`` finite in every row (a sky position for each object)."""
-    if not all(c in table.colnames for c in ("ra", "dec")):
+    if not all(c in table.colnames for c in (RA, DEC)):
         return False
-    radec = np.column_stack([np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in ("ra", "dec")])
+    radec = np.column_stack([np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in (RA, DEC)])
     return bool(np.isfinite(radec).all())
 
 
@@ -85,9 +85,9 @@ def pixel_scale_of(table: Table, max_pairs: int = 500) -> float | None:
     >>> round(pixel_scale_of(t), 3)   # 1e-3 deg = 3.6 arcsec over 100 px
     0.036
     """
-    if not all(c in table.colnames for c in ("x", "y", "ra", "dec")):
+    if not all(c in table.colnames for c in (X, Y, RA, DEC)):
         return None
-    cols = {c: np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in ("x", "y", "ra", "dec")}
+    cols = {c: np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in (X, Y, RA, DEC)}
     rows = np.flatnonzero(np.isfinite(np.column_stack(list(cols.values()))).all(axis=1))
     if rows.size < 2:
         return None
@@ -95,9 +95,9 @@ def pixel_scale_of(table: Table, max_pairs: int = 500) -> float | None:
     rows = rows[:: max(1, rows.size // (2 * max_pairs))]
     half = rows.size // 2
     i, j = rows[:half], rows[half:2 * half]
-    pix = np.hypot(cols["x"][i] - cols["x"][j], cols["y"][i] - cols["y"][j])
-    ci = SkyCoord(cols["ra"][i] * u.deg, cols["dec"][i] * u.deg)
-    cj = SkyCoord(cols["ra"][j] * u.deg, cols["dec"][j] * u.deg)
+    pix = np.hypot(cols[X][i] - cols[X][j], cols[Y][i] - cols[Y][j])
+    ci = SkyCoord(cols[RA][i] * u.deg, cols[DEC][i] * u.deg)
+    cj = SkyCoord(cols[RA][j] * u.deg, cols[DEC][j] * u.deg)
     arcsec = ci.separation(cj).to_value(u.arcsec)
     ok = pix >= 20
     if not ok.any():
@@ -120,7 +120,7 @@ def matched_on_sky(a: Table, b: Table) -> bool:
     >>> matched_on_sky(xy, sky), matched_on_sky(sky, sky)
     (False, True)
     """
-    both_xy = all(c in a.colnames and c in b.colnames for c in ("x", "y"))
+    both_xy = all(c in a.colnames and c in b.colnames for c in (X, Y))
     return not both_xy or (_sky(a) and _sky(b))
 
 
@@ -167,16 +167,16 @@ def match_catalogs(
         empty = names[0] if len(a) == 0 else names[1]
         raise StarclassError(f"catalogue {empty} is empty: nothing to match")
     if not matched_on_sky(a, b):
-        pa = _positions(a, ("x", "y"), names[0])
-        pb = _positions(b, ("x", "y"), names[1])
+        pa = _positions(a, (X, Y), names[0])
+        pb = _positions(b, (X, Y), names[1])
         return match_positions(pa, pb, radius)
-    if all(c in a.colnames and c in b.colnames for c in ("ra", "dec")):
+    if all(c in a.colnames and c in b.colnames for c in (RA, DEC)):
         # on the sky even where both have x, y: those are pixels of each table's own mosaic
         # (two pointings of one galaxy have two grids), the sky is common to both
         if pixel_scale is None:
             pixel_scale = pixel_scale_of(a) or pixel_scale_of(b) or 0.04
-        ca = SkyCoord(_positions(a, ("ra", "dec"), names[0]) * u.deg, frame="icrs")
-        cb = SkyCoord(_positions(b, ("ra", "dec"), names[1]) * u.deg, frame="icrs")
+        ca = SkyCoord(_positions(a, (RA, DEC), names[0]) * u.deg, frame="icrs")
+        cb = SkyCoord(_positions(b, (RA, DEC), names[1]) * u.deg, frame="icrs")
         # search_around_sky returns (indices into the argument, indices into self, ...)
         ib, ia, sep2d, _ = ca.search_around_sky(cb, radius * pixel_scale * u.arcsec)
         d = sep2d.to_value(u.arcsec) / pixel_scale
@@ -195,7 +195,7 @@ def _no_common_positions(a: Table, b: Table, names: tuple[str, str]) -> str:
     'cand.ecsv has no ra, dec because v.fits carry no celestial WCS'
     """
     def has(t: Table) -> str:
-        kinds = [k for k, cols in (("x, y", ("x", "y")), ("ra, dec", ("ra", "dec")))
+        kinds = [k for k, cols in (("x, y", (X, Y)), ("ra, dec", (RA, DEC)))
                  if all(c in t.colnames for c in cols)]
         return " and ".join(kinds) or "neither x, y nor ra, dec"
 
@@ -203,7 +203,7 @@ def _no_common_positions(a: Table, b: Table, names: tuple[str, str]) -> str:
            f"({names[0]} has {has(a)}; {names[1]} has {has(b)})")
     for t, name, other in ((a, names[0], names[1]), (b, names[1], names[0])):
         why = str(t.meta.get(SKY_POSITIONS, ""))
-        if why.startswith("none: ") and not all(c in t.colnames for c in ("ra", "dec")):
+        if why.startswith("none: ") and not all(c in t.colnames for c in (RA, DEC)):
             # the detect stage recorded that its mosaics had no WCS: say so rather than only "no column"
             msg += (f". {name} has no ra, dec because {why[len('none: '):]}: give {other} 0-based pixel "
                     f"columns x, y on those mosaics, or measure {name} on mosaics with a WCS")

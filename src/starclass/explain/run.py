@@ -50,7 +50,7 @@ from starclass.io.cutout_folders import (
     read_cutout_folder,
 )
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.schema import CLASS_PRED, CLASS_REF
+from starclass.schema import CLASS_PRED, CLASS_REF, ID
 from starclass.science.gradcam import gradcam, radial_profile
 
 __all__ = ["METHODS", "ExplainResult", "explain", "explain_inputs", "read_explain_stamps"]
@@ -166,9 +166,9 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
     if CLASS_REF in store.table:
         raw = np.asarray(store.table[CLASS_REF], float)[rows]
         ref = np.where(np.isfinite(raw), raw, 0).astype(int)
-    names = ([str(v) for v in np.asarray(store.table["id"])[rows]] if "id" in store.table
+    names = ([str(v) for v in np.asarray(store.table[ID])[rows]] if ID in store.table
              else [str(i) for i in rows])
-    return ExplainStamps(np.asarray(inputs, np.float32), ref, names, "id", str(src),
+    return ExplainStamps(np.asarray(inputs, np.float32), ref, names, ID, str(src),
                          origins=[drawing_origin(src)] * len(rows))
 
 

@@ -47,7 +47,7 @@ from astropy.table import Table
 from starclass.errors import StarclassError
 from starclass.inspect.agreement import inspector_agreement
 from starclass.inspect.schemes import PHANGS, LabelScheme, get_scheme
-from starclass.schema import CLASS_REF, CLASSES, SCORE_SUM, human_col, score_col, vote_mode
+from starclass.schema import CLASS_REF, CLASSES, ID, SCORE_SUM, human_col, score_col, vote_mode
 
 
 def _check(M, classes: Sequence[int] = CLASSES) -> np.ndarray:
@@ -356,7 +356,7 @@ def consensus_table(M, ids: Sequence[str], people: Sequence[str],
     wv, wf = weighted_vote(M, w, classes=classes, plain=mode)
     n = (M > 0).sum(axis=1)
     t = Table()
-    t["id"] = list(ids)
+    t[ID] = list(ids)
     for j, _ in enumerate(people):
         t[human_col(j + 1)] = M[:, j]
     t["n_labels"] = n
@@ -443,7 +443,7 @@ def score_table(S, ids: Sequence[str], people: Sequence[str], scheme: LabelSchem
     complete = n == scheme.n_inspectors
     cls = np.where(complete, np.where(total >= cut, 1, 2), 0)
     t = Table()
-    t["id"] = list(ids)
+    t[ID] = list(ids)
     for j, _ in enumerate(people):
         t[score_col(j + 1)] = S[:, j]
     t["n_labels"] = n

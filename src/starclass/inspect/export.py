@@ -41,7 +41,7 @@ from starclass.inspect import consensus, db
 from starclass.inspect.schemes import DEFAULT_SCHEME, LabelScheme, get_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.catalog import write_catalog
-from starclass.schema import CLASS_REF
+from starclass.schema import CLASS_REF, ID
 
 
 def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None) -> LabelScheme:
@@ -179,7 +179,7 @@ def catalogue_column_names(catalogue: list[str], labels: list[str]) -> dict[str,
     taken = set(catalogue) | set(labels)
     out: dict[str, str] = {}
     for name in catalogue:
-        if name == "id" or name not in labels:
+        if name == ID or name not in labels:
             continue
         new, k = f"{name}{CATALOGUE_SUFFIX}", 2
         while new in taken:
@@ -217,7 +217,7 @@ def earlier_label_columns(catalogue: Table, dataset: str, filled: list[str]) -> 
         return []
     listed = catalogue.meta.get("labels_columns")
     names = set(listed) if isinstance(listed, (list, tuple)) else set(filled)
-    return [c for c in catalogue.colnames if c in names and c != "id"]
+    return [c for c in catalogue.colnames if c in names and c != ID]
 
 
 def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
@@ -251,7 +251,7 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
         for p in (path, summary_path):
             if p is not None and Path(p).exists():
                 raise StarclassError(f"{p} exists (overwrite=False)")
-    ids = [str(v) for v in catalogue["id"]]
+    ids = [str(v) for v in catalogue[ID]]
     table, summary = consensus_of(engine, dataset, ids, scheme=scheme, cluster_cut=cluster_cut)
     if not include_unlabelled:
         table = table[table["n_labels"] > 0]
@@ -261,7 +261,7 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
         raise StarclassError(f"no labels to export: none of the {len(ids)} candidates has a label in {which} "
                              f"yet; label some on the page first, or give --include-unlabelled to write them all")
     cat = catalogue.copy()
-    filled = [c for c in table.colnames if c != "id"]
+    filled = [c for c in table.colnames if c != ID]
     # an earlier export of these labels served as the catalogue: its label columns are replaced by
     # the database's labels (not kept as <name>_catalogue, round after round), and the renames it
     # recorded (the first catalogue's own columns) stay as they are
@@ -276,7 +276,7 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     cat["_key"] = ids
     cat["_order"] = np.arange(len(cat))
     cons = table.copy()
-    cons.rename_column("id", "_key")
+    cons.rename_column(ID, "_key")
     out = join(cat, cons, keys="_key", join_type="inner")
     out.sort("_order")
     out.remove_columns(["_key", "_order"])

@@ -23,7 +23,22 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import place_on_mosaics, read_catalog
 from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics
-from starclass.schema import CLASS_PRED, MASKED_FRAC, mag_col
+from starclass.schema import (
+    BKG,
+    CI,
+    CLASS_PRED,
+    CROWDING,
+    DEC,
+    FWHM,
+    GALAXY,
+    ID,
+    MASKED_FRAC,
+    RA,
+    REDUNDANT,
+    X,
+    Y,
+    mag_col,
+)
 from starclass.stamps.extract import off_image, off_image_message
 
 ORDERS = ("catalogue", "random", "brightest", "uncertain")
@@ -33,7 +48,7 @@ PREDICTION_NAMES = ("predictions.ecsv", "predictions.fits", "predictions.parquet
 #: Catalogue columns shown beside the pictures (with mag_*, magerr_*, mci_*). Anything else,
 #: classes, probabilities and simulated truth (age, mass, mag_true_*), stays hidden: bias.
 #: ``masked_frac`` tells the person that the magnitudes miss light on NaN/off-image pixels (4.11 edge).
-SHOWN_COLUMNS = ("x", "y", "ra", "dec", "ci", "bkg", "fwhm", "crowding", "redundant", MASKED_FRAC, "galaxy")
+SHOWN_COLUMNS = (X, Y, RA, DEC, CI, BKG, FWHM, CROWDING, REDUNDANT, MASKED_FRAC, GALAXY)
 
 @dataclass
 class Field:
@@ -212,13 +227,13 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str]) -> di
     src = table
     if pred_path is not None:
         src = _read_predictions(pred_path)
-        if "id" not in src.colnames:
+        if ID not in src.colnames:
             raise StarclassError(f"predictions {pred_path}: no id column")
     probs = sorted((c for c in src.colnames if c.startswith("prob_") and c[5:].isdigit()),
                    key=lambda c: int(c[5:]))
     if not probs and CLASS_PRED not in src.colnames:
         return None
-    by_id = {str(v): i for i, v in enumerate(src["id"])} if src is not table else None
+    by_id = {str(v): i for i, v in enumerate(src[ID])} if src is not table else None
     out: dict[int, dict] = {}
     for row, cid in enumerate(ids):
         j = row if by_id is None else by_id.get(cid)
@@ -270,7 +285,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     pred_path = find_file(d, predictions, PREDICTION_NAMES, "predictions")
     # ra, dec without x, y: placed through the mosaics' WCS once they are read (below)
     table = read_candidates(cat_path, require_xy=False)
-    ids = [str(v) for v in table["id"]]
+    ids = [str(v) for v in table[ID]]
     if len(set(ids)) != len(ids):
         raise StarclassError(f"catalogue {cat_path}: ids are not unique")
     skip = {cat_path.resolve()} | ({pred_path.resolve()} if pred_path else set())
@@ -281,7 +296,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     images = [p for p in images if not is_weight_file(p)]
     mosaics = read_mosaics(images, require_zeropoint=False)
     table = place_on_mosaics(table, mosaics, cat_path)
-    off = off_image(np.asarray(table["x"], float), np.asarray(table["y"], float), mosaics.shape)
+    off = off_image(np.asarray(table[X], float), np.asarray(table[Y], float), mosaics.shape)
     if off.any():
         # as classify and cutouts name them: a catalogue of another field was served as blank pictures
         msg = f"catalogue {cat_path}: {off_image_message(np.asarray(ids), off, mosaics.shape)}"
@@ -302,7 +317,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size)
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
-        xs=np.asarray(table["x"], float), ys=np.asarray(table["y"], float), settings=settings,
+        xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,
         root=Path(cache_dir) if cache_dir else d / ".inspect_cache", fwhm=catalogue_fwhm(table),
     )
     return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},

@@ -45,7 +45,21 @@ from astropy.table.meta import get_header_from_yaml
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, is_known, mag_col, magerr_col, set_units, unit_of
+from starclass.schema import (
+    CLASS_PRED,
+    CLASS_REF,
+    CLASSES,
+    DEC,
+    ID,
+    RA,
+    X,
+    Y,
+    is_known,
+    mag_col,
+    magerr_col,
+    set_units,
+    unit_of,
+)
 
 PathLike = str | os.PathLike
 
@@ -73,19 +87,19 @@ _WRITE_FORMATS = {
 # None = the convention is not implied by the name (the format's default or --one-based decide).
 _ALIASES: dict[str, tuple[str, bool | None]] = {
     # id
-    "number": ("id", None), "source_id": ("id", None), "seq": ("id", None), "idx": ("id", None),
-    "cluster": ("id", None), "cluster_id": ("id", None), "clusterid": ("id", None), "objid": ("id", None),
-    "obj_id": ("id", None),
+    "number": (ID, None), "source_id": (ID, None), "seq": (ID, None), "idx": (ID, None),
+    "cluster": (ID, None), "cluster_id": (ID, None), "clusterid": (ID, None), "objid": (ID, None),
+    "obj_id": (ID, None),
     # pixel positions
-    "x_image": ("x", True), "y_image": ("y", True),          # SExtractor: 1-based
-    "xcentroid": ("x", False), "ycentroid": ("y", False),    # photutils: 0-based
-    "x_centroid": ("x", False), "y_centroid": ("y", False),
-    "xpix": ("x", None), "ypix": ("y", None), "x_pix": ("x", None), "y_pix": ("y", None),
-    "xpos": ("x", None), "ypos": ("y", None),
+    "x_image": (X, True), "y_image": (Y, True),          # SExtractor: 1-based
+    "xcentroid": (X, False), "ycentroid": (Y, False),    # photutils: 0-based
+    "x_centroid": (X, False), "y_centroid": (Y, False),
+    "xpix": (X, None), "ypix": (Y, None), "x_pix": (X, None), "y_pix": (Y, None),
+    "xpos": (X, None), "ypos": (Y, None),
     # sky positions
-    "alpha_j2000": ("ra", None), "delta_j2000": ("dec", None),
-    "radeg": ("ra", None), "dedeg": ("dec", None), "ra_deg": ("ra", None), "dec_deg": ("dec", None),
-    "raj2000": ("ra", None), "dej2000": ("dec", None), "ra_icrs": ("ra", None), "de_icrs": ("dec", None),
+    "alpha_j2000": (RA, None), "delta_j2000": (DEC, None),
+    "radeg": (RA, None), "dedeg": (DEC, None), "ra_deg": (RA, None), "dec_deg": (DEC, None),
+    "raj2000": (RA, None), "dej2000": (DEC, None), "ra_icrs": (RA, None), "de_icrs": (DEC, None),
     # class (only numeric columns are renamed: a text "Category" stays as it is)
     "class": (CLASS_REF, None), "category": (CLASS_REF, None), "cluster_class": (CLASS_REF, None),
     "class_mode": (CLASS_REF, None), "classification": (CLASS_REF, None), "morph_class": (CLASS_REF, None),
@@ -373,7 +387,7 @@ def galaxy_from_name(name: str) -> str | None:
 
 _PHANGS_MAG = re.compile(r"^PHANGS_(F\d{3,4}[A-Z]+)_VEGA_TOT(_ERR)?$", re.I)
 _PHANGS_FIXED = {
-    "PHANGS_X": "x", "PHANGS_Y": "y", "PHANGS_RA": "ra", "PHANGS_DEC": "dec",
+    "PHANGS_X": X, "PHANGS_Y": Y, "PHANGS_RA": RA, "PHANGS_DEC": DEC,
     "PHANGS_CI": "ci",
     "PHANGS_CLUSTER_CLASS_HUMAN": CLASS_REF,
     "PHANGS_CLUSTER_CLASS_ML_VGG": CLASS_PRED,
@@ -396,10 +410,10 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
     id_src = next((upper[k] for k in _PHANGS_ID if k in upper), None)
     if id_src is None:
         id_src = next((c for c in raw.colnames if c.upper().startswith("ID_PHANGS")), None)
-    if id_src is None and "id" in raw.colnames:
-        id_src = "id"
+    if id_src is None and ID in raw.colnames:
+        id_src = ID
     if id_src is not None:
-        t["id"] = np.asarray(raw[id_src]).astype(np.int64)
+        t[ID] = np.asarray(raw[id_src]).astype(np.int64)
         used.add(id_src)
     if "PHANGS_CLUSTER_CLASS_HUMAN" not in upper and "PHANGS_CLUSTER_CLASS" in upper:
         upper_map = dict(_PHANGS_FIXED, PHANGS_CLUSTER_CLASS=CLASS_REF)
@@ -413,7 +427,7 @@ def _phangs_to_schema(raw: Table, path: Path, one_based: bool) -> Table:
             t[dst] = _plain(raw[src])
             used.add(src)
     off = 1.0 if one_based else 0.0
-    for c in ("x", "y"):
+    for c in (X, Y):
         if c in t.colnames:
             t[c] = np.asarray(t[c], dtype=float) - off
     for c in raw.colnames:
@@ -585,7 +599,7 @@ def _zero_padded_id_columns(lines: list[str], sep: str) -> list[str]:
     if not lines:
         return []
     names = [n.strip().strip('"') for n in lines[0].split(sep)]
-    id_like = [i for i, n in enumerate(names) if n.lower() == "id" or _ALIASES.get(n.lower(), ("",))[0] == "id"]
+    id_like = [i for i, n in enumerate(names) if n.lower() == ID or _ALIASES.get(n.lower(), ("",))[0] == ID]
     out = []
     for i in id_like:
         cells = [row.split(sep)[i].strip().strip('"') for row in lines[1:] if len(row.split(sep)) > i]
@@ -673,7 +687,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
             continue  # a text category ("cluster") is not a class number: leave it
         t.rename_column(src, dst)
         used[src] = dst
-        if dst in ("x", "y") and alias_one_based is not None:
+        if dst in (X, Y) and alias_one_based is not None:
             implied = alias_one_based
     for c in list(t.colnames):
         dst = _band_alias(c)
@@ -683,7 +697,7 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
     _reconcile_units(t, p)  # before the conversions below, which keep the numbers but drop the units
     convert = one_based if one_based is not None else bool(implied)
     if convert:
-        for c in ("x", "y"):
+        for c in (X, Y):
             if c in t.colnames:
                 t[c] = np.asarray(_plain(t[c]), dtype=float) - 1.0
     t.meta["one_based_input"] = bool(convert)
@@ -765,22 +779,22 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     where = f" in {path}" if path is not None else ""
     if len(table) == 0 and not allow_empty:
         raise StarclassError(f"catalogue {path} has no rows" if path is not None else "catalogue has no rows")
-    if "id" not in table.colnames:
+    if ID not in table.colnames:
         raise StarclassError(
             f"required column 'id' missing{where} (columns: {_short_cols(table)}); name a column 'id' in the "
             f"file (in Python: column_map={{'<name>': 'id'}}; starclass info FILE --map NAME=id shows the result)")
     _sky_in_degrees(table, where)
-    has_xy = "x" in table.colnames and "y" in table.colnames
+    has_xy = X in table.colnames and Y in table.colnames
     filled = False
-    has_sky = "ra" in table.colnames and "dec" in table.colnames
+    has_sky = RA in table.colnames and DEC in table.colnames
     if not has_xy:
-        missing = "x" if "x" not in table.colnames else "y"
+        missing = X if X not in table.colnames else Y
         if has_sky and wcs is not None:
-            sky = SkyCoord(np.asarray(_plain(table["ra"]), float) * u.deg,
-                           np.asarray(_plain(table["dec"]), float) * u.deg)
+            sky = SkyCoord(np.asarray(_plain(table[RA]), float) * u.deg,
+                           np.asarray(_plain(table[DEC]), float) * u.deg)
             x, y = wcs.world_to_pixel(sky)
-            table["x"] = np.asarray(x, dtype=float)
-            table["y"] = np.asarray(y, dtype=float)
+            table[X] = np.asarray(x, dtype=float)
+            table[Y] = np.asarray(y, dtype=float)
             table.meta["xy_from_wcs"] = True
             filled = True
         elif require_xy or not has_sky:
@@ -788,7 +802,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                     if has_sky else "")
             raise StarclassError(
                 f"required column {missing!r} missing{where}{hint} (columns: {_short_cols(table)})")
-    if (wcs is not None and len(table) and all(c in table.colnames for c in ("x", "y", "ra", "dec"))
+    if (wcs is not None and len(table) and all(c in table.colnames for c in (X, Y, RA, DEC))
             and not filled):
         offset = pixel_origin_offset(table, wcs)
         table.meta["origin_offset_px"] = round(offset, 4)
@@ -798,7 +812,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 f"{offset:+.2f} px (median); about +1 means 1-based positions read as 0-based "
                 f"(use one_based=True / --one-based), other values a different image grid",
                 stacklevel=2)
-    ids = np.asarray(_plain(table["id"]))
+    ids = np.asarray(_plain(table[ID]))
     if len(ids) and ids.dtype.kind == "f":
         missing = np.flatnonzero(~np.isfinite(ids))
         if missing.size:
@@ -811,7 +825,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             dup = uniq[counts > 1][0]
             rows = np.flatnonzero(ids == dup)[:3]
             raise StarclassError(f"duplicate id {dup}{where} (rows {', '.join(str(r + 1) for r in rows)})")
-    for c in ("x", "y"):
+    for c in (X, Y):
         if c in table.colnames:
             v = numeric_column(table, c, where=where, ids=ids)
             bad = ~np.isfinite(v)
@@ -875,15 +889,15 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
     >>> round(float(t["x"][0]), 6), round(float(t["y"][0]), 6)
     (50.0, 50.0)
     """
-    if "x" in table.colnames and "y" in table.colnames:
+    if X in table.colnames and Y in table.colnames:
         return table
     where = f" {path}" if path is not None else ""
-    missing = "x" if "x" not in table.colnames else "y"
-    if missing == "y" or "y" in table.colnames:
+    missing = X if X not in table.colnames else Y
+    if missing == Y or Y in table.colnames:
         # one of the two: placing the rows would replace the given one without a word
         raise StarclassError(f"catalogue{where} has {'x' if missing == 'y' else 'y'} but no {missing!r} "
                              f"(columns: {_short_cols(table)})")
-    if not ("ra" in table.colnames and "dec" in table.colnames):
+    if not (RA in table.colnames and DEC in table.colnames):
         raise StarclassError(f"required column {missing!r} missing in catalogue{where} (and no ra, dec to place "
                              f"its rows with; columns: {_short_cols(table)})")
     wcs = getattr(mosaics, "wcs", None)
@@ -899,14 +913,14 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
 def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None = None,
                    margin: float = 0.0) -> None:
     """Error naming the first row whose (x, y) lies off an image of ``shape`` = (ny, nx)."""
-    x = np.asarray(_plain(table["x"]), dtype=float)
-    y = np.asarray(_plain(table["y"]), dtype=float)
+    x = np.asarray(_plain(table[X]), dtype=float)
+    y = np.asarray(_plain(table[Y]), dtype=float)
     ny, nx = shape
     off = (x < -0.5 - margin) | (y < -0.5 - margin) | (x > nx - 0.5 + margin) | (y > ny - 0.5 + margin)
     if off.any():
         r = int(np.flatnonzero(off)[0])
         where = f" of {path}" if path is not None else ""
-        ident = table["id"][r] if "id" in table.colnames else r
+        ident = table[ID][r] if ID in table.colnames else r
         raise StarclassError(
             f"{int(off.sum())} position(s){where} lie off the {nx} x {ny} px image; first: row {r + 1} "
             f"(id {ident}) at x={x[r]:.2f}, y={y[r]:.2f} (0-based)")
@@ -918,11 +932,11 @@ def pixel_origin_offset(table: Table, wcs) -> float:
     About 0 when the table's positions are 0-based in the frame of ``wcs``; about 1 when they
     were 1-based and not converted. Use it to verify a catalogue's convention.
     """
-    sky = SkyCoord(np.asarray(_plain(table["ra"]), float) * u.deg,
-                   np.asarray(_plain(table["dec"]), float) * u.deg)
+    sky = SkyCoord(np.asarray(_plain(table[RA]), float) * u.deg,
+                   np.asarray(_plain(table[DEC]), float) * u.deg)
     x, y = wcs.world_to_pixel(sky)
-    dx = np.asarray(_plain(table["x"]), float) - x
-    dy = np.asarray(_plain(table["y"]), float) - y
+    dx = np.asarray(_plain(table[X]), float) - x
+    dy = np.asarray(_plain(table[Y]), float) - y
     return float(np.nanmedian((dx + dy) / 2.0))
 
 
@@ -951,11 +965,11 @@ def _sky_in_degrees(table: Table, where: str = "") -> None:
     import astropy.units as u
     from astropy.coordinates import Angle
 
-    if not ("ra" in table.colnames and "dec" in table.colnames):
+    if not (RA in table.colnames and DEC in table.colnames):
         return
-    if all(table[c].dtype.kind in "fiu" for c in ("ra", "dec")):
+    if all(table[c].dtype.kind in "fiu" for c in (RA, DEC)):
         return
-    for col, unit in (("ra", u.hourangle), ("dec", u.deg)):
+    for col, unit in ((RA, u.hourangle), (DEC, u.deg)):
         if table[col].dtype.kind in "fiu":
             continue
         text = [str(v).strip() for v in np.ma.filled(np.ma.asarray(table[col]).astype(str), "")]
@@ -968,11 +982,11 @@ def _sky_in_degrees(table: Table, where: str = "") -> None:
                 continue
             except ValueError:
                 pass  # not a plain number: read below as sexagesimal, which names the row if it fails
-            given = u.deg if (col == "ra" and ("d" in v.lower() or "\u00b0" in v)) else unit
+            given = u.deg if (col == RA and ("d" in v.lower() or "\u00b0" in v)) else unit
             try:
                 out[i] = Angle(v, unit=given).to_value(u.deg)
             except (ValueError, TypeError, u.UnitsError):
-                ids = np.asarray(table["id"]) if "id" in table.colnames else None
+                ids = np.asarray(table[ID]) if ID in table.colnames else None
                 who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
                 raise StarclassError(
                     f"catalogue{where}, {who}: {col} {v!r} is neither a number of degrees nor sexagesimal "

@@ -44,6 +44,7 @@ from astropy.table import Table
 
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.schema import (
+    CI,
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
     CLASS_HYBRID,
@@ -53,6 +54,11 @@ from starclass.schema import (
     CLASS_RECLASSIFIED,
     CLASS_REF,
     CLASSES,
+    DEC,
+    ID,
+    RA,
+    X,
+    Y,
     mag_col,
     magerr_col,
     set_units,
@@ -86,7 +92,7 @@ KNOWN_FILTERS: dict[str, tuple[str, str, str]] = {
 }
 
 #: Class-like columns: read as integers.
-_INT_COLUMNS = {"id", "n_filters", CLASS_REF, CLASS_HYBRID, CLASS_METHOD, CLASS_HUMAN_MODE, CLASS_ML,
+_INT_COLUMNS = {ID, "n_filters", CLASS_REF, CLASS_HYBRID, CLASS_METHOD, CLASS_HUMAN_MODE, CLASS_ML,
                 CLASS_ML_CHECKED, CLASS_RECLASSIFIED}
 
 
@@ -301,7 +307,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     a = _read_numbers(p)
     ncols = a.shape[1]
     layout = detect_layout(a)
-    names: dict[int, str] = {1: "id", 2: "x", 3: "y", 4: "ra", 5: "dec", 16: "ci", 33: "n_filters"}
+    names: dict[int, str] = {1: ID, 2: X, 3: Y, 4: RA, 5: DEC, 16: CI, 33: "n_filters"}
     if bands is None:
         bands, bands_source = legus_bands(p)
     else:
@@ -335,7 +341,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     for k in range(1, ncols + 1):
         name = names.get(k, f"legus_col{k}")
         v = col(k).copy()
-        if name in ("x", "y"):
+        if name in (X, Y):
             v = v - (1.0 if one_based else 0.0)
         elif name.startswith("mag_"):
             v[_missing(v)] = np.nan
@@ -350,7 +356,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
             bad = ~np.isin(v, (0,) + CLASSES)
             class_other += int(bad.sum())
             v[bad] = 0
-        t[name] = v.astype(np.int64 if name == "id" else np.int16) if name in _INT_COLUMNS else v
+        t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
         t[CLASS_HYBRID] = t[CLASS_REF].copy()
     set_units(t)

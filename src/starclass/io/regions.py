@@ -18,7 +18,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_COLOURS, CLASS_PRED, CLASS_REF
+from starclass.schema import CLASS_COLOURS, CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y
 
 PathLike = str | os.PathLike
 
@@ -73,27 +73,27 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
         raise StarclassError(f"class column {col!r} not in the table")
     classes = (np.asarray(table[col]).astype(float) if col else np.zeros(len(table)))
     classes = np.where(np.isfinite(classes), classes, 0).astype(int)
-    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(1, len(table) + 1)
+    ids = np.asarray(table[ID]) if ID in table.colnames else np.arange(1, len(table) + 1)
 
     regs = []
     if coords == "image":
-        for c in ("x", "y"):
+        for c in (X, Y):
             if c not in table.colnames:
                 raise StarclassError(f"image regions need column {c!r}")
-        xs = np.asarray(table["x"], dtype=float)
-        ys = np.asarray(table["y"], dtype=float)
+        xs = np.asarray(table[X], dtype=float)
+        ys = np.asarray(table[Y], dtype=float)
         for x, y, k, i in zip(xs, ys, classes, ids):
             meta = {"text": str(i)} if label else {}
             regs.append(CirclePixelRegion(PixCoord(x, y), radius, meta=meta,
                                           visual={"color": class_colour(k)}))
     else:
-        for c in ("ra", "dec"):
+        for c in (RA, DEC):
             if c not in table.colnames:
                 raise StarclassError(f"sky (fk5) regions need column {c!r}")
         scale = 0.04 if pixel_scale is None else float(pixel_scale)
         rad = radius * scale * u.arcsec
-        sky = SkyCoord(np.asarray(table["ra"], dtype=float) * u.deg,
-                       np.asarray(table["dec"], dtype=float) * u.deg, frame="fk5")
+        sky = SkyCoord(np.asarray(table[RA], dtype=float) * u.deg,
+                       np.asarray(table[DEC], dtype=float) * u.deg, frame="fk5")
         for s, k, i in zip(sky, classes, ids):
             meta = {"text": str(i)} if label else {}
             regs.append(CircleSkyRegion(s, rad, meta=meta, visual={"color": class_colour(k)}))

@@ -61,9 +61,12 @@ from starclass.learn.precision import (
 )
 from starclass.schema import (
     CLASS_PRED,
+    ID,
     PRED_SET,
     PRED_SET_SIZE,
     TTA_STD,
+    X,
+    Y,
     member_col,
     prob_col,
     prob_raw_col,
@@ -480,11 +483,11 @@ def classify(
 
     if candidates is None or len(candidates) == 0:
         raise StarclassError("the candidate list is empty: nothing to classify")
-    for col in ("x", "y"):
+    for col in (X, Y):
         if col not in candidates.colnames:
             raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
-    x = np.asarray(candidates["x"], dtype=np.float64)
-    y = np.asarray(candidates["y"], dtype=np.float64)
+    x = np.asarray(candidates[X], dtype=np.float64)
+    y = np.asarray(candidates[Y], dtype=np.float64)
     bad = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
     if bad.size:
         raise StarclassError(f"candidates in {rows_named(bad)} have non-finite x or y")
@@ -600,7 +603,7 @@ def classify(
         # warnings only, as the blank-band and pixel-scale notes above: a log.warning here and the
         # command's own line printed it twice (logging's last-resort handler writes to stderr)
         # named, as cutouts names them: the count alone left the user to search 10^5 rows for them
-        ids = np.asarray(out["id"]) if "id" in out.colnames else np.arange(1, n + 1)
+        ids = np.asarray(out[ID]) if ID in out.colnames else np.arange(1, n + 1)
         named = ", ".join(str(v) for v in ids[invalid_rows[:10]].tolist()) + (", ..." if n_invalid > 10 else "")
         warnings.warn(f"{n_invalid} of {n} candidates have no usable stamp (centre off the image, NaN or a blank "
                       f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)

@@ -60,6 +60,7 @@ from starclass.schema import (
     CLASS_ML,
     CLASS_ML_CHECKED,
     CLASS_RECLASSIFIED,
+    ID,
     class_array,
     id_keys,
     row_name,
@@ -180,7 +181,7 @@ def check_vote_columns(table: Table, columns: Sequence[str], votes: np.ndarray |
     bad = (votes > 0) & ~np.isin(votes, known)
     if bad.any():
         row, j = (int(v) for v in np.argwhere(bad)[0])  # row by row: the first in the file
-        ident = f" (id {table['id'][row]})" if "id" in table.colnames else ""
+        ident = f" (id {table[ID][row]})" if ID in table.colnames else ""
         more = f"; {int(bad.sum())} such votes in all" if bad.sum() > 1 else ""
         raise StarclassError(f"{name}, column {columns[j]!r}, {row_name(row)}{ident}: vote {votes[row, j]} is not a "
                              f"class of task {config.name!r} (its classes: {', '.join(map(str, known))}){more}; "
@@ -900,7 +901,7 @@ def read_votes(path: str | os.PathLike, option: str = "train --labels / classify
     # the catalogue reader's table layer: spreadsheet CSVs (byte-order mark, ';') and zero-padded
     # ids are read as they are in the catalogue the votes are matched to
     table = read_table(p)
-    if "id" not in table.colnames:
+    if ID not in table.colnames:
         # "labels file" puzzled a classify --votes user (the option names it votes); and why an id
         raise StarclassError(f"votes table {p} ({option}) has no 'id' column: votes are "
                              f"matched to the candidates by id (columns: {', '.join(table.colnames)})")

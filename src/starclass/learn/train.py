@@ -84,6 +84,7 @@ from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
 from starclass.learn.provenance import training_record
 from starclass.learn.splits import split_indices
+from starclass.schema import X, Y
 
 log = logging.getLogger(__name__)
 
@@ -253,8 +254,8 @@ def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str |
     if positions is not None:
         is_xy_array = isinstance(positions, np.ndarray) and positions.ndim == 2 and positions.shape[1] == 2
         px, py = (positions[:, 0], positions[:, 1]) if is_xy_array else positions
-        add("x", np.asarray(px, dtype=float))
-        add("y", np.asarray(py, dtype=float))
+        add(X, np.asarray(px, dtype=float))
+        add(Y, np.asarray(py, dtype=float))
     if galaxies is not None:
         add("galaxies", np.asarray(galaxies).astype(str))
     if balance_groups is not None:

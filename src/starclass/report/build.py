@@ -602,7 +602,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), science: bool = True,
                       gradcam_inputs: Any = None, task: Any = None, label_column: str | None = None,
                       model: Any = None, cutouts: Any = None, by: Sequence[str] = (),
-                      by_min_rows: int = 10, pred_column: str | None = None) -> list[Section]:
+                      by_min_rows: int = 10, pred_column: str | None = None,
+                      allow_few_matches: bool = False) -> list[Section]:
     """All evaluation sections for a prediction against its references.
 
     Parameters
@@ -636,6 +637,9 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     pred_column
         The column scored as the prediction (default ``class_pred``; e.g. ``class_joint``), as
         :func:`starclass.evaluate.compare.evaluate_catalogs`.
+    allow_few_matches
+        Score a reference that pairs with under 5% of the smaller table (refused otherwise), as
+        :func:`starclass.evaluate.compare.evaluate_catalogs`.
 
     Returns
     -------
@@ -649,7 +653,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     """
     ev = evaluate_catalogs(pred, references, task=task, radius=radius, n_boot=n_boot, target_purity=target_purity,
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
-                           by=by, by_min_rows=by_min_rows, pred_column=pred_column)
+                           by=by, by_min_rows=by_min_rows, pred_column=pred_column,
+                           allow_few_matches=allow_few_matches)
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
                   gradcam_inputs=gradcam_inputs, cutouts=cutouts)
 

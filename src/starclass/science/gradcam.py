@@ -27,7 +27,7 @@ from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.cutout_folders import CutoutSet, cutout_rows
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.schema import CLASS_PRED
+from starclass.schema import CLASS_PRED, X, Y
 from starclass.stamps import make_inputs
 from starclass.stamps.images import cutout_inputs
 
@@ -188,7 +188,7 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
     >>> net, x, classes = gradcam_inputs("model", read_catalog("classified.ecsv"),
     ...                                  read_mosaics("mosaics/"))  # doctest: +SKIP
     """
-    missing = [c for c in ("x", "y", CLASS_PRED) if c not in catalogue.colnames]
+    missing = [c for c in (X, Y, CLASS_PRED) if c not in catalogue.colnames]
     if missing:
         raise StarclassError(f"Grad-CAM needs the columns {missing} in the classified catalogue")
     if per_class < 1:
@@ -200,8 +200,8 @@ def gradcam_inputs(model: LoadedModel | str | os.PathLike, catalogue: Table, mos
         return None
     rows = np.sort(np.concatenate(picks))
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    inputs, valid = make_inputs(mosaics, np.asarray(catalogue["x"], float)[rows],
-                                np.asarray(catalogue["y"], float)[rows], loaded.config)
+    inputs, valid = make_inputs(mosaics, np.asarray(catalogue[X], float)[rows],
+                                np.asarray(catalogue[Y], float)[rows], loaded.config)
     if not np.any(valid):
         return None
     return GradcamInputs(loaded.members[0], inputs[valid], pred[rows][valid], tuple(loaded.classes))

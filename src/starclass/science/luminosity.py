@@ -15,7 +15,7 @@ from astropy.table import Table
 
 from starclass.bands import v_band
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
+from starclass.schema import CLASS_REF, ID, X, Y, bands_in, class_array, mag_col
 from starclass.science.colour import NO_DETECTION
 from starclass.science.massfunc import fit_powerlaw_binned
 from starclass.science.ssp import distance_modulus
@@ -75,7 +75,7 @@ def bright_end(table: Table, distance_mpc: float, *, band: str | None = None, li
     with np.errstate(invalid="ignore"):
         sel = np.isfinite(m) & (m - dm < limit)
     objs = Table()
-    for c in ("id", "x", "y"):
+    for c in (ID, X, Y):
         if c in table.colnames:
             objs[c] = np.asarray(table[c])[sel]
     objs[mag_col(band)] = m[sel]

@@ -37,7 +37,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
 from starclass.errors import StarclassError
-from starclass.schema import CI, CLASS_REF, class_array, mag_col, magerr_col
+from starclass.schema import AGE, CI, CLASS_REF, DEC, ID, MASS, RA, X, Y, class_array, mag_col, magerr_col
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import fit_powerlaw_ml, mass_limit
 from starclass.science.ssp import distance_modulus
@@ -172,7 +172,7 @@ def read_legus_field(path: str | Path) -> Table:
         t = read_catalog(p, fmt="legus", bands=bands)
     skip = usable_layout(t)
     # only the columns every layout shares: never NGC 1566's cols 36-39 (not individual people)
-    keep = ["id", "x", "y", "ra", "dec", CI, "age", "mass", CLASS_REF]
+    keep = [ID, X, Y, RA, DEC, CI, AGE, MASS, CLASS_REF]
     keep += [c for b in bands for c in (mag_col(b), magerr_col(b))]
     meta = {"field": field, "galaxy": galaxy, "distance_mpc": FIELD_DISTANCES_MPC[galaxy], "bands": bands,
             "bands_source": bands_source, "source": str(p), "legus_layout": t.meta.get("legus_layout"),

@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_limits
 from starclass.bands import ubvi_bands, v_band
 from starclass.detect import measure
 from starclass.io.atomic import atomic_path
-from starclass.schema import CI, CLASS_REF, bands_in, human_cols, mag_col, magerr_col
+from starclass.schema import CI, CLASS_REF, ID, X, Y, bands_in, human_cols, mag_col, magerr_col
 from starclass.simulate.humans import agreement_stats
 
 #: Real LEGUS NGC 1566 scores against its final (hybrid human / ML) labels (issue 2, section 3).
@@ -164,12 +164,12 @@ def rule_correct(table: Table, labels: np.ndarray, *, bands: list[str] | None = 
         for rule in RULES:
             out["4class"][rule] = out["binary"][rule] = np.zeros(0, dtype=bool)
         return out
-    folds = spatial_folds(t["x"], t["y"], seed=seed)
+    folds = spatial_folds(t[X], t[Y], seed=seed)
     feats = feature_sets(t, bands)
     for rule in RULES:
-        X = feats[rule][0]
-        out["4class"][rule] = cv_predict(X, lab, folds, rule, seed) == lab
-        out["binary"][rule] = cv_predict(X, binary, folds, rule, seed) == binary
+        feat = feats[rule][0]
+        out["4class"][rule] = cv_predict(feat, lab, folds, rule, seed) == lab
+        out["binary"][rule] = cv_predict(feat, binary, folds, rule, seed) == binary
     return out
 
 
@@ -229,7 +229,7 @@ def calibrate_field(mosaics, truth: Table, humans: Table, *, ci_min: float | Non
         figures, the rule scores against truth and against the human mode, the LEGUS
         reference and a printable ``summary``.
     """
-    pos = Table({"id": truth["id"], "x": truth["x"], "y": truth["y"]})
+    pos = Table({ID: truth[ID], X: truth[X], Y: truth[Y]})
     meas = measure(mosaics, pos, progress=progress)
     vb = v_band(list(mosaics.bands))
     keep = np.isfinite(np.asarray(meas[mag_col(vb)], dtype=float))

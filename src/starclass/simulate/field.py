@@ -26,7 +26,7 @@ from starclass.detect import ArrayMosaics
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.io.mosaic import write_mosaic
-from starclass.schema import CLASS_REF, R_GAL, mag_true_col, subclass_label
+from starclass.schema import CLASS_REF, DEC, ID, R_GAL, RA, X, Y, mag_true_col, subclass_label
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps, build_galaxy
 from starclass.simulate.humans import simulate_humans
@@ -117,7 +117,7 @@ def _scene(config: SimConfig) -> _Scene:
                              ambiguity_scale=config.human_ambiguity_scale,
                              colour_link=config.human_colour_link)
     humans["galaxy"] = np.full(len(humans), config.galaxy)
-    noise, light = noise_models(config, gal, np.column_stack([truth["x"], truth["y"]]) if len(truth) else None)
+    noise, light = noise_models(config, gal, np.column_stack([truth[X], truth[Y]]) if len(truth) else None)
     return _Scene(config, gal, comps, truth, humans, noise, light, wcs)
 
 
@@ -157,18 +157,18 @@ def simulate_labels(config: SimConfig) -> tuple[Table, Table]:
 
 
 def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, float] | None = None) -> Table:
-    n = len(cols["x"])
+    n = len(cols[X])
     t = Table()
-    t["id"] = np.arange(1, n + 1, dtype=np.int64)
-    t["x"] = np.asarray(cols["x"], dtype=float)
-    t["y"] = np.asarray(cols["y"], dtype=float)
+    t[ID] = np.arange(1, n + 1, dtype=np.int64)
+    t[X] = np.asarray(cols[X], dtype=float)
+    t[Y] = np.asarray(cols[Y], dtype=float)
     if n:
-        sky = wcs.pixel_to_world(t["x"], t["y"])
-        t["ra"] = sky.ra.deg * u.deg
-        t["dec"] = sky.dec.deg * u.deg
+        sky = wcs.pixel_to_world(t[X], t[Y])
+        t[RA] = sky.ra.deg * u.deg
+        t[DEC] = sky.dec.deg * u.deg
     else:
-        t["ra"] = np.zeros(0) * u.deg
-        t["dec"] = np.zeros(0) * u.deg
+        t[RA] = np.zeros(0) * u.deg
+        t[DEC] = np.zeros(0) * u.deg
     for b in config.bands:
         t[mag_true_col(b)] = np.asarray(cols[mag_true_col(b)]) * u.mag
     t[CLASS_REF] = np.asarray(cols[CLASS_REF], dtype=np.int64)
@@ -182,15 +182,15 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
     t["n_stars"] = np.asarray(cols["n_stars"], dtype=np.int64)
     t["diffuse_frac"] = np.asarray(cols["diffuse_frac"], dtype=float)
     if n > 1:
-        tree = cKDTree(np.column_stack([t["x"], t["y"]]))
-        near = tree.query_ball_point(np.column_stack([t["x"], t["y"]]), CROWDING_RADIUS)
+        tree = cKDTree(np.column_stack([t[X], t[Y]]))
+        near = tree.query_ball_point(np.column_stack([t[X], t[Y]]), CROWDING_RADIUS)
         t["crowding"] = np.array([len(v) - 1 for v in near], dtype=np.int64)
     else:
         t["crowding"] = np.zeros(n, dtype=np.int64)
     if centre is not None:
         # projected (on-sky) distance from the simulated galaxy's centre, as catalogues of M31's
         # clusters give it (schema.R_GAL): the selection trends of evaluate/report use it
-        t[R_GAL] = np.hypot(t["x"] - centre[0], t["y"] - centre[1]) * config.pc_per_px / 1000.0 * u.kpc
+        t[R_GAL] = np.hypot(t[X] - centre[0], t[Y] - centre[1]) * config.pc_per_px / 1000.0 * u.kpc
     t["galaxy"] = np.full(n, config.galaxy)
     t.meta["comments"] = [
         "starclass simulated truth catalogue; x, y 0-based pixels; magnitudes Vega",

@@ -18,7 +18,7 @@ from astropy.visualization import make_lupton_rgb
 from starclass.bands import BANDS
 from starclass.bands import v_band as find_v_band
 from starclass.io.atomic import atomic_path
-from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, subclass_number
+from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, X, Y, subclass_number
 
 #: Subclass names of :data:`starclass.schema.SUBCLASS_NAMES` keyed by number, as the
 #: simulator's truth carries them (4.10 is left out: as a float it is 4.1).
@@ -154,7 +154,7 @@ def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int 
             if k >= len(pick):
                 continue
             i = pick[k]
-            cx, cy = int(round(float(truth["x"][i]))), int(round(float(truth["y"][i])))
+            cx, cy = int(round(float(truth[X][i]))), int(round(float(truth[Y][i])))
             ys = slice(max(0, cy - h), min(ny, cy + h))
             xs = slice(max(0, cx - h), min(nx, cx + h))
             st = np.asarray(v[ys, xs], dtype=float)

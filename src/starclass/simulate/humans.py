@@ -39,7 +39,7 @@ from astropy.table import Table
 
 from starclass.bands import ubvi_bands
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_REF, human_col, mag_true_col, subclass_number
+from starclass.schema import CLASS_REF, ID, X, Y, human_col, mag_true_col, subclass_number
 
 #: Baseline ambiguity and the weights of its sources (tuned on a default field; the rate of
 #: disagreement it gives matches the real LEGUS one, issue 14).
@@ -235,7 +235,7 @@ def simulate_humans(truth: Table, n_humans: int, rng: np.random.Generator, *, no
     onehot = np.zeros((n, 4))
     onehot[np.arange(n), cls - 1] = 1.0
     out = Table()
-    for col in ("id", "x", "y"):
+    for col in (ID, X, Y):
         if col in truth.colnames:
             out[col] = truth[col]
     labels = np.zeros((n, n_humans), dtype=np.int64)

@@ -37,7 +37,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from starclass.bands import BANDS
-from starclass.schema import CLASS_REF, mag_true_col
+from starclass.schema import CLASS_REF, SUBCLASS, X, Y, mag_true_col
 from starclass.simulate.config import SimConfig
 from starclass.simulate.galaxy import GalaxyMaps
 from starclass.simulate.profiles import eff_mge, exponential_mge, psf_mixture
@@ -587,7 +587,7 @@ def make_objects(config: SimConfig, gal: GalaxyMaps, rng: np.random.Generator):
     tot = np.zeros((n, nb))
     np.add.at(tot, comps.owner[own], comps.flux[own])
     truth = {
-        "x": xy[:, 0], "y": xy[:, 1], CLASS_REF: cls.astype(np.int64), "subclass": subclass,
+        X: xy[:, 0], Y: xy[:, 1], CLASS_REF: cls.astype(np.int64), SUBCLASS: subclass,
         "age": age, "mass": mass, "ebv": ebv, "radius_pc": radius, "asym": asym,
         "n_stars": n_stars, "diffuse_frac": diffuse,
     }

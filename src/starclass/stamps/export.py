@@ -27,6 +27,7 @@ from tqdm import tqdm
 from starclass.errors import StarclassError
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_path
+from starclass.schema import ID, X, Y
 from starclass.stamps.extract import centre_pixels, extract_stamps, resolve_images
 from starclass.stamps.inputs import _weights
 
@@ -81,12 +82,12 @@ def export_phangs_fits(
         The files written, in table order.
     """
     names, arrays = resolve_images(mosaics, bands)
-    for col in ("x", "y"):
+    for col in (X, Y):
         if col not in table.colnames:
             raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
-    x = np.asarray(table["x"], dtype=np.float64)
-    y = np.asarray(table["y"], dtype=np.float64)
-    ids = np.asarray(table["id"]) if "id" in table.colnames else np.arange(len(x))
+    x = np.asarray(table[X], dtype=np.float64)
+    y = np.asarray(table[Y], dtype=np.float64)
+    ids = np.asarray(table[ID]) if ID in table.colnames else np.arange(len(x))
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     wcs = getattr(mosaics, "wcs", None)

@@ -386,7 +386,7 @@ def make_store(
     if getattr(config, "softening_mag", None) == "auto" and hasattr(config, "copy"):
         config = config.copy(softening_mag=spec.softening_mag)  # the store records the number used
     names, _ = resolve_images(mosaics, spec.bands)
-    for col in ("x", "y"):
+    for col in (X, Y):
         if col not in table.colnames:
             raise StarclassError(f"candidate table has no column {col!r} (0-based pixel positions)")
     n = len(table)
@@ -401,8 +401,8 @@ def make_store(
     elif spec.normalisation == "asinh":
         extra["softening"] = spec.softening
     sources = {b: str(p) for b, p in (getattr(mosaics, "paths", None) or {}).items() if b in names}
-    x = np.asarray(table["x"], dtype=np.float64)
-    y = np.asarray(table["y"], dtype=np.float64)
+    x = np.asarray(table[X], dtype=np.float64)
+    y = np.asarray(table[Y], dtype=np.float64)
     writer = StampStoreWriter(
         path, n, channels, spec.stamp_size, spec.scales, spec.normalisation, bands=names,
         zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra,

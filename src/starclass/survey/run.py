@@ -36,7 +36,7 @@ from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS
 from starclass.io.paths import input_clash
-from starclass.schema import CLASS_PRED, CLASS_REF, ID, X, Y, rows_named
+from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
@@ -421,7 +421,7 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
 
     truth = info.truth
     truth_path = info.spec.truth
-    cols = [c for c in (X, Y, "ra", "dec") if c in table.column_names]
+    cols = [c for c in (X, Y, RA, DEC) if c in table.column_names]
     cat = Table({c: table.column(c).to_numpy(zero_copy_only=False) for c in cols})
     out: dict[str, Any] = {"truth": str(truth_path), "n_truth": len(truth), "n_catalogue": int(len(cat))}
     if not len(truth) or not len(cat):
