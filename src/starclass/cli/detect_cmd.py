@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, place_rows, warn
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    command,
+    echo,
+    echo_flagged,
+    pixel_flags,
+    place_rows,
+    warn,
+)
 from starclass.errors import StarclassError
 
 
@@ -77,6 +86,8 @@ def detect_command(
                                  help="Background mesh box (px, at least 4) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
         help="Figure of completeness vs magnitude, its table beside it as .ecsv (default: "
              "<output stem>_completeness.png with --truth)."),
@@ -133,8 +144,10 @@ def detect_command(
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)
     apcorr = parse_apcorr(aperture_correction)
-    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower())
+    flags = pixel_flags(mask_extension, dq_good_bits)
+    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags)
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
+    echo_flagged(ms)
     # ra, dec without x, y: placed through the mosaics' WCS
     truth_table = place_rows(read_catalog(truth, require_xy=False), ms, truth) if truth is not None else None
     if truth_table is not None:
