@@ -312,3 +312,15 @@ def test_every_mosaic_reading_command_documents_both_options():
         assert res.exit_code == 0
         text = " ".join(res.output.split())
         assert "--mask-extension" in text and "--dq-good-bits" in text, cmd
+
+
+def test_detect_quiet_leaves_out_the_flag_note_as_every_note(tmp_path):
+    bpm = np.zeros(SHAPE, np.int16)
+    bpm[0:2, 0:2] = 1
+    folder = _field_with_a_star(tmp_path, bpm=bpm)
+    loud = _detect(folder, tmp_path / "a.ecsv", "--mask-extension", "BPM")
+    quiet = _detect(folder, tmp_path / "b.ecsv", "--mask-extension", "BPM", "--quiet")
+    assert loud.exit_code == 0 and quiet.exit_code == 0, (loud.output, quiet.output)
+    assert "note: pixels flagged by mask extension BPM" in loud.output and "f555w 4 (" in loud.output
+    assert "pixels flagged" not in quiet.output and "wrote" in quiet.output
+    np.testing.assert_array_equal(Table.read(tmp_path / "a.ecsv")["x"], Table.read(tmp_path / "b.ecsv")["x"])

@@ -45,6 +45,10 @@ PRED_COLUMN_OPTION = typer.Option(
          "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
 
 
+#: ``--quiet`` of ``detect`` and ``simulate`` (one definition, one meaning): ``--no-progress`` keeps the notes
+QUIET_OPTION = typer.Option(
+    False, "--quiet", help="No progress bars and no notes (warnings, errors and what was written are still shown).")
+
 #: ``--mask-extension NAME`` of the commands that read mosaics (detect, cutouts, classify)
 MASK_EXTENSION_OPTION = typer.Option(
     None, "--mask-extension", metavar="NAME",
@@ -79,11 +83,14 @@ def pixel_flags(mask_extension: str | None, dq_good_bits: str | None):
     return PixelFlags(mask_extension=mask_extension, dq_good_bits=dq_good_bits)
 
 
-def echo_flagged(mosaics) -> None:
-    """Print how many pixels per band ``--mask-extension`` / ``--dq-good-bits`` set to NaN (nothing without them)."""
+def echo_flagged(mosaics, *, quiet: bool = False) -> None:
+    """A note: how many pixels per band ``--mask-extension`` / ``--dq-good-bits`` set to NaN (none without them).
+
+    ``quiet`` (``--quiet``) leaves it out, as every note.
+    """
     note = getattr(mosaics, "flags_note", lambda: None)()
-    if note:
-        echo(note)
+    if note and not quiet:
+        echo(f"note: {note}")
 
 
 def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | None) -> None:

@@ -10,6 +10,7 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    QUIET_OPTION,
     command,
     echo,
     echo_flagged,
@@ -93,8 +94,7 @@ def detect_command(
              "<output stem>_completeness.png with --truth)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
     # as in simulate, so a script can quieten every command alike; --no-progress keeps the notes
-    quiet: bool = typer.Option(False, "--quiet",
-                               help="No progress bars and no notes (warnings and errors are still shown)."),
+    quiet: bool = QUIET_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace existing outputs (catalogue, regions, completeness files); without it they are kept."),
 ) -> None:
@@ -147,7 +147,7 @@ def detect_command(
     flags = pixel_flags(mask_extension, dq_good_bits)
     ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags)
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
-    echo_flagged(ms)
+    echo_flagged(ms, quiet=quiet)
     # ra, dec without x, y: placed through the mosaics' WCS
     truth_table = place_rows(read_catalog(truth, require_xy=False), ms, truth) if truth is not None else None
     if truth_table is not None:
