@@ -307,7 +307,7 @@ def test_classify_refuses_a_bad_expression_and_the_options_with_stamps(tmp_path)
 def test_every_mosaic_reading_command_documents_both_options():
     from starclass.cli import app
 
-    for cmd in ("detect", "cutouts", "classify"):
+    for cmd in ("detect", "cutouts", "classify", "survey"):
         res = CliRunner().invoke(app, [cmd, "--help"], env={"COLUMNS": "200"})
         assert res.exit_code == 0
         text = " ".join(res.output.split())
@@ -324,3 +324,28 @@ def test_detect_quiet_leaves_out_the_flag_note_as_every_note(tmp_path):
     assert "note: pixels flagged by mask extension BPM" in loud.output and "f555w 4 (" in loud.output
     assert "pixels flagged" not in quiet.output and "wrote" in quiet.output
     np.testing.assert_array_equal(Table.read(tmp_path / "a.ecsv")["x"], Table.read(tmp_path / "b.ecsv")["x"])
+
+
+def test_flags_applied_window_by_window_leave_the_images_mapped_and_mark_the_mask(tmp_path):
+    """A survey's tiles apply the flags over their windows: the whole mosaic is not copied, and its mask()
+    (whole or windowed) still holds the flagged pixels; a tile's window holds them as NaN."""
+    from starclass.io.mosaic import PixelFlags, read_mosaics
+    from starclass.survey.tiles import MosaicWindow
+
+    images = _noise(5)
+    folder = _write(tmp_path / "f", images, dq=_dq())
+    flags = PixelFlags(dq_good_bits="~4096")
+    ms = read_mosaics(folder, pixel_flags=flags, apply_flags=False)
+    expected = np.zeros(SHAPE, bool)
+    for y, x in _pixels_with(any_of={4096}):
+        expected[y, x] = True
+    win = (slice(0, 50), slice(0, 60))
+    for b in BANDS_USED:
+        assert _is_memmapped(ms.data[b]) and ms.data[b].tobytes() == images[b].astype(">f4").tobytes()
+        np.testing.assert_array_equal(ms.mask(b, window=win), expected[win])
+        np.testing.assert_array_equal(ms.mask(b), expected)
+    tile = MosaicWindow(ms, (0, 60, 0, 50), flags=flags)
+    for b in BANDS_USED:
+        np.testing.assert_array_equal(np.isnan(tile.data[b]), expected[win])
+        np.testing.assert_array_equal(tile.mask(b), expected[win])
+    assert ms.flags_note() is None  # nothing counted here: the survey counts per field

@@ -150,11 +150,12 @@ class PixelFlags:
             parts.append(f"{DQ_EXTNAME} with good bits {self.dq_good_bits!r} (astropy syntax)")
         return ", ".join(parts) or "none"
 
-    def bad(self, path: PathLike) -> np.ndarray | None:
+    def bad(self, path: PathLike, window: tuple[slice, slice] | None = None) -> np.ndarray | None:
         """The pixels of the image in ``path`` that these flags make bad (bool, True = bad), or None.
 
         The image is the one :func:`read_mosaics` reads (the first 2-D image HDU); a mask or DQ
-        extension is taken with that image's ``EXTVER`` where the file holds several.
+        extension is taken with that image's ``EXTVER`` where the file holds several. With
+        ``window = (rows, cols)`` only that part is read (a survey tile of a big mosaic).
 
         Raises
         ------
@@ -174,14 +175,15 @@ class PixelFlags:
             if image is None:
                 raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
             shape = (int(image.header["NAXIS2"]), int(image.header["NAXIS1"]))  # from the header: no data read
-            out = np.zeros(shape, dtype=bool)
+            window = window or (slice(None), slice(None))
+            out = np.zeros(np.empty(shape, dtype=bool)[window].shape, dtype=bool)
             if self.mask_extension is not None:
-                flags = _flag_array(hdul, self.mask_extension, image, shape, path, "--mask-extension")
+                flags = _flag_array(hdul, self.mask_extension, image, shape, path, "--mask-extension")[window]
                 out |= flags != 0  # NaN != 0 too: a NaN in a mask is not a good pixel
             if self.dq_good_bits is not None:
                 from astropy.nddata.bitmask import bitfield_to_boolean_mask
 
-                dq = _flag_array(hdul, DQ_EXTNAME, image, shape, path, f"--dq-good-bits {self.dq_good_bits}")
+                dq = _flag_array(hdul, DQ_EXTNAME, image, shape, path, f"--dq-good-bits {self.dq_good_bits}")[window]
                 if dq.dtype.kind not in "iu":
                     # a float DQ written by some pipelines: bits only mean something for whole numbers
                     if dq.dtype.kind != "f" or not np.all(np.isfinite(dq) & (dq == np.round(dq)) & (dq >= 0)):
@@ -373,7 +375,12 @@ class MosaicSet:
     pixel_flags
         The mask and DQ extensions applied (:class:`PixelFlags`), or None.
     flagged
-        Band -> number of pixels those flags set to NaN (empty without ``pixel_flags``).
+        Band -> number of pixels those flags set to NaN (empty without ``pixel_flags``, or when
+        they are applied window by window).
+    flags_in_data
+        False when ``pixel_flags`` are applied window by window (``read_mosaics(...,
+        apply_flags=False)``, a survey's tiles): the images are as stored, and :meth:`mask` adds
+        the flagged pixels.
     """
 
     bands: list[str]
@@ -388,6 +395,7 @@ class MosaicSet:
     headers: dict[str, fits.Header] = field(default_factory=dict)
     pixel_flags: PixelFlags | None = None
     flagged: dict[str, int] = field(default_factory=dict)
+    flags_in_data: bool = True
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     # -- access ------------------------------------------------------------------------------
@@ -419,13 +427,17 @@ class MosaicSet:
         and nothing is cached: cheap for cut-outs of a big mosaic.
         """
         key = self._check_band(band)
+        # flags applied window by window are not NaN in the data: added here
+        lazy = self.pixel_flags if self.pixel_flags and not self.flags_in_data else None
         if window is not None:
             if key in self._masks:
                 return self._masks[key][window]
             w = self.weights.get(key)
-            return _bad_pixels(self.data[key][window], None if w is None else w[window])
+            out = _bad_pixels(self.data[key][window], None if w is None else w[window])
+            return out | lazy.bad(self.paths[key], window=window) if lazy else out
         if key not in self._masks:
-            self._masks[key] = _bad_pixels(self.data[key], self.weights.get(key))
+            out = _bad_pixels(self.data[key], self.weights.get(key))
+            self._masks[key] = out | lazy.bad(self.paths[key]) if lazy else out
         return self._masks[key]
 
     def combined_mask(self, bands: Iterable[str] | None = None) -> np.ndarray:
@@ -453,12 +465,9 @@ class MosaicSet:
 
     def flags_note(self) -> str | None:
         """One line: how many pixels of each band the mask and DQ flags set to NaN; None without flags."""
-        if not self.pixel_flags:
+        if not self.pixel_flags or not self.flags_in_data:
             return None
-        n = self.shape[0] * self.shape[1]
-        counts = ", ".join(f"{b} {self.flagged.get(b, 0)} ({100 * self.flagged.get(b, 0) / n:.2g}%)"
-                           for b in self.bands)
-        return f"pixels flagged by {self.pixel_flags.describe()} and set to NaN: {counts} of {n} per band"
+        return flags_note(self.pixel_flags, {b: self.flagged.get(b, 0) for b in self.bands}, self.shape)
 
     def describe(self) -> str:
         """A few lines for humans: shape, pixel scale, bands and zeropoints."""
@@ -484,6 +493,7 @@ def read_mosaics(
     require_zeropoint: bool = True,
     wcs_tolerance_px: float = WCS_TOLERANCE_PX,
     pixel_flags: PixelFlags | None = None,
+    apply_flags: bool = True,
 ) -> MosaicSet:
     """Open one FITS image per band, memory-mapped, and check they share one pixel grid.
 
@@ -512,6 +522,11 @@ def read_mosaics(
         Mask and data-quality extensions to apply (:class:`PixelFlags`): the pixels they flag are
         set to NaN (that band's image is then read into memory, not memory-mapped), and
         :attr:`MosaicSet.flagged` counts them. None (default): the images as stored.
+    apply_flags
+        False: ``pixel_flags`` are neither read nor applied here (the images stay as stored,
+        memory-mapped), but recorded: :meth:`MosaicSet.mask` adds the flagged pixels and the
+        note on mask extensions not applied leaves them out. For callers that apply them over
+        windows (a survey's tiles, :class:`starclass.survey.tiles.MosaicWindow`).
 
     Returns
     -------
@@ -570,7 +585,7 @@ def read_mosaics(
             if path.name not in files:  # once per file: a two-chip file holds DQ,1 and DQ,2
                 files.append(path.name)
         _check_not_all_nan(arr, path)
-        if pixel_flags:
+        if pixel_flags and apply_flags:
             arr, flagged[b] = _apply_flags(arr, pixel_flags, path)
         data[b] = arr
         weights[b] = weight
@@ -608,8 +623,35 @@ def read_mosaics(
     return MosaicSet(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
         shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
-        pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged,
+        pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged, flags_in_data=apply_flags,
     )
+
+
+def flagged_pixels(path: PathLike, flags: PixelFlags) -> np.ndarray:
+    """The pixels ``flags`` makes bad in the image of ``path`` (bool, True = bad), refusing a file wholly flagged.
+
+    Examples
+    --------
+    >>> flagged_pixels("g_f555w.fits", PixelFlags(mask_extension="BPM")).sum()  # doctest: +SKIP
+    np.int64(1204)
+    """
+    bad = flags.bad(path)
+    if bad.all():
+        raise StarclassError(f"every pixel of {path} is flagged by {flags.describe()}: nothing left to measure")
+    return bad
+
+
+def flags_note(flags: PixelFlags, counts: Mapping[str, int], shape: tuple[int, int]) -> str:
+    """One line: the pixels ``flags`` set to NaN, per band (``counts``), of ``shape`` each.
+
+    Examples
+    --------
+    >>> flags_note(PixelFlags(mask_extension="BPM"), {"f555w": 25, "f814w": 0}, (100, 100)).split(" and ")[1]
+    'set to NaN: f555w 25 (0.25%), f814w 0 (0%) of 10000 per band'
+    """
+    n = int(shape[0]) * int(shape[1])
+    per_band = ", ".join(f"{b} {c} ({100 * c / n:.2g}%)" for b, c in counts.items())
+    return f"pixels flagged by {flags.describe()} and set to NaN: {per_band} of {n} per band"
 
 
 def _apply_flags(arr: np.ndarray, flags: PixelFlags, path: Path) -> tuple[np.ndarray, int]:
@@ -618,12 +660,10 @@ def _apply_flags(arr: np.ndarray, flags: PixelFlags, path: Path) -> tuple[np.nda
     Nothing flagged: ``arr`` itself (still memory-mapped). Otherwise a read-only float32 copy: the
     file's own array is read-only, and NaN is what every stage already leaves out (a NaN border).
     """
-    bad = flags.bad(path)
+    bad = flagged_pixels(path, flags)
     n = int(bad.sum())
     if not n:
         return arr, 0
-    if bad.all():
-        raise StarclassError(f"every pixel of {path} is flagged by {flags.describe()}: nothing left to measure")
     out = np.array(arr, dtype=np.float32)  # native byte order, writable
     out[bad] = np.nan
     out.flags.writeable = False
