@@ -307,7 +307,7 @@ def test_classify_refuses_a_bad_expression_and_the_options_with_stamps(tmp_path)
 def test_every_mosaic_reading_command_documents_both_options():
     from starclass.cli import app
 
-    for cmd in ("detect", "cutouts", "classify", "survey"):
+    for cmd in ("detect", "cutouts", "classify", "survey", "train", "calibrate"):
         res = CliRunner().invoke(app, [cmd, "--help"], env={"COLUMNS": "200"})
         assert res.exit_code == 0
         text = " ".join(res.output.split())
@@ -349,3 +349,32 @@ def test_flags_applied_window_by_window_leave_the_images_mapped_and_mark_the_mas
         np.testing.assert_array_equal(np.isnan(tile.data[b]), expected[win])
         np.testing.assert_array_equal(tile.mask(b), expected[win])
     assert ms.flags_note() is None  # nothing counted here: the survey counts per field
+
+
+def test_train_and_calibrate_apply_the_flags_to_the_mosaics_they_read(tmp_path):
+    """train and calibrate cut stamps from mosaics as classify does: a model trained or calibrated on stamps
+    with the flagged pixels in them, then used with --mask-extension, saw other inputs than it learnt on."""
+    from starclass.cli import app
+    from starclass.cli.train_cmd import _read_field_mosaics
+    from starclass.io.mosaic import PixelFlags
+    from starclass.learn.config import get_preset
+
+    bpm = np.zeros(SHAPE, np.int16)
+    bpm[40:43, 50:52] = 7
+    folder = _field_with_a_star(tmp_path, bpm=bpm)
+    cfg = get_preset("legus4").copy(bands=list(BANDS_USED))
+    mos = _read_field_mosaics(cfg, [folder], flags=PixelFlags(mask_extension="BPM"))
+    assert all(np.isnan(mos.data[b][bpm != 0]).all() and mos.flagged[b] == 6 for b in BANDS_USED)
+    cat = tmp_path / "c.ecsv"
+    Table({"id": [1, 2], "x": [30.0, 70.0], "y": [30.0, 60.0], "class_ref": [1, 2]}).write(cat)
+    res = CliRunner().invoke(app, ["train", "--mosaics", str(folder), "--catalog", str(cat), "-o",
+                                   str(tmp_path / "model"), "--mask-extension", "MASK", "--no-progress"])
+    assert res.exit_code == 2, res.output
+    assert "g_f555w.fits has no MASK extension; its HDUs: HDU 0, HDU 1 (SCI), HDU 2 (BPM)" in res.output
+    res = CliRunner().invoke(app, ["train", "--stamps", str(tmp_path / "s.h5"), "-o", str(tmp_path / "model"),
+                                   "--dq-good-bits", "0"])
+    assert res.exit_code == 2 and "--dq-good-bits applies to the mosaics' FITS extensions" in res.output
+    res = CliRunner().invoke(app, ["calibrate", str(tmp_path), str(folder), "-c", str(cat), "--dq-good-bits", "~"])
+    assert res.exit_code == 2 and "--dq-good-bits '~': not a bit-flag expression" in res.output
+    res = CliRunner().invoke(app, ["calibrate", str(tmp_path), "--stamps", str(tmp_path), "--mask-extension", "BPM"])
+    assert res.exit_code == 2 and "--mask-extension applies to the mosaics' FITS extensions" in res.output
