@@ -780,7 +780,7 @@ def test_mask_and_dq_extensions_of_the_plan_reach_every_tile(survey_dir, cluster
 
     with warnings.catch_warnings():
         # the extensions applied are not named as "not applied", in the plan check or in a worker
-        warnings.filterwarnings("error", message="mask extension")
+        warnings.filterwarnings("error", message="mask or data-quality extension")
         result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=said.append)
     assert result.ok, result.summary["errors"]
     assert any("field 'flagged': pixels flagged by mask extension BPM" in s and "g 242 (" in s for s in said), said

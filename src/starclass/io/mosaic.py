@@ -597,8 +597,8 @@ def read_mosaics(
     if passed_over:
         # one line for the whole set: each file's MASK used to be a warning of its own ("holds 2 images")
         where = "; ".join(f"{name} in {', '.join(files)}" for name, files in passed_over.items())
-        warnings.warn(f"mask extension(s) not applied ({where}): starclass excludes NaN and zero-weight pixels "
-                      "only; --mask-extension NAME applies a mask (nonzero = bad), --dq-good-bits EXPR a DQ "
+        warnings.warn(f"mask or data-quality extension(s) not applied ({where}): the pixels they flag are used "
+                      "as data; --mask-extension NAME applies a mask (nonzero = bad), --dq-good-bits EXPR the DQ "
                       "extension (e.g. '0': any flag is bad)", stacklevel=2)
     ref = order[0]
     shape = data[ref].shape
