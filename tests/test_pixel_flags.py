@@ -220,6 +220,8 @@ def test_detect_leaves_out_a_star_under_masked_pixels_and_flags_one_partly_maske
     assert "pixels flagged by mask extension BPM (nonzero = bad), DQ with good bits '4'" in res.output
     assert "f555w 52 (" in res.output and "f814w 52 (" in res.output  # 49 + 3
     masked = Table.read(tmp_path / "masked.ecsv")
+    assert masked.meta["pixel_flags"]["flagged_pixels"] == {"f555w": 52, "f814w": 52}
+    assert "pixel_flags" not in plain.meta
     assert np.min(np.hypot(masked["x"] - 30, masked["y"] - 30)) > 5
     near = np.argmin(np.hypot(masked["x"] - 70, masked["y"] - 60))
     assert np.hypot(masked["x"][near] - 70, masked["y"][near] - 60) < 1

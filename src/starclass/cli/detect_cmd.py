@@ -181,6 +181,9 @@ def detect_command(
                             mci_polygon=polygon)
     if galaxy and "galaxy" not in cat.colnames:
         cat["galaxy"] = [galaxy] * len(cat)
+    if ms.pixel_flags:
+        # in the catalogue too: a later reader (or a rerun) must know which pixels were left out
+        cat.meta["pixel_flags"] = {"applied": ms.pixel_flags.describe(), "flagged_pixels": dict(ms.flagged)}
     criteria = [s for s in (
         f"m_V <= {mag_limit}" if mag_limit is not None else "",
         f"CI >= {ci_min}" if ci_min is not None else "",
