@@ -380,3 +380,37 @@ def test_train_and_calibrate_apply_the_flags_to_the_mosaics_they_read(tmp_path):
     assert res.exit_code == 2 and "--dq-good-bits '~': not a bit-flag expression" in res.output
     res = CliRunner().invoke(app, ["calibrate", str(tmp_path), "--stamps", str(tmp_path), "--mask-extension", "BPM"])
     assert res.exit_code == 2 and "--mask-extension applies to the mosaics' FITS extensions" in res.output
+
+
+def test_classify_leaves_a_candidate_on_flagged_pixels_unclassified(tmp_path):
+    """classify cut its stamps from the mosaics as stored: a candidate whose pixel the BPM flags was classified
+    from bad data. With --mask-extension its own pixel is NaN: class_pred 0, like a candidate on a NaN border."""
+    import torch
+
+    from starclass.cli import app
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.config import get_preset
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("m31-binary-compact")
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False)
+    model = tmp_path / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    rng = np.random.default_rng(2)
+    bpm = np.zeros(SHAPE, np.int16)
+    bpm[29:32, 29:32] = 1  # the first candidate's pixel
+    folder = _write(tmp_path / "f", {b: rng.normal(1.0, 0.1, SHAPE).astype(np.float32) for b in cfg.bands}, bpm=bpm)
+    cat = tmp_path / "c.ecsv"
+    Table({"id": [1, 2], "x": [30.0, 60.0], "y": [30.0, 60.0]}).write(cat)
+    out = {}
+    for name, extra in (("plain", []), ("masked", ["--mask-extension", "BPM"])):
+        res = CliRunner().invoke(app, ["classify", str(folder), "-c", str(cat), "--model", str(model), "-o",
+                                       str(tmp_path / f"{name}.ecsv"), "--device", "cpu", "--no-progress", *extra])
+        assert res.exit_code == 0, res.output
+        out[name] = (Table.read(tmp_path / f"{name}.ecsv"), res.output)
+    assert (np.asarray(out["plain"][0]["class_pred"]) > 0).all()
+    assert list(out["masked"][0]["class_pred"] > 0) == [False, True]
+    assert "note: pixels flagged by mask extension BPM" in out["masked"][1] and "g 9 (" in out["masked"][1]
