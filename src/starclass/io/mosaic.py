@@ -80,8 +80,9 @@ _BAND_IN_NAME = re.compile(r"^f\d{3,4}(?:w|m|n|lp|x|w2)$")
 class PixelFlags:
     """Which pixels of each band's file to set to NaN: those a mask or data-quality extension flags.
 
-    Asked for by ``--mask-extension`` and ``--dq-good-bits`` (``detect``, ``cutouts``, ``classify``)
-    and given to :func:`read_mosaics`. Each band's file must hold the extensions named, of its
+    Asked for by ``--mask-extension`` and ``--dq-good-bits`` (``detect``, ``cutouts``, ``classify``,
+    ``train``, ``calibrate``; a survey plan's ``mask_extension``, ``dq_good_bits``) and given to
+    :func:`read_mosaics`. Each band's file must hold the extensions named, of its
     image's shape; a pixel flagged by either becomes NaN, which detection, background,
     photometry and stamps all leave out.
 
@@ -162,6 +163,14 @@ class PixelFlags:
         StarclassError
             An extension asked for is absent (the message lists those present), its shape differs
             from the image's (both named), or a DQ extension that does not hold integers.
+
+        Examples
+        --------
+        >>> flags = PixelFlags(dq_good_bits="~4096")
+        >>> flags.bad("jw_f200w_i2d.fits").sum()  # doctest: +SKIP
+        np.int64(1204)
+        >>> flags.bad("jw_f200w_i2d.fits", window=(slice(0, 512), slice(0, 512))).shape  # doctest: +SKIP
+        (512, 512)
         """
         if not self:
             return None
