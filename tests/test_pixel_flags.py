@@ -309,7 +309,7 @@ def test_classify_refuses_a_bad_expression_and_the_options_with_stamps(tmp_path)
 def test_every_mosaic_reading_command_documents_both_options():
     from starclass.cli import app
 
-    for cmd in ("detect", "cutouts", "classify", "survey", "train", "calibrate"):
+    for cmd in ("detect", "cutouts", "classify", "survey", "train", "calibrate", "inspect"):
         res = CliRunner().invoke(app, [cmd, "--help"], env={"COLUMNS": "200"})
         assert res.exit_code == 0
         text = " ".join(res.output.split())
@@ -414,3 +414,33 @@ def test_classify_leaves_a_candidate_on_flagged_pixels_unclassified(tmp_path):
     assert (np.asarray(out["plain"][0]["class_pred"]) > 0).all()
     assert list(out["masked"][0]["class_pred"] > 0) == [False, True]
     assert "note: pixels flagged by mask extension BPM" in out["masked"][1] and "g 9 (" in out["masked"][1]
+
+
+def test_inspect_pictures_show_flagged_pixels_as_nan_in_a_cache_of_their_own(tmp_path):
+    """inspect showed people the flagged pixels the model never saw (classify --mask-extension); the pictures
+    now come from the flagged images, cached apart, and without flags the cache key is as before."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    from starclass.cli import app
+    from starclass.inspect.field import load_field
+    from starclass.io.mosaic import PixelFlags
+
+    bpm = np.zeros(SHAPE, np.int16)
+    bpm[29:32, 29:32] = 1
+    folder = _field_with_a_star(tmp_path, bpm=bpm)
+    Table({"id": [1, 2], "x": [30.0, 70.0], "y": [30.0, 60.0]}).write(folder / "candidates.ecsv")
+    with pytest.warns(UserWarning, match=r"not applied \(BPM in "):
+        plain = load_field(folder, cache_dir=tmp_path / "cache")
+    flagged = load_field(folder, cache_dir=tmp_path / "cache", pixel_flags=PixelFlags(mask_extension="BPM"))
+    for b in BANDS_USED:
+        assert not np.isnan(plain.cache.data[b]).any()
+        np.testing.assert_array_equal(np.isnan(flagged.cache.data[b]), bpm != 0)
+    assert flagged.cache.dir != plain.cache.dir
+    s = asdict(plain.cache.settings)
+    del s["pixel_flags"]
+    old_key = hashlib.sha256(json.dumps(s, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    assert plain.cache.settings.key() == old_key
+    res = CliRunner().invoke(app, ["inspect", str(folder), "--list-users", "--mask-extension", "BPM"])
+    assert res.exit_code == 2 and "--mask-extension applies to the pictures served" in res.output
