@@ -309,7 +309,7 @@ def test_classify_refuses_a_bad_expression_and_the_options_with_stamps(tmp_path)
 def test_every_mosaic_reading_command_documents_both_options():
     from starclass.cli import app
 
-    for cmd in ("detect", "cutouts", "classify", "survey", "train", "calibrate", "inspect"):
+    for cmd in ("detect", "cutouts", "classify", "survey", "train", "calibrate", "inspect", "suggest"):
         res = CliRunner().invoke(app, [cmd, "--help"], env={"COLUMNS": "200"})
         assert res.exit_code == 0
         text = " ".join(res.output.split())
@@ -414,6 +414,16 @@ def test_classify_leaves_a_candidate_on_flagged_pixels_unclassified(tmp_path):
     assert (np.asarray(out["plain"][0]["class_pred"]) > 0).all()
     assert list(out["masked"][0]["class_pred"] > 0) == [False, True]
     assert "note: pixels flagged by mask extension BPM" in out["masked"][1] and "g 9 (" in out["masked"][1]
+    # suggest classifies on the mosaics too: the candidate on flagged pixels has no classification to rank
+    res = CliRunner().invoke(app, ["suggest", str(model), str(cat), "--mosaics", str(folder), "-o",
+                                   str(tmp_path / "s.ecsv"), "-n", "2", "--mag-bins", "1", "--device", "cpu",
+                                   "--mask-extension", "BPM"])
+    assert res.exit_code == 0, res.output
+    assert "note: pixels flagged by mask extension BPM" in res.output
+    assert list(Table.read(tmp_path / "s.ecsv")["id"]) == [2]
+    res = CliRunner().invoke(app, ["suggest", str(model), str(cat), "-o", str(tmp_path / "t.ecsv"),
+                                   "--dq-good-bits", "0"])
+    assert res.exit_code == 2 and "--dq-good-bits applies to the mosaics the candidates are classified on" in res.output
 
 
 def test_inspect_pictures_show_flagged_pixels_as_nan_in_a_cache_of_their_own(tmp_path):
