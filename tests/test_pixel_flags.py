@@ -309,7 +309,7 @@ def test_classify_refuses_a_bad_expression_and_the_options_with_stamps(tmp_path)
 def test_every_mosaic_reading_command_documents_both_options():
     from starclass.cli import app
 
-    for cmd in ("detect", "cutouts", "classify", "survey", "train", "calibrate", "inspect", "suggest"):
+    for cmd in ("detect", "cutouts", "classify", "survey", "train", "calibrate", "inspect", "suggest", "report"):
         res = CliRunner().invoke(app, [cmd, "--help"], env={"COLUMNS": "200"})
         assert res.exit_code == 0
         text = " ".join(res.output.split())
@@ -454,3 +454,31 @@ def test_inspect_pictures_show_flagged_pixels_as_nan_in_a_cache_of_their_own(tmp
     assert plain.cache.settings.key() == old_key
     res = CliRunner().invoke(app, ["inspect", str(folder), "--list-users", "--mask-extension", "BPM"])
     assert res.exit_code == 2 and "--mask-extension applies to the pictures served" in res.output
+
+
+def test_report_gradcam_mosaics_take_the_flags(tmp_path, monkeypatch):
+    """report --model --mosaics drew Grad-CAM on stamps cut from the mosaics as stored, not as classify cut
+    them with --mask-extension; the flagged images now reach the report (build_report replaced here: the
+    Grad-CAM itself needs a trained model and minutes)."""
+    import starclass.report.build as build
+    from starclass.cli import app
+
+    bpm = np.zeros(SHAPE, np.int16)
+    bpm[0:2, 0:3] = 1
+    folder = _field_with_a_star(tmp_path, bpm=bpm)
+    pred = tmp_path / "p.ecsv"
+    Table({"id": [1], "x": [30.0], "y": [30.0], "class_pred": [1]}).write(pred)
+    seen = {}
+
+    def fake_build_report(pred_path, references, outdir, **kw):
+        seen.update(kw)
+        return outdir / kw["filename"]
+
+    monkeypatch.setattr(build, "build_report", fake_build_report)
+    res = CliRunner().invoke(app, ["report", str(pred), "--model", str(tmp_path / "m"), "--mosaics", str(folder),
+                                   "-o", str(tmp_path / "r.html"), "--mask-extension", "BPM"])
+    assert res.exit_code == 0, res.output
+    assert "note: pixels flagged by mask extension BPM" in res.output
+    assert all(np.isnan(seen["mosaics"].data[b][bpm != 0]).all() for b in BANDS_USED)
+    res = CliRunner().invoke(app, ["report", str(pred), "-o", str(tmp_path / "s.html"), "--dq-good-bits", "0"])
+    assert res.exit_code == 2 and "--dq-good-bits applies to --mosaics" in res.output
