@@ -132,3 +132,17 @@ def test_detect_quiet_turns_progress_and_notes_off_like_simulate(tmp_path, monke
     assert r.exit_code == 0, r.output
     assert "note:" not in r.output and "measured 2 positions" in r.output
     assert (tmp_path / "quiet.ecsv").exists()
+
+
+def test_quiet_means_the_same_in_detect_and_simulate():
+    """simulate's --quiet was the off switch of --progress ("Show progress bars") while detect's also hid the
+    notes; one option now, and both have --no-progress for bars off with the notes kept."""
+    import typer
+
+    helps = {}
+    for name in ("detect", "simulate"):
+        cmd = typer.main.get_command(app).commands[name]
+        opts = {o: p for p in cmd.params for o in (*p.opts, *getattr(p, "secondary_opts", ()))}
+        assert "--no-progress" in opts, name
+        helps[name] = opts["--quiet"].help
+    assert helps["detect"] == helps["simulate"] and "no notes" in helps["simulate"]

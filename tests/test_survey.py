@@ -758,3 +758,65 @@ def test_tiles_wholly_on_a_nan_border_are_empty_not_failed(survey_dir, cluster, 
     result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
     assert result.ok, result.summary["errors"]
     assert result.summary["n_tiles"] == 8 and result.summary["n_candidates"] >= 8
+
+
+def test_mask_and_dq_extensions_of_the_plan_reach_every_tile(survey_dir, cluster, clean_run, tmp_path):
+    """The survey read its mosaics without the mask and DQ extensions (detect, cutouts and classify take
+    --mask-extension / --dq-good-bits): a source under flagged pixels was found in its tile. Now the plan's
+    mask_extension and dq_good_bits are applied over each tile's window, counted per field before any tile."""
+    import pyarrow.parquet as pq
+    from astropy.io import fits
+
+    bpm = np.zeros(SHAPE, np.int16)
+    bpm[155:166, 155:166] = 1  # the source at (160, 160), wholly
+    dq = np.zeros(SHAPE, np.uint16)
+    dq[25:36, 170:181] = 4096  # the source at (175, 30), wholly
+    dq[100:103, 10:13] = 4  # harmless: bit 4 is listed as good
+    (tmp_path / "flagged").mkdir()
+    for b in ("g", "i"):
+        with fits.open(survey_dir / "found" / f"f_{b}.fits") as hdul:
+            fits.HDUList([hdul[0].copy(), fits.ImageHDU(bpm, name="BPM"),
+                          fits.ImageHDU(dq, name="DQ")]).writeto(tmp_path / "flagged" / f"f_{b}.fits")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\n"
+                    f"mask_extension: BPM\ndq_good_bits: '4'\n"
+                    f"fields:\n  - {{name: flagged, mosaics: {tmp_path / 'flagged'}}}\n")
+    said = []
+    import warnings
+
+    with warnings.catch_warnings():
+        # the extensions applied are not named as "not applied", in the plan check or in a worker
+        warnings.filterwarnings("error", message="mask or data-quality extension")
+        result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=said.append)
+    assert result.ok, result.summary["errors"]
+    assert any("field 'flagged': pixels flagged by mask extension BPM" in s and "g 242 (" in s for s in said), said
+    table = pq.read_table(tmp_path / "out" / "fields" / "flagged" / "catalogue.parquet")
+    x, y = table.column("x").to_numpy(), table.column("y").to_numpy()
+    for fx, fy in ((160.0, 160.0), (175.0, 30.0)):
+        assert np.min(np.hypot(x - fx, y - fy)) > 5  # found in the plain field, not under the flags
+    truth = Table.read(survey_dir / "found" / "truth.ecsv")
+    assert table.num_rows >= len(truth) - 2 > 0
+    # the same images without the settings (the clean run's field 'found'): both sources are found
+    table = pq.read_table(clean_run.outdir / "fields" / "found" / "catalogue.parquet")
+    x, y = table.column("x").to_numpy(), table.column("y").to_numpy()
+    for fx, fy in ((160.0, 160.0), (175.0, 30.0)):
+        assert np.min(np.hypot(x - fx, y - fy)) < 1.5
+
+
+def test_a_plan_s_bad_dq_expression_or_missing_extension_stops_it_naming_the_plan(survey_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ndq_good_bits: '4++2'\n"
+                    f"fields:\n  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
+    with pytest.raises(StarclassError, match=r"plan .*plan.yaml: dq_good_bits '4\+\+2': not a bit-flag expression"):
+        read_plan(plan)
+    plan.write_text(f"model: {survey_dir / 'model'}\nfields:\n  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(tmp_path / "out"), "--mask-extension", "BPM",
+                                 "--no-progress"])
+    assert r.exit_code == 2, r.output
+    assert "field 'found': mask_extension: " in r.output
+    assert "f_g.fits has no BPM extension; its HDUs: HDU 0" in r.output
+    assert not (tmp_path / "out").exists()

@@ -52,6 +52,54 @@ PRED_COLUMN_OPTION = typer.Option(
          "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
 
 
+#: ``--quiet`` of ``detect`` and ``simulate`` (one definition, one meaning): ``--no-progress`` keeps the notes
+QUIET_OPTION = typer.Option(
+    False, "--quiet", help="No progress bars and no notes (warnings, errors and what was written are still shown).")
+
+#: ``--mask-extension NAME`` of the commands that read mosaics (detect, cutouts, classify)
+MASK_EXTENSION_OPTION = typer.Option(
+    None, "--mask-extension", metavar="NAME",
+    help="Bad-pixel mask extension of each mosaic file (EXTNAME, e.g. BPM): nonzero pixels are set to NaN and "
+         "left out of detection, photometry and stamps; the count per band is printed. Default: not applied "
+         "(docs/io.md).")
+
+#: ``--dq-good-bits EXPR`` of the commands that read mosaics
+DQ_GOOD_BITS_OPTION = typer.Option(
+    None, "--dq-good-bits", metavar="EXPR",
+    help="Apply each file's DQ extension: a pixel with a DQ bit not listed in EXPR is set to NaN. Astropy "
+         "bit-flag syntax, as JWST good_bits: '0' (any flag bad), '4+16' (those bits harmless), '~4096' (only "
+         "4096 bad). Default: DQ not applied.")
+
+
+def pixel_flags(mask_extension: str | None, dq_good_bits: str | None):
+    """The :class:`starclass.io.mosaic.PixelFlags` of ``--mask-extension`` and ``--dq-good-bits``, or None.
+
+    Built before any work, so that an expression astropy refuses stops the command at once.
+
+    Examples
+    --------
+    >>> pixel_flags(None, None) is None
+    True
+    >>> pixel_flags("bpm", "0").describe()
+    "mask extension BPM (nonzero = bad), DQ with good bits '0' (astropy syntax)"
+    """
+    if mask_extension is None and dq_good_bits is None:
+        return None
+    from starclass.io.mosaic import PixelFlags
+
+    return PixelFlags(mask_extension=mask_extension, dq_good_bits=dq_good_bits)
+
+
+def echo_flagged(mosaics, *, quiet: bool = False) -> None:
+    """A note: how many pixels per band ``--mask-extension`` / ``--dq-good-bits`` set to NaN (none without them).
+
+    ``quiet`` (``--quiet``) leaves it out, as every note.
+    """
+    note = getattr(mosaics, "flags_note", lambda: None)()
+    if note and not quiet:
+        echo(f"note: {note}")
+
+
 def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | None) -> None:
     """Refuse ``--by`` and ``--pred-column`` with ``--catalogs`` (``evaluate``, ``report``): they score one PRED.
 

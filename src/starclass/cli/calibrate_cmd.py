@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, place_rows
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    command,
+    echo,
+    echo_flagged,
+    pixel_flags,
+    place_rows,
+)
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, X, Y
 
@@ -42,6 +50,8 @@ def calibrate_command(
         False, "--allow-training-rows",
         help="Fit even when some rows are ones the model was trained on (refused without it: the calibration "
              "would be too confident and the conformal sets too small); a warning says how many."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
 ) -> None:
     """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
@@ -58,6 +68,11 @@ def calibrate_command(
     from starclass.learn.precision import pick_device
 
     check_method(method, "--method")
+    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    if flags is not None and stamps is not None:
+        # refused rather than ignored: a cutout folder holds no FITS extensions to apply
+        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+                             "the mosaics' FITS extensions, not to a cutout folder (--stamps)")
     if method == "histogram":
         check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read
     dev = pick_device(device)
@@ -98,8 +113,9 @@ def calibrate_command(
         if label_column not in table.colnames:
             raise StarclassError(f"--label-column: catalogue {catalog} has no column {label_column!r}")
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
-                           require_zeropoint=cfg.normalisation in ("rgb", "flux"))
+                           require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
         check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+        echo_flagged(mos)
         table = place_rows(table, mos, catalog)
         inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)
         values = numeric_column(table, label_column, f"catalogue {catalog}").copy()

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import check_on_image, command, echo, place_rows
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    check_on_image,
+    command,
+    echo,
+    echo_flagged,
+    pixel_flags,
+    place_rows,
+)
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF
 
@@ -66,6 +75,8 @@ def classify_command(
         "label", "--label-column",
         help="With --stamps: the cutout CSV's column of label strings (mapped to classes by the task's "
              "label_map), scored in the accuracy line and written as class_ref; as 'evaluate --label-column'."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
@@ -95,6 +106,11 @@ def classify_command(
     # cutout folder's labels.csv) and an existing one is kept unless --overwrite
     if label_columns is not None and votes is None:
         raise StarclassError("--label-columns names the vote columns of --votes: give --votes too")
+    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before the model loads
+    if flags is not None and stamps is not None:
+        # refused rather than ignored: a cutout folder holds no FITS extensions to apply
+        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+                             "the mosaics' FITS extensions, not to a cutout folder (--stamps)")
     if label_column != "label" and stamps is None:
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder: it "
                              "applies with --stamps (with mosaics and --catalog, score the output with 'starclass "
@@ -125,8 +141,9 @@ def classify_command(
         _check_votes(table, votes, label_columns, f"--catalog {catalog}", cfg)  # their classes: the model's task
     decision_threshold(cfg, threshold)  # --threshold for a 4-class model, or 7: before the mosaics are read
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
-                       require_zeropoint=cfg.normalisation in ("rgb", "flux"))
+                       require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+    echo_flagged(mos)
     table = place_rows(table, mos, catalog)
     # named here, by id, rather than counted among "no usable stamp" after the classification
     check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import check_on_image, command, echo, place_rows
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    check_on_image,
+    command,
+    echo,
+    echo_flagged,
+    pixel_flags,
+    place_rows,
+)
 from starclass.errors import StarclassError
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
@@ -61,6 +70,7 @@ def cutouts(
     bands: str | None = None,
     batch_size: int | None = None,
     use_masks: bool = True,
+    flags=None,
     phangs_fits_dir: Path | None = None,
     phangs_size: int = 299,
     progress: bool = True,
@@ -72,6 +82,8 @@ def cutouts(
 
     ``field`` and ``galaxy`` (one name for every candidate) are stored in the ``field`` and
     ``galaxy`` columns when given (a catalogue's own ``galaxy`` column is kept otherwise).
+    ``flags`` (a :class:`starclass.io.mosaic.PixelFlags`, from ``--mask-extension`` and
+    ``--dq-good-bits``) sets the pixels flagged in each file's mask or DQ extension to NaN.
     """
     # here, not at the top: `starclass --help` takes 0.4 s; starclass.io + stamps add 1.0-1.6 s (measured)
     import numpy as np
@@ -125,13 +137,14 @@ def cutouts(
     except StarclassError as exc:
         raise option_message(exc, given) from None
     try:
-        mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False)
+        mset = read_mosaics([str(p) for p in mosaics], bands=band_list, require_zeropoint=False, pixel_flags=flags)
     except StarclassError as exc:
         if "appears twice" in str(exc) and len(mosaics) > 1:
             # the usual cause: several fields' folders given for one field
             raise StarclassError(f"{exc}. For several fields give one --catalog per mosaics folder (in the same "
                                  "order) or a fields list (--fields FILE)") from None
         raise
+    echo_flagged(mset)
     # ra, dec without x, y: placed through the mosaics' WCS
     table = place_rows(read_catalog(catalog, allow_empty=True, require_xy=False), mset, catalog)
     if len(table) == 0:
@@ -274,6 +287,8 @@ def cutouts_command(
         help="Candidates per batch (default: as many as fit in 256 MiB)."),
     use_masks: bool = typer.Option(True, "--masks/--no-masks",
         help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir",
         help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
     phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px)."),
@@ -296,12 +311,16 @@ def cutouts_command(
     if merge_stores_:
         if catalogs or fields is not None:
             raise StarclassError("--merge joins existing stamp stores: give no --catalog or --fields with it")
+        if mask_extension is not None or dq_good_bits is not None:
+            raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies "
+                                 "when stamps are cut from mosaics, not to --merge of stamp stores")
         s = merge(mosaics, output, overwrite=overwrite)
         echo(f"merged {len(mosaics)} stamp stores into {output}: {s['n']} candidates from fields "
              f"{', '.join(s['fields'])}")
         return
     options = dict(task=task, size=size, scales=scales, normalisation=normalisation,
                    softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,
+                   flags=pixel_flags(mask_extension, dq_good_bits),
                    phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress)
     from starclass.io.fields import pair_fields, read_fields_list
 

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, place_rows, warn
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    QUIET_OPTION,
+    command,
+    echo,
+    echo_flagged,
+    pixel_flags,
+    place_rows,
+    warn,
+)
 from starclass.errors import StarclassError
 
 
@@ -77,13 +87,14 @@ def detect_command(
                                  help="Background mesh box (px, at least 4) of the detection image."),
     crowding_radius: float = typer.Option(10.0, "--crowding-radius", help="Radius (px) for the crowding count."),
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
         help="Figure of completeness vs magnitude, its table beside it as .ecsv (default: "
              "<output stem>_completeness.png with --truth)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
     # as in simulate, so a script can quieten every command alike; --no-progress keeps the notes
-    quiet: bool = typer.Option(False, "--quiet",
-                               help="No progress bars and no notes (warnings and errors are still shown)."),
+    quiet: bool = QUIET_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace existing outputs (catalogue, regions, completeness files); without it they are kept."),
 ) -> None:
@@ -133,8 +144,10 @@ def detect_command(
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)
     apcorr = parse_apcorr(aperture_correction)
-    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower())
+    flags = pixel_flags(mask_extension, dq_good_bits)
+    ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags)
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
+    echo_flagged(ms, quiet=quiet)
     # ra, dec without x, y: placed through the mosaics' WCS
     truth_table = place_rows(read_catalog(truth, require_xy=False), ms, truth) if truth is not None else None
     if truth_table is not None:
@@ -168,6 +181,9 @@ def detect_command(
                             mci_polygon=polygon)
     if galaxy and "galaxy" not in cat.colnames:
         cat["galaxy"] = [galaxy] * len(cat)
+    if ms.pixel_flags:
+        # in the catalogue too: a later reader (or a rerun) must know which pixels were left out
+        cat.meta["pixel_flags"] = {"applied": ms.pixel_flags.describe(), "flagged_pixels": dict(ms.flagged)}
     criteria = [s for s in (
         f"m_V <= {mag_limit}" if mag_limit is not None else "",
         f"CI >= {ci_min}" if ci_min is not None else "",

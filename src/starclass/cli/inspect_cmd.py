@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, require_extra
+from starclass.cli._app import DQ_GOOD_BITS_OPTION, MASK_EXTENSION_OPTION, command, echo, pixel_flags, require_extra
 from starclass.errors import StarclassError
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
@@ -81,15 +81,15 @@ def _report_export(out, path: Path) -> None:
             echo(f"  {v:>5} " + " ".join(f"{c:>5}" for c in row))
 
 
-def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str):
-    """The data folder read for serving (``--rgb`` checked first)."""
+def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str, flags=None):
+    """The data folder read for serving (``--rgb`` checked first); ``flags`` from --mask-extension, --dq-good-bits."""
     from starclass.inspect.app import load_field
 
     bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
     if bands is not None and len(bands) != 3:
         raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
-                      star_fwhm=star_fwhm, dataset=dataset)
+                      star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags)
 
 
 @command("inspect", interrupted=None)  # Ctrl-C is how the server is stopped
@@ -141,6 +141,8 @@ def inspect_command(
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
+    mask_extension: str = MASK_EXTENSION_OPTION,
+    dq_good_bits: str = DQ_GOOD_BITS_OPTION,
 ) -> None:
     """Serve the web page where people classify candidates (the label scheme's keys: 1-4 with
     subclasses 4.1-4.12 for PHANGS, 0-2 scores for the M31 check, 1-5 for galaxy clusters).
@@ -152,6 +154,12 @@ def inspect_command(
     score_sum and class_ref from --cluster-cut; with the agreement of each pair of people
     (fraction agreeing, Cohen's kappa, cross-table).
     """
+    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    if flags is not None and (add_user or set_password or list_users or export or backup):
+        # refused rather than ignored: only the pictures served show the mosaics
+        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+                             "the pictures served, not to --add-user, --set-password, --list-users, --export or "
+                             "--backup")
     require_extra("web", WEB_MODULES, "inspect")
     # the web stack is optional, so it is imported only once it is known to be there
     from starclass.inspect import db as dbm
@@ -190,7 +198,7 @@ def inspect_command(
     serving = not (add_user or set_password or list_users or export)
     # --init and serving: the data are read (and refused) before the database is made, so that a
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
-    field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset) if serving and init else None
+    field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags) if serving and init else None
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
@@ -244,7 +252,7 @@ def inspect_command(
         from starclass.inspect.app import serve
 
         if field is None:
-            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset)
+            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags)
         if not dbm.list_users(engine):
             echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")

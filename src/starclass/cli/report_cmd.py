@@ -10,9 +10,13 @@ from starclass.cli._app import (
     ALLOW_FEW_MATCHES_OPTION,
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
     PRED_COLUMN_OPTION,
     command,
     echo,
+    echo_flagged,
+    pixel_flags,
     refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
 )
@@ -55,6 +59,8 @@ def report(
     by_min_rows: int = BY_MIN_ROWS_OPTION,
     pred_column: str | None = PRED_COLUMN_OPTION,
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
@@ -64,6 +70,11 @@ def report(
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_output
 
+    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    if flags is not None and not mosaics:
+        # refused rather than ignored: only the Grad-CAM section's mosaics (--mosaics) have extensions to apply
+        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+                             "--mosaics (the Grad-CAM section with --model): give them too")
     out = Path(out)
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
@@ -99,8 +110,16 @@ def report(
     check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
+    read = None
+    if flags is not None and model is not None:
+        # the Grad-CAM stamps as classify cut them with the same options (build_report reads paths as stored)
+        from starclass.io.mosaic import read_mosaics
+
+        read = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0], pixel_flags=flags)
+        echo_flagged(read)
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
-                        model_path=model, mosaics=mosaics or None, filename=name, radius=radius, n_boot=n_boot,
+                        model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
+                        radius=radius, n_boot=n_boot,
                         task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
                         by_min_rows=by_min_rows, pred_column=pred_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite)

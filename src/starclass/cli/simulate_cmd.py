@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import QUIET_OPTION, command, echo
 from starclass.errors import StarclassError
 
 
@@ -51,7 +51,10 @@ def simulate_cmd(
     ci_min: float = typer.Option(None, "--ci-min",
         help="Calibration: LEGUS-like selection CI >= this before scoring (default 1.35 for HST presets, none for "
              "ground-based)."),
-    progress: bool = typer.Option(True, "--progress/--quiet", help="Show progress bars."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    # one --quiet for detect and simulate: it was this option's off switch here ("Show progress bars") and
+    # "no progress bars and no notes" in detect
+    quiet: bool = QUIET_OPTION,
     volunteers: int = typer.Option(None, "--volunteers", min=0,
         help="--preset galaxy-cluster: citizen-science volunteers per candidate (default 10; 0 none), giving "
              "vote_fraction, consensus (train with --label-column consensus) and more (docs/seed_simulators.md)."),
@@ -67,6 +70,7 @@ def simulate_cmd(
 
     Positions in the catalogues are 0-based pixels; magnitudes are Vega.
     """
+    progress = progress and not quiet
     # here, not at the top: starclass.simulate adds 2.2 s (measured) to the 0.4 s of `starclass --help`
     from astropy.table import Table
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import check_on_image, command, echo
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    check_on_image,
+    command,
+    echo,
+    echo_flagged,
+    pixel_flags,
+)
 from starclass.errors import StarclassError
 
 
@@ -36,6 +44,8 @@ def suggest_command(
         None, "--mag-column", help="Magnitude column to spread the suggestions over (default: the V band's)."),
     mag_bins: int = typer.Option(5, "--mag-bins", help="Magnitude bins sharing the suggestions equally (1: none)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
 ) -> None:
     """Pick the N unlabelled candidates whose labels would teach MODEL the most.
@@ -59,6 +69,11 @@ def suggest_command(
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:
         raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
+    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    if flags is not None and not mosaics:
+        # refused rather than ignored: without --mosaics no stamp is cut (the catalogue's prob_<k> are ranked)
+        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+                             "the mosaics the candidates are classified on: give --mosaics")
     check_output(output, [model, candidates, labels, *mosaic_inputs(mosaics or None)], option="--output",
                  overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
@@ -93,8 +108,9 @@ def suggest_command(
             # said either way, so a labelled folder that names none of the candidates is seen
             echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
                  f"left out ({how})")
-    mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0]) if mosaics else None
+    mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags) if mosaics else None
     if mos is not None:
+        echo_flagged(mos)
         # as classify does: all off the image wrote an empty suggestion list with exit status 0
         check_on_image(table, mos.shape, candidates, consequence="they get no classification and are not suggested",
                        action="suggest")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo, require_extra
+from starclass.cli._app import DQ_GOOD_BITS_OPTION, MASK_EXTENSION_OPTION, command, echo, pixel_flags, require_extra
 
 
 @command("survey", interrupted="finished tiles are kept in the output folder: the same command resumes the survey")
@@ -45,6 +45,8 @@ def survey_command(
                                         help="With --jobqueue: walltime per job (HH:MM:SS; default 01:00:00)."),
     queue: str | None = typer.Option(None, "--queue", help="With --jobqueue: the queue (SLURM partition)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: one GPU per worker if any)."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Redo the merge and summary of a finished survey (finished tiles reused)."),
@@ -81,8 +83,10 @@ def survey_command(
         batch = BatchSpec(jobqueue.lower(), jobs=jobs or 1, cores=cores or 1, memory=memory or "4GiB",
                           walltime=walltime or "01:00:00", queue=queue, threads_per_worker=threads_per_worker or 1)
         batch.check()  # before the plan is read: a typo in an option is the first thing to say
+    pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before the plan is read
     the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
-                                            photometry=photometry.lower() if photometry else None, retries=retries)
+                                            photometry=photometry.lower() if photometry else None, retries=retries,
+                                            mask_extension=mask_extension, dq_good_bits=dq_good_bits)
     result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
                         threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
                         device=device, echo=echo, batch=batch)

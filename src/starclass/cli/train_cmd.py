@@ -8,7 +8,16 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from starclass.cli._app import check_on_image, command, echo, place_rows
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    check_on_image,
+    command,
+    echo,
+    echo_flagged,
+    pixel_flags,
+    place_rows,
+)
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
@@ -275,6 +284,8 @@ def train_command(
         help="How votes become targets: mode (majority; ties as inspect --export's class_ref), soft (the vote "
              "distribution) or dawid-skene (posterior of the annotator model; confusion matrices saved as "
              "annotators.ecsv). Default with --labels: mode."),
+    mask_extension: str | None = MASK_EXTENSION_OPTION,
+    dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
@@ -292,6 +303,11 @@ def train_command(
                         val_fraction=val_fraction, device=device)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])
+    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    if flags is not None and stamp_list:
+        # refused rather than ignored: stamps already cut hold no FITS extensions to apply
+        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+                             "the mosaics' FITS extensions (--mosaics, --fields), not to --stamps")
     if label_model is not None:
         from starclass.learn.labels import LABEL_MODELS
 
@@ -396,12 +412,13 @@ def train_command(
             target_purity=target_purity, cv_scheme=cv_scheme, holdout=holdout, seed=seed, device=device,
             precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
             labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
-            field_specs=field_specs, cfg=cfg)
+            field_specs=field_specs, cfg=cfg, flags=flags)
 
 
 def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
                         target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
-                        resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg) -> None:
+                        resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg,
+                        flags=None) -> None:
     """What `train_command` does once the options, the task and its networks are checked."""
     from starclass.io.catalog import read_catalog
     from starclass.learn.train import fit
@@ -433,7 +450,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             raise StarclassError("--labels, --label-columns and --label-model work with one field or stamp store; "
                                  "not with several fields")
         inputs, y, positions, galaxies, n_bad, cfg, extra = fields_training_inputs(
-            cfg, field_specs, label_column=label_column, progress=progress)
+            cfg, field_specs, label_column=label_column, progress=progress, flags=flags)
     else:
         if not stamp_list and not mosaics:
             raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
@@ -454,7 +471,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                                   catalogs[0] if catalogs else None, label_columns, label_model or "mode")
         mos = None
         if not stamp_list:
-            mos = _read_field_mosaics(cfg, mosaics)
+            mos = _read_field_mosaics(cfg, mosaics, flags=flags)
             table = place_rows(table, mos, catalogs[0])
             check_on_image(table, mos.shape, catalogs[0], consequence="they are left out of training",
                            action="train on")
@@ -512,15 +529,18 @@ def _field_specs(mosaics: list[Path] | None, catalogs: list[Path], fields: Path 
     return None
 
 
-def _read_field_mosaics(cfg, mosaics, where: str = ""):
-    """One field's mosaics, with a pointer to the several-fields options when bands repeat."""
+def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
+    """One field's mosaics, with a pointer to the several-fields options when bands repeat.
+
+    ``flags`` (``--mask-extension``, ``--dq-good-bits``): the pixels they flag are NaN, as classify makes them.
+    """
     from starclass.io.mosaic import read_mosaics
     from starclass.learn.classify import check_bands
 
     paths = list(mosaics)
     try:
         mos = read_mosaics(paths if len(paths) > 1 else paths[0],
-                           require_zeropoint=cfg.normalisation in ("rgb", "flux"))
+                           require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
     except StarclassError as exc:
         if "appears twice" in str(exc) and len(paths) > 1:
             # the usual cause: several fields' folders given for one field
@@ -528,10 +548,11 @@ def _read_field_mosaics(cfg, mosaics, where: str = ""):
                                  "the same order) or a fields list (--fields FILE)") from None
         raise
     check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
+    echo_flagged(mos)
     return mos
 
 
-def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True):
+def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True, flags=None):
     """Model inputs of several fields, one after another, each row knowing its field and galaxy.
 
     Returns ``(inputs, labels, positions, galaxies, n_bad, cfg, extra)`` as
@@ -548,7 +569,7 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True)
         table = read_catalog(spec.catalog, require_xy=False)
         if len(table) == 0:
             raise StarclassError(f"field {spec.name}: catalogue {spec.catalog} has no rows")
-        mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})")
+        mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})", flags=flags)
         table = place_rows(table, mos, spec.catalog)
         check_on_image(table, mos.shape, spec.catalog, consequence="they are left out of training",
                        action="train on")

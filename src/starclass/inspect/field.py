@@ -255,7 +255,7 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str]) -> di
 def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
                predictions: str | Path | None = None, rgb: tuple[str, str, str] | None = None,
                cache_dir: str | Path | None = None, star_fwhm: float | None = None,
-               dataset: str = "", stamp_size: int = 41) -> Field:
+               dataset: str = "", stamp_size: int = 41, pixel_flags=None) -> Field:
     """Open the mosaics and the candidate catalogue of a data directory.
 
     Parameters
@@ -274,6 +274,10 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         FWHM (px) of the typical star drawn beside each profile (default: the V band's PSF).
     dataset
         Key that separates the labels of several fields in one database.
+    pixel_flags
+        A :class:`starclass.io.mosaic.PixelFlags` (``--mask-extension``, ``--dq-good-bits``): the
+        pixels it flags are NaN in the pictures, as in the stamps a model saw; the picture cache
+        is kept apart from the one without flags.
     """
     d = Path(data_dir)
     if not d.is_dir():
@@ -294,7 +298,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     if not images:
         raise StarclassError(f"no FITS mosaics (*.fits, *.fits.gz, *.fits.fz) in {d}")
     images = [p for p in images if not is_weight_file(p)]
-    mosaics = read_mosaics(images, require_zeropoint=False)
+    mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags)
     table = place_on_mosaics(table, mosaics, cat_path)
     off = off_image(np.asarray(table[X], float), np.asarray(table[Y], float), mosaics.shape)
     if off.any():
@@ -314,7 +318,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     rgb = tuple(require_bands(rgb, bands, context="--rgb"))
     if star_fwhm is None:
         star_fwhm = BANDS[vb].psf_fwhm_px if vb in BANDS else 2.1
-    settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size)
+    settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size,
+                              pixel_flags=pixel_flags.describe() if pixel_flags else "")
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,

@@ -67,9 +67,13 @@ class RenderSettings:
     star_fwhm: float = 2.1        # px, the "typical star"
     neighbour_radius: float = 3.0  # px, circle size in the context view
     version: int = RENDER_VERSION
+    pixel_flags: str = ""          # the mask / DQ flags applied (PixelFlags.describe()), "" for none
 
     def key(self) -> str:
-        text = json.dumps(asdict(self), sort_keys=True, default=str)
+        d = asdict(self)
+        if not d["pixel_flags"]:
+            del d["pixel_flags"]  # without flags the key (and the pictures cached under it) is as before
+        text = json.dumps(d, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -16,7 +16,10 @@ added to the zeropoint so the formula above holds for the pixel values as stored
 
 Pixels that are NaN, or have zero weight (a ``WHT`` extension in the same file, or a
 ``*_wht.fits`` / ``*wht*.fits`` file beside it), are bad: :meth:`MosaicSet.mask` returns True
-there, and consumers must not treat them as sky.
+there, and consumers must not treat them as sky. On request (:class:`PixelFlags`), the pixels a
+mask extension (nonzero = bad) or a data-quality extension (``DQ``, bits read with astropy's
+:func:`~astropy.nddata.bitmask.bitfield_to_boolean_mask`) flags are set to NaN when the file is read,
+so every stage leaves them out as it leaves out a NaN border.
 
 Positions are 0-based (numpy / astropy ``pixel`` convention), as everywhere in starclass.
 """
@@ -55,9 +58,13 @@ ANCILLARY_EXTNAMES = ("CTX", "CON", "ERR", "DQ", "VAR", "VARIANCE", "RMS", "NOIS
                       "HDRTAB", "SAMP", "TIME", "BKG", "BACKGROUND", "SKY", "SEG", "SEGM", "SEGMENTATION",
                       "VAR_POISSON", "VAR_RNOISE", "VAR_FLAT", "AREA", "D2IMARR", "WCSDVARR")
 
-#: Extension names of pixel masks: not applied (their conventions differ: 1 is bad in some, good in
-#: others), named in one line so that a user who expects them applied knows to set those pixels to NaN.
+#: Extension names of pixel masks: not applied unless asked for (their conventions differ: 1 is bad in
+#: some, good in others; :class:`PixelFlags`), named in one line so that a user who expects them applied
+#: knows how. ``DQ`` (HST, JWST data quality) is named in that line too, though it is also ancillary.
 MASK_EXTNAMES = ("MASK", "BPM", "BADPIX", "FLAG", "FLAGS")
+
+#: The data-quality extension that :attr:`PixelFlags.dq_good_bits` reads (HST ``flt``/``flc``, JWST ``cal``).
+DQ_EXTNAME = "DQ"
 
 #: Table meta key: where a catalogue's ``ra``, ``dec`` came from, or (``"none: ..."``) why a catalogue
 #: measured on mosaics has none (no celestial WCS); commands that need sky positions quote it when refusing.
@@ -67,6 +74,135 @@ SKY_POSITIONS = "sky_positions"
 WCS_TOLERANCE_PX = 0.01
 
 _BAND_IN_NAME = re.compile(r"^f\d{3,4}(?:w|m|n|lp|x|w2)$")
+
+
+@dataclass(frozen=True)
+class PixelFlags:
+    """Which pixels of each band's file to set to NaN: those a mask or data-quality extension flags.
+
+    Asked for by ``--mask-extension`` and ``--dq-good-bits`` (``detect``, ``cutouts``, ``classify``,
+    ``train``, ``calibrate``; a survey plan's ``mask_extension``, ``dq_good_bits``) and given to
+    :func:`read_mosaics`. Each band's file must hold the extensions named, of its
+    image's shape; a pixel flagged by either becomes NaN, which detection, background,
+    photometry and stamps all leave out.
+
+    Parameters
+    ----------
+    mask_extension
+        ``EXTNAME`` of a mask extension (``BPM``, ``MASK``, ...; any case): a nonzero pixel is bad.
+        None: no mask extension is read.
+    dq_good_bits
+        The bits of the ``DQ`` extension that do **not** make a pixel bad, in astropy's bit-flag
+        syntax (:func:`astropy.nddata.bitmask.bitfield_to_boolean_mask`'s ``ignore_flags``, as
+        JWST's ``good_bits`` and drizzlepac's ``final_bits``): ``"0"`` any set bit is bad;
+        ``"4+16"`` bits 4 and 16 are harmless, any other is bad; ``"~4096"`` only bit 4096 is bad.
+        None: the DQ extension is not read.
+
+    Raises
+    ------
+    StarclassError
+        An expression astropy refuses (quoted), or an empty one.
+
+    Examples
+    --------
+    >>> PixelFlags(mask_extension="bpm", dq_good_bits="~4096").describe()
+    "mask extension BPM (nonzero = bad), DQ with good bits '~4096' (astropy syntax)"
+    >>> try:
+    ...     PixelFlags(dq_good_bits="DO_NOT_USE")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:58])
+    --dq-good-bits 'DO_NOT_USE': not a bit-flag expression ast
+    """
+
+    mask_extension: str | None = None
+    dq_good_bits: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.mask_extension is not None:
+            name = str(self.mask_extension).strip().upper()
+            if not name:
+                raise StarclassError("--mask-extension: give an extension name (EXTNAME), e.g. BPM")
+            object.__setattr__(self, "mask_extension", name)
+        if self.dq_good_bits is not None:
+            from astropy.nddata.bitmask import interpret_bit_flags
+
+            expr = str(self.dq_good_bits).strip()
+            try:
+                if not expr:
+                    raise ValueError("empty")
+                interpret_bit_flags(expr)
+            except (ValueError, TypeError) as exc:
+                raise StarclassError(
+                    f"--dq-good-bits {self.dq_good_bits!r}: not a bit-flag expression astropy can read ({exc}); "
+                    "it lists the DQ bits that are harmless, as integers joined by '+' or ',', '~' in front to "
+                    "mean 'all but these': e.g. '0' (any flag is bad), '4+16', '~4096' (only bit 4096 is bad)"
+                ) from None
+            object.__setattr__(self, "dq_good_bits", expr)
+
+    def __bool__(self) -> bool:
+        return self.mask_extension is not None or self.dq_good_bits is not None
+
+    def describe(self) -> str:
+        """What is applied, in words (for the run's notes)."""
+        parts = []
+        if self.mask_extension is not None:
+            parts.append(f"mask extension {self.mask_extension} (nonzero = bad)")
+        if self.dq_good_bits is not None:
+            parts.append(f"{DQ_EXTNAME} with good bits {self.dq_good_bits!r} (astropy syntax)")
+        return ", ".join(parts) or "none"
+
+    def bad(self, path: PathLike, window: tuple[slice, slice] | None = None) -> np.ndarray | None:
+        """The pixels of the image in ``path`` that these flags make bad (bool, True = bad), or None.
+
+        The image is the one :func:`read_mosaics` reads (the first 2-D image HDU); a mask or DQ
+        extension is taken with that image's ``EXTVER`` where the file holds several. With
+        ``window = (rows, cols)`` only that part is read (a survey tile of a big mosaic).
+
+        Raises
+        ------
+        StarclassError
+            An extension asked for is absent (the message lists those present), its shape differs
+            from the image's (both named), or a DQ extension that does not hold integers.
+
+        Examples
+        --------
+        >>> flags = PixelFlags(dq_good_bits="~4096")
+        >>> flags.bad("jw_f200w_i2d.fits").sum()  # doctest: +SKIP
+        np.int64(1204)
+        >>> flags.bad("jw_f200w_i2d.fits", window=(slice(0, 512), slice(0, 512))).shape  # doctest: +SKIP
+        (512, 512)
+        """
+        if not self:
+            return None
+        path = Path(path)
+        try:
+            hdul = fits.open(path, memmap=None, mode="readonly")
+        except Exception as exc:
+            raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
+        with hdul:
+            image = _first_image(hdul)
+            if image is None:
+                raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
+            shape = (int(image.header["NAXIS2"]), int(image.header["NAXIS1"]))  # from the header: no data read
+            window = window or (slice(None), slice(None))
+            out = np.zeros(np.empty(shape, dtype=bool)[window].shape, dtype=bool)
+            if self.mask_extension is not None:
+                flags = _flag_array(hdul, self.mask_extension, image, shape, path, "--mask-extension")[window]
+                out |= flags != 0  # NaN != 0 too: a NaN in a mask is not a good pixel
+            if self.dq_good_bits is not None:
+                from astropy.nddata.bitmask import bitfield_to_boolean_mask
+
+                dq = _flag_array(hdul, DQ_EXTNAME, image, shape, path, f"--dq-good-bits {self.dq_good_bits}")[window]
+                if dq.dtype.kind not in "iu":
+                    # a float DQ written by some pipelines: bits only mean something for whole numbers
+                    if dq.dtype.kind != "f" or not np.all(np.isfinite(dq) & (dq == np.round(dq)) & (dq >= 0)):
+                        raise StarclassError(
+                            f"--dq-good-bits {self.dq_good_bits}: the {DQ_EXTNAME} extension of {path} holds "
+                            f"{dq.dtype} values that are not whole non-negative numbers: not bit flags")
+                    dq = dq.astype(np.int64)
+                out |= bitfield_to_boolean_mask(dq, ignore_flags=self.dq_good_bits, good_mask_value=False,
+                                                dtype=bool)
+        return out
 
 
 @runtime_checkable
@@ -245,6 +381,15 @@ class MosaicSet:
         Band -> weight map (memory-mapped) or None where there is none.
     headers
         Band -> header of the image HDU (with the primary header's cards merged in).
+    pixel_flags
+        The mask and DQ extensions applied (:class:`PixelFlags`), or None.
+    flagged
+        Band -> number of pixels those flags set to NaN (empty without ``pixel_flags``, or when
+        they are applied window by window).
+    flags_in_data
+        False when ``pixel_flags`` are applied window by window (``read_mosaics(...,
+        apply_flags=False)``, a survey's tiles): the images are as stored, and :meth:`mask` adds
+        the flagged pixels.
     """
 
     bands: list[str]
@@ -257,6 +402,9 @@ class MosaicSet:
     pixel_scale: float
     weights: dict[str, np.ndarray | None] = field(default_factory=dict)
     headers: dict[str, fits.Header] = field(default_factory=dict)
+    pixel_flags: PixelFlags | None = None
+    flagged: dict[str, int] = field(default_factory=dict)
+    flags_in_data: bool = True
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     # -- access ------------------------------------------------------------------------------
@@ -288,13 +436,17 @@ class MosaicSet:
         and nothing is cached: cheap for cut-outs of a big mosaic.
         """
         key = self._check_band(band)
+        # flags applied window by window are not NaN in the data: added here
+        lazy = self.pixel_flags if self.pixel_flags and not self.flags_in_data else None
         if window is not None:
             if key in self._masks:
                 return self._masks[key][window]
             w = self.weights.get(key)
-            return _bad_pixels(self.data[key][window], None if w is None else w[window])
+            out = _bad_pixels(self.data[key][window], None if w is None else w[window])
+            return out | lazy.bad(self.paths[key], window=window) if lazy else out
         if key not in self._masks:
-            self._masks[key] = _bad_pixels(self.data[key], self.weights.get(key))
+            out = _bad_pixels(self.data[key], self.weights.get(key))
+            self._masks[key] = out | lazy.bad(self.paths[key]) if lazy else out
         return self._masks[key]
 
     def combined_mask(self, bands: Iterable[str] | None = None) -> np.ndarray:
@@ -320,6 +472,12 @@ class MosaicSet:
     def _names(self) -> str:
         return ", ".join(str(p) for p in self.paths.values())
 
+    def flags_note(self) -> str | None:
+        """One line: how many pixels of each band the mask and DQ flags set to NaN; None without flags."""
+        if not self.pixel_flags or not self.flags_in_data:
+            return None
+        return flags_note(self.pixel_flags, {b: self.flagged.get(b, 0) for b in self.bands}, self.shape)
+
     def describe(self) -> str:
         """A few lines for humans: shape, pixel scale, bands and zeropoints."""
         ny, nx = self.shape
@@ -343,6 +501,8 @@ def read_mosaics(
     pixel_scale: float | None = None,
     require_zeropoint: bool = True,
     wcs_tolerance_px: float = WCS_TOLERANCE_PX,
+    pixel_flags: PixelFlags | None = None,
+    apply_flags: bool = True,
 ) -> MosaicSet:
     """Open one FITS image per band, memory-mapped, and check they share one pixel grid.
 
@@ -367,6 +527,15 @@ def read_mosaics(
     wcs_tolerance_px
         Largest offset between two bands' pixel grids (in pixels, over the image corners and
         centre) still accepted as the same WCS.
+    pixel_flags
+        Mask and data-quality extensions to apply (:class:`PixelFlags`): the pixels they flag are
+        set to NaN (that band's image is then read into memory, not memory-mapped), and
+        :attr:`MosaicSet.flagged` counts them. None (default): the images as stored.
+    apply_flags
+        False: ``pixel_flags`` are neither read nor applied here (the images stay as stored,
+        memory-mapped), but recorded: :meth:`MosaicSet.mask` adds the flagged pixels and the
+        note on mask extensions not applied leaves them out. For callers that apply them over
+        windows (a survey's tiles, :class:`starclass.survey.tiles.MosaicWindow`).
 
     Returns
     -------
@@ -377,7 +546,14 @@ def read_mosaics(
     StarclassError
         A file missing or unreadable, no 2-D image in it, no band found, a band duplicated or
         missing, an image entirely NaN, shapes or WCS that differ between bands, a zeropoint
-        that cannot be found. The message names the file(s).
+        that cannot be found; with ``pixel_flags``, an extension a file lacks, one of another
+        shape than its image, or every pixel flagged. The message names the file(s).
+
+    Examples
+    --------
+    >>> ms = read_mosaics("field/", pixel_flags=PixelFlags(dq_good_bits="~4096"))  # doctest: +SKIP
+    >>> ms.flags_note()  # doctest: +SKIP
+    'pixels flagged by DQ bits ~4096 good (astropy syntax) and set to NaN: f555w 1204 (0.0018%), ...'
     """
     magsys = magsys.lower()
     if magsys not in ("vega", "ab"):
@@ -406,12 +582,20 @@ def read_mosaics(
     zps: dict[str, float] = {}
     paths_out: dict[str, Path] = {}
     passed_over: dict[str, list[str]] = {}  # mask extension name -> files holding one
+    flagged: dict[str, int] = {}
+    applied = set()
+    if pixel_flags:
+        applied = {pixel_flags.mask_extension, DQ_EXTNAME if pixel_flags.dq_good_bits is not None else None}
     for b in order:
         path, opened = by_band[b]
         arr, header, weight, masks = opened if opened is not None else _open_image(path)
         for name in masks:
-            passed_over.setdefault(name, []).append(path.name)
+            files = passed_over.setdefault(name, []) if name not in applied else []
+            if path.name not in files:  # once per file: a two-chip file holds DQ,1 and DQ,2
+                files.append(path.name)
         _check_not_all_nan(arr, path)
+        if pixel_flags and apply_flags:
+            arr, flagged[b] = _apply_flags(arr, pixel_flags, path)
         data[b] = arr
         weights[b] = weight
         headers[b] = header
@@ -422,8 +606,9 @@ def read_mosaics(
     if passed_over:
         # one line for the whole set: each file's MASK used to be a warning of its own ("holds 2 images")
         where = "; ".join(f"{name} in {', '.join(files)}" for name, files in passed_over.items())
-        warnings.warn(f"mask extension(s) not applied ({where}): starclass excludes NaN and zero-weight pixels "
-                      "only; set the masked pixels to NaN (or give a WHT extension) for them to count", stacklevel=2)
+        warnings.warn(f"mask or data-quality extension(s) not applied ({where}): the pixels they flag are used "
+                      "as data; --mask-extension NAME applies a mask (nonzero = bad), --dq-good-bits EXPR the DQ "
+                      "extension (e.g. '0': any flag is bad)", stacklevel=2)
     ref = order[0]
     shape = data[ref].shape
     for b in order[1:]:
@@ -447,7 +632,51 @@ def read_mosaics(
     return MosaicSet(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
         shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
+        pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged, flags_in_data=apply_flags,
     )
+
+
+def flagged_pixels(path: PathLike, flags: PixelFlags) -> np.ndarray:
+    """The pixels ``flags`` makes bad in the image of ``path`` (bool, True = bad), refusing a file wholly flagged.
+
+    Examples
+    --------
+    >>> flagged_pixels("g_f555w.fits", PixelFlags(mask_extension="BPM")).sum()  # doctest: +SKIP
+    np.int64(1204)
+    """
+    bad = flags.bad(path)
+    if bad.all():
+        raise StarclassError(f"every pixel of {path} is flagged by {flags.describe()}: nothing left to measure")
+    return bad
+
+
+def flags_note(flags: PixelFlags, counts: Mapping[str, int], shape: tuple[int, int]) -> str:
+    """One line: the pixels ``flags`` set to NaN, per band (``counts``), of ``shape`` each.
+
+    Examples
+    --------
+    >>> flags_note(PixelFlags(mask_extension="BPM"), {"f555w": 25, "f814w": 0}, (100, 100)).split(" and ")[1]
+    'set to NaN: f555w 25 (0.25%), f814w 0 (0%) of 10000 per band'
+    """
+    n = int(shape[0]) * int(shape[1])
+    per_band = ", ".join(f"{b} {c} ({100 * c / n:.2g}%)" for b, c in counts.items())
+    return f"pixels flagged by {flags.describe()} and set to NaN: {per_band} of {n} per band"
+
+
+def _apply_flags(arr: np.ndarray, flags: PixelFlags, path: Path) -> tuple[np.ndarray, int]:
+    """``arr`` with the pixels ``flags`` marks bad set to NaN, and how many were.
+
+    Nothing flagged: ``arr`` itself (still memory-mapped). Otherwise a read-only float32 copy: the
+    file's own array is read-only, and NaN is what every stage already leaves out (a NaN border).
+    """
+    bad = flagged_pixels(path, flags)
+    n = int(bad.sum())
+    if not n:
+        return arr, 0
+    out = np.array(arr, dtype=np.float32)  # native byte order, writable
+    out[bad] = np.nan
+    out.flags.writeable = False
+    return out, n
 
 
 def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
@@ -664,14 +893,14 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None,
             if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
                 continue
             extname = str(hdu.header.get("EXTNAME", "")).strip().upper()
-            naxis = hdu.header.get("NAXIS", 0)
-            dims = [hdu.header.get(f"NAXIS{i}", 0) for i in range(1, naxis + 1)]
-            is_2d = naxis >= 2 and all(d == 1 for d in dims[2:]) and dims[0] > 1 and dims[1] > 1
-            if not is_2d:
+            if not _is_2d_image(hdu):
                 continue
             if extname in WEIGHT_EXTNAMES:
                 if weight is None:
                     weight = _as_2d(hdu.data, path)
+                continue
+            if extname == DQ_EXTNAME:
+                masks.append(extname)  # named in the note: --dq-good-bits applies it
                 continue
             if extname in ANCILLARY_EXTNAMES:
                 continue
@@ -746,6 +975,52 @@ def _hdu_label(hdul: fits.HDUList, hdu) -> str:
     name = str(hdu.header.get("EXTNAME", "")).strip()
     ver = hdu.header.get("EXTVER")
     return f"HDU {index}" + (f" ({name},{ver})" if name and ver is not None else f" ({name})" if name else "")
+
+
+def _is_2d_image(hdu) -> bool:
+    """True for an image HDU holding a 2-D image of at least 2 x 2 px (further axes of length 1)."""
+    if not isinstance(hdu, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)):
+        return False
+    naxis = hdu.header.get("NAXIS", 0)
+    dims = [hdu.header.get(f"NAXIS{i}", 0) for i in range(1, naxis + 1)]
+    return naxis >= 2 and all(d == 1 for d in dims[2:]) and dims[0] > 1 and dims[1] > 1
+
+
+def _first_image(hdul: fits.HDUList):
+    """The HDU :func:`_open_image` reads as the band's image (the first 2-D one not ancillary), or None."""
+    skip = set(WEIGHT_EXTNAMES) | set(ANCILLARY_EXTNAMES) | set(MASK_EXTNAMES)
+    for hdu in hdul:
+        if _is_2d_image(hdu) and str(hdu.header.get("EXTNAME", "")).strip().upper() not in skip:
+            return hdu
+    return None
+
+
+def _flag_array(hdul: fits.HDUList, name: str, image, shape: tuple[int, ...], path: Path, option: str) -> np.ndarray:
+    """The 2-D data of extension ``name`` (the one of the image's EXTVER where several), checked against ``shape``.
+
+    Examples
+    --------
+    >>> hdul = fits.HDUList([fits.PrimaryHDU(np.zeros((3, 4), np.float32)),
+    ...                      fits.ImageHDU(np.ones((3, 4), np.int16), name="BPM")])
+    >>> _flag_array(hdul, "BPM", hdul[0], (3, 4), Path("x.fits"), "--mask-extension BPM").sum()
+    np.int64(12)
+    """
+    same = [h for h in hdul if str(h.header.get("EXTNAME", "")).strip().upper() == name]
+    if not same:
+        present = ", ".join(_hdu_label(hdul, h) for h in hdul)
+        raise StarclassError(f"{option}: {path} has no {name} extension; its HDUs: {present}")
+    ver = image.header.get("EXTVER")
+    hdu = next((h for h in same if ver is not None and h.header.get("EXTVER") == ver), same[0])
+    if hdu.data is None or hdu.data.ndim < 2:
+        raise StarclassError(f"{option}: the {name} extension of {path} holds no 2-D array")
+    data = hdu.data
+    while data.ndim > 2:
+        data = data[0]
+    if data.shape != tuple(shape):
+        raise StarclassError(
+            f"{option}: the {name} extension of {path} is {data.shape[1]} x {data.shape[0]} px but its image "
+            f"is {shape[1]} x {shape[0]} px (nx x ny)")
+    return np.asarray(data)
 
 
 def _image_shapes(hdul: fits.HDUList) -> str:

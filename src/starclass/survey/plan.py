@@ -12,6 +12,8 @@ the settings then come from the command line). Paths in a plan are relative to t
     photometry: growth            # growth | ci | none | skip (skip: positions given, no photometry)
     batch_size: 512
     retries: 2                    # dask retries of a failed tile before it is reported
+    mask_extension: BPM           # optional: each mosaic's bad-pixel mask extension (nonzero = bad)
+    dq_good_bits: "~4096"         # optional: apply each mosaic's DQ extension (astropy bit-flag syntax)
     fields:
       - name: M31-A
         mosaics: m31_a/           # folder of band mosaics (or a list of FITS files)
@@ -43,7 +45,7 @@ from starclass.schema import row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
 PLAN_KEYS = ("model", "task", "tile_size", "overlap", "photometry", "batch_size", "retries", "fields",
-             "match_radius")
+             "match_radius", "mask_extension", "dq_good_bits")
 FIELD_KEYS = ("name", "mosaics", "positions", "truth")
 
 #: Photometry modes: the three of ``starclass detect --aperture-correction`` and ``skip``.
@@ -99,6 +101,8 @@ class SurveyPlan:
     batch_size: int = 512
     retries: int = 2
     match_radius: float = 2.0
+    mask_extension: str | None = None
+    dq_good_bits: str | None = None
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -117,7 +121,28 @@ class SurveyPlan:
     def settings(self) -> dict[str, Any]:
         """The settings that change a tile's result (for the tile digests)."""
         d = asdict(self)
-        return {k: d[k] for k in ("task", "tile_size", "overlap", "photometry", "match_radius")}
+        out = {k: d[k] for k in ("task", "tile_size", "overlap", "photometry", "match_radius")}
+        # only when given: a plan without them keeps its digests, and its finished tiles
+        out.update({k: d[k] for k in ("mask_extension", "dq_good_bits") if d[k] is not None})
+        return out
+
+    def pixel_flags(self):
+        """The :class:`starclass.io.mosaic.PixelFlags` of ``mask_extension`` and ``dq_good_bits``, or None.
+
+        Raises
+        ------
+        StarclassError
+            An expression astropy refuses, naming the plan and the key.
+        """
+        if self.mask_extension is None and self.dq_good_bits is None:
+            return None
+        from starclass.io.mosaic import PixelFlags
+
+        try:
+            return PixelFlags(mask_extension=self.mask_extension, dq_good_bits=self.dq_good_bits)
+        except StarclassError as exc:
+            text = str(exc).replace("--dq-good-bits", "dq_good_bits").replace("--mask-extension", "mask_extension")
+            raise StarclassError(f"{_where(self.source)}: {text}") from None
 
 
 def _where(source: Path | None) -> str:
@@ -225,11 +250,16 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
         kw["model"] = _path(doc["model"], base)
     if doc.get("task") is not None:
         kw["task"] = str(doc["task"])
+    for key in ("mask_extension", "dq_good_bits"):
+        if doc.get(key) is not None:
+            kw[key] = str(doc[key])
     fields = doc.get("fields")
     if not isinstance(fields, (list, tuple)):
         raise StarclassError(f"{_where(source)}: 'fields' must be a list of fields (name, mosaics, ...)")
     specs = tuple(_field(e, i, base, source) for i, e in enumerate(fields))
-    return SurveyPlan(fields=specs, source=source, **kw)
+    plan = SurveyPlan(fields=specs, source=source, **kw)
+    plan.pixel_flags()  # an expression astropy refuses: said now, naming the plan
+    return plan
 
 
 def read_plan(path: str | os.PathLike) -> SurveyPlan:

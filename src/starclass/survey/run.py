@@ -68,6 +68,7 @@ class FieldInfo:
     truth: Any = None  # astropy Table with x, y (placed through the WCS where only ra, dec were given)
     pixel_scale: float | None = None  # arcsec per pixel of the mosaics' WCS, for matching on the sky
     no_wcs: str | None = None  # the mosaics' files when they carry no celestial WCS (no ra, dec in the catalogue)
+    flags_note: str | None = None  # with mask_extension / dq_good_bits: the pixels flagged per band
 
     @property
     def detected(self) -> bool:
@@ -173,9 +174,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     outdir = Path(outdir)
     inputs = [plan.source, plan.model]
     infos: list[FieldInfo] = []
+    flags = plan.pixel_flags()
     for spec in plan.fields:
         try:
-            info, files = _check_field(spec, plan, cfg, where)
+            info, files = _check_field(spec, plan, cfg, where, flags)
         except StarclassError as exc:
             # the whole survey stops here (nothing half done), whatever is wrong with the field:
             # say how to go on without it
@@ -219,28 +221,42 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
                 model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
-                digest=h.hexdigest(), device=device, threads=threads, fail=key in fail))
+                digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
     return PreparedSurvey(plan, infos, cfg, digest, overlap, jobs, order)
 
 
-def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str) -> tuple[FieldInfo, list]:
-    """One field of the plan checked: its mosaics read, its catalogues read and placed; and its input files."""
+def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None) -> tuple[FieldInfo, list]:
+    """One field of the plan checked: its mosaics read, its catalogues read and placed; and its input files.
+
+    With ``flags`` (the plan's ``mask_extension`` / ``dq_good_bits``) every band's extensions are
+    read and counted here, before any tile: the tiles apply them over their windows only.
+    """
     from starclass.io.catalog import place_on_mosaics, read_catalog
-    from starclass.io.mosaic import read_mosaics
+    from starclass.io.mosaic import flagged_pixels, flags_note, read_mosaics
 
     name = spec.name
     try:
+        # flags counted below, applied by the tiles over their windows: the mosaics stay memory-mapped
         mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
-                           require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"))
+                           require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"),
+                           pixel_flags=flags, apply_flags=False)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     missing = [b for b in cfg.bands if b not in mos.bands]
     if missing:
         raise StarclassError(f"{where}, field {name!r}: band(s) {', '.join(missing)} of the model are not among "
                              f"its mosaics ({', '.join(mos.bands)})")
+    note = None
+    if flags:
+        try:
+            counts = {b: int(flagged_pixels(p, flags).sum()) for b, p in mos.paths.items()}
+        except StarclassError as exc:
+            text = str(exc).replace("--dq-good-bits", "dq_good_bits").replace("--mask-extension", "mask_extension")
+            raise StarclassError(f"{where}, field {name!r}: {text}") from None
+        note = flags_note(flags, counts, mos.shape)
     positions = None
     if spec.positions is not None:
         # ra, dec without x, y: placed through the field's mosaics' WCS (as cutouts and classify do)
@@ -269,7 +285,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str) -> tuple[Fi
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                     truth, _pixel_scale(mos.wcs), no_wcs)
+                     truth, _pixel_scale(mos.wcs), no_wcs, note)
     return info, [*mos.paths.values(), spec.positions, spec.truth]
 
 
@@ -539,6 +555,8 @@ def run_survey(
     echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
     for info in prepared.fields:
+        if info.flags_note is not None:
+            echo(f"note: field {info.spec.name!r}: {info.flags_note}")
         if info.no_wcs is not None:
             # said once per field, before the tiles run: its catalogue used to lack ra, dec without a word
             echo(f"warning: field {info.spec.name!r}: its mosaics ({info.no_wcs}) carry no celestial WCS: its rows "

@@ -183,6 +183,11 @@ class MosaicWindow:
         The whole mosaics (a :class:`starclass.io.MosaicSet` or any ``Mosaics``).
     window
         ``(x0, x1, y0, y1)`` in the parent's pixels (half-open).
+    flags
+        A :class:`starclass.io.mosaic.PixelFlags` (the survey's ``mask_extension``,
+        ``dq_good_bits``): the pixels it flags in each band's file, read over the window only,
+        are NaN in :attr:`data` and bad in :meth:`mask`, as :func:`~starclass.io.read_mosaics`
+        makes them for a whole image without copying the whole mosaic.
 
     Examples
     --------
@@ -193,12 +198,19 @@ class MosaicWindow:
     ((2, 2), [[11.0, 12.0], [16.0, 17.0]])
     """
 
-    def __init__(self, parent, window: tuple[int, int, int, int]) -> None:
+    def __init__(self, parent, window: tuple[int, int, int, int], flags=None) -> None:
         x0, x1, y0, y1 = (int(v) for v in window)
         self._parent = parent
         self._window = (x0, x1, y0, y1)
         self._slices = (slice(y0, y1), slice(x0, x1))
         self.data = {b: parent.data[b][self._slices] for b in parent.bands}
+        self._flagged: dict[str, np.ndarray] = {}
+        if flags:
+            for b in parent.bands:
+                bad = flags.bad(parent.paths[b], window=self._slices)
+                if bad.any():
+                    self._flagged[b] = bad
+                    self.data[b] = np.where(bad, np.float32(np.nan), self.data[b]).astype(np.float32)
         wcs = getattr(parent, "wcs", None)
         self.wcs = None if wcs is None else wcs.slice(self._slices)
         self._masks: dict[str, np.ndarray] = {}
@@ -227,4 +239,6 @@ class MosaicWindow:
                 self._masks[band] = np.asarray(self._parent.mask(band, window=self._slices), dtype=bool)
             except TypeError:  # a Mosaics without windowed masks: slice the whole mask
                 self._masks[band] = np.asarray(self._parent.mask(band), dtype=bool)[self._slices]
+            if band in self._flagged:
+                self._masks[band] = self._masks[band] | self._flagged[band]
         return self._masks[band]

@@ -78,6 +78,8 @@ class TileJob:
         Torch threads of the task.
     fail
         Raise instead of working (fault injection for the restart tests).
+    pixel_flags
+        The plan's mask and DQ extensions to apply (:class:`starclass.io.mosaic.PixelFlags`), or None.
     """
 
     field: str
@@ -95,6 +97,7 @@ class TileJob:
     device: str | None = None
     threads: int = 1
     fail: bool = False
+    pixel_flags: Any = None
 
     @property
     def key(self) -> str:
@@ -134,16 +137,17 @@ def cached_model(path: str, digest: str, device):
         return _MODELS[key]
 
 
-def _mosaics(paths: dict[str, str], need_zeropoint: bool):
+def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None):
     from starclass.io.mosaic import read_mosaics
 
-    key = tuple(sorted(paths.items())) + (str(need_zeropoint),)
+    key = tuple(sorted(paths.items())) + (str(need_zeropoint), repr(flags))
     with _LOCK:
         if key not in _MOSAICS:
             # memory-mapped: keeping a handful open per worker costs address space, not memory
             if len(_MOSAICS) > 8:
                 _MOSAICS.pop(next(iter(_MOSAICS)))
-            _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint)
+            # the flags are applied by each tile's MosaicWindow, over its window only
+            _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False)
         return _MOSAICS[key]
 
 
@@ -412,8 +416,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     loaded = cached_model(job.model, job.model_digest, dev)
     cfg = loaded.config
     need_zp = job.photometry != "skip" or cfg.normalisation in ("rgb", "flux")
-    mosaics = _mosaics(job.mosaics, need_zp)
-    window = MosaicWindow(mosaics, job.tile.window)
+    mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags)
+    window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags)
     cat = _find(job, window) if job.positions is None else _given(job, window)
     t_find = time.perf_counter() - t0
     c_find = time.process_time() - c0
