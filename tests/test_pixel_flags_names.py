@@ -1,0 +1,59 @@
+"""--mask-extension with an EXTNAME starclass does not know as a mask (QUALITY, BADPIXMASK, ...).
+
+The reader took the first 2-D HDU not named like a mask as the band's image: a mask called
+``QUALITY`` ahead of ``SCI`` was read as the image (the science data ignored, with a warning
+"holds 2 images"), and one after ``SCI`` was named as an image left out although it was applied.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+SHAPE = (24, 32)  # ny, nx
+
+
+def _write(folder, *, mask_first: bool) -> dict[str, np.ndarray]:
+    """Two bands, each file holding SCI and a QUALITY mask (nonzero = bad), in the order asked for."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(3)
+    quality = np.zeros(SHAPE, np.int16)
+    quality[5:8, 10:14] = 1  # 12 pixels
+    images = {}
+    for band in ("f555w", "f814w"):
+        img = rng.normal(1.0, 0.1, SHAPE).astype(np.float32)
+        images[band] = img
+        sci = fits.ImageHDU(img, fits.Header({"FILTER": band.upper()}), name="SCI")
+        mask = fits.ImageHDU(quality, name="QUALITY")
+        hdus = [fits.PrimaryHDU(), mask, sci] if mask_first else [fits.PrimaryHDU(), sci, mask]
+        fits.HDUList(hdus).writeto(folder / f"g_{band}.fits")
+    images["quality"] = quality
+    return images
+
+
+@pytest.mark.parametrize("mask_first", [True, False])
+@pytest.mark.parametrize("apply_flags", [True, False])
+def test_a_mask_of_any_name_is_never_read_as_the_image(tmp_path, mask_first, apply_flags):
+    from starclass.io.mosaic import PixelFlags, read_mosaics
+
+    images = _write(tmp_path / "f", mask_first=mask_first)
+    bad = images["quality"] != 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ms = read_mosaics(tmp_path / "f", require_zeropoint=False, apply_flags=apply_flags,
+                          pixel_flags=PixelFlags(mask_extension="quality"))
+    messages = [str(w.message) for w in caught]
+    # the applied mask is neither an image left out nor a mask "not applied"
+    assert not [m for m in messages if "holds 2 images" in m or "not applied" in m], messages
+    for band in ("f555w", "f814w"):
+        data = np.asarray(ms.data[band])
+        # the science image, not the mask
+        np.testing.assert_array_equal(data[~bad], images[band][~bad])
+        if apply_flags:
+            assert np.isnan(data[bad]).all() and ms.flagged[band] == int(bad.sum())
+        else:  # applied window by window (a survey): the mask says so
+            np.testing.assert_array_equal(data[bad], images[band][bad])
+        np.testing.assert_array_equal(np.asarray(ms.mask(band)), bad)
