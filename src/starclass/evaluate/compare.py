@@ -476,11 +476,17 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     if ia.size < FEW_PAIRS_SHARE * smaller and not allow_few:
         # a catalogue scored against another field's truth got a warning among the output and a
         # full evaluation of its chance pairs; at this share the pairs are almost surely chance
+        grid = ""
+        if not where.startswith("on the sky"):
+            # two pointings of one field have two pixel grids (NGC 628-C and -E: 1 pair on x, y, 119
+            # on the sky): the other likely cause, and its remedy, are said too
+            grid = (" (or their x, y are pixels of two different mosaics: with ra, dec in every row of both "
+                    "tables they are matched on the sky)")
         raise StarclassError(
             f"only {ia.size} of the {smaller} rows of {few} ({100 * ia.size / smaller:.1f}%, under "
             f"{FEW_PAIRS_SHARE:.0%}) pair with the other table within {radius} px {where} ({names[0]}: "
             f"{len(pred)} rows, {names[1]}: {len(ref)} rows): the tables are most likely of different fields "
-            "and the pairs chance coincidences; nothing was scored. If they overlap only in part, "
+            f"and the pairs chance coincidences{grid}; nothing was scored. If they overlap only in part, "
             f"--allow-few-matches scores those {ia.size} pairs")
     if ia.size < CHANCE_PAIRS_SHARE * smaller:
         # two different fields (or pointings) can share a few positions by chance: 3 pairs of 60 scored
