@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 from astropy.io import fits
+from astropy.table import Table
 
 SHAPE = (24, 32)  # ny, nx
 
@@ -57,3 +58,26 @@ def test_a_mask_of_any_name_is_never_read_as_the_image(tmp_path, mask_first, app
         else:  # applied window by window (a survey): the mask says so
             np.testing.assert_array_equal(data[bad], images[band][bad])
         np.testing.assert_array_equal(np.asarray(ms.mask(band)), bad)
+
+
+@pytest.mark.parametrize("expr", ["None", "INDEF", "-1", "~0"])
+def test_a_dq_expression_that_makes_every_bit_harmless_is_refused(tmp_path, expr):
+    """'--dq-good-bits None' (read as "no good bits") flagged nothing: astropy reads it as all bits harmless."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    dq = np.zeros(SHAPE, np.uint16)
+    dq[3, 4] = 4
+    for band in ("f555w", "f814w"):
+        img = np.random.default_rng(0).normal(1.0, 0.1, SHAPE).astype(np.float32)
+        fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(img, fits.Header({"FILTER": band.upper()}), name="SCI"),
+                      fits.ImageHDU(dq, name="DQ")]).writeto(folder / f"g_{band}.fits")
+    Table({"id": [1], "x": [10.0], "y": [12.0]}).write(tmp_path / "c.ecsv")
+    res = CliRunner().invoke(app, ["cutouts", str(folder), "--catalog", str(tmp_path / "c.ecsv"),
+                                   "-o", str(tmp_path / "s.h5"), "--dq-good-bits", expr])
+    assert res.exit_code == 2, res.output
+    assert f"--dq-good-bits {expr!r}" in res.output and "'0' for 'any flag is bad'" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "s.h5").exists()

@@ -130,13 +130,19 @@ class PixelFlags:
             try:
                 if not expr:
                     raise ValueError("empty")
-                interpret_bit_flags(expr)
+                harmless = interpret_bit_flags(expr)
             except (ValueError, TypeError) as exc:
                 raise StarclassError(
                     f"--dq-good-bits {self.dq_good_bits!r}: not a bit-flag expression astropy can read ({exc}); "
                     "it lists the DQ bits that are harmless, as integers joined by '+' or ',', '~' in front to "
                     "mean 'all but these': e.g. '0' (any flag is bad), '4+16', '~4096' (only bit 4096 is bad)"
                 ) from None
+            if harmless is None or harmless == -1:
+                # astropy reads 'None', 'INDEF', '-1' and '~0' as "every bit harmless": the DQ was read and
+                # nothing flagged, though 'None' reads as "no good bits" (that is '0')
+                raise StarclassError(
+                    f"--dq-good-bits {self.dq_good_bits!r}: astropy reads it as 'every DQ bit is harmless', so no "
+                    "pixel would be flagged; give '0' for 'any flag is bad', or leave the option out")
             object.__setattr__(self, "dq_good_bits", expr)
 
     def __bool__(self) -> bool:
