@@ -81,3 +81,26 @@ def test_a_dq_expression_that_makes_every_bit_harmless_is_refused(tmp_path, expr
     assert res.exit_code == 2, res.output
     assert f"--dq-good-bits {expr!r}" in res.output and "'0' for 'any flag is bad'" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "s.h5").exists()
+
+
+def test_a_stack_of_mask_planes_is_refused_and_a_length_one_axis_is_read(tmp_path):
+    """A BPM of 2 planes had its first plane applied without a word; one of shape (1, ny, nx) is one plane."""
+    from starclass.errors import StarclassError
+    from starclass.io.mosaic import PixelFlags, read_mosaics
+
+    for planes in (2, 1):
+        folder = tmp_path / f"p{planes}"
+        folder.mkdir()
+        bpm = np.zeros((planes, *SHAPE), np.uint8)
+        bpm[0, 2, 3] = 1
+        for band in ("f555w", "f814w"):
+            img = np.ones(SHAPE, np.float32)
+            fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(img, fits.Header({"FILTER": band.upper()}), name="SCI"),
+                          fits.ImageHDU(bpm, name="BPM")]).writeto(folder / f"g_{band}.fits")
+        flags = PixelFlags(mask_extension="BPM")
+        if planes == 2:
+            with pytest.raises(StarclassError, match=r"BPM extension of .*g_f555w.fits holds 32 x 24 x 2 values"):
+                read_mosaics(folder, require_zeropoint=False, pixel_flags=flags)
+        else:
+            ms = read_mosaics(folder, require_zeropoint=False, pixel_flags=flags)
+            assert ms.flagged == {"f555w": 1, "f814w": 1} and np.isnan(ms.data["f555w"][2, 3])

@@ -1032,8 +1032,13 @@ def _flag_array(hdul: fits.HDUList, name: str, image, shape: tuple[int, ...], pa
     if hdu.data is None or hdu.data.ndim < 2:
         raise StarclassError(f"{option}: the {name} extension of {path} holds no 2-D array")
     data = hdu.data
+    if any(n != 1 for n in data.shape[:-2]):
+        # a stack of masks (one per exposure or chip): its first plane alone was applied, without a word
+        raise StarclassError(
+            f"{option}: the {name} extension of {path} holds {' x '.join(str(n) for n in data.shape[::-1])} "
+            "values (a stack of planes), not one 2-D flag per pixel of the image")
     while data.ndim > 2:
-        data = data[0]
+        data = data[0]  # axes of length 1 only, as the image's (_is_2d_image)
     if data.shape != tuple(shape):
         raise StarclassError(
             f"{option}: the {name} extension of {path} is {data.shape[1]} x {data.shape[0]} px but its image "
