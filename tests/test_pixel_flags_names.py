@@ -104,3 +104,22 @@ def test_a_stack_of_mask_planes_is_refused_and_a_length_one_axis_is_read(tmp_pat
         else:
             ms = read_mosaics(folder, require_zeropoint=False, pixel_flags=flags)
             assert ms.flagged == {"f555w": 1, "f814w": 1} and np.isnan(ms.data["f555w"][2, 3])
+
+
+def test_a_stamp_store_cut_with_the_flags_records_them_as_detect_s_catalogue_does(tmp_path):
+    """cutouts --mask-extension wrote a store that did not say so: stamps with and without looked alike."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.stamps.store import StampStore
+
+    images = _write(tmp_path / "f", mask_first=False)
+    Table({"id": [1, 2], "x": [5.0, 20.0], "y": [6.0, 12.0]}).write(tmp_path / "c.ecsv")
+    for name, extra in (("plain", []), ("flagged", ["--mask-extension", "QUALITY"])):
+        res = CliRunner().invoke(app, ["cutouts", str(tmp_path / "f"), "--catalog", str(tmp_path / "c.ecsv"),
+                                       "-o", str(tmp_path / f"{name}.h5"), "--no-progress", *extra])
+        assert res.exit_code == 0, res.output
+    assert "pixel_flags" not in (StampStore(tmp_path / "plain.h5").meta.get("extra") or {})
+    rec = StampStore(tmp_path / "flagged.h5").meta["extra"]["pixel_flags"]
+    n = int((images["quality"] != 0).sum())
+    assert rec == {"applied": "mask extension QUALITY (nonzero = bad)", "flagged_pixels": {"f555w": n, "f814w": n}}
