@@ -123,3 +123,26 @@ def test_a_stamp_store_cut_with_the_flags_records_them_as_detect_s_catalogue_doe
     rec = StampStore(tmp_path / "flagged.h5").meta["extra"]["pixel_flags"]
     n = int((images["quality"] != 0).sum())
     assert rec == {"applied": "mask extension QUALITY (nonzero = bad)", "flagged_pixels": {"f555w": n, "f814w": n}}
+
+
+def test_merged_stores_keep_each_store_s_own_flags(tmp_path):
+    """The merged store's extra was the first store's: its pixel_flags stood for stores cut without flags."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.stamps.store import StampStore
+
+    _write(tmp_path / "f", mask_first=False)
+    Table({"id": [1, 2], "x": [5.0, 20.0], "y": [6.0, 12.0]}).write(tmp_path / "c.ecsv")
+    for name, extra in (("flagged", ["--mask-extension", "QUALITY"]), ("plain", [])):
+        res = CliRunner().invoke(app, ["cutouts", str(tmp_path / "f"), "--catalog", str(tmp_path / "c.ecsv"),
+                                       "-o", str(tmp_path / f"{name}.h5"), "--no-progress", *extra])
+        assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(app, ["cutouts", "--merge", str(tmp_path / "flagged.h5"), str(tmp_path / "plain.h5"),
+                                   "-o", str(tmp_path / "all.h5")])
+    assert res.exit_code == 0, res.output
+    extra = StampStore(tmp_path / "all.h5").meta["extra"]
+    assert "pixel_flags" not in extra
+    first, second = extra["merged_from"]
+    assert first["pixel_flags"]["applied"] == "mask extension QUALITY (nonzero = bad)"
+    assert "pixel_flags" not in second
