@@ -146,3 +146,23 @@ def test_merged_stores_keep_each_store_s_own_flags(tmp_path):
     first, second = extra["merged_from"]
     assert first["pixel_flags"]["applied"] == "mask extension QUALITY (nonzero = bad)"
     assert "pixel_flags" not in second
+
+
+def test_the_image_s_own_name_as_mask_is_refused_naming_it(tmp_path):
+    """--mask-extension SCI: the image is not the mask; the error says so, not 'no 2-D image found'."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for band in ("f555w", "f814w"):  # SCI and a BPM (a known mask name, never an image)
+        img = np.random.default_rng(1).normal(1.0, 0.1, SHAPE).astype(np.float32)
+        fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(img, fits.Header({"FILTER": band.upper()}), name="SCI"),
+                      fits.ImageHDU(np.zeros(SHAPE, np.uint8), name="BPM")]).writeto(folder / f"g_{band}.fits")
+    res = CliRunner().invoke(app, ["detect", str(folder), "-o", str(tmp_path / "c.ecsv"), "--quiet",
+                                   "--mask-extension", "sci"])
+    assert res.exit_code == 2, res.output
+    assert "--mask-extension SCI: in " in res.output and "g_f555w.fits that is the image itself" in res.output
+    assert "HDU 2 (BPM)" in res.output  # the HDUs listed, the mask among them
+    assert "Traceback" not in res.output and not (tmp_path / "c.ecsv").exists()

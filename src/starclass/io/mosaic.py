@@ -927,6 +927,12 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
             else:
                 ignored.append(_hdu_label(hdul, hdu))
         if image_hdu is None:
+            named = sorted({m for m in masks if m in skip and m not in MASK_EXTNAMES})
+            if named:
+                # --mask-extension SCI (the image's own name): the image was taken for the mask
+                raise StarclassError(
+                    f"--mask-extension {named[0]}: in {path} that is the image itself, and no other image is left; "
+                    f"give the EXTNAME of the mask (its HDUs: {', '.join(_hdu_label(hdul, h) for h in hdul)})")
             raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
         if ignored:
             # two chips, two epochs or an image and its model in one file: only one is the band's
