@@ -790,6 +790,11 @@ def test_mask_and_dq_extensions_of_the_plan_reach_every_tile(survey_dir, cluster
         result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=said.append)
     assert result.ok, result.summary["errors"]
     assert any("field 'flagged': pixels flagged by mask extension BPM" in s and "g 242 (" in s for s in said), said
+    # summary.json says so too (it did not): what was applied, the pixels flagged per field and band
+    recorded = json.loads((tmp_path / "out" / "summary.json").read_text())["pixel_flags"]
+    assert recorded["applied"] == "mask extension BPM (nonzero = bad), DQ with good bits '4' (astropy syntax)"
+    assert "g 242 (" in recorded["fields"]["flagged"]
+    assert "pixel_flags" not in clean_run.summary  # without the settings: as before
     table = pq.read_table(tmp_path / "out" / "fields" / "flagged" / "catalogue.parquet")
     x, y = table.column("x").to_numpy(), table.column("y").to_numpy()
     for fx, fy in ((160.0, 160.0), (175.0, 30.0)):

@@ -186,6 +186,12 @@ def _fill_nan(mesh: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Share of a matched filter's weight that must lie on good pixels for a peak on a masked pixel to
+#: count (:func:`find_candidates`): 1 flagged pixel under the 2 px stellar filter leaves 0.8, a pixel
+#: just beyond a straight NaN border at most 0.5.
+PEAK_ON_MASKED_MIN_GOOD = 0.7
+
+
 def find_candidates(
     data: np.ndarray,
     mask: np.ndarray | None = None,
@@ -207,7 +213,9 @@ def find_candidates(
     data
         2-D image (counts/s), possibly memory-mapped.
     mask
-        True where pixels are unusable (NaN, zero weight); never detected on.
+        True where pixels are unusable (NaN, zero weight). A peak is taken on one only where at
+        least :data:`PEAK_ON_MASKED_MIN_GOOD` of the filter's weight lies on good pixels (a flagged
+        pixel at a star's centre), so never beyond a NaN border.
     fwhm
         FWHM (px) of the Gaussian matched filter: the stellar PSF.
     threshold_sigma
@@ -298,11 +306,20 @@ def find_candidates(
             bad |= np.asarray(mask[a0:a1], dtype=bool)
         sub[bad] = 0.0
         # only peaks whose row lies in [r0, r1) belong to this strip
-        excl = bad
-        excl[: r0 - a0] = True
-        excl[r1 - a0:] = True
+        outside = np.zeros_like(bad)
+        outside[: r0 - a0] = True
+        outside[r1 - a0:] = True
         for k, (fw, sigma, gain, foot) in enumerate(filters):
             conv = gaussian_filter(sub, sigma, mode="constant", truncate=3.5)
+            excl = outside | bad
+            if bad.any():
+                # a masked pixel inside the data (a flagged cosmic ray or saturated core) may hold the
+                # peak of a source whose light is all around it: never taking a peak there lost a bright
+                # star to one flagged pixel at its centre. A peak is kept there when most of the filter's
+                # weight lies on good pixels (never beyond a NaN border, where at most half does)
+                good = gaussian_filter((~bad).astype(np.float32), sigma, mode="constant", truncate=3.5)
+                excl = outside | (bad & (good < PEAK_ON_MASKED_MIN_GOOD))
+                del good
             noise = rms * np.float32(gain)
             noise[~(noise > 0)] = np.inf
             snr_img = conv / noise

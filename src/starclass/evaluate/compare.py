@@ -56,6 +56,7 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
     DEC,
+    ID,
     MODEL_PATH,
     N_VOTES,
     PRED_SET,
@@ -390,16 +391,45 @@ def _pair_by_file(pred: Table, ref: Table, cols: list[str],
     return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
 
 
-def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Pair two position-less tables by their ``file`` column, else row by row (same length only)."""
+def _pair_by_id(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Pair two tables by their ``id`` column (as text: ``7`` and ``"7"`` are one object).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _pair_by_id(Table({"id": [1, 2, 3]}), Table({"id": [3, 1]}), ("p", "r"))]
+    [[0, 2], [1, 0]]
+    """
+    index: dict[str, int] = {}
+    for i, v in enumerate([str(k) for k in np.asarray(ref[ID])]):
+        if v in index:
+            raise StarclassError(f"{names[1]}: id {v!r} listed twice (rows {index[v] + 1} and {i + 1}): cannot pair "
+                                 "by id")
+        index[v] = i
+    ia, ib = [], []
+    for i, v in enumerate([str(k) for k in np.asarray(pred[ID])]):
+        if v in index:
+            ia.append(i)
+            ib.append(index[v])
+    if not ia:
+        raise StarclassError(f"{names[0]} and {names[1]} have no id in common (and no positions in both): nothing "
+                             "to evaluate")
+    return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
+
+
+def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, str]:
+    """Pair two tables not both with positions: by ``file``, else by ``id``, else row by row (same length only)."""
     cols = file_columns(pred)
     if cols and cols == file_columns(ref):
-        return _pair_by_file(pred, ref, cols, names)
+        return (*_pair_by_file(pred, ref, cols, names), "by " + ", ".join(cols))
+    if ID in pred.colnames and ID in ref.colnames:
+        # a reference of ids and classes (labels.csv: id,class_ref) in another order than the
+        # catalogue was paired row by row: each label was scored against another object
+        return (*_pair_by_id(pred, ref, names), "by id")
     if len(pred) != len(ref):
         raise StarclassError(f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no positions "
-                             "and no 'file' column to pair them by, and differ in length: cannot pair rows")
+                             "and no 'file' or 'id' column to pair them by, and differ in length: cannot pair rows")
     idx = np.arange(len(pred), dtype=np.int64)
-    return idx, idx
+    return idx, idx, "row by row"
 
 
 def pair(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
@@ -424,7 +454,7 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     columns, and not both with pixel ``x``, ``y``) by their files, even when they carry
     ``ra``, ``dec`` (a cutout folder's are its objects', shared by the cutouts of one object on
     two CCDs, and rows may be in any order); else a one-to-one positional match when both
-    tables have positions; otherwise row by row.
+    tables have positions; otherwise by ``id`` where both have one, else row by row.
 
     A positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table is refused
     unless ``allow_few`` (``evaluate``/``report --allow-few-matches``); under
@@ -457,7 +487,7 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
         # (a mosaic's name, the same on every row, would pair nothing)
         return (*_pair_by_file(pred, ref, cols, names), "by " + ", ".join(cols))
     if not (has_positions(pred) and has_positions(ref)):
-        return (*_pair_without_positions(pred, ref, names), "by " + ", ".join(cols) if same_files else "row by row")
+        return _pair_without_positions(pred, ref, names)
     where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"
     ia, ib, _ = match_catalogs(pred, ref, radius, names=names)
     if ia.size == 0:
@@ -476,11 +506,17 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     if ia.size < FEW_PAIRS_SHARE * smaller and not allow_few:
         # a catalogue scored against another field's truth got a warning among the output and a
         # full evaluation of its chance pairs; at this share the pairs are almost surely chance
+        grid = ""
+        if not where.startswith("on the sky"):
+            # two pointings of one field have two pixel grids (NGC 628-C and -E: 1 pair on x, y, 119
+            # on the sky): the other likely cause, and its remedy, are said too
+            grid = (" (or their x, y are pixels of two different mosaics: with ra, dec in every row of both "
+                    "tables they are matched on the sky)")
         raise StarclassError(
             f"only {ia.size} of the {smaller} rows of {few} ({100 * ia.size / smaller:.1f}%, under "
             f"{FEW_PAIRS_SHARE:.0%}) pair with the other table within {radius} px {where} ({names[0]}: "
             f"{len(pred)} rows, {names[1]}: {len(ref)} rows): the tables are most likely of different fields "
-            "and the pairs chance coincidences; nothing was scored. If they overlap only in part, "
+            f"and the pairs chance coincidences{grid}; nothing was scored. If they overlap only in part, "
             f"--allow-few-matches scores those {ia.size} pairs")
     if ia.size < CHANCE_PAIRS_SHARE * smaller:
         # two different fields (or pointings) can share a few positions by chance: 3 pairs of 60 scored

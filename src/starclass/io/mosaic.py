@@ -130,13 +130,19 @@ class PixelFlags:
             try:
                 if not expr:
                     raise ValueError("empty")
-                interpret_bit_flags(expr)
+                harmless = interpret_bit_flags(expr)
             except (ValueError, TypeError) as exc:
                 raise StarclassError(
                     f"--dq-good-bits {self.dq_good_bits!r}: not a bit-flag expression astropy can read ({exc}); "
                     "it lists the DQ bits that are harmless, as integers joined by '+' or ',', '~' in front to "
                     "mean 'all but these': e.g. '0' (any flag is bad), '4+16', '~4096' (only bit 4096 is bad)"
                 ) from None
+            if harmless is None or harmless == -1:
+                # astropy reads 'None', 'INDEF', '-1' and '~0' as "every bit harmless": the DQ was read and
+                # nothing flagged, though 'None' reads as "no good bits" (that is '0')
+                raise StarclassError(
+                    f"--dq-good-bits {self.dq_good_bits!r}: astropy reads it as 'every DQ bit is harmless', so no "
+                    "pixel would be flagged; give '0' for 'any flag is bad', or leave the option out")
             object.__setattr__(self, "dq_good_bits", expr)
 
     def __bool__(self) -> bool:
@@ -180,7 +186,8 @@ class PixelFlags:
         except Exception as exc:
             raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
         with hdul:
-            image = _first_image(hdul)
+            # the named mask is not the image, whatever its EXTNAME (QUALITY, BADPIXMASK, ...)
+            image = _first_image(hdul, skip=(self.mask_extension,) if self.mask_extension else ())
             if image is None:
                 raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
             shape = (int(image.header["NAXIS2"]), int(image.header["NAXIS1"]))  # from the header: no data read
@@ -560,7 +567,10 @@ def read_mosaics(
         raise StarclassError(f"magsys must be 'vega' or 'ab', not {magsys!r}")
     given_zp = {k.lower(): float(v) for k, v in (zeropoints or {}).items()}
 
-    by_band = _collect(paths)
+    # an applied mask extension is never read as the band's image (nor named as an image left out),
+    # whatever its EXTNAME: one not in MASK_EXTNAMES (QUALITY, ...) ahead of SCI was read as the image
+    skip = (pixel_flags.mask_extension,) if pixel_flags and pixel_flags.mask_extension else ()
+    by_band = _collect(paths, skip=skip)
     if not by_band:
         raise StarclassError(f"no FITS images found in {paths!s}")
 
@@ -588,7 +598,7 @@ def read_mosaics(
         applied = {pixel_flags.mask_extension, DQ_EXTNAME if pixel_flags.dq_good_bits is not None else None}
     for b in order:
         path, opened = by_band[b]
-        arr, header, weight, masks = opened if opened is not None else _open_image(path)
+        arr, header, weight, masks = opened if opened is not None else _open_image(path, skip=skip)
         for name in masks:
             files = passed_over.setdefault(name, []) if name not in applied else []
             if path.name not in files:  # once per file: a two-chip file holds DQ,1 and DQ,2
@@ -815,8 +825,11 @@ def mosaic_inputs(paths: PathLike | Iterable[PathLike] | Mapping[str, PathLike] 
     return out
 
 
-def _collect(paths) -> dict[str, tuple[Path, tuple | None]]:
-    """Band -> (path, opened image or None); bands from the mapping keys or from the files."""
+def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple | None]]:
+    """Band -> (path, opened image or None); bands from the mapping keys or from the files.
+
+    ``skip``: further mask ``EXTNAME`` s not to read as the image (:func:`_open_image`).
+    """
     out: dict[str, tuple[Path, tuple | None]] = {}
     if isinstance(paths, Mapping):
         for band, p in paths.items():
@@ -843,7 +856,7 @@ def _collect(paths) -> dict[str, tuple[Path, tuple | None]]:
         _check_exists(path)
         if from_dir and not _has_image(path):
             continue  # a catalogue (FITS table) lying in the same folder
-        opened = _open_image(path)
+        opened = _open_image(path, skip=skip)
         band = band_of(path, opened[1])
         if band is None:
             raise StarclassError(
@@ -862,12 +875,14 @@ def _check_exists(path: Path) -> None:
         raise StarclassError(f"expected a FITS file, got a directory: {path}")
 
 
-def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None, list[str]]:
+def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fits.Header, np.ndarray | None,
+                                                                   list[str]]:
     """The first 2-D image of a FITS file (memory-mapped), its header, a weight map if any, and its mask HDUs.
 
     Weight-like extensions (:data:`WEIGHT_EXTNAMES`) give the weight map; ancillary ones
-    (:data:`ANCILLARY_EXTNAMES`) are passed over; mask extensions (:data:`MASK_EXTNAMES`) are
-    passed over and their names returned for the reader's one-line note.
+    (:data:`ANCILLARY_EXTNAMES`) are passed over; mask extensions (:data:`MASK_EXTNAMES`, and
+    the upper-case ``EXTNAME`` s in ``skip``: the one ``--mask-extension`` applies) are passed
+    over and their names returned for the reader's one-line note.
     """
     try:
         # memmap=None, not True: astropy then maps the file where it can and reads scaled
@@ -904,7 +919,7 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None,
                 continue
             if extname in ANCILLARY_EXTNAMES:
                 continue
-            if extname in MASK_EXTNAMES:
+            if extname in MASK_EXTNAMES or extname in skip:
                 masks.append(extname)
                 continue
             if image_hdu is None:
@@ -912,6 +927,12 @@ def _open_image(path: Path) -> tuple[np.ndarray, fits.Header, np.ndarray | None,
             else:
                 ignored.append(_hdu_label(hdul, hdu))
         if image_hdu is None:
+            named = sorted({m for m in masks if m in skip and m not in MASK_EXTNAMES})
+            if named:
+                # --mask-extension SCI (the image's own name): the image was taken for the mask
+                raise StarclassError(
+                    f"--mask-extension {named[0]}: in {path} that is the image itself, and no other image is left; "
+                    f"give the EXTNAME of the mask (its HDUs: {', '.join(_hdu_label(hdul, h) for h in hdul)})")
             raise StarclassError(f"no 2-D image found in any HDU of {path}{_image_shapes(hdul)}")
         if ignored:
             # two chips, two epochs or an image and its model in one file: only one is the band's
@@ -986,11 +1007,14 @@ def _is_2d_image(hdu) -> bool:
     return naxis >= 2 and all(d == 1 for d in dims[2:]) and dims[0] > 1 and dims[1] > 1
 
 
-def _first_image(hdul: fits.HDUList):
-    """The HDU :func:`_open_image` reads as the band's image (the first 2-D one not ancillary), or None."""
-    skip = set(WEIGHT_EXTNAMES) | set(ANCILLARY_EXTNAMES) | set(MASK_EXTNAMES)
+def _first_image(hdul: fits.HDUList, skip: tuple[str, ...] = ()):
+    """The HDU :func:`_open_image` reads as the band's image (the first 2-D one not ancillary), or None.
+
+    ``skip``: further ``EXTNAME`` s that are not the image, as :func:`_open_image` takes them.
+    """
+    left_out = set(WEIGHT_EXTNAMES) | set(ANCILLARY_EXTNAMES) | set(MASK_EXTNAMES) | set(skip)
     for hdu in hdul:
-        if _is_2d_image(hdu) and str(hdu.header.get("EXTNAME", "")).strip().upper() not in skip:
+        if _is_2d_image(hdu) and str(hdu.header.get("EXTNAME", "")).strip().upper() not in left_out:
             return hdu
     return None
 
@@ -1014,8 +1038,13 @@ def _flag_array(hdul: fits.HDUList, name: str, image, shape: tuple[int, ...], pa
     if hdu.data is None or hdu.data.ndim < 2:
         raise StarclassError(f"{option}: the {name} extension of {path} holds no 2-D array")
     data = hdu.data
+    if any(n != 1 for n in data.shape[:-2]):
+        # a stack of masks (one per exposure or chip): its first plane alone was applied, without a word
+        raise StarclassError(
+            f"{option}: the {name} extension of {path} holds {' x '.join(str(n) for n in data.shape[::-1])} "
+            "values (a stack of planes), not one 2-D flag per pixel of the image")
     while data.ndim > 2:
-        data = data[0]
+        data = data[0]  # axes of length 1 only, as the image's (_is_2d_image)
     if data.shape != tuple(shape):
         raise StarclassError(
             f"{option}: the {name} extension of {path} is {data.shape[1]} x {data.shape[0]} px but its image "

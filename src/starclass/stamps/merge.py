@@ -145,9 +145,16 @@ class StampStores:
         self.table = self._merged_table()
         meta = dict(self.stores[0].meta)
         extra = dict(meta.get("extra") or {})
-        # provenance: which rows came from which file, so a merged store says what it holds
-        extra["merged_from"] = [{"path": str(p), "field": n, "rows": int(k)}
-                                for p, n, k in zip(paths, self.names, self._sizes)]
+        # provenance: which rows came from which file, so a merged store says what it holds; the mask
+        # and DQ flags each store was cut with are its own (the first store's stood for all)
+        extra.pop("pixel_flags", None)
+        extra["merged_from"] = []
+        for p, n, k, s in zip(paths, self.names, self._sizes, self.stores):
+            entry = {"path": str(p), "field": n, "rows": int(k)}
+            flags = (s.meta.get("extra") or {}).get("pixel_flags")
+            if flags:
+                entry["pixel_flags"] = flags
+            extra["merged_from"].append(entry)
         meta["extra"] = extra
         meta["sources"] = {n: s.meta.get("sources") for n, s in zip(self.names, self.stores)}
         self.meta = meta

@@ -362,7 +362,9 @@ def make_store(
     Parameters
     ----------
     mosaics
-        MosaicSet (or arrays; see :func:`~starclass.stamps.extract_stamps`).
+        MosaicSet (or arrays; see :func:`~starclass.stamps.extract_stamps`). Read with
+        ``pixel_flags`` (``--mask-extension``, ``--dq-good-bits``): what they applied, and the
+        pixels flagged per band, are stored under ``extra["pixel_flags"]``.
     table
         Candidates with ``x``, ``y`` (0-based); ``id``, ``class_ref``, ``galaxy`` are
         stored when present.
@@ -400,6 +402,12 @@ def make_store(
         extra["softening_mag"] = spec.softening_mag
     elif spec.normalisation == "asinh":
         extra["softening"] = spec.softening
+    flags = getattr(mosaics, "pixel_flags", None)
+    if flags:
+        # as detect's catalogue meta: a store cut with --mask-extension / --dq-good-bits says so (and how
+        # many pixels), so the stamps a model is trained on (train --stamps) can be told from others
+        extra["pixel_flags"] = {"applied": flags.describe(),
+                                "flagged_pixels": {b: int(v) for b, v in getattr(mosaics, "flagged", {}).items()}}
     sources = {b: str(p) for b, p in (getattr(mosaics, "paths", None) or {}).items() if b in names}
     x = np.asarray(table[X], dtype=np.float64)
     y = np.asarray(table[Y], dtype=np.float64)

@@ -119,11 +119,28 @@ class SurveyPlan:
         return replace(self, **given)
 
     def settings(self) -> dict[str, Any]:
-        """The settings that change a tile's result (for the tile digests)."""
+        """The settings that change a tile's result (for the tile digests).
+
+        The mask and DQ flags enter as what they mean, not as spelt: ``bpm`` and ``BPM``,
+        ``'4+16'`` and ``'16,4'`` are one setting, so respelling one keeps the finished tiles.
+
+        Examples
+        --------
+        >>> a = SurveyPlan(fields=(), mask_extension="bpm", dq_good_bits="4+16")
+        >>> a.settings() == SurveyPlan(fields=(), mask_extension="BPM", dq_good_bits="16,4").settings()
+        True
+        """
         d = asdict(self)
         out = {k: d[k] for k in ("task", "tile_size", "overlap", "photometry", "match_radius")}
         # only when given: a plan without them keeps its digests, and its finished tiles
-        out.update({k: d[k] for k in ("mask_extension", "dq_good_bits") if d[k] is not None})
+        flags = self.pixel_flags()
+        if flags is not None and flags.mask_extension is not None:
+            out["mask_extension"] = flags.mask_extension
+        if flags is not None and flags.dq_good_bits is not None:
+            from astropy.nddata.bitmask import interpret_bit_flags
+
+            # the harmless bits as one integer ('~4096' -> -4097): the expression's meaning
+            out["dq_good_bits"] = int(interpret_bit_flags(flags.dq_good_bits))
         return out
 
     def pixel_flags(self):

@@ -635,6 +635,11 @@ def run_survey(
         "n_tiles_skipped": skipped, "n_tiles_run": len(results), "failed_tiles": failed,
         "errors": errors, "workers": n_w, "dashboard": link,
     }
+    flags = plan.pixel_flags()
+    if flags:
+        # as detect's catalogue meta: the summary says which pixels were left out (it did not)
+        summary["pixel_flags"] = {"applied": flags.describe(),
+                                  "fields": {i.spec.name: i.flags_note for i in prepared.fields}}
     if failed:
         summary["seconds"] = {"tiles": t_tiles}
         _write_json(outdir / "summary.json", summary)
