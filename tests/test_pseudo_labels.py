@@ -38,6 +38,10 @@ def test_pseudo_labels_are_the_confident_unlabelled_rows_with_the_models_class()
     assert out["pseudo_label"].tolist() == [True] * 4
     assert out.meta["pseudo_labels"]["per_class"] == {1: 3, 2: 1}
     assert out.meta["pseudo_labels"]["n_eligible"] == 7
+    # every candidate labelled: nothing to pseudo-label, not an error
+    assert len(pseudo_labels(t, labelled=list(range(1, 9)))) == 0
+    with pytest.raises(StarclassError, match="no 'file' column"):
+        pseudo_labels(t, labelled=["a.png"], key="file")
     # a cap per class keeps the most confident of each
     capped = pseudo_labels(t, min_confidence=0.95, max_per_class=2)
     assert capped["id"].tolist() == [1, 3, 8] and capped.meta["pseudo_labels"]["per_class"] == {1: 2, 2: 1}

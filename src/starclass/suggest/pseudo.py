@@ -20,8 +20,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_REF, ID, PSEUDO_LABEL, prob_classes, prob_cols, prob_raw_col
-from starclass.suggest.pick import unlabelled
+from starclass.schema import CLASS_REF, ID, PSEUDO_LABEL, id_keys, prob_classes, prob_cols, prob_raw_col
 
 #: which probabilities are thresholded: the network's own (``raw``) or the calibrated ones
 PROBABILITIES = ("raw", "calibrated")
@@ -119,7 +118,12 @@ def pseudo_labels(table: Table, labelled: Sequence | None = None, *, min_confide
     if max_per_class is not None and int(max_per_class) < 1:
         raise StarclassError(f"max_per_class must be >= 1 (or None: no cap), got {max_per_class}")
     prob, classes, used = pseudo_probabilities(table, probabilities)
-    eligible = unlabelled(table, labelled, key=key) if len(table) else np.zeros(0, bool)
+    if labelled is not None and len(labelled) and key not in table.colnames:
+        raise StarclassError(f"the candidates have no {key!r} column to leave the labelled ones out by")
+    # every candidate labelled (or suggested to people) is no error here: there is nothing to pseudo-label
+    eligible = np.ones(len(table), bool)
+    if labelled is not None and len(labelled) and len(table):
+        eligible = ~np.isin(np.char.strip(id_keys(table[key])), np.char.strip(id_keys(list(labelled))))
     finite = np.isfinite(prob).all(axis=1)
     top = np.where(finite, np.nan_to_num(prob).max(axis=1), -np.inf)
     best = np.asarray(classes, dtype=np.int16)[np.nan_to_num(prob, nan=-1.0).argmax(axis=1)] if len(table) else \
