@@ -35,6 +35,13 @@ confuses.
 
 ``--arms margin`` (scratch) adds an arm that picks by margin (``suggest --by margin``: one minus
 the gap between the two most probable classes) instead of entropy, from the same first labels.
+``--arms entropy-pseudo,random-pseudo`` (scratch; CEAL) pick people's labels as the entropy arm
+and random order 0 do, and train every model after the first also on the unlabelled pool
+candidates whose raw top probability under the previous round's model is at least
+``--pseudo-threshold``, with that class (:func:`starclass.suggest.pseudo_labels`; recomputed each
+round, never counted as labels); the details of each model store how many and how many are
+wrong against the truth and against the people's mode. The run's own table and labels-needed
+lines include them; ``--summarise`` (merging runs) reads entropy, margin and random only.
 ``--summarise RUN.json [MORE.json ...]`` trains nothing: it merges runs of one pool (the first
 gives the reference, later ones add arms), prints every accuracy with its standard error on the
 test fields and the labels each arm needs to reach the reference, at the first grid point and
@@ -484,6 +491,23 @@ def _quotas(k: int, mix) -> np.ndarray:
     return q
 
 
+def _pseudo_from(model, x_rest, rest, cfg, threshold):
+    """The pseudo-labels of the unlabelled rows ``rest``: those whose raw top probability is >= ``threshold``.
+
+    Returns the rows and their classes, by :func:`starclass.suggest.pseudo_labels`.
+    """
+    from starclass.learn.classify import predict_inputs
+    from starclass.suggest import pseudo_labels
+
+    e = predict_inputs(model, x_rest, batch_size=512)
+    prob = e.prob_raw if e.prob_raw is not None else e.prob_mean
+    cand = Table({ID: rest})
+    for j, c in enumerate(cfg.classes):
+        cand[prob_col(c)] = prob[:, j]
+    got = pseudo_labels(cand, min_confidence=threshold)
+    return np.asarray(got[ID], dtype=np.int64), np.asarray(got[CLASS_REF], dtype=np.int64)
+
+
 def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None, by="entropy"):
     """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (``by``: entropy or margin; magnitude bins).
 
@@ -529,6 +553,10 @@ def _plot(path: Path, res: dict) -> None:
     mar = res["curves"].get("margin")
     if mar:
         ax.plot(*zip(*mar), "^-", color="C2", ms=3, label="margin (4 V-magnitude bins)")
+    for arm, (fmt, col) in (("entropy-pseudo", ("D-", "C1")), ("random-pseudo", ("v-", "C4"))):
+        if res["curves"].get(arm):
+            ax.plot(*zip(*res["curves"][arm]), fmt, color=col, ms=3,
+                    label=f"{arm} (pseudo-labels at P >= {res.get('pseudo_threshold')})")
     for o, curve in enumerate(res["curves"].get("random_orders", [])):
         ax.plot(*zip(*curve), "s--" if o else "s-", color="C0", ms=3, alpha=0.9 if o == 0 else 0.6,
                 label=f"random, order {o}")
@@ -581,7 +609,10 @@ def _main() -> None:
                     help="scratch: comma-separated label counts to score (instead of --start/--batch/--max-labels)")
     ap.add_argument("--random-orders", type=int, default=1, help="scratch: random arms")
     ap.add_argument("--arms", default="entropy,random",
-                    help="scratch: the curves to run (entropy, margin, random; margin: suggest --by margin)")
+                    help="scratch: the curves to run (entropy, margin, random; margin: suggest --by margin; "
+                         "entropy-pseudo, random-pseudo: the same picks plus the previous model's pseudo-labels)")
+    ap.add_argument("--pseudo-threshold", type=float, default=0.9,
+                    help="scratch, pseudo arms: raw top probability a pool candidate needs to be pseudo-labelled")
     ap.add_argument("--step-matched", action="store_true",
                     help="scratch: also train the last grid point's labels of the entropy arm and of every random "
                          "order with as many optimisation steps as the all-labels model (epochs x pool / labels)")
@@ -712,15 +743,20 @@ def _main() -> None:
 
     def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None,
               seed: int | None = None, mix: list[float] | None = None,
-              details: dict | None = None) -> tuple[Path, float]:
+              details: dict | None = None, pseudo: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Path, float]:
         y = np.zeros(len(people), dtype=np.int64)
         y[labelled] = people[labelled]
+        prow = None
+        if pseudo is not None and len(pseudo[0]):
+            prow, pcls = pseudo
+            y[prow] = pcls  # the model's classes: trained on, never validated on (pseudo_index)
         # mix: train as if the labels had this class mix (per-class loss weights, recipe.class_mix)
         use = cfg if mix is None else cfg.copy(recipe={"balance": "class_weights", "class_mix": list(mix)})
         # --init-from: every model starts from the base (a round's model from the previous round's
         # in --retrain finetune, which started from the base itself)
         fit(use, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
-            progress=False, resume=False, init_from=init_from if init_from is not None else args.init_from)
+            progress=False, resume=False, init_from=init_from if init_from is not None else args.init_from,
+            pseudo_index=prow)
         pred = predict_inputs(work / name, x_test, valid=ok_test, batch_size=512).class_pred
         if details is not None:
             # what the model predicts on the test fields, and how the labels it saw were mixed
@@ -731,6 +767,11 @@ def _main() -> None:
             details["test_truth_mix"] = _mix(test_truth, cfg.classes)
             details["recall"] = [float(np.mean(pred[test_truth == c] == c)) for c in cfg.classes]
             details["loadavg"] = os.getloadavg()[0]  # the machine is shared: how loaded it was
+            if pseudo is not None:
+                details["n_pseudo"] = int(len(pseudo[0]))
+                details["n_pseudo_wrong_truth"] = int(np.sum(pseudo[1] != pool_truth[pseudo[0]]))
+                details["n_pseudo_wrong_people"] = int(np.sum(pseudo[1] != people[pseudo[0]]))
+                details["pseudo_mix"] = _mix(pseudo[1], cfg.classes) if len(pseudo[0]) else None
         return work / name, float(np.mean(pred == test_truth))
 
     if args.retrain == "scratch":
@@ -808,6 +849,12 @@ def _check_run_args(args) -> str | None:
                 return f"{name} must be at least 1, got {v}"
     elif args.base_set:
         return "--base-set sets the fields of --make-base; this run makes no base"
+    known = ("entropy", "margin", "random", "entropy-pseudo", "random-pseudo")
+    bad = [a.strip() for a in args.arms.split(",") if a.strip() and a.strip() not in known]
+    if bad:
+        return f"--arms: {', '.join(bad)} unknown; give some of {', '.join(known)}"
+    if not 0.5 < args.pseudo_threshold < 1:
+        return f"--pseudo-threshold must be between 0.5 and 1 (exclusive), got {args.pseudo_threshold}"
     if args.init_from:
         m = args.init_from
         if not (m / "manifest.json" if m.is_dir() else m).is_file():
@@ -874,9 +921,9 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
             tmp.write_text(json.dumps(res, indent=1))
             os.replace(tmp, args.json)  # a half-written JSON never replaces a good one
 
-    def model_at(name, labelled, seed=None, mix=None):
+    def model_at(name, labelled, seed=None, mix=None, pseudo=None):
         det: dict = {}
-        path, acc = train(name, labelled, args.epochs, seed=seed, mix=mix, details=det)
+        path, acc = train(name, labelled, args.epochs, seed=seed, mix=mix, details=det, pseudo=pseudo)
         det.update(labels=int(len(labelled)), accuracy=acc)
         res["details"][name] = det
         return path, acc
@@ -963,6 +1010,37 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
         res["seconds"][arm] = time.perf_counter() - t
         if args.step_matched:
             step_matched(f"{arm}_matched", labelled, mix)
+    # CEAL: the same people's labels as entropy / random order 0, plus the previous model's pseudo-labels
+    for arm in [a for a in ("entropy-pseudo", "random-pseudo") if a in arms]:
+        t = time.perf_counter()
+        by = arm.removesuffix("-pseudo")
+        labelled = orders[0][: grid[0]].copy()
+        if args.init_from and by == "entropy":
+            labelled = _pick_entropy(args.init_from, x_pool[labellable], labellable, pool_mag, cfg, grid[0],
+                                     args.mag_bins)
+        pseudo = None  # the first model has no earlier one
+        curve = []
+        for r, n in enumerate(grid):
+            if by == "random":
+                labelled = orders[0][:n]
+            path, acc = model_at(f"{arm}_{r:02d}", labelled, pseudo=pseudo)
+            curve.append((n, acc))
+            det = res["details"][f"{arm}_{r:02d}"]
+            print(f"  {arm} round {r:2d}: {n:5d} labels + {det['n_pseudo'] if pseudo else 0} pseudo-labels "
+                  f"({det.get('n_pseudo_wrong_truth', 0)} wrong vs truth), accuracy vs truth {acc:.3f} "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
+            if r + 1 < len(grid):
+                if by == "entropy":
+                    rest = np.setdiff1d(labellable, labelled)
+                    labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg,
+                                                                       grid[r + 1] - n, args.mag_bins)])
+                nxt = np.setdiff1d(labellable, labelled if by == "entropy" else orders[0][: grid[r + 1]])
+                pseudo = _pseudo_from(path, x_pool[nxt], nxt, cfg, args.pseudo_threshold)
+            shutil.rmtree(path, ignore_errors=True)
+            res["curves"][arm] = curve
+            res["pseudo_threshold"] = args.pseudo_threshold
+            save()
+        res["seconds"][arm] = time.perf_counter() - t
     for o, order in enumerate(orders[: args.random_orders]):
         t = time.perf_counter()
         curve = []
@@ -984,14 +1062,16 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
     if args.reference_last:
         reference()
     ref = np.array(res["reference"]["acc"])
-    if not ("random" in arms and arms & {"entropy", "margin"} and ref.size and args.random_orders):
+    if not ("random" in arms and arms & {"entropy", "margin", "entropy-pseudo", "random-pseudo"} and ref.size
+            and args.random_orders):
         res["seconds"]["total"] = time.perf_counter() - t0
         save()
         print(f"\ntotal {time.perf_counter() - t0:.0f} s (no summary: it needs a random arm, entropy or margin, and "
               "the reference; --summarise merges runs)")
         return
     mu = res["reference"]["mean"]
-    curves = {a: res["curves"][a] for a in ("entropy", "margin") if a in res["curves"]}
+    curves = {a: res["curves"][a] for a in ("entropy", "margin", "entropy-pseudo", "random-pseudo")
+              if a in res["curves"]}
     curves.update({f"random{o}": c for o, c in enumerate(res["curves"]["random_orders"])})
     rnd_mean = [(n, float(np.mean([c[i][1] for c in res["curves"]["random_orders"]]))) for i, n in enumerate(grid)]
     curves["random_mean"] = rnd_mean

@@ -18,7 +18,13 @@ train --resume-from``; e.g. a model trained on simulated cutouts, ``benchmarks/s
 * ``entropy``: :func:`starclass.suggest.pick` on the predictive entropy
   (:func:`starclass.suggest.entropy`) of the object's mean probability over its cutouts,
   **without** magnitude spreading (the cutout folder has no magnitude column);
-* ``random``: the next objects of a random order.
+* ``random``: the next objects of a random order;
+* ``entropy-pseudo``, ``random-pseudo`` (CEAL): the same picks, and every model after the first
+  is also trained on the unlabelled objects whose raw P of one class (the mean over the object's
+  cutouts) under the previous round's model is at least ``--pseudo-threshold``, with that class
+  (:func:`starclass.suggest.pseudo_labels`; recomputed each round, never in the validation
+  split). Each model stores ``n_pseudo`` (objects), ``n_pseudo_cutouts`` and ``n_pseudo_wrong``
+  (objects whose label in the folder is another class).
 
 A *run* is one random order (``--random-orders``, fixed per fold) with one training seed
 (``--train-seeds``: SEED, SEED+1, ...); in a run both strategies start from the first
@@ -65,6 +71,11 @@ import torch
 from sklearn.metrics import f1_score, roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the arms: people's labels by entropy or at random, and the same with pseudo-labels (CEAL)
+ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo")
+#: paired differences reported (run by run, same order and seed), where both arms ran
+PAIRS = (("entropy", "random"), ("entropy-pseudo", "entropy"), ("random-pseudo", "random"),
+         ("entropy-pseudo", "random"))
 
 
 def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
@@ -73,21 +84,107 @@ def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
             "f1": float(f1_score(y01, p >= 0.5))}
 
 
-def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None):
-    """Train on ``rows`` (from scratch, or from ``init_from``'s weights); P(cluster) of ``predict_rows``."""
+def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None, pseudo=None, raw=None):
+    """Train on ``rows`` (from scratch, or from ``init_from``'s weights); P(cluster) of ``predict_rows``.
+
+    ``pseudo``: (rows, classes) trained on as well, never validated on (pseudo-labels). ``raw``: a
+    list that gets the raw (uncalibrated) P(cluster) of every ``predict_rows`` entry.
+    """
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import predict_inputs
     from starclass.learn.cutouts import fit_cutouts
     from starclass.stamps.images import cutout_inputs
 
     with tempfile.TemporaryDirectory(prefix="active_real_") as tmp:
+        prow, pcls = (None, None) if pseudo is None or not len(pseudo[0]) else pseudo
         res = fit_cutouts(cfg, cs, outdir=tmp, train_index=np.sort(rows), seed=seed, progress=False,
-                          resume=False, device="cpu", init_from=init_from)
+                          resume=False, device="cpu", init_from=init_from, pseudo_index=prow, pseudo_classes=pcls)
         model = load_model(tmp, device="cpu")
         k = cfg.classes.index(1)
-        out = [predict_inputs(model, cutout_inputs(cs.images[r], cfg), device="cpu").prob_mean[:, k]
-               if len(r) else np.zeros(0) for r in predict_rows]
+        out = []
+        for r in predict_rows:
+            e = predict_inputs(model, cutout_inputs(cs.images[r], cfg), device="cpu") if len(r) else None
+            out.append(e.prob_mean[:, k] if e is not None else np.zeros(0))
+            if raw is not None:
+                raw.append((e.prob_raw if e.prob_raw is not None else e.prob_mean)[:, k] if e is not None
+                           else np.zeros(0))
     return out, len(res.histories[0])
+
+
+def _object_means(p: np.ndarray, rows_list: list) -> np.ndarray:
+    """An object's probability: the mean over its cutouts (``p`` holds the cutouts of ``rows_list`` in order)."""
+    bounds = np.cumsum([0] + [r.size for r in rows_list])
+    return np.array([p[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:])])
+
+
+def _pseudo_round(cfg, cs, objects, rows_of, rest, p_raw_prev, threshold):
+    """Pseudo-labels of the unlabelled objects ``rest`` from the previous model's raw P(cluster).
+
+    Uses :func:`starclass.suggest.pseudo_labels` on a table of the objects (id = the object's
+    index in the pool, ``prob_<k>`` the mean over its cutouts); returns the cutout rows, their
+    classes and what to store (how many, per class, how many wrong against the folder's label).
+    """
+    from astropy.table import Table
+
+    from starclass.io.cutout_folders import label_classes
+    from starclass.schema import CLASS_REF, prob_col
+    from starclass.suggest import pseudo_labels
+
+    if p_raw_prev is None or not rest.size:  # the first round has no earlier model
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), {"n_pseudo": 0, "n_pseudo_cutouts": 0,
+                                                              "n_pseudo_wrong": 0, "pseudo_per_class": {}}
+    k1 = cfg.classes.index(1)
+    other = cfg.classes[1 - k1]
+    pc = np.array([p_raw_prev[i] for i in rest])
+    table = Table({"id": rest, prob_col(1): pc, prob_col(other): 1 - pc})
+    got = pseudo_labels(table, min_confidence=threshold)
+    truth = label_classes(cs, cfg.label_map)
+    rows, classes, wrong = [], [], 0
+    for i, c in zip(np.asarray(got["id"]), np.asarray(got[CLASS_REF])):
+        r = rows_of[objects[i]]
+        rows.append(r)
+        classes.append(np.full(r.size, int(c)))
+        wrong += int(np.any(truth[r] != int(c)))  # an object is wrong when its label is another class
+    rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    classes = np.concatenate(classes) if classes else np.zeros(0, np.int64)
+    info = {"n_pseudo": len(got), "n_pseudo_cutouts": int(rows.size), "n_pseudo_wrong": wrong,
+            "pseudo_per_class": {str(k): v for k, v in got.meta["pseudo_labels"]["per_class"].items()}}
+    return rows, classes, info
+
+
+def _pseudo_curve(cfg, cs, ytest, test_rows, objects, rows_of, order, start, grid, batch, seed, by, threshold,
+                  init_from=None):
+    """One pseudo-label run (CEAL): people's labels as the ``by`` arm picks them, plus pseudo-labels.
+
+    ``by`` = ``random``: the first n objects of ``order``; ``entropy``: from the first ``start``,
+    the ``batch`` most uncertain of each model. Every model after the first is also trained on
+    the unlabelled objects the previous model's raw P puts at or above ``threshold``
+    (recomputed each round, never validated on); the first model is the plain arm's.
+    """
+    from starclass.suggest import entropy, pick
+
+    labelled = list(order[:start])
+    p_raw_prev = None
+    curve = []
+    for n in grid:
+        if by == "random":
+            labelled = list(order[:n])
+        assert len(labelled) == n
+        rest = np.setdiff1d(np.arange(objects.size), labelled)
+        rest_rows = [rows_of[objects[i]] for i in rest]
+        flat = np.concatenate(rest_rows) if rest.size else np.zeros(0, dtype=np.int64)
+        rows = np.concatenate([rows_of[objects[i]] for i in labelled])
+        prow, pcls, info = _pseudo_round(cfg, cs, objects, rows_of, rest, p_raw_prev, threshold)
+        raw: list = []
+        (p, ppool), ep = _train_predict(cfg, cs, rows, [test_rows, flat], seed, init_from, pseudo=(prow, pcls),
+                                        raw=raw)
+        curve.append(dict(_scores(ytest, p), labels=n, epochs=ep, **info))
+        p_raw_prev = dict(zip(rest.tolist(), _object_means(raw[1], rest_rows))) if rest.size else None
+        if by == "entropy" and rest.size and n + batch <= grid[-1]:
+            pc = _object_means(ppool, rest_rows)  # picked on the calibrated P, as the entropy arm
+            chosen = pick(entropy(np.stack([pc, 1 - pc], axis=1)), batch)
+            labelled.extend(rest[chosen].tolist())
+    return curve
 
 
 def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid, batch, seed, init_from=None):
@@ -169,6 +266,12 @@ class Fold:
                 "batch": self.args.batch, "epochs_max": int(self.cfg.recipe.epochs),
                 "init_from": None if self.args.init_from is None else str(self.args.init_from)}
 
+    def pseudo_curve(self, o: int, seed: int, by: str) -> list[dict]:
+        """The ``by`` arm (random or entropy) of order ``o`` with pseudo-labels (``--pseudo-threshold``)."""
+        return _pseudo_curve(self.cfg, self.cs, self.ytest, self.test_rows, self.objects, self.rows_of,
+                             self.order(o), self.args.start, self.grid, self.args.batch, seed, by,
+                             self.args.pseudo_threshold, self.args.init_from)
+
     def random_curve(self, o: int, seed: int) -> list[dict]:
         """The first n objects of order ``o``, for every n of the grid."""
         order = self.order(o)
@@ -223,9 +326,17 @@ def run_units(fold_ids, runs, ref_seeds, arms, cs, y01, folds, args, out: Path) 
             r = f.reference(seed)
             res, what = {"reference": [r]}, f"all {f.objects.size} objects {r['accuracy']:.3f}"
         else:
-            curve = f.random_curve(o, seed) if arm == "random" else f.entropy_curve(o, seed)
+            if arm.endswith("-pseudo"):
+                curve = f.pseudo_curve(o, seed, arm.removesuffix("-pseudo"))
+            else:
+                curve = f.random_curve(o, seed) if arm == "random" else f.entropy_curve(o, seed)
             res = {"order": o, "seed": seed, "arm": arm, arm: [curve]}
-            what = " ".join(f"{c['labels']}:{c['accuracy']:.3f}" for c in curve)
+            if arm.endswith("-pseudo"):
+                res["pseudo_threshold"] = f.args.pseudo_threshold
+                res["pseudo_probabilities"] = "raw"
+            what = " ".join(f"{c['labels']}:{c['accuracy']:.3f}"
+                            + (f"(+{c['n_pseudo']}p,{c['n_pseudo_wrong']}w)" if c.get("n_pseudo") else "")
+                            for c in curve)
         res = dict(f.header(), **res, seconds=time.perf_counter() - t1, loadavg=os.getloadavg()[0])
         _write_json(path, res)
         print(f"{path.name}: {what}  ({res['seconds']:.0f} s, total {time.perf_counter() - t0:.0f} s, "
@@ -281,13 +392,16 @@ def _load_runs(folder: Path) -> dict:
         raise ValueError(f"no fold*.json in {folder}")
     folds: dict[int, dict] = {}
     starts = set()
+    thresholds = set()
     for f in files:
         d = json.loads(f.read_text())
         starts.add(d.get("init_from"))
-        fd = folds.setdefault(int(d["fold"]), {"grid": None, "entropy": {}, "random": {}, "reference": [],
+        if "pseudo_threshold" in d:
+            thresholds.add(float(d["pseudo_threshold"]))
+        fd = folds.setdefault(int(d["fold"]), {"grid": None, **{a: {} for a in ARMS}, "reference": [],
                                                "n_pool_objects": d["n_pool_objects"], "seconds": 0.0})
         fd["seconds"] += float(d.get("seconds", 0.0))
-        for arm in ("entropy", "random"):
+        for arm in ARMS:
             for i, curve in enumerate(d.get(arm, [])):
                 if "order" in d:
                     key = (int(d["order"]), int(d["seed"]))
@@ -304,13 +418,16 @@ def _load_runs(folder: Path) -> dict:
         # a folder mixes scratch and fine-tuned runs (or two starting models): not one experiment
         raise ValueError(f"{folder}: the files start from different models {sorted(map(str, starts))}; "
                          "give each its own --out")
+    if len(thresholds) > 1:
+        raise ValueError(f"{folder}: pseudo-label arms with different thresholds {sorted(thresholds)}; "
+                         "give each its own --out")
     grids = {tuple(fd["grid"] or []) for fd in folds.values()}
     if len(grids) > 1:
         raise ValueError(f"{folder}: the folds have different grids {sorted(grids)}")
     missing = [k for k, fd in folds.items() if not fd["reference"] or not fd["entropy"] or not fd["random"]]
     if missing:
         raise ValueError(f"{folder}: fold(s) {missing} lack a reference, an entropy or a random curve")
-    return {"folds": folds, "init_from": starts.pop()}
+    return {"folds": folds, "init_from": starts.pop(), "pseudo_threshold": thresholds.pop() if thresholds else None}
 
 
 def _mean_se(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -338,11 +455,15 @@ def summarise_metric(folds: dict, m: str) -> dict:
     ent = np.array([np.mean([[c[m] for c in v] for v in folds[k]["entropy"].values()], 0) for k in ks])
     rnd = np.array([np.mean([[c[m] for c in v] for v in folds[k]["random"].values()], 0) for k in ks])
     ref = np.array([np.mean([r[m] for r in folds[k]["reference"]]) for k in ks])
-    d: dict = {"grid": grid}
+    arms = [a for a in ARMS if all(folds[k][a] for k in ks)]
+    d: dict = {"grid": grid, "arms": arms}
     ref_mu, ref_se = _mean_se(ref[:, None])
     d["all_labels_mean"], d["all_labels_se"] = float(ref_mu[0]), float(ref_se[0])
     d["all_labels_per_fold"] = ref.tolist()
-    for arm, x in (("entropy", ent), ("random", rnd)):
+    curves = {"entropy": ent, "random": rnd}
+    curves.update({a: np.array([np.mean([[c[m] for c in v] for v in folds[k][a].values()], 0) for k in ks])
+                   for a in arms if a not in curves})
+    for arm, x in curves.items():
         mu, se = _mean_se(x)
         gap_mu, gap_se = _mean_se(x - ref[:, None])
         runs = [np.array([[c[m] for c in v] for v in folds[k][arm].values()]) for k in ks]
@@ -365,6 +486,14 @@ def summarise_metric(folds: dict, m: str) -> dict:
             "runs_reaching": sum(int(np.any(v >= t)) for r, t in zip(runs, ref) for v in r),
             "runs": n_runs,
         }
+        if arm.endswith("-pseudo"):
+            # pseudo-labels per model, mean over every run of every fold (objects; wrong = label differs)
+            allc = [c for k in ks for v in folds[k][arm].values() for c in v]
+            for key in ("n_pseudo", "n_pseudo_wrong", "n_pseudo_cutouts"):
+                d[arm][key + "_mean"] = [float(np.mean([c[key] for c in allc if c["labels"] == n])) for n in grid]
+            tot = [sum(c["n_pseudo"] for c in allc if c["labels"] == n) for n in grid]
+            bad = [sum(c["n_pseudo_wrong"] for c in allc if c["labels"] == n) for n in grid]
+            d[arm]["pseudo_wrong_fraction"] = [b / t if t else None for b, t in zip(bad, tot)]
     # paired by fold and run: entropy minus random where both ran with the same order and seed
     diff = []
     for k in ks:
@@ -375,6 +504,13 @@ def summarise_metric(folds: dict, m: str) -> dict:
     if diff:
         mu, se = _mean_se(np.array(diff))
         d["entropy_minus_random"] = {"mean": mu.tolist(), "se": se.tolist(), "folds": len(diff)}
+    d["paired"] = {}
+    for a, b in PAIRS:
+        if a in arms and b in arms:
+            diff = [np.mean([[x[m] - y[m] for x, y in zip(folds[k][a][q], folds[k][b][q])]
+                             for q in sorted(set(folds[k][a]) & set(folds[k][b]))], 0) for k in ks]
+            mu, se = _mean_se(np.array(diff))
+            d["paired"][f"{a} - {b}"] = {"mean": mu.tolist(), "se": se.tolist(), "folds": len(diff)}
     return d
 
 
@@ -393,7 +529,8 @@ def summarise(args) -> int:
     grid = folds[ks[0]]["grid"]
     n_obj = [folds[k]["n_pool_objects"] for k in ks]
     summary = {"folds": ks, "grid": grid, "n_pool_objects": n_obj, "init_from": loaded["init_from"],
-               "runs_per_fold": {a: [len(folds[k][a]) for k in ks] for a in ("entropy", "random")},
+               "pseudo_threshold": loaded["pseudo_threshold"],
+               "runs_per_fold": {a: [len(folds[k][a]) for k in ks] for a in ARMS if all(folds[k][a] for k in ks)},
                "reference_seeds_per_fold": [len(folds[k]["reference"]) for k in ks],
                "seconds_per_fold": [folds[k]["seconds"] for k in ks], "metrics": {}}
     lines = [f"{len(ks)} folds; runs per fold (entropy, random): {summary['runs_per_fold']['entropy']}, "
@@ -403,14 +540,15 @@ def summarise(args) -> int:
         summary["metrics"][m] = d
         lines.append(f"\n{m}: all {np.mean(n_obj):.0f} pool objects (random, all labels) "
                      f"{d['all_labels_mean']:.3f} ± {d['all_labels_se']:.3f} (fold mean ± s.e.)")
-        lines.append("| labels (objects) | entropy | random | entropy - random (paired) |\n|---|---|---|---|")
-        dif = d.get("entropy_minus_random")
+        pairs = list(d["paired"])
+        lines.append("| labels (objects) | " + " | ".join(d["arms"]) + " | "
+                     + " | ".join(f"{p} (paired)" for p in pairs) + " |\n|"
+                     + "---|" * (1 + len(d["arms"]) + len(pairs)))
         for i, n in enumerate(grid):
-            e, r = d["entropy"], d["random"]
-            dd = f"{dif['mean'][i]:+.3f} ± {dif['se'][i]:.3f}" if dif else ""
-            lines.append(f"| {n} | {e['mean'][i]:.3f} ± {e['se'][i]:.3f} | {r['mean'][i]:.3f} ± {r['se'][i]:.3f} "
-                         f"| {dd} |")
-        for arm in ("entropy", "random"):
+            lines.append(f"| {n} | " + " | ".join(f"{d[a]['mean'][i]:.3f} ± {d[a]['se'][i]:.3f}" for a in d["arms"])
+                         + " | " + " | ".join(f"{d['paired'][p]['mean'][i]:+.3f} ± {d['paired'][p]['se'][i]:.3f}"
+                                              for p in pairs) + " |")
+        for arm in d["arms"]:
             a = d[arm]
             lines.append(f"{arm}: labels needed (fold mean, linear between grid points) "
                          f"{_fmt(a['labels_needed_interp'])}, first grid point {_fmt(a['labels_needed_grid'])}; "
@@ -419,7 +557,14 @@ def summarise(args) -> int:
                          f"per fold {[_fmt(v) for v in a['labels_needed_interp_per_fold']]}; "
                          f"runs reaching their fold's reference {a['runs_reaching']}/{a['runs']}; "
                          "single-run sd about the fold curve "
-                         + (" ".join(f"{v:.3f}" for v in a["run_sd"]) if a["run_sd"] else "n/a (one run per fold)"))
+                         + (" ".join(f"{v:.3f}" for v in a["run_sd"]) if a["run_sd"] else "n/a (one run per fold)")
+                         + "; gap to the reference "
+                         + " ".join(f"{g:+.3f}±{e:.3f}" for g, e in zip(a["gap_mean"], a["gap_se"])))
+            if "n_pseudo_mean" in a and m == "accuracy":
+                lines.append(f"{arm}: pseudo-labelled objects per model (mean) "
+                             + " ".join(f"{v:.0f}" for v in a["n_pseudo_mean"]) + "; wrong "
+                             + " ".join(f"{v:.1f}" for v in a["n_pseudo_wrong_mean"]) + " (fraction "
+                             + " ".join("-" if v is None else f"{v:.3f}" for v in a["pseudo_wrong_fraction"]) + ")")
     print("\n".join(lines))
     if args.json:
         tmp = Path(args.json).with_suffix(".tmp")
@@ -435,9 +580,12 @@ def summarise(args) -> int:
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
         for ax, m in zip(axes, ("accuracy", "auc")):
             d = summary["metrics"][m]
-            for arm, col in (("entropy", "C3"), ("random", "C0")):
+            style = {"entropy": ("C3", "o-"), "random": ("C0", "o-"), "entropy-pseudo": ("C1", "s--"),
+                     "random-pseudo": ("C2", "s--")}
+            for arm in d["arms"]:
+                col, ls = style[arm]
                 mu, se = np.array(d[arm]["mean"]), np.array(d[arm]["se"])
-                ax.plot(grid, mu, "o-", color=col, label=arm, ms=3)
+                ax.plot(grid, mu, ls, color=col, label=arm, ms=3)
                 ax.fill_between(grid, mu - se, mu + se, color=col, alpha=0.15)
             ax.axhline(d["all_labels_mean"], color="k", ls="--", lw=1,
                        label=f"random, all {np.mean(n_obj):.0f} labels")
@@ -479,7 +627,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="training seeds of the all-labels reference (default: --train-seeds)")
     ap.add_argument("--runs", default=None,
                     help="ORDER:SEED pairs to run, e.g. 0:0,1:1,2:2 (default: every order with every seed)")
-    ap.add_argument("--arms", default="entropy,random", help="arms to run (entropy, random)")
+    ap.add_argument("--arms", default="entropy,random",
+                    help="arms to run: entropy, random, entropy-pseudo, random-pseudo (the same people's labels "
+                         "plus the previous model's pseudo-labels at or above --pseudo-threshold)")
+    ap.add_argument("--pseudo-threshold", type=float, default=0.95,
+                    help="pseudo-label arms: raw P of the object's class (mean over its cutouts) needed, in (0.5, 1)")
     ap.add_argument("--init-from", default=None,
                     help="fine-tune every model (both arms and the reference) from this saved model instead of "
                          "training from scratch (the loop of `train --resume-from`)")
@@ -499,9 +651,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         ap.error(str(exc))
     arms = [a.strip() for a in args.arms.split(",") if a.strip()]
-    bad = [a for a in arms if a not in ("random", "entropy")]
+    bad = [a for a in arms if a not in ARMS]
     if bad or not arms:
-        ap.error(f"--arms: {', '.join(bad) or 'none given'}: give random and/or entropy")
+        ap.error(f"--arms: {', '.join(bad) or 'none given'}: give some of {', '.join(ARMS)}")
+    if not 0.5 < args.pseudo_threshold < 1:
+        ap.error(f"--pseudo-threshold must be between 0.5 and 1 (exclusive), got {args.pseudo_threshold}")
     if args.init_from is not None and not Path(args.init_from).exists():
         ap.error(f"--init-from: {args.init_from} does not exist")
     if not (Path(args.data) / "labels.csv").is_file():

@@ -122,6 +122,31 @@ def test_quick_scratch_run_with_margin_and_reference_last(bench, tmp_path, monke
     assert len(res["reference"]["acc"]) == 1 and res["labels_needed"]
 
 
+@pytest.mark.slow
+def test_quick_scratch_run_with_pseudo_label_arms(bench, tmp_path, monkeypatch):
+    """CEAL arms: the first model has no pseudo-labels, the next one the first model's confident candidates."""
+    out = tmp_path / "run.json"
+    monkeypatch.setattr(sys, "argv", ["trust_active.py", "--quick", "--retrain", "scratch", "--grid", "40,80",
+                                      "--arms", "entropy-pseudo,random-pseudo,random", "--pseudo-threshold", "0.6",
+                                      "--ref-seeds", "1", "--reference-last", "--threads", "1", "--json", str(out)])
+    bench.main()
+    res = json.loads(out.read_text())
+    for arm in ("entropy-pseudo", "random-pseudo"):
+        assert [n for n, _ in res["curves"][arm]] == [40, 80]
+        d0, d1 = res["details"][f"{arm}_00"], res["details"][f"{arm}_01"]
+        assert "n_pseudo" not in d0 and d1["labels"] == 80
+        assert 0 <= d1["n_pseudo_wrong_truth"] <= d1["n_pseudo"]
+    assert res["pseudo_threshold"] == 0.6 and "random-pseudo" in res["labels_needed"]
+
+
+def test_pseudo_arm_options_exit_2(bench, tmp_path, monkeypatch, capsys):
+    code, cap = _main(bench, monkeypatch, capsys, "--arms", "entropy,pseudo", "--json", tmp_path / "r.json")
+    assert code == 2 and "--arms: pseudo unknown" in cap.err
+    code, cap = _main(bench, monkeypatch, capsys, "--arms", "entropy-pseudo", "--pseudo-threshold", "0.5")
+    assert code == 2 and "--pseudo-threshold must be between 0.5 and 1" in cap.err
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- from a model of other galaxies: --make-base, --init-from, --sim-set, --pool-summaries, --summarise-repeats
 
 

@@ -68,6 +68,7 @@ ebv_<bound>         float64  mag      lower / upper bound or error of ebv (LEGUS
 radius_pc           float64  pc       simulated half-light radius
 entropy             float64           entropy of the predicted probabilities (nats)
 suggest_rank        int64             place in the suggested labelling queue, 1 = most informative
+pseudo_label        bool              True where class_ref is a model's class (pseudo-label), not a person's
 class_joint         int16             class from the model and the people's votes together, 0 = none
 prob_joint_<k>      float64           probability of class <k> given the image (model) and the votes
 n_votes             int16             number of people's votes the row has
@@ -203,6 +204,8 @@ EBV = "ebv"
 RADIUS_PC = "radius_pc"
 ENTROPY = "entropy"
 SUGGEST_RANK = "suggest_rank"
+#: True where class_ref is a model's own confident class (a pseudo-label, suggest --pseudo-labels)
+PSEUDO_LABEL = "pseudo_label"
 CLASS_JOINT = "class_joint"
 N_VOTES = "n_votes"
 #: the model that classified a row, written where the output format keeps no metadata (CSV)
@@ -341,6 +344,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column(RADIUS_PC, "float64", u.pc, "simulated half-light radius"),
     Column(ENTROPY, "float64", None, "entropy of the predicted probabilities (nats)"),
     Column(SUGGEST_RANK, "int64", None, "place in the suggested labelling queue, 1 = most informative"),
+    Column(PSEUDO_LABEL, "bool", None, "True where class_ref is a model's class (pseudo-label), not a person's"),
     Column(CLASS_JOINT, "int16", None, "class from the model and the people's votes together, 0 = none"),
     Column("prob_joint_<k>", "float64", None, "probability of class <k> given the image (model) and the votes"),
     Column(N_VOTES, "int16", None, "number of people's votes the row has"),

@@ -47,10 +47,23 @@ def suggest_command(
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
+    pseudo_output: Path | None = typer.Option(
+        None, "--pseudo-labels",
+        help="Also write the unlabelled candidates (not suggested, not in --labels) the model is sure of, with its "
+             "class as class_ref and pseudo_label True, for `train --pseudo-labels` (CEAL; never counted as "
+             "labels, never validated on). Recompute them with every new model."),
+    min_confidence: float = typer.Option(
+        0.95, "--min-confidence",
+        help="--pseudo-labels: top probability a candidate needs, between 0.5 and 1 (the network's raw "
+             "probability, prob_<k>_raw where the classification has it)."),
+    max_per_class: int | None = typer.Option(
+        None, "--max-per-class",
+        help="--pseudo-labels: at most this many per class, the most confident (default: no cap)."),
 ) -> None:
     """Pick the N unlabelled candidates whose labels would teach MODEL the most.
 
-    Writes them as a catalogue, most informative first (columns entropy and suggest_rank added).
+    Writes them as a catalogue, most informative first (columns entropy and suggest_rank added);
+    with --pseudo-labels also the unlabelled candidates the model is sure of, with its class.
     Serve exactly that list to people with `starclass inspect DATA_DIR --catalogue SUGGESTIONS`,
     export their labels (`inspect --export`) and fine-tune with
     `starclass train --labels LABELS --resume-from MODEL`. For a classified cutout folder,
@@ -77,6 +90,20 @@ def suggest_command(
     check_output(output, [model, candidates, labels, *mosaic_inputs(mosaics or None)], option="--output",
                  overwrite=overwrite, file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
+    if pseudo_output is not None:
+        from starclass.suggest.pseudo import check_min_confidence
+
+        # every pseudo-label setting before the classification, as the main output's
+        check_min_confidence(min_confidence, "--min-confidence")
+        if max_per_class is not None and max_per_class < 1:
+            raise StarclassError(f"--max-per-class must be >= 1, got {max_per_class}")
+        if Path(pseudo_output).resolve() == Path(output).resolve():
+            raise StarclassError("--pseudo-labels and --output name the same file: give two")
+        check_output(pseudo_output, [model, candidates, labels, *mosaic_inputs(mosaics or None)],
+                     option="--pseudo-labels", overwrite=overwrite, file=True)
+        catalog_format(pseudo_output)
+    elif max_per_class is not None:
+        raise StarclassError("--max-per-class caps the pseudo-labels: give --pseudo-labels too")
     key = "id"
     try:
         table = read_catalog(candidates, allow_empty=True)
@@ -96,6 +123,11 @@ def suggest_command(
         from starclass.evaluate.compare import file_columns
 
         key = file_columns(table)[0]
+        if pseudo_output is not None:
+            # train reads pseudo-labels by candidate id (a catalogue or a stamp store), not by cutout file
+            raise StarclassError(f"--pseudo-labels: {candidates} is a classified cutout folder; pseudo-labels are "
+                                 "written for a catalogue of candidates with ids (train --pseudo-labels matches "
+                                 "them by id)") from None
     if len(table) == 0:
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
@@ -128,9 +160,24 @@ def suggest_command(
     if used != by:
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
     out.meta["model"] = str(model)
+    pseudo = None
+    if pseudo_output is not None:
+        from starclass.suggest.pseudo import pseudo_labels
+
+        # the suggested candidates go to people: not pseudo-labelled as well
+        pseudo = pseudo_labels(table, [*(labelled or []), *list(out[key])], min_confidence=min_confidence,
+                               max_per_class=max_per_class, key=key)
+        pseudo.meta["model"] = str(model)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
+    if pseudo is not None:
+        write_catalog(pseudo, pseudo_output, overwrite=overwrite)
+        meta = pseudo.meta["pseudo_labels"]
+        per = ", ".join(f"class {k}: {v}" for k, v in meta["per_class"].items())
+        echo(f"pseudo-labels: {len(pseudo)} unlabelled candidates with {meta['probabilities']} >= {min_confidence} "
+             f"({per}); written {pseudo_output} (train on them with: starclass train ... --pseudo-labels "
+             f"{shlex.quote(str(pseudo_output))})")
     if key != "id":
         # inspect serves mosaics and their candidates, not cutout files: say what to do with these
         # --resume-from takes the model's own task; --init-from alone fell back to the default

@@ -286,6 +286,12 @@ def train_command(
              "annotators.ecsv). Default with --labels: mode."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    pseudo_labels: Path | None = typer.Option(
+        None, "--pseudo-labels",
+        help="Pseudo-labels from `suggest --pseudo-labels` (id, class_ref): candidates of the catalogue the "
+             "model was sure of, trained on with its class besides the people's labels; the validation split "
+             "(early stopping, calibration, --target-purity) is drawn from the people's labels only. A "
+             "candidate people labelled with another class is refused."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
@@ -323,6 +329,17 @@ def train_command(
         raise StarclassError("--target-purity sets the threshold of one trained model; --cv trains one per fold "
                              "and scores them (give one or the other)")
     use_votes = labels is not None or label_columns is not None or label_model is not None
+    if pseudo_labels is not None:
+        # refused before any work: each of these would train or split without the pseudo-labels' rule
+        if cv is not None:
+            raise StarclassError("--pseudo-labels: --cv scores folds of people's labels; give one or the other")
+        if fields is not None or len(catalogs) > 1:
+            raise StarclassError("--pseudo-labels works with one field (--catalog) or stamp store, not several fields")
+        if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
+            raise StarclassError("--pseudo-labels works with a catalogue (--catalog, with --mosaics or a stamp "
+                                 "store), not with a cutout folder")
+        if not Path(pseudo_labels).is_file():
+            raise StarclassError(f"--pseudo-labels: {pseudo_labels} not found")
     if use_votes and cv is not None:
         raise StarclassError("--cv scores hard labels; give it without --labels/--label-columns/--label-model")
     cv_scheme = None
@@ -335,7 +352,7 @@ def train_command(
     # resumed or replaced is decided by fit (--resume)
     field_inputs = [p for f in field_specs or [] for p in (*mosaic_inputs(list(f.mosaics)), f.catalog)]
     clash = input_clash(output, [*mosaic_inputs(mosaics or None), *catalogs, *stamp_list, fields, init_from,
-                                 resume_from, labels, *field_inputs])
+                                 resume_from, labels, pseudo_labels, *field_inputs])
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
@@ -412,13 +429,13 @@ def train_command(
             target_purity=target_purity, cv_scheme=cv_scheme, holdout=holdout, seed=seed, device=device,
             precision=precision, resume=resume, progress=progress, init_from=init_from, resume_from=resume_from,
             labels=labels, label_columns=label_columns, label_model=label_model, use_votes=use_votes,
-            field_specs=field_specs, cfg=cfg, flags=flags)
+            field_specs=field_specs, cfg=cfg, flags=flags, pseudo_labels=pseudo_labels)
 
 
 def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, group_column, output, epochs, ensemble,
                         target_purity, cv_scheme, holdout, seed, device, precision, resume, progress, init_from,
                         resume_from, labels, label_columns, label_model, use_votes, field_specs, cfg,
-                        flags=None) -> None:
+                        flags=None, pseudo_labels=None) -> None:
     """What `train_command` does once the options, the task and its networks are checked."""
     from starclass.io.catalog import read_catalog
     from starclass.learn.train import fit
@@ -469,6 +486,20 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                 raise StarclassError("--labels, --label-columns and --label-model work with one stamp store")
             votes = _vote_targets(cfg, table, stamp_list[0] if stamp_list else None, labels,
                                   catalogs[0] if catalogs else None, label_columns, label_model or "mode")
+        pseudo_rows, targets = None, None if votes is None else votes.targets
+        if pseudo_labels is not None:
+            # before the mosaics: a mistake in the file is named before any stamp is cut
+            if table is None:
+                raise StarclassError("--pseudo-labels are matched to the catalogue by id: give --catalog")
+            from starclass.io.catalog import numeric_column
+
+            base = targets if targets is not None else numeric_column(table, label_column, str(catalogs[0]))
+            new, pseudo_rows = pseudo_targets(cfg, pseudo_labels, table, base, str(catalogs[0]))
+            if targets is not None:
+                targets = new
+            else:
+                table = table.copy(copy_data=True)
+                table[label_column] = new  # bad stamps are zeroed by training_inputs, pseudo or not
         mos = None
         if not stamp_list:
             mos = _read_field_mosaics(cfg, mosaics, flags=flags)
@@ -479,7 +510,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                  f"{len(table)} candidates from {catalogs[0]}")
         inputs, y, positions, galaxies, n_bad, cfg = training_inputs(
             cfg, table, mosaics=mos, stamps=stamp_list or None, label_column=label_column, progress=progress,
-            targets=None if votes is None else votes.targets)
+            targets=targets)
         if len(stamp_list) > 1:
             echo(f"stamp stores: {len(inputs)} candidates from {len(stamp_list)} fields "
                  f"({', '.join(inputs.names)})")
@@ -503,7 +534,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
                  ensemble=ensemble, holdout=holdout, init_from=init_from,
-                 label_model=None if votes is None else votes.model)
+                 label_model=None if votes is None else votes.model,
+                 pseudo_index=None if field_specs is not None else pseudo_rows)
     if votes is not None and votes.annotators is not None:
         from starclass.io.catalog import write_catalog
 
@@ -513,6 +545,106 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device)
+
+
+def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -> tuple[np.ndarray, np.ndarray]:
+    """The catalogue's labels with the pseudo-labels of ``path`` added, and the rows they are on.
+
+    Parameters
+    ----------
+    cfg : starclass.learn.config.TaskConfig
+        The task: a pseudo-label must be one of its output classes.
+    path : pathlib.Path
+        ``suggest --pseudo-labels`` output: ``id`` and ``class_ref`` (the model's class).
+    table : astropy.table.Table
+        The training catalogue (``id``), one row per label.
+    labels : numpy.ndarray
+        People's labels of the catalogue's rows: classes ``(N,)`` (0 = none) or soft targets
+        ``(N, K)`` (a row of zeros = none).
+    catalogue : str
+        The catalogue's name, for messages.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The labels with each pseudo-labelled row set to its class (one-hot for soft targets),
+        and those rows (0-based). A row people labelled with the same class keeps the people's
+        label and is not a pseudo-label.
+
+    Raises
+    ------
+    StarclassError
+        No ``id`` or ``class_ref`` column, a repeated id, a class not of the task, an id not in
+        the catalogue, or a candidate people labelled with another class.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> # new, rows = pseudo_targets(get_preset("m31-real"), Path("pseudo.ecsv"), table, labels, "cand.ecsv")
+    """
+    from starclass.io.catalog import numeric_column
+    from starclass.learn.labels import read_votes
+    from starclass.schema import PSEUDO_LABEL, id_keys, row_name
+
+    # read as a table of ids (no positions needed: the catalogue has them)
+    pseudo = read_votes(path, "train --pseudo-labels")
+    missing = [c for c in (ID, CLASS_REF) if c not in pseudo.colnames]
+    if missing:
+        raise StarclassError(f"--pseudo-labels {path}: no {' or '.join(missing)} column (columns: "
+                             f"{', '.join(pseudo.colnames)}); write it with `starclass suggest --pseudo-labels`")
+    labels = np.array(labels, dtype=float)
+    if len(pseudo) == 0:
+        echo(f"--pseudo-labels {path}: no pseudo-labels in it; training on people's labels only")
+        return labels, np.zeros(0, np.int64)
+    if PSEUDO_LABEL in pseudo.colnames:
+        people = np.flatnonzero(~np.ma.filled(np.ma.asarray(pseudo[PSEUDO_LABEL], dtype=bool), False))
+        if people.size:
+            raise StarclassError(f"--pseudo-labels {path}: {people.size} rows are not pseudo-labels ({PSEUDO_LABEL} "
+                                 f"false, first {row_name(people[0])}); people's labels go in --labels or --catalog")
+    keys = np.char.strip(id_keys(pseudo[ID]))
+    uniq, first, count = np.unique(keys, return_index=True, return_counts=True)
+    if (count > 1).any():
+        raise StarclassError(f"--pseudo-labels {path}: id {uniq[count > 1][0]} is given more than once")
+    cls = numeric_column(pseudo, CLASS_REF, f"--pseudo-labels {path}")
+    bad = np.flatnonzero(~np.isin(cls, list(cfg.classes)))
+    if bad.size:
+        raise StarclassError(f"--pseudo-labels {path}: {CLASS_REF} {cls[bad[0]]:g} on {row_name(bad[0])} is not one of "
+                             f"task {cfg.name!r}'s classes {list(cfg.classes)} ({bad.size} such rows)")
+    where = {k: i for i, k in enumerate(np.char.strip(id_keys(table[ID])))}
+    unknown = [k for k in keys if k not in where]
+    if unknown:
+        raise StarclassError(f"--pseudo-labels {path}: {len(unknown)} ids are not in the catalogue {catalogue} "
+                             f"(e.g. {', '.join(unknown[:3])}); give the catalogue the pseudo-labels were made "
+                             "from (the full candidate list) with --catalog")
+    rows = np.array([where[k] for k in keys], dtype=np.int64)
+    cls = cls.astype(np.int64)
+    if labels.ndim == 2:
+        has = labels[rows].sum(axis=1) > 0
+        theirs = np.asarray(cfg.classes)[labels[rows].argmax(axis=1)]
+    else:
+        has = np.isfinite(labels[rows]) & (labels[rows] > 0)
+        theirs = cfg.map_classes(labels[rows])
+    clash = np.flatnonzero(has & (theirs != cls))
+    if clash.size:
+        i = clash[0]
+        raise StarclassError(f"--pseudo-labels {path}: {clash.size} candidates are labelled by people with another "
+                             f"class, e.g. id {keys[i]}: class {int(cls[i])} there, {int(theirs[i])} from the "
+                             "people's labels; pseudo-labels are for unlabelled candidates (make them again with "
+                             "suggest --labels)")
+    keep = ~has
+    if has.any():
+        echo(f"--pseudo-labels: {int(has.sum())} candidates already labelled by people with the same class keep "
+             "the people's label")
+    rows, cls = rows[keep], cls[keep]
+    if labels.ndim == 2:
+        labels[rows] = 0.0
+        labels[rows, [list(cfg.classes).index(int(c)) for c in cls]] = 1.0
+    else:
+        labels[rows] = cls
+    per = ", ".join(f"class {k}: {int((cls == k).sum())}" for k in cfg.classes)
+    echo(f"pseudo-labels: {rows.size} candidates from {path} ({per}), trained on, never in the validation split")
+    return labels, rows
 
 
 def _field_specs(mosaics: list[Path] | None, catalogs: list[Path], fields: Path | None):

@@ -178,6 +178,7 @@ def group_validation(labels: np.ndarray, groups: np.ndarray, fraction: float,
 
 def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                 train_index: np.ndarray | None = None, seed: int | None = None,
+                pseudo_index: np.ndarray | None = None, pseudo_classes: np.ndarray | None = None,
                 **fit_kwargs) -> TrainResult:
     """Train a task on labelled cutouts with a grouped validation split.
 
@@ -197,6 +198,10 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
         Rows to use (e.g. the training folds of a cross-validation); default all.
     seed : int, optional
         Base seed (also of the validation draw).
+    pseudo_index, pseudo_classes : numpy.ndarray, optional
+        Further rows (not in ``train_index``) trained on with these classes instead of their
+        labels: pseudo-labels (:mod:`starclass.suggest.pseudo`). They are never in the
+        validation split, which is drawn from the ``train_index`` rows only.
     **fit_kwargs
         Passed to :func:`starclass.learn.train.fit` (``epochs``, ``device``, ``progress`` ...).
 
@@ -214,9 +219,18 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     >>> #                      outdir="model")
     """
     classes = label_classes(cutouts, config.label_map)
-    rows = np.arange(len(cutouts)) if train_index is None else np.asarray(train_index, dtype=np.int64)
+    people = np.arange(len(cutouts)) if train_index is None else np.asarray(train_index, dtype=np.int64)
+    pseudo_rows = np.zeros(0, np.int64) if pseudo_index is None else np.asarray(pseudo_index, dtype=np.int64)
+    pseudo_cls = np.zeros(0, classes.dtype) if pseudo_classes is None else np.asarray(pseudo_classes)
+    if pseudo_rows.size != pseudo_cls.size:
+        raise StarclassError(f"{pseudo_rows.size} pseudo-label rows but {pseudo_cls.size} classes")
+    if np.intersect1d(pseudo_rows, people).size:
+        raise StarclassError("a row is both labelled by people (train_index) and pseudo-labelled (pseudo_index)")
+    # people's rows first, so that positions in them (val_index) are positions in train_index
+    rows = np.concatenate([people, pseudo_rows])
+    is_pseudo = np.arange(rows.size) >= people.size
     inputs = cutout_inputs(cutouts.images[rows], config)
-    labels = classes[rows]
+    labels = np.concatenate([classes[people], pseudo_cls.astype(classes.dtype)])
     groups = cutouts.groups[rows]
     base_seed = config.recipe.member_seed(0) if seed is None else int(seed)
     # classes named by their label strings (m31-real: cluster/extended_cluster are class 1)
@@ -239,13 +253,18 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                  f"the {int((~keep).sum())} blank (constant) cutout(s) of {cutouts.source}, which train now leaves "
                  "out as classify and calibrate do (the model there still works as it is)"}
         kept = np.flatnonzero(keep)
-        inputs, labels, groups = inputs[kept], labels[kept], groups[kept]
+        inputs, labels, groups, is_pseudo = inputs[kept], labels[kept], groups[kept], is_pseudo[kept]
         if fit_kwargs.get("balance_groups") is not None and len(fit_kwargs["balance_groups"]) == keep.size:
             fit_kwargs["balance_groups"] = np.asarray(fit_kwargs["balance_groups"])[kept]
     else:
         kept = np.arange(rows.size)
-    _, val = group_validation(labels, groups, float(config.recipe.val_fraction), base_seed, class_names=names)
-    result = fit(config, inputs, labels, outdir=outdir, val_index=val, seed=seed, known_data=known, **fit_kwargs)
+    # the validation split (early stopping, calibration) from people's labels only
+    human = np.flatnonzero(~is_pseudo)
+    _, val = group_validation(labels[human], groups[human], float(config.recipe.val_fraction), base_seed,
+                              class_names=names)
+    val = human[val]
+    result = fit(config, inputs, labels, outdir=outdir, val_index=val, seed=seed, known_data=known,
+                 pseudo_index=np.flatnonzero(is_pseudo) if is_pseudo.any() else None, **fit_kwargs)
     # validation rows as positions in the rows asked for (train_index), blank rows counted
     result.val_index = kept[np.asarray(result.val_index, dtype=np.int64)]
     return result

@@ -219,7 +219,8 @@ def _settings(config) -> dict[str, Any]:
 
 
 def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str | None = None,
-                val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None) -> str:
+                val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None,
+                pseudo_index: np.ndarray | None = None) -> str:
     """SHA-256 of what a model is trained on: labels, positions, galaxies, split rows and inputs.
 
     Arrays and tensors are hashed in full; a lazily read source (a stamp store) by its shape and
@@ -228,7 +229,7 @@ def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str |
 
     Parameters
     ----------
-    inputs, labels, positions, galaxies, holdout, val_index, balance_groups
+    inputs, labels, positions, galaxies, holdout, val_index, balance_groups, pseudo_index
         As for :func:`fit`.
 
     Returns
@@ -263,6 +264,9 @@ def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str |
         add("balance_groups", np.asarray(balance_groups).astype(str))
     if val_index is not None:
         add("val_index", np.asarray(val_index, dtype=np.int64))
+    if pseudo_index is not None and len(pseudo_index):
+        # which rows are pseudo-labels changes the split; absent (or none), the digest is as before
+        add("pseudo_index", np.asarray(pseudo_index, dtype=np.int64))
     h.update(f"holdout:{holdout!r}".encode())
     source = InputSource(inputs)
     h.update(f"inputs:{source.kind}:{source.shape}".encode())
@@ -442,7 +446,8 @@ class TrainData:
 def prepare_data(config, inputs, labels, *, seed: int,
                  positions: tuple[np.ndarray, np.ndarray] | np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, holdout: str | None = None,
-                 val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None) -> TrainData:
+                 val_index: np.ndarray | None = None, balance_groups: np.ndarray | None = None,
+                 pseudo_index: np.ndarray | None = None) -> TrainData:
     """Map labels to the task's classes, split train/validation and check every class is there.
 
     Parameters
@@ -453,7 +458,7 @@ def prepare_data(config, inputs, labels, *, seed: int,
         As for :func:`fit`.
     seed : int
         Seed of the split (the first member's).
-    positions, galaxies, holdout, val_index, balance_groups
+    positions, galaxies, holdout, val_index, balance_groups, pseudo_index
         As for :func:`fit`.
 
     Returns
@@ -503,10 +508,22 @@ def prepare_data(config, inputs, labels, *, seed: int,
             f"(after merges {dict(config.merge) if config.merge else 'none'})"
         )
 
+    # pseudo-labels (a model's own confident classes) are trained on but never validated on:
+    # the split is drawn on people's labelled rows and the pseudo-labelled rows join its training part
+    pseudo = np.zeros(0, np.int64) if pseudo_index is None else np.asarray(pseudo_index, dtype=np.int64)
+    if pseudo.size and (pseudo.min() < 0 or pseudo.max() >= n):
+        raise StarclassError(f"pseudo_index: rows must be in 0..{n - 1}")
+    pseudo = np.intersect1d(pseudo, used)
+    all_used = used
+    if pseudo.size:
+        used = np.setdiff1d(used, pseudo)
+        if used.size == 0:
+            raise StarclassError("every labelled training row is a pseudo-label: people's labels are needed for "
+                                 "the validation split (and are what the pseudo-labels extend)")
     # the split is drawn on the labelled subset
     if val_index is not None:
         val_rows = np.intersect1d(np.asarray(val_index, dtype=np.int64), used)
-        train_rows = np.setdiff1d(used, val_rows)
+        train_rows = np.setdiff1d(all_used, val_rows)
     else:
         pos_sub = None
         if positions is not None:
@@ -519,7 +536,7 @@ def prepare_data(config, inputs, labels, *, seed: int,
             fraction=float(getattr(recipe, "val_fraction", 0.1) or 0.0), seed=seed,
             positions=pos_sub, galaxies=gal_sub, holdout=holdout,
         )
-        train_rows, val_rows = used[tr], used[va]
+        train_rows, val_rows = np.union1d(used[tr], pseudo), used[va]
 
     k = config.n_classes
     counts = np.bincount(target[train_rows], minlength=k)
@@ -1177,6 +1194,7 @@ def fit(
     label_model: str | None = None,
     balance_groups: np.ndarray | None = None,
     known_data: dict[str, str] | None = None,
+    pseudo_index: np.ndarray | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1234,6 +1252,10 @@ def fit(
         :func:`data_digest` of earlier readings of the same data (e.g. with rows since left
         out), each with the words that say what differs: a checkpoint trained on one of them is
         refused on resume with those words instead of "other training data".
+    pseudo_index
+        Rows whose labels are pseudo-labels (a model's own confident classes,
+        :mod:`starclass.suggest.pseudo`): trained on, never in the validation split (nor,
+        therefore, in early stopping or calibration), which is drawn from the other rows.
 
     Returns
     -------
@@ -1269,10 +1291,10 @@ def fit(
     models.check_members(config)
     data = prepare_data(config, inputs, labels, seed=members[0].seed, positions=positions,
                         galaxies=galaxies, holdout=holdout, val_index=val_index,
-                        balance_groups=balance_groups)
+                        balance_groups=balance_groups, pseudo_index=pseudo_index)
     identity = {"data_digest": data_digest(inputs, labels, positions=positions, galaxies=galaxies,
                                            holdout=holdout, val_index=val_index,
-                                           balance_groups=balance_groups),
+                                           balance_groups=balance_groups, pseudo_index=pseudo_index),
                 "settings_digest": settings_digest(config)}
     if init_from is not None:
         # the starting weights are part of what a run is: resuming a fine-tune from another

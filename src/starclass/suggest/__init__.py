@@ -5,8 +5,11 @@
 picks the most informative ones spread over magnitude bins, so that not all are faint. The
 suggestions are a catalogue that ``starclass inspect --catalogue`` serves as the queue; the
 labels people give go back into ``starclass train --labels ... --resume-from MODEL``.
+:mod:`starclass.suggest.pseudo` gives the candidates the model is very sure of its own class
+(pseudo-labels, trained on beside people's labels but never counted or validated on).
 """
 
 from starclass.suggest.pick import BY, entropy, informativeness, pick, suggest
+from starclass.suggest.pseudo import pseudo_labels
 
-__all__ = ["BY", "entropy", "informativeness", "pick", "suggest"]
+__all__ = ["BY", "entropy", "informativeness", "pick", "pseudo_labels", "suggest"]
