@@ -288,10 +288,9 @@ def train_command(
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     pseudo_labels: Path | None = typer.Option(
         None, "--pseudo-labels",
-        help="Pseudo-labels from `suggest --pseudo-labels` (id, class_ref): candidates of the catalogue the "
-             "model was sure of, trained on with its class besides the people's labels; the validation split "
-             "(early stopping, calibration, --target-purity) is drawn from the people's labels only. A "
-             "candidate people labelled with another class is refused."),
+        help="Pseudo-labels from `suggest --pseudo-labels` (id, class_ref), trained on besides the people's "
+             "labels; validation, early stopping and calibration use the people's labels only. A clash with a "
+             "person's class is refused."),
 ) -> None:
     """Train a task's classifier (or ensemble) on labelled candidates.
 
