@@ -17,6 +17,7 @@ from starclass.cli._app import (
     pixel_flags,
 )
 from starclass.errors import StarclassError
+from starclass.schema import ID
 
 
 @command("suggest")
@@ -104,7 +105,7 @@ def suggest_command(
         catalog_format(pseudo_output)
     elif max_per_class is not None:
         raise StarclassError("--max-per-class caps the pseudo-labels: give --pseudo-labels too")
-    key = "id"
+    key = ID
     try:
         table = read_catalog(candidates, allow_empty=True)
     except StarclassError:
@@ -132,11 +133,11 @@ def suggest_command(
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
     if labels is not None:
-        labelled, how = _labelled_cutouts(table, labels, key) if key != "id" else (_labelled(labels, key), "")
+        labelled, how = _labelled_cutouts(table, labels, key) if key != ID else (_labelled(labels, key), "")
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
         left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
-        if key != "id":
+        if key != ID:
             # said either way, so a labelled folder that names none of the candidates is seen
             echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
                  f"left out ({how})")
@@ -178,7 +179,7 @@ def suggest_command(
         echo(f"pseudo-labels: {len(pseudo)} unlabelled candidates with {meta['probabilities']} >= {min_confidence} "
              f"({per}); written {pseudo_output} (train on them with: starclass train ... --pseudo-labels "
              f"{shlex.quote(str(pseudo_output))})")
-    if key != "id":
+    if key != ID:
         # inspect serves mosaics and their candidates, not cutout files: say what to do with these
         # --resume-from takes the model's own task; --init-from alone fell back to the default
         # task (legus4), which a cutout model's is not
@@ -231,7 +232,7 @@ def _labelled(labels: Path, key: str) -> list:
     """The ids (``key`` = ``id``) or cutout files (``key`` = ``file``) that already have a label."""
     from starclass.learn.labels import read_votes
 
-    if key == "id":
+    if key == ID:
         import numpy as np
 
         from starclass.learn.labels import vote_matrix
@@ -249,7 +250,7 @@ def _labelled(labels: Path, key: str) -> list:
             has = vote_matrix(t, [CLASS_REF], name=f"--labels {labels}")[:, 0] > 0
         else:
             has = np.ones(len(t), bool)
-        return list(np.asarray(t["id"])[has])
+        return list(np.asarray(t[ID])[has])
     from starclass.io.cutout_folders import listed_files
 
     # a cutout folder (a CSV with a file column, or file_<band> columns for several bands, or an
