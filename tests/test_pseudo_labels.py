@@ -187,14 +187,25 @@ def test_train_pseudo_labels_refusals(field, tmp_path, single_thread):
     base = ["train", "--task", root / "task.yaml", "--mosaics", data, "--catalog", root / "labelled.ecsv",
             "--no-progress", "--device", "cpu", "-o", tmp_path / "m"]
     other = np.asarray(truth["class_ref"])[:2] % 4 + 1
+    two = [True, True]
     cases = {
-        "clash": (Table({"id": ids[:2], "class_ref": other}), "2 candidates are labelled by people with another class"),
-        "unknown": (Table({"id": [99999, 99998], "class_ref": [1, 2]}), "2 ids are not in the catalogue"),
-        "class": (Table({"id": ids[30:32], "class_ref": [1, 7]}), "class_ref 7 on row 2 is not one of"),
-        "twice": (Table({"id": [ids[30], ids[30]], "class_ref": [1, 1]}), "is given more than once"),
+        "clash": (Table({"id": ids[:2], "class_ref": other, "pseudo_label": two}),
+                  "2 candidates are labelled by people with another class"),
+        "unknown": (Table({"id": [99999, 99998], "class_ref": [1, 2], "pseudo_label": two}),
+                    "2 ids are not in the catalogue"),
+        "class": (Table({"id": ids[30:32], "class_ref": [1, 7], "pseudo_label": two}),
+                  "class_ref 7 on row 2 is not one of"),
+        "twice": (Table({"id": [ids[30], ids[30]], "class_ref": [1, 1], "pseudo_label": two}),
+                  "is given more than once"),
         "nocls": (Table({"id": ids[30:32]}), "no class_ref column"),
         "people": (Table({"id": ids[30:32], "class_ref": [1, 2], "pseudo_label": [True, False]}),
                    "1 rows are not pseudo-labels"),
+        # suggest's other output, the list for people, given by mistake: its class_ref is whatever the
+        # catalogue held (here people's labels of candidates not yet labelled), never the model's
+        "suggestions": (Table({"id": ids[30:32], "class_ref": [1, 2], "suggest_rank": [1, 2]}),
+                        "no pseudo_label column, so not `starclass suggest --pseudo-labels` output (it looks like "
+                        "suggest's list for people"),
+        "handmade": (Table({"id": ids[30:32], "class_ref": [1, 2]}), "add pseudo_label = True"),
     }
     for name, (t, said) in cases.items():
         write_catalog(t, tmp_path / f"{name}.ecsv")

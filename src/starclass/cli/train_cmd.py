@@ -554,7 +554,8 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     cfg : starclass.learn.config.TaskConfig
         The task: a pseudo-label must be one of its output classes.
     path : pathlib.Path
-        ``suggest --pseudo-labels`` output: ``id`` and ``class_ref`` (the model's class).
+        ``suggest --pseudo-labels`` output: ``id``, ``class_ref`` (the model's class) and
+        ``pseudo_label`` True (the mark that tells it from suggest's list for people).
     table : astropy.table.Table
         The training catalogue (``id``), one row per label.
     labels : numpy.ndarray
@@ -573,7 +574,8 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     Raises
     ------
     StarclassError
-        No ``id`` or ``class_ref`` column, a repeated id, a class not of the task, an id not in
+        No ``id``, ``class_ref`` or ``pseudo_label`` column, a row not marked as a pseudo-label, a
+        repeated id, a class not of the task, an id not in
         the catalogue, or a candidate people labelled with another class.
 
     Examples
@@ -584,7 +586,7 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     """
     from starclass.io.catalog import numeric_column
     from starclass.learn.labels import read_votes
-    from starclass.schema import PSEUDO_LABEL, id_keys, row_name
+    from starclass.schema import PSEUDO_LABEL, SUGGEST_RANK, id_keys, row_name
 
     # read as a table of ids (no positions needed: the catalogue has them)
     pseudo = read_votes(path, "train --pseudo-labels")
@@ -596,11 +598,17 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     if len(pseudo) == 0:
         echo(f"--pseudo-labels {path}: no pseudo-labels in it; training on people's labels only")
         return labels, np.zeros(0, np.int64)
-    if PSEUDO_LABEL in pseudo.colnames:
-        people = np.flatnonzero(~np.ma.filled(np.ma.asarray(pseudo[PSEUDO_LABEL], dtype=bool), False))
-        if people.size:
-            raise StarclassError(f"--pseudo-labels {path}: {people.size} rows are not pseudo-labels ({PSEUDO_LABEL} "
-                                 f"false, first {row_name(people[0])}); people's labels go in --labels or --catalog")
+    if PSEUDO_LABEL not in pseudo.colnames:
+        # suggest writes two catalogues; the suggestions (people's to-do list) carry every candidate column,
+        # class_ref included where the catalogue had one, and were trained on as if the model's labels
+        hint = " (it looks like suggest's list for people, -o, not its --pseudo-labels file)" \
+            if SUGGEST_RANK in pseudo.colnames else ""
+        raise StarclassError(f"--pseudo-labels {path}: no {PSEUDO_LABEL} column, so not `starclass suggest "
+                             f"--pseudo-labels` output{hint}; for hand-made pseudo-labels add {PSEUDO_LABEL} = True")
+    people = np.flatnonzero(~np.ma.filled(np.ma.asarray(pseudo[PSEUDO_LABEL], dtype=bool), False))
+    if people.size:
+        raise StarclassError(f"--pseudo-labels {path}: {people.size} rows are not pseudo-labels ({PSEUDO_LABEL} "
+                             f"false, first {row_name(people[0])}); people's labels go in --labels or --catalog")
     keys = np.char.strip(id_keys(pseudo[ID]))
     uniq, first, count = np.unique(keys, return_index=True, return_counts=True)
     if (count > 1).any():
