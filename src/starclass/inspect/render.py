@@ -375,7 +375,7 @@ class RenderCache:
         try:
             return p.read_bytes()
         except FileNotFoundError:
-            pass
+            pass  # a cache miss, not an error: the picture is rendered below (under its lock) and read then
         with self._lock((row, kind)):
             if not p.exists():
                 self._render_kind(row, kind)
