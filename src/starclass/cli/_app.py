@@ -56,7 +56,8 @@ PRED_COLUMN_OPTION = typer.Option(
 QUIET_OPTION = typer.Option(
     False, "--quiet", help="No progress bars and no notes (warnings, errors and what was written are still shown).")
 
-#: ``--mask-extension NAME`` of the commands that read mosaics (detect, cutouts, classify)
+#: ``--mask-extension NAME`` of the commands that read mosaics (detect, cutouts, classify, train, calibrate,
+#: suggest, inspect, report, survey)
 MASK_EXTENSION_OPTION = typer.Option(
     None, "--mask-extension", metavar="NAME",
     help="Bad-pixel mask extension of each mosaic file (EXTNAME, e.g. BPM): nonzero pixels are set to NaN and "
