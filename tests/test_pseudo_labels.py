@@ -265,3 +265,30 @@ def test_pseudo_arms_of_the_real_benchmark(tmp_path, monkeypatch, single_thread)
         assert c1["n_pseudo"] == len(objs) and c1["n_pseudo_wrong"] == sum(any(v) for v in objs.values())
     with pytest.raises(SystemExit):
         bench.main(["--out", str(out), "--arms", "entropy-pseudo", "--pseudo-threshold", "1.0"])
+
+
+def test_suggest_writes_both_files_or_neither(tmp_path, monkeypatch):
+    """The suggestions and the pseudo-labels are one output: a failure writing the second left the first."""
+    import starclass.io.catalog as catalog
+    from test_suggest import _untrained_model
+
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.array([0.99, 0.97, 0.5, 0.55, 0.02, 0.6, 0.96, 0.3])
+    cand = Table({"id": np.arange(1, 9), "x": np.arange(8.0), "y": np.arange(8.0), "prob_1": p1, "prob_2": 1 - p1,
+                  "class_pred": np.where(p1 > 0.5, 1, 2)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    sug, pse = tmp_path / "s.ecsv", tmp_path / "p.ecsv"
+    real_write = catalog.write_catalog
+
+    def failing_on_pseudo(table, path, **kw):
+        if "pseudo_labels" in table.meta:
+            raise StarclassError(f"cannot write catalogue {path}: No space left on device")
+        return real_write(table, path, **kw)
+
+    monkeypatch.setattr(catalog, "write_catalog", failing_on_pseudo)
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", sug, "-n", 2, "--mag-bins", 1,
+                      "--pseudo-labels", pse, "--min-confidence", 0.95])
+    assert res.exit_code == 2 and "No space left" in text, text
+    assert not sug.exists() and not pse.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cand.ecsv", "m"]  # no temporary left behind

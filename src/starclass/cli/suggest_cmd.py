@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def suggest_command(
     label the suggested files in a CSV (file, label) and fine-tune with
     `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
+    from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
@@ -169,11 +171,17 @@ def suggest_command(
         pseudo = pseudo_labels(table, [*(labelled or []), *list(out[key])], min_confidence=min_confidence,
                                max_per_class=max_per_class, key=key)
         pseudo.meta["model"] = str(model)
-    write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
+    # check_output refused existing files without --overwrite; the two files are one output: each is
+    # written to a hidden temporary beside it and both are renamed at the end, so a failure leaves neither
+    with contextlib.ExitStack() as stack:
+        tmp_out = stack.enter_context(atomic_path(output))
+        tmp_pseudo = None if pseudo is None else stack.enter_context(atomic_path(pseudo_output))
+        write_catalog(out, tmp_out, overwrite=True)
+        if pseudo is not None:
+            write_catalog(pseudo, tmp_pseudo, overwrite=True)
     echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
     if pseudo is not None:
-        write_catalog(pseudo, pseudo_output, overwrite=overwrite)
         meta = pseudo.meta["pseudo_labels"]
         per = ", ".join(f"class {k}: {v}" for k, v in meta["per_class"].items())
         echo(f"pseudo-labels: {len(pseudo)} unlabelled candidates with {meta['probabilities']} >= {min_confidence} "
