@@ -122,7 +122,8 @@ def test_a_stamp_store_cut_with_the_flags_records_them_as_detect_s_catalogue_doe
     assert "pixel_flags" not in (StampStore(tmp_path / "plain.h5").meta.get("extra") or {})
     rec = StampStore(tmp_path / "flagged.h5").meta["extra"]["pixel_flags"]
     n = int((images["quality"] != 0).sum())
-    assert rec == {"applied": "mask extension QUALITY (nonzero = bad)", "flagged_pixels": {"f555w": n, "f814w": n}}
+    assert rec == {"applied": "mask extension QUALITY (nonzero = bad)", "mask_extension": "QUALITY",
+                   "dq_good_bits": None, "flagged_pixels": {"f555w": n, "f814w": n}}
 
 
 def test_merged_stores_keep_each_store_s_own_flags(tmp_path):

@@ -7,6 +7,7 @@ import importlib
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import typer
 
@@ -89,6 +90,50 @@ def pixel_flags(mask_extension: str | None, dq_good_bits: str | None):
     from starclass.io.mosaic import PixelFlags
 
     return PixelFlags(mask_extension=mask_extension, dq_good_bits=dq_good_bits)
+
+
+def warn_flags_differ(model, flags, *, manifest: dict | None = None) -> str | None:
+    """Warn (one line on stderr) when ``flags`` differ from the pixel flags ``model`` was trained with.
+
+    Stamps cut with other mask/DQ flags than the training stamps (a bad pixel NaN in one, a
+    value in the other) are not the inputs the network learnt on, and nothing else says so.
+    A model without the record (trained before it existed, or a single member file): silence.
+
+    Parameters
+    ----------
+    model : path-like
+        The model directory (or its manifest, or a member file).
+    flags : starclass.io.mosaic.PixelFlags or None
+        What ``--mask-extension`` / ``--dq-good-bits`` (or a survey plan) apply now.
+    manifest : dict, optional
+        The manifest already read (else read here).
+
+    Returns
+    -------
+    str or None
+        The warning printed, or None.
+
+    Examples
+    --------
+    >>> warn_flags_differ("no/such/model.pt", None) is None
+    True
+    """
+    from starclass.learn.provenance import flags_mismatch
+
+    if manifest is None:
+        from starclass.learn.checkpoint import MANIFEST, read_manifest
+
+        path = Path(model)
+        if not (path.is_dir() and (path / MANIFEST).is_file()) and not (path.suffix == ".json" and path.is_file()):
+            return None  # a member file holds no record; a missing model is refused where it is loaded
+        try:
+            manifest = read_manifest(path)
+        except StarclassError:
+            return None  # a damaged manifest is refused, with its own message, where the model is loaded
+    text = flags_mismatch(manifest, flags, model=str(model))
+    if text:
+        typer.echo(f"WARNING: {text}", err=True)
+    return text
 
 
 def echo_flagged(mosaics, *, quiet: bool = False) -> None:

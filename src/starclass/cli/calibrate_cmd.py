@@ -14,6 +14,7 @@ from starclass.cli._app import (
     echo_flagged,
     pixel_flags,
     place_rows,
+    warn_flags_differ,
 )
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, X, Y
@@ -110,6 +111,8 @@ def calibrate_command(
         from starclass.stamps import make_inputs
 
         table = read_catalog(catalog, require_xy=False)  # ra, dec only: placed on the mosaics below
+        # a calibration fitted on stamps cut otherwise than the training ones calibrates other inputs
+        warn_flags_differ(model, flags, manifest=doc)
         if label_column not in table.colnames:
             raise StarclassError(f"--label-column: catalogue {catalog} has no column {label_column!r}")
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],

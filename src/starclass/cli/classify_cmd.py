@@ -15,6 +15,7 @@ from starclass.cli._app import (
     echo_flagged,
     pixel_flags,
     place_rows,
+    warn_flags_differ,
 )
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF
@@ -140,6 +141,7 @@ def classify_command(
     if votes is not None:
         _check_votes(table, votes, label_columns, f"--catalog {catalog}", cfg)  # their classes: the model's task
     decision_threshold(cfg, threshold)  # --threshold for a 4-class model, or 7: before the mosaics are read
+    warn_flags_differ(model, flags)  # before the mosaics are read: the user may stop and give the training flags
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
     check_bands(list(cfg.bands), list(mos.bands), f"model {model}")

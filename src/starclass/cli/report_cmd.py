@@ -19,6 +19,7 @@ from starclass.cli._app import (
     pixel_flags,
     refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
+    warn_flags_differ,
 )
 
 
@@ -111,6 +112,8 @@ def report(
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
     read = None
+    if mosaics and model is not None:
+        warn_flags_differ(model, flags)  # Grad-CAM of stamps cut otherwise than the training ones
     if flags is not None and model is not None:
         # the Grad-CAM stamps as classify cut them with the same options (build_report reads paths as stored)
         from starclass.io.mosaic import read_mosaics

@@ -16,6 +16,7 @@ from starclass.cli._app import (
     echo,
     echo_flagged,
     pixel_flags,
+    warn_flags_differ,
 )
 from starclass.errors import StarclassError
 from starclass.schema import ID
@@ -143,6 +144,8 @@ def suggest_command(
             # said either way, so a labelled folder that names none of the candidates is seen
             echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
                  f"left out ({how})")
+    if mosaics:
+        warn_flags_differ(model, flags)  # the candidates are classified on stamps cut with these flags
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags) if mosaics else None
     if mos is not None:
         echo_flagged(mos)

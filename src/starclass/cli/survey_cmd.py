@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import DQ_GOOD_BITS_OPTION, MASK_EXTENSION_OPTION, command, echo, pixel_flags, require_extra
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    command,
+    echo,
+    pixel_flags,
+    require_extra,
+    warn_flags_differ,
+)
 
 
 @command("survey", interrupted="finished tiles are kept in the output folder: the same command resumes the survey")
@@ -87,6 +95,9 @@ def survey_command(
     the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
                                             photometry=photometry.lower() if photometry else None, retries=retries,
                                             mask_extension=mask_extension, dq_good_bits=dq_good_bits)
+    if the_plan.model is not None:
+        # every tile is classified on stamps cut with the plan's flags: said once, before any tile runs
+        warn_flags_differ(the_plan.model, the_plan.pixel_flags())
     result = run_survey(the_plan, output, scheduler=scheduler, n_workers=workers,
                         threads_per_worker=threads_per_worker, overwrite=overwrite, progress=progress,
                         device=device, echo=echo, batch=batch)

@@ -20,6 +20,7 @@ from starclass.cli._app import (
 )
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
+from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 
 
@@ -465,8 +466,10 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         if use_votes:
             raise StarclassError("--labels, --label-columns and --label-model work with one field or stamp store; "
                                  "not with several fields")
+        flagged: dict[str, int] = {}
         inputs, y, positions, galaxies, n_bad, cfg, extra = fields_training_inputs(
-            cfg, field_specs, label_column=label_column, progress=progress, flags=flags)
+            cfg, field_specs, label_column=label_column, progress=progress, flags=flags, flagged=flagged)
+        record = flags_record(flags, flagged)
     else:
         if not stamp_list and not mosaics:
             raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
@@ -510,6 +513,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         inputs, y, positions, galaxies, n_bad, cfg = training_inputs(
             cfg, table, mosaics=mos, stamps=stamp_list or None, label_column=label_column, progress=progress,
             targets=targets)
+        record = flags_record(flags, mos.flagged) if mos is not None else stamp_flags_record(inputs)
         if len(stamp_list) > 1:
             echo(f"stamp stores: {len(inputs)} candidates from {len(stamp_list)} fields "
                  f"({', '.join(inputs.names)})")
@@ -527,14 +531,15 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
 
         cvr = cross_validate(cfg, inputs, y, scheme=cv_scheme, outdir=output, positions=positions,
                              galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
-                             device=device, epochs=epochs, ensemble=ensemble, init_from=init_from)
+                             device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
+                             pixel_flags=record)
         _print_cv(cvr)
         return
     result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
                  ensemble=ensemble, holdout=holdout, init_from=init_from,
                  label_model=None if votes is None else votes.model,
-                 pseudo_index=None if field_specs is not None else pseudo_rows)
+                 pseudo_index=None if field_specs is not None else pseudo_rows, pixel_flags=record)
     if votes is not None and votes.annotators is not None:
         from starclass.io.catalog import write_catalog
 
@@ -544,6 +549,45 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     if target_purity is not None:
         # not in the resume digests: it changes no weights, and a rerun chooses it again on the same rows
         tune_threshold(cfg, output, inputs, y, result.val_index, target_purity, device=device)
+
+
+def stamp_flags_record(store) -> dict | None:
+    """The pixel flags a stamp store (or merged stores) was cut with, as a model records them; None if unknown.
+
+    A store records them under ``extra["pixel_flags"]`` when ``cutouts`` applied any; one without
+    that entry was cut without flags. A record without the option values (stores cut before
+    they were written) or merged stores cut with different flags give None: no record, no warning.
+
+    Examples
+    --------
+    >>> class Store:
+    ...     meta = {"extra": {"pixel_flags": {"mask_extension": "BPM", "dq_good_bits": None,
+    ...                                       "flagged_pixels": {"g": 4}}}}
+    >>> stamp_flags_record(Store())["mask_extension"], stamp_flags_record(Store())["flagged"]
+    ('BPM', True)
+    """
+    from starclass.learn.provenance import FLAGS_KEY
+
+    extra = (getattr(store, "meta", None) or {}).get("extra") or {}
+    parts = [e.get(FLAGS_KEY) for e in extra["merged_from"]] if "merged_from" in extra else [extra.get(FLAGS_KEY)]
+    records = []
+    for rec in parts:
+        if not rec:
+            records.append(flags_record(None))
+        elif isinstance(rec, dict) and "mask_extension" in rec and "dq_good_bits" in rec:
+            # the flags are checked as PixelFlags spells them (capitals, stripped)
+            records.append(dict(flags_record(None, rec.get("flagged_pixels")), mask_extension=rec["mask_extension"],
+                                dq_good_bits=rec["dq_good_bits"]))
+        else:
+            return None
+    if not records or any((r["mask_extension"], r["dq_good_bits"]) != (records[0]["mask_extension"],
+                                                                        records[0]["dq_good_bits"]) for r in records):
+        return None
+    counts: dict[str, int] = {}
+    for r in records:
+        for band, n in r["flagged_pixels"].items():
+            counts[band] = counts.get(band, 0) + int(n)
+    return dict(records[0], flagged=any(n > 0 for n in counts.values()), flagged_pixels=counts)
 
 
 def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -> tuple[np.ndarray, np.ndarray]:
@@ -691,8 +735,11 @@ def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
     return mos
 
 
-def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True, flags=None):
+def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True, flags=None, flagged=None):
     """Model inputs of several fields, one after another, each row knowing its field and galaxy.
+
+    ``flagged`` (a dict, filled in): the pixels ``flags`` set to NaN per band, summed over the
+    fields (for the model's record of the flags it was trained with).
 
     Returns ``(inputs, labels, positions, galaxies, n_bad, cfg, extra)`` as
     :func:`training_inputs`, plus ``extra``: per-candidate ``id``, ``field``, ``x``, ``y``
@@ -709,6 +756,9 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True,
         if len(table) == 0:
             raise StarclassError(f"field {spec.name}: catalogue {spec.catalog} has no rows")
         mos = _read_field_mosaics(cfg, spec.mosaics, where=f" (field {spec.name})", flags=flags)
+        if flagged is not None:
+            for band, n in mos.flagged.items():
+                flagged[band] = flagged.get(band, 0) + int(n)
         table = place_rows(table, mos, spec.catalog)
         check_on_image(table, mos.shape, spec.catalog, consequence="they are left out of training",
                        action="train on")

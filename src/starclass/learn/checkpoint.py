@@ -341,12 +341,15 @@ def set_no_calibration(model_dir: str | os.PathLike, reason: str) -> Path:
 
 def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, Any]],
                    training: dict[str, Any] | None = None,
-                   training_rows: dict[str, Any] | None = None) -> Path:
+                   training_rows: dict[str, Any] | None = None,
+                   pixel_flags: dict[str, Any] | None = None) -> Path:
     """Write the ensemble manifest ``outdir/manifest.json`` atomically.
 
     ``training`` (the run's ``data_digest`` and ``settings_digest``) is stored under
     ``"training"`` when given; ``training_rows`` (the digests of the rows the weights were
-    fitted on, :mod:`starclass.learn.provenance`) under ``"training_rows"``.
+    fitted on, :mod:`starclass.learn.provenance`) under ``"training_rows"``; ``pixel_flags``
+    (the mask and DQ flags the training stamps were cut with,
+    :func:`starclass.learn.provenance.flags_record`) under ``"pixel_flags"``.
     """
     outdir = Path(outdir)
     cfg = config.to_dict() if hasattr(config, "to_dict") else dict(config)
@@ -361,6 +364,10 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
         doc["training"] = _plain(training)
     if training_rows:
         doc["training_rows"] = _plain(training_rows)
+    if pixel_flags is not None:
+        from starclass.learn.provenance import FLAGS_KEY
+
+        doc[FLAGS_KEY] = _plain(pixel_flags)
     path = outdir / MANIFEST
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
@@ -487,6 +494,8 @@ class LoadedModel:
     training_rows: dict[str, Any] | None = None
     #: why there is no calibration, when there is none (the manifest's record, or a member file)
     no_calibration: str | None = None
+    #: the mask and DQ flags the training stamps were cut with (None: not recorded; see provenance.py)
+    pixel_flags: dict[str, Any] | None = None
 
     @property
     def bands(self) -> list[str]:
@@ -547,6 +556,7 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     mp = Path(model_path)
     doc = read_manifest(mp) if (mp.is_dir() or mp.suffix == ".json") else None
     rows = doc.get("training_rows") if doc is not None else None
+    from starclass.learn.provenance import recorded_flags
     if doc is None:
         why = SINGLE_FILE_NO_CALIBRATION
     elif isinstance(doc.get(NO_CALIBRATION), str):
@@ -557,7 +567,8 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
                "a class)")
     return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration,
                        training_rows=rows if isinstance(rows, dict) else None,
-                       no_calibration=None if doc is not None and doc.get("calibration") else why)
+                       no_calibration=None if doc is not None and doc.get("calibration") else why,
+                       pixel_flags=recorded_flags(doc))
 
 
 def _checked_calibration(model_path: str | os.PathLike, ckpts: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -208,7 +208,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                    resume: bool = True, progress: bool = True, device: str | None = None,
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = 256,
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
-                   known_data: dict[str, str] | None = None) -> CVResult:
+                   known_data: dict[str, str] | None = None, pixel_flags: dict | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -230,6 +230,9 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         Data digests of earlier readings of these data (:func:`fold_digests`) -> why they
         differ: a fold model trained on one is refused on resume saying so, as
         :func:`starclass.learn.train.fit` takes it.
+    pixel_flags
+        The mask and DQ flags the inputs were cut with, recorded in every fold model's manifest
+        (as :func:`starclass.learn.train.fit` takes it).
 
     Returns
     -------
@@ -283,7 +286,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         result = fit(cfg, inputs, hidden, outdir=outdir / f"fold_{_safe(name)}", positions=positions,
                      galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
                      epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                     known_data=known_data)
+                     known_data=known_data, pixel_flags=pixel_flags)
         for n in result.notes:
             if NOT_PINNED_DOWN in n:
                 # every fold calibrates on its own validation rows, about as few in each: the

@@ -15,23 +15,34 @@ is another row. Eight bytes a row keep the record small (about 11 characters a r
 manifest, 32 kB for 3,000 rows); two different stamps share a digest with probability
 ``2**-64``. Models trained before the record existed have none: their calibration rows cannot
 be checked, and say so.
+
+The same manifest records, under ``pixel_flags``, the bad-pixel mask and data-quality flags the
+training stamps were cut with (``train --mask-extension``, ``--dq-good-bits``, or a stamp store's
+own record) and whether they flagged any pixel: ``classify``, ``calibrate``, ``suggest``,
+``report`` and ``survey`` warn when they are given other flags than those
+(:func:`flags_mismatch`), since the stamps they cut then differ from the ones the network learnt on.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-__all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "overlap"]
+__all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "overlap",
+           "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
 
 #: The manifest key of the record.
 MANIFEST_KEY = "training_rows"
 #: What each digest is of (stored with the record, so another scheme later is told apart).
 ROW_DIGEST = "blake2b-8 of the float32 model input [C, H, W]"
 _BYTES = 8
+#: The manifest key of the pixel flags the training stamps were cut with (as detect's catalogue
+#: meta and a stamp store's ``extra`` name theirs).
+FLAGS_KEY = "pixel_flags"
 
 
 def row_digests(inputs: Any, rows: np.ndarray | None = None, *, batch_size: int = 512) -> np.ndarray:
@@ -107,3 +118,146 @@ def overlap(digests: np.ndarray, recorded: np.ndarray) -> np.ndarray:
     [False, False, True]
     """
     return np.isin(np.asarray(digests, dtype=np.uint64), np.asarray(recorded, dtype=np.uint64))
+
+
+def flags_record(flags: Any, flagged: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """The manifest entry of the pixel flags training stamps were cut with.
+
+    Parameters
+    ----------
+    flags : starclass.io.mosaic.PixelFlags or None
+        What ``--mask-extension`` / ``--dq-good-bits`` applied (None: neither; recorded too, so
+        that a model trained without flags is told from one that predates the record).
+    flagged : mapping, optional
+        Band -> pixels the flags set to NaN, summed over the fields read.
+
+    Returns
+    -------
+    dict
+        ``mask_extension`` and ``dq_good_bits`` (None where not applied), ``flagged`` (whether
+        any pixel was actually set to NaN) and ``flagged_pixels`` per band.
+
+    Examples
+    --------
+    >>> from starclass.io.mosaic import PixelFlags
+    >>> rec = flags_record(PixelFlags(mask_extension="bpm"), {"f555w": 3, "f814w": 0})
+    >>> rec["mask_extension"], rec["dq_good_bits"], rec["flagged"]
+    ('BPM', None, True)
+    >>> flags_record(None)["flagged"]
+    False
+    """
+    counts = {str(b): int(n) for b, n in (flagged or {}).items()}
+    return {"mask_extension": getattr(flags, "mask_extension", None) if flags else None,
+            "dq_good_bits": getattr(flags, "dq_good_bits", None) if flags else None,
+            "flagged": any(n > 0 for n in counts.values()), "flagged_pixels": counts}
+
+
+def recorded_flags(manifest: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The pixel-flags record of a manifest, or None (a model trained before the record, or a member file).
+
+    Examples
+    --------
+    >>> recorded_flags({"pixel_flags": {"mask_extension": "BPM", "dq_good_bits": None, "flagged": True}})["flagged"]
+    True
+    >>> recorded_flags({}) is None
+    True
+    """
+    rec = (manifest or {}).get(FLAGS_KEY)
+    if not isinstance(rec, dict) or "mask_extension" not in rec or "dq_good_bits" not in rec:
+        return None
+    return rec
+
+
+def _options(mask_extension: str | None, dq_good_bits: str | None) -> str:
+    """The flags as the options that give them ('no --mask-extension or --dq-good-bits' for none)."""
+    parts = []
+    if mask_extension is not None:
+        parts.append(f"--mask-extension {mask_extension}")
+    if dq_good_bits is not None:
+        parts.append(f"--dq-good-bits '{dq_good_bits}'")
+    return " ".join(parts) or "no --mask-extension or --dq-good-bits"
+
+
+def describe_flags(record: Mapping[str, Any] | None) -> str:
+    """The pixel flags of a model's training stamps in words (``starclass info``).
+
+    Examples
+    --------
+    >>> from starclass.io.mosaic import PixelFlags
+    >>> describe_flags(flags_record(PixelFlags(dq_good_bits="~4096"), {"f555w": 2, "f814w": 1}))
+    "--dq-good-bits '~4096'; 3 pixels flagged (f555w 2, f814w 1)"
+    >>> describe_flags(flags_record(None))
+    'none (no --mask-extension or --dq-good-bits)'
+    >>> describe_flags(None)
+    'not recorded (a model trained before the record existed, or on a cutout folder)'
+    """
+    if record is None:
+        return "not recorded (a model trained before the record existed, or on a cutout folder)"
+    options = _options(record.get("mask_extension"), record.get("dq_good_bits"))
+    if record.get("mask_extension") is None and record.get("dq_good_bits") is None:
+        return f"none ({options})"
+    counts = record.get("flagged_pixels") if isinstance(record.get("flagged_pixels"), dict) else {}
+    if not record.get("flagged"):
+        return f"{options}; no pixel flagged"
+    per_band = ", ".join(f"{b} {int(n)}" for b, n in counts.items())
+    return f"{options}; {sum(int(n) for n in counts.values())} pixels flagged ({per_band})"
+
+
+def _meaning(mask_extension: str | None, dq_good_bits: str | None) -> tuple[str | None, int | str | None]:
+    """The flags as what they do: the extension name in capitals, the harmless DQ bits as one integer.
+
+    ``'4+16'`` and ``'16,4'``, ``bpm`` and ``BPM`` are one setting and warn of nothing.
+    """
+    from astropy.nddata.bitmask import interpret_bit_flags
+
+    name = None if mask_extension is None else str(mask_extension).strip().upper()
+    try:
+        bits = None if dq_good_bits is None else int(interpret_bit_flags(str(dq_good_bits)))
+    except (ValueError, TypeError):
+        return name, str(dq_good_bits).strip()  # an edited manifest astropy cannot read: compared as spelt
+    return name, bits
+
+
+def flags_mismatch(manifest: Mapping[str, Any] | None, flags: Any, *, model: str = "the model") -> str | None:
+    """One line saying that ``flags`` differ from the pixel flags a model was trained with, or None.
+
+    Parameters
+    ----------
+    manifest : mapping or None
+        The model's manifest (:func:`starclass.learn.checkpoint.read_manifest`); None or one
+        without the record (models trained before it existed): None, nothing to compare.
+    flags : starclass.io.mosaic.PixelFlags or None
+        What this run applies to the mosaics it cuts stamps from.
+    model : str
+        The model's name in the message.
+
+    Examples
+    --------
+    >>> from starclass.io.mosaic import PixelFlags
+    >>> doc = {"pixel_flags": flags_record(PixelFlags(mask_extension="BPM"), {"g": 5})}
+    >>> flags_mismatch(doc, PixelFlags(mask_extension="bpm")) is None
+    True
+    >>> print(flags_mismatch(doc, None, model="m31"))  # doctest: +NORMALIZE_WHITESPACE
+    model m31 was trained on stamps cut with --mask-extension BPM (5 pixels flagged), but this run
+    applies no --mask-extension or --dq-good-bits: its stamps differ from the training ones (give
+    the training flags, or retrain)
+    >>> flags_mismatch({}, PixelFlags(mask_extension="BPM")) is None
+    True
+    """
+    rec = recorded_flags(manifest)
+    if rec is None:
+        return None
+    trained = (rec.get("mask_extension"), rec.get("dq_good_bits"))
+    now = (getattr(flags, "mask_extension", None), getattr(flags, "dq_good_bits", None)) if flags else (None, None)
+    if _meaning(*trained) == _meaning(*now):
+        return None
+    counts = rec.get("flagged_pixels") if isinstance(rec.get("flagged_pixels"), dict) else {}
+    n = sum(int(v) for v in counts.values() if isinstance(v, (int, float)))
+    if trained == (None, None):
+        what = ""
+    elif rec.get("flagged"):
+        what = f" ({n} pixels flagged)" if n else " (pixels flagged)"
+    else:
+        what = " (no pixel flagged)"
+    return (f"model {model} was trained on stamps cut with {_options(*trained)}{what}, but this run applies "
+            f"{_options(*now)}: its stamps differ from the training ones (give the training flags, or retrain)")

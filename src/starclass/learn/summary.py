@@ -81,6 +81,10 @@ def model_summary(path: str | os.PathLike) -> list[str]:
              f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
              f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "
              f"{cfg.input_size or cfg.stamp_size} px, {cfg.n_channels} channel(s)"]
+    from starclass.learn.provenance import describe_flags
+
+    # classify compares the flags it is given with these (and warns): the user needs to see them
+    lines.append(f"  pixel flags of the training stamps: {describe_flags(lm.pixel_flags)}")
     archs: dict[str, int] = {}
     params: dict[str, int] = {}  # of the first member of each architecture
     for ck, net in zip(lm.checkpoints, lm.members):

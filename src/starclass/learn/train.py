@@ -1195,6 +1195,7 @@ def fit(
     balance_groups: np.ndarray | None = None,
     known_data: dict[str, str] | None = None,
     pseudo_index: np.ndarray | None = None,
+    pixel_flags: dict[str, Any] | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1256,6 +1257,10 @@ def fit(
         Rows whose labels are pseudo-labels (a model's own confident classes,
         :mod:`starclass.suggest.pseudo`): trained on, never in the validation split (nor,
         therefore, in early stopping or calibration), which is drawn from the other rows.
+    pixel_flags
+        The mask and DQ flags the inputs were cut with
+        (:func:`starclass.learn.provenance.flags_record`), stored in the manifest so that
+        ``classify`` can warn when given other ones. None: no record (as models before it).
 
     Returns
     -------
@@ -1312,7 +1317,7 @@ def fit(
     try:
         return _fit_members(config, inputs, data, members, identity, outdir=outdir, device=dev, amp=amp,
                             progress=progress, init_from=init_from, resume=resume, t_start=t_start,
-                            label_model=label_model)
+                            label_model=label_model, pixel_flags=pixel_flags)
     except BaseException:
         # a failure (or Ctrl-C) before the first checkpoint leaves no empty folder; one with
         # checkpoints is kept, for the same command to resume
@@ -1333,7 +1338,8 @@ def _make_outdir(outdir: Path) -> list[Path]:
 
 
 def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
-                 resume: bool, t_start: float, label_model: str | None = None) -> TrainResult:
+                 resume: bool, t_start: float, label_model: str | None = None,
+                 pixel_flags: dict[str, Any] | None = None) -> TrainResult:
     """Train (or keep) every member, write the manifest and calibrate: the part of :func:`fit` after its checks."""
     dev = device
     # what the weights are fitted on, for `starclass calibrate` to tell training rows from
@@ -1355,7 +1361,7 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
                 notes.append(f"{data.train.n_nonfinite + data.val.n_nonfinite} non-finite input pixels set to 0")
             # a manifest after every member, so an interrupted run still lists what is done
             write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]), training=identity,
-                           training_rows=rows_record)
+                           training_rows=rows_record, pixel_flags=pixel_flags)
 
     # a rerun that trained nothing (every member kept) must not undo what was done to the model
     # since: a calibration fitted with `starclass calibrate` on held-out rows, the threshold of
@@ -1363,7 +1369,8 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     # replaced the user's while the run said "kept unchanged"
     kept_all = bool(outcomes) and not any(o.trained for o in outcomes)
     previous = _previous_manifest(outdir) if kept_all else None
-    write_manifest(outdir, config, _manifest_members(members), training=identity, training_rows=rows_record)
+    write_manifest(outdir, config, _manifest_members(members), training=identity, training_rows=rows_record,
+                   pixel_flags=pixel_flags)
     kept_note = _keep_user_calibration(outdir, previous, dev) if previous else None
     if kept_note:
         notes.append(kept_note)

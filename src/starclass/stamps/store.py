@@ -406,7 +406,9 @@ def make_store(
     if flags:
         # as detect's catalogue meta: a store cut with --mask-extension / --dq-good-bits says so (and how
         # many pixels), so the stamps a model is trained on (train --stamps) can be told from others
-        extra["pixel_flags"] = {"applied": flags.describe(),
+        # (the option values too: a model trained on the store records them, and classify compares)
+        extra["pixel_flags"] = {"applied": flags.describe(), "mask_extension": flags.mask_extension,
+                                "dq_good_bits": flags.dq_good_bits,
                                 "flagged_pixels": {b: int(v) for b, v in getattr(mosaics, "flagged", {}).items()}}
     sources = {b: str(p) for b, p in (getattr(mosaics, "paths", None) or {}).items() if b in names}
     x = np.asarray(table[X], dtype=np.float64)
