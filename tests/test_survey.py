@@ -822,6 +822,16 @@ def test_a_plan_s_bad_dq_expression_or_missing_extension_stops_it_naming_the_pla
     r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(tmp_path / "out"), "--mask-extension", "BPM",
                                  "--no-progress"])
     assert r.exit_code == 2, r.output
-    assert "field 'found': mask_extension: " in r.output
+    # named as the user typed it: the option given on the command line (it said the plan key mask_extension,
+    # which the plan did not hold), the plan key when the plan gives it
+    assert "field 'found': --mask-extension: " in r.output
     assert "f_g.fits has no BPM extension; its HDUs: HDU 0" in r.output
+    assert not (tmp_path / "out").exists()
+    plan.write_text(f"model: {survey_dir / 'model'}\nmask_extension: BPM\n"
+                    f"fields:\n  - {{name: found, mosaics: {survey_dir / 'found'}}}\n")
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(tmp_path / "out"), "--no-progress"])
+    assert r.exit_code == 2 and "field 'found': mask_extension: " in r.output, r.output
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(tmp_path / "out"), "--no-progress",
+                                 "--dq-good-bits", "4++2"])
+    assert r.exit_code == 2 and "--dq-good-bits '4++2': not a bit-flag expression" in r.output, r.output
     assert not (tmp_path / "out").exists()

@@ -105,6 +105,8 @@ class SurveyPlan:
     dq_good_bits: str | None = None
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the settings :meth:`with_options` took from the command line (messages name them as options)
+    from_command_line: tuple[str, ...] = ()
 
     @property
     def field_names(self) -> list[str]:
@@ -116,7 +118,28 @@ class SurveyPlan:
         given = {k: v for k, v in options.items() if v is not None}
         if "model" in given:
             given["model"] = Path(given["model"])
-        return replace(self, **given)
+        cli = tuple(sorted({*self.from_command_line, *given}))
+        return replace(self, **given, from_command_line=cli)
+
+    def flag_names(self, text: str) -> str:
+        """``text`` with ``--mask-extension`` / ``--dq-good-bits`` named as the user gave them.
+
+        The pixel-flag messages name the command-line options; a setting that came from the
+        plan file is named by its key there (``mask_extension``), one given on the command line
+        (:meth:`with_options`) keeps the option's name.
+
+        Examples
+        --------
+        >>> plan = SurveyPlan(fields=(), mask_extension="BPM", dq_good_bits="0")
+        >>> plan.flag_names("--mask-extension: no BPM in a.fits")
+        'mask_extension: no BPM in a.fits'
+        >>> plan.with_options(mask_extension="BPM").flag_names("--mask-extension: no BPM in a.fits")
+        '--mask-extension: no BPM in a.fits'
+        """
+        for option, key in (("--mask-extension", "mask_extension"), ("--dq-good-bits", "dq_good_bits")):
+            if key not in self.from_command_line:
+                text = text.replace(option, key)
+        return text
 
     def settings(self) -> dict[str, Any]:
         """The settings that change a tile's result (for the tile digests).
@@ -158,8 +181,7 @@ class SurveyPlan:
         try:
             return PixelFlags(mask_extension=self.mask_extension, dq_good_bits=self.dq_good_bits)
         except StarclassError as exc:
-            text = str(exc).replace("--dq-good-bits", "dq_good_bits").replace("--mask-extension", "mask_extension")
-            raise StarclassError(f"{_where(self.source)}: {text}") from None
+            raise StarclassError(f"{_where(self.source)}: {self.flag_names(str(exc))}") from None
 
 
 def _where(source: Path | None) -> str:

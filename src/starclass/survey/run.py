@@ -254,8 +254,8 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         try:
             counts = {b: int(flagged_pixels(p, flags).sum()) for b, p in mos.paths.items()}
         except StarclassError as exc:
-            text = str(exc).replace("--dq-good-bits", "dq_good_bits").replace("--mask-extension", "mask_extension")
-            raise StarclassError(f"{where}, field {name!r}: {text}") from None
+            # named as the user gave them: a plan key, or the command-line option that overrode it
+            raise StarclassError(f"{where}, field {name!r}: {plan.flag_names(str(exc))}") from None
         note = flags_note(flags, counts, mos.shape)
     positions = None
     if spec.positions is not None:
