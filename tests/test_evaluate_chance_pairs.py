@@ -80,3 +80,42 @@ def test_cli_evaluate_exits_2_writing_nothing_and_scores_with_allow_few_matches(
     res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(tmp_path), "--allow-few-matches",
                                    "-o", str(tmp_path / "many")])
     assert res.exit_code == 2 and "--allow-few-matches applies to one classified catalogue" in res.output
+
+
+def test_report_with_a_model_refuses_few_pairs_before_touching_the_model(tmp_path, monkeypatch):
+    """report --model prepared the Grad-CAM inputs (torch, the model, every stamp: minutes) before the
+    evaluation refused a reference pairing under 5% of the rows. The refusal now comes first: the model
+    here cannot be loaded (a damaged manifest) and the Grad-CAM functions are replaced by ones that fail."""
+    from typer.testing import CliRunner
+
+    import starclass.science.gradcam as gradcam
+    from starclass.cli import app
+    from starclass.io.mosaic import write_mosaic
+
+    touched = []
+
+    def must_not_run(*args, **kwargs):
+        touched.append(args)
+        raise AssertionError("the Grad-CAM inputs were prepared before the evaluation")
+
+    monkeypatch.setattr(gradcam, "gradcam_inputs", must_not_run)
+    monkeypatch.setattr(gradcam, "cutout_gradcam_inputs", must_not_run)
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "manifest.json").write_text("{ not json")
+    for band in ("f555w", "f814w"):
+        write_mosaic(tmp_path / "mosaics" / f"m_{band}.fits", np.ones((600, 1600), np.float32), band, None,
+                     photflam=1e-19, photplam=5000.0)
+    pred, ref = _fields(2)
+    pred.write(tmp_path / "pred.ecsv")
+    ref.write(tmp_path / "truth.ecsv")
+    args = ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"), "--task", "m31-binary",
+            "--bootstrap", "0", "--model", str(model), "--mosaics", str(tmp_path / "mosaics"),
+            "-o", str(tmp_path / "rep" / "r.html")]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "only 2 of the 60 rows" in res.output and "--allow-few-matches" in res.output
+    assert touched == [] and not (tmp_path / "rep").exists()
+    # past the evaluation (--allow-few-matches) the Grad-CAM inputs are made, as before
+    res = CliRunner().invoke(app, [*args, "--allow-few-matches"])
+    assert len(touched) == 1 and not (tmp_path / "rep" / "r.html").exists()

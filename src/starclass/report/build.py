@@ -622,7 +622,9 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
     target_purity
         Purity for the threshold choice (M31 paper: 0.8).
     gradcam_inputs
-        Optional (torch model, stamps, classes) for the Grad-CAM section.
+        Optional (torch model, stamps, classes) for the Grad-CAM section, or a function of no
+        arguments returning them, called only after the evaluation has passed (a report refused
+        there, e.g. for too few pairs, never loads the model).
     task
         Preset name, config path or TaskConfig; None: the task recorded in ``pred``'s meta
         (:func:`starclass.evaluate.task.resolve_task`).
@@ -655,6 +657,8 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
                            pred_name=pred_name, quantities=quantities, label_column=label_column, model=model,
                            by=by, by_min_rows=by_min_rows, pred_column=pred_column,
                            allow_few_matches=allow_few_matches)
+    if callable(gradcam_inputs):
+        gradcam_inputs = gradcam_inputs()
     return layout(ev, radius=radius, n_boot=n_boot, distance_mpc=distance_mpc, science=science,
                   gradcam_inputs=gradcam_inputs, cutouts=cutouts)
 
@@ -803,28 +807,34 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
     if stamps is not None and mosaics is not None:
         raise StarclassError("give the mosaics (--mosaics) or the cutout folder (--stamps) the catalogue was "
                              "classified from, not both")
+    cutouts = None
     if stamps is not None:
         cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False)
         kwargs["cutouts"] = cutouts
-        if model_path is not None and kwargs.get("gradcam_inputs") is None:
-            # science.gradcam imports torch (13-19 s measured): only a report with --model pays for it
-            from starclass.science.gradcam import cutout_gradcam_inputs
-
-            kwargs["gradcam_inputs"] = cutout_gradcam_inputs(
-                model_path, cutouts, load_catalog(pred, kwargs.get("pred_name", "prediction")))
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
-        if mosaics is None:
+        if cutouts is None and mosaics is None:
             raise StarclassError(f"Grad-CAM of model {model_path} needs the mosaics the catalogue was classified on "
                                  "(--mosaics) or its cutout folder (--stamps)")
-        if isinstance(mosaics, (str, Path)):
-            mosaics = read_mosaics(mosaics)
-        elif isinstance(mosaics, (list, tuple)):
-            mosaics = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0])
-        # science.gradcam imports torch (13-19 s measured): only a report with --model pays for it
-        from starclass.science.gradcam import gradcam_inputs
 
-        kwargs["gradcam_inputs"] = gradcam_inputs(model_path, load_catalog(pred, kwargs.get("pred_name", "prediction")),
-                                                  mosaics)
+        def make_gradcam_inputs():
+            # made only once the evaluation has passed (evaluate_sections calls this): a report refused
+            # there (under 5% of the rows paired) spent minutes first on torch (13-19 s to import,
+            # measured), the model and its stamps
+            table = load_catalog(pred, kwargs.get("pred_name", "prediction"))
+            if cutouts is not None:
+                from starclass.science.gradcam import cutout_gradcam_inputs
+
+                return cutout_gradcam_inputs(model_path, cutouts, table)
+            mos = mosaics
+            if isinstance(mos, (str, Path)):
+                mos = read_mosaics(mos)
+            elif isinstance(mos, (list, tuple)):
+                mos = read_mosaics(list(mos) if len(mos) > 1 else mos[0])
+            from starclass.science.gradcam import gradcam_inputs
+
+            return gradcam_inputs(model_path, table, mos)
+
+        kwargs["gradcam_inputs"] = make_gradcam_inputs
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables)
