@@ -41,7 +41,8 @@ candidates whose raw top probability under the previous round's model is at leas
 ``--pseudo-threshold``, with that class (:func:`starclass.suggest.pseudo_labels`; recomputed each
 round, never counted as labels); the details of each model store how many and how many are
 wrong against the truth and against the people's mode. The run's own table and labels-needed
-lines include them; ``--summarise`` (merging runs) reads entropy, margin and random only.
+lines include them, as do ``--summarise`` and ``--summarise-repeats`` (which read every arm a
+run holds: entropy, margin, the pseudo-label arms and any added later).
 ``--summarise RUN.json [MORE.json ...]`` trains nothing: it merges runs of one pool (the first
 gives the reference, later ones add arms), prints every accuracy with its standard error on the
 test fields and the labels each arm needs to reach the reference, at the first grid point and
@@ -284,6 +285,15 @@ def merge_runs(runs: list[dict], names: list[str]) -> dict:
         if run["grid"] != out["grid"] or run["n_pool"] != out["n_pool"]:
             raise ValueError(f"{name}: grid {run['grid']} / pool {run['n_pool']} differ from {names[0]}'s "
                              f"{out['grid']} / {out['n_pool']}")
+        added = [a for a in arm_curves(run["curves"]) if a not in out["curves"]]
+        if any(a.endswith("-pseudo") for a in added):
+            # the plot's label names one threshold: pseudo arms of two thresholds are not one experiment
+            had = out.get("pseudo_threshold") if any(a.endswith("-pseudo") for a in arm_curves(out["curves"])) \
+                else None
+            if had is not None and run.get("pseudo_threshold") != had:
+                raise ValueError(f"{name}: --pseudo-threshold {run.get('pseudo_threshold')} differs from the "
+                                 f"{had} of the pseudo-label arms already merged")
+            out["pseudo_threshold"] = run.get("pseudo_threshold")
         for arm, curve in run["curves"].items():
             if arm != "random_orders" and arm not in out["curves"]:
                 out["curves"][arm] = curve
@@ -293,6 +303,35 @@ def merge_runs(runs: list[dict], names: list[str]) -> dict:
                                               if k not in out["details"]})
         out.setdefault("seconds_runs", {})[name] = run.get("seconds", {})
     return out
+
+
+def arm_curves(curves: dict) -> dict[str, list]:
+    """Every arm's curve of a run's ``curves``, in the order stored, less ``random_orders`` (a list of curves).
+
+    Entropy, margin, the pseudo-label arms and any arm a later version adds: the summaries
+    and plots read them all (they named entropy and margin, and dropped the others).
+
+    Examples
+    --------
+    >>> list(arm_curves({"entropy": [[1, 0.5]], "random_orders": [], "entropy-pseudo": [[1, 0.6]], "x": []}))
+    ['entropy', 'entropy-pseudo']
+    """
+    return {k: v for k, v in curves.items() if k != "random_orders" and v}
+
+
+#: Marker and colour of the arms the plots know; any other arm gets one of :data:`OTHER_STYLES`.
+ARM_STYLES = {"entropy": ("o-", "C3"), "margin": ("^-", "C2"), "random": ("s-", "C0"),
+              "entropy-pseudo": ("D-", "C1"), "random-pseudo": ("v-", "C4")}
+OTHER_STYLES = (("P-", "C5"), ("X-", "C6"), ("*-", "C7"), ("h-", "C8"), ("p-", "C9"))
+
+
+def _style(arm: str, others: list[str]) -> tuple[str, str]:
+    """The arm's marker and colour: its own, or the next free one of :data:`OTHER_STYLES` (``others`` records)."""
+    if arm in ARM_STYLES:
+        return ARM_STYLES[arm]
+    if arm not in others:
+        others.append(arm)
+    return OTHER_STYLES[others.index(arm) % len(OTHER_STYLES)]
 
 
 def summarise(res: dict) -> dict:
@@ -315,7 +354,7 @@ def summarise(res: dict) -> dict:
     n_test = int(res.get("n_test") or int(res["args"]["test_fields"]) * int(res["args"]["n_test"]))
     ref = np.asarray(res["reference"]["acc"], dtype=float)
     target = float(ref.mean())
-    curves = {k: [tuple(p) for p in v] for k, v in res["curves"].items() if k != "random_orders" and v}
+    curves = {k: [tuple(p) for p in v] for k, v in arm_curves(res["curves"]).items()}
     rnd = res["curves"].get("random_orders", [])
     for o, c in enumerate(rnd):
         curves[f"random{o}"] = [tuple(p) for p in c]
@@ -355,10 +394,10 @@ def _mean_se(values) -> tuple[float, float | None]:
 
 
 def _repeat_curves(run: dict, grid: list[int]) -> dict[str, list[float]]:
-    """The complete curves of one run, accuracy per grid point: entropy, margin, random (mean of its orders)."""
+    """The complete curves of one run, accuracy per grid point: every arm (:func:`arm_curves`), random (mean of its
+    orders)."""
     out = {}
-    for arm in ("entropy", "margin"):
-        c = run["curves"].get(arm) or []
+    for arm, c in arm_curves(run["curves"]).items():
         if [int(n) for n, _ in c] == grid:
             out[arm] = [float(a) for _, a in c]
     orders = [c for c in run["curves"].get("random_orders", []) if [int(n) for n, _ in c] == grid]
@@ -402,7 +441,8 @@ def summarise_repeats(runs: list[dict], names: list[str], arm: str = "entropy") 
         raise ValueError(f"two runs have the same --seed ({seeds}): a repeat must differ in its seed")
     per = [_repeat_curves(r, grid) for r in runs]
     arms = {}
-    for a in ("entropy", "margin", "random"):
+    # every arm any repeat holds, in the order first met (entropy, margin, the pseudo-label arms, a later one)
+    for a in dict.fromkeys(a for p in per for a in p):
         got = [(s, p[a]) for s, p in zip(seeds, per) if a in p]
         if got:
             mse = [_mean_se([c[i] for _, c in got]) for i in range(len(grid))]
@@ -439,9 +479,9 @@ def _plot_repeats(path: Path, summ: dict) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5.6, 3.8))
-    style = {"entropy": ("o-", "C3"), "margin": ("^-", "C2"), "random": ("s-", "C0")}
+    others: list[str] = []
     for a, v in summ["arms"].items():
-        fmt, col = style[a]
+        fmt, col = _style(a, others)
         se = [e or 0.0 for e in v["se"]]
         ax.errorbar(summ["grid"], v["mean"], yerr=se, fmt=fmt, color=col, ms=3, capsize=2,
                     label=f"{a} ({len(v['per_repeat'])} repeats)")
@@ -547,16 +587,16 @@ def _plot(path: Path, res: dict) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5.6, 3.8))
-    ent = res["curves"].get("entropy")
-    if ent:
-        ax.plot(*zip(*ent), "o-", color="C3", ms=3, label="entropy (4 V-magnitude bins)")
-    mar = res["curves"].get("margin")
-    if mar:
-        ax.plot(*zip(*mar), "^-", color="C2", ms=3, label="margin (4 V-magnitude bins)")
-    for arm, (fmt, col) in (("entropy-pseudo", ("D-", "C1")), ("random-pseudo", ("v-", "C4"))):
-        if res["curves"].get(arm):
-            ax.plot(*zip(*res["curves"][arm]), fmt, color=col, ms=3,
-                    label=f"{arm} (pseudo-labels at P >= {res.get('pseudo_threshold')})")
+    others: list[str] = []
+    for arm, curve in arm_curves(res["curves"]).items():
+        fmt, col = _style(arm, others)
+        if arm.endswith("-pseudo"):
+            label = f"{arm} (pseudo-labels at P >= {res.get('pseudo_threshold')})"
+        elif arm in ("entropy", "margin"):
+            label = f"{arm} ({res.get('args', {}).get('mag_bins', 4)} V-magnitude bins)"
+        else:
+            label = arm
+        ax.plot(*zip(*curve), fmt, color=col, ms=3, label=label)
     for o, curve in enumerate(res["curves"].get("random_orders", [])):
         ax.plot(*zip(*curve), "s--" if o else "s-", color="C0", ms=3, alpha=0.9 if o == 0 else 0.6,
                 label=f"random, order {o}")
@@ -1062,16 +1102,14 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
     if args.reference_last:
         reference()
     ref = np.array(res["reference"]["acc"])
-    if not ("random" in arms and arms & {"entropy", "margin", "entropy-pseudo", "random-pseudo"} and ref.size
-            and args.random_orders):
+    if not ("random" in arms and arm_curves(res["curves"]) and ref.size and args.random_orders):
         res["seconds"]["total"] = time.perf_counter() - t0
         save()
         print(f"\ntotal {time.perf_counter() - t0:.0f} s (no summary: it needs a random arm, entropy or margin, and "
               "the reference; --summarise merges runs)")
         return
     mu = res["reference"]["mean"]
-    curves = {a: res["curves"][a] for a in ("entropy", "margin", "entropy-pseudo", "random-pseudo")
-              if a in res["curves"]}
+    curves = dict(arm_curves(res["curves"]))
     curves.update({f"random{o}": c for o, c in enumerate(res["curves"]["random_orders"])})
     rnd_mean = [(n, float(np.mean([c[i][1] for c in res["curves"]["random_orders"]]))) for i, n in enumerate(grid)]
     curves["random_mean"] = rnd_mean

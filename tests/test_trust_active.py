@@ -301,3 +301,63 @@ def test_make_base_then_fine_tune_every_model_from_it(bench, tmp_path, monkeypat
     assert "seed 301  20 Mpc" in cap.out and res["field_summaries"]["test"][0]["seed"] == 401
     assert [n for n, _ in res["curves"]["entropy"]] == [20, 40] and len(res["reference"]["acc"]) == 1
     assert len(set(res["entropy_labelled"])) == 40
+
+
+def _legend(bench, monkeypatch, draw, payload, tmp_path) -> list[str]:
+    """The legend labels of the figure ``draw`` makes of ``payload`` (savefig captured, nothing kept)."""
+    import matplotlib.figure
+
+    seen = []
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig",
+                        lambda fig, *a, **k: seen.extend(fig.axes[0].get_legend_handles_labels()[1]))
+    draw(tmp_path / "x.png", payload)
+    return seen
+
+
+def test_summaries_read_every_arm_of_the_runs(bench, tmp_path, monkeypatch, capsys):
+    """--summarise-repeats read entropy, margin and random only: the pseudo-label arms (entropy-pseudo,
+    random-pseudo) of the same JSONs were left out of its table, verdicts and plot, and --summarise's plot
+    dropped any arm it did not name. Every arm a run holds is now read, a future one too."""
+    extra = {"entropy-pseudo": [[0.62, 0.75], [0.60, 0.73]], "random-pseudo": [[0.6, 0.7], [0.6, 0.72]],
+             "future-arm": [[0.5, 0.8], [0.5, 0.76]]}
+    runs = []
+    for i, seed in enumerate((0, 2)):
+        r = _rep(seed, 0.72, [0.6, 0.7], [0.58, 0.66])
+        for arm, accs in extra.items():
+            r["curves"][arm] = [list(p) for p in zip(r["grid"], accs[i])]
+        r["pseudo_threshold"] = 0.9
+        runs.append(r)
+    s = bench.summarise_repeats(runs, ["a", "b"])
+    assert list(s["arms"]) == ["entropy", "entropy-pseudo", "random-pseudo", "future-arm", "random"]
+    assert s["arms"]["entropy-pseudo"]["mean"] == pytest.approx([0.61, 0.74])
+    assert s["arms"]["future-arm"]["mean"] == pytest.approx([0.5, 0.78])
+    # by hand: the reference is 0.72; future-arm crosses it between 5 (0.5) and 10 (0.78): 5 + 5 * 0.22 / 0.28
+    assert s["labels_needed_interp"]["future-arm"] == pytest.approx(5 + 5 * 0.22 / 0.28)
+    assert s["labels_needed_grid"]["random-pseudo"] is None  # its mean reaches 0.71 only
+    paths = []
+    for i, r in enumerate(runs):
+        paths.append(tmp_path / f"r{i}.json")
+        paths[-1].write_text(json.dumps(r))
+    code, cap = _main(bench, monkeypatch, capsys, "--summarise-repeats", *paths)
+    assert code == 0, cap.err
+    # entropy-pseudo's mean crosses 0.72 between 5 (0.61) and 10 (0.74): 5 + 5 * 0.11 / 0.13 = 9.2
+    assert "entropy-pseudo: reaches 0.720 at 9 labels" in cap.out and "future-arm (2)" in cap.out
+    labels = _legend(bench, monkeypatch, bench._plot_repeats, s, tmp_path)
+    assert {x.split(" (")[0] for x in labels} >= set(s["arms"])  # a KeyError for any arm it did not name
+    # --summarise (one run): the table had every arm, the plot only those it named
+    res = json.loads(json.dumps(runs[0]))
+    res["reference"].update(mean=0.72, std=0.0)
+    labels = _legend(bench, monkeypatch, bench._plot, res, tmp_path)
+    assert "future-arm" in labels and "entropy-pseudo (pseudo-labels at P >= 0.9)" in labels
+
+
+def test_merging_pseudo_arms_keeps_their_threshold(bench):
+    a = _run([5, 10], [0.7], {"entropy": [[5, 0.5], [10, 0.6]], "random_orders": [[[5, 0.5], [10, 0.7]]]})
+    b = _run([5, 10], [], {"entropy-pseudo": [[5, 0.5], [10, 0.8]], "random_orders": []})
+    b["pseudo_threshold"] = 0.95
+    m = bench.merge_runs([a, b], ["a.json", "b.json"])
+    assert m["curves"]["entropy-pseudo"] == b["curves"]["entropy-pseudo"] and m["pseudo_threshold"] == 0.95
+    c = _run([5, 10], [], {"random-pseudo": [[5, 0.5], [10, 0.7]], "random_orders": []})
+    c["pseudo_threshold"] = 0.8
+    with pytest.raises(ValueError, match="c.json: --pseudo-threshold 0.8 differs from the 0.95"):
+        bench.merge_runs([a, b, c], ["a.json", "b.json", "c.json"])
