@@ -72,7 +72,7 @@ def trained(tmp_path_factory):
 def test_the_manifest_and_info_record_the_flags_of_the_training_stamps(trained):
     root, _ = trained
     rec = json.loads((root / "m" / "manifest.json").read_text())["pixel_flags"]
-    assert rec == {"mask_extension": "BPM", "dq_good_bits": None, "flagged": True,
+    assert rec == {"mask_extension": "BPM", "dq_good_bits": None, "mask_file": None, "flagged": True,
                    "flagged_pixels": {"g": 9, "i": 9}}
     res, out = _run(["info", root / "m"])
     assert res.exit_code == 0, out

@@ -73,8 +73,31 @@ DQ_GOOD_BITS_OPTION = typer.Option(
          "4096 bad). Default: DQ not applied.")
 
 
-def pixel_flags(mask_extension: str | None, dq_good_bits: str | None):
-    """The :class:`starclass.io.mosaic.PixelFlags` of ``--mask-extension`` and ``--dq-good-bits``, or None.
+#: ``--mask-file TEMPLATE`` of detect, cutouts and classify: a bad-pixel mask file beside each mosaic
+MASK_FILE_OPTION = typer.Option(
+    None, "--mask-file", metavar="TEMPLATE",
+    help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's file name without .fits, "
+         "relative to its folder: '{stem}_bpm.fits' (g_f555w.fits -> g_f555w_bpm.fits), 'masks/{stem}.fits'. "
+         "Nonzero pixels are set to NaN, as --mask-extension's. Default: none (docs/io.md).")
+
+
+def flags_option(mask_extension: str | None, dq_good_bits: str | None, mask_file: str | None = None) -> str:
+    """The name of the first pixel-flag option given (for the messages that refuse them).
+
+    Examples
+    --------
+    >>> flags_option(None, "0"), flags_option(None, None, "{stem}_bpm.fits")
+    ('--dq-good-bits', '--mask-file')
+    """
+    if mask_extension is not None:
+        return "--mask-extension"
+    return "--dq-good-bits" if dq_good_bits is not None else "--mask-file"
+
+
+def pixel_flags(mask_extension: str | None, dq_good_bits: str | None, mask_file: str | None = None):
+    """The :class:`starclass.io.mosaic.PixelFlags` of ``--mask-extension``, ``--dq-good-bits``, ``--mask-file``.
+
+    None when none of them is given.
 
     Built before any work, so that an expression astropy refuses stops the command at once.
 
@@ -85,11 +108,11 @@ def pixel_flags(mask_extension: str | None, dq_good_bits: str | None):
     >>> pixel_flags("bpm", "0").describe()
     "mask extension BPM (nonzero = bad), DQ with good bits '0' (astropy syntax)"
     """
-    if mask_extension is None and dq_good_bits is None:
+    if mask_extension is None and dq_good_bits is None and mask_file is None:
         return None
     from starclass.io.mosaic import PixelFlags
 
-    return PixelFlags(mask_extension=mask_extension, dq_good_bits=dq_good_bits)
+    return PixelFlags(mask_extension=mask_extension, dq_good_bits=dq_good_bits, mask_file=mask_file)
 
 
 def warn_flags_differ(model, flags, *, manifest: dict | None = None) -> str | None:

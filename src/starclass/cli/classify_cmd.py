@@ -9,10 +9,12 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     check_on_image,
     command,
     echo,
     echo_flagged,
+    flags_option,
     pixel_flags,
     place_rows,
     warn_flags_differ,
@@ -78,6 +80,7 @@ def classify_command(
              "label_map), scored in the accuracy line and written as class_ref; as 'evaluate --label-column'."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
 ) -> None:
     """Add class_pred, prob_<k>, quality and every member's vote to a candidate catalogue.
@@ -107,11 +110,12 @@ def classify_command(
     # cutout folder's labels.csv) and an existing one is kept unless --overwrite
     if label_columns is not None and votes is None:
         raise StarclassError("--label-columns names the vote columns of --votes: give --votes too")
-    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before the model loads
+    # an expression astropy refuses: said before the model loads
+    flags = pixel_flags(mask_extension, dq_good_bits, mask_file)
     if flags is not None and stamps is not None:
-        # refused rather than ignored: a cutout folder holds no FITS extensions to apply
-        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
-                             "the mosaics' FITS extensions, not to a cutout folder (--stamps)")
+        # refused rather than ignored: a cutout folder holds no FITS extensions (nor mosaics beside masks) to apply
+        raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to the mosaics' "
+                             "FITS extensions and mask files, not to a cutout folder (--stamps)")
     if label_column != "label" and stamps is None:
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder: it "
                              "applies with --stamps (with mosaics and --catalog, score the output with 'starclass "

@@ -11,10 +11,12 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     check_on_image,
     command,
     echo,
     echo_flagged,
+    flags_option,
     pixel_flags,
     place_rows,
 )
@@ -289,6 +291,7 @@ def cutouts_command(
         help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
     phangs_fits_dir: Path | None = typer.Option(None, "--phangs-fits-dir",
         help="Also write one multi-extension FITS per candidate (PHANGS style) here."),
     phangs_size: int = typer.Option(299, "--phangs-size", help="Side of the PHANGS-style FITS stamps (px)."),
@@ -311,8 +314,8 @@ def cutouts_command(
     if merge_stores_:
         if catalogs or fields is not None:
             raise StarclassError("--merge joins existing stamp stores: give no --catalog or --fields with it")
-        if mask_extension is not None or dq_good_bits is not None:
-            raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies "
+        if mask_extension is not None or dq_good_bits is not None or mask_file is not None:
+            raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies "
                                  "when stamps are cut from mosaics, not to --merge of stamp stores")
         s = merge(mosaics, output, overwrite=overwrite)
         echo(f"merged {len(mosaics)} stamp stores into {output}: {s['n']} candidates from fields "
@@ -320,7 +323,7 @@ def cutouts_command(
         return
     options = dict(task=task, size=size, scales=scales, normalisation=normalisation,
                    softening_mag=softening_mag, bands=bands, batch_size=batch_size, use_masks=use_masks,
-                   flags=pixel_flags(mask_extension, dq_good_bits),
+                   flags=pixel_flags(mask_extension, dq_good_bits, mask_file),
                    phangs_fits_dir=phangs_fits_dir, phangs_size=phangs_size, progress=progress)
     from starclass.io.fields import pair_fields, read_fields_list
 

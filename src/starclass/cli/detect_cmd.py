@@ -10,6 +10,7 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     QUIET_OPTION,
     command,
     echo,
@@ -89,6 +90,7 @@ def detect_command(
     galaxy: str | None = typer.Option(None, "--galaxy", help="Galaxy name written in the 'galaxy' column."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
     completeness_png: Path | None = typer.Option(None, "--completeness-png",
         help="Figure of completeness vs magnitude, its table beside it as .ecsv (default: "
              "<output stem>_completeness.png with --truth)."),
@@ -144,7 +146,7 @@ def detect_command(
     paths = mosaics[0] if len(mosaics) == 1 else list(mosaics)
     polygon = parse_polygon(mci_polygon)
     apcorr = parse_apcorr(aperture_correction)
-    flags = pixel_flags(mask_extension, dq_good_bits)
+    flags = pixel_flags(mask_extension, dq_good_bits, mask_file)
     ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags)
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
     echo_flagged(ms, quiet=quiet)

@@ -577,11 +577,11 @@ def stamp_flags_record(store) -> dict | None:
         elif isinstance(rec, dict) and "mask_extension" in rec and "dq_good_bits" in rec:
             # the flags are checked as PixelFlags spells them (capitals, stripped)
             records.append(dict(flags_record(None, rec.get("flagged_pixels")), mask_extension=rec["mask_extension"],
-                                dq_good_bits=rec["dq_good_bits"]))
+                                dq_good_bits=rec["dq_good_bits"], mask_file=rec.get("mask_file")))
         else:
             return None
-    if not records or any((r["mask_extension"], r["dq_good_bits"]) != (records[0]["mask_extension"],
-                                                                        records[0]["dq_good_bits"]) for r in records):
+    keys = ("mask_extension", "dq_good_bits", "mask_file")
+    if not records or any([r[k] for k in keys] != [records[0][k] for k in keys] for r in records):
         return None
     counts: dict[str, int] = {}
     for r in records:

@@ -97,11 +97,20 @@ class PixelFlags:
         JWST's ``good_bits`` and drizzlepac's ``final_bits``): ``"0"`` any set bit is bad;
         ``"4+16"`` bits 4 and 16 are harmless, any other is bad; ``"~4096"`` only bit 4096 is bad.
         None: the DQ extension is not read.
+    mask_file
+        A bad-pixel mask **file** beside each band's mosaic (``--mask-file``; HST and ground
+        pipelines' ``*_bpm.fits``), as a name template: ``{stem}`` is the mosaic's file name
+        without its FITS extension, and a relative result is taken in the mosaic's folder:
+        ``"{stem}_bpm.fits"`` pairs ``g_f555w.fits`` with ``g_f555w_bpm.fits``, each band with
+        its own; ``"masks/{stem}.fits"`` looks in a sub-folder; a path without ``{stem}`` is
+        one mask for every band. Its first 2-D image, of the mosaic's shape: nonzero (or NaN)
+        is bad. None: no mask file is read.
 
     Raises
     ------
     StarclassError
-        An expression astropy refuses (quoted), or an empty one.
+        An expression astropy refuses (quoted), or an empty one; a mask-file template with
+        another field than ``{stem}``.
 
     Examples
     --------
@@ -116,6 +125,7 @@ class PixelFlags:
 
     mask_extension: str | None = None
     dq_good_bits: str | None = None
+    mask_file: str | None = None
 
     def __post_init__(self) -> None:
         if self.mask_extension is not None:
@@ -144,9 +154,40 @@ class PixelFlags:
                     f"--dq-good-bits {self.dq_good_bits!r}: astropy reads it as 'every DQ bit is harmless', so no "
                     "pixel would be flagged; give '0' for 'any flag is bad', or leave the option out")
             object.__setattr__(self, "dq_good_bits", expr)
+        if self.mask_file is not None:
+            template = str(self.mask_file).strip()
+            try:
+                if not template:
+                    raise ValueError("empty")
+                template.format(stem="x")
+            except (KeyError, IndexError, ValueError) as exc:
+                raise StarclassError(
+                    f"--mask-file {self.mask_file!r}: not a file-name template ({type(exc).__name__}: {exc}); "
+                    "{stem} stands for each mosaic's name without .fits, e.g. '{stem}_bpm.fits' (write {{ and }} "
+                    "for a literal brace)") from None
+            object.__setattr__(self, "mask_file", template)
 
     def __bool__(self) -> bool:
-        return self.mask_extension is not None or self.dq_good_bits is not None
+        return self.mask_extension is not None or self.dq_good_bits is not None or self.mask_file is not None
+
+    def mask_path(self, path: PathLike) -> Path | None:
+        """The mask file of the mosaic ``path`` (``mask_file`` filled in), or None without ``mask_file``.
+
+        Examples
+        --------
+        >>> str(PixelFlags(mask_file="{stem}_bpm.fits").mask_path("field/g_f555w.fits"))
+        'field/g_f555w_bpm.fits'
+        >>> str(PixelFlags(mask_file="masks/{stem}.fits").mask_path("field/g_f555w.fits.gz"))
+        'field/masks/g_f555w.fits'
+        """
+        if self.mask_file is None:
+            return None
+        path = Path(path)
+        name = path.name
+        stem = next((name[: -len(ext)] for ext in (".fits.gz", ".fits.fz", ".fits", ".fit")
+                     if name.lower().endswith(ext)), path.stem)
+        out = Path(self.mask_file.format(stem=stem)).expanduser()
+        return out if out.is_absolute() else path.parent / out
 
     def describe(self) -> str:
         """What is applied, in words (for the run's notes)."""
@@ -155,6 +196,8 @@ class PixelFlags:
             parts.append(f"mask extension {self.mask_extension} (nonzero = bad)")
         if self.dq_good_bits is not None:
             parts.append(f"{DQ_EXTNAME} with good bits {self.dq_good_bits!r} (astropy syntax)")
+        if self.mask_file is not None:
+            parts.append(f"mask files {self.mask_file} (nonzero = bad)")
         return ", ".join(parts) or "none"
 
     def bad(self, path: PathLike, window: tuple[slice, slice] | None = None) -> np.ndarray | None:
@@ -209,6 +252,8 @@ class PixelFlags:
                     dq = dq.astype(np.int64)
                 out |= bitfield_to_boolean_mask(dq, ignore_flags=self.dq_good_bits, good_mask_value=False,
                                                 dtype=bool)
+        if self.mask_file is not None:
+            out |= _mask_file_array(self.mask_path(path), shape, path, f"--mask-file {self.mask_file}", window) != 0
         return out
 
 
@@ -1050,6 +1095,42 @@ def _flag_array(hdul: fits.HDUList, name: str, image, shape: tuple[int, ...], pa
             f"{option}: the {name} extension of {path} is {data.shape[1]} x {data.shape[0]} px but its image "
             f"is {shape[1]} x {shape[0]} px (nx x ny)")
     return np.asarray(data)
+
+
+def _mask_file_array(mask: Path, shape: tuple[int, ...], path: Path, option: str,
+                     window: tuple[slice, slice] = (slice(None), slice(None))) -> np.ndarray:
+    """The first 2-D image of the mask file ``mask`` of the mosaic ``path``, checked against ``shape``.
+
+    Memory-mapped, and only ``window`` (rows, columns) is read.
+
+    Examples
+    --------
+    >>> _mask_file_array(Path("no/such_bpm.fits"), (3, 4), Path("no/such.fits"), "--mask-file {stem}_bpm.fits")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --mask-file {stem}_bpm.fits: no mask file no/such_bpm.fits for no/such.fits
+    """
+    if not mask.is_file():
+        raise StarclassError(f"{option}: no mask file {mask} for {path}")
+    try:
+        hdul = fits.open(mask, memmap=True, mode="readonly")
+    except Exception as exc:
+        raise StarclassError(f"{option}: cannot read mask file {mask} (of {path}): {exc}") from None
+    with hdul:
+        hdu = next((h for h in hdul if h.is_image and h.data is not None and h.data.ndim >= 2), None)
+        if hdu is None:
+            raise StarclassError(f"{option}: mask file {mask} (of {path}) holds no 2-D image")
+        data = hdu.data
+        if any(n != 1 for n in data.shape[:-2]):
+            raise StarclassError(f"{option}: mask file {mask} holds {' x '.join(str(n) for n in data.shape[::-1])} "
+                                 "values (a stack of planes), not one 2-D flag per pixel of the image")
+        while data.ndim > 2:
+            data = data[0]
+        if data.shape != tuple(shape):
+            raise StarclassError(f"{option}: mask file {mask} is {data.shape[1]} x {data.shape[0]} px but {path} is "
+                                 f"{shape[1]} x {shape[0]} px (nx x ny)")
+        # read now, the window only: the file is closed on return (NaN != 0: a NaN in a mask is not a good pixel)
+        return np.array(data[window])
 
 
 def _image_shapes(hdul: fits.HDUList) -> str:

@@ -134,8 +134,8 @@ def flags_record(flags: Any, flagged: Mapping[str, int] | None = None) -> dict[s
     Returns
     -------
     dict
-        ``mask_extension`` and ``dq_good_bits`` (None where not applied), ``flagged`` (whether
-        any pixel was actually set to NaN) and ``flagged_pixels`` per band.
+        ``mask_extension``, ``dq_good_bits`` and ``mask_file`` (None where not applied),
+        ``flagged`` (whether any pixel was actually set to NaN) and ``flagged_pixels`` per band.
 
     Examples
     --------
@@ -149,6 +149,7 @@ def flags_record(flags: Any, flagged: Mapping[str, int] | None = None) -> dict[s
     counts = {str(b): int(n) for b, n in (flagged or {}).items()}
     return {"mask_extension": getattr(flags, "mask_extension", None) if flags else None,
             "dq_good_bits": getattr(flags, "dq_good_bits", None) if flags else None,
+            "mask_file": getattr(flags, "mask_file", None) if flags else None,
             "flagged": any(n > 0 for n in counts.values()), "flagged_pixels": counts}
 
 
@@ -168,13 +169,26 @@ def recorded_flags(manifest: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return rec
 
 
-def _options(mask_extension: str | None, dq_good_bits: str | None) -> str:
+def _settings(rec: Mapping[str, Any] | None) -> tuple[str | None, str | None, str | None]:
+    """``(mask_extension, dq_good_bits, mask_file)`` of a record or of PixelFlags (None: none applied).
+
+    A record written before ``mask_file`` existed has none.
+    """
+    if not rec:
+        return None, None, None
+    get = rec.get if isinstance(rec, Mapping) else (lambda k: getattr(rec, k, None))
+    return get("mask_extension"), get("dq_good_bits"), get("mask_file")
+
+
+def _options(mask_extension: str | None, dq_good_bits: str | None, mask_file: str | None = None) -> str:
     """The flags as the options that give them ('no --mask-extension or --dq-good-bits' for none)."""
     parts = []
     if mask_extension is not None:
         parts.append(f"--mask-extension {mask_extension}")
     if dq_good_bits is not None:
         parts.append(f"--dq-good-bits '{dq_good_bits}'")
+    if mask_file is not None:
+        parts.append(f"--mask-file '{mask_file}'")
     return " ".join(parts) or "no --mask-extension or --dq-good-bits"
 
 
@@ -193,8 +207,8 @@ def describe_flags(record: Mapping[str, Any] | None) -> str:
     """
     if record is None:
         return "not recorded (a model trained before the record existed, or on a cutout folder)"
-    options = _options(record.get("mask_extension"), record.get("dq_good_bits"))
-    if record.get("mask_extension") is None and record.get("dq_good_bits") is None:
+    options = _options(*_settings(record))
+    if _settings(record) == (None, None, None):
         return f"none ({options})"
     counts = record.get("flagged_pixels") if isinstance(record.get("flagged_pixels"), dict) else {}
     if not record.get("flagged"):
@@ -203,19 +217,22 @@ def describe_flags(record: Mapping[str, Any] | None) -> str:
     return f"{options}; {sum(int(n) for n in counts.values())} pixels flagged ({per_band})"
 
 
-def _meaning(mask_extension: str | None, dq_good_bits: str | None) -> tuple[str | None, int | str | None]:
+def _meaning(mask_extension: str | None, dq_good_bits: str | None,
+             mask_file: str | None = None) -> tuple[str | None, int | str | None, str | None]:
     """The flags as what they do: the extension name in capitals, the harmless DQ bits as one integer.
 
-    ``'4+16'`` and ``'16,4'``, ``bpm`` and ``BPM`` are one setting and warn of nothing.
+    ``'4+16'`` and ``'16,4'``, ``bpm`` and ``BPM`` are one setting and warn of nothing. A mask-file
+    template is compared as written (the files it names differ from field to field anyway).
     """
+    mask_file = None if mask_file is None else str(mask_file).strip()
     from astropy.nddata.bitmask import interpret_bit_flags
 
     name = None if mask_extension is None else str(mask_extension).strip().upper()
     try:
         bits = None if dq_good_bits is None else int(interpret_bit_flags(str(dq_good_bits)))
     except (ValueError, TypeError):
-        return name, str(dq_good_bits).strip()  # an edited manifest astropy cannot read: compared as spelt
-    return name, bits
+        return name, str(dq_good_bits).strip(), mask_file  # an edited manifest astropy cannot read: as spelt
+    return name, bits, mask_file
 
 
 def flags_mismatch(manifest: Mapping[str, Any] | None, flags: Any, *, model: str = "the model") -> str | None:
@@ -247,13 +264,12 @@ def flags_mismatch(manifest: Mapping[str, Any] | None, flags: Any, *, model: str
     rec = recorded_flags(manifest)
     if rec is None:
         return None
-    trained = (rec.get("mask_extension"), rec.get("dq_good_bits"))
-    now = (getattr(flags, "mask_extension", None), getattr(flags, "dq_good_bits", None)) if flags else (None, None)
+    trained, now = _settings(rec), _settings(flags)
     if _meaning(*trained) == _meaning(*now):
         return None
     counts = rec.get("flagged_pixels") if isinstance(rec.get("flagged_pixels"), dict) else {}
     n = sum(int(v) for v in counts.values() if isinstance(v, (int, float)))
-    if trained == (None, None):
+    if trained == (None, None, None):
         what = ""
     elif rec.get("flagged"):
         what = f" ({n} pixels flagged)" if n else " (pixels flagged)"

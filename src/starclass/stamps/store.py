@@ -409,6 +409,7 @@ def make_store(
         # (the option values too: a model trained on the store records them, and classify compares)
         extra["pixel_flags"] = {"applied": flags.describe(), "mask_extension": flags.mask_extension,
                                 "dq_good_bits": flags.dq_good_bits,
+                                **({"mask_file": flags.mask_file} if getattr(flags, "mask_file", None) else {}),
                                 "flagged_pixels": {b: int(v) for b, v in getattr(mosaics, "flagged", {}).items()}}
     sources = {b: str(p) for b, p in (getattr(mosaics, "paths", None) or {}).items() if b in names}
     x = np.asarray(table[X], dtype=np.float64)
