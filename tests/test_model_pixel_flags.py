@@ -177,3 +177,18 @@ def test_a_model_trained_on_stamp_stores_takes_their_record(extra, expected):
 
     rec = stamp_flags_record(Store())
     assert (None if rec is None else (rec["mask_extension"], rec["dq_good_bits"], rec["flagged"])) == expected
+
+
+def test_several_fields_sum_the_pixels_each_flagged(trained):
+    """train --fields: the record counts the flagged pixels of every field read, not of the last one."""
+    from starclass.cli.train_cmd import fields_training_inputs
+    from starclass.io.fields import FieldSpec
+    from starclass.io.mosaic import PixelFlags
+    from starclass.learn.config import get_preset
+
+    root, cat = trained
+    specs = [FieldSpec(name=n, mosaics=(root / "field",), catalog=cat) for n in ("a", "b")]
+    flagged: dict[str, int] = {}
+    fields_training_inputs(get_preset(TASK), specs, progress=False, flags=PixelFlags(mask_extension="BPM"),
+                           flagged=flagged)
+    assert flagged == {"g": 18, "i": 18}
