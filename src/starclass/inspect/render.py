@@ -369,6 +369,10 @@ class RenderCache:
         colours = self.colours or ["#ff66ff"] * len(self.xs)
         return [(float(self.xs[r]), float(self.ys[r]), colours[r]) for r in rows]
 
+    def stamp(self, row: int) -> dict:
+        """The V-band stamp of a row as numbers for the page's contrast control (:func:`v_stamp`)."""
+        return v_stamp(self.data, float(self.xs[row]), float(self.ys[row]), self.settings)
+
     def get(self, row: int, kind: str) -> bytes:
         """The PNG bytes for one candidate and kind, rendering (and caching) on a miss."""
         p = self.path(row, kind)

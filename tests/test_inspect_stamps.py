@@ -1,0 +1,178 @@
+"""``starclass inspect --stamps``: the classification page on cutout folders, its export, and the
+active-learning loop on cutouts (suggest -> inspect -> export -> train --resume-from)."""
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from PIL import Image
+
+with warnings.catch_warnings():  # the installed starlette warns about httpx at import
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from starclass.cli import app as cli
+from starclass.inspect import auth, db
+from starclass.inspect.app import create_app
+from starclass.inspect.cutouts import load_cutout_field, read_cutout_list, stamps_scheme
+from starclass.io.cutout_folders import label_classes, read_cutout_folder
+from starclass.learn.config import get_preset
+
+runner = CliRunner()
+PASSWORDS = {"ann": "ann-password", "bob": "bob-password", "cat": "cat-password"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _cheap_argon2():
+    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
+
+def make_folder(root: Path, n: int = 4, size: int = 16, seed: int = 0) -> Path:
+    """A labelled folder of 8-bit PNGs: compact blobs (cluster) and wide ones (galaxy), two per object."""
+    rng = np.random.default_rng(seed)
+    rows = ["file,label,object_id"]
+    yy, xx = np.mgrid[:size, :size]
+    c = (size - 1) / 2
+    for lab, width in (("cluster", 1.5), ("galaxy", 4.0)):
+        (root / lab).mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            a = 40 + 180 * np.exp(-0.5 * ((xx - c) ** 2 + (yy - c) ** 2) / width ** 2) + rng.normal(0, 4, xx.shape)
+            Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(root / lab / f"o{i}.png")
+            rows.append(f"{lab}/o{i}.png,{lab},{lab}{i // 2}")
+    (root / "labels.csv").write_text("\n".join(rows) + "\n")
+    return root / "labels.csv"
+
+
+def login(app, name):
+    c = TestClient(app)
+    c.get("/login")
+    r = c.post("/api/login", json={"name": name, "password": PASSWORDS[name]},
+               headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf"]
+    return c
+
+
+@pytest.fixture()
+def served(tmp_path):
+    labels = make_folder(tmp_path / "data")
+    cfg = get_preset("m31-real")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    for name, pw in PASSWORDS.items():
+        db.add_user(engine, name, pw)
+    field = load_cutout_field(labels, cfg, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine, scheme=stamps_scheme(cfg))
+    yield labels, cfg, engine, app
+    engine.dispose()
+
+
+def test_a_cutout_row_is_served_as_its_own_picture(served):
+    labels, _, _, app = served
+    # one asymmetric cutout: its top-left corner bright, to see the picture is not turned over
+    a = np.full((16, 16), 30, np.uint8)
+    a[:3, :3] = 250
+    Image.fromarray(a).save(labels.parent / "galaxy" / "o3.png")
+    field = load_cutout_field(labels, get_preset("m31-real"), cache_dir=labels.parent.parent / "cache2")
+    app = create_app(field, app.state.engine, scheme=app.state.scheme)
+    c = login(app, "ann")
+    q = c.get("/api/queue").json()
+    assert q["ids"][:2] == ["cluster/o0.png", "cluster/o1.png"] and len(q["ids"]) == 8  # one candidate per row
+    r = c.get("/api/candidate/galaxy%2Fo3.png")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["values"] == {"file": "galaxy/o3.png", "object_id": "galaxy1"}  # no label shown: bias
+    stamp = np.array(body["stamp"]["values"], dtype=float)  # rows bottom to top, as the page draws them
+    assert stamp.shape == (16, 16) and stamp[-1, 0] > 0.9 and stamp[0, 0] < 0.2
+    png = Image.open(io.BytesIO(c.get(body["images"]["composite"]).content))
+    assert png.size == (16 * 15, 16 * 15)  # zoomed to about the page's 246 px
+    pix = np.asarray(png.convert("L"))
+    # an 8-bit PNG is shown as stored: the bright corner is at the top left, grey 250 and 30
+    assert abs(int(pix[5, 5]) - 250) <= 1 and abs(int(pix[-5, -5]) - 30) <= 1
+    for kind in ("profile", "context"):
+        r = c.get(body["images"][kind])
+        assert r.status_code == 200 and r.content[:4] == b"\x89PNG"
+    fit = c.get("/api/fit/galaxy%2Fo3.png").json()["fit"]
+    assert fit["source"] == "fit"  # the page's profile fit, from the cutout's centre
+    page = c.get("/").text
+    assert "the whole cutout" in page and "neighbours in magenta" not in page
+    assert 'data-key="1"> 1</kbd>' not in page and "cluster" in page and "galaxy (non-cluster)" in page
+
+
+def test_labels_through_the_api_in_the_tasks_classes(served):
+    _, _, engine, app = served
+    c = login(app, "ann")
+    assert [v["name"] for v in c.get("/api/scheme").json()["values"]] == ["cluster", "galaxy (non-cluster)"]
+    r = c.post("/api/label", json={"candidate_id": "cluster/o0.png", "cls": 1})
+    assert r.status_code == 200, r.text
+    r = c.post("/api/label", json={"candidate_id": "cluster/o0.png", "cls": 3})
+    assert r.status_code == 422 and "task:m31-real" in r.text
+    assert [(lab.candidate_id, lab.cls) for lab in db.labels_of(engine, "")] == [("cluster/o0.png", 1)]
+    assert db.dataset_scheme(engine, "") == "task:m31-real"
+
+
+def test_export_is_a_cutout_csv_train_reads(served, tmp_path):
+    labels, cfg, engine, app = served
+    for who, votes in (("ann", {"cluster/o0.png": 1, "galaxy/o1.png": 2, "galaxy/o2.png": 1}),
+                       ("bob", {"cluster/o0.png": 1, "galaxy/o1.png": 2, "galaxy/o2.png": 2}),
+                       ("cat", {"galaxy/o2.png": 2})):
+        c = login(app, who)
+        for cid, k in votes.items():
+            assert c.post("/api/label", json={"candidate_id": cid, "cls": k}).status_code == 200
+    out = tmp_path / "elsewhere" / "round1.csv"
+    out.parent.mkdir()
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--task", "m31-real", "--db",
+                              f"sqlite:///{tmp_path / 'labels.sqlite'}", "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "--resume-from" in res.output
+    cs = read_cutout_folder(out, group_column="object_id")  # as train --stamps reads it
+    assert cs.files == ["../data/cluster/o0.png", "../data/galaxy/o1.png", "../data/galaxy/o2.png"]
+    assert cs.labels.tolist() == ["cluster", "galaxy", "galaxy"]  # the mode, as the task's label strings
+    assert label_classes(cs, cfg.label_map).tolist() == [1, 2, 2]
+    assert cs.groups.tolist() == ["cluster0", "galaxy0", "galaxy1"]
+    t = Table.read(out, format="ascii.csv")
+    assert t.colnames[:3] == ["id", "file", "label"]
+    assert t["label_catalogue"].tolist() == ["cluster", "galaxy", "galaxy"]  # the list's own labels, kept aside
+    assert t["class_h1"].tolist() == [1, 2, 1] and t["class_h3"].tolist() == [0, 0, 2]
+    assert np.allclose(t["agree_frac"], [1.0, 1.0, 2 / 3])
+    assert "cutout_root" not in t.colnames
+
+
+def _train(args):
+    res = runner.invoke(cli, ["train", *args, "--no-progress"])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--task", "m99"], "task config 'm99' is neither a file nor a preset"),
+    ([], "--stamps needs --task"),
+    (["--task", "m31-real", "--scheme", "m31-check"], "does not give the classes of task 'm31-real'"),
+    (["--task", "m31-real", "--export", "x.ecsv"], "give a name ending in .csv"),
+])
+def test_bad_options_exit_2_naming_them(tmp_path, args, says):
+    labels = make_folder(tmp_path / "data", n=1)
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), *args])
+    assert res.exit_code == 2 and says in res.output and "Traceback" not in res.output, res.output
+    assert not (tmp_path / "data" / "inspect.sqlite").exists() and not (tmp_path / "x.ecsv").exists()
+
+
+def test_a_missing_cutout_exits_2_naming_the_file(tmp_path):
+    labels = make_folder(tmp_path / "data", n=2)
+    (tmp_path / "data" / "galaxy" / "o1.png").unlink()
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--task", "m31-real", "--init"])
+    assert res.exit_code == 2 and "galaxy/o1.png" in res.output and "Traceback" not in res.output, res.output
+    assert not (tmp_path / "data" / "inspect.sqlite").exists()  # nothing written
+    # a suggested list whose folder is gone is named too, row and file
+    t = Table({"file": ["cluster/o0.png", "galaxy/o1.png"], "prob_1": [0.5, 0.4], "prob_2": [0.5, 0.6],
+               "cutout_root": [str(tmp_path / "data")] * 2})
+    t.write(tmp_path / "s.csv")
+    with pytest.raises(Exception, match=r"row 2: file 'o1.png': no such file"):
+        read_cutout_list(tmp_path / "s.csv", get_preset("m31-real"))
