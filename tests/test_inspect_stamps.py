@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 from starclass.cli import app as cli
 from starclass.inspect import auth, db
 from starclass.inspect.app import create_app
-from starclass.inspect.cutouts import load_cutout_field, read_cutout_list, stamps_scheme
+from starclass.inspect.cutouts import load_cutout_field, read_cutout_list, stamps_scheme, task_scheme
 from starclass.io.cutout_folders import label_classes, read_cutout_folder
-from starclass.learn.config import get_preset
+from starclass.learn.config import get_preset, save_config
 
 runner = CliRunner()
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password", "cat": "cat-password"}
@@ -149,6 +149,92 @@ def _train(args):
     res = runner.invoke(cli, ["train", *args, "--no-progress"])
     assert res.exit_code == 0, res.output
     return res
+
+
+def _untrained_model(d: Path, task: Path) -> Path:
+    """A model of ``task`` with random weights: suggest needs one, not its skill."""
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.config import load_config
+    from starclass.models.registry import build_model
+
+    cfg = load_config(task)
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False)
+    d.mkdir(parents=True)
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), d / member_filename(1))
+    write_manifest(d, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    return d
+
+
+def _classified_elsewhere(labels: Path, model: Path, path: Path) -> None:
+    """What ``classify --stamps LABELS --model MODEL -o PATH`` writes to an ECSV in another folder: the
+    cutouts' folder (cutout_root) in the meta only."""
+    t = Table.read(labels, format="ascii.csv")
+    p1 = np.linspace(0.05, 0.95, len(t))
+    t["class_pred"] = np.where(p1 >= 0.5, 1, 2)
+    t["prob_1"], t["prob_2"] = p1, 1 - p1
+    t.meta.update({"model": str(model.resolve()), "cutout_root": str(labels.parent.resolve())})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    t.write(path, format="ascii.ecsv")
+
+
+def test_suggestions_written_as_csv_elsewhere_keep_their_cutouts_folder(tmp_path):
+    """A classification kept as ECSV records the cutouts' folder in its meta only; suggest writing its
+    list as a CSV in another folder dropped it, and the suggested files resolved from nowhere."""
+    labels = make_folder(tmp_path / "data")
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "tiny.yaml")
+    model = _untrained_model(tmp_path / "m0", task)
+    _classified_elsewhere(labels, model, tmp_path / "r1" / "classified.ecsv")
+    (tmp_path / "r2").mkdir()
+    res = runner.invoke(cli, ["suggest", str(model), str(tmp_path / "r1" / "classified.ecsv"), "-n", "3",
+                              "-o", str(tmp_path / "r2" / "suggest.csv")])
+    assert res.exit_code == 0, res.output
+    t = Table.read(tmp_path / "r2" / "suggest.csv", format="ascii.csv")
+    assert set(t["cutout_root"]) == {str(labels.parent.resolve())}
+    lst = read_cutout_list(tmp_path / "r2" / "suggest.csv", get_preset("m31-real"))
+    assert all(p.is_file() for ps in lst.paths for p in ps)
+    assert "inspect --stamps" in res.output  # the next step names the page
+
+
+@pytest.mark.slow
+def test_suggest_inspect_export_train_resume_chain(tmp_path, monkeypatch):
+    labels = make_folder(tmp_path / "data", n=4)
+    task = save_config(get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 8,
+                                                                       "val_fraction": 0.25}),
+                       tmp_path / "tiny.yaml")
+    model = _untrained_model(tmp_path / "m0", task)
+    work = tmp_path / "round1"  # the classification and the suggestions live away from the cutouts
+    res = runner.invoke(cli, ["classify", "--stamps", str(labels), "--model", str(model),
+                              "-o", str(work / "classified.ecsv"), "--no-progress"]) if work.mkdir() is None else None
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["suggest", str(model), str(work / "classified.ecsv"), "-n", "6",
+                              "-o", str(work / "suggest.csv")])
+    assert res.exit_code == 0, res.output
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", PASSWORDS["ann"])
+    base = ["inspect", "--stamps", str(work / "suggest.csv"), "--task", str(model)]  # the model's own task
+    res = runner.invoke(cli, [*base, "--init", "--add-user", "ann"])
+    assert res.exit_code == 0, res.output
+    engine = db.make_engine(f"sqlite:///{work / 'inspect.sqlite'}")
+    cfg = get_preset("m31-real")
+    field = load_cutout_field(work / "suggest.csv", cfg, cache_dir=tmp_path / "cache")
+    assert len(field.ids) == 6 and field.predictions and field.order("uncertain")  # the list's prob_<k>
+    app = create_app(field, engine, scheme=task_scheme(cfg))
+    c = login(app, "ann")
+    for cid in c.get("/api/queue?order=uncertain").json()["ids"]:
+        assert c.post("/api/label", json={"candidate_id": cid, "cls": 1 if cid.startswith("cluster") else 2}
+                      ).status_code == 200
+        assert c.get(f"/img/{cid}/composite.png").status_code == 200
+    engine.dispose()
+    out = tmp_path / "new_labels.csv"
+    res = runner.invoke(cli, [*base, "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    new = read_cutout_folder(out)
+    assert len(new) == 6 and set(new.labels) == {"cluster", "galaxy"}  # 6 of 4 + 4: both classes
+    assert [f.split("/")[-2] for f in new.files] == new.labels.tolist()
+    _train(["--stamps", str(out), "--resume-from", str(model), "-o", str(tmp_path / "m1")])
+    assert (tmp_path / "m1" / "manifest.json").is_file()
 
 
 @pytest.mark.parametrize("args, says", [
