@@ -262,3 +262,13 @@ def test_a_missing_cutout_exits_2_naming_the_file(tmp_path):
     t.write(tmp_path / "s.csv")
     with pytest.raises(Exception, match=r"row 2: file 'o1.png': no such file"):
         read_cutout_list(tmp_path / "s.csv", get_preset("m31-real"))
+
+
+def test_the_profile_reaches_past_the_clipped_core_of_a_large_cutout(tmp_path):
+    """The mosaics' 8 px profile covered only the clipped (ZScale, 255) core of a 128 px PAndAS
+    cutout: a flat line at 1.0. A quarter of the cutout shows where the light falls off."""
+    cfg = get_preset("m31-real")
+    big = load_cutout_field(make_folder(tmp_path / "big", n=1, size=64), cfg, cache_dir=tmp_path / "c1")
+    small = load_cutout_field(make_folder(tmp_path / "small", n=1, size=12), cfg, cache_dir=tmp_path / "c2")
+    assert big.cache.settings.profile_radius == 16.0
+    assert small.cache.settings.profile_radius == 5.5  # within the cutout

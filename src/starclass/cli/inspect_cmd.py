@@ -119,12 +119,13 @@ def _check_stamps_options(data_dir, stamps: Path, task, catalogue, flags, export
 
 
 def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, summary, include_unlabelled: bool,
-                   scheme, overwrite: bool, task: str) -> None:
+                   scheme, overwrite: bool) -> None:
     """``--stamps ... --export OUT.csv``: the labels as a cutout CSV that ``train --stamps`` reads as it is."""
     import shlex
 
-    from starclass.inspect.cutouts import export_catalogue, label_strings, read_cutout_list
+    from starclass.inspect.cutouts import export_catalogue, read_cutout_list
     from starclass.inspect.export import export_labels
+    from starclass.inspect.schemes import label_strings
     from starclass.io.paths import check_distinct_outputs, check_output
 
     db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
@@ -137,8 +138,9 @@ def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, sum
                         include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
                         overwrite=overwrite, label_strings=label_strings(cfg))
     _report_export(out, export)
-    echo(f"file is relative to {Path(export).resolve().parent}; fine-tune with: starclass train --task "
-         f"{shlex.quote(str(task))} --stamps {shlex.quote(str(export))} --resume-from MODEL -o NEW_MODEL")
+    # --resume-from takes the model's own task (and label map): no --task to get wrong
+    echo(f"file is relative to {Path(export).resolve().parent}; fine-tune with: starclass train --stamps "
+         f"{shlex.quote(str(export))} --resume-from MODEL -o NEW_MODEL")
 
 
 @command("inspect", interrupted=None)  # Ctrl-C is how the server is stopped
@@ -302,7 +304,7 @@ def inspect_command(
             return
         if export and stamps is not None:
             _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary,
-                           include_unlabelled=include_unlabelled, scheme=asked, overwrite=overwrite, task=task)
+                           include_unlabelled=include_unlabelled, scheme=asked, overwrite=overwrite)
             return
         if export:
             # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database

@@ -389,6 +389,9 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
         rgb=shown, v_band=grey_name, stamp_size=size if size % 2 else size + 1,
         zoom=max(1, int(round(PAGE_PIXELS / size))), context_size=size,
         context_zoom=max(1, int(round(CONTEXT_PIXELS / size))),
+        # the mosaics' 8 px covered only the clipped core of a 128 px PAndAS cutout (a flat line at 1.0):
+        # a quarter of the cutout shows where the light falls off, within the cutout
+        profile_radius=min(max(8.0, size / 4), (size - 1) / 2),
         star_fwhm=float(star_fwhm) if star_fwhm else 2.1)
     xs = np.full(n, centre)
     return CutoutRenderCache(data={}, xs=xs, ys=xs.copy(), settings=settings, root=Path(root),
