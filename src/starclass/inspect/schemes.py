@@ -392,21 +392,22 @@ def label_strings(cfg) -> dict[int, str]:
 
 
 def scheme_from_name(name: str) -> LabelScheme | None:
-    """The task scheme recorded as ``task:<task>`` in a database, rebuilt from the task preset.
+    """The task scheme recorded as ``task:<task>`` in a database, if this process made it.
 
-    None for other names; a task that is no preset (a task file) is refused, naming ``--task``.
+    A task's scheme is made from the task itself (:func:`task_scheme`, by ``inspect --stamps
+    --task``); made nowhere else (the learn package, which reads tasks, imports this one), so a
+    recorded name alone is refused with what to give. None for other names.
 
     Examples
     --------
-    >>> scheme_from_name("task:m31-real").allowed, scheme_from_name("phangs") is None
-    ((1, 2), True)
+    >>> scheme_from_name("phangs") is None
+    True
     """
-    if not name.startswith(TASK_SCHEME_PREFIX):
+    if not name.lower().startswith(TASK_SCHEME_PREFIX):
         return None
-    from starclass.learn.config import PRESETS, get_preset
-
+    made = TASK_SCHEMES_MADE.get(name.lower())
+    if made is not None:
+        return made
     task = name[len(TASK_SCHEME_PREFIX):]
-    if task.lower() not in PRESETS:
-        raise StarclassError(f"the labels are in the classes of task {task!r}, which is no preset: give --task "
-                             "with its task file (or model)")
-    return task_scheme(get_preset(task))
+    raise StarclassError(f"the labels are in the classes of task {task!r} (a cutout folder's): give --stamps LIST "
+                         f"--task {task} (the task file or model if it is no preset)")
