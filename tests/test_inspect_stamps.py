@@ -272,3 +272,70 @@ def test_the_profile_reaches_past_the_clipped_core_of_a_large_cutout(tmp_path):
     small = load_cutout_field(make_folder(tmp_path / "small", n=1, size=12), cfg, cache_dir=tmp_path / "c2")
     assert big.cache.settings.profile_radius == 16.0
     assert small.cache.settings.profile_radius == 5.5  # within the cutout
+
+
+def _pixels(client, cid: str, kind: str = "composite") -> np.ndarray:
+    r = client.get(f"/img/{cid}/{kind}.png")
+    assert r.status_code == 200, r.text
+    return np.asarray(Image.open(io.BytesIO(r.content)).convert("RGB")).astype(int)
+
+
+def test_colour_for_an_rgb_file_and_for_three_bands(tmp_path):
+    """An RGB PNG is shown in colour (R, G, B as stored); three file_<band> columns by wavelength
+    (the reddest red where starclass.bands knows them all, else in column order); FITS floats are
+    stretched, not shown as stored."""
+    from astropy.io import fits
+
+    d = tmp_path / "rgb"
+    d.mkdir()
+    a = np.zeros((12, 12, 3), np.uint8)
+    a[..., 0] = 200  # red everywhere
+    Image.fromarray(a).save(d / "red.png")
+    (d / "labels.csv").write_text("file,label\nred.png,cluster\n")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", PASSWORDS["ann"])
+    cfg = get_preset("m31-real")
+    field = load_cutout_field(d / "labels.csv", cfg, cache_dir=tmp_path / "c1")
+    c = login(create_app(field, engine, scheme=stamps_scheme(cfg)), "ann")
+    pix = _pixels(c, "red.png")
+    assert (abs(pix[..., 0] - 200) <= 1).all() and (pix[..., 1:] == 0).all()
+    assert "colour R/G/B" in c.get("/").text
+    # three bands in files of their own: r is not in starclass.bands, so the column order is kept
+    # (file_i red, file_r green, file_g blue)
+    b = tmp_path / "bands"
+    b.mkdir()
+    yy, xx = np.mgrid[:12, :12]
+    blob = np.exp(-0.5 * ((xx - 5.5) ** 2 + (yy - 5.5) ** 2) / 2.0 ** 2)
+    fits.writeto(b / "o_i.fits", (10 * blob).astype(np.float32))
+    fits.writeto(b / "o_r.fits", np.zeros((12, 12), np.float32))
+    fits.writeto(b / "o_g.fits", np.zeros((12, 12), np.float32))
+    (b / "labels.csv").write_text("file_i,file_r,file_g,label\no_i.fits,o_r.fits,o_g.fits,cluster\n")
+    three = save_config(get_preset("m31-real", bands=["i", "r", "g"]), tmp_path / "three.yaml")
+    from starclass.learn.config import load_config
+
+    cfg3 = load_config(three)
+    field = load_cutout_field(b / "labels.csv", cfg3, cache_dir=tmp_path / "c2")
+    assert field.ids == ["o_i.fits"] and not field.cache.as_stored[0]  # floats: stretched, not as stored
+    engine2 = db.make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    db.init_db(engine2)
+    db.add_user(engine2, "ann", PASSWORDS["ann"])
+    c = login(create_app(field, engine2, scheme=stamps_scheme(cfg3)), "ann")
+    pix = _pixels(c, "o_i.fits")
+    centre = pix[pix.shape[0] // 2, pix.shape[1] // 2]
+    assert centre[0] > 150 and centre[1] == 0 and centre[2] == 0  # the i-band blob in red alone
+    engine.dispose()
+    engine2.dispose()
+
+
+def test_a_fits_cutout_is_drawn_y_up(tmp_path):
+    """FITS row 0 is the bottom of the picture (DS9), PNG row 0 the top: both drawn as their viewers show them."""
+    from astropy.io import fits
+
+    a = np.zeros((12, 12), np.float32)
+    a[0, :] = 100.0  # row 0: the bottom in DS9
+    fits.writeto(tmp_path / "a.fits", a)
+    (tmp_path / "labels.csv").write_text("file,label\na.fits,cluster\n")
+    field = load_cutout_field(tmp_path / "labels.csv", get_preset("m31-real"), cache_dir=tmp_path / "c")
+    png = np.asarray(Image.open(io.BytesIO(field.cache.get(0, "composite"))).convert("L"))
+    assert png[-1].mean() > 200 and png[0].mean() < 50
