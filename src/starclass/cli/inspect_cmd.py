@@ -210,6 +210,11 @@ def inspect_command(
     (class_ref, ties flagged) and agreement-weighted votes, or for score schemes score_h<k>,
     score_sum and class_ref from --cluster-cut; with the agreement of each pair of people
     (fraction agreeing, Cohen's kappa, cross-table).
+
+    A cutout folder is served with --stamps LIST --task TASK instead of DATA_DIR (LIST: a CSV of
+    file,label, an ImageFolder directory, or a classify --stamps / suggest output of one): the
+    keys are the task's classes, and --export OUT.csv writes a cutout CSV that
+    'train --stamps OUT.csv --resume-from MODEL' reads as it is.
     """
     flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
     if flags is not None and (add_user or set_password or list_users or export or backup):
