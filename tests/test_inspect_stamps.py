@@ -233,7 +233,7 @@ def test_suggest_inspect_export_train_resume_chain(tmp_path, monkeypatch):
     new = read_cutout_folder(out)
     assert len(new) == 6 and set(new.labels) == {"cluster", "galaxy"}  # 6 of 4 + 4: both classes
     assert [f.split("/")[-2] for f in new.files] == new.labels.tolist()
-    _train(["--stamps", str(out), "--resume-from", str(model), "-o", str(tmp_path / "m1")])
+    _train(["--task", str(task), "--stamps", str(out), "--resume-from", str(model), "-o", str(tmp_path / "m1")])
     assert (tmp_path / "m1" / "manifest.json").is_file()
 
 
