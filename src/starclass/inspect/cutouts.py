@@ -19,9 +19,9 @@ export serve such a folder unchanged:
   RGB image or three bands, zoomed to the page's 246 px; 8-bit pictures (PNG, JPEG, ... of
   8 bits, usually stretched already, e.g. PAndAS's ZScale) are shown as stored, all others
   (FITS, NPY, 16-bit) stretched as the page's mosaic stamps (asinh from the median to the
-  99.5th percentile); the radial profile is the page's, from the cutout's centre; the
-  context panel shows the whole cutout at its own pixels with the profile's radius drawn
-  (there is no mosaic around a cutout);
+  99.5th percentile); the radial profile is the page's, from the cutout's centre out to a
+  quarter of the cutout (at least 8 px); the context panel shows the whole cutout at a
+  smaller zoom with the profile's radius drawn (there is no mosaic around a cutout);
 * **the export** (:func:`export_catalogue`) is what ``train --stamps`` reads directly:
   ``file`` relative to the export's folder, ``label`` (the people's mode as a label
   string), the group column, each person's ``class_h<k>`` and the agreement columns.
