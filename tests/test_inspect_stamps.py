@@ -103,6 +103,7 @@ def test_a_cutout_row_is_served_as_its_own_picture(served):
     assert fit["source"] == "fit"  # the page's profile fit, from the cutout's centre
     page = c.get("/").text
     assert "the whole cutout" in page and "neighbours in magenta" not in page
+    assert 'data-cutouts="1"' in page  # the page leaves out the x, y row (only the cutout's centre)
     assert 'data-key="1"> 1</kbd>' not in page and "cluster" in page and "galaxy (non-cluster)" in page
 
 
@@ -271,6 +272,7 @@ def test_the_profile_reaches_past_the_clipped_core_of_a_large_cutout(tmp_path):
     big = load_cutout_field(make_folder(tmp_path / "big", n=1, size=64), cfg, cache_dir=tmp_path / "c1")
     small = load_cutout_field(make_folder(tmp_path / "small", n=1, size=12), cfg, cache_dir=tmp_path / "c2")
     assert big.cache.settings.profile_radius == 16.0
+    assert big.cache.settings.value_label == "pixel value (8-bit: 255 = 1)"  # not "counts/s"
     assert small.cache.settings.profile_radius == 5.5  # within the cutout
 
 

@@ -392,6 +392,8 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
         # the mosaics' 8 px covered only the clipped core of a 128 px PAndAS cutout (a flat line at 1.0):
         # a quarter of the cutout shows where the light falls off, within the cutout
         profile_radius=min(max(8.0, size / 4), (size - 1) / 2),
+        # "counts/s" on a PNG's 0-1 values (255 = 1) claimed a flux the picture does not hold
+        value_label="pixel value (8-bit: 255 = 1)" if cutouts.as_stored.all() else "pixel value",
         star_fwhm=float(star_fwhm) if star_fwhm else 2.1)
     xs = np.full(n, centre)
     return CutoutRenderCache(data={}, xs=xs, ys=xs.copy(), settings=settings, root=Path(root),

@@ -115,7 +115,8 @@ function updatePosition() {
 }
 
 function fillValues(c) {
-  const rows = [["x, y (0-based)", `${c.x.toFixed(2)}, ${c.y.toFixed(2)}`]];
+  // a cutout's x, y is only its centre: the file (in c.values) says where it is
+  const rows = document.body.dataset.cutouts === "1" ? [] : [["x, y (0-based)", `${c.x.toFixed(2)}, ${c.y.toFixed(2)}`]];
   for (const [k, v] of Object.entries(c.values)) {
     if (k === "x" || k === "y") continue;
     rows.push([k, typeof v === "number" ? (Number.isInteger(v) ? v : v.toFixed(3)) : (v === null ? "–" : String(v))]);
