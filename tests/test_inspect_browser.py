@@ -213,8 +213,10 @@ def test_classify_cutouts_by_keyboard(browser, tmp_path):
     for i in range(6):
         w = 1.5 if i % 2 == 0 else 5.0
         a = 30 + 200 * np.exp(-0.5 * ((xx - 15.5) ** 2 + (yy - 15.5) ** 2) / w ** 2) + rng.normal(0, 6, xx.shape)
-        Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(tmp_path / "cut" / "img" / f"o{i}.png")
-        rows.append(f"img/o{i}.png,obj{i}")
+        # PAndAS-long names (a file per object and position): the page must still fit a 1400 px screen
+        name = f"o{i}.png" if i < 5 else "cutout_m274_g_ccd_24_14.658166666666665_41.95318888888889.png"
+        Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(tmp_path / "cut" / "img" / name)
+        rows.append(f"img/{name},obj{i}")
     (tmp_path / "cut" / "labels.csv").write_text("\n".join(rows) + "\n")
     cfg = get_preset("m31-real")
     engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
@@ -245,6 +247,13 @@ def test_classify_cutouts_by_keyboard(browser, tmp_path):
         page.reload()
         page.wait_for_function("document.body.dataset.candidate !== undefined && document.body.dataset.loading === '0'")
         assert page.inner_text("#cand-id") == "img/o4.png"  # the first one not labelled yet
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.body.dataset.candidate.startsWith('img/cutout_m274') && "
+                               "document.body.dataset.loading === '0'")
+        # the long id wraps: before, it widened the first column and pushed the buttons off the screen
+        for sel in ("#classes", "#values"):
+            box = page.locator(sel).bounding_box()
+            assert box["x"] + box["width"] <= 1400, (sel, box)
         ctx.close()
     got = {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")}
     assert got == {f"img/o{i}.png": int(k) for i, k in enumerate(keys)}

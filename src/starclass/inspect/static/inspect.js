@@ -107,6 +107,9 @@ function showFit(c) {
   if (c.fit && c.fit.fwhm !== null && c.fit.fwhm !== undefined) {
     t.textContent = `FWHM ${c.fit.fwhm.toFixed(2)} px (typical star ${c.star_fwhm.toFixed(2)} px); ` +
       `profile scatter ${c.fit.rms === null ? "?" : c.fit.rms.toFixed(3)}`;
+  } else if (c.fit) {
+    // fitted, but no width (a ZScale PNG's core clipped flat at 255): "fitting..." stayed on screen for good
+    t.textContent = "no FWHM: the profile has no width to fit (a flat or clipped core)";
   }
 }
 
