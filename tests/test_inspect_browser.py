@@ -194,3 +194,67 @@ def test_m31_check_scores_by_keyboard(browser, tmp_path):
     got = {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")}
     assert got == expected
     engine.dispose()
+
+
+def test_classify_cutouts_by_keyboard(browser, tmp_path):
+    """inspect --stamps: a cutout folder (ids with '/': the file as listed) classified with the task's
+    keys (m31-real: 1 cluster, 2 galaxy), kept over a reload. With ``$STARCLASS_SCREENSHOT_CUTOUTS``
+    a screenshot of the page is saved there."""
+    import numpy as np
+    from PIL import Image
+
+    from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
+    from starclass.learn.config import get_preset
+
+    rng = np.random.default_rng(5)
+    yy, xx = np.mgrid[:32, :32]
+    rows = ["file,object_id"]
+    (tmp_path / "cut" / "img").mkdir(parents=True)
+    for i in range(6):
+        w = 1.5 if i % 2 == 0 else 5.0
+        a = 30 + 200 * np.exp(-0.5 * ((xx - 15.5) ** 2 + (yy - 15.5) ** 2) / w ** 2) + rng.normal(0, 6, xx.shape)
+        # PAndAS-long names (a file per object and position): the page must still fit a 1400 px screen
+        name = f"o{i}.png" if i < 5 else "cutout_m274_g_ccd_24_14.658166666666665_41.95318888888889.png"
+        Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(tmp_path / "cut" / "img" / name)
+        rows.append(f"img/{name},obj{i}")
+    (tmp_path / "cut" / "labels.csv").write_text("\n".join(rows) + "\n")
+    cfg = get_preset("m31-real")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_cutout_field(tmp_path / "cut" / "labels.csv", cfg, cache_dir=tmp_path / "cache")
+    app = create_app(field, engine, scheme=stamps_scheme(cfg))
+    keys = ["1", "2", "1", "2"]
+    with running_server(app) as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        assert page.inner_text("#cand-id") == "img/o0.png"
+        for k in keys:
+            cid = page.inner_text("#cand-id")
+            page.keyboard.press(k)
+            page.wait_for_function(f"document.body.dataset.candidate !== '{cid}' && document.body.dataset.loading === '0'")
+        _wait_saved(page)
+        page.keyboard.press("3")  # not a class of the task: nothing happens
+        shot = os.environ.get("STARCLASS_SCREENSHOT_CUTOUTS")
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("document.body.dataset.candidate === 'img/o3.png' && document.body.dataset.loading === '0'")
+        page.wait_for_function("document.getElementById('img-profile').complete && "
+                               "document.getElementById('img-profile').naturalWidth > 0")
+        assert "galaxy" in page.inner_text("#current-label")
+        if shot:
+            page.screenshot(path=shot, full_page=True)
+        page.reload()
+        page.wait_for_function("document.body.dataset.candidate !== undefined && document.body.dataset.loading === '0'")
+        assert page.inner_text("#cand-id") == "img/o4.png"  # the first one not labelled yet
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.body.dataset.candidate.startsWith('img/cutout_m274') && "
+                               "document.body.dataset.loading === '0'")
+        # the long id wraps: before, it widened the first column and pushed the buttons off the screen
+        for sel in ("#classes", "#values"):
+            box = page.locator(sel).bounding_box()
+            assert box["x"] + box["width"] <= 1400, (sel, box)
+        ctx.close()
+    got = {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")}
+    assert got == {f"img/o{i}.png": int(k) for i, k in enumerate(keys)}
+    engine.dispose()

@@ -315,7 +315,9 @@ def test_suggest_ranks_a_classified_cutout_folder(tmp_path):
     # the next step: fine-tune with --resume-from, which takes the model's own task (--init-from
     # alone fell back to the default task legus4 and refused a one-band cutout model)
     assert f"starclass train --stamps LABELS.csv --resume-from {model} -o NEW_MODEL" in text
-    assert "--init-from" not in text and "inspect" not in text
+    # the page serves cutouts now (inspect --stamps), not as a data directory's --catalogue
+    assert "--init-from" not in text and "--catalogue" not in text
+    assert f"starclass inspect --stamps {out} --task {model} --init" in text
     # positions are needed to cut stamps from mosaics: refused by name, nothing written
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s2.csv", "--mosaics", tmp_path])
     assert res.exit_code == 2 and "leave out --mosaics" in text and not (tmp_path / "s2.csv").exists()
@@ -428,7 +430,7 @@ def test_suggest_labels_of_a_multi_band_cutout_folder(tmp_path):
     assert list(got["file"]) == [g[k] for k in order if k not in (1, 3)][:3]
     assert "2 of the 6 candidates are labelled there and left out" in text
     # the next step names the band columns to fill in
-    assert "label them (their file_i, file_g files and a label" in text
+    assert "in a CSV beside the cutouts (their file_i, file_g files and a label)" in text
     # paths relative to another folder match nothing: said, not silently suggested again
     (tmp_path / "elsewhere.csv").write_text("file_g,file_i,label\n" + f"../x/{g[3]},../x/{i_band[3]},galaxy\n")
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 3, "--labels",

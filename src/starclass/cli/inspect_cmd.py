@@ -81,21 +81,76 @@ def _report_export(out, path: Path) -> None:
             echo(f"  {v:>5} " + " ".join(f"{c:>5}" for c in row))
 
 
-def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str, flags=None):
-    """The data folder read for serving (``--rgb`` checked first); ``flags`` from --mask-extension, --dq-good-bits."""
-    from starclass.inspect.app import load_field
-
+def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str, flags=None,
+                stamps: Path | None = None, cfg=None):
+    """The data folder (or with ``stamps`` the cutout list) read for serving (``--rgb`` checked first);
+    ``flags`` from --mask-extension, --dq-good-bits."""
     bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
     if bands is not None and len(bands) != 3:
         raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
+    if stamps is not None:
+        from starclass.inspect.cutouts import load_cutout_field
+
+        return load_cutout_field(stamps, cfg, predictions=predictions, dataset=dataset, star_fwhm=star_fwhm,
+                                 rgb=bands)
+    from starclass.inspect.app import load_field
+
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,
                       star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags)
 
 
+def _check_stamps_options(data_dir, stamps: Path, task, catalogue, flags, export: Path | None) -> None:
+    """``--stamps``: refuse what applies to a data directory only, and a missing list or task, before any work."""
+    if data_dir is not None:
+        raise StarclassError(f"give DATA_DIR ({data_dir}) or --stamps ({stamps}), not both")
+    if catalogue is not None:
+        raise StarclassError("--catalogue applies to DATA_DIR; with --stamps every file of the list is a candidate")
+    if flags is not None:
+        raise StarclassError("--mask-extension and --dq-good-bits apply to the mosaics of DATA_DIR, not to --stamps")
+    if not task:
+        raise StarclassError("--stamps needs --task: the task (preset, task file or model folder) whose classes "
+                             "people give, e.g. --task m31-real")
+    if not stamps.exists():
+        raise StarclassError(f"--stamps {stamps}: no such file or directory")
+    if export is not None and Path(export).suffix.lower() != ".csv":
+        # train --stamps reads a CSV of cutouts: another format would need converting first
+        raise StarclassError(f"--export {export}: with --stamps the export is a cutout CSV for train --stamps; "
+                             "give a name ending in .csv")
+
+
+def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, summary, include_unlabelled: bool,
+                   scheme, overwrite: bool) -> None:
+    """``--stamps ... --export OUT.csv``: the labels as a cutout CSV that ``train --stamps`` reads as it is."""
+    import shlex
+
+    from starclass.inspect.cutouts import export_catalogue, read_cutout_list
+    from starclass.inspect.export import export_labels
+    from starclass.inspect.schemes import label_strings
+    from starclass.io.paths import check_distinct_outputs, check_output
+
+    db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    inputs = [stamps if stamps.is_file() else stamps / "labels.csv", db_file or None]
+    check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
+    check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
+    check_distinct_outputs([("--export", export), ("--summary", summary)])
+    lst = read_cutout_list(stamps, cfg)
+    out = export_labels(engine, dataset, export_catalogue(lst, export), export,
+                        include_unlabelled=include_unlabelled, summary_path=summary, scheme=scheme,
+                        overwrite=overwrite, label_strings=label_strings(cfg))
+    _report_export(out, export)
+    # --resume-from takes the model's own task (and label map): no --task to get wrong
+    echo(f"file is relative to {Path(export).resolve().parent}; fine-tune with: starclass train --stamps "
+         f"{shlex.quote(str(export))} --resume-from MODEL -o NEW_MODEL")
+
+
 @command("inspect", interrupted=None)  # Ctrl-C is how the server is stopped
 def inspect_command(
-    data_dir: Path = typer.Argument(..., help="Folder with one FITS mosaic per band and candidates.ecsv "
-                                             "(optionally predictions.ecsv)."),
+    data_dir: Path = typer.Argument(None, help="Folder with one FITS mosaic per band and candidates.ecsv "
+                                              "(optionally predictions.ecsv); or give --stamps instead."),
+    stamps: Path = typer.Option(None, "--stamps", help="Serve a cutout folder instead of DATA_DIR: a CSV (file, "
+                                "optional label and group column), an ImageFolder directory, or a 'classify "
+                                "--stamps' / 'suggest' output of one; one candidate per file. Needs --task (its "
+                                "classes are the keys); --export then writes a CSV that 'train --stamps' reads."),
     host: str = typer.Option("127.0.0.1", help="Address to bind; the default is reachable only from "
                                                "this machine."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port (1-65535)."),
@@ -103,7 +158,8 @@ def inspect_command(
                                               "DATA_DIR/inspect.sqlite) or postgresql://user:pw@host/name."),
     catalogue: Path = typer.Option(None, help="Candidate catalogue (default DATA_DIR/candidates.*)."),
     predictions: Path = typer.Option(None, help="Model predictions (default DATA_DIR/predictions.* or "
-                                                "the catalogue's prob_<k> columns)."),
+                                                "the catalogue's prob_<k> columns; --stamps: a 'classify "
+                                                "--stamps' output, matched by file)."),
     rgb: str = typer.Option(None, help="Bands shown as red,green,blue (default f814w,f555w,f336w "
                                        "or the nearest)."),
     star_fwhm: float = typer.Option(None, min=0.1, help="FWHM (px) of the typical star drawn beside each profile "
@@ -137,7 +193,8 @@ def inspect_command(
                                                       "--task, else the dataset's, else phangs."),
     task: str = typer.Option(None, "--task", help="Task preset whose label scheme to use (legus4*, phangs4* "
                                                   "-> phangs; m31* -> m31-check; galaxy-cluster* -> "
-                                                  "galaxy-cluster)."),
+                                                  "galaxy-cluster). With --stamps: the task (preset, task "
+                                                  "file or model folder) whose classes are the keys."),
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
@@ -153,6 +210,11 @@ def inspect_command(
     (class_ref, ties flagged) and agreement-weighted votes, or for score schemes score_h<k>,
     score_sum and class_ref from --cluster-cut; with the agreement of each pair of people
     (fraction agreeing, Cohen's kappa, cross-table).
+
+    A cutout folder is served with --stamps LIST --task TASK instead of DATA_DIR (LIST: a CSV of
+    file,label, an ImageFolder directory, or a classify --stamps / suggest output of one): the
+    keys are the task's classes, and --export OUT.csv writes a cutout CSV that
+    'train --stamps OUT.csv --resume-from MODEL' reads as it is.
     """
     flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
     if flags is not None and (add_user or set_password or list_users or export or backup):
@@ -160,13 +222,30 @@ def inspect_command(
         raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
                              "the pictures served, not to --add-user, --set-password, --list-users, --export or "
                              "--backup")
+    # accounts and backups need only the database beside the list; serving and --export need the task's classes
+    needs_task = not (add_user or set_password or list_users or backup)
+    if stamps is not None:
+        _check_stamps_options(data_dir, stamps, task if needs_task else "-", catalogue, flags, export)
+    elif data_dir is None:
+        raise StarclassError("give DATA_DIR (a folder of FITS mosaics and candidates) or --stamps (a cutout folder)")
     require_extra("web", WEB_MODULES, "inspect")
     # the web stack is optional, so it is imported only once it is known to be there
     from starclass.inspect import db as dbm
     from starclass.inspect.schemes import get_scheme, scheme_for_task
 
-    asked = get_scheme(scheme) if scheme else None
-    if task:
+    cfg = None
+    if stamps is not None:
+        from starclass.inspect.cutouts import stamps_scheme
+        from starclass.learn.config import load_config
+
+        # an unknown task is named here, before any database or picture
+        cfg = load_config(task) if task and needs_task else None
+        asked = stamps_scheme(cfg, scheme) if cfg is not None else None
+        # the database and the picture cache go beside the list, as beside a data directory
+        data_dir = stamps if stamps.is_dir() else stamps.parent
+    else:
+        asked = get_scheme(scheme) if scheme else None
+    if task and stamps is None:
         from_task = scheme_for_task(task)
         if asked is not None and asked.name != from_task.name:
             raise StarclassError(f"--scheme {asked.name} differs from the scheme of --task {task} "
@@ -198,7 +277,8 @@ def inspect_command(
     serving = not (add_user or set_password or list_users or export)
     # --init and serving: the data are read (and refused) before the database is made, so that a
     # folder without a catalogue leaves no new, empty inspect.sqlite behind
-    field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags) if serving and init else None
+    field = (_load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
+             if serving and init else None)
     # never a new database unless asked: a deleted one must not come back empty without a word
     engine = dbm.make_engine(url, create=init)
     # pooled SQLite connections hold the -wal/-shm files open: left to the garbage collector they
@@ -227,6 +307,10 @@ def inspect_command(
             for u in dbm.list_users(engine):
                 echo(f"{u['id']:4d}  {u['name']}{'  (admin)' if u['is_admin'] else ''}")
             return
+        if export and stamps is not None:
+            _export_stamps(engine, stamps, cfg, export, dataset=dataset, summary=summary,
+                           include_unlabelled=include_unlabelled, scheme=asked, overwrite=overwrite)
+            return
         if export:
             # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
             from starclass.inspect.export import export_labels
@@ -252,9 +336,10 @@ def inspect_command(
         from starclass.inspect.app import serve
 
         if field is None:
-            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags)
+            field = _load_field(data_dir, catalogue, predictions, rgb, star_fwhm, dataset, flags, stamps, cfg)
         if not dbm.list_users(engine):
-            echo(f"note: no accounts yet; create one with: starclass inspect {data_dir} --add-user NAME")
+            where = f"--stamps {stamps} --task {task}" if stamps is not None else str(data_dir)
+            echo(f"note: no accounts yet; create one with: starclass inspect {where} --add-user NAME")
         echo(f"labels in {dbm.redact(url)} (schema version {version})")
         serve(field, engine, host=host, port=port, prerender_all=prerender,
               force_secure_cookies=secure_cookies, echo=echo, scheme=asked)

@@ -70,7 +70,8 @@ def suggest_command(
     Serve exactly that list to people with `starclass inspect DATA_DIR --catalogue SUGGESTIONS`,
     export their labels (`inspect --export`) and fine-tune with
     `starclass train --labels LABELS --resume-from MODEL`. For a classified cutout folder,
-    label the suggested files in a CSV (file, label) and fine-tune with
+    serve them with `starclass inspect --stamps SUGGESTIONS --task MODEL`, export the labels
+    (`--export LABELS.csv`, a cutout CSV) and fine-tune with
     `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
     from starclass.io.atomic import atomic_path
@@ -166,6 +167,15 @@ def suggest_command(
     if used != by:
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
     out.meta["model"] = str(model)
+    if key != ID:
+        from starclass.cli.classify_cmd import _record_path
+        from starclass.schema import CUTOUT_ROOT
+
+        # the files are relative to the classified folder: a classification kept as ECSV says so in its
+        # meta only, which a CSV of suggestions dropped, and the suggested files then resolved from
+        # nowhere ('inspect --stamps' found none of them once the list was written to another folder)
+        if out.meta.get(CUTOUT_ROOT):
+            _record_path(out, CUTOUT_ROOT, str(out.meta[CUTOUT_ROOT]), output)
     pseudo = None
     if pseudo_output is not None:
         from starclass.suggest.pseudo import pseudo_labels
@@ -199,9 +209,11 @@ def suggest_command(
         files = f"their {', '.join(bands)} files" if bands else "their file"
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
-        echo(f"label them ({files} and a label in a CSV beside the cutouts, with the cutouts labelled so far: "
-             f"every class needs training rows) and fine-tune: starclass train --stamps LABELS.csv --resume-from "
-             f"{shlex.quote(str(model))} -o NEW_MODEL")
+        echo(f"label them on the page (starclass inspect --stamps {shlex.quote(str(output))} --task "
+             f"{shlex.quote(str(model))} --init; accounts with --add-user NAME; then --export LABELS.csv) or in a "
+             f"CSV beside the cutouts ({files} and a label), with the cutouts labelled so far: every class needs "
+             f"training rows; fine-tune: starclass train --stamps LABELS.csv --resume-from {shlex.quote(str(model))} "
+             "-o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
 

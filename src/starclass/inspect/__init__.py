@@ -17,7 +17,8 @@ render
     profile with FWHM, context view), rendered once and cached as PNG files.
 schemes
     Label schemes per task (``phangs`` 1-4, ``m31-check`` 0/1/2 scores summed over two
-    inspectors, ``galaxy-cluster`` 1-5): values, keys, meanings, consensus rule.
+    inspectors, ``galaxy-cluster`` 1-5), and a task's own classes for cutout folders: values,
+    keys, meanings, consensus rule.
 consensus
     Mode (with the tie rule), mean, pairwise and individual-vs-mode agreement, and votes
     weighted by agreement with the majority (Zooniverse style); summed scores (score schemes).
@@ -28,6 +29,9 @@ export
     ``class_ref`` that ``train``/``evaluate`` read.
 field
     The data one server shows: mosaics, candidates, predictions (``load_field``).
+cutouts
+    A cutout folder (``inspect --stamps``) as a field: one candidate per file, the cutout itself
+    as the picture, the task's classes as keys, an export that ``train --stamps`` reads.
 routes
     One FastAPI router per thing served (pages, sessions, candidates, labels, data files).
 app

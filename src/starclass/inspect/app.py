@@ -200,7 +200,9 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     app.state.hash_slots = HashSlots()
     app.state.db_identity = db.file_identity(engine)
     if scheme is not None:
-        app.state.scheme = get_scheme(db.bind_scheme(engine, field.dataset, scheme))
+        db.bind_scheme(engine, field.dataset, scheme)  # refuses a dataset whose labels are in another scheme
+        # the scheme itself, not its name looked up again: a task's own (inspect --stamps) is made, not listed
+        app.state.scheme = get_scheme(scheme)
     else:
         app.state.scheme = get_scheme(db.dataset_scheme(engine, field.dataset) or "phangs")
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

@@ -43,6 +43,9 @@ from starclass.io.atomic import atomic_path
 from starclass.io.catalog import write_catalog
 from starclass.schema import CLASS_REF, ID
 
+#: The label-string column of a cutout folder (``train --stamps`` reads it).
+LABEL = "label"
+
 
 def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None) -> LabelScheme:
     """The scheme of a dataset's labels, checked against the one asked for.
@@ -78,7 +81,9 @@ def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None
     asked = get_scheme(scheme) if scheme is not None else None
     if have is not None and asked is not None and asked.name != have:
         raise StarclassError(f"dataset {dataset!r} holds labels in label scheme {have}, not {asked.name}")
-    return get_scheme(have or (asked.name if asked else DEFAULT_SCHEME))
+    if asked is not None:
+        return asked  # a task's own scheme (inspect --stamps) is made from the task, not looked up by name
+    return get_scheme(have or DEFAULT_SCHEME)
 
 
 def consensus_of(engine, dataset: str, ids: list[str] | None = None, *,
@@ -223,7 +228,7 @@ def earlier_label_columns(catalogue: Table, dataset: str, filled: list[str]) -> 
 def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
                   include_unlabelled: bool = False, summary_path: str | Path | None = None,
                   scheme: LabelScheme | str | None = None, cluster_cut: int | None = None,
-                  overwrite: bool = False) -> Table:
+                  overwrite: bool = False, label_strings: dict[int, str] | None = None) -> Table:
     """Write the labelled catalogue (format by extension, atomically) and return it.
 
     Parameters
@@ -241,6 +246,10 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
         As for :func:`consensus_of`.
     overwrite
         Replace an existing ``path`` / ``summary_path`` (default: refuse, as astropy does).
+    label_strings
+        Cutout folders (``inspect --stamps``): also write ``label``, the label string of each
+        ``class_ref`` (empty for 0), after the file columns, so that ``train --stamps`` reads the
+        export as it is (:func:`starclass.inspect.cutouts.label_strings`).
 
     Examples
     --------
@@ -261,6 +270,9 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
         raise StarclassError(f"no labels to export: none of the {len(ids)} candidates has a label in {which} "
                              f"yet; label some on the page first, or give --include-unlabelled to write them all")
     cat = catalogue.copy()
+    if label_strings is not None:
+        # the label column train --stamps reads: the list's own (an old label) is kept renamed, as class_ref is
+        table[LABEL] = [label_strings.get(int(k), "") for k in table[CLASS_REF]]
     filled = [c for c in table.colnames if c != ID]
     # an earlier export of these labels served as the catalogue: its label columns are replaced by
     # the database's labels (not kept as <name>_catalogue, round after round), and the renames it
@@ -280,6 +292,12 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
     out = join(cat, cons, keys="_key", join_type="inner")
     out.sort("_order")
     out.remove_columns(["_key", "_order"])
+    if label_strings is not None:
+        # beside the files, where a cutout CSV has it
+        files = [i for i, c in enumerate(out.colnames) if c == "file" or c.lower().startswith("file_")]
+        col = out[LABEL]
+        out.remove_column(LABEL)
+        out.add_column(col, index=files[-1] + 1 if files else 1)
     out.meta.update(table.meta)
     out.meta["agreement"] = {k: v for k, v in summary.items()
                              if isinstance(v, (int, float, dict)) or v is None}

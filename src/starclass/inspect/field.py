@@ -68,6 +68,11 @@ class Field:
     #: predictions this field opened. An allow-list, so that nothing else in the folder (the
     #: label database under any name, its backups, label exports) is ever served.
     served: frozenset[Path] = frozenset()
+    #: ``"mosaics"`` (a data directory) or ``"cutouts"`` (``inspect --stamps``: the page's captions differ).
+    kind: str = "mosaics"
+    #: The columns shown beside the pictures, where not :data:`SHOWN_COLUMNS` (cutouts: the files
+    #: and the group; never a label, a class or a probability: bias).
+    shown: tuple[str, ...] | None = None
 
     def order(self, order: str, user: str = "") -> list[int]:
         """Row numbers in the queue order asked for."""
@@ -98,6 +103,8 @@ class Field:
         """Catalogue values worth showing (:data:`SHOWN_COLUMNS`, magnitudes, MCI; colours)."""
         r = self.table[row]
         out: dict = {}
+        if self.shown is not None:
+            return {c: json_value(r[c]) for c in self.shown if c in self.table.colnames}
         for c in self.table.colnames:
             if c in SHOWN_COLUMNS or (c.startswith(("mag_", "magerr_", "mci_")) and not c.startswith("mag_true_")):
                 out[c] = json_value(r[c])
@@ -222,18 +229,21 @@ def _read_predictions(path: Path) -> Table:
         raise StarclassError(f"predictions {path}: cannot read ({type(exc).__name__}: {exc})") from None
 
 
-def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str]) -> dict[int, dict] | None:
-    """Each candidate row's model probabilities, top probability and predicted class."""
+def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: str = ID) -> dict[int, dict] | None:
+    """Each candidate row's model probabilities, top probability and predicted class.
+
+    ``key`` is the column of the predictions that holds the candidates' ids (cutouts: ``file``).
+    """
     src = table
     if pred_path is not None:
         src = _read_predictions(pred_path)
-        if ID not in src.colnames:
-            raise StarclassError(f"predictions {pred_path}: no id column")
+        if key not in src.colnames:
+            raise StarclassError(f"predictions {pred_path}: no {key} column")
     probs = sorted((c for c in src.colnames if c.startswith("prob_") and c[5:].isdigit()),
                    key=lambda c: int(c[5:]))
     if not probs and CLASS_PRED not in src.colnames:
         return None
-    by_id = {str(v): i for i, v in enumerate(src[ID])} if src is not table else None
+    by_id = {str(v): i for i, v in enumerate(src[key])} if src is not table else None
     out: dict[int, dict] = {}
     for row, cid in enumerate(ids):
         j = row if by_id is None else by_id.get(cid)

@@ -68,11 +68,14 @@ class RenderSettings:
     neighbour_radius: float = 3.0  # px, circle size in the context view
     version: int = RENDER_VERSION
     pixel_flags: str = ""          # the mask / DQ flags applied (PixelFlags.describe()), "" for none
+    value_label: str = "counts/s"  # the profile's y axis (cutouts: pixel values, not a flux)
 
     def key(self) -> str:
         d = asdict(self)
         if not d["pixel_flags"]:
             del d["pixel_flags"]  # without flags the key (and the pictures cached under it) is as before
+        if d["value_label"] == "counts/s":
+            del d["value_label"]  # likewise: the mosaics' pictures keep their cache
         text = json.dumps(d, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -270,7 +273,7 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
         star = fit["amplitude"] * np.exp(-0.5 * (rr / star_sigma) ** 2) + fit["background"]
         ax2.plot(rr, star, "--", color="C0", label=f"star FWHM {s.star_fwhm:.2f} px")
     ax2.set_xlabel("radius (px)", fontsize=8)
-    ax2.set_ylabel("counts/s", fontsize=8)
+    ax2.set_ylabel(s.value_label, fontsize=8)
     ax2.tick_params(labelsize=7)
     ax2.legend(fontsize=7, frameon=False)
     ax2.set_title("radial profile", fontsize=9)
@@ -368,6 +371,10 @@ class RenderCache:
         rows = rows[(np.abs(np.asarray(self.ys)[rows] - self.ys[row]) <= half) & (rows != row)]
         colours = self.colours or ["#ff66ff"] * len(self.xs)
         return [(float(self.xs[r]), float(self.ys[r]), colours[r]) for r in rows]
+
+    def stamp(self, row: int) -> dict:
+        """The V-band stamp of a row as numbers for the page's contrast control (:func:`v_stamp`)."""
+        return v_stamp(self.data, float(self.xs[row]), float(self.ys[row]), self.settings)
 
     def get(self, row: int, kind: str) -> bytes:
         """The PNG bytes for one candidate and kind, rendering (and caching) on a miss."""

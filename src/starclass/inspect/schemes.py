@@ -24,6 +24,10 @@ setting (``starclass inspect --export ... --cluster-cut N``).
 
 A task picks its scheme by name (:func:`scheme_for_task`): ``legus4*`` and ``phangs4*`` ->
 ``phangs``, ``m31*`` -> ``m31-check``, ``galaxy-cluster*`` -> ``galaxy-cluster``.
+
+Cutout folders (``inspect --stamps``) are labelled in the classes of their task instead
+(:func:`task_scheme`, named ``task:<task>``: ``m31-real`` gives 1 = cluster, 2 = galaxy), so
+that the export's label strings are what ``train --stamps`` reads back.
 """
 
 from __future__ import annotations
@@ -251,6 +255,11 @@ GALAXY_CLUSTER = LabelScheme(
 
 #: Every scheme by name.
 SCHEMES: dict[str, LabelScheme] = {s.name: s for s in (PHANGS, M31_CHECK, GALAXY_CLUSTER)}
+#: Prefix of the label scheme made from a task (:func:`task_scheme`), as the database records it.
+TASK_SCHEME_PREFIX = "task:"
+#: Schemes made from a task's classes in this process (``task:<name>``,
+#: :func:`task_scheme`), by name: a task file is no preset to make it from again.
+TASK_SCHEMES_MADE: dict[str, LabelScheme] = {}
 #: The scheme of labels made before schemes existed (and of datasets that name none).
 DEFAULT_SCHEME = "phangs"
 #: Task-preset families and their schemes: a task ``NAME`` or ``NAME-anything`` (e.g.
@@ -279,6 +288,11 @@ def get_scheme(name: str | LabelScheme) -> LabelScheme:
     if isinstance(name, LabelScheme):
         return name
     key = str(name).strip().lower()
+    if key in TASK_SCHEMES_MADE:
+        return TASK_SCHEMES_MADE[key]
+    if key.startswith(TASK_SCHEME_PREFIX):
+        # the classes of a task (inspect --stamps), recorded by name in the database: made again from the preset
+        return scheme_from_name(key)
     if key not in SCHEMES:
         raise StarclassError(f"unknown label scheme {name!r}; schemes: {', '.join(SCHEMES)}")
     return SCHEMES[key]
@@ -313,3 +327,87 @@ def scheme_for_task(task: str) -> LabelScheme:
     raise StarclassError(
         f"task {task!r} has no label scheme for inspect; pass --scheme (one of {', '.join(SCHEMES)}); "
         f"tasks with one: {', '.join(f'{f}*' for f in TASK_SCHEMES)}")
+
+
+def task_scheme(cfg) -> LabelScheme:
+    """The label scheme of a task's classes: one key per class, named by its label string.
+
+    Parameters
+    ----------
+    cfg : starclass.learn.config.TaskConfig
+        The task (``--task``).
+
+    Returns
+    -------
+    LabelScheme
+        Named ``task:<task name>``, consensus the mode; value = class, key = the class number,
+        name = :func:`label_strings`'s label (with the class name when it differs).
+
+    Raises
+    ------
+    StarclassError
+        A class above 9 (no single key for it).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> s = task_scheme(get_preset("m31-real"))
+    >>> s.name, [(v.key, v.name) for v in s.values]
+    ('task:m31-real', [('1', 'cluster'), ('2', 'galaxy (non-cluster)')])
+    """
+    strings = label_strings(cfg)
+    values = []
+    for k, cname in zip(cfg.classes, cfg.class_names):
+        if not 1 <= int(k) <= 9:
+            raise StarclassError(f"task {cfg.name!r}: class {k} has no key on the page (classes 1-9 only)")
+        label = strings[int(k)]
+        values.append(LabelValue(int(k), str(k), label if label == cname else f"{label} ({cname})"))
+    positive = cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
+    scheme = LabelScheme(
+        f"{TASK_SCHEME_PREFIX}{cfg.name}"[:32], f"the classes of task {cfg.name} (the label strings its "
+        "label_map reads back)", tuple(values), consensus="mode", cluster_values=(int(positive),),
+        tie_rule="highest")
+    TASK_SCHEMES_MADE[scheme.name.lower()] = scheme  # found by name again in this process (a task file too)
+    return scheme
+
+
+def label_strings(cfg) -> dict[int, str]:
+    """The label string written for each class: the one the task's ``label_map`` maps to it.
+
+    Where several strings map to a class (``m31-real``: ``cluster`` and ``extended_cluster``),
+    the class's own name wins if it is one of them, else the first; a task without a
+    ``label_map`` reads integer labels, so the class number is written.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> label_strings(get_preset("m31-real")), label_strings(get_preset("legus4"))[3]
+    ({1: 'cluster', 2: 'galaxy'}, '3')
+    """
+    out: dict[int, str] = {}
+    for k, cname in zip(cfg.classes, cfg.class_names):
+        mapped = [s for s, c in cfg.label_map.items() if int(c) == int(k)]
+        out[int(k)] = (cname if cname in mapped else mapped[0]) if mapped else str(int(k))
+    return out
+
+
+def scheme_from_name(name: str) -> LabelScheme | None:
+    """The task scheme recorded as ``task:<task>`` in a database, if this process made it.
+
+    A task's scheme is made from the task itself (:func:`task_scheme`, by ``inspect --stamps
+    --task``); made nowhere else (the learn package, which reads tasks, imports this one), so a
+    recorded name alone is refused with what to give. None for other names.
+
+    Examples
+    --------
+    >>> scheme_from_name("phangs") is None
+    True
+    """
+    if not name.lower().startswith(TASK_SCHEME_PREFIX):
+        return None
+    made = TASK_SCHEMES_MADE.get(name.lower())
+    if made is not None:
+        return made
+    task = name[len(TASK_SCHEME_PREFIX):]
+    raise StarclassError(f"the labels are in the classes of task {task!r} (a cutout folder's): give --stamps LIST "
+                         f"--task {task} (the task file or model if it is no preset)")

@@ -13,10 +13,12 @@ from fastapi.responses import Response
 
 from starclass.inspect import db
 from starclass.inspect.field import json_safe
-from starclass.inspect.render import KINDS, v_stamp
+from starclass.inspect.render import KINDS
 from starclass.inspect.routes.deps import EngineDep, FieldDep, UserDep, row_of
 
 router = APIRouter()
+# ids are matched as paths ({cid:path}): a cutout's id is its file (cluster/o0.png), and the
+# server decodes an encoded "/" before routing, so a plain {cid} answered 404 for every cutout
 
 
 @router.get("/api/queue", response_model=None)
@@ -28,7 +30,7 @@ def api_queue(field: FieldDep, engine: EngineDep, user: UserDep, order: str = "c
     return {"order": order, "ids": ids, "labelled": [c for c in ids if c in mine]}
 
 
-@router.get("/api/candidate/{cid}", response_model=None)
+@router.get("/api/candidate/{cid:path}", response_model=None)
 def api_candidate(cid: str, field: FieldDep, engine: EngineDep, user: UserDep,
                   prediction: int = 0) -> dict:
     """Catalogue values, this person's label, the V stamp as numbers and the picture URLs.
@@ -46,7 +48,7 @@ def api_candidate(cid: str, field: FieldDep, engine: EngineDep, user: UserDep,
     out = {
         "id": cid, "row": row, "x": float(field.cache.xs[row]), "y": float(field.cache.ys[row]),
         "values": field.values(row), "label": label,
-        "stamp": v_stamp(field.cache.data, field.cache.xs[row], field.cache.ys[row], s),
+        "stamp": field.cache.stamp(row),
         "images": {k: f"/img/{quote(cid, safe='')}/{k}.png" for k in KINDS},
         "fit": json_safe(field.cache.fit(row)), "star_fwhm": s.star_fwhm,
     }
@@ -57,7 +59,7 @@ def api_candidate(cid: str, field: FieldDep, engine: EngineDep, user: UserDep,
     return out
 
 
-@router.get("/img/{cid}/{kind}.png")
+@router.get("/img/{cid:path}/{kind}.png")
 def api_image(cid: str, kind: str, field: FieldDep, user: UserDep) -> Response:
     """A cached PNG: ``composite``, ``profile`` or ``context``."""
     row = row_of(field, cid)
@@ -67,7 +69,7 @@ def api_image(cid: str, kind: str, field: FieldDep, user: UserDep) -> Response:
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
-@router.get("/api/fit/{cid}", response_model=None)
+@router.get("/api/fit/{cid:path}", response_model=None)
 def api_fit(cid: str, field: FieldDep, user: UserDep) -> dict:
     """The radial-profile fit of a candidate (rendering its profile first if needed)."""
     row = row_of(field, cid)

@@ -60,7 +60,7 @@ def api_scheme(scheme: SchemeDep, user: UserDep) -> dict:
     return scheme.to_dict()
 
 
-@router.get("/history/{cid}", response_model=None)
+@router.get("/history/{cid:path}", response_model=None)
 def api_history(cid: str, field: FieldDep, engine: EngineDep, user: UserDep) -> dict:
     """The label history of a candidate: one's own, or everyone's for administrators."""
     row_of(field, cid)

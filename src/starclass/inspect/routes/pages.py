@@ -45,6 +45,7 @@ def index(request: Request, field: FieldDep, scheme: SchemeDep,
         "has_pred": bool(field.predictions), "orders": ORDERS, "subclasses": subclasses,
         "scheme": scheme,
         "rgb": "/".join(b.upper() for b in field.cache.settings.rgb),
-        "v_band": field.v_band.upper(), "dataset": field.dataset or field.data_dir.name})
+        "v_band": field.v_band.upper(), "dataset": field.dataset or field.data_dir.name,
+        "cutouts": field.kind == "cutouts"})
     set_csrf_cookie(request, resp, user["csrf"])
     return resp

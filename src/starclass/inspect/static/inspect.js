@@ -107,6 +107,9 @@ function showFit(c) {
   if (c.fit && c.fit.fwhm !== null && c.fit.fwhm !== undefined) {
     t.textContent = `FWHM ${c.fit.fwhm.toFixed(2)} px (typical star ${c.star_fwhm.toFixed(2)} px); ` +
       `profile scatter ${c.fit.rms === null ? "?" : c.fit.rms.toFixed(3)}`;
+  } else if (c.fit) {
+    // fitted, but no width (a ZScale PNG's core clipped flat at 255): "fitting..." stayed on screen for good
+    t.textContent = "no FWHM: the profile has no width to fit (a flat or clipped core)";
   }
 }
 
@@ -115,7 +118,8 @@ function updatePosition() {
 }
 
 function fillValues(c) {
-  const rows = [["x, y (0-based)", `${c.x.toFixed(2)}, ${c.y.toFixed(2)}`]];
+  // a cutout's x, y is only its centre: the file (in c.values) says where it is
+  const rows = document.body.dataset.cutouts === "1" ? [] : [["x, y (0-based)", `${c.x.toFixed(2)}, ${c.y.toFixed(2)}`]];
   for (const [k, v] of Object.entries(c.values)) {
     if (k === "x" || k === "y") continue;
     rows.push([k, typeof v === "number" ? (Number.isInteger(v) ? v : v.toFixed(3)) : (v === null ? "–" : String(v))]);

@@ -1,0 +1,528 @@
+"""Cutout folders on the classification page: ``starclass inspect --stamps LIST --task TASK``.
+
+Most people hold their real data as cutout folders (:mod:`starclass.io.cutout_folders`: a CSV
+of ``file``, ``label`` and a group column, or an ImageFolder directory), not as FITS mosaics
+with a candidate catalogue. This module lets the page, its database, its accounts and its
+export serve such a folder unchanged:
+
+* **the list** (:func:`read_cutout_list`) is a cutout CSV or directory, a ``classify --stamps``
+  output, or ``suggest``'s output on one. Its ``file`` paths are relative to the folder the list
+  records (``cutout_root``, a column or meta that ``classify --stamps`` writes and ``suggest``
+  keeps), else to the list's own folder, as ``train --stamps`` reads them;
+* **one candidate per row**, its id the ``file`` cell as the list writes it (the first
+  ``file_<band>`` for several bands): a cutout keeps its id in the folder's CSV, in its
+  classification and in the suggestions made from it, so their labels are one set;
+* **the labels** are the task's classes (:func:`task_scheme`: ``m31-real`` gives the keys
+  1 = cluster and 2 = galaxy), the names being the label strings the task's ``label_map``
+  reads back (:func:`label_strings`);
+* **the pictures** (:class:`CutoutRenderCache`): the cutout itself, grey, or in colour for an
+  RGB image or three bands, zoomed to the page's 246 px; 8-bit pictures (PNG, JPEG, ... of
+  8 bits, usually stretched already, e.g. PAndAS's ZScale) are shown as stored, all others
+  (FITS, NPY, 16-bit) stretched as the page's mosaic stamps (asinh from the median to the
+  99.5th percentile); the radial profile is the page's, from the cutout's centre out to a
+  quarter of the cutout (at least 8 px); the context panel shows the whole cutout at a
+  smaller zoom with the profile's radius drawn (there is no mosaic around a cutout);
+* **the export** (:func:`export_catalogue`) is what ``train --stamps`` reads directly:
+  ``file`` relative to the export's folder, ``label`` (the people's mode as a label
+  string), the group column, each person's ``class_h<k>`` and the agreement columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from astropy.table import Table
+from PIL import Image, ImageDraw
+
+from starclass.errors import StarclassError
+from starclass.inspect.render import _MPL_LOCK, RenderCache, RenderSettings, _png_from_rgb, _scale, profile_png
+from starclass.inspect.schemes import LabelScheme, task_scheme
+from starclass.io.atomic import atomic_path
+from starclass.schema import CUTOUT_ROOT, ID
+
+#: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
+PAGE_PIXELS = 246
+#: Display pixels of the page's second panel (the context view of mosaics).
+CONTEXT_PIXELS = 161
+#: PIL modes of 8-bit pictures: shown as stored (they carry their own display stretch).
+EIGHT_BIT_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA"})
+#: Table formats a classified or suggested list may come in, by suffix.
+LIST_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet": "parquet", ".pq": "parquet",
+                ".fits": "fits", ".fit": "fits"}
+
+
+@dataclass
+class CutoutList:
+    """The cutouts one ``inspect --stamps`` serves (:func:`read_cutout_list`).
+
+    Attributes
+    ----------
+    source : pathlib.Path
+        The list read (a CSV or table file, or a directory).
+    table : astropy.table.Table
+        Its rows, every column.
+    ids : list of str
+        The candidate id of each row: its (first) file as the list writes it.
+    file_columns : list of str
+        ``["file"]`` or the ``file_<band>`` columns read, in channel order.
+    paths : list of list of pathlib.Path
+        Each row's resolved files, one per file column.
+    images : numpy.ndarray
+        float32 ``[N, C, H, W]``, row 0 at the **bottom** (as the page draws mosaic stamps).
+    as_stored : numpy.ndarray
+        bool per row: an 8-bit picture, shown as stored rather than stretched.
+    bands : list of str
+        The bands of the ``file_<band>`` columns (``[]`` for one ``file``).
+    group_column : str or None
+        The task's group column, when the list has it.
+    """
+
+    source: Path
+    table: Table
+    ids: list[str]
+    file_columns: list[str]
+    paths: list[list[Path]]
+    images: np.ndarray
+    as_stored: np.ndarray
+    bands: list[str] = field(default_factory=list)
+    group_column: str | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The folder of the list (the directory itself for an ImageFolder directory)."""
+        return self.source if self.source.is_dir() else self.source.parent
+
+
+def _is_eight_bit(path: Path) -> bool:
+    """Whether a picture file holds 8-bit values (its header only is read)."""
+    from starclass.io.cutout_folders import image_format
+
+    if image_format(path) not in ("png", "jpeg", "tiff", "bmp", "webp"):
+        return False
+    try:
+        with Image.open(path) as img:
+            return img.mode in EIGHT_BIT_MODES
+    except OSError:
+        return False
+
+
+def _csv_root_elsewhere(path: Path) -> bool:
+    """Whether a CSV records a ``cutout_root`` other than its own folder (a classification moved away)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if CUTOUT_ROOT not in (reader.fieldnames or []):
+                return False
+            here = path.parent.resolve()
+            return any((row.get(CUTOUT_ROOT) or "").strip() and Path(row[CUTOUT_ROOT].strip()).resolve() != here
+                       for row in reader)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False  # read_cutout_folder says what is wrong with it
+
+
+def _band_columns(names: list[str], bands: list[str]) -> list[str]:
+    """The ``file_<band>`` columns of ``bands`` (all of them, in table order, when the task's are not all there)."""
+    by_band = {c[5:].lower(): c for c in names if c.lower().startswith("file_")}
+    if bands and all(b.lower() in by_band for b in bands):
+        return [by_band[b.lower()] for b in bands]
+    return list(by_band.values())
+
+
+def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
+    """Read the cutouts ``inspect --stamps`` serves: a cutout folder, or a classification or suggestion of one.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A cutout CSV or directory (read with
+        :func:`starclass.io.cutout_folders.read_cutout_folder`, unlabelled rows allowed), or a
+        table (CSV, ECSV, Parquet, FITS) with ``file`` (or ``file_<band>``) columns such as
+        ``classify --stamps`` and ``suggest`` write: its files are relative to its
+        ``cutout_root`` (column, else meta), else to its own folder.
+    cfg : starclass.learn.config.TaskConfig
+        The task: its bands pick the ``file_<band>`` columns, its ``group_column`` is kept.
+
+    Returns
+    -------
+    CutoutList
+
+    Raises
+    ------
+    StarclassError
+        A missing list or file (named with its row), an unreadable or non-square image,
+        images of different shapes, a file listed twice.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from starclass.learn.config import get_preset
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("cluster", "galaxy"):
+    ...     (d / lab).mkdir()
+    ...     np.save(d / lab / "a.npy", np.ones((8, 8)))
+    >>> read_cutout_list(d, get_preset("m31-real")).ids
+    ['cluster/a.npy', 'galaxy/a.npy']
+    """
+    from starclass.io.cutout_folders import LABELS_CSV, drawing_origin, read_cutout_folder, read_image
+
+    src = Path(source)
+    if not src.exists():
+        raise StarclassError(f"--stamps {src}: no such file or directory")
+    csv_path = src / LABELS_CSV if src.is_dir() else src
+    if src.is_dir() or (src.suffix.lower() == ".csv" and not _csv_root_elsewhere(csv_path)):
+        # the folder as train --stamps reads it: the same checks, the same messages
+        cs = read_cutout_folder(src, group_column=cfg.group_column, require_group=False, require_labels=False,
+                                bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}")
+        table = cs.table
+        cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
+        roots = [cs.root] * len(table)
+        images = cs.images
+    else:
+        table, cols, roots = _read_listed_table(src, cfg)
+        images = None
+    ids = [str(v).strip() for v in np.asarray(table[cols[0]]).astype(str)]
+    paths = [[(Path(r) / str(row[c]).strip()).resolve() for c in cols] for row, r in zip(table, roots)]
+    if images is None:
+        images = _read_rows(src, paths, cols, read_image)
+    if len(set(ids)) != len(ids):
+        dup = next(i for i, v in enumerate(ids) if ids.index(v) != i)
+        raise StarclassError(f"{src}: row {dup + 1}: file {ids[dup]!r} is listed twice (first in row "
+                             f"{ids.index(ids[dup]) + 1})")
+    # stored row 0 at the bottom, as the page draws the stamps of FITS mosaics: a PNG (row 0 at
+    # the top) was shown upside down
+    images = np.array(images, dtype=np.float32)
+    for i, row_paths in enumerate(paths):
+        if drawing_origin(row_paths[0]) == "upper":
+            images[i] = images[i][:, ::-1, :]
+    as_stored = np.array([all(_is_eight_bit(p) for p in ps) for ps in paths])
+    bands = [c[5:] for c in cols] if cols != ["file"] else []
+    group = cfg.group_column if cfg.group_column and cfg.group_column in table.colnames else None
+    return CutoutList(source=src, table=table, ids=ids, file_columns=cols, paths=paths, images=images,
+                      as_stored=as_stored, bands=bands, group_column=group)
+
+
+def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
+    """A classified or suggested list: its table, file columns and the folder of each row's files."""
+    fmt = LIST_FORMATS.get(src.suffix.lower())
+    if fmt is None or not src.is_file():
+        raise StarclassError(f"--stamps {src}: give a cutout folder (a CSV or a directory) or a classified or "
+                             f"suggested list of one ({', '.join(LIST_FORMATS)})")
+    try:
+        table = Table.read(src, format=fmt)
+    except Exception as exc:  # astropy raises many kinds for a broken table
+        raise StarclassError(f"--stamps {src}: cannot read it ({type(exc).__name__}: {exc})") from None
+    cols = ["file"] if "file" in table.colnames else _band_columns(table.colnames, list(cfg.bands))
+    if not cols:
+        raise StarclassError(f"--stamps {src}: no 'file' column (nor 'file_<band>' columns); columns: "
+                             f"{', '.join(table.colnames)}")
+    if len(table) == 0:
+        raise StarclassError(f"--stamps {src}: no rows")
+    if CUTOUT_ROOT in table.colnames:
+        cells = [str(v).strip() for v in np.ma.asarray(table[CUTOUT_ROOT]).filled("").astype(str)]
+    else:
+        cells = [str(table.meta.get(CUTOUT_ROOT) or "")] * len(table)
+    roots = [Path(c) if c else src.parent for c in cells]
+    return table, cols, roots
+
+
+def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) -> np.ndarray:
+    """Each row's files stacked as channels; refused, naming the row, when missing or of another shape."""
+    images: list[np.ndarray] = []
+    for i, row_paths in enumerate(paths):
+        planes = []
+        for c, p in zip(cols, row_paths):
+            if not p.is_file():
+                raise StarclassError(f"--stamps {src}: row {i + 1}: {c} {p.name!r}: no such file ({p}); the files are "
+                                     f"relative to the list's {CUTOUT_ROOT} (else its folder)")
+            try:
+                planes.append(read_image(p))
+            except StarclassError as exc:
+                raise StarclassError(f"--stamps {src}: row {i + 1}: {exc}") from None
+        img = np.concatenate(planes, axis=0)
+        if img.shape[-1] != img.shape[-2]:
+            raise StarclassError(f"--stamps {src}: row {i + 1}: {row_paths[0]} is {img.shape[-2]} x {img.shape[-1]} "
+                                 "px (height x width); cutouts must be square")
+        if images and img.shape != images[0].shape:
+            raise StarclassError(f"--stamps {src}: row {i + 1}: {row_paths[0]} has shape {img.shape} (channels, "
+                                 f"height, width) but row 1's is {images[0].shape}; all cutouts must have one")
+        images.append(img)
+    return np.stack(images)
+
+
+def _rgb_order(bands: list[str]) -> list[int]:
+    """Channels shown as red, green, blue: the longest wavelength red where the bands are known."""
+    from starclass.bands import BANDS
+
+    if bands and all(b.lower() in BANDS for b in bands):
+        return sorted(range(len(bands)), key=lambda j: -BANDS[bands[j].lower()].photplam)
+    return list(range(len(bands) or 3))  # an RGB file: R, G, B as stored
+
+
+@dataclass
+class CutoutRenderCache(RenderCache):
+    """The page's picture cache for cutouts: the same files, kinds and routes, pictures of the cutout itself.
+
+    ``images`` are float32 ``[N, C, H, W]`` (row 0 at the bottom), ``as_stored`` flags the
+    8-bit pictures shown without a new stretch, ``grey`` is what the stamp canvas and the
+    profile use (``mean``: the average of an RGB file's channels; else the channel number),
+    ``colour`` the channels of the composite (three of them, or one for grey).
+    """
+
+    images: np.ndarray = None
+    as_stored: np.ndarray = None
+    grey: str | int = 0
+    colour: tuple[int, ...] = (0,)
+
+    def __post_init__(self) -> None:
+        # a cache folder per settings and pixels: another list, or changed files, never get stale pictures
+        h = hashlib.sha256(self.settings.key().encode())
+        h.update(np.ascontiguousarray(self.images).tobytes())
+        h.update(np.asarray(self.as_stored, dtype=bool).tobytes())
+        h.update(repr((self.grey, self.colour)).encode())
+        self.dir = Path(self.root) / f"cutouts-{h.hexdigest()[:12]}"
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def plane(self, row: int) -> np.ndarray:
+        """The grey picture of a row (float32, row 0 at the bottom)."""
+        img = self.images[row]
+        return img.mean(axis=0) if self.grey == "mean" else img[int(self.grey)]
+
+    def _shown(self, a: np.ndarray, row: int) -> np.ndarray:
+        # an 8-bit picture carries its own stretch (PAndAS: ZScale): restretched it looked unlike the survey's
+        if self.as_stored[row]:
+            return np.clip(np.nan_to_num(a, nan=0.0), 0.0, 1.0).astype(np.float32)
+        return _scale(a, lo_pct=50.0, min_range_sigma=25.0)
+
+    def stamp(self, row: int) -> dict:
+        """The grey picture as numbers for the page's contrast control (rows bottom to top)."""
+        a = self.plane(row)
+        finite = a[np.isfinite(a)]
+        values = [[None if not np.isfinite(v) else round(float(v), 5) for v in r] for r in a]
+        pct = {str(p): float(np.percentile(finite, p)) for p in (1, 50, 99, 99.9)} if finite.size else {}
+        return {"size": int(a.shape[0]), "values": values, "percentiles": pct, "band": self.settings.v_band}
+
+    def neighbours(self, row: int) -> list[tuple[float, float, str]]:
+        return []  # a cutout has no catalogue around it
+
+    def _render_kind(self, row: int, kind: str) -> None:
+        s = self.settings
+        c = float(self.xs[row])
+        p = self.path(row, kind)
+        if kind == "composite":
+            planes = [self._shown(self.images[row][j], row) for j in self.colour]
+            rgb = np.stack(planes * 3 if len(planes) == 1 else planes, axis=-1)
+            png = _png_from_rgb(rgb, s.zoom)
+        elif kind == "profile":
+            with _MPL_LOCK:
+                png, fit = profile_png({s.v_band: self.plane(row)}, c, c, s, None)
+            self.fits[row] = fit
+            with atomic_path(self.dir / f"{int(row):07d}_fit.json") as tmp:
+                tmp.write_text(json.dumps(fit))
+        else:
+            png = self._whole(row)
+        with atomic_path(p) as tmp:
+            tmp.write_bytes(png)
+
+    def _whole(self, row: int) -> bytes:
+        """The whole grey cutout at a smaller zoom, with the circle the profile is measured in."""
+        g = (self._shown(self.plane(row), row) * 255).astype(np.uint8)[::-1]
+        z = self.settings.context_zoom
+        img = Image.fromarray(g).convert("RGB").resize((g.shape[1] * z, g.shape[0] * z), Image.NEAREST)
+        draw = ImageDraw.Draw(img)
+        cx = (float(self.xs[row]) + 0.5) * z
+        rad = self.settings.profile_radius * z
+        draw.ellipse((cx - rad, cx - rad, cx + rad, cx + rad), outline="cyan", width=1)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG", compress_level=1)
+        return buf.getvalue()
+
+
+def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = None,
+                 rgb: tuple[str, str, str] | None = None) -> CutoutRenderCache:
+    """The picture cache of a cutout list (pictures under ``root``).
+
+    Parameters
+    ----------
+    cutouts : CutoutList
+        What to show.
+    root : pathlib.Path
+        The cache folder.
+    star_fwhm : float, optional
+        FWHM (px) of the typical star drawn beside each profile (default 2.1 px).
+    rgb : tuple of str, optional
+        Three ``file_<band>`` bands shown as red, green, blue (default: by wavelength).
+
+    Returns
+    -------
+    CutoutRenderCache
+
+    Examples
+    --------
+    >>> cutout_cache(cutouts, Path(".inspect_cache"))  # doctest: +SKIP
+    """
+    n, nch, size, _ = cutouts.images.shape
+    names = cutouts.bands
+    if rgb is not None:
+        if not names:
+            raise StarclassError("--rgb names three file_<band> bands; these cutouts have one file per row")
+        lower = [b.lower() for b in names]
+        missing = [b for b in rgb if b.lower() not in lower]
+        if missing:
+            raise StarclassError(f"--rgb: no band {', '.join(missing)} among the cutouts' {', '.join(names)}")
+        colour = tuple(lower.index(b.lower()) for b in rgb)
+    elif nch == 3:
+        colour = tuple(_rgb_order(names))
+    else:
+        colour = (0,)
+    grey: str | int = "mean" if (nch == 3 and not names) else 0
+    grey_name = names[0] if names else ("grey" if nch == 1 else "mean of RGB")
+    shown = tuple(names[j] if names else "RGB"[j] for j in colour) if len(colour) == 3 else (grey_name,) * 3
+    centre = (size - 1) / 2.0
+    settings = RenderSettings(
+        rgb=shown, v_band=grey_name, stamp_size=size if size % 2 else size + 1,
+        zoom=max(1, int(round(PAGE_PIXELS / size))), context_size=size,
+        context_zoom=max(1, int(round(CONTEXT_PIXELS / size))),
+        # the mosaics' 8 px covered only the clipped core of a 128 px PAndAS cutout (a flat line at 1.0):
+        # a quarter of the cutout shows where the light falls off, within the cutout
+        profile_radius=min(max(8.0, size / 4), (size - 1) / 2),
+        # "counts/s" on a PNG's 0-1 values (255 = 1) claimed a flux the picture does not hold
+        value_label="pixel value (8-bit: 255 = 1)" if cutouts.as_stored.all() else "pixel value",
+        star_fwhm=float(star_fwhm) if star_fwhm else 2.1)
+    xs = np.full(n, centre)
+    return CutoutRenderCache(data={}, xs=xs, ys=xs.copy(), settings=settings, root=Path(root),
+                             images=cutouts.images, as_stored=cutouts.as_stored, grey=grey, colour=colour)
+
+
+def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
+    """The list as the catalogue :func:`starclass.inspect.export.export_labels` joins the labels to.
+
+    ``id`` is each row's candidate id; the file columns are rewritten relative to the export's
+    folder (so ``train --stamps OUT.csv`` finds the images wherever the list was); the list's
+    ``cutout_root`` is left out (the files are no longer relative to it). Every other column
+    of the list is kept.
+
+    Examples
+    --------
+    >>> export_catalogue(cutouts, "round1/labels.csv")  # doctest: +SKIP
+    """
+    out_dir = Path(out_path).resolve().parent
+    t = cutouts.table.copy(copy_data=True)
+    t.meta.pop(CUTOUT_ROOT, None)
+    if CUTOUT_ROOT in t.colnames:
+        t.remove_column(CUTOUT_ROOT)
+    for j, c in enumerate(cutouts.file_columns):
+        t[c] = [Path(os.path.relpath(ps[j], out_dir)).as_posix() for ps in cutouts.paths]
+    if ID in t.colnames:
+        t.rename_column(ID, f"{ID}_list")
+    t.add_column(cutouts.ids, name=ID, index=0)
+    return t
+
+
+def load_cutout_field(source: str | os.PathLike, cfg, *, predictions: str | os.PathLike | None = None,
+                      cache_dir: str | os.PathLike | None = None, dataset: str = "",
+                      star_fwhm: float | None = None, rgb: tuple[str, str, str] | None = None,
+                      cutouts: CutoutList | None = None):
+    """A cutout list as the :class:`~starclass.inspect.field.Field` the page serves.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        The list (:func:`read_cutout_list`).
+    cfg : starclass.learn.config.TaskConfig
+        The task.
+    predictions : str or os.PathLike, optional
+        A ``classify --stamps`` output of these cutouts (``file``, ``prob_<k>``, ``class_pred``),
+        matched by ``file``; default: the list's own ``prob_<k>``/``class_pred`` (a classified or
+        suggested list), for the ``uncertain`` order and the model's answer.
+    cache_dir : str or os.PathLike, optional
+        Where the pictures go (default ``.inspect_cache`` beside the list).
+    dataset : str
+        Key separating the labels of several lists in one database.
+    star_fwhm : float, optional
+        FWHM (px) of the typical star drawn beside each profile (default 2.1 px).
+    rgb : tuple of str, optional
+        Three ``file_<band>`` bands shown as red, green, blue.
+    cutouts : CutoutList, optional
+        The list already read.
+
+    Returns
+    -------
+    starclass.inspect.field.Field
+        ``kind`` ``"cutouts"``; ``data_dir`` the list's folder; ``served`` (``GET /data``) the list
+        and its images inside that folder.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from starclass.learn.config import get_preset
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for lab in ("cluster", "galaxy"):
+    ...     (d / lab).mkdir()
+    ...     np.save(d / lab / "a.npy", np.ones((8, 8)))
+    >>> f = load_cutout_field(d, get_preset("m31-real"))
+    >>> f.ids, f.kind
+    (['cluster/a.npy', 'galaxy/a.npy'], 'cutouts')
+    """
+    from starclass.inspect.field import Field, _prediction_rows, find_file
+
+    lst = cutouts if cutouts is not None else read_cutout_list(source, cfg)
+    folder = lst.folder
+    cache = cutout_cache(lst, Path(cache_dir) if cache_dir else folder / ".inspect_cache", star_fwhm=star_fwhm,
+                         rgb=rgb)
+    pred_path = find_file(folder, predictions, (), "predictions") if predictions is not None else None
+    preds = _prediction_rows(lst.table, pred_path, lst.ids, key=lst.file_columns[0])
+    shown = tuple(lst.file_columns) + ((lst.group_column,) if lst.group_column else ())
+    listed = [lst.source] if lst.source.is_file() else []
+    served = frozenset(p.resolve() for p in [*listed, *(p for ps in lst.paths for p in ps)]
+                       if p.resolve().is_relative_to(folder.resolve()))
+    return Field(data_dir=folder.resolve(), table=lst.table, ids=lst.ids, row_of={c: i for i, c in enumerate(lst.ids)},
+                 cache=cache, bands=lst.bands or [cache.settings.v_band], v_band=cache.settings.v_band,
+                 predictions=preds, catalogue_path=lst.source, dataset=dataset, served=served, kind="cutouts",
+                 shown=shown)
+
+
+def stamps_scheme(cfg, scheme: str | None = None) -> LabelScheme:
+    """The label scheme of ``inspect --stamps``: the task's classes, or a ``--scheme`` whose values they are.
+
+    The buttons must give the classes the export's ``label`` maps back to: a scheme of other
+    values (``m31-check``'s scores 0-2 for ``m31-real``'s classes cluster and galaxy) is refused.
+
+    Parameters
+    ----------
+    cfg : starclass.learn.config.TaskConfig
+        The task (``--task``).
+    scheme : str, optional
+        ``--scheme``; None: :func:`task_scheme`.
+
+    Returns
+    -------
+    LabelScheme
+
+    Raises
+    ------
+    StarclassError
+        ``scheme`` is not a class scheme of exactly the task's classes.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> stamps_scheme(get_preset("legus4"), "phangs").name, stamps_scheme(get_preset("m31-real")).name
+    ('phangs', 'task:m31-real')
+    """
+    from starclass.inspect.schemes import get_scheme
+
+    if scheme is None:
+        return task_scheme(cfg)
+    s = get_scheme(scheme)
+    if s.consensus != "mode" or sorted(s.allowed) != sorted(int(k) for k in cfg.classes):
+        raise StarclassError(f"--scheme {s.name} ({s.describe_values()}) does not give the classes of task "
+                             f"{cfg.name!r} ({', '.join(str(k) for k in cfg.classes)}), which --export writes for "
+                             "train --stamps; leave --scheme out to label with the task's classes")
+    return s
