@@ -397,6 +397,65 @@ def test_unknown_label(tmp_path):
     assert "row 10" in str(info.value)
 
 
+def _snippet_task(message: str, tmp_path: Path, n: int) -> TaskConfig:
+    """The task file an unknown-label message offers, each N replaced by class ``n``, loaded."""
+    from starclass.learn.config import load_config
+
+    body = [line.strip() for line in message.splitlines() if line.startswith("    ")]
+    assert body and body[0].startswith("extends: "), message
+    (tmp_path / "my_task.yaml").write_text("\n".join(body).replace(": N", f": {n}") + "\n")
+    return load_config(tmp_path / "my_task.yaml")
+
+
+def test_every_unknown_label_is_named_with_a_task_file_that_maps_them(tmp_path):
+    # the M31 paper's other negatives: a folder with 'star' and 'artefact' was refused for its
+    # first 'star' only; once that was mapped, refused again for 'artefact', and the hint asked
+    # for "classes, class_names and label_map" where a label_map alone does it
+    p = _make_csv_folder(tmp_path)
+    odd = {10: "star", 13: "artefact", 16: "star", 20: "background galaxy"}
+    _rewrite(p, lambda rows: [dict(r, label=odd.get(i, r["label"])) for i, r in enumerate(rows)])
+    cs = read_cutout_folder(p, group_column="object_id")
+    cfg = get_preset("m31-real")
+    with pytest.raises(StarclassError) as info:
+        label_classes(cs, cfg.label_map, config=cfg)
+    msg = str(info.value)
+    assert "row 11 (line 12 of the file)" in msg and "label 'star' is not known" in msg
+    assert "4 row(s) carry 3 label(s)" in msg
+    assert "'star' (2 rows: 11, 17), 'artefact' (row 14), 'background galaxy' (row 21)" in msg
+    assert "extends: m31-real" in msg and "1 = cluster, 2 = non-cluster" in msg
+    # the offered task file, N filled in, keeps the task's own labels and reads the folder
+    mine = _snippet_task(msg, tmp_path, 2)
+    classes = label_classes(cs, mine.label_map, config=mine)
+    want = [2 if i in odd else cfg.label_map[str(lab)] for i, lab in enumerate(cs.labels)]
+    assert classes.tolist() == want
+    # evaluate --label-column names them all too
+    from starclass.evaluate.task import EvalTask
+
+    with pytest.raises(StarclassError) as info:
+        EvalTask.from_config(cfg).label_classes(["cluster", "star", "Galaxy", "star", "yes"])
+    msg = str(info.value)
+    assert "row 2 has label 'star'" in msg and "'star' (2 rows: 2, 4), 'Galaxy' (row 3), 'yes' (row 5)" in msg
+    # a label differing only in case gets the known label's class; a YAML word stays text
+    mine = _snippet_task(msg, tmp_path, 2)
+    assert mine.label_map["Galaxy"] == 2 and mine.label_map["yes"] == 2 and mine.label_map["galaxy"] == 2
+
+
+def test_an_imagefolder_with_labels_of_its_own_counts_images_not_rows(tmp_path):
+    _make_csv_folder(tmp_path)
+    (tmp_path / "labels.csv").unlink()
+    (tmp_path / "cluster").rename(tmp_path / "Cluster")
+    (tmp_path / "galaxy").rename(tmp_path / "background galaxy")
+    cs = read_cutout_folder(tmp_path)
+    cfg = get_preset("m31-real")
+    with pytest.raises(StarclassError) as info:
+        label_classes(cs, cfg.label_map, config=cfg)
+    msg = str(info.value)
+    n_c = sum(lab == "Cluster" for lab in cs.labels)
+    assert f"'Cluster' ({n_c} images)" in msg and "rows" not in msg.split("carry")[1]
+    mine = _snippet_task(msg, tmp_path, 2)
+    assert mine.label_map["Cluster"] == 1 and mine.label_map["background galaxy"] == 2
+
+
 def test_a_label_that_differs_in_case_is_pointed_out(tmp_path):
     # an ImageFolder with Cluster/ and Galaxy/ was refused as "label 'Cluster' is not known",
     # leaving the user to spot the capital letter
@@ -404,13 +463,13 @@ def test_a_label_that_differs_in_case_is_pointed_out(tmp_path):
     (tmp_path / "labels.csv").unlink()
     (tmp_path / "galaxy").rename(tmp_path / "Galaxy")
     cs = read_cutout_folder(tmp_path)
-    with pytest.raises(StarclassError, match="'Galaxy' is not known.*case included: 'galaxy'?"):
+    with pytest.raises(StarclassError, match="'Galaxy' is not known.*case included: 'Galaxy' is not 'galaxy'"):
         label_classes(cs, get_preset("m31-real").label_map)
     # evaluate --label-column says the same
     from starclass.evaluate.task import EvalTask
 
     task = EvalTask.from_config(get_preset("m31-real"))
-    with pytest.raises(StarclassError, match="row 2 has label 'GALAXY'.*case included: 'galaxy'?"):
+    with pytest.raises(StarclassError, match="row 2 has label 'GALAXY'.*case included: 'GALAXY' is not 'galaxy'"):
         task.label_classes(["cluster", "GALAXY"])
     # a label with no other spelling among the known ones gets no such hint
     with pytest.raises(StarclassError) as info:

@@ -99,7 +99,7 @@ def calibrate_command(
             raise StarclassError(f"--stamps {stamps}: the cutouts have no label column {column!r} (--label-column; "
                                  f"columns: {', '.join(cutouts.table.colnames)}); calibration needs labelled rows")
         inputs = cutout_inputs(cutouts.images, cfg)
-        values = label_classes(cutouts, cfg.label_map)
+        values = label_classes(cutouts, cfg.label_map, config=cfg)
         source = str(stamps)
     else:
         if not mosaics or catalog is None:

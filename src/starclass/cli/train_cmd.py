@@ -864,7 +864,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         from starclass.learn.crossval import cross_validate
         from starclass.stamps.images import cutout_inputs
 
-        classes = label_classes(cutouts, cfg.label_map)
+        classes = label_classes(cutouts, cfg.label_map, config=cfg)
         inputs = cutout_inputs(cutouts.images, cfg)
         # blank (constant) cutouts are left out of every fold, as of a single training
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),

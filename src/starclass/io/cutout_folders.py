@@ -54,7 +54,9 @@ file listed twice, an empty label or group, a group split across folds.
 from __future__ import annotations
 
 import csv
+import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -788,30 +790,96 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
     return folds
 
 
-def label_hint(label: str, label_map: dict[str, int]) -> str:
-    """The end of an unknown-label message: the known label it differs from only in case, else how to map it.
+#: Plain YAML words that a YAML 1.1 reader (PyYAML) takes as booleans or null, not as text.
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
-    Labels are matched exactly (a ``Cluster/`` folder is not ``cluster``); the message says
-    so and how to take another spelling, instead of leaving the user to spot the capital.
+
+def _yaml_key(label: str) -> str:
+    """``label`` as a key of a YAML flow mapping: plain where it reads back as that text, else quoted."""
+    plain = re.fullmatch(r"[A-Za-z_](?:[A-Za-z0-9_ .+-]*[A-Za-z0-9_.+-])?", label)
+    # JSON's double-quoted string is a valid YAML scalar
+    return label if plain and label.lower() not in _YAML_WORDS else json.dumps(label)
+
+
+def _row_list(rows: list[int], most: int = 5, *, numbered: bool = True) -> str:
+    """``row 6`` / ``3 rows: 6, 18, 41`` / ``7 rows: 6, 18, 41, 50, 52, ...`` (1-based); ``7 images`` unnumbered."""
+    if not numbered:
+        # an ImageFolder directory has no rows to look up: its label folder holds the images
+        return f"{len(rows)} image{'s' if len(rows) > 1 else ''}"
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(r) for r in rows[:most])
+    return f"{len(rows)} rows: {shown}{', ...' if len(rows) > most else ''}"
+
+
+def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int], *, task: str | None = None,
+                        classes: dict[int, str] | None = None, numbered: bool = True) -> str:
+    """The end of an unknown-label message: every unknown label with its rows, and a task file that maps them.
+
+    One error used to name the first unknown label only: a folder with ``star`` and ``artefact``
+    (the M31 paper's other negatives) was refused for ``star``, and after that was mapped, again
+    for ``artefact``. The note lists them all and gives a task file to copy, whose ``label_map``
+    keeps the task's own labels (a ``label_map`` replaces the one it extends) and adds the unknown
+    ones: a label that differs from a known one only in case gets that label's class, the others
+    ``N``, to be replaced by a class number.
+
+    Parameters
+    ----------
+    rows_of : dict of str to list of int
+        Unknown label -> the rows (1 = first data row) that carry it, in order of appearance.
+    label_map : dict of str to int
+        The task's label map.
+    task : str, optional
+        The task's name, for ``extends:`` when it is a preset; else the snippet says to extend the
+        task file used.
+    classes : dict of int to str, optional
+        Class number -> name, listed after the snippet so that ``N`` can be chosen.
+    numbered : bool
+        Name the rows (a CSV); False counts images instead (an ImageFolder directory, whose
+        rows are no file's lines).
+
+    Returns
+    -------
+    str
+        Text starting with ``"; "``, to end a message that names the first unknown label.
 
     Examples
     --------
-    >>> label_hint("Galaxy", {"cluster": 1, "galaxy": 2})
-    "; labels are matched exactly, case included: 'galaxy'? (or give the task a label_map with your spelling)"
-    >>> label_hint("star", {"cluster": 1, "galaxy": 2}).split(";")[1].strip()[:40]
-    'labels of your own need a task file that'
+    >>> note = unknown_labels_note({"star": [6, 18], "Galaxy": [9]}, {"cluster": 1, "galaxy": 2},
+    ...                            task="m31-real", classes={1: "cluster", 2: "non-cluster"})
+    >>> "'star' (2 rows: 6, 18), 'Galaxy' (row 9)" in note
+    True
+    >>> print(note.splitlines()[2])
+        label_map: {cluster: 1, galaxy: 2, star: N, Galaxy: 2}
     """
-    same = [k for k in label_map if k.casefold() == str(label).casefold()]
-    if not same:
-        # labels of one's own (GC, Star) need a task that maps them: say how, not only what is known
-        return ("; labels of your own need a task file that maps them to classes ('extends: m31-real' with "
-                "classes, class_names and label_map; docs/real_images.md)")
-    return (f"; labels are matched exactly, case included: {same[0]!r}? (or give the task a label_map with "
-            "your spelling)")
+    n_rows = sum(len(r) for r in rows_of.values())
+    listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
+    unit = "row" if numbered else "image"
+    out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) the task does not know: {listed}"
+    cased = {lab: next((k for k in label_map if k.casefold() == lab.casefold()), None) for lab in rows_of}
+    same = [f"{lab!r} is not {k!r}" for lab, k in cased.items() if k is not None]
+    if same:
+        out += f"; labels are matched exactly, case included: {', '.join(same)}"
+    from starclass.learn.config import list_presets
+
+    base = task if task and task in list_presets() else "<the task file you trained with>"
+    pairs = [f"{_yaml_key(k)}: {v}" for k, v in label_map.items()]
+    pairs += [f"{_yaml_key(lab)}: {label_map[k] if k is not None else 'N'}" for lab, k in cased.items()]
+    out += ("; labels of your own need a task file that maps them to classes, e.g. my_task.yaml holding\n"
+            f"    extends: {base}\n    label_map: {{{', '.join(pairs)}}}\n")
+    if any(k is None for k in cased.values()):
+        which = (", ".join(f"{c} = {n}" for c, n in classes.items()) if classes
+                 else ", ".join(str(c) for c in sorted(set(label_map.values()))))
+        out += (f"with each N a class of the task ({which}; a new class needs classes and class_names too), "
+                "then --task my_task.yaml (docs/real_images.md, 'Your own labels and classes')")
+    else:
+        out += "then --task my_task.yaml (docs/real_images.md, 'Your own labels and classes')"
+    return out
 
 
-def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False) -> np.ndarray:
-    """Map every label string to a class, naming the file and row of an unknown label.
+def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
+                  config=None) -> np.ndarray:
+    """Map every label string to a class, naming every unknown label with its rows.
 
     Parameters
     ----------
@@ -821,6 +889,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
         Label -> class. Empty: labels must be integers and are returned as classes.
     allow_empty : bool
         An empty label is class 0 ("no class": an unlabelled row) instead of an error.
+    config : starclass.learn.config.TaskConfig, optional
+        The task the map is from: its name and class names make the unknown-label message's
+        task file to copy (:func:`unknown_labels_note`).
 
     Returns
     -------
@@ -839,6 +910,8 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     if cutouts.labels is None:
         raise StarclassError(f"{cutouts.source}: no label column: the cutouts need labels")
     out = np.empty(len(cutouts.labels), dtype=np.int64)
+    unknown: dict[str, list[int]] = {}  # every unknown label and its rows, named together below
+    first_unknown = -1
     for i, lab in enumerate(cutouts.labels):
         lab = str(lab).strip()
         if not lab:
@@ -848,9 +921,10 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             continue
         if label_map:
             if lab not in label_map:
-                raise StarclassError(
-                    f"{cutouts.where(i)}: label {lab!r} is not known to the task "
-                    f"(known: {sorted(label_map)}){label_hint(lab, label_map)}")
+                unknown.setdefault(lab, []).append(i + 1)
+                first_unknown = i if first_unknown < 0 else first_unknown
+                out[i] = 0
+                continue
             out[i] = int(label_map[lab])
         else:
             try:
@@ -859,6 +933,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
                     "label_map") from None
+    if unknown:
+        lab = str(cutouts.labels[first_unknown]).strip()
+        names = dict(zip(config.classes, config.class_names)) if config is not None else None
+        raise StarclassError(
+            f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
+            + unknown_labels_note(unknown, label_map, task=config.name if config is not None else None,
+                                  classes=names, numbered=cutouts.source.is_file()))
     return out
 
 

@@ -218,7 +218,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     >>> # result = fit_cutouts(cfg, read_cutout_folder("labels.csv", group_column="object_id"),
     >>> #                      outdir="model")
     """
-    classes = label_classes(cutouts, config.label_map)
+    classes = label_classes(cutouts, config.label_map, config=config)
     people = np.arange(len(cutouts)) if train_index is None else np.asarray(train_index, dtype=np.int64)
     pseudo_rows = np.zeros(0, np.int64) if pseudo_index is None else np.asarray(pseudo_index, dtype=np.int64)
     pseudo_cls = np.zeros(0, classes.dtype) if pseudo_classes is None else np.asarray(pseudo_classes)
@@ -328,7 +328,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     cfg = loaded.config
     thr, positive = decision_threshold(cfg, threshold)  # a multi-class model refuses one before any work
     # a folder labelled in part: its unlabelled rows get class_ref 0, as evaluate leaves them out
-    class_ref = label_classes(cutouts, cfg.label_map, allow_empty=True) if cutouts.labels is not None else None
+    class_ref = (label_classes(cutouts, cfg.label_map, allow_empty=True, config=cfg) if cutouts.labels is not None
+                 else None)
     inputs = cutout_inputs(cutouts.images, cfg)
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
