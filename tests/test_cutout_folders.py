@@ -503,6 +503,38 @@ def _task(tmp_path) -> Path:
     return save_config(cfg, tmp_path / "task.yaml")
 
 
+def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path):
+    # a model trained on 128 px PAndAS cutouts classified 64 px centre crops without a word:
+    # each cutout is resampled over its whole field, so the objects looked twice as large to
+    # the network and 39 of 40 came out 'cluster'
+    p = _make_csv_folder(tmp_path / "data", n_objects=12, twice=0)
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o",
+                              str(tmp_path / "model"), "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    from starclass.learn.checkpoint import read_manifest
+
+    assert read_manifest(tmp_path / "model")["training_cutouts"] == {"height": 24, "width": 24, "channels": 1}
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o",
+                              str(tmp_path / "same.csv"), "--no-progress"])
+    assert res.exit_code == 0 and "trained on cutouts of" not in res.output, res.output
+    crops = tmp_path / "crops"
+    with open(p, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:  # the centre 12 px of each cutout, at the same pixel scale
+        img = np.asarray(Image.open(p.parent / r["file"]))
+        (crops / r["file"]).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(img[6:18, 6:18]).save(crops / r["file"])
+    with open(crops / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    res = runner.invoke(app, ["classify", "--stamps", str(crops / "labels.csv"), "--model", str(tmp_path / "model"),
+                              "-o", str(tmp_path / "crops.csv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "the cutouts are 12 x 12 px but model" in res.output and "trained on cutouts of 24 x 24 px" in res.output
+    assert "look 2.00 times as large" in res.output and (tmp_path / "crops.csv").exists()
+
+
 def test_cli_train_then_classify_cutouts(tmp_path):
     data = tmp_path / "data"
     p = _make_csv_folder(data)
