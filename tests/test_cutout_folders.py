@@ -503,18 +503,26 @@ def _task(tmp_path) -> Path:
     return save_config(cfg, tmp_path / "task.yaml")
 
 
-def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path):
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> tuple[Path, Path]:
+    """A model trained for one epoch on 12 cutouts of 24 px, and its folder's CSV."""
+    root = tmp_path_factory.mktemp("tiny")
+    p = _make_csv_folder(root / "data", n_objects=12, twice=0)
+    res = runner.invoke(app, ["train", "--task", str(_task(root)), "--stamps", str(p), "-o",
+                              str(root / "model"), "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    return root / "model", p
+
+
+def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path, tiny_model):
     # a model trained on 128 px PAndAS cutouts classified 64 px centre crops without a word:
     # each cutout is resampled over its whole field, so the objects looked twice as large to
     # the network and 39 of 40 came out 'cluster'
-    p = _make_csv_folder(tmp_path / "data", n_objects=12, twice=0)
-    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o",
-                              str(tmp_path / "model"), "--no-progress", "--epochs", "1"])
-    assert res.exit_code == 0, res.output
+    model, p = tiny_model
     from starclass.learn.checkpoint import read_manifest
 
-    assert read_manifest(tmp_path / "model")["training_cutouts"] == {"height": 24, "width": 24, "channels": 1}
-    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o",
+    assert read_manifest(model)["training_cutouts"] == {"height": 24, "width": 24, "channels": 1}
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o",
                               str(tmp_path / "same.csv"), "--no-progress"])
     assert res.exit_code == 0 and "trained on cutouts of" not in res.output, res.output
     crops = tmp_path / "crops"
@@ -528,11 +536,39 @@ def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path)
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    res = runner.invoke(app, ["classify", "--stamps", str(crops / "labels.csv"), "--model", str(tmp_path / "model"),
+    res = runner.invoke(app, ["classify", "--stamps", str(crops / "labels.csv"), "--model", str(model),
                               "-o", str(tmp_path / "crops.csv"), "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "the cutouts are 12 x 12 px but model" in res.output and "trained on cutouts of 24 x 24 px" in res.output
     assert "look 2.00 times as large" in res.output and (tmp_path / "crops.csv").exists()
+
+
+def test_classify_keeps_input_columns_named_as_its_outputs(tmp_path, tiny_model):
+    # a folder's own class_pred/prob_1 (an earlier catalogue's) were replaced without a word by
+    # classify's, and its own 'model' column (an instrument) was kept and read by evaluate as
+    # the model that classified the rows ("HST/ACS, which is not found here")
+    model, data = tiny_model
+    p = tmp_path / "labels.csv"
+    p.write_text(data.read_text())
+    for f in ("cluster", "galaxy", "extended_cluster"):
+        (tmp_path / f).symlink_to(data.parent / f)
+    _rewrite(p, lambda rows: [dict(r, class_pred="GC", prob_1=f"0.{i}", model="HST/ACS")
+                              for i, r in enumerate(rows)])
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "kept renamed: 'class_pred' -> 'class_pred_input', 'prob_1' -> 'prob_1_input'" in res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert list(t["class_pred_input"]) == ["GC"] * 12 and list(t["model_input"]) == ["HST/ACS"] * 12
+    assert np.allclose(t["prob_1_input"], [i / 10 if i < 10 else float(f"0.{i}") for i in range(12)])
+    assert set(t["class_pred"]) <= {1, 2} and np.allclose(t["prob_1"] + t["prob_2"], 1, atol=1e-5)
+    assert set(t["model"]) == {str(model.resolve())}
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0", "--no-science",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0 and "(from model column)" in res.output, res.output
 
 
 def test_cli_train_then_classify_cutouts(tmp_path):

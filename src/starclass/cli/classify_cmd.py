@@ -210,7 +210,8 @@ def _record_model(out, model: Path, output: Path) -> None:
     classes, label map and merges are lost), so ``starclass evaluate OUT --label-column label``
     would not know what the string labels mean. The model's absolute path in the ``model``
     column lets them load the task from the model itself
-    (:func:`starclass.evaluate.task.resolve_task`). An input column of that name is kept as it is.
+    (:func:`starclass.evaluate.task.resolve_task`). An input catalogue's column of that name is kept as it
+    is; a cutout folder's was renamed ``model_input`` before (:func:`starclass.learn.cutouts.classify_cutouts`).
     """
     from starclass.schema import MODEL_PATH
 

@@ -25,7 +25,7 @@ from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_tr
 from starclass.learn.classify import blank_bands, blank_column, decision_threshold, predict_inputs, trust_columns
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
-from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, TTA_STD, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, CUTOUT_ROOT, MODEL_PATH, PROB_STD, QUALITY, TTA_STD, prob_col
 from starclass.stamps.images import cutout_inputs
 
 __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
@@ -323,6 +323,30 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
     return data_digest(inputs, labels, val_index=val, balance_groups=fit_kwargs.get("balance_groups"))
 
 
+def _keep_input_columns(out: Table, names: list[str], source) -> None:
+    """Rename the folder's own columns that carry the names of classify's output columns.
+
+    A CSV with a ``class_pred`` or ``prob_1`` of its own (a catalogue's earlier classification,
+    a survey's ``quality`` flag) lost it without a word under the new values; a ``model`` column
+    of its own was kept and then read by ``evaluate`` as the path of the model that classified
+    the rows. They are kept as ``<name>_input`` (``_input2`` ... if that is taken too), with a
+    warning naming them.
+    """
+    renamed = []
+    for name in dict.fromkeys(names):
+        if name not in out.colnames:
+            continue
+        new, k = f"{name}_input", 1
+        while new in out.colnames:
+            k += 1
+            new = f"{name}_input{k}"
+        out.rename_column(name, new)
+        renamed.append(f"{name!r} -> {new!r}")
+    if renamed:
+        warnings.warn(f"{source}: column(s) of the cutout folder carry the names of classify's own output "
+                      f"columns and are kept renamed: {', '.join(renamed)}", stacklevel=3)
+
+
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = 256, device=None,
                      precision: bool | str | None = None, calibrated: bool = True,
@@ -395,9 +419,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols[CLASS_REF] = class_ref
     if blank.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
+    _keep_input_columns(out, [*cols, MODEL_PATH, CUTOUT_ROOT], cutouts.source)
     for key, val in cols.items():
-        if key in out.colnames:
-            out.remove_column(key)
         out[key] = val
     amp = getattr(cfg.recipe, "amp", True) if precision is None else precision
     out.meta.update({
