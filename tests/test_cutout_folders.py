@@ -15,6 +15,7 @@ from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import (
     label_classes,
+    listed_files,
     read_cutout_folder,
     read_image,
 )
@@ -298,6 +299,22 @@ def _expect_error(csv_path, match, **kw):
     with pytest.raises(StarclassError, match=match) as info:
         read_cutout_folder(csv_path, **kw)
     return str(info.value)
+
+
+def test_a_csv_written_on_windows_names_its_files_with_backslashes(tmp_path):
+    # 'cluster\\obj000_0.png' (pandas on Windows) was "no such file" on every row here
+    p = _make_csv_folder(tmp_path)
+    want = read_cutout_folder(p)
+    _rewrite(p, lambda rows: [dict(r, file=r["file"].replace("/", "\\")) for r in rows])
+    got = read_cutout_folder(p)
+    assert got.files[0] == want.files[0].replace("/", "\\")  # kept as written, for the output
+    assert np.array_equal(got.images, want.images)
+    # suggest --labels compares files so: the same files as the folder's
+    assert [Path(f) for f in listed_files(p, absolute=True)] == [(tmp_path / f).resolve() for f in want.files]
+    # a drive letter cannot be read here: said so
+    _rewrite(p, lambda rows: [dict(r, file="C:\\data\\" + r["file"]) if i == 2 else r for i, r in enumerate(rows)])
+    msg = _expect_error(p, "row 3 .*no such file")
+    assert "a Windows path (drive or network share)" in msg
 
 
 def test_missing_file_names_file_and_row(tmp_path):

@@ -472,6 +472,49 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     return ["file", "label"], rows
 
 
+def listed_path(root: Path, rel: str) -> Path:
+    """The file a CSV cell names, relative to ``root`` (absolute paths as they are).
+
+    A CSV written on Windows names ``cluster\\a.png``: there a backslash separates folders, here
+    it is a character of a file name, and every such row was "no such file". When the path as
+    written does not exist, the one with ``/`` for each ``\\`` is taken.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The folder the CSV's paths are relative to.
+    rel : str
+        The cell, as written.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute, resolved path (which need not exist).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "cluster").mkdir()
+    >>> _ = (root / "cluster" / "a.png").write_bytes(b"")
+    >>> listed_path(root, "cluster\\\\a.png") == (root / "cluster" / "a.png").resolve()
+    True
+    """
+    full = (root / rel).resolve()
+    if "\\" in rel and not full.exists():
+        alt = (root / rel.replace("\\", "/")).resolve()
+        if alt.exists():
+            return alt
+    return full
+
+
+def _missing_hint(rel: str) -> str:
+    """What to say of a listed file that is not there, when its spelling tells why."""
+    if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
+        return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
+    return ""
+
+
 def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
@@ -520,7 +563,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
                                  f"columns: {names}")
         root, files = src.parent, [v for row in rows for c in columns if (v := (row.get(c) or "").strip())]
-    return [str((root / f).resolve()) for f in files] if absolute else files
+    return [str(listed_path(root, f)) for f in files] if absolute else files
 
 
 def read_cutout_folder(
@@ -643,13 +686,13 @@ def read_cutout_folder(
             rel = (row.get(col) or "").strip()
             if not rel:
                 raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
-            full = (root / rel).resolve()
+            full = listed_path(root, rel)
             if full in seen:
                 raise StarclassError(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
             seen[full] = i
             if not full.is_file():
-                raise StarclassError(f"{where(i, rel)}: no such file ({full})")
+                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel)}")
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
