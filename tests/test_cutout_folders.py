@@ -317,6 +317,26 @@ def test_a_csv_written_on_windows_names_its_files_with_backslashes(tmp_path):
     assert "a Windows path (drive or network share)" in msg
 
 
+def test_an_imagefolder_of_data_splits_is_pointed_out(tmp_path):
+    # torchvision's root/train/<label>/ layout was read as labels 'train' and 'val' without a word
+    rng = np.random.default_rng(3)
+    for k, (split, label) in enumerate([("train", "cluster"), ("train", "galaxy"), ("val", "cluster"),
+                                        ("val", "galaxy")]):
+        _write(tmp_path / "splits" / split / label / f"o{k}.png", _blob(rng, label), "png8")
+    with pytest.warns(UserWarning, match="'train', 'val' are named as data splits and hold folders "
+                                         r"\(cluster, galaxy\).*--stamps .*splits/train"):
+        cs = read_cutout_folder(tmp_path / "splits")
+    assert sorted(set(cs.labels.tolist())) == ["train", "val"]  # read as before: the warning says why
+    # label folders with sub-folders of their own (nights) are no splits: no warning
+    for label, k in [("cluster", 0), ("galaxy", 1)]:
+        _write(tmp_path / "nights" / label / "night1" / f"o{k}.png", _blob(rng, label), "png8")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sorted(read_cutout_folder(tmp_path / "nights").labels.tolist()) == ["cluster", "galaxy"]
+
+
 def test_missing_file_names_file_and_row(tmp_path):
     p = _make_csv_folder(tmp_path)
     (tmp_path / "galaxy/obj005_0.png").unlink()

@@ -469,7 +469,32 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise StarclassError(
             f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
             "sub-folder per label)")
+    _warn_split_layout(root, sorted({r["label"] for r in rows}))
     return ["file", "label"], rows
+
+
+#: Folder names of data splits (torchvision's ``root/<split>/<label>/`` habit), lower case.
+_SPLIT_NAMES = {"train", "training", "val", "valid", "validation", "test", "testing", "eval", "dev"}
+
+
+def _warn_split_layout(root: Path, labels: list[str]) -> None:
+    """Warn when the label folders of an ImageFolder directory are data splits holding the labels.
+
+    ``root/train/cluster/*.png`` and ``root/val/galaxy/*.png`` were read as labels ``train`` and
+    ``val`` (images at any depth below a label folder belong to it); ``info`` printed
+    "labels: train 88, val 29", and the unknown-label error offered to map ``train`` to a class.
+    """
+    splits = [lab for lab in labels if lab.casefold() in _SPLIT_NAMES]
+    if not splits:
+        return
+    inner = sorted({d.name for lab in splits for d in (root / lab).iterdir() if d.is_dir() and
+                    not d.name.startswith(".")})
+    if not inner:
+        return
+    warnings.warn(f"{root}: its label folders {', '.join(repr(x) for x in splits)} are named as data splits and "
+                  f"hold folders ({', '.join(inner[:5])}{', ...' if len(inner) > 5 else ''}): the labels are "
+                  "the names of the folders directly below the directory given; for a layout "
+                  f"<split>/<label>/ give one split, e.g. --stamps {root / splits[0]}", stacklevel=4)
 
 
 def listed_path(root: Path, rel: str) -> Path:
