@@ -337,6 +337,30 @@ def test_an_imagefolder_of_data_splits_is_pointed_out(tmp_path):
         assert sorted(read_cutout_folder(tmp_path / "nights").labels.tolist()) == ["cluster", "galaxy"]
 
 
+def test_a_plain_folder_of_images_is_read_unlabelled(tmp_path):
+    # new cutouts in one folder, to classify: "no images in sub-folders" refused it, so a CSV
+    # listing every file had to be written by hand
+    rng = np.random.default_rng(4)
+    imgs = {f"o{k}.png": _blob(rng, "cluster") for k in (2, 0, 1)}
+    for name, img in imgs.items():
+        _write(tmp_path / "new" / name, img, "png8")
+    (tmp_path / "new" / "README.txt").write_text("cutouts of tonight\n")
+    cs = read_cutout_folder(tmp_path / "new")
+    assert cs.labels is None and cs.files == ["o0.png", "o1.png", "o2.png"]
+    for i, f in enumerate(cs.files):
+        assert np.array_equal(cs.images[i, 0], np.asarray(Image.open(tmp_path / "new" / f)) / np.float32(255))
+    res = runner.invoke(app, ["info", str(tmp_path / "new")])
+    assert res.exit_code == 0 and "(images without labels)" in res.output and "cutouts: 3" in res.output, res.output
+    res = runner.invoke(app, ["train", "--task", "m31-real", "--stamps", str(tmp_path / "new"), "-o",
+                              str(tmp_path / "m"), "--no-progress"])
+    assert res.exit_code == 2 and "3 images without labels" in res.output and not (tmp_path / "m").exists()
+    # beside label folders, an image in none of them is left out with a word, not silently
+    _write(tmp_path / "new" / "cluster" / "c.png", _blob(rng, "cluster"), "png8")
+    with pytest.warns(UserWarning, match=r"3 image\(s\) lie directly in the folder.*o0.png, o1.png, o2.png"):
+        cs = read_cutout_folder(tmp_path / "new")
+    assert cs.files == ["cluster/c.png"]
+
+
 def test_missing_file_names_file_and_row(tmp_path):
     p = _make_csv_folder(tmp_path)
     (tmp_path / "galaxy/obj005_0.png").unlink()

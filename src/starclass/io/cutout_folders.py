@@ -23,7 +23,8 @@ Every other column is kept and passes through to classified output.
 **An ImageFolder-style directory** (torchvision's habit): one sub-folder per label, the
 images inside (at any depth below it, as torchvision reads them); no CSV needed and every
 image is its own group. A directory that holds a ``labels.csv`` is read through that CSV
-instead (so its groups are kept).
+instead (so its groups are kept). A directory with images in itself and no label folders is
+a folder of unlabelled cutouts (``file`` only), to classify.
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
 JPEG, TIFF (8/16-bit or float), BMP, WebP, FITS (the primary HDU, or the first image HDU when
@@ -465,10 +466,21 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
         warnings.warn(f"{root}: {len(skipped)} file(s) in the label folders are not images starclass reads and are "
                       f"left out ({', '.join(skipped[:5])}{', ...' if len(skipped) > 5 else ''}); images are "
                       f"{', '.join(sorted(IMAGE_SUFFIXES))}", stacklevel=3)
+    # images directly in the directory, in no label folder
+    loose = sorted(p.name for p in root.iterdir()
+                   if p.is_file() and not p.name.startswith(".") and image_format(p) is not None)
+    if not rows and loose:
+        # a plain folder of new cutouts, to classify: "no images in sub-folders" refused it, and
+        # a CSV listing every file had to be written by hand
+        return ["file"], [{"file": name} for name in loose]
     if not rows:
         raise StarclassError(
             f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
-            "sub-folder per label)")
+            "sub-folder per label) nor in the folder itself")
+    if loose:
+        warnings.warn(f"{root}: {len(loose)} image(s) lie directly in the folder, in no label folder, and are left "
+                      f"out ({', '.join(loose[:5])}{', ...' if len(loose) > 5 else ''}); move them into the "
+                      "folder of their label", stacklevel=3)
     _warn_split_layout(root, sorted({r["label"] for r in rows}))
     return ["file", "label"], rows
 
@@ -607,8 +619,9 @@ def read_cutout_folder(
     Parameters
     ----------
     path : str or os.PathLike
-        A CSV (see the module docstring), a directory holding ``labels.csv``, or an
-        ImageFolder directory (one sub-folder per label).
+        A CSV (see the module docstring), a directory holding ``labels.csv``, an
+        ImageFolder directory (one sub-folder per label), or a directory of images without
+        labels (no label folders).
     group_column : str, optional
         Column naming the object of each row (rows of one object stay on one side of every
         split). Ignored for an ImageFolder directory without a CSV (each image is then its
