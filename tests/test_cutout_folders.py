@@ -361,6 +361,18 @@ def test_a_plain_folder_of_images_is_read_unlabelled(tmp_path):
     assert cs.files == ["cluster/c.png"]
 
 
+def test_paths_written_relative_to_the_current_directory_are_pointed_out(tmp_path, monkeypatch):
+    # data/labels.csv listing 'data/cluster/a.png' (written from the folder above) was a bare
+    # "no such file (.../data/data/cluster/a.png)"
+    p = _make_csv_folder(tmp_path / "data")
+    _rewrite(p, lambda rows: [dict(r, file="data/" + r["file"]) for r in rows])
+    monkeypatch.chdir(tmp_path)
+    msg = _expect_error(Path("data/labels.csv"), "row 1 .*no such file")
+    assert "exists relative to the current directory" in msg and "without the leading 'data/'" in msg
+    monkeypatch.chdir(tmp_path / "data")  # from elsewhere nothing is found: no such hint
+    assert "current directory" not in _expect_error(Path("labels.csv"), "no such file")
+
+
 def test_missing_file_names_file_and_row(tmp_path):
     p = _make_csv_folder(tmp_path)
     (tmp_path / "galaxy/obj005_0.png").unlink()

@@ -545,10 +545,17 @@ def listed_path(root: Path, rel: str) -> Path:
     return full
 
 
-def _missing_hint(rel: str) -> str:
+def _missing_hint(rel: str, root: Path) -> str:
     """What to say of a listed file that is not there, when its spelling tells why."""
     if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
         return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
+    here = Path.cwd().resolve()
+    if not Path(rel).is_absolute() and here != root.resolve() and listed_path(here, rel).is_file():
+        # 'data/cut/a.png' in data/labels.csv, written from the folder above: found from here, not from the CSV
+        prefix = os.path.relpath(root.resolve(), here).replace(os.sep, "/") + "/"
+        how = f" (here without the leading {prefix!r})" if rel.replace("\\", "/").startswith(prefix) else ""
+        return ("; it exists relative to the current directory, but the paths of a CSV are read relative to the "
+                f"CSV's folder ({root}): write them so{how}")
     return ""
 
 
@@ -730,7 +737,7 @@ def read_cutout_folder(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
             seen[full] = i
             if not full.is_file():
-                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel)}")
+                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}")
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
