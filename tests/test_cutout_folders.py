@@ -644,6 +644,24 @@ def test_classify_keeps_input_columns_named_as_its_outputs(tmp_path, tiny_model)
     assert res.exit_code == 0 and "(from model column)" in res.output, res.output
 
 
+def test_classify_points_to_a_label_column_of_another_name(tmp_path, tiny_model):
+    # a CSV with 'Class' for 'label' was classified as unlabelled without a word (no accuracy,
+    # no class_ref; evaluate then had nothing to compare)
+    model, data = tiny_model
+    p = tmp_path / "labels.csv"
+    p.write_text(data.read_text().replace("file,label,", "file,Class,", 1))
+    for f in ("cluster", "galaxy", "extended_cluster"):
+        (tmp_path / f).symlink_to(data.parent / f)
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "o.csv"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "no 'label' column, so the cutouts are read as unlabelled; column 'Class' may hold their labels: give " \
+           "--label-column Class" in res.output
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "o2.csv"),
+                              "--no-progress", "--label-column", "Class"])
+    assert res.exit_code == 0 and "accuracy against the labels" in res.output and "may hold" not in res.output
+
+
 def test_cli_train_then_classify_cutouts(tmp_path):
     data = tmp_path / "data"
     p = _make_csv_folder(data)
