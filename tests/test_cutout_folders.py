@@ -511,6 +511,11 @@ def test_every_unknown_label_is_named_with_a_task_file_that_maps_them(tmp_path):
     # a label differing only in case gets the known label's class; a YAML word stays text
     mine = _snippet_task(msg, tmp_path, 2)
     assert mine.label_map["Galaxy"] == 2 and mine.label_map["yes"] == 2 and mine.label_map["galaxy"] == 2
+    assert "label_map: {}" not in msg
+    # class numbers for labels: the task without a label map is named
+    with pytest.raises(StarclassError, match=r"'1' \(row 1\), '2' \(row 2\).*read as such by a task without a "
+                                             r"label map: 'extends: m31-real' and 'label_map: \{\}'"):
+        EvalTask.from_config(cfg).label_classes(["1", "2"])
 
 
 def test_an_imagefolder_with_labels_of_its_own_counts_images_not_rows(tmp_path):

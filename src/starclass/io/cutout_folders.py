@@ -951,6 +951,11 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     from starclass.learn.config import list_presets
 
     base = task if task and task in list_presets() else "<the task file you trained with>"
+    known_classes = set(classes) if classes else set(label_map.values())
+    if all(lab.isdigit() and int(lab) in known_classes for lab in rows_of):
+        # class numbers for labels (1, 2): the map of label strings is not what they need
+        out += (f"; labels that are the task's class numbers are read as such by a task without a label map: "
+                f"'extends: {base}' and 'label_map: {{}}' in a task file")
     pairs = [f"{_yaml_key(k)}: {v}" for k, v in label_map.items()]
     pairs += [f"{_yaml_key(lab)}: {label_map[k] if k is not None else 'N'}" for lab, k in cased.items()]
     out += ("; labels of your own need a task file that maps them to classes, e.g. my_task.yaml holding\n"
