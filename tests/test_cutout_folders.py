@@ -619,6 +619,13 @@ def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path,
     assert res.exit_code == 0, res.output
     assert "the cutouts are 12 x 12 px but model" in res.output and "trained on cutouts of 24 x 24 px" in res.output
     assert "look 2.00 times as large" in res.output and (tmp_path / "crops.csv").exists()
+    # calibrate --stamps on them says the same (its fit would be for inputs the model never sees so)
+    import shutil
+
+    shutil.copytree(model, tmp_path / "m2")
+    res = runner.invoke(app, ["calibrate", str(tmp_path / "m2"), "--stamps", str(crops / "labels.csv"), "--overwrite",
+                              "--allow-training-rows"])
+    assert "the cutouts are 12 x 12 px but model" in res.output, res.output
 
 
 def test_classify_keeps_input_columns_named_as_its_outputs(tmp_path, tiny_model):

@@ -605,11 +605,19 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration,
                        training_rows=rows if isinstance(rows, dict) else None,
                        no_calibration=None if doc is not None and doc.get("calibration") else why,
-                       training_cutouts=_training_cutouts(doc))
+                       training_cutouts=training_cutouts_of(doc))
 
 
-def _training_cutouts(doc: dict[str, Any] | None) -> dict[str, int] | None:
-    """The manifest's record of the training cutouts' size, when it holds a readable one."""
+def training_cutouts_of(doc: dict[str, Any] | None) -> dict[str, int] | None:
+    """The manifest's record of the training cutouts' size (:func:`set_training_cutouts`), when readable.
+
+    Examples
+    --------
+    >>> training_cutouts_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1}})
+    {'height': 64, 'width': 64, 'channels': 1}
+    >>> training_cutouts_of({}) is None
+    True
+    """
     rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
     try:
         return {k: int(rec[k]) for k in ("height", "width", "channels")} if isinstance(rec, dict) else None

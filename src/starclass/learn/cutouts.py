@@ -274,13 +274,16 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     return result
 
 
-def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel, model: str = "the model") -> str | None:
+def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str = "the model", *,
+                     training: dict[str, int] | None = None, config=None) -> str | None:
     """A warning when cutouts differ in pixel size from those the model was trained on, else None.
 
     Every cutout is resampled over its whole field to the task's ``stamp_size``: a 64 px cutout
     at the pixel scale of 128 px training cutouts covers half their field, and its objects look
     twice as large to the network. Cutouts of another pixel grid over the same field are fine,
-    which only the user knows, so this warns rather than refuses.
+    which only the user knows, so this warns rather than refuses. Without a loaded model
+    (``calibrate`` reads the manifest only), give ``loaded=None`` with the manifest's
+    ``training`` record (:func:`starclass.learn.checkpoint.training_cutouts_of`) and ``config``.
 
     Examples
     --------
@@ -292,18 +295,19 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel, model: str = "the 
     >>> print(cutout_size_note(cs, lm, "m31_model"))  # doctest: +ELLIPSIS
     new.csv: the cutouts are 64 x 64 px but m31_model was trained on cutouts of 128 x 128 px; ...
     """
-    rec = loaded.training_cutouts
+    rec = loaded.training_cutouts if loaded is not None else training
+    config = loaded.config if loaded is not None else config
     if rec is None or len(cutouts) == 0:
         return None
     h, w = (int(v) for v in cutouts.images.shape[-2:])
     if (h, w) == (rec["height"], rec["width"]):
         return None
     ratio = rec["width"] / w
-    scale = float(loaded.config.pixel_scale or 0.0)
+    scale = float(config.pixel_scale or 0.0)
     at = f' ({rec["width"]} px at the task\'s {scale:g}"/px: {rec["width"] * scale:.1f}")' if scale > 0 else ""
     return (f"{cutouts.source}: the cutouts are {h} x {w} px but {model} was trained on cutouts of "
             f"{rec['height']} x {rec['width']} px; each is resampled over its whole field to "
-            f"{loaded.config.stamp_size} px, so if these have the training pixel scale they cover "
+            f"{config.stamp_size} px, so if these have the training pixel scale they cover "
             f"{1 / ratio:.2f} of the training field's width and their objects look {ratio:.2f} times as large "
             f"to the network as in training: cut them to the training field{at}, or "
             "ignore this if they cover that field on another pixel grid")
