@@ -971,7 +971,7 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
 
 
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
-                  config=None) -> np.ndarray:
+                  config=None, allow_unknown: bool = False) -> np.ndarray:
     """Map every label string to a class, naming every unknown label with its rows.
 
     Parameters
@@ -985,6 +985,10 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     config : starclass.learn.config.TaskConfig, optional
         The task the map is from: its name and class names make the unknown-label message's
         task file to copy (:func:`unknown_labels_note`).
+    allow_unknown : bool
+        A label the map does not know is class 0 (no reference class), with one warning naming
+        every such label and its rows, instead of an error: ``classify`` needs no labels to
+        classify, only to score (``evaluate --task`` scores them with a map that knows them).
 
     Returns
     -------
@@ -1029,6 +1033,17 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         names = dict(zip(config.classes, config.class_names)) if config is not None else None
+        if allow_unknown:
+            # a folder with the M31 paper's stars and artefacts could not be classified by an
+            # m31-real model at all, and the message advised a --task that classify does not take
+            note = unknown_labels_note(unknown, label_map, task=config.name if config is not None else None,
+                                       classes=names, numbered=cutouts.source.is_file())
+            warnings.warn(f"{cutouts.source}: every row is classified, but those whose label the task does not know "
+                          "get class_ref 0 (no reference class: left out of the accuracy, and of evaluate unless it "
+                          "is given a task that maps them)"
+                          + note.replace("then --task my_task.yaml", "then evaluate --task my_task.yaml"),
+                          stacklevel=2)
+            return out
         raise StarclassError(
             f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
             + unknown_labels_note(unknown, label_map, task=config.name if config is not None else None,

@@ -395,8 +395,9 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     cfg = loaded.config
     thr, positive = decision_threshold(cfg, threshold)  # a multi-class model refuses one before any work
     # a folder labelled in part: its unlabelled rows get class_ref 0, as evaluate leaves them out
-    class_ref = (label_classes(cutouts, cfg.label_map, allow_empty=True, config=cfg) if cutouts.labels is not None
-                 else None)
+    # labels only score the classes: one the model does not know is class_ref 0 with a warning, not a refusal
+    class_ref = (label_classes(cutouts, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True)
+                 if cutouts.labels is not None else None)
     name = str(model) if not isinstance(model, LoadedModel) else (
         f"model {loaded.paths[0].parent}" if loaded.paths else "the model")
     if note := cutout_size_note(cutouts, loaded, name):
