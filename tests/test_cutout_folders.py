@@ -15,6 +15,7 @@ from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import (
     label_classes,
+    listed_files,
     read_cutout_folder,
     read_image,
 )
@@ -300,6 +301,78 @@ def _expect_error(csv_path, match, **kw):
     return str(info.value)
 
 
+def test_a_csv_written_on_windows_names_its_files_with_backslashes(tmp_path):
+    # 'cluster\\obj000_0.png' (pandas on Windows) was "no such file" on every row here
+    p = _make_csv_folder(tmp_path)
+    want = read_cutout_folder(p)
+    _rewrite(p, lambda rows: [dict(r, file=r["file"].replace("/", "\\")) for r in rows])
+    got = read_cutout_folder(p)
+    assert got.files[0] == want.files[0].replace("/", "\\")  # kept as written, for the output
+    assert np.array_equal(got.images, want.images)
+    # suggest --labels compares files so: the same files as the folder's
+    assert [Path(f) for f in listed_files(p, absolute=True)] == [(tmp_path / f).resolve() for f in want.files]
+    # a drive letter cannot be read here: said so
+    _rewrite(p, lambda rows: [dict(r, file="C:\\data\\" + r["file"]) if i == 2 else r for i, r in enumerate(rows)])
+    msg = _expect_error(p, "row 3 .*no such file")
+    assert "a Windows path (drive or network share)" in msg
+
+
+def test_an_imagefolder_of_data_splits_is_pointed_out(tmp_path):
+    # torchvision's root/train/<label>/ layout was read as labels 'train' and 'val' without a word
+    rng = np.random.default_rng(3)
+    for k, (split, label) in enumerate([("train", "cluster"), ("train", "galaxy"), ("val", "cluster"),
+                                        ("val", "galaxy")]):
+        _write(tmp_path / "splits" / split / label / f"o{k}.png", _blob(rng, label), "png8")
+    with pytest.warns(UserWarning, match="'train', 'val' are named as data splits and hold folders "
+                                         r"\(cluster, galaxy\).*--stamps .*splits/train"):
+        cs = read_cutout_folder(tmp_path / "splits")
+    assert sorted(set(cs.labels.tolist())) == ["train", "val"]  # read as before: the warning says why
+    # label folders with sub-folders of their own (nights) are no splits: no warning
+    for label, k in [("cluster", 0), ("galaxy", 1)]:
+        _write(tmp_path / "nights" / label / "night1" / f"o{k}.png", _blob(rng, label), "png8")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sorted(read_cutout_folder(tmp_path / "nights").labels.tolist()) == ["cluster", "galaxy"]
+
+
+def test_a_plain_folder_of_images_is_read_unlabelled(tmp_path):
+    # new cutouts in one folder, to classify: "no images in sub-folders" refused it, so a CSV
+    # listing every file had to be written by hand
+    rng = np.random.default_rng(4)
+    imgs = {f"o{k}.png": _blob(rng, "cluster") for k in (2, 0, 1)}
+    for name, img in imgs.items():
+        _write(tmp_path / "new" / name, img, "png8")
+    (tmp_path / "new" / "README.txt").write_text("cutouts of tonight\n")
+    cs = read_cutout_folder(tmp_path / "new")
+    assert cs.labels is None and cs.files == ["o0.png", "o1.png", "o2.png"]
+    for i, f in enumerate(cs.files):
+        assert np.array_equal(cs.images[i, 0], np.asarray(Image.open(tmp_path / "new" / f)) / np.float32(255))
+    res = runner.invoke(app, ["info", str(tmp_path / "new")])
+    assert res.exit_code == 0 and "(images without labels)" in res.output and "cutouts: 3" in res.output, res.output
+    res = runner.invoke(app, ["train", "--task", "m31-real", "--stamps", str(tmp_path / "new"), "-o",
+                              str(tmp_path / "m"), "--no-progress"])
+    assert res.exit_code == 2 and "3 images without labels" in res.output and not (tmp_path / "m").exists()
+    # beside label folders, an image in none of them is left out with a word, not silently
+    _write(tmp_path / "new" / "cluster" / "c.png", _blob(rng, "cluster"), "png8")
+    with pytest.warns(UserWarning, match=r"3 image\(s\) lie directly in the folder.*o0.png, o1.png, o2.png"):
+        cs = read_cutout_folder(tmp_path / "new")
+    assert cs.files == ["cluster/c.png"]
+
+
+def test_paths_written_relative_to_the_current_directory_are_pointed_out(tmp_path, monkeypatch):
+    # data/labels.csv listing 'data/cluster/a.png' (written from the folder above) was a bare
+    # "no such file (.../data/data/cluster/a.png)"
+    p = _make_csv_folder(tmp_path / "data")
+    _rewrite(p, lambda rows: [dict(r, file="data/" + r["file"]) for r in rows])
+    monkeypatch.chdir(tmp_path)
+    msg = _expect_error(Path("data/labels.csv"), "row 1 .*no such file")
+    assert "exists relative to the current directory" in msg and "without the leading 'data/'" in msg
+    monkeypatch.chdir(tmp_path / "data")  # from elsewhere nothing is found: no such hint
+    assert "current directory" not in _expect_error(Path("labels.csv"), "no such file")
+
+
 def test_missing_file_names_file_and_row(tmp_path):
     p = _make_csv_folder(tmp_path)
     (tmp_path / "galaxy/obj005_0.png").unlink()
@@ -397,6 +470,70 @@ def test_unknown_label(tmp_path):
     assert "row 10" in str(info.value)
 
 
+def _snippet_task(message: str, tmp_path: Path, n: int) -> TaskConfig:
+    """The task file an unknown-label message offers, each N replaced by class ``n``, loaded."""
+    from starclass.learn.config import load_config
+
+    body = [line.strip() for line in message.splitlines() if line.startswith("    ")]
+    assert body and body[0].startswith("extends: "), message
+    (tmp_path / "my_task.yaml").write_text("\n".join(body).replace(": N", f": {n}") + "\n")
+    return load_config(tmp_path / "my_task.yaml")
+
+
+def test_every_unknown_label_is_named_with_a_task_file_that_maps_them(tmp_path):
+    # the M31 paper's other negatives: a folder with 'star' and 'artefact' was refused for its
+    # first 'star' only; once that was mapped, refused again for 'artefact', and the hint asked
+    # for "classes, class_names and label_map" where a label_map alone does it
+    p = _make_csv_folder(tmp_path)
+    odd = {10: "star", 13: "artefact", 16: "star", 20: "background galaxy"}
+    _rewrite(p, lambda rows: [dict(r, label=odd.get(i, r["label"])) for i, r in enumerate(rows)])
+    cs = read_cutout_folder(p, group_column="object_id")
+    cfg = get_preset("m31-real")
+    with pytest.raises(StarclassError) as info:
+        label_classes(cs, cfg.label_map, config=cfg)
+    msg = str(info.value)
+    assert "row 11 (line 12 of the file)" in msg and "label 'star' is not known" in msg
+    assert "4 row(s) carry 3 label(s)" in msg
+    assert "'star' (2 rows: 11, 17), 'artefact' (row 14), 'background galaxy' (row 21)" in msg
+    assert "extends: m31-real" in msg and "1 = cluster, 2 = non-cluster" in msg
+    # the offered task file, N filled in, keeps the task's own labels and reads the folder
+    mine = _snippet_task(msg, tmp_path, 2)
+    classes = label_classes(cs, mine.label_map, config=mine)
+    want = [2 if i in odd else cfg.label_map[str(lab)] for i, lab in enumerate(cs.labels)]
+    assert classes.tolist() == want
+    # evaluate --label-column names them all too
+    from starclass.evaluate.task import EvalTask
+
+    with pytest.raises(StarclassError) as info:
+        EvalTask.from_config(cfg).label_classes(["cluster", "star", "Galaxy", "star", "yes"])
+    msg = str(info.value)
+    assert "row 2 has label 'star'" in msg and "'star' (2 rows: 2, 4), 'Galaxy' (row 3), 'yes' (row 5)" in msg
+    # a label differing only in case gets the known label's class; a YAML word stays text
+    mine = _snippet_task(msg, tmp_path, 2)
+    assert mine.label_map["Galaxy"] == 2 and mine.label_map["yes"] == 2 and mine.label_map["galaxy"] == 2
+    assert "label_map: {}" not in msg
+    # class numbers for labels: the task without a label map is named
+    with pytest.raises(StarclassError, match=r"'1' \(row 1\), '2' \(row 2\).*read as such by a task without a "
+                                             r"label map: 'extends: m31-real' and 'label_map: \{\}'"):
+        EvalTask.from_config(cfg).label_classes(["1", "2"])
+
+
+def test_an_imagefolder_with_labels_of_its_own_counts_images_not_rows(tmp_path):
+    _make_csv_folder(tmp_path)
+    (tmp_path / "labels.csv").unlink()
+    (tmp_path / "cluster").rename(tmp_path / "Cluster")
+    (tmp_path / "galaxy").rename(tmp_path / "background galaxy")
+    cs = read_cutout_folder(tmp_path)
+    cfg = get_preset("m31-real")
+    with pytest.raises(StarclassError) as info:
+        label_classes(cs, cfg.label_map, config=cfg)
+    msg = str(info.value)
+    n_c = sum(lab == "Cluster" for lab in cs.labels)
+    assert f"'Cluster' ({n_c} images)" in msg and "rows" not in msg.split("carry")[1]
+    mine = _snippet_task(msg, tmp_path, 2)
+    assert mine.label_map["Cluster"] == 1 and mine.label_map["background galaxy"] == 2
+
+
 def test_a_label_that_differs_in_case_is_pointed_out(tmp_path):
     # an ImageFolder with Cluster/ and Galaxy/ was refused as "label 'Cluster' is not known",
     # leaving the user to spot the capital letter
@@ -404,13 +541,13 @@ def test_a_label_that_differs_in_case_is_pointed_out(tmp_path):
     (tmp_path / "labels.csv").unlink()
     (tmp_path / "galaxy").rename(tmp_path / "Galaxy")
     cs = read_cutout_folder(tmp_path)
-    with pytest.raises(StarclassError, match="'Galaxy' is not known.*case included: 'galaxy'?"):
+    with pytest.raises(StarclassError, match="'Galaxy' is not known.*case included: 'Galaxy' is not 'galaxy'"):
         label_classes(cs, get_preset("m31-real").label_map)
     # evaluate --label-column says the same
     from starclass.evaluate.task import EvalTask
 
     task = EvalTask.from_config(get_preset("m31-real"))
-    with pytest.raises(StarclassError, match="row 2 has label 'GALAXY'.*case included: 'galaxy'?"):
+    with pytest.raises(StarclassError, match="row 2 has label 'GALAXY'.*case included: 'GALAXY' is not 'galaxy'"):
         task.label_classes(["cluster", "GALAXY"])
     # a label with no other spelling among the known ones gets no such hint
     with pytest.raises(StarclassError) as info:
@@ -442,6 +579,121 @@ def test_missing_group_column_and_empty_cells(tmp_path):
 def _task(tmp_path) -> Path:
     cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 2, "batch_size": 16, "val_fraction": 0.25})
     return save_config(cfg, tmp_path / "task.yaml")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> tuple[Path, Path]:
+    """A model trained for one epoch on 12 cutouts of 24 px, and its folder's CSV."""
+    root = tmp_path_factory.mktemp("tiny")
+    p = _make_csv_folder(root / "data", n_objects=12, twice=0)
+    res = runner.invoke(app, ["train", "--task", str(_task(root)), "--stamps", str(p), "-o",
+                              str(root / "model"), "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 0, res.output
+    return root / "model", p
+
+
+def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path, tiny_model):
+    # a model trained on 128 px PAndAS cutouts classified 64 px centre crops without a word:
+    # each cutout is resampled over its whole field, so the objects looked twice as large to
+    # the network and 39 of 40 came out 'cluster'
+    model, p = tiny_model
+    from starclass.learn.checkpoint import read_manifest
+
+    assert read_manifest(model)["training_cutouts"] == {"height": 24, "width": 24, "channels": 1}
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o",
+                              str(tmp_path / "same.csv"), "--no-progress"])
+    assert res.exit_code == 0 and "trained on cutouts of" not in res.output, res.output
+    crops = tmp_path / "crops"
+    with open(p, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:  # the centre 12 px of each cutout, at the same pixel scale
+        img = np.asarray(Image.open(p.parent / r["file"]))
+        (crops / r["file"]).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(img[6:18, 6:18]).save(crops / r["file"])
+    with open(crops / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    res = runner.invoke(app, ["classify", "--stamps", str(crops / "labels.csv"), "--model", str(model),
+                              "-o", str(tmp_path / "crops.csv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "the cutouts are 12 x 12 px but model" in res.output and "trained on cutouts of 24 x 24 px" in res.output
+    assert "look 2.00 times as large" in res.output and (tmp_path / "crops.csv").exists()
+    # calibrate --stamps on them says the same (its fit would be for inputs the model never sees so)
+    import shutil
+
+    shutil.copytree(model, tmp_path / "m2")
+    res = runner.invoke(app, ["calibrate", str(tmp_path / "m2"), "--stamps", str(crops / "labels.csv"), "--overwrite",
+                              "--allow-training-rows"])
+    assert "the cutouts are 12 x 12 px but model" in res.output, res.output
+
+
+def test_classify_keeps_input_columns_named_as_its_outputs(tmp_path, tiny_model):
+    # a folder's own class_pred/prob_1 (an earlier catalogue's) were replaced without a word by
+    # classify's, and its own 'model' column (an instrument) was kept and read by evaluate as
+    # the model that classified the rows ("HST/ACS, which is not found here")
+    model, data = tiny_model
+    p = tmp_path / "labels.csv"
+    p.write_text(data.read_text())
+    for f in ("cluster", "galaxy", "extended_cluster"):
+        (tmp_path / f).symlink_to(data.parent / f)
+    _rewrite(p, lambda rows: [dict(r, class_pred="GC", prob_1=f"0.{i}", model="HST/ACS")
+                              for i, r in enumerate(rows)])
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "kept renamed: 'class_pred' -> 'class_pred_input', 'prob_1' -> 'prob_1_input'" in res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert list(t["class_pred_input"]) == ["GC"] * 12 and list(t["model_input"]) == ["HST/ACS"] * 12
+    assert np.allclose(t["prob_1_input"], [i / 10 if i < 10 else float(f"0.{i}") for i in range(12)])
+    assert set(t["class_pred"]) <= {1, 2} and np.allclose(t["prob_1"] + t["prob_2"], 1, atol=1e-5)
+    assert set(t["model"]) == {str(model.resolve())}
+    res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0", "--no-science",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0 and "(from model column)" in res.output, res.output
+
+
+def test_classify_points_to_a_label_column_of_another_name(tmp_path, tiny_model):
+    # a CSV with 'Class' for 'label' was classified as unlabelled without a word (no accuracy,
+    # no class_ref; evaluate then had nothing to compare)
+    model, data = tiny_model
+    p = tmp_path / "labels.csv"
+    p.write_text(data.read_text().replace("file,label,", "file,Class,", 1))
+    for f in ("cluster", "galaxy", "extended_cluster"):
+        (tmp_path / f).symlink_to(data.parent / f)
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "o.csv"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "no 'label' column, so the cutouts are read as unlabelled; column 'Class' may hold their labels: give " \
+           "--label-column Class" in res.output
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(tmp_path / "o2.csv"),
+                              "--no-progress", "--label-column", "Class"])
+    assert res.exit_code == 0 and "accuracy against the labels" in res.output and "may hold" not in res.output
+
+
+def test_classify_a_folder_with_labels_the_model_does_not_know(tmp_path, tiny_model):
+    # the M31 paper's other negatives (star, artefact) in a folder made classify refuse it whole,
+    # advising a --task that classify does not take; they are classified, class_ref 0, and named
+    model, data = tiny_model
+    p = tmp_path / "labels.csv"
+    p.write_text(data.read_text())
+    for f in ("cluster", "galaxy", "extended_cluster"):
+        (tmp_path / f).symlink_to(data.parent / f)
+    _rewrite(p, lambda rows: [dict(r, label={2: "star", 5: "artefact"}.get(i, r["label"])) for i, r in enumerate(rows)])
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "those whose label the task does not know get class_ref 0" in res.output
+    assert "'star' (row 3), 'artefact' (row 6)" in res.output and "then evaluate --task my_task.yaml" in res.output
+    assert "(2 unlabelled left out)" in res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert len(t) == 12 and set(t["class_pred"]) <= {1, 2}
+    assert list(t["class_ref"][[2, 5]]) == [0, 0] and set(t["class_ref"][[0, 1, 3, 4]]) <= {1, 2}
 
 
 def test_cli_train_then_classify_cutouts(tmp_path):

@@ -454,3 +454,22 @@ def test_cli_evaluate_says_when_the_model_named_in_the_output_has_moved(tmp_path
     res = runner.invoke(app, ["evaluate", str(tmp_path / "out.csv"), "--label-column", "label", "--task", "m31-real",
                               "--bootstrap", "0", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
+
+
+def test_an_unlabelled_classified_folder_is_scored_against_a_labels_csv(tmp_path):
+    # classify --stamps on a folder without labels, labels arriving later in a CSV: evaluate
+    # OUT -r LABELS.csv --label-column label was refused ("OUT: no label column 'label'"), the
+    # column being the reference's; and with no reference the message named neither the file
+    # nor how to give labels
+    t = _binary_output()
+    labels = Table({"file": t["file"][::-1], "label": t["label"][::-1]})  # another order: paired by file
+    t.remove_column("label")
+    t.write(tmp_path / "out.csv", format="ascii.csv")
+    labels.write(tmp_path / "labels.csv", format="ascii.csv")
+    ev = evaluate_catalogs(tmp_path / "out.csv", [str(tmp_path / "labels.csv")], task="m31-real",
+                           label_column="label", n_boot=0)
+    y = np.array([M31_CLASS[s] for s in labels["label"][::-1]])
+    assert ev.comparisons[0].results[0].accuracy == pytest.approx(accuracy_score(y, t["class_pred"]))
+    with pytest.raises(StarclassError, match=r"out.csv has no class_ref column \(a classified cutout folder "
+                                             r"without labels.*-r LABELS.csv --label-column label"):
+        evaluate_catalogs(tmp_path / "out.csv", task="m31-real", n_boot=0)

@@ -216,7 +216,8 @@ def _record_model(out, model: Path, output: Path) -> None:
     classes, label map and merges are lost), so ``starclass evaluate OUT --label-column label``
     would not know what the string labels mean. The model's absolute path in the ``model``
     column lets them load the task from the model itself
-    (:func:`starclass.evaluate.task.resolve_task`). An input column of that name is kept as it is.
+    (:func:`starclass.evaluate.task.resolve_task`). An input catalogue's column of that name is kept as it
+    is; a cutout folder's was renamed ``model_input`` before (:func:`starclass.learn.cutouts.classify_cutouts`).
     """
     from starclass.schema import MODEL_PATH
 
@@ -289,6 +290,10 @@ def _echo_trust(out) -> None:
         typer.echo(f"WARNING: {caution}", err=True)
 
 
+#: Column names (case-folded) that may hold a cutout folder's labels under another name than ``label``.
+_LABEL_LIKE = {"label", "labels", "class", "classes", "class_name", "type", "category", "truth"}
+
+
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
@@ -340,6 +345,13 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
 
     if note := colour_note(cutouts, cfg):
         echo(note)
+    if cutouts.labels is None and cutouts.source.is_file():
+        # a 'Class' or 'labels' column was taken for an unlabelled folder without a word: no accuracy
+        # line, no class_ref, and evaluate then said there was nothing to compare
+        alike = [c for c in cutouts.table.colnames if c.casefold() in _LABEL_LIKE and c != label_column]
+        if alike:
+            echo(f"note: no {label_column!r} column, so the cutouts are read as unlabelled; column {alike[0]!r} may "
+                 f"hold their labels: give --label-column {alike[0]}")
     echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))

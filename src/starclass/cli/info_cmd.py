@@ -211,6 +211,22 @@ def _subfolder_images(path: Path) -> bool:
     return any(image_format(f) is not None for f in files)
 
 
+def _loose_cutouts(path: Path) -> bool:
+    """Whether ``path`` is a plain folder of cutout images (PNG, JPEG, NPY ...) and no table.
+
+    FITS files alone are left to the mosaic summary (a folder of mosaics looks the same).
+    """
+    from starclass.io.cutout_folders import image_format
+    from starclass.io.overview import CATALOG_SUFFIXES
+
+    files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
+    # a catalogue beside preview pictures is a folder of catalogues (a README.txt is no catalogue)
+    if any(f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None
+           and not f.name.lower().startswith("readme") for f in files):
+        return False
+    return any(image_format(f) not in (None, "fits") for f in files)
+
+
 def cutout_summary(path: Path) -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
@@ -234,13 +250,15 @@ def cutout_summary(path: Path) -> str:
     from starclass.io.cutout_folders import read_cutout_folder
 
     cs = read_cutout_folder(path, require_group=False, require_labels=False)
-    kind = "a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label"
+    kind = ("a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label" if cs.labels is not None
+            else "images without labels")
     c, h, w = cs.images.shape[1:]
     lines = [f"cutout folder: {cs.source} ({kind})",
              f"cutouts: {len(cs)}, images {c} x {h} x {w} (channels x height x width)"
              + (f", bands {', '.join(cs.bands)}" if cs.bands else "")]
     if cs.labels is None:
-        lines.append("labels: none (no 'label' column): classify only")
+        why = "no 'label' column" if cs.source.is_file() else "no label sub-folders"
+        lines.append(f"labels: none ({why}): classify only")
     else:
         names, counts = np.unique(cs.labels, return_counts=True)
         # an empty cell is an unlabelled row: classify takes it, train refuses it
@@ -343,7 +361,8 @@ def info(
         # a model directory was read as a folder of catalogues ("no catalogue could be read")
         echo("\n".join(model_summary(paths[0])))
         return
-    if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])):
+    if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])
+                            or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
         echo(cutout_summary(paths[0]))
         return
     if len(paths) == 1 and paths[0].is_dir():

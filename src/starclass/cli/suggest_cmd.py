@@ -229,7 +229,7 @@ def _labelled_cutouts(table, labels: Path, key: str = "file") -> tuple[list[str]
     """
     import numpy as np
 
-    from starclass.io.cutout_folders import listed_files
+    from starclass.io.cutout_folders import listed_files, listed_path
     from starclass.schema import CUTOUT_ROOT
 
     written = [str(f).strip() for f in np.asarray(table[key]).astype(str)]
@@ -247,7 +247,7 @@ def _labelled_cutouts(table, labels: Path, key: str = "file") -> tuple[list[str]
     except StarclassError as exc:
         raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
     where = sorted(set(roots))
-    return ([f for f, r in zip(written, roots) if str((Path(r) / f).resolve()) in files],
+    return ([f for f, r in zip(written, roots) if str(listed_path(Path(r), f)) in files],
             f"compared as files: the candidates' in {', '.join(where[:2])}{', ...' if len(where) > 2 else ''}")
 
 

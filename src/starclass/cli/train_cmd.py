@@ -894,6 +894,13 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column=label_column,
                                  bands=list(cfg.bands), bands_of=whose)
+    if cutouts.labels is None and cutouts.source.is_dir():
+        # a plain folder of images: "no label column 'label' (--label-column); columns: file" said
+        # nothing of folders
+        raise StarclassError(f"{cutouts.source}: {len(cutouts)} images without labels (in the folder itself, no label "
+                             "sub-folders): nothing to train on; put each image in the sub-folder of its label "
+                             f"(ImageFolder layout), or list them in {cutouts.source / 'labels.csv'} with a 'label' "
+                             "column ('classify --stamps' takes the folder as it is)")
     if cutouts.labels is None:
         # named here: label_classes only knows that there are no labels, not which column was asked for
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
@@ -914,7 +921,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         from starclass.learn.crossval import cross_validate
         from starclass.stamps.images import cutout_inputs
 
-        classes = label_classes(cutouts, cfg.label_map)
+        classes = label_classes(cutouts, cfg.label_map, config=cfg)
         inputs = cutout_inputs(cutouts.images, cfg)
         # blank (constant) cutouts are left out of every fold, as of a single training
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),

@@ -1168,11 +1168,13 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
-    if label_column is not None:
+    refs = reference_names(references)
+    # with a reference (-r LABELS.csv --label-column label) the labels may be the reference's only: a
+    # folder classified without labels was refused for lacking the column the reference holds
+    if label_column is not None and (label_column in ptab.colnames or not refs):
         # the file in messages ("prediction: no label column" named no file)
         ptab = with_label_classes(ptab, label_column, etask,
                                   str(pred) if isinstance(pred, (str, Path)) else pred_name)
-    refs = reference_names(references)
     if not refs and CLASS_REF in ptab.colnames and CLASS_PRED in ptab.colnames:
         refs = {SELF: SELF}
     if not refs:
@@ -1182,7 +1184,14 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
                 "catalogue with -r to compare them with)" if missing == [CLASS_PRED] else
                 f"has no {' and no '.join(missing)} column")
-        raise StarclassError(f"no reference given and {pred_name} {what}: nothing to compare")
+        if missing == [CLASS_REF] and "file" in ptab.colnames:
+            # the output of classify --stamps on a folder without labels: "prediction has no class_ref
+            # column" named neither the file nor that the folder had no labels, nor how to give them
+            what += (" (a classified cutout folder without labels: classify --stamps writes class_ref only for a "
+                     "folder with a label column or label sub-folders); give --label-column NAME for a column of "
+                     "labels, or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
+        where = str(pred) if isinstance(pred, (str, Path)) else pred_name
+        raise StarclassError(f"no reference given and {where} {what}: nothing to compare")
     scored = None
     if pred_column is not None:
         pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
@@ -1211,6 +1220,10 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                                                                       else (label_column,))))
         if label_column is not None and label_column in rtab.colnames:
             rtab = with_label_classes(rtab, label_column, etask, name)
+        elif label_column is not None and label_column not in ptab.colnames and CLASS_REF not in rtab.colnames:
+            # the label column was in neither table: say so, naming both, rather than "no class_ref"
+            raise StarclassError(f"--label-column {label_column!r}: neither {pred_name} nor the reference {name} has "
+                                 f"that column (reference columns: {', '.join(rtab.colnames)})")
         cats[name] = rtab
         cols[name] = class_column(rtab, CLASS_REF, str(r) if isinstance(r, (str, Path)) else name)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,

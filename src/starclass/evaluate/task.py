@@ -280,6 +280,7 @@ class EvalTask:
         vals = np.ma.asarray(values)
         mask = np.ma.getmaskarray(vals)
         out = np.empty(vals.shape[0], dtype=np.int64)
+        unknown: dict[str, list[int]] = {}  # every unknown label with its rows: named together below
         for i, v in enumerate(vals.data):
             lab = "" if mask[i] else str(v).strip()
             if not lab:
@@ -287,11 +288,9 @@ class EvalTask:
                 continue
             if self.label_map:
                 if lab not in self.label_map:
-                    from starclass.io.cutout_folders import label_hint
-
-                    raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, which task {self.name!r} does not "
-                                         f"know (its label_map: {sorted(self.label_map)})"
-                                         f"{label_hint(lab, self.label_map)}")
+                    unknown.setdefault(lab, []).append(i + 1)
+                    out[i] = 0
+                    continue
                 out[i] = self.label_map[lab]
                 continue
             try:
@@ -300,6 +299,14 @@ class EvalTask:
                 raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, not a class number, and task "
                                      f"{self.name or '(unnamed)'!r} has no label_map (give --task or "
                                      "--model)") from None
+        if unknown:
+            from starclass.io.cutout_folders import unknown_labels_note
+
+            lab, rows = next(iter(unknown.items()))
+            raise StarclassError(f"{what}: row {rows[0]} has label {lab!r}, which task {self.name!r} does not "
+                                 f"know (its label_map: {sorted(self.label_map)})"
+                                 + unknown_labels_note(unknown, self.label_map, task=self.name,
+                                                       classes=dict(zip(self.classes, self.class_names))))
         return out
 
     def to_meta(self) -> dict[str, Any]:

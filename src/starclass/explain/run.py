@@ -141,7 +141,7 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             raise StarclassError(f"{cut.source}: no label column {label_column!r} (--label-column); columns: "
                                  f"{', '.join(cut.table.colnames)}")
         # unlabelled rows (an empty label) are class 0, as for a folder without labels
-        ref = (label_classes(cut, cfg.label_map, allow_empty=True) if cut.labels is not None
+        ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg) if cut.labels is not None
                else np.zeros(len(cut), int))
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins))

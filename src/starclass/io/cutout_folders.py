@@ -23,7 +23,8 @@ Every other column is kept and passes through to classified output.
 **An ImageFolder-style directory** (torchvision's habit): one sub-folder per label, the
 images inside (at any depth below it, as torchvision reads them); no CSV needed and every
 image is its own group. A directory that holds a ``labels.csv`` is read through that CSV
-instead (so its groups are kept).
+instead (so its groups are kept). A directory with images in itself and no label folders is
+a folder of unlabelled cutouts (``file`` only), to classify.
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
 JPEG, TIFF (8/16-bit or float), BMP, WebP, FITS (the primary HDU, or the first image HDU when
@@ -54,7 +55,9 @@ file listed twice, an empty label or group, a group split across folds.
 from __future__ import annotations
 
 import csv
+import json
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -463,11 +466,97 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
         warnings.warn(f"{root}: {len(skipped)} file(s) in the label folders are not images starclass reads and are "
                       f"left out ({', '.join(skipped[:5])}{', ...' if len(skipped) > 5 else ''}); images are "
                       f"{', '.join(sorted(IMAGE_SUFFIXES))}", stacklevel=3)
+    # images directly in the directory, in no label folder
+    loose = sorted(p.name for p in root.iterdir()
+                   if p.is_file() and not p.name.startswith(".") and image_format(p) is not None)
+    if not rows and loose:
+        # a plain folder of new cutouts, to classify: "no images in sub-folders" refused it, and
+        # a CSV listing every file had to be written by hand
+        return ["file"], [{"file": name} for name in loose]
     if not rows:
         raise StarclassError(
             f"{root}: no {LABELS_CSV} and no images in sub-folders (ImageFolder layout: one "
-            "sub-folder per label)")
+            "sub-folder per label) nor in the folder itself")
+    if loose:
+        warnings.warn(f"{root}: {len(loose)} image(s) lie directly in the folder, in no label folder, and are left "
+                      f"out ({', '.join(loose[:5])}{', ...' if len(loose) > 5 else ''}); move them into the "
+                      "folder of their label", stacklevel=3)
+    _warn_split_layout(root, sorted({r["label"] for r in rows}))
     return ["file", "label"], rows
+
+
+#: Folder names of data splits (torchvision's ``root/<split>/<label>/`` habit), lower case.
+_SPLIT_NAMES = {"train", "training", "val", "valid", "validation", "test", "testing", "eval", "dev"}
+
+
+def _warn_split_layout(root: Path, labels: list[str]) -> None:
+    """Warn when the label folders of an ImageFolder directory are data splits holding the labels.
+
+    ``root/train/cluster/*.png`` and ``root/val/galaxy/*.png`` were read as labels ``train`` and
+    ``val`` (images at any depth below a label folder belong to it); ``info`` printed
+    "labels: train 88, val 29", and the unknown-label error offered to map ``train`` to a class.
+    """
+    splits = [lab for lab in labels if lab.casefold() in _SPLIT_NAMES]
+    if not splits:
+        return
+    inner = sorted({d.name for lab in splits for d in (root / lab).iterdir() if d.is_dir() and
+                    not d.name.startswith(".")})
+    if not inner:
+        return
+    warnings.warn(f"{root}: its label folders {', '.join(repr(x) for x in splits)} are named as data splits and "
+                  f"hold folders ({', '.join(inner[:5])}{', ...' if len(inner) > 5 else ''}): the labels are "
+                  "the names of the folders directly below the directory given; for a layout "
+                  f"<split>/<label>/ give one split, e.g. --stamps {root / splits[0]}", stacklevel=4)
+
+
+def listed_path(root: Path, rel: str) -> Path:
+    """The file a CSV cell names, relative to ``root`` (absolute paths as they are).
+
+    A CSV written on Windows names ``cluster\\a.png``: there a backslash separates folders, here
+    it is a character of a file name, and every such row was "no such file". When the path as
+    written does not exist, the one with ``/`` for each ``\\`` is taken.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The folder the CSV's paths are relative to.
+    rel : str
+        The cell, as written.
+
+    Returns
+    -------
+    pathlib.Path
+        The absolute, resolved path (which need not exist).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "cluster").mkdir()
+    >>> _ = (root / "cluster" / "a.png").write_bytes(b"")
+    >>> listed_path(root, "cluster\\\\a.png") == (root / "cluster" / "a.png").resolve()
+    True
+    """
+    full = (root / rel).resolve()
+    if "\\" in rel and not full.exists():
+        alt = (root / rel.replace("\\", "/")).resolve()
+        if alt.exists():
+            return alt
+    return full
+
+
+def _missing_hint(rel: str, root: Path) -> str:
+    """What to say of a listed file that is not there, when its spelling tells why."""
+    if re.match(r"[A-Za-z]:[\\/]", rel) or rel.startswith("\\\\"):
+        return "; a Windows path (drive or network share): write the paths relative to the CSV's folder"
+    here = Path.cwd().resolve()
+    if not Path(rel).is_absolute() and here != root.resolve() and listed_path(here, rel).is_file():
+        # 'data/cut/a.png' in data/labels.csv, written from the folder above: found from here, not from the CSV
+        prefix = os.path.relpath(root.resolve(), here).replace(os.sep, "/") + "/"
+        how = f" (here without the leading {prefix!r})" if rel.replace("\\", "/").startswith(prefix) else ""
+        return ("; it exists relative to the current directory, but the paths of a CSV are read relative to the "
+                f"CSV's folder ({root}): write them so{how}")
+    return ""
 
 
 def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
@@ -518,7 +607,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
                                  f"columns: {names}")
         root, files = src.parent, [v for row in rows for c in columns if (v := (row.get(c) or "").strip())]
-    return [str((root / f).resolve()) for f in files] if absolute else files
+    return [str(listed_path(root, f)) for f in files] if absolute else files
 
 
 def read_cutout_folder(
@@ -537,8 +626,9 @@ def read_cutout_folder(
     Parameters
     ----------
     path : str or os.PathLike
-        A CSV (see the module docstring), a directory holding ``labels.csv``, or an
-        ImageFolder directory (one sub-folder per label).
+        A CSV (see the module docstring), a directory holding ``labels.csv``, an
+        ImageFolder directory (one sub-folder per label), or a directory of images without
+        labels (no label folders).
     group_column : str, optional
         Column naming the object of each row (rows of one object stay on one side of every
         split). Ignored for an ImageFolder directory without a CSV (each image is then its
@@ -641,13 +731,13 @@ def read_cutout_folder(
             rel = (row.get(col) or "").strip()
             if not rel:
                 raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
-            full = (root / rel).resolve()
+            full = listed_path(root, rel)
             if full in seen:
                 raise StarclassError(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
             seen[full] = i
             if not full.is_file():
-                raise StarclassError(f"{where(i, rel)}: no such file ({full})")
+                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}")
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
@@ -788,30 +878,101 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
     return folds
 
 
-def label_hint(label: str, label_map: dict[str, int]) -> str:
-    """The end of an unknown-label message: the known label it differs from only in case, else how to map it.
+#: Plain YAML words that a YAML 1.1 reader (PyYAML) takes as booleans or null, not as text.
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
-    Labels are matched exactly (a ``Cluster/`` folder is not ``cluster``); the message says
-    so and how to take another spelling, instead of leaving the user to spot the capital.
+
+def _yaml_key(label: str) -> str:
+    """``label`` as a key of a YAML flow mapping: plain where it reads back as that text, else quoted."""
+    plain = re.fullmatch(r"[A-Za-z_](?:[A-Za-z0-9_ .+-]*[A-Za-z0-9_.+-])?", label)
+    # JSON's double-quoted string is a valid YAML scalar
+    return label if plain and label.lower() not in _YAML_WORDS else json.dumps(label)
+
+
+def _row_list(rows: list[int], most: int = 5, *, numbered: bool = True) -> str:
+    """``row 6`` / ``3 rows: 6, 18, 41`` / ``7 rows: 6, 18, 41, 50, 52, ...`` (1-based); ``7 images`` unnumbered."""
+    if not numbered:
+        # an ImageFolder directory has no rows to look up: its label folder holds the images
+        return f"{len(rows)} image{'s' if len(rows) > 1 else ''}"
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(r) for r in rows[:most])
+    return f"{len(rows)} rows: {shown}{', ...' if len(rows) > most else ''}"
+
+
+def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int], *, task: str | None = None,
+                        classes: dict[int, str] | None = None, numbered: bool = True) -> str:
+    """The end of an unknown-label message: every unknown label with its rows, and a task file that maps them.
+
+    One error used to name the first unknown label only: a folder with ``star`` and ``artefact``
+    (the M31 paper's other negatives) was refused for ``star``, and after that was mapped, again
+    for ``artefact``. The note lists them all and gives a task file to copy, whose ``label_map``
+    keeps the task's own labels (a ``label_map`` replaces the one it extends) and adds the unknown
+    ones: a label that differs from a known one only in case gets that label's class, the others
+    ``N``, to be replaced by a class number.
+
+    Parameters
+    ----------
+    rows_of : dict of str to list of int
+        Unknown label -> the rows (1 = first data row) that carry it, in order of appearance.
+    label_map : dict of str to int
+        The task's label map.
+    task : str, optional
+        The task's name, for ``extends:`` when it is a preset; else the snippet says to extend the
+        task file used.
+    classes : dict of int to str, optional
+        Class number -> name, listed after the snippet so that ``N`` can be chosen.
+    numbered : bool
+        Name the rows (a CSV); False counts images instead (an ImageFolder directory, whose
+        rows are no file's lines).
+
+    Returns
+    -------
+    str
+        Text starting with ``"; "``, to end a message that names the first unknown label.
 
     Examples
     --------
-    >>> label_hint("Galaxy", {"cluster": 1, "galaxy": 2})
-    "; labels are matched exactly, case included: 'galaxy'? (or give the task a label_map with your spelling)"
-    >>> label_hint("star", {"cluster": 1, "galaxy": 2}).split(";")[1].strip()[:40]
-    'labels of your own need a task file that'
+    >>> note = unknown_labels_note({"star": [6, 18], "Galaxy": [9]}, {"cluster": 1, "galaxy": 2},
+    ...                            task="m31-real", classes={1: "cluster", 2: "non-cluster"})
+    >>> "'star' (2 rows: 6, 18), 'Galaxy' (row 9)" in note
+    True
+    >>> print(note.splitlines()[2])
+        label_map: {cluster: 1, galaxy: 2, star: N, Galaxy: 2}
     """
-    same = [k for k in label_map if k.casefold() == str(label).casefold()]
-    if not same:
-        # labels of one's own (GC, Star) need a task that maps them: say how, not only what is known
-        return ("; labels of your own need a task file that maps them to classes ('extends: m31-real' with "
-                "classes, class_names and label_map; docs/real_images.md)")
-    return (f"; labels are matched exactly, case included: {same[0]!r}? (or give the task a label_map with "
-            "your spelling)")
+    n_rows = sum(len(r) for r in rows_of.values())
+    listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
+    unit = "row" if numbered else "image"
+    out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) the task does not know: {listed}"
+    cased = {lab: next((k for k in label_map if k.casefold() == lab.casefold()), None) for lab in rows_of}
+    same = [f"{lab!r} is not {k!r}" for lab, k in cased.items() if k is not None]
+    if same:
+        out += f"; labels are matched exactly, case included: {', '.join(same)}"
+    from starclass.learn.config import list_presets
+
+    base = task if task and task in list_presets() else "<the task file you trained with>"
+    known_classes = set(classes) if classes else set(label_map.values())
+    if all(lab.isdigit() and int(lab) in known_classes for lab in rows_of):
+        # class numbers for labels (1, 2): the map of label strings is not what they need
+        out += (f"; labels that are the task's class numbers are read as such by a task without a label map: "
+                f"'extends: {base}' and 'label_map: {{}}' in a task file")
+    pairs = [f"{_yaml_key(k)}: {v}" for k, v in label_map.items()]
+    pairs += [f"{_yaml_key(lab)}: {label_map[k] if k is not None else 'N'}" for lab, k in cased.items()]
+    out += ("; labels of your own need a task file that maps them to classes, e.g. my_task.yaml holding\n"
+            f"    extends: {base}\n    label_map: {{{', '.join(pairs)}}}\n")
+    if any(k is None for k in cased.values()):
+        which = (", ".join(f"{c} = {n}" for c, n in classes.items()) if classes
+                 else ", ".join(str(c) for c in sorted(set(label_map.values()))))
+        out += (f"with each N a class of the task ({which}; a new class needs classes and class_names too), "
+                "then --task my_task.yaml (docs/real_images.md, 'Your own labels and classes')")
+    else:
+        out += "then --task my_task.yaml (docs/real_images.md, 'Your own labels and classes')"
+    return out
 
 
-def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False) -> np.ndarray:
-    """Map every label string to a class, naming the file and row of an unknown label.
+def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
+                  config=None, allow_unknown: bool = False) -> np.ndarray:
+    """Map every label string to a class, naming every unknown label with its rows.
 
     Parameters
     ----------
@@ -821,6 +982,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
         Label -> class. Empty: labels must be integers and are returned as classes.
     allow_empty : bool
         An empty label is class 0 ("no class": an unlabelled row) instead of an error.
+    config : starclass.learn.config.TaskConfig, optional
+        The task the map is from: its name and class names make the unknown-label message's
+        task file to copy (:func:`unknown_labels_note`).
+    allow_unknown : bool
+        A label the map does not know is class 0 (no reference class), with one warning naming
+        every such label and its rows, instead of an error: ``classify`` needs no labels to
+        classify, only to score (``evaluate --task`` scores them with a map that knows them).
 
     Returns
     -------
@@ -839,6 +1007,8 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     if cutouts.labels is None:
         raise StarclassError(f"{cutouts.source}: no label column: the cutouts need labels")
     out = np.empty(len(cutouts.labels), dtype=np.int64)
+    unknown: dict[str, list[int]] = {}  # every unknown label and its rows, named together below
+    first_unknown = -1
     for i, lab in enumerate(cutouts.labels):
         lab = str(lab).strip()
         if not lab:
@@ -848,9 +1018,10 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             continue
         if label_map:
             if lab not in label_map:
-                raise StarclassError(
-                    f"{cutouts.where(i)}: label {lab!r} is not known to the task "
-                    f"(known: {sorted(label_map)}){label_hint(lab, label_map)}")
+                unknown.setdefault(lab, []).append(i + 1)
+                first_unknown = i if first_unknown < 0 else first_unknown
+                out[i] = 0
+                continue
             out[i] = int(label_map[lab])
         else:
             try:
@@ -859,6 +1030,24 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
                     "label_map") from None
+    if unknown:
+        lab = str(cutouts.labels[first_unknown]).strip()
+        names = dict(zip(config.classes, config.class_names)) if config is not None else None
+        if allow_unknown:
+            # a folder with the M31 paper's stars and artefacts could not be classified by an
+            # m31-real model at all, and the message advised a --task that classify does not take
+            note = unknown_labels_note(unknown, label_map, task=config.name if config is not None else None,
+                                       classes=names, numbered=cutouts.source.is_file())
+            warnings.warn(f"{cutouts.source}: every row is classified, but those whose label the task does not know "
+                          "get class_ref 0 (no reference class: left out of the accuracy, and of evaluate unless it "
+                          "is given a task that maps them)"
+                          + note.replace("then --task my_task.yaml", "then evaluate --task my_task.yaml"),
+                          stacklevel=2)
+            return out
+        raise StarclassError(
+            f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
+            + unknown_labels_note(unknown, label_map, task=config.name if config is not None else None,
+                                  classes=names, numbered=cutouts.source.is_file()))
     return out
 
 

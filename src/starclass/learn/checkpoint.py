@@ -377,6 +377,51 @@ def write_manifest(outdir: str | os.PathLike, config, members: list[dict[str, An
 #: Manifest key of a decision threshold chosen after training (``train --target-purity``).
 TUNED_THRESHOLD = "tuned_threshold"
 
+#: Manifest key of the pixel size of the cutouts a model was trained on (``train --stamps``).
+TRAINING_CUTOUTS = "training_cutouts"
+
+
+def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int, ...]) -> Path:
+    """Record in a model's manifest the pixel size of the cutouts it was trained on.
+
+    Every cutout is resampled over its whole field to the task's ``stamp_size``, so the network
+    learns objects at the scale of its training cutouts' field; ``classify --stamps`` compares
+    the cutouts it is given with this record (a 64 px cutout at the pixel scale of 128 px
+    training ones shows objects twice as large, and nothing said so). The member checkpoints
+    are left as they are.
+
+    Parameters
+    ----------
+    model_path
+        Model directory (or its manifest).
+    images_shape
+        ``[N, C, H, W]`` of the training cutouts (:attr:`starclass.io.cutout_folders.CutoutSet.images`).
+
+    Returns
+    -------
+    pathlib.Path
+        The manifest written (atomically).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.learn.config import get_preset
+    >>> d = tempfile.mkdtemp()
+    >>> _ = write_manifest(d, get_preset("m31-real"), [{"file": "member_00.pt"}])
+    >>> _ = set_training_cutouts(d, (869, 1, 128, 128))
+    >>> read_manifest(d)["training_cutouts"]
+    {'height': 128, 'width': 128, 'channels': 1}
+    """
+    path = Path(model_path)
+    if path.is_dir():
+        path = path / MANIFEST
+    doc = read_manifest(path)
+    _, c, h, w = (int(v) for v in images_shape)
+    doc[TRAINING_CUTOUTS] = {"height": h, "width": w, "channels": c}
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
 
 def set_tuned_threshold(model_path: str | os.PathLike, info: dict[str, Any]) -> Path:
     """Store a decision threshold chosen on validation data in a model's manifest.
@@ -496,6 +541,8 @@ class LoadedModel:
     no_calibration: str | None = None
     #: the mask and DQ flags the training stamps were cut with (None: not recorded; see provenance.py)
     pixel_flags: dict[str, Any] | None = None
+    #: pixel size of the cutouts it was trained on (:func:`set_training_cutouts`; None: not recorded)
+    training_cutouts: dict[str, int] | None = None
 
     @property
     def bands(self) -> list[str]:
@@ -568,7 +615,24 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration,
                        training_rows=rows if isinstance(rows, dict) else None,
                        no_calibration=None if doc is not None and doc.get("calibration") else why,
-                       pixel_flags=recorded_flags(doc))
+                       pixel_flags=recorded_flags(doc), training_cutouts=training_cutouts_of(doc))
+
+
+def training_cutouts_of(doc: dict[str, Any] | None) -> dict[str, int] | None:
+    """The manifest's record of the training cutouts' size (:func:`set_training_cutouts`), when readable.
+
+    Examples
+    --------
+    >>> training_cutouts_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1}})
+    {'height': 64, 'width': 64, 'channels': 1}
+    >>> training_cutouts_of({}) is None
+    True
+    """
+    rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
+    try:
+        return {k: int(rec[k]) for k in ("height", "width", "channels")} if isinstance(rec, dict) else None
+    except (KeyError, TypeError, ValueError):
+        return None  # an edited record only loses the size check, not the model
 
 
 def _checked_calibration(model_path: str | os.PathLike, ckpts: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -21,14 +21,15 @@ from sklearn.model_selection import StratifiedGroupKFold
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import CutoutSet, label_classes
 from starclass.learn.calibration import leave_out_blank
-from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_training_cutouts
 from starclass.learn.classify import blank_bands, blank_column, decision_threshold, predict_inputs, trust_columns
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
-from starclass.schema import CLASS_PRED, CLASS_REF, PROB_STD, QUALITY, TTA_STD, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, CUTOUT_ROOT, MODEL_PATH, PROB_STD, QUALITY, TTA_STD, prob_col
 from starclass.stamps.images import cutout_inputs
 
-__all__ = ["classify_cutouts", "colour_note", "few_rows_note", "fit_cutouts", "group_folds", "group_validation"]
+__all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
+           "group_validation"]
 
 
 def colour_note(cutouts: CutoutSet, config) -> str | None:
@@ -218,7 +219,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     >>> # result = fit_cutouts(cfg, read_cutout_folder("labels.csv", group_column="object_id"),
     >>> #                      outdir="model")
     """
-    classes = label_classes(cutouts, config.label_map)
+    classes = label_classes(cutouts, config.label_map, config=config)
     people = np.arange(len(cutouts)) if train_index is None else np.asarray(train_index, dtype=np.int64)
     pseudo_rows = np.zeros(0, np.int64) if pseudo_index is None else np.asarray(pseudo_index, dtype=np.int64)
     pseudo_cls = np.zeros(0, classes.dtype) if pseudo_classes is None else np.asarray(pseudo_classes)
@@ -267,7 +268,49 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                  pseudo_index=np.flatnonzero(is_pseudo) if is_pseudo.any() else None, **fit_kwargs)
     # validation rows as positions in the rows asked for (train_index), blank rows counted
     result.val_index = kept[np.asarray(result.val_index, dtype=np.int64)]
+    if (Path(outdir) / MANIFEST).is_file():
+        # classify --stamps compares its cutouts' size with these (see set_training_cutouts)
+        set_training_cutouts(outdir, cutouts.images.shape)
     return result
+
+
+def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str = "the model", *,
+                     training: dict[str, int] | None = None, config=None) -> str | None:
+    """A warning when cutouts differ in pixel size from those the model was trained on, else None.
+
+    Every cutout is resampled over its whole field to the task's ``stamp_size``: a 64 px cutout
+    at the pixel scale of 128 px training cutouts covers half their field, and its objects look
+    twice as large to the network. Cutouts of another pixel grid over the same field are fine,
+    which only the user knows, so this warns rather than refuses. Without a loaded model
+    (``calibrate`` reads the manifest only), give ``loaded=None`` with the manifest's
+    ``training`` record (:func:`starclass.learn.checkpoint.training_cutouts_of`) and ``config``.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cs = CutoutSet(images=np.zeros((2, 1, 64, 64), np.float32), table=Table(), files=["a", "b"],
+    ...                labels=None, groups=np.array(["a", "b"]), source=Path("new.csv"))
+    >>> lm = LoadedModel(config=get_preset("m31-real"), members=[],
+    ...                  training_cutouts={"height": 128, "width": 128, "channels": 1})
+    >>> print(cutout_size_note(cs, lm, "m31_model"))  # doctest: +ELLIPSIS
+    new.csv: the cutouts are 64 x 64 px but m31_model was trained on cutouts of 128 x 128 px; ...
+    """
+    rec = loaded.training_cutouts if loaded is not None else training
+    config = loaded.config if loaded is not None else config
+    if rec is None or len(cutouts) == 0:
+        return None
+    h, w = (int(v) for v in cutouts.images.shape[-2:])
+    if (h, w) == (rec["height"], rec["width"]):
+        return None
+    ratio = rec["width"] / w
+    scale = float(config.pixel_scale or 0.0)
+    at = f' ({rec["width"]} px at the task\'s {scale:g}"/px: {rec["width"] * scale:.1f}")' if scale > 0 else ""
+    return (f"{cutouts.source}: the cutouts are {h} x {w} px but {model} was trained on cutouts of "
+            f"{rec['height']} x {rec['width']} px; each is resampled over its whole field to "
+            f"{config.stamp_size} px, so if these have the training pixel scale they cover "
+            f"{1 / ratio:.2f} of the training field's width and their objects look {ratio:.2f} times as large "
+            f"to the network as in training: cut them to the training field{at}, or "
+            "ignore this if they cover that field on another pixel grid")
 
 
 def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: np.ndarray, seed: int,
@@ -282,6 +325,30 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
         warnings.simplefilter("ignore")  # the split's notes were given for the rows in use
         _, val = group_validation(labels, groups, float(config.recipe.val_fraction), seed)
     return data_digest(inputs, labels, val_index=val, balance_groups=fit_kwargs.get("balance_groups"))
+
+
+def _keep_input_columns(out: Table, names: list[str], source) -> None:
+    """Rename the folder's own columns that carry the names of classify's output columns.
+
+    A CSV with a ``class_pred`` or ``prob_1`` of its own (a catalogue's earlier classification,
+    a survey's ``quality`` flag) lost it without a word under the new values; a ``model`` column
+    of its own was kept and then read by ``evaluate`` as the path of the model that classified
+    the rows. They are kept as ``<name>_input`` (``_input2`` ... if that is taken too), with a
+    warning naming them.
+    """
+    renamed = []
+    for name in dict.fromkeys(names):
+        if name not in out.colnames:
+            continue
+        new, k = f"{name}_input", 1
+        while new in out.colnames:
+            k += 1
+            new = f"{name}_input{k}"
+        out.rename_column(name, new)
+        renamed.append(f"{name!r} -> {new!r}")
+    if renamed:
+        warnings.warn(f"{source}: column(s) of the cutout folder carry the names of classify's own output "
+                      f"columns and are kept renamed: {', '.join(renamed)}", stacklevel=3)
 
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
@@ -328,7 +395,13 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     cfg = loaded.config
     thr, positive = decision_threshold(cfg, threshold)  # a multi-class model refuses one before any work
     # a folder labelled in part: its unlabelled rows get class_ref 0, as evaluate leaves them out
-    class_ref = label_classes(cutouts, cfg.label_map, allow_empty=True) if cutouts.labels is not None else None
+    # labels only score the classes: one the model does not know is class_ref 0 with a warning, not a refusal
+    class_ref = (label_classes(cutouts, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True)
+                 if cutouts.labels is not None else None)
+    name = str(model) if not isinstance(model, LoadedModel) else (
+        f"model {loaded.paths[0].parent}" if loaded.paths else "the model")
+    if note := cutout_size_note(cutouts, loaded, name):
+        warnings.warn(note, stacklevel=2)
     inputs = cutout_inputs(cutouts.images, cfg)
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
@@ -351,9 +424,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols[CLASS_REF] = class_ref
     if blank.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
+    _keep_input_columns(out, [*cols, MODEL_PATH, CUTOUT_ROOT], cutouts.source)
     for key, val in cols.items():
-        if key in out.colnames:
-            out.remove_column(key)
         out[key] = val
     amp = getattr(cfg.recipe, "amp", True) if precision is None else precision
     out.meta.update({
