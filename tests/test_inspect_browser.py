@@ -233,12 +233,14 @@ def test_classify_cutouts_by_keyboard(browser, tmp_path):
         for k in keys:
             cid = page.inner_text("#cand-id")
             page.keyboard.press(k)
-            page.wait_for_function(f"document.body.dataset.candidate !== '{cid}' && document.body.dataset.loading === '0'")
+            page.wait_for_function(f"document.body.dataset.candidate !== '{cid}' && "
+                                   "document.body.dataset.loading === '0'")
         _wait_saved(page)
         page.keyboard.press("3")  # not a class of the task: nothing happens
         shot = os.environ.get("STARCLASS_SCREENSHOT_CUTOUTS")
         page.keyboard.press("ArrowLeft")
-        page.wait_for_function("document.body.dataset.candidate === 'img/o3.png' && document.body.dataset.loading === '0'")
+        page.wait_for_function("document.body.dataset.candidate === 'img/o3.png' && "
+                               "document.body.dataset.loading === '0'")
         page.wait_for_function("document.getElementById('img-profile').complete && "
                                "document.getElementById('img-profile').naturalWidth > 0")
         assert "galaxy" in page.inner_text("#current-label")

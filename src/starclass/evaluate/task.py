@@ -301,11 +301,13 @@ class EvalTask:
                                      "--model)") from None
         if unknown:
             from starclass.io.cutout_folders import unknown_labels_note
+            from starclass.learn.config import list_presets
 
             lab, rows = next(iter(unknown.items()))
             raise StarclassError(f"{what}: row {rows[0]} has label {lab!r}, which task {self.name!r} does not "
                                  f"know (its label_map: {sorted(self.label_map)})"
-                                 + unknown_labels_note(unknown, self.label_map, task=self.name,
+                                 + unknown_labels_note(unknown, self.label_map,
+                                                       preset=self.name if self.name in list_presets() else None,
                                                        classes=dict(zip(self.classes, self.class_names))))
         return out
 

@@ -900,7 +900,7 @@ def _row_list(rows: list[int], most: int = 5, *, numbered: bool = True) -> str:
     return f"{len(rows)} rows: {shown}{', ...' if len(rows) > most else ''}"
 
 
-def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int], *, task: str | None = None,
+def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int], *, preset: str | None = None,
                         classes: dict[int, str] | None = None, numbered: bool = True) -> str:
     """The end of an unknown-label message: every unknown label with its rows, and a task file that maps them.
 
@@ -917,9 +917,9 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
         Unknown label -> the rows (1 = first data row) that carry it, in order of appearance.
     label_map : dict of str to int
         The task's label map.
-    task : str, optional
-        The task's name, for ``extends:`` when it is a preset; else the snippet says to extend the
-        task file used.
+    preset : str, optional
+        The preset the task is (``TaskConfig.preset_name``), for ``extends:``; without it the
+        snippet says to extend the task file used.
     classes : dict of int to str, optional
         Class number -> name, listed after the snippet so that ``N`` can be chosen.
     numbered : bool
@@ -934,7 +934,7 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     Examples
     --------
     >>> note = unknown_labels_note({"star": [6, 18], "Galaxy": [9]}, {"cluster": 1, "galaxy": 2},
-    ...                            task="m31-real", classes={1: "cluster", 2: "non-cluster"})
+    ...                            preset="m31-real", classes={1: "cluster", 2: "non-cluster"})
     >>> "'star' (2 rows: 6, 18), 'Galaxy' (row 9)" in note
     True
     >>> print(note.splitlines()[2])
@@ -948,9 +948,7 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     same = [f"{lab!r} is not {k!r}" for lab, k in cased.items() if k is not None]
     if same:
         out += f"; labels are matched exactly, case included: {', '.join(same)}"
-    from starclass.learn.config import list_presets
-
-    base = task if task and task in list_presets() else "<the task file you trained with>"
+    base = preset or "<the task file you trained with>"
     known_classes = set(classes) if classes else set(label_map.values())
     if all(lab.isdigit() and int(lab) in known_classes for lab in rows_of):
         # class numbers for labels (1, 2): the map of label strings is not what they need
@@ -1036,7 +1034,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
         if allow_unknown:
             # a folder with the M31 paper's stars and artefacts could not be classified by an
             # m31-real model at all, and the message advised a --task that classify does not take
-            note = unknown_labels_note(unknown, label_map, task=config.name if config is not None else None,
+            note = unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
                                        classes=names, numbered=cutouts.source.is_file())
             warnings.warn(f"{cutouts.source}: every row is classified, but those whose label the task does not know "
                           "get class_ref 0 (no reference class: left out of the accuracy, and of evaluate unless it "
@@ -1046,7 +1044,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             return out
         raise StarclassError(
             f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
-            + unknown_labels_note(unknown, label_map, task=config.name if config is not None else None,
+            + unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
                                   classes=names, numbered=cutouts.source.is_file()))
     return out
 

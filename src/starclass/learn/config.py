@@ -565,6 +565,19 @@ class TaskConfig:
         elif not isinstance(self.architecture, str):
             raise StarclassError(f"{where}: architecture must be a name or a list of members")
 
+    @property
+    def preset_name(self) -> str | None:
+        """The name of the preset this task is, for a task file's ``extends:``; None when it is none.
+
+        Examples
+        --------
+        >>> get_preset("m31-real").preset_name
+        'm31-real'
+        >>> get_preset("m31-real").copy(name="my-own").preset_name is None
+        True
+        """
+        return self.name if self.name and self.name.lower() in PRESETS.names() else None
+
     # ------------------------------------------------------------------ shapes
     @property
     def n_classes(self) -> int:
