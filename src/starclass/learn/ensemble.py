@@ -79,6 +79,7 @@ class EnsembleResult:
     member_names: list[str] = field(default_factory=list)
     prob_raw: np.ndarray | None = None  # [N, K] mean before calibration (set by classify)
     tta_std: np.ndarray | None = None  # [N] spread over the TTA views (set by classify)
+    mutual_info: np.ndarray | None = None  # [N] BALD over TTA views x members (set by classify)
 
     def columns(self) -> dict[str, np.ndarray]:
         """Output columns in catalogue order (see the module docstring)."""

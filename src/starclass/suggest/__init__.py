@@ -9,7 +9,7 @@ labels people give go back into ``starclass train --labels ... --resume-from MOD
 (pseudo-labels, trained on beside people's labels but never counted or validated on).
 """
 
-from starclass.suggest.pick import BY, entropy, informativeness, pick, suggest
+from starclass.suggest.pick import BY, entropy, informativeness, mutual_information, pick, suggest
 from starclass.suggest.pseudo import pseudo_labels
 
-__all__ = ["BY", "entropy", "informativeness", "pick", "pseudo_labels", "suggest"]
+__all__ = ["BY", "entropy", "informativeness", "mutual_information", "pick", "pseudo_labels", "suggest"]

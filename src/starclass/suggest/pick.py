@@ -7,6 +7,11 @@
   where the model hesitates between two classes (margin sampling; Scheffer et al. 2001). Unlike
   the entropy it does not grow with the probability spread over the *other* classes, so it
   prefers candidates on one boundary to ones the model finds hopeless in every class.
+* :func:`mutual_information`: BALD (Houlsby et al. 2011; Gal et al. 2017), the mutual information
+  ``H(mean_v p_v) - mean_v H(p_v)`` between the prediction and the model over several
+  predictions ``p_v`` of one candidate (test-time-augmentation views, ensemble members): large
+  where the predictions disagree (the model is unsure), small where they all agree the candidate
+  is ambiguous, so it does not chase the candidates people find ambiguous too.
 * :func:`informativeness`: the score to rank by: the entropy (``by="entropy"``), the margin
   (``by="margin"``), or the size of the conformal prediction set (``by="set-size"``) with the
   entropy breaking ties; without a set-size column ``set-size`` falls back to the entropy, and
@@ -32,7 +37,7 @@ from starclass.errors import StarclassError
 from starclass.schema import ENTROPY, ID, MODEL_PATH, SUGGEST_RANK, X, Y, id_keys, prob_classes, prob_cols
 
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
-           "pick", "suggest", "unlabelled"]
+           "mutual_information", "pick", "suggest", "unlabelled"]
 
 #: What :func:`informativeness` can rank by.
 BY = ("entropy", "margin", "set-size")
@@ -82,6 +87,46 @@ def margin(prob: np.ndarray) -> np.ndarray:
     top2 = np.sort(np.where(np.isfinite(p), p, -np.inf), axis=1)[:, -2:]
     out = 1.0 - (top2[:, 1] - top2[:, 0])
     out[~np.isfinite(p).all(axis=1)] = np.nan
+    return out
+
+
+def mutual_information(prob_views: np.ndarray) -> np.ndarray:
+    """Mutual information (nats) between each row's prediction and the model, over several predictions.
+
+    ``MI = H(mean_v p_v) - mean_v H(p_v)`` with :func:`entropy` ``H``: the entropy of the mean
+    prediction less the mean entropy of the single predictions (BALD; Houlsby et al. 2011, Gal
+    et al. 2017). It is 0 when every prediction is the same, however uncertain, and at most
+    ``ln(n_views)`` or ``ln(n_classes)``.
+
+    Parameters
+    ----------
+    prob_views : numpy.ndarray
+        ``[n_views, n_rows, n_classes]``: the probabilities of every view (a rotation/flip, an
+        ensemble member, or both) of every row; at least two views.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n_rows]`` float64; NaN for a row with a non-finite probability in any view.
+
+    Examples
+    --------
+    >>> v = np.array([[[1.0, 0.0], [0.5, 0.5]], [[0.0, 1.0], [0.5, 0.5]]])  # 2 views, 2 rows
+    >>> mutual_information(v).round(4).tolist()   # views disagree fully / agree it is a coin toss
+    [0.6931, 0.0]
+    """
+    p = np.asarray(prob_views, dtype=float)
+    if p.ndim != 3 or p.shape[0] < 2 or p.shape[2] < 2:
+        raise StarclassError("mutual_information needs [n_views >= 2, n_rows, n_classes >= 2] probabilities, "
+                             f"got shape {p.shape}")
+    v, n, k = p.shape
+    bad = ~np.isfinite(p).all(axis=(0, 2))
+    p = np.where(bad[None, :, None], 0.5, p)  # placeholder: these rows are set to NaN below
+    mean_entropy = entropy(p.reshape(v * n, k)).reshape(v, n).mean(axis=0)
+    out = entropy(p.mean(axis=0)) - mean_entropy
+    # rounding can leave -1e-17 where the views agree; MI is never negative
+    out = np.maximum(out, 0.0)
+    out[bad] = np.nan
     return out
 
 
