@@ -50,7 +50,7 @@ from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.learn.ensemble import EnsembleResult, aggregate
+from starclass.learn.ensemble import EnsembleResult, aggregate, mutual_information
 from starclass.learn.precision import (
     autocast,
     compute_dtype,
@@ -258,8 +258,6 @@ def view_mutual_info(member_probs: np.ndarray, views: np.ndarray | None) -> np.n
     classifying with TTA, else None; ``member_probs`` ``[M, N, K]``. None when there is only
     one prediction per row (one member, no TTA): one view has no mutual information.
     """
-    from starclass.suggest.pick import mutual_information
-
     if views is not None:
         v = np.asarray(views)
         return mutual_information(v.reshape(v.shape[0] * v.shape[1], *v.shape[2:]))

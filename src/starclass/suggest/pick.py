@@ -48,8 +48,9 @@ from starclass.schema import (
     prob_cols,
 )
 
+# mutual_information is served by __getattr__ below (from starclass.learn.ensemble)
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
-           "mutual_information", "pick", "suggest", "unlabelled"]
+           "pick", "suggest", "unlabelled"]
 
 #: What :func:`informativeness` can rank by.
 BY = ("entropy", "margin", "set-size", "mutual-info")
@@ -102,44 +103,15 @@ def margin(prob: np.ndarray) -> np.ndarray:
     return out
 
 
-def mutual_information(prob_views: np.ndarray) -> np.ndarray:
-    """Mutual information (nats) between each row's prediction and the model, over several predictions.
+def __getattr__(name: str):
+    """``mutual_information`` lives in :mod:`starclass.learn.ensemble` (classify computes it there, and
+    learn must not import suggest); fetched on first use so that importing this module stays
+    free of torch, which :mod:`starclass.learn` imports."""
+    if name == "mutual_information":
+        from starclass.learn.ensemble import mutual_information
 
-    ``MI = H(mean_v p_v) - mean_v H(p_v)`` with :func:`entropy` ``H``: the entropy of the mean
-    prediction less the mean entropy of the single predictions (BALD; Houlsby et al. 2011, Gal
-    et al. 2017). It is 0 when every prediction is the same, however uncertain, and at most
-    ``ln(n_views)`` or ``ln(n_classes)``.
-
-    Parameters
-    ----------
-    prob_views : numpy.ndarray
-        ``[n_views, n_rows, n_classes]``: the probabilities of every view (a rotation/flip, an
-        ensemble member, or both) of every row; at least two views.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``[n_rows]`` float64; NaN for a row with a non-finite probability in any view.
-
-    Examples
-    --------
-    >>> v = np.array([[[1.0, 0.0], [0.5, 0.5]], [[0.0, 1.0], [0.5, 0.5]]])  # 2 views, 2 rows
-    >>> mutual_information(v).round(4).tolist()   # views disagree fully / agree it is a coin toss
-    [0.6931, 0.0]
-    """
-    p = np.asarray(prob_views, dtype=float)
-    if p.ndim != 3 or p.shape[0] < 2 or p.shape[2] < 2:
-        raise StarclassError("mutual_information needs [n_views >= 2, n_rows, n_classes >= 2] probabilities, "
-                             f"got shape {p.shape}")
-    v, n, k = p.shape
-    bad = ~np.isfinite(p).all(axis=(0, 2))
-    p = np.where(bad[None, :, None], 0.5, p)  # placeholder: these rows are set to NaN below
-    mean_entropy = entropy(p.reshape(v * n, k)).reshape(v, n).mean(axis=0)
-    out = entropy(p.mean(axis=0)) - mean_entropy
-    # rounding can leave -1e-17 where the views agree; MI is never negative
-    out = np.maximum(out, 0.0)
-    out[bad] = np.nan
-    return out
+        return mutual_information
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _set_sizes(table: Table) -> np.ndarray | None:
