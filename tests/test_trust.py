@@ -270,6 +270,11 @@ def test_predict_and_classify_write_mutual_information_over_tta_views_and_member
     assert "mutual_info" in out.colnames and np.all(np.asarray(out["mutual_info"]) >= 0)
     assert "mutual_info" not in classify(images, table, one, progress=False, device="cpu").colnames
     assert "mutual_info" in classify(images, table, one, progress=False, device="cpu", tta=True).colnames
+    # suggest --by mutual-info --mosaics classifies with TTA (classified(..., tta=True))
+    from starclass.suggest.pick import classified
+
+    got = classified(root / "model", table, images, device="cpu", tta=True)
+    assert {"tta_std", "mutual_info"} <= set(got.colnames)
 
 
 def test_evaluate_reports_calibration_and_coverage_from_a_classified_table(tmp_path):
