@@ -19,6 +19,11 @@ train --resume-from``; e.g. a model trained on simulated cutouts, ``benchmarks/s
   (:func:`starclass.suggest.entropy`) of the object's mean probability over its cutouts,
   **without** magnitude spreading (the cutout folder has no magnitude column);
 * ``random``: the next objects of a random order;
+* ``bald``: as ``entropy``, ranked instead by BALD, the mutual information
+  (:func:`starclass.suggest.mutual_information`) over the 8 rotations/flips of each cutout of
+  the model's **raw** softmax (test-time augmentation on the pool only; the test cutouts are
+  scored without it, as in every arm); an object's score is the **mean over its cutouts of the
+  per-cutout MI**;
 * ``entropy-pseudo``, ``random-pseudo`` (CEAL): the same picks, and every model after the first
   is also trained on the unlabelled objects whose raw P of one class (the mean over the object's
   cutouts) under the previous round's model is at least ``--pseudo-threshold``, with that class
@@ -71,11 +76,12 @@ import torch
 from sklearn.metrics import f1_score, roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
-#: the arms: people's labels by entropy or at random, and the same with pseudo-labels (CEAL)
-ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo")
+#: the arms: people's labels by entropy, by BALD (mutual information) or at random, and with
+#: pseudo-labels (CEAL)
+ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo", "bald")
 #: paired differences reported (run by run, same order and seed), where both arms ran
 PAIRS = (("entropy", "random"), ("entropy-pseudo", "entropy"), ("random-pseudo", "random"),
-         ("entropy-pseudo", "random"))
+         ("entropy-pseudo", "random"), ("bald", "random"), ("bald", "entropy"))
 
 
 def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
@@ -84,11 +90,13 @@ def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
             "f1": float(f1_score(y01, p >= 0.5))}
 
 
-def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None, pseudo=None, raw=None):
+def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None, pseudo=None, raw=None, mi_rows=None,
+                   mi=None):
     """Train on ``rows`` (from scratch, or from ``init_from``'s weights); P(cluster) of ``predict_rows``.
 
     ``pseudo``: (rows, classes) trained on as well, never validated on (pseudo-labels). ``raw``: a
-    list that gets the raw (uncalibrated) P(cluster) of every ``predict_rows`` entry.
+    list that gets the raw (uncalibrated) P(cluster) of every ``predict_rows`` entry. ``mi``: a
+    list that gets the per-cutout mutual information over the 8 TTA views of ``mi_rows``.
     """
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import predict_inputs
@@ -108,6 +116,10 @@ def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None, pseudo=Non
             if raw is not None:
                 raw.append((e.prob_raw if e.prob_raw is not None else e.prob_mean)[:, k] if e is not None
                            else np.zeros(0))
+        if mi is not None and mi_rows is not None and len(mi_rows):
+            # a second pass with TTA, so that the probabilities every arm is scored on stay without it
+            e = predict_inputs(model, cutout_inputs(cs.images[mi_rows], cfg), device="cpu", tta=True)
+            mi.append(e.mutual_info)
     return out, len(res.histories[0])
 
 
@@ -187,8 +199,13 @@ def _pseudo_curve(cfg, cs, ytest, test_rows, objects, rows_of, order, start, gri
     return curve
 
 
-def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid, batch, seed, init_from=None):
-    """One entropy run: start from ``start_idx``, each round train, score, add the ``batch`` most uncertain."""
+def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid, batch, seed, init_from=None,
+                   score_by="entropy"):
+    """One entropy (or BALD) run: start from ``start_idx``, each round train, score, add the ``batch`` most uncertain.
+
+    ``score_by`` = ``bald``: an object's score is the mean over its cutouts of the per-cutout
+    mutual information over the 8 TTA views (:func:`starclass.suggest.mutual_information`).
+    """
     from starclass.suggest import entropy, pick
 
     labelled = list(start_idx)
@@ -199,13 +216,18 @@ def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid,
         rest_rows = [rows_of[objects[i]] for i in rest]
         flat = np.concatenate(rest_rows) if rest.size else np.zeros(0, dtype=np.int64)
         rows = np.concatenate([rows_of[objects[i]] for i in labelled])
-        (p, ppool), ep = _train_predict(cfg, cs, rows, [test_rows, flat], seed, init_from)
+        more = bool(rest.size and n + batch <= grid[-1])
+        mi: list = []
+        (p, ppool), ep = _train_predict(cfg, cs, rows, [test_rows, flat], seed, init_from,
+                                        mi_rows=flat if score_by == "bald" and more else None, mi=mi)
         curve.append(dict(_scores(ytest, p), labels=n, epochs=ep))
-        if rest.size and n + batch <= grid[-1]:
-            # an object's probability: the mean over its cutouts; its score: that mean's entropy
-            bounds = np.cumsum([0] + [r.size for r in rest_rows])
-            pc = np.array([ppool[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:])])
-            score = entropy(np.stack([pc, 1 - pc], axis=1))
+        if more:
+            if score_by == "bald":
+                score = _object_means(mi[0], rest_rows)  # the mean of its cutouts' MI
+            else:
+                # an object's probability: the mean over its cutouts; its score: that mean's entropy
+                pc = _object_means(ppool, rest_rows)
+                score = entropy(np.stack([pc, 1 - pc], axis=1))
             chosen = pick(score, batch)  # no magnitude bins: the cutouts have no magnitude
             labelled.extend(rest[chosen].tolist())
     return curve
@@ -288,6 +310,12 @@ class Fold:
                               self.order(o)[: self.args.start], self.grid, self.args.batch, seed,
                               self.args.init_from)
 
+    def bald_curve(self, o: int, seed: int) -> list[dict]:
+        """As :meth:`entropy_curve`, ranked by the objects' mutual information over TTA views (BALD)."""
+        return _entropy_curve(self.cfg, self.cs, self.ytest, self.test_rows, self.objects, self.rows_of,
+                              self.order(o)[: self.args.start], self.grid, self.args.batch, seed,
+                              self.args.init_from, score_by="bald")
+
     def reference(self, seed: int) -> dict:
         """The same network trained on the whole pool ("random with all labels")."""
         (p,), ep = _train_predict(self.cfg, self.cs, self.pool_rows, [self.test_rows], seed, self.args.init_from)
@@ -329,7 +357,7 @@ def run_units(fold_ids, runs, ref_seeds, arms, cs, y01, folds, args, out: Path) 
             if arm.endswith("-pseudo"):
                 curve = f.pseudo_curve(o, seed, arm.removesuffix("-pseudo"))
             else:
-                curve = f.random_curve(o, seed) if arm == "random" else f.entropy_curve(o, seed)
+                curve = {"random": f.random_curve, "bald": f.bald_curve}.get(arm, f.entropy_curve)(o, seed)
             res = {"order": o, "seed": seed, "arm": arm, arm: [curve]}
             if arm.endswith("-pseudo"):
                 res["pseudo_threshold"] = f.args.pseudo_threshold
@@ -581,7 +609,7 @@ def summarise(args) -> int:
         for ax, m in zip(axes, ("accuracy", "auc")):
             d = summary["metrics"][m]
             style = {"entropy": ("C3", "o-"), "random": ("C0", "o-"), "entropy-pseudo": ("C1", "s--"),
-                     "random-pseudo": ("C2", "s--")}
+                     "random-pseudo": ("C2", "s--"), "bald": ("C4", "^-")}
             for arm in d["arms"]:
                 col, ls = style[arm]
                 mu, se = np.array(d[arm]["mean"]), np.array(d[arm]["se"])
@@ -628,8 +656,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", default=None,
                     help="ORDER:SEED pairs to run, e.g. 0:0,1:1,2:2 (default: every order with every seed)")
     ap.add_argument("--arms", default="entropy,random",
-                    help="arms to run: entropy, random, entropy-pseudo, random-pseudo (the same people's labels "
-                         "plus the previous model's pseudo-labels at or above --pseudo-threshold)")
+                    help="arms to run: entropy, random, bald (mutual information over TTA views), entropy-pseudo, "
+                         "random-pseudo (the same people's labels plus the previous model's pseudo-labels at or "
+                         "above --pseudo-threshold)")
     ap.add_argument("--pseudo-threshold", type=float, default=0.95,
                     help="pseudo-label arms: raw P of the object's class (mean over its cutouts) needed, in (0.5, 1)")
     ap.add_argument("--init-from", default=None,

@@ -19,7 +19,7 @@ from starclass.io.catalog import read_catalog, write_catalog
 from starclass.io.mosaic import write_mosaic
 from starclass.learn.config import get_preset, save_config
 from starclass.learn.labels import read_votes
-from starclass.suggest.pick import entropy, informativeness, margin, pick
+from starclass.suggest.pick import entropy, informativeness, margin, mutual_information, pick
 
 runner = CliRunner()
 
@@ -33,6 +33,70 @@ def test_entropy_matches_scipy():
     p = np.random.default_rng(0).dirichlet(np.ones(4), size=50)
     p[0] = [1, 0, 0, 0]
     assert np.allclose(entropy(p), scipy_entropy(p, axis=1))
+
+
+def test_mutual_information_by_hand_two_and_three_classes():
+    # two views of two classes: [0.9, 0.1] and [0.5, 0.5]; mean [0.7, 0.3]
+    # H(mean) = -(0.7 ln 0.7 + 0.3 ln 0.3) = 0.610864; H(views) = 0.325083, 0.693147
+    # MI = 0.610864 - (0.325083 + 0.693147) / 2 = 0.101749
+    v2 = np.array([[[0.9, 0.1]], [[0.5, 0.5]]])
+    assert mutual_information(v2)[0] == pytest.approx(0.101749, abs=1e-6)
+    # three views of three classes, each certain of another class: H(mean) = ln 3, each H = 0
+    v3 = np.eye(3)[:, None, :]
+    assert mutual_information(v3)[0] == pytest.approx(np.log(3))
+    # views that agree (however unsure) carry no mutual information
+    same = np.repeat(np.array([[[0.2, 0.3, 0.5]]]), 4, axis=0)
+    assert mutual_information(same)[0] == 0.0
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_mutual_information_matches_scipy_entropies(k):
+    rng = np.random.default_rng(k)
+    views = rng.dirichlet(np.ones(k) * 0.7, size=(8, 30))  # [views, rows, classes]
+    views[:, 0] = np.eye(k)[0]  # a row every view is sure of: 0
+    views[0, 1, :] = np.nan  # a row with a missing view: NaN
+    expect = scipy_entropy(views.mean(0), axis=1) - scipy_entropy(views, axis=2).mean(0)
+    got = mutual_information(views)
+    assert np.isnan(got[1]) and got[0] == pytest.approx(0.0, abs=1e-12)
+    ok = np.arange(30) != 1
+    assert np.allclose(got[ok], expect[ok]) and np.all(got[ok] >= 0) and np.all(got[ok] <= np.log(k) + 1e-12)
+
+
+def test_mutual_information_refuses_one_view_or_one_class():
+    with pytest.raises(StarclassError, match="n_views >= 2"):
+        mutual_information(np.full((1, 3, 2), 0.5))
+    with pytest.raises(StarclassError, match="n_views >= 2"):
+        mutual_information(np.full((3, 2), 0.5))
+
+
+def test_by_mutual_info_ranks_by_the_column_ties_by_entropy_and_needs_it():
+    t = Table({"prob_1": [0.9, 0.5, 0.6, 0.8], "prob_2": [0.1, 0.5, 0.4, 0.2],
+               "mutual_info": [0.3, 0.01, 0.2, 0.2]})
+    s, used = informativeness(t, "mutual-info")
+    # by MI, not entropy (row 1 is the most uncertain, but its views agree); rows 2 and 3 tie: entropy
+    assert used == "mutual-info" and np.argsort(-s, kind="stable").tolist() == [0, 2, 3, 1]
+    t["mutual_info"][0] = np.nan
+    assert np.isnan(informativeness(t, "mutual-info")[0][0])
+    with pytest.raises(StarclassError, match=r"no mutual_info column.*classify with --tta \(or an ensemble\) first"):
+        informativeness(t["prob_1", "prob_2"], "mutual-info")
+
+
+def test_suggest_by_mutual_info_without_the_column_exits_2_and_writes_nothing(tmp_path):
+    model = _untrained_model(tmp_path / "m", seed=0)
+    _six_classified(model, tmp_path / "cand.ecsv")
+    out = tmp_path / "s.ecsv"
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 2, "--by", "mutual-info",
+                      "--mag-bins", 1])
+    assert res.exit_code == 2 and "classify with --tta (or an ensemble) first" in text, text
+    assert "Traceback" not in text and not out.exists()
+    # with the column: ranked by it, most first
+    cand = read_catalog(tmp_path / "cand.ecsv")
+    cand["mutual_info"] = [0.0, 0.5, 0.1, 0.4, 0.2, 0.3]
+    write_catalog(cand, tmp_path / "cand2.ecsv")
+    res, text = _run(["suggest", model, tmp_path / "cand2.ecsv", "-o", out, "-n", 3, "--by", "mutual-info",
+                      "--mag-bins", 1])
+    assert res.exit_code == 0 and "by mutual-info" in text, text
+    assert read_catalog(out)["id"].tolist() == [2, 4, 6]
 
 
 def test_pick_shares_the_batch_over_magnitude_bins():
@@ -289,7 +353,7 @@ def test_suggest_names_a_bad_by_before_any_work(tmp_path):
     res, text = _run(["suggest", tmp_path / "no_model", tmp_path / "cand.ecsv", "-o", tmp_path / "s.ecsv",
                       "--by", "margn"])
     assert res.exit_code == 2
-    assert text.strip().splitlines() == ["error: --by 'margn': use one of entropy, margin, set-size"]
+    assert text.strip().splitlines() == ["error: --by 'margn': use one of entropy, margin, set-size, mutual-info"]
     assert not (tmp_path / "s.ecsv").exists()
 
 

@@ -241,6 +241,42 @@ def test_predict_and_classify_write_calibrated_probabilities_sets_and_tta_spread
     assert np.array_equal(raw["class_pred"], out["class_pred"])  # calibration never changes a class
 
 
+def test_predict_and_classify_write_mutual_information_over_tta_views_and_members(model):
+    """BALD: mutual_info is H(mean) - mean H over every TTA view of every member, of the raw
+    probabilities; with one member and no TTA (one prediction per row) it is not written."""
+    import dataclasses
+
+    from starclass.learn.classify import classify, member_probabilities, predict_inputs
+    from starclass.suggest import mutual_information
+
+    root, cfg, toy, _ = model
+    loaded = load_model(root / "model")
+    assert len(loaded.members) == 2
+    x = toy.inputs[:10]
+    res = predict_inputs(loaded, x, tta=True, precision="fp32")
+    _, views = member_probabilities(loaded.members, x, tta=True, amp=False, return_views=True, per_member=True)
+    assert views.shape == (2, 8, 10, cfg.n_classes)
+    expect = mutual_information(views.reshape(16, 10, cfg.n_classes))
+    assert np.allclose(res.mutual_info, expect, atol=1e-6) and np.all(res.mutual_info >= 0)
+    # two members without TTA: the members are the views
+    plain = predict_inputs(loaded, x, tta=False, precision="fp32")
+    members = member_probabilities(loaded.members, x, tta=False, amp=False)
+    assert np.allclose(plain.mutual_info, mutual_information(members), atol=1e-6)
+    one = dataclasses.replace(loaded, members=loaded.members[:1], calibration=None)
+    assert predict_inputs(one, x, tta=False).mutual_info is None
+    assert predict_inputs(one, x, tta=True).mutual_info.shape == (10,)
+    images, table = make_synthetic_field(cfg, 8, seed=6)
+    out = classify(images, table, loaded, progress=False, device="cpu", tta=True, precision="fp32")
+    assert "mutual_info" in out.colnames and np.all(np.asarray(out["mutual_info"]) >= 0)
+    assert "mutual_info" not in classify(images, table, one, progress=False, device="cpu").colnames
+    assert "mutual_info" in classify(images, table, one, progress=False, device="cpu", tta=True).colnames
+    # suggest --by mutual-info --mosaics classifies with TTA (classified(..., tta=True))
+    from starclass.suggest.pick import classified
+
+    got = classified(root / "model", table, images, device="cpu", tta=True)
+    assert {"tta_std", "mutual_info"} <= set(got.colnames)
+
+
 def test_evaluate_reports_calibration_and_coverage_from_a_classified_table(tmp_path):
     from starclass.report.build import run_evaluation
 

@@ -181,6 +181,54 @@ def _toy_folder(root, n_objects=40, seed=0):
     return root / "labels.csv"
 
 
+def test_bald_picks_the_objects_of_highest_mean_cutout_mutual_information(bench, monkeypatch):
+    """The bald arm's object score is the mean of its cutouts' MI over the TTA views (not the max,
+    not the entropy of the object's mean P): objects a (start), b (two cutouts), c, d."""
+    objects = np.array(["a", "b", "c", "d"])
+    rows_of = {"a": np.array([0]), "b": np.array([1, 2]), "c": np.array([3]), "d": np.array([4])}
+    mi_cutouts = np.array([0.9, 0.1, 0.6, 0.4])  # of rows 1, 2, 3, 4: means b 0.5, c 0.6, d 0.4
+    p_pool = np.array([0.5, 0.5, 0.99, 0.9])  # entropy would pick b (P 0.5), MI's max b (0.9)
+    trained = []
+
+    def fake(cfg, cs, rows, predict_rows, seed, init_from=None, mi_rows=None, mi=None, **kw):
+        trained.append(sorted(rows.tolist()))
+        if mi_rows is not None:
+            assert mi_rows.tolist() == [1, 2, 3, 4]
+            mi.append(mi_cutouts)
+        return [np.full(2, 0.6), p_pool][: len(predict_rows)], 1
+
+    monkeypatch.setattr(bench, "_train_predict", fake)
+    ytest, test_rows = np.array([1, 0]), np.array([5, 6])
+    bench._entropy_curve(None, None, ytest, test_rows, objects, rows_of, [0], [1, 2], 1, 0, score_by="bald")
+    assert trained == [[0], [0, 3]]  # c
+    trained.clear()
+    bench._entropy_curve(None, None, ytest, test_rows, objects, rows_of, [0], [1, 2], 1, 0)
+    assert trained == [[0], [0, 1, 2]]  # b, by entropy
+
+
+def test_summary_pairs_bald_with_random_and_entropy(bench, tmp_path):
+    runs, refs = _write_pieces(tmp_path)
+    bald = {0: {(0, 0): [0.6, 0.9, 0.9], (1, 1): [0.5, 0.7, 0.95]},
+            1: {(0, 0): [0.7, 0.9, 0.9], (1, 1): [0.6, 0.8, 0.9]}}
+    for k, rr in bald.items():
+        for (o, s), v in rr.items():
+            (tmp_path / f"fold{k}_o{o}_s{s}_bald.json").write_text(json.dumps(_piece(k, "bald", o, s, v)))
+    out = tmp_path / "s.json"
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out)]) == 0
+    acc = json.loads(out.read_text())["metrics"]["accuracy"]
+    assert acc["arms"] == ["entropy", "random", "bald"]
+    for other, col in (("random", 1), ("entropy", 0)):
+        # run by run, averaged in the fold, then over the two folds (s.e. of two: |a - b| / 2)
+        per_fold = [np.mean([np.array(bald[k][q]) - np.array(runs[k][q][col]) for q in bald[k]], 0) for k in (0, 1)]
+        got = acc["paired"][f"bald - {other}"]
+        np.testing.assert_allclose(got["mean"], (per_fold[0] + per_fold[1]) / 2, atol=1e-12)
+        np.testing.assert_allclose(got["se"], np.abs(per_fold[0] - per_fold[1]) / 2, atol=1e-12)
+    # bald's fold mean 0.6, 0.825, 0.9125 against the reference 0.87: crosses between 20 and 30
+    np.testing.assert_allclose(acc["bald"]["mean"], [0.6, 0.825, 0.9125])
+    assert acc["bald"]["labels_needed_grid"] == 30
+    assert acc["bald"]["labels_needed_interp"] == pytest.approx(20 + 10 * (0.87 - 0.825) / (0.9125 - 0.825))
+
+
 def test_loop_runs_and_fine_tunes_from_a_model(bench, tmp_path, monkeypatch):
     from starclass.io.cutout_folders import read_cutout_folder
     from starclass.learn.config import get_preset
@@ -205,9 +253,13 @@ def test_loop_runs_and_fine_tunes_from_a_model(bench, tmp_path, monkeypatch):
 
     monkeypatch.setattr(cutouts_mod, "fit_cutouts", recording_fit)
     scratch, ft = tmp_path / "scratch", tmp_path / "ft"
-    assert bench.main([*common, "--arms", "random", "--out", str(scratch)]) == 0
-    # 2 grid points of the random arm + 1 reference, all from scratch
-    assert starts == [None] * 3
+    assert bench.main([*common, "--arms", "random,bald", "--out", str(scratch)]) == 0
+    # 2 grid points of the random and the bald arm + 1 reference, all from scratch
+    assert starts == [None] * 5
+    b = json.loads((scratch / "fold0_o0_s0_bald.json").read_text())
+    assert b["arm"] == "bald" and [c["labels"] for c in b["bald"][0]] == [8, 14]
+    # the same first model as random (same start, same seed); the picks differ from then on
+    assert b["bald"][0][0] == json.loads((scratch / "fold0_o0_s0_random.json").read_text())["random"][0][0]
     starts.clear()
     assert bench.main([*common, "--out", str(ft), "--init-from", str(tmp_path / "sim_model")]) == 0
     # 2 grid points x 2 arms + 1 reference, all from the model

@@ -36,6 +36,7 @@ prob_<k>            float64           predicted probability of class <k>
 prob_<k>_raw        float64           probability of class <k> before calibration (temperature)
 prob_std            float64           std over ensemble members of the chosen class's probability
 tta_std             float64           std over the 8 rotations/flips of the chosen class's probability
+mutual_info         float64           BALD mutual information (nats) of raw probabilities, TTA views x members
 pred_set            str               conformal prediction set: classes joined by "|" ("1|2"; "" = none)
 pred_set_size       int16             number of classes in pred_set (0 = unclassified)
 quality             float64           fraction of ensemble members agreeing with the mode
@@ -181,6 +182,8 @@ QUALITY = "quality"
 PRED_SET = "pred_set"
 PRED_SET_SIZE = "pred_set_size"
 TTA_STD = "tta_std"
+#: BALD: H(mean p) - mean H(p) over every TTA view of every member (classify --tta, or an ensemble)
+MUTUAL_INFO = "mutual_info"
 CLASS_MEAN = "class_mean"
 CLASS_MEDIAN = "class_median"
 CLASS_STD = "class_std"
@@ -312,6 +315,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column("prob_<k>_raw", "float64", None, "probability of class <k> before calibration (temperature)"),
     Column(PROB_STD, "float64", None, "std over ensemble members of the chosen class's probability"),
     Column(TTA_STD, "float64", None, "std over the 8 rotations/flips of the chosen class's probability"),
+    Column(MUTUAL_INFO, "float64", None, "BALD mutual information (nats) of raw probabilities, TTA views x members"),
     Column(PRED_SET, "str", None, 'conformal prediction set: classes joined by "|" ("1|2"; "" = none)'),
     Column(PRED_SET_SIZE, "int16", None, "number of classes in pred_set (0 = unclassified)"),
     Column(QUALITY, "float64", None, "fraction of ensemble members agreeing with the mode"),

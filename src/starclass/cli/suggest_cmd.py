@@ -35,9 +35,9 @@ def suggest_command(
         None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
     by: str = typer.Option(
         "entropy", "--by",
-        help="entropy (of the predicted probabilities), margin (1 - gap between the two most probable "
-             "classes) or set-size (size of the conformal prediction set, ties by entropy; falls back to "
-             "entropy when the classification has no set)."),
+        help="entropy (of the probabilities), margin (1 - gap between the two most probable classes), "
+             "set-size (of the conformal set, ties by entropy; entropy when there is none) or mutual-info "
+             "(BALD: classify --tta's mutual_info, ties by entropy; with --mosaics classified with TTA)."),
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Labels given so far, never suggested: an inspect --export or votes table (ids with a class_h<k> "
@@ -153,7 +153,8 @@ def suggest_command(
         # as classify does: all off the image wrote an empty suggestion list with exit status 0
         check_on_image(table, mos.shape, candidates, consequence="they get no classification and are not suggested",
                        action="suggest")
-    table = classified(model, table, mos, device=device)
+    # --by mutual-info on the mosaics: with TTA, so that a one-member model has several views
+    table = classified(model, table, mos, device=device, tta=by == "mutual-info")
     mag = mag_column or default_mag_column(table)
     if mag is None and mag_bins > 1:
         # name what was looked for and what could be used: a truth catalogue's mag_true_<band>

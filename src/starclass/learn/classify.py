@@ -50,7 +50,7 @@ from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
-from starclass.learn.ensemble import EnsembleResult, aggregate
+from starclass.learn.ensemble import EnsembleResult, aggregate, mutual_information
 from starclass.learn.precision import (
     autocast,
     compute_dtype,
@@ -62,6 +62,7 @@ from starclass.learn.precision import (
 from starclass.schema import (
     CLASS_PRED,
     ID,
+    MUTUAL_INFO,
     PRED_SET,
     PRED_SET_SIZE,
     TTA_STD,
@@ -184,6 +185,7 @@ def member_probabilities(
     device: str | torch.device = "cpu",
     amp: bool | str = True,
     return_views: bool = False,
+    per_member: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Softmax probabilities of every member on one batch: ``[M, B, K]`` float32.
 
@@ -191,7 +193,8 @@ def member_probabilities(
     of the batch (run as one batch of ``8 B``). ``amp`` is a precision setting
     (:mod:`starclass.learn.precision`: True = mixed on CUDA only, "bf16", False).
     ``return_views`` (with ``tta``) also returns the member-mean probabilities of every view,
-    ``[8, B, K]``, for the TTA spread.
+    ``[8, B, K]``, for the TTA spread; with ``per_member`` too, every member's views
+    ``[M, 8, B, K]`` instead (for the mutual information over views x members).
     """
     dev = torch.device(device)
     dtype = compute_dtype(amp, dev)
@@ -216,6 +219,8 @@ def member_probabilities(
         return probs
     if not tta:
         raise StarclassError("member_probabilities: return_views needs tta=True")
+    if per_member:
+        return probs, torch.stack(views).cpu().numpy()
     return probs, torch.stack(views).mean(dim=0).cpu().numpy()
 
 
@@ -244,6 +249,21 @@ def tta_spread(views: np.ndarray, class_index: np.ndarray) -> np.ndarray:
     n = idx.size
     chosen = np.asarray(views, dtype=np.float64)[:, np.arange(n), np.clip(idx, 0, None)]
     return np.where(idx >= 0, chosen.std(axis=0), np.nan)
+
+
+def view_mutual_info(member_probs: np.ndarray, views: np.ndarray | None) -> np.ndarray | None:
+    """BALD mutual information per row over every prediction: TTA views x members, or members alone.
+
+    ``views`` (``[M, 8, N, K]``, :func:`member_probabilities` with ``per_member``) when
+    classifying with TTA, else None; ``member_probs`` ``[M, N, K]``. None when there is only
+    one prediction per row (one member, no TTA): one view has no mutual information.
+    """
+    if views is not None:
+        v = np.asarray(views)
+        return mutual_information(v.reshape(v.shape[0] * v.shape[1], *v.shape[2:]))
+    if member_probs.shape[0] > 1:
+        return mutual_information(member_probs)
+    return None
 
 
 def _class_index(class_pred: np.ndarray, classes) -> np.ndarray:
@@ -336,7 +356,8 @@ def predict_inputs(
     :func:`starclass.stamps.make_inputs`, which fills them. ``precision`` ("auto", "fp32",
     "bf16"; default the model's ``recipe.amp``) is described in :mod:`starclass.learn.precision`.
     With ``calibrated`` and a model that carries a temperature, ``prob_mean`` is calibrated and
-    ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled. ``threshold``: a
+    ``prob_raw`` holds the raw mean; with ``tta``, ``tta_std`` is filled; with ``tta`` or several
+    members, ``mutual_info`` (:func:`view_mutual_info`, of the raw probabilities). ``threshold``: a
     binary task's decision threshold instead of its own, as :func:`classify` takes it
     (:func:`decision_threshold`).
     """
@@ -357,6 +378,7 @@ def predict_inputs(
         )
     parts = []
     view_parts = []
+    mi_parts = []
     for s in range(0, n, batch_size):
         xb = inputs[s: s + batch_size]
         if not np.all(np.isfinite(xb)):
@@ -365,18 +387,24 @@ def predict_inputs(
                 "starclass.stamps.make_inputs (which fills bad pixels)"
             )
         if tta:
-            pb, vb = member_probabilities(loaded.members, xb, tta=True, device=dev, amp=amp, return_views=True)
-            view_parts.append(vb)
+            pb, vb = member_probabilities(loaded.members, xb, tta=True, device=dev, amp=amp, return_views=True,
+                                          per_member=True)
+            view_parts.append(vb.mean(axis=0))
         else:
-            pb = member_probabilities(loaded.members, xb, tta=False, device=dev, amp=amp)
+            pb, vb = member_probabilities(loaded.members, xb, tta=False, device=dev, amp=amp), None
         _check_finite(pb, np.ones(len(xb), dtype=bool), s, "model")
         parts.append(pb)
+        mi_parts.append(view_mutual_info(pb, vb))
     probs = np.concatenate(parts, axis=1)
     if valid is not None:
         probs[:, ~np.asarray(valid, dtype=bool), :] = np.nan
     res = aggregate(probs, cfg.classes, threshold=thr, positive_class=positive)
     if tta:
         res.tta_std = tta_spread(np.concatenate(view_parts, axis=1), _class_index(res.class_pred, cfg.classes))
+    if mi_parts[0] is not None:  # of the raw views: calibration rescales the mean, not each view
+        res.mutual_info = np.concatenate(mi_parts)
+        if valid is not None:
+            res.mutual_info[~np.asarray(valid, dtype=bool)] = np.nan
     if calibrated and loaded.calibration is not None:
         from starclass.learn.calibration import ModelCalibration
 
@@ -521,6 +549,8 @@ def classify(
     votes = np.zeros((m, n), dtype=np.int16)
     blank = np.zeros((n, len(cfg.bands)), dtype=bool)
     tta_sd = np.full(n, np.nan) if tta else None
+    # BALD needs two predictions per row at least: TTA views or members
+    mi = np.full(n, np.nan) if tta or m > 1 else None
     n_invalid = 0
     invalid_rows: list[int] = []
     if coverage is not None:
@@ -542,9 +572,9 @@ def classify(
             valid = valid & ~blank[s:e].any(axis=1)
             if tta:
                 p, views = member_probabilities(loaded.members, inputs, tta=True, device=dev, amp=amp,
-                                                return_views=True)
+                                                return_views=True, per_member=True)
             else:
-                p = member_probabilities(loaded.members, inputs, tta=False, device=dev, amp=amp)
+                p, views = member_probabilities(loaded.members, inputs, tta=False, device=dev, amp=amp), None
             _check_finite(p, valid, s, name)
             p[:, ~valid, :] = np.nan
             n_invalid += int((~valid).sum())
@@ -559,7 +589,10 @@ def classify(
             cstd[s:e] = r.class_std
             votes[:, s:e] = r.votes
             if tta:
-                tta_sd[s:e] = tta_spread(views, _class_index(r.class_pred, cfg.classes))
+                tta_sd[s:e] = tta_spread(views.mean(axis=0), _class_index(r.class_pred, cfg.classes))
+            if mi is not None:
+                mi[s:e] = view_mutual_info(p, None if views is None else np.where(valid[None, None, :, None],
+                                                                                  views, np.nan))
             bar.update(e - s)
     finally:
         bar.close()
@@ -571,6 +604,8 @@ def classify(
     cols.update(prob_std=prob_std, quality=quality, class_mean=cmean, class_median=cmed, class_std=cstd)
     if tta:
         cols[TTA_STD] = tta_sd
+    if mi is not None:
+        cols[MUTUAL_INFO] = mi
     for i in range(m):
         cols[member_col(i + 1)] = votes[i].astype(np.int64)
     trust, trust_meta = trust_columns(loaded, prob, calibrated=calibrated, coverage=coverage)

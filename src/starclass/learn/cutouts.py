@@ -25,7 +25,17 @@ from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_tr
 from starclass.learn.classify import blank_bands, blank_column, decision_threshold, predict_inputs, trust_columns
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
-from starclass.schema import CLASS_PRED, CLASS_REF, CUTOUT_ROOT, MODEL_PATH, PROB_STD, QUALITY, TTA_STD, prob_col
+from starclass.schema import (
+    CLASS_PRED,
+    CLASS_REF,
+    CUTOUT_ROOT,
+    MODEL_PATH,
+    MUTUAL_INFO,
+    PROB_STD,
+    QUALITY,
+    TTA_STD,
+    prob_col,
+)
 from starclass.stamps.images import cutout_inputs
 
 __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
@@ -370,7 +380,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     calibrated, coverage
         As :func:`starclass.learn.classify.classify`: calibrated ``prob_<k>`` (raw kept as
         ``prob_<k>_raw``) and conformal sets ``pred_set``, ``pred_set_size``; with ``tta``,
-        ``tta_std``.
+        ``tta_std``; with ``tta`` or several members, ``mutual_info`` (BALD).
     threshold
         Binary tasks: ``class_pred`` is the positive class when its probability is >= this
         (default: the task's own threshold, else the most probable class), as
@@ -419,6 +429,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols[QUALITY] = res.quality
     if res.tta_std is not None:
         cols[TTA_STD] = res.tta_std
+    if res.mutual_info is not None:
+        cols[MUTUAL_INFO] = res.mutual_info
     cols.update(trust)
     if class_ref is not None:
         cols[CLASS_REF] = class_ref

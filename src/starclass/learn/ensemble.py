@@ -63,6 +63,51 @@ def decide(
     return np.argmax(np.nan_to_num(probs, nan=-1.0), axis=-1).astype(np.int64)
 
 
+def _entropy_nats(p: np.ndarray) -> np.ndarray:
+    """Entropy in nats over the last axis (0 log 0 = 0)."""
+    return np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0).sum(axis=-1)
+
+
+def mutual_information(prob_views: np.ndarray) -> np.ndarray:
+    """Mutual information (nats) between each row's prediction and the model, over several predictions.
+
+    ``MI = H(mean_v p_v) - mean_v H(p_v)`` with ``H`` the entropy in nats (as
+    :func:`starclass.suggest.pick.entropy`): the entropy of the mean
+    prediction less the mean entropy of the single predictions (BALD; Houlsby et al. 2011, Gal
+    et al. 2017). It is 0 when every prediction is the same, however uncertain, and at most
+    ``ln(n_views)`` or ``ln(n_classes)``.
+
+    Parameters
+    ----------
+    prob_views : numpy.ndarray
+        ``[n_views, n_rows, n_classes]``: the probabilities of every view (a rotation/flip, an
+        ensemble member, or both) of every row; at least two views.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n_rows]`` float64; NaN for a row with a non-finite probability in any view.
+
+    Examples
+    --------
+    >>> v = np.array([[[1.0, 0.0], [0.5, 0.5]], [[0.0, 1.0], [0.5, 0.5]]])  # 2 views, 2 rows
+    >>> mutual_information(v).round(4).tolist()   # views disagree fully / agree it is a coin toss
+    [0.6931, 0.0]
+    """
+    p = np.asarray(prob_views, dtype=float)
+    if p.ndim != 3 or p.shape[0] < 2 or p.shape[2] < 2:
+        raise StarclassError("mutual_information needs [n_views >= 2, n_rows, n_classes >= 2] probabilities, "
+                             f"got shape {p.shape}")
+    bad = ~np.isfinite(p).all(axis=(0, 2))
+    p = np.where(bad[None, :, None], 0.5, p)  # placeholder: these rows are set to NaN below
+    mean_entropy = _entropy_nats(p).mean(axis=0)
+    out = _entropy_nats(p.mean(axis=0)) - mean_entropy
+    # rounding can leave -1e-17 where the views agree; MI is never negative
+    out = np.maximum(out, 0.0)
+    out[bad] = np.nan
+    return out
+
+
 @dataclass
 class EnsembleResult:
     """Per-candidate aggregation of M members over N candidates and K classes."""
@@ -79,6 +124,7 @@ class EnsembleResult:
     member_names: list[str] = field(default_factory=list)
     prob_raw: np.ndarray | None = None  # [N, K] mean before calibration (set by classify)
     tta_std: np.ndarray | None = None  # [N] spread over the TTA views (set by classify)
+    mutual_info: np.ndarray | None = None  # [N] BALD over TTA views x members (set by classify)
 
     def columns(self) -> dict[str, np.ndarray]:
         """Output columns in catalogue order (see the module docstring)."""

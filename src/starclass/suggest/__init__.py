@@ -12,4 +12,13 @@ labels people give go back into ``starclass train --labels ... --resume-from MOD
 from starclass.suggest.pick import BY, entropy, informativeness, pick, suggest
 from starclass.suggest.pseudo import pseudo_labels
 
-__all__ = ["BY", "entropy", "informativeness", "pick", "pseudo_labels", "suggest"]
+__all__ = ["BY", "entropy", "informativeness", "mutual_information", "pick", "pseudo_labels", "suggest"]
+
+
+def __getattr__(name: str):
+    """``mutual_information`` (BALD) on first use: it imports :mod:`starclass.learn`, hence torch."""
+    if name == "mutual_information":
+        from starclass.learn.ensemble import mutual_information
+
+        return mutual_information
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

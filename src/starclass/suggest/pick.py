@@ -7,10 +7,16 @@
   where the model hesitates between two classes (margin sampling; Scheffer et al. 2001). Unlike
   the entropy it does not grow with the probability spread over the *other* classes, so it
   prefers candidates on one boundary to ones the model finds hopeless in every class.
+* :func:`mutual_information`: BALD (Houlsby et al. 2011; Gal et al. 2017), the mutual information
+  ``H(mean_v p_v) - mean_v H(p_v)`` between the prediction and the model over several
+  predictions ``p_v`` of one candidate (test-time-augmentation views, ensemble members): large
+  where the predictions disagree (the model is unsure), small where they all agree the candidate
+  is ambiguous, so it does not chase the candidates people find ambiguous too.
 * :func:`informativeness`: the score to rank by: the entropy (``by="entropy"``), the margin
-  (``by="margin"``), or the size of the conformal prediction set (``by="set-size"``) with the
-  entropy breaking ties; without a set-size column ``set-size`` falls back to the entropy, and
-  says so.
+  (``by="margin"``), the size of the conformal prediction set (``by="set-size"``) with the
+  entropy breaking ties (without a set-size column ``set-size`` falls back to the entropy, and
+  says so), or the ``mutual_info`` column ``classify --tta`` (or an ensemble) writes
+  (``by="mutual-info"``), ties by entropy.
 * :func:`pick`: the ``n`` highest scores, spread over magnitude bins: the candidates are cut
   into ``bins`` quantile bins of magnitude and each bin gets an equal share of ``n`` (its
   best-scored candidates); a bin with too few candidates leaves its share to the others,
@@ -29,13 +35,25 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
-from starclass.schema import ENTROPY, ID, MODEL_PATH, SUGGEST_RANK, X, Y, id_keys, prob_classes, prob_cols
+from starclass.schema import (
+    ENTROPY,
+    ID,
+    MODEL_PATH,
+    MUTUAL_INFO,
+    SUGGEST_RANK,
+    X,
+    Y,
+    id_keys,
+    prob_classes,
+    prob_cols,
+)
 
+# mutual_information is served by __getattr__ below (from starclass.learn.ensemble)
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
            "pick", "suggest", "unlabelled"]
 
 #: What :func:`informativeness` can rank by.
-BY = ("entropy", "margin", "set-size")
+BY = ("entropy", "margin", "set-size", "mutual-info")
 #: Columns that may hold the size of a conformal prediction set (``pred_set`` itself, a list
 #: of classes, is counted when none of these is there).
 SET_SIZE_COLUMNS = ("pred_set_size", "set_size")
@@ -85,6 +103,17 @@ def margin(prob: np.ndarray) -> np.ndarray:
     return out
 
 
+def __getattr__(name: str):
+    """``mutual_information`` lives in :mod:`starclass.learn.ensemble` (classify computes it there, and
+    learn must not import suggest); fetched on first use so that importing this module stays
+    free of torch, which :mod:`starclass.learn` imports."""
+    if name == "mutual_information":
+        from starclass.learn.ensemble import mutual_information
+
+        return mutual_information
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _set_sizes(table: Table) -> np.ndarray | None:
     """Conformal set sizes from the table, or None when it carries no sets."""
     for col in SET_SIZE_COLUMNS:
@@ -103,18 +132,25 @@ def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]
     Parameters
     ----------
     table : astropy.table.Table
-        Classified candidates with ``prob_<k>`` columns (``starclass classify``), and for
-        ``by="set-size"`` a conformal set (``pred_set_size``, ``set_size`` or ``pred_set``).
-    by : {"entropy", "margin", "set-size"}
+        Classified candidates with ``prob_<k>`` columns (``starclass classify``), for
+        ``by="set-size"`` a conformal set (``pred_set_size``, ``set_size`` or ``pred_set``), for
+        ``by="mutual-info"`` the ``mutual_info`` column (``classify --tta`` or an ensemble).
+    by : {"entropy", "margin", "set-size", "mutual-info"}
         The score. ``margin`` is :func:`margin` (ties by entropy); ``set-size`` ranks by set
-        size, ties by entropy; without a set column it falls back to the entropy.
+        size, ties by entropy; without a set column it falls back to the entropy;
+        ``mutual-info`` ranks by ``mutual_info`` (:func:`mutual_information`), ties by entropy.
 
     Returns
     -------
     scores : numpy.ndarray
         Larger = more informative; NaN for candidates without probabilities.
     used : str
-        ``"entropy"``, ``"margin"`` or ``"set-size"``: what the scores are.
+        ``"entropy"``, ``"margin"``, ``"set-size"`` or ``"mutual-info"``: what the scores are.
+
+    Raises
+    ------
+    StarclassError
+        ``by`` unknown, no ``prob_<k>`` columns, or ``mutual-info`` without a ``mutual_info`` column.
 
     Examples
     --------
@@ -132,6 +168,14 @@ def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]
     prob = np.stack([np.ma.filled(np.ma.asarray(table[c], dtype=float), np.nan) for c in prob_cols(classes)],
                     axis=1)
     ent = entropy(prob)
+    if by == "mutual-info":
+        if MUTUAL_INFO not in table.colnames:
+            raise StarclassError(f"--by mutual-info: the classification has no {MUTUAL_INFO} column (one prediction "
+                                 "per candidate has no mutual information): classify with --tta (or an ensemble) "
+                                 "first")
+        mi = np.ma.filled(np.ma.asarray(table[MUTUAL_INFO], dtype=float), np.nan)
+        # the entropy, scaled far below any MI difference that matters, only orders exact ties
+        return mi + 1e-9 * ent / math.log(len(classes)), "mutual-info"
     if by == "margin":
         # the entropy, scaled far below the margin's resolution that matters, only orders exact ties
         return margin(prob) + 1e-6 * ent / math.log(len(classes)), "margin"
@@ -258,7 +302,7 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
         Classified candidates (``id``, ``prob_<k>``; ``starclass classify``'s output).
     n : int
         How many to suggest.
-    by : {"entropy", "margin", "set-size"}
+    by : {"entropy", "margin", "set-size", "mutual-info"}
         The score (:func:`informativeness`).
     labelled : sequence, optional
         Ids (values of ``key``) of candidates that already have a label: never suggested.
@@ -322,8 +366,11 @@ def default_mag_column(table: Table) -> str | None:
 
 
 def classified(model, table: Table, mosaics=None, *, batch_size: int = 512, device=None,
-               progress: bool = False) -> Table:
+               progress: bool = False, tta: bool = False) -> Table:
     """``table`` classified by ``model``: on the mosaics when given, else its own ``prob_<k>`` columns.
+
+    ``tta``: classify on the mosaics with the eight rotations/flips (``mutual_info`` needs
+    them with a one-member model).
 
     Without mosaics the table must already hold a classification with the model's classes
     (``starclass classify`` output); it is used as it is.
@@ -339,7 +386,7 @@ def classified(model, table: Table, mosaics=None, *, batch_size: int = 512, devi
     loaded = load_model(model, device=device or "cpu")
     classes = [int(c) for c in loaded.config.classes]
     if mosaics is not None:
-        return classify(mosaics, table, loaded, batch_size=batch_size, device=device, progress=progress)
+        return classify(mosaics, table, loaded, batch_size=batch_size, device=device, progress=progress, tta=tta)
     have = prob_classes(table)
     if have != classes:
         raise StarclassError(f"the candidates carry no classification by this model (prob_<k> columns for classes "
