@@ -1153,3 +1153,34 @@ def test_a_stamp_store_given_as_a_cutout_folder_is_named_as_such(tmp_path):
     with pytest.raises(StarclassError, match=r"stamps.h5 is an HDF5 stamp store .*--mosaics") as exc:
         read_cutout_folder(tmp_path / "stamps.h5")
     assert "codec" not in str(exc.value)
+
+
+def test_info_shows_the_training_cutouts_size_of_a_model_trained_on_cutouts(tiny_model):
+    # classify --stamps warns of cutouts of another size than the training ones, but info said only
+    # "pixel flags of the training stamps: not recorded", so the user could not see what to cut
+    model, _ = tiny_model
+    res = runner.invoke(app, ["info", str(model)])
+    assert res.exit_code == 0, res.output
+    assert "training cutouts: 24 x 24 px, 1 channel(s)" in res.output
+
+
+def test_a_model_loaded_and_saved_again_keeps_its_records(tmp_path, tiny_model):
+    # CNNClassifier.load(...).save(...) wrote a manifest without the training cutouts' size and the
+    # pixel flags, so classify's warnings about them were lost without a word
+    import json
+    import shutil
+
+    from starclass.learn.checkpoint import read_manifest
+    from starclass.learn.estimator import CNNClassifier
+    from starclass.learn.provenance import flags_record
+
+    model, _ = tiny_model
+    src = tmp_path / "src"
+    shutil.copytree(model, src)
+    doc = read_manifest(src)
+    doc["pixel_flags"] = flags_record(None)
+    (src / "manifest.json").write_text(json.dumps(doc))
+    CNNClassifier.load(src).save(tmp_path / "again")
+    again = read_manifest(tmp_path / "again")
+    assert again.get("training_cutouts") == {"height": 24, "width": 24, "channels": 1}
+    assert again.get("pixel_flags") == doc["pixel_flags"]
