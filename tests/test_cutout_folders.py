@@ -901,6 +901,12 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
         assert np.unique(t["fold"][t["group"] == g]).size == 1
     # the object of each file, as in the CSV
     assert all(str(gr) == f"OBJ-{int(str(f).split('obj')[1][:3])}" for f, gr in zip(t["file"], t["group"]))
+    # every fold model records its training cutouts' size (classify --stamps compares with it)
+    from starclass.learn.checkpoint import read_manifest
+
+    folds = sorted((tmp_path / "cv").glob("fold_*"))
+    assert len(folds) == 3
+    assert all(read_manifest(f).get("training_cutouts") == {"height": 24, "width": 24, "channels": 1} for f in folds)
 
 
 def test_cli_info_summarises_a_cutout_folder(tmp_path):
