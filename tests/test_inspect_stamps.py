@@ -342,3 +342,14 @@ def test_a_fits_cutout_is_drawn_y_up(tmp_path):
     field = load_cutout_field(tmp_path / "labels.csv", get_preset("m31-real"), cache_dir=tmp_path / "c")
     png = np.asarray(Image.open(io.BytesIO(field.cache.get(0, "composite"))).convert("L"))
     assert png[-1].mean() > 200 and png[0].mean() < 50
+
+
+def test_an_empty_file_cell_of_a_classified_list_is_named(tmp_path):
+    # a masked 'file' cell of an ECSV list was read as the text '--' and refused as
+    # "file '--': no such file (.../--)", naming no empty cell
+    labels = make_folder(tmp_path / "data", n=1)
+    t = Table({"file": np.ma.MaskedArray(["cluster/o0.png", "galaxy/o0.png"], mask=[False, True]),
+               "prob_1": [0.2, 0.9]})
+    t.write(tmp_path / "data" / "classified.ecsv")
+    with pytest.raises(StarclassError, match=r"row 2: empty 'file'"):
+        read_cutout_list(labels.parent / "classified.ecsv", get_preset("m31-real"))

@@ -224,6 +224,13 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
                              f"{', '.join(table.colnames)}")
     if len(table) == 0:
         raise StarclassError(f"--stamps {src}: no rows")
+    for c in cols:
+        # a masked (empty) cell was read as the text '--' and refused as "file '--': no such file"
+        cells = np.ma.asarray(table[c])
+        empty = np.ma.getmaskarray(cells) | (np.char.strip(cells.filled("").astype(str)) == "")
+        if empty.any():
+            raise StarclassError(f"--stamps {src}: row {int(np.flatnonzero(empty)[0]) + 1}: empty {c!r} (every row "
+                                 "names its cutout file)")
     if CUTOUT_ROOT in table.colnames:
         cells = [str(v).strip() for v in np.ma.asarray(table[CUTOUT_ROOT]).filled("").astype(str)]
     else:
