@@ -1190,3 +1190,32 @@ def test_a_model_loaded_and_saved_again_keeps_its_records(tmp_path, tiny_model):
     again = read_manifest(tmp_path / "again")
     assert again.get("training_cutouts") == {"height": 24, "width": 24, "channels": 1}
     assert again.get("pixel_flags") == doc["pixel_flags"]
+
+
+def test_explain_takes_a_folder_with_labels_the_task_does_not_know(tmp_path, tiny_model):
+    # classify --stamps took a folder with the M31 paper's 'star' rows (class_ref 0, a warning), but
+    # explain on the same folder was refused: "label 'star' is not known to the task"
+    model, data = tiny_model
+    p = tmp_path / "labels.csv"
+    p.write_text(data.read_text())
+    for f in ("cluster", "galaxy", "extended_cluster"):
+        (tmp_path / f).symlink_to(data.parent / f)
+    _rewrite(p, lambda rows: [dict(r, label="star") if i < 2 else r for i, r in enumerate(rows)])
+    res = runner.invoke(app, ["explain", str(model), str(p), "-o", str(tmp_path / "ex")])
+    assert res.exit_code == 0, res.output
+    assert "'star' (2 rows: 1, 2)" in " ".join(res.output.split())
+    # and, as classify --stamps, it warns of cutouts of another size than the training ones
+    crops = tmp_path / "crops"
+    crops.mkdir()
+    rows = ["file,label"]
+    with open(data, newline="") as fh:
+        for r in list(csv.DictReader(fh))[:4]:
+            img = np.asarray(Image.open(data.parent / r["file"]))
+            name = r["file"].replace("/", "_")
+            Image.fromarray(img[6:18, 6:18]).save(crops / name)
+            rows.append(f"{name},{r['label']}")
+    (crops / "labels.csv").write_text("\n".join(rows) + "\n")
+    res = runner.invoke(app, ["explain", str(model), str(crops / "labels.csv"), "-o", str(tmp_path / "ex2")])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "the cutouts are 12 x 12 px but the model was trained on cutouts of 24 x 24 px" in text
