@@ -110,7 +110,7 @@ def _is_eight_bit(path: Path) -> bool:
         with Image.open(path) as img:
             return img.mode in EIGHT_BIT_MODES
     except OSError:
-        return False
+        return False  # unreadable: read_image refuses the file, naming its row, before this is asked
 
 
 def _csv_root_elsewhere(path: Path) -> bool:
