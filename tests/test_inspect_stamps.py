@@ -353,3 +353,18 @@ def test_an_empty_file_cell_of_a_classified_list_is_named(tmp_path):
     t.write(tmp_path / "data" / "classified.ecsv")
     with pytest.raises(StarclassError, match=r"row 2: empty 'file'"):
         read_cutout_list(labels.parent / "classified.ecsv", get_preset("m31-real"))
+
+
+def test_two_long_task_names_get_two_label_schemes(tmp_path):
+    # the scheme name was cut at the database's 32 characters: two tasks whose names differed after
+    # the 27th had one name, so labels in one task's classes were taken as the other's
+    cfg = get_preset("m31-real")
+    a = task_scheme(cfg.copy(name="m31-real-pandas-round2-classes-a"))
+    b = task_scheme(cfg.copy(name="m31-real-pandas-round2-classes-b"))
+    assert a.name != b.name and len(a.name) <= 32 and len(b.name) <= 32
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    db.bind_scheme(engine, "", a)
+    with pytest.raises(StarclassError):
+        db.bind_scheme(engine, "", b)
+    engine.dispose()
