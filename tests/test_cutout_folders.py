@@ -1219,3 +1219,15 @@ def test_explain_takes_a_folder_with_labels_the_task_does_not_know(tmp_path, tin
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
     assert "the cutouts are 12 x 12 px but the model was trained on cutouts of 24 x 24 px" in text
+
+
+def test_info_on_mosaics_with_a_png_preview_still_describes_the_mosaics(tmp_path):
+    # a folder of FITS mosaics with a preview.png beside them was read as a plain folder of cutouts,
+    # and info failed ("field_f555w.fits: image of 120 x 100 px ... is not square", exit 2)
+    rng = np.random.default_rng(0)
+    for band in ("f555w", "f814w"):
+        hdr = fits.Header({"FILTER": band.upper(), "PHOTFLAM": 1e-19, "PHOTPLAM": 5000.0})
+        fits.writeto(tmp_path / f"field_{band}.fits", rng.normal(0, 1, (120, 100)).astype(np.float32), hdr)
+    Image.fromarray(np.zeros((50, 60), np.uint8)).save(tmp_path / "preview.png")
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0 and "mosaics: 2 band(s)" in res.output, res.output
