@@ -368,3 +368,20 @@ def test_two_long_task_names_get_two_label_schemes(tmp_path):
     with pytest.raises(StarclassError):
         db.bind_scheme(engine, "", b)
     engine.dispose()
+
+
+def test_an_export_served_and_exported_again_round_after_round(served, tmp_path):
+    # an export served as the list kept its id as id_list; the export of that export's export
+    # failed with KeyError 'Column id_list already exists' (exit 1, a traceback)
+    labels, _, _, app = served
+    c = login(app, "ann")
+    assert c.post("/api/label", json={"candidate_id": "cluster/o0.png", "cls": 1}).status_code == 200
+    src = labels
+    for k in (1, 2, 3):
+        out = labels.parent / f"round{k}.csv"
+        res = runner.invoke(cli, ["inspect", "--stamps", str(src), "--task", "m31-real", "--db",
+                                  f"sqlite:///{tmp_path / 'labels.sqlite'}", "--export", str(out)])
+        assert res.exit_code == 0, (k, res.output, res.exception)
+        t = Table.read(out, format="ascii.csv")
+        assert t["id"].tolist() == ["cluster/o0.png"] and "id_list" not in t.colnames
+        src = out

@@ -412,8 +412,9 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
 
     ``id`` is each row's candidate id; the file columns are rewritten relative to the export's
     folder (so ``train --stamps OUT.csv`` finds the images wherever the list was); the list's
-    ``cutout_root`` is left out (the files are no longer relative to it). Every other column
-    of the list is kept.
+    ``cutout_root`` is left out (the files are no longer relative to it), and so is its own
+    ``id`` when it holds these ids (an earlier export served as the list), else it is kept as
+    ``id_list``. Every other column of the list is kept.
 
     Examples
     --------
@@ -427,7 +428,16 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     for j, c in enumerate(cutouts.file_columns):
         t[c] = [Path(os.path.relpath(ps[j], out_dir)).as_posix() for ps in cutouts.paths]
     if ID in t.colnames:
-        t.rename_column(ID, f"{ID}_list")
+        if [str(v).strip() for v in np.ma.asarray(t[ID]).filled("").astype(str)] == list(cutouts.ids):
+            # an earlier export served as the list: its id is this one (kept as id_list round after
+            # round, the third export raised KeyError 'Column id_list already exists')
+            t.remove_column(ID)
+        else:
+            name, k = f"{ID}_list", 1
+            while name in t.colnames:
+                k += 1
+                name = f"{ID}_list{k}"
+            t.rename_column(ID, name)
     t.add_column(cutouts.ids, name=ID, index=0)
     return t
 
