@@ -901,6 +901,12 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
         assert np.unique(t["fold"][t["group"] == g]).size == 1
     # the object of each file, as in the CSV
     assert all(str(gr) == f"OBJ-{int(str(f).split('obj')[1][:3])}" for f, gr in zip(t["file"], t["group"]))
+    # every fold model records its training cutouts' size (classify --stamps compares with it)
+    from starclass.learn.checkpoint import read_manifest
+
+    folds = sorted((tmp_path / "cv").glob("fold_*"))
+    assert len(folds) == 3
+    assert all(read_manifest(f).get("training_cutouts") == {"height": 24, "width": 24, "channels": 1} for f in folds)
 
 
 def test_cli_info_summarises_a_cutout_folder(tmp_path):
@@ -1153,3 +1159,75 @@ def test_a_stamp_store_given_as_a_cutout_folder_is_named_as_such(tmp_path):
     with pytest.raises(StarclassError, match=r"stamps.h5 is an HDF5 stamp store .*--mosaics") as exc:
         read_cutout_folder(tmp_path / "stamps.h5")
     assert "codec" not in str(exc.value)
+
+
+def test_info_shows_the_training_cutouts_size_of_a_model_trained_on_cutouts(tiny_model):
+    # classify --stamps warns of cutouts of another size than the training ones, but info said only
+    # "pixel flags of the training stamps: not recorded", so the user could not see what to cut
+    model, _ = tiny_model
+    res = runner.invoke(app, ["info", str(model)])
+    assert res.exit_code == 0, res.output
+    assert "training cutouts: 24 x 24 px, 1 channel(s)" in res.output
+
+
+def test_a_model_loaded_and_saved_again_keeps_its_records(tmp_path, tiny_model):
+    # CNNClassifier.load(...).save(...) wrote a manifest without the training cutouts' size and the
+    # pixel flags, so classify's warnings about them were lost without a word
+    import json
+    import shutil
+
+    from starclass.learn.checkpoint import read_manifest
+    from starclass.learn.estimator import CNNClassifier
+    from starclass.learn.provenance import flags_record
+
+    model, _ = tiny_model
+    src = tmp_path / "src"
+    shutil.copytree(model, src)
+    doc = read_manifest(src)
+    doc["pixel_flags"] = flags_record(None)
+    (src / "manifest.json").write_text(json.dumps(doc))
+    CNNClassifier.load(src).save(tmp_path / "again")
+    again = read_manifest(tmp_path / "again")
+    assert again.get("training_cutouts") == {"height": 24, "width": 24, "channels": 1}
+    assert again.get("pixel_flags") == doc["pixel_flags"]
+
+
+def test_explain_takes_a_folder_with_labels_the_task_does_not_know(tmp_path, tiny_model):
+    # classify --stamps took a folder with the M31 paper's 'star' rows (class_ref 0, a warning), but
+    # explain on the same folder was refused: "label 'star' is not known to the task"
+    model, data = tiny_model
+    p = tmp_path / "labels.csv"
+    p.write_text(data.read_text())
+    for f in ("cluster", "galaxy", "extended_cluster"):
+        (tmp_path / f).symlink_to(data.parent / f)
+    _rewrite(p, lambda rows: [dict(r, label="star") if i < 2 else r for i, r in enumerate(rows)])
+    res = runner.invoke(app, ["explain", str(model), str(p), "-o", str(tmp_path / "ex")])
+    assert res.exit_code == 0, res.output
+    assert "'star' (2 rows: 1, 2)" in " ".join(res.output.split())
+    # and, as classify --stamps, it warns of cutouts of another size than the training ones
+    crops = tmp_path / "crops"
+    crops.mkdir()
+    rows = ["file,label"]
+    with open(data, newline="") as fh:
+        for r in list(csv.DictReader(fh))[:4]:
+            img = np.asarray(Image.open(data.parent / r["file"]))
+            name = r["file"].replace("/", "_")
+            Image.fromarray(img[6:18, 6:18]).save(crops / name)
+            rows.append(f"{name},{r['label']}")
+    (crops / "labels.csv").write_text("\n".join(rows) + "\n")
+    res = runner.invoke(app, ["explain", str(model), str(crops / "labels.csv"), "-o", str(tmp_path / "ex2")])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "the cutouts are 12 x 12 px but the model was trained on cutouts of 24 x 24 px" in text
+
+
+def test_info_on_mosaics_with_a_png_preview_still_describes_the_mosaics(tmp_path):
+    # a folder of FITS mosaics with a preview.png beside them was read as a plain folder of cutouts,
+    # and info failed ("field_f555w.fits: image of 120 x 100 px ... is not square", exit 2)
+    rng = np.random.default_rng(0)
+    for band in ("f555w", "f814w"):
+        hdr = fits.Header({"FILTER": band.upper(), "PHOTFLAM": 1e-19, "PHOTPLAM": 5000.0})
+        fits.writeto(tmp_path / f"field_{band}.fits", rng.normal(0, 1, (120, 100)).astype(np.float32), hdr)
+    Image.fromarray(np.zeros((50, 60), np.uint8)).save(tmp_path / "preview.png")
+    res = runner.invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0 and "mosaics: 2 band(s)" in res.output, res.output

@@ -342,3 +342,46 @@ def test_a_fits_cutout_is_drawn_y_up(tmp_path):
     field = load_cutout_field(tmp_path / "labels.csv", get_preset("m31-real"), cache_dir=tmp_path / "c")
     png = np.asarray(Image.open(io.BytesIO(field.cache.get(0, "composite"))).convert("L"))
     assert png[-1].mean() > 200 and png[0].mean() < 50
+
+
+def test_an_empty_file_cell_of_a_classified_list_is_named(tmp_path):
+    # a masked 'file' cell of an ECSV list was read as the text '--' and refused as
+    # "file '--': no such file (.../--)", naming no empty cell
+    labels = make_folder(tmp_path / "data", n=1)
+    t = Table({"file": np.ma.MaskedArray(["cluster/o0.png", "galaxy/o0.png"], mask=[False, True]),
+               "prob_1": [0.2, 0.9]})
+    t.write(tmp_path / "data" / "classified.ecsv")
+    with pytest.raises(StarclassError, match=r"row 2: empty 'file'"):
+        read_cutout_list(labels.parent / "classified.ecsv", get_preset("m31-real"))
+
+
+def test_two_long_task_names_get_two_label_schemes(tmp_path):
+    # the scheme name was cut at the database's 32 characters: two tasks whose names differed after
+    # the 27th had one name, so labels in one task's classes were taken as the other's
+    cfg = get_preset("m31-real")
+    a = task_scheme(cfg.copy(name="m31-real-pandas-round2-classes-a"))
+    b = task_scheme(cfg.copy(name="m31-real-pandas-round2-classes-b"))
+    assert a.name != b.name and len(a.name) <= 32 and len(b.name) <= 32
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    db.bind_scheme(engine, "", a)
+    with pytest.raises(StarclassError):
+        db.bind_scheme(engine, "", b)
+    engine.dispose()
+
+
+def test_an_export_served_and_exported_again_round_after_round(served, tmp_path):
+    # an export served as the list kept its id as id_list; the export of that export's export
+    # failed with KeyError 'Column id_list already exists' (exit 1, a traceback)
+    labels, _, _, app = served
+    c = login(app, "ann")
+    assert c.post("/api/label", json={"candidate_id": "cluster/o0.png", "cls": 1}).status_code == 200
+    src = labels
+    for k in (1, 2, 3):
+        out = labels.parent / f"round{k}.csv"
+        res = runner.invoke(cli, ["inspect", "--stamps", str(src), "--task", "m31-real", "--db",
+                                  f"sqlite:///{tmp_path / 'labels.sqlite'}", "--export", str(out)])
+        assert res.exit_code == 0, (k, res.output, res.exception)
+        t = Table.read(out, format="ascii.csv")
+        assert t["id"].tolist() == ["cluster/o0.png"] and "id_list" not in t.colnames
+        src = out

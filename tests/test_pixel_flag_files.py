@@ -143,3 +143,14 @@ def test_a_model_records_mask_files_and_classify_compares_them():
     assert flags_mismatch(old, PixelFlags(mask_extension="BPM")) is None
     assert "applies --mask-extension BPM --mask-file 'x.fits'" in flags_mismatch(
         old, PixelFlags(mask_extension="BPM", mask_file="x.fits"))
+
+
+def test_a_template_naming_the_mosaic_itself_is_refused(tmp_path):
+    # '{stem}.fits' filled in is the mosaic: every nonzero pixel of the image was flagged bad (NaN),
+    # and with a drizzled mosaic's zero padding around the footprint without a word
+    folder = _field(tmp_path / "f", None)
+    for f in folder.glob("g_*.fits"):
+        with fits.open(f, mode="update") as hdul:
+            hdul[0].data[:, :10] = 0.0
+    with pytest.raises(StarclassError, match=r"--mask-file \{stem\}.fits: names the mosaic .*g_f555w.fits itself"):
+        read_mosaics(folder, pixel_flags=PixelFlags(mask_file="{stem}.fits"))

@@ -214,7 +214,8 @@ def _subfolder_images(path: Path) -> bool:
 def _loose_cutouts(path: Path) -> bool:
     """Whether ``path`` is a plain folder of cutout images (PNG, JPEG, NPY ...) and no table.
 
-    FITS files alone are left to the mosaic summary (a folder of mosaics looks the same).
+    A folder holding any FITS file is left to the mosaic summary (a folder of mosaics looks the
+    same, and one with a PNG preview beside its mosaics was read as cutouts: "not square").
     """
     from starclass.io.cutout_folders import image_format
     from starclass.io.overview import CATALOG_SUFFIXES
@@ -224,7 +225,8 @@ def _loose_cutouts(path: Path) -> bool:
     if any(f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None
            and not f.name.lower().startswith("readme") for f in files):
         return False
-    return any(image_format(f) not in (None, "fits") for f in files)
+    kinds = {image_format(f) for f in files}
+    return "fits" not in kinds and bool(kinds - {None})
 
 
 def cutout_summary(path: Path) -> str:

@@ -940,6 +940,12 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                                                seed=fit_kwargs.get("seed")), why)
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                              extra_columns=extra, groups=cutouts.groups[keep], known_data=known, **fit_kwargs)
+        from starclass.learn.checkpoint import MANIFEST, set_training_cutouts
+
+        # each fold model records its training cutouts' size, as fit_cutouts does for one model: classify
+        # --stamps with a fold model warned of nothing on cutouts of another size
+        for manifest in sorted(Path(output).glob(f"fold_*/{MANIFEST}")):
+            set_training_cutouts(manifest, cutouts.images.shape)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,9 +141,16 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             # "no labels", not as a misspelt column (as classify --stamps)
             raise StarclassError(f"{cut.source}: no label column {label_column!r} (--label-column); columns: "
                                  f"{', '.join(cut.table.colnames)}")
-        # unlabelled rows (an empty label) are class 0, as for a folder without labels
-        ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg) if cut.labels is not None
-               else np.zeros(len(cut), int))
+        # unlabelled rows (an empty label) are class 0, as for a folder without labels; so are labels the
+        # task does not know (the M31 paper's star, artefact), with a warning naming them, as classify
+        # --stamps takes them: the maps need no labels, and the folder was refused outright
+        ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True)
+               if cut.labels is not None else np.zeros(len(cut), int))
+        from starclass.learn.cutouts import cutout_size_note
+
+        # maps of cutouts of another size than training's show what the network does on inputs it never saw so
+        if note := cutout_size_note(cut, loaded, "the model"):
+            warnings.warn(note, stacklevel=2)
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins))
     if label_column != "label":

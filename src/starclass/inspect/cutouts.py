@@ -110,7 +110,7 @@ def _is_eight_bit(path: Path) -> bool:
         with Image.open(path) as img:
             return img.mode in EIGHT_BIT_MODES
     except OSError:
-        return False
+        return False  # unreadable: read_image refuses the file, naming its row, before this is asked
 
 
 def _csv_root_elsewhere(path: Path) -> bool:
@@ -224,6 +224,13 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
                              f"{', '.join(table.colnames)}")
     if len(table) == 0:
         raise StarclassError(f"--stamps {src}: no rows")
+    for c in cols:
+        # a masked (empty) cell was read as the text '--' and refused as "file '--': no such file"
+        cells = np.ma.asarray(table[c])
+        empty = np.ma.getmaskarray(cells) | (np.char.strip(cells.filled("").astype(str)) == "")
+        if empty.any():
+            raise StarclassError(f"--stamps {src}: row {int(np.flatnonzero(empty)[0]) + 1}: empty {c!r} (every row "
+                                 "names its cutout file)")
     if CUTOUT_ROOT in table.colnames:
         cells = [str(v).strip() for v in np.ma.asarray(table[CUTOUT_ROOT]).filled("").astype(str)]
     else:
@@ -405,8 +412,9 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
 
     ``id`` is each row's candidate id; the file columns are rewritten relative to the export's
     folder (so ``train --stamps OUT.csv`` finds the images wherever the list was); the list's
-    ``cutout_root`` is left out (the files are no longer relative to it). Every other column
-    of the list is kept.
+    ``cutout_root`` is left out (the files are no longer relative to it), and so is its own
+    ``id`` when it holds these ids (an earlier export served as the list), else it is kept as
+    ``id_list``. Every other column of the list is kept.
 
     Examples
     --------
@@ -420,7 +428,16 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     for j, c in enumerate(cutouts.file_columns):
         t[c] = [Path(os.path.relpath(ps[j], out_dir)).as_posix() for ps in cutouts.paths]
     if ID in t.colnames:
-        t.rename_column(ID, f"{ID}_list")
+        if [str(v).strip() for v in np.ma.asarray(t[ID]).filled("").astype(str)] == list(cutouts.ids):
+            # an earlier export served as the list: its id is this one (kept as id_list round after
+            # round, the third export raised KeyError 'Column id_list already exists')
+            t.remove_column(ID)
+        else:
+            name, k = f"{ID}_list", 1
+            while name in t.colnames:
+                k += 1
+                name = f"{ID}_list{k}"
+            t.rename_column(ID, name)
     t.add_column(cutouts.ids, name=ID, index=0)
     return t
 

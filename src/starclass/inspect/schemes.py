@@ -32,6 +32,7 @@ that the export's label strings are what ``train --stamps`` reads back.
 
 from __future__ import annotations
 
+import hashlib
 import numbers
 from dataclasses import dataclass
 
@@ -364,11 +365,38 @@ def task_scheme(cfg) -> LabelScheme:
         values.append(LabelValue(int(k), str(k), label if label == cname else f"{label} ({cname})"))
     positive = cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
     scheme = LabelScheme(
-        f"{TASK_SCHEME_PREFIX}{cfg.name}"[:32], f"the classes of task {cfg.name} (the label strings its "
+        task_scheme_name(cfg.name), f"the classes of task {cfg.name} (the label strings its "
         "label_map reads back)", tuple(values), consensus="mode", cluster_values=(int(positive),),
         tie_rule="highest")
     TASK_SCHEMES_MADE[scheme.name.lower()] = scheme  # found by name again in this process (a task file too)
     return scheme
+
+
+#: Longest scheme name the label database holds (``label_schemes.scheme``).
+SCHEME_NAME_CHARS = 32
+
+
+def task_scheme_name(task: str) -> str:
+    """The scheme name of a task's classes: ``task:<task>``, or for a long name its start and a digest.
+
+    The database holds 32 characters: cut there, two tasks whose names differ only after the
+    27th character (``m31-real-pandas-round2-five-a`` and ``...-b``) had one scheme name, so a
+    database with labels in one task's classes took labels in the other's as the same scheme.
+
+    Examples
+    --------
+    >>> task_scheme_name("m31-real")
+    'task:m31-real'
+    >>> a = task_scheme_name("m31-real-pandas-round2-classes-a")
+    >>> b = task_scheme_name("m31-real-pandas-round2-classes-b")
+    >>> a != b and len(a) == len(b) == 32
+    True
+    """
+    name = f"{TASK_SCHEME_PREFIX}{task}"
+    if len(name) <= SCHEME_NAME_CHARS:
+        return name
+    digest = hashlib.sha256(str(task).encode()).hexdigest()[:8]
+    return f"{name[: SCHEME_NAME_CHARS - 9]}~{digest}"
 
 
 def label_strings(cfg) -> dict[int, str]:
@@ -409,5 +437,7 @@ def scheme_from_name(name: str) -> LabelScheme | None:
     if made is not None:
         return made
     task = name[len(TASK_SCHEME_PREFIX):]
+    if len(name) == SCHEME_NAME_CHARS and name[-9:-8] == "~":
+        task = f"{task[:-9]}... (a longer name)"  # task_scheme_name kept its start and a digest
     raise StarclassError(f"the labels are in the classes of task {task!r} (a cutout folder's): give --stamps LIST "
                          f"--task {task} (the task file or model if it is no preset)")

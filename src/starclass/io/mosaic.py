@@ -1112,6 +1112,10 @@ def _mask_file_array(mask: Path, shape: tuple[int, ...], path: Path, option: str
     """
     if not mask.is_file():
         raise StarclassError(f"{option}: no mask file {mask} for {path}")
+    if mask.resolve() == Path(path).resolve():
+        # '{stem}.fits' names the mosaic itself: every nonzero pixel of the image was flagged bad
+        raise StarclassError(f"{option}: names the mosaic {path} itself, not a mask file beside it (e.g. "
+                             "'{stem}_bpm.fits')")
     try:
         hdul = fits.open(mask, memmap=True, mode="readonly")
     except Exception as exc:

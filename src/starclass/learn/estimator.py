@@ -375,7 +375,15 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
                 save_checkpoint(ckpt, tmp / name)
                 entries.append({"file": name, "architecture": meta.get("architecture"), "seed": meta.get("seed")})
             # the record of the training rows goes with the weights (calibrate checks against it)
-            write_manifest(tmp, model.config, entries, training_rows=model.training_rows)
+            # so do the records classify compares its inputs with (pixel flags, training cutouts' size):
+            # a model loaded and saved again lost them, and with them classify's warnings
+            write_manifest(tmp, model.config, entries, training_rows=model.training_rows,
+                           pixel_flags=getattr(model, "pixel_flags", None))
+            if getattr(model, "training_cutouts", None):
+                from starclass.learn.checkpoint import set_training_cutouts
+
+                tc = model.training_cutouts
+                set_training_cutouts(tmp, (0, tc["channels"], tc["height"], tc["width"]))
             if model.calibration is not None:
                 # the calibration travels with the weights, bound to the members as written here
                 from starclass.learn.checkpoint import save_calibration

@@ -84,7 +84,14 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     from starclass.learn.provenance import describe_flags
 
     # classify compares the flags it is given with these (and warns): the user needs to see them
-    lines.append(f"  pixel flags of the training stamps: {describe_flags(lm.pixel_flags)}")
+    tc = lm.training_cutouts
+    if tc is not None:
+        # classify --stamps warns of cutouts of another size than these: the user needs to see them, and a
+        # model trained on cutouts has no pixel flags to record (its line alone said "not recorded")
+        lines.append(f"  training cutouts: {tc['height']} x {tc['width']} px, {tc['channels']} channel(s) "
+                     "(classify --stamps warns of cutouts of another size)")
+    else:
+        lines.append(f"  pixel flags of the training stamps: {describe_flags(lm.pixel_flags)}")
     archs: dict[str, int] = {}
     params: dict[str, int] = {}  # of the first member of each architecture
     for ck, net in zip(lm.checkpoints, lm.members):
