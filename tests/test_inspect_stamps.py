@@ -147,6 +147,42 @@ def test_export_is_a_cutout_csv_train_reads(served, tmp_path):
     assert "cutout_root" not in t.colnames
 
 
+
+def test_export_keeps_absolute_paths_of_the_list_absolute(tmp_path):
+    """A list naming its cutouts by absolute paths gets them back absolute in the export.
+
+    They were made relative to the export's folder, a climb such as ../../../../work/data/... that
+    breaks as soon as the export or the data moves; a relative path of the list stays relative."""
+    rel = make_folder(tmp_path / "data")
+    rows = rel.read_text().splitlines()
+    # the first half absolute, the rest as written: each keeps its own form
+    lines = [rows[0]] + [(f"{(rel.parent / r.split(',')[0]).as_posix()},{r.split(',', 1)[1]}" if i < 4 else r)
+                         for i, r in enumerate(rows[1:])]
+    listed = tmp_path / "data" / "mixed.csv"
+    listed.write_text("\n".join(lines) + "\n")
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    db.add_user(engine, "ann", PASSWORDS["ann"])
+    cfg = get_preset("m31-real")
+    app = create_app(load_cutout_field(listed, cfg, cache_dir=tmp_path / "cache"), engine, scheme=stamps_scheme(cfg))
+    c = login(app, "ann")
+    ids = c.get("/api/queue").json()["ids"]
+    for cid in ids:
+        assert c.post("/api/label", json={"candidate_id": cid, "cls": 1 if "cluster" in cid else 2}).status_code == 200
+    engine.dispose()
+    out = tmp_path / "elsewhere" / "round1.csv"
+    out.parent.mkdir()
+    res = runner.invoke(cli, ["inspect", "--stamps", str(listed), "--task", "m31-real", "--db", url,
+                              "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    files = Table.read(out, format="ascii.csv")["file"].tolist()
+    want_abs = [(rel.parent / f"cluster/o{i}.png").as_posix() for i in range(4)]
+    assert files[:4] == want_abs
+    assert files[4:] == [f"../data/galaxy/o{i}.png" for i in range(4)]
+    cs = read_cutout_folder(out, group_column="object_id")  # and train --stamps reads both forms
+    assert cs.labels.tolist() == ["cluster"] * 4 + ["galaxy"] * 4
+
 def _train(args):
     res = runner.invoke(cli, ["train", *args, "--no-progress"])
     assert res.exit_code == 0, res.output

@@ -411,7 +411,8 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     """The list as the catalogue :func:`starclass.inspect.export.export_labels` joins the labels to.
 
     ``id`` is each row's candidate id; the file columns are rewritten relative to the export's
-    folder (so ``train --stamps OUT.csv`` finds the images wherever the list was); the list's
+    folder (so ``train --stamps OUT.csv`` finds the images wherever the list was), except those
+    the list gave as absolute paths, which stay absolute; the list's
     ``cutout_root`` is left out (the files are no longer relative to it), and so is its own
     ``id`` when it holds these ids (an earlier export served as the list), else it is kept as
     ``id_list``. Every other column of the list is kept.
@@ -426,7 +427,11 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     if CUTOUT_ROOT in t.colnames:
         t.remove_column(CUTOUT_ROOT)
     for j, c in enumerate(cutouts.file_columns):
-        t[c] = [Path(os.path.relpath(ps[j], out_dir)).as_posix() for ps in cutouts.paths]
+        # a path the list gave as absolute stays absolute: made relative it became a climb of
+        # ../../.. from the export's folder, which breaks as soon as either folder moves
+        given = [str(v).strip() for v in t[c]]
+        t[c] = [ps[j].as_posix() if Path(g).is_absolute() else Path(os.path.relpath(ps[j], out_dir)).as_posix()
+                for g, ps in zip(given, cutouts.paths)]
     if ID in t.colnames:
         if [str(v).strip() for v in np.ma.asarray(t[ID]).filled("").astype(str)] == list(cutouts.ids):
             # an earlier export served as the list: its id is this one (kept as id_list round after
