@@ -35,6 +35,10 @@ confuses.
 
 ``--arms margin`` (scratch) adds an arm that picks by margin (``suggest --by margin``: one minus
 the gap between the two most probable classes) instead of entropy, from the same first labels.
+``--arms bald`` (scratch) adds an arm that picks by BALD (``suggest --by mutual-info``: the mutual
+information over the 8 rotations/flips of the previous model's raw probabilities, from
+``predict_inputs(..., tta=True)``; ties by entropy) from the same first labels and magnitude bins;
+the test fields are scored without TTA as in every arm.
 ``--arms entropy-pseudo,random-pseudo`` (scratch; CEAL) pick people's labels as the entropy arm
 and random order 0 do, and train every model after the first also on the unlabelled pool
 candidates whose raw top probability under the previous round's model is at least
@@ -96,7 +100,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.schema import CLASS_REF, ID, mag_true_col, prob_col
+from starclass.schema import CLASS_REF, ID, MUTUAL_INFO, mag_true_col, prob_col
 
 
 def _simulate(seed: int, n: int, shape: int, sim_set: dict | None = None):
@@ -320,7 +324,7 @@ def arm_curves(curves: dict) -> dict[str, list]:
 
 
 #: Marker and colour of the arms the plots know; any other arm gets one of :data:`OTHER_STYLES`.
-ARM_STYLES = {"entropy": ("o-", "C3"), "margin": ("^-", "C2"), "random": ("s-", "C0"),
+ARM_STYLES = {"entropy": ("o-", "C3"), "margin": ("^-", "C2"), "bald": ("P-", "C5"), "random": ("s-", "C0"),
               "entropy-pseudo": ("D-", "C1"), "random-pseudo": ("v-", "C4")}
 OTHER_STYLES = (("P-", "C5"), ("X-", "C6"), ("*-", "C7"), ("h-", "C8"), ("p-", "C9"))
 
@@ -548,8 +552,16 @@ def _pseudo_from(model, x_rest, rest, cfg, threshold):
     return np.asarray(got[ID], dtype=np.int64), np.asarray(got[CLASS_REF], dtype=np.int64)
 
 
+#: The uncertainty arms of ``--retrain scratch`` and the ``suggest --by`` score each picks by.
+UNCERTAINTY_ARMS = {"entropy": "entropy", "margin": "margin", "bald": "mutual-info"}
+
+
 def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None, by="entropy"):
-    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (``by``: entropy or margin; magnitude bins).
+    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (``by``: entropy, margin or mutual-info;
+    magnitude bins).
+
+    ``by="mutual-info"`` classifies the rows with TTA (8 rotations/flips) and ranks by their
+    ``mutual_info`` (BALD, of the raw probabilities), as ``suggest --by mutual-info --mosaics`` does.
 
     ``by_class``: a class mix; the picks are then split over the *predicted* classes in that
     mix (:func:`_quotas`), each share picked by ``suggest`` among the candidates predicted in
@@ -558,10 +570,14 @@ def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None, by
     from starclass.learn.classify import predict_inputs
     from starclass.suggest.pick import suggest
 
-    prob = predict_inputs(model, x_rest, batch_size=512).prob_mean
+    tta = by == "mutual-info"
+    e = predict_inputs(model, x_rest, batch_size=512, tta=tta)
+    prob = e.prob_mean
     cand = Table({ID: rest, "mag_f555w": pool_mag[rest]})
     for j, c in enumerate(cfg.classes):
         cand[prob_col(c)] = prob[:, j]
+    if tta:
+        cand[MUTUAL_INFO] = e.mutual_info
     if by_class is None:
         picked = suggest(cand, k, by=by, mag_column="mag_f555w", bins=bins)
         return np.asarray(picked[ID], dtype=np.int64)
@@ -592,7 +608,7 @@ def _plot(path: Path, res: dict) -> None:
         fmt, col = _style(arm, others)
         if arm.endswith("-pseudo"):
             label = f"{arm} (pseudo-labels at P >= {res.get('pseudo_threshold')})"
-        elif arm in ("entropy", "margin"):
+        elif arm in UNCERTAINTY_ARMS:
             label = f"{arm} ({res.get('args', {}).get('mag_bins', 4)} V-magnitude bins)"
         else:
             label = arm
@@ -649,7 +665,8 @@ def _main() -> None:
                     help="scratch: comma-separated label counts to score (instead of --start/--batch/--max-labels)")
     ap.add_argument("--random-orders", type=int, default=1, help="scratch: random arms")
     ap.add_argument("--arms", default="entropy,random",
-                    help="scratch: the curves to run (entropy, margin, random; margin: suggest --by margin; "
+                    help="scratch: the curves to run (entropy, margin, bald, random; margin: suggest --by margin; "
+                         "bald: suggest --by mutual-info on the previous model's TTA classification; "
                          "entropy-pseudo, random-pseudo: the same picks plus the previous model's pseudo-labels)")
     ap.add_argument("--pseudo-threshold", type=float, default=0.9,
                     help="scratch, pseudo arms: raw top probability a pool candidate needs to be pseudo-labelled")
@@ -889,7 +906,7 @@ def _check_run_args(args) -> str | None:
                 return f"{name} must be at least 1, got {v}"
     elif args.base_set:
         return "--base-set sets the fields of --make-base; this run makes no base"
-    known = ("entropy", "margin", "random", "entropy-pseudo", "random-pseudo")
+    known = ("entropy", "margin", "bald", "random", "entropy-pseudo", "random-pseudo")
     bad = [a.strip() for a in args.arms.split(",") if a.strip() and a.strip() not in known]
     if bad:
         return f"--arms: {', '.join(bad)} unknown; give some of {', '.join(known)}"
@@ -1021,12 +1038,13 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
 
     # uncertainty arms: the first grid[0] of random order 0, then the candidates suggest picks
     # from the rest, by entropy or by margin
-    for arm in [a for a in ("entropy", "margin") if a in arms]:
+    for arm in [a for a in UNCERTAINTY_ARMS if a in arms]:
+        by = UNCERTAINTY_ARMS[arm]
         t = time.perf_counter()
         if args.init_from:
             # a model of other galaxies exists before any label of this one: it picks the first labels too
             labelled = _pick_entropy(args.init_from, x_pool[labellable], labellable, pool_mag, cfg, grid[0],
-                                     args.mag_bins, by=arm)
+                                     args.mag_bins, by=by)
         else:
             labelled = orders[0][: grid[0]].copy()
         mix = start_mix(arm, labelled)
@@ -1042,7 +1060,7 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
                 rest = np.setdiff1d(labellable, labelled)
                 k = grid[r + 1] - n
                 labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg, k,
-                                                                   args.mag_bins, by_class=strata, by=arm)])
+                                                                   args.mag_bins, by_class=strata, by=by)])
             shutil.rmtree(path, ignore_errors=True)
             res["curves"][arm] = curve
             res[f"{arm}_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled

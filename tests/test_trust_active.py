@@ -123,6 +123,20 @@ def test_quick_scratch_run_with_margin_and_reference_last(bench, tmp_path, monke
 
 
 @pytest.mark.slow
+def test_quick_scratch_run_with_bald(bench, tmp_path, monkeypatch):
+    """The bald arm labels what suggest --by mutual-info picks from the previous model's TTA classification."""
+    out = tmp_path / "run.json"
+    monkeypatch.setattr(sys, "argv", ["trust_active.py", "--quick", "--retrain", "scratch", "--grid", "40,80",
+                                      "--arms", "bald", "--ref-seeds", "0", "--threads", "1", "--json", str(out)])
+    bench.main()
+    res = json.loads(out.read_text())
+    assert [n for n, _ in res["curves"]["bald"]] == [40, 80]
+    lab = res["bald_labelled"]
+    assert len(lab) == 80 == len(set(lab))
+    assert res["details"]["bald_01"]["labels"] == 80 and 0 <= res["details"]["bald_01"]["labels_wrong"] <= 1
+
+
+@pytest.mark.slow
 def test_quick_scratch_run_with_pseudo_label_arms(bench, tmp_path, monkeypatch):
     """CEAL arms: the first model has no pseudo-labels, the next one the first model's confident candidates."""
     out = tmp_path / "run.json"
