@@ -338,6 +338,31 @@ def _style(arm: str, others: list[str]) -> tuple[str, str]:
     return OTHER_STYLES[others.index(arm) % len(OTHER_STYLES)]
 
 
+def picks_wrong(details: dict, name: str, grid: list[int]) -> list[tuple[int, int, float]] | None:
+    """Share of wrong people's labels among each round's picks, from the models' cumulative ``labels_wrong``.
+
+    ``details[f"{name}_{r:02d}"]`` holds the labels of round ``r``'s model and the share of them
+    whose people's mode the truth contradicts; the count wrong (labels x share, an integer) of
+    two consecutive models gives that of the picks between them exactly. The first entry is the
+    first model's labels (grid point 0). None if a model of the grid has no ``labels_wrong``.
+
+    Examples
+    --------
+    >>> d = {"x_00": {"labels": 10, "labels_wrong": 0.2}, "x_01": {"labels": 20, "labels_wrong": 0.25}}
+    >>> picks_wrong(d, "x", [10, 20])
+    [(0, 10, 0.2), (10, 20, 0.3)]
+    """
+    out, prev_n, prev_wrong = [], 0, 0
+    for r, n in enumerate(grid):
+        d = details.get(f"{name}_{r:02d}")
+        if d is None or "labels_wrong" not in d or int(d.get("labels", n)) != n:
+            return None if not out else out  # a stopped run: the rounds it finished
+        wrong = int(round(n * float(d["labels_wrong"])))
+        out.append((prev_n, n, (wrong - prev_wrong) / (n - prev_n)))
+        prev_n, prev_wrong = n, wrong
+    return out
+
+
 def summarise(res: dict) -> dict:
     """Accuracy with its standard error, labels needed (first grid point and interpolated), flattening.
 
@@ -369,6 +394,11 @@ def summarise(res: dict) -> dict:
            "curves": {k: [(int(n), a, accuracy_se(a, n_test)) for n, a in c] for k, c in curves.items()},
            "labels_needed_grid": {k: labels_needed(c, target) for k, c in curves.items()},
            "labels_needed_interp": {k: labels_needed_interp(c, target) for k, c in curves.items()}}
+    # label noise of each round's picks (the hypothesis behind BALD: fewer wrong labels than entropy's)
+    details = res.get("details", {})
+    wrong = {k: picks_wrong(details, k, res["grid"]) for k in arm_curves(res["curves"])}
+    wrong.update({f"random{o}": picks_wrong(details, f"random{o}", res["grid"]) for o in range(len(rnd))})
+    out["picks_wrong"] = {k: v for k, v in wrong.items() if v}
     if rnd:
         rm = curves["random_mean"]
         # accuracy gained per doubling of the labels: a flat curve gains little from more labels
@@ -1201,6 +1231,9 @@ def _summarise_cli(args) -> int:
         print(f"{k}: " + (f"reaches it at grid point {got} ({got / n_pool:.1%} of the pool), interpolated "
                           f"{lin:.0f} ({lin / n_pool:.1%})" if got else
                           f"does not reach it within {res['grid'][-1]} labels"))
+    for k, rounds in summ["picks_wrong"].items():
+        print(f"{k}: wrong people's labels among each round's picks: "
+              + ", ".join(f"{a}-{b} {w:.1%}" for a, b, w in rounds))
     for a, b, g in summ.get("random_gain_per_doubling", []):
         print(f"random mean: {a} -> {b} labels: {g:+.3f} per doubling")
     if summ.get("random_gain_last_to_all_per_doubling") is not None:

@@ -375,3 +375,29 @@ def test_merging_pseudo_arms_keeps_their_threshold(bench):
     c["pseudo_threshold"] = 0.8
     with pytest.raises(ValueError, match="c.json: --pseudo-threshold 0.8 differs from the 0.95"):
         bench.merge_runs([a, b, c], ["a.json", "b.json", "c.json"])
+
+
+def test_summarise_merges_a_bald_run_and_counts_wrong_picks_per_round(bench, tmp_path, monkeypatch, capsys):
+    """--summarise merges a --arms bald run with entropy/random runs and reports, per arm and round, the share
+    of wrong people's labels among the picks (from the models' cumulative labels_wrong)."""
+    a = _run([5, 10, 20], [0.7, 0.8], {"entropy": [[5, 0.5], [10, 0.6], [20, 0.7]],
+                                       "random_orders": [[[5, 0.5], [10, 0.7], [20, 0.74]]]})
+    a["details"] = {"entropy_00": {"labels": 5, "labels_wrong": 0.2}, "entropy_01": {"labels": 10, "labels_wrong": 0.3},
+                    "entropy_02": {"labels": 20, "labels_wrong": 0.25},
+                    "random0_00": {"labels": 5, "labels_wrong": 0.2}, "random0_01": {"labels": 10, "labels_wrong": 0.1},
+                    "random0_02": {"labels": 20, "labels_wrong": 0.1}}
+    b = _run([5, 10, 20], [], {"bald": [[5, 0.5], [10, 0.65], [20, 0.76]], "random_orders": []})
+    b["details"] = {"bald_00": {"labels": 5, "labels_wrong": 0.2}, "bald_01": {"labels": 10, "labels_wrong": 0.1}}
+    pa, pb, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "s.json"
+    pa.write_text(json.dumps(a))
+    pb.write_text(json.dumps(b))
+    code, cap = _main(bench, monkeypatch, capsys, "--summarise", pa, pb, "--json", out)
+    assert code == 0, cap.err
+    got = json.loads(out.read_text())["summary"]
+    # by hand: entropy 1 of 5 wrong, then 3 of 10 (2 of the 5 picks), then 5 of 20 (2 of the 10 picks)
+    assert got["picks_wrong"]["entropy"] == [[0, 5, 0.2], [5, 10, 0.4], [10, 20, 0.2]]
+    assert got["picks_wrong"]["random0"] == [[0, 5, 0.2], [5, 10, 0.0], [10, 20, 0.1]]
+    # the bald run stopped after two rounds: the rounds it finished
+    assert got["picks_wrong"]["bald"] == [[0, 5, 0.2], [5, 10, 0.0]]
+    assert got["labels_needed_interp"]["bald"] == pytest.approx(10 + 10 * 0.1 / 0.11)
+    assert "bald: wrong people's labels among each round's picks: 0-5 20.0%, 5-10 0.0%" in cap.out
