@@ -51,7 +51,8 @@ run holds: entropy, margin, the pseudo-label arms and any added later).
 gives the reference, later ones add arms), prints every accuracy with its standard error on the
 test fields and the labels each arm needs to reach the reference, at the first grid point and
 interpolated linearly between the grid points around the first crossing, and how flat the
-random arm's curve is (accuracy gained per doubling of the labels).
+random arm's curve is (accuracy gained per doubling of the labels), and per arm and round the share
+of wrong people's labels (mode vs truth) among the picks (``picks_wrong``).
 
 Run (docs/uncertainty.md, "Active learning")::
 
