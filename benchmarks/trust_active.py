@@ -266,6 +266,17 @@ SAME_RUN = ("pool_fields", "n_pool", "shape", "pool_seed", "test_fields", "n_tes
             "lr_schedule", "precision", "mag_bins", "reweight", "pick", "init_from", "sim_set")
 
 
+#: How an option not set reads in a run's ``args``: absent (a run older than the option), "None", or
+#: ``--sim-set``'s empty set "{}" (runs since 2026-12-03 store it; older ones lack the key).
+_NOT_SET = ("None", "{}")
+
+
+def _arg(run: dict, key: str) -> str:
+    """A run's ``args[key]`` as compared across runs: any spelling of "not set" is "None"."""
+    v = run["args"].get(key, "None")
+    return "None" if v in _NOT_SET else v
+
+
 def merge_runs(runs: list[dict], names: list[str]) -> dict:
     """The curves of several ``--retrain scratch`` runs of the same pool in one result.
 
@@ -284,7 +295,7 @@ def merge_runs(runs: list[dict], names: list[str]) -> dict:
     out = json.loads(json.dumps(runs[0]))  # a deep copy: the inputs stay as they were read
     for run, name in zip(runs[1:], names[1:]):
         for key in SAME_RUN:
-            if run["args"].get(key, "None") != out["args"].get(key, "None"):  # absent: an option not set
+            if _arg(run, key) != _arg(out, key):
                 raise ValueError(f"{name}: --{key.replace('_', '-')} {run['args'].get(key)} differs from "
                                  f"{names[0]}'s {out['args'].get(key)}: not the same pool and training")
         if run["grid"] != out["grid"] or run["n_pool"] != out["n_pool"]:

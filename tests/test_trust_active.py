@@ -401,3 +401,14 @@ def test_summarise_merges_a_bald_run_and_counts_wrong_picks_per_round(bench, tmp
     assert got["picks_wrong"]["bald"] == [[0, 5, 0.2], [5, 10, 0.0]]
     assert got["labels_needed_interp"]["bald"] == pytest.approx(10 + 10 * 0.1 / 0.11)
     assert "bald: wrong people's labels among each round's picks: 0-5 20.0%, 5-10 0.0%" in cap.out
+
+
+def test_merge_reads_an_empty_sim_set_as_an_older_run_without_one(bench):
+    """A run of today stores --sim-set as "{}"; the committed runs of 2026-12-02 predate the option (no key):
+    --summarise refused to merge them ('--sim-set {} differs from ... None'). Both mean no --sim-set."""
+    a = _run([5, 10], [0.7], {"entropy": [[5, 0.5], [10, 0.6]], "random_orders": [[[5, 0.5], [10, 0.7]]]})
+    b = _run([5, 10], [], {"bald": [[5, 0.5], [10, 0.8]], "random_orders": []}, sim_set="{}")
+    assert "sim_set" not in a["args"]
+    assert bench.merge_runs([a, b], ["a.json", "b.json"])["curves"]["bald"] == [[5, 0.5], [10, 0.8]]
+    with pytest.raises(ValueError, match="--sim-set"):  # a real --sim-set still differs
+        bench.merge_runs([a, _run([5, 10], [], {"bald": []}, sim_set="{'psf_fwhm': 2.0}")], ["a.json", "c.json"])
