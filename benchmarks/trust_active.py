@@ -35,6 +35,10 @@ confuses.
 
 ``--arms margin`` (scratch) adds an arm that picks by margin (``suggest --by margin``: one minus
 the gap between the two most probable classes) instead of entropy, from the same first labels.
+``--arms bald`` (scratch) adds an arm that picks by BALD (``suggest --by mutual-info``: the mutual
+information over the 8 rotations/flips of the previous model's raw probabilities, from
+``predict_inputs(..., tta=True)``; ties by entropy) from the same first labels and magnitude bins;
+the test fields are scored without TTA as in every arm.
 ``--arms entropy-pseudo,random-pseudo`` (scratch; CEAL) pick people's labels as the entropy arm
 and random order 0 do, and train every model after the first also on the unlabelled pool
 candidates whose raw top probability under the previous round's model is at least
@@ -47,7 +51,8 @@ run holds: entropy, margin, the pseudo-label arms and any added later).
 gives the reference, later ones add arms), prints every accuracy with its standard error on the
 test fields and the labels each arm needs to reach the reference, at the first grid point and
 interpolated linearly between the grid points around the first crossing, and how flat the
-random arm's curve is (accuracy gained per doubling of the labels).
+random arm's curve is (accuracy gained per doubling of the labels), and per arm and round the share
+of wrong people's labels (mode vs truth) among the picks (``picks_wrong``).
 
 Run (docs/uncertainty.md, "Active learning")::
 
@@ -96,7 +101,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
-from starclass.schema import CLASS_REF, ID, mag_true_col, prob_col
+from starclass.schema import CLASS_REF, ID, MUTUAL_INFO, mag_true_col, prob_col
 
 
 def _simulate(seed: int, n: int, shape: int, sim_set: dict | None = None):
@@ -261,6 +266,17 @@ SAME_RUN = ("pool_fields", "n_pool", "shape", "pool_seed", "test_fields", "n_tes
             "lr_schedule", "precision", "mag_bins", "reweight", "pick", "init_from", "sim_set")
 
 
+#: How an option not set reads in a run's ``args``: absent (a run older than the option), "None", or
+#: ``--sim-set``'s empty set "{}" (runs since 2026-12-03 store it; older ones lack the key).
+_NOT_SET = ("None", "{}")
+
+
+def _arg(run: dict, key: str) -> str:
+    """A run's ``args[key]`` as compared across runs: any spelling of "not set" is "None"."""
+    v = run["args"].get(key, "None")
+    return "None" if v in _NOT_SET else v
+
+
 def merge_runs(runs: list[dict], names: list[str]) -> dict:
     """The curves of several ``--retrain scratch`` runs of the same pool in one result.
 
@@ -279,7 +295,7 @@ def merge_runs(runs: list[dict], names: list[str]) -> dict:
     out = json.loads(json.dumps(runs[0]))  # a deep copy: the inputs stay as they were read
     for run, name in zip(runs[1:], names[1:]):
         for key in SAME_RUN:
-            if run["args"].get(key, "None") != out["args"].get(key, "None"):  # absent: an option not set
+            if _arg(run, key) != _arg(out, key):
                 raise ValueError(f"{name}: --{key.replace('_', '-')} {run['args'].get(key)} differs from "
                                  f"{names[0]}'s {out['args'].get(key)}: not the same pool and training")
         if run["grid"] != out["grid"] or run["n_pool"] != out["n_pool"]:
@@ -320,7 +336,7 @@ def arm_curves(curves: dict) -> dict[str, list]:
 
 
 #: Marker and colour of the arms the plots know; any other arm gets one of :data:`OTHER_STYLES`.
-ARM_STYLES = {"entropy": ("o-", "C3"), "margin": ("^-", "C2"), "random": ("s-", "C0"),
+ARM_STYLES = {"entropy": ("o-", "C3"), "margin": ("^-", "C2"), "bald": ("P-", "C5"), "random": ("s-", "C0"),
               "entropy-pseudo": ("D-", "C1"), "random-pseudo": ("v-", "C4")}
 OTHER_STYLES = (("P-", "C5"), ("X-", "C6"), ("*-", "C7"), ("h-", "C8"), ("p-", "C9"))
 
@@ -332,6 +348,31 @@ def _style(arm: str, others: list[str]) -> tuple[str, str]:
     if arm not in others:
         others.append(arm)
     return OTHER_STYLES[others.index(arm) % len(OTHER_STYLES)]
+
+
+def picks_wrong(details: dict, name: str, grid: list[int]) -> list[tuple[int, int, float]] | None:
+    """Share of wrong people's labels among each round's picks, from the models' cumulative ``labels_wrong``.
+
+    ``details[f"{name}_{r:02d}"]`` holds the labels of round ``r``'s model and the share of them
+    whose people's mode the truth contradicts; the count wrong (labels x share, an integer) of
+    two consecutive models gives that of the picks between them exactly. The first entry is the
+    first model's labels (grid point 0). None if a model of the grid has no ``labels_wrong``.
+
+    Examples
+    --------
+    >>> d = {"x_00": {"labels": 10, "labels_wrong": 0.2}, "x_01": {"labels": 20, "labels_wrong": 0.25}}
+    >>> picks_wrong(d, "x", [10, 20])
+    [(0, 10, 0.2), (10, 20, 0.3)]
+    """
+    out, prev_n, prev_wrong = [], 0, 0
+    for r, n in enumerate(grid):
+        d = details.get(f"{name}_{r:02d}")
+        if d is None or "labels_wrong" not in d or int(d.get("labels", n)) != n:
+            return None if not out else out  # a stopped run: the rounds it finished
+        wrong = int(round(n * float(d["labels_wrong"])))
+        out.append((prev_n, n, (wrong - prev_wrong) / (n - prev_n)))
+        prev_n, prev_wrong = n, wrong
+    return out
 
 
 def summarise(res: dict) -> dict:
@@ -365,6 +406,11 @@ def summarise(res: dict) -> dict:
            "curves": {k: [(int(n), a, accuracy_se(a, n_test)) for n, a in c] for k, c in curves.items()},
            "labels_needed_grid": {k: labels_needed(c, target) for k, c in curves.items()},
            "labels_needed_interp": {k: labels_needed_interp(c, target) for k, c in curves.items()}}
+    # label noise of each round's picks (the hypothesis behind BALD: fewer wrong labels than entropy's)
+    details = res.get("details", {})
+    wrong = {k: picks_wrong(details, k, res["grid"]) for k in arm_curves(res["curves"])}
+    wrong.update({f"random{o}": picks_wrong(details, f"random{o}", res["grid"]) for o in range(len(rnd))})
+    out["picks_wrong"] = {k: v for k, v in wrong.items() if v}
     if rnd:
         rm = curves["random_mean"]
         # accuracy gained per doubling of the labels: a flat curve gains little from more labels
@@ -548,8 +594,16 @@ def _pseudo_from(model, x_rest, rest, cfg, threshold):
     return np.asarray(got[ID], dtype=np.int64), np.asarray(got[CLASS_REF], dtype=np.int64)
 
 
+#: The uncertainty arms of ``--retrain scratch`` and the ``suggest --by`` score each picks by.
+UNCERTAINTY_ARMS = {"entropy": "entropy", "margin": "margin", "bald": "mutual-info"}
+
+
 def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None, by="entropy"):
-    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (``by``: entropy or margin; magnitude bins).
+    """``k`` of the unlabelled rows ``rest`` by ``starclass suggest`` (``by``: entropy, margin or mutual-info;
+    magnitude bins).
+
+    ``by="mutual-info"`` classifies the rows with TTA (8 rotations/flips) and ranks by their
+    ``mutual_info`` (BALD, of the raw probabilities), as ``suggest --by mutual-info --mosaics`` does.
 
     ``by_class``: a class mix; the picks are then split over the *predicted* classes in that
     mix (:func:`_quotas`), each share picked by ``suggest`` among the candidates predicted in
@@ -558,10 +612,14 @@ def _pick_entropy(model, x_rest, rest, pool_mag, cfg, k, bins, by_class=None, by
     from starclass.learn.classify import predict_inputs
     from starclass.suggest.pick import suggest
 
-    prob = predict_inputs(model, x_rest, batch_size=512).prob_mean
+    tta = by == "mutual-info"
+    e = predict_inputs(model, x_rest, batch_size=512, tta=tta)
+    prob = e.prob_mean
     cand = Table({ID: rest, "mag_f555w": pool_mag[rest]})
     for j, c in enumerate(cfg.classes):
         cand[prob_col(c)] = prob[:, j]
+    if tta:
+        cand[MUTUAL_INFO] = e.mutual_info
     if by_class is None:
         picked = suggest(cand, k, by=by, mag_column="mag_f555w", bins=bins)
         return np.asarray(picked[ID], dtype=np.int64)
@@ -592,7 +650,7 @@ def _plot(path: Path, res: dict) -> None:
         fmt, col = _style(arm, others)
         if arm.endswith("-pseudo"):
             label = f"{arm} (pseudo-labels at P >= {res.get('pseudo_threshold')})"
-        elif arm in ("entropy", "margin"):
+        elif arm in UNCERTAINTY_ARMS:
             label = f"{arm} ({res.get('args', {}).get('mag_bins', 4)} V-magnitude bins)"
         else:
             label = arm
@@ -649,7 +707,8 @@ def _main() -> None:
                     help="scratch: comma-separated label counts to score (instead of --start/--batch/--max-labels)")
     ap.add_argument("--random-orders", type=int, default=1, help="scratch: random arms")
     ap.add_argument("--arms", default="entropy,random",
-                    help="scratch: the curves to run (entropy, margin, random; margin: suggest --by margin; "
+                    help="scratch: the curves to run (entropy, margin, bald, random; margin: suggest --by margin; "
+                         "bald: suggest --by mutual-info on the previous model's TTA classification; "
                          "entropy-pseudo, random-pseudo: the same picks plus the previous model's pseudo-labels)")
     ap.add_argument("--pseudo-threshold", type=float, default=0.9,
                     help="scratch, pseudo arms: raw top probability a pool candidate needs to be pseudo-labelled")
@@ -889,7 +948,7 @@ def _check_run_args(args) -> str | None:
                 return f"{name} must be at least 1, got {v}"
     elif args.base_set:
         return "--base-set sets the fields of --make-base; this run makes no base"
-    known = ("entropy", "margin", "random", "entropy-pseudo", "random-pseudo")
+    known = ("entropy", "margin", "bald", "random", "entropy-pseudo", "random-pseudo")
     bad = [a.strip() for a in args.arms.split(",") if a.strip() and a.strip() not in known]
     if bad:
         return f"--arms: {', '.join(bad)} unknown; give some of {', '.join(known)}"
@@ -1021,12 +1080,13 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
 
     # uncertainty arms: the first grid[0] of random order 0, then the candidates suggest picks
     # from the rest, by entropy or by margin
-    for arm in [a for a in ("entropy", "margin") if a in arms]:
+    for arm in [a for a in UNCERTAINTY_ARMS if a in arms]:
+        by = UNCERTAINTY_ARMS[arm]
         t = time.perf_counter()
         if args.init_from:
             # a model of other galaxies exists before any label of this one: it picks the first labels too
             labelled = _pick_entropy(args.init_from, x_pool[labellable], labellable, pool_mag, cfg, grid[0],
-                                     args.mag_bins, by=arm)
+                                     args.mag_bins, by=by)
         else:
             labelled = orders[0][: grid[0]].copy()
         mix = start_mix(arm, labelled)
@@ -1042,7 +1102,7 @@ def _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc,
                 rest = np.setdiff1d(labellable, labelled)
                 k = grid[r + 1] - n
                 labelled = np.concatenate([labelled, _pick_entropy(path, x_pool[rest], rest, pool_mag, cfg, k,
-                                                                   args.mag_bins, by_class=strata, by=arm)])
+                                                                   args.mag_bins, by_class=strata, by=by)])
             shutil.rmtree(path, ignore_errors=True)
             res["curves"][arm] = curve
             res[f"{arm}_labelled"] = [int(v) for v in labelled]  # pool rows, in the order they were labelled
@@ -1183,6 +1243,9 @@ def _summarise_cli(args) -> int:
         print(f"{k}: " + (f"reaches it at grid point {got} ({got / n_pool:.1%} of the pool), interpolated "
                           f"{lin:.0f} ({lin / n_pool:.1%})" if got else
                           f"does not reach it within {res['grid'][-1]} labels"))
+    for k, rounds in summ["picks_wrong"].items():
+        print(f"{k}: wrong people's labels among each round's picks: "
+              + ", ".join(f"{a}-{b} {w:.1%}" for a, b, w in rounds))
     for a, b, g in summ.get("random_gain_per_doubling", []):
         print(f"random mean: {a} -> {b} labels: {g:+.3f} per doubling")
     if summ.get("random_gain_last_to_all_per_doubling") is not None:

@@ -123,6 +123,20 @@ def test_quick_scratch_run_with_margin_and_reference_last(bench, tmp_path, monke
 
 
 @pytest.mark.slow
+def test_quick_scratch_run_with_bald(bench, tmp_path, monkeypatch):
+    """The bald arm labels what suggest --by mutual-info picks from the previous model's TTA classification."""
+    out = tmp_path / "run.json"
+    monkeypatch.setattr(sys, "argv", ["trust_active.py", "--quick", "--retrain", "scratch", "--grid", "40,80",
+                                      "--arms", "bald", "--ref-seeds", "0", "--threads", "1", "--json", str(out)])
+    bench.main()
+    res = json.loads(out.read_text())
+    assert [n for n, _ in res["curves"]["bald"]] == [40, 80]
+    lab = res["bald_labelled"]
+    assert len(lab) == 80 == len(set(lab))
+    assert res["details"]["bald_01"]["labels"] == 80 and 0 <= res["details"]["bald_01"]["labels_wrong"] <= 1
+
+
+@pytest.mark.slow
 def test_quick_scratch_run_with_pseudo_label_arms(bench, tmp_path, monkeypatch):
     """CEAL arms: the first model has no pseudo-labels, the next one the first model's confident candidates."""
     out = tmp_path / "run.json"
@@ -361,3 +375,40 @@ def test_merging_pseudo_arms_keeps_their_threshold(bench):
     c["pseudo_threshold"] = 0.8
     with pytest.raises(ValueError, match="c.json: --pseudo-threshold 0.8 differs from the 0.95"):
         bench.merge_runs([a, b, c], ["a.json", "b.json", "c.json"])
+
+
+def test_summarise_merges_a_bald_run_and_counts_wrong_picks_per_round(bench, tmp_path, monkeypatch, capsys):
+    """--summarise merges a --arms bald run with entropy/random runs and reports, per arm and round, the share
+    of wrong people's labels among the picks (from the models' cumulative labels_wrong)."""
+    a = _run([5, 10, 20], [0.7, 0.8], {"entropy": [[5, 0.5], [10, 0.6], [20, 0.7]],
+                                       "random_orders": [[[5, 0.5], [10, 0.7], [20, 0.74]]]})
+    a["details"] = {"entropy_00": {"labels": 5, "labels_wrong": 0.2}, "entropy_01": {"labels": 10, "labels_wrong": 0.3},
+                    "entropy_02": {"labels": 20, "labels_wrong": 0.25},
+                    "random0_00": {"labels": 5, "labels_wrong": 0.2}, "random0_01": {"labels": 10, "labels_wrong": 0.1},
+                    "random0_02": {"labels": 20, "labels_wrong": 0.1}}
+    b = _run([5, 10, 20], [], {"bald": [[5, 0.5], [10, 0.65], [20, 0.76]], "random_orders": []})
+    b["details"] = {"bald_00": {"labels": 5, "labels_wrong": 0.2}, "bald_01": {"labels": 10, "labels_wrong": 0.1}}
+    pa, pb, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "s.json"
+    pa.write_text(json.dumps(a))
+    pb.write_text(json.dumps(b))
+    code, cap = _main(bench, monkeypatch, capsys, "--summarise", pa, pb, "--json", out)
+    assert code == 0, cap.err
+    got = json.loads(out.read_text())["summary"]
+    # by hand: entropy 1 of 5 wrong, then 3 of 10 (2 of the 5 picks), then 5 of 20 (2 of the 10 picks)
+    assert got["picks_wrong"]["entropy"] == [[0, 5, 0.2], [5, 10, 0.4], [10, 20, 0.2]]
+    assert got["picks_wrong"]["random0"] == [[0, 5, 0.2], [5, 10, 0.0], [10, 20, 0.1]]
+    # the bald run stopped after two rounds: the rounds it finished
+    assert got["picks_wrong"]["bald"] == [[0, 5, 0.2], [5, 10, 0.0]]
+    assert got["labels_needed_interp"]["bald"] == pytest.approx(10 + 10 * 0.1 / 0.11)
+    assert "bald: wrong people's labels among each round's picks: 0-5 20.0%, 5-10 0.0%" in cap.out
+
+
+def test_merge_reads_an_empty_sim_set_as_an_older_run_without_one(bench):
+    """A run of today stores --sim-set as "{}"; the committed runs of 2026-12-02 predate the option (no key):
+    --summarise refused to merge them ('--sim-set {} differs from ... None'). Both mean no --sim-set."""
+    a = _run([5, 10], [0.7], {"entropy": [[5, 0.5], [10, 0.6]], "random_orders": [[[5, 0.5], [10, 0.7]]]})
+    b = _run([5, 10], [], {"bald": [[5, 0.5], [10, 0.8]], "random_orders": []}, sim_set="{}")
+    assert "sim_set" not in a["args"]
+    assert bench.merge_runs([a, b], ["a.json", "b.json"])["curves"]["bald"] == [[5, 0.5], [10, 0.8]]
+    with pytest.raises(ValueError, match="--sim-set"):  # a real --sim-set still differs
+        bench.merge_runs([a, _run([5, 10], [], {"bald": []}, sim_set="{'psf_fwhm': 2.0}")], ["a.json", "c.json"])
