@@ -131,6 +131,7 @@ from starclass.learn.classify import predict_inputs
 from starclass.learn.config import get_preset
 from starclass.learn.cutouts import fit_cutouts, group_folds
 from starclass.learn.precision import pick_device
+from starclass.learn.provenance import library_versions
 from starclass.models import build_model
 from starclass.models.baselines import BaggedTreesPixels
 from starclass.models.torchvision_nets import find_cached_weights
@@ -955,7 +956,7 @@ def main(argv: list[str] | None = None) -> int:
                        # the same command with 1 and 2 torch threads trains different weights on a CPU
                        # (fold 0 of resnet18 at 128 px, 2 epochs: P(cluster) differs by up to 0.105), so a
                        # rerun must know the count; earlier fold files did not record it
-                       torch_threads=torch.get_num_threads())
+                       torch_threads=torch.get_num_threads(), versions=library_versions())
             path = out / f"{name}{args.tag}_fold{k}.json"
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(res))

@@ -101,6 +101,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
+from starclass.learn.provenance import library_versions
 from starclass.schema import CLASS_REF, ID, MUTUAL_INFO, mag_true_col, prob_col
 
 
@@ -838,7 +839,8 @@ def _main() -> None:
         print(f"base model {args.init_from} on the new galaxy's test fields, no new labels: accuracy vs truth "
               f"{base_acc:.3f}", flush=True)
     extra = {"sim_set": args.sim_set, "init_from": str(args.init_from) if args.init_from else None,
-             "base_test_acc": base_acc, "field_summaries": summaries, "loadavg_start": os.getloadavg()[0]}
+             "base_test_acc": base_acc, "field_summaries": summaries, "loadavg_start": os.getloadavg()[0],
+             "versions": library_versions()}
 
     def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None,
               seed: int | None = None, mix: list[float] | None = None,

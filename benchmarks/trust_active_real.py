@@ -323,8 +323,11 @@ class Fold:
 
 
 def _write_json(path: Path, obj: dict) -> None:
+    from starclass.learn.provenance import library_versions
+
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(obj))
+    # the versions tell a rerun's environment change from a code change
+    tmp.write_text(json.dumps({**obj, "versions": obj.get("versions") or library_versions()}))
     os.replace(tmp, path)  # a half-written file never looks finished
 
 

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from conftest import load_benchmark
 
@@ -258,6 +259,8 @@ def test_loop_runs_and_fine_tunes_from_a_model(bench, tmp_path, monkeypatch):
     assert starts == [None] * 5
     b = json.loads((scratch / "fold0_o0_s0_bald.json").read_text())
     assert b["arm"] == "bald" and [c["labels"] for c in b["bald"][0]] == [8, 14]
+    # each piece names the environment it ran in (reruns of committed pieces moved with a rebuilt venv)
+    assert b["versions"]["torch"] == torch.__version__ and b["versions"]["numpy"] == np.__version__
     # the same first model as random (same start, same seed); the picks differ from then on
     assert b["bald"][0][0] == json.loads((scratch / "fold0_o0_s0_random.json").read_text())["random"][0][0]
     starts.clear()

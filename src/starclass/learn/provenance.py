@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "overlap",
-           "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
+           "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
 
 #: The manifest key of the record.
 MANIFEST_KEY = "training_rows"
@@ -277,3 +277,40 @@ def flags_mismatch(manifest: Mapping[str, Any] | None, flags: Any, *, model: str
         what = " (no pixel flagged)"
     return (f"model {model} was trained on stamps cut with {_options(*trained)}{what}, but this run applies "
             f"{_options(*now)}: its stamps differ from the training ones (give the training flags, or retrain)")
+
+
+#: The libraries whose versions decide what a training run computes (recorded by the benchmarks).
+VERSIONED = ("torch", "torchvision", "numpy", "scipy", "scikit-learn", "astropy", "photutils")
+
+
+def library_versions(names: tuple[str, ...] = VERSIONED) -> dict[str, str | None]:
+    """The installed versions of ``names`` and of Python, for a benchmark's result file.
+
+    Three reruns of committed benchmarks (2026-12-01, 2026-12-02, 2026-12-03) trained other weights
+    from the same code, and in each case the environment had been rebuilt in between with no record
+    of what it held; a result that names its versions tells an environment change from a code change.
+    A library that is not installed is None.
+
+    Examples
+    --------
+    >>> v = library_versions(("numpy", "no-such-library"))
+    >>> v["numpy"] == np.__version__, v["no-such-library"], "python" in v
+    (True, None, True)
+    """
+    import platform
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in names:
+        # a module already imported says its own version, build tag included (torch's "+cu130",
+        # which the installed metadata may lack); the others are read from the metadata, not imported
+        mod = sys.modules.get({"scikit-learn": "sklearn"}.get(name, name))
+        if getattr(mod, "__version__", None):
+            out[name] = str(mod.__version__)
+            continue
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
