@@ -39,3 +39,18 @@ def test_the_shortened_helps_keep_what_a_user_needs():
     for name in ("hst", "ngc1566", "ngc7793w", "ngc5474", "ngc1433", "ngc628c", "m31", "pandas-cutouts",
                  "cool-core", "galaxy-cluster", "open-globular", "docs/simulator.md"):
         assert name in preset, name
+
+
+def test_the_command_list_shows_each_summary_without_the_docstrings_line_breaks():
+    # typer's rich command list shows short_help, else the help's first paragraph *with* its line
+    # breaks: `starclass --help` printed info's summary as "... a folder of" / "catalogues (one ..."
+    cmd = typer.main.get_command(app)
+    broken = {}
+    for name, sub in cmd.commands.items():
+        shown = (sub.short_help or sub.help or "").split("\n\n")[0]
+        if "\n" in shown.strip():
+            broken[name] = shown
+    assert not broken, broken
+    # the summary is the docstring's first paragraph, whole
+    info = cmd.commands["info"]
+    assert info.short_help.startswith("Summarise a catalogue") and info.short_help.endswith("reported 0-based.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import sys
 import warnings
 from collections.abc import Sequence
@@ -256,6 +257,11 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
                         typer.echo(f"error: stopped by SIGTERM; {interrupted}", err=True)
                     raise
 
+        # typer's rich command list keeps the docstring's line breaks ("a folder of" / "catalogues"):
+        # the list shows the first paragraph as one line, wrapped to the terminal
+        if "short_help" not in kwargs and func.__doc__:
+            first = inspect.cleandoc(func.__doc__).split("\n\n")[0]
+            kwargs["short_help"] = " ".join(first.split())
         return app.command(name, **kwargs)(wrapper)
 
     return decorator
