@@ -156,6 +156,7 @@ def classify_command(
                    action="classify")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
                    precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage)
+    _keep_earlier_joint(out, catalog)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
@@ -182,6 +183,25 @@ def _check_votes(table, votes: Path | None, label_columns: str | None, where: st
 
     check_votes(table, read_votes(votes, "classify --votes"), columns=label_columns, name=str(votes),
                 catalogue_name=where, config=cfg)
+
+
+def _keep_earlier_joint(out, source) -> None:
+    """Keep an input's own class_joint, prob_joint_<k> and n_votes as ``<name>_input``, with a warning.
+
+    They came from an earlier ``classify --votes`` with the model that classified the catalogue
+    before. Classified again without --votes, the old class_joint stayed beside the new
+    class_pred as if it were the new model's; with --votes, the new values replaced them but a
+    prob_joint_<k> of a class the new model lacks stayed. Renamed as classify renames a cutout
+    folder's clashing columns (:func:`starclass.learn.cutouts.keep_input_columns`), whether or
+    not --votes is given: nothing is lost, and no column under these names is older than the
+    classification beside it.
+    """
+    from starclass.learn.cutouts import keep_input_columns
+    from starclass.schema import joint_cols
+
+    keep_input_columns(out, joint_cols(out.colnames), source,
+                       what="are an earlier 'classify --votes' result (people and the model that classified it "
+                            "before), not this model's")
 
 
 def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str | None:
@@ -336,6 +356,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}", cfg)
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
+    _keep_earlier_joint(out, cutouts.source)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)

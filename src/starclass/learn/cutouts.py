@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,7 @@ from starclass.schema import (
 from starclass.stamps.images import cutout_inputs
 
 __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
-           "group_validation"]
+           "group_validation", "keep_input_columns"]
 
 
 def colour_note(cutouts: CutoutSet, config) -> str | None:
@@ -337,14 +338,40 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
     return data_digest(inputs, labels, val_index=val, balance_groups=fit_kwargs.get("balance_groups"))
 
 
-def _keep_input_columns(out: Table, names: list[str], source) -> None:
-    """Rename the folder's own columns that carry the names of classify's output columns.
+def keep_input_columns(out: Table, names: Iterable[str], source, *,
+                       what: str = "carry the names of classify's own output columns") -> list[str]:
+    """Rename the input's own columns that carry the names of classify's output columns.
 
     A CSV with a ``class_pred`` or ``prob_1`` of its own (a catalogue's earlier classification,
     a survey's ``quality`` flag) lost it without a word under the new values; a ``model`` column
     of its own was kept and then read by ``evaluate`` as the path of the model that classified
     the rows. They are kept as ``<name>_input`` (``_input2`` ... if that is taken too), with a
     warning naming them.
+
+    Parameters
+    ----------
+    out : astropy.table.Table
+        The output table (the input's columns copied), renamed in place.
+    names : iterable of str
+        The column names classify writes; those present in ``out`` are renamed.
+    source : str or path-like
+        The input, named in the warning.
+    what : str
+        Why they are renamed, in the warning.
+
+    Returns
+    -------
+    list of str
+        ``"'old' -> 'new'"`` for each renamed column (empty: none).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> t = Table({"class_joint": [1], "class_joint_input": [2]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     keep_input_columns(t, ["class_joint", "prob_1"], "cat.ecsv")
+    ["'class_joint' -> 'class_joint_input2'"]
     """
     renamed = []
     for name in dict.fromkeys(names):
@@ -357,8 +384,9 @@ def _keep_input_columns(out: Table, names: list[str], source) -> None:
         out.rename_column(name, new)
         renamed.append(f"{name!r} -> {new!r}")
     if renamed:
-        warnings.warn(f"{source}: column(s) of the cutout folder carry the names of classify's own output "
-                      f"columns and are kept renamed: {', '.join(renamed)}", stacklevel=3)
+        warnings.warn(f"{source}: column(s) of the input {what} and are kept renamed: {', '.join(renamed)}",
+                      stacklevel=3)
+    return renamed
 
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
@@ -436,7 +464,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols[CLASS_REF] = class_ref
     if blank.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
-    _keep_input_columns(out, [*cols, MODEL_PATH, CUTOUT_ROOT], cutouts.source)
+    keep_input_columns(out, [*cols, MODEL_PATH, CUTOUT_ROOT], cutouts.source)
     for key, val in cols.items():
         out[key] = val
     amp = getattr(cfg.recipe, "amp", True) if precision is None else precision
