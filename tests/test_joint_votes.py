@@ -263,3 +263,29 @@ def test_classify_again_keeps_an_earlier_joint_result_renamed(toy_model, tmp_pat
             assert np.array_equal(np.asarray(t["class_joint"])[10:], np.asarray(t["class_pred"])[10:])
         else:  # no joint column that this classification did not compute
             assert not {"class_joint", "prob_joint_1", "n_votes"} & set(t.colnames)
+
+
+def test_classify_again_keeps_an_earlier_classification_renamed(toy_model, tmp_path):
+    """A CSV classified before (a model with a class 9 and a 5th member, its path in 'model') and classified
+    again: class_pred was replaced without a word, prob_9 and class_m5 stayed under their names beside the
+    new model's columns, and the old 'model' path stayed, so evaluate took the old model's task. Each is now
+    kept as <name>_input with a warning."""
+    root = toy_model
+    cat = read_catalog(root / "held.ecsv")
+    n = len(cat)
+    cat["class_pred"] = np.full(n, 3, dtype=np.int16)
+    cat["prob_9"] = np.full(n, 0.5)
+    cat["class_m5"] = np.full(n, 2, dtype=np.int16)
+    cat["model"] = ["/old/model"] * n
+    write_catalog(cat, tmp_path / "before.csv")
+    out = tmp_path / "after.csv"
+    res = runner.invoke(app, ["classify", str(root / "mos"), "--catalog", str(tmp_path / "before.csv"), "--model",
+                              str(root / "model"), "--device", "cpu", "--no-progress", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    for old in ("class_pred", "prob_9", "class_m5", "model"):
+        assert f"'{old}' -> '{old}_input'" in res.output, res.output
+    t = read_catalog(out)
+    assert np.asarray(t["class_pred_input"]).tolist() == [3] * n and "prob_9" not in t.colnames
+    assert np.allclose(np.asarray(t["prob_9_input"]), 0.5) and "class_m5" not in t.colnames
+    assert set(np.asarray(t["model"]).tolist()) == {str((root / "model").resolve())}
+    assert np.asarray(t["model_input"]).tolist() == ["/old/model"] * n
