@@ -193,11 +193,11 @@ def _keep_earlier_joint(out, source) -> None:
     before. Classified again without --votes, the old class_joint stayed beside the new
     class_pred as if it were the new model's; with --votes, the new values replaced them but a
     prob_joint_<k> of a class the new model lacks stayed. Renamed as classify renames a cutout
-    folder's clashing columns (:func:`starclass.learn.cutouts.keep_input_columns`), whether or
+    folder's clashing columns (:func:`starclass.io.catalog.keep_input_columns`), whether or
     not --votes is given: nothing is lost, and no column under these names is older than the
     classification beside it.
     """
-    from starclass.learn.classify import keep_input_columns
+    from starclass.io.catalog import keep_input_columns
     from starclass.schema import joint_cols
 
     keep_input_columns(out, joint_cols(out.colnames), source,
@@ -212,7 +212,7 @@ def _keep_earlier_model(out, source) -> None:
     ``model`` (the column is written for CSV and FITS, whose meta is lost), and ``evaluate`` then
     took the task, classes and merges from the first model.
     """
-    from starclass.learn.classify import keep_input_columns
+    from starclass.io.catalog import keep_input_columns
     from starclass.schema import MODEL_PATH
 
     keep_input_columns(out, [MODEL_PATH], source, what="carry the name of the column that names the classifying "

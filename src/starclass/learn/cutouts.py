@@ -47,7 +47,7 @@ from starclass.schema import (
 from starclass.stamps.images import cutout_inputs
 
 __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
-           "group_validation", "keep_input_columns"]
+           "group_validation"]
 
 
 def colour_note(cutouts: CutoutSet, config) -> str | None:
