@@ -830,102 +830,106 @@ def _main() -> None:
     print(f"people's mode vs truth on the test fields: {mode_acc:.3f}; on the pool: "
           f"{np.mean(people[labellable] == pool_truth[labellable]):.3f}")
 
-    work = Path(tempfile.mkdtemp(prefix="starclass_active_"))
-    base_acc = None
-    if args.init_from:
-        # the base model on the new galaxy before any of its labels: where every arm starts
-        pred = predict_inputs(args.init_from, x_test, valid=ok_test, batch_size=512).class_pred
-        base_acc = float(np.mean(pred == test_truth))
-        print(f"base model {args.init_from} on the new galaxy's test fields, no new labels: accuracy vs truth "
-              f"{base_acc:.3f}", flush=True)
-    extra = {"sim_set": args.sim_set, "init_from": str(args.init_from) if args.init_from else None,
-             "base_test_acc": base_acc, "field_summaries": summaries, "loadavg_start": os.getloadavg()[0],
-             "versions": library_versions()}
+    # removed however the run ends (finished, failed, stopped with Ctrl-C): every finished run left an empty
+    # /tmp/starclass_active_* behind, and a failed one its models too
+    with tempfile.TemporaryDirectory(prefix="starclass_active_") as tmp_work:
+        work = Path(tmp_work)
+        base_acc = None
+        if args.init_from:
+            # the base model on the new galaxy before any of its labels: where every arm starts
+            pred = predict_inputs(args.init_from, x_test, valid=ok_test, batch_size=512).class_pred
+            base_acc = float(np.mean(pred == test_truth))
+            print(f"base model {args.init_from} on the new galaxy's test fields, no new labels: accuracy vs truth "
+                  f"{base_acc:.3f}", flush=True)
+        extra = {"sim_set": args.sim_set, "init_from": str(args.init_from) if args.init_from else None,
+                 "base_test_acc": base_acc, "field_summaries": summaries, "loadavg_start": os.getloadavg()[0],
+                 "versions": library_versions()}
 
-    def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None,
-              seed: int | None = None, mix: list[float] | None = None,
-              details: dict | None = None, pseudo: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Path, float]:
-        y = np.zeros(len(people), dtype=np.int64)
-        y[labelled] = people[labelled]
-        prow = None
-        if pseudo is not None and len(pseudo[0]):
-            prow, pcls = pseudo
-            y[prow] = pcls  # the model's classes: trained on, never validated on (pseudo_index)
-        # mix: train as if the labels had this class mix (per-class loss weights, recipe.class_mix)
-        use = cfg if mix is None else cfg.copy(recipe={"balance": "class_weights", "class_mix": list(mix)})
-        # --init-from: every model starts from the base (a round's model from the previous round's
-        # in --retrain finetune, which started from the base itself)
-        fit(use, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
-            progress=False, resume=False, init_from=init_from if init_from is not None else args.init_from,
-            pseudo_index=prow)
-        pred = predict_inputs(work / name, x_test, valid=ok_test, batch_size=512).class_pred
-        if details is not None:
-            # what the model predicts on the test fields, and how the labels it saw were mixed
-            details["labels_mix"] = _mix(people[labelled], cfg.classes)
-            # label noise: the share of its labels (the people's mode) that the truth contradicts
-            details["labels_wrong"] = float(np.mean(people[labelled] != pool_truth[labelled]))
-            details["test_pred_mix"] = _mix(pred, cfg.classes)
-            details["test_truth_mix"] = _mix(test_truth, cfg.classes)
-            details["recall"] = [float(np.mean(pred[test_truth == c] == c)) for c in cfg.classes]
-            details["loadavg"] = os.getloadavg()[0]  # the machine is shared: how loaded it was
-            if pseudo is not None:
-                details["n_pseudo"] = int(len(pseudo[0]))
-                details["n_pseudo_wrong_truth"] = int(np.sum(pseudo[1] != pool_truth[pseudo[0]]))
-                details["n_pseudo_wrong_people"] = int(np.sum(pseudo[1] != people[pseudo[0]]))
-                details["pseudo_mix"] = _mix(pseudo[1], cfg.classes) if len(pseudo[0]) else None
-        return work / name, float(np.mean(pred == test_truth))
+        def train(name: str, labelled: np.ndarray, epochs: int, init_from: Path | None = None,
+                  seed: int | None = None, mix: list[float] | None = None,
+                  details: dict | None = None,
+                  pseudo: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Path, float]:
+            y = np.zeros(len(people), dtype=np.int64)
+            y[labelled] = people[labelled]
+            prow = None
+            if pseudo is not None and len(pseudo[0]):
+                prow, pcls = pseudo
+                y[prow] = pcls  # the model's classes: trained on, never validated on (pseudo_index)
+            # mix: train as if the labels had this class mix (per-class loss weights, recipe.class_mix)
+            use = cfg if mix is None else cfg.copy(recipe={"balance": "class_weights", "class_mix": list(mix)})
+            # --init-from: every model starts from the base (a round's model from the previous round's
+            # in --retrain finetune, which started from the base itself)
+            fit(use, x_pool, y, outdir=work / name, seed=args.seed if seed is None else seed, epochs=epochs,
+                progress=False, resume=False, init_from=init_from if init_from is not None else args.init_from,
+                pseudo_index=prow)
+            pred = predict_inputs(work / name, x_test, valid=ok_test, batch_size=512).class_pred
+            if details is not None:
+                # what the model predicts on the test fields, and how the labels it saw were mixed
+                details["labels_mix"] = _mix(people[labelled], cfg.classes)
+                # label noise: the share of its labels (the people's mode) that the truth contradicts
+                details["labels_wrong"] = float(np.mean(people[labelled] != pool_truth[labelled]))
+                details["test_pred_mix"] = _mix(pred, cfg.classes)
+                details["test_truth_mix"] = _mix(test_truth, cfg.classes)
+                details["recall"] = [float(np.mean(pred[test_truth == c] == c)) for c in cfg.classes]
+                details["loadavg"] = os.getloadavg()[0]  # the machine is shared: how loaded it was
+                if pseudo is not None:
+                    details["n_pseudo"] = int(len(pseudo[0]))
+                    details["n_pseudo_wrong_truth"] = int(np.sum(pseudo[1] != pool_truth[pseudo[0]]))
+                    details["n_pseudo_wrong_people"] = int(np.sum(pseudo[1] != people[pseudo[0]]))
+                    details["pseudo_mix"] = _mix(pseudo[1], cfg.classes) if len(pseudo[0]) else None
+            return work / name, float(np.mean(pred == test_truth))
 
-    if args.retrain == "scratch":
-        _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, len(test_truth), extra)
-        return
+        if args.retrain == "scratch":
+            _scratch(args, train, labellable, x_pool, pool_mag, cfg, work, t0, mode_acc, people, len(test_truth), extra)
+            return
 
-    t = time.perf_counter()
-    _, acc_all = train("all", labellable, args.all_epochs)
-    print(f"random with all labels ({n_pool}, {args.all_epochs} epochs from scratch): accuracy vs truth "
-          f"{acc_all:.3f} ({time.perf_counter() - t:.0f} s)", flush=True)
+        t = time.perf_counter()
+        _, acc_all = train("all", labellable, args.all_epochs)
+        print(f"random with all labels ({n_pool}, {args.all_epochs} epochs from scratch): accuracy vs truth "
+              f"{acc_all:.3f} ({time.perf_counter() - t:.0f} s)", flush=True)
 
-    rng = np.random.default_rng(args.seed)
-    start = rng.choice(labellable, size=min(args.start, n_pool), replace=False)
-    first, acc0 = train("start", start, args.start_epochs)
-    print(f"start: {start.size} random labels, {args.start_epochs} epochs: accuracy {acc0:.3f}", flush=True)
-    curves: dict[str, list[tuple[int, float]]] = {}
-    for strategy in ("entropy", "random"):
-        labelled = start.copy()
-        model, acc = first, acc0
-        curve = [(int(labelled.size), acc0)]
-        rnd = np.random.default_rng(args.seed + 1)
-        r = 0
-        while labelled.size < min(args.max_labels, n_pool):
-            r += 1
-            k = min(args.batch, min(args.max_labels, n_pool) - labelled.size)
-            rest = np.setdiff1d(labellable, labelled)
-            if strategy == "random":
-                new = rnd.choice(rest, size=k, replace=False)
-            else:
-                new = _pick_entropy(model, x_pool[rest], rest, pool_mag, cfg, k, args.mag_bins)
-            labelled = np.concatenate([labelled, new])
-            model, acc = train(f"{strategy}_{r:02d}", labelled, args.round_epochs, init_from=model)
-            curve.append((int(labelled.size), acc))
-            print(f"  {strategy:7s} round {r:2d}: {labelled.size:5d} labels, accuracy vs truth {acc:.3f} "
-                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
-        curves[strategy] = curve
+        rng = np.random.default_rng(args.seed)
+        start = rng.choice(labellable, size=min(args.start, n_pool), replace=False)
+        first, acc0 = train("start", start, args.start_epochs)
+        print(f"start: {start.size} random labels, {args.start_epochs} epochs: accuracy {acc0:.3f}", flush=True)
+        curves: dict[str, list[tuple[int, float]]] = {}
+        for strategy in ("entropy", "random"):
+            labelled = start.copy()
+            model, acc = first, acc0
+            curve = [(int(labelled.size), acc0)]
+            rnd = np.random.default_rng(args.seed + 1)
+            r = 0
+            while labelled.size < min(args.max_labels, n_pool):
+                r += 1
+                k = min(args.batch, min(args.max_labels, n_pool) - labelled.size)
+                rest = np.setdiff1d(labellable, labelled)
+                if strategy == "random":
+                    new = rnd.choice(rest, size=k, replace=False)
+                else:
+                    new = _pick_entropy(model, x_pool[rest], rest, pool_mag, cfg, k, args.mag_bins)
+                labelled = np.concatenate([labelled, new])
+                model, acc = train(f"{strategy}_{r:02d}", labelled, args.round_epochs, init_from=model)
+                curve.append((int(labelled.size), acc))
+                print(f"  {strategy:7s} round {r:2d}: {labelled.size:5d} labels, accuracy vs truth {acc:.3f} "
+                      f"({time.perf_counter() - t0:.0f} s)", flush=True)
+            curves[strategy] = curve
 
-    print(f"\n{'labels':>7s} " + " ".join(f"{s:>8s}" for s in curves))
-    for i in range(len(curves["random"])):
-        print(f"{curves['random'][i][0]:7d} " + " ".join(f"{curves[s][i][1]:8.3f}" for s in curves))
-    print(f"{n_pool:7d} {'':8s} {acc_all:8.3f}  (random with all labels, from scratch)")
-    needed = {}
-    for s, curve in curves.items():
-        needed[s] = labels_needed(curve, acc_all)
-        txt = (f"reaches the all-labels accuracy {acc_all:.3f} with {needed[s]} labels "
-               f"({needed[s] / n_pool:.0%} of the pool)" if needed[s] else
-               f"does not reach the all-labels accuracy {acc_all:.3f} within {curve[-1][0]} labels")
-        print(f"{s}: {txt}; best {max(a for _, a in curve):.3f}")
-    print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
-    if args.json:
-        args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "acc_all": acc_all,
-                                         "n_pool": int(n_pool), "curves": curves, "labels_needed": needed,
-                                         **extra}, indent=2))
+        print(f"\n{'labels':>7s} " + " ".join(f"{s:>8s}" for s in curves))
+        for i in range(len(curves["random"])):
+            print(f"{curves['random'][i][0]:7d} " + " ".join(f"{curves[s][i][1]:8.3f}" for s in curves))
+        print(f"{n_pool:7d} {'':8s} {acc_all:8.3f}  (random with all labels, from scratch)")
+        needed = {}
+        for s, curve in curves.items():
+            needed[s] = labels_needed(curve, acc_all)
+            txt = (f"reaches the all-labels accuracy {acc_all:.3f} with {needed[s]} labels "
+                   f"({needed[s] / n_pool:.0%} of the pool)" if needed[s] else
+                   f"does not reach the all-labels accuracy {acc_all:.3f} within {curve[-1][0]} labels")
+            print(f"{s}: {txt}; best {max(a for _, a in curve):.3f}")
+        print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
+        if args.json:
+            args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "acc_all": acc_all,
+                                             "n_pool": int(n_pool), "curves": curves, "labels_needed": needed,
+                                             **extra}, indent=2))
 
 
 def _check_run_args(args) -> str | None:
@@ -950,6 +954,34 @@ def _check_run_args(args) -> str | None:
                 return f"{name} must be at least 1, got {v}"
     elif args.base_set:
         return "--base-set sets the fields of --make-base; this run makes no base"
+    # counts that must be positive: 0 labels per round looped for ever, 0 candidates failed in the
+    # simulator after the first fields were made, with a traceback
+    for name in ("pool_fields", "test_fields", "start", "batch", "max_labels", "start_epochs", "round_epochs",
+                 "all_epochs", "epochs", "mag_bins", "base_fields", "base_n", "base_epochs"):
+        if getattr(args, name) < 1:
+            return f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}"
+    for name in ("random_orders", "ref_seeds"):
+        if getattr(args, name) < 0:
+            return f"--{name.replace('_', '-')} must be at least 0, got {getattr(args, name)}"
+    if args.threads is not None and args.threads < 1:
+        return f"--threads must be at least 1, got {args.threads}"
+    if args.max_labels < args.start:
+        return f"--max-labels {args.max_labels} is below --start {args.start}: no round would run"
+    from starclass.errors import StarclassError
+    from starclass.simulate import preset
+
+    for option, n in (("--n-pool", args.n_pool), ("--n-test", args.n_test)):
+        try:  # the simulator's own checks (at least 64 px, at least one candidate), before any field is made
+            preset("hst", shape=(args.shape, args.shape), n_candidates=n)
+        except StarclassError as exc:
+            return f"--shape {args.shape} / {option} {n}: the simulator refuses it: {exc}"
+    if args.grid:
+        try:
+            grid = [int(v) for v in args.grid.split(",")]
+        except ValueError:
+            return f"--grid {args.grid!r}: expected label counts separated by commas (e.g. 100,200,400)"
+        if min(grid) < 1:
+            return f"--grid {args.grid!r}: every label count must be at least 1"
     known = ("entropy", "margin", "bald", "random", "entropy-pseudo", "random-pseudo")
     bad = [a.strip() for a in args.arms.split(",") if a.strip() and a.strip() not in known]
     if bad:

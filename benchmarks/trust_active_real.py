@@ -257,6 +257,42 @@ def parse_runs(text: str | None, n_orders: int, seeds: list[int]) -> list[tuple[
     return pairs
 
 
+def check_counts(args: argparse.Namespace) -> str | None:
+    """What is wrong with the run's counts and folds (None: nothing), said before any data is read.
+
+    ``--folds 0,x`` or a fold beyond ``--n-folds`` failed with a traceback after the cutouts
+    were read and the output folder made; ``--batch 0`` never reached ``--max-labels``.
+
+    Examples
+    --------
+    >>> ns = argparse.Namespace(folds="0,1", n_folds=5, start=40, batch=40, max_labels=400, random_orders=3,
+    ...                         train_seeds=1, ref_seeds=None, epochs=None, threads=1)
+    >>> check_counts(ns) is None
+    True
+    >>> check_counts(argparse.Namespace(**{**vars(ns), "folds": "0,5"}))
+    '--folds 0,5: fold 5 is not one of the 5 folds (0-4)'
+    """
+    for name in ("start", "batch", "max_labels", "random_orders", "train_seeds", "threads"):
+        if getattr(args, name) < 1:
+            return f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}"
+    if args.epochs is not None and args.epochs < 1:
+        return f"--epochs must be at least 1, got {args.epochs}"
+    if args.ref_seeds is not None and args.ref_seeds < 0:
+        return f"--ref-seeds must be at least 0, got {args.ref_seeds}"
+    if args.max_labels < args.start:
+        return f"--max-labels {args.max_labels} is below --start {args.start}: no round would run"
+    if args.n_folds < 2:
+        return f"--n-folds must be at least 2 (one fold tests, the others are the pool), got {args.n_folds}"
+    try:
+        folds = [int(f) for f in args.folds.split(",")]
+    except ValueError:
+        return f"--folds {args.folds}: expected fold numbers separated by commas (e.g. 0,1,2)"
+    for f in folds:
+        if not 0 <= f < args.n_folds:
+            return f"--folds {args.folds}: fold {f} is not one of the {args.n_folds} folds (0-{args.n_folds - 1})"
+    return None
+
+
 class Fold:
     """One grouped fold: its pool of objects (the training part) and its test cutouts."""
 
@@ -682,6 +718,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = parse_runs(args.runs, args.random_orders, seeds)
     except ValueError as exc:
         ap.error(str(exc))
+    if err := check_counts(args):
+        ap.error(err)
     arms = [a.strip() for a in args.arms.split(",") if a.strip()]
     bad = [a for a in arms if a not in ARMS]
     if bad or not arms:

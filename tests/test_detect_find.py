@@ -193,3 +193,24 @@ def test_nan_border_adds_no_detections():
     np.testing.assert_allclose(np.asarray(bordered["x"]) - pad[1], cut["x"], atol=1e-6)
     np.testing.assert_allclose(np.asarray(bordered["y"]) - pad[0], cut["y"], atol=1e-6)
     np.testing.assert_allclose(bordered["mag_f555w"], cut["mag_f555w"], atol=1e-6)
+
+
+def test_cli_detect_positions_keep_the_catalogues_own_photometry(tmp_path):
+    """A catalogue with its own magnitudes and ci (a published one) given as --positions lost them under the
+    ones measured here without a word; they are now kept as <name>_input with a warning."""
+    from starclass.cli import app
+
+    img_dir, truth = _write_field(tmp_path, n=8, shape=(120, 120))
+    pos = truth["x", "y", "id"]
+    pos["mag_f555w"] = np.full(len(pos), 31.5)  # (99 reads as LEGUS's "no magnitude": NaN)
+    pos["ci"] = np.full(len(pos), 9.0)
+    pos["mag_f814w_input"] = np.full(len(pos), 32.5)  # an earlier run's: left as it is
+    pos.write(tmp_path / "pos.ecsv")
+    out = tmp_path / "m.ecsv"
+    res = CliRunner().invoke(app, ["detect", str(img_dir), "-o", str(out), "--positions", str(tmp_path / "pos.ecsv"),
+                                   "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "'mag_f555w' -> 'mag_f555w_input', 'ci' -> 'ci_input'" in res.output, res.output
+    cat = Table.read(out)
+    assert cat["mag_f555w_input"].tolist() == [31.5] * len(pos) and cat["ci_input"].tolist() == [9.0] * len(pos)
+    assert not np.any(np.asarray(cat["mag_f555w"]) == 31.5) and cat["mag_f814w_input"].tolist() == [32.5] * len(pos)

@@ -421,3 +421,25 @@ def test_an_export_served_and_exported_again_round_after_round(served, tmp_path)
         t = Table.read(out, format="ascii.csv")
         assert t["id"].tolist() == ["cluster/o0.png"] and "id_list" not in t.colnames
         src = out
+
+
+def test_a_csv_export_served_again_replaces_its_own_label_columns(served, tmp_path):
+    """The cutout CSV of an export keeps no meta, so a re-served export's consensus columns were kept as
+    <name>_catalogue, then <name>_catalogue_2, ... (34 columns by round 3); now they are known by the export's
+    own columns and replaced, with a warning, and the list's own label is kept once as label_catalogue."""
+    labels, _, _, app = served
+    c = login(app, "ann")
+    assert c.post("/api/label", json={"candidate_id": "cluster/o0.png", "cls": 1}).status_code == 200
+    src, cols = labels, []
+    for k in (1, 2, 3):
+        out = labels.parent / f"again{k}.csv"
+        res = runner.invoke(cli, ["inspect", "--stamps", str(src), "--task", "m31-real", "--db",
+                                  f"sqlite:///{tmp_path / 'labels.sqlite'}", "--export", str(out)])
+        assert res.exit_code == 0, (k, res.output, res.exception)
+        assert ("earlier 'inspect --export'" in res.output) == (k > 1), res.output
+        t = Table.read(out, format="ascii.csv")
+        cols.append(t.colnames)
+        src = out
+    assert cols[0] == cols[1] == cols[2], cols
+    assert "label_catalogue" in cols[2] and not [c for c in cols[2] if c.endswith(("_catalogue_2", "_catalogue_3"))]
+    assert not [c for c in cols[2] if c.startswith(("class_ref_", "n_labels_", "class_h1_"))]

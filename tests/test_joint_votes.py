@@ -229,3 +229,63 @@ def test_votes_without_ids_name_the_option_and_why(tmp_path):
         read_votes(tmp_path / "labels.csv")
     msg = str(exc.value)
     assert "classify --votes" in msg and "matched to the candidates by id" in msg and "labels file" not in msg
+
+
+def test_classify_again_keeps_an_earlier_joint_result_renamed(toy_model, tmp_path):
+    """A catalogue classified with --votes and classified again (another model, with or without
+    --votes): the old class_joint stayed beside the new class_pred without --votes, and a
+    prob_joint_<k> of a class the new model lacks stayed with it; now each is kept as
+    ``<name>_input`` with a warning naming it."""
+    root = toy_model
+    cat = read_catalog(root / "held.ecsv")
+    n = len(cat)
+    cat["class_joint"] = np.full(n, 4, dtype=np.int16)  # as an earlier model's classify --votes wrote them
+    cat["prob_joint_1"] = np.full(n, 0.25)
+    cat["prob_joint_9"] = np.full(n, 0.5)  # a class this model does not have
+    cat["n_votes"] = np.full(n, 2, dtype=np.int16)
+    write_catalog(cat, tmp_path / "before.ecsv")
+    votes = Table({"id": np.asarray(cat["id"])[:10], "class_h1": np.asarray(cat["class_ref"])[:10]})
+    write_catalog(votes, tmp_path / "votes.ecsv")
+    base = ["classify", str(root / "mos"), "--catalog", str(tmp_path / "before.ecsv"), "--model",
+            str(root / "model"), "--device", "cpu", "--no-progress"]
+    for extra in ([], ["--votes", str(tmp_path / "votes.ecsv")]):
+        out = tmp_path / f"out{len(extra)}.ecsv"
+        res = runner.invoke(app, [*base, "-o", str(out), *extra])
+        assert res.exit_code == 0, res.output
+        assert "'class_joint' -> 'class_joint_input'" in res.output and "'prob_joint_9' -> 'prob_joint_9_input'" \
+            in res.output, res.output
+        t = read_catalog(out)
+        assert np.asarray(t["class_joint_input"]).tolist() == [4] * n
+        assert np.asarray(t["n_votes_input"]).tolist() == [2] * n
+        assert "prob_joint_9" not in t.colnames and np.allclose(np.asarray(t["prob_joint_1_input"]), 0.25)
+        if extra:  # the new joint result is this model's and these votes'
+            assert np.asarray(t["n_votes"]).tolist() == [1] * 10 + [0] * (n - 10)
+            assert np.array_equal(np.asarray(t["class_joint"])[10:], np.asarray(t["class_pred"])[10:])
+        else:  # no joint column that this classification did not compute
+            assert not {"class_joint", "prob_joint_1", "n_votes"} & set(t.colnames)
+
+
+def test_classify_again_keeps_an_earlier_classification_renamed(toy_model, tmp_path):
+    """A CSV classified before (a model with a class 9 and a 5th member, its path in 'model') and classified
+    again: class_pred was replaced without a word, prob_9 and class_m5 stayed under their names beside the
+    new model's columns, and the old 'model' path stayed, so evaluate took the old model's task. Each is now
+    kept as <name>_input with a warning."""
+    root = toy_model
+    cat = read_catalog(root / "held.ecsv")
+    n = len(cat)
+    cat["class_pred"] = np.full(n, 3, dtype=np.int16)
+    cat["prob_9"] = np.full(n, 0.5)
+    cat["class_m5"] = np.full(n, 2, dtype=np.int16)
+    cat["model"] = ["/old/model"] * n
+    write_catalog(cat, tmp_path / "before.csv")
+    out = tmp_path / "after.csv"
+    res = runner.invoke(app, ["classify", str(root / "mos"), "--catalog", str(tmp_path / "before.csv"), "--model",
+                              str(root / "model"), "--device", "cpu", "--no-progress", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    for old in ("class_pred", "prob_9", "class_m5", "model"):
+        assert f"'{old}' -> '{old}_input'" in res.output, res.output
+    t = read_catalog(out)
+    assert np.asarray(t["class_pred_input"]).tolist() == [3] * n and "prob_9" not in t.colnames
+    assert np.allclose(np.asarray(t["prob_9_input"]), 0.5) and "class_m5" not in t.colnames
+    assert set(np.asarray(t["model"]).tolist()) == {str((root / "model").resolve())}
+    assert np.asarray(t["model_input"]).tolist() == ["/old/model"] * n

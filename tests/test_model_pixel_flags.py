@@ -93,8 +93,8 @@ def test_classify_warns_when_the_flags_differ_from_the_training_ones(trained):
     assert res.exit_code == 0, out
     lines = [ln for ln in out.splitlines() if "trained on stamps cut with" in ln]
     assert lines == [f"WARNING: model {root / 'm'} was trained on stamps cut with --mask-extension BPM (18 pixels "
-                     "flagged), but this run applies no --mask-extension or --dq-good-bits: its stamps differ from "
-                     "the training ones (give the training flags, or retrain)"]
+                     "flagged), but this run applies no --mask-extension, --dq-good-bits or --mask-file: its stamps "
+                     "differ from the training ones (give the training flags, or retrain)"]
     res, out = _classify(root, cat, "more", "--mask-extension", "BPM", "--dq-good-bits", "0")
     assert res.exit_code == 0, out
     assert "but this run applies --mask-extension BPM --dq-good-bits '0':" in out
@@ -128,7 +128,7 @@ def test_calibrate_suggest_report_and_survey_warn_too(trained, tmp_path, monkeyp
     model = tmp_path / "m"
     shutil.copytree(root / "m", model)
     res, out = _run(["calibrate", model, root / "field", "-c", cat, "--overwrite", "--device", "cpu"])
-    assert "WARNING: model" in out and "applies no --mask-extension or --dq-good-bits" in out, out
+    assert "WARNING: model" in out and "applies no --mask-extension, --dq-good-bits or --mask-file" in out, out
     res, out = _run(["suggest", model, cat, "--mosaics", root / "field", "-o", tmp_path / "s.ecsv", "-n", "2",
                      "--mag-bins", "1", "--device", "cpu", "--dq-good-bits", "0"])
     assert res.exit_code == 0, out
@@ -139,7 +139,7 @@ def test_calibrate_suggest_report_and_survey_warn_too(trained, tmp_path, monkeyp
     res, out = _run(["report", tmp_path / "p.ecsv", "--model", model, "--mosaics", root / "field",
                      "-o", tmp_path / "r.html"])
     assert res.exit_code == 0, out
-    assert "applies no --mask-extension or --dq-good-bits" in out
+    assert "applies no --mask-extension, --dq-good-bits or --mask-file" in out
     pytest.importorskip("distributed")
 
     class Stop(Exception):
@@ -192,3 +192,89 @@ def test_several_fields_sum_the_pixels_each_flagged(trained):
     fields_training_inputs(get_preset(TASK), specs, progress=False, flags=PixelFlags(mask_extension="BPM"),
                            flagged=flagged)
     assert flagged == {"g": 18, "i": 18}
+
+
+# -- --mask-file on every command that takes --mask-extension (detect, cutouts and classify only, before) ------
+TEMPLATE = "{stem}_bpm.fits"
+
+
+@pytest.fixture(scope="module")
+def trained_masks(trained, tmp_path_factory):
+    """A model trained one epoch with --mask-file: the field's mosaics, and a mask file beside each (4 pixels
+    of the candidate at 55, 55 in g, none in i)."""
+    import shutil
+
+    root, cat = trained
+    out = tmp_path_factory.mktemp("model_mask_files")
+    shutil.copytree(root / "field", out / "field")
+    w = WCS(naxis=2)
+    for band, n in (("g", 2), ("i", 0)):
+        mask = np.zeros(SHAPE, np.uint8)
+        mask[54:54 + n, 54:54 + n] = 1
+        fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(mask, w.to_header(), name="MASK")]).writeto(
+            out / "field" / f"f_{band}_bpm.fits")
+    res, said = _run(["train", "--task", TASK, "--mosaics", out / "field", "--catalog", cat, "-o", out / "m",
+                      "--epochs", "1", "--batch-size", "8", "--val-fraction", "0.25", "--patience", "0",
+                      "--split", "random", "--mask-file", TEMPLATE, "--no-progress", "--device", "cpu",
+                      "--seed", "0"])
+    assert res.exit_code == 0, said
+    return out, cat
+
+
+def test_train_records_the_mask_files_and_classify_warns_without_them(trained_masks):
+    """train had no --mask-file: stamps cut by detect/cutouts/classify with mask files could not be trained
+    on from the mosaics. Now the manifest records the template and classify warns when it is missing."""
+    root, cat = trained_masks
+    rec = json.loads((root / "m" / "manifest.json").read_text())["pixel_flags"]
+    assert rec == {"mask_extension": None, "dq_good_bits": None, "mask_file": TEMPLATE, "flagged": True,
+                   "flagged_pixels": {"g": 4, "i": 0}}
+    base = ["classify", root / "field", "-c", cat, "--model", root / "m", "--device", "cpu", "--no-progress"]
+    res, out = _run([*base, "-o", root / "without.ecsv"])
+    assert res.exit_code == 0, out
+    assert (f"was trained on stamps cut with --mask-file '{TEMPLATE}' (4 pixels flagged), but this run applies "
+            "no --mask-extension, --dq-good-bits or --mask-file") in out, out
+    res, out = _run([*base, "-o", root / "with.ecsv", "--mask-file", TEMPLATE])
+    assert res.exit_code == 0, out
+    assert "trained on stamps cut with" not in out and "pixels flagged by mask files" in out
+
+
+def test_calibrate_suggest_report_and_inspect_take_mask_files(trained_masks, tmp_path, monkeypatch):
+    import shutil
+
+    import starclass.report.build as build
+
+    root, cat = trained_masks
+    model = tmp_path / "m"
+    shutil.copytree(root / "m", model)
+    flags = ["--mask-file", TEMPLATE]
+    res, out = _run(["calibrate", model, root / "field", "-c", cat, "--overwrite", "--device", "cpu",
+                     "--allow-training-rows", *flags])
+    assert res.exit_code == 0, out
+    assert "trained on stamps cut with" not in out and "pixels flagged by mask files" in out, out
+    res, out = _run(["suggest", model, cat, "--mosaics", root / "field", "-o", tmp_path / "s.ecsv", "-n", "2",
+                     "--mag-bins", "1", "--device", "cpu", *flags])
+    assert res.exit_code == 0, out
+    assert "trained on stamps cut with" not in out
+    res, out = _run(["suggest", model, cat, "-o", tmp_path / "t.ecsv", *flags])
+    assert res.exit_code == 2 and "--mask-file applies to the mosaics the candidates are classified on" in out
+    seen = {}
+
+    def fake_report(pred, refs, outdir, **kw):
+        seen["flagged"] = kw.get("mosaics").flagged if kw.get("mosaics") is not None else None
+        return outdir / kw["filename"]
+
+    monkeypatch.setattr(build, "build_report", fake_report)
+    Table({"id": [1], "x": [40.0], "y": [40.0], "class_pred": [1]}).write(tmp_path / "p.ecsv")
+    res, out = _run(["report", tmp_path / "p.ecsv", "--model", model, "--mosaics", root / "field",
+                     "-o", tmp_path / "r.html", *flags])
+    assert res.exit_code == 0, out
+    assert "trained on stamps cut with" not in out and seen["flagged"] == {"g": 4, "i": 0}, (out, seen)
+    res, out = _run(["report", tmp_path / "p.ecsv", "-o", tmp_path / "r2.html", *flags])
+    assert res.exit_code == 2 and "--mask-file applies to --mosaics" in out
+    res, out = _run(["inspect", root / "field", "--list-users", *flags])
+    assert res.exit_code == 2 and "--mask-file applies to the pictures served" in out
+    res, out = _run(["inspect", "--stamps", tmp_path / "p.ecsv", "--task", TASK, *flags])
+    assert res.exit_code == 2 and "--mask-file applies to the mosaics of DATA_DIR, not to --stamps" in out
+    for command in ("train", "calibrate", "suggest", "report", "inspect", "survey"):
+        res = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert "--mask-file" in res.output, command

@@ -51,6 +51,17 @@ def test_pseudo_labels_are_the_confident_unlabelled_rows_with_the_models_class()
     assert pseudo_labels(t4, min_confidence=0.9)["class_ref"].tolist() == [3]
 
 
+def test_pseudo_labels_keep_the_candidates_own_class_ref_renamed():
+    """A classified simulation (its truth in class_ref) lost the truth under the pseudo-labels without a word;
+    it is now kept as class_ref_input, with a warning, so the wrong pseudo-labels can still be counted."""
+    t = Table({"id": [1, 2, 3], "prob_1": [0.99, 0.02, 0.5], "prob_2": [0.01, 0.98, 0.5],
+               "class_ref": np.array([2, 2, 1], dtype=np.int16)})
+    with pytest.warns(UserWarning, match="'class_ref' -> 'class_ref_input'"):
+        out = pseudo_labels(t, min_confidence=0.95)
+    assert out["class_ref"].tolist() == [1, 2] and out["class_ref_input"].tolist() == [2, 2]
+    assert "class_ref" in t.colnames and "class_ref_input" not in t.colnames  # the input table as it was
+
+
 def test_pseudo_labels_threshold_raw_or_calibrated_and_refusals():
     t = Table({"id": [1, 2], "prob_1": [0.9, 0.6], "prob_2": [0.1, 0.4],
                "prob_1_raw": [0.99, 0.97], "prob_2_raw": [0.01, 0.03]})

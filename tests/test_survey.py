@@ -808,6 +808,70 @@ def test_mask_and_dq_extensions_of_the_plan_reach_every_tile(survey_dir, cluster
         assert np.min(np.hypot(x - fx, y - fy)) < 1.5
 
 
+def _masked_field(survey_dir, tmp_path) -> tuple[Path, str, str]:
+    """Field 'found' with a mask file beside each mosaic (the source at 160, 160 wholly masked); plan parts."""
+    import shutil
+
+    from astropy.io import fits
+
+    shutil.copytree(survey_dir / "found", tmp_path / "masked")
+    mask = np.zeros(SHAPE, np.uint8)
+    mask[155:166, 155:166] = 1
+    for b in ("g", "i"):
+        fits.PrimaryHDU(mask).writeto(tmp_path / "masked" / f"f_{b}_bpm.fits")
+    head = f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\n"
+    fields = f"fields:\n  - {{name: masked, mosaics: {tmp_path / 'masked'}}}\n"
+    return tmp_path / "plan.yaml", head, fields
+
+
+def test_a_plan_s_mask_files_are_counted_and_enter_the_tile_digests(survey_dir, tmp_path):
+    """survey had no mask_file (detect, cutouts and classify take --mask-file): mosaics with a mask file
+    beside each could not be surveyed as they were detected and cut. The plan's mask_file (or --mask-file)
+    is counted per field before any tile, and a rewritten mask file makes its tiles stale."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.survey.run import prepare
+
+    plan, head, fields = _masked_field(survey_dir, tmp_path)
+    plan.write_text(head + "mask_file: '{stem}_bpm.fits'\n" + fields)
+    prepared = prepare(read_plan(plan), tmp_path / "out")
+    note = prepared.fields[0].flags_note
+    assert "pixels flagged by mask files {stem}_bpm.fits" in note and "g 121 (" in note, note
+    assert all(j.pixel_flags.mask_file == "{stem}_bpm.fits" for j in prepared.jobs)
+    # a mask file rewritten since: every tile of its field is redone, as for a rewritten mosaic
+    before = {j.key: j.digest for j in prepared.jobs}
+    st = os.stat(tmp_path / "masked" / "f_i_bpm.fits")
+    os.utime(tmp_path / "masked" / "f_i_bpm.fits", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    after = {j.key: j.digest for j in prepare(read_plan(plan), tmp_path / "out").jobs}
+    assert before.keys() == after.keys() and all(before[k] != after[k] for k in before)
+    # given on the command line, and named as the option when a mask file is missing
+    plan.write_text(head + fields)
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(tmp_path / "out2"), "--no-progress",
+                                 "--mask-file", "masks/{stem}.fits"])
+    assert r.exit_code == 2 and "field 'masked': --mask-file masks/{stem}.fits: no mask file" in r.output, r.output
+    assert not (tmp_path / "out2").exists()
+
+
+@pytest.mark.slow
+def test_a_plan_s_mask_files_reach_every_tile(survey_dir, cluster, tmp_path):
+    """The survey run itself (4-14 s on the loaded machine): the masked source is not found, the others are."""
+    import pyarrow.parquet as pq
+
+    plan, head, fields = _masked_field(survey_dir, tmp_path)
+    plan.write_text(head + "mask_file: '{stem}_bpm.fits'\n" + fields)
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary["errors"]
+    recorded = json.loads((tmp_path / "out" / "summary.json").read_text())["pixel_flags"]
+    assert recorded["applied"] == "mask files {stem}_bpm.fits (nonzero = bad)"
+    table = pq.read_table(tmp_path / "out" / "fields" / "masked" / "catalogue.parquet")
+    x, y = table.column("x").to_numpy(), table.column("y").to_numpy()
+    assert np.min(np.hypot(x - 160.0, y - 160.0)) > 5  # under the mask: not found
+    assert np.min(np.hypot(x - 175.0, y - 30.0)) < 1.5  # elsewhere: found as without it
+
+
 def test_a_plan_s_bad_dq_expression_or_missing_extension_stops_it_naming_the_plan(survey_dir, tmp_path):
     from typer.testing import CliRunner
 

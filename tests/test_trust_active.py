@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -412,3 +413,48 @@ def test_merge_reads_an_empty_sim_set_as_an_older_run_without_one(bench):
     assert bench.merge_runs([a, b], ["a.json", "b.json"])["curves"]["bald"] == [[5, 0.5], [10, 0.8]]
     with pytest.raises(ValueError, match="--sim-set"):  # a real --sim-set still differs
         bench.merge_runs([a, _run([5, 10], [], {"bald": []}, sim_set="{'psf_fwhm': 2.0}")], ["a.json", "c.json"])
+
+
+def test_bad_counts_and_grid_exit_2_before_anything(bench, tmp_path, monkeypatch, capsys):
+    """``--grid 40,abc`` raised a bare ValueError after the fields were simulated, ``--batch 0`` never
+    ended, ``--shape 16`` failed in the simulator; now a message naming the option, exit 2."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a work folder would be made
+    out = tmp_path / "r.json"
+    cases = {("--retrain", "scratch", "--grid", "40,abc"): "--grid '40,abc': expected label counts",
+             ("--retrain", "scratch", "--grid", "0,40"): "every label count must be at least 1",
+             ("--batch", "0"): "--batch must be at least 1",
+             ("--n-pool", "0"): "--n-pool 0: the simulator refuses it",
+             ("--shape", "16"): "--shape 16 / --n-pool 1000: the simulator refuses it",
+             ("--max-labels", "50"): "--max-labels 50 is below --start 100",
+             ("--threads", "0"): "--threads must be at least 1"}
+    for argv, message in cases.items():
+        code, cap = _main(bench, monkeypatch, capsys, *argv, "--json", out)
+        assert code == 2 and message in cap.err and "Traceback" not in cap.err, cap.err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_work_folder_is_removed_after_a_run_and_after_a_failed_one(bench, tmp_path, monkeypatch, capsys,
+                                                                        fails):
+    """Every run left an empty /tmp/starclass_active_* behind (a failed one its models too)."""
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    seen = []
+
+    def loop(args, train, labellable, x_pool, pool_mag, cfg, folder, *rest, **kw):
+        (folder / "model").mkdir()  # as a trained model would be
+        seen.append(folder)
+        if fails:
+            raise RuntimeError("stopped in the loop")
+
+    monkeypatch.setattr(bench, "_scratch", loop)
+    argv = ["--retrain", "scratch", "--shape", "64", "--n-pool", "20", "--n-test", "10", "--pool-fields", "1",
+            "--start", "10", "--batch", "10", "--max-labels", "20", "--threads", "1"]
+    if fails:
+        with pytest.raises(RuntimeError):
+            _main(bench, monkeypatch, capsys, *argv)
+    else:
+        assert _main(bench, monkeypatch, capsys, *argv)[0] == 0
+    assert len(seen) == 1 and seen[0].parent == work and seen[0].name.startswith("starclass_active_")
+    assert list(work.iterdir()) == []

@@ -280,3 +280,22 @@ def test_loop_runs_and_fine_tunes_from_a_model(bench, tmp_path, monkeypatch):
     assert bench.main([*common, "--out", str(ft), "--init-from", str(tmp_path / "sim_model")]) == 0
     assert {p.name: p.stat().st_mtime_ns for p in ft.glob("*.json")} == before and starts == []
     assert bench.main(["--summarise", "--out", str(ft)]) == 0
+
+
+def test_bad_counts_and_folds_exit_2_before_the_data_is_read(bench, tmp_path, capsys):
+    """``--folds 0,x``, a fold beyond --n-folds, a zero count: a traceback after the cutouts were read
+    (or a loop that never ended); now a message naming the option and exit 2, nothing made."""
+    missing = tmp_path / "no_data"  # were the data read, the message would be about them
+    out = tmp_path / "out"
+    cases = {("--folds", "0,x"): "--folds 0,x: expected fold numbers",
+             ("--folds", "5"): "fold 5 is not one of the 5 folds (0-4)",
+             ("--batch", "0"): "--batch must be at least 1",
+             ("--threads", "0"): "--threads must be at least 1",
+             ("--max-labels", "10"): "--max-labels 10 is below --start 40",
+             ("--n-folds", "1"): "--n-folds must be at least 2"}
+    for argv, message in cases.items():
+        with pytest.raises(SystemExit) as exc:
+            bench.main([*argv, "--data", str(missing), "--out", str(out)])
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and message in err and "Traceback" not in err, err
+    assert not out.exists()

@@ -444,6 +444,21 @@ def prob_joint_col(k: int) -> str:
     return f"prob_joint_{int(k)}"
 
 
+def joint_cols(names: Iterable[str]) -> list[str]:
+    """Which of ``names`` are ``classify --votes``' columns: class_joint, prob_joint_<k>, n_votes.
+
+    They were computed from one model's probabilities; a catalogue classified again by another
+    model must not carry them on beside its new class_pred as if they belonged to it.
+
+    Examples
+    --------
+    >>> joint_cols(["id", "class_pred", "class_joint", "prob_joint_2", "n_votes", "prob_joint_x"])
+    ['class_joint', 'prob_joint_2', 'n_votes']
+    """
+    pattern = COLUMNS["prob_joint_<k>"]
+    return [n for n in names if n in (CLASS_JOINT, N_VOTES) or pattern.matches(n)]
+
+
 def prob_cols(classes: Iterable[int]) -> list[str]:
     """Names of the probability columns of ``classes``, in that order.
 

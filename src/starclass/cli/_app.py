@@ -74,7 +74,7 @@ DQ_GOOD_BITS_OPTION = typer.Option(
          "4096 bad). Default: DQ not applied.")
 
 
-#: ``--mask-file TEMPLATE`` of detect, cutouts and classify: a bad-pixel mask file beside each mosaic
+#: ``--mask-file TEMPLATE`` of every command that takes ``--mask-extension``: a bad-pixel mask file beside each mosaic
 MASK_FILE_OPTION = typer.Option(
     None, "--mask-file", metavar="TEMPLATE",
     help="Bad-pixel mask file of each mosaic, as a name template: {stem} is the mosaic's file name without .fits, "

@@ -9,9 +9,11 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     command,
     echo,
     echo_flagged,
+    flags_option,
     pixel_flags,
     place_rows,
     warn_flags_differ,
@@ -53,6 +55,7 @@ def calibrate_command(
              "would be too confident and the conformal sets too small); a warning says how many."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
 ) -> None:
     """Fit the ensemble's calibration (and the conformal calibration rows) on a labelled held-out set.
 
@@ -69,10 +72,10 @@ def calibrate_command(
     from starclass.learn.precision import pick_device
 
     check_method(method, "--method")
-    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and stamps is not None:
         # refused rather than ignored: a cutout folder holds no FITS extensions to apply
-        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+        raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "the mosaics' FITS extensions, not to a cutout folder (--stamps)")
     if method == "histogram":
         check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import DQ_GOOD_BITS_OPTION, MASK_EXTENSION_OPTION, command, echo, pixel_flags, require_extra
+from starclass.cli._app import (
+    DQ_GOOD_BITS_OPTION,
+    MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
+    command,
+    echo,
+    flags_option,
+    pixel_flags,
+    require_extra,
+)
 from starclass.errors import StarclassError
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
@@ -84,7 +93,7 @@ def _report_export(out, path: Path) -> None:
 def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fwhm, dataset: str, flags=None,
                 stamps: Path | None = None, cfg=None):
     """The data folder (or with ``stamps`` the cutout list) read for serving (``--rgb`` checked first);
-    ``flags`` from --mask-extension, --dq-good-bits."""
+    ``flags`` from --mask-extension, --dq-good-bits, --mask-file."""
     bands = tuple(b.strip() for b in rgb.split(",")) if rgb else None
     if bands is not None and len(bands) != 3:
         raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
@@ -106,7 +115,8 @@ def _check_stamps_options(data_dir, stamps: Path, task, catalogue, flags, export
     if catalogue is not None:
         raise StarclassError("--catalogue applies to DATA_DIR; with --stamps every file of the list is a candidate")
     if flags is not None:
-        raise StarclassError("--mask-extension and --dq-good-bits apply to the mosaics of DATA_DIR, not to --stamps")
+        raise StarclassError(f"{flags_option(flags.mask_extension, flags.dq_good_bits, flags.mask_file)} applies to "
+                             "the mosaics of DATA_DIR, not to --stamps")
     if not task:
         raise StarclassError("--stamps needs --task: the task (preset, task file or model folder) whose classes "
                              "people give, e.g. --task m31-real")
@@ -200,6 +210,7 @@ def inspect_command(
                                                                 "default 3, the paper's 3 and 4)."),
     mask_extension: str = MASK_EXTENSION_OPTION,
     dq_good_bits: str = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
 ) -> None:
     """Serve the web page where people classify candidates (the label scheme's keys: 1-4 with
     subclasses 4.1-4.12 for PHANGS, 0-2 scores for the M31 check, 1-5 for galaxy clusters).
@@ -216,10 +227,10 @@ def inspect_command(
     keys are the task's classes, and --export OUT.csv writes a cutout CSV that
     'train --stamps OUT.csv --resume-from MODEL' reads as it is.
     """
-    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and (add_user or set_password or list_users or export or backup):
         # refused rather than ignored: only the pictures served show the mosaics
-        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+        raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "the pictures served, not to --add-user, --set-password, --list-users, --export or "
                              "--backup")
     # accounts and backups need only the database beside the list; serving and --export need the task's classes

@@ -12,10 +12,12 @@ from starclass.cli._app import (
     BY_OPTION,
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     PRED_COLUMN_OPTION,
     command,
     echo,
     echo_flagged,
+    flags_option,
     pixel_flags,
     refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
@@ -62,6 +64,7 @@ def report(
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace an existing HTML page and its tables/ folder; without it they are kept."),
 ) -> None:
@@ -71,10 +74,10 @@ def report(
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_output
 
-    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and not mosaics:
         # refused rather than ignored: only the Grad-CAM section's mosaics (--mosaics) have extensions to apply
-        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+        raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "--mosaics (the Grad-CAM section with --model): give them too")
     out = Path(out)
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"

@@ -11,10 +11,12 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     check_on_image,
     command,
     echo,
     echo_flagged,
+    flags_option,
     pixel_flags,
     warn_flags_differ,
 )
@@ -49,6 +51,7 @@ def suggest_command(
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output; without it it is kept."),
     pseudo_output: Path | None = typer.Option(
         None, "--pseudo-labels",
@@ -87,10 +90,10 @@ def suggest_command(
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:
         raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
-    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and not mosaics:
         # refused rather than ignored: without --mosaics no stamp is cut (the catalogue's prob_<k> are ranked)
-        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+        raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "the mosaics the candidates are classified on: give --mosaics")
     check_output(output, [model, candidates, labels, *mosaic_inputs(mosaics or None)], option="--output",
                  overwrite=overwrite, file=True)

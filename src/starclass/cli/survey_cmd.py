@@ -9,6 +9,7 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     command,
     echo,
     pixel_flags,
@@ -55,6 +56,7 @@ def survey_command(
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: one GPU per worker if any)."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Redo the merge and summary of a finished survey (finished tiles reused)."),
@@ -91,10 +93,11 @@ def survey_command(
         batch = BatchSpec(jobqueue.lower(), jobs=jobs or 1, cores=cores or 1, memory=memory or "4GiB",
                           walltime=walltime or "01:00:00", queue=queue, threads_per_worker=threads_per_worker or 1)
         batch.check()  # before the plan is read: a typo in an option is the first thing to say
-    pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before the plan is read
+    pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
                                             photometry=photometry.lower() if photometry else None, retries=retries,
-                                            mask_extension=mask_extension, dq_good_bits=dq_good_bits)
+                                            mask_extension=mask_extension, dq_good_bits=dq_good_bits,
+                                            mask_file=mask_file)
     if the_plan.model is not None:
         # every tile is classified on stamps cut with the plan's flags: said once, before any tile runs
         warn_flags_differ(the_plan.model, the_plan.pixel_flags())

@@ -11,10 +11,12 @@ import typer
 from starclass.cli._app import (
     DQ_GOOD_BITS_OPTION,
     MASK_EXTENSION_OPTION,
+    MASK_FILE_OPTION,
     check_on_image,
     command,
     echo,
     echo_flagged,
+    flags_option,
     pixel_flags,
     place_rows,
 )
@@ -287,6 +289,7 @@ def train_command(
              "annotators.ecsv). Default with --labels: mode."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
+    mask_file: str | None = MASK_FILE_OPTION,
     pseudo_labels: Path | None = typer.Option(
         None, "--pseudo-labels",
         help="Pseudo-labels from `suggest --pseudo-labels` (id, class_ref), trained on besides the people's "
@@ -309,10 +312,10 @@ def train_command(
                         val_fraction=val_fraction, device=device)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])
-    flags = pixel_flags(mask_extension, dq_good_bits)  # an expression astropy refuses: said before any work
+    flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and stamp_list:
         # refused rather than ignored: stamps already cut hold no FITS extensions to apply
-        raise StarclassError(f"{'--mask-extension' if mask_extension is not None else '--dq-good-bits'} applies to "
+        raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "the mosaics' FITS extensions (--mosaics, --fields), not to --stamps")
     if label_model is not None:
         from starclass.learn.labels import LABEL_MODELS

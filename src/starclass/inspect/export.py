@@ -206,9 +206,15 @@ def earlier_label_columns(catalogue: Table, dataset: str, filled: list[str]) -> 
     candidate catalogue. Its ``class_ref``, ``class_h<k>``, ... are then the labels of the
     database as they were, not the catalogue's own values: kept as ``<name>_catalogue`` each
     round, the table and its meta grew with every export. An export is known by its meta
-    (``labels_dataset``, kept by ECSV; a CSV keeps none, and its columns are then the
-    catalogue's own); its ``labels_columns`` lists what it filled (exports before that key:
-    the columns the labels fill now, ``filled``).
+    (``labels_dataset``, kept by ECSV and FITS); its ``labels_columns`` lists what it filled
+    (exports before that key: the columns the labels fill now, ``filled``).
+
+    A CSV keeps no meta (the cutout CSV of ``inspect --stamps --export`` is always one): it is
+    known by its columns instead, every one the export writes whoever labelled (``n_labels``,
+    ``tie`` and the rest of ``filled`` but the per-person ``class_h<k>`` / ``score_h<k>`` and
+    ``label``), which no candidate catalogue has of its own. Its dataset is not recorded, so it
+    is taken as this one, with a warning naming the columns replaced. Round after round, such a
+    list had grown ``label_catalogue_2``, ``class_ref_catalogue_2``, ... (34 columns by round 3).
 
     Examples
     --------
@@ -217,12 +223,34 @@ def earlier_label_columns(catalogue: Table, dataset: str, filled: list[str]) -> 
     ['class_ref', 'class_h1']
     >>> earlier_label_columns(t, "other", ["class_h1", "class_ref"])
     []
+    >>> earlier_label_columns(Table({"id": [1], "class_ref": [3]}), "", ["class_h1", "class_ref"])
+    []
     """
+    if "labels_dataset" not in catalogue.meta:
+        return _export_by_columns(catalogue, filled)
     if catalogue.meta.get("labels_dataset") != dataset:
         return []
     listed = catalogue.meta.get("labels_columns")
     names = set(listed) if isinstance(listed, (list, tuple)) else set(filled)
     return [c for c in catalogue.colnames if c in names and c != ID]
+
+
+def _export_by_columns(catalogue: Table, filled: list[str]) -> list[str]:
+    """An export without its meta (a CSV), known by its columns: the ones it filled, with a warning; else []."""
+    import warnings
+
+    from starclass.schema import COLUMNS
+
+    person = (COLUMNS["class_h<h>"], COLUMNS["score_h<h>"])
+    always = {"n_labels", "tie"} | {c for c in filled if c != LABEL and not any(p.matches(c) for p in person)}
+    if not always <= set(catalogue.colnames):
+        return []
+    names = set(filled) | {c for c in catalogue.colnames if any(p.matches(c) for p in person)}
+    stale = [c for c in catalogue.colnames if c in names and c != ID]
+    warnings.warn("the candidates are an earlier 'inspect --export' (its columns n_labels, tie, ...; the file keeps "
+                  "no record of the dataset it was exported from): its label columns are replaced by this export's, "
+                  f"not kept beside them: {', '.join(stale)}", stacklevel=3)
+    return stale
 
 
 def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,

@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import astropy.units as u
@@ -369,6 +369,57 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> P
     except Exception as exc:
         raise StarclassError(f"cannot write catalogue {p}: {type(exc).__name__}: {exc}") from None
     return p
+
+
+def keep_input_columns(out: Table, names: Iterable[str], source, *,
+                       what: str = "carry the names of classify's own output columns") -> list[str]:
+    """Rename the input's own columns that carry the names of classify's output columns.
+
+    A CSV with a ``class_pred`` or ``prob_1`` of its own (a catalogue's earlier classification,
+    a survey's ``quality`` flag) lost it without a word under the new values; a ``model`` column
+    of its own was kept and then read by ``evaluate`` as the path of the model that classified
+    the rows. They are kept as ``<name>_input`` (``_input2`` ... if that is taken too), with a
+    warning naming them.
+
+    Parameters
+    ----------
+    out : astropy.table.Table
+        The output table (the input's columns copied), renamed in place.
+    names : iterable of str
+        The column names classify writes; those present in ``out`` are renamed.
+    source : str or path-like
+        The input, named in the warning.
+    what : str
+        Why they are renamed, in the warning.
+
+    Returns
+    -------
+    list of str
+        ``"'old' -> 'new'"`` for each renamed column (empty: none).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> t = Table({"class_joint": [1], "class_joint_input": [2]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     keep_input_columns(t, ["class_joint", "prob_1"], "cat.ecsv")
+    ["'class_joint' -> 'class_joint_input2'"]
+    """
+    renamed = []
+    for name in dict.fromkeys(names):
+        if name not in out.colnames:
+            continue
+        new, k = f"{name}_input", 1
+        while new in out.colnames:
+            k += 1
+            new = f"{name}_input{k}"
+        out.rename_column(name, new)
+        renamed.append(f"{name!r} -> {new!r}")
+    if renamed:
+        warnings.warn(f"{source}: column(s) of the input {what} and are kept renamed: {', '.join(renamed)}",
+                      stacklevel=3)
+    return renamed
 
 
 def galaxy_from_name(name: str) -> str | None:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 import torch
@@ -48,6 +49,7 @@ import torch
 from starclass.bands import require_bands
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
+from starclass.io.catalog import keep_input_columns
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
 from starclass.learn.ensemble import EnsembleResult, aggregate, mutual_information
@@ -60,11 +62,16 @@ from starclass.learn.precision import (
     to_memory_format,
 )
 from starclass.schema import (
+    CLASS_MEAN,
+    CLASS_MEDIAN,
     CLASS_PRED,
+    CLASS_STD,
     ID,
     MUTUAL_INFO,
     PRED_SET,
     PRED_SET_SIZE,
+    PROB_STD,
+    QUALITY,
     TTA_STD,
     X,
     Y,
@@ -452,6 +459,30 @@ def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str
     require_bands(model_bands, mosaic_bands, context=f"{model_name} (trained on {', '.join(model_bands)})")
 
 
+#: What classify writes besides ``prob_<k>`` and ``class_m<i>``: an input's own columns of these names are
+#: an earlier classification's (or another tool's, as PHANGS' class_pred and quality).
+_OUTPUT_NAMES = (CLASS_PRED, PROB_STD, QUALITY, CLASS_MEAN, CLASS_MEDIAN, CLASS_STD, TTA_STD, MUTUAL_INFO, PRED_SET,
+                 PRED_SET_SIZE, "blank_bands")
+
+
+def earlier_outputs(names: Iterable[str]) -> list[str]:
+    """Which of ``names`` are classify's own output columns (``class_pred``, ``prob_<k>``, ``class_m<i>``, ...).
+
+    A catalogue classified before by a four-class model and again by a binary one kept the old
+    ``prob_3``, ``prob_4`` (and a five-member ensemble's ``class_m5`` beside a three-member
+    one's votes) under their names, as if this model had written them.
+
+    Examples
+    --------
+    >>> earlier_outputs(["id", "x", "class_pred", "prob_4", "prob_2_raw", "class_m5", "class_ml", "mag_f555w"])
+    ['class_pred', 'prob_4', 'prob_2_raw', 'class_m5']
+    """
+    from starclass.schema import COLUMNS
+
+    patterns = (COLUMNS["prob_<k>"], COLUMNS["prob_<k>_raw"], COLUMNS["class_m<i>"])
+    return [n for n in names if n in _OUTPUT_NAMES or any(p.matches(n) for p in patterns)]
+
+
 def classify(
     mosaics: Mosaics,
     candidates,
@@ -501,9 +532,11 @@ def classify(
     Returns
     -------
     astropy.table.Table
-        A copy of ``candidates`` with the columns of the module docstring added (replaced
-        if present); ``meta`` records the model, task, members, tta and the number of
-        unclassified candidates.
+        A copy of ``candidates`` with the columns of the module docstring added; the
+        candidates' own columns of classify's output names (:func:`earlier_outputs`, and
+        those written now) are kept as ``<name>_input`` with a warning
+        (:func:`keep_input_columns`); ``meta`` records the model, task, members, tta and the
+        number of unclassified candidates.
     """
     from astropy.table import Table
     from tqdm.auto import tqdm
@@ -613,9 +646,12 @@ def classify(
     blank_rows = blank.any(axis=1)
     if blank_rows.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
+    # the candidates' own columns of these names (an earlier classification, PHANGS' class_pred and
+    # quality) were replaced without a word, and those this model does not write (another model's
+    # prob_4, class_m5) stayed as if it had: kept as <name>_input with a warning, as classify
+    # --stamps keeps a cutout folder's
+    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames)], "the candidates")
     for key, val in cols.items():
-        if key in out.colnames:
-            out.remove_column(key)
         out[key] = val
     out.meta.update({
         "model": str(model_path) if not isinstance(model_path, LoadedModel) else "(in memory)",

@@ -22,7 +22,15 @@ from starclass.errors import StarclassError
 from starclass.io.cutout_folders import CutoutSet, label_classes
 from starclass.learn.calibration import leave_out_blank
 from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_training_cutouts
-from starclass.learn.classify import blank_bands, blank_column, decision_threshold, predict_inputs, trust_columns
+from starclass.learn.classify import (
+    blank_bands,
+    blank_column,
+    decision_threshold,
+    earlier_outputs,
+    keep_input_columns,
+    predict_inputs,
+    trust_columns,
+)
 from starclass.learn.precision import pick_device, precision_name
 from starclass.learn.train import TrainResult, fit
 from starclass.schema import (
@@ -337,30 +345,6 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
     return data_digest(inputs, labels, val_index=val, balance_groups=fit_kwargs.get("balance_groups"))
 
 
-def _keep_input_columns(out: Table, names: list[str], source) -> None:
-    """Rename the folder's own columns that carry the names of classify's output columns.
-
-    A CSV with a ``class_pred`` or ``prob_1`` of its own (a catalogue's earlier classification,
-    a survey's ``quality`` flag) lost it without a word under the new values; a ``model`` column
-    of its own was kept and then read by ``evaluate`` as the path of the model that classified
-    the rows. They are kept as ``<name>_input`` (``_input2`` ... if that is taken too), with a
-    warning naming them.
-    """
-    renamed = []
-    for name in dict.fromkeys(names):
-        if name not in out.colnames:
-            continue
-        new, k = f"{name}_input", 1
-        while new in out.colnames:
-            k += 1
-            new = f"{name}_input{k}"
-        out.rename_column(name, new)
-        renamed.append(f"{name!r} -> {new!r}")
-    if renamed:
-        warnings.warn(f"{source}: column(s) of the cutout folder carry the names of classify's own output "
-                      f"columns and are kept renamed: {', '.join(renamed)}", stacklevel=3)
-
-
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
                      tta: bool = False, batch_size: int = 256, device=None,
                      precision: bool | str | None = None, calibrated: bool = True,
@@ -436,7 +420,9 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols[CLASS_REF] = class_ref
     if blank.any():
         cols["blank_bands"] = blank_column(blank, cfg.bands)
-    _keep_input_columns(out, [*cols, MODEL_PATH, CUTOUT_ROOT], cutouts.source)
+    # an earlier classification's columns that this one does not write (another model's prob_4, class_m5)
+    # are renamed too: under their own names they read as this model's
+    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), MODEL_PATH, CUTOUT_ROOT], cutouts.source)
     for key, val in cols.items():
         out[key] = val
     amp = getattr(cfg.recipe, "amp", True) if precision is None else precision

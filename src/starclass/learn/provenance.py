@@ -181,7 +181,7 @@ def _settings(rec: Mapping[str, Any] | None) -> tuple[str | None, str | None, st
 
 
 def _options(mask_extension: str | None, dq_good_bits: str | None, mask_file: str | None = None) -> str:
-    """The flags as the options that give them ('no --mask-extension or --dq-good-bits' for none)."""
+    """The flags as the options that give them ('no --mask-extension, --dq-good-bits or --mask-file' for none)."""
     parts = []
     if mask_extension is not None:
         parts.append(f"--mask-extension {mask_extension}")
@@ -189,7 +189,7 @@ def _options(mask_extension: str | None, dq_good_bits: str | None, mask_file: st
         parts.append(f"--dq-good-bits '{dq_good_bits}'")
     if mask_file is not None:
         parts.append(f"--mask-file '{mask_file}'")
-    return " ".join(parts) or "no --mask-extension or --dq-good-bits"
+    return " ".join(parts) or "no --mask-extension, --dq-good-bits or --mask-file"
 
 
 def describe_flags(record: Mapping[str, Any] | None) -> str:
@@ -201,7 +201,7 @@ def describe_flags(record: Mapping[str, Any] | None) -> str:
     >>> describe_flags(flags_record(PixelFlags(dq_good_bits="~4096"), {"f555w": 2, "f814w": 1}))
     "--dq-good-bits '~4096'; 3 pixels flagged (f555w 2, f814w 1)"
     >>> describe_flags(flags_record(None))
-    'none (no --mask-extension or --dq-good-bits)'
+    'none (no --mask-extension, --dq-good-bits or --mask-file)'
     >>> describe_flags(None)
     'not recorded (a model trained before the record existed, or on a cutout folder)'
     """
@@ -256,8 +256,8 @@ def flags_mismatch(manifest: Mapping[str, Any] | None, flags: Any, *, model: str
     True
     >>> print(flags_mismatch(doc, None, model="m31"))  # doctest: +NORMALIZE_WHITESPACE
     model m31 was trained on stamps cut with --mask-extension BPM (5 pixels flagged), but this run
-    applies no --mask-extension or --dq-good-bits: its stamps differ from the training ones (give
-    the training flags, or retrain)
+    applies no --mask-extension, --dq-good-bits or --mask-file: its stamps differ from the training ones
+    (give the training flags, or retrain)
     >>> flags_mismatch({}, PixelFlags(mask_extension="BPM")) is None
     True
     """

@@ -20,6 +20,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import StarclassError
+from starclass.io.catalog import keep_input_columns
 from starclass.schema import CLASS_REF, ID, PSEUDO_LABEL, id_keys, prob_classes, prob_cols, prob_raw_col
 
 #: which probabilities are thresholded: the network's own (``raw``) or the calibrated ones
@@ -97,7 +98,8 @@ def pseudo_labels(table: Table, labelled: Sequence | None = None, *, min_confide
     -------
     astropy.table.Table
         The chosen rows with all their columns, ``class_ref`` set to the most probable class
-        (an existing ``class_ref`` is replaced: it is the label trained on) and
+        (it is the label trained on: an existing ``class_ref`` is kept as ``class_ref_input``,
+        with a warning) and
         ``pseudo_label`` True; ``meta["pseudo_labels"]`` records the settings, the columns
         thresholded and the count per class.
 
@@ -137,6 +139,10 @@ def pseudo_labels(table: Table, labelled: Sequence | None = None, *, min_confide
             keep[np.flatnonzero(best[chosen] == k)[: int(max_per_class)]] = True
         chosen = chosen[keep]
     out = table[chosen]
+    # the candidates' own class_ref (a simulation's truth, people's labels of an inspect export) was
+    # replaced without a word; kept beside the pseudo-label, it still tells which of them are wrong
+    keep_input_columns(out, [CLASS_REF], "the classified candidates",
+                       what="carry the name of the pseudo-label column (class_ref, the class trained on)")
     out[CLASS_REF] = best[chosen]
     out[PSEUDO_LABEL] = np.ones(len(out), dtype=bool)
     counts = {int(k): int((best[chosen] == k).sum()) for k in classes}

@@ -14,6 +14,7 @@ the settings then come from the command line). Paths in a plan are relative to t
     retries: 2                    # dask retries of a failed tile before it is reported
     mask_extension: BPM           # optional: each mosaic's bad-pixel mask extension (nonzero = bad)
     dq_good_bits: "~4096"         # optional: apply each mosaic's DQ extension (astropy bit-flag syntax)
+    mask_file: "{stem}_bpm.fits"  # optional: each mosaic's bad-pixel mask file, relative to its folder
     fields:
       - name: M31-A
         mosaics: m31_a/           # folder of band mosaics (or a list of FITS files)
@@ -45,7 +46,7 @@ from starclass.schema import row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
 PLAN_KEYS = ("model", "task", "tile_size", "overlap", "photometry", "batch_size", "retries", "fields",
-             "match_radius", "mask_extension", "dq_good_bits")
+             "match_radius", "mask_extension", "dq_good_bits", "mask_file")
 FIELD_KEYS = ("name", "mosaics", "positions", "truth")
 
 #: Photometry modes: the three of ``starclass detect --aperture-correction`` and ``skip``.
@@ -103,6 +104,7 @@ class SurveyPlan:
     match_radius: float = 2.0
     mask_extension: str | None = None
     dq_good_bits: str | None = None
+    mask_file: str | None = None
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     #: the settings :meth:`with_options` took from the command line (messages name them as options)
@@ -122,7 +124,7 @@ class SurveyPlan:
         return replace(self, **given, from_command_line=cli)
 
     def flag_names(self, text: str) -> str:
-        """``text`` with ``--mask-extension`` / ``--dq-good-bits`` named as the user gave them.
+        """``text`` with ``--mask-extension`` / ``--dq-good-bits`` / ``--mask-file`` named as the user gave them.
 
         The pixel-flag messages name the command-line options; a setting that came from the
         plan file is named by its key there (``mask_extension``), one given on the command line
@@ -136,7 +138,8 @@ class SurveyPlan:
         >>> plan.with_options(mask_extension="BPM").flag_names("--mask-extension: no BPM in a.fits")
         '--mask-extension: no BPM in a.fits'
         """
-        for option, key in (("--mask-extension", "mask_extension"), ("--dq-good-bits", "dq_good_bits")):
+        for option, key in (("--mask-extension", "mask_extension"), ("--dq-good-bits", "dq_good_bits"),
+                            ("--mask-file", "mask_file")):
             if key not in self.from_command_line:
                 text = text.replace(option, key)
         return text
@@ -164,22 +167,26 @@ class SurveyPlan:
 
             # the harmless bits as one integer ('~4096' -> -4097): the expression's meaning
             out["dq_good_bits"] = int(interpret_bit_flags(flags.dq_good_bits))
+        if flags is not None and flags.mask_file is not None:
+            # the template; the mask files themselves enter each tile's digest as the mosaics do
+            out["mask_file"] = flags.mask_file
         return out
 
     def pixel_flags(self):
-        """The :class:`starclass.io.mosaic.PixelFlags` of ``mask_extension`` and ``dq_good_bits``, or None.
+        """The :class:`starclass.io.mosaic.PixelFlags` of ``mask_extension``, ``dq_good_bits``, ``mask_file``, or None.
 
         Raises
         ------
         StarclassError
             An expression astropy refuses, naming the plan and the key.
         """
-        if self.mask_extension is None and self.dq_good_bits is None:
+        if self.mask_extension is None and self.dq_good_bits is None and self.mask_file is None:
             return None
         from starclass.io.mosaic import PixelFlags
 
         try:
-            return PixelFlags(mask_extension=self.mask_extension, dq_good_bits=self.dq_good_bits)
+            return PixelFlags(mask_extension=self.mask_extension, dq_good_bits=self.dq_good_bits,
+                              mask_file=self.mask_file)
         except StarclassError as exc:
             raise StarclassError(f"{_where(self.source)}: {self.flag_names(str(exc))}") from None
 
@@ -289,7 +296,7 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
         kw["model"] = _path(doc["model"], base)
     if doc.get("task") is not None:
         kw["task"] = str(doc["task"])
-    for key in ("mask_extension", "dq_good_bits"):
+    for key in ("mask_extension", "dq_good_bits", "mask_file"):
         if doc.get(key) is not None:
             kw[key] = str(doc[key])
     fields = doc.get("fields")

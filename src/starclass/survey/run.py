@@ -197,6 +197,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         tiles = tile_grid(info.shape, plan.tile_size, overlap)
         order[info.spec.name] = [t.name for t in tiles]
         mosaic_ids = {b: file_digest(p, content=False) for b, p in sorted(info.band_paths.items())}
+        if flags is not None and flags.mask_file is not None:
+            # a mask file edited since a tile was made makes that tile stale, as an edited mosaic does
+            mosaic_ids.update({f"{b} mask": file_digest(flags.mask_path(p), content=False)
+                               for b, p in sorted(info.band_paths.items())})
         owner = None
         if info.positions is not None:
             x = np.asarray(info.positions[X], dtype=float)
@@ -231,7 +235,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
 def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None) -> tuple[FieldInfo, list]:
     """One field of the plan checked: its mosaics read, its catalogues read and placed; and its input files.
 
-    With ``flags`` (the plan's ``mask_extension`` / ``dq_good_bits``) every band's extensions are
+    With ``flags`` (the plan's ``mask_extension`` / ``dq_good_bits`` / ``mask_file``) every band's flags are
     read and counted here, before any tile: the tiles apply them over their windows only.
     """
     from starclass.io.catalog import place_on_mosaics, read_catalog
@@ -286,7 +290,9 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
                      truth, _pixel_scale(mos.wcs), no_wcs, note)
-    return info, [*mos.paths.values(), spec.positions, spec.truth]
+    # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
+    masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
+    return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
 
 
 def _pixel_scale(wcs) -> float | None:
