@@ -33,11 +33,17 @@ the primary is empty; ``.fits``,
 an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
 habit, is read channels last). Cutouts must be square (centred on the object).
 
-**Pixel values.** Integer images are divided by the largest value of their type (255 for
-8-bit, 65535 for 16-bit) so every stretched image lies in [0, 1]; FITS and NPY floats are
-kept as stored. An 8-bit image made with a ZScale (or any) stretch has lost its flux scale,
+**Pixel values.** Pictures (PNG, JPEG, TIFF, BMP, WebP) are divided by the largest value of
+their type (255 for 8-bit, 65535 for 16-bit) so every stretched picture lies in [0, 1]; so
+are ``uint8`` and ``uint16`` NPY arrays (pictures saved with numpy). FITS images and every
+other NPY array (floats, ``int16``, ``int32``, ...) carry physical values (counts, flux) and
+are kept as stored: FITS integers as astropy gives them, ``BZERO``/``BSCALE`` applied (until
+2026-12-03 integer FITS and wide integer NPY were divided by 65535 too: int32 counts of
+100000 became 1.5). A picture made with a ZScale (or any) stretch has lost its flux scale,
 so nothing more is assumed here: the task's normalisation (``m31-real``: a robust per-stamp
-z-score, median and MAD-sigma of the stamp) then puts every stamp on a common scale.
+z-score, median and MAD-sigma of the stamp) then puts every stamp on a common scale (the
+per-stamp ``zscore``, ``zstd`` and ``asinh`` do not depend on a constant factor, so a model
+trained on such files before sees the same inputs; one with normalisation ``none`` does not).
 Alpha channels are dropped.
 
 **Orientation.** Row 0 of a PNG, JPEG or NPY array is the top of the picture (as any image
@@ -276,9 +282,22 @@ def figure_origin(origin: str) -> str:
     return origin if origin in ("upper", "lower") else "upper"
 
 
-def _scale_integers(a: np.ndarray) -> np.ndarray:
-    """Integer pixels -> [0, 1] by the type's maximum; floats unchanged (see module notes)."""
-    if np.issubdtype(a.dtype, np.integer) and a.dtype != np.bool_:
+def _scale_integers(a: np.ndarray, fmt: str) -> np.ndarray:
+    """Pixels as float32: pictures' integers -> [0, 1] by the type's maximum (see module notes).
+
+    PIL formats and ``uint8``/``uint16`` NPY arrays are pictures (stretched 8/16-bit grey
+    levels); FITS and any other NPY array hold physical values, kept as they are.
+
+    Examples
+    --------
+    >>> _scale_integers(np.array([[0, 255]], np.uint8), "png").tolist()
+    [[0.0, 1.0]]
+    >>> _scale_integers(np.array([[0, 100000]], np.int32), "fits").tolist()
+    [[0.0, 100000.0]]
+    """
+    # kind and size, not dtype equality: a big-endian (">u2") array is a uint16 picture too
+    picture = fmt in _PIL_FORMATS or (fmt == "npy" and a.dtype.kind == "u" and a.dtype.itemsize <= 2)
+    if picture and np.issubdtype(a.dtype, np.integer):
         if a.dtype.itemsize == 1:
             return a.astype(np.float32) / 255.0
         # PIL hands 16-bit PNGs over as int32 ("I" mode) on some versions: use 16 bits
@@ -381,7 +400,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         raise StarclassError(f"{p}: image has {a.ndim} dimensions; expected 2 (or 3 with channels)")
     if a.shape[-1] < 2 or a.shape[-2] < 2:
         raise StarclassError(f"{p}: image of shape {a.shape} is too small")
-    out = _scale_integers(a)
+    out = _scale_integers(a, fmt)
     if not np.isfinite(out).any():
         raise StarclassError(f"{p}: every pixel is NaN or infinite")
     return out
