@@ -1068,6 +1068,84 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     return out
 
 
+#: Text of a ``cutout_root`` cell that means "not recorded": empty, or a missing value as pandas,
+#: astropy or a spreadsheet writes it (a hand-edited or concatenated table); read as a folder,
+#: "nan" sent every file to ./nan
+_NOT_RECORDED = frozenset({"", "nan", "none", "null", "--", "n/a", "na"})
+
+
+def root_not_recorded(cell) -> bool:
+    """Whether one ``cutout_root`` cell says nothing (empty, masked, NaN, ``None``).
+
+    Examples
+    --------
+    >>> root_not_recorded("nan"), root_not_recorded(" "), root_not_recorded("/data/m31")
+    (True, True, False)
+    """
+    if cell is None or cell is np.ma.masked:
+        return True
+    if isinstance(cell, float) and not np.isfinite(cell):
+        return True
+    return str(cell).strip().lower() in _NOT_RECORDED
+
+
+def recorded_roots(table: Table, source: str | os.PathLike) -> list[str] | None:
+    """The folder each row's files are relative to, as a classified table records it, or None.
+
+    ``classify --stamps`` records it as a ``cutout_root`` column (CSV) or in the meta. A column
+    whose every cell is empty or NaN (:func:`root_not_recorded`) records nothing (the caller
+    falls back, as for a table without it); one that records the folder for some rows only
+    (two runs concatenated, a hand edit) is refused, naming the first row without it, since
+    those files could be relative to anything.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The classified (or suggested) table.
+    source : str or os.PathLike
+        Where it was read from, for the message.
+
+    Returns
+    -------
+    list of str or None
+        One folder per row, or None when nothing is recorded.
+
+    Raises
+    ------
+    StarclassError
+        Some rows record the folder and others do not.
+
+    Examples
+    --------
+    >>> recorded_roots(Table({"file": ["a.png", "b.png"], "cutout_root": ["nan", ""]}), "c.csv") is None
+    True
+    >>> recorded_roots(Table({"file": ["a.png"], "cutout_root": ["/data/m31"]}), "c.csv")
+    ['/data/m31']
+    """
+    from starclass.schema import CUTOUT_ROOT
+
+    if CUTOUT_ROOT in table.colnames:
+        col = table[CUTOUT_ROOT]
+        mask = np.ma.getmaskarray(np.ma.asarray(col))
+        # cell by cell: a column of NaN is read as floats, an all-empty one as masked integers
+        cells = [None if m else v for v, m in zip(np.asarray(col).tolist(), mask)]
+        missing = [root_not_recorded(c) for c in cells]
+        if not all(missing):
+            if any(missing):
+                i = missing.index(True)
+                j = missing.index(False)
+                raise StarclassError(
+                    f"{source}: row {i + 1}: empty {CUTOUT_ROOT!r} while row {j + 1} records "
+                    f"{str(cells[j]).strip()!r}; the rows' files would be relative to different folders: give "
+                    f"every row its {CUTOUT_ROOT} (the folder its file is relative to) or none (the table's "
+                    "own folder)")
+            return [str(c).strip() for c in cells]
+    meta = table.meta.get(CUTOUT_ROOT)
+    if meta is not None and not root_not_recorded(meta):
+        return [str(meta).strip()] * len(table)
+    return None
+
+
 def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified output") -> np.ndarray:
     """Row of ``cutouts`` for every row of a classified cutout output, matched by ``file``.
 
