@@ -1146,6 +1146,82 @@ def recorded_roots(table: Table, source: str | os.PathLike) -> list[str] | None:
     return None
 
 
+def check_output_outside_cutouts(output: str | os.PathLike | None, source: str | os.PathLike | None, *,
+                                 option: str = "--output", file: bool = False) -> None:
+    """Refuse an output that would change what the cutout folder ``source`` reads as next time.
+
+    An ImageFolder-style directory (no ``labels.csv``) is read by scanning it: a folder written
+    anywhere inside it is a new label (``DATA/model``) or more images of one (``DATA/galaxy/model``,
+    with any figure it holds), so ``train --stamps DATA -o DATA/galaxy`` put the model beside the
+    cutouts and the next read saw other files. A file output is fine in the directory itself (a
+    classified CSV beside the label folders), not in a folder it would create there, not as an
+    image, and not as the ``labels.csv`` the directory would then be read through. A folder read
+    through a CSV is read as the CSV lists it: only a folder output in (or below) a sub-folder
+    holding listed cutouts is refused.
+
+    Parameters
+    ----------
+    output : str or os.PathLike or None
+        The output path (None: not given, nothing to check).
+    source : str or os.PathLike or None
+        The cutout folder read (a directory or a CSV); anything else is not checked.
+    option : str
+        The option naming ``output``, for the message.
+    file : bool
+        The output is a file (a table, a stamp store), not a folder.
+
+    Raises
+    ------
+    StarclassError
+        Naming the option, the output and the folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); np.save(d / "galaxy" / "a.npy", np.ones((4, 4)))
+    >>> check_output_outside_cutouts(d / "out.csv", d, file=True)  # beside the label folders: fine
+    >>> check_output_outside_cutouts(d / "model", d)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --output ... lies inside the cutout folder ... (one sub-folder per label)...
+    """
+    if output is None or source is None:
+        return
+    src = Path(source)
+    if not (src.is_dir() or (src.is_file() and src.suffix.lower() == ".csv")):
+        return
+    out = Path(output).resolve()
+    scanned = src.is_dir() and not (src / LABELS_CSV).is_file()
+    root = (src if src.is_dir() else src.parent).resolve()
+    if scanned:
+        why = None
+        if not file and root in out.parents:
+            first = out.relative_to(root).parts[0]
+            why = (f"the next read of it would take {first}/ for a label folder" if not (root / first).is_dir()
+                   else f"{first}/ is a label folder: the output's files would be read as {first} cutouts")
+        elif file and root in out.parents:
+            if out.parent != root and not out.parent.exists():
+                why = f"it would create the folder {out.parent.relative_to(root)}/, read next time as a label"
+            elif image_format(out) is not None:
+                why = "it is an image, read next time as a cutout"
+            elif out.parent == root and out.name.lower() == LABELS_CSV:
+                why = f"the directory would then be read through this {LABELS_CSV}"
+        if why:
+            raise StarclassError(f"{option} {output} lies inside the cutout folder {source} (one sub-folder per "
+                                 f"label): {why}; write it outside {source}")
+        return
+    if file:
+        return  # a table or store beside listed cutouts is never read as one: the CSV lists what is
+    try:
+        files = listed_files(src, absolute=True)
+    except StarclassError:
+        return  # read_cutout_folder says what is wrong with the folder, naming it
+    for folder in sorted({Path(f).parent.resolve() for f in files} - {root}):
+        if out == folder or folder in out.parents:
+            raise StarclassError(f"{option} {output} lies inside {folder}, which holds cutouts that {source} "
+                                 f"lists: keep outputs out of the cutouts' folders (e.g. beside {source})")
+
+
 def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified output") -> np.ndarray:
     """Row of ``cutouts`` for every row of a classified cutout output, matched by ``file``.
 
