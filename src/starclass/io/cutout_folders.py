@@ -1042,11 +1042,16 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = int(label_map[lab])
         else:
             try:
-                out[i] = int(float(lab))
+                number = float(lab)
             except ValueError:
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
                     "label_map") from None
+            # "2.0" (a spreadsheet's float column) is class 2; "2.5" was class 2 too, and "inf" a traceback
+            if not np.isfinite(number) or number != int(number):
+                raise StarclassError(f"{cutouts.where(i)}: label {lab!r} is not a whole class number (the task has "
+                                     "no label_map: labels are its classes)")
+            out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         names = dict(zip(config.classes, config.class_names)) if config is not None else None
