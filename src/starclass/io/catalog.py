@@ -813,6 +813,13 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 f"(use one_based=True / --one-based), other values a different image grid",
                 stacklevel=2)
     ids = np.asarray(_plain(table[ID]))
+    if len(ids) and ids.dtype.kind in "USO":
+        # an empty cell of a text id column was kept as a masked id (filled 'N/A' or '--' later),
+        # matched to nothing or to another empty one without a word
+        empty = np.ma.getmaskarray(np.ma.asarray(table[ID])) | (np.char.strip(ids.astype(str)) == "")
+        if empty.any():
+            raise StarclassError(f"column 'id'{where}: no valid id in row(s) "
+                                 f"{', '.join(str(r + 1) for r in np.flatnonzero(empty)[:5])}")
     if len(ids) and ids.dtype.kind == "f":
         missing = np.flatnonzero(~np.isfinite(ids))
         if missing.size:
