@@ -884,8 +884,13 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
     folds = np.empty(len(rows), dtype=np.int64)
     first: dict[str, tuple[int, int]] = {}
     for i, row in enumerate(rows):
+        cell = str(row[column]).strip()
         try:
-            folds[i] = int(str(row[column]).strip())
+            # "2.0" as well as "2": pandas writes an integer column that had a missing value as floats
+            number = float(cell)
+            if not np.isfinite(number) or number != int(number):
+                raise ValueError(cell)
+            folds[i] = int(number)
         except ValueError:
             raise StarclassError(f"{where(i, files[i])}: fold {row[column]!r} is not an integer") from None
         g = str(groups[i])
