@@ -250,7 +250,15 @@ def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: 
                    key=lambda c: int(c[5:]))
     if not probs and CLASS_PRED not in src.colnames:
         return None
-    by_id = {str(v): i for i, v in enumerate(src[key])} if pred_path is not None else None
+    by_id = None
+    if pred_path is not None:
+        by_id = {}
+        for i, v in enumerate(src[key]):
+            # a second row of one id replaced the first without a word: which one is the model's?
+            if str(v) in by_id:
+                raise StarclassError(f"predictions {pred_path}: {key} {str(v)!r} is given twice (rows "
+                                     f"{by_id[str(v)] + 1} and {i + 1}); give one row per candidate")
+            by_id[str(v)] = i
     out: dict[int, dict] = {}
     for row, cid in enumerate(ids):
         j = row if by_id is None else by_id.get(cid)
