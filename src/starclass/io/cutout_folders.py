@@ -55,7 +55,8 @@ shows it). Pixels are kept as stored (the network sees them so); only figures di
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
 truncated image, a non-square image, sizes or channel counts that differ between images, a
-file listed twice, an empty label or group, a group split across folds.
+file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
+without ``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
 """
 
 from __future__ import annotations
