@@ -93,7 +93,7 @@ def classify_command(
     import numpy as np
 
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
-    from starclass.io.cutout_folders import LABELS_CSV
+    from starclass.io.cutout_folders import LABELS_CSV, check_output_outside_cutouts
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
@@ -126,6 +126,8 @@ def classify_command(
     if stamps is not None and stamps.is_dir():
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
     check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
+    # beside the label folders is fine; in a new sub-folder (read next time as a label) it is not
+    check_output_outside_cutouts(output, stamps, option="--output", file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
     if stamps is not None:
         _classify_cutouts(stamps, model=model, output=output, tta=tta, batch_size=batch_size,

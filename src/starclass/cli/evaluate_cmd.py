@@ -90,6 +90,11 @@ def evaluate(
     # the folder's place, or a folder of other files, is refused now, not after the evaluation
     check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite,
                  folder=True, own=EVALUATION_ENTRIES)
+    from starclass.io.cutout_folders import check_output_outside_cutouts
+
+    for ref in [pred, *(reference or ())]:
+        if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
+            check_output_outside_cutouts(out, ref, option="--out")
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
                          label_column=label_column, model=None if model is None else str(model),

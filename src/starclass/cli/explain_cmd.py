@@ -35,10 +35,13 @@ def explain_command(
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
     # torch and matplotlib load here, not at `starclass --help`
     from starclass.explain import explain
+    from starclass.io.cutout_folders import check_output_outside_cutouts
     from starclass.io.paths import check_output
 
     methods = tuple(method) if method else ("gradcam", "guided-gradcam", "cam")
     check_output(out, [model, stamps], option="--out", overwrite=overwrite)
+    # its figures/ inside DATA (one sub-folder per label) were read next time as cutouts or a label
+    check_output_outside_cutouts(out, stamps, option="--out")
     if min_map < 1:
         raise StarclassError(f"--min-map must be >= 1, got {min_map}")
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,

@@ -114,6 +114,11 @@ def report(
     check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
+    from starclass.io.cutout_folders import check_output_outside_cutouts
+
+    # a tables/ folder beside the label folders of --stamps DATA was read next time as a label
+    check_output_outside_cutouts(outdir / name, stamps, option="--out", file=True)
+    check_output_outside_cutouts(outdir / "tables", stamps, option="--out (its tables/ folder)")
     read = None
     if mosaics and model is not None:
         warn_flags_differ(model, flags)  # Grad-CAM of stamps cut otherwise than the training ones

@@ -140,7 +140,7 @@ def suggest_command(
         raise StarclassError(f"catalogue {candidates} has no candidates")
     labelled = None
     if labels is not None:
-        labelled, how = _labelled_cutouts(table, labels, key) if key != ID else (_labelled(labels, key), "")
+        labelled, how = _labelled_cutouts(table, labels, key, candidates) if key != ID else (_labelled(labels, key), "")
         # before the mosaics and the classification: with every candidate labelled already, an
         # empty suggestion list was written (exit status 0) after all that work
         left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
@@ -222,7 +222,7 @@ def suggest_command(
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
 
 
-def _labelled_cutouts(table, labels: Path, key: str = "file") -> tuple[list[str], str]:
+def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tuple[list[str], str]:
     """The candidates' ``key`` values (``file`` or a ``file_<band>``) that ``labels`` (a cutout folder)
     lists, and how they were compared.
 
@@ -233,15 +233,12 @@ def _labelled_cutouts(table, labels: Path, key: str = "file") -> tuple[list[str]
     """
     import numpy as np
 
-    from starclass.io.cutout_folders import listed_files, listed_path
-    from starclass.schema import CUTOUT_ROOT
+    from starclass.io.cutout_folders import listed_files, listed_path, recorded_roots
 
     written = [str(f).strip() for f in np.asarray(table[key]).astype(str)]
-    if CUTOUT_ROOT in table.colnames:
-        roots = [str(r).strip() for r in np.ma.asarray(table[CUTOUT_ROOT]).filled("").astype(str)]
-    else:
-        roots = [str(table.meta.get(CUTOUT_ROOT) or "")] * len(table)
-    if not all(roots):
+    # an empty or NaN cell is "not recorded" (read as text it was the folder 'nan'); mixed is refused
+    roots = recorded_roots(table, f"candidates {source}" if source else "the candidates")
+    if roots is None:
         files = set(_labelled(labels, "file"))
         return ([f for f in written if f in files],
                 f"files compared as written, e.g. {written[0]!r}: the candidates do not record their folder "

@@ -305,6 +305,7 @@ def train_command(
     # --overwrite is the astropy-habit name of starting afresh: what a resume would otherwise keep is replaced
     resume = resume and not overwrite
 
+    from starclass.io.cutout_folders import check_output_outside_cutouts
     from starclass.io.mosaic import mosaic_inputs
     from starclass.io.paths import check_folder_writable, input_clash
 
@@ -359,6 +360,9 @@ def train_command(
     if clash is not None:
         raise StarclassError(f"--output {output} is or contains one of the command's inputs ({clash}); "
                              "choose another path")
+    for source in stamp_list:
+        # a model folder inside DATA (one sub-folder per label) was read next time as a label or its cutouts
+        check_output_outside_cutouts(output, source, option="--output")
     check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
     if resume_from is not None:
         if init_from is not None and Path(init_from) != Path(resume_from):

@@ -50,7 +50,7 @@ from starclass.evaluate.metrics import (
 )
 from starclass.evaluate.reliability import TrustStudy, trust_study
 from starclass.evaluate.task import EvalTask, check_probability_columns, resolve_task
-from starclass.io.catalog import read_catalog
+from starclass.io.catalog import check_prob_columns, read_catalog
 from starclass.schema import (
     CLASS_JOINT,
     CLASS_PRED,
@@ -119,7 +119,7 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
     if not file_columns(t) or not any(c in t.colnames for c in classes):
         return None
-    return t
+    return check_prob_columns(t, path, name)
 
 
 def file_columns(t: Table) -> list[str]:

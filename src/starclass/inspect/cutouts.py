@@ -45,6 +45,7 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import _MPL_LOCK, RenderCache, RenderSettings, _png_from_rgb, _scale, profile_png
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
+from starclass.io.cutout_folders import recorded_roots, root_not_recorded
 from starclass.schema import CUTOUT_ROOT, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
@@ -121,7 +122,7 @@ def _csv_root_elsewhere(path: Path) -> bool:
             if CUTOUT_ROOT not in (reader.fieldnames or []):
                 return False
             here = path.parent.resolve()
-            return any((row.get(CUTOUT_ROOT) or "").strip() and Path(row[CUTOUT_ROOT].strip()).resolve() != here
+            return any(not root_not_recorded(row.get(CUTOUT_ROOT)) and Path(row[CUTOUT_ROOT].strip()).resolve() != here
                        for row in reader)
     except (OSError, UnicodeDecodeError, csv.Error):
         return False  # read_cutout_folder says what is wrong with it
@@ -231,11 +232,9 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
         if empty.any():
             raise StarclassError(f"--stamps {src}: row {int(np.flatnonzero(empty)[0]) + 1}: empty {c!r} (every row "
                                  "names its cutout file)")
-    if CUTOUT_ROOT in table.colnames:
-        cells = [str(v).strip() for v in np.ma.asarray(table[CUTOUT_ROOT]).filled("").astype(str)]
-    else:
-        cells = [str(table.meta.get(CUTOUT_ROOT) or "")] * len(table)
-    roots = [Path(c) if c else src.parent for c in cells]
+    # empty or NaN cells record nothing (the list's own folder); read as text, 'nan' was a folder
+    cells = recorded_roots(table, f"--stamps {src}")
+    roots = [Path(c) for c in cells] if cells is not None else [src.parent] * len(table)
     return table, cols, roots
 
 
@@ -499,7 +498,7 @@ def load_cutout_field(source: str | os.PathLike, cfg, *, predictions: str | os.P
     cache = cutout_cache(lst, Path(cache_dir) if cache_dir else folder / ".inspect_cache", star_fwhm=star_fwhm,
                          rgb=rgb)
     pred_path = find_file(folder, predictions, (), "predictions") if predictions is not None else None
-    preds = _prediction_rows(lst.table, pred_path, lst.ids, key=lst.file_columns[0])
+    preds = _prediction_rows(lst.table, pred_path, lst.ids, key=lst.file_columns[0], table_path=lst.source)
     shown = tuple(lst.file_columns) + ((lst.group_column,) if lst.group_column else ())
     listed = [lst.source] if lst.source.is_file() else []
     served = frozenset(p.resolve() for p in [*listed, *(p for ps in lst.paths for p in ps)]

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
-from starclass.io.catalog import place_on_mosaics, read_catalog
+from starclass.io.catalog import check_prob_columns, place_on_mosaics, read_catalog
 from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics
 from starclass.schema import (
     BKG,
@@ -224,26 +224,41 @@ def _read_predictions(path: Path) -> Table:
     name = path.name.lower()
     fmt = "ascii.csv" if name.endswith(".csv") else None
     try:
-        return Table.read(path, format=fmt) if fmt else Table.read(path)
+        table = Table.read(path, format=fmt) if fmt else Table.read(path)
     except Exception as exc:  # astropy raises many kinds
         raise StarclassError(f"predictions {path}: cannot read ({type(exc).__name__}: {exc})") from None
+    # a prob_<k> cell of text was shown as no probability at all, without a word
+    return check_prob_columns(table, path, "predictions")
 
 
-def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: str = ID) -> dict[int, dict] | None:
+def _prediction_rows(table: Table, pred_path: Path | None, ids: list[str], key: str = ID,
+                     table_path: Path | None = None) -> dict[int, dict] | None:
     """Each candidate row's model probabilities, top probability and predicted class.
 
-    ``key`` is the column of the predictions that holds the candidates' ids (cutouts: ``file``).
+    ``key`` is the column of the predictions that holds the candidates' ids (cutouts: ``file``);
+    ``table_path`` is the file ``table`` came from, named when its own ``prob_<k>`` hold text.
     """
-    src = table
     if pred_path is not None:
         src = _read_predictions(pred_path)
         if key not in src.colnames:
             raise StarclassError(f"predictions {pred_path}: no {key} column")
+    else:
+        # a cutout list's CSV is read as text: one bad cell made its column text, and every row's
+        # top probability was taken from the other columns without a word (the table itself is left as read)
+        src = check_prob_columns(table.copy(copy_data=False), table_path, "predictions")
     probs = sorted((c for c in src.colnames if c.startswith("prob_") and c[5:].isdigit()),
                    key=lambda c: int(c[5:]))
     if not probs and CLASS_PRED not in src.colnames:
         return None
-    by_id = {str(v): i for i, v in enumerate(src[key])} if src is not table else None
+    by_id = None
+    if pred_path is not None:
+        by_id = {}
+        for i, v in enumerate(src[key]):
+            # a second row of one id replaced the first without a word: which one is the model's?
+            if str(v) in by_id:
+                raise StarclassError(f"predictions {pred_path}: {key} {str(v)!r} is given twice (rows "
+                                     f"{by_id[str(v)] + 1} and {i + 1}); give one row per candidate")
+            by_id[str(v)] = i
     out: dict[int, dict] = {}
     for row, cid in enumerate(ids):
         j = row if by_id is None else by_id.get(cid)

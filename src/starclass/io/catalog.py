@@ -864,6 +864,13 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 f"(use one_based=True / --one-based), other values a different image grid",
                 stacklevel=2)
     ids = np.asarray(_plain(table[ID]))
+    if len(ids) and ids.dtype.kind in "USO":
+        # an empty cell of a text id column was kept as a masked id (filled 'N/A' or '--' later),
+        # matched to nothing or to another empty one without a word
+        empty = np.ma.getmaskarray(np.ma.asarray(table[ID])) | (np.char.strip(ids.astype(str)) == "")
+        if empty.any():
+            raise StarclassError(f"column 'id'{where}: no valid id in row(s) "
+                                 f"{', '.join(str(r + 1) for r in np.flatnonzero(empty)[:5])}")
     if len(ids) and ids.dtype.kind == "f":
         missing = np.flatnonzero(~np.isfinite(ids))
         if missing.size:
@@ -896,6 +903,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 raise StarclassError(
                     f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not 0-4")
             table[cls] = v.astype(np.int16)
+    check_prob_columns(table, path)
     set_units(table)
     return table
 
@@ -1113,6 +1121,53 @@ def numeric_column(table, name: str, source: str = "catalogue", *, where: str = 
             raise StarclassError(f"{source} column {name!r}{where} row {row + 1}{id_part} is {value!r}, "
                                  "not a number") from None
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+
+#: Probability columns a classified table carries: ``prob_<k>``, ``prob_raw_<k>``, ``prob_joint_<k>``, ``prob_std``.
+_PROB_COLUMN = re.compile(r"prob_(?:raw_|joint_)?\d+|prob_std")
+
+
+def check_prob_columns(table: Table, path: PathLike | None = None, source: str = "catalogue") -> Table:
+    """Read every probability column of ``table`` as float64, or refuse the first cell that is no number.
+
+    A ``prob_<k>`` cell of text (``"high"``, a spreadsheet's ``#N/A``) was kept as text: ``evaluate``
+    then failed with a ValueError traceback, ``inspect --predictions`` dropped the row's
+    probabilities without a word. Empty (masked) cells become NaN, as elsewhere.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A classified table (catalogue, predictions, classified cutout folder); changed in place.
+    path : str or os.PathLike, optional
+        The file it was read from, named in the message.
+    source : str
+        What the table is, for the message (``"predictions"``, ``"catalogue"``).
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``, its probability columns float64.
+
+    Raises
+    ------
+    StarclassError
+        A cell that is text other than a number, naming the file, column and row (1 = first data row).
+
+    Examples
+    --------
+    >>> check_prob_columns(Table({"id": [1, 2], "prob_1": ["0.2", "0.9"]}))["prob_1"].tolist()
+    [0.2, 0.9]
+    >>> check_prob_columns(Table({"id": [1, 2], "prob_1": ["0.2", "high"]}), "p.csv", "predictions")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: predictions column 'prob_1' in p.csv row 2 (id 2) is 'high', not a number
+    """
+    where = f" in {path}" if path is not None else ""
+    ids = np.asarray(table[ID]) if ID in table.colnames else None
+    for name in table.colnames:
+        if _PROB_COLUMN.fullmatch(name) and table[name].dtype.kind not in "fiub":
+            table[name] = numeric_column(table, name, source, where=where, ids=ids)
+    return table
 
 
 def _short_cols(table: Table) -> str:

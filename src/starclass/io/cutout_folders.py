@@ -33,11 +33,17 @@ the primary is empty; ``.fits``,
 an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
 habit, is read channels last). Cutouts must be square (centred on the object).
 
-**Pixel values.** Integer images are divided by the largest value of their type (255 for
-8-bit, 65535 for 16-bit) so every stretched image lies in [0, 1]; FITS and NPY floats are
-kept as stored. An 8-bit image made with a ZScale (or any) stretch has lost its flux scale,
+**Pixel values.** Pictures (PNG, JPEG, TIFF, BMP, WebP) are divided by the largest value of
+their type (255 for 8-bit, 65535 for 16-bit) so every stretched picture lies in [0, 1]; so
+are ``uint8`` and ``uint16`` NPY arrays (pictures saved with numpy). FITS images and every
+other NPY array (floats, ``int16``, ``int32``, ...) carry physical values (counts, flux) and
+are kept as stored: FITS integers as astropy gives them, ``BZERO``/``BSCALE`` applied (until
+2026-12-03 integer FITS and wide integer NPY were divided by 65535 too: int32 counts of
+100000 became 1.5). A picture made with a ZScale (or any) stretch has lost its flux scale,
 so nothing more is assumed here: the task's normalisation (``m31-real``: a robust per-stamp
-z-score, median and MAD-sigma of the stamp) then puts every stamp on a common scale.
+z-score, median and MAD-sigma of the stamp) then puts every stamp on a common scale (the
+per-stamp ``zscore``, ``zstd`` and ``asinh`` do not depend on a constant factor, so a model
+trained on such files before sees the same inputs; one with normalisation ``none`` does not).
 Alpha channels are dropped.
 
 **Orientation.** Row 0 of a PNG, JPEG or NPY array is the top of the picture (as any image
@@ -49,7 +55,8 @@ shows it). Pixels are kept as stored (the network sees them so); only figures di
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
 truncated image, a non-square image, sizes or channel counts that differ between images, a
-file listed twice, an empty label or group, a group split across folds.
+file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
+without ``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
 """
 
 from __future__ import annotations
@@ -276,9 +283,22 @@ def figure_origin(origin: str) -> str:
     return origin if origin in ("upper", "lower") else "upper"
 
 
-def _scale_integers(a: np.ndarray) -> np.ndarray:
-    """Integer pixels -> [0, 1] by the type's maximum; floats unchanged (see module notes)."""
-    if np.issubdtype(a.dtype, np.integer) and a.dtype != np.bool_:
+def _scale_integers(a: np.ndarray, fmt: str) -> np.ndarray:
+    """Pixels as float32: pictures' integers -> [0, 1] by the type's maximum (see module notes).
+
+    PIL formats and ``uint8``/``uint16`` NPY arrays are pictures (stretched 8/16-bit grey
+    levels); FITS and any other NPY array hold physical values, kept as they are.
+
+    Examples
+    --------
+    >>> _scale_integers(np.array([[0, 255]], np.uint8), "png").tolist()
+    [[0.0, 1.0]]
+    >>> _scale_integers(np.array([[0, 100000]], np.int32), "fits").tolist()
+    [[0.0, 100000.0]]
+    """
+    # kind and size, not dtype equality: a big-endian (">u2") array is a uint16 picture too
+    picture = fmt in _PIL_FORMATS or (fmt == "npy" and a.dtype.kind == "u" and a.dtype.itemsize <= 2)
+    if picture and np.issubdtype(a.dtype, np.integer):
         if a.dtype.itemsize == 1:
             return a.astype(np.float32) / 255.0
         # PIL hands 16-bit PNGs over as int32 ("I" mode) on some versions: use 16 bits
@@ -381,7 +401,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         raise StarclassError(f"{p}: image has {a.ndim} dimensions; expected 2 (or 3 with channels)")
     if a.shape[-1] < 2 or a.shape[-2] < 2:
         raise StarclassError(f"{p}: image of shape {a.shape} is too small")
-    out = _scale_integers(a)
+    out = _scale_integers(a, fmt)
     if not np.isfinite(out).any():
         raise StarclassError(f"{p}: every pixel is NaN or infinite")
     return out
@@ -865,8 +885,13 @@ def _parse_folds(rows, column: str, groups: np.ndarray, files: list[str], where)
     folds = np.empty(len(rows), dtype=np.int64)
     first: dict[str, tuple[int, int]] = {}
     for i, row in enumerate(rows):
+        cell = str(row[column]).strip()
         try:
-            folds[i] = int(str(row[column]).strip())
+            # "2.0" as well as "2": pandas writes an integer column that had a missing value as floats
+            number = float(cell)
+            if not np.isfinite(number) or number != int(number):
+                raise ValueError(cell)
+            folds[i] = int(number)
         except ValueError:
             raise StarclassError(f"{where(i, files[i])}: fold {row[column]!r} is not an integer") from None
         g = str(groups[i])
@@ -1023,11 +1048,16 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = int(label_map[lab])
         else:
             try:
-                out[i] = int(float(lab))
+                number = float(lab)
             except ValueError:
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
                     "label_map") from None
+            # "2.0" (a spreadsheet's float column) is class 2; "2.5" was class 2 too, and "inf" a traceback
+            if not np.isfinite(number) or number != int(number):
+                raise StarclassError(f"{cutouts.where(i)}: label {lab!r} is not a whole class number (the task has "
+                                     "no label_map: labels are its classes)")
+            out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
         names = dict(zip(config.classes, config.class_names)) if config is not None else None
@@ -1047,6 +1077,161 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             + unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
                                   classes=names, numbered=cutouts.source.is_file()))
     return out
+
+
+#: Text of a ``cutout_root`` cell that means "not recorded": empty, or a missing value as pandas,
+#: astropy or a spreadsheet writes it (a hand-edited or concatenated table); read as a folder,
+#: "nan" sent every file to ./nan
+_NOT_RECORDED = frozenset({"", "nan", "none", "null", "--", "n/a", "na"})
+
+
+def root_not_recorded(cell) -> bool:
+    """Whether one ``cutout_root`` cell says nothing (empty, masked, NaN, ``None``).
+
+    Examples
+    --------
+    >>> root_not_recorded("nan"), root_not_recorded(" "), root_not_recorded("/data/m31")
+    (True, True, False)
+    """
+    if cell is None or cell is np.ma.masked:
+        return True
+    if isinstance(cell, float) and not np.isfinite(cell):
+        return True
+    return str(cell).strip().lower() in _NOT_RECORDED
+
+
+def recorded_roots(table: Table, source: str | os.PathLike) -> list[str] | None:
+    """The folder each row's files are relative to, as a classified table records it, or None.
+
+    ``classify --stamps`` records it as a ``cutout_root`` column (CSV) or in the meta. A column
+    whose every cell is empty or NaN (:func:`root_not_recorded`) records nothing (the caller
+    falls back, as for a table without it); one that records the folder for some rows only
+    (two runs concatenated, a hand edit) is refused, naming the first row without it, since
+    those files could be relative to anything.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The classified (or suggested) table.
+    source : str or os.PathLike
+        Where it was read from, for the message.
+
+    Returns
+    -------
+    list of str or None
+        One folder per row, or None when nothing is recorded.
+
+    Raises
+    ------
+    StarclassError
+        Some rows record the folder and others do not.
+
+    Examples
+    --------
+    >>> recorded_roots(Table({"file": ["a.png", "b.png"], "cutout_root": ["nan", ""]}), "c.csv") is None
+    True
+    >>> recorded_roots(Table({"file": ["a.png"], "cutout_root": ["/data/m31"]}), "c.csv")
+    ['/data/m31']
+    """
+    from starclass.schema import CUTOUT_ROOT
+
+    if CUTOUT_ROOT in table.colnames:
+        col = table[CUTOUT_ROOT]
+        mask = np.ma.getmaskarray(np.ma.asarray(col))
+        # cell by cell: a column of NaN is read as floats, an all-empty one as masked integers
+        cells = [None if m else v for v, m in zip(np.asarray(col).tolist(), mask)]
+        missing = [root_not_recorded(c) for c in cells]
+        if not all(missing):
+            if any(missing):
+                i = missing.index(True)
+                j = missing.index(False)
+                raise StarclassError(
+                    f"{source}: row {i + 1}: empty {CUTOUT_ROOT!r} while row {j + 1} records "
+                    f"{str(cells[j]).strip()!r}; the rows' files would be relative to different folders: give "
+                    f"every row its {CUTOUT_ROOT} (the folder its file is relative to) or none (the table's "
+                    "own folder)")
+            return [str(c).strip() for c in cells]
+    meta = table.meta.get(CUTOUT_ROOT)
+    if meta is not None and not root_not_recorded(meta):
+        return [str(meta).strip()] * len(table)
+    return None
+
+
+def check_output_outside_cutouts(output: str | os.PathLike | None, source: str | os.PathLike | None, *,
+                                 option: str = "--output", file: bool = False) -> None:
+    """Refuse an output that would change what the cutout folder ``source`` reads as next time.
+
+    An ImageFolder-style directory (no ``labels.csv``) is read by scanning it: a folder written
+    anywhere inside it is a new label (``DATA/model``) or more images of one (``DATA/galaxy/model``,
+    with any figure it holds), so ``train --stamps DATA -o DATA/galaxy`` put the model beside the
+    cutouts and the next read saw other files. A file output is fine in the directory itself (a
+    classified CSV beside the label folders), not in a folder it would create there, not as an
+    image, and not as the ``labels.csv`` the directory would then be read through. A folder read
+    through a CSV is read as the CSV lists it: only a folder output in (or below) a sub-folder
+    holding listed cutouts is refused.
+
+    Parameters
+    ----------
+    output : str or os.PathLike or None
+        The output path (None: not given, nothing to check).
+    source : str or os.PathLike or None
+        The cutout folder read (a directory or a CSV); anything else is not checked.
+    option : str
+        The option naming ``output``, for the message.
+    file : bool
+        The output is a file (a table, a stamp store), not a folder.
+
+    Raises
+    ------
+    StarclassError
+        Naming the option, the output and the folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir(); np.save(d / "galaxy" / "a.npy", np.ones((4, 4)))
+    >>> check_output_outside_cutouts(d / "out.csv", d, file=True)  # beside the label folders: fine
+    >>> try:
+    ...     check_output_outside_cutouts(d / "model", d)
+    ... except StarclassError as exc:
+    ...     print("would take model/ for a label folder" in str(exc))
+    True
+    """
+    if output is None or source is None:
+        return
+    src = Path(source)
+    if not (src.is_dir() or (src.is_file() and src.suffix.lower() == ".csv")):
+        return
+    out = Path(output).resolve()
+    scanned = src.is_dir() and not (src / LABELS_CSV).is_file()
+    root = (src if src.is_dir() else src.parent).resolve()
+    if scanned:
+        why = None
+        if not file and root in out.parents:
+            first = out.relative_to(root).parts[0]
+            why = (f"the next read of it would take {first}/ for a label folder" if not (root / first).is_dir()
+                   else f"{first}/ is a label folder: the output's files would be read as {first} cutouts")
+        elif file and root in out.parents:
+            if out.parent != root and not out.parent.exists():
+                why = f"it would create the folder {out.parent.relative_to(root)}/, read next time as a label"
+            elif image_format(out) is not None:
+                why = "it is an image, read next time as a cutout"
+            elif out.parent == root and out.name.lower() == LABELS_CSV:
+                why = f"the directory would then be read through this {LABELS_CSV}"
+        if why:
+            raise StarclassError(f"{option} {output} lies inside the cutout folder {source} (one sub-folder per "
+                                 f"label): {why}; write it outside {source}")
+        return
+    if file:
+        return  # a table or store beside listed cutouts is never read as one: the CSV lists what is
+    try:
+        files = listed_files(src, absolute=True)
+    except StarclassError:
+        return  # read_cutout_folder says what is wrong with the folder, naming it
+    for folder in sorted({Path(f).parent.resolve() for f in files} - {root}):
+        if out == folder or folder in out.parents:
+            raise StarclassError(f"{option} {output} lies inside {folder}, which holds cutouts that {source} "
+                                 f"lists: keep outputs out of the cutouts' folders (e.g. beside {source})")
 
 
 def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified output") -> np.ndarray:

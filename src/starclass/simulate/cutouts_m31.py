@@ -1021,6 +1021,12 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
     """
     out = Path(outdir)
     own = [*PANDAS_LABEL_COUNTS, "labels.csv"]
+    if foreign := _foreign_cutouts(out):
+        # a user's own labelled folder (cluster/, galaxy/ of real cutouts) has a set's folder names: with
+        # --overwrite it was replaced whole, every real cutout deleted, and without it called "an interrupted simulate"
+        raise StarclassError(f"{out} holds files simulate did not write ({', '.join(foreign[:5])}"
+                             f"{', ...' if len(foreign) > 5 else ''}): a labelled cutout folder of its own, which "
+                             "--overwrite would delete too; give another folder")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise StarclassError(_existing_set(out, own))
     counts = cfg.label_counts()
@@ -1055,6 +1061,27 @@ def write_cutouts(cfg: CutoutSimConfig, outdir: str | os.PathLike, overwrite: bo
             w.writeheader()
             w.writerows(rows)
     return out / "labels.csv"
+
+
+def _foreign_cutouts(out: Path) -> list[str]:
+    """Files in the label folders of ``out`` that no ``write_cutouts`` writes (``sim_NNNNNN.png``), as ``label/name``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); (d / "galaxy").mkdir()
+    >>> _ = (d / "galaxy" / "sim_000001.png").write_bytes(b""); _ = (d / "galaxy" / "m31_42.png").write_bytes(b"")
+    >>> _foreign_cutouts(d)
+    ['galaxy/m31_42.png']
+    """
+    import re
+
+    found = []
+    for lab in PANDAS_LABEL_COUNTS:
+        if (out / lab).is_dir():
+            found += [f"{lab}/{p.name}" for p in sorted((out / lab).iterdir())
+                      if not re.fullmatch(r"sim_\d{6}\.png", p.name)]
+    return found
 
 
 def _existing_set(out: Path, own: list[str]) -> str:
