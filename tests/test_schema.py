@@ -109,3 +109,10 @@ def test_class_array_old_import_path_still_works():
     from starclass.evaluate.metrics import class_array
 
     assert class_array is schema.class_array
+
+
+@pytest.mark.parametrize("cells", [[1.0, np.inf, 2.0], [1.0, -np.inf, 2.0], ["1", "inf", "2"]])
+def test_class_array_refuses_an_infinite_vote_naming_its_row(cells):
+    # 'inf' in a class_h<k> vote column was read as no vote without a word
+    with pytest.raises(StarclassError, match=r"votes, column 'class_h1', row 2.*not a class number"):
+        schema.class_array(Table({"class_h1": cells}), "class_h1", name="votes")

@@ -838,6 +838,8 @@ def vote_mode(votes: np.ndarray, classes: Sequence[int] = (1, 2, 3, 4), *,
 def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
     """Integer class labels of a column; masked, NaN or negative entries become 0 (no class).
 
+    An infinite entry (``inf``, ``-inf``) is refused rather than read as no class.
+
     Parameters
     ----------
     table
@@ -855,7 +857,8 @@ def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarra
     Raises
     ------
     StarclassError
-        When the column is missing or holds a non-integer class (a subclass such as 4.2).
+        When the column is missing or holds a non-integer class (a subclass such as 4.2) or an
+        infinite one, naming the row.
 
     Examples
     --------
@@ -881,6 +884,13 @@ def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarra
                                      "number") from None
     else:
         vals = filled.astype(float)
+    # NaN and negative sentinels (-1, -99) mean "no class"; an infinite one is a broken cell (a
+    # spreadsheet's overflow, a division), and was read as no vote without a word
+    infinite = ~mask & np.isinf(vals)
+    if infinite.any():
+        row = int(np.flatnonzero(infinite)[0])
+        raise StarclassError(f"{name}, column {col!r}, {row_name(row)}: class {vals[row]} is not a class number "
+                             "(leave the cell empty, or NaN, for no class)")
     bad = mask | ~np.isfinite(vals) | (vals < 0)
     vals = np.where(bad, 0, vals)
     if np.any(vals != np.round(vals)):
