@@ -289,3 +289,26 @@ def test_classify_again_keeps_an_earlier_classification_renamed(toy_model, tmp_p
     assert np.allclose(np.asarray(t["prob_9_input"]), 0.5) and "class_m5" not in t.colnames
     assert set(np.asarray(t["model"]).tolist()) == {str((root / "model").resolve())}
     assert np.asarray(t["model_input"]).tolist() == ["/old/model"] * n
+
+
+def test_classify_in_python_keeps_an_earlier_model_path_and_joint_result_renamed(toy_model):
+    """classify() itself (survey tiles, the demo, Python users): a catalogue classified before kept its
+    'model' path (a survey of it as positions wrote the old model's path beside the new classes) and its
+    class_joint / n_votes under their names; they are kept as <name>_input, the warning naming ``source``."""
+    from starclass.io.mosaic import read_mosaics
+    from starclass.learn.classify import classify
+
+    root = toy_model
+    cat = read_catalog(root / "held.ecsv")[:8]
+    n = len(cat)
+    cat["model"] = ["/old/model"] * n
+    cat["class_joint"] = np.full(n, 4, dtype=np.int16)
+    cat["n_votes"] = np.full(n, 2, dtype=np.int16)
+    with pytest.warns(UserWarning, match=r"old\.csv: .*'model' -> 'model_input'") as rec:
+        out = classify(read_mosaics(root / "mos"), cat, root / "model", device="cpu", progress=False,
+                       source="old.csv")
+    text = " ".join(str(w.message) for w in rec)
+    assert "'class_joint' -> 'class_joint_input'" in text and "'n_votes' -> 'n_votes_input'" in text
+    assert not {"model", "class_joint", "n_votes"} & set(out.colnames)
+    assert np.asarray(out["model_input"]).tolist() == ["/old/model"] * n
+    assert np.asarray(out["class_joint_input"]).tolist() == [4] * n

@@ -157,9 +157,8 @@ def classify_command(
     check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",
                    action="classify")
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
-                   precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage)
-    _keep_earlier_joint(out, catalog)
-    _keep_earlier_model(out, catalog)
+                   precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage,
+                   source=catalog)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
@@ -186,39 +185,6 @@ def _check_votes(table, votes: Path | None, label_columns: str | None, where: st
 
     check_votes(table, read_votes(votes, "classify --votes"), columns=label_columns, name=str(votes),
                 catalogue_name=where, config=cfg)
-
-
-def _keep_earlier_joint(out, source) -> None:
-    """Keep an input's own class_joint, prob_joint_<k> and n_votes as ``<name>_input``, with a warning.
-
-    They came from an earlier ``classify --votes`` with the model that classified the catalogue
-    before. Classified again without --votes, the old class_joint stayed beside the new
-    class_pred as if it were the new model's; with --votes, the new values replaced them but a
-    prob_joint_<k> of a class the new model lacks stayed. Renamed as classify renames a cutout
-    folder's clashing columns (:func:`starclass.io.catalog.keep_input_columns`), whether or
-    not --votes is given: nothing is lost, and no column under these names is older than the
-    classification beside it.
-    """
-    from starclass.io.catalog import keep_input_columns
-    from starclass.schema import joint_cols
-
-    keep_input_columns(out, joint_cols(out.colnames), source,
-                       what="are an earlier 'classify --votes' result (people and the model that classified it "
-                            "before), not this model's")
-
-
-def _keep_earlier_model(out, source) -> None:
-    """Keep a catalogue's own ``model`` column as ``model_input``, with a warning, as classify --stamps does.
-
-    A CSV classified by one model and classified again by another kept the first model's path in
-    ``model`` (the column is written for CSV and FITS, whose meta is lost), and ``evaluate`` then
-    took the task, classes and merges from the first model.
-    """
-    from starclass.io.catalog import keep_input_columns
-    from starclass.schema import MODEL_PATH
-
-    keep_input_columns(out, [MODEL_PATH], source, what="carry the name of the column that names the classifying "
-                                                       "model")
 
 
 def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str | None:
@@ -254,7 +220,7 @@ def _record_model(out, model: Path, output: Path) -> None:
     would not know what the string labels mean. The model's absolute path in the ``model``
     column lets them load the task from the model itself
     (:func:`starclass.evaluate.task.resolve_task`). An input's own column of that name was renamed
-    ``model_input`` before (:func:`_keep_earlier_model`, :func:`starclass.learn.cutouts.classify_cutouts`).
+    ``model_input`` before (:func:`starclass.learn.classify.earlier_outputs`).
     """
     from starclass.schema import MODEL_PATH
 
@@ -373,7 +339,6 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}", cfg)
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
-    _keep_earlier_joint(out, cutouts.source)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)

@@ -470,17 +470,25 @@ def earlier_outputs(names: Iterable[str]) -> list[str]:
 
     A catalogue classified before by a four-class model and again by a binary one kept the old
     ``prob_3``, ``prob_4`` (and a five-member ensemble's ``class_m5`` beside a three-member
-    one's votes) under their names, as if this model had written them.
+    one's votes) under their names, as if this model had written them. The ``classify
+    --votes`` columns (``class_joint``, ``prob_joint_<k>``, ``n_votes``) and the ``model``
+    column the CLI writes for CSV and FITS count too: computed by (or naming) the model that
+    classified the rows before, under their names they read as this classification's (a
+    survey of such a catalogue as its positions kept the old model's path in ``model``).
 
     Examples
     --------
     >>> earlier_outputs(["id", "x", "class_pred", "prob_4", "prob_2_raw", "class_m5", "class_ml", "mag_f555w"])
     ['class_pred', 'prob_4', 'prob_2_raw', 'class_m5']
+    >>> earlier_outputs(["id", "class_joint", "prob_joint_2", "n_votes", "model"])
+    ['class_joint', 'prob_joint_2', 'n_votes', 'model']
     """
-    from starclass.schema import COLUMNS
+    from starclass.schema import COLUMNS, MODEL_PATH, joint_cols
 
     patterns = (COLUMNS["prob_<k>"], COLUMNS["prob_<k>_raw"], COLUMNS["class_m<i>"])
-    return [n for n in names if n in _OUTPUT_NAMES or any(p.matches(n) for p in patterns)]
+    joint = set(joint_cols(names := list(names)))
+    return [n for n in names if n in _OUTPUT_NAMES or n in joint or n == MODEL_PATH
+            or any(p.matches(n) for p in patterns)]
 
 
 def classify(
@@ -496,6 +504,7 @@ def classify(
     threshold: float | None = None,
     calibrated: bool = True,
     coverage: float | None = 0.9,
+    source: str | os.PathLike = "the candidates",
 ):
     """Classify candidates on mosaics with a trained model or ensemble.
 
@@ -528,6 +537,9 @@ def classify(
         Apply the model's temperature to ``prob_<k>`` (raw kept as ``prob_<k>_raw``).
     coverage
         Coverage of the conformal sets ``pred_set`` (None: none); needs a calibrated model.
+    source
+        What the candidates are (their file), named in the warning about their own columns of
+        classify's output names.
 
     Returns
     -------
@@ -650,7 +662,7 @@ def classify(
     # quality) were replaced without a word, and those this model does not write (another model's
     # prob_4, class_m5) stayed as if it had: kept as <name>_input with a warning, as classify
     # --stamps keeps a cutout folder's
-    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames)], "the candidates")
+    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames)], source)
     for key, val in cols.items():
         out[key] = val
     out.meta.update({

@@ -19,6 +19,7 @@ from astropy.table import Table
 from sklearn.model_selection import StratifiedGroupKFold
 
 from starclass.errors import StarclassError
+from starclass.io.catalog import keep_input_columns
 from starclass.io.cutout_folders import CutoutSet, label_classes
 from starclass.learn.calibration import leave_out_blank
 from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_training_cutouts
@@ -27,7 +28,6 @@ from starclass.learn.classify import (
     blank_column,
     decision_threshold,
     earlier_outputs,
-    keep_input_columns,
     predict_inputs,
     trust_columns,
 )
@@ -37,7 +37,6 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
     CUTOUT_ROOT,
-    MODEL_PATH,
     MUTUAL_INFO,
     PROB_STD,
     QUALITY,
@@ -422,7 +421,7 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols["blank_bands"] = blank_column(blank, cfg.bands)
     # an earlier classification's columns that this one does not write (another model's prob_4, class_m5)
     # are renamed too: under their own names they read as this model's
-    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), MODEL_PATH, CUTOUT_ROOT], cutouts.source)
+    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), CUTOUT_ROOT], cutouts.source)
     for key, val in cols.items():
         out[key] = val
     amp = getattr(cfg.recipe, "amp", True) if precision is None else precision

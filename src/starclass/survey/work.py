@@ -428,7 +428,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
 
         cat[X] = np.asarray(cat[X]) - ox
         cat[Y] = np.asarray(cat[Y]) - oy
-        cat = classify(window, cat, loaded, batch_size=job.batch_size, device=dev, progress=False)
+        cat = classify(window, cat, loaded, batch_size=job.batch_size, device=dev, progress=False,
+                       source=f"field {job.field!r}'s positions")  # only given positions carry earlier outputs
         # classify was handed the loaded model: the catalogue names its file (suggest checks it)
         cat.meta["model"] = str(job.model)
         cat[X] = np.asarray(cat[X]) + ox
