@@ -899,3 +899,27 @@ def test_a_plan_s_bad_dq_expression_or_missing_extension_stops_it_naming_the_pla
                                  "--dq-good-bits", "4++2"])
     assert r.exit_code == 2 and "--dq-good-bits '4++2': not a bit-flag expression" in r.output, r.output
     assert not (tmp_path / "out").exists()
+
+
+def test_given_positions_keep_their_own_photometry_and_classification_renamed(survey_dir, cluster, tmp_path):
+    """A catalogue given as a field's positions (a published one, or classified before): its mag_<band> and ci
+    were replaced by the measured ones without a word, and its 'model' path (and class_joint) stayed beside the
+    new classes under their names; each is now kept as <name>_input, as detect --positions and classify keep them."""
+    import pyarrow.parquet as pq
+
+    truth = Table.read(survey_dir / "given" / "truth.ecsv")
+    n = len(truth)
+    pos = Table({"id": truth["id"], "x": truth["x"], "y": truth["y"], "mag_g": np.full(n, 30.5),
+                 "ci": np.full(n, 9.5), "class_pred": np.full(n, 3), "model": ["/old/model"] * n})
+    pos.write(tmp_path / "published.csv")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: given, mosaics: {survey_dir / 'given'}, positions: {tmp_path / 'published.csv'}}}\n")
+    with pytest.warns(UserWarning, match=r"the positions of field 'given': .*'mag_g' -> 'mag_g_input'"):
+        result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary
+    got = pq.read_table(tmp_path / "out" / "fields" / "given" / "catalogue.parquet")
+    assert got.column("mag_g_input").to_pylist() == [30.5] * n and got.column("ci_input").to_pylist() == [9.5] * n
+    assert np.all(np.asarray(got.column("mag_g").to_numpy()) != 30.5)  # measured here
+    assert got.column("model_input").to_pylist() == ["/old/model"] * n and "model" not in got.column_names
+    assert got.column("class_pred_input").to_pylist() == [3] * n

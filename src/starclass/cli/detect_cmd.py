@@ -113,7 +113,7 @@ def detect_command(
 
     from starclass.detect.completeness import check_truth, completeness, fraction_brighter, plot_completeness
     from starclass.detect.find import detect
-    from starclass.detect.photometry import measure, positions_of
+    from starclass.detect.photometry import keep_given_photometry, measure, positions_of
     from starclass.detect.select import select_candidates
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
@@ -157,7 +157,7 @@ def detect_command(
 
     if positions is not None:
         given = place_rows(read_catalog(positions, require_xy=False), ms, positions)
-        _keep_own_photometry(given, positions)
+        keep_given_photometry(given, positions)  # measure() below would replace them without a word
         # named by its option and file here: measure() called it "table" ("table: positions off the image")
         positions_of(given, tuple(ms.shape), what=f"--positions {positions}")
         found = measure(
@@ -244,32 +244,3 @@ def detect_command(
     if comp is not None:
         echo(f"wrote {png} and {comp_path}")
 
-
-def _keep_own_photometry(table, source) -> None:
-    """``--positions``: keep the catalogue's own photometry (mag_<band>, ci, fwhm, ...) as ``<name>_input``.
-
-    A published catalogue (LEGUS, PHANGS) given as positions lost its own magnitudes and
-    concentration indices under the ones measured here without a word; kept renamed, with a
-    warning naming them, they can be compared (as classify keeps a catalogue's own class_pred).
-    """
-    import re
-
-    from starclass.io.catalog import keep_input_columns
-    from starclass.schema import (
-        APCORR_RADIUS,
-        BKG,
-        CI,
-        COLUMNS,
-        CROWDING,
-        FWHM,
-        MASKED_FRAC,
-        REDUNDANT,
-        SATURATED,
-    )
-
-    fixed = {CI, BKG, FWHM, CROWDING, REDUNDANT, APCORR_RADIUS, SATURATED, MASKED_FRAC}
-    patterns = (COLUMNS["mag_<band>"], COLUMNS["magerr_<band>"], COLUMNS["mci_<r>"])
-    # an earlier run's mag_f555w_input matches mag_<band> too (band 'f555w_input'): it stays as it is
-    names = [c for c in table.colnames if (c in fixed or any(p.matches(c) for p in patterns))
-             and not re.search(r"_input\d*$", c)]
-    keep_input_columns(table, names, source, what="carry the names of the photometry measured here")

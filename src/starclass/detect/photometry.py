@@ -1014,6 +1014,49 @@ def _add_sky_positions(out: Table, mosaics: Mosaics, xy: np.ndarray) -> None:
     out.meta[SKY_POSITIONS] = "mosaics' WCS"
 
 
+def keep_given_photometry(table: Table, source) -> list[str]:
+    """Keep a positions catalogue's own photometry (``mag_<band>``, ``ci``, ...) as ``<name>_input``.
+
+    :func:`measure` replaces the columns it measures. A published catalogue (LEGUS, PHANGS)
+    given as positions (``detect --positions``, a survey field's ``positions``) lost its own
+    magnitudes and concentration indices under the ones measured here without a word; kept
+    renamed, with a warning naming them, they can be compared (as classify keeps a
+    catalogue's own ``class_pred``). Columns already named ``*_input`` (an earlier run's) stay.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The positions catalogue, renamed in place.
+    source : str or path-like
+        What it is (its file, the field), named in the warning.
+
+    Returns
+    -------
+    list of str
+        ``"'old' -> 'new'"`` for each renamed column (empty: none).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> t = Table({"id": [1], "x": [5.0], "y": [5.0], "mag_f555w": [21.0], "mag_f555w_input": [20.0], "ci": [1.4]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     keep_given_photometry(t, "cat.ecsv")
+    ["'mag_f555w' -> 'mag_f555w_input2'", "'ci' -> 'ci_input'"]
+    """
+    import re
+
+    from starclass.io.catalog import keep_input_columns
+
+    fixed = {schema.CI, schema.BKG, schema.FWHM, schema.CROWDING, schema.REDUNDANT, schema.APCORR_RADIUS,
+             schema.SATURATED, schema.MASKED_FRAC}
+    patterns = (schema.COLUMNS["mag_<band>"], schema.COLUMNS["magerr_<band>"], schema.COLUMNS["mci_<r>"])
+    # an earlier run's mag_f555w_input matches mag_<band> too (band 'f555w_input'): it stays as it is
+    names = [c for c in table.colnames if (c in fixed or any(p.matches(c) for p in patterns))
+             and not re.search(r"_input\d*$", c)]
+    return keep_input_columns(table, names, source, what="carry the names of the photometry measured here")
+
+
 def measure(
     mosaics: Mosaics,
     table: Table,

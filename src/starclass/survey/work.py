@@ -367,7 +367,10 @@ def _given(job: TileJob, window: MosaicWindow):
     cat[Y] = np.asarray(cat[Y], dtype=float) - oy
     if job.photometry != "skip" and len(cat):
         from starclass.detect import measure
+        from starclass.detect.photometry import keep_given_photometry
 
+        # a published catalogue's own mag_<band>, ci, ... were replaced by the measured ones without a word
+        keep_given_photometry(cat, f"the positions of field {job.field!r}")
         # neighbours in the overlap are measured too, so crowding and redundancy near the core
         # edge count them; only the tile's own rows are kept
         cat = measure(window, cat, aperture_correction=None if job.photometry == "none" else job.photometry)
@@ -429,7 +432,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         cat[X] = np.asarray(cat[X]) - ox
         cat[Y] = np.asarray(cat[Y]) - oy
         cat = classify(window, cat, loaded, batch_size=job.batch_size, device=dev, progress=False,
-                       source=f"field {job.field!r}'s positions")  # only given positions carry earlier outputs
+                       source=f"the positions of field {job.field!r}")  # only given positions carry earlier outputs
         # classify was handed the loaded model: the catalogue names its file (suggest checks it)
         cat.meta["model"] = str(job.model)
         cat[X] = np.asarray(cat[X]) + ox
