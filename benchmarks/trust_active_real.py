@@ -24,6 +24,11 @@ train --resume-from``; e.g. a model trained on simulated cutouts, ``benchmarks/s
   the model's **raw** softmax (test-time augmentation on the pool only; the test cutouts are
   scored without it, as in every arm); an object's score is the **mean over its cutouts of the
   per-cutout MI**;
+* ``typical`` (TypiClust, Hacohen et al. 2022): :func:`starclass.suggest.typical_pick` on every
+  pool object's embedding under the round's model (the mean over its cutouts of the network's
+  penultimate features, :func:`starclass.learn.embedding.penultimate_features`, L2-normalised):
+  k-means into (labelled + batch) clusters, the most typical (densest-neighbourhood) object of
+  each of the largest clusters without a label;
 * ``entropy-pseudo``, ``random-pseudo`` (CEAL): the same picks, and every model after the first
   is also trained on the unlabelled objects whose raw P of one class (the mean over the object's
   cutouts) under the previous round's model is at least ``--pseudo-threshold``, with that class
@@ -78,10 +83,11 @@ from sklearn.metrics import f1_score, roc_auc_score
 ROOT = Path(__file__).resolve().parents[1]
 #: the arms: people's labels by entropy, by BALD (mutual information) or at random, and with
 #: pseudo-labels (CEAL)
-ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo", "bald")
+ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo", "bald", "typical")
 #: paired differences reported (run by run, same order and seed), where both arms ran
 PAIRS = (("entropy", "random"), ("entropy-pseudo", "entropy"), ("random-pseudo", "random"),
-         ("entropy-pseudo", "random"), ("bald", "random"), ("bald", "entropy"))
+         ("entropy-pseudo", "random"), ("bald", "random"), ("bald", "entropy"), ("typical", "random"),
+         ("typical", "entropy"))
 
 
 def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
@@ -91,16 +97,18 @@ def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
 
 
 def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None, pseudo=None, raw=None, mi_rows=None,
-                   mi=None):
+                   mi=None, feat_rows=None, feats=None):
     """Train on ``rows`` (from scratch, or from ``init_from``'s weights); P(cluster) of ``predict_rows``.
 
     ``pseudo``: (rows, classes) trained on as well, never validated on (pseudo-labels). ``raw``: a
     list that gets the raw (uncalibrated) P(cluster) of every ``predict_rows`` entry. ``mi``: a
     list that gets the per-cutout mutual information over the 8 TTA views of ``mi_rows``.
+    ``feats``: a list that gets the model's penultimate features of ``feat_rows`` (``[n, F]``).
     """
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import predict_inputs
     from starclass.learn.cutouts import fit_cutouts
+    from starclass.learn.embedding import penultimate_features
     from starclass.stamps.images import cutout_inputs
 
     with tempfile.TemporaryDirectory(prefix="active_real_") as tmp:
@@ -120,6 +128,8 @@ def _train_predict(cfg, cs, rows, predict_rows, seed, init_from=None, pseudo=Non
             # a second pass with TTA, so that the probabilities every arm is scored on stay without it
             e = predict_inputs(model, cutout_inputs(cs.images[mi_rows], cfg), device="cpu", tta=True)
             mi.append(e.mutual_info)
+        if feats is not None and feat_rows is not None and len(feat_rows):
+            feats.append(penultimate_features(model, cutout_inputs(cs.images[feat_rows], cfg), device="cpu"))
     return out, len(res.histories[0])
 
 
@@ -201,12 +211,15 @@ def _pseudo_curve(cfg, cs, ytest, test_rows, objects, rows_of, order, start, gri
 
 def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid, batch, seed, init_from=None,
                    score_by="entropy"):
-    """One entropy (or BALD) run: start from ``start_idx``, each round train, score, add the ``batch`` most uncertain.
+    """One entropy (or BALD, or typicality) run: start from ``start_idx``, each round train, score, add ``batch`` more.
 
     ``score_by`` = ``bald``: an object's score is the mean over its cutouts of the per-cutout
     mutual information over the 8 TTA views (:func:`starclass.suggest.mutual_information`).
+    ``score_by`` = ``typical``: no score; :func:`starclass.suggest.typical_pick` (seed = the
+    training seed) on every pool object's embedding, the mean over its cutouts of the model's
+    penultimate features, L2-normalised, with the labelled objects as its labels.
     """
-    from starclass.suggest import entropy, pick
+    from starclass.suggest import entropy, pick, typical_pick
 
     labelled = list(start_idx)
     curve = []
@@ -218,10 +231,20 @@ def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid,
         rows = np.concatenate([rows_of[objects[i]] for i in labelled])
         more = bool(rest.size and n + batch <= grid[-1])
         mi: list = []
+        feats: list = []
+        all_rows = [rows_of[o] for o in objects]
         (p, ppool), ep = _train_predict(cfg, cs, rows, [test_rows, flat], seed, init_from,
-                                        mi_rows=flat if score_by == "bald" and more else None, mi=mi)
+                                        mi_rows=flat if score_by == "bald" and more else None, mi=mi,
+                                        feat_rows=np.concatenate(all_rows) if score_by == "typical" and more else None,
+                                        feats=feats)
         curve.append(dict(_scores(ytest, p), labels=n, epochs=ep))
-        if more:
+        if more and score_by == "typical":
+            bounds = np.cumsum([0] + [r.size for r in all_rows])
+            emb = np.stack([feats[0][a:b].mean(0) for a, b in zip(bounds[:-1], bounds[1:])])
+            # unit length, as TypiClust's embeddings: distances compare directions, not the feature scale
+            emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+            labelled.extend(typical_pick(emb, batch, labelled=np.asarray(labelled), seed=seed).tolist())
+        elif more:
             if score_by == "bald":
                 score = _object_means(mi[0], rest_rows)  # the mean of its cutouts' MI
             else:
@@ -352,6 +375,12 @@ class Fold:
                               self.order(o)[: self.args.start], self.grid, self.args.batch, seed,
                               self.args.init_from, score_by="bald")
 
+    def typical_curve(self, o: int, seed: int) -> list[dict]:
+        """From the random arm's start, the most typical object of each largest unlabelled cluster (TypiClust)."""
+        return _entropy_curve(self.cfg, self.cs, self.ytest, self.test_rows, self.objects, self.rows_of,
+                              self.order(o)[: self.args.start], self.grid, self.args.batch, seed,
+                              self.args.init_from, score_by="typical")
+
     def reference(self, seed: int) -> dict:
         """The same network trained on the whole pool ("random with all labels")."""
         (p,), ep = _train_predict(self.cfg, self.cs, self.pool_rows, [self.test_rows], seed, self.args.init_from)
@@ -396,7 +425,8 @@ def run_units(fold_ids, runs, ref_seeds, arms, cs, y01, folds, args, out: Path) 
             if arm.endswith("-pseudo"):
                 curve = f.pseudo_curve(o, seed, arm.removesuffix("-pseudo"))
             else:
-                curve = {"random": f.random_curve, "bald": f.bald_curve}.get(arm, f.entropy_curve)(o, seed)
+                curve = {"random": f.random_curve, "bald": f.bald_curve,
+                         "typical": f.typical_curve}.get(arm, f.entropy_curve)(o, seed)
             res = {"order": o, "seed": seed, "arm": arm, arm: [curve]}
             if arm.endswith("-pseudo"):
                 res["pseudo_threshold"] = f.args.pseudo_threshold
@@ -648,7 +678,7 @@ def summarise(args) -> int:
         for ax, m in zip(axes, ("accuracy", "auc")):
             d = summary["metrics"][m]
             style = {"entropy": ("C3", "o-"), "random": ("C0", "o-"), "entropy-pseudo": ("C1", "s--"),
-                     "random-pseudo": ("C2", "s--"), "bald": ("C4", "^-")}
+                     "random-pseudo": ("C2", "s--"), "bald": ("C4", "^-"), "typical": ("C5", "D-")}
             for arm in d["arms"]:
                 col, ls = style[arm]
                 mu, se = np.array(d[arm]["mean"]), np.array(d[arm]["se"])
@@ -695,7 +725,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", default=None,
                     help="ORDER:SEED pairs to run, e.g. 0:0,1:1,2:2 (default: every order with every seed)")
     ap.add_argument("--arms", default="entropy,random",
-                    help="arms to run: entropy, random, bald (mutual information over TTA views), entropy-pseudo, "
+                    help="arms to run: entropy, random, bald (mutual information over TTA views), typical "
+                         "(TypiClust: the most typical object of each unlabelled k-means cluster), entropy-pseudo, "
                          "random-pseudo (the same people's labels plus the previous model's pseudo-labels at or "
                          "above --pseudo-threshold)")
     ap.add_argument("--pseudo-threshold", type=float, default=0.95,

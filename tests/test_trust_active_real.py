@@ -207,6 +207,32 @@ def test_bald_picks_the_objects_of_highest_mean_cutout_mutual_information(bench,
     assert trained == [[0], [0, 1, 2]]  # b, by entropy
 
 
+def test_typical_picks_the_most_typical_object_of_the_unlabelled_cluster(bench, monkeypatch):
+    """The typical arm embeds every pool object (labelled too) as the mean of its cutouts' penultimate
+    features, unit length, and labels the most typical object of the cluster without a label:
+    a (start) and e point along x, b (two cutouts), c, d along y; b sits between c and d."""
+    objects = np.array(["a", "b", "c", "d", "e"])
+    rows_of = {"a": np.array([0]), "b": np.array([1, 2]), "c": np.array([3]), "d": np.array([4]),
+               "e": np.array([5])}
+    # per cutout; b's mean (0.05, 2) is (0.025, 1.0) at unit length, between d (0, 1) and c (0.29, 0.96)
+    cutout_feats = np.array([[1.0, 0], [0, 2], [0.1, 2], [0.3, 1], [0, 5], [1, 0.05]])
+    trained = []
+
+    def fake(cfg, cs, rows, predict_rows, seed, init_from=None, feat_rows=None, feats=None, **kw):
+        trained.append(sorted(rows.tolist()))
+        if feat_rows is not None:
+            assert feat_rows.tolist() == [0, 1, 2, 3, 4, 5]  # every object, labelled ones too, in order
+            feats.append(cutout_feats[feat_rows])
+        return [np.full(2, 0.6), np.full(len(predict_rows[1]), 0.5)], 1
+
+    monkeypatch.setattr(bench, "_train_predict", fake)
+    ytest, test_rows = np.array([1, 0]), np.array([6, 7])
+    curve = bench._entropy_curve(None, None, ytest, test_rows, objects, rows_of, [0], [1, 2], 1, 0,
+                                 score_by="typical")
+    assert trained == [[0], [0, 1, 2]]  # b
+    assert [c["labels"] for c in curve] == [1, 2]
+
+
 def test_summary_pairs_bald_with_random_and_entropy(bench, tmp_path):
     runs, refs = _write_pieces(tmp_path)
     bald = {0: {(0, 0): [0.6, 0.9, 0.9], (1, 1): [0.5, 0.7, 0.95]},
@@ -254,15 +280,17 @@ def test_loop_runs_and_fine_tunes_from_a_model(bench, tmp_path, monkeypatch):
 
     monkeypatch.setattr(cutouts_mod, "fit_cutouts", recording_fit)
     scratch, ft = tmp_path / "scratch", tmp_path / "ft"
-    assert bench.main([*common, "--arms", "random,bald", "--out", str(scratch)]) == 0
-    # 2 grid points of the random and the bald arm + 1 reference, all from scratch
-    assert starts == [None] * 5
+    assert bench.main([*common, "--arms", "random,bald,typical", "--out", str(scratch)]) == 0
+    # 2 grid points of the random, the bald and the typical arm + 1 reference, all from scratch
+    assert starts == [None] * 7
     b = json.loads((scratch / "fold0_o0_s0_bald.json").read_text())
     assert b["arm"] == "bald" and [c["labels"] for c in b["bald"][0]] == [8, 14]
     # each piece names the environment it ran in (reruns of committed pieces moved with a rebuilt venv)
     assert b["versions"]["torch"] == torch.__version__ and b["versions"]["numpy"] == np.__version__
     # the same first model as random (same start, same seed); the picks differ from then on
     assert b["bald"][0][0] == json.loads((scratch / "fold0_o0_s0_random.json").read_text())["random"][0][0]
+    t = json.loads((scratch / "fold0_o0_s0_typical.json").read_text())
+    assert t["arm"] == "typical" and t["typical"][0][0] == b["bald"][0][0]
     starts.clear()
     assert bench.main([*common, "--out", str(ft), "--init-from", str(tmp_path / "sim_model")]) == 0
     # 2 grid points x 2 arms + 1 reference, all from the model

@@ -7,12 +7,16 @@ suggestions are a catalogue that ``starclass inspect --catalogue`` serves as the
 labels people give go back into ``starclass train --labels ... --resume-from MODEL``.
 :mod:`starclass.suggest.pseudo` gives the candidates the model is very sure of its own class
 (pseudo-labels, trained on beside people's labels but never counted or validated on).
+:mod:`starclass.suggest.typical` picks for a small budget the most typical candidate of each
+unlabelled k-means cluster of an embedding (TypiClust), instead of the most uncertain.
 """
 
 from starclass.suggest.pick import BY, entropy, informativeness, pick, suggest
 from starclass.suggest.pseudo import pseudo_labels
+from starclass.suggest.typical import typical_pick, typicality
 
-__all__ = ["BY", "entropy", "informativeness", "mutual_information", "pick", "pseudo_labels", "suggest"]
+__all__ = ["BY", "entropy", "informativeness", "mutual_information", "pick", "pseudo_labels", "suggest",
+           "typical_pick", "typicality"]
 
 
 def __getattr__(name: str):
