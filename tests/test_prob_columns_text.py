@@ -69,3 +69,18 @@ def test_inspect_stamps_own_prob_columns_name_the_text_cell(tmp_path):
     (tmp_path / "out.csv").write_text((tmp_path / "out.csv").read_text().replace("high", "0.8"))
     fld = load_cutout_field(tmp_path / "out.csv", get_preset("m31-real"), dataset="t")
     assert [fld.predictions[i]["top_prob"] for i in range(3)] == [0.8, 0.8, 0.8]
+
+
+def test_evaluate_names_a_text_cell_of_the_raw_probabilities(tmp_path):
+    """prob_<k>_raw (classify's uncalibrated column) was not checked: a text cell was a ValueError traceback."""
+    header, *rows = PRED.replace("high", "0.7").splitlines()
+    raw = ["0.6,0.2,0.1,0.1"] * len(rows)
+    raw[1] = "0.2,oops,0.1,0.1"
+    (tmp_path / "pred.csv").write_text("\n".join([header + ",prob_1_raw,prob_2_raw,prob_3_raw,prob_4_raw",
+                                                  *(f"{r},{w}" for r, w in zip(rows, raw))]) + "\n")
+    (tmp_path / "ref.csv").write_text(REF)
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pred.csv"), "--reference", str(tmp_path / "ref.csv"),
+                                   "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2, res.output
+    assert "column 'prob_2_raw' in " in res.output and "pred.csv row 2 (id 2) is 'oops', not a number" in res.output
+    assert not (tmp_path / "ev").exists()

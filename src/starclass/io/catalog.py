@@ -1123,8 +1123,15 @@ def numeric_column(table, name: str, source: str = "catalogue", *, where: str = 
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
-#: Probability columns a classified table carries: ``prob_<k>``, ``prob_raw_<k>``, ``prob_joint_<k>``, ``prob_std``.
-_PROB_COLUMN = re.compile(r"prob_(?:raw_|joint_)?\d+|prob_std")
+def _is_prob_column(name: str) -> bool:
+    """Whether ``name`` is a probability column: ``prob_<k>``, ``prob_<k>_raw``, ``prob_joint_<k>``, ``prob_std``.
+
+    From the schema's names: a hand-written ``prob_raw_<k>`` here missed the ``prob_<k>_raw``
+    classify writes, whose text cell was then a ValueError traceback in ``evaluate``.
+    """
+    from starclass.schema import COLUMNS, PROB_STD
+
+    return name == PROB_STD or any(COLUMNS[p].matches(name) for p in ("prob_<k>", "prob_<k>_raw", "prob_joint_<k>"))
 
 
 def check_prob_columns(table: Table, path: PathLike | None = None, source: str = "catalogue") -> Table:
@@ -1165,7 +1172,7 @@ def check_prob_columns(table: Table, path: PathLike | None = None, source: str =
     where = f" in {path}" if path is not None else ""
     ids = np.asarray(table[ID]) if ID in table.colnames else None
     for name in table.colnames:
-        if _PROB_COLUMN.fullmatch(name) and table[name].dtype.kind not in "fiub":
+        if _is_prob_column(name) and table[name].dtype.kind not in "fiub":
             table[name] = numeric_column(table, name, source, where=where, ids=ids)
     return table
 
