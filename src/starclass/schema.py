@@ -227,9 +227,13 @@ VOLUNTEER_VOTES = "volunteer_votes"
 REQUIRED: tuple[str, ...] = (ID, X, Y)
 
 # What each placeholder of a name pattern may stand for. A band never starts with "true_", so
-# ``mag_true_f555w`` is a true magnitude and not the observed magnitude of a band "true_f555w".
+# ``mag_true_f555w`` is a true magnitude and not the observed magnitude of a band "true_f555w";
+# nor ends with "_input" (or "_input2", ...): ``mag_f555w_input`` is an input catalogue's own
+# magnitude kept beside the measured one (detect --positions, survey), not a band "f555w_input"
+# (info listed ten bands for five, a photometric baseline took them as features). Every pattern
+# ends with its <band>, so the lookahead's "$" is the end of the name.
 _PLACEHOLDERS: dict[str, str] = {
-    "band": r"(?!true_)[a-z0-9][a-z0-9_]*",
+    "band": r"(?!true_)(?![a-z0-9_]*_input\d*$)[a-z0-9][a-z0-9_]*",
     "k": r"\d+",
     "r": r"\d+",
     "h": r"\d+",
@@ -571,8 +575,8 @@ def band_of(name: str) -> str | None:
     --------
     >>> band_of("mag_true_f814w")
     'f814w'
-    >>> band_of("ci") is None
-    True
+    >>> band_of("ci") is None, band_of("mag_f555w_input") is None
+    (True, True)
     """
     for pattern in BAND_PATTERNS:
         m = _regex(pattern).fullmatch(name)

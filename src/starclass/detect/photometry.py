@@ -1044,16 +1044,13 @@ def keep_given_photometry(table: Table, source) -> list[str]:
     ...     keep_given_photometry(t, "cat.ecsv")
     ["'mag_f555w' -> 'mag_f555w_input2'", "'ci' -> 'ci_input'"]
     """
-    import re
-
     from starclass.io.catalog import keep_input_columns
 
     fixed = {schema.CI, schema.BKG, schema.FWHM, schema.CROWDING, schema.REDUNDANT, schema.APCORR_RADIUS,
              schema.SATURATED, schema.MASKED_FRAC}
+    # an earlier run's mag_f555w_input is no mag_<band> (schema: a band never ends in _input): it stays
     patterns = (schema.COLUMNS["mag_<band>"], schema.COLUMNS["magerr_<band>"], schema.COLUMNS["mci_<r>"])
-    # an earlier run's mag_f555w_input matches mag_<band> too (band 'f555w_input'): it stays as it is
-    names = [c for c in table.colnames if (c in fixed or any(p.matches(c) for p in patterns))
-             and not re.search(r"_input\d*$", c)]
+    names = [c for c in table.colnames if c in fixed or any(p.matches(c) for p in patterns)]
     return keep_input_columns(table, names, source, what="carry the names of the photometry measured here")
 
 
