@@ -28,3 +28,13 @@ def test_info_lists_the_measured_bands_only(tmp_path):
     res = CliRunner().invoke(app, ["info", str(tmp_path / "pos.ecsv")])
     assert res.exit_code == 0, res.output
     assert "bands: f555w, f814w, input\n" in res.output, res.output
+
+
+def test_a_kept_input_magnitude_keeps_its_unit_when_read(tmp_path):
+    from starclass.io.catalog import read_catalog
+
+    t = _table()
+    t["mag_f555w_input"].unit = "mag"
+    t.write(tmp_path / "pos.ecsv")
+    got = read_catalog(tmp_path / "pos.ecsv")
+    assert str(got["mag_f555w_input"].unit) == "mag" and str(got["mag_f555w"].unit) == "mag"

@@ -758,7 +758,10 @@ def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict
             # masked cells (MRT/CDS null values such as ?=99.999) and sentinels >= 90 -> NaN
             v = np.asarray(_plain(t[c]), dtype=float).copy()
             v[v >= MAG_MISSING] = np.nan
+            unit = t[c].unit
             t[c] = v
+            # set_units gives the schema's bands theirs back; a kept mag_f555w_input is no band, and kept its own
+            t[c].unit = unit
     set_units(t)
     return t
 
