@@ -278,3 +278,11 @@ def test_calibrate_suggest_report_and_inspect_take_mask_files(trained_masks, tmp
     for command in ("train", "calibrate", "suggest", "report", "inspect", "survey"):
         res = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
         assert "--mask-file" in res.output, command
+
+
+@pytest.mark.parametrize("cmd", [["train", "--task", TASK, "-o", "m"], ["calibrate", "m"]])
+def test_mask_file_with_stamps_is_refused_naming_mask_files(cmd, tmp_path):
+    """train/calibrate --stamps --mask-file said '--mask-file applies to the mosaics' FITS extensions': a mask
+    file is no extension (classify's message named both)."""
+    res, out = _run([*cmd, "--stamps", tmp_path / "labels.csv", "--mask-file", TEMPLATE])
+    assert res.exit_code == 2 and "--mask-file applies to the mosaics' FITS extensions and mask files" in out, out

@@ -76,7 +76,7 @@ def calibrate_command(
     if flags is not None and stamps is not None:
         # refused rather than ignored: a cutout folder holds no FITS extensions to apply
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
-                             "the mosaics' FITS extensions, not to a cutout folder (--stamps)")
+                             "the mosaics' FITS extensions and mask files, not to a cutout folder (--stamps)")
     if method == "histogram":
         check_histogram_rows(10**12, bins, "--bins")  # a bad --bins is refused before anything is read
     dev = pick_device(device)

@@ -317,7 +317,7 @@ def train_command(
     if flags is not None and stamp_list:
         # refused rather than ignored: stamps already cut hold no FITS extensions to apply
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
-                             "the mosaics' FITS extensions (--mosaics, --fields), not to --stamps")
+                             "the mosaics' FITS extensions and mask files (--mosaics, --fields), not to --stamps")
     if label_model is not None:
         from starclass.learn.labels import LABEL_MODELS
 
