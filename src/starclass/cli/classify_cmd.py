@@ -240,7 +240,8 @@ def _record_root(out, root: Path, output: Path) -> None:
     alone matched ``g/o000.png`` of a training folder with ``g/o000.png`` of another folder, and
     every candidate was "already labelled". The absolute folder, recorded as the model is
     (:func:`_record_model`), lets both sides be compared as files. An input column of that name
-    is kept as it is.
+    (a classified table classified again) was renamed ``cutout_root_input`` before
+    (:func:`starclass.learn.cutouts.classify_cutouts`).
     """
     from starclass.schema import CUTOUT_ROOT
 
@@ -251,8 +252,9 @@ def _record_path(out, name: str, path: str, output: Path) -> bool:
     """``path`` in ``out.meta[name]``, and in a column ``name`` where the output format drops meta.
 
     A CSV keeps no meta and a FITS header only upper-cased scalar keys, so both get the column
-    (an input column of that name is kept as it is). False where a FITS table cannot hold the
-    path (not ASCII) and there is no column; True otherwise.
+    (an input column of that name, which classify renames ``<name>_input`` before, would be kept
+    as it is). False where a FITS table cannot hold the path (not ASCII) and there is no column;
+    True otherwise.
     """
     from starclass.io.catalog import catalog_format
 
