@@ -945,7 +945,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         # each fold model records its training cutouts' size, as fit_cutouts does for one model: classify
         # --stamps with a fold model warned of nothing on cutouts of another size
         for manifest in sorted(Path(output).glob(f"fold_*/{MANIFEST}")):
-            set_training_cutouts(manifest, cutouts.images.shape)
+            set_training_cutouts(manifest, cutouts.images.shape, label_column=cutouts.label_column)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
