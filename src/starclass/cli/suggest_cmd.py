@@ -119,6 +119,7 @@ def suggest_command(
 
         table = read_cutout_output(candidates, f"candidates {candidates}")
         if table is None:
+            _refuse_unclassified_folder(Path(candidates), Path(model))
             raise
         if mosaics:
             raise StarclassError(f"{candidates} is a classified cutout folder (no positions): it is ranked on its "
@@ -217,6 +218,36 @@ def suggest_command(
              "-o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
+
+
+def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
+    """Say how to rank a cutout folder that was not classified, instead of the catalogue reader's refusal.
+
+    Given a cutout folder (its directory or its ``labels.csv``), suggest said "required column
+    'id' missing ... name a column 'id' in the file" or "expected a catalogue file, got a
+    directory": it ranks a folder on the probabilities ``classify --stamps`` writes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,galaxy\\n")
+    >>> try:
+    ...     _refuse_unclassified_folder(d / "labels.csv", pathlib.Path("m"))
+    ... except StarclassError as exc:
+    ...     print("is not classified" in str(exc))
+    True
+    """
+    from starclass.io.cutout_folders import csv_header, is_cutout_source
+
+    header = csv_header(candidates) if is_cutout_source(candidates) else []
+    if not any(h == "file" or h.startswith("file_") for h in header) and not (
+            candidates.is_dir() and is_cutout_source(candidates)):
+        return
+    raise StarclassError(
+        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes; "
+        f"run 'starclass classify --stamps {candidates} --model {model} -o classified.csv', then "
+        f"'starclass suggest {model} classified.csv'") from None
 
 
 def _labelled_cutouts(table, labels: Path, key: str = "file") -> tuple[list[str], str]:

@@ -1136,7 +1136,7 @@ def model_label_column(source: str | os.PathLike, given: str | None, trained_on:
         return given, None
     if trained_on is None or trained_on == "label":
         return "label", None
-    if trained_on in _csv_header(Path(source)):
+    if trained_on in csv_header(Path(source)):
         return trained_on, (f"note: labels from column {trained_on!r}, the one {model} was trained on "
                             "(--label-column to choose another)")
     return "label", (f"warning: {model} was trained on the labels of column {trained_on!r}, which {source} lacks; "
@@ -1144,8 +1144,18 @@ def model_label_column(source: str | os.PathLike, given: str | None, trained_on:
                      "to choose")
 
 
-def _csv_header(source: Path) -> list[str]:
-    """The header of a cutout folder's CSV (the file, or a directory's labels.csv); [] without one."""
+def csv_header(source: str | os.PathLike) -> list[str]:
+    """The header of a cutout folder's CSV (the file, or a directory's labels.csv); [] without one.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file, label\\na.png,galaxy\\n")
+    >>> csv_header(d), csv_header(d / "none.csv")
+    (['file', 'label'], [])
+    """
+    source = Path(source)
     from starclass.io.catalog import csv_dialect
 
     path = source / LABELS_CSV if source.is_dir() else source
