@@ -96,3 +96,15 @@ def test_report_takes_the_reference_column(tmp_path):
                               "class_human_mode", "--bootstrap", "0", "-o", str(page)])
     assert res.exit_code == 0, res.output
     assert "class_human_mode: metrics" in page.read_text()
+
+
+def test_pred_column_outside_the_tasks_classes_is_named(tmp_path):
+    t = _legus_like()
+    path = tmp_path / "cat.ecsv"
+    t.write(path)
+    res = runner.invoke(app, ["evaluate", str(path), "--pred-column", "class_ml", "--reference-column",
+                              "class_human_mode", "--task", "cool-core", "--no-science", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2
+    first = int(np.flatnonzero(np.asarray(t["class_ml"]) == 4)[0]) + 1
+    assert f"column 'class_ml' (--pred-column): class [4] (first at row {first})" in res.output
+    assert str(path) in res.output and "'class_pred'" not in res.output

@@ -324,6 +324,9 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     if column not in MODEL_CLASS_COLUMNS:
         # a person's classes are in the reference scheme (LEGUS 1-4), as a reference is read
         values = task.reference_labels(values, what=f"{name} column {column!r}")
+    # checked here, naming the column asked for: once in class_pred, a LEGUS class_ml of classes 1-4 scored
+    # for a three-class task was refused as "prediction column 'class_pred': class [4] ..."
+    check_classes(values, task.classes, what=f"{name} column {column!r} (--pred-column)")
     view = t.copy(copy_data=False)
     prefix = probability_prefix(column)
     own = [f"{prefix}_{k}" for k in task.classes]
