@@ -1310,7 +1310,13 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     if scored:
         for c in comparisons:
             c.notes.insert(0, scored)
-    ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons,
+    counts = _class_counts(cats, cols, etask)
+    # the columns as the user named them: the counts table said class_pred / class_ref for the
+    # --pred-column and --reference-column read into them (class_ml against class_human_mode)
+    shown = {pred_name: pred_column or CLASS_PRED,
+             **{n: ref_col for n in cats if n != pred_name and reference_column is not None}}
+    counts["class column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class column"])]
+    ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
                     scored=scored, pred_column=pred_column or CLASS_PRED)
     if etask.phangs_like:
         usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}
