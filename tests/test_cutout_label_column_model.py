@@ -83,3 +83,18 @@ def test_a_folder_without_the_models_column_falls_back_to_label_with_a_warning(t
     (tmp_path / "labels.csv").write_text("file,label\na.npy,1\n")
     col, line = model_label_column(tmp_path, None, "expert", "model m")
     assert col == "label" and line.startswith("warning") and "'expert'" in line
+
+
+@pytest.mark.usefixtures("single_thread")
+def test_suggest_notes_the_candidates_own_labels_and_how_to_leave_them_out(expert_model, tmp_path):
+    # a labelled folder's classification was ranked as if nobody had labelled it, without a word
+    model, csv = expert_model
+    out = tmp_path / "pred.csv"
+    assert runner.invoke(app, ["classify", "--stamps", str(csv), "--model", str(model), "-o", str(out)]).exit_code == 0
+    res = runner.invoke(app, ["suggest", str(model), str(out), "-n", "3", "-o", str(tmp_path / "s.ecsv")])
+    assert res.exit_code == 0, res.output
+    assert f"12 of the 12 candidates have a class_ref of their own in {out}" in res.output
+    assert f"--labels {csv}" in res.output  # the folder's labels.csv, which suggest matches as files
+    again = runner.invoke(app, ["suggest", str(model), str(out), "-n", "3", "-o", str(tmp_path / "s2.ecsv"),
+                                "--labels", str(csv)])
+    assert again.exit_code == 2 and "every one of the 12 candidates already has a label" in again.output

@@ -37,3 +37,14 @@ def test_a_catalogue_without_id_keeps_its_message(tmp_path):
     model.mkdir()
     res = runner.invoke(app, ["suggest", str(model), str(p), "-n", "5", "-o", str(tmp_path / "s.ecsv")])
     assert res.exit_code == 2 and "required column 'id' missing" in res.output
+
+
+def test_candidates_with_their_own_classes_get_a_note(tmp_path):
+    from astropy.table import Table
+
+    from starclass.cli import suggest_cmd
+
+    t = Table({"id": [1, 2, 3], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0], "class_ref": [1, 0, 4]})
+    assert suggest_cmd._own_labels(t, "id", tmp_path / "c.ecsv") == str(tmp_path / "c.ecsv")
+    t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": [str(tmp_path / "cuts")]})
+    assert suggest_cmd._own_labels(t, "file", tmp_path / "o.csv") == str(tmp_path / "cuts" / "labels.csv")

@@ -19,7 +19,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import StarclassError
-from starclass.schema import ID
+from starclass.schema import CLASS_REF, ID
 
 
 @command("suggest")
@@ -74,6 +74,8 @@ def suggest_command(
     (`--export LABELS.csv`, a cutout CSV) and fine-tune with
     `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
+    import numpy as np
+
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
@@ -146,6 +148,14 @@ def suggest_command(
             # said either way, so a labelled folder that names none of the candidates is seen
             echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
                  f"left out ({how})")
+    elif CLASS_REF in table.colnames:
+        # a human-classified catalogue (a LEGUS .tab, a truth table, a labelled cutout folder's classification):
+        # its own classes were passed over without a word and labelled candidates were suggested again
+        own = int(np.sum(np.ma.filled(np.ma.asarray(table[CLASS_REF], dtype=float), 0) > 0))
+        if own:
+            echo(f"note: {own} of the {len(table)} candidates have a class_ref of their own in {candidates}; only "
+                 "--labels says what is labelled, so they may be suggested: give --labels "
+                 f"{_own_labels(table, key, candidates)} to leave them out")
     if mosaics:
         warn_flags_differ(model, flags)  # the candidates are classified on stamps cut with these flags
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags) if mosaics else None
@@ -218,6 +228,29 @@ def suggest_command(
              "-o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
+
+
+def _own_labels(table, key: str, candidates: Path) -> str:
+    """What to give as ``--labels`` to leave out the candidates' own labels: the catalogue itself, or for a
+    classified cutout folder its folder's labels CSV (matched as files; the classification, a CSV elsewhere,
+    named none of them).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _own_labels(Table({"id": [1], "class_ref": [2]}), "id", Path("cands.ecsv"))
+    'cands.ecsv'
+    >>> _own_labels(Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]}), "file", Path("o.csv"))
+    '/data/cuts/labels.csv'
+    """
+    from starclass.io.cutout_folders import LABELS_CSV
+    from starclass.schema import CUTOUT_ROOT
+
+    if key == ID:
+        return str(candidates)
+    root = (str(table[CUTOUT_ROOT][0]) if CUTOUT_ROOT in table.colnames and len(table)
+            else table.meta.get(CUTOUT_ROOT))
+    return str(Path(root) / LABELS_CSV) if root else "LABELS.csv (the cutout folder's labels)"
 
 
 def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
