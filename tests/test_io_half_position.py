@@ -7,6 +7,7 @@ position as a sky-only table and the summary read y beside x.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -36,3 +37,13 @@ def test_legus_map_renaming_y_is_refused(legus_tab):
     res = runner.invoke(app, ["info", str(legus_tab), "--map", "foo=3"])
     assert res.exit_code == 2, res.output
     assert "'y' missing" in res.output and legus_tab.name in res.output
+
+
+def test_info_dir_says_how_many_hybrid_classes_no_person_gave(legus_tab):
+    # NGC 1566's "inspected" 2451 counted the rows classified by the machine-learning classifier alone
+    res = runner.invoke(app, ["info", str(legus_tab.parent)])
+    assert res.exit_code == 0, res.output
+    t = read_catalog(legus_tab)
+    done = np.asarray(t["class_ref"]) > 0
+    ml = int(np.sum(done & (np.asarray(t["class_method"]) == 0)))
+    assert f"{legus_tab.name}: 'inspected' counts the hybrid class: {ml} of the {int(done.sum())}" in res.output
