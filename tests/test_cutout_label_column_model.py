@@ -98,3 +98,10 @@ def test_suggest_notes_the_candidates_own_labels_and_how_to_leave_them_out(exper
     again = runner.invoke(app, ["suggest", str(model), str(out), "-n", "3", "-o", str(tmp_path / "s2.ecsv"),
                                 "--labels", str(csv)])
     assert again.exit_code == 2 and "every one of the 12 candidates already has a label" in again.output
+
+
+def test_a_model_trained_on_labels_of_the_same_classes_is_scored_against_label(tmp_path):
+    # the volunteers' consensus (1/2, as the experts' label): the documented test is against the experts
+    (tmp_path / "labels.csv").write_text("file,label,consensus\na.npy,1,2\nb.npy,2,2\nc.npy,1,1\n")
+    col, line = model_label_column(tmp_path, None, "consensus", "model m")
+    assert col == "label" and "--label-column consensus" in line

@@ -1099,11 +1099,14 @@ def model_label_column(source: str | os.PathLike, given: str | None, trained_on:
                        model: str = "the model") -> tuple[str, str | None]:
     """The label column of a cutout folder scored against (or calibrating) a model, and a line saying so.
 
-    A column given on the command line is used as it is. Otherwise the column the model was
-    trained on (``train --label-column``, recorded in its manifest), where the folder's CSV has
-    it, else ``label``: a galaxy-cluster folder holds a binary ``label`` beside five ``expert``
-    classes, and a five-class model was scored (and calibrated) against the binary one, whose
-    1 and 2 read as two of its five classes.
+    A column given on the command line is used as it is. Otherwise ``label``, the folder's own
+    labels, unless the model was trained on another column (``train --label-column``, recorded
+    in its manifest) that holds other classes than ``label`` does: a galaxy-cluster folder has a
+    binary ``label`` beside five ``expert`` classes, and a five-class model trained on ``expert``
+    was scored (and calibrated) against the binary one, whose 1 and 2 read as two of its five
+    classes. A model trained on labels of the same classes as ``label`` (the volunteers'
+    ``consensus``, 1 or 2 as the experts' ``label``) is still scored against ``label``, the
+    reference, with a note.
 
     Parameters
     ----------
@@ -1119,14 +1122,14 @@ def model_label_column(source: str | os.PathLike, given: str | None, trained_on:
     Returns
     -------
     (str, str or None)
-        The column, and a note (the model's column used) or a warning (the model's column
-        missing from the folder) to print, or None.
+        The column, and a note (which column and why) or a warning (the model's column missing
+        from the folder) to print, or None.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "labels.csv").write_text("file,label,expert\\na.fits,1,2\\n")
+    >>> _ = (d / "labels.csv").write_text("file,label,expert,consensus\\na.fits,1,2,1\\nb.fits,2,5,2\\n")
     >>> model_label_column(d, None, "expert", "m5")[0], model_label_column(d, "label", "expert")[0]
     ('expert', 'label')
     >>> model_label_column(d, None, "consensus", "m5")[0], model_label_column(d, None, None)
@@ -1136,12 +1139,47 @@ def model_label_column(source: str | os.PathLike, given: str | None, trained_on:
         return given, None
     if trained_on is None or trained_on == "label":
         return "label", None
-    if trained_on in csv_header(Path(source)):
-        return trained_on, (f"note: labels from column {trained_on!r}, the one {model} was trained on "
-                            "(--label-column to choose another)")
-    return "label", (f"warning: {model} was trained on the labels of column {trained_on!r}, which {source} lacks; "
-                     "its 'label' column is used instead (it may hold another class scheme): give --label-column "
-                     "to choose")
+    values = csv_values(Path(source), (trained_on, "label"))
+    if trained_on not in values:
+        return "label", (f"warning: {model} was trained on the labels of column {trained_on!r}, which {source} "
+                         "lacks; its 'label' column is used instead (it may hold another class scheme): give "
+                         "--label-column to choose")
+    if "label" in values and values["label"] == values[trained_on]:
+        return "label", (f"note: {model} was trained on column {trained_on!r}; scored against the folder's 'label' "
+                         f"(the same classes; --label-column {trained_on} to score against the labels it learnt)")
+    other = "" if "label" not in values else f" ('label' holds other classes: {', '.join(sorted(values['label']))})"
+    return trained_on, (f"note: labels from column {trained_on!r}, the one {model} was trained on{other} "
+                        "(--label-column to choose another)")
+
+
+def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str, set[str]]:
+    """The distinct non-empty values of ``columns`` in a cutout folder's CSV, for those it has.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,1\\nb.png,\\nc.png,2\\n")
+    >>> csv_values(d, ("label", "expert"))
+    {'label': {'1', '2'}}
+    """
+    source = Path(source)
+    path = source / LABELS_CSV if source.is_dir() else source
+    if not path.is_file():
+        return {}
+    from starclass.io.catalog import csv_dialect
+
+    encoding, sep = csv_dialect(path)
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        rows = csv.reader(f, delimiter=sep)
+        header = [h.strip() for h in next(rows, [])]
+        idx = {c: header.index(c) for c in columns if c in header}
+        out: dict[str, set[str]] = {c: set() for c in idx}
+        for row in rows:
+            for c, i in idx.items():
+                if i < len(row) and row[i].strip():
+                    out[c].add(row[i].strip())
+    return out
 
 
 def csv_header(source: str | os.PathLike) -> list[str]:
