@@ -111,3 +111,20 @@ def test_pred_column_outside_the_tasks_classes_is_named(tmp_path):
     first = int(np.flatnonzero(np.asarray(t["class_ml"]) == 4)[0]) + 1
     assert f"column 'class_ml' (--pred-column): class [4] (first at row {first})" in res.output
     assert str(path) in res.output and "'class_pred'" not in res.output
+
+
+def test_reference_column_of_another_catalogue(tmp_path):
+    t = _legus_like()
+    pred = Table({"id": t["id"], "x": t["x"], "y": t["y"], "class_pred": t["class_ml"]})
+    ref = Table({"id": t["id"], "x": t["x"], "y": t["y"], "class_ref": t["class_ref"],
+                 "class_human_mode": t["class_human_mode"]})
+    pred.write(tmp_path / "pred.ecsv")
+    ref.write(tmp_path / "people.ecsv")
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "people.ecsv"),
+                              "--reference-column", "class_human_mode", "--bootstrap", "0", "--no-science",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    both = (np.asarray(t["class_human_mode"]) > 0) & (np.asarray(t["class_ml"]) > 0)
+    y, yp = np.asarray(t["class_human_mode"])[both], np.asarray(t["class_ml"])[both]
+    assert f"accuracy[4class] = {accuracy_score(y, yp):.3f}" in res.output
+    assert f"{both.sum()} classified in both" in res.output
