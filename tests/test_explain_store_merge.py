@@ -29,3 +29,17 @@ def test_store_classes_are_merged_as_training_merges_them(tmp_path):
                              channels=list(cfg.bands), scales=[1.0], normalisation="zscore")
     st = read_explain_stamps(path, SimpleNamespace(config=cfg, training_label_column=None))
     assert st.class_ref.tolist() == [1, 1, 2, 3, 0, 3]
+
+
+def test_a_store_of_other_scales_is_refused_with_the_command_that_cuts_one(tmp_path):
+    import pytest
+
+    from starclass.errors import StarclassError
+
+    cfg = get_preset("legus4-compact", stamp_size=8)  # three scales, flux: cutouts' defaults are one, zscore
+    n, c = 2, len(cfg.bands)
+    path = write_stamp_store(tmp_path / "s.h5", np.zeros((n, 1, c, 8, 8), np.float32), np.ones((n, 8, 8), bool),
+                             Table({"id": [1, 2], "x": [0.0, 0.0], "y": [0.0, 0.0]}),
+                             channels=list(cfg.bands), scales=[1.0], normalisation="zscore")
+    with pytest.raises(StarclassError, match=r"scales is \[1.0\] in the store.*starclass cutouts .* --task MODEL"):
+        read_explain_stamps(path, SimpleNamespace(config=cfg, training_label_column=None))

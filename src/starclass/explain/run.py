@@ -172,7 +172,10 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             "normalisation": cfg.normalisation}
     diff = [f"{k} is {have[k]} in the store, {want[k]} in the model's task" for k in want if have[k] != want[k]]
     if diff:
-        raise StarclassError(f"stamp store {src} does not fit the model's task {cfg.name!r}: " + "; ".join(diff))
+        # with the remedy: a store cut with cutouts' defaults (one scale, zscore) never fits a StarcNet-style task
+        raise StarclassError(f"stamp store {src} does not fit the model's task {cfg.name!r}: " + "; ".join(diff)
+                             + "; cut one for the model with 'starclass cutouts MOSAICS --catalog CATALOGUE --task "
+                             "MODEL -o STAMPS.h5'")
     rows = np.flatnonzero(store.ok)
     if not len(rows):
         raise StarclassError(f"stamp store {src}: no usable stamp")
