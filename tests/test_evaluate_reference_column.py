@@ -128,3 +128,14 @@ def test_reference_column_of_another_catalogue(tmp_path):
     y, yp = np.asarray(t["class_human_mode"])[both], np.asarray(t["class_ml"])[both]
     assert f"accuracy[4class] = {accuracy_score(y, yp):.3f}" in res.output
     assert f"{both.sum()} classified in both" in res.output
+
+
+def test_scoring_the_ml_class_against_the_hybrid_class_built_from_it_is_noted(legus_tab, tmp_path):
+    # NGC 1566's class_ref is class_ml itself on the class_method-0 rows: 0.597 against 0.444 independent
+    res = runner.invoke(app, ["evaluate", str(legus_tab), "--pred-column", "class_ml", "--bootstrap", "0",
+                              "--no-science", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    t = read_catalog(legus_tab)
+    n = int(np.sum((np.asarray(t["class_method"]) == 0) & (np.asarray(t["class_ml"]) > 0)))
+    assert f"class_ref, the hybrid class, is class_ml itself on {n} rows (class_method 0)" in res.output
+    assert "--reference-column class_human_mode" in res.output

@@ -55,6 +55,7 @@ from starclass.schema import (
     CLASS_HUMAN_MODE,
     CLASS_HYBRID,
     CLASS_JOINT,
+    CLASS_METHOD,
     CLASS_ML,
     CLASS_ML_CHECKED,
     CLASS_PRED,
@@ -353,6 +354,36 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
             ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
             "figures flatter class_joint; give an independent reference (e.g. -r truth.ecsv)")
     return view, line
+
+
+#: NGC 1566's hybrid class (``class_ref``, col 34) is, row by row, the column its ``class_method`` names
+HYBRID_SOURCES = {CLASS_ML: (0,), CLASS_ML_CHECKED: (1,), CLASS_HUMAN_MODE: (3, 4)}
+
+
+def hybrid_self_note(t: Table, column: str) -> str | None:
+    """A note when ``column`` is scored against a hybrid ``class_ref`` built from it (LEGUS NGC 1566).
+
+    The hybrid class is ``class_ml`` where ``class_method`` is 0, ``class_ml_checked`` where it
+    is 1 and ``class_human_mode`` where it is 3 or 4: scored against it, those rows agree by
+    construction and the figures flatter the column.
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 2, 3], "class_method": [0, 0, 3], "class_ml": [1, 2, 4],
+    ...            "class_human_mode": [0, 0, 3]})
+    >>> hybrid_self_note(t, "class_ml")[:58]
+    'note: class_ref, the hybrid class, is class_ml itself on 2'
+    """
+    methods = HYBRID_SOURCES.get(column)
+    if methods is None or CLASS_METHOD not in t.colnames or column not in t.colnames:
+        return None
+    same = np.isin(np.asarray(t[CLASS_METHOD]), methods) & (np.asarray(t[column]) > 0)
+    n = int(same.sum())
+    if not n:
+        return None
+    return (f"note: class_ref, the hybrid class, is {column} itself on {n} rows (class_method "
+            f"{' or '.join(map(str, methods))}): the figures flatter {column}; for an independent reference give "
+            f"--reference-column {CLASS_HUMAN_MODE if column != CLASS_HUMAN_MODE else CLASS_ML}")
 
 
 def with_reference_column(t: Table, column: str, name: str) -> Table:
@@ -1268,9 +1299,14 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     if pred_column is not None:
         pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
         # compared with itself, the catalogue's class_ref is the reference and cannot be the prediction
-        ptab, scored = prediction_view(ptab, pred_column, etask, pname,
-                                       exclude=[ref_col] if any(isinstance(r, str) and r == SELF
-                                                                for r in refs.values()) else [])
+        own_ref = any(isinstance(r, str) and r == SELF for r in refs.values())
+        if own_ref and ref_col in (CLASS_REF, CLASS_HYBRID) and (note := hybrid_self_note(ptab, pred_column)):
+            hybrid_line = note  # said after the "scored column" line
+        else:
+            hybrid_line = None
+        ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [])
+        if hybrid_line:
+            scored += "; " + hybrid_line
     if reference_column is not None and any(isinstance(r, str) and r == SELF for r in refs.values()):
         # the catalogue's own reference column becomes its class_ref (a view: the file's columns are not copied)
         ptab = with_reference_column(ptab, reference_column,
