@@ -7,6 +7,8 @@ suggest ranks a folder on the probabilities ``classify --stamps`` writes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -48,3 +50,17 @@ def test_candidates_with_their_own_classes_get_a_note(tmp_path):
     assert suggest_cmd._own_labels(t, "id", tmp_path / "c.ecsv") == str(tmp_path / "c.ecsv")
     t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": [str(tmp_path / "cuts")]})
     assert suggest_cmd._own_labels(t, "file", tmp_path / "o.csv") == str(tmp_path / "cuts" / "labels.csv")
+
+
+def test_the_labels_hint_ignores_an_empty_or_nan_cutout_root():
+    # a NaN cell read as text is the folder 'nan': the hint named 'nan/labels.csv'
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.cli.suggest_cmd import _own_labels
+
+    t = Table({"file": ["a.png", "b.png"], "class_ref": [2, 1], "cutout_root": [np.nan, np.nan]})
+    hint = _own_labels(t, "file", Path("o.csv"))
+    assert "nan" not in hint and hint.startswith("LABELS.csv")
+    t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]})
+    assert _own_labels(t, "file", Path("o.csv")) == str(Path("/data/cuts") / "labels.csv")
