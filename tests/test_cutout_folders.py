@@ -599,7 +599,9 @@ def test_classify_warns_of_cutouts_of_another_pixel_size_than_training(tmp_path,
     model, p = tiny_model
     from starclass.learn.checkpoint import read_manifest
 
-    assert read_manifest(model)["training_cutouts"] == {"height": 24, "width": 24, "channels": 1}
+    # the size of the training cutouts, and (since 2026-12-03) the label column they were read from
+    assert read_manifest(model)["training_cutouts"] == {"height": 24, "width": 24, "channels": 1,
+                                                         "label_column": "label"}
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o",
                               str(tmp_path / "same.csv"), "--no-progress"])
     assert res.exit_code == 0 and "trained on cutouts of" not in res.output, res.output
@@ -906,7 +908,8 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
 
     folds = sorted((tmp_path / "cv").glob("fold_*"))
     assert len(folds) == 3
-    assert all(read_manifest(f).get("training_cutouts") == {"height": 24, "width": 24, "channels": 1} for f in folds)
+    assert all(read_manifest(f).get("training_cutouts") == {"height": 24, "width": 24, "channels": 1,
+                                                             "label_column": "label"} for f in folds)
 
 
 def test_cli_info_summarises_a_cutout_folder(tmp_path):

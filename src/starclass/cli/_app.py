@@ -51,7 +51,16 @@ ALLOW_FEW_MATCHES_OPTION = typer.Option(
 PRED_COLUMN_OPTION = typer.Option(
     None, "--pred-column",
     help="The column to score as the prediction (default class_pred): class_joint (classify --votes: model and "
-         "people combined, with its prob_joint_<k>), a person's class_h<k>, or class_ref.")
+         "people combined, with its prob_joint_<k>), a person's class_h<k>, class_ref, or a LEGUS catalogue's "
+         "class_ml, class_human_mode, class_ml_checked, class_hybrid, class_reclassified.")
+
+
+#: ``--reference-column`` of ``evaluate`` and ``report``: the reference's class column (of PRED itself with -r self)
+REFERENCE_COLUMN_OPTION = typer.Option(
+    None, "--reference-column",
+    help="The column holding the reference classes (default class_ref), in each -r catalogue or, with none (or "
+         "-r self), in PRED itself: e.g. a LEGUS NGC 1566 catalogue's --pred-column class_ml "
+         "--reference-column class_human_mode (machine vs the three people).")
 
 
 #: ``--quiet`` of ``detect`` and ``simulate`` (one definition, one meaning): ``--no-progress`` keeps the notes

@@ -90,12 +90,17 @@ def calibrate_command(
 
     cfg = TaskConfig.from_dict(doc["config"])
     if stamps is not None:
-        from starclass.io.cutout_folders import label_classes, read_cutout_folder
+        from starclass.io.cutout_folders import label_classes, model_label_column, read_cutout_folder
+        from starclass.learn.checkpoint import training_label_column_of
         from starclass.stamps.images import cutout_inputs
 
-        # as train --stamps: the catalogue default (class_ref) means the folder's own 'label' column;
-        # another name given is used (it was ignored: the labels had to be in 'label')
-        column = "label" if label_column == CLASS_REF else label_column
+        # as train --stamps: the catalogue default (class_ref) means the folder's own labels: those of the
+        # column the model was trained on (a five-class model trained on 'expert' was calibrated on the binary
+        # 'label' of a galaxy-cluster folder), else 'label'; another name given is used
+        column, line = model_label_column(stamps, None if label_column == CLASS_REF else label_column,
+                                          training_label_column_of(doc), f"model {model}")
+        if line:
+            typer.echo(line, err=line.startswith("warning"))
         cutouts = read_cutout_folder(stamps, group_column=cfg.group_column, require_group=False,
                                      bands=list(cfg.bands) if len(cfg.bands) > 1 else None, label_column=column,
                                      bands_of=f"model {model}")

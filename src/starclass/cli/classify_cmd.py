@@ -74,10 +74,11 @@ def classify_command(
     label_columns: str | None = typer.Option(
         None, "--label-columns",
         help="With --votes: the vote columns, comma-separated (default: every class_h<k> column)."),
-    label_column: str = typer.Option(
-        "label", "--label-column",
+    label_column: str | None = typer.Option(
+        None, "--label-column",
         help="With --stamps: the cutout CSV's column of label strings (mapped to classes by the task's "
-             "label_map), scored in the accuracy line and written as class_ref; as 'evaluate --label-column'."),
+             "label_map), scored in the accuracy line and written as class_ref; as 'evaluate --label-column'. "
+             "Default: the column the model was trained on (train --label-column), else label."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
     mask_file: str | None = MASK_FILE_OPTION,
@@ -116,7 +117,7 @@ def classify_command(
         # refused rather than ignored: a cutout folder holds no FITS extensions (nor mosaics beside masks) to apply
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to the mosaics' "
                              "FITS extensions and mask files, not to a cutout folder (--stamps)")
-    if label_column != "label" and stamps is None:
+    if label_column is not None and stamps is None:
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder: it "
                              "applies with --stamps (with mosaics and --catalog, score the output with 'starclass "
                              "evaluate --label-column')")
@@ -303,10 +304,11 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
                       label_columns: str | None = None, threshold: float | None = None,
-                      overwrite: bool = False, label_column: str = "label") -> None:
+                      overwrite: bool = False, label_column: str | None = None) -> None:
     """``classify --stamps LABELS.csv|DIR``: one output row per input row, every column kept.
 
-    ``label_column`` holds the label strings (default ``label``); absent, the folder is
+    ``label_column`` holds the label strings (None: the column the model was trained on, where
+    its manifest records one and the folder has it, else ``label``); absent, the folder is
     unlabelled, unless the column was named on the command line (then it is an error).
     """
     import time
@@ -314,7 +316,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     import numpy as np
 
     from starclass.io.catalog import catalog_format, check_fits_text, write_catalog
-    from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
+    from starclass.io.cutout_folders import is_cutout_source, model_label_column, read_cutout_folder
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import decision_threshold
     from starclass.learn.cutouts import classify_cutouts
@@ -327,11 +329,17 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     loaded = load_model(model, device=dev)
     cfg = loaded.config
     decision_threshold(cfg, threshold)  # --threshold for a multi-class model, or 7: before the cutouts are read
+    given = label_column is not None
+    # the labels the model learnt: a five-class model trained on a galaxy-cluster folder's 'expert' column
+    # was scored against its binary 'label' (1/2 read as classes 1 and 2 of five: accuracy 0.200 for 0.300)
+    label_column, line = model_label_column(source, label_column, loaded.training_label_column, str(model))
+    if line:
+        echo(line)
     # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"model {model}")
-    if cutouts.labels is None and label_column != "label":
+    if cutouts.labels is None and given:
         # a column asked for by name and not there: an accuracy line quietly missing would read
         # as "no labels", not as a misspelt column
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "

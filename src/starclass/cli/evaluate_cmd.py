@@ -11,6 +11,7 @@ from starclass.cli._app import (
     BY_MIN_ROWS_OPTION,
     BY_OPTION,
     PRED_COLUMN_OPTION,
+    REFERENCE_COLUMN_OPTION,
     command,
     echo,
     refuse_few_matches_with_catalogs,
@@ -55,6 +56,7 @@ def evaluate(
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
     pred_column: str | None = PRED_COLUMN_OPTION,
+    reference_column: str | None = REFERENCE_COLUMN_OPTION,
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace an existing output folder's older results as a whole."),
@@ -66,6 +68,8 @@ def evaluate(
 
     if catalogs is not None:
         refuse_one_catalogue_options(by, pred_column)
+        if reference_column is not None:
+            raise StarclassError("--reference-column applies to one classified catalogue (PRED), not to --catalogs")
         refuse_few_matches_with_catalogs(allow_few_matches)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
@@ -99,6 +103,7 @@ def evaluate(
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
                          label_column=label_column, model=None if model is None else str(model),
                          by=tuple(by or ()), by_min_rows=by_min_rows, pred_column=pred_column,
+                         reference_column=reference_column,
                          allow_few_matches=allow_few_matches,
                          overwrite=overwrite)
     t = res["task"]

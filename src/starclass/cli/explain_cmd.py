@@ -26,10 +26,11 @@ def explain_command(
                                                      "this many pixels on a side."),
     layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name (overrides --min-map)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the draw of stamps."),
-    label_column: str = typer.Option(
-        "label", "--label-column",
+    label_column: str | None = typer.Option(
+        None, "--label-column",
         help="Cutout folders: the column of label strings (mapped through the model's label_map; class means "
-             "over the correctly classified stamps of each label), as 'classify --label-column'."),
+             "over the correctly classified stamps of each label), as 'classify --label-column'. Default: the "
+             "column the model was trained on (train --label-column), else label."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output folder."),
 ) -> None:
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""

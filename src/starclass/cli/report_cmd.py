@@ -14,6 +14,7 @@ from starclass.cli._app import (
     MASK_EXTENSION_OPTION,
     MASK_FILE_OPTION,
     PRED_COLUMN_OPTION,
+    REFERENCE_COLUMN_OPTION,
     command,
     echo,
     echo_flagged,
@@ -61,6 +62,7 @@ def report(
     by: list[str] = BY_OPTION,
     by_min_rows: int = BY_MIN_ROWS_OPTION,
     pred_column: str | None = PRED_COLUMN_OPTION,
+    reference_column: str | None = REFERENCE_COLUMN_OPTION,
     allow_few_matches: bool = ALLOW_FEW_MATCHES_OPTION,
     mask_extension: str | None = MASK_EXTENSION_OPTION,
     dq_good_bits: str | None = DQ_GOOD_BITS_OPTION,
@@ -84,6 +86,8 @@ def report(
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     if catalogs is not None:
         refuse_one_catalogue_options(by, pred_column)
+        if reference_column is not None:
+            raise StarclassError("--reference-column applies to one classified catalogue (PRED), not to --catalogs")
         refuse_few_matches_with_catalogs(allow_few_matches)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
@@ -132,6 +136,7 @@ def report(
                         model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
                         radius=radius, n_boot=n_boot,
                         task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),
-                        by_min_rows=by_min_rows, pred_column=pred_column, allow_few_matches=allow_few_matches,
+                        by_min_rows=by_min_rows, pred_column=pred_column,
+                        reference_column=reference_column, allow_few_matches=allow_few_matches,
                         model=None if model is None or task is not None else str(model), overwrite=overwrite)
     echo(f"report: {path}")

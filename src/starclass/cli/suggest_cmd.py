@@ -21,7 +21,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import StarclassError
-from starclass.schema import ID
+from starclass.schema import CLASS_REF, ID
 
 
 @command("suggest")
@@ -77,6 +77,8 @@ def suggest_command(
     (`--export LABELS.csv`, a cutout CSV) and fine-tune with
     `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
+    import numpy as np
+
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
@@ -122,6 +124,7 @@ def suggest_command(
 
         table = read_cutout_output(candidates, f"candidates {candidates}")
         if table is None:
+            _refuse_unclassified_folder(Path(candidates), Path(model))
             raise
         if mosaics:
             raise StarclassError(f"{candidates} is a classified cutout folder (no positions): it is ranked on its "
@@ -148,6 +151,14 @@ def suggest_command(
             # said either way, so a labelled folder that names none of the candidates is seen
             echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
                  f"left out ({how})")
+    elif CLASS_REF in table.colnames:
+        # a human-classified catalogue (a LEGUS .tab, a truth table, a labelled cutout folder's classification):
+        # its own classes were passed over without a word and labelled candidates were suggested again
+        own = int(np.sum(np.ma.filled(np.ma.asarray(table[CLASS_REF], dtype=float), 0) > 0))
+        if own:
+            echo(f"note: {own} of the {len(table)} candidates have a class_ref of their own in {candidates}; only "
+                 "--labels says what is labelled, so they may be suggested: give --labels "
+                 f"{_own_labels(table, key, candidates)} to leave them out")
     if mosaics:
         warn_flags_differ(model, flags)  # the candidates are classified on stamps cut with these flags
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags) if mosaics else None
@@ -220,6 +231,58 @@ def suggest_command(
              "-o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
+
+
+def _own_labels(table, key: str, candidates: Path) -> str:
+    """What to give as ``--labels`` to leave out the candidates' own labels: the catalogue itself, or for a
+    classified cutout folder its folder's labels CSV (matched as files; the classification, a CSV elsewhere,
+    named none of them).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _own_labels(Table({"id": [1], "class_ref": [2]}), "id", Path("cands.ecsv"))
+    'cands.ecsv'
+    >>> _own_labels(Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]}), "file", Path("o.csv"))
+    '/data/cuts/labels.csv'
+    """
+    from starclass.io.cutout_folders import LABELS_CSV, recorded_roots
+
+    if key == ID:
+        return str(candidates)
+    # an empty or NaN cell records no folder (read as text it would be the folder 'nan')
+    roots = recorded_roots(table, candidates) if len(table) else None
+    return str(Path(roots[0]) / LABELS_CSV) if roots else "LABELS.csv (the cutout folder's labels)"
+
+
+def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
+    """Say how to rank a cutout folder that was not classified, instead of the catalogue reader's refusal.
+
+    Given a cutout folder (its directory or its ``labels.csv``), suggest said "required column
+    'id' missing ... name a column 'id' in the file" or "expected a catalogue file, got a
+    directory": it ranks a folder on the probabilities ``classify --stamps`` writes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,galaxy\\n")
+    >>> try:
+    ...     _refuse_unclassified_folder(d / "labels.csv", pathlib.Path("m"))
+    ... except StarclassError as exc:
+    ...     print("is not classified" in str(exc))
+    True
+    """
+    from starclass.io.cutout_folders import csv_header, is_cutout_source
+
+    header = csv_header(candidates) if is_cutout_source(candidates) else []
+    if not any(h == "file" or h.startswith("file_") for h in header) and not (
+            candidates.is_dir() and is_cutout_source(candidates)):
+        return
+    raise StarclassError(
+        f"cutout folder {candidates} is not classified: suggest ranks a folder on the probabilities classify writes; "
+        f"run 'starclass classify --stamps {candidates} --model {model} -o classified.csv', then "
+        f"'starclass suggest {model} classified.csv'") from None
 
 
 def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tuple[list[str], str]:

@@ -125,7 +125,9 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
         if targets is not None:
             labels = np.array(targets, dtype=float)
         elif label_column not in (src.colnames if hasattr(src, "colnames") else src):
-            raise StarclassError(f"no label column {label_column!r} in the catalogue or stamp store")
+            name = table.meta.get("source") if table is not None else None
+            raise StarclassError(f"no label column {label_column!r} (--label-column) in the "
+                                 f"{f'catalogue {name}' if name else 'catalogue'} or stamp store {stamps}")
         else:
             labels = numeric_column(src, label_column, where).copy()
         ok = np.asarray(store.ok, dtype=bool)
@@ -137,8 +139,11 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
         from starclass.stamps import make_inputs
 
         if targets is None and label_column not in table.colnames:
+            # the file named: with several fields (--fields) "catalogue has no label column" did not say which
+            name = table.meta.get("source")
             raise StarclassError(
-                f"catalogue has no label column {label_column!r} (columns: {', '.join(table.colnames)})"
+                f"catalogue{f' {name}' if name else ''} has no label column {label_column!r} (--label-column; "
+                f"columns: {', '.join(table.colnames)})"
             )
         from starclass.stamps.noise import resolve_softening
 
@@ -952,7 +957,7 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         # each fold model records its training cutouts' size, as fit_cutouts does for one model: classify
         # --stamps with a fold model warned of nothing on cutouts of another size
         for manifest in sorted(Path(output).glob(f"fold_*/{MANIFEST}")):
-            set_training_cutouts(manifest, cutouts.images.shape)
+            set_training_cutouts(manifest, cutouts.images.shape, label_column=cutouts.label_column)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)

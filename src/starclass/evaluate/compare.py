@@ -52,8 +52,14 @@ from starclass.evaluate.reliability import TrustStudy, trust_study
 from starclass.evaluate.task import EvalTask, check_probability_columns, resolve_task
 from starclass.io.catalog import check_prob_columns, read_catalog
 from starclass.schema import (
+    CLASS_HUMAN_MODE,
+    CLASS_HYBRID,
     CLASS_JOINT,
+    CLASS_METHOD,
+    CLASS_ML,
+    CLASS_ML_CHECKED,
     CLASS_PRED,
+    CLASS_RECLASSIFIED,
     CLASS_REF,
     DEC,
     ID,
@@ -222,23 +228,30 @@ def class_column(t: Table, prefer: str, name: str | None = None) -> str:
 
 #: Columns written in the model's output classes (``classify``), not in the reference scheme.
 MODEL_CLASS_COLUMNS = (CLASS_PRED, CLASS_JOINT)
+#: Class columns of a LEGUS catalogue besides ``class_ref`` (NGC 1566's hybrid layout): each holds
+#: classes 1-4 (0 = none) of one source, so each can be scored against another (the ML class
+#: against the three people's mode) with ``--pred-column`` and ``--reference-column``
+CATALOGUE_CLASS_COLUMNS = (CLASS_HYBRID, CLASS_HUMAN_MODE, CLASS_ML, CLASS_ML_CHECKED, CLASS_RECLASSIFIED)
 
 
 def scorable_columns(t: Table, exclude: Sequence[str] = ()) -> list[str]:
     """The columns of ``t`` that ``evaluate --pred-column`` can score as the prediction.
 
     ``class_pred`` (the model), ``class_joint`` (``classify --votes``: the model and the people
-    combined), every person's ``class_h<k>`` and ``class_ref``, those present, less ``exclude``
-    (the reference column itself).
+    combined), every person's ``class_h<k>``, ``class_ref`` and the other class columns of a
+    LEGUS catalogue (:data:`CATALOGUE_CLASS_COLUMNS`: NGC 1566's ``class_ml``,
+    ``class_human_mode``, ...), those present, less ``exclude`` (the reference column itself).
 
     Examples
     --------
     >>> scorable_columns(Table({"class_pred": [1], "class_joint": [2], "class_h1": [1], "class_ref": [1]}),
     ...                  exclude=["class_ref"])
     ['class_pred', 'class_joint', 'class_h1']
+    >>> scorable_columns(Table({"class_ref": [1], "class_human_mode": [2], "class_ml": [1]}))
+    ['class_ref', 'class_human_mode', 'class_ml']
     """
     cols = [c for c in MODEL_CLASS_COLUMNS if c in t.colnames] + human_columns(t) + (
-        [CLASS_REF] if CLASS_REF in t.colnames else [])
+        [CLASS_REF] if CLASS_REF in t.colnames else []) + [c for c in CATALOGUE_CLASS_COLUMNS if c in t.colnames]
     return [c for c in cols if c not in exclude]
 
 
@@ -304,13 +317,17 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
                f" (it has no column {column!r})" if column not in t.colnames else "")
         raise StarclassError(f"--pred-column {column!r}: {name} cannot be scored on it{why}; the columns that can "
                              f"be scored are {', '.join(can) if can else 'none'} (class_pred: the model; "
-                             "class_joint: model and votes, classify --votes; class_h<k>: one person; class_ref)")
+                             "class_joint: model and votes, classify --votes; class_h<k>: one person; class_ref; "
+                             "a LEGUS catalogue's class_ml, class_human_mode, ...)")
     if column == CLASS_PRED:
         return t, f"scored column class_pred of {name}"
     values = class_array(t, column, name=name)
     if column not in MODEL_CLASS_COLUMNS:
         # a person's classes are in the reference scheme (LEGUS 1-4), as a reference is read
         values = task.reference_labels(values, what=f"{name} column {column!r}")
+    # checked here, naming the column asked for: once in class_pred, a LEGUS class_ml of classes 1-4 scored
+    # for a three-class task was refused as "prediction column 'class_pred': class [4] ..."
+    check_classes(values, task.classes, what=f"{name} column {column!r} (--pred-column)")
     view = t.copy(copy_data=False)
     prefix = probability_prefix(column)
     own = [f"{prefix}_{k}" for k in task.classes]
@@ -337,6 +354,73 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
             ", and the reference is this catalogue's own class_ref: if it comes from the same people, the "
             "figures flatter class_joint; give an independent reference (e.g. -r truth.ecsv)")
     return view, line
+
+
+#: NGC 1566's hybrid class (``class_ref``, col 34) is, row by row, the column its ``class_method`` names
+HYBRID_SOURCES = {CLASS_ML: (0,), CLASS_ML_CHECKED: (1,), CLASS_HUMAN_MODE: (3, 4)}
+
+
+def hybrid_self_note(t: Table, column: str) -> str | None:
+    """A note when ``column`` is scored against a hybrid ``class_ref`` built from it (LEGUS NGC 1566).
+
+    The hybrid class is ``class_ml`` where ``class_method`` is 0, ``class_ml_checked`` where it
+    is 1 and ``class_human_mode`` where it is 3 or 4: scored against it, those rows agree by
+    construction and the figures flatter the column.
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 2, 3], "class_method": [0, 0, 3], "class_ml": [1, 2, 4],
+    ...            "class_human_mode": [0, 0, 3]})
+    >>> hybrid_self_note(t, "class_ml")[:58]
+    'note: class_ref, the hybrid class, is class_ml itself on 2'
+    """
+    methods = HYBRID_SOURCES.get(column)
+    if methods is None or CLASS_METHOD not in t.colnames or column not in t.colnames:
+        return None
+    same = np.isin(np.asarray(t[CLASS_METHOD]), methods) & (np.asarray(t[column]) > 0)
+    n = int(same.sum())
+    if not n:
+        return None
+    return (f"note: class_ref, the hybrid class, is {column} itself on {n} rows (class_method "
+            f"{' or '.join(map(str, methods))}): the figures flatter {column}; for an independent reference give "
+            f"--reference-column {CLASS_HUMAN_MODE if column != CLASS_HUMAN_MODE else CLASS_ML}")
+
+
+def with_reference_column(t: Table, column: str, name: str) -> Table:
+    """``t`` with ``column`` as its reference classes (``class_ref``), for ``--reference-column``.
+
+    Parameters
+    ----------
+    t
+        A reference catalogue, or the classified catalogue compared with itself.
+    column
+        The column holding the reference classes (e.g. ``class_human_mode``).
+    name
+        The catalogue, for messages (its file).
+
+    Returns
+    -------
+    Table
+        A view of ``t`` (columns not copied) whose ``class_ref`` is ``column``.
+
+    Raises
+    ------
+    StarclassError
+        ``t`` has no such column, naming the catalogue and its class columns.
+
+    Examples
+    --------
+    >>> with_reference_column(Table({"class_ref": [1], "class_ml": [3]}), "class_ml", "a.tab")["class_ref"].tolist()
+    [3]
+    """
+    if column not in t.colnames:
+        raise StarclassError(f"--reference-column {column!r}: {name} has no such column; its class columns: "
+                             f"{', '.join(scorable_columns(t)) or 'none'}")
+    if column == CLASS_REF:
+        return t
+    view = t.copy(copy_data=False)
+    view[CLASS_REF] = t[column]
+    return view
 
 
 def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
@@ -1122,7 +1206,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                       quantities: Sequence[str] = ("magnitude", "crowding", "bkg"),
                       label_column: str | None = None, model: str | Path | None = None,
                       by: Sequence[str] = (), by_min_rows: int = 10,
-                      pred_column: str | None = None, allow_few_matches: bool = False) -> Evaluation:
+                      pred_column: str | None = None, allow_few_matches: bool = False,
+                      reference_column: str | None = None) -> Evaluation:
     """Evaluate a classified catalogue against its references, for its task.
 
     Parameters
@@ -1153,6 +1238,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     allow_few_matches
         As :func:`compare`: score references that pair under :data:`FEW_PAIRS_SHARE` of the
         smaller table.
+    reference_column
+        The column of each reference holding its classes (default ``class_ref``); with ``"self"``
+        (the default when ``pred`` has the column and a prediction to score) a column of ``pred``
+        itself: e.g. a LEGUS NGC 1566 catalogue's ``class_ml`` (``pred_column``) against its
+        ``class_human_mode``.
 
     Returns
     -------
@@ -1164,6 +1254,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ...            "class_ref": [1, 2, 1]})
     >>> evaluate_catalogs(t, task="galaxy-cluster", n_boot=0).headline()
     {'prediction class_ref': {'2class': 0.6667}}
+    >>> h = Table({"x": [1.0, 9.0, 20.0], "y": [1.0, 9.0, 20.0], "class_ml": [1, 2, 2],
+    ...            "class_human_mode": [1, 2, 1], "class_ref": [1, 2, 2]})
+    >>> evaluate_catalogs(h, task="galaxy-cluster", n_boot=0, pred_column="class_ml",
+    ...                   reference_column="class_human_mode").headline()
+    {'prediction class_human_mode': {'2class': 0.6667}}
     """
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
@@ -1175,15 +1270,23 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         # the file in messages ("prediction: no label column" named no file)
         ptab = with_label_classes(ptab, label_column, etask,
                                   str(pred) if isinstance(pred, (str, Path)) else pred_name)
-    if not refs and CLASS_REF in ptab.colnames and CLASS_PRED in ptab.colnames:
+    ref_col = reference_column or CLASS_REF
+    # a catalogue of human classes (a LEGUS .tab) has no class_pred: a column named by --pred-column is its
+    # prediction, compared with its own reference column (it was refused as "nothing to compare")
+    if not refs and ref_col in ptab.colnames and (CLASS_PRED in ptab.colnames or pred_column is not None):
         refs = {SELF: SELF}
     if not refs:
         # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
         # class_pred, and the message used to claim it had no class_ref
         missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames]
         what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
-                "catalogue with -r to compare them with)" if missing == [CLASS_PRED] else
-                f"has no {' and no '.join(missing)} column")
+                "catalogue with -r to compare them with, or score another of its class columns against them with "
+                "--pred-column" + (f": {', '.join(c for c in scorable_columns(ptab, [CLASS_REF]))}" if
+                                   scorable_columns(ptab, [CLASS_REF]) else "") + ")"
+                if missing == [CLASS_PRED] else f"has no {' and no '.join(missing)} column")
+        if reference_column is not None and reference_column not in ptab.colnames:
+            what = (f"has no column {reference_column!r} (--reference-column) to compare with itself; "
+                    f"its class columns: {', '.join(scorable_columns(ptab)) or 'none'}")
         if missing == [CLASS_REF] and "file" in ptab.colnames:
             # the output of classify --stamps on a folder without labels: "prediction has no class_ref
             # column" named neither the file nor that the folder had no labels, nor how to give them
@@ -1196,9 +1299,18 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     if pred_column is not None:
         pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
         # compared with itself, the catalogue's class_ref is the reference and cannot be the prediction
-        ptab, scored = prediction_view(ptab, pred_column, etask, pname,
-                                       exclude=[CLASS_REF] if any(isinstance(r, str) and r == SELF
-                                                                  for r in refs.values()) else [])
+        own_ref = any(isinstance(r, str) and r == SELF for r in refs.values())
+        if own_ref and ref_col in (CLASS_REF, CLASS_HYBRID) and (note := hybrid_self_note(ptab, pred_column)):
+            hybrid_line = note  # said after the "scored column" line
+        else:
+            hybrid_line = None
+        ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [])
+        if hybrid_line:
+            scored += "; " + hybrid_line
+    if reference_column is not None and any(isinstance(r, str) and r == SELF for r in refs.values()):
+        # the catalogue's own reference column becomes its class_ref (a view: the file's columns are not copied)
+        ptab = with_reference_column(ptab, reference_column,
+                                     str(pred) if isinstance(pred, (str, Path)) else pred_name)
     cats: dict[str, Table] = {pred_name: ptab}
     cols = {pred_name: class_column(ptab, CLASS_PRED, str(pred) if isinstance(pred, (str, Path)) else pred_name)}
     comparisons = []
@@ -1206,7 +1318,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if isinstance(r, str) and r == SELF:
             if CLASS_REF not in ptab.colnames:
                 raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
-            comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} class_ref",
+            comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} {ref_col}",
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
@@ -1224,6 +1336,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             # the label column was in neither table: say so, naming both, rather than "no class_ref"
             raise StarclassError(f"--label-column {label_column!r}: neither {pred_name} nor the reference {name} has "
                                  f"that column (reference columns: {', '.join(rtab.colnames)})")
+        if reference_column is not None:
+            rtab = with_reference_column(rtab, reference_column, str(r) if isinstance(r, (str, Path)) else name)
         cats[name] = rtab
         cols[name] = class_column(rtab, CLASS_REF, str(r) if isinstance(r, (str, Path)) else name)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
@@ -1232,7 +1346,13 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     if scored:
         for c in comparisons:
             c.notes.insert(0, scored)
-    ev = Evaluation(etask, task_note, pred_name, cats, cols, _class_counts(cats, cols, etask), comparisons,
+    counts = _class_counts(cats, cols, etask)
+    # the columns as the user named them: the counts table said class_pred / class_ref for the
+    # --pred-column and --reference-column read into them (class_ml against class_human_mode)
+    shown = {pred_name: pred_column or CLASS_PRED,
+             **{n: ref_col for n in cats if n != pred_name and reference_column is not None}}
+    counts["class column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class column"])]
+    ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
                     scored=scored, pred_column=pred_column or CLASS_PRED)
     if etask.phangs_like:
         usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}

@@ -48,6 +48,7 @@ from starclass.io.cutout_folders import (
     figure_origin,
     is_cutout_source,
     label_classes,
+    model_label_column,
     read_cutout_folder,
 )
 from starclass.learn.checkpoint import LoadedModel, load_model
@@ -98,7 +99,7 @@ class ExplainResult:
 
 
 def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
-                        label_column: str = "label") -> ExplainStamps:
+                        label_column: str | None = None) -> ExplainStamps:
     """Model inputs from a cutout folder/CSV or a stamp store, checked against the model's task.
 
     Parameters
@@ -107,9 +108,10 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         A labelled cutout folder or its CSV (``file,label``), or an HDF5 stamp store.
     loaded : LoadedModel
         The model; its task fixes bands, stamp size, scales and normalisation.
-    label_column : str
+    label_column : str or None
         A cutout folder's column of label strings (as ``classify --label-column``). The
-        default ``label`` may be absent (an unlabelled folder); another name must exist. A
+        default (None) is the column the model was trained on where the folder has it, else
+        ``label``, which may be absent (an unlabelled folder); a name given must exist. A
         stamp store has its labels in ``class_ref``, so only the default is accepted there.
 
     Returns
@@ -133,10 +135,15 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
     if not src.exists():
         raise StarclassError(f"STAMPS {src}: no such file or folder")
     if is_cutout_source(src):
+        given = label_column is not None and label_column != "label"
+        # the labels the model learnt (a five-class model's 'expert', not a galaxy-cluster folder's binary 'label')
+        label_column, line = model_label_column(src, label_column, loaded.training_label_column, "the model")
+        if line and line.startswith("warning"):
+            warnings.warn(line.removeprefix("warning: "), stacklevel=2)
         cut = read_cutout_folder(src, group_column=cfg.group_column, require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
                                  bands_of=f"the model's task {cfg.name!r}")
-        if cut.labels is None and label_column != "label":
+        if cut.labels is None and given:
             # a column named and not there: the maps grouped by predicted class would read as
             # "no labels", not as a misspelt column (as classify --stamps)
             raise StarclassError(f"{cut.source}: no label column {label_column!r} (--label-column); columns: "
@@ -153,7 +160,7 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             warnings.warn(note, stacklevel=2)
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins))
-    if label_column != "label":
+    if label_column is not None and label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
     from starclass.stamps import StampStore
@@ -165,15 +172,21 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             "normalisation": cfg.normalisation}
     diff = [f"{k} is {have[k]} in the store, {want[k]} in the model's task" for k in want if have[k] != want[k]]
     if diff:
-        raise StarclassError(f"stamp store {src} does not fit the model's task {cfg.name!r}: " + "; ".join(diff))
+        # with the remedy: a store cut with cutouts' defaults (one scale, zscore) never fits a StarcNet-style task
+        raise StarclassError(f"stamp store {src} does not fit the model's task {cfg.name!r}: " + "; ".join(diff)
+                             + "; cut one for the model with 'starclass cutouts MOSAICS --catalog CATALOGUE --task "
+                             "MODEL -o STAMPS.h5'")
     rows = np.flatnonzero(store.ok)
     if not len(rows):
         raise StarclassError(f"stamp store {src}: no usable stamp")
     inputs, _ = store[rows]
     ref = np.zeros(len(rows), int)
     if CLASS_REF in store.table:
+        # the store's reference classes (LEGUS 1-4) through the task's merge, as training read them: compared
+        # unmerged with a three-class legus3 model's predictions, a class-2 cluster "predicted" association (2)
+        # was counted right and no spurious source (4 -> 3) ever was
         raw = np.asarray(store.table[CLASS_REF], float)[rows]
-        ref = np.where(np.isfinite(raw), raw, 0).astype(int)
+        ref = np.maximum(cfg.map_classes(raw), 0).astype(int)
     names = ([str(v) for v in np.asarray(store.table[ID])[rows]] if ID in store.table
              else [str(i) for i in rows])
     return ExplainStamps(np.asarray(inputs, np.float32), ref, names, ID, str(src),
@@ -294,7 +307,7 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
             methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
-            overwrite: bool = False, label_column: str = "label") -> dict[str, Any]:
+            overwrite: bool = False, label_column: str | None = None) -> dict[str, Any]:
     """Explain a saved model on labelled stamps; write maps, tables and figures to ``out``.
 
     Parameters
@@ -318,8 +331,8 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         Seed of the draw.
     overwrite : bool
         Replace an existing output folder.
-    label_column : str
-        A cutout folder's column of label strings (:func:`read_explain_stamps`).
+    label_column : str or None
+        A cutout folder's column of label strings (:func:`read_explain_stamps`; None: the model's).
 
     Returns
     -------

@@ -856,6 +856,13 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                     if has_sky else "")
             raise StarclassError(
                 f"required column {missing!r} missing{where}{hint} (columns: {_short_cols(table)})")
+        elif X in table.colnames or Y in table.colnames:
+            # half a pixel position (a LEGUS .tab read with --map foo=3 renames its y): accepted as a
+            # sky-only table, it crashed `info` and any command reading x with y (KeyError: 'y')
+            present = Y if missing == X else X
+            raise StarclassError(
+                f"column {missing!r} missing{where} but {present!r} is there: a pixel position needs both "
+                f"(a column map renaming one of them?) (columns: {_short_cols(table)})")
     if (wcs is not None and len(table) and all(c in table.colnames for c in (X, Y, RA, DEC))
             and not filled):
         offset = pixel_origin_offset(table, wcs)

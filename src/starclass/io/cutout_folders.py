@@ -147,6 +147,8 @@ class CutoutSet:
     lines: list[int] | None = None
     #: :func:`drawing_origin` of each row's file(s) (``"mixed"`` for a row whose band files differ)
     origins: list[str] = field(default_factory=list)
+    #: the column the labels were read from (None: unlabelled); a model trained on them records it
+    label_column: str | None = None
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -811,7 +813,7 @@ def read_cutout_folder(
         _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
-                     origins=origins)
+                     origins=origins, label_column=label_column if labels is not None else None)
 
 
 def _channel_words(n: int) -> str:
@@ -1276,3 +1278,112 @@ def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified
             raise StarclassError(f"{name}: row {i + 1} has file {f!r}, which {cutouts.source} does not list")
         out[i] = j
     return out
+
+
+def model_label_column(source: str | os.PathLike, given: str | None, trained_on: str | None,
+                       model: str = "the model") -> tuple[str, str | None]:
+    """The label column of a cutout folder scored against (or calibrating) a model, and a line saying so.
+
+    A column given on the command line is used as it is. Otherwise ``label``, the folder's own
+    labels, unless the model was trained on another column (``train --label-column``, recorded
+    in its manifest) that holds other classes than ``label`` does: a galaxy-cluster folder has a
+    binary ``label`` beside five ``expert`` classes, and a five-class model trained on ``expert``
+    was scored (and calibrated) against the binary one, whose 1 and 2 read as two of its five
+    classes. A model trained on labels of the same classes as ``label`` (the volunteers'
+    ``consensus``, 1 or 2 as the experts' ``label``) is still scored against ``label``, the
+    reference, with a note.
+
+    Parameters
+    ----------
+    source
+        The cutout folder (a CSV, or a directory with ``labels.csv``).
+    given
+        ``--label-column`` as given (None: not given).
+    trained_on
+        The model's recorded label column (:attr:`starclass.learn.checkpoint.LoadedModel.training_label_column`).
+    model
+        The model, for the line.
+
+    Returns
+    -------
+    (str, str or None)
+        The column, and a note (which column and why) or a warning (the model's column missing
+        from the folder) to print, or None.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file,label,expert,consensus\\na.fits,1,2,1\\nb.fits,2,5,2\\n")
+    >>> model_label_column(d, None, "expert", "m5")[0], model_label_column(d, "label", "expert")[0]
+    ('expert', 'label')
+    >>> model_label_column(d, None, "consensus", "m5")[0], model_label_column(d, None, None)
+    ('label', ('label', None))
+    """
+    if given is not None:
+        return given, None
+    if trained_on is None or trained_on == "label":
+        return "label", None
+    values = csv_values(Path(source), (trained_on, "label"))
+    if trained_on not in values:
+        return "label", (f"warning: {model} was trained on the labels of column {trained_on!r}, which {source} "
+                         "lacks; its 'label' column is used instead (it may hold another class scheme): give "
+                         "--label-column to choose")
+    if "label" in values and values["label"] == values[trained_on]:
+        return "label", (f"note: {model} was trained on column {trained_on!r}; scored against the folder's 'label' "
+                         f"(the same classes; --label-column {trained_on} to score against the labels it learnt)")
+    other = "" if "label" not in values else f" ('label' holds other classes: {', '.join(sorted(values['label']))})"
+    return trained_on, (f"note: labels from column {trained_on!r}, the one {model} was trained on{other} "
+                        "(--label-column to choose another)")
+
+
+def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str, set[str]]:
+    """The distinct non-empty values of ``columns`` in a cutout folder's CSV, for those it has.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file,label\\na.png,1\\nb.png,\\nc.png,2\\n")
+    >>> csv_values(d, ("label", "expert"))
+    {'label': {'1', '2'}}
+    """
+    source = Path(source)
+    path = source / LABELS_CSV if source.is_dir() else source
+    if not path.is_file():
+        return {}
+    from starclass.io.catalog import csv_dialect
+
+    encoding, sep = csv_dialect(path)
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        rows = csv.reader(f, delimiter=sep)
+        header = [h.strip() for h in next(rows, [])]
+        idx = {c: header.index(c) for c in columns if c in header}
+        out: dict[str, set[str]] = {c: set() for c in idx}
+        for row in rows:
+            for c, i in idx.items():
+                if i < len(row) and row[i].strip():
+                    out[c].add(row[i].strip())
+    return out
+
+
+def csv_header(source: str | os.PathLike) -> list[str]:
+    """The header of a cutout folder's CSV (the file, or a directory's labels.csv); [] without one.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file, label\\na.png,galaxy\\n")
+    >>> csv_header(d), csv_header(d / "none.csv")
+    (['file', 'label'], [])
+    """
+    source = Path(source)
+    from starclass.io.catalog import csv_dialect
+
+    path = source / LABELS_CSV if source.is_dir() else source
+    if not path.is_file():
+        return []  # an ImageFolder directory: its labels are its sub-folders' names
+    encoding, sep = csv_dialect(path)
+    with open(path, encoding=encoding, errors="replace", newline="") as f:
+        return [h.strip() for h in next(csv.reader(f, delimiter=sep), [])]

@@ -16,7 +16,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import ColumnMapError, StarclassError
-from starclass.schema import CLASS_REF, CLASSES, bands_in, class_array, is_known
+from starclass.schema import CLASS_METHOD, CLASS_REF, CLASSES, bands_in, class_array, is_known
 
 #: File endings :func:`summarise_dir` reads as catalogues.
 CATALOG_SUFFIXES = (".tab", ".ecsv", ".csv", ".parquet", ".pq", ".fits", ".fit", ".mrt", ".cds", ".dat", ".txt")
@@ -114,6 +114,31 @@ def catalog_row(table: Table, name: str) -> dict:
     row.update({"bands": bands, "ci_cut": np.nan if ci_cut is None else float(ci_cut), "layout": layout,
                 "mapped": ", ".join(f"{s}->{d}" for s, d in mapped.items())})
     return row
+
+
+def hybrid_note(table: Table) -> str | None:
+    """For a hybrid human + machine class (LEGUS NGC 1566): how many of the classes no person gave.
+
+    The summary's ``inspected`` column counts every classified row; in the hybrid layout
+    ``class_method`` 0 marks a class from the machine-learning classifier alone, so those rows
+    were not inspected by anyone (654 of NGC 1566's 2451).
+
+    Examples
+    --------
+    >>> t = Table({"class_ref": [1, 2, 3, 0], "class_method": [0, 1, 3, 0]})
+    >>> "1 of the 3 classified rows" in hybrid_note(t)
+    True
+    """
+    if CLASS_METHOD not in table.colnames or CLASS_REF not in table.colnames:
+        return None
+    cls = class_array(table, CLASS_REF)
+    method = np.asarray(table[CLASS_METHOD])
+    done = np.isin(cls, CLASSES)
+    ml, checked = int(np.sum(done & (method == 0))), int(np.sum(done & (method == 1)))
+    if not ml and not checked:
+        return None
+    return (f"'inspected' counts the hybrid class: {ml} of the {int(done.sum())} classified rows are the "
+            f"machine-learning class alone (class_method 0), {checked} one person's check of it (class_method 1)")
 
 
 def is_column_number(source: str) -> bool:
@@ -221,6 +246,8 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
         notes.extend(f"{p.name}: {w.message}" if p.name not in str(w.message) else str(w.message)
                      for w in caught)
         rows.append(catalog_row(t, p.name))
+        if note := hybrid_note(t):
+            notes.append(f"{p.name}: {note}")
     if not rows:
         raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(CATALOG_SUFFIXES)})")
     if numbered and certain:

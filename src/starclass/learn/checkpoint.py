@@ -381,8 +381,9 @@ TUNED_THRESHOLD = "tuned_threshold"
 TRAINING_CUTOUTS = "training_cutouts"
 
 
-def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int, ...]) -> Path:
-    """Record in a model's manifest the pixel size of the cutouts it was trained on.
+def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int, ...],
+                         label_column: str | None = None) -> Path:
+    """Record in a model's manifest the pixel size of the cutouts it was trained on (and their label column).
 
     Every cutout is resampled over its whole field to the task's ``stamp_size``, so the network
     learns objects at the scale of its training cutouts' field; ``classify --stamps`` compares
@@ -396,6 +397,10 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
         Model directory (or its manifest).
     images_shape
         ``[N, C, H, W]`` of the training cutouts (:attr:`starclass.io.cutout_folders.CutoutSet.images`).
+    label_column
+        The cutout CSV's column the labels came from (``train --label-column``, e.g. ``expert``):
+        ``classify --stamps`` reads a folder's labels from it, not from ``label``, which may hold
+        another class scheme (a galaxy-cluster folder's binary ``label`` beside five ``expert`` classes).
 
     Returns
     -------
@@ -418,6 +423,8 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
     doc = read_manifest(path)
     _, c, h, w = (int(v) for v in images_shape)
     doc[TRAINING_CUTOUTS] = {"height": h, "width": w, "channels": c}
+    if label_column is not None:
+        doc[TRAINING_CUTOUTS]["label_column"] = str(label_column)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
     return path
@@ -543,6 +550,8 @@ class LoadedModel:
     pixel_flags: dict[str, Any] | None = None
     #: pixel size of the cutouts it was trained on (:func:`set_training_cutouts`; None: not recorded)
     training_cutouts: dict[str, int] | None = None
+    #: the cutout CSV's label column it was trained on (:func:`set_training_cutouts`; None: not recorded)
+    training_label_column: str | None = None
 
     @property
     def bands(self) -> list[str]:
@@ -615,7 +624,24 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     return LoadedModel(config=config, members=members, checkpoints=ckpts, paths=paths, calibration=calibration,
                        training_rows=rows if isinstance(rows, dict) else None,
                        no_calibration=None if doc is not None and doc.get("calibration") else why,
-                       pixel_flags=recorded_flags(doc), training_cutouts=training_cutouts_of(doc))
+                       pixel_flags=recorded_flags(doc), training_cutouts=training_cutouts_of(doc),
+                       training_label_column=training_label_column_of(doc))
+
+
+def training_label_column_of(doc: dict[str, Any] | None) -> str | None:
+    """The cutout CSV's label column a model was trained on (:func:`set_training_cutouts`), when recorded.
+
+    Examples
+    --------
+    >>> training_label_column_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1,
+    ...                                                "label_column": "expert"}})
+    'expert'
+    >>> training_label_column_of({"training_cutouts": {"height": 64, "width": 64, "channels": 1}}) is None
+    True
+    """
+    rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
+    col = rec.get("label_column") if isinstance(rec, dict) else None
+    return col if isinstance(col, str) and col else None
 
 
 def training_cutouts_of(doc: dict[str, Any] | None) -> dict[str, int] | None:

@@ -1045,7 +1045,13 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
     try:
         return _from_mapping(data, None, PRESETS)
     except StarclassError as exc:
-        raise StarclassError(f"task config {p}: {exc}") from None
+        hint = ""
+        base = next((data[k] for k in _BASE_KEYS if k in data), None)
+        if base is not None and "classes" in data and "class_names" not in data and "class_names for" in str(exc):
+            # a file changing only the classes kept its base's names: "4 class_names for 3 classes" named
+            # class_names the file never wrote
+            hint = f" (the class_names of {base}: give class_names for the {len(data['classes'])} classes)"
+        raise StarclassError(f"task config {p}: {exc}{hint}") from None
 
 
 def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:

@@ -287,7 +287,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     result.val_index = kept[np.asarray(result.val_index, dtype=np.int64)]
     if (Path(outdir) / MANIFEST).is_file():
         # classify --stamps compares its cutouts' size with these (see set_training_cutouts)
-        set_training_cutouts(outdir, cutouts.images.shape)
+        set_training_cutouts(outdir, cutouts.images.shape, label_column=cutouts.label_column)
     return result
 
 

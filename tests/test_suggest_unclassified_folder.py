@@ -1,0 +1,66 @@
+"""``suggest MODEL FOLDER`` on a cutout folder that was not classified says to classify it first.
+
+Before: "required column 'id' missing in labels.csv ... name a column 'id' in the file" for the
+folder's CSV, and "expected a catalogue file, got a directory" for the folder: neither said that
+suggest ranks a folder on the probabilities ``classify --stamps`` writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("as_dir", [False, True])
+def test_unclassified_cutout_folder_is_refused_with_the_command_to_run(tmp_path, as_dir):
+    folder = tmp_path / "cuts"
+    folder.mkdir()
+    (folder / "labels.csv").write_text("file_xray,file_optical,label\na_x.fits,a_o.fits,1\n")
+    model = tmp_path / "m"
+    model.mkdir()
+    out = tmp_path / "s.ecsv"
+    cand = folder if as_dir else folder / "labels.csv"
+    res = runner.invoke(app, ["suggest", str(model), str(cand), "-n", "5", "-o", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "is not classified" in res.output and f"classify --stamps {cand}" in res.output
+    assert "Traceback" not in res.output and not out.exists()
+
+
+def test_a_catalogue_without_id_keeps_its_message(tmp_path):
+    p = tmp_path / "noid.csv"
+    p.write_text("name,x\n1,2\n")
+    model = tmp_path / "m"
+    model.mkdir()
+    res = runner.invoke(app, ["suggest", str(model), str(p), "-n", "5", "-o", str(tmp_path / "s.ecsv")])
+    assert res.exit_code == 2 and "required column 'id' missing" in res.output
+
+
+def test_candidates_with_their_own_classes_get_a_note(tmp_path):
+    from astropy.table import Table
+
+    from starclass.cli import suggest_cmd
+
+    t = Table({"id": [1, 2, 3], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0], "class_ref": [1, 0, 4]})
+    assert suggest_cmd._own_labels(t, "id", tmp_path / "c.ecsv") == str(tmp_path / "c.ecsv")
+    t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": [str(tmp_path / "cuts")]})
+    assert suggest_cmd._own_labels(t, "file", tmp_path / "o.csv") == str(tmp_path / "cuts" / "labels.csv")
+
+
+def test_the_labels_hint_ignores_an_empty_or_nan_cutout_root():
+    # a NaN cell read as text is the folder 'nan': the hint named 'nan/labels.csv'
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.cli.suggest_cmd import _own_labels
+
+    t = Table({"file": ["a.png", "b.png"], "class_ref": [2, 1], "cutout_root": [np.nan, np.nan]})
+    hint = _own_labels(t, "file", Path("o.csv"))
+    assert "nan" not in hint and hint.startswith("LABELS.csv")
+    t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]})
+    assert _own_labels(t, "file", Path("o.csv")) == str(Path("/data/cuts") / "labels.csv")
