@@ -103,3 +103,28 @@ def test_recorded_roots_of_a_column_read_as_numbers_or_masked():
     assert recorded_roots(masked, "t") is None
     meta = Table({"file": ["a.png"]}, meta={"cutout_root": "/data"})
     assert recorded_roots(meta, "t") == ["/data"]
+
+
+def test_a_classified_table_written_elsewhere_is_read_from_its_recorded_folder(tmp_path):
+    """classify --stamps DATA -o /results/c.csv, then classify --stamps /results/c.csv (another model) or
+    info: every row was "no such file", looked for beside the CSV; its cutout_root names the folder.
+    A folder moved together with its table (the recorded absolute folder gone) is still read beside it."""
+    import shutil
+
+    from starclass.io.cutout_folders import read_cutout_folder
+
+    data, results = tmp_path / "data", tmp_path / "results"
+    for k, f in enumerate(FILES[:3]):
+        (data / f).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.full((8, 8), 40 * k, np.uint8)).save(data / f)
+    results.mkdir()
+    rows = "".join(f"{f},galaxy,{data}\n" for f in FILES[:3])
+    (results / "c.csv").write_text("file,label,cutout_root\n" + rows)
+    cs = read_cutout_folder(results / "c.csv")
+    assert cs.root == data and cs.images[:, 0, 0, 0].tolist() == pytest.approx([0, 40 / 255, 80 / 255])
+    # moved: the table beside the cutouts, the recorded folder no longer there
+    moved = tmp_path / "moved"
+    shutil.copytree(data, moved)
+    (moved / "c.csv").write_text("file,label,cutout_root\n" + rows)
+    shutil.rmtree(data)
+    assert read_cutout_folder(moved / "c.csv").images.shape == (3, 1, 8, 8)

@@ -715,6 +715,9 @@ def read_cutout_folder(
     else:
         raise StarclassError(f"{src}: no such file or directory")
     is_csv = src.is_file()
+    row_roots = _recorded_csv_roots(names, rows, src, root) if is_csv else None
+    if row_roots is not None and len(set(row_roots)) == 1:
+        root = row_roots[0]  # classify --stamps records it in the meta of what it writes next
 
     def where(i: int, f: str) -> str:
         return f"{src}: {_row_line(i, lines)}, file {f!r}" if is_csv else f"{root / f}"
@@ -753,7 +756,11 @@ def read_cutout_folder(
             rel = (row.get(col) or "").strip()
             if not rel:
                 raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
-            full = listed_path(root, rel)
+            full = listed_path(root if row_roots is None else row_roots[i], rel)
+            if row_roots is not None and not full.is_file() and listed_path(src.parent, rel).is_file():
+                # the folder and its classified table moved together (another machine): the recorded
+                # absolute folder is gone, the CSV's own folder holds the file
+                full = listed_path(src.parent, rel)
             if full in seen:
                 raise StarclassError(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
@@ -814,6 +821,33 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None)
+
+
+def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path, here: Path) -> list[Path] | None:
+    """The folder each row's files are relative to, where a classified cutout CSV records it; else None.
+
+    ``classify --stamps DATA -o /results/c.csv`` writes the folder its ``file`` paths are
+    relative to in a ``cutout_root`` column; read as a cutout folder again (``classify --stamps
+    /results/c.csv`` with another model, ``info``), the files were looked for beside the CSV
+    and every row was "no such file", while ``inspect`` and ``suggest`` read the recorded
+    folder (:func:`recorded_roots`: empty or NaN cells record nothing; some rows only, refused).
+
+    Examples
+    --------
+    >>> [r.as_posix() for r in _recorded_csv_roots(["file", "cutout_root"], [{"file": "a.png", "cutout_root":
+    ...                                              "/data/m31"}], Path("c.csv"), Path("."))]
+    ['/data/m31']
+    >>> _recorded_csv_roots(["file", "cutout_root"], [{"file": "a.png", "cutout_root": ""}], Path("c.csv"),
+    ...                     Path(".")) is None
+    True
+    """
+    from starclass.schema import CUTOUT_ROOT
+
+    if CUTOUT_ROOT not in names:
+        return None
+    roots = recorded_roots(Table({CUTOUT_ROOT: [row.get(CUTOUT_ROOT) or "" for row in rows]}), src)
+    # a relative record is relative to the CSV's folder, as its files are
+    return None if roots is None else [(here / r) if not Path(r).is_absolute() else Path(r) for r in roots]
 
 
 def _channel_words(n: int) -> str:
