@@ -1379,8 +1379,8 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "labels.csv").write_text("file,label\\na.png,1\\nb.png,\\nc.png,2\\n")
-    >>> csv_values(d, ("label", "expert"))
-    {'label': {'1', '2'}}
+    >>> {c: sorted(v) for c, v in csv_values(d, ("label", "expert")).items()}  # sorted: a set's order varies
+    {'label': ['1', '2']}
     """
     source = Path(source)
     path = source / LABELS_CSV if source.is_dir() else source
