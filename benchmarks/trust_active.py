@@ -925,11 +925,14 @@ def _main() -> None:
                    f"({needed[s] / n_pool:.0%} of the pool)" if needed[s] else
                    f"does not reach the all-labels accuracy {acc_all:.3f} within {curve[-1][0]} labels")
             print(f"{s}: {txt}; best {max(a for _, a in curve):.3f}")
-        print(f"\ntotal {time.perf_counter() - t0:.0f} s; models in {work}")
+        # the models are not named: their folder is removed as the run ends
+        print(f"\ntotal {time.perf_counter() - t0:.0f} s")
         if args.json:
-            args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "acc_all": acc_all,
-                                             "n_pool": int(n_pool), "curves": curves, "labels_needed": needed,
-                                             **extra}, indent=2))
+            tmp = args.json.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "acc_all": acc_all,
+                                       "n_pool": int(n_pool), "curves": curves, "labels_needed": needed,
+                                       **extra}, indent=2))
+            os.replace(tmp, args.json)  # a half-written JSON never replaces a good one
 
 
 def _check_run_args(args) -> str | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -458,3 +460,27 @@ def test_the_work_folder_is_removed_after_a_run_and_after_a_failed_one(bench, tm
         assert _main(bench, monkeypatch, capsys, *argv)[0] == 0
     assert len(seen) == 1 and seen[0].parent == work and seen[0].name.startswith("starclass_active_")
     assert list(work.iterdir()) == []
+
+
+def test_a_finetune_run_names_no_removed_folder_and_writes_its_json_whole(bench, tmp_path, monkeypatch, capsys):
+    """--retrain finetune ended "total N s; models in /tmp/starclass_active_..." though that folder is removed when
+    the run ends; its --json was written in place (a run stopped mid-write left half a JSON where a good one was)."""
+    import types
+
+    import starclass.learn.classify as classify_mod
+    import starclass.learn.train as train_mod
+
+    monkeypatch.setattr(train_mod, "fit", lambda *a, **k: None)  # the loop, not the training, is under test
+    monkeypatch.setattr(classify_mod, "predict_inputs",
+                        lambda model, x, **k: types.SimpleNamespace(class_pred=np.ones(len(x), dtype=int)))
+    monkeypatch.setattr(bench, "_pick_entropy", lambda model, x, rest, *a, **k: rest[: a[-2]])
+    writes = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (writes.append((Path(a), Path(b))), real_replace(a, b))[1])
+    out = tmp_path / "run.json"
+    code, cap = _main(bench, monkeypatch, capsys, "--shape", "64", "--n-pool", "20", "--n-test", "10",
+                      "--pool-fields", "1", "--start", "10", "--batch", "10", "--max-labels", "20", "--threads", "1",
+                      "--json", out)
+    assert code == 0, cap.err
+    assert "models in" not in cap.out and "total " in cap.out
+    assert json.loads(out.read_text())["curves"] and (out.with_suffix(".tmp"), out) in writes
