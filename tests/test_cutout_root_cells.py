@@ -111,7 +111,7 @@ def test_a_classified_table_written_elsewhere_is_read_from_its_recorded_folder(t
     A folder moved together with its table (the recorded absolute folder gone) is still read beside it."""
     import shutil
 
-    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.io.cutout_folders import listed_files, read_cutout_folder
 
     data, results = tmp_path / "data", tmp_path / "results"
     for k, f in enumerate(FILES[:3]):
@@ -122,9 +122,12 @@ def test_a_classified_table_written_elsewhere_is_read_from_its_recorded_folder(t
     (results / "c.csv").write_text("file,label,cutout_root\n" + rows)
     cs = read_cutout_folder(results / "c.csv")
     assert cs.root == data and cs.images[:, 0, 0, 0].tolist() == pytest.approx([0, 40 / 255, 80 / 255])
+    # suggest --labels and the output checks list the same files
+    assert listed_files(results / "c.csv", absolute=True) == [str((data / f).resolve()) for f in FILES[:3]]
     # moved: the table beside the cutouts, the recorded folder no longer there
     moved = tmp_path / "moved"
     shutil.copytree(data, moved)
     (moved / "c.csv").write_text("file,label,cutout_root\n" + rows)
     shutil.rmtree(data)
     assert read_cutout_folder(moved / "c.csv").images.shape == (3, 1, 8, 8)
+    assert listed_files(moved / "c.csv", absolute=True) == [str((moved / f).resolve()) for f in FILES[:3]]

@@ -620,6 +620,7 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
         src = src / LABELS_CSV
     if src.is_dir():
         root, files = src, [row["file"] for row in _imagefolder_rows(src)[1]]
+        bases = [root] * len(files)
     elif not src.is_file():
         raise StarclassError(f"{src}: no such file or directory")
     else:
@@ -628,8 +629,33 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
         if not columns:
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
                                  f"columns: {names}")
-        root, files = src.parent, [v for row in rows for c in columns if (v := (row.get(c) or "").strip())]
-    return [str(listed_path(root, f)) for f in files] if absolute else files
+        root = src.parent
+        # a classified table written elsewhere: its files are relative to the folder it records, as read_cutout_folder
+        # reads them
+        row_roots = _recorded_csv_roots(names, rows, src, root) if absolute else None
+        pairs = [(root if row_roots is None else row_roots[i], v) for i, row in enumerate(rows) for c in columns
+                 if (v := (row.get(c) or "").strip())]
+        bases, files = [b for b, _ in pairs], [f for _, f in pairs]
+    return [str(_listed_file(b, f, root)) for b, f in zip(bases, files)] if absolute else files
+
+
+def _listed_file(base: Path, rel: str, here: Path) -> Path:
+    """``rel`` under the recorded folder ``base``, or under the CSV's folder ``here`` when only there it is.
+
+    The fallback serves a folder moved together with its classified table (to another machine):
+    the absolute folder its ``cutout_root`` records is gone, the CSV's own folder holds the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> here = Path(tempfile.mkdtemp()); _ = (here / "a.png").write_bytes(b"")
+    >>> _listed_file(Path("/no/such/folder"), "a.png", here) == (here / "a.png").resolve()
+    True
+    """
+    full = listed_path(base, rel)
+    if base != here and not full.is_file() and listed_path(here, rel).is_file():
+        return listed_path(here, rel)
+    return full
 
 
 def read_cutout_folder(
@@ -756,11 +782,7 @@ def read_cutout_folder(
             rel = (row.get(col) or "").strip()
             if not rel:
                 raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
-            full = listed_path(root if row_roots is None else row_roots[i], rel)
-            if row_roots is not None and not full.is_file() and listed_path(src.parent, rel).is_file():
-                # the folder and its classified table moved together (another machine): the recorded
-                # absolute folder is gone, the CSV's own folder holds the file
-                full = listed_path(src.parent, rel)
+            full = listed_path(root, rel) if row_roots is None else _listed_file(row_roots[i], rel, src.parent)
             if full in seen:
                 raise StarclassError(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
