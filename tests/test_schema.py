@@ -116,3 +116,19 @@ def test_class_array_refuses_an_infinite_vote_naming_its_row(cells):
     # 'inf' in a class_h<k> vote column was read as no vote without a word
     with pytest.raises(StarclassError, match=r"votes, column 'class_h1', row 2.*not a class number"):
         schema.class_array(Table({"class_h1": cells}), "class_h1", name="votes")
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf"])
+def test_a_catalogues_infinite_class_is_refused_by_evaluate_naming_its_row(tmp_path, cell):
+    """read_catalog's class_ref/class_pred check read 'inf' as class 0 (no class) without a word."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    (tmp_path / "pred.csv").write_text("id,x,y,class_pred,prob_1,prob_2\n1,1,1,1,0.9,0.1\n2,5,5,2,0.2,0.8\n")
+    (tmp_path / "ref.csv").write_text(f"id,x,y,class_ref\n1,1,1,1\n2,5,5,{cell}\n")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pred.csv"), "-r", str(tmp_path / "ref.csv"),
+                                   "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 2, res.output
+    assert "column 'class_ref' in " in res.output and f"class {cell} in row 2 (id 2)" in res.output, res.output
+    assert not (tmp_path / "ev").exists()

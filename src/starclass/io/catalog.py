@@ -906,6 +906,12 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             col = table[cls]
             mask = np.asarray(getattr(col, "mask", np.zeros(len(col), bool)), dtype=bool)
             v = numeric_column(table, cls, where=where, ids=ids)
+            infinite = ~mask & np.isinf(v)
+            if infinite.any():
+                # NaN or empty is "no class"; inf is a broken cell, and was read as no class without a word
+                r = int(np.flatnonzero(infinite)[0])
+                raise StarclassError(f"column {cls!r}{where}: class {v[r]:g} in row {r + 1} (id {ids[r]}) is not "
+                                     "0-4 (leave the cell empty for no class)")
             v = np.where(mask | ~np.isfinite(v), 0, v)
             bad = ~np.isin(v, (0,) + CLASSES)
             if bad.any():
