@@ -29,6 +29,12 @@ train --resume-from``; e.g. a model trained on simulated cutouts, ``benchmarks/s
   penultimate features, :func:`starclass.learn.embedding.penultimate_features`, L2-normalised):
   k-means into (labelled + batch) clusters, the most typical (densest-neighbourhood) object of
   each of the largest clusters without a label;
+* ``typical-fixed`` (needs ``--init-from``): TypiClust in a **fixed** embedding, the
+  ``--init-from`` model's penultimate features of every pool object (mean over its cutouts,
+  unit length), computed once per fold before any label, as TypiClust's self-supervised
+  embedding of the whole pool; the **first** ``--start`` objects are picked in it too
+  (:func:`starclass.suggest.typical_pick` with no labels), not taken from the random order, and
+  every round's model is still fine-tuned from ``--init-from`` on all labels so far;
 * ``entropy-pseudo``, ``random-pseudo`` (CEAL): the same picks, and every model after the first
   is also trained on the unlabelled objects whose raw P of one class (the mean over the object's
   cutouts) under the previous round's model is at least ``--pseudo-threshold``, with that class
@@ -83,11 +89,11 @@ from sklearn.metrics import f1_score, roc_auc_score
 ROOT = Path(__file__).resolve().parents[1]
 #: the arms: people's labels by entropy, by BALD (mutual information) or at random, and with
 #: pseudo-labels (CEAL)
-ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo", "bald", "typical")
+ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo", "bald", "typical", "typical-fixed")
 #: paired differences reported (run by run, same order and seed), where both arms ran
 PAIRS = (("entropy", "random"), ("entropy-pseudo", "entropy"), ("random-pseudo", "random"),
          ("entropy-pseudo", "random"), ("bald", "random"), ("bald", "entropy"), ("typical", "random"),
-         ("typical", "entropy"))
+         ("typical", "entropy"), ("typical-fixed", "random"), ("typical-fixed", "entropy"))
 
 
 def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
@@ -209,8 +215,23 @@ def _pseudo_curve(cfg, cs, ytest, test_rows, objects, rows_of, order, start, gri
     return curve
 
 
+def _object_embedding(feats: np.ndarray, all_rows: list) -> np.ndarray:
+    """Each object's embedding: the mean of its cutouts' features (``all_rows`` in ``feats``' order), unit length.
+
+    Examples
+    --------
+    >>> _object_embedding(np.array([[3.0, 0], [0, 4], [2, 2]]), [np.array([0]), np.array([1, 2])]).round(3)
+    array([[1.   , 0.   ],
+           [0.316, 0.949]])
+    """
+    bounds = np.cumsum([0] + [r.size for r in all_rows])
+    emb = np.stack([feats[a:b].mean(0) for a, b in zip(bounds[:-1], bounds[1:])])
+    # unit length, as TypiClust's embeddings: distances compare directions, not the feature scale
+    return emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+
+
 def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid, batch, seed, init_from=None,
-                   score_by="entropy"):
+                   score_by="entropy", fixed_embedding=None):
     """One entropy (or BALD, or typicality) run: start from ``start_idx``, each round train, score, add ``batch`` more.
 
     ``score_by`` = ``bald``: an object's score is the mean over its cutouts of the per-cutout
@@ -218,6 +239,8 @@ def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid,
     ``score_by`` = ``typical``: no score; :func:`starclass.suggest.typical_pick` (seed = the
     training seed) on every pool object's embedding, the mean over its cutouts of the model's
     penultimate features, L2-normalised, with the labelled objects as its labels.
+    ``score_by`` = ``typical-fixed``: the same pick in ``fixed_embedding`` (``[objects, F]``, one
+    embedding for every round, e.g. the ``init_from`` model's), no features from the round's model.
     """
     from starclass.suggest import entropy, pick, typical_pick
 
@@ -238,11 +261,10 @@ def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid,
                                         feat_rows=np.concatenate(all_rows) if score_by == "typical" and more else None,
                                         feats=feats)
         curve.append(dict(_scores(ytest, p), labels=n, epochs=ep))
-        if more and score_by == "typical":
-            bounds = np.cumsum([0] + [r.size for r in all_rows])
-            emb = np.stack([feats[0][a:b].mean(0) for a, b in zip(bounds[:-1], bounds[1:])])
-            # unit length, as TypiClust's embeddings: distances compare directions, not the feature scale
-            emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        if more and score_by == "typical-fixed":
+            labelled.extend(typical_pick(fixed_embedding, batch, labelled=np.asarray(labelled), seed=seed).tolist())
+        elif more and score_by == "typical":
+            emb = _object_embedding(feats[0], all_rows)
             labelled.extend(typical_pick(emb, batch, labelled=np.asarray(labelled), seed=seed).tolist())
         elif more:
             if score_by == "bald":
@@ -381,6 +403,32 @@ class Fold:
                               self.order(o)[: self.args.start], self.grid, self.args.batch, seed,
                               self.args.init_from, score_by="typical")
 
+    def fixed_embedding(self) -> np.ndarray:
+        """The ``--init-from`` model's embedding of every pool object (``[objects, F]``), made once per fold."""
+        if getattr(self, "_fixed", None) is None:
+            from starclass.learn.embedding import penultimate_features
+            from starclass.stamps.images import cutout_inputs
+
+            all_rows = [self.rows_of[g] for g in self.objects]
+            feats = penultimate_features(self.args.init_from, cutout_inputs(self.cs.images[np.concatenate(all_rows)],
+                                                                             self.cfg), device="cpu")
+            self._fixed = _object_embedding(feats, all_rows)
+        return self._fixed
+
+    def typical_fixed_curve(self, o: int, seed: int) -> list[dict]:
+        """TypiClust in the ``--init-from`` model's fixed embedding, the first ``start`` objects too.
+
+        The order ``o`` is not used: with no model trained yet, the start is the ``start`` most
+        typical objects of as many k-means clusters (seed = the training seed).
+        """
+        from starclass.suggest import typical_pick
+
+        emb = self.fixed_embedding()
+        start = typical_pick(emb, self.args.start, seed=seed)
+        return _entropy_curve(self.cfg, self.cs, self.ytest, self.test_rows, self.objects, self.rows_of,
+                              start, self.grid, self.args.batch, seed, self.args.init_from,
+                              score_by="typical-fixed", fixed_embedding=emb)
+
     def reference(self, seed: int) -> dict:
         """The same network trained on the whole pool ("random with all labels")."""
         (p,), ep = _train_predict(self.cfg, self.cs, self.pool_rows, [self.test_rows], seed, self.args.init_from)
@@ -425,8 +473,8 @@ def run_units(fold_ids, runs, ref_seeds, arms, cs, y01, folds, args, out: Path) 
             if arm.endswith("-pseudo"):
                 curve = f.pseudo_curve(o, seed, arm.removesuffix("-pseudo"))
             else:
-                curve = {"random": f.random_curve, "bald": f.bald_curve,
-                         "typical": f.typical_curve}.get(arm, f.entropy_curve)(o, seed)
+                curve = {"random": f.random_curve, "bald": f.bald_curve, "typical": f.typical_curve,
+                         "typical-fixed": f.typical_fixed_curve}.get(arm, f.entropy_curve)(o, seed)
             res = {"order": o, "seed": seed, "arm": arm, arm: [curve]}
             if arm.endswith("-pseudo"):
                 res["pseudo_threshold"] = f.args.pseudo_threshold
@@ -678,7 +726,8 @@ def summarise(args) -> int:
         for ax, m in zip(axes, ("accuracy", "auc")):
             d = summary["metrics"][m]
             style = {"entropy": ("C3", "o-"), "random": ("C0", "o-"), "entropy-pseudo": ("C1", "s--"),
-                     "random-pseudo": ("C2", "s--"), "bald": ("C4", "^-"), "typical": ("C5", "D-")}
+                     "random-pseudo": ("C2", "s--"), "bald": ("C4", "^-"), "typical": ("C5", "D-"),
+                     "typical-fixed": ("C6", "D-")}
             for arm in d["arms"]:
                 col, ls = style[arm]
                 mu, se = np.array(d[arm]["mean"]), np.array(d[arm]["se"])
@@ -726,7 +775,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="ORDER:SEED pairs to run, e.g. 0:0,1:1,2:2 (default: every order with every seed)")
     ap.add_argument("--arms", default="entropy,random",
                     help="arms to run: entropy, random, bald (mutual information over TTA views), typical "
-                         "(TypiClust: the most typical object of each unlabelled k-means cluster), entropy-pseudo, "
+                         "(TypiClust: the most typical object of each unlabelled k-means cluster), "
+                         "typical-fixed (TypiClust in the --init-from model's fixed embedding, the start too), "
+                         "entropy-pseudo, "
                          "random-pseudo (the same people's labels plus the previous model's pseudo-labels at or "
                          "above --pseudo-threshold)")
     ap.add_argument("--pseudo-threshold", type=float, default=0.95,
@@ -757,6 +808,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--arms: {', '.join(bad) or 'none given'}: give some of {', '.join(ARMS)}")
     if not 0.5 < args.pseudo_threshold < 1:
         ap.error(f"--pseudo-threshold must be between 0.5 and 1 (exclusive), got {args.pseudo_threshold}")
+    if "typical-fixed" in arms and args.init_from is None:
+        # its embedding is the --init-from model's; from scratch there is no model before the first label
+        ap.error("--arms typical-fixed needs --init-from MODEL (its fixed embedding is that model's features)")
     if args.init_from is not None and not Path(args.init_from).exists():
         ap.error(f"--init-from: {args.init_from} does not exist")
     if not (Path(args.data) / "labels.csv").is_file():

@@ -327,3 +327,65 @@ def test_bad_counts_and_folds_exit_2_before_the_data_is_read(bench, tmp_path, ca
         err = capsys.readouterr().err
         assert exc.value.code == 2 and message in err and "Traceback" not in err, err
     assert not out.exists()
+
+
+def test_typical_fixed_needs_init_from_exit_2(bench, tmp_path, capsys):
+    """Without --init-from there is no model before the first label to embed the pool with."""
+    with pytest.raises(SystemExit) as exc:
+        bench.main(["--arms", "typical-fixed,random", "--data", str(tmp_path / "absent"), "--out", str(tmp_path / "o")])
+    assert exc.value.code == 2 and "typical-fixed needs --init-from" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_typical_fixed_picks_start_and_rounds_in_the_init_models_embedding(bench, monkeypatch):
+    """typical-fixed embeds the pool once with the --init-from model (each object the mean of its cutouts'
+    features, unit length), picks the START there too (one most typical object per blob), and never asks
+    the round's model for features; every round still fine-tunes from --init-from."""
+    import argparse
+    import types
+
+    import starclass.learn.embedding as emb_mod
+    import starclass.stamps.images as img_mod
+
+    def unit(deg, r=1.0):
+        return [r * np.cos(np.radians(deg)), r * np.sin(np.radians(deg))]
+
+    # blob A near 0 deg: a1..a4 at +-6, +-12; b has two cutouts at +-17 deg whose mean points at 0 deg (the
+    # centre: its most typical object; its first cutout alone would be the blob's edge). Blob B near 90 deg,
+    # lengths differ (unit-normed away): c at 90 deg is its centre.
+    per_object = {"a1": [unit(6)], "a2": [unit(-6, 3)], "a3": [unit(12)], "a4": [unit(-12, 2)],
+                  "b": [unit(17), unit(-17)], "c": [unit(90, 5)], "d": [unit(84)], "e": [unit(96, 4)],
+                  "f": [unit(78)], "g": [unit(102, 2)]}
+    groups, feats = ["t0", "t1"], [unit(45), unit(45)]  # two test cutouts (fold 0)
+    for g, fs in per_object.items():
+        groups += [g] * len(fs)
+        feats += fs
+    feats = np.array(feats)
+    cs = types.SimpleNamespace(groups=np.array(groups), images=np.arange(len(groups), dtype=float)[:, None])
+    folds = np.array([0, 0] + [1] * (len(groups) - 2))
+    args = argparse.Namespace(epochs=1, start=2, batch=1, max_labels=3, init_from="SIM_MODEL")
+    calls = []
+
+    def fake_features(model, inputs, device="cpu"):
+        calls.append((model, inputs[:, 0].astype(int).tolist()))
+        return feats[inputs[:, 0].astype(int)]
+
+    trained = []
+
+    def fake_train(cfg, cs_, rows, predict_rows, seed, init_from=None, feat_rows=None, feats=None, **kw):
+        assert init_from == "SIM_MODEL" and feat_rows is None  # fine-tuned; no features of the round's model
+        trained.append(sorted(np.asarray(groups)[rows].tolist()))
+        return [np.full(2, 0.6), np.full(len(predict_rows[1]), 0.5)], 1
+
+    monkeypatch.setattr(emb_mod, "penultimate_features", fake_features)
+    monkeypatch.setattr(img_mod, "cutout_inputs", lambda images, cfg: images)
+    monkeypatch.setattr(bench, "_train_predict", fake_train)
+    fold = bench.Fold(0, cs, np.array([1] + [0] * (len(groups) - 1)), folds, args)
+    curve = fold.typical_fixed_curve(0, 0)
+    assert trained[0] == ["b", "b", "c"]  # the centre of each blob, not the random order's first two
+    assert len(trained) == 2 and set(trained[0]) < set(trained[1]) and len(set(trained[1])) == 3
+    assert [c["labels"] for c in curve] == [2, 3]
+    # one embedding of the whole pool (every pool cutout, object by object), by the --init-from model
+    assert calls == [("SIM_MODEL", [r for g in fold.objects for r in fold.rows_of[g].tolist()])]
+    fold.typical_fixed_curve(1, 0)  # another run of the fold reuses it and, with the same seed, the same picks
+    assert len(calls) == 1 and trained[2] == trained[0] and trained[3] == trained[1]
