@@ -223,7 +223,9 @@ def test_typical_picks_the_most_typical_object_of_the_unlabelled_cluster(bench, 
         if feat_rows is not None:
             assert feat_rows.tolist() == [0, 1, 2, 3, 4, 5]  # every object, labelled ones too, in order
             feats.append(cutout_feats[feat_rows])
-        return [np.full(2, 0.6), np.full(len(predict_rows[1]), 0.5)], 1
+        # e is the most uncertain, so an entropy pick (the loop without typicality) would take e, not b
+        pool = np.where(np.asarray(predict_rows[1]) == 5, 0.5, 0.99)
+        return [np.full(2, 0.6), pool], 1
 
     monkeypatch.setattr(bench, "_train_predict", fake)
     ytest, test_rows = np.array([1, 0]), np.array([6, 7])
