@@ -236,3 +236,14 @@ def test_report_gradcam_of_cutouts_matches_the_gallery_and_names_the_classes(tmp
     cam_titles = [t for _, t in cam]
     assert all(not re.search(r"class \d", t) for t in cam_titles), cam_titles
     assert any(name in t for t in cam_titles for name in cfg.class_names), cam_titles
+
+
+def test_explain_refuses_a_named_label_column_absent_from_the_folder_even_label(tmp_path):
+    # explain --label-column label on a folder without 'label' drew its maps as if unlabelled without
+    # a word (classify --stamps refuses it): only other names than 'label' were checked
+    model, _ = _untrained_model(tmp_path)
+    p = _folder(tmp_path / "cut", column="klass")
+    res = runner.invoke(app, ["explain", str(model), str(p), "-o", str(tmp_path / "ex"), "--label-column", "label"])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert "no label column 'label' (--label-column)" in res.output and "klass" in res.output
+    assert not (tmp_path / "ex").exists()

@@ -135,7 +135,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
     if not src.exists():
         raise StarclassError(f"STAMPS {src}: no such file or folder")
     if is_cutout_source(src):
-        given = label_column is not None and label_column != "label"
+        # named by the user, "label" included: an absent column is an error, as in classify --stamps
+        given = label_column is not None
         # the labels the model learnt (a five-class model's 'expert', not a galaxy-cluster folder's binary 'label')
         label_column, line = model_label_column(src, label_column, loaded.training_label_column, "the model")
         if line and line.startswith("warning"):
