@@ -141,3 +141,15 @@ def test_simulate_cli_writes_a_folder_the_task_reads(tmp_path, preset, n_bands):
     assert again.exit_code == 2 and "overwrite" in again.output
     bad = runner.invoke(app, ["simulate", str(tmp_path / "x"), "--preset", preset, "--size", "8"])
     assert bad.exit_code == 2 and "--size" in bad.output
+
+
+def test_seed_preset_counts_are_listed_in_class_order(tmp_path):
+    # `simulate --preset cool-core` printed "counts: CC 11, NCC 6, WCC 23": alphabetical, not classes 1, 2, 3
+    from starclass.simulate.coolcore import CLASS_NAMES
+    from starclass.simulate.seed_presets import write_seed_preset
+
+    _, counts = write_seed_preset("cool-core", tmp_path / "cc", n=40, size=32, seed=0)
+    assert {"WCC", "NCC"} <= set(counts)  # both present, so alphabetical order would differ
+    order = [CLASS_NAMES[k] for k in sorted(CLASS_NAMES)]
+    assert list(counts) == [name for name in order if name in counts]
+    assert sum(counts.values()) == 40

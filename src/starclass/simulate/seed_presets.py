@@ -79,4 +79,11 @@ def write_seed_preset(name: str, outdir: str | os.PathLike, *, n: int | None = N
         rows = list(csv.DictReader(fh))
     key = "class_name" if rows and "class_name" in rows[0] else ("expert_name" if rows and "expert_name" in rows[0]
                                                                  else "label")
-    return path, dict(sorted(Counter(r[key] for r in rows).items()))
+    number = {"class_name": "label", "expert_name": "expert"}.get(key)
+    counts = Counter(r[key] for r in rows)
+    # in class order (CC, WCC, NCC as classes 1, 2, 3), not alphabetical (CC, NCC, WCC)
+    first = {}
+    for r in rows:
+        if number and str(r.get(number, "")).strip().lstrip("-").isdigit():
+            first[r[key]] = min(first.get(r[key], int(r[number])), int(r[number]))
+    return path, dict(sorted(counts.items(), key=lambda kv: (first.get(kv[0], float("inf")), kv[0])))
