@@ -336,3 +336,38 @@ def test_info_reports_human_disagreement(tmp_path):
     assert res.exit_code == 0, res.output
     # (1, 1, 2) and (4, 4, 4): one of two inspected sources not unanimous; pairs agree (1/3 + 1) / 2
     assert "2 sources): not unanimous 50.0%; two people agree 66.7% (4 classes)" in res.output
+
+
+def test_map_of_a_sky_column_to_a_pixel_position_is_refused(tmp_path):
+    # --map x=4 read RA (degrees) as x: info printed "x 63.9 .. 64.1" on NGC 1566 without a word
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcs_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(i, 1, 1.0) for i in (1, 2, 3)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    for pair, column, kind in (("x=4", 4, "RA in degrees"), ("y=5", 5, "Dec in degrees"), ("ra=2", 2, "x, a pixel")):
+        with pytest.raises(StarclassError, match=rf"--map {pair}: column {column} of a LEGUS .tab holds {kind}"):
+            read_catalog(p, column_map=parse_column_map([pair]))
+        res = invoke("info", str(p), "--map", pair)
+        assert res.exit_code == 2 and p.name in res.output and f"column {column}" in res.output
+        assert "Traceback" not in res.output
+    # the sky columns under their own names, and maps of other columns, are read as before
+    t = read_catalog(p, column_map=parse_column_map(["ra=4,dec=5,class_ref=34"]))
+    assert list(t["x"]) == [10.0, 11.0, 12.0] and float(t["ra"][0]) == 65.0
+
+
+def test_map_of_a_sky_named_table_column_to_a_pixel_position_is_refused(tmp_path):
+    # the same in a CSV: --map RA=x --map Dec=y gave "x 64.0 .. 64.0, y -54.9 .. -54.9"
+    p = tmp_path / "sky.csv"
+    p.write_text("id,RA,Dec,Xpix,Ypix\n1,64.0,-54.9,10,20\n2,64.01,-54.91,30,40\n")
+    res = invoke("info", str(p), "--map", "RA=x")
+    assert res.exit_code == 2 and "'RA'" in res.output and "sky position" in res.output
+    assert "Traceback" not in res.output
+    with pytest.raises(StarclassError, match=r"--map Xpix=ra: column 'Xpix' holds a pixel position"):
+        read_catalog(p, column_map={"Xpix": "ra"})
+    # a column in degrees is a sky position whatever its name
+    q = tmp_path / "deg.ecsv"
+    t = Table({"id": [1, 2], "lon": [64.0, 64.1], "x": [1.0, 2.0], "y": [3.0, 4.0]})
+    t["lon"].unit = "deg"
+    t.write(q)
+    with pytest.raises(StarclassError, match=r"column 'lon' \(in deg\) holds a sky position"):
+        read_catalog(q, column_map={"lon": "x"})
+    assert list(read_catalog(q, column_map={"lon": "ra"})["ra"]) == [64.0, 64.1]

@@ -712,11 +712,58 @@ def _rename(raw: Table, column_map: Mapping[str, str], p: Path) -> Table:
                     f"column {src!r} (in the column map) not found in {p}; columns: "
                     f"{', '.join(out.colnames[:40])}{' ...' if len(out.colnames) > 40 else ''}")
             src = matches[0]
+        _check_position_kind(out[src], src, dst, p)
         if dst != src:
             if dst in out.colnames:
                 out.remove_column(dst)
             out.rename_column(src, dst)
     return out
+
+
+def _position_kind(col, name: str) -> str | None:
+    """``"sky"`` or ``"pixel"`` when a column's name (schema name or alias) or unit says it is a
+    position of that kind, else None.
+
+    Examples
+    --------
+    >>> _position_kind(Table({"RAJ2000": [64.0]})["RAJ2000"], "RAJ2000")
+    'sky'
+    >>> _position_kind(Table({"X_IMAGE": [3.0]})["X_IMAGE"], "X_IMAGE"), _position_kind(Table({"f": [1]})["f"], "f")
+    ('pixel', None)
+    """
+    lc = name.lower()
+    schema = lc if lc in (X, Y, RA, DEC) else _ALIASES.get(lc, (None, None))[0]
+    if schema in (RA, DEC):
+        return "sky"
+    if schema in (X, Y):
+        return "pixel"
+    unit = getattr(col, "unit", None)
+    if unit is None or isinstance(unit, u.UnrecognizedUnit):
+        return None
+    if unit == u.pix:
+        return "pixel"
+    return "sky" if unit.physical_type == "angle" else None
+
+
+def _check_position_kind(col, src: str, dst: str, p: Path) -> None:
+    """Refuse ``--map RA=x`` (a sky column read as a pixel position) and ``--map X_IMAGE=ra``.
+
+    x, y in degrees and ra, dec in pixels were taken without a word: ``info`` printed the
+    positions "x 64.0 .. 64.0, y -54.9 .. -54.9".
+    """
+    want = "pixel" if dst in (X, Y) else "sky" if dst in (RA, DEC) else None
+    have = _position_kind(col, src)
+    if want is None or have is None or have == want:
+        return
+    unit = f" (in {col.unit})" if getattr(col, "unit", None) is not None else ""
+    if have == "sky":
+        fix = ("name it ra or dec (x, y are then computed from ra, dec where mosaics with a celestial WCS are "
+               "given)")
+    else:
+        fix = "name it x or y"
+    raise ColumnMapError(
+        f"{p}: --map {src}={dst}: column {src!r}{unit} holds a {have} position, not a {want} position as "
+        f"{dst} is ({'x, y in pixels' if want == 'pixel' else 'ra, dec in degrees'}); {fix}")
 
 
 def _generic_to_schema(raw: Table, p: Path, one_based: bool | None, mapped: dict[str, str]) -> Table:

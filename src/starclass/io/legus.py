@@ -263,6 +263,41 @@ def _column_number(key: str, ncols: int, path: Path) -> int:
     return k
 
 
+#: What columns 2-5 hold in every LEGUS file: a column of one kind mapped to the other kind
+#: (``--map x=4``) would read degrees as pixels, or pixels as degrees.
+_POSITION_COLUMNS: dict[int, tuple[str, str]] = {
+    2: (X, "x, a pixel position"), 3: (Y, "y, a pixel position"),
+    4: (RA, "RA in degrees, a sky position"), 5: (DEC, "Dec in degrees, a sky position"),
+}
+
+
+def _check_position_kind(k: int, dst: str, path: Path) -> None:
+    """Refuse a map that reads a sky column as a pixel position, or a pixel column as a sky one.
+
+    Columns 2-5 mean the same in every LEGUS file; ``--map x=4`` took RA (degrees) as x and
+    ``info`` printed "x 63.9 .. 64.1" without a word.
+
+    Examples
+    --------
+    >>> _check_position_kind(35, "class_ref", Path("a.tab"))  # not a position: nothing to say
+    >>> _check_position_kind(4, "x", Path("a.tab"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.ColumnMapError: a.tab: --map x=4: column 4 of a LEGUS .tab holds RA in degrees, ...
+    """
+    sky, pixel = (RA, DEC), (X, Y)
+    if k not in _POSITION_COLUMNS or dst not in sky + pixel:
+        return
+    own, what = _POSITION_COLUMNS[k]
+    if (dst in pixel) == (own in pixel):
+        return
+    where = {v[0]: c for c, v in _POSITION_COLUMNS.items()}
+    raise ColumnMapError(
+        f"{path}: --map {dst}={k}: column {k} of a LEGUS .tab holds {what}, not "
+        f"{'a pixel' if dst in pixel else 'a sky'} position; {dst} is column {where[dst]}, read without "
+        f"a map (x=2, y=3 in pixels; ra=4, dec=5 in degrees)")
+
+
 def read_legus_tab(path, bands=None, one_based: bool = True,
                    column_map: Mapping[str, str] | None = None) -> Table:
     """Read a LEGUS ``.tab`` cluster catalogue of any field into the schema (not yet validated).
@@ -290,7 +325,8 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     ------
     StarclassError
         A row with another number of columns than the first, text that is not a number, an
-        unknown column in ``column_map``; the file and line are named.
+        unknown column in ``column_map``, a map that reads a sky column (4, 5) as a pixel position
+        or a pixel column (2, 3) as a sky one; the file and line (or column) are named.
 
     Examples
     --------
@@ -327,6 +363,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     mapped = {}
     for src, dst in (column_map or {}).items():
         k = _column_number(src, ncols, p)
+        _check_position_kind(k, dst, p)
         for other in [c for c, n in names.items() if n == dst and c != k]:
             names[other] = f"legus_col{other}"  # the user's choice replaces the layout's
         names[k] = dst
