@@ -161,3 +161,62 @@ def test_options_of_one_catalogue_are_refused_with_catalogs(tmp_path, command, o
     assert res.exit_code == 2, res.output
     assert f"{option[0]} applies to one classified catalogue (PRED), not to --catalogs" in res.output
     assert "Traceback" not in res.output and not out.exists()
+
+
+def _reclassified(t: Table, earlier: dict | None = None) -> Table:
+    """``t`` classified again: its class_pred and prob_<k> kept as classify keeps them, a new model's beside."""
+    import warnings
+
+    from starclass.io.catalog import keep_input_columns
+    from starclass.learn.classify import earlier_outputs
+
+    out = t.copy()
+    for name, values in (earlier or {}).items():
+        out[name] = values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        keep_input_columns(out, earlier_outputs(out.colnames), "cat.ecsv", one_suffix=True)
+    rng = np.random.default_rng(7)
+    p = rng.dirichlet(np.ones(3), len(out))
+    for j, k in enumerate(CLASSES):
+        out[f"prob_{k}"] = p[:, j]
+    out["class_pred"] = np.argmax(p, axis=1) + 1
+    return out
+
+
+def test_an_earlier_classification_kept_by_classify_is_scored_with_its_own_probabilities(tmp_path):
+    # --pred-column class_pred_input was refused ("cannot be scored on it"): a catalogue classified
+    # again keeps the earlier class_pred and prob_<k> as class_pred_input and prob_<k>_input
+    t = _catalogue()
+    out = _reclassified(t)
+    task = EvalTask.from_classes(CLASSES)
+    ev = evaluate_catalogs(out, task=task, n_boot=0, pred_column="class_pred_input")
+    assert ev.scored.startswith("scored column class_pred_input") and "prob_<k>_input" in ev.scored
+    c = ev.comparisons[0]
+    y, yp = np.asarray(t["class_ref"]), np.asarray(t["class_pred"])
+    assert c.results[0].accuracy == pytest.approx(accuracy_score(y, yp))
+    p = np.column_stack([np.asarray(t[f"prob_{k}"]) for k in CLASSES])
+    areas = {str(row["class"]): row for row in c.curves[0].areas}
+    for j, k in enumerate(CLASSES):
+        assert float(areas[str(k)]["roc_auc"]) == pytest.approx(roc_auc_score(y == k, p[:, j]))
+    assert c.trust.brier == pytest.approx(brier_score_loss(y, p, labels=list(CLASSES)))
+    path = tmp_path / "out.ecsv"
+    out.write(path)
+    res = runner.invoke(app, ["evaluate", str(path), "--pred-column", "class_pred_input", "-o", str(tmp_path / "ev"),
+                              "--bootstrap", "0", "--no-science", "--task", _task_file(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "scored column class_pred_input" in res.output and "probabilities prob_<k>_input" in res.output
+
+
+def test_classify_keeps_one_classification_under_one_suffix():
+    # a catalogue with a class_pred_input of its own but no prob_1_input: the earlier class_pred went to
+    # class_pred_input2 and its prob_<k> to prob_<k>_input, which --pred-column class_pred_input2 never found
+    t = _catalogue()
+    out = _reclassified(t, earlier={"class_pred_input": np.ones(len(t), int)})
+    assert "class_pred_input2" in out.colnames and "prob_1_input2" in out.colnames
+    assert "prob_1_input" not in out.colnames
+    ev = evaluate_catalogs(out, task=EvalTask.from_classes(CLASSES), n_boot=0, pred_column="class_pred_input2")
+    assert "probabilities prob_<k>_input2" in ev.scored
+    y = np.asarray(t["class_ref"])
+    p = np.column_stack([np.asarray(t[f"prob_{k}"]) for k in CLASSES])
+    assert ev.comparisons[0].trust.brier == pytest.approx(brier_score_loss(y, p, labels=list(CLASSES)))

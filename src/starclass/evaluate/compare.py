@@ -50,7 +50,7 @@ from starclass.evaluate.metrics import (
 )
 from starclass.evaluate.reliability import TrustStudy, trust_study
 from starclass.evaluate.task import EvalTask, check_probability_columns, resolve_task
-from starclass.io.catalog import check_prob_columns, read_catalog
+from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
 from starclass.schema import (
     CLASS_HUMAN_MODE,
     CLASS_HYBRID,
@@ -249,15 +249,22 @@ def scorable_columns(t: Table, exclude: Sequence[str] = ()) -> list[str]:
     ['class_pred', 'class_joint', 'class_h1']
     >>> scorable_columns(Table({"class_ref": [1], "class_human_mode": [2], "class_ml": [1]}))
     ['class_ref', 'class_human_mode', 'class_ml']
+    >>> scorable_columns(Table({"class_pred": [1], "class_pred_input": [2], "prob_1_input": [0.5]}))
+    ['class_pred', 'class_pred_input']
     """
     cols = [c for c in MODEL_CLASS_COLUMNS if c in t.colnames] + human_columns(t) + (
         [CLASS_REF] if CLASS_REF in t.colnames else []) + [c for c in CATALOGUE_CLASS_COLUMNS if c in t.colnames]
+    # an earlier classification classify kept under <name>_input (class_pred_input): scorable as its original
+    cols += [c for c in t.colnames if (kept := kept_input_name(c)) and kept[0] in MODEL_CLASS_COLUMNS]
     return [c for c in cols if c not in exclude]
 
 
 def probability_prefix(column: str) -> str:
     """The prefix of a class column's probability columns: ``prob`` for ``class_pred``,
     ``prob_joint`` for ``class_joint`` (``prob_joint_<k>``), ``prob_<rest>`` for ``class_<rest>``.
+
+    See :func:`probability_columns` for the names themselves (a kept ``class_pred_input``'s
+    are ``prob_<k>_input``: the suffix follows the class).
 
     Examples
     --------
@@ -267,6 +274,25 @@ def probability_prefix(column: str) -> str:
     if column == CLASS_PRED:
         return "prob"
     return "prob_" + column[len("class_"):] if column.startswith("class_") else f"prob_{column}"
+
+
+def probability_columns(column: str, classes: Sequence[int]) -> list[str]:
+    """The names of a class column's probability columns, one per class.
+
+    ``prob_<k>`` for ``class_pred``, ``prob_joint_<k>`` for ``class_joint``; for a classification
+    classify kept under another name (``class_pred_input``, ``class_joint_input2``:
+    :func:`~starclass.io.catalog.keep_input_columns`) the suffix goes after the class number, as
+    classify renamed them (``prob_<k>_input``, ``prob_joint_<k>_input2``).
+
+    Examples
+    --------
+    >>> probability_columns("class_joint", (1, 2)), probability_columns("class_pred_input2", (1, 2))
+    (['prob_joint_1', 'prob_joint_2'], ['prob_1_input2', 'prob_2_input2'])
+    """
+    kept = kept_input_name(column)
+    if kept is not None and kept[0] in MODEL_CLASS_COLUMNS:
+        return [f"{probability_prefix(kept[0])}_{k}{kept[1]}" for k in classes]
+    return [f"{probability_prefix(column)}_{k}" for k in classes]
 
 
 def prediction_view(t: Table, column: str, task: EvalTask, name: str,
@@ -322,15 +348,17 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     if column == CLASS_PRED:
         return t, f"scored column class_pred of {name}"
     values = class_array(t, column, name=name)
-    if column not in MODEL_CLASS_COLUMNS:
+    kept = kept_input_name(column)
+    if column not in MODEL_CLASS_COLUMNS and not (kept and kept[0] in MODEL_CLASS_COLUMNS):
         # a person's classes are in the reference scheme (LEGUS 1-4), as a reference is read
         values = task.reference_labels(values, what=f"{name} column {column!r}")
     # checked here, naming the column asked for: once in class_pred, a LEGUS class_ml of classes 1-4 scored
     # for a three-class task was refused as "prediction column 'class_pred': class [4] ..."
     check_classes(values, task.classes, what=f"{name} column {column!r} (--pred-column)")
     view = t.copy(copy_data=False)
-    prefix = probability_prefix(column)
-    own = [f"{prefix}_{k}" for k in task.classes]
+    own = probability_columns(column, task.classes)
+    # the line names them with <k> in place of the class number
+    pattern = probability_columns(column, ("<k>",))[0]
     has_probs = all(c in t.colnames for c in own)
     model_only = [CLASS_PRED, PRED_SET, PRED_SET_SIZE] + [prob_col(k) for k in task.classes] + [
         prob_raw_col(k) for k in task.classes]
@@ -343,8 +371,8 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
         # the model's decision threshold and calibration do not describe another column
         view.meta.pop(key, None)
     line = (f"scored column {column} of {name}, "
-            + (f"probabilities {prefix}_<k>" if has_probs else
-               f"no probabilities ({prefix}_<k> absent): no ROC, threshold or calibration figures"))
+            + (f"probabilities {pattern}" if has_probs else
+               f"no probabilities ({pattern} absent): no ROC, threshold or calibration figures"))
     if column == CLASS_JOINT and CLASS_REF in exclude:
         # class_joint holds the people's votes: against the catalogue's own class_ref (often those
         # very people's consensus) it is scored on its own inputs

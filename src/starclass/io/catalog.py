@@ -371,8 +371,35 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> P
     return p
 
 
+#: The suffix :func:`keep_input_columns` gives an input's own column: ``_input``, ``_input2``, ...
+_KEPT_SUFFIX = re.compile(r"^(?P<base>.+?)(?P<suffix>_input\d*)$")
+
+
+def kept_input_name(name: str) -> tuple[str, str] | None:
+    """``(original name, suffix)`` of a column :func:`keep_input_columns` renamed, else None.
+
+    Parameters
+    ----------
+    name : str
+        A column name.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        The name the column had in the input and the suffix it was given.
+
+    Examples
+    --------
+    >>> kept_input_name("class_pred_input"), kept_input_name("prob_joint_2_input2"), kept_input_name("class_pred")
+    (('class_pred', '_input'), ('prob_joint_2', '_input2'), None)
+    """
+    m = _KEPT_SUFFIX.match(name)
+    return (m.group("base"), m.group("suffix")) if m else None
+
+
 def keep_input_columns(out: Table, names: Iterable[str], source, *,
-                       what: str = "carry the names of classify's own output columns") -> list[str]:
+                       what: str = "carry the names of classify's own output columns",
+                       one_suffix: bool = False) -> list[str]:
     """Rename the input's own columns that carry the names of classify's output columns.
 
     A CSV with a ``class_pred`` or ``prob_1`` of its own (a catalogue's earlier classification,
@@ -391,6 +418,10 @@ def keep_input_columns(out: Table, names: Iterable[str], source, *,
         The input, named in the warning.
     what : str
         Why they are renamed, in the warning.
+    one_suffix : bool
+        Give every renamed column the same suffix, the first one free for all of them: the
+        columns of one earlier classification (``class_pred``, ``prob_<k>``) stay together, so
+        ``evaluate --pred-column class_pred_input2`` reads ``prob_<k>_input2`` with it.
 
     Returns
     -------
@@ -405,15 +436,26 @@ def keep_input_columns(out: Table, names: Iterable[str], source, *,
     ...     warnings.simplefilter("ignore")
     ...     keep_input_columns(t, ["class_joint", "prob_1"], "cat.ecsv")
     ["'class_joint' -> 'class_joint_input2'"]
+    >>> t = Table({"class_pred": [1], "class_pred_input": [2], "prob_1": [0.9]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     keep_input_columns(t, ["class_pred", "prob_1"], "cat.ecsv", one_suffix=True)
+    ["'class_pred' -> 'class_pred_input2'", "'prob_1' -> 'prob_1_input2'"]
     """
+    present = [n for n in dict.fromkeys(names) if n in out.colnames]
+
+    def suffix(k: int) -> str:
+        return "_input" if k == 1 else f"_input{k}"
+
+    common = 1
+    while one_suffix and any(f"{n}{suffix(common)}" in out.colnames for n in present):
+        common += 1
     renamed = []
-    for name in dict.fromkeys(names):
-        if name not in out.colnames:
-            continue
-        new, k = f"{name}_input", 1
-        while new in out.colnames:
+    for name in present:
+        k = common
+        while f"{name}{suffix(k)}" in out.colnames:
             k += 1
-            new = f"{name}_input{k}"
+        new = f"{name}{suffix(k)}"
         out.rename_column(name, new)
         renamed.append(f"{name!r} -> {new!r}")
     if renamed:

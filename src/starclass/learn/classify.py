@@ -662,7 +662,7 @@ def classify(
     # quality) were replaced without a word, and those this model does not write (another model's
     # prob_4, class_m5) stayed as if it had: kept as <name>_input with a warning, as classify
     # --stamps keeps a cutout folder's
-    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames)], source)
+    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames)], source, one_suffix=True)
     for key, val in cols.items():
         out[key] = val
     out.meta.update({

@@ -421,7 +421,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         cols["blank_bands"] = blank_column(blank, cfg.bands)
     # an earlier classification's columns that this one does not write (another model's prob_4, class_m5)
     # are renamed too: under their own names they read as this model's
-    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), CUTOUT_ROOT], cutouts.source)
+    keep_input_columns(out, [*cols, *earlier_outputs(out.colnames), CUTOUT_ROOT], cutouts.source,
+                       one_suffix=True)
     for key, val in cols.items():
         out[key] = val
     amp = getattr(cfg.recipe, "amp", True) if precision is None else precision
