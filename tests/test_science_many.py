@@ -193,7 +193,53 @@ def test_shared_fields_match_layouts():
     for name, t in fields.items():
         cls = np.asarray(t["class_ref"])
         want = [int(layouts[name][f"n_class{k}"]) for k in (1, 2, 3, 4)]
+        if name == "ngc1566":
+            # less the classes of the machine-learning classifier alone (col 35 = 0): not human labels
+            raw = np.loadtxt(next(SHARED.glob("*ngc1566*.tab")))
+            want = [w - int(np.sum((raw[:, 34] == 0) & (raw[:, 33] == k))) for w, k in zip(want, (1, 2, 3, 4))]
+            assert t.meta["machine_only"] == 654
         assert [int(np.sum(cls == k)) for k in (1, 2, 3, 4)] == want, name
     # the uncertain layouts and the expert's class are never used
     for name in ("ngc3351", "ngc4242", "ngc45", "ngc4449", "ngc5474"):
         assert name not in fields and name in list(skipped["field"])
+
+
+def write_hybrid_tab(path: Path, classes: np.ndarray, methods: np.ndarray, seed: int = 0) -> None:
+    """A hybrid-layout file (39 columns, as NGC 1566): col 34 the final class, col 35 the method flag."""
+    write_tab(path, classes, np.full(len(classes), 1.5), np.full(len(classes), 24.0), seed=seed)
+    rows = []
+    for line, k, m in zip(path.read_text().splitlines(), classes, methods):
+        parts = line.split()[:34]  # the standard 33 columns and the class; col 35 (a mean) replaced
+        human = k if m in (3, 4) else 0
+        rows.append(" ".join([*parts, str(m), str(human), str(k), str(k if m == 1 else 0), "0"]))
+    path.write_text("\n".join(rows) + "\n")
+
+
+def test_machine_only_classes_of_a_hybrid_field_are_not_human_labels(legus_dir, tmp_path):
+    # NGC 1566's col 34 is, where col 35 is 0, the ML classifier's class: the ladder and every per-field
+    # table counted those 654 machine classes as human-classified sources (NGC 4449, one expert, is left out)
+    rng = np.random.default_rng(3)
+    n = 80
+    cls = rng.choice([0, 1, 2, 3, 4], size=n)
+    methods = rng.choice([0, 1, 3, 4, 6], size=n)
+    path = legus_dir / tab_name("wfc3_ngc1566")
+    write_hybrid_tab(path, cls, methods)
+    t = many.read_legus_field(path)
+    assert t.meta["legus_layout"] == "hybrid" and t.meta["skip"] is None
+    machine = (methods == 0) & np.isin(cls, [1, 2, 3, 4])
+    assert t.meta["machine_only"] == int(machine.sum()) > 0
+    assert np.array_equal(np.asarray(t["class_ref"]), np.where(machine, 0, cls))
+    fields, _ = many.load_fields(legus_dir, min_inspected=10)
+    row = many.field_summary(fields)
+    row = row[row["field"] == "ngc1566"][0]
+    assert row["n_inspected"] == int((np.isin(cls, [1, 2, 3, 4]) & ~machine).sum())
+    assert row["n_machine_only"] == int(machine.sum())
+    assert [row[f"n_{k}"] for k in (1, 2, 3, 4)] == [int(np.sum((cls == k) & ~machine)) for k in (1, 2, 3, 4)]
+    # the ladder scores only people's classes: its pooled count is the sum of the fields' inspected
+    _, pooled = many.logo_ladder(fields)
+    assert int(pooled["n"][0]) == int(sum(int(np.isin(np.asarray(f["class_ref"]), [1, 2, 3, 4]).sum())
+                                          for f in fields.values()))
+    res = CliRunner().invoke(app, ["evaluate", "--catalogs", str(legus_dir), "-o", str(tmp_path / "many"),
+                                   "--min-inspected", "10", "--bootstrap", "0"])
+    assert res.exit_code == 0, res.output
+    assert f"ngc1566: {int(machine.sum())} classes from a machine-learning classifier alone" in res.output

@@ -82,6 +82,8 @@ def evaluate(
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         left = f" ({res['n_skipped']} left out: tables/skipped.ecsv says why)" if res.get("n_skipped") else ""
         echo(f"{res['n_fields']} fields from {catalogs}{left}")
+        if res.get("machine_only"):
+            echo(f"note: {res['machine_only']}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")

@@ -91,6 +91,12 @@ KNOWN_FILTERS: dict[str, tuple[str, str, str]] = {
     "ngc5474": ("f438w", "f606w", "LEGUS HLSP image names (uvis f438w, acs f606w)"),
 }
 
+#: ``class_method`` values (hybrid layout, NGC 1566 col 35) whose class no person gave: 0 = the
+#: machine-learning classifier alone (654 of NGC 1566's 2451 classified rows). 1 (one person
+#: checking the ML class), 3, 4 (three people) and 6 (one person re-classifying a former class 4)
+#: are people's classes.
+MACHINE_ONLY_METHODS: tuple[int, ...] = (0,)
+
 #: Class-like columns: read as integers.
 _INT_COLUMNS = {ID, "n_filters", CLASS_REF, CLASS_HYBRID, CLASS_METHOD, CLASS_HUMAN_MODE, CLASS_ML,
                 CLASS_ML_CHECKED, CLASS_RECLASSIFIED}

@@ -124,6 +124,24 @@ def summary_figure(tables: dict[str, Table]):
     return fig
 
 
+def machine_only_text(fields: Table) -> str:
+    """A sentence naming the fields whose classes from a machine alone were left out, or ``""``.
+
+    Examples
+    --------
+    >>> text = machine_only_text(Table({"field": ["ngc1566", "ngc628-c"], "n_machine_only": [654, 0]}))
+    >>> text.startswith(" ngc1566: 654 classes from a machine-learning classifier alone"), "ngc628" in text
+    (True, False)
+    """
+    if "n_machine_only" not in fields.colnames:
+        return ""
+    named = [f"{f}: {int(n)}" for f, n in zip(fields["field"], fields["n_machine_only"]) if n]
+    if not named:
+        return ""
+    return (f" {', '.join(named)} classes from a machine-learning classifier alone (class_method 0) are not human "
+            "labels and count as not inspected.")
+
+
 def many_sections(tables: dict[str, Table]) -> list[Section]:
     """The many-field report sections (tables with one row per field, and the summary figure).
 
@@ -137,7 +155,8 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
     s = Section("Fields", key="fields")
     s.text(f"{len(fields)} LEGUS fields with at least {fields.meta.get('min_inspected', MIN_INSPECTED)} "
            f"human-classified sources, {int(np.sum(fields['n_inspected']))} sources in all, ordered by distance. "
-           "mv_p90: 90th percentile of the inspected sources' M_V (LEGUS inspected to M_V = -6).")
+           "mv_p90: 90th percentile of the inspected sources' M_V (LEGUS inspected to M_V = -6)."
+           + machine_only_text(fields))
     s.table("fields", fields, "One row per field.")
     if len(tables["skipped"]):
         s.table("skipped", tables["skipped"], "Files left out and why.")
@@ -198,7 +217,8 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     skipped = tables.get("skipped")
-    return {"outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
+    return {"machine_only": machine_only_text(tables["fields"]).strip(),
+            "outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
 

@@ -21,7 +21,9 @@ Distances are not in the LEGUS files (only NGC 628-C's readme states one); they 
 
 Reading. Every file is read by ``starclass.io.catalog.read_catalog`` (layouts, per-field filters
 and sentinels: :mod:`starclass.io.legus`). Only column 34's class is used (NGC 1566's hybrid final
-class; never its columns 36-39, which are not individual people), and a file whose layout the
+class; never its columns 36-39, which are not individual people), and only where people gave it:
+NGC 1566's rows classified by its machine-learning classifier alone (``class_method`` 0) count as
+not inspected, as they are not human labels (:func:`read_legus_field`). A file whose layout the
 reader calls uncertain, or whose class is one expert's rather than a human mode, is left out
 (:func:`usable_layout`).
 """
@@ -37,7 +39,8 @@ import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
 from starclass.errors import StarclassError
-from starclass.schema import AGE, CI, CLASS_REF, DEC, ID, MASS, RA, X, Y, class_array, mag_col, magerr_col
+from starclass.io.legus import MACHINE_ONLY_METHODS
+from starclass.schema import AGE, CI, CLASS_METHOD, CLASS_REF, DEC, ID, MASS, RA, X, Y, class_array, mag_col, magerr_col
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import fit_powerlaw_ml, mass_limit
 from starclass.science.ssp import distance_modulus
@@ -143,7 +146,10 @@ def read_legus_field(path: str | Path) -> Table:
     -------
     astropy.table.Table
         ``id, x, y, ra, dec, mag_<band>, magerr_<band>, ci, age, mass, class_ref``
-        (0 = not inspected); ``meta["skip"]`` says why the field cannot be used, if so.
+        (0 = not inspected); ``meta["skip"]`` says why the field cannot be used, if so, and
+        ``meta["machine_only"]`` how many classes no person gave (a hybrid field's
+        ``class_method`` 0: :data:`starclass.io.legus.MACHINE_ONLY_METHODS`), set to 0 here:
+        they are not human labels, and the many-field study scores human labels only.
 
     Raises
     ------
@@ -171,12 +177,20 @@ def read_legus_field(path: str | Path) -> Table:
         warnings.simplefilter("ignore")
         t = read_catalog(p, fmt="legus", bands=bands)
     skip = usable_layout(t)
+    machine_only = 0
+    if CLASS_METHOD in t.colnames and CLASS_REF in t.colnames:
+        # NGC 1566's hybrid col 34 is, for class_method 0, the ML classifier's class: scored as a human
+        # label it put 654 machine classes into the ladder's "human-classified" sources
+        cls = class_array(t, CLASS_REF)
+        machine = np.isin(np.asarray(t[CLASS_METHOD]), MACHINE_ONLY_METHODS) & np.isin(cls, (1, 2, 3, 4))
+        machine_only = int(machine.sum())
+        t[CLASS_REF] = np.where(machine, 0, cls).astype(t[CLASS_REF].dtype)
     # only the columns every layout shares: never NGC 1566's cols 36-39 (not individual people)
     keep = [ID, X, Y, RA, DEC, CI, AGE, MASS, CLASS_REF]
     keep += [c for b in bands for c in (mag_col(b), magerr_col(b))]
     meta = {"field": field, "galaxy": galaxy, "distance_mpc": FIELD_DISTANCES_MPC[galaxy], "bands": bands,
             "bands_source": bands_source, "source": str(p), "legus_layout": t.meta.get("legus_layout"),
-            "skip": skip}
+            "skip": skip, "machine_only": machine_only}
     t = t[[c for c in keep if c in t.colnames]]
     t.meta = meta
     return t
@@ -294,6 +308,9 @@ def field_quantities(table: Table) -> dict[str, np.ndarray]:
 def field_summary(fields: Mapping[str, Table]) -> Table:
     """One row per field: distance, rows, inspected, classes 1-4, bands, CI cut, inspection check.
 
+    ``n_machine_only`` counts the classes no person gave (NGC 1566's ``class_method`` 0), which
+    are not in ``n_inspected`` nor in the class counts.
+
     ``mv_p90`` is the 90th percentile of the inspected sources' M_V at the tabulated distance.
     LEGUS inspected down to M_V = -6, measured with a CI-dependent aperture correction while
     these magnitudes carry the average one, so the cut is soft in this table's magnitudes; a
@@ -313,11 +330,12 @@ def field_summary(fields: Mapping[str, Table]) -> Table:
         mv = q["abs_mag_v"][insp]
         ci = q["ci"][insp]
         rows.append((name, t.meta["galaxy"], float(t.meta["distance_mpc"]), len(t), int(insp.sum()),
+                     int(t.meta.get("machine_only", 0)),
                      *(int(np.sum(cls == k)) for k in (1, 2, 3, 4)), t.meta["bands"][2], t.meta["bands"][3],
                      float(np.nanmin(ci)) if np.isfinite(ci).any() else np.nan,
                      float(np.nanpercentile(mv, 90)) if np.isfinite(mv).any() else np.nan))
-    out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", "n_rows", "n_inspected", "n_1", "n_2", "n_3",
-                                  "n_4", "band_b", "band_v", "ci_min", "mv_p90"))
+    out = Table(rows=rows, names=("field", "galaxy", "distance_mpc", "n_rows", "n_inspected", "n_machine_only", "n_1",
+                                  "n_2", "n_3", "n_4", "band_b", "band_v", "ci_min", "mv_p90"))
     out["ci_min"].format = ".2f"
     out["mv_p90"].format = ".2f"
     return out
