@@ -131,3 +131,19 @@ def test_a_classified_table_written_elsewhere_is_read_from_its_recorded_folder(t
     shutil.rmtree(data)
     assert read_cutout_folder(moved / "c.csv").images.shape == (3, 1, 8, 8)
     assert listed_files(moved / "c.csv", absolute=True) == [str((moved / f).resolve()) for f in FILES[:3]]
+
+
+@pytest.mark.parametrize("suffix", [".ecsv", ".csv"])
+def test_inspect_reads_a_relative_root_from_the_lists_folder(tmp_path, monkeypatch, suffix):
+    """A relative cutout_root (a hand edit: ../data) is relative to the list's folder, as read_cutout_folder
+    reads it; inspect --stamps took it relative to the working directory and found no file."""
+    from starclass.inspect.cutouts import read_cutout_list
+
+    _folder(tmp_path / "data")
+    (tmp_path / "results").mkdir()
+    _classified(tmp_path / "results" / f"out{suffix}", tmp_path / "m", ["../data"] * 6)
+    elsewhere = tmp_path / "x" / "y"  # where ../data is no folder
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    cl = read_cutout_list(tmp_path / "results" / f"out{suffix}", get_preset("m31-real"))
+    assert [p[0] for p in cl.paths] == [(tmp_path / "data" / f).resolve() for f in FILES]

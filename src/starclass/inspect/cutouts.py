@@ -122,8 +122,9 @@ def _csv_root_elsewhere(path: Path) -> bool:
             if CUTOUT_ROOT not in (reader.fieldnames or []):
                 return False
             here = path.parent.resolve()
-            return any(not root_not_recorded(row.get(CUTOUT_ROOT)) and Path(row[CUTOUT_ROOT].strip()).resolve() != here
-                       for row in reader)
+            # a relative record is relative to the CSV's folder, as read_cutout_folder reads it (not to the cwd)
+            return any(not root_not_recorded(row.get(CUTOUT_ROOT))
+                       and (path.parent / row[CUTOUT_ROOT].strip()).resolve() != here for row in reader)
     except (OSError, UnicodeDecodeError, csv.Error):
         return False  # read_cutout_folder says what is wrong with it
 
@@ -234,7 +235,7 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
                                  "names its cutout file)")
     # empty or NaN cells record nothing (the list's own folder); read as text, 'nan' was a folder
     cells = recorded_roots(table, f"--stamps {src}")
-    roots = [Path(c) for c in cells] if cells is not None else [src.parent] * len(table)
+    roots = [src.parent / c for c in cells] if cells is not None else [src.parent] * len(table)
     return table, cols, roots
 
 
