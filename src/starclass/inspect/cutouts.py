@@ -45,7 +45,7 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import _MPL_LOCK, RenderCache, RenderSettings, _png_from_rgb, _scale, profile_png
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
-from starclass.io.cutout_folders import recorded_roots, root_not_recorded
+from starclass.io.cutout_folders import recorded_folder, row_folders
 from starclass.schema import CUTOUT_ROOT, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
@@ -122,9 +122,8 @@ def _csv_root_elsewhere(path: Path) -> bool:
             if CUTOUT_ROOT not in (reader.fieldnames or []):
                 return False
             here = path.parent.resolve()
-            # a relative record is relative to the CSV's folder, as read_cutout_folder reads it (not to the cwd)
-            return any(not root_not_recorded(row.get(CUTOUT_ROOT))
-                       and (path.parent / row[CUTOUT_ROOT].strip()).resolve() != here for row in reader)
+            return any((f := recorded_folder(row.get(CUTOUT_ROOT), path.parent)) is not None and f.resolve() != here
+                       for row in reader)
     except (OSError, UnicodeDecodeError, csv.Error):
         return False  # read_cutout_folder says what is wrong with it
 
@@ -234,9 +233,8 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
             raise StarclassError(f"--stamps {src}: row {int(np.flatnonzero(empty)[0]) + 1}: empty {c!r} (every row "
                                  "names its cutout file)")
     # empty or NaN cells record nothing (the list's own folder); read as text, 'nan' was a folder
-    cells = recorded_roots(table, f"--stamps {src}")
-    roots = [src.parent / c for c in cells] if cells is not None else [src.parent] * len(table)
-    return table, cols, roots
+    roots = row_folders(table, f"--stamps {src}", src.parent)
+    return table, cols, roots if roots is not None else [src.parent] * len(table)
 
 
 def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) -> np.ndarray:

@@ -867,9 +867,7 @@ def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path,
 
     if CUTOUT_ROOT not in names:
         return None
-    roots = recorded_roots(Table({CUTOUT_ROOT: [row.get(CUTOUT_ROOT) or "" for row in rows]}), src)
-    # a relative record is relative to the CSV's folder, as its files are
-    return None if roots is None else [(here / r) if not Path(r).is_absolute() else Path(r) for r in roots]
+    return row_folders(Table({CUTOUT_ROOT: [row.get(CUTOUT_ROOT) or "" for row in rows]}), src, here)
 
 
 def _channel_words(n: int) -> str:
@@ -1156,6 +1154,58 @@ def root_not_recorded(cell) -> bool:
     if isinstance(cell, float) and not np.isfinite(cell):
         return True
     return str(cell).strip().lower() in _NOT_RECORDED
+
+
+def recorded_folder(cell, here: Path) -> Path | None:
+    """The folder one ``cutout_root`` cell records, a relative one taken under ``here`` (the table's
+    folder, as its files are); None when the cell records nothing (:func:`root_not_recorded`).
+
+    Parameters
+    ----------
+    cell
+        The cell (text, NaN, masked, None).
+    here : Path
+        The folder of the table the cell is in.
+
+    Returns
+    -------
+    Path or None
+
+    Examples
+    --------
+    >>> recorded_folder("/data/m31", Path("out")).as_posix(), recorded_folder("../data", Path("out")).as_posix()
+    ('/data/m31', 'out/../data')
+    >>> recorded_folder("nan", Path("out")) is None
+    True
+    """
+    return None if root_not_recorded(cell) else here / str(cell).strip()
+
+
+def row_folders(table: Table, source: str | os.PathLike, here: Path) -> list[Path] | None:
+    """The folder each row's files are relative to, where ``table`` records it (:func:`recorded_roots`),
+    a relative record taken under ``here`` (:func:`recorded_folder`); None when nothing is recorded.
+
+    The one reading of a recorded folder for :func:`read_cutout_folder` (a classified CSV) and
+    ``inspect --stamps`` (a classified or suggested table of any format).
+
+    Parameters
+    ----------
+    table, source
+        As for :func:`recorded_roots`, which refuses a folder recorded for some rows only.
+    here : Path
+        The table's folder.
+
+    Returns
+    -------
+    list of Path or None
+
+    Examples
+    --------
+    >>> [p.as_posix() for p in row_folders(Table({"cutout_root": ["/data", "rel"]}), "c.csv", Path("out"))]
+    ['/data', 'out/rel']
+    """
+    roots = recorded_roots(table, source)
+    return None if roots is None else [recorded_folder(r, here) for r in roots]
 
 
 def recorded_roots(table: Table, source: str | os.PathLike) -> list[str] | None:
