@@ -98,7 +98,9 @@ def test_report_takes_the_reference_column(tmp_path):
     res = runner.invoke(app, ["report", str(path), "--pred-column", "class_ml", "--reference-column",
                               "class_human_mode", "--bootstrap", "0", "-o", str(page)])
     assert res.exit_code == 0, res.output
-    assert "class_human_mode: metrics" in page.read_text()
+    html = page.read_text()
+    # the columns compared, not "prediction vs prediction class_human_mode"
+    assert "class_ml vs class_human_mode in prediction: metrics" in html and "prediction vs prediction" not in html
 
 
 def test_pred_column_outside_the_tasks_classes_is_named(tmp_path):

@@ -53,6 +53,10 @@ def test_self_reference_and_gradcam_section(cats, tmp_path):
     path = build_report(both, None, tmp_path, title="self", n_boot=20, gradcam_inputs=(model, stamps, classes))
     html = path.read_text()
     assert "prediction class_ref" in html and "Grad-CAM" in html
+    # the headings name the two columns compared ("prediction vs prediction class_ref" before)
+    headings = re.findall(r"<h2>([^<]*)</h2>", html)
+    assert "class_pred vs class_ref in prediction: metrics" in headings, headings
+    assert not any("prediction vs prediction" in h for h in headings), headings
     prof = Table.read(tmp_path / "tables" / "gradcam_profiles.ecsv")
     assert set(prof["class"]) == {1, 2, 3, 4}
 

@@ -810,6 +810,26 @@ class Comparison:
     trust: TrustStudy | None = None
     #: ``--by`` column -> (metrics per group, how the column was binned or None)
     by: dict[str, tuple[Table, str | None]] = field(default_factory=dict)
+    #: (prediction column, reference column) where both are columns of the one catalogue (``-r self``)
+    columns: tuple[str, str] | None = None
+
+    def heading(self) -> str:
+        """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
+        catalogue (``-r self``) ``class_pred vs class_ref in prediction``.
+
+        ``ref_name`` (``prediction class_ref``, a key of tables and of ``summary.json``) read
+        "prediction vs prediction class_ref" in every heading of the report.
+
+        Examples
+        --------
+        >>> t = Table({"class_pred": [1, 2], "class_ref": [1, 2]})
+        >>> compare(t, t, EvalTask.from_classes((1, 2)), ref_name="prediction class_ref", ref_is_pred=True,
+        ...         n_boot=0, columns=("class_pred", "class_ref")).heading()
+        'class_pred vs class_ref in prediction'
+        """
+        if self.columns is not None:
+            return f"{self.columns[0]} vs {self.columns[1]} in {self.pred_name}"
+        return f"{self.pred_name} vs {self.ref_name}"
 
     def accuracies(self) -> dict[str, float]:
         """Accuracy per merge, rounded to 4 decimals (the headline)."""
@@ -981,7 +1001,8 @@ def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score:
 def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "prediction", ref_name: str = "reference",
             ref_is_pred: bool = False, radius: float = 2.0, n_boot: int = 200, target_purity: float = 0.8,
             quantities: Sequence[str] = ("magnitude", "crowding", "bkg"), by: Sequence[str] = (),
-            by_min_rows: int = 10, allow_few_matches: bool = False) -> Comparison:
+            by_min_rows: int = 10, allow_few_matches: bool = False,
+            columns: tuple[str, str] | None = None) -> Comparison:
     """Every metric of one prediction against one reference, for the task's class scheme.
 
     Parameters
@@ -1008,6 +1029,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     allow_few_matches
         Score a positional match that pairs under :data:`FEW_PAIRS_SHARE` of the smaller table
         (refused otherwise: :func:`pairing`).
+    columns
+        With ``ref_is_pred``: the two columns compared as the user named them (``class_joint``,
+        ``class_ref``), for :meth:`Comparison.heading`.
 
     Returns
     -------
@@ -1050,7 +1074,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         notes.append(boot_note)
     titles = {m: task.merge_title(m) for m in task.merges}
     out = Comparison(pname, rname, paired_by, int(ia.size),
-                     int(both.sum()), results, summary_table(results, cis, titles), notes)
+                     int(both.sum()), results, summary_table(results, cis, titles), notes, columns=columns)
     used = np.unique(cp)
     if used.size == 1:
         msg = (f"{pname} puts all {cp.size} paired objects in class {int(used[0])}: its accuracy is only the share "
@@ -1347,6 +1371,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             if CLASS_REF not in ptab.colnames:
                 raise StarclassError(f"{pred_name} has no class_ref column to compare with itself")
             comparisons.append(compare(ptab, ptab, etask, pred_name=pred_name, ref_name=f"{pred_name} {ref_col}",
+                                       columns=(pred_column or CLASS_PRED, ref_col),
                                        ref_is_pred=True, radius=radius, n_boot=n_boot, target_purity=target_purity,
                                        quantities=quantities, by=by,
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))

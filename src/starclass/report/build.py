@@ -65,10 +65,12 @@ def _catalogue_section(ev: Evaluation) -> Section:
 
 
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
-    pname, rname = c.pred_name, c.ref_name
-    s = Section(f"{pname} vs {rname}: metrics", key=f"metrics_{rname}")
+    rname = c.ref_name
+    # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before
+    pname, rshown = c.columns or (c.pred_name, rname)
+    s = Section(f"{c.heading()}: metrics", key=f"metrics_{rname}")
     s.text(f"{c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both. Rows of confusion matrices "
-           f"are the reference ({rname}), normalised to 1; counts in brackets.")
+           f"are the reference ({rshown}), normalised to 1; counts in brackets.")
     for n in c.notes:
         s.note(n)
     intervals = "accuracy_lo" in c.summary.colnames
@@ -81,7 +83,7 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
         if r.merge in shown:
             s.figure(f"confusion_{r.merge}_{rname}", F.fig_confusion(r.counts, r.fractions, r.names,
                                                                        f"{r.merge}: accuracy {r.accuracy:.3f}",
-                                                                       xlabel=pname, ylabel=rname), "")
+                                                                       xlabel=pname, ylabel=rshown), "")
     s.table(f"per_class_{rname}", c.results[0].per_class,
             "Precision (purity), recall (completeness), F1 and one-vs-rest balanced accuracy per class; — where "
             "undefined (no object predicted / none in the reference).")
@@ -93,7 +95,7 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
 
 def _curves_section(c: Comparison) -> Section:
     rname = c.ref_name
-    s = Section(f"{c.pred_name} vs {rname}: scores, curves and thresholds", key=f"curves_{rname}")
+    s = Section(f"{c.heading()}: scores, curves and thresholds", key=f"curves_{rname}")
     for cs in c.curves:
         for msg in cs.skipped:
             s.note(msg)
@@ -145,7 +147,7 @@ def _curves_section(c: Comparison) -> Section:
 
 def _groups_section(c: Comparison) -> Section:
     rname = c.ref_name
-    s = Section(f"{c.pred_name} vs {rname}: by group", key=f"by_{rname}")
+    s = Section(f"{c.heading()}: by group", key=f"by_{rname}")
     for col, (tab, note) in c.by.items():
         if note:
             s.note(f"{col}: {note}")
@@ -162,7 +164,7 @@ def _trust_section(c: Comparison) -> Section:
     """Reliability diagram, ECE and Brier (before/after calibration), conformal coverage, signals."""
     t = c.trust
     rname = c.ref_name
-    s = Section(f"{c.pred_name} vs {rname}: calibration, prediction sets and uncertainty", key=f"trust_{rname}")
+    s = Section(f"{c.heading()}: calibration, prediction sets and uncertainty", key=f"trust_{rname}")
     temp = (" with vector scaling (a scale and a bias per class)" if t.method == "vector"
             else " with histogram binning (class frequencies in equal-mass bins per class)"
             if t.method == "histogram"
@@ -205,10 +207,11 @@ def _trust_section(c: Comparison) -> Section:
 
 
 def _agreement_section(c: Comparison) -> Section:
-    pname, rname, a = c.pred_name, c.ref_name, c.agreement
-    s = Section(f"{pname} vs {rname}: PHANGS agreement", key=f"agreement_{rname}")
+    rname, a = c.ref_name, c.agreement
+    pname, rshown = c.columns or (c.pred_name, rname)
+    s = Section(f"{c.heading()}: PHANGS agreement", key=f"agreement_{rname}")
     s.table(f"agreement_{rname}", a.fractions, f"Agreement fraction per class: mean of n_both/n_{pname} and "
-            f"n_both/n_{rname}; mean of the four classes = {a.mean:.3f}" if a.mean is not None else "")
+            f"n_both/n_{rshown}; mean of the four classes = {a.mean:.3f}" if a.mean is not None else "")
     s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, ["1", "2", "3", "4"],
                                                              "symmetric confusion (PHANGS)", xlabel="", ylabel=""),
              "Each cell averages the fraction of one catalogue's class i put in j by the other with its reflection; "
