@@ -620,7 +620,8 @@ def test_suggest_labels_with_unlabelled_rows_count_only_the_voted(tmp_path):
     res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 10, "--mag-bins", 1,
                       "--labels", tmp_path / "all.ecsv"])
     assert res.exit_code == 0, text
-    assert sorted(read_catalog(out)["id"].tolist()) == [2, 3, 4, 5] and "of 4 unlabelled" in text
+    assert sorted(read_catalog(out)["id"].tolist()) == [2, 3, 4, 5]
+    assert "suggested 4 of the 4 candidates that can be ranked (of 6: 2 labelled in --labels) by" in text, text
     # a table of ids alone still lists labelled candidates
     write_catalog(Table({"id": [2, 3]}), tmp_path / "ids.ecsv")
     res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s2.ecsv", "-n", 10,
@@ -666,3 +667,31 @@ def test_suggest_labels_errors_name_suggest_labels(tmp_path):
         res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s.ecsv", "--labels", labels])
         assert res.exit_code == 2 and says in text, text
         assert "(suggest --labels)" in text and "classify --votes" not in text, text
+
+
+def test_suggest_says_exactly_what_it_chose_from(tmp_path):
+    """'suggested 4 of 6 unlabelled candidates' (asked for 10): two of the six had no classification (NaN
+    probabilities, never suggested) and the eight candidates in all were not named; read as all candidates."""
+    model = _untrained_model(tmp_path / "m", seed=0)
+    p1 = np.linspace(0.1, 0.9, 8)
+    p1[[2, 5]] = np.nan
+    cand = Table({"id": np.arange(1, 9), "x": np.arange(8.0), "y": np.arange(8.0), "prob_1": p1, "prob_2": 1 - p1,
+                  "class_pred": np.where(p1 > 0.5, 1, 2)})
+    cand.meta.update({"model": str(model), "task": "m31-binary-compact"})
+    write_catalog(cand, tmp_path / "cand.ecsv")
+    write_catalog(Table({"id": [1, 8], "class_ref": [1, 2]}), tmp_path / "labels.ecsv")
+    out = tmp_path / "s.ecsv"
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", out, "-n", 10, "--mag-bins", 1,
+                      "--labels", tmp_path / "labels.ecsv"])
+    assert res.exit_code == 0, text
+    picked = read_catalog(out)["id"].tolist()
+    assert sorted(picked) == [2, 4, 5, 7]
+    assert (f"suggested {len(picked)} of the 4 candidates that can be ranked (of 8: 2 labelled in --labels, "
+            "2 without a classification) by entropy") in text, text
+    meta = read_catalog(out).meta["suggest"]
+    assert (meta["n_candidates"], meta["n_labelled"], meta["n_unranked"], meta["n_eligible"]) == (8, 2, 2, 4)
+    # nothing left out: all the candidates, not "unlabelled" ones (they may carry a class_ref of their own)
+    res, text = _run(["suggest", model, tmp_path / "cand.ecsv", "-o", tmp_path / "s2.ecsv", "-n", 3,
+                      "--mag-bins", 1])
+    assert res.exit_code == 0, text
+    assert "suggested 3 of the 6 candidates that can be ranked (of 8: 2 without a classification) by" in text, text

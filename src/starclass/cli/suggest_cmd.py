@@ -83,7 +83,7 @@ def suggest_command(
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
     from starclass.io.paths import check_output
-    from starclass.suggest.pick import BY, classified, default_mag_column, suggest, unlabelled
+    from starclass.suggest.pick import BY, classified, default_mag_column, pool_text, suggest, unlabelled
 
     if by not in BY:
         # before the catalogue is read and classified: a typo was named only after all that work
@@ -207,7 +207,7 @@ def suggest_command(
         write_catalog(out, tmp_out, overwrite=True)
         if pseudo is not None:
             write_catalog(pseudo, tmp_pseudo, overwrite=True)
-    echo(f"suggested {len(out)} of {out.meta['suggest']['n_eligible']} unlabelled candidates by {used}"
+    echo(f"suggested {len(out)} of {pool_text(out.meta['suggest'])} by {used}"
          + (f", spread over {mag_bins} bins of {mag}" if mag and mag_bins > 1 else "") + f"; written {output}")
     if pseudo is not None:
         meta = pseudo.meta["pseudo_labels"]

@@ -50,7 +50,7 @@ from starclass.schema import (
 
 # mutual_information is served by __getattr__ below (from starclass.learn.ensemble)
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
-           "pick", "suggest", "unlabelled"]
+           "pick", "pool_text", "suggest", "unlabelled"]
 
 #: What :func:`informativeness` can rank by.
 BY = ("entropy", "margin", "set-size", "mutual-info")
@@ -339,9 +339,44 @@ def suggest(table: Table, n: int, *, by: str = "entropy", labelled: Sequence | N
     prob = np.stack([np.ma.filled(np.ma.asarray(out[c], dtype=float), np.nan) for c in prob_cols(classes)], axis=1)
     out[ENTROPY] = entropy(prob)
     out[SUGGEST_RANK] = np.arange(1, len(out) + 1, dtype=np.int64)
+    ranked = np.isfinite(np.asarray(scores, dtype=float))
+    # what the pool was, counted exactly: "suggested 4 of 6 unlabelled candidates" counted rows without a
+    # classification (NaN probabilities, never picked) as if they could be suggested, and was read as all
     out.meta["suggest"] = {"by": used, "asked_by": by, "n": int(n), "mag_column": mag_column, "bins": int(bins),
-                           "n_eligible": int(eligible.sum())}
+                           "n_candidates": len(table), "n_labelled": int((~eligible).sum()),
+                           "n_unranked": int((eligible & ~ranked).sum()), "n_eligible": int((eligible & ranked).sum())}
     return out
+
+
+def pool_text(meta: dict, labels_name: str = "--labels") -> str:
+    """What ``suggest`` chose from, in words, from ``meta["suggest"]`` (:func:`suggest`).
+
+    Parameters
+    ----------
+    meta : dict
+        The suggestion list's ``meta["suggest"]``.
+    labels_name : str
+        The labels given, for the words.
+
+    Returns
+    -------
+    str
+        ``"N of the M candidates ..."`` less the count of the list itself.
+
+    Examples
+    --------
+    >>> pool_text({"n_candidates": 60, "n_labelled": 0, "n_unranked": 0, "n_eligible": 60})
+    'the 60 candidates'
+    >>> pool_text({"n_candidates": 8, "n_labelled": 2, "n_unranked": 2, "n_eligible": 4})
+    'the 4 candidates that can be ranked (of 8: 2 labelled in --labels, 2 without a classification)'
+    """
+    total, eligible = int(meta["n_candidates"]), int(meta["n_eligible"])
+    left = [f"{int(meta['n_labelled'])} labelled in {labels_name}" if meta.get("n_labelled") else "",
+            f"{int(meta['n_unranked'])} without a classification" if meta.get("n_unranked") else ""]
+    left = [w for w in left if w]
+    if not left:
+        return f"the {total} candidates"
+    return f"the {eligible} candidates that can be ranked (of {total}: {', '.join(left)})"
 
 
 def default_mag_column(table: Table) -> str | None:
