@@ -147,3 +147,20 @@ def test_inspect_reads_a_relative_root_from_the_lists_folder(tmp_path, monkeypat
     monkeypatch.chdir(elsewhere)
     cl = read_cutout_list(tmp_path / "results" / f"out{suffix}", get_preset("m31-real"))
     assert [p[0] for p in cl.paths] == [(tmp_path / "data" / f).resolve() for f in FILES]
+
+
+def test_suggest_reads_a_relative_root_from_the_candidates_folder(tmp_path, monkeypatch):
+    """suggest --labels took a relative cutout_root (../data) from the working directory: none of the
+    candidates was found labelled, and all were suggested again."""
+    _folder(tmp_path / "data")
+    model = _model(tmp_path / "m")
+    (tmp_path / "results").mkdir()
+    _classified(tmp_path / "results" / "out.csv", model, ["../data"] * 6)
+    elsewhere = tmp_path / "x" / "y"  # where ../data is no folder
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    res = CliRunner().invoke(app, ["suggest", str(model), str(tmp_path / "results" / "out.csv"), "-o",
+                                   str(tmp_path / "s.csv"), "-n", "3",
+                                   "--labels", str(tmp_path / "data" / "labels.csv")])
+    assert res.exit_code == 2, res.output
+    assert "every one of the 6 candidates already has a label" in res.output, res.output

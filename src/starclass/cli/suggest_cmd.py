@@ -246,13 +246,14 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     >>> _own_labels(Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]}), "file", Path("o.csv"))
     '/data/cuts/labels.csv'
     """
-    from starclass.io.cutout_folders import LABELS_CSV, recorded_roots
+    from starclass.io.cutout_folders import LABELS_CSV, row_folders
 
     if key == ID:
         return str(candidates)
-    # an empty or NaN cell records no folder (read as text it would be the folder 'nan')
-    roots = recorded_roots(table, candidates) if len(table) else None
-    return str(Path(roots[0]) / LABELS_CSV) if roots else "LABELS.csv (the cutout folder's labels)"
+    # an empty or NaN cell records no folder (read as text it would be the folder 'nan'); a relative one is
+    # relative to the candidates' folder, as read_cutout_folder and inspect read it
+    roots = row_folders(table, candidates, Path(candidates).parent) if len(table) else None
+    return str(roots[0] / LABELS_CSV) if roots else "LABELS.csv (the cutout folder's labels)"
 
 
 def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
@@ -296,11 +297,13 @@ def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tu
     """
     import numpy as np
 
-    from starclass.io.cutout_folders import listed_files, listed_path, recorded_roots
+    from starclass.io.cutout_folders import listed_files, listed_path, row_folders
 
     written = [str(f).strip() for f in np.asarray(table[key]).astype(str)]
-    # an empty or NaN cell is "not recorded" (read as text it was the folder 'nan'); mixed is refused
-    roots = recorded_roots(table, f"candidates {source}" if source else "the candidates")
+    # an empty or NaN cell is "not recorded" (read as text it was the folder 'nan'); mixed is refused; a
+    # relative record is relative to the candidates' folder (it was taken from the working directory)
+    roots = row_folders(table, f"candidates {source}" if source else "the candidates",
+                        Path(source).parent if source else Path())
     if roots is None:
         files = set(_labelled(labels, "file"))
         return ([f for f in written if f in files],
@@ -310,8 +313,8 @@ def _labelled_cutouts(table, labels: Path, key: str = "file", source=None) -> tu
         files = set(listed_files(labels, absolute=True))
     except StarclassError as exc:
         raise StarclassError(f"--labels: the candidates are a classified cutout folder, named by file: {exc}") from None
-    where = sorted(set(roots))
-    return ([f for f, r in zip(written, roots) if str(listed_path(Path(r), f)) in files],
+    where = sorted({str(r) for r in roots})
+    return ([f for f, r in zip(written, roots) if str(listed_path(r, f)) in files],
             f"compared as files: the candidates' in {', '.join(where[:2])}{', ...' if len(where) > 2 else ''}")
 
 
