@@ -119,6 +119,23 @@ def test_radec_on_mosaics_without_wcs_is_refused_naming_them(field, tmp_path, co
     assert "Traceback" not in res.output and not out.exists()
 
 
+def test_one_based_xy_beside_radec_is_warned_about_on_the_command_line(field, tmp_path):
+    """A catalogue with 1-based x, y and its ra, dec was cut one pixel off without a word: the
+    commands read it without a WCS, so the x, y - WCS(ra, dec) check never ran."""
+    from starclass.io.mosaic import read_mosaics
+
+    root, _, xy = field
+    sky = read_mosaics(root / "wcs").wcs.pixel_to_world(np.asarray(xy["x"], float), np.asarray(xy["y"], float))
+    for name, shift in (("zero.csv", 0.0), ("one.csv", 1.0)):
+        Table({"id": xy["id"], "x": np.asarray(xy["x"]) + shift, "y": np.asarray(xy["y"]) + shift,
+               "ra": sky.ra.deg, "dec": sky.dec.deg}).write(tmp_path / name, format="ascii.csv")
+    ok = _ok(["cutouts", root / "wcs", "--catalog", tmp_path / "zero.csv", "-o", tmp_path / "a.h5", "--size", "16"])
+    assert "1-based" not in ok
+    out = " ".join(_ok(["cutouts", root / "wcs", "--catalog", tmp_path / "one.csv", "-o", tmp_path / "b.h5",
+                        "--size", "16"]).split())
+    assert "warning: catalogue" in out and "one.csv" in out and "+1.00 px" in out and "subtract 1" in out, out
+
+
 def test_a_catalogue_with_x_but_no_y_is_refused_not_overwritten_from_the_wcs(field):
     """Placing the rows of a catalogue with x and ra, dec but no y replaced its x without a word."""
     from types import SimpleNamespace
