@@ -168,3 +168,21 @@ def test_cnn_save_never_deletes_other_files(fitted, tmp_path):
     (tmp_path / "a_file").write_text("x")
     with pytest.raises(StarclassError, match="not a folder"):
         one.save(tmp_path / "a_file", overwrite=True)
+
+
+def test_masked_classes_of_a_table_column_are_not_trained_on(toy):
+    """``fit(X, table["class_ref"])`` with a MaskedColumn (blank or masked classes) trained on the
+    values under the mask: ``np.asarray`` dropped it. Masked is now "no label", as ``map_classes``
+    and ``score`` read it; the data digest tells the two apart."""
+    from astropy.table import MaskedColumn
+
+    from starclass.learn.train import data_digest, prepare_data
+
+    train, _ = toy
+    hidden = np.arange(len(train.class_ref)) % 3 == 0
+    masked = MaskedColumn(np.asarray(train.class_ref), mask=hidden)
+    data = prepare_data(TASK, train.inputs, masked, seed=0)
+    assert data.n_unlabelled == int(hidden.sum())
+    plain = prepare_data(TASK, train.inputs, np.where(hidden, 0, train.class_ref), seed=0)
+    assert np.array_equal(data.counts, plain.counts)
+    assert data_digest(train.inputs, masked) != data_digest(train.inputs, np.asarray(train.class_ref))
