@@ -186,3 +186,18 @@ def test_masked_classes_of_a_table_column_are_not_trained_on(toy):
     plain = prepare_data(TASK, train.inputs, np.where(hidden, 0, train.class_ref), seed=0)
     assert np.array_equal(data.counts, plain.counts)
     assert data_digest(train.inputs, masked) != data_digest(train.inputs, np.asarray(train.class_ref))
+
+
+def test_a_catalogue_table_as_x_is_refused_saying_how_to_make_stamps(toy):
+    """``fit(table, table["class_ref"])`` stopped with numpy's "Datatype coercion is not allowed" and
+    ``predict_proba(table)`` with "inputs of shape (12,) do not fit": a notebook user was not told
+    that the network reads stamps (make_inputs), not catalogue columns."""
+    train, test = toy
+    table = Table({"id": np.arange(len(train.class_ref)), "x": np.ones(len(train.class_ref)),
+                   "class_ref": train.class_ref})
+    with pytest.raises(StarclassError, match=r"CNNClassifier\.fit: X is a catalogue \(Table of 48 rows, "
+                                             r"columns id, x, class_ref\).*make_inputs"):
+        CNNClassifier(TASK, epochs=1, device="cpu").fit(table, table["class_ref"])
+    clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+    with pytest.raises(StarclassError, match=r"predict_proba: X is a catalogue .*make_inputs"):
+        clf.predict_proba(table[:12])
