@@ -136,6 +136,21 @@ def test_one_based_xy_beside_radec_is_warned_about_on_the_command_line(field, tm
     assert "warning: catalogue" in out and "one.csv" in out and "+1.00 px" in out and "subtract 1" in out, out
 
 
+def test_a_blank_ra_of_a_sky_only_catalogue_is_named_not_its_missing_x(field, tmp_path):
+    """A ra, dec-only catalogue with one blank ra was refused as "column 'x' ...: no valid position in
+    row 3": the file has no column x; the row's ra is what to fix."""
+    root, _, _ = field
+    t = Table.read(root / "radec.csv", format="ascii.csv")
+    t["ra"] = t["ra"].astype(float)
+    t["ra"][2] = np.nan
+    t.write(tmp_path / "blank.csv", format="ascii.csv")
+    res = runner.invoke(app, ["cutouts", str(root / "wcs"), "--catalog", str(tmp_path / "blank.csv"), "-o",
+                              str(tmp_path / "s.h5"), "--size", "16"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "Traceback" not in text, text
+    assert "columns 'ra', 'dec' in" in text and "blank.csv" in text and "row 3" in text and "column 'x'" not in text
+
+
 def test_a_catalogue_with_x_but_no_y_is_refused_not_overwritten_from_the_wcs(field):
     """Placing the rows of a catalogue with x and ra, dec but no y replaced its x without a word."""
     from types import SimpleNamespace

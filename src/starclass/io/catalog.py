@@ -892,6 +892,11 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             bad = ~np.isfinite(v)
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
+                if filled:
+                    # x, y were computed here from ra, dec: the file has no column 'x' to look at
+                    raise StarclassError(f"columns 'ra', 'dec'{where}: no valid sky position in row {r + 1} "
+                                         f"(id {ids[r]}; ra {table[RA][r]}, dec {table[DEC][r]}) to place it on "
+                                         "the mosaics with")
                 raise StarclassError(f"column {c!r}{where}: no valid position in row {r + 1} (id {ids[r]})")
             table[c] = v
     for cls in (CLASS_REF, CLASS_PRED):
