@@ -1164,6 +1164,22 @@ def test_a_stamp_store_given_as_a_cutout_folder_is_named_as_such(tmp_path):
     assert "codec" not in str(exc.value)
 
 
+def test_classify_stamps_with_a_stamp_store_says_what_it_is(tmp_path, tiny_model):
+    """``classify --stamps stamps.h5`` (train --stamps takes the store) said only "give a cutout folder
+    (a .csv or a directory)": not that classify cannot read a store, nor to give the mosaics."""
+    h5py = pytest.importorskip("h5py")
+
+    model, _ = tiny_model
+    with h5py.File(tmp_path / "stamps.h5", "w") as f:
+        f["x"] = np.zeros(3)
+    res = runner.invoke(app, ["classify", "--stamps", str(tmp_path / "stamps.h5"), "--model", str(model),
+                              "-o", str(tmp_path / "out.ecsv"), "--no-progress"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "Traceback" not in text, text
+    assert "stamps.h5 is an HDF5 stamp store" in text and "MOSAICS --catalog" in text, text
+    assert not (tmp_path / "out.ecsv").exists()
+
+
 def test_info_shows_the_training_cutouts_size_of_a_model_trained_on_cutouts(tiny_model):
     # classify --stamps warns of cutouts of another size than the training ones, but info said only
     # "pixel flags of the training stamps: not recorded", so the user could not see what to cut

@@ -266,3 +266,19 @@ def test_a_reference_without_a_class_is_named(tmp_path):
     msg = str(exc.value)
     assert msg.startswith(f"{tmp_path / 'ngc3351.ecsv'} has neither class_pred nor class_ref")
     assert "LEGUS layout 'unknown-class': col 34 holds only 0/1" in msg
+
+
+def test_a_prediction_without_class_pred_says_its_class_ref_is_scored():
+    """``evaluate truth.ecsv -r humans.ecsv`` (a catalogue never classified) printed accuracies as
+    if of a model: its class_ref was scored as the prediction without a word."""
+    from astropy.table import Table
+
+    from starclass.evaluate.compare import evaluate_catalogs
+
+    xy = {"id": [1, 2, 3, 4], "x": [10.0, 20, 30, 40], "y": [10.0, 20, 30, 40]}
+    truth = Table({**xy, "class_ref": [1, 2, 3, 4]})
+    people = Table({**xy, "class_ref": [1, 2, 4, 4]})
+    ev = evaluate_catalogs(truth, [people], n_boot=0)
+    assert ev.scored and "class_ref" in ev.scored and "no class_pred" in ev.scored, ev.scored
+    classified = Table({**xy, "class_pred": [1, 2, 3, 3], "class_ref": [1, 2, 3, 4]})
+    assert not evaluate_catalogs(classified, [people], n_boot=0).scored

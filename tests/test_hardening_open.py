@@ -232,7 +232,7 @@ def test_report_replaces_its_tables_folder_as_a_whole(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     tables = tmp_path / "rep" / "tables"
     first = sorted(p.name for p in tables.iterdir())
-    assert first and all(n.endswith(".ecsv") for n in first)
+    assert first and all(n.endswith(".ecsv") or n == ".page" for n in first)  # .page: whose tables
     (tables / "from_an_older_report.ecsv").write_text("# stale\n")
     (tmp_path / "rep" / "report.html").unlink()
     # the page is gone but its tables are not: they are an output too, kept without --overwrite
@@ -243,6 +243,32 @@ def test_report_replaces_its_tables_folder_as_a_whole(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in tables.iterdir()) == first  # the older report's table went with the set
     assert not [p for p in (tmp_path / "rep").iterdir() if p.name.startswith(".")]
+
+
+def test_a_second_report_in_the_folder_never_replaces_the_first_ones_tables(tmp_path, monkeypatch):
+    """``report -o rep/b.html --overwrite`` beside rep/a.html replaced a's tables/ (every page puts its
+    tables there): a's links then opened b's tables, a's were gone. Now refused, even with --overwrite."""
+    monkeypatch.chdir(tmp_path)
+    from astropy.table import Table
+
+    pred = tmp_path / "pred.ecsv"
+    Table({"id": [1, 2, 3, 4, 5, 6], "x": [1.0, 2, 3, 4, 5, 6], "y": [1.0, 2, 3, 4, 5, 6],
+           "class_pred": [1, 2, 2, 1, 2, 1], "class_ref": [1, 2, 1, 1, 2, 2]}).write(pred, format="ascii.ecsv")
+
+    def report(page, *extra):
+        return runner.invoke(app, ["report", str(pred), "-r", "self", "-o", f"rep/{page}", "--task",
+                                   "galaxy-cluster", "--bootstrap", "0", *extra])
+
+    assert report("a.html").exit_code == 0
+    tables = tmp_path / "rep" / "tables"
+    before = {p.name: p.read_bytes() for p in tables.iterdir()}
+    r = report("b.html", "--overwrite")
+    text = " ".join(r.output.split())
+    assert r.exit_code == 2 and "holds the tables of the page a.html" in text and "another folder" in text, text
+    assert {p.name: p.read_bytes() for p in tables.iterdir()} == before and not (tmp_path / "rep" / "b.html").exists()
+    assert report("a.html", "--overwrite").exit_code == 0  # the page's own tables are replaced with it
+    (tmp_path / "rep" / "a.html").unlink()
+    assert report("b.html", "--overwrite").exit_code == 0  # a page gone: its tables may go too
 
 
 @pytest.mark.parametrize("args, option", [

@@ -174,6 +174,10 @@ def test_unknown_class_layout_warns_and_takes_a_map(tmp_path, capsys):
         warnings.simplefilter("error")  # once the user names the class column, no warning
         t = read_catalog(p, column_map=parse_column_map(["class_ref=36"]))
     assert list(t["class_ref"]) == [1, 2, 3, 4, 0]
+    # info printed "the class column is not known (name it ...)" though the map had named it
+    assert "name it" not in t.meta["layout_note"] and "class_ref read from col36" in t.meta["layout_note"]
+    res = invoke("info", str(p), "--map", "class_ref=36")
+    assert res.exit_code == 0 and "name it" not in res.output and "read from col36" in res.output, res.output
     with pytest.raises(StarclassError, match=r"column 40 in the column map does not exist"):
         read_catalog(p, column_map={"40": "class_ref"})
     res = invoke("info", str(p), "--map", "class_ref=Class")

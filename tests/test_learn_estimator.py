@@ -168,3 +168,36 @@ def test_cnn_save_never_deletes_other_files(fitted, tmp_path):
     (tmp_path / "a_file").write_text("x")
     with pytest.raises(StarclassError, match="not a folder"):
         one.save(tmp_path / "a_file", overwrite=True)
+
+
+def test_masked_classes_of_a_table_column_are_not_trained_on(toy):
+    """``fit(X, table["class_ref"])`` with a MaskedColumn (blank or masked classes) trained on the
+    values under the mask: ``np.asarray`` dropped it. Masked is now "no label", as ``map_classes``
+    and ``score`` read it; the data digest tells the two apart."""
+    from astropy.table import MaskedColumn
+
+    from starclass.learn.train import data_digest, prepare_data
+
+    train, _ = toy
+    hidden = np.arange(len(train.class_ref)) % 3 == 0
+    masked = MaskedColumn(np.asarray(train.class_ref), mask=hidden)
+    data = prepare_data(TASK, train.inputs, masked, seed=0)
+    assert data.n_unlabelled == int(hidden.sum())
+    plain = prepare_data(TASK, train.inputs, np.where(hidden, 0, train.class_ref), seed=0)
+    assert np.array_equal(data.counts, plain.counts)
+    assert data_digest(train.inputs, masked) != data_digest(train.inputs, np.asarray(train.class_ref))
+
+
+def test_a_catalogue_table_as_x_is_refused_saying_how_to_make_stamps(toy):
+    """``fit(table, table["class_ref"])`` stopped with numpy's "Datatype coercion is not allowed" and
+    ``predict_proba(table)`` with "inputs of shape (12,) do not fit": a notebook user was not told
+    that the network reads stamps (make_inputs), not catalogue columns."""
+    train, test = toy
+    table = Table({"id": np.arange(len(train.class_ref)), "x": np.ones(len(train.class_ref)),
+                   "class_ref": train.class_ref})
+    with pytest.raises(StarclassError, match=r"CNNClassifier\.fit: X is a catalogue \(Table of 48 rows, "
+                                             r"columns id, x, class_ref\).*make_inputs"):
+        CNNClassifier(TASK, epochs=1, device="cpu").fit(table, table["class_ref"])
+    clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+    with pytest.raises(StarclassError, match=r"predict_proba: X is a catalogue .*make_inputs"):
+        clf.predict_proba(table[:12])

@@ -133,6 +133,28 @@ def test_votes_matched_to_the_catalogue_by_id():
         votes_for_catalogue(cfg, cat, Table({"id": [99], "class_h1": [1]}))
 
 
+def test_votes_whose_ids_number_other_objects_are_refused():
+    """classify cand.ecsv --votes humans.ecsv (detect's ids against the simulator's truth ids) gave
+    each object another object's votes without a word: the ids matched, the positions did not."""
+    from starclass.learn.labels import check_votes, joint_with_votes
+
+    cfg = get_preset("legus4")
+    cat = Table({"id": [1, 2, 3, 4], "x": [10.0, 50.0, 90.0, 130.0], "y": [10.0, 20.0, 30.0, 40.0]})
+    near = Table({"id": [1, 2, 3], "x": [10.4, 49.7, 90.0], "y": [10.2, 20.5, 31.1],
+                  "class_h1": [1, 2, 3], "class_h2": [1, 2, 4]})
+    assert votes_for_catalogue(cfg, cat, near).n_labelled == 3  # a re-centred position is the same object
+    other = Table({"id": [1, 2, 3], "x": [80.0, 10.0, 50.0], "y": [5.0, 60.0, 20.0],
+                   "class_h1": [1, 2, 3], "class_h2": [1, 2, 4]})
+    for call in (lambda: votes_for_catalogue(cfg, cat, other, name="humans.ecsv"),
+                 lambda: check_votes(cat, other, name="humans.ecsv"),
+                 lambda: joint_with_votes(cfg, cat, np.full((4, 4), 0.25), other, name="humans.ecsv")):
+        with pytest.raises(StarclassError, match=r"humans\.ecsv: its ids match rows .* 3 of 3 matched ids lie more "
+                                                 r"than 2 px apart \(first at row 1, id 1: 70\.2 px\)"):
+            call()
+    # without positions in the votes, ids are all there is to go by
+    assert votes_for_catalogue(cfg, cat, other["id", "class_h1", "class_h2"]).n_labelled == 3
+
+
 def _cfg():
     return get_preset("galaxy-cluster-compact", stamp_size=16,
                       recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.25, "early_stopping_patience": None})

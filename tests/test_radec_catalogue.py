@@ -119,6 +119,38 @@ def test_radec_on_mosaics_without_wcs_is_refused_naming_them(field, tmp_path, co
     assert "Traceback" not in res.output and not out.exists()
 
 
+def test_one_based_xy_beside_radec_is_warned_about_on_the_command_line(field, tmp_path):
+    """A catalogue with 1-based x, y and its ra, dec was cut one pixel off without a word: the
+    commands read it without a WCS, so the x, y - WCS(ra, dec) check never ran."""
+    from starclass.io.mosaic import read_mosaics
+
+    root, _, xy = field
+    sky = read_mosaics(root / "wcs").wcs.pixel_to_world(np.asarray(xy["x"], float), np.asarray(xy["y"], float))
+    for name, shift in (("zero.csv", 0.0), ("one.csv", 1.0)):
+        Table({"id": xy["id"], "x": np.asarray(xy["x"]) + shift, "y": np.asarray(xy["y"]) + shift,
+               "ra": sky.ra.deg, "dec": sky.dec.deg}).write(tmp_path / name, format="ascii.csv")
+    ok = _ok(["cutouts", root / "wcs", "--catalog", tmp_path / "zero.csv", "-o", tmp_path / "a.h5", "--size", "16"])
+    assert "1-based" not in ok
+    out = " ".join(_ok(["cutouts", root / "wcs", "--catalog", tmp_path / "one.csv", "-o", tmp_path / "b.h5",
+                        "--size", "16"]).split())
+    assert "warning: catalogue" in out and "one.csv" in out and "+1.00 px" in out and "subtract 1" in out, out
+
+
+def test_a_blank_ra_of_a_sky_only_catalogue_is_named_not_its_missing_x(field, tmp_path):
+    """A ra, dec-only catalogue with one blank ra was refused as "column 'x' ...: no valid position in
+    row 3": the file has no column x; the row's ra is what to fix."""
+    root, _, _ = field
+    t = Table.read(root / "radec.csv", format="ascii.csv")
+    t["ra"] = t["ra"].astype(float)
+    t["ra"][2] = np.nan
+    t.write(tmp_path / "blank.csv", format="ascii.csv")
+    res = runner.invoke(app, ["cutouts", str(root / "wcs"), "--catalog", str(tmp_path / "blank.csv"), "-o",
+                              str(tmp_path / "s.h5"), "--size", "16"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "Traceback" not in text, text
+    assert "columns 'ra', 'dec' in" in text and "blank.csv" in text and "row 3" in text and "column 'x'" not in text
+
+
 def test_a_catalogue_with_x_but_no_y_is_refused_not_overwritten_from_the_wcs(field):
     """Placing the rows of a catalogue with x and ra, dec but no y replaced its x without a word."""
     from types import SimpleNamespace

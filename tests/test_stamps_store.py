@@ -226,3 +226,22 @@ def test_cutouts_take_a_trained_model_as_the_task(tmp_path):
         assert res.exit_code == 0, res.output
         s = StampStore(out)
         assert s.shape[-1] == 12 and s.meta["extra"]["task"]["name"] == "mine"
+
+
+def test_info_describes_a_stamp_store(tmp_path):
+    """``starclass info stamps.h5`` (the store `cutouts` writes) failed with "cannot read stamps.h5 as
+    ascii: UnicodeDecodeError: 'utf-8' codec can't decode byte 0x89": it now describes the store."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.stamps.store import write_stamp_store
+
+    p = tmp_path / "stamps.h5"
+    write_stamp_store(p, np.zeros((4, 2, 1, 8, 8), np.float32), np.ones((4, 2, 8, 8), bool),
+                      {"id": np.arange(1, 5), "x": np.ones(4), "y": np.ones(4), "class_ref": np.array([1, 4, 4, 0])},
+                      channels=["f555w"], scales=(1.0, 2.0), normalisation="flux", bands=["f555w"])
+    res = CliRunner().invoke(app, ["info", str(p)])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 0 and "Traceback" not in text and "UnicodeDecodeError" not in text, text
+    assert "stamp store:" in text and "candidates: 4" in text and "inputs: [4, 2, 8, 8]" in text, text
+    assert "scales 1, 2; normalisation flux" in text and "class_ref: 1: 1 4: 2 (3 classified, 1 without class)" in text

@@ -133,6 +133,18 @@ def test_galaxy_split_and_errors():
         split_indices("diagonal", np.zeros(4), fraction=0.1, seed=0)
 
 
+def test_one_galaxy_split_says_how_fields_become_galaxies():
+    """Two fields simulated with seeds 1 and 2 (both galaxy 'SIM-1' in their catalogues) with
+    --split galaxy --holdout B were refused naming only ['SIM-1']: not that the catalogues' galaxy
+    column wins over the fields' names, nor how to tell them apart."""
+    from starclass.learn.crossval import cv_folds
+
+    with pytest.raises(StarclassError, match=r"found \['SIM-1'\]; the catalogues' 'galaxy' column .*galaxy column"):
+        galaxy_split(np.array(["SIM-1"] * 4), "B")
+    with pytest.raises(StarclassError, match=r"--cv logo .*found \['SIM-1'\]; .*--fields list a galaxy column"):
+        cv_folds("logo", np.zeros(4, int), galaxies=np.array(["SIM-1"] * 4))
+
+
 # ----------------------------------------------------------------------------- ensemble
 
 

@@ -316,7 +316,13 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     import numpy as np
 
     from starclass.io.catalog import catalog_format, check_fits_text, write_catalog
-    from starclass.io.cutout_folders import is_cutout_source, model_label_column, read_cutout_folder
+    from starclass.io.cutout_folders import (
+        is_cutout_source,
+        is_hdf5,
+        model_label_column,
+        read_cutout_folder,
+        stamp_store_error,
+    )
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import decision_threshold
     from starclass.learn.cutouts import classify_cutouts
@@ -324,6 +330,10 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
 
     t0 = time.perf_counter()
     if not is_cutout_source(source):
+        if Path(source).is_file() and is_hdf5(Path(source)):
+            # what `starclass cutouts -o stamps.h5` wrote, as train --stamps takes it: "give a
+            # cutout folder" did not say that classify cannot read a store, nor what to give instead
+            raise stamp_store_error(f"--stamps {source}")
         raise StarclassError(f"--stamps {source}: give a cutout folder (a .csv or a directory)")
     dev = pick_device(device)
     loaded = load_model(model, device=dev)

@@ -78,6 +78,51 @@ def catalog_summary(table, name: str = "") -> str:
     return "\n".join(lines)
 
 
+def store_lines(path: Path) -> list[str]:
+    """What ``starclass info`` says of an HDF5 stamp store: candidates, inputs, geometry, classes.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> from starclass.stamps.store import write_stamp_store
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.h5"
+    >>> _ = write_stamp_store(p, np.zeros((3, 1, 2, 8, 8), np.float32), np.ones((3, 8, 8), bool),
+    ...                       {"id": np.arange(1, 4), "class_ref": np.array([1, 4, 0])},
+    ...                       channels=["f555w", "f814w"], normalisation="zscore", bands=["f555w", "f814w"])
+    >>> print("\\n".join(store_lines(p)[:3]))  # doctest: +ELLIPSIS
+    stamp store: ... (written by 'starclass cutouts')
+    candidates: 3 (3 with a usable stamp, ok)
+    inputs: [3, 2, 8, 8] (bands f555w, f814w; scales 1; normalisation zscore; stamps 8 px)
+    """
+    import numpy as np
+
+    from starclass.schema import CLASS_REF
+    from starclass.stamps import StampStore
+
+    store = StampStore(path)
+    n, ok = len(store), int(np.count_nonzero(store.ok))
+    lines = [f"stamp store: {path} (written by 'starclass cutouts')",
+             f"candidates: {n} ({ok} with a usable stamp, ok)",
+             f"inputs: {list(store.shape)} (bands {', '.join(store.bands)}; scales "
+             f"{', '.join(f'{v:g}' for v in store.scales)}; normalisation {store.normalisation}; "
+             f"stamps {store.stamp_size} px)"]
+    table = store.table
+    if table:
+        lines.append(f"columns ({len(table)}): {', '.join(table)}")
+    if CLASS_REF in table:
+        v = np.asarray(table[CLASS_REF]).astype(int)
+        counts = "  ".join(f"{k}: {int((v == k).sum())}" for k in sorted(set(v.tolist()) - {0}))
+        lines.append(f"{CLASS_REF}: {counts}  ({int((v > 0).sum())} classified, {int((v <= 0).sum())} without class)")
+    for col in ("field", "galaxy"):
+        if col in table:
+            names, counts = np.unique(np.asarray(table[col]).astype(str), return_counts=True)
+            lines.append(f"{col}: " + ", ".join(f"{a} {b}" for a, b in zip(names, counts)))
+    lines.append("train --stamps reads it (a model of these bands and geometry: cutouts --task MODEL); "
+                 "classify and calibrate take the mosaics and catalogue instead")
+    return lines
+
+
 def _is_image_fits(path: Path) -> bool:
     """True if ``path`` is a FITS file whose data are images, not a table."""
     # here, not at the top: astropy.io.fits adds 0.4 s (measured) to the 0.4 s of `starclass --help`
@@ -341,8 +386,9 @@ def info(
     catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS
     mosaics (shape, bands, zeropoints, pixel scale), or a labelled cutout folder (images, labels,
     distinct values per column, blank images), or a trained model (task, classes, inputs, members,
-    the weights each started from, frozen layers, epochs, decision, calibration). Positions are
-    reported 0-based."""
+    the weights each started from, frozen layers, epochs, decision, calibration), or a stamp store
+    from 'starclass cutouts' (candidates, inputs, bands, scales, classes). Positions are reported
+    0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
@@ -362,6 +408,16 @@ def info(
     if len(paths) == 1 and is_model_path(paths[0]):
         # a model directory was read as a folder of catalogues ("no catalogue could be read")
         echo("\n".join(model_summary(paths[0])))
+        return
+    from starclass.io.cutout_folders import is_hdf5
+
+    if len(paths) == 1 and paths[0].is_file() and is_hdf5(paths[0]):
+        # the store `starclass cutouts` writes was read as a text table: "cannot read stamps.h5 as
+        # ascii: UnicodeDecodeError: 'utf-8' codec can't decode byte 0x89"
+        if out_format != "text":
+            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} is "
+                                 "a stamp store")
+        echo("\n".join(store_lines(paths[0])))
         return
     if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])
                             or (paths[0].is_dir() and _loose_cutouts(paths[0]))):

@@ -82,6 +82,8 @@ def report(
         raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies to "
                              "--mosaics (the Grad-CAM section with --model): give them too")
     out = Path(out)
+    from starclass.report.build import check_tables_page
+
     name = out.name if out.suffix.lower() in (".html", ".htm") else "report.html"
     outdir = out.parent if out.suffix.lower() in (".html", ".htm") else out
     if catalogs is not None:
@@ -96,6 +98,7 @@ def report(
 
         check_output(outdir / name, [catalogs], option="--out", overwrite=overwrite)
         check_output(outdir / "tables", [catalogs], option="--out (its tables/ folder)", overwrite=overwrite)
+        check_tables_page(outdir, name)
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
                                  "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite)
         echo(f"report: {path}")
@@ -118,6 +121,7 @@ def report(
     check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
     check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
+    check_tables_page(outdir, name)  # before the evaluation: another page's tables are never replaced
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
     # a tables/ folder beside the label folders of --stamps DATA was read next time as a label

@@ -1359,6 +1359,12 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         ptab, scored = prediction_view(ptab, pred_column, etask, pname, exclude=[ref_col] if own_ref else [])
         if hybrid_line:
             scored += "; " + hybrid_line
+    elif CLASS_PRED not in ptab.colnames and CLASS_REF in ptab.colnames:
+        # the prediction's class_ref stands in for a model's classes: `evaluate truth.ecsv -r humans.ecsv`
+        # (a catalogue not yet classified) printed accuracies as of a model without a word
+        pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
+        scored = (f"scored column class_ref of {pname} as the prediction (it has no class_pred, which "
+                  "'starclass classify' writes)")
     if reference_column is not None and any(isinstance(r, str) and r == SELF for r in refs.values()):
         # the catalogue's own reference column becomes its class_ref (a view: the file's columns are not copied)
         ptab = with_reference_column(ptab, reference_column,

@@ -954,14 +954,7 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                 f"(a column map renaming one of them?) (columns: {_short_cols(table)})")
     if (wcs is not None and len(table) and all(c in table.colnames for c in (X, Y, RA, DEC))
             and not filled):
-        offset = pixel_origin_offset(table, wcs)
-        table.meta["origin_offset_px"] = round(offset, 4)
-        if abs(offset) > 0.25:
-            warnings.warn(
-                f"catalogue{where}: its x, y differ from the WCS positions of its ra, dec by "
-                f"{offset:+.2f} px (median); about +1 means 1-based positions read as 0-based "
-                f"(use one_based=True / --one-based), other values a different image grid",
-                stacklevel=2)
+        _check_origin(table, wcs, where, "use one_based=True / --one-based")
     ids = np.asarray(_plain(table[ID]))
     if len(ids) and ids.dtype.kind in "USO":
         # an empty cell of a text id column was kept as a masked id (filled 'N/A' or '--' later),
@@ -988,6 +981,11 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             bad = ~np.isfinite(v)
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
+                if filled:
+                    # x, y were computed here from ra, dec: the file has no column 'x' to look at
+                    raise StarclassError(f"columns 'ra', 'dec'{where}: no valid sky position in row {r + 1} "
+                                         f"(id {ids[r]}; ra {table[RA][r]}, dec {table[DEC][r]}) to place it on "
+                                         "the mosaics with")
                 raise StarclassError(f"column {c!r}{where}: no valid position in row {r + 1} (id {ids[r]})")
             table[c] = v
     for cls in (CLASS_REF, CLASS_PRED):
@@ -1053,9 +1051,16 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
     >>> round(float(t["x"][0]), 6), round(float(t["y"][0]), 6)
     (50.0, 50.0)
     """
-    if X in table.colnames and Y in table.colnames:
-        return table
     where = f" {path}" if path is not None else ""
+    if X in table.colnames and Y in table.colnames:
+        wcs = getattr(mosaics, "wcs", None)
+        if wcs is not None and len(table) and RA in table.colnames and DEC in table.colnames:
+            # the commands read catalogues without a WCS and placed them here, so a table with
+            # 1-based x, y beside its ra, dec (the check validate_catalog makes when given a WCS)
+            # was cut one pixel off without a word
+            _check_origin(table, wcs, where, "subtract 1 from x and y, or drop the x, y columns so that "
+                          "the rows are placed through the WCS from ra, dec")
+        return table
     missing = X if X not in table.colnames else Y
     if missing == Y or Y in table.colnames:
         # one of the two: placing the rows would replace the given one without a word
@@ -1090,6 +1095,19 @@ def check_on_image(table: Table, shape: tuple[int, int], path: PathLike | None =
             f"(id {ident}) at x={x[r]:.2f}, y={y[r]:.2f} (0-based)")
 
 
+def _check_origin(table: Table, wcs, where: str, fix: str) -> None:
+    """Record the median x, y - WCS(ra, dec) offset in ``meta`` and warn beyond 0.25 px."""
+    offset = pixel_origin_offset(table, wcs)
+    if not np.isfinite(offset):
+        return  # no row with both a position and finite ra, dec: nothing to compare
+    table.meta["origin_offset_px"] = round(offset, 4)
+    if abs(offset) > 0.25:
+        warnings.warn(
+            f"catalogue{where}: its x, y differ from the WCS positions of its ra, dec by "
+            f"{offset:+.2f} px (median); about +1 means 1-based positions read as 0-based "
+            f"({fix}), other values a different image grid", stacklevel=3)
+
+
 def pixel_origin_offset(table: Table, wcs) -> float:
     """Median offset (pixels) between the table's x, y and those computed from ra, dec.
 
@@ -1101,7 +1119,10 @@ def pixel_origin_offset(table: Table, wcs) -> float:
     x, y = wcs.world_to_pixel(sky)
     dx = np.asarray(_plain(table[X]), float) - x
     dy = np.asarray(_plain(table[Y]), float) - y
-    return float(np.nanmedian((dx + dy) / 2.0))
+    d = (dx + dy) / 2.0
+    d = d[np.isfinite(d)]
+    # no row to compare (NaN ra, dec): NaN, without numpy's "All-NaN slice" warning
+    return float(np.median(d)) if d.size else float("nan")
 
 
 # ---------------------------------------------------------------------------------------------

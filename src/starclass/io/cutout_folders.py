@@ -409,13 +409,36 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     return out
 
 
-def _is_hdf5(path: Path) -> bool:
-    """Whether a file starts with the HDF5 signature (a stamp store, whatever its name)."""
+def is_hdf5(path: Path) -> bool:
+    """Whether a file starts with the HDF5 signature (a stamp store, whatever its name).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = p.write_text("file,label")
+    >>> is_hdf5(p)
+    False
+    """
     try:
         with open(path, "rb") as fh:
             return fh.read(8) == b"\x89HDF\r\n\x1a\n"
     except OSError:
         return False
+
+
+def stamp_store_error(path: str | os.PathLike) -> StarclassError:
+    """The error for a stamp store given where a cutout folder is wanted (``classify --stamps stamps.h5``).
+
+    Examples
+    --------
+    >>> str(stamp_store_error("stamps.h5"))[:41]
+    'stamps.h5 is an HDF5 stamp store (written'
+    """
+    return StarclassError(
+        f"{path} is an HDF5 stamp store (written by 'starclass cutouts'), not a cutout folder (a CSV of "
+        "file,label or a folder of images); stamps of catalogue candidates come from their mosaics: "
+        "give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog)")
 
 
 def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
@@ -729,13 +752,10 @@ def read_cutout_folder(
         names, rows = _imagefolder_rows(src)
         group_column = None
     elif src.is_file():
-        if _is_hdf5(src):
+        if is_hdf5(src):
             # what `starclass cutouts -o stamps.h5` wrote: read as a CSV it failed with
             # "cannot read the CSV ('utf-8' codec can't decode byte 0x89 ...)"
-            raise StarclassError(
-                f"{src} is an HDF5 stamp store (written by 'starclass cutouts'), not a cutout folder (a CSV of "
-                "file,label or a folder of images); stamps of catalogue candidates come from their mosaics: "
-                "give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog)")
+            raise stamp_store_error(src)
         root = src.parent
         names, rows, lines = _read_csv_rows(src)
     else:

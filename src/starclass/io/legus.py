@@ -404,8 +404,15 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         t[CLASS_HYBRID] = t[CLASS_REF].copy()
     set_units(t)
     certain = layout.certain or CLASS_REF in (column_map or {}).values()
+    note = layout.note
+    named = [c for c, d in mapped.items() if d == CLASS_REF]
+    if layout.name == "unknown-class" and named:
+        # the note told the user to name the class column, which they had done: `info FILE --map
+        # class_ref=35` printed "the class column is not known (name it ...)" beside the counts of col 35
+        note = (f"col 34 holds only 0/1: the class column is not known from the file; class_ref read from "
+                f"{named[0]}, as the column map names it")
     t.meta.update({
-        "legus_layout": layout.name, "layout_note": layout.note, "layout_certain": layout.certain,
+        "legus_layout": layout.name, "layout_note": note, "layout_certain": layout.certain,
         "legus_ncols": ncols, "bands_source": bands_source, "class_other": class_other,
         "column_map_used": mapped, "field": field_from_name(p.name) or p.stem,
     })

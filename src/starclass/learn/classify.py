@@ -52,6 +52,7 @@ from starclass.io import Mosaics
 from starclass.io.catalog import keep_input_columns
 from starclass.learn.augment import DIHEDRAL, dihedral
 from starclass.learn.checkpoint import LoadedModel, load_model
+from starclass.learn.data import refuse_catalogue
 from starclass.learn.ensemble import EnsembleResult, aggregate, mutual_information
 from starclass.learn.precision import (
     autocast,
@@ -374,6 +375,7 @@ def predict_inputs(
     amp = _precision(loaded, dev, precision)
     cfg = loaded.config
     thr, positive = decision_threshold(cfg, threshold)
+    refuse_catalogue(inputs)
     inputs = np.asarray(inputs)
     n = inputs.shape[0]
     if n == 0:

@@ -114,8 +114,10 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         gal = np.asarray(galaxies).astype(str)
         names = np.unique(gal[used])
         if names.size < 2:
+            from starclass.learn.splits import ONE_GALAXY_HINT
+
             raise StarclassError(f"--cv logo needs candidates from at least two galaxies or fields; found "
-                                 f"{names.tolist()}")
+                                 f"{names.tolist()}{ONE_GALAXY_HINT}")
         return [(str(g), used[gal[used] == g]) for g in names]
     k = int(scheme)
     counts = np.bincount(target[used])

@@ -22,6 +22,48 @@ from starclass.errors import StarclassError
 __all__ = ["InputSource", "StampDataset", "batches", "loader"]
 
 
+def refuse_catalogue(inputs: Any, what: str = "inputs") -> None:
+    """Refuse a catalogue table given where model inputs (stamps) belong, saying how to make them.
+
+    ``CNNClassifier().fit(table, table["class_ref"])`` stopped with numpy's "Datatype coercion
+    is not allowed", and ``predict_proba(table)`` with "inputs of shape (300,)": neither said
+    that the network reads stamps cut from the mosaics, not catalogue columns.
+
+    Parameters
+    ----------
+    inputs : Any
+        What was given as the model inputs.
+    what : str
+        Its name in the message (``"X"``).
+
+    Raises
+    ------
+    StarclassError
+        When ``inputs`` is an astropy ``Table`` (or a row of one) or a pandas ``DataFrame``.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> refuse_catalogue(np.zeros((2, 1, 4, 4)))
+    >>> refuse_catalogue(Table({"x": [1.0]}), "X")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: X is a catalogue (Table of 1 rows, columns x), not model inputs [N, C, H, W]: ...
+    """
+    from astropy.table import Row, Table
+
+    kind = type(inputs).__name__
+    if isinstance(inputs, (Table, Row)) or kind == "DataFrame":
+        cols = list(getattr(inputs, "colnames", None) or getattr(inputs, "columns", []))
+        shown = ", ".join(map(str, cols[:8])) + (", ..." if len(cols) > 8 else "")
+        raise StarclassError(
+            f"{what} is a catalogue ({kind} of {len(inputs) if kind != 'Row' else 1} rows, columns {shown}), not "
+            "model inputs [N, C, H, W]: the network reads stamps cut from the mosaics at the rows' "
+            "positions, e.g. starclass.stamps.make_inputs(read_mosaics(DIR), table['x'], table['y'], config) "
+            "(or a StampStore from 'starclass cutouts'); classifiers of catalogue columns are in "
+            "starclass.models.baselines (CatalogBoosting)")
+
+
 class InputSource:
     """Uniform batched reads from an array, a memory map, a tensor, an HDF5 dataset or a store.
 
@@ -48,6 +90,7 @@ class InputSource:
     """
 
     def __init__(self, inputs: Any) -> None:
+        refuse_catalogue(inputs, "training inputs")
         self.obj = inputs
         self.kind = "array"
         if isinstance(inputs, torch.Tensor):

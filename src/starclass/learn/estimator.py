@@ -42,6 +42,7 @@ from starclass.learn.checkpoint import (
 from starclass.learn.checkpoint import VERSION as CHECKPOINT_VERSION
 from starclass.learn.classify import predict_inputs
 from starclass.learn.config import TaskConfig, load_config
+from starclass.learn.data import refuse_catalogue
 from starclass.learn.train import fit as train_fit
 
 __all__ = ["Classifier", "CNNClassifier"]
@@ -194,6 +195,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         """
         if int(self.batch_size) < 1:
             raise StarclassError(f"CNNClassifier: batch_size={self.batch_size!r} must be >= 1")
+        refuse_catalogue(X, "CNNClassifier.fit: X")
         cfg = self._task_config()
         workdir = None if self.outdir is None else Path(self.outdir)
         scratch = tempfile.mkdtemp(prefix="starclass-fit-") if workdir is None else None
@@ -254,6 +256,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         True
         """
         model = self._fitted()
+        refuse_catalogue(X, "CNNClassifier.predict_proba: X")
         res = predict_inputs(model, X, batch_size=int(self.batch_size), tta=bool(self.tta),
                              device=self.device, precision=self.precision)
         return res.prob_mean

@@ -849,9 +849,48 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     out = np.zeros((len(cat_ids), targets.shape[1]))
     nv = np.zeros(len(cat_ids), dtype=np.int64)
     dest = np.array([row[v] for v in vote_ids], dtype=np.int64)
+    _check_matched_positions(catalogue, votes, dest, name, catalogue_name)
     out[dest] = targets
     nv[dest] = n_votes
     return out, nv
+
+
+#: Matched rows further apart than this (pixels; PHANGS' one-to-one matching radius) are other objects.
+SAME_OBJECT_PX = 2.0
+
+
+def _check_matched_positions(catalogue: Table, votes: Table, dest: np.ndarray, name: str,
+                             catalogue_name: str) -> None:
+    """Refuse votes whose ids match catalogue rows at other positions (another catalogue's ids).
+
+    The simulator's ``humans.ecsv`` numbers the truth objects, ``detect`` its own detections: the
+    same id there is another object. Matched by id alone, the votes of one object were given to
+    another without a word (``classify cand.ecsv --votes humans.ecsv`` "matched" 300 of them).
+    Checked only where both tables have pixel positions; most matched pairs must lie within
+    :data:`SAME_OBJECT_PX` (a small offset, a re-centred position, is kept).
+    """
+    from starclass.schema import X, Y
+
+    if not (all(c in catalogue.colnames for c in (X, Y)) and all(c in votes.colnames for c in (X, Y))):
+        return
+    if not dest.size:
+        return
+
+    def _xy(tab: Table, rows) -> np.ndarray:
+        return np.column_stack([np.ma.filled(np.ma.asarray(tab[c], dtype=float), np.nan)[rows] for c in (X, Y)])
+
+    sep = np.hypot(*(_xy(catalogue, dest) - _xy(votes, np.arange(len(votes)))).T)
+    known = np.isfinite(sep)
+    far = known & (sep > SAME_OBJECT_PX)
+    if known.any() and far.sum() > 0.5 * known.sum():
+        first = int(np.flatnonzero(far)[0])
+        raise StarclassError(
+            f"{name}: its ids match rows of {catalogue_name}, but at other positions: {int(far.sum())} of "
+            f"{int(known.sum())} matched ids lie more than {SAME_OBJECT_PX:g} px apart (first at {row_name(first)}, "
+            f"id {votes['id'][first]}: {sep[first]:.1f} px), so the ids number other objects (e.g. the "
+            "simulator's truth ids against detect's): give the votes the catalogue they were made on, or "
+            "measure the voted objects themselves (detect --positions VOTES); if the votes' x, y are in "
+            "another pixel frame, remove those columns")
 
 
 def read_votes(path: str | os.PathLike, option: str = "train --labels / classify --votes") -> Table:

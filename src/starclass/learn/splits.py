@@ -93,6 +93,13 @@ def spatial_split(
     return _complement(n, val_idx), val_idx
 
 
+#: Why fields can be one galaxy: their catalogues' galaxy column wins over the fields' names, and
+#: ``simulate`` names every field of the hst preset SIM-1 whatever its seed (two fields of seeds 1
+#: and 2 trained with --split galaxy --holdout B were refused naming only ['SIM-1']).
+ONE_GALAXY_HINT = ("; the catalogues' 'galaxy' column names the galaxy, before the fields' names (fields "
+                   "simulated apart are all 'SIM-1'): give the --fields list a galaxy column to tell them apart")
+
+
 def galaxy_split(
     galaxies: np.ndarray, holdout: str | None = None, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +109,7 @@ def galaxy_split(
     if names.size < 2:
         raise StarclassError(
             f"split='galaxy' needs candidates from at least two galaxies (column 'galaxy'); "
-            f"found {names.tolist()}"
+            f"found {names.tolist()}{ONE_GALAXY_HINT}"
         )
     if holdout is None:
         holdout = str(np.random.default_rng(seed).choice(names))

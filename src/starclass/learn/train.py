@@ -251,7 +251,8 @@ def data_digest(inputs, labels, *, positions=None, galaxies=None, holdout: str |
         h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
         h.update(a.astype(str).tobytes() if a.dtype.kind == "O" else a.tobytes())
 
-    add("labels", np.asarray(labels, dtype=float))
+    # masked labels are no labels (prepare_data): hashed as 0, so masking rows changes the digest
+    add("labels", np.ma.filled(np.ma.asarray(labels, dtype=float), 0.0))
     if positions is not None:
         is_xy_array = isinstance(positions, np.ndarray) and positions.ndim == 2 and positions.shape[1] == 2
         px, py = (positions[:, 0], positions[:, 1]) if is_xy_array else positions
@@ -490,12 +491,15 @@ def prepare_data(config, inputs, labels, *, seed: int,
             f"{config.n_channels} (bands {list(config.bands)} x scales {list(config.scales)}"
             f"{', rgb' if config.normalisation == 'rgb' else ''})"
         )
-    labels = np.asarray(labels)
+    # np.asarray dropped the mask of a MaskedColumn (a table's blank or masked classes), so the
+    # values under it were trained on as labels; masked is "no label" (map_classes: -1)
+    labels = np.ma.asarray(labels)
     if labels.shape[0] != n:
         raise StarclassError(f"{labels.shape[0]} labels for {n} training inputs")
     soft = None
     if labels.ndim == 2:
-        soft = _soft_labels(config, labels)
+        # a masked soft target is no target: a row of zeros
+        soft = _soft_labels(config, np.ma.filled(labels.astype(np.float64), 0.0))
         # the hard class (largest target) stratifies the split, balances and checks classes
         target = np.where(soft.sum(axis=1) > 0, soft.argmax(axis=1), -1).astype(np.int64)
     else:

@@ -757,8 +757,55 @@ def headline(sections: list[Section]) -> dict:
     return out
 
 
+#: The file in ``tables/`` naming the page whose tables they are (the page beside the folder).
+TABLES_PAGE = ".page"
+
 #: What :func:`build_report` writes in ``tables/``: a folder holding only these may be replaced.
-REPORT_TABLE_ENTRIES = ("*.ecsv",)
+REPORT_TABLE_ENTRIES = ("*.ecsv", TABLES_PAGE)
+
+
+def check_tables_page(outdir: str | Path, filename: str) -> None:
+    """Refuse to replace the ``tables/`` of another page beside ``filename``, even with ``--overwrite``.
+
+    Every page puts its tables in ``tables/`` beside it, so ``report b.html --overwrite`` written
+    into the folder of ``a.html`` replaced a's tables without a word: a's links then opened b's
+    tables. The folder records its page (:data:`TABLES_PAGE`); folders of older versions do not,
+    and are replaced as before.
+
+    Parameters
+    ----------
+    outdir : str or Path
+        The folder of the page.
+    filename : str
+        The page to write there.
+
+    Raises
+    ------
+    StarclassError
+        ``tables/`` belongs to another page that is still there.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "tables").mkdir(); _ = (d / "tables" / TABLES_PAGE).write_text("a.html")
+    >>> _ = (d / "a.html").write_text("<html>")
+    >>> check_tables_page(d, "a.html")
+    >>> check_tables_page(d, "b.html")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: .../tables holds the tables of the page a.html ...
+    """
+    marker = Path(outdir) / "tables" / TABLES_PAGE
+    try:
+        owner = marker.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return  # no record (a folder of an older version, or none): nothing to protect it by
+    if owner and owner != filename and (Path(outdir) / owner).is_file():
+        raise StarclassError(
+            f"{marker.parent} holds the tables of the page {owner} (its links open them); writing "
+            f"{filename} there would replace them, even with --overwrite: write this report into another folder "
+            f"(-o OTHER/{filename}), or remove {owner} first")
 
 
 def build_report(pred, references, outdir, *, title: str = "starclass report", distance_mpc: float | None = None,
@@ -841,9 +888,11 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
             return gradcam_inputs(model_path, table, mos)
 
         kwargs["gradcam_inputs"] = make_gradcam_inputs
+    check_tables_page(outdir, filename)
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables)
+        (tmp_tables / TABLES_PAGE).write_text(filename, encoding="utf-8")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp}")
     path = outdir / filename

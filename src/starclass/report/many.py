@@ -17,7 +17,7 @@ from astropy.table import Table
 
 from starclass import __version__
 from starclass.io.atomic import atomic_dir, atomic_path
-from starclass.report.build import REPORT_TABLE_ENTRIES
+from starclass.report.build import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
 from starclass.report.figures import colour_of, plt
 from starclass.report.sections import Section, render_html, write_sections
 from starclass.science.many import MIN_INSPECTED, QUANTITIES, many_field_tables
@@ -233,10 +233,12 @@ def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspec
     """
     out = Path(out)
     outdir = out.parent
+    check_tables_page(outdir, out.name)
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed))
     # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
         write_sections(sections, outdir, figures=False, tables_dir=tmp_tables)
+        (tmp_tables / TABLES_PAGE).write_text(out.name, encoding="utf-8")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp} · {directory}")
     with atomic_path(out) as tmp:
