@@ -964,6 +964,23 @@ def test_cli_info_reads_an_imagefolder_with_text_notes(tmp_path):
     assert res.exit_code == 2 and "no catalogue could be read" in res.output
 
 
+def test_cli_info_reads_a_plain_folder_of_images_with_a_notes_file(tmp_path):
+    # a notes.txt beside loose PNGs (a README.txt passed) made info answer "no catalogue could be
+    # read in new", while classify --stamps reads the folder as unlabelled cutouts
+    rng = np.random.default_rng(5)
+    for k in range(3):
+        _write(tmp_path / "new" / f"o{k}.png", _blob(rng, "cluster"), "png8")
+    (tmp_path / "new" / "notes.txt").write_text("seeing 0.7 arcsec tonight\n")
+    res = runner.invoke(app, ["info", str(tmp_path / "new")])
+    assert res.exit_code == 0, res.output
+    assert "(images without labels)" in res.output and "cutouts: 3" in res.output
+    # a table beside them keeps the folder a folder of catalogues
+    ecsv = "# %ECSV 1.0\n# ---\n# datatype:\n# - {name: a, datatype: int64}\na\n1\n"
+    (tmp_path / "new" / "cat.ecsv").write_text(ecsv)
+    res = runner.invoke(app, ["info", str(tmp_path / "new")])
+    assert "(images without labels)" not in res.output
+
+
 def test_cli_train_names_a_missing_label_column(tmp_path):
     # "no label column: the cutouts need labels" named neither the column asked for nor those there
     p = _make_csv_folder(tmp_path / "data")

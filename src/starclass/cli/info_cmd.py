@@ -229,6 +229,23 @@ def _loose_cutouts(path: Path) -> bool:
     return "fits" not in kinds and bool(kinds - {None})
 
 
+def _loose_images_beside_notes(path: Path) -> bool:
+    """Whether ``path`` holds loose cutout pictures (no FITS) and, besides them, no table.
+
+    Asked only once no catalogue could be read there: a ``notes.txt`` (or ``.dat``) beside a plain
+    folder of PNGs looks like a catalogue to :func:`_loose_cutouts`, which lets only a README
+    pass, and ``info`` then said "no catalogue could be read" of a folder that ``classify
+    --stamps`` reads as unlabelled cutouts.
+    """
+    from starclass.io.cutout_folders import image_format
+
+    files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
+    if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
+        return False
+    kinds = {image_format(f) for f in files}
+    return "fits" not in kinds and bool(kinds - {None})
+
+
 def cutout_summary(path: Path) -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
@@ -394,7 +411,7 @@ def info(
             # catalogue to the quick test above; when no catalogue reads, sub-folders of
             # images (and no table: fields keep their message) are a cutout folder, as train
             # and classify --stamps read it
-            if not _subfolder_images(paths[0]):
+            if not (_subfolder_images(paths[0]) or _loose_images_beside_notes(paths[0])):
                 raise
             echo(cutout_summary(paths[0]))
         return
