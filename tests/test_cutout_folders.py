@@ -1251,3 +1251,19 @@ def test_info_on_mosaics_with_a_png_preview_still_describes_the_mosaics(tmp_path
     Image.fromarray(np.zeros((50, 60), np.uint8)).save(tmp_path / "preview.png")
     res = runner.invoke(app, ["info", str(tmp_path)])
     assert res.exit_code == 0 and "mosaics: 2 band(s)" in res.output, res.output
+
+
+def test_a_linked_csv_whose_files_lie_beside_its_target_says_so(tmp_path):
+    # labels.csv linked into a work folder: every row was "no such file (work/cluster/...)", without
+    # a word that the cutouts lie beside the file the link points to
+    p = _make_csv_folder(tmp_path / "data")
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "labels.csv").symlink_to(p)
+    with pytest.raises(StarclassError, match="no such file") as err:
+        read_cutout_folder(tmp_path / "work" / "labels.csv")
+    assert f"is a link to {p.resolve()}" in str(err.value) and f"give {p.resolve()} itself" in str(err.value)
+    res = runner.invoke(app, ["info", str(tmp_path / "work" / "labels.csv")])
+    assert res.exit_code == 2 and "is a link to" in res.output
+    # a linked folder reads as it is
+    (tmp_path / "linked").symlink_to(tmp_path / "data")
+    assert read_cutout_folder(tmp_path / "linked").images.shape[0] == read_cutout_folder(p).images.shape[0]

@@ -581,6 +581,23 @@ def _missing_hint(rel: str, root: Path) -> str:
     return ""
 
 
+def _linked_csv_hint(csv_path: Path, rel: str) -> str:
+    """What to say when a CSV reached through a symbolic link lists files beside its target.
+
+    The paths of a CSV are read relative to the folder it is named in (a link's own folder); a
+    ``labels.csv`` linked into a work folder listed every cutout as "no such file" without saying
+    that the files lie beside the file the link points to.
+    """
+    if not csv_path.is_symlink() or Path(rel).is_absolute():
+        return ""
+    target = csv_path.resolve()
+    if target.parent == csv_path.parent.resolve() or not listed_path(target.parent, rel).is_file():
+        return ""
+    return (f"; {csv_path} is a link to {target}, and the file is there beside it: give {target} itself "
+            f"(or link the folder {target.parent}, not only its CSV), since a CSV's paths are read relative to "
+            "the folder it is named in")
+
+
 def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
@@ -788,7 +805,8 @@ def read_cutout_folder(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
             seen[full] = i
             if not full.is_file():
-                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}")
+                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
+                                     f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
