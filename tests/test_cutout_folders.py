@@ -684,18 +684,20 @@ def test_classify_a_folder_with_labels_the_model_does_not_know(tmp_path, tiny_mo
     p.write_text(data.read_text())
     for f in ("cluster", "galaxy", "extended_cluster"):
         (tmp_path / f).symlink_to(data.parent / f)
-    _rewrite(p, lambda rows: [dict(r, label={2: "star", 5: "artefact"}.get(i, r["label"])) for i, r in enumerate(rows)])
+    _rewrite(p, lambda rows: [dict(r, label={2: "star", 5: "artefact", 7: ""}.get(i, r["label"]))
+                              for i, r in enumerate(rows)])
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "those whose label the task does not know get class_ref 0" in res.output
     assert "'star' (row 3), 'artefact' (row 6)" in res.output and "then evaluate --task my_task.yaml" in res.output
-    assert "(2 unlabelled left out)" in res.output
+    # the rows of labels it does not know were counted as "unlabelled" beside the empty one ("3 unlabelled")
+    assert "(1 unlabelled and 2 with a label the task does not know left out)" in res.output, res.output
     from astropy.table import Table
 
     t = Table.read(out, format="ascii.csv")
     assert len(t) == 12 and set(t["class_pred"]) <= {1, 2}
-    assert list(t["class_ref"][[2, 5]]) == [0, 0] and set(t["class_ref"][[0, 1, 3, 4]]) <= {1, 2}
+    assert list(t["class_ref"][[2, 5, 7]]) == [0, 0, 0] and set(t["class_ref"][[0, 1, 3, 4]]) <= {1, 2}
 
 
 def test_cli_train_then_classify_cutouts(tmp_path):

@@ -380,8 +380,13 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         done = classified & labelled
         if done.any():
             # each reason counted on its own, so the line says which rows were left out and why
-            parts = [f"{n} {what}" for n, what in ((int((~classified).sum()), "unclassified"),
-                                                   (int((classified & ~labelled).sum()), "unlabelled")) if n]
+            # a row whose label the task does not know has a label: "unlabelled" misnamed it
+            named = (np.array([bool(str(v).strip()) for v in cutouts.labels]) if cutouts.labels is not None
+                     else np.zeros(len(out), dtype=bool))
+            parts = [f"{n} {what}" for n, what in (
+                (int((~classified).sum()), "unclassified"),
+                (int((classified & ~labelled & ~named).sum()), "unlabelled"),
+                (int((classified & ~labelled & named).sum()), "with a label the task does not know")) if n]
             left = f" ({' and '.join(parts)} left out)" if parts else ""
             acc = np.mean(np.asarray(out["class_pred"])[done] == ref[done])
             echo(f"accuracy against the labels: {acc:.3f}{left}")
