@@ -211,3 +211,19 @@ def test_the_pretraining_offer_names_commands_that_run(tmp_path, monkeypatch, ta
         if opt in targs:
             assert (tmp_path / targs[targs.index(opt) + 1]).exists(), (opt, train)
     assert {"--stamps", "--mosaics"} & set(targs), train
+
+
+def test_info_says_what_a_task_file_changed_of_the_preset_whose_description_it_keeps(tmp_path):
+    # info MODEL called an X-ray-only ResNet-18 (extends: galaxy-cluster, bands: [xray],
+    # architecture: resnet18) "X-ray + optical, small CNN", the description it inherited
+    from starclass.learn.config import load_config
+    from starclass.learn.summary import _description
+
+    f = tmp_path / "xray_r18.yaml"
+    f.write_text("extends: galaxy-cluster\nbands: [xray]\narchitecture: resnet18\narch_options: {}\n")
+    line = _description(load_config(f))
+    assert "a task of its own: preset galaxy-cluster with its bands, architecture" in line, line
+    # a preset, or a file with a description of its own, is shown as it is
+    assert _description(get_preset("galaxy-cluster")) == f" ({get_preset('galaxy-cluster').description})"
+    f.write_text("extends: galaxy-cluster\nbands: [xray]\ndescription: X-ray only\n")
+    assert _description(load_config(f)) == " (X-ray only)"
