@@ -1269,3 +1269,23 @@ def test_a_linked_csv_whose_files_lie_beside_its_target_says_so(tmp_path):
     # a linked folder reads as it is
     (tmp_path / "linked").symlink_to(tmp_path / "data")
     assert read_cutout_folder(tmp_path / "linked").images.shape[0] == read_cutout_folder(p).images.shape[0]
+
+
+def test_an_all_nan_fits_cutout_is_blank_not_the_end_of_the_run(tmp_path, tiny_model):
+    # one FITS cutout off the chip (every pixel NaN) refused the whole folder ("every pixel is NaN
+    # or infinite", exit 2) for info, train and classify, while a constant one is left unclassified
+    model, _ = tiny_model
+    p = _make_csv_folder(tmp_path / "data", n_objects=12, twice=0, fmt="fits")
+    with open(p, newline="") as fh:
+        first = next(csv.DictReader(fh))["file"]
+    fits.writeto(p.parent / first, np.full((24, 24), np.nan, np.float32), overwrite=True)
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output
+    assert f"blank (constant) images: 1 (row 1 {first})" in res.output and "nan .. nan" not in res.output
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert t["class_pred"][0] == 0 and set(t["class_pred"][1:]) <= {1, 2}

@@ -286,9 +286,13 @@ def cutout_summary(path: Path) -> str:
         lines.append("distinct values per column: " + ", ".join(
             f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))
     flat = cs.images.reshape(len(cs), -1)
-    lo, hi = np.nanmin(flat, axis=1), np.nanmax(flat, axis=1)
-    lines.append(f"pixel values: {float(lo.min()):.4g} .. {float(hi.max()):.4g}")
-    blank = np.flatnonzero(lo == hi)
+    empty = ~np.isfinite(flat).any(axis=1)  # every pixel NaN (a cutout off the chip): blank too
+    with np.errstate(invalid="ignore"):
+        lo = np.where(empty, np.nan, np.nanmin(np.where(np.isfinite(flat), flat, np.inf), axis=1))
+        hi = np.where(empty, np.nan, np.nanmax(np.where(np.isfinite(flat), flat, -np.inf), axis=1))
+    if (~empty).any():
+        lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}")
+    blank = np.flatnonzero((lo == hi) | empty)
     if blank.size:
         # 1-based rows, as the reader's messages name them
         where = [f"row {i + 1} {cs.files[i]}" if cs.source.is_file() else cs.files[i] for i in blank[:5]]
