@@ -1289,3 +1289,14 @@ def test_an_all_nan_fits_cutout_is_blank_not_the_end_of_the_run(tmp_path, tiny_m
 
     t = Table.read(out, format="ascii.csv")
     assert t["class_pred"][0] == 0 and set(t["class_pred"][1:]) <= {1, 2}
+
+
+def test_classify_into_an_imagefolders_labels_csv_says_why_not(tmp_path, tiny_model):
+    # -o DATA/labels.csv on an ImageFolder directory was refused as "one of the command's inputs
+    # (DATA/labels.csv)", a file that does not exist; the reason is that it would replace the label folders
+    model, _ = tiny_model
+    p = _make_csv_folder(tmp_path / "data", n_objects=4, twice=0)
+    p.unlink()
+    res = runner.invoke(app, ["classify", "--stamps", str(p.parent), "--model", str(model), "-o", str(p)])
+    assert res.exit_code == 2 and "in place of its label sub-folders" in res.output, res.output
+    assert "one of the command's inputs" not in res.output and not p.exists()
