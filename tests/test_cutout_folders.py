@@ -1300,3 +1300,13 @@ def test_classify_into_an_imagefolders_labels_csv_says_why_not(tmp_path, tiny_mo
     res = runner.invoke(app, ["classify", "--stamps", str(p.parent), "--model", str(model), "-o", str(p)])
     assert res.exit_code == 2 and "in place of its label sub-folders" in res.output, res.output
     assert "one of the command's inputs" not in res.output and not p.exists()
+
+
+def test_a_capitalised_file_column_is_named_as_the_case_it_differs_in(tmp_path):
+    # a spreadsheet's 'File,Label' header: "no 'file' column ... columns: ['File', 'Label']" without
+    # saying that the names are matched with their case
+    p = _make_csv_folder(tmp_path / "data", n_objects=2, twice=0)
+    text = p.read_text().splitlines()
+    p.write_text("\n".join(["File,label,object_id,ra", *text[1:]]) + "\n")
+    with pytest.raises(StarclassError, match="rename 'File' to 'file'"):
+        read_cutout_folder(p)

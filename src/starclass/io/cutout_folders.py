@@ -778,7 +778,11 @@ def read_cutout_folder(
             raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}")
         file_cols = [by_band[b] for b in band_names]
     else:
-        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}")
+        # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
+        near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
+        hint = (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
+                f"{', '.join(repr(n.lower()) for n in near)}" if near else "")
+        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}{hint}")
     if group_column is not None and group_column not in names and not require_group:
         group_column = None
     if group_column is not None and group_column not in names:
