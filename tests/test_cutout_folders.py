@@ -1310,3 +1310,15 @@ def test_a_capitalised_file_column_is_named_as_the_case_it_differs_in(tmp_path):
     p.write_text("\n".join(["File,label,object_id,ra", *text[1:]]) + "\n")
     with pytest.raises(StarclassError, match="rename 'File' to 'file'"):
         read_cutout_folder(p)
+
+
+def test_cli_train_points_to_a_capitalised_label_column(tmp_path):
+    # a 'Label' header: train said "no label column 'label' ... columns: file, Label, ..." while
+    # classify --stamps on the same folder points to --label-column Label
+    p = _make_csv_folder(tmp_path / "data", n_objects=4, twice=0)
+    text = p.read_text().splitlines()
+    p.write_text("\n".join(["file,Label,object_id,ra", *text[1:]]) + "\n")
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o",
+                              str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 2 and "give --label-column Label" in res.output, res.output
+    assert not (tmp_path / "model").exists()
