@@ -1322,3 +1322,31 @@ def test_cli_train_points_to_a_capitalised_label_column(tmp_path):
                               str(tmp_path / "model"), "--no-progress"])
     assert res.exit_code == 2 and "give --label-column Label" in res.output, res.output
     assert not (tmp_path / "model").exists()
+
+
+def test_classify_with_a_task_of_class_numbers_takes_a_folder_labelled_by_name(tmp_path):
+    # an open-globular model (labels are class numbers, no label_map) refused a folder with 'open' and
+    # 'globular' sub-folders whole ("not a class number"), while an m31-real model classifies rows of
+    # labels it does not know (class_ref 0, with a warning)
+    cfg = get_preset("m31-real", stamp_size=16, label_map={}, recipe={"epochs": 1, "batch_size": 16,
+                                                                      "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "numbers.yaml")
+    p = _make_csv_folder(tmp_path / "data", n_objects=8, twice=0)
+    _rewrite(p, lambda rows: [dict(r, label="2" if r["label"] == "galaxy" else "1") for r in rows])
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    _rewrite(p, lambda rows: [dict(r, label="galaxy" if r["label"] == "2" else "cluster") for r in rows])
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "m"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "those whose label the task does not know get class_ref 0" in res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert len(t) == 8 and set(t["class_ref"]) == {0} and set(t["class_pred"]) <= {1, 2}
+    # train still refuses them
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m2"),
+                              "--no-progress"])
+    assert res.exit_code == 2 and "is not a class number" in res.output

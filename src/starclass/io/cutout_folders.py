@@ -1128,6 +1128,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             try:
                 number = float(lab)
             except ValueError:
+                if allow_unknown:
+                    # classify needs no labels: 'open'/'globular' sub-folders of an open-globular model's
+                    # folder refused the whole run, while a label_map task classifies such rows (class_ref 0)
+                    unknown.setdefault(lab, []).append(i + 1)
+                    first_unknown = i if first_unknown < 0 else first_unknown
+                    out[i] = 0
+                    continue
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
                     "label_map") from None
