@@ -147,3 +147,21 @@ def test_cutouts_option_errors_name_the_option_typed(tmp_path, monkeypatch, extr
     assert option in res.output and param not in res.output.replace(option, ""), res.output
     assert foreign_options(res.output, "cutouts") == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.ecsv"]
+
+
+def test_detect_names_the_detection_band_of_a_ground_field_in_the_recovery_line(tmp_path):
+    # on a g/i field "classes 1-3 brighter than m_V = 23.5" named a V band the field has not; the
+    # line next to it says "median measured - true g magnitude"
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    runner = CliRunner()
+    field = tmp_path / "m31"
+    r = runner.invoke(app, ["simulate", str(field), "--preset", "m31", "--size", "64", "--n-candidates", "12",
+                            "--seed", "2", "--quiet"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["detect", str(field), "-o", str(tmp_path / "c.ecsv"), "--truth", str(field / "truth.ecsv"),
+                            "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert "classes 1-3 brighter than m_g = 23.5" in r.output and "m_V" not in r.output, r.output

@@ -684,18 +684,20 @@ def test_classify_a_folder_with_labels_the_model_does_not_know(tmp_path, tiny_mo
     p.write_text(data.read_text())
     for f in ("cluster", "galaxy", "extended_cluster"):
         (tmp_path / f).symlink_to(data.parent / f)
-    _rewrite(p, lambda rows: [dict(r, label={2: "star", 5: "artefact"}.get(i, r["label"])) for i, r in enumerate(rows)])
+    _rewrite(p, lambda rows: [dict(r, label={2: "star", 5: "artefact", 7: ""}.get(i, r["label"]))
+                              for i, r in enumerate(rows)])
     out = tmp_path / "out.csv"
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "those whose label the task does not know get class_ref 0" in res.output
     assert "'star' (row 3), 'artefact' (row 6)" in res.output and "then evaluate --task my_task.yaml" in res.output
-    assert "(2 unlabelled left out)" in res.output
+    # the rows of labels it does not know were counted as "unlabelled" beside the empty one ("3 unlabelled")
+    assert "(1 unlabelled and 2 with a label the task does not know left out)" in res.output, res.output
     from astropy.table import Table
 
     t = Table.read(out, format="ascii.csv")
     assert len(t) == 12 and set(t["class_pred"]) <= {1, 2}
-    assert list(t["class_ref"][[2, 5]]) == [0, 0] and set(t["class_ref"][[0, 1, 3, 4]]) <= {1, 2}
+    assert list(t["class_ref"][[2, 5, 7]]) == [0, 0, 0] and set(t["class_ref"][[0, 1, 3, 4]]) <= {1, 2}
 
 
 def test_cli_train_then_classify_cutouts(tmp_path):
@@ -962,6 +964,23 @@ def test_cli_info_reads_an_imagefolder_with_text_notes(tmp_path):
     (tmp_path / "other" / "sub" / "a.txt").write_text("x\n")
     res = runner.invoke(app, ["info", str(tmp_path / "other")])
     assert res.exit_code == 2 and "no catalogue could be read" in res.output
+
+
+def test_cli_info_reads_a_plain_folder_of_images_with_a_notes_file(tmp_path):
+    # a notes.txt beside loose PNGs (a README.txt passed) made info answer "no catalogue could be
+    # read in new", while classify --stamps reads the folder as unlabelled cutouts
+    rng = np.random.default_rng(5)
+    for k in range(3):
+        _write(tmp_path / "new" / f"o{k}.png", _blob(rng, "cluster"), "png8")
+    (tmp_path / "new" / "notes.txt").write_text("seeing 0.7 arcsec tonight\n")
+    res = runner.invoke(app, ["info", str(tmp_path / "new")])
+    assert res.exit_code == 0, res.output
+    assert "(images without labels)" in res.output and "cutouts: 3" in res.output
+    # a table beside them keeps the folder a folder of catalogues
+    ecsv = "# %ECSV 1.0\n# ---\n# datatype:\n# - {name: a, datatype: int64}\na\n1\n"
+    (tmp_path / "new" / "cat.ecsv").write_text(ecsv)
+    res = runner.invoke(app, ["info", str(tmp_path / "new")])
+    assert "(images without labels)" not in res.output
 
 
 def test_cli_train_names_a_missing_label_column(tmp_path):
@@ -1250,3 +1269,100 @@ def test_info_on_mosaics_with_a_png_preview_still_describes_the_mosaics(tmp_path
     Image.fromarray(np.zeros((50, 60), np.uint8)).save(tmp_path / "preview.png")
     res = runner.invoke(app, ["info", str(tmp_path)])
     assert res.exit_code == 0 and "mosaics: 2 band(s)" in res.output, res.output
+
+
+def test_a_linked_csv_whose_files_lie_beside_its_target_says_so(tmp_path):
+    # labels.csv linked into a work folder: every row was "no such file (work/cluster/...)", without
+    # a word that the cutouts lie beside the file the link points to
+    p = _make_csv_folder(tmp_path / "data")
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "labels.csv").symlink_to(p)
+    with pytest.raises(StarclassError, match="no such file") as err:
+        read_cutout_folder(tmp_path / "work" / "labels.csv")
+    assert f"is a link to {p.resolve()}" in str(err.value) and f"give {p.resolve()} itself" in str(err.value)
+    res = runner.invoke(app, ["info", str(tmp_path / "work" / "labels.csv")])
+    assert res.exit_code == 2 and "is a link to" in res.output
+    # a linked folder reads as it is
+    (tmp_path / "linked").symlink_to(tmp_path / "data")
+    assert read_cutout_folder(tmp_path / "linked").images.shape[0] == read_cutout_folder(p).images.shape[0]
+
+
+def test_an_all_nan_fits_cutout_is_blank_not_the_end_of_the_run(tmp_path, tiny_model):
+    # one FITS cutout off the chip (every pixel NaN) refused the whole folder ("every pixel is NaN
+    # or infinite", exit 2) for info, train and classify, while a constant one is left unclassified
+    model, _ = tiny_model
+    p = _make_csv_folder(tmp_path / "data", n_objects=12, twice=0, fmt="fits")
+    with open(p, newline="") as fh:
+        first = next(csv.DictReader(fh))["file"]
+    fits.writeto(p.parent / first, np.full((24, 24), np.nan, np.float32), overwrite=True)
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output
+    assert f"blank (constant) images: 1 (row 1 {first})" in res.output and "nan .. nan" not in res.output
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(model), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert t["class_pred"][0] == 0 and set(t["class_pred"][1:]) <= {1, 2}
+
+
+def test_classify_into_an_imagefolders_labels_csv_says_why_not(tmp_path, tiny_model):
+    # -o DATA/labels.csv on an ImageFolder directory was refused as "one of the command's inputs
+    # (DATA/labels.csv)", a file that does not exist; the reason is that it would replace the label folders
+    model, _ = tiny_model
+    p = _make_csv_folder(tmp_path / "data", n_objects=4, twice=0)
+    p.unlink()
+    res = runner.invoke(app, ["classify", "--stamps", str(p.parent), "--model", str(model), "-o", str(p)])
+    assert res.exit_code == 2 and "in place of its label sub-folders" in res.output, res.output
+    assert "one of the command's inputs" not in res.output and not p.exists()
+
+
+def test_a_capitalised_file_column_is_named_as_the_case_it_differs_in(tmp_path):
+    # a spreadsheet's 'File,Label' header: "no 'file' column ... columns: ['File', 'Label']" without
+    # saying that the names are matched with their case
+    p = _make_csv_folder(tmp_path / "data", n_objects=2, twice=0)
+    text = p.read_text().splitlines()
+    p.write_text("\n".join(["File,label,object_id,ra", *text[1:]]) + "\n")
+    with pytest.raises(StarclassError, match="rename 'File' to 'file'"):
+        read_cutout_folder(p)
+
+
+def test_cli_train_points_to_a_capitalised_label_column(tmp_path):
+    # a 'Label' header: train said "no label column 'label' ... columns: file, Label, ..." while
+    # classify --stamps on the same folder points to --label-column Label
+    p = _make_csv_folder(tmp_path / "data", n_objects=4, twice=0)
+    text = p.read_text().splitlines()
+    p.write_text("\n".join(["file,Label,object_id,ra", *text[1:]]) + "\n")
+    res = runner.invoke(app, ["train", "--task", str(_task(tmp_path)), "--stamps", str(p), "-o",
+                              str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 2 and "give --label-column Label" in res.output, res.output
+    assert not (tmp_path / "model").exists()
+
+
+def test_classify_with_a_task_of_class_numbers_takes_a_folder_labelled_by_name(tmp_path):
+    # an open-globular model (labels are class numbers, no label_map) refused a folder with 'open' and
+    # 'globular' sub-folders whole ("not a class number"), while an m31-real model classifies rows of
+    # labels it does not know (class_ref 0, with a warning)
+    cfg = get_preset("m31-real", stamp_size=16, label_map={}, recipe={"epochs": 1, "batch_size": 16,
+                                                                      "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "numbers.yaml")
+    p = _make_csv_folder(tmp_path / "data", n_objects=8, twice=0)
+    _rewrite(p, lambda rows: [dict(r, label="2" if r["label"] == "galaxy" else "1") for r in rows])
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m"),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    _rewrite(p, lambda rows: [dict(r, label="galaxy" if r["label"] == "2" else "cluster") for r in rows])
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "m"), "-o", str(out),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "those whose label the task does not know get class_ref 0" in res.output
+    from astropy.table import Table
+
+    t = Table.read(out, format="ascii.csv")
+    assert len(t) == 8 and set(t["class_ref"]) == {0} and set(t["class_pred"]) <= {1, 2}
+    # train still refuses them
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m2"),
+                              "--no-progress"])
+    assert res.exit_code == 2 and "is not a class number" in res.output

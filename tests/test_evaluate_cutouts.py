@@ -473,3 +473,27 @@ def test_an_unlabelled_classified_folder_is_scored_against_a_labels_csv(tmp_path
     with pytest.raises(StarclassError, match=r"out.csv has no class_ref column \(a classified cutout folder "
                                              r"without labels.*-r LABELS.csv --label-column label"):
         evaluate_catalogs(tmp_path / "out.csv", task="m31-real", n_boot=0)
+
+
+def test_a_classification_without_any_reference_class_says_which_side_and_why(tmp_path):
+    # a classify --stamps output whose labels the task did not know ('open', 'globular' for a task of
+    # class numbers) has class_ref 0 on every row: evaluate said only "16 objects pair up but none is
+    # classified in both"
+    from astropy.table import Table
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    t = Table({"file": ["a.png", "b.png", "c.png"], "label": ["open", "globular", "open"],
+               "class_pred": [1, 2, 1], "prob_1": [0.8, 0.3, 0.6], "prob_2": [0.2, 0.7, 0.4],
+               "class_ref": [0, 0, 0]})
+    t.write(tmp_path / "c.csv", format="ascii.csv")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "c.csv"), "--task", "open-globular", "-o",
+                                   str(tmp_path / "ev"), "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 2
+    assert "class_ref is 0 everywhere" in res.output and "--label-column label" in res.output, res.output
+    task = tmp_path / "names.yaml"
+    task.write_text("extends: open-globular\nlabel_map: {open: 1, globular: 2}\n")
+    res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "c.csv"), "--task", str(task), "--label-column",
+                                   "label", "-o", str(tmp_path / "ev2"), "--bootstrap", "0", "--no-science"])
+    assert res.exit_code == 0 and "accuracy[2class] = 1.000" in res.output, res.output

@@ -172,3 +172,58 @@ def test_info_gives_the_size_of_each_network_of_a_mixed_ensemble(monkeypatch):
     monkeypatch.setattr(checkpoint, "load_model", lambda path, device="cpu": fake)
     line = next(x for x in model_summary("m") if x.startswith("  members:"))
     assert "resnet18 1.00" in line and "vgg19_bn 2.00" in line, line
+
+
+@pytest.mark.parametrize("task,over", [
+    ("m31-binary", {}),  # a field task: the offer said `--preset m31 --n 2000` (refused, exit 2) and labels.csv
+    ("phangs4", {}),
+    ("m31-real", {"architecture": "resnet50", "arch_options": {"pretrained": "auto"}}),  # PAndAS-like cutouts
+    ("cool-core", {}),
+])
+def test_the_pretraining_offer_names_commands_that_run(tmp_path, monkeypatch, task, over):
+    # the NOTE printed when ImageNet weights are missing offered, for m31-binary, `starclass simulate
+    # sim_pre --preset m31 --n 2000 --seed 7` (exit 2: "--n applies to --preset pandas-cutouts only")
+    # and `train --stamps sim_pre/labels.csv`, a file a field simulation never writes
+    import re
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.models.torchvision_nets import pretraining_offer
+
+    offer = pretraining_offer(get_preset(task, **over))
+    sim, train = re.findall(r"`([^`]+)`", offer)[:2]
+    args = shlex.split(sim)[1:]
+    assert args[0] == "simulate"
+    # the same command, smaller: 3 objects, and a 64 px field where the preset is a field
+    args = ["3" if a == "2000" else a for a in args]
+    if "--n-candidates" in args:
+        args += ["--size", "64"]
+    elif args[args.index("--preset") + 1] != "pandas-cutouts":
+        args += ["--size", "32"]
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, [*args, "--quiet"])
+    assert r.exit_code == 0, (sim, r.output)
+    # every path the train command reads was written by the simulation
+    targs = shlex.split(train)
+    for opt in ("--stamps", "--mosaics", "--catalog"):
+        if opt in targs:
+            assert (tmp_path / targs[targs.index(opt) + 1]).exists(), (opt, train)
+    assert {"--stamps", "--mosaics"} & set(targs), train
+
+
+def test_info_says_what_a_task_file_changed_of_the_preset_whose_description_it_keeps(tmp_path):
+    # info MODEL called an X-ray-only ResNet-18 (extends: galaxy-cluster, bands: [xray],
+    # architecture: resnet18) "X-ray + optical, small CNN", the description it inherited
+    from starclass.learn.config import load_config
+    from starclass.learn.summary import _description
+
+    f = tmp_path / "xray_r18.yaml"
+    f.write_text("extends: galaxy-cluster\nbands: [xray]\narchitecture: resnet18\narch_options: {}\n")
+    line = _description(load_config(f))
+    assert "a task of its own: preset galaxy-cluster with its bands, architecture" in line, line
+    # a preset, or a file with a description of its own, is shown as it is
+    assert _description(get_preset("galaxy-cluster")) == f" ({get_preset('galaxy-cluster').description})"
+    f.write_text("extends: galaxy-cluster\nbands: [xray]\ndescription: X-ray only\n")
+    assert _description(load_config(f)) == " (X-ray only)"

@@ -153,3 +153,20 @@ def test_seed_preset_counts_are_listed_in_class_order(tmp_path):
     order = [CLASS_NAMES[k] for k in sorted(CLASS_NAMES)]
     assert list(counts) == [name for name in order if name in counts]
     assert sum(counts.values()) == 40
+
+
+@pytest.mark.parametrize("preset", ["cool-core", "open-globular"])
+def test_simulation_json_holds_the_class_counts(tmp_path, preset):
+    # docs/seed_simulators.md: "simulation.json (settings, class counts)"; cool-core and
+    # open-globular wrote the class names only, no counts
+    import json
+    from collections import Counter
+
+    from starclass.simulate.seed_presets import write_seed_preset
+
+    path, _ = write_seed_preset(preset, tmp_path / "s", n=12, size=32, seed=3)
+    with open(path, newline="") as fh:
+        labels = Counter(r["label"] for r in csv.DictReader(fh))
+    info = json.loads((path.parent / "simulation.json").read_text())
+    assert info["label_counts"] == dict(labels)
+    assert list(info["label_counts"]) == sorted(labels, key=int)

@@ -83,3 +83,13 @@ def test_zero_candidates_is_refused_by_the_config():
 
     with pytest.raises(StarclassError, match="n_candidates must be >= 1"):
         preset("hst", shape=(64, 64), n_candidates=0)
+
+
+def test_n_with_a_field_preset_names_every_cutout_preset(tmp_path):
+    # the refusal said "--n applies to --preset pandas-cutouts only", although cool-core,
+    # galaxy-cluster and open-globular take --n too
+    r = CliRunner().invoke(app, ["simulate", str(tmp_path / "f"), "--preset", "m31", "--n", "20", "--quiet"])
+    assert r.exit_code == 2
+    for name in ("pandas-cutouts", "cool-core", "galaxy-cluster", "open-globular", "--n-candidates"):
+        assert name in r.output, (name, r.output)
+    assert not (tmp_path / "f").exists()

@@ -107,9 +107,33 @@ def test_impossible_target_purity_is_refused_before_training(trained, extra, say
     assert not (root / "never").exists()
 
 
-def test_target_purity_on_a_cutout_folder_is_refused_not_ignored(tmp_path):
-    (tmp_path / "labels.csv").write_text("file,label\na.png,cluster\n")
-    res = CliRunner().invoke(app, ["train", "--task", "m31-real", "--stamps", str(tmp_path / "labels.csv"),
-                                   "--target-purity", "0.9", "-o", str(tmp_path / "m")])
-    assert res.exit_code == 2 and "--target-purity works on mosaics or stamp stores" in res.output, res.output
-    assert not (tmp_path / "m").exists()
+def test_target_purity_on_a_cutout_folder_chooses_and_stores_the_threshold(tmp_path):
+    # refused before ("--target-purity works on mosaics or stamp stores"): the M31 task's own data, a
+    # folder of labelled cutouts, could not get the paper's purity threshold from train
+    from PIL import Image
+
+    from starclass.learn.checkpoint import read_manifest
+
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[:24, :24] - 11.5
+    rows = ["file,label,object_id"]
+    for k in range(40):
+        label = ("cluster", "galaxy")[k % 2]
+        width = (1.5 if label == "cluster" else 4.0) * rng.uniform(0.8, 1.2)
+        img = 200 * np.exp(-(xx ** 2 + yy ** 2) / (2 * width ** 2)) + rng.normal(20, 5, xx.shape)
+        Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(tmp_path / f"o{k}.png")
+        rows.append(f"o{k}.png,{label},OBJ{k}")
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    task = save_config(get_preset("m31-real", stamp_size=16, recipe={"epochs": 2, "batch_size": 16,
+                                                                     "val_fraction": 0.5}), tmp_path / "t.yaml")
+    res = CliRunner().invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"),
+                                   "--target-purity", "0.6", "-o", str(tmp_path / "m"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "threshold for purity 0.60 on 20 validation candidates" in res.output, res.output
+    tuned = read_manifest(tmp_path / "m")["tuned_threshold"]
+    assert tuned["n_val"] == 20 and tuned["purity"] >= 0.6
+    res = CliRunner().invoke(app, ["classify", "--stamps", str(tmp_path / "labels.csv"), "--model",
+                                   str(tmp_path / "m"), "-o", str(tmp_path / "c.csv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    t = Table.read(tmp_path / "c.csv", format="ascii.csv")
+    assert np.array_equal(np.asarray(t["class_pred"]) == 1, _p1(t) >= tuned["threshold"])

@@ -125,6 +125,12 @@ def classify_command(
         raise StarclassError(f"--votes {votes}: no such file")
     inputs = [*mosaic_inputs(mosaics or None), catalog, stamps, model, votes]
     if stamps is not None and stamps.is_dir():
+        if not (stamps / LABELS_CSV).exists() and output.resolve() == (stamps / LABELS_CSV).resolve():
+            # "is one of the command's inputs" named a file that was not there: the folder is read by
+            # its sub-folders now, and through this file once written
+            raise StarclassError(f"--output {output} would be {stamps}'s labels.csv, which 'train --stamps "
+                                 f"{stamps}' and 'classify --stamps {stamps}' would then read in place of its "
+                                 f"label sub-folders; choose another name (e.g. {stamps / 'classified.csv'})")
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
     check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
     # beside the label folders is fine; in a new sub-folder (read next time as a label) it is not
@@ -390,8 +396,13 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         done = classified & labelled
         if done.any():
             # each reason counted on its own, so the line says which rows were left out and why
-            parts = [f"{n} {what}" for n, what in ((int((~classified).sum()), "unclassified"),
-                                                   (int((classified & ~labelled).sum()), "unlabelled")) if n]
+            # a row whose label the task does not know has a label: "unlabelled" misnamed it
+            named = (np.array([bool(str(v).strip()) for v in cutouts.labels]) if cutouts.labels is not None
+                     else np.zeros(len(out), dtype=bool))
+            parts = [f"{n} {what}" for n, what in (
+                (int((~classified).sum()), "unclassified"),
+                (int((classified & ~labelled & ~named).sum()), "unlabelled"),
+                (int((classified & ~labelled & named).sum()), "with a label the task does not know")) if n]
             left = f" ({' and '.join(parts)} left out)" if parts else ""
             acc = np.mean(np.asarray(out["class_pred"])[done] == ref[done])
             echo(f"accuracy against the labels: {acc:.3f}{left}")

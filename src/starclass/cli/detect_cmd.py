@@ -221,7 +221,8 @@ def detect_command(
                      f"{row['completeness']:9.3f} {row['completeness_selected']:9.3f}")
         if CLASS_REF in truth_table.colnames:
             frac, n = fraction_brighter(truth_table, found, 23.5, band=vb, classes=(1, 2, 3))
-            echo(f"classes 1-3 brighter than m_V = 23.5: {frac:.3f} of {n} detected")
+            # the detection band's magnitude (g on a ground-based field): "m_V" named a band the field has not
+            echo(f"classes 1-3 brighter than m_{vb} = 23.5: {frac:.3f} of {n} detected")
         if "median_dmag" in comp.meta:
             echo(f"median measured - true {vb} magnitude of matched objects: {comp.meta['median_dmag']:+.3f}")
 

@@ -274,6 +274,23 @@ def _loose_cutouts(path: Path) -> bool:
     return "fits" not in kinds and bool(kinds - {None})
 
 
+def _loose_images_beside_notes(path: Path) -> bool:
+    """Whether ``path`` holds loose cutout pictures (no FITS) and, besides them, no table.
+
+    Asked only once no catalogue could be read there: a ``notes.txt`` (or ``.dat``) beside a plain
+    folder of PNGs looks like a catalogue to :func:`_loose_cutouts`, which lets only a README
+    pass, and ``info`` then said "no catalogue could be read" of a folder that ``classify
+    --stamps`` reads as unlabelled cutouts.
+    """
+    from starclass.io.cutout_folders import image_format
+
+    files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
+    if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
+        return False
+    kinds = {image_format(f) for f in files}
+    return "fits" not in kinds and bool(kinds - {None})
+
+
 def cutout_summary(path: Path) -> str:
     """Lines describing a labelled cutout folder: images, labels, columns, blank images.
 
@@ -314,9 +331,13 @@ def cutout_summary(path: Path) -> str:
         lines.append("distinct values per column: " + ", ".join(
             f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))
     flat = cs.images.reshape(len(cs), -1)
-    lo, hi = np.nanmin(flat, axis=1), np.nanmax(flat, axis=1)
-    lines.append(f"pixel values: {float(lo.min()):.4g} .. {float(hi.max()):.4g}")
-    blank = np.flatnonzero(lo == hi)
+    empty = ~np.isfinite(flat).any(axis=1)  # every pixel NaN (a cutout off the chip): blank too
+    with np.errstate(invalid="ignore"):
+        lo = np.where(empty, np.nan, np.nanmin(np.where(np.isfinite(flat), flat, np.inf), axis=1))
+        hi = np.where(empty, np.nan, np.nanmax(np.where(np.isfinite(flat), flat, -np.inf), axis=1))
+    if (~empty).any():
+        lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}")
+    blank = np.flatnonzero((lo == hi) | empty)
     if blank.size:
         # 1-based rows, as the reader's messages name them
         where = [f"row {i + 1} {cs.files[i]}" if cs.source.is_file() else cs.files[i] for i in blank[:5]]
@@ -450,7 +471,7 @@ def info(
             # catalogue to the quick test above; when no catalogue reads, sub-folders of
             # images (and no table: fields keep their message) are a cutout folder, as train
             # and classify --stamps read it
-            if not _subfolder_images(paths[0]):
+            if not (_subfolder_images(paths[0]) or _loose_images_beside_notes(paths[0])):
                 raise
             echo(cutout_summary(paths[0]))
         return

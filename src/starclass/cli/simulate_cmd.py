@@ -123,7 +123,9 @@ def simulate_cmd(
         echo("    counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         return
     if n is not None:
-        raise StarclassError("--n applies to --preset pandas-cutouts only (fields use --n-candidates)")
+        # --n is the cutout presets' (the seed papers' too), not pandas-cutouts' alone: name them all
+        raise StarclassError(f"--n applies to the cutout presets only ({', '.join((*CUTOUT_PRESETS, *SEED_PRESETS))});"
+                             f" --preset {preset} is a field: give --n-candidates")
 
     over = {}
     if size is not None:

@@ -459,11 +459,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         if cv_scheme == "logo":
             raise StarclassError("--cv logo needs the galaxy (or field) of every candidate: mosaics or stamp "
                                  "stores; on a cutout folder give a number of folds (e.g. --cv 10)")
-        if target_purity is not None:
-            # refused, not ignored: the model would be kept with the task's threshold without a word
-            raise StarclassError("--target-purity works on mosaics or stamp stores; for a cutout folder choose the "
-                                 "threshold with `starclass evaluate` and give it to `classify --threshold`")
-        _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column,
+        _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column, target_purity=target_purity,
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
@@ -892,7 +888,7 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
-                      **fit_kwargs) -> None:
+                      target_purity: float | None = None, **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
     directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say."""
     from starclass.learn.cutouts import fit_cutouts
@@ -915,8 +911,13 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                              "column ('classify --stamps' takes the folder as it is)")
     if cutouts.labels is None:
         # named here: label_classes only knows that there are no labels, not which column was asked for
+        from starclass.cli.classify_cmd import _LABEL_LIKE
+
+        # a spreadsheet's 'Label' (or a 'class' column): classify --stamps points to it, train did not
+        alike = [c for c in cutouts.table.colnames if c.casefold() in _LABEL_LIKE and c != label_column]
+        hint = f"; column {alike[0]!r} may hold the labels: give --label-column {alike[0]}" if alike else ""
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
-                             f"{', '.join(cutouts.table.colnames)}")
+                             f"{', '.join(cutouts.table.colnames)}{hint}")
     n_groups = len(set(cutouts.groups.tolist()))
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
@@ -962,6 +963,15 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)
     _summarise(cfg, result, output, precision)
+    if target_purity is not None:
+        # on the grouped validation split, as for mosaics (it was refused for cutout folders, the M31
+        # task's own data); val_index holds folder rows, blank ones counted, so every row's input is given
+        from starclass.io.cutout_folders import label_classes
+        from starclass.stamps.images import cutout_inputs
+
+        tune_threshold(cfg, output, cutout_inputs(cutouts.images, cfg), label_classes(cutouts, cfg.label_map,
+                                                                                      config=cfg),
+                       result.val_index, target_purity, device=fit_kwargs.get("device"))
 
 
 def _echo_notes(notes: list[str]) -> None:

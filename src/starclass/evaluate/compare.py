@@ -1065,7 +1065,16 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
     cp, cr = cp_all[ia], cr_all[ib]
     both = (cp > 0) & (cr > 0)
     if not both.any():
-        raise StarclassError(f"{pname} and {rname}: {ia.size} objects pair up but none is classified in both")
+        # which side has no class says what to do: a classify --stamps output of labels its task does
+        # not know has class_ref 0 on every row, and "none is classified in both" did not say so
+        why = ""
+        if (cp > 0).any() and not (cr > 0).any():
+            why = (f" ({rname} gives no row a reference class: {rcol} is 0 everywhere; for a cutout folder whose "
+                   "labels the model's task does not know, give --label-column label and --task with a label_map "
+                   "that maps them)")
+        elif (cr > 0).any() and not (cp > 0).any():
+            why = f" ({pname} classifies no row: {pcol} is 0 everywhere)"
+        raise StarclassError(f"{pname} and {rname}: {ia.size} objects pair up but none is classified in both{why}")
     cp, cr = cp[both], cr[both]
     results = [classification_summary(cr, cp, merge, groups) for merge, groups in task.merges.items()]
     notes: list[str] = []

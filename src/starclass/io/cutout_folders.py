@@ -404,8 +404,6 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     if a.shape[-1] < 2 or a.shape[-2] < 2:
         raise StarclassError(f"{p}: image of shape {a.shape} is too small")
     out = _scale_integers(a, fmt)
-    if not np.isfinite(out).any():
-        raise StarclassError(f"{p}: every pixel is NaN or infinite")
     return out
 
 
@@ -604,6 +602,23 @@ def _missing_hint(rel: str, root: Path) -> str:
     return ""
 
 
+def _linked_csv_hint(csv_path: Path, rel: str) -> str:
+    """What to say when a CSV reached through a symbolic link lists files beside its target.
+
+    The paths of a CSV are read relative to the folder it is named in (a link's own folder); a
+    ``labels.csv`` linked into a work folder listed every cutout as "no such file" without saying
+    that the files lie beside the file the link points to.
+    """
+    if not csv_path.is_symlink() or Path(rel).is_absolute():
+        return ""
+    target = csv_path.resolve()
+    if target.parent == csv_path.parent.resolve() or not listed_path(target.parent, rel).is_file():
+        return ""
+    return (f"; {csv_path} is a link to {target}, and the file is there beside it: give {target} itself "
+            f"(or link the folder {target.parent}, not only its CSV), since a CSV's paths are read relative to "
+            "the folder it is named in")
+
+
 def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str]:
     """Every image file a cutout folder lists, as written (relative to its folder); no image is read.
 
@@ -783,7 +798,11 @@ def read_cutout_folder(
             raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}")
         file_cols = [by_band[b] for b in band_names]
     else:
-        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}")
+        # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
+        near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
+        hint = (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
+                f"{', '.join(repr(n.lower()) for n in near)}" if near else "")
+        raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}{hint}")
     if group_column is not None and group_column not in names and not require_group:
         group_column = None
     if group_column is not None and group_column not in names:
@@ -808,7 +827,8 @@ def read_cutout_folder(
                     f"{where(i, rel)}: listed twice (first in row {seen[full] + 1})")
             seen[full] = i
             if not full.is_file():
-                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}")
+                raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
+                                     f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
@@ -1126,6 +1146,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             try:
                 number = float(lab)
             except ValueError:
+                if allow_unknown:
+                    # classify needs no labels: 'open'/'globular' sub-folders of an open-globular model's
+                    # folder refused the whole run, while a label_map task classifies such rows (class_ref 0)
+                    unknown.setdefault(lab, []).append(i + 1)
+                    first_unknown = i if first_unknown < 0 else first_unknown
+                    out[i] = 0
+                    continue
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
                     "label_map") from None

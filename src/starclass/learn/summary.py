@@ -44,6 +44,29 @@ def _start(ck: dict) -> str:
     return "trained from scratch (random initial weights)"
 
 
+def _description(cfg) -> str:
+    """`` (description)`` of a model's task; a task file's inherited one says what the file changed.
+
+    A task file that extends a preset without a ``description`` of its own keeps the preset's:
+    ``info`` called an X-ray-only ResNet-18 (``extends: galaxy-cluster``, ``bands: [xray]``,
+    ``architecture: resnet18``) "X-ray + optical, small CNN". The stored task is left as it is
+    (the description is part of what a resumed training compares); only the line says more.
+    """
+    if not cfg.description:
+        return ""
+    if cfg.preset_name is None:
+        from starclass.learn.config import get_preset, preset_descriptions
+
+        base = next((n for n, d in preset_descriptions().items() if d == cfg.description), None)
+        if base is not None:
+            mine, theirs = cfg.to_dict(), get_preset(base).to_dict()
+            changed = [k for k in mine if k not in ("name", "description") and mine[k] != theirs.get(k)]
+            if changed:
+                return (f" (a task of its own: preset {base} with its {', '.join(changed)} changed; {base}: "
+                        f"{cfg.description})")
+    return f" ({cfg.description})"
+
+
 def model_summary(path: str | os.PathLike) -> list[str]:
     """Lines describing a trained model: task, classes, inputs, members, training, decision.
 
@@ -76,7 +99,7 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     names = list(cfg.class_names or [])
     classes = ", ".join(f"{c} {names[i]}" if i < len(names) and names[i] else str(c)
                         for i, c in enumerate(cfg.classes))
-    lines = [f"model {path}: task {cfg.name!r}" + (f" ({cfg.description})" if cfg.description else ""),
+    lines = [f"model {path}: task {cfg.name!r}" + _description(cfg),
              f"  classes (output order of prob_<k>): {classes}",
              f"  bands: {', '.join(map(str, cfg.bands))}; stamps {cfg.stamp_size} px, scales "
              f"{list(cfg.scales)}, normalisation {cfg.normalisation}; network input "

@@ -195,6 +195,10 @@ def resolve_weights(arch: str, pretrained: Any) -> Path | None:
 SIMULATE_PRESET_OF_KIND = {"rgb": "open-globular", "xray_optical": "galaxy-cluster", "coolcore": "cool-core",
                            "ground2": "m31", "hst4": "hst"}
 
+#: ``simulate`` presets that write a labelled cutout folder (``--n``, ``labels.csv``); the others
+#: write a field (``--n-candidates``, one FITS per band and ``truth.ecsv``).
+_CUTOUT_SIMULATORS = ("open-globular", "galaxy-cluster", "cool-core", "pandas-cutouts")
+
 
 def pretraining_offer(config) -> str:
     """The substitute for missing ImageNet weights, as commands: pretrain on simulated data, fine-tune.
@@ -202,7 +206,9 @@ def pretraining_offer(config) -> str:
     Pretraining on a larger simulated sample of the task itself (another seed) and fine-tuning
     on the labelled set with ``--init-from`` is what this project can offer offline; the gain
     over training from scratch is measured in ``docs/seeds.md`` ("Pretraining on simulated
-    data").
+    data"). A task trained on mosaics (``m31-binary``, ``phangs4``) is offered a simulated field
+    and its truth catalogue; a task of labelled cutouts one of the cutout simulators (a ground-based
+    task with a ``label_map`` from label strings, as ``m31-real``, the PAndAS-like cutouts).
 
     Parameters
     ----------
@@ -219,13 +225,27 @@ def pretraining_offer(config) -> str:
     >>> from starclass.learn.config import get_preset
     >>> "--init-from" in pretraining_offer(get_preset("cool-core"))
     True
+    >>> "--n-candidates 2000" in pretraining_offer(get_preset("m31-binary"))
+    True
     """
     name = config.name
     preset = SIMULATE_PRESET_OF_KIND.get(getattr(config, "toy_kind", None) or "", None)
-    sim = (f"starclass simulate sim_pre --preset {preset} --n 2000 --seed 7" if preset
-           else "starclass simulate sim_pre --preset <the task's simulator> --seed 7")
+    if preset == "m31" and getattr(config, "label_map", None):
+        # a ground-based task read from label strings is the real PAndAS cutouts' (m31-real): its
+        # simulator writes such a folder; the m31 field preset writes mosaics and has no --n
+        preset = "pandas-cutouts"
+    if preset is None:
+        sim = "starclass simulate sim_pre --preset <the task's simulator> --seed 7"
+        data = "<the simulated data>"
+    elif preset in _CUTOUT_SIMULATORS:
+        sim = f"starclass simulate sim_pre --preset {preset} --n 2000 --seed 7"
+        data = "--stamps sim_pre/labels.csv"
+    else:
+        # a field preset: --n is refused there, and it writes mosaics and truth.ecsv, no labels.csv
+        sim = f"starclass simulate sim_pre --preset {preset} --n-candidates 2000 --seed 7"
+        data = "--mosaics sim_pre --catalog sim_pre/truth.ecsv"
     return (f"substitute offered: pretrain on simulated data of the task and fine-tune, "
-            f"`{sim}`, `starclass train --task {name} --stamps sim_pre/labels.csv -o pretrained`, then "
+            f"`{sim}`, `starclass train --task {name} {data} -o pretrained`, then "
             f"`starclass train --task {name} ... --init-from pretrained` (docs/seeds.md, 'Pretraining on "
             f"simulated data')")
 

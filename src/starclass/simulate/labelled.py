@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,11 @@ def counts_from_fractions(n: int, fractions: dict[Any, float]) -> dict[Any, int]
     for i in np.argsort(-(raw - base))[: n - base.sum()]:
         base[i] += 1
     return {k: int(v) for k, v in zip(keys, base)}
+
+
+def _label_order(label: str) -> tuple:
+    """Class numbers in numeric order (2 before 10), other labels after them by name."""
+    return (0, int(label), "") if label.lstrip("-").isdigit() else (1, 0, label)
 
 
 def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int], tuple[dict, dict]], *,
@@ -167,6 +173,10 @@ def write_labelled_folder(outdir: str | os.PathLike, n: int, make: Callable[[int
         info = dict(info or {})
         if finish is not None:
             finish(rows, info)
+        # the class counts the docs promise in simulation.json: only galaxy-cluster wrote any
+        # (its experts'); counted from the label column as written, classes in order
+        labels = Counter(str(r["label"]) for r in rows if "label" in r)
+        info.setdefault("label_counts", {k: labels[k] for k in sorted(labels, key=_label_order)})
         cols = list(dict.fromkeys(k for r in rows for k in r))  # truth columns may differ by class
         with open(tmp / "labels.csv", "w", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=cols, restval="")
