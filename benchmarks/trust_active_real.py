@@ -620,9 +620,11 @@ def _load_runs(folder: Path, same_model: dict | None = None) -> dict:
     grids = {tuple(fd["grid"] or []) for fd in folds.values()}
     if len(grids) > 1:
         raise ValueError(f"{folder}: the folds have different grids {sorted(grids)}")
-    missing = [k for k, fd in folds.items() if not fd["reference"] or not fd["entropy"] or not fd["random"]]
+    # random is every comparison's baseline; entropy is one arm among others (a run of typical-random,
+    # typical-fixed and random alone was refused for lacking it)
+    missing = [k for k, fd in folds.items() if not fd["reference"] or not fd["random"]]
     if missing:
-        raise ValueError(f"{folder}: fold(s) {missing} lack a reference, an entropy or a random curve")
+        raise ValueError(f"{folder}: fold(s) {missing} lack a reference or a random curve")
     return {"folds": folds, "init_from": starts.pop(), "pseudo_threshold": thresholds.pop() if thresholds else None,
             "typical_until": switches.pop() if switches else None}
 
@@ -649,17 +651,13 @@ def summarise_metric(folds: dict, m: str) -> dict:
     """
     ks = sorted(folds)
     grid = folds[ks[0]]["grid"]
-    ent = np.array([np.mean([[c[m] for c in v] for v in folds[k]["entropy"].values()], 0) for k in ks])
-    rnd = np.array([np.mean([[c[m] for c in v] for v in folds[k]["random"].values()], 0) for k in ks])
     ref = np.array([np.mean([r[m] for r in folds[k]["reference"]]) for k in ks])
     arms = [a for a in ARMS if all(folds[k][a] for k in ks)]
     d: dict = {"grid": grid, "arms": arms}
     ref_mu, ref_se = _mean_se(ref[:, None])
     d["all_labels_mean"], d["all_labels_se"] = float(ref_mu[0]), float(ref_se[0])
     d["all_labels_per_fold"] = ref.tolist()
-    curves = {"entropy": ent, "random": rnd}
-    curves.update({a: np.array([np.mean([[c[m] for c in v] for v in folds[k][a].values()], 0) for k in ks])
-                   for a in arms if a not in curves})
+    curves = {a: np.array([np.mean([[c[m] for c in v] for v in folds[k][a].values()], 0) for k in ks]) for a in arms}
     for arm, x in curves.items():
         mu, se = _mean_se(x)
         gap_mu, gap_se = _mean_se(x - ref[:, None])
@@ -752,8 +750,9 @@ def summarise(args) -> int:
                "runs_per_fold": {a: [len(folds[k][a]) for k in ks] for a in ARMS if all(folds[k][a] for k in ks)},
                "reference_seeds_per_fold": [len(folds[k]["reference"]) for k in ks],
                "seconds_per_fold": [folds[k]["seconds"] for k in ks], "metrics": {}}
-    lines = [f"{len(ks)} folds; runs per fold (entropy, random): {summary['runs_per_fold']['entropy']}, "
-             f"{summary['runs_per_fold']['random']}; reference seeds {summary['reference_seeds_per_fold']}"]
+    lines = [f"{len(ks)} folds; runs per fold: "
+             + ", ".join(f"{a} {v}" for a, v in summary["runs_per_fold"].items())
+             + f"; reference seeds {summary['reference_seeds_per_fold']}"]
     for m in ("accuracy", "auc", "f1"):
         d = summarise_metric(folds, m)
         summary["metrics"][m] = d
@@ -816,7 +815,7 @@ def summarise(args) -> int:
             ax.set_xlabel("labelled objects")
             ax.set_ylabel({"accuracy": "accuracy", "auc": "ROC AUC"}[m])
         axes[0].legend(fontsize=7, loc="lower right")
-        runs = summary["runs_per_fold"]["entropy"]
+        runs = summary["runs_per_fold"]["random"]
         start = "fine-tuned from a simulation model" if loaded["init_from"] else "from scratch"
         n_runs = str(min(runs)) if min(runs) == max(runs) else f"{min(runs)}-{max(runs)}"
         fig.suptitle(f"Active learning on the real PAndAS cutouts ({len(ks)} grouped folds x {n_runs} "

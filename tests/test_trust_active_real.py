@@ -493,3 +493,24 @@ def test_summary_takes_a_rebuilt_model_at_another_path_only_when_told(bench, tmp
     assert "typical-random" in s["metrics"]["accuracy"]["arms"]
     assert bench.main(["--summarise", "--out", str(tmp_path), "--same-model", "/tmp/new/sim_model"]) == 2
     assert "expected OLD=NEW" in capsys.readouterr().err
+
+
+def test_summary_without_the_entropy_arm(bench, tmp_path):
+    """A run of typical-random, typical-fixed and random with references, no entropy arm, is summarised
+    (it was refused, 'lack a reference, an entropy or a random curve'); entropy is then no arm of it."""
+    _write_pieces(tmp_path)
+    for f in tmp_path.glob("fold*_entropy.json"):
+        f.unlink()
+    for k in (0, 1):
+        for (o, s) in ((0, 0), (1, 1)):
+            (tmp_path / f"fold{k}_o{o}_s{s}_typical-random.json").write_text(json.dumps(
+                {**_piece(k, "typical-random", o, s, [0.7, 0.8, 0.9 + 0.01 * k]), "typical_until": 20}))
+    out, png = tmp_path / "s.json", tmp_path / "s.png"
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out), "--plot", str(png)]) == 0
+    s = json.loads(out.read_text())
+    acc = s["metrics"]["accuracy"]
+    assert acc["arms"] == ["random", "typical-random"] and "entropy_minus_random" not in acc
+    np.testing.assert_allclose(acc["typical-random"]["mean"], [0.7, 0.8, 0.905])
+    # paired against random run by run: random's fold curves are 0.55 0.65 0.75 and 0.65 0.75 0.8
+    np.testing.assert_allclose(acc["paired"]["typical-random - random"]["mean"], [0.1, 0.1, 0.13], atol=1e-12)
+    assert png.stat().st_size > 0
