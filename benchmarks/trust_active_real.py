@@ -35,6 +35,12 @@ train --resume-from``; e.g. a model trained on simulated cutouts, ``benchmarks/s
   embedding of the whole pool; the **first** ``--start`` objects are picked in it too
   (:func:`starclass.suggest.typical_pick` with no labels), not taken from the random order, and
   every round's model is still fine-tuned from ``--init-from`` on all labels so far;
+* ``typical-random``, ``typical-entropy`` (hybrids, need ``--init-from``): exactly the
+  ``typical-fixed`` picks (the same start, the same picks each round) until ``--typical-until``
+  objects are labelled (default 200, a grid point), then each later round by another rule:
+  ``typical-random`` the next objects of the run's random order that are not labelled yet,
+  ``typical-entropy`` the most uncertain as the ``entropy`` arm (entropy of the object's mean P
+  under the round's fine-tuned model; for two classes the same ranking as the margin);
 * ``entropy-pseudo``, ``random-pseudo`` (CEAL): the same picks, and every model after the first
   is also trained on the unlabelled objects whose raw P of one class (the mean over the object's
   cutouts) under the previous round's model is at least ``--pseudo-threshold``, with that class
@@ -89,11 +95,16 @@ from sklearn.metrics import f1_score, roc_auc_score
 ROOT = Path(__file__).resolve().parents[1]
 #: the arms: people's labels by entropy, by BALD (mutual information) or at random, and with
 #: pseudo-labels (CEAL)
-ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo", "bald", "typical", "typical-fixed")
+ARMS = ("entropy", "random", "entropy-pseudo", "random-pseudo", "bald", "typical", "typical-fixed",
+        "typical-random", "typical-entropy")
+#: the arms that pick as typical-fixed until --typical-until labels, then by the rule after the dash
+HYBRIDS = ("typical-random", "typical-entropy")
 #: paired differences reported (run by run, same order and seed), where both arms ran
 PAIRS = (("entropy", "random"), ("entropy-pseudo", "entropy"), ("random-pseudo", "random"),
          ("entropy-pseudo", "random"), ("bald", "random"), ("bald", "entropy"), ("typical", "random"),
-         ("typical", "entropy"), ("typical-fixed", "random"), ("typical-fixed", "entropy"))
+         ("typical", "entropy"), ("typical-fixed", "random"), ("typical-fixed", "entropy"),
+         ("typical-random", "random"), ("typical-random", "typical-fixed"), ("typical-entropy", "random"),
+         ("typical-entropy", "typical-fixed"), ("typical-entropy", "typical-random"))
 
 
 def _scores(y01: np.ndarray, p: np.ndarray) -> dict:
@@ -231,7 +242,7 @@ def _object_embedding(feats: np.ndarray, all_rows: list) -> np.ndarray:
 
 
 def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid, batch, seed, init_from=None,
-                   score_by="entropy", fixed_embedding=None):
+                   score_by="entropy", fixed_embedding=None, order=None, typical_until=None):
     """One entropy (or BALD, or typicality) run: start from ``start_idx``, each round train, score, add ``batch`` more.
 
     ``score_by`` = ``bald``: an object's score is the mean over its cutouts of the per-cutout
@@ -241,6 +252,10 @@ def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid,
     penultimate features, L2-normalised, with the labelled objects as its labels.
     ``score_by`` = ``typical-fixed``: the same pick in ``fixed_embedding`` (``[objects, F]``, one
     embedding for every round, e.g. the ``init_from`` model's), no features from the round's model.
+    ``score_by`` = ``typical-random`` / ``typical-entropy`` (hybrids): the ``typical-fixed`` pick
+    while fewer than ``typical_until`` objects are labelled (a grid point, so no round mixes the
+    rules), then ``typical-random`` the next ``batch`` objects of ``order`` not labelled yet,
+    ``typical-entropy`` the ``batch`` most uncertain (as ``entropy``).
     """
     from starclass.suggest import entropy, pick, typical_pick
 
@@ -261,13 +276,19 @@ def _entropy_curve(cfg, cs, ytest, test_rows, objects, rows_of, start_idx, grid,
                                         feat_rows=np.concatenate(all_rows) if score_by == "typical" and more else None,
                                         feats=feats)
         curve.append(dict(_scores(ytest, p), labels=n, epochs=ep))
-        if more and score_by == "typical-fixed":
+        rule = score_by
+        if score_by in HYBRIDS:
+            rule = "typical-fixed" if n < typical_until else score_by.removeprefix("typical-")
+        if more and rule == "typical-fixed":
             labelled.extend(typical_pick(fixed_embedding, batch, labelled=np.asarray(labelled), seed=seed).tolist())
+        elif more and rule == "random":
+            taken = set(labelled)  # the run's order, skipping what typicality already labelled
+            labelled.extend([i for i in np.asarray(order).tolist() if i not in taken][:batch])
         elif more and score_by == "typical":
             emb = _object_embedding(feats[0], all_rows)
             labelled.extend(typical_pick(emb, batch, labelled=np.asarray(labelled), seed=seed).tolist())
         elif more:
-            if score_by == "bald":
+            if rule == "bald":
                 score = _object_means(mi[0], rest_rows)  # the mean of its cutouts' MI
             else:
                 # an object's probability: the mean over its cutouts; its score: that mean's entropy
@@ -429,6 +450,22 @@ class Fold:
                               start, self.grid, self.args.batch, seed, self.args.init_from,
                               score_by="typical-fixed", fixed_embedding=emb)
 
+    def typical_hybrid_curve(self, o: int, seed: int, arm: str) -> list[dict]:
+        """``arm`` of :data:`HYBRIDS`: the typical-fixed picks until ``--typical-until`` labels, then its own rule.
+
+        The start and every pick before ``--typical-until`` are those of :meth:`typical_fixed_curve`
+        with the same seed; after it ``typical-random`` takes the next objects of order ``o`` not
+        labelled yet, ``typical-entropy`` the most uncertain under the round's model.
+        """
+        from starclass.suggest import typical_pick
+
+        emb = self.fixed_embedding()
+        start = typical_pick(emb, self.args.start, seed=seed)
+        return _entropy_curve(self.cfg, self.cs, self.ytest, self.test_rows, self.objects, self.rows_of,
+                              start, self.grid, self.args.batch, seed, self.args.init_from,
+                              score_by=arm, fixed_embedding=emb, order=self.order(o),
+                              typical_until=self.args.typical_until)
+
     def reference(self, seed: int) -> dict:
         """The same network trained on the whole pool ("random with all labels")."""
         (p,), ep = _train_predict(self.cfg, self.cs, self.pool_rows, [self.test_rows], seed, self.args.init_from)
@@ -472,10 +509,14 @@ def run_units(fold_ids, runs, ref_seeds, arms, cs, y01, folds, args, out: Path) 
         else:
             if arm.endswith("-pseudo"):
                 curve = f.pseudo_curve(o, seed, arm.removesuffix("-pseudo"))
+            elif arm in HYBRIDS:
+                curve = f.typical_hybrid_curve(o, seed, arm)
             else:
                 curve = {"random": f.random_curve, "bald": f.bald_curve, "typical": f.typical_curve,
                          "typical-fixed": f.typical_fixed_curve}.get(arm, f.entropy_curve)(o, seed)
             res = {"order": o, "seed": seed, "arm": arm, arm: [curve]}
+            if arm in HYBRIDS:
+                res["typical_until"] = f.args.typical_until  # where the rule changes
             if arm.endswith("-pseudo"):
                 res["pseudo_threshold"] = f.args.pseudo_threshold
                 res["pseudo_probabilities"] = "raw"
@@ -525,8 +566,12 @@ def labels_needed_linear(grid, curve, target):
     return None
 
 
-def _load_runs(folder: Path) -> dict:
+def _load_runs(folder: Path, same_model: dict | None = None) -> dict:
     """Every fold file of ``folder``, by fold: curves keyed by (order, seed) per arm, and the references.
+
+    ``same_model`` maps a starting model's path to another path of the same model (a rebuild
+    checked to be identical, e.g. at another scratch path): the files naming either are one
+    experiment; otherwise files that name different ``init_from`` paths are refused.
 
     Reads the one-file-per-piece layout (``fold<k>_o<o>_s<seed>_<arm>.json``, ``fold<k>_ref_s<seed>.json``)
     and the first version's one file per fold (``fold<k>.json``: random orders 0.., one entropy
@@ -538,11 +583,14 @@ def _load_runs(folder: Path) -> dict:
     folds: dict[int, dict] = {}
     starts = set()
     thresholds = set()
+    switches = set()
     for f in files:
         d = json.loads(f.read_text())
-        starts.add(d.get("init_from"))
+        starts.add((same_model or {}).get(d.get("init_from"), d.get("init_from")))
         if "pseudo_threshold" in d:
             thresholds.add(float(d["pseudo_threshold"]))
+        if "typical_until" in d:
+            switches.add(int(d["typical_until"]))
         fd = folds.setdefault(int(d["fold"]), {"grid": None, **{a: {} for a in ARMS}, "reference": [],
                                                "n_pool_objects": d["n_pool_objects"], "seconds": 0.0})
         fd["seconds"] += float(d.get("seconds", 0.0))
@@ -566,13 +614,19 @@ def _load_runs(folder: Path) -> dict:
     if len(thresholds) > 1:
         raise ValueError(f"{folder}: pseudo-label arms with different thresholds {sorted(thresholds)}; "
                          "give each its own --out")
+    if len(switches) > 1:
+        raise ValueError(f"{folder}: hybrid arms with different --typical-until {sorted(switches)}; "
+                         "give each its own --out")
     grids = {tuple(fd["grid"] or []) for fd in folds.values()}
     if len(grids) > 1:
         raise ValueError(f"{folder}: the folds have different grids {sorted(grids)}")
-    missing = [k for k, fd in folds.items() if not fd["reference"] or not fd["entropy"] or not fd["random"]]
+    # random is every comparison's baseline; entropy is one arm among others (a run of typical-random,
+    # typical-fixed and random alone was refused for lacking it)
+    missing = [k for k, fd in folds.items() if not fd["reference"] or not fd["random"]]
     if missing:
-        raise ValueError(f"{folder}: fold(s) {missing} lack a reference, an entropy or a random curve")
-    return {"folds": folds, "init_from": starts.pop(), "pseudo_threshold": thresholds.pop() if thresholds else None}
+        raise ValueError(f"{folder}: fold(s) {missing} lack a reference or a random curve")
+    return {"folds": folds, "init_from": starts.pop(), "pseudo_threshold": thresholds.pop() if thresholds else None,
+            "typical_until": switches.pop() if switches else None}
 
 
 def _mean_se(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -597,17 +651,13 @@ def summarise_metric(folds: dict, m: str) -> dict:
     """
     ks = sorted(folds)
     grid = folds[ks[0]]["grid"]
-    ent = np.array([np.mean([[c[m] for c in v] for v in folds[k]["entropy"].values()], 0) for k in ks])
-    rnd = np.array([np.mean([[c[m] for c in v] for v in folds[k]["random"].values()], 0) for k in ks])
     ref = np.array([np.mean([r[m] for r in folds[k]["reference"]]) for k in ks])
     arms = [a for a in ARMS if all(folds[k][a] for k in ks)]
     d: dict = {"grid": grid, "arms": arms}
     ref_mu, ref_se = _mean_se(ref[:, None])
     d["all_labels_mean"], d["all_labels_se"] = float(ref_mu[0]), float(ref_se[0])
     d["all_labels_per_fold"] = ref.tolist()
-    curves = {"entropy": ent, "random": rnd}
-    curves.update({a: np.array([np.mean([[c[m] for c in v] for v in folds[k][a].values()], 0) for k in ks])
-                   for a in arms if a not in curves})
+    curves = {a: np.array([np.mean([[c[m] for c in v] for v in folds[k][a].values()], 0) for k in ks]) for a in arms}
     for arm, x in curves.items():
         mu, se = _mean_se(x)
         gap_mu, gap_se = _mean_se(x - ref[:, None])
@@ -663,9 +713,29 @@ def _fmt(v, digits=0):
     return "never" if v is None else f"{v:.{digits}f}"
 
 
+def parse_same_model(items: list[str] | None) -> dict:
+    """``--same-model OLD=NEW`` pairs as a map NEW -> OLD (a piece naming NEW counts as started from OLD).
+
+    Examples
+    --------
+    >>> parse_same_model(["/tmp/a/sim_model=/tmp/b/sim_model"])
+    {'/tmp/b/sim_model': '/tmp/a/sim_model'}
+    >>> parse_same_model(None)
+    {}
+    """
+    out = {}
+    for item in items or []:
+        old, sep, new = item.partition("=")
+        if not sep or not old or not new:
+            raise ValueError(f"--same-model {item!r}: expected OLD=NEW (two paths of one model)")
+        out[new] = old
+    return out
+
+
 def summarise(args) -> int:
     try:
-        loaded = _load_runs(Path(args.out))
+        same = parse_same_model(args.same_model)
+        loaded = _load_runs(Path(args.out), same)
     except ValueError as exc:
         print(f"trust_active_real.py: error: {exc}", file=sys.stderr)
         return 2
@@ -674,12 +744,15 @@ def summarise(args) -> int:
     grid = folds[ks[0]]["grid"]
     n_obj = [folds[k]["n_pool_objects"] for k in ks]
     summary = {"folds": ks, "grid": grid, "n_pool_objects": n_obj, "init_from": loaded["init_from"],
-               "pseudo_threshold": loaded["pseudo_threshold"],
+               # the rebuilt model's path, counted as the same model (--same-model)
+               "same_model": [[a, b] for b, a in same.items()] or None,
+               "pseudo_threshold": loaded["pseudo_threshold"], "typical_until": loaded["typical_until"],
                "runs_per_fold": {a: [len(folds[k][a]) for k in ks] for a in ARMS if all(folds[k][a] for k in ks)},
                "reference_seeds_per_fold": [len(folds[k]["reference"]) for k in ks],
                "seconds_per_fold": [folds[k]["seconds"] for k in ks], "metrics": {}}
-    lines = [f"{len(ks)} folds; runs per fold (entropy, random): {summary['runs_per_fold']['entropy']}, "
-             f"{summary['runs_per_fold']['random']}; reference seeds {summary['reference_seeds_per_fold']}"]
+    lines = [f"{len(ks)} folds; runs per fold: "
+             + ", ".join(f"{a} {v}" for a, v in summary["runs_per_fold"].items())
+             + f"; reference seeds {summary['reference_seeds_per_fold']}"]
     for m in ("accuracy", "auc", "f1"):
         d = summarise_metric(folds, m)
         summary["metrics"][m] = d
@@ -727,7 +800,8 @@ def summarise(args) -> int:
             d = summary["metrics"][m]
             style = {"entropy": ("C3", "o-"), "random": ("C0", "o-"), "entropy-pseudo": ("C1", "s--"),
                      "random-pseudo": ("C2", "s--"), "bald": ("C4", "^-"), "typical": ("C5", "D-"),
-                     "typical-fixed": ("C6", "D-")}
+                     "typical-fixed": ("C6", "D-"), "typical-random": ("C8", "v-"),
+                     "typical-entropy": ("C9", "v--")}
             for arm in d["arms"]:
                 col, ls = style[arm]
                 mu, se = np.array(d[arm]["mean"]), np.array(d[arm]["se"])
@@ -741,7 +815,7 @@ def summarise(args) -> int:
             ax.set_xlabel("labelled objects")
             ax.set_ylabel({"accuracy": "accuracy", "auc": "ROC AUC"}[m])
         axes[0].legend(fontsize=7, loc="lower right")
-        runs = summary["runs_per_fold"]["entropy"]
+        runs = summary["runs_per_fold"]["random"]
         start = "fine-tuned from a simulation model" if loaded["init_from"] else "from scratch"
         n_runs = str(min(runs)) if min(runs) == max(runs) else f"{min(runs)}-{max(runs)}"
         fig.suptitle(f"Active learning on the real PAndAS cutouts ({len(ks)} grouped folds x {n_runs} "
@@ -777,11 +851,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="arms to run: entropy, random, bald (mutual information over TTA views), typical "
                          "(TypiClust: the most typical object of each unlabelled k-means cluster), "
                          "typical-fixed (TypiClust in the --init-from model's fixed embedding, the start too), "
+                         "typical-random, typical-entropy (typical-fixed's picks until --typical-until labels, "
+                         "then the run's random order or entropy), "
                          "entropy-pseudo, "
                          "random-pseudo (the same people's labels plus the previous model's pseudo-labels at or "
                          "above --pseudo-threshold)")
     ap.add_argument("--pseudo-threshold", type=float, default=0.95,
                     help="pseudo-label arms: raw P of the object's class (mean over its cutouts) needed, in (0.5, 1)")
+    ap.add_argument("--typical-until", type=int, default=200,
+                    help="hybrid arms: labelled objects picked as typical-fixed before the other rule (a grid point)")
     ap.add_argument("--init-from", default=None,
                     help="fine-tune every model (both arms and the reference) from this saved model instead of "
                          "training from scratch (the loop of `train --resume-from`)")
@@ -792,6 +870,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--summarise", action="store_true", help="summarise OUT's folds (no training)")
     ap.add_argument("--json", default=None, help="summary JSON (with --summarise)")
     ap.add_argument("--plot", default=None, help="summary PNG (with --summarise)")
+    ap.add_argument("--same-model", action="append", default=None, metavar="OLD=NEW",
+                    help="with --summarise: pieces fine-tuned from NEW count as from OLD (a rebuild of the same "
+                         "model at another path, checked identical); repeatable")
     args = ap.parse_args(argv)
     if args.summarise:
         return summarise(args)
@@ -808,9 +889,15 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--arms: {', '.join(bad) or 'none given'}: give some of {', '.join(ARMS)}")
     if not 0.5 < args.pseudo_threshold < 1:
         ap.error(f"--pseudo-threshold must be between 0.5 and 1 (exclusive), got {args.pseudo_threshold}")
-    if "typical-fixed" in arms and args.init_from is None:
-        # its embedding is the --init-from model's; from scratch there is no model before the first label
-        ap.error("--arms typical-fixed needs --init-from MODEL (its fixed embedding is that model's features)")
+    for arm in ("typical-fixed", *HYBRIDS):
+        if arm in arms and args.init_from is None:
+            # its embedding is the --init-from model's; from scratch there is no model before the first label
+            ap.error(f"--arms {arm} needs --init-from MODEL (its fixed embedding is that model's features)")
+    if any(a in HYBRIDS for a in arms) and (args.typical_until < args.start
+                                             or (args.typical_until - args.start) % args.batch):
+        # off the grid, one round would have to mix the two rules
+        ap.error(f"--typical-until {args.typical_until} is not a grid point (--start {args.start} plus a "
+                 f"multiple of --batch {args.batch})")
     if args.init_from is not None and not Path(args.init_from).exists():
         ap.error(f"--init-from: {args.init_from} does not exist")
     if not (Path(args.data) / "labels.csv").is_file():

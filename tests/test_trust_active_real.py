@@ -339,11 +339,12 @@ def test_typical_fixed_needs_init_from_exit_2(bench, tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-def test_typical_fixed_picks_start_and_rounds_in_the_init_models_embedding(bench, monkeypatch):
-    """typical-fixed embeds the pool once with the --init-from model (each object the mean of its cutouts'
-    features, unit length), picks the START there too (one most typical object per blob), and never asks
-    the round's model for features; every round still fine-tunes from --init-from."""
-    import argparse
+def _blob_fold(bench, monkeypatch, args):
+    """A fold of ten pool objects in two blobs of a 2-d embedding (the --init-from model's features, faked),
+    two test cutouts; returns the fold, the cutouts' object names, the list of feature calls, and
+    ``trained``, the sorted object names of every training (``_train_predict`` faked: it checks that
+    every round fine-tunes from --init-from without features of the round's model, and gives the pool
+    P(cluster) of ``pool_p`` (object -> P, default 0.99))."""
     import types
 
     import starclass.learn.embedding as emb_mod
@@ -363,26 +364,36 @@ def test_typical_fixed_picks_start_and_rounds_in_the_init_models_embedding(bench
         groups += [g] * len(fs)
         feats += fs
     feats = np.array(feats)
-    cs = types.SimpleNamespace(groups=np.array(groups), images=np.arange(len(groups), dtype=float)[:, None])
+    groups = np.array(groups)
+    cs = types.SimpleNamespace(groups=groups, images=np.arange(len(groups), dtype=float)[:, None])
     folds = np.array([0, 0] + [1] * (len(groups) - 2))
-    args = argparse.Namespace(epochs=1, start=2, batch=1, max_labels=3, init_from="SIM_MODEL")
-    calls = []
+    calls, trained, pool_p = [], [], {}
 
     def fake_features(model, inputs, device="cpu"):
         calls.append((model, inputs[:, 0].astype(int).tolist()))
         return feats[inputs[:, 0].astype(int)]
 
-    trained = []
-
     def fake_train(cfg, cs_, rows, predict_rows, seed, init_from=None, feat_rows=None, feats=None, **kw):
         assert init_from == "SIM_MODEL" and feat_rows is None  # fine-tuned; no features of the round's model
-        trained.append(sorted(np.asarray(groups)[rows].tolist()))
-        return [np.full(2, 0.6), np.full(len(predict_rows[1]), 0.5)], 1
+        trained.append(sorted(groups[rows].tolist()))
+        pool = np.array([pool_p.get(g, 0.99) for g in groups[np.asarray(predict_rows[1], dtype=int)]])
+        return [np.full(2, 0.6), pool], 1
 
     monkeypatch.setattr(emb_mod, "penultimate_features", fake_features)
     monkeypatch.setattr(img_mod, "cutout_inputs", lambda images, cfg: images)
     monkeypatch.setattr(bench, "_train_predict", fake_train)
     fold = bench.Fold(0, cs, np.array([1] + [0] * (len(groups) - 1)), folds, args)
+    return fold, calls, trained, pool_p
+
+
+def test_typical_fixed_picks_start_and_rounds_in_the_init_models_embedding(bench, monkeypatch):
+    """typical-fixed embeds the pool once with the --init-from model (each object the mean of its cutouts'
+    features, unit length), picks the START there too (one most typical object per blob), and never asks
+    the round's model for features; every round still fine-tunes from --init-from."""
+    import argparse
+
+    args = argparse.Namespace(epochs=1, start=2, batch=1, max_labels=3, init_from="SIM_MODEL")
+    fold, calls, trained, _ = _blob_fold(bench, monkeypatch, args)
     curve = fold.typical_fixed_curve(0, 0)
     assert trained[0] == ["b", "b", "c"]  # the centre of each blob, not the random order's first two
     assert len(trained) == 2 and set(trained[0]) < set(trained[1]) and len(set(trained[1])) == 3
@@ -391,3 +402,115 @@ def test_typical_fixed_picks_start_and_rounds_in_the_init_models_embedding(bench
     assert calls == [("SIM_MODEL", [r for g in fold.objects for r in fold.rows_of[g].tolist()])]
     fold.typical_fixed_curve(1, 0)  # another run of the fold reuses it and, with the same seed, the same picks
     assert len(calls) == 1 and trained[2] == trained[0] and trained[3] == trained[1]
+
+
+def test_hybrids_pick_as_typical_fixed_until_the_switch_then_by_their_own_rule(bench, monkeypatch):
+    """typical-random / typical-entropy: the typical-fixed start and picks while fewer than
+    --typical-until (3) objects are labelled, then the run's random order skipping labelled objects, or
+    the most uncertain. Each wrong rule gives another set: random or entropy before the switch takes Z or
+    U instead of typicality's X; typicality after it takes Y instead of Z or U."""
+    import argparse
+
+    args = argparse.Namespace(epochs=1, start=2, batch=1, max_labels=5, init_from="SIM_MODEL", typical_until=3)
+    fold, calls, trained, pool_p = _blob_fold(bench, monkeypatch, args)
+    fold.typical_fixed_curve(0, 0)
+    tf = [set(t) for t in trained]
+    x, y = (tf[1] - tf[0]).pop(), (tf[2] - tf[1]).pop()  # typicality's picks at 2 and 3 labels
+    assert tf[0] == {"b", "c"}
+    z, w, u, v = sorted(set(fold.objects) - {"b", "c", x, y})[:4]
+    idx = {g: i for i, g in enumerate(fold.objects)}
+    # the run's order: b (labelled by then, so skipped), Z, X, c, W, then the rest
+    first = ["b", z, x, "c", w]
+    order = np.array([idx[g] for g in first] + [i for g, i in idx.items() if g not in first])
+    fold.order = lambda o: order
+    pool_p.update({u: 0.5, v: 0.6})  # the most uncertain U, then V; every other object 0.99
+
+    trained.clear()
+    curve = fold.typical_hybrid_curve(0, 0, "typical-random")
+    assert [c["labels"] for c in curve] == [2, 3, 4, 5]
+    assert [set(t) for t in trained] == [tf[0], tf[1], tf[1] | {z}, tf[1] | {z, w}]
+    trained.clear()
+    fold.typical_hybrid_curve(0, 0, "typical-entropy")
+    assert [set(t) for t in trained] == [tf[0], tf[1], tf[1] | {u}, tf[1] | {u, v}]
+    assert len(calls) == 1  # the same fixed embedding for every arm of the fold
+
+
+def test_hybrid_arms_need_init_from_and_a_switch_on_the_grid_exit_2(bench, tmp_path, capsys):
+    absent, out = str(tmp_path / "absent"), str(tmp_path / "o")
+    with pytest.raises(SystemExit) as exc:
+        bench.main(["--arms", "typical-random", "--data", absent, "--out", out])
+    assert exc.value.code == 2 and "typical-random needs --init-from" in capsys.readouterr().err
+    model = tmp_path / "model"
+    model.mkdir()
+    with pytest.raises(SystemExit) as exc:  # 50 + k * 50 never gives 220
+        bench.main(["--arms", "typical-entropy", "--start", "50", "--batch", "50", "--max-labels", "300",
+                    "--typical-until", "220", "--init-from", str(model), "--data", absent, "--out", out])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "--typical-until 220 is not a grid point" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_summary_pairs_a_hybrid_with_typical_fixed_and_refuses_two_switches(bench, tmp_path, capsys):
+    _write_pieces(tmp_path)
+    arms = {"typical-fixed": [0.7, 0.8, 0.8], "typical-random": [0.7, 0.8, 0.9]}
+    for k in (0, 1):
+        for (o, s) in ((0, 0), (1, 1)):
+            for arm, v in arms.items():
+                piece = _piece(k, arm, o, s, [x + 0.01 * k for x in v])
+                if arm == "typical-random":
+                    piece["typical_until"] = 20
+                (tmp_path / f"fold{k}_o{o}_s{s}_{arm}.json").write_text(json.dumps(piece))
+    out = tmp_path / "s.json"
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out)]) == 0
+    s = json.loads(out.read_text())
+    assert s["typical_until"] == 20
+    got = s["metrics"]["accuracy"]["paired"]["typical-random - typical-fixed"]
+    np.testing.assert_allclose(got["mean"], [0.0, 0.0, 0.1], atol=1e-12)
+    assert "typical-random - random" in s["metrics"]["accuracy"]["paired"]
+    piece = json.loads((tmp_path / "fold1_o1_s1_typical-random.json").read_text())
+    (tmp_path / "fold1_o1_s1_typical-random.json").write_text(json.dumps({**piece, "typical_until": 30}))
+    assert bench.main(["--summarise", "--out", str(tmp_path)]) == 2
+    assert "different --typical-until [20, 30]" in capsys.readouterr().err
+
+
+def test_summary_takes_a_rebuilt_model_at_another_path_only_when_told(bench, tmp_path, capsys):
+    """Pieces fine-tuned from a rebuild of the model at another scratch path are refused as another
+    start, unless --same-model OLD=NEW says the two paths are one model; the summary names both."""
+    _write_pieces(tmp_path, init_from="/tmp/old/sim_model")
+    for k in (0, 1):
+        for (o, s) in ((0, 0), (1, 1)):
+            (tmp_path / f"fold{k}_o{o}_s{s}_typical-random.json").write_text(json.dumps(
+                {**_piece(k, "typical-random", o, s, [0.6, 0.7, 0.8], init_from="/tmp/new/sim_model"),
+                 "typical_until": 20}))
+    assert bench.main(["--summarise", "--out", str(tmp_path)]) == 2
+    assert "different models" in capsys.readouterr().err
+    out = tmp_path / "s.json"
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out),
+                       "--same-model", "/tmp/old/sim_model=/tmp/new/sim_model"]) == 0
+    s = json.loads(out.read_text())
+    assert s["init_from"] == "/tmp/old/sim_model"
+    assert s["same_model"] == [["/tmp/old/sim_model", "/tmp/new/sim_model"]]
+    assert "typical-random" in s["metrics"]["accuracy"]["arms"]
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--same-model", "/tmp/new/sim_model"]) == 2
+    assert "expected OLD=NEW" in capsys.readouterr().err
+
+
+def test_summary_without_the_entropy_arm(bench, tmp_path):
+    """A run of typical-random, typical-fixed and random with references, no entropy arm, is summarised
+    (it was refused, 'lack a reference, an entropy or a random curve'); entropy is then no arm of it."""
+    _write_pieces(tmp_path)
+    for f in tmp_path.glob("fold*_entropy.json"):
+        f.unlink()
+    for k in (0, 1):
+        for (o, s) in ((0, 0), (1, 1)):
+            (tmp_path / f"fold{k}_o{o}_s{s}_typical-random.json").write_text(json.dumps(
+                {**_piece(k, "typical-random", o, s, [0.7, 0.8, 0.9 + 0.01 * k]), "typical_until": 20}))
+    out, png = tmp_path / "s.json", tmp_path / "s.png"
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out), "--plot", str(png)]) == 0
+    s = json.loads(out.read_text())
+    acc = s["metrics"]["accuracy"]
+    assert acc["arms"] == ["random", "typical-random"] and "entropy_minus_random" not in acc
+    np.testing.assert_allclose(acc["typical-random"]["mean"], [0.7, 0.8, 0.905])
+    # paired against random run by run: random's fold curves are 0.55 0.65 0.75 and 0.65 0.75 0.8
+    np.testing.assert_allclose(acc["paired"]["typical-random - random"]["mean"], [0.1, 0.1, 0.13], atol=1e-12)
+    assert png.stat().st_size > 0
