@@ -161,7 +161,8 @@ def test_evaluate_and_report_name_histogram_binning():
     study = trust_study(p, rng.integers(0, 2, 40), p.argmax(1), {"prob_raw": p}, [1, 2],
                         meta={"calibration_method": "histogram", "temperature": None})
     assert study.to_dict()["calibration_method"] == "histogram"
-    section = _trust_section(SimpleNamespace(trust=study, pred_name="classified", ref_name="truth"))
+    section = _trust_section(SimpleNamespace(trust=study, pred_name="classified", ref_name="truth",
+                                             heading=lambda: "classified vs truth"))
     table = next(i.content for i in section.items if i.kind == "table" and i.name.startswith("calibration"))
     assert "calibrated with histogram binning" in str(table["probabilities"][1])
 
