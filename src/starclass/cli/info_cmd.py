@@ -363,7 +363,8 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     if out_format == "text":
         if len(set(table["field"])) == len(table):
             table.remove_column("file")  # the field names it; csv/ecsv keep the file name
-        # else kept: a simulated field's truth.ecsv and humans.ecsv are both "SIM-1", rows no one could tell apart
+        # else kept: a simulated field's truth.ecsv and humans.ecsv share its galaxy name, rows no one could tell
+        # apart
         if not any(table["mapped"]):
             table.remove_column("mapped")
         table["ci_cut"].format = ".2f"

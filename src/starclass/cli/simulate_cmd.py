@@ -15,7 +15,9 @@ from starclass.errors import StarclassError
 def simulate_cmd(
     outdir: Path = typer.Argument(...,
         help="Output directory: <galaxy>_<band>.fits per band, truth.ecsv, humans.ecsv, simulation.json."),
-    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives identical files."),
+    seed: int = typer.Option(0, "--seed",
+        help="Random seed; the same seed gives identical files. Seeds other than 0 also move the field's "
+             "sky centre (and name, without --galaxy): docs/simulator.md."),
     preset: str = typer.Option("hst", "--preset",
         help="Fields: hst (5 HST bands, 0.04\"/px), the LEGUS-like ngc1566, ngc7793w, ngc5474, ngc1433, ngc628c, "
              "or m31 (ground-based g, i). Labelled cutout folders: pandas-cutouts (like the real PAndAS g-band "
@@ -41,7 +43,9 @@ def simulate_cmd(
         None, "--galaxy-offset-kpc",
         help="Projected distance (kpc) of the field's centre from the galaxy's (default: the centre is in the "
              "field); the truth column r_gal (galactocentric radius) follows it."),
-    galaxy: str = typer.Option(None, "--galaxy", help="Field name (file prefix, TARGNAME)."),
+    galaxy: str = typer.Option(None, "--galaxy",
+        help="Field name (file prefix, TARGNAME, galaxy column); default: the preset's (hst: SIM-1), "
+             "with -s<SEED> for a seed other than 0."),
     png: bool = typer.Option(False, "--png", help="Also write a colour composite, composite.png."),
     gallery: bool = typer.Option(False, "--gallery",
         help="Also write a stamp gallery (8 per class and subclass), gallery.png."),
@@ -82,6 +86,7 @@ def simulate_cmd(
     from starclass.simulate import simulate_to_disk
     from starclass.simulate.calibration import calibrate_field, write_calibration
     from starclass.simulate.config import PRESETS as FIELD_PRESETS
+    from starclass.simulate.config import place_by_seed
     from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS, CutoutSimConfig, write_cutouts
     from starclass.simulate.field import FIELD_ENTRIES, estimate_memory
     from starclass.simulate.seed_presets import SEED_PRESETS, write_seed_preset
@@ -150,7 +155,9 @@ def simulate_cmd(
         if not 0.0 <= galaxy_offset <= 1000.0:
             raise StarclassError(f"--galaxy-offset-kpc must be between 0 and 1000, got {galaxy_offset}")
         over["galaxy_offset_kpc"] = galaxy_offset
-    cfg = make_preset(preset, seed=seed, **over)
+    # each seed its own centre and (unless --galaxy names it) its own name: fields of seeds 1 and 2 were
+    # both 'SIM-1' at one centre, one galaxy to --split galaxy / --cv logo and one patch of sky to a match
+    cfg = place_by_seed(make_preset(preset, seed=seed, **over), rename=not galaxy)
     outdir = Path(outdir)
     # a 16384 px field needs ~50 GiB: refuse now, naming --size, rather than be killed mid-render
     ny, nx = cfg.shape

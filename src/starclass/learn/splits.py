@@ -94,10 +94,13 @@ def spatial_split(
 
 
 #: Why fields can be one galaxy: their catalogues' galaxy column wins over the fields' names, and
-#: ``simulate`` names every field of the hst preset SIM-1 whatever its seed (two fields of seeds 1
-#: and 2 trained with --split galaxy --holdout B were refused naming only ['SIM-1']).
+#: ``simulate`` named every field of a preset alike whatever its seed until 2026-12-04 (two hst
+#: fields of seeds 1 and 2 trained with --split galaxy --holdout B were refused naming only
+#: ['SIM-1']); it now names them after the seed (SIM-1-s1, SIM-1-s2), but older fields, fields of one
+#: seed and real catalogues of one galaxy still meet this.
 ONE_GALAXY_HINT = ("; the catalogues' 'galaxy' column names the galaxy, before the fields' names (fields "
-                   "simulated apart are all 'SIM-1'): give the --fields list a galaxy column to tell them apart")
+                   "simulated before 2026-12-04 are all 'SIM-1' whatever their seed; simulate now names them "
+                   "SIM-1-s<seed>): give the --fields list a galaxy column to tell them apart")
 
 
 def galaxy_split(

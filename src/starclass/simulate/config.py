@@ -628,6 +628,75 @@ LEGUS_FIELD_PRESETS: dict[str, dict] = {
 
 PRESETS: tuple[str, ...] = ("hst", "ngc1566", "m31", *LEGUS_FIELD_PRESETS)
 
+
+def seed_suffix(seed: int) -> str:
+    """What a field of ``seed`` adds to its preset's galaxy name: nothing for seed 0, else ``-s<seed>``.
+
+    Examples
+    --------
+    >>> seed_suffix(0), seed_suffix(7)
+    ('', '-s7')
+    """
+    return "" if int(seed) == 0 else f"-s{int(seed)}"
+
+
+def place_by_seed(config: SimConfig, *, rename: bool = True) -> SimConfig:
+    """A copy of ``config`` that other seeds cannot be mistaken for: its own sky centre and name.
+
+    Every field of a preset used to share the preset's name (``SIM-1``) and centre whatever its
+    seed, so that two fields' catalogues held one galaxy (``--split galaxy``, ``--cv logo``,
+    ``info``, merged catalogues) and matched each other on the sky. Seed ``s`` now moves the
+    centre ``s`` field widths (plus 5 %) east in RA, wrapping at 360 deg, so fields of seeds less
+    than a whole turn apart never overlap (:func:`seed_turn`), and with ``rename`` appends
+    :func:`seed_suffix` to the galaxy name. Seed 0 is left as it was; the result depends on the
+    seed alone, so the same seed still gives byte-identical files.
+
+    Parameters
+    ----------
+    config
+        The field's configuration (seed, shape, pixel scale and centre are read).
+    rename
+        Also name the galaxy after the seed; False keeps a name the user chose.
+
+    Returns
+    -------
+    SimConfig
+        The moved (and renamed) copy.
+
+    Examples
+    --------
+    >>> cfg = place_by_seed(SimConfig(seed=2, shape=(256, 256)))
+    >>> cfg.galaxy, round(cfg.ra - SimConfig().ra, 4), cfg.dec == SimConfig().dec
+    ('SIM-1-s2', 0.0104, True)
+    >>> place_by_seed(SimConfig(seed=0)) == SimConfig(seed=0)
+    True
+    """
+    if int(config.seed) == 0:
+        return config
+    ra = (config.ra + int(config.seed) * _ra_step(config)) % 360.0
+    name = config.galaxy + seed_suffix(config.seed) if rename else config.galaxy
+    return config.replace(ra=ra, galaxy=name)
+
+
+def seed_turn(config: SimConfig) -> int:
+    """How many seeds :func:`place_by_seed` fits around the sky at ``config``'s declination.
+
+    Fields whose seeds differ by a multiple of this share a centre (their names still differ).
+
+    Examples
+    --------
+    >>> seed_turn(SimConfig())  # 2048 px of 0.04" at dec -55
+    8655
+    """
+    return max(1, int(360.0 // _ra_step(config)))
+
+
+def _ra_step(config: SimConfig) -> float:
+    # one field width plus 5 % (as simulate --fields steps north), in RA degrees at the field's dec;
+    # cos(dec) floored so that a field at a pole still gets a finite step
+    width = 1.05 * config.shape[1] * config.pixel_scale / 3600.0
+    return width / max(math.cos(math.radians(config.dec)), 1e-3)
+
 #: LEGUS presets that reach their fitted ``depth`` with a longer effective exposure on the default
 #: background (:func:`starclass.simulate.render.exptime_at_background`, computed by :func:`preset`
 #: unless ``exptime`` is overridden) instead of a fainter background: a background at the 1e-4
