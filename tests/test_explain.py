@@ -171,6 +171,42 @@ def test_explain_cli_takes_the_label_column_of_a_cutout_folder(trained, tmp_path
     assert not (tmp_path / "e2").exists()
 
 
+def test_explain_leaves_blank_cutouts_out_and_names_them(trained, tmp_path):
+    """A blank cutout (all zero, or an all-NaN FITS cutout off the chip, read as blank) got a
+    confident class, a Grad-CAM map and a place in its class's mean map as if it held an object;
+    now it is left out with a note naming the file, as classify leaves it unclassified."""
+    import shutil
+
+    from astropy.io import fits
+
+    cut = tmp_path / "cut"
+    shutil.copytree(trained / "cut", cut)
+    label = (cut / "labels.csv").read_text().splitlines()[1].split(",")[1]
+    np.save(cut / "zero.npy", np.zeros((48, 48), np.float32))
+    fits.PrimaryHDU(np.full((48, 48), np.nan, np.float32)).writeto(cut / "offchip.fits")
+    with open(cut / "labels.csv", "a") as f:
+        f.write(f"zero.npy,{label}\noffchip.fits,{label}\n")
+    out = tmp_path / "ex"
+    r = runner.invoke(app, ["explain", str(trained / "model"), str(cut / "labels.csv"), "-o", str(out),
+                            "--method", "gradcam"])
+    assert r.exit_code == 0, r.output
+    assert "2 of the 14 stamps" in r.output and "zero.npy, offchip.fits" in r.output
+    stamps = Table.read(out / "tables" / "stamps.ecsv")
+    assert len(stamps) == 12 and not {"zero.npy", "offchip.fits"} & set(stamps["file"])
+    assert np.load(out / "maps.npz")["gradcam"].shape[0] == 12
+    info = json.loads((out / "explain.json").read_text())
+    assert info["n_stamps"] == 12 and any("zero.npy" in n for n in info["notes"])
+    # a folder of blank cutouts only: refused, naming them, nothing written
+    only = tmp_path / "only"
+    only.mkdir()
+    shutil.copy(cut / "zero.npy", only / "zero.npy")
+    (only / "labels.csv").write_text(f"file,label\nzero.npy,{label}\n")
+    bad = runner.invoke(app, ["explain", str(trained / "model"), str(only / "labels.csv"), "-o", str(tmp_path / "e2"),
+                              "--method", "gradcam"])
+    assert bad.exit_code == 2 and "every stamp is blank" in bad.output and "zero.npy" in bad.output
+    assert not (tmp_path / "e2").exists()
+
+
 def test_explain_refuses_when_every_asked_method_is_skipped():
     # `explain MODEL STAMPS --method cam` on a network without a GAP + linear head (the compact CNN, a
     # VGG) skipped cam with a note and still wrote a folder with no map at all, exit status 0 and

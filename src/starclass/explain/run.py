@@ -305,6 +305,30 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
                          notes)
 
 
+def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:
+    """The rows of ``st`` that are not blank, and a note naming the blank ones ("" when none).
+
+    A blank (constant, or all-NaN, read as constant) stamp holds no object: a network still gives
+    it a confident class and Grad-CAM a map, which were drawn and averaged into the class means as
+    if it held one. ``classify`` leaves such stamps unclassified and ``train`` leaves them out;
+    so does ``explain``, naming them.
+    """
+    from starclass.learn.classify import blank_bands
+
+    blank = blank_bands(st.inputs, cfg).any(axis=1) if len(st.inputs) else np.zeros(0, bool)
+    rows = np.flatnonzero(~blank)
+    if not blank.any():
+        return rows, ""
+    which = np.flatnonzero(blank)
+    # cutouts by file name; a store's stamps by their id
+    named = ("" if st.name_column == "file" else f"{st.name_column} ") + ", ".join(st.names[i] for i in which[:5])
+    named += ", ..." if which.size > 5 else ""
+    if not rows.size:
+        raise StarclassError(f"{st.source}: every stamp is blank (constant or all NaN: {named}); nothing to explain")
+    return rows, (f"{which.size} of the {len(blank)} stamps of {st.source} are blank (constant or all NaN: "
+                  f"{named}): left out of the maps, as classify leaves them unclassified")
+
+
 def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.PathLike, *,
             methods: tuple[str, ...] = METHODS, per_class: int = 6, max_stamps: int | None = 512,
             min_size: int = MIN_MAP_SIZE, layer: str | None = None, seed: int = 0,
@@ -353,12 +377,14 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
     cfg = loaded.config
     st = read_explain_stamps(stamps, loaded, label_column=label_column)
-    rows = np.arange(len(st.inputs))
+    rows, blank_note = _usable_rows(st, cfg)
     if max_stamps is not None and len(rows) > max_stamps:
-        rows = np.sort(np.random.default_rng(seed).permutation(len(rows))[:max_stamps])
+        rows = np.sort(rows[np.random.default_rng(seed).permutation(len(rows))[:max_stamps]])
     net = loaded.members[0]
     res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
                          min_size=min_size, layer=layer, pixel_scale=float(cfg.pixel_scale or 1.0))
+    if blank_note:
+        res.notes.insert(0, blank_note)
     names = [st.names[i] for i in rows]
     # one origin per figure: the explained stamps' own, or as stored when the folder mixes them
     image_origin = st.origin(rows)
