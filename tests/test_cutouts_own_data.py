@@ -39,7 +39,7 @@ def test_train_leaves_out_blank_cutouts_as_classify_and_calibrate_do(tmp_path):
     p = _blank_folder(tmp_path / "data", row=5)
     res = _train(_task(tmp_path), p, tmp_path / "model")
     assert res.exit_code == 0, res.output
-    assert f"1 of the 28 labelled training rows of {p} are blank (constant) images (row 5): left out" in res.output
+    assert f"1 of the 28 labelled training rows of {p} is a blank (constant) image (row 5): left out" in res.output
     import re
 
     m = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
@@ -48,7 +48,7 @@ def test_train_leaves_out_blank_cutouts_as_classify_and_calibrate_do(tmp_path):
     res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), "--stamps", str(p), "--overwrite",
                               "--allow-training-rows"])
     assert res.exit_code == 0, res.output
-    assert f"1 of the 28 labelled calibration rows of {p} are blank (constant) images (row 5): left out" in res.output
+    assert f"1 of the 28 labelled calibration rows of {p} is a blank (constant) image (row 5): left out" in res.output
 
 
 def test_train_cv_leaves_out_blank_cutouts(tmp_path):
@@ -257,7 +257,7 @@ def test_colour_cutouts_for_a_one_band_task_are_said_to_be_averaged_to_grey(tmp_
     p = _make_csv_folder(tmp_path / "data", fmt="rgb")
     res = _train(_task(tmp_path), p, tmp_path / "model")
     assert res.exit_code == 0, res.output
-    note = "the cutouts are colour images (3 channels): averaged to grey for task 'm31-real''s one band g"
+    note = "the cutouts are colour images (3 channels): averaged to grey for the one band g of task 'm31-real'"
     assert note in res.output
     res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"),
                               "-o", str(tmp_path / "out.csv"), "--no-progress"])

@@ -88,3 +88,27 @@ def torch_load_reason(exc: BaseException) -> str:
     hint = [ln for ln in lines if ln.startswith("Unsupported")]
     plain = [ln for ln in lines if "weights_only" not in ln and "file an issue" not in ln]
     return (hint or plain or lines or [type(exc).__name__])[0][:200]
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun``, the noun plural unless ``n`` is 1: messages said "at least 1 objects", "1 rows".
+
+    Parameters
+    ----------
+    n : int
+        The count.
+    noun : str
+        The singular noun.
+    plural : str, optional
+        The plural where it is not ``noun + "s"`` (``"people"``, ``"galaxies"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> counted(1, "row"), counted(3, "row"), counted(0, "galaxy", "galaxies")
+    ('1 row', '3 rows', '0 galaxies')
+    """
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import ID, X, Y
 
 app = typer.Typer(
@@ -355,7 +355,7 @@ def place_rows(table, mosaics, source):
     had = X in table.colnames and Y in table.colnames
     out = place_on_mosaics(table, mosaics, source)
     if not had:
-        echo(f"{source}: no x, y; the {len(out)} rows were placed on the mosaics through their WCS (ra, dec)")
+        echo(f"{source}: no x, y; {counted(len(out), 'row')} placed on the mosaics through their WCS (ra, dec)")
     return out
 
 

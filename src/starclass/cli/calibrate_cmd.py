@@ -18,7 +18,7 @@ from starclass.cli._app import (
     place_rows,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import CLASS_REF, X, Y
 
 
@@ -150,7 +150,7 @@ def calibrate_command(
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)
     per_class = ", ".join(f"{c}: {k}" for c, k in cal.class_counts().items())
-    echo(f"calibrated {model} on {cal.n} rows of {source} (per class {per_class}): {cal.describe()}, "
+    echo(f"calibrated {model} on {counted(cal.n, 'row')} of {source} (per class {per_class}): {cal.describe()}, "
          f"NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
     for caution in cal.cautions():
         # too few rows to pin the map down, or a temperature at an end of its search

@@ -19,7 +19,7 @@ from starclass.cli._app import (
     place_rows,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import CLASS_REF
 
 
@@ -171,7 +171,7 @@ def classify_command(
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     summary = ", ".join(f"{'none' if c == 0 else c}: {n}" for c, n in zip(classes, counts))
-    echo(f"classified {len(out)} candidates with task {cfg.name!r} ({len(loaded.members)} member(s)"
+    echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({len(loaded.members)} member(s)"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(f"class_pred counts: {summary}")
     _echo_trust(out)
@@ -381,7 +381,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         if alike:
             echo(f"note: no {label_column!r} column, so the cutouts are read as unlabelled; column {alike[0]!r} may "
                  f"hold their labels: give --label-column {alike[0]}")
-    echo(f"classified {len(out)} cutouts from {cutouts.source} with task {cfg.name!r} "
+    echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))
     _echo_trust(out)

@@ -20,7 +20,7 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
 )
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 #: File names a stamp store (HDF5) may have: anything else would hide HDF5 under a misleading suffix.
 STORE_SUFFIXES = (".h5", ".hdf5", ".hdf")
@@ -245,7 +245,7 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
             part = Path(tmp) / f"field{len(parts):03d}.h5"
             cutouts(list(spec.mosaics), spec.catalog, part, field=spec.name, galaxy=spec.galaxy, **options)
             parts.append(part)
-            echo(f"field {spec.name}: {len(StampStore(part))} candidates from {spec.catalog}")
+            echo(f"field {spec.name}: {counted(len(StampStore(part)), 'candidate')} from {spec.catalog}")
             soft = (StampStore(part).meta.get("extra") or {}).get("softening_mag")
             if soft is not None and options.get("softening_mag") in (None, "auto"):
                 options["softening_mag"] = repr(float(soft))
@@ -318,7 +318,7 @@ def cutouts_command(
             raise StarclassError(f"{flags_option(mask_extension, dq_good_bits, mask_file)} applies "
                                  "when stamps are cut from mosaics, not to --merge of stamp stores")
         s = merge(mosaics, output, overwrite=overwrite)
-        echo(f"merged {len(mosaics)} stamp stores into {output}: {s['n']} candidates from fields "
+        echo(f"merged {len(mosaics)} stamp stores into {output}: {counted(s['n'], 'candidate')} from fields "
              f"{', '.join(s['fields'])}")
         return
     options = dict(task=task, size=size, scales=scales, normalisation=normalisation,
@@ -338,7 +338,8 @@ def cutouts_command(
         specs = None
     if specs is not None:
         s = cutouts_fields(specs, output, overwrite=overwrite, **options)
-        echo(f"wrote {output}: {s['n']} candidates from {len(specs)} fields ({', '.join(s['fields'])}), inputs "
+        echo(f"wrote {output}: {counted(s['n'], 'candidate')} from {counted(len(specs), 'field')} "
+             f"({', '.join(s['fields'])}), inputs "
              f"{list(s['shape'])}")
         return
     if not mosaics:
@@ -346,7 +347,7 @@ def cutouts_command(
     if not catalogs:
         raise StarclassError("give the candidate catalogue (--catalog)")
     s = cutouts(mosaics, catalogs[0], output, overwrite=overwrite, **options)
-    echo(f"wrote {output}: {s['n']} candidates, inputs {list(s['shape'])} "
+    echo(f"wrote {output}: {counted(s['n'], 'candidate')}, inputs {list(s['shape'])} "
          f"(bands {','.join(s['bands'])}; scales {','.join(f'{v:g}' for v in s['scales'])}; "
          f"normalisation {s['normalisation']})")
     if s["n_invalid"]:

@@ -19,7 +19,7 @@ from starclass.cli._app import (
     place_rows,
     warn,
 )
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 
 def parse_polygon(text: str | None):
@@ -171,7 +171,7 @@ def detect_command(
             aperture_correction=apcorr, crowding_radius=crowding_radius, galaxy=galaxy,
             box_size=box_size, progress=progress,
         )
-        echo(f"detected {len(found)} candidates in {found.meta.get('detect_band', ms.v_band)}")
+        echo(f"detected {counted(len(found), 'candidate')} in {found.meta.get('detect_band', ms.v_band)}")
     sky = str(found.meta.get(SKY_POSITIONS, ""))
     if sky.startswith("none"):
         # once, here: the catalogue used to come out without ra, dec and not a word of why
@@ -239,7 +239,7 @@ def detect_command(
         if comp is not None:
             comp.write(staged.enter_context(atomic_path(comp_path)), format="ascii.ecsv", overwrite=True)
             plot_completeness(comp, staged.enter_context(atomic_path(png)))
-    echo(f"wrote {output} ({len(cat)} rows)")
+    echo(f"wrote {output} ({counted(len(cat), 'row')})")
     if regions is not None:
         echo(f"wrote {regions}")
     if comp is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import command, echo
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 
 @command("explain")
@@ -54,6 +54,6 @@ def explain_command(
         echo(f"CAM on the pooled {info['cam_map_size'][0]}x{info['cam_map_size'][1]} feature maps")
     for note in info["notes"]:
         echo(f"note: {note}")
-    echo(f"explained {info['n_stamps']} stamps ({', '.join(info['methods'])}); class means over "
+    echo(f"explained {counted(info['n_stamps'], 'stamp')} ({', '.join(info['methods'])}); class means over "
          f"{info['grouping']}: " + ", ".join(f"{k}: {v}" for k, v in info["n_per_class"].items()))
     echo(f"written {out}")

@@ -20,7 +20,7 @@ from starclass.cli._app import (
     pixel_flags,
     place_rows,
 )
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 from starclass.learn.provenance import flags_record
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
@@ -517,13 +517,13 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
             check_on_image(table, mos.shape, catalogs[0], consequence="they are left out of training",
                            action="train on")
             echo(f"mosaics: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
-                 f"{len(table)} candidates from {catalogs[0]}")
+                 f"{counted(len(table), 'candidate')} from {catalogs[0]}")
         inputs, y, positions, galaxies, n_bad, cfg = training_inputs(
             cfg, table, mosaics=mos, stamps=stamp_list or None, label_column=label_column, progress=progress,
             targets=targets)
         record = flags_record(flags, mos.flagged) if mos is not None else stamp_flags_record(inputs)
         if len(stamp_list) > 1:
-            echo(f"stamp stores: {len(inputs)} candidates from {len(stamp_list)} fields "
+            echo(f"stamp stores: {counted(len(inputs), 'candidate')} from {len(stamp_list)} fields "
                  f"({', '.join(inputs.names)})")
         src = table if table is not None else getattr(inputs, "table", None)
         if src is not None:
@@ -669,7 +669,7 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     bad = np.flatnonzero(~np.isin(cls, list(cfg.classes)))
     if bad.size:
         raise StarclassError(f"--pseudo-labels {path}: {CLASS_REF} {cls[bad[0]]:g} on {row_name(bad[0])} is not one of "
-                             f"task {cfg.name!r}'s classes {list(cfg.classes)} ({bad.size} such rows)")
+                             f"the classes {list(cfg.classes)} of task {cfg.name!r} ({counted(bad.size, 'such row')})")
     where = {k: i for i, k in enumerate(np.char.strip(id_keys(table[ID])))}
     unknown = [k for k in keys if k not in where]
     if unknown:
@@ -771,7 +771,7 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True,
         check_on_image(table, mos.shape, spec.catalog, consequence="they are left out of training",
                        action="train on")
         echo(f"field {spec.name}: {', '.join(mos.bands)} {mos.shape[1]}x{mos.shape[0]} px; "
-             f"{len(table)} candidates from {spec.catalog}")
+             f"{counted(len(table), 'candidate')} from {spec.catalog}")
         inputs, labels, (x, y), gal, n_bad, cfg = training_inputs(
             cfg, table, mosaics=mos, label_column=label_column, progress=progress)
         n = len(labels)

@@ -24,7 +24,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass import schema
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.evaluate.matching import matched_classes
 from starclass.evaluate.metrics import class_array, merge_labels
 from starclass.evaluate.trends import equal_number_edges, linear_trend
@@ -266,7 +266,7 @@ def human_baselines(table: Table, *, human_cols: list[str] | None = None, mode_c
         Cp += C + C.T
         pair_rows.append((f"{cols[i]} vs {cols[j]}", n, s4 / n, s2 / n))
     if not pair_rows:
-        raise StarclassError(f"no two classifiers share at least {min_overlap} objects")
+        raise StarclassError(f"no two classifiers share at least {counted(min_overlap, 'object')}")
     pairwise = Table(rows=pair_rows, names=("pair", "n", "agree_4class", "agree_binary"))
     mode_rows = []
     Cm = np.zeros((4, 4), int)

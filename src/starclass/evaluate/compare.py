@@ -27,7 +27,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.bands import BANDS, v_band
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.evaluate import curves, threshold
 from starclass.evaluate.agreement import (
     agreement_fractions,
@@ -538,7 +538,8 @@ def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> 
         # catalogue was paired row by row: each label was scored against another object
         return (*_pair_by_id(pred, ref, names), "by id")
     if len(pred) != len(ref):
-        raise StarclassError(f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no positions "
+        raise StarclassError(f"{names[0]} ({counted(len(pred), 'row')}) and {names[1]} "
+                             f"({counted(len(ref), 'row')}) have no positions "
                              "and no 'file' or 'id' column to pair them by, and differ in length: cannot pair rows")
     idx = np.arange(len(pred), dtype=np.int64)
     return idx, idx, "row by row"
@@ -610,7 +611,8 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
         else:
             hint = "are they from the same mosaic?"
         raise StarclassError(
-            f"{names[0]} ({len(pred)} rows) and {names[1]} ({len(ref)} rows) have no object within {radius} px "
+            f"{names[0]} ({counted(len(pred), 'row')}) and {names[1]} ({counted(len(ref), 'row')}) have no object "
+            f"within {radius} px "
             f"of each other {where}: no overlap to evaluate ({hint})"
         )
     smaller = min(len(pred), len(ref))
@@ -858,7 +860,7 @@ class Comparison:
             bci = (f" [{row['balanced_accuracy_lo']:.3f}, {row['balanced_accuracy_hi']:.3f}]"
                    if "balanced_accuracy_lo" in row.colnames else "")
             out.append(f"  {r.merge}: " + (f"accuracy {r.accuracy:.3f}{ci}, " if ci else "")
-                       + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ({r.n} objects)")
+                       + f"balanced accuracy {r.balanced_accuracy:.3f}{bci} ({counted(r.n, 'object')})")
         for row in self.results[0].per_class:
             # the one-vs-rest balanced accuracy too: the cool-core paper's per-class figure, in the
             # per-class table but missing from the screen

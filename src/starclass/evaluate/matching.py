@@ -30,7 +30,7 @@ from astropy.table import Table
 
 from starclass.detect.match import match_catalogs as match_positions
 from starclass.detect.match import one_to_one
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.evaluate.metrics import class_array
 from starclass.io.mosaic import SKY_POSITIONS
 from starclass.schema import DEC, RA, X, Y, row_name
@@ -230,7 +230,8 @@ def matched_classes(
     ia, ib, _ = match_catalogs(a, b, radius, names=names)
     if ia.size == 0:
         raise StarclassError(
-            f"catalogues {names[0]} ({len(a)} rows) and {names[1]} ({len(b)} rows) have no objects "
+            f"catalogues {names[0]} ({counted(len(a), 'row')}) and {names[1]} ({counted(len(b), 'row')}) "
+            f"have no objects "
             f"within {radius} px of each other: no overlap to compare"
         )
     ca = class_array(a, col_a, name=f"catalogue {names[0]}")[ia]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import row_name
 
 
@@ -112,7 +112,7 @@ def threshold_for_purity(y_true, score, target: float = 0.8, *, min_selected: in
     if not ok.any():
         best = float(np.max(np.where(last_of_tie & (n >= min_selected), purity, 0))) if len(y) >= min_selected else 0.0
         raise StarclassError(
-            f"no threshold reaches purity {target:.2f} with at least {min_selected} objects selected "
+            f"no threshold reaches purity {target:.2f} with at least {counted(min_selected, 'object')} selected "
             f"(best purity {best:.3f})"
         )
     i = int(np.flatnonzero(ok)[-1])  # most objects kept

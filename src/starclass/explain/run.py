@@ -325,7 +325,8 @@ def _usable_rows(st: ExplainStamps, cfg) -> tuple[np.ndarray, str]:
     named += ", ..." if which.size > 5 else ""
     if not rows.size:
         raise StarclassError(f"{st.source}: every stamp is blank (constant or all NaN: {named}); nothing to explain")
-    return rows, (f"{which.size} of the {len(blank)} stamps of {st.source} are blank (constant or all NaN: "
+    are = "is" if which.size == 1 else "are"
+    return rows, (f"{which.size} of the {len(blank)} stamps of {st.source} {are} blank (constant or all NaN: "
                   f"{named}): left out of the maps, as classify leaves them unclassified")
 
 

@@ -1132,8 +1132,9 @@ def leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str, *, w
     if not keep.any():
         raise StarclassError(f"{what} data ({source}): every labelled row is blank (constant) in some band; "
                              f"nothing to use for {what}")
-    warnings.warn(f"{rows.size} of the {int(keep.sum()) + rows.size} labelled {what} rows of {source} are "
-                  f"blank (constant) images (row{'s' if rows.size > 1 else ''} {named}): left out, as classify "
+    are_blank = "is a blank (constant) image (row" if rows.size == 1 else "are blank (constant) images (rows"
+    warnings.warn(f"{rows.size} of the {int(keep.sum()) + rows.size} labelled {what} rows of {source} "
+                  f"{are_blank} {named}): left out, as classify "
                   "leaves them unclassified",
                   stacklevel=3)
     return keep

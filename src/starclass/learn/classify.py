@@ -690,6 +690,7 @@ def classify(
         # named, as cutouts names them: the count alone left the user to search 10^5 rows for them
         ids = np.asarray(out[ID]) if ID in out.colnames else np.arange(1, n + 1)
         named = ", ".join(str(v) for v in ids[invalid_rows[:10]].tolist()) + (", ..." if n_invalid > 10 else "")
-        warnings.warn(f"{n_invalid} of {n} candidates have no usable stamp (centre off the image, NaN or a blank "
+        have = "has" if n_invalid == 1 else "have"
+        warnings.warn(f"{n_invalid} of {n} candidates {have} no usable stamp (centre off the image, NaN or a blank "
                       f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)
     return out

@@ -64,11 +64,11 @@ def colour_note(cutouts: CutoutSet, config) -> str | None:
     >>> cs = CutoutSet(images=np.zeros((2, 3, 8, 8), np.float32), table=Table(), files=["a", "b"], labels=None,
     ...                groups=np.array(["a", "b"]))
     >>> colour_note(cs, get_preset("m31-real"))
-    "note: the cutouts are colour images (3 channels): averaged to grey for task 'm31-real''s one band g"
+    "note: the cutouts are colour images (3 channels): averaged to grey for the one band g of task 'm31-real'"
     """
     if len(config.bands) == 1 and cutouts.images.ndim == 4 and cutouts.images.shape[1] == 3:
-        return (f"note: the cutouts are colour images (3 channels): averaged to grey for task {config.name!r}'s "
-                f"one band {config.bands[0]}")
+        return (f"note: the cutouts are colour images (3 channels): averaged to grey for the one band "
+                f"{config.bands[0]} of task {config.name!r}")
     return None
 
 

@@ -451,7 +451,7 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
         # (it was left out, and the summary line said nothing of the truth)
         return out | {"n_matched": 0, "completeness": 0.0 if len(truth) else None}
     it, ic, _ = match_catalogs(truth, cat, radius=radius, pixel_scale=info.pixel_scale,
-                               names=(f"truth {truth_path}", f"field {info.spec.name!r}'s catalogue"))
+                               names=(f"truth {truth_path}", f"the catalogue of field {info.spec.name!r}"))
     out["matched_on"] = "sky (ra, dec)" if matched_on_sky(truth, cat) else "pixels (x, y)"
     out["n_matched"] = int(len(it))
     out["completeness"] = len(it) / len(truth)

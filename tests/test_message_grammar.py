@@ -1,0 +1,61 @@
+"""Messages read as English: no doubled quote after a quoted name, a count of one takes the singular."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from starclass.errors import StarclassError
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "starclass"
+
+
+def test_no_possessive_after_a_quoted_name():
+    """f"task {name!r}'s one band" printed "task 'm31-real''s one band g": the repr's closing
+    quote and the possessive's apostrophe side by side read as a doubled quote."""
+    hits = [f"{p.relative_to(SRC)}:{i}" for p in sorted(SRC.rglob("*.py"))
+            for i, line in enumerate(p.read_text().splitlines(), 1) if re.search(r"!r\}'s\b", line)]
+    assert hits == []
+
+
+def test_colour_note_names_the_task_without_a_doubled_quote():
+    from astropy.table import Table
+
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import CutoutSet, colour_note
+
+    cs = CutoutSet(images=np.zeros((2, 3, 8, 8), np.float32), table=Table(), files=["a", "b"], labels=None,
+                   groups=np.array(["a", "b"]))
+    note = colour_note(cs, get_preset("m31-real"))
+    assert "''" not in note and note.endswith("the one band g of task 'm31-real'")
+
+
+def test_counts_of_one_take_the_singular():
+    """train's purity threshold asks for max(1, ...) objects: "at least 1 objects selected"; a
+    single blank training row "1 of the 3 ... rows ... are blank (constant) images"."""
+    from starclass.evaluate.threshold import threshold_for_purity
+    from starclass.learn.calibration import leave_out_blank
+    from starclass.learn.config import get_preset
+
+    with pytest.raises(StarclassError, match=r"at least 1 object selected \(best purity"):
+        threshold_for_purity(np.array([0, 0, 1]), np.array([0.9, 0.8, 0.1]), target=1.0, min_selected=1)
+    with pytest.raises(StarclassError, match=r"at least 2 objects selected"):
+        threshold_for_purity(np.array([0, 0, 1]), np.array([0.9, 0.8, 0.1]), target=1.0, min_selected=2)
+    cfg = get_preset("m31-real", stamp_size=4)
+    x = np.random.default_rng(0).normal(size=(3, 1, 4, 4)).astype("f4")
+    x[1] = 0.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        leave_out_blank(x, cfg, np.ones(3, bool), "demo", what="training")
+    assert "1 of the 3 labelled training rows of demo is a blank (constant) image (row 2)" in str(caught[0].message)
+
+
+def test_counted():
+    from starclass.errors import counted
+
+    assert [counted(1, "row"), counted(2, "row"), counted(1, "person", "people"), counted(0, "row")] == [
+        "1 row", "2 rows", "1 person", "0 rows"]
