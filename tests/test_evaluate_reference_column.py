@@ -141,3 +141,26 @@ def test_scoring_the_ml_class_against_the_hybrid_class_built_from_it_is_noted(le
     n = int(np.sum((np.asarray(t["class_method"]) == 0) & (np.asarray(t["class_ml"]) > 0)))
     assert f"class_ref, the hybrid class, is class_ml itself on {n} rows (class_method 0)" in res.output
     assert "--reference-column class_human_mode" in res.output
+
+
+def test_terminal_names_a_self_comparison_as_the_report_headings_do(tmp_path):
+    """evaluate -r self printed "prediction class_ref: accuracy ..." (and with --pred-column class_ml,
+    still class_ref's name, not what was scored) where the report's sections read "class_ml vs
+    class_human_mode in prediction: metrics": the terminal now uses the report's heading."""
+    import re
+
+    t = _legus_like()
+    path = tmp_path / "cat.ecsv"
+    t.write(path)
+    cols = ["--pred-column", "class_ml", "--reference-column", "class_human_mode", "--bootstrap", "0"]
+    ev = runner.invoke(app, ["evaluate", str(path), "-r", "self", *cols, "--no-science", "-o", str(tmp_path / "ev")])
+    assert ev.exit_code == 0, ev.output
+    page = tmp_path / "rep" / "report.html"
+    rep = runner.invoke(app, ["report", str(path), "-r", "self", *cols, "-o", str(page)])
+    assert rep.exit_code == 0, rep.output
+    headings = re.findall(r"<h2>([^<]*)</h2>", page.read_text())
+    said = {line.split(": ", 1)[0] for line in ev.output.splitlines()
+            if ": accuracy[" in line or "objects paired" in line}
+    assert said == {"class_ml vs class_human_mode in prediction"}, ev.output
+    assert f"{said.pop()}: metrics" in headings, headings
+    assert "prediction class_human_mode:" not in ev.output

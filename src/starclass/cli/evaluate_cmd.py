@@ -113,7 +113,8 @@ def evaluate(
          + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")
     for ref, accs in res["accuracies"].items():
         # named as the detail lines name it: "prediction_class_ref: accuracy ..." above
-        # "prediction class_ref: 400 objects paired ..." read as two references
+        # "prediction class_ref: 400 objects paired ..." read as two references; -r self as the report's
+        # headings name it ("class_pred vs class_ref in prediction", run_evaluation's reference_names)
         name = res.get("reference_names", {}).get(ref, ref)
         echo(f"{name}: " + ", ".join(f"accuracy[{m}] = {a:.3f}" for m, a in accs.items()))
     for line in res["details"]:

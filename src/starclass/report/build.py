@@ -673,6 +673,17 @@ def evaluate_sections(pred, references=None, *, radius: float = 2.0, distance_mp
 EVALUATION_ENTRIES = ("tables", "figures", "summary.json")
 
 
+def _said(c: Comparison) -> str:
+    """How the terminal names comparison ``c``: the reference's name, or for two columns of one
+    catalogue (``-r self``) the report's heading, ``class_pred vs class_ref in prediction``.
+
+    The terminal printed "prediction class_ref: accuracy ..." where the report's sections read
+    "class_pred vs class_ref in prediction: metrics" (and with ``--pred-column class_joint`` it
+    still said class_ref, not what was scored).
+    """
+    return c.heading() if c.columns is not None else c.ref_name
+
+
 def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, overwrite: bool = False,
                    **kwargs) -> dict:
     """Evaluate and write every table (ECSV) and figure (PNG) under ``outdir``.
@@ -709,15 +720,15 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
     details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
-               for line in [f"{c.ref_name}: {c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both",
+               for line in [f"{_said(c)}: {c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
-                for line in group_lines(tab, f"{c.ref_name} by {col}" + (f" ({note})" if note else ""))]
+                for line in group_lines(tab, f"{_said(c)} by {col}" + (f" ({note})" if note else ""))]
     # unrounded, for printing: the headline's 4 decimals printed with 3 rounded twice (27/132 gave
     # "accuracy[4class] = 0.204" above the details' "accuracy 0.205")
     exact = {slug(c.ref_name): {r.merge: float(r.accuracy) for r in c.results} for c in ev.comparisons}
-    # the references as the lines below name them ("prediction class_ref"; the keys above are file-name slugs)
-    names = {slug(c.ref_name): c.ref_name for c in ev.comparisons}
+    # the references as the lines below name them (the keys above are file-name slugs)
+    names = {slug(c.ref_name): _said(c) for c in ev.comparisons}
     return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
             "task": ev.task, "details": details,
             "by_lines": by_lines, **written}
