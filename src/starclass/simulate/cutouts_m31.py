@@ -959,7 +959,9 @@ def simulate_cutout(cfg: CutoutSimConfig, label: str, index: int) -> tuple[np.nd
     r_gal = None
     if label == "cluster" and cluster_halo_settings(cfg) is not None:
         r_gal = draw_r_gal(rng, cfg, label)
-    # Catalogue positions sit within about 0.5" of the object (match_sep in the real folder).
+    # The object sits a little off the cutout's centre, as a catalogue position does (0.3 px, 0.06"
+    # rms): an assumption, not a measurement. The real folder's match_sep_arcsec, once cited here
+    # for "within about 0.5 arcsec", is 0.0 in every row (not recorded), so it measures nothing.
     x0, y0 = rng.normal(0, 0.3, 2)
     if label == "galaxy":
         truth = _galaxy(rng, scene, cfg, x0, y0)
