@@ -306,7 +306,8 @@ def test_simulate_fields_writes_n_fields_with_truth_and_a_plan(tmp_path):
                                  "--n-candidates", "6", "--seed", "3", "--quiet"])
     assert r.exit_code == 0, r.output
     plan = read_plan(out / "plan.yaml")
-    assert plan.field_names == ["SIM-M31-001", "SIM-M31-002"]
+    # seed 3: the preset's name with -s3 (a survey of seed 0 and one of seed 3 were both SIM-M31-001, ...)
+    assert plan.field_names == ["SIM-M31-s3-001", "SIM-M31-s3-002"]
     truths = [Table.read(f.truth) for f in plan.fields]
     assert all(len(t) == 6 for t in truths)
     assert not np.array_equal(truths[0]["x"], truths[1]["x"])  # consecutive seeds, not one field twice
@@ -314,7 +315,7 @@ def test_simulate_fields_writes_n_fields_with_truth_and_a_plan(tmp_path):
     # matched field 1's truth on the sky by chance)
     assert float(np.min(truths[1]["dec"])) > float(np.max(truths[0]["dec"]))
     assert [sorted(p.name for p in (out / n).glob("*.fits")) for n in plan.field_names] == [
-        ["SIM-M31-001_g.fits", "SIM-M31-001_i.fits"], ["SIM-M31-002_g.fits", "SIM-M31-002_i.fits"]]
+        ["SIM-M31-s3-001_g.fits", "SIM-M31-s3-001_i.fits"], ["SIM-M31-s3-002_g.fits", "SIM-M31-s3-002_i.fits"]]
     again = CliRunner().invoke(app, ["simulate", str(out), "--preset", "m31", "--fields", "2", "--quiet"])
     assert again.exit_code == 2 and "--overwrite" in again.output  # an existing survey is kept
 
