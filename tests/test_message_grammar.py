@@ -59,3 +59,19 @@ def test_counted():
 
     assert [counted(1, "row"), counted(2, "row"), counted(1, "person", "people"), counted(0, "row")] == [
         "1 row", "2 rows", "1 person", "0 rows"]
+
+
+def test_one_tile_survey_and_one_candidate_off_the_image_read_in_the_singular():
+    """A survey of one small field is one tile: "1 candidates in 1 field(s), 1 tiles"; one
+    candidate off the image "1 of 3 candidates lie outside"."""
+    from starclass.stamps.extract import off_image_message
+    from starclass.survey.run import summary_lines
+
+    summary = {"complete": True, "n_candidates": 1, "n_fields": 1, "n_tiles": 1, "n_tiles_skipped": 0,
+               "candidates_per_second": 1.0, "seconds": {"wall": 1.0},
+               "fields": {"f": {"n_candidates": 1, "n_tiles": 1}}}
+    lines = summary_lines(summary)
+    assert lines[0].startswith("survey complete: 1 candidate in 1 field, 1 tile (0 reused)"), lines
+    assert lines[1].startswith("  f: 1 candidate, 1 tile"), lines
+    assert off_image_message([1, 2, 3], [False, True, False], (64, 64)).startswith(
+        "1 of 3 candidates lies outside the 64 x 64 px image")

@@ -215,7 +215,8 @@ def _add_joint(out, cfg, votes: Path | None, label_columns: str | None) -> str |
     out[N_VOTES] = joint.n_votes.astype(np.int16)
     changed = int(np.sum(voted & (joint.classes != pred)))
     return (f"people and model together (--votes {votes}, columns {', '.join(joint.columns)}): "
-            f"{int(voted.sum())} candidates with votes; class_joint differs from class_pred on {changed} of them")
+            f"{counted(int(voted.sum()), 'candidate')} with votes; class_joint differs from class_pred on {changed} "
+            "of them")
 
 
 def _record_model(out, model: Path, output: Path) -> None:

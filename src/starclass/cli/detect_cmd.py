@@ -212,7 +212,7 @@ def detect_command(
         comp_sel = completeness(truth_table, cat, band=vb, radius=2.0, bins=list(comp["mag_lo"]) + [comp["mag_hi"][-1]])
         comp["n_selected"] = comp_sel["n_found"]
         comp["completeness_selected"] = comp_sel["completeness"]
-        echo(f"truth: {comp.meta['n_truth']} objects; matched within 2 px: {comp.meta['matched']} "
+        echo(f"truth: {counted(comp.meta['n_truth'], 'object')}; matched within 2 px: {comp.meta['matched']} "
              f"before selection, {comp_sel.meta['matched']} after")
         echo(f"{'mag range':>13s} {'n_true':>7s} {'found':>6s} {'complete':>9s} {'selected':>9s}")
         for row in comp:

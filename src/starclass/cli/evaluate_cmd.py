@@ -17,6 +17,7 @@ from starclass.cli._app import (
     refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
 )
+from starclass.errors import counted
 
 
 @command("evaluate")
@@ -86,7 +87,8 @@ def evaluate(
             echo(f"note: {res['machine_only']}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
-        echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")
+        echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
+             f"{res['outdir']}")
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
@@ -121,4 +123,5 @@ def evaluate(
         echo(line)
     for line in res.get("by_lines", ()):
         echo(line)
-    echo(f"wrote {len(res['tables'])} tables and {len(res['figures'])} figures under {res['outdir']}")
+    echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
+         f"{res['outdir']}")

@@ -702,7 +702,8 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     else:
         labels[rows] = cls
     per = ", ".join(f"class {k}: {int((cls == k).sum())}" for k in cfg.classes)
-    echo(f"pseudo-labels: {rows.size} candidates from {path} ({per}), trained on, never in the validation split")
+    echo(f"pseudo-labels: {counted(rows.size, 'candidate')} from {path} ({per}), trained on, never in the "
+         "validation split")
     return labels, rows
 
 
@@ -881,7 +882,7 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
         votes_table = read_votes(labels, "train --labels")
     out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
                                            name=str(labels or catalog or stamps))
-    echo(f"labels: {out.n_labelled} candidates with votes in {', '.join(out.columns)} "
+    echo(f"labels: {counted(out.n_labelled, 'candidate')} with votes in {', '.join(out.columns)} "
          f"({out.n_votes} votes), label model {label_model}")
     return out
 

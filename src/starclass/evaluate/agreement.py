@@ -352,7 +352,8 @@ def agreement_vs(class_a: np.ndarray, class_b: np.ndarray, quantity: np.ndarray,
     b = np.asarray(class_b, int)
     good = np.isfinite(q) & (q < 90) & (a > 0) & (b > 0)
     if good.sum() < nbins:
-        raise StarclassError(f"agreement vs {quantity_name}: only {int(good.sum())} objects with a valid value")
+        raise StarclassError(f"agreement vs {quantity_name}: only {counted(int(good.sum()), 'object')} with a "
+                             "valid value")
     q, a, b = q[good], a[good], b[good]
     edges = equal_number_edges(q, nbins)
     keys = ["1", "2", "3", "4", "1+2"]

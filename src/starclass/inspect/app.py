@@ -48,7 +48,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.inspect import db
 from starclass.inspect.field import (
     CATALOGUE_NAMES,
@@ -251,7 +251,7 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
                      allowed_hosts=LOOPBACK_HOSTS if loopback else None,
                      force_secure_cookies=force_secure_cookies, scheme=scheme)
     shown = f"[{host}]" if ":" in host else host
-    echo(f"starclass inspect: serving {len(field.ids)} candidates from {field.data_dir}")
+    echo(f"starclass inspect: serving {counted(len(field.ids), 'candidate')} from {field.data_dir}")
     s = app.state.scheme
     echo(f"label scheme {s.name}: " + ", ".join(f"key {v.key} = {v.value} {v.name}" for v in s.values)
          + (f"; consensus: sum of {s.n_inspectors} inspectors' scores" if s.consensus == "sum"
@@ -259,7 +259,7 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     if prerender_all:
         todo = sum(not field.cache.is_cached(r) for r in range(len(field.ids)))
         if todo:
-            echo(f"rendering the pictures of {todo} candidates in the background "
+            echo(f"rendering the pictures of {counted(todo, 'candidate')} in the background "
                  f"(cache: {field.cache.dir})")
     echo(f"open http://{shown}:{port}/ (Ctrl-C to stop)")
     if not loopback:

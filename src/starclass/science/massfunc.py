@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import mag_col
 from starclass.science.ssp import load_ssp, ssp_bands
 
@@ -96,7 +96,8 @@ def fit_powerlaw_binned(values, *, lo: float | None = None, hi: float | None = N
         raise StarclassError(f"{what}: need at least 3 bins for a line with an error, asked for {nbins}")
     if x.size < nbins * min_per_bin:
         raise StarclassError(
-            f"{what}: {x.size} objects, too few for {nbins} bins of at least {min_per_bin} (need {nbins * min_per_bin})"
+            f"{what}: {counted(x.size, 'object')}, too few for {nbins} bins of at least {min_per_bin} "
+            f"(need {nbins * min_per_bin})"
         )
     edges, counts = equal_number_bins(x, nbins)
     widths = np.diff(edges)
@@ -136,7 +137,7 @@ def fit_powerlaw_ml(values, *, lo: float | None = None, hi: float | None = None,
 
     x = _select(values, lo, hi, what)
     if x.size < min_n:
-        raise StarclassError(f"{what}: {x.size} objects, need at least {min_n} for a maximum-likelihood fit")
+        raise StarclassError(f"{what}: {counted(x.size, 'object')}, need at least {min_n} for a maximum-likelihood fit")
     xmin = float(lo) if lo is not None else float(x[0])
     s = float(np.sum(np.log(x / xmin)))
     if s <= 0:

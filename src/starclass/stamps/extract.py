@@ -379,7 +379,8 @@ def off_image_message(ids: Any, mask: Any, shape: tuple[int, int], *, show: int 
     mask = np.asarray(mask, dtype=bool)
     bad = ids[mask]
     listed = ", ".join(str(v) for v in bad[:show].tolist()) + (", ..." if bad.size > show else "")
-    return (f"{bad.size} of {ids.size} candidates lie outside the {int(shape[1])} x {int(shape[0])} px image "
+    lie = "lies" if bad.size == 1 else "lie"
+    return (f"{bad.size} of {ids.size} candidates {lie} outside the {int(shape[1])} x {int(shape[0])} px image "
             f"(or have no position): ids {listed}")
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.mosaic import SKY_POSITIONS
 from starclass.io.paths import input_clash
@@ -789,11 +789,12 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         lines.append("rerun the same command to retry them (finished tiles are kept)")
         return lines
     s = summary["seconds"]
-    lines = [f"survey complete: {summary['n_candidates']} candidates in {summary['n_fields']} field(s), "
-             f"{summary['n_tiles']} tiles ({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s "
+    lines = [f"survey complete: {counted(summary['n_candidates'], 'candidate')} in "
+             f"{counted(summary['n_fields'], 'field')}, {counted(summary['n_tiles'], 'tile')} "
+             f"({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s "
              f"({summary['candidates_per_second'] or 0:.0f} candidates/s)"]
     for name, f in summary["fields"].items():
-        line = f"  {name}: {f['n_candidates']} candidates, {f['n_tiles']} tiles"
+        line = f"  {name}: {counted(f['n_candidates'], 'candidate')}, {counted(f['n_tiles'], 'tile')}"
         ev = f.get("evaluation")
         if ev and not ev.get("n_catalogue") and ev.get("n_truth"):
             line += f"; truth: 0/{ev['n_truth']} matched (no candidate in the field)"
