@@ -75,3 +75,20 @@ def test_one_tile_survey_and_one_candidate_off_the_image_read_in_the_singular():
     assert lines[1].startswith("  f: 1 candidate, 1 tile"), lines
     assert off_image_message([1, 2, 3], [False, True, False], (64, 64)).startswith(
         "1 of 3 candidates lies outside the 64 x 64 px image")
+
+
+def test_evaluate_of_one_row_says_one_object(tmp_path):
+    """evaluate on a one-row catalogue printed '1 objects paired row by row' and 'puts all 1
+    paired objects in class 1'."""
+    from astropy.table import Table
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    path = tmp_path / "one.ecsv"
+    Table({"id": [1], "x": [1.0], "y": [2.0], "class_pred": [1], "class_ref": [1]}).write(path)
+    res = CliRunner().invoke(app, ["evaluate", str(path), "-o", str(tmp_path / "ev"), "--bootstrap", "0",
+                                   "--no-science"])
+    assert res.exit_code == 0, res.output
+    assert ": 1 object paired row by row" in res.output and "all 1 paired object in class 1" in res.output
+    assert "1 objects" not in res.output

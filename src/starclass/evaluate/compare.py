@@ -1088,8 +1088,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                      int(both.sum()), results, summary_table(results, cis, titles), notes, columns=columns)
     used = np.unique(cp)
     if used.size == 1:
-        msg = (f"{pname} puts all {cp.size} paired objects in class {int(used[0])}: its accuracy is only the share "
-               f"of that class in {rname}, and constant probabilities give ROC AUC 0.5")
+        msg = (f"{pname} puts all {counted(cp.size, 'paired object')} in class {int(used[0])}: its accuracy is only "
+               f"the share of that class in {rname}, and constant probabilities give ROC AUC 0.5")
         warnings.warn(msg, UserWarning, stacklevel=2)
         out.notes.append(msg)
 

@@ -21,7 +21,7 @@ from astropy.table import Table
 
 from starclass import __version__
 from starclass.bands import v_band
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.evaluate.compare import (  # noqa: F401
     Comparison,
     Evaluation,
@@ -69,8 +69,8 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before
     pname, rshown = c.columns or (c.pred_name, rname)
     s = Section(f"{c.heading()}: metrics", key=f"metrics_{rname}")
-    s.text(f"{c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both. Rows of confusion matrices "
-           f"are the reference ({rshown}), normalised to 1; counts in brackets.")
+    s.text(f"{counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified in both. Rows of confusion "
+           f"matrices are the reference ({rshown}), normalised to 1; counts in brackets.")
     for n in c.notes:
         s.note(n)
     intervals = "accuracy_lo" in c.summary.colnames
@@ -720,7 +720,8 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
     details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
-               for line in [f"{_said(c)}: {c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both",
+               for line in [f"{_said(c)}: {counted(c.n_paired, 'object')} paired {c.paired_by}, {c.n_both} classified "
+                            "in both",
                             *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
                 for line in group_lines(tab, f"{_said(c)} by {col}" + (f" ({note})" if note else ""))]
