@@ -66,16 +66,16 @@ def test_histogram_sets_reach_their_coverage_on_fresh_rows():
     assert np.mean(cov[0.8]) >= 0.8 and np.mean(cov[0.9]) >= 0.9, cov
 
 
-def test_benchmark_refuses_to_replace_its_json_without_overwrite(tmp_path):
+def test_benchmark_refuses_to_replace_its_json_without_overwrite(tmp_path, capsys):
     """benchmarks/trust_histogram_crossfit.py wrote --json over an existing file without a word."""
-    import subprocess
-    import sys
-    from pathlib import Path
+    from conftest import load_benchmark  # tests/ is on sys.path under pytest
 
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "trust_histogram_crossfit.py"
+    bench = load_benchmark("trust_histogram_crossfit")
     old = tmp_path / "cov.json"
     old.write_text('{"kept": true}')
-    res = subprocess.run([sys.executable, str(script), str(tmp_path / "no_model"), "--json", str(old)],
-                         capture_output=True, text=True, timeout=120)
-    assert res.returncode == 2 and "give --overwrite" in res.stderr, res.stderr
+    # in this process, as the script's own main() (a subprocess spent seconds importing torch)
+    with pytest.raises(SystemExit) as stop:
+        bench.main([str(tmp_path / "no_model"), "--json", str(old)])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "give --overwrite" in err, err
     assert old.read_text() == '{"kept": true}'

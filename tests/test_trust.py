@@ -134,6 +134,29 @@ def test_conformal_sets_match_a_hand_computation_and_cover_every_class(k):
     assert cov["mean_set_size"][-1] == pytest.approx(sm.sum(1).mean())
 
 
+@pytest.mark.parametrize("smoothing", [True, False])
+def test_conformal_p_values_are_crepes_own(smoothing):
+    """p-values are counted by binary search now, not by crepes' loop over rows: the same numbers."""
+    from crepes import ConformalClassifier
+    from crepes.extras import hinge
+
+    rng = np.random.default_rng(7)
+    y_cal = rng.integers(0, 3, 150)
+    # probabilities on a grid of 0.05, so that calibration and new scores tie often
+    p_cal = np.round(rng.dirichlet(np.ones(3), 150) / 0.05) * 0.05
+    p_new = np.round(rng.dirichlet(np.ones(3), 400) / 0.05) * 0.05
+    p_new[5] = np.nan
+    cp = ClassConditionalConformal(smoothing=smoothing, seed=11).fit(p_cal, y_cal)
+    got = cp.predict_p(p_new)
+    crepes = ConformalClassifier().fit(hinge(p_cal, np.arange(3), y_cal), bins=y_cal.astype(np.int64))
+    ok = np.isfinite(p_new).all(1)
+    assert np.isnan(got[~ok]).all() and not np.isnan(got[ok]).any()
+    for j in range(3):
+        want = crepes.predict_p(hinge(p_new[ok])[:, j], bins=np.full(ok.sum(), j, dtype=np.int64),
+                                smoothing=smoothing, seed=11 + j)
+        np.testing.assert_array_equal(got[ok, j], want)
+
+
 def test_conformal_errors_and_set_strings():
     with pytest.raises(StarclassError, match="every class"):
         ClassConditionalConformal().fit(np.array([[0.6, 0.4], [0.7, 0.3]]), np.array([0, 0]))

@@ -12,7 +12,8 @@ The computation is the maintained library crepes (Boström 2022; :class:`crepes.
 * nonconformity score of class ``k`` for a row: ``1 - p(k)`` (crepes' ``hinge``);
 * calibration: the scores of the held-out rows' true classes, binned (Mondrian) by true class;
 * p-value of class ``k`` for a new row: the share of class-``k`` calibration scores at least as
-  large as the row's score for ``k`` (crepes, with the Mondrian category set to ``k``);
+  large as the row's score for ``k`` (crepes' p-value with the Mondrian category set to ``k``; the
+  same numbers are counted here by binary search, crepes loops over the rows in Python);
 * the set at coverage ``c`` holds every class whose p-value is ``>= 1 - c``.
 
 p-values are *smoothed* (crepes' default: ties and the row itself count with a random weight),
@@ -149,11 +150,12 @@ class ClassConditionalConformal:
         if not ok.any():
             return out
         alphas = hinge(p[ok])  # [n, K]: 1 - p(k) for every class
-        n = int(ok.sum())
+        cal_scores = np.asarray(self.predictor_.alphas, dtype=np.float64)
+        cal_bins = np.asarray(self.predictor_.bins)
         for j in range(self.n_classes_):
             # the label-conditional p-value of class j: its score against class j's calibration rows
-            out[ok, j] = self.predictor_.predict_p(alphas[:, j], bins=np.full(n, j, dtype=np.int64),
-                                                   smoothing=self.smoothing, seed=self.seed + j)
+            out[ok, j] = _p_values(np.sort(cal_scores[cal_bins == j]), alphas[:, j], self.smoothing,
+                                   self.seed + j)
         return out
 
     def predict_set(self, probs, coverage: float | None = None) -> np.ndarray:
@@ -171,6 +173,30 @@ class ClassConditionalConformal:
         pv = self.predict_p(probs)
         with np.errstate(invalid="ignore"):
             return pv >= 1.0 - c
+
+
+def _p_values(cal: np.ndarray, scores: np.ndarray, smoothing: bool, seed: int) -> np.ndarray:
+    """p-values of ``scores`` against one class's sorted calibration scores ``cal``, as crepes gives them.
+
+    The same numbers as ``crepes.ConformalClassifier.predict_p`` with every row in one Mondrian
+    category (the same formula and the same seeded draw of the smoothing weights), counted by
+    binary search: crepes compares each row with every calibration row in a Python loop, which
+    took 45 of the 54 s of 16 coverage checks on 20,000 rows.
+
+    Examples
+    --------
+    >>> _p_values(np.array([0.1, 0.2, 0.2, 0.5]), np.array([0.2, 0.6]), smoothing=False, seed=0).tolist()
+    [0.8, 0.2]
+    """
+    q = cal.size
+    left = np.searchsorted(cal, scores, side="left")  # calibration scores below each row's
+    if not smoothing:
+        return (q - left + 1) / (q + 1)  # share of calibration scores >= the row's, the row included
+    right = np.searchsorted(cal, scores, side="right")
+    # crepes seeds numpy's global generator and draws one weight per row of the category;
+    # RandomState(seed) gives that same stream without touching the global state
+    theta = np.random.RandomState(seed).random_sample(scores.size)
+    return ((q - right) + theta * ((right - left) + 1)) / (q + 1)
 
 
 def format_sets(sets: np.ndarray, classes) -> np.ndarray:
