@@ -495,9 +495,24 @@ class MosaicSet:
                 return self._masks[key][window]
             w = self.weights.get(key)
             out = _bad_pixels(self.data[key][window], None if w is None else w[window])
+            if w is None:
+                out |= zero_padding(self.data[key], window)
             return out | lazy.bad(self.paths[key], window=window) if lazy else out
         if key not in self._masks:
-            out = _bad_pixels(self.data[key], self.weights.get(key))
+            w = self.weights.get(key)
+            out = _bad_pixels(self.data[key], w)
+            if w is None:
+                padding = zero_padding(self.data[key])
+                n = int(padding.sum())
+                if n:
+                    # a drizzled mosaic without its weight map: the zeros outside the footprint
+                    # were taken for sky, and the step at the footprint's edge for sources
+                    warnings.warn(
+                        f"{self.paths.get(key, band)}: {n} px ({100 * n / padding.size:.2g}%) of exact zeros in "
+                        f"blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px and no weight map: read as "
+                        "padding outside the footprint (no data), not as sky; put the weight map beside it "
+                        "(..._wht.fits) or give NaN padding to say so yourself", stacklevel=2)
+                    out |= padding
             self._masks[key] = out | lazy.bad(self.paths[key]) if lazy else out
         return self._masks[key]
 
@@ -1219,6 +1234,68 @@ def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
         if np.isfinite(arr[start:start + _ROW_BLOCK]).any():
             return
     raise StarclassError(f"image {path} has no finite pixel (all NaN or inf)")
+
+
+#: Side (px) of the smallest square of exact zeros read as padding outside a mosaic's footprint.
+ZERO_PADDING_PX = 5
+
+
+def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> np.ndarray:
+    """Pixels of ``arr`` that are padding: exact zeros within a square of at least 5 x 5 exact zeros.
+
+    Drizzled HST mosaics (``_drc``/``_drz``, PHANGS-HST and LEGUS ``..._sci.fits``) fill the pixels
+    no exposure covers with 0, and only the weight map (``WHT``, ``..._wht.fits``) says that they hold
+    no data. Without it those zeros read as sky and the step at the footprint's edge as a row of
+    sources. Sky-subtracted data with noise are never exactly zero over 25 adjacent pixels, so such
+    blocks (a morphological opening of ``arr == 0`` by a 5 x 5 square: every pixel of the padding,
+    its edge included, and none of an isolated zero) are taken for padding. Read in row blocks, so a
+    memory-mapped mosaic is never copied whole.
+
+    Parameters
+    ----------
+    arr
+        2-D image.
+    window
+        ``(rows, cols)`` slices: only that part is returned (its neighbourhood is read, so the result
+        equals the same part of the whole image's).
+
+    Returns
+    -------
+    numpy.ndarray
+        bool, True = padding; of ``arr``'s shape, or the window's.
+
+    Examples
+    --------
+    >>> img = np.ones((8, 12), dtype=np.float32)
+    >>> img[:, :6] = 0.0                      # padding: a 6 px wide band of zeros
+    >>> img[4, 9] = 0.0                       # one pixel of data that happens to be 0
+    >>> pad = zero_padding(img)
+    >>> int(pad.sum()), bool(pad[4, 9])
+    (48, False)
+    >>> zero_padding(img, (slice(2, 4), slice(4, 8))).astype(int)
+    array([[1, 1, 0, 0],
+           [1, 1, 0, 0]])
+    """
+    from scipy.ndimage import binary_opening
+
+    ny, nx = arr.shape
+    rows, cols = window if window is not None else (slice(0, ny), slice(0, nx))
+    r0, r1, _ = rows.indices(ny)
+    c0, c1, _ = cols.indices(nx)
+    out = np.zeros((max(r1 - r0, 0), max(c1 - c0, 0)), dtype=bool)
+    # an opening depends on pixels up to 2 * (ZERO_PADDING_PX // 2) away: read that margin around each block
+    margin = 2 * (ZERO_PADDING_PX // 2)
+    square = np.ones((ZERO_PADDING_PX, ZERO_PADDING_PX), dtype=bool)
+    x0, x1 = max(c0 - margin, 0), min(c1 + margin, nx)
+    for start in range(r0, r1, _ROW_BLOCK):
+        stop = min(start + _ROW_BLOCK, r1)
+        y0, y1 = max(start - margin, 0), min(stop + margin, ny)
+        zeros = np.asarray(arr[y0:y1, x0:x1]) == 0
+        if not zeros.any():
+            continue
+        opened = binary_opening(zeros, structure=square)
+        out[start - r0:stop - r0] = opened[start - y0:stop - y0, c0 - x0:c1 - x0]
+    return out
 
 
 def _bad_pixels(arr: np.ndarray, weight: np.ndarray | None) -> np.ndarray:

@@ -1,0 +1,85 @@
+"""Drizzled mosaics without their weight map: zero padding outside the footprint is no data, not sky."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from starclass.bands import BANDS
+from starclass.datasets.fields import synthetic_field
+from starclass.detect import detect
+from starclass.io.mosaic import read_mosaics, write_mosaic
+
+
+def _footprint(shape, pad=24, angle=0.3):
+    """A tilted square footprint (True = data), as a drizzled pointing at an angle."""
+    ny, nx = shape
+    yy, xx = np.mgrid[:ny, :nx]
+    u = (xx - nx / 2) * np.cos(angle) + (yy - ny / 2) * np.sin(angle)
+    v = -(xx - nx / 2) * np.sin(angle) + (yy - ny / 2) * np.cos(angle)
+    return (np.abs(u) < nx / 2 - pad) & (np.abs(v) < ny / 2 - pad)
+
+
+def _write_field(folder, mosaics, fill):
+    inside = _footprint(mosaics.shape)
+    for band in mosaics.bands:
+        data = np.where(inside, mosaics.data[band], fill).astype(np.float32)
+        write_mosaic(folder / f"hlsp_x_{band}_v1_exp-drc-sci.fits", data, band, None,
+                     photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    return read_mosaics(folder)
+
+
+@pytest.fixture(scope="module")
+def field():
+    mosaics, _truth = synthetic_field((192, 192), 60, seed=3)
+    return mosaics
+
+
+def test_zero_padding_without_weight_map_finds_what_nan_padding_finds(field, tmp_path):
+    (tmp_path / "nan").mkdir()
+    (tmp_path / "zero").mkdir()
+    with_nan = _write_field(tmp_path / "nan", field, np.nan)
+    with_zero = _write_field(tmp_path / "zero", field, 0.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        zero_cat = detect(with_zero, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nan_cat = detect(with_nan, progress=False)
+    # the old code read the zeros as sky: the step at the footprint's edge gave a row of candidates
+    assert len(zero_cat) == len(nan_cat)
+    assert any("no weight map: read as padding" in str(w.message) for w in caught)
+    np.testing.assert_allclose(zero_cat["x"], nan_cat["x"])
+    np.testing.assert_allclose(zero_cat["y"], nan_cat["y"])
+    np.testing.assert_allclose(zero_cat["mag_f555w"], nan_cat["mag_f555w"], equal_nan=True)
+    assert with_zero.mask("f555w").sum() == with_nan.mask("f555w").sum()
+
+
+def test_zero_padding_window_equals_the_whole_images_part():
+    from starclass.io.mosaic import zero_padding
+
+    rng = np.random.default_rng(1)
+    img = rng.normal(1.0, 0.1, (70, 90)).astype(np.float32)
+    img[~_footprint(img.shape, pad=12)] = 0.0
+    img[30, 40] = 0.0  # a data pixel that happens to be zero is not padding
+    whole = zero_padding(img)
+    assert not whole[30, 40]
+    padding = ~_footprint(img.shape, pad=12)
+    assert not (whole & ~padding).any()
+    assert whole.sum() >= 0.98 * padding.sum()  # slivers under 5 px wide at the corners are left
+    for rows, cols in [(slice(0, 9), slice(3, 50)), (slice(20, 70), slice(60, 90)), (slice(5, 6), slice(0, 90))]:
+        np.testing.assert_array_equal(zero_padding(img, (rows, cols)), whole[rows, cols])
+
+
+def test_a_weight_map_decides_alone(field, tmp_path):
+    inside = _footprint(field.shape)
+    band = field.v_band
+    data = np.where(inside, field.data[band], 0.0).astype(np.float32)
+    write_mosaic(tmp_path / f"x_{band}.fits", data, band, None, photflam=1e-19, photplam=5000.0,
+                 weight=np.ones_like(data))  # weight 1 everywhere: the zeros are data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ms = read_mosaics(tmp_path)
+        assert not ms.mask(band).any()
