@@ -685,7 +685,8 @@ def read_mosaics(
         if data[b].shape != shape:
             raise StarclassError(
                 f"image shapes differ: {paths_out[ref]} ({ref}) is {shape[1]} x {shape[0]} px but "
-                f"{paths_out[b]} ({b}) is {data[b].shape[1]} x {data[b].shape[0]} px (nx x ny)")
+                f"{paths_out[b]} ({b}) is {data[b].shape[1]} x {data[b].shape[0]} px (nx x ny); "
+                + regrid_hint(paths_out[ref], paths_out[b]))
     for b in order[1:]:
         _check_same_wcs(wcses[ref], wcses[b], paths_out[ref], paths_out[b], shape, wcs_tolerance_px)
 
@@ -1383,6 +1384,25 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
     return float(zp)
 
 
+def regrid_hint(ref_path: PathLike, other_path: PathLike) -> str:
+    """What to do when two bands lie on different pixel grids (another pixel scale, rotation or size).
+
+    Every stage measures all bands at the same pixels, so starclass does not resample in silence;
+    the hint names the reference file and a flux-conserving resampling with :mod:`reproject`.
+
+    Examples
+    --------
+    >>> regrid_hint("g_f555w_drc.fits", "g_f814w_drc.fits").split(";")[0]
+    'starclass measures every band on one pixel grid: resample g_f814w_drc.fits onto the grid of g_f555w_drc.fits first'
+    """
+    return (f"starclass measures every band on one pixel grid: resample {Path(other_path).name} onto the grid "
+            f"of {Path(ref_path).name} first; with reproject (installed with starclass), "
+            "reproject_adaptive((data, WCS(header)), reference_header, shape_out=reference_shape, "
+            "conserve_flux=True) keeps each source's e-/s (reproject_interp keeps surface brightness: multiply by "
+            "the ratio of pixel areas), then write the result with its own FILTER/PHOT*/BUNIT/EXPTIME keywords and "
+            "the reference's WCS to a new file (its weight map likewise); or leave that band out")
+
+
 def _wcs_summary(w: WCS) -> dict[str, object]:
     wcs = w.wcs
     # plain floats: numpy 2 writes a tuple of its scalars as (np.float64(128.5), ...) in the message
@@ -1416,7 +1436,8 @@ def _check_same_wcs(ref: WCS | None, other: WCS | None, ref_path: Path, other_pa
         diffs = [f"{k} {a[k]} vs {b[k]}" for k in a if a[k] != b[k]]
         raise StarclassError(
             f"WCS differs between {ref_path} and {other_path}: the pixel grids are offset by up to "
-            f"{offset:.3g} px (tolerance {tol_px} px); " + ("; ".join(diffs) or "distortion terms differ"))
+            f"{offset:.3g} px (tolerance {tol_px} px); " + ("; ".join(diffs) or "distortion terms differ")
+            + "; " + regrid_hint(ref_path, other_path))
 
 
 # ---------------------------------------------------------------------------------------------
