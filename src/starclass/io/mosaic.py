@@ -1338,6 +1338,23 @@ def in_counts(header) -> bool:
     return bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit
 
 
+#: Header keywords holding an AB zeropoint of the pixel values (mag = -2.5 log10(value) + zp), read when a
+#: file has no PHOTFLAM/PHOTPLAM; converted to Vega with the band's AB - Vega offset.
+AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
+
+#: Header keywords holding a zeropoint whose system the file does not state (ground-based images): used as given.
+ZEROPOINT_KEYS = ("MAGZERO", "MAGZPT", "ZEROPNT", "ZP")
+
+
+def _number(value) -> float | None:
+    """``value`` as a finite float, or None (a missing, text or NaN keyword)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if np.isfinite(out) else None
+
+
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                given: dict[str, float], required: bool) -> float:
     if band in given:
@@ -1362,18 +1379,30 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                     f"zeropoint, or use magsys='ab'")
             zp = vega_zeropoint(band, photflam, photplam)
     else:
-        for key in ("MAGZERO", "MAGZPT", "ZEROPNT", "ZP"):
-            if key in header:
-                try:
-                    zp = float(header[key])
-                except (TypeError, ValueError):
-                    continue
-                break
+        ab_key = next((k for k in AB_ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
+        if ab_key is not None:
+            # stated AB (GALEX/HSC-style and many HLSP mosaics): on the Vega system the band's offset applies,
+            # as for PHOTFLAM; the value was taken as it stood for either system before
+            zp = _number(header[ab_key])
+            if magsys == "vega":
+                if band not in BANDS:
+                    raise StarclassError(
+                        f"{ab_key} = {zp} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
+                        f"{band!r}: use AB magnitudes (--magsys ab)")
+                zp -= BANDS[band].ab_minus_vega
+        else:
+            key = next((k for k in ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
+            zp = _number(header[key]) if key is not None else None
     if zp is None:
         if required:
+            lacks = ("PHOTPLAM (PHOTFLAM alone, with PHOTZPT, gives only ST magnitudes)"
+                     if photflam is not None else "PHOTFLAM/PHOTPLAM")
             raise StarclassError(
-                f"no zeropoint for band {band} in {path}: no PHOTFLAM/PHOTPLAM (or MAGZERO) "
-                f"keywords; give zeropoints={{'{band}': ...}}")
+                f"no zeropoint for band {band} in {path}: no {lacks}, no AB zeropoint "
+                f"({'/'.join(AB_ZEROPOINT_KEYS)}) and no {'/'.join(ZEROPOINT_KEYS)} keyword; write the band's "
+                f"zeropoint into a copy of the file (e.g. astropy: fits.setval(copy, 'ABMAGZP', value=..., ext=N) "
+                f"for an AB zeropoint of the pixel values, or PHOTPLAM from the instrument's tables), or in Python "
+                f"read_mosaics(..., zeropoints={{'{band}': ...}})")
         return float("nan")
     bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
     if in_counts(header):
