@@ -83,3 +83,24 @@ def test_a_weight_map_decides_alone(field, tmp_path):
         warnings.simplefilter("error")
         ms = read_mosaics(tmp_path)
         assert not ms.mask(band).any()
+
+
+def test_stamps_on_zero_padding_are_not_usable(field, tmp_path):
+    from starclass.stamps import make_inputs
+
+    (tmp_path / "nan").mkdir()
+    (tmp_path / "zero").mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with_nan = _write_field(tmp_path / "nan", field, np.nan)
+        with_zero = _write_field(tmp_path / "zero", field, 0.0)
+        # candidates inside the footprint, on its edge and in the padding (a catalogue given to classify)
+        x = np.array([96.0, 40.0, 10.0, 180.0, 150.0])
+        y = np.array([96.0, 60.0, 10.0, 100.0, 20.0])
+        config = dict(bands=with_nan.bands, stamp_size=16, scales=[1.0], input_size=16, normalisation="zscore")
+        nan_inputs, nan_ok = make_inputs(with_nan, x, y, config)
+        zero_inputs, zero_ok = make_inputs(with_zero, x, y, config)
+    assert not nan_ok.all() and nan_ok.any()
+    # the old code cut the zeros as data: a candidate in the padding had a usable stamp and was classified
+    np.testing.assert_array_equal(zero_ok, nan_ok)
+    np.testing.assert_allclose(zero_inputs, nan_inputs, atol=1e-6)

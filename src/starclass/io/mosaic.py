@@ -458,6 +458,7 @@ class MosaicSet:
     flagged: dict[str, int] = field(default_factory=dict)
     flags_in_data: bool = True
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
     # -- access ------------------------------------------------------------------------------
     def __getitem__(self, band: str) -> np.ndarray:
@@ -496,25 +497,41 @@ class MosaicSet:
             w = self.weights.get(key)
             out = _bad_pixels(self.data[key][window], None if w is None else w[window])
             if w is None:
-                out |= zero_padding(self.data[key], window)
+                pad = self._padding.get(key, False)
+                out |= zero_padding(self.data[key], window) if pad is False else (
+                    pad[window] if pad is not None else False)
             return out | lazy.bad(self.paths[key], window=window) if lazy else out
         if key not in self._masks:
-            w = self.weights.get(key)
-            out = _bad_pixels(self.data[key], w)
-            if w is None:
-                padding = zero_padding(self.data[key])
-                n = int(padding.sum())
-                if n:
-                    # a drizzled mosaic without its weight map: the zeros outside the footprint
-                    # were taken for sky, and the step at the footprint's edge for sources
-                    warnings.warn(
-                        f"{self.paths.get(key, band)}: {n} px ({100 * n / padding.size:.2g}%) of exact zeros in "
-                        f"blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px and no weight map: read as "
-                        "padding outside the footprint (no data), not as sky; put the weight map beside it "
-                        "(..._wht.fits) or give NaN padding to say so yourself", stacklevel=2)
-                    out |= padding
+            out = _bad_pixels(self.data[key], self.weights.get(key))
+            pad = self.padding(key)
+            if pad is not None:
+                out |= pad
             self._masks[key] = out | lazy.bad(self.paths[key]) if lazy else out
         return self._masks[key]
+
+    def padding(self, band: str) -> np.ndarray | None:
+        """Zero padding outside the footprint of a band without a weight map (:func:`zero_padding`), or None.
+
+        None where the band has a weight map (it says alone where the data are) or no such padding.
+        Computed once per band and cached (a bool array of :attr:`shape`), with a warning naming
+        the file; :meth:`mask` includes it, and the stamp cutters take it as the band's weight map.
+        """
+        key = self._check_band(band)
+        if self.weights.get(key) is not None:
+            return None
+        if key not in self._padding:
+            pad = zero_padding(self.data[key])
+            n = int(pad.sum())
+            if n:
+                # a drizzled mosaic without its weight map: the zeros outside the footprint
+                # were taken for sky, and the step at the footprint's edge for sources
+                warnings.warn(
+                    f"{self.paths.get(key, band)}: {n} px ({100 * n / pad.size:.2g}%) of exact zeros in "
+                    f"blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px and no weight map: read as "
+                    "padding outside the footprint (no data), not as sky; put the weight map beside it "
+                    "(..._wht.fits) or give NaN padding to say so yourself", stacklevel=2)
+            self._padding[key] = pad if n else None
+        return self._padding[key]
 
     def combined_mask(self, bands: Iterable[str] | None = None) -> np.ndarray:
         """True where any of ``bands`` (default: all) is bad."""
