@@ -1205,19 +1205,34 @@ def _as_2d(data, path: Path) -> np.ndarray:
     return arr
 
 
+def _in_case_of(word: str, like: str) -> str:
+    """``word`` upper-case when the letters of ``like`` are all upper-case, else as given.
+
+    Examples
+    --------
+    >>> _in_case_of("wht", "SCI"), _in_case_of("_wht", "NGC628C_F555W"), _in_case_of("wht", "sci")
+    ('WHT', '_WHT', 'wht')
+    """
+    return word.upper() if like.isupper() else word
+
+
 def _weight_beside(path: Path, shape) -> np.ndarray | None:
     """A weight map next to ``path``: the name with 'sci' -> 'wht', or '_wht' appended to the stem."""
     name = path.name
     candidates = []
+    # the weight map's name in the image name's case: NGC628C_F555W_SCI.fits -> ..._WHT.fits (a lower-case
+    # 'wht' alone missed it on a case-sensitive file system, and the zero-weight pixels were read as data)
     if re.search(r"sci", name, flags=re.I):
-        candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", "wht", name, flags=re.I)))
+        candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", lambda m: _in_case_of("wht", m.group(0)), name,
+                                                flags=re.I)))
     for ext in (".fits.gz", ".fits.fz", ".fits", ".fit"):
         if name.lower().endswith(ext):
-            stem = name[: -len(ext)]
-            candidates.append(path.with_name(f"{stem}_wht{ext}"))
+            stem, ext_as_named = name[: -len(ext)], name[-len(ext):]
+            wht = _in_case_of("_wht", stem)
+            candidates.append(path.with_name(f"{stem}{wht}{ext_as_named}"))
             for tag in ("_drc", "_drz"):
                 if stem.lower().endswith(tag):
-                    candidates.append(path.with_name(f"{stem[: -len(tag)]}_wht{ext}"))
+                    candidates.append(path.with_name(f"{stem[: -len(tag)]}{wht}{ext_as_named}"))
             break
     for cand in candidates:
         if cand != path and cand.exists():
