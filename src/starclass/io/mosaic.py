@@ -929,6 +929,11 @@ def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple |
             items.extend((f, True) for f in _fits_in_dir(p))
         else:
             items.append((p, False))
+    if any(not from_dir and not _is_weight_file(p) for p, from_dir in items):
+        # weight, error or mask maps named with the images (a shell glob of a PHANGS-HST folder, '*.fits':
+        # ..._exp-drc-sci.fits and ..._exp-drc-wht.fits) are read beside their images, as a folder scan
+        # leaves them out; each was read as its band's image a second time ("band f555w appears twice")
+        items = [(p, from_dir) for p, from_dir in items if from_dir or not _is_weight_file(p)]
 
     for path, from_dir in items:
         _check_exists(path)
