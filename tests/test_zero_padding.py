@@ -104,3 +104,16 @@ def test_stamps_on_zero_padding_are_not_usable(field, tmp_path):
     # the old code cut the zeros as data: a candidate in the padding had a usable stamp and was classified
     np.testing.assert_array_equal(zero_ok, nan_ok)
     np.testing.assert_allclose(zero_inputs, nan_inputs, atol=1e-6)
+
+
+def test_an_all_zero_band_file_is_a_blank_band_not_padding(field, tmp_path):
+    band = next(b for b in field.bands if b != field.v_band)
+    for b in (field.v_band, band):
+        data = field.data[b] if b == field.v_band else np.zeros(field.shape, np.float32)
+        write_mosaic(tmp_path / f"x_{b}.fits", data, b, None, photflam=BANDS[b].photflam,
+                     photplam=BANDS[b].photplam)
+    ms = read_mosaics(tmp_path)
+    # as for in-memory mosaics (test_detect_blank): named as constant, detection goes on in the other band
+    with pytest.warns(UserWarning, match=f"band {band}.*constant"):
+        table = detect(ms, progress=False)
+    assert len(table) > 0 and ms.padding(band) is None

@@ -522,6 +522,10 @@ class MosaicSet:
         if key not in self._padding:
             pad = zero_padding(self.data[key])
             n = int(pad.sum())
+            if n == pad.size:
+                # every pixel 0: a blank band, not a footprint's padding; detection names it ("constant")
+                # and goes on without it, where masking it all stopped detect with "no usable pixel"
+                n = 0
             if n:
                 # a drizzled mosaic without its weight map: the zeros outside the footprint
                 # were taken for sky, and the step at the footprint's edge for sources
