@@ -132,7 +132,7 @@ def calibrate_command(
             raise StarclassError(f"--label-column: catalogue {catalog} has no column {label_column!r}")
         mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                            require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
-        check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+        check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name)
         echo_flagged(mos)
         table = place_rows(table, mos, catalog)
         inputs, ok = make_inputs(mos, numeric_column(table, X), numeric_column(table, Y), cfg)

@@ -157,7 +157,7 @@ def classify_command(
     warn_flags_differ(model, flags)  # before the mosaics are read: the user may stop and give the training flags
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0],
                        require_zeropoint=cfg.normalisation in ("rgb", "flux"), pixel_flags=flags)
-    check_bands(list(cfg.bands), list(mos.bands), f"model {model}")
+    check_bands(list(cfg.bands), list(mos.bands), f"model {model}", mos, task=cfg.name)
     echo_flagged(mos)
     table = place_rows(table, mos, catalog)
     # named here, by id, rather than counted among "no usable stamp" after the classification

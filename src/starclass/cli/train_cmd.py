@@ -739,7 +739,7 @@ def _read_field_mosaics(cfg, mosaics, where: str = "", flags=None):
             raise StarclassError(f"{exc}{where}. For several fields give one --catalog per --mosaics folder (in "
                                  "the same order) or a fields list (--fields FILE)") from None
         raise
-    check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}")
+    check_bands(list(cfg.bands), list(mos.bands), f"task {cfg.name!r}", mos, task=cfg.name)
     echo_flagged(mos)
     return mos
 

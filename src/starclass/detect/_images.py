@@ -49,8 +49,8 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
     hdr = headers.get(band) if isinstance(headers, Mapping) else None
     if hdr is not None and in_counts(hdr):
         return 1.0
-    if hdr is not None and hdr.get("EXPTIME"):
-        return float(hdr["EXPTIME"])
+    if hdr is not None and _exposure(hdr):
+        return _exposure(hdr)
     paths = getattr(mosaics, "paths", None) or {}
     path = paths.get(band) if isinstance(paths, Mapping) else None
     if path:
@@ -59,14 +59,44 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
                 for hdu in hdul:
                     if in_counts(hdu.header):
                         return 1.0
-                    t = hdu.header.get("EXPTIME")
+                    t = _exposure(hdu.header)
                     if t:
-                        return float(t)
+                        return t
         except OSError as exc:
             # the errors are still computed, but their Poisson term is then for 1 s: say so
             warnings.warn(f"band {band}: cannot read EXPTIME from {path} ({exc}); magnitude errors assume 1 s",
                           stacklevel=2)
+            return 1.0
+    if path or hdr is not None:
+        # a rate image (e-/s) whose header has no exposure time: the Poisson term of the errors was for 1 s
+        # without a word, so a 400 s mosaic's magnitude errors came out up to 15 times too large
+        warnings.warn(f"band {band}: no exposure time ({'/'.join(EXPOSURE_KEYS)}) in the header of "
+                      f"{path or 'its image'}: magnitude errors assume 1 s, too large for a longer exposure; write "
+                      "EXPTIME into (a copy of) the file", stacklevel=2)
     return 1.0
+
+
+#: Header keywords read as a band's exposure time (s), in this order: HST's EXPTIME, some HLSP mosaics'
+#: TEXPTIME (total), JWST's XPOSURE.
+EXPOSURE_KEYS = ("EXPTIME", "TEXPTIME", "XPOSURE")
+
+
+def _exposure(header) -> float | None:
+    """The first positive exposure time among :data:`EXPOSURE_KEYS` in ``header``, or None.
+
+    Examples
+    --------
+    >>> _exposure({"TEXPTIME": 1200.0}), _exposure({"EXPTIME": 0.0}), _exposure({})
+    (1200.0, None, None)
+    """
+    for key in EXPOSURE_KEYS:
+        try:
+            t = float(header.get(key) or 0)
+        except (TypeError, ValueError):
+            continue
+        if t > 0 and np.isfinite(t):
+            return t
+    return None
 
 
 def bad_pixels(mosaics: Mosaics, band: str) -> np.ndarray:

@@ -458,6 +458,7 @@ class MosaicSet:
     flagged: dict[str, int] = field(default_factory=dict)
     flags_in_data: bool = True
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
     # -- access ------------------------------------------------------------------------------
     def __getitem__(self, band: str) -> np.ndarray:
@@ -495,11 +496,46 @@ class MosaicSet:
                 return self._masks[key][window]
             w = self.weights.get(key)
             out = _bad_pixels(self.data[key][window], None if w is None else w[window])
+            if w is None:
+                pad = self._padding.get(key, False)
+                out |= zero_padding(self.data[key], window) if pad is False else (
+                    pad[window] if pad is not None else False)
             return out | lazy.bad(self.paths[key], window=window) if lazy else out
         if key not in self._masks:
             out = _bad_pixels(self.data[key], self.weights.get(key))
+            pad = self.padding(key)
+            if pad is not None:
+                out |= pad
             self._masks[key] = out | lazy.bad(self.paths[key]) if lazy else out
         return self._masks[key]
+
+    def padding(self, band: str) -> np.ndarray | None:
+        """Zero padding outside the footprint of a band without a weight map (:func:`zero_padding`), or None.
+
+        None where the band has a weight map (it says alone where the data are) or no such padding.
+        Computed once per band and cached (a bool array of :attr:`shape`), with a warning naming
+        the file; :meth:`mask` includes it, and the stamp cutters take it as the band's weight map.
+        """
+        key = self._check_band(band)
+        if self.weights.get(key) is not None:
+            return None
+        if key not in self._padding:
+            pad = zero_padding(self.data[key])
+            n = int(pad.sum())
+            if n == pad.size:
+                # every pixel 0: a blank band, not a footprint's padding; detection names it ("constant")
+                # and goes on without it, where masking it all stopped detect with "no usable pixel"
+                n = 0
+            if n:
+                # a drizzled mosaic without its weight map: the zeros outside the footprint
+                # were taken for sky, and the step at the footprint's edge for sources
+                warnings.warn(
+                    f"{self.paths.get(key, band)}: {n} px ({100 * n / pad.size:.2g}%) of exact zeros in "
+                    f"blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px and no weight map: read as "
+                    "padding outside the footprint (no data), not as sky; put the weight map beside it "
+                    "(..._wht.fits) or give NaN padding to say so yourself", stacklevel=2)
+            self._padding[key] = pad if n else None
+        return self._padding[key]
 
     def combined_mask(self, bands: Iterable[str] | None = None) -> np.ndarray:
         """True where any of ``bands`` (default: all) is bad."""
@@ -670,7 +706,8 @@ def read_mosaics(
         if data[b].shape != shape:
             raise StarclassError(
                 f"image shapes differ: {paths_out[ref]} ({ref}) is {shape[1]} x {shape[0]} px but "
-                f"{paths_out[b]} ({b}) is {data[b].shape[1]} x {data[b].shape[0]} px (nx x ny)")
+                f"{paths_out[b]} ({b}) is {data[b].shape[1]} x {data[b].shape[0]} px (nx x ny); "
+                + regrid_hint(paths_out[ref], paths_out[b]))
     for b in order[1:]:
         _check_same_wcs(wcses[ref], wcses[b], paths_out[ref], paths_out[b], shape, wcs_tolerance_px)
 
@@ -896,6 +933,11 @@ def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple |
             items.extend((f, True) for f in _fits_in_dir(p))
         else:
             items.append((p, False))
+    if any(not from_dir and not _is_weight_file(p) for p, from_dir in items):
+        # weight, error or mask maps named with the images (a shell glob of a PHANGS-HST folder, '*.fits':
+        # ..._exp-drc-sci.fits and ..._exp-drc-wht.fits) are read beside their images, as a folder scan
+        # leaves them out; each was read as its band's image a second time ("band f555w appears twice")
+        items = [(p, from_dir) for p, from_dir in items if from_dir or not _is_weight_file(p)]
 
     for path, from_dir in items:
         _check_exists(path)
@@ -1172,19 +1214,34 @@ def _as_2d(data, path: Path) -> np.ndarray:
     return arr
 
 
+def _in_case_of(word: str, like: str) -> str:
+    """``word`` upper-case when the letters of ``like`` are all upper-case, else as given.
+
+    Examples
+    --------
+    >>> _in_case_of("wht", "SCI"), _in_case_of("_wht", "NGC628C_F555W"), _in_case_of("wht", "sci")
+    ('WHT', '_WHT', 'wht')
+    """
+    return word.upper() if like.isupper() else word
+
+
 def _weight_beside(path: Path, shape) -> np.ndarray | None:
     """A weight map next to ``path``: the name with 'sci' -> 'wht', or '_wht' appended to the stem."""
     name = path.name
     candidates = []
+    # the weight map's name in the image name's case: NGC628C_F555W_SCI.fits -> ..._WHT.fits (a lower-case
+    # 'wht' alone missed it on a case-sensitive file system, and the zero-weight pixels were read as data)
     if re.search(r"sci", name, flags=re.I):
-        candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", "wht", name, flags=re.I)))
+        candidates.append(path.with_name(re.sub(r"sci(?!.*sci)", lambda m: _in_case_of("wht", m.group(0)), name,
+                                                flags=re.I)))
     for ext in (".fits.gz", ".fits.fz", ".fits", ".fit"):
         if name.lower().endswith(ext):
-            stem = name[: -len(ext)]
-            candidates.append(path.with_name(f"{stem}_wht{ext}"))
+            stem, ext_as_named = name[: -len(ext)], name[-len(ext):]
+            wht = _in_case_of("_wht", stem)
+            candidates.append(path.with_name(f"{stem}{wht}{ext_as_named}"))
             for tag in ("_drc", "_drz"):
                 if stem.lower().endswith(tag):
-                    candidates.append(path.with_name(f"{stem[: -len(tag)]}_wht{ext}"))
+                    candidates.append(path.with_name(f"{stem[: -len(tag)]}{wht}{ext_as_named}"))
             break
     for cand in candidates:
         if cand != path and cand.exists():
@@ -1219,6 +1276,68 @@ def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
         if np.isfinite(arr[start:start + _ROW_BLOCK]).any():
             return
     raise StarclassError(f"image {path} has no finite pixel (all NaN or inf)")
+
+
+#: Side (px) of the smallest square of exact zeros read as padding outside a mosaic's footprint.
+ZERO_PADDING_PX = 5
+
+
+def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> np.ndarray:
+    """Pixels of ``arr`` that are padding: exact zeros within a square of at least 5 x 5 exact zeros.
+
+    Drizzled HST mosaics (``_drc``/``_drz``, PHANGS-HST and LEGUS ``..._sci.fits``) fill the pixels
+    no exposure covers with 0, and only the weight map (``WHT``, ``..._wht.fits``) says that they hold
+    no data. Without it those zeros read as sky and the step at the footprint's edge as a row of
+    sources. Sky-subtracted data with noise are never exactly zero over 25 adjacent pixels, so such
+    blocks (a morphological opening of ``arr == 0`` by a 5 x 5 square: every pixel of the padding,
+    its edge included, and none of an isolated zero) are taken for padding. Read in row blocks, so a
+    memory-mapped mosaic is never copied whole.
+
+    Parameters
+    ----------
+    arr
+        2-D image.
+    window
+        ``(rows, cols)`` slices: only that part is returned (its neighbourhood is read, so the result
+        equals the same part of the whole image's).
+
+    Returns
+    -------
+    numpy.ndarray
+        bool, True = padding; of ``arr``'s shape, or the window's.
+
+    Examples
+    --------
+    >>> img = np.ones((8, 12), dtype=np.float32)
+    >>> img[:, :6] = 0.0                      # padding: a 6 px wide band of zeros
+    >>> img[4, 9] = 0.0                       # one pixel of data that happens to be 0
+    >>> pad = zero_padding(img)
+    >>> int(pad.sum()), bool(pad[4, 9])
+    (48, False)
+    >>> zero_padding(img, (slice(2, 4), slice(4, 8))).astype(int)
+    array([[1, 1, 0, 0],
+           [1, 1, 0, 0]])
+    """
+    from scipy.ndimage import binary_opening
+
+    ny, nx = arr.shape
+    rows, cols = window if window is not None else (slice(0, ny), slice(0, nx))
+    r0, r1, _ = rows.indices(ny)
+    c0, c1, _ = cols.indices(nx)
+    out = np.zeros((max(r1 - r0, 0), max(c1 - c0, 0)), dtype=bool)
+    # an opening depends on pixels up to 2 * (ZERO_PADDING_PX // 2) away: read that margin around each block
+    margin = 2 * (ZERO_PADDING_PX // 2)
+    square = np.ones((ZERO_PADDING_PX, ZERO_PADDING_PX), dtype=bool)
+    x0, x1 = max(c0 - margin, 0), min(c1 + margin, nx)
+    for start in range(r0, r1, _ROW_BLOCK):
+        stop = min(start + _ROW_BLOCK, r1)
+        y0, y1 = max(start - margin, 0), min(stop + margin, ny)
+        zeros = np.asarray(arr[y0:y1, x0:x1]) == 0
+        if not zeros.any():
+            continue
+        opened = binary_opening(zeros, structure=square)
+        out[start - r0:stop - r0] = opened[start - y0:stop - y0, c0 - x0:c1 - x0]
+    return out
 
 
 def _bad_pixels(arr: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
@@ -1260,6 +1379,23 @@ def in_counts(header) -> bool:
     return bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit
 
 
+#: Header keywords holding an AB zeropoint of the pixel values (mag = -2.5 log10(value) + zp), read when a
+#: file has no PHOTFLAM/PHOTPLAM; converted to Vega with the band's AB - Vega offset.
+AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
+
+#: Header keywords holding a zeropoint whose system the file does not state (ground-based images): used as given.
+ZEROPOINT_KEYS = ("MAGZERO", "MAGZPT", "ZEROPNT", "ZP")
+
+
+def _number(value) -> float | None:
+    """``value`` as a finite float, or None (a missing, text or NaN keyword)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if np.isfinite(out) else None
+
+
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                given: dict[str, float], required: bool) -> float:
     if band in given:
@@ -1284,18 +1420,30 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                     f"zeropoint, or use magsys='ab'")
             zp = vega_zeropoint(band, photflam, photplam)
     else:
-        for key in ("MAGZERO", "MAGZPT", "ZEROPNT", "ZP"):
-            if key in header:
-                try:
-                    zp = float(header[key])
-                except (TypeError, ValueError):
-                    continue
-                break
+        ab_key = next((k for k in AB_ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
+        if ab_key is not None:
+            # stated AB (GALEX/HSC-style and many HLSP mosaics): on the Vega system the band's offset applies,
+            # as for PHOTFLAM; the value was taken as it stood for either system before
+            zp = _number(header[ab_key])
+            if magsys == "vega":
+                if band not in BANDS:
+                    raise StarclassError(
+                        f"{ab_key} = {zp} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
+                        f"{band!r}: use AB magnitudes (--magsys ab)")
+                zp -= BANDS[band].ab_minus_vega
+        else:
+            key = next((k for k in ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
+            zp = _number(header[key]) if key is not None else None
     if zp is None:
         if required:
+            lacks = ("PHOTPLAM (PHOTFLAM alone, with PHOTZPT, gives only ST magnitudes)"
+                     if photflam is not None else "PHOTFLAM/PHOTPLAM")
             raise StarclassError(
-                f"no zeropoint for band {band} in {path}: no PHOTFLAM/PHOTPLAM (or MAGZERO) "
-                f"keywords; give zeropoints={{'{band}': ...}}")
+                f"no zeropoint for band {band} in {path}: no {lacks}, no AB zeropoint "
+                f"({'/'.join(AB_ZEROPOINT_KEYS)}) and no {'/'.join(ZEROPOINT_KEYS)} keyword; write the band's "
+                f"zeropoint into a copy of the file (e.g. astropy: fits.setval(copy, 'ABMAGZP', value=..., ext=N) "
+                f"for an AB zeropoint of the pixel values, or PHOTPLAM from the instrument's tables), or in Python "
+                f"read_mosaics(..., zeropoints={{'{band}': ...}})")
         return float("nan")
     bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
     if in_counts(header):
@@ -1304,6 +1452,25 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
             raise StarclassError(f"{path} is in {bunit} (not per second) but has no positive EXPTIME")
         zp += 2.5 * np.log10(float(exptime))
     return float(zp)
+
+
+def regrid_hint(ref_path: PathLike, other_path: PathLike) -> str:
+    """What to do when two bands lie on different pixel grids (another pixel scale, rotation or size).
+
+    Every stage measures all bands at the same pixels, so starclass does not resample in silence;
+    the hint names the reference file and a flux-conserving resampling with :mod:`reproject`.
+
+    Examples
+    --------
+    >>> regrid_hint("g_f555w_drc.fits", "g_f814w_drc.fits").split(";")[0]
+    'starclass measures every band on one pixel grid: resample g_f814w_drc.fits onto the grid of g_f555w_drc.fits first'
+    """
+    return (f"starclass measures every band on one pixel grid: resample {Path(other_path).name} onto the grid "
+            f"of {Path(ref_path).name} first; with reproject (installed with starclass), "
+            "reproject_adaptive((data, WCS(header)), reference_header, shape_out=reference_shape, "
+            "conserve_flux=True) keeps each source's e-/s (reproject_interp keeps surface brightness: multiply by "
+            "the ratio of pixel areas), then write the result with its own FILTER/PHOT*/BUNIT/EXPTIME keywords and "
+            "the reference's WCS to a new file (its weight map likewise); or leave that band out")
 
 
 def _wcs_summary(w: WCS) -> dict[str, object]:
@@ -1339,7 +1506,8 @@ def _check_same_wcs(ref: WCS | None, other: WCS | None, ref_path: Path, other_pa
         diffs = [f"{k} {a[k]} vs {b[k]}" for k in a if a[k] != b[k]]
         raise StarclassError(
             f"WCS differs between {ref_path} and {other_path}: the pixel grids are offset by up to "
-            f"{offset:.3g} px (tolerance {tol_px} px); " + ("; ".join(diffs) or "distortion terms differ"))
+            f"{offset:.3g} px (tolerance {tol_px} px); " + ("; ".join(diffs) or "distortion terms differ")
+            + "; " + regrid_hint(ref_path, other_path))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ import logging
 import os
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -456,9 +457,52 @@ def decision_threshold(cfg, threshold: float | None) -> tuple[float | None, int 
     return threshold, cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
 
 
-def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model") -> None:
-    """Raise if a band the model was trained on is missing from the mosaics."""
-    require_bands(model_bands, mosaic_bands, context=f"{model_name} (trained on {', '.join(model_bands)})")
+def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model",
+                mosaics: object = None, task: str | None = None) -> None:
+    """Raise if a band the model was trained on is missing from the mosaics, saying what to do.
+
+    Parameters
+    ----------
+    model_bands
+        The bands of the model (or task).
+    mosaic_bands
+        The bands the mosaics have.
+    model_name
+        ``"model PATH"`` or ``"task 'NAME'"``: who needs the bands, first in the message.
+    mosaics
+        The mosaics read (a :class:`~starclass.io.mosaic.MosaicSet`, or anything with ``paths``), named in
+        the message: with several fields, which one lacks the band was not said.
+    task
+        The task's name, for the task file the message offers (default: ``TASK``).
+
+    Raises
+    ------
+    StarclassError
+        A band is missing: the message names it, the mosaics' files, how to add the band, and how to use
+        the bands there are (a task file ``extends: ...`` with ``bands: [...]``).
+
+    Examples
+    --------
+    >>> check_bands(["f555w", "f814w"], ["f555w", "f814w", "f336w"])
+    >>> try:
+    ...     check_bands(["f275w", "f555w"], ["f555w"], "task 'legus4'", task="legus4")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:84])
+    task 'legus4' (trained on f275w, f555w): band(s) f275w missing from the mosaics (ava
+    """
+    try:
+        require_bands(model_bands, mosaic_bands, context=f"{model_name} (trained on {', '.join(model_bands)})")
+    except StarclassError as exc:
+        paths = getattr(mosaics, "paths", None) or {}
+        folders = sorted({str(Path(p).parent) for p in paths.values()})
+        where = f" ({'; '.join(folders)})" if folders else ""
+        have = list(mosaic_bands)
+        base = task or "TASK"
+        raise StarclassError(
+            f"{exc}{where}. Add the band's mosaic beside the others (a FITS file with the filter in its FILTER "
+            f"keyword or its name, e.g. '_{next(b for b in model_bands if b not in have)}_'), or use the bands these "
+            f"mosaics have: train with a task file holding 'extends: {base}' and 'bands: [{', '.join(have)}]' "
+            "(docs/models.md)") from None
 
 
 #: What classify writes besides ``prob_<k>`` and ``class_m<i>``: an input's own columns of these names are

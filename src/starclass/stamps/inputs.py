@@ -173,9 +173,20 @@ def _weights(mosaics: MosaicsLike, weights: Any) -> Any:
         if weights != "auto":
             raise StarclassError(f"weights: expected 'auto', None or per-band maps, got {weights!r}")
         found = getattr(mosaics, "weights", None)
-        if not isinstance(found, dict) or not any(w is not None for w in found.values()):
+        out = dict(found) if isinstance(found, dict) else {}
+        padding = getattr(mosaics, "padding", None)
+        if callable(padding):
+            # a band without a weight map whose image is zero-padded outside its footprint (a PHANGS-HST
+            # ..._sci.fits without its _wht.fits): the padding was cut into stamps as data, so a candidate
+            # on it was classified; its inverse is that band's weight map (1 = data, 0 = padding)
+            for band in getattr(mosaics, "bands", []):
+                if out.get(band) is None:
+                    pad = padding(band)
+                    if pad is not None:
+                        out[band] = np.logical_not(pad).view(np.uint8)
+        if not any(w is not None for w in out.values()):
             return None
-        return found
+        return out
     return weights
 
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay 
     import pyarrow as pa
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
-TILE_FORMAT = 2
+TILE_FORMAT = 3  # 3: tiles cut stamps with the weight maps and zero padding (given positions on no data)
 #: Log level of the LocalCluster's processes. Above ERROR: a tile's error reaches the survey
 #: through its future (retried, then reported by name), and what else the workers log at ERROR
 #: is the noise of a stop (on Ctrl-C, a worker whose heartbeat meets the closing scheduler

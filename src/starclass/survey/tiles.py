@@ -224,6 +224,31 @@ class MosaicWindow:
     headers = property(lambda self: getattr(self._parent, "headers", None))
 
     @property
+    def weights(self) -> dict[str, np.ndarray | None]:
+        """Band -> the window of its weight map; a band without one but zero-padded: 1 = data, 0 = padding.
+
+        The stamp cutters read it as classify's do on a whole MosaicSet: a tile had none, so a given
+        position on a drizzled mosaic's zero-weight padding was cut from the zeros and classified.
+        """
+        if not hasattr(self, "_weights"):
+            from starclass.io.mosaic import zero_padding
+
+            parent_weights = getattr(self._parent, "weights", None) or {}
+            out: dict[str, np.ndarray | None] = {}
+            for b in self.bands:
+                w = parent_weights.get(b)
+                if w is not None:
+                    out[b] = w[self._slices]
+                elif isinstance(parent_weights, dict) and b in parent_weights:
+                    # a file's band without a weight map (a MosaicSet): its padding, as MosaicSet.padding finds it
+                    pad = zero_padding(self._parent.data[b], self._slices)
+                    out[b] = np.logical_not(pad).view(np.uint8) if pad.any() else None
+                else:
+                    out[b] = None
+            self._weights = out
+        return self._weights
+
+    @property
     def shape(self) -> tuple[int, int]:
         x0, x1, y0, y1 = self._window
         return (y1 - y0, x1 - x0)

@@ -1,0 +1,55 @@
+"""Zeropoints from header keywords only: an AB zeropoint keyword, and what the refusal tells a CLI user."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from starclass.errors import StarclassError
+from starclass.io.mosaic import read_mosaics
+
+# F555W on WFC3/UVIS as the simulator writes it: PHOTFLAM 1.9e-19, PHOTPLAM 5308 A, AB - Vega = -0.03
+AB_BY_HAND = -2.5 * np.log10(1.9e-19) - 5.0 * np.log10(5308.0) - 2.408  # 25.7705
+VEGA_BY_HAND = AB_BY_HAND + 0.03
+
+
+def _drc(path, sci_keys, exptime=400.0):
+    """A drizzled product: empty primary (FILTER, EXPTIME), image in SCI."""
+    prim = fits.PrimaryHDU()
+    prim.header["FILTER"] = "F555W"
+    prim.header["EXPTIME"] = exptime
+    sci = fits.ImageHDU(np.random.default_rng(0).normal(1, 0.1, (20, 20)).astype(np.float32), name="SCI")
+    sci.header.update(sci_keys)
+    fits.HDUList([prim, sci]).writeto(path)
+    return path
+
+
+def test_hand_computed_zeropoint_from_photflam():
+    assert AB_BY_HAND == pytest.approx(25.7705, abs=1e-4)
+
+
+@pytest.mark.parametrize("key", ["ABMAGZP", "ZPAB"])
+def test_ab_zeropoint_keyword_is_read_and_put_on_vega(tmp_path, key):
+    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "ELECTRONS/S", key: AB_BY_HAND})
+    assert read_mosaics([path], magsys="ab").zeropoint["f555w"] == pytest.approx(AB_BY_HAND, abs=1e-6)
+    # the same band with PHOTFLAM/PHOTPLAM gives the same Vega zeropoint
+    vega = read_mosaics([path]).zeropoint["f555w"]
+    assert vega == pytest.approx(VEGA_BY_HAND, abs=1e-6)
+    ref = _drc(tmp_path / "r_f555w_drc.fits", {"BUNIT": "ELECTRONS/S", "PHOTFLAM": 1.9e-19, "PHOTPLAM": 5308.0})
+    assert read_mosaics([ref]).zeropoint["f555w"] == pytest.approx(vega, abs=1e-9)
+
+
+def test_counts_image_with_ab_keyword_adds_the_exposure_time(tmp_path):
+    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "ELECTRONS", "ABMAGZP": AB_BY_HAND})
+    assert read_mosaics([path]).zeropoint["f555w"] == pytest.approx(VEGA_BY_HAND + 2.5 * np.log10(400.0))
+
+
+def test_photflam_with_photzpt_but_no_photplam_says_what_is_missing_and_how_to_add_it(tmp_path):
+    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "ELECTRONS/S", "PHOTFLAM": 1.9e-19, "PHOTZPT": -21.1})
+    with pytest.raises(StarclassError) as err:
+        read_mosaics([path])
+    msg = str(err.value)
+    assert "g_f555w_drc.fits" in msg and "no PHOTPLAM" in msg
+    # the old message offered only a Python keyword (zeropoints=...), which no command takes
+    assert "ABMAGZP" in msg and "copy of the file" in msg
