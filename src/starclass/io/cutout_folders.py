@@ -425,18 +425,38 @@ def is_hdf5(path: Path) -> bool:
         return False
 
 
-def stamp_store_error(path: str | os.PathLike) -> StarclassError:
-    """The error for a stamp store given where a cutout folder is wanted (``classify --stamps stamps.h5``).
+def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> StarclassError:
+    """The error for a stamp store given where a cutout folder is wanted (``classify --stamps stamps.h5``),
+    or with ``catalogue`` where a catalogue table is (``evaluate stamps.h5``, ``suggest MODEL stamps.h5``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The store, as the user named it.
+    catalogue : bool
+        It was given as a catalogue (read as a text table it failed with "cannot read stamps.h5 as
+        ascii: UnicodeDecodeError ... byte 0x89").
+
+    Returns
+    -------
+    StarclassError
 
     Examples
     --------
     >>> str(stamp_store_error("stamps.h5"))[:41]
     'stamps.h5 is an HDF5 stamp store (written'
+    >>> "not a catalogue" in str(stamp_store_error("stamps.h5", catalogue=True))
+    True
     """
+    store = f"{path} is an HDF5 stamp store (written by 'starclass cutouts')"
+    if catalogue:
+        return StarclassError(
+            f"{store}, not a catalogue (a CSV, ECSV, Parquet or FITS table); give the catalogue its stamps were "
+            f"cut from (cutouts --catalog), with their mosaics where the command needs stamps; "
+            f"'starclass info {path}' describes the store")
     return StarclassError(
-        f"{path} is an HDF5 stamp store (written by 'starclass cutouts'), not a cutout folder (a CSV of "
-        "file,label or a folder of images); stamps of catalogue candidates come from their mosaics: "
-        "give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog)")
+        f"{store}, not a cutout folder (a CSV of file,label or a folder of images); stamps of catalogue candidates "
+        "come from their mosaics: give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog)")
 
 
 def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
