@@ -48,6 +48,7 @@ from starclass.io.cutout_folders import (
     figure_origin,
     is_cutout_source,
     label_classes,
+    label_column_hint,
     model_label_column,
     read_cutout_folder,
 )
@@ -148,7 +149,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             # a column named and not there: the maps grouped by predicted class would read as
             # "no labels", not as a misspelt column (as classify --stamps)
             raise StarclassError(f"{cut.source}: no label column {label_column!r} (--label-column); columns: "
-                                 f"{', '.join(cut.table.colnames)}")
+                                 f"{', '.join(cut.table.colnames)}"
+                                 f"{label_column_hint(cut.table.colnames, label_column)}")
         # unlabelled rows (an empty label) are class 0, as for a folder without labels; so are labels the
         # task does not know (the M31 paper's star, artefact), with a warning naming them, as classify
         # --stamps takes them: the maps need no labels, and the folder was refused outright

@@ -1207,6 +1207,50 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
 #: "nan" sent every file to ./nan
 _NOT_RECORDED = frozenset({"", "nan", "none", "null", "--", "n/a", "na"})
 
+#: Column names (case-folded) that may hold a cutout folder's labels under another name than ``label``.
+LABEL_LIKE = frozenset({"label", "labels", "class", "classes", "class_name", "type", "category", "truth"})
+
+
+def label_like_column(columns, label_column: str) -> str | None:
+    """The first of ``columns`` that may hold the labels asked for as ``label_column`` under another
+    name (a spreadsheet's ``Label``, a ``class`` column: :data:`LABEL_LIKE`), else None.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The folder's column names.
+    label_column : str
+        The label column asked for (``--label-column``).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> label_like_column(["file", "Label"], "label"), label_like_column(["file", "flux"], "label")
+    ('Label', None)
+    """
+    return next((c for c in columns if c.casefold() in LABEL_LIKE and c != label_column), None)
+
+
+def label_column_hint(columns, label_column: str) -> str:
+    """``; column 'Label' may hold the labels: give --label-column Label`` for a message that a label
+    column is missing, where :func:`label_like_column` finds one; else ``""``.
+
+    One wording for every command that reads a cutout folder's labels (train, classify, calibrate,
+    explain --stamps, evaluate --label-column): only classify and train pointed to the column.
+
+    Examples
+    --------
+    >>> label_column_hint(["file", "Label"], "label")
+    "; column 'Label' may hold the labels: give --label-column Label"
+    >>> label_column_hint(["file"], "label")
+    ''
+    """
+    alike = label_like_column(columns, label_column)
+    return f"; column {alike!r} may hold the labels: give --label-column {alike}" if alike else ""
+
 
 def root_not_recorded(cell) -> bool:
     """Whether one ``cutout_root`` cell says nothing (empty, masked, NaN, ``None``).
