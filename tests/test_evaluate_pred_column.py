@@ -124,7 +124,7 @@ def test_evaluate_cli_prints_what_it_scored(tmp_path):
     acc = accuracy_score(np.asarray(t["class_ref"]), np.asarray(t["class_joint"]))
     assert "scored column class_joint" in res.output and f"= {acc:.3f}" in res.output
     # the reference is named as in the lines below it ("prediction_class_ref: accuracy" read as another one)
-    assert f"prediction class_ref: accuracy[3class] = {acc:.3f}" in res.output, res.output
+    assert f"class_joint vs class_ref in prediction: accuracy[3class] = {acc:.3f}" in res.output, res.output
     import json
 
     assert json.loads((tmp_path / "ev" / "summary.json").read_text())["prediction_column"] == "class_joint"

@@ -141,3 +141,22 @@ def test_scoring_the_ml_class_against_the_hybrid_class_built_from_it_is_noted(le
     n = int(np.sum((np.asarray(t["class_method"]) == 0) & (np.asarray(t["class_ml"]) > 0)))
     assert f"class_ref, the hybrid class, is class_ml itself on {n} rows (class_method 0)" in res.output
     assert "--reference-column class_human_mode" in res.output
+
+
+def test_evaluate_names_the_two_columns_compared_on_the_terminal_as_the_report_does(tmp_path):
+    # the report's headings say "class_ml vs class_human_mode in prediction" (aa4c230); the terminal went on
+    # printing "prediction class_human_mode: accuracy ..." and "... objects paired", as if of another catalogue
+    t = _legus_like()
+    path = tmp_path / "cat.ecsv"
+    t.write(path)
+    res = runner.invoke(app, ["evaluate", str(path), "--pred-column", "class_ml", "--reference-column",
+                              "class_human_mode", "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    both = (np.asarray(t["class_human_mode"]) > 0) & (np.asarray(t["class_ml"]) > 0)
+    acc = accuracy_score(np.asarray(t["class_human_mode"])[both], np.asarray(t["class_ml"])[both])
+    head = "class_ml vs class_human_mode in prediction"
+    assert f"{head}: accuracy[4class] = {acc:.3f}" in res.output, res.output
+    assert f"{head}: {len(t)} objects paired row by row, {both.sum()} classified in both" in res.output, res.output
+    assert "prediction class_human_mode" not in res.output, res.output
+    # the tables keep their names (summary.json's keys, tables/*_prediction_class_human_mode.ecsv)
+    assert "prediction_class_human_mode" in json.loads((tmp_path / "ev" / "summary.json").read_text())["headline"]

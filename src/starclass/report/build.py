@@ -707,18 +707,20 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
                                        "task": ev.task.to_meta(), "trust": trust,
                                        "tables": [str(p) for p in written["tables"]],
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
+    # two columns of one catalogue (-r self) are named as the report's headings name them: the terminal kept
+    # "prediction class_ref: accuracy ..." after the headings said "class_pred vs class_ref in prediction"
+    shown = {slug(c.ref_name): c.heading() if c.columns else c.ref_name for c in ev.comparisons}
     # how the rows were paired is printed: sky or pixels, by file or by row, changes what is compared
     details = ([ev.scored] if ev.scored else []) + [line for c in ev.comparisons
-               for line in [f"{c.ref_name}: {c.n_paired} objects paired {c.paired_by}, {c.n_both} classified in both",
-                            *c.lines()]]
+               for line in [f"{shown[slug(c.ref_name)]}: {c.n_paired} objects paired {c.paired_by}, {c.n_both} "
+                            "classified in both", *c.lines()]]
     by_lines = [line for c in ev.comparisons for col, (tab, note) in c.by.items()
-                for line in group_lines(tab, f"{c.ref_name} by {col}" + (f" ({note})" if note else ""))]
+                for line in group_lines(tab, f"{shown[slug(c.ref_name)]} by {col}" + (f" ({note})" if note else ""))]
     # unrounded, for printing: the headline's 4 decimals printed with 3 rounded twice (27/132 gave
     # "accuracy[4class] = 0.204" above the details' "accuracy 0.205")
     exact = {slug(c.ref_name): {r.merge: float(r.accuracy) for r in c.results} for c in ev.comparisons}
-    # the references as the lines below name them ("prediction class_ref"; the keys above are file-name slugs)
-    names = {slug(c.ref_name): c.ref_name for c in ev.comparisons}
-    return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
+    # the references as the lines below name them (the keys above are file-name slugs)
+    return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": shown,
             "task": ev.task, "details": details,
             "by_lines": by_lines, **written}
 
