@@ -456,7 +456,8 @@ def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> St
             f"'starclass info {path}' describes the store")
     return StarclassError(
         f"{store}, not a cutout folder (a CSV of file,label or a folder of images); stamps of catalogue candidates "
-        "come from their mosaics: give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog)")
+        "come from their mosaics: give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog; "
+        "inspect: DATA_DIR, the mosaics' folder, with --catalogue)")
 
 
 def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
