@@ -201,3 +201,26 @@ def test_a_catalogue_table_as_x_is_refused_saying_how_to_make_stamps(toy):
     clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
     with pytest.raises(StarclassError, match=r"predict_proba: X is a catalogue .*make_inputs"):
         clf.predict_proba(table[:12])
+
+
+def test_the_other_apis_of_model_inputs_refuse_a_catalogue_table(tmp_path):
+    """7b774db refused a catalogue as X in CNNClassifier.fit / predict_proba only: calibrate_model (what
+    ``starclass calibrate`` wraps) stopped with "IndexError: tuple index out of range", gradcam with torch's
+    "can't convert np.ndarray of type numpy.void", explain_inputs with numpy's error."""
+    import torch
+
+    from starclass.explain.run import explain_inputs
+    from starclass.learn.calibration import calibrate_model
+    from starclass.models.registry import build_model
+    from starclass.science.gradcam import gradcam
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False).eval()
+    table = Table({"id": np.arange(1, 5), "x": np.ones(4), "class_ref": np.array([1, 2, 1, 2])})
+    calls = {"calibrate_model": lambda: calibrate_model(tmp_path / "model", table, table["class_ref"], source="t"),
+             "gradcam": lambda: gradcam(net, table),
+             "explain_inputs": lambda: explain_inputs(net, table, np.asarray(table["class_ref"]), [1, 2])}
+    for name, call in calls.items():
+        with pytest.raises(StarclassError, match=rf"{name}: inputs is a catalogue \(Table of 4 rows.*make_inputs"):
+            call()

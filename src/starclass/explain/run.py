@@ -247,6 +247,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}")
+    from starclass.learn.data import refuse_catalogue
+
+    refuse_catalogue(inputs, "explain_inputs: inputs")  # numpy's own error named no catalogue, nor what to give
     x = np.asarray(inputs, np.float32)
     if x.ndim != 4 or not len(x):
         raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")

@@ -1189,8 +1189,12 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     >>> # calibrate_model("model", inputs, table["class_ref"], source="holdout.ecsv", overwrite=True)
     """
     from starclass.learn.checkpoint import load_model, read_manifest, save_calibration
+    from starclass.learn.data import refuse_catalogue
 
     check_method(method)
+    # a catalogue given as the inputs stopped with "IndexError: tuple index out of range" (7b774db refused it
+    # in fit and predict_proba only), after the model was loaded
+    refuse_catalogue(inputs, "calibrate_model: inputs")
     path = Path(model_path)
     if not path.is_dir():
         raise StarclassError(f"model {path}: calibration is stored in a model directory's manifest.json; "
