@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from astropy.table import Table
+from astropy.table import MaskedColumn, Table
 from sklearn.base import clone
 
 from starclass.datasets.stamps import make_synthetic
@@ -224,3 +224,26 @@ def test_the_other_apis_of_model_inputs_refuse_a_catalogue_table(tmp_path):
     for name, call in calls.items():
         with pytest.raises(StarclassError, match=rf"{name}: inputs is a catalogue \(Table of 4 rows.*make_inputs"):
             call()
+
+
+def test_calibrate_model_leaves_masked_classes_out(tmp_path):
+    """calibrate_model(model, inputs, table["class_ref"]) with masked classes fitted the calibration on the
+    values under the mask (np.asarray dropped it), as fit did before 98b1488: masked rows are unlabelled."""
+    import torch
+
+    from starclass.learn.calibration import calibrate_model
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    torch.manual_seed(0)
+    model = tmp_path / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+                    model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    toy = make_synthetic(cfg, 40, seed=3)
+    masked = MaskedColumn(np.asarray(toy.class_ref), mask=np.arange(40) >= 25)
+    with pytest.warns(UserWarning, match="no record of its training rows"):
+        cal = calibrate_model(model, toy.inputs, masked, source="held-out", overwrite=True)
+    assert cal.to_dict()["n"] == 25

@@ -1205,7 +1205,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
                              f"{doc['calibration'].get('source', '?')}); pass --overwrite to replace it")
     loaded = load_model(path, device="cpu" if device is None else device, check_calibration=False)
     cfg = loaded.config
-    y = np.asarray(cfg.class_indices(np.asarray(class_values)), dtype=np.int64)
+    # not np.asarray first: it dropped a MaskedColumn's mask, and the values under it were fitted on as classes
+    # (as fit did before 98b1488); class_indices reads masked as no class
+    y = np.asarray(cfg.class_indices(class_values), dtype=np.int64)
     keep = y >= 0
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
