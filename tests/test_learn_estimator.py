@@ -247,3 +247,16 @@ def test_calibrate_model_leaves_masked_classes_out(tmp_path):
     with pytest.warns(UserWarning, match="no record of its training rows"):
         cal = calibrate_model(model, toy.inputs, masked, source="held-out", overwrite=True)
     assert cal.to_dict()["n"] == 25
+
+
+def test_cross_validate_leaves_masked_labels_out(tmp_path, single_thread):
+    """cross_validate (what ``train --cv`` wraps) read labels with np.asarray, which dropped a
+    MaskedColumn's mask: the masked rows were trained and scored on (24 scored of 24, not 16)."""
+    from starclass.learn.crossval import cross_validate
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1})
+    toy = make_synthetic(cfg, 24, seed=0)
+    masked = MaskedColumn(np.asarray(toy.class_ref), mask=np.arange(24) % 3 == 0)
+    cv = cross_validate(cfg, toy.inputs, masked, scheme=2, outdir=tmp_path / "cv", progress=False, device="cpu")
+    assert cv.pooled["n"] == 16
+    assert not set(np.asarray(cv.predictions["row"]).tolist()) & set(np.flatnonzero(masked.mask).tolist())
