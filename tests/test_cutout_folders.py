@@ -1366,3 +1366,19 @@ def test_classify_with_a_task_of_class_numbers_takes_a_folder_labelled_by_name(t
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m2"),
                               "--no-progress"])
     assert res.exit_code == 2 and "is not a class number" in res.output
+
+
+@pytest.mark.parametrize("command", ["calibrate", "explain"])
+def test_calibrate_and_explain_point_to_a_capitalised_label_column(tiny_model, tmp_path, command):
+    # a 'Label' header: train and classify --stamps point to --label-column Label (cd4ae61); calibrate
+    # and explain said only "no label column 'label'" and listed the columns
+    model, p = tiny_model
+    text = p.read_text().splitlines()
+    caps = p.parent / "caps.csv"
+    caps.write_text("\n".join([text[0].replace("label", "Label", 1), *text[1:]]) + "\n")
+    args = (["calibrate", str(model), "--stamps", str(caps), "--overwrite"] if command == "calibrate" else
+            ["explain", str(model), str(caps), "-o", str(tmp_path / "ex"), "--label-column", "label"])
+    res = runner.invoke(app, args)
+    out = " ".join(res.output.split())
+    assert res.exit_code == 2 and "no label column 'label'" in out, out
+    assert "column 'Label' may hold the labels: give --label-column Label" in out, out

@@ -164,3 +164,22 @@ def test_terminal_names_a_self_comparison_as_the_report_headings_do(tmp_path):
     assert said == {"class_ml vs class_human_mode in prediction"}, ev.output
     assert f"{said.pop()}: metrics" in headings, headings
     assert "prediction class_human_mode:" not in ev.output
+
+
+def test_evaluate_names_the_two_columns_compared_on_the_terminal_as_the_report_does(tmp_path):
+    # the report's headings say "class_ml vs class_human_mode in prediction" (aa4c230); the terminal went on
+    # printing "prediction class_human_mode: accuracy ..." and "... objects paired", as if of another catalogue
+    t = _legus_like()
+    path = tmp_path / "cat.ecsv"
+    t.write(path)
+    res = runner.invoke(app, ["evaluate", str(path), "--pred-column", "class_ml", "--reference-column",
+                              "class_human_mode", "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    both = (np.asarray(t["class_human_mode"]) > 0) & (np.asarray(t["class_ml"]) > 0)
+    acc = accuracy_score(np.asarray(t["class_human_mode"])[both], np.asarray(t["class_ml"])[both])
+    head = "class_ml vs class_human_mode in prediction"
+    assert f"{head}: accuracy[4class] = {acc:.3f}" in res.output, res.output
+    assert f"{head}: {len(t)} objects paired row by row, {both.sum()} classified in both" in res.output, res.output
+    assert "prediction class_human_mode" not in res.output, res.output
+    # the tables keep their names (summary.json's keys, tables/*_prediction_class_human_mode.ecsv)
+    assert "prediction_class_human_mode" in json.loads((tmp_path / "ev" / "summary.json").read_text())["headline"]

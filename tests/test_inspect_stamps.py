@@ -443,3 +443,16 @@ def test_a_csv_export_served_again_replaces_its_own_label_columns(served, tmp_pa
     assert cols[0] == cols[1] == cols[2], cols
     assert "label_catalogue" in cols[2] and not [c for c in cols[2] if c.endswith(("_catalogue_2", "_catalogue_3"))]
     assert not [c for c in cols[2] if c.startswith(("class_ref_", "n_labels_", "class_h1_"))]
+
+
+def test_inspect_stamps_names_a_stamp_store_as_one(tmp_path):
+    # classify --stamps stamps.h5 says it is the store 'starclass cutouts' writes (57eafd0); inspect --stamps
+    # said only "give a cutout folder ... or a classified or suggested list of one (.csv, .ecsv, ...)"
+    from starclass.stamps.store import write_stamp_store
+
+    store = tmp_path / "stamps.h5"
+    write_stamp_store(store, np.zeros((2, 1, 1, 8, 8), np.float32), np.ones((2, 1, 8, 8), bool),
+                      {"id": np.arange(1, 3), "x": np.ones(2), "y": np.ones(2)}, channels=["g"],
+                      normalisation="flux", bands=["g"])
+    with pytest.raises(StarclassError, match=r"stamps.h5 is an HDF5 stamp store .*inspect: DATA_DIR"):
+        read_cutout_list(store, get_preset("m31-real"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from astropy.table import Table
+from astropy.table import MaskedColumn, Table
 from sklearn.base import clone
 
 from starclass.datasets.stamps import make_synthetic
@@ -201,3 +201,62 @@ def test_a_catalogue_table_as_x_is_refused_saying_how_to_make_stamps(toy):
     clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
     with pytest.raises(StarclassError, match=r"predict_proba: X is a catalogue .*make_inputs"):
         clf.predict_proba(table[:12])
+
+
+def test_the_other_apis_of_model_inputs_refuse_a_catalogue_table(tmp_path):
+    """7b774db refused a catalogue as X in CNNClassifier.fit / predict_proba only: calibrate_model (what
+    ``starclass calibrate`` wraps) stopped with "IndexError: tuple index out of range", gradcam with torch's
+    "can't convert np.ndarray of type numpy.void", explain_inputs with numpy's error."""
+    import torch
+
+    from starclass.explain.run import explain_inputs
+    from starclass.learn.calibration import calibrate_model
+    from starclass.models.registry import build_model
+    from starclass.science.gradcam import gradcam
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    torch.manual_seed(0)
+    net = build_model(cfg, pretrained=False).eval()
+    table = Table({"id": np.arange(1, 5), "x": np.ones(4), "class_ref": np.array([1, 2, 1, 2])})
+    calls = {"calibrate_model": lambda: calibrate_model(tmp_path / "model", table, table["class_ref"], source="t"),
+             "gradcam": lambda: gradcam(net, table),
+             "explain_inputs": lambda: explain_inputs(net, table, np.asarray(table["class_ref"]), [1, 2])}
+    for name, call in calls.items():
+        with pytest.raises(StarclassError, match=rf"{name}: inputs is a catalogue \(Table of 4 rows.*make_inputs"):
+            call()
+
+
+def test_calibrate_model_leaves_masked_classes_out(tmp_path):
+    """calibrate_model(model, inputs, table["class_ref"]) with masked classes fitted the calibration on the
+    values under the mask (np.asarray dropped it), as fit did before 98b1488: masked rows are unlabelled."""
+    import torch
+
+    from starclass.learn.calibration import calibrate_model
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    torch.manual_seed(0)
+    model = tmp_path / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+                    model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    toy = make_synthetic(cfg, 40, seed=3)
+    masked = MaskedColumn(np.asarray(toy.class_ref), mask=np.arange(40) >= 25)
+    with pytest.warns(UserWarning, match="no record of its training rows"):
+        cal = calibrate_model(model, toy.inputs, masked, source="held-out", overwrite=True)
+    assert cal.to_dict()["n"] == 25
+
+
+def test_cross_validate_leaves_masked_labels_out(tmp_path, single_thread):
+    """cross_validate (what ``train --cv`` wraps) read labels with np.asarray, which dropped a
+    MaskedColumn's mask: the masked rows were trained and scored on (24 scored of 24, not 16)."""
+    from starclass.learn.crossval import cross_validate
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1})
+    toy = make_synthetic(cfg, 24, seed=0)
+    masked = MaskedColumn(np.asarray(toy.class_ref), mask=np.arange(24) % 3 == 0)
+    cv = cross_validate(cfg, toy.inputs, masked, scheme=2, outdir=tmp_path / "cv", progress=False, device="cpu")
+    assert cv.pooled["n"] == 16
+    assert not set(np.asarray(cv.predictions["row"]).tolist()) & set(np.flatnonzero(masked.mask).tolist())

@@ -186,3 +186,22 @@ def test_sexagesimal_ra_dec_text_is_read_in_degrees(tmp_path):
         tmp_path / "bad.csv")
     with pytest.raises(StarclassError, match=r"bad.csv, row 2 \(id 8\): ra 'nonsense' is neither"):
         read_catalog(tmp_path / "bad.csv", require_xy=False)
+
+
+def test_suggest_on_the_mosaics_places_radec_rows_and_warns_of_one_based_xy(field, tmp_path):
+    """suggest --mosaics read the candidates as a catalogue needing x, y and cut its stamps at them
+    unchecked: a ra, dec-only catalogue was refused ("required column 'x' missing ... give the
+    mosaics/WCS", the mosaics given), and 1-based x, y beside ra, dec were cut a pixel off without the
+    warning classify and cutouts now give."""
+    root, cfg, xy = field
+    model = _model(tmp_path, cfg)
+    out = " ".join(_ok(["suggest", model, root / "radec.csv", "--mosaics", root / "wcs", "-n", "3", "--device", "cpu",
+                        "-o", tmp_path / "s.ecsv"]).split())
+    assert "no x, y; the 30 rows were placed on the mosaics" in out, out
+    assert len(read_catalog(tmp_path / "s.ecsv")) == 3
+    sky = read_catalog(root / "radec.csv", require_xy=False)
+    Table({"id": xy["id"], "x": np.asarray(xy["x"]) + 1.0, "y": np.asarray(xy["y"]) + 1.0,
+           "ra": sky["ra"], "dec": sky["dec"]}).write(tmp_path / "one.csv", format="ascii.csv")
+    out = " ".join(_ok(["suggest", model, tmp_path / "one.csv", "--mosaics", root / "wcs", "-n", "3", "--device",
+                        "cpu", "-o", tmp_path / "s1.ecsv"]).split())
+    assert "warning: catalogue" in out and "one.csv" in out and "+1.00 px" in out and "subtract 1" in out, out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from starclass.cli import app
@@ -130,4 +131,17 @@ def test_n_with_a_field_preset_names_every_cutout_preset(tmp_path):
     assert r.exit_code == 2
     for name in ("pandas-cutouts", "cool-core", "galaxy-cluster", "open-globular", "--n-candidates"):
         assert name in r.output, (name, r.output)
+    assert not (tmp_path / "f").exists()
+
+
+@pytest.mark.parametrize("preset", ["pandas-cutouts", "cool-core"])
+def test_n_candidates_with_a_cutout_preset_points_to_n(tmp_path, preset):
+    # --n with a field points to --n-candidates (8995f18); the reverse said "--preset cool-core writes labelled
+    # cutouts; --n-candidates apply to fields only" (pandas-cutouts: "writes cutouts") without naming --n
+    r = CliRunner().invoke(app, ["simulate", str(tmp_path / "f"), "--preset", preset, "--n-candidates", "20",
+                                 "--quiet"])
+    assert r.exit_code == 2, r.output
+    text = " ".join(r.output.split())
+    assert f"--preset {preset} writes a labelled cutout folder: --n-candidates applies to the field presets only; " \
+           "give the number of cutouts with --n" in text, text
     assert not (tmp_path / "f").exists()

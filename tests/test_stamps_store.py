@@ -245,3 +245,28 @@ def test_info_describes_a_stamp_store(tmp_path):
     assert res.exit_code == 0 and "Traceback" not in text and "UnicodeDecodeError" not in text, text
     assert "stamp store:" in text and "candidates: 4" in text and "inputs: [4, 2, 8, 8]" in text, text
     assert "scales 1, 2; normalisation flux" in text and "class_ref: 1: 1 4: 2 (3 classified, 1 without class)" in text
+
+
+@pytest.mark.parametrize("command", [["evaluate", "{store}", "-o", "{tmp}/ev"],
+                                     ["report", "{store}", "-o", "{tmp}/r.html"],
+                                     ["evaluate", "{tmp}/c.ecsv", "-r", "{store}", "-o", "{tmp}/ev"]])
+def test_a_stamp_store_given_as_a_catalogue_is_named_as_one(tmp_path, command):
+    """``evaluate stamps.h5`` (and report, suggest, --catalog, -r: every catalogue reader) said "cannot read
+    stamps.h5 as ascii: UnicodeDecodeError ... byte 0x89"; only ``info`` and ``classify --stamps`` knew
+    the store. It is now named as the store and the catalogue it was cut from asked for."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.stamps.store import write_stamp_store
+
+    store = tmp_path / "stamps.h5"
+    write_stamp_store(store, np.zeros((2, 1, 1, 8, 8), np.float32), np.ones((2, 1, 8, 8), bool),
+                      {"id": np.arange(1, 3), "x": np.ones(2), "y": np.ones(2), "class_ref": np.array([1, 2])},
+                      channels=["f555w"], normalisation="flux", bands=["f555w"])
+    Table({"id": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0], "class_pred": [1, 2]}).write(tmp_path / "c.ecsv")
+    args = [a.format(store=store, tmp=tmp_path) for a in command]
+    res = CliRunner().invoke(app, args)
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2, text
+    assert "UnicodeDecodeError" not in text and f"{store} is an HDF5 stamp store" in text, text
+    assert "not a catalogue" in text and "cutouts --catalog" in text, text

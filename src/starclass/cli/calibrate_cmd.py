@@ -90,7 +90,12 @@ def calibrate_command(
 
     cfg = TaskConfig.from_dict(doc["config"])
     if stamps is not None:
-        from starclass.io.cutout_folders import label_classes, model_label_column, read_cutout_folder
+        from starclass.io.cutout_folders import (
+            label_classes,
+            label_column_hint,
+            model_label_column,
+            read_cutout_folder,
+        )
         from starclass.learn.checkpoint import training_label_column_of
         from starclass.stamps.images import cutout_inputs
 
@@ -113,7 +118,9 @@ def calibrate_command(
             typer.echo(f"warning: {note}", err=True)
         if cutouts.labels is None:
             raise StarclassError(f"--stamps {stamps}: the cutouts have no label column {column!r} (--label-column; "
-                                 f"columns: {', '.join(cutouts.table.colnames)}); calibration needs labelled rows")
+                                 f"columns: {', '.join(cutouts.table.colnames)}); calibration needs labelled rows"
+                                 # a spreadsheet's 'Label': train and classify point to it
+                                 f"{label_column_hint(cutouts.table.colnames, column)}")
         inputs = cutout_inputs(cutouts.images, cfg)
         values = label_classes(cutouts, cfg.label_map, config=cfg)
         source = str(stamps)

@@ -303,10 +303,6 @@ def _echo_trust(out) -> None:
         typer.echo(f"WARNING: {caution}", err=True)
 
 
-#: Column names (case-folded) that may hold a cutout folder's labels under another name than ``label``.
-_LABEL_LIKE = {"label", "labels", "class", "classes", "class_name", "type", "category", "truth"}
-
-
 def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, batch_size: int,
                       device: str | None, precision: str | None, calibration: bool = True,
                       coverage: float | None = 0.9, votes: Path | None = None,
@@ -326,6 +322,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     from starclass.io.cutout_folders import (
         is_cutout_source,
         is_hdf5,
+        label_column_hint,
+        label_like_column,
         model_label_column,
         read_cutout_folder,
         stamp_store_error,
@@ -360,7 +358,8 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         # a column asked for by name and not there: an accuracy line quietly missing would read
         # as "no labels", not as a misspelt column
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
-                             f"{', '.join(cutouts.table.colnames)}")
+                             f"{', '.join(cutouts.table.colnames)}"
+                             f"{label_column_hint(cutouts.table.colnames, label_column)}")
     if catalog_format(output) == "fits":
         check_fits_text(cutouts.table, output)  # non-ASCII file names: refused now, not after the classification
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}", cfg)
@@ -378,10 +377,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if cutouts.labels is None and cutouts.source.is_file():
         # a 'Class' or 'labels' column was taken for an unlabelled folder without a word: no accuracy
         # line, no class_ref, and evaluate then said there was nothing to compare
-        alike = [c for c in cutouts.table.colnames if c.casefold() in _LABEL_LIKE and c != label_column]
-        if alike:
-            echo(f"note: no {label_column!r} column, so the cutouts are read as unlabelled; column {alike[0]!r} may "
-                 f"hold their labels: give --label-column {alike[0]}")
+        if alike := label_like_column(cutouts.table.colnames, label_column):
+            echo(f"note: no {label_column!r} column, so the cutouts are read as unlabelled; column {alike!r} may "
+                 f"hold their labels: give --label-column {alike}")
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))

@@ -256,36 +256,28 @@ def _subfolder_images(path: Path) -> bool:
     return any(image_format(f) is not None for f in files)
 
 
-def _loose_cutouts(path: Path) -> bool:
+def _loose_cutouts(path: Path, *, notes_beside: bool = False) -> bool:
     """Whether ``path`` is a plain folder of cutout images (PNG, JPEG, NPY ...) and no table.
 
     A folder holding any FITS file is left to the mosaic summary (a folder of mosaics looks the
     same, and one with a PNG preview beside its mosaics was read as cutouts: "not square").
+
+    ``notes_beside``: asked once no catalogue could be read there, a text file other than a table
+    (a ``notes.txt`` or ``.dat``) may lie beside the pictures; by default only a README may, as any
+    other could be a catalogue. ``info`` said "no catalogue could be read" of a folder of PNGs with
+    a ``notes.txt`` that ``classify --stamps`` reads as unlabelled cutouts.
     """
     from starclass.io.cutout_folders import image_format
     from starclass.io.overview import CATALOG_SUFFIXES
 
     files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
-    # a catalogue beside preview pictures is a folder of catalogues (a README.txt is no catalogue)
-    if any(f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None
-           and not f.name.lower().startswith("readme") for f in files):
-        return False
-    kinds = {image_format(f) for f in files}
-    return "fits" not in kinds and bool(kinds - {None})
-
-
-def _loose_images_beside_notes(path: Path) -> bool:
-    """Whether ``path`` holds loose cutout pictures (no FITS) and, besides them, no table.
-
-    Asked only once no catalogue could be read there: a ``notes.txt`` (or ``.dat``) beside a plain
-    folder of PNGs looks like a catalogue to :func:`_loose_cutouts`, which lets only a README
-    pass, and ``info`` then said "no catalogue could be read" of a folder that ``classify
-    --stamps`` reads as unlabelled cutouts.
-    """
-    from starclass.io.cutout_folders import image_format
-
-    files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
-    if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
+    if notes_beside:
+        table = [f for f in files if f.name.lower().endswith(_TABLE_ONLY_SUFFIXES)]
+    else:
+        # a catalogue beside preview pictures is a folder of catalogues (a README.txt is no catalogue)
+        table = [f for f in files if f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None
+                 and not f.name.lower().startswith("readme")]
+    if table:
         return False
     kinds = {image_format(f) for f in files}
     return "fits" not in kinds and bool(kinds - {None})
@@ -472,7 +464,7 @@ def info(
             # catalogue to the quick test above; when no catalogue reads, sub-folders of
             # images (and no table: fields keep their message) are a cutout folder, as train
             # and classify --stamps read it
-            if not (_subfolder_images(paths[0]) or _loose_images_beside_notes(paths[0])):
+            if not (_subfolder_images(paths[0]) or _loose_cutouts(paths[0], notes_beside=True)):
                 raise
             echo(cutout_summary(paths[0]))
         return

@@ -102,7 +102,7 @@ def simulate_cmd(
                                 "--humans": humans, "--galaxy": galaxy, "--fields": fields}.items() if v is not None]
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:
-            raise StarclassError(f"--preset {preset} writes labelled cutouts; {', '.join(given)} apply to fields only")
+            raise _field_options_error(preset, given)
         check_output(outdir, (), option="OUTDIR", overwrite=overwrite)
         labels, counts = write_seed_preset(preset.lower(), outdir, n=n, size=size, seed=seed, overwrite=overwrite,
                                            progress=progress, volunteers=volunteers)
@@ -118,7 +118,7 @@ def simulate_cmd(
         given = [k for k, v in field_only.items() if v is not None]
         given += [k for k, v in (("--png", png), ("--gallery", gallery), ("--calibrate", calibrate)) if v]
         if given:
-            raise StarclassError(f"--preset {preset} writes cutouts; {', '.join(given)} apply to fields only")
+            raise _field_options_error(preset, given)
         cfg_c = CutoutSimConfig(n=869 if n is None else n, seed=seed)
         if not halo_clusters:
             cfg_c.cluster_halo = None
@@ -222,3 +222,20 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
     for name in written:
         echo(f"{name:>14s}: {outdir / name}")
     echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {outdir / PLAN_NAME} --model MODEL -o OUT)")
+
+
+def _field_options_error(preset: str, given: list[str]) -> StarclassError:
+    """A field's options given to a cutout preset: one message for the seed papers' presets and
+    pandas-cutouts (they said "writes labelled cutouts" and "writes cutouts"), pointing to ``--n``,
+    as ``--n`` given to a field points to ``--n-candidates``.
+
+    Examples
+    --------
+    >>> print(_field_options_error("cool-core", ["--n-candidates"]))  # doctest: +NORMALIZE_WHITESPACE
+    --preset cool-core writes a labelled cutout folder: --n-candidates applies to the field presets only;
+    give the number of cutouts with --n
+    """
+    many = len(given) > 1
+    count = "; give the number of cutouts with --n" if "--n-candidates" in given else ""
+    return StarclassError(f"--preset {preset} writes a labelled cutout folder: {', '.join(given)} "
+                          f"{'apply' if many else 'applies'} to the field presets only{count}")

@@ -18,6 +18,7 @@ from starclass.cli._app import (
     echo_flagged,
     flags_option,
     pixel_flags,
+    place_rows,
     warn_flags_differ,
 )
 from starclass.errors import StarclassError
@@ -116,7 +117,8 @@ def suggest_command(
         raise StarclassError("--max-per-class caps the pseudo-labels: give --pseudo-labels too")
     key = ID
     try:
-        table = read_catalog(candidates, allow_empty=True)
+        # with --mosaics, ra, dec alone are placed through their WCS below, as classify places them
+        table = read_catalog(candidates, allow_empty=True, require_xy=not mosaics)
     except StarclassError:
         # a classified cutout folder (classify --stamps: file, class_pred, prob_<k>) has no id and
         # no positions, which a catalogue needs; it carries its classification, and file names it
@@ -164,6 +166,9 @@ def suggest_command(
     mos = read_mosaics(mosaics if len(mosaics) > 1 else mosaics[0], pixel_flags=flags) if mosaics else None
     if mos is not None:
         echo_flagged(mos)
+        # as classify places them: x, y from ra, dec where only those are given (refused before as "required
+        # column 'x' missing ... give the mosaics"), and 1-based x, y beside ra, dec warned of (cut a pixel off)
+        table = place_rows(table, mos, candidates)
         # as classify does: all off the image wrote an empty suggestion list with exit status 0
         check_on_image(table, mos.shape, candidates, consequence="they get no classification and are not suggested",
                        action="suggest")

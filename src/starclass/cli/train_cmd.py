@@ -912,13 +912,12 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                              "column ('classify --stamps' takes the folder as it is)")
     if cutouts.labels is None:
         # named here: label_classes only knows that there are no labels, not which column was asked for
-        from starclass.cli.classify_cmd import _LABEL_LIKE
+        from starclass.io.cutout_folders import label_column_hint
 
         # a spreadsheet's 'Label' (or a 'class' column): classify --stamps points to it, train did not
-        alike = [c for c in cutouts.table.colnames if c.casefold() in _LABEL_LIKE and c != label_column]
-        hint = f"; column {alike[0]!r} may hold the labels: give --label-column {alike[0]}" if alike else ""
         raise StarclassError(f"{cutouts.source}: no label column {label_column!r} (--label-column); columns: "
-                             f"{', '.join(cutouts.table.colnames)}{hint}")
+                             f"{', '.join(cutouts.table.colnames)}"
+                             f"{label_column_hint(cutouts.table.colnames, label_column)}")
     n_groups = len(set(cutouts.groups.tolist()))
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "

@@ -1233,8 +1233,10 @@ def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -
     [2, 1]
     """
     if label_column not in t.colnames:
+        from starclass.io.cutout_folders import label_column_hint
+
         raise StarclassError(f"{name}: no label column {label_column!r} (--label-column); columns: "
-                             f"{', '.join(t.colnames)}")
+                             f"{', '.join(t.colnames)}{label_column_hint(t.colnames, label_column)}")
     out = t.copy(copy_data=False)
     if CLASS_REF in out.colnames:
         out.remove_column(CLASS_REF)  # the labels are the reference asked for

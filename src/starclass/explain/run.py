@@ -48,6 +48,7 @@ from starclass.io.cutout_folders import (
     figure_origin,
     is_cutout_source,
     label_classes,
+    label_column_hint,
     model_label_column,
     read_cutout_folder,
 )
@@ -148,7 +149,8 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
             # a column named and not there: the maps grouped by predicted class would read as
             # "no labels", not as a misspelt column (as classify --stamps)
             raise StarclassError(f"{cut.source}: no label column {label_column!r} (--label-column); columns: "
-                                 f"{', '.join(cut.table.colnames)}")
+                                 f"{', '.join(cut.table.colnames)}"
+                                 f"{label_column_hint(cut.table.colnames, label_column)}")
         # unlabelled rows (an empty label) are class 0, as for a folder without labels; so are labels the
         # task does not know (the M31 paper's star, artefact), with a warning naming them, as classify
         # --stamps takes them: the maps need no labels, and the folder was refused outright
@@ -245,6 +247,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}")
+    from starclass.learn.data import refuse_catalogue
+
+    refuse_catalogue(inputs, "explain_inputs: inputs")  # numpy's own error named no catalogue, nor what to give
     x = np.asarray(inputs, np.float32)
     if x.ndim != 4 or not len(x):
         raise StarclassError(f"explain needs stamps [N, C, H, W] with N >= 1, got shape {x.shape}")

@@ -45,7 +45,7 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import _MPL_LOCK, RenderCache, RenderSettings, _png_from_rgb, _scale, profile_png
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
-from starclass.io.cutout_folders import recorded_folder, row_folders
+from starclass.io.cutout_folders import is_hdf5, recorded_folder, row_folders, stamp_store_error
 from starclass.schema import CUTOUT_ROOT, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
@@ -212,6 +212,10 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
 def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
     """A classified or suggested list: its table, file columns and the folder of each row's files."""
     fmt = LIST_FORMATS.get(src.suffix.lower())
+    if src.is_file() and is_hdf5(src):
+        # the store `starclass cutouts` writes: "give a cutout folder ... or a classified or suggested list"
+        # did not say what it is, nor what inspect serves its candidates from (as classify --stamps now says)
+        raise stamp_store_error(f"--stamps {src}")
     if fmt is None or not src.is_file():
         raise StarclassError(f"--stamps {src}: give a cutout folder (a CSV or a directory) or a classified or "
                              f"suggested list of one ({', '.join(LIST_FORMATS)})")

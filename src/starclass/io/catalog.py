@@ -586,6 +586,12 @@ def read_table(path: PathLike) -> Table:
 
 
 def _read_generic(p: Path, fmt: str) -> Table:
+    from starclass.io.cutout_folders import is_hdf5, stamp_store_error
+
+    if is_hdf5(p):
+        # the store `starclass cutouts` writes, given as a catalogue (evaluate, report, suggest, --votes):
+        # read as text it failed with "cannot read stamps.h5 as ascii: UnicodeDecodeError ... byte 0x89"
+        raise stamp_store_error(p, catalogue=True)
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
         "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,

@@ -425,18 +425,39 @@ def is_hdf5(path: Path) -> bool:
         return False
 
 
-def stamp_store_error(path: str | os.PathLike) -> StarclassError:
-    """The error for a stamp store given where a cutout folder is wanted (``classify --stamps stamps.h5``).
+def stamp_store_error(path: str | os.PathLike, *, catalogue: bool = False) -> StarclassError:
+    """The error for a stamp store given where a cutout folder is wanted (``classify --stamps stamps.h5``),
+    or with ``catalogue`` where a catalogue table is (``evaluate stamps.h5``, ``suggest MODEL stamps.h5``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The store, as the user named it.
+    catalogue : bool
+        It was given as a catalogue (read as a text table it failed with "cannot read stamps.h5 as
+        ascii: UnicodeDecodeError ... byte 0x89").
+
+    Returns
+    -------
+    StarclassError
 
     Examples
     --------
     >>> str(stamp_store_error("stamps.h5"))[:41]
     'stamps.h5 is an HDF5 stamp store (written'
+    >>> "not a catalogue" in str(stamp_store_error("stamps.h5", catalogue=True))
+    True
     """
+    store = f"{path} is an HDF5 stamp store (written by 'starclass cutouts')"
+    if catalogue:
+        return StarclassError(
+            f"{store}, not a catalogue (a CSV, ECSV, Parquet or FITS table); give the catalogue its stamps were "
+            f"cut from (cutouts --catalog), with their mosaics where the command needs stamps; "
+            f"'starclass info {path}' describes the store")
     return StarclassError(
-        f"{path} is an HDF5 stamp store (written by 'starclass cutouts'), not a cutout folder (a CSV of "
-        "file,label or a folder of images); stamps of catalogue candidates come from their mosaics: "
-        "give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog)")
+        f"{store}, not a cutout folder (a CSV of file,label or a folder of images); stamps of catalogue candidates "
+        "come from their mosaics: give those instead (report: --mosaics; classify, calibrate: MOSAICS --catalog; "
+        "inspect: DATA_DIR, the mosaics' folder, with --catalogue)")
 
 
 def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
@@ -1186,6 +1207,50 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
 #: astropy or a spreadsheet writes it (a hand-edited or concatenated table); read as a folder,
 #: "nan" sent every file to ./nan
 _NOT_RECORDED = frozenset({"", "nan", "none", "null", "--", "n/a", "na"})
+
+#: Column names (case-folded) that may hold a cutout folder's labels under another name than ``label``.
+LABEL_LIKE = frozenset({"label", "labels", "class", "classes", "class_name", "type", "category", "truth"})
+
+
+def label_like_column(columns, label_column: str) -> str | None:
+    """The first of ``columns`` that may hold the labels asked for as ``label_column`` under another
+    name (a spreadsheet's ``Label``, a ``class`` column: :data:`LABEL_LIKE`), else None.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        The folder's column names.
+    label_column : str
+        The label column asked for (``--label-column``).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> label_like_column(["file", "Label"], "label"), label_like_column(["file", "flux"], "label")
+    ('Label', None)
+    """
+    return next((c for c in columns if c.casefold() in LABEL_LIKE and c != label_column), None)
+
+
+def label_column_hint(columns, label_column: str) -> str:
+    """``; column 'Label' may hold the labels: give --label-column Label`` for a message that a label
+    column is missing, where :func:`label_like_column` finds one; else ``""``.
+
+    One wording for every command that reads a cutout folder's labels (train, classify, calibrate,
+    explain --stamps, evaluate --label-column): only classify and train pointed to the column.
+
+    Examples
+    --------
+    >>> label_column_hint(["file", "Label"], "label")
+    "; column 'Label' may hold the labels: give --label-column Label"
+    >>> label_column_hint(["file"], "label")
+    ''
+    """
+    alike = label_like_column(columns, label_column)
+    return f"; column {alike!r} may hold the labels: give --label-column {alike}" if alike else ""
 
 
 def root_not_recorded(cell) -> bool:

@@ -1190,8 +1190,12 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     >>> # calibrate_model("model", inputs, table["class_ref"], source="holdout.ecsv", overwrite=True)
     """
     from starclass.learn.checkpoint import load_model, read_manifest, save_calibration
+    from starclass.learn.data import refuse_catalogue
 
     check_method(method)
+    # a catalogue given as the inputs stopped with "IndexError: tuple index out of range" (7b774db refused it
+    # in fit and predict_proba only), after the model was loaded
+    refuse_catalogue(inputs, "calibrate_model: inputs")
     path = Path(model_path)
     if not path.is_dir():
         raise StarclassError(f"model {path}: calibration is stored in a model directory's manifest.json; "
@@ -1202,7 +1206,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
                              f"{doc['calibration'].get('source', '?')}); pass --overwrite to replace it")
     loaded = load_model(path, device="cpu" if device is None else device, check_calibration=False)
     cfg = loaded.config
-    y = np.asarray(cfg.class_indices(np.asarray(class_values)), dtype=np.int64)
+    # not np.asarray first: it dropped a MaskedColumn's mask, and the values under it were fitted on as classes
+    # (as fit did before 98b1488); class_indices reads masked as no class
+    y = np.asarray(cfg.class_indices(class_values), dtype=np.int64)
     keep = y >= 0
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")

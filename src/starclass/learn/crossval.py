@@ -265,7 +265,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     from starclass.learn.train import fit, label_indices
 
     outdir = Path(outdir)
-    labels = np.asarray(labels, dtype=float)
+    labels = _cv_labels(labels)
     target = label_indices(config, labels)
     # the folds are drawn with the first member's seed, as the train/validation split is
     base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
@@ -381,6 +381,15 @@ def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test:
     return cfg, hidden, val_index, note
 
 
+def _cv_labels(labels) -> np.ndarray:
+    """Labels as floats, a masked one (a MaskedColumn's blank class) as 0, no label, as map_classes reads it.
+
+    np.asarray dropped the mask, and the values under it were trained and scored on (as fit did
+    before it read masks); :func:`cross_validate` and :func:`fold_digests` read them alike.
+    """
+    return np.ma.filled(np.ma.asarray(labels, dtype=float), 0.0)
+
+
 def fold_digests(config, inputs, labels, *, scheme: str | int, groups: np.ndarray | None = None,
                  galaxies: np.ndarray | None = None, positions=None, seed: int | None = None) -> list[str]:
     """The data digest every fold's model of :func:`cross_validate` is trained with, on these rows.
@@ -412,7 +421,7 @@ def fold_digests(config, inputs, labels, *, scheme: str | int, groups: np.ndarra
 
     from starclass.learn.train import data_digest, label_indices
 
-    labels = np.asarray(labels, dtype=float)
+    labels = _cv_labels(labels)
     target = label_indices(config, labels)
     base_seed = int(seed) if seed is not None else int(config.recipe.member_seed(0))
     gal = None if galaxies is None else np.asarray(galaxies).astype(str)

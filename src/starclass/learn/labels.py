@@ -849,7 +849,7 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     out = np.zeros((len(cat_ids), targets.shape[1]))
     nv = np.zeros(len(cat_ids), dtype=np.int64)
     dest = np.array([row[v] for v in vote_ids], dtype=np.int64)
-    _check_matched_positions(catalogue, votes, dest, name, catalogue_name)
+    _check_matched_positions(catalogue, votes, dest, name, catalogue_name, id_col)
     out[dest] = targets
     nv[dest] = n_votes
     return out, nv
@@ -860,7 +860,7 @@ SAME_OBJECT_PX = 2.0
 
 
 def _check_matched_positions(catalogue: Table, votes: Table, dest: np.ndarray, name: str,
-                             catalogue_name: str) -> None:
+                             catalogue_name: str, id_col: str) -> None:
     """Refuse votes whose ids match catalogue rows at other positions (another catalogue's ids).
 
     The simulator's ``humans.ecsv`` numbers the truth objects, ``detect`` its own detections: the
@@ -887,7 +887,7 @@ def _check_matched_positions(catalogue: Table, votes: Table, dest: np.ndarray, n
         raise StarclassError(
             f"{name}: its ids match rows of {catalogue_name}, but at other positions: {int(far.sum())} of "
             f"{int(known.sum())} matched ids lie more than {SAME_OBJECT_PX:g} px apart (first at {row_name(first)}, "
-            f"id {votes['id'][first]}: {sep[first]:.1f} px), so the ids number other objects (e.g. the "
+            f"id {votes[id_col][first]}: {sep[first]:.1f} px), so the ids number other objects (e.g. the "
             "simulator's truth ids against detect's): give the votes the catalogue they were made on, or "
             "measure the voted objects themselves (detect --positions VOTES); if the votes' x, y are in "
             "another pixel frame, remove those columns")

@@ -94,6 +94,10 @@ def gradcam(model, inputs, target=None, *, layer=None, batch_size: int = 256, ba
     -------
     maps ``[N, H, W]`` float32 in [0, 1].
     """
+    from starclass.learn.data import refuse_catalogue
+
+    # a catalogue given as the batch failed in torch ("can't convert np.ndarray of type numpy.void")
+    refuse_catalogue(inputs, "gradcam: inputs")
     if not isinstance(inputs, (tuple, list)):
         inputs = (inputs,)
     inputs = tuple(torch.as_tensor(np.asarray(x) if not torch.is_tensor(x) else x, dtype=torch.float32) for x in inputs)
