@@ -73,7 +73,7 @@ from typing import Any
 
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, check_fitted
 
 log = logging.getLogger(__name__)
 
@@ -262,8 +262,7 @@ class TemperatureScaler:
 
     def predict_proba(self, probs) -> np.ndarray:
         """Tempered probabilities (:func:`temper` with ``temperature_``)."""
-        if not hasattr(self, "temperature_"):
-            raise StarclassError("TemperatureScaler is not fitted: call fit() first")
+        check_fitted(self, "temperature_")
         return temper(probs, self.temperature_)
 
     transform = predict_proba
@@ -517,8 +516,7 @@ class VectorScaler:
 
     def predict_proba(self, probs) -> np.ndarray:
         """Calibrated probabilities (:func:`vector_scale` with ``scale_`` and ``bias_``)."""
-        if not hasattr(self, "scale_"):
-            raise StarclassError("VectorScaler is not fitted: call fit() first")
+        check_fitted(self, "scale_")
         return vector_scale(probs, self.scale_, self.bias_)
 
     transform = predict_proba
@@ -628,8 +626,7 @@ class HistogramBinner:
 
     def predict_proba(self, probs) -> np.ndarray:
         """Calibrated probabilities ``[N, K]`` (rows sum to 1; rows with NaN stay NaN)."""
-        if not hasattr(self, "freq_"):
-            raise StarclassError("HistogramBinner is not fitted: call fit() first")
+        check_fitted(self, "freq_")
         return histogram_calibrate(probs, self.edges_, self.freq_)
 
     transform = predict_proba

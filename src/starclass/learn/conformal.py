@@ -40,7 +40,7 @@ import warnings
 
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, check_fitted
 
 __all__ = ["ClassConditionalConformal", "format_sets", "check_coverage"]
 
@@ -139,8 +139,7 @@ class ClassConditionalConformal:
         """Class-conditional p-values ``[N, K]`` (NaN for rows with NaN probabilities)."""
         from crepes.extras import hinge
 
-        if not hasattr(self, "predictor_"):
-            raise StarclassError("ClassConditionalConformal is not fitted: call fit() first")
+        check_fitted(self, "predictor_")
         p = np.asarray(probs, dtype=np.float64)
         if p.ndim != 2 or p.shape[1] != self.n_classes_:
             raise StarclassError(f"probabilities of shape {p.shape} do not fit {self.n_classes_} classes")
@@ -158,6 +157,8 @@ class ClassConditionalConformal:
 
     def predict_set(self, probs, coverage: float | None = None) -> np.ndarray:
         """Boolean sets ``[N, K]`` at ``coverage`` (default: the constructor's); NaN rows are empty."""
+        # before n_classes_ is read below: unfitted, that was an AttributeError instead of NotFittedError
+        check_fitted(self, "predictor_")
         c = check_coverage(self.coverage if coverage is None else coverage)
         small = [j for j in range(self.n_classes_) if self.class_counts_[j] + 1 < 1.0 / (1.0 - c)]
         if small:

@@ -1,0 +1,42 @@
+"""The calibrators and the conformal predictor keep the scikit-learn habits their docstrings promise.
+
+``TemperatureScaler``, ``VectorScaler``, ``HistogramBinner`` and ``ClassConditionalConformal``
+say "scikit-learn style", but used before ``fit`` the conformal predictor stopped with an
+``AttributeError`` ('n_classes_') and the scalers with a plain ``StarclassError`` that
+``except NotFittedError`` (scikit-learn's) did not catch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from starclass.errors import StarclassError
+from starclass.learn.calibration import HistogramBinner, TemperatureScaler, VectorScaler
+from starclass.learn.conformal import ClassConditionalConformal
+
+ESTIMATORS = [TemperatureScaler, VectorScaler, HistogramBinner, ClassConditionalConformal]
+
+
+def _probs_labels(n: int = 300, k: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, k, n)
+    p = np.full((n, k), 0.1 / (k - 1))
+    p[np.arange(n), y] = 0.9
+    # a third of the labels wrong at 90% confidence: something for the calibrators to correct
+    y_seen = np.where(rng.random(n) < 0.3, (y + 1) % k, y)
+    return p, y_seen
+
+
+def _use(est, p: np.ndarray) -> np.ndarray:
+    return est.predict_set(p) if isinstance(est, ClassConditionalConformal) else est.predict_proba(p)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_use_before_fit_is_not_fitted_error(cls):
+    p, _ = _probs_labels(20)
+    with pytest.raises(NotFittedError, match=cls.__name__) as info:
+        _use(cls(), p)
+    # still a StarclassError, so the command line prints it and exits 2
+    assert isinstance(info.value, StarclassError)
