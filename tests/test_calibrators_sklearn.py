@@ -40,3 +40,34 @@ def test_use_before_fit_is_not_fitted_error(cls):
         _use(cls(), p)
     # still a StarclassError, so the command line prints it and exits 2
     assert isinstance(info.value, StarclassError)
+
+
+PARAMS = {
+    TemperatureScaler: {"bounds": (0.1, 10.0)},
+    VectorScaler: {"bounds": (0.1, 10.0)},
+    HistogramBinner: {"n_bins": 5, "min_rows_per_bin": 10},
+    ClassConditionalConformal: {"coverage": 0.8, "smoothing": False, "seed": 3, "class_labels": [1, 2, 3]},
+}
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_params_round_trip_and_clone(cls):
+    # sklearn.base.clone failed: "does not implement a 'get_params' method"
+    from sklearn.base import clone
+
+    given = PARAMS[cls]
+    est = cls(**given)
+    # parameters are stored as given (class_labels were turned into strings in __init__)
+    assert est.get_params() == given
+    assert est.set_params(**{k: v for k, v in cls().get_params().items()}) is est
+    assert est.get_params() == cls().get_params()
+    est.set_params(**given)
+    p, y = _probs_labels()
+    est.fit(p, y)
+    copy = clone(est)
+    assert copy.get_params() == given
+    # a clone is unfitted: it has the parameters, not what fit learned
+    with pytest.raises(NotFittedError):
+        _use(copy, p)
+    # and fitted on the same rows it gives the same answers
+    assert np.array_equal(_use(copy.fit(p, y), p), _use(est, p), equal_nan=True)

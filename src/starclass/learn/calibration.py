@@ -72,6 +72,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import StarclassError, check_fitted
 
@@ -208,7 +209,7 @@ def _check_probs_labels(probs, y, what: str = "calibration data") -> tuple[np.nd
     return p, y.astype(np.int64)
 
 
-class TemperatureScaler:
+class TemperatureScaler(BaseEstimator):
     """One temperature for a classifier's probabilities, fitted by minimising the NLL.
 
     scikit-learn style: :meth:`fit` learns ``temperature_``; :meth:`predict_proba` (alias
@@ -449,7 +450,7 @@ def _vector_nll_grad(theta: np.ndarray, logp: np.ndarray, onehot: np.ndarray) ->
     return nll, np.concatenate([(resid * logp).sum(axis=0), resid.sum(axis=0)])
 
 
-class VectorScaler:
+class VectorScaler(BaseEstimator):
     """A scale and a bias per class on the log-probabilities, fitted by minimising the NLL.
 
     ``p_cal = softmax(scale_ * log p + bias_)`` (Guo et al. 2017's vector scaling, on the
@@ -554,7 +555,7 @@ def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
     return n_bins
 
 
-class HistogramBinner:
+class HistogramBinner(BaseEstimator):
     """One-vs-rest histogram binning (Zadrozny & Elkan 2001), equal-mass bins, rows renormalised.
 
     For each class ``k`` the held-out values of ``p(k)`` are cut into ``n_bins`` bins holding

@@ -39,6 +39,7 @@ import math
 import warnings
 
 import numpy as np
+from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import StarclassError, check_fitted
 
@@ -65,7 +66,7 @@ def check_coverage(coverage: float, option: str = "coverage") -> float:
     return c
 
 
-class ClassConditionalConformal:
+class ClassConditionalConformal(BaseEstimator):
     """Class-conditional split-conformal prediction sets on top of class probabilities (crepes).
 
     Parameters
@@ -76,6 +77,9 @@ class ClassConditionalConformal:
         Smoothed p-values (exact coverage on average) or not (conservative).
     seed : int
         Seed of the smoothing draw.
+    class_labels : sequence, optional
+        How messages name the class of each column (``["1 (cluster)", "2 (non-cluster)"]``);
+        None: by column index.
 
     Attributes
     ----------
@@ -100,14 +104,16 @@ class ClassConditionalConformal:
         self.coverage = coverage
         self.smoothing = smoothing
         self.seed = seed
-        # how messages name each column's class ("3 (compact association)"); None: "index 2"
-        self.class_labels = None if class_labels is None else [str(v) for v in class_labels]
+        # how messages name each column's class ("3 (compact association)"); None: "index 2". Kept
+        # as given (turned into text where used), so that clone and get_params see the parameter
+        self.class_labels = class_labels
 
     def _named(self, cols) -> str:
         """The classes of columns ``cols`` in words, for messages."""
         cols = [int(j) for j in cols]
-        if self.class_labels is not None and len(self.class_labels) == self.n_classes_:
-            return ("class " if len(cols) == 1 else "classes ") + ", ".join(self.class_labels[j] for j in cols)
+        labels = None if self.class_labels is None else [str(v) for v in self.class_labels]
+        if labels is not None and len(labels) == self.n_classes_:
+            return ("class " if len(cols) == 1 else "classes ") + ", ".join(labels[j] for j in cols)
         return ("class index " if len(cols) == 1 else "class indices ") + ", ".join(map(str, cols))
 
     def fit(self, probs, y) -> ClassConditionalConformal:
