@@ -201,3 +201,15 @@ def test_a_catalogue_table_as_x_is_refused_saying_how_to_make_stamps(toy):
     clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
     with pytest.raises(StarclassError, match=r"predict_proba: X is a catalogue .*make_inputs"):
         clf.predict_proba(table[:12])
+
+
+def test_cnn_takes_array_like_inputs_as_scikit_learn_does(toy):
+    """A nested list of stamps (array-like, as scikit-learn estimators take) stopped fit with numpy's
+    "only integer scalar arrays can be converted to a scalar index": it was read as a stamp store."""
+    train, test = toy
+    as_array = CNNClassifier(TASK, epochs=1, device="cpu", seed=0).fit(train.inputs, train.class_ref)
+    as_list = CNNClassifier(TASK, epochs=1, device="cpu", seed=0).fit(train.inputs.tolist(), train.class_ref.tolist())
+    assert np.allclose(as_list.predict_proba(test.inputs.tolist()), as_array.predict_proba(test.inputs), atol=1e-6)
+    ragged = [np.zeros((1, 16, 16)), np.zeros((1, 8, 8))]
+    with pytest.raises(StarclassError, match="training inputs: a list that is not an array"):
+        CNNClassifier(TASK, epochs=1, device="cpu").fit(ragged, [1, 2])
