@@ -127,7 +127,9 @@ def test_cnn_threshold_tasks_predict_with_the_threshold(toy):
 
 @pytest.mark.parametrize(
     "params, word",
-    [({"config": 3}, "config"), ({"config": "no-such-preset"}, "no-such-preset"), ({"batch_size": 0}, "batch_size")],
+    [({"config": 3}, "config"), ({"config": "no-such-preset"}, "no-such-preset"), ({"batch_size": 0}, "batch_size"),
+     # precision is used only by predict_proba, where a bad one surfaced after the whole training
+     ({"precision": "fp8"}, "CNNClassifier: precision='fp8'")],
 )
 def test_cnn_bad_parameters_are_reported_by_fit_naming_them(params, word, toy):
     train, _ = toy

@@ -43,6 +43,7 @@ from starclass.learn.checkpoint import VERSION as CHECKPOINT_VERSION
 from starclass.learn.classify import predict_inputs
 from starclass.learn.config import TaskConfig, load_config
 from starclass.learn.data import refuse_catalogue
+from starclass.learn.precision import parse_precision
 from starclass.learn.train import fit as train_fit
 
 __all__ = ["Classifier", "CNNClassifier"]
@@ -195,6 +196,9 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         """
         if int(self.batch_size) < 1:
             raise StarclassError(f"CNNClassifier: batch_size={self.batch_size!r} must be >= 1")
+        if self.precision is not None:
+            # only predict_proba uses it: checked here, a bad one surfaced after the whole training
+            parse_precision(self.precision, "CNNClassifier: precision")
         refuse_catalogue(X, "CNNClassifier.fit: X")
         cfg = self._task_config()
         workdir = None if self.outdir is None else Path(self.outdir)
