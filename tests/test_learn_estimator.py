@@ -215,3 +215,19 @@ def test_cnn_takes_array_like_inputs_as_scikit_learn_does(toy):
     ragged = [np.zeros((1, 16, 16)), np.zeros((1, 8, 8))]
     with pytest.raises(StarclassError, match="training inputs: a list that is not an array"):
         CNNClassifier(TASK, epochs=1, device="cpu").fit(ragged, [1, 2])
+
+
+def test_cnn_non_square_stamps_are_refused_naming_the_rotations(toy):
+    """Stamps that are not square stopped fit (augmentation) and predict_proba(tta=True) with the
+    augment module's bare ValueError "dihedral transforms need square stamps", deep in training."""
+    train, test = toy
+    wide = train.inputs[:, :, :8, :]
+    with pytest.raises(StarclassError, match=r"training inputs are 8 x 16 px.*recipe\.augment"):
+        CNNClassifier(TASK, epochs=1, device="cpu").fit(wide, train.class_ref)
+    # without the rotations nothing needs them square
+    flat = get_preset("cool-core-compact", stamp_size=16, recipe={"batch_size": 16, "augment": False})
+    CNNClassifier(flat, epochs=1, device="cpu").fit(wide, train.class_ref)
+    clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+    clf.set_params(tta=True)
+    with pytest.raises(StarclassError, match=r"inputs are 8 x 16 px.*tta"):
+        clf.predict_proba(test.inputs[:, :, :8, :])
