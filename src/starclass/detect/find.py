@@ -55,7 +55,7 @@ from tqdm import tqdm
 from starclass.bands import require_bands
 from starclass.detect._images import bad_pixels, band_label, check_bands
 from starclass.detect.photometry import measure
-from starclass.detect.select import select_candidates
+from starclass.detect.select import check_cuts, select_candidates
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.schema import ID, X, Y, mag_col
@@ -471,6 +471,8 @@ def detect(
         ``crowding``, ``redundant``, plus ``snr`` of the detection), sorted by V magnitude.
         ``meta["n_detected"]`` and ``meta["n_selected"]`` say how many were found and kept.
     """
+    # before the detection: a cut given as text failed only after all of it
+    check_cuts(mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max)
     use = check_bands(mosaics, bands)
     det_band, = require_bands([band or getattr(mosaics, "v_band", None) or use[0]], mosaics.bands,
                               context="detection band")
