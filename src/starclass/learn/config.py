@@ -733,7 +733,19 @@ class TaskConfig:
     def copy(self, **changes: Any) -> TaskConfig:
         """A deep copy with some fields replaced (``recipe`` may be a dict of changes)."""
         new = TaskConfig.from_dict(self.to_dict())
+        # named here: dataclasses.replace said only "__init__() got an unexpected keyword argument"
+        known = [f.name for f in fields(TaskConfig)]
+        recipe_fields = [f.name for f in fields(TrainRecipe)]
+        for key in changes:
+            if key not in known:
+                hint = f" (a recipe field: give recipe={{{key!r}: ...}})" if key in recipe_fields else ""
+                raise StarclassError(f"task config {self.name!r}: unknown field {key!r}{hint}; fields: "
+                                     f"{', '.join(known)}")
         if "recipe" in changes and isinstance(changes["recipe"], dict):
+            wrong = [k for k in changes["recipe"] if k not in recipe_fields]
+            if wrong:
+                raise StarclassError(f"task config {self.name!r}: unknown recipe field {wrong[0]!r}; recipe "
+                                     f"fields: {', '.join(recipe_fields)}")
             changes["recipe"] = replace(new.recipe, **changes["recipe"])
         return replace(new, **changes) if changes else new
 
