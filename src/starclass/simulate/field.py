@@ -215,6 +215,13 @@ def simulate_field(config: SimConfig | None = None, *, progress: bool = False) -
     SimulatedField
         Images (all bands in memory: use :func:`simulate_to_disk` for very large fields),
         WCS, truth and human tables.
+
+    Examples
+    --------
+    >>> from starclass.simulate import SimConfig, simulate_field
+    >>> field = simulate_field(SimConfig(seed=1, shape=(128, 128), n_candidates=10))
+    >>> sorted(field.images)[:2], field.images["f555w"].shape, len(field.truth) > 0
+    (['f275w', 'f336w'], (128, 128), True)
     """
     config = config or SimConfig()
     sc = _scene(config)
