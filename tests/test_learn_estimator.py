@@ -231,3 +231,19 @@ def test_cnn_non_square_stamps_are_refused_naming_the_rotations(toy):
     clf.set_params(tta=True)
     with pytest.raises(StarclassError, match=r"inputs are 8 x 16 px.*tta"):
         clf.predict_proba(test.inputs[:, :, :8, :])
+
+
+def test_cnn_a_failed_refit_leaves_no_model_of_the_earlier_fit(toy):
+    """A second fit that failed (here: a class without examples) left the first fit's network in
+    place, so predict went on answering with a model of other data, and maybe of another config
+    than get_params() now showed."""
+    from sklearn.exceptions import NotFittedError
+
+    train, _ = toy
+    clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+    no_3 = train.class_ref != 3
+    with pytest.raises(StarclassError, match="no training example"):
+        clf.fit(train.inputs[no_3], train.class_ref[no_3])
+    assert not [k for k in vars(clf) if k.endswith("_")]
+    with pytest.raises(NotFittedError):
+        clf.predict(train.inputs)

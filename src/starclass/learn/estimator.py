@@ -182,7 +182,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         CNNClassifier
-            ``self``, fitted.
+            ``self``, fitted. What an earlier ``fit`` learned is dropped first, so after a
+            ``fit`` that raised the estimator is unfitted.
 
         Examples
         --------
@@ -194,6 +195,10 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.fit(toy.inputs, toy.class_ref) is clf
         True
         """
+        # what an earlier fit learned goes first: a fit that fails below left the earlier network
+        # answering predict, for other data and maybe another config than get_params() shows
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)
         if int(self.batch_size) < 1:
             raise StarclassError(f"CNNClassifier: batch_size={self.batch_size!r} must be >= 1")
         if self.precision is not None:
