@@ -71,3 +71,12 @@ def test_params_round_trip_and_clone(cls):
         _use(copy, p)
     # and fitted on the same rows it gives the same answers
     assert np.array_equal(_use(copy.fit(p, y), p), _use(est, p), equal_nan=True)
+
+
+@pytest.mark.parametrize("coverage", [1.5, 0, "high"])
+def test_conformal_fit_checks_the_coverage(coverage):
+    """fit accepted coverage=1.5 and the error came only at the first predict_set; scikit-learn's
+    habit (and CNNClassifier's) is that fit checks the constructor's parameters."""
+    p, y = _probs_labels()
+    with pytest.raises(StarclassError, match=r"coverage .* (must be between 0 and 1|is not a number)"):
+        ClassConditionalConformal(coverage=coverage).fit(p, y)

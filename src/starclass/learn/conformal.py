@@ -121,6 +121,8 @@ class ClassConditionalConformal(BaseEstimator):
         from crepes import ConformalClassifier
         from crepes.extras import hinge
 
+        # the constructor's coverage is checked here, not first at predict_set
+        check_coverage(self.coverage)
         p = np.asarray(probs, dtype=np.float64)
         y = np.asarray(y)
         if p.ndim != 2 or y.shape != (p.shape[0],) or p.shape[0] == 0:
