@@ -192,6 +192,9 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
         # clusters give it (schema.R_GAL): the selection trends of evaluate/report use it
         t[R_GAL] = np.hypot(t[X] - centre[0], t[Y] - centre[1]) * config.pc_per_px / 1000.0 * u.kpc
     t["galaxy"] = np.full(n, config.galaxy)
+    # the schema's unit, as detect's catalogue and io.catalog's tables carry it (set last: the
+    # WCS, the crowding tree and r_gal above use the plain numbers)
+    t[X].unit = t[Y].unit = u.pix
     t.meta["comments"] = [
         "starclass simulated truth catalogue; x, y 0-based pixels; magnitudes Vega",
         f"seed={config.seed} distance_mpc={config.distance_mpc} pixel_scale={config.pixel_scale}",
