@@ -91,3 +91,17 @@ def test_catalog_features_and_foreign_files(tmp_path):
     joblib.dump({"a": 1}, tmp_path / "other.joblib")
     with pytest.raises(StarclassError, match="not a starclass baseline"):
         load_baseline(tmp_path / "other.joblib")
+
+
+def test_save_keeps_an_existing_file_unless_overwrite(tmp_path):
+    """``save(path)`` replaced a file already at ``path`` without a word, where CNNClassifier.save
+    and write_catalog refuse unless told ``overwrite=True`` (astropy's habit)."""
+    X, y = np.random.default_rng(0).normal(size=(20, 1, 16, 16)), [1, 2] * 10
+    model = BaggedTreesPixels(n_estimators=2).fit(X, y)
+    path = tmp_path / "m.joblib"
+    path.write_bytes(b"someone else's model")
+    with pytest.raises(StarclassError, match=r"m\.joblib exists; save\(\.\.\., overwrite=True\) replaces it"):
+        model.save(path)
+    assert path.read_bytes() == b"someone else's model"
+    assert model.save(path, overwrite=True) == path
+    assert (BaggedTreesPixels.load(path).predict(X) == model.predict(X)).all()

@@ -66,8 +66,26 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         self._fitted()
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the fitted model with joblib (atomically).
+
+        Parameters
+        ----------
+        path : path-like
+            The file to write.
+        overwrite : bool
+            Replace a file already at ``path`` (refused without it).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        StarclassError
+            ``path`` exists and ``overwrite`` is false, or is a folder.
+            :class:`~starclass.errors.NotFittedError` before ``fit``.
 
         Examples
         --------
@@ -81,6 +99,11 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         """
         self._fitted()  # an unfitted estimator is not a model: NotFittedError, as CNNClassifier.save
         p = Path(path)
+        # a file there was replaced without a word (CNNClassifier.save and write_catalog refuse)
+        if p.is_dir():
+            raise StarclassError(f"{type(self).__name__}.save: {p} is a folder; give a file name (model.joblib)")
+        if p.exists() and not overwrite:
+            raise StarclassError(f"{type(self).__name__}.save: {p} exists; save(..., overwrite=True) replaces it")
         with atomic_path(p) as tmp:
             joblib.dump(self, tmp)
         return p
