@@ -1196,7 +1196,12 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     doc = read_manifest(path)
     if doc.get("calibration") and not overwrite:
         raise StarclassError(f"model {path} already has a calibration (fitted on "
-                             f"{doc['calibration'].get('source', '?')}); pass --overwrite to replace it")
+                             f"{doc['calibration'].get('source', '?')}); give --overwrite (overwrite=True in "
+                             "Python) to replace it")
+    n_rows, n_values = len(inputs), len(class_values)
+    if n_rows != n_values:
+        # numpy's "operands could not be broadcast together" said nothing of which was which
+        raise StarclassError(f"calibration data ({source}): {n_rows} rows of inputs but {n_values} class values")
     loaded = load_model(path, device="cpu" if device is None else device, check_calibration=False)
     cfg = loaded.config
     y = np.asarray(cfg.class_indices(np.asarray(class_values)), dtype=np.int64)
