@@ -98,3 +98,19 @@ def test_cli_calibrate_on_the_training_catalogue_exits_2(trained, tmp_path):
     res = runner.invoke(app, [*args, "--allow-training-rows"])
     assert res.exit_code == 0, res.output
     assert f"warning: {n_train} of the " in res.output
+
+
+def test_calibrate_model_names_mismatched_rows_and_the_python_argument(trained, tmp_path):
+    """From Python, class values of another length stopped with numpy's "operands could not be
+    broadcast together with shapes (80,) (5,)", and a model with a calibration was refused with
+    "pass --overwrite", an option calibrate_model does not have (its argument is overwrite=True)."""
+    root, _, toy, result = trained
+    model = tmp_path / "model"
+    shutil.copytree(root / "model", model)
+    before = (model / "manifest.json").read_text()
+    val = result.val_index
+    with pytest.raises(StarclassError, match=rf"{len(val)} rows of inputs but 5 class values"):
+        calibrate_model(model, toy.inputs[val], toy.class_ref[val][:5], source="toy", overwrite=True, device="cpu")
+    with pytest.raises(StarclassError, match=r"give --overwrite \(overwrite=True in Python\) to replace it"):
+        calibrate_model(model, toy.inputs[val], toy.class_ref[val], source="toy", device="cpu")
+    assert (model / "manifest.json").read_text() == before  # nothing written

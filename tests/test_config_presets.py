@@ -286,3 +286,31 @@ def test_load_config_reads_the_task_stored_with_a_trained_model(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(StarclassError, match="neither a file nor a preset.*manifest.json"):
         load_config(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"split": "random"},
+     r"task config 'm31-binary': unknown field 'split' \(a recipe field: give recipe=\{'split': \.\.\.\}\)"),
+    ({"recipe": {"epoch": 3}}, r"unknown recipe field 'epoch'.*epochs"),
+])
+def test_an_unknown_override_is_named_with_the_known_fields(overrides, words):
+    """``get_preset("m31-binary", split="random")`` (split is a recipe field) stopped with
+    dataclasses' TypeError "TaskConfig.__init__() got an unexpected keyword argument", though the
+    docstring promises a StarclassError for a bad override."""
+    with pytest.raises(StarclassError, match=words):
+        get_preset("m31-binary", **overrides)
+    # the known ones still apply
+    assert get_preset("m31-binary", stamp_size=24, recipe={"split": "random"}).recipe.split == "random"
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"stamp_size": "big"}, r"stamp_size='big' is not a whole number"),
+    ({"input_size": 2.5}, r"input_size=2.5 is not a whole number"),
+    ({"threshold": "high"}, r"threshold='high' is not a number"),
+    ({"pixel_scale": "x"}, r"pixel_scale='x' is not a number"),
+])
+def test_a_field_that_is_not_a_number_is_named(overrides, words):
+    """get_preset("legus4", stamp_size="big") stopped with Python's bare "invalid literal for int()
+    with base 10: 'big'", naming neither the field nor the config."""
+    with pytest.raises(StarclassError, match=words):
+        get_preset("m31-binary", **overrides)

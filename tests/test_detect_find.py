@@ -214,3 +214,19 @@ def test_cli_detect_positions_keep_the_catalogues_own_photometry(tmp_path):
     cat = Table.read(out)
     assert cat["mag_f555w_input"].tolist() == [31.5] * len(pos) and cat["ci_input"].tolist() == [9.0] * len(pos)
     assert not np.any(np.asarray(cat["mag_f555w"]) == 31.5) and cat["mag_f814w_input"].tolist() == [32.5] * len(pos)
+
+
+@pytest.mark.parametrize("cut", [{"mag_limit": "24"}, {"ci_min": "x"}, {"ci_max": float("nan")}, {"mag_limit": [24.0]}])
+def test_detect_refuses_a_cut_that_is_not_a_number_before_the_work(cut, monkeypatch):
+    """``detect(ms, mag_limit="24")`` (a notebook widget's text) ran the whole detection and then
+    stopped with numpy's "ufunc 'less_equal' did not contain a loop with signature matching types"."""
+    import starclass.detect.find as find_mod
+
+    def never(*args, **kwargs):
+        raise AssertionError("the detection ran before the cut was checked")
+
+    monkeypatch.setattr(find_mod, "find_candidates", never)
+    ms = ArrayMosaics({"f555w": np.zeros((64, 64), np.float32) + np.arange(64, dtype=np.float32)}, {"f555w": 25.0})
+    (name, _), = cut.items()
+    with pytest.raises(StarclassError, match=rf"{name}=.* must be a (finite )?number"):
+        detect(ms, progress=False, **cut)

@@ -78,3 +78,22 @@ def test_score_distributions_per_predicted_class():
     assert d[1].tolist() == [0.6, 0.9] and d[2].tolist() == [0.7]
     q = curves.score_quantiles(d)
     assert q["score_q50"][0] == pytest.approx(0.75)
+
+
+def test_one_vs_rest_names_a_merge_that_does_not_fit_the_classes():
+    """A binary task's probabilities with the default merge ("4class", classes 1-4) stopped with
+    Python's "tuple.index(x): x not in tuple"; probabilities with too few columns with numpy's
+    "index 2 is out of bounds"."""
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    ref = rng.integers(1, 3, 40)
+    p1 = np.clip(0.5 + 0.4 * (ref == 1) + rng.normal(0, 0.2, 40), 0, 1)
+    probs = np.column_stack([p1, 1 - p1])
+    with pytest.raises(StarclassError, match=r"merge '4class' groups class 3.* not among the classes \(1, 2\)"):
+        curves.one_vs_rest(ref, probs, "4class", classes=(1, 2))
+    with pytest.raises(StarclassError, match=r"probabilities have 2 columns but 4 classes"):
+        curves.one_vs_rest(ref, probs, "4class")
+    # with the task's groups it is scikit-learn's ROC AUC
+    roc, _, _ = curves.one_vs_rest(ref, probs, "2class", classes=(1, 2), groups={"1": (1,), "2": (2,)})
+    assert roc[0].area == pytest.approx(roc_auc_score(ref == 1, probs[:, 0]))

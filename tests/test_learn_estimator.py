@@ -127,7 +127,9 @@ def test_cnn_threshold_tasks_predict_with_the_threshold(toy):
 
 @pytest.mark.parametrize(
     "params, word",
-    [({"config": 3}, "config"), ({"config": "no-such-preset"}, "no-such-preset"), ({"batch_size": 0}, "batch_size")],
+    [({"config": 3}, "config"), ({"config": "no-such-preset"}, "no-such-preset"), ({"batch_size": 0}, "batch_size"),
+     # precision is used only by predict_proba, where a bad one surfaced after the whole training
+     ({"precision": "fp8"}, "CNNClassifier: precision='fp8'")],
 )
 def test_cnn_bad_parameters_are_reported_by_fit_naming_them(params, word, toy):
     train, _ = toy
@@ -260,3 +262,47 @@ def test_cross_validate_leaves_masked_labels_out(tmp_path, single_thread):
     cv = cross_validate(cfg, toy.inputs, masked, scheme=2, outdir=tmp_path / "cv", progress=False, device="cpu")
     assert cv.pooled["n"] == 16
     assert not set(np.asarray(cv.predictions["row"]).tolist()) & set(np.flatnonzero(masked.mask).tolist())
+
+
+def test_cnn_takes_array_like_inputs_as_scikit_learn_does(toy):
+    """A nested list of stamps (array-like, as scikit-learn estimators take) stopped fit with numpy's
+    "only integer scalar arrays can be converted to a scalar index": it was read as a stamp store."""
+    train, test = toy
+    as_array = CNNClassifier(TASK, epochs=1, device="cpu", seed=0).fit(train.inputs, train.class_ref)
+    as_list = CNNClassifier(TASK, epochs=1, device="cpu", seed=0).fit(train.inputs.tolist(), train.class_ref.tolist())
+    assert np.allclose(as_list.predict_proba(test.inputs.tolist()), as_array.predict_proba(test.inputs), atol=1e-6)
+    ragged = [np.zeros((1, 16, 16)), np.zeros((1, 8, 8))]
+    with pytest.raises(StarclassError, match="training inputs: a list that is not an array"):
+        CNNClassifier(TASK, epochs=1, device="cpu").fit(ragged, [1, 2])
+
+
+def test_cnn_non_square_stamps_are_refused_naming_the_rotations(toy):
+    """Stamps that are not square stopped fit (augmentation) and predict_proba(tta=True) with the
+    augment module's bare ValueError "dihedral transforms need square stamps", deep in training."""
+    train, test = toy
+    wide = train.inputs[:, :, :8, :]
+    with pytest.raises(StarclassError, match=r"training inputs are 8 x 16 px.*recipe\.augment"):
+        CNNClassifier(TASK, epochs=1, device="cpu").fit(wide, train.class_ref)
+    # without the rotations nothing needs them square
+    flat = get_preset("cool-core-compact", stamp_size=16, recipe={"batch_size": 16, "augment": False})
+    CNNClassifier(flat, epochs=1, device="cpu").fit(wide, train.class_ref)
+    clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+    clf.set_params(tta=True)
+    with pytest.raises(StarclassError, match=r"inputs are 8 x 16 px.*tta"):
+        clf.predict_proba(test.inputs[:, :, :8, :])
+
+
+def test_cnn_a_failed_refit_leaves_no_model_of_the_earlier_fit(toy):
+    """A second fit that failed (here: a class without examples) left the first fit's network in
+    place, so predict went on answering with a model of other data, and maybe of another config
+    than get_params() now showed."""
+    from sklearn.exceptions import NotFittedError
+
+    train, _ = toy
+    clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+    no_3 = train.class_ref != 3
+    with pytest.raises(StarclassError, match="no training example"):
+        clf.fit(train.inputs[no_3], train.class_ref[no_3])
+    assert not [k for k in vars(clf) if k.endswith("_")]
+    with pytest.raises(NotFittedError):
+        clf.predict(train.inputs)

@@ -91,3 +91,38 @@ def test_catalog_features_and_foreign_files(tmp_path):
     joblib.dump({"a": 1}, tmp_path / "other.joblib")
     with pytest.raises(StarclassError, match="not a starclass baseline"):
         load_baseline(tmp_path / "other.joblib")
+
+
+def test_save_keeps_an_existing_file_unless_overwrite(tmp_path):
+    """``save(path)`` replaced a file already at ``path`` without a word, where CNNClassifier.save
+    and write_catalog refuse unless told ``overwrite=True`` (astropy's habit)."""
+    X, y = np.random.default_rng(0).normal(size=(20, 1, 16, 16)), [1, 2] * 10
+    model = BaggedTreesPixels(n_estimators=2).fit(X, y)
+    path = tmp_path / "m.joblib"
+    path.write_bytes(b"someone else's model")
+    with pytest.raises(StarclassError, match=r"m\.joblib exists; save\(\.\.\., overwrite=True\) replaces it"):
+        model.save(path)
+    assert path.read_bytes() == b"someone else's model"
+    assert model.save(path, overwrite=True) == path
+    assert (BaggedTreesPixels.load(path).predict(X) == model.predict(X)).all()
+
+
+def test_catalog_boosting_takes_a_dataframe_so_model_selection_works():
+    """scikit-learn's model selection cannot index an astropy Table ('Table' object has no
+    attribute 'take'), and a pandas DataFrame, which it can, stopped fit with "'DataFrame' object
+    has no attribute 'colnames'"; now table.to_pandas() works with cross_val_score."""
+    from sklearn.model_selection import cross_val_score
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(1, 3, 60)
+    v = rng.uniform(20, 24, 60)
+    t = Table({"ci": np.where(y == 1, 1.6, 1.1) + rng.normal(0, 0.1, 60), "mag_f555w": v,
+               "mag_f814w": v - np.where(y == 1, 0.9, 0.3)})
+    df = t.to_pandas()
+    a = CatalogBoosting(max_iter=20).fit(t, y)
+    b = CatalogBoosting(max_iter=20).fit(df, y)
+    assert np.allclose(a.predict_proba(t), b.predict_proba(df))
+    scores = cross_val_score(CatalogBoosting(max_iter=20), df, y, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.5
+    with pytest.raises(StarclassError, match=r"catalogue features: a ndarray, not a table"):
+        catalog_features(np.zeros((4, 3)))

@@ -143,3 +143,20 @@ def test_bad_config_is_named():
         SimConfig(shape=(10, 10))
     with pytest.raises(StarclassError, match="preset"):
         preset("hubble-deep-field")
+
+
+def test_truth_and_humans_positions_carry_the_schema_unit():
+    """The simulated truth (and the humans' table made from it) had x, y without a unit, while
+    detect's catalogue and every catalogue read through io.catalog say pix (schema.unit_of)."""
+    from astropy import units as u
+
+    from starclass import schema
+    from starclass.simulate import SimConfig
+    from starclass.simulate.field import simulate_labels
+
+    truth, humans = simulate_labels(SimConfig(seed=1, shape=(256, 256), n_candidates=30))
+    for table in (truth, humans):
+        for col in ("x", "y"):
+            assert table[col].unit == schema.unit_of(col) == u.pix
+    # plain numbers still: arithmetic on the columns gives arrays, as before
+    assert float((truth["x"] - truth["x"])[0]) == 0.0

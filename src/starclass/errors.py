@@ -51,6 +51,38 @@ def _make_not_fitted() -> type:
     return NotFittedError
 
 
+def check_fitted(est: object, attr: str) -> None:
+    """Raise :class:`NotFittedError` naming ``est``'s class when it has not learned ``attr`` yet.
+
+    The calibrators and the conformal predictor raise scikit-learn's exception, as the CNN front
+    does: a plain :class:`StarclassError` escaped ``except NotFittedError`` in code written for
+    scikit-learn, and an ``AttributeError`` said nothing about ``fit``.
+
+    Parameters
+    ----------
+    est : object
+        The estimator.
+    attr : str
+        An attribute that ``fit`` sets (``"temperature_"``).
+
+    Raises
+    ------
+    NotFittedError
+        When ``est`` has no ``attr``.
+
+    Examples
+    --------
+    >>> class Scaler:
+    ...     pass
+    >>> check_fitted(Scaler(), "scale_")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.NotFittedError: Scaler is not fitted: call fit() first
+    """
+    if not hasattr(est, attr):
+        raise __getattr__("NotFittedError")(f"{type(est).__name__} is not fitted: call fit() first")
+
+
 def __getattr__(name: str) -> type:
     # module-level __getattr__ (PEP 562): scikit-learn is imported only when NotFittedError is asked for
     if name == "NotFittedError":

@@ -459,6 +459,13 @@ def make_synthetic(
         Stamp size (default ``config.stamp_size``; a smaller one keeps tests fast).
     kind : str or None
         Force a generator (default: :func:`synthetic_kind`).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> toy = make_synthetic(get_preset("galaxy-cluster-compact", stamp_size=16), 6, seed=0)
+    >>> toy.inputs.shape, sorted(set(toy.class_ref.tolist()))  # X-ray + optical; classes 1, 2
+    ((6, 2, 16, 16), [1, 2])
     """
     stamps, ref, kind = make_synthetic_stamps(config, n, seed=seed, size=size, kind=kind)
     labels = config.map_classes(ref)

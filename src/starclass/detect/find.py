@@ -55,7 +55,7 @@ from tqdm import tqdm
 from starclass.bands import require_bands
 from starclass.detect._images import bad_pixels, band_label, check_bands
 from starclass.detect.photometry import measure
-from starclass.detect.select import select_candidates
+from starclass.detect.select import check_cuts, select_candidates
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
 from starclass.schema import ID, X, Y, mag_col
@@ -470,7 +470,22 @@ def detect(
         ``mag_<band>``, ``magerr_<band>``, ``ci``, ``mci_1..5``, ``bkg``, ``fwhm``,
         ``crowding``, ``redundant``, plus ``snr`` of the detection), sorted by V magnitude.
         ``meta["n_detected"]`` and ``meta["n_selected"]`` say how many were found and kept.
+
+    Examples
+    --------
+    One point source on a flat, slightly noisy image (``x``, ``y`` 0-based, in pixels):
+
+    >>> import numpy as np
+    >>> from starclass.detect import ArrayMosaics, detect
+    >>> yy, xx = np.mgrid[:64, :64]
+    >>> img = np.random.default_rng(0).normal(0, 0.01, (64, 64)).astype(np.float32)
+    >>> img += 5 * np.exp(-((xx - 20) ** 2 + (yy - 40) ** 2) / 4.5).astype(np.float32)
+    >>> cat = detect(ArrayMosaics({"f555w": img}, {"f555w": 25.0}), progress=False)
+    >>> len(cat), round(float(cat["x"][0])), round(float(cat["y"][0])), str(cat["x"].unit)
+    (1, 20, 40, 'pix')
     """
+    # before the detection: a cut given as text failed only after all of it
+    check_cuts(mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max)
     use = check_bands(mosaics, bands)
     det_band, = require_bands([band or getattr(mosaics, "v_band", None) or use[0]], mosaics.bands,
                               context="detection band")

@@ -59,6 +59,40 @@ def points_in_polygon(px: np.ndarray, py: np.ndarray, polygon: Sequence[Sequence
     return inside
 
 
+def check_cuts(**cuts: object) -> dict[str, float | None]:
+    """The numeric cuts (``mag_limit``, ``ci_min``, ``ci_max``) as floats; None stays None.
+
+    Checked before any work: a cut given as text (a notebook widget's value) ran the whole
+    detection and then stopped in numpy ("ufunc 'less_equal' did not contain a loop").
+
+    Raises
+    ------
+    StarclassError
+        A cut that is not a finite number, named.
+
+    Examples
+    --------
+    >>> check_cuts(mag_limit=24, ci_min=None)
+    {'mag_limit': 24.0, 'ci_min': None}
+    >>> check_cuts(ci_max="high")
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ci_max='high' must be a finite number (or None: no cut)
+    """
+    out: dict[str, float | None] = {}
+    for name, value in cuts.items():
+        if value is None:
+            out[name] = None
+            continue
+        number = None
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            number = float(value)
+        if number is None or not np.isfinite(number):
+            raise StarclassError(f"{name}={value!r} must be a finite number (or None: no cut)")
+        out[name] = number
+    return out
+
+
 def selection_mask(
     table: Table,
     *,
@@ -83,6 +117,8 @@ def selection_mask(
     band
         Band of the magnitude limit (default: the V band of the table's bands).
     """
+    cuts = check_cuts(mag_limit=mag_limit, ci_min=ci_min, ci_max=ci_max)
+    mag_limit, ci_min, ci_max = cuts["mag_limit"], cuts["ci_min"], cuts["ci_max"]
     keep = np.ones(len(table), dtype=bool)
     if mag_limit is not None:
         bands = schema.bands_in(table)

@@ -80,8 +80,20 @@ def group_scores(probs: np.ndarray, merge: str, classes: tuple[int, ...] = (1, 2
     >>> group_scores(np.array([[0.1, 0.2, 0.3, 0.4]]), "12v34")["1+2"].round(2).tolist()
     [0.3]
     """
+    classes = tuple(int(c) for c in classes)
+    probs = np.asarray(probs)
+    if probs.ndim != 2 or probs.shape[1] != len(classes):
+        raise StarclassError(f"probabilities have {probs.shape[1] if probs.ndim == 2 else probs.shape} columns but "
+                             f"{len(classes)} classes {classes} were given: one column per class, in that order")
     out = {}
     for name, members in merge_groups(merge, groups).items():
+        # a binary task's probabilities under the default merge ("4class") stopped with
+        # Python's "tuple.index(x): x not in tuple"
+        absent = [m for m in members if m not in classes]
+        if absent:
+            raise StarclassError(
+                f"merge {merge!r} groups class {', '.join(map(str, absent))} (in {name!r}), not among the classes "
+                f"{classes}: pass the task's groups (starclass.evaluate.task) or a merge of these classes")
         idx = [classes.index(m) for m in members]
         out[name] = probs[:, idx].sum(axis=1)
     return out
@@ -100,6 +112,16 @@ def one_vs_rest(ref: np.ndarray, probs: np.ndarray, merge: str = "4class",
     roc, pr, skipped
         Lists of :class:`Curve` and the messages for classes that could not be scored
         (no positives or no negatives in the reference).
+
+    Examples
+    --------
+    A binary task, with its own groups (:mod:`starclass.evaluate.task`); the areas are
+    :func:`sklearn.metrics.roc_auc_score` and :func:`sklearn.metrics.average_precision_score`:
+
+    >>> ref = np.array([1, 1, 2, 2]); probs = np.array([[0.9, 0.1], [0.4, 0.6], [0.6, 0.4], [0.2, 0.8]])
+    >>> roc, pr, skipped = one_vs_rest(ref, probs, "2class", (1, 2), groups={"1": (1,), "2": (2,)})
+    >>> [(c.label, round(c.area, 3)) for c in roc]
+    [('1', 0.75), ('2', 0.75)]
     """
     # sklearn.metrics adds 1.5-1.8 s (measured) to `import starclass.evaluate`
     from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve

@@ -114,6 +114,12 @@ def confusion(ref: np.ndarray, pred: np.ndarray, labels: list[int]) -> tuple[np.
     """Confusion counts (rows = reference, columns = prediction) and row-normalised fractions.
 
     Rows of classes absent from the reference are all zero in both (never NaN).
+
+    Examples
+    --------
+    >>> counts, fractions = confusion(np.array([1, 1, 2, 3]), np.array([1, 2, 2, 3]), [1, 2, 3])
+    >>> counts.tolist(), fractions[0].tolist()
+    ([[1, 1, 0], [0, 1, 0], [0, 0, 1]], [0.5, 0.5, 0.0])
     """
     # sklearn.metrics adds 1.5-1.8 s (measured) to `import starclass.evaluate`
     from sklearn.metrics import confusion_matrix

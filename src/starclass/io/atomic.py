@@ -275,7 +275,9 @@ def atomic_dir(path: str | os.PathLike, *, overwrite: bool = False,
         raise StarclassError(f"output folder {target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()):
         if not overwrite:
-            raise StarclassError(f"output folder {target} exists and is not empty; give --overwrite to replace it")
+            # both names: notebook users call the functions that write through here too
+            raise StarclassError(f"output folder {target} exists and is not empty; give --overwrite "
+                                 "(overwrite=True in Python) to replace it")
         if own is not None:
             foreign = foreign_entries(target, own)
             if foreign:

@@ -72,8 +72,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, check_fitted
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ def _check_probs_labels(probs, y, what: str = "calibration data") -> tuple[np.nd
     return p, y.astype(np.int64)
 
 
-class TemperatureScaler:
+class TemperatureScaler(BaseEstimator):
     """One temperature for a classifier's probabilities, fitted by minimising the NLL.
 
     scikit-learn style: :meth:`fit` learns ``temperature_``; :meth:`predict_proba` (alias
@@ -262,8 +263,7 @@ class TemperatureScaler:
 
     def predict_proba(self, probs) -> np.ndarray:
         """Tempered probabilities (:func:`temper` with ``temperature_``)."""
-        if not hasattr(self, "temperature_"):
-            raise StarclassError("TemperatureScaler is not fitted: call fit() first")
+        check_fitted(self, "temperature_")
         return temper(probs, self.temperature_)
 
     transform = predict_proba
@@ -450,7 +450,7 @@ def _vector_nll_grad(theta: np.ndarray, logp: np.ndarray, onehot: np.ndarray) ->
     return nll, np.concatenate([(resid * logp).sum(axis=0), resid.sum(axis=0)])
 
 
-class VectorScaler:
+class VectorScaler(BaseEstimator):
     """A scale and a bias per class on the log-probabilities, fitted by minimising the NLL.
 
     ``p_cal = softmax(scale_ * log p + bias_)`` (Guo et al. 2017's vector scaling, on the
@@ -517,8 +517,7 @@ class VectorScaler:
 
     def predict_proba(self, probs) -> np.ndarray:
         """Calibrated probabilities (:func:`vector_scale` with ``scale_`` and ``bias_``)."""
-        if not hasattr(self, "scale_"):
-            raise StarclassError("VectorScaler is not fitted: call fit() first")
+        check_fitted(self, "scale_")
         return vector_scale(probs, self.scale_, self.bias_)
 
     transform = predict_proba
@@ -556,7 +555,7 @@ def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
     return n_bins
 
 
-class HistogramBinner:
+class HistogramBinner(BaseEstimator):
     """One-vs-rest histogram binning (Zadrozny & Elkan 2001), equal-mass bins, rows renormalised.
 
     For each class ``k`` the held-out values of ``p(k)`` are cut into ``n_bins`` bins holding
@@ -628,8 +627,7 @@ class HistogramBinner:
 
     def predict_proba(self, probs) -> np.ndarray:
         """Calibrated probabilities ``[N, K]`` (rows sum to 1; rows with NaN stay NaN)."""
-        if not hasattr(self, "freq_"):
-            raise StarclassError("HistogramBinner is not fitted: call fit() first")
+        check_fitted(self, "freq_")
         return histogram_calibrate(probs, self.edges_, self.freq_)
 
     transform = predict_proba
@@ -1203,7 +1201,12 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     doc = read_manifest(path)
     if doc.get("calibration") and not overwrite:
         raise StarclassError(f"model {path} already has a calibration (fitted on "
-                             f"{doc['calibration'].get('source', '?')}); pass --overwrite to replace it")
+                             f"{doc['calibration'].get('source', '?')}); give --overwrite (overwrite=True in "
+                             "Python) to replace it")
+    n_rows, n_values = len(inputs), len(class_values)
+    if n_rows != n_values:
+        # numpy's "operands could not be broadcast together" said nothing of which was which
+        raise StarclassError(f"calibration data ({source}): {n_rows} rows of inputs but {n_values} class values")
     loaded = load_model(path, device="cpu" if device is None else device, check_calibration=False)
     cfg = loaded.config
     # not np.asarray first: it dropped a MaskedColumn's mask, and the values under it were fitted on as classes

@@ -386,6 +386,11 @@ def predict_inputs(
             f"inputs of shape {inputs.shape} do not fit task {cfg.name!r}: expected "
             f"[N, {cfg.n_channels}, H, W]"
         )
+    if tta and inputs.shape[2] != inputs.shape[3]:
+        raise StarclassError(
+            f"inputs are {inputs.shape[2]} x {inputs.shape[3]} px (H x W), not square: test-time "
+            "augmentation (tta) turns them by multiples of 90 degrees; cut square stamps or classify "
+            "without tta")
     parts = []
     view_parts = []
     mi_parts = []

@@ -367,6 +367,42 @@ class TrainRecipe:
         return cls(**d)
 
 
+
+def _whole(value: Any, what: str) -> int:
+    """``value`` as an int, or a StarclassError naming ``what`` (``"task 'x': stamp_size"``).
+
+    Examples
+    --------
+    >>> _whole("32", "stamp_size"), _whole(32.0, "stamp_size")
+    (32, 32)
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not np.isfinite(number) or number != int(number):
+        name, _, field = what.rpartition(": ")
+        raise StarclassError(f"{name + ': ' if name else ''}{field}={value!r} is not a whole number")
+    return int(number)
+
+
+def _real(value: Any, what: str) -> float:
+    """``value`` as a finite float, or a StarclassError naming ``what``.
+
+    Examples
+    --------
+    >>> _real("0.5", "threshold")
+    0.5
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not np.isfinite(number):
+        name, _, field = what.rpartition(": ")
+        raise StarclassError(f"{name + ': ' if name else ''}{field}={value!r} is not a number")
+    return number
+
 @dataclass
 class TaskConfig:
     """Everything a classifier needs: data layout, classes, network, recipe, threshold.
@@ -509,19 +545,20 @@ class TaskConfig:
                 self.softening_mag = float("nan")
             if not np.isfinite(self.softening_mag):
                 raise StarclassError(f"{where}: softening_mag={given!r}; use a finite magnitude or 'auto'")
-        if int(self.stamp_size) < 4:
+        # converted with the field named: int("big") said only "invalid literal for int()"
+        self.stamp_size = _whole(self.stamp_size, f"{where}: stamp_size")
+        if self.stamp_size < 4:
             raise StarclassError(f"{where}: stamp_size={self.stamp_size} is too small")
-        self.stamp_size = int(self.stamp_size)
         if self.input_size is not None:
-            self.input_size = int(self.input_size)
+            self.input_size = _whole(self.input_size, f"{where}: input_size")
             if self.input_size < 4:
                 raise StarclassError(f"{where}: input_size={self.input_size} is too small")
         if not self.scales or min(self.scales) < 1.0:
             raise StarclassError(f"{where}: scales must be >= 1.0, got {self.scales}")
-        if self.pixel_scale is not None and float(self.pixel_scale) <= 0:
+        if self.pixel_scale is not None and _real(self.pixel_scale, f"{where}: pixel_scale") <= 0:
             raise StarclassError(f"{where}: pixel_scale={self.pixel_scale} must be > 0")
         if self.threshold is not None:
-            self.threshold = float(self.threshold)
+            self.threshold = _real(self.threshold, f"{where}: threshold")
             if not (0.0 <= self.threshold <= 1.0):
                 raise StarclassError(f"{where}: threshold={self.threshold} must be in [0, 1]")
             if self.positive_class is None:
@@ -733,7 +770,19 @@ class TaskConfig:
     def copy(self, **changes: Any) -> TaskConfig:
         """A deep copy with some fields replaced (``recipe`` may be a dict of changes)."""
         new = TaskConfig.from_dict(self.to_dict())
+        # named here: dataclasses.replace said only "__init__() got an unexpected keyword argument"
+        known = [f.name for f in fields(TaskConfig)]
+        recipe_fields = [f.name for f in fields(TrainRecipe)]
+        for key in changes:
+            if key not in known:
+                hint = f" (a recipe field: give recipe={{{key!r}: ...}})" if key in recipe_fields else ""
+                raise StarclassError(f"task config {self.name!r}: unknown field {key!r}{hint}; fields: "
+                                     f"{', '.join(known)}")
         if "recipe" in changes and isinstance(changes["recipe"], dict):
+            wrong = [k for k in changes["recipe"] if k not in recipe_fields]
+            if wrong:
+                raise StarclassError(f"task config {self.name!r}: unknown recipe field {wrong[0]!r}; recipe "
+                                     f"fields: {', '.join(recipe_fields)}")
             changes["recipe"] = replace(new.recipe, **changes["recipe"])
         return replace(new, **changes) if changes else new
 

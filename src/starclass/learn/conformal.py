@@ -40,8 +40,9 @@ import math
 import warnings
 
 import numpy as np
+from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, check_fitted
 
 __all__ = ["ClassConditionalConformal", "format_sets", "check_coverage"]
 
@@ -66,7 +67,7 @@ def check_coverage(coverage: float, option: str = "coverage") -> float:
     return c
 
 
-class ClassConditionalConformal:
+class ClassConditionalConformal(BaseEstimator):
     """Class-conditional split-conformal prediction sets on top of class probabilities (crepes).
 
     Parameters
@@ -77,6 +78,9 @@ class ClassConditionalConformal:
         Smoothed p-values (exact coverage on average) or not (conservative).
     seed : int
         Seed of the smoothing draw.
+    class_labels : sequence, optional
+        How messages name the class of each column (``["1 (cluster)", "2 (non-cluster)"]``);
+        None: by column index.
 
     Attributes
     ----------
@@ -101,14 +105,16 @@ class ClassConditionalConformal:
         self.coverage = coverage
         self.smoothing = smoothing
         self.seed = seed
-        # how messages name each column's class ("3 (compact association)"); None: "index 2"
-        self.class_labels = None if class_labels is None else [str(v) for v in class_labels]
+        # how messages name each column's class ("3 (compact association)"); None: "index 2". Kept
+        # as given (turned into text where used), so that clone and get_params see the parameter
+        self.class_labels = class_labels
 
     def _named(self, cols) -> str:
         """The classes of columns ``cols`` in words, for messages."""
         cols = [int(j) for j in cols]
-        if self.class_labels is not None and len(self.class_labels) == self.n_classes_:
-            return ("class " if len(cols) == 1 else "classes ") + ", ".join(self.class_labels[j] for j in cols)
+        labels = None if self.class_labels is None else [str(v) for v in self.class_labels]
+        if labels is not None and len(labels) == self.n_classes_:
+            return ("class " if len(cols) == 1 else "classes ") + ", ".join(labels[j] for j in cols)
         return ("class index " if len(cols) == 1 else "class indices ") + ", ".join(map(str, cols))
 
     def fit(self, probs, y) -> ClassConditionalConformal:
@@ -116,6 +122,8 @@ class ClassConditionalConformal:
         from crepes import ConformalClassifier
         from crepes.extras import hinge
 
+        # the constructor's coverage is checked here, not first at predict_set
+        check_coverage(self.coverage)
         p = np.asarray(probs, dtype=np.float64)
         y = np.asarray(y)
         if p.ndim != 2 or y.shape != (p.shape[0],) or p.shape[0] == 0:
@@ -140,8 +148,7 @@ class ClassConditionalConformal:
         """Class-conditional p-values ``[N, K]`` (NaN for rows with NaN probabilities)."""
         from crepes.extras import hinge
 
-        if not hasattr(self, "predictor_"):
-            raise StarclassError("ClassConditionalConformal is not fitted: call fit() first")
+        check_fitted(self, "predictor_")
         p = np.asarray(probs, dtype=np.float64)
         if p.ndim != 2 or p.shape[1] != self.n_classes_:
             raise StarclassError(f"probabilities of shape {p.shape} do not fit {self.n_classes_} classes")
@@ -160,6 +167,8 @@ class ClassConditionalConformal:
 
     def predict_set(self, probs, coverage: float | None = None) -> np.ndarray:
         """Boolean sets ``[N, K]`` at ``coverage`` (default: the constructor's); NaN rows are empty."""
+        # before n_classes_ is read below: unfitted, that was an AttributeError instead of NotFittedError
+        check_fitted(self, "predictor_")
         c = check_coverage(self.coverage if coverage is None else coverage)
         small = [j for j in range(self.n_classes_) if self.class_counts_[j] + 1 < 1.0 / (1.0 - c)]
         if small:

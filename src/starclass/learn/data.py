@@ -91,6 +91,14 @@ class InputSource:
 
     def __init__(self, inputs: Any) -> None:
         refuse_catalogue(inputs, "training inputs")
+        if isinstance(inputs, (list, tuple)):
+            # an array-like, as scikit-learn estimators take it: a list has len() and [] too, and
+            # read as a stamp store it failed with numpy's "only integer scalar arrays ..."
+            try:
+                inputs = np.asarray(inputs, dtype=np.float32)
+            except (TypeError, ValueError) as exc:
+                raise StarclassError(f"training inputs: a {type(inputs).__name__} that is not an array of "
+                                     f"numbers [N, C, H, W] ({exc})") from None
         self.obj = inputs
         self.kind = "array"
         if isinstance(inputs, torch.Tensor):

@@ -43,6 +43,7 @@ from starclass.learn.checkpoint import VERSION as CHECKPOINT_VERSION
 from starclass.learn.classify import predict_inputs
 from starclass.learn.config import TaskConfig, load_config
 from starclass.learn.data import refuse_catalogue
+from starclass.learn.precision import parse_precision
 from starclass.learn.train import fit as train_fit
 
 __all__ = ["Classifier", "CNNClassifier"]
@@ -68,7 +69,7 @@ class Classifier(Protocol):
 
     def predict(self, X: Any) -> np.ndarray: ...
 
-    def save(self, path: str | os.PathLike) -> Path: ...
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path: ...
 
 
 class CNNClassifier(ClassifierMixin, BaseEstimator):
@@ -181,7 +182,8 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         CNNClassifier
-            ``self``, fitted.
+            ``self``, fitted. What an earlier ``fit`` learned is dropped first, so after a
+            ``fit`` that raised the estimator is unfitted.
 
         Examples
         --------
@@ -193,8 +195,15 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.fit(toy.inputs, toy.class_ref) is clf
         True
         """
+        # what an earlier fit learned goes first: a fit that fails below left the earlier network
+        # answering predict, for other data and maybe another config than get_params() shows
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)
         if int(self.batch_size) < 1:
             raise StarclassError(f"CNNClassifier: batch_size={self.batch_size!r} must be >= 1")
+        if self.precision is not None:
+            # only predict_proba uses it: checked here, a bad one surfaced after the whole training
+            parse_precision(self.precision, "CNNClassifier: precision")
         refuse_catalogue(X, "CNNClassifier.fit: X")
         cfg = self._task_config()
         workdir = None if self.outdir is None else Path(self.outdir)

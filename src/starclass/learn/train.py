@@ -491,6 +491,12 @@ def prepare_data(config, inputs, labels, *, seed: int,
             f"{config.n_channels} (bands {list(config.bands)} x scales {list(config.scales)}"
             f"{', rgb' if config.normalisation == 'rgb' else ''})"
         )
+    if bool(getattr(recipe, "augment", True)) and source.shape[2] != source.shape[3]:
+        # found here, not as the augment module's bare ValueError in the first batch
+        raise StarclassError(
+            f"training inputs are {source.shape[2]} x {source.shape[3]} px (H x W), not square: the "
+            "augmentation (recipe.augment) turns them by multiples of 90 degrees; cut square stamps "
+            "(starclass.stamps.make_inputs) or set recipe.augment to false")
     # np.asarray dropped the mask of a MaskedColumn (a table's blank or masked classes), so the
     # values under it were trained on as labels; masked is "no label" (map_classes: -1)
     labels = np.ma.asarray(labels)

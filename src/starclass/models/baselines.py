@@ -66,8 +66,26 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         self._fitted()
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         """Write the fitted model with joblib (atomically).
+
+        Parameters
+        ----------
+        path : path-like
+            The file to write.
+        overwrite : bool
+            Replace a file already at ``path`` (refused without it).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        StarclassError
+            ``path`` exists and ``overwrite`` is false, or is a folder.
+            :class:`~starclass.errors.NotFittedError` before ``fit``.
 
         Examples
         --------
@@ -81,6 +99,11 @@ class _Baseline(ClassifierMixin, BaseEstimator):
         """
         self._fitted()  # an unfitted estimator is not a model: NotFittedError, as CNNClassifier.save
         p = Path(path)
+        # a file there was replaced without a word (CNNClassifier.save and write_catalog refuse)
+        if p.is_dir():
+            raise StarclassError(f"{type(self).__name__}.save: {p} is a folder; give a file name (model.joblib)")
+        if p.exists() and not overwrite:
+            raise StarclassError(f"{type(self).__name__}.save: {p} exists; save(..., overwrite=True) replaces it")
         with atomic_path(p) as tmp:
             joblib.dump(self, tmp)
         return p
@@ -224,7 +247,18 @@ def catalog_features(table: Any, bands: Sequence[str] | None = None) -> tuple[np
     >>> t = Table({"ci": [1.2, 1.5], "mag_f555w": [22.0, 23.0], "mag_f814w": [21.5, 22.0]})
     >>> catalog_features(t)[1]
     ['ci', 'mag_f555w', 'mag_f814w', 'f555w-f814w']
+
+    A pandas ``DataFrame`` (``table.to_pandas()``) is read the same way: scikit-learn's model
+    selection (``cross_val_score``) can split one, not an astropy ``Table``.
     """
+    if type(table).__name__ == "DataFrame":
+        from astropy.table import Table
+
+        table = Table.from_pandas(table)
+    if not hasattr(table, "colnames"):
+        # an array stopped with "'ndarray' object has no attribute 'colnames'"
+        raise StarclassError(f"catalogue features: a {type(table).__name__}, not a table with columns ci, "
+                             "mag_<band>, ... (an astropy Table or a pandas DataFrame)")
     cols = list(table.colnames)
     if bands is None:
         bands = bands_in(table)
@@ -302,6 +336,11 @@ class CatalogBoosting(_Baseline):
         self.random_state = random_state
 
     def _matrix(self, table: Any, fit: bool) -> np.ndarray:
+        if type(table).__name__ == "DataFrame":
+            # what scikit-learn's model selection can split (an astropy Table it cannot)
+            from astropy.table import Table
+
+            table = Table.from_pandas(table)
         if isinstance(table, np.ndarray):
             if not fit and table.shape[1] != len(self.feature_names_):
                 raise StarclassError(
@@ -324,7 +363,7 @@ class CatalogBoosting(_Baseline):
         return x[:, [index[n] for n in self.feature_names_]]
 
     def fit(self, table: Any, y: Any) -> CatalogBoosting:
-        """Fit on an astropy Table (or a feature matrix) and labels; returns ``self``."""
+        """Fit on an astropy Table, a pandas DataFrame or a feature matrix, and labels; returns ``self``."""
         x = self._matrix(table, fit=True)
         y = _labels(y, len(x), "CatalogBoosting.fit")
         self.model_ = HistGradientBoostingClassifier(

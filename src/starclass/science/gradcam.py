@@ -93,6 +93,15 @@ def gradcam(model, inputs, target=None, *, layer=None, batch_size: int = 256, ba
     Returns
     -------
     maps ``[N, H, W]`` float32 in [0, 1].
+
+    Examples
+    --------
+    >>> import torch
+    >>> net = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(),
+    ...                           torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(4, 2))
+    >>> maps = gradcam(net, np.random.default_rng(0).random((3, 1, 8, 8)), backend="hooks")
+    >>> maps.shape, bool(maps.min() >= 0 and maps.max() <= 1)
+    ((3, 8, 8), True)
     """
     from starclass.learn.data import refuse_catalogue
 

@@ -1113,12 +1113,12 @@ def _existing_set(out: Path, own: list[str]) -> str:
     where = ", ".join(f"{lab}/" for lab in pngs)
     if (out / "labels.csv").is_file():
         return (f"{out} already holds a cutout set (labels.csv, {n} cutout(s) in {where}); give --overwrite "
-                "to replace it, or another folder")
+                "(overwrite=True in Python) to replace it, or another folder")
     if pngs:
         return (f"{out} is an incomplete cutout set: {n} cutout(s) in {where} but no labels.csv; an interrupted "
                 "simulate of an older version left it (this one writes the set as a whole). It is not the "
                 "simulated set: `train --stamps` would read it as one sub-folder per label. Give --overwrite "
-                "to replace it, or another folder")
+                "(overwrite=True in Python) to replace it, or another folder")
     entries = sorted(p.name for p in out.iterdir())  # only a set's names, none a cutout (empty label folders)
-    return (f"{out} exists and is not empty ({', '.join(entries)}, no cutout); give --overwrite to replace it, "
-            "or another folder")
+    return (f"{out} exists and is not empty ({', '.join(entries)}, no cutout); give --overwrite "
+            "(overwrite=True in Python) to replace it, or another folder")

@@ -192,6 +192,9 @@ def _truth_table(config: SimConfig, cols: dict, wcs: WCS, centre: tuple[float, f
         # clusters give it (schema.R_GAL): the selection trends of evaluate/report use it
         t[R_GAL] = np.hypot(t[X] - centre[0], t[Y] - centre[1]) * config.pc_per_px / 1000.0 * u.kpc
     t["galaxy"] = np.full(n, config.galaxy)
+    # the schema's unit, as detect's catalogue and io.catalog's tables carry it (set last: the
+    # WCS, the crowding tree and r_gal above use the plain numbers)
+    t[X].unit = t[Y].unit = u.pix
     t.meta["comments"] = [
         "starclass simulated truth catalogue; x, y 0-based pixels; magnitudes Vega",
         f"seed={config.seed} distance_mpc={config.distance_mpc} pixel_scale={config.pixel_scale}",
@@ -215,6 +218,13 @@ def simulate_field(config: SimConfig | None = None, *, progress: bool = False) -
     SimulatedField
         Images (all bands in memory: use :func:`simulate_to_disk` for very large fields),
         WCS, truth and human tables.
+
+    Examples
+    --------
+    >>> from starclass.simulate import SimConfig, simulate_field
+    >>> field = simulate_field(SimConfig(seed=1, shape=(128, 128), n_candidates=10))
+    >>> sorted(field.images)[:2], field.images["f555w"].shape, len(field.truth) > 0
+    (['f275w', 'f336w'], (128, 128), True)
     """
     config = config or SimConfig()
     sc = _scene(config)

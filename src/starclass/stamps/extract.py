@@ -547,6 +547,16 @@ def extract_stamps(
     valid : numpy.ndarray
         bool ``[N, S, S]``: True where the pixel is on the image and finite (and unmasked)
         in every band.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.arange(100, dtype=np.float32).reshape(10, 10)
+    >>> stamps, valid = extract_stamps({"f555w": img}, [4.0, 0.0], [5.0, 0.0], size=3)
+    >>> stamps.shape, stamps[0, 0].tolist()
+    ((2, 1, 3, 3), [[43.0, 44.0, 45.0], [53.0, 54.0, 55.0], [63.0, 64.0, 65.0]])
+    >>> valid[1].astype(int).tolist()  # the corner stamp: off the image above and left
+    [[0, 0, 0], [0, 1, 1], [0, 1, 1]]
     """
     size = int(size)
     if size < 1:

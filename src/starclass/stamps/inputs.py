@@ -253,6 +253,16 @@ def make_inputs(
     valid : numpy.ndarray
         bool ``[N]``: False where the candidate's own pixel is off the image or NaN in a
         band (see the module docstring).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("legus4-compact", stamp_size=16)
+    >>> images = {b: np.random.default_rng(1).random((64, 64)).astype(np.float32) for b in cfg.bands}
+    >>> inputs, ok = make_inputs(images, [30.0, 70.0], [30.0, 30.0], cfg, zeropoints={b: 25.0 for b in cfg.bands})
+    >>> inputs.shape, ok.tolist()  # 5 bands x 3 scales; the second candidate is off the image
+    ((2, 15, 16, 16), [True, False])
     """
     spec = resolve_spec(input_spec(config), mosaics, zeropoints)
     names, arrays = resolve_images(mosaics, spec.bands)
