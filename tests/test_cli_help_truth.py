@@ -69,3 +69,51 @@ def test_each_list_of_choices_in_a_help_names_every_value_the_code_accepts():
         if left_out:
             missing[f"{command} {option}"] = left_out
     assert not missing, missing
+
+
+def _stated_defaults() -> list[tuple[str, str, str]]:
+    """(command, option, the words its help must hold), the numbers taken from the code that falls back on them."""
+    from starclass.inspect.schemes import SCHEMES
+    from starclass.simulate import preset
+    from starclass.simulate.coolcore import CoolCoreSimConfig
+    from starclass.simulate.cutouts_m31 import CutoutSimConfig
+    from starclass.simulate.star_clusters_dss import DSSSimConfig
+    from starclass.simulate.xray_candidates import CandidateSimConfig
+    from starclass.stamps.inputs import InputSpec
+    from starclass.survey.batch import BatchSpec
+    from starclass.survey.plan import DEFAULT_OVERLAP, SurveyPlan
+
+    hst, spec, plan = preset("hst", seed=0), InputSpec(), SurveyPlan(fields=())
+    batch = BatchSpec("slurm")
+    seed_configs = {"cool-core": CoolCoreSimConfig(), "galaxy-cluster": CandidateSimConfig(),
+                    "open-globular": DSSSimConfig()}
+    return [
+        ("simulate", "--size", f"default {hst.shape[0]}"),
+        *[("simulate", "--size", f"{name} {cfg.size}") for name, cfg in seed_configs.items()],
+        ("simulate", "--n", f"pandas-cutouts: default {CutoutSimConfig().n}"),
+        *[("simulate", "--n", f"{name} {cfg.n}") for name, cfg in seed_configs.items()],
+        ("simulate", "--n-candidates", f"default {hst.n_candidates}"),
+        ("simulate", "--humans", f"default {hst.n_humans}"),
+        ("simulate", "--distance", f"{hst.distance_mpc:g} for hst"),
+        ("simulate", "--galaxy", f"hst: {hst.galaxy}"),
+        ("simulate", "--volunteers", f"default {seed_configs['galaxy-cluster'].volunteers}"),
+        ("cutouts", "--size", f"default {spec.stamp_size}"),
+        ("cutouts", "--normalisation", f"default {spec.normalisation}"),
+        ("cutouts", "--softening-mag", f"or {spec.softening_mag:g}"),
+        ("survey", "--tile-size", f"default {plan.tile_size}"),
+        ("survey", "--overlap", f"max({DEFAULT_OVERLAP}, stamp)"),
+        ("survey", "--photometry", f"else {plan.photometry}"),
+        ("survey", "--retries", f"default {plan.retries}"),
+        ("survey", "--cores", f"default {batch.cores}"),
+        ("survey", "--memory", f"default {batch.memory}"),
+        ("survey", "--walltime", f"default {batch.walltime}"),
+        ("survey", "--threads-per-worker", f"default {batch.threads_per_worker}"),
+        ("inspect", "--cluster-cut", f"m31-check: default {SCHEMES['m31-check'].cluster_cut}"),
+    ]
+
+
+def test_the_defaults_a_help_states_are_the_codes():
+    helps = _helps()
+    wrong = [f"{command} {option}: says {helps[(command, option)]!r}, the code's default is {words!r}"
+             for command, option, words in _stated_defaults() if words not in helps[(command, option)]]
+    assert not wrong, "\n".join(wrong)
