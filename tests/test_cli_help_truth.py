@@ -47,6 +47,8 @@ def _choices() -> list[tuple[str, str, tuple[str, ...]]]:
         ("cutouts", "--normalisation", NORMALISATIONS),
         ("calibrate", "--method", CALIBRATION_METHODS),
         ("train", "--calibration-method", CALIBRATION_METHODS),
+        # not a choice, but what it applies: it said "the model's temperature" of every calibration
+        ("classify", "--calibration", CALIBRATION_METHODS),
         ("train", "--precision", tuple(PRECISIONS)),
         ("classify", "--precision", tuple(PRECISIONS)),
         ("train", "--split", SPLITS),
