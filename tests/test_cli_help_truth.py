@@ -119,3 +119,13 @@ def test_the_defaults_a_help_states_are_the_codes():
     wrong = [f"{command} {option}: says {helps[(command, option)]!r}, the code's default is {words!r}"
              for command, option, words in _stated_defaults() if words not in helps[(command, option)]]
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_commands_that_score_a_cutout_folder_against_a_model_state_its_label_column_default():
+    # classify, calibrate and explain read a cutout folder's labels through model_label_column: the
+    # model's training column (train --label-column) first, else label. calibrate said "label" only.
+    helps = _helps()
+    wrong = [command for command in ("classify", "calibrate", "explain")
+             if not re.search(r"the column the model was trained on \(?train --label-column\)?,? else label",
+                              helps[(command, "--label-column")])]
+    assert not wrong, {c: helps[(c, "--label-column")] for c in wrong}
