@@ -129,3 +129,25 @@ def test_the_commands_that_score_a_cutout_folder_against_a_model_state_its_label
              if not re.search(r"the column the model was trained on \(?train --label-column\)?,? else label",
                               helps[(command, "--label-column")])]
     assert not wrong, {c: helps[(c, "--label-column")] for c in wrong}
+
+
+#: One thing, one option name: every command with an option spelt any of these ways accepts the name
+#: on the left (the other spellings kept as aliases, so that no script breaks). evaluate, explain and
+#: report took only -o/--out, demo --outdir, where the other commands take --output; inspect took only
+#: --catalogue, where calibrate, classify, cutouts and train take --catalog.
+ONE_NAME = {"--output": {"-o", "--out", "--outdir", "--output"}, "--catalog": {"--catalog", "--catalogue"}}
+
+
+def test_one_thing_has_one_option_name_in_every_command():
+    cmd = typer.main.get_command(app)
+    lacking = []
+    for name, sub in cmd.commands.items():
+        for param in sub.params:
+            spellings = {*param.opts, *param.secondary_opts}
+            lacking += [f"{name} {'/'.join(param.opts)}: no {canon}" for canon, names in ONE_NAME.items()
+                        if spellings & names and canon not in spellings]
+    # the stamp side: train --stamp-size, cutouts --size (simulate's and demo's --size is a field's side)
+    size = next(p for p in cmd.commands["cutouts"].params if "--size" in p.opts)
+    if "--stamp-size" not in size.opts:
+        lacking.append("cutouts --size: no --stamp-size")
+    assert not lacking, lacking

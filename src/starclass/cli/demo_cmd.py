@@ -11,7 +11,8 @@ from starclass.cli._app import command, echo
 
 @command("demo")
 def demo(
-    outdir: Path = typer.Option(Path("demo_output"), "--outdir", "-o", help="Folder for everything the demo writes."),
+    outdir: Path = typer.Option(Path("demo_output"), "--outdir", "-o", "--output",
+                                 help="Folder for everything the demo writes."),
     size: int = typer.Option(2048, help="Side of each simulated field in pixels (0.04\"/px HST-like)."),
     n_candidates: int = typer.Option(3000, min=1, help="Objects per simulated field (truth catalogue), at least 1."),
     seed: int = typer.Option(1, help="Seed of the training field; the test field uses seed + 1000."),

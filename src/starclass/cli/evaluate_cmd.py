@@ -43,7 +43,7 @@ def evaluate(
                                help="Bootstrap resamples for confidence intervals (0: none)."),
     science: bool = typer.Option(True, "--science/--no-science",
                                  help="Colour-colour boxes, mass/age/luminosity functions."),
-    out: Path = typer.Option(Path("evaluation"), "-o", "--out",
+    out: Path = typer.Option(Path("evaluation"), "-o", "--out", "--output",
                              help="Output folder: tables/*.ecsv, figures/*.png, summary.json."),
     task: str = typer.Option(None, "--task", help="Task preset or config YAML whose classes, positive class and "
                                                  "merges to score (default: the task 'starclass classify' recorded "

@@ -37,7 +37,7 @@ def report(
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
         help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
-    out: Path = typer.Option(Path("report.html"), "-o", "--out",
+    out: Path = typer.Option(Path("report.html"), "-o", "--out", "--output",
                              help="HTML page to write (a name ending in .html), or a folder to write report.html "
                                   "into (any other name); tables go to tables/ beside the page."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
