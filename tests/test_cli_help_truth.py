@@ -150,4 +150,8 @@ def test_one_thing_has_one_option_name_in_every_command():
     size = next(p for p in cmd.commands["cutouts"].params if "--size" in p.opts)
     if "--stamp-size" not in size.opts:
         lacking.append("cutouts --size: no --stamp-size")
+    # the calibration method: train --calibration-method, calibrate --method (explain's --method is another thing)
+    method = next(p for p in cmd.commands["calibrate"].params if "--method" in p.opts)
+    if "--calibration-method" not in method.opts:
+        lacking.append("calibrate --method: no --calibration-method")
     assert not lacking, lacking

@@ -44,7 +44,7 @@ def calibrate_command(
                                         "model 'starclass train' wrote has one, fitted on its validation split, so "
                                         "a first calibrate needs it too."),
     method: str = typer.Option(
-        "temperature", "--method",
+        "temperature", "--method", "--calibration-method",
         help="temperature (one number; never changes the most probable class), vector (a scale and bias per "
              "class; more rows) or histogram (equal-mass bins per class; 100+ rows per bin). docs/uncertainty.md."),
     bins: int = typer.Option(
