@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import typer
 
 from starclass.cli import app
@@ -155,3 +156,19 @@ def test_one_thing_has_one_option_name_in_every_command():
     if "--calibration-method" not in method.opts:
         lacking.append("calibrate --method: no --calibration-method")
     assert not lacking, lacking
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+@pytest.mark.parametrize("radius", ["0", "-1", "nan"])
+def test_a_radius_that_is_not_positive_is_refused_naming_the_option(command, radius, tmp_path, monkeypatch):
+    # the help says "matching radius in pixels"; the refusal said "matching radius must be ...", naming
+    # no option of either command, and came after the catalogues were read
+    from astropy.table import Table
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    Table({"id": [1, 2], "x": [1.0, 9.0], "y": [1.0, 9.0], "class_pred": [1, 2], "class_ref": [1, 2],
+           "prob_1": [0.9, 0.2], "prob_2": [0.1, 0.8]}).write("pred.ecsv")
+    r = CliRunner().invoke(app, [command, "pred.ecsv", "-r", "pred.ecsv", "--radius", radius, "-o", "out"])
+    assert r.exit_code == 2, r.output
+    assert "--radius must be a positive number of pixels" in r.output and not (tmp_path / "out").exists()

@@ -12,6 +12,7 @@ from starclass.cli._app import (
     BY_OPTION,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    check_radius,
     command,
     echo,
     refuse_few_matches_with_catalogs,
@@ -92,6 +93,7 @@ def evaluate(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    check_radius(radius)  # before any work, naming the option
     from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
 
     # references are paths or "self"; a path among them is an input like the predictions. A file in

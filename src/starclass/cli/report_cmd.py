@@ -15,6 +15,7 @@ from starclass.cli._app import (
     MASK_FILE_OPTION,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    check_radius,
     command,
     echo,
     echo_flagged,
@@ -105,6 +106,7 @@ def report(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    check_radius(radius)  # before any work, naming the option
     if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
         # they serve only the Grad-CAM section: without --model they were read by nothing, silently
         raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "
