@@ -172,3 +172,13 @@ def test_a_radius_that_is_not_positive_is_refused_naming_the_option(command, rad
     r = CliRunner().invoke(app, [command, "pred.ecsv", "-r", "pred.ecsv", "--radius", radius, "-o", "out"])
     assert r.exit_code == 2, r.output
     assert "--radius must be a positive number of pixels" in r.output and not (tmp_path / "out").exists()
+
+
+def test_a_commands_help_keeps_no_line_break_of_its_docstring_inside_a_paragraph():
+    # typer's rich help keeps single line breaks and wraps each piece: `detect --help` showed
+    # "... CI =" / "m(1px) - m(3px)," / "MCI (apertures ..." at 80 columns
+    cmd = typer.main.get_command(app)
+    broken = {name: [p for p in (sub.help or "").split("\n\n") if "\n" in p.strip()]
+              for name, sub in cmd.commands.items()}
+    assert not any(broken.values()), {k: v for k, v in broken.items() if v}
+    assert "CI = m(1px) - m(3px), MCI" in cmd.commands["detect"].help

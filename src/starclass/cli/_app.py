@@ -289,6 +289,11 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
         if "short_help" not in kwargs and func.__doc__:
             first = inspect.cleandoc(func.__doc__).split("\n\n")[0]
             kwargs["short_help"] = " ".join(first.split())
+        # and `starclass CMD --help` kept them inside each paragraph, then wrapped the pieces to the
+        # terminal: detect's "CI =" / "m(1px) - m(3px)," on lines of their own. Every paragraph is prose
+        # (no lists): one line each, which rich wraps; the blank lines between paragraphs stay
+        if "help" not in kwargs and func.__doc__:
+            kwargs["help"] = "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(func.__doc__).split("\n\n"))
         return app.command(name, **kwargs)(wrapper)
 
     return decorator
