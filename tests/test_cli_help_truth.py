@@ -182,3 +182,13 @@ def test_a_commands_help_keeps_no_line_break_of_its_docstring_inside_a_paragraph
               for name, sub in cmd.commands.items()}
     assert not any(broken.values()), {k: v for k, v in broken.items() if v}
     assert "CI = m(1px) - m(3px), MCI" in cmd.commands["detect"].help
+
+
+def test_demo_labels_other_than_the_two_its_help_names_are_refused_naming_the_option(tmp_path):
+    # the help: "Train on 'truth' or on the simulated 'humans' consensus"; --labels human was refused
+    # as "labels must be 'truth' or 'humans'", a name the command line does not have
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(app, ["demo", "-o", str(tmp_path / "d"), "--labels", "human"])
+    assert r.exit_code == 2, r.output
+    assert "--labels must be truth or humans, got 'human'" in r.output and not (tmp_path / "d").exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import command, echo
+from starclass.errors import StarclassError
 
 
 @command("demo")
@@ -35,6 +36,9 @@ def demo(
     other jobs). The folder is filled only when the run has finished: an interrupted run leaves it
     as it was.
     """
+    if labels not in ("truth", "humans"):
+        # run_demo's own check named its parameter ("labels must be ..."), not the option
+        raise StarclassError(f"--labels must be truth or humans, got {labels!r}")
     # here, not at the top: starclass.pipeline imports torch (+5 s measured); `starclass --help` takes 0.4 s
     from starclass.pipeline import run_demo
 
