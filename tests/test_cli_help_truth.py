@@ -192,3 +192,12 @@ def test_demo_labels_other_than_the_two_its_help_names_are_refused_naming_the_op
     r = CliRunner().invoke(app, ["demo", "-o", str(tmp_path / "d"), "--labels", "human"])
     assert r.exit_code == 2, r.output
     assert "--labels must be truth or humans, got 'human'" in r.output and not (tmp_path / "d").exists()
+
+
+def test_every_option_of_a_length_in_pixels_says_so():
+    # sizes, radii, FWHMs and margins are pixels in every command; train --input-size said no unit
+    cmd = typer.main.get_command(app)
+    silent = [f"{name} {p.opts[0]}" for name, sub in cmd.commands.items() for p in sub.params
+              if p.opts and re.search(r"(size|radius|fwhm|overlap|min-map)$", p.opts[0])
+              and "batch" not in p.opts[0] and not re.search(r"\bpx\b|pixel", p.help or "")]
+    assert not silent, silent
