@@ -151,6 +151,9 @@ def test_one_thing_has_one_option_name_in_every_command():
     size = next(p for p in cmd.commands["cutouts"].params if "--size" in p.opts)
     if "--stamp-size" not in size.opts:
         lacking.append("cutouts --size: no --stamp-size")
+    # -m is --mosaics wherever mosaics are an option (train, suggest; report took only --mosaics)
+    lacking += [f"{name} --mosaics: no -m" for name, sub in cmd.commands.items() for p in sub.params
+                if "--mosaics" in p.opts and "-m" not in p.opts]
     # the calibration method: train --calibration-method, calibrate --method (explain's --method is another thing)
     method = next(p for p in cmd.commands["calibrate"].params if "--method" in p.opts)
     if "--calibration-method" not in method.opts:

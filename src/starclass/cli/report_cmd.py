@@ -47,7 +47,7 @@ def report(
     model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section "
                                                      "(needs --mosaics or --stamps); its saved task is used when "
                                                      "--task is not given."),
-    mosaics: list[Path] = typer.Option(None, "--mosaics", help="FITS mosaics (or a folder) the catalogue was "
+    mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (or a folder) the catalogue was "
                                                                "classified on, for --model."),
     n_boot: int = typer.Option(200, "--bootstrap", min=0,
                                help="Bootstrap resamples for confidence intervals (0: none)."),
