@@ -196,6 +196,24 @@ def refuse_one_catalogue_options(by: Sequence[str] | None, pred_column: str | No
                              "not to --catalogs")
 
 
+def check_radius(radius: float) -> None:
+    """Refuse a ``--radius`` (``evaluate``, ``report``) that is not a positive number of pixels, naming the option.
+
+    The matcher's own check said "matching radius must be ...", an option no command has.
+
+    Examples
+    --------
+    >>> check_radius(2.0)
+    >>> try:
+    ...     check_radius(-1)
+    ... except StarclassError as exc:
+    ...     print(exc)
+    --radius must be a positive number of pixels, got -1
+    """
+    if not radius > 0:  # NaN too
+        raise StarclassError(f"--radius must be a positive number of pixels, got {radius:g}")
+
+
 def refuse_few_matches_with_catalogs(allow_few_matches: bool) -> None:
     """Refuse ``--allow-few-matches`` with ``--catalogs`` (``evaluate``, ``report``): nothing is paired by position.
 
@@ -271,6 +289,11 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
         if "short_help" not in kwargs and func.__doc__:
             first = inspect.cleandoc(func.__doc__).split("\n\n")[0]
             kwargs["short_help"] = " ".join(first.split())
+        # and `starclass CMD --help` kept them inside each paragraph, then wrapped the pieces to the
+        # terminal: detect's "CI =" / "m(1px) - m(3px)," on lines of their own. Every paragraph is prose
+        # (no lists): one line each, which rich wraps; the blank lines between paragraphs stay
+        if "help" not in kwargs and func.__doc__:
+            kwargs["help"] = "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(func.__doc__).split("\n\n"))
         return app.command(name, **kwargs)(wrapper)
 
     return decorator

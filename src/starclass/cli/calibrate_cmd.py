@@ -36,7 +36,7 @@ def calibrate_command(
     label_column: str = typer.Option(
         CLASS_REF, "--label-column",
         help="Catalogue column of reference classes (mosaics + catalogue); for a cutout folder its column of "
-             "label strings (default there: label)."),
+             "label strings (default there: the column the model was trained on (train --label-column), else label)."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Candidates per batch."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     overwrite: bool = typer.Option(False, "--overwrite",
@@ -44,7 +44,7 @@ def calibrate_command(
                                         "model 'starclass train' wrote has one, fitted on its validation split, so "
                                         "a first calibrate needs it too."),
     method: str = typer.Option(
-        "temperature", "--method",
+        "temperature", "--method", "--calibration-method",
         help="temperature (one number; never changes the most probable class), vector (a scale and bias per "
              "class; more rows) or histogram (equal-mass bins per class; 100+ rows per bin). docs/uncertainty.md."),
     bins: int = typer.Option(

@@ -60,8 +60,9 @@ def classify_command(
              "trained with."),
     calibration: bool = typer.Option(
         True, "--calibration/--no-calibration",
-        help="Apply the model's temperature to prob_<k> (raw kept as prob_<k>_raw); --no-calibration writes the raw "
-             "probabilities only (and scores the conformal sets on them)."),
+        help="Apply the model's calibration (temperature, vector or histogram: 'starclass info MODEL' says which) to "
+             "prob_<k> (raw kept as prob_<k>_raw); --no-calibration writes the raw probabilities only (and scores "
+             "the conformal sets on them)."),
     coverage: float = typer.Option(
         0.9, "--coverage",
         help="Coverage of the class-conditional conformal sets pred_set / pred_set_size (0-1, e.g. 0.9); needs a "

@@ -274,12 +274,13 @@ def cutouts_command(
     task: str | None = typer.Option(None, "--task",
         help="Task preset, config file or trained model (its folder or manifest.json): takes bands, "
              "stamp size, scales and normalisation from it."),
-    size: int | None = typer.Option(None, "--size", min=4, max=1024,
+    size: int | None = typer.Option(None, "--size", "--stamp-size", min=4, max=1024,
                                     help="Stamp side in pixels, 4-1024 (default 32, or the task's)."),
     scales: str | None = typer.Option(None, "--scales",
         help="Magnifications, comma-separated, e.g. 1,1.6,3.2 (StarcNet). Default 1."),
     normalisation: str | None = typer.Option(None, "--normalisation",
-        help="none, zscore, asinh, rgb or flux (default zscore, or the task's)."),
+        help="none, zscore (median, MAD), zstd (mean, standard deviation), asinh, rgb or flux (default zscore, "
+             "or the task's)."),
     softening_mag: str | None = typer.Option(None, "--softening-mag",
         help="flux: magnitude of one pixel where the stretch turns logarithmic, or 'auto' (the mosaics' per-pixel "
              "sky noise; the number used is stored). Default: the task's, or 28."),

@@ -12,6 +12,7 @@ from starclass.cli._app import (
     BY_OPTION,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    check_radius,
     command,
     echo,
     refuse_few_matches_with_catalogs,
@@ -43,7 +44,7 @@ def evaluate(
                                help="Bootstrap resamples for confidence intervals (0: none)."),
     science: bool = typer.Option(True, "--science/--no-science",
                                  help="Colour-colour boxes, mass/age/luminosity functions."),
-    out: Path = typer.Option(Path("evaluation"), "-o", "--out",
+    out: Path = typer.Option(Path("evaluation"), "-o", "--out", "--output",
                              help="Output folder: tables/*.ecsv, figures/*.png, summary.json."),
     task: str = typer.Option(None, "--task", help="Task preset or config YAML whose classes, positive class and "
                                                  "merges to score (default: the task 'starclass classify' recorded "
@@ -92,6 +93,7 @@ def evaluate(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    check_radius(radius)  # before any work, naming the option
     from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
 
     # references are paths or "self"; a path among them is an input like the predictions. A file in

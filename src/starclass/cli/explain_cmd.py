@@ -15,7 +15,8 @@ def explain_command(
     model: Path = typer.Argument(..., help="Model directory (from 'starclass train'), its manifest or a member file."),
     stamps: Path = typer.Argument(..., help="Labelled cutout folder or its CSV (file,label), as 'classify --stamps' "
                                             "takes, or an HDF5 stamp store from 'starclass cutouts'."),
-    out: Path = typer.Option(..., "-o", "--out", help="Output folder: maps.npz, tables/, figures/, explain.json."),
+    out: Path = typer.Option(..., "-o", "--out", "--output",
+                             help="Output folder: maps.npz, tables/, figures/, explain.json."),
     method: list[str] = typer.Option(
         None, "--method", "-m",
         help="gradcam, guided-gradcam, guided-backprop or cam; repeat for several (default: gradcam, "

@@ -166,7 +166,8 @@ def inspect_command(
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port (1-65535)."),
     db: str = typer.Option(None, "--db", help="Database URL: sqlite:///path.sqlite (default "
                                               "DATA_DIR/inspect.sqlite) or postgresql://user:pw@host/name."),
-    catalogue: Path = typer.Option(None, help="Candidate catalogue (default DATA_DIR/candidates.*)."),
+    catalogue: Path = typer.Option(None, "--catalogue", "--catalog",
+                                   help="Candidate catalogue (default DATA_DIR/candidates.*)."),
     predictions: Path = typer.Option(None, help="Model predictions (default DATA_DIR/predictions.* or "
                                                 "the catalogue's prob_<k> columns; --stamps: a 'classify "
                                                 "--stamps' output, matched by file)."),

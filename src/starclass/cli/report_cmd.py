@@ -15,6 +15,7 @@ from starclass.cli._app import (
     MASK_FILE_OPTION,
     PRED_COLUMN_OPTION,
     REFERENCE_COLUMN_OPTION,
+    check_radius,
     command,
     echo,
     echo_flagged,
@@ -37,7 +38,7 @@ def report(
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
         help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
-    out: Path = typer.Option(Path("report.html"), "-o", "--out",
+    out: Path = typer.Option(Path("report.html"), "-o", "--out", "--output",
                              help="HTML page to write (a name ending in .html), or a folder to write report.html "
                                   "into (any other name); tables go to tables/ beside the page."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
@@ -46,7 +47,7 @@ def report(
     model: Path = typer.Option(None, "--model", help="Model (from 'starclass train') for the Grad-CAM section "
                                                      "(needs --mosaics or --stamps); its saved task is used when "
                                                      "--task is not given."),
-    mosaics: list[Path] = typer.Option(None, "--mosaics", help="FITS mosaics (or a folder) the catalogue was "
+    mosaics: list[Path] = typer.Option(None, "--mosaics", "-m", help="FITS mosaics (or a folder) the catalogue was "
                                                                "classified on, for --model."),
     n_boot: int = typer.Option(200, "--bootstrap", min=0,
                                help="Bootstrap resamples for confidence intervals (0: none)."),
@@ -105,6 +106,7 @@ def report(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    check_radius(radius)  # before any work, naming the option
     if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
         # they serve only the Grad-CAM section: without --model they were read by nothing, silently
         raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "

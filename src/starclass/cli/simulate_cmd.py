@@ -28,7 +28,9 @@ def simulate_cmd(
              "467/9/393; cool-core 318 as the paper's TNG300 sample; galaxy-cluster 400; open-globular 400)."),
     overwrite: bool = typer.Option(False, "--overwrite",
         help="Replace an existing non-empty OUTDIR as a whole (a field folder may hold only what simulate writes)."),
-    size: int = typer.Option(None, "--size", help="Field size in pixels (square; default 2048)."),
+    size: int = typer.Option(None, "--size",
+        help="Field size in pixels (square; default 2048); the seed papers' presets: the cutout side (cool-core "
+             "256, galaxy-cluster 168, open-globular 224)."),
     n_candidates: int = typer.Option(None, "--n-candidates", min=1,
         help="Number of candidates in the truth catalogue, at least 1 (default 3000): every later command "
              "(detect --truth, cutouts, train, evaluate) works per candidate and refuses an empty catalogue."),

@@ -243,7 +243,7 @@ def train_command(
     stamp_size: int | None = typer.Option(None, "--stamp-size", help="Override the task's stamp size (px)."),
     input_size: int | None = typer.Option(
         None, "--input-size",
-        help="Override the network input size (e.g. lower 224 on a CPU); 0 = the stamp size."),
+        help="Override the network input side in px (e.g. lower 224 on a CPU); 0 = the stamp size."),
     softening_mag: str | None = typer.Option(
         None, "--softening-mag",
         help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to"

@@ -1,0 +1,206 @@
+"""What ``--help`` says is what the commands do: its lists of choices, its defaults.
+
+Each entry below pairs an option's help with the code that decides: the tuple of values the
+command accepts (a help that names only some sends users to the docs, or to guess), or the value
+the code falls back on when the option is not given (typer shows nothing for those: the help's
+"default ..." is all a user sees). ``cutouts --normalisation`` listed five methods of six (no
+``zstd``, which ``--task m31-resnet50`` and docs/seeds.md use).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer
+
+from starclass.cli import app
+
+
+def _helps() -> dict[tuple[str, str], str]:
+    """Every option's help by (command, first option name), its line breaks as spaces."""
+    cmd = typer.main.get_command(app)
+    return {(name, p.opts[0] if p.opts else p.name): " ".join((getattr(p, "help", None) or "").split())
+            for name, sub in cmd.commands.items() for p in sub.params}
+
+
+def _named(value: str, text: str) -> bool:
+    """Whether ``value`` stands in ``text`` as a word of its own (``cam`` is not in ``gradcam``)."""
+    return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
+
+
+def _choices() -> list[tuple[str, str, tuple[str, ...]]]:
+    from starclass.explain.run import METHODS as EXPLAIN_METHODS
+    from starclass.inspect.schemes import SCHEMES
+    from starclass.io.catalog import FORMATS
+    from starclass.learn.calibration import CALIBRATION_METHODS
+    from starclass.learn.labels import LABEL_MODELS
+    from starclass.learn.precision import PRECISIONS
+    from starclass.learn.splits import SPLITS
+    from starclass.simulate.config import PRESETS as FIELD_PRESETS
+    from starclass.simulate.cutouts_m31 import CUTOUT_PRESETS
+    from starclass.simulate.seed_presets import SEED_PRESETS
+    from starclass.stamps.normalise import METHODS as NORMALISATIONS
+    from starclass.suggest.pick import BY
+    from starclass.survey.plan import PHOTOMETRY
+
+    return [
+        ("cutouts", "--normalisation", NORMALISATIONS),
+        ("calibrate", "--method", CALIBRATION_METHODS),
+        ("train", "--calibration-method", CALIBRATION_METHODS),
+        # not a choice, but what it applies: it said "the model's temperature" of every calibration
+        ("classify", "--calibration", CALIBRATION_METHODS),
+        ("train", "--precision", tuple(PRECISIONS)),
+        ("classify", "--precision", tuple(PRECISIONS)),
+        ("train", "--split", SPLITS),
+        ("train", "--label-model", LABEL_MODELS),
+        ("suggest", "--by", BY),
+        ("explain", "--method", EXPLAIN_METHODS),
+        ("info", "--format", FORMATS),
+        ("inspect", "--scheme", tuple(SCHEMES)),
+        ("survey", "--photometry", PHOTOMETRY),
+        ("simulate", "--preset", (*FIELD_PRESETS, *CUTOUT_PRESETS, *SEED_PRESETS)),
+    ]
+
+
+def test_each_list_of_choices_in_a_help_names_every_value_the_code_accepts():
+    helps = _helps()
+    missing = {}
+    for command, option, values in _choices():
+        text = helps[(command, option)]
+        left_out = [v for v in values if not _named(v, text)]
+        if left_out:
+            missing[f"{command} {option}"] = left_out
+    assert not missing, missing
+
+
+def _stated_defaults() -> list[tuple[str, str, str]]:
+    """(command, option, the words its help must hold), the numbers taken from the code that falls back on them."""
+    from starclass.inspect.schemes import SCHEMES
+    from starclass.simulate import preset
+    from starclass.simulate.coolcore import CoolCoreSimConfig
+    from starclass.simulate.cutouts_m31 import CutoutSimConfig
+    from starclass.simulate.star_clusters_dss import DSSSimConfig
+    from starclass.simulate.xray_candidates import CandidateSimConfig
+    from starclass.stamps.inputs import InputSpec
+    from starclass.survey.batch import BatchSpec
+    from starclass.survey.plan import DEFAULT_OVERLAP, SurveyPlan
+
+    hst, spec, plan = preset("hst", seed=0), InputSpec(), SurveyPlan(fields=())
+    batch = BatchSpec("slurm")
+    seed_configs = {"cool-core": CoolCoreSimConfig(), "galaxy-cluster": CandidateSimConfig(),
+                    "open-globular": DSSSimConfig()}
+    return [
+        ("simulate", "--size", f"default {hst.shape[0]}"),
+        *[("simulate", "--size", f"{name} {cfg.size}") for name, cfg in seed_configs.items()],
+        ("simulate", "--n", f"pandas-cutouts: default {CutoutSimConfig().n}"),
+        *[("simulate", "--n", f"{name} {cfg.n}") for name, cfg in seed_configs.items()],
+        ("simulate", "--n-candidates", f"default {hst.n_candidates}"),
+        ("simulate", "--humans", f"default {hst.n_humans}"),
+        ("simulate", "--distance", f"{hst.distance_mpc:g} for hst"),
+        ("simulate", "--galaxy", f"hst: {hst.galaxy}"),
+        ("simulate", "--volunteers", f"default {seed_configs['galaxy-cluster'].volunteers}"),
+        ("cutouts", "--size", f"default {spec.stamp_size}"),
+        ("cutouts", "--normalisation", f"default {spec.normalisation}"),
+        ("cutouts", "--softening-mag", f"or {spec.softening_mag:g}"),
+        ("survey", "--tile-size", f"default {plan.tile_size}"),
+        ("survey", "--overlap", f"max({DEFAULT_OVERLAP}, stamp)"),
+        ("survey", "--photometry", f"else {plan.photometry}"),
+        ("survey", "--retries", f"default {plan.retries}"),
+        ("survey", "--cores", f"default {batch.cores}"),
+        ("survey", "--memory", f"default {batch.memory}"),
+        ("survey", "--walltime", f"default {batch.walltime}"),
+        ("survey", "--threads-per-worker", f"default {batch.threads_per_worker}"),
+        ("inspect", "--cluster-cut", f"m31-check: default {SCHEMES['m31-check'].cluster_cut}"),
+    ]
+
+
+def test_the_defaults_a_help_states_are_the_codes():
+    helps = _helps()
+    wrong = [f"{command} {option}: says {helps[(command, option)]!r}, the code's default is {words!r}"
+             for command, option, words in _stated_defaults() if words not in helps[(command, option)]]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_commands_that_score_a_cutout_folder_against_a_model_state_its_label_column_default():
+    # classify, calibrate and explain read a cutout folder's labels through model_label_column: the
+    # model's training column (train --label-column) first, else label. calibrate said "label" only.
+    helps = _helps()
+    wrong = [command for command in ("classify", "calibrate", "explain")
+             if not re.search(r"the column the model was trained on \(?train --label-column\)?,? else label",
+                              helps[(command, "--label-column")])]
+    assert not wrong, {c: helps[(c, "--label-column")] for c in wrong}
+
+
+#: One thing, one option name: every command with an option spelt any of these ways accepts the name
+#: on the left (the other spellings kept as aliases, so that no script breaks). evaluate, explain and
+#: report took only -o/--out, demo --outdir, where the other commands take --output; inspect took only
+#: --catalogue, where calibrate, classify, cutouts and train take --catalog.
+ONE_NAME = {"--output": {"-o", "--out", "--outdir", "--output"}, "--catalog": {"--catalog", "--catalogue"}}
+
+
+def test_one_thing_has_one_option_name_in_every_command():
+    cmd = typer.main.get_command(app)
+    lacking = []
+    for name, sub in cmd.commands.items():
+        for param in sub.params:
+            spellings = {*param.opts, *param.secondary_opts}
+            lacking += [f"{name} {'/'.join(param.opts)}: no {canon}" for canon, names in ONE_NAME.items()
+                        if spellings & names and canon not in spellings]
+    # the stamp side: train --stamp-size, cutouts --size (simulate's and demo's --size is a field's side)
+    size = next(p for p in cmd.commands["cutouts"].params if "--size" in p.opts)
+    if "--stamp-size" not in size.opts:
+        lacking.append("cutouts --size: no --stamp-size")
+    # -m is --mosaics wherever mosaics are an option (train, suggest; report took only --mosaics)
+    lacking += [f"{name} --mosaics: no -m" for name, sub in cmd.commands.items() for p in sub.params
+                if "--mosaics" in p.opts and "-m" not in p.opts]
+    # the calibration method: train --calibration-method, calibrate --method (explain's --method is another thing)
+    method = next(p for p in cmd.commands["calibrate"].params if "--method" in p.opts)
+    if "--calibration-method" not in method.opts:
+        lacking.append("calibrate --method: no --calibration-method")
+    assert not lacking, lacking
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+@pytest.mark.parametrize("radius", ["0", "-1", "nan"])
+def test_a_radius_that_is_not_positive_is_refused_naming_the_option(command, radius, tmp_path, monkeypatch):
+    # the help says "matching radius in pixels"; the refusal said "matching radius must be ...", naming
+    # no option of either command, and came after the catalogues were read
+    from astropy.table import Table
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    Table({"id": [1, 2], "x": [1.0, 9.0], "y": [1.0, 9.0], "class_pred": [1, 2], "class_ref": [1, 2],
+           "prob_1": [0.9, 0.2], "prob_2": [0.1, 0.8]}).write("pred.ecsv")
+    r = CliRunner().invoke(app, [command, "pred.ecsv", "-r", "pred.ecsv", "--radius", radius, "-o", "out"])
+    assert r.exit_code == 2, r.output
+    assert "--radius must be a positive number of pixels" in r.output and not (tmp_path / "out").exists()
+
+
+def test_a_commands_help_keeps_no_line_break_of_its_docstring_inside_a_paragraph():
+    # typer's rich help keeps single line breaks and wraps each piece: `detect --help` showed
+    # "... CI =" / "m(1px) - m(3px)," / "MCI (apertures ..." at 80 columns
+    cmd = typer.main.get_command(app)
+    broken = {name: [p for p in (sub.help or "").split("\n\n") if "\n" in p.strip()]
+              for name, sub in cmd.commands.items()}
+    assert not any(broken.values()), {k: v for k, v in broken.items() if v}
+    assert "CI = m(1px) - m(3px), MCI" in cmd.commands["detect"].help
+
+
+def test_demo_labels_other_than_the_two_its_help_names_are_refused_naming_the_option(tmp_path):
+    # the help: "Train on 'truth' or on the simulated 'humans' consensus"; --labels human was refused
+    # as "labels must be 'truth' or 'humans'", a name the command line does not have
+    from typer.testing import CliRunner
+
+    r = CliRunner().invoke(app, ["demo", "-o", str(tmp_path / "d"), "--labels", "human"])
+    assert r.exit_code == 2, r.output
+    assert "--labels must be truth or humans, got 'human'" in r.output and not (tmp_path / "d").exists()
+
+
+def test_every_option_of_a_length_in_pixels_says_so():
+    # sizes, radii, FWHMs and margins are pixels in every command; train --input-size said no unit
+    cmd = typer.main.get_command(app)
+    silent = [f"{name} {p.opts[0]}" for name, sub in cmd.commands.items() for p in sub.params
+              if p.opts and re.search(r"(size|radius|fwhm|overlap|min-map)$", p.opts[0])
+              and "batch" not in p.opts[0] and not re.search(r"\bpx\b|pixel", p.help or "")]
+    assert not silent, silent
