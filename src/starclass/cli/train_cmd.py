@@ -173,7 +173,7 @@ def echo_machine_only(table) -> int:
     Examples
     --------
     >>> from astropy.table import Table
-    >>> echo_machine_only(Table({"class_ref": [1, 2, 3], "class_method": [0, 1, 3]}))
+    >>> echo_machine_only(Table({"class_ref": [1, 2, 3], "class_method": [0, 1, 3]}))  # doctest: +ELLIPSIS
     note: 1 training label of the 3 in class_ref is a machine-learning class alone (class_method 0), not a person's; ...
     1
     """
