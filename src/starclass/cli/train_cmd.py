@@ -149,6 +149,8 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
 
         x, y = numeric_column(table, X), numeric_column(table, Y)
         labels = np.array(targets, dtype=float) if targets is not None else numeric_column(table, label_column).copy()
+        if targets is None and label_column == CLASS_REF:
+            echo_machine_only(table)
         cfg, msg = resolve_softening(cfg, mosaics)
         if msg:
             echo(msg)
@@ -158,6 +160,35 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
     n_bad = int(np.sum(~ok & has_label))
     labels[~ok] = 0
     return inputs, labels, (x, y), gal, n_bad, cfg
+
+
+def echo_machine_only(table) -> int:
+    """Say how many training labels are a machine's class, not a person's (LEGUS NGC 1566's hybrid class).
+
+    The hybrid ``class_ref`` is, where ``class_method`` is 0, the LEGUS machine-learning classifier's
+    class alone (654 of NGC 1566's 2451 classes): trained on, a model learns that classifier, and
+    ``train`` said nothing. ``evaluate --catalogs`` counts those rows as not inspected; here they are
+    kept (the user chose the column) and named, with the people-only alternative.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> echo_machine_only(Table({"class_ref": [1, 2, 3], "class_method": [0, 1, 3]}))  # doctest: +ELLIPSIS
+    note: 1 training label of the 3 in class_ref is a machine-learning class alone (class_method 0), not a person's; ...
+    1
+    """
+    from starclass.io.legus import machine_only
+    from starclass.schema import CLASSES, class_array
+
+    n = int(machine_only(table).sum())
+    if n:
+        done = int(np.isin(class_array(table, CLASS_REF), CLASSES).sum())
+        name = table.meta.get("source")
+        echo(f"note: {counted(n, 'training label')} of the {done} in {CLASS_REF}{f' of {name}' if name else ''} "
+             f"{'is a machine-learning class' if n == 1 else 'are machine-learning classes'} alone (class_method 0), "
+             "not a person's; to train on people's classes only, give --label-column class_human_mode (three "
+             "people's mode; rows one person checked are then left out)")
+    return n
 
 
 def models_epilog() -> str:

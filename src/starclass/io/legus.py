@@ -59,6 +59,7 @@ from starclass.schema import (
     RA,
     X,
     Y,
+    class_array,
     mag_col,
     magerr_col,
     set_units,
@@ -96,6 +97,32 @@ KNOWN_FILTERS: dict[str, tuple[str, str, str]] = {
 #: checking the ML class), 3, 4 (three people) and 6 (one person re-classifying a former class 4)
 #: are people's classes.
 MACHINE_ONLY_METHODS: tuple[int, ...] = (0,)
+
+
+def machine_only(table: Table) -> np.ndarray:
+    """Rows whose ``class_ref`` is a class no person gave (a hybrid layout's ``class_method`` 0).
+
+    All False for a table without ``class_method`` (every layout but NGC 1566's hybrid one).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A catalogue as :func:`starclass.io.catalog.read_catalog` reads it.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, one per row: classified (1-4) and ``class_method`` in :data:`MACHINE_ONLY_METHODS`.
+
+    Examples
+    --------
+    >>> machine_only(Table({"class_ref": [1, 2, 0, 3], "class_method": [0, 1, 0, 3]})).tolist()
+    [True, False, False, False]
+    """
+    if CLASS_METHOD not in table.colnames or CLASS_REF not in table.colnames:
+        return np.zeros(len(table), bool)
+    return np.isin(np.asarray(table[CLASS_METHOD]), MACHINE_ONLY_METHODS) & np.isin(class_array(table, CLASS_REF),
+                                                                                  CLASSES)
 
 #: Class-like columns: read as integers.
 _INT_COLUMNS = {ID, "n_filters", CLASS_REF, CLASS_HYBRID, CLASS_METHOD, CLASS_HUMAN_MODE, CLASS_ML,

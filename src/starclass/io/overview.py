@@ -16,7 +16,7 @@ import numpy as np
 from astropy.table import Table
 
 from starclass.errors import ColumnMapError, StarclassError
-from starclass.io.legus import MACHINE_ONLY_METHODS
+from starclass.io.legus import machine_only
 from starclass.schema import CLASS_METHOD, CLASS_REF, CLASSES, bands_in, class_array, is_known
 
 #: File endings :func:`summarise_dir` reads as catalogues.
@@ -135,7 +135,7 @@ def hybrid_note(table: Table) -> str | None:
     cls = class_array(table, CLASS_REF)
     method = np.asarray(table[CLASS_METHOD])
     done = np.isin(cls, CLASSES)
-    ml, checked = int(np.sum(done & np.isin(method, MACHINE_ONLY_METHODS))), int(np.sum(done & (method == 1)))
+    ml, checked = int(np.sum(machine_only(table))), int(np.sum(done & (method == 1)))
     if not ml and not checked:
         return None
     return (f"'inspected' counts the hybrid class: {ml} of the {int(done.sum())} classified rows are the "

@@ -39,7 +39,7 @@ import numpy as np
 from astropy.table import MaskedColumn, Table, vstack
 
 from starclass.errors import StarclassError
-from starclass.io.legus import MACHINE_ONLY_METHODS
+from starclass.io.legus import machine_only as machine_only_rows
 from starclass.schema import AGE, CI, CLASS_METHOD, CLASS_REF, DEC, ID, MASS, RA, X, Y, class_array, mag_col, magerr_col
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import fit_powerlaw_ml, mass_limit
@@ -182,7 +182,7 @@ def read_legus_field(path: str | Path) -> Table:
         # NGC 1566's hybrid col 34 is, for class_method 0, the ML classifier's class: scored as a human
         # label it put 654 machine classes into the ladder's "human-classified" sources
         cls = class_array(t, CLASS_REF)
-        machine = np.isin(np.asarray(t[CLASS_METHOD]), MACHINE_ONLY_METHODS) & np.isin(cls, (1, 2, 3, 4))
+        machine = machine_only_rows(t)
         machine_only = int(machine.sum())
         t[CLASS_REF] = np.where(machine, 0, cls).astype(t[CLASS_REF].dtype)
     # only the columns every layout shares: never NGC 1566's cols 36-39 (not individual people)
