@@ -142,3 +142,22 @@ def test_candidates_on_nan_pixels_are_named_by_id(trained):
     with pytest.warns(UserWarning, match=r"2 of \d+ candidates have no usable stamp .*\(ids 104, 108\)"):
         out = classify(holed, t, model, progress=False, device="cpu")
     assert list(np.flatnonzero(np.asarray(out["class_pred"]) == 0)) == [3, 7]
+
+
+@pytest.mark.parametrize("side", [4, 64])
+def test_stamps_of_another_size_are_refused_naming_both_sizes(trained, side):
+    # the compact network's global pooling took 4 px and 64 px stamps of a 16 px model and gave classes
+    cfg, _, _, model = trained
+    x = np.zeros((3, cfg.n_channels, side, side), np.float32)
+    with pytest.raises(StarclassError, match=rf"inputs are {side} x {side} px .* takes 16 x 16 px stamps "
+                                             r"\(stamp_size=16\).*cutout_inputs"):
+        predict_inputs(model, x, device="cpu")
+
+
+def test_estimator_refuses_stamps_of_another_size(trained):
+    from starclass.learn.estimator import CNNClassifier
+
+    cfg, _, _, model = trained
+    clf = CNNClassifier.load(model, device="cpu")
+    with pytest.raises(StarclassError, match=r"inputs are 8 x 8 px .*stamp_size=16"):
+        clf.predict_proba(np.zeros((2, cfg.n_channels, 8, 8), np.float32))

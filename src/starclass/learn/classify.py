@@ -391,6 +391,14 @@ def predict_inputs(
             f"inputs are {inputs.shape[2]} x {inputs.shape[3]} px (H x W), not square: test-time "
             "augmentation (tta) turns them by multiples of 90 degrees; cut square stamps or classify "
             "without tta")
+    if inputs.shape[2:] != (cfg.stamp_size, cfg.stamp_size):
+        # the network takes any size (global pooling, or its own resampling to input_size) and gave
+        # confident classes for 4 px or 64 px stamps of a 16 px model without a word
+        raise StarclassError(
+            f"inputs are {inputs.shape[2]} x {inputs.shape[3]} px (H x W) but the model's task {cfg.name!r} "
+            f"takes {cfg.stamp_size} x {cfg.stamp_size} px stamps (stamp_size={cfg.stamp_size}): cut them at "
+            "that size (starclass.stamps.make_inputs with the model's config, or 'starclass cutouts --task "
+            "MODEL'), or resample cutouts to it with starclass.stamps.images.cutout_inputs(images, config)")
     parts = []
     view_parts = []
     mi_parts = []
