@@ -778,6 +778,7 @@ def read_cutout_folder(
     >>> cs = read_cutout_folder(root)
     >>> len(cs), cs.images.shape[1:], cs.labels.tolist()
     (2, (1, 16, 16), ['cluster', 'galaxy'])
+    >>> import shutil; shutil.rmtree(root)  # the images are read: the example leaves nothing behind
     """
     src = Path(path)
     if src.is_dir() and (src / LABELS_CSV).is_file():
