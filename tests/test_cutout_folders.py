@@ -1382,3 +1382,22 @@ def test_calibrate_and_explain_point_to_a_capitalised_label_column(tiny_model, t
     out = " ".join(res.output.split())
     assert res.exit_code == 2 and "no label column 'label'" in out, out
     assert "column 'Label' may hold the labels: give --label-column Label" in out, out
+
+
+def test_classify_warns_of_cutouts_of_another_size_than_a_mosaic_trained_models_stamps(tmp_path, tiny_model):
+    # a model trained on stamps cut from mosaics has no training-cutouts record, and classify --stamps
+    # squeezed cutouts of any size to its stamp_size without a word (64 px cutouts for a 16 px model)
+    import json
+    import shutil
+
+    model, p = tiny_model
+    plain = tmp_path / "model"
+    shutil.copytree(model, plain)
+    doc = json.loads((plain / "manifest.json").read_text())
+    del doc["training_cutouts"]  # as train writes it for stamps cut from mosaics
+    (plain / "manifest.json").write_text(json.dumps(doc))
+    res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(plain), "-o",
+                              str(tmp_path / "out.csv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "the cutouts are 24 x 24 px but" in res.output and "takes 16 x 16 px stamps" in res.output
+    assert "look 0.67 times as large" in res.output and (tmp_path / "out.csv").exists()

@@ -314,9 +314,23 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
     """
     rec = loaded.training_cutouts if loaded is not None else training
     config = loaded.config if loaded is not None else config
-    if rec is None or len(cutouts) == 0:
+    if len(cutouts) == 0:
         return None
     h, w = (int(v) for v in cutouts.images.shape[-2:])
+    if rec is None:
+        # a model trained on stamps cut from mosaics (or on cutouts before their size was recorded):
+        # its field is stamp_size px, and 64 px cutouts were squeezed to a 16 px model's stamps silently
+        size = int(config.stamp_size)
+        if (h, w) == (size, size):
+            return None
+        scale = float(config.pixel_scale or 0.0)
+        at = f' ({size} px at the task\'s {scale:g}"/px: {size * scale:.1f}")' if scale > 0 else ""
+        return (f"{cutouts.source}: the cutouts are {h} x {w} px but {model} takes {size} x {size} px stamps "
+                f"(stamp_size) and records no training cutouts (it learnt from stamps cut from mosaics, or from "
+                f"cutouts whose size was not recorded); each is resampled over its whole field to {size} px, so if "
+                f"these have the pixel scale of its training stamps their objects look {size / w:.2f} times as "
+                f"large to the network as in training: cut them to {size} px{at}, or ignore this if they cover "
+                "that field on another pixel grid")
     if (h, w) == (rec["height"], rec["width"]):
         return None
     ratio = rec["width"] / w
