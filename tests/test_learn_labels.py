@@ -281,3 +281,31 @@ def test_the_legus_class_mean_is_not_a_vote_column():
         with pytest.raises(StarclassError, match="is the mean of the people's classes") as exc:
             votes_for_catalogue(get_preset("legus4"), t, columns=cols, model="soft", name="ngc628c.tab")
         assert "subclass" not in str(exc.value)
+
+
+@pytest.mark.parametrize("label_model", ["mode", "soft", "dawid-skene"])
+def test_label_models_refuse_a_vote_that_is_no_whole_class(label_model):
+    # 1.5 became class 1 in dawid_skene (an int cast) and no vote at all in soft and mode, silently
+    from starclass.learn.labels import mode_targets, soft_targets
+
+    fit = {"mode": mode_targets, "soft": soft_targets, "dawid-skene": dawid_skene}[label_model]
+    votes = np.array([[1, 2, 2], [2, 1.5, 2], [1, 1, 2]])
+    with pytest.raises(StarclassError, match=r"votes\[1, 1\] \(column 1, row 1\) is 1\.5, not a whole class"):
+        fit(votes, [1, 2])
+
+
+@pytest.mark.parametrize("label_model", ["mode", "soft", "dawid-skene"])
+def test_label_models_refuse_a_vote_outside_the_classes(label_model):
+    # a vote of 7 for classes 1-4 was dropped as if the person had not voted
+    from starclass.learn.labels import mode_targets, soft_targets
+
+    fit = {"mode": mode_targets, "soft": soft_targets, "dawid-skene": dawid_skene}[label_model]
+    votes = np.array([[1, 2, 0], [2, 2, 7]])
+    with pytest.raises(StarclassError, match=r"votes\[1, 2\] \(column 2, row 1\) is 7, not one of the classes 1, 2"):
+        fit(votes, [1, 2])
+    # 0, negative and NaN stay "no vote"
+    assert fit(np.array([[1, 0, -1], [2, np.nan, 2]]), [1, 2]) is not None
+    t = Table({"id": [5, 6], "class_h1": [1, 7], "class_h2": [2, 2]})
+    with pytest.raises(StarclassError, match=r"labels, column 'class_h1', row 2 \(id 6\): vote 7 is not one of the "
+                                             r"classes 1, 2, 3, 4"):
+        vote_targets(t, ["class_h1", "class_h2"], label_model, classes=[1, 2, 3, 4])

@@ -49,6 +49,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from astropy.table import Table
@@ -71,7 +72,7 @@ __all__ = ["LABEL_MODELS", "DawidSkeneResult", "VoteTargets", "votes_for_catalog
            "vote_counts", "mode_targets", "soft_targets", "dawid_skene", "vote_targets", "task_targets",
            "annotator_table", "read_votes", "task_tie_rule",
            "parse_label_columns", "combine_votes", "JointClasses", "joint_with_votes", "NOT_PEOPLE",
-           "check_vote_columns", "known_classes"]
+           "check_vote_columns", "known_classes", "checked_votes"]
 
 #: The label models :func:`vote_targets` knows.
 LABEL_MODELS = ("mode", "soft", "dawid-skene")
@@ -221,6 +222,62 @@ def vote_matrix(table: Table, columns: Sequence[str], *, name: str = "labels") -
     return np.stack([class_array(table, c, name=name) for c in columns], axis=1).astype(np.int64)
 
 
+def checked_votes(votes: Any, classes: Sequence[int], *, name: str = "votes") -> np.ndarray:
+    """``votes`` as an ``(N, H)`` integer array, refusing a vote that is no whole number or no class.
+
+    0, a negative number or NaN is "no vote" (as :func:`vote_matrix` reads a table). A vote of
+    1.5 became class 1 in :func:`dawid_skene` (a cast) and no vote at all in :func:`soft_targets`,
+    and a vote of 7 in a four-class task was dropped, all without a word.
+
+    Parameters
+    ----------
+    votes : array-like
+        ``(N, H)`` votes, one column per person.
+    classes : sequence of int
+        The classes a vote may name.
+    name : str
+        What to call the votes in messages (the caller's parameter).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 votes, 0 where there is none.
+
+    Raises
+    ------
+    StarclassError
+        Not two-dimensional, a vote that is not a whole number, or a class outside ``classes``
+        (naming the column and row, counted from 0 as in the array).
+
+    Examples
+    --------
+    >>> checked_votes([[1, 2], [0, 2]], [1, 2]).tolist()
+    [[1, 2], [0, 2]]
+    >>> checked_votes([[1, 1.5]], [1, 2])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: votes[0, 1] (column 1, row 0) is 1.5, not a whole class number ...
+    """
+    v = np.asarray(votes, dtype=np.float64)
+    if v.ndim != 2:
+        raise StarclassError(f"{name}: give (N, H) votes, one column per person; got shape {v.shape}")
+    given = np.isfinite(v) & (v > 0)
+    bad = given & (v != np.round(v))
+    if bad.any():
+        r, c = (int(i) for i in np.argwhere(bad)[0])
+        raise StarclassError(f"{name}[{r}, {c}] (column {c}, row {r}) is {v[r, c]:g}, not a whole class number "
+                             f"({int(bad.sum())} such vote(s)); give the classes {', '.join(map(str, classes))}, "
+                             "or 0 for no vote")
+    out = np.where(given, v, 0).astype(np.int64)
+    bad = (out > 0) & ~np.isin(out, [int(c) for c in classes])
+    if bad.any():
+        r, c = (int(i) for i in np.argwhere(bad)[0])
+        raise StarclassError(f"{name}[{r}, {c}] (column {c}, row {r}) is {out[r, c]}, not one of the classes "
+                             f"{', '.join(map(str, classes))} ({int(bad.sum())} such vote(s)); correct the votes, "
+                             "give the classes they use, or 0 for no vote")
+    return out
+
+
 def vote_counts(votes: np.ndarray, classes: Sequence[int]) -> np.ndarray:
     """Votes per class, ``(N, K)``; votes for classes outside ``classes`` are not counted.
 
@@ -242,8 +299,9 @@ def mode_targets(votes: np.ndarray, classes: Sequence[int], *, tie_rule: str = "
     array([2, 2, 4])
     """
     classes = list(classes)
+    votes = checked_votes(votes, classes)
     # the one tie rule, shared with inspect's export (this used to take the first column's vote)
-    mode, _tie = vote_mode(np.asarray(votes), classes, tie_rule=tie_rule)
+    mode, _tie = vote_mode(votes, classes, tie_rule=tie_rule)
     pos = {c: j for j, c in enumerate(classes)}
     out = np.zeros((len(mode), len(classes)))
     voted = np.flatnonzero(mode > 0)
@@ -259,7 +317,7 @@ def soft_targets(votes: np.ndarray, classes: Sequence[int]) -> np.ndarray:
     >>> soft_targets(np.array([[1, 1, 2, 0]]), [1, 2]).tolist()
     [[0.6666666666666666, 0.3333333333333333]]
     """
-    counts = vote_counts(votes, classes).astype(float)
+    counts = vote_counts(checked_votes(votes, classes), classes).astype(float)
     total = counts.sum(axis=1, keepdims=True)
     return np.divide(counts, total, out=np.zeros_like(counts), where=total > 0)
 
@@ -297,7 +355,8 @@ def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
     Parameters
     ----------
     votes : numpy.ndarray
-        ``(N, H)`` votes (0 = none; classes outside ``classes`` are ignored as well).
+        ``(N, H)`` votes (0, negative or NaN = none); a vote that is not a whole number or not one of
+        ``classes`` is refused (:func:`checked_votes`).
     classes : sequence of int
         The classes (columns of the result).
     n_iter, tol : int, float
@@ -318,7 +377,7 @@ def dawid_skene(votes: np.ndarray, classes: Sequence[int], *, n_iter: int = 100,
     from crowdkit.aggregation import DawidSkene
 
     classes = [int(c) for c in classes]
-    votes = np.asarray(votes, dtype=np.int64)
+    votes = checked_votes(votes, classes)
     n, h = votes.shape
     k = len(classes)
     valid = np.isin(votes, classes)
@@ -376,7 +435,8 @@ def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
     Raises
     ------
     StarclassError
-        An unknown label model, a missing column or a non-integer class.
+        An unknown label model, a missing column, a non-integer class, or a vote outside
+        ``classes`` when they are given (naming the column and row).
 
     Examples
     --------
@@ -389,6 +449,14 @@ def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
     votes = vote_matrix(table, columns, name=name)
     if classes is None:
         classes = sorted({int(v) for v in np.unique(votes) if v > 0})
+    bad = (votes > 0) & ~np.isin(votes, [int(c) for c in classes])
+    if bad.any():
+        # a vote for a class not asked for was dropped by every label model, without a word
+        r, j = (int(i) for i in np.argwhere(bad)[0])
+        ident = f" (id {table[ID][r]})" if ID in table.colnames else ""
+        raise StarclassError(f"{name}, column {columns[j]!r}, {row_name(r)}{ident}: vote {votes[r, j]} is not one of "
+                             f"the classes {', '.join(map(str, classes))} ({int(bad.sum())} such vote(s)); correct "
+                             "the votes or give the classes they use")
     if not len(classes):
         raise StarclassError(f"{name}: no votes in columns {', '.join(columns)} (all 0 or missing)")
     if model == "mode":
