@@ -232,3 +232,17 @@ def test_validation_accuracy_on_soft_targets_is_called_expected(field, tmp_path)
     res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m2", "--label-model", "mode")
     assert res.exit_code == 0 and "expected agreement" not in out and "expected agreement" not in _run(
         ["info", tmp_path / "m2"])[1], out
+
+
+def test_a_vote_that_is_no_whole_class_is_named(field, tmp_path):
+    """A vote of 1.5 (a person's 'between 1 and 2') is refused with its column and row, never rounded."""
+    root, data, cfg, votes = field
+    bad = votes.copy()
+    bad["class_h1"] = bad["class_h1"].astype(float)
+    bad["class_h1"][4] = 1.5
+    write_catalog(bad, tmp_path / "half.ecsv")
+    res, out = _train(root, data, tmp_path / "half.ecsv", tmp_path / "m", "--label-columns", "class_h1,class_h2",
+                      "--label-model", "dawid-skene")
+    assert res.exit_code == 2, out
+    assert re.search(r"half\.ecsv.*column 'class_h1', row 5.*1\.5 is not an integer", out), out
+    assert "Traceback" not in out and not (tmp_path / "m").exists()
