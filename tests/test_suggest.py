@@ -122,7 +122,7 @@ def test_pick_fills_from_other_bins_and_skips_ineligible():
     eligible = np.array([True, False, True, True, True, True])
     got = pick(scores, 4, mags=mags, bins=2, eligible=eligible).tolist()
     assert sorted(got) == [0, 2, 3, 4] and 1 not in got and 5 not in got
-    with pytest.raises(StarclassError, match="-n must be >= 1"):
+    with pytest.raises(StarclassError, match=r"-n \(n= in Python\) must be >= 1"):
         pick(scores, 0)
 
 

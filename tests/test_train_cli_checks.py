@@ -64,7 +64,7 @@ def field(tmp_path_factory):
     ("--lr", "nan", "--lr must be a positive number"),
     ("--val-fraction", "1", "--val-fraction must be in [0, 1)"),
     ("--val-fraction", "-0.2", "--val-fraction must be in [0, 1)"),
-    ("--device", "tpu", "--device 'tpu'"),
+    ("--device", "tpu", "--device (device= in Python) 'tpu'"),
     # ignored without a word (the default split is random): a whole training without the galaxy held out
     ("--holdout", "ngc628", "--holdout ngc628 applies to --split galaxy"),
     # the task config named its own key only ("recipe.amp='fp8'", "stamp_size=0 is too small")
@@ -84,7 +84,7 @@ def test_train_refuses_bad_options_before_any_work(tmp_path, option, value, says
 
 
 def test_device_checks(monkeypatch, tmp_path):
-    with pytest.raises(StarclassError, match="--device 'tpu'"):
+    with pytest.raises(StarclassError, match=r"--device \(device= in Python\) 'tpu'"):
         pick_device("tpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
@@ -92,7 +92,7 @@ def test_device_checks(monkeypatch, tmp_path):
         pick_device("cuda")
     res, out = _run(["classify", tmp_path, "--catalog", tmp_path / "absent.ecsv", "--model", tmp_path,
                      "-o", tmp_path / "out.ecsv", "--device", "cuda:0"])
-    assert res.exit_code == 2 and "error: --device 'cuda:0': no CUDA GPU" in out, out
+    assert res.exit_code == 2 and "error: --device (device= in Python) 'cuda:0': no CUDA GPU" in out, out
     assert pick_device("cpu").type == "cpu"
 
 

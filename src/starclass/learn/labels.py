@@ -445,7 +445,7 @@ def vote_targets(table: Table, columns: Sequence[str], model: str = "soft", *,
     [[0.5, 0.5], [0.0, 1.0]]
     """
     if model not in LABEL_MODELS:
-        raise StarclassError(f"--label-model {model!r}: use one of {', '.join(LABEL_MODELS)}")
+        raise StarclassError(f"--label-model (model= in Python) {model!r}: use one of {', '.join(LABEL_MODELS)}")
     votes = vote_matrix(table, columns, name=name)
     if classes is None:
         classes = sorted({int(v) for v in np.unique(votes) if v > 0})
@@ -627,7 +627,7 @@ def votes_for_catalogue(config, catalogue: Table, votes: Table | None = None, *,
     from starclass.schema import ID
 
     if model not in LABEL_MODELS:
-        raise StarclassError(f"--label-model {model!r}: use one of {', '.join(LABEL_MODELS)}")
+        raise StarclassError(f"--label-model (model= in Python) {model!r}: use one of {', '.join(LABEL_MODELS)}")
     table = catalogue if votes is None else votes
     cols = _vote_columns(table, columns, name)
     votes_arr = vote_matrix(table, cols, name=name)

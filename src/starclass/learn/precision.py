@@ -127,20 +127,22 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     >>> pick_device("cpu").type
     'cpu'
     """
+    # a notebook's CNNClassifier(device=...) meets these too: the parameter is named with the option
+    where = f"--device (device= in Python) {device!r}"
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
     except (RuntimeError, TypeError, ValueError):
-        raise StarclassError(f"--device {device!r} is not a device; use cpu, cuda or cuda:N") from None
+        raise StarclassError(f"{where} is not a device; use cpu, cuda or cuda:N") from None
     if dev.type == "cuda":
         n = torch.cuda.device_count() if torch.cuda.is_available() else 0
         if n == 0:
-            raise StarclassError(f"--device {device!r}: no CUDA GPU is available here; use --device cpu")
+            raise StarclassError(f"{where}: no CUDA GPU is available here; use --device cpu (device=\"cpu\")")
         if dev.index is not None and dev.index >= n:
-            raise StarclassError(f"--device {device!r}: this machine has {n} CUDA GPU(s), cuda:0 to cuda:{n - 1}")
+            raise StarclassError(f"{where}: this machine has {n} CUDA GPU(s), cuda:0 to cuda:{n - 1}")
     elif dev.type == "mps" and not torch.backends.mps.is_available():
-        raise StarclassError(f"--device {device!r}: MPS (Apple GPU) is not available here; use --device cpu")
+        raise StarclassError(f"{where}: MPS (Apple GPU) is not available here; use --device cpu (device=\"cpu\")")
     elif dev.type not in ("cpu", "cuda", "mps"):
-        raise StarclassError(f"--device {device!r}: starclass runs on cpu, cuda or mps, not {dev.type!r}")
+        raise StarclassError(f"{where}: starclass runs on cpu, cuda or mps, not {dev.type!r}")
     return dev

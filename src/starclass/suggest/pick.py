@@ -160,7 +160,7 @@ def informativeness(table: Table, by: str = "entropy") -> tuple[np.ndarray, str]
     ('entropy', True)
     """
     if by not in BY:
-        raise StarclassError(f"--by {by!r}: use one of {', '.join(BY)}")
+        raise StarclassError(f"--by (by= in Python) {by!r}: use one of {', '.join(BY)}")
     classes = prob_classes(table)
     if len(classes) < 2:
         raise StarclassError("the candidates have no prob_<k> columns of a classification: classify them "
@@ -220,9 +220,9 @@ def pick(scores: np.ndarray, n: int, *, mags: np.ndarray | None = None, bins: in
     """
     scores = np.asarray(scores, dtype=float)
     if int(n) < 1:
-        raise StarclassError(f"-n must be >= 1, got {n}")
+        raise StarclassError(f"-n (n= in Python) must be >= 1, got {n}")
     if int(bins) < 1:
-        raise StarclassError(f"--mag-bins must be >= 1, got {bins}")
+        raise StarclassError(f"--mag-bins (bins= in Python) must be >= 1, got {bins}")
     ok = np.isfinite(scores) if eligible is None else np.isfinite(scores) & np.asarray(eligible, dtype=bool)
     rows = np.flatnonzero(ok)
     # stable order: equal scores keep catalogue order, so a pick is repeatable
