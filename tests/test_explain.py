@@ -220,3 +220,20 @@ def test_explain_refuses_when_every_asked_method_is_skipped():
     # with another method beside it, cam is still only skipped with a note
     res = explain_inputs(vgg_like, x, np.array([1, 2, 1, 2]), [1, 2], methods=("cam", "gradcam"), min_size=1)
     assert list(res.maps) == ["gradcam"] and any("cam skipped" in n for n in res.notes)
+
+
+def test_explain_refuses_a_store_cut_at_another_stamp_size(tmp_path):
+    # guard: a stamp store cut at --stamp-size 8 for a 16 px model is refused with both sizes and the remedy
+    # (the compact network's global pooling would otherwise have drawn maps of 8 px stamps)
+    from starclass.explain.run import read_explain_stamps
+    from starclass.learn.checkpoint import LoadedModel
+    from starclass.learn.config import get_preset
+    from starclass.stamps.store import write_stamp_store
+
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=16, scales=[1.0])
+    store = write_stamp_store(tmp_path / "s8.h5", np.zeros((3, cfg.n_channels, 8, 8), np.float32),
+                              np.ones((3, 8, 8), bool), {"id": np.arange(1, 4)}, channels=list(cfg.bands),
+                              normalisation=cfg.normalisation, bands=list(cfg.bands))
+    with pytest.raises(StarclassError, match=r"s8\.h5 does not fit the model's task .*stamp_size is 8 in the "
+                                             r"store, 16 in the model's task.*starclass cutouts"):
+        read_explain_stamps(store, LoadedModel(config=cfg, members=[]))
