@@ -10,9 +10,11 @@ each band:
     mag = -2.5 log10(counts / s) + zeropoint[band]
 
 Zeropoints come from the HST keywords PHOTFLAM and PHOTPLAM (AB from the standard formula,
-Vega by subtracting the band's AB - Vega offset, see :mod:`starclass.bands`), or are given per
-band. Images in counts rather than counts/s (``BUNIT = 'ELECTRONS'``) get ``2.5 log10(EXPTIME)``
-added to the zeropoint so the formula above holds for the pixel values as stored.
+Vega by subtracting the band's AB - Vega offset, see :mod:`starclass.bands`), from a zeropoint
+keyword (``ABMAGZP``, ``MAGZERO``, ...), or are given per band. Images in counts rather than
+counts/s (``BUNIT = 'ELECTRONS'``) get ``2.5 log10(EXPTIME)`` added to a PHOTFLAM zeropoint (the
+flux of 1 e-/s) so the formula above holds for the pixel values as stored; a keyword zeropoint is
+already of the stored values and is used as it stands.
 
 Pixels that are NaN, or have zero weight (a ``WHT`` extension in the same file, or a
 ``*_wht.fits`` / ``*wht*.fits`` file beside it), are bad: :meth:`MosaicSet.mask` returns True
@@ -442,6 +444,9 @@ class MosaicSet:
         False when ``pixel_flags`` are applied window by window (``read_mosaics(...,
         apply_flags=False)``, a survey's tiles): the images are as stored, and :meth:`mask` adds
         the flagged pixels.
+    zeropoint_origin
+        Band -> where its zeropoint came from, in words (``"PHOTFLAM/PHOTPLAM"``, ``"MAGZERO, of the
+        stored electrons: no EXPTIME added"``, ``"given"``); :meth:`describe` prints it.
     """
 
     bands: list[str]
@@ -457,6 +462,7 @@ class MosaicSet:
     pixel_flags: PixelFlags | None = None
     flagged: dict[str, int] = field(default_factory=dict)
     flags_in_data: bool = True
+    zeropoint_origin: dict[str, str] = field(default_factory=dict)
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
@@ -572,7 +578,9 @@ class MosaicSet:
         lines = [f"shape: {nx} x {ny} px (nx x ny), pixel scale {self.pixel_scale:.4f} arcsec/px, "
                  f"magnitudes {self.magsys.upper()}, V band {self.v_band}"]
         for b in self.bands:
-            lines.append(f"  {b:7s} zeropoint {self.zeropoint[b]:8.4f}  {self.paths[b]}")
+            origin = self.zeropoint_origin.get(b)
+            lines.append(f"  {b:7s} zeropoint {self.zeropoint[b]:8.4f}  {self.paths[b]}"
+                         + (f"  (from {origin})" if origin else ""))
         return "\n".join(lines)
 
 
@@ -671,6 +679,7 @@ def read_mosaics(
     headers: dict[str, fits.Header] = {}
     wcses: dict[str, WCS | None] = {}
     zps: dict[str, float] = {}
+    zp_origin: dict[str, str] = {}
     paths_out: dict[str, Path] = {}
     passed_over: dict[str, list[str]] = {}  # mask extension name -> files holding one
     flagged: dict[str, int] = {}
@@ -691,7 +700,7 @@ def read_mosaics(
         weights[b] = weight
         headers[b] = header
         wcses[b] = _celestial_wcs(header, path)
-        zps[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint)
+        zps[b], zp_origin[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint)
         paths_out[b] = path
 
     if passed_over:
@@ -725,6 +734,7 @@ def read_mosaics(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
         shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
         pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged, flags_in_data=apply_flags,
+        zeropoint_origin=zp_origin,
     )
 
 
@@ -1367,7 +1377,8 @@ def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
 def in_counts(header) -> bool:
     """True if ``BUNIT`` says the pixels are counts (``ELECTRONS``, ``COUNTS``), not counts per second.
 
-    Such images get ``2.5 log10(EXPTIME)`` added to their zeropoint, and their pixel values are
+    Such images get ``2.5 log10(EXPTIME)`` added to a PHOTFLAM zeropoint (not to a keyword one, which
+    is of the stored values), and their pixel values are
     already the counts whose Poisson noise the magnitude errors need (no division by EXPTIME).
 
     Examples
@@ -1397,12 +1408,15 @@ def _number(value) -> float | None:
 
 
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
-               given: dict[str, float], required: bool) -> float:
+               given: dict[str, float], required: bool) -> tuple[float, str]:
+    """The band's zeropoint of the stored pixel values, and where it came from (a few words for ``info``)."""
     if band in given:
-        return given[band]
+        return given[band], "given"
     photflam = header.get("PHOTFLAM")
     photplam = header.get("PHOTPLAM")
     zp: float | None = None
+    per_second = False  # True: the zeropoint is of count rates (PHOTFLAM), so counts need EXPTIME
+    origin = ""
     if photflam is not None and photplam is not None:
         try:
             photflam, photplam = float(photflam), float(photplam)
@@ -1419,6 +1433,9 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                     f"no AB - Vega offset known for band {band!r} of {path}: give its Vega "
                     f"zeropoint, or use magsys='ab'")
             zp = vega_zeropoint(band, photflam, photplam)
+        # PHOTFLAM is the flux of 1 e-/s (STScI): the zeropoint is of count rates
+        per_second = True
+        origin = "PHOTFLAM/PHOTPLAM"
     else:
         ab_key = next((k for k in AB_ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
         if ab_key is not None:
@@ -1431,9 +1448,11 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                         f"{ab_key} = {zp} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
                         f"{band!r}: use AB magnitudes (--magsys ab)")
                 zp -= BANDS[band].ab_minus_vega
+            origin = f"{ab_key} (AB)"
         else:
             key = next((k for k in ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
             zp = _number(header[key]) if key is not None else None
+            origin = str(key)
     if zp is None:
         if required:
             lacks = ("PHOTPLAM (PHOTFLAM alone, with PHOTZPT, gives only ST magnitudes)"
@@ -1444,14 +1463,20 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                 f"zeropoint into a copy of the file (e.g. astropy: fits.setval(copy, 'ABMAGZP', value=..., ext=N) "
                 f"for an AB zeropoint of the pixel values, or PHOTPLAM from the instrument's tables), or in Python "
                 f"read_mosaics(..., zeropoints={{'{band}': ...}})")
-        return float("nan")
+        return float("nan"), "none"
     bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
     if in_counts(header):
+        if not per_second:
+            # a zeropoint keyword is of the values as stored (SExtractor's MAG_ZEROPOINT, CFHT MegaPipe's
+            # 30.000 "AB = -2.5 log10(counts) + 30", DES MAGZERO): 2.5 log10(EXPTIME) was added as for
+            # PHOTFLAM, making every magnitude of a 400 s image 6.5 mag too faint
+            return float(zp), f"{origin}, of the stored {bunit.lower()}: no EXPTIME added"
         exptime = header.get("EXPTIME")
         if exptime is None or float(exptime) <= 0:
             raise StarclassError(f"{path} is in {bunit} (not per second) but has no positive EXPTIME")
         zp += 2.5 * np.log10(float(exptime))
-    return float(zp)
+        origin += f" per second + 2.5 log10(EXPTIME {float(exptime):g} s) for {bunit.lower()}"
+    return float(zp), origin
 
 
 def regrid_hint(ref_path: PathLike, other_path: PathLike) -> str:
