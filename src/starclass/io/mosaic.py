@@ -519,28 +519,34 @@ class MosaicSet:
         """Zero padding outside the footprint of a band without a weight map (:func:`zero_padding`), or None.
 
         None where the band has a weight map (it says alone where the data are) or no such padding.
-        Computed once per band and cached (a bool array of :attr:`shape`), with a warning naming
-        the file; :meth:`mask` includes it, and the stamp cutters take it as the band's weight map.
+        Computed once and cached (a bool array of :attr:`shape`), for every band without a weight
+        map at the first call, with one warning naming those bands and their files; :meth:`mask`
+        includes it, and the stamp cutters take it as the band's weight map.
         """
         key = self._check_band(band)
         if self.weights.get(key) is not None:
             return None
         if key not in self._padding:
-            pad = zero_padding(self.data[key])
-            n = int(pad.sum())
-            if n == pad.size:
-                # every pixel 0: a blank band, not a footprint's padding; detection names it ("constant")
-                # and goes on without it, where masking it all stopped detect with "no usable pixel"
-                n = 0
-            if n:
+            # every band without a weight map at once, so one warning names them all: it was one line per
+            # band (five for a five-band field), each saying the same thing of another file
+            found: dict[str, tuple[int, int]] = {}
+            for b in self.bands:
+                if b in self._padding or self.weights.get(b) is not None:
+                    continue
+                pad = zero_padding(self.data[b])
+                n = int(pad.sum())
+                if n == pad.size:
+                    # every pixel 0: a blank band, not a footprint's padding; detection names it ("constant")
+                    # and goes on without it, where masking it all stopped detect with "no usable pixel"
+                    n = 0
+                self._padding[b] = pad if n else None
+                if n:
+                    found[b] = (n, pad.size)
+            if found:
                 # a drizzled mosaic without its weight map: the zeros outside the footprint
                 # were taken for sky, and the step at the footprint's edge for sources
-                warnings.warn(
-                    f"{self.paths.get(key, band)}: {n} px ({100 * n / pad.size:.2g}%) of exact zeros in "
-                    f"blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px and no weight map: read as "
-                    "padding outside the footprint (no data), not as sky; put the weight map beside it "
-                    "(..._wht.fits) or give NaN padding to say so yourself", stacklevel=2)
-            self._padding[key] = pad if n else None
+                warnings.warn(zero_padding_note({b: (self.paths.get(b, b), n, size)
+                                                 for b, (n, size) in found.items()}), stacklevel=2)
         return self._padding[key]
 
     def combined_mask(self, bands: Iterable[str] | None = None) -> np.ndarray:
@@ -1290,6 +1296,35 @@ def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
 
 #: Side (px) of the smallest square of exact zeros read as padding outside a mosaic's footprint.
 ZERO_PADDING_PX = 5
+
+
+def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int]]) -> str:
+    """One warning line for the bands read with zero padding: ``{band: (file, padded px, all px)}``.
+
+    Examples
+    --------
+    >>> print(zero_padding_note({"f555w": ("g_f555w_sci.fits", 768, 4096),
+    ...                          "f814w": ("g_f814w_sci.fits", 768, 4096)}))  # doctest: +ELLIPSIS
+    bands f555w, f814w (g_f555w_sci.fits, g_f814w_sci.fits): 768 px (19%) of exact zeros in blocks ...
+    """
+    paths = [Path(f) for f, _, _ in found.values()]
+    files = ", ".join(p.name for p in paths)
+    parents = {str(p.parent) for p in paths}
+    if len(parents) == 1 and parents != {"."}:
+        files = f"in {parents.pop()}: {files}"  # the folder once, as the old per-file lines gave the path
+    elif len(parents) > 1:
+        files = ", ".join(str(p) for p in paths)
+    counts = {(n, size) for _, n, size in found.values()}
+    if len(counts) == 1:
+        n, size = counts.pop()
+        amount = f"{n} px ({100 * n / size:.2g}%)"
+    else:
+        amount = "; ".join(f"{b} {n} px ({100 * n / size:.2g}%)" for b, (_, n, size) in found.items()) + ","
+    where = (f"band {next(iter(found))} ({files})" if len(found) == 1
+             else f"bands {', '.join(found)} ({files})")
+    return (f"{where}: {amount} of exact zeros in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px "
+            "and no weight map: read as padding outside the footprint (no data), not as sky; put the weight "
+            "map beside each (..._wht.fits) or give NaN padding to say so yourself")
 
 
 def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> np.ndarray:
