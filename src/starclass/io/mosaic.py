@@ -465,6 +465,7 @@ class MosaicSet:
     zeropoint_origin: dict[str, str] = field(default_factory=dict)
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
+    _blank: dict[str, bool] = field(default_factory=dict, repr=False)
 
     # -- access ------------------------------------------------------------------------------
     def __getitem__(self, band: str) -> np.ndarray:
@@ -502,7 +503,9 @@ class MosaicSet:
                 return self._masks[key][window]
             w = self.weights.get(key)
             out = _bad_pixels(self.data[key][window], None if w is None else w[window])
-            if w is None:
+            if w is None and not self.blank(key):
+                # a blank band's window is all zeros, which zero_padding reads as padding: a survey's
+                # tiles masked such a band window by window where the whole image names it constant
                 pad = self._padding.get(key, False)
                 out |= zero_padding(self.data[key], window) if pad is False else (
                     pad[window] if pad is not None else False)
@@ -514,6 +517,20 @@ class MosaicSet:
                 out |= pad
             self._masks[key] = out | lazy.bad(self.paths[key]) if lazy else out
         return self._masks[key]
+
+    def blank(self, band: str) -> bool:
+        """Whether every pixel of ``band`` is exactly 0 (a blank band: constant, not padding); cached.
+
+        Read in row blocks, stopping at the first block holding anything else, so a band with data
+        costs the rows down to its first nonzero pixel.
+        """
+        key = self._check_band(band)
+        if key not in self._blank:
+            arr = self.data[key]
+            step = max(1, (1 << 22) // max(1, arr.shape[1]))  # about 16 MiB of float32 per block
+            self._blank[key] = all(not np.any(np.asarray(arr[y:y + step]) != 0)
+                                   for y in range(0, arr.shape[0], step))
+        return self._blank[key]
 
     def padding(self, band: str) -> np.ndarray | None:
         """Zero padding outside the footprint of a band without a weight map (:func:`zero_padding`), or None.
