@@ -161,6 +161,27 @@ def test_one_thing_has_one_option_name_in_every_command():
     assert not lacking, lacking
 
 
+def test_the_output_option_is_listed_and_named_as_output_in_every_command():
+    """The help lists --output first (it listed --out, --outdir), and the messages name that one."""
+    cmd = typer.main.get_command(app)
+    first = {name: p.opts[0] for name, sub in cmd.commands.items() for p in sub.params
+             if {*p.opts} & ONE_NAME["--output"]}
+    assert first and set(first.values()) == {"--output"}, first
+
+
+def test_evaluate_names_its_output_option_as_the_help_lists_it(tmp_path):
+    from typer.testing import CliRunner
+
+    pred = tmp_path / "pred.ecsv"
+    pred.write_text("# %ECSV 1.0\n# ---\n# datatype:\n# - {name: id, datatype: int64}\n"
+                    "# - {name: x, datatype: float64}\n# - {name: y, datatype: float64}\n"
+                    "# - {name: class_pred, datatype: int16}\n# - {name: class_ref, datatype: int16}\n"
+                    "id x y class_pred class_ref\n1 1.0 1.0 1 1\n")
+    r = CliRunner().invoke(app, ["evaluate", str(pred), "-r", "self", "-o", str(pred)])
+    # an input given as the output folder: it said '--out ...', an option the help now lists second
+    assert r.exit_code == 2 and f"--output {pred}" in r.output, r.output
+
+
 @pytest.mark.parametrize("command", ["evaluate", "report"])
 @pytest.mark.parametrize("radius", ["0", "-1", "nan"])
 def test_a_radius_that_is_not_positive_is_refused_naming_the_option(command, radius, tmp_path, monkeypatch):

@@ -119,7 +119,7 @@ def test_report_out_naming_a_file_is_refused_before_the_evaluation(cats, tmp_pat
     monkeypatch.setattr(build, "build_report", no_evaluation)
     r = CliRunner().invoke(app, ["report", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "truth.ecsv"),
                                  "-o", str(tmp_path / target), "--bootstrap", "0", "--overwrite"])
-    assert r.exit_code == 2 and f"--out {tmp_path / target}" in r.output and "Traceback" not in r.output, r.output
+    assert r.exit_code == 2 and f"--output {tmp_path / target}" in r.output and "Traceback" not in r.output, r.output
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "pred.ecsv", "truth.ecsv"]
 

@@ -521,6 +521,27 @@ def test_cli_jobqueue_without_a_batch_system_prints_the_job_script_and_exits_2(s
     assert not out.exists()
 
 
+def test_cli_jobqueue_script_alone_on_stdout_is_one_each_job_can_run(survey_dir, tmp_path, monkeypatch):
+    """'> job.sh' keeps a script sbatch takes, and two jobs of it do not clash at the scheduler."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    pytest.importorskip("dask_jobqueue")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(tmp_path / "out"),
+                                 "--jobqueue", "slurm", "--jobs", "2", "--cores", "2"])
+    assert r.exit_code == 2, r.output
+    # it was inside the error message on stderr ('error: ... SCHEDULER:' then the script), after the
+    # survey's own lines on stdout: neither stream was a file a batch system could take
+    assert r.stdout.startswith("#!/usr/bin/env bash\n"), r.stdout
+    assert "#SBATCH --cpus-per-task=2" in r.stdout and "survey:" not in r.stdout
+    assert "sbatch not found" in r.stderr and "--scheduler" in r.stderr and "#SBATCH" not in r.stderr
+    # every job runs the same script: the workers' names carry the job id (the scheduler refuses a name
+    # already taken, so the second job's workers of a fixed 'starclass-survey' never joined)
+    assert "--name starclass-survey-${SLURM_JOB_ID}" in r.stdout
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--cores", "4", "--memory", "8GiB"], "--cores, --memory size batch jobs"),
     (["--workers", "3", "--scheduler", "tcp://127.0.0.1:1"], "--workers sizes a LocalCluster"),

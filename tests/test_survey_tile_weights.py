@@ -38,3 +38,22 @@ def test_tile_stamps_leave_out_the_padding_as_the_whole_mosaic_does(tmp_path, we
     assert whole_ok.tolist() == [False, True]
     # the old tiles had no weight maps: the padding's zeros were cut as data and classified
     assert tile_ok.tolist() == whole_ok.tolist()
+
+
+def test_a_blank_band_is_not_masked_window_by_window(tmp_path):
+    rng = np.random.default_rng(4)
+    for band, (flam, plam) in BANDS.items():
+        data = rng.normal(1.0, 0.1, (96, 96)).astype(np.float32) if band == "f555w" else np.zeros((96, 96), "f4")
+        write_mosaic(tmp_path / f"g_{band}_drc.fits", data, band, None, photflam=flam, photplam=plam)
+    ms = read_mosaics(tmp_path)
+    window = MosaicWindow(ms, (0, 64, 16, 80))
+    # the whole image names the band constant (f951746); the old tiles read each window of it as padding
+    # (a survey's worker computes only its windows: these come first, before a whole-image mask is cached)
+    assert window.weights["f814w"] is None
+    assert not window.mask("f814w").any()
+    assert not ms.mask("f814w").any()
+    assert ms.blank("f814w") and not ms.blank("f555w")
+    with pytest.warns(UserWarning, match="band f814w.*constant"):
+        from starclass.detect import detect
+
+        detect(window, progress=False)

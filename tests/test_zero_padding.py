@@ -117,3 +117,14 @@ def test_an_all_zero_band_file_is_a_blank_band_not_padding(field, tmp_path):
     with pytest.warns(UserWarning, match=f"band {band}.*constant"):
         table = detect(ms, progress=False)
     assert len(table) > 0 and ms.padding(band) is None
+
+
+def test_zero_padding_of_every_band_is_one_warning_naming_the_bands_and_files(field, tmp_path):
+    with_zero = _write_field(tmp_path, field, 0.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        detect(with_zero, progress=False)
+    notes = [str(w.message) for w in caught if "read as padding" in str(w.message)]
+    # the old code warned once per band: five lines for this five-band field
+    assert len(notes) == 1, notes
+    assert all(b in notes[0] and f"hlsp_x_{b}_v1_exp-drc-sci.fits" in notes[0] for b in field.bands)

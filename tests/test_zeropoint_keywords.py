@@ -40,9 +40,39 @@ def test_ab_zeropoint_keyword_is_read_and_put_on_vega(tmp_path, key):
     assert read_mosaics([ref]).zeropoint["f555w"] == pytest.approx(vega, abs=1e-9)
 
 
-def test_counts_image_with_ab_keyword_adds_the_exposure_time(tmp_path):
-    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "ELECTRONS", "ABMAGZP": AB_BY_HAND})
-    assert read_mosaics([path]).zeropoint["f555w"] == pytest.approx(VEGA_BY_HAND + 2.5 * np.log10(400.0))
+def test_a_keyword_zeropoint_on_counts_is_of_the_stored_counts(tmp_path):
+    # a keyword zeropoint is of the values as stored (MegaPipe: AB = -2.5 log10(counts) + 30): 2.5 log10(EXPTIME)
+    # was added as for PHOTFLAM (the flux of 1 e-/s), 6.5 mag too faint at 400 s
+    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "ELECTRONS", "ABMAGZP": 30.0})
+    ms = read_mosaics([path], magsys="ab")
+    assert ms.zeropoint["f555w"] == pytest.approx(30.0, abs=1e-9)
+    # by hand: 1e4 counts in the file are AB 30 - 2.5 log10(1e4) = 20 whatever the exposure time
+    assert -2.5 * np.log10(1e4) + ms.zeropoint["f555w"] == pytest.approx(20.0, abs=1e-9)
+    assert read_mosaics([path]).zeropoint["f555w"] == pytest.approx(30.0 + 0.03, abs=1e-9)  # Vega = AB - (AB - Vega)
+    # info's line says which convention the number assumes
+    assert "ABMAGZP (AB), of the stored electrons: no EXPTIME added" in ms.describe()
+
+
+def test_an_unstated_keyword_zeropoint_on_counts_is_used_as_given(tmp_path):
+    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "COUNTS", "MAGZERO": 27.5}, exptime=90.0)
+    assert read_mosaics([path]).zeropoint["f555w"] == pytest.approx(27.5, abs=1e-9)
+
+
+def test_photflam_on_counts_still_adds_the_exposure_time_and_says_so(tmp_path):
+    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "ELECTRONS", "PHOTFLAM": 1.9e-19, "PHOTPLAM": 5308.0})
+    ms = read_mosaics([path])
+    assert ms.zeropoint["f555w"] == pytest.approx(VEGA_BY_HAND + 2.5 * np.log10(400.0), abs=1e-6)
+    assert "PHOTFLAM/PHOTPLAM per second + 2.5 log10(EXPTIME 400 s)" in ms.describe()
+
+
+def test_detect_names_a_keyword_zeropoint_taken_for_the_stored_counts(tmp_path):
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    path = _drc(tmp_path / "g_f555w_drc.fits", {"BUNIT": "ELECTRONS", "MAGZERO": 30.0})
+    res = CliRunner().invoke(app, ["detect", str(path), "--output", str(tmp_path / "c.ecsv")])
+    assert "f555w 30.000 (from MAGZERO, of the stored electrons: no EXPTIME added)" in res.output
 
 
 def test_photflam_with_photzpt_but_no_photplam_says_what_is_missing_and_how_to_add_it(tmp_path):

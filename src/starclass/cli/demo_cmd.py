@@ -12,7 +12,7 @@ from starclass.errors import StarclassError
 
 @command("demo")
 def demo(
-    outdir: Path = typer.Option(Path("demo_output"), "--outdir", "-o", "--output",
+    outdir: Path = typer.Option(Path("demo_output"), "--output", "-o", "--outdir",
                                  help="Folder for everything the demo writes."),
     size: int = typer.Option(2048, help="Side of each simulated field in pixels (0.04\"/px HST-like)."),
     n_candidates: int = typer.Option(3000, min=1, help="Objects per simulated field (truth catalogue), at least 1."),

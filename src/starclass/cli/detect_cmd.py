@@ -149,6 +149,11 @@ def detect_command(
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)
     ms = read_mosaics(paths, bands=band_list, magsys=magsys.lower(), pixel_flags=flags)
     echo(f"mosaics: {', '.join(ms.bands)}  {ms.shape[1]} x {ms.shape[0]} px  V band {ms.v_band}  ({ms.magsys})")
+    # a keyword zeropoint on an image in counts is taken as of the stored counts (no EXPTIME added):
+    # the convention differs between archives, so the line says which one the magnitudes assume
+    as_stored = {b: o for b, o in getattr(ms, "zeropoint_origin", {}).items() if "no EXPTIME added" in o}
+    if as_stored:
+        echo("zeropoints: " + "; ".join(f"{b} {ms.zeropoint[b]:.3f} (from {o})" for b, o in as_stored.items()))
     echo_flagged(ms, quiet=quiet)
     # ra, dec without x, y: placed through the mosaics' WCS
     truth_table = place_rows(read_catalog(truth, require_xy=False), ms, truth) if truth is not None else None

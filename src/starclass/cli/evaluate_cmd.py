@@ -44,7 +44,7 @@ def evaluate(
                                help="Bootstrap resamples for confidence intervals (0: none)."),
     science: bool = typer.Option(True, "--science/--no-science",
                                  help="Colour-colour boxes, mass/age/luminosity functions."),
-    out: Path = typer.Option(Path("evaluation"), "-o", "--out", "--output",
+    out: Path = typer.Option(Path("evaluation"), "--output", "-o", "--out",
                              help="Output folder: tables/*.ecsv, figures/*.png, summary.json."),
     task: str = typer.Option(None, "--task", help="Task preset or config YAML whose classes, positive class and "
                                                  "merges to score (default: the task 'starclass classify' recorded "
@@ -79,7 +79,7 @@ def evaluate(
         from starclass.report.many import MANY_ENTRIES, run_many_evaluation
 
         # as for one catalogue: a file in the folder's place, or a folder of other files, is refused now
-        check_output(out, [catalogs], option="--out", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
+        check_output(out, [catalogs], option="--output", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected)
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
         left = f" ({res['n_skipped']} left out: tables/skipped.ecsv says why)" if res.get("n_skipped") else ""
@@ -98,13 +98,13 @@ def evaluate(
 
     # references are paths or "self"; a path among them is an input like the predictions. A file in
     # the folder's place, or a folder of other files, is refused now, not after the evaluation
-    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--out", overwrite=overwrite,
+    check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--output", overwrite=overwrite,
                  folder=True, own=EVALUATION_ENTRIES)
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
     for ref in [pred, *(reference or ())]:
         if ref != "self":  # a classified or labelled cutout folder: its figures must not become its cutouts
-            check_output_outside_cutouts(out, ref, option="--out")
+            check_output_outside_cutouts(out, ref, option="--output")
     res = run_evaluation(str(pred), reference or None, out, radius=radius, distance_mpc=distance,
                          target_purity=target_purity, n_boot=n_boot, science=science, task=task,
                          label_column=label_column, model=None if model is None else str(model),

@@ -15,7 +15,7 @@ def explain_command(
     model: Path = typer.Argument(..., help="Model directory (from 'starclass train'), its manifest or a member file."),
     stamps: Path = typer.Argument(..., help="Labelled cutout folder or its CSV (file,label), as 'classify --stamps' "
                                             "takes, or an HDF5 stamp store from 'starclass cutouts'."),
-    out: Path = typer.Option(..., "-o", "--out", "--output",
+    out: Path = typer.Option(..., "--output", "-o", "--out",
                              help="Output folder: maps.npz, tables/, figures/, explain.json."),
     method: list[str] = typer.Option(
         None, "--method", "-m",
@@ -41,9 +41,9 @@ def explain_command(
     from starclass.io.paths import check_output
 
     methods = tuple(method) if method else ("gradcam", "guided-gradcam", "cam")
-    check_output(out, [model, stamps], option="--out", overwrite=overwrite)
+    check_output(out, [model, stamps], option="--output", overwrite=overwrite)
     # its figures/ inside DATA (one sub-folder per label) were read next time as cutouts or a label
-    check_output_outside_cutouts(out, stamps, option="--out")
+    check_output_outside_cutouts(out, stamps, option="--output")
     if min_map < 1:
         raise StarclassError(f"--min-map must be >= 1, got {min_map}")
     info = explain(model, stamps, out, methods=methods, per_class=per_class, max_stamps=max_stamps,

@@ -38,7 +38,7 @@ def report(
     reference: list[str] = typer.Option(
         None, "--reference", "-r",
         help="Reference catalogue; repeat for several ('self': the catalogue's own class_ref)."),
-    out: Path = typer.Option(Path("report.html"), "-o", "--out", "--output",
+    out: Path = typer.Option(Path("report.html"), "--output", "-o", "--out",
                              help="HTML page to write (a name ending in .html), or a folder to write report.html "
                                   "into (any other name); tables go to tables/ beside the page."),
     title: str = typer.Option("starclass report", "--title", help="Title of the page."),
@@ -97,8 +97,8 @@ def report(
                                  "not both")
         from starclass.report.many import build_many_report
 
-        check_output(outdir / name, [catalogs], option="--out", overwrite=overwrite)
-        check_output(outdir / "tables", [catalogs], option="--out (its tables/ folder)", overwrite=overwrite)
+        check_output(outdir / name, [catalogs], option="--output", overwrite=overwrite)
+        check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
         check_tables_page(outdir, name)
         path = build_many_report(catalogs, outdir / name, title=title if title != "starclass report" else
                                  "LEGUS fields", min_inspected=min_inspected, overwrite=overwrite)
@@ -118,17 +118,17 @@ def report(
     if outdir == out and (out.exists() or out.is_symlink()) and not out.is_dir():
         # a name without .html is the report's folder: a file there (-o classified.ecsv, an input) is
         # refused now; it failed after the whole evaluation with "cannot write classified.ecsv/tables"
-        check_output(out, inputs, option="--out", overwrite=True)  # names an input as such
-        raise StarclassError(f"--out {out} is a file, not a folder: name the page (.html) or a folder")
-    check_output(outdir / name, inputs, option="--out", overwrite=overwrite)
+        check_output(out, inputs, option="--output", overwrite=True)  # names an input as such
+        raise StarclassError(f"--output {out} is a file, not a folder: name the page (.html) or a folder")
+    check_output(outdir / name, inputs, option="--output", overwrite=overwrite)
     # the tables beside the page are an output too: an older report's (or evaluate's) are kept unless --overwrite
-    check_output(outdir / "tables", inputs, option="--out (its tables/ folder)", overwrite=overwrite)
+    check_output(outdir / "tables", inputs, option="--output (its tables/ folder)", overwrite=overwrite)
     check_tables_page(outdir, name)  # before the evaluation: another page's tables are never replaced
     from starclass.io.cutout_folders import check_output_outside_cutouts
 
     # a tables/ folder beside the label folders of --stamps DATA was read next time as a label
-    check_output_outside_cutouts(outdir / name, stamps, option="--out", file=True)
-    check_output_outside_cutouts(outdir / "tables", stamps, option="--out (its tables/ folder)")
+    check_output_outside_cutouts(outdir / name, stamps, option="--output", file=True)
+    check_output_outside_cutouts(outdir / "tables", stamps, option="--output (its tables/ folder)")
     read = None
     if mosaics and model is not None:
         warn_flags_differ(model, flags)  # Grad-CAM of stamps cut otherwise than the training ones

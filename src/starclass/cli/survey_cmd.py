@@ -43,7 +43,7 @@ def survey_command(
     jobqueue: str | None = typer.Option(None, "--jobqueue",
                                         help="slurm or pbs: submit the workers as batch jobs (dask-jobqueue) instead "
                                              "of a LocalCluster. Where sbatch/qsub is missing, prints the job script "
-                                             "it would submit and exits 2."),
+                                             "it would submit on stdout (alone: > job.sh) and exits 2."),
     jobs: int | None = typer.Option(None, "--jobs", min=1, help="With --jobqueue: number of batch jobs (default 1)."),
     cores: int | None = typer.Option(None, "--cores", min=1,
                               help="With --jobqueue: cores per job (one single-threaded worker per core, or "
@@ -93,6 +93,15 @@ def survey_command(
         batch = BatchSpec(jobqueue.lower(), jobs=jobs or 1, cores=cores or 1, memory=memory or "4GiB",
                           walltime=walltime or "01:00:00", queue=queue, threads_per_worker=threads_per_worker or 1)
         batch.check()  # before the plan is read: a typo in an option is the first thing to say
+        from starclass.survey.batch import BatchScriptError, check_submit
+
+        try:
+            check_submit(batch)
+        except BatchScriptError as exc:
+            # the script alone on stdout, so '> job.sh' keeps a file sbatch/qsub takes; it was inside the
+            # error message on stderr after the survey's own lines, where no batch system could read it
+            typer.echo(exc.script)
+            raise StarclassError(f"{exc.message} (the job script is on standard output)") from None
     pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
     the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
                                             photometry=photometry.lower() if photometry else None, retries=retries,

@@ -10,9 +10,11 @@ each band:
     mag = -2.5 log10(counts / s) + zeropoint[band]
 
 Zeropoints come from the HST keywords PHOTFLAM and PHOTPLAM (AB from the standard formula,
-Vega by subtracting the band's AB - Vega offset, see :mod:`starclass.bands`), or are given per
-band. Images in counts rather than counts/s (``BUNIT = 'ELECTRONS'``) get ``2.5 log10(EXPTIME)``
-added to the zeropoint so the formula above holds for the pixel values as stored.
+Vega by subtracting the band's AB - Vega offset, see :mod:`starclass.bands`), from a zeropoint
+keyword (``ABMAGZP``, ``MAGZERO``, ...), or are given per band. Images in counts rather than
+counts/s (``BUNIT = 'ELECTRONS'``) get ``2.5 log10(EXPTIME)`` added to a PHOTFLAM zeropoint (the
+flux of 1 e-/s) so the formula above holds for the pixel values as stored; a keyword zeropoint is
+already of the stored values and is used as it stands.
 
 Pixels that are NaN, or have zero weight (a ``WHT`` extension in the same file, or a
 ``*_wht.fits`` / ``*wht*.fits`` file beside it), are bad: :meth:`MosaicSet.mask` returns True
@@ -442,6 +444,9 @@ class MosaicSet:
         False when ``pixel_flags`` are applied window by window (``read_mosaics(...,
         apply_flags=False)``, a survey's tiles): the images are as stored, and :meth:`mask` adds
         the flagged pixels.
+    zeropoint_origin
+        Band -> where its zeropoint came from, in words (``"PHOTFLAM/PHOTPLAM"``, ``"MAGZERO, of the
+        stored electrons: no EXPTIME added"``, ``"given"``); :meth:`describe` prints it.
     """
 
     bands: list[str]
@@ -457,8 +462,10 @@ class MosaicSet:
     pixel_flags: PixelFlags | None = None
     flagged: dict[str, int] = field(default_factory=dict)
     flags_in_data: bool = True
+    zeropoint_origin: dict[str, str] = field(default_factory=dict)
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
+    _blank: dict[str, bool] = field(default_factory=dict, repr=False)
 
     # -- access ------------------------------------------------------------------------------
     def __getitem__(self, band: str) -> np.ndarray:
@@ -496,7 +503,9 @@ class MosaicSet:
                 return self._masks[key][window]
             w = self.weights.get(key)
             out = _bad_pixels(self.data[key][window], None if w is None else w[window])
-            if w is None:
+            if w is None and not self.blank(key):
+                # a blank band's window is all zeros, which zero_padding reads as padding: a survey's
+                # tiles masked such a band window by window where the whole image names it constant
                 pad = self._padding.get(key, False)
                 out |= zero_padding(self.data[key], window) if pad is False else (
                     pad[window] if pad is not None else False)
@@ -509,32 +518,52 @@ class MosaicSet:
             self._masks[key] = out | lazy.bad(self.paths[key]) if lazy else out
         return self._masks[key]
 
+    def blank(self, band: str) -> bool:
+        """Whether every pixel of ``band`` is exactly 0 (a blank band: constant, not padding); cached.
+
+        Read in row blocks, stopping at the first block holding anything else, so a band with data
+        costs the rows down to its first nonzero pixel.
+        """
+        key = self._check_band(band)
+        if key not in self._blank:
+            arr = self.data[key]
+            step = max(1, (1 << 22) // max(1, arr.shape[1]))  # about 16 MiB of float32 per block
+            self._blank[key] = all(not np.any(np.asarray(arr[y:y + step]) != 0)
+                                   for y in range(0, arr.shape[0], step))
+        return self._blank[key]
+
     def padding(self, band: str) -> np.ndarray | None:
         """Zero padding outside the footprint of a band without a weight map (:func:`zero_padding`), or None.
 
         None where the band has a weight map (it says alone where the data are) or no such padding.
-        Computed once per band and cached (a bool array of :attr:`shape`), with a warning naming
-        the file; :meth:`mask` includes it, and the stamp cutters take it as the band's weight map.
+        Computed once and cached (a bool array of :attr:`shape`), for every band without a weight
+        map at the first call, with one warning naming those bands and their files; :meth:`mask`
+        includes it, and the stamp cutters take it as the band's weight map.
         """
         key = self._check_band(band)
         if self.weights.get(key) is not None:
             return None
         if key not in self._padding:
-            pad = zero_padding(self.data[key])
-            n = int(pad.sum())
-            if n == pad.size:
-                # every pixel 0: a blank band, not a footprint's padding; detection names it ("constant")
-                # and goes on without it, where masking it all stopped detect with "no usable pixel"
-                n = 0
-            if n:
+            # every band without a weight map at once, so one warning names them all: it was one line per
+            # band (five for a five-band field), each saying the same thing of another file
+            found: dict[str, tuple[int, int]] = {}
+            for b in self.bands:
+                if b in self._padding or self.weights.get(b) is not None:
+                    continue
+                pad = zero_padding(self.data[b])
+                n = int(pad.sum())
+                if n == pad.size:
+                    # every pixel 0: a blank band, not a footprint's padding; detection names it ("constant")
+                    # and goes on without it, where masking it all stopped detect with "no usable pixel"
+                    n = 0
+                self._padding[b] = pad if n else None
+                if n:
+                    found[b] = (n, pad.size)
+            if found:
                 # a drizzled mosaic without its weight map: the zeros outside the footprint
                 # were taken for sky, and the step at the footprint's edge for sources
-                warnings.warn(
-                    f"{self.paths.get(key, band)}: {n} px ({100 * n / pad.size:.2g}%) of exact zeros in "
-                    f"blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px and no weight map: read as "
-                    "padding outside the footprint (no data), not as sky; put the weight map beside it "
-                    "(..._wht.fits) or give NaN padding to say so yourself", stacklevel=2)
-            self._padding[key] = pad if n else None
+                warnings.warn(zero_padding_note({b: (self.paths.get(b, b), n, size)
+                                                 for b, (n, size) in found.items()}), stacklevel=2)
         return self._padding[key]
 
     def combined_mask(self, bands: Iterable[str] | None = None) -> np.ndarray:
@@ -572,7 +601,9 @@ class MosaicSet:
         lines = [f"shape: {nx} x {ny} px (nx x ny), pixel scale {self.pixel_scale:.4f} arcsec/px, "
                  f"magnitudes {self.magsys.upper()}, V band {self.v_band}"]
         for b in self.bands:
-            lines.append(f"  {b:7s} zeropoint {self.zeropoint[b]:8.4f}  {self.paths[b]}")
+            origin = self.zeropoint_origin.get(b)
+            lines.append(f"  {b:7s} zeropoint {self.zeropoint[b]:8.4f}  {self.paths[b]}"
+                         + (f"  (from {origin})" if origin else ""))
         return "\n".join(lines)
 
 
@@ -671,6 +702,7 @@ def read_mosaics(
     headers: dict[str, fits.Header] = {}
     wcses: dict[str, WCS | None] = {}
     zps: dict[str, float] = {}
+    zp_origin: dict[str, str] = {}
     paths_out: dict[str, Path] = {}
     passed_over: dict[str, list[str]] = {}  # mask extension name -> files holding one
     flagged: dict[str, int] = {}
@@ -691,7 +723,7 @@ def read_mosaics(
         weights[b] = weight
         headers[b] = header
         wcses[b] = _celestial_wcs(header, path)
-        zps[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint)
+        zps[b], zp_origin[b] = _zeropoint(b, header, path, magsys, given_zp, require_zeropoint)
         paths_out[b] = path
 
     if passed_over:
@@ -725,6 +757,7 @@ def read_mosaics(
         bands=list(order), data=data, wcs=wcs, zeropoint=zps, magsys=magsys, paths=paths_out,
         shape=(int(shape[0]), int(shape[1])), pixel_scale=scale, weights=weights, headers=headers,
         pixel_flags=pixel_flags if pixel_flags else None, flagged=flagged, flags_in_data=apply_flags,
+        zeropoint_origin=zp_origin,
     )
 
 
@@ -1282,6 +1315,35 @@ def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
 ZERO_PADDING_PX = 5
 
 
+def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int]]) -> str:
+    """One warning line for the bands read with zero padding: ``{band: (file, padded px, all px)}``.
+
+    Examples
+    --------
+    >>> print(zero_padding_note({"f555w": ("g_f555w_sci.fits", 768, 4096),
+    ...                          "f814w": ("g_f814w_sci.fits", 768, 4096)}))  # doctest: +ELLIPSIS
+    bands f555w, f814w (g_f555w_sci.fits, g_f814w_sci.fits): 768 px (19%) of exact zeros in blocks ...
+    """
+    paths = [Path(f) for f, _, _ in found.values()]
+    files = ", ".join(p.name for p in paths)
+    parents = {str(p.parent) for p in paths}
+    if len(parents) == 1 and parents != {"."}:
+        files = f"in {parents.pop()}: {files}"  # the folder once, as the old per-file lines gave the path
+    elif len(parents) > 1:
+        files = ", ".join(str(p) for p in paths)
+    counts = {(n, size) for _, n, size in found.values()}
+    if len(counts) == 1:
+        n, size = counts.pop()
+        amount = f"{n} px ({100 * n / size:.2g}%)"
+    else:
+        amount = "; ".join(f"{b} {n} px ({100 * n / size:.2g}%)" for b, (_, n, size) in found.items()) + ","
+    where = (f"band {next(iter(found))} ({files})" if len(found) == 1
+             else f"bands {', '.join(found)} ({files})")
+    return (f"{where}: {amount} of exact zeros in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px "
+            "and no weight map: read as padding outside the footprint (no data), not as sky; put the weight "
+            "map beside each (..._wht.fits) or give NaN padding to say so yourself")
+
+
 def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> np.ndarray:
     """Pixels of ``arr`` that are padding: exact zeros within a square of at least 5 x 5 exact zeros.
 
@@ -1367,7 +1429,8 @@ def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
 def in_counts(header) -> bool:
     """True if ``BUNIT`` says the pixels are counts (``ELECTRONS``, ``COUNTS``), not counts per second.
 
-    Such images get ``2.5 log10(EXPTIME)`` added to their zeropoint, and their pixel values are
+    Such images get ``2.5 log10(EXPTIME)`` added to a PHOTFLAM zeropoint (not to a keyword one, which
+    is of the stored values), and their pixel values are
     already the counts whose Poisson noise the magnitude errors need (no division by EXPTIME).
 
     Examples
@@ -1397,12 +1460,15 @@ def _number(value) -> float | None:
 
 
 def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
-               given: dict[str, float], required: bool) -> float:
+               given: dict[str, float], required: bool) -> tuple[float, str]:
+    """The band's zeropoint of the stored pixel values, and where it came from (a few words for ``info``)."""
     if band in given:
-        return given[band]
+        return given[band], "given"
     photflam = header.get("PHOTFLAM")
     photplam = header.get("PHOTPLAM")
     zp: float | None = None
+    per_second = False  # True: the zeropoint is of count rates (PHOTFLAM), so counts need EXPTIME
+    origin = ""
     if photflam is not None and photplam is not None:
         try:
             photflam, photplam = float(photflam), float(photplam)
@@ -1419,6 +1485,9 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                     f"no AB - Vega offset known for band {band!r} of {path}: give its Vega "
                     f"zeropoint, or use magsys='ab'")
             zp = vega_zeropoint(band, photflam, photplam)
+        # PHOTFLAM is the flux of 1 e-/s (STScI): the zeropoint is of count rates
+        per_second = True
+        origin = "PHOTFLAM/PHOTPLAM"
     else:
         ab_key = next((k for k in AB_ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
         if ab_key is not None:
@@ -1431,9 +1500,11 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                         f"{ab_key} = {zp} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
                         f"{band!r}: use AB magnitudes (--magsys ab)")
                 zp -= BANDS[band].ab_minus_vega
+            origin = f"{ab_key} (AB)"
         else:
             key = next((k for k in ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
             zp = _number(header[key]) if key is not None else None
+            origin = str(key)
     if zp is None:
         if required:
             lacks = ("PHOTPLAM (PHOTFLAM alone, with PHOTZPT, gives only ST magnitudes)"
@@ -1444,14 +1515,20 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                 f"zeropoint into a copy of the file (e.g. astropy: fits.setval(copy, 'ABMAGZP', value=..., ext=N) "
                 f"for an AB zeropoint of the pixel values, or PHOTPLAM from the instrument's tables), or in Python "
                 f"read_mosaics(..., zeropoints={{'{band}': ...}})")
-        return float("nan")
+        return float("nan"), "none"
     bunit = str(header.get("BUNIT", "")).strip().upper().replace(" ", "")
     if in_counts(header):
+        if not per_second:
+            # a zeropoint keyword is of the values as stored (SExtractor's MAG_ZEROPOINT, CFHT MegaPipe's
+            # 30.000 "AB = -2.5 log10(counts) + 30", DES MAGZERO): 2.5 log10(EXPTIME) was added as for
+            # PHOTFLAM, making every magnitude of a 400 s image 6.5 mag too faint
+            return float(zp), f"{origin}, of the stored {bunit.lower()}: no EXPTIME added"
         exptime = header.get("EXPTIME")
         if exptime is None or float(exptime) <= 0:
             raise StarclassError(f"{path} is in {bunit} (not per second) but has no positive EXPTIME")
         zp += 2.5 * np.log10(float(exptime))
-    return float(zp)
+        origin += f" per second + 2.5 log10(EXPTIME {float(exptime):g} s) for {bunit.lower()}"
+    return float(zp), origin
 
 
 def regrid_hint(ref_path: PathLike, other_path: PathLike) -> str:

@@ -18,8 +18,29 @@ from starclass.errors import StarclassError
 
 #: Batch systems offered, with their dask-jobqueue cluster class and submit command.
 SYSTEMS = {"slurm": ("SLURMCluster", "sbatch"), "pbs": ("PBSCluster", "qsub")}
+#: The variable each batch system sets to the job's id: a hand-submitted job's workers are named by it.
+JOB_ID_VARS = {"slurm": "SLURM_JOB_ID", "pbs": "PBS_JOBID"}
 #: [D-]HH:MM[:SS], the walltime forms both SLURM and PBS accept.
 _WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:[0-5]\d(:[0-5]\d)?$")
+
+
+class BatchScriptError(StarclassError):
+    """No batch system to submit to: the message says so, :attr:`script` is the job script.
+
+    ``str(exc)`` holds both (the Python caller sees the script); the command line prints the
+    script alone on standard output, so ``> job.sh`` keeps a file ``sbatch`` / ``qsub`` takes.
+
+    Examples
+    --------
+    >>> exc = BatchScriptError("sbatch not found", "#!/usr/bin/env bash")
+    >>> exc.message, exc.script, str(exc).splitlines()[-1]
+    ('sbatch not found', '#!/usr/bin/env bash', '#!/usr/bin/env bash')
+    """
+
+    def __init__(self, message: str, script: str) -> None:
+        super().__init__(f"{message}:\n{script}")
+        self.message = message
+        self.script = script
 
 
 @dataclass(frozen=True)
@@ -87,7 +108,44 @@ def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
     import dask_jobqueue
 
     job_cls = getattr(dask_jobqueue, SYSTEMS[spec.system][0]).job_cls
-    return job_cls(scheduler=scheduler, name="starclass-survey", **spec.options()).job_script()
+    # submitted by hand, every job runs this same script: a fixed worker name ('starclass-survey')
+    # made the workers of a second job clash with the first's at the scheduler, which refuses a
+    # name already taken; the job id (set by the batch system, expanded by bash) tells them apart
+    name = f"starclass-survey-${{{JOB_ID_VARS[spec.system]}}}"
+    return job_cls(scheduler=scheduler, name=name, job_name="starclass-survey", **spec.options()).job_script()
+
+
+def check_submit(spec: BatchSpec) -> None:
+    """Raise :class:`BatchScriptError` (the job script in it) when the submit command is not on this machine.
+
+    The command line calls it before the plan is read, so that nothing else is printed on
+    standard output with the script.
+
+    Examples
+    --------
+    >>> import shutil
+    >>> try:
+    ...     check_submit(BatchSpec("slurm", cores=2))
+    ... except BatchScriptError as exc:
+    ...     print(exc.script.splitlines()[0])
+    ... else:
+    ...     print("#!/usr/bin/env bash" if shutil.which("sbatch") else "?")
+    #!/usr/bin/env bash
+    """
+    try:
+        import dask_jobqueue  # noqa: F401  (job_script needs it)
+    except ImportError:
+        raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
+    submit = SYSTEMS[spec.system][1]
+    if shutil.which(submit) is None:
+        # say what would have gone to the queue: the user can check it, or submit it by hand
+        raise BatchScriptError(
+            f"--jobqueue {spec.system}: {submit} not found on this machine (no {spec.system.upper()} to submit to); "
+            f"nothing was submitted. It would submit {spec.jobs} job(s) of the job script (each "
+            f"{spec.cores // spec.threads_per_worker} worker(s) of {spec.threads_per_worker} thread(s)). "
+            f"To run it by hand where {submit} is: start 'dask scheduler' on a node the jobs can reach, put its "
+            f"address in place of tcp://SCHEDULER:8786, '{submit} job.sh' {spec.jobs} time(s), then run this "
+            f"survey with --scheduler tcp://HOST:8786 instead of --jobqueue", job_script(spec).rstrip())
 
 
 def batch_cluster(spec: BatchSpec):
@@ -106,9 +164,10 @@ def batch_cluster(spec: BatchSpec):
     Raises
     ------
     StarclassError
-        On a bad option, when dask-jobqueue is missing, or when the submit command is not on
-        this machine: then the message holds the job script that would have been submitted,
-        and nothing was started.
+        On a bad option, or when dask-jobqueue is missing.
+    BatchScriptError
+        When the submit command is not on this machine: its ``script`` is the job script that
+        would have been submitted, and nothing was started.
 
     Examples
     --------
@@ -122,14 +181,8 @@ def batch_cluster(spec: BatchSpec):
         import dask_jobqueue
     except ImportError:
         raise StarclassError("--jobqueue needs dask-jobqueue: pip install 'starclass[scale]'") from None
-    cls_name, submit = SYSTEMS[spec.system]
-    if shutil.which(submit) is None:
-        # say what would have gone to the queue: the user can check it, or submit it by hand
-        raise StarclassError(
-            f"--jobqueue {spec.system}: {submit} not found on this machine (no {spec.system.upper()} to submit to); "
-            f"nothing was submitted. It would submit {spec.jobs} job(s) of this script (each "
-            f"{spec.cores // spec.threads_per_worker} worker(s) of {spec.threads_per_worker} thread(s)), the "
-            f"scheduler's address in place of SCHEDULER:\n" + job_script(spec).rstrip())
+    check_submit(spec)
+    cls_name = SYSTEMS[spec.system][0]
     cluster = getattr(dask_jobqueue, cls_name)(name="starclass-survey", **spec.options())
     cluster.scale(jobs=spec.jobs)
     return cluster

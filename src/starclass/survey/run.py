@@ -69,6 +69,7 @@ class FieldInfo:
     pixel_scale: float | None = None  # arcsec per pixel of the mosaics' WCS, for matching on the sky
     no_wcs: str | None = None  # the mosaics' files when they carry no celestial WCS (no ra, dec in the catalogue)
     flags_note: str | None = None  # with mask_extension / dq_good_bits: the pixels flagged per band
+    blank: str | None = None  # bands (files) zero everywhere: named once here, not in every tile
 
     @property
     def detected(self) -> bool:
@@ -288,8 +289,9 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         except StarclassError as exc:
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
+    blank = ", ".join(f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)) or None
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                     truth, _pixel_scale(mos.wcs), no_wcs, note)
+                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank)
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
@@ -563,6 +565,10 @@ def run_survey(
     for info in prepared.fields:
         if info.flags_note is not None:
             echo(f"note: field {info.spec.name!r}: {info.flags_note}")
+        if info.blank is not None:
+            # once per field, as detect names a constant band; the tiles masked it window by window, as padding
+            echo(f"warning: field {info.spec.name!r}: band(s) {info.blank} zero everywhere: a blank band, "
+                 "constant; its magnitudes are NaN and detection goes on in the other bands")
         if info.no_wcs is not None:
             # said once per field, before the tiles run: its catalogue used to lack ra, dec without a word
             echo(f"warning: field {info.spec.name!r}: its mosaics ({info.no_wcs}) carry no celestial WCS: its rows "

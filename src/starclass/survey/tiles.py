@@ -239,7 +239,7 @@ class MosaicWindow:
                 w = parent_weights.get(b)
                 if w is not None:
                     out[b] = w[self._slices]
-                elif isinstance(parent_weights, dict) and b in parent_weights:
+                elif isinstance(parent_weights, dict) and b in parent_weights and not self.blank(b):
                     # a file's band without a weight map (a MosaicSet): its padding, as MosaicSet.padding finds it
                     pad = zero_padding(self._parent.data[b], self._slices)
                     out[b] = np.logical_not(pad).view(np.uint8) if pad.any() else None
@@ -247,6 +247,11 @@ class MosaicWindow:
                     out[b] = None
             self._weights = out
         return self._weights
+
+    def blank(self, band: str) -> bool:
+        """Whether the whole band is zero everywhere (a blank band, not padding: see MosaicSet.blank)."""
+        blank = getattr(self._parent, "blank", None)
+        return bool(blank(band)) if callable(blank) else False
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import sys
 import threading
@@ -335,8 +336,13 @@ def _find(job: TileJob, window: MosaicWindow):
         from astropy.table import Table
 
         return Table({X: np.zeros(0), Y: np.zeros(0), IN_CORE: np.zeros(0, dtype=bool)})
-    cat = detect(window, aperture_correction=None if job.photometry == "none" else job.photometry,
-                 progress=False)
+    with warnings.catch_warnings():
+        # a blank band (zero everywhere) is named once for the field before the tiles run, not in each tile
+        for b in window.bands:
+            if window.blank(b):
+                warnings.filterwarnings("ignore", message=rf".*\bband {re.escape(b)}\b.*the image is constant")
+        cat = detect(window, aperture_correction=None if job.photometry == "none" else job.photometry,
+                     progress=False)
     if len(cat) == 0:
         cat[IN_CORE] = np.zeros(0, dtype=bool)
         return cat
