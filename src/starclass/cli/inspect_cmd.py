@@ -326,7 +326,14 @@ def inspect_command(
         if export:
             # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
             from starclass.inspect.export import export_labels
-            from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
+            from starclass.inspect.field import (
+                CATALOGUE_NAMES,
+                PREDICTION_NAMES,
+                find_file,
+                mosaic_files,
+                mosaic_key,
+                read_candidates,
+            )
             from starclass.io.paths import check_distinct_outputs, check_output
 
             cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
@@ -338,6 +345,10 @@ def inspect_command(
             check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
             check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
             check_distinct_outputs([("--export", export), ("--summary", summary)])
+            # labels of another field under the same --dataset would be written as this one's
+            pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
+            skip = {p.resolve() for p in (cat_path, pred_path) if p is not None}  # as load_field
+            dbm.check_field(engine, dataset, mosaic_key(mosaic_files(data_dir, skip)))
             out = export_labels(engine, dataset, read_candidates(cat_path, require_xy=False), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
