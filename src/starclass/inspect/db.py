@@ -937,7 +937,7 @@ def check_field(engine: Engine, dataset: str, key: str) -> None:
     >>> try:
     ...     check_field(engine, "", "b_f555w.fits")
     ... except StarclassError as exc:
-    ...     print(str(exc)[:60])
+    ...     print(str(exc).split(" (")[0])
     dataset '' of this database holds the labels of another field
     """
     have = dataset_field(engine, dataset)
