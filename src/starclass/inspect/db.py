@@ -386,8 +386,10 @@ def init_db(engine: Engine, *, create: bool = True) -> int:
     version = current_version(engine)
     url = redact(str(engine.url))
     if version is None:
-        existing = set(sa.inspect(engine).get_table_names())
-        if existing & {"users", "labels"}:
+        # any table at all, not only ours by name: --init on another program's database (a
+        # catalogue in SQLite, a typo'd --db) used to add the label tables to it
+        existing = {t for t in sa.inspect(engine).get_table_names() if not t.startswith("sqlite_")}
+        if existing:
             raise StarclassError(
                 f"database {url} has tables {sorted(existing)} but no schema_version table: it was "
                 "not made by starclass inspect; use another --db")
