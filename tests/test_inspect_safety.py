@@ -340,3 +340,18 @@ def test_init_on_a_folder_without_data_leaves_no_database(runner, tmp_path):
     r = runner.invoke(cli, ["inspect", str(folder), "--init", "--no-prerender"])
     assert r.exit_code == 2 and "no candidate catalogue" in r.output and "SERVING" not in r.output, r.output
     assert list(folder.iterdir()) == []
+
+
+def test_unopenable_database_says_what_to_do(demo_dir, runner, tmp_path):
+    # before: "DatabaseError: (sqlite3.DatabaseError) file is not a database (Background on
+    # this error at: https://sqlalche.me/...)" and "unable to open database file" for a missing folder
+    junk = tmp_path / "notes.sqlite"
+    junk.write_text("not a database\n")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{junk}", "--list-users"])
+    assert r.exit_code == 2
+    assert f"{junk} is not a SQLite database" in r.output and "restore a backup" in r.output
+    assert "sqlalche.me" not in r.output and junk.read_text() == "not a database\n"
+    missing = tmp_path / "no" / "such" / "labels.sqlite"
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{missing}", "--init", "--list-users"])
+    assert r.exit_code == 2
+    assert f"no folder {missing.parent}" in r.output and "sqlalche.me" not in r.output

@@ -305,7 +305,7 @@ def inspect_command(
         except StarclassError:
             raise
         except Exception as exc:  # connection refused, bad credentials ...
-            raise StarclassError(f"--db {dbm.redact(url)}: {type(exc).__name__}: {exc}") from None
+            raise StarclassError(dbm.open_error_message(url, exc)) from None
 
         if add_user:
             uid = dbm.add_user(engine, add_user, _password(add_user), admin=admin)

@@ -188,6 +188,33 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path).absolute()
 
 
+def open_error_message(url: str, exc: BaseException) -> str:
+    """What to tell someone whose ``--db`` could not be opened, and what to do about it.
+
+    A SQLite file that is not a database (another kind of file, or a damaged one) and a path in
+    a folder that does not exist are named as such; other errors keep the driver's message
+    without SQLAlchemy's pointer to its website.
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> msg = open_error_message("sqlite:////tmp/x.sqlite", sqlite3.DatabaseError("file is not a database"))
+    >>> print(msg.split(" (")[0])
+    --db sqlite:////tmp/x.sqlite: /tmp/x.sqlite is not a SQLite database
+    """
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    head = f"--db {redact(url)}"
+    path = sqlite_path(url)
+    if path is not None:
+        if "file is not a database" in text:
+            return (f"{head}: {path} is not a SQLite database (another kind of file, or a damaged one); give "
+                    "the label database's path, or restore a backup (docs/inspect.md, \"Backup and restore\")")
+        if not path.parent.is_dir():
+            return f"{head}: there is no folder {path.parent} for the database; create it, or give another --db"
+    return f"{head}: {type(orig).__name__}: {text}"
+
+
 def make_engine(url: str, *, create: bool = True) -> Engine:
     """An engine for ``url`` set up for several concurrent writers (see the module notes).
 
