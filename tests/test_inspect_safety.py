@@ -355,3 +355,21 @@ def test_unopenable_database_says_what_to_do(demo_dir, runner, tmp_path):
     r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{missing}", "--init", "--list-users"])
     assert r.exit_code == 2
     assert f"no folder {missing.parent}" in r.output and "sqlalche.me" not in r.output
+
+
+def test_backup_never_replaces_an_input(demo_dir, tmp_path, runner):
+    # before: --backup CATALOGUE --overwrite replaced the candidate catalogue with the database
+    data = tmp_path / "field"
+    shutil.copytree(demo_dir, data)
+    url = f"sqlite:///{data / 'inspect.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(data), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    mosaic = sorted(data.glob("*.fits"))[0]
+    for target in (data / "candidates.ecsv", mosaic):
+        before = target.read_bytes()
+        r = runner.invoke(cli, ["inspect", str(data), "--db", url, "--backup", str(target), "--overwrite"])
+        assert r.exit_code == 2, r.output
+        assert "an input of this field" in r.output and target.read_bytes() == before
+    kept = data / "labels-backup.sqlite"  # a backup kept in the folder may still be replaced
+    for _ in range(2):
+        r = runner.invoke(cli, ["inspect", str(data), "--db", url, "--backup", str(kept), "--overwrite"])
+        assert r.exit_code == 0, r.output

@@ -280,6 +280,21 @@ def inspect_command(
         path = dbm.sqlite_path(url)
         if path is not None and not path.exists():
             raise StarclassError(f"nothing to back up: no label database at {path}")
+        # the files this command names or serves are inputs: --overwrite replaced a --catalogue
+        # or a mosaic given as --backup with the database's bytes
+        from starclass.inspect.field import CATALOGUE_NAMES, PREDICTION_NAMES, find_file
+        from starclass.io.mosaic import is_fits_name
+        from starclass.io.paths import input_clash
+
+        named = [catalogue, predictions, stamps]
+        if stamps is None:  # the default catalogue, predictions and the mosaics (a backup kept there is not one)
+            named += [find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue"),
+                      find_file(data_dir, predictions, PREDICTION_NAMES, "predictions"),
+                      *(p for p in data_dir.iterdir() if p.is_file() and is_fits_name(p))]
+        clash = input_clash(backup, named)
+        if clash is not None:
+            raise StarclassError(f"--backup {backup} is {clash}, an input of this field; name another file "
+                                 "(nothing was written)")
         engine = dbm.make_engine(url, create=False)
         try:
             _backup(engine, backup, overwrite)
