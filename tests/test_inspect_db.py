@@ -135,3 +135,17 @@ def test_url_handling():
     assert db.normalise_url("postgresql://u:p@h/d") == "postgresql+psycopg://u:p@h/d"
     assert db.normalise_url("/tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
     assert db.redact("postgresql+psycopg://user:secret@host/db") == "postgresql+psycopg://user:***@host/db"
+
+
+def test_init_refuses_another_programs_database(tmp_path):
+    # before: a SQLite file of another program (no users/labels table) was "empty" to init_db,
+    # so --init added the label tables to it, and without --init the message said it had none
+    path = tmp_path / "catalogue.sqlite"
+    other = db.make_engine(f"sqlite:///{path}")
+    with other.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE sources (id INTEGER, ra REAL)"))
+    for create in (True, False):
+        with pytest.raises(StarclassError, match=r"\['sources'\].*not made by starclass"):
+            db.init_db(other, create=create)
+    assert sa.inspect(other).get_table_names() == ["sources"]
+    other.dispose()

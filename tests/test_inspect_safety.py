@@ -340,3 +340,36 @@ def test_init_on_a_folder_without_data_leaves_no_database(runner, tmp_path):
     r = runner.invoke(cli, ["inspect", str(folder), "--init", "--no-prerender"])
     assert r.exit_code == 2 and "no candidate catalogue" in r.output and "SERVING" not in r.output, r.output
     assert list(folder.iterdir()) == []
+
+
+def test_unopenable_database_says_what_to_do(demo_dir, runner, tmp_path):
+    # before: "DatabaseError: (sqlite3.DatabaseError) file is not a database (Background on
+    # this error at: https://sqlalche.me/...)" and "unable to open database file" for a missing folder
+    junk = tmp_path / "notes.sqlite"
+    junk.write_text("not a database\n")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{junk}", "--list-users"])
+    assert r.exit_code == 2
+    assert f"{junk} is not a SQLite database" in r.output and "restore a backup" in r.output
+    assert "sqlalche.me" not in r.output and junk.read_text() == "not a database\n"
+    missing = tmp_path / "no" / "such" / "labels.sqlite"
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", f"sqlite:///{missing}", "--init", "--list-users"])
+    assert r.exit_code == 2
+    assert f"no folder {missing.parent}" in r.output and "sqlalche.me" not in r.output
+
+
+def test_backup_never_replaces_an_input(demo_dir, tmp_path, runner):
+    # before: --backup CATALOGUE --overwrite replaced the candidate catalogue with the database
+    data = tmp_path / "field"
+    shutil.copytree(demo_dir, data)
+    url = f"sqlite:///{data / 'inspect.sqlite'}"
+    assert runner.invoke(cli, ["inspect", str(data), "--db", url, "--init", "--add-user", "dana"]).exit_code == 0
+    mosaic = sorted(data.glob("*.fits"))[0]
+    for target in (data / "candidates.ecsv", mosaic):
+        before = target.read_bytes()
+        r = runner.invoke(cli, ["inspect", str(data), "--db", url, "--backup", str(target), "--overwrite"])
+        assert r.exit_code == 2, r.output
+        assert "an input of this field" in r.output and target.read_bytes() == before
+    kept = data / "labels-backup.sqlite"  # a backup kept in the folder may still be replaced
+    for _ in range(2):
+        r = runner.invoke(cli, ["inspect", str(data), "--db", url, "--backup", str(kept), "--overwrite"])
+        assert r.exit_code == 0, r.output

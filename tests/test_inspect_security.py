@@ -220,3 +220,15 @@ def test_long_comment_and_lone_surrogate_are_refused(data_dir, tmp_path):
     assert db.labels_of(engine, "")[0].comment == "y" * 2000
     with pytest.raises(StarclassError, match="limit is 2000"):
         db.save_label(engine, "", "2", 1, 2, comment="z" * 2001)
+
+
+@pytest.mark.parametrize("cid", [None, True, ["1"], {"id": "1"}, 1.0])
+def test_candidate_id_that_is_not_text_is_refused(data_dir, tmp_path, cid):
+    # before: str() made null the id 'None' and ["1"] the id "['1']", looked up (404) as such
+    app, engine = _app(data_dir, tmp_path)
+    c = _login(app, "ann")
+    r = c.post("/api/label", json={"candidate_id": cid, "cls": 2})
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith("candidate_id: must be text")
+    assert db.labels_of(engine, "") == []
+    assert c.post("/api/label", json={"candidate_id": 1, "cls": 2}).status_code == 200  # a JSON integer id is taken

@@ -280,6 +280,21 @@ def inspect_command(
         path = dbm.sqlite_path(url)
         if path is not None and not path.exists():
             raise StarclassError(f"nothing to back up: no label database at {path}")
+        # the files this command names or serves are inputs: --overwrite replaced a --catalogue
+        # or a mosaic given as --backup with the database's bytes
+        from starclass.inspect.field import CATALOGUE_NAMES, PREDICTION_NAMES, find_file
+        from starclass.io.mosaic import is_fits_name
+        from starclass.io.paths import input_clash
+
+        named = [catalogue, predictions, stamps]
+        if stamps is None:  # the default catalogue, predictions and the mosaics (a backup kept there is not one)
+            named += [find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue"),
+                      find_file(data_dir, predictions, PREDICTION_NAMES, "predictions"),
+                      *(p for p in data_dir.iterdir() if p.is_file() and is_fits_name(p))]
+        clash = input_clash(backup, named)
+        if clash is not None:
+            raise StarclassError(f"--backup {backup} is {clash}, an input of this field; name another file "
+                                 "(nothing was written)")
         engine = dbm.make_engine(url, create=False)
         try:
             _backup(engine, backup, overwrite)
@@ -305,7 +320,7 @@ def inspect_command(
         except StarclassError:
             raise
         except Exception as exc:  # connection refused, bad credentials ...
-            raise StarclassError(f"--db {dbm.redact(url)}: {type(exc).__name__}: {exc}") from None
+            raise StarclassError(dbm.open_error_message(url, exc)) from None
 
         if add_user:
             uid = dbm.add_user(engine, add_user, _password(add_user), admin=admin)
@@ -326,7 +341,14 @@ def inspect_command(
         if export:
             # only --export reads the catalogue: inspect.export + field add 1.1 s (measured) to the database
             from starclass.inspect.export import export_labels
-            from starclass.inspect.field import CATALOGUE_NAMES, find_file, read_candidates
+            from starclass.inspect.field import (
+                CATALOGUE_NAMES,
+                PREDICTION_NAMES,
+                find_file,
+                mosaic_files,
+                mosaic_key,
+                read_candidates,
+            )
             from starclass.io.paths import check_distinct_outputs, check_output
 
             cat_path = find_file(data_dir, catalogue, CATALOGUE_NAMES, "catalogue")
@@ -338,6 +360,10 @@ def inspect_command(
             check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
             check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
             check_distinct_outputs([("--export", export), ("--summary", summary)])
+            # labels of another field under the same --dataset would be written as this one's
+            pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
+            skip = {p.resolve() for p in (cat_path, pred_path) if p is not None}  # as load_field
+            dbm.check_field(engine, dataset, mosaic_key(mosaic_files(data_dir, skip)))
             out = export_labels(engine, dataset, read_candidates(cat_path, require_xy=False), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)

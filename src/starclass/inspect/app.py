@@ -199,6 +199,8 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     app.state.login_throttle = login_throttle if login_throttle is not None else LoginThrottle()
     app.state.hash_slots = HashSlots()
     app.state.db_identity = db.file_identity(engine)
+    # before the scheme: a field that is not the dataset's is refused whatever its scheme
+    db.bind_field(engine, field.dataset, field.field_key)
     if scheme is not None:
         db.bind_scheme(engine, field.dataset, scheme)  # refuses a dataset whose labels are in another scheme
         # the scheme itself, not its name looked up again: a task's own (inspect --stamps) is made, not listed

@@ -21,6 +21,9 @@ change migrates the labels rather than losing them.
   table is created on the first :func:`bind_scheme`; a dataset without a row is in the
   ``phangs`` scheme when it has labels (the only scheme before) and free otherwise
   (:func:`dataset_scheme`), so databases made before it open and keep their meaning.
+* version 2 + ``dataset_fields`` (additive, likewise): which field (its mosaics' file names)
+  each dataset's labels belong to, recorded by the first server (:func:`bind_field`); another
+  field under the same dataset is refused. A dataset made before it is bound by its next server.
 
 Writes
 ------
@@ -113,6 +116,15 @@ label_history = sa.Table(
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("action", sa.String(16), nullable=False),  # create | update | migrate
 )
+#: Which field each dataset's labels belong to (additive, as ``label_schemes``): the mosaics'
+#: file names (:func:`starclass.inspect.field.mosaic_key`), recorded by the first server.
+dataset_fields = sa.Table(
+    "dataset_fields", metadata,
+    sa.Column("dataset", sa.String(255), primary_key=True),
+    sa.Column("field", sa.Text, nullable=False),
+    sa.Column("bound_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 label_schemes = sa.Table(
     "label_schemes", metadata,
     sa.Column("dataset", sa.String(255), primary_key=True),
@@ -174,6 +186,33 @@ def sqlite_path(url: str) -> Path | None:
     if path in (None, "", ":memory:") or path.startswith("file:"):
         return None
     return Path(path).absolute()
+
+
+def open_error_message(url: str, exc: BaseException) -> str:
+    """What to tell someone whose ``--db`` could not be opened, and what to do about it.
+
+    A SQLite file that is not a database (another kind of file, or a damaged one) and a path in
+    a folder that does not exist are named as such; other errors keep the driver's message
+    without SQLAlchemy's pointer to its website.
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> msg = open_error_message("sqlite:////tmp/x.sqlite", sqlite3.DatabaseError("file is not a database"))
+    >>> print(msg.split(" (")[0])
+    --db sqlite:////tmp/x.sqlite: /tmp/x.sqlite is not a SQLite database
+    """
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    head = f"--db {redact(url)}"
+    path = sqlite_path(url)
+    if path is not None:
+        if "file is not a database" in text:
+            return (f"{head}: {path} is not a SQLite database (another kind of file, or a damaged one); give "
+                    "the label database's path, or restore a backup (docs/inspect.md, \"Backup and restore\")")
+        if not path.parent.is_dir():
+            return f"{head}: there is no folder {path.parent} for the database; create it, or give another --db"
+    return f"{head}: {type(orig).__name__}: {text}"
 
 
 def make_engine(url: str, *, create: bool = True) -> Engine:
@@ -374,8 +413,10 @@ def init_db(engine: Engine, *, create: bool = True) -> int:
     version = current_version(engine)
     url = redact(str(engine.url))
     if version is None:
-        existing = set(sa.inspect(engine).get_table_names())
-        if existing & {"users", "labels"}:
+        # any table at all, not only ours by name: --init on another program's database (a
+        # catalogue in SQLite, a typo'd --db) used to add the label tables to it
+        existing = {t for t in sa.inspect(engine).get_table_names() if not t.startswith("sqlite_")}
+        if existing:
             raise StarclassError(
                 f"database {url} has tables {sorted(existing)} but no schema_version table: it was "
                 "not made by starclass inspect; use another --db")
@@ -875,3 +916,105 @@ def history_of(engine: Engine, dataset: str, candidate_id: str) -> list[dict]:
          .order_by(label_history.c.id))
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(q).mappings().all()]
+
+
+def _field_refusal(dataset: str, have: str, key: str) -> StarclassError:
+    return StarclassError(
+        f"dataset {dataset!r} of this database holds the labels of another field (mosaics {have}), not of "
+        f"this one (mosaics {key}): candidates with the same id would share labels. Give this field its own "
+        "--dataset NAME (or its own --db); the other field's labels stay as they are")
+
+
+def dataset_field(engine: Engine | sa.Connection, dataset: str) -> str | None:
+    """The field a dataset's labels belong to (:func:`bind_field`), or None when none is recorded.
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> dataset_field(engine, "") is None
+    True
+    """
+    def read(conn: sa.Connection) -> str | None:
+        # the table is additive: reading must not create it (--export works on a read-only copy)
+        if not sa.inspect(conn).has_table("dataset_fields"):
+            return None
+        have = conn.execute(sa.select(dataset_fields.c.field).where(dataset_fields.c.dataset == dataset)).scalar()
+        return None if have is None else str(have)
+
+    if isinstance(engine, sa.Connection):
+        return read(engine)
+    with engine.connect() as conn:
+        return read(conn)
+
+
+def check_field(engine: Engine, dataset: str, key: str) -> None:
+    """Refuse ``key`` when the dataset's labels belong to another field (reads only).
+
+    Raises
+    ------
+    StarclassError
+        Another field is recorded for ``dataset``.
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> bind_field(engine, "", "a_f555w.fits")
+    >>> try:
+    ...     check_field(engine, "", "b_f555w.fits")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(" (")[0])
+    dataset '' of this database holds the labels of another field
+    """
+    have = dataset_field(engine, dataset)
+    if key and have is not None and have != key:
+        raise _field_refusal(dataset, have, key)
+
+
+def bind_field(engine: Engine, dataset: str, key: str) -> None:
+    """Record that a dataset's labels belong to field ``key``; refuse another field.
+
+    Parameters
+    ----------
+    engine
+        The label database (written: the ``dataset_fields`` table is created if missing).
+    dataset
+        The dataset key (``--dataset``).
+    key
+        The field's key (:func:`starclass.inspect.field.mosaic_key`); empty: nothing checked.
+
+    Raises
+    ------
+    StarclassError
+        Another field is recorded for the dataset: its candidate ids (``1``, ``2``, ...) would
+        take that field's labels as their own, and labels given here would overwrite them.
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> bind_field(engine, "", "a_f555w.fits")
+    >>> dataset_field(engine, "")
+    'a_f555w.fits'
+    """
+    if not key:
+        return
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                dataset_fields.create(conn, checkfirst=True)
+                have = dataset_field(conn, dataset)
+                if have is None:
+                    conn.execute(dataset_fields.insert().values(dataset=dataset, field=key, bound_at=utcnow()))
+                    have = key
+            break
+        except (IntegrityError, sa.exc.ProgrammingError):
+            # another server created the table or bound the dataset meanwhile: read again
+            if attempt == 2:
+                raise
+    if have != key:
+        raise _field_refusal(dataset, have, key)

@@ -70,6 +70,10 @@ class Field:
     served: frozenset[Path] = frozenset()
     #: ``"mosaics"`` (a data directory) or ``"cutouts"`` (``inspect --stamps``: the page's captions differ).
     kind: str = "mosaics"
+    #: Which field the labels belong to in the database (:func:`mosaic_key`: the mosaics' file
+    #: names); empty for cutout folders. Two fields under one ``--dataset`` would share labels
+    #: wherever their candidate ids coincide (``1``, ``2``, ...), so the database records it.
+    field_key: str = ""
     #: The columns shown beside the pictures, where not :data:`SHOWN_COLUMNS` (cutouts: the files
     #: and the group; never a label, a class or a probability: bias).
     shown: tuple[str, ...] | None = None
@@ -318,11 +322,7 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     if len(set(ids)) != len(ids):
         raise StarclassError(f"catalogue {cat_path}: ids are not unique")
     skip = {cat_path.resolve()} | ({pred_path.resolve()} if pred_path else set())
-    images = [p for p in sorted(d.iterdir())
-              if p.is_file() and is_fits_name(p) and p.resolve() not in skip and not p.name.startswith(".")]
-    if not images:
-        raise StarclassError(f"no FITS mosaics (*.fits, *.fits.gz, *.fits.fz) in {d}")
-    images = [p for p in images if not is_weight_file(p)]
+    images = mosaic_files(d, skip)
     mosaics = read_mosaics(images, require_zeropoint=False, pixel_flags=pixel_flags)
     table = place_on_mosaics(table, mosaics, cat_path)
     off = off_image(np.asarray(table[X], float), np.asarray(table[Y], float), mosaics.shape)
@@ -352,8 +352,40 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     )
     return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
                  cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),
-                 catalogue_path=cat_path, dataset=dataset,
+                 catalogue_path=cat_path, dataset=dataset, field_key=mosaic_key(images),
                  served=frozenset(p.resolve() for p in [*images, cat_path, pred_path] if p is not None))
+
+
+def mosaic_files(data_dir: Path, skip: set[Path] = frozenset()) -> list[Path]:
+    """The FITS mosaics of a data directory (not weight maps, hidden files or ``skip``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.datasets.labelling import make_demo_field
+    >>> folder = make_demo_field(tempfile.mkdtemp(), n=3, size=100, seed=1)
+    >>> [p.name for p in mosaic_files(folder)][:1]
+    ['demo_f336w.fits']
+    """
+    d = Path(data_dir)
+    images = [p for p in sorted(d.iterdir())
+              if p.is_file() and is_fits_name(p) and p.resolve() not in skip and not p.name.startswith(".")]
+    if not images:
+        raise StarclassError(f"no FITS mosaics (*.fits, *.fits.gz, *.fits.fz) in {d}")
+    return [p for p in images if not is_weight_file(p)]
+
+
+def mosaic_key(images: list[Path]) -> str:
+    """The key of a field in the label database: its mosaics' file names, sorted, joined by ``,``.
+
+    File names rather than the folder, so that a moved or copied data directory is the same field.
+
+    Examples
+    --------
+    >>> mosaic_key([Path("/a/x_f814w.fits"), Path("/a/x_f555w.fits")])
+    'x_f555w.fits,x_f814w.fits'
+    """
+    return ",".join(sorted(Path(p).name for p in images))
 
 
 def prerender(field: Field, rows: list[int] | None = None, *, stop: threading.Event | None = None,

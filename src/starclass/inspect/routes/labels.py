@@ -39,6 +39,10 @@ async def api_label(request: Request, field: FieldDep, engine: EngineDep, user: 
         cls = body["cls"]
     except (ValueError, KeyError, TypeError):
         raise HTTPException(status_code=400, detail="send JSON {candidate_id, cls, subclass, comment}") from None
+    raw_id = body["candidate_id"]
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
+        # str() made null the id 'None' and a list "['a']": refused, not looked up as such
+        raise HTTPException(status_code=422, detail=f"candidate_id: must be text (or an integer), not {raw_id!r}")
     owner = body.get("user")
     if owner is not None and owner != user["name"]:
         raise HTTPException(status_code=403, detail="you can change only your own labels")
