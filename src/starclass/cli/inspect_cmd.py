@@ -360,10 +360,17 @@ def inspect_command(
             check_output(export, inputs, option="--export", overwrite=overwrite, file=True)
             check_output(summary, inputs, option="--summary", overwrite=overwrite, file=True)
             check_distinct_outputs([("--export", export), ("--summary", summary)])
-            # labels of another field under the same --dataset would be written as this one's
-            pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
-            skip = {p.resolve() for p in (cat_path, pred_path) if p is not None}  # as load_field
-            dbm.check_field(engine, dataset, mosaic_key(mosaic_files(data_dir, skip)))
+            # labels of another field under the same --dataset would be written as this one's; only
+            # when a field is recorded: an export needs no mosaics (a catalogue and the database
+            # copied to a laptop were refused "no FITS mosaics" once the field check came in)
+            if dbm.dataset_field(engine, dataset) is not None:
+                pred_path = find_file(data_dir, predictions, PREDICTION_NAMES, "predictions")
+                skip = {p.resolve() for p in (cat_path, pred_path) if p is not None}  # as load_field
+                try:
+                    key = mosaic_key(mosaic_files(data_dir, skip))
+                except StarclassError:
+                    key = ""  # no mosaics here: nothing to tell the fields apart by, as before the check
+                dbm.check_field(engine, dataset, key)
             out = export_labels(engine, dataset, read_candidates(cat_path, require_xy=False), export,
                                 include_unlabelled=include_unlabelled, summary_path=summary,
                                 scheme=asked, cluster_cut=cluster_cut, overwrite=overwrite)
