@@ -92,3 +92,32 @@ def test_evaluate_of_one_row_says_one_object(tmp_path):
     assert res.exit_code == 0, res.output
     assert ": 1 object paired row by row" in res.output and "all 1 paired object in class 1" in res.output
     assert "1 objects" not in res.output
+
+
+def test_more_counts_of_one_read_in_the_singular():
+    """Counts that f958610 / 3f49167 left in the plural: a trend of one point said '1 points', train --cv
+    on one object 'only 1 groups (objects) have a class', the LEGUS hybrid note 'on 1 rows', a votes
+    file with one unknown id '1 ids are not in the catalogue'."""
+    from astropy.table import Table
+
+    from starclass.evaluate.compare import hybrid_self_note
+    from starclass.evaluate.trends import linear_trend
+    from starclass.learn.crossval import cv_folds
+    from starclass.learn.labels import _match_ids
+
+    with pytest.raises(StarclassError) as exc:
+        linear_trend(np.array([1.0, np.nan]), np.array([0.5, 0.2]), what="accuracy vs magnitude")
+    assert "1 point, need at least 3" in str(exc.value)
+
+    with pytest.raises(StarclassError) as exc:
+        cv_folds(2, np.array([0, 1, 0, 1]), groups=np.array(["a", "a", "a", "a"]))
+    assert "only 1 group (objects) has a class" in str(exc.value)
+
+    t = Table({"class_ref": [1, 2], "class_method": [0, 3], "class_ml": [1, 4], "class_human_mode": [0, 2]})
+    assert "class_ml itself on 1 row (class_method" in hybrid_self_note(t, "class_ml")
+
+    cat = Table({"id": [1, 2, 3]})
+    votes = Table({"id": [1, 7]})
+    with pytest.raises(StarclassError) as exc:
+        _match_ids(cat, votes, np.ones((2, 2)), np.ones(2, dtype=np.int64), "v.ecsv", "id")
+    assert "v.ecsv: 1 id is not in the catalogue" in str(exc.value)

@@ -641,7 +641,7 @@ def test_suggest_labels_for_cutouts_named_by_file_band_columns_only(tmp_path):
     out = tmp_path / "sugg.csv"
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", out, "-n", 2, "--labels", tmp_path / "l.csv"])
     assert res.exit_code == 0, text
-    assert "1 of the 3 candidates are labelled there" in text
+    assert "1 of the 3 candidates is labelled there" in text
     assert sorted(Table.read(out, format="ascii.csv")["file_g"]) == ["g/a.png", "g/c.png"]
 
 

@@ -128,7 +128,7 @@ def test_the_votes_are_checked_before_the_mosaics_are_read(field, tmp_path, monk
     _no_mosaics(monkeypatch)
     res, out = _train(root, data, tmp_path / "v.ecsv", tmp_path / "m")
     assert res.exit_code == 2, out
-    assert "ids are not in the catalogue" in out and "99999" in out and "mosaics" not in out, out
+    assert "1 id is not in the catalogue" in out and "99999" in out and "mosaics" not in out, out
     res, out = _train(root, data, tmp_path / "missing.ecsv", tmp_path / "m")
     assert res.exit_code == 2 and "missing.ecsv not found" in out, out
 

@@ -169,7 +169,7 @@ def detect_command(
             ms, given, aperture_radius=aperture_radius, aperture_correction=apcorr,
             crowding_radius=crowding_radius, progress=progress,
         )
-        echo(f"measured {len(found)} positions from {positions}")
+        echo(f"measured {counted(len(found), 'position')} from {positions}")
     else:
         found = detect(
             ms, fwhm=fwhm, threshold_sigma=threshold, aperture_radius=aperture_radius,

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from starclass.cli._app import command, echo
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import ID, X, Y
 
 
@@ -488,4 +488,4 @@ def info(
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         write_regions(table, ds9, coords=ds9_coords, label=False)
-        echo(f"wrote {ds9} ({len(table)} circles coloured by {class_column(table) or 'nothing (white)'})")
+        echo(f"wrote {ds9} ({counted(len(table), 'circle')} coloured by {class_column(table) or 'nothing (white)'})")

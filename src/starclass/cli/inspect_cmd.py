@@ -17,7 +17,7 @@ from starclass.cli._app import (
     pixel_flags,
     require_extra,
 )
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 PASSWORD_ENV = "STARCLASS_INSPECT_PASSWORD"
 
@@ -66,9 +66,9 @@ def _report_export(out, path: Path) -> None:
         # with --include-unlabelled every candidate is written: "wrote 800 labelled candidates" when
         # 50 were labelled
         n_lab = int((out["n_labels"] > 0).sum()) if "n_labels" in out.colnames else len(out)
-        what = (f"{len(out)} candidates ({n_lab} labelled, {len(out) - n_lab} without a label)"
-                if n_lab < len(out) else f"{len(out)} labelled candidates")
-        echo(f"wrote {what} to {path} ({int(out['tie'].sum())} ties to adjudicate)")
+        what = (f"{counted(len(out), 'candidate')} ({n_lab} labelled, {len(out) - n_lab} without a label)"
+                if n_lab < len(out) else counted(len(out), "labelled candidate"))
+        echo(f"wrote {what} to {path} ({counted(int(out['tie'].sum()), 'tie')} to adjudicate)")
         echo(f"agreement: pairwise {_fmt(agr.get('pairwise_4class'))} (all classes), "
              f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
              f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")

@@ -21,7 +21,7 @@ from starclass.cli._app import (
     place_rows,
     warn_flags_differ,
 )
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import CLASS_REF, ID
 
 
@@ -151,14 +151,16 @@ def suggest_command(
         left = unlabelled(table, labelled, key=key, labels_name=f"--labels {labels}")
         if key != ID:
             # said either way, so a labelled folder that names none of the candidates is seen
-            echo(f"--labels {labels}: {int((~left).sum())} of the {len(table)} candidates are labelled there and "
-                 f"left out ({how})")
+            n_there = int((~left).sum())
+            echo(f"--labels {labels}: {n_there} of the {counted(len(table), 'candidate')} "
+                 f"{'is' if n_there == 1 else 'are'} labelled there and left out ({how})")
     elif CLASS_REF in table.colnames:
         # a human-classified catalogue (a LEGUS .tab, a truth table, a labelled cutout folder's classification):
         # its own classes were passed over without a word and labelled candidates were suggested again
         own = int(np.sum(np.ma.filled(np.ma.asarray(table[CLASS_REF], dtype=float), 0) > 0))
         if own:
-            echo(f"note: {own} of the {len(table)} candidates have a class_ref of their own in {candidates}; only "
+            echo(f"note: {own} of the {counted(len(table), 'candidate')} "
+                 f"{'has a class_ref of its' if own == 1 else 'have a class_ref of their'} own in {candidates}; only "
                  "--labels says what is labelled, so they may be suggested: give --labels "
                  f"{_own_labels(table, key, candidates)} to leave them out")
     if mosaics:

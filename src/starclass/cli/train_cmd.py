@@ -114,7 +114,8 @@ def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS
         n = len(store)
         if table is not None:
             if len(table) != n:
-                raise StarclassError(f"catalogue has {len(table)} rows but stamp store {stamps} has {n} stamps")
+                raise StarclassError(f"catalogue has {counted(len(table), 'row')} but stamp store {stamps} has "
+                                     f"{counted(n, 'stamp')}")
             if ID in table.colnames and ID in store.table and not np.array_equal(
                     np.asarray(table[ID]), np.asarray(store.table[ID])):
                 raise StarclassError(f"catalogue ids differ from the ids in stamp store {stamps} (same order needed)")
@@ -704,7 +705,8 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     where = {k: i for i, k in enumerate(np.char.strip(id_keys(table[ID])))}
     unknown = [k for k in keys if k not in where]
     if unknown:
-        raise StarclassError(f"--pseudo-labels {path}: {len(unknown)} ids are not in the catalogue {catalogue} "
+        raise StarclassError(f"--pseudo-labels {path}: {counted(len(unknown), 'id')} "
+                             f"{'is' if len(unknown) == 1 else 'are'} not in the catalogue {catalogue} "
                              f"(e.g. {', '.join(unknown[:3])}); give the catalogue the pseudo-labels were made "
                              "from (the full candidate list) with --catalog")
     rows = np.array([where[k] for k in keys], dtype=np.int64)
@@ -718,14 +720,15 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
     clash = np.flatnonzero(has & (theirs != cls))
     if clash.size:
         i = clash[0]
-        raise StarclassError(f"--pseudo-labels {path}: {clash.size} candidates are labelled by people with another "
+        raise StarclassError(f"--pseudo-labels {path}: {counted(clash.size, 'candidate')} "
+                             f"{'is' if clash.size == 1 else 'are'} labelled by people with another "
                              f"class, e.g. id {keys[i]}: class {int(cls[i])} there, {int(theirs[i])} from the "
                              "people's labels; pseudo-labels are for unlabelled candidates (make them again with "
                              "suggest --labels)")
     keep = ~has
     if has.any():
-        echo(f"--pseudo-labels: {int(has.sum())} candidates already labelled by people with the same class keep "
-             "the people's label")
+        echo(f"--pseudo-labels: {counted(int(has.sum()), 'candidate')} already labelled by people with the same class "
+             f"{'keeps' if int(has.sum()) == 1 else 'keep'} the people's label")
     rows, cls = rows[keep], cls[keep]
     if labels.ndim == 2:
         labels[rows] = 0.0
@@ -937,7 +940,8 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     if cutouts.labels is None and cutouts.source.is_dir():
         # a plain folder of images: "no label column 'label' (--label-column); columns: file" said
         # nothing of folders
-        raise StarclassError(f"{cutouts.source}: {len(cutouts)} images without labels (in the folder itself, no label "
+        raise StarclassError(f"{cutouts.source}: {counted(len(cutouts), 'image')} without labels (in the folder "
+                             "itself, no label "
                              "sub-folders): nothing to train on; put each image in the sub-folder of its label "
                              f"(ImageFolder layout), or list them in {cutouts.source / 'labels.csv'} with a 'label' "
                              "column ('classify --stamps' takes the folder as it is)")

@@ -409,7 +409,7 @@ def hybrid_self_note(t: Table, column: str) -> str | None:
     n = int(same.sum())
     if not n:
         return None
-    return (f"note: class_ref, the hybrid class, is {column} itself on {n} rows (class_method "
+    return (f"note: class_ref, the hybrid class, is {column} itself on {counted(n, 'row')} (class_method "
             f"{' or '.join(map(str, methods))}): the figures flatter {column}; for an independent reference give "
             f"--reference-column {CLASS_HUMAN_MODE if column != CLASS_HUMAN_MODE else CLASS_ML}")
 

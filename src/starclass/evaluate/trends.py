@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 
 
 def equal_number_edges(values: np.ndarray, nbins: int) -> np.ndarray:
@@ -45,7 +45,7 @@ def linear_trend(x: np.ndarray, y: np.ndarray, *, what: str = "trend") -> dict:
     y = np.asarray(y, float)
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.sum() < 3:
-        raise StarclassError(f"{what}: {int(ok.sum())} points, need at least 3 for a fit")
+        raise StarclassError(f"{what}: {counted(int(ok.sum()), 'point')}, need at least 3 for a fit")
     if np.ptp(x[ok]) == 0:
         raise StarclassError(f"{what}: all points at the same x, no slope can be fitted")
     r = linregress(x[ok], y[ok])

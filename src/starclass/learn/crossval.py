@@ -31,7 +31,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, prob_col
 
 __all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "METRIC_NAMES"]
@@ -130,7 +130,8 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
         grp = np.asarray(groups).astype(str)[used]
         n_groups = np.unique(grp).size
         if n_groups < k:
-            raise StarclassError(f"--cv {k}: only {n_groups} groups (objects) have a class, fewer than the {k} folds")
+            raise StarclassError(f"--cv {k}: only {counted(n_groups, 'group')} (objects) "
+                                 f"{'has' if n_groups == 1 else 'have'} a class, fewer than the {k} folds")
         sgk = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))
         return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(sgk.split(used, target[used], grp))]
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=int(seed) % (2**32))

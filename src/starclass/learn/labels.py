@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import (
     CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
@@ -912,7 +912,8 @@ def _match_ids(catalogue: Table, votes: Table, targets: np.ndarray, n_votes: np.
     if unknown:
         # plain text, not numpy's np.str_('...') reprs
         shown = ", ".join(str(vote_ids[i]) for i in unknown[:5])
-        raise StarclassError(f"{name}: {len(unknown)} ids are not in the catalogue (first at {row_name(unknown[0])}; "
+        raise StarclassError(f"{name}: {counted(len(unknown), 'id')} {'is' if len(unknown) == 1 else 'are'} not in "
+                             f"the catalogue (first at {row_name(unknown[0])}; "
                              f"e.g. {shown})")
     out = np.zeros((len(cat_ids), targets.shape[1]))
     nv = np.zeros(len(cat_ids), dtype=np.int64)
