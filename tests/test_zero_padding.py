@@ -128,3 +128,26 @@ def test_zero_padding_of_every_band_is_one_warning_naming_the_bands_and_files(fi
     # the old code warned once per band: five lines for this five-band field
     assert len(notes) == 1, notes
     assert all(b in notes[0] and f"hlsp_x_{b}_v1_exp-drc-sci.fits" in notes[0] for b in field.bands)
+
+
+def test_zeros_that_are_data_can_be_kept_as_the_warning_says(tmp_path):
+    """A photon-counting image (X-ray-like counts, most pixels 0) has its zeros in 5 x 5 blocks everywhere:
+    without a weight map they are read as padding (detect then stopped with 'no background box has enough
+    usable pixels'), and the warning said only how to mark padding, not how to keep zeros that are data."""
+    from astropy.io import fits
+
+    rng = np.random.default_rng(1)
+    counts = rng.poisson(0.02, (128, 128)).astype(np.float32)
+    counts[60:64, 60:64] += 40.0  # a source
+    write_mosaic(tmp_path / "x_f555w.fits", counts, "f555w", None,
+                 photflam=BANDS["f555w"].photflam, photplam=BANDS["f555w"].photplam)
+    with pytest.warns(UserWarning, match="read as padding") as caught:
+        read_mosaics(tmp_path / "x_f555w.fits").mask("f555w")
+    text = " ".join(str(w.message) for w in caught)
+    assert "zeros are data" in text and "weight map of ones" in text, text
+    # doing what it says: a weight map of ones beside the image keeps every zero, with no warning
+    fits.writeto(tmp_path / "x_f555w_wht.fits", np.ones_like(counts))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kept = read_mosaics(tmp_path / "x_f555w.fits")
+        assert kept.weights["f555w"] is not None and not kept.mask("f555w").any()

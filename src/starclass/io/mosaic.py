@@ -1341,7 +1341,9 @@ def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int]]) -> str:
              else f"bands {', '.join(found)} ({files})")
     return (f"{where}: {amount} of exact zeros in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px "
             "and no weight map: read as padding outside the footprint (no data), not as sky; put the weight "
-            "map beside each (..._wht.fits) or give NaN padding to say so yourself")
+            "map beside each (..._wht.fits) or give NaN padding to say so yourself. If the zeros are data "
+            "(counts of a photon-counting image, e.g. X-ray), keep them with a weight map of ones beside each "
+            "(same shape, ..._wht.fits): a weight map decides alone")
 
 
 def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> np.ndarray:
