@@ -151,3 +151,19 @@ def test_zeros_that_are_data_can_be_kept_as_the_warning_says(tmp_path):
         warnings.simplefilter("error")
         kept = read_mosaics(tmp_path / "x_f555w.fits")
         assert kept.weights["f555w"] is not None and not kept.mask("f555w").any()
+
+
+def test_info_says_which_zeros_the_other_commands_read_as_padding(tmp_path):
+    """detect, cutouts, classify and survey mask a weight-less band's zero padding; 'starclass info' on the
+    same folder said only 'no weight map', so a user learned of the masked zeros when detect failed."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    img = np.ones((64, 64), np.float32)
+    img[:, :16] = 0.0  # 1024 px of padding
+    write_mosaic(tmp_path / "g_f555w.fits", img, "f555w", None,
+                 photflam=BANDS["f555w"].photflam, photplam=BANDS["f555w"].photplam)
+    res = CliRunner().invoke(app, ["info", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "f555w   no weight map; 1024 px (25%) of exact zeros read as padding (no data)" in res.output, res.output

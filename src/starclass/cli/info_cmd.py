@@ -191,7 +191,15 @@ def mosaic_lines(paths: list[Path], magsys: str = "vega") -> list[str]:
     lines = [f"mosaics: {len(ms.bands)} band(s): {', '.join(ms.bands)}", *ms.describe().splitlines()]
     lines.append(f"WCS: {'none' if ms.wcs is None else ', '.join(ms.wcs.wcs.ctype)}")
     for b in ms.bands:
-        lines.append(f"  {b:7s} {'weight map' if ms.weights.get(b) is not None else 'no weight map'}")
+        if ms.weights.get(b) is not None:
+            lines.append(f"  {b:7s} weight map")
+            continue
+        # every other command masks a weight-less band's zero padding (MosaicSet.padding): info said only
+        # "no weight map", so zeros that are data (X-ray counts) were found masked only when detect failed
+        pad = ms.padding(b)
+        n = 0 if pad is None else int(pad.sum())
+        lines.append(f"  {b:7s} no weight map" + (f"; {n} px ({100 * n / pad.size:.2g}%) of exact zeros read as "
+                                                   "padding (no data)" if n else ""))
     return lines
 
 
