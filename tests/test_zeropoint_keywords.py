@@ -83,3 +83,27 @@ def test_photflam_with_photzpt_but_no_photplam_says_what_is_missing_and_how_to_a
     assert "g_f555w_drc.fits" in msg and "no PHOTPLAM" in msg
     # the old message offered only a Python keyword (zeropoints=...), which no command takes
     assert "ABMAGZP" in msg and "copy of the file" in msg
+
+
+def _counts_image(path, keys):
+    """An image in electrons (not per second) with PHOTFLAM/PHOTPLAM and the given exposure keywords."""
+    head = fits.Header({"FILTER": "F555W", "BUNIT": "ELECTRONS", "PHOTFLAM": 1.9e-19, "PHOTPLAM": 5308.0, **keys})
+    fits.writeto(path, np.random.default_rng(0).normal(100, 5, (20, 20)).astype(np.float32), head)
+    return path
+
+
+def test_counts_zeropoint_reads_the_exposure_keywords_the_errors_read(tmp_path):
+    """The magnitude errors read TEXPTIME / XPOSURE where EXPTIME is absent (b447952); the zeropoint of an image
+    in electrons with PHOTFLAM refused such a file ('has no positive EXPTIME'), and a text EXPTIME stopped
+    read_mosaics (and 'starclass info') with 'ValueError: could not convert string to float'."""
+    per_second = AB_BY_HAND + 0.03  # Vega, of e-/s
+    for key in ("TEXPTIME", "XPOSURE"):
+        path = _counts_image(tmp_path / f"{key}_f555w.fits", {key: 400.0})
+        ms = read_mosaics([path])
+        # 2.5 log10(400) = 6.5051 by hand
+        assert ms.zeropoint["f555w"] == pytest.approx(per_second + 6.5051, abs=1e-4)
+        assert f"{key} 400 s" in ms.zeropoint_origin["f555w"]
+    path = _counts_image(tmp_path / "text_f555w.fits", {"EXPTIME": "UNKNOWN"})
+    with pytest.raises(StarclassError, match=r"text_f555w\.fits is in ELECTRONS .* no positive exposure time "
+                                             r"\(EXPTIME/TEXPTIME/XPOSURE; EXPTIME is 'UNKNOWN'\)"):
+        read_mosaics([path])

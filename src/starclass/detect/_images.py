@@ -15,7 +15,8 @@ import numpy as np
 from astropy.io import fits
 
 from starclass.bands import require_bands
-from starclass.io.mosaic import ArrayMosaics, Mosaics, in_counts
+from starclass.io.mosaic import EXPOSURE_KEYS, ArrayMosaics, Mosaics, in_counts
+from starclass.io.mosaic import exposure_time as _exposure
 
 __all__ = ["ArrayMosaics", "band_label", "check_bands", "exptime_of", "bad_pixels"]
 
@@ -74,29 +75,6 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
                       f"{path or 'its image'}: magnitude errors assume 1 s, too large for a longer exposure; write "
                       "EXPTIME into (a copy of) the file", stacklevel=2)
     return 1.0
-
-
-#: Header keywords read as a band's exposure time (s), in this order: HST's EXPTIME, some HLSP mosaics'
-#: TEXPTIME (total), JWST's XPOSURE.
-EXPOSURE_KEYS = ("EXPTIME", "TEXPTIME", "XPOSURE")
-
-
-def _exposure(header) -> float | None:
-    """The first positive exposure time among :data:`EXPOSURE_KEYS` in ``header``, or None.
-
-    Examples
-    --------
-    >>> _exposure({"TEXPTIME": 1200.0}), _exposure({"EXPTIME": 0.0}), _exposure({})
-    (1200.0, None, None)
-    """
-    for key in EXPOSURE_KEYS:
-        try:
-            t = float(header.get(key) or 0)
-        except (TypeError, ValueError):
-            continue
-        if t > 0 and np.isfinite(t):
-            return t
-    return None
 
 
 def bad_pixels(mosaics: Mosaics, band: str) -> np.ndarray:

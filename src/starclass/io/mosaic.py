@@ -1444,6 +1444,32 @@ def in_counts(header) -> bool:
     return bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit
 
 
+#: Header keywords read as a band's exposure time (s), in this order: HST's EXPTIME, some HLSP mosaics'
+#: TEXPTIME (total), JWST's XPOSURE.
+EXPOSURE_KEYS = ("EXPTIME", "TEXPTIME", "XPOSURE")
+
+
+def exposure_time(header) -> float | None:
+    """The first positive exposure time among :data:`EXPOSURE_KEYS` in ``header``, or None.
+
+    Read by the magnitude errors (:func:`starclass.detect` takes the Poisson term of a rate image over it)
+    and by the zeropoint of an image in counts with PHOTFLAM (``2.5 log10`` of it added).
+
+    Examples
+    --------
+    >>> exposure_time({"TEXPTIME": 1200.0}), exposure_time({"EXPTIME": 0.0}), exposure_time({})
+    (1200.0, None, None)
+    """
+    for key in EXPOSURE_KEYS:
+        try:
+            t = float(header.get(key) or 0)
+        except (TypeError, ValueError):
+            continue
+        if t > 0 and np.isfinite(t):
+            return t
+    return None
+
+
 #: Header keywords holding an AB zeropoint of the pixel values (mag = -2.5 log10(value) + zp), read when a
 #: file has no PHOTFLAM/PHOTPLAM; converted to Vega with the band's AB - Vega offset.
 AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
@@ -1525,11 +1551,17 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
             # 30.000 "AB = -2.5 log10(counts) + 30", DES MAGZERO): 2.5 log10(EXPTIME) was added as for
             # PHOTFLAM, making every magnitude of a 400 s image 6.5 mag too faint
             return float(zp), f"{origin}, of the stored {bunit.lower()}: no EXPTIME added"
-        exptime = header.get("EXPTIME")
-        if exptime is None or float(exptime) <= 0:
-            raise StarclassError(f"{path} is in {bunit} (not per second) but has no positive EXPTIME")
-        zp += 2.5 * np.log10(float(exptime))
-        origin += f" per second + 2.5 log10(EXPTIME {float(exptime):g} s) for {bunit.lower()}"
+        # the keys the magnitude errors read (b447952): an HLSP's TEXPTIME was refused here, and a text
+        # EXPTIME ('UNKNOWN') stopped 'starclass info' with a ValueError traceback
+        exptime = exposure_time(header)
+        if exptime is None:
+            raise StarclassError(
+                f"{path} is in {bunit} (not per second) but has no positive exposure time "
+                f"({'/'.join(EXPOSURE_KEYS)}; EXPTIME is {header.get('EXPTIME')!r}): its PHOTFLAM zeropoint is per "
+                "second; write EXPTIME (s) into a copy of the file")
+        key = next(k for k in EXPOSURE_KEYS if _number(header.get(k)) == exptime)
+        zp += 2.5 * np.log10(exptime)
+        origin += f" per second + 2.5 log10({key} {exptime:g} s) for {bunit.lower()}"
     return float(zp), origin
 
 
