@@ -592,6 +592,9 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # the store `starclass cutouts` writes, given as a catalogue (evaluate, report, suggest, --votes):
         # read as text it failed with "cannot read stamps.h5 as ascii: UnicodeDecodeError ... byte 0x89"
         raise stamp_store_error(p, catalogue=True)
+    # the label database of 'starclass inspect --db' given as a catalogue (info, evaluate, report): read as text
+    # it failed with "cannot read labels.db as ascii: UnicodeDecodeError ..."
+    refuse_database(p)
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
         "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,
@@ -613,6 +616,51 @@ def _read_generic(p: Path, fmt: str) -> Table:
     except Exception as exc:
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
     return table
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def refuse_database(path: PathLike) -> None:
+    """Refuse a SQLite database (``inspect --db``'s labels) given where a catalogue or votes table is read.
+
+    Read as a text table it failed with a ``UnicodeDecodeError`` (info, evaluate, report), and as a
+    votes table (``suggest --labels``, ``train --labels``) with "cannot tell the catalogue format";
+    neither said that the labels are exported with ``inspect --export``.
+
+    Raises
+    ------
+    StarclassError
+        ``path`` is a SQLite file: the message says how to export its labels as a table.
+
+    Examples
+    --------
+    >>> refuse_database(Path(__file__))  # a Python file: not a database, nothing raised
+    """
+    p = Path(path)
+    if _is_sqlite(p):
+        raise StarclassError(
+            f"{p} is a SQLite database (the label database of 'starclass inspect --db'?), not a catalogue (a CSV, "
+            f"ECSV, Parquet or FITS table); export its labels as a table first: 'starclass inspect DATA_DIR --db {p} "
+            "--export labels.ecsv' (or --stamps LIST --task MODEL for cutouts), and give that file")
+
+
+def _is_sqlite(p: Path) -> bool:
+    """Whether the file ``p`` starts with SQLite's header (a database, such as inspect's ``--db``).
+
+    Examples
+    --------
+    >>> import sqlite3, tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     sqlite3.connect(Path(d) / "l.db").execute("create table t (x)").connection.commit()
+    ...     _is_sqlite(Path(d) / "l.db"), _is_sqlite(Path(__file__))
+    (True, False)
+    """
+    try:
+        with open(p, "rb") as fh:
+            return fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 _BOM = b"\xef\xbb\xbf"

@@ -793,6 +793,9 @@ def read_cutout_folder(
             # what `starclass cutouts -o stamps.h5` wrote: read as a CSV it failed with
             # "cannot read the CSV ('utf-8' codec can't decode byte 0x89 ...)"
             raise stamp_store_error(src)
+        from starclass.io.catalog import refuse_database
+
+        refuse_database(src)  # inspect's --db: "cannot read the CSV ('utf-8' codec can't decode ...)"
         root = src.parent
         names, rows, lines = _read_csv_rows(src)
     else:

@@ -995,11 +995,12 @@ def read_votes(path: str | os.PathLike, option: str = "train --labels / classify
     """
     from pathlib import Path
 
-    from starclass.io.catalog import catalog_format, guess_format, read_catalog, read_table
+    from starclass.io.catalog import catalog_format, guess_format, read_catalog, read_table, refuse_database
 
     p = Path(path)
     if not p.is_file():
         raise StarclassError(f"votes table {p} not found ({option})")
+    refuse_database(p)  # inspect's --db: "cannot tell the catalogue format of labels.db" said nothing of --export
     if guess_format(p) == "legus":
         # a LEGUS .tab has no header: only its reader names the columns (and records the file's
         # layout, which check_vote_columns needs to refuse NGC 1566's columns 36-39). It was

@@ -1,0 +1,46 @@
+"""The label database of ``starclass inspect --db`` given where a table is read.
+
+``starclass evaluate labels.db`` and ``info labels.db`` said "cannot read labels.db as ascii:
+UnicodeDecodeError ...", ``suggest --labels labels.db`` / ``train --labels labels.db`` "cannot tell
+the catalogue format of labels.db", ``train --stamps labels.db`` "cannot read the CSV ('utf-8' codec
+...)": none said it is a database whose labels ``inspect --export`` writes as a table.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from starclass.cli import app
+from starclass.errors import StarclassError
+
+
+@pytest.fixture
+def database(tmp_path):
+    path = tmp_path / "labels.db"
+    con = sqlite3.connect(path)
+    con.execute("create table labels (candidate_id text, cls integer)")
+    con.execute("insert into labels values ('1', 2)")
+    con.commit()
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("args", [["info", "{db}"], ["evaluate", "{db}", "-o", "{out}"]])
+def test_commands_name_the_database_and_the_export(database, tmp_path, args):
+    out = tmp_path / "ev"
+    res = CliRunner().invoke(app, [a.format(db=database, out=out) for a in args])
+    assert res.exit_code == 2, res.output
+    assert f"{database} is a SQLite database" in res.output and "--export labels.ecsv" in res.output, res.output
+    assert "UnicodeDecodeError" not in res.output and not out.exists()
+
+
+def test_votes_and_cutout_readers_name_the_database_and_the_export(database):
+    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.learn.labels import read_votes
+
+    for read in (lambda: read_votes(database, "suggest --labels"), lambda: read_cutout_folder(database)):
+        with pytest.raises(StarclassError, match=r"labels\.db is a SQLite database .*inspect DATA_DIR --db .*--export"):
+            read()
