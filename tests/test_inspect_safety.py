@@ -373,3 +373,23 @@ def test_backup_never_replaces_an_input(demo_dir, tmp_path, runner):
     for _ in range(2):
         r = runner.invoke(cli, ["inspect", str(data), "--db", url, "--backup", str(kept), "--overwrite"])
         assert r.exit_code == 0, r.output
+
+
+def test_backup_refuses_a_database_inspect_did_not_make(demo_dir, tmp_path, runner):
+    """Serving and --export refuse another program's SQLite file (48cbc87); --backup copied it and said
+    'wrote a backup of catalogue.sqlite', and a file that is not SQLite at all gave 'backup ... failed: file
+    is not a database' without naming --db."""
+    import sqlalchemy as sa
+
+    other = tmp_path / "catalogue.sqlite"
+    engine = db.make_engine(f"sqlite:///{other}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE sources (id INTEGER, ra REAL)"))
+    engine.dispose()
+    text = tmp_path / "notes.txt"
+    text.write_text("id,ra\n1,10.0\n")
+    for given, words in ((other, "['sources'] but no schema_version table"), (text, "is not a SQLite database")):
+        backup = tmp_path / "b.sqlite"
+        r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(given), "--backup", str(backup)])
+        assert r.exit_code == 2 and words in r.output and "--db" in r.output, r.output
+        assert not backup.exists()

@@ -297,6 +297,15 @@ def inspect_command(
                                  "(nothing was written)")
         engine = dbm.make_engine(url, create=False)
         try:
+            if engine.dialect.name == "sqlite":
+                # as serving and --export refuse it (48cbc87): another program's SQLite file (a typo'd --db)
+                # was copied and reported as 'a backup of' the label database
+                try:
+                    dbm.check_ours(engine)
+                except StarclassError:
+                    raise
+                except Exception as exc:  # not a SQLite file at all: named as serving names it (272a44c)
+                    raise StarclassError(dbm.open_error_message(url, exc)) from None
             _backup(engine, backup, overwrite)
         finally:
             engine.dispose()

@@ -378,6 +378,36 @@ def current_version(engine: Engine) -> int | None:
     return int(v) if v is not None else None
 
 
+def check_ours(engine: Engine) -> None:
+    """Refuse a database with tables but no ``schema_version``: another program's, not one ``inspect`` made.
+
+    Raises
+    ------
+    StarclassError
+        Naming its tables and saying to use another ``--db``. A database with no tables, or ours,
+        passes.
+
+    Examples
+    --------
+    >>> eng = make_engine("sqlite://")
+    >>> check_ours(eng)  # empty: passes
+    >>> with eng.begin() as conn:
+    ...     _ = conn.execute(sa.text("create table stars (x real)"))
+    >>> try:
+    ...     check_ours(eng)
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:61])
+    database sqlite:// has tables ['stars'] but no schema_version
+    """
+    if current_version(engine) is not None:
+        return
+    existing = {t for t in sa.inspect(engine).get_table_names() if not t.startswith("sqlite_")}
+    if existing:
+        raise StarclassError(
+            f"database {redact(str(engine.url))} has tables {sorted(existing)} but no schema_version table: it was "
+            "not made by starclass inspect; use another --db")
+
+
 def init_db(engine: Engine, *, create: bool = True) -> int:
     """Create the schema, or migrate an older one; returns the version (= SCHEMA_VERSION).
 
@@ -415,11 +445,7 @@ def init_db(engine: Engine, *, create: bool = True) -> int:
     if version is None:
         # any table at all, not only ours by name: --init on another program's database (a
         # catalogue in SQLite, a typo'd --db) used to add the label tables to it
-        existing = {t for t in sa.inspect(engine).get_table_names() if not t.startswith("sqlite_")}
-        if existing:
-            raise StarclassError(
-                f"database {url} has tables {sorted(existing)} but no schema_version table: it was "
-                "not made by starclass inspect; use another --db")
+        check_ours(engine)
         if not create:
             raise StarclassError(
                 f"database {url} has no tables; pass --init to create them")
