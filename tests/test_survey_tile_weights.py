@@ -57,3 +57,44 @@ def test_a_blank_band_is_not_masked_window_by_window(tmp_path):
         from starclass.detect import detect
 
         detect(window, progress=False)
+
+
+def test_the_survey_names_zero_padding_once_per_field_before_the_tiles(tmp_path):
+    """detect warns of a weight-less band's zero padding; a survey's tiles masked it window by window without
+    a word (a photon-counting field lost its zeros silently). The plan check now names the bands, with the
+    share of sampled rows, within a few per cent of the whole image's."""
+    import torch
+
+    from starclass.io.mosaic import sampled_padding, zero_padding
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.config import get_preset
+    from starclass.models.registry import build_model
+    from starclass.survey.plan import read_plan
+    from starclass.survey.run import prepare
+
+    cfg = get_preset("legus4-compact", bands=list(BANDS), stamp_size=16, scales=[1.0])
+    torch.manual_seed(0)
+    model = tmp_path / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+                    model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    for sub, weight in (("pad", False), ("wht", True)):
+        (tmp_path / sub).mkdir()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _field(tmp_path / sub, weight=weight)
+    (tmp_path / "plan.yaml").write_text(
+        "model: model\ntile_size: 64\noverlap: 32\nphotometry: ci\nfields:\n"
+        "  - {name: pad, mosaics: pad}\n  - {name: wht, mosaics: wht}\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fields = prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out").fields
+    pad, wht = fields
+    assert wht.padding is None  # a weight map decides alone
+    assert pad.padding is not None and "f555w" in pad.padding and "f814w" in pad.padding, pad.padding
+    ms = read_mosaics(tmp_path / "pad")
+    exact = zero_padding(ms.data["f555w"]).mean()
+    assert exact == pytest.approx(40 / 96)
+    assert sampled_padding(ms.data["f555w"]) == pytest.approx(exact, abs=0.02)
+    assert f"~{100 * exact:.2g}%" in pad.padding

@@ -1346,6 +1346,26 @@ def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int]]) -> str:
             "(same shape, ..._wht.fits): a weight map decides alone")
 
 
+def sampled_padding(arr: np.ndarray, rows: int = 128) -> float:
+    """The fraction of :func:`zero_padding` pixels on about ``rows`` evenly spaced rows of ``arr``.
+
+    An estimate for a mosaic too big to open whole before the work starts (a survey's plan check):
+    each sampled row is exact (its neighbourhood is read), and only those rows and their margins are
+    read. 0 where no sampled row holds padding.
+
+    Examples
+    --------
+    >>> img = np.ones((64, 40), dtype=np.float32)
+    >>> img[:, :10] = 0.0
+    >>> sampled_padding(img, rows=8)
+    0.25
+    """
+    ny, nx = arr.shape
+    step = max(1, ny // max(1, int(rows)))
+    found = sum(int(zero_padding(arr, (slice(y, y + 1), slice(0, nx))).sum()) for y in range(0, ny, step))
+    return found / (len(range(0, ny, step)) * nx)
+
+
 def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> np.ndarray:
     """Pixels of ``arr`` that are padding: exact zeros within a square of at least 5 x 5 exact zeros.
 

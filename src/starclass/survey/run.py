@@ -34,7 +34,7 @@ import numpy as np
 
 from starclass.errors import StarclassError, counted
 from starclass.io.atomic import atomic_dir, atomic_path
-from starclass.io.mosaic import SKY_POSITIONS
+from starclass.io.mosaic import SKY_POSITIONS, ZERO_PADDING_PX
 from starclass.io.paths import input_clash
 from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
@@ -70,6 +70,7 @@ class FieldInfo:
     no_wcs: str | None = None  # the mosaics' files when they carry no celestial WCS (no ra, dec in the catalogue)
     flags_note: str | None = None  # with mask_extension / dq_good_bits: the pixels flagged per band
     blank: str | None = None  # bands (files) zero everywhere: named once here, not in every tile
+    padding: str | None = None  # weight-less bands whose zero padding the tiles mask: named once here
 
     @property
     def detected(self) -> bool:
@@ -291,10 +292,29 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
     blank = ", ".join(f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)) or None
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank)
+                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos))
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
+
+
+def _padding_note(mos) -> str | None:
+    """The weight-less bands whose zero padding the tiles will mask, with an estimate of how much; or None.
+
+    detect warns of it (MosaicSet.padding, the whole image); the tiles mask it window by window and said
+    nothing, so a survey of a photon-counting field (zeros that are data) lost them without a word. Estimated
+    on sampled rows (io.mosaic.sampled_padding): a survey's mosaics are not read whole before the tiles.
+    """
+    from starclass.io.mosaic import sampled_padding
+
+    found = []
+    for b, p in mos.paths.items():
+        if mos.weights.get(b) is not None or mos.blank(b):
+            continue
+        frac = sampled_padding(mos.data[b])
+        if frac > 0:
+            found.append(f"{b} ({p}, ~{100 * frac:.2g}%)")
+    return ", ".join(found) or None
 
 
 def _pixel_scale(wcs) -> float | None:
@@ -569,6 +589,12 @@ def run_survey(
             # once per field, as detect names a constant band; the tiles masked it window by window, as padding
             echo(f"warning: field {info.spec.name!r}: band(s) {info.blank} zero everywhere: a blank band, "
                  "constant; its magnitudes are NaN and detection goes on in the other bands")
+        if info.padding is not None:
+            echo(f"warning: field {info.spec.name!r}: band(s) {info.padding} without a weight map hold exact zeros "
+                 f"in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px (share of sampled rows): the "
+                 "tiles read them as padding outside the footprint (no data), not as sky, as detect does; put the "
+                 "weight map beside each (..._wht.fits), or, if the zeros are data (a photon-counting image), a "
+                 "weight map of ones")
         if info.no_wcs is not None:
             # said once per field, before the tiles run: its catalogue used to lack ra, dec without a word
             echo(f"warning: field {info.spec.name!r}: its mosaics ({info.no_wcs}) carry no celestial WCS: its rows "
