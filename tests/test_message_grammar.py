@@ -121,3 +121,19 @@ def test_more_counts_of_one_read_in_the_singular():
     with pytest.raises(StarclassError) as exc:
         _match_ids(cat, votes, np.ones((2, 2)), np.ones(2, dtype=np.int64), "v.ecsv", "id")
     assert "v.ecsv: 1 id is not in the catalogue" in str(exc.value)
+
+
+def test_pool_and_pairing_counts_of_one_read_in_the_singular():
+    """suggest's pool line said 'the 1 candidates that can be ranked', evaluate 'p and r: 1 objects pair up
+    but none is classified in both'."""
+    from astropy.table import Table
+
+    from starclass.evaluate.matching import matched_classes
+    from starclass.suggest.pick import pool_text
+
+    assert pool_text({"n_candidates": 3, "n_labelled": 2, "n_unranked": 0, "n_eligible": 1}).startswith(
+        "the 1 candidate that can be ranked (of 3")
+    a = Table({"x": [1.0], "y": [1.0], "class_pred": [0]})
+    b = Table({"x": [1.0], "y": [1.0], "class_ref": [2]})
+    with pytest.raises(StarclassError, match="1 object of a and b matches, but none"):
+        matched_classes(a, b, "class_pred", "class_ref", radius=1.0, names=("a", "b"))

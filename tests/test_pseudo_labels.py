@@ -210,7 +210,7 @@ def test_train_pseudo_labels_refusals(field, tmp_path, single_thread):
                   "is given more than once"),
         "nocls": (Table({"id": ids[30:32]}), "no class_ref column"),
         "people": (Table({"id": ids[30:32], "class_ref": [1, 2], "pseudo_label": [True, False]}),
-                   "1 rows are not pseudo-labels"),
+                   "1 row is not a pseudo-label"),
         # suggest's other output, the list for people, given by mistake: its class_ref is whatever the
         # catalogue held (here people's labels of candidates not yet labelled), never the model's
         "suggestions": (Table({"id": ids[30:32], "class_ref": [1, 2], "suggest_rank": [1, 2]}),

@@ -81,7 +81,7 @@ def _report_export(out, path: Path) -> None:
     for pair in agr.get("inspectors", []):
         weighted = (f", weighted kappa {_fmt(pair['kappa_linear'])} (linear) / "
                     f"{_fmt(pair['kappa_quadratic'])} (quadratic)" if "kappa_linear" in pair else "")
-        echo(f"{pair['person_a']} vs {pair['person_b']}: {pair['n']} candidates, agreeing "
+        echo(f"{pair['person_a']} vs {pair['person_b']}: {counted(pair['n'], 'candidate')}, agreeing "
              f"{_fmt(pair['agree_frac'])}, Cohen's kappa {_fmt(pair['kappa'])}{weighted}")
         values = pair["values"]
         echo(f"  cross-table, rows {pair['person_a']}, columns {pair['person_b']}:")

@@ -691,7 +691,9 @@ def pseudo_targets(cfg, path: Path, table, labels: np.ndarray, catalogue: str) -
                              f"--pseudo-labels` output{hint}; for hand-made pseudo-labels add {PSEUDO_LABEL} = True")
     people = np.flatnonzero(~np.ma.filled(np.ma.asarray(pseudo[PSEUDO_LABEL], dtype=bool), False))
     if people.size:
-        raise StarclassError(f"--pseudo-labels {path}: {people.size} rows are not pseudo-labels ({PSEUDO_LABEL} "
+        raise StarclassError(f"--pseudo-labels {path}: {counted(people.size, 'row')} "
+                             f"{'is not a pseudo-label' if people.size == 1 else 'are not pseudo-labels'} "
+                             f"({PSEUDO_LABEL} "
                              f"false, first {row_name(people[0])}); people's labels go in --labels or --catalog")
     keys = np.char.strip(id_keys(pseudo[ID]))
     uniq, first, count = np.unique(keys, return_index=True, return_counts=True)
@@ -917,7 +919,7 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
     out: VoteTargets = votes_for_catalogue(cfg, src, votes_table, columns=label_columns, model=label_model,
                                            name=str(labels or catalog or stamps))
     echo(f"labels: {counted(out.n_labelled, 'candidate')} with votes in {', '.join(out.columns)} "
-         f"({out.n_votes} votes), label model {label_model}")
+         f"({counted(out.n_votes, 'vote')}), label model {label_model}")
     return out
 
 

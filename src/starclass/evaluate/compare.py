@@ -627,7 +627,7 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
             grid = (" (or their x, y are pixels of two different mosaics: with ra, dec in every row of both "
                     "tables they are matched on the sky)")
         raise StarclassError(
-            f"only {ia.size} of the {smaller} rows of {few} ({100 * ia.size / smaller:.1f}%, under "
+            f"only {ia.size} of the {counted(smaller, 'row')} of {few} ({100 * ia.size / smaller:.1f}%, under "
             f"{FEW_PAIRS_SHARE:.0%}) pair with the other table within {radius} px {where} ({names[0]}: "
             f"{len(pred)} rows, {names[1]}: {len(ref)} rows): the tables are most likely of different fields "
             f"and the pairs chance coincidences{grid}; nothing was scored. If they overlap only in part, "
@@ -635,7 +635,8 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     if ia.size < CHANCE_PAIRS_SHARE * smaller:
         # two different fields (or pointings) can share a few positions by chance: 3 pairs of 60 scored
         # "accuracy 1.000" without a word that the tables hardly overlap
-        warnings.warn(f"only {ia.size} of the {smaller} rows of {few} ({100 * ia.size / smaller:.0f}%) pair with "
+        warnings.warn(f"only {ia.size} of the {counted(smaller, 'row')} of {few} ({100 * ia.size / smaller:.0f}%) "
+                      "pair with "
                       f"the other table within {radius} px {where}: every score describes those {ia.size} alone; "
                       "if the two are not of one field, the pairs are chance coincidences", UserWarning, stacklevel=2)
     return ia, ib, f"one-to-one within {radius} px {where}"
@@ -1076,7 +1077,9 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                    "that maps them)")
         elif (cr > 0).any() and not (cp > 0).any():
             why = f" ({pname} classifies no row: {pcol} is 0 everywhere)"
-        raise StarclassError(f"{pname} and {rname}: {ia.size} objects pair up but none is classified in both{why}")
+        raise StarclassError(f"{pname} and {rname}: {counted(ia.size, 'object')} "
+                             f"{'pairs' if ia.size == 1 else 'pair'} up "
+                             f"but none is classified in both{why}")
     cp, cr = cp[both], cr[both]
     results = [classification_summary(cr, cp, merge, groups) for merge, groups in task.merges.items()]
     notes: list[str] = []

@@ -239,7 +239,9 @@ def matched_classes(
     ok = (ca > 0) & (cb > 0)
     if not ok.any():
         raise StarclassError(
-            f"{ia.size} objects of {names[0]} and {names[1]} match, but none is classified in both "
+            f"{counted(ia.size, 'object')} of {names[0]} and {names[1]} "
+            f"{'matches' if ia.size == 1 else 'match'}, but none "
+            "is classified in both "
             f"(columns {col_a!r}, {col_b!r})"
         )
     return ia[ok], ib[ok], ca[ok], cb[ok]

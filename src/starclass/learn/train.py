@@ -64,7 +64,7 @@ from tqdm.auto import tqdm
 # the package, not its build_model: looked up at each call, so a build_model patched at run
 # time (tests watch the networks fit builds) is the one used
 import starclass.models as models
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
     TUNED_THRESHOLD,
@@ -852,7 +852,7 @@ class MemberTrainer:
             note = (f"member {self.spec.index + 1}: classes balanced within {n_groups} groups of "
                     f"recipe.balance_by={self.recipe.balance_by!r} (largest row weight {weights.max():.2f})")
             if left_out:
-                note += f"; {left_out} rows of groups that lack a class left out of the draw"
+                note += f"; {counted(left_out, 'row')} of groups that lack a class left out of the draw"
             self.notes.append(note)
         self.sample_weights = torch.as_tensor(weights, dtype=torch.double)
 

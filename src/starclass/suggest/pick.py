@@ -34,7 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, counted
 from starclass.schema import (
     ENTROPY,
     ID,
@@ -375,8 +375,8 @@ def pool_text(meta: dict, labels_name: str = "--labels") -> str:
             f"{int(meta['n_unranked'])} without a classification" if meta.get("n_unranked") else ""]
     left = [w for w in left if w]
     if not left:
-        return f"the {total} candidates"
-    return f"the {eligible} candidates that can be ranked (of {total}: {', '.join(left)})"
+        return f"the {counted(total, 'candidate')}"
+    return f"the {counted(eligible, 'candidate')} that can be ranked (of {total}: {', '.join(left)})"
 
 
 def default_mag_column(table: Table) -> str | None:
