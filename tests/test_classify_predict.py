@@ -161,3 +161,21 @@ def test_estimator_refuses_stamps_of_another_size(trained):
     clf = CNNClassifier.load(model, device="cpu")
     with pytest.raises(StarclassError, match=r"inputs are 8 x 8 px .*stamp_size=16"):
         clf.predict_proba(np.zeros((2, cfg.n_channels, 8, 8), np.float32))
+
+
+def test_a_loaded_model_missing_a_band_names_the_model_folder_and_task(trained, tmp_path):
+    """suggest --mosaics classifies through classify() with a loaded model: a field without one of its bands
+    said 'model (trained on ...): ... missing' with no model path nor mosaics folder, and 'extends: TASK',
+    where classify --catalog (2f86fe7) names both and the task."""
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import read_mosaics, write_mosaic
+
+    cfg, images, table, model = trained
+    for b in ("f555w", "f814w"):
+        write_mosaic(tmp_path / f"g_{b}.fits", np.asarray(images[b], np.float32), b, None,
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    with pytest.raises(StarclassError) as exc:
+        classify(read_mosaics(tmp_path), table, load_model(model, device="cpu"), progress=False, device="cpu")
+    text = str(exc.value)
+    assert text.startswith(f"model {model} (trained on"), text
+    assert f"({tmp_path})" in text and f"'extends: {cfg.name}'" in text, text

@@ -633,7 +633,11 @@ def classify(
     thr, positive = decision_threshold(cfg, threshold)
     name = str(model_path) if not isinstance(model_path, LoadedModel) else "model"
     mosaic_bands = list(getattr(mosaics, "bands", None) or list(mosaics))
-    check_bands(list(cfg.bands), mosaic_bands, name)
+    # the mosaics' folder and the model's task, as classify/calibrate/train's CLI name them (2f86fe7): suggest
+    # --mosaics (which comes here) said 'model (trained on ...)' with no folder and 'extends: TASK'
+    members = getattr(loaded, "paths", None) or []
+    who = name if name != "model" or not members else f"model {Path(members[0]).parent}"
+    check_bands(list(cfg.bands), mosaic_bands, who, mosaics, task=cfg.name)
     scale = getattr(mosaics, "pixel_scale", None)
     if scale and cfg.pixel_scale and abs(float(scale) / float(cfg.pixel_scale) - 1) > 0.05:
         msg = (f"mosaic pixel scale {float(scale):.4g}\"/px differs from the model's "
