@@ -44,3 +44,17 @@ def test_votes_and_cutout_readers_name_the_database_and_the_export(database):
     for read in (lambda: read_votes(database, "suggest --labels"), lambda: read_cutout_folder(database)):
         with pytest.raises(StarclassError, match=r"labels\.db is a SQLite database .*inspect DATA_DIR --db .*--export"):
             read()
+
+
+def test_votes_reader_names_a_stamp_store(tmp_path):
+    """suggest --labels / train --labels / classify --votes stamps.h5 said 'cannot tell the catalogue format
+    of stamps.h5', where every catalogue reader names the store since f13eab1."""
+    import numpy as np
+
+    from starclass.learn.labels import read_votes
+    from starclass.stamps.store import write_stamp_store
+
+    store = write_stamp_store(tmp_path / "stamps.h5", np.zeros((2, 1, 8, 8), np.float32), np.ones((2, 8, 8), bool),
+                              {"id": np.arange(1, 3)}, channels=["g"], normalisation="zscore", bands=["g"])
+    with pytest.raises(StarclassError, match=r"train --labels: .*stamps\.h5 is an HDF5 stamp store .*not a catalogue"):
+        read_votes(store, "train --labels")

@@ -1001,6 +1001,11 @@ def read_votes(path: str | os.PathLike, option: str = "train --labels / classify
     if not p.is_file():
         raise StarclassError(f"votes table {p} not found ({option})")
     refuse_database(p)  # inspect's --db: "cannot tell the catalogue format of labels.db" said nothing of --export
+    from starclass.io.cutout_folders import is_hdf5, stamp_store_error
+
+    if is_hdf5(p):
+        # as every catalogue reader names it (f13eab1): 'cannot tell the catalogue format of stamps.h5'
+        raise StarclassError(f"{option}: {stamp_store_error(p, catalogue=True)}")
     if guess_format(p) == "legus":
         # a LEGUS .tab has no header: only its reader names the columns (and records the file's
         # layout, which check_vote_columns needs to refuse NGC 1566's columns 36-39). It was
