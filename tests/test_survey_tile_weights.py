@@ -59,26 +59,32 @@ def test_a_blank_band_is_not_masked_window_by_window(tmp_path):
         detect(window, progress=False)
 
 
+def _model(folder, bands):
+    """An untrained compact model of ``bands`` (16 px stamps): enough for a survey's plan check."""
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.config import get_preset
+    from starclass.models.registry import build_model
+
+    cfg = get_preset("legus4-compact", bands=bands, stamp_size=16, scales=[1.0])
+    torch.manual_seed(0)
+    folder.mkdir()
+    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+                    folder / member_filename(1))
+    write_manifest(folder, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    return cfg
+
+
 def test_the_survey_names_zero_padding_once_per_field_before_the_tiles(tmp_path):
     """detect warns of a weight-less band's zero padding; a survey's tiles masked it window by window without
     a word (a photon-counting field lost its zeros silently). The plan check now names the bands, with the
     share of sampled rows, within a few per cent of the whole image's."""
-    import torch
-
     from starclass.io.mosaic import sampled_padding, zero_padding
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
     from starclass.survey.plan import read_plan
     from starclass.survey.run import prepare
 
-    cfg = get_preset("legus4-compact", bands=list(BANDS), stamp_size=16, scales=[1.0])
-    torch.manual_seed(0)
-    model = tmp_path / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    _model(tmp_path / "model", list(BANDS))
     for sub, weight in (("pad", False), ("wht", True)):
         (tmp_path / sub).mkdir()
         with warnings.catch_warnings():
@@ -98,3 +104,24 @@ def test_the_survey_names_zero_padding_once_per_field_before_the_tiles(tmp_path)
     assert exact == pytest.approx(40 / 96)
     assert sampled_padding(ms.data["f555w"]) == pytest.approx(exact, abs=0.02)
     assert f"~{100 * exact:.2g}%" in pad.padding
+
+
+def test_a_field_without_a_model_band_is_refused_with_classifys_advice(tmp_path):
+    """The plan check said only "band(s) f336w of the model are not among its mosaics (f555w, f814w)", where
+    classify on the same files (2f86fe7) names the folder, how to add the band and the task file to train."""
+    from starclass.errors import StarclassError
+    from starclass.survey.plan import read_plan
+    from starclass.survey.run import prepare
+
+    cfg = _model(tmp_path / "model", ["f336w", *BANDS])
+    (tmp_path / "two").mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _field(tmp_path / "two", weight=True)
+    (tmp_path / "plan.yaml").write_text("model: model\ntile_size: 64\noverlap: 32\nphotometry: ci\nfields:\n"
+                                        "  - {name: two, mosaics: two}\n")
+    with pytest.raises(StarclassError) as exc:
+        prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out")
+    text = str(exc.value)
+    assert "field 'two'" in text and "band(s) f336w missing from the mosaics" in text, text
+    assert str(tmp_path / "two") in text and f"'extends: {cfg.name}'" in text and "delete field 'two'" in text, text

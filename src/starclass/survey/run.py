@@ -251,10 +251,14 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
                            pixel_flags=flags, apply_flags=False)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
-    missing = [b for b in cfg.bands if b not in mos.bands]
-    if missing:
-        raise StarclassError(f"{where}, field {name!r}: band(s) {', '.join(missing)} of the model are not among "
-                             f"its mosaics ({', '.join(mos.bands)})")
+    from starclass.learn.classify import check_bands
+
+    try:
+        # classify's words (2f86fe7): which folder lacks the band, how to add it, or the task file that trains
+        # on the bands there are; the plan's refusal named the bands only
+        check_bands(list(cfg.bands), list(mos.bands), f"model {plan.model}", mos, task=cfg.name)
+    except StarclassError as exc:
+        raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     note = None
     if flags:
         try:
