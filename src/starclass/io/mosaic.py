@@ -1013,6 +1013,16 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
             warnings.filterwarnings("ignore", message="File may have been truncated")
             hdul = fits.open(path, memmap=None, mode="readonly")
     except Exception as exc:  # astropy raises OSError, ValueError, TypeError... on garbage
+        from starclass.io.cutout_folders import is_hdf5
+
+        if Path(path).is_file() and is_hdf5(Path(path)):
+            # 'classify stamps.h5 --catalog cat.ecsv' said "No SIMPLE card found, this file does not appear to
+            # be a valid FITS file": catalogue and cutout readers name the store (f13eab1, 57eafd0)
+            raise StarclassError(
+                f"{path} is an HDF5 stamp store (written by 'starclass cutouts'), not a FITS mosaic; give the "
+                "mosaics its stamps were cut from (a folder of FITS images), or use the store where one is "
+                f"read: 'starclass train --stamps {path}', 'starclass explain MODEL {path}', "
+                f"'starclass info {path}'") from None
         raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
     short = _truncated(hdul, path)
     if short is not None:
