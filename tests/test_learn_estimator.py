@@ -283,9 +283,10 @@ def test_cnn_non_square_stamps_are_refused_naming_the_rotations(toy):
     wide = train.inputs[:, :, :8, :]
     with pytest.raises(StarclassError, match=r"training inputs are 8 x 16 px.*recipe\.augment"):
         CNNClassifier(TASK, epochs=1, device="cpu").fit(wide, train.class_ref)
-    # without the rotations nothing needs them square
+    # without the rotations they are still not the task's 16 x 16 px, which predict_proba refuses
     flat = get_preset("cool-core-compact", stamp_size=16, recipe={"batch_size": 16, "augment": False})
-    CNNClassifier(flat, epochs=1, device="cpu").fit(wide, train.class_ref)
+    with pytest.raises(StarclassError, match=r"training inputs are 8 x 16 px.*takes 16 x 16 px"):
+        CNNClassifier(flat, epochs=1, device="cpu").fit(wide, train.class_ref)
     clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
     clf.set_params(tta=True)
     with pytest.raises(StarclassError, match=r"inputs are 8 x 16 px.*tta"):
@@ -306,3 +307,20 @@ def test_cnn_a_failed_refit_leaves_no_model_of_the_earlier_fit(toy):
     assert not [k for k in vars(clf) if k.endswith("_")]
     with pytest.raises(NotFittedError):
         clf.predict(train.inputs)
+
+
+@pytest.mark.parametrize("side", [8, 24])
+def test_cnn_fit_refuses_stamps_of_another_size_than_predict_takes(side, toy):
+    """fit trained on stamps of any size while predict_proba refuses all but the task's stamp_size
+    (dd318d6): a model fitted on 8 px stamps of a 16 px task could not classify its own inputs."""
+    train, _ = toy
+    other = make_synthetic(get_preset("cool-core-compact", stamp_size=side), 24, seed=2)
+    clf = CNNClassifier(TASK, epochs=1, device="cpu")
+    with pytest.raises(StarclassError, match=rf"training inputs are {side} x {side} px.*takes 16 x 16 px "
+                                             r"stamps \(stamp_size=16\)"):
+        clf.fit(other.inputs, other.class_ref)
+    assert not hasattr(clf, "classes_")
+    # the config's stamp_size set to theirs: fitted, and it classifies what it was fitted on
+    own = CNNClassifier(get_preset("cool-core-compact", stamp_size=side, recipe={"batch_size": 16}),
+                        epochs=1, device="cpu").fit(other.inputs, other.class_ref)
+    assert own.predict_proba(other.inputs).shape == (24, 3)
