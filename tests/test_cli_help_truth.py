@@ -225,3 +225,31 @@ def test_every_option_of_a_length_in_pixels_says_so():
               if p.opts and re.search(r"(size|radius|fwhm|overlap|min-map)$", p.opts[0])
               and "batch" not in p.opts[0] and not re.search(r"\bpx\b|pixel", p.help or "")]
     assert not silent, silent
+
+
+def test_every_command_and_function_that_classifies_in_batches_has_one_default_batch_size():
+    # calibrate --batch-size defaulted to 256 and classify's to 512, as did CNNClassifier and
+    # predict_inputs (256) against classify, suggest and the survey plan (512): the number of
+    # candidates a trained model scores at a time is one thing, defined once in the schema
+    import inspect
+
+    from starclass.learn.calibration import calibrate_model, calibration_probabilities, fit_model_calibration
+    from starclass.learn.classify import classify, predict_inputs
+    from starclass.learn.crossval import cross_validate
+    from starclass.learn.cutouts import classify_cutouts
+    from starclass.learn.estimator import CNNClassifier
+    from starclass.schema import INFERENCE_BATCH_SIZE
+    from starclass.suggest.pick import classified
+    from starclass.survey.plan import SurveyPlan
+
+    cmd = typer.main.get_command(app)
+    defaults = {f"{name} --batch-size": p.default for name in ("classify", "calibrate")
+                for p in cmd.commands[name].params if "--batch-size" in p.opts}
+    for f in (calibrate_model, calibration_probabilities, fit_model_calibration, classify, predict_inputs,
+              cross_validate, classify_cutouts, CNNClassifier, classified):
+        defaults[f.__qualname__] = inspect.signature(f).parameters["batch_size"].default
+    defaults["SurveyPlan.batch_size"] = SurveyPlan(fields=()).batch_size
+    helps = _helps()
+    assert len(defaults) == 12 and set(defaults.values()) == {INFERENCE_BATCH_SIZE}, defaults
+    # the two other --batch-size options say they are other things
+    assert "gradient step" in helps[("train", "--batch-size")] and "memory only" in helps[("cutouts", "--batch-size")]

@@ -266,7 +266,9 @@ def train_command(
         None, "--val-fraction",
         help="Fraction of candidates for validation / early stopping (0: none). Default: the task's recipe."),
     batch_size: int | None = typer.Option(None, "--batch-size",
-                                             help="Mini-batch size. Default: the task's recipe."),
+                                             help="Training mini-batch size (candidates per gradient step: it "
+                                                  "changes the model). Default: the task's recipe. Not the "
+                                                  "batch of classify/calibrate --batch-size."),
     lr: float | None = typer.Option(None, "--lr", help="Learning rate. Default: the task's recipe."),
     patience: int | None = typer.Option(
         None, "--patience",

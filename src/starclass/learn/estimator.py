@@ -46,6 +46,7 @@ from starclass.learn.config import TaskConfig, load_config
 from starclass.learn.data import refuse_catalogue
 from starclass.learn.precision import parse_precision
 from starclass.learn.train import fit as train_fit
+from starclass.schema import INFERENCE_BATCH_SIZE
 
 __all__ = ["Classifier", "CNNClassifier"]
 
@@ -168,7 +169,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         seed: int | None = None,
         device: str | None = None,
         precision: bool | str | None = None,
-        batch_size: int = 256,
+        batch_size: int = INFERENCE_BATCH_SIZE,
         tta: bool = False,
         outdir: str | os.PathLike | None = None,
         resume: bool = False,
