@@ -26,7 +26,7 @@ def explain_command(
     min_map: int = typer.Option(7, "--min-map", help="Grad-CAM uses the last convolution whose map is at least "
                                                      "this many pixels on a side."),
     layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name (overrides --min-map)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the draw of stamps."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draw of stamps."),
     label_column: str | None = typer.Option(
         None, "--label-column",
         help="Cutout folders: the column of label strings (mapped through the model's label_map; class means "

@@ -282,7 +282,8 @@ def train_command(
         help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to"
              " measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: "
              "the task's (28)."),
-    seed: int | None = typer.Option(None, "--seed",
+    # min=0: numpy's generators take no negative seed, and -1 stopped the split with a traceback
+    seed: int | None = typer.Option(None, "--seed", min=0,
                                        help="Base seed (member i uses seed + i). Default: the task's recipe."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
     precision: str | None = typer.Option(
