@@ -53,8 +53,8 @@ def classify_command(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     threshold: float | None = typer.Option(
         None, "--threshold",
-        help="Binary tasks: class_pred = positive class when its probability is >= this (default: the "
-             "task's)."),
+        help="Binary tasks: class_pred = positive class when its probability (0-1, not a S/N as detect "
+             "--threshold) is >= this (default: the task's)."),
     precision: str | None = typer.Option(
         None, "--precision",
         help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was "

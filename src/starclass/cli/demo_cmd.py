@@ -21,7 +21,9 @@ def demo(
                              help="Seed of the training field; the test field uses seed + 1000."),
     task: str = typer.Option("legus4-compact", help="Task preset or YAML config of the classifier."),
     epochs: int = typer.Option(40, help="Most training epochs (early stopping may end sooner)."),
-    labels: str = typer.Option("truth", help="Train on 'truth' or on the simulated 'humans' consensus."),
+    labels: str = typer.Option("truth", "--labels",
+                               help="Train on 'truth' or on the simulated 'humans' consensus (a word, not a "
+                                    "votes table as train --labels)."),
     distance: float = typer.Option(10.0, help="Distance of the simulated galaxy (Mpc)."),
     progress: bool = typer.Option(True, help="Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",

@@ -19,7 +19,8 @@ def explain_command(
                              help="Output folder: maps.npz, tables/, figures/, explain.json."),
     method: list[str] = typer.Option(
         None, "--method", "-m",
-        help="gradcam, guided-gradcam, guided-backprop or cam; repeat for several (default: gradcam, "
+        help="-m is --method here (explain takes no mosaics): gradcam, guided-gradcam, guided-backprop or cam; "
+             "repeat for several (default: gradcam, "
              "guided-gradcam and cam; cam is skipped, with a note, for networks without a GAP + linear head)."),
     per_class: int = typer.Option(6, "--per-class", help="Example overlays per class in the figures."),
     max_stamps: int = typer.Option(512, "--max-stamps", help="Explain at most this many stamps (drawn at random)."),
