@@ -38,10 +38,19 @@ def explain_command(
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
     # torch and matplotlib load here, not at `starclass --help`
     from starclass.explain import explain
+    from starclass.explain.run import METHODS
     from starclass.io.cutout_folders import check_output_outside_cutouts
     from starclass.io.paths import check_output
 
     methods = tuple(method) if method else ("gradcam", "guided-gradcam", "cam")
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        # checked before the model and stamps are read; -m is --mosaics in train, report and suggest, so
+        # 'explain ... -m mosaics/' is a slip worth naming
+        paths = [m for m in bad if Path(m).exists() or m.lower().endswith((".fits", ".fits.gz", ".fit"))]
+        hint = (f" ({', '.join(paths)}: -m is --method in explain, which takes no mosaics; train, report and "
+                "suggest take -m for --mosaics)") if paths else ""
+        raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}{hint}")
     check_output(out, [model, stamps], option="--output", overwrite=overwrite)
     # its figures/ inside DATA (one sub-folder per label) were read next time as cutouts or a label
     check_output_outside_cutouts(out, stamps, option="--output")
