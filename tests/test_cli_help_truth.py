@@ -328,3 +328,19 @@ def test_an_option_that_several_commands_share_has_one_default_unless_listed():
     differ = {s: {c: p.default for c, p in by.items()} for s, by in spellings.items()
               if s.startswith("--") and len(by) > 1 and len({repr(p.default) for p in by.values()}) > 1}
     assert set(differ) <= set(DEFAULTS_DIFFER), {s: differ[s] for s in set(differ) - set(DEFAULTS_DIFFER)}
+
+
+@pytest.mark.parametrize("option, value", [("--precision", "fp16"), ("--device", "tpu")])
+def test_train_and_classify_refuse_a_bad_shared_option_in_the_same_words(option, value, tmp_path):
+    # train said "--precision: recipe.amp='fp16': use one of ...", classify "--precision='fp16': use one of ..."
+    from typer.testing import CliRunner
+
+    absent = str(tmp_path / "absent")
+    said = {}
+    for command in (["train", "-m", absent, "-c", absent + ".ecsv", "-o", str(tmp_path / "m")],
+                    ["classify", absent, "-c", absent + ".ecsv", "--model", absent, "-o", str(tmp_path / "p.ecsv")]):
+        r = CliRunner().invoke(app, [*command, option, value])
+        assert r.exit_code == 2, r.output
+        said[command[0]] = r.output.strip()
+    assert said["train"] == said["classify"] and said["train"].startswith(f"error: {option}"), said
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
