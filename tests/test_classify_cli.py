@@ -177,7 +177,7 @@ def test_cli_precision_bf16_is_stored_and_used_by_classify(field, tmp_path):
     res, out = _run(["train", "--task", root / "task.yaml", "--mosaics", root / "mosaics",
                      "--catalog", root / "truth.ecsv", "-o", tmp_path / "bad", "--no-progress",
                      "--precision", "half"])
-    assert res.exit_code == 2 and "recipe.amp='half'" in out
+    assert res.exit_code == 2 and "--precision='half': use one of" in out
 
 
 def test_cli_train_overwrite_starts_afresh_with_other_settings(field, tmp_path):

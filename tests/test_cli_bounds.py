@@ -22,6 +22,11 @@ runner = CliRunner()
     (["report", "p.ecsv", "--bootstrap", "-3"], "--bootstrap"),
     (["inspect", ".", "--port", "99999"], "--port"),
     (["inspect", ".", "--star-fwhm", "-1"], "--star-fwhm"),
+    # a negative --seed: numpy's generators refuse it, with a traceback after the data were read
+    # (train), after both fields were simulated (demo), or when stamps were drawn (explain)
+    (["train", "-m", "m.fits", "-c", "c.ecsv", "-o", "m", "--seed", "-1"], "--seed"),
+    (["demo", "-o", "d", "--size", "256", "--n-candidates", "40", "--epochs", "1", "--seed", "-1"], "--seed"),
+    (["explain", "m", "s.h5", "-o", "x", "--seed", "-1"], "--seed"),
 ])
 def test_out_of_range_option_is_named(args, option, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -146,3 +151,16 @@ def test_quiet_means_the_same_in_detect_and_simulate():
         assert "--no-progress" in opts, name
         helps[name] = opts["--quiet"].help
     assert helps["detect"] == helps["simulate"] and "no notes" in helps["simulate"]
+
+
+def test_explain_takes_mosaics_given_to_its_minus_m_as_a_method_and_says_so(tmp_path, monkeypatch):
+    # -m is --mosaics in train, report and suggest but --method in explain: 'explain M S -m mosaics/'
+    # loaded the model and read the stamps, then said only "--method mosaics: use any of ..."
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mosaics").mkdir()
+    r = runner.invoke(app, ["explain", "model", "stamps.h5", "-o", "x", "-m", "mosaics"])
+    assert r.exit_code == 2, r.output
+    assert "--method mosaics: use any of gradcam" in r.output and "-m is --method in explain" in r.output
+    assert "Traceback" not in r.output and not (tmp_path / "x").exists()
+    r = runner.invoke(app, ["explain", "model", "stamps.h5", "-o", "x", "-m", "gradcm"])
+    assert r.exit_code == 2 and "--method gradcm: use any of" in r.output and "-m is" not in r.output, r.output

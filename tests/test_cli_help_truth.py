@@ -225,3 +225,122 @@ def test_every_option_of_a_length_in_pixels_says_so():
               if p.opts and re.search(r"(size|radius|fwhm|overlap|min-map)$", p.opts[0])
               and "batch" not in p.opts[0] and not re.search(r"\bpx\b|pixel", p.help or "")]
     assert not silent, silent
+
+
+def test_every_command_and_function_that_classifies_in_batches_has_one_default_batch_size():
+    # calibrate --batch-size defaulted to 256 and classify's to 512, as did CNNClassifier and
+    # predict_inputs (256) against classify, suggest and the survey plan (512): the number of
+    # candidates a trained model scores at a time is one thing, defined once in the schema
+    import inspect
+
+    from starclass.learn.calibration import calibrate_model, calibration_probabilities, fit_model_calibration
+    from starclass.learn.classify import classify, predict_inputs
+    from starclass.learn.crossval import cross_validate
+    from starclass.learn.cutouts import classify_cutouts
+    from starclass.learn.estimator import CNNClassifier
+    from starclass.schema import INFERENCE_BATCH_SIZE
+    from starclass.suggest.pick import classified
+    from starclass.survey.plan import SurveyPlan
+
+    cmd = typer.main.get_command(app)
+    defaults = {f"{name} --batch-size": p.default for name in ("classify", "calibrate")
+                for p in cmd.commands[name].params if "--batch-size" in p.opts}
+    for f in (calibrate_model, calibration_probabilities, fit_model_calibration, classify, predict_inputs,
+              cross_validate, classify_cutouts, CNNClassifier, classified):
+        defaults[f.__qualname__] = inspect.signature(f).parameters["batch_size"].default
+    defaults["SurveyPlan.batch_size"] = SurveyPlan(fields=()).batch_size
+    helps = _helps()
+    assert len(defaults) == 12 and set(defaults.values()) == {INFERENCE_BATCH_SIZE}, defaults
+    # the two other --batch-size options say they are other things
+    assert "gradient step" in helps[("train", "--batch-size")] and "memory only" in helps[("cutouts", "--batch-size")]
+
+
+def _cli_table() -> list[tuple[list[str], set[str], str]]:
+    """docs/cli.md's rows: (the option's spellings, the commands, the meaning there)."""
+    from pathlib import Path
+
+    rows = []
+    for line in (Path(__file__).parents[1] / "docs" / "cli.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) == 4:
+            rows.append((re.findall(r"`(-[\w-]+)`", cells[0]), {c.strip() for c in cells[1].split(",")}, cells[2]))
+    return rows
+
+
+def _spellings() -> dict[str, dict[str, object]]:
+    """Every option spelling any command takes -> {command: its parameter}."""
+    cmd = typer.main.get_command(app)
+    out: dict[str, dict[str, object]] = {}
+    for name, sub in cmd.commands.items():
+        for p in sub.params:
+            if getattr(p, "param_type_name", "") == "option":
+                for spelling in {*p.opts, *p.secondary_opts}:
+                    out.setdefault(spelling, {})[name] = p
+    return out
+
+
+def test_docs_cli_says_what_every_option_name_two_commands_share_means_in_each():
+    # --threshold (detect: a S/N; classify: a probability), --by (evaluate, report: a column to split by;
+    # suggest: a ranking score), -m (--mosaics; explain's --method) and --labels (a votes table; demo: a
+    # word) each meant two things, written down nowhere. A command that takes a shared name, or shares a
+    # new one, fails here until docs/cli.md says what it means there.
+    rows = _cli_table()
+    spellings = _spellings()
+    missing = [f"{s} {c}" for s, by in spellings.items() if len(by) > 1 for c in by
+               if not any(s in names and c in commands for names, commands, _ in rows)]
+    assert not missing, f"not in docs/cli.md: {missing}"
+    # and nothing there that the commands do not take (a row's first spelling is what its commands take)
+    wrong = [f"{names[0]} {c}" for names, commands, _ in rows for c in commands
+             if c not in spellings.get(names[0], {})]
+    assert not wrong, f"docs/cli.md lists what the command does not take: {wrong}"
+
+
+def test_a_name_with_two_meanings_says_in_each_help_which_it_is():
+    helps = _helps()
+    assert "S/N" in helps[("detect", "--threshold")] and "probability" in helps[("classify", "--threshold")]
+    assert "ranked by" in helps[("suggest", "--by")] and "Split the metrics" in helps[("evaluate", "--by")]
+    assert "-m is --method" in helps[("explain", "--method")]
+    assert "not a votes table" in helps[("demo", "--labels")]
+
+
+#: Options whose default differs between the commands that share them, and why (docs/cli.md says each).
+#: A command that adds one of the shared options with another default fails below until it is here.
+DEFAULTS_DIFFER = {
+    "--output": "an output folder or page by default in evaluate, report and demo; a named output elsewhere",
+    "--out": "--output's other spelling",
+    "--calibration-method": "train: the task's recipe.calibration (temperature unless the task file says); calibrate "
+                            "temperature",
+    "--seed": "each command seeds its own draws (a field, the members, the stamps drawn)",
+    "--task": "train and demo train a preset by default; the others read the task from a model or catalogue",
+    "--label-column": "class_ref on a catalogue (train, calibrate); a model's column of label strings elsewhere",
+    "--distance": "demo's 10 is simulate's hst preset's, which simulate takes from the preset",
+    "--epochs": "train takes the recipe's; demo its own short run",
+    "--n-candidates": "simulate's None is its preset's 3000, demo's 3000",
+    "--size": "demo's 2048 is simulate's default field; cutouts' --size is a stamp's side",
+    "--target-purity": "train stores no threshold unless asked; evaluate always reports one",
+    "--threshold": "two meanings (docs/cli.md)", "--by": "two meanings", "--labels": "two meanings",
+    "--method": "two meanings", "--batch-size": "three meanings: one default for classifying, INFERENCE_BATCH_SIZE",
+}
+
+
+def test_an_option_that_several_commands_share_has_one_default_unless_listed():
+    spellings = _spellings()
+    differ = {s: {c: p.default for c, p in by.items()} for s, by in spellings.items()
+              if s.startswith("--") and len(by) > 1 and len({repr(p.default) for p in by.values()}) > 1}
+    assert set(differ) <= set(DEFAULTS_DIFFER), {s: differ[s] for s in set(differ) - set(DEFAULTS_DIFFER)}
+
+
+@pytest.mark.parametrize("option, value", [("--precision", "fp16"), ("--device", "tpu")])
+def test_train_and_classify_refuse_a_bad_shared_option_in_the_same_words(option, value, tmp_path):
+    # train said "--precision: recipe.amp='fp16': use one of ...", classify "--precision='fp16': use one of ..."
+    from typer.testing import CliRunner
+
+    absent = str(tmp_path / "absent")
+    said = {}
+    for command in (["train", "-m", absent, "-c", absent + ".ecsv", "-o", str(tmp_path / "m")],
+                    ["classify", absent, "-c", absent + ".ecsv", "--model", absent, "-o", str(tmp_path / "p.ecsv")]):
+        r = CliRunner().invoke(app, [*command, option, value])
+        assert r.exit_code == 2, r.output
+        said[command[0]] = r.output.strip()
+    assert said["train"] == said["classify"] and said["train"].startswith(f"error: {option}"), said
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -283,9 +283,10 @@ def test_cnn_non_square_stamps_are_refused_naming_the_rotations(toy):
     wide = train.inputs[:, :, :8, :]
     with pytest.raises(StarclassError, match=r"training inputs are 8 x 16 px.*recipe\.augment"):
         CNNClassifier(TASK, epochs=1, device="cpu").fit(wide, train.class_ref)
-    # without the rotations nothing needs them square
+    # without the rotations they are still not the task's 16 x 16 px, which predict_proba refuses
     flat = get_preset("cool-core-compact", stamp_size=16, recipe={"batch_size": 16, "augment": False})
-    CNNClassifier(flat, epochs=1, device="cpu").fit(wide, train.class_ref)
+    with pytest.raises(StarclassError, match=r"training inputs are 8 x 16 px.*takes 16 x 16 px"):
+        CNNClassifier(flat, epochs=1, device="cpu").fit(wide, train.class_ref)
     clf = CNNClassifier(TASK, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
     clf.set_params(tta=True)
     with pytest.raises(StarclassError, match=r"inputs are 8 x 16 px.*tta"):
@@ -306,3 +307,42 @@ def test_cnn_a_failed_refit_leaves_no_model_of_the_earlier_fit(toy):
     assert not [k for k in vars(clf) if k.endswith("_")]
     with pytest.raises(NotFittedError):
         clf.predict(train.inputs)
+
+
+@pytest.mark.parametrize("side", [8, 24])
+def test_cnn_fit_refuses_stamps_of_another_size_than_predict_takes(side, toy):
+    """fit trained on stamps of any size while predict_proba refuses all but the task's stamp_size
+    (dd318d6): a model fitted on 8 px stamps of a 16 px task could not classify its own inputs."""
+    train, _ = toy
+    other = make_synthetic(get_preset("cool-core-compact", stamp_size=side), 24, seed=2)
+    clf = CNNClassifier(TASK, epochs=1, device="cpu")
+    with pytest.raises(StarclassError, match=rf"training inputs are {side} x {side} px.*takes 16 x 16 px "
+                                             r"stamps \(stamp_size=16\)"):
+        clf.fit(other.inputs, other.class_ref)
+    assert not hasattr(clf, "classes_")
+    # the config's stamp_size set to theirs: fitted, and it classifies what it was fitted on
+    own = CNNClassifier(get_preset("cool-core-compact", stamp_size=side, recipe={"batch_size": 16}),
+                        epochs=1, device="cpu").fit(other.inputs, other.class_ref)
+    assert own.predict_proba(other.inputs).shape == (24, 3)
+
+
+def test_cross_val_predict_of_probabilities_is_refused_saying_why(toy):
+    """cross_val_predict(..., method="predict_proba") relabels y as 0..K-1 before fit, and 0 is "no
+    label" here: for m31-binary with reference classes 1-4 it returned a [N, 4] array without a word,
+    the first reference class dropped from training and P(cluster), P(non-cluster) filed under
+    reference classes 2 and 3 (for galaxy-cluster it said "class 2 has no training example")."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    task = get_preset("m31-binary-compact", stamp_size=16, recipe={"split": "random", "batch_size": 16})
+    data = make_synthetic(task, 40, seed=0)
+    refs = data.class_ref + np.arange(40) % 2  # 1, 2 (cluster) and 3, 4 (non-cluster)
+    assert set(refs.tolist()) == {1, 2, 3, 4}
+    clf = CNNClassifier(task, epochs=1, device="cpu", seed=0)
+    with pytest.raises(StarclassError, match=r"cross_val_predict\(\.\.\., method='predict_proba'\) relabels y"):
+        cross_val_predict(clf, data.inputs, refs, cv=StratifiedKFold(2), method="predict_proba")
+    # predict's classes are not relabelled: the task's classes, one per candidate, as the loop gives
+    pred = cross_val_predict(clf, data.inputs, refs, cv=StratifiedKFold(2))
+    folds = np.zeros(40, np.int64)
+    for train, test in StratifiedKFold(2).split(data.inputs, refs):
+        folds[test] = clone(clf).fit(data.inputs[train], refs[train]).predict(data.inputs[test])
+    np.testing.assert_array_equal(pred, folds)

@@ -68,7 +68,8 @@ def field(tmp_path_factory):
     # ignored without a word (the default split is random): a whole training without the galaxy held out
     ("--holdout", "ngc628", "--holdout ngc628 applies to --split galaxy"),
     # the task config named its own key only ("recipe.amp='fp8'", "stamp_size=0 is too small")
-    ("--precision", "fp8", "--precision: "),
+    # in classify's words (it said "--precision: recipe.amp='fp8': ...")
+    ("--precision", "fp8", "--precision='fp8': use one of auto, fp32, bf16"),
     ("--split", "sideways", "--split: "),
     ("--stamp-size", "0", "--stamp-size: "),
     ("--input-size", "-3", "--input-size: "),

@@ -766,6 +766,14 @@ def rows_named(indices: Iterable[int], *, limit: int = 10) -> str:
     return f"{'row' if len(idx) == 1 else 'rows'} {shown}{more} ({rows_counted()})"
 
 
+#: Candidates a trained model classifies per batch (classify, calibrate, suggest, survey,
+#: ``CNNClassifier.predict_proba``, cross-validation): memory only, the probabilities are the same at any size
+#: (a CPU run gave identical ones at 256 and 512). One default, so that the commands a user moves
+#: between agree; not the training mini-batch (``recipe.batch_size``, ``train --batch-size``), which
+#: changes the model, nor ``cutouts --batch-size`` (stamps cut per batch, sized to a memory budget).
+INFERENCE_BATCH_SIZE: int = 512
+
+
 #: How :func:`vote_mode` breaks a tie: ``nearest-mean`` (ordered classes, PHANGS/LEGUS 1-4) or
 #: ``highest`` (nominal classes numbered from most to least cluster-like).
 TIE_RULES: tuple[str, ...] = ("nearest-mean", "highest")

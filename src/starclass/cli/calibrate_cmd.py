@@ -19,7 +19,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
-from starclass.schema import CLASS_REF, X, Y
+from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE, X, Y
 
 
 @command("calibrate")
@@ -37,7 +37,9 @@ def calibrate_command(
         CLASS_REF, "--label-column",
         help="Catalogue column of reference classes (mosaics + catalogue); for a cutout folder its column of "
              "label strings (default there: the column the model was trained on (train --label-column), else label)."),
-    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Candidates per batch."),
+    batch_size: int = typer.Option(INFERENCE_BATCH_SIZE, "--batch-size", min=1,
+                                   help="Candidates classified per batch, at least 1 (memory scales with it; "
+                                        "one default for every command, starclass.schema)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     overwrite: bool = typer.Option(False, "--overwrite",
                                    help="Replace the calibration the model already has (kept without it). Every "

@@ -20,7 +20,7 @@ from starclass.cli._app import (
     warn_flags_differ,
 )
 from starclass.errors import StarclassError, counted
-from starclass.schema import CLASS_REF
+from starclass.schema import CLASS_REF, INFERENCE_BATCH_SIZE
 
 
 @command("classify")
@@ -46,14 +46,15 @@ def classify_command(
         help="Classified catalogue to write (.ecsv, .parquet, .fits, .csv)."),
     tta: bool = typer.Option(False, "--tta/--no-tta", help="Average over the 8 rotations/flips (8x slower)."),
     # bounded: 0 stopped the batching loop with a traceback and a negative size classified nothing
-    batch_size: int = typer.Option(512, "--batch-size", min=1,
-                                   help="Candidates per batch, at least 1 (memory scales with it)."),
+    batch_size: int = typer.Option(INFERENCE_BATCH_SIZE, "--batch-size", min=1,
+                                   help="Candidates classified per batch, at least 1 (memory scales with it; "
+                                        "one default for every command, starclass.schema)."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, ... (default: CUDA when available)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     threshold: float | None = typer.Option(
         None, "--threshold",
-        help="Binary tasks: class_pred = positive class when its probability is >= this (default: the "
-             "task's)."),
+        help="Binary tasks: class_pred = positive class when its probability (0-1, not a S/N as detect "
+             "--threshold) is >= this (default: the task's)."),
     precision: str | None = typer.Option(
         None, "--precision",
         help="auto, fp32 or bf16 (bfloat16, fast on CPUs with AMX); default: the precision the model was "

@@ -287,7 +287,7 @@ def cutouts_command(
     bands: str | None = typer.Option(None, "--bands",
         help="Comma-separated bands, in channel order (default: the task's, or all found)."),
     batch_size: int | None = typer.Option(None, "--batch-size", min=1,
-        help="Candidates per batch (default: as many as fit in 256 MiB)."),
+        help="Candidates cut per batch (memory only; default: as many as fit in 256 MiB)."),
     use_masks: bool = typer.Option(True, "--masks/--no-masks",
         help="Treat zero-weight pixels (weight maps) as invalid, like NaN."),
     mask_extension: str | None = MASK_EXTENSION_OPTION,

@@ -16,10 +16,14 @@ def demo(
                                  help="Folder for everything the demo writes."),
     size: int = typer.Option(2048, help="Side of each simulated field in pixels (0.04\"/px HST-like)."),
     n_candidates: int = typer.Option(3000, min=1, help="Objects per simulated field (truth catalogue), at least 1."),
-    seed: int = typer.Option(1, help="Seed of the training field; the test field uses seed + 1000."),
+    # min=0: -1 simulated both fields, then stopped training with numpy's traceback
+    seed: int = typer.Option(1, "--seed", min=0,
+                             help="Seed of the training field; the test field uses seed + 1000."),
     task: str = typer.Option("legus4-compact", help="Task preset or YAML config of the classifier."),
     epochs: int = typer.Option(40, help="Most training epochs (early stopping may end sooner)."),
-    labels: str = typer.Option("truth", help="Train on 'truth' or on the simulated 'humans' consensus."),
+    labels: str = typer.Option("truth", "--labels",
+                               help="Train on 'truth' or on the simulated 'humans' consensus (a word, not a "
+                                    "votes table as train --labels)."),
     distance: float = typer.Option(10.0, help="Distance of the simulated galaxy (Mpc)."),
     progress: bool = typer.Option(True, help="Show progress bars."),
     overwrite: bool = typer.Option(False, "--overwrite",

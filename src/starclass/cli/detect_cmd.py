@@ -71,7 +71,9 @@ def detect_command(
     bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands to use (default: all found)."),
     magsys: str = typer.Option("vega", "--magsys", help="Magnitude system of the output: vega or ab."),
     fwhm: float = typer.Option(2.0, "--fwhm", help="Stellar FWHM (px) of the matched detection filter."),
-    threshold: float = typer.Option(5.0, "--threshold", help="Detection threshold: matched-filter S/N of a peak."),
+    threshold: float = typer.Option(5.0, "--threshold",
+                                    help="Detection threshold: matched-filter S/N of a peak (a signal-to-noise, "
+                                         "not a probability as classify --threshold)."),
     mag_limit: float | None = typer.Option(None, "--mag-limit", help="Keep candidates brighter than this V magnitude."),
     ci_min: float | None = typer.Option(None, "--ci-min",
         help="Keep candidates with CI >= this (LEGUS-like cut, e.g. 1.35)."),

@@ -19,14 +19,15 @@ def explain_command(
                              help="Output folder: maps.npz, tables/, figures/, explain.json."),
     method: list[str] = typer.Option(
         None, "--method", "-m",
-        help="gradcam, guided-gradcam, guided-backprop or cam; repeat for several (default: gradcam, "
+        help="-m is --method here (explain takes no mosaics): gradcam, guided-gradcam, guided-backprop or cam; "
+             "repeat for several (default: gradcam, "
              "guided-gradcam and cam; cam is skipped, with a note, for networks without a GAP + linear head)."),
     per_class: int = typer.Option(6, "--per-class", help="Example overlays per class in the figures."),
     max_stamps: int = typer.Option(512, "--max-stamps", help="Explain at most this many stamps (drawn at random)."),
     min_map: int = typer.Option(7, "--min-map", help="Grad-CAM uses the last convolution whose map is at least "
                                                      "this many pixels on a side."),
     layer: str = typer.Option(None, "--layer", help="Grad-CAM layer by name (overrides --min-map)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the draw of stamps."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draw of stamps."),
     label_column: str | None = typer.Option(
         None, "--label-column",
         help="Cutout folders: the column of label strings (mapped through the model's label_map; class means "
@@ -37,10 +38,19 @@ def explain_command(
     """Explain a trained model: saliency overlays, per-class mean maps and radial profiles."""
     # torch and matplotlib load here, not at `starclass --help`
     from starclass.explain import explain
+    from starclass.explain.run import METHODS
     from starclass.io.cutout_folders import check_output_outside_cutouts
     from starclass.io.paths import check_output
 
     methods = tuple(method) if method else ("gradcam", "guided-gradcam", "cam")
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        # checked before the model and stamps are read; -m is --mosaics in train, report and suggest, so
+        # 'explain ... -m mosaics/' is a slip worth naming
+        paths = [m for m in bad if Path(m).exists() or m.lower().endswith((".fits", ".fits.gz", ".fit"))]
+        hint = (f" ({', '.join(paths)}: -m is --method in explain, which takes no mosaics; train, report and "
+                "suggest take -m for --mosaics)") if paths else ""
+        raise StarclassError(f"--method {', '.join(bad)}: use any of {', '.join(METHODS)}{hint}")
     check_output(out, [model, stamps], option="--output", overwrite=overwrite)
     # its figures/ inside DATA (one sub-folder per label) were read next time as cutouts or a label
     check_output_outside_cutouts(out, stamps, option="--output")

@@ -38,9 +38,10 @@ def suggest_command(
         None, "--mosaics", "-m", help="FITS mosaics (files or a directory) to classify the candidates on."),
     by: str = typer.Option(
         "entropy", "--by",
-        help="entropy (of the probabilities), margin (1 - gap between the two most probable classes), "
-             "set-size (of the conformal set, ties by entropy; entropy when there is none) or mutual-info "
-             "(BALD: classify --tta's mutual_info, ties by entropy; with --mosaics classified with TTA)."),
+        help="Score ranked by (not evaluate's --by column): "
+             "entropy (of the probabilities), margin (1 - gap of the two most probable classes), "
+             "set-size (of the conformal set, ties by entropy; entropy without one) or mutual-info "
+             "(BALD: classify --tta's mutual_info, ties by entropy; --mosaics: classified with TTA)."),
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Labels given so far, never suggested: an inspect --export or votes table (ids with a class_h<k> "

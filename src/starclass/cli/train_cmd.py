@@ -28,20 +28,21 @@ from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
 
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
                         batch_size: int | None = None, lr: float | None = None, patience: int | None = None,
-                        val_fraction: float | None = None, device: str | None = None) -> None:
+                        val_fraction: float | None = None, device: str | None = None,
+                        precision: str | None = None) -> None:
     """Refuse impossible ``train`` options before any data is read, naming the option.
 
     Parameters
     ----------
-    epochs, ensemble, batch_size, lr, patience, val_fraction, device
+    epochs, ensemble, batch_size, lr, patience, val_fraction, device, precision
         The command-line values (None: not given, the task's recipe decides).
 
     Raises
     ------
     StarclassError
         ``--epochs``, ``--ensemble`` or ``--batch-size`` below 1, ``--lr`` not a positive
-        finite number, ``--patience`` negative, ``--val-fraction`` outside [0, 1), or a
-        ``--device`` this machine does not have.
+        finite number, ``--patience`` negative, ``--val-fraction`` outside [0, 1), a
+        ``--device`` this machine does not have, or a ``--precision`` that is none (in classify's words).
 
     Examples
     --------
@@ -66,6 +67,11 @@ def check_train_options(*, epochs: int | None = None, ensemble: int | None = Non
         from starclass.learn.precision import pick_device
 
         pick_device(device)
+    if precision is not None:
+        from starclass.learn.precision import parse_precision
+
+        # classify's message for the same mistake: it said "--precision: recipe.amp='fp16': ..." here
+        parse_precision(precision, "--precision")
 
 
 def training_inputs(cfg, table, *, mosaics=None, stamps=None, label_column=CLASS_REF, progress=True,
@@ -267,7 +273,9 @@ def train_command(
         None, "--val-fraction",
         help="Fraction of candidates for validation / early stopping (0: none). Default: the task's recipe."),
     batch_size: int | None = typer.Option(None, "--batch-size",
-                                             help="Mini-batch size. Default: the task's recipe."),
+                                             help="Training mini-batch size (candidates per gradient step: it "
+                                                  "changes the model). Default: the task's recipe. Not the "
+                                                  "batch of classify/calibrate --batch-size."),
     lr: float | None = typer.Option(None, "--lr", help="Learning rate. Default: the task's recipe."),
     patience: int | None = typer.Option(
         None, "--patience",
@@ -281,7 +289,8 @@ def train_command(
         help="flux normalisation: magnitude of one pixel where the stretch turns logarithmic, or 'auto' to"
              " measure the mosaics' per-pixel sky noise (the number is stored with the model). Default: "
              "the task's (28)."),
-    seed: int | None = typer.Option(None, "--seed",
+    # min=0: numpy's generators take no negative seed, and -1 stopped the split with a traceback
+    seed: int | None = typer.Option(None, "--seed", min=0,
                                        help="Base seed (member i uses seed + i). Default: the task's recipe."),
     device: str | None = typer.Option(None, "--device", help="cpu, cuda, cuda:1 ... (default: CUDA when available)."),
     precision: str | None = typer.Option(
@@ -347,7 +356,7 @@ def train_command(
     from starclass.io.paths import check_folder_writable, input_clash
 
     check_train_options(epochs=epochs, ensemble=ensemble, batch_size=batch_size, lr=lr, patience=patience,
-                        val_fraction=val_fraction, device=device)
+                        val_fraction=val_fraction, device=device, precision=precision)
     catalogs = list(catalog or [])
     stamp_list = list(stamps or [])
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work

@@ -75,6 +75,7 @@ import numpy as np
 from sklearn.base import BaseEstimator  # get_params / set_params: sklearn.base.clone works
 
 from starclass.errors import StarclassError, check_fitted
+from starclass.schema import INFERENCE_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -989,7 +990,7 @@ class ModelCalibration:
         return out
 
 
-def calibration_probabilities(loaded, inputs, *, batch_size: int = 256, device=None,
+def calibration_probabilities(loaded, inputs, *, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
                               precision: bool | str | None = None) -> np.ndarray:
     """Raw ensemble-mean probabilities ``[N, K]`` of a model on inputs (no TTA, no temperature)."""
     from starclass.learn.classify import predict_inputs
@@ -999,7 +1000,8 @@ def calibration_probabilities(loaded, inputs, *, batch_size: int = 256, device=N
     return np.asarray(res.prob_mean, dtype=np.float64)
 
 
-def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation split", batch_size: int = 256,
+def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation split",
+                          batch_size: int = INFERENCE_BATCH_SIZE,
                           device=None, precision: bool | str | None = None,
                           method: str = "temperature", n_bins: int = HISTOGRAM_BINS) -> ModelCalibration:
     """Classify held-out inputs with a model and fit its calibration on their labels.
@@ -1139,7 +1141,7 @@ def leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str, *, w
 
 
 def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
-                    overwrite: bool = False, batch_size: int = 256, device=None,
+                    overwrite: bool = False, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
                     precision: bool | str | None = None, method: str = "temperature",
                     n_bins: int = HISTOGRAM_BINS, allow_training_rows: bool = False) -> ModelCalibration:
     """(Re)fit the calibration of a saved ensemble on labelled inputs and store it in its manifest.

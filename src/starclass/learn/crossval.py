@@ -32,7 +32,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from starclass.errors import StarclassError, counted
-from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
 
 __all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "METRIC_NAMES"]
 
@@ -209,7 +209,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                    positions=None, galaxies: np.ndarray | None = None,
                    extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
                    resume: bool = True, progress: bool = True, device: str | None = None,
-                   epochs: int | None = None, ensemble: int | None = None, batch_size: int = 256,
+                   epochs: int | None = None, ensemble: int | None = None, batch_size: int = INFERENCE_BATCH_SIZE,
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
                    known_data: dict[str, str] | None = None, pixel_flags: dict | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.

@@ -37,6 +37,7 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_REF,
     CUTOUT_ROOT,
+    INFERENCE_BATCH_SIZE,
     MUTUAL_INFO,
     PROB_STD,
     QUALITY,
@@ -359,7 +360,7 @@ def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: n
 
 
 def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike, *,
-                     tta: bool = False, batch_size: int = 256, device=None,
+                     tta: bool = False, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
                      precision: bool | str | None = None, calibrated: bool = True,
                      coverage: float | None = 0.9, threshold: float | None = None) -> Table:
     """Classify cutouts: every input column plus ``class_pred``, ``prob_<k>`` and more.

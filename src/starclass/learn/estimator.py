@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -45,6 +46,7 @@ from starclass.learn.config import TaskConfig, load_config
 from starclass.learn.data import refuse_catalogue
 from starclass.learn.precision import parse_precision
 from starclass.learn.train import fit as train_fit
+from starclass.schema import INFERENCE_BATCH_SIZE
 
 __all__ = ["Classifier", "CNNClassifier"]
 
@@ -70,6 +72,36 @@ class Classifier(Protocol):
     def predict(self, X: Any) -> np.ndarray: ...
 
     def save(self, path: str | os.PathLike, *, overwrite: bool = False) -> Path: ...
+
+
+#: the methods for which scikit-learn's cross_val_predict relabels y as 0..M-1 before each fit
+_RELABELLED_FOR = ("decision_function", "predict_proba", "predict_log_proba")
+
+
+def _relabelling_cross_val_predict() -> str | None:
+    """The method a calling ``sklearn.model_selection.cross_val_predict`` relabelled ``y`` for, else None.
+
+    cross_val_predict passes ``LabelEncoder().fit_transform(y)`` to ``fit`` for these methods, and
+    nothing in ``y`` itself tells it from reference classes: 0 is "no label" here, so the fold's
+    first class was dropped, the others were read as other (merged) classes, and the probability
+    columns were filed under the encoded values. Its ``_fit_and_predict`` frame, which calls
+    ``fit`` directly, says which method it fits for.
+
+    Examples
+    --------
+    >>> _relabelling_cross_val_predict() is None
+    True
+    """
+    frame = sys._getframe(1)
+    for _ in range(6):  # fit's caller, or a few frames above it (a subclass's fit)
+        frame = frame.f_back
+        if frame is None:
+            return None
+        if (frame.f_code.co_name == "_fit_and_predict"
+                and str(frame.f_globals.get("__name__", "")).startswith("sklearn.model_selection")
+                and frame.f_locals.get("y") is not None and frame.f_locals.get("method") in _RELABELLED_FOR):
+            return str(frame.f_locals["method"])
+    return None
 
 
 class CNNClassifier(ClassifierMixin, BaseEstimator):
@@ -137,7 +169,7 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         seed: int | None = None,
         device: str | None = None,
         precision: bool | str | None = None,
-        batch_size: int = 256,
+        batch_size: int = INFERENCE_BATCH_SIZE,
         tta: bool = False,
         outdir: str | os.PathLike | None = None,
         resume: bool = False,
@@ -185,6 +217,13 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
             ``self``, fitted. What an earlier ``fit`` learned is dropped first, so after a
             ``fit`` that raised the estimator is unfitted.
 
+        Raises
+        ------
+        StarclassError
+            A bad parameter (named), inputs the task does not take, or a call from scikit-learn's
+            ``cross_val_predict`` with ``method="predict_proba"``, which relabels ``y`` as 0..K-1
+            (0 is "no label" here).
+
         Examples
         --------
         >>> from starclass.datasets.stamps import make_synthetic
@@ -199,6 +238,15 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         # answering predict, for other data and maybe another config than get_params() shows
         for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
             delattr(self, name)
+        relabelled = _relabelling_cross_val_predict()
+        if relabelled is not None:
+            # it trained on shifted classes and returned their probabilities under other columns
+            raise StarclassError(
+                f"CNNClassifier.fit: cross_val_predict(..., method={relabelled!r}) relabels y as 0..K-1, and y "
+                "here holds reference classes where 0 means 'no label' (merged to the task's classes): the "
+                "folds would train on other classes than y's and the columns would not be y's classes. Loop "
+                "over StratifiedKFold(...).split(X, y) and call fit and predict_proba per fold instead "
+                "(docs/models.md); cross_val_predict(clf, X, y) (method='predict') gives the task's classes")
         if int(self.batch_size) < 1:
             raise StarclassError(f"CNNClassifier: batch_size={self.batch_size!r} must be >= 1")
         if self.precision is not None:

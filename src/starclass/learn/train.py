@@ -469,8 +469,9 @@ def prepare_data(config, inputs, labels, *, seed: int,
     Raises
     ------
     StarclassError
-        When the inputs have the wrong number of channels, the labels the wrong length, no
-        candidate has a task class, or a task class has no training example.
+        When the inputs have the wrong number of channels or a size other than the task's
+        ``stamp_size``, the labels the wrong length, no candidate has a task class, or a task
+        class has no training example.
 
     Examples
     --------
@@ -497,6 +498,14 @@ def prepare_data(config, inputs, labels, *, seed: int,
             f"training inputs are {source.shape[2]} x {source.shape[3]} px (H x W), not square: the "
             "augmentation (recipe.augment) turns them by multiples of 90 degrees; cut square stamps "
             "(starclass.stamps.make_inputs) or set recipe.augment to false")
+    if tuple(source.shape[2:]) != (config.stamp_size, config.stamp_size):
+        # predict_inputs refuses any other size (the network would take it, and answer for stamps
+        # it never saw), so a model trained on them could not classify its own training stamps
+        raise StarclassError(
+            f"training inputs are {source.shape[2]} x {source.shape[3]} px (H x W) but task {config.name!r} "
+            f"takes {config.stamp_size} x {config.stamp_size} px stamps (stamp_size={config.stamp_size}), the "
+            "size the model will classify: cut them at that size (starclass.stamps.make_inputs with the "
+            "config) or set the config's stamp_size to theirs (get_preset(name, stamp_size=...))")
     # np.asarray dropped the mask of a MaskedColumn (a table's blank or masked classes), so the
     # values under it were trained on as labels; masked is "no label" (map_classes: -1)
     labels = np.ma.asarray(labels)

@@ -38,6 +38,7 @@ from starclass.errors import StarclassError, counted
 from starclass.schema import (
     ENTROPY,
     ID,
+    INFERENCE_BATCH_SIZE,
     MODEL_PATH,
     MUTUAL_INFO,
     SUGGEST_RANK,
@@ -400,7 +401,7 @@ def default_mag_column(table: Table) -> str | None:
     return mag_col(v or bands[0])
 
 
-def classified(model, table: Table, mosaics=None, *, batch_size: int = 512, device=None,
+def classified(model, table: Table, mosaics=None, *, batch_size: int = INFERENCE_BATCH_SIZE, device=None,
                progress: bool = False, tta: bool = False) -> Table:
     """``table`` classified by ``model``: on the mosaics when given, else its own ``prob_<k>`` columns.
 

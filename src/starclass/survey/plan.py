@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from starclass.errors import StarclassError
-from starclass.schema import row_name
+from starclass.schema import INFERENCE_BATCH_SIZE, row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
 PLAN_KEYS = ("model", "task", "tile_size", "overlap", "photometry", "batch_size", "retries", "fields",
@@ -99,7 +99,7 @@ class SurveyPlan:
     tile_size: int = 2048
     overlap: int | None = None
     photometry: str = "growth"
-    batch_size: int = 512
+    batch_size: int = INFERENCE_BATCH_SIZE
     retries: int = 2
     match_radius: float = 2.0
     mask_extension: str | None = None
