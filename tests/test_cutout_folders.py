@@ -223,6 +223,38 @@ def test_several_bands_per_row(tmp_path):
     assert np.allclose(cs.images[:, 1], 2 * cs.images[:, 0])  # band order follows `bands`
 
 
+def test_one_row_per_band_file_is_refused(tmp_path):
+    # file,band,label,object_id with a g and an i row per object was read as two cutouts per
+    # object, the i file trained on as the task's g band, without a word
+    rng = np.random.default_rng(2)
+    lines = ["file,band,label,object_id"]
+    for k in range(4):
+        kind = "cluster" if k % 2 else "galaxy"
+        img = _blob(rng, kind)
+        for band in ("g", "i"):
+            _write(tmp_path / f"o{k}_{band}.png", img, "png8")
+            lines.append(f"o{k}_{band}.png,{band},{kind},o{k}")
+    (tmp_path / "labels.csv").write_text("\n".join(lines) + "\n")
+    msg = _expect_error(tmp_path / "labels.csv", "column 'band' names 2 bands")
+    assert "(g, i)" in msg and "file_g, file_i" in msg
+    assert "row 2 (line 3 of the file), file 'o0_i.png', band 'i'" in msg
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "t.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"),
+                              "--group-column", "object_id", "-o", str(tmp_path / "m"), "--epochs", "1",
+                              "--no-progress"])
+    assert res.exit_code == 2 and "one row per band file" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "m").exists()
+    # the pivot the message gives is read, and one band throughout is read as it is
+    import pandas as pd
+
+    df = pd.read_csv(tmp_path / "labels.csv")
+    df.pivot(index=["object_id", "label"], columns="band", values="file").add_prefix("file_").reset_index() \
+        .to_csv(tmp_path / "wide.csv", index=False)
+    assert read_cutout_folder(tmp_path / "wide.csv", bands=["g", "i"]).images.shape == (4, 2, 24, 24)
+    df[df.band == "g"].to_csv(tmp_path / "g.csv", index=False)
+    assert len(read_cutout_folder(tmp_path / "g.csv")) == 4
+
+
 def test_band_files_of_different_sizes_name_both_files(tmp_path):
     # an object whose i-band file is 20 px and g-band file 24 px stopped train/info with numpy's
     # "all the input array dimensions except for the concatenation axis must match" traceback

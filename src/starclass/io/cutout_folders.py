@@ -825,6 +825,8 @@ def read_cutout_folder(
         hint = (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
                 f"{', '.join(repr(n.lower()) for n in near)}" if near else "")
         raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}{hint}")
+    if is_csv and file_cols == ["file"]:
+        _refuse_band_rows(names, rows, lines, src, group_column)
     if group_column is not None and group_column not in names and not require_group:
         group_column = None
     if group_column is not None and group_column not in names:
@@ -905,6 +907,48 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None)
+
+
+#: Column names (case-folded) that say which band a row's ``file`` is in: one row per band file.
+_BAND_ROW_COLUMNS = ("band", "filter")
+
+
+def _refuse_band_rows(names: list[str], rows: list[dict[str, str]], lines: list[int] | None, src: Path,
+                      group_column: str | None) -> None:
+    """Refuse a CSV with one row per band file (``file``, ``band``): its bands would be read as separate cutouts.
+
+    Such a "long" table (``file,band,label,object_id`` with a ``g`` and an ``i`` row per object) was
+    read row by row: every band file became a cutout of its own, trained on and classified as
+    the task's band, without a word. One band throughout is harmless and read as it is.
+
+    Examples
+    --------
+    >>> rows = [{"file": "a_g.png", "band": "g"}, {"file": "a_i.png", "band": "i"}]
+    >>> try:
+    ...     _refuse_band_rows(["file", "band"], rows, [2, 3], Path("labels.csv"), None)
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:47])
+    labels.csv: column 'band' names 2 bands (g, i):
+    """
+    col = next((n for n in names if n.casefold() in _BAND_ROW_COLUMNS), None)
+    if col is None:
+        return
+    values = [(row.get(col) or "").strip() for row in rows]
+    bands = list(dict.fromkeys(v for v in values if v))
+    if len(bands) < 2:
+        return
+    first = values.index(bands[0])
+    other = values.index(bands[1])
+    # the label (and any column of the object) must be in the index, or pivot drops it
+    keys = [group_column if group_column in names else "object_id"] + [n for n in ("label",) if n in names]
+    raise StarclassError(
+        f"{src}: column {col!r} names {len(bands)} bands ({', '.join(bands[:6])}{', ...' if len(bands) > 6 else ''}): "
+        f"one row per band file ({_row_line(first, lines)}, file {rows[first]['file'].strip()!r}, band "
+        f"{bands[0]!r}; {_row_line(other, lines)}, file {rows[other]['file'].strip()!r}, band {bands[1]!r}) would "
+        "read every band file as a cutout of its own, in the task's band. Give one row per object with one "
+        f"file_<band> column per band ({', '.join('file_' + b.lower() for b in bands[:3])}; with pandas: "
+        f"df.pivot(index={keys!r}, columns={col!r}, values='file').add_prefix('file_').reset_index()), or keep "
+        "the rows of one band only")
 
 
 def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path, here: Path) -> list[Path] | None:
