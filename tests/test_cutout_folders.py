@@ -255,6 +255,31 @@ def test_one_row_per_band_file_is_refused(tmp_path):
     assert len(read_cutout_folder(tmp_path / "g.csv")) == 4
 
 
+def test_a_cutout_list_kept_as_ecsv_or_fits_says_to_write_a_csv(tmp_path):
+    # train/explain --stamps labels.ecsv said "stamp store labels.ecsv: cannot read HDF5 (Unable to
+    # synchronously open file (file signature not found))"
+    from astropy.table import Table
+
+    rng = np.random.default_rng(3)
+    files = []
+    for k in range(4):
+        _write(tmp_path / f"o{k}.png", _blob(rng, "cluster" if k % 2 else "galaxy"), "png8")
+        files.append(f"o{k}.png")
+    t = Table({"file": files, "label": ["galaxy", "cluster"] * 2})
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "t.yaml")
+    for name in ("labels.ecsv", "labels.fits"):
+        t.write(tmp_path / name)
+        res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / name),
+                                  "-o", str(tmp_path / "m"), "--epochs", "1", "--no-progress"])
+        assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+        assert "not a stamp store" in res.output and "signature" not in res.output
+        assert f"Table.read('{tmp_path / name}').write('{tmp_path / 'labels.csv'}')" in res.output.replace("\n", "")
+        assert not (tmp_path / "m").exists()
+    # what it says to do is read
+    Table.read(tmp_path / "labels.ecsv").write(tmp_path / "labels.csv")
+    assert read_cutout_folder(tmp_path / "labels.csv").labels.tolist() == ["galaxy", "cluster"] * 2
+
+
 def test_band_files_of_different_sizes_name_both_files(tmp_path):
     # an object whose i-band file is 20 px and g-band file 24 px stopped train/info with numpy's
     # "all the input array dimensions except for the concatenation axis must match" traceback
