@@ -280,6 +280,19 @@ def test_a_cutout_list_kept_as_ecsv_or_fits_says_to_write_a_csv(tmp_path):
     assert read_cutout_folder(tmp_path / "labels.csv").labels.tolist() == ["galaxy", "cluster"] * 2
 
 
+def test_a_missing_band_file_names_the_objects_other_file(tmp_path):
+    # "row 2 (line 3 of the file): empty 'file_i'" named no file of the object
+    rng = np.random.default_rng(4)
+    rows = []
+    for k in range(3):
+        _write(tmp_path / f"o{k}_g.npy", _blob(rng, "cluster"), "npy")
+        _write(tmp_path / f"o{k}_i.npy", _blob(rng, "cluster"), "npy")
+        rows.append(f"o{k}_g.npy,{'' if k == 1 else f'o{k}_i.npy'},cluster")
+    (tmp_path / "labels.csv").write_text("file_g,file_i,label\n" + "\n".join(rows) + "\n")
+    msg = _expect_error(tmp_path / "labels.csv", "empty 'file_i'", bands=["g", "i"])
+    assert "row 2 (line 3 of the file)" in msg and "file_g 'o1_g.npy'" in msg and "each band read" in msg
+
+
 def test_band_files_of_different_sizes_name_both_files(tmp_path):
     # an object whose i-band file is 20 px and g-band file 24 px stopped train/info with numpy's
     # "all the input array dimensions except for the concatenation axis must match" traceback

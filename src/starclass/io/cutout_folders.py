@@ -844,7 +844,8 @@ def read_cutout_folder(
         for col in file_cols:
             rel = (row.get(col) or "").strip()
             if not rel:
-                raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
+                raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}"
+                                     f"{_missing_band_note(row, col, file_cols)}")
             full = listed_path(root, rel) if row_roots is None else _listed_file(row_roots[i], rel, src.parent)
             if full in seen:
                 raise StarclassError(
@@ -949,6 +950,24 @@ def _refuse_band_rows(names: list[str], rows: list[dict[str, str]], lines: list[
         f"file_<band> column per band ({', '.join('file_' + b.lower() for b in bands[:3])}; with pandas: "
         f"df.pivot(index={keys!r}, columns={col!r}, values='file').add_prefix('file_').reset_index()), or keep "
         "the rows of one band only")
+
+
+def _missing_band_note(row: dict[str, str], col: str, file_cols: list[str]) -> str:
+    """What an empty ``file_<band>`` cell of a row with other bands' files means, and what to do.
+
+    "row 7: empty 'file_i'" named neither the object's other files nor that each row needs a file
+    in every band read.
+
+    Examples
+    --------
+    >>> _missing_band_note({"file_g": "a_g.png", "file_i": ""}, "file_i", ["file_g", "file_i"])[:61]
+    " (file_g 'a_g.png'): every row needs a file in each band read"
+    """
+    others = [f"{c} {(row.get(c) or '').strip()!r}" for c in file_cols if c != col and (row.get(c) or "").strip()]
+    if not others:
+        return ""
+    return (f" ({', '.join(others)}): every row needs a file in each band read ({', '.join(file_cols)}); cut the "
+            "missing band or leave the row out")
 
 
 def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path, here: Path) -> list[Path] | None:
