@@ -293,6 +293,25 @@ def test_a_missing_band_file_names_the_objects_other_file(tmp_path):
     assert "row 2 (line 3 of the file)" in msg and "file_g 'o1_g.npy'" in msg and "each band read" in msg
 
 
+def test_zero_one_labels_without_a_label_map_are_refused_for_training(tmp_path):
+    # a 0/1 labelled folder and a task with label_map {}: the 0 rows were read as "no class" and left
+    # out without a word ("class 2 (non-cluster) has no training example"; with more classes the
+    # model trained without them)
+    rng = np.random.default_rng(5)
+    lines = ["file,label"]
+    for k in range(6):
+        _write(tmp_path / f"o{k}.png", _blob(rng, "cluster" if k % 2 else "galaxy"), "png8")
+        lines.append(f"o{k}.png,{k % 2}")
+    (tmp_path / "labels.csv").write_text("\n".join(lines) + "\n")
+    task = save_config(get_preset("m31-real", label_map={}, stamp_size=16), tmp_path / "t.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"),
+                              "-o", str(tmp_path / "m"), "--epochs", "1", "--no-progress"])
+    out = res.output.replace("\n", "")
+    assert res.exit_code == 2 and "Traceback" not in out, out
+    assert "row 1 (line 2 of the file), file 'o0.png': label '0' is not a class of task" in out
+    assert 'label_map: {"0": N, "1": N}' in out and not (tmp_path / "m").exists()
+
+
 def test_band_files_of_different_sizes_name_both_files(tmp_path):
     # an object whose i-band file is 20 px and g-band file 24 px stopped train/info with numpy's
     # "all the input array dimensions except for the concatenation axis must match" traceback

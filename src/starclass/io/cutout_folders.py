@@ -1245,6 +1245,15 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             if not np.isfinite(number) or number != int(number):
                 raise StarclassError(f"{cutouts.where(i)}: label {lab!r} is not a whole class number (the task has "
                                      "no label_map: labels are its classes)")
+            if config is not None and not allow_unknown and int(number) not in config.classes:
+                # 0/1 labels: the 0 rows were read as "no class" and left out of training without a word
+                # (then "class 2 has no training example", or, with classes [1, 2, 3], trained without them)
+                every = sorted({str(v).strip() for v in cutouts.labels if str(v).strip()})
+                yaml = ", ".join(f"{json.dumps(v)}: N" for v in every)
+                raise StarclassError(
+                    f"{cutouts.where(i)}: label {lab!r} is not a class of task {config.name!r} (classes "
+                    f"{list(config.classes)}); a task without a label_map reads labels as its class numbers (0: no "
+                    f"class). Map your labels in a task file: label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
