@@ -223,6 +223,95 @@ def test_several_bands_per_row(tmp_path):
     assert np.allclose(cs.images[:, 1], 2 * cs.images[:, 0])  # band order follows `bands`
 
 
+def test_one_row_per_band_file_is_refused(tmp_path):
+    # file,band,label,object_id with a g and an i row per object was read as two cutouts per
+    # object, the i file trained on as the task's g band, without a word
+    rng = np.random.default_rng(2)
+    lines = ["file,band,label,object_id"]
+    for k in range(4):
+        kind = "cluster" if k % 2 else "galaxy"
+        img = _blob(rng, kind)
+        for band in ("g", "i"):
+            _write(tmp_path / f"o{k}_{band}.png", img, "png8")
+            lines.append(f"o{k}_{band}.png,{band},{kind},o{k}")
+    (tmp_path / "labels.csv").write_text("\n".join(lines) + "\n")
+    msg = _expect_error(tmp_path / "labels.csv", "column 'band' names 2 bands")
+    assert "(g, i)" in msg and "file_g, file_i" in msg
+    assert "row 2 (line 3 of the file), file 'o0_i.png', band 'i'" in msg
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "t.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"),
+                              "--group-column", "object_id", "-o", str(tmp_path / "m"), "--epochs", "1",
+                              "--no-progress"])
+    assert res.exit_code == 2 and "one row per band file" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "m").exists()
+    # the pivot the message gives is read, and one band throughout is read as it is
+    import pandas as pd
+
+    df = pd.read_csv(tmp_path / "labels.csv")
+    df.pivot(index=["object_id", "label"], columns="band", values="file").add_prefix("file_").reset_index() \
+        .to_csv(tmp_path / "wide.csv", index=False)
+    assert read_cutout_folder(tmp_path / "wide.csv", bands=["g", "i"]).images.shape == (4, 2, 24, 24)
+    df[df.band == "g"].to_csv(tmp_path / "g.csv", index=False)
+    assert len(read_cutout_folder(tmp_path / "g.csv")) == 4
+
+
+def test_a_cutout_list_kept_as_ecsv_or_fits_says_to_write_a_csv(tmp_path):
+    # train/explain --stamps labels.ecsv said "stamp store labels.ecsv: cannot read HDF5 (Unable to
+    # synchronously open file (file signature not found))"
+    from astropy.table import Table
+
+    rng = np.random.default_rng(3)
+    files = []
+    for k in range(4):
+        _write(tmp_path / f"o{k}.png", _blob(rng, "cluster" if k % 2 else "galaxy"), "png8")
+        files.append(f"o{k}.png")
+    t = Table({"file": files, "label": ["galaxy", "cluster"] * 2})
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "t.yaml")
+    for name in ("labels.ecsv", "labels.fits"):
+        t.write(tmp_path / name)
+        res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / name),
+                                  "-o", str(tmp_path / "m"), "--epochs", "1", "--no-progress"])
+        assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+        assert "not a stamp store" in res.output and "signature" not in res.output
+        assert f"Table.read('{tmp_path / name}').write('{tmp_path / 'labels.csv'}')" in res.output.replace("\n", "")
+        assert not (tmp_path / "m").exists()
+    # what it says to do is read
+    Table.read(tmp_path / "labels.ecsv").write(tmp_path / "labels.csv")
+    assert read_cutout_folder(tmp_path / "labels.csv").labels.tolist() == ["galaxy", "cluster"] * 2
+
+
+def test_a_missing_band_file_names_the_objects_other_file(tmp_path):
+    # "row 2 (line 3 of the file): empty 'file_i'" named no file of the object
+    rng = np.random.default_rng(4)
+    rows = []
+    for k in range(3):
+        _write(tmp_path / f"o{k}_g.npy", _blob(rng, "cluster"), "npy")
+        _write(tmp_path / f"o{k}_i.npy", _blob(rng, "cluster"), "npy")
+        rows.append(f"o{k}_g.npy,{'' if k == 1 else f'o{k}_i.npy'},cluster")
+    (tmp_path / "labels.csv").write_text("file_g,file_i,label\n" + "\n".join(rows) + "\n")
+    msg = _expect_error(tmp_path / "labels.csv", "empty 'file_i'", bands=["g", "i"])
+    assert "row 2 (line 3 of the file)" in msg and "file_g 'o1_g.npy'" in msg and "each band read" in msg
+
+
+def test_zero_one_labels_without_a_label_map_are_refused_for_training(tmp_path):
+    # a 0/1 labelled folder and a task with label_map {}: the 0 rows were read as "no class" and left
+    # out without a word ("class 2 (non-cluster) has no training example"; with more classes the
+    # model trained without them)
+    rng = np.random.default_rng(5)
+    lines = ["file,label"]
+    for k in range(6):
+        _write(tmp_path / f"o{k}.png", _blob(rng, "cluster" if k % 2 else "galaxy"), "png8")
+        lines.append(f"o{k}.png,{k % 2}")
+    (tmp_path / "labels.csv").write_text("\n".join(lines) + "\n")
+    task = save_config(get_preset("m31-real", label_map={}, stamp_size=16), tmp_path / "t.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"),
+                              "-o", str(tmp_path / "m"), "--epochs", "1", "--no-progress"])
+    out = res.output.replace("\n", "")
+    assert res.exit_code == 2 and "Traceback" not in out, out
+    assert "row 1 (line 2 of the file), file 'o0.png': label '0' is not a class of task" in out
+    assert 'label_map: {"0": N, "1": N}' in out and not (tmp_path / "m").exists()
+
+
 def test_band_files_of_different_sizes_name_both_files(tmp_path):
     # an object whose i-band file is 20 px and g-band file 24 px stopped train/info with numpy's
     # "all the input array dimensions except for the concatenation axis must match" traceback

@@ -64,3 +64,23 @@ def test_the_labels_hint_ignores_an_empty_or_nan_cutout_root():
     assert "nan" not in hint and hint.startswith("LABELS.csv")
     t = Table({"file": ["a.png"], "class_ref": [2], "cutout_root": ["/data/cuts"]})
     assert _own_labels(t, "file", Path("o.csv")) == str(Path("/data/cuts") / "labels.csv")
+
+
+def test_the_labels_hint_names_a_list_that_exists(tmp_path):
+    # a classified ImageFolder directory (no labels.csv there) got 'give --labels DIR/labels.csv', and
+    # --labels DIR/labels.csv was then refused as no such file; a list named otherwise the same
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.cli.suggest_cmd import _own_labels
+    from starclass.io.cutout_folders import read_cutout_folder
+
+    cuts = tmp_path / "cuts"
+    (cuts / "cluster").mkdir(parents=True)
+    np.save(cuts / "cluster" / "a.npy", np.ones((8, 8), np.float32))
+    t = Table({"file": ["cluster/a.npy"], "class_ref": [1], "cutout_root": [str(cuts)]})
+    hint = _own_labels(t, "file", tmp_path / "o.csv")
+    assert hint == str(cuts) and read_cutout_folder(hint).files == ["cluster/a.npy"]
+    (cuts / "mine.csv").write_text("file,label\ncluster/a.npy,cluster\n")
+    hint = _own_labels(t, "file", tmp_path / "o.csv")
+    assert hint == str(cuts / "mine.csv") and read_cutout_folder(hint).labels.tolist() == ["cluster"]

@@ -261,7 +261,19 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     # an empty or NaN cell records no folder (read as text it would be the folder 'nan'); a relative one is
     # relative to the candidates' folder, as read_cutout_folder and inspect read it
     roots = row_folders(table, candidates, Path(candidates).parent) if len(table) else None
-    return str(roots[0] / LABELS_CSV) if roots else "LABELS.csv (the cutout folder's labels)"
+    if not roots:
+        return "LABELS.csv (the cutout folder's labels)"
+    root = roots[0]
+    if root.is_dir() and not (root / LABELS_CSV).is_file():
+        # the folder holds no labels.csv (an ImageFolder directory, or a list under another name): the note
+        # named root/labels.csv, which --labels then refused as no such file
+        lists = sorted(p for p in root.glob("*.csv") if p.is_file())
+        if len(lists) == 1:
+            return str(lists[0])
+        if any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir()):
+            return str(root)  # read as an ImageFolder directory: its sub-folders are the labels
+        return f"LABELS.csv (the labels CSV of the cutouts in {root})"
+    return str(root / LABELS_CSV)
 
 
 def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:

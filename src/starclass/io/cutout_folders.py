@@ -828,6 +828,8 @@ def read_cutout_folder(
         hint = (f"; column names are matched exactly, case included: rename {', '.join(map(repr, near))} to "
                 f"{', '.join(repr(n.lower()) for n in near)}" if near else "")
         raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns); columns: {names}{hint}")
+    if is_csv and file_cols == ["file"]:
+        _refuse_band_rows(names, rows, lines, src, group_column)
     if group_column is not None and group_column not in names and not require_group:
         group_column = None
     if group_column is not None and group_column not in names:
@@ -845,7 +847,8 @@ def read_cutout_folder(
         for col in file_cols:
             rel = (row.get(col) or "").strip()
             if not rel:
-                raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}")
+                raise StarclassError(f"{src}: {_row_line(i, lines)}: empty {col!r}"
+                                     f"{_missing_band_note(row, col, file_cols)}")
             full = listed_path(root, rel) if row_roots is None else _listed_file(row_roots[i], rel, src.parent)
             if full in seen:
                 raise StarclassError(
@@ -908,6 +911,66 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None)
+
+
+#: Column names (case-folded) that say which band a row's ``file`` is in: one row per band file.
+_BAND_ROW_COLUMNS = ("band", "filter")
+
+
+def _refuse_band_rows(names: list[str], rows: list[dict[str, str]], lines: list[int] | None, src: Path,
+                      group_column: str | None) -> None:
+    """Refuse a CSV with one row per band file (``file``, ``band``): its bands would be read as separate cutouts.
+
+    Such a "long" table (``file,band,label,object_id`` with a ``g`` and an ``i`` row per object) was
+    read row by row: every band file became a cutout of its own, trained on and classified as
+    the task's band, without a word. One band throughout is harmless and read as it is.
+
+    Examples
+    --------
+    >>> rows = [{"file": "a_g.png", "band": "g"}, {"file": "a_i.png", "band": "i"}]
+    >>> try:
+    ...     _refuse_band_rows(["file", "band"], rows, [2, 3], Path("labels.csv"), None)
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:47])
+    labels.csv: column 'band' names 2 bands (g, i):
+    """
+    col = next((n for n in names if n.casefold() in _BAND_ROW_COLUMNS), None)
+    if col is None:
+        return
+    values = [(row.get(col) or "").strip() for row in rows]
+    bands = list(dict.fromkeys(v for v in values if v))
+    if len(bands) < 2:
+        return
+    first = values.index(bands[0])
+    other = values.index(bands[1])
+    # the label (and any column of the object) must be in the index, or pivot drops it
+    keys = [group_column if group_column in names else "object_id"] + [n for n in ("label",) if n in names]
+    raise StarclassError(
+        f"{src}: column {col!r} names {len(bands)} bands ({', '.join(bands[:6])}{', ...' if len(bands) > 6 else ''}): "
+        f"one row per band file ({_row_line(first, lines)}, file {rows[first]['file'].strip()!r}, band "
+        f"{bands[0]!r}; {_row_line(other, lines)}, file {rows[other]['file'].strip()!r}, band {bands[1]!r}) would "
+        "read every band file as a cutout of its own, in the task's band. Give one row per object with one "
+        f"file_<band> column per band ({', '.join('file_' + b.lower() for b in bands[:3])}; with pandas: "
+        f"df.pivot(index={keys!r}, columns={col!r}, values='file').add_prefix('file_').reset_index()), or keep "
+        "the rows of one band only")
+
+
+def _missing_band_note(row: dict[str, str], col: str, file_cols: list[str]) -> str:
+    """What an empty ``file_<band>`` cell of a row with other bands' files means, and what to do.
+
+    "row 7: empty 'file_i'" named neither the object's other files nor that each row needs a file
+    in every band read.
+
+    Examples
+    --------
+    >>> _missing_band_note({"file_g": "a_g.png", "file_i": ""}, "file_i", ["file_g", "file_i"])[:61]
+    " (file_g 'a_g.png'): every row needs a file in each band read"
+    """
+    others = [f"{c} {(row.get(c) or '').strip()!r}" for c in file_cols if c != col and (row.get(c) or "").strip()]
+    if not others:
+        return ""
+    return (f" ({', '.join(others)}): every row needs a file in each band read ({', '.join(file_cols)}); cut the "
+            "missing band or leave the row out")
 
 
 def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path, here: Path) -> list[Path] | None:
@@ -1185,6 +1248,15 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             if not np.isfinite(number) or number != int(number):
                 raise StarclassError(f"{cutouts.where(i)}: label {lab!r} is not a whole class number (the task has "
                                      "no label_map: labels are its classes)")
+            if config is not None and not allow_unknown and int(number) not in config.classes:
+                # 0/1 labels: the 0 rows were read as "no class" and left out of training without a word
+                # (then "class 2 has no training example", or, with classes [1, 2, 3], trained without them)
+                every = sorted({str(v).strip() for v in cutouts.labels if str(v).strip()})
+                yaml = ", ".join(f"{json.dumps(v)}: N" for v in every)
+                raise StarclassError(
+                    f"{cutouts.where(i)}: label {lab!r} is not a class of task {config.name!r} (classes "
+                    f"{list(config.classes)}); a task without a label_map reads labels as its class numbers (0: no "
+                    f"class). Map your labels in a task file: label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()

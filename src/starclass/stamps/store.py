@@ -45,6 +45,52 @@ _CENTRING = "candidate pixel floor(x+0.5), floor(y+0.5) at index S//2; x, y 0-ba
 _TABLE_COLS = (ID, X, Y, CLASS_REF, GALAXY, FIELD)
 
 
+#: Suffixes of tables that are not stamp stores, read by astropy's Table.read (a cutout list kept as ECSV or FITS).
+_TABLE_SUFFIXES = (".ecsv", ".fits", ".fit", ".fts", ".fits.gz", ".tsv", ".txt", ".dat", ".tab", ".parquet",
+                   ".vot", ".xml")
+
+
+def _not_hdf5(path: Path) -> bool:
+    """Whether ``path`` is a file that does not start with the HDF5 signature."""
+    from starclass.io.cutout_folders import is_hdf5
+
+    return path.is_file() and not is_hdf5(path)
+
+
+def not_a_store_message(path: str | os.PathLike) -> str:
+    """What to say of a file given as a stamp store that is no HDF5 file (a cutout list as ECSV or FITS).
+
+    ``train --stamps labels.ecsv`` said "stamp store labels.ecsv: cannot read HDF5 (Unable to
+    synchronously open file (file signature not found))": that a cutout list is read from a
+    ``.csv`` only was left for the user to guess.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file, as the user named it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(not_a_store_message("labels.ecsv"))  # doctest: +NORMALIZE_WHITESPACE
+    labels.ecsv: not a stamp store (the HDF5 file 'starclass cutouts' writes) nor a list of cutouts, which is
+    read from a .csv (file, label, ...) or a folder of images: write this table as CSV, e.g. with astropy
+    Table.read('labels.ecsv').write('labels.csv')
+    """
+    p = Path(path)
+    text = (f"{p}: not a stamp store (the HDF5 file 'starclass cutouts' writes) nor a list of cutouts, which is read "
+            "from a .csv (file, label, ...) or a folder of images")
+    name = p.name.lower()
+    table = next((s for s in _TABLE_SUFFIXES if name.endswith(s)), None)
+    if table is None:
+        return text
+    csv_path = p.with_name(p.name[: -len(table)] + ".csv")
+    return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}).write({str(csv_path)!r})"
+
+
 class StampStoreWriter:
     """Write a stamp store batch by batch (use as a context manager).
 
@@ -246,6 +292,8 @@ class StampStore:
                         v = h["table"][k][...]
                         table[k] = v.astype(str) if v.dtype.kind == "S" else v
         except OSError as exc:
+            if _not_hdf5(self.path):
+                raise StarclassError(not_a_store_message(self.path)) from None
             raise StarclassError(f"stamp store {self.path}: cannot read HDF5 ({exc})") from exc
         self.meta = {k: (json.loads(v) if k in ("bands", "channels", "scales", "zeropoints", "sources", "extra") else v)
                      for k, v in attrs.items()}
