@@ -180,3 +180,41 @@ def test_human_section_says_vs_mode_is_on_objects_with_three_labels():
     assert "individual vs final (mode): not computed, no object has 3 or more labels" in text
     caption = next(i.caption for i in s.items if i.kind == "table" and "vs_mode" in i.name)
     assert "on the objects with 3 or more labels and an untied mode" in caption
+
+
+def _figure_texts(monkeypatch):
+    """Capture every text a report figure draws (title, ticks, legend) instead of its PNG."""
+    import matplotlib.pyplot as plt
+
+    import starclass.report.sections as sections
+
+    drawn: dict[int, list[str]] = {}
+
+    def record(fig):
+        drawn[len(drawn)] = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        plt.close(fig)
+        return ""
+
+    monkeypatch.setattr(sections, "to_png_base64", record)
+    return drawn
+
+
+def test_binary_report_figures_name_the_task_classes(monkeypatch):
+    """The confusion matrix, ROC/PR and score CDF of m31-real named its classes '1', 'class 2'."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(3)
+    ref = rng.integers(1, 3, 200)
+    pred = np.where(rng.random(200) < 0.8, ref, 3 - ref)
+    p1 = np.clip(np.where(pred == 1, 0.75, 0.25) + rng.normal(0, 0.1, 200), 0.01, 0.99)
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    texts = [x for v in drawn.values() for x in v]
+    joined = "\n".join(texts)
+    assert "1 cluster" in texts and "2 non-cluster" in texts          # confusion ticks
+    assert "1 cluster (AUC" in joined and "1 cluster (AP" in joined   # ROC and PR legends
+    assert re.search(r"^2 non-cluster \(n=\d+\)$", joined, re.M)      # score CDF legend
+    assert "class 1 (cluster) vs rest" in texts
+    # a binary task shows none of the PHANGS names
+    assert not re.search(r"symmetric|association", joined)

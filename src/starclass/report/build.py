@@ -64,6 +64,23 @@ def _catalogue_section(ev: Evaluation) -> Section:
     return s
 
 
+def figure_names(task: EvalTask) -> dict[str, str]:
+    """Class number (as text) -> how the figures name it: ``"<k> <name>"`` with the task's class names.
+
+    The figures named the classes by number only ("1", "class 2") where the tables and the
+    gallery use the task's names; the number stays, as the tables' ``class`` columns have it.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.task import EvalTask
+    >>> figure_names(EvalTask.from_classes([1, 2], class_names=["cluster", "non-cluster"]))
+    {'1': '1 cluster', '2': '2 non-cluster'}
+    >>> figure_names(EvalTask.from_classes([1, 2], class_names=["class 1", "class 2"]))
+    {}
+    """
+    return {str(k): f"{k} {n}" for k, n in zip(task.classes, task.class_names) if n != f"class {k}"}
+
+
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     rname = c.ref_name
     # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before
@@ -79,9 +96,11 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
             + (" and the merges" if len(c.results) > 1 else "")
             + (f"; {n_boot} bootstrap resamples give the 95% intervals (_lo, _hi)." if intervals else "."))
     shown = ("4class", "12v34", "12_3_4") if task.phangs_like else tuple(task.merges)
+    named = figure_names(task)
     for r in c.results:
         if r.merge in shown:
-            s.figure(f"confusion_{r.merge}_{rname}", F.fig_confusion(r.counts, r.fractions, r.names,
+            s.figure(f"confusion_{r.merge}_{rname}", F.fig_confusion(r.counts, r.fractions,
+                                                                       [named.get(n, n) for n in r.names],
                                                                        f"{r.merge}: accuracy {r.accuracy:.3f}",
                                                                        xlabel=pname, ylabel=rshown), "")
     s.table(f"per_class_{rname}", c.results[0].per_class,
@@ -93,16 +112,17 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     return s
 
 
-def _curves_section(c: Comparison) -> Section:
+def _curves_section(c: Comparison, task: EvalTask) -> Section:
     rname = c.ref_name
+    named = figure_names(task)
     s = Section(f"{c.heading()}: scores, curves and thresholds", key=f"curves_{rname}")
     for cs in c.curves:
         for msg in cs.skipped:
             s.note(msg)
         if cs.roc:
-            s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title), "")
+            s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title, named), "")
             s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision.")
-    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class"),
+    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class", named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
     s.table(f"score_quantiles_{rname}", c.score_quantiles, "Score quartiles per predicted class.")
@@ -118,7 +138,10 @@ def _curves_section(c: Comparison) -> Section:
                    f"{ch['n_selected']} selected).")
         if st.note:
             s.note(st.note)
-        s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what} vs rest"), "")
+        # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do
+        called = f" ({named[str(st.label)].split(' ', 1)[1]})" if str(st.label) in named else ""
+        s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest",
+                                                        xlabel=f"threshold on the score of {what}{called}"), "")
         s.table(f"threshold_scan_{suffix}", st.scan,
                 f"Purity, recall, F1 of the {what} selection against threshold{st.scale()}.")
         whose = " (the model's)" if st.trend_threshold_source == "model" else ""
@@ -577,7 +600,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     for c in ev.comparisons:
         sections.append(_metrics_section(c, ev.task, n_boot))
         if c.scores is not None:
-            sections.append(_curves_section(c))
+            sections.append(_curves_section(c, ev.task))
         if c.trust is not None:
             sections.append(_trust_section(c))
         if c.by:

@@ -50,26 +50,42 @@ def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], t
             f = fractions[i, j]
             txt = f"{f:.2f}\n({int(counts[i, j])})" if counts is not None else f"{f:.2f}"
             ax.text(j, i, txt, ha="center", va="center", fontsize=9, color="white" if f > 0.55 else "black")
-    ax.set_xticks(range(k), names)
-    ax.set_yticks(range(k), names)
+    # class names ("2 asymmetric cluster") wrapped to their column's width, not run into the next
+    ticks = [textwrap.fill(str(n), 14, break_long_words=False, break_on_hyphens=False) for n in names]
+    ax.set_xticks(range(k), ticks, fontsize=8 if max(map(len, names), default=0) > 12 else 10)
+    ax.set_yticks(range(k), ticks, fontsize=8 if max(map(len, names), default=0) > 12 else 10)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
     return fig
 
 
-def fig_curves(roc, pr, title: str):
-    """One-vs-rest ROC (left) and precision-recall (right) curves."""
+def shown_name(label, names: dict[str, str] | None = None) -> str:
+    """How a figure names class (or merged group) ``label``: ``names[label]``, else ``class <label>``.
+
+    Examples
+    --------
+    >>> shown_name(1, {"1": "1 cluster"}), shown_name("1+2")
+    ('1 cluster', 'class 1+2')
+    """
+    return (names or {}).get(str(label), f"class {label}")
+
+
+def fig_curves(roc, pr, title: str, names: dict[str, str] | None = None):
+    """One-vs-rest ROC (left) and precision-recall (right) curves.
+
+    ``names`` (label -> shown name, :func:`shown_name`) names the curves in the legends.
+    """
     fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
     for c in roc:
-        a.plot(c.x, c.y, color=colour_of(c.label), label=f"class {c.label} (AUC {c.area:.2f})")
+        a.plot(c.x, c.y, color=colour_of(c.label), label=f"{shown_name(c.label, names)} (AUC {c.area:.2f})")
     a.plot([0, 1], [0, 1], ls=":", color="grey")
     a.set_xlabel("false positive rate")
     a.set_ylabel("true positive rate")
     a.set_title("ROC, one vs rest", fontsize=10)
     a.legend(fontsize=8)
     for c in pr:
-        b.plot(c.x, c.y, color=colour_of(c.label), label=f"class {c.label} (AP {c.area:.2f})")
+        b.plot(c.x, c.y, color=colour_of(c.label), label=f"{shown_name(c.label, names)} (AP {c.area:.2f})")
         b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour_of(c.label), ls=":", lw=0.8)
     b.set_xlabel("recall")
     b.set_ylabel("precision (purity)")
@@ -79,11 +95,15 @@ def fig_curves(roc, pr, title: str):
     return fig
 
 
-def fig_score_cdf(dists: dict[int, np.ndarray], title: str):
-    """Cumulative distribution of the score of the predicted class, per predicted class."""
+def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None):
+    """Cumulative distribution of the score of the predicted class, per predicted class.
+
+    ``names`` (class -> shown name, :func:`shown_name`) names the lines in the legend.
+    """
     fig, ax = plt.subplots(figsize=(5, 3.6))
     for k, s in dists.items():
-        ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=colour_of(k), label=f"class {k} (n={len(s)})")
+        ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=colour_of(k),
+                label=f"{shown_name(k, names)} (n={len(s)})")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
@@ -117,7 +137,7 @@ def fig_by_group(tab, column: str, title: str):
     return fig
 
 
-def fig_threshold(scan, chosen: dict | None, title: str):
+def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshold on the cluster score"):
     """Purity, recall and F1 against threshold (with the chosen threshold marked)."""
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
@@ -128,7 +148,7 @@ def fig_threshold(scan, chosen: dict | None, title: str):
         ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8)
         ax.text(chosen["threshold"], 0.03, f" {chosen['threshold']:.3f}\n purity {chosen['purity']:.2f}", fontsize=8)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("threshold on the cluster score")
+    ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return fig
