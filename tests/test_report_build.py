@@ -218,3 +218,21 @@ def test_binary_report_figures_name_the_task_classes(monkeypatch):
     assert "class 1 (cluster) vs rest" in texts
     # a binary task shows none of the PHANGS names
     assert not re.search(r"symmetric|association", joined)
+
+
+def test_roc_curves_of_named_groups_are_told_apart():
+    """A task's own binary merge (groups cluster, galaxy) drew both ROC/PR curves in one grey,
+    its legend reading 'class cluster' and 'class galaxy'."""
+    from starclass.evaluate.curves import one_vs_rest
+    from starclass.report.figures import fig_curves
+
+    rng = np.random.default_rng(0)
+    ref = rng.integers(1, 4, 300)
+    probs = rng.dirichlet(np.ones(3), 300)
+    roc, pr, _ = one_vs_rest(ref, probs, "binary", [1, 2, 3], {"cluster": (1, 2), "galaxy": (3,)})
+    fig = fig_curves(roc, pr, "t")
+    for ax in fig.axes:
+        lines = [ln for ln in ax.get_lines() if ln.get_label() and not ln.get_label().startswith("_")]
+        assert len(lines) == 2
+        assert len({ln.get_color() for ln in lines}) == 2
+        assert [ln.get_label().split(" (")[0] for ln in lines] == ["cluster", "galaxy"]

@@ -26,6 +26,29 @@ def colour_of(label) -> str:
     return CLASS_COLOURS.get(str(label), "#333333")
 
 
+#: Colours for labels without a class colour (a task's own merged groups, a fifth class), none of
+#: them one of :data:`CLASS_COLOURS` (matplotlib's tab10 without those).
+_SPARE_COLOURS = ("#ff7f0e", "#17becf", "#e377c2", "#bcbd22", "#8c564b", "#7f7f7f", "#9467bd")
+
+
+def colours_of(labels) -> list[str]:
+    """One colour per label, all different: the class colour where there is one, else a spare one.
+
+    The binary merge of a task of its own (groups ``cluster`` and ``galaxy``) drew both curves
+    in the one dark grey of an unknown label.
+
+    Examples
+    --------
+    >>> colours_of(["1", "2"]) == [CLASS_COLOURS["1"], CLASS_COLOURS["2"]]
+    True
+    >>> len(set(colours_of(["cluster", "galaxy", "5"])))
+    3
+    """
+    labels = [str(k) for k in labels]
+    spare = iter([c for c in _SPARE_COLOURS if c not in {CLASS_COLOURS.get(k) for k in labels}])
+    return [CLASS_COLOURS[k] if k in CLASS_COLOURS else next(spare, "#333333") for k in labels]
+
+
 def to_png_base64(fig, dpi: int = 85) -> str:
     """Render a figure as base64 PNG and close it."""
     buf = io.BytesIO()
@@ -65,10 +88,13 @@ def shown_name(label, names: dict[str, str] | None = None) -> str:
 
     Examples
     --------
-    >>> shown_name(1, {"1": "1 cluster"}), shown_name("1+2")
-    ('1 cluster', 'class 1+2')
+    >>> shown_name(1, {"1": "1 cluster"}), shown_name("1+2"), shown_name("galaxy")
+    ('1 cluster', 'class 1+2', 'galaxy')
     """
-    return (names or {}).get(str(label), f"class {label}")
+    if str(label) in (names or {}):
+        return names[str(label)]
+    # a merged group a task names itself ("cluster") is its own name, not "class cluster"
+    return f"class {label}" if str(label).replace("+", "").isdigit() else str(label)
 
 
 def fig_curves(roc, pr, title: str, names: dict[str, str] | None = None):
@@ -77,16 +103,17 @@ def fig_curves(roc, pr, title: str, names: dict[str, str] | None = None):
     ``names`` (label -> shown name, :func:`shown_name`) names the curves in the legends.
     """
     fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
+    colour = dict(zip([str(c.label) for c in roc], colours_of([c.label for c in roc])))
     for c in roc:
-        a.plot(c.x, c.y, color=colour_of(c.label), label=f"{shown_name(c.label, names)} (AUC {c.area:.2f})")
+        a.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AUC {c.area:.2f})")
     a.plot([0, 1], [0, 1], ls=":", color="grey")
     a.set_xlabel("false positive rate")
     a.set_ylabel("true positive rate")
     a.set_title("ROC, one vs rest", fontsize=10)
     a.legend(fontsize=8)
     for c in pr:
-        b.plot(c.x, c.y, color=colour_of(c.label), label=f"{shown_name(c.label, names)} (AP {c.area:.2f})")
-        b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour_of(c.label), ls=":", lw=0.8)
+        b.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AP {c.area:.2f})")
+        b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour[str(c.label)], ls=":", lw=0.8)
     b.set_xlabel("recall")
     b.set_ylabel("precision (purity)")
     b.set_title("precision-recall (dotted: chance)", fontsize=10)
@@ -101,8 +128,8 @@ def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str
     ``names`` (class -> shown name, :func:`shown_name`) names the lines in the legend.
     """
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    for k, s in dists.items():
-        ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=colour_of(k),
+    for (k, s), col in zip(dists.items(), colours_of(dists)):
+        ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
                 label=f"{shown_name(k, names)} (n={len(s)})")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -411,8 +438,9 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax.set_title(f"mean, {names.get(k, f'class {k}')}", fontsize=8)
         ax.axis("off")
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
+    colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
-        ax.plot(r, p, color=colour_of(k), label=names.get(k, f"class {k}"))
+        ax.plot(r, p, color=colour[k], label=names.get(k, f"class {k}"))
     ax.set_xlabel("radius [px]")
     ax.set_ylabel("mean Grad-CAM")
     ax.legend(fontsize=7)
