@@ -399,6 +399,21 @@ def fit_titles(fig) -> None:
             t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
 
 
+def bar_below(fig, ax, mappable, label: str):
+    """A labelled horizontal colour bar under image panel ``ax`` (the panel keeps its size).
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> bar_below(fig, ax, ax.imshow(np.eye(3)), "mean map").ax.get_xlabel()
+    'mean map'
+    """
+    bar = fig.colorbar(mappable, cax=ax.inset_axes((0.0, -0.16, 1.0, 0.06)), orientation="horizontal")
+    bar.set_label(label, fontsize=7)
+    bar.ax.tick_params(labelsize=6)
+    return bar
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower"):
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
@@ -428,15 +443,20 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
-        ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
+        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
         ax.set_title(labels[i], fontsize=8)
         ax.axis("off")
+        if i == n_ex - 1:
+            # the overlays' colours had no scale: each map runs 0..1 of its own peak
+            bar_below(fig, ax, over, "Grad-CAM / its peak")
     names = names or {}
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
+        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
         ax.set_title(f"mean, {names.get(k, f'class {k}')}", fontsize=8)
         ax.axis("off")
+        # each mean map on its own scale: its own bar, read against the profiles beside
+        bar_below(fig, ax, im, "mean Grad-CAM")
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
     colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
