@@ -236,3 +236,21 @@ def test_roc_curves_of_named_groups_are_told_apart():
         assert len(lines) == 2
         assert len({ln.get_color() for ln in lines}) == 2
         assert [ln.get_label().split(" (")[0] for ln in lines] == ["cluster", "galaxy"]
+
+
+def test_trend_figures_give_the_units_of_their_quantities(monkeypatch):
+    """purity/recall/F1 against size, galactocentric radius and x had no unit on the x axis
+    ('size (fwhm)', 'galactocentric radius', 'x'): pixels, parsecs and kpc looked alike."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(5)
+    n = 300
+    ref = rng.integers(1, 3, n)
+    pred = np.where(rng.random(n) < 0.8, ref, 3 - ref)
+    p1 = np.clip(np.where(pred == 1, 0.75, 0.25) + rng.normal(0, 0.1, n), 0.01, 0.99)
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1, "fwhm": rng.uniform(1, 5, n),
+               "r_gal": rng.uniform(0, 20, n), "x": rng.uniform(0, 500, n), "y": rng.uniform(0, 500, n)})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    texts = {x for v in drawn.values() for x in v}
+    assert {"size (fwhm) [pix]", "galactocentric radius [kpc]", "x [pix]", "y [pix]"} <= texts

@@ -39,7 +39,7 @@ from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, bands_in, mag_col, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, R_GAL, X, bands_in, mag_col, prob_col, unit_of
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
@@ -79,6 +79,32 @@ def figure_names(task: EvalTask) -> dict[str, str]:
     {}
     """
     return {str(k): f"{k} {n}" for k, n in zip(task.classes, task.class_names) if n != f"class {k}"}
+
+
+def quantity_label(quantity: str) -> str:
+    """The x-axis label of a trend quantity of :func:`starclass.evaluate.compare.selection_quantities`, with its unit.
+
+    The trend figures read "size (fwhm)", "galactocentric radius", "x" with no unit (pixels?
+    parsecs? kpc?); the unit is the schema's for the column behind the quantity.
+
+    Examples
+    --------
+    >>> quantity_label("size (radius_pc)"), quantity_label("galactocentric radius"), quantity_label("x")
+    ('size (radius_pc) [pc]', 'galactocentric radius [kpc]', 'x [pix]')
+    >>> quantity_label("colour g-i")
+    'colour g-i [mag]'
+    """
+    if quantity.startswith("size (") and quantity.endswith(")"):
+        unit = unit_of(quantity[len("size ("):-1])
+    elif quantity.startswith("colour "):
+        unit = unit_of(mag_col("v"))
+    elif quantity == "galactocentric radius":
+        unit = unit_of(R_GAL)
+    elif quantity in ("x", "y"):
+        unit = unit_of(X)
+    else:
+        unit = unit_of(quantity)
+    return f"{quantity} [{unit.to_string()}]" if unit is not None and unit.to_string() else quantity
 
 
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
@@ -162,7 +188,8 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         for qname, tab in st.trends:
             key = "".join(ch if ch.isalnum() else "_" for ch in qname).strip("_")
             s.figure(f"vs_{key}_{suffix}",
-                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", qname), "")
+                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                     "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
     return s
