@@ -254,3 +254,30 @@ def test_trend_figures_give_the_units_of_their_quantities(monkeypatch):
     evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
     texts = {x for v in drawn.values() for x in v}
     assert {"size (fwhm) [pix]", "galactocentric radius [kpc]", "x [pix]", "y [pix]"} <= texts
+
+
+def test_legus_class_mix_legend_leaves_the_bars_visible():
+    """report --catalogs: the class-mix panel's legend sat on the tops of the stacked bars (which
+    fill 0..1), hiding the class 4 share of the first fields; the mass-slope panel had no y label."""
+    from starclass.report.many import summary_figure
+
+    n = 6
+    rng = np.random.default_rng(2)
+    counts = rng.integers(5, 50, (n, 4))
+    fields = Table({"field": [f"ngc{i}" for i in range(n)], "distance_mpc": np.linspace(3, 18, n),
+                    "n_inspected": counts.sum(axis=1)})
+    for k in range(4):
+        fields[f"n_{k + 1}"] = counts[:, k]
+    dist = Table(names=("field", "class", "quantity", "n", "median", "q25", "q75"),
+                 dtype=(str, int, str, int, float, float, float))
+    slopes = Table({"field": list(fields["field"]), "beta": np.ma.masked_array(np.full(n, -2.0), [False] * n),
+                    "beta_err": np.full(n, 0.1)})
+    fig = summary_figure({"fields": fields, "distributions": dist, "mass_slopes": slopes})
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(r)
+    bars = [p.get_window_extent(r) for p in ax.patches]
+    assert len(bars) == 4 * n
+    assert not any(legend.overlaps(b) for b in bars)
+    assert "slope" in fig.axes[7].get_ylabel()
