@@ -281,3 +281,21 @@ def test_legus_class_mix_legend_leaves_the_bars_visible():
     assert len(bars) == 4 * n
     assert not any(legend.overlaps(b) for b in bars)
     assert "slope" in fig.axes[7].get_ylabel()
+
+
+def test_threshold_figure_says_when_it_is_on_the_raw_probabilities(monkeypatch):
+    """A binary catalogue with prob_1_raw has its purity threshold scanned on prob_1_raw (the text
+    says so); the figure's x axis read 'threshold on the cluster score', as if on prob_1."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(4)
+    ref = rng.integers(1, 3, 200)
+    pred = np.where(rng.random(200) < 0.8, ref, 3 - ref)
+    raw = np.clip(np.where(pred == 1, 0.8, 0.2) + rng.normal(0, 0.1, 200), 0.01, 0.99)
+    cal = 0.5 + 0.6 * (raw - 0.5)
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": cal, "prob_2": 1 - cal, "prob_1_raw": raw,
+               "prob_2_raw": 1 - raw})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    labels = [x for v in drawn.values() for x in v if x.startswith("threshold on")]
+    assert labels and all("prob_1_raw" in x for x in labels)

@@ -167,7 +167,11 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
         # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do
         called = f" ({named[str(st.label)].split(' ', 1)[1]})" if str(st.label) in named else ""
         s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest",
-                                                        xlabel=f"threshold on the score of {what}{called}"), "")
+                                                        xlabel=f"threshold on the score of {what}{called}"
+                                                        # the scan is on the raw probabilities when the
+                                                        # catalogue has them: say so, as the text does
+                                                        + (f"\n({st.score_column}, uncalibrated)"
+                                                           if st.score_column else "")), "")
         s.table(f"threshold_scan_{suffix}", st.scan,
                 f"Purity, recall, F1 of the {what} selection against threshold{st.scale()}.")
         whose = " (the model's)" if st.trend_threshold_source == "model" else ""
