@@ -299,3 +299,22 @@ def test_threshold_figure_says_when_it_is_on_the_raw_probabilities(monkeypatch):
     evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
     labels = [x for v in drawn.values() for x in v if x.startswith("threshold on")]
     assert labels and all("prob_1_raw" in x for x in labels)
+
+
+def test_threshold_figure_without_a_threshold_says_why(monkeypatch):
+    """A class the model never scores high (extended_cluster of a three-class PAndAS task) drew
+    purity, recall and F1 flat at 0 with nothing in the figure saying that no threshold reaches
+    the target purity (only the HTML note did; evaluate's PNG had nothing)."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(6)
+    ref = rng.integers(1, 3, 200)
+    pred = ref.copy()
+    p1 = np.full(200, 0.5)  # no score separates the classes: purity stays at the class share
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    threshold_figs = [v for v in drawn.values() if any(x.startswith("threshold on") for x in v)]
+    assert len(threshold_figs) == 1
+    said = " ".join(threshold_figs[0]).replace("\n", " ")
+    assert "no threshold reaches purity 0.80" in said

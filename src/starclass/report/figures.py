@@ -164,8 +164,13 @@ def fig_by_group(tab, column: str, title: str):
     return fig
 
 
-def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshold on the cluster score"):
-    """Purity, recall and F1 against threshold (with the chosen threshold marked)."""
+def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshold on the cluster score",
+                  note: str | None = None):
+    """Purity, recall and F1 against threshold (with the chosen threshold marked).
+
+    ``note`` (why no threshold is marked, e.g. none reaches the target purity) is written in the
+    panel: a class never scored high drew three flat lines at 0 with nothing saying why.
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
     for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
@@ -174,6 +179,9 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
     if chosen:
         ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8)
         ax.text(chosen["threshold"], 0.03, f" {chosen['threshold']:.3f}\n purity {chosen['purity']:.2f}", fontsize=8)
+    elif note:
+        ax.text(0.5, 0.5, wrap_title(note, 4.0, 8), transform=ax.transAxes, ha="center", va="center", fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
