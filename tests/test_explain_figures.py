@@ -73,3 +73,39 @@ def test_report_gradcam_and_gallery_titles_stay_in_their_panels():
     assert _titles_fit(fig) == []
     titles = [f"true {names[3]}\npred {names[1]} (0.93)"] * 8
     assert _titles_fit(fig_gallery(img, titles, "most confident mistakes")) == []
+
+
+def _colour_bars(fig) -> dict[str, list[float]]:
+    """Label -> the top of the value range of each colour bar drawn for an image of ``fig``."""
+    bars: dict[str, list[float]] = {}
+    for ax in fig.axes:
+        for im in ax.images:
+            b = im.colorbar
+            if b is not None:
+                horizontal = b.orientation == "horizontal"
+                label = b.ax.get_xlabel() if horizontal else b.ax.get_ylabel()
+                bars.setdefault(label, []).append(float((b.ax.get_xlim() if horizontal else b.ax.get_ylim())[1]))
+    return bars
+
+
+def test_explain_and_report_maps_have_labelled_colour_bars():
+    """The saliency overlays and the mean maps (explain, and the report's Grad-CAM) had no colour
+    bar: the jet/inferno colours read as no value, and each mean map is on a scale of its own."""
+    from starclass.report.figures import fig_gradcam
+
+    rng = np.random.default_rng(0)
+    maps = rng.random((4, 8, 8))
+    over = _colour_bars(fig_overlays(rng.random((4, 8, 8)), maps, np.array([1, 1, 2, 2]), np.array([1, 2, 2, 2]),
+                                     {1: "a", 2: "b"}, 2, "t"))
+    assert list(over) == ["saliency (each map / its peak)"]
+    assert over["saliency (each map / its peak)"] == [1.0]            # maps are 0..1 of their peak
+    groups = {1: np.array([0, 1]), 2: np.array([2, 3])}
+    means = [float(maps[g].mean(axis=0).max()) for g in groups.values()]
+    bars = _colour_bars(fig_mean_maps({"gradcam": maps}, groups, {1: "a", 2: "b"}, "t"))
+    assert list(bars) == ["mean gradcam"]
+    assert bars["mean gradcam"] == pytest.approx(means)               # one bar per panel, its own scale
+    avg = {k: rng.random((8, 8)) * k for k in (1, 2)}
+    prof = {k: (np.arange(4.0), np.ones(4)) for k in avg}
+    rep = _colour_bars(fig_gradcam(rng.random((4, 8, 8)), maps, ["x"] * 4, avg, prof, "t"))
+    assert rep["Grad-CAM / its peak"] == [1.0]
+    assert rep["mean Grad-CAM"] == pytest.approx([float(m.max()) for m in avg.values()])

@@ -180,3 +180,141 @@ def test_human_section_says_vs_mode_is_on_objects_with_three_labels():
     assert "individual vs final (mode): not computed, no object has 3 or more labels" in text
     caption = next(i.caption for i in s.items if i.kind == "table" and "vs_mode" in i.name)
     assert "on the objects with 3 or more labels and an untied mode" in caption
+
+
+def _figure_texts(monkeypatch):
+    """Capture every text a report figure draws (title, ticks, legend) instead of its PNG."""
+    import matplotlib.pyplot as plt
+
+    import starclass.report.sections as sections
+
+    drawn: dict[int, list[str]] = {}
+
+    def record(fig):
+        drawn[len(drawn)] = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        plt.close(fig)
+        return ""
+
+    monkeypatch.setattr(sections, "to_png_base64", record)
+    return drawn
+
+
+def test_binary_report_figures_name_the_task_classes(monkeypatch):
+    """The confusion matrix, ROC/PR and score CDF of m31-real named its classes '1', 'class 2'."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(3)
+    ref = rng.integers(1, 3, 200)
+    pred = np.where(rng.random(200) < 0.8, ref, 3 - ref)
+    p1 = np.clip(np.where(pred == 1, 0.75, 0.25) + rng.normal(0, 0.1, 200), 0.01, 0.99)
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    texts = [x for v in drawn.values() for x in v]
+    joined = "\n".join(texts)
+    assert "1 cluster" in texts and "2 non-cluster" in texts          # confusion ticks
+    assert "1 cluster (AUC" in joined and "1 cluster (AP" in joined   # ROC and PR legends
+    assert re.search(r"^2 non-cluster \(n=\d+\)$", joined, re.M)      # score CDF legend
+    assert "class 1 (cluster) vs rest" in texts
+    # a binary task shows none of the PHANGS names
+    assert not re.search(r"symmetric|association", joined)
+
+
+def test_roc_curves_of_named_groups_are_told_apart():
+    """A task's own binary merge (groups cluster, galaxy) drew both ROC/PR curves in one grey,
+    its legend reading 'class cluster' and 'class galaxy'."""
+    from starclass.evaluate.curves import one_vs_rest
+    from starclass.report.figures import fig_curves
+
+    rng = np.random.default_rng(0)
+    ref = rng.integers(1, 4, 300)
+    probs = rng.dirichlet(np.ones(3), 300)
+    roc, pr, _ = one_vs_rest(ref, probs, "binary", [1, 2, 3], {"cluster": (1, 2), "galaxy": (3,)})
+    fig = fig_curves(roc, pr, "t")
+    for ax in fig.axes:
+        lines = [ln for ln in ax.get_lines() if ln.get_label() and not ln.get_label().startswith("_")]
+        assert len(lines) == 2
+        assert len({ln.get_color() for ln in lines}) == 2
+        assert [ln.get_label().split(" (")[0] for ln in lines] == ["cluster", "galaxy"]
+
+
+def test_trend_figures_give_the_units_of_their_quantities(monkeypatch):
+    """purity/recall/F1 against size, galactocentric radius and x had no unit on the x axis
+    ('size (fwhm)', 'galactocentric radius', 'x'): pixels, parsecs and kpc looked alike."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(5)
+    n = 300
+    ref = rng.integers(1, 3, n)
+    pred = np.where(rng.random(n) < 0.8, ref, 3 - ref)
+    p1 = np.clip(np.where(pred == 1, 0.75, 0.25) + rng.normal(0, 0.1, n), 0.01, 0.99)
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1, "fwhm": rng.uniform(1, 5, n),
+               "r_gal": rng.uniform(0, 20, n), "x": rng.uniform(0, 500, n), "y": rng.uniform(0, 500, n)})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    texts = {x for v in drawn.values() for x in v}
+    assert {"size (fwhm) [pix]", "galactocentric radius [kpc]", "x [pix]", "y [pix]"} <= texts
+
+
+def test_legus_class_mix_legend_leaves_the_bars_visible():
+    """report --catalogs: the class-mix panel's legend sat on the tops of the stacked bars (which
+    fill 0..1), hiding the class 4 share of the first fields; the mass-slope panel had no y label."""
+    from starclass.report.many import summary_figure
+
+    n = 6
+    rng = np.random.default_rng(2)
+    counts = rng.integers(5, 50, (n, 4))
+    fields = Table({"field": [f"ngc{i}" for i in range(n)], "distance_mpc": np.linspace(3, 18, n),
+                    "n_inspected": counts.sum(axis=1)})
+    for k in range(4):
+        fields[f"n_{k + 1}"] = counts[:, k]
+    dist = Table(names=("field", "class", "quantity", "n", "median", "q25", "q75"),
+                 dtype=(str, int, str, int, float, float, float))
+    slopes = Table({"field": list(fields["field"]), "beta": np.ma.masked_array(np.full(n, -2.0), [False] * n),
+                    "beta_err": np.full(n, 0.1)})
+    fig = summary_figure({"fields": fields, "distributions": dist, "mass_slopes": slopes})
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(r)
+    bars = [p.get_window_extent(r) for p in ax.patches]
+    assert len(bars) == 4 * n
+    assert not any(legend.overlaps(b) for b in bars)
+    assert "slope" in fig.axes[7].get_ylabel()
+
+
+def test_threshold_figure_says_when_it_is_on_the_raw_probabilities(monkeypatch):
+    """A binary catalogue with prob_1_raw has its purity threshold scanned on prob_1_raw (the text
+    says so); the figure's x axis read 'threshold on the cluster score', as if on prob_1."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(4)
+    ref = rng.integers(1, 3, 200)
+    pred = np.where(rng.random(200) < 0.8, ref, 3 - ref)
+    raw = np.clip(np.where(pred == 1, 0.8, 0.2) + rng.normal(0, 0.1, 200), 0.01, 0.99)
+    cal = 0.5 + 0.6 * (raw - 0.5)
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": cal, "prob_2": 1 - cal, "prob_1_raw": raw,
+               "prob_2_raw": 1 - raw})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    labels = [x for v in drawn.values() for x in v if x.startswith("threshold on")]
+    assert labels and all("prob_1_raw" in x for x in labels)
+
+
+def test_threshold_figure_without_a_threshold_says_why(monkeypatch):
+    """A class the model never scores high (extended_cluster of a three-class PAndAS task) drew
+    purity, recall and F1 flat at 0 with nothing in the figure saying that no threshold reaches
+    the target purity (only the HTML note did; evaluate's PNG had nothing)."""
+    from starclass.report.build import evaluate_sections
+
+    rng = np.random.default_rng(6)
+    ref = rng.integers(1, 3, 200)
+    pred = ref.copy()
+    p1 = np.full(200, 0.5)  # no score separates the classes: purity stays at the class share
+    t = Table({"class_pred": pred, "class_ref": ref, "prob_1": p1, "prob_2": 1 - p1})
+    drawn = _figure_texts(monkeypatch)
+    evaluate_sections(t, ["self"], task="m31-real", n_boot=0, science=False)
+    threshold_figs = [v for v in drawn.values() if any(x.startswith("threshold on") for x in v)]
+    assert len(threshold_figs) == 1
+    said = " ".join(threshold_figs[0]).replace("\n", " ")
+    assert "no threshold reaches purity 0.80" in said

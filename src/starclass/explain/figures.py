@@ -11,9 +11,13 @@ from astropy.table import Table
 
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
-from starclass.report.figures import fit_titles, panel_width, wrap_title
+from starclass.report.figures import bar_below, fit_titles, panel_width, wrap_title
 
-__all__ = ["fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
+__all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
+
+
+#: The colour bar of the maps drawn over the stamps (every map is scaled to a peak of 1 per stamp).
+MAP_LABEL = "saliency (each map / its peak)"
 
 
 def save_png(fig, path, dpi: int = 100) -> None:
@@ -41,8 +45,8 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
     --------
     >>> f = fig_overlays(np.zeros((4, 8, 8)), np.zeros((4, 8, 8)), np.array([1, 1, 2, 2]),
     ...                  np.array([1, 2, 2, 2]), {1: "a", 2: "b"}, 2, "t")
-    >>> len(f.axes)
-    4
+    >>> len(f.axes)  # four panels and the colour bar
+    5
     """
     key = np.where(np.asarray(class_ref) > 0, class_ref, class_pred)
     classes = [c for c in names if np.any(key == c)]
@@ -61,13 +65,19 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
                              figsize=(panel_w * ncol, (1.9 + extra) * max(1, len(classes)) + 0.4), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
+    over = None
     for i, c in enumerate(classes):
         for j, k in enumerate(np.flatnonzero(key == c)[:per_class]):
             ax = axes[i, j]
             ax.imshow(_stretch(images[k]), cmap="gray", origin=origin)
-            ax.imshow(maps[k], cmap="jet", alpha=0.45, origin=origin, vmin=0, vmax=1)
+            over = ax.imshow(maps[k], cmap="jet", alpha=0.45, origin=origin, vmin=0, vmax=1)
             ax.set_title(titles[i, j], fontsize=size)
     fig.suptitle(wrap_title(title, panel_w * ncol, 10), fontsize=10)
+    if over is not None:
+        # without it the overlay's colours had no scale: the maps are 0..1 of each stamp's own peak
+        bar = fig.colorbar(over, ax=axes.ravel().tolist(), shrink=0.8, pad=0.02)
+        bar.set_label(MAP_LABEL, fontsize=8)
+        bar.ax.tick_params(labelsize=7)
     fit_titles(fig)
     return fig
 
@@ -85,15 +95,17 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
     2
     """
     methods, classes = list(maps), list(groups)
-    fig, axes = plt.subplots(len(methods), len(classes), figsize=(2.3 * len(classes), 2.3 * len(methods) + 0.4),
+    fig, axes = plt.subplots(len(methods), len(classes), figsize=(2.3 * len(classes), 2.9 * len(methods) + 0.4),
                              squeeze=False)
     for i, m in enumerate(methods):
         for j, c in enumerate(classes):
             mean = maps[m][groups[c]].mean(axis=0)
             ax = axes[i, j]
-            ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=max(1e-6, float(mean.max())))
+            im = ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=max(1e-6, float(mean.max())))
             ax.set_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", fontsize=7)
             ax.axis("off")
+            # each panel has its own scale: its own bar, else two panels' colours read as equal values
+            bar_below(fig, ax, im, f"mean {m}")
     fig.suptitle(wrap_title(title, 2.3 * len(classes), 10), fontsize=10)
     fit_titles(fig)
     return fig

@@ -39,7 +39,7 @@ from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_
 from starclass.io.mosaic import read_mosaics
 from starclass.report import figures as F
 from starclass.report.sections import Section, render_html, slug, write_sections
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, bands_in, mag_col, prob_col
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, R_GAL, X, bands_in, mag_col, prob_col, unit_of
 from starclass.science import colour, luminosity
 from starclass.science.agefunc import age_distribution, age_distributions
 from starclass.science.massfunc import fit_powerlaw_binned, mass_functions, mass_limit
@@ -64,6 +64,49 @@ def _catalogue_section(ev: Evaluation) -> Section:
     return s
 
 
+def figure_names(task: EvalTask) -> dict[str, str]:
+    """Class number (as text) -> how the figures name it: ``"<k> <name>"`` with the task's class names.
+
+    The figures named the classes by number only ("1", "class 2") where the tables and the
+    gallery use the task's names; the number stays, as the tables' ``class`` columns have it.
+
+    Examples
+    --------
+    >>> from starclass.evaluate.task import EvalTask
+    >>> figure_names(EvalTask.from_classes([1, 2], class_names=["cluster", "non-cluster"]))
+    {'1': '1 cluster', '2': '2 non-cluster'}
+    >>> figure_names(EvalTask.from_classes([1, 2], class_names=["class 1", "class 2"]))
+    {}
+    """
+    return {str(k): f"{k} {n}" for k, n in zip(task.classes, task.class_names) if n != f"class {k}"}
+
+
+def quantity_label(quantity: str) -> str:
+    """The x-axis label of a trend quantity of :func:`starclass.evaluate.compare.selection_quantities`, with its unit.
+
+    The trend figures read "size (fwhm)", "galactocentric radius", "x" with no unit (pixels?
+    parsecs? kpc?); the unit is the schema's for the column behind the quantity.
+
+    Examples
+    --------
+    >>> quantity_label("size (radius_pc)"), quantity_label("galactocentric radius"), quantity_label("x")
+    ('size (radius_pc) [pc]', 'galactocentric radius [kpc]', 'x [pix]')
+    >>> quantity_label("colour g-i")
+    'colour g-i [mag]'
+    """
+    if quantity.startswith("size (") and quantity.endswith(")"):
+        unit = unit_of(quantity[len("size ("):-1])
+    elif quantity.startswith("colour "):
+        unit = unit_of(mag_col("v"))
+    elif quantity == "galactocentric radius":
+        unit = unit_of(R_GAL)
+    elif quantity in ("x", "y"):
+        unit = unit_of(X)
+    else:
+        unit = unit_of(quantity)
+    return f"{quantity} [{unit.to_string()}]" if unit is not None and unit.to_string() else quantity
+
+
 def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     rname = c.ref_name
     # the two columns where both are the one catalogue's (-r self): "prediction" / "prediction class_ref" before
@@ -79,9 +122,11 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
             + (" and the merges" if len(c.results) > 1 else "")
             + (f"; {n_boot} bootstrap resamples give the 95% intervals (_lo, _hi)." if intervals else "."))
     shown = ("4class", "12v34", "12_3_4") if task.phangs_like else tuple(task.merges)
+    named = figure_names(task)
     for r in c.results:
         if r.merge in shown:
-            s.figure(f"confusion_{r.merge}_{rname}", F.fig_confusion(r.counts, r.fractions, r.names,
+            s.figure(f"confusion_{r.merge}_{rname}", F.fig_confusion(r.counts, r.fractions,
+                                                                       [named.get(n, n) for n in r.names],
                                                                        f"{r.merge}: accuracy {r.accuracy:.3f}",
                                                                        xlabel=pname, ylabel=rshown), "")
     s.table(f"per_class_{rname}", c.results[0].per_class,
@@ -93,16 +138,17 @@ def _metrics_section(c: Comparison, task: EvalTask, n_boot: int) -> Section:
     return s
 
 
-def _curves_section(c: Comparison) -> Section:
+def _curves_section(c: Comparison, task: EvalTask) -> Section:
     rname = c.ref_name
+    named = figure_names(task)
     s = Section(f"{c.heading()}: scores, curves and thresholds", key=f"curves_{rname}")
     for cs in c.curves:
         for msg in cs.skipped:
             s.note(msg)
         if cs.roc:
-            s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title), "")
+            s.figure(f"roc_pr_{cs.merge}_{rname}", F.fig_curves(cs.roc, cs.pr, cs.title, named), "")
             s.table(f"auc_{cs.merge}_{rname}", cs.areas, "Area under the ROC curve and average precision.")
-    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class"),
+    s.figure(f"score_cdf_{rname}", F.fig_score_cdf(c.scores, "score of the predicted class", named),
              "Cumulative distribution of the probability of the predicted class, per predicted class "
              "(StarcNet Fig. 5).")
     s.table(f"score_quantiles_{rname}", c.score_quantiles, "Score quartiles per predicted class.")
@@ -118,7 +164,14 @@ def _curves_section(c: Comparison) -> Section:
                    f"{ch['n_selected']} selected).")
         if st.note:
             s.note(st.note)
-        s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what} vs rest"), "")
+        # the figure names the class ("class 1 (cluster) vs rest"), as the gallery and the tables do
+        called = f" ({named[str(st.label)].split(' ', 1)[1]})" if str(st.label) in named else ""
+        s.figure(f"threshold_{suffix}", F.fig_threshold(st.scan, st.chosen, f"{what}{called} vs rest",
+                                                        xlabel=f"threshold on the score of {what}{called}"
+                                                        # the scan is on the raw probabilities when the
+                                                        # catalogue has them: say so, as the text does
+                                                        + (f"\n({st.score_column}, uncalibrated)"
+                                                           if st.score_column else ""), note=st.note), "")
         s.table(f"threshold_scan_{suffix}", st.scan,
                 f"Purity, recall, F1 of the {what} selection against threshold{st.scale()}.")
         whose = " (the model's)" if st.trend_threshold_source == "model" else ""
@@ -139,7 +192,8 @@ def _curves_section(c: Comparison) -> Section:
         for qname, tab in st.trends:
             key = "".join(ch if ch.isalnum() else "_" for ch in qname).strip("_")
             s.figure(f"vs_{key}_{suffix}",
-                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", qname), "")
+                     F.fig_vs_quantity(tab, f"threshold {tab.meta['threshold']:.3f}{whose}", quantity_label(qname)),
+                     "")
             s.table(f"vs_{key}_{suffix}", tab,
                     f"Purity, recall, F1 of the {what} selection in equal-number bins of {qname}.")
     return s
@@ -577,7 +631,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
     for c in ev.comparisons:
         sections.append(_metrics_section(c, ev.task, n_boot))
         if c.scores is not None:
-            sections.append(_curves_section(c))
+            sections.append(_curves_section(c, ev.task))
         if c.trust is not None:
             sections.append(_trust_section(c))
         if c.by:

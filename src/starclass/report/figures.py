@@ -26,6 +26,29 @@ def colour_of(label) -> str:
     return CLASS_COLOURS.get(str(label), "#333333")
 
 
+#: Colours for labels without a class colour (a task's own merged groups, a fifth class), none of
+#: them one of :data:`CLASS_COLOURS` (matplotlib's tab10 without those).
+_SPARE_COLOURS = ("#ff7f0e", "#17becf", "#e377c2", "#bcbd22", "#8c564b", "#7f7f7f", "#9467bd")
+
+
+def colours_of(labels) -> list[str]:
+    """One colour per label, all different: the class colour where there is one, else a spare one.
+
+    The binary merge of a task of its own (groups ``cluster`` and ``galaxy``) drew both curves
+    in the one dark grey of an unknown label.
+
+    Examples
+    --------
+    >>> colours_of(["1", "2"]) == [CLASS_COLOURS["1"], CLASS_COLOURS["2"]]
+    True
+    >>> len(set(colours_of(["cluster", "galaxy", "5"])))
+    3
+    """
+    labels = [str(k) for k in labels]
+    spare = iter([c for c in _SPARE_COLOURS if c not in {CLASS_COLOURS.get(k) for k in labels}])
+    return [CLASS_COLOURS[k] if k in CLASS_COLOURS else next(spare, "#333333") for k in labels]
+
+
 def to_png_base64(fig, dpi: int = 85) -> str:
     """Render a figure as base64 PNG and close it."""
     buf = io.BytesIO()
@@ -50,27 +73,47 @@ def fig_confusion(counts: np.ndarray, fractions: np.ndarray, names: list[str], t
             f = fractions[i, j]
             txt = f"{f:.2f}\n({int(counts[i, j])})" if counts is not None else f"{f:.2f}"
             ax.text(j, i, txt, ha="center", va="center", fontsize=9, color="white" if f > 0.55 else "black")
-    ax.set_xticks(range(k), names)
-    ax.set_yticks(range(k), names)
+    # class names ("2 asymmetric cluster") wrapped to their column's width, not run into the next
+    ticks = [textwrap.fill(str(n), 14, break_long_words=False, break_on_hyphens=False) for n in names]
+    ax.set_xticks(range(k), ticks, fontsize=8 if max(map(len, names), default=0) > 12 else 10)
+    ax.set_yticks(range(k), ticks, fontsize=8 if max(map(len, names), default=0) > 12 else 10)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
     return fig
 
 
-def fig_curves(roc, pr, title: str):
-    """One-vs-rest ROC (left) and precision-recall (right) curves."""
+def shown_name(label, names: dict[str, str] | None = None) -> str:
+    """How a figure names class (or merged group) ``label``: ``names[label]``, else ``class <label>``.
+
+    Examples
+    --------
+    >>> shown_name(1, {"1": "1 cluster"}), shown_name("1+2"), shown_name("galaxy")
+    ('1 cluster', 'class 1+2', 'galaxy')
+    """
+    if str(label) in (names or {}):
+        return names[str(label)]
+    # a merged group a task names itself ("cluster") is its own name, not "class cluster"
+    return f"class {label}" if str(label).replace("+", "").isdigit() else str(label)
+
+
+def fig_curves(roc, pr, title: str, names: dict[str, str] | None = None):
+    """One-vs-rest ROC (left) and precision-recall (right) curves.
+
+    ``names`` (label -> shown name, :func:`shown_name`) names the curves in the legends.
+    """
     fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
+    colour = dict(zip([str(c.label) for c in roc], colours_of([c.label for c in roc])))
     for c in roc:
-        a.plot(c.x, c.y, color=colour_of(c.label), label=f"class {c.label} (AUC {c.area:.2f})")
+        a.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AUC {c.area:.2f})")
     a.plot([0, 1], [0, 1], ls=":", color="grey")
     a.set_xlabel("false positive rate")
     a.set_ylabel("true positive rate")
     a.set_title("ROC, one vs rest", fontsize=10)
     a.legend(fontsize=8)
     for c in pr:
-        b.plot(c.x, c.y, color=colour_of(c.label), label=f"class {c.label} (AP {c.area:.2f})")
-        b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour_of(c.label), ls=":", lw=0.8)
+        b.plot(c.x, c.y, color=colour[str(c.label)], label=f"{shown_name(c.label, names)} (AP {c.area:.2f})")
+        b.axhline(c.n_pos / (c.n_pos + c.n_neg), color=colour[str(c.label)], ls=":", lw=0.8)
     b.set_xlabel("recall")
     b.set_ylabel("precision (purity)")
     b.set_title("precision-recall (dotted: chance)", fontsize=10)
@@ -79,11 +122,15 @@ def fig_curves(roc, pr, title: str):
     return fig
 
 
-def fig_score_cdf(dists: dict[int, np.ndarray], title: str):
-    """Cumulative distribution of the score of the predicted class, per predicted class."""
+def fig_score_cdf(dists: dict[int, np.ndarray], title: str, names: dict[str, str] | None = None):
+    """Cumulative distribution of the score of the predicted class, per predicted class.
+
+    ``names`` (class -> shown name, :func:`shown_name`) names the lines in the legend.
+    """
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    for k, s in dists.items():
-        ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=colour_of(k), label=f"class {k} (n={len(s)})")
+    for (k, s), col in zip(dists.items(), colours_of(dists)):
+        ax.step(s, np.arange(1, len(s) + 1) / len(s), where="post", color=col,
+                label=f"{shown_name(k, names)} (n={len(s)})")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("score of the predicted class")
@@ -117,8 +164,13 @@ def fig_by_group(tab, column: str, title: str):
     return fig
 
 
-def fig_threshold(scan, chosen: dict | None, title: str):
-    """Purity, recall and F1 against threshold (with the chosen threshold marked)."""
+def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshold on the cluster score",
+                  note: str | None = None):
+    """Purity, recall and F1 against threshold (with the chosen threshold marked).
+
+    ``note`` (why no threshold is marked, e.g. none reaches the target purity) is written in the
+    panel: a class never scored high drew three flat lines at 0 with nothing saying why.
+    """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
     for c, col in (("purity", "#d62728"), ("recall", "#1f77b4"), ("f1", "#2ca02c")):
@@ -127,8 +179,11 @@ def fig_threshold(scan, chosen: dict | None, title: str):
     if chosen:
         ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8)
         ax.text(chosen["threshold"], 0.03, f" {chosen['threshold']:.3f}\n purity {chosen['purity']:.2f}", fontsize=8)
+    elif note:
+        ax.text(0.5, 0.5, wrap_title(note, 4.0, 8), transform=ax.transAxes, ha="center", va="center", fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("threshold on the cluster score")
+    ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return fig
@@ -352,6 +407,21 @@ def fit_titles(fig) -> None:
             t.set_text(wrap_title(t.get_text(), width_in, t.get_fontsize()))
 
 
+def bar_below(fig, ax, mappable, label: str):
+    """A labelled horizontal colour bar under image panel ``ax`` (the panel keeps its size).
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> bar_below(fig, ax, ax.imshow(np.eye(3)), "mean map").ax.get_xlabel()
+    'mean map'
+    """
+    bar = fig.colorbar(mappable, cax=ax.inset_axes((0.0, -0.16, 1.0, 0.06)), orientation="horizontal")
+    bar.set_label(label, fontsize=7)
+    bar.ax.tick_params(labelsize=6)
+    return bar
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower"):
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
@@ -381,18 +451,24 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         ax = fig.add_subplot(gs[0, i])
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
-        ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
+        over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
         ax.set_title(labels[i], fontsize=8)
         ax.axis("off")
+        if i == n_ex - 1:
+            # the overlays' colours had no scale: each map runs 0..1 of its own peak
+            bar_below(fig, ax, over, "Grad-CAM / its peak")
     names = names or {}
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
+        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
         ax.set_title(f"mean, {names.get(k, f'class {k}')}", fontsize=8)
         ax.axis("off")
+        # each mean map on its own scale: its own bar, read against the profiles beside
+        bar_below(fig, ax, im, "mean Grad-CAM")
     ax = fig.add_subplot(gs[1, nav + 1:nav + 3])
+    colour = dict(zip(profiles, colours_of(profiles)))
     for k, (r, p) in profiles.items():
-        ax.plot(r, p, color=colour_of(k), label=names.get(k, f"class {k}"))
+        ax.plot(r, p, color=colour[k], label=names.get(k, f"class {k}"))
     ax.set_xlabel("radius [px]")
     ax.set_ylabel("mean Grad-CAM")
     ax.legend(fontsize=7)

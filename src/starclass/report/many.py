@@ -84,7 +84,10 @@ def summary_figure(tables: dict[str, Table]):
     ax.set_xticks(x, [f"{f} ({d[f]:g})" for f in fields["field"]], rotation=90, fontsize=7)
     ax.set_ylabel("fraction of inspected")
     ax.set_title("class mix (field, Mpc)", fontsize=10)
-    ax.legend(fontsize=7, ncol=2)
+    # the bars fill 0..1: the legend goes in a band above them (inside it hid the top bars)
+    ax.set_ylim(0, 1.2)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.legend(fontsize=7, ncol=4, loc="upper center", handlelength=1.2, columnspacing=0.8)
     for ax, q in zip([axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 0]], QUANTITIES):
         for j, k in enumerate((1, 2, 3, 4)):
             sel = dist[(dist["class"] == k) & (dist["quantity"] == q) & (dist["n"] >= 5)]
@@ -118,6 +121,7 @@ def summary_figure(tables: dict[str, Table]):
     axes[1, 3].axhline(-2.0, color="k", lw=0.8, ls="--")
     _distance_axis(axes[1, 3])
     axes[1, 3].set_title("class 1+2 mass function slope (age < 100 Myr)", fontsize=10)
+    axes[1, 3].set_ylabel("slope β of dN/dM ∝ M^β (dashed: -2)")
     fig.suptitle(f"LEGUS catalogues: {len(fields)} fields with >= "
                  f"{fields.meta.get('min_inspected', MIN_INSPECTED)} inspected sources", fontsize=12)
     fig.tight_layout()
