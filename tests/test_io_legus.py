@@ -375,3 +375,17 @@ def test_map_of_a_sky_named_table_column_to_a_pixel_position_is_refused(tmp_path
     with pytest.raises(StarclassError, match=r"column 'lon' \(in deg\) holds a sky position"):
         read_catalog(q, column_map={"lon": "x"})
     assert list(read_catalog(q, column_map={"lon": "ra"})["ra"]) == [64.0, 64.1]
+
+
+def test_a_renamed_file_gets_its_filters_marked_assumed_not_wfc3(tmp_path):
+    """A LEGUS file renamed ngc628c.tab names no cameras: its B/V are a guess and info says so."""
+    p = tmp_path / "ngc628c.tab"
+    p.write_text(_line(_standard_row(1, 1, 1.0)) + "\n")
+    bands, src = legus_bands(p)
+    assert src.startswith("assumed") and "does not say the cameras" in src, src
+    assert bands == ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    assert read_catalog(p).meta["bands_source"] == src
+    # a name that does hold the cameras keeps its plain source
+    assert legus_bands(tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab")[1] == "file name: WFC3 only"
+    result = invoke("info", str(p))
+    assert result.exit_code == 0 and "bands from: assumed: the file name does not say" in result.output

@@ -249,7 +249,8 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
     In order: a ``.readme`` beside the file (its "final total mag in ACS/F435W" lines);
     :data:`KNOWN_FILTERS`; the cameras in the file name: ``wfc3`` alone means the WFC3/UVIS
     set (F438W, F555W); ``acs-wfc3`` means B and V may be ACS (F435W or F438W; F555W or F606W),
-    so F435W and F555W are *assumed* and the source says so.
+    so F435W and F555W are *assumed* and the source says so. A name with neither (a renamed
+    file) gets F438W and F555W, also marked *assumed*.
 
     Returns
     -------
@@ -273,7 +274,13 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
         return (["f275w", "f336w", "f435w", "f555w", "f814w"],
                 "assumed: ACS B/V not stated (F435W or F438W, F555W or F606W); give them: starclass info --bands, "
                 "bands= in Python")
-    return ["f275w", "f336w", "f438w", "f555w", "f814w"], "file name: WFC3 only"
+    if "_wfc3_" in name:
+        return ["f275w", "f336w", "f438w", "f555w", "f814w"], "file name: WFC3 only"
+    # a renamed file (ngc628c.tab) says nothing of its cameras: it was reported as "file name: WFC3
+    # only", and an ACS field's F435W was read as F438W without a word
+    return (["f275w", "f336w", "f438w", "f555w", "f814w"],
+            "assumed: the file name does not say the cameras (LEGUS names hold 'wfc3' or 'acs-wfc3'); "
+            "B F438W or F435W, V F555W or F606W; give them: starclass info --bands, bands= in Python")
 
 
 def _missing(v: np.ndarray) -> np.ndarray:
