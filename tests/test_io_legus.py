@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from conftest import SHARED_DATA  # tests/ is on sys.path under pytest
 from starclass.errors import StarclassError
-from starclass.io.catalog import read_catalog
+from starclass.io.catalog import guess_format, read_catalog
 from starclass.io.legus import detect_layout, legus_bands, read_legus_tab
 from starclass.io.overview import parse_column_map, summarise_dir
 from starclass.schema import human_cols
@@ -389,3 +389,18 @@ def test_a_renamed_file_gets_its_filters_marked_assumed_not_wfc3(tmp_path):
     assert legus_bands(tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab")[1] == "file name: WFC3 only"
     result = invoke("info", str(p))
     assert result.exit_code == 0 and "bands from: assumed: the file name does not say" in result.output
+
+
+def test_a_legus_file_saved_as_txt_is_read_as_legus(tmp_path):
+    """A LEGUS catalogue saved as .txt or .dat (numbers only, 34-60 columns) is read as one."""
+    rows = [_standard_row(i, c, float(c)) for i, c in enumerate((1, 2, 0), start=1)]
+    for name in ("ngc628c.txt", "ngc628c.dat", "ngc628c"):
+        p = tmp_path / name
+        p.write_text("# my own note\n" + "\n".join(_line(r) for r in rows) + "\n")
+        assert guess_format(p) == "legus"
+        t = read_catalog(p)
+        assert t.meta["legus_layout"] == "standard" and list(t["class_ref"]) == [1, 2, 0]
+    # a headed whitespace table, or a numeric one with too few columns, stays a generic table
+    (tmp_path / "h.txt").write_text("id x y\n1 2 3\n")
+    (tmp_path / "n.txt").write_text(" ".join(["1"] * 10) + "\n")
+    assert guess_format(tmp_path / "h.txt") == "ascii" and guess_format(tmp_path / "n.txt") == "ascii"

@@ -154,7 +154,19 @@ def guess_format(path: PathLike) -> str:
             return fmt
     if _looks_like_cds(p):
         return "mrt" if _head(p).lstrip().startswith("Title:") and "Byte-by-byte" in _head(p) else "cds"
+    if _looks_like_legus(p):
+        # a LEGUS catalogue saved as .txt or .dat was read as a generic table with columns col1..col39
+        # and refused with "required column 'id' missing ... name a column 'id'"
+        return "legus"
     return "ascii"
+
+
+def _looks_like_legus(p: Path) -> bool:
+    """True when the first data line is LEGUS-like: numbers only, 34-60 of them, no header line."""
+    lines = [ln for ln in _head(p).splitlines() if ln.strip()]
+    first = next((ln for ln in lines if not ln.startswith("#")), "")
+    tokens = first.split()
+    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
 
 
 def read_catalog(
