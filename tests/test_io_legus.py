@@ -404,3 +404,20 @@ def test_a_legus_file_saved_as_txt_is_read_as_legus(tmp_path):
     (tmp_path / "h.txt").write_text("id x y\n1 2 3\n")
     (tmp_path / "n.txt").write_text(" ".join(["1"] * 10) + "\n")
     assert guess_format(tmp_path / "h.txt") == "ascii" and guess_format(tmp_path / "n.txt") == "ascii"
+
+
+def test_a_gzipped_legus_tab_is_read_inside(tmp_path):
+    """hlsp_..._avgapcor.tab.gz is read as the .tab it holds; a truncated one is refused by name."""
+    import gzip
+
+    rows = [_standard_row(i, c, float(c)) for i, c in enumerate((1, 4, 0), start=1)]
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab.gz"
+    data = ("\n".join(_line(r) for r in rows) + "\n").encode()
+    p.write_bytes(gzip.compress(data))
+    assert guess_format(p) == "legus"
+    t = read_catalog(p)
+    assert t.meta["legus_layout"] == "standard" and list(t["class_ref"]) == [1, 4, 0]
+    p.write_bytes(gzip.compress(data)[:30])
+    result = invoke("info", str(p))
+    assert result.exit_code == 2 and f"cannot read {p}" in result.output, result.output
+    assert "Traceback" not in result.output

@@ -27,6 +27,7 @@ Writers (:func:`write_catalog`): ECSV, Parquet, FITS and CSV, chosen by extensio
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import warnings
@@ -75,7 +76,7 @@ LEGUS_COLUMN_RANGE = (LEGUS_MIN_COLS, LEGUS_MAX_COLS)
 _EXT_FORMATS = {
     ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits",
-    ".tab": "legus", ".mrt": "mrt", ".cds": "cds",
+    ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds",
 }
 
 _WRITE_FORMATS = {
@@ -1336,9 +1337,10 @@ def _is_float(v: str) -> bool:
 
 def _head(p: Path, n: int = 4096) -> str:
     try:
-        with open(p, "rb") as fh:
+        # a gzipped catalogue is looked at inside: its compressed bytes say nothing of the format
+        with (gzip.open(p, "rb") if p.name.lower().endswith(".gz") else open(p, "rb")) as fh:
             return fh.read(n).decode("latin-1")
-    except OSError:
+    except (OSError, EOFError):
         return ""
 
 

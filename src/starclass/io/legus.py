@@ -33,6 +33,7 @@ correction undefined) become NaN, and so does a CI made from the 99.999 marker (
 
 from __future__ import annotations
 
+import gzip
 import re
 import warnings
 from collections.abc import Mapping
@@ -465,7 +466,9 @@ def _read_numbers(p: Path) -> np.ndarray:
     rows: list[list[float]] = []
     ncols = None
     try:
-        with open(p, encoding="ascii", errors="strict") as fh:
+        # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
+        opener = gzip.open if p.name.lower().endswith(".gz") else open
+        with opener(p, "rt", encoding="ascii", errors="strict") as fh:
             for lineno, line in enumerate(fh, start=1):
                 s = line.strip()
                 if not s or s.startswith("#"):
@@ -486,7 +489,7 @@ def _read_numbers(p: Path) -> np.ndarray:
                     raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
     except UnicodeDecodeError as exc:
         raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
-    except OSError as exc:
+    except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
         raise StarclassError(f"cannot read {p}: {exc}") from None
     return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS)
 
