@@ -421,3 +421,20 @@ def test_a_gzipped_legus_tab_is_read_inside(tmp_path):
     result = invoke("info", str(p))
     assert result.exit_code == 2 and f"cannot read {p}" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_class_values_outside_0_4_are_said_not_silently_zeroed(tmp_path):
+    """A col 34 of 7-10 (not a LEGUS class) was read as 'standard' with 0 inspected, no word in info DIR."""
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab"
+    rows = [_standard_row(i, c, 0.0) for i, c in enumerate((7, 9, 0, 10), start=1)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    with pytest.warns(UserWarning, match=rf"{p.name}: column 34 \(class_ref\): 3 of 4 values outside 0-4 \(7, 9, 10\)"):
+        t = read_catalog(p)
+    assert list(t["class_ref"]) == [0, 0, 0, 0] and t.meta["class_other"] == 3
+    result = invoke("info", str(tmp_path))
+    assert result.exit_code == 0 and "values outside 0-4 (7, 9, 10)" in result.output, result.output
+    # a file whose col 34 holds only 0-4 says nothing of the kind
+    p.write_text("\n".join(_line(_standard_row(i, c, float(c))) for i, c in enumerate((1, 4, 0), start=1)) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_catalog(p)

@@ -433,6 +433,16 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         if name == CLASS_REF:
             bad = ~np.isin(v, (0,) + CLASSES)
             class_other += int(bad.sum())
+            # the expert layout's 5 (not inspected) is expected; any other value means the column
+            # may not be a class at all: `info DIR` showed such a file as 'standard' with 0 inspected
+            # and no word of the values it had set to 0
+            odd = bad & ~(v == 5) if layout.name == "expert" else bad
+            if odd.any():
+                shown = ", ".join(f"{x:g}" for x in np.unique(v[odd])[:5])
+                warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} values outside "
+                              f"0-4 ({shown}) read as 0, not inspected; if another column holds the class, "
+                              f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
+                              stacklevel=2)
             v[bad] = 0
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
