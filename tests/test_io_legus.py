@@ -438,3 +438,11 @@ def test_class_values_outside_0_4_are_said_not_silently_zeroed(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_catalog(p)
+
+
+def test_a_prefixed_copy_keeps_its_field_and_known_filters(tmp_path):
+    """old_hlsp_..._ngc5474_... lost its field: the known F438W/F606W became assumed F435W/F555W."""
+    p = tmp_path / "old_hlsp_legus_hst_acs-wfc3_ngc5474_multiband_v1_padagb-mwext-avgapcor.tab"
+    p.write_text(_line(_standard_row(1, 1, 1.0)) + "\n")
+    assert legus_bands(p)[0] == ["f275w", "f336w", "f438w", "f606w", "f814w"]
+    assert read_legus_tab(p).meta["field"] == "ngc5474"

@@ -227,7 +227,8 @@ def field_from_name(name: str) -> str | None:
     >>> field_from_name("hlsp_legus_hst_acs-wfc3_ngc628-c_multiband_v1_padagb-mwext-avgapcor.tab")
     'ngc628-c'
     """
-    m = re.match(r"hlsp_legus_hst_[a-z0-9-]+_([a-z0-9-]+)_multiband", name.lower())
+    # search, not match: a copy named old_hlsp_... or crlf_hlsp_... keeps its field (and known filters)
+    m = re.search(r"hlsp_legus_hst_[a-z0-9-]+_([a-z0-9-]+)_multiband", name.lower())
     return m.group(1) if m else None
 
 
