@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from conftest import SHARED_DATA  # tests/ is on sys.path under pytest
 from starclass.errors import StarclassError
-from starclass.io.catalog import read_catalog
+from starclass.io.catalog import guess_format, read_catalog
 from starclass.io.legus import detect_layout, legus_bands, read_legus_tab
 from starclass.io.overview import parse_column_map, summarise_dir
 from starclass.schema import human_cols
@@ -375,3 +375,74 @@ def test_map_of_a_sky_named_table_column_to_a_pixel_position_is_refused(tmp_path
     with pytest.raises(StarclassError, match=r"column 'lon' \(in deg\) holds a sky position"):
         read_catalog(q, column_map={"lon": "x"})
     assert list(read_catalog(q, column_map={"lon": "ra"})["ra"]) == [64.0, 64.1]
+
+
+def test_a_renamed_file_gets_its_filters_marked_assumed_not_wfc3(tmp_path):
+    """A LEGUS file renamed ngc628c.tab names no cameras: its B/V are a guess and info says so."""
+    p = tmp_path / "ngc628c.tab"
+    p.write_text(_line(_standard_row(1, 1, 1.0)) + "\n")
+    bands, src = legus_bands(p)
+    assert src.startswith("assumed") and "does not say the cameras" in src, src
+    assert bands == ["f275w", "f336w", "f438w", "f555w", "f814w"]
+    assert read_catalog(p).meta["bands_source"] == src
+    # a name that does hold the cameras keeps its plain source
+    assert legus_bands(tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab")[1] == "file name: WFC3 only"
+    result = invoke("info", str(p))
+    assert result.exit_code == 0 and "bands from: assumed: the file name does not say" in result.output
+
+
+def test_a_legus_file_saved_as_txt_is_read_as_legus(tmp_path):
+    """A LEGUS catalogue saved as .txt or .dat (numbers only, 34-60 columns) is read as one."""
+    rows = [_standard_row(i, c, float(c)) for i, c in enumerate((1, 2, 0), start=1)]
+    for name in ("ngc628c.txt", "ngc628c.dat", "ngc628c"):
+        p = tmp_path / name
+        p.write_text("# my own note\n" + "\n".join(_line(r) for r in rows) + "\n")
+        assert guess_format(p) == "legus"
+        t = read_catalog(p)
+        assert t.meta["legus_layout"] == "standard" and list(t["class_ref"]) == [1, 2, 0]
+    # a headed whitespace table, or a numeric one with too few columns, stays a generic table
+    (tmp_path / "h.txt").write_text("id x y\n1 2 3\n")
+    (tmp_path / "n.txt").write_text(" ".join(["1"] * 10) + "\n")
+    assert guess_format(tmp_path / "h.txt") == "ascii" and guess_format(tmp_path / "n.txt") == "ascii"
+
+
+def test_a_gzipped_legus_tab_is_read_inside(tmp_path):
+    """hlsp_..._avgapcor.tab.gz is read as the .tab it holds; a truncated one is refused by name."""
+    import gzip
+
+    rows = [_standard_row(i, c, float(c)) for i, c in enumerate((1, 4, 0), start=1)]
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab.gz"
+    data = ("\n".join(_line(r) for r in rows) + "\n").encode()
+    p.write_bytes(gzip.compress(data))
+    assert guess_format(p) == "legus"
+    t = read_catalog(p)
+    assert t.meta["legus_layout"] == "standard" and list(t["class_ref"]) == [1, 4, 0]
+    p.write_bytes(gzip.compress(data)[:30])
+    result = invoke("info", str(p))
+    assert result.exit_code == 2 and f"cannot read {p}" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_class_values_outside_0_4_are_said_not_silently_zeroed(tmp_path):
+    """A col 34 of 7-10 (not a LEGUS class) was read as 'standard' with 0 inspected, no word in info DIR."""
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab"
+    rows = [_standard_row(i, c, 0.0) for i, c in enumerate((7, 9, 0, 10), start=1)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    with pytest.warns(UserWarning, match=rf"{p.name}: column 34 \(class_ref\): 3 of 4 values outside 0-4 \(7, 9, 10\)"):
+        t = read_catalog(p)
+    assert list(t["class_ref"]) == [0, 0, 0, 0] and t.meta["class_other"] == 3
+    result = invoke("info", str(tmp_path))
+    assert result.exit_code == 0 and "values outside 0-4 (7, 9, 10)" in result.output, result.output
+    # a file whose col 34 holds only 0-4 says nothing of the kind
+    p.write_text("\n".join(_line(_standard_row(i, c, float(c))) for i, c in enumerate((1, 4, 0), start=1)) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_catalog(p)
+
+
+def test_a_prefixed_copy_keeps_its_field_and_known_filters(tmp_path):
+    """old_hlsp_..._ngc5474_... lost its field: the known F438W/F606W became assumed F435W/F555W."""
+    p = tmp_path / "old_hlsp_legus_hst_acs-wfc3_ngc5474_multiband_v1_padagb-mwext-avgapcor.tab"
+    p.write_text(_line(_standard_row(1, 1, 1.0)) + "\n")
+    assert legus_bands(p)[0] == ["f275w", "f336w", "f438w", "f606w", "f814w"]
+    assert read_legus_tab(p).meta["field"] == "ngc5474"

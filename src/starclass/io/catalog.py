@@ -27,6 +27,7 @@ Writers (:func:`write_catalog`): ECSV, Parquet, FITS and CSV, chosen by extensio
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import warnings
@@ -75,7 +76,7 @@ LEGUS_COLUMN_RANGE = (LEGUS_MIN_COLS, LEGUS_MAX_COLS)
 _EXT_FORMATS = {
     ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits",
-    ".tab": "legus", ".mrt": "mrt", ".cds": "cds",
+    ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds",
 }
 
 _WRITE_FORMATS = {
@@ -154,7 +155,19 @@ def guess_format(path: PathLike) -> str:
             return fmt
     if _looks_like_cds(p):
         return "mrt" if _head(p).lstrip().startswith("Title:") and "Byte-by-byte" in _head(p) else "cds"
+    if _looks_like_legus(p):
+        # a LEGUS catalogue saved as .txt or .dat was read as a generic table with columns col1..col39
+        # and refused with "required column 'id' missing ... name a column 'id'"
+        return "legus"
     return "ascii"
+
+
+def _looks_like_legus(p: Path) -> bool:
+    """True when the first data line is LEGUS-like: numbers only, 34-60 of them, no header line."""
+    lines = [ln for ln in _head(p).splitlines() if ln.strip()]
+    first = next((ln for ln in lines if not ln.startswith("#")), "")
+    tokens = first.split()
+    return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
 
 
 def read_catalog(
@@ -1372,9 +1385,10 @@ def _is_float(v: str) -> bool:
 
 def _head(p: Path, n: int = 4096) -> str:
     try:
-        with open(p, "rb") as fh:
+        # a gzipped catalogue is looked at inside: its compressed bytes say nothing of the format
+        with (gzip.open(p, "rb") if p.name.lower().endswith(".gz") else open(p, "rb")) as fh:
             return fh.read(n).decode("latin-1")
-    except OSError:
+    except (OSError, EOFError):
         return ""
 
 

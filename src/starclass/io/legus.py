@@ -33,6 +33,7 @@ correction undefined) become NaN, and so does a CI made from the 99.999 marker (
 
 from __future__ import annotations
 
+import gzip
 import re
 import warnings
 from collections.abc import Mapping
@@ -226,7 +227,8 @@ def field_from_name(name: str) -> str | None:
     >>> field_from_name("hlsp_legus_hst_acs-wfc3_ngc628-c_multiband_v1_padagb-mwext-avgapcor.tab")
     'ngc628-c'
     """
-    m = re.match(r"hlsp_legus_hst_[a-z0-9-]+_([a-z0-9-]+)_multiband", name.lower())
+    # search, not match: a copy named old_hlsp_... or crlf_hlsp_... keeps its field (and known filters)
+    m = re.search(r"hlsp_legus_hst_[a-z0-9-]+_([a-z0-9-]+)_multiband", name.lower())
     return m.group(1) if m else None
 
 
@@ -249,7 +251,8 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
     In order: a ``.readme`` beside the file (its "final total mag in ACS/F435W" lines);
     :data:`KNOWN_FILTERS`; the cameras in the file name: ``wfc3`` alone means the WFC3/UVIS
     set (F438W, F555W); ``acs-wfc3`` means B and V may be ACS (F435W or F438W; F555W or F606W),
-    so F435W and F555W are *assumed* and the source says so.
+    so F435W and F555W are *assumed* and the source says so. A name with neither (a renamed
+    file) gets F438W and F555W, also marked *assumed*.
 
     Returns
     -------
@@ -273,7 +276,13 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
         return (["f275w", "f336w", "f435w", "f555w", "f814w"],
                 "assumed: ACS B/V not stated (F435W or F438W, F555W or F606W); give them: starclass info --bands, "
                 "bands= in Python")
-    return ["f275w", "f336w", "f438w", "f555w", "f814w"], "file name: WFC3 only"
+    if "_wfc3_" in name:
+        return ["f275w", "f336w", "f438w", "f555w", "f814w"], "file name: WFC3 only"
+    # a renamed file (ngc628c.tab) says nothing of its cameras: it was reported as "file name: WFC3
+    # only", and an ACS field's F435W was read as F438W without a word
+    return (["f275w", "f336w", "f438w", "f555w", "f814w"],
+            "assumed: the file name does not say the cameras (LEGUS names hold 'wfc3' or 'acs-wfc3'); "
+            "B F438W or F435W, V F555W or F606W; give them: starclass info --bands, bands= in Python")
 
 
 def _missing(v: np.ndarray) -> np.ndarray:
@@ -425,6 +434,16 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         if name == CLASS_REF:
             bad = ~np.isin(v, (0,) + CLASSES)
             class_other += int(bad.sum())
+            # the expert layout's 5 (not inspected) is expected; any other value means the column
+            # may not be a class at all: `info DIR` showed such a file as 'standard' with 0 inspected
+            # and no word of the values it had set to 0
+            odd = bad & ~(v == 5) if layout.name == "expert" else bad
+            if odd.any():
+                shown = ", ".join(f"{x:g}" for x in np.unique(v[odd])[:5])
+                warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} values outside "
+                              f"0-4 ({shown}) read as 0, not inspected; if another column holds the class, "
+                              f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
+                              stacklevel=2)
             v[bad] = 0
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
@@ -458,7 +477,9 @@ def _read_numbers(p: Path) -> np.ndarray:
     rows: list[list[float]] = []
     ncols = None
     try:
-        with open(p, encoding="ascii", errors="strict") as fh:
+        # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
+        opener = gzip.open if p.name.lower().endswith(".gz") else open
+        with opener(p, "rt", encoding="ascii", errors="strict") as fh:
             for lineno, line in enumerate(fh, start=1):
                 s = line.strip()
                 if not s or s.startswith("#"):
@@ -479,7 +500,7 @@ def _read_numbers(p: Path) -> np.ndarray:
                     raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
     except UnicodeDecodeError as exc:
         raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
-    except OSError as exc:
+    except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
         raise StarclassError(f"cannot read {p}: {exc}") from None
     return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS)
 
