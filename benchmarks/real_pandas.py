@@ -23,6 +23,8 @@ Models (``--models``, comma-separated):
 ``compact-c56`` the compact CNN on the paper's central 56 px, enlarged to 64 px
 ``resnet50``  the M31 paper's model and geometry: central 56 px, resized to 224 px inside the
               network, SGD 1e-2 (ImageNet weights only if in the torch cache)
+``resnet50-n128`` ResNet-50 on the whole cutout at the native 128 px (0.187"/px, no resizing),
+              Adam 1e-4 as ``resnet18`` (ImageNet weights only if in the torch cache)
 ``trees``     bagged decision trees on the pixels of the central 21 x 21 px of the 32 px
               stamp (:class:`starclass.models.baselines.BaggedTreesPixels`), no deep learning
 ``morph``     gradient boosting on morphology measured by statmorph on the central 64 px:
@@ -138,7 +140,8 @@ from starclass.models.torchvision_nets import find_cached_weights
 from starclass.stamps.images import cutout_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
-CNNS = ("compact", "compact-ms", "compact-c64", "compact-c56", "smallcnn", "starcnet", "resnet18", "resnet50")
+CNNS = ("compact", "compact-ms", "compact-c64", "compact-c56", "smallcnn", "starcnet", "resnet18", "resnet50",
+        "resnet50-n128")
 BASELINES = ("trees", "morph")
 #: second-level models on a CNN run's P(cluster) and the morphology measurements (``--stack-on``)
 STACKERS = ("stack-lr", "stack-gb")
@@ -212,6 +215,11 @@ def cnn_config(name: str, starcnet_width: int = 32):
                          arch_options={"adapter": "conv1x1", "pretrained": "auto"},
                          recipe={"lr": 1e-2, "optimizer": "sgd", "momentum": 0.9, "weight_decay": 1e-4,
                                  "batch_size": 32}), 56
+    if name == "resnet50-n128":
+        # the whole field at the native pixels: ResNet-18 gained most from this (fifth pass); the
+        # paper's 56 px crop enlarged 4x carries no more information than its 56 native pixels
+        return base.copy(name="m31-real-resnet50-n128", architecture="resnet50", stamp_size=128,
+                         arch_options={"adapter": "conv1x1", "pretrained": "auto"}, recipe={"lr": 1e-4}), None
     raise StarclassError(f"unknown CNN {name!r}; choose from {CNNS}")
 
 
@@ -277,6 +285,13 @@ def variant_config(name: str, args):
                                  "the network; a stamp-size override would not change what it sees")
         # the stamp the cutout is resampled to; 128 (= the cutout) keeps the native 0.187"/px
         cfg = cfg.copy(name=f"{cfg.name}-s{size}", stamp_size=size)
+    grow = getattr(args, "input_size", None)
+    if grow:
+        # ResNets halve the image four times before their first block: enlarging a small stamp
+        # inside the network (the M31 paper's 56 -> 224 px) keeps its detail past the stem
+        if cfg.input_size is not None:
+            raise StarclassError(f"--input-size: {name} already resizes its input to {cfg.input_size} px")
+        cfg = cfg.copy(name=f"{cfg.name}-i{int(grow)}", input_size=int(grow))
     return cfg, width
 
 
@@ -901,6 +916,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stamp-size", type=int, default=None,
                     help="resample what each CNN is given to this many px (the m31-real preset: the 128 px "
                          "cutout to 64; 128 keeps the native 0.187\"/px)")
+    ap.add_argument("--input-size", type=int, default=None,
+                    help="resize the stamp to this many px inside the network (as the paper's ResNet-50 "
+                         "does, 56 -> 224), e.g. 256 for the whole 128 px cutout")
     ap.add_argument("--arch-options", default=None,
                     help="architecture options key=value,... for the CNNs listed (e.g. stem=1 for compact)")
     ap.add_argument("--inner-oof", action="store_true",

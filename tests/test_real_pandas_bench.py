@@ -90,7 +90,7 @@ def test_summary_per_object_scores_objects(tmp_path):
 
 
 def _args(**kw):
-    base = dict(starcnet_width=32, recipe=None, members=None, stamp_size=None)
+    base = dict(starcnet_width=32, recipe=None, members=None, stamp_size=None, input_size=None)
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -120,6 +120,31 @@ def test_stamp_size_override_keeps_the_native_pixels():
         mod.variant_config("resnet50", _args(stamp_size=56))
     with pytest.raises(StarclassError, match="between 8 and the 64 px"):
         mod.variant_config("compact-c64", _args(stamp_size=128))
+
+
+def test_input_size_enlarges_inside_the_network_and_resnet50_n128_sees_the_whole_cutout():
+    import torch
+
+    from starclass.models import build_model
+
+    mod = _module()
+    grown, width = mod.variant_config("resnet18", _args(stamp_size=128, input_size=256))
+    assert (grown.stamp_size, grown.input_size, width) == (128, 256, None)
+    assert grown.name.endswith("-s128-i256")
+    whole, width = mod.variant_config("resnet50-n128", _args())
+    assert (whole.architecture, whole.stamp_size, whole.input_size, width) == ("resnet50", 128, None, None)
+    assert whole.recipe.optimizer == "adam" and whole.recipe.lr == 1e-4
+    seen = []
+    net = build_model(grown).eval()
+    # the first convolution must see the enlarged image, not the 128 px stamp
+    first = next(m for m in net.modules() if isinstance(m, torch.nn.Conv2d) and m.kernel_size[0] > 1)
+    first.register_forward_hook(lambda m, i, o: seen.append(tuple(i[0].shape[-2:])))
+    with torch.no_grad():
+        assert net(torch.zeros(1, 1, 128, 128)).shape == (1, 2)
+    assert seen == [(256, 256)]
+    # a network that already resizes (the paper's ResNet-50) refuses a second size
+    with pytest.raises(StarclassError, match="already resizes its input to 224"):
+        mod.variant_config("resnet50", _args(input_size=256))
 
 
 def test_inner_splits_never_touch_the_test_fold():
