@@ -847,8 +847,19 @@ def _ci(fn, *arrays, n_boot: int) -> tuple[float, float, float]:
 
 
 def _cell(v: float, lo: float, hi: float) -> str:
-    """A value with its interval; NaN (no threshold reaches 90% purity) says so."""
+    """A value with its interval; NaN (no threshold reaches 90% purity) says so.
+
+    Examples
+    --------
+    >>> _cell(0.9, 0.85, 0.95)
+    '0.900 [0.850, 0.950]'
+    >>> _cell(float("nan"), float("nan"), float("nan"))
+    'not reached (nor in most resamples)'
+    """
     head = "not reached" if not np.isfinite(v) else f"{v:.3f}"
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        # the bootstrap gives no interval when most resamples have no value either
+        return f"{head} (nor in most resamples)"
     return f"{head} [{lo:.3f}, {hi:.3f}]"
 
 

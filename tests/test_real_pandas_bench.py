@@ -301,3 +301,11 @@ def test_recipe_seeds_reach_the_training(monkeypatch, recipe, want):
     with pytest.raises(Stop):
         mod.run_cnn("resnet18", None, np.zeros(4), np.zeros(4, int), 0, args)
     assert seen["seed"] == want
+
+
+def test_a_purity_never_reached_in_the_resamples_prints_no_nan_interval():
+    mod = _module()
+    nan = float("nan")
+    assert mod._cell(nan, nan, nan) == "not reached (nor in most resamples)"
+    assert mod._cell(nan, 0.9, 1.0) == "not reached [0.900, 1.000]"
+    assert mod._cell(0.91, 0.9, 0.95) == "0.910 [0.900, 0.950]"
