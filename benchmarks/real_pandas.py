@@ -285,6 +285,12 @@ def variant_config(name: str, args):
                                  "the network; a stamp-size override would not change what it sees")
         # the stamp the cutout is resampled to; 128 (= the cutout) keeps the native 0.187"/px
         cfg = cfg.copy(name=f"{cfg.name}-s{size}", stamp_size=size)
+    norm = getattr(args, "normalisation", None)
+    if norm:
+        # the M31 paper z-scores with the mean and standard deviation (zstd, its eq. 1); the
+        # preset's robust zscore divides by the MAD, which a crop filled by a saturated object
+        # (8-bit ZScale cutouts) shrinks to a fraction of one grey level
+        cfg = cfg.copy(name=f"{cfg.name}-{norm}", normalisation=norm)
     grow = getattr(args, "input_size", None)
     if grow:
         # ResNets halve the image four times before their first block: enlarging a small stamp
@@ -927,6 +933,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stamp-size", type=int, default=None,
                     help="resample what each CNN is given to this many px (the m31-real preset: the 128 px "
                          "cutout to 64; 128 keeps the native 0.187\"/px)")
+    ap.add_argument("--normalisation", default=None, choices=("zscore", "zstd", "asinh", "none"),
+                    help="stamp normalisation of the CNNs listed (default: the preset's robust zscore; "
+                         "zstd is the M31 paper's mean and standard deviation)")
     ap.add_argument("--input-size", type=int, default=None,
                     help="resize the stamp to this many px inside the network (as the paper's ResNet-50 "
                          "does, 56 -> 224), e.g. 256 for the whole 128 px cutout")

@@ -351,3 +351,43 @@ def test_a_folder_of_ones_own_is_told_how_to_make_a_task(tmp_path):
     assert "label_map" in res.output and not (tmp_path / "m").exists()
     res = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "300"})
     assert "'extends: m31-real'" in res.output and "label_map from your label strings" in res.output
+
+
+# ----------------------------------------------------------------------------- runaway robust z-score
+
+
+def _saturated_folder(root: Path, n_saturated: int) -> Path:
+    """The test folder with its first ``n_saturated`` cutouts a saturated plateau over most of the field."""
+    p = _make_csv_folder(root)
+    rng = np.random.default_rng(5)
+    for line in p.read_text().splitlines()[1:1 + n_saturated]:
+        img = np.clip(0.3 + 0.02 * rng.standard_normal((24, 24)), 0, 1)
+        img[2:22, 2:22] = 1.0            # the stretch saturates a bright object filling the cutout
+        img[8:16, 8:16] = 254 / 255      # one grey level of structure on the plateau
+        _write(p.parent / line.split(",")[0], img, "png8")
+    return p
+
+
+def test_train_warns_when_the_robust_zscore_runs_away_on_saturated_cutouts(tmp_path):
+    # the PAndAS cutouts' central 56 px trained to AUC 0.47 with the robust zscore (the MAD of a
+    # saturated plateau is a fraction of one grey level) without a word; zstd trained to 0.9
+    from starclass.learn.config import get_preset, save_config
+
+    p = _saturated_folder(tmp_path / "data", n_saturated=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        res = _train(_task(tmp_path), p, tmp_path / "model")
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "6 of the 28 training cutouts of" in flat, res.output
+    assert "(rows 1, 2, 3, 4, 5, ...)" in flat and "more than 100 sigma from their median" in flat
+    assert "'normalisation: zstd' in the task file" in flat
+    zstd = save_config(get_preset("m31-real", stamp_size=16, normalisation="zstd",
+                                  recipe={"epochs": 2, "batch_size": 16, "val_fraction": 0.25}), tmp_path / "zstd.yaml")
+    res = _train(zstd, p, tmp_path / "model_zstd")
+    assert res.exit_code == 0, res.output
+    assert "sigma from their median" not in res.output
+    # ordinary cutouts stay quiet
+    q = _make_csv_folder(tmp_path / "plain")
+    res = _train(_task(tmp_path), q, tmp_path / "model_plain")
+    assert res.exit_code == 0 and "sigma from their median" not in res.output, res.output
