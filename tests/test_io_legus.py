@@ -446,3 +446,32 @@ def test_a_prefixed_copy_keeps_its_field_and_known_filters(tmp_path):
     p.write_text(_line(_standard_row(1, 1, 1.0)) + "\n")
     assert legus_bands(p)[0] == ["f275w", "f336w", "f438w", "f606w", "f814w"]
     assert read_legus_tab(p).meta["field"] == "ngc5474"
+
+
+def test_folder_scans_read_gzipped_legus_tabs(tmp_path):
+    """A folder of .tab.gz: 'info DIR' said 'no catalogue could be read', report --catalogs 'no LEGUS .tab'."""
+    import gzip
+
+    from starclass.science.many import load_fields
+
+    for name, cls in (("hlsp_legus_hst_wfc3_ngc1433_multiband_v1_x.tab.gz", (1, 1, 4, 0)),
+                      ("hlsp_legus_hst_wfc3_ngc1566_multiband_v1_x.tab", (2, 3, 0, 0))):
+        rows = [_standard_row(i, c, float(c)) for i, c in enumerate(cls, start=1)]
+        text = "\n".join(_line(r) for r in rows) + "\n"
+        p = tmp_path / name
+        p.write_bytes(gzip.compress(text.encode())) if name.endswith(".gz") else p.write_text(text)
+    res = invoke("info", str(tmp_path), "--out-format", "csv")
+    assert res.exit_code == 0, res.output
+    t = Table.read(res.stdout, format="ascii.csv")
+    assert list(t["field"]) == ["ngc1433", "ngc1566"] and list(t["inspected"]) == [3, 2]
+    (tmp_path / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_x.tab").unlink()
+    res = invoke("info", str(tmp_path), "--out-format", "csv")
+    assert res.exit_code == 0 and "ngc1433" in res.stdout, res.output
+    fields, skipped = load_fields(tmp_path, min_inspected=1)
+    assert list(fields) == ["ngc1433"] and len(fields["ngc1433"]) == 4 and len(skipped) == 0
+    # its readme beside it is x.readme, as for x.tab
+    p = tmp_path / "hlsp_legus_hst_wfc3_ngc1433_multiband_v1_x.tab.gz"
+    p.with_name("hlsp_legus_hst_wfc3_ngc1433_multiband_v1_x.readme").write_text(
+        "6. final total mag in WFC3/F275W\n8. final total mag in WFC3/F336W\n10. final total mag in WFC3/F438W\n"
+        "12. final total mag in ACS/F606W\n14. final total mag in ACS/F814W\n")
+    assert legus_bands(p)[0][3] == "f606w"

@@ -232,9 +232,21 @@ def field_from_name(name: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _readme_of(path: Path) -> Path:
+    """The ``.readme`` beside a catalogue: ``x.readme`` for ``x.tab`` and for ``x.tab.gz`` alike.
+
+    >>> _readme_of(Path("d/x.tab.gz")).as_posix(), _readme_of(Path("d/x.tab")).as_posix()
+    ('d/x.readme', 'd/x.readme')
+    """
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return path.with_name(name).with_suffix(".readme")
+
+
 def _readme_filters(path: Path) -> tuple[list[str], float | None] | None:
     """Filters (and CI cut) from a LEGUS ``.readme`` beside the catalogue, if there is one."""
-    readme = path.with_suffix(".readme")
+    readme = _readme_of(path)
     if not readme.exists():
         return None
     text = readme.read_text(encoding="latin-1")
@@ -266,7 +278,7 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
     """
     rd = _readme_filters(path)
     if rd is not None:
-        return rd[0], f"readme {path.with_suffix('.readme').name}"
+        return rd[0], f"readme {_readme_of(path).name}"
     field = field_from_name(path.name)
     if field in KNOWN_FILTERS:
         b, v, src = KNOWN_FILTERS[field]
