@@ -16,8 +16,9 @@ same way:
     humans), 37 ``class_ml``, 38 ``class_ml_checked`` (one human checking the ML class), 39
     ``class_reclassified`` (former class 4 looked at again). These are *not* individual people.
 ``expert``
-    col 34 holds 5 (= not inspected): one expert's class (NGC 4449). 5 becomes 0; the
-    extra columns are kept as ``legus_colNN`` and flagged as uncertain.
+    col 34 holds 5 (= not inspected): one expert's class (NGC 4449: 1-3 clusters, 0 or 4
+    spurious, 5 not inspected; ``../shared/data/legus/README.md``). 0 becomes 4 (spurious) and 5
+    becomes 0; the extra columns are kept as ``legus_colNN`` and flagged as uncertain.
 ``standard+extra``
     37-38 columns with a 0-4 class in col 34 but further columns of unknown meaning
     (NGC 5474, ESO 486-G021): col 34 is read as the class, with a warning.
@@ -203,7 +204,8 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
                            "column_map={'N': 'class_ref'}; starclass info FILE --map class_ref=N shows its counts)")
     if (c34 == 5).any() and np.isin(c34, (0, 1, 2, 3, 4, 5)).all():
         return LegusLayout("expert", {34: CLASS_REF, **extra}, k <= 34,
-                           "col 34 one expert's class (5 = not inspected -> 0); later columns unknown")
+                           "col 34 one expert's class (0 = spurious -> 4; 5 = not inspected -> 0); "
+                           "later columns unknown")
     cols: dict[int, str] = {34: CLASS_REF}
     if k >= 35:
         cols.update(extra)
@@ -456,6 +458,10 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
                               f"0-4 ({shown}) read as 0, not inspected; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)
+            if layout.name == "expert" and k == 34:
+                # this expert's 0 is spurious, as 4 (the README of the LEGUS files): it was read as
+                # "not inspected" and left out of every count of spurious sources
+                v[v == 0] = 4
             v[bad] = 0
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:
