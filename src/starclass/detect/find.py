@@ -201,7 +201,7 @@ def background_mesh(
 POISSON_ZERO_MIN = 0.05
 
 
-def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: int = 1024) -> bool:
+def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: int = 256) -> bool:
     """True for an image of photon counts: non-negative integers, mostly 0 or 1 on the background.
 
     Such an image (X-ray, UV photon counting) has a Poisson background of a small mean: most pixels
@@ -222,7 +222,9 @@ def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: 
     """
     n = n0 = n1 = 0
     for r0 in range(0, data.shape[0], strip_rows):
-        sub = np.asarray(data[r0:r0 + strip_rows], dtype=np.float64)
+        # as stored (float32 stays float32) and 256 rows at a time: a float image is refused on its first
+        # strip, and a 16k-wide mosaic costs no float64 copy of 1024 rows (128 MiB) beside detection's own
+        sub = np.asarray(data[r0:r0 + strip_rows])
         use = np.isfinite(sub)
         if mask is not None:
             use &= ~np.asarray(mask[r0:r0 + strip_rows], dtype=bool)
@@ -385,7 +387,7 @@ def find_candidates(
             out.meta["detect_window"] = [int(y0), int(y1), int(x0), int(x1)]
             return out
     if counts is None:
-        counts = photon_counts(data, mask, strip_rows)
+        counts = photon_counts(data, mask)
     mesh, rms_mesh = background_mesh(data, mask, box_size, filter_size, poisson=bool(counts))
     if not counts and not (rms_mesh > 0).all():
         # a background box with more than half its pixels at one value has a clipped RMS of 0, and
