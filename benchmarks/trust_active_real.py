@@ -64,7 +64,10 @@ the standard error of the fold mean (the spread of the fold curves over sqrt(fol
 holds the order and seed spread as well as the fold spread), the gap to the all-labels
 reference, the labels needed to reach it (first grid point, and linear between the two grid
 points around the crossing), per fold whether it is reached, the paired entropy - random
-difference; it writes the JSON and the plot. It reads the first version's ``fold<k>.json``
+difference; it writes the JSON and the plot. An arm missing on some folds (random included) is
+summarised over the folds that have it, against their references, and the summary names the folds
+it lacks (``missing:`` line, ``missing_folds`` in the JSON); a fold without a reference is refused.
+It reads the first version's ``fold<k>.json``
 too, and refuses a folder that mixes runs from scratch with fine-tuned ones::
 
     nice -n 10 .venv/bin/python benchmarks/trust_active_real.py --start 50 --batch 50 --max-labels 300 \
@@ -620,11 +623,13 @@ def _load_runs(folder: Path, same_model: dict | None = None) -> dict:
     grids = {tuple(fd["grid"] or []) for fd in folds.values()}
     if len(grids) > 1:
         raise ValueError(f"{folder}: the folds have different grids {sorted(grids)}")
-    # random is every comparison's baseline; entropy is one arm among others (a run of typical-random,
-    # typical-fixed and random alone was refused for lacking it)
-    missing = [k for k, fd in folds.items() if not fd["reference"] or not fd["random"]]
+    # the reference is every fold's target; an arm may be missing on some folds (a job stopped part way,
+    # a piece lost): the summary takes each arm over the folds that have it and says which lack it (a fold
+    # without random was refused: "fold(s) [1] lack a reference or a random curve")
+    missing = [k for k, fd in folds.items() if not fd["reference"]]
     if missing:
-        raise ValueError(f"{folder}: fold(s) {missing} lack a reference or a random curve")
+        raise ValueError(f"{folder}: fold(s) {missing} lack a reference (fold<k>_ref_s<seed>.json): the gap to the "
+                         "all-labels reference needs it on every fold")
     return {"folds": folds, "init_from": starts.pop(), "pseudo_threshold": thresholds.pop() if thresholds else None,
             "typical_until": switches.pop() if switches else None}
 
@@ -648,30 +653,38 @@ def summarise_metric(folds: dict, m: str) -> dict:
     the fold curves over sqrt(number of folds). A fold curve averages its runs, so the spread of
     the fold curves holds the order and seed spread as well as the fold spread (the standard
     error of a two-stage mean); ``run_sd`` is the spread of single runs about their fold's curve.
+
+    An arm missing on some folds is summarised over the folds that have it (``folds``, and
+    ``missing_folds``), against those folds' references (its ``target``); its labels needed are
+    read against that target, and a pair of arms is compared on the folds both have.
     """
-    ks = sorted(folds)
-    grid = folds[ks[0]]["grid"]
-    ref = np.array([np.mean([r[m] for r in folds[k]["reference"]]) for k in ks])
-    arms = [a for a in ARMS if all(folds[k][a] for k in ks)]
+    all_ks = sorted(folds)
+    grid = folds[all_ks[0]]["grid"]
+    ref_of = {k: float(np.mean([r[m] for r in folds[k]["reference"]])) for k in all_ks}
+    arms = [a for a in ARMS if any(folds[k][a] for k in all_ks)]
     d: dict = {"grid": grid, "arms": arms}
-    ref_mu, ref_se = _mean_se(ref[:, None])
+    ref_mu, ref_se = _mean_se(np.array([ref_of[k] for k in all_ks])[:, None])
     d["all_labels_mean"], d["all_labels_se"] = float(ref_mu[0]), float(ref_se[0])
-    d["all_labels_per_fold"] = ref.tolist()
-    curves = {a: np.array([np.mean([[c[m] for c in v] for v in folds[k][a].values()], 0) for k in ks]) for a in arms}
-    for arm, x in curves.items():
+    d["all_labels_per_fold"] = [ref_of[k] for k in all_ks]
+    for arm in arms:
+        ks = [k for k in all_ks if folds[k][arm]]
+        ref = np.array([ref_of[k] for k in ks])
+        target = float(ref.mean())
+        x = np.array([np.mean([[c[m] for c in v] for v in folds[k][arm].values()], 0) for k in ks])
         mu, se = _mean_se(x)
         gap_mu, gap_se = _mean_se(x - ref[:, None])
         runs = [np.array([[c[m] for c in v] for v in folds[k][arm].values()]) for k in ks]
         dev = np.concatenate([r - r.mean(0) for r in runs])  # single runs about their fold's mean
         n_runs = sum(len(r) for r in runs)
         d[arm] = {
+            "folds": ks, "missing_folds": [k for k in all_ks if k not in ks], "target": target,
             "mean": mu.tolist(), "se": se.tolist(), "per_fold": x.tolist(),
             "runs_per_fold": [len(r) for r in runs],
             # None with one run per fold: no spread to measure
             "run_sd": (np.sqrt((dev ** 2).sum(0) / (n_runs - len(runs)))).tolist() if n_runs > len(runs) else None,
             "gap_mean": gap_mu.tolist(), "gap_se": gap_se.tolist(),
-            "labels_needed_grid": labels_needed(grid, mu, d["all_labels_mean"]),
-            "labels_needed_interp": labels_needed_linear(grid, mu, d["all_labels_mean"]),
+            "labels_needed_grid": labels_needed(grid, mu, target),
+            "labels_needed_interp": labels_needed_linear(grid, mu, target),
             # the same crossing with the gap one standard error better / worse than measured
             "labels_needed_gap_plus_se": _first_at_or_above(grid, gap_mu + gap_se),
             "labels_needed_gap_minus_se": _first_at_or_above(grid, gap_mu - gap_se),
@@ -691,7 +704,7 @@ def summarise_metric(folds: dict, m: str) -> dict:
             d[arm]["pseudo_wrong_fraction"] = [b / t if t else None for b, t in zip(bad, tot)]
     # paired by fold and run: entropy minus random where both ran with the same order and seed
     diff = []
-    for k in ks:
+    for k in all_ks:
         keys = sorted(set(folds[k]["entropy"]) & set(folds[k]["random"]))
         if keys:
             diff.append(np.mean([[a[m] - b[m] for a, b in zip(folds[k]["entropy"][q], folds[k]["random"][q])]
@@ -702,10 +715,13 @@ def summarise_metric(folds: dict, m: str) -> dict:
     d["paired"] = {}
     for a, b in PAIRS:
         if a in arms and b in arms:
-            diff = [np.mean([[x[m] - y[m] for x, y in zip(folds[k][a][q], folds[k][b][q])]
-                             for q in sorted(set(folds[k][a]) & set(folds[k][b]))], 0) for k in ks]
-            mu, se = _mean_se(np.array(diff))
-            d["paired"][f"{a} - {b}"] = {"mean": mu.tolist(), "se": se.tolist(), "folds": len(diff)}
+            # on the folds where both ran some run with the same order and seed (an empty fold gave NaN)
+            both = {k: sorted(set(folds[k][a]) & set(folds[k][b])) for k in all_ks}
+            diff = [np.mean([[x[m] - y[m] for x, y in zip(folds[k][a][q], folds[k][b][q])] for q in qs], 0)
+                    for k, qs in both.items() if qs]
+            if diff:
+                mu, se = _mean_se(np.array(diff))
+                d["paired"][f"{a} - {b}"] = {"mean": mu.tolist(), "se": se.tolist(), "folds": len(diff)}
     return d
 
 
@@ -747,20 +763,34 @@ def summarise(args) -> int:
                # the rebuilt model's path, counted as the same model (--same-model)
                "same_model": [[a, b] for b, a in same.items()] or None,
                "pseudo_threshold": loaded["pseudo_threshold"], "typical_until": loaded["typical_until"],
-               "runs_per_fold": {a: [len(folds[k][a]) for k in ks] for a in ARMS if all(folds[k][a] for k in ks)},
+               # 0 on a fold without the arm (an arm missing on some folds was left out, or refused if random)
+               "runs_per_fold": {a: [len(folds[k][a]) for k in ks] for a in ARMS if any(folds[k][a] for k in ks)},
                "reference_seeds_per_fold": [len(folds[k]["reference"]) for k in ks],
                "seconds_per_fold": [folds[k]["seconds"] for k in ks], "metrics": {}}
+    summary["missing_folds"] = {a: [k for k, n in zip(ks, v) if not n] for a, v in summary["runs_per_fold"].items()
+                                if not all(v)}
     lines = [f"{len(ks)} folds; runs per fold: "
              + ", ".join(f"{a} {v}" for a, v in summary["runs_per_fold"].items())
              + f"; reference seeds {summary['reference_seeds_per_fold']}"]
+    for arm, gone in summary["missing_folds"].items():
+        have = [k for k in ks if k not in gone]
+        lines.append(f"missing: {arm} on fold(s) {', '.join(map(str, gone))}: summarised over fold(s) "
+                     f"{', '.join(map(str, have))} only, against their references; pairs with it on the folds "
+                     "both have")
+
+    def label(arm: str) -> str:
+        gone = summary["missing_folds"].get(arm)
+        return f"{arm} ({len(ks) - len(gone)} of {len(ks)} folds)" if gone else arm
     for m in ("accuracy", "auc", "f1"):
         d = summarise_metric(folds, m)
         summary["metrics"][m] = d
         lines.append(f"\n{m}: all {np.mean(n_obj):.0f} pool objects (random, all labels) "
                      f"{d['all_labels_mean']:.3f} ± {d['all_labels_se']:.3f} (fold mean ± s.e.)")
         pairs = list(d["paired"])
-        lines.append("| labels (objects) | " + " | ".join(d["arms"]) + " | "
-                     + " | ".join(f"{p} (paired)" for p in pairs) + " |\n|"
+        lines.append("| labels (objects) | " + " | ".join(map(label, d["arms"])) + " | "
+                     + " | ".join(f"{p} (paired" + (f", {d['paired'][p]['folds']} of {len(ks)} folds)"
+                                                     if d["paired"][p]["folds"] < len(ks) else ")") for p in pairs)
+                     + " |\n|"
                      + "---|" * (1 + len(d["arms"]) + len(pairs)))
         for i, n in enumerate(grid):
             lines.append(f"| {n} | " + " | ".join(f"{d[a]['mean'][i]:.3f} ± {d[a]['se'][i]:.3f}" for a in d["arms"])
@@ -768,7 +798,8 @@ def summarise(args) -> int:
                                               for p in pairs) + " |")
         for arm in d["arms"]:
             a = d[arm]
-            lines.append(f"{arm}: labels needed (fold mean, linear between grid points) "
+            against = (f" (against its folds' reference {a['target']:.3f})" if a["missing_folds"] else "")
+            lines.append(f"{label(arm)}: labels needed{against} (fold mean, linear between grid points) "
                          f"{_fmt(a['labels_needed_interp'])}, first grid point {_fmt(a['labels_needed_grid'])}; "
                          f"with the gap to the reference +1 s.e. / -1 s.e.: "
                          f"{_fmt(a['labels_needed_gap_plus_se'])} / {_fmt(a['labels_needed_gap_minus_se'])}; "
@@ -805,7 +836,7 @@ def summarise(args) -> int:
             for arm in d["arms"]:
                 col, ls = style[arm]
                 mu, se = np.array(d[arm]["mean"]), np.array(d[arm]["se"])
-                ax.plot(grid, mu, ls, color=col, label=arm, ms=3)
+                ax.plot(grid, mu, ls, color=col, label=label(arm), ms=3)
                 ax.fill_between(grid, mu - se, mu + se, color=col, alpha=0.15)
             ax.axhline(d["all_labels_mean"], color="k", ls="--", lw=1,
                        label=f"random, all {np.mean(n_obj):.0f} labels")
@@ -815,7 +846,8 @@ def summarise(args) -> int:
             ax.set_xlabel("labelled objects")
             ax.set_ylabel({"accuracy": "accuracy", "auc": "ROC AUC"}[m])
         axes[0].legend(fontsize=7, loc="lower right")
-        runs = summary["runs_per_fold"]["random"]
+        # runs per fold over the arms and folds that ran (random may be missing on some folds, or all)
+        runs = [n for v in summary["runs_per_fold"].values() for n in v if n]
         start = "fine-tuned from a simulation model" if loaded["init_from"] else "from scratch"
         n_runs = str(min(runs)) if min(runs) == max(runs) else f"{min(runs)}-{max(runs)}"
         fig.suptitle(f"Active learning on the real PAndAS cutouts ({len(ks)} grouped folds x {n_runs} "

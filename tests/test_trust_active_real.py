@@ -514,3 +514,31 @@ def test_summary_without_the_entropy_arm(bench, tmp_path):
     # paired against random run by run: random's fold curves are 0.55 0.65 0.75 and 0.65 0.75 0.8
     np.testing.assert_allclose(acc["paired"]["typical-random - random"]["mean"], [0.1, 0.1, 0.13], atol=1e-12)
     assert png.stat().st_size > 0
+
+
+def test_summary_with_random_missing_on_a_fold_says_so(bench, tmp_path, capsys):
+    """Random lost on fold 1: refused before ('fold(s) [1] lack a reference or a random curve'); now every arm is
+    summarised over the folds that have it, against their references, and the summary names what is missing."""
+    runs, refs = _write_pieces(tmp_path)
+    for f in tmp_path.glob("fold1_*_random.json"):
+        f.unlink()
+    out, png = tmp_path / "s.json", tmp_path / "s.png"
+    assert bench.main(["--summarise", "--out", str(tmp_path), "--json", str(out), "--plot", str(png)]) == 0
+    text = capsys.readouterr().out
+    assert "missing: random on fold(s) 1: summarised over fold(s) 0 only" in text
+    assert "random (1 of 2 folds)" in text and "entropy - random (paired, 1 of 2 folds)" in text
+    s = json.loads(out.read_text())
+    assert s["runs_per_fold"] == {"entropy": [2, 2], "random": [2, 0]} and s["missing_folds"] == {"random": [1]}
+    acc = s["metrics"]["accuracy"]
+    assert acc["arms"] == ["entropy", "random"]
+    # random: fold 0 alone (its runs' mean), against fold 0's reference 0.85
+    np.testing.assert_allclose(acc["random"]["mean"], [0.55, 0.65, 0.75])
+    assert acc["random"]["folds"] == [0] and acc["random"]["target"] == pytest.approx(0.85)
+    np.testing.assert_allclose(acc["random"]["gap_mean"], np.array([0.55, 0.65, 0.75]) - 0.85)
+    # entropy keeps both folds, and the all-labels reference both folds' mean
+    np.testing.assert_allclose(acc["entropy"]["mean"], [0.6, 0.8, 0.9])
+    assert acc["all_labels_mean"] == pytest.approx(0.87) and acc["entropy"]["missing_folds"] == []
+    # paired on fold 0 only: entropy 0.55 0.8 0.9 minus random 0.55 0.65 0.75
+    np.testing.assert_allclose(acc["paired"]["entropy - random"]["mean"], [0.0, 0.15, 0.15], atol=1e-12)
+    assert acc["paired"]["entropy - random"]["folds"] == 1 and acc["entropy_minus_random"]["folds"] == 1
+    assert png.stat().st_size > 0

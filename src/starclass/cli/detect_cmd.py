@@ -179,6 +179,10 @@ def detect_command(
             box_size=box_size, progress=progress,
         )
         echo(f"detected {counted(len(found), 'candidate')} in {found.meta.get('detect_band', ms.v_band)}")
+        if found.meta.get("detect_noise") == "poisson":
+            # the threshold means something else on such an image: the user must know which was used
+            echo(f"noise: {found.meta.get('detect_band', ms.v_band)} read as photon counts (non-negative "
+                 "integers, mostly 0): Poisson background, Gehrels noise (docs/detect.md)")
     sky = str(found.meta.get(SKY_POSITIONS, ""))
     if sky.startswith("none"):
         # once, here: the catalogue used to come out without ra, dec and not a word of why

@@ -245,7 +245,7 @@ def _is_imagefolder(path: Path) -> bool:
 
 #: Suffixes that only tables have (no plain-text notes, no FITS images): a sub-folder holding
 #: one is a field (mosaics beside its catalogue), never a folder of labelled cutouts.
-_TABLE_ONLY_SUFFIXES = (".ecsv", ".csv", ".parquet", ".pq", ".tab", ".mrt", ".cds")
+_TABLE_ONLY_SUFFIXES = (".ecsv", ".csv", ".parquet", ".pq", ".tab", ".tab.gz", ".mrt", ".cds")
 
 
 def _subfolder_images(path: Path) -> bool:

@@ -86,6 +86,7 @@ def background_mesh(
     maxiters: int = 5,
     min_good: float = 0.5,
     engine: str = "numpy",
+    poisson: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Coarse background and RMS meshes: sigma-clipped median and standard deviation per box.
 
@@ -97,17 +98,37 @@ def background_mesh(
     Boxes with less than ``min_good`` of their pixels usable are filled from their
     neighbours; the mesh is then median-filtered over ``filter_size`` boxes.
 
+    With ``poisson=True`` (an image of photon counts, :func:`photon_counts`) the background is
+    the Poisson mean ``lam`` of each box and the RMS ``sqrt(lam)``: where at least
+    :data:`POISSON_ZERO_MIN` of the box's pixels are 0, ``lam = -ln(share of zeros)`` (a few
+    sources barely change that share), else the sigma-clipped mean. The clipped median and
+    standard deviation are both 0 on a background of 0.05 counts/px (95% zeros, and the clip
+    removes the ones), which left nothing detectable.
+
     Returns
     -------
     mesh, rms_mesh
         float32 arrays of shape ``(ceil(ny / box), ceil(nx / box))``; box ``(j, i)`` is
         centred on pixel ``(j box + (box - 1) / 2, i box + (box - 1) / 2)``.
+
+    Examples
+    --------
+    A counts image with 0.05 counts/px: the clipped statistic sees no noise at all.
+
+    >>> img = np.random.default_rng(0).poisson(0.05, (64, 64)).astype(np.float32)
+    >>> [float(m.max()) for m in background_mesh(img, None)]
+    [0.0, 0.0]
+    >>> lam, rms = background_mesh(img, None, poisson=True)
+    >>> bool(0.03 < lam.mean() < 0.07), bool(np.allclose(rms, np.sqrt(lam)))
+    (True, True)
     """
     ny, nx = data.shape
     box = int(max(1, min(box_size, ny, nx)))
     my, mx = math.ceil(ny / box), math.ceil(nx / box)
     fs = min(int(filter_size), my, mx)
     fs = fs if fs % 2 else max(fs - 1, 1)
+    if engine == "photutils" and poisson:
+        raise StarclassError("background_mesh: poisson=True has no photutils engine")
     if engine == "photutils":
         # photutils.background adds 0.7 s (measured), for the photutils engine only
         from photutils.background import Background2D, MedianBackground, StdBackgroundRMS
@@ -159,6 +180,11 @@ def background_mesh(
         std = np.sqrt(np.maximum((c2[rows, i1] - c2[rows, i0]) / np.maximum(n, 1) - mean * mean, 0.0))
         valid_frac = nval / float((r1 - r0) * box)
         good = (valid_frac >= min_good) & (n > 0)
+        if poisson:
+            zeros = (np.isfinite(srt) & (srt == 0)).sum(axis=1) / np.maximum(nval, 1)
+            with np.errstate(divide="ignore"):
+                lam = np.where(zeros >= POISSON_ZERO_MIN, -np.log(np.maximum(zeros, 1e-300)), np.maximum(mean, 0.0))
+            med, std = lam, np.sqrt(lam)
         mesh[j] = np.where(good, med, np.nan)
         rms[j] = np.where(good, std, np.nan)
     if not np.isfinite(mesh).any():
@@ -168,6 +194,72 @@ def background_mesh(
         mesh = median_filter(mesh, size=fs, mode="nearest")
         rms = median_filter(rms, size=fs, mode="nearest")
     return mesh.astype(np.float32), rms.astype(np.float32)
+
+
+#: Share of zero pixels from which a box of a photon-counting image has its Poisson mean taken from
+#: that share (``-ln``; a mean of 3 counts/px or less); above it the clipped mean is used.
+POISSON_ZERO_MIN = 0.05
+
+
+def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: int = 256) -> bool:
+    """True for an image of photon counts: non-negative integers, mostly 0 or 1 on the background.
+
+    Such an image (X-ray, UV photon counting) has a Poisson background of a small mean: most pixels
+    are 0, and the sigma-clipped statistic of the background mesh reads its noise as 0. Taken as
+    counts: every usable pixel a non-negative integer, at least :data:`POISSON_ZERO_MIN` of them 0,
+    and the shares of 0 and 1 as a Poisson law has them (the ratio ``n1 / n0`` within a factor 2
+    of ``-ln(n0 / n)``), so an integer image whose negative values were clipped to 0 is not.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> photon_counts(rng.poisson(0.05, (64, 64)).astype(np.float32))
+    True
+    >>> photon_counts(rng.normal(0, 1, (64, 64)).astype(np.float32))
+    False
+    >>> photon_counts(np.maximum(np.round(rng.normal(0, 30, (64, 64))), 0))
+    False
+    """
+    n = n0 = n1 = 0
+    for r0 in range(0, data.shape[0], strip_rows):
+        # as stored (float32 stays float32) and 256 rows at a time: a float image is refused on its first
+        # strip, and a 16k-wide mosaic costs no float64 copy of 1024 rows (128 MiB) beside detection's own
+        sub = np.asarray(data[r0:r0 + strip_rows])
+        use = np.isfinite(sub)
+        if mask is not None:
+            use &= ~np.asarray(mask[r0:r0 + strip_rows], dtype=bool)
+        v = sub[use]
+        if v.size and (v.min() < 0 or not np.array_equal(v, np.floor(v))):
+            return False
+        n += v.size
+        n0 += int((v == 0).sum())
+        n1 += int((v == 1).sum())
+    if n == 0 or n0 < POISSON_ZERO_MIN * n:
+        return False
+    lam0 = -math.log(n0 / n)
+    lam1 = n1 / n0
+    return lam0 > 0 and 0.5 <= lam1 / lam0 <= 2.0
+
+
+def poisson_noise(lam: np.ndarray, gain: float) -> np.ndarray:
+    """Noise of a matched-filtered counts image: Gehrels' ``1 + sqrt(B + 0.75)`` counts.
+
+    ``lam`` is the background (counts/px) and ``gain`` the filter's ``sqrt(sum k^2)`` (kernel of
+    sum 1). The filter estimates a point source's counts as ``conv / sum k^2``, with background
+    ``B = lam / sum k^2`` counts under it; its Gaussian noise ``sqrt(B)`` is far too small at
+    ``B < 1``, where two photons in one pixel already pass 5 sigma. Gehrels (1986, ApJ 303, 336,
+    eq. 7) gives the 1-sigma upper error of a count ``B``: ``1 + sqrt(B + 0.75)``, so with no
+    background at all a 5 sigma peak needs about 9 counts under the filter. Returned in the units
+    of the filtered image (times ``sum k^2``); it tends to ``gain * sqrt(lam)``, the Gaussian
+    noise, as ``B`` grows.
+
+    Examples
+    --------
+    >>> round(float(poisson_noise(np.array(0.0), 0.5)), 4)  # 0.25 * (1 + sqrt(0.75))
+    0.4665
+    """
+    s2 = float(gain) ** 2
+    return (s2 * (1.0 + np.sqrt(np.maximum(lam, 0.0) / s2 + 0.75))).astype(np.float32)
 
 
 def _fill_nan(mesh: np.ndarray) -> np.ndarray:
@@ -205,6 +297,7 @@ def find_candidates(
     strip_rows: int = 1024,
     max_candidates: int | None = None,
     progress: bool = False,
+    counts: bool | None = None,
 ) -> Table:
     """Find peaks in one image (normally the V band).
 
@@ -235,6 +328,11 @@ def find_candidates(
         Keep only this many, highest S/N first (None = all).
     progress
         Show a progress bar over strips.
+    counts
+        The image holds photon counts (X-ray, UV counting detectors: a Poisson background of a
+        fraction of a count per pixel): the background is the Poisson mean and the noise that of
+        :func:`poisson_noise`. None (default): decided by :func:`photon_counts`.
+        ``meta["detect_noise"]`` says which (``"poisson"`` or ``"gaussian"``).
 
     Returns
     -------
@@ -242,6 +340,18 @@ def find_candidates(
         Columns ``x``, ``y`` (0-based, sub-pixel), ``peak`` (filtered, background-subtracted
         peak value), ``snr`` (matched-filter signal-to-noise) and ``scale`` (FWHM of the
         filter that found it, px), sorted by decreasing ``snr``.
+
+    Examples
+    --------
+    Three sources of 300 counts on 0.05 counts/px (95% of the pixels 0):
+
+    >>> rng = np.random.default_rng(2)
+    >>> yy, xx = np.mgrid[:128, :128]
+    >>> lam = 0.05 + sum(300 / (2 * np.pi * 0.72) * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / 1.44)
+    ...                  for x, y in [(30, 30), (90, 40), (60, 100)])
+    >>> found = find_candidates(rng.poisson(lam).astype(np.float32))
+    >>> len(found), found.meta["detect_noise"]
+    (3, 'poisson')
     """
     # photutils adds 0.8 s (measured): `import starclass.detect` stays without it until detection runs
     from photutils.detection import find_peaks
@@ -271,12 +381,23 @@ def find_candidates(
                 data[y0:y1, x0:x1], mask[y0:y1, x0:x1], fwhm=fwhm, threshold_sigma=threshold_sigma,
                 broad_scales=broad_scales, merge_radius=merge_radius, box_size=box_size,
                 filter_size=filter_size, strip_rows=strip_rows, max_candidates=max_candidates,
-                progress=progress)
+                progress=progress, counts=counts)
             out[X] += x0
             out[Y] += y0
             out.meta["detect_window"] = [int(y0), int(y1), int(x0), int(x1)]
             return out
-    mesh, rms_mesh = background_mesh(data, mask, box_size, filter_size)
+    if counts is None:
+        counts = photon_counts(data, mask)
+    mesh, rms_mesh = background_mesh(data, mask, box_size, filter_size, poisson=bool(counts))
+    if not counts and not (rms_mesh > 0).all():
+        # a background box with more than half its pixels at one value has a clipped RMS of 0, and
+        # nothing in it can be detected: say so rather than return fewer candidates without a word
+        warnings.warn(
+            f"the background noise is 0 in {int((~(rms_mesh > 0)).sum())} of {rms_mesh.size} background "
+            f"boxes ({box_size} px): most of their pixels have one value (a constant fill, or the zeros of "
+            "a counts image), and no candidate can be found there. An image of photon counts is read as "
+            "such when its pixels are non-negative integers (not divided by the exposure time)",
+            UserWarning, stacklevel=2)
     box = int(min(box_size, ny, nx))
     wy = _interp_matrix(ny, box, mesh.shape[0])
     wx = _interp_matrix(nx, box, mesh.shape[1])
@@ -299,7 +420,8 @@ def find_candidates(
         r1 = min(r0 + strip_rows, ny)
         a0, a1 = max(r0 - margin, 0), min(r1 + margin, ny)
         sub = np.array(data[a0:a1], dtype=np.float32)
-        sub -= wy[a0:a1] @ mesh @ wx.T
+        level = wy[a0:a1] @ mesh @ wx.T
+        sub -= level
         rms = wy[a0:a1] @ rms_mesh @ wx.T
         bad = ~np.isfinite(sub)
         if mask is not None:
@@ -320,7 +442,7 @@ def find_candidates(
                 good = gaussian_filter((~bad).astype(np.float32), sigma, mode="constant", truncate=3.5)
                 excl = outside | (bad & (good < PEAK_ON_MASKED_MIN_GOOD))
                 del good
-            noise = rms * np.float32(gain)
+            noise = poisson_noise(level, gain) if counts else rms * np.float32(gain)
             noise[~(noise > 0)] = np.inf
             snr_img = conv / noise
             del noise
@@ -337,6 +459,7 @@ def find_candidates(
                 np.full(px.size, fw),
             ]))
             del conv, snr_img
+        del level
     rows = np.zeros((0, 5))
     for k in range(len(fwhms)):
         new = np.concatenate(found[k]) if found[k] else np.zeros((0, 5))
@@ -352,6 +475,7 @@ def find_candidates(
     out["scale"].unit = "pix"
     out.meta["detect_fwhm_px"] = fwhms
     out.meta["detect_threshold_sigma"] = float(threshold_sigma)
+    out.meta["detect_noise"] = "poisson" if counts else "gaussian"
     return out
 
 

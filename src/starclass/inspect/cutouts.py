@@ -46,6 +46,7 @@ from starclass.inspect.render import _MPL_LOCK, RenderCache, RenderSettings, _pn
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.cutout_folders import is_hdf5, recorded_folder, row_folders, stamp_store_error
+from starclass.io.mosaic import zero_padding
 from starclass.schema import CUTOUT_ROOT, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
@@ -307,6 +308,13 @@ class CutoutRenderCache(RenderCache):
         # an 8-bit picture carries its own stretch (PAndAS: ZScale): restretched it looked unlike the survey's
         if self.as_stored[row]:
             return np.clip(np.nan_to_num(a, nan=0.0), 0.0, 1.0).astype(np.float32)
+        # a stamp cut at its image's edge padded with 0 (blocks of exact zeros, as a drizzled mosaic's
+        # padding is found): the zeros set the stretch, black at 0 and the sky's noise bright. Kept where
+        # the rest is one value (a noiseless drawing on a background of 0: its zeros are the picture)
+        pad = zero_padding(np.nan_to_num(a, nan=1.0))
+        rest = a[~pad & np.isfinite(a)]
+        if pad.any() and rest.size and rest.min() < rest.max():
+            a = np.where(pad, np.nan, a)
         return _scale(a, lo_pct=50.0, min_range_sigma=25.0)
 
     def stamp(self, row: int) -> dict:

@@ -349,6 +349,8 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,
         root=Path(cache_dir) if cache_dir else d / ".inspect_cache", fwhm=catalogue_fwhm(table),
+        # zero-weight pixels (drizzle padding) and flagged ones: their values set a stamp's stretch
+        bad=lambda band, window: mosaics.mask(band, window=window),
     )
     return Field(data_dir=d.resolve(), table=table, ids=ids, row_of={c: i for i, c in enumerate(ids)},
                  cache=cache, bands=bands, v_band=vb, predictions=_prediction_rows(table, pred_path, ids),

@@ -29,6 +29,7 @@ import hashlib
 import io
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,9 @@ KINDS = ("composite", "profile", "context")
 #: Matplotlib is not thread-safe: the server renders in several threads (requests and the
 #: background pre-render), so figures are drawn one at a time.
 _MPL_LOCK = threading.Lock()
-RENDER_VERSION = 2  # 2: the profile shows the catalogue's FWHM or detection's fit
+#: 2: the profile shows the catalogue's FWHM or detection's fit; 3: masked pixels (zero weight, drizzle
+#: padding, flagged) are left out of the display stretch, as NaN are
+RENDER_VERSION = 3
 GAUSS_FWHM = 2.0 * np.sqrt(2.0 * np.log(2.0))
 #: Pixels within this radius (px) enter the FWHM fit: the default of detection's photometry,
 #: so a FWHM measured here is the one ``starclass detect`` writes.
@@ -99,9 +102,44 @@ def cutout(image: np.ndarray, x: float, y: float, size: int) -> np.ndarray:
     return boxes[0].astype(np.float32)
 
 
+#: ``bad(band, (rows, cols))``: the unusable pixels (True) of that window of the band, e.g.
+#: ``MosaicSet.mask(band, window=...)``.
+BadPixels = Callable[[str, tuple[slice, slice]], np.ndarray]
+
+
+def band_cutout(data: dict[str, np.ndarray], band: str, x: float, y: float, size: int,
+                bad: BadPixels | None = None) -> np.ndarray:
+    """:func:`cutout` of one band with its unusable pixels (``bad``) set to NaN.
+
+    A mosaic's zero-weight pixels (a drizzled mosaic's padding of 0, flagged pixels) hold values
+    that are not sky: left in, they set the display stretch of a stamp on the footprint's edge
+    (black at their 0, white at the sky, whose noise then filled the picture).
+
+    Examples
+    --------
+    >>> img = np.ones((4, 4), np.float32); img[:, :2] = 0.0
+    >>> band_cutout({"v": img}, "v", 2.0, 2.0, 3, lambda b, w: img[w] == 0)
+    array([[nan,  1.,  1.],
+           [nan,  1.,  1.],
+           [nan,  1.,  1.]], dtype=float32)
+    """
+    a = cutout(data[band], x, y, size)
+    if bad is None:
+        return a
+    ny, nx = data[band].shape
+    cx, cy = centre_pixels(x, y)
+    x0, y0 = int(cx[0]) - size // 2, int(cy[0]) - size // 2
+    r0, r1 = max(y0, 0), min(y0 + size, ny)
+    c0, c1 = max(x0, 0), min(x0 + size, nx)
+    if r1 > r0 and c1 > c0:
+        m = np.asarray(bad(band, (slice(r0, r1), slice(c0, c1))), dtype=bool)
+        a[r0 - y0:r1 - y0, c0 - x0:c1 - x0][m] = np.nan
+    return a
+
+
 def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float = 0.1,
            min_range_sigma: float | None = None) -> np.ndarray:
-    """0-1 asinh-scaled image (NaN -> 0).
+    """0-1 asinh-scaled image (NaN -> 0); the levels come from the finite pixels only.
 
     ``min_range_sigma``: the white level is at least this many noise sigmas (1.4826 x the
     median absolute deviation) above the black level, so a stamp of pure noise stays dark."""
@@ -127,18 +165,20 @@ def _png_from_rgb(rgb: np.ndarray, zoom: int) -> bytes:
     return buf.getvalue()
 
 
-def composite_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings) -> bytes:
-    """Colour composite of the stamp (red, green, blue = ``s.rgb``)."""
+def composite_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
+                  bad: BadPixels | None = None) -> bytes:
+    """Colour composite of the stamp (red, green, blue = ``s.rgb``); ``bad`` pixels left out of the stretch."""
     # black at the local sky (the median), white at the 99.5th percentile but at least 25 noise
     # sigmas above the sky: faint sources are not drowned in coloured noise
-    planes = [_scale(cutout(data[b], x, y, s.stamp_size), lo_pct=50.0, min_range_sigma=25.0)
+    planes = [_scale(band_cutout(data, b, x, y, s.stamp_size, bad), lo_pct=50.0, min_range_sigma=25.0)
               for b in s.rgb]
     return _png_from_rgb(np.stack(planes, axis=-1), s.zoom)
 
 
-def v_stamp(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings) -> dict:
-    """The V-band stamp as numbers for the page's contrast control (rows bottom to top)."""
-    a = cutout(data[s.v_band], x, y, s.stamp_size)
+def v_stamp(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
+            bad: BadPixels | None = None) -> dict:
+    """The V-band stamp as numbers for the page's contrast control (rows bottom to top; ``bad`` pixels None)."""
+    a = band_cutout(data, s.v_band, x, y, s.stamp_size, bad)
     finite = a[np.isfinite(a)]
     values = [[None if not np.isfinite(v) else round(float(v), 5) for v in row] for row in a]
     pct = {str(p): float(np.percentile(finite, p)) for p in (1, 50, 99, 99.9)} if finite.size else {}
@@ -230,7 +270,7 @@ def profile_fit(image: np.ndarray, x: float, y: float, fwhm: float | None = None
 
 
 def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
-                fwhm: float | None = None) -> tuple[bytes, dict]:
+                fwhm: float | None = None, bad: BadPixels | None = None) -> tuple[bytes, dict]:
     """V-band contours and the radial profile with its FWHM; returns (png, fit).
 
     ``fwhm`` is the catalogue's value (None: measured, see :func:`profile_fit`).
@@ -242,7 +282,7 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
     img = data[s.v_band]
     r, v = radial_profile(img, x, y, s.profile_radius)
     fit = profile_fit(img, x, y, fwhm)
-    stamp = cutout(img, x, y, s.stamp_size)
+    stamp = band_cutout(data, s.v_band, x, y, s.stamp_size, bad)
 
     fig = Figure(figsize=(6.4, 3.0), dpi=80)
     ax1 = fig.add_axes((0.02, 0.08, 0.40, 0.84))
@@ -283,9 +323,9 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
 
 
 def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
-                neighbours: list[tuple[float, float, str]]) -> bytes:
+                neighbours: list[tuple[float, float, str]], bad: BadPixels | None = None) -> bytes:
     """Wider V-band view; ``neighbours`` are (x, y, colour) drawn as circles, this one in cyan."""
-    a = cutout(data[s.v_band], x, y, s.context_size)
+    a = band_cutout(data, s.v_band, x, y, s.context_size, bad)
     g = (_scale(a) * 255).astype(np.uint8)[::-1]
     img = Image.fromarray(g).convert("RGB")
     z = s.context_zoom
@@ -329,6 +369,9 @@ class RenderCache:
     fwhm
         Per-row FWHM (px) of the catalogue (:func:`catalogue_fwhm`) shown with the profile;
         None, or NaN for a row, to measure it with detection's fitter.
+    bad
+        The unusable pixels of a window of a band (:data:`BadPixels`, the mosaics' ``mask``):
+        NaN in every picture, so they never set its stretch.
     """
 
     data: dict[str, np.ndarray]
@@ -338,6 +381,7 @@ class RenderCache:
     root: Path
     colours: list[str] | None = None
     fwhm: np.ndarray | None = None
+    bad: BadPixels | None = None
     fits: dict[int, dict] = field(default_factory=dict)
     _locks: dict = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
@@ -374,7 +418,7 @@ class RenderCache:
 
     def stamp(self, row: int) -> dict:
         """The V-band stamp of a row as numbers for the page's contrast control (:func:`v_stamp`)."""
-        return v_stamp(self.data, float(self.xs[row]), float(self.ys[row]), self.settings)
+        return v_stamp(self.data, float(self.xs[row]), float(self.ys[row]), self.settings, self.bad)
 
     def get(self, row: int, kind: str) -> bytes:
         """The PNG bytes for one candidate and kind, rendering (and caching) on a miss."""
@@ -401,16 +445,16 @@ class RenderCache:
         x, y, s = float(self.xs[row]), float(self.ys[row]), self.settings
         p = self.path(row, kind)
         if kind == "composite":
-            png = composite_png(self.data, x, y, s)
+            png = composite_png(self.data, x, y, s, self.bad)
         elif kind == "profile":
             with _MPL_LOCK:
                 known = None if self.fwhm is None else float(self.fwhm[row])
-                png, fit = profile_png(self.data, x, y, s, known)
+                png, fit = profile_png(self.data, x, y, s, known, self.bad)
             self.fits[row] = fit
             with atomic_path(self.dir / f"{int(row):07d}_fit.json") as tmp:
                 tmp.write_text(json.dumps(fit))
         else:
-            png = context_png(self.data, x, y, s, self.neighbours(row))
+            png = context_png(self.data, x, y, s, self.neighbours(row), self.bad)
         with atomic_path(p) as tmp:
             tmp.write_bytes(png)
 

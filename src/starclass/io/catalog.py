@@ -27,11 +27,12 @@ Writers (:func:`write_catalog`): ECSV, Parquet, FITS and CSV, chosen by extensio
 
 from __future__ import annotations
 
+import csv
 import gzip
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import astropy.units as u
@@ -628,6 +629,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
         raise
     except Exception as exc:
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
+    if fmt == "csv" and len(table.colnames) > 1 and is_index_header(_csv_header(p)):
+        # pandas' row index (to_csv's default): it was a column 'col0' beside the data
+        table.remove_column(table.colnames[0])
+        warnings.warn(index_column_note(p), UserWarning, stacklevel=3)
     return table
 
 
@@ -740,6 +745,45 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
     """
     options = _text_options(Path(path), "csv")
     return "utf-8-sig", options.get("delimiter", ",")
+
+
+def is_index_header(names: Sequence[str]) -> bool:
+    """Whether a CSV header starts with an empty cell before named ones: pandas' row index.
+
+    ``DataFrame.to_csv`` writes the (unnamed) row index as a first column with an empty header cell
+    unless given ``index=False``. Every CSV reader of starclass (catalogues, votes, cutout folders'
+    ``labels.csv``) leaves that column out, with :func:`index_column_note` (it became a column
+    ``col0``, or one named ``''``, beside the data).
+
+    Examples
+    --------
+    >>> is_index_header(["", "id", "x", "y"]), is_index_header(["id", "x"]), is_index_header([""])
+    (True, False, False)
+    """
+    return len(names) > 1 and not str(names[0]).strip() and all(str(n).strip() for n in names[1:])
+
+
+def index_column_note(path: PathLike) -> str:
+    """The warning for the column :func:`is_index_header` leaves out, naming the file.
+
+    Examples
+    --------
+    >>> index_column_note("cat.csv")  # doctest: +ELLIPSIS
+    'cat.csv: its first column has no name (a row index written by pandas to_csv...): left out; ...'
+    """
+    return (f"{path}: its first column has no name (a row index written by pandas to_csv without "
+            "index=False): left out; give it a name in the header to keep it")
+
+
+def _csv_header(p: Path) -> list[str]:
+    """The header cells of a CSV (the first line neither blank nor a ``#`` comment), as written."""
+    encoding, sep = csv_dialect(p)
+    try:
+        with open(p, encoding=encoding, errors="replace", newline="") as fh:
+            lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
+            return next(csv.reader(lines, delimiter=sep), [])
+    except OSError:
+        return []
 
 
 def _zero_padded_id_columns(lines: list[str], sep: str) -> list[str]:

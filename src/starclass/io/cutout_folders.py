@@ -497,6 +497,19 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
         raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
     if not names:
         raise StarclassError(f"{path}: the CSV has no header")
+    from starclass.io.catalog import index_column_note, is_index_header
+
+    if is_index_header(names):
+        # pandas' row index (to_csv's default): read as a column '' beside file and label (and as a
+        # column of the outputs), where the catalogue reader called it 'col0'; left out by both now
+        warnings.warn(index_column_note(path), UserWarning, stacklevel=3)
+        first = names[0]
+        names = names[1:]
+        for row in rows:
+            row.pop(first, None)
+        # a row that held only its index (",," once touched in a spreadsheet) is a blank row
+        kept = [i for i, row in enumerate(rows) if None in row or any((v or "").strip() for v in row.values())]
+        rows, lines = [rows[i] for i in kept], [lines[i] for i in kept]
     dup = sorted({n for n in names if n and names.count(n) > 1})
     if dup:
         where = "; ".join(f"{n!r} in columns {', '.join(str(j + 1) for j, m in enumerate(names) if m == n)}"
@@ -1680,4 +1693,7 @@ def csv_header(source: str | os.PathLike) -> list[str]:
         return []  # an ImageFolder directory: its labels are its sub-folders' names
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
-        return [h.strip() for h in next(csv.reader(f, delimiter=sep), [])]
+        names = [h.strip() for h in next(csv.reader(f, delimiter=sep), [])]
+    from starclass.io.catalog import is_index_header
+
+    return names[1:] if is_index_header(names) else names  # pandas' index column: left out, as the reader does

@@ -16,8 +16,9 @@ same way:
     humans), 37 ``class_ml``, 38 ``class_ml_checked`` (one human checking the ML class), 39
     ``class_reclassified`` (former class 4 looked at again). These are *not* individual people.
 ``expert``
-    col 34 holds 5 (= not inspected): one expert's class (NGC 4449). 5 becomes 0; the
-    extra columns are kept as ``legus_colNN`` and flagged as uncertain.
+    col 34 holds 5 (= not inspected): one expert's class (NGC 4449: 1-3 clusters, 0 or 4
+    spurious, 5 not inspected; ``../shared/data/legus/README.md``). 0 becomes 4 (spurious) and 5
+    becomes 0; the extra columns are kept as ``legus_colNN`` and flagged as uncertain.
 ``standard+extra``
     37-38 columns with a 0-4 class in col 34 but further columns of unknown meaning
     (NGC 5474, ESO 486-G021): col 34 is read as the class, with a warning.
@@ -203,7 +204,8 @@ def detect_layout(a: np.ndarray) -> LegusLayout:
                            "column_map={'N': 'class_ref'}; starclass info FILE --map class_ref=N shows its counts)")
     if (c34 == 5).any() and np.isin(c34, (0, 1, 2, 3, 4, 5)).all():
         return LegusLayout("expert", {34: CLASS_REF, **extra}, k <= 34,
-                           "col 34 one expert's class (5 = not inspected -> 0); later columns unknown")
+                           "col 34 one expert's class (0 = spurious -> 4; 5 = not inspected -> 0); "
+                           "later columns unknown")
     cols: dict[int, str] = {34: CLASS_REF}
     if k >= 35:
         cols.update(extra)
@@ -232,9 +234,21 @@ def field_from_name(name: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _readme_of(path: Path) -> Path:
+    """The ``.readme`` beside a catalogue: ``x.readme`` for ``x.tab`` and for ``x.tab.gz`` alike.
+
+    >>> _readme_of(Path("d/x.tab.gz")).as_posix(), _readme_of(Path("d/x.tab")).as_posix()
+    ('d/x.readme', 'd/x.readme')
+    """
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return path.with_name(name).with_suffix(".readme")
+
+
 def _readme_filters(path: Path) -> tuple[list[str], float | None] | None:
     """Filters (and CI cut) from a LEGUS ``.readme`` beside the catalogue, if there is one."""
-    readme = path.with_suffix(".readme")
+    readme = _readme_of(path)
     if not readme.exists():
         return None
     text = readme.read_text(encoding="latin-1")
@@ -266,7 +280,7 @@ def legus_bands(path: Path) -> tuple[list[str], str]:
     """
     rd = _readme_filters(path)
     if rd is not None:
-        return rd[0], f"readme {path.with_suffix('.readme').name}"
+        return rd[0], f"readme {_readme_of(path).name}"
     field = field_from_name(path.name)
     if field in KNOWN_FILTERS:
         b, v, src = KNOWN_FILTERS[field]
@@ -444,6 +458,10 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
                               f"0-4 ({shown}) read as 0, not inspected; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)
+            if layout.name == "expert" and k == 34:
+                # this expert's 0 is spurious, as 4 (the README of the LEGUS files): it was read as
+                # "not inspected" and left out of every count of spurious sources
+                v[v == 0] = 4
             v[bad] = 0
         t[name] = v.astype(np.int64 if name == ID else np.int16) if name in _INT_COLUMNS else v
     if layout.name == "hybrid" and CLASS_REF in t.colnames:

@@ -19,8 +19,10 @@ from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.legus import machine_only
 from starclass.schema import CLASS_METHOD, CLASS_REF, CLASSES, bands_in, class_array, is_known
 
-#: File endings :func:`summarise_dir` reads as catalogues.
-CATALOG_SUFFIXES = (".tab", ".ecsv", ".csv", ".parquet", ".pq", ".fits", ".fit", ".mrt", ".cds", ".dat", ".txt")
+#: File endings :func:`summarise_dir` reads as catalogues (``.tab.gz``: a LEGUS catalogue as an archive
+#: keeps it; read_catalog read one, but a folder scan skipped it).
+CATALOG_SUFFIXES = (".tab", ".tab.gz", ".ecsv", ".csv", ".parquet", ".pq", ".fits", ".fit", ".mrt", ".cds",
+                    ".dat", ".txt")
 
 
 def parse_column_map(items: Iterable[str] | None) -> dict[str, str] | None:

@@ -90,10 +90,14 @@ def field_name(path: str | Path) -> str:
     'ngc628-c'
     >>> field_name("my_catalogue.tab")
     'my_catalogue'
+    >>> field_name("my_catalogue.tab.gz")
+    'my_catalogue'
     """
     from starclass.io.legus import field_from_name
 
-    return field_from_name(Path(path).name) or Path(path).stem.lower()
+    name = Path(path).name
+    stem = name[: -len(".tab.gz")] if name.lower().endswith(".tab.gz") else Path(path).stem
+    return field_from_name(name) or stem.lower()
 
 
 def galaxy_of(field: str) -> str:
@@ -229,9 +233,10 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     d = Path(directory)
     if not d.is_dir():
         raise StarclassError(f"--catalogs: {d} is not a directory")
-    files = sorted(d.glob("*.tab"))
+    # the .tab.gz an archive keeps too: read_catalog reads it, and the scan skipped it ("no LEGUS .tab")
+    files = sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith((".tab", ".tab.gz")))
     if not files:
-        raise StarclassError(f"--catalogs: no LEGUS .tab catalogue in {d}")
+        raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}")
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
     for f in files:
