@@ -16,6 +16,9 @@
 # 1e-4, no weight decay); three ResNet-18 members on the whole cutout enlarged to 256 px inside
 # the network; three ResNet-18 members at 128 px trained longer (60 epochs, patience 15, cosine
 # schedule, 4 px shifts).
+# SET 3 (ready, not yet run): the paper's ResNet-50 geometry with the paper's normalisation, zstd
+# (set 1's robust zscore runs away on the central 56 px, docs/real_images.md), with its SGD
+# recipe and with Adam; and five ResNet-18 members of set 2's longer recipe.
 set -u
 DATA=${1:?the pandas-m31 folder}
 OUT=${2:?the results folder}
@@ -41,6 +44,12 @@ for k in 0 1 2 3 4; do
     launch resnet50 $k --models resnet50 --tag=-gpu
     launch resnet50-n128 $k --models resnet50-n128 --tag=-gpu
     launch resnet18-x5 $k --models resnet18 --stamp-size 128 --members 5 --tag=-n128-x5-gpu
+  elif [ "$SET" = 3 ]; then
+    launch resnet50-zstd $k --models resnet50 --normalisation zstd --tag=-zstd-gpu
+    launch resnet50-zstd-adam $k --models resnet50 --normalisation zstd --tag=-zstd-adam-gpu \
+      --recipe optimizer=adam,lr=1e-4,weight_decay=0
+    launch resnet18-long5 $k --models resnet18 --stamp-size 128 --members 5 --tag=-n128-long-x5-gpu \
+      --recipe epochs=60,early_stopping_patience=15,lr_schedule=cosine,shift=4
   else
     launch resnet50-adam $k --models resnet50 --recipe optimizer=adam,lr=1e-4,weight_decay=0 --tag=-adam-gpu
     launch resnet18-i256 $k --models resnet18 --stamp-size 128 --input-size 256 --members 3 --tag=-n128-i256-x3-gpu
