@@ -283,6 +283,39 @@ def test_legus_class_mix_legend_leaves_the_bars_visible():
     assert "slope" in fig.axes[7].get_ylabel()
 
 
+def _many_tables(n: int = 6, *, with_quantities: bool = True) -> dict:
+    """The tables summary_figure draws, for ``n`` fields (distributions empty unless asked)."""
+    rng = np.random.default_rng(2)
+    counts = rng.integers(5, 50, (n, 4))
+    fields = Table({"field": [f"ngc{i}" for i in range(n)], "distance_mpc": np.linspace(3, 18, n),
+                    "n_inspected": counts.sum(axis=1)})
+    for k in range(4):
+        fields[f"n_{k + 1}"] = counts[:, k]
+    dist = Table(names=("field", "class", "quantity", "n", "median", "q25", "q75"),
+                 dtype=(str, int, str, int, float, float, float))
+    if with_quantities:
+        for f in fields["field"]:
+            for k in (1, 2, 3, 4):
+                for q, med in (("ci", 1.5), ("abs_mag_v", -7.0), ("u_b", -1.0), ("v_i", 0.5)):
+                    dist.add_row((f, k, q, 20, med, med - 0.1, med + 0.1))
+    slopes = Table({"field": list(fields["field"]), "beta": np.ma.masked_array(np.full(n, -2.0), [False] * n),
+                    "beta_err": np.full(n, 0.1)})
+    return {"fields": fields, "distributions": dist, "mass_slopes": slopes}
+
+
+def test_legus_summary_quantity_panels_have_y_labels_with_units():
+    """report --catalogs DIR: the CI, M_V, U-B and V-I panels of the summary figure had no y-axis
+    label (only a title; M_V, U-B, V-I without a unit), unlike the other panels."""
+    from starclass.report.many import summary_figure
+
+    fig = summary_figure(_many_tables())
+    labels = {ax.get_title().split(":")[0].split(" (")[0]: (ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes}
+    assert labels["CI"] == ("distance (Mpc)", "CI (mag)")
+    assert labels["M_V"] == ("distance (Mpc)", "M_V (mag)")
+    assert labels["U-B"] == ("distance (Mpc)", "U-B (mag)")
+    assert labels["V-I"] == ("distance (Mpc)", "V-I (mag)")
+
+
 def test_threshold_figure_says_when_it_is_on_the_raw_probabilities(monkeypatch):
     """A binary catalogue with prob_1_raw has its purity threshold scanned on prob_1_raw (the text
     says so); the figure's x axis read 'threshold on the cluster score', as if on prob_1."""

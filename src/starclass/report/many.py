@@ -25,7 +25,9 @@ from starclass.science.many import MIN_INSPECTED, QUANTITIES, many_field_tables
 #: What :func:`run_many_evaluation` writes: a folder holding only these may be replaced.
 MANY_ENTRIES = ("tables", "figures", "summary.json")
 
-QUANTITY_LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V", "u_b": "U-B", "v_i": "V-I"}
+#: Axis labels (with units) of :data:`starclass.science.many.QUANTITIES`: CI is m(1 px) - m(3 px),
+#: M_V the V magnitude at the field's distance, U-B and V-I colours, all in magnitudes.
+QUANTITY_LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V (mag)", "u_b": "U-B (mag)", "v_i": "V-I (mag)"}
 
 
 def quartile_table(dist: Table, quantity: str) -> Table:
@@ -99,7 +101,10 @@ def summary_figure(tables: dict[str, Table]):
             hi = np.asarray(sel["q75"], float) - med
             ax.errorbar(xd, med, yerr=[lo, hi], fmt="o", ms=4, lw=0.8, color=colour_of(k), label=f"class {k}")
         _distance_axis(ax)
-        ax.set_title(f"{QUANTITY_LABELS[q]}: median and IQR (n >= 5)", fontsize=10)
+        # the title names the statistic; the y axis still needs the quantity and its unit, as the
+        # other panels have theirs
+        ax.set_ylabel(QUANTITY_LABELS[q])
+        ax.set_title(f"{QUANTITY_LABELS[q].split(' (')[0]}: median and IQR (n >= 5)", fontsize=10)
         if q == "abs_mag_v":
             ax.invert_yaxis()
     axes[0, 1].legend(fontsize=7)
