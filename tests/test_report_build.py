@@ -351,3 +351,39 @@ def test_threshold_figure_without_a_threshold_says_why(monkeypatch):
     assert len(threshold_figs) == 1
     said = " ".join(threshold_figs[0]).replace("\n", " ")
     assert "no threshold reaches purity 0.80" in said
+
+
+def test_every_report_panel_labels_both_axes(monkeypatch):
+    """report on a PHANGS-style catalogue: the threshold and trend figures had no left y label
+    (purity, recall and F1 share it; the twin axis said 'objects per bin'), and the symmetric
+    confusion and person-vs-person matrices had neither axis labelled."""
+    import starclass.report.sections as sections
+    from starclass.report.build import evaluate_sections
+
+    figs = []
+    monkeypatch.setattr(sections, "to_png_base64", lambda fig: figs.append(fig) or "")
+    rng = np.random.default_rng(5)
+    n = 400
+    ref = rng.integers(1, 5, n)
+    pred = np.where(rng.random(n) < 0.7, ref, rng.integers(1, 5, n))
+    p = rng.dirichlet(np.ones(4), n) * 0.5
+    p[np.arange(n), pred - 1] += 0.5
+    people = {f"class_h{i}": np.where(rng.random(n) < 0.7, ref, rng.integers(1, 5, n)) for i in (1, 2, 3)}
+    t = Table({"class_pred": pred, "class_ref": ref, **{f"prob_{k}": p[:, k - 1] for k in range(1, 5)}, **people,
+               "mag_f555w": rng.uniform(20, 25, n), "fwhm": rng.uniform(1, 5, n), "x": rng.uniform(0, 500, n),
+               "y": rng.uniform(0, 500, n)})
+    evaluate_sections(t, ["self"], task="phangs4", n_boot=0, science=False)
+    titles = {ax.get_title() for f in figs for ax in f.axes}
+    assert {"symmetric confusion (PHANGS)", "person vs person", "cluster (1+2) vs rest"} <= titles
+    unlabelled = []
+    for f in figs:
+        for ax in f.axes:
+            # a panel stacked on another that shares its x axis (reliability over its histogram)
+            # is labelled by the one below
+            shared_x = ax.get_shared_x_axes().get_siblings(ax)
+            twin = len(shared_x) > 1 and ax.yaxis.get_label_position() == "right"
+            if not twin and not any(a.get_xlabel() for a in shared_x):
+                unlabelled.append((f.axes[0].get_title(), "x"))
+            if not ax.get_ylabel():
+                unlabelled.append((f.axes[0].get_title(), "y"))
+    assert unlabelled == []

@@ -164,6 +164,11 @@ def fig_by_group(tab, column: str, title: str):
     return fig
 
 
+#: The left axis of the threshold and trend figures: the three curves share it, and the right
+#: axis of the trend figures (counts) has its own label, so an unlabelled left one read as counts too.
+SELECTION_SCORES = "purity, recall, F1"
+
+
 def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshold on the cluster score",
                   note: str | None = None):
     """Purity, recall and F1 against threshold (with the chosen threshold marked).
@@ -184,6 +189,7 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel)
+    ax.set_ylabel(SELECTION_SCORES)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return fig
@@ -198,6 +204,7 @@ def fig_vs_magnitude(tab, title: str, band: str):
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(f"limiting magnitude ({band})")
+    ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
     ax2.bar(x, tab["n"], width=0.6, alpha=0.15, color="grey")
     ax2.set_ylabel("objects brighter", color="grey")
@@ -216,6 +223,7 @@ def fig_vs_quantity(tab, title: str, quantity: str):
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(quantity)
+    ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
     ax2.bar(x, tab["n"], width=0.8 * (hi - lo), alpha=0.15, color="grey")
     ax2.set_ylabel("objects per bin", color="grey")
