@@ -357,11 +357,28 @@ def test_every_report_panel_labels_both_axes(monkeypatch):
     """report on a PHANGS-style catalogue: the threshold and trend figures had no left y label
     (purity, recall and F1 share it; the twin axis said 'objects per bin'), and the symmetric
     confusion and person-vs-person matrices had neither axis labelled."""
+    import matplotlib.pyplot as plt
+
     import starclass.report.sections as sections
     from starclass.report.build import evaluate_sections
 
-    figs = []
-    monkeypatch.setattr(sections, "to_png_base64", lambda fig: figs.append(fig) or "")
+    unlabelled, titles = [], set()
+
+    def check(fig):
+        for ax in fig.axes:
+            titles.add(ax.get_title())
+            # a panel stacked on another that shares its x axis (reliability over its histogram)
+            # is labelled by the one below; a twin (counts on the right) shares its host's x label
+            shared_x = ax.get_shared_x_axes().get_siblings(ax)
+            twin = len(shared_x) > 1 and ax.yaxis.get_label_position() == "right"
+            if not twin and not any(a.get_xlabel() for a in shared_x):
+                unlabelled.append((fig.axes[0].get_title(), "x"))
+            if not ax.get_ylabel():
+                unlabelled.append((fig.axes[0].get_title(), "y"))
+        plt.close(fig)
+        return ""
+
+    monkeypatch.setattr(sections, "to_png_base64", check)
     rng = np.random.default_rng(5)
     n = 400
     ref = rng.integers(1, 5, n)
@@ -373,17 +390,39 @@ def test_every_report_panel_labels_both_axes(monkeypatch):
                "mag_f555w": rng.uniform(20, 25, n), "fwhm": rng.uniform(1, 5, n), "x": rng.uniform(0, 500, n),
                "y": rng.uniform(0, 500, n)})
     evaluate_sections(t, ["self"], task="phangs4", n_boot=0, science=False)
-    titles = {ax.get_title() for f in figs for ax in f.axes}
     assert {"symmetric confusion (PHANGS)", "person vs person", "cluster (1+2) vs rest"} <= titles
-    unlabelled = []
-    for f in figs:
-        for ax in f.axes:
-            # a panel stacked on another that shares its x axis (reliability over its histogram)
-            # is labelled by the one below
-            shared_x = ax.get_shared_x_axes().get_siblings(ax)
-            twin = len(shared_x) > 1 and ax.yaxis.get_label_position() == "right"
-            if not twin and not any(a.get_xlabel() for a in shared_x):
-                unlabelled.append((f.axes[0].get_title(), "x"))
-            if not ax.get_ylabel():
-                unlabelled.append((f.axes[0].get_title(), "y"))
     assert unlabelled == []
+
+
+def test_legus_summary_with_small_fields_draws_no_empty_legend():
+    """report --catalogs on fields with fewer than 5 sources of every class printed matplotlib's
+    'No artists with labels found to put in legend' warning and drew an empty legend box in a
+    blank CI panel; now no legend, and each empty panel says why it is empty."""
+    import warnings
+
+    from starclass.report.many import summary_figure
+
+    tables = _many_tables(with_quantities=False)
+    tables["mass_slopes"]["beta"].mask = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = summary_figure(tables)
+    quantity_panels = [ax for ax in fig.axes if "median and IQR" in ax.get_title()]
+    assert len(quantity_panels) == 4
+    for ax in quantity_panels:
+        assert ax.get_legend() is None
+        assert any("no field has 5 or more sources of one class" in t.get_text() for t in ax.texts)
+    assert any("no field has enough class 1+2 clusters" in t.get_text() for t in fig.axes[7].texts)
+
+
+def test_legus_summary_class_key_on_the_first_panel_with_points():
+    """With CI missing everywhere but M_V, U-B and V-I drawn, the class key sat as an empty box on
+    the blank CI panel; it now goes on the first panel with points."""
+    from starclass.report.many import summary_figure
+
+    tables = _many_tables()
+    dist = tables["distributions"]
+    tables["distributions"] = dist[dist["quantity"] != "ci"]
+    fig = summary_figure(tables)
+    legends = {ax.get_title().split(":")[0]: ax.get_legend() is not None for ax in fig.axes[1:5]}
+    assert legends == {"CI": False, "M_V": True, "U-B": False, "V-I": False}
