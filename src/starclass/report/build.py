@@ -234,7 +234,9 @@ def _trust_section(c: Comparison) -> Section:
             "ECE and Brier score (the catalogue has no raw probabilities to compare with).")
     panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []
     panels.append(("calibrated" if t.ece_raw is not None else "prob_<k>", t.reliability, t.ece))
-    s.figure(f"reliability_{rname}", F.fig_reliability(panels, "reliability diagram"),
+    if t.few_rows():
+        s.note(t.few_rows())
+    s.figure(f"reliability_{rname}", F.fig_reliability(panels, "reliability diagram", note=t.few_rows()),
              "Accuracy against mean confidence per bin (the diagonal is perfect calibration); rows per bin below.")
     s.table(f"reliability_{rname}", t.reliability, "Reliability diagram of the written probabilities.")
     if t.coverage_table is not None:

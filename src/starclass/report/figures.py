@@ -514,12 +514,13 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     return fig
 
 
-def fig_reliability(panels: list[tuple[str, object, float]], title: str):
+def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None):
     """Reliability diagram: accuracy against top-class confidence per bin, one line per panel.
 
     ``panels`` holds ``(label, table, ece)`` with the tables of
     :func:`starclass.evaluate.reliability.reliability_table`; a histogram of the rows per bin
-    sits underneath.
+    sits underneath. ``note`` (e.g. too few rows for the diagram to mean anything) is written
+    across the diagram: the PNG is looked at without the page's text.
     """
     fig, (ax, axh) = plt.subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
@@ -538,6 +539,9 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str):
     ax.set_ylabel("accuracy")
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title, fontsize=10)
+    if note:
+        ax.text(0.5, 0.5, wrap_title(note, 3.4, 8), transform=ax.transAxes, ha="center", va="center", fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
     axh.set_xlabel("top-class confidence")
     axh.set_ylabel("rows")
     return fig
