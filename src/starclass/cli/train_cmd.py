@@ -19,6 +19,7 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    task_option,
 )
 from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
@@ -899,10 +900,8 @@ def _print_cv(cvr) -> None:
 
 def _task_of(task: str, resume_from: Path | None):
     """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own."""
-    from starclass.learn.config import load_config
-
     if resume_from is None or task != "legus4":
-        return load_config(task)
+        return task_option(task)
     from starclass.learn.checkpoint import load_model
 
     return load_model(resume_from, device="cpu").config
