@@ -505,7 +505,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
-                          cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None)
+                          cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None,
+                          task_file=task if cfg.preset_name is None and Path(task).is_file() else None)
         return
     extra = None
     votes = None
@@ -933,9 +934,10 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
-                      target_purity: float | None = None, **fit_kwargs) -> None:
+                      target_purity: float | None = None, task_file: str | None = None, **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
-    directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say."""
+    directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say.
+    ``task_file``: the ``--task`` file the task was read from, named when a label is unknown."""
     from starclass.learn.cutouts import fit_cutouts
 
     # a folder of one's own without --task met legus4's five HST bands, and the message advised
@@ -967,8 +969,12 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
+    from starclass.io.cutout_folders import label_classes
     from starclass.learn.cutouts import colour_note
 
+    # every label mapped now, as training will: an unknown one is named with the task file it
+    # needs adding to (the same check inside training knows the task, not the file it came from)
+    label_classes(cutouts, cfg.label_map, config=cfg, task_file=task_file)
     if note := colour_note(cutouts, cfg):
         echo(note)
     if cv_scheme is not None:
