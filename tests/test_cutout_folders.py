@@ -1514,3 +1514,19 @@ def test_train_unknown_label_names_the_task_file_or_preset_it_came_from(tmp_path
     else:
         assert "extends: m31-real" in res.output
     assert not (tmp_path / "m").exists()
+
+
+def test_a_refused_zero_label_is_not_called_no_class():
+    """train/calibrate refusing label '0' (task without a label_map) said 'reads labels as its class
+    numbers (0: no class)', as if 0 were accepted, in the message refusing it; it now says which
+    numbers are taken. classify (allow_unknown) still reads the 0 as no reference class."""
+    from starclass.io.cutout_folders import CutoutSet
+
+    cs = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=None, files=["a.png", "b.png"],
+                   labels=np.array(["0", "1"]), groups=np.array(["a", "b"]))
+    cfg = get_preset("m31-real", label_map={})
+    with pytest.raises(StarclassError) as exc:
+        label_classes(cs, {}, config=cfg)
+    assert "0: no class" not in str(exc.value)
+    assert "reads labels as its class numbers and takes only 1, 2" in str(exc.value)
+    assert label_classes(cs, {}, config=cfg, allow_unknown=True).tolist() == [0, 1]

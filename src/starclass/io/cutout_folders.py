@@ -1272,10 +1272,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                 # (then "class 2 has no training example", or, with classes [1, 2, 3], trained without them)
                 every = sorted({str(v).strip() for v in cutouts.labels if str(v).strip()})
                 yaml = ", ".join(f"{json.dumps(v)}: N" for v in every)
+                # "(0: no class)" here read as if 0 were accepted, in the message refusing it: only
+                # classify reads a 0 (or an unknown number) as no reference class
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class of task {config.name!r} (classes "
-                    f"{list(config.classes)}); a task without a label_map reads labels as its class numbers (0: no "
-                    f"class). Map your labels in a task file: label_map: {{{yaml}}}, each N a class of the task")
+                    f"{list(config.classes)}); a task without a label_map reads labels as its class numbers and "
+                    f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
+                    f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
