@@ -523,7 +523,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         record = flags_record(flags, flagged)
     else:
         if not stamp_list and not mosaics:
-            raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
+            raise StarclassError(_no_images(catalogs, task))
         if not catalogs and labels is not None and not stamp_list:
             catalogs = [labels]  # the votes table is the catalogue (a stamp store has its own)
         if not stamp_list and not catalogs:
@@ -897,6 +897,30 @@ def _print_cv(cvr) -> None:
     echo(f"{'mean':<{width}}  {'':>6}  " + "  ".join(f"{cvr.mean[m]:>8.3f}" for m in shown))
     echo(f"{'std':<{width}}  {'':>6}  " + "  ".join(f"{cvr.std[m]:>8.3f}" for m in shown))
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
+
+
+def _no_images(catalogs, task: str) -> str:
+    """What to give when train has labels but no images: every route --help and docs/ offer.
+
+    It said "give the mosaics (--mosaics) or a stamp store (--stamps)": not how a stamp store is
+    made from the catalogue at hand, nor that --stamps also takes a labelled cutout folder, nor
+    --fields for several fields. ``task``: the --task value, which the stamps must be cut for.
+
+    Examples
+    --------
+    >>> print(_no_images(["cat.ecsv"], "legus4")[:60])
+    --catalog cat.ecsv holds the labels, not the images: give th
+    """
+    routes = ("several fields: --fields LIST (a CSV of mosaics and catalog per field); cutouts of your own: "
+              "--stamps with a labelled cutout folder (labels.csv, or a folder with a sub-folder per label)")
+    if catalogs:
+        cat = catalogs[0]
+        return (f"--catalog {cat} holds the labels, not the images: give the FITS mosaics its x, y are on "
+                "(--mosaics FILES or DIR), or a stamp store cut from them for the task ('starclass cutouts MOSAICS "
+                f"--catalog {cat} --task {task} -o stamps.h5', then --stamps stamps.h5, with or without "
+                f"--catalog {cat}); {routes}")
+    return ("nothing to train on: give FITS mosaics and their labelled catalogue (--mosaics, --catalog), or a "
+            f"stamp store from 'starclass cutouts' (--stamps STORE.h5); {routes}")
 
 
 def _task_of(task: str, resume_from: Path | None):
