@@ -426,3 +426,24 @@ def test_legus_summary_class_key_on_the_first_panel_with_points():
     fig = summary_figure(tables)
     legends = {ax.get_title().split(":")[0]: ax.get_legend() is not None for ax in fig.axes[1:5]}
     assert legends == {"CI": False, "M_V": True, "U-B": False, "V-I": False}
+
+
+def test_magnitude_and_colour_axes_give_their_unit():
+    """report: the colour-colour panels read 'V - I' / 'U - B', the luminosity function 'm (V)', the
+    trend against magnitude 'limiting magnitude (f555w)' and the agreement trend 'mag_f555w (bin
+    median ...)', with no unit where the other figures give theirs ('log M [Msun]', 'x [pix]')."""
+    from starclass.report import figures as F
+
+    fig = F.fig_colour_colour([("class 1", np.array([-1.0, 0.0]), np.array([0.5, 1.0]))])
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("V - I [mag]", "U - B [mag]")
+    hist = Table({"mag_lo": [20.0, 21.0], "mag_hi": [21.0, 22.0], "n": [3, 5]})
+    assert F.fig_luminosity([("prediction", hist)], "V", "lf").axes[0].get_xlabel() == "m (V) [mag]"
+    scan = Table({"mag_hi": [21.0, 22.0], "purity": [0.9, 0.8], "recall": [0.5, 0.6], "f1": [0.6, 0.7], "n": [4, 9]})
+    assert F.fig_vs_magnitude(scan, "t", "f555w").axes[0].get_xlabel() == "limiting magnitude (f555w) [mag]"
+    bins = Table({"mag_f555w_median": [21.0, 22.0], "crowding_median": [0.1, 0.2],
+                  **{f"class_{k}": [0.5, 0.6] for k in (1, 2, 3, 4)}})
+    trends = [{"class": 1, "slope": 0.1, "intercept": 0.0}]
+    assert F.fig_agreement_vs(bins, trends, "mag_f555w", "a").axes[0].get_xlabel().startswith("mag_f555w [mag] (")
+    # a column without a unit gets none
+    assert F.fig_agreement_vs(bins, trends, "crowding", "a").axes[0].get_xlabel().startswith("crowding (")
+    F.plt.close("all")

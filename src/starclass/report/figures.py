@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from starclass.schema import unit_of
 from starclass.science.colour import BOXES
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
@@ -203,7 +204,7 @@ def fig_vs_magnitude(tab, title: str, band: str):
         v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(f"limiting magnitude ({band})")
+    ax.set_xlabel(f"limiting magnitude ({band}) [mag]")
     ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
     ax2.bar(x, tab["n"], width=0.6, alpha=0.15, color="grey")
@@ -262,7 +263,9 @@ def fig_agreement_vs(bins, trends, quantity: str, title: str):
             xx = np.linspace(x.min(), x.max(), 10)
             ax.plot(xx, r["slope"] * xx + r["intercept"], color=colour_of(k), lw=0.8)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(f"{quantity} (bin median, equal-number bins)")
+    # the schema's unit of the column (mag_f555w: mag); none for unitless ones (crowding)
+    unit = unit_of(quantity)
+    ax.set_xlabel(f"{quantity}{f' [{unit}]' if unit is not None else ''} (bin median, equal-number bins)")
     ax.set_ylabel("agreement fraction")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, ncol=3)
@@ -293,9 +296,9 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
         ax.set_xlim(-1.0, 2.0)
         ax.set_ylim(1.2, -2.2)
     for ax in axes[-1]:
-        ax.set_xlabel("V - I")
+        ax.set_xlabel("V - I [mag]")
     for ax in axes[:, 0]:
-        ax.set_ylabel("U - B")
+        ax.set_ylabel("U - B [mag]")
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.suptitle(title, fontsize=11)
@@ -354,7 +357,7 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
         mid = 0.5 * (np.asarray(h["mag_lo"]) + np.asarray(h["mag_hi"]))
         ax.step(mid, np.maximum(np.asarray(h["n"]), 0.5), where="mid", label=label)
     ax.set_yscale("log")
-    ax.set_xlabel(f"m ({band})")
+    ax.set_xlabel(f"m ({band}) [mag]")
     ax.set_ylabel("N per bin")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7)
