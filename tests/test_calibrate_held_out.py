@@ -98,6 +98,33 @@ def test_cli_calibrate_on_the_training_catalogue_exits_2(trained, tmp_path):
     res = runner.invoke(app, [*args, "--allow-training-rows"])
     assert res.exit_code == 0, res.output
     assert f"warning: {n_train} of the " in res.output
+    # the summary line says what the rows were, not only the warning above it
+    assert f"{n_train} of them rows the model was trained on (--allow-training-rows)" in res.output
+
+
+def test_rows_fitted_with_allow_training_rows_are_not_called_held_out(trained, tmp_path):
+    """calibrate --allow-training-rows on 20 rows, 17 of them training rows, warned 'the temperature
+    was fitted on only 20 held-out rows' and 'On these 20 held-out rows ...': the rows are now
+    counted as what they are, in the warnings and in the manifest (read back by load)."""
+    from starclass.learn.calibration import ModelCalibration
+
+    root, _, toy, result = trained
+    model = tmp_path / "model"
+    shutil.copytree(root / "model", model)
+    train_rows = np.setdiff1d(np.arange(len(toy.inputs)), result.val_index)
+    rows = np.concatenate([train_rows[:20], result.val_index[:5]])
+    with pytest.warns(UserWarning, match="20 of the 25 calibration rows"):
+        cal = calibrate_model(model, toy.inputs[rows], toy.class_ref[rows], source="toy", overwrite=True,
+                              device="cpu", allow_training_rows=True)
+    cautions = " ".join(cal.cautions())
+    assert "25 rows (20 of them rows the model was trained on)" in cautions
+    assert "held-out rows" not in cautions.split("; fit it on")[0]
+    stored = ModelCalibration.from_dict(read_manifest(model)["calibration"])
+    assert " ".join(stored.cautions()) == cautions
+    # held-out rows are still called so
+    val = result.val_index[:25]
+    held = calibrate_model(model, toy.inputs[val], toy.class_ref[val], source="toy", overwrite=True, device="cpu")
+    assert f"{val.size} held-out rows" in " ".join(held.cautions())
 
 
 def test_calibrate_model_names_mismatched_rows_and_the_python_argument(trained, tmp_path):

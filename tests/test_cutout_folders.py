@@ -1490,3 +1490,43 @@ def test_classify_warns_of_cutouts_of_another_size_than_a_mosaic_trained_models_
     assert res.exit_code == 0, res.output
     assert "the cutouts are 24 x 24 px but" in res.output and "takes 16 x 16 px stamps" in res.output
     assert "look 0.67 times as large" in res.output and (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("from_file", [True, False])
+def test_train_unknown_label_names_the_task_file_or_preset_it_came_from(tmp_path, from_file):
+    """train --task mine.yaml --stamps with a 'star' label said 'my_task.yaml holding extends: <the task
+    file you trained with>', a placeholder where the file given to --task was known; it now gives the
+    label_map to put in that file, named. A preset is named in 'extends:' (as before)."""
+    p = _make_csv_folder(tmp_path / "data", n_objects=8, twice=0)
+    _rewrite(p, lambda rows: [dict(r, label="star") if i == 2 else r for i, r in enumerate(rows)])
+    if from_file:
+        task = tmp_path / "mine.yaml"
+        task.write_text("extends: m31-real\nstamp_size: 16\n")
+    else:
+        task = "m31-real"
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "-o", str(tmp_path / "m"),
+                              "--no-progress", "--epochs", "1"])
+    assert res.exit_code == 2, res.output
+    assert "'star' (row 3)" in res.output and "<the task file" not in res.output
+    if from_file:
+        assert f"put this one in {task} (it replaces the one there)" in res.output
+        assert f"then --task {task} " in res.output
+    else:
+        assert "extends: m31-real" in res.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_refused_zero_label_is_not_called_no_class():
+    """train/calibrate refusing label '0' (task without a label_map) said 'reads labels as its class
+    numbers (0: no class)', as if 0 were accepted, in the message refusing it; it now says which
+    numbers are taken. classify (allow_unknown) still reads the 0 as no reference class."""
+    from starclass.io.cutout_folders import CutoutSet
+
+    cs = CutoutSet(images=np.zeros((2, 1, 4, 4), np.float32), table=None, files=["a.png", "b.png"],
+                   labels=np.array(["0", "1"]), groups=np.array(["a", "b"]))
+    cfg = get_preset("m31-real", label_map={})
+    with pytest.raises(StarclassError) as exc:
+        label_classes(cs, {}, config=cfg)
+    assert "0: no class" not in str(exc.value)
+    assert "reads labels as its class numbers and takes only 1, 2" in str(exc.value)
+    assert label_classes(cs, {}, config=cfg, allow_unknown=True).tolist() == [0, 1]

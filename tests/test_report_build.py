@@ -283,6 +283,39 @@ def test_legus_class_mix_legend_leaves_the_bars_visible():
     assert "slope" in fig.axes[7].get_ylabel()
 
 
+def _many_tables(n: int = 6, *, with_quantities: bool = True) -> dict:
+    """The tables summary_figure draws, for ``n`` fields (distributions empty unless asked)."""
+    rng = np.random.default_rng(2)
+    counts = rng.integers(5, 50, (n, 4))
+    fields = Table({"field": [f"ngc{i}" for i in range(n)], "distance_mpc": np.linspace(3, 18, n),
+                    "n_inspected": counts.sum(axis=1)})
+    for k in range(4):
+        fields[f"n_{k + 1}"] = counts[:, k]
+    dist = Table(names=("field", "class", "quantity", "n", "median", "q25", "q75"),
+                 dtype=(str, int, str, int, float, float, float))
+    if with_quantities:
+        for f in fields["field"]:
+            for k in (1, 2, 3, 4):
+                for q, med in (("ci", 1.5), ("abs_mag_v", -7.0), ("u_b", -1.0), ("v_i", 0.5)):
+                    dist.add_row((f, k, q, 20, med, med - 0.1, med + 0.1))
+    slopes = Table({"field": list(fields["field"]), "beta": np.ma.masked_array(np.full(n, -2.0), [False] * n),
+                    "beta_err": np.full(n, 0.1)})
+    return {"fields": fields, "distributions": dist, "mass_slopes": slopes}
+
+
+def test_legus_summary_quantity_panels_have_y_labels_with_units():
+    """report --catalogs DIR: the CI, M_V, U-B and V-I panels of the summary figure had no y-axis
+    label (only a title; M_V, U-B, V-I without a unit), unlike the other panels."""
+    from starclass.report.many import summary_figure
+
+    fig = summary_figure(_many_tables())
+    labels = {ax.get_title().split(":")[0].split(" (")[0]: (ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes}
+    assert labels["CI"] == ("distance (Mpc)", "CI (mag)")
+    assert labels["M_V"] == ("distance (Mpc)", "M_V (mag)")
+    assert labels["U-B"] == ("distance (Mpc)", "U-B (mag)")
+    assert labels["V-I"] == ("distance (Mpc)", "V-I (mag)")
+
+
 def test_threshold_figure_says_when_it_is_on_the_raw_probabilities(monkeypatch):
     """A binary catalogue with prob_1_raw has its purity threshold scanned on prob_1_raw (the text
     says so); the figure's x axis read 'threshold on the cluster score', as if on prob_1."""
@@ -318,3 +351,99 @@ def test_threshold_figure_without_a_threshold_says_why(monkeypatch):
     assert len(threshold_figs) == 1
     said = " ".join(threshold_figs[0]).replace("\n", " ")
     assert "no threshold reaches purity 0.80" in said
+
+
+def test_every_report_panel_labels_both_axes(monkeypatch):
+    """report on a PHANGS-style catalogue: the threshold and trend figures had no left y label
+    (purity, recall and F1 share it; the twin axis said 'objects per bin'), and the symmetric
+    confusion and person-vs-person matrices had neither axis labelled."""
+    import matplotlib.pyplot as plt
+
+    import starclass.report.sections as sections
+    from starclass.report.build import evaluate_sections
+
+    unlabelled, titles = [], set()
+
+    def check(fig):
+        for ax in fig.axes:
+            titles.add(ax.get_title())
+            # a panel stacked on another that shares its x axis (reliability over its histogram)
+            # is labelled by the one below; a twin (counts on the right) shares its host's x label
+            shared_x = ax.get_shared_x_axes().get_siblings(ax)
+            twin = len(shared_x) > 1 and ax.yaxis.get_label_position() == "right"
+            if not twin and not any(a.get_xlabel() for a in shared_x):
+                unlabelled.append((fig.axes[0].get_title(), "x"))
+            if not ax.get_ylabel():
+                unlabelled.append((fig.axes[0].get_title(), "y"))
+        plt.close(fig)
+        return ""
+
+    monkeypatch.setattr(sections, "to_png_base64", check)
+    rng = np.random.default_rng(5)
+    n = 400
+    ref = rng.integers(1, 5, n)
+    pred = np.where(rng.random(n) < 0.7, ref, rng.integers(1, 5, n))
+    p = rng.dirichlet(np.ones(4), n) * 0.5
+    p[np.arange(n), pred - 1] += 0.5
+    people = {f"class_h{i}": np.where(rng.random(n) < 0.7, ref, rng.integers(1, 5, n)) for i in (1, 2, 3)}
+    t = Table({"class_pred": pred, "class_ref": ref, **{f"prob_{k}": p[:, k - 1] for k in range(1, 5)}, **people,
+               "mag_f555w": rng.uniform(20, 25, n), "fwhm": rng.uniform(1, 5, n), "x": rng.uniform(0, 500, n),
+               "y": rng.uniform(0, 500, n)})
+    evaluate_sections(t, ["self"], task="phangs4", n_boot=0, science=False)
+    assert {"symmetric confusion (PHANGS)", "person vs person", "cluster (1+2) vs rest"} <= titles
+    assert unlabelled == []
+
+
+def test_legus_summary_with_small_fields_draws_no_empty_legend():
+    """report --catalogs on fields with fewer than 5 sources of every class printed matplotlib's
+    'No artists with labels found to put in legend' warning and drew an empty legend box in a
+    blank CI panel; now no legend, and each empty panel says why it is empty."""
+    import warnings
+
+    from starclass.report.many import summary_figure
+
+    tables = _many_tables(with_quantities=False)
+    tables["mass_slopes"]["beta"].mask = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = summary_figure(tables)
+    quantity_panels = [ax for ax in fig.axes if "median and IQR" in ax.get_title()]
+    assert len(quantity_panels) == 4
+    for ax in quantity_panels:
+        assert ax.get_legend() is None
+        assert any("no field has 5 or more sources of one class" in t.get_text() for t in ax.texts)
+    assert any("no field has enough class 1+2 clusters" in t.get_text() for t in fig.axes[7].texts)
+
+
+def test_legus_summary_class_key_on_the_first_panel_with_points():
+    """With CI missing everywhere but M_V, U-B and V-I drawn, the class key sat as an empty box on
+    the blank CI panel; it now goes on the first panel with points."""
+    from starclass.report.many import summary_figure
+
+    tables = _many_tables()
+    dist = tables["distributions"]
+    tables["distributions"] = dist[dist["quantity"] != "ci"]
+    fig = summary_figure(tables)
+    legends = {ax.get_title().split(":")[0]: ax.get_legend() is not None for ax in fig.axes[1:5]}
+    assert legends == {"CI": False, "M_V": True, "U-B": False, "V-I": False}
+
+
+def test_magnitude_and_colour_axes_give_their_unit():
+    """report: the colour-colour panels read 'V - I' / 'U - B', the luminosity function 'm (V)', the
+    trend against magnitude 'limiting magnitude (f555w)' and the agreement trend 'mag_f555w (bin
+    median ...)', with no unit where the other figures give theirs ('log M [Msun]', 'x [pix]')."""
+    from starclass.report import figures as F
+
+    fig = F.fig_colour_colour([("class 1", np.array([-1.0, 0.0]), np.array([0.5, 1.0]))])
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("V - I [mag]", "U - B [mag]")
+    hist = Table({"mag_lo": [20.0, 21.0], "mag_hi": [21.0, 22.0], "n": [3, 5]})
+    assert F.fig_luminosity([("prediction", hist)], "V", "lf").axes[0].get_xlabel() == "m (V) [mag]"
+    scan = Table({"mag_hi": [21.0, 22.0], "purity": [0.9, 0.8], "recall": [0.5, 0.6], "f1": [0.6, 0.7], "n": [4, 9]})
+    assert F.fig_vs_magnitude(scan, "t", "f555w").axes[0].get_xlabel() == "limiting magnitude (f555w) [mag]"
+    bins = Table({"mag_f555w_median": [21.0, 22.0], "crowding_median": [0.1, 0.2],
+                  **{f"class_{k}": [0.5, 0.6] for k in (1, 2, 3, 4)}})
+    trends = [{"class": 1, "slope": 0.1, "intercept": 0.0}]
+    assert F.fig_agreement_vs(bins, trends, "mag_f555w", "a").axes[0].get_xlabel().startswith("mag_f555w [mag] (")
+    # a column without a unit gets none
+    assert F.fig_agreement_vs(bins, trends, "crowding", "a").axes[0].get_xlabel().startswith("crowding (")
+    F.plt.close("all")

@@ -215,3 +215,19 @@ def test_classify_cutouts_flags_blank_images(tmp_path):
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert (proc.stdout + proc.stderr).count("blank (constant)") == 1, proc.stderr
+
+
+def test_train_catalogue_without_images_names_every_route(tmp_path):
+    """train --catalog CAT without mosaics said 'give the mosaics (--mosaics) or a stamp store (--stamps)':
+    not how to cut a stamp store from CAT (starclass cutouts ... --task), nor --fields, nor that
+    --stamps takes a labelled cutout folder. It now names them, with the catalogue and the task."""
+    cat = tmp_path / "cat.ecsv"
+    Table({"id": [1, 2], "x": [5.0, 9.0], "y": [5.0, 9.0], "class_ref": [1, 2]}).write(cat)
+    res = runner.invoke(app, ["train", "--task", "m31-real", "--catalog", str(cat), "-o", str(tmp_path / "m")])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    said = " ".join(res.output.split())
+    assert f"--catalog {cat} holds the labels, not the images" in said
+    assert "--mosaics" in said
+    assert f"'starclass cutouts MOSAICS --catalog {cat} --task m31-real -o stamps.h5', then --stamps stamps.h5" in said
+    assert "--fields LIST" in said and "labelled cutout folder" in said
+    assert not (tmp_path / "m").exists()

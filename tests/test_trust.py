@@ -329,6 +329,41 @@ def test_evaluate_reports_calibration_and_coverage_from_a_classified_table(tmp_p
     assert any("conformal coverage at 90%" in line for line in res["details"])
 
 
+def test_ece_from_a_few_rows_is_said_to_be_not_meaningful(tmp_path, monkeypatch):
+    """evaluate on 3 classified rows with labels printed 'calibration: ECE 0.3333' and drew the
+    reliability diagram with nothing saying that 3 rows cannot measure calibration; the text and
+    the figure now say so below RELIABILITY_MIN_ROWS rows, and not from it on."""
+    import starclass.report.sections as sections
+
+    min_rows = 100  # evaluate.reliability.RELIABILITY_MIN_ROWS, named here so the old code fails on the text
+    drawn = {}
+
+    def record(fig):
+        drawn[fig.axes[0].get_title()] = [t.get_text() for t in fig.axes[0].texts]
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+        return ""
+
+    monkeypatch.setattr(sections, "to_png_base64", record)
+    from starclass.report.build import build_report
+
+    for n, said in ((3, True), (min_rows, False)):
+        rng = np.random.default_rng(n)
+        ref = rng.integers(1, 3, n)
+        p1 = rng.uniform(0.05, 0.95, n)
+        t = Table({"id": np.arange(n), "x": np.arange(n) * 10.0, "y": np.zeros(n), "class_ref": ref,
+                   "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1})
+        write_catalog(t, tmp_path / f"p{n}.ecsv")
+        r = CliRunner().invoke(app, ["evaluate", str(tmp_path / f"p{n}.ecsv"), "-r", "self", "--task", "m31-real",
+                                     "--bootstrap", "0", "-o", str(tmp_path / f"ev{n}")])
+        assert r.exit_code == 0, r.output
+        note = f"ECE and the reliability diagram from {n} rows are not meaningful (fewer than {min_rows}"
+        assert (note in r.output) is said
+        drawn.clear()
+        build_report(str(tmp_path / f"p{n}.ecsv"), ["self"], tmp_path / f"r{n}", task="m31-real", n_boot=0)
+        assert any(note in " ".join(x.split()) for x in drawn["reliability diagram"]) is said
+
+
 def test_cli_calibrate_and_classify_options(model, tmp_path):
     root, cfg, toy, _ = model
     write_toy_held_out(cfg, tmp_path, 40, seed=9)

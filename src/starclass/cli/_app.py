@@ -214,6 +214,36 @@ def check_radius(radius: float) -> None:
         raise StarclassError(f"--radius must be a positive number of pixels, got {radius:g}")
 
 
+def task_option(value: str, option: str = "--task"):
+    """The task config a ``--task`` value names, with errors that name the option and the value.
+
+    :func:`starclass.learn.config.load_config` says "task config 'phangs' is neither a file nor
+    a preset" or "task config five.yaml: cannot parse": the library's words, which do not say
+    which option of the command line was wrong.
+
+    Examples
+    --------
+    >>> task_option("m31-real").name
+    'm31-real'
+    >>> try:
+    ...     task_option("phangs")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:50])
+    --task 'phangs' is neither a file nor a preset; pr
+    """
+    # starclass.learn imports torch: only a command given --task pays for it
+    from starclass.learn.config import load_config
+
+    try:
+        return load_config(value)
+    except StarclassError as exc:
+        msg = str(exc)
+        prefix = "task config "
+        # the library's own prefix already names the value: the option takes its place
+        raise StarclassError(f"{option} {msg[len(prefix):]}" if msg.startswith(prefix)
+                             else f"{option} {value}: {msg}") from None
+
+
 def refuse_few_matches_with_catalogs(allow_few_matches: bool) -> None:
     """Refuse ``--allow-few-matches`` with ``--catalogs`` (``evaluate``, ``report``): nothing is paired by position.
 

@@ -19,6 +19,7 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    task_option,
 )
 from starclass.errors import StarclassError, counted
 
@@ -111,11 +112,9 @@ def cutouts(
     changes: dict = {}
     config = None
     if task:
-        # starclass.learn imports torch (+3 s measured): only --task pays for it
-        from starclass.learn.config import load_config
-
-        # outside the renaming below: a bad key in the task file is the file's, not an option's
-        config = load_config(task)
+        # outside the renaming below: a bad key in the task file is the file's, named with --task
+        # (task_option imports starclass.learn, and torch with it, +3 s measured: only --task pays for it)
+        config = task_option(task)
     given = [k for k, v in {"stamp_size": size, "scales": scales, "normalisation": normalisation,
                             "softening_mag": softening_mag, "bands": bands}.items() if v is not None]
     # the option checks below raise the library's messages, which name its parameters (scales,

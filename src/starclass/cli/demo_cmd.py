@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.cli._app import command, echo
+from starclass.cli._app import command, echo, task_option
 from starclass.errors import StarclassError
 
 
@@ -45,6 +45,9 @@ def demo(
         raise StarclassError(f"--labels must be truth or humans, got {labels!r}")
     # here, not at the top: starclass.pipeline imports torch (+5 s measured); `starclass --help` takes 0.4 s
     from starclass.pipeline import run_demo
+
+    # run_demo loads it again; here an unknown or unreadable task is named as the option it came from
+    task_option(task)
 
     res = run_demo(outdir, size=size, n_candidates=n_candidates, seed=seed, task=task, epochs=epochs,
                    labels=labels, distance_mpc=distance, progress=progress, overwrite=overwrite,

@@ -17,6 +17,7 @@ from starclass.cli._app import (
     echo,
     refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
+    task_option,
 )
 from starclass.errors import counted
 
@@ -94,6 +95,8 @@ def evaluate(
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     check_radius(radius)  # before any work, naming the option
+    # loaded here, so that an unknown or unreadable task is named as the option it came from
+    task = None if task is None else task_option(task)
     from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
 
     # references are paths or "self"; a path among them is an input like the predictions. A file in

@@ -16,6 +16,7 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     require_extra,
+    task_option,
 )
 from starclass.errors import StarclassError, counted
 
@@ -248,17 +249,20 @@ def inspect_command(
     cfg = None
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
-        from starclass.learn.config import load_config
 
         # an unknown task is named here, before any database or picture
-        cfg = load_config(task) if task and needs_task else None
+        cfg = task_option(task) if task and needs_task else None
         asked = stamps_scheme(cfg, scheme) if cfg is not None else None
         # the database and the picture cache go beside the list, as beside a data directory
         data_dir = stamps if stamps.is_dir() else stamps.parent
     else:
         asked = get_scheme(scheme) if scheme else None
     if task and stamps is None:
-        from_task = scheme_for_task(task)
+        try:
+            from_task = scheme_for_task(task)
+        except StarclassError as exc:
+            # the library says "task 'x' has no label scheme": the option is what the user typed
+            raise StarclassError(f"--{exc}") from None
         if asked is not None and asked.name != from_task.name:
             raise StarclassError(f"--scheme {asked.name} differs from the scheme of --task {task} "
                                  f"({from_task.name}); give one of them")

@@ -23,6 +23,7 @@ from starclass.cli._app import (
     pixel_flags,
     refuse_few_matches_with_catalogs,
     refuse_one_catalogue_options,
+    task_option,
     warn_flags_differ,
 )
 
@@ -107,6 +108,8 @@ def report(
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
     check_radius(radius)  # before any work, naming the option
+    # loaded here, so that an unknown or unreadable task is named as the option it came from
+    task = None if task is None else task_option(task)
     if mosaics and model is None and stamps is None:  # with --stamps too: build_report's "not both"
         # they serve only the Grad-CAM section: without --model they were read by nothing, silently
         raise StarclassError("--mosaics applies to --model (the Grad-CAM section); give the model too, or leave "

@@ -19,6 +19,7 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     place_rows,
+    task_option,
 )
 from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
@@ -504,7 +505,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           label_column="label" if label_column == CLASS_REF else label_column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
-                          cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None)
+                          cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None,
+                          task_file=task if cfg.preset_name is None and Path(task).is_file() else None)
         return
     extra = None
     votes = None
@@ -521,7 +523,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         record = flags_record(flags, flagged)
     else:
         if not stamp_list and not mosaics:
-            raise StarclassError("give the mosaics (--mosaics) or a stamp store (--stamps)")
+            raise StarclassError(_no_images(catalogs, task))
         if not catalogs and labels is not None and not stamp_list:
             catalogs = [labels]  # the votes table is the catalogue (a stamp store has its own)
         if not stamp_list and not catalogs:
@@ -897,12 +899,34 @@ def _print_cv(cvr) -> None:
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
 
 
+def _no_images(catalogs, task: str) -> str:
+    """What to give when train has labels but no images: every route --help and docs/ offer.
+
+    It said "give the mosaics (--mosaics) or a stamp store (--stamps)": not how a stamp store is
+    made from the catalogue at hand, nor that --stamps also takes a labelled cutout folder, nor
+    --fields for several fields. ``task``: the --task value, which the stamps must be cut for.
+
+    Examples
+    --------
+    >>> print(_no_images(["cat.ecsv"], "legus4")[:60])
+    --catalog cat.ecsv holds the labels, not the images: give th
+    """
+    routes = ("several fields: --fields LIST (a CSV of mosaics and catalog per field); cutouts of your own: "
+              "--stamps with a labelled cutout folder (labels.csv, or a folder with a sub-folder per label)")
+    if catalogs:
+        cat = catalogs[0]
+        return (f"--catalog {cat} holds the labels, not the images: give the FITS mosaics its x, y are on "
+                "(--mosaics FILES or DIR), or a stamp store cut from them for the task ('starclass cutouts MOSAICS "
+                f"--catalog {cat} --task {task} -o stamps.h5', then --stamps stamps.h5, with or without "
+                f"--catalog {cat}); {routes}")
+    return ("nothing to train on: give FITS mosaics and their labelled catalogue (--mosaics, --catalog), or a "
+            f"stamp store from 'starclass cutouts' (--stamps STORE.h5); {routes}")
+
+
 def _task_of(task: str, resume_from: Path | None):
     """The task config: ``--task``, or with ``--resume-from`` and the default task, that model's own."""
-    from starclass.learn.config import load_config
-
     if resume_from is None or task != "legus4":
-        return load_config(task)
+        return task_option(task)
     from starclass.learn.checkpoint import load_model
 
     return load_model(resume_from, device="cpu").config
@@ -934,9 +958,10 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
-                      target_purity: float | None = None, **fit_kwargs) -> None:
+                      target_purity: float | None = None, task_file: str | None = None, **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
-    directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say."""
+    directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say.
+    ``task_file``: the ``--task`` file the task was read from, named when a label is unknown."""
     from starclass.learn.cutouts import fit_cutouts
 
     # a folder of one's own without --task met legus4's five HST bands, and the message advised
@@ -968,8 +993,12 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     labels_seen = sorted(set(cutouts.labels.tolist())) if cutouts.labels is not None else "none"
     echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px in {n_groups} groups "
          f"from {cutouts.source}; labels {labels_seen}")
+    from starclass.io.cutout_folders import label_classes
     from starclass.learn.cutouts import colour_note
 
+    # every label mapped now, as training will: an unknown one is named with the task file it
+    # needs adding to (the same check inside training knows the task, not the file it came from)
+    label_classes(cutouts, cfg.label_map, config=cfg, task_file=task_file)
     if note := colour_note(cutouts, cfg):
         echo(note)
     if cv_scheme is not None:

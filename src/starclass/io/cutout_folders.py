@@ -1123,7 +1123,8 @@ def _row_list(rows: list[int], most: int = 5, *, numbered: bool = True) -> str:
 
 
 def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int], *, preset: str | None = None,
-                        classes: dict[int, str] | None = None, numbered: bool = True) -> str:
+                        classes: dict[int, str] | None = None, numbered: bool = True,
+                        task_file: str | None = None) -> str:
     """The end of an unknown-label message: every unknown label with its rows, and a task file that maps them.
 
     One error used to name the first unknown label only: a folder with ``star`` and ``artefact``
@@ -1140,8 +1141,11 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     label_map : dict of str to int
         The task's label map.
     preset : str, optional
-        The preset the task is (``TaskConfig.preset_name``), for ``extends:``; without it the
-        snippet says to extend the task file used.
+        The preset the task is (``TaskConfig.preset_name``), for ``extends:``; without it (and
+        without ``task_file``) the snippet says to extend the task file used.
+    task_file : str, optional
+        The task file the task was read from (``train --task FILE``): ``extends:`` takes presets
+        only, so the note gives the ``label_map`` to put in that file, named.
     classes : dict of int to str, optional
         Class number -> name, listed after the snippet so that ``N`` can be chosen.
     numbered : bool
@@ -1161,6 +1165,9 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     True
     >>> print(note.splitlines()[2])
         label_map: {cluster: 1, galaxy: 2, star: N, Galaxy: 2}
+    >>> note = unknown_labels_note({"star": [6]}, {"cluster": 1}, task_file="mine.yaml")
+    >>> print(note.splitlines()[0].split("; ")[-1])
+    labels of your own need a label_map that maps them to classes: put this one in mine.yaml (it replaces the one there)
     """
     n_rows = sum(len(r) for r in rows_of.values())
     listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
@@ -1171,27 +1178,36 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     if same:
         out += f"; labels are matched exactly, case included: {', '.join(same)}"
     base = preset or "<the task file you trained with>"
+    if task_file is not None and preset is None:
+        # extends: takes a preset only; naming the file the task came from beats a placeholder
+        base = None
     known_classes = set(classes) if classes else set(label_map.values())
     if all(lab.isdigit() and int(lab) in known_classes for lab in rows_of):
         # class numbers for labels (1, 2): the map of label strings is not what they need
-        out += (f"; labels that are the task's class numbers are read as such by a task without a label map: "
-                f"'extends: {base}' and 'label_map: {{}}' in a task file")
+        out += ("; labels that are the task's class numbers are read as such by a task without a label map: "
+                + (f"'extends: {base}' and 'label_map: {{}}' in a task file" if base is not None
+                   else f"'label_map: {{}}' in {task_file}"))
     pairs = [f"{_yaml_key(k)}: {v}" for k, v in label_map.items()]
     pairs += [f"{_yaml_key(lab)}: {label_map[k] if k is not None else 'N'}" for lab, k in cased.items()]
-    out += ("; labels of your own need a task file that maps them to classes, e.g. my_task.yaml holding\n"
-            f"    extends: {base}\n    label_map: {{{', '.join(pairs)}}}\n")
+    if base is not None:
+        out += ("; labels of your own need a task file that maps them to classes, e.g. my_task.yaml holding\n"
+                f"    extends: {base}\n    label_map: {{{', '.join(pairs)}}}\n")
+    else:
+        out += (f"; labels of your own need a label_map that maps them to classes: put this one in {task_file} "
+                f"(it replaces the one there)\n    label_map: {{{', '.join(pairs)}}}\n")
+    then = f"then --task {'my_task.yaml' if base is not None else task_file}"
     if any(k is None for k in cased.values()):
         which = (", ".join(f"{c} = {n}" for c, n in classes.items()) if classes
                  else ", ".join(str(c) for c in sorted(set(label_map.values()))))
         out += (f"with each N a class of the task ({which}; a new class needs classes and class_names too), "
-                "then --task my_task.yaml (docs/real_images.md, 'Your own labels and classes')")
+                f"{then} (docs/real_images.md, 'Your own labels and classes')")
     else:
-        out += "then --task my_task.yaml (docs/real_images.md, 'Your own labels and classes')"
+        out += f"{then} (docs/real_images.md, 'Your own labels and classes')"
     return out
 
 
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
-                  config=None, allow_unknown: bool = False) -> np.ndarray:
+                  config=None, allow_unknown: bool = False, task_file: str | None = None) -> np.ndarray:
     """Map every label string to a class, naming every unknown label with its rows.
 
     Parameters
@@ -1209,6 +1225,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
         A label the map does not know is class 0 (no reference class), with one warning naming
         every such label and its rows, instead of an error: ``classify`` needs no labels to
         classify, only to score (``evaluate --task`` scores them with a map that knows them).
+    task_file : str, optional
+        The task file ``config`` was read from, named in the unknown-label message
+        (:func:`unknown_labels_note`).
 
     Returns
     -------
@@ -1266,10 +1285,13 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                 # (then "class 2 has no training example", or, with classes [1, 2, 3], trained without them)
                 every = sorted({str(v).strip() for v in cutouts.labels if str(v).strip()})
                 yaml = ", ".join(f"{json.dumps(v)}: N" for v in every)
+                # "(0: no class)" here read as if 0 were accepted, in the message refusing it: only
+                # classify reads a 0 (or an unknown number) as no reference class
                 raise StarclassError(
                     f"{cutouts.where(i)}: label {lab!r} is not a class of task {config.name!r} (classes "
-                    f"{list(config.classes)}); a task without a label_map reads labels as its class numbers (0: no "
-                    f"class). Map your labels in a task file: label_map: {{{yaml}}}, each N a class of the task")
+                    f"{list(config.classes)}); a task without a label_map reads labels as its class numbers and "
+                    f"takes only {', '.join(map(str, config.classes))}. Map your labels in a task file: "
+                    f"label_map: {{{yaml}}}, each N a class of the task")
             out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
@@ -1288,7 +1310,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
         raise StarclassError(
             f"{cutouts.where(first_unknown)}: label {lab!r} is not known to the task (known: {sorted(label_map)})"
             + unknown_labels_note(unknown, label_map, preset=config.preset_name if config is not None else None,
-                                  classes=names, numbered=cutouts.source.is_file()))
+                                  classes=names, numbered=cutouts.source.is_file(), task_file=task_file))
     return out
 
 

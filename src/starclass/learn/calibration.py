@@ -85,7 +85,7 @@ __all__ = [
     "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
     "histogram_calibrate", "cross_fitted_histogram", "check_histogram_rows", "HISTOGRAM_BINS",
     "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank", "CALIBRATION_MIN_ROWS", "NOT_PINNED_DOWN",
-    "CALIBRATION_MIN_ROWS_PER_CLASS", "too_few_rows",
+    "CALIBRATION_MIN_ROWS_PER_CLASS", "too_few_rows", "rows_words",
 ]
 
 #: Calibration maps a model can carry: one temperature, a scale and a bias per class, or
@@ -270,7 +270,24 @@ class TemperatureScaler(BaseEstimator):
     transform = predict_proba
 
 
-def temperature_at_bound(temperature: float, probs, y, bounds: tuple[float, float] = T_BOUNDS) -> str | None:
+def rows_words(n: int, n_training: int = 0) -> str:
+    """The rows a calibration was fitted on, in words: held-out, or how many were training rows.
+
+    ``calibrate --allow-training-rows`` fits on rows the model was trained on; calling them
+    "held-out" in its warnings said the opposite of what they were.
+
+    Examples
+    --------
+    >>> rows_words(20), rows_words(20, 17)
+    ('20 held-out rows', '20 rows (17 of them rows the model was trained on)')
+    """
+    if n_training:
+        return f"{int(n)} rows ({int(n_training)} of them rows the model was trained on)"
+    return f"{int(n)} held-out rows"
+
+
+def temperature_at_bound(temperature: float, probs, y, bounds: tuple[float, float] = T_BOUNDS,
+                         n_training: int = 0) -> str | None:
     """Why a temperature fitted at an end of its search interval is no calibration; None inside it.
 
     The NLL of a temperature has no minimum inside the interval in two degenerate cases: the
@@ -288,6 +305,8 @@ def temperature_at_bound(temperature: float, probs, y, bounds: tuple[float, floa
         The held-out probabilities ``[N, K]`` and class indices it was fitted on.
     bounds : tuple of float
         The search interval (:data:`T_BOUNDS`).
+    n_training : int
+        How many of the rows the model was trained on (:func:`rows_words`).
 
     Returns
     -------
@@ -316,19 +335,20 @@ def temperature_at_bound(temperature: float, probs, y, bounds: tuple[float, floa
     said = f"the fitted temperature {temperature:.3f} is at the {'upper' if upper else 'lower'} end of its search " \
            f"({hi if upper else lo:g}): the calibration is unreliable. "
     if upper:
-        why = (f"On these {len(y)} held-out rows the most probable class is right for {acc:.0%} (chance: {1 / k:.0%}), "
+        why = (f"On these {rows_words(len(y), n_training)} the most probable class is right for {acc:.0%} "
+               f"(chance: {1 / k:.0%}), "
                f"so flattening every probability towards 1/{k} keeps lowering the NLL and the fit found no minimum")
         todo = "train the model further, or calibrate it on more labelled rows ('starclass calibrate')"
     else:
-        why = (f"On these {len(y)} held-out rows the most probable class is right for {acc:.0%}, so sharpening the "
-               "probabilities towards 0 and 1 keeps lowering the NLL and the fit found no minimum (too few, or too "
-               "easy, held-out rows)")
+        why = (f"On these {rows_words(len(y), n_training)} the most probable class is right for {acc:.0%}, so "
+               "sharpening the probabilities towards 0 and 1 keeps lowering the NLL and the fit found no minimum (too "
+               f"few, or too easy, {'held-out ' if not n_training else ''}rows)")
         todo = "calibrate it on more labelled rows ('starclass calibrate')"
     return f"{said}{why}; {todo}"
 
 
 def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source: str = "",
-                 fitted: str = "") -> str | None:
+                 fitted: str = "", n_training: int = 0) -> str | None:
     """Why a calibration fitted on so few held-out rows is not to be trusted; None for enough rows.
 
     A temperature (or vector scaling) is fitted whatever the number of rows; on a few dozen it
@@ -348,6 +368,9 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
         Where the rows came from; a validation split adds the advice of a larger --val-fraction.
     fitted : str
         The fitted value in words, for the message (e.g. ``"9.664"``).
+    n_training : int
+        How many of the rows the model was trained on (``--allow-training-rows``), said instead
+        of calling them held-out (:func:`rows_words`).
 
     Returns
     -------
@@ -374,7 +397,7 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
     todo = "fit it on a larger labelled held-out set ('starclass calibrate MODEL ... --overwrite')"
     if str(source).startswith("validation split"):
         todo += ", or train with a larger --val-fraction"
-    return (f"the {what}{' ' + fitted if fitted else ''} was fitted on only {int(n)} held-out rows (per class "
+    return (f"the {what}{' ' + fitted if fitted else ''} was fitted on only {rows_words(n, n_training)} (per class "
             f"{counts}); with {' and '.join(short)} {NOT_PINNED_DOWN}, so the calibrated probabilities and the "
             f"conformal sets are not to be trusted; {todo}")
 
@@ -761,6 +784,9 @@ class ModelCalibration:
     bin_edges, bin_freq : list of numpy.ndarray or None
         Histogram binning: per class, the interior bin edges and the bins' calibrated
         probabilities (:class:`HistogramBinner`'s ``edges_`` and ``freq_``; None otherwise).
+    n_training_rows : int
+        How many of the rows the model was trained on (``calibrate --allow-training-rows``);
+        0 for held-out rows.
     """
 
     classes: list[int]
@@ -777,6 +803,7 @@ class ModelCalibration:
     n_bins: int | None = None
     bin_edges: list | None = None
     bin_freq: list | None = None
+    n_training_rows: int = 0
 
     @classmethod
     def fit(cls, probs, labels, classes, source: str = "validation split",
@@ -836,7 +863,7 @@ class ModelCalibration:
         'the temperature 0.665 was fitted on only 3 held-out '
         """
         fitted = f"{self.temperature:.3f}" if self.method == "temperature" else ""
-        few = too_few_rows(self.n, self.class_counts(), self.method, self.source, fitted)
+        few = too_few_rows(self.n, self.class_counts(), self.method, self.source, fitted, self.n_training_rows)
         bound = self.warning() or self._scales_at_bound()
         return [m for m in (few, bound) if m]
 
@@ -868,7 +895,7 @@ class ModelCalibration:
         """
         if self.method != "temperature":
             return None  # vector scaling and histogram bins are not one number at a bound
-        return temperature_at_bound(self.temperature, self.probs, self.labels)
+        return temperature_at_bound(self.temperature, self.probs, self.labels, n_training=self.n_training_rows)
 
     def describe(self) -> str:
         """The map in words, for messages: ``temperature 1.035`` or the per-class terms.
@@ -941,6 +968,9 @@ class ModelCalibration:
             # an empty bin (NaN: the row's own probability is kept) is stored as null, valid JSON
             out["bin_freq"] = [[float(f"{v:.17g}") if np.isfinite(v) else None for v in f] for f in self.bin_freq]
             out["nll_temperature"] = float(self.nll_temperature)
+        if self.n_training_rows:
+            # info and later messages then say what the rows were (absent: held out)
+            out["n_training_rows"] = int(self.n_training_rows)
         return out
 
     @classmethod
@@ -968,6 +998,7 @@ class ModelCalibration:
                                  "'starclass calibrate'") from None
         check_method(out.method, f"{where}: stored calibration method")
         _check_probs_labels(out.probs, out.labels, f"{where}: stored calibration rows")
+        out.n_training_rows = int(d.get("n_training_rows", 0) or 0)
         if not (math.isfinite(out.temperature) and out.temperature > 0):
             raise StarclassError(f"{where}: stored temperature {out.temperature!r} is not a positive number")
         if out.method == "vector":
@@ -1044,8 +1075,8 @@ def fit_model_calibration(loaded, inputs, labels, *, source: str = "validation s
     return ModelCalibration.fit(probs, labels, cfg.classes, source=source, method=method, n_bins=n_bins)
 
 
-def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str, allow: bool) -> None:
-    """Refuse (or, with ``allow``, warn about) calibration rows the model was trained on."""
+def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str, allow: bool) -> int:
+    """Refuse (or, with ``allow``, warn about) calibration rows the model was trained on; how many there are."""
     import warnings
 
     from starclass.learn.provenance import overlap, recorded_digests, row_digests
@@ -1056,16 +1087,17 @@ def _check_held_out(doc: dict, path: Path, inputs, rows: np.ndarray, source: str
         warnings.warn(f"model {path} has no record of its training rows (trained before starclass recorded "
                       "them): the calibration rows cannot be checked against them; they must be held out",
                       stacklevel=3)
-        return
+        return 0
     n_in = int(overlap(row_digests(inputs, rows), recorded).sum())
     if not n_in:
-        return
+        return 0
     what = (f"{n_in} of the {rows.size} calibration rows ({source}) are rows model {path} was trained on; "
             "a calibration fitted on them is too confident and its conformal sets too small")
     if not allow:
         raise StarclassError(f"{what}. Calibrate on held-out rows, or fit anyway with --allow-training-rows "
                              "(allow_training_rows=True)")
     warnings.warn(f"{what} (fitted anyway: --allow-training-rows)", stacklevel=3)
+    return n_in
 
 
 def leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str, *, what: str = "calibration",
@@ -1218,8 +1250,9 @@ def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, sour
     if not keep.any():
         raise StarclassError(f"calibration data ({source}): no row has a class of the task {list(cfg.classes)}")
     keep = leave_out_blank(np.asarray(inputs), cfg, keep, source)
-    _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
+    n_training = _check_held_out(doc, path, inputs, np.flatnonzero(keep), source, allow_training_rows)
     cal = fit_model_calibration(loaded, np.asarray(inputs)[keep], y[keep], source=source, batch_size=batch_size,
                                 device=device, precision=precision, method=method, n_bins=n_bins)
+    cal.n_training_rows = n_training
     save_calibration(path, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
     return cal

@@ -234,7 +234,9 @@ def _trust_section(c: Comparison) -> Section:
             "ECE and Brier score (the catalogue has no raw probabilities to compare with).")
     panels = [("raw", t.reliability_raw, t.ece_raw)] if t.reliability_raw is not None else []
     panels.append(("calibrated" if t.ece_raw is not None else "prob_<k>", t.reliability, t.ece))
-    s.figure(f"reliability_{rname}", F.fig_reliability(panels, "reliability diagram"),
+    if t.few_rows():
+        s.note(t.few_rows())
+    s.figure(f"reliability_{rname}", F.fig_reliability(panels, "reliability diagram", note=t.few_rows()),
              "Accuracy against mean confidence per bin (the diagonal is perfect calibration); rows per bin below.")
     s.table(f"reliability_{rname}", t.reliability, "Reliability diagram of the written probabilities.")
     if t.coverage_table is not None:
@@ -267,7 +269,9 @@ def _agreement_section(c: Comparison) -> Section:
     s.table(f"agreement_{rname}", a.fractions, f"Agreement fraction per class: mean of n_both/n_{pname} and "
             f"n_both/n_{rshown}; mean of the four classes = {a.mean:.3f}" if a.mean is not None else "")
     s.figure(f"symmetric_confusion_{rname}", F.fig_confusion(None, a.symmetric, ["1", "2", "3", "4"],
-                                                             "symmetric confusion (PHANGS)", xlabel="", ylabel=""),
+                                                             "symmetric confusion (PHANGS)",
+                                                             xlabel="class in the other catalogue",
+                                                             ylabel="class in one catalogue"),
              "Each cell averages the fraction of one catalogue's class i put in j by the other with its reflection; "
              "the diagonal is the agreement fraction.")
     for qname, bins, trends in a.versus:
@@ -316,7 +320,7 @@ def _human_section(ev: Evaluation) -> Section | None:
                 "Each classifier against the final label, on the objects with 3 or more labels and an untied mode "
                 "(n; NaN where there is none); _loo: against the mode of the others.")
         s.figure(f"human_confusion_{n}", F.fig_confusion(None, r["confusion_pairwise"], ["1", "2", "3", "4"],
-                                                         "person vs person", "", ""), "")
+                                                         "person vs person", "another person", "one person"), "")
         s.figure(f"human_confusion_mode_{n}", F.fig_confusion(None, r["confusion_vs_mode"], ["1", "2", "3", "4"],
                                                               "person vs mode", "mode", "person"), "")
     return s

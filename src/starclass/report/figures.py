@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from starclass.schema import unit_of
 from starclass.science.colour import BOXES
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
@@ -164,6 +165,11 @@ def fig_by_group(tab, column: str, title: str):
     return fig
 
 
+#: The left axis of the threshold and trend figures: the three curves share it, and the right
+#: axis of the trend figures (counts) has its own label, so an unlabelled left one read as counts too.
+SELECTION_SCORES = "purity, recall, F1"
+
+
 def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshold on the cluster score",
                   note: str | None = None):
     """Purity, recall and F1 against threshold (with the chosen threshold marked).
@@ -184,6 +190,7 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel)
+    ax.set_ylabel(SELECTION_SCORES)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     return fig
@@ -197,7 +204,8 @@ def fig_vs_magnitude(tab, title: str, band: str):
         v = np.ma.masked_array(np.asarray(tab[c]), np.ma.getmaskarray(tab[c]))
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(f"limiting magnitude ({band})")
+    ax.set_xlabel(f"limiting magnitude ({band}) [mag]")
+    ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
     ax2.bar(x, tab["n"], width=0.6, alpha=0.15, color="grey")
     ax2.set_ylabel("objects brighter", color="grey")
@@ -216,6 +224,7 @@ def fig_vs_quantity(tab, title: str, quantity: str):
         ax.plot(x, v, "o-", color=col, label=c, ms=3)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(quantity)
+    ax.set_ylabel(SELECTION_SCORES)
     ax2 = ax.twinx()
     ax2.bar(x, tab["n"], width=0.8 * (hi - lo), alpha=0.15, color="grey")
     ax2.set_ylabel("objects per bin", color="grey")
@@ -254,7 +263,9 @@ def fig_agreement_vs(bins, trends, quantity: str, title: str):
             xx = np.linspace(x.min(), x.max(), 10)
             ax.plot(xx, r["slope"] * xx + r["intercept"], color=colour_of(k), lw=0.8)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(f"{quantity} (bin median, equal-number bins)")
+    # the schema's unit of the column (mag_f555w: mag); none for unitless ones (crowding)
+    unit = unit_of(quantity)
+    ax.set_xlabel(f"{quantity}{f' [{unit}]' if unit is not None else ''} (bin median, equal-number bins)")
     ax.set_ylabel("agreement fraction")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, ncol=3)
@@ -285,9 +296,9 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
         ax.set_xlim(-1.0, 2.0)
         ax.set_ylim(1.2, -2.2)
     for ax in axes[-1]:
-        ax.set_xlabel("V - I")
+        ax.set_xlabel("V - I [mag]")
     for ax in axes[:, 0]:
-        ax.set_ylabel("U - B")
+        ax.set_ylabel("U - B [mag]")
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     fig.suptitle(title, fontsize=11)
@@ -346,7 +357,7 @@ def fig_luminosity(hists: list[tuple[str, object]], band: str, title: str):
         mid = 0.5 * (np.asarray(h["mag_lo"]) + np.asarray(h["mag_hi"]))
         ax.step(mid, np.maximum(np.asarray(h["n"]), 0.5), where="mid", label=label)
     ax.set_yscale("log")
-    ax.set_xlabel(f"m ({band})")
+    ax.set_xlabel(f"m ({band}) [mag]")
     ax.set_ylabel("N per bin")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7)
@@ -506,12 +517,13 @@ def fig_gallery(images: np.ndarray, titles: list[str], title: str, ncols: int = 
     return fig
 
 
-def fig_reliability(panels: list[tuple[str, object, float]], title: str):
+def fig_reliability(panels: list[tuple[str, object, float]], title: str, note: str | None = None):
     """Reliability diagram: accuracy against top-class confidence per bin, one line per panel.
 
     ``panels`` holds ``(label, table, ece)`` with the tables of
     :func:`starclass.evaluate.reliability.reliability_table`; a histogram of the rows per bin
-    sits underneath.
+    sits underneath. ``note`` (e.g. too few rows for the diagram to mean anything) is written
+    across the diagram: the PNG is looked at without the page's text.
     """
     fig, (ax, axh) = plt.subplots(2, 1, figsize=(4.6, 5.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], color="#999999", lw=1, ls="--", label="perfect")
@@ -530,6 +542,9 @@ def fig_reliability(panels: list[tuple[str, object, float]], title: str):
     ax.set_ylabel("accuracy")
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(title, fontsize=10)
+    if note:
+        ax.text(0.5, 0.5, wrap_title(note, 3.4, 8), transform=ax.transAxes, ha="center", va="center", fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
     axh.set_xlabel("top-class confidence")
     axh.set_ylabel("rows")
     return fig

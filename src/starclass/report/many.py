@@ -25,7 +25,12 @@ from starclass.science.many import MIN_INSPECTED, QUANTITIES, many_field_tables
 #: What :func:`run_many_evaluation` writes: a folder holding only these may be replaced.
 MANY_ENTRIES = ("tables", "figures", "summary.json")
 
-QUANTITY_LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V", "u_b": "U-B", "v_i": "V-I"}
+#: Axis labels (with units) of :data:`starclass.science.many.QUANTITIES`: CI is m(1 px) - m(3 px),
+#: M_V the V magnitude at the field's distance, U-B and V-I colours, all in magnitudes.
+QUANTITY_LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V (mag)", "u_b": "U-B (mag)", "v_i": "V-I (mag)"}
+
+#: Fewest sources of one class in one field for its median and IQR to be drawn.
+MIN_CLASS_ROWS = 5
 
 
 def quartile_table(dist: Table, quantity: str) -> Table:
@@ -61,6 +66,12 @@ def _distance_axis(ax) -> None:
     ax.set_xlabel("distance (Mpc)")
 
 
+def _empty_panel(ax, why: str) -> None:
+    # an empty panel says why it is empty, rather than leaving blank axes to be read as a bug
+    ax.text(0.5, 0.75, why, transform=ax.transAxes, ha="center", va="center", fontsize=8, color="#555555",
+            bbox={"facecolor": "white", "edgecolor": "none"})
+
+
 def summary_figure(tables: dict[str, Table]):
     """Eight panels against distance: class mix, per-class medians (IQR bars) of CI, M_V, U-B,
     V-I, the ladder's per-field accuracies (4 classes, binary) and the class 1+2 mass slope.
@@ -89,8 +100,11 @@ def summary_figure(tables: dict[str, Table]):
     ax.set_yticks(np.linspace(0, 1, 6))
     ax.legend(fontsize=7, ncol=4, loc="upper center", handlelength=1.2, columnspacing=0.8)
     for ax, q in zip([axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 0]], QUANTITIES):
+        if not np.any((dist["quantity"] == q) & (dist["n"] >= MIN_CLASS_ROWS)):
+            _empty_panel(ax, f"no field has {MIN_CLASS_ROWS} or more sources of one class\n"
+                             f"with a measured {QUANTITY_LABELS[q].split(' (')[0]}")
         for j, k in enumerate((1, 2, 3, 4)):
-            sel = dist[(dist["class"] == k) & (dist["quantity"] == q) & (dist["n"] >= 5)]
+            sel = dist[(dist["class"] == k) & (dist["quantity"] == q) & (dist["n"] >= MIN_CLASS_ROWS)]
             if len(sel) == 0:
                 continue
             xd = np.array([d[str(f)] for f in sel["field"]]) * (1 + 0.012 * (j - 1.5))
@@ -99,10 +113,17 @@ def summary_figure(tables: dict[str, Table]):
             hi = np.asarray(sel["q75"], float) - med
             ax.errorbar(xd, med, yerr=[lo, hi], fmt="o", ms=4, lw=0.8, color=colour_of(k), label=f"class {k}")
         _distance_axis(ax)
-        ax.set_title(f"{QUANTITY_LABELS[q]}: median and IQR (n >= 5)", fontsize=10)
+        # the title names the statistic; the y axis still needs the quantity and its unit, as the
+        # other panels have theirs
+        ax.set_ylabel(QUANTITY_LABELS[q])
+        ax.set_title(f"{QUANTITY_LABELS[q].split(' (')[0]}: median and IQR (n >= {MIN_CLASS_ROWS})", fontsize=10)
         if q == "abs_mag_v":
             ax.invert_yaxis()
-    axes[0, 1].legend(fontsize=7)
+    # the class key goes on the first quantity panel that has points: legend() on an empty panel
+    # warned "No artists with labels found to put in legend" and drew an empty box
+    drawn = [ax for ax in (axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 0]) if ax.get_legend_handles_labels()[0]]
+    if drawn:
+        drawn[0].legend(fontsize=7)
     if "ladder_per_field" in tables:
         per = tables["ladder_per_field"]
         xd = np.array([d[str(f)] for f in per["field"]])
@@ -118,6 +139,8 @@ def summary_figure(tables: dict[str, Table]):
     if ok.any():
         axes[1, 3].errorbar([d[str(f)] for f in ms["field"][ok]], np.asarray(ms["beta"][ok], float),
                             yerr=np.asarray(ms["beta_err"][ok], float), fmt="o", color=colour_of("1+2"))
+    else:
+        _empty_panel(axes[1, 3], "no field has enough class 1+2 clusters\nfor a slope")
     axes[1, 3].axhline(-2.0, color="k", lw=0.8, ls="--")
     _distance_axis(axes[1, 3])
     axes[1, 3].set_title("class 1+2 mass function slope (age < 100 Myr)", fontsize=10)
