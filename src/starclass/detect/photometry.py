@@ -10,7 +10,11 @@ Adamo et al. 2017):
 
 * **local background**: median of the pixels whose centres lie in a circular annulus of radii
   7-8 px around the source, after 3-sigma clipping, subtracted per pixel from every aperture.
-  Its scatter (MAD standard deviation) gives the background term of the errors.
+  Its scatter (MAD standard deviation) gives the background term of the errors. On an image
+  of photon counts (:func:`starclass.detect.find.photon_counts`) the median of a Poisson
+  background of under ~0.7 counts/px is 0 (and its MAD too), so there the annulus level is the
+  Poisson mean ``-ln(share of zeros)`` (a clipped mean with under half the pixels 0) and its scatter
+  ``sqrt(level)``; the rings of the curve of growth are read the same way (:func:`poisson_level`).
 * **magnitude** ``mag_<band>``: ``-2.5 log10(F) + zeropoint`` of the background-subtracted
   flux ``F`` (counts/s) in the photometry aperture (radius ``aperture_radius``, 4 px by
   default as in LEGUS/PHANGS), in the magnitude system of the mosaics (Vega for HST products),
@@ -75,6 +79,10 @@ CI_RADII: tuple[float, float] = (1.0, 3.0)
 #: Default local-background annulus (inner, outer radius in px).
 ANNULUS: tuple[float, float] = (7.0, 8.0)
 _MAG = 2.5 / math.log(10.0)  # 1.0857: d(mag) = _MAG dF/F
+#: Share of zero pixels from which :func:`poisson_level` reads a Poisson mean from that share
+#: (a mean under ln 2 counts/px); with fewer zeros that estimate is noisier than a clipped mean
+#: (variance ``(e^lam - 1) / n`` against ``lam / n``) and biased ((1 - p) / (2 n p)).
+POISSON_ZEROS = 0.5
 
 
 def gaussian_aperture_fraction(radius: float | np.ndarray, fwhm: float | np.ndarray) -> np.ndarray:
@@ -186,6 +194,7 @@ def band_photometry(
     annulus: tuple[float, float] = ANNULUS,
     exptime: float = 1.0,
     weights: np.ndarray | None = None,
+    poisson: bool = False,
 ) -> dict[str, np.ndarray]:
     """Background-subtracted aperture fluxes of one image at many positions.
 
@@ -208,6 +217,9 @@ def band_photometry(
     weights
         Precomputed :func:`aperture_weights` for these positions and radii (reused across
         bands), on boxes of any half-size ``>= ceil(max(radii))``.
+    poisson
+        The image holds photon counts: the annulus level is Poisson (see
+        :func:`annulus_background`).
 
     Returns
     -------
@@ -235,7 +247,7 @@ def band_photometry(
     sums = np.einsum("rnij,nij->nr", weights, boxes, dtype=np.float64)
     area = np.einsum("rnij,nij->nr", weights, usable.astype(np.float32), dtype=np.float64)
 
-    bkg, bkg_std, n_ann = annulus_background(data, mask, xy, annulus)
+    bkg, bkg_std, n_ann = annulus_background(data, mask, xy, annulus, poisson=poisson)
     no_bkg = ~np.isfinite(bkg)
     bkg = np.where(no_bkg, 0.0, bkg)
     flux = sums - bkg[:, None] * area
@@ -259,6 +271,7 @@ def annulus_background(
     sigma: float = 3.0,
     maxiters: int = 5,
     chunk: int = 2048,
+    poisson: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sigma-clipped median, MAD scatter and pixel count of the local-background annulus.
 
@@ -266,6 +279,20 @@ def annulus_background(
     (photutils' "center" rule) are clipped at ``sigma`` times their MAD standard deviation
     around the median, iterated, for all sources at once (a NaN-padded array per block of
     sources; this replaces a per-source loop and is ~30x faster than ``ApertureStats``).
+
+    With ``poisson=True`` (an image of photon counts) the level is :func:`poisson_level` of the
+    annulus pixels and the scatter its square root: the median of a Poisson background of
+    0.05 counts/px is 0, and subtracting 0 left the sky in every aperture.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> img = rng.poisson(0.3, (200, 200)).astype(np.float32)
+    >>> xy = np.array([[50.0, 50.0], [150.0, 120.0]])
+    >>> annulus_background(img, None, xy)[0]  # the median of the counts
+    array([0., 0.])
+    >>> np.round(annulus_background(img, None, xy, (7.0, 12.0), poisson=True)[0], 1)
+    array([0.3, 0.3])
 
     Returns
     -------
@@ -293,6 +320,10 @@ def annulus_background(
         cols = np.flatnonzero(sel.any(axis=0).ravel())  # box pixels some source's annulus uses
         vals = np.where(sel, boxes, np.nan).reshape(len(pos), -1)[:, cols].astype(float)
         vals[~np.isfinite(vals)] = np.nan
+        if poisson:
+            med[sl], npx[sl] = poisson_level(vals, sigma)
+            std[sl] = np.sqrt(np.clip(med[sl], 0.0, None))
+            continue
         with np.errstate(invalid="ignore"):
             for _ in range(maxiters):
                 m = _row_median(vals)
@@ -318,6 +349,52 @@ def _row_median(vals: np.ndarray) -> np.ndarray:
     return np.where(k > 0, 0.5 * (lo + hi), np.nan)
 
 
+def poisson_level(vals: np.ndarray, sigma: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson mean of each row of counts (NaN-padded), robust to a few bright pixels.
+
+    Where at least :data:`POISSON_ZEROS` of a row's pixels are 0 (a mean under ln 2 counts/px,
+    where the median is 0 and so is the MAD), the mean is ``-ln(share of zeros)``, as
+    :func:`starclass.detect.find.background_mesh` reads its boxes, less its first-order bias
+    ``(1 - p) / (2 n p)`` (``p`` the share of zeros of ``n`` pixels: 0.007 counts/px at a mean
+    of 0.5 and n = 47); a neighbour's or a cosmic ray's pixels only count as non-zero pixels,
+    whatever their values. Otherwise the mean of the pixels within ``sigma`` times
+    ``max(MAD std, sqrt(median))`` of the median (a clipped median of integers is biased: 4.83
+    on average for a mean of 5 in a 7-8 px annulus).
+
+    Parameters
+    ----------
+    vals
+        ``(N, M)`` counts, one row per source (annulus or ring pixels), NaN where unused.
+    sigma
+        Clip (in units of the scale above) of the clipped mean.
+
+    Returns
+    -------
+    level, n_pixels
+        Arrays of shape ``(N,)``; NaN where a row has no finite value.
+
+    Examples
+    --------
+    >>> vals = np.array([[0.0] * 18 + [1.0, 250.0], [np.nan] * 20])
+    >>> level, n = poisson_level(vals)
+    >>> round(float(level[0]), 4), bool(np.isnan(level[1])), n.tolist()
+    (0.1026, True, [20, 0])
+    """
+    ok = np.isfinite(vals)
+    n = ok.sum(axis=1)
+    share0 = (vals == 0).sum(axis=1) / np.maximum(n, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(share0 > 0, share0, 1.0)
+        from_zeros = np.clip(-np.log(p) - (1.0 - p) / (2.0 * np.maximum(n, 1) * p), 0.0, None)
+        med = _row_median(vals)
+        scale = np.maximum(1.4826 * _row_median(np.abs(vals - med[:, None])), np.sqrt(np.clip(med, 0, None)))
+        keep = ok & (np.abs(vals - med[:, None]) <= sigma * scale[:, None])
+        cnt = keep.sum(axis=1)
+        clipped = np.where(keep, vals, 0.0).sum(axis=1) / np.maximum(cnt, 1)
+    level = np.where(share0 >= POISSON_ZEROS, from_zeros, np.where(cnt > 0, clipped, med))
+    return np.where(n > 0, level, np.nan), n
+
+
 def ring_medians(
     data: np.ndarray,
     mask: np.ndarray | None,
@@ -325,6 +402,7 @@ def ring_medians(
     edges: list[float] | tuple[float, ...],
     chunk: int = 1024,
     clip: float | None = 3.0,
+    poisson: bool = False,
 ) -> np.ndarray:
     """Robust mean pixel value in rings ``edges[k] <= r < edges[k + 1]`` around each position.
 
@@ -332,7 +410,9 @@ def ring_medians(
     ``clip``, the mean of the pixels within ``clip`` MAD standard deviations of the ring's
     median (one pass): a neighbour's or a cosmic ray's pixels stand far out and are dropped,
     while the smooth azimuthal variation of an elongated object is kept (a plain median
-    would under-count its light); with ``clip=None``, the median.
+    would under-count its light); with ``clip=None``, the median. With ``poisson=True`` (an image
+    of photon counts, whose ring medians and MADs are 0 on a faint background) the ring's
+    :func:`poisson_level`.
 
     Returns
     -------
@@ -359,6 +439,9 @@ def ring_medians(
             # only the pixels any source could use: a fixed index set of the box
             cols = np.flatnonzero(sel.any(axis=0).ravel())
             vals = np.where(sel, boxes, np.nan).reshape(len(pos), -1)[:, cols].astype(float)
+            if poisson:
+                out[sl, k] = poisson_level(vals, 3.0 if clip is None else clip)[0]
+                continue
             med = _row_median(vals)
             if clip is None:
                 out[sl, k] = med
@@ -382,6 +465,7 @@ def robust_growth(
     radii: list[float] | tuple[float, ...],
     bkg: np.ndarray,
     inner: float = 4.0,
+    poisson: bool = False,
 ) -> np.ndarray:
     """Curve of growth that ignores neighbours beyond ``inner`` px.
 
@@ -398,6 +482,9 @@ def robust_growth(
         :func:`band_photometry`).
     bkg
         ``(N,)`` background per pixel (NaN counts as 0).
+    poisson
+        The image holds photon counts: rings are read with :func:`poisson_level`, as the
+        background is (:func:`annulus_background`).
 
     Returns
     -------
@@ -409,7 +496,7 @@ def robust_growth(
     flux = sums - b[:, None] * area
     k0 = radii.index(float(inner))
     if k0 + 1 < len(radii):
-        med = ring_medians(data, mask, xy, radii[k0:]) - b[:, None]
+        med = ring_medians(data, mask, xy, radii[k0:], poisson=poisson) - b[:, None]
         med = np.where(np.isfinite(med), med, 0.0)
         ring_area = np.diff(area[:, k0:], axis=1)
         flux[:, k0 + 1:] = flux[:, k0:k0 + 1] + np.cumsum(med * ring_area, axis=1)
@@ -573,6 +660,8 @@ class _Bands:
     order: list[str]
     masks: dict[str, np.ndarray | None]
     exptimes: dict[str, float]
+    #: band -> the image holds photon counts (its backgrounds are Poisson means)
+    counts: dict[str, bool]
 
     @property
     def v_band(self) -> str:
@@ -781,7 +870,9 @@ class CandidatePhotometry:
 
     @staticmethod
     def _bands(mosaics: Mosaics, order: list[str]) -> _Bands:
-        """Usable-pixel masks (None where every pixel is good) and exposure times, V first."""
+        """Usable-pixel masks (None where every pixel is good), exposure times, photon counts or not; V first."""
+        from starclass.detect.find import photon_counts  # find imports this module
+
         masks: dict[str, np.ndarray | None] = {}
         for band in order:
             mask = bad_pixels(mosaics, band)
@@ -791,7 +882,8 @@ class CandidatePhotometry:
                 )
             masks[band] = mask if mask.any() else None
         return _Bands(order=order, masks=masks,
-                      exptimes={band: exptime_of(mosaics, band) for band in order})
+                      exptimes={band: exptime_of(mosaics, band) for band in order},
+                      counts={band: photon_counts(mosaics.data[band], masks[band]) for band in order})
 
     def _aperture_photometry(self, mosaics: Mosaics, bands: _Bands, xy: np.ndarray,
                              radii: _Radii) -> dict[str, dict[str, np.ndarray]]:
@@ -814,11 +906,13 @@ class CandidatePhotometry:
             for band in bands.order:
                 data, mask, exptime = mosaics.data[band], bands.masks[band], bands.exptimes[band]
                 if band == bands.v_band or len(radii.small) == len(radii.values) or weights is None:
-                    res = band_photometry(data, mask, pos, radii.values, self.annulus, exptime, weights)
+                    res = band_photometry(data, mask, pos, radii.values, self.annulus, exptime, weights,
+                                          poisson=bands.counts[band])
                 else:
                     c = half - half_small
                     w_small = weights[radii.i_small][:, :, c:weights.shape[2] - c, c:weights.shape[3] - c]
-                    res = band_photometry(data, mask, pos, radii.small, self.annulus, exptime, w_small)
+                    res = band_photometry(data, mask, pos, radii.small, self.annulus, exptime, w_small,
+                                          poisson=bands.counts[band])
                     for key in ("flux", "var", "area", "sums"):
                         full = np.full((len(pos), len(radii.values)), np.nan)
                         full[:, radii.i_small] = res[key]
@@ -899,9 +993,10 @@ class CandidatePhotometry:
         aperture_radius, annulus = self.aperture_radius, self.annulus
         cog = [float(r) for r in apcorr.COG_RADII]
         ik = radii.indices(cog)
-        bo, so, no = annulus_background(data, mask, xy, apcorr.COG_ANNULUS, maxiters=2)
+        counts = bands.counts[vband]
+        bo, so, no = annulus_background(data, mask, xy, apcorr.COG_ANNULUS, maxiters=2, poisson=counts)
         flux = robust_growth(data, mask, xy, v["sums"][:, ik], v["area"][:, ik], cog, bo,
-                             inner=apcorr.COG_INNER)
+                             inner=apcorr.COG_INNER, poisson=counts)
         area = v["area"][:, ik]
         s2 = np.where(np.isfinite(so), so, np.inf)[:, None] ** 2
         i3 = radii.i_ci[1]
