@@ -344,3 +344,21 @@ def test_train_and_classify_refuse_a_bad_shared_option_in_the_same_words(option,
         said[command[0]] = r.output.strip()
     assert said["train"] == said["classify"] and said["train"].startswith(f"error: {option}"), said
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_every_command_with_device_refuses_a_bad_one_in_the_same_words_before_any_work(tmp_path):
+    # suggest passed --device tpu to torch when it loaded the model: RuntimeError traceback ("Expected one
+    # of cpu, cuda, ... device type at start of device string: tpu") after the catalogue was read
+    from typer.testing import CliRunner
+
+    absent = str(tmp_path / "absent")
+    said = {}
+    for command in (["train", "-m", absent, "-c", absent + ".ecsv", "-o", str(tmp_path / "m")],
+                    ["classify", absent, "-c", absent + ".ecsv", "--model", absent, "-o", str(tmp_path / "p.ecsv")],
+                    ["calibrate", absent, "--stamps", absent + ".csv"],
+                    ["suggest", absent, absent + ".ecsv", "-o", str(tmp_path / "s.ecsv")]):
+        r = CliRunner().invoke(app, [*command, "--device", "tpu"])
+        assert r.exit_code == 2, r.output
+        said[command[0]] = r.output.strip()
+    assert len(set(said.values())) == 1 and said["train"].startswith("error: --device"), said
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -94,6 +94,12 @@ def suggest_command(
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:
         raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
+    if device is not None:
+        from starclass.learn.precision import pick_device
+
+        # in train's and classify's words, before any work: 'tpu' reached torch when the model was
+        # loaded and stopped with its RuntimeError traceback
+        pick_device(device)
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and not mosaics:
         # refused rather than ignored: without --mosaics no stamp is cut (the catalogue's prob_<k> are ranked)
