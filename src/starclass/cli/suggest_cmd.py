@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 from pathlib import Path
 
@@ -273,13 +274,40 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     if root.is_dir() and not (root / LABELS_CSV).is_file():
         # the folder holds no labels.csv (an ImageFolder directory, or a list under another name): the note
         # named root/labels.csv, which --labels then refused as no such file
-        lists = sorted(p for p in root.glob("*.csv") if p.is_file())
-        if len(lists) == 1:
-            return str(lists[0])
-        if any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir()):
+        files = {os.path.normpath(os.path.join(root, str(v))) for v in table[key] if str(v).strip()}
+        own = Path(candidates).resolve()
+        # the list that names the candidates' files: the classification itself, its suggestions or another
+        # output beside it are CSVs too, and with two of them the folder was named, read as an ImageFolder
+        # of its output folders (0 candidates left out)
+        listing = [(n, str(p)) for p in sorted(root.glob("*.csv")) if p.is_file() and p.resolve() != own
+                   for n in [_files_listed(p, key, files)] if n]
+        if listing:
+            return max(listing, key=lambda t: t[0])[1]
+        if any(Path(f).parent != root and root in Path(f).parents for f in files):
             return str(root)  # read as an ImageFolder directory: its sub-folders are the labels
         return f"LABELS.csv (the labels CSV of the cutouts in {root})"
     return str(root / LABELS_CSV)
+
+
+def _files_listed(path: Path, key: str, files: set[str]) -> int:
+    """How many of ``files`` (normalised paths) the CSV ``path`` lists in its ``key`` column (0: unreadable).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "l.csv").write_text("file,label\\na.png,cluster\\nb.png,galaxy\\n")
+    >>> _files_listed(d / "l.csv", "file", {os.path.normpath(d / "a.png")})
+    1
+    """
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return sum(os.path.normpath(os.path.join(path.parent, (row.get(key) or "").strip())) in files
+                       for row in csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return 0
 
 
 def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:
