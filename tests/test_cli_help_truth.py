@@ -233,6 +233,7 @@ def test_every_command_and_function_that_classifies_in_batches_has_one_default_b
     # candidates a trained model scores at a time is one thing, defined once in the schema
     import inspect
 
+    from starclass.cli.train_cmd import tune_threshold
     from starclass.learn.calibration import calibrate_model, calibration_probabilities, fit_model_calibration
     from starclass.learn.classify import classify, predict_inputs
     from starclass.learn.crossval import cross_validate
@@ -246,11 +247,12 @@ def test_every_command_and_function_that_classifies_in_batches_has_one_default_b
     defaults = {f"{name} --batch-size": p.default for name in ("classify", "calibrate")
                 for p in cmd.commands[name].params if "--batch-size" in p.opts}
     for f in (calibrate_model, calibration_probabilities, fit_model_calibration, classify, predict_inputs,
-              cross_validate, classify_cutouts, CNNClassifier, classified):
+              cross_validate, classify_cutouts, CNNClassifier, classified, tune_threshold):
         defaults[f.__qualname__] = inspect.signature(f).parameters["batch_size"].default
     defaults["SurveyPlan.batch_size"] = SurveyPlan(fields=()).batch_size
     helps = _helps()
-    assert len(defaults) == 12 and set(defaults.values()) == {INFERENCE_BATCH_SIZE}, defaults
+    # tune_threshold (train --target-purity) classifies the validation rows: it kept 256
+    assert len(defaults) == 13 and set(defaults.values()) == {INFERENCE_BATCH_SIZE}, defaults
     # the two other --batch-size options say they are other things
     assert "gradient step" in helps[("train", "--batch-size")] and "memory only" in helps[("cutouts", "--batch-size")]
 

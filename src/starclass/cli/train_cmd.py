@@ -23,7 +23,7 @@ from starclass.cli._app import (
 from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 from starclass.learn.provenance import flags_record
-from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
+from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, X, Y
 
 
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
@@ -837,7 +837,7 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True,
 
 
 def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: float, *, device=None,
-                   batch_size: int = 256) -> dict:
+                   batch_size: int = INFERENCE_BATCH_SIZE) -> dict:
     """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
 
     The validation rows are the candidates the model was not fitted on (they chose its best
