@@ -164,3 +164,31 @@ def test_explain_takes_mosaics_given_to_its_minus_m_as_a_method_and_says_so(tmp_
     assert "Traceback" not in r.output and not (tmp_path / "x").exists()
     r = runner.invoke(app, ["explain", "model", "stamps.h5", "-o", "x", "-m", "gradcm"])
     assert r.exit_code == 2 and "--method gradcm: use any of" in r.output and "-m is" not in r.output, r.output
+
+
+@pytest.mark.parametrize("seeds", ["-1", "[0, -2]"])
+def test_a_negative_seed_in_a_task_file_or_python_is_refused_as_train_seed_is(seeds, tmp_path):
+    # train --seed -1 is refused (min=0), but recipe: {seeds: -1} in a task file, or CNNClassifier(seed=-1),
+    # reached numpy: 'ValueError: Seed must be between 0 and 2**32 - 1' traceback once the data were read
+    import numpy as np
+
+    from starclass.errors import StarclassError
+    from starclass.learn.estimator import CNNClassifier
+
+    task = tmp_path / "neg.yaml"
+    task.write_text(f"extends: m31-real\nname: neg\nrecipe: {{epochs: 1, seeds: {seeds}}}\n")
+    cuts = tmp_path / "cuts"
+    cuts.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(4):
+        np.save(cuts / f"c{i}.npy", rng.normal(size=(128, 128)).astype(np.float32))
+    (cuts / "labels.csv").write_text("file,label\n" + "".join(f"c{i}.npy,{('cluster', 'galaxy')[i % 2]}\n"
+                                                              for i in range(4)))
+    r = CliRunner().invoke(app, ["train", "--task", str(task), "--stamps", str(cuts / "labels.csv"),
+                                 "-o", str(tmp_path / "m")])
+    assert r.exit_code == 2 and r.exception is not None and isinstance(r.exception, SystemExit), r.output
+    assert f"recipe.seeds={eval(seeds)!r}: each seed must be a whole number >= 0" in r.output, r.output
+    assert not (tmp_path / "m").exists()
+    x = rng.normal(size=(4, 1, 128, 128)).astype(np.float32)
+    with pytest.raises(StarclassError, match=r"recipe.seeds=-1: each seed must be a whole number >= 0"):
+        CNNClassifier("m31-real", epochs=1, device="cpu", seed=-1).fit(x, np.array([1, 2, 1, 2]))
