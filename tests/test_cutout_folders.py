@@ -1490,3 +1490,17 @@ def test_classify_warns_of_cutouts_of_another_size_than_a_mosaic_trained_models_
     assert res.exit_code == 0, res.output
     assert "the cutouts are 24 x 24 px but" in res.output and "takes 16 x 16 px stamps" in res.output
     assert "look 0.67 times as large" in res.output and (tmp_path / "out.csv").exists()
+
+
+def test_a_file_the_folder_does_not_list_is_named_as_written():
+    # report OUT.csv --stamps OTHER.csv said "row 1 has file np.str_('/work/.../cutout_m248_....png'), which
+    # labels.csv does not list": numpy's repr of the cell, not the file name as the user wrote it
+    from astropy.table import Table
+
+    from starclass.io.cutout_folders import CutoutSet, cutout_rows
+
+    cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=Table(), files=["a.png"], labels=None,
+                   groups=np.array(["a"]))
+    with pytest.raises(StarclassError) as exc:
+        cutout_rows(Table({"file": ["a.png", "/data/b.png"]}), cs)
+    assert "row 2 has file '/data/b.png', which" in str(exc.value) and "np.str_" not in str(exc.value), exc.value
