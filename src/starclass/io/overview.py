@@ -20,7 +20,9 @@ from starclass.io.legus import machine_only
 from starclass.schema import CLASS_METHOD, CLASS_REF, CLASSES, bands_in, class_array, is_known
 
 #: File endings :func:`summarise_dir` reads as catalogues.
-CATALOG_SUFFIXES = (".tab", ".ecsv", ".csv", ".parquet", ".pq", ".fits", ".fit", ".mrt", ".cds", ".dat", ".txt")
+# .tab.gz: a LEGUS file as an archive keeps it, read inside since 29504dd (a folder of them read as empty)
+CATALOG_SUFFIXES = (".tab", ".tab.gz", ".ecsv", ".csv", ".parquet", ".pq", ".fits", ".fit", ".mrt", ".cds", ".dat",
+                    ".txt")
 
 
 def parse_column_map(items: Iterable[str] | None) -> dict[str, str] | None:
@@ -213,7 +215,9 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
         from starclass.io.catalog import read_catalog as read
     d = Path(directory)
     files = sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith(CATALOG_SUFFIXES)
-                   and not p.name.lower().endswith(".readme"))
+                   and not p.name.lower().endswith(".readme")
+                   # a .tab.gz beside its .tab is the same catalogue: listed once
+                   and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file()))
     numbered = {s: v for s, v in (column_map or {}).items() if is_column_number(s)}
     named = {s: v for s, v in (column_map or {}).items() if not is_column_number(s)}
     rows, notes, certain = [], [], []

@@ -93,7 +93,9 @@ def field_name(path: str | Path) -> str:
     """
     from starclass.io.legus import field_from_name
 
-    return field_from_name(Path(path).name) or Path(path).stem.lower()
+    name = Path(path).name
+    name = name[:-3] if name.lower().endswith(".gz") else name  # my_field.tab.gz: 'my_field', not 'my_field.tab'
+    return field_from_name(name) or Path(name).stem.lower()
 
 
 def galaxy_of(field: str) -> str:
@@ -229,9 +231,10 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     d = Path(directory)
     if not d.is_dir():
         raise StarclassError(f"--catalogs: {d} is not a directory")
-    files = sorted(d.glob("*.tab"))
+    # a gzipped .tab is read inside (29504dd); one beside its .tab is the same field, read once
+    files = sorted([*d.glob("*.tab"), *(p for p in d.glob("*.tab.gz") if not p.with_name(p.name[:-3]).is_file())])
     if not files:
-        raise StarclassError(f"--catalogs: no LEGUS .tab catalogue in {d}")
+        raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}")
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
     for f in files:
