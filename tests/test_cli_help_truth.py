@@ -364,3 +364,26 @@ def test_every_command_with_device_refuses_a_bad_one_in_the_same_words_before_an
         said[command[0]] = r.output.strip()
     assert len(set(said.values())) == 1 and said["train"].startswith("error: --device"), said
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_value_of_a_names_other_meaning_is_told_so_in_the_message(tmp_path):
+    # 9d182ea: explain -m mosaics/ says -m is --mosaics elsewhere; the other names with two meanings said only
+    # 'no column 'margin' (--by) in ...' (evaluate --by margin, suggest's ranking score), "--by 'field': use one
+    # of entropy, ..." (suggest --by COLUMN, evaluate's), '--threshold 5.0 must be between 0 and 1 (a
+    # probability)' (classify --threshold 5, detect's S/N)
+    from astropy.table import Table
+    from typer.testing import CliRunner
+
+    from starclass.errors import StarclassError
+    from starclass.learn.classify import decision_threshold
+    from starclass.learn.config import get_preset
+
+    out = tmp_path / "out.ecsv"
+    Table({"id": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0], "class_pred": [1, 2], "class_ref": [1, 2]}).write(out)
+    r = CliRunner().invoke(app, ["evaluate", str(out), "--by", "margin", "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 2 and "'margin' is a score that suggest --by ranks candidates by" in r.output, r.output
+    r = CliRunner().invoke(app, ["suggest", str(tmp_path / "m"), str(out), "--by", "field",
+                                 "-o", str(tmp_path / "s.ecsv")])
+    assert r.exit_code == 2 and "a column to split metrics by is evaluate's and report's --by" in r.output, r.output
+    with pytest.raises(StarclassError, match="a signal-to-noise is detect's --threshold"):
+        decision_threshold(get_preset("m31-real"), 5.0)

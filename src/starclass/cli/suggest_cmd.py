@@ -90,7 +90,8 @@ def suggest_command(
 
     if by not in BY:
         # before the catalogue is read and classified: a typo was named only after all that work
-        raise StarclassError(f"--by {by!r}: use one of {', '.join(BY)}")
+        raise StarclassError(f"--by {by!r}: use one of {', '.join(BY)} (the score candidates are ranked by; "
+                             "a column to split metrics by is evaluate's and report's --by)")
     if n < 1:
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:

@@ -41,6 +41,7 @@ from starclass.schema import (
     INFERENCE_BATCH_SIZE,
     MODEL_PATH,
     MUTUAL_INFO,
+    SUGGEST_BY,
     SUGGEST_RANK,
     X,
     Y,
@@ -53,8 +54,8 @@ from starclass.schema import (
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
            "pick", "pool_text", "suggest", "unlabelled"]
 
-#: What :func:`informativeness` can rank by.
-BY = ("entropy", "margin", "set-size", "mutual-info")
+#: What :func:`informativeness` can rank by (``suggest --by``; :data:`starclass.schema.SUGGEST_BY`).
+BY = SUGGEST_BY
 #: Columns that may hold the size of a conformal prediction set (``pred_set`` itself, a list
 #: of classes, is counted when none of these is there).
 SET_SIZE_COLUMNS = ("pred_set_size", "set_size")
