@@ -387,3 +387,7 @@ def test_a_value_of_a_names_other_meaning_is_told_so_in_the_message(tmp_path):
     assert r.exit_code == 2 and "a column to split metrics by is evaluate's and report's --by" in r.output, r.output
     with pytest.raises(StarclassError, match="a signal-to-noise is detect's --threshold"):
         decision_threshold(get_preset("m31-real"), 5.0)
+    # demo --labels humans.ecsv (train's and suggest's --labels is a votes table)
+    r = CliRunner().invoke(app, ["demo", "--labels", "humans.ecsv", "-o", str(tmp_path / "d")])
+    assert r.exit_code == 2 and "a table of people's votes is train's and suggest's --labels" in r.output, r.output
+    assert not (tmp_path / "d").exists()
