@@ -288,7 +288,9 @@ def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels
     given = np.char.strip(id_keys(list(labelled)))
     eligible = ~np.isin(np.char.strip(id_keys(table[key])), given)
     if len(table) and not eligible.any():
-        raise StarclassError(f"every one of the {len(table)} candidates already has a label in {labels_name}: "
+        # one candidate read "every one of the 1 candidates" (f958610, 690e01a put the other counts right)
+        who = "the one candidate" if len(table) == 1 else f"every one of the {len(table)} candidates"
+        raise StarclassError(f"{who} already has a label in {labels_name}: "
                              "nothing to suggest (give candidates that are not labelled yet, e.g. a larger "
                              "catalogue of the field)")
     return eligible
