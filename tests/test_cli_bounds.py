@@ -192,3 +192,18 @@ def test_a_negative_seed_in_a_task_file_or_python_is_refused_as_train_seed_is(se
     x = rng.normal(size=(4, 1, 128, 128)).astype(np.float32)
     with pytest.raises(StarclassError, match=r"recipe.seeds=-1: each seed must be a whole number >= 0"):
         CNNClassifier("m31-real", epochs=1, device="cpu", seed=-1).fit(x, np.array([1, 2, 1, 2]))
+
+
+def test_a_negative_seed_is_refused_by_the_python_explain_and_demo_before_any_work(tmp_path):
+    # explain --seed and demo --seed refuse -1 (5dc3cc9); explain(..., seed=-1) in Python reached numpy's
+    # 'ValueError: expected non-negative integer' once the model and stamps were read, run_demo(seed=-1)
+    # simulated both fields before training refused it
+    from starclass.errors import StarclassError
+    from starclass.explain.run import explain
+    from starclass.pipeline import run_demo
+
+    with pytest.raises(StarclassError, match=r"--seed \(seed= in Python\) must be >= 0, got -1"):
+        explain(tmp_path / "absent", tmp_path / "absent.h5", tmp_path / "ex", seed=-1)
+    with pytest.raises(StarclassError, match=r"seed \(--seed\) must be >= 0, got -1"):
+        run_demo(tmp_path / "demo", seed=-1, size=64, n_candidates=5, epochs=1, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
