@@ -207,3 +207,13 @@ def test_a_negative_seed_is_refused_by_the_python_explain_and_demo_before_any_wo
     with pytest.raises(StarclassError, match=r"seed \(--seed\) must be >= 0, got -1"):
         run_demo(tmp_path / "demo", seed=-1, size=64, n_candidates=5, epochs=1, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_whole_float_seed_in_a_task_file_is_still_taken():
+    # guard for 6c46d51's check: 'seeds: 2.0' worked before (member_seed's int()) and must not be refused
+    from starclass.errors import StarclassError
+    from starclass.learn.config import TrainRecipe
+
+    assert TrainRecipe(seeds=2.0).member_seed(1) == 3 and TrainRecipe(seeds=[0, 3.0]).member_seed(1) == 3
+    with pytest.raises(StarclassError, match=r"recipe.seeds=2.5: each seed must be a whole number >= 0"):
+        TrainRecipe(seeds=2.5)
