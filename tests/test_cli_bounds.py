@@ -164,3 +164,56 @@ def test_explain_takes_mosaics_given_to_its_minus_m_as_a_method_and_says_so(tmp_
     assert "Traceback" not in r.output and not (tmp_path / "x").exists()
     r = runner.invoke(app, ["explain", "model", "stamps.h5", "-o", "x", "-m", "gradcm"])
     assert r.exit_code == 2 and "--method gradcm: use any of" in r.output and "-m is" not in r.output, r.output
+
+
+@pytest.mark.parametrize("seeds", ["-1", "[0, -2]"])
+def test_a_negative_seed_in_a_task_file_or_python_is_refused_as_train_seed_is(seeds, tmp_path):
+    # train --seed -1 is refused (min=0), but recipe: {seeds: -1} in a task file, or CNNClassifier(seed=-1),
+    # reached numpy: 'ValueError: Seed must be between 0 and 2**32 - 1' traceback once the data were read
+    import numpy as np
+
+    from starclass.errors import StarclassError
+    from starclass.learn.estimator import CNNClassifier
+
+    task = tmp_path / "neg.yaml"
+    task.write_text(f"extends: m31-real\nname: neg\nrecipe: {{epochs: 1, seeds: {seeds}}}\n")
+    cuts = tmp_path / "cuts"
+    cuts.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(4):
+        np.save(cuts / f"c{i}.npy", rng.normal(size=(128, 128)).astype(np.float32))
+    (cuts / "labels.csv").write_text("file,label\n" + "".join(f"c{i}.npy,{('cluster', 'galaxy')[i % 2]}\n"
+                                                              for i in range(4)))
+    r = CliRunner().invoke(app, ["train", "--task", str(task), "--stamps", str(cuts / "labels.csv"),
+                                 "-o", str(tmp_path / "m")])
+    assert r.exit_code == 2 and r.exception is not None and isinstance(r.exception, SystemExit), r.output
+    assert f"recipe.seeds={eval(seeds)!r}: each seed must be a whole number >= 0" in r.output, r.output
+    assert not (tmp_path / "m").exists()
+    x = rng.normal(size=(4, 1, 128, 128)).astype(np.float32)
+    with pytest.raises(StarclassError, match=r"recipe.seeds=-1: each seed must be a whole number >= 0"):
+        CNNClassifier("m31-real", epochs=1, device="cpu", seed=-1).fit(x, np.array([1, 2, 1, 2]))
+
+
+def test_a_negative_seed_is_refused_by_the_python_explain_and_demo_before_any_work(tmp_path):
+    # explain --seed and demo --seed refuse -1 (5dc3cc9); explain(..., seed=-1) in Python reached numpy's
+    # 'ValueError: expected non-negative integer' once the model and stamps were read, run_demo(seed=-1)
+    # simulated both fields before training refused it
+    from starclass.errors import StarclassError
+    from starclass.explain.run import explain
+    from starclass.pipeline import run_demo
+
+    with pytest.raises(StarclassError, match=r"--seed \(seed= in Python\) must be >= 0, got -1"):
+        explain(tmp_path / "absent", tmp_path / "absent.h5", tmp_path / "ex", seed=-1)
+    with pytest.raises(StarclassError, match=r"seed \(--seed\) must be >= 0, got -1"):
+        run_demo(tmp_path / "demo", seed=-1, size=64, n_candidates=5, epochs=1, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_whole_float_seed_in_a_task_file_is_still_taken():
+    # guard for 6c46d51's check: 'seeds: 2.0' worked before (member_seed's int()) and must not be refused
+    from starclass.errors import StarclassError
+    from starclass.learn.config import TrainRecipe
+
+    assert TrainRecipe(seeds=2.0).member_seed(1) == 3 and TrainRecipe(seeds=[0, 3.0]).member_seed(1) == 3
+    with pytest.raises(StarclassError, match=r"recipe.seeds=2.5: each seed must be a whole number >= 0"):
+        TrainRecipe(seeds=2.5)

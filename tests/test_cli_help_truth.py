@@ -233,6 +233,7 @@ def test_every_command_and_function_that_classifies_in_batches_has_one_default_b
     # candidates a trained model scores at a time is one thing, defined once in the schema
     import inspect
 
+    from starclass.cli.train_cmd import tune_threshold
     from starclass.learn.calibration import calibrate_model, calibration_probabilities, fit_model_calibration
     from starclass.learn.classify import classify, predict_inputs
     from starclass.learn.crossval import cross_validate
@@ -246,11 +247,12 @@ def test_every_command_and_function_that_classifies_in_batches_has_one_default_b
     defaults = {f"{name} --batch-size": p.default for name in ("classify", "calibrate")
                 for p in cmd.commands[name].params if "--batch-size" in p.opts}
     for f in (calibrate_model, calibration_probabilities, fit_model_calibration, classify, predict_inputs,
-              cross_validate, classify_cutouts, CNNClassifier, classified):
+              cross_validate, classify_cutouts, CNNClassifier, classified, tune_threshold):
         defaults[f.__qualname__] = inspect.signature(f).parameters["batch_size"].default
     defaults["SurveyPlan.batch_size"] = SurveyPlan(fields=()).batch_size
     helps = _helps()
-    assert len(defaults) == 12 and set(defaults.values()) == {INFERENCE_BATCH_SIZE}, defaults
+    # tune_threshold (train --target-purity) classifies the validation rows: it kept 256
+    assert len(defaults) == 13 and set(defaults.values()) == {INFERENCE_BATCH_SIZE}, defaults
     # the two other --batch-size options say they are other things
     assert "gradient step" in helps[("train", "--batch-size")] and "memory only" in helps[("cutouts", "--batch-size")]
 
@@ -344,3 +346,48 @@ def test_train_and_classify_refuse_a_bad_shared_option_in_the_same_words(option,
         said[command[0]] = r.output.strip()
     assert said["train"] == said["classify"] and said["train"].startswith(f"error: {option}"), said
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_every_command_with_device_refuses_a_bad_one_in_the_same_words_before_any_work(tmp_path):
+    # suggest passed --device tpu to torch when it loaded the model: RuntimeError traceback ("Expected one
+    # of cpu, cuda, ... device type at start of device string: tpu") after the catalogue was read
+    from typer.testing import CliRunner
+
+    absent = str(tmp_path / "absent")
+    said = {}
+    for command in (["train", "-m", absent, "-c", absent + ".ecsv", "-o", str(tmp_path / "m")],
+                    ["classify", absent, "-c", absent + ".ecsv", "--model", absent, "-o", str(tmp_path / "p.ecsv")],
+                    ["calibrate", absent, "--stamps", absent + ".csv"],
+                    ["suggest", absent, absent + ".ecsv", "-o", str(tmp_path / "s.ecsv")]):
+        r = CliRunner().invoke(app, [*command, "--device", "tpu"])
+        assert r.exit_code == 2, r.output
+        said[command[0]] = r.output.strip()
+    assert len(set(said.values())) == 1 and said["train"].startswith("error: --device"), said
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_value_of_a_names_other_meaning_is_told_so_in_the_message(tmp_path):
+    # 9d182ea: explain -m mosaics/ says -m is --mosaics elsewhere; the other names with two meanings said only
+    # 'no column 'margin' (--by) in ...' (evaluate --by margin, suggest's ranking score), "--by 'field': use one
+    # of entropy, ..." (suggest --by COLUMN, evaluate's), '--threshold 5.0 must be between 0 and 1 (a
+    # probability)' (classify --threshold 5, detect's S/N)
+    from astropy.table import Table
+    from typer.testing import CliRunner
+
+    from starclass.errors import StarclassError
+    from starclass.learn.classify import decision_threshold
+    from starclass.learn.config import get_preset
+
+    out = tmp_path / "out.ecsv"
+    Table({"id": [1, 2], "x": [1.0, 2.0], "y": [1.0, 2.0], "class_pred": [1, 2], "class_ref": [1, 2]}).write(out)
+    r = CliRunner().invoke(app, ["evaluate", str(out), "--by", "margin", "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 2 and "'margin' is a score that suggest --by ranks candidates by" in r.output, r.output
+    r = CliRunner().invoke(app, ["suggest", str(tmp_path / "m"), str(out), "--by", "field",
+                                 "-o", str(tmp_path / "s.ecsv")])
+    assert r.exit_code == 2 and "a column to split metrics by is evaluate's and report's --by" in r.output, r.output
+    with pytest.raises(StarclassError, match="a signal-to-noise is detect's --threshold"):
+        decision_threshold(get_preset("m31-real"), 5.0)
+    # demo --labels humans.ecsv (train's and suggest's --labels is a votes table)
+    r = CliRunner().invoke(app, ["demo", "--labels", "humans.ecsv", "-o", str(tmp_path / "d")])
+    assert r.exit_code == 2 and "a table of people's votes is train's and suggest's --labels" in r.output, r.output
+    assert not (tmp_path / "d").exists()

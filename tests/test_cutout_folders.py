@@ -1530,3 +1530,17 @@ def test_a_refused_zero_label_is_not_called_no_class():
     assert "0: no class" not in str(exc.value)
     assert "reads labels as its class numbers and takes only 1, 2" in str(exc.value)
     assert label_classes(cs, {}, config=cfg, allow_unknown=True).tolist() == [0, 1]
+
+
+def test_a_file_the_folder_does_not_list_is_named_as_written():
+    # report OUT.csv --stamps OTHER.csv said "row 1 has file np.str_('/work/.../cutout_m248_....png'), which
+    # labels.csv does not list": numpy's repr of the cell, not the file name as the user wrote it
+    from astropy.table import Table
+
+    from starclass.io.cutout_folders import CutoutSet, cutout_rows
+
+    cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=Table(), files=["a.png"], labels=None,
+                   groups=np.array(["a"]))
+    with pytest.raises(StarclassError) as exc:
+        cutout_rows(Table({"file": ["a.png", "/data/b.png"]}), cs)
+    assert "row 2 has file '/data/b.png', which" in str(exc.value) and "np.str_" not in str(exc.value), exc.value

@@ -105,3 +105,27 @@ def test_a_model_trained_on_labels_of_the_same_classes_is_scored_against_label(t
     (tmp_path / "labels.csv").write_text("file,label,consensus\na.npy,1,2\nb.npy,2,2\nc.npy,1,1\n")
     col, line = model_label_column(tmp_path, None, "consensus", "model m")
     assert col == "label" and "--label-column consensus" in line
+
+
+def test_fine_tuning_reads_the_column_the_model_was_trained_on(tmp_path):
+    # train --stamps labels.csv --resume-from M (M trained with --label-column truth) read the folder's 'label'
+    # (here the classes swapped) without a word, where classify, calibrate and explain read 'truth'
+    import json
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(16):
+        np.save(tmp_path / f"c{i}.npy", rng.normal(size=(16, 16)).astype(np.float32))
+        truth = ("cluster", "galaxy")[i % 2]
+        rows.append(f"c{i}.npy,{('galaxy', 'cluster')[i % 2]},{truth}\n")
+    (tmp_path / "labels.csv").write_text("file,label,truth\n" + "".join(rows))
+    (tmp_path / "t.yaml").write_text("extends: m31-real\nname: t16\nstamp_size: 16\nrecipe: {epochs: 1}\n")
+    base = ["train", "--stamps", str(tmp_path / "labels.csv"), "--no-progress", "--device", "cpu"]
+    r = CliRunner().invoke(app, [*base, "--task", str(tmp_path / "t.yaml"), "--label-column", "truth",
+                                 "-o", str(tmp_path / "m")])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, [*base, "--resume-from", str(tmp_path / "m"), "-o", str(tmp_path / "m2")])
+    assert r.exit_code == 0, r.output
+    assert "note: labels from column 'truth', the one" in r.output, r.output
+    doc = json.loads((tmp_path / "m2" / "manifest.json").read_text())
+    assert doc["training_cutouts"]["label_column"] == "truth", doc["training_cutouts"]

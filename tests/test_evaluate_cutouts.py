@@ -497,3 +497,19 @@ def test_a_classification_without_any_reference_class_says_which_side_and_why(tm
     res = CliRunner().invoke(app, ["evaluate", str(tmp_path / "c.csv"), "--task", str(task), "--label-column",
                                    "label", "-o", str(tmp_path / "ev2"), "--bootstrap", "0", "--no-science"])
     assert res.exit_code == 0 and "accuracy[2class] = 1.000" in res.output, res.output
+
+
+def test_zero_one_labels_without_a_label_map_are_said_to_be_left_out(tmp_path):
+    # evaluate OUT.csv --label-column label --task plain.yaml (label_map: {}) on 0/1 labels read the 0 rows as
+    # "no class" and scored the 1 rows alone (class 2: n_ref 0), without a word; train refuses them (3b8e3ac)
+    import warnings as _w
+
+    from starclass.evaluate.task import EvalTask
+
+    task = EvalTask.from_classes((1, 2))
+    with pytest.warns(UserWarning, match=r"col: 2 rows \(row 1, \.\.\.\) have label 0, read as no class .*"
+                                         r"label_map: \{\"0\": N, \"1\": N\}"):
+        assert task.label_classes(["0", "1", "0", ""], what="col").tolist() == [0, 1, 0, 0]
+    with _w.catch_warnings():
+        _w.simplefilter("error")  # no 0: nothing said
+        assert task.label_classes(["2", "1", ""], what="col").tolist() == [2, 1, 0]

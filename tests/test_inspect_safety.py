@@ -393,3 +393,17 @@ def test_backup_refuses_a_database_inspect_did_not_make(demo_dir, tmp_path, runn
         r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(given), "--backup", str(backup)])
         assert r.exit_code == 2 and words in r.output and "--db" in r.output, r.output
         assert not backup.exists()
+
+
+@pytest.mark.parametrize("extra", [["--add-user", "zed"], ["--set-password", "zed"], []])
+def test_a_db_that_is_not_sqlite_is_named_so_by_every_writing_action(demo_dir, tmp_path, runner, monkeypatch, extra):
+    """--add-user, --set-password and serving (which check the database can be written first) said 'the label
+    database sqlite:///notes.sqlite cannot be written (file is not a database): ... use a writable database',
+    a permission problem, where --export and --backup say what it is."""
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "pw12345678")
+    text = tmp_path / "notes.sqlite"
+    text.write_text("id,ra\n1,10.0\n")
+    r = runner.invoke(cli, ["inspect", str(demo_dir), "--db", str(text), "--port", "1", *extra])
+    assert r.exit_code == 2, r.output
+    assert f"{text} is not a SQLite database (another kind of file, or a damaged one)" in r.output, r.output
+    assert "cannot be written" not in r.output and text.read_text() == "id,ra\n1,10.0\n"

@@ -499,3 +499,29 @@ def test_expert_layout_reads_its_0_as_spurious_not_uninspected(tmp_path):
     q = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_x.tab"
     q.write_text("\n".join(_line(_standard_row(i, c, float(c))) for i, c in enumerate((1, 4, 0), start=1)) + "\n")
     assert list(read_catalog(q)["class_ref"]) == [1, 4, 0]
+
+
+def test_folder_scans_read_gzipped_legus_files(tmp_path):
+    """info DIR and --catalogs DIR listed only .tab: a folder of .tab.gz (readable one by one since 29504dd) said
+    'no catalogue could be read in DIR' / '--catalogs: no LEGUS .tab catalogue in DIR'."""
+    import gzip
+
+    from starclass.science.many import load_fields
+
+    rows = [_standard_row(i, c, float(c)) for i, c in enumerate((1, 4, 0), start=1)]
+    data = ("\n".join(_line(r) for r in rows) + "\n").encode()
+    name = "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab"
+    (tmp_path / (name + ".gz")).write_bytes(gzip.compress(data))
+    result = invoke("info", str(tmp_path))
+    assert result.exit_code == 0 and "ngcz" in result.output, result.output
+    (tmp_path / name).write_bytes(data)  # beside its .tab: one catalogue, listed once
+    assert list(summarise_dir(tmp_path)[0]["file"]) == [name]
+    if not LEGUS_DIR.is_dir():
+        pytest.skip("../shared/data/legus is absent: the --catalogs half needs fields with a distance")
+    folder = tmp_path / "gz"
+    folder.mkdir()
+    for field in ("ic4247", "ngc5253"):
+        src = next(LEGUS_DIR.glob(f"hlsp_legus_*_{field}_*.tab"))
+        (folder / (src.name + ".gz")).write_bytes(gzip.compress(src.read_bytes()))
+    fields, _ = load_fields(folder, min_inspected=10)
+    assert sorted(fields) == ["ic4247", "ngc5253"]

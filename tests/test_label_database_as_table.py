@@ -58,3 +58,28 @@ def test_votes_reader_names_a_stamp_store(tmp_path):
                               {"id": np.arange(1, 3)}, channels=["g"], normalisation="zscore", bands=["g"])
     with pytest.raises(StarclassError, match=r"train --labels: .*stamps\.h5 is an HDF5 stamp store .*not a catalogue"):
         read_votes(store, "train --labels")
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "--stamps", "{db}", "-o", "{out}"],  # the stamp-store reader, which explain's STAMPS shares
+    ["classify", "--stamps", "{db}", "--model", "{absent}", "-o", "{out}.csv"],
+    ["detect", "{db}", "-o", "{out}.ecsv"],  # the mosaic reader
+])
+def test_stamp_and_mosaic_readers_name_the_database_too(database, tmp_path, args):
+    # 5e77b1d named the database in the catalogue, votes and cutout-list readers, but train --stamps labels.db
+    # (and explain) said "not a stamp store nor a list of cutouts", classify --stamps / inspect --stamps
+    # "give a cutout folder ...", detect labels.db "cannot read FITS file labels.db: No SIMPLE card found"
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, [a.format(db=database, out=out, absent=tmp_path / "absent") for a in args])
+    assert res.exit_code == 2, res.output
+    assert f"{database} is a SQLite database" in res.output and "--export labels.ecsv" in res.output, res.output
+    assert "SIMPLE" not in res.output and sorted(p.name for p in tmp_path.iterdir()) == ["labels.db"]
+
+
+def test_inspect_stamps_names_the_database(database):
+    # inspect --stamps labels.db (beside a database of its own) said "give a cutout folder (a CSV or a directory) or
+    # a classified or suggested list of one"; the CLI asks for --init first where the folder has no database
+    from starclass.inspect.cutouts import _read_listed_table
+
+    with pytest.raises(StarclassError, match=r"labels\.db is a SQLite database .*not a cutout folder .*--export"):
+        _read_listed_table(database, None)

@@ -137,3 +137,15 @@ def test_pool_and_pairing_counts_of_one_read_in_the_singular():
     b = Table({"x": [1.0], "y": [1.0], "class_ref": [2]})
     with pytest.raises(StarclassError, match="1 object of a and b matches, but none"):
         matched_classes(a, b, "class_pred", "class_ref", radius=1.0, names=("a", "b"))
+
+
+def test_a_pool_of_one_labelled_candidate_reads_in_the_singular():
+    # suggest --labels on a pool of one labelled candidate said 'every one of the 1 candidates already has a label'
+    from astropy.table import Table
+
+    from starclass.suggest.pick import unlabelled
+
+    with pytest.raises(StarclassError, match=r"^the one candidate already has a label in --labels l\.ecsv: "):
+        unlabelled(Table({"id": [7]}), [7], labels_name="--labels l.ecsv")
+    with pytest.raises(StarclassError, match=r"^every one of the 2 candidates already has a label"):
+        unlabelled(Table({"id": [7, 8]}), [7, 8], labels_name="--labels l.ecsv")

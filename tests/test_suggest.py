@@ -353,7 +353,9 @@ def test_suggest_names_a_bad_by_before_any_work(tmp_path):
     res, text = _run(["suggest", tmp_path / "no_model", tmp_path / "cand.ecsv", "-o", tmp_path / "s.ecsv",
                       "--by", "margn"])
     assert res.exit_code == 2
-    assert text.strip().splitlines() == ["error: --by 'margn': use one of entropy, margin, set-size, mutual-info"]
+    assert text.strip().splitlines() == ["error: --by 'margn': use one of entropy, margin, set-size, mutual-info (the "
+                                         "score candidates are ranked by; a column to split metrics by is evaluate's "
+                                         "and report's --by)"]
     assert not (tmp_path / "s.ecsv").exists()
 
 

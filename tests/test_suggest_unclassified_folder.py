@@ -84,3 +84,32 @@ def test_the_labels_hint_names_a_list_that_exists(tmp_path):
     (cuts / "mine.csv").write_text("file,label\ncluster/a.npy,cluster\n")
     hint = _own_labels(t, "file", tmp_path / "o.csv")
     assert hint == str(cuts / "mine.csv") and read_cutout_folder(hint).labels.tolist() == ["cluster"]
+
+
+def test_the_labels_hint_names_the_list_beside_the_classification_not_the_folder(tmp_path):
+    # the walk of docs/real_images.md with the list as sub.csv (absolute paths to the shared cutouts) and
+    # the classification out.csv beside it, the model folder m0 too: the note said 'give --labels WALK',
+    # read as an ImageFolder of m0/ and the output folders, which left 0 of the candidates out
+    import numpy as np
+    from astropy.table import Table
+
+    from starclass.cli.suggest_cmd import _own_labels
+
+    cuts = tmp_path / "shared" / "cluster"
+    cuts.mkdir(parents=True)
+    for name in ("a", "b"):
+        np.save(cuts / f"{name}.npy", np.ones((8, 8), np.float32))
+    walk = tmp_path / "walk"
+    (walk / "m0").mkdir(parents=True)
+    (walk / "eval" / "figures").mkdir(parents=True)
+    files = [str(cuts / "a.npy"), str(cuts / "b.npy")]
+    (walk / "sub.csv").write_text("file,label\n" + "".join(f"{f},cluster\n" for f in files))
+    out = Table({"file": files, "label": ["cluster"] * 2, "class_ref": [1, 1], "cutout_root": [str(walk)] * 2})
+    out.write(walk / "out.csv")
+    Table({"file": files[:1], "class_ref": [1], "cutout_root": [str(walk)]}).write(walk / "sug.csv")
+    # the list naming both candidates, not the classification itself, the one-row suggestions or the folder
+    assert _own_labels(out, "file", walk / "out.csv") == str(walk / "sub.csv")
+    # a folder whose CSVs name none of the candidates, and no sub-folder holding them: no file is named
+    (walk / "sub.csv").unlink()
+    (walk / "sug.csv").unlink()
+    assert _own_labels(out, "file", walk / "out.csv") == f"LABELS.csv (the labels CSV of the cutouts in {walk})"

@@ -946,3 +946,17 @@ def test_given_positions_keep_their_own_photometry_and_classification_renamed(su
     assert np.all(np.asarray(got.column("mag_g").to_numpy()) != 30.5)  # measured here
     assert got.column("model_input").to_pylist() == ["/old/model"] * n and "model" not in got.column_names
     assert got.column("class_pred_input").to_pylist() == [3] * n
+
+
+def test_a_device_that_is_no_device_is_refused_before_any_tile(survey_dir, tmp_path):
+    """--device tpu: named in train's and classify's words, exit 2, nothing run."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--workers", "1", "--device", "tpu"])
+    assert r.exit_code == 2, r.output
+    assert "error: --device (device= in Python) 'tpu' is not a device; use cpu, cuda or cuda:N" in r.output, r.output
+    assert not out.exists()

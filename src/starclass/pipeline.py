@@ -141,6 +141,9 @@ def run_demo(
     """
     if labels not in ("truth", "humans"):
         raise StarclassError(f"labels must be 'truth' or 'humans', got {labels!r}")
+    if int(seed) < 0:
+        # as demo --seed (min=0): the fields were simulated for minutes before training refused the seed
+        raise StarclassError(f"seed (--seed) must be >= 0, got {seed}")
     # read the task before minutes of simulation, so a misspelt --task fails at once
     config = load_config(task)
     final = Path(outdir)

@@ -766,7 +766,12 @@ def rows_named(indices: Iterable[int], *, limit: int = 10) -> str:
     return f"{'row' if len(idx) == 1 else 'rows'} {shown}{more} ({rows_counted()})"
 
 
-#: Candidates a trained model classifies per batch (classify, calibrate, suggest, survey,
+#: The scores ``suggest --by`` ranks candidates by (:data:`starclass.suggest.pick.BY`); here, so that
+#: ``evaluate --by``, which takes a column, can say when it is given one of them.
+SUGGEST_BY: tuple[str, ...] = ("entropy", "margin", "set-size", "mutual-info")
+
+
+#: Candidates a trained model classifies per batch (classify, calibrate, suggest, survey, train --target-purity,
 #: ``CNNClassifier.predict_proba``, cross-validation): memory only, the probabilities are the same at any size
 #: (a CPU run gave identical ones at 256 and 512). One default, so that the commands a user moves
 #: between agree; not the training mini-batch (``recipe.batch_size``, ``train --batch-size``), which

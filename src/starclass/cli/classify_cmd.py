@@ -341,6 +341,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
             # what `starclass cutouts -o stamps.h5` wrote, as train --stamps takes it: "give a
             # cutout folder" did not say that classify cannot read a store, nor what to give instead
             raise stamp_store_error(f"--stamps {source}")
+        from starclass.io.catalog import refuse_database
+
+        refuse_database(source, instead="a cutout folder (a .csv or a directory)")  # inspect's database: say so
         raise StarclassError(f"--stamps {source}: give a cutout folder (a .csv or a directory)")
     dev = pick_device(device)
     loaded = load_model(model, device=dev)

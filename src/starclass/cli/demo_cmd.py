@@ -42,7 +42,9 @@ def demo(
     """
     if labels not in ("truth", "humans"):
         # run_demo's own check named its parameter ("labels must be ..."), not the option
-        raise StarclassError(f"--labels must be truth or humans, got {labels!r}")
+        # a votes table is train's and suggest's --labels (docs/cli.md): said, as the other two-meaning names say it
+        raise StarclassError(f"--labels must be truth or humans, got {labels!r} (a word here: the demo's simulated "
+                             "labels; a table of people's votes is train's and suggest's --labels)")
     # here, not at the top: starclass.pipeline imports torch (+5 s measured); `starclass --help` takes 0.4 s
     from starclass.pipeline import run_demo
 

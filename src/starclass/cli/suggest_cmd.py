@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 from pathlib import Path
 
@@ -89,11 +90,18 @@ def suggest_command(
 
     if by not in BY:
         # before the catalogue is read and classified: a typo was named only after all that work
-        raise StarclassError(f"--by {by!r}: use one of {', '.join(BY)}")
+        raise StarclassError(f"--by {by!r}: use one of {', '.join(BY)} (the score candidates are ranked by; "
+                             "a column to split metrics by is evaluate's and report's --by)")
     if n < 1:
         raise StarclassError(f"-n must be >= 1, got {n}")
     if mag_bins < 1:
         raise StarclassError(f"--mag-bins must be >= 1, got {mag_bins}")
+    if device is not None:
+        from starclass.learn.precision import pick_device
+
+        # in train's and classify's words, before any work: 'tpu' reached torch when the model was
+        # loaded and stopped with its RuntimeError traceback
+        pick_device(device)
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and not mosaics:
         # refused rather than ignored: without --mosaics no stamp is cut (the catalogue's prob_<k> are ranked)
@@ -267,13 +275,40 @@ def _own_labels(table, key: str, candidates: Path) -> str:
     if root.is_dir() and not (root / LABELS_CSV).is_file():
         # the folder holds no labels.csv (an ImageFolder directory, or a list under another name): the note
         # named root/labels.csv, which --labels then refused as no such file
-        lists = sorted(p for p in root.glob("*.csv") if p.is_file())
-        if len(lists) == 1:
-            return str(lists[0])
-        if any(p.is_dir() and not p.name.startswith(".") for p in root.iterdir()):
+        files = {os.path.normpath(os.path.join(root, str(v))) for v in table[key] if str(v).strip()}
+        own = Path(candidates).resolve()
+        # the list that names the candidates' files: the classification itself, its suggestions or another
+        # output beside it are CSVs too, and with two of them the folder was named, read as an ImageFolder
+        # of its output folders (0 candidates left out)
+        listing = [(n, str(p)) for p in sorted(root.glob("*.csv")) if p.is_file() and p.resolve() != own
+                   for n in [_files_listed(p, key, files)] if n]
+        if listing:
+            return max(listing, key=lambda t: t[0])[1]
+        if any(Path(f).parent != root and root in Path(f).parents for f in files):
             return str(root)  # read as an ImageFolder directory: its sub-folders are the labels
         return f"LABELS.csv (the labels CSV of the cutouts in {root})"
     return str(root / LABELS_CSV)
+
+
+def _files_listed(path: Path, key: str, files: set[str]) -> int:
+    """How many of ``files`` (normalised paths) the CSV ``path`` lists in its ``key`` column (0: unreadable).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "l.csv").write_text("file,label\\na.png,cluster\\nb.png,galaxy\\n")
+    >>> _files_listed(d / "l.csv", "file", {os.path.normpath(d / "a.png")})
+    1
+    """
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return sum(os.path.normpath(os.path.join(path.parent, (row.get(key) or "").strip())) in files
+                       for row in csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return 0
 
 
 def _refuse_unclassified_folder(candidates: Path, model: Path) -> None:

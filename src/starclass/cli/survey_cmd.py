@@ -103,6 +103,15 @@ def survey_command(
             typer.echo(exc.script)
             raise StarclassError(f"{exc.message} (the job script is on standard output)") from None
     pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before the plan is read
+    if device is not None:
+        from starclass.learn.precision import device_name, pick_device
+
+        # 'tpu' failed every tile (each retried) with this message, exit 1; the name is checked here, and
+        # the device itself where the workers are this machine's (a LocalCluster), as classify checks it
+        if scheduler is None and batch is None:
+            pick_device(device)
+        else:
+            device_name(device)
     the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
                                             photometry=photometry.lower() if photometry else None, retries=retries,
                                             mask_extension=mask_extension, dq_good_bits=dq_good_bits,

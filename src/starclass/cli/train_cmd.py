@@ -24,7 +24,7 @@ from starclass.cli._app import (
 from starclass.errors import StarclassError, counted
 from starclass.io.cutout_folders import is_cutout_source, read_cutout_folder
 from starclass.learn.provenance import flags_record
-from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
+from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, INFERENCE_BATCH_SIZE, X, Y
 
 
 def check_train_options(*, epochs: int | None = None, ensemble: int | None = None,
@@ -501,8 +501,14 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         if cv_scheme == "logo":
             raise StarclassError("--cv logo needs the galaxy (or field) of every candidate: mosaics or stamp "
                                  "stores; on a cutout folder give a number of folds (e.g. --cv 10)")
+        column = "label" if label_column == CLASS_REF else label_column
+        if resume_from is not None and label_column == CLASS_REF:
+            from starclass.learn.checkpoint import read_manifest, training_label_column_of
+
+            column = _resumed_label_column(stamp_list[0], training_label_column_of(read_manifest(resume_from)),
+                                           resume_from)
         _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column, target_purity=target_purity,
-                          label_column="label" if label_column == CLASS_REF else label_column,
+                          label_column=column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
                           cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None,
@@ -839,7 +845,7 @@ def fields_training_inputs(cfg, specs, *, label_column=CLASS_REF, progress=True,
 
 
 def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: float, *, device=None,
-                   batch_size: int = 256) -> dict:
+                   batch_size: int = INFERENCE_BATCH_SIZE) -> dict:
     """Choose the positive-class threshold for ``target`` purity on the validation rows and store it.
 
     The validation rows are the candidates the model was not fitted on (they chose its best
@@ -921,6 +927,38 @@ def _no_images(catalogs, task: str) -> str:
                 f"--catalog {cat}); {routes}")
     return ("nothing to train on: give FITS mosaics and their labelled catalogue (--mosaics, --catalog), or a "
             f"stamp store from 'starclass cutouts' (--stamps STORE.h5); {routes}")
+
+
+def _resumed_label_column(source: Path, trained_on: str | None, model: Path) -> str:
+    """The cutout folder's label column that ``train --resume-from MODEL`` fine-tunes on, with no --label-column.
+
+    ``trained_on`` is the column the model was trained on (``train --label-column``, in its
+    manifest): used where the folder has it, else ``label``. classify, calibrate and explain read
+    a folder so, and fine-tuning a model trained on ``expert`` (five classes) read the folder's
+    binary ``label`` as two of its classes without a word.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "labels.csv").write_text("file,label,expert\\na.png,1,4\\n")
+    >>> _resumed_label_column(d / "labels.csv", "expert", Path("m5"))
+    note: labels from column 'expert', the one m5 was trained on (--label-column to choose another)
+    'expert'
+    >>> _resumed_label_column(d / "labels.csv", None, Path("m5"))
+    'label'
+    """
+    from starclass.io.cutout_folders import csv_values
+
+    if trained_on is None or trained_on == "label":
+        return "label"
+    if trained_on in csv_values(source, (trained_on,)):
+        echo(f"note: labels from column {trained_on!r}, the one {model} was trained on (--label-column to "
+             "choose another)")
+        return trained_on
+    echo(f"warning: {model} was trained on the labels of column {trained_on!r}, which {source} lacks; its "
+         "'label' column is used instead (it may hold another class scheme): give --label-column to choose")
+    return "label"
 
 
 def _task_of(task: str, resume_from: Path | None):

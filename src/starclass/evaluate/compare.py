@@ -1154,7 +1154,12 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         elif col in ref.colnames:
             values = ref[col][ib[both]]
         else:
-            raise StarclassError(f"no column {col!r} (--by) in {pname} or {rname}; {pname} has: "
+            from starclass.schema import SUGGEST_BY as BY
+
+            # 'evaluate --by entropy' is suggest's --by (a ranking score) given here: said which is which
+            other = (f" ({col!r} is a score that suggest --by ranks candidates by; evaluate and report --by take "
+                     "a column to split the metrics by)") if col in BY else ""
+            raise StarclassError(f"no column {col!r} (--by) in {pname} or {rname}{other}; {pname} has: "
                                  f"{', '.join(pred.colnames)}")
         score = pos = None
         if task.is_binary and out.scores is not None:

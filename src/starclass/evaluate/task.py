@@ -281,6 +281,7 @@ class EvalTask:
         mask = np.ma.getmaskarray(vals)
         out = np.empty(vals.shape[0], dtype=np.int64)
         unknown: dict[str, list[int]] = {}  # every unknown label with its rows: named together below
+        zeros: list[int] = []  # rows whose label is 0 with no label_map: "no class"
         for i, v in enumerate(vals.data):
             lab = "" if mask[i] else str(v).strip()
             if not lab:
@@ -299,6 +300,22 @@ class EvalTask:
                 raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, not a class number, and task "
                                      f"{self.name or '(unnamed)'!r} has no label_map (give --task or "
                                      "--model)") from None
+            if out[i] == 0:
+                zeros.append(i + 1)
+        if zeros:
+            import warnings
+
+            from starclass.errors import counted
+
+            # 0/1 labels: the 0 rows were left out of every score without a word (train and calibrate refuse
+            # them since 3b8e3ac); a 0 that means "no label" is still read so, but said
+            every = sorted({str(v).strip() for v in vals.compressed() if str(v).strip()})
+            warnings.warn(
+                f"{what}: {counted(len(zeros), 'row')} (row {zeros[0]}{', ...' if len(zeros) > 1 else ''}) "
+                f"{'has' if len(zeros) == 1 else 'have'} label 0, read as no class and left out of the scores: task "
+                f"{self.name or '(unnamed)'!r} has no label_map, so labels are its classes {list(self.classes)}; if "
+                "0 is a class, map the labels in a task file: label_map: {"
+                + ", ".join(f'"{v}": N' for v in every) + "}, each N a class of the task", stacklevel=2)
         if unknown:
             from starclass.io.cutout_folders import unknown_labels_note
             from starclass.learn.config import list_presets

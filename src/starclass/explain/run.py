@@ -380,6 +380,9 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         raise StarclassError(f"--per-class must be >= 1, got {per_class}")
     if max_stamps is not None and max_stamps < 1:
         raise StarclassError(f"--max-stamps must be >= 1, got {max_stamps}")
+    if int(seed) < 0:
+        # as explain --seed (min=0): numpy's generator stopped the draw of stamps with a traceback
+        raise StarclassError(f"--seed (seed= in Python) must be >= 0, got {seed}")
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
     cfg = loaded.config
     st = read_explain_stamps(stamps, loaded, label_column=label_column)

@@ -218,6 +218,10 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
         # did not say what it is, nor what inspect serves its candidates from (as classify --stamps now says)
         raise stamp_store_error(f"--stamps {src}")
     if fmt is None or not src.is_file():
+        from starclass.io.catalog import refuse_database
+
+        # --stamps inspect.sqlite (the page's own database, by the list it served) said only "give a cutout folder"
+        refuse_database(src, instead="a cutout folder (a CSV or a directory) nor a classified or suggested list")
         raise StarclassError(f"--stamps {src}: give a cutout folder (a CSV or a directory) or a classified or "
                              f"suggested list of one ({', '.join(LIST_FORMATS)})")
     try:

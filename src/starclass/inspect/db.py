@@ -593,6 +593,10 @@ def check_writable(engine: Engine) -> None:
                 trans.rollback()
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        if "file is not a database" in reason:
+            # a --db that is no SQLite file: named as --export and --backup name it, not as a permission
+            # problem ('cannot be written (file is not a database) ... use a writable database')
+            raise StarclassError(open_error_message(str(engine.url), exc)) from None
         raise StarclassError(
             f"the label database {redact(str(engine.url))} cannot be written ({reason}): logins and "
             "labels could not be saved; use a writable database or --db") from None

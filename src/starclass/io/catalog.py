@@ -639,12 +639,19 @@ def _read_generic(p: Path, fmt: str) -> Table:
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def refuse_database(path: PathLike) -> None:
+def refuse_database(path: PathLike, *, instead: str = "a catalogue (a CSV, ECSV, Parquet or FITS table)") -> None:
     """Refuse a SQLite database (``inspect --db``'s labels) given where a catalogue or votes table is read.
 
     Read as a text table it failed with a ``UnicodeDecodeError`` (info, evaluate, report), and as a
     votes table (``suggest --labels``, ``train --labels``) with "cannot tell the catalogue format";
     neither said that the labels are exported with ``inspect --export``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file given.
+    instead : str
+        What was expected there, as the message says it ("a FITS mosaic" where mosaics are read).
 
     Raises
     ------
@@ -658,8 +665,8 @@ def refuse_database(path: PathLike) -> None:
     p = Path(path)
     if _is_sqlite(p):
         raise StarclassError(
-            f"{p} is a SQLite database (the label database of 'starclass inspect --db'?), not a catalogue (a CSV, "
-            f"ECSV, Parquet or FITS table); export its labels as a table first: 'starclass inspect DATA_DIR --db {p} "
+            f"{p} is a SQLite database (the label database of 'starclass inspect --db'?), not {instead}; "
+            f"export its labels as a table first: 'starclass inspect DATA_DIR --db {p} "
             "--export labels.ecsv' (or --stamps LIST --task MODEL for cutouts), and give that file")
 
 

@@ -1601,7 +1601,7 @@ def cutout_rows(catalogue: Table, cutouts: CutoutSet, *, name: str = "classified
         raise StarclassError(f"{name}: no 'file' column to find the cutouts of {cutouts.source} by")
     index = {f: i for i, f in enumerate(cutouts.files)}
     out = np.empty(len(catalogue), dtype=np.int64)
-    for i, f in enumerate(np.asarray(catalogue["file"]).astype(str)):
+    for i, f in enumerate(np.asarray(catalogue["file"]).astype(str).tolist()):  # str, not np.str_: its repr is named
         j = index.get(f.strip())
         if j is None:
             raise StarclassError(f"{name}: row {i + 1} has file {f!r}, which {cutouts.source} does not list")

@@ -1023,6 +1023,10 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
                 "mosaics its stamps were cut from (a folder of FITS images), or use the store where one is "
                 f"read: 'starclass train --stamps {path}', 'starclass explain MODEL {path}', "
                 f"'starclass info {path}'") from None
+        from starclass.io.catalog import refuse_database
+
+        # 'detect labels.db' said "No SIMPLE card found": the catalogue readers name inspect's database (5e77b1d)
+        refuse_database(path, instead="a FITS mosaic")
         raise StarclassError(f"cannot read FITS file {path}: {exc}") from None
     short = _truncated(hdul, path)
     if short is not None:

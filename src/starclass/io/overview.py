@@ -215,7 +215,9 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
         from starclass.io.catalog import read_catalog as read
     d = Path(directory)
     files = sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith(CATALOG_SUFFIXES)
-                   and not p.name.lower().endswith(".readme"))
+                   and not p.name.lower().endswith(".readme")
+                   # a .tab.gz beside its .tab is the same catalogue: listed once
+                   and not (p.name.lower().endswith(".tab.gz") and p.with_name(p.name[:-3]).is_file()))
     numbered = {s: v for s, v in (column_map or {}).items() if is_column_number(s)}
     named = {s: v for s, v in (column_map or {}).items() if not is_column_number(s)}
     rows, notes, certain = [], [], []

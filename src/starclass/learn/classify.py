@@ -467,7 +467,9 @@ def decision_threshold(cfg, threshold: float | None) -> tuple[float | None, int 
                              "a decision threshold applies to binary tasks only")
     threshold = float(threshold)
     if not 0.0 <= threshold <= 1.0:
-        raise StarclassError(f"--threshold {threshold} must be between 0 and 1 (a probability)")
+        # 'classify --threshold 5' is detect's S/N given here: said, as explain's -m says it is not --mosaics
+        raise StarclassError(f"--threshold {threshold} must be between 0 and 1 (a probability: of the positive "
+                             "class here; a signal-to-noise is detect's --threshold)")
     return threshold, cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
 
 

@@ -312,6 +312,14 @@ class TrainRecipe:
                              lambda v: v >= 0.0)
         if isinstance(self.seeds, tuple):
             self.seeds = list(self.seeds)
+        for seed in self.seeds if isinstance(self.seeds, list) else [self.seeds]:
+            # as train --seed (min=0): numpy's generators take no negative seed, and a task file's
+            # seeds: -1 (or CNNClassifier(seed=-1)) stopped the split with numpy's traceback
+            # a whole float (seeds: 2.0) was taken before (member_seed's int()) and still is
+            whole = isinstance(seed, (int, np.integer, float, np.floating)) and not isinstance(seed, bool) \
+                and math.isfinite(float(seed)) and float(seed) == int(seed)
+            if not whole or seed < 0:
+                raise StarclassError(f"recipe.seeds={self.seeds!r}: each seed must be a whole number >= 0")
         self.amp = parse_precision(self.amp, "recipe.amp")
         from starclass.learn.calibration import check_method
 

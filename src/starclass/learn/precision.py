@@ -127,14 +127,10 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     >>> pick_device("cpu").type
     'cpu'
     """
-    # a notebook's CNNClassifier(device=...) meets these too: the parameter is named with the option
-    where = f"--device (device= in Python) {device!r}"
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError, ValueError):
-        raise StarclassError(f"{where} is not a device; use cpu, cuda or cuda:N") from None
+    dev = device_name(device)
+    where = f"--device (device= in Python) {device!r}"
     if dev.type == "cuda":
         n = torch.cuda.device_count() if torch.cuda.is_available() else 0
         if n == 0:
@@ -143,6 +139,41 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
             raise StarclassError(f"{where}: this machine has {n} CUDA GPU(s), cuda:0 to cuda:{n - 1}")
     elif dev.type == "mps" and not torch.backends.mps.is_available():
         raise StarclassError(f"{where}: MPS (Apple GPU) is not available here; use --device cpu (device=\"cpu\")")
-    elif dev.type not in ("cpu", "cuda", "mps"):
+    return dev
+
+
+def device_name(device: str | torch.device) -> torch.device:
+    """``device`` read as a torch device of a kind starclass runs on, without asking this machine for it.
+
+    :func:`pick_device` checks the device on the machine that computes; a survey's workers may be
+    other machines (``--scheduler``, ``--jobqueue``), so its head checks only the name, before any
+    tile runs: 'tpu' failed every tile, each retried, with the same message.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``.
+
+    Returns
+    -------
+    torch.device
+
+    Raises
+    ------
+    StarclassError
+        When torch knows no such device, or starclass does not run on its kind.
+
+    Examples
+    --------
+    >>> device_name("cuda:1").index
+    1
+    """
+    # a notebook's CNNClassifier(device=...) meets these too: the parameter is named with the option
+    where = f"--device (device= in Python) {device!r}"
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise StarclassError(f"{where} is not a device; use cpu, cuda or cuda:N") from None
+    if dev.type not in ("cpu", "cuda", "mps"):
         raise StarclassError(f"{where}: starclass runs on cpu, cuda or mps, not {dev.type!r}")
     return dev

@@ -233,8 +233,10 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     d = Path(directory)
     if not d.is_dir():
         raise StarclassError(f"--catalogs: {d} is not a directory")
-    # the .tab.gz an archive keeps too: read_catalog reads it, and the scan skipped it ("no LEGUS .tab")
-    files = sorted(p for p in d.iterdir() if p.is_file() and p.name.lower().endswith((".tab", ".tab.gz")))
+    # the .tab.gz an archive keeps too (read_catalog reads it; the scan skipped it: "no LEGUS .tab");
+    # one beside its .tab is the same field, read once
+    files = sorted(p for p in d.iterdir() if p.is_file() and (p.name.lower().endswith(".tab") or (
+        p.name.lower().endswith(".tab.gz") and not p.with_name(p.name[:-3]).is_file())))
     if not files:
         raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}")
     fields: dict[str, Table] = {}

@@ -293,6 +293,12 @@ class StampStore:
                         table[k] = v.astype(str) if v.dtype.kind == "S" else v
         except OSError as exc:
             if _not_hdf5(self.path):
+                from starclass.io.catalog import refuse_database
+
+                # train --stamps labels.db / explain MODEL inspect.sqlite: said only "not a stamp store nor a list
+                # of cutouts", where the catalogue and cutout-list readers name inspect's database (5e77b1d)
+                refuse_database(self.path, instead="a stamp store nor a list of cutouts (a .csv or a folder of "
+                                                   "images)")
                 raise StarclassError(not_a_store_message(self.path)) from None
             raise StarclassError(f"stamp store {self.path}: cannot read HDF5 ({exc})") from exc
         self.meta = {k: (json.loads(v) if k in ("bands", "channels", "scales", "zeropoints", "sources", "extra") else v)

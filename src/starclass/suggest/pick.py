@@ -41,6 +41,7 @@ from starclass.schema import (
     INFERENCE_BATCH_SIZE,
     MODEL_PATH,
     MUTUAL_INFO,
+    SUGGEST_BY,
     SUGGEST_RANK,
     X,
     Y,
@@ -53,8 +54,8 @@ from starclass.schema import (
 __all__ = ["BY", "SET_SIZE_COLUMNS", "classified", "default_mag_column", "entropy", "informativeness", "margin",
            "pick", "pool_text", "suggest", "unlabelled"]
 
-#: What :func:`informativeness` can rank by.
-BY = ("entropy", "margin", "set-size", "mutual-info")
+#: What :func:`informativeness` can rank by (``suggest --by``; :data:`starclass.schema.SUGGEST_BY`).
+BY = SUGGEST_BY
 #: Columns that may hold the size of a conformal prediction set (``pred_set`` itself, a list
 #: of classes, is counted when none of these is there).
 SET_SIZE_COLUMNS = ("pred_set_size", "set_size")
@@ -287,7 +288,9 @@ def unlabelled(table: Table, labelled: Sequence | None, *, key: str = ID, labels
     given = np.char.strip(id_keys(list(labelled)))
     eligible = ~np.isin(np.char.strip(id_keys(table[key])), given)
     if len(table) and not eligible.any():
-        raise StarclassError(f"every one of the {len(table)} candidates already has a label in {labels_name}: "
+        # one candidate read "every one of the 1 candidates" (f958610, 690e01a put the other counts right)
+        who = "the one candidate" if len(table) == 1 else f"every one of the {len(table)} candidates"
+        raise StarclassError(f"{who} already has a label in {labels_name}: "
                              "nothing to suggest (give candidates that are not labelled yet, e.g. a larger "
                              "catalogue of the field)")
     return eligible
