@@ -447,3 +447,33 @@ def test_magnitude_and_colour_axes_give_their_unit():
     # a column without a unit gets none
     assert F.fig_agreement_vs(bins, trends, "crowding", "a").axes[0].get_xlabel().startswith("crowding (")
     F.plt.close("all")
+
+
+def _titles_under_suptitle(fig) -> list[str]:
+    """Titles of the visible axes whose drawn box overlaps the figure's suptitle."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    sup = fig._suptitle.get_window_extent(r)
+    return [ax.get_title() for ax in fig.axes
+            if ax.get_visible() and ax.get_title() and ax.title.get_window_extent(r).overlaps(sup)]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_mass_age_suptitle_clears_the_panel_titles(n):
+    """report on a LEGUS catalogue: "class 1+2: mass vs age" was drawn over "prediction (n=425)"."""
+    from starclass.report import figures as F
+
+    rng = np.random.default_rng(n)
+    mass, age = 10 ** rng.uniform(3, 6, 40), 10 ** rng.uniform(6, 10, 40)
+    fig = F.fig_mass_age([(f"panel {i}", mass, age) for i in range(n)], "class 1+2: mass vs age")
+    assert _titles_under_suptitle(fig) == []
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_colour_colour_suptitle_clears_the_panel_titles(n):
+    """report: "prediction: U-B vs V-I" touched the first row's "class k (n=...)" titles."""
+    from starclass.report import figures as F
+
+    rng = np.random.default_rng(n)
+    panels = [(f"class {k}", rng.normal(0, 1, 30), rng.normal(0, 1, 30)) for k in range(1, n + 1)]
+    assert _titles_under_suptitle(F.fig_colour_colour(panels, None, "prediction: U-B vs V-I")) == []

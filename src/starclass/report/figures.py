@@ -277,7 +277,10 @@ def fig_colour_colour(panels: list[tuple[str, np.ndarray, np.ndarray]], track=No
     n = len(panels)
     ncol = min(4, n)
     nrow = int(np.ceil(n / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 3.4 * nrow), squeeze=False, sharex=True, sharey=True)
+    # constrained layout leaves room for the suptitle: drawn at the top edge it ran into the
+    # first row's panel titles
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 3.4 * nrow), squeeze=False, sharex=True, sharey=True,
+                             layout="constrained")
     for ax, (label, ub, vi) in zip(axes.ravel(), panels):
         ok = np.isfinite(ub) & np.isfinite(vi)
         key = label.split()[-1] if label.startswith("class") else ""
@@ -340,7 +343,8 @@ def fig_age_distributions(results: list[tuple[str, dict]], title: str):
 
 def fig_mass_age(panels: list[tuple[str, np.ndarray, np.ndarray]], title: str):
     n = len(panels)
-    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), squeeze=False, sharey=True)
+    # constrained layout: the suptitle ("class 1+2: mass vs age") overlapped the panel titles
+    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2), squeeze=False, sharey=True, layout="constrained")
     for ax, (label, mass, age) in zip(axes[0], panels):
         ok = (mass > 0) & (age > 0)
         ax.scatter(np.log10(age[ok]), np.log10(mass[ok]), s=4, alpha=0.5, color="#9467bd")
