@@ -310,10 +310,10 @@ def test_legus_summary_quantity_panels_have_y_labels_with_units():
 
     fig = summary_figure(_many_tables())
     labels = {ax.get_title().split(":")[0].split(" (")[0]: (ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes}
-    assert labels["CI"] == ("distance (Mpc)", "CI (mag)")
-    assert labels["M_V"] == ("distance (Mpc)", "M_V (mag)")
-    assert labels["U-B"] == ("distance (Mpc)", "U-B (mag)")
-    assert labels["V-I"] == ("distance (Mpc)", "V-I (mag)")
+    assert labels["CI"] == ("distance [Mpc]", "CI [mag]")
+    assert labels["M_V"] == ("distance [Mpc]", "M_V [mag]")
+    assert labels["U-B"] == ("distance [Mpc]", "U-B [mag]")
+    assert labels["V-I"] == ("distance [Mpc]", "V-I [mag]")
 
 
 def test_threshold_figure_says_when_it_is_on_the_raw_probabilities(monkeypatch):
@@ -477,3 +477,31 @@ def test_colour_colour_suptitle_clears_the_panel_titles(n):
     rng = np.random.default_rng(n)
     panels = [(f"class {k}", rng.normal(0, 1, 30), rng.normal(0, 1, 30)) for k in range(1, n + 1)]
     assert _titles_under_suptitle(F.fig_colour_colour(panels, None, "prediction: U-B vs V-I")) == []
+
+
+def test_report_figures_write_units_in_square_brackets(cats, tmp_path, monkeypatch):
+    """report --catalogs DIR: the LEGUS summary figure wrote "CI (mag)", "distance (Mpc)" and
+    "accuracy (%)" where every other report figure writes "V - I [mag]", "log M [Msun]"."""
+    from starclass.report import sections
+    from starclass.report.many import summary_figure
+
+    labels = []
+    drawn = sections.to_png_base64
+
+    def record(fig, *a, **k):
+        labels.extend(t for ax in fig.axes for t in (ax.get_xlabel(), ax.get_ylabel()) if t)
+        return drawn(fig, *a, **k)
+
+    monkeypatch.setattr(sections, "to_png_base64", record)
+    pred, truth = cats
+    build_report(pred, {"truth": truth}, tmp_path, title="units", distance_mpc=10.0, n_boot=10)
+    tables = _many_tables()
+    per = Table({"field": tables["fields"]["field"]})
+    for task in ("4class", "binary"):
+        for rule in ("majority", "ci_tree", "tree3", "gbm"):
+            per[f"{task}_{rule}"] = np.full(len(per), 0.5)
+    tables["ladder_per_field"] = per
+    record(summary_figure(tables))
+    units = r"(mag|Mpc|%|yr|Msun|px|pix)"
+    assert any(re.search(rf"\[{units}\]", t) for t in labels), labels  # the check below has labels to read
+    assert [t for t in labels if re.search(rf"\({units}\)", t)] == []

@@ -27,7 +27,8 @@ MANY_ENTRIES = ("tables", "figures", "summary.json")
 
 #: Axis labels (with units) of :data:`starclass.science.many.QUANTITIES`: CI is m(1 px) - m(3 px),
 #: M_V the V magnitude at the field's distance, U-B and V-I colours, all in magnitudes.
-QUANTITY_LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V (mag)", "u_b": "U-B (mag)", "v_i": "V-I (mag)"}
+#: Units in square brackets, as in every other report figure ("log M [Msun]", "V - I [mag]").
+QUANTITY_LABELS = {"ci": "CI [mag]", "abs_mag_v": "M_V [mag]", "u_b": "U-B [mag]", "v_i": "V-I [mag]"}
 
 #: Fewest sources of one class in one field for its median and IQR to be drawn.
 MIN_CLASS_ROWS = 5
@@ -63,7 +64,7 @@ def _distance_axis(ax) -> None:
     ax.set_xscale("log")
     ax.set_xticks([3, 5, 10, 18], ["3", "5", "10", "18"])
     ax.set_xticks([], minor=True)
-    ax.set_xlabel("distance (Mpc)")
+    ax.set_xlabel("distance [Mpc]")
 
 
 def _empty_panel(ax, why: str) -> None:
@@ -102,7 +103,7 @@ def summary_figure(tables: dict[str, Table]):
     for ax, q in zip([axes[0, 1], axes[0, 2], axes[0, 3], axes[1, 0]], QUANTITIES):
         if not np.any((dist["quantity"] == q) & (dist["n"] >= MIN_CLASS_ROWS)):
             _empty_panel(ax, f"no field has {MIN_CLASS_ROWS} or more sources of one class\n"
-                             f"with a measured {QUANTITY_LABELS[q].split(' (')[0]}")
+                             f"with a measured {QUANTITY_LABELS[q].split(' [')[0]}")
         for j, k in enumerate((1, 2, 3, 4)):
             sel = dist[(dist["class"] == k) & (dist["quantity"] == q) & (dist["n"] >= MIN_CLASS_ROWS)]
             if len(sel) == 0:
@@ -116,7 +117,7 @@ def summary_figure(tables: dict[str, Table]):
         # the title names the statistic; the y axis still needs the quantity and its unit, as the
         # other panels have theirs
         ax.set_ylabel(QUANTITY_LABELS[q])
-        ax.set_title(f"{QUANTITY_LABELS[q].split(' (')[0]}: median and IQR (n >= {MIN_CLASS_ROWS})", fontsize=10)
+        ax.set_title(f"{QUANTITY_LABELS[q].split(' [')[0]}: median and IQR (n >= {MIN_CLASS_ROWS})", fontsize=10)
         if q == "abs_mag_v":
             ax.invert_yaxis()
     # the class key goes on the first quantity panel that has points: legend() on an empty panel
@@ -131,7 +132,7 @@ def summary_figure(tables: dict[str, Table]):
             for rule, m in (("majority", "s"), ("ci_tree", "v"), ("tree3", "^"), ("gbm", "o")):
                 ax.plot(xd, 100 * np.asarray(per[f"{task}_{rule}"], float), m, ms=5, label=rule, alpha=0.8)
             _distance_axis(ax)
-            ax.set_ylabel("accuracy (%)")
+            ax.set_ylabel("accuracy [%]")
             ax.set_title(f"leave-one-galaxy-out, {'4 classes' if task == '4class' else '1+2 vs 3+4'}", fontsize=10)
         axes[1, 1].legend(fontsize=7)
     ms = tables["mass_slopes"]
