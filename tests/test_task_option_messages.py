@@ -62,3 +62,22 @@ def test_a_task_whose_classes_do_not_fit_names_the_option_and_value(inputs):
     res = runner.invoke(app, [*_commands(inputs)["evaluate"], "--task", "phangs4"])
     assert res.exit_code == 2, res.output
     assert "task 'phangs4' (from --task) has classes [1, 2, 3, 4]" in res.output
+
+
+@pytest.mark.parametrize("value, says", [("task.yaml", "is a file"), ("missing.yaml", ": no such file"),
+                                         ("mosaics", "is a folder")])
+def test_inspect_data_dir_with_a_task_path_says_what_task_takes(inputs, value, says):
+    """`inspect DIR --task my.yaml` (and a file that is not there) said "has no label scheme for
+    inspect", as for a preset without one: now it says --task takes a preset name there and how
+    to use a task file (--scheme, or --stamps LIST --task FILE)."""
+    (inputs / "task.yaml").write_text("classes: [1, 2]\n")
+    before = sorted(p.name for p in inputs.iterdir())
+    value = str(inputs / value)
+    res = runner.invoke(app, ["inspect", str(inputs), "--task", value])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    out = " ".join(res.output.split())
+    assert f"--task {value}{'' if says.startswith(':') else ' '}{says}" in out
+    assert "has no label scheme" not in out
+    assert "takes a task preset name" in out and "--scheme" in out and "--stamps LIST --task FILE" in out
+    assert sorted(p.name for p in inputs.iterdir()) == before  # nothing written

@@ -109,6 +109,38 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
                       star_fwhm=star_fwhm, dataset=dataset, pixel_flags=flags)
 
 
+def _refuse_task_path(task: str) -> None:
+    """Refuse a file or folder given as ``--task`` with DATA_DIR, saying what the option takes there.
+
+    With DATA_DIR the label scheme follows a preset's name (``m31*`` -> ``m31-check``); a task
+    file names no scheme. ``inspect DIR --task my.yaml`` (and a file that is not there) said
+    "has no label scheme", as for a preset without one.
+
+    Examples
+    --------
+    >>> _refuse_task_path("m31-real")
+    >>> try:
+    ...     _refuse_task_path("runs/my-task.yaml")
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:61])
+    --task runs/my-task.yaml: no such file; with DATA_DIR, --task
+    """
+    path = Path(task)
+    # a preset name has no folder part and no .yaml ending; such a value was meant as a path. A bare
+    # name is left to the preset check even where a folder of that name exists (a model folder
+    # called legus4 must not hide the preset legus4)
+    if not (path.suffix.lower() in (".yaml", ".yml") or len(path.parts) > 1):
+        return
+    from starclass.inspect.schemes import SCHEMES, TASK_SCHEMES
+
+    what = "is a folder" if path.is_dir() else "is a file" if path.exists() else ": no such file"
+    raise StarclassError(
+        f"--task {task}{'' if what.startswith(':') else ' '}{what}; with DATA_DIR, --task takes a task preset "
+        f"name ({', '.join(f'{f}*' for f in TASK_SCHEMES)}), whose family gives the label scheme. For a task "
+        f"file or model folder give --scheme ({', '.join(SCHEMES)}) instead of --task, or serve its cutouts "
+        "with --stamps LIST --task FILE, where the task's classes are the keys")
+
+
 def _check_stamps_options(data_dir, stamps: Path, task, catalogue, flags, export: Path | None) -> None:
     """``--stamps``: refuse what applies to a data directory only, and a missing list or task, before any work."""
     if data_dir is not None:
@@ -203,10 +235,11 @@ def inspect_command(
                                                       "(scores 0/1/2 by two inspectors, summed 0-4) or "
                                                       "galaxy-cluster (classes 1-5, mode). Default: from "
                                                       "--task, else the dataset's, else phangs."),
-    task: str = typer.Option(None, "--task", help="Task preset whose label scheme to use (legus4*, phangs4* "
-                                                  "-> phangs; m31* -> m31-check; galaxy-cluster* -> "
-                                                  "galaxy-cluster). With --stamps: the task (preset, task "
-                                                  "file or model folder) whose classes are the keys."),
+    task: str = typer.Option(None, "--task", help="Task preset name whose label scheme to use (legus4*, "
+                                                  "phangs4* -> phangs; m31* -> m31-check; galaxy-cluster* -> "
+                                                  "galaxy-cluster); not a file: with a task file give --scheme. "
+                                                  "With --stamps: the task (preset, task file or model folder) "
+                                                  "whose classes are the keys."),
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
@@ -258,6 +291,7 @@ def inspect_command(
     else:
         asked = get_scheme(scheme) if scheme else None
     if task and stamps is None:
+        _refuse_task_path(task)
         try:
             from_task = scheme_for_task(task)
         except StarclassError as exc:
