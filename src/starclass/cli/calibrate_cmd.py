@@ -86,8 +86,6 @@ def calibrate_command(
         raise StarclassError(f"model {model}: give the model directory 'starclass train' wrote (calibration is "
                              "stored in its manifest.json)")
     doc = read_manifest(model)
-    if doc.get("calibration") and not overwrite:
-        raise StarclassError(_has_calibration(model, doc["calibration"]))
     from starclass.learn.config import TaskConfig
 
     cfg = TaskConfig.from_dict(doc["config"])
@@ -153,6 +151,10 @@ def calibrate_command(
         # to no class of the task are left out, as calibrate_model does)
         n_rows = int(np.sum(np.asarray(cfg.class_indices(np.asarray(values))) >= 0))
         check_histogram_rows(n_rows, bins, "--method histogram --bins")
+    # asked only once the inputs are read and checked: asked first, a missing --stamps file or a
+    # catalogue without the label column was said only after the user re-ran with --overwrite
+    if doc.get("calibration") and not overwrite:
+        raise StarclassError(_has_calibration(model, doc["calibration"]))
     cal = calibrate_model(model, inputs, values, source=source, overwrite=overwrite, batch_size=batch_size,
                           device=dev, method=method, n_bins=bins, allow_training_rows=allow_training_rows)
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
