@@ -144,3 +144,29 @@ def test_cache_renders_once_and_orients_like_ds9(tmp_path):
     im2 = np.asarray(Image.open(io.BytesIO(c2.get(0, "composite"))).convert("L"), float)
     row, _ = np.unravel_index(np.argmax(im2), im2.shape)
     assert row < im2.shape[0] / 2 and im.shape == im2.shape
+
+
+def test_profile_picture_writes_units_in_square_brackets(monkeypatch):
+    """The inspect page's profile picture labelled its x axis "radius (px)" where the report
+    figures write units in square brackets ("V - I [mag]", "distance [Mpc]")."""
+    import re
+
+    from matplotlib.figure import Figure
+
+    from starclass.inspect.render import profile_png
+
+    labels = []
+    save = Figure.savefig
+
+    def record(fig, *a, **k):
+        labels.extend(t for ax in fig.axes for t in (ax.get_xlabel(), ax.get_ylabel()) if t)
+        return save(fig, *a, **k)
+
+    monkeypatch.setattr(Figure, "savefig", record)
+    data = {"f555w": gaussian_image((80, 80), 40.0, 40.0, 3.0, flux=5000.0, noise=0.1)}
+    s = RenderSettings(rgb=("f555w", "f555w", "f555w"), v_band="f555w")
+    png, fit = profile_png(data, 40.0, 40.0, s)
+    assert png.startswith(b"\x89PNG") and np.isfinite(fit["fwhm"])
+    units = r"(mag|Mpc|arcsec|%|yr|Msun|px|pix)"
+    assert any(re.search(rf"\[{units}\]", t) for t in labels), labels  # the check below has labels to read
+    assert [t for t in labels if re.search(rf"\({units}\)", t)] == []

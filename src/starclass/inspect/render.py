@@ -48,8 +48,9 @@ KINDS = ("composite", "profile", "context")
 #: background pre-render), so figures are drawn one at a time.
 _MPL_LOCK = threading.Lock()
 #: 2: the profile shows the catalogue's FWHM or detection's fit; 3: masked pixels (zero weight, drizzle
-#: padding, flagged) are left out of the display stretch, as NaN are
-RENDER_VERSION = 3
+#: padding, flagged) are left out of the display stretch, as NaN are; 4: the profile's x axis
+#: writes its unit in square brackets, "radius [px]", as the report figures do
+RENDER_VERSION = 4
 GAUSS_FWHM = 2.0 * np.sqrt(2.0 * np.log(2.0))
 #: Pixels within this radius (px) enter the FWHM fit: the default of detection's photometry,
 #: so a FWHM measured here is the one ``starclass detect`` writes.
@@ -312,7 +313,7 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
         star_sigma = s.star_fwhm / GAUSS_FWHM
         star = fit["amplitude"] * np.exp(-0.5 * (rr / star_sigma) ** 2) + fit["background"]
         ax2.plot(rr, star, "--", color="C0", label=f"star FWHM {s.star_fwhm:.2f} px")
-    ax2.set_xlabel("radius (px)", fontsize=8)
+    ax2.set_xlabel("radius [px]", fontsize=8)
     ax2.set_ylabel(s.value_label, fontsize=8)
     ax2.tick_params(labelsize=7)
     ax2.legend(fontsize=7, frameon=False)
