@@ -72,7 +72,8 @@ EXPECTED_MISSES = {
 SEEDS = (1, 2, 3)
 TASKS = ("4class", "binary")
 RULES = ("majority", "ci_tree", "tree3", "gbm")
-LABELS = {"ci": "CI (mag)", "abs_mag_v": "M_V", "u_b": "U-B", "v_i": "V-I"}
+#: x-axis labels of the figure; units in square brackets, as in the report figures.
+LABELS = {"ci": "CI [mag]", "abs_mag_v": "M_V [mag]", "u_b": "U-B [mag]", "v_i": "V-I [mag]"}
 
 
 def quantities(t, bands, dm: float) -> dict[str, np.ndarray]:

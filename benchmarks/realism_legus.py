@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LEGUS = (ROOT.parent / "shared" / "data" / "legus"
                  / "hlsp_legus_hst_wfc3_ngc1566_multiband_v1_padagb-mwext-avgapcor.tab")
 QUANTITIES = ("ci", "mag_v", "u_b", "v_i")
-LABELS = {"ci": "CI (mag)", "mag_v": "m_V (F555W)", "u_b": "U-B (F336W-F438W)", "v_i": "V-I (F555W-F814W)"}
+#: x-axis labels of the figure: the filters in parentheses, the unit in square brackets (as in the
+#: report figures).
+LABELS = {"ci": "CI [mag]", "mag_v": "m_V (F555W) [mag]", "u_b": "U-B (F336W-F438W) [mag]",
+          "v_i": "V-I (F555W-F814W) [mag]"}
 RANGES = {"ci": (1.2, 2.6), "mag_v": (19.5, 25.5), "u_b": (-2.5, 1.5), "v_i": (-1.0, 2.5)}
 
 

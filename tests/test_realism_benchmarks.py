@@ -171,3 +171,16 @@ def test_realism_combine_refuses_to_write_over_one_of_its_inputs(tmp_path, monke
     monkeypatch.setattr("sys.argv", ["realism_fields.py", "--combine", a, "--json", str(out)])
     rf.main()
     assert json.loads(out.read_text())[0]["seeds"] == [1]
+
+
+@pytest.mark.parametrize("name", ["realism_fields", "realism_legus"])
+def test_realism_figures_write_units_in_square_brackets(name):
+    """The realism benchmarks' figures labelled CI "CI (mag)" where the report figures write
+    units in square brackets ("CI [mag]"); parentheses are left for the filters."""
+    import re
+
+    labels = load_benchmark(name).LABELS
+    units = r"(mag|Mpc|arcsec|%|yr|Msun|px|pix)"
+    assert set(labels) >= {"ci", "u_b", "v_i"}
+    assert all(re.search(rf"\[{units}\]$", t) for t in labels.values()), labels
+    assert [t for t in labels.values() if re.search(rf"\({units}\)", t)] == []
