@@ -960,3 +960,28 @@ def test_a_device_that_is_no_device_is_refused_before_any_tile(survey_dir, tmp_p
     assert r.exit_code == 2, r.output
     assert "error: --device (device= in Python) 'tpu' is not a device; use cpu, cuda or cuda:N" in r.output, r.output
     assert not out.exists()
+
+
+def test_a_wrong_task_names_the_option_or_the_plan_that_gave_it(survey_dir, tmp_path):
+    """survey --task NONSENSE said "plan PLAN: task 'NONSENSE' but model ...", blaming a plan that
+    has no task key; the command-line value is named as --task, a plan's own key as before."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--workers", "1", "--task", "NONSENSE"])
+    assert r.exit_code == 2, r.output
+    assert "error: --task 'NONSENSE' but model " in r.output, r.output
+    assert "was trained for task 'm31-binary-compact'" in r.output and "plan " not in r.output, r.output
+    assert "Traceback" not in r.output and not out.exists()
+    # the plan's own key is still named as the plan's
+    plan = tmp_path / "plan.yaml"
+    d = survey_dir
+    plan.write_text(f"model: {d / 'model'}\ntask: legus4\ntile_size: 64\noverlap: 56\nphotometry: ci\nfields:\n"
+                    f"  - {{name: given, mosaics: {d / 'given'}, positions: {d / 'given' / 'truth.ecsv'}}}\n")
+    r = CliRunner().invoke(app, ["survey", str(plan), "-o", str(out), "--no-progress", "--workers", "1"])
+    assert r.exit_code == 2, r.output
+    assert f"error: plan {plan}: task 'legus4' but model " in r.output, r.output
+    assert not out.exists()

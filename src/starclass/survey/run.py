@@ -166,7 +166,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
     loaded = load_model(plan.model, device="cpu")
     cfg = loaded.config
     if plan.task is not None and plan.task != cfg.name:
-        raise StarclassError(f"{where}: task {plan.task!r} but model {plan.model} was trained for task {cfg.name!r}")
+        # a --task of the command line is named as the option: "plan FILE: task ..." blamed a plan
+        # that has no task key
+        said = "--task" if "task" in plan.from_command_line else f"{where}: task"
+        raise StarclassError(f"{said} {plan.task!r} but model {plan.model} was trained for task {cfg.name!r}")
     stamp = base_size(cfg.stamp_size, cfg.scales)
     overlap = plan.overlap if plan.overlap is not None else max(DEFAULT_OVERLAP, stamp)
     if overlap < stamp:
