@@ -391,3 +391,18 @@ def test_train_warns_when_the_robust_zscore_runs_away_on_saturated_cutouts(tmp_p
     q = _make_csv_folder(tmp_path / "plain")
     res = _train(_task(tmp_path), q, tmp_path / "model_plain")
     assert res.exit_code == 0 and "sigma from their median" not in res.output, res.output
+
+
+def test_train_cv_warns_as_train_does_when_the_robust_zscore_runs_away(tmp_path):
+    # train --stamps --cv trained its folds on the same saturated cutouts without the warning a
+    # single train --stamps gives (the check sat in fit_cutouts, which --cv does not call)
+    p = _saturated_folder(tmp_path / "data", n_saturated=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        res = _train(_task(tmp_path), p, tmp_path / "cv", "--cv", "2")
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "6 of the 28 training cutouts of" in flat, res.output
+    assert "(rows 1, 2, 3, 4, 5, ...)" in flat and "'normalisation: zstd' in the task file" in flat
+    # once for the run, not once per fold
+    assert flat.count("sigma from their median") == 1, res.output
