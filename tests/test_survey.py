@@ -960,3 +960,18 @@ def test_a_device_that_is_no_device_is_refused_before_any_tile(survey_dir, tmp_p
     assert r.exit_code == 2, r.output
     assert "error: --device (device= in Python) 'tpu' is not a device; use cpu, cuda or cuda:N" in r.output, r.output
     assert not out.exists()
+
+
+def test_cli_task_mismatch_names_the_option(survey_dir, tmp_path):
+    # 'survey PLAN --task legus4' blamed the plan file ("plan PLAN: task 'legus4' but model ..."), whose
+    # 'task:' was never set: the other commands name --task (e86086b)
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(tmp_path / "out"), "--task",
+                                 "legus4", "--no-progress"])
+    flat = " ".join(r.output.split())
+    assert r.exit_code == 2, r.output
+    assert "--task 'legus4'" in flat and "task 'm31-binary-compact'" in flat, r.output
+    assert not (tmp_path / "out").exists()

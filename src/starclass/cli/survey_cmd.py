@@ -116,6 +116,16 @@ def survey_command(
                                             photometry=photometry.lower() if photometry else None, retries=retries,
                                             mask_extension=mask_extension, dq_good_bits=dq_good_bits,
                                             mask_file=mask_file)
+    if task is not None and the_plan.model is not None and Path(the_plan.model).is_dir():
+        from starclass.learn.checkpoint import read_manifest
+
+        # the plan's own check said "plan PLAN: task 'x' but ..." of a task given here, not in the plan,
+        # where every other command names --task
+        trained = read_manifest(the_plan.model).get("config", {}).get("name")
+        if trained is not None and task != trained:
+            raise StarclassError(f"--task {task!r}: model {the_plan.model} was trained for task {trained!r} "
+                                 "(--task is the task the model is expected to have; leave it out to take the "
+                                 "model's)")
     if the_plan.model is not None:
         # every tile is classified on stamps cut with the plan's flags: said once, before any tile runs
         warn_flags_differ(the_plan.model, the_plan.pixel_flags())
