@@ -202,7 +202,7 @@ def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray
     A model trained on them may learn nothing and nothing else would say so (the PAndAS
     cutouts' central 56 px trained to AUC 0.47 with ``zscore``), so the note names the rows
     and the fix; 1% keeps a lone odd cutout quiet. One message for every path that trains
-    (``fit_cutouts``, ``train --stamps --cv``).
+    (``fit_cutouts``, ``train --stamps --cv``) and for classification (``classify_cutouts``).
 
     Parameters
     ----------
@@ -215,7 +215,8 @@ def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray
     config : starclass.learn.config.TaskConfig
         The task.
     what : str
-        What the cutouts are for, as the message counts them ("6 of the 28 training cutouts").
+        What the cutouts are for, as the message counts them ("6 of the 28 training cutouts");
+        "training", or another word (``classify_cutouts``: "classified") for a trained model's inputs.
 
     Returns
     -------
@@ -232,12 +233,18 @@ def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray
     if bad.size == 0 or bad.size < 0.01 * len(rows):
         return None
     named = ", ".join(str(int(r) + 1) for r in np.asarray(rows)[bad][:5]) + (", ..." if bad.size > 5 else "")
+    training = what == "training"
+    # the same finding; what it costs and the fix differ: training learns nothing, a trained model
+    # classifies inputs far outside any it saw (the fix is a model trained with zstd)
+    cost, fix = (("a network trained on such inputs may learn nothing", "'normalisation: zstd' in the task file")
+                 if training else ("the network's classes for such inputs mean little",
+                                   "a model trained with 'normalisation: zstd' in its task file"))
     return (f"{bad.size} of the {counted(len(rows), f'{what} cutout')} of {cutouts.source} (rows {named}) have "
             f"pixels more than {ROBUST_SIGMA_LIMIT:g} sigma from their median under the task's robust "
             "'zscore' normalisation: an object that fills a cutout saturated by its stretch leaves a MAD "
-            "of a fraction of one grey level, and a network trained on such inputs may learn nothing. "
+            f"of a fraction of one grey level, and {cost}. "
             "Normalisation 'zstd' (mean and standard deviation, the M31 paper's) bounds them: "
-            "'normalisation: zstd' in the task file, or cutouts with more sky around each object")
+            f"{fix}, or cutouts with more sky around each object")
 
 
 def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
@@ -458,6 +465,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     if note := cutout_size_note(cutouts, loaded, name):
         warnings.warn(note, stacklevel=2)
     inputs = cutout_inputs(cutouts.images, cfg)
+    # classify --stamps with a zscore model on saturated cutouts gave classes of inputs hundreds of
+    # sigma out without a word (train warns of the same cutouts)
+    if note := runaway_zscore_note(cutouts, np.arange(len(cutouts)), inputs, cfg, what="classified"):
+        warnings.warn(note, stacklevel=2)
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
     res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
