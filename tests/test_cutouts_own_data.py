@@ -427,3 +427,18 @@ def test_classify_warns_when_the_robust_zscore_runs_away_on_saturated_cutouts(tm
         res = runner.invoke(app, ["classify", "--stamps", str(q), "--model", str(tmp_path / "model"), "-o",
                                   str(tmp_path / "plain.csv"), "--device", "cpu"])
         assert res.exit_code == 0 and "sigma from their median" not in res.output, res.output
+
+
+def test_calibrate_warns_when_the_robust_zscore_runs_away_on_saturated_cutouts(tmp_path):
+    # calibrate --stamps fitted its calibration to the probabilities of saturated cutouts z-scored to
+    # hundreds of sigma without a word; train and classify --stamps warn of the same cutouts
+    p = _saturated_folder(tmp_path / "data", n_saturated=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert _train(_task(tmp_path), _make_csv_folder(tmp_path / "plain"), tmp_path / "model").exit_code == 0
+        res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), "--stamps", str(p), "--overwrite",
+                                  "--allow-training-rows", "--device", "cpu"])  # the folders share cutouts
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "6 of the 28 calibration cutouts of" in flat and "(rows 1, 2, 3, 4, 5, ...)" in flat, res.output
+    assert "a model trained with 'normalisation: zstd'" in flat
