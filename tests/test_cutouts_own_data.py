@@ -391,3 +391,54 @@ def test_train_warns_when_the_robust_zscore_runs_away_on_saturated_cutouts(tmp_p
     q = _make_csv_folder(tmp_path / "plain")
     res = _train(_task(tmp_path), q, tmp_path / "model_plain")
     assert res.exit_code == 0 and "sigma from their median" not in res.output, res.output
+
+
+def test_train_cv_warns_as_train_does_when_the_robust_zscore_runs_away(tmp_path):
+    # train --stamps --cv trained its folds on the same saturated cutouts without the warning a
+    # single train --stamps gives (the check sat in fit_cutouts, which --cv does not call)
+    p = _saturated_folder(tmp_path / "data", n_saturated=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        res = _train(_task(tmp_path), p, tmp_path / "cv", "--cv", "2")
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "6 of the 28 training cutouts of" in flat, res.output
+    assert "(rows 1, 2, 3, 4, 5, ...)" in flat and "'normalisation: zstd' in the task file" in flat
+    # once for the run, not once per fold
+    assert flat.count("sigma from their median") == 1, res.output
+
+
+def test_classify_warns_when_the_robust_zscore_runs_away_on_saturated_cutouts(tmp_path):
+    # classify --stamps with a zscore model gave classes of saturated cutouts z-scored to hundreds
+    # of sigma without a word; train warned of the same cutouts
+    p = _saturated_folder(tmp_path / "data", n_saturated=6)
+    q = _make_csv_folder(tmp_path / "plain")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert _train(_task(tmp_path), q, tmp_path / "model").exit_code == 0
+        res = runner.invoke(app, ["classify", "--stamps", str(p), "--model", str(tmp_path / "model"), "-o",
+                                  str(tmp_path / "out.csv"), "--device", "cpu"])
+        assert res.exit_code == 0, res.output
+        flat = " ".join(res.output.split())
+        assert "6 of the 28 classified cutouts of" in flat and "(rows 1, 2, 3, 4, 5, ...)" in flat, res.output
+        assert "the network's classes for such inputs mean little" in flat
+        assert "a model trained with 'normalisation: zstd'" in flat
+        # ordinary cutouts stay quiet
+        res = runner.invoke(app, ["classify", "--stamps", str(q), "--model", str(tmp_path / "model"), "-o",
+                                  str(tmp_path / "plain.csv"), "--device", "cpu"])
+        assert res.exit_code == 0 and "sigma from their median" not in res.output, res.output
+
+
+def test_calibrate_warns_when_the_robust_zscore_runs_away_on_saturated_cutouts(tmp_path):
+    # calibrate --stamps fitted its calibration to the probabilities of saturated cutouts z-scored to
+    # hundreds of sigma without a word; train and classify --stamps warn of the same cutouts
+    p = _saturated_folder(tmp_path / "data", n_saturated=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert _train(_task(tmp_path), _make_csv_folder(tmp_path / "plain"), tmp_path / "model").exit_code == 0
+        res = runner.invoke(app, ["calibrate", str(tmp_path / "model"), "--stamps", str(p), "--overwrite",
+                                  "--allow-training-rows", "--device", "cpu"])  # the folders share cutouts
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "6 of the 28 calibration cutouts of" in flat and "(rows 1, 2, 3, 4, 5, ...)" in flat, res.output
+    assert "a model trained with 'normalisation: zstd'" in flat

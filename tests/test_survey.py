@@ -985,3 +985,18 @@ def test_a_wrong_task_names_the_option_or_the_plan_that_gave_it(survey_dir, tmp_
     assert r.exit_code == 2, r.output
     assert f"error: plan {plan}: task 'legus4' but model " in r.output, r.output
     assert not out.exists()
+
+
+def test_cli_task_mismatch_names_the_option(survey_dir, tmp_path):
+    # 'survey PLAN --task legus4' blamed the plan file ("plan PLAN: task 'legus4' but model ..."), whose
+    # 'task:' was never set: the other commands name --task (e86086b)
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(tmp_path / "out"), "--task",
+                                 "legus4", "--no-progress"])
+    flat = " ".join(r.output.split())
+    assert r.exit_code == 2, r.output
+    assert "--task 'legus4'" in flat and "task 'm31-binary-compact'" in flat, r.output
+    assert not (tmp_path / "out").exists()

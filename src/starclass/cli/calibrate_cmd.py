@@ -122,6 +122,12 @@ def calibrate_command(
                                  # a spreadsheet's 'Label': train and classify point to it
                                  f"{label_column_hint(cutouts.table.colnames, column)}")
         inputs = cutout_inputs(cutouts.images, cfg)
+        from starclass.learn.cutouts import runaway_zscore_note
+
+        # as train and classify --stamps: saturated cutouts z-scored to hundreds of sigma give probabilities the
+        # calibration is then fitted to, and calibrate said nothing of them
+        if note := runaway_zscore_note(cutouts, np.arange(len(cutouts)), inputs, cfg, what="calibration"):
+            typer.echo(f"warning: {note}", err=True)
         values = label_classes(cutouts, cfg.label_map, config=cfg)
         source = str(stamps)
     else:

@@ -134,7 +134,9 @@ def classify_command(
                                  f"{stamps}' and 'classify --stamps {stamps}' would then read in place of its "
                                  f"label sub-folders; choose another name (e.g. {stamps / 'classified.csv'})")
         inputs.append(stamps / LABELS_CSV)  # a cutout directory is read through its labels.csv
-    check_output(output, inputs, option="--output", overwrite=overwrite, file=True)
+    # the existing output is refused once the inputs are read (below): refused here, a missing --stamps
+    # file or catalogue was said only after the user re-ran with --overwrite (as calibrate, 4b91dc0)
+    check_output(output, inputs, option="--output", overwrite=True, file=True)
     # beside the label folders is fine; in a new sub-folder (read next time as a label) it is not
     check_output_outside_cutouts(output, stamps, option="--output", file=True)
     catalog_format(output)  # a wrong extension fails now, not after the classification
@@ -165,6 +167,7 @@ def classify_command(
     # named here, by id, rather than counted among "no usable stamp" after the classification
     check_on_image(table, mos.shape, catalog, consequence="they get class_pred 0 and NaN probabilities",
                    action="classify")
+    check_output(output, option="--output", overwrite=overwrite, file=True)  # inputs read: now the output
     out = classify(mos, table, loaded, batch_size=batch_size, tta=tta, device=dev, progress=progress,
                    precision=precision, threshold=threshold, calibrated=calibration, coverage=coverage,
                    source=catalog)
@@ -330,6 +333,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         read_cutout_folder,
         stamp_store_error,
     )
+    from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import decision_threshold
     from starclass.learn.cutouts import classify_cutouts
@@ -368,6 +372,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if catalog_format(output) == "fits":
         check_fits_text(cutouts.table, output)  # non-ASCII file names: refused now, not after the classification
     _check_votes(cutouts.table, votes, label_columns, f"--stamps {source}", cfg)
+    check_output(output, option="--output", overwrite=overwrite, file=True)  # inputs read: now the output
     out = classify_cutouts(cutouts, loaded, tta=tta, batch_size=batch_size, device=dev,
                            precision=precision, calibrated=calibration, coverage=coverage, threshold=threshold)
     joint_line = _add_joint(out, cfg, votes, label_columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -1052,6 +1053,12 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         # blank (constant) cutouts are left out of every fold, as of a single training
         keep = np.flatnonzero(leave_out_blank(inputs, cfg, np.ones(len(cutouts), dtype=bool), str(cutouts.source),
                                               what="training"))
+        from starclass.learn.cutouts import runaway_zscore_note
+
+        # the folds train on these cutouts as fit_cutouts does on one split: train --cv on the PAndAS
+        # central 56 px with the robust zscore said nothing of cutouts z-scored to hundreds of sigma
+        if note := runaway_zscore_note(cutouts, keep, inputs[keep], cfg):
+            warnings.warn(note, stacklevel=2)
         # 'row' stays the folder's row (0-based), not the position among the rows kept
         extra = {"row": keep, "file": np.asarray(cutouts.files)[keep], "group": np.asarray(cutouts.groups)[keep]}
         known = None

@@ -47,7 +47,7 @@ from starclass.schema import (
 from starclass.stamps.images import ROBUST_SIGMA_LIMIT, cutout_inputs, runaway_zscore_rows
 
 __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note", "fit_cutouts", "group_folds",
-           "group_validation"]
+           "group_validation", "runaway_zscore_note"]
 
 
 def colour_note(cutouts: CutoutSet, config) -> str | None:
@@ -195,24 +195,56 @@ def group_validation(labels: np.ndarray, groups: np.ndarray, fraction: float,
     return np.setdiff1d(np.arange(n), val).astype(np.int64), val
 
 
-def _warn_runaway_zscore(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray, config) -> None:
-    """Warn when the robust ``zscore`` ran away on 1% or more of the training cutouts.
+def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray, config,
+                        what: str = "training") -> str | None:
+    """The warning for cutouts whose robust ``zscore`` ran away, or None (under 1% of them).
 
     A model trained on them may learn nothing and nothing else would say so (the PAndAS
-    cutouts' central 56 px trained to AUC 0.47 with ``zscore``), so the warning names the rows
-    and the fix; 1% keeps a lone odd cutout quiet.
+    cutouts' central 56 px trained to AUC 0.47 with ``zscore``), so the note names the rows
+    and the fix; 1% keeps a lone odd cutout quiet. One message for every path that trains
+    (``fit_cutouts``, ``train --stamps --cv``) and for classification (``classify_cutouts``).
+
+    Parameters
+    ----------
+    cutouts : starclass.io.cutout_folders.CutoutSet
+        The folder read.
+    rows : numpy.ndarray
+        0-based folder rows that ``inputs`` are the inputs of.
+    inputs : numpy.ndarray
+        Their model inputs (:func:`starclass.stamps.images.cutout_inputs`).
+    config : starclass.learn.config.TaskConfig
+        The task.
+    what : str
+        What the cutouts are for, as the message counts them ("6 of the 28 training cutouts");
+        "training", or another word (``classify_cutouts``: "classified") for a trained model's inputs.
+
+    Returns
+    -------
+    str or None
+        The warning, or None when fewer than 1% of the rows ran away.
+
+    Examples
+    --------
+    >>> from starclass.io.cutout_folders import read_cutout_folder
+    >>> # cut = read_cutout_folder("labels.csv"); rows = np.arange(len(cut))
+    >>> # runaway_zscore_note(cut, rows, cutout_inputs(cut.images, cfg), cfg)  # None, or the warning
     """
     bad = runaway_zscore_rows(cutouts.images[rows], inputs, config)
     if bad.size == 0 or bad.size < 0.01 * len(rows):
-        return
-    named = ", ".join(str(int(r) + 1) for r in rows[bad][:5]) + (", ..." if bad.size > 5 else "")
-    warnings.warn(f"{bad.size} of the {counted(len(rows), 'training cutout')} of {cutouts.source} (rows {named}) have "
-                  f"pixels more than {ROBUST_SIGMA_LIMIT:g} sigma from their median under the task's robust "
-                  "'zscore' normalisation: an object that fills a cutout saturated by its stretch leaves a MAD "
-                  "of a fraction of one grey level, and a network trained on such inputs may learn nothing. "
-                  "Normalisation 'zstd' (mean and standard deviation, the M31 paper's) bounds them: "
-                  "'normalisation: zstd' in the task file, or cutouts with more sky around each object",
-                  stacklevel=3)
+        return None
+    named = ", ".join(str(int(r) + 1) for r in np.asarray(rows)[bad][:5]) + (", ..." if bad.size > 5 else "")
+    training = what == "training"
+    # the same finding; what it costs and the fix differ: training learns nothing, a trained model
+    # classifies inputs far outside any it saw (the fix is a model trained with zstd)
+    cost, fix = (("a network trained on such inputs may learn nothing", "'normalisation: zstd' in the task file")
+                 if training else ("the network's classes for such inputs mean little",
+                                   "a model trained with 'normalisation: zstd' in its task file"))
+    return (f"{bad.size} of the {counted(len(rows), f'{what} cutout')} of {cutouts.source} (rows {named}) have "
+            f"pixels more than {ROBUST_SIGMA_LIMIT:g} sigma from their median under the task's robust "
+            "'zscore' normalisation: an object that fills a cutout saturated by its stretch leaves a MAD "
+            f"of a fraction of one grey level, and {cost}. "
+            "Normalisation 'zstd' (mean and standard deviation, the M31 paper's) bounds them: "
+            f"{fix}, or cutouts with more sky around each object")
 
 
 def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
@@ -269,7 +301,8 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     rows = np.concatenate([people, pseudo_rows])
     is_pseudo = np.arange(rows.size) >= people.size
     inputs = cutout_inputs(cutouts.images[rows], config)
-    _warn_runaway_zscore(cutouts, rows, inputs, config)
+    if note := runaway_zscore_note(cutouts, rows, inputs, config):
+        warnings.warn(note, stacklevel=2)
     labels = np.concatenate([classes[people], pseudo_cls.astype(classes.dtype)])
     groups = cutouts.groups[rows]
     base_seed = config.recipe.member_seed(0) if seed is None else int(seed)
@@ -432,6 +465,10 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
     if note := cutout_size_note(cutouts, loaded, name):
         warnings.warn(note, stacklevel=2)
     inputs = cutout_inputs(cutouts.images, cfg)
+    # classify --stamps with a zscore model on saturated cutouts gave classes of inputs hundreds of
+    # sigma out without a word (train warns of the same cutouts)
+    if note := runaway_zscore_note(cutouts, np.arange(len(cutouts)), inputs, cfg, what="classified"):
+        warnings.warn(note, stacklevel=2)
     # a blank (constant) image gets confident classes from a network: not classified, flagged
     blank = blank_bands(inputs, cfg)
     res = predict_inputs(loaded, inputs, valid=~blank.any(axis=1), batch_size=batch_size, tta=tta, device=dev,
