@@ -262,17 +262,7 @@ def test_legus_class_mix_legend_leaves_the_bars_visible():
     from starclass.report.many import summary_figure
 
     n = 6
-    rng = np.random.default_rng(2)
-    counts = rng.integers(5, 50, (n, 4))
-    fields = Table({"field": [f"ngc{i}" for i in range(n)], "distance_mpc": np.linspace(3, 18, n),
-                    "n_inspected": counts.sum(axis=1)})
-    for k in range(4):
-        fields[f"n_{k + 1}"] = counts[:, k]
-    dist = Table(names=("field", "class", "quantity", "n", "median", "q25", "q75"),
-                 dtype=(str, int, str, int, float, float, float))
-    slopes = Table({"field": list(fields["field"]), "beta": np.ma.masked_array(np.full(n, -2.0), [False] * n),
-                    "beta_err": np.full(n, 0.1)})
-    fig = summary_figure({"fields": fields, "distributions": dist, "mass_slopes": slopes})
+    fig = summary_figure(_many_tables(n, with_quantities=False))
     fig.canvas.draw()
     r = fig.canvas.get_renderer()
     ax = fig.axes[0]
