@@ -208,7 +208,9 @@ def cnn_config(name: str, starcnet_width: int = 32):
                          arch_options={"width": starcnet_width, "modules": 7, "pool_after": 4, "groups": 8},
                          recipe={"lr": 1e-4}), 64
     if name == "resnet18":
-        return base.copy(name="m31-real-resnet18", architecture="resnet18",
+        # not "m31-real-resnet18": that preset is this network at 128 px with the long recipe, and a
+        # config bearing a preset's name is read as that preset (TaskConfig.preset_name)
+        return base.copy(name="m31-real-resnet18-bench", architecture="resnet18",
                          arch_options={"adapter": "conv1x1", "pretrained": "auto"}, recipe={"lr": 1e-4}), None
     if name == "resnet50":
         return base.copy(name="m31-real-resnet50", architecture="resnet50", stamp_size=56, input_size=224,
