@@ -6,7 +6,7 @@ the settings then come from the command line). Paths in a plan are relative to t
 .. code-block:: yaml
 
     model: model/                 # from `starclass train` (required here or --model)
-    task: m31-binary-compact      # optional: checked against the model's own task
+    task: m31-binary-compact      # optional: checked against the model's own task (a name or a task file)
     tile_size: 2048               # core side of a tile (px)
     overlap: 64                   # margin read around each core (px, >= one stamp)
     photometry: growth            # growth | ci | none | skip (skip: positions given, no photometry)
@@ -295,7 +295,10 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
     if doc.get("model") is not None:
         kw["model"] = _path(doc["model"], base)
     if doc.get("task") is not None:
-        kw["task"] = str(doc["task"])
+        # a task file is relative to the plan, as its other paths; a name (preset, or the model's own
+        # task) is kept as written
+        task = _path(doc["task"], base)
+        kw["task"] = str(task) if task.is_file() else str(doc["task"])
     for key in ("mask_extension", "dq_good_bits", "mask_file"):
         if doc.get(key) is not None:
             kw[key] = str(doc[key])

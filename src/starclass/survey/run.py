@@ -120,6 +120,72 @@ def _check_positions(table, shape, path, name) -> None:
                              f"{nx} x {ny} px mosaics")
 
 
+#: Task entries that must be the model's for a ``--task`` file to be the task the model was
+#: trained for: what its inputs and outputs mean (:data:`starclass.learn.finetune.CHECKED_KEYS`),
+#: and how its probabilities become classes and meet the truth's classes.
+TASK_KEYS = ("input_size", "merge", "threshold", "positive_class")
+
+
+def check_task(plan: SurveyPlan, cfg, where: str = "plan") -> None:
+    """Refuse a plan whose ``task`` (or ``--task``) is not the task the model was trained for.
+
+    A task is a preset name, the name of the model's own task, or a task file (YAML or JSON, as
+    ``starclass train --task`` takes it): a file is loaded and must give the model's task name,
+    bands, classes, stamp geometry, normalisation, merge and threshold. Comparing the string
+    given with the model's task name refused every file ("--task 'mytask.yaml' but model M was
+    trained for task 'mytask'"): the path is not the name.
+
+    Parameters
+    ----------
+    plan
+        The plan; ``plan.task`` None checks nothing.
+    cfg
+        The model's stored :class:`~starclass.learn.config.TaskConfig`.
+    where
+        How messages name the plan (``"plan FILE"``).
+
+    Raises
+    ------
+    StarclassError
+        Naming ``--task`` (given on the command line) or the plan's ``task`` key, and what differs.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> check_task(SurveyPlan(fields=(), task="m31-binary"), get_preset("m31-binary"))
+    >>> check_task(SurveyPlan(fields=(), task="legus4"), get_preset("m31-binary"))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: task 'legus4' but model None was trained for task 'm31-binary'
+    """
+    if plan.task is None:
+        return
+    # a --task of the command line is named as the option: "plan FILE: task ..." blamed a plan
+    # that has no task key
+    said = "--task" if "task" in plan.from_command_line else f"{where}: task"
+    given = str(plan.task)
+    if not Path(given).is_file():
+        if given != cfg.name:
+            raise StarclassError(f"{said} {given!r} but model {plan.model} was trained for task {cfg.name!r}")
+        return
+    from starclass.learn.config import load_config
+    from starclass.learn.finetune import CHECKED_KEYS
+
+    try:
+        task = load_config(given)
+    except StarclassError as exc:
+        msg = str(exc)
+        raise StarclassError(f"{said} {msg.removeprefix('task config ')}") from None
+    mine, theirs = task.to_dict(), cfg.to_dict()
+    # through JSON, so the tuple of a file and the list a model stores compare equal
+    differ = [f"{k} {getattr(task, k)!r} in the file, {getattr(cfg, k)!r} in the model"
+              for k in ("name", *CHECKED_KEYS, *TASK_KEYS)
+              if json.dumps(mine.get(k), sort_keys=True) != json.dumps(theirs.get(k), sort_keys=True)]
+    if differ:
+        raise StarclassError(f"{said} {given}: not the task model {plan.model} was trained for (task "
+                             f"{cfg.name!r}): {'; '.join(differ)}")
+
+
 def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collection[str] = (),
             device: str | None = None, threads: int = 1) -> PreparedSurvey:
     """Check the whole plan, then cut every field into tile jobs with their digests.
@@ -165,11 +231,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         raise StarclassError(f"{where}: tile_size must be >= 64, got {plan.tile_size}")
     loaded = load_model(plan.model, device="cpu")
     cfg = loaded.config
-    if plan.task is not None and plan.task != cfg.name:
-        # a --task of the command line is named as the option: "plan FILE: task ..." blamed a plan
-        # that has no task key
-        said = "--task" if "task" in plan.from_command_line else f"{where}: task"
-        raise StarclassError(f"{said} {plan.task!r} but model {plan.model} was trained for task {cfg.name!r}")
+    check_task(plan, cfg, where)
     stamp = base_size(cfg.stamp_size, cfg.scales)
     overlap = plan.overlap if plan.overlap is not None else max(DEFAULT_OVERLAP, stamp)
     if overlap < stamp:
