@@ -82,33 +82,65 @@ def test_pan_starrs1_asinh_scaled_pixels_are_refused_naming_the_file_and_the_fix
     assert read_mosaics([tmp_path / "linear_i.fits"], magsys="ab").zeropoint["i"] == pytest.approx(32.7765, abs=1e-4)
 
 
-def test_a_survey_of_sdss_fields_is_planned_with_their_zeropoint(tmp_path):
-    """The survey's plan check read the nanomaggy mosaics with no zeropoint and refused the field."""
-    pytest.importorskip("distributed")
+def _sdss_survey(tmp_path, bands: list[str], magsys: str | None = None):
+    """An untrained model of ``bands``, one SDSS-like field of nanomaggy frames, and its plan."""
     import torch
 
     from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
     from starclass.learn.config import get_preset
     from starclass.models.registry import build_model
-    from starclass.survey.plan import read_plan
-    from starclass.survey.run import prepare
 
-    cfg = get_preset("legus4-compact", bands=["g", "i"], stamp_size=16, scales=[1.0])
+    cfg = get_preset("legus4-compact", bands=bands, stamp_size=16, scales=[1.0])
     torch.manual_seed(0)
-    (tmp_path / "model").mkdir()
+    (tmp_path / "model").mkdir(parents=True)
     save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
                     tmp_path / "model" / member_filename(1))
     write_manifest(tmp_path / "model", cfg, [{"file": member_filename(1), "architecture": cfg.architecture,
                                               "seed": 0}])
     (tmp_path / "sdss").mkdir()
     rng = np.random.default_rng(0)
-    for b in ("g", "i"):
+    for b in bands:
         fits.writeto(tmp_path / "sdss" / f"frame-{b}-003893-4-0293.fits",
                      rng.normal(0.0, 0.05, (96, 96)).astype(np.float32),
                      fits.Header({"FILTER": b, "BUNIT": "nanomaggy", "EXPTIME": 53.907456}))
-    (tmp_path / "plan.yaml").write_text("model: model\ntile_size: 64\noverlap: 32\nphotometry: ci\nfields:\n"
-                                        "  - {name: sdss, mosaics: sdss}\n")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("model: model\ntile_size: 64\noverlap: 32\nphotometry: ci\n"
+                    + (f"magsys: {magsys}\n" if magsys else "") + "fields:\n  - {name: sdss, mosaics: sdss}\n")
+    return plan
+
+
+def _prepare(plan, out):
+    from starclass.survey.run import prepare
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # no WCS: named elsewhere
-        prepared = prepare(read_plan(tmp_path / "plan.yaml"), tmp_path / "out")
+        return prepare(plan, out)
+
+
+def test_a_survey_of_sdss_fields_is_planned_with_their_zeropoint(tmp_path):
+    """The survey's plan check read the nanomaggy mosaics with no zeropoint and refused the field."""
+    pytest.importorskip("distributed")
+    from starclass.survey.plan import read_plan
+
+    prepared = _prepare(read_plan(_sdss_survey(tmp_path, ["g", "i"])), tmp_path / "out")
     assert len(prepared.jobs) == 4 and not (tmp_path / "out").exists()
+
+
+def test_a_survey_of_bands_without_a_vega_offset_takes_magsys_ab(tmp_path):
+    """SDSS r has no AB - Vega offset: on the survey's Vega system the field is refused, and the refusal named
+    '--magsys ab', an option the survey did not have; the plan's magsys (or --magsys) now reaches every tile."""
+    pytest.importorskip("distributed")
+    from starclass.survey.plan import read_plan
+    from starclass.survey.work import _mosaics
+
+    plan = read_plan(_sdss_survey(tmp_path, ["g", "r"]))
+    with pytest.raises(StarclassError, match=r"field 'sdss': BUNIT nanomaggy = 22.5 in .*frame-r.* use AB magnitudes "
+                                             r"\(--magsys ab\)"):
+        _prepare(plan, tmp_path / "out")
+    for given in (read_plan(_sdss_survey(tmp_path / "p", ["g", "r"], magsys="ab")), plan.with_options(magsys="ab")):
+        jobs = _prepare(given, tmp_path / "out").jobs
+        assert {j.magsys for j in jobs} == {"ab"}
+        # what a worker reads for its tiles: the documented AB zero point, not shifted to Vega
+        assert _mosaics(jobs[0].mosaics, True, None, jobs[0].magsys).zeropoint == {"g": 22.5, "r": 22.5}
+    # a plan without magsys keeps its tile digests (and finished tiles); ab is a setting of its own
+    assert "magsys" not in plan.settings() and plan.with_options(magsys="ab").settings()["magsys"] == "ab"

@@ -39,7 +39,7 @@ from starclass.io.paths import input_clash
 from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
-from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
+from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
 
@@ -223,6 +223,9 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         raise StarclassError(f"{where}: field name(s) {', '.join(dup)} used twice")
     if plan.photometry not in PHOTOMETRY:
         raise StarclassError(f"{where}: photometry {plan.photometry!r} unknown; use one of {', '.join(PHOTOMETRY)}")
+    if plan.magsys not in MAGSYS:
+        said = "--magsys" if "magsys" in plan.from_command_line else f"{where}: magsys"
+        raise StarclassError(f"{said} {plan.magsys!r} unknown; use one of {', '.join(MAGSYS)}")
     if plan.model is None:
         raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
     if not Path(plan.model).exists():
@@ -292,7 +295,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
                 model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
-                digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags))
+                digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
+                magsys=plan.magsys))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
@@ -313,6 +317,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         # flags counted below, applied by the tiles over their windows: the mosaics stay memory-mapped
         mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
                            require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"),
+                           magsys=plan.magsys,
                            pixel_flags=flags, apply_flags=False)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None
