@@ -25,13 +25,16 @@ def survey_command(
     output: Path = typer.Option(..., "--output", "-o",
                                 help="Output folder; an unfinished survey there is resumed, finished tiles reused."),
     model: Path | None = typer.Option(None, "--model", help="Model directory (overrides the plan's)."),
-    task: str | None = typer.Option(None, "--task", help="Expected task of the model (checked)."),
+    task: str | None = typer.Option(None, "--task",
+                                    help="Expected task of the model: its name or a task file (checked)."),
     tile_size: int | None = typer.Option(None, "--tile-size", min=64, help="Core side of a tile in px (default 2048)."),
     overlap: int | None = typer.Option(None, "--overlap", min=0,
                                        help="Margin read around each core (px, >= one stamp; default max(64, stamp))."),
     photometry: str | None = typer.Option(None, "--photometry",
                                           help="growth, ci, none, or skip (given positions only; no photometry). "
                                                "Default: the plan's, else growth."),
+    magsys: str | None = typer.Option(None, "--magsys",
+                                      help="Magnitude system: vega or ab (default: the plan's, else vega)."),
     retries: int | None = typer.Option(None, "--retries", min=0, help="Retries of a failed tile (default 2)."),
     workers: int | None = typer.Option(None, "--workers", min=1,
                                        help="LocalCluster workers (default: one per GPU, else one per core)."),
@@ -114,6 +117,7 @@ def survey_command(
             device_name(device)
     the_plan = read_plan(plan).with_options(model=model, task=task, tile_size=tile_size, overlap=overlap,
                                             photometry=photometry.lower() if photometry else None, retries=retries,
+                                            magsys=magsys.lower() if magsys else None,
                                             mask_extension=mask_extension, dq_good_bits=dq_good_bits,
                                             mask_file=mask_file)
     if the_plan.model is not None:

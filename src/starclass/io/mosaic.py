@@ -717,6 +717,7 @@ def read_mosaics(
             if path.name not in files:  # once per file: a two-chip file holds DQ,1 and DQ,2
                 files.append(path.name)
         _check_not_all_nan(arr, path)
+        _check_linear(header, path)
         if pixel_flags and apply_flags:
             arr, flagged[b] = _apply_flags(arr, pixel_flags, path)
         data[b] = arr
@@ -1509,7 +1510,16 @@ def exposure_time(header) -> float | None:
 AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
 
 #: Header keywords holding a zeropoint whose system the file does not state (ground-based images): used as given.
+#: DES coadds write MAGZERO = 30 (AB, of the stored values: DES DR1, Abbott et al. 2018, ApJS 239, 18).
 ZEROPOINT_KEYS = ("MAGZERO", "MAGZPT", "ZEROPNT", "ZP")
+
+#: AB magnitude of one nanomaggy, the pixel unit (``BUNIT = 'nanomaggy'``) of SDSS frames and Legacy
+#: Surveys coadds: m = 22.5 - 2.5 log10(f / nanomaggy) (SDSS DR16 "Measures of flux and magnitude").
+NANOMAGGY_AB = 22.5
+
+#: Pan-STARRS1 stacks: pixel values rescaled to the zeropoint FPA.ZP (25) + 2.5 log10(EXPTIME), AB
+#: (STScI PS1 archive wiki, "PS1 Stack images", Photometric calibration).
+PS1_ZEROPOINT_KEY = "FPA.ZP"
 
 
 def _number(value) -> float | None:
@@ -1552,17 +1562,19 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
         origin = "PHOTFLAM/PHOTPLAM"
     else:
         ab_key = next((k for k in AB_ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
-        if ab_key is not None:
-            # stated AB (GALEX/HSC-style and many HLSP mosaics): on the Vega system the band's offset applies,
-            # as for PHOTFLAM; the value was taken as it stood for either system before
-            zp = _number(header[ab_key])
+        ab_zp = _ab_unit_zeropoint(header, path)
+        if ab_key is not None or ab_zp is not None:
+            # stated AB (GALEX/HSC-style and many HLSP mosaics, or AB by the survey's own unit and convention):
+            # on the Vega system the band's offset applies, as for PHOTFLAM; the value was taken as it stood
+            # for either system before
+            zp, origin = (_number(header[ab_key]), f"{ab_key} (AB)") if ab_key is not None else ab_zp
+            said = ab_key or origin.split(" (")[0]
             if magsys == "vega":
                 if band not in BANDS:
                     raise StarclassError(
-                        f"{ab_key} = {zp} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
+                        f"{said} = {zp:g} in {path} is an AB zeropoint and no AB - Vega offset is known for band "
                         f"{band!r}: use AB magnitudes (--magsys ab)")
                 zp -= BANDS[band].ab_minus_vega
-            origin = f"{ab_key} (AB)"
         else:
             key = next((k for k in ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
             zp = _number(header[key]) if key is not None else None
@@ -1597,6 +1609,60 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
         zp += 2.5 * np.log10(exptime)
         origin += f" per second + 2.5 log10({key} {exptime:g} s) for {bunit.lower()}"
     return float(zp), origin
+
+
+def _ab_unit_zeropoint(header: fits.Header, path: Path) -> tuple[float, str] | None:
+    """The AB zeropoint a survey's own pixel convention gives (SDSS / Legacy Surveys nanomaggies, PS1 stacks), or None.
+
+    Neither writes a zeropoint keyword: an SDSS frame states only its unit, and a Pan-STARRS1 stack
+    ``FPA.ZP`` (25) and ``EXPTIME``, its values scaled to the zeropoint ``FPA.ZP + 2.5 log10(EXPTIME)``.
+    Such files were refused for photometry ("no zeropoint for band r").
+
+    Examples
+    --------
+    >>> _ab_unit_zeropoint(fits.Header({"BUNIT": "nanomaggy"}), Path("frame-r.fits"))
+    (22.5, 'BUNIT nanomaggy (AB 22.5)')
+    >>> zp, origin = _ab_unit_zeropoint(fits.Header({"HIERARCH FPA.ZP": 25.0, "EXPTIME": 1000.0}), Path("s.fits"))
+    >>> round(zp, 4), origin
+    (32.5, 'FPA.ZP 25 + 2.5 log10(EXPTIME 1000 s) (AB, Pan-STARRS1 stack)')
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip().lower().replace(" ", "")
+    if bunit in ("nanomaggy", "nanomaggies", "nmgy"):
+        return NANOMAGGY_AB, f"BUNIT {bunit} (AB {NANOMAGGY_AB:g})"
+    fpa = _number(header.get(PS1_ZEROPOINT_KEY))
+    if fpa is None:
+        return None
+    exptime = _number(header.get("EXPTIME"))
+    if exptime is None or exptime <= 0:
+        raise StarclassError(f"{path}: {PS1_ZEROPOINT_KEY} = {fpa:g} (a Pan-STARRS1 stack) but no positive EXPTIME: "
+                             f"its zeropoint is {PS1_ZEROPOINT_KEY} + 2.5 log10(EXPTIME); write EXPTIME (s) into a "
+                             "copy of the file")
+    return (fpa + 2.5 * float(np.log10(exptime)),
+            f"{PS1_ZEROPOINT_KEY} {fpa:g} + 2.5 log10(EXPTIME {exptime:g} s) (AB, Pan-STARRS1 stack)")
+
+
+def _check_linear(header: fits.Header, path: Path) -> None:
+    """Refuse pixel values stored asinh-scaled (``BSOFTEN``, ``BOFFSET``: Pan-STARRS1 stacks and their cutouts).
+
+    Detection, photometry and the stamps need values proportional to flux; these are not, and
+    were read as if they were.
+
+    Examples
+    --------
+    >>> _check_linear(fits.Header({"BUNIT": "nanomaggy"}), Path("frame-r.fits"))
+    >>> try:
+    ...     _check_linear(fits.Header({"BSOFTEN": 12.0, "BOFFSET": 3.0}), Path("ps1.fits"))
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(", not")[0])
+    ps1.fits: its pixel values are asinh-scaled (BSOFTEN = 12, BOFFSET = 3, as in Pan-STARRS1 stacks)
+    """
+    soften, offset = _number(header.get("BSOFTEN")), _number(header.get("BOFFSET"))
+    if soften is None or offset is None:
+        return
+    raise StarclassError(
+        f"{path}: its pixel values are asinh-scaled (BSOFTEN = {soften:g}, BOFFSET = {offset:g}, as in Pan-STARRS1 "
+        "stacks), not proportional to flux; write a linear copy first: flux = BOFFSET + BSOFTEN * 2 sinh(value / "
+        "1.0857) (1.0857 = 2.5 / ln 10), with the keywords BSOFTEN and BOFFSET removed")
 
 
 def regrid_hint(ref_path: PathLike, other_path: PathLike) -> str:

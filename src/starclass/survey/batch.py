@@ -20,8 +20,10 @@ from starclass.errors import StarclassError
 SYSTEMS = {"slurm": ("SLURMCluster", "sbatch"), "pbs": ("PBSCluster", "qsub")}
 #: The variable each batch system sets to the job's id: a hand-submitted job's workers are named by it.
 JOB_ID_VARS = {"slurm": "SLURM_JOB_ID", "pbs": "PBS_JOBID"}
-#: [D-]HH:MM[:SS], the walltime forms both SLURM and PBS accept.
-_WALLTIME = re.compile(r"^(\d+-)?\d{1,3}:[0-5]\d(:[0-5]\d)?$")
+#: The batch jobs' name (``squeue``, ``qstat``), in the script printed and in the jobs submitted alike.
+JOB_NAME = "starclass-survey"
+#: [D-]HH:MM[:SS], the walltime forms --walltime takes (days, hours, minutes, seconds).
+_WALLTIME = re.compile(r"^(?:(\d+)-)?(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 
 
 class BatchScriptError(StarclassError):
@@ -87,10 +89,44 @@ class BatchSpec:
         if not _WALLTIME.match(self.walltime):
             raise StarclassError(f"--walltime {self.walltime!r}: give HH:MM:SS (or D-HH:MM:SS)")
 
+    def batch_walltime(self) -> str:
+        """``walltime`` as the batch system reads it: hours, minutes and seconds always written.
+
+        Both read two numbers as minutes and seconds (sbatch ``-t``: "minutes:seconds"; PBS
+        ``walltime``: ``[[hours:]minutes:]seconds``), so ``--walltime 02:30`` asked SLURM for
+        2.5 minutes; PBS takes no days, which become hours.
+
+        Examples
+        --------
+        >>> BatchSpec("slurm", walltime="02:30").batch_walltime()
+        '02:30:00'
+        >>> BatchSpec("pbs", walltime="1-02:30").batch_walltime()
+        '26:30:00'
+        """
+        m = _WALLTIME.match(self.walltime)
+        if m is None:
+            self.check()  # says which option, and what it takes
+        days, hours, minutes, seconds = m.groups()
+        hms = f"{minutes}:{seconds or '00'}"
+        if days is None:
+            return f"{int(hours):02d}:{hms}"
+        if self.system == "slurm":
+            return f"{int(days)}-{int(hours):02d}:{hms}"
+        return f"{24 * int(days) + int(hours):02d}:{hms}"
+
     def options(self) -> dict[str, Any]:
-        """Keyword arguments of the dask-jobqueue cluster (and of its job class)."""
+        """Keyword arguments of the dask-jobqueue cluster (and of its job class).
+
+        Only what the command line sets: the account, extra directives, worker Python and the rest
+        come from dask-jobqueue's own configuration (``jobqueue.slurm.account`` and so on).
+
+        Examples
+        --------
+        >>> BatchSpec("slurm", cores=4, threads_per_worker=2, walltime="1:00", queue="short").options()["walltime"]
+        '01:00:00'
+        """
         opts: dict[str, Any] = dict(cores=self.cores, processes=self.cores // self.threads_per_worker,
-                                    memory=self.memory, walltime=self.walltime)
+                                    memory=self.memory, walltime=self.batch_walltime(), job_name=JOB_NAME)
         if self.queue:
             opts["queue"] = self.queue
         return opts
@@ -112,7 +148,7 @@ def job_script(spec: BatchSpec, scheduler: str = "tcp://SCHEDULER:8786") -> str:
     # made the workers of a second job clash with the first's at the scheduler, which refuses a
     # name already taken; the job id (set by the batch system, expanded by bash) tells them apart
     name = f"starclass-survey-${{{JOB_ID_VARS[spec.system]}}}"
-    return job_cls(scheduler=scheduler, name=name, job_name="starclass-survey", **spec.options()).job_script()
+    return job_cls(scheduler=scheduler, name=name, **spec.options()).job_script()
 
 
 def check_submit(spec: BatchSpec) -> None:

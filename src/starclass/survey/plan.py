@@ -6,10 +6,11 @@ the settings then come from the command line). Paths in a plan are relative to t
 .. code-block:: yaml
 
     model: model/                 # from `starclass train` (required here or --model)
-    task: m31-binary-compact      # optional: checked against the model's own task
+    task: m31-binary-compact      # optional: checked against the model's own task (a name or a task file)
     tile_size: 2048               # core side of a tile (px)
     overlap: 64                   # margin read around each core (px, >= one stamp)
     photometry: growth            # growth | ci | none | skip (skip: positions given, no photometry)
+    magsys: vega                  # vega | ab: the magnitudes' system (ab for bands without an AB - Vega offset)
     batch_size: 512
     retries: 2                    # dask retries of a failed tile before it is reported
     mask_extension: BPM           # optional: each mosaic's bad-pixel mask extension (nonzero = bad)
@@ -46,11 +47,14 @@ from starclass.schema import INFERENCE_BATCH_SIZE, row_name
 
 #: Keys a YAML plan may hold at the top level, and in each field entry.
 PLAN_KEYS = ("model", "task", "tile_size", "overlap", "photometry", "batch_size", "retries", "fields",
-             "match_radius", "mask_extension", "dq_good_bits", "mask_file")
+             "match_radius", "mask_extension", "dq_good_bits", "mask_file", "magsys")
 FIELD_KEYS = ("name", "mosaics", "positions", "truth")
 
 #: Photometry modes: the three of ``starclass detect --aperture-correction`` and ``skip``.
 PHOTOMETRY = ("growth", "ci", "none", "skip")
+
+#: Magnitude systems of the catalogue's magnitudes (as ``detect --magsys``).
+MAGSYS = ("vega", "ab")
 
 #: Field names become folder names (``field=<name>``): keep them to portable characters.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
@@ -105,6 +109,7 @@ class SurveyPlan:
     mask_extension: str | None = None
     dq_good_bits: str | None = None
     mask_file: str | None = None
+    magsys: str = "vega"
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     #: the settings :meth:`with_options` took from the command line (messages name them as options)
@@ -158,6 +163,9 @@ class SurveyPlan:
         """
         d = asdict(self)
         out = {k: d[k] for k in ("task", "tile_size", "overlap", "photometry", "match_radius")}
+        if self.magsys != "vega":
+            # only when not the default: a plan without it keeps its digests, and its finished tiles
+            out["magsys"] = self.magsys
         # only when given: a plan without them keeps its digests, and its finished tiles
         flags = self.pixel_flags()
         if flags is not None and flags.mask_extension is not None:
@@ -292,10 +300,17 @@ def plan_from_mapping(doc: Mapping[str, Any], base: Path, source: Path | None = 
                 f"{_where(source)}: match_radius must be a number, got {doc['match_radius']!r}") from None
     if doc.get("photometry") is not None:
         kw["photometry"] = str(doc["photometry"]).lower()
+    if doc.get("magsys") is not None:
+        kw["magsys"] = str(doc["magsys"]).lower()
+        if kw["magsys"] not in MAGSYS:
+            raise StarclassError(f"{_where(source)}: magsys {doc['magsys']!r} unknown; use one of {', '.join(MAGSYS)}")
     if doc.get("model") is not None:
         kw["model"] = _path(doc["model"], base)
     if doc.get("task") is not None:
-        kw["task"] = str(doc["task"])
+        # a task file is relative to the plan, as its other paths; a name (preset, or the model's own
+        # task) is kept as written
+        task = _path(doc["task"], base)
+        kw["task"] = str(task) if task.is_file() else str(doc["task"])
     for key in ("mask_extension", "dq_good_bits", "mask_file"):
         if doc.get(key) is not None:
             kw[key] = str(doc[key])

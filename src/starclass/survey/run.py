@@ -39,7 +39,7 @@ from starclass.io.paths import input_clash
 from starclass.schema import CLASS_PRED, CLASS_REF, DEC, ID, RA, X, Y, rows_named
 from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
-from starclass.survey.plan import DEFAULT_OVERLAP, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
+from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
 from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
 
@@ -120,6 +120,72 @@ def _check_positions(table, shape, path, name) -> None:
                              f"{nx} x {ny} px mosaics")
 
 
+#: Task entries that must be the model's for a ``--task`` file to be the task the model was
+#: trained for: what its inputs and outputs mean (:data:`starclass.learn.finetune.CHECKED_KEYS`),
+#: and how its probabilities become classes and meet the truth's classes.
+TASK_KEYS = ("input_size", "merge", "threshold", "positive_class")
+
+
+def check_task(plan: SurveyPlan, cfg, where: str = "plan") -> None:
+    """Refuse a plan whose ``task`` (or ``--task``) is not the task the model was trained for.
+
+    A task is a preset name, the name of the model's own task, or a task file (YAML or JSON, as
+    ``starclass train --task`` takes it): a file is loaded and must give the model's task name,
+    bands, classes, stamp geometry, normalisation, merge and threshold. Comparing the string
+    given with the model's task name refused every file ("--task 'mytask.yaml' but model M was
+    trained for task 'mytask'"): the path is not the name.
+
+    Parameters
+    ----------
+    plan
+        The plan; ``plan.task`` None checks nothing.
+    cfg
+        The model's stored :class:`~starclass.learn.config.TaskConfig`.
+    where
+        How messages name the plan (``"plan FILE"``).
+
+    Raises
+    ------
+    StarclassError
+        Naming ``--task`` (given on the command line) or the plan's ``task`` key, and what differs.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> check_task(SurveyPlan(fields=(), task="m31-binary"), get_preset("m31-binary"))
+    >>> check_task(SurveyPlan(fields=(), task="legus4"), get_preset("m31-binary"))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: plan: task 'legus4' but model None was trained for task 'm31-binary'
+    """
+    if plan.task is None:
+        return
+    # a --task of the command line is named as the option: "plan FILE: task ..." blamed a plan
+    # that has no task key
+    said = "--task" if "task" in plan.from_command_line else f"{where}: task"
+    given = str(plan.task)
+    if not Path(given).is_file():
+        if given != cfg.name:
+            raise StarclassError(f"{said} {given!r} but model {plan.model} was trained for task {cfg.name!r}")
+        return
+    from starclass.learn.config import load_config
+    from starclass.learn.finetune import CHECKED_KEYS
+
+    try:
+        task = load_config(given)
+    except StarclassError as exc:
+        msg = str(exc)
+        raise StarclassError(f"{said} {msg.removeprefix('task config ')}") from None
+    mine, theirs = task.to_dict(), cfg.to_dict()
+    # through JSON, so the tuple of a file and the list a model stores compare equal
+    differ = [f"{k} {getattr(task, k)!r} in the file, {getattr(cfg, k)!r} in the model"
+              for k in ("name", *CHECKED_KEYS, *TASK_KEYS)
+              if json.dumps(mine.get(k), sort_keys=True) != json.dumps(theirs.get(k), sort_keys=True)]
+    if differ:
+        raise StarclassError(f"{said} {given}: not the task model {plan.model} was trained for (task "
+                             f"{cfg.name!r}): {'; '.join(differ)}")
+
+
 def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collection[str] = (),
             device: str | None = None, threads: int = 1) -> PreparedSurvey:
     """Check the whole plan, then cut every field into tile jobs with their digests.
@@ -157,6 +223,9 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         raise StarclassError(f"{where}: field name(s) {', '.join(dup)} used twice")
     if plan.photometry not in PHOTOMETRY:
         raise StarclassError(f"{where}: photometry {plan.photometry!r} unknown; use one of {', '.join(PHOTOMETRY)}")
+    if plan.magsys not in MAGSYS:
+        said = "--magsys" if "magsys" in plan.from_command_line else f"{where}: magsys"
+        raise StarclassError(f"{said} {plan.magsys!r} unknown; use one of {', '.join(MAGSYS)}")
     if plan.model is None:
         raise StarclassError(f"{where}: no model (give 'model:' in the plan or --model)")
     if not Path(plan.model).exists():
@@ -165,11 +234,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
         raise StarclassError(f"{where}: tile_size must be >= 64, got {plan.tile_size}")
     loaded = load_model(plan.model, device="cpu")
     cfg = loaded.config
-    if plan.task is not None and plan.task != cfg.name:
-        # a --task of the command line is named as the option: "plan FILE: task ..." blamed a plan
-        # that has no task key
-        said = "--task" if "task" in plan.from_command_line else f"{where}: task"
-        raise StarclassError(f"{said} {plan.task!r} but model {plan.model} was trained for task {cfg.name!r}")
+    check_task(plan, cfg, where)
     stamp = base_size(cfg.stamp_size, cfg.scales)
     overlap = plan.overlap if plan.overlap is not None else max(DEFAULT_OVERLAP, stamp)
     if overlap < stamp:
@@ -230,7 +295,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
                 model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
-                digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags))
+                digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
+                magsys=plan.magsys))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
@@ -251,6 +317,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         # flags counted below, applied by the tiles over their windows: the mosaics stay memory-mapped
         mos = read_mosaics(list(spec.mosaics) if len(spec.mosaics) > 1 else spec.mosaics[0],
                            require_zeropoint=plan.photometry != "skip" or cfg.normalisation in ("rgb", "flux"),
+                           magsys=plan.magsys,
                            pixel_flags=flags, apply_flags=False)
     except StarclassError as exc:
         raise StarclassError(f"{where}, field {name!r}: {exc}") from None

@@ -81,6 +81,8 @@ class TileJob:
         Raise instead of working (fault injection for the restart tests).
     pixel_flags
         The plan's mask and DQ extensions to apply (:class:`starclass.io.mosaic.PixelFlags`), or None.
+    magsys
+        ``vega`` or ``ab``: the system of the zeropoints, and of the magnitudes.
     """
 
     field: str
@@ -99,6 +101,7 @@ class TileJob:
     threads: int = 1
     fail: bool = False
     pixel_flags: Any = None
+    magsys: str = "vega"
 
     @property
     def key(self) -> str:
@@ -138,17 +141,18 @@ def cached_model(path: str, digest: str, device):
         return _MODELS[key]
 
 
-def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None):
+def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: str = "vega"):
     from starclass.io.mosaic import read_mosaics
 
-    key = tuple(sorted(paths.items())) + (str(need_zeropoint), repr(flags))
+    key = tuple(sorted(paths.items())) + (str(need_zeropoint), repr(flags), magsys)
     with _LOCK:
         if key not in _MOSAICS:
             # memory-mapped: keeping a handful open per worker costs address space, not memory
             if len(_MOSAICS) > 8:
                 _MOSAICS.pop(next(iter(_MOSAICS)))
             # the flags are applied by each tile's MosaicWindow, over its window only
-            _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False)
+            _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False,
+                                         magsys=magsys)
         return _MOSAICS[key]
 
 
@@ -425,7 +429,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     loaded = cached_model(job.model, job.model_digest, dev)
     cfg = loaded.config
     need_zp = job.photometry != "skip" or cfg.normalisation in ("rgb", "flux")
-    mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags)
+    mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys)
     window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags)
     cat = _find(job, window) if job.positions is None else _given(job, window)
     t_find = time.perf_counter() - t0

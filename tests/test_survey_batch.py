@@ -1,0 +1,101 @@
+"""survey --jobqueue: the options reach dask-jobqueue's SLURM (and PBS) job scripts as the user meant them.
+
+No batch system here: the job scripts are rendered by dask-jobqueue's job classes (no scheduler),
+and one test starts a real ``SLURMCluster`` (its scheduler on this machine, as a LocalCluster's)
+that submits to a stand-in ``sbatch`` on the PATH, which keeps each script it is given.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+pytest.importorskip("dask_jobqueue")
+
+from starclass.survey.batch import BatchSpec, batch_cluster, job_script
+
+
+def _directives(script: str) -> list[str]:
+    return [line for line in script.splitlines() if line.startswith("#SBATCH") or line.startswith("#PBS")]
+
+
+@pytest.mark.parametrize("system, given, line", [
+    # sbatch -t and PBS walltime read two numbers as minutes:seconds: '02:30' asked for 2.5 minutes
+    ("slurm", "02:30", "#SBATCH -t 02:30:00"),
+    ("slurm", "1-02:30", "#SBATCH -t 1-02:30:00"),
+    ("slurm", "00:30:00", "#SBATCH -t 00:30:00"),
+    ("pbs", "02:30", "#PBS -l walltime=02:30:00"),
+    # PBS takes no days: 'walltime=1-02:30' was written as given
+    ("pbs", "1-02:30:15", "#PBS -l walltime=26:30:15"),
+])
+def test_the_walltime_reaches_the_job_script_in_hours_minutes_seconds(system, given, line):
+    assert line in _directives(job_script(BatchSpec(system, walltime=given)))
+
+
+def test_every_option_reaches_the_slurm_job_script(monkeypatch):
+    """--jobs/--cores/--threads-per-worker/--memory/--walltime/--queue as #SBATCH lines and worker
+    arguments; the account, extra directives and worker Python from dask-jobqueue's configuration."""
+    import dask
+
+    spec = BatchSpec("slurm", jobs=3, cores=4, memory="6GiB", walltime="04:00:00", queue="long",
+                     threads_per_worker=2)
+    with dask.config.set({"jobqueue.slurm.account": "astro42", "jobqueue.slurm.python": "/opt/sc/bin/python",
+                          "jobqueue.slurm.job-extra-directives": ["--gres=gpu:1", "--constraint=haswell"]}):
+        script = job_script(spec)
+    assert _directives(script) == [
+        "#SBATCH -J starclass-survey", "#SBATCH -p long", "#SBATCH -A astro42", "#SBATCH -n 1",
+        "#SBATCH --cpus-per-task=4", "#SBATCH --mem=6G", "#SBATCH -t 04:00:00", "#SBATCH --gres=gpu:1",
+        "#SBATCH --constraint=haswell"]
+    worker = script.strip().splitlines()[-1]
+    # cores / threads per worker workers, the job's memory shared between them
+    assert worker.startswith("/opt/sc/bin/python -m distributed.cli.dask_worker tcp://SCHEDULER:8786 ")
+    for arg in ("--nworkers 2", "--nthreads 2", "--memory-limit 3.00GiB", "--name starclass-survey-${SLURM_JOB_ID}"):
+        assert arg in worker, (arg, worker)
+
+
+@pytest.fixture()
+def stand_in_sbatch(tmp_path, monkeypatch) -> Path:
+    """``sbatch`` and ``scancel`` on the PATH that keep what they are given and submit nothing."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "sbatch").write_text(
+        '#!/bin/sh\nf=$(mktemp "$(dirname "$0")/submitted.XXXXXX")\ncat "$1" > "$f"\n'
+        'echo "Submitted batch job $(ls "$(dirname "$0")" | grep -c submitted)0$$"\n')
+    (bin_dir / "scancel").write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/cancelled"\n')
+    for f in bin_dir.iterdir():
+        f.chmod(f.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return bin_dir
+
+
+def test_the_cluster_submits_the_job_script_the_options_ask_for(stand_in_sbatch):
+    """batch_cluster's SLURMCluster submits --jobs scripts with the options' lines, and cancels them on close.
+
+    The jobs were named 'dask-worker' in the queue, where the script printed without a batch system
+    said 'starclass-survey'."""
+    spec = BatchSpec("slurm", jobs=2, cores=2, memory="3GiB", walltime="01:30", queue="short")
+    cluster = batch_cluster(spec)
+    try:
+        want = _directives(cluster.job_script())
+        assert want == ["#SBATCH -J starclass-survey", "#SBATCH -p short", "#SBATCH -n 1",
+                        "#SBATCH --cpus-per-task=2", "#SBATCH --mem=3G", "#SBATCH -t 01:30:00"]
+        deadline = time.monotonic() + 30
+        while len(list(stand_in_sbatch.glob("submitted.*"))) < spec.jobs and time.monotonic() < deadline:
+            time.sleep(0.1)
+        submitted = sorted(stand_in_sbatch.glob("submitted.*"))
+        assert len(submitted) == spec.jobs
+        for f in submitted:
+            text = f.read_text()
+            assert _directives(text) == want
+            assert f"dask_worker {cluster.scheduler_address} " in text
+            assert "--nworkers 2" in text and "--nthreads 1" in text and "--memory-limit 1.50GiB" in text
+    finally:
+        cluster.close()
+    # both jobs cancelled when the survey closes its cluster (Ctrl-C, or the end of the run)
+    cancelled = (stand_in_sbatch / "cancelled").read_text().split()
+    assert len(cancelled) == spec.jobs, cancelled
