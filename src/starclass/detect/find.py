@@ -54,7 +54,7 @@ from tqdm import tqdm
 
 from starclass.bands import require_bands
 from starclass.detect._images import bad_pixels, band_label, check_bands
-from starclass.detect.photometry import measure
+from starclass.detect.photometry import measure, poisson_level
 from starclass.detect.select import check_cuts, select_candidates
 from starclass.errors import StarclassError
 from starclass.io import Mosaics
@@ -99,11 +99,11 @@ def background_mesh(
     neighbours; the mesh is then median-filtered over ``filter_size`` boxes.
 
     With ``poisson=True`` (an image of photon counts, :func:`photon_counts`) the background is
-    the Poisson mean ``lam`` of each box and the RMS ``sqrt(lam)``: where at least
-    :data:`POISSON_ZERO_MIN` of the box's pixels are 0, ``lam = -ln(share of zeros)`` (a few
-    sources barely change that share), else the sigma-clipped mean. The clipped median and
-    standard deviation are both 0 on a background of 0.05 counts/px (95% zeros, and the clip
-    removes the ones), which left nothing detectable.
+    the Poisson mean ``lam`` of each box, :func:`starclass.detect.photometry.poisson_level` of its
+    pixels as the photometry reads its annuli (``-ln(share of zeros)`` where at least half are 0,
+    else a clipped mean), and the RMS ``sqrt(lam)``. The clipped median and standard deviation are
+    both 0 on a background of 0.05 counts/px (95% zeros, and the clip removes the ones), which
+    left nothing detectable.
 
     Returns
     -------
@@ -181,9 +181,7 @@ def background_mesh(
         valid_frac = nval / float((r1 - r0) * box)
         good = (valid_frac >= min_good) & (n > 0)
         if poisson:
-            zeros = (np.isfinite(srt) & (srt == 0)).sum(axis=1) / np.maximum(nval, 1)
-            with np.errstate(divide="ignore"):
-                lam = np.where(zeros >= POISSON_ZERO_MIN, -np.log(np.maximum(zeros, 1e-300)), np.maximum(mean, 0.0))
+            lam = np.nan_to_num(poisson_level(srt.astype(np.float64), sigma)[0], nan=0.0)
             med, std = lam, np.sqrt(lam)
         mesh[j] = np.where(good, med, np.nan)
         rms[j] = np.where(good, std, np.nan)
@@ -196,8 +194,8 @@ def background_mesh(
     return mesh.astype(np.float32), rms.astype(np.float32)
 
 
-#: Share of zero pixels from which a box of a photon-counting image has its Poisson mean taken from
-#: that share (``-ln``; a mean of 3 counts/px or less); above it the clipped mean is used.
+#: Share of zero pixels an image needs to be read as photon counts (:func:`photon_counts`): a Poisson
+#: mean of 3 counts/px or less.
 POISSON_ZERO_MIN = 0.05
 
 
