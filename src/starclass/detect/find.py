@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from astropy.table import Table
@@ -199,7 +199,11 @@ def background_mesh(
 POISSON_ZERO_MIN = 0.05
 
 
-def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: int = 256) -> bool:
+def photon_counts(
+    data: np.ndarray,
+    mask: np.ndarray | Callable[[slice], np.ndarray] | None = None,
+    strip_rows: int = 256,
+) -> bool:
     """True for an image of photon counts: non-negative integers, mostly 0 or 1 on the background.
 
     Such an image (X-ray, UV photon counting) has a Poisson background of a small mean: most pixels
@@ -207,6 +211,11 @@ def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: 
     counts: every usable pixel a non-negative integer, at least :data:`POISSON_ZERO_MIN` of them 0,
     and the shares of 0 and 1 as a Poisson law has them (the ratio ``n1 / n0`` within a factor 2
     of ``-ln(n0 / n)``), so an integer image whose negative values were clipped to 0 is not.
+
+    It is decided once per image on all its usable pixels (``mask`` True where unusable: an array,
+    or a function of a slice of rows giving their mask, so a survey reads it strip by strip):
+    near the threshold (about 3 counts/px) parts of one image decide differently, and a survey's
+    tiles gave neighbours different background and noise models (:func:`counts_decision`).
 
     Examples
     --------
@@ -224,7 +233,9 @@ def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: 
         # strip, and a 16k-wide mosaic costs no float64 copy of 1024 rows (128 MiB) beside detection's own
         sub = np.asarray(data[r0:r0 + strip_rows])
         use = np.isfinite(sub)
-        if mask is not None:
+        if callable(mask):
+            use &= ~np.asarray(mask(slice(r0, r0 + sub.shape[0])), dtype=bool)
+        elif mask is not None:
             use &= ~np.asarray(mask[r0:r0 + strip_rows], dtype=bool)
         v = sub[use]
         if v.size and (v.min() < 0 or not np.array_equal(v, np.floor(v))):
@@ -237,6 +248,26 @@ def photon_counts(data: np.ndarray, mask: np.ndarray | None = None, strip_rows: 
     lam0 = -math.log(n0 / n)
     lam1 = n1 / n0
     return lam0 > 0 and 0.5 <= lam1 / lam0 <= 2.0
+
+
+def counts_decision(mosaics: Mosaics, band: str, mask: np.ndarray | None = None) -> bool:
+    """Whether ``band`` of ``mosaics`` is read as photon counts (detection and photometry).
+
+    The mosaics' own decision where they carry one (``mosaics.photon_counts``, a mapping band ->
+    bool: a survey's tiles, decided on the whole mosaic before any tile runs), else
+    :func:`photon_counts` of the image with ``mask`` (default: its bad pixels).
+
+    Examples
+    --------
+    >>> from starclass.detect import ArrayMosaics
+    >>> img = np.random.default_rng(2).poisson(0.2, (64, 64)).astype(np.float32)
+    >>> counts_decision(ArrayMosaics({"f555w": img}, {"f555w": 25.0}), "f555w")
+    True
+    """
+    decided = getattr(mosaics, "photon_counts", None)
+    if isinstance(decided, Mapping) and band in decided:
+        return bool(decided[band])
+    return photon_counts(mosaics.data[band], bad_pixels(mosaics, band) if mask is None else mask)
 
 
 def poisson_noise(lam: np.ndarray, gain: float) -> np.ndarray:
@@ -629,7 +660,7 @@ def detect(
     found = find_candidates(
         mosaics.data[det_band], mask if mask.any() else None, fwhm=fwhm,
         threshold_sigma=threshold_sigma, broad_scales=broad_scales, box_size=box_size, max_candidates=max_candidates,
-        progress=progress,
+        progress=progress, counts=counts_decision(mosaics, det_band, mask),
     )
     found.add_column(np.arange(1, len(found) + 1, dtype=np.int64), name=ID, index=0)
     table = measure(

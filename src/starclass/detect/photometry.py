@@ -879,7 +879,7 @@ class CandidatePhotometry:
     @staticmethod
     def _bands(mosaics: Mosaics, order: list[str]) -> _Bands:
         """Usable-pixel masks (None where every pixel is good), exposure times, photon counts or not; V first."""
-        from starclass.detect.find import photon_counts  # find imports this module
+        from starclass.detect.find import counts_decision  # find imports this module
 
         masks: dict[str, np.ndarray | None] = {}
         for band in order:
@@ -891,7 +891,7 @@ class CandidatePhotometry:
             masks[band] = mask if mask.any() else None
         return _Bands(order=order, masks=masks,
                       exptimes={band: exptime_of(mosaics, band) for band in order},
-                      counts={band: photon_counts(mosaics.data[band], masks[band]) for band in order})
+                      counts={band: counts_decision(mosaics, band, masks[band]) for band in order})
 
     def _aperture_photometry(self, mosaics: Mosaics, bands: _Bands, xy: np.ndarray,
                              radii: _Radii) -> dict[str, dict[str, np.ndarray]]:
