@@ -211,3 +211,36 @@ def test_background_boxes_are_read_by_the_photometry_estimator():
     assert np.allclose(lam.ravel(), poisson_level(boxes)[0], rtol=1e-5)
     assert np.allclose(rms, np.sqrt(lam))
     assert float(np.std(lam)) / 2.0 < 0.03  # 0.037 before
+
+
+def test_integer_poisson_images_above_three_counts_per_pixel_are_read_as_counts():
+    # with under 5% zeros they were read as Gaussian: the clipped median of the background, an integer, sat
+    # 0.5 count/px under a mean of 3.5 (5.5, 10.5) and 512 x 512 px of pure sky gave 214 (69, 16) false peaks
+    rng = np.random.default_rng(13)
+    for lam in (3.5, 5.5, 10.5, 30.5):
+        img = rng.poisson(lam, (256, 256)).astype(np.float32)
+        found = find_candidates(img)
+        assert found.meta["detect_noise"] == "poisson", lam
+        assert len(found) == 0, lam
+
+
+def test_sources_on_a_poisson_sky_of_a_few_counts_keep_their_flux():
+    # 3.5 counts/px: the annulus median (3) left 0.5 count/px of sky in every 4 px aperture: +10% flux
+    img, pos = _counts_grid(300.0, 3.5)
+    out = _measure_counts(img, pos, None)
+    assert abs(float(np.median(out["bkg"])) - 3.5) < 0.1  # 3.0 before
+    flux = 10 ** (-0.4 * (np.asarray(out["mag_f555w"]) - 25.0))
+    assert abs(float(np.mean(flux)) / 300.0 - 1.0) < 0.03
+
+
+def test_integer_images_that_are_not_poisson_are_not_read_as_counts():
+    from starclass.detect.find import photon_counts
+
+    rng = np.random.default_rng(14)
+    sky = rng.poisson(50.0, (128, 128))
+    assert photon_counts(sky.astype(np.float32))
+    assert not photon_counts(np.round(sky / 2.0))  # ADU of gain 2: variance half the level
+    assert not photon_counts(sky + 1000.0)  # a bias level
+    assert not photon_counts(np.maximum(np.round(rng.poisson(5.0, (128, 128)) + rng.normal(0, 5, (128, 128))), 0))
+    yy, xx = np.mgrid[0:128, 0:128]
+    assert photon_counts(rng.poisson(5.0 + 10.0 * xx / 127.0).astype(np.float32))  # a sky rising 3-fold across
