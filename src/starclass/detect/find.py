@@ -233,10 +233,42 @@ def photon_counts(
     >>> photon_counts(np.maximum(np.round(rng.normal(0, 30, (64, 64))), 0))
     False
     """
+    n = n0 = n1 = 0
+    for sub, use in _usable_strips(data, mask, strip_rows):
+        v = sub[use]
+        if v.size and (v.min() < 0 or not np.array_equal(v, np.floor(v))):
+            return False
+        n += v.size
+        n0 += int((v == 0).sum())
+        n1 += int((v == 1).sum())
+    if n == 0:
+        return False
+    if n0 >= POISSON_ZERO_MIN * n:
+        lam0 = -math.log(n0 / n)
+        lam1 = n1 / n0
+        return lam0 > 0 and 0.5 <= lam1 / lam0 <= 2.0
+    # fewer zeros (a mean above 3 counts/px): Poisson when the pixel noise is that of the level, variance ~
+    # mean: the variance from the quartiles of horizontal neighbour differences (twice a pixel's variance,
+    # whatever the sky does across the image; the sources' pixels barely move them) over the median pixel.
+    # A second pass, so that the common case above reads no more than it did
     hist = np.zeros(_COUNTS_HIST_MAX + 1, dtype=np.int64)
-    # differences of horizontal neighbours, offset by _COUNTS_HIST_MAX: their spread is the pixel noise
-    # whatever the sky does across the image
-    dhist = np.zeros(2 * _COUNTS_HIST_MAX + 1, dtype=np.int64)
+    dhist = np.zeros(2 * _COUNTS_HIST_MAX + 1, dtype=np.int64)  # differences offset by _COUNTS_HIST_MAX
+    for sub, use in _usable_strips(data, mask, strip_rows):
+        hist += np.bincount(np.minimum(sub[use], _COUNTS_HIST_MAX).astype(np.int64), minlength=hist.size)
+        pair = use[:, 1:] & use[:, :-1]
+        d = (np.minimum(sub[:, 1:][pair], _COUNTS_HIST_MAX).astype(np.int64)
+             - np.minimum(sub[:, :-1][pair], _COUNTS_HIST_MAX).astype(np.int64))
+        dhist += np.bincount(d + _COUNTS_HIST_MAX, minlength=dhist.size)
+    med, = _hist_quantiles(hist, (0.5,))
+    if not 1.0 <= med < _COUNTS_HIST_MAX / 2 or dhist.sum() == 0:
+        return False
+    d1, d3 = _hist_quantiles(dhist, (0.25, 0.75))
+    disp = ((d3 - d1) / 1.349) ** 2 / 2.0 / med
+    return bool(COUNTS_DISPERSION[0] <= disp <= COUNTS_DISPERSION[1])
+
+
+def _usable_strips(data: np.ndarray, mask, strip_rows: int):
+    """``(strip, usable)`` of ``strip_rows`` rows at a time (the mask an array, a function of a row slice, or None)."""
     for r0 in range(0, data.shape[0], strip_rows):
         # as stored (float32 stays float32) and 256 rows at a time: a float image is refused on its first
         # strip, and a 16k-wide mosaic costs no float64 copy of 1024 rows (128 MiB) beside detection's own
@@ -246,30 +278,7 @@ def photon_counts(
             use &= ~np.asarray(mask(slice(r0, r0 + sub.shape[0])), dtype=bool)
         elif mask is not None:
             use &= ~np.asarray(mask[r0:r0 + strip_rows], dtype=bool)
-        v = sub[use]
-        if v.size and (v.min() < 0 or not np.array_equal(v, np.floor(v))):
-            return False
-        hist += np.bincount(np.minimum(v, _COUNTS_HIST_MAX).astype(np.int64), minlength=hist.size)
-        pair = use[:, 1:] & use[:, :-1]
-        d = (np.minimum(sub[:, 1:][pair], _COUNTS_HIST_MAX).astype(np.int64)
-             - np.minimum(sub[:, :-1][pair], _COUNTS_HIST_MAX).astype(np.int64))
-        dhist += np.bincount(d + _COUNTS_HIST_MAX, minlength=dhist.size)
-    n, n0, n1 = int(hist.sum()), int(hist[0]), int(hist[1])
-    if n == 0:
-        return False
-    if n0 >= POISSON_ZERO_MIN * n:
-        lam0 = -math.log(n0 / n)
-        lam1 = n1 / n0
-        return lam0 > 0 and 0.5 <= lam1 / lam0 <= 2.0
-    # fewer zeros (a mean above 3 counts/px): Poisson when the pixel noise is that of the level, variance ~
-    # mean: the variance from the quartiles of neighbour differences (twice a pixel's variance, whatever the
-    # sky does across the image; the sources' pixels barely move them) over the median pixel
-    med, = _hist_quantiles(hist, (0.5,))
-    if not 1.0 <= med < _COUNTS_HIST_MAX / 2 or dhist.sum() == 0:
-        return False
-    d1, d3 = _hist_quantiles(dhist, (0.25, 0.75))
-    disp = ((d3 - d1) / 1.349) ** 2 / 2.0 / med
-    return bool(COUNTS_DISPERSION[0] <= disp <= COUNTS_DISPERSION[1])
+        yield sub, use
 
 
 #: Range of the pixel variance over the median pixel within which an integer image with under
