@@ -715,7 +715,8 @@ class CandidatePhotometry:
         PSF FWHM (px), one number or ``{band: fwhm}``, of the aperture-correction model
         (default: calibrated on the stellar locus of the CI distribution in each band, see
         :mod:`starclass.detect.apcorr`; :data:`starclass.bands.BANDS` values when too few
-        bright sources).
+        bright sources; on an image of photon counts, the stack of its faint sources, else no
+        growth correction at all).
     psf_beta : float or None
         Moffat beta of the PSF model of the ``"ci"`` correction (None: Gaussian).
     eff_gamma : float
