@@ -1024,7 +1024,8 @@ class CandidatePhotometry:
                 f"{band_label(mosaics, vband)}: read as photon counts, with neither 10 isolated stars of S/N >= 30 "
                 f"nor {apcorr.STACK_MIN_COUNT} sources of S/N >= {apcorr.STACK_MIN_SNR:g} to stack ({n_faint} "
                 f"found) to measure its PSF: its magnitudes are {self.aperture_radius:g} px aperture magnitudes, "
-                "without aperture correction (measure(psf_fwhm=...) gives the PSF in Python)",
+                "without aperture correction (a known correction: --aperture-correction MAG; a known PSF: "
+                "measure(..., psf_fwhm=...) in Python)",
                 UserWarning, stacklevel=4)
             return np.zeros(len(xy)), {"psf_fwhm": float(fw), "psf_beta": float(beta), "psf_source": source,
                                        "radius": np.zeros(len(xy)), "saturated": np.zeros(len(xy), dtype=bool)}
