@@ -1000,3 +1000,43 @@ def test_cli_task_mismatch_names_the_option(survey_dir, tmp_path):
     assert r.exit_code == 2, r.output
     assert "--task 'legus4'" in flat and "task 'm31-binary-compact'" in flat, r.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_counts_field_is_read_as_counts_in_every_tile_as_detect_reads_it(survey_dir, cluster, tmp_path):
+    """Each tile decided photon_counts on its own window: on a sky of 0.3 counts/px with a bright patch of
+    10 counts/px (extended emission) in one corner, the corner tiles, a third of whose pixels are the patch,
+    did not look Poisson (too few ones for their zeros) and were read as Gaussian, their neighbours as counts:
+    one image, two background and noise models. The survey decides once per band on the whole mosaic, as
+    `detect` on the whole image does."""
+    from starclass.bands import BANDS
+    from starclass.detect import detect
+    from starclass.io import read_mosaics
+    from starclass.io.mosaic import write_mosaic
+    from starclass.simulate import preset
+    from starclass.simulate.field import make_wcs
+    from starclass.survey.run import prepare
+
+    shape = (128, 256)
+    rng = np.random.default_rng(21)
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]]
+    lam = np.full(shape, 0.3)
+    lam[:72, :72] = 10.0
+    for x, y in [(30, 100), (100, 30), (160, 90), (220, 40)]:
+        lam = lam + 300.0 / (2 * np.pi * 1.2 ** 2) * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * 1.2 ** 2))
+    field = tmp_path / "xray"
+    field.mkdir()
+    wcs = make_wcs(preset("m31", shape=shape))
+    for b in ("g", "i"):
+        write_mosaic(field / f"x_{b}.fits", rng.poisson(lam).astype("f4"), b, wcs, photflam=BANDS[b].photflam,
+                     photplam=BANDS[b].photplam)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: ci\nretries: 0\n"
+                    f"fields:\n  - {{name: xray, mosaics: {field}}}\n")
+    whole = detect(read_mosaics(field), aperture_correction="ci", progress=False).meta["detect_noise"]
+    assert whole == "poisson"
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary["errors"]
+    tiles = sorted((tmp_path / "out" / "tiles").glob("*/*.parquet"))
+    noise = {p.stem: Table.read(p).meta.get("detect_noise") for p in tiles}
+    assert len(noise) == 8 and set(noise.values()) == {whole}, noise  # r000_c000, r001_c000 'gaussian' before
+    assert all(j.photon_counts == {"g": True, "i": True} for j in prepare(read_plan(plan), tmp_path / "o").jobs)

@@ -182,7 +182,8 @@ def detect_command(
         if found.meta.get("detect_noise") == "poisson":
             # the threshold means something else on such an image: the user must know which was used
             echo(f"noise: {found.meta.get('detect_band', ms.v_band)} read as photon counts (non-negative "
-                 "integers, mostly 0): Poisson background, Gehrels noise (docs/detect.md)")
+                 "integers, as many 0s and 1s or as much spread as a Poisson law gives): Poisson background, "
+                 "Gehrels noise (docs/detect.md)")
     sky = str(found.meta.get(SKY_POSITIONS, ""))
     if sky.startswith("none"):
         # once, here: the catalogue used to come out without ra, dec and not a word of why

@@ -71,6 +71,7 @@ class FieldInfo:
     flags_note: str | None = None  # with mask_extension / dq_good_bits: the pixels flagged per band
     blank: str | None = None  # bands (files) zero everywhere: named once here, not in every tile
     padding: str | None = None  # weight-less bands whose zero padding the tiles mask: named once here
+    photon_counts: dict[str, bool] | None = None  # band -> read as photon counts, decided on the whole mosaic
 
     @property
     def detected(self) -> bool:
@@ -290,13 +291,16 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                                            "window": tile.window, "shape": info.shape}, sort_keys=True).encode())
             if sub is not None:
                 h.update(_table_digest(sub).encode())
+            if info.photon_counts and any(info.photon_counts.values()):
+                # tiles of a counts field made when each decided on its window are stale; others keep their digest
+                h.update(json.dumps({"photon_counts": info.photon_counts}, sort_keys=True).encode())
             key = f"{info.spec.name}/{tile.name}"
             jobs.append(TileJob(
                 field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
                 model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
-                magsys=plan.magsys))
+                magsys=plan.magsys, photon_counts=info.photon_counts))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
@@ -365,8 +369,17 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
             raise StarclassError(f"{where}, field {name!r}: {exc}") from None
     no_wcs = None if mos.wcs is not None else ", ".join(str(p) for p in mos.paths.values())
     blank = ", ".join(f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)) or None
+    counts = None
+    if plan.photometry != "skip":
+        from starclass.detect.find import photon_counts
+
+        # once per band on the whole mosaic, as detect decides on the whole image, with the mask it would use
+        # (read strip by strip; a float image stops at its first strip): each tile deciding on its window gave
+        # the tiles of one image near 3 counts/px different background and noise models
+        counts = {b: photon_counts(mos.data[b], lambda rows, b=b: mos.mask(b, (rows, slice(None))))
+                  for b in mos.bands}
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos))
+                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts)
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]

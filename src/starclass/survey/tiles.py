@@ -188,6 +188,10 @@ class MosaicWindow:
         ``dq_good_bits``): the pixels it flags in each band's file, read over the window only,
         are NaN in :attr:`data` and bad in :meth:`mask`, as :func:`~starclass.io.read_mosaics`
         makes them for a whole image without copying the whole mosaic.
+    photon_counts
+        Band -> whether the whole mosaic's band is read as photon counts (decided once per field by
+        the survey, :func:`starclass.detect.find.counts_decision`): a window near the threshold
+        decided otherwise than its neighbours and got another background and noise model.
 
     Examples
     --------
@@ -198,9 +202,11 @@ class MosaicWindow:
     ((2, 2), [[11.0, 12.0], [16.0, 17.0]])
     """
 
-    def __init__(self, parent, window: tuple[int, int, int, int], flags=None) -> None:
+    def __init__(self, parent, window: tuple[int, int, int, int], flags=None,
+                 photon_counts: Mapping[str, bool] | None = None) -> None:
         x0, x1, y0, y1 = (int(v) for v in window)
         self._parent = parent
+        self.photon_counts = dict(photon_counts or {})
         self._window = (x0, x1, y0, y1)
         self._slices = (slice(y0, y1), slice(x0, x1))
         self.data = {b: parent.data[b][self._slices] for b in parent.bands}

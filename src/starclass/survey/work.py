@@ -83,6 +83,9 @@ class TileJob:
         The plan's mask and DQ extensions to apply (:class:`starclass.io.mosaic.PixelFlags`), or None.
     magsys
         ``vega`` or ``ab``: the system of the zeropoints, and of the magnitudes.
+    photon_counts
+        Band -> whether the field's whole mosaic is read as photon counts (the same for every tile),
+        or None to let the tile decide on its window.
     """
 
     field: str
@@ -102,6 +105,7 @@ class TileJob:
     fail: bool = False
     pixel_flags: Any = None
     magsys: str = "vega"
+    photon_counts: Any = None
 
     @property
     def key(self) -> str:
@@ -430,7 +434,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     cfg = loaded.config
     need_zp = job.photometry != "skip" or cfg.normalisation in ("rgb", "flux")
     mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys)
-    window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags)
+    window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags, photon_counts=job.photon_counts)
     cat = _find(job, window) if job.positions is None else _given(job, window)
     t_find = time.perf_counter() - t0
     c_find = time.process_time() - c0
