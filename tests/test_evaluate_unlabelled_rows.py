@@ -78,3 +78,4 @@ def test_a_label_that_is_no_whole_class_number_is_refused_naming_its_row(tmp_pat
     assert not (tmp_path / "ev").exists()
     with pytest.raises(StarclassError, match="row 1 has label 'x', not a class number.*classes \\[1, 2\\]"):
         EvalTask.from_classes((1, 2), name="t").label_classes(["x"])
+
