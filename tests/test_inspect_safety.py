@@ -313,6 +313,24 @@ def test_reading_a_copy_in_a_read_only_folder_says_why_it_cannot(open_dir, runne
     assert not (open_dir / "out.csv").exists()
 
 
+def test_a_new_database_in_a_read_only_folder_is_refused_naming_it(open_dir, runner):
+    # 'inspect DATA --db sqlite:///ro/new.sqlite --init --add-user dana' was a PermissionError traceback (exit 1)
+    data = open_dir / "data"
+    data.mkdir()
+    ro = open_dir / "ro"
+    ro.mkdir()
+    os.chmod(ro, 0o555)
+    try:
+        with _unprivileged():
+            r = runner.invoke(cli, ["inspect", str(data), "--db", f"sqlite:///{ro / 'new.sqlite'}", "--init",
+                                    "--add-user", "dana"])
+    finally:
+        os.chmod(ro, 0o777)
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert f"cannot create the label database {ro / 'new.sqlite'}: its folder {ro} is read-only" in r.output
+    assert not (ro / "new.sqlite").exists()
+
+
 # -- 6. backup and restore -------------------------------------------------------------------
 
 

@@ -281,6 +281,10 @@ def _create_private(path: str | None) -> None:
         pass
     except FileNotFoundError:  # no such folder: SQLite's own error says so when it connects
         pass
+    except PermissionError:
+        # 'inspect DATA --db sqlite:///ro/new.sqlite --init' in a folder one cannot write: a PermissionError traceback
+        raise StarclassError(f"cannot create the label database {path}: its folder {Path(path).parent} is read-only; "
+                             "make the folder writable or give another --db") from None
 
 
 def _sqlite_setup(engine: Engine) -> None:
