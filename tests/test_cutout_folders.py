@@ -662,6 +662,18 @@ def test_missing_group_column_and_empty_cells(tmp_path):
     _expect_error(p, "row 5 .*empty 'label'")
 
 
+def test_every_empty_label_is_named_at_once_before_any_image_is_read(tmp_path):
+    # train named the first empty label only ('row 5 ...: empty 'label''), after reading the images above it:
+    # one run per gap
+    p = _make_csv_folder(tmp_path)
+    _rewrite(p, lambda rows: [dict(r, label="") if i in (4, 9, 20) else r for i, r in enumerate(rows)])
+    with open(p, newline="") as fh:
+        first = next(csv.DictReader(fh))["file"]
+    (p.parent / first).unlink()  # the first row's image is gone: the labels are said first
+    msg = _expect_error(p, "row 5 .*empty 'label'; 3 rows have an empty 'label': rows 5, 10, 21 \\(rows counted")
+    assert "train and calibrate need a label on every row" in msg
+
+
 # ----------------------------------------------------------------------------- CLI
 
 

@@ -507,9 +507,28 @@ def test_zero_one_labels_without_a_label_map_are_said_to_be_left_out(tmp_path):
     from starclass.evaluate.task import EvalTask
 
     task = EvalTask.from_classes((1, 2))
-    with pytest.warns(UserWarning, match=r"col: 2 rows \(row 1, \.\.\.\) have label 0, read as no class .*"
-                                         r"label_map: \{\"0\": N, \"1\": N\}"):
-        assert task.label_classes(["0", "1", "0", ""], what="col").tolist() == [0, 1, 0, 0]
+    with pytest.warns(UserWarning, match=r"col: 2 rows have label 0, read as no class and left out of the scores "
+                                         r"\(rows 1, 3; .*label_map: \{\"0\": N, \"1\": N\}"):
+        assert task.label_classes(["0", "1", "0"], what="col").tolist() == [0, 1, 0]
     with _w.catch_warnings():
-        _w.simplefilter("error")  # no 0: nothing said
-        assert task.label_classes(["2", "1", ""], what="col").tolist() == [2, 1, 0]
+        _w.simplefilter("error")  # no 0 and no empty label (tests/test_evaluate_unlabelled_rows.py): nothing said
+        assert task.label_classes(["2", "1"], what="col").tolist() == [2, 1]
+
+
+def test_the_mistakes_table_says_its_rows_count_from_0():
+    # the report captioned 'row' "row of the classified output": row 80 was the CSV's 81st row, while every
+    # message of starclass counts rows from 1
+    from starclass.io.cutout_folders import CutoutSet
+    from starclass.report.build import _mistakes_section
+
+    files = ["a.png", "b.png", "c.png", "d.png"]
+    t = Table({"file": files, "class_pred": [1, 2, 2, 1], "class_ref": [1, 1, 2, 2],
+               "prob_1": [0.9, 0.3, 0.2, 0.6], "prob_2": [0.1, 0.7, 0.8, 0.4]})
+    ev = evaluate_catalogs(t, task="galaxy-cluster", n_boot=0)
+    worst = mistakes_table(ev)
+    assert [files[r] for r in worst["row"]] == list(worst["file"]) == ["b.png", "d.png"]
+    assert worst["row"].description.startswith("0-based row of the classified output")
+    cutouts = CutoutSet(images=np.zeros((4, 1, 4, 4), np.float32), table=Table(), files=files,
+                        labels=None, groups=np.array(files))
+    captions = [item.caption for item in _mistakes_section(ev, cutouts).items if item.kind == "table"]
+    assert captions and "row (0-based row of the classified output: 0 is the first row below the header)" in captions[0]

@@ -221,6 +221,116 @@ def test_read_only_postgres_is_refused_at_start(demo_dir, runner):
     assert ok.exit_code == 0, ok.output
 
 
+# -- 5b. a database that cannot be written while serving ------------------------------------
+
+
+def _logged_in(app, name: str = "bob") -> TestClient:
+    c = TestClient(app)
+    c.get("/login")
+    r = c.post("/api/login", json={"name": name, "password": PASSWORDS[name]},
+               headers={"X-CSRF-Token": c.cookies.get("sc_csrf")})
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf"]
+    return c
+
+
+def _served(open_dir: Path, demo_dir: Path):
+    path = open_dir / "db" / "labels.sqlite"
+    path.parent.mkdir()
+    os.chmod(path.parent, 0o777)
+    engine = _engine_with_people(path)
+    app = create_app(load_field(demo_dir, cache_dir=open_dir / "cache"), engine)
+    return path, engine, app, app.state.field.dataset
+
+
+def test_a_database_made_read_only_while_serving_answers_503_naming_it(open_dir, demo_dir):
+    # check_writable refuses a read-only database at start; one that became read-only afterwards (a
+    # read-only remount; here a connection opened on a 0444 file) answered a label with 500 "Internal
+    # Server Error" (the page: "NOT saved: 500") and a traceback in the server's log
+    path, engine, app, dataset = _served(open_dir, demo_dir)
+    c = _logged_in(app)
+    assert c.post("/api/label", json={"candidate_id": "1", "cls": 1}).status_code == 200
+    engine.dispose()  # the next connection is opened on the read-only file
+    for p in path.parent.iterdir():
+        os.chmod(p, 0o666)
+    os.chmod(path, 0o444)
+    try:
+        with _unprivileged():
+            r = c.post("/api/label", json={"candidate_id": "2", "cls": 2})
+    finally:
+        os.chmod(path, 0o666)
+    assert r.status_code == 503, r.text
+    detail = r.json()["detail"]
+    assert f"the label database {path} cannot be written (attempt to write a readonly database)" in detail
+    assert "nothing of this request was saved" in detail
+    engine.dispose()
+    assert [(lab.candidate_id, lab.cls) for lab in db.labels_of(engine, dataset)] == [("1", 1)]
+    # writable again: the same label is taken
+    assert c.post("/api/label", json={"candidate_id": "2", "cls": 2}).status_code == 200
+    engine.dispose()
+
+
+def test_a_full_disk_while_serving_answers_503_not_500(open_dir, demo_dir, monkeypatch, caplog):
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    path, engine, app, _ = _served(open_dir, demo_dir)
+    c = _logged_in(app)
+
+    def full(*_a, **_k):
+        raise sa.exc.OperationalError("INSERT INTO labels", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(db, "save_label", full)
+    with caplog.at_level(logging.ERROR, logger="starclass.inspect"):
+        r = c.post("/api/label", json={"candidate_id": "3", "cls": 1})
+    assert r.status_code == 503, r.text
+    assert f"{path} cannot be written (database or disk is full)" in r.json()["detail"]
+    assert "database or disk is full" in caplog.text
+    engine.dispose()
+
+
+@pytest.mark.parametrize("action", [["--list-users"], ["--export", "out.csv"]])
+def test_reading_a_copy_in_a_read_only_folder_says_why_it_cannot(open_dir, runner, action):
+    # --export and --list-users of a read-only copy said "OperationalError: attempt to write a readonly
+    # database", for commands that only read: SQLite needs the -shm file of a WAL database beside it
+    data = open_dir / "data"
+    data.mkdir()
+    path = open_dir / "db" / "labels.sqlite"
+    path.parent.mkdir()
+    _engine_with_people(path).dispose()
+    os.chmod(path, 0o644)
+    os.chmod(path.parent, 0o555)
+    action = [str(open_dir / a) if a.endswith(".csv") else a for a in action]
+    try:
+        with _unprivileged():
+            r = runner.invoke(cli, ["inspect", str(data), "--db", f"sqlite:///{path}", *action])
+    finally:
+        os.chmod(path.parent, 0o777)
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert f"its folder {path.parent} is read-only" in r.output and "labels.sqlite-shm" in r.output, r.output
+    assert "copy labels.sqlite" in r.output
+    assert not (open_dir / "out.csv").exists()
+
+
+def test_a_new_database_in_a_read_only_folder_is_refused_naming_it(open_dir, runner):
+    # 'inspect DATA --db sqlite:///ro/new.sqlite --init --add-user dana' was a PermissionError traceback (exit 1)
+    data = open_dir / "data"
+    data.mkdir()
+    ro = open_dir / "ro"
+    ro.mkdir()
+    os.chmod(ro, 0o555)
+    try:
+        with _unprivileged():
+            r = runner.invoke(cli, ["inspect", str(data), "--db", f"sqlite:///{ro / 'new.sqlite'}", "--init",
+                                    "--add-user", "dana"])
+    finally:
+        os.chmod(ro, 0o777)
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert f"cannot create the label database {ro / 'new.sqlite'}: its folder {ro} is read-only" in r.output
+    assert not (ro / "new.sqlite").exists()
+
+
 # -- 6. backup and restore -------------------------------------------------------------------
 
 

@@ -48,6 +48,17 @@ def _all_classes_merge(classes: tuple[int, ...]) -> tuple[str, dict[str, tuple[i
     return f"{len(classes)}class", {str(k): (k,) for k in classes}
 
 
+
+def _is_nan(value: object) -> bool:
+    """Whether a cell is a float NaN (a missing value in a numeric column), not text.
+
+    Examples
+    --------
+    >>> _is_nan(float("nan")), _is_nan(np.float32("nan")), _is_nan("nan"), _is_nan(2.0)
+    (True, True, False, False)
+    """
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
+
 @dataclass(frozen=True)
 class EvalTask:
     """The class scheme of a classified catalogue, as evaluation uses it.
@@ -281,11 +292,14 @@ class EvalTask:
         mask = np.ma.getmaskarray(vals)
         out = np.empty(vals.shape[0], dtype=np.int64)
         unknown: dict[str, list[int]] = {}  # every unknown label with its rows: named together below
-        zeros: list[int] = []  # rows whose label is 0 with no label_map: "no class"
+        zeros: list[int] = []  # 0-based rows whose label is 0 with no label_map: "no class"
+        missing: list[int] = []  # 0-based rows with no label (empty, masked or NaN)
         for i, v in enumerate(vals.data):
-            lab = "" if mask[i] else str(v).strip()
+            # a NaN is a missing label: pandas writes a numeric column with gaps as floats ('2.0', '')
+            lab = "" if mask[i] or _is_nan(v) else str(v).strip()
             if not lab:
                 out[i] = 0
+                missing.append(i)
                 continue
             if self.label_map:
                 if lab not in self.label_map:
@@ -295,24 +309,37 @@ class EvalTask:
                 out[i] = self.label_map[lab]
                 continue
             try:
-                out[i] = int(lab)
+                number = float(lab)
             except ValueError:
                 raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, not a class number, and task "
-                                     f"{self.name or '(unnamed)'!r} has no label_map (give --task or "
-                                     "--model)") from None
+                                     f"{self.name or '(unnamed)'!r} has no label_map, so labels are its classes "
+                                     f"{list(self.classes)}; map label strings to classes in a task file "
+                                     "(label_map) and give it with --task") from None
+            # '2.0' is class 2, as train reads a cutout folder (io.cutout_folders.label_classes); 2.5 is no class
+            if not np.isfinite(number) or number != int(number):
+                raise StarclassError(f"{what}: row {i + 1} has label {lab!r}, not a whole class number (task "
+                                     f"{self.name or '(unnamed)'!r} has no label_map, so labels are its classes "
+                                     f"{list(self.classes)})")
+            out[i] = int(number)
             if out[i] == 0:
-                zeros.append(i + 1)
+                zeros.append(i)
+        import warnings
+
+        from starclass.errors import counted
+        from starclass.schema import rows_named
+
+        if missing:
+            # a folder labelled in part is scored on its labelled rows, but the count must be said: an empty
+            # or NaN label left rows out of every score without a word
+            warnings.warn(f"{what}: {counted(len(missing), 'row')} {'has' if len(missing) == 1 else 'have'} no "
+                          f"label, left out of the scores: {rows_named(missing, limit=5)}", stacklevel=2)
         if zeros:
-            import warnings
-
-            from starclass.errors import counted
-
             # 0/1 labels: the 0 rows were left out of every score without a word (train and calibrate refuse
             # them since 3b8e3ac); a 0 that means "no label" is still read so, but said
-            every = sorted({str(v).strip() for v in vals.compressed() if str(v).strip()})
+            every = sorted({str(v).strip() for v in vals.compressed() if not _is_nan(v) and str(v).strip()})
             warnings.warn(
-                f"{what}: {counted(len(zeros), 'row')} (row {zeros[0]}{', ...' if len(zeros) > 1 else ''}) "
-                f"{'has' if len(zeros) == 1 else 'have'} label 0, read as no class and left out of the scores: task "
+                f"{what}: {counted(len(zeros), 'row')} {'has' if len(zeros) == 1 else 'have'} label 0, read as no "
+                f"class and left out of the scores ({rows_named(zeros, limit=5).replace(' (', '; ', 1)}: task "
                 f"{self.name or '(unnamed)'!r} has no label_map, so labels are its classes {list(self.classes)}; if "
                 "0 is a class, map the labels in a task file: label_map: {"
                 + ", ".join(f'"{v}": N' for v in every) + "}, each N a class of the task", stacklevel=2)

@@ -46,6 +46,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from starclass.errors import StarclassError, counted
@@ -128,6 +129,28 @@ async def _database_still_there(request: Request,
             log.error("refused %s %s: %s", request.method, request.url.path, exc)
             return JSONResponse({"detail": str(exc)}, status_code=503)
     return await call_next(request)
+
+
+async def _database_failed(request: Request, exc: Exception) -> JSONResponse:
+    """503 naming the label database when it fails while serving (read-only, full, locked, gone).
+
+    The start-up check (:func:`starclass.inspect.db.check_writable`) cannot see a database made
+    read-only afterwards (chmod, a read-only remount) or a full disk: a label then answered 500
+    "Internal Server Error", which the page showed as "NOT saved: 500", and the server log a
+    traceback.
+    """
+    url = str(request.app.state.engine.url)
+    where = db.sqlite_path(url) or db.redact(url)
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    log.error("%s %s: the label database %s failed: %s", request.method, request.url.path, where, reason)
+    if request.method in READ_METHODS:
+        detail = (f"the label database {where} cannot be read ({reason}); whoever runs the server must see to it "
+                  "(the server's log says the same)")
+    else:
+        detail = (f"the label database {where} cannot be written ({reason}): nothing of this request was saved "
+                  "(a label: give it again once the database is writable); whoever runs the server must make the "
+                  "database and its folder writable again, or restart it with another --db")
+    return JSONResponse({"detail": detail}, status_code=503)
 
 
 async def _bad_input(_request: Request, exc: Exception) -> JSONResponse:
@@ -213,6 +236,7 @@ def create_app(field: Field, engine: Engine, *, prerender_all: bool = False,
     app.middleware("http")(_database_still_there)
     app.middleware("http")(_security_headers)
     app.add_exception_handler(StarclassError, _bad_input)
+    app.add_exception_handler(OperationalError, _database_failed)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (pages, sessions, candidates, labels, datafiles):
         app.include_router(module.router)

@@ -212,6 +212,13 @@ def open_error_message(url: str, exc: BaseException) -> str:
                     "the label database's path, or restore a backup (docs/inspect.md, \"Backup and restore\")")
         if not path.parent.is_dir():
             return f"{head}: there is no folder {path.parent} for the database; create it, or give another --db"
+        if "readonly database" in text and not os.access(path.parent, os.W_OK | os.X_OK, effective_ids=True):
+            # --export and --list-users of a read-only copy said 'attempt to write a readonly database', for a
+            # command that only reads: SQLite makes the -shm file of a WAL database (as inspect keeps it) to read it
+            return (f"{head}: {path} cannot be opened, even to read it: its folder {path.parent} is read-only, and "
+                    f"SQLite must create {path.name}-shm beside a database in WAL mode (as inspect keeps it) to read "
+                    f"it; copy {path.name} (with {path.name}-wal, if there is one) to a folder you can write and give "
+                    "that --db, or make the folder writable")
     return f"{head}: {type(orig).__name__}: {text}"
 
 
@@ -274,6 +281,10 @@ def _create_private(path: str | None) -> None:
         pass
     except FileNotFoundError:  # no such folder: SQLite's own error says so when it connects
         pass
+    except PermissionError:
+        # 'inspect DATA --db sqlite:///ro/new.sqlite --init' in a folder one cannot write: a PermissionError traceback
+        raise StarclassError(f"cannot create the label database {path}: its folder {Path(path).parent} is read-only; "
+                             "make the folder writable or give another --db") from None
 
 
 def _sqlite_setup(engine: Engine) -> None:

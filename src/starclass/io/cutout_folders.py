@@ -73,8 +73,8 @@ import numpy as np
 from astropy.io import fits
 from astropy.table import Table
 
-from starclass.errors import StarclassError
-from starclass.schema import row_name
+from starclass.errors import StarclassError, counted
+from starclass.schema import row_name, rows_named
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
@@ -848,6 +848,17 @@ def read_cutout_folder(
     if group_column is not None and group_column not in names:
         raise StarclassError(f"{src}: no group column {group_column!r}; columns: {names}")
     has_labels = label_column in names
+    if has_labels and require_labels:
+        # every empty label at once, before any image is read: the first alone was named, after the images
+        # above it had been read, so a folder with many gaps took one run per gap
+        empty = [i for i, row in enumerate(rows) if not (row.get(label_column) or "").strip()]
+        if empty:
+            first = empty[0]
+            more = (f"; {counted(len(empty), 'row')} have an empty {label_column!r}: {rows_named(empty, limit=5)}"
+                    if len(empty) > 1 else "")
+            raise StarclassError(f"{where(first, rows[first][file_cols[0]])}: empty {label_column!r}{more}; train "
+                                 "and calibrate need a label on every row (classify, explain, evaluate and report "
+                                 "take a folder labelled in part): label those rows, or leave them out of the CSV")
 
     seen: dict[Path, int] = {}
     images: list[np.ndarray] = []
@@ -904,8 +915,6 @@ def read_cutout_folder(
             raise StarclassError(
                 f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
                 f"but the first row's is {first_shape}; all cutouts must have {fault}")
-        if has_labels and require_labels and not (row.get(label_column) or "").strip():
-            raise StarclassError(f"{where(i, row[file_cols[0]])}: empty {label_column!r}")
         if group_column is not None and not (row.get(group_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
         images.append(img)

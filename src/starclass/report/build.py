@@ -520,6 +520,11 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
     return s
 
 
+#: What the ``row`` of :func:`mistakes_table` counts: it was captioned "row of the classified output", and
+#: row 80 of the table was line 82 of the CSV, the 81st row of a spreadsheet
+MISTAKE_ROW = "0-based row of the classified output: 0 is the first row below the header"
+
+
 def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     """The most confident wrong predictions of a prediction against its own ``class_ref``.
 
@@ -565,6 +570,8 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     rows = wrong[np.argsort(-conf[wrong], kind="stable")][:n]
     out = Table()
     out["row"] = rows
+    # 0-based, as the row columns of starclass's tables are; the report's messages count from 1, so it is said
+    out["row"].description = MISTAKE_ROW
     for c in ("file", "label"):
         if c in t.colnames:
             out[c] = np.asarray(t[c]).astype(str)[rows]
@@ -597,7 +604,7 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
            f"from {cutouts.source} (the mean over channels when there are several). " + _origin_caption(image_origin))
     s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin)),
              "True and predicted class; in brackets the probability of the predicted class.")
-    s.table("mistakes", worst, "The same rows: row of the classified output, file, label, classes, probability.")
+    s.table("mistakes", worst, f"The same rows: row ({MISTAKE_ROW}), file, label, classes, probability.")
     return s
 
 

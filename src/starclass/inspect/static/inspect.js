@@ -197,7 +197,9 @@ function save(cls, subclass) {
   const c = state.current;
   if (!c) return;
   const body = {candidate_id: c.id, cls: cls, subclass: subclass || null, comment: $("comment").value};
-  c.label = {cls, subclass: subclass || null, comment: body.comment, revision: (c.label ? c.label.revision : 0) + 1};
+  const before = c.label, wasLabelled = state.labelled.has(c.id);
+  const mine = {cls, subclass: subclass || null, comment: body.comment, revision: (c.label ? c.label.revision : 0) + 1};
+  c.label = mine;
   state.labelled.add(c.id);
   if (state.current === c) { showLabel(c.label); updatePosition(); }
   state.pending += 1;
@@ -212,7 +214,14 @@ function save(cls, subclass) {
     setStatus(state.pending ? "saving…" : "saved");
   }).catch((e) => {
     state.pending -= 1;
-    setStatus("NOT saved: " + e.message, true);
+    // the label was shown as given before the server answered: undone, so that the candidate is not taken
+    // for labelled (counted, skipped) when the database did not keep it; a later label of it stays
+    if (c.label === mine) {
+      c.label = before;
+      if (!wasLabelled) state.labelled.delete(c.id);
+      if (state.current === c) { showLabel(c.label); updatePosition(); }
+    }
+    setStatus("NOT saved (" + c.id + "): " + e.message, true);
   });
 }
 
