@@ -805,18 +805,59 @@ def _apply_flags(arr: np.ndarray, flags: PixelFlags, path: Path) -> tuple[np.nda
     return out, n
 
 
-def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
-    """The band of an image: FILTER, else FILTER1/FILTER2 (ACS; CLEAR skipped), else the name.
+#: Header keywords read for an image's band, in this order: ``FILTER``, ACS's ``FILTER1``/``FILTER2``,
+#: then Pan-STARRS1's ``FPA.FILTERID``/``FPA.FILTER`` (HIERARCH keywords of its stacks and warps).
+FILTER_KEYS = ("FILTER", "FILTER1", "FILTER2", "FPA.FILTERID", "FPA.FILTER")
 
-    Returns None when neither the header nor the file name tells.
+#: A ground-based survey's filter value whose band is its first letter: Pan-STARRS1 ``'i.00000'``,
+#: CFHT MegaCam ``'g.MP9401'`` / ``'i.MP9702'``, DECam (DES) ``'g DECam SDSS c0001 4720.0 1520.0'``.
+#: ``'gri.MP9605'`` (a wide filter) is no one-letter band and is kept whole.
+_SURVEY_FILTER = re.compile(r"^([ugrizy])(?:\.\S+|\s.*)$", re.IGNORECASE)
+
+
+def band_name(value: str) -> str | None:
+    """The starclass band name of a filter keyword's value, or None for no filter (``CLEAR``, ``N/A``).
+
+    Band names are lower case (HST ``F555W`` -> ``f555w``, SDSS and DES coadds' ``r`` -> ``r``);
+    a ground-based survey's filter identifier is cut to its band letter, so that one band has
+    one name whatever the survey wrote (before, a PS1 ``i.00000`` became the band ``i.00000``,
+    which no band table, column name or ``--bands`` knew).
+
+    Examples
+    --------
+    >>> [band_name(v) for v in ("F555W", "r", "i.00000", "g.MP9401", "g DECam SDSS c0001 4720.0 1520.0")]
+    ['f555w', 'r', 'i', 'g', 'g']
+    >>> band_name("CLEAR1L") is None, band_name("gri.MP9605")
+    (True, 'gri.mp9605')
+    """
+    v = value.strip()
+    low = v.lower()
+    if not v or low.startswith("clear") or low in ("n/a", "none", "multiple"):
+        return None
+    m = _SURVEY_FILTER.match(v)
+    return m.group(1).lower() if m else low
+
+
+def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
+    """The band of an image: its filter keyword (:data:`FILTER_KEYS`, CLEAR skipped), else the file name.
+
+    The keyword's value is read by :func:`band_name` (``'i.00000'`` -> ``i``). Returns None when
+    neither the header nor the file name tells.
+
+    Examples
+    --------
+    >>> band_of("stack.fits", fits.Header({"FILTER": "i.00000"}))
+    'i'
+    >>> band_of("j8xi01_drz.fits", fits.Header({"FILTER1": "CLEAR1L", "FILTER2": "F814W"}))
+    'f814w'
     """
     if header is not None:
-        for key in ("FILTER", "FILTER1", "FILTER2"):
+        for key in FILTER_KEYS:
             value = header.get(key)
             if isinstance(value, str):
-                v = value.strip().lower()
-                if v and not v.startswith("clear") and v not in ("n/a", "none", "multiple"):
-                    return v
+                band = band_name(value)
+                if band is not None:
+                    return band
     tokens = re.split(r"[_\-.\s]+", Path(path).name.lower())
     hits = [t for t in tokens if _BAND_IN_NAME.match(t)]
     if not hits:
@@ -981,7 +1022,7 @@ def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple |
         band = band_of(path, opened[1])
         if band is None:
             raise StarclassError(
-                f"cannot tell the band of {path}: no FILTER/FILTER1/FILTER2 keyword and no filter "
+                f"cannot tell the band of {path}: no {'/'.join(FILTER_KEYS)} keyword and no filter "
                 f"name (e.g. '_f555w_') in the file name; pass a mapping band -> file instead")
         if band in out:
             raise StarclassError(f"band {band} appears twice: {out[band][0]} and {path}")
