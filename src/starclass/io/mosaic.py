@@ -1682,11 +1682,56 @@ def _ab_unit_zeropoint(header: fits.Header, path: Path) -> tuple[float, str] | N
             f"{PS1_ZEROPOINT_KEY} {fpa:g} + 2.5 log10(EXPTIME {exptime:g} s) (AB, Pan-STARRS1 stack)")
 
 
+#: Scale of Pan-STARRS1's asinh-scaled pixel values, 2.5 log10(e) = 1.0857 (IPP wiki, "asinh compression":
+#: stored = alpha asinh((flux - BOFFSET) / (2 BSOFTEN)), so flux = BOFFSET + BSOFTEN * 2 sinh(stored / alpha)).
+ASINH_ALPHA = 2.5 / np.log(10.0)
+
+
+def asinh_scaling(header: fits.Header, path: PathLike) -> tuple[float, float] | None:
+    """``(BSOFTEN, BOFFSET)`` of pixel values stored asinh-scaled (Pan-STARRS1 stacks), or None for linear values.
+
+    Raises
+    ------
+    StarclassError
+        One of the two keywords without the other, or one that is not a number: the values
+        cannot be made linear (the message names the file).
+
+    Examples
+    --------
+    >>> asinh_scaling(fits.Header({"BSOFTEN": 12.0, "BOFFSET": 3.0}), "ps1.fits")
+    (12.0, 3.0)
+    >>> asinh_scaling(fits.Header({"BUNIT": "nanomaggy"}), "frame-r.fits") is None
+    True
+    """
+    if "BSOFTEN" not in header and "BOFFSET" not in header:
+        return None
+    soften, offset = _number(header.get("BSOFTEN")), _number(header.get("BOFFSET"))
+    if soften is None or offset is None:
+        raise StarclassError(
+            f"{path}: BSOFTEN = {header.get('BSOFTEN')!r}, BOFFSET = {header.get('BOFFSET')!r}: asinh-scaled pixel "
+            "values (as in Pan-STARRS1 stacks) need both as numbers to be made linear")
+    return soften, offset
+
+
+def linear_from_asinh(values: np.ndarray, soften: float, offset: float) -> np.ndarray:
+    """Linear flux of Pan-STARRS1 asinh-scaled values: ``BOFFSET + BSOFTEN * 2 sinh(value / 1.0857)``, float32.
+
+    Examples
+    --------
+    >>> v = ASINH_ALPHA * np.arcsinh((np.array([3.0, 103.0]) - 3.0) / (2 * 12.0))  # as PS1 stores 3 and 103
+    >>> linear_from_asinh(v, 12.0, 3.0).round(3).tolist()
+    [3.0, 103.0]
+    """
+    out = offset + soften * 2.0 * np.sinh(np.asarray(values, dtype=np.float64) / ASINH_ALPHA)
+    return out.astype(np.float32)
+
+
 def _check_linear(header: fits.Header, path: Path) -> None:
     """Refuse pixel values stored asinh-scaled (``BSOFTEN``, ``BOFFSET``: Pan-STARRS1 stacks and their cutouts).
 
     Detection, photometry and the stamps need values proportional to flux; these are not, and
-    were read as if they were.
+    were read as if they were. Mosaics are memory-mapped and read by tile, so they are refused
+    rather than converted here (cutouts, read whole, are made linear: :func:`linear_from_asinh`).
 
     Examples
     --------
@@ -1697,9 +1742,10 @@ def _check_linear(header: fits.Header, path: Path) -> None:
     ...     print(str(exc).split(", not")[0])
     ps1.fits: its pixel values are asinh-scaled (BSOFTEN = 12, BOFFSET = 3, as in Pan-STARRS1 stacks)
     """
-    soften, offset = _number(header.get("BSOFTEN")), _number(header.get("BOFFSET"))
-    if soften is None or offset is None:
+    scaling = asinh_scaling(header, path)
+    if scaling is None:
         return
+    soften, offset = scaling
     raise StarclassError(
         f"{path}: its pixel values are asinh-scaled (BSOFTEN = {soften:g}, BOFFSET = {offset:g}, as in Pan-STARRS1 "
         "stacks), not proportional to flux; write a linear copy first: flux = BOFFSET + BSOFTEN * 2 sinh(value / "
