@@ -1546,6 +1546,49 @@ def exposure_time(header) -> float | None:
     return None
 
 
+#: Header keyword of the detector gain (electrons per count, e-/DN), read for images in nanomaggies.
+GAIN_KEY = "GAIN"
+
+#: Header keyword of SDSS frames: nanomaggies per count (DN) of the frame's calibration (SDSS DR16 data model,
+#: ``frame``). The gain (e-/DN) is not in the frame: SDSS keeps it in a table per camera column and filter.
+NMGY_KEY = "NMGY"
+
+#: ``BUNIT`` values of calibrated fluxes (nanomaggies, Jy, MJy/sr, erg/s/cm2/A, W/m2...), neither counts nor
+#: count rates: their Poisson noise needs a conversion to counts that EXPTIME alone does not give.
+_FLUX_UNIT = re.compile(r"MAGG|MGY|JY|ERG|W/M|WM-2|W\.M")
+
+
+def calibrated_counts(header) -> tuple[float | None, str] | None:
+    """Electrons in one unit of a pixel value stored as a calibrated flux, and that unit; None for counts or rates.
+
+    An image in nanomaggies (SDSS frames, Legacy Surveys coadds) converts with ``GAIN / NMGY``
+    (``NMGY`` nanomaggies per DN, ``GAIN`` e-/DN) when its header has both. Pan-STARRS1 stacks
+    (``FPA.ZP``), whose values were rescaled in stacking and cannot be turned back into counts
+    (STScI PS1 archive FAQ), and any other calibrated unit (``MJy/sr``, ``Jy``, ...) give None:
+    their Poisson noise is unknown. Images in counts or counts/s (or without ``BUNIT``) give None
+    altogether: their EXPTIME does it (:func:`exposure_time`, :func:`in_counts`).
+
+    Examples
+    --------
+    >>> calibrated_counts({"BUNIT": "nanomaggy", "NMGY": 0.005, "GAIN": 4.7})
+    (940.0, 'nanomaggy')
+    >>> calibrated_counts({"BUNIT": "nanomaggy", "NMGY": 0.005})
+    (None, 'nanomaggy')
+    >>> calibrated_counts({"BUNIT": "ELECTRONS/S", "EXPTIME": 400.0}) is None
+    True
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    if _FLUX_UNIT.search(bunit.upper().replace(" ", "")):
+        nmgy, gain = _number(header.get(NMGY_KEY)), _number(header.get(GAIN_KEY))
+        if "MAGG" in bunit.upper() or "MGY" in bunit.upper():
+            if nmgy is not None and gain is not None and nmgy > 0 and gain > 0:
+                return gain / nmgy, bunit
+        return None, bunit
+    if _number(header.get(PS1_ZEROPOINT_KEY)) is not None:
+        return None, "Pan-STARRS1 stack units"
+    return None
+
+
 #: Header keywords holding an AB zeropoint of the pixel values (mag = -2.5 log10(value) + zp), read when a
 #: file has no PHOTFLAM/PHOTPLAM; converted to Vega with the band's AB - Vega offset.
 AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
