@@ -62,7 +62,7 @@ def test_without_a_gain_the_errors_are_the_sky_s_and_say_so(tmp_path):
     errors were 3.1 times the scatter, without a word)."""
     header = {"FILTER": "r", "BUNIT": "nanomaggy", "EXPTIME": EXPTIME, "NMGY": NMGY}
     with pytest.warns(UserWarning, match=r"band r: the pixel values of .*frame-r-\d+.fits are in nanomaggy, not counts "
-                                         r"\(no positive NMGY .* and GAIN .*sky noise only"):
+                                         r"\(no positive GAIN \(e-/DN\) in its header.*sky noise only"):
         mags, errs = _realisations(tmp_path, header, 100.0, n=12)
     ratio = errs.mean(axis=0) / mags.std(axis=0, ddof=1)
     # sky only: below the scatter of a source-noise-dominated star, never above it

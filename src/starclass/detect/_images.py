@@ -64,7 +64,7 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
     paths = getattr(mosaics, "paths", None) or {}
     path = paths.get(band) if isinstance(paths, Mapping) else None
     if hdr is not None and calibrated_counts(hdr) is not None:
-        return _calibrated(band, calibrated_counts(hdr), path)
+        return _calibrated(band, hdr, path)
     if hdr is not None and in_counts(hdr):
         return 1.0
     if hdr is not None and _exposure(hdr):
@@ -74,7 +74,7 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
             with fits.open(path, memmap=True) as hdul:
                 for hdu in hdul:
                     if calibrated_counts(hdu.header) is not None:
-                        return _calibrated(band, calibrated_counts(hdu.header), path)
+                        return _calibrated(band, hdu.header, path)
                     if in_counts(hdu.header):
                         return 1.0
                     t = _exposure(hdu.header)
@@ -94,15 +94,25 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
     return 1.0
 
 
-def _calibrated(band: str, conversion: tuple[float | None, str], path) -> float:
+def _positive(value) -> bool:
+    """True for a positive finite number (a header value that may be missing, text or NaN)."""
+    try:
+        return math.isfinite(float(value)) and float(value) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _calibrated(band: str, header, path) -> float:
     """Electrons per unit of a calibrated image's values, or ``math.inf`` (no Poisson term) with a warning."""
-    per_unit, unit = conversion
+    per_unit, unit = calibrated_counts(header)
     if per_unit is not None:
         return per_unit
     if "MAGG" in unit.upper() or "MGY" in unit.upper():
-        lacks = (f"no positive {NMGY_KEY} (nanomaggies per DN) and {GAIN_KEY} (e-/DN) in its header; an SDSS frame "
-                 f"has {NMGY_KEY}, its gain is in SDSS's table per camera column and filter")
-        fix = f"write {GAIN_KEY} (and {NMGY_KEY}) into (a copy of) the file"
+        words = {NMGY_KEY: "nanomaggies per DN", GAIN_KEY: "e-/DN"}
+        missing = [k for k in words if not _positive(header.get(k))]
+        lacks = (f"no positive {' or '.join(f'{k} ({words[k]})' for k in missing)} in its header; an SDSS frame has "
+                 f"{NMGY_KEY}, its gain is in SDSS's table per camera column and filter")
+        fix = f"write {' and '.join(missing)} into (a copy of) the file"
     elif unit.startswith("Pan-STARRS1"):
         lacks = "a stack's values were rescaled in stacking and do not give back counts (STScI PS1 FAQ)"
         fix = "take the errors of bright sources as lower limits"
