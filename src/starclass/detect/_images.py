@@ -8,6 +8,7 @@ interface (``paths``, ``exptime``, ``headers``) with a fallback each.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 
@@ -15,7 +16,15 @@ import numpy as np
 from astropy.io import fits
 
 from starclass.bands import require_bands
-from starclass.io.mosaic import EXPOSURE_KEYS, ArrayMosaics, Mosaics, in_counts
+from starclass.io.mosaic import (
+    EXPOSURE_KEYS,
+    GAIN_KEY,
+    NMGY_KEY,
+    ArrayMosaics,
+    Mosaics,
+    calibrated_counts,
+    in_counts,
+)
 from starclass.io.mosaic import exposure_time as _exposure
 
 __all__ = ["ArrayMosaics", "band_label", "check_bands", "exptime_of", "bad_pixels"]
@@ -34,12 +43,16 @@ def check_bands(mosaics: Mosaics, bands: list[str] | None) -> list[str]:
 
 
 def exptime_of(mosaics: Mosaics, band: str) -> float:
-    """Exposure time (s) of ``band``: from ``mosaics.exptime``, else the FITS header, else 1.
+    """Counts per unit of ``band``'s pixel values: its exposure time (s) for a rate image; else 1, or the conversion.
 
-    Only the Poisson part of the magnitude errors depends on it (images are in counts/s). An
-    image in counts (``BUNIT`` ``ELECTRONS`` or ``COUNTS``, not per second) gives 1: its pixel
+    Only the Poisson part of the magnitude errors depends on it (``var = F / exptime``): images
+    in counts/s take their exposure time, from ``mosaics.exptime``, else the FITS header, else 1.
+    An image in counts (``BUNIT`` ``ELECTRONS`` or ``COUNTS``, not per second) gives 1: its pixel
     values are already the counts (dividing them by EXPTIME made the Poisson term EXPTIME times
-    too small).
+    too small). An image in a calibrated flux unit gives the electrons per unit
+    (:func:`starclass.io.mosaic.calibrated_counts`: ``GAIN / NMGY`` for nanomaggies), or
+    ``math.inf`` where its header cannot tell, with a warning: the errors are then the sky's only
+    (an SDSS frame's EXPTIME was taken as that of count rates, its errors 3 times too large).
     """
     et = getattr(mosaics, "exptime", None)
     if isinstance(et, Mapping) and band in et and et[band]:
@@ -48,16 +61,20 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
         return float(et)
     headers = getattr(mosaics, "headers", None) or {}
     hdr = headers.get(band) if isinstance(headers, Mapping) else None
+    paths = getattr(mosaics, "paths", None) or {}
+    path = paths.get(band) if isinstance(paths, Mapping) else None
+    if hdr is not None and calibrated_counts(hdr) is not None:
+        return _calibrated(band, hdr, path)
     if hdr is not None and in_counts(hdr):
         return 1.0
     if hdr is not None and _exposure(hdr):
         return _exposure(hdr)
-    paths = getattr(mosaics, "paths", None) or {}
-    path = paths.get(band) if isinstance(paths, Mapping) else None
     if path:
         try:
             with fits.open(path, memmap=True) as hdul:
                 for hdu in hdul:
+                    if calibrated_counts(hdu.header) is not None:
+                        return _calibrated(band, hdu.header, path)
                     if in_counts(hdu.header):
                         return 1.0
                     t = _exposure(hdu.header)
@@ -75,6 +92,38 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
                       f"{path or 'its image'}: magnitude errors assume 1 s, too large for a longer exposure; write "
                       "EXPTIME into (a copy of) the file", stacklevel=2)
     return 1.0
+
+
+def _positive(value) -> bool:
+    """True for a positive finite number (a header value that may be missing, text or NaN)."""
+    try:
+        return math.isfinite(float(value)) and float(value) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _calibrated(band: str, header, path) -> float:
+    """Electrons per unit of a calibrated image's values, or ``math.inf`` (no Poisson term) with a warning."""
+    per_unit, unit = calibrated_counts(header)
+    if per_unit is not None:
+        return per_unit
+    if "MAGG" in unit.upper() or "MGY" in unit.upper():
+        words = {NMGY_KEY: "nanomaggies per DN", GAIN_KEY: "e-/DN"}
+        missing = [k for k in words if not _positive(header.get(k))]
+        lacks = (f"no positive {' or '.join(f'{k} ({words[k]})' for k in missing)} in its header; an SDSS frame has "
+                 f"{NMGY_KEY}, its gain is in SDSS's table per camera column and filter")
+        fix = f"write {' and '.join(missing)} into (a copy of) the file"
+    elif unit.startswith("Pan-STARRS1"):
+        lacks = "a stack's values were rescaled in stacking and do not give back counts (STScI PS1 FAQ)"
+        fix = "take the errors of bright sources as lower limits"
+    else:
+        lacks = "its header gives no conversion to counts"
+        fix = "convert the image to counts or counts/s (with EXPTIME) first"
+    # EXPTIME was read as if the values were count rates: an SDSS frame's errors came out 3 times too large
+    warnings.warn(f"band {band}: the pixel values of {path or 'its image'} are in {unit}, not counts ({lacks}): the "
+                  "magnitude errors hold the sky noise only, without the source's Poisson noise, so they are too "
+                  f"small for bright sources; {fix}", stacklevel=3)
+    return math.inf
 
 
 def bad_pixels(mosaics: Mosaics, band: str) -> np.ndarray:

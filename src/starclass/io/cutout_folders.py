@@ -39,11 +39,14 @@ are ``uint8`` and ``uint16`` NPY arrays (pictures saved with numpy). FITS images
 other NPY array (floats, ``int16``, ``int32``, ...) carry physical values (counts, flux) and
 are kept as stored: FITS integers as astropy gives them, ``BZERO``/``BSCALE`` applied (until
 2026-12-03 integer FITS and wide integer NPY were divided by 65535 too: int32 counts of
-100000 became 1.5). A picture made with a ZScale (or any) stretch has lost its flux scale,
-so nothing more is assumed here: the task's normalisation (``m31-real``: a robust per-stamp
-z-score, median and MAD-sigma of the stamp) then puts every stamp on a common scale (the
-per-stamp ``zscore``, ``zstd`` and ``asinh`` do not depend on a constant factor, so a model
-trained on such files before sees the same inputs; one with normalisation ``none`` does not).
+100000 became 1.5). FITS values stored asinh-scaled (``BSOFTEN``/``BOFFSET``: cutouts of
+Pan-STARRS1 stacks) are made linear on read, ``BOFFSET + BSOFTEN * 2 sinh(value / 1.0857)``
+(PS1's own formula; until 2026-12-04 they reached the network as they were stored). A picture
+made with a ZScale (or any) stretch has lost its flux scale, so nothing more is assumed here:
+the task's normalisation (``m31-real``: a robust per-stamp z-score, median and MAD-sigma of the
+stamp) then puts every stamp on a common scale (the per-stamp ``zscore``, ``zstd`` and
+``asinh`` do not depend on a constant factor, so a model trained on such files before sees the
+same inputs; one with normalisation ``none`` does not).
 Alpha channels are dropped.
 
 **Orientation.** Row 0 of a PNG, JPEG or NPY array is the top of the picture (as any image
@@ -74,6 +77,7 @@ from astropy.io import fits
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
+from starclass.io.mosaic import asinh_scaling, linear_from_asinh
 from starclass.schema import row_name, rows_named
 
 #: Suffix -> format name of the images the reader understands.
@@ -329,6 +333,12 @@ def _read_fits(path: Path) -> np.ndarray:
     with fits.open(path, memmap=False) as hdul:
         for hdu in hdul:
             if hdu.data is not None and getattr(hdu, "is_image", False) and hdu.data.ndim >= 2:
+                # a Pan-STARRS1 stack's cutout stores asinh(flux) (BSOFTEN, BOFFSET; in the image's header or,
+                # for an image extension, the primary one): it reached the network as if linear
+                header = hdu.header if ("BSOFTEN" in hdu.header or "BOFFSET" in hdu.header) else hdul[0].header
+                scaling = asinh_scaling(header, path)
+                if scaling is not None:
+                    return linear_from_asinh(hdu.data, *scaling)
                 return np.array(hdu.data)
     raise StarclassError(f"{path}: no image HDU with data")
 

@@ -805,18 +805,59 @@ def _apply_flags(arr: np.ndarray, flags: PixelFlags, path: Path) -> tuple[np.nda
     return out, n
 
 
-def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
-    """The band of an image: FILTER, else FILTER1/FILTER2 (ACS; CLEAR skipped), else the name.
+#: Header keywords read for an image's band, in this order: ``FILTER``, ACS's ``FILTER1``/``FILTER2``,
+#: then Pan-STARRS1's ``FPA.FILTERID``/``FPA.FILTER`` (HIERARCH keywords of its stacks and warps).
+FILTER_KEYS = ("FILTER", "FILTER1", "FILTER2", "FPA.FILTERID", "FPA.FILTER")
 
-    Returns None when neither the header nor the file name tells.
+#: A ground-based survey's filter value whose band is its first letter: Pan-STARRS1 ``'i.00000'``,
+#: CFHT MegaCam ``'g.MP9401'`` / ``'i.MP9702'``, DECam (DES) ``'g DECam SDSS c0001 4720.0 1520.0'``.
+#: ``'gri.MP9605'`` (a wide filter) is no one-letter band and is kept whole.
+_SURVEY_FILTER = re.compile(r"^([ugrizy])(?:\.\S+|\s.*)$", re.IGNORECASE)
+
+
+def band_name(value: str) -> str | None:
+    """The starclass band name of a filter keyword's value, or None for no filter (``CLEAR``, ``N/A``).
+
+    Band names are lower case (HST ``F555W`` -> ``f555w``, SDSS and DES coadds' ``r`` -> ``r``);
+    a ground-based survey's filter identifier is cut to its band letter, so that one band has
+    one name whatever the survey wrote (before, a PS1 ``i.00000`` became the band ``i.00000``,
+    which no band table, column name or ``--bands`` knew).
+
+    Examples
+    --------
+    >>> [band_name(v) for v in ("F555W", "r", "i.00000", "g.MP9401", "g DECam SDSS c0001 4720.0 1520.0")]
+    ['f555w', 'r', 'i', 'g', 'g']
+    >>> band_name("CLEAR1L") is None, band_name("gri.MP9605")
+    (True, 'gri.mp9605')
+    """
+    v = value.strip()
+    low = v.lower()
+    if not v or low.startswith("clear") or low in ("n/a", "none", "multiple"):
+        return None
+    m = _SURVEY_FILTER.match(v)
+    return m.group(1).lower() if m else low
+
+
+def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
+    """The band of an image: its filter keyword (:data:`FILTER_KEYS`, CLEAR skipped), else the file name.
+
+    The keyword's value is read by :func:`band_name` (``'i.00000'`` -> ``i``). Returns None when
+    neither the header nor the file name tells.
+
+    Examples
+    --------
+    >>> band_of("stack.fits", fits.Header({"FILTER": "i.00000"}))
+    'i'
+    >>> band_of("j8xi01_drz.fits", fits.Header({"FILTER1": "CLEAR1L", "FILTER2": "F814W"}))
+    'f814w'
     """
     if header is not None:
-        for key in ("FILTER", "FILTER1", "FILTER2"):
+        for key in FILTER_KEYS:
             value = header.get(key)
             if isinstance(value, str):
-                v = value.strip().lower()
-                if v and not v.startswith("clear") and v not in ("n/a", "none", "multiple"):
-                    return v
+                band = band_name(value)
+                if band is not None:
+                    return band
     tokens = re.split(r"[_\-.\s]+", Path(path).name.lower())
     hits = [t for t in tokens if _BAND_IN_NAME.match(t)]
     if not hits:
@@ -981,7 +1022,7 @@ def _collect(paths, skip: tuple[str, ...] = ()) -> dict[str, tuple[Path, tuple |
         band = band_of(path, opened[1])
         if band is None:
             raise StarclassError(
-                f"cannot tell the band of {path}: no FILTER/FILTER1/FILTER2 keyword and no filter "
+                f"cannot tell the band of {path}: no {'/'.join(FILTER_KEYS)} keyword and no filter "
                 f"name (e.g. '_f555w_') in the file name; pass a mapping band -> file instead")
         if band in out:
             raise StarclassError(f"band {band} appears twice: {out[band][0]} and {path}")
@@ -1505,6 +1546,49 @@ def exposure_time(header) -> float | None:
     return None
 
 
+#: Header keyword of the detector gain (electrons per count, e-/DN), read for images in nanomaggies.
+GAIN_KEY = "GAIN"
+
+#: Header keyword of SDSS frames: nanomaggies per count (DN) of the frame's calibration (SDSS DR16 data model,
+#: ``frame``). The gain (e-/DN) is not in the frame: SDSS keeps it in a table per camera column and filter.
+NMGY_KEY = "NMGY"
+
+#: ``BUNIT`` values of calibrated fluxes (nanomaggies, Jy, MJy/sr, erg/s/cm2/A, W/m2...), neither counts nor
+#: count rates: their Poisson noise needs a conversion to counts that EXPTIME alone does not give.
+_FLUX_UNIT = re.compile(r"MAGG|MGY|JY|ERG|W/M|WM-2|W\.M")
+
+
+def calibrated_counts(header) -> tuple[float | None, str] | None:
+    """Electrons in one unit of a pixel value stored as a calibrated flux, and that unit; None for counts or rates.
+
+    An image in nanomaggies (SDSS frames, Legacy Surveys coadds) converts with ``GAIN / NMGY``
+    (``NMGY`` nanomaggies per DN, ``GAIN`` e-/DN) when its header has both. Pan-STARRS1 stacks
+    (``FPA.ZP``), whose values were rescaled in stacking and cannot be turned back into counts
+    (STScI PS1 archive FAQ), and any other calibrated unit (``MJy/sr``, ``Jy``, ...) give None:
+    their Poisson noise is unknown. Images in counts or counts/s (or without ``BUNIT``) give None
+    altogether: their EXPTIME does it (:func:`exposure_time`, :func:`in_counts`).
+
+    Examples
+    --------
+    >>> calibrated_counts({"BUNIT": "nanomaggy", "NMGY": 0.005, "GAIN": 4.7})
+    (940.0, 'nanomaggy')
+    >>> calibrated_counts({"BUNIT": "nanomaggy", "NMGY": 0.005})
+    (None, 'nanomaggy')
+    >>> calibrated_counts({"BUNIT": "ELECTRONS/S", "EXPTIME": 400.0}) is None
+    True
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    if _FLUX_UNIT.search(bunit.upper().replace(" ", "")):
+        nmgy, gain = _number(header.get(NMGY_KEY)), _number(header.get(GAIN_KEY))
+        if "MAGG" in bunit.upper() or "MGY" in bunit.upper():
+            if nmgy is not None and gain is not None and nmgy > 0 and gain > 0:
+                return gain / nmgy, bunit
+        return None, bunit
+    if _number(header.get(PS1_ZEROPOINT_KEY)) is not None:
+        return None, "Pan-STARRS1 stack units"
+    return None
+
+
 #: Header keywords holding an AB zeropoint of the pixel values (mag = -2.5 log10(value) + zp), read when a
 #: file has no PHOTFLAM/PHOTPLAM; converted to Vega with the band's AB - Vega offset.
 AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
@@ -1641,11 +1725,56 @@ def _ab_unit_zeropoint(header: fits.Header, path: Path) -> tuple[float, str] | N
             f"{PS1_ZEROPOINT_KEY} {fpa:g} + 2.5 log10(EXPTIME {exptime:g} s) (AB, Pan-STARRS1 stack)")
 
 
+#: Scale of Pan-STARRS1's asinh-scaled pixel values, 2.5 log10(e) = 1.0857 (IPP wiki, "asinh compression":
+#: stored = alpha asinh((flux - BOFFSET) / (2 BSOFTEN)), so flux = BOFFSET + BSOFTEN * 2 sinh(stored / alpha)).
+ASINH_ALPHA = 2.5 / np.log(10.0)
+
+
+def asinh_scaling(header: fits.Header, path: PathLike) -> tuple[float, float] | None:
+    """``(BSOFTEN, BOFFSET)`` of pixel values stored asinh-scaled (Pan-STARRS1 stacks), or None for linear values.
+
+    Raises
+    ------
+    StarclassError
+        One of the two keywords without the other, or one that is not a number: the values
+        cannot be made linear (the message names the file).
+
+    Examples
+    --------
+    >>> asinh_scaling(fits.Header({"BSOFTEN": 12.0, "BOFFSET": 3.0}), "ps1.fits")
+    (12.0, 3.0)
+    >>> asinh_scaling(fits.Header({"BUNIT": "nanomaggy"}), "frame-r.fits") is None
+    True
+    """
+    if "BSOFTEN" not in header and "BOFFSET" not in header:
+        return None
+    soften, offset = _number(header.get("BSOFTEN")), _number(header.get("BOFFSET"))
+    if soften is None or offset is None:
+        raise StarclassError(
+            f"{path}: BSOFTEN = {header.get('BSOFTEN')!r}, BOFFSET = {header.get('BOFFSET')!r}: asinh-scaled pixel "
+            "values (as in Pan-STARRS1 stacks) need both as numbers to be made linear")
+    return soften, offset
+
+
+def linear_from_asinh(values: np.ndarray, soften: float, offset: float) -> np.ndarray:
+    """Linear flux of Pan-STARRS1 asinh-scaled values: ``BOFFSET + BSOFTEN * 2 sinh(value / 1.0857)``, float32.
+
+    Examples
+    --------
+    >>> v = ASINH_ALPHA * np.arcsinh((np.array([3.0, 103.0]) - 3.0) / (2 * 12.0))  # as PS1 stores 3 and 103
+    >>> linear_from_asinh(v, 12.0, 3.0).round(3).tolist()
+    [3.0, 103.0]
+    """
+    out = offset + soften * 2.0 * np.sinh(np.asarray(values, dtype=np.float64) / ASINH_ALPHA)
+    return out.astype(np.float32)
+
+
 def _check_linear(header: fits.Header, path: Path) -> None:
     """Refuse pixel values stored asinh-scaled (``BSOFTEN``, ``BOFFSET``: Pan-STARRS1 stacks and their cutouts).
 
     Detection, photometry and the stamps need values proportional to flux; these are not, and
-    were read as if they were.
+    were read as if they were. Mosaics are memory-mapped and read by tile, so they are refused
+    rather than converted here (cutouts, read whole, are made linear: :func:`linear_from_asinh`).
 
     Examples
     --------
@@ -1656,9 +1785,10 @@ def _check_linear(header: fits.Header, path: Path) -> None:
     ...     print(str(exc).split(", not")[0])
     ps1.fits: its pixel values are asinh-scaled (BSOFTEN = 12, BOFFSET = 3, as in Pan-STARRS1 stacks)
     """
-    soften, offset = _number(header.get("BSOFTEN")), _number(header.get("BOFFSET"))
-    if soften is None or offset is None:
+    scaling = asinh_scaling(header, path)
+    if scaling is None:
         return
+    soften, offset = scaling
     raise StarclassError(
         f"{path}: its pixel values are asinh-scaled (BSOFTEN = {soften:g}, BOFFSET = {offset:g}, as in Pan-STARRS1 "
         "stacks), not proportional to flux; write a linear copy first: flux = BOFFSET + BSOFTEN * 2 sinh(value / "
