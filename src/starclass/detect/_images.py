@@ -50,9 +50,19 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
     An image in counts (``BUNIT`` ``ELECTRONS`` or ``COUNTS``, not per second) gives 1: its pixel
     values are already the counts (dividing them by EXPTIME made the Poisson term EXPTIME times
     too small). An image in a calibrated flux unit gives the electrons per unit
-    (:func:`starclass.io.mosaic.calibrated_counts`: ``GAIN / NMGY`` for nanomaggies), or
-    ``math.inf`` where its header cannot tell, with a warning: the errors are then the sky's only
-    (an SDSS frame's EXPTIME was taken as that of count rates, its errors 3 times too large).
+    (:func:`starclass.io.mosaic.calibrated_counts`: ``GAIN / NMGY`` for nanomaggies; ``GAIN`` for
+    an image on a keyword zeropoint's scale without ``BUNIT``, a DES coadd), or ``math.inf`` where
+    its header cannot tell, with a warning: the errors are then the sky's only (an SDSS frame's
+    EXPTIME was taken as that of count rates, its errors 3 times too large; a DES coadd's too,
+    a bright star's errors 2.3 times too small).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> des_coadd = SimpleNamespace(headers={"r": fits.Header({"MAGZERO": 30.0, "EXPTIME": 540.0, "GAIN": 23.4})})
+    >>> rate = ArrayMosaics({"r": np.ones((4, 4))}, {"r": 25.0}, exptime={"r": 400})
+    >>> exptime_of(des_coadd, "r"), exptime_of(rate, "r")
+    (23.4, 400.0)
     """
     et = getattr(mosaics, "exptime", None)
     if isinstance(et, Mapping) and band in et and et[band]:
@@ -113,6 +123,10 @@ def _calibrated(band: str, header, path) -> float:
         lacks = (f"no positive {' or '.join(f'{k} ({words[k]})' for k in missing)} in its header; an SDSS frame has "
                  f"{NMGY_KEY}, its gain is in SDSS's table per camera column and filter")
         fix = f"write {' and '.join(missing)} into (a copy of) the file"
+    elif unit.startswith("units of"):
+        lacks = (f"no positive {GAIN_KEY} (e- per unit of the values) in its header; SWarp writes it into the coadds "
+                 "it makes (DES coadds)")
+        fix = f"write {GAIN_KEY} into (a copy of) the file"
     elif unit.startswith("Pan-STARRS1"):
         lacks = "a stack's values were rescaled in stacking and do not give back counts (STScI PS1 FAQ)"
         fix = "take the errors of bright sources as lower limits"

@@ -1546,7 +1546,8 @@ def exposure_time(header) -> float | None:
     return None
 
 
-#: Header keyword of the detector gain (electrons per count, e-/DN), read for images in nanomaggies.
+#: Header keyword of the gain (electrons per unit of the pixel values: e-/DN of a detector, SWarp's "equivalent gain"
+#: of a coadd's values), read for images in nanomaggies and for images on a keyword zeropoint's scale (DES coadds).
 GAIN_KEY = "GAIN"
 
 #: Header keyword of SDSS frames: nanomaggies per count (DN) of the frame's calibration (SDSS DR16 data model,
@@ -1565,8 +1566,13 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
     (``NMGY`` nanomaggies per DN, ``GAIN`` e-/DN) when its header has both. Pan-STARRS1 stacks
     (``FPA.ZP``), whose values were rescaled in stacking and cannot be turned back into counts
     (STScI PS1 archive FAQ), and any other calibrated unit (``MJy/sr``, ``Jy``, ...) give None:
-    their Poisson noise is unknown. Images in counts or counts/s (or without ``BUNIT``) give None
-    altogether: their EXPTIME does it (:func:`exposure_time`, :func:`in_counts`).
+    their Poisson noise is unknown. An image without ``BUNIT`` whose zeropoint is a keyword of
+    the stored values (:data:`ZEROPOINT_KEYS`; a DES coadd's ``MAGZERO = 30``), not PHOTFLAM, is
+    on that zeropoint's flux scale, not in counts/s: ``GAIN`` converts it (e- per unit of the
+    values: the "equivalent gain" SWarp writes into a coadd it made, the stacked exposures' gains
+    over their flux scalings, weighted as combined), else None. Images in counts or counts/s
+    (``BUNIT``, or no ``BUNIT`` and no zeropoint keyword) give None altogether: their EXPTIME does
+    it (:func:`exposure_time`, :func:`in_counts`).
 
     Examples
     --------
@@ -1574,6 +1580,8 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
     (940.0, 'nanomaggy')
     >>> calibrated_counts({"BUNIT": "nanomaggy", "NMGY": 0.005})
     (None, 'nanomaggy')
+    >>> calibrated_counts({"MAGZERO": 30.0, "EXPTIME": 540.0, "GAIN": 23.4})
+    (23.4, 'units of MAGZERO 30 (mag = 30 - 2.5 log10 value)')
     >>> calibrated_counts({"BUNIT": "ELECTRONS/S", "EXPTIME": 400.0}) is None
     True
     """
@@ -1586,6 +1594,13 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
         return None, bunit
     if _number(header.get(PS1_ZEROPOINT_KEY)) is not None:
         return None, "Pan-STARRS1 stack units"
+    key = _zeropoint_keyword(header)
+    if not bunit and key is not None and (header.get("PHOTFLAM") is None or header.get("PHOTPLAM") is None):
+        # values scaled to a zeropoint (DES coadds: each exposure scaled to MAGZERO 30, then combined by SWarp);
+        # EXPTIME, the stacked exposures' total, was read as if the values were count rates
+        gain = _number(header.get(GAIN_KEY))
+        unit = f"units of {key} {_number(header[key]):g} (mag = {_number(header[key]):g} - 2.5 log10 value)"
+        return (gain if gain is not None and gain > 0 else None), unit
     return None
 
 
@@ -1604,6 +1619,11 @@ NANOMAGGY_AB = 22.5
 #: Pan-STARRS1 stacks: pixel values rescaled to the zeropoint FPA.ZP (25) + 2.5 log10(EXPTIME), AB
 #: (STScI PS1 archive wiki, "PS1 Stack images", Photometric calibration).
 PS1_ZEROPOINT_KEY = "FPA.ZP"
+
+
+def _zeropoint_keyword(header) -> str | None:
+    """The first of :data:`ZEROPOINT_KEYS` holding a number in ``header``, or None."""
+    return next((k for k in ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
 
 
 def _number(value) -> float | None:
@@ -1660,7 +1680,7 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                         f"{band!r}: use AB magnitudes (--magsys ab)")
                 zp -= BANDS[band].ab_minus_vega
         else:
-            key = next((k for k in ZEROPOINT_KEYS if _number(header.get(k)) is not None), None)
+            key = _zeropoint_keyword(header)
             zp = _number(header[key]) if key is not None else None
             origin = str(key)
     if zp is None:
