@@ -53,3 +53,42 @@ def test_a_folder_of_pan_starrs1_stacks_reads_as_bands_g_and_i(tmp_path):
     ms = read_mosaics(tmp_path, magsys="ab")
     assert ms.bands == ["g", "i"] and ms.v_band == "g"
     assert read_mosaics(tmp_path, bands=["i", "g"], magsys="ab").bands == ["i", "g"]
+
+
+#: Other spellings of one Sloan-like band (filter keywords and catalogue bands): each is one band, its letter.
+#: Before 2026-12-04 only MegaCam's ``r.MP9602`` was cut to its letter; the others stayed as written
+#: (``'hsc-g'``, ``'sdss g'``, ``"g'"``...), a band no model, band table or ``--bands g`` matched.
+ONE_BAND_SPELLINGS = [
+    ("SDSS g", "g"), ("sdss_g", "g"), ("g_sdss", "g"), ("SDSS-z'", "z"),
+    ("g'", "g"), ("r'", "r"),  # the primed u'g'r'i'z' system (Fukugita et al. 1996)
+    ("gp", "g"), ("ip", "i"),  # Las Cumbres Observatory's names of g' and i'
+    ("HSC-G", "g"), ("HSC-I", "i"), ("HSC-I2", "i"), ("HSC-R2", "r"), ("HSC-Y", "y"),  # Subaru HSC, I2/R2 replacements
+    ("DECam g", "g"), ("DECam Y", "y"),
+    ("r.MP9602", "r"),  # CFHT MegaCam r
+    ("LSST g", "g"), ("LSST y", "y"),
+]
+
+#: Kept as written (lower case): wide or narrow filters, a survey's name alone, HST names.
+KEPT_AS_WRITTEN = [
+    ("gri.MP9605", "gri.mp9605"), ("DECam VR", "decam vr"), ("HSC-NB0921", "hsc-nb0921"), ("HSC-G2", "hsc-g2"),
+    ("SDSS", "sdss"), ("sdss_y", "sdss_y"), ("zs", "zs"), ("F555W", "f555w"),
+]
+
+
+@pytest.mark.parametrize(("value", "band"), ONE_BAND_SPELLINGS, ids=[v for v, _ in ONE_BAND_SPELLINGS])
+def test_other_spellings_of_one_sloan_like_band_are_its_letter(value, band):
+    assert band_of("image.fits", fits.Header({"FILTER": value})) == band
+
+
+@pytest.mark.parametrize(("value", "band"), KEPT_AS_WRITTEN, ids=[v for v, _ in KEPT_AS_WRITTEN])
+def test_wide_narrow_and_unknown_filters_are_kept_as_written(value, band):
+    assert band_of("image.fits", fits.Header({"FILTER": value})) == band
+
+
+def test_a_folder_of_hsc_coadds_reads_as_bands_g_and_i(tmp_path):
+    """The bands were 'hsc-g' and 'hsc-i2': the V band, colours and a model's bands (g, i) did not match."""
+    for value in ("HSC-G", "HSC-I2"):
+        fits.writeto(tmp_path / f"calexp-{value}-9813-4,4.fits", np.ones((24, 24), np.float32),
+                     fits.Header({"FILTER": value, "ABMAGZP": 27.0}))
+    ms = read_mosaics(tmp_path, magsys="ab")
+    assert ms.bands == ["g", "i"] and ms.v_band == "g"

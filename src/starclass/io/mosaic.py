@@ -814,6 +814,20 @@ FILTER_KEYS = ("FILTER", "FILTER1", "FILTER2", "FPA.FILTERID", "FPA.FILTER")
 #: ``'gri.MP9605'`` (a wide filter) is no one-letter band and is kept whole.
 _SURVEY_FILTER = re.compile(r"^([ugrizy])(?:\.\S+|\s.*)$", re.IGNORECASE)
 
+#: Other spellings of one Sloan-like band, read as its letter (the group), each a band of a single filter:
+#: SDSS's own (``'SDSS g'``, ``'sdss_g'``, ``'g_sdss'``), the primed u'g'r'i'z' system (``"g'"``, and ``'gp'``
+#: as Las Cumbres Observatory writes it), DECam (``'DECam g'``), Rubin (``'LSST g'``) and Subaru HSC
+#: (``'HSC-G'``; ``'HSC-R2'``, ``'HSC-I2'`` the replacement r and i filters, bands r and i as MegaCam's
+#: ``i.MP9702`` is i). A wide or narrow filter (``'DECam VR'``, ``'HSC-NB0921'``), a survey name alone and
+#: any other spelling are kept as written.
+_SLOAN_SPELLINGS = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"^(?:sdss|sloan)[\s_\-]*([ugriz])'?$",
+    r"^([ugriz])(?:'|p|[\s_\-]+(?:sdss|sloan))$",
+    r"^decam[\s_\-]*([ugrizy])$",
+    r"^(?:lsst|rubin)[\s_\-]*([ugrizy])$",
+    r"^hsc[\s_\-]*(?![gzy]2)([grizy])2?$",
+))
+
 
 def band_name(value: str) -> str | None:
     """The starclass band name of a filter keyword's value, or None for no filter (``CLEAR``, ``N/A``).
@@ -821,21 +835,28 @@ def band_name(value: str) -> str | None:
     Band names are lower case (HST ``F555W`` -> ``f555w``, SDSS and DES coadds' ``r`` -> ``r``);
     a ground-based survey's filter identifier is cut to its band letter, so that one band has
     one name whatever the survey wrote (before, a PS1 ``i.00000`` became the band ``i.00000``,
-    which no band table, column name or ``--bands`` knew).
+    which no band table, column name or ``--bands`` knew), and so are the other spellings of one
+    Sloan-like band (:data:`_SLOAN_SPELLINGS`: ``'SDSS g'``, ``"g'"``, ``'HSC-G'``, ``'LSST g'``...;
+    before, ``'HSC-G'`` was the band ``hsc-g``). Anything else is kept as written, lower case.
 
     Examples
     --------
     >>> [band_name(v) for v in ("F555W", "r", "i.00000", "g.MP9401", "g DECam SDSS c0001 4720.0 1520.0")]
     ['f555w', 'r', 'i', 'g', 'g']
-    >>> band_name("CLEAR1L") is None, band_name("gri.MP9605")
-    (True, 'gri.mp9605')
+    >>> [band_name(v) for v in ("SDSS g", "g_sdss", "g'", "gp", "HSC-I2", "DECam z", "LSST y")]
+    ['g', 'g', 'g', 'g', 'i', 'z', 'y']
+    >>> band_name("CLEAR1L") is None, band_name("gri.MP9605"), band_name("HSC-NB0921")
+    (True, 'gri.mp9605', 'hsc-nb0921')
     """
     v = value.strip()
     low = v.lower()
     if not v or low.startswith("clear") or low in ("n/a", "none", "multiple"):
         return None
-    m = _SURVEY_FILTER.match(v)
-    return m.group(1).lower() if m else low
+    for pattern in (_SURVEY_FILTER, *_SLOAN_SPELLINGS):
+        m = pattern.match(v)
+        if m:
+            return m.group(1).lower()
+    return low
 
 
 def band_of(path: PathLike, header: fits.Header | None = None) -> str | None:
