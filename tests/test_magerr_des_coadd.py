@@ -105,3 +105,20 @@ def test_a_des_coadd_converts_with_its_gain_and_other_images_keep_theirs(tmp_pat
     fits.writeto(no_gain, np.ones((24, 24), np.float32), fits.Header(_des_header()))
     with pytest.warns(UserWarning, match="no positive GAIN"):
         assert exptime_of(read_mosaics([no_gain], magsys="ab"), "r") == math.inf
+
+
+def test_a_des_coadd_file_uses_its_wgt_plane_as_the_weight_map(tmp_path):
+    """A DES coadd holds SCI, MSK and WGT (despyfits coadd_assemble). WGT was not known as a weight map: its
+    zero-weight pixels were read as data, and MSK and WGT were named as ignored images."""
+    sci = np.ones((32, 32), np.float32)
+    wgt = np.ones((32, 32), np.float32)
+    wgt[:4] = 0.0  # no exposure covers these rows
+    msk = (wgt == 0).astype(np.int16)
+    path = tmp_path / "DES0000+0000_r.fits"
+    fits.HDUList([fits.PrimaryHDU(sci, fits.Header({**_des_header(GAIN=GAIN), "EXTNAME": "SCI"})),
+                  fits.ImageHDU(msk, name="MSK"), fits.ImageHDU(wgt, name="WGT")]).writeto(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ms = read_mosaics([path], magsys="ab")
+    assert ms.mask("r").sum() == 4 * 32 and not ms.mask("r")[4:].any()
+    assert not [w for w in caught if "ignoring" in str(w.message)], [str(w.message) for w in caught]

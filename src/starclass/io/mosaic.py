@@ -51,7 +51,8 @@ PathLike = str | os.PathLike
 STMAG_ZEROPOINT = -21.10
 
 #: Extension names taken to be weight (or exposure, coverage, inverse-variance) maps: zero means no data.
-WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "WEIGHTS", "EXP", "EXPOSURE", "NEXP", "COVERAGE", "IVAR", "INVVAR")
+#: ``WGT``: DES coadds' and single-epoch images' inverse-variance plane (beside ``SCI`` and ``MSK``).
+WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "WEIGHTS", "WGT", "EXP", "EXPOSURE", "NEXP", "COVERAGE", "IVAR", "INVVAR")
 
 #: Extension names of the maps that travel with a band's image (drizzle context, errors, variance,
 #: data quality, sample counts, background, segmentation; JWST's three variance parts and pixel-area
@@ -63,7 +64,7 @@ ANCILLARY_EXTNAMES = ("CTX", "CON", "ERR", "DQ", "VAR", "VARIANCE", "RMS", "NOIS
 #: Extension names of pixel masks: not applied unless asked for (their conventions differ: 1 is bad in
 #: some, good in others; :class:`PixelFlags`), named in one line so that a user who expects them applied
 #: knows how. ``DQ`` (HST, JWST data quality) is named in that line too, though it is also ancillary.
-MASK_EXTNAMES = ("MASK", "BPM", "BADPIX", "FLAG", "FLAGS")
+MASK_EXTNAMES = ("MASK", "MSK", "BPM", "BADPIX", "FLAG", "FLAGS")
 
 #: The data-quality extension that :attr:`PixelFlags.dq_good_bits` reads (HST ``flt``/``flc``, JWST ``cal``).
 DQ_EXTNAME = "DQ"
