@@ -1147,3 +1147,20 @@ def test_a_field_without_a_psf_is_warned_of_once_not_once_per_tile(survey_dir, c
     assert len(said) == 1, said  # 8 before, one per tile
     tiles = {p.stem: Table.read(p).meta.get("apcorr_psf_source") for p in (tmp_path / "out" / "tiles").glob("*/*")}
     assert len(tiles) == 8 and set(tiles.values()) == {"none"}, tiles
+
+
+def test_the_field_psf_is_detect_s_on_the_whole_mosaic_or_on_the_central_square_of_a_large_one():
+    """The field's PSF is that of `detect` on the whole mosaic; a mosaic wider than ``max_side`` (4096 px by
+    default: a whole-image detect of a 16k mosaic would not fit a worker) is measured on its central square."""
+    from starclass.datasets.fields import synthetic_field
+    from starclass.detect import ArrayMosaics, detect
+    from starclass.detect.photometry import psf_decision
+    from starclass.survey.work import field_psf
+
+    mos, _ = synthetic_field((160, 200), n_sources=60, seed=3)
+    whole = psf_decision(detect(mos, aperture_correction="growth", progress=False))
+    assert field_psf(mos, "growth") == whole and whole["mode"] == "growth"
+    crop = ArrayMosaics({b: mos.data[b][16:144, 36:164] for b in mos.bands}, mos.zeropoint, exptime=mos.exptime)
+    assert field_psf(mos, "growth", max_side=128) == psf_decision(detect(crop, aperture_correction="growth",
+                                                                         progress=False))
+    assert field_psf(mos, "none") is None

@@ -343,8 +343,14 @@ def _quiet_blank_bands(window: MosaicWindow) -> None:
             warnings.filterwarnings("ignore", message=rf".*\bband {re.escape(b)}\b.*the image is constant")
 
 
+#: Largest side (px) of the part of a mosaic :func:`field_psf` measures: larger mosaics give their central
+#: square of this side (16.8 Mpx), so that the task stays within a worker's memory and a few CPU minutes.
+FIELD_PSF_MAX_SIDE = 4096
+
+
 def field_psf(mosaics, photometry: str, positions=None, flags=None,
-              photon_counts: dict[str, bool] | None = None) -> dict[str, Any] | None:
+              photon_counts: dict[str, bool] | None = None,
+              max_side: int | None = None) -> dict[str, Any] | None:
     """The PSF of a field's aperture corrections, decided once on its whole mosaic for every tile.
 
     ``detect`` on the whole image (or ``measure`` at the given ``positions``) estimates the PSF from
@@ -352,7 +358,10 @@ def field_psf(mosaics, photometry: str, positions=None, flags=None,
     stars of S/N >= 30 another PSF (the band's tabulated one) than their neighbours, and their
     magnitudes jumped at the tile edges. Run as a tile covering the whole mosaic would run (its flags
     and photon-counts decision): its PSF is the one ``detect`` on the whole image uses. A PSF warning
-    (no PSF at all) is printed here, once for the field.
+    (no PSF at all) is printed here, once for the field. A mosaic wider or taller than ``max_side``
+    (default :data:`FIELD_PSF_MAX_SIDE`) is measured on its central square of that side only: a detect of
+    the whole of a 16k x 16k mosaic would hold gigabytes in one worker, and the PSF of a drizzled mosaic
+    varies little across it; thousands of stars there are as good as all of them.
 
     Parameters
     ----------
@@ -364,6 +373,8 @@ def field_psf(mosaics, photometry: str, positions=None, flags=None,
         The field's given positions (whole-image ``x``, ``y``), or None to detect.
     flags, photon_counts
         As the tiles get them (:class:`TileJob`).
+    max_side
+        Largest side (px) measured (None: :data:`FIELD_PSF_MAX_SIDE`).
 
     Returns
     -------
@@ -383,7 +394,10 @@ def field_psf(mosaics, photometry: str, positions=None, flags=None,
     from starclass.detect.photometry import psf_decision
 
     ny, nx = mosaics.shape
-    whole = MosaicWindow(mosaics, (0, nx, 0, ny), flags=flags, photon_counts=photon_counts)
+    side = int(FIELD_PSF_MAX_SIDE if max_side is None else max_side)
+    x0, y0 = max(0, (nx - side) // 2), max(0, (ny - side) // 2)
+    x1, y1 = min(nx, x0 + side), min(ny, y0 + side)
+    whole = MosaicWindow(mosaics, (x0, x1, y0, y1), flags=flags, photon_counts=photon_counts)
     if whole.mask(whole.v_band).all():
         return None  # every tile is empty (_find): nothing to correct
     try:
@@ -394,9 +408,10 @@ def field_psf(mosaics, photometry: str, positions=None, flags=None,
             else:
                 from astropy.table import Table
 
-                cat = measure(whole, Table({X: np.asarray(positions[X], dtype=float),
-                                            Y: np.asarray(positions[Y], dtype=float)}),
-                              aperture_correction=photometry)
+                x = np.asarray(positions[X], dtype=float) - x0
+                y = np.asarray(positions[Y], dtype=float) - y0
+                inside = (x >= -0.5) & (x < x1 - x0 - 0.5) & (y >= -0.5) & (y < y1 - y0 - 0.5)
+                cat = measure(whole, Table({X: x[inside], Y: y[inside]}), aperture_correction=photometry)
     except StarclassError:
         # what the whole image cannot be measured for, each tile says for its own window (its error, by name)
         return None
