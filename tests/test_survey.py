@@ -339,18 +339,23 @@ def test_a_killed_run_resumes_to_the_same_catalogue(survey_dir, cluster, clean_r
         "with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:\n"
         "    run_survey(read_plan(sys.argv[1]), sys.argv[2], cluster=c, progress=False)\n")
     out = tmp_path / "killed"
+
+    def finished() -> int:
+        # not the hidden temporary file of a tile killed while being written (pathlib's glob matches it)
+        return sum(not p.name.startswith(".") for p in out.glob("tiles/*/*.parquet"))
+
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(Path(starclass.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.Popen([sys.executable, str(script), str(survey_dir / "plan.yaml"), str(out)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300  # a bound on waiting, not a speed check
-        while len(list(out.glob("tiles/*/*.parquet"))) < 5 and proc.poll() is None and time.monotonic() < deadline:
+        while finished() < 5 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    done = len(list(out.glob("tiles/*/*.parquet")))
+    done = finished()
     assert 5 <= done < 24, "the run must be killed part-way"
     assert not (out / "catalogue").exists()
     resumed = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False,
@@ -1040,3 +1045,127 @@ def test_a_counts_field_is_read_as_counts_in_every_tile_as_detect_reads_it(surve
     noise = {p.stem: Table.read(p).meta.get("detect_noise") for p in tiles}
     assert len(noise) == 8 and set(noise.values()) == {whole}, noise  # r000_c000, r001_c000 'gaussian' before
     assert all(j.photon_counts == {"g": True, "i": True} for j in prepare(read_plan(plan), tmp_path / "o").jobs)
+
+
+def _moffat_field(d: Path, shape, stars, fwhm: float = 2.4, beta: float = 2.5, seed: int = 0) -> None:
+    """g and i mosaics of Moffat stars ``(x, y, flux)`` (5 x 5 sub-pixels each) on a noise of 0.05."""
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+    from starclass.simulate import preset
+    from starclass.simulate.field import make_wcs
+
+    rng = np.random.default_rng(seed)
+    alpha = fwhm / (2 * np.sqrt(2 ** (1 / beta) - 1))
+    half, sup = 20, 5
+    n = 2 * half + 1
+    c = (np.arange(n * sup) - (n * sup - 1) / 2) / sup
+    d.mkdir(parents=True)
+    for b in ("g", "i"):
+        img = np.pad(rng.normal(0.0, 0.05, shape), half)
+        for x, y, f in stars:
+            ix, iy = int(round(x)), int(round(y))
+            yy, xx = np.meshgrid(c - (y - iy), c - (x - ix), indexing="ij")
+            st = ((1 + (xx ** 2 + yy ** 2) / alpha ** 2) ** (-beta)).reshape(n, sup, n, sup).sum(axis=(1, 3))
+            img[iy:iy + n, ix:ix + n] += f * st / st.sum()
+        write_mosaic(d / f"f_{b}.fits", img[half:-half, half:-half].astype("f4"), b,
+                     make_wcs(preset("m31", shape=shape)), photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+
+
+def test_every_tile_takes_the_growth_psf_of_the_whole_mosaic_as_detect_does(survey_dir, cluster, tmp_path,
+                                                                              monkeypatch):
+    """Each tile estimated the growth-curve PSF from its own stars: on a 256 x 128 px field whose 24 bright
+    stars all lie at x < 100, the tiles further right (fewer than 10 stars of S/N >= 30 in their windows) fell
+    back on the g band's tabulated 4 px PSF (its own CI locus too: fewer than 15 bright sources), so their
+    faint stars got other corrections than the left tiles' and than `detect` on the whole image (0.43 mag on
+    the 512 px field of docs/survey.md). The PSF is now decided once per field on the whole mosaic: every tile
+    has detect's PSF and the survey's magnitudes are detect's."""
+    from scipy.spatial import cKDTree
+
+    from starclass.detect import detect
+    from starclass.io import read_mosaics
+
+    rng = np.random.default_rng(3)
+    shape = (128, 256)
+    stars: list[tuple[float, float, float]] = []
+    for n, xmax, flux in ((24, 100.0, (2000.0, 8000.0)), (16, 244.0, (30.0, 80.0))):
+        while n:
+            x, y = rng.uniform(12.0, xmax), rng.uniform(12.0, shape[0] - 12.0)
+            if all((x - p[0]) ** 2 + (y - p[1]) ** 2 > 14.0 ** 2 for p in stars):
+                stars.append((x, y, rng.uniform(*flux)))
+                n -= 1
+    _moffat_field(tmp_path / "f", shape, stars)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: growth\nretries: 0\n"
+                    f"fields:\n  - {{name: f, mosaics: {tmp_path / 'f'}}}\n")
+    whole = detect(read_mosaics(tmp_path / "f"), aperture_correction="growth", progress=False)
+    psf = (whole.meta["apcorr_psf_source"], whole.meta["apcorr_psf_fwhm_px"], whole.meta["apcorr_psf_beta"])
+    assert psf[0] == "stars" and abs(psf[1]["g"] - 2.4) <= 0.1, psf
+    result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary["errors"]
+    tiles = {p.stem: Table.read(p).meta for p in sorted((tmp_path / "out" / "tiles" / "f").glob("*.parquet"))}
+    used = {k: (m.get("apcorr_psf_source"), m.get("apcorr_psf_fwhm_px"), m.get("apcorr_psf_beta"))
+            for k, m in tiles.items()}
+    assert len(used) == 8 and all(u == psf for u in used.values()), used  # r000_c002: ci-locus, g 4.0 px before
+    cat = Table.read(tmp_path / "out" / "fields" / "f" / "catalogue.parquet")
+    dist, i = cKDTree(np.c_[whole["x"], whole["y"]]).query(np.c_[cat["x"], cat["y"]])
+    assert len(cat) == len(whole) and np.all(dist < 0.5)
+    diff = np.asarray(cat["mag_g"]) - np.asarray(whole["mag_g"])[i]
+    # the tiles' own background meshes still differ a little from the whole image's (one faint star: 0.004)
+    assert abs(np.median(diff)) < 1e-4 and np.max(np.abs(diff)) < 0.02, np.round(diff, 3)
+    # the whole-mosaic PSF is estimated for fields with tiles to run only: a finished field costs nothing again
+    monkeypatch.setattr("starclass.survey.work.field_psf", lambda *a, **k: pytest.fail("PSF estimated again"))
+    again = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None,
+                       overwrite=True)
+    assert again.ok and again.summary["n_tiles_skipped"] == 8, again.summary
+
+
+def test_a_field_without_a_psf_is_warned_of_once_not_once_per_tile(survey_dir, cluster, tmp_path):
+    """A counts image with neither 10 stars nor 20 sources to stack has no PSF: its magnitudes stay aperture
+    magnitudes, with a warning. Each tile decided (and warned) on its own: 8 tiles, 8 warnings. The field's
+    decision, on the whole mosaic, warns once, and the tiles take it without a word."""
+    import warnings
+
+    from starclass.bands import BANDS
+    from starclass.io.mosaic import write_mosaic
+    from starclass.simulate import preset
+    from starclass.simulate.field import make_wcs
+
+    shape = (128, 256)
+    rng = np.random.default_rng(4)
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]]
+    lam = np.full(shape, 0.3)
+    for x, y in [(30, 100), (100, 30), (160, 90), (220, 40)]:
+        lam = lam + 200.0 / (2 * np.pi * 1.2 ** 2) * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * 1.2 ** 2))
+    field = tmp_path / "xray"
+    field.mkdir()
+    for b in ("g", "i"):
+        write_mosaic(field / f"x_{b}.fits", rng.poisson(lam).astype("f4"), b, make_wcs(preset("m31", shape=shape)),
+                     photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"model: {survey_dir / 'model'}\ntile_size: 64\noverlap: 56\nphotometry: growth\nretries: 0\n"
+                    f"fields:\n  - {{name: xray, mosaics: {field}}}\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run_survey(read_plan(plan), tmp_path / "out", cluster=cluster, progress=False, echo=lambda s: None)
+    assert result.ok, result.summary["errors"]
+    said = [str(w.message) for w in caught if "to measure its PSF" in str(w.message)]
+    assert len(said) == 1, said  # 8 before, one per tile
+    tiles = {p.stem: Table.read(p).meta.get("apcorr_psf_source") for p in (tmp_path / "out" / "tiles").glob("*/*")}
+    assert len(tiles) == 8 and set(tiles.values()) == {"none"}, tiles
+
+
+def test_the_field_psf_is_detect_s_on_the_whole_mosaic_or_on_the_central_square_of_a_large_one():
+    """The field's PSF is that of `detect` on the whole mosaic; a mosaic wider than ``max_side`` (4096 px by
+    default: a whole-image detect of a 16k mosaic would not fit a worker) is measured on its central square."""
+    from starclass.datasets.fields import synthetic_field
+    from starclass.detect import ArrayMosaics, detect
+    from starclass.detect.photometry import psf_decision
+    from starclass.survey.work import field_psf
+
+    mos, _ = synthetic_field((160, 200), n_sources=60, seed=3)
+    whole = psf_decision(detect(mos, aperture_correction="growth", progress=False))
+    assert field_psf(mos, "growth") == whole and whole["mode"] == "growth"
+    crop = ArrayMosaics({b: mos.data[b][16:144, 36:164] for b in mos.bands}, mos.zeropoint, exptime=mos.exptime)
+    assert field_psf(mos, "growth", max_side=128) == psf_decision(detect(crop, aperture_correction="growth",
+                                                                         progress=False))
+    assert field_psf(mos, "none") is None

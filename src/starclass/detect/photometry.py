@@ -626,6 +626,66 @@ def _locus_psf(res: dict[str, np.ndarray], i_ci: list[int], psf_beta: float | No
     return None if locus is None else apcorr.calibrate_psf_fwhm(locus, psf_beta)
 
 
+def psf_decision(table: Table) -> dict[str, Any] | None:
+    """The PSF a measured table's aperture corrections used, to be carried to parts of its image.
+
+    Read from the meta :func:`measure` writes (``aperture_correction``, ``apcorr_psf_fwhm_px``,
+    ``apcorr_psf_beta``, ``apcorr_psf_source``). A survey measures each field's whole mosaic once and
+    gives the result to every tile (:func:`carried_psf`): each tile estimating the PSF from its own
+    stars gave tiles with fewer than 10 of them another PSF, and their sources other corrections,
+    than their neighbours (0.43 mag on a field whose stars were all in one corner).
+
+    Returns
+    -------
+    dict or None
+        ``mode`` (``"growth"`` or ``"ci"``), ``fwhm`` (band -> PSF FWHM px; empty when the growth
+        correction had no PSF), ``beta`` (the growth PSF's Moffat beta, or None) and ``source``
+        (``stars``, ``stack``, ``ci-locus``, ``given``, ``none``; None for ``"ci"``); None for the
+        other modes, which use no PSF.
+
+    Examples
+    --------
+    >>> t = Table(meta={"aperture_correction": "growth", "apcorr_psf_fwhm_px": {"f555w": 2.1},
+    ...                 "apcorr_psf_beta": 2.5, "apcorr_psf_source": "stars"})
+    >>> psf_decision(t)
+    {'mode': 'growth', 'fwhm': {'f555w': 2.1}, 'beta': 2.5, 'source': 'stars'}
+    >>> psf_decision(Table(meta={"aperture_correction": None})) is None
+    True
+    """
+    meta = table.meta
+    mode = meta.get("aperture_correction")
+    if mode not in ("growth", "ci"):
+        return None
+    beta = meta.get("apcorr_psf_beta")
+    source = meta.get("apcorr_psf_source")
+    return {"mode": str(mode),
+            "fwhm": {str(b): float(v) for b, v in dict(meta.get("apcorr_psf_fwhm_px") or {}).items()},
+            "beta": None if beta is None else float(beta), "source": None if source is None else str(source)}
+
+
+def carried_psf(mosaics: Mosaics, mode: Any) -> Mapping[str, Any] | None:
+    """The PSF decided on the whole image that ``mosaics`` (a part of it) carries for ``mode``, or None.
+
+    A survey's tiles (:class:`starclass.survey.tiles.MosaicWindow`) carry their field's
+    :func:`psf_decision` as ``apcorr_psf``; :class:`CandidatePhotometry` then uses its PSF (and, for
+    ``"growth"``, its source) in every band instead of estimating one on the part.
+
+    Examples
+    --------
+    >>> from starclass.detect import ArrayMosaics
+    >>> m = ArrayMosaics({"f555w": np.zeros((8, 8))}, {"f555w": 25.0})
+    >>> carried_psf(m, "growth") is None
+    True
+    >>> m.apcorr_psf = {"mode": "growth", "fwhm": {"f555w": 2.1}, "beta": 2.5, "source": "stars"}
+    >>> carried_psf(m, "growth")["fwhm"], carried_psf(m, "ci") is None
+    ({'f555w': 2.1}, True)
+    """
+    decided = getattr(mosaics, "apcorr_psf", None)
+    if not isinstance(decided, Mapping) or decided.get("mode") != mode:
+        return None
+    return decided
+
+
 @dataclass(frozen=True)
 class _Radii:
     """The aperture radii of one run and where the catalogue's apertures sit among them.
@@ -716,7 +776,8 @@ class CandidatePhotometry:
         (default: calibrated on the stellar locus of the CI distribution in each band, see
         :mod:`starclass.detect.apcorr`; :data:`starclass.bands.BANDS` values when too few
         bright sources; on an image of photon counts, the stack of its faint sources, else no
-        growth correction at all).
+        growth correction at all). Mosaics that carry a PSF decided on their whole image (a
+        survey's tiles, :func:`carried_psf`) take that one instead of estimating their own.
     psf_beta : float or None
         Moffat beta of the PSF model of the ``"ci"`` correction (None: Gaussian).
     eff_gamma : float
@@ -958,14 +1019,14 @@ class CandidatePhotometry:
         vband = bands.v_band
         psf_used: dict[str, float] = {}
         growth: dict[str, Any] = {}
+        carried = carried_psf(mosaics, mode)
         if mode == "ci":  # per source, from the V-band CI
-            psf_used = {b: _calibrated_psf(results[b], radii.i_ci, self.psf_fwhm, b, self.psf_beta)
-                        for b in use}
+            psf_used = {b: self._band_psf(results[b], radii, b, self.psf_beta, carried) for b in use}
         elif mode == "growth":
-            v_corr, growth = self._growth_correction(mosaics, bands, xy, results[vband], radii, ci)
+            v_corr, growth = self._growth_correction(mosaics, bands, xy, results[vband], radii, ci, carried)
             psf_used = {} if growth["psf_source"] == "none" else {
                 b: (growth["psf_fwhm"] if b == vband else
-                    _calibrated_psf(results[b], radii.i_ci, self.psf_fwhm, b, growth["psf_beta"]))
+                    self._band_psf(results[b], radii, b, growth["psf_beta"], carried))
                 for b in use}
         corrections: dict[str, np.ndarray | float] = {}
         for band in use:
@@ -985,9 +1046,16 @@ class CandidatePhotometry:
             corrections[band] = const
         return corrections, psf_used, growth
 
+    def _band_psf(self, res: dict[str, np.ndarray], radii: _Radii, band: str, psf_beta: float | None,
+                  carried: Mapping[str, Any] | None) -> float:
+        """PSF FWHM (px) of ``band``: given, else the whole image's (``carried``), else its own stellar locus."""
+        if carried is not None and not _psf_given(self.psf_fwhm, band) and band in carried["fwhm"]:
+            return float(carried["fwhm"][band])
+        return _calibrated_psf(res, radii.i_ci, self.psf_fwhm, band, psf_beta)
+
     def _growth_correction(self, mosaics: Mosaics, bands: _Bands, xy: np.ndarray,
-                           v: dict[str, np.ndarray], radii: _Radii,
-                           ci: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+                           v: dict[str, np.ndarray], radii: _Radii, ci: np.ndarray,
+                           carried: Mapping[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
         """Per-source V-band corrections (mag) from each source's own curve of growth.
 
         See :mod:`starclass.detect.apcorr` (section "curve of growth") for the method.
@@ -1017,8 +1085,10 @@ class CandidatePhotometry:
                 + np.clip(flux, 0.0, None) / max(exptime, 1e-12)
             snr = flux / np.sqrt(var)
             snr3 = v["flux"][:, i3] / np.sqrt(v["var"][:, i3])
-        fw, beta, source = self._growth_psf(vband, v, radii, cog, bo, flux, snr3, ci, counts=counts)
-        if source == "none":
+        fw, beta, source = self._growth_psf(vband, v, radii, cog, bo, flux, snr3, ci, counts=counts,
+                                            carried=carried)
+        if source == "none" and carried is None:
+            # a PSF decided on the whole image was warned of there, once: not again in each part of it
             n_faint = int((np.nan_to_num(snr3, nan=-1.0) >= apcorr.STACK_MIN_SNR).sum())
             warnings.warn(
                 f"{band_label(mosaics, vband)}: read as photon counts, with neither 10 isolated stars of S/N >= 30 "
@@ -1027,6 +1097,7 @@ class CandidatePhotometry:
                 "without aperture correction (a known correction: --aperture-correction MAG; a known PSF: "
                 "measure(..., psf_fwhm=...) in Python)",
                 UserWarning, stacklevel=4)
+        if source == "none":
             return np.zeros(len(xy)), {"psf_fwhm": float(fw), "psf_beta": float(beta), "psf_source": source,
                                        "radius": np.zeros(len(xy)), "saturated": np.zeros(len(xy), dtype=bool)}
         _, frac, _ = apcorr.growth_family(
@@ -1067,10 +1138,13 @@ class CandidatePhotometry:
 
     def _growth_psf(self, vband: str, v: dict[str, np.ndarray], radii: _Radii, cog: list[float],
                     bkg: np.ndarray, flux: np.ndarray, snr3: np.ndarray,
-                    ci: np.ndarray, counts: bool = False) -> tuple[float, float, str]:
+                    ci: np.ndarray, counts: bool = False,
+                    carried: Mapping[str, Any] | None = None) -> tuple[float, float, str]:
         """The V-band PSF (FWHM px, Moffat beta) of the growth family, and where it came from.
 
-        Given by the caller (``"given"``), else estimated from the image's isolated stars
+        Given by the caller (``"given"``), else the one decided on the whole image (``carried``,
+        :func:`carried_psf`: a survey's tiles, each a part of it) with its source, else estimated
+        from the image's isolated stars
         (``"stars"``), else, on an image of photon counts, from the stacked curves of growth of
         its faint sources (``"stack"``, :func:`starclass.detect.apcorr.estimate_psf_stacked`),
         else calibrated on the stellar locus of the CI (``"ci-locus"``; with too few bright
@@ -1080,6 +1154,10 @@ class CandidatePhotometry:
         beta = 2.0 if self.psf_beta is None else float(self.psf_beta)
         if _psf_given(self.psf_fwhm, vband):
             return _psf_fwhm(self.psf_fwhm, vband), beta, "given"
+        if carried is not None:
+            fw = carried["fwhm"].get(vband)  # none with source "none": the band's table value, unused
+            return (_psf_fwhm(None, vband) if fw is None else float(fw),
+                    beta if carried.get("beta") is None else float(carried["beta"]), str(carried["source"]))
         # stars whose plain curve of growth agrees with the robust one out to 8 px: isolated,
         # unsaturated (no spikes or bleeding columns)
         k8 = radii.index(8.0)

@@ -53,6 +53,8 @@ TILE_FORMAT = 3  # 3: tiles cut stamps with the weight maps and zero padding (gi
 #: is the noise of a stop (on Ctrl-C, a worker whose heartbeat meets the closing scheduler
 #: printed a 30-line traceback under the "interrupted" message).
 WORKER_LOG_LEVEL = logging.CRITICAL
+#: Photometry modes whose aperture corrections use a PSF, decided once per field (:func:`_field_psfs`).
+FIELD_PSF_MODES = ("growth", "ci")
 #: Names the survey writes in its output folder (anything else there is refused).
 OWN_ENTRIES = ("tiles", "fields", "catalogue", "summary.json", ".*")
 
@@ -294,6 +296,11 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
             if info.photon_counts and any(info.photon_counts.values()):
                 # tiles of a counts field made when each decided on its window are stale; others keep their digest
                 h.update(json.dumps({"photon_counts": info.photon_counts}, sort_keys=True).encode())
+            if plan.photometry in FIELD_PSF_MODES:
+                # growth and ci tiles made when each estimated its PSF on its window are stale; those of the other
+                # modes keep their digest. The PSF itself is a function of what the digest holds already (mosaics,
+                # flags, settings): it is estimated only for fields with tiles to run (_field_psfs)
+                h.update(json.dumps({"apcorr_psf": "whole mosaic"}).encode())
             key = f"{info.spec.name}/{tile.name}"
             jobs.append(TileJob(
                 field=info.spec.name, tile=tile, shape=info.shape, mosaics=info.band_paths, model=str(plan.model),
@@ -383,6 +390,36 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
+
+
+def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[list[TileJob], dict[str, str]]:
+    """``todo`` with each job given its field's PSF; the jobs of a field whose PSF could not be had, as errors.
+
+    The PSF of the growth and ci corrections is decided once per field on its whole mosaic, as ``detect`` on
+    the whole image decides it (:func:`starclass.survey.work.field_psf`): each tile estimating it from the stars
+    of its window gave tiles with fewer than 10 stars another PSF than their neighbours, and magnitudes that
+    jumped at the tile edges. One task per field with tiles to run, on the cluster (a field whose tiles are all
+    done costs nothing on a rerun), retried as tiles are.
+    """
+    if prepared.plan.photometry not in FIELD_PSF_MODES or not todo:
+        return todo, {}
+    from dataclasses import replace
+
+    from starclass.survey.work import field_psf_of
+
+    positions = {info.spec.name: info.positions for info in prepared.fields}
+    first = {j.field: j for j in reversed(todo)}
+    futures = {name: client.submit(field_psf_of, job, positions[name], key=f"psf-{name}-{job.digest[:12]}",
+                                   retries=prepared.plan.retries, pure=False) for name, job in first.items()}
+    psf: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, fut in futures.items():
+        try:
+            psf[name] = fut.result()
+        except Exception as exc:  # a worker's error reaches the survey as its tiles' failure, by name
+            errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
+                           if j.field == name})
+    return [replace(j, apcorr_psf=psf[j.field]) for j in todo if j.field in psf], errors
 
 
 def _padding_note(mos) -> str | None:
@@ -718,6 +755,9 @@ def run_survey(
             client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
         if todo:
             client.run(warm_up, os.getpid())
+        todo, psf_errors = _field_psfs(client, prepared, todo)
+        failed += list(psf_errors)
+        errors.update(psf_errors)
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
         link = dashboard(client)
         n_w = len(client.scheduler_info().get("workers", {}))
@@ -727,7 +767,8 @@ def run_survey(
         futures = client.map(run_tile, todo, key=[f"tile-{j.key}-{j.digest[:12]}" for j in todo],
                              retries=plan.retries, pure=False) if todo else []
         key_of = {f.key: j.key for f, j in zip(futures, todo)}
-        bar = tqdm(total=len(prepared.jobs), initial=skipped, unit="tile", desc="survey", disable=not progress,
+        bar = tqdm(total=len(prepared.jobs), initial=skipped + len(psf_errors), unit="tile", desc="survey",
+                   disable=not progress,
                    dynamic_ncols=True)
         try:
             for fut in as_completed(futures):

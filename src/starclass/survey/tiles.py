@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -192,6 +193,11 @@ class MosaicWindow:
         Band -> whether the whole mosaic's band is read as photon counts (decided once per field by
         the survey, :func:`starclass.detect.find.counts_decision`): a window near the threshold
         decided otherwise than its neighbours and got another background and noise model.
+    apcorr_psf
+        The PSF of the aperture corrections decided on the whole mosaic
+        (:func:`starclass.detect.photometry.psf_decision`, read by
+        :func:`~starclass.detect.photometry.carried_psf`): a window with fewer than 10 stars fell back
+        on another PSF than its neighbours, and its magnitudes jumped at the tile edges.
 
     Examples
     --------
@@ -203,10 +209,12 @@ class MosaicWindow:
     """
 
     def __init__(self, parent, window: tuple[int, int, int, int], flags=None,
-                 photon_counts: Mapping[str, bool] | None = None) -> None:
+                 photon_counts: Mapping[str, bool] | None = None,
+                 apcorr_psf: Mapping[str, Any] | None = None) -> None:
         x0, x1, y0, y1 = (int(v) for v in window)
         self._parent = parent
         self.photon_counts = dict(photon_counts or {})
+        self.apcorr_psf = None if apcorr_psf is None else dict(apcorr_psf)
         self._window = (x0, x1, y0, y1)
         self._slices = (slice(y0, y1), slice(x0, x1))
         self.data = {b: parent.data[b][self._slices] for b in parent.bands}

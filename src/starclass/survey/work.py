@@ -86,6 +86,9 @@ class TileJob:
     photon_counts
         Band -> whether the field's whole mosaic is read as photon counts (the same for every tile),
         or None to let the tile decide on its window.
+    apcorr_psf
+        The PSF of the aperture corrections decided on the field's whole mosaic (:func:`field_psf`),
+        or None to let the tile estimate it on its window.
     """
 
     field: str
@@ -106,6 +109,7 @@ class TileJob:
     pixel_flags: Any = None
     magsys: str = "vega"
     photon_counts: Any = None
+    apcorr_psf: Any = None
 
     @property
     def key(self) -> str:
@@ -332,6 +336,97 @@ def with_astropy_metadata(table, meta: dict[str, Any] | None = None):
     return table.replace_schema_metadata(out)
 
 
+def _quiet_blank_bands(window: MosaicWindow) -> None:
+    """Ignore detect's warning of a blank band (zero everywhere): named once for the field before the tiles."""
+    for b in window.bands:
+        if window.blank(b):
+            warnings.filterwarnings("ignore", message=rf".*\bband {re.escape(b)}\b.*the image is constant")
+
+
+#: Largest side (px) of the part of a mosaic :func:`field_psf` measures: larger mosaics give their central
+#: square of this side (16.8 Mpx), so that the task stays within a worker's memory and a few CPU minutes.
+FIELD_PSF_MAX_SIDE = 4096
+
+
+def field_psf(mosaics, photometry: str, positions=None, flags=None,
+              photon_counts: dict[str, bool] | None = None,
+              max_side: int | None = None) -> dict[str, Any] | None:
+    """The PSF of a field's aperture corrections, decided once on its whole mosaic for every tile.
+
+    ``detect`` on the whole image (or ``measure`` at the given ``positions``) estimates the PSF from
+    all the image's stars; each tile estimating it on its window gave the tiles with fewer than 10
+    stars of S/N >= 30 another PSF (the band's tabulated one) than their neighbours, and their
+    magnitudes jumped at the tile edges. Run as a tile covering the whole mosaic would run (its flags
+    and photon-counts decision): its PSF is the one ``detect`` on the whole image uses. A PSF warning
+    (no PSF at all) is printed here, once for the field. A mosaic wider or taller than ``max_side``
+    (default :data:`FIELD_PSF_MAX_SIDE`) is measured on its central square of that side only: a detect of
+    the whole of a 16k x 16k mosaic would hold gigabytes in one worker, and the PSF of a drizzled mosaic
+    varies little across it; thousands of stars there are as good as all of them.
+
+    Parameters
+    ----------
+    mosaics
+        The field's whole mosaics (memory-mapped).
+    photometry
+        The plan's photometry: only ``growth`` and ``ci`` use a PSF.
+    positions
+        The field's given positions (whole-image ``x``, ``y``), or None to detect.
+    flags, photon_counts
+        As the tiles get them (:class:`TileJob`).
+    max_side
+        Largest side (px) measured (None: :data:`FIELD_PSF_MAX_SIDE`).
+
+    Returns
+    -------
+    dict or None
+        :func:`starclass.detect.photometry.psf_decision` of the whole-image run; None for the other
+        photometry modes, or where the whole image cannot be measured (no usable pixel, nothing but
+        zero padding): the tiles then estimate it on their windows, and say what is wrong with theirs.
+
+    Examples
+    --------
+    >>> field_psf(None, "none") is None
+    True
+    """
+    if photometry not in ("growth", "ci"):
+        return None
+    from starclass.detect import detect, measure
+    from starclass.detect.photometry import psf_decision
+
+    ny, nx = mosaics.shape
+    side = int(FIELD_PSF_MAX_SIDE if max_side is None else max_side)
+    x0, y0 = max(0, (nx - side) // 2), max(0, (ny - side) // 2)
+    x1, y1 = min(nx, x0 + side), min(ny, y0 + side)
+    whole = MosaicWindow(mosaics, (x0, x1, y0, y1), flags=flags, photon_counts=photon_counts)
+    if whole.mask(whole.v_band).all():
+        return None  # every tile is empty (_find): nothing to correct
+    try:
+        with warnings.catch_warnings():
+            _quiet_blank_bands(whole)
+            if positions is None:
+                cat = detect(whole, aperture_correction=photometry, progress=False)
+            else:
+                from astropy.table import Table
+
+                x = np.asarray(positions[X], dtype=float) - x0
+                y = np.asarray(positions[Y], dtype=float) - y0
+                inside = (x >= -0.5) & (x < x1 - x0 - 0.5) & (y >= -0.5) & (y < y1 - y0 - 0.5)
+                cat = measure(whole, Table({X: x[inside], Y: y[inside]}), aperture_correction=photometry)
+    except StarclassError:
+        # what the whole image cannot be measured for, each tile says for its own window (its error, by name)
+        return None
+    return psf_decision(cat)
+
+
+def field_psf_of(job: TileJob, positions=None) -> dict[str, Any] | None:
+    """:func:`field_psf` of the field of ``job`` (any of its tiles), on its whole mosaic (the Dask task).
+
+    ``positions``: the field's given positions (whole-image ``x``, ``y``), or None to detect.
+    """
+    mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys)
+    return field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
+
+
 def _find(job: TileJob, window: MosaicWindow):
     """Detected candidates of the window, in whole-image pixels, with the core flag."""
     from starclass.detect import detect
@@ -345,10 +440,7 @@ def _find(job: TileJob, window: MosaicWindow):
 
         return Table({X: np.zeros(0), Y: np.zeros(0), IN_CORE: np.zeros(0, dtype=bool)})
     with warnings.catch_warnings():
-        # a blank band (zero everywhere) is named once for the field before the tiles run, not in each tile
-        for b in window.bands:
-            if window.blank(b):
-                warnings.filterwarnings("ignore", message=rf".*\bband {re.escape(b)}\b.*the image is constant")
+        _quiet_blank_bands(window)
         cat = detect(window, aperture_correction=None if job.photometry == "none" else job.photometry,
                      progress=False)
     if len(cat) == 0:
@@ -434,7 +526,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     cfg = loaded.config
     need_zp = job.photometry != "skip" or cfg.normalisation in ("rgb", "flux")
     mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys)
-    window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags, photon_counts=job.photon_counts)
+    window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags, photon_counts=job.photon_counts,
+                          apcorr_psf=job.apcorr_psf)
     cat = _find(job, window) if job.positions is None else _given(job, window)
     t_find = time.perf_counter() - t0
     c_find = time.process_time() - c0
