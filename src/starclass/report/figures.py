@@ -437,6 +437,35 @@ def bar_below(fig, ax, mappable, label: str):
     return bar
 
 
+def zero_map_title(title: str, saliency_map: np.ndarray, what: str = "Grad-CAM") -> str:
+    """``title`` with a second line ``<what> zero everywhere`` when the map holds no positive value.
+
+    Grad-CAM keeps the positive part of its weighted sum, and for a confident prediction that
+    sum is often negative everywhere: the map is then zero, drawn as a flat tint of the colour
+    map's lowest colour, which read as a map without a title saying so.
+
+    Examples
+    --------
+    >>> zero_map_title("pred cluster", np.zeros((4, 4)))
+    'pred cluster\\nGrad-CAM zero everywhere'
+    >>> zero_map_title("pred cluster", np.eye(4))
+    'pred cluster'
+    """
+    return f"{title}\n{what} zero everywhere" if n_zero_maps(saliency_map[None]) else title
+
+
+def n_zero_maps(maps: np.ndarray) -> int:
+    """How many of the maps ``[N, H, W]`` are zero at every pixel (a NaN pixel is not zero).
+
+    Examples
+    --------
+    >>> n_zero_maps(np.stack([np.zeros((2, 2)), np.eye(2)]))
+    1
+    """
+    m = np.asarray(maps, float)
+    return int((m.reshape(len(m), -1) == 0).all(axis=1).sum()) if len(m) else 0
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower"):
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
@@ -467,7 +496,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
         over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
-        ax.set_title(labels[i], fontsize=8)
+        ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=8)
         ax.axis("off")
         if i == n_ex - 1:
             # the overlays' colours had no scale: each map runs 0..1 of its own peak
@@ -476,7 +505,8 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
         im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
-        ax.set_title(f"mean, {names.get(k, f'class {k}')}", fontsize=8)
+        # a mean map is zero only where every map of the class is: say so rather than show a flat tint
+        ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=8)
         ax.axis("off")
         # each mean map on its own scale: its own bar, read against the profiles beside
         bar_below(fig, ax, im, "mean Grad-CAM")
