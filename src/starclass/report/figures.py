@@ -174,8 +174,18 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
                   note: str | None = None):
     """Purity, recall and F1 against threshold (with the chosen threshold marked).
 
-    ``note`` (why no threshold is marked, e.g. none reaches the target purity) is written in the
-    panel: a class never scored high drew three flat lines at 0 with nothing saying why.
+    The chosen threshold is a dashed line named in the legend, which sits beside the panel;
+    ``note`` (why no threshold is marked, e.g. none reaches the target purity) is written under
+    the axis label: a class never scored high drew three flat lines at 0 with nothing saying
+    why. Both were drawn inside the panel, over the curves (2026-12-04).
+
+    Examples
+    --------
+    >>> scan = {"threshold": np.array([0.2, 0.5, 0.8]), "purity": np.array([0.5, 0.7, 0.9]),
+    ...         "recall": np.array([1.0, 0.6, 0.2]), "f1": np.array([0.67, 0.65, 0.33])}
+    >>> fig = fig_threshold(scan, {"threshold": 0.8, "purity": 0.9}, "class 1 vs rest")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    'chosen 0.800 (purity 0.90)'
     """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
@@ -183,16 +193,19 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
         v = np.ma.masked_array(np.asarray(scan[c]), np.ma.getmaskarray(scan[c]))
         ax.plot(thr, v, color=col, label=c)
     if chosen:
-        ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8)
-        ax.text(chosen["threshold"], 0.03, f" {chosen['threshold']:.3f}\n purity {chosen['purity']:.2f}", fontsize=8)
-    elif note:
-        ax.text(0.5, 0.5, wrap_title(note, 4.0, 8), transform=ax.transAxes, ha="center", va="center", fontsize=8,
-                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
+        shown = chosen.get("shown", f"{chosen['threshold']:.3f}")
+        ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8, label=f"chosen {shown} "
+                                                                            f"(purity {chosen['purity']:.2f})")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(SELECTION_SCORES)
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    # beside the panel, not over it: "best" placement still covered a curve when all three span 0..1
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    if note and not chosen:
+        # under the x label (however many lines it has), wrapped to the panel's width
+        ax.annotate(wrap_title(note, 4.2, 8), xy=(0.5, 0.0), xycoords=ax.xaxis.label, xytext=(0, -6),
+                    textcoords="offset points", ha="center", va="top", fontsize=8, color="#444444")
     return fig
 
 
