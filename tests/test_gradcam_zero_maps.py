@@ -17,6 +17,15 @@ from starclass.explain.figures import fig_mean_maps, fig_overlays  # noqa: E402
 from starclass.report.figures import fig_gradcam  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test draws a few figures: close them (pyplot keeps every open one)."""
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
 def _net() -> nn.Module:
     """One positive feature map; class 1's logit falls with it, class 2's rises.
 
@@ -90,3 +99,22 @@ def test_explain_titles_and_notes_name_zero_maps():
     assert over == ["a ok gradcam zero everywhere"] * 2 + ["b -> a gradcam zero everywhere"] * 2
     mean = _titles(fig_mean_maps(res.maps, res.groups, names, "t"))
     assert mean and all(t.endswith("all maps zero everywhere") for t in mean)
+
+
+def _bar_offsets(fig) -> list[str]:
+    """The offset texts (``1e-6``) of the figure's horizontal colour bars, once drawn."""
+    fig.canvas.draw()
+    bars = [im.colorbar for ax in fig.axes for im in ax.images if im.colorbar is not None]
+    return [b.ax.xaxis.get_offset_text().get_text() for b in bars if b.orientation == "horizontal"]
+
+
+def test_a_zero_mean_map_has_a_plain_colour_bar():
+    """The zero mean map's bar ran from 0 to 1e-6, its offset '1e-6' written over the bar's label."""
+    maps = np.random.default_rng(0).random((4, 8, 8))
+    avg = {1: np.zeros((8, 8)), 2: maps[2:].mean(axis=0)}
+    prof = {k: (np.arange(4.0), np.zeros(4)) for k in avg}
+    rep = fig_gradcam(maps, maps, ["x"] * 4, avg, prof, "t")
+    assert _bar_offsets(rep) and all(t == "" for t in _bar_offsets(rep))
+    mean = fig_mean_maps({"gradcam": np.concatenate([np.zeros((2, 8, 8)), maps[2:]])},
+                         {1: np.array([0, 1]), 2: np.array([2, 3])}, {1: "a", 2: "b"}, "t")
+    assert _bar_offsets(mean) and all(t == "" for t in _bar_offsets(mean))

@@ -16,6 +16,15 @@ from starclass.evaluate.threshold import threshold_for_purity, threshold_scan
 from starclass.report.figures import fig_threshold
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Each test draws a few figures: close them (pyplot keeps every open one)."""
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
 def _sample(sep: float, seed: int = 0):
     rng = np.random.default_rng(seed)
     y = rng.random(200) < 0.5

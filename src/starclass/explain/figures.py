@@ -11,7 +11,7 @@ from astropy.table import Table
 
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
-from starclass.report.figures import bar_below, fit_titles, panel_width, wrap_title, zero_map_title
+from starclass.report.figures import bar_below, fit_titles, map_top, panel_width, wrap_title, zero_map_title
 
 __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
@@ -103,7 +103,7 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
         for j, c in enumerate(classes):
             mean = maps[m][groups[c]].mean(axis=0)
             ax = axes[i, j]
-            im = ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=max(1e-6, float(mean.max())))
+            im = ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=map_top(mean))
             ax.set_title(zero_map_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", mean, "all maps"), fontsize=7)
             ax.axis("off")
             # each panel has its own scale: its own bar, else two panels' colours read as equal values

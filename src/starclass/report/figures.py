@@ -479,6 +479,21 @@ def n_zero_maps(maps: np.ndarray) -> int:
     return int((m.reshape(len(m), -1) == 0).all(axis=1).sum()) if len(m) else 0
 
 
+def map_top(saliency_map: np.ndarray) -> float:
+    """Top of the colour scale of a mean map: its peak, or 1 when it is zero everywhere.
+
+    The floor of 1e-6 it had drew a zero map's colour bar from 0 to 1e-6, with the offset
+    ``1e-6`` written over the bar's label.
+
+    Examples
+    --------
+    >>> map_top(np.full((2, 2), 0.25)), map_top(np.zeros((2, 2)))
+    (0.25, 1.0)
+    """
+    peak = float(np.max(saliency_map))
+    return peak if peak > 0 else 1.0
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower"):
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
@@ -517,7 +532,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     names = names or {}
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
+        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=map_top(m))
         # a mean map is zero only where every map of the class is: say so rather than show a flat tint
         ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=8)
         ax.axis("off")
