@@ -85,6 +85,10 @@ def test_explain_titles_and_notes_name_zero_maps():
     res = explain_inputs(_net(), _stamps(4), np.array([1, 1, 2, 2]), [1, 2], methods=("gradcam",), min_size=1)
     # every stamp is predicted class 2 (positive evidence), so no map is zero; ask the net of class 1
     assert not any("zero everywhere" in n for n in res.notes)
+    one = _stamps(4)
+    one[0] *= -1  # no positive feature at all: its map is zero, whatever the class
+    res = explain_inputs(_net(), one, np.array([1, 1, 2, 2]), [1, 2], methods=("gradcam",), min_size=1)
+    assert any(n.startswith("gradcam: 1 of the 4 maps is zero everywhere") for n in res.notes)
     flipped = _net()
     with torch.no_grad():
         flipped[-1].bias.copy_(torch.tensor([10.0, 0.0]))  # class 1 predicted: its map is zero

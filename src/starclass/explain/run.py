@@ -294,8 +294,9 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
     for method, mm in maps.items():
         n_zero = n_zero_maps(mm)
         if n_zero:
-            notes.append(f"{method}: {n_zero} of the {len(mm)} maps are zero everywhere (no pixel with positive "
-                         "evidence for the predicted class); they count as zeros in the mean maps and profiles")
+            notes.append(f"{method}: {n_zero} of the {len(mm)} maps {'is' if n_zero == 1 else 'are'} zero everywhere "
+                         "(no pixel with positive evidence for the predicted class); they count as zeros in the "
+                         "mean maps and profiles")
     labelled = ref > 0
     if labelled.any():
         grouping = "labelled stamps whose predicted class is the true class (as the cool-core paper's fig. 9)"
