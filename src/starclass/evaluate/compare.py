@@ -1226,6 +1226,13 @@ def _human_baselines(cats: dict[str, Table]) -> list[tuple[str, dict | None, str
     return out
 
 
+def _file_key(obj) -> Path | None:
+    """The resolved path of a catalogue given as a path (None for a Table or ``"self"``)."""
+    if isinstance(obj, (str, Path)) and str(obj) != SELF:
+        return Path(obj).resolve()
+    return None
+
+
 def with_label_classes(t: Table, label_column: str, task: EvalTask, name: str) -> Table:
     """A copy of ``t`` whose ``class_ref`` holds the classes of its label strings (task's ``label_map``).
 
@@ -1393,6 +1400,9 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     cats: dict[str, Table] = {pred_name: ptab}
     cols = {pred_name: class_column(ptab, CLASS_PRED, str(pred) if isinstance(pred, (str, Path)) else pred_name)}
     comparisons = []
+    # files read so far: the prediction given again as a reference (-r OUT.csv, or -r self -r OUT.csv), or one
+    # reference given twice, repeated its warnings (unlabelled rows, a pandas index column) once per reading
+    read_files = {_file_key(pred)} - {None}
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
             if CLASS_REF not in ptab.colnames:
@@ -1408,11 +1418,17 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             cols["reference"] = CLASS_REF
             continue
         # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
-        rtab = load_catalog(r, name, classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None
-                                                                      else (label_column,))))
-        if label_column is not None and label_column in rtab.colnames:
-            rtab = with_label_classes(rtab, label_column, etask, name)
-        elif label_column is not None and label_column not in ptab.colnames and CLASS_REF not in rtab.colnames:
+        key = _file_key(r)
+        with warnings.catch_warnings():
+            if key is not None and key in read_files:
+                warnings.simplefilter("ignore")  # the same file's warnings were given when it was first read
+            read_files |= {key} - {None}
+            rtab = load_catalog(r, name, classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None
+                                                                          else (label_column,))))
+            if label_column is not None and label_column in rtab.colnames:
+                rtab = with_label_classes(rtab, label_column, etask, name)
+        if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
+                and CLASS_REF not in rtab.colnames):
             # the label column was in neither table: say so, naming both, rather than "no class_ref"
             raise StarclassError(f"--label-column {label_column!r}: neither {pred_name} nor the reference {name} has "
                                  f"that column (reference columns: {', '.join(rtab.colnames)})")

@@ -11,7 +11,7 @@ from astropy.table import Table
 
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
-from starclass.report.figures import bar_below, fit_titles, panel_width, wrap_title
+from starclass.report.figures import bar_below, fit_titles, map_top, panel_width, wrap_title, zero_map_title
 
 __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
@@ -33,13 +33,14 @@ def _stretch(img: np.ndarray) -> np.ndarray:
 
 
 def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, class_pred: np.ndarray,
-                 names: dict[int, str], per_class: int, title: str, *, origin: str = "upper"):
+                 names: dict[int, str], per_class: int, title: str, *, origin: str = "upper", method: str = "map"):
     """One row per class: ``per_class`` stamps with the map over them (jet, 45 % opaque).
 
     Each panel is titled with the class names (``names``): the reference class and ``ok``, or
     ``-> <predicted class>``. ``origin`` is where row 0 of the arrays is drawn: ``"upper"``
     for cutout files (row 0 at the top, as the files and the report's gallery show them),
     ``"lower"`` for stamps cut from FITS mosaics (y up, as DS9 and ``starclass inspect``).
+    A panel whose map is zero everywhere says so on a second line (``<method> zero everywhere``).
 
     Examples
     --------
@@ -57,7 +58,7 @@ def fig_overlays(images: np.ndarray, maps: np.ndarray, class_ref: np.ndarray, cl
         for j, k in enumerate(np.flatnonzero(key == c)[:per_class]):
             pred = names.get(int(class_pred[k]), f"class {int(class_pred[k])}")
             ok = "" if class_ref[k] <= 0 else (" ok" if class_pred[k] == class_ref[k] else f" -> {pred}")
-            titles[i, j] = f"{names[c]}{ok}"
+            titles[i, j] = zero_map_title(f"{names[c]}{ok}", maps[k], method)
     # room above each row for its longest title once wrapped (fit_titles wraps them as drawn)
     width = panel_width(panel_w * ncol, ncol)
     extra = max([wrap_title(t, width, size).count("\n") for t in titles.values()] or [0]) * size * 1.25 / 72
@@ -86,7 +87,8 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
                   *, origin: str = "upper"):
     """Rows: methods; columns: classes; each panel the class's mean map (own colour scale).
 
-    ``origin`` as for :func:`fig_overlays`: the maps are drawn as their stamps are.
+    ``origin`` as for :func:`fig_overlays`: the maps are drawn as their stamps are. A mean map
+    that is zero everywhere (every map of the class is) says so in its title.
 
     Examples
     --------
@@ -101,8 +103,8 @@ def fig_mean_maps(maps: dict[str, np.ndarray], groups: dict[int, np.ndarray], na
         for j, c in enumerate(classes):
             mean = maps[m][groups[c]].mean(axis=0)
             ax = axes[i, j]
-            im = ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=max(1e-6, float(mean.max())))
-            ax.set_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", fontsize=7)
+            im = ax.imshow(mean, cmap="inferno", origin=origin, vmin=0, vmax=map_top(mean))
+            ax.set_title(zero_map_title(f"{m}\n{names.get(c, c)} (n={len(groups[c])})", mean, "all maps"), fontsize=7)
             ax.axis("off")
             # each panel has its own scale: its own bar, else two panels' colours read as equal values
             bar_below(fig, ax, im, f"mean {m}")

@@ -288,6 +288,15 @@ def explain_inputs(net: torch.nn.Module, inputs: np.ndarray, class_ref: np.ndarr
         why = "; ".join(notes) or "no method given"
         raise StarclassError(f"--method {', '.join(methods) or '(none)'} gives no map for this model ({why}); "
                              f"nothing was written")
+    # report.figures holds the one count of zero maps the report's captions use too (matplotlib, no torch)
+    from starclass.report.figures import n_zero_maps
+
+    for method, mm in maps.items():
+        n_zero = n_zero_maps(mm)
+        if n_zero:
+            notes.append(f"{method}: {n_zero} of the {len(mm)} maps {'is' if n_zero == 1 else 'are'} zero everywhere "
+                         "(no pixel with positive evidence for the predicted class); they count as zeros in the "
+                         "mean maps and profiles")
     labelled = ref > 0
     if labelled.any():
         grouping = "labelled stamps whose predicted class is the true class (as the cool-core paper's fig. 9)"
@@ -432,7 +441,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         for method, mm in res.maps.items():
             figs.append((f"overlays_{method}.png",
                          fig_overlays(image, mm, res.class_ref, res.class_pred, names_of, per_class,
-                                      f"{title}: {method}", origin=origin)))
+                                      f"{title}: {method}", origin=origin, method=method)))
         if res.maps and res.groups:
             figs.append(("mean_maps.png", fig_mean_maps(res.maps, res.groups, names_of, f"{title}: mean maps",
                                                         origin=origin)))

@@ -1575,7 +1575,10 @@ def check_output_outside_cutouts(output: str | os.PathLike | None, source: str |
     if file:
         return  # a table or store beside listed cutouts is never read as one: the CSV lists what is
     try:
-        files = listed_files(src, absolute=True)
+        # quietly: the command reads the CSV next and warns then (a pandas index column was said twice)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            files = listed_files(src, absolute=True)
     except StarclassError:
         return  # read_cutout_folder says what is wrong with the folder, naming it
     for folder in sorted({Path(f).parent.resolve() for f in files} - {root}):

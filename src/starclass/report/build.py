@@ -481,6 +481,18 @@ def _origin_caption(image_origin: str) -> str:
                       "top, so the FITS ones appear upside down.")
 
 
+def _zero_maps_caption(maps: np.ndarray) -> str:
+    """A caption sentence on the maps that are zero everywhere ("" when none is)."""
+    n = F.n_zero_maps(maps)
+    if not n:
+        return ""
+    are = "is" if n == 1 else "are"
+    # Grad-CAM keeps the positive part: a map negative everywhere (common for confident
+    # predictions) comes out zero, and a flat tint was drawn with nothing saying why
+    return (f"{n} of the {len(maps)} maps {are} zero everywhere (the layer's weighted evidence is negative at "
+            "every pixel, so Grad-CAM's positive part is empty); they count as zeros in the means and profiles. ")
+
+
 def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int, str] | None = None
                      ) -> Section | None:
     """Grad-CAM of (network, stamps [N, B, S, S], classes), or None.
@@ -513,7 +525,8 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
                                       "Grad-CAM of the last convolutional layer", names=names,
                                       origin=figure_origin(image_origin)),
              "Top: examples, titled with their predicted class (stamp mean over bands, Grad-CAM overlaid). "
-             "Bottom: mean map per predicted class and radial profiles. " + _origin_caption(image_origin))
+             "Bottom: mean map per predicted class and radial profiles. " + _zero_maps_caption(maps)
+             + _origin_caption(image_origin))
     rows = [(int(k), float(ri), float(pi)) for k, (r, p) in prof.items() for ri, pi in zip(r, p)]
     s.table("gradcam_profiles", Table(rows=rows, names=("class", "radius_px", "mean_gradcam")),
             "Radial profiles of the mean maps.")

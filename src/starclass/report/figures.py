@@ -174,8 +174,18 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
                   note: str | None = None):
     """Purity, recall and F1 against threshold (with the chosen threshold marked).
 
-    ``note`` (why no threshold is marked, e.g. none reaches the target purity) is written in the
-    panel: a class never scored high drew three flat lines at 0 with nothing saying why.
+    The chosen threshold is a dashed line named in the legend, which sits beside the panel;
+    ``note`` (why no threshold is marked, e.g. none reaches the target purity) is written under
+    the axis label: a class never scored high drew three flat lines at 0 with nothing saying
+    why. Both were drawn inside the panel, over the curves (2026-12-04).
+
+    Examples
+    --------
+    >>> scan = {"threshold": np.array([0.2, 0.5, 0.8]), "purity": np.array([0.5, 0.7, 0.9]),
+    ...         "recall": np.array([1.0, 0.6, 0.2]), "f1": np.array([0.67, 0.65, 0.33])}
+    >>> fig = fig_threshold(scan, {"threshold": 0.8, "purity": 0.9}, "class 1 vs rest")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    'chosen 0.800 (purity 0.90)'
     """
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     thr = np.asarray(scan["threshold"])
@@ -183,16 +193,19 @@ def fig_threshold(scan, chosen: dict | None, title: str, xlabel: str = "threshol
         v = np.ma.masked_array(np.asarray(scan[c]), np.ma.getmaskarray(scan[c]))
         ax.plot(thr, v, color=col, label=c)
     if chosen:
-        ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8)
-        ax.text(chosen["threshold"], 0.03, f" {chosen['threshold']:.3f}\n purity {chosen['purity']:.2f}", fontsize=8)
-    elif note:
-        ax.text(0.5, 0.5, wrap_title(note, 4.0, 8), transform=ax.transAxes, ha="center", va="center", fontsize=8,
-                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#999999"})
+        shown = chosen.get("shown", f"{chosen['threshold']:.3f}")
+        ax.axvline(chosen["threshold"], color="black", ls="--", lw=0.8, label=f"chosen {shown} "
+                                                                            f"(purity {chosen['purity']:.2f})")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(SELECTION_SCORES)
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    # beside the panel, not over it: "best" placement still covered a curve when all three span 0..1
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    if note and not chosen:
+        # under the x label (however many lines it has), wrapped to the panel's width
+        ax.annotate(wrap_title(note, 4.2, 8), xy=(0.5, 0.0), xycoords=ax.xaxis.label, xytext=(0, -6),
+                    textcoords="offset points", ha="center", va="top", fontsize=8, color="#444444")
     return fig
 
 
@@ -437,6 +450,50 @@ def bar_below(fig, ax, mappable, label: str):
     return bar
 
 
+def zero_map_title(title: str, saliency_map: np.ndarray, what: str = "Grad-CAM") -> str:
+    """``title`` with a second line ``<what> zero everywhere`` when the map holds no positive value.
+
+    Grad-CAM keeps the positive part of its weighted sum, and for a confident prediction that
+    sum is often negative everywhere: the map is then zero, drawn as a flat tint of the colour
+    map's lowest colour, which read as a map without a title saying so.
+
+    Examples
+    --------
+    >>> zero_map_title("pred cluster", np.zeros((4, 4)))
+    'pred cluster\\nGrad-CAM zero everywhere'
+    >>> zero_map_title("pred cluster", np.eye(4))
+    'pred cluster'
+    """
+    return f"{title}\n{what} zero everywhere" if n_zero_maps(saliency_map[None]) else title
+
+
+def n_zero_maps(maps: np.ndarray) -> int:
+    """How many of the maps ``[N, H, W]`` are zero at every pixel (a NaN pixel is not zero).
+
+    Examples
+    --------
+    >>> n_zero_maps(np.stack([np.zeros((2, 2)), np.eye(2)]))
+    1
+    """
+    m = np.asarray(maps, float)
+    return int((m.reshape(len(m), -1) == 0).all(axis=1).sum()) if len(m) else 0
+
+
+def map_top(saliency_map: np.ndarray) -> float:
+    """Top of the colour scale of a mean map: its peak, or 1 when it is zero everywhere.
+
+    The floor of 1e-6 it had drew a zero map's colour bar from 0 to 1e-6, with the offset
+    ``1e-6`` written over the bar's label.
+
+    Examples
+    --------
+    >>> map_top(np.full((2, 2), 0.25)), map_top(np.zeros((2, 2)))
+    (0.25, 1.0)
+    """
+    peak = float(np.max(saliency_map))
+    return peak if peak > 0 else 1.0
+
+
 def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], averages: dict, profiles: dict, title: str,
                 *, names: dict[int, str] | None = None, origin: str = "lower"):
     """Examples (stamp + Grad-CAM overlay), per-class average maps and their radial profiles.
@@ -467,7 +524,7 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
         img = stamps[i]
         ax.imshow(img, cmap="gray", origin=origin)
         over = ax.imshow(maps[i], cmap="jet", alpha=0.4, origin=origin, vmin=0, vmax=1)
-        ax.set_title(labels[i], fontsize=8)
+        ax.set_title(zero_map_title(labels[i], maps[i]), fontsize=8)
         ax.axis("off")
         if i == n_ex - 1:
             # the overlays' colours had no scale: each map runs 0..1 of its own peak
@@ -475,8 +532,9 @@ def fig_gradcam(stamps: np.ndarray, maps: np.ndarray, labels: list[str], average
     names = names or {}
     for j, (k, m) in enumerate(averages.items()):
         ax = fig.add_subplot(gs[1, j])
-        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=max(1e-6, float(m.max())))
-        ax.set_title(f"mean, {names.get(k, f'class {k}')}", fontsize=8)
+        im = ax.imshow(m, cmap="jet", origin=origin, vmin=0, vmax=map_top(m))
+        # a mean map is zero only where every map of the class is: say so rather than show a flat tint
+        ax.set_title(zero_map_title(f"mean, {names.get(k, f'class {k}')}", m, "all maps"), fontsize=8)
         ax.axis("off")
         # each mean map on its own scale: its own bar, read against the profiles beside
         bar_below(fig, ax, im, "mean Grad-CAM")
