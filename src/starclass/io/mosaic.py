@@ -1217,6 +1217,29 @@ def _first_image(hdul: fits.HDUList, skip: tuple[str, ...] = ()):
     return None
 
 
+def weight_extension(path: PathLike) -> str | None:
+    """The ``EXTNAME`` of the plane of ``path`` read as its weight map, or None where the file holds none.
+
+    The rule of :func:`_open_image`: the first 2-D image HDU named in :data:`WEIGHT_EXTNAMES`. None
+    means the weight map, if any, is a file beside the image (:func:`_weight_beside`). Headers only:
+    no pixel is read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "coadd.fits"
+    >>> img = np.zeros((4, 4), np.float32)
+    >>> fits.HDUList([fits.PrimaryHDU(img), fits.ImageHDU(img, name="MSK"), fits.ImageHDU(img, name="WGT")]).writeto(p)
+    >>> weight_extension(p)
+    'WGT'
+    """
+    with fits.open(path, memmap=True) as hdul:
+        for hdu in hdul:
+            if str(hdu.header.get("EXTNAME", "")).strip().upper() in WEIGHT_EXTNAMES and _is_2d_image(hdu):
+                return str(hdu.header["EXTNAME"]).strip().upper()
+    return None
+
+
 def _flag_array(hdul: fits.HDUList, name: str, image, shape: tuple[int, ...], path: Path, option: str) -> np.ndarray:
     """The 2-D data of extension ``name`` (the one of the image's EXTVER where several), checked against ``shape``.
 

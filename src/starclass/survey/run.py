@@ -48,6 +48,9 @@ if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay 
 
 #: Bumped when a change of this code changes tile results, so old tile files are redone.
 TILE_FORMAT = 3  # 3: tiles cut stamps with the weight maps and zero padding (given positions on no data)
+#: The EXTNAMEs read as a weight map when the TILE_FORMAT 3 tiles were made: a band whose weight map is a plane of
+#: another name (a DES coadd's WGT, read as its weight since dba8651) was read without it then (:func:`_reading`).
+FORMAT_WEIGHT_EXTNAMES = ("WHT", "WEIGHT", "WEIGHTS", "EXP", "EXPOSURE", "NEXP", "COVERAGE", "IVAR", "INVVAR")
 #: Log level of the LocalCluster's processes. Above ERROR: a tile's error reaches the survey
 #: through its future (retried, then reported by name), and what else the workers log at ERROR
 #: is the noise of a stop (on Ctrl-C, a worker whose heartbeat meets the closing scheduler
@@ -74,6 +77,7 @@ class FieldInfo:
     blank: str | None = None  # bands (files) zero everywhere: named once here, not in every tile
     padding: str | None = None  # weight-less bands whose zero padding the tiles mask: named once here
     photon_counts: dict[str, bool] | None = None  # band -> read as photon counts, decided on the whole mosaic
+    reading: dict[str, dict[str, Any]] | None = None  # band -> how its values are read, where not as before (_reading)
 
     @property
     def detected(self) -> bool:
@@ -296,6 +300,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
             if info.photon_counts and any(info.photon_counts.values()):
                 # tiles of a counts field made when each decided on its window are stale; others keep their digest
                 h.update(json.dumps({"photon_counts": info.photon_counts}, sort_keys=True).encode())
+            if info.reading:
+                # tiles of a field whose values or weight plane are read otherwise than when they were made are
+                # stale; the others (most fields) keep their digest, where a new TILE_FORMAT would redo them all
+                h.update(json.dumps({"reading": info.reading}, sort_keys=True).encode())
             if plan.photometry in FIELD_PSF_MODES:
                 # growth and ci tiles made when each estimated its PSF on its window are stale; those of the other
                 # modes keep their digest. The PSF itself is a function of what the digest holds already (mosaics,
@@ -386,7 +394,8 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
         counts = {b: photon_counts(mos.data[b], lambda rows, b=b: mos.mask(b, (rows, slice(None))))
                   for b in mos.bands}
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
-                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts)
+                     truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
+                     _reading(mos, photometry=plan.photometry != "skip"))
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
@@ -420,6 +429,47 @@ def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[
             errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
                            if j.field == name})
     return [replace(j, apcorr_psf=psf[j.field]) for j in todo if j.field in psf], errors
+
+
+def _reading(mos, *, photometry: bool) -> dict[str, dict[str, Any]]:
+    """Per band, how its pixel values are read where that differs from when the TILE_FORMAT 3 tiles were made.
+
+    Two readings changed after those tiles without a new TILE_FORMAT (which redoes every tile of every survey):
+    values in a calibrated unit (:func:`starclass.io.mosaic.calibrated_counts`: SDSS nanomaggies, a DES coadd's
+    MAGZERO scale, Pan-STARRS1 stacks, MJy/sr...) give the magnitude errors their electrons per unit (or the sky
+    noise only) where EXPTIME was read as of count rates; and a weight plane not in :data:`FORMAT_WEIGHT_EXTNAMES`
+    (a DES coadd's WGT) is the band's weight map where it was passed over. Those bands' entries enter their tiles'
+    digests; a field with none (HST, counts and rate images) gives ``{}`` and keeps its tiles. The units count only
+    with ``photometry`` (no magnitudes with ``skip``). A PS1 stack's band ('i.00000', now i) needs no entry: the
+    band names are keys of the digest's mosaics already.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> import tempfile
+    >>> from astropy.io import fits
+    >>> p = Path(tempfile.mkdtemp()) / "frame-r.fits"
+    >>> fits.PrimaryHDU(np.zeros((4, 4), np.float32)).writeto(p)
+    >>> sdss = {"BUNIT": "nanomaggy", "NMGY": 0.005, "GAIN": 4.7}
+    >>> _reading(SimpleNamespace(paths={"r": p}, headers={"r": sdss}), photometry=True)
+    {'r': {'electrons_per_unit': 940.0, 'unit': 'nanomaggy'}}
+    >>> _reading(SimpleNamespace(paths={"r": p}, headers={"r": {"BUNIT": "ELECTRONS/S"}}), photometry=True)
+    {}
+    """
+    from starclass.io.mosaic import calibrated_counts, weight_extension
+
+    out: dict[str, dict[str, Any]] = {}
+    for band, path in mos.paths.items():
+        entry: dict[str, Any] = {}
+        converted = calibrated_counts(mos.headers[band]) if photometry else None
+        if converted is not None:
+            entry["electrons_per_unit"], entry["unit"] = converted
+        plane = weight_extension(path)
+        if plane is not None and plane not in FORMAT_WEIGHT_EXTNAMES:
+            entry["weight_plane"] = plane
+        if entry:
+            out[band] = entry
+    return out
 
 
 def _padding_note(mos) -> str | None:
