@@ -1,9 +1,10 @@
-"""A file given twice to evaluate (as the prediction and a reference, or as two references) warns once.
+"""A file given twice to evaluate (as the prediction and a reference) warns once.
 
 ``starclass evaluate OUT.csv --label-column label -r OUT.csv`` (or ``-r self -r OUT.csv``) printed
 "7 rows have no label, left out of the scores" twice, once per reading of the same file, the
 second time naming it by its stem; a CSV with a pandas index column was said to have one three
-times (the output-folder check read it too).
+times (the output-folder check read it too). A reference given twice is refused
+(tests/test_evaluate_reference_twice.py).
 """
 
 from __future__ import annotations
@@ -51,15 +52,6 @@ def test_the_prediction_given_again_as_reference_warns_once(tmp_path, refs):
     assert [w for w in said if "3 rows have no label" in w] == [
         f"warning: {out} column 'label': 3 rows have no label, left out of the scores: rows 1, 2, 3 (rows counted "
         "from 1, the first below the header)"]
-
-
-def test_a_reference_given_twice_warns_once(tmp_path):
-    out, labels = tmp_path / "out.csv", tmp_path / "labels.csv"
-    _write(out)
-    _write(labels, seed=1)
-    said = _evaluate(tmp_path, out, [labels, labels])
-    # one for the prediction, one for the reference, not one per -r
-    assert len([w for w in said if "3 rows have no label" in w]) == 2
 
 
 def test_a_pandas_index_column_is_said_once(tmp_path):

@@ -176,10 +176,21 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
 def reference_names(references) -> dict[str, Table | str]:
     """Name -> reference (Table, path or ``"self"``) from a path, Table, list or dict.
 
+    Names are the files' stems (the tables and figures are named after them); two files of one stem
+    are told apart by a number (``truth``, ``truth_2``). A reference given twice, as the same file under
+    any spelling or ``self`` twice, is refused: its comparison would be made, printed and written twice.
+
+    Raises
+    ------
+    StarclassError
+        A reference given twice, naming it.
+
     Examples
     --------
     >>> list(reference_names(["truth.ecsv", "self"]))
     ['truth', 'self']
+    >>> list(reference_names(["a/truth.ecsv", "b/truth.ecsv"]))
+    ['truth', 'truth_2']
     """
     if references is None:
         return {}
@@ -188,15 +199,26 @@ def reference_names(references) -> dict[str, Table | str]:
     if isinstance(references, (str, Path, Table)):
         references = [references]
     out: dict[str, Table | str] = {}
+    given: dict[Path | str, str] = {}  # each file (resolved) or self -> as it was first given
     for i, r in enumerate(references):
+        key = _file_key(r) or (SELF if isinstance(r, str) and r == SELF else None)
+        if key is not None and key in given:
+            also = f" (first as {given[key]})" if given[key] != str(r) else ""
+            raise StarclassError(f"--reference (references= in Python) {r} is given twice{also}: its comparison "
+                                 "would be made and written twice; give each reference once")
+        if key is not None:
+            given[key] = str(r)
         if isinstance(r, (str, Path)) and str(r) != SELF:
             name = Path(r).stem
         elif isinstance(r, str):
             name = SELF
         else:
             name = r.meta.get("name", f"reference{i + 1}") if hasattr(r, "meta") else f"reference{i + 1}"
+        # a number, not a trailing '_': the file names' slugs drop it, so truth_ and truth wrote one summary key
+        base, n = name, 1
         while name in out:
-            name += "_"
+            n += 1
+            name = f"{base}_{n}"
         out[name] = r
     return out
 
@@ -1400,8 +1422,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     cats: dict[str, Table] = {pred_name: ptab}
     cols = {pred_name: class_column(ptab, CLASS_PRED, str(pred) if isinstance(pred, (str, Path)) else pred_name)}
     comparisons = []
-    # files read so far: the prediction given again as a reference (-r OUT.csv, or -r self -r OUT.csv), or one
-    # reference given twice, repeated its warnings (unlabelled rows, a pandas index column) once per reading
+    # files read so far: the prediction given again as a reference (-r OUT.csv, or -r self -r OUT.csv) repeated
+    # its warnings (unlabelled rows, a pandas index column) once per reading (a reference twice is refused above)
     read_files = {_file_key(pred)} - {None}
     for name, r in refs.items():
         if isinstance(r, str) and r == SELF:
@@ -1419,23 +1441,26 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             continue
         # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
         key = _file_key(r)
+        # a file is named in messages by its path as given, as the prediction is (its stem named it in some)
+        said = str(r) if isinstance(r, (str, Path)) else name
         with warnings.catch_warnings():
             if key is not None and key in read_files:
-                warnings.simplefilter("ignore")  # the same file's warnings were given when it was first read
+                warnings.simplefilter("ignore")  # the prediction's warnings were given when it was read
             read_files |= {key} - {None}
-            rtab = load_catalog(r, name, classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None
-                                                                          else (label_column,))))
+            rtab = load_catalog(r, "reference" if isinstance(r, (str, Path)) else name,
+                                classes=(CLASS_REF, CLASS_PRED, *(() if label_column is None else (label_column,))))
             if label_column is not None and label_column in rtab.colnames:
-                rtab = with_label_classes(rtab, label_column, etask, name)
+                rtab = with_label_classes(rtab, label_column, etask, said)
         if (label_column is not None and label_column not in rtab.colnames and label_column not in ptab.colnames
                 and CLASS_REF not in rtab.colnames):
             # the label column was in neither table: say so, naming both, rather than "no class_ref"
-            raise StarclassError(f"--label-column {label_column!r}: neither {pred_name} nor the reference {name} has "
+            pshown = str(pred) if isinstance(pred, (str, Path)) else pred_name
+            raise StarclassError(f"--label-column {label_column!r}: neither {pshown} nor the reference {said} has "
                                  f"that column (reference columns: {', '.join(rtab.colnames)})")
         if reference_column is not None:
-            rtab = with_reference_column(rtab, reference_column, str(r) if isinstance(r, (str, Path)) else name)
+            rtab = with_reference_column(rtab, reference_column, said)
         cats[name] = rtab
-        cols[name] = class_column(rtab, CLASS_REF, str(r) if isinstance(r, (str, Path)) else name)
+        cols[name] = class_column(rtab, CLASS_REF, said)
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
