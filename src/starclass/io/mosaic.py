@@ -1433,10 +1433,11 @@ def padding_side(arr: np.ndarray, mask: np.ndarray | Callable[[slice], np.ndarra
     than that are read as sky.
 
     Decided in an order that does not depend on its own result: counts or not on the pixels ``mask``
-    leaves (NaN, flags; no padding), or, failing that, with the 5 x 5 padding left out too (a
-    counts image of a few counts/px with a wide zero border reads as having too many zeros for its
-    ones, and at that level 5 x 5 squares of zeros are not sky); then ``lam`` on all those pixels (the
-    padding's zeros lower it: a larger side), and once more without the padding that side finds.
+    leaves (NaN, flags; the padding kept: with any amount of it, the ones over the zeros stay within
+    the factor 2 of ``-ln(share of zeros)`` that :func:`~starclass.io.counts.photon_counts` allows up to
+    about 1.2 counts/px, and the side exceeds 5 only below about 1 count/px); then
+    ``lam`` on those pixels (the padding's zeros lower it: a larger side), and once more without the
+    padding that side finds.
 
     Parameters
     ----------
@@ -1466,10 +1467,9 @@ def padding_side(arr: np.ndarray, mask: np.ndarray | Callable[[slice], np.ndarra
 
     if counts_tally(arr, usable) is None:  # not non-negative integers (a float image stops at its first strip)
         return ZERO_PADDING_PX
-    pad = zero_padding(arr)
-    if not pad.any():  # no 5 x 5 square of zeros: a larger side finds none either
+    if not zero_padding(arr).any():  # no 5 x 5 square of zeros: a larger side finds none either
         return ZERO_PADDING_PX
-    if not (photon_counts(arr, usable) or photon_counts(arr, lambda rows: usable(rows) | pad[rows])):
+    if not photon_counts(arr, usable):
         return ZERO_PADDING_PX
     side = ZERO_PADDING_PX
     found = None
