@@ -1465,10 +1465,8 @@ def padding_side(arr: np.ndarray, mask: np.ndarray | Callable[[slice], np.ndarra
         return np.zeros((len(range(*rows.indices(arr.shape[0]))), arr.shape[1]), dtype=bool) if mask is None \
             else np.asarray(mask[rows], dtype=bool)
 
-    if counts_tally(arr, usable) is None:  # not non-negative integers (a float image stops at its first strip)
-        return ZERO_PADDING_PX
-    if not zero_padding(arr).any():  # no 5 x 5 square of zeros: a larger side finds none either
-        return ZERO_PADDING_PX
+    # strip by strip, as the counts decision reads it: a float image stops at its first strip, an integer one is
+    # read once (a window's mask read only its neighbourhood before); the whole padding is for counts images only
     if not photon_counts(arr, usable):
         return ZERO_PADDING_PX
     side = ZERO_PADDING_PX
@@ -1494,7 +1492,6 @@ def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int, int]]) -> st
     ...                          "f814w": ("g_f814w_sci.fits", 768, 4096, 5)}))  # doctest: +ELLIPSIS
     bands f555w, f814w (g_f555w_sci.fits, g_f814w_sci.fits): 768 px (19%) of exact zeros in blocks ...
     """
-
     paths = [Path(f) for f, _, _, _ in found.values()]
     files = ", ".join(p.name for p in paths)
     parents = {str(p.parent) for p in paths}
@@ -1513,9 +1510,9 @@ def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int, int]]) -> st
     sides = {side for _, _, _, side in found.values()}
     blocks = (f"{next(iter(sides))} x {next(iter(sides))} px" if len(sides) == 1
               else ", ".join(f"{b} {side} x {side} px" for b, (_, _, _, side) in found.items()))
-    counts = (" (a photon-counting image: squares too large to be its sky's zeros)"
-              if any(side > ZERO_PADDING_PX for side in sides) else "")
-    return (f"{where}: {amount} of exact zeros in blocks of at least {blocks}{counts} and no weight map: read "
+    why = (" (a photon-counting image: squares too large to be its sky's zeros)"
+           if any(side > ZERO_PADDING_PX for side in sides) else "")
+    return (f"{where}: {amount} of exact zeros in blocks of at least {blocks}{why} and no weight map: read "
             "as padding outside the footprint (no data), not as sky; put the weight map beside each "
             "(..._wht.fits) or give NaN padding to say so yourself (a weight map decides alone)")
 
