@@ -383,7 +383,7 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     blank = ", ".join(f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)) or None
     counts = None
     if plan.photometry != "skip":
-        from starclass.detect.find import photon_counts
+        from starclass.io.counts import photon_counts
 
         # once per band on the whole mosaic, as detect decides on the whole image, with the mask it would use
         # (read strip by strip; a float image stops at its first strip): each tile deciding on its window gave
