@@ -130,10 +130,12 @@ def test_zero_padding_of_every_band_is_one_warning_naming_the_bands_and_files(fi
     assert all(b in notes[0] and f"hlsp_x_{b}_v1_exp-drc-sci.fits" in notes[0] for b in field.bands)
 
 
-def test_zeros_that_are_data_can_be_kept_as_the_warning_says(tmp_path):
+def test_zeros_of_a_counts_image_are_sky_without_a_weight_map(tmp_path):
     """A photon-counting image (X-ray-like counts, most pixels 0) has its zeros in 5 x 5 blocks everywhere:
-    without a weight map they are read as padding (detect then stopped with 'no background box has enough
-    usable pixels'), and the warning said only how to mark padding, not how to keep zeros that are data."""
+    without a weight map they were read as padding (detect then stopped with 'no background box has enough
+    usable pixels') and the warning asked for a weight map of ones. Now such zeros are sky (squares of zeros
+    too small to be padding at the image's Poisson level: io.mosaic.padding_side), and a weight map still
+    decides alone."""
     from astropy.io import fits
 
     rng = np.random.default_rng(1)
@@ -141,11 +143,10 @@ def test_zeros_that_are_data_can_be_kept_as_the_warning_says(tmp_path):
     counts[60:64, 60:64] += 40.0  # a source
     write_mosaic(tmp_path / "x_f555w.fits", counts, "f555w", None,
                  photflam=BANDS["f555w"].photflam, photplam=BANDS["f555w"].photplam)
-    with pytest.warns(UserWarning, match="read as padding") as caught:
-        read_mosaics(tmp_path / "x_f555w.fits").mask("f555w")
-    text = " ".join(str(w.message) for w in caught)
-    assert "zeros are data" in text and "weight map of ones" in text, text
-    # doing what it says: a weight map of ones beside the image keeps every zero, with no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no padding note
+        ms = read_mosaics(tmp_path / "x_f555w.fits")
+        assert not ms.mask("f555w").any() and ms.padding("f555w") is None
     fits.writeto(tmp_path / "x_f555w_wht.fits", np.ones_like(counts))
     with warnings.catch_warnings():
         warnings.simplefilter("error")

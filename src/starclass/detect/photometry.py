@@ -11,7 +11,7 @@ Adamo et al. 2017):
 * **local background**: median of the pixels whose centres lie in a circular annulus of radii
   7-8 px around the source, after 3-sigma clipping, subtracted per pixel from every aperture.
   Its scatter (MAD standard deviation) gives the background term of the errors. On an image
-  of photon counts (:func:`starclass.detect.find.photon_counts`) the median of a Poisson
+  of photon counts (:func:`starclass.io.counts.photon_counts`) the median of a Poisson
   background of under ~0.7 counts/px is 0 (and its MAD too), so there the annulus level is the
   Poisson mean ``-ln(share of zeros)`` (a clipped mean with under half the pixels 0) and its scatter
   ``sqrt(level)``; the rings of the curve of growth are read the same way (:func:`poisson_level`).

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeAlias, runtime_checkable
@@ -44,6 +44,7 @@ from astropy.wcs.utils import proj_plane_pixel_scales
 from starclass.bands import BANDS, ab_zeropoint, v_band, vega_zeropoint
 from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
+from starclass.io.counts import counts_tally, photon_counts
 
 PathLike = str | os.PathLike
 
@@ -448,6 +449,9 @@ class MosaicSet:
     zeropoint_origin
         Band -> where its zeropoint came from, in words (``"PHOTFLAM/PHOTPLAM"``, ``"MAGZERO, of the
         stored electrons: no EXPTIME added"``, ``"given"``); :meth:`describe` prints it.
+    padding_sides
+        Band -> side (px) of the squares of zeros read as padding (:meth:`padding_side`), filled as
+        each band is decided; a survey hands its tiles the decision it made on the whole mosaic.
     """
 
     bands: list[str]
@@ -464,6 +468,7 @@ class MosaicSet:
     flagged: dict[str, int] = field(default_factory=dict)
     flags_in_data: bool = True
     zeropoint_origin: dict[str, str] = field(default_factory=dict)
+    padding_sides: dict[str, int] = field(default_factory=dict)
     _masks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _padding: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
     _blank: dict[str, bool] = field(default_factory=dict, repr=False)
@@ -508,7 +513,7 @@ class MosaicSet:
                 # a blank band's window is all zeros, which zero_padding reads as padding: a survey's
                 # tiles masked such a band window by window where the whole image names it constant
                 pad = self._padding.get(key, False)
-                out |= zero_padding(self.data[key], window) if pad is False else (
+                out |= zero_padding(self.data[key], window, self.padding_side(key)) if pad is False else (
                     pad[window] if pad is not None else False)
             return out | lazy.bad(self.paths[key], window=window) if lazy else out
         if key not in self._masks:
@@ -533,6 +538,23 @@ class MosaicSet:
                                    for y in range(0, arr.shape[0], step))
         return self._blank[key]
 
+    def padding_side(self, band: str) -> int:
+        """Side (px) of the squares of exact zeros read as padding in ``band`` (:func:`padding_side`); cached.
+
+        5, or more for a sparse image of photon counts, decided on the band's pixels less its NaN and
+        flagged ones (never on its padding). Read from :attr:`padding_sides` where it is there already.
+        """
+        key = self._check_band(band)
+        if key not in self.padding_sides:
+            lazy = self.pixel_flags if self.pixel_flags and not self.flags_in_data else None
+
+            def unusable(rows: slice) -> np.ndarray:
+                bad = ~np.isfinite(np.asarray(self.data[key][rows]))
+                return bad | lazy.bad(self.paths[key], window=(rows, slice(None))) if lazy else bad
+
+            self.padding_sides[key] = padding_side(self.data[key], unusable)
+        return self.padding_sides[key]
+
     def padding(self, band: str) -> np.ndarray | None:
         """Zero padding outside the footprint of a band without a weight map (:func:`zero_padding`), or None.
 
@@ -551,7 +573,7 @@ class MosaicSet:
             for b in self.bands:
                 if b in self._padding or self.weights.get(b) is not None:
                     continue
-                pad = zero_padding(self.data[b])
+                pad = zero_padding(self.data[b], side=self.padding_side(b))
                 n = int(pad.sum())
                 if n == pad.size:
                     # every pixel 0: a blank band, not a footprint's padding; detection names it ("constant")
@@ -563,7 +585,7 @@ class MosaicSet:
             if found:
                 # a drizzled mosaic without its weight map: the zeros outside the footprint
                 # were taken for sky, and the step at the footprint's edge for sources
-                warnings.warn(zero_padding_note({b: (self.paths.get(b, b), n, size)
+                warnings.warn(zero_padding_note({b: (self.paths.get(b, b), n, size, self.padding_side(b))
                                                  for b, (n, size) in found.items()}), stacklevel=2)
         return self._padding[key]
 
@@ -1412,47 +1434,118 @@ def _check_not_all_nan(arr: np.ndarray, path: Path) -> None:
     raise StarclassError(f"image {path} has no finite pixel (all NaN or inf)")
 
 
-#: Side (px) of the smallest square of exact zeros read as padding outside a mosaic's footprint.
+#: Side (px) of the smallest square of exact zeros read as padding outside a mosaic's footprint (larger on
+#: a sparse image of photon counts: :func:`padding_side`).
 ZERO_PADDING_PX = 5
 
+#: Expected number of all-zero squares of sky allowed in a counts image by its padding side (:func:`padding_side`).
+COUNTS_PADDING_CHANCE = 1e-3
 
-def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int]]) -> str:
-    """One warning line for the bands read with zero padding: ``{band: (file, padded px, all px)}``.
+
+def padding_side(arr: np.ndarray, mask: np.ndarray | Callable[[slice], np.ndarray] | None = None) -> int:
+    """Side (px) of the smallest square of exact zeros that is padding in ``arr``, not sky.
+
+    :data:`ZERO_PADDING_PX` (5) for an image with noise: sky-subtracted data are never exactly zero
+    over 25 adjacent pixels. An image of photon counts (:func:`starclass.io.counts.photon_counts`) has
+    sky of exact zeros: at 0.05 counts/px a 5 x 5 square of sky is all zero with probability
+    ``exp(-0.05 * 25) = 0.29``, and 81% of such a 512 px image was read as padding, leaving detection
+    no background box. There the side ``k`` is the smallest (odd, at least 5) for which the image's
+    ``n`` usable pixels hold fewer than :data:`COUNTS_PADDING_CHANCE` all-zero ``k x k`` squares of
+    sky, ``n exp(-lam k^2) < 0.001``, with ``lam = -ln(share of zeros)`` the sky's Poisson level
+    (21 px at 0.05 counts/px on 512 x 512 px, 5 px from about 0.8 counts/px up). Zero regions narrower
+    than that are read as sky.
+
+    Decided in an order that does not depend on its own result: counts or not on the pixels ``mask``
+    leaves (NaN, flags; the padding kept: with any amount of it, the ones over the zeros stay within
+    the factor 2 of ``-ln(share of zeros)`` that :func:`~starclass.io.counts.photon_counts` allows up to
+    about 1.2 counts/px, and the side exceeds 5 only below about 1 count/px); then
+    ``lam`` on those pixels (the padding's zeros lower it: a larger side), and once more without the
+    padding that side finds.
+
+    Parameters
+    ----------
+    arr
+        2-D image.
+    mask
+        True where unusable (NaN is always): an array, or a function of a slice of rows giving their
+        mask, so a big mosaic is read strip by strip.
+
+    Returns
+    -------
+    int
+        The side, for :func:`zero_padding`.
 
     Examples
     --------
-    >>> print(zero_padding_note({"f555w": ("g_f555w_sci.fits", 768, 4096),
-    ...                          "f814w": ("g_f814w_sci.fits", 768, 4096)}))  # doctest: +ELLIPSIS
+    >>> rng = np.random.default_rng(0)
+    >>> sky = rng.poisson(0.05, (256, 256)).astype(np.float32)
+    >>> padding_side(sky), padding_side(sky + rng.normal(0, 0.1, sky.shape))
+    (19, 5)
+    """
+    def usable(rows: slice) -> np.ndarray:
+        if callable(mask):
+            return np.asarray(mask(rows), dtype=bool)
+        return np.zeros((len(range(*rows.indices(arr.shape[0]))), arr.shape[1]), dtype=bool) if mask is None \
+            else np.asarray(mask[rows], dtype=bool)
+
+    # strip by strip, as the counts decision reads it: a float image stops at its first strip, an integer one is
+    # read once (a window's mask read only its neighbourhood before); the whole padding is for counts images only
+    if not photon_counts(arr, usable):
+        return ZERO_PADDING_PX
+    side = ZERO_PADDING_PX
+    found = None
+    for _ in range(2):
+        n, n0, _ones = counts_tally(arr, usable if found is None else
+                                    (lambda rows, found=found: usable(rows) | found[rows]))
+        if n0 == 0 or n0 == n:  # no zero left (no padding either), or nothing but zeros (a blank band)
+            return side
+        lam = -np.log(n0 / n)
+        k = int(np.ceil(np.sqrt(np.log(n / COUNTS_PADDING_CHANCE) / lam)))
+        side = max(ZERO_PADDING_PX, k + 1 - k % 2)  # odd: an opening by an odd square is centred
+        found = zero_padding(arr, side=side)
+    return side
+
+
+def zero_padding_note(found: Mapping[str, tuple[PathLike, int, int, int]]) -> str:
+    """One warning line for the bands read with zero padding: ``{band: (file, padded px, all px, side px)}``.
+
+    Examples
+    --------
+    >>> print(zero_padding_note({"f555w": ("g_f555w_sci.fits", 768, 4096, 5),
+    ...                          "f814w": ("g_f814w_sci.fits", 768, 4096, 5)}))  # doctest: +ELLIPSIS
     bands f555w, f814w (g_f555w_sci.fits, g_f814w_sci.fits): 768 px (19%) of exact zeros in blocks ...
     """
-    paths = [Path(f) for f, _, _ in found.values()]
+    paths = [Path(f) for f, _, _, _ in found.values()]
     files = ", ".join(p.name for p in paths)
     parents = {str(p.parent) for p in paths}
     if len(parents) == 1 and parents != {"."}:
         files = f"in {parents.pop()}: {files}"  # the folder once, as the old per-file lines gave the path
     elif len(parents) > 1:
         files = ", ".join(str(p) for p in paths)
-    counts = {(n, size) for _, n, size in found.values()}
+    counts = {(n, size) for _, n, size, _ in found.values()}
     if len(counts) == 1:
         n, size = counts.pop()
         amount = f"{n} px ({100 * n / size:.2g}%)"
     else:
-        amount = "; ".join(f"{b} {n} px ({100 * n / size:.2g}%)" for b, (_, n, size) in found.items()) + ","
+        amount = "; ".join(f"{b} {n} px ({100 * n / size:.2g}%)" for b, (_, n, size, _) in found.items()) + ","
     where = (f"band {next(iter(found))} ({files})" if len(found) == 1
              else f"bands {', '.join(found)} ({files})")
-    return (f"{where}: {amount} of exact zeros in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px "
-            "and no weight map: read as padding outside the footprint (no data), not as sky; put the weight "
-            "map beside each (..._wht.fits) or give NaN padding to say so yourself. If the zeros are data "
-            "(counts of a photon-counting image, e.g. X-ray), keep them with a weight map of ones beside each "
-            "(same shape, ..._wht.fits): a weight map decides alone")
+    sides = {side for _, _, _, side in found.values()}
+    blocks = (f"{next(iter(sides))} x {next(iter(sides))} px" if len(sides) == 1
+              else ", ".join(f"{b} {side} x {side} px" for b, (_, _, _, side) in found.items()))
+    why = (" (a photon-counting image: squares too large to be its sky's zeros)"
+           if any(side > ZERO_PADDING_PX for side in sides) else "")
+    return (f"{where}: {amount} of exact zeros in blocks of at least {blocks}{why} and no weight map: read "
+            "as padding outside the footprint (no data), not as sky; put the weight map beside each "
+            "(..._wht.fits) or give NaN padding to say so yourself (a weight map decides alone)")
 
 
-def sampled_padding(arr: np.ndarray, rows: int = 128) -> float:
+def sampled_padding(arr: np.ndarray, rows: int = 128, side: int = ZERO_PADDING_PX) -> float:
     """The fraction of :func:`zero_padding` pixels on about ``rows`` evenly spaced rows of ``arr``.
 
     An estimate for a mosaic too big to open whole before the work starts (a survey's plan check):
     each sampled row is exact (its neighbourhood is read), and only those rows and their margins are
-    read. 0 where no sampled row holds padding.
+    read. 0 where no sampled row holds padding. ``side``: as :func:`zero_padding` takes it.
 
     Examples
     --------
@@ -1463,11 +1556,12 @@ def sampled_padding(arr: np.ndarray, rows: int = 128) -> float:
     """
     ny, nx = arr.shape
     step = max(1, ny // max(1, int(rows)))
-    found = sum(int(zero_padding(arr, (slice(y, y + 1), slice(0, nx))).sum()) for y in range(0, ny, step))
+    found = sum(int(zero_padding(arr, (slice(y, y + 1), slice(0, nx)), side).sum()) for y in range(0, ny, step))
     return found / (len(range(0, ny, step)) * nx)
 
 
-def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> np.ndarray:
+def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None,
+                 side: int = ZERO_PADDING_PX) -> np.ndarray:
     """Pixels of ``arr`` that are padding: exact zeros within a square of at least 5 x 5 exact zeros.
 
     Drizzled HST mosaics (``_drc``/``_drz``, PHANGS-HST and LEGUS ``..._sci.fits``) fill the pixels
@@ -1485,6 +1579,9 @@ def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> 
     window
         ``(rows, cols)`` slices: only that part is returned (its neighbourhood is read, so the result
         equals the same part of the whole image's).
+    side
+        Side (px, odd) of the square: 5, or :func:`padding_side` of the image (larger on a sparse
+        image of photon counts, whose sky holds 5 x 5 squares of zeros).
 
     Returns
     -------
@@ -1503,24 +1600,28 @@ def zero_padding(arr: np.ndarray, window: tuple[slice, slice] | None = None) -> 
     array([[1, 1, 0, 0],
            [1, 1, 0, 0]])
     """
-    from scipy.ndimage import binary_opening
+    from scipy.ndimage import maximum_filter, minimum_filter
 
+    if side < 1 or side % 2 == 0:
+        raise ValueError(f"zero_padding: side must be odd and positive, not {side}")
     ny, nx = arr.shape
     rows, cols = window if window is not None else (slice(0, ny), slice(0, nx))
     r0, r1, _ = rows.indices(ny)
     c0, c1, _ = cols.indices(nx)
     out = np.zeros((max(r1 - r0, 0), max(c1 - c0, 0)), dtype=bool)
-    # an opening depends on pixels up to 2 * (ZERO_PADDING_PX // 2) away: read that margin around each block
-    margin = 2 * (ZERO_PADDING_PX // 2)
-    square = np.ones((ZERO_PADDING_PX, ZERO_PADDING_PX), dtype=bool)
+    # an opening depends on pixels up to 2 * (side // 2) away: read that margin around each block
+    margin = 2 * (side // 2)
     x0, x1 = max(c0 - margin, 0), min(c1 + margin, nx)
     for start in range(r0, r1, _ROW_BLOCK):
         stop = min(start + _ROW_BLOCK, r1)
         y0, y1 = max(start - margin, 0), min(stop + margin, ny)
-        zeros = np.asarray(arr[y0:y1, x0:x1]) == 0
+        zeros = (np.asarray(arr[y0:y1, x0:x1]) == 0).view(np.uint8)
         if not zeros.any():
             continue
-        opened = binary_opening(zeros, structure=square)
+        # the opening by a square as a minimum then a maximum filter, each separable (a counts image's square
+        # of 21 px or more cost side^2 per pixel as a binary opening); off the image is not zero, as there
+        eroded = minimum_filter(zeros, size=side, mode="constant", cval=0)
+        opened = maximum_filter(eroded, size=side, mode="constant", cval=0).astype(bool)
         out[start - r0:stop - r0] = opened[start - y0:stop - y0, c0 - x0:c1 - x0]
     return out
 

@@ -78,6 +78,7 @@ class FieldInfo:
     padding: str | None = None  # weight-less bands whose zero padding the tiles mask: named once here
     photon_counts: dict[str, bool] | None = None  # band -> read as photon counts, decided on the whole mosaic
     reading: dict[str, dict[str, Any]] | None = None  # band -> how its values are read, where not as before (_reading)
+    padding_sides: dict[str, int] | None = None  # weight-less band -> side of its padding's squares (whole mosaic)
 
     @property
     def detected(self) -> bool:
@@ -304,6 +305,10 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 # tiles of a field whose values or weight plane are read otherwise than when they were made are
                 # stale; the others (most fields) keep their digest, where a new TILE_FORMAT would redo them all
                 h.update(json.dumps({"reading": info.reading}, sort_keys=True).encode())
+            if info.padding_sides and any(v != ZERO_PADDING_PX for v in info.padding_sides.values()):
+                # tiles of a sparse counts field made when its sky's zeros were read as padding are stale; others
+                # keep their digest
+                h.update(json.dumps({"padding_sides": info.padding_sides}, sort_keys=True).encode())
             if plan.photometry in FIELD_PSF_MODES:
                 # growth and ci tiles made when each estimated its PSF on its window are stale; those of the other
                 # modes keep their digest. The PSF itself is a function of what the digest holds already (mosaics,
@@ -315,7 +320,7 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
-                magsys=plan.magsys, photon_counts=info.photon_counts))
+                magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
@@ -386,16 +391,18 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     blank = ", ".join(f"{b} ({p})" for b, p in mos.paths.items() if mos.blank(b)) or None
     counts = None
     if plan.photometry != "skip":
-        from starclass.detect.find import photon_counts
+        from starclass.io.counts import photon_counts
 
         # once per band on the whole mosaic, as detect decides on the whole image, with the mask it would use
         # (read strip by strip; a float image stops at its first strip): each tile deciding on its window gave
         # the tiles of one image near 3 counts/px different background and noise models
         counts = {b: photon_counts(mos.data[b], lambda rows, b=b: mos.mask(b, (rows, slice(None))))
                   for b in mos.bands}
+    # decided once on the whole mosaic, as detect decides it, and handed to every tile (larger on a sparse counts image)
+    sides = {b: mos.padding_side(b) for b in mos.bands if mos.weights.get(b) is None and not mos.blank(b)}
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
                      truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
-                     _reading(mos, photometry=plan.photometry != "skip"))
+                     reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None)
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
@@ -485,9 +492,11 @@ def _padding_note(mos) -> str | None:
     for b, p in mos.paths.items():
         if mos.weights.get(b) is not None or mos.blank(b):
             continue
-        frac = sampled_padding(mos.data[b])
+        side = mos.padding_side(b)
+        frac = sampled_padding(mos.data[b], side=side)
         if frac > 0:
-            found.append(f"{b} ({p}, ~{100 * frac:.2g}%)")
+            found.append(f"{b} ({p}, ~{100 * frac:.2g}%" + (f", blocks of {side} x {side} px" if side > ZERO_PADDING_PX
+                                                         else "") + ")")
     return ", ".join(found) or None
 
 
@@ -765,10 +774,10 @@ def run_survey(
                  "constant; its magnitudes are NaN and detection goes on in the other bands")
         if info.padding is not None:
             echo(f"warning: field {info.spec.name!r}: band(s) {info.padding} without a weight map hold exact zeros "
-                 f"in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px (share of sampled rows): the "
-                 "tiles read them as padding outside the footprint (no data), not as sky, as detect does; put the "
-                 "weight map beside each (..._wht.fits), or, if the zeros are data (a photon-counting image), a "
-                 "weight map of ones")
+                 f"in blocks of at least {ZERO_PADDING_PX} x {ZERO_PADDING_PX} px, larger where a photon-counting "
+                 "image's sky has zeros (share of sampled rows): the tiles read them as padding outside the "
+                 "footprint (no data), not as sky, as detect does; put the weight map beside each (..._wht.fits) "
+                 "to say where the data are (a weight map decides alone)")
         if info.no_wcs is not None:
             # said once per field, before the tiles run: its catalogue used to lack ra, dec without a word
             echo(f"warning: field {info.spec.name!r}: its mosaics ({info.no_wcs}) carry no celestial WCS: its rows "

@@ -245,7 +245,7 @@ class MosaicWindow:
         position on a drizzled mosaic's zero-weight padding was cut from the zeros and classified.
         """
         if not hasattr(self, "_weights"):
-            from starclass.io.mosaic import zero_padding
+            from starclass.io.mosaic import ZERO_PADDING_PX, zero_padding
 
             parent_weights = getattr(self._parent, "weights", None) or {}
             out: dict[str, np.ndarray | None] = {}
@@ -255,7 +255,9 @@ class MosaicWindow:
                     out[b] = w[self._slices]
                 elif isinstance(parent_weights, dict) and b in parent_weights and not self.blank(b):
                     # a file's band without a weight map (a MosaicSet): its padding, as MosaicSet.padding finds it
-                    pad = zero_padding(self._parent.data[b], self._slices)
+                    side = getattr(self._parent, "padding_side", None)
+                    pad = zero_padding(self._parent.data[b], self._slices,
+                                       side(b) if callable(side) else ZERO_PADDING_PX)
                     out[b] = np.logical_not(pad).view(np.uint8) if pad.any() else None
                 else:
                     out[b] = None

@@ -86,6 +86,10 @@ class TileJob:
     photon_counts
         Band -> whether the field's whole mosaic is read as photon counts (the same for every tile),
         or None to let the tile decide on its window.
+    padding_sides
+        Band -> side (px) of the squares of zeros read as padding in the field's weight-less bands
+        (:meth:`starclass.io.MosaicSet.padding_side`, decided on the whole mosaic), or None to let
+        each worker decide it.
     apcorr_psf
         The PSF of the aperture corrections decided on the field's whole mosaic (:func:`field_psf`),
         or None to let the tile estimate it on its window.
@@ -110,6 +114,7 @@ class TileJob:
     magsys: str = "vega"
     photon_counts: Any = None
     apcorr_psf: Any = None
+    padding_sides: Any = None
 
     @property
     def key(self) -> str:
@@ -149,7 +154,8 @@ def cached_model(path: str, digest: str, device):
         return _MODELS[key]
 
 
-def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: str = "vega"):
+def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: str = "vega",
+             padding_sides: dict[str, int] | None = None):
     from starclass.io.mosaic import read_mosaics
 
     key = tuple(sorted(paths.items())) + (str(need_zeropoint), repr(flags), magsys)
@@ -161,6 +167,9 @@ def _mosaics(paths: dict[str, str], need_zeropoint: bool, flags=None, magsys: st
             # the flags are applied by each tile's MosaicWindow, over its window only
             _MOSAICS[key] = read_mosaics(paths, require_zeropoint=need_zeropoint, pixel_flags=flags, apply_flags=False,
                                          magsys=magsys)
+        if padding_sides:
+            # the survey's decision on the whole mosaic: each worker deciding it read a counts mosaic whole again
+            _MOSAICS[key].padding_sides.update(padding_sides)
         return _MOSAICS[key]
 
 
@@ -423,7 +432,7 @@ def field_psf_of(job: TileJob, positions=None) -> dict[str, Any] | None:
 
     ``positions``: the field's given positions (whole-image ``x``, ``y``), or None to detect.
     """
-    mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys)
+    mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
     return field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
 
 
@@ -525,7 +534,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     loaded = cached_model(job.model, job.model_digest, dev)
     cfg = loaded.config
     need_zp = job.photometry != "skip" or cfg.normalisation in ("rgb", "flux")
-    mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys)
+    mosaics = _mosaics(job.mosaics, need_zp, job.pixel_flags, job.magsys, job.padding_sides)
     window = MosaicWindow(mosaics, job.tile.window, flags=job.pixel_flags, photon_counts=job.photon_counts,
                           apcorr_psf=job.apcorr_psf)
     cat = _find(job, window) if job.positions is None else _given(job, window)
