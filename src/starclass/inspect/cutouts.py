@@ -46,7 +46,7 @@ from starclass.inspect.render import _MPL_LOCK, RenderCache, RenderSettings, _pn
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.cutout_folders import is_hdf5, recorded_folder, row_folders, stamp_store_error
-from starclass.io.mosaic import zero_padding
+from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.schema import CUTOUT_ROOT, ID
 
 #: Display pixels the page gives the composite (``index.html``); the cutout is zoomed to about this.
@@ -286,20 +286,35 @@ class CutoutRenderCache(RenderCache):
     ``images`` are float32 ``[N, C, H, W]`` (row 0 at the bottom), ``as_stored`` flags the
     8-bit pictures shown without a new stretch, ``grey`` is what the stamp canvas and the
     profile use (``mean``: the average of an RGB file's channels; else the channel number),
-    ``colour`` the channels of the composite (three of them, or one for grey).
+    ``colour`` the channels of the composite (three of them, or one for grey). ``padding_sides``:
+    channel -> the side (px) of the squares of exact zeros read as a cutout's padding
+    (:func:`list_padding_side`, decided on the whole list as a mosaic decides on its whole image),
+    and ``"mean"`` for the mean of an RGB file's channels.
     """
 
     images: np.ndarray = None
     as_stored: np.ndarray = None
     grey: str | int = 0
     colour: tuple[int, ...] = (0,)
+    padding_sides: dict[str | int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if not self.padding_sides:
+            stretched = ~np.asarray(self.as_stored, dtype=bool)
+            sides: dict[str | int, int] = {j: list_padding_side(self.images[stretched, j])
+                                           for j in range(self.images.shape[1])}
+            # a square of zeros in the mean is one in every channel: the smallest channel's side finds
+            # padding there and, at that channel's chance, no sky
+            sides["mean"] = min(sides.values())
+            self.padding_sides = sides
         # a cache folder per settings and pixels: another list, or changed files, never get stale pictures
         h = hashlib.sha256(self.settings.key().encode())
         h.update(np.ascontiguousarray(self.images).tobytes())
         h.update(np.asarray(self.as_stored, dtype=bool).tobytes())
         h.update(repr((self.grey, self.colour)).encode())
+        if any(v != ZERO_PADDING_PX for v in self.padding_sides.values()):
+            # pictures cached before the counts side (5 x 5 squares: the sparse sky masked) are not served
+            h.update(repr(sorted(self.padding_sides.items(), key=str)).encode())
         self.dir = Path(self.root) / f"cutouts-{h.hexdigest()[:12]}"
         self.dir.mkdir(parents=True, exist_ok=True)
 
@@ -308,14 +323,15 @@ class CutoutRenderCache(RenderCache):
         img = self.images[row]
         return img.mean(axis=0) if self.grey == "mean" else img[int(self.grey)]
 
-    def _shown(self, a: np.ndarray, row: int) -> np.ndarray:
+    def _shown(self, a: np.ndarray, row: int, channel: str | int) -> np.ndarray:
         # an 8-bit picture carries its own stretch (PAndAS: ZScale): restretched it looked unlike the survey's
         if self.as_stored[row]:
             return np.clip(np.nan_to_num(a, nan=0.0), 0.0, 1.0).astype(np.float32)
         # a stamp cut at its image's edge padded with 0 (blocks of exact zeros, as a drizzled mosaic's
         # padding is found): the zeros set the stretch, black at 0 and the sky's noise bright. Kept where
-        # the rest is one value (a noiseless drawing on a background of 0: its zeros are the picture)
-        pad = zero_padding(np.nan_to_num(a, nan=1.0))
+        # the rest is one value (a noiseless drawing on a background of 0: its zeros are the picture).
+        # The list's side: 5 x 5 squares took 38-45% of the sky of a 0.1 counts/px cutout for padding
+        pad = zero_padding(np.nan_to_num(a, nan=1.0), side=self.padding_sides.get(channel, ZERO_PADDING_PX))
         rest = a[~pad & np.isfinite(a)]
         if pad.any() and rest.size and rest.min() < rest.max():
             a = np.where(pad, np.nan, a)
@@ -337,7 +353,7 @@ class CutoutRenderCache(RenderCache):
         c = float(self.xs[row])
         p = self.path(row, kind)
         if kind == "composite":
-            planes = [self._shown(self.images[row][j], row) for j in self.colour]
+            planes = [self._shown(self.images[row][j], row, j) for j in self.colour]
             rgb = np.stack(planes * 3 if len(planes) == 1 else planes, axis=-1)
             png = _png_from_rgb(rgb, s.zoom)
         elif kind == "profile":
@@ -353,7 +369,7 @@ class CutoutRenderCache(RenderCache):
 
     def _whole(self, row: int) -> bytes:
         """The whole grey cutout at a smaller zoom, with the circle the profile is measured in."""
-        g = (self._shown(self.plane(row), row) * 255).astype(np.uint8)[::-1]
+        g = (self._shown(self.plane(row), row, self.grey) * 255).astype(np.uint8)[::-1]
         z = self.settings.context_zoom
         img = Image.fromarray(g).convert("RGB").resize((g.shape[1] * z, g.shape[0] * z), Image.NEAREST)
         draw = ImageDraw.Draw(img)
@@ -363,6 +379,41 @@ class CutoutRenderCache(RenderCache):
         buf = io.BytesIO()
         img.save(buf, format="PNG", compress_level=1)
         return buf.getvalue()
+
+
+def list_padding_side(planes: np.ndarray) -> int:
+    """:func:`~starclass.io.mosaic.padding_side` of one channel of a cutout list, decided on all its cutouts.
+
+    A cutout has no mosaic around it, so the list is read as one: its cutouts stacked, one NaN
+    row between two (a square of zeros never spans two cutouts, and NaN is left out of the
+    decision), so a list of photon counts gets the side its sky needs, and a cutout mostly of
+    padding does not decide alone.
+
+    Parameters
+    ----------
+    planes : numpy.ndarray
+        ``[N, H, W]``: the channel of each cutout (8-bit pictures left out).
+
+    Returns
+    -------
+    int
+        5 for data with noise; more for sparse counts.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> list_padding_side(rng.poisson(0.1, (20, 41, 41)).astype(np.float32))
+    15
+    >>> list_padding_side(rng.normal(0, 1, (20, 41, 41)).astype(np.float32))
+    5
+    """
+    n = len(planes)
+    if n == 0:
+        return ZERO_PADDING_PX
+    h, w = planes.shape[1:]
+    column = np.full((n, h + 1, w), np.nan, dtype=np.float32)
+    column[:, :h] = planes
+    return padding_side(column.reshape(n * (h + 1), w))
 
 
 def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = None,

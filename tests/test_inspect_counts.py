@@ -1,0 +1,87 @@
+"""The labelling page's pictures of a sparse image of photon counts (X-ray, UV photon counting).
+
+The cutout page read a cutout's padding as blocks of at least 5 x 5 exact zeros, where a counts
+image's sky holds many (io.mosaic.padding_side): about half the sky of a 0.1 counts/px cutout was
+left out of its levels, and the page drew it unlike the mosaic page drew the same pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+from astropy.io import fits
+from astropy.table import Table
+from astropy.wcs import WCS
+from PIL import Image
+
+SIZE, BKG = 160, 0.1
+#: Sources (x, y, counts): bright ones, and one on the footprint's edge.
+SOURCES = [(80, 80, 300.0), (60, 95, 100.0), (100, 60, 100.0), (80, 138, 100.0)]
+
+
+def _grey(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+
+
+def _counts_image() -> np.ndarray:
+    """A Poisson sky of BKG counts/px with SOURCES (2 px FWHM), zero outside a disc (an exposure's footprint)."""
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[:SIZE, :SIZE]
+    lam = np.full((SIZE, SIZE), BKG)
+    s2 = (2.0 / 2.3548) ** 2
+    for x, y, f in SOURCES:
+        lam += f / (2 * np.pi * s2) * np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * s2))
+    img = rng.poisson(lam).astype(np.float32)
+    return np.where(np.hypot(xx - SIZE / 2, yy - SIZE / 2) < 60, img, 0.0).astype(np.float32)
+
+
+def _fields(tmp_path):
+    """The mosaic page and the cutout page of the same pixels: 41 px cutouts at SOURCES."""
+    from starclass.inspect.app import load_field
+    from starclass.inspect.cutouts import load_cutout_field
+    from starclass.learn.config import get_preset
+
+    img = _counts_image()
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.crval = [150.0, 2.0]
+    w.wcs.crpix = [SIZE / 2, SIZE / 2]
+    w.wcs.cdelt = [-0.5 / 3600, 0.5 / 3600]
+    hdr = w.to_header()
+    hdr["FILTER"], hdr["BUNIT"], hdr["MAGZERO"] = "F555W", "COUNTS", 25.0
+    (tmp_path / "field").mkdir()
+    fits.writeto(tmp_path / "field" / "x_f555w.fits", img, hdr)  # no weight map: its zeros decide
+    xs, ys = [s[0] for s in SOURCES], [s[1] for s in SOURCES]
+    Table({"id": np.arange(1, len(SOURCES) + 1), "x": xs, "y": ys}).write(tmp_path / "field" / "candidates.ecsv")
+    (tmp_path / "cut").mkdir()
+    rows = ["file,label"]
+    for i, (x, y, _f) in enumerate(SOURCES):
+        fits.writeto(tmp_path / "cut" / f"c{i}.fits", img[y - 20:y + 21, x - 20:x + 21])
+        rows.append(f"c{i}.fits,cluster")
+    (tmp_path / "cut" / "labels.csv").write_text("\n".join(rows) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mosaic = load_field(tmp_path / "field", cache_dir=tmp_path / "cache")
+        cutouts = load_cutout_field(tmp_path / "cut" / "labels.csv", get_preset("m31-real"),
+                                    cache_dir=tmp_path / "ccache")
+    return mosaic, cutouts
+
+
+def test_the_cutout_page_draws_a_counts_cutout_as_the_mosaic_page_does(tmp_path):
+    from starclass.io.mosaic import ZERO_PADDING_PX, zero_padding
+
+    mosaic, cutouts = _fields(tmp_path)
+    for row in range(3):  # inside the footprint: no padding, every sky pixel in the levels
+        assert zero_padding(cutouts.cache.plane(row)).mean() > 0.2  # what 5 x 5 squares took for padding
+        # the old code: 12% of the first cutout's picture drawn otherwise (its sky's zeros left out of the levels)
+        np.testing.assert_array_equal(_grey(cutouts.cache.get(row, "composite")),
+                                      _grey(mosaic.cache.get(row, "composite")))
+    side = cutouts.cache.padding_sides[0]
+    assert side > ZERO_PADDING_PX
+    assert not any(zero_padding(cutouts.cache.plane(row), side=side).any() for row in range(3))
+    # the cutout on the footprint's edge: its zeros outside are still padding, left out of the levels
+    edge = cutouts.cache.plane(3)
+    pad = zero_padding(edge, side=side)
+    assert pad[-15:].all() and not pad[:15].any()
