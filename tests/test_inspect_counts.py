@@ -1,8 +1,10 @@
 """The labelling page's pictures of a sparse image of photon counts (X-ray, UV photon counting).
 
 The cutout page read a cutout's padding as blocks of at least 5 x 5 exact zeros, where a counts
-image's sky holds many (io.mosaic.padding_side): about half the sky of a 0.1 counts/px cutout was
+image's sky holds many (io.mosaic.padding_side): 38-45% of the sky of a 0.1 counts/px cutout was
 left out of its levels, and the page drew it unlike the mosaic page drew the same pixels.
+Both pages drew such a sky's single counts nearly as bright as a faint source (196 of 255 on 9%
+of the sky around a 20-count source drawn at 255); a band of counts is now drawn smoothed.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from astropy.wcs import WCS
 from PIL import Image
 
 SIZE, BKG = 160, 0.1
-#: Sources (x, y, counts): bright ones, and one on the footprint's edge.
-SOURCES = [(80, 80, 300.0), (60, 95, 100.0), (100, 60, 100.0), (80, 138, 100.0)]
+#: Sources (x, y, counts): bright ones, one on the footprint's edge, a faint one.
+SOURCES = [(80, 80, 300.0), (60, 95, 100.0), (100, 60, 100.0), (80, 138, 100.0), (105, 100, 20.0)]
 
 
 def _grey(png: bytes) -> np.ndarray:
@@ -85,3 +87,21 @@ def test_the_cutout_page_draws_a_counts_cutout_as_the_mosaic_page_does(tmp_path)
     edge = cutouts.cache.plane(3)
     pad = zero_padding(edge, side=side)
     assert pad[-15:].all() and not pad[:15].any()
+
+
+def test_a_faint_counts_source_stands_out_of_its_sky(tmp_path):
+    """The 20-count source's centre against its sky (6 px or more away), on both pages."""
+    mosaic, cutouts = _fields(tmp_path)
+    row = len(SOURCES) - 1
+    for cache in (mosaic.cache, cutouts.cache):
+        z = cache.settings.zoom
+        grey = _grey(cache.get(row, "composite"))[::z, ::z]
+        yy, xx = np.mgrid[:grey.shape[0], :grey.shape[1]]
+        c = grey.shape[0] // 2
+        sky = grey[np.hypot(xx - c, yy - c) > 5]
+        # the old code: the sky's single counts at 196 (9% of the sky), the source at 255; now none over half of it
+        bright = (sky > 0.5 * grey[c, c]).mean()
+        assert bright < 0.01, (bright, grey[c, c])
+    # the profile and its fit keep the stored counts (the fit is detection's)
+    mosaic.cache.get(row, "profile")
+    assert mosaic.cache.fit(row)["fwhm"] < 3.0

@@ -42,9 +42,18 @@ from astropy.table import Table
 from PIL import Image, ImageDraw
 
 from starclass.errors import StarclassError
-from starclass.inspect.render import _MPL_LOCK, RenderCache, RenderSettings, _png_from_rgb, _scale, profile_png
+from starclass.inspect.render import (
+    _MPL_LOCK,
+    RenderCache,
+    RenderSettings,
+    _png_from_rgb,
+    _scale,
+    display_plane,
+    profile_png,
+)
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
+from starclass.io.counts import photon_counts
 from starclass.io.cutout_folders import is_hdf5, recorded_folder, row_folders, stamp_store_error
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.schema import CUTOUT_ROOT, ID
@@ -289,7 +298,8 @@ class CutoutRenderCache(RenderCache):
     ``colour`` the channels of the composite (three of them, or one for grey). ``padding_sides``:
     channel -> the side (px) of the squares of exact zeros read as a cutout's padding
     (:func:`list_padding_side`, decided on the whole list as a mosaic decides on its whole image),
-    and ``"mean"`` for the mean of an RGB file's channels.
+    and ``"mean"`` for the mean of an RGB file's channels; ``counts`` the channels of photon counts
+    (:func:`list_counts`), drawn smoothed (:func:`~starclass.inspect.render.display_plane`).
     """
 
     images: np.ndarray = None
@@ -297,6 +307,7 @@ class CutoutRenderCache(RenderCache):
     grey: str | int = 0
     colour: tuple[int, ...] = (0,)
     padding_sides: dict[str | int, int] = field(default_factory=dict)
+    counts: frozenset = frozenset()
 
     def __post_init__(self) -> None:
         if not self.padding_sides:
@@ -312,6 +323,8 @@ class CutoutRenderCache(RenderCache):
         h.update(np.ascontiguousarray(self.images).tobytes())
         h.update(np.asarray(self.as_stored, dtype=bool).tobytes())
         h.update(repr((self.grey, self.colour)).encode())
+        if self.counts:
+            h.update(repr(sorted(self.counts, key=str)).encode())  # drawn smoothed: not the pictures of before
         if any(v != ZERO_PADDING_PX for v in self.padding_sides.values()):
             # pictures cached before the counts side (5 x 5 squares: the sparse sky masked) are not served
             h.update(repr(sorted(self.padding_sides.items(), key=str)).encode())
@@ -335,7 +348,7 @@ class CutoutRenderCache(RenderCache):
         rest = a[~pad & np.isfinite(a)]
         if pad.any() and rest.size and rest.min() < rest.max():
             a = np.where(pad, np.nan, a)
-        return _scale(a, lo_pct=50.0, min_range_sigma=25.0)
+        return _scale(display_plane(a, channel in self.counts), lo_pct=50.0, min_range_sigma=25.0)
 
     def stamp(self, row: int) -> dict:
         """The grey picture as numbers for the page's contrast control (rows bottom to top)."""
@@ -407,13 +420,29 @@ def list_padding_side(planes: np.ndarray) -> int:
     >>> list_padding_side(rng.normal(0, 1, (20, 41, 41)).astype(np.float32))
     5
     """
-    n = len(planes)
-    if n == 0:
-        return ZERO_PADDING_PX
-    h, w = planes.shape[1:]
+    return padding_side(_column(planes)) if len(planes) else ZERO_PADDING_PX
+
+
+def list_counts(planes: np.ndarray) -> bool:
+    """:func:`~starclass.io.counts.photon_counts` of one channel of a cutout list, decided on all its cutouts.
+
+    Read as :func:`list_padding_side` reads the list: its cutouts stacked, one NaN row between two.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> list_counts(rng.poisson(0.1, (20, 41, 41)).astype(np.float32))
+    True
+    """
+    return bool(len(planes)) and photon_counts(_column(planes))
+
+
+def _column(planes: np.ndarray) -> np.ndarray:
+    """``[N, H, W]`` cutouts as one image, a NaN row between two (squares of zeros never span two)."""
+    n, h, w = planes.shape
     column = np.full((n, h + 1, w), np.nan, dtype=np.float32)
     column[:, :h] = planes
-    return padding_side(column.reshape(n * (h + 1), w))
+    return column.reshape(n * (h + 1), w)
 
 
 def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = None,
@@ -454,6 +483,10 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
     else:
         colour = (0,)
     grey: str | int = "mean" if (nch == 3 and not names) else 0
+    stretched = ~np.asarray(cutouts.as_stored, dtype=bool)
+    counts = {j for j in range(nch) if list_counts(cutouts.images[stretched, j])}
+    if len(counts) == nch:
+        counts.add("mean")
     grey_name = names[0] if names else ("grey" if nch == 1 else "mean of RGB")
     shown = tuple(names[j] if names else "RGB"[j] for j in colour) if len(colour) == 3 else (grey_name,) * 3
     centre = (size - 1) / 2.0
@@ -466,10 +499,12 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
         profile_radius=min(max(8.0, size / 4), (size - 1) / 2),
         # "counts/s" on a PNG's 0-1 values (255 = 1) claimed a flux the picture does not hold
         value_label="pixel value (8-bit: 255 = 1)" if cutouts.as_stored.all() else "pixel value",
-        star_fwhm=float(star_fwhm) if star_fwhm else 2.1)
+        star_fwhm=float(star_fwhm) if star_fwhm else 2.1,
+        counts=(grey_name,) if grey in counts else ())
     xs = np.full(n, centre)
     return CutoutRenderCache(data={}, xs=xs, ys=xs.copy(), settings=settings, root=Path(root),
-                             images=cutouts.images, as_stored=cutouts.as_stored, grey=grey, colour=colour)
+                             images=cutouts.images, as_stored=cutouts.as_stored, grey=grey, colour=colour,
+                             counts=frozenset(counts))
 
 
 def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:

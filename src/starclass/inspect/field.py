@@ -22,6 +22,7 @@ from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import check_prob_columns, place_on_mosaics, read_catalog
+from starclass.io.counts import photon_counts
 from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics
 from starclass.schema import (
     BKG,
@@ -343,8 +344,11 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     rgb = tuple(require_bands(rgb, bands, context="--rgb"))
     if star_fwhm is None:
         star_fwhm = BANDS[vb].psf_fwhm_px if vb in BANDS else 2.1
+    # detection's decision on the same pixels (its bad ones left out), read strip by strip
+    counts = tuple(b for b in dict.fromkeys([*rgb, vb]) if photon_counts(
+        mosaics.data[b], lambda rows, b=b: mosaics.mask(b, window=(rows, slice(None)))))
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size,
-                              pixel_flags=pixel_flags.describe() if pixel_flags else "")
+                              pixel_flags=pixel_flags.describe() if pixel_flags else "", counts=counts)
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,

@@ -18,6 +18,12 @@ For one candidate (PHANGS-HST, Whitmore et al. section 3.2, steps 2-4):
 * ``context``: a wider V-band view with the neighbouring candidates circled (the current one
   thicker).
 
+A band of photon counts (X-ray, UV photon counting: :func:`starclass.io.counts.photon_counts`) is
+drawn smoothed by a Gaussian of :data:`COUNTS_SMOOTH_PX` (:func:`display_plane`): its sky is 0 and
+1, and drawn as stored every single count of sky was as bright as a faint source's pixels, and the
+contours ringed each of them. The radial profile and its fit, and the contrast control's numbers,
+stay the stored counts.
+
 Files are written atomically under ``<cache_dir>/<settings hash>/`` named by the candidate's
 row number and the kind, so a change of settings never serves a stale picture, and nothing
 that comes from a request is ever used as a file name.
@@ -55,6 +61,8 @@ GAUSS_FWHM = 2.0 * np.sqrt(2.0 * np.log(2.0))
 #: Pixels within this radius (px) enter the FWHM fit: the default of detection's photometry,
 #: so a FWHM measured here is the one ``starclass detect`` writes.
 FWHM_RADIUS = 5.0
+#: Sigma (px) of the Gaussian a band of photon counts is smoothed by for display (:func:`display_plane`).
+COUNTS_SMOOTH_PX = 1.0
 
 
 @dataclass
@@ -73,9 +81,12 @@ class RenderSettings:
     version: int = RENDER_VERSION
     pixel_flags: str = ""          # the mask / DQ flags applied (PixelFlags.describe()), "" for none
     value_label: str = "counts/s"  # the profile's y axis (cutouts: pixel values, not a flux)
+    counts: tuple[str, ...] = ()   # bands of photon counts, drawn smoothed (display_plane)
 
     def key(self) -> str:
         d = asdict(self)
+        if not d["counts"]:
+            del d["counts"]  # no band of counts: the key (and the pictures cached under it) is as before
         if not d["pixel_flags"]:
             del d["pixel_flags"]  # without flags the key (and the pictures cached under it) is as before
         if d["value_label"] == "counts/s":
@@ -138,6 +149,42 @@ def band_cutout(data: dict[str, np.ndarray], band: str, x: float, y: float, size
     return a
 
 
+def display_plane(a: np.ndarray, counts: bool) -> np.ndarray:
+    """The picture drawn of a stamp: as stored, or for photon counts smoothed by :data:`COUNTS_SMOOTH_PX`.
+
+    A counts image's sky is mostly 0 with single counts: stretched from its median (0) to its 99.5th
+    percentile a single count of sky was drawn as bright as a faint source's pixels (a 20-count
+    source at 0.1 counts/px could not be told from the sky). Smoothed, a lone count spreads to
+    0.16 and a source's counts, close together, stay high. NaN (masked pixels) stay NaN and are
+    left out of the smoothing (astropy's ``convolve``, interpolated).
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        2-D stamp (NaN where masked).
+    counts : bool
+        Whether its band is one of photon counts.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, of ``a``'s shape.
+
+    Examples
+    --------
+    >>> a = np.zeros((9, 9), np.float32); a[4, 4] = 1.0
+    >>> round(float(display_plane(a, True).max()), 3), float(display_plane(a, False).max())
+    (0.159, 1.0)
+    """
+    if not counts:
+        return a
+    from astropy.convolution import Gaussian2DKernel, convolve
+
+    kernel = Gaussian2DKernel(COUNTS_SMOOTH_PX)
+    return convolve(a, kernel, boundary="extend", nan_treatment="interpolate", preserve_nan=True,
+                    normalize_kernel=True).astype(np.float32)
+
+
 def _scale(a: np.ndarray, lo_pct: float = 1.0, hi_pct: float = 99.5, soft: float = 0.1,
            min_range_sigma: float | None = None) -> np.ndarray:
     """0-1 asinh-scaled image (NaN -> 0); the levels come from the finite pixels only.
@@ -171,8 +218,8 @@ def composite_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSett
     """Colour composite of the stamp (red, green, blue = ``s.rgb``); ``bad`` pixels left out of the stretch."""
     # black at the local sky (the median), white at the 99.5th percentile but at least 25 noise
     # sigmas above the sky: faint sources are not drowned in coloured noise
-    planes = [_scale(band_cutout(data, b, x, y, s.stamp_size, bad), lo_pct=50.0, min_range_sigma=25.0)
-              for b in s.rgb]
+    planes = [_scale(display_plane(band_cutout(data, b, x, y, s.stamp_size, bad), b in s.counts), lo_pct=50.0,
+                     min_range_sigma=25.0) for b in s.rgb]
     return _png_from_rgb(np.stack(planes, axis=-1), s.zoom)
 
 
@@ -283,7 +330,8 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
     img = data[s.v_band]
     r, v = radial_profile(img, x, y, s.profile_radius)
     fit = profile_fit(img, x, y, fwhm)
-    stamp = band_cutout(data, s.v_band, x, y, s.stamp_size, bad)
+    # the contours and the picture of a counts band smoothed: they ringed every single count of its sky
+    stamp = display_plane(band_cutout(data, s.v_band, x, y, s.stamp_size, bad), s.v_band in s.counts)
 
     fig = Figure(figsize=(6.4, 3.0), dpi=80)
     ax1 = fig.add_axes((0.02, 0.08, 0.40, 0.84))
@@ -326,7 +374,7 @@ def profile_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
 def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettings,
                 neighbours: list[tuple[float, float, str]], bad: BadPixels | None = None) -> bytes:
     """Wider V-band view; ``neighbours`` are (x, y, colour) drawn as circles, this one in cyan."""
-    a = band_cutout(data, s.v_band, x, y, s.context_size, bad)
+    a = display_plane(band_cutout(data, s.v_band, x, y, s.context_size, bad), s.v_band in s.counts)
     g = (_scale(a) * 255).astype(np.uint8)[::-1]
     img = Image.fromarray(g).convert("RGB")
     z = s.context_zoom
