@@ -321,6 +321,7 @@ def test_report_of_a_classified_cutout_folder_has_gallery_and_gradcam(tmp_path):
 def test_report_takes_mosaics_or_stamps_not_both(tmp_path):
     t = _binary_output()
     t.write(tmp_path / "out.csv", format="ascii.csv")
+    (tmp_path / "labels.csv").write_text("file,label\n")  # there: report names a missing input first
     res = runner.invoke(app, ["report", str(tmp_path / "out.csv"), "--stamps", str(tmp_path / "labels.csv"),
                               "--mosaics", str(tmp_path), "--task", "m31-real", "--label-column", "label",
                               "-o", str(tmp_path / "rep" / "report.html")])

@@ -111,3 +111,20 @@ def test_inspect_field_reads_fpack_compressed_mosaics(tmp_path):
     field = load_field(tmp_path)
     assert sorted(field.bands) == ["f438w", "f555w"]
     assert {p.name for p in field.served} >= {"f_f438w.fits.fz", "f_f555w.fits.fz"}
+
+
+def test_a_stray_text_file_beside_the_mosaics_does_not_hide_them(tmp_path):
+    """A mosaic folder holding a pos.txt (two bare columns) or notes.txt (prose) beside the FITS files
+    said "no catalogue could be read in DIR" (exit 2); the mosaics are now described and the file that
+    did not read as a catalogue is named in a note."""
+    for name, text in (("pos.txt", "10 20\n30 40\n"), ("notes.txt", "observed in 2019, reduced by hand\n")):
+        d = tmp_path / name.split(".")[0]
+        d.mkdir()
+        _mosaics(d)
+        (d / name).write_text(text)
+        r = _info(d)
+        assert r.exit_code == 0, r.output
+        assert "mosaics: 2 band(s): f438w, f555w" in r.output and "WCS: RA---TAN, DEC--TAN" in r.output
+        assert f"note: {name}: not read as a catalogue" in r.output, r.output
+        r = _info(d, "--out-format", "csv")  # a table of catalogues has no row to give: said, naming the file
+        assert r.exit_code == 2 and f"no file that reads as a catalogue ({name})" in " ".join(r.output.split())

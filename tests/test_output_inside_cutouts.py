@@ -78,6 +78,7 @@ def test_explain_refuses_a_folder_inside_an_imagefolder(tmp_path):
 def test_report_refuses_its_tables_folder_beside_the_label_folders(tmp_path):
     data = _data(tmp_path / "data")
     (tmp_path / "out.csv").write_text("file,class_pred\ncluster/o0.png,1\n")
+    (tmp_path / "m").mkdir()  # an input that is there: report names a missing one before any output check
     res = CliRunner().invoke(app, ["report", str(tmp_path / "out.csv"), "--model", str(tmp_path / "m"), "--stamps",
                                    str(data), "-o", str(data / "report.html")])
     assert res.exit_code == 2, res.output

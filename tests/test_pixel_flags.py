@@ -476,6 +476,7 @@ def test_report_gradcam_mosaics_take_the_flags(tmp_path, monkeypatch):
         return outdir / kw["filename"]
 
     monkeypatch.setattr(build, "build_report", fake_build_report)
+    (tmp_path / "m").mkdir()  # an input that is there: report names a missing one first
     res = CliRunner().invoke(app, ["report", str(pred), "--model", str(tmp_path / "m"), "--mosaics", str(folder),
                                    "-o", str(tmp_path / "r.html"), "--mask-extension", "BPM"])
     assert res.exit_code == 0, res.output

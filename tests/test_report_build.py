@@ -100,7 +100,7 @@ def test_cli_evaluate_and_report(cats, tmp_path):
     r = runner.invoke(app, ["evaluate", str(tmp_path / "pred.ecsv"), "-r", str(tmp_path / "missing.ecsv"),
                             "-o", str(tmp_path / "x")])
     assert r.exit_code == 2
-    assert "not found" in r.output
+    assert "missing.ecsv: no such file" in " ".join(r.output.split())
 
 
 @pytest.mark.parametrize("target", ["pred.ecsv", "notes.txt"])

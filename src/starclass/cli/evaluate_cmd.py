@@ -67,7 +67,7 @@ def evaluate(
     """Accuracy (the task's classes and merges), confusion matrices, P/R/F1, ROC/PR, thresholds, PHANGS agreement."""
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
     from starclass.errors import StarclassError
-    from starclass.io.paths import check_output
+    from starclass.io.paths import check_inputs_readable, check_output
 
     if catalogs is not None:
         refuse_one_catalogue_options(by, pred_column)
@@ -80,6 +80,7 @@ def evaluate(
         from starclass.report.many import MANY_ENTRIES, run_many_evaluation
 
         # as for one catalogue: a file in the folder's place, or a folder of other files, is refused now
+        check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
         check_output(out, [catalogs], option="--output", overwrite=overwrite, folder=True, own=MANY_ENTRIES)
         res = run_many_evaluation(catalogs, out, overwrite=overwrite, min_inspected=min_inspected)
         # the fields left out (too few inspected sources, an uncertain layout) are listed with the reason
@@ -99,8 +100,12 @@ def evaluate(
     task = None if task is None else task_option(task)
     from starclass.report.build import EVALUATION_ENTRIES, run_evaluation
 
-    # references are paths or "self"; a path among them is an input like the predictions. A file in
-    # the folder's place, or a folder of other files, is refused now, not after the evaluation
+    # references are paths or "self"; a path among them is an input like the predictions. A missing
+    # input is named before an existing output: asked first for --overwrite, only the re-run with it said
+    # that the reference was not there (as classify, 0e0b76f)
+    check_inputs_readable([("PRED", pred), *(("--reference", r) for r in reference or () if r != "self"),
+                           ("--model", model)])
+    # a file in the folder's place, or a folder of other files, is refused now, not after the evaluation
     check_output(out, [pred, *(r for r in reference or () if r != "self")], option="--output", overwrite=overwrite,
                  folder=True, own=EVALUATION_ENTRIES)
     from starclass.io.cutout_folders import check_output_outside_cutouts

@@ -347,19 +347,32 @@ def cutout_summary(path: Path) -> str:
 
 
 def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format: str,
-                 images: list[Path] = ()) -> None:
+                 images: list[Path] = (), magsys: str = "vega") -> bool:
     """One row per catalogue of ``directory``; warnings (uncertain layouts) listed below it.
 
     ``images`` (FITS mosaics in the folder) are not catalogues: no "skipped" note for them.
+    When no other file reads as a catalogue, the mosaics are described instead and each such
+    file is named in a note; returns whether catalogues were summarised.
     """
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     import io
 
     from starclass.io.overview import summarise_dir
 
-    table, notes = summarise_dir(directory, column_map)
+    # with mosaics, a stray pos.txt or notes.txt that is no catalogue must not hide them: info said only
+    # "no catalogue could be read in DIR"
+    table, notes = summarise_dir(directory, column_map, allow_none=bool(images))
     skip = {p.name for p in images}
     notes = [n for n in notes if n.split(":", 1)[0] not in skip]
+    if not len(table):
+        if out_format != "text":
+            names = ", ".join(n.split(":", 1)[0] for n in notes)  # each note starts with its file's name
+            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {directory} holds "
+                                 f"FITS mosaics and no file that reads as a catalogue ({names})")
+        echo("\n".join(mosaic_lines(images, magsys)))
+        for n in notes:
+            echo(f"note: {n}")
+        return False
     if out_format == "text":
         if len(set(table["field"])) == len(table):
             table.remove_column("file")  # the field names it; csv/ecsv keep the file name
@@ -371,12 +384,13 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
         echo("\n".join(table.pformat(max_lines=-1, max_width=-1)))
         for n in notes:
             echo(f"note: {n}")
-        return
+        return True
     buf = io.StringIO()
     table.write(buf, format=f"ascii.{out_format}")
     echo(buf.getvalue().rstrip("\n"))
     for n in notes:
         typer.echo(f"note: {n}", err=True)
+    return True
 
 
 @command("info")
@@ -459,8 +473,7 @@ def info(
             echo("\n".join(mosaic_lines(images, magsys)))
             return
         try:
-            _dir_summary(paths[0], cmap, out_format, images)
-            if images:
+            if _dir_summary(paths[0], cmap, out_format, images, magsys) and images:
                 # a field folder: its catalogues above, its mosaics here (they were "skipped" notes)
                 lines = mosaic_lines(images, magsys)
                 if out_format == "text":

@@ -76,7 +76,7 @@ def report(
     # here, not at the top: starclass.report adds 2.8 s (matplotlib; measured) to the 0.4 s of `starclass --help`
     from starclass.errors import StarclassError
     from starclass.io.mosaic import mosaic_inputs
-    from starclass.io.paths import check_output
+    from starclass.io.paths import check_inputs_readable, check_output
 
     flags = pixel_flags(mask_extension, dq_good_bits, mask_file)  # an expression astropy refuses: said before any work
     if flags is not None and not mosaics:
@@ -98,6 +98,7 @@ def report(
                                  "not both")
         from starclass.report.many import build_many_report
 
+        check_inputs_readable([("--catalogs", catalogs)])  # named before an existing output is
         check_output(outdir / name, [catalogs], option="--output", overwrite=overwrite)
         check_output(outdir / "tables", [catalogs], option="--output (its tables/ folder)", overwrite=overwrite)
         check_tables_page(outdir, name)
@@ -116,6 +117,10 @@ def report(
                              "them out")
     from starclass.report.build import build_report
 
+    # a missing input is named before an existing page or tables/ folder: asked first for --overwrite,
+    # only the re-run with it said that the reference, cutouts or model were not there (as classify, 0e0b76f)
+    check_inputs_readable([("PRED", pred), *(("--reference", r) for r in reference or () if r != "self"),
+                           ("--model", model), ("--stamps", stamps), *(("--mosaics", m) for m in mosaics or ())])
     # the page is what the option names; the tables beside it are rewritten with it
     inputs = [pred, model, stamps, *mosaic_inputs(mosaics or None), *(r for r in reference or () if r != "self")]
     if outdir == out and (out.exists() or out.is_symlink()) and not out.is_dir():

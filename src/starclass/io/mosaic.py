@@ -828,9 +828,10 @@ def _apply_flags(arr: np.ndarray, flags: PixelFlags, path: Path) -> tuple[np.nda
     return out, n
 
 
-#: Header keywords read for an image's band, in this order: ``FILTER``, ACS's ``FILTER1``/``FILTER2``,
-#: then Pan-STARRS1's ``FPA.FILTERID``/``FPA.FILTER`` (HIERARCH keywords of its stacks and warps).
-FILTER_KEYS = ("FILTER", "FILTER1", "FILTER2", "FPA.FILTERID", "FPA.FILTER")
+#: Header keywords read for an image's band, in this order: ``FILTER``, ACS's ``FILTER1``/``FILTER2``, Subaru
+#: HSC's and Suprime-Cam's ``FILTER01`` (``'HSC-G'``; the keyword LSST's astro_metadata_translator reads their
+#: filter from), then Pan-STARRS1's ``FPA.FILTERID``/``FPA.FILTER`` (HIERARCH keywords of its stacks and warps).
+FILTER_KEYS = ("FILTER", "FILTER1", "FILTER2", "FILTER01", "FPA.FILTERID", "FPA.FILTER")
 
 #: A ground-based survey's filter value whose band is its first letter: Pan-STARRS1 ``'i.00000'``,
 #: CFHT MegaCam ``'g.MP9401'`` / ``'i.MP9702'``, DECam (DES) ``'g DECam SDSS c0001 4720.0 1520.0'``.
@@ -1716,7 +1717,8 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
     the stored values (:data:`ZEROPOINT_KEYS`; a DES coadd's ``MAGZERO = 30``), not PHOTFLAM, is
     on that zeropoint's flux scale, not in counts/s: ``GAIN`` converts it (e- per unit of the
     values: the "equivalent gain" SWarp writes into a coadd it made, the stacked exposures' gains
-    over their flux scalings, weighted as combined), else None. Images in counts or counts/s
+    over their flux scalings, weighted as combined), else None. A CASU image (:func:`is_casu`)
+    holds the ADU of its exposure: ``GAIN`` (e-/ADU) converts it too. Images in counts or counts/s
     (``BUNIT``, or no ``BUNIT`` and no zeropoint keyword) give None altogether: their EXPTIME does
     it (:func:`exposure_time`, :func:`in_counts`).
 
@@ -1730,6 +1732,8 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
     (23.4, 'units of MAGZERO 30 (mag = 30 - 2.5 log10 value)')
     >>> calibrated_counts({"BUNIT": "ELECTRONS/S", "EXPTIME": 400.0}) is None
     True
+    >>> calibrated_counts({"MAGZPT": 23.9, "CIR_CPM": "conf.fit[1]", "EXPTIME": 100.0, "GAIN": 4.2})
+    (4.2, 'units of ADU (a CASU image, MAGZPT per second)')
     """
     bunit = str(header.get("BUNIT", "") or "").strip()
     if _FLUX_UNIT.search(bunit.upper().replace(" ", "")):
@@ -1741,6 +1745,10 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
     if _number(header.get(PS1_ZEROPOINT_KEY)) is not None:
         return None, "Pan-STARRS1 stack units"
     key = _zeropoint_keyword(header)
+    if not bunit and is_casu(header) and (header.get("PHOTFLAM") is None or header.get("PHOTPLAM") is None):
+        # counts (ADU) of the exposure, not a zeropoint's flux scale: GAIN (e-/ADU) converts them
+        gain = _number(header.get(GAIN_KEY))
+        return (gain if gain is not None and gain > 0 else None), "units of ADU (a CASU image, MAGZPT per second)"
     if not bunit and key is not None and (header.get("PHOTFLAM") is None or header.get("PHOTPLAM") is None):
         # values scaled to a zeropoint (DES coadds: each exposure scaled to MAGZERO 30, then combined by SWarp);
         # EXPTIME, the stacked exposures' total, was read as if the values were count rates
@@ -1757,6 +1765,67 @@ AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
 #: Header keywords holding a zeropoint whose system the file does not state (ground-based images): used as given.
 #: DES coadds write MAGZERO = 30 (AB, of the stored values: DES DR1, Abbott et al. 2018, ApJS 239, 18).
 ZEROPOINT_KEYS = ("MAGZERO", "MAGZPT", "ZEROPNT", "ZP")
+
+#: Keywords the CASU pipelines (VISTA VIRCAM, UKIRT WFCAM, INT WFC, VST) write into the images they process: the
+#: software version (``CASUVERS``, ``CIR_VERS``) and the confidence map it used (``CIR_CPM``). One of them beside
+#: ``MAGZPT`` marks a CASU image, whose ``MAGZPT`` is of counts per second (:func:`casu_zeropoint`); ``MAGZPT`` and
+#: ``MAGZRR`` alone do not, as other archives write them for the values as stored.
+CASU_KEYS = ("CASUVERS", "CIR_VERS", "CIR_CPM")
+
+#: The zeropoint keyword of CASU images, and that of its error.
+CASU_ZEROPOINT_KEY, CASU_ZEROPOINT_ERROR_KEY = "MAGZPT", "MAGZRR"
+
+
+def is_casu(header) -> bool:
+    """Whether ``header`` is that of a CASU pipeline image: a number in ``MAGZPT`` and one of :data:`CASU_KEYS`.
+
+    Examples
+    --------
+    >>> is_casu({"MAGZPT": 23.9, "CIR_CPM": "conf.fit[1]"}), is_casu({"MAGZPT": 25.3, "MAGZRR": 0.02})
+    (True, False)
+    """
+    return _number(header.get(CASU_ZEROPOINT_KEY)) is not None and any(
+        header.get(k) not in (None, "") for k in CASU_KEYS)
+
+
+def casu_zeropoint(header, path: PathLike) -> tuple[float, str] | None:
+    """The zeropoint of a CASU image's stored values, ``MAGZPT + 2.5 log10(EXPTIME)``, and its origin; else None.
+
+    CASU calibrates its images (VISTA, UKIRT WFCAM, VST and INT pipelines) for count rates: the
+    magnitude is ``MAGZPT - 2.5 log10(counts / EXPTIME)`` less the extinction and aperture terms
+    (the CASU pipeline's zeropoint as ESO states it for HAWK-I: ``mag + 2.5 log10(flux / EXPTIME)``),
+    and its images hold the counts of that exposure time, so the zeropoint of the values as stored
+    is ``MAGZPT + 2.5 log10(EXPTIME)``. A rate image (``BUNIT`` per second) keeps ``MAGZPT``.
+
+    Raises
+    ------
+    StarclassError
+        A CASU image in counts without a positive exposure time, naming the file.
+
+    Examples
+    --------
+    >>> zp, origin = casu_zeropoint({"MAGZPT": 23.9, "MAGZRR": 0.01, "CASUVERS": "1.3", "EXPTIME": 100.0}, "k.fit")
+    >>> round(zp, 4), origin
+    (28.9, 'MAGZPT 23.9 +- 0.01 (CASU, per second) + 2.5 log10(EXPTIME 100 s)')
+    >>> casu_zeropoint({"MAGZPT": 25.3, "MAGZRR": 0.02, "EXPTIME": 720.0}, "a.fits") is None
+    True
+    """
+    if not is_casu(header):
+        return None
+    zp = _number(header.get(CASU_ZEROPOINT_KEY))
+    err = _number(header.get(CASU_ZEROPOINT_ERROR_KEY))
+    said = f"{CASU_ZEROPOINT_KEY} {zp:g}" + (f" +- {err:g}" if err is not None else "") + " (CASU, per second)"
+    bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
+    if "/S" in bunit or "S-1" in bunit:
+        return zp, f"{said}, of the stored {bunit.lower()}"
+    exptime = exposure_time(header)
+    if exptime is None:
+        raise StarclassError(
+            f"{path} is a CASU image ({CASU_ZEROPOINT_KEY} beside {'/'.join(k for k in CASU_KEYS if k in header)}), "
+            f"whose {CASU_ZEROPOINT_KEY} is of counts per second, but has no positive exposure time "
+            f"({'/'.join(EXPOSURE_KEYS)}); write EXPTIME (s) into a copy of the file")
+    key = next(k for k in EXPOSURE_KEYS if _number(header.get(k)) == exptime)
+    return zp + 2.5 * float(np.log10(exptime)), f"{said} + 2.5 log10({key} {exptime:g} s)"
 
 #: AB magnitude of one nanomaggy, the pixel unit (``BUNIT = 'nanomaggy'``) of SDSS frames and Legacy
 #: Surveys coadds: m = 22.5 - 2.5 log10(f / nanomaggy) (SDSS DR16 "Measures of flux and magnitude").
@@ -1826,6 +1895,11 @@ def _zeropoint(band: str, header: fits.Header, path: Path, magsys: str,
                         f"{band!r}: use AB magnitudes (--magsys ab)")
                 zp -= BANDS[band].ab_minus_vega
         else:
+            casu = casu_zeropoint(header, path)
+            if casu is not None:
+                # of counts per second: MAGZPT taken as of the stored counts made every magnitude of a
+                # 100 s VISTA image 5 mag too bright
+                return casu
             key = _zeropoint_keyword(header)
             zp = _number(header[key]) if key is not None else None
             origin = str(key)

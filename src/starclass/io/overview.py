@@ -172,7 +172,8 @@ def _map_text(column_map: Mapping[str, str]) -> str:
     return ", ".join(f"{s} -> {d}" for s, d in column_map.items())
 
 
-def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, read=None) -> tuple[Table, list[str]]:
+def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, read=None,
+                  allow_none: bool = False) -> tuple[Table, list[str]]:
     """Read every catalogue in ``directory`` and summarise them, one row per file.
 
     A folder mixes files that need no map with the few that do, so ``column_map`` is applied
@@ -190,6 +191,10 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
         Source column -> schema name, as :func:`parse_column_map` gives it.
     read
         The reader (default :func:`starclass.io.catalog.read_catalog`).
+    allow_none
+        When no file reads as a catalogue, return an empty table and the notes (each file
+        named with why it was skipped) instead of raising: ``starclass info`` on a folder of
+        FITS mosaics beside a stray ``pos.txt`` describes the mosaics and notes the file.
 
     Returns
     -------
@@ -199,7 +204,7 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
     Raises
     ------
     StarclassError
-        When the folder holds no catalogue, or the map does not fit a file it applies to (a
+        When the folder holds no catalogue (unless ``allow_none``), or the map does not fit a file it applies to (a
         column it names is not there): the file is named, rather than left out of the summary.
 
     Examples
@@ -246,13 +251,15 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
             else:
                 err = map_err
         if t is None:
-            notes.append(f"{p.name}: skipped: {err}")
+            notes.append(f"{p.name}: not read as a catalogue, skipped: {err}")
             continue
         notes.extend(f"{p.name}: {w.message}" if p.name not in str(w.message) else str(w.message)
                      for w in caught)
         rows.append(catalog_row(t, p.name))
         if note := hybrid_note(t):
             notes.append(f"{p.name}: {note}")
+    if not rows and allow_none:
+        return Table(), notes
     if not rows:
         raise StarclassError(f"no catalogue could be read in {d} (looked for {', '.join(CATALOG_SUFFIXES)})")
     if numbered and certain:

@@ -143,6 +143,48 @@ def check_output(output: PathLike | None, inputs: Iterable[PathLike | None] = ()
     raise StarclassError(f"{option} {out} exists; give --overwrite to replace it")
 
 
+def check_inputs_readable(inputs: Iterable[tuple[str, PathLike | None]]) -> None:
+    """Refuse an input that does not exist or cannot be read, naming its option.
+
+    Called before :func:`check_output` asks for ``--overwrite``: a command whose output existed
+    asked for ``--overwrite`` first, and only the re-run with it said that an input was missing.
+    Only existence and permission are checked here; the content is read by the command.
+
+    Parameters
+    ----------
+    inputs
+        ``(option, path)`` pairs; a None path (option not given) is skipped. A folder must be
+        readable and searchable.
+
+    Raises
+    ------
+    StarclassError
+        ``OPTION PATH: no such file or directory`` or ``... : no permission to read it``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "cat.csv").write_text("id\\n1\\n")
+    >>> check_inputs_readable([("PRED", d / "cat.csv"), ("--model", None)])
+    >>> check_inputs_readable([("--reference", d / "nothere.csv")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --reference .../nothere.csv: no such file or directory
+    """
+    for option, item in inputs:
+        if item is None:
+            continue
+        p = Path(item)
+        if not p.exists():
+            # a dangling link names where it points: the link itself is there, its target is not
+            target = f" (a link to {os.readlink(p)})" if p.is_symlink() else ""
+            raise StarclassError(f"{option} {p}: no such file or directory{target}")
+        mode = os.R_OK | os.X_OK if p.is_dir() else os.R_OK
+        if not os.access(p, mode):
+            raise StarclassError(f"{option} {p}: no permission to read it")
+
+
 def _check_parent_writable(out: Path, option: str) -> None:
     """Refuse ``out`` when the folder it goes in cannot be created or written (naming the option)."""
     _check_writable_from(out, out.parent, option)
