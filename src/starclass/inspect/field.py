@@ -23,7 +23,7 @@ from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
 from starclass.io.catalog import check_prob_columns, place_on_mosaics, read_catalog
 from starclass.io.counts import photon_counts
-from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics
+from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.schema import (
     BKG,
     CI,
@@ -347,8 +347,10 @@ def load_field(data_dir: str | Path, *, catalogue: str | Path | None = None,
     # detection's decision on the same pixels (its bad ones left out), read strip by strip
     counts = tuple(b for b in dict.fromkeys([*rgb, vb]) if photon_counts(
         mosaics.data[b], lambda rows, b=b: mosaics.mask(b, window=(rows, slice(None)))))
+    # the profile is of the V band: its axis said counts/s of a mosaic in counts, nanomaggies or MJy/sr
     settings = RenderSettings(rgb=rgb, v_band=vb, star_fwhm=float(star_fwhm), stamp_size=stamp_size,
-                              pixel_flags=pixel_flags.describe() if pixel_flags else "", counts=counts)
+                              pixel_flags=pixel_flags.describe() if pixel_flags else "", counts=counts,
+                              value_label=value_unit(mosaics.headers[vb], photon_counts=vb in counts))
     cache = RenderCache(
         data={b: mosaics.data[b] for b in bands},
         xs=np.asarray(table[X], float), ys=np.asarray(table[Y], float), settings=settings,

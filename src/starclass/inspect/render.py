@@ -80,7 +80,7 @@ class RenderSettings:
     neighbour_radius: float = 3.0  # px, circle size in the context view
     version: int = RENDER_VERSION
     pixel_flags: str = ""          # the mask / DQ flags applied (PixelFlags.describe()), "" for none
-    value_label: str = "counts/s"  # the profile's y axis (cutouts: pixel values, not a flux)
+    value_label: str = "counts/s"  # the profile's y axis: the V band's unit (io.mosaic.value_unit)
     counts: tuple[str, ...] = ()   # bands of photon counts, drawn smoothed (display_plane)
 
     def key(self) -> str:
@@ -90,7 +90,7 @@ class RenderSettings:
         if not d["pixel_flags"]:
             del d["pixel_flags"]  # without flags the key (and the pictures cached under it) is as before
         if d["value_label"] == "counts/s":
-            del d["value_label"]  # likewise: the mosaics' pictures keep their cache
+            del d["value_label"]  # likewise: the pictures of mosaics in counts/s (HST's e-/s) keep their cache
         text = json.dumps(d, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 

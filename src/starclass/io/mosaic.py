@@ -1664,7 +1664,12 @@ def in_counts(header) -> bool:
     [True, True, False, False, False, False]
     """
     bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
-    return bunit.startswith(("ELECTRON", "COUNT")) and "/S" not in bunit and "S-1" not in bunit
+    return bunit.startswith(("ELECTRON", "COUNT")) and not _per_second(bunit)
+
+
+def _per_second(bunit: str) -> bool:
+    """Whether a ``BUNIT`` (upper case, without spaces) is per second: ``ELECTRONS/S``, ``COUNTS S-1``."""
+    return "/S" in bunit or "S-1" in bunit
 
 
 #: Header keywords read as a band's exposure time (s), in this order: HST's EXPTIME, some HLSP mosaics'
@@ -1758,6 +1763,57 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
     return None
 
 
+#: What :func:`value_unit` says of values whose unit nothing in the header tells.
+UNKNOWN_UNIT = "pixel value"
+
+
+def value_unit(header, photon_counts: bool = False) -> str:
+    """The unit of a band's stored pixel values as starclass reads them, in a few words (a plot's axis label).
+
+    ``"counts"`` for an image in counts (:func:`in_counts`: ``BUNIT`` ``COUNTS`` or ``ELECTRONS``), and for
+    one without ``BUNIT`` that is of photon counts (``photon_counts``, the decision of
+    :func:`starclass.io.counts.photon_counts`); ``"counts/s"`` for a rate (a ``BUNIT`` per second that is
+    no calibrated flux: HST's ``ELECTRONS/S``; or no ``BUNIT`` and HST's ``PHOTFLAM``, a zeropoint of count
+    rates); a calibrated unit as :func:`calibrated_counts` names it without its explanation (``"nanomaggies"``,
+    ``"MJy/sr"``, ``"units of MAGZERO 30"`` for a DES coadd); any other ``BUNIT`` as written; else
+    :data:`UNKNOWN_UNIT`.
+
+    Parameters
+    ----------
+    header
+        The band's header (a :class:`astropy.io.fits.Header` or a mapping).
+    photon_counts
+        True when the image was found to be of photon counts (non-negative integers, a Poisson sky).
+
+    Returns
+    -------
+    str
+        The unit, e.g. ``"counts/s"``.
+
+    Examples
+    --------
+    >>> [value_unit({"BUNIT": u}) for u in ("ELECTRONS/S", "COUNTS", "nanomaggy", "MJy/sr", "DN")]
+    ['counts/s', 'counts', 'nanomaggies', 'MJy/sr', 'DN']
+    >>> value_unit({"MAGZERO": 30.0, "GAIN": 23.4}), value_unit({"PHOTFLAM": 1e-19}), value_unit({})
+    ('units of MAGZERO 30', 'counts/s', 'pixel value')
+    >>> value_unit({"PHOTFLAM": 1e-19}, photon_counts=True)
+    'counts'
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    if photon_counts and not bunit:
+        # integers with a Poisson sky are counts: a rate would not be whole numbers
+        return "counts"
+    calibrated = calibrated_counts(header)
+    if calibrated is not None:
+        unit = calibrated[1].split(" (")[0]  # what follows explains the scale: too long for an axis
+        return "nanomaggies" if unit.lower().replace(" ", "") in NANOMAGGY_UNITS else unit
+    if in_counts(header):
+        return "counts"
+    if not bunit:
+        return "counts/s" if header.get("PHOTFLAM") is not None else UNKNOWN_UNIT
+    return "counts/s" if _per_second(bunit.upper().replace(" ", "")) else bunit
+
+
 #: Header keywords holding an AB zeropoint of the pixel values (mag = -2.5 log10(value) + zp), read when a
 #: file has no PHOTFLAM/PHOTPLAM; converted to Vega with the band's AB - Vega offset.
 AB_ZEROPOINT_KEYS = ("ABMAGZP", "ABMAG_ZP", "ZPAB", "ZP_AB", "MAGZP_AB")
@@ -1816,7 +1872,7 @@ def casu_zeropoint(header, path: PathLike) -> tuple[float, str] | None:
     err = _number(header.get(CASU_ZEROPOINT_ERROR_KEY))
     said = f"{CASU_ZEROPOINT_KEY} {zp:g}" + (f" +- {err:g}" if err is not None else "") + " (CASU, per second)"
     bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
-    if "/S" in bunit or "S-1" in bunit:
+    if _per_second(bunit):
         return zp, f"{said}, of the stored {bunit.lower()}"
     exptime = exposure_time(header)
     if exptime is None:
@@ -1830,6 +1886,8 @@ def casu_zeropoint(header, path: PathLike) -> tuple[float, str] | None:
 #: AB magnitude of one nanomaggy, the pixel unit (``BUNIT = 'nanomaggy'``) of SDSS frames and Legacy
 #: Surveys coadds: m = 22.5 - 2.5 log10(f / nanomaggy) (SDSS DR16 "Measures of flux and magnitude").
 NANOMAGGY_AB = 22.5
+#: ``BUNIT`` values (lower case, without spaces) of images in nanomaggies.
+NANOMAGGY_UNITS = ("nanomaggy", "nanomaggies", "nmgy")
 
 #: Pan-STARRS1 stacks: pixel values rescaled to the zeropoint FPA.ZP (25) + 2.5 log10(EXPTIME), AB
 #: (STScI PS1 archive wiki, "PS1 Stack images", Photometric calibration).
@@ -1951,7 +2009,7 @@ def _ab_unit_zeropoint(header: fits.Header, path: Path) -> tuple[float, str] | N
     (32.5, 'FPA.ZP 25 + 2.5 log10(EXPTIME 1000 s) (AB, Pan-STARRS1 stack)')
     """
     bunit = str(header.get("BUNIT", "") or "").strip().lower().replace(" ", "")
-    if bunit in ("nanomaggy", "nanomaggies", "nmgy"):
+    if bunit in NANOMAGGY_UNITS:
         return NANOMAGGY_AB, f"BUNIT {bunit} (AB {NANOMAGGY_AB:g})"
     fpa = _number(header.get(PS1_ZEROPOINT_KEY))
     if fpa is None:
