@@ -126,3 +126,14 @@ def test_photon_counts_without_bunit_are_counts(tmp_path):
     field = _field(tmp_path / "g", "counts", image=_star(counts=True), header=no_bunit)
     assert field.cache.settings.counts == ("f555w",)
     assert field.cache.settings.value_label == "counts"
+
+
+@pytest.mark.parametrize("bunit, label", [("DN/sr", "DN/sr"), ("ADU/SR", "ADU/SR"), ("e-/s", "counts/s"),
+                                          ("COUNTS/SEC", "counts/s")])
+def test_per_steradian_is_not_per_second(bunit, label):
+    """'/SR' (per steradian) was read as '/S' (per second): a DN/sr mosaic's profile said counts/s."""
+    from starclass.io.mosaic import in_counts, value_unit
+
+    assert value_unit(fits.Header({"BUNIT": bunit})) == label
+    # a count per steradian is a surface brightness, not counts whose Poisson noise can be taken as they stand
+    assert not in_counts({"BUNIT": "COUNTS/SR"}) and in_counts({"BUNIT": "COUNTS"})

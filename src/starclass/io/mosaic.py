@@ -1664,12 +1664,24 @@ def in_counts(header) -> bool:
     [True, True, False, False, False, False]
     """
     bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
-    return bunit.startswith(("ELECTRON", "COUNT")) and not _per_second(bunit)
+    # COUNTS/SR is a surface brightness, not counts whose Poisson noise the errors may take as they stand
+    return bunit.startswith(("ELECTRON", "COUNT")) and not _per_second(bunit) and "/SR" not in bunit
+
+
+#: "/S", "/SEC", "/SECOND" not followed by a letter: per second, where "/SR" (per steradian) is not
+_PER_SECOND = re.compile(r"/S(EC(OND)?)?(?![A-Z])")
 
 
 def _per_second(bunit: str) -> bool:
-    """Whether a ``BUNIT`` (upper case, without spaces) is per second: ``ELECTRONS/S``, ``COUNTS S-1``."""
-    return "/S" in bunit or "S-1" in bunit
+    """Whether a ``BUNIT`` (upper case, without spaces) is per second: ``ELECTRONS/S``, ``COUNTS S-1``.
+
+    Examples
+    --------
+    >>> [_per_second(u) for u in ("ELECTRONS/S", "E-/S", "COUNTS/SEC", "COUNTSS-1", "MJY/SR", "DN/SR", "DN")]
+    [True, True, True, True, False, False, False]
+    """
+    # "/S" anywhere read "MJY/SR" and "DN/SR" (per steradian) as rates: a profile axis of "counts/s"
+    return bool(_PER_SECOND.search(bunit)) or "S-1" in bunit
 
 
 #: Header keywords read as a band's exposure time (s), in this order: HST's EXPTIME, some HLSP mosaics'
