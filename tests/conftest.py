@@ -168,3 +168,20 @@ def killed_after_epoch(monkeypatch, epoch: int = 1) -> Iterator[None]:
             yield
     finally:
         monkeypatch.setattr(train_mod, "save_checkpoint", real_save)
+
+
+def counts_header(shape: tuple[int, int]):
+    """FITS header of a photon-counting test mosaic: F555W, BUNIT COUNTS, MAGZERO 25, a 0.5"/px TAN WCS.
+
+    What the detection, padding and labelling-page tests of counts images write beside their pixels.
+    """
+    from astropy.wcs import WCS
+
+    w = WCS(naxis=2)
+    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
+    w.wcs.crval = [150.0, 2.0]
+    w.wcs.crpix = [shape[1] / 2, shape[0] / 2]
+    w.wcs.cdelt = [-0.5 / 3600, 0.5 / 3600]
+    hdr = w.to_header()
+    hdr["FILTER"], hdr["BUNIT"], hdr["MAGZERO"] = "F555W", "COUNTS", 25.0
+    return hdr

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from astropy.io import fits
 from astropy.table import Table
-from astropy.wcs import WCS
 from typer.testing import CliRunner
 
+from conftest import counts_header
 from starclass.io.mosaic import ZERO_PADDING_PX, read_mosaics, zero_padding
 from test_survey_tile_weights import _model  # tests/ is on sys.path under pytest
 
@@ -42,15 +42,8 @@ def _footprint() -> np.ndarray:
 
 
 def _write(folder, img) -> None:
-    w = WCS(naxis=2)
-    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
-    w.wcs.crval = [150.0, 2.0]
-    w.wcs.crpix = [SIZE / 2, SIZE / 2]
-    w.wcs.cdelt = [-0.5 / 3600, 0.5 / 3600]
-    hdr = w.to_header()
-    hdr["FILTER"], hdr["BUNIT"], hdr["MAGZERO"] = "F555W", "COUNTS", 25.0  # as tests/test_detect_counts.py
     folder.mkdir()
-    fits.writeto(folder / "x_f555w.fits", img, hdr)  # no weight map
+    fits.writeto(folder / "x_f555w.fits", img, counts_header(img.shape))  # no weight map
 
 
 def _matched(cat: Table, pos: np.ndarray) -> int:

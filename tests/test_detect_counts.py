@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from astropy.io import fits
 from astropy.table import Table
-from astropy.wcs import WCS
 from typer.testing import CliRunner
 
+from conftest import counts_header
 from starclass.detect.find import find_candidates
 
 
@@ -39,13 +39,7 @@ def test_cli_detect_finds_sources_on_a_counts_image_with_weight_of_ones(tmp_path
 
     img, pos = _counts_image(12, 300.0)
     assert (img == 0).mean() > 0.9  # the image the docs' weight map of ones is for
-    w = WCS(naxis=2)
-    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
-    w.wcs.crval = [150.0, 2.0]
-    w.wcs.crpix = [96.0, 96.0]
-    w.wcs.cdelt = [-0.5 / 3600, 0.5 / 3600]
-    hdr = w.to_header()
-    hdr["FILTER"], hdr["BUNIT"], hdr["MAGZERO"] = "F555W", "COUNTS", 25.0
+    hdr = counts_header(img.shape)
     field = tmp_path / "field"
     field.mkdir()
     fits.writeto(field / "x_f555w.fits", img, hdr)

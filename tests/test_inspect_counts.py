@@ -15,8 +15,9 @@ import warnings
 import numpy as np
 from astropy.io import fits
 from astropy.table import Table
-from astropy.wcs import WCS
 from PIL import Image
+
+from conftest import counts_header
 
 SIZE, BKG = 160, 0.1
 #: Sources (x, y, counts): bright ones, one on the footprint's edge, a faint one.
@@ -46,13 +47,7 @@ def _fields(tmp_path):
     from starclass.learn.config import get_preset
 
     img = _counts_image()
-    w = WCS(naxis=2)
-    w.wcs.ctype = ["RA---TAN", "DEC--TAN"]
-    w.wcs.crval = [150.0, 2.0]
-    w.wcs.crpix = [SIZE / 2, SIZE / 2]
-    w.wcs.cdelt = [-0.5 / 3600, 0.5 / 3600]
-    hdr = w.to_header()
-    hdr["FILTER"], hdr["BUNIT"], hdr["MAGZERO"] = "F555W", "COUNTS", 25.0
+    hdr = counts_header(img.shape)
     (tmp_path / "field").mkdir()
     fits.writeto(tmp_path / "field" / "x_f555w.fits", img, hdr)  # no weight map: its zeros decide
     xs, ys = [s[0] for s in SOURCES], [s[1] for s in SOURCES]
