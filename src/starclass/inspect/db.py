@@ -278,9 +278,11 @@ def _create_private(path: str | None) -> None:
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        pass
-    except FileNotFoundError:  # no such folder: SQLite's own error says so when it connects
-        pass
+        return  # an existing database keeps the permissions it has
+    except FileNotFoundError:
+        # no such folder: nothing to create here; connecting fails next, and open_error_message names the
+        # missing folder ('there is no folder ... for the database'), exit 2
+        return
     except PermissionError:
         # 'inspect DATA --db sqlite:///ro/new.sqlite --init' in a folder one cannot write: a PermissionError traceback
         raise StarclassError(f"cannot create the label database {path}: its folder {Path(path).parent} is read-only; "
