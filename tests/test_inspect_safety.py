@@ -331,6 +331,18 @@ def test_a_new_database_in_a_read_only_folder_is_refused_naming_it(open_dir, run
     assert not (ro / "new.sqlite").exists()
 
 
+def test_a_new_database_in_a_missing_folder_is_refused_naming_the_folder(open_dir, runner):
+    # _create_private lets FileNotFoundError pass: the connection's error must then name the folder
+    data = open_dir / "data"
+    data.mkdir()
+    missing = open_dir / "no" / "such"
+    r = runner.invoke(cli, ["inspect", str(data), "--db", f"sqlite:///{missing / 'new.sqlite'}", "--init",
+                            "--add-user", "dana"])
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert f"there is no folder {missing} for the database" in r.output
+    assert not missing.exists()
+
+
 # -- 6. backup and restore -------------------------------------------------------------------
 
 

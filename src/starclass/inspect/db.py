@@ -592,6 +592,9 @@ def check_writable(engine: Engine) -> None:
             raise StarclassError(
                 f"the label database {path} is read-only: logins and labels could not be saved; "
                 "make it writable (chmod u+w) or use another --db")
+        if not path.parent.is_dir():
+            # os.access is False for a missing folder too: it was called read-only
+            raise StarclassError(open_error_message(str(engine.url), FileNotFoundError(str(path.parent))))
         if not os.access(path.parent, os.W_OK | os.X_OK, effective_ids=True):
             raise StarclassError(
                 f"the folder {path.parent} of the label database is read-only: SQLite needs to create "
