@@ -181,7 +181,7 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     >>> read_cutout_list(d, get_preset("m31-real")).ids
     ['cluster/a.npy', 'galaxy/a.npy']
     """
-    from starclass.io.cutout_folders import LABELS_CSV, drawing_origin, read_cutout_folder, read_image
+    from starclass.io.cutout_folders import LABELS_CSV, drawing_origin, listed_path, read_cutout_folder, read_image
 
     src = Path(source)
     if not src.exists():
@@ -199,7 +199,9 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         table, cols, roots = _read_listed_table(src, cfg)
         images = None
     ids = [str(v).strip() for v in np.asarray(table[cols[0]]).astype(str)]
-    paths = [[(Path(r) / str(row[c]).strip()).resolve() for c in cols] for row, r in zip(table, roots)]
+    # as the reader found them: a Windows CSV's 'cluster\\a.png', a Mac's accents (a path joined here named
+    # no file, so an 8-bit picture was taken for a stretched one and left out of what the page serves)
+    paths = [[listed_path(Path(r), str(row[c]).strip()) for c in cols] for row, r in zip(table, roots)]
     if images is None:
         images = _read_rows(src, paths, cols, read_image)
     if len(set(ids)) != len(ids):

@@ -68,6 +68,7 @@ import csv
 import json
 import os
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -601,7 +602,10 @@ def listed_path(root: Path, rel: str) -> Path:
 
     A CSV written on Windows names ``cluster\\a.png``: there a backslash separates folders, here
     it is a character of a file name, and every such row was "no such file". When the path as
-    written does not exist, the one with ``/`` for each ``\\`` is taken.
+    written does not exist, the one with ``/`` for each ``\\`` is taken. Likewise for accented
+    names: macOS writes ``é`` in file names as ``e`` and a combining accent (Unicode NFD), a
+    spreadsheet or a keyboard as one character (NFC); both print alike, so a folder copied from a
+    Mac was "no such file 'café.png'" beside a file that looked the same. The other form is tried.
 
     Parameters
     ----------
@@ -623,10 +627,19 @@ def listed_path(root: Path, rel: str) -> Path:
     >>> _ = (root / "cluster" / "a.png").write_bytes(b"")
     >>> listed_path(root, "cluster\\\\a.png") == (root / "cluster" / "a.png").resolve()
     True
+    >>> import unicodedata
+    >>> _ = (root / unicodedata.normalize("NFD", "café.png")).write_bytes(b"")  # as a Mac names it
+    >>> listed_path(root, "café.png").exists()
+    True
     """
     full = (root / rel).resolve()
-    if "\\" in rel and not full.exists():
-        alt = (root / rel.replace("\\", "/")).resolve()
+    if full.exists():
+        return full
+    spellings = [rel] + ([rel.replace("\\", "/")] if "\\" in rel else [])
+    if not rel.isascii():
+        spellings += [unicodedata.normalize(form, s) for s in list(spellings) for form in ("NFC", "NFD")]
+    for spelling in spellings[1:]:
+        alt = (root / spelling).resolve()
         if alt.exists():
             return alt
     return full

@@ -1,0 +1,59 @@
+"""Cutout folders as other tools write them (issue 12: "other real cutouts ... will be run on them
+as given"): file names from a Mac, palette PNGs, radio cubes, spreadsheets' encodings."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from starclass.io.cutout_folders import read_cutout_folder
+
+
+def _blob(size: int = 16, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[:size, :size]
+    c = (size - 1) / 2
+    a = 40 + 180 * np.exp(-0.5 * ((xx - c) ** 2 + (yy - c) ** 2) / 4.0) + rng.normal(0, 4, xx.shape)
+    return np.clip(a, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("on_disk, in_csv", [("NFD", "NFC"), ("NFC", "NFD")])
+def test_accented_names_written_by_a_mac_are_found(tmp_path, on_disk, in_csv):
+    # a folder copied from macOS names 'é' as 'e' + a combining accent (NFD); the CSV typed or saved
+    # by a spreadsheet writes one character (NFC): both print as 'café 0.png', and every row was
+    # "no such file 'café 0.png'"
+    names = ["café 0.png", "Straße/nébuleuse 1.png"]
+    (tmp_path / unicodedata.normalize(on_disk, "Straße")).mkdir()
+    for i, name in enumerate(names):
+        Image.fromarray(_blob(seed=i)).save(tmp_path / unicodedata.normalize(on_disk, name))
+    rows = "".join(f"{unicodedata.normalize(in_csv, n)},{lab}\n" for n, lab in zip(names, ("cluster", "galaxy")))
+    (tmp_path / "labels.csv").write_text("file,label\n" + rows, encoding="utf-8")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    assert cs.images.shape == (2, 1, 16, 16)
+    assert cs.labels.tolist() == ["cluster", "galaxy"]
+    # the file as the CSV writes it passes through (classify's output is matched back by it)
+    assert cs.files == [unicodedata.normalize(in_csv, n) for n in names]
+    np.testing.assert_allclose(cs.images[1, 0], _blob(seed=1) / 255.0, atol=1e-6)
+
+
+@pytest.mark.parametrize("spelling", ["windows", "mac"])
+def test_the_labelling_page_finds_the_files_as_the_reader_does(tmp_path, spelling):
+    # inspect --stamps joined the CSV's cell to its folder itself: 'cluster\\a.png' (a CSV from Windows)
+    # or an NFC name of an NFD file was read (through the reader) but named no file on the page's side,
+    # so the 8-bit picture was taken for a stretched one and the file was not among those it serves
+    from starclass.inspect.cutouts import read_cutout_list
+    from starclass.learn.config import get_preset
+
+    (tmp_path / "cluster").mkdir()
+    disk = unicodedata.normalize("NFD", "amas é.png")
+    Image.fromarray(_blob()).save(tmp_path / "cluster" / disk)
+    cell = "cluster\\amas é.png" if spelling == "windows" else "cluster/" + unicodedata.normalize("NFC", "amas é.png")
+    if spelling == "windows":
+        (tmp_path / "cluster" / disk).rename(tmp_path / "cluster" / "amas é.png")
+    (tmp_path / "labels.csv").write_text(f"file,label\n{cell},cluster\n", encoding="utf-8")
+    lst = read_cutout_list(tmp_path / "labels.csv", get_preset("m31-real"))
+    assert lst.paths[0][0].is_file()
+    assert lst.as_stored.tolist() == [True]
