@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from starclass.io.cutout_folders import read_cutout_folder
+from starclass.io.cutout_folders import read_cutout_folder, read_image
 
 
 def _blob(size: int = 16, seed: int = 0) -> np.ndarray:
@@ -57,3 +57,42 @@ def test_the_labelling_page_finds_the_files_as_the_reader_does(tmp_path, spellin
     lst = read_cutout_list(tmp_path / "labels.csv", get_preset("m31-real"))
     assert lst.paths[0][0].is_file()
     assert lst.as_stored.tolist() == [True]
+
+
+@pytest.mark.parametrize("transparent", [False, True])
+def test_a_grey_palette_png_is_read_as_grey_among_grey_cutouts(tmp_path, transparent):
+    # PIL's convert('P') of a grey picture (and PNG optimisers) store grey levels in a palette: read as
+    # RGB, one such file in a folder of grey PNGs refused the whole folder ('3 channels (colour)')
+    (tmp_path / "cluster").mkdir()
+    grey = _blob(seed=3)
+    Image.fromarray(_blob(seed=1)).save(tmp_path / "cluster" / "a.png")
+    pal = Image.fromarray(grey).convert("P")
+    if transparent:
+        pal.info["transparency"] = 0
+        pal.save(tmp_path / "cluster" / "b.png", transparency=0)
+    else:
+        pal.save(tmp_path / "cluster" / "b.png")
+    assert read_image(tmp_path / "cluster" / "b.png").shape == (1, 16, 16)
+    cs = read_cutout_folder(tmp_path)
+    assert cs.images.shape == (2, 1, 16, 16)
+    np.testing.assert_allclose(cs.images[1, 0], grey / 255.0, atol=1e-6)
+
+
+def test_a_colour_palette_png_stays_colour(tmp_path):
+    rgb = np.zeros((16, 16, 3), np.uint8)
+    rgb[..., 0], rgb[:8, :, 2] = 200, 50
+    Image.fromarray(rgb).convert("P", palette=Image.Palette.ADAPTIVE, colors=4).save(tmp_path / "c.png")
+    a = read_image(tmp_path / "c.png")
+    assert a.shape == (3, 16, 16)
+    np.testing.assert_allclose(a[:, 0, 0] * 255, [200, 0, 50], atol=0.5)
+    np.testing.assert_allclose(a[:, 12, 0] * 255, [200, 0, 0], atol=0.5)
+
+
+def test_a_cmyk_jpeg_is_read_as_the_rgb_it_shows(tmp_path):
+    # a JPEG saved for print holds C, M, Y, K: read as 4 channels, it was refused as 4 bands for a colour task
+    rgb = np.zeros((16, 16, 3), np.uint8)
+    rgb[..., 0], rgb[..., 1], rgb[..., 2] = 220, 120, 30
+    Image.fromarray(rgb).convert("CMYK").save(tmp_path / "c.jpg", quality=100)
+    a = read_image(tmp_path / "c.jpg")
+    assert a.shape == (3, 16, 16)
+    np.testing.assert_allclose(a[:, 8, 8] * 255, [220, 120, 30], atol=6)

@@ -26,10 +26,10 @@ image is its own group. A directory that holds a ``labels.csv`` is read through 
 instead (so its groups are kept). A directory with images in itself and no label folders is
 a folder of unlabelled cutouts (``file`` only), to classify.
 
-Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette),
-JPEG, TIFF (8/16-bit or float), BMP, WebP, FITS (the primary HDU, or the first image HDU when
-the primary is empty; ``.fits``,
-``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``) and NPY (a 2-D array, or 3-D with channels first;
+Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette; a
+palette whose pixels are all grey reads as grey), JPEG (CMYK read as RGB), TIFF (8/16-bit or
+float), BMP, WebP, FITS (the primary HDU, or the first image HDU when the primary is empty;
+``.fits``, ``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``) and NPY (a 2-D array, or 3-D with channels first;
 an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
 habit, is read channels last). Cutouts must be square (centred on the object).
 
@@ -313,20 +313,44 @@ def _scale_integers(a: np.ndarray, fmt: str) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
 
 
+#: PIL modes of colour held otherwise than as R, G, B (print JPEGs' CMYK, ...): read as the RGB they show.
+_PIL_AS_RGB = frozenset({"CMYK", "YCbCr", "LAB", "HSV", "RGBX"})
+
+
 def _read_pil(path: Path) -> np.ndarray:
+    """A picture's pixels as PIL decodes them, rows from the top, channels last (none for grey).
+
+    A palette image is read as the colours it shows, and as grey when every pixel's colour is a
+    grey (PIL's ``convert("P")`` of a grey picture, PNG optimisers): read as RGB, one such file
+    among grey cutouts refused the folder for its 3 channels. CMYK (and other colour spaces PIL
+    decodes) are read as RGB: the 4 CMYK channels were taken for 4 bands.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> p = Path(tempfile.mkdtemp()) / "grey.png"
+    >>> Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8)).convert("P").save(p)
+    >>> _read_pil(p).shape
+    (8, 8)
+    """
     from PIL import Image
 
     with Image.open(path) as img:
         img.load()  # decodes everything now, so a truncated file fails here
         mode = img.mode
-        if mode == "P":
-            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-            mode = img.mode
+        if mode in ("P", "PA"):
+            img = img.convert("RGBA" if mode == "PA" or "transparency" in img.info else "RGB")
+        elif mode in _PIL_AS_RGB:
+            img = img.convert("RGB")
         a = np.asarray(img)
-    if mode in ("LA", "RGBA"):
+        mode, palette = img.mode, mode in ("P", "PA")
+    if mode in ("LA", "RGBA", "PA"):
         a = a[..., :-1]
     if mode == "1":
         a = a.astype(np.uint8) * 255
+    if palette and a.shape[-1] == 3 and (a[..., 0] == a[..., 1]).all() and (a[..., 1] == a[..., 2]).all():
+        a = a[..., 0]
     return a
 
 
