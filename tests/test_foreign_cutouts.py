@@ -96,3 +96,25 @@ def test_a_cmyk_jpeg_is_read_as_the_rgb_it_shows(tmp_path):
     a = read_image(tmp_path / "c.jpg")
     assert a.shape == (3, 16, 16)
     np.testing.assert_allclose(a[:, 8, 8] * 255, [220, 120, 30], atol=6)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 16, 16), (1, 1, 1, 16, 16)])
+def test_a_radio_cutout_with_axes_of_length_one_is_read(tmp_path, shape):
+    # VLASS and CASA cutouts keep the Stokes and frequency axes, (1, 1, H, W): refused for "4 dimensions"
+    from astropy.io import fits
+
+    plane = np.arange(256, dtype=np.float32).reshape(16, 16)
+    fits.PrimaryHDU(plane.reshape(shape)).writeto(tmp_path / "vlass.fits")
+    a = read_image(tmp_path / "vlass.fits")
+    assert a.shape == (1, 16, 16)
+    np.testing.assert_array_equal(a[0], plane)
+
+
+def test_a_cube_of_several_planes_in_four_dimensions_is_still_refused(tmp_path):
+    from astropy.io import fits
+
+    from starclass.errors import StarclassError
+
+    fits.PrimaryHDU(np.zeros((2, 3, 16, 16), np.float32)).writeto(tmp_path / "cube.fits")
+    with pytest.raises(StarclassError, match="cube.fits: image has 4 dimensions"):
+        read_image(tmp_path / "cube.fits")

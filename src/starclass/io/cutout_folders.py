@@ -29,7 +29,8 @@ a folder of unlabelled cutouts (``file`` only), to classify.
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette; a
 palette whose pixels are all grey reads as grey), JPEG (CMYK read as RGB), TIFF (8/16-bit or
 float), BMP, WebP, FITS (the primary HDU, or the first image HDU when the primary is empty;
-``.fits``, ``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``) and NPY (a 2-D array, or 3-D with channels first;
+``.fits``, ``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``; leading axes of length 1
+beyond three dropped, as a radio cutout's ``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first;
 an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
 habit, is read channels last). Cutouts must be square (centred on the object).
 
@@ -385,7 +386,8 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     Raises
     ------
     StarclassError
-        A missing, unreadable, truncated or non-image file, or a non-finite-only image.
+        A missing, unreadable, truncated or non-image file, or a non-finite-only image. Leading
+        axes of length 1 beyond the third (a radio cutout's Stokes and frequency axes) are dropped.
 
     Examples
     --------
@@ -426,6 +428,10 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         # "could not convert string to float", complex silently lost its imaginary part
         raise StarclassError(f"{p}: holds {_KIND_WORDS.get(a.dtype.kind, 'values')} (dtype {a.dtype}), not pixel "
                              "values; cutouts must be integer or real (float) arrays")
+    while a.ndim > 3 and a.shape[0] == 1:
+        # a radio cutout (VLASS, CASA, ...) keeps its Stokes and frequency axes of length 1: (1, 1, H, W)
+        # was refused for its 4 dimensions though it holds one plane
+        a = a[0]
     if a.ndim == 2:
         a = a[None]
     elif a.ndim == 3 and fmt in _PIL_FORMATS:
