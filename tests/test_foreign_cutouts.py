@@ -118,3 +118,38 @@ def test_a_cube_of_several_planes_in_four_dimensions_is_still_refused(tmp_path):
     fits.PrimaryHDU(np.zeros((2, 3, 16, 16), np.float32)).writeto(tmp_path / "cube.fits")
     with pytest.raises(StarclassError, match="cube.fits: image has 4 dimensions"):
         read_image(tmp_path / "cube.fits")
+
+
+def _spreadsheet_folder(root):
+    names = ["café 0.png", "café 1.png"]
+    for i, n in enumerate(names):
+        Image.fromarray(_blob(seed=i)).save(root / n)
+    return names
+
+
+def test_a_csv_in_the_windows_code_page_is_refused_naming_its_line(tmp_path):
+    # Excel's plain "CSV (Comma delimited)" writes 'é' as the byte 0xe9: the message gave a byte position
+    # ("can't decode byte 0xe9 in position 14"), and info read the file as a catalogue ("required column 'id'")
+    from typer.testing import CliRunner
+
+    from starclass.cli import app as cli
+    from starclass.errors import StarclassError
+
+    names = _spreadsheet_folder(tmp_path)
+    csv_path = tmp_path / "labels.csv"
+    csv_path.write_bytes(("file,label\n" + "".join(f"{n},cluster\n" for n in names)).encode("cp1252"))
+    with pytest.raises(StarclassError, match=r"labels.csv: line 2 is not UTF-8 text \('caf\\xe9 0.png,cluster', "
+                                             r"byte 0xe9\).*'CSV UTF-8'"):
+        read_cutout_folder(csv_path)
+    result = CliRunner().invoke(cli, ["info", str(csv_path)])
+    assert result.exit_code == 2
+    assert "line 2 is not UTF-8 text" in result.output and "'id'" not in result.output
+
+
+def test_a_utf16_csv_from_excel_unicode_text_is_read(tmp_path):
+    # Excel's "Unicode Text" is UTF-16 with a byte-order mark, tab-separated: "can't decode byte 0xff"
+    names = _spreadsheet_folder(tmp_path)
+    text = "file\tlabel\n" + "".join(f"{n}\t{lab}\n" for n, lab in zip(names, ("cluster", "galaxy")))
+    (tmp_path / "labels.csv").write_bytes(text.encode("utf-16"))
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    assert cs.files == names and cs.labels.tolist() == ["cluster", "galaxy"]

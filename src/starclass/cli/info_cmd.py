@@ -220,7 +220,9 @@ def _cutout_csv(path: Path) -> Path | None:
         from starclass.io.catalog import csv_dialect
 
         encoding, sep = csv_dialect(p)
-        with open(p, newline="", encoding=encoding) as fh:
+        # the header only: a row below it in another encoding is named by the cutout reader (read as a
+        # catalogue it was "cannot read ... as csv: UnicodeDecodeError")
+        with open(p, newline="", encoding=encoding, errors="replace") as fh:
             header = [c.strip().lower() for c in next(csv.reader(fh, delimiter=sep), [])]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None

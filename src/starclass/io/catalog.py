@@ -740,7 +740,9 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
     The catalogue reader's rules (:func:`_text_options`) for the CSVs read with :mod:`csv`
     (cutout folders' ``labels.csv``, survey plans, ``--fields`` lists, ``suggest --labels``):
     ``utf-8-sig`` reads a file with or without Excel's byte-order mark, and a header line
-    without a comma but with ``;`` or a tab is split on that.
+    without a comma but with ``;`` or a tab is split on that. A file starting with a UTF-16
+    byte-order mark (Excel's "Unicode Text", tab-separated, often renamed ``.csv``) is read as
+    UTF-16: as UTF-8 it failed with "can't decode byte 0xff in position 0".
 
     Examples
     --------
@@ -749,7 +751,19 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
     >>> _ = f.write_bytes(b"\xef\xbb\xbffile;label\na.png;cluster\n")
     >>> csv_dialect(f)
     ('utf-8-sig', ';')
+    >>> _ = f.write_bytes("file\tlabel\na.png\tcluster\n".encode("utf-16"))
+    >>> csv_dialect(f)
+    ('utf-16', '\t')
     """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        head = b""  # the reader reports the file
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="replace")  # the read may end inside a character
+        header = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
+        return "utf-16", "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
     options = _text_options(Path(path), "csv")
     return "utf-8-sig", options.get("delimiter", ",")
 

@@ -534,7 +534,9 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
                     continue
                 rows.append(row)
                 lines.append(reader.line_num)  # the reader's count: blank lines above are skipped
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError:
+        raise StarclassError(_not_utf8_message(path)) from None
+    except (OSError, csv.Error) as exc:
         raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
     if not names:
         raise StarclassError(f"{path}: the CSV has no header")
@@ -562,6 +564,34 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
     if not rows:
         raise StarclassError(f"{path}: the CSV has no rows")
     return names, rows, lines
+
+
+def _not_utf8_message(path: Path) -> str:
+    r"""The error for a CSV that is not UTF-8 text: its first such line, shown, and how to save it.
+
+    Excel's plain "CSV (Comma delimited)" writes the Windows code page (``é`` as the byte 0xe9);
+    the message was "cannot read the CSV ('utf-8' codec can't decode byte 0xe9 in position 14:
+    invalid continuation byte)", a position in no line of the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = p.write_bytes("file,label\ncafé.png,cluster\n".encode("cp1252"))
+    >>> print(_not_utf8_message(p).split(": ", 1)[1][:59])
+    line 2 is not UTF-8 text ('caf\xe9.png,cluster', byte 0xe9)
+    """
+    raw = path.read_bytes()
+    for number, line in enumerate(raw.splitlines(), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            shown = line.decode("utf-8", errors="backslashreplace")
+            # quoted by hand: repr would double the backslash of \xe9
+            return (f"{path}: line {number} is not UTF-8 text ('{shown[:80]}', byte 0x{line[exc.start]:02x}): the "
+                    "CSV was saved in another encoding (Excel's 'CSV (Comma delimited)' writes the Windows code "
+                    "page); save it as 'CSV UTF-8', or convert it, e.g. iconv -f CP1252 -t UTF-8")
+    return f"{path}: the CSV is not UTF-8 text; save it as UTF-8"
 
 
 def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
