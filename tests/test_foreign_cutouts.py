@@ -153,3 +153,29 @@ def test_a_utf16_csv_from_excel_unicode_text_is_read(tmp_path):
     (tmp_path / "labels.csv").write_bytes(text.encode("utf-16"))
     cs = read_cutout_folder(tmp_path / "labels.csv")
     assert cs.files == names and cs.labels.tolist() == ["cluster", "galaxy"]
+
+
+def test_a_tiff_stack_is_read_one_band_per_page(tmp_path):
+    # ImageJ, tifffile (photometric='minisblack') and PIL's save_all write one band per page: only the first
+    # page was read, the other bands dropped without a word
+    planes = [np.full((16, 16), v, np.float32) for v in (1.0, 2.0, 3.0)]
+    planes[0][0, :4] = 9.0  # the top row, to see the page is not turned over
+    pages = [Image.fromarray(a) for a in planes]
+    pages[0].save(tmp_path / "stack.tif", save_all=True, append_images=pages[1:])
+    a = read_image(tmp_path / "stack.tif")
+    assert a.shape == (3, 16, 16)
+    np.testing.assert_array_equal(a, np.stack(planes))
+
+
+def test_a_planar_16_bit_tiff_is_refused_not_misread(tmp_path):
+    # tifffile writes a uint16 array (3, H, W) as one page of three planes, which PIL decoded as an 8-bit RGB
+    # picture of wrong values (55745 became 193 of 255)
+    tifffile = pytest.importorskip("tifffile")
+    from starclass.errors import StarclassError
+
+    x = np.random.default_rng(0).integers(0, 65535, (3, 16, 16)).astype(np.uint16)
+    tifffile.imwrite(tmp_path / "planar.tif", x, photometric="rgb", planarconfig="separate")
+    with pytest.raises(StarclassError, match=r"planar.tif: a TIFF of 3 planes of 16 bits .*FITS or NPY"):
+        read_image(tmp_path / "planar.tif")
+    tifffile.imwrite(tmp_path / "pages.tif", x, photometric="minisblack")  # what the message says to write
+    np.testing.assert_allclose(read_image(tmp_path / "pages.tif") * 65535, x, atol=1e-2)

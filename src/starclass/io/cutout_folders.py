@@ -28,11 +28,12 @@ a folder of unlabelled cutouts (``file`` only), to classify.
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette; a
 palette whose pixels are all grey reads as grey), JPEG (CMYK read as RGB), TIFF (8/16-bit or
-float), BMP, WebP, FITS (the primary HDU, or the first image HDU when the primary is empty;
-``.fits``, ``.fit``, ``.fts``, optionally ``.gz``; fpack's ``.fz``; leading axes of length 1
-beyond three dropped, as a radio cutout's ``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first;
-an array ``(H, W, C)`` with at most 4 channels after a longer first axis, numpy's and PIL's
-habit, is read channels last). Cutouts must be square (centred on the object).
+float; a stack of pages is one channel per page), BMP, WebP, FITS (the primary HDU, or the
+first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, optionally ``.gz``;
+fpack's ``.fz``; leading axes of length 1 beyond three dropped, as a radio cutout's
+``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first; an array ``(H, W, C)``
+with at most 4 channels after a longer first axis, numpy's and PIL's habit, is read channels
+last). Cutouts must be square (centred on the object).
 
 **Pixel values.** Pictures (PNG, JPEG, TIFF, BMP, WebP) are divided by the largest value of
 their type (255 for 8-bit, 65535 for 16-bit) so every stretched picture lies in [0, 1]; so
@@ -338,21 +339,61 @@ def _read_pil(path: Path) -> np.ndarray:
     from PIL import Image
 
     with Image.open(path) as img:
-        img.load()  # decodes everything now, so a truncated file fails here
-        mode = img.mode
-        if mode in ("P", "PA"):
-            img = img.convert("RGBA" if mode == "PA" or "transparency" in img.info else "RGB")
-        elif mode in _PIL_AS_RGB:
-            img = img.convert("RGB")
-        a = np.asarray(img)
-        mode, palette = img.mode, mode in ("P", "PA")
-    if mode in ("LA", "RGBA", "PA"):
+        _refuse_planar_tiff(img, path)
+        n_frames = getattr(img, "n_frames", 1)
+        if n_frames == 1:
+            return _pil_frame(img)
+        # a TIFF stack, one band per page (as ImageJ, tifffile and PIL's save_all write it): only the first page
+        # was read, the other bands dropped without a word
+        frames = []
+        for k in range(n_frames):
+            img.seek(k)
+            frames.append(_pil_frame(img))
+    odd = next((k for k, f in enumerate(frames) if f.ndim != 2 or f.shape != frames[0].shape), None)
+    if odd is not None:
+        raise StarclassError(f"{path}: holds {n_frames} pictures (pages or frames), page {odd + 1} of shape "
+                             f"{frames[odd].shape} beside page 1's {frames[0].shape}: a cutout of several pages must "
+                             "be one grey plane per band, all of one size")
+    return np.stack(frames, axis=-1)  # channels last, as PIL gives colour
+
+
+def _pil_frame(img) -> np.ndarray:
+    """The pixels of a PIL image's current frame (see :func:`_read_pil`)."""
+    img.load()  # decodes everything now, so a truncated file fails here
+    mode = img.mode
+    palette = mode in ("P", "PA")
+    if palette:
+        img = img.convert("RGBA" if mode == "PA" or "transparency" in img.info else "RGB")
+    elif mode in _PIL_AS_RGB:
+        img = img.convert("RGB")
+    a = np.asarray(img)
+    mode = img.mode
+    if mode in ("LA", "RGBA"):
         a = a[..., :-1]
     if mode == "1":
         a = a.astype(np.uint8) * 255
     if palette and a.shape[-1] == 3 and (a[..., 0] == a[..., 1]).all() and (a[..., 1] == a[..., 2]).all():
         a = a[..., 0]
     return a
+
+
+def _refuse_planar_tiff(img, path: Path) -> None:
+    """Refuse a TIFF whose several planes of more than 8 bits are stored one after another.
+
+    tifffile writes an array ``(3, H, W)`` of ``uint16`` so (``PlanarConfiguration`` 2): PIL
+    decodes it as an 8-bit RGB picture of wrong values (55745 read as 193 of 255, not 217),
+    which reached the network without a word.
+    """
+    tags = getattr(img, "tag_v2", None)
+    if tags is None:
+        return
+    bits = tags.get(258) or (8,)
+    bits = max(bits) if isinstance(bits, tuple) else int(bits)
+    if tags.get(284) == 2 and int(tags.get(277, 1)) > 1 and bits > 8:
+        raise StarclassError(
+            f"{path}: a TIFF of {tags.get(277)} planes of {bits} bits stored plane after plane (planar "
+            "configuration 2, as tifffile writes an array (3, H, W)), which PIL decodes wrongly: save the cutout "
+            "as FITS or NPY, or one page per band (tifffile.imwrite(path, a, photometric='minisblack'))")
 
 
 def _read_fits(path: Path) -> np.ndarray:
@@ -421,7 +462,13 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     # what PIL, astropy.io.fits and numpy raise for broken, truncated or foreign files
     except (OSError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
-        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
+        hint = ""
+        if fmt == "tiff" and type(exc).__name__ == "UnidentifiedImageError":
+            # tifffile's default for a float array (3, H, W) or (4, H, W): one page of planes PIL does not read
+            hint = ("; PIL reads no TIFF of several float planes in one page (tifffile's default for an array "
+                    "(3, H, W)): save the cutout as FITS or NPY, or one page per band "
+                    "(tifffile.imwrite(path, a, photometric='minisblack'))")
+        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc}){hint}") from None
     a = np.asarray(a)
     if a.dtype.kind not in _PIXEL_KINDS:
         # text, complex numbers, dates or records are no pixels: text failed with a bare
