@@ -179,3 +179,22 @@ def test_a_planar_16_bit_tiff_is_refused_not_misread(tmp_path):
         read_image(tmp_path / "planar.tif")
     tifffile.imwrite(tmp_path / "pages.tif", x, photometric="minisblack")  # what the message says to write
     np.testing.assert_allclose(read_image(tmp_path / "pages.tif") * 65535, x, atol=1e-2)
+
+
+@pytest.mark.parametrize("layout", ["folders", "csv"])
+def test_a_broken_cutout_is_named_once(tmp_path, layout):
+    # 'data/galaxy/a.jpg: /abs/data/galaxy/a.jpg: cannot read the image ...': the reader's place and then
+    # read_image's own naming of the same file
+    from starclass.errors import StarclassError
+
+    (tmp_path / "galaxy").mkdir()
+    Image.fromarray(_blob(seed=1)).save(tmp_path / "galaxy" / "ok.jpg")
+    good = (tmp_path / "galaxy" / "ok.jpg").read_bytes()
+    (tmp_path / "galaxy" / "cut.jpg").write_bytes(good[: len(good) // 2])
+    if layout == "csv":
+        (tmp_path / "labels.csv").write_text("file,label\ngalaxy/ok.jpg,galaxy\ngalaxy/cut.jpg,galaxy\n")
+    with pytest.raises(StarclassError) as info:
+        read_cutout_folder(tmp_path)
+    said = str(info.value)
+    assert "cut.jpg" in said and "cannot read the image" in said
+    assert said.count("cut.jpg") == 1, said

@@ -1014,7 +1014,10 @@ def read_cutout_folder(
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
-                raise StarclassError(f"{where(i, rel)}: {exc}") from None
+                # read_image names the file (resolved) first: after where() it said the path twice,
+                # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
+                said = str(exc).removeprefix(f"{full}: ")
+                raise StarclassError(f"{where(i, rel)}: {said}") from None
         if len(planes) > 1:
             # band files of one object are stacked as channels: they must be of one pixel size
             # (numpy's broadcasting error named neither the row nor the files)
