@@ -198,3 +198,53 @@ def test_a_broken_cutout_is_named_once(tmp_path, layout):
     said = str(info.value)
     assert "cut.jpg" in said and "cannot read the image" in said
     assert said.count("cut.jpg") == 1, said
+
+
+def _two_band_classified(tmp_path):
+    """A two-band folder (one FITS file per band) and a table as classify --stamps writes it elsewhere."""
+    from astropy.io import fits
+
+    data = tmp_path / "data"
+    for band in ("f555w", "f814w"):
+        (data / band).mkdir(parents=True)
+    rows = []
+    for i in range(3):
+        for k, band in enumerate(("f555w", "f814w")):
+            fits.PrimaryHDU(np.full((16, 16), 10 * i + k, np.float32)).writeto(data / band / f"o{i}.fits")
+        rows.append(f"f555w/o{i}.fits,f814w/o{i}.fits,{('cluster', 'galaxy')[i % 2]}")
+    (data / "labels.csv").write_text("file_f555w,file_f814w,label\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "results"
+    out.mkdir()
+    # classify keeps every input column and adds 'file' (the first band's, to find the rows by) and the folder
+    lines = ["file_f555w,file_f814w,label,file,class_pred,prob_1,prob_2,cutout_root"]
+    lines += [f"{r},{r.split(',')[0]},1,0.9,0.1,{data}" for r in rows]
+    (out / "classified.csv").write_text("\n".join(lines) + "\n")
+    return out / "classified.csv"
+
+
+def test_a_classified_several_band_folder_is_read_again_with_its_bands(tmp_path):
+    # the 'file' classify adds beside file_f555w, file_f814w was taken for each row's one image: classify
+    # --stamps classified.csv with another model, report --stamps and info read one band, or refused it
+    # ("the cutouts have 1 channel(s) ... give one file_<band> column per band"), which the table has
+    from starclass.inspect.cutouts import read_cutout_list
+    from starclass.io.cutout_folders import listed_files
+    from starclass.learn.config import get_preset
+
+    classified = _two_band_classified(tmp_path)
+    cs = read_cutout_folder(classified, bands=["F555W", "F814W"], bands_of="model m")
+    assert cs.images.shape == (3, 2, 16, 16)
+    np.testing.assert_array_equal(cs.images[2, :, 0, 0], [20, 21])
+    assert cs.files == [f"f555w/o{i}.fits" for i in range(3)]  # what classify's 'file' holds: rows still match
+    assert read_cutout_folder(classified).images.shape[1] == 2  # info: no bands asked
+    assert len(listed_files(classified)) == 6  # both bands' files (outputs are kept out of both folders)
+    lst = read_cutout_list(classified, get_preset("m31-real").copy(bands=["f555w", "f814w"]))
+    assert lst.images.shape == (3, 2, 16, 16) and lst.file_columns == ["file_f555w", "file_f814w"]
+
+
+def test_a_file_column_of_other_files_beside_band_columns_is_still_read(tmp_path):
+    # a colour picture per object in 'file' beside its band files: 'file' is what is read, as before
+    for name in ("rgb.png", "g.png", "i.png"):
+        Image.fromarray(_blob()).save(tmp_path / name)
+    (tmp_path / "labels.csv").write_text("file,file_g,file_i,label\nrgb.png,g.png,i.png,cluster\n")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    assert cs.files == ["rgb.png"] and cs.bands == []

@@ -54,7 +54,7 @@ from starclass.inspect.render import (
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import photon_counts
-from starclass.io.cutout_folders import is_hdf5, recorded_folder, row_folders, stamp_store_error
+from starclass.io.cutout_folders import file_is_a_band_copy, is_hdf5, recorded_folder, row_folders, stamp_store_error
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.schema import CUTOUT_ROOT, ID
 
@@ -239,7 +239,9 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
         table = Table.read(src, format=fmt)
     except Exception as exc:  # astropy raises many kinds for a broken table
         raise StarclassError(f"--stamps {src}: cannot read it ({type(exc).__name__}: {exc})") from None
-    cols = ["file"] if "file" in table.colnames else _band_columns(table.colnames, list(cfg.bands))
+    # a classification of a several-band folder: its 'file' is classify's copy of the first band's
+    copy = file_is_a_band_copy(table.colnames, lambda c: np.asarray(table[c]).astype(str).tolist())
+    cols = ["file"] if "file" in table.colnames and not copy else _band_columns(table.colnames, list(cfg.bands))
     if not cols:
         raise StarclassError(f"--stamps {src}: no 'file' column (nor 'file_<band>' columns); columns: "
                              f"{', '.join(table.colnames)}")

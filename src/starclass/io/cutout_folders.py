@@ -827,7 +827,9 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
         raise StarclassError(f"{src}: no such file or directory")
     else:
         names, rows, _ = _read_csv_rows(src)
-        columns = ["file"] if "file" in names else [c for c in names if c.lower().startswith("file_")]
+        columns = ([c for c in names if c.lower().startswith("file_")]
+                   if "file" not in names or file_is_a_band_copy(names, lambda c: [row.get(c) for row in rows])
+                   else ["file"])
         if not columns:
             raise StarclassError(f"{src}: no 'file' column (nor 'file_<band>' columns for several bands); "
                                  f"columns: {names}")
@@ -839,6 +841,41 @@ def listed_files(path: str | os.PathLike, *, absolute: bool = False) -> list[str
                  if (v := (row.get(c) or "").strip())]
         bases, files = [b for b, _ in pairs], [f for _, f in pairs]
     return [str(_listed_file(b, f, root)) for b, f in zip(bases, files)] if absolute else files
+
+
+def file_is_a_band_copy(names, cells) -> bool:
+    """Whether a table's ``file`` column is a copy of one of its several ``file_<band>`` columns.
+
+    ``classify --stamps`` writes the first band's file as ``file`` beside the ``file_<band>``
+    columns of a several-band folder (its rows are found by it). Read again as a cutout folder
+    (``classify --stamps`` with another model, ``report --stamps``, ``info``, ``inspect --stamps``)
+    that ``file`` was taken for the one image of each row: one band, and "the cutouts have 1
+    channel(s) ... give one file_<band> column per band", which the table has. Such a table is
+    read through its band columns; a ``file`` of other files (a colour picture beside the bands)
+    is still read as it is.
+
+    Parameters
+    ----------
+    names : list of str
+        The column names.
+    cells : callable
+        ``cells(column)`` -> the column's cells, in row order.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> t = {"file": ["g/a.fits"], "file_g": ["g/a.fits"], "file_i": ["i/a.fits"]}
+    >>> file_is_a_band_copy(list(t), t.get), file_is_a_band_copy(["file", "file_g"], t.get)
+    (True, False)
+    """
+    bands = [c for c in names if c.lower().startswith("file_")]
+    if "file" not in names or len(bands) < 2:
+        return False
+    files = [str(v or "").strip() for v in cells("file")]
+    return any(files == [str(v or "").strip() for v in cells(c)] for c in bands)
 
 
 def _listed_file(base: Path, rel: str, here: Path) -> Path:
@@ -952,7 +989,7 @@ def read_cutout_folder(
         return f"{src}: {_row_line(i, lines)}, file {f!r}" if is_csv else f"{root / f}"
 
     band_cols = [c for c in names if c.lower().startswith("file_")]
-    if "file" in names:
+    if "file" in names and not file_is_a_band_copy(names, lambda c: [row.get(c) for row in rows]):
         file_cols, band_names = ["file"], []
     elif band_cols:
         by_band = {c[5:].lower(): c for c in band_cols}
