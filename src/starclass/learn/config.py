@@ -517,8 +517,9 @@ class TaskConfig:
         The class the threshold applies to (binary tasks).
     eval_merges : dict or None
         Merged class sets that evaluation also scores: merge name -> {group label -> list of
-        classes}, each class in exactly one group. None: the PHANGS merges (``12v34``,
-        ``123v4``, ``12_3_4``) for classes 1-4, none otherwise (:mod:`starclass.evaluate.task`).
+        classes}, two or more groups, each class in exactly one. None: the PHANGS merges (``12v34``,
+        ``123v4``, ``12_3_4``) for classes 1-4 named as the PHANGS classes (or unnamed), none
+        otherwise (:mod:`starclass.evaluate.task`); ``{}``: none.
     toy_kind : str or None
         The synthetic generator of :mod:`starclass.datasets.stamps` (``KINDS``) that makes
         stamps and labels of this task's shape for tests, benchmarks and the demo. None:
