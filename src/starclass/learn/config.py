@@ -527,7 +527,9 @@ class TaskConfig:
     label_map : dict of str to int
         Label strings of cutout folders (:mod:`starclass.io.cutout_folders`) -> classes
         (e.g. ``{"cluster": 1, "extended_cluster": 1, "galaxy": 2}``); stored with the model.
-        Empty: labels are class numbers.
+        Empty: labels are class numbers. The classes are reference classes, sent through
+        ``merge`` like any label: with a ``merge``, they are its keys (m31-binary, merge
+        ``{1: 1, 2: 1, 3: 2, 4: 2}``: ``{cluster: 1, galaxy: 4}``); without, the task's classes.
     group_column : str or None
         Cutout folders: the column naming each cutout's object; rows of one object stay on
         one side of every split (``m31-real``: ``object_id``).
@@ -607,7 +609,16 @@ class TaskConfig:
             except StarclassError as exc:
                 raise StarclassError(f"{exc}{_named_class_hint(v, self.classes, self.class_names)}") from None
         self.label_map = label_map
-        bad_labels = {k: v for k, v in self.label_map.items() if v not in self.classes}
+        # labels become reference classes, which training (map_classes) and evaluation (reference_labels)
+        # then send through merge: with a merge the map's classes are merge's keys. Checked against the
+        # output classes, m31-binary's {cluster: 1, galaxy: 2} passed and trained galaxies as clusters (2 -> 1)
+        # while {galaxy: 4} was refused
+        targets = sorted(self.merge) if self.merge else self.classes
+        bad_labels = {k: v for k, v in self.label_map.items() if v not in targets}
+        if bad_labels and self.merge:
+            raise StarclassError(f"{where}: 'label_map' maps to classes not among the reference classes {targets} of "
+                                 f"'merge' {self.merge} (labels become reference classes, which merge sends to the "
+                                 f"task's classes {self.classes}): {bad_labels}")
         if bad_labels:
             raise StarclassError(f"{where}: 'label_map' maps to classes not in {self.classes}: {bad_labels}")
         bad = {k: v for k, v in self.merge.items() if v not in self.classes and v != 0}
