@@ -1190,7 +1190,63 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             score = probs[:, task.classes.index(pos)]
         out.by[col] = metrics_by_group(cr, cp, values, task.classes, score=score, positive=pos,
                                        min_rows=by_min_rows)
+    _name_class_rows(out, task)
     return out
+
+
+def with_class_names(table: Table | None, task: EvalTask, column: str = "class") -> Table | None:
+    """``table`` with a ``name`` column after ``column``: the task's name of each row's class.
+
+    Rows whose ``column`` is not one of the task's class numbers (``all``, a merged group
+    ``1+2``) get an empty name. A table that has a ``name`` column already, or no ``column``, is
+    returned as it is.
+
+    Parameters
+    ----------
+    table
+        A table with one row per class (per-class metrics, ROC AUC, coverage, score quartiles).
+    task
+        The task whose ``class_names`` name the rows.
+    column
+        The column holding the class numbers.
+
+    Returns
+    -------
+    astropy.table.Table or None
+        The same table object, changed in place (None stays None).
+
+    Examples
+    --------
+    >>> t = Table({"class": ["1", "2", "all"], "n": [3, 4, 7]})
+    >>> task = EvalTask.from_classes((1, 2), class_names=["star", "galaxy"])
+    >>> with_class_names(t, task)["name"].tolist()
+    ['star', 'galaxy', '']
+    """
+    if table is None or column not in table.colnames or "name" in table.colnames:
+        return table
+    names = {str(k): n for k, n in zip(task.classes, task.class_names)}
+    table.add_column([names.get(str(v).strip(), "") for v in table[column]], name="name",
+                     index=table.colnames.index(column) + 1)
+    return table
+
+
+def _name_class_rows(out: Comparison, task: EvalTask) -> None:
+    """Name the task's classes in the per-class tables of ``out`` (they held the class numbers alone).
+
+    The report's and ``evaluate``'s per-class, ROC AUC, score-quartile and coverage tables of a task
+    whose classes are 1 (star) and 2 (galaxy) said only "1" and "2"; merged groups keep their own
+    labels (``cluster``, ``1+2``), which are names already.
+    """
+    own = list(task.merges)[0]
+    for r in out.results:
+        if r.merge == own:
+            with_class_names(r.per_class, task)
+    for cs in out.curves:
+        if cs.merge == own:
+            with_class_names(cs.areas, task)
+    with_class_names(out.score_quantiles, task, "class_pred")
+    if out.trust is not None:
+        with_class_names(getattr(out.trust, "coverage_table", None), task)
 
 
 def _trust(pred: Table, task: EvalTask, probs: np.ndarray, cp: np.ndarray, cr: np.ndarray, rows: np.ndarray,

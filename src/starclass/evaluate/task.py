@@ -12,9 +12,11 @@ order, from
 3. the catalogue's ``prob_<k>`` columns (classes 1..K; a note says the task was inferred);
 4. otherwise the PHANGS four classes, as before (with a note).
 
-A task whose classes are exactly 1-4 is read as the PHANGS scheme and is also scored on the
-PHANGS merges (``12v34``, ``123v4``, ``12_3_4``) and on the PHANGS agreement fractions; any
-other task is scored on its own classes only, unless its config lists ``eval_merges``.
+A task whose classes are exactly 1-4, named as the PHANGS classes or not named
+(:func:`phangs_named`), is read as the PHANGS scheme and is also scored on the PHANGS merges
+(``12v34``, ``123v4``, ``12_3_4``) and on the PHANGS agreement fractions, unless its config lists
+``eval_merges`` (``{}``: none); any other task (four classes of its own names included) is scored on
+its own classes only, and on the ``eval_merges`` its config lists.
 
 Reference labels (``class_ref``, ``class_h<k>``) are read in the task's reference scheme and
 mapped through its ``merge`` exactly as training maps its labels
@@ -46,6 +48,35 @@ if TYPE_CHECKING:
 
 def _all_classes_merge(classes: tuple[int, ...]) -> tuple[str, dict[str, tuple[int, ...]]]:
     return f"{len(classes)}class", {str(k): (k,) for k in classes}
+
+
+#: Names of the PHANGS / LEGUS classes 1-4: the schema's, the legus4 and phangs4 presets', and the
+#: unnamed ``class k`` a task without class_names gets.
+_PHANGS_NAMES = (tuple(CLASS_NAMES[c] for c in CLASSES),
+                 ("symmetric cluster", "asymmetric cluster", "compact association", "non-cluster"),
+                 tuple(f"class {c}" for c in CLASSES))
+
+
+def phangs_named(class_names) -> bool:
+    """Whether four class names are those of the PHANGS classes (or none are given).
+
+    The PHANGS merges (``12v34``, ``123v4``, ``12_3_4``), agreement fractions and science checks
+    are a default for the PHANGS classes, not for any task that happens to number four classes 1-4:
+    a task of one's own (cluster, galaxy, star, artefact) was scored on "1+2 vs 3+4", i.e. cluster
+    and galaxy against star and artefact, which it never defined.
+
+    Examples
+    --------
+    >>> phangs_named(None), phangs_named(["symmetric cluster", "asymmetric cluster", "compact association",
+    ...                                    "non-cluster"])
+    (True, True)
+    >>> phangs_named(["cluster", "galaxy", "star", "artefact"])
+    False
+    """
+    if class_names is None:
+        return True
+    names = tuple(str(n).strip().lower() for n in class_names)
+    return any(names == tuple(n.lower() for n in known) for known in _PHANGS_NAMES)
 
 
 
@@ -120,17 +151,27 @@ class EvalTask:
                      threshold: float | None = None, eval_merges: Mapping | None = None,
                      reference_map: Mapping | None = None, source: str = "default",
                      label_map: Mapping | None = None) -> EvalTask:
-        """A task from its classes; PHANGS merges when the classes are exactly 1-4.
+        """A task from its classes; the PHANGS merges for the PHANGS classes 1-4 unless ``eval_merges`` is given.
+
+        The PHANGS merges are the default (``eval_merges`` None) of a task whose classes are 1-4
+        and whose names are the PHANGS ones or not given (:func:`phangs_named`); ``eval_merges``
+        ``{}`` means no merges, and a four-class task of its own names is scored on its own classes
+        and the merges it lists only.
 
         Examples
         --------
         >>> list(EvalTask.from_classes((1, 2, 3, 4)).merges)
         ['4class', '12v34', '123v4', '12_3_4']
+        >>> list(EvalTask.from_classes((1, 2, 3, 4), class_names=["cluster", "galaxy", "star", "artefact"]).merges)
+        ['4class']
+        >>> list(EvalTask.from_classes((1, 2, 3, 4), eval_merges={}).merges)
+        ['4class']
         """
         classes = tuple(int(c) for c in classes)
-        phangs = classes == tuple(CLASSES)
+        phangs = classes == tuple(CLASSES) and eval_merges is None and phangs_named(class_names)
         if class_names is None:
-            class_names = [CLASS_NAMES[c] for c in classes] if phangs else [f"class {c}" for c in classes]
+            class_names = [CLASS_NAMES[c] for c in classes] if classes == tuple(CLASSES) else \
+                [f"class {c}" for c in classes]
         first, groups = _all_classes_merge(classes)
         merges: dict[str, dict[str, tuple[int, ...]]] = {first: groups}
         if eval_merges:

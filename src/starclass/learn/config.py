@@ -411,6 +411,56 @@ def _real(value: Any, what: str) -> float:
         raise StarclassError(f"{name + ': ' if name else ''}{field}={value!r} is not a number")
     return number
 
+def _class_number(value: Any, what: str) -> int:
+    """``value`` as a class number (a whole number >= 1), or a StarclassError naming ``what``.
+
+    A task file's classes, ``positive_class``, ``label_map`` values and ``eval_merges`` members are
+    class numbers; a name given there (``positive_class: galaxy``) stopped ``int()`` with a
+    traceback, and a fraction (``positive_class: 1.5``) was cut to a class silently.
+
+    Examples
+    --------
+    >>> _class_number("2", "positive_class"), _class_number(2.0, "positive_class")
+    (2, 2)
+    >>> try:
+    ...     _class_number("galaxy", "task 'x': positive_class")
+    ... except StarclassError as exc:
+    ...     print(exc)
+    task 'x': positive_class='galaxy' is not a class number (a whole number >= 1)
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not np.isfinite(number) or number != int(number) or number < 1:
+        name, _, field = what.rpartition(": ")
+        raise StarclassError(f"{name + ': ' if name else ''}{field}={value!r} is not a class number "
+                             "(a whole number >= 1)")
+    return int(number)
+
+
+def _named_class_hint(value: Any, classes: list[int], names: list[str],
+                      label_map: Mapping[str, int] | None = None) -> str:
+    """``; galaxy is class 2: write 2`` when ``value`` names a class (or a label mapped to one), else the classes.
+
+    Examples
+    --------
+    >>> _named_class_hint("galaxy", [1, 2], ["star", "galaxy"])
+    '; galaxy is class 2: write 2'
+    >>> _named_class_hint("gal", [1, 2], ["star", "galaxy"], {"gal": 2})
+    "; label 'gal' is class 2 (galaxy) in label_map: write 2"
+    >>> _named_class_hint("x", [1, 2], ["star", "galaxy"])
+    '; the classes are 1 (star), 2 (galaxy)'
+    """
+    matches = [c for c, n in zip(classes, names) if str(n) == str(value)]
+    if len(matches) == 1:
+        return f"; {value} is class {matches[0]}: write {matches[0]}"
+    if label_map and str(value) in label_map and label_map[str(value)] in classes:
+        c = label_map[str(value)]
+        return f"; label {str(value)!r} is class {c} ({names[classes.index(c)]}) in label_map: write {c}"
+    return "; the classes are " + ", ".join(f"{c} ({n})" for c, n in zip(classes, names))
+
+
 @dataclass
 class TaskConfig:
     """Everything a classifier needs: data layout, classes, network, recipe, threshold.
@@ -467,8 +517,9 @@ class TaskConfig:
         The class the threshold applies to (binary tasks).
     eval_merges : dict or None
         Merged class sets that evaluation also scores: merge name -> {group label -> list of
-        classes}, each class in exactly one group. None: the PHANGS merges (``12v34``,
-        ``123v4``, ``12_3_4``) for classes 1-4, none otherwise (:mod:`starclass.evaluate.task`).
+        classes}, two or more groups, each class in exactly one. None: the PHANGS merges (``12v34``,
+        ``123v4``, ``12_3_4``) for classes 1-4 named as the PHANGS classes (or unnamed), none
+        otherwise (:mod:`starclass.evaluate.task`); ``{}``: none.
     toy_kind : str or None
         The synthetic generator of :mod:`starclass.datasets.stamps` (``KINDS``) that makes
         stamps and labels of this task's shape for tests, benchmarks and the demo. None:
@@ -476,7 +527,9 @@ class TaskConfig:
     label_map : dict of str to int
         Label strings of cutout folders (:mod:`starclass.io.cutout_folders`) -> classes
         (e.g. ``{"cluster": 1, "extended_cluster": 1, "galaxy": 2}``); stored with the model.
-        Empty: labels are class numbers.
+        Empty: labels are class numbers. The classes are reference classes, sent through
+        ``merge`` like any label: with a ``merge``, they are its keys (m31-binary, merge
+        ``{1: 1, 2: 1, 3: 2, 4: 2}``: ``{cluster: 1, galaxy: 4}``); without, the task's classes.
     group_column : str or None
         Cutout folders: the column naming each cutout's object; rows of one object stay on
         one side of every split (``m31-real``: ``object_id``).
@@ -506,8 +559,18 @@ class TaskConfig:
 
     # ------------------------------------------------------------------ checks
     def __post_init__(self) -> None:
+        where = f"task config {self.name!r}"
         self.bands = [str(b).lower() for b in self.bands]
-        self.classes = [int(c) for c in self.classes]
+        if not isinstance(self.classes, (list, tuple)):
+            raise StarclassError(f"{where}: classes={self.classes!r} must be a list of class numbers, e.g. [1, 2, 3]")
+        # class numbers only: label strings ('open') belong in label_map and names in class_names; a
+        # name here stopped int() with a traceback
+        try:
+            self.classes = [_class_number(c, f"{where}: classes entry") for c in self.classes]
+        except StarclassError as exc:
+            raise StarclassError(f"{exc}; classes are numbers: label strings (such as those of a cutout folder) go "
+                                 "in label_map (e.g. {open: 1, globular: 2}) and the classes' names in class_names"
+                                 ) from None
         self.scales = [float(s) for s in self.scales]
         self.merge = {int(k): int(v) for k, v in dict(self.merge).items()}
         if isinstance(self.recipe, dict):
@@ -515,7 +578,6 @@ class TaskConfig:
         if not self.class_names:
             self.class_names = [f"class {c}" for c in self.classes]
         self.class_names = [str(n) for n in self.class_names]
-        where = f"task config {self.name!r}"
         if not self.bands:
             raise StarclassError(f"{where}: 'bands' is empty")
         if len(set(self.bands)) != len(self.bands):
@@ -528,12 +590,35 @@ class TaskConfig:
             raise StarclassError(
                 f"{where}: {len(self.class_names)} class_names for {len(self.classes)} classes"
             )
+        twice = sorted({n for n in self.class_names if self.class_names.count(n) > 1})
+        if twice:
+            # two classes of one name read as one in every table, figure and message ('1 = galaxy, 2 = galaxy')
+            raise StarclassError(f"{where}: class_names {self.class_names} name {', '.join(map(repr, twice))} more "
+                                 f"than once: give each of the classes {self.classes} its own name")
         mix = getattr(self.recipe, "class_mix", None)
         if mix is not None and len(mix) != len(self.classes):
             raise StarclassError(f"{where}: recipe.class_mix has {len(mix)} numbers for {len(self.classes)} "
                                  f"classes {self.classes}")
-        self.label_map = {str(k): int(v) for k, v in dict(self.label_map or {}).items()}
-        bad_labels = {k: v for k, v in self.label_map.items() if v not in self.classes}
+        if self.label_map is not None and not isinstance(self.label_map, Mapping):
+            raise StarclassError(f"{where}: label_map={self.label_map!r} must map each label string to a class "
+                                 "number, e.g. {open: 1, OC: 1, globular: 2}")
+        label_map = {}
+        for k, v in dict(self.label_map or {}).items():
+            try:
+                label_map[str(k)] = _class_number(v, f"{where}: label_map[{str(k)!r}]")
+            except StarclassError as exc:
+                raise StarclassError(f"{exc}{_named_class_hint(v, self.classes, self.class_names)}") from None
+        self.label_map = label_map
+        # labels become reference classes, which training (map_classes) and evaluation (reference_labels)
+        # then send through merge: with a merge the map's classes are merge's keys. Checked against the
+        # output classes, m31-binary's {cluster: 1, galaxy: 2} passed and trained galaxies as clusters (2 -> 1)
+        # while {galaxy: 4} was refused
+        targets = sorted(self.merge) if self.merge else self.classes
+        bad_labels = {k: v for k, v in self.label_map.items() if v not in targets}
+        if bad_labels and self.merge:
+            raise StarclassError(f"{where}: 'label_map' maps to classes not among the reference classes {targets} of "
+                                 f"'merge' {self.merge} (labels become reference classes, which merge sends to the "
+                                 f"task's classes {self.classes}): {bad_labels}")
         if bad_labels:
             raise StarclassError(f"{where}: 'label_map' maps to classes not in {self.classes}: {bad_labels}")
         bad = {k: v for k, v in self.merge.items() if v not in self.classes and v != 0}
@@ -571,19 +656,24 @@ class TaskConfig:
                 raise StarclassError(f"{where}: threshold={self.threshold} must be in [0, 1]")
             if self.positive_class is None:
                 raise StarclassError(f"{where}: a threshold needs a positive_class")
+            if len(self.classes) != 2:
+                # as classify --threshold: P(positive) >= T decides between two classes; on more it silently
+                # overruled the most probable class
+                raise StarclassError(f"{where}: threshold={self.threshold} applies to binary tasks only; this task "
+                                     f"has {len(self.classes)} classes {self.classes} (remove threshold, or "
+                                     "set it to null)")
         if self.positive_class is not None:
-            self.positive_class = int(self.positive_class)
+            try:
+                self.positive_class = _class_number(self.positive_class, f"{where}: positive_class")
+            except StarclassError as exc:
+                hint = _named_class_hint(self.positive_class, self.classes, self.class_names, self.label_map)
+                raise StarclassError(f"{exc}{hint}") from None
             if self.positive_class not in self.classes:
                 raise StarclassError(
                     f"{where}: positive_class={self.positive_class} not in classes {self.classes}"
                 )
         if self.eval_merges is not None:
-            self.eval_merges = {str(m): {str(g): [int(c) for c in cs] for g, cs in dict(groups).items()}
-                                for m, groups in dict(self.eval_merges).items()}
-            for m, groups in self.eval_merges.items():
-                if sorted(c for cs in groups.values() for c in cs) != sorted(self.classes):
-                    raise StarclassError(f"{where}: eval_merges[{m!r}] must put each of {self.classes} in exactly "
-                                         f"one group, got {groups}")
+            self.eval_merges = self._checked_merges(where)
         if self.toy_kind is not None and not isinstance(self.toy_kind, str):
             raise StarclassError(f"{where}: toy_kind={self.toy_kind!r} must be a generator name or null")
         if isinstance(self.architecture, (list, tuple)):
@@ -609,6 +699,52 @@ class TaskConfig:
             self.architecture = members
         elif not isinstance(self.architecture, str):
             raise StarclassError(f"{where}: architecture must be a name or a list of members")
+
+    def _checked_merges(self, where: str) -> dict[str, dict[str, list[int]]]:
+        """``eval_merges`` as {merge: {group: [classes]}}, each a partition of the classes into two or more groups.
+
+        A merge that is not a mapping of groups, a member that is not a class number, a class left
+        out or put in two groups, or a single group (every object in it: accuracy 1 by construction)
+        is a StarclassError naming the merge; a name the task's own classes are scored under
+        (``3class`` for three classes) would replace that score and is refused too.
+        """
+        if not isinstance(self.eval_merges, Mapping):
+            raise StarclassError(f"{where}: eval_merges must map merge names to groups, e.g. "
+                                 "{clusters_v_rest: {cluster: [1, 2, 3], other: [4, 5]}}; got "
+                                 f"{self.eval_merges!r}")
+        own = f"{len(self.classes)}class"
+        out: dict[str, dict[str, list[int]]] = {}
+        for m, groups in self.eval_merges.items():
+            m = str(m)
+            if m == own:
+                raise StarclassError(f"{where}: eval_merges[{m!r}]: {m!r} is the name the task's own "
+                                     f"{len(self.classes)} classes are scored under; give the merge another name")
+            if not isinstance(groups, Mapping):
+                raise StarclassError(f"{where}: eval_merges[{m!r}] must map group names to lists of classes, e.g. "
+                                     f"{{a: [{self.classes[0]}], b: {self.classes[1:]}}}; got {groups!r}")
+            merged: dict[str, list[int]] = {}
+            for g, cs in groups.items():
+                members = cs if isinstance(cs, (list, tuple)) else [cs]
+                try:
+                    merged[str(g)] = [_class_number(c, f"{where}: eval_merges[{m!r}][{str(g)!r}] entry")
+                                      for c in members]
+                except StarclassError as exc:
+                    bad = next((c for c in members if str(c) in self.class_names), None)
+                    hint = _named_class_hint(bad, self.classes, self.class_names) if bad is not None else \
+                        _named_class_hint(None, self.classes, self.class_names)
+                    raise StarclassError(f"{exc}{hint}") from None
+            unknown = sorted({c for cs in merged.values() for c in cs} - set(self.classes))
+            if unknown:
+                raise StarclassError(f"{where}: eval_merges[{m!r}] names {'classes' if len(unknown) > 1 else 'class'} "
+                                     f"{', '.join(map(str, unknown))}, not among the task's classes {self.classes}")
+            if sorted(c for cs in merged.values() for c in cs) != sorted(self.classes):
+                raise StarclassError(f"{where}: eval_merges[{m!r}] must put each of {self.classes} in exactly "
+                                     f"one group, got {merged}")
+            if len(merged) < 2:
+                raise StarclassError(f"{where}: eval_merges[{m!r}] has one group {merged}: a merge needs at least two "
+                                     "groups (one holds every object, so its accuracy is 1 whatever is predicted)")
+            out[m] = merged
+        return out
 
     @property
     def preset_name(self) -> str | None:
