@@ -1015,6 +1015,36 @@ def test_cli_cv_on_a_folder_with_several_cutouts_per_object(tmp_path):
                                                              "label_column": "label"} for f in folds)
 
 
+def test_a_cv_folder_is_named_as_one_by_info_and_where_a_model_is_asked_for(tmp_path):
+    # the Commands of docs/real_images.md train `--cv 5 -o m31_cv5`; `info m31_cv5` then said "no
+    # catalogue could be read in m31_cv5 (looked for .tab, ...)" and `classify --model m31_cv5`
+    # "no manifest.json (not a starclass model directory)": neither said it is a folder of fold models
+    p = _make_csv_folder(tmp_path / "data", n_objects=16, twice=4)
+    cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "task.yaml")
+    cv = tmp_path / "cv"
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "--cv", "2", "-o", str(cv),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    import json
+
+    summary = json.loads((cv / "cv_summary.json").read_text())
+    res = runner.invoke(app, ["info", str(cv)])
+    assert res.exit_code == 0, res.output
+    assert f"cross-validation folder {cv} (train --cv): 2 fold model(s), fold_1 .. fold_2" in res.output
+    assert f"pooled over {summary['pooled']['n']} held-out rows: accuracy {summary['pooled']['accuracy']:.3f}" \
+        in res.output, res.output
+    assert f"starclass info {cv / 'fold_1'}" in res.output
+    out = tmp_path / "c.csv"
+    for args in (["classify", "--stamps", str(p), "--model", str(cv), "-o", str(out)],
+                 ["calibrate", str(cv), "--stamps", str(p)]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output, res.exception)
+        assert "is a cross-validation folder (train --cv)" in res.output, res.output
+        assert f"give one fold's model ({cv / 'fold_1'})" in res.output, res.output
+        assert not out.exists()
+
+
 def test_cli_info_summarises_a_cutout_folder(tmp_path):
     # `starclass info labels.csv` on the PAndAS folder failed: "required column 'id' missing"
     data = tmp_path / "data"

@@ -406,6 +406,34 @@ def test_two_long_task_names_get_two_label_schemes(tmp_path):
     engine.dispose()
 
 
+def test_labels_in_another_tasks_classes_name_the_task_to_give(tmp_path):
+    # the loop of docs/real_images.md serves round 1 with --task m31-real; suggest's own line then says
+    # --task MODEL, whose task file (name m31-real-2ep) has the same classes. Exporting with it said
+    # only "dataset '' holds labels in label scheme task:m31-real, not task:m31-real-2ep", naming
+    # neither the default dataset in words nor the --task that serves those labels
+    labels = make_folder(tmp_path / "data")
+    cfg = get_preset("m31-real")
+    dbfile = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    engine = db.make_engine(dbfile)
+    db.init_db(engine)
+    db.bind_scheme(engine, "", task_scheme(cfg))
+    other = task_scheme(cfg.copy(name="m31-real-2ep"))
+    for refuse in (lambda: db.bind_scheme(engine, "", other),
+                   lambda: db.save_label(engine, "", "cluster/o0.png", 1, 1, scheme=other)):
+        with pytest.raises(StarclassError) as err:
+            refuse()
+        assert "this database (default dataset)" in str(err.value) and "dataset ''" not in str(err.value)
+        assert "give --task m31-real (" in str(err.value), str(err.value)
+    engine.dispose()
+    task2 = save_config(cfg.copy(name="m31-real-2ep"), tmp_path / "task2.yaml")
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--task", str(task2), "--db", dbfile,
+                              "--export", str(tmp_path / "out.csv")])
+    assert res.exit_code == 2, (res.output, res.exception)
+    assert "label scheme task:m31-real, not task:m31-real-2ep" in res.output, res.output
+    assert "give --task m31-real (" in res.output and "default dataset" in res.output, res.output
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_an_export_served_and_exported_again_round_after_round(served, tmp_path):
     # an export served as the list kept its id as id_list; the export of that export's export
     # failed with KeyError 'Column id_list already exists' (exit 1, a traceback)

@@ -441,11 +441,19 @@ def info(
     if ds9_coords not in ("image", "fk5"):
         # now, by its name: it failed as "coords must be ..." after the summary was printed
         raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
-    from starclass.learn.summary import is_model_path, model_summary
+    from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 
     if len(paths) == 1 and is_model_path(paths[0]):
         # a model directory was read as a folder of catalogues ("no catalogue could be read")
         echo("\n".join(model_summary(paths[0])))
+        return
+    cv_lines = cv_folder_summary(paths[0]) if len(paths) == 1 else None
+    if cv_lines is not None:
+        # the folder train --cv writes: "no catalogue could be read in m31_cv5 (looked for ...)"
+        if out_format != "text":
+            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} is "
+                                 "a cross-validation folder")
+        echo("\n".join(cv_lines))
         return
     from starclass.io.cutout_folders import is_hdf5
 

@@ -51,7 +51,7 @@ from sqlalchemy.exc import IntegrityError
 
 from starclass.errors import StarclassError
 from starclass.inspect.passwords import check_new_password, hash_password
-from starclass.inspect.schemes import DEFAULT_SCHEME, PHANGS, LabelScheme, get_scheme
+from starclass.inspect.schemes import DEFAULT_SCHEME, PHANGS, LabelScheme, get_scheme, option_for
 
 #: Version of the schema this code writes.
 SCHEMA_VERSION = 2
@@ -832,6 +832,25 @@ def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
         return read(conn)
 
 
+def scheme_conflict(dataset: str, have: str, asked: str) -> str:
+    """The message refusing labels in scheme ``asked`` for a dataset whose labels are in ``have``.
+
+    It names the dataset (the default one, key ``''``, in words) and the two ways on: the option
+    that serves the labels as they were given, or another ``--dataset``/``--db``.
+
+    Examples
+    --------
+    >>> print(scheme_conflict("", "task:m31-real", "task:m31-real-2ep"))  # doctest: +NORMALIZE_WHITESPACE
+    the labels of this database (default dataset) are in label scheme task:m31-real, not
+    task:m31-real-2ep: give --task m31-real (its task file or model folder if it is no preset) to
+    use them, or another --dataset (or --db) for the new scheme, so that no label changes meaning
+    """
+    # "dataset ''" was all it said of the default dataset, with no word of the option that fits
+    which = f"dataset {dataset!r}" if dataset else "this database (default dataset)"
+    return (f"the labels of {which} are in label scheme {have}, not {asked}: give {option_for(have)} to use "
+            "them, or another --dataset (or --db) for the new scheme, so that no label changes meaning")
+
+
 def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
     """Record that a dataset's labels are in ``scheme``; refuse if they are in another one.
 
@@ -874,9 +893,7 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
             if attempt == 2:
                 raise
     if have != name:
-        raise StarclassError(
-            f"dataset {dataset!r} holds labels in label scheme {have}, not {name}; use another "
-            "--dataset (or --db) for the new scheme, so that no label changes meaning")
+        raise StarclassError(scheme_conflict(dataset, have, name))
     return name
 
 
@@ -905,8 +922,7 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
                 # to another scheme since the check above (SQLite serialises these transactions)
                 now_in = dataset_scheme(conn, dataset)
                 if now_in is not None and now_in != use.name:
-                    raise StarclassError(f"dataset {dataset!r} holds labels in label scheme {now_in}, "
-                                         f"not {use.name}; the label was not saved")
+                    raise StarclassError(f"{scheme_conflict(dataset, now_in, use.name)}; the label was not saved")
                 now = utcnow()
                 q = sa.select(labels).where(labels.c.dataset == dataset,
                                             labels.c.candidate_id == candidate_id,

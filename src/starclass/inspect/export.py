@@ -80,7 +80,7 @@ def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None
     have = db.dataset_scheme(engine, dataset)
     asked = get_scheme(scheme) if scheme is not None else None
     if have is not None and asked is not None and asked.name != have:
-        raise StarclassError(f"dataset {dataset!r} holds labels in label scheme {have}, not {asked.name}")
+        raise StarclassError(db.scheme_conflict(dataset, have, asked.name))
     if asked is not None:
         return asked  # a task's own scheme (inspect --stamps) is made from the task, not looked up by name
     return get_scheme(have or DEFAULT_SCHEME)

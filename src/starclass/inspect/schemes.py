@@ -419,6 +419,32 @@ def label_strings(cfg) -> dict[int, str]:
     return out
 
 
+def option_for(name: str) -> str:
+    """The ``inspect`` option that serves labels recorded in scheme ``name``.
+
+    ``--scheme NAME`` for a named scheme; ``--task TASK`` for a task's classes (``task:<task>``,
+    a cutout folder's), whose task may be a preset, a task file or a model folder.
+
+    Examples
+    --------
+    >>> option_for("m31-check")
+    '--scheme m31-check'
+    >>> option_for("task:m31-real")
+    '--task m31-real (its task file or model folder if it is no preset)'
+    """
+    if not name.lower().startswith(TASK_SCHEME_PREFIX):
+        return f"--scheme {name}"
+    return f"--task {_task_of(name)} (its task file or model folder if it is no preset)"
+
+
+def _task_of(name: str) -> str:
+    """The task named by a ``task:<task>`` scheme name, as far as the name still holds it."""
+    task = name[len(TASK_SCHEME_PREFIX):]
+    if len(name) == SCHEME_NAME_CHARS and name[-9:-8] == "~":
+        task = f"{task[:-9]}... (a longer name)"  # task_scheme_name kept its start and a digest
+    return task
+
+
 def scheme_from_name(name: str) -> LabelScheme | None:
     """The task scheme recorded as ``task:<task>`` in a database, if this process made it.
 
@@ -436,8 +462,6 @@ def scheme_from_name(name: str) -> LabelScheme | None:
     made = TASK_SCHEMES_MADE.get(name.lower())
     if made is not None:
         return made
-    task = name[len(TASK_SCHEME_PREFIX):]
-    if len(name) == SCHEME_NAME_CHARS and name[-9:-8] == "~":
-        task = f"{task[:-9]}... (a longer name)"  # task_scheme_name kept its start and a digest
+    task = _task_of(name)
     raise StarclassError(f"the labels are in the classes of task {task!r} (a cutout folder's): give --stamps LIST "
                          f"--task {task} (the task file or model if it is no preset)")

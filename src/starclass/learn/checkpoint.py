@@ -473,12 +473,47 @@ def set_tuned_threshold(model_path: str | os.PathLike, info: dict[str, Any]) -> 
     return path
 
 
+def cv_fold_models(path: str | os.PathLike) -> list[Path]:
+    """The fold models of a cross-validation folder (``train --cv``), in fold order; else ``[]``.
+
+    Such a folder holds no model of its own, one per fold (``fold_<name>/``, each trained without
+    its fold's rows) beside ``cv_metrics.ecsv``, ``cv_predictions.ecsv`` and ``cv_summary.json``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for k in (1, 2, 10):
+    ...     (d / f"fold_{k}").mkdir()
+    ...     _ = (d / f"fold_{k}" / MANIFEST).write_text("{}")
+    >>> [f.name for f in cv_fold_models(d)], cv_fold_models(d / "fold_1")
+    (['fold_1', 'fold_2', 'fold_10'], [])
+    """
+    p = Path(path)
+    if not p.is_dir() or (p / MANIFEST).is_file():
+        return []
+    folds = [f for f in p.iterdir() if f.is_dir() and f.name.startswith("fold_") and (f / MANIFEST).is_file()]
+
+    def order(f: Path) -> tuple:
+        name = f.name[len("fold_"):]
+        return (0, int(name), "") if name.isdigit() else (1, 0, name)  # fold_10 after fold_9
+
+    return sorted(folds, key=order)
+
+
 def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     """Read and check an ensemble manifest (a directory or its ``manifest.json``)."""
     path = Path(path)
     if path.is_dir():
         path = path / MANIFEST
     if not path.is_file():
+        folds = cv_fold_models(path.parent)
+        if folds:
+            # "no manifest.json (not a starclass model directory)" of the folder train --cv wrote
+            raise StarclassError(
+                f"model {path.parent} is a cross-validation folder (train --cv): one model per fold "
+                f"({folds[0].name} .. {folds[-1].name}), each trained without its fold's rows, and no model of "
+                f"its own; give one fold's model ({folds[0]}), or train without --cv for one model of every row")
         raise StarclassError(f"model {path.parent}: no {MANIFEST} (not a starclass model directory)")
     try:
         doc = json.loads(path.read_text())

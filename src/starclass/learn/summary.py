@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["is_model_path", "model_summary"]
+__all__ = ["is_model_path", "model_summary", "cv_folder_summary"]
 
 
 def is_model_path(path: str | os.PathLike) -> bool:
@@ -158,4 +158,50 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         lines += [f"  WARNING: {c}" for c in ModelCalibration.from_dict(cal, f"model {path}").cautions()]
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
+    return lines
+
+
+def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
+    """What a cross-validation folder (``train --cv``) holds, in words; None for any other path.
+
+    The task, the folds and their models, the pooled and per-fold metrics of ``cv_summary.json``
+    (or that it is not there yet: an unfinished run, resumed by the same command) and the tables
+    to read next.
+
+    Examples
+    --------
+    >>> cv_folder_summary("no/such/dir") is None
+    True
+    """
+    import json
+
+    from starclass.learn.checkpoint import cv_fold_models
+
+    folds = cv_fold_models(path)
+    if not folds:
+        return None
+    p = Path(path)
+    lines = [f"cross-validation folder {p} (train --cv): {len(folds)} fold model(s), "
+             f"{folds[0].name} .. {folds[-1].name}, each trained without its fold's rows; no model of its own"]
+    try:
+        doc = json.loads((p / "cv_summary.json").read_text())
+    except (OSError, ValueError):
+        doc = None
+    if not isinstance(doc, dict):
+        lines.append("  no readable cv_summary.json: the cross-validation has not finished (the same train "
+                     "command resumes it)")
+    else:
+        scheme = doc.get("scheme")
+        split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
+        lines.append(f"  task {doc.get('task')!r}, {split}, positive class {doc.get('positive_class')}")
+        pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
+        names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
+        if names:
+            lines.append(f"  pooled over {pooled.get('n')} held-out rows: "
+                         + ", ".join(f"{k} {pooled[k]:.3f}" for k in names))
+        names = [k for k in names if mean.get(k) is not None and std.get(k) is not None]
+        if names:
+            lines.append("  per fold, mean +- std: " + ", ".join(f"{k} {mean[k]:.3f} +- {std[k]:.3f}" for k in names))
+    lines.append(f"  held-out predictions: {p / 'cv_predictions.ecsv'}; per fold: {p / 'cv_metrics.ecsv'}")
+    lines.append(f"  one fold's model: starclass info {folds[0]}")
     return lines
