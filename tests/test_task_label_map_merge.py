@@ -64,3 +64,21 @@ def test_train_on_a_folder_with_a_merged_label_map(tmp_path):
     v = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
     assert m and v, res.output
     assert int(m.group(2)) > 0 and int(m.group(1)) + int(m.group(2)) == int(v.group(1))
+
+
+def test_the_unknown_label_note_of_a_merged_task_lists_reference_classes(tmp_path):
+    # it listed the output classes ('1 = cluster, 2 = non-cluster'): 'star: 2' written from it trained stars as
+    # clusters (reference class 2 -> 1)
+    Image.fromarray(np.zeros((16, 16), np.uint8) + 9).save(tmp_path / "a.png")
+    Image.fromarray(np.arange(256, dtype=np.uint8).reshape(16, 16)).save(tmp_path / "b.png")
+    (tmp_path / "labels.csv").write_text("file,label\na.png,cluster\nb.png,star\n")
+    cfg = get_preset("m31-real", name="merged", stamp_size=16, merge=MERGE, label_map=LABELS, group_column=None)
+    task = save_config(cfg, tmp_path / "merged.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"), "-o",
+                              str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 2, res.output
+    assert ("each N a class of the task (1 = cluster (through merge), 2 = cluster (through merge), "
+            "3 = non-cluster (through merge), 4 = non-cluster (through merge)") in res.output
+    task_ = EvalTask.from_config(cfg)
+    with pytest.raises(StarclassError, match=r"3 = non-cluster \(through merge\)"):
+        task_.label_classes(["cluster", "star"])

@@ -1314,7 +1314,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
-        names = dict(zip(config.classes, config.class_names)) if config is not None else None
+        # what each number of a label_map becomes: with a merge, a reference class (m31-binary: 3 and 4 are
+        # non-cluster); listed as the output classes, 'star: 2' read as non-cluster and trained as a cluster
+        names = config.label_targets() if config is not None else None
         if allow_unknown:
             # a folder with the M31 paper's stars and artefacts could not be classified by an
             # m31-real model at all, and the message advised a --task that classify does not take
