@@ -82,3 +82,19 @@ def test_the_unknown_label_note_of_a_merged_task_lists_reference_classes(tmp_pat
     task_ = EvalTask.from_config(cfg)
     with pytest.raises(StarclassError, match=r"3 = non-cluster \(through merge\)"):
         task_.label_classes(["cluster", "star"])
+
+
+def test_inspect_writes_for_each_class_a_label_that_training_maps_back_to_it():
+    # label_strings matched the map's numbers to the output classes: with this merge, class 2 (non-cluster)
+    # was written as 'extended_cluster', which the map sends to reference class 2 and the merge to class 1
+    from starclass.inspect.schemes import label_strings
+
+    cfg = get_preset("m31-real", name="merged", merge=MERGE, label_map=LABELS)
+    written = label_strings(cfg)
+    assert written == {1: "cluster", 2: "galaxy"}
+    assert all(int(cfg.map_classes([cfg.label_map[lab]])[0]) == k for k, lab in written.items())
+    # integer labels are reference classes too: m31-binary's non-cluster is written as 3 (it was 2, a cluster)
+    binary = get_preset("m31-binary")
+    written = label_strings(binary)
+    assert written == {1: "1", 2: "3"}
+    assert all(int(binary.map_classes([int(lab)])[0]) == k for k, lab in written.items())
