@@ -343,6 +343,10 @@ class EvalTask:
                 missing.append(i)
                 continue
             if self.label_map:
+                from starclass.io.cutout_folders import mapped_label
+
+                # '2.0' of a numeric column with gaps is the label '2', as train reads it
+                lab = mapped_label(lab, self.label_map) or lab
                 if lab not in self.label_map:
                     unknown.setdefault(lab, []).append(i + 1)
                     out[i] = 0
