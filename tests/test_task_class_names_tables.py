@@ -61,3 +61,20 @@ def test_per_class_tables_name_the_classes_and_the_positive_class_is_the_tasks(t
     sets = [set(map(int, s.split("|"))) for s in out["pred_set"]]
     assert np.isclose(cov["coverage"][1], np.mean([2 in s for s, k in zip(sets, y) if k == 2]))
     assert "positive class 2" in res.output and "threshold for 80% purity of class 2" in res.output
+
+
+def test_the_report_names_the_classes_in_its_tables_and_by_group_caption(tmp_path):
+    out = _contaminant_output()
+    out["field"] = ["north", "south"] * (len(out) // 2)
+    out.write(tmp_path / "out.csv", format="ascii.csv")
+    task = get_preset("m31-real", name="contam", classes=[1, 2], class_names=["star", "galaxy"],
+                      label_map={"star": 1, "galaxy": 2}, positive_class=2)
+    save_config(task, tmp_path / "contam.yaml")
+    res = runner.invoke(app, ["report", str(tmp_path / "out.csv"), "--label-column", "label", "--task",
+                              str(tmp_path / "contam.yaml"), "--bootstrap", "0", "--by", "field", "-o",
+                              str(tmp_path / "rep" / "r.html")])
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "rep" / "r.html").read_text()
+    assert "recall_k; nan: none of that class; k is the class: 1 star, 2 galaxy" in page
+    per_class = Table.read(tmp_path / "rep" / "tables" / "per_class_prediction_class_ref.ecsv")
+    assert list(per_class["name"]) == ["star", "galaxy"]

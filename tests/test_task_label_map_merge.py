@@ -64,3 +64,37 @@ def test_train_on_a_folder_with_a_merged_label_map(tmp_path):
     v = re.search(r"(\d+) training, (\d+) validation candidates", res.output)
     assert m and v, res.output
     assert int(m.group(2)) > 0 and int(m.group(1)) + int(m.group(2)) == int(v.group(1))
+
+
+def test_the_unknown_label_note_of_a_merged_task_lists_reference_classes(tmp_path):
+    # it listed the output classes ('1 = cluster, 2 = non-cluster'): 'star: 2' written from it trained stars as
+    # clusters (reference class 2 -> 1)
+    Image.fromarray(np.zeros((16, 16), np.uint8) + 9).save(tmp_path / "a.png")
+    Image.fromarray(np.arange(256, dtype=np.uint8).reshape(16, 16)).save(tmp_path / "b.png")
+    (tmp_path / "labels.csv").write_text("file,label\na.png,cluster\nb.png,star\n")
+    cfg = get_preset("m31-real", name="merged", stamp_size=16, merge=MERGE, label_map=LABELS, group_column=None)
+    task = save_config(cfg, tmp_path / "merged.yaml")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "labels.csv"), "-o",
+                              str(tmp_path / "model"), "--no-progress"])
+    assert res.exit_code == 2, res.output
+    assert ("each N a class of the task (1 = cluster (through merge), 2 = cluster (through merge), "
+            "3 = non-cluster (through merge), 4 = non-cluster (through merge)") in res.output
+    task_ = EvalTask.from_config(cfg)
+    with pytest.raises(StarclassError, match=r"3 = non-cluster \(through merge\)"):
+        task_.label_classes(["cluster", "star"])
+
+
+def test_inspect_writes_for_each_class_a_label_that_training_maps_back_to_it():
+    # label_strings matched the map's numbers to the output classes: with this merge, class 2 (non-cluster)
+    # was written as 'extended_cluster', which the map sends to reference class 2 and the merge to class 1
+    from starclass.inspect.schemes import label_strings
+
+    cfg = get_preset("m31-real", name="merged", merge=MERGE, label_map=LABELS)
+    written = label_strings(cfg)
+    assert written == {1: "cluster", 2: "galaxy"}
+    assert all(int(cfg.map_classes([cfg.label_map[lab]])[0]) == k for k, lab in written.items())
+    # integer labels are reference classes too: m31-binary's non-cluster is written as 3 (it was 2, a cluster)
+    binary = get_preset("m31-binary")
+    written = label_strings(binary)
+    assert written == {1: "1", 2: "3"}
+    assert all(int(binary.map_classes([int(lab)])[0]) == k for k, lab in written.items())

@@ -895,14 +895,21 @@ def _print_cv(cvr) -> None:
     from starclass.learn.crossval import METRIC_NAMES
 
     _echo_notes(cvr.notes)
-    shown = [m for m in METRIC_NAMES if not np.isnan(cvr.pooled.get(m, np.nan))]
+    # the positive class's figures for a binary task (its F1 is always defined there); a purity of a fold that
+    # selects nothing is undefined: shown as a dash, as evaluate shows it
+    binary = not np.isnan(cvr.pooled.get("f1", np.nan))
+    shown = [m for m in METRIC_NAMES if binary or m not in ("purity", "recall", "f1")]
     width = max(6, *(len(str(f["fold"])) for f in cvr.folds))
+
+    def cell(v) -> str:
+        return f"{'—':>8}" if v is None or np.isnan(v) else f"{v:>8.3f}"
+
     echo(f"{'fold':<{width}}  {'n_test':>6}  " + "  ".join(f"{m:>8}" for m in shown))
     for f in cvr.folds:
-        echo(f"{f['fold']:<{width}}  {f['n']:>6}  " + "  ".join(f"{f[m]:>8.3f}" for m in shown))
-    echo(f"{'pooled':<{width}}  {cvr.pooled['n']:>6}  " + "  ".join(f"{cvr.pooled[m]:>8.3f}" for m in shown))
-    echo(f"{'mean':<{width}}  {'':>6}  " + "  ".join(f"{cvr.mean[m]:>8.3f}" for m in shown))
-    echo(f"{'std':<{width}}  {'':>6}  " + "  ".join(f"{cvr.std[m]:>8.3f}" for m in shown))
+        echo(f"{f['fold']:<{width}}  {f['n']:>6}  " + "  ".join(cell(f[m]) for m in shown))
+    echo(f"{'pooled':<{width}}  {cvr.pooled['n']:>6}  " + "  ".join(cell(cvr.pooled[m]) for m in shown))
+    echo(f"{'mean':<{width}}  {'':>6}  " + "  ".join(cell(cvr.mean[m]) for m in shown))
+    echo(f"{'std':<{width}}  {'':>6}  " + "  ".join(cell(cvr.std[m]) for m in shown))
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
 
 

@@ -343,6 +343,10 @@ class EvalTask:
                 missing.append(i)
                 continue
             if self.label_map:
+                from starclass.io.cutout_folders import mapped_label
+
+                # '2.0' of a numeric column with gaps is the label '2', as train reads it
+                lab = mapped_label(lab, self.label_map) or lab
                 if lab not in self.label_map:
                     unknown.setdefault(lab, []).append(i + 1)
                     out[i] = 0
@@ -393,8 +397,21 @@ class EvalTask:
                                  f"know (its label_map: {sorted(self.label_map)})"
                                  + unknown_labels_note(unknown, self.label_map,
                                                        preset=self.name if self.name in list_presets() else None,
-                                                       classes=dict(zip(self.classes, self.class_names))))
+                                                       classes=self.label_targets()))
         return out
+
+    def label_targets(self) -> dict[int, str]:
+        """The classes a ``label_map`` entry may name, each with what it becomes (as the task config's).
+
+        Examples
+        --------
+        >>> EvalTask.from_classes((1, 2), class_names=["c", "n"], reference_map={1: 1, 2: 1, 3: 2}).label_targets()
+        {1: 'c (through merge)', 2: 'c (through merge)', 3: 'n (through merge)'}
+        """
+        if not self.reference_map:
+            return dict(zip(self.classes, self.class_names))
+        return {int(src): (f"{self.class_names[self.classes.index(dst)]} (through merge)" if dst in self.classes
+                           else "left out (merge: 0)") for src, dst in sorted(self.reference_map.items())}
 
     def to_meta(self) -> dict[str, Any]:
         """The meta keys ``starclass classify`` writes (JSON/YAML-safe).

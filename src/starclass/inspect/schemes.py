@@ -411,11 +411,26 @@ def label_strings(cfg) -> dict[int, str]:
     >>> from starclass.learn.config import get_preset
     >>> label_strings(get_preset("m31-real")), label_strings(get_preset("legus4"))[3]
     ({1: 'cluster', 2: 'galaxy'}, '3')
+    >>> label_strings(get_preset("m31-real", merge={1: 1, 2: 1, 3: 2, 4: 2},
+    ...                          label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 4}))
+    {1: 'cluster', 2: 'galaxy'}
+    >>> label_strings(get_preset("m31-binary"))  # integer labels through merge {1: 1, 2: 1, 3: 2, 4: 2}
+    {1: '1', 2: '3'}
     """
     out: dict[int, str] = {}
+    # a label's class is where the task sends it: label_map, then merge (a label_map number is a reference
+    # class when the task merges); matched on the map's number alone, a person's 'non-cluster' of a task
+    # merging {1: 1, 2: 1, 3: 2, 4: 2} was written as the label mapped to 2, which training made a cluster
+    dest = {s: int(cfg.map_classes([c])[0]) for s, c in cfg.label_map.items()}
     for k, cname in zip(cfg.classes, cfg.class_names):
-        mapped = [s for s, c in cfg.label_map.items() if int(c) == int(k)]
-        out[int(k)] = (cname if cname in mapped else mapped[0]) if mapped else str(int(k))
+        mapped = [s for s, d in dest.items() if d == int(k)]
+        if mapped:
+            out[int(k)] = cname if cname in mapped else mapped[0]
+            continue
+        # no label string: integer labels are reference classes, so a merged task's class is written as the
+        # first reference class the merge sends to it (m31-binary's non-cluster: 3, not 2, which is a cluster)
+        refs = sorted(src for src, dst in cfg.merge.items() if dst == int(k)) if cfg.merge else [int(k)]
+        out[int(k)] = str(refs[0] if refs else int(k))
     return out
 
 

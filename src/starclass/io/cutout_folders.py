@@ -1385,6 +1385,31 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     return out
 
 
+def mapped_label(label: str, label_map: dict[str, int]) -> str | None:
+    """The ``label_map`` key ``label`` stands for: itself, or for a number written as a float its whole number.
+
+    A spreadsheet or pandas writes a column of numbers with a gap as floats (``1.0``, ``2.0``, ``""``):
+    a task without a ``label_map`` reads ``2.0`` as class 2, but one whose map names the labels ``"1"``
+    and ``"2"`` (a galaxy-cluster task whose real candidates are ``2``) refused every ``2.0`` as a label
+    it did not know. An exact key wins (a map with ``"1.0"`` keeps it); None when neither is a key.
+
+    Examples
+    --------
+    >>> mapped_label("2.0", {"1": 2, "2": 1}), mapped_label("2", {"1": 2, "2": 1}), mapped_label("2.5", {"2": 1})
+    ('2', '2', None)
+    """
+    if label in label_map:
+        return label
+    try:
+        number = float(label)
+    except ValueError:
+        return None
+    if not np.isfinite(number) or number != int(number):
+        return None
+    whole = str(int(number))
+    return whole if whole in label_map else None
+
+
 def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty: bool = False,
                   config=None, allow_unknown: bool = False, task_file: str | None = None) -> np.ndarray:
     """Map every label string to a class, naming every unknown label with its rows.
@@ -1435,6 +1460,7 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = 0
             continue
         if label_map:
+            lab = mapped_label(lab, label_map) or lab
             if lab not in label_map:
                 unknown.setdefault(lab, []).append(i + 1)
                 first_unknown = i if first_unknown < 0 else first_unknown
@@ -1474,7 +1500,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = int(number)
     if unknown:
         lab = str(cutouts.labels[first_unknown]).strip()
-        names = dict(zip(config.classes, config.class_names)) if config is not None else None
+        # what each number of a label_map becomes: with a merge, a reference class (m31-binary: 3 and 4 are
+        # non-cluster); listed as the output classes, 'star: 2' read as non-cluster and trained as a cluster
+        names = config.label_targets() if config is not None else None
         if allow_unknown:
             # a folder with the M31 paper's stars and artefacts could not be classified by an
             # m31-real model at all, and the message advised a --task that classify does not take

@@ -843,6 +843,25 @@ class TaskConfig:
                 out[ok & (ints == src)] = dst
         return out
 
+    def label_targets(self) -> dict[int, str]:
+        """The classes a ``label_map`` entry may name, each with what it becomes, for messages.
+
+        Without a ``merge``: the task's classes and their names. With one: its reference classes,
+        each named by the class the merge sends it to (``"non-cluster (through merge)"``), or
+        ``"left out (merge: 0)"``: a label's number is a reference class there, not an output class.
+
+        Examples
+        --------
+        >>> get_preset("m31-real").label_targets()
+        {1: 'cluster', 2: 'non-cluster'}
+        >>> get_preset("m31-binary").label_targets()[3]
+        'non-cluster (through merge)'
+        """
+        if not self.merge:
+            return dict(zip(self.classes, self.class_names))
+        return {int(src): (f"{self.class_names[self.classes.index(dst)]} (through merge)" if dst in self.classes
+                           else "left out (merge: 0)") for src, dst in sorted(self.merge.items())}
+
     def class_indices(self, class_ref: Any) -> np.ndarray:
         """Reference classes -> output indices 0..K-1 (the targets of the loss); -1 unknown."""
         labels = self.map_classes(class_ref)

@@ -138,6 +138,23 @@ def cv_folds(scheme: str | int, target: np.ndarray, *, galaxies: np.ndarray | No
     return [(str(i + 1), np.sort(used[te])) for i, (_, te) in enumerate(skf.split(used, target[used]))]
 
 
+def _json_safe(obj: Any) -> Any:
+    """``obj`` with every non-finite float as None (JSON null), through dicts and lists.
+
+    Examples
+    --------
+    >>> _json_safe({"purity": float("nan"), "folds": [{"f1": 0.5}]})
+    {'purity': None, 'folds': [{'f1': 0.5}]}
+    """
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, (float, np.floating)) and not np.isfinite(obj):
+        return None
+    return obj
+
+
 def fold_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: list[int],
                  positive: int | None = None) -> dict[str, float]:
     """Accuracy, macro F1 and (with ``positive``) the positive class's purity, recall and F1.
@@ -161,6 +178,8 @@ def fold_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: list[int],
     >>> m = fold_metrics(np.array([1, 1, 1, 2, 2]), np.array([1, 1, 2, 1, 2]), [1, 2], positive=1)
     >>> round(m["purity"], 3), round(m["recall"], 3), m["accuracy"]
     (0.667, 0.667, 0.6)
+    >>> fold_metrics(np.array([1, 2, 2]), np.array([1, 1, 1]), [1, 2], positive=2)["purity"]  # none selected
+    nan
     """
     y_true = np.asarray(y_true).astype(np.int64)
     y_pred = np.asarray(y_pred).astype(np.int64)
@@ -173,7 +192,12 @@ def fold_metrics(y_true: np.ndarray, y_pred: np.ndarray, classes: list[int],
         out |= {"purity": float("nan"), "recall": float("nan"), "f1": float("nan")}
     else:
         p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, labels=[int(positive)], zero_division=0)
-        out |= {"purity": float(p[0]), "recall": float(r[0]), "f1": float(f[0])}
+        tp = int(np.sum((y_true == positive) & (y_pred == positive)))
+        n_pred, n_ref = int(np.sum(y_pred == positive)), int(np.sum(y_true == positive))
+        # undefined, not 0: a fold that selects no object has no purity (it printed 0.000, and the mean over
+        # folds counted it as a fold of pure contaminants), as evaluate's per-class table leaves it blank
+        out |= {"purity": tp / n_pred if n_pred else float("nan"), "recall": tp / n_ref if n_ref else float("nan"),
+                "f1": float(f[0])}
     return out
 
 
@@ -346,7 +370,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     summary = {"scheme": scheme, "task": config.name, "positive_class": positive, "folds": per_fold,
                "pooled": pooled, "mean": mean, "std": std}
     with atomic_path(outdir / "cv_summary.json") as tmp:
-        Path(tmp).write_text(json.dumps(summary, indent=2, default=float))
+        # null, not NaN (which is no JSON): an undefined figure (a multi-class task's purity, a fold selecting nothing)
+        Path(tmp).write_text(json.dumps(_json_safe(summary), indent=2, default=float, allow_nan=False))
     if len(few_rows) > 1:
         notes.append(f"folds {', '.join(few_rows[1:])}: the same WARNING as fold {few_rows[0]} (a calibration "
                      "fitted on too few held-out rows)")

@@ -199,16 +199,19 @@ def _curves_section(c: Comparison, task: EvalTask) -> Section:
     return s
 
 
-def _groups_section(c: Comparison) -> Section:
+def _groups_section(c: Comparison, task: EvalTask | None = None) -> Section:
     rname = c.ref_name
     s = Section(f"{c.heading()}: by group", key=f"by_{rname}")
+    # the columns are numbered (n_ref_2, recall_2): the caption says which class each number is
+    named = figure_names(task) if task is not None else {}
+    which = f"; k is the class: {', '.join(named.values())}" if named else ""
     for col, (tab, note) in c.by.items():
         if note:
             s.note(f"{col}: {note}")
         s.figure(f"by_{col}_{rname}", F.fig_by_group(tab, col, f"accuracy by {col}"), "")
         s.table(f"by_{col}_{rname}", tab,
                 f"Per value of {col}: rows, rows of each reference class (n_ref_k), errors, accuracy with its 95% "
-                "Wilson interval, recall per class (nan: none of that class)"
+                f"Wilson interval, recall per class (recall_k; nan: none of that class{which})"
                 + (", ROC AUC of the positive class (nan: one class only)" if "roc_auc" in tab.colnames else "")
                 + "; the last row pools every group.")
     return s
@@ -659,7 +662,7 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         if c.trust is not None:
             sections.append(_trust_section(c))
         if c.by:
-            sections.append(_groups_section(c))
+            sections.append(_groups_section(c, ev.task))
         if c.agreement is not None:
             sections.append(_agreement_section(c))
     for extra in (_table1_section(ev, radius), _human_section(ev)):
