@@ -1035,6 +1035,9 @@ def test_a_cv_folder_is_named_as_one_by_info_and_where_a_model_is_asked_for(tmp_
     assert f"pooled over {summary['pooled']['n']} held-out rows: accuracy {summary['pooled']['accuracy']:.3f}" \
         in res.output, res.output
     assert f"starclass info {cv / 'fold_1'}" in res.output
+    import typer
+
+    assert "a 'train --cv' folder" in " ".join(typer.main.get_command(app).commands["info"].help.split())
     out = tmp_path / "c.csv"
     for args in (["classify", "--stamps", str(p), "--model", str(cv), "-o", str(out)],
                  ["calibrate", str(cv), "--stamps", str(p)]):
