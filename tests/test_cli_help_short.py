@@ -54,3 +54,12 @@ def test_the_command_list_shows_each_summary_without_the_docstrings_line_breaks(
     # the summary is the docstring's first paragraph, whole
     info = cmd.commands["info"]
     assert info.short_help.startswith("Summarise a catalogue") and info.short_help.endswith("reported 0-based.")
+
+
+def test_inspect_help_says_where_stamps_put_the_database_and_what_they_export():
+    # `inspect --help` gave --db "default DATA_DIR/inspect.sqlite" and --export ".ecsv, .fits, .parquet,
+    # .csv" only: with --stamps (no DATA_DIR) the database goes beside the list, and the export must be
+    # a CSV (any other name is refused)
+    h = _helps()
+    assert "--stamps: inspect.sqlite beside the list" in h[("inspect", "--db")]
+    assert "--stamps: a .csv that train --stamps reads" in h[("inspect", "--export")]

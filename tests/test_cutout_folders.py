@@ -1035,6 +1035,9 @@ def test_a_cv_folder_is_named_as_one_by_info_and_where_a_model_is_asked_for(tmp_
     assert f"pooled over {summary['pooled']['n']} held-out rows: accuracy {summary['pooled']['accuracy']:.3f}" \
         in res.output, res.output
     assert f"starclass info {cv / 'fold_1'}" in res.output
+    import typer
+
+    assert "a 'train --cv' folder" in " ".join(typer.main.get_command(app).commands["info"].help.split())
     out = tmp_path / "c.csv"
     for args in (["classify", "--stamps", str(p), "--model", str(cv), "-o", str(out)],
                  ["calibrate", str(cv), "--stamps", str(p)]):
@@ -1043,6 +1046,33 @@ def test_a_cv_folder_is_named_as_one_by_info_and_where_a_model_is_asked_for(tmp_
         assert "is a cross-validation folder (train --cv)" in res.output, res.output
         assert f"give one fold's model ({cv / 'fold_1'})" in res.output, res.output
         assert not out.exists()
+
+
+def test_cv_predictions_carry_the_task_so_evaluate_scores_its_merges(tmp_path):
+    # `evaluate cv5/cv_predictions.ecsv` (the honest, held-out figures of docs/real_images.md) said
+    # "task (unnamed): classes [1, 2, 3] ... (from probabilities)": no class names, and a task's
+    # merge (five.yaml's clusters against galaxies) was not scored
+    p = _make_csv_folder(tmp_path / "data", n_objects=48, twice=4)  # 8 extended objects: 2 folds, each split
+    cfg = get_preset("m31-real", name="m31-three", stamp_size=16, classes=[1, 2, 3],
+                     class_names=["cluster", "extended", "galaxy"],
+                     label_map={"cluster": 1, "extended_cluster": 2, "galaxy": 3},
+                     eval_merges={"binary": {"cluster": [1, 2], "galaxy": [3]}}, positive_class=None,
+                     recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
+    task = save_config(cfg, tmp_path / "three.yaml")
+    cv = tmp_path / "cv"
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(p), "--cv", "2", "-o", str(cv),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["evaluate", str(cv / "cv_predictions.ecsv"), "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    assert "task m31-three: classes [1, 2, 3]" in res.output and "(from meta)" in res.output, res.output
+    assert "  binary: accuracy" in res.output, res.output
+    from astropy.table import Table
+
+    t = Table.read(cv / "cv_predictions.ecsv")
+    # the binary merge by hand: clusters (1, 2) against galaxies (3)
+    acc = np.mean([(r == 3) == (q == 3) for r, q in zip(t["class_ref"], t["class_pred"])])
+    assert f"binary: accuracy {acc:.3f}" in res.output, res.output
 
 
 def test_cli_info_summarises_a_cutout_folder(tmp_path):

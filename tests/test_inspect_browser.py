@@ -260,3 +260,39 @@ def test_classify_cutouts_by_keyboard(browser, tmp_path):
     got = {lab.candidate_id: lab.cls for lab in db.labels_of(engine, "")}
     assert got == {f"img/o{i}.png": int(k) for i, k in enumerate(keys)}
     engine.dispose()
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_a_pandas_cutout_page_fits_a_laptop_screen(browser, tmp_path, width):
+    """On a 1024 or 1280 px window the page of a 128 px PAndAS-like cutout scrolled sideways: in the
+    two-column layout (below 1250 px) the label panel's one-line key help ("Keys: 1 2 classify and
+    move on; ...") set the first column's width, and the 512 px profile was pushed off the right."""
+    import numpy as np
+    from PIL import Image
+
+    from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
+    from starclass.learn.config import get_preset
+
+    rng = np.random.default_rng(2)
+    (tmp_path / "cut" / "img").mkdir(parents=True)
+    name = "cutout_m228_g_ccd_8_10.3033458_40.5716278.png"
+    Image.fromarray(rng.integers(40, 255, (128, 128)).astype(np.uint8)).save(tmp_path / "cut" / "img" / name)
+    (tmp_path / "cut" / "labels.csv").write_text(f"file,object_id\nimg/{name},G085\n")
+    cfg = get_preset("m31-real")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_cutout_field(tmp_path / "cut" / "labels.csv", cfg, cache_dir=tmp_path / "cache")
+    with running_server(create_app(field, engine, scheme=stamps_scheme(cfg))) as base:
+        ctx = browser.new_context(viewport={"width": width, "height": 768}, bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        page.wait_for_function("document.getElementById('img-profile').complete && "
+                               "document.getElementById('img-profile').naturalWidth > 0")
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"the page is {scroll} px wide in a {width} px window"
+        for sel in ("#classes", "#img-profile"):
+            box = page.locator(sel).bounding_box()
+            assert box["x"] + box["width"] <= width, (sel, box)
+        ctx.close()
+    engine.dispose()

@@ -236,6 +236,28 @@ def test_suggestions_written_as_csv_elsewhere_keep_their_cutouts_folder(tmp_path
     assert "inspect --stamps" in res.output  # the next step names the page
 
 
+def test_suggest_on_cutouts_notes_magnitudes_only_where_a_column_could_be_one(tmp_path):
+    # every suggestion list of a cutout folder (docs/real_images.md's loop: 60 PAndAS cutouts) said
+    # "no mag_<band> column: suggestions are not spread over magnitude (--mag-column names one;
+    # --mag-bins 1 says not to spread)": cutouts have no photometry, so it asked for a flag to be quiet
+    labels = make_folder(tmp_path / "data")
+    task = save_config(get_preset("m31-real", stamp_size=16), tmp_path / "tiny.yaml")
+    model = _untrained_model(tmp_path / "m0", task)
+    _classified_elsewhere(labels, model, tmp_path / "r1" / "classified.ecsv")
+    res = runner.invoke(cli, ["suggest", str(model), str(tmp_path / "r1" / "classified.ecsv"), "-n", "3",
+                              "-o", str(tmp_path / "s.csv")])
+    assert res.exit_code == 0, res.output
+    assert "spread over magnitude" not in res.output and "suggested 3 of the 8 candidates" in res.output
+    # a folder whose table has a magnitude of its own is still told which column to name
+    t = Table.read(tmp_path / "r1" / "classified.ecsv")
+    t["g_mag"] = np.arange(len(t), dtype=float)
+    t.write(tmp_path / "r1" / "with_mag.ecsv")
+    res = runner.invoke(cli, ["suggest", str(model), str(tmp_path / "r1" / "with_mag.ecsv"), "-n", "3",
+                              "-o", str(tmp_path / "s2.csv")])
+    assert res.exit_code == 0, res.output
+    assert "name one with --mag-column, e.g. g_mag" in res.output, res.output
+
+
 @pytest.mark.slow
 def test_suggest_inspect_export_train_resume_chain(tmp_path, monkeypatch):
     labels = make_folder(tmp_path / "data", n=4)

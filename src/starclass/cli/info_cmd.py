@@ -424,9 +424,9 @@ def info(
     catalogues (one row each: field, rows, inspected, classes 1-4, bands, CI cut, layout), FITS
     mosaics (shape, bands, zeropoints, pixel scale), or a labelled cutout folder (images, labels,
     distinct values per column, blank images), or a trained model (task, classes, inputs, members,
-    the weights each started from, frozen layers, epochs, decision, calibration), or a stamp store
-    from 'starclass cutouts' (candidates, inputs, bands, scales, classes). Positions are reported
-    0-based."""
+    the weights each started from, frozen layers, epochs, decision, calibration), a 'train --cv'
+    folder (task, folds, pooled and per-fold metrics), or a stamp store from 'starclass cutouts'
+    (candidates, inputs, bands, scales, classes). Positions are reported 0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics

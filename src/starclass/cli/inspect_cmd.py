@@ -198,7 +198,8 @@ def inspect_command(
                                                "this machine."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port (1-65535)."),
     db: str = typer.Option(None, "--db", help="Database URL: sqlite:///path.sqlite (default "
-                                              "DATA_DIR/inspect.sqlite) or postgresql://user:pw@host/name."),
+                                              "DATA_DIR/inspect.sqlite; --stamps: inspect.sqlite beside the "
+                                              "list) or postgresql://user:pw@host/name."),
     catalogue: Path = typer.Option(None, "--catalogue", "--catalog",
                                    help="Candidate catalogue (default DATA_DIR/candidates.*)."),
     predictions: Path = typer.Option(None, help="Model predictions (default DATA_DIR/predictions.* or "
@@ -216,7 +217,8 @@ def inspect_command(
     set_password: str = typer.Option(None, "--set-password", help="Change an account's password and exit."),
     list_users: bool = typer.Option(False, "--list-users", help="List the accounts and exit."),
     export: Path = typer.Option(None, "--export", help="Write the labels as a catalogue (.ecsv, .fits, "
-                                                       ".parquet, .csv) for train/evaluate, and exit."),
+                                                       ".parquet, .csv; --stamps: a .csv that train --stamps "
+                                                       "reads) for train/evaluate, and exit."),
     summary: Path = typer.Option(None, help="With --export: also write the agreement summary (JSON)."),
     include_unlabelled: bool = typer.Option(False, help="With --export: keep candidates nobody labelled "
                                                         "(class_ref 0)."),

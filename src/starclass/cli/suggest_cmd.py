@@ -190,9 +190,12 @@ def suggest_command(
         # name what was looked for and what could be used: a truth catalogue's mag_true_<band>
         # columns were there, and the user had no hint that --mag-column takes one
         like = [c for c in table.colnames if "mag" in c.lower() and not c.lower().startswith("magerr")]
-        echo("no mag_<band> column: suggestions are not spread over magnitude"
-             + (f" (name one with --mag-column, e.g. {', '.join(like[:5])})" if like else
-                " (--mag-column names one; --mag-bins 1 says not to spread)"))
+        if like or key == ID:
+            echo("no mag_<band> column: suggestions are not spread over magnitude"
+                 + (f" (name one with --mag-column, e.g. {', '.join(like[:5])})" if like else
+                    " (--mag-column names one; --mag-bins 1 says not to spread)"))
+        # a cutout folder has no photometry: the note came with every suggestion list of one, the
+        # loop of docs/real_images.md included, and asked for --mag-bins 1 to be quiet
     out = suggest(table, n, by=by, labelled=labelled, mag_column=mag, bins=mag_bins, key=key)
     used = out.meta["suggest"]["by"]
     if used != by:

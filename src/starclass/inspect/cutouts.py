@@ -48,6 +48,7 @@ from starclass.inspect.render import (
     RenderSettings,
     _png_from_rgb,
     _scale,
+    cache_folder,
     display_plane,
     profile_png,
 )
@@ -332,8 +333,8 @@ class CutoutRenderCache(RenderCache):
         if any(v != ZERO_PADDING_PX for v in self.padding_sides.values()):
             # pictures cached before the counts side (5 x 5 squares: the sparse sky masked) are not served
             h.update(repr(sorted(self.padding_sides.items(), key=str)).encode())
-        self.dir = Path(self.root) / f"cutouts-{h.hexdigest()[:12]}"
-        self.dir.mkdir(parents=True, exist_ok=True)
+        # a read-only folder of cutouts (--db elsewhere): the user's cache instead of a traceback
+        self.dir = cache_folder(Path(self.root) / f"cutouts-{h.hexdigest()[:12]}")
 
     def plane(self, row: int) -> np.ndarray:
         """The grey picture of a row (float32, row 0 at the bottom)."""

@@ -34,7 +34,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import tempfile
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,6 +48,7 @@ from PIL import Image, ImageDraw
 
 from starclass.detect.photometry import annulus_background
 from starclass.detect.profile import fit_fwhm as detect_fwhm
+from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.stamps.extract import centre_pixels, cut_boxes
 
@@ -399,6 +403,53 @@ def context_png(data: dict[str, np.ndarray], x: float, y: float, s: RenderSettin
     return buf.getvalue()
 
 
+def cache_folder(path: str | os.PathLike) -> Path:
+    """``path`` made and checked writable for the cached pictures; else a folder in the user's cache.
+
+    The pictures go beside the data (``DATA_DIR/.inspect_cache``, or beside a ``--stamps`` list). A
+    data folder that cannot be written (a shared, read-only copy of a survey's cutouts; served with
+    ``--db`` elsewhere) stopped ``inspect`` with a traceback (``PermissionError``, or
+    ``NotADirectoryError`` where a file takes the cache's name); the pictures are only a cache, so
+    they go to ``$XDG_CACHE_HOME/starclass/inspect/<digest of path>/`` (default ``~/.cache``)
+    instead, with a warning naming both folders.
+
+    Raises
+    ------
+    StarclassError
+        Neither folder can be written.
+
+    Examples
+    --------
+    >>> d = Path(tempfile.mkdtemp())
+    >>> cache_folder(d / ".inspect_cache" / "abc") == d / ".inspect_cache" / "abc"
+    True
+    """
+    path = Path(path)
+    try:
+        return _writable(path)
+    except OSError as exc:
+        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "starclass" / "inspect"
+        alt = home / hashlib.sha256(str(path.absolute()).encode()).hexdigest()[:16] / path.name
+        why = exc.strerror or str(exc)
+        try:
+            _writable(alt)
+        except OSError as exc2:
+            raise StarclassError(f"the pictures cannot be cached at {path} ({why}) nor at {alt} "
+                                 f"({exc2.strerror or exc2}): make one of them writable") from None
+        warnings.warn(f"the pictures cannot be cached at {path} ({why}): they are cached at {alt} instead",
+                      stacklevel=3)
+        return alt
+
+
+def _writable(path: Path) -> Path:
+    """``path`` made, with a file written and removed in it (``os.access`` says yes to root)."""
+    path.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(dir=path, prefix=".write-test-")
+    os.close(fd)
+    os.unlink(probe)
+    return path
+
+
 @dataclass
 class RenderCache:
     """PNG files on disk for each (candidate row, kind), rendered on first use.
@@ -441,8 +492,8 @@ class RenderCache:
             # the profiles show these values: another catalogue must not be served stale fits
             self.fwhm = np.asarray(self.fwhm, dtype=float)
             key += "-" + hashlib.sha256(self.fwhm.tobytes()).hexdigest()[:8]
-        self.dir = Path(self.root) / key
-        self.dir.mkdir(parents=True, exist_ok=True)
+        # a data folder that cannot be written: the user's cache instead of a traceback
+        self.dir = cache_folder(Path(self.root) / key)
         self._order = np.argsort(self.xs)
         self._xs_sorted = np.asarray(self.xs)[self._order]
 

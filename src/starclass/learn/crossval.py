@@ -356,6 +356,20 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     for j, c in enumerate(classes):
         table[prob_col(c)] = probs[:, j]
     table.sort("row")
+    # the task's classes travel with the held-out predictions, as classify writes them: evaluate of
+    # cv_predictions.ecsv said "task (unnamed) ... (from probabilities)", without the class names and
+    # the task's merges (a five-class task lost its binary score)
+    table.meta.update({
+        "task": config.name,
+        "classes": classes,
+        "class_names": list(config.class_names),
+        "threshold": config.threshold,
+        "positive_class": positive,
+        "label_map": dict(config.label_map or {}),
+        "eval_merges": config.eval_merges or {},
+        "reference_merge": {str(k): int(v) for k, v in config.merge.items()},
+        "cv": str(scheme),
+    })
 
     metrics_table = Table(rows=[[f[k] for k in ("fold", "n_train", "n", *METRIC_NAMES)] for f in per_fold]
                           + [["pooled", -1, pooled["n"], *[pooled[k] for k in METRIC_NAMES]]],
