@@ -248,3 +248,25 @@ def test_a_file_column_of_other_files_beside_band_columns_is_still_read(tmp_path
     (tmp_path / "labels.csv").write_text("file,file_g,file_i,label\nrgb.png,g.png,i.png,cluster\n")
     cs = read_cutout_folder(tmp_path / "labels.csv")
     assert cs.files == ["rgb.png"] and cs.bands == []
+
+
+def test_label_folders_named_on_a_mac_match_the_task_file(tmp_path):
+    # label folders copied from macOS are named in NFD ('e' + a combining accent), a task file typed by hand holds
+    # NFC: "label 'amas stéllaire' is not known to the task (known: ['amas stéllaire', ...])"
+    from starclass.evaluate.task import EvalTask
+    from starclass.io.cutout_folders import label_classes
+    from starclass.learn.config import get_preset
+
+    names = {"amas stéllaire": 1, "galaxie éllíptique": 2}
+    for i, name in enumerate(names):
+        (tmp_path / unicodedata.normalize("NFD", name)).mkdir()
+        Image.fromarray(_blob(seed=i)).save(tmp_path / unicodedata.normalize("NFD", name) / "a.png")
+    cfg = get_preset("m31-real").copy(label_map={unicodedata.normalize("NFC", k): v for k, v in names.items()})
+    cs = read_cutout_folder(tmp_path)
+    assert label_classes(cs, cfg.label_map, config=cfg).tolist() == [1, 2]
+    # evaluate --label-column reads the classified CSV's labels, as written (NFD here), with the model's map
+    task = EvalTask.from_config(cfg)
+    assert task.label_classes(cs.labels.tolist()).tolist() == [1, 2]
+    # and a task file written in NFD matches labels written in NFC
+    nfd = {unicodedata.normalize("NFD", k): v for k, v in names.items()}
+    assert EvalTask.from_config(cfg.copy(label_map=nfd)).label_classes(list(names)).tolist() == [1, 2]

@@ -81,7 +81,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
 from starclass.io.mosaic import asinh_scaling, linear_from_asinh
-from starclass.schema import row_name, rows_named
+from starclass.schema import label_key, row_name, rows_named
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
@@ -1427,6 +1427,8 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     out = np.empty(len(cutouts.labels), dtype=np.int64)
     unknown: dict[str, list[int]] = {}  # every unknown label and its rows, named together below
     first_unknown = -1
+    # matched in one Unicode form (schema.label_key): a Mac's label folder 'ste\u0301llaire' is 'stéllaire'
+    keyed = {label_key(k): v for k, v in (label_map or {}).items()}
     for i, lab in enumerate(cutouts.labels):
         lab = str(lab).strip()
         if not lab:
@@ -1435,6 +1437,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = 0
             continue
         if label_map:
+            if label_key(lab) in keyed:
+                out[i] = int(keyed[label_key(lab)])
+                continue
             if lab not in label_map:
                 unknown.setdefault(lab, []).append(i + 1)
                 first_unknown = i if first_unknown < 0 else first_unknown
