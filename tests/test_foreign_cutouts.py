@@ -270,3 +270,20 @@ def test_label_folders_named_on_a_mac_match_the_task_file(tmp_path):
     # and a task file written in NFD matches labels written in NFC
     nfd = {unicodedata.normalize("NFD", k): v for k, v in names.items()}
     assert EvalTask.from_config(cfg.copy(label_map=nfd)).label_classes(list(names)).tolist() == [1, 2]
+
+
+def test_a_group_column_asked_of_label_folders_is_not_dropped_silently(tmp_path):
+    # train --group-column object_id --stamps DIR (one folder per label): no columns to group by, and the
+    # option was left out without a word, each image its own group
+    for lab in ("cluster", "galaxy"):
+        (tmp_path / lab).mkdir()
+        Image.fromarray(_blob()).save(tmp_path / lab / "a.png")
+    with pytest.warns(UserWarning, match=r"group column 'object_id' is not applied.*labels.csv \(file, label, "
+                                         r"object_id\)"):
+        cs = read_cutout_folder(tmp_path, group_column="object_id", require_group=True)
+    assert cs.groups.tolist() == ["cluster/a.png", "galaxy/a.png"]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a task's default group column (not asked for) says nothing, as before
+        read_cutout_folder(tmp_path, group_column="object_id", require_group=False)
