@@ -287,3 +287,29 @@ def test_a_group_column_asked_of_label_folders_is_not_dropped_silently(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a task's default group column (not asked for) says nothing, as before
         read_cutout_folder(tmp_path, group_column="object_id", require_group=False)
+
+
+def test_a_cutout_list_not_named_labels_csv_is_pointed_to(tmp_path):
+    # a Labels.CSV made on Windows (case-blind) beside the images was passed over without a word: train said
+    # "24 images without labels ... list them in DIR/labels.csv", info "no catalogue could be read in DIR"
+    from typer.testing import CliRunner
+
+    from starclass.cli import app as cli
+
+    for i in range(2):
+        Image.fromarray(_blob(seed=i)).save(tmp_path / f"{i}.png")
+    (tmp_path / "Labels.CSV").write_text("file,label\n0.png,cluster\n1.png,galaxy\n")
+    with pytest.warns(UserWarning, match=r"Labels.CSV lists cutouts but is not read.*--stamps .*Labels.CSV"):
+        cs = read_cutout_folder(tmp_path, require_labels=False)
+    assert cs.labels is None
+    result = CliRunner().invoke(cli, ["info", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Labels.CSV lists cutouts" in result.output and f"starclass info {tmp_path / 'Labels.CSV'}" in result.output
+    # a classification written beside the images is not such a list
+    (tmp_path / "Labels.CSV").unlink()
+    (tmp_path / "classified.csv").write_text("file,class_pred\n0.png,1\n")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_cutout_folder(tmp_path, require_labels=False)

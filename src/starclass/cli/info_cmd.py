@@ -488,6 +488,14 @@ def info(
             # images (and no table: fields keep their message) are a cutout folder, as train
             # and classify --stamps read it
             if not (_subfolder_images(paths[0]) or _loose_cutouts(paths[0], notes_beside=True)):
+                from starclass.io.cutout_folders import LABELS_CSV, stray_cutout_csvs
+
+                if stray := stray_cutout_csvs(paths[0]):
+                    # 'no catalogue could be read' of a folder of cutouts listed in a Labels.CSV from Windows
+                    raise StarclassError(f"{paths[0]}: no catalogue, but {', '.join(p.name for p in stray)} lists "
+                                         f"cutouts (a 'file' column); a folder is read through {LABELS_CSV} (this "
+                                         f"name, in lower case): give the CSV itself, starclass info {stray[0]}, or "
+                                         f"rename it {LABELS_CSV}") from None
                 raise
             echo(cutout_summary(paths[0]))
         return

@@ -641,7 +641,46 @@ def _not_utf8_message(path: Path) -> str:
     return f"{path}: the CSV is not UTF-8 text; save it as UTF-8"
 
 
+def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
+    """CSVs in ``folder`` that list cutouts (a ``file`` or ``file_<band>`` column) but are not its ``labels.csv``.
+
+    A folder is read through ``labels.csv``, named so: a ``Labels.CSV`` from Windows (whose file
+    system ignores case) or a ``cutouts.csv`` was passed over without a word, the folder read as
+    unlabelled images ("nothing to train on") or by its label folders. A classification written
+    there (a ``class_pred`` column) is not one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "Labels.CSV").write_text("file,label\\na.png,galaxy\\n")
+    >>> [p.name for p in stray_cutout_csvs(d)]
+    ['Labels.CSV']
+    """
+    folder = Path(folder)
+    found = []
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and f.suffix.lower() == ".csv" and f.name != LABELS_CSV and not f.name.startswith("."):
+            try:
+                names = [n.casefold() for n in csv_header(f)]
+            except (OSError, UnicodeDecodeError, csv.Error):
+                continue
+            # a classification written beside the label folders (classify --stamps DIR -o DIR/c.csv) is no list
+            if ("file" in names or any(n.startswith("file_") for n in names)) and "class_pred" not in names:
+                found.append(f)
+    return found
+
+
+def _warn_stray_csvs(root: Path) -> None:
+    """Warn that a cutout list beside the images is not read (:func:`stray_cutout_csvs`)."""
+    stray = stray_cutout_csvs(root)
+    if stray:
+        warnings.warn(f"{root}: {', '.join(p.name for p in stray)} lists cutouts but is not read: a folder is read "
+                      f"through {LABELS_CSV} (this name, in lower case) or else by its label folders; give the CSV "
+                      f"itself (--stamps {stray[0]}) or rename it {LABELS_CSV}", UserWarning, stacklevel=4)
+
+
 def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
+    _warn_stray_csvs(root)
     rows: list[dict[str, str]] = []
     skipped: list[str] = []
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
