@@ -313,3 +313,25 @@ def test_a_cutout_list_not_named_labels_csv_is_pointed_to(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_cutout_folder(tmp_path, require_labels=False)
+
+
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+def test_excels_separator_line_above_the_header_is_read(tmp_path, sep):
+    # tools exporting for Excel write 'sep=;' above the header: "no 'file' column ...; columns: ['sep=', '']",
+    # and info "required column 'id' missing (columns: sep=, col1)"
+    from typer.testing import CliRunner
+
+    from starclass.cli import app as cli
+    from starclass.errors import StarclassError
+
+    names = _spreadsheet_folder(tmp_path)
+    rows = "".join(f"{n}{sep}{lab}\n" for n, lab in zip(names, ("cluster", "galaxy")))
+    (tmp_path / "labels.csv").write_text(f"sep={sep}\nfile{sep}label\n{rows}", encoding="utf-8")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    assert cs.files == names and cs.labels.tolist() == ["cluster", "galaxy"]
+    result = CliRunner().invoke(cli, ["info", str(tmp_path / "labels.csv")])
+    assert result.exit_code == 0 and "labels: cluster 1, galaxy 1" in result.output
+    # rows keep their lines of the file (the separator line is line 1)
+    (tmp_path / "labels.csv").write_text(f"sep={sep}\nfile{sep}label\n{rows}nothere.png{sep}galaxy\n")
+    with pytest.raises(StarclassError, match=r"row 3 \(line 5 of the file\), file 'nothere.png': no such file"):
+        read_cutout_folder(tmp_path / "labels.csv")

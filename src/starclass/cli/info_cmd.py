@@ -217,13 +217,13 @@ def _cutout_csv(path: Path) -> Path | None:
     if p.suffix.lower() != ".csv" or not p.is_file():
         return None
     try:
-        from starclass.io.catalog import csv_dialect
+        from starclass.io.catalog import csv_dialect, header_cells
 
         encoding, sep = csv_dialect(p)
         # the header only: a row below it in another encoding is named by the cutout reader (read as a
         # catalogue it was "cannot read ... as csv: UnicodeDecodeError")
         with open(p, newline="", encoding=encoding, errors="replace") as fh:
-            header = [c.strip().lower() for c in next(csv.reader(fh, delimiter=sep), [])]
+            header = [c.strip().lower() for c in header_cells(csv.reader(fh, delimiter=sep))]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)

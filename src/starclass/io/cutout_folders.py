@@ -559,13 +559,15 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
     lines: list[int] = []
     names: list[str] = []
     try:
-        from starclass.io.catalog import csv_dialect
+        from starclass.io.catalog import csv_dialect, is_sep_line
 
         encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
         with open(path, newline="", encoding=encoding) as fh:
             reader = csv.reader(fh, delimiter=sep)
             for cells in reader:
                 if not names:
+                    if is_sep_line(cells):
+                        continue  # Excel's 'sep=;' above the header: csv_dialect has split the file on it
                     # blank lines above the header are skipped, as csv.DictReader skips them
                     names = [c.strip() for c in cells]
                     continue
@@ -1913,12 +1915,12 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return {}
-    from starclass.io.catalog import csv_dialect
+    from starclass.io.catalog import csv_dialect, header_cells
 
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
         rows = csv.reader(f, delimiter=sep)
-        header = [h.strip() for h in next(rows, [])]
+        header = [h.strip() for h in header_cells(rows)]
         idx = {c: header.index(c) for c in columns if c in header}
         out: dict[str, set[str]] = {c: set() for c in idx}
         for row in rows:
@@ -1940,14 +1942,14 @@ def csv_header(source: str | os.PathLike) -> list[str]:
     (['file', 'label'], [])
     """
     source = Path(source)
-    from starclass.io.catalog import csv_dialect
+    from starclass.io.catalog import csv_dialect, header_cells
 
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return []  # an ImageFolder directory: its labels are its sub-folders' names
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
-        names = [h.strip() for h in next(csv.reader(f, delimiter=sep), [])]
+        names = [h.strip() for h in header_cells(csv.reader(f, delimiter=sep))]
     from starclass.io.catalog import is_index_header
 
     return names[1:] if is_index_header(names) else names  # pandas' index column: left out, as the reader does
