@@ -335,3 +335,22 @@ def test_excels_separator_line_above_the_header_is_read(tmp_path, sep):
     (tmp_path / "labels.csv").write_text(f"sep={sep}\nfile{sep}label\n{rows}nothere.png{sep}galaxy\n")
     with pytest.raises(StarclassError, match=r"row 3 \(line 5 of the file\), file 'nothere.png': no such file"):
         read_cutout_folder(tmp_path / "labels.csv")
+
+
+def test_cutouts_of_several_sizes_are_all_counted_at_once(tmp_path):
+    # cutouts from a tool that trims at the image edge: the first odd one alone was named, one run per file
+    from starclass.errors import StarclassError
+
+    sizes = [32, 32, 24, 32, 24, 31]
+    rows = []
+    for i, n in enumerate(sizes):
+        Image.fromarray(_blob(size=n, seed=i)).save(tmp_path / f"c{i}.png")
+        rows.append(f"c{i}.png,cluster")
+    (tmp_path / "labels.csv").write_text("file,label\n" + "\n".join(rows) + "\n")
+    with pytest.raises(StarclassError) as info:
+        read_cutout_folder(tmp_path / "labels.csv")
+    said = str(info.value)
+    assert said.startswith(f"{tmp_path / 'labels.csv'}: row 3 (line 4 of the file), file 'c2.png': image of shape "
+                           "(1, 24, 24)")
+    assert "3 of 6 cutouts differ from the first row's shape (rows 3, 5, 6)" in said
+    assert "1 x 32 x 32: 3, 1 x 24 x 24: 2, 1 x 31 x 31: 1" in said

@@ -1078,6 +1078,9 @@ def read_cutout_folder(
     images: list[np.ndarray] = []
     origins: list[str] = []
     first_shape: tuple[int, ...] | None = None
+    odd_shape: str | None = None  # the message for the first cutout whose shape differs from the first row's
+    odd_rows: list[int] = []
+    shapes: list[tuple[int, ...]] = []
     for i, row in enumerate(rows):
         planes = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
@@ -1129,12 +1132,18 @@ def read_cutout_folder(
                      f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
                      f"{_channel_words(img.shape[0])}; convert them to one, e.g. to grey with PIL's "
                      "Image.convert('L'))")
-            raise StarclassError(
-                f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
-                f"but the first row's is {first_shape}; all cutouts must have {fault}")
+            if odd_shape is None:
+                odd_shape = (f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
+                             f"but the first row's is {first_shape}; all cutouts must have {fault}")
+            # the others are read on and counted below: the first alone was named, one run per odd cutout
+            odd_rows.append(i)
         if group_column is not None and not (row.get(group_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
+        shapes.append(img.shape)
         images.append(img)
+    if odd_shape is not None:
+        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=[
+            (row.get(file_cols[0]) or "").strip() for row in rows], numbered=is_csv))
 
     if bands and images:
         _check_channels(images[0].shape[0], [b.lower() for b in bands], file_cols, src, bands_of)
@@ -1150,6 +1159,32 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None)
+
+
+def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, files: list[str], numbered: bool) -> str:
+    """The end of the message refusing cutouts of several shapes: how many, which, and the shapes read.
+
+    Examples
+    --------
+    >>> note = _odd_shapes_note([2], [(1, 64, 64), (1, 64, 64), (1, 48, 48)], files=["a", "b", "c"], numbered=True)
+    >>> print(note.split("; ")[1])
+    1 of 3 cutouts differs from the first row's shape (row 3)
+    >>> print(note.split("; ")[2])
+    shapes read (channels x height x width): 1 x 64 x 64: 2, 1 x 48 x 48: 1
+    """
+    from collections import Counter
+
+    which = (rows_named(odd_rows, limit=5) if numbered
+             else ", ".join(files[i] for i in odd_rows[:5]) + (", ..." if len(odd_rows) > 5 else ""))
+    if numbered:
+        which = which.split(" (rows counted")[0]
+    counts = ", ".join(f"{' x '.join(map(str, k))}: {n}" for k, n in Counter(shapes).most_common())
+    verb = "differs" if len(odd_rows) == 1 else "differ"
+    # channels only: the first message says how to convert them; sizes: how to make one
+    sized = any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
+    advice = "; cut or resample them to one size (a task resamples that one size to its stamp_size)" if sized else ""
+    return (f"; {len(odd_rows)} of {len(shapes)} cutouts {verb} from the first row's shape ({which}); shapes read "
+            f"(channels x height x width): {counts}{advice}")
 
 
 #: Column names (case-folded) that say which band a row's ``file`` is in: one row per band file.
