@@ -248,3 +248,109 @@ def test_a_file_column_of_other_files_beside_band_columns_is_still_read(tmp_path
     (tmp_path / "labels.csv").write_text("file,file_g,file_i,label\nrgb.png,g.png,i.png,cluster\n")
     cs = read_cutout_folder(tmp_path / "labels.csv")
     assert cs.files == ["rgb.png"] and cs.bands == []
+
+
+def test_label_folders_named_on_a_mac_match_the_task_file(tmp_path):
+    # label folders copied from macOS are named in NFD ('e' + a combining accent), a task file typed by hand holds
+    # NFC: "label 'amas stéllaire' is not known to the task (known: ['amas stéllaire', ...])"
+    from starclass.evaluate.task import EvalTask
+    from starclass.io.cutout_folders import label_classes
+    from starclass.learn.config import get_preset
+
+    names = {"amas stéllaire": 1, "galaxie éllíptique": 2}
+    for i, name in enumerate(names):
+        (tmp_path / unicodedata.normalize("NFD", name)).mkdir()
+        Image.fromarray(_blob(seed=i)).save(tmp_path / unicodedata.normalize("NFD", name) / "a.png")
+    cfg = get_preset("m31-real").copy(label_map={unicodedata.normalize("NFC", k): v for k, v in names.items()})
+    cs = read_cutout_folder(tmp_path)
+    assert label_classes(cs, cfg.label_map, config=cfg).tolist() == [1, 2]
+    # evaluate --label-column reads the classified CSV's labels, as written (NFD here), with the model's map
+    task = EvalTask.from_config(cfg)
+    assert task.label_classes(cs.labels.tolist()).tolist() == [1, 2]
+    # and a task file written in NFD matches labels written in NFC
+    nfd = {unicodedata.normalize("NFD", k): v for k, v in names.items()}
+    assert EvalTask.from_config(cfg.copy(label_map=nfd)).label_classes(list(names)).tolist() == [1, 2]
+
+
+def test_a_group_column_asked_of_label_folders_is_not_dropped_silently(tmp_path):
+    # train --group-column object_id --stamps DIR (one folder per label): no columns to group by, and the
+    # option was left out without a word, each image its own group
+    for lab in ("cluster", "galaxy"):
+        (tmp_path / lab).mkdir()
+        Image.fromarray(_blob()).save(tmp_path / lab / "a.png")
+    with pytest.warns(UserWarning, match=r"group column 'object_id' is not applied.*labels.csv \(file, label, "
+                                         r"object_id\)"):
+        cs = read_cutout_folder(tmp_path, group_column="object_id", require_group=True)
+    assert cs.groups.tolist() == ["cluster/a.png", "galaxy/a.png"]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a task's default group column (not asked for) says nothing, as before
+        read_cutout_folder(tmp_path, group_column="object_id", require_group=False)
+
+
+def test_a_cutout_list_not_named_labels_csv_is_pointed_to(tmp_path):
+    # a Labels.CSV made on Windows (case-blind) beside the images was passed over without a word: train said
+    # "24 images without labels ... list them in DIR/labels.csv", info "no catalogue could be read in DIR"
+    from typer.testing import CliRunner
+
+    from starclass.cli import app as cli
+
+    for i in range(2):
+        Image.fromarray(_blob(seed=i)).save(tmp_path / f"{i}.png")
+    (tmp_path / "Labels.CSV").write_text("file,label\n0.png,cluster\n1.png,galaxy\n")
+    with pytest.warns(UserWarning, match=r"Labels.CSV lists cutouts but is not read.*--stamps .*Labels.CSV"):
+        cs = read_cutout_folder(tmp_path, require_labels=False)
+    assert cs.labels is None
+    result = CliRunner().invoke(cli, ["info", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Labels.CSV lists cutouts" in result.output and f"starclass info {tmp_path / 'Labels.CSV'}" in result.output
+    # a classification written beside the images is not such a list
+    (tmp_path / "Labels.CSV").unlink()
+    (tmp_path / "classified.csv").write_text("file,class_pred\n0.png,1\n")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_cutout_folder(tmp_path, require_labels=False)
+
+
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+def test_excels_separator_line_above_the_header_is_read(tmp_path, sep):
+    # tools exporting for Excel write 'sep=;' above the header: "no 'file' column ...; columns: ['sep=', '']",
+    # and info "required column 'id' missing (columns: sep=, col1)"
+    from typer.testing import CliRunner
+
+    from starclass.cli import app as cli
+    from starclass.errors import StarclassError
+
+    names = _spreadsheet_folder(tmp_path)
+    rows = "".join(f"{n}{sep}{lab}\n" for n, lab in zip(names, ("cluster", "galaxy")))
+    (tmp_path / "labels.csv").write_text(f"sep={sep}\nfile{sep}label\n{rows}", encoding="utf-8")
+    cs = read_cutout_folder(tmp_path / "labels.csv")
+    assert cs.files == names and cs.labels.tolist() == ["cluster", "galaxy"]
+    result = CliRunner().invoke(cli, ["info", str(tmp_path / "labels.csv")])
+    assert result.exit_code == 0 and "labels: cluster 1, galaxy 1" in result.output
+    # rows keep their lines of the file (the separator line is line 1)
+    (tmp_path / "labels.csv").write_text(f"sep={sep}\nfile{sep}label\n{rows}nothere.png{sep}galaxy\n")
+    with pytest.raises(StarclassError, match=r"row 3 \(line 5 of the file\), file 'nothere.png': no such file"):
+        read_cutout_folder(tmp_path / "labels.csv")
+
+
+def test_cutouts_of_several_sizes_are_all_counted_at_once(tmp_path):
+    # cutouts from a tool that trims at the image edge: the first odd one alone was named, one run per file
+    from starclass.errors import StarclassError
+
+    sizes = [32, 32, 24, 32, 24, 31]
+    rows = []
+    for i, n in enumerate(sizes):
+        Image.fromarray(_blob(size=n, seed=i)).save(tmp_path / f"c{i}.png")
+        rows.append(f"c{i}.png,cluster")
+    (tmp_path / "labels.csv").write_text("file,label\n" + "\n".join(rows) + "\n")
+    with pytest.raises(StarclassError) as info:
+        read_cutout_folder(tmp_path / "labels.csv")
+    said = str(info.value)
+    assert said.startswith(f"{tmp_path / 'labels.csv'}: row 3 (line 4 of the file), file 'c2.png': image of shape "
+                           "(1, 24, 24)")
+    assert "3 of 6 cutouts differ from the first row's shape (rows 3, 5, 6)" in said
+    assert "1 x 32 x 32: 3, 1 x 24 x 24: 2, 1 x 31 x 31: 1" in said

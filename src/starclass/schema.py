@@ -98,6 +98,7 @@ add the 1, so that every command counts alike.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -710,6 +711,23 @@ def rows_counted() -> str:
     'rows counted from 1, the first below the header'
     """
     return "rows counted from 1, the first below the header"
+
+
+def label_key(label) -> str:
+    """A label as a task's ``label_map`` is matched: stripped, in Unicode's composed form (NFC).
+
+    A label folder copied from a Mac is named in the decomposed form (``é`` as ``e`` and a combining
+    accent, NFD) while a task file typed by hand holds the composed one: both print alike, and
+    ``train`` refused "label 'amas stéllaire' is not known to the task (known: ['amas stéllaire'])".
+    Case still matters (``Cluster`` is not ``cluster``).
+
+    Examples
+    --------
+    >>> import unicodedata
+    >>> label_key(unicodedata.normalize("NFD", " amas é ")) == "amas \u00e9"
+    True
+    """
+    return unicodedata.normalize("NFC", str(label).strip())
 
 
 def row_name(index: int, *, header_lines: int | None = None) -> str:

@@ -217,13 +217,13 @@ def _cutout_csv(path: Path) -> Path | None:
     if p.suffix.lower() != ".csv" or not p.is_file():
         return None
     try:
-        from starclass.io.catalog import csv_dialect
+        from starclass.io.catalog import csv_dialect, header_cells
 
         encoding, sep = csv_dialect(p)
         # the header only: a row below it in another encoding is named by the cutout reader (read as a
         # catalogue it was "cannot read ... as csv: UnicodeDecodeError")
         with open(p, newline="", encoding=encoding, errors="replace") as fh:
-            header = [c.strip().lower() for c in next(csv.reader(fh, delimiter=sep), [])]
+            header = [c.strip().lower() for c in header_cells(csv.reader(fh, delimiter=sep))]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
@@ -496,6 +496,14 @@ def info(
             # images (and no table: fields keep their message) are a cutout folder, as train
             # and classify --stamps read it
             if not (_subfolder_images(paths[0]) or _loose_cutouts(paths[0], notes_beside=True)):
+                from starclass.io.cutout_folders import LABELS_CSV, stray_cutout_csvs
+
+                if stray := stray_cutout_csvs(paths[0]):
+                    # 'no catalogue could be read' of a folder of cutouts listed in a Labels.CSV from Windows
+                    raise StarclassError(f"{paths[0]}: no catalogue, but {', '.join(p.name for p in stray)} lists "
+                                         f"cutouts (a 'file' column); a folder is read through {LABELS_CSV} (this "
+                                         f"name, in lower case): give the CSV itself, starclass info {stray[0]}, or "
+                                         f"rename it {LABELS_CSV}") from None
                 raise
             echo(cutout_summary(paths[0]))
         return

@@ -40,7 +40,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
-from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, prob_classes, prob_col, row_name
+from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, label_key, prob_classes, prob_col, row_name
 
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
@@ -335,6 +335,7 @@ class EvalTask:
         unknown: dict[str, list[int]] = {}  # every unknown label with its rows: named together below
         zeros: list[int] = []  # 0-based rows whose label is 0 with no label_map: "no class"
         missing: list[int] = []  # 0-based rows with no label (empty, masked or NaN)
+        keyed = {label_key(k): v for k, v in (self.label_map or {}).items()}
         for i, v in enumerate(vals.data):
             # a NaN is a missing label: pandas writes a numeric column with gaps as floats ('2.0', '')
             lab = "" if mask[i] or _is_nan(v) else str(v).strip()
@@ -343,6 +344,9 @@ class EvalTask:
                 missing.append(i)
                 continue
             if self.label_map:
+                if label_key(lab) in keyed:
+                    out[i] = keyed[label_key(lab)]  # in one Unicode form, as train matched them
+                    continue
                 from starclass.io.cutout_folders import mapped_label
 
                 # '2.0' of a numeric column with gaps is the label '2', as train reads it

@@ -768,6 +768,37 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
     return "utf-8-sig", options.get("delimiter", ",")
 
 
+def is_sep_line(cells: Sequence[str]) -> bool:
+    """Whether a CSV row is Excel's separator line (``sep=;`` above the header), not the header.
+
+    Excel reads a first line ``sep=;`` (or ``sep=,``, ``sep=<tab>``) as the file's separator, and
+    tools that export for Excel write it; the cutout reader took it for the header ("no 'file'
+    column; columns: ['sep=', '']"). :func:`csv_dialect` already splits the file on that separator.
+
+    Examples
+    --------
+    >>> is_sep_line(["sep=", ""]), is_sep_line(["sep=;"]), is_sep_line(["file", "label"])
+    (True, True, False)
+    """
+    return (len(cells) > 0 and re.fullmatch(r"sep=.?", str(cells[0]).strip(), flags=re.IGNORECASE) is not None
+            and not any(str(c).strip() for c in cells[1:]))
+
+
+def header_cells(reader) -> list[str]:
+    """The header row of a :func:`csv.reader`: its first row, or the one below Excel's ``sep=`` line.
+
+    Examples
+    --------
+    >>> import csv, io
+    >>> header_cells(csv.reader(io.StringIO("sep=;\\nfile;label\\n"), delimiter=";"))
+    ['file', 'label']
+    """
+    for cells in reader:
+        if not is_sep_line(cells):
+            return cells
+    return []
+
+
 def is_index_header(names: Sequence[str]) -> bool:
     """Whether a CSV header starts with an empty cell before named ones: pandas' row index.
 

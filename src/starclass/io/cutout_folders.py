@@ -81,7 +81,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
 from starclass.io.mosaic import asinh_scaling, linear_from_asinh
-from starclass.schema import row_name, rows_named
+from starclass.schema import label_key, row_name, rows_named
 
 #: Suffix -> format name of the images the reader understands.
 IMAGE_SUFFIXES: dict[str, str] = {
@@ -559,13 +559,15 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
     lines: list[int] = []
     names: list[str] = []
     try:
-        from starclass.io.catalog import csv_dialect
+        from starclass.io.catalog import csv_dialect, is_sep_line
 
         encoding, sep = csv_dialect(path)  # a spreadsheet's ';' or tab, and its byte-order mark
         with open(path, newline="", encoding=encoding) as fh:
             reader = csv.reader(fh, delimiter=sep)
             for cells in reader:
                 if not names:
+                    if is_sep_line(cells):
+                        continue  # Excel's 'sep=;' above the header: csv_dialect has split the file on it
                     # blank lines above the header are skipped, as csv.DictReader skips them
                     names = [c.strip() for c in cells]
                     continue
@@ -641,7 +643,46 @@ def _not_utf8_message(path: Path) -> str:
     return f"{path}: the CSV is not UTF-8 text; save it as UTF-8"
 
 
+def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
+    """CSVs in ``folder`` that list cutouts (a ``file`` or ``file_<band>`` column) but are not its ``labels.csv``.
+
+    A folder is read through ``labels.csv``, named so: a ``Labels.CSV`` from Windows (whose file
+    system ignores case) or a ``cutouts.csv`` was passed over without a word, the folder read as
+    unlabelled images ("nothing to train on") or by its label folders. A classification written
+    there (a ``class_pred`` column) is not one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "Labels.CSV").write_text("file,label\\na.png,galaxy\\n")
+    >>> [p.name for p in stray_cutout_csvs(d)]
+    ['Labels.CSV']
+    """
+    folder = Path(folder)
+    found = []
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and f.suffix.lower() == ".csv" and f.name != LABELS_CSV and not f.name.startswith("."):
+            try:
+                names = [n.casefold() for n in csv_header(f)]
+            except (OSError, UnicodeDecodeError, csv.Error):
+                continue
+            # a classification written beside the label folders (classify --stamps DIR -o DIR/c.csv) is no list
+            if ("file" in names or any(n.startswith("file_") for n in names)) and "class_pred" not in names:
+                found.append(f)
+    return found
+
+
+def _warn_stray_csvs(root: Path) -> None:
+    """Warn that a cutout list beside the images is not read (:func:`stray_cutout_csvs`)."""
+    stray = stray_cutout_csvs(root)
+    if stray:
+        warnings.warn(f"{root}: {', '.join(p.name for p in stray)} lists cutouts but is not read: a folder is read "
+                      f"through {LABELS_CSV} (this name, in lower case) or else by its label folders; give the CSV "
+                      f"itself (--stamps {stray[0]}) or rename it {LABELS_CSV}", UserWarning, stacklevel=4)
+
+
 def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
+    _warn_stray_csvs(root)
     rows: list[dict[str, str]] = []
     skipped: list[str] = []
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
@@ -967,6 +1008,12 @@ def read_cutout_folder(
     if src.is_dir():
         root = src
         names, rows = _imagefolder_rows(src)
+        if group_column is not None and require_group:
+            # train --group-column on label folders: asked for, and left out without a word (every image its own group)
+            warnings.warn(f"{src}: a folder of label folders has no columns, so group column {group_column!r} is not "
+                          f"applied: every image is its own group, and cutouts of one object may fall on both sides "
+                          f"of a split; list them in {src / LABELS_CSV} (file, label, {group_column}) to keep each "
+                          "object together", UserWarning, stacklevel=2)
         group_column = None
     elif src.is_file():
         if is_hdf5(src):
@@ -1031,6 +1078,9 @@ def read_cutout_folder(
     images: list[np.ndarray] = []
     origins: list[str] = []
     first_shape: tuple[int, ...] | None = None
+    odd_shape: str | None = None  # the message for the first cutout whose shape differs from the first row's
+    odd_rows: list[int] = []
+    shapes: list[tuple[int, ...]] = []
     for i, row in enumerate(rows):
         planes = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
@@ -1082,12 +1132,18 @@ def read_cutout_folder(
                      f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
                      f"{_channel_words(img.shape[0])}; convert them to one, e.g. to grey with PIL's "
                      "Image.convert('L'))")
-            raise StarclassError(
-                f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
-                f"but the first row's is {first_shape}; all cutouts must have {fault}")
+            if odd_shape is None:
+                odd_shape = (f"{where(i, row[file_cols[0]])}: image of shape {img.shape} (channels, height, width) "
+                             f"but the first row's is {first_shape}; all cutouts must have {fault}")
+            # the others are read on and counted below: the first alone was named, one run per odd cutout
+            odd_rows.append(i)
         if group_column is not None and not (row.get(group_column) or "").strip():
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
+        shapes.append(img.shape)
         images.append(img)
+    if odd_shape is not None:
+        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=[
+            (row.get(file_cols[0]) or "").strip() for row in rows], numbered=is_csv))
 
     if bands and images:
         _check_channels(images[0].shape[0], [b.lower() for b in bands], file_cols, src, bands_of)
@@ -1103,6 +1159,32 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None)
+
+
+def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, files: list[str], numbered: bool) -> str:
+    """The end of the message refusing cutouts of several shapes: how many, which, and the shapes read.
+
+    Examples
+    --------
+    >>> note = _odd_shapes_note([2], [(1, 64, 64), (1, 64, 64), (1, 48, 48)], files=["a", "b", "c"], numbered=True)
+    >>> print(note.split("; ")[1])
+    1 of 3 cutouts differs from the first row's shape (row 3)
+    >>> print(note.split("; ")[2])
+    shapes read (channels x height x width): 1 x 64 x 64: 2, 1 x 48 x 48: 1
+    """
+    from collections import Counter
+
+    which = (rows_named(odd_rows, limit=5) if numbered
+             else ", ".join(files[i] for i in odd_rows[:5]) + (", ..." if len(odd_rows) > 5 else ""))
+    if numbered:
+        which = which.split(" (rows counted")[0]
+    counts = ", ".join(f"{' x '.join(map(str, k))}: {n}" for k, n in Counter(shapes).most_common())
+    verb = "differs" if len(odd_rows) == 1 else "differ"
+    # channels only: the first message says how to convert them; sizes: how to make one
+    sized = any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
+    advice = "; cut or resample them to one size (a task resamples that one size to its stamp_size)" if sized else ""
+    return (f"; {len(odd_rows)} of {len(shapes)} cutouts {verb} from the first row's shape ({which}); shapes read "
+            f"(channels x height x width): {counts}{advice}")
 
 
 #: Column names (case-folded) that say which band a row's ``file`` is in: one row per band file.
@@ -1452,6 +1534,8 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
     out = np.empty(len(cutouts.labels), dtype=np.int64)
     unknown: dict[str, list[int]] = {}  # every unknown label and its rows, named together below
     first_unknown = -1
+    # matched in one Unicode form (schema.label_key): a Mac's label folder 'ste\u0301llaire' is 'stéllaire'
+    keyed = {label_key(k): v for k, v in (label_map or {}).items()}
     for i, lab in enumerate(cutouts.labels):
         lab = str(lab).strip()
         if not lab:
@@ -1460,6 +1544,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
             out[i] = 0
             continue
         if label_map:
+            if label_key(lab) in keyed:
+                out[i] = int(keyed[label_key(lab)])
+                continue
             lab = mapped_label(lab, label_map) or lab
             if lab not in label_map:
                 unknown.setdefault(lab, []).append(i + 1)
@@ -1891,12 +1978,12 @@ def csv_values(source: str | os.PathLike, columns: tuple[str, ...]) -> dict[str,
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return {}
-    from starclass.io.catalog import csv_dialect
+    from starclass.io.catalog import csv_dialect, header_cells
 
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
         rows = csv.reader(f, delimiter=sep)
-        header = [h.strip() for h in next(rows, [])]
+        header = [h.strip() for h in header_cells(rows)]
         idx = {c: header.index(c) for c in columns if c in header}
         out: dict[str, set[str]] = {c: set() for c in idx}
         for row in rows:
@@ -1918,14 +2005,14 @@ def csv_header(source: str | os.PathLike) -> list[str]:
     (['file', 'label'], [])
     """
     source = Path(source)
-    from starclass.io.catalog import csv_dialect
+    from starclass.io.catalog import csv_dialect, header_cells
 
     path = source / LABELS_CSV if source.is_dir() else source
     if not path.is_file():
         return []  # an ImageFolder directory: its labels are its sub-folders' names
     encoding, sep = csv_dialect(path)
     with open(path, encoding=encoding, errors="replace", newline="") as f:
-        names = [h.strip() for h in next(csv.reader(f, delimiter=sep), [])]
+        names = [h.strip() for h in header_cells(csv.reader(f, delimiter=sep))]
     from starclass.io.catalog import is_index_header
 
     return names[1:] if is_index_header(names) else names  # pandas' index column: left out, as the reader does
