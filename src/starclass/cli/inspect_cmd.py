@@ -70,11 +70,15 @@ def _report_export(out, path: Path) -> None:
         what = (f"{counted(len(out), 'candidate')} ({n_lab} labelled, {len(out) - n_lab} without a label)"
                 if n_lab < len(out) else counted(len(out), "labelled candidate"))
         echo(f"wrote {what} to {path} ({counted(int(out['tie'].sum()), 'tie')} to adjudicate)")
-        echo(f"agreement: pairwise {_fmt(agr.get('pairwise_4class'))} (all classes), "
+        from starclass.inspect.consensus import agreement_value
+
+        echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
              f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
-             f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")
+             f"{_fmt(agreement_value(agr, 'vs_mode'))} / {_fmt(agr.get('vs_mode_binary'))}")
         if agr.get("vs_mode_note"):
             echo(f"  ({agr['vs_mode_note']})")  # on what it was computed: only candidates with 3+ labels
+        if agr.get("weights_note"):
+            echo(f"  ({agr['weights_note']})")
     renamed = out.meta.get("catalogue_columns_renamed") or {}
     if renamed:
         echo("the catalogue's own " + ", ".join(f"{a} is kept as {b}" for a, b in renamed.items())
