@@ -28,7 +28,8 @@ before and after temperature scaling, conformal coverage per class at ``--covera
 conditional, crepes), the distribution of set sizes, accuracy when the most uncertain 10/20/30%
 are left to people, and the ROC AUC of each uncertainty signal (1 - calibrated confidence,
 entropy, ensemble spread ``prob_std``, vote disagreement ``1 - quality``, TTA spread ``tta_std``
-over the 8 rotations/flips, conformal set size) for predicting a mistake. ``--json`` writes
+over the 8 rotations/flips, BALD mutual information ``mutual_info``, conformal set size) for
+predicting a mistake. ``--json`` writes
 every figure.
 
 Run (about 10 minutes on the loaded 2-core machine; few epochs, so the networks are not the
@@ -183,6 +184,10 @@ def _signals(res, tta_res) -> dict[str, np.ndarray]:
         out["1 - vote agreement (quality)"] = 1 - res.quality
     if tta_res is not None:
         out["TTA spread (tta_std)"] = tta_res.tta_std
+    # BALD, as classify writes it: over TTA views x members with --tta, else over the members
+    mi = (tta_res if tta_res is not None else res).mutual_info
+    if mi is not None:
+        out["BALD mutual information (mutual_info)"] = mi
     return out
 
 

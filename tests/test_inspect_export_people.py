@@ -88,3 +88,44 @@ def test_export_drops_people_without_a_label_there_and_says_what_vs_mode_is_on(f
     assert r.exit_code == 0, r.output
     assert f"individual vs mode {7 / 9:.3f}" in r.output and "with 3 or more labels and no tie" in r.output, r.output
     engine.dispose()
+
+
+def test_two_people_have_no_weights_and_the_summary_is_strict_json(tmp_path):
+    """Two people per candidate: the summary said "weights": {"ann": 0.0, "bob": 0.0} (0.0 reads as "no
+    trust"), the export's weighted_frac was NaN and people_4class's agree NaN, which is not JSON; the keys
+    said 4class for a two-class task. The weights are now null with a note why, weighted_frac empty, the
+    file strict JSON, and the keys named by the scheme's class count (old summaries still read)."""
+    import json
+
+    from astropy.table import Table
+
+    from starclass.inspect.schemes import task_scheme
+    from starclass.learn.config import get_preset
+
+    scheme = task_scheme(get_preset("m31-real"))
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}")
+    db.init_db(engine)
+    ids = {p: db.add_user(engine, p, f"{p}-password") for p in ("ann", "bob")}
+    for cid, (a, b) in {"c1": (1, 1), "c2": (2, 1), "c3": (2, 2)}.items():
+        db.save_label(engine, "", cid, ids["ann"], a, scheme=scheme)
+        db.save_label(engine, "", cid, ids["bob"], b, scheme=scheme)
+    cat = Table({"id": ["c1", "c2", "c3"], "x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]})
+    out = export_labels(engine, "", cat, tmp_path / "labels.ecsv", summary_path=tmp_path / "agreement.json",
+                        scheme=scheme)
+    engine.dispose()
+
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    summary = json.loads((tmp_path / "agreement.json").read_text(), parse_constant=refuse)
+    assert summary["weights"] == {"ann": None, "bob": None}
+    assert "weights: not computed, no candidate has 3 or more labels" in summary["weights_note"]
+    assert summary["pairwise_2class"] == pytest.approx(2 / 3, abs=1e-4) and "pairwise_4class" not in summary
+    assert [r["agree"] for r in summary["people_2class"]] == [None, None]
+    assert np.ma.getmaskarray(out["weighted_frac"]).all()
+    assert out["class_weighted"].tolist() == out["class_ref"].tolist()  # the mode
+    assert cs.agreement_value(summary, "pairwise") == pytest.approx(2 / 3, abs=1e-4)
+    assert cs.agreement_value({"pairwise_4class": 0.5}, "pairwise") == 0.5  # a summary of before
+    # three labels on a candidate: weights computed, as before
+    _, computed = cs.consensus_table(np.array([[1, 1, 2], [2, 2, 2]]), ["a", "b"], ["ann", "bob", "cat"])
+    assert computed["weights"] == {"ann": 1.0, "bob": 1.0, "cat": 0.5} and "weights_note" not in computed

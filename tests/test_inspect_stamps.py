@@ -506,3 +506,26 @@ def test_inspect_stamps_names_a_stamp_store_as_one(tmp_path):
                       normalisation="flux", bands=["g"])
     with pytest.raises(StarclassError, match=r"stamps.h5 is an HDF5 stamp store .*inspect: DATA_DIR"):
         read_cutout_list(store, get_preset("m31-real"))
+
+
+def test_export_without_task_takes_the_scheme_the_database_records(served, tmp_path):
+    """inspect --stamps L --export X without --task was refused ('--stamps needs --task') although the
+    database records the labels' scheme (task:m31-real): it is used now, said in one line; refused only
+    where the database does not say (another dataset: the recorded ones named), nothing written."""
+    labels, _, _, app = served
+    c = login(app, "ann")
+    for cid, k in (("cluster/o0.png", 1), ("galaxy/o1.png", 2)):
+        assert c.post("/api/label", json={"candidate_id": cid, "cls": k}).status_code == 200
+    dbarg = ["--db", f"sqlite:///{tmp_path / 'labels.sqlite'}"]
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), *dbarg, "--export", str(tmp_path / "a.csv")])
+    assert res.exit_code == 0, res.output
+    assert "--task m31-real: the label scheme the database records (task:m31-real)" in res.output
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), *dbarg, "--task", "m31-real",
+                              "--export", str(tmp_path / "b.csv")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), *dbarg, "--dataset", "round9",
+                              "--export", str(tmp_path / "c.csv")])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert "no label scheme for dataset 'round9' (only for the default dataset (task:m31-real))" in res.output
+    assert not (tmp_path / "c.csv").exists()

@@ -383,7 +383,9 @@ def test_suggest_ranks_a_classified_cutout_folder(tmp_path):
     assert f"starclass train --stamps LABELS.csv --resume-from {model} -o NEW_MODEL" in text
     # the page serves cutouts now (inspect --stamps), not as a data directory's --catalogue
     assert "--init-from" not in text and "--catalogue" not in text
-    assert f"starclass inspect --stamps {out} --task {model} --init" in text
+    # the pool's one database (docs/inspect.md, "Rounds in one database"), the model's task by its preset name
+    assert (f"starclass inspect --stamps {out} --task m31-binary-compact --db sqlite:///{tmp_path.resolve()}"
+            "/inspect.sqlite --init") in text
     # positions are needed to cut stamps from mosaics: refused by name, nothing written
     res, text = _run(["suggest", model, tmp_path / "out.csv", "-o", tmp_path / "s2.csv", "--mosaics", tmp_path])
     assert res.exit_code == 2 and "leave out --mosaics" in text and not (tmp_path / "s2.csv").exists()
@@ -697,3 +699,36 @@ def test_suggest_says_exactly_what_it_chose_from(tmp_path):
                       "--mag-bins", 1])
     assert res.exit_code == 0, text
     assert "suggested 3 of the 6 candidates that can be ranked (of 8: 2 without a classification) by" in text, text
+
+
+def test_suggest_hint_keeps_the_pools_one_database_and_its_scheme(tmp_path):
+    """suggest's next step said 'inspect --stamps roundN/suggest.csv --task MODEL --init': a new database
+    beside every round's suggestions, while the docs keep one pool database with --db, and the model
+    folder's scheme (task:<its task>) where the pool's database records the one it was served with
+    (task:m31-real), which inspect then refused. The hint now names the pool's database (--init only
+    while there is none) and the scheme it records."""
+    import sqlite3
+
+    model = _untrained_model(tmp_path / "m", seed=0)
+    pool = tmp_path / "pool"
+    pool.mkdir()
+    p1 = np.linspace(0.1, 0.9, 6)
+    cand = Table({"file": [f"img/c{i}.png" for i in range(6)], "class_pred": np.where(p1 >= 0.5, 1, 2),
+                  "prob_1": p1, "prob_2": 1 - p1})
+    cand.meta.update({"model": str(model), "cutout_root": str(pool)})
+    (tmp_path / "round1").mkdir()
+    write_catalog(cand, tmp_path / "round1" / "classified.ecsv")
+    out = tmp_path / "round1" / "suggest.csv"
+    db = f"sqlite:///{pool.resolve()}/inspect.sqlite"
+    res, text = _run(["suggest", model, tmp_path / "round1" / "classified.ecsv", "-o", out, "-n", 3])
+    assert res.exit_code == 0, text
+    assert f"--task m31-binary-compact --db {db} --init" in text and "keep this --db in every round" in text
+    # a later round: the pool's database records the scheme it was served with (not the model's task)
+    with sqlite3.connect(pool / "inspect.sqlite") as conn:
+        conn.execute("CREATE TABLE label_schemes (dataset TEXT PRIMARY KEY, scheme TEXT, chosen_at TEXT)")
+        conn.execute("INSERT INTO label_schemes VALUES ('', 'task:m31-real', '2026-12-04')")
+    conn.close()
+    res, text = _run(["suggest", model, tmp_path / "round1" / "classified.ecsv", "-o", out, "-n", 3, "--overwrite"])
+    assert res.exit_code == 0, text
+    assert f"starclass inspect --stamps {out} --task m31-real --db {db};" in text
+    assert "--init" not in text and f"--task {model}" not in text

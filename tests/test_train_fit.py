@@ -159,3 +159,38 @@ def test_training_reads_a_stamp_store_lazily(tmp_path, toy, ref_fit):
     assert max(reads) <= cfg.recipe.batch_size + 1  # batch-sized reads only
     wl, wa = _weights(r.members[0]), _weights(a.members[0])
     assert all(torch.equal(wl[k], wa[k]) for k in wl)
+
+
+def test_an_interrupted_ensemble_leaves_checkpoints_not_a_smaller_model(tmp_path, toy, monkeypatch):
+    """Stopped (Ctrl-C, SIGTERM from a time limit) during member 2 of 2, train left a manifest.json listing
+    member 1 only: the folder read as a finished one-member, uncalibrated model (info described it,
+    classify used it). Until the last member is done there is no manifest now; the checkpoints say the
+    training did not finish and how to resume it, and the same call resumes it into the full model."""
+    import starclass.learn.train as train_mod
+    from starclass.learn.checkpoint import load_model
+    from starclass.learn.summary import is_model_path
+
+    cfg, data = toy
+    real_save = train_mod.save_checkpoint
+
+    def ctrl_c_in_member_2(ckpt, path):
+        out = real_save(ckpt, path)
+        if ckpt["kind"] == "epoch" and path.name == "member_02.last.pt":
+            raise KeyboardInterrupt
+        return out
+
+    monkeypatch.setattr(train_mod, "save_checkpoint", ctrl_c_in_member_2)
+    model = tmp_path / "m"
+    with pytest.raises(KeyboardInterrupt):
+        fit(cfg, data.inputs, data.class_ref, outdir=model, seed=1, ensemble=2, epochs=2, progress=False,
+            device="cpu")
+    monkeypatch.setattr(train_mod, "save_checkpoint", real_save)
+    assert sorted(p.name for p in model.iterdir()) == ["member_01.pt", "member_02.last.pt"]
+    assert is_model_path(model)  # info names it as a model, not "no catalogue could be read"
+    with pytest.raises(StarclassError, match=r"its training did not finish \(member_01.pt, member_02.last.pt: "
+                                             r"checkpoints, no manifest.json\); rerun the same starclass train"):
+        load_model(model)
+    done = fit(cfg, data.inputs, data.class_ref, outdir=model, seed=1, ensemble=2, epochs=2, progress=False,
+               device="cpu")
+    assert any("resumed after epoch 1" in n for n in done.notes)
+    assert [m["file"] for m in read_manifest(model)["members"]] == ["member_01.pt", "member_02.pt"]

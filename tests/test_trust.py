@@ -390,3 +390,33 @@ def test_cli_calibrate_and_classify_options(model, tmp_path):
     assert "conformal sets at 80% coverage" in res.output
     t = read_catalog(out)
     assert "pred_set" in t.colnames and t.meta["temperature"] == pytest.approx(cal["temperature"])
+
+
+def test_evaluate_scores_the_mutual_information_beside_the_other_signals(tmp_path):
+    """classify --tta writes mutual_info (BALD), but evaluate's mistake AUROC scored entropy, tta_std and
+    the set size and never it: the signal suggest --by mutual-info ranks by was not compared. It is now
+    a row of the mistake-AUROC table, summary.json and the printed line, with scikit-learn's AUROC."""
+    from starclass.report.build import run_evaluation
+
+    rng = np.random.default_rng(4)
+    n = 80
+    ref = rng.integers(1, 3, n)
+    p1 = rng.uniform(0.05, 0.95, n)
+    pred = np.where(p1 >= 0.5, 1, 2)
+    wrong = pred != ref
+    mi = np.where(wrong, 0.3, 0.1) + rng.uniform(0, 0.25, n)  # informative, not perfect
+    t = Table({"file": [f"c{i}.png" for i in range(n)], "class_ref": ref, "class_pred": pred,
+               "prob_1": p1, "prob_2": 1 - p1, "tta_std": rng.uniform(0, 0.2, n), "mutual_info": mi})
+    t.meta.update({"classes": [1, 2]})
+    write_catalog(t, tmp_path / "tta.ecsv")
+    res = run_evaluation(str(tmp_path / "tta.ecsv"), ["self"], tmp_path / "ev", task="m31-real", n_boot=0,
+                         science=False)
+    name = "BALD mutual information (mutual_info)"
+    summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
+    aurocs = summary["trust"]["prediction_class_ref"]["signal_auroc"]
+    assert aurocs[name] == pytest.approx(roc_auc_score(wrong, mi), abs=1e-5)
+    assert {"entropy", "TTA spread (tta_std)"} <= set(aurocs)
+    table = Table.read(tmp_path / "ev" / "tables" / "mistake_auroc_prediction_class_ref.ecsv")
+    assert name in list(table["signal"])
+    line = [x for x in res["details"] if "mistake AUROC" in x][0]
+    assert f"{name} {roc_auc_score(wrong, mi):.3f}" in line

@@ -70,11 +70,15 @@ def _report_export(out, path: Path) -> None:
         what = (f"{counted(len(out), 'candidate')} ({n_lab} labelled, {len(out) - n_lab} without a label)"
                 if n_lab < len(out) else counted(len(out), "labelled candidate"))
         echo(f"wrote {what} to {path} ({counted(int(out['tie'].sum()), 'tie')} to adjudicate)")
-        echo(f"agreement: pairwise {_fmt(agr.get('pairwise_4class'))} (all classes), "
+        from starclass.inspect.consensus import agreement_value
+
+        echo(f"agreement: pairwise {_fmt(agreement_value(agr, 'pairwise'))} (all classes), "
              f"{_fmt(agr.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
-             f"{_fmt(agr.get('vs_mode_4class'))} / {_fmt(agr.get('vs_mode_binary'))}")
+             f"{_fmt(agreement_value(agr, 'vs_mode'))} / {_fmt(agr.get('vs_mode_binary'))}")
         if agr.get("vs_mode_note"):
             echo(f"  ({agr['vs_mode_note']})")  # on what it was computed: only candidates with 3+ labels
+        if agr.get("weights_note"):
+            echo(f"  ({agr['weights_note']})")
     renamed = out.meta.get("catalogue_columns_renamed") or {}
     if renamed:
         echo("the catalogue's own " + ", ".join(f"{a} is kept as {b}" for a, b in renamed.items())
@@ -141,8 +145,11 @@ def _refuse_task_path(task: str) -> None:
         "with --stamps LIST --task FILE, where the task's classes are the keys")
 
 
-def _check_stamps_options(data_dir, stamps: Path, task, catalogue, flags, export: Path | None) -> None:
-    """``--stamps``: refuse what applies to a data directory only, and a missing list or task, before any work."""
+def _check_stamps_options(data_dir, stamps: Path, catalogue, flags, export: Path | None) -> None:
+    """``--stamps``: refuse what applies to a data directory only, and a missing list, before any work.
+
+    A missing ``--task`` is refused later (:func:`_recorded_task`): the database may record it.
+    """
     if data_dir is not None:
         raise StarclassError(f"give DATA_DIR ({data_dir}) or --stamps ({stamps}), not both")
     if catalogue is not None:
@@ -150,15 +157,63 @@ def _check_stamps_options(data_dir, stamps: Path, task, catalogue, flags, export
     if flags is not None:
         raise StarclassError(f"{flags_option(flags.mask_extension, flags.dq_good_bits, flags.mask_file)} applies to "
                              "the mosaics of DATA_DIR, not to --stamps")
-    if not task:
-        raise StarclassError("--stamps needs --task: the task (preset, task file or model folder) whose classes "
-                             "people give, e.g. --task m31-real")
     if not stamps.exists():
         raise StarclassError(f"--stamps {stamps}: no such file or directory")
     if export is not None and Path(export).suffix.lower() != ".csv":
         # train --stamps reads a CSV of cutouts: another format would need converting first
         raise StarclassError(f"--export {export}: with --stamps the export is a cutout CSV for train --stamps; "
                              "give a name ending in .csv")
+
+
+NEEDS_TASK = ("--stamps needs --task: the task (preset, task file or model folder) whose classes people give, "
+              "e.g. --task m31-real")
+
+
+def _recorded_task(url: str, dataset: str) -> str:
+    """``--stamps`` without ``--task``: the task whose scheme the label database records for ``dataset``.
+
+    The first server records its scheme (``task:m31-real``), so an export of the same labels
+    needs no ``--task`` to know their classes. Refused, naming what to give, where nothing is
+    recorded for the dataset (the datasets that are, with their schemes, are the choices), where
+    the scheme names no task (``phangs``), or where its task is no preset (a task file or model
+    folder is not known by name).
+    """
+    from starclass.inspect import db as dbm
+    from starclass.inspect.schemes import TASK_SCHEME_PREFIX, task_of
+    from starclass.learn.config import PRESETS
+
+    path = dbm.sqlite_path(url)
+    if path is not None and not path.exists():
+        raise StarclassError(f"{NEEDS_TASK} (no label database at {path} records one yet)")
+    engine = dbm.make_engine(url, create=False)
+    try:
+        have = dbm.dataset_scheme(engine, dataset)
+        recorded = dbm.dataset_schemes(engine)
+    except StarclassError:
+        raise
+    except Exception as exc:  # not a label database, connection refused ...
+        raise StarclassError(dbm.open_error_message(url, exc)) from None
+    finally:
+        engine.dispose()
+    def which(key: str) -> str:
+        return f"dataset {key!r}" if key else "the default dataset"
+
+    where = f"--stamps without --task: the label database {dbm.redact(url)}"
+    if have is None:
+        others = ", ".join(f"--dataset {k!r} ({which(k)}: {v})" if k else f"the default dataset ({v})"
+                           for k, v in sorted(recorded.items()))
+        raise StarclassError(f"{where} records no label scheme for {which(dataset)}"
+                             + (f" (only for {others})" if others else "")
+                             + "; give --task, the task whose classes people give (e.g. --task m31-real)"
+                             + (", or the --dataset whose labels to use" if others else ""))
+    if not have.lower().startswith(TASK_SCHEME_PREFIX):
+        raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, which names no task; give "
+                             f"--task TASK --scheme {have}")
+    task = task_of(have)
+    if task.lower() not in PRESETS.names():
+        raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, and task {task} is no "
+                             "preset; give --task with its task file or model folder")
+    return task
 
 
 def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, summary, include_unlabelled: bool,
@@ -241,7 +296,7 @@ def inspect_command(
                                                   "phangs4* -> phangs; m31* -> m31-check; galaxy-cluster* -> "
                                                   "galaxy-cluster); not a file: with a task file give --scheme. "
                                                   "With --stamps: the task (preset, task file or model folder) "
-                                                  "whose classes are the keys."),
+                                                  "whose classes are the keys (default: the database's)."),
     cluster_cut: int = typer.Option(None, "--cluster-cut", help="With --export, score schemes: the smallest "
                                                                 "summed score that makes a cluster (m31-check: "
                                                                 "default 3, the paper's 3 and 4)."),
@@ -273,7 +328,7 @@ def inspect_command(
     # accounts and backups need only the database beside the list; serving and --export need the task's classes
     needs_task = not (add_user or set_password or list_users or backup)
     if stamps is not None:
-        _check_stamps_options(data_dir, stamps, task if needs_task else "-", catalogue, flags, export)
+        _check_stamps_options(data_dir, stamps, catalogue, flags, export)
     elif data_dir is None:
         raise StarclassError("give DATA_DIR (a folder of FITS mosaics and candidates) or --stamps (a cutout folder)")
     require_extra("web", WEB_MODULES, "inspect")
@@ -282,6 +337,13 @@ def inspect_command(
     from starclass.inspect.schemes import get_scheme, scheme_for_task
 
     cfg = None
+    if stamps is not None and needs_task and not task:
+        if init:
+            raise StarclassError(NEEDS_TASK)  # a new database records no scheme
+        # the database records the scheme of its labels: an export (or a later server) can take it from there
+        folder = stamps if stamps.is_dir() else stamps.parent
+        task = _recorded_task(db or f"sqlite:///{(folder / 'inspect.sqlite').resolve()}", dataset)
+        echo(f"--task {task}: the label scheme the database records (task:{task})")
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
 

@@ -76,8 +76,9 @@ def suggest_command(
     Serve exactly that list to people with `starclass inspect DATA_DIR --catalogue SUGGESTIONS`,
     export their labels (`inspect --export`) and fine-tune with
     `starclass train --labels LABELS --resume-from MODEL`. For a classified cutout folder,
-    serve them with `starclass inspect --stamps SUGGESTIONS --task MODEL`, export the labels
-    (`--export LABELS.csv`, a cutout CSV) and fine-tune with
+    serve them with `starclass inspect --stamps SUGGESTIONS --task TASK --db
+    sqlite:///POOL/inspect.sqlite` (the pool's one database, every round; the line printed names
+    both), export the labels (`--export LABELS.csv`, a cutout CSV) and fine-tune with
     `starclass train --stamps LABELS.csv --resume-from MODEL -o NEW_MODEL`.
     """
     import numpy as np
@@ -243,13 +244,106 @@ def suggest_command(
         files = f"their {', '.join(bands)} files" if bands else "their file"
         # on the new rows alone a fine-tune missed whole classes ("class 4 has no training example"):
         # the labels so far go with them
-        echo(f"label them on the page (starclass inspect --stamps {shlex.quote(str(output))} --task "
-             f"{shlex.quote(str(model))} --init; accounts with --add-user NAME; then --export LABELS.csv) or in a "
-             f"CSV beside the cutouts ({files} and a label), with the cutouts labelled so far: every class needs "
-             f"training rows; fine-tune: starclass train --stamps LABELS.csv --resume-from {shlex.quote(str(model))} "
-             "-o NEW_MODEL")
+        echo(_page_hint(table, key, Path(candidates), Path(output), Path(model))
+             + f" or in a CSV beside the cutouts ({files} and a label), with the cutouts labelled so far: every class "
+             f"needs training rows; fine-tune: starclass train --stamps LABELS.csv --resume-from "
+             f"{shlex.quote(str(model))} -o NEW_MODEL")
     else:
         echo(f"serve them: starclass inspect DATA_DIR --catalogue {shlex.quote(str(output))}")
+
+
+def _pool_database(table, key: str, candidates: Path) -> Path:
+    """The label database of the pool the candidates come from: ``inspect.sqlite`` in their cutout folder.
+
+    It is where ``inspect --stamps POOL_LIST`` keeps its labels by default (beside the list, whose
+    folder the classification records as ``cutout_root``), the one database docs/inspect.md keeps
+    across rounds; without a recorded folder the files are relative to the candidates' own.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> str(_pool_database(Table({"file": ["a.png"], "cutout_root": ["/data/pool"]}), "file", Path("r1/c.csv")))
+    '/data/pool/inspect.sqlite'
+    """
+    from starclass.io.cutout_folders import row_folders
+
+    roots = row_folders(table, candidates, Path(candidates).parent) if len(table) else None
+    root = roots[0] if roots else Path(candidates).parent
+    return Path(os.path.abspath(root)) / "inspect.sqlite"
+
+
+def _recorded_scheme(db_file: Path, dataset: str = "") -> str | None:
+    """The label scheme a SQLite label database records for ``dataset`` (None: none, or not readable).
+
+    Read with the standard library, read-only: suggest needs no web extra, and must not write.
+
+    Examples
+    --------
+    >>> import sqlite3, tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "inspect.sqlite"
+    >>> with sqlite3.connect(f) as c:
+    ...     _ = c.execute("CREATE TABLE label_schemes (dataset TEXT, scheme TEXT, chosen_at TEXT)")
+    ...     _ = c.execute("INSERT INTO label_schemes VALUES ('', 'task:m31-real', '')")
+    >>> _recorded_scheme(f), _recorded_scheme(f.with_name("none.sqlite"))
+    ('task:m31-real', None)
+    """
+    import sqlite3
+
+    if not db_file.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"{db_file.as_uri()}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT scheme FROM label_schemes WHERE dataset = ?", (dataset,)).fetchone()
+    except sqlite3.Error:
+        return None  # no such table yet (no server started), or not a label database: nothing recorded
+    return None if row is None else str(row[0])
+
+
+def _hint_task(model: Path, recorded: str | None) -> str:
+    """The ``--task`` (and ``--scheme``) of the hint: the scheme the labels are (or will be) kept in.
+
+    A database that records a scheme keeps its labels in it, and inspect refuses any other
+    (``task:m31-real`` is not ``task:m31-real-2ep``, though their classes are the same): it is
+    named. Without one, the model's own task (its preset name when it is one, else the model
+    folder), which ``train --resume-from MODEL`` reads the labels back with.
+    """
+    from starclass.learn.config import PRESETS, load_config
+
+    try:
+        cfg = load_config(str(model))
+    except StarclassError:
+        cfg = None
+    own = None if cfg is None else cfg.name
+    model_task = own if own and own.lower() in PRESETS.names() else str(model)
+    if recorded is None:
+        return f"--task {shlex.quote(model_task)}"
+    if recorded.lower().startswith("task:"):
+        task = recorded[len("task:"):]
+        if own is not None and task == own:
+            return f"--task {shlex.quote(model_task)}"
+        if task.lower() in PRESETS.names():
+            return f"--task {shlex.quote(task)}"
+        return f"--task TASK (the task file or model folder of task {task}, the scheme the database records)"
+    # a named scheme (--task legus4 --scheme phangs): the model's task, with the scheme
+    return f"--task {shlex.quote(model_task)} --scheme {shlex.quote(recorded)}"
+
+
+def _page_hint(table, key: str, candidates: Path, output: Path, model: Path) -> str:
+    """The next step for suggestions on a cutout folder: serve them with the pool's one label database.
+
+    ``--task MODEL --init`` with the default database made a new one beside each round's
+    suggestions, while docs/inspect.md keeps one with ``--db`` across rounds, and the model's
+    task is another scheme than the one a database served with ``--task m31-real`` records.
+    """
+    db_file = _pool_database(table, key, candidates)
+    recorded = _recorded_scheme(db_file)
+    db = shlex.quote(f"sqlite:///{db_file}")
+    page = f"starclass inspect --stamps {shlex.quote(str(output))} {_hint_task(model, recorded)} --db {db}"
+    if db_file.is_file():
+        return (f"label them on the page with the pool's label database, kept across rounds ({page}; then --export "
+                "LABELS.csv with the same --db, on the pool's list for every label so far)")
+    return (f"label them on the page ({page} --init; accounts with --add-user NAME; then --export LABELS.csv; keep "
+            "this --db in every round, so that every label is in one database)")
 
 
 def _own_labels(table, key: str, candidates: Path) -> str:

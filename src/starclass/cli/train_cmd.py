@@ -222,8 +222,8 @@ def models_epilog() -> str:
             "(docs/models.md, 'Baselines'). 'starclass info MODEL' describes a trained model.")
 
 
-@command("train", interrupted="the checkpoints written so far stay in the --output folder: "
-                            "the same command resumes the training", epilog=models_epilog())
+@command("train", interrupted="any checkpoints written stay in the --output folder, which is no model until the "
+                            "training ends: the same command resumes it", epilog=models_epilog())
 def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",

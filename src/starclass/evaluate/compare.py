@@ -64,6 +64,7 @@ from starclass.schema import (
     DEC,
     ID,
     MODEL_PATH,
+    MUTUAL_INFO,
     N_VOTES,
     PRED_SET,
     PRED_SET_SIZE,
@@ -1262,7 +1263,8 @@ def _trust(pred: Table, task: EvalTask, probs: np.ndarray, cp: np.ndarray, cr: n
     raw_names = [prob_raw_col(k) for k in task.classes]
     if all(n in pred.colnames for n in raw_names):
         cols["prob_raw"] = np.column_stack([np.asarray(pred[n], float)[rows] for n in raw_names])[ok]
-    for key, name in (("prob_std", PROB_STD), ("quality", QUALITY), ("tta_std", TTA_STD)):
+    for key, name in (("prob_std", PROB_STD), ("quality", QUALITY), ("tta_std", TTA_STD),
+                      ("mutual_info", MUTUAL_INFO)):
         if name in pred.colnames:
             cols[key] = np.asarray(pred[name], float)[rows][ok]
     model_classes = pred.meta.get("classes")

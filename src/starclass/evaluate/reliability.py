@@ -410,7 +410,7 @@ def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns:
         Predicted class indices (``class_pred``).
     columns : dict
         Optional columns of the paired rows: ``prob_raw`` ``[N, K]``, ``pred_set`` (strings),
-        ``prob_std``, ``quality``, ``tta_std``.
+        ``prob_std``, ``quality``, ``tta_std``, ``mutual_info`` (BALD).
     classes : sequence of int
         The task's classes (order of the probability columns).
     meta : dict, optional
@@ -445,6 +445,10 @@ def trust_study(probs: np.ndarray, y: np.ndarray, pred_idx: np.ndarray, columns:
         signals["1 - vote agreement (quality)"] = 1.0 - np.asarray(columns["quality"], float)
     if columns.get("tta_std") is not None:
         signals["TTA spread (tta_std)"] = np.asarray(columns["tta_std"], float)
+    if columns.get("mutual_info") is not None:
+        # BALD: how much the views (TTA x members) disagree, the signal suggest --by mutual-info ranks by;
+        # classify writes it with --tta or an ensemble, and it was never scored beside the others
+        signals["BALD mutual information (mutual_info)"] = np.asarray(columns["mutual_info"], float)
     study.deferral["lowest confidence first"] = deferral_curve(1.0 - conf, correct)
     if columns.get("pred_set") is not None:
         sets = parse_sets(columns["pred_set"], classes)

@@ -256,6 +256,49 @@ def vs_mode_note(n_objects: int, min_labels: int = VS_MODE_MIN_LABELS) -> str:
     return f"individual vs mode: on the {n_objects} candidates with {min_labels} or more labels and no tie ({why})"
 
 
+#: Why the summary's weights are null (and the export's weighted_frac empty) when none could be computed.
+WEIGHTS_NOTE = (f"weights: not computed, no candidate has {VS_MODE_MIN_LABELS} or more labels (people cannot be "
+                f"weighted against a consensus of others with {VS_MODE_MIN_LABELS - 1} labels a candidate: the "
+                "majority is then both labels or a tie); class_weighted is the mode, weighted_frac is empty")
+
+
+def weights_computed(M, min_labels: int = VS_MODE_MIN_LABELS) -> bool:
+    """Whether :func:`majority_weights` has evidence: some object with ``min_labels`` or more labels.
+
+    Examples
+    --------
+    >>> weights_computed([[1, 2], [2, 2]]), weights_computed([[1, 2, 2]])
+    (False, True)
+    """
+    M = np.asarray(M)
+    return bool(M.ndim == 2 and ((M > 0).sum(axis=1) >= int(min_labels)).any())
+
+
+def class_key(n_classes: int) -> str:
+    """The suffix of a summary's all-classes keys: ``<K>class`` (``pairwise_2class``, ``vs_mode_4class``).
+
+    Examples
+    --------
+    >>> class_key(2), class_key(4)
+    ('2class', '4class')
+    """
+    return f"{int(n_classes)}class"
+
+
+def agreement_value(summary: dict, name: str):
+    """``summary[name + '_<K>class']``, the all-classes figure of a summary, old or new.
+
+    Summaries written before 2026-12-04 name no class count and said ``4class`` for every scheme.
+
+    Examples
+    --------
+    >>> agreement_value({"n_classes": 2, "pairwise_2class": 0.8}, "pairwise"), agreement_value(
+    ...     {"pairwise_4class": 0.5}, "pairwise")
+    (0.8, 0.5)
+    """
+    return summary.get(f"{name}_{class_key(summary.get('n_classes', 4))}")
+
+
 def majority_weights(M, *, mode: np.ndarray | None = None, tie: np.ndarray | None = None,
                      classes: Sequence[int] = CLASSES, min_labels: int = VS_MODE_MIN_LABELS) -> np.ndarray:
     """Each person's weight ``G = C / Q`` (agreements with the untied mode / labels given).
@@ -372,10 +415,20 @@ def consensus_table(M, ids: Sequence[str], people: Sequence[str],
     t.meta["tie_rule"] = ("mode; ties flagged (tie=True) and given the tied class nearest the mean "
                           "label, the higher class when equally near" if scheme.tie_rule == "nearest-mean"
                           else "mode; ties flagged (tie=True) and given the highest tied class")
-    summary: dict = {"label_scheme": scheme.name, "consensus": "mode",
-                     "weights": {p: float(x) for p, x in zip(people, w)}, "n_ties": int(tie.sum()),
-                     "n_labelled": int((n > 0).sum())}
-    for merge, key in ((None, "4class"), ("12v34", "binary")):
+    weighted = weights_computed(M)
+    if not weighted:
+        # no person has an object with 3+ labels: every weight came out 0, which read as "no trust", and
+        # every weighted_frac NaN; they are not computed, and said so
+        t["weighted_frac"] = np.ma.masked_array(wf, mask=np.ones(len(wf), bool))
+    all_key = class_key(len(classes))
+    summary: dict = {"label_scheme": scheme.name, "consensus": "mode", "n_classes": len(classes),
+                     "weights": {p: (float(x) if weighted else None) for p, x in zip(people, w)},
+                     "n_ties": int(tie.sum()), "n_labelled": int((n > 0).sum())}
+    if not weighted:
+        summary["weights_note"] = WEIGHTS_NOTE
+    # the all-classes keys are named by the scheme's class count ("pairwise_2class" for a two-class task;
+    # they said 4class whatever the task); class_key / agreement_value read old summaries too
+    for merge, key in ((None, all_key), ("12v34", "binary")):
         pw = pairwise_agreement(M, people, merge=merge, classes=classes, cluster_values=clusters)
         vm = individual_vs_mode(M, people, merge=merge, mode=mode, tie=tie, classes=classes,
                                 cluster_values=clusters)
@@ -387,7 +440,7 @@ def consensus_table(M, ids: Sequence[str], people: Sequence[str],
         summary[f"people_{key}"] = [dict(zip(vm["people"].colnames, map(_py, r))) for r in vm["people"]]
         summary[f"vs_mode_n_{key}"] = vm["n_objects"]
     summary["vs_mode_min_labels"] = VS_MODE_MIN_LABELS
-    summary["vs_mode_note"] = vs_mode_note(summary["vs_mode_n_4class"])
+    summary["vs_mode_note"] = vs_mode_note(summary[f"vs_mode_n_{all_key}"])
     summary["inspectors"] = inspector_agreement(M, people, classes, missing=0, ordinal=scheme.ordinal)
     return t, summary
 

@@ -832,6 +832,25 @@ def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
         return read(conn)
 
 
+def dataset_schemes(engine: Engine) -> dict[str, str]:
+    """Every dataset's recorded label scheme (``label_schemes``), by dataset key; empty without the table.
+
+    Examples
+    --------
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> bind_scheme(engine, "m31", "m31-check")
+    'm31-check'
+    >>> dataset_schemes(engine)
+    {'m31': 'm31-check'}
+    """
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("label_schemes"):
+            return {}
+        return {str(d): str(s) for d, s in conn.execute(sa.select(label_schemes.c.dataset, label_schemes.c.scheme))}
+
+
 def scheme_conflict(dataset: str, have: str, asked: str) -> str:
     """The message refusing labels in scheme ``asked`` for a dataset whose labels are in ``have``.
 

@@ -331,8 +331,9 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
                              if isinstance(v, (int, float, dict)) or v is None}
     # the two-inspector figures are what the M31 check reports: keep them with the catalogue
     out.meta["agreement"]["inspectors"] = summary["inspectors"]
-    if "vs_mode_note" in summary:
-        out.meta["agreement"]["vs_mode_note"] = summary["vs_mode_note"]  # what vs_mode_* were computed on
+    for note in ("vs_mode_note", "weights_note"):  # what vs_mode_* were computed on; why no weights
+        if note in summary:
+            out.meta["agreement"][note] = summary[note]
     out.meta["labels_dataset"] = dataset
     out.meta["labels_columns"] = filled
     # the catalogue's own description came along unchanged (a simulated truth catalogue served as
@@ -354,15 +355,13 @@ def export_labels(engine, dataset: str, catalogue: Table, path: str | Path, *,
 
     # one set: both are written under hidden temporary names and renamed into place together, so
     # an interrupt while the summary was written no longer leaves the catalogue alone in place
+    from starclass.inspect.field import json_safe
+
     with contextlib.ExitStack() as staged:
         write_catalog(out, staged.enter_context(atomic_path(path)), overwrite=True)
         if summary_path is not None:
             staged.enter_context(atomic_path(summary_path)).write_text(
-                json.dumps(summary, indent=1, default=_nan_none))
+                # strict JSON: an agreement nobody could compute is null (it was written NaN, which
+                # JSON has not), never a number that reads as measured
+                json.dumps(json_safe(summary), indent=1, allow_nan=False))
     return out
-
-
-def _nan_none(v):
-    if hasattr(v, "item"):
-        return v.item()
-    return None

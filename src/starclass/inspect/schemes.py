@@ -449,11 +449,17 @@ def option_for(name: str) -> str:
     """
     if not name.lower().startswith(TASK_SCHEME_PREFIX):
         return f"--scheme {name}"
-    return f"--task {_task_of(name)} (its task file or model folder if it is no preset)"
+    return f"--task {task_of(name)} (its task file or model folder if it is no preset)"
 
 
-def _task_of(name: str) -> str:
-    """The task named by a ``task:<task>`` scheme name, as far as the name still holds it."""
+def task_of(name: str) -> str:
+    """The task named by a ``task:<task>`` scheme name, as far as the name still holds it.
+
+    Examples
+    --------
+    >>> task_of("task:m31-real")
+    'm31-real'
+    """
     task = name[len(TASK_SCHEME_PREFIX):]
     if len(name) == SCHEME_NAME_CHARS and name[-9:-8] == "~":
         task = f"{task[:-9]}... (a longer name)"  # task_scheme_name kept its start and a digest
@@ -477,6 +483,6 @@ def scheme_from_name(name: str) -> LabelScheme | None:
     made = TASK_SCHEMES_MADE.get(name.lower())
     if made is not None:
         return made
-    task = _task_of(name)
+    task = task_of(name)
     raise StarclassError(f"the labels are in the classes of task {task!r} (a cutout folder's): give --stamps LIST "
                          f"--task {task} (the task file or model if it is no preset)")

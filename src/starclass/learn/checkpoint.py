@@ -514,6 +514,14 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
                 f"model {path.parent} is a cross-validation folder (train --cv): one model per fold "
                 f"({folds[0].name} .. {folds[-1].name}), each trained without its fold's rows, and no model of "
                 f"its own; give one fold's model ({folds[0]}), or train without --cv for one model of every row")
+        started = sorted(q.name for q in path.parent.glob("member_*.pt")) if path.parent.is_dir() else []
+        if started:
+            # the manifest is written when the last member is done: checkpoints alone are a training
+            # that was stopped (Ctrl-C, a time limit) and that the same command resumes
+            raise StarclassError(
+                f"model {path.parent}: its training did not finish ({', '.join(started[:4])}"
+                f"{', ...' if len(started) > 4 else ''}: checkpoints, no {MANIFEST}); rerun the same "
+                "starclass train command to resume it")
         raise StarclassError(f"model {path.parent}: no {MANIFEST} (not a starclass model directory)")
     try:
         doc = json.loads(path.read_text())

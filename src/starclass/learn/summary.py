@@ -15,8 +15,8 @@ __all__ = ["is_model_path", "model_summary", "cv_folder_summary"]
 
 
 def is_model_path(path: str | os.PathLike) -> bool:
-    """Whether ``path`` looks like a starclass model: a directory with ``manifest.json``, the
-    manifest itself, or a member ``.pt`` file.
+    """Whether ``path`` looks like a starclass model: a directory with ``manifest.json`` (or the
+    member checkpoints of an unfinished training), the manifest itself, or a member ``.pt`` file.
 
     Examples
     --------
@@ -25,7 +25,9 @@ def is_model_path(path: str | os.PathLike) -> bool:
     """
     p = Path(path)
     if p.is_dir():
-        return (p / "manifest.json").is_file()
+        # checkpoints without a manifest: a training stopped before its end, which model_summary names
+        # (it was read as a folder of catalogues: "no catalogue could be read in m")
+        return (p / "manifest.json").is_file() or any(p.glob("member_*.pt"))
     # .joblib/.pkl: a baseline's file, which load_model refuses with a message saying what it is
     # (info read it as an ASCII table: "UnicodeDecodeError")
     return p.is_file() and (p.name == "manifest.json" or p.suffix.lower() in (".pt", ".pth", ".joblib", ".pkl"))

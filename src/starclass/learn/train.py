@@ -67,6 +67,7 @@ import starclass.models as models
 from starclass.errors import StarclassError, counted
 from starclass.learn.augment import augment_batch
 from starclass.learn.checkpoint import (
+    MANIFEST,
     TUNED_THRESHOLD,
     cpu_state,
     epoch_filename,
@@ -1368,6 +1369,11 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
+    if not resume or any(not (outdir / member_filename(spec.index)).is_file() for spec in members):
+        # a member is trained: until the last one is done the folder is checkpoints, not a model. A
+        # manifest written after each member (or one of an earlier run) made an interrupted folder a
+        # finished model of fewer members, uncalibrated, that info described and classify used
+        (outdir / MANIFEST).unlink(missing_ok=True)
     for spec in members:
         trainer = MemberTrainer(config, spec, data, outdir=outdir, device=dev, amp=amp,
                                 progress=progress, n_members=len(members), identity=identity,
@@ -1375,12 +1381,8 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
         outcome = trainer.run(resume)
         outcomes.append(outcome)
         notes.extend(outcome.notes)
-        if outcome.trained:
-            if data.train.n_nonfinite or data.val.n_nonfinite:
-                notes.append(f"{data.train.n_nonfinite + data.val.n_nonfinite} non-finite input pixels set to 0")
-            # a manifest after every member, so an interrupted run still lists what is done
-            write_manifest(outdir, config, _manifest_members(members[: len(outcomes)]), training=identity,
-                           training_rows=rows_record, pixel_flags=pixel_flags)
+        if outcome.trained and (data.train.n_nonfinite or data.val.n_nonfinite):
+            notes.append(f"{data.train.n_nonfinite + data.val.n_nonfinite} non-finite input pixels set to 0")
 
     # a rerun that trained nothing (every member kept) must not undo what was done to the model
     # since: a calibration fitted with `starclass calibrate` on held-out rows, the threshold of
