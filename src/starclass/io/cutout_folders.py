@@ -584,7 +584,7 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
                 rows.append(row)
                 lines.append(reader.line_num)  # the reader's count: blank lines above are skipped
     except UnicodeDecodeError:
-        raise StarclassError(_not_utf8_message(path)) from None
+        raise StarclassError(not_utf8_message(path)) from None
     except (OSError, csv.Error) as exc:
         raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
     if not names:
@@ -615,21 +615,35 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
     return names, rows, lines
 
 
-def _not_utf8_message(path: Path) -> str:
+def not_utf8_message(path: str | os.PathLike) -> str:
     r"""The error for a CSV that is not UTF-8 text: its first such line, shown, and how to save it.
 
     Excel's plain "CSV (Comma delimited)" writes the Windows code page (``é`` as the byte 0xe9);
     the message was "cannot read the CSV ('utf-8' codec can't decode byte 0xe9 in position 14:
-    invalid continuation byte)", a position in no line of the file.
+    invalid continuation byte)", a position in no line of the file. Used by the cutout CSV
+    reader and by the catalogue reader (:func:`starclass.io.catalog.read_table`), whose message
+    was "cannot read X as csv: UnicodeDecodeError ...".
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text file that failed to decode as UTF-8.
+
+    Returns
+    -------
+    str
+        The message: the file, the first line that is not UTF-8 (shown with the odd bytes
+        escaped), the byte, and how to save the file as UTF-8.
 
     Examples
     --------
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "labels.csv"
     >>> _ = p.write_bytes("file,label\ncafé.png,cluster\n".encode("cp1252"))
-    >>> print(_not_utf8_message(p).split(": ", 1)[1][:59])
+    >>> print(not_utf8_message(p).split(": ", 1)[1][:59])
     line 2 is not UTF-8 text ('caf\xe9.png,cluster', byte 0xe9)
     """
+    path = Path(path)
     raw = path.read_bytes()
     for number, line in enumerate(raw.splitlines(), start=1):
         try:
