@@ -1291,6 +1291,58 @@ def _channel_words(n: int) -> str:
     return {1: "1 channel (grey)", 3: "3 channels (colour)"}.get(n, f"{n} channels")
 
 
+def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False) -> str | None:
+    """The one warning of a run whose 3-plane files are averaged to grey for a one-band task; None otherwise.
+
+    :func:`starclass.stamps.images.cutout_inputs` averages the three planes of an RGB picture or
+    of a 3-plane FITS cube for a task of one band. The note train and classify printed called a
+    FITS cube a "colour image", said neither how many files nor how to keep the planes apart;
+    ``inspect --stamps`` said nothing while its grey stamp showed the same mean.
+
+    Parameters
+    ----------
+    files : list of str
+        The cutout files (one per row), for the count of each kind.
+    n_channels : int
+        Channels (planes) of every file.
+    bands : sequence of str
+        The task's bands.
+    task : str
+        The task's name, as the message names it.
+    page : bool
+        For ``inspect --stamps``: says that the page's grey stamp and profile show the mean.
+
+    Returns
+    -------
+    str or None
+        One line starting ``warning:``, or None when nothing is averaged.
+
+    Examples
+    --------
+    >>> note = averaged_planes_note(["a.fits", "b.fits", "c.png"], 3, ["g"], "m31-real")
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    warning: 3 cutout files have 3 planes (2 FITS cubes, 1 RGB picture) but task 'm31-real' has one band (g):
+    each file's planes are averaged into one grey plane, so the model sees no colour; to use the planes as
+    bands, give a task of 3 bands (a task file with 'extends: m31-real' and 'bands: [b1, b2, b3]' in the
+    files' plane order, docs/real_images.md)
+    >>> averaged_planes_note(["a.fits"], 1, ["g"], "m31-real") is None
+    True
+    """
+    if len(bands) != 1 or n_channels != 3 or not files:
+        return None
+    formats = [image_format(f) for f in files]
+    cubes, arrays = formats.count("fits"), formats.count("npy")
+    pictures = len(files) - cubes - arrays
+    kinds = ", ".join(counted(n, noun) for n, noun in ((cubes, "FITS cube"), (arrays, "NPY array"),
+                                                        (pictures, "RGB picture")) if n)
+    done = ("the page's grey stamp and profile show the mean of each file's planes, as the model is given "
+            "them" if page else "each file's planes are averaged into one grey plane, so the model sees no colour")
+    return (f"warning: {counted(len(files), 'cutout file')} {'has' if len(files) == 1 else 'have'} 3 planes "
+            f"({kinds}) but task {task!r} has one band ({bands[0]}): {done}; to use the planes as bands, give a task "
+            f"of 3 bands (a task file with 'extends: {task}' and 'bands: [b1, b2, b3]' in the files' plane order, "
+            "docs/real_images.md)")
+
+
 def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src: Path,
                     bands_of: str | None) -> None:
     """Refuse images whose channels are not the bands asked for, naming the folder and both sides.
