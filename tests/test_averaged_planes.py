@@ -58,3 +58,21 @@ def test_inspect_stamps_warns_once_that_its_grey_stamp_is_the_mean_of_the_planes
     lines = [ln for ln in res.output.splitlines() if "3 planes" in ln]
     assert len(lines) == 1, res.output
     assert "4 cutout files have 3 planes (4 FITS cubes)" in lines[0] and "grey stamp" in lines[0]
+
+
+def test_train_classify_and_calibrate_each_say_it_once(tmp_path):
+    # calibrate --stamps averaged the planes without a word; train and classify named a FITS cube a colour image
+    runner = CliRunner()
+    (tmp_path / "data").mkdir()
+    labels = _cube_folder(tmp_path / "data", n=8)
+    model = tmp_path / "model"
+    runs = [["train", "--task", "m31-real", "--stamps", str(labels), "--epochs", "1", "--output", str(model),
+             "--no-progress"],
+            ["classify", "--model", str(model), "--stamps", str(labels), "--output", str(tmp_path / "out.csv"),
+             "--no-progress"],
+            ["calibrate", str(model), "--stamps", str(labels), "--overwrite", "--allow-training-rows"]]
+    for args in runs:
+        res = runner.invoke(cli, args)
+        assert res.exit_code == 0, (args[0], res.output)
+        said = [ln for ln in res.output.splitlines() if "8 cutout files have 3 planes (8 FITS cubes)" in ln]
+        assert len(said) == 1, (args[0], res.output)
