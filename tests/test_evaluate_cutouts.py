@@ -533,3 +533,27 @@ def test_the_mistakes_table_says_its_rows_count_from_0():
                         labels=None, groups=np.array(files))
     captions = [item.caption for item in _mistakes_section(ev, cutouts).items if item.kind == "table"]
     assert captions and "row (0-based row of the classified output: 0 is the first row below the header)" in captions[0]
+
+
+def test_the_mistakes_of_cv_predictions_are_named_by_the_labels_csv_row():
+    # train --cv's cv_predictions.ecsv leaves out a blank (unclassified) cutout and keeps the labels CSV's row
+    # in its 'row' column: the report's mistakes table gave the output's row instead (4 for the CSV's row 5)
+    from starclass.io.cutout_folders import CutoutSet
+    from starclass.report.build import _mistakes_section
+
+    files = ["a.png", "b.png", "blank.png", "d.png", "e.png"]
+    kept = [0, 1, 3, 4]  # the blank cutout, row 2 of the CSV, is not in the output
+    t = Table({"row": kept, "fold": ["1", "2", "1", "2"], "file": [files[i] for i in kept],
+               "class_ref": [1, 1, 2, 2], "class_pred": [1, 2, 1, 2],
+               "prob_1": [0.9, 0.3, 0.8, 0.4], "prob_2": [0.1, 0.7, 0.2, 0.6]})
+    ev = evaluate_catalogs(t, task="galaxy-cluster", n_boot=0)
+    worst = mistakes_table(ev)
+    assert list(worst["file"]) == ["d.png", "b.png"]
+    assert [files[r] for r in worst["row"]] == ["d.png", "b.png"]  # the labels CSV's rows: 3 and 1
+    assert list(worst["output_row"]) == [2, 1]
+    assert "labels CSV" in worst["row"].description
+    cutouts = CutoutSet(images=np.zeros((5, 1, 4, 4), np.float32), table=Table(), files=files,
+                        labels=None, groups=np.array(files))
+    section = _mistakes_section(ev, cutouts)
+    captions = [item.caption for item in section.items if item.kind == "table"]
+    assert captions and "labels CSV" in captions[0] and "output_row" in captions[0]

@@ -363,3 +363,42 @@ def test_the_share_of_aperture_on_masked_pixels_is_shown_beside_the_picture(fiel
     values = c.get(f"/api/candidate/{field.ids[-1]}").json()["values"]
     assert values["masked_frac"] == pytest.approx(0.5)
     engine.dispose()
+
+
+def test_the_page_icon_is_served_without_a_login(setup):
+    # browsers ask for /favicon.ico on every page load: it was a 404, a console error each time
+    _, _, app = setup
+    for c in (TestClient(app), login(app, "ann")):
+        r = c.get("/favicon.ico")
+        assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
+        from io import BytesIO
+
+        from PIL import Image
+
+        assert Image.open(BytesIO(r.content)).size == (16, 16)
+
+
+def test_a_labels_time_stamp_is_utc_with_its_offset_when_saved_and_when_read_back(setup):
+    # the POST answered '...+00:00' but GET /api/candidate gave the same time without a zone (SQLite keeps
+    # none); rows written before the fix (naive in the file) read back as UTC too
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    _, engine, app = setup
+    ann = login(app, "ann")
+    posted = ann.post("/api/label", json={"candidate_id": "3", "cls": 2}).json()["updated_at"]
+    got = ann.get("/api/candidate/3").json()["label"]["updated_at"]
+    assert got == posted and got.endswith("+00:00")
+    assert dt.datetime.fromisoformat(got).utcoffset() == dt.timedelta(0)
+    history = ann.get("/api/history/3").json()["history"]
+    assert all(h["changed_at"].endswith("+00:00") for h in history)
+    # an old row as the earlier code left it in SQLite: a naive text time stamp
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE labels SET updated_at = '2026-01-02 03:04:05.000000' WHERE candidate_id = '3'"))
+    assert ann.get("/api/candidate/3").json()["label"]["updated_at"] == "2026-01-02T03:04:05+00:00"
+    # a stamp given in another zone is stored as its UTC time
+    with engine.begin() as conn:
+        conn.execute(db.labels.update().where(db.labels.c.candidate_id == "3").values(
+            updated_at=dt.datetime(2026, 1, 2, 5, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))))
+    assert ann.get("/api/candidate/3").json()["label"]["updated_at"] == "2026-01-02T03:04:05+00:00"

@@ -296,3 +296,38 @@ def test_a_pandas_cutout_page_fits_a_laptop_screen(browser, tmp_path, width):
             assert box["x"] + box["width"] <= width, (sel, box)
         ctx.close()
     engine.dispose()
+
+
+def test_a_stored_8_bit_cutout_is_drawn_as_stored_in_the_grey_stamp(browser, tmp_path):
+    """The grey stamp's contrast control stretched a ZScale 8-bit PNG again (black below its median, asinh
+    above): PAndAS cutouts looked almost pure black and white. At the default contrast the canvas now
+    shows the stored grey levels; the contrast control brightens it; the stretch menu (for counts) is off."""
+    import numpy as np
+    from PIL import Image
+
+    from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
+    from starclass.learn.config import get_preset
+
+    (tmp_path / "cut").mkdir()
+    stored = np.tile(np.linspace(30, 230, 32).astype(np.uint8), (32, 1))  # a ramp of grey levels, left to right
+    Image.fromarray(stored).save(tmp_path / "cut" / "ramp.png")
+    (tmp_path / "cut" / "labels.csv").write_text("file\nramp.png\n")
+    cfg = get_preset("m31-real")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_cutout_field(tmp_path / "cut" / "labels.csv", cfg, cache_dir=tmp_path / "cache")
+    read_row = "Array.from(document.getElementById('stamp').getContext('2d').getImageData(0, 16, 32, 1).data)" \
+               ".filter((_, i) => i % 4 === 0)"
+    with running_server(create_app(field, engine, scheme=stamps_scheme(cfg))) as base:
+        ctx = browser.new_context(bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        drawn = np.array(page.evaluate(read_row))
+        assert np.abs(drawn - stored[16]).max() <= 1, (drawn, stored[16])
+        assert page.evaluate("document.getElementById('stretch').disabled")
+        page.keyboard.press("]")  # more contrast: brighter, the order of the grey levels kept
+        brighter = np.array(page.evaluate(read_row))
+        assert (brighter >= drawn).all() and brighter.max() > drawn.max() and (np.diff(brighter) >= 0).all()
+        ctx.close()
+    engine.dispose()

@@ -149,3 +149,27 @@ def test_init_refuses_another_programs_database(tmp_path):
             db.init_db(other, create=create)
     assert sa.inspect(other).get_table_names() == ["sources"]
     other.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_time_stamps_read_in_another_session_zone_are_utc():
+    # PostgreSQL gives timestamptz in the session's zone ('-05:00' in New York): the answer of the POST said
+    # '+00:00' and a read in such a session another offset; both are the UTC time now
+    from webtools import PostgresUnavailable, throwaway_postgres
+
+    try:
+        with throwaway_postgres() as url:
+            engine = db.make_engine(url, create=True)
+            db.init_db(engine)
+            db.add_user(engine, "ann", "ann-password")
+            ny = sa.create_engine(engine.url, connect_args={"options": "-c timezone=America/New_York"})
+            with ny.connect() as conn:
+                uid = conn.execute(sa.select(db.users.c.id)).scalar()
+                saved = db.save_label(ny, "", "7", uid, 1)["updated_at"]
+                assert str(conn.exec_driver_sql("SELECT updated_at FROM labels").scalar()).endswith("-05:00")
+            assert [lab.updated_at.isoformat() for lab in db.labels_of(ny, "")] == [saved]
+            assert saved.endswith("+00:00")
+            ny.dispose()
+            engine.dispose()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")

@@ -55,3 +55,25 @@ def test_fields_list_and_plan_from_a_spreadsheet(tmp_path):
     assert [f.name for f in read_fields_list(tmp_path / "fields.csv")] == ["n", "s"]
     (tmp_path / "plan.csv").write_text(BOM + "name;mosaics\nn;north\ns;south\n", encoding="utf-8")
     assert read_plan(tmp_path / "plan.csv").field_names == ["n", "s"]
+
+
+@pytest.mark.parametrize("command", [["info"], ["evaluate"], ["report"]])
+def test_a_catalogue_in_the_windows_code_page_is_refused_naming_its_line(tmp_path, command):
+    # Excel's plain "CSV (Comma delimited)" writes 'é' as the byte 0xe9: the catalogue reader said only
+    # "cannot read X as csv: UnicodeDecodeError: ... byte 0xe9 in position 27", where the cutout reader
+    # names the line, shows it and says to save as 'CSV UTF-8'; one message for both now
+    from typer.testing import CliRunner
+
+    from starclass.cli import app as cli
+    from starclass.errors import StarclassError
+    from starclass.io.catalog import read_table
+
+    p = tmp_path / "cat.csv"
+    p.write_bytes("id,x,y,name\n1,10.5,20.5,café\n2,30,40,b\n".encode("cp1252"))
+    with pytest.raises(StarclassError, match=r"cat.csv: line 2 is not UTF-8 text \('1,10.5,20.5,caf\\xe9', "
+                                             r"byte 0xe9\).*'CSV UTF-8'"):
+        read_table(p)
+    result = CliRunner().invoke(cli, [*command, str(p)])
+    assert result.exit_code == 2, result.output
+    assert "line 2 is not UTF-8 text" in result.output and "CSV UTF-8" in result.output
+    assert "Traceback" not in result.output and "position 27" not in result.output

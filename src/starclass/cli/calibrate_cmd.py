@@ -110,12 +110,14 @@ def calibrate_command(
                                      bands=list(cfg.bands) if len(cfg.bands) > 1 else None, label_column=column,
                                      bands_of=f"model {model}")
         from starclass.learn.checkpoint import training_cutouts_of
-        from starclass.learn.cutouts import cutout_size_note
+        from starclass.learn.cutouts import colour_note, cutout_size_note
 
         # as classify --stamps: a calibration fitted on cutouts of another field than training's
         # was fitted on inputs the model never sees so
         if note := cutout_size_note(cutouts, None, f"model {model}", training=training_cutouts_of(doc), config=cfg):
             typer.echo(f"warning: {note}", err=True)
+        if note := colour_note(cutouts, cfg):  # 3-plane files averaged to grey: said once, as train and classify
+            typer.echo(note, err=True)
         if cutouts.labels is None:
             raise StarclassError(f"--stamps {stamps}: the cutouts have no label column {column!r} (--label-column; "
                                  f"columns: {', '.join(cutouts.table.colnames)}); calibration needs labelled rows"

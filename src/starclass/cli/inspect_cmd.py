@@ -105,8 +105,16 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
     if stamps is not None:
         from starclass.inspect.cutouts import load_cutout_field
 
-        return load_cutout_field(stamps, cfg, predictions=predictions, dataset=dataset, star_fwhm=star_fwhm,
-                                 rgb=bands)
+        field = load_cutout_field(stamps, cfg, predictions=predictions, dataset=dataset, star_fwhm=star_fwhm,
+                                  rgb=bands)
+        if cfg is not None and getattr(field.cache, "grey", None) == "mean":
+            from starclass.io.cutout_folders import averaged_planes_note
+
+            # the grey stamp is the planes' mean, as train and classify average them (their one warning too)
+            files = [str(f) for f in field.table[field.shown[0]]]
+            if note := averaged_planes_note(files, field.cache.images.shape[1], cfg.bands, cfg.name, page=True):
+                echo(note)
+        return field
     from starclass.inspect.app import load_field
 
     return load_field(data_dir, catalogue=catalogue, predictions=predictions, rgb=bands,

@@ -122,6 +122,11 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         return None
     try:
         t = Table.read(path, format=fmt)
+    except UnicodeDecodeError:
+        from starclass.io.cutout_folders import not_utf8_message
+
+        # saved in the Windows code page: "cannot read X (UnicodeDecodeError: ... in position 27)"
+        raise StarclassError(f"{name}: {not_utf8_message(path)}") from None
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise StarclassError(f"{name}: cannot read {path} ({type(exc).__name__}: {exc})") from None
     if not file_columns(t) or not any(c in t.colnames for c in classes):

@@ -156,11 +156,13 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         # --stamps takes them: the maps need no labels, and the folder was refused outright
         ref = (label_classes(cut, cfg.label_map, allow_empty=True, config=cfg, allow_unknown=True)
                if cut.labels is not None else np.zeros(len(cut), int))
-        from starclass.learn.cutouts import cutout_size_note
+        from starclass.learn.cutouts import colour_note, cutout_size_note
 
         # maps of cutouts of another size than training's show what the network does on inputs it never saw so
         if note := cutout_size_note(cut, loaded, "the model"):
             warnings.warn(note, stacklevel=2)
+        if note := colour_note(cut, cfg):  # 3-plane files averaged to grey: said once, as train and classify
+            warnings.warn(note.removeprefix("warning: "), stacklevel=2)
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins))
     if label_column is not None and label_column != "label":

@@ -361,7 +361,11 @@ class CutoutRenderCache(RenderCache):
         finite = a[np.isfinite(a)]
         values = [[None if not np.isfinite(v) else round(float(v), 5) for v in r] for r in a]
         pct = {str(p): float(np.percentile(finite, p)) for p in (1, 50, 99, 99.9)} if finite.size else {}
-        return {"size": int(a.shape[0]), "values": values, "percentiles": pct, "band": self.settings.v_band}
+        # an 8-bit picture carries its own stretch (PAndAS: ZScale): the page's contrast control, made for
+        # counts (black below the median, asinh above), drew it almost pure black and white; the page shows
+        # such a stamp as stored, the contrast control only brightening or darkening it (inspect.js)
+        return {"size": int(a.shape[0]), "values": values, "percentiles": pct, "band": self.settings.v_band,
+                "as_stored": bool(self.as_stored[row])}
 
     def neighbours(self, row: int) -> list[tuple[float, float, str]]:
         return []  # a cutout has no catalogue around it

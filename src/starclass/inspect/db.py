@@ -61,12 +61,45 @@ SUBCLASSES: tuple[str, ...] = tuple(f"4.{k}" for k in range(1, 13))
 #: Longest comment kept (characters); longer ones are refused, not cut.
 MAX_COMMENT_LENGTH = 2000
 
+class UTCDateTime(sa.types.TypeDecorator):
+    """A time stamp stored as UTC and read back as an aware UTC :class:`datetime.datetime`.
+
+    SQLite keeps no time zone: a label's ``updated_at`` came back naive from it, so
+    ``GET /api/candidate`` showed ``2026-12-04T21:00:00`` where the POST that saved it had
+    answered ``2026-12-04T21:00:00+00:00``. Every stamp this code writes is UTC
+    (:func:`utcnow`), old rows included, so a naive value read back is UTC; PostgreSQL's
+    ``timestamptz`` comes back in the session's zone and is turned to UTC.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> UTCDateTime().process_result_value(dt.datetime(2026, 1, 2, 3, 4, 5), None).isoformat()
+    '2026-01-02T03:04:05+00:00'
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(_dt.UTC)  # SQLite would drop another offset without converting
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=_dt.UTC)
+        return value.astimezone(_dt.UTC)
+
+
+
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
     "schema_version", metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("applied_at", UTCDateTime(), nullable=False),
 )
 
 users = sa.Table(
@@ -75,7 +108,7 @@ users = sa.Table(
     sa.Column("name", sa.String(64), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("is_admin", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 
 sessions = sa.Table(
@@ -83,8 +116,8 @@ sessions = sa.Table(
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("csrf", sa.String(64), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),
 )
 
 labels = sa.Table(
@@ -96,8 +129,8 @@ labels = sa.Table(
     sa.Column("cls", sa.Integer, nullable=False),
     sa.Column("subclass", sa.String(8), nullable=True),
     sa.Column("comment", sa.Text, nullable=False, server_default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
     sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
     sa.UniqueConstraint("dataset", "candidate_id", "user_id", name="uq_label_person"),
 )
@@ -113,7 +146,7 @@ label_history = sa.Table(
     sa.Column("subclass", sa.String(8), nullable=True),
     sa.Column("comment", sa.Text, nullable=False, server_default=""),
     sa.Column("revision", sa.Integer, nullable=False),
-    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_at", UTCDateTime(), nullable=False),
     sa.Column("action", sa.String(16), nullable=False),  # create | update | migrate
 )
 #: Which field each dataset's labels belong to (additive, as ``label_schemes``): the mosaics'
@@ -122,14 +155,14 @@ dataset_fields = sa.Table(
     "dataset_fields", metadata,
     sa.Column("dataset", sa.String(255), primary_key=True),
     sa.Column("field", sa.Text, nullable=False),
-    sa.Column("bound_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("bound_at", UTCDateTime(), nullable=False),
 )
 
 label_schemes = sa.Table(
     "label_schemes", metadata,
     sa.Column("dataset", sa.String(255), primary_key=True),
     sa.Column("scheme", sa.String(32), nullable=False),
-    sa.Column("chosen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("chosen_at", UTCDateTime(), nullable=False),
 )
 sa.Index("ix_labels_dataset_candidate", labels.c.dataset, labels.c.candidate_id)
 sa.Index("ix_history_label", label_history.c.label_id)

@@ -600,7 +600,7 @@ def read_table(path: PathLike) -> Table:
 
 
 def _read_generic(p: Path, fmt: str) -> Table:
-    from starclass.io.cutout_folders import is_hdf5, stamp_store_error
+    from starclass.io.cutout_folders import is_hdf5, not_utf8_message, stamp_store_error
 
     if is_hdf5(p):
         # the store `starclass cutouts` writes, given as a catalogue (evaluate, report, suggest, --votes):
@@ -627,6 +627,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
                 table = Table.read(p, format=astropy_fmt, **_text_options(p, fmt))
     except StarclassError:
         raise
+    except UnicodeDecodeError:
+        # a CSV saved in the Windows code page ('é' as the byte 0xe9): the message was "cannot read X as
+        # csv: UnicodeDecodeError: ... byte 0xe9 in position 27", a position in no line of the file
+        raise StarclassError(not_utf8_message(p)) from None
     except Exception as exc:
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
     if fmt == "csv" and len(table.colnames) > 1 and is_index_header(_csv_header(p)):

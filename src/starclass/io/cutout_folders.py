@@ -584,7 +584,7 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
                 rows.append(row)
                 lines.append(reader.line_num)  # the reader's count: blank lines above are skipped
     except UnicodeDecodeError:
-        raise StarclassError(_not_utf8_message(path)) from None
+        raise StarclassError(not_utf8_message(path)) from None
     except (OSError, csv.Error) as exc:
         raise StarclassError(f"{path}: cannot read the CSV ({exc})") from None
     if not names:
@@ -615,21 +615,35 @@ def _read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], list[in
     return names, rows, lines
 
 
-def _not_utf8_message(path: Path) -> str:
+def not_utf8_message(path: str | os.PathLike) -> str:
     r"""The error for a CSV that is not UTF-8 text: its first such line, shown, and how to save it.
 
     Excel's plain "CSV (Comma delimited)" writes the Windows code page (``é`` as the byte 0xe9);
     the message was "cannot read the CSV ('utf-8' codec can't decode byte 0xe9 in position 14:
-    invalid continuation byte)", a position in no line of the file.
+    invalid continuation byte)", a position in no line of the file. Used by the cutout CSV
+    reader and by the catalogue reader (:func:`starclass.io.catalog.read_table`), whose message
+    was "cannot read X as csv: UnicodeDecodeError ...".
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text file that failed to decode as UTF-8.
+
+    Returns
+    -------
+    str
+        The message: the file, the first line that is not UTF-8 (shown with the odd bytes
+        escaped), the byte, and how to save the file as UTF-8.
 
     Examples
     --------
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "labels.csv"
     >>> _ = p.write_bytes("file,label\ncafé.png,cluster\n".encode("cp1252"))
-    >>> print(_not_utf8_message(p).split(": ", 1)[1][:59])
+    >>> print(not_utf8_message(p).split(": ", 1)[1][:59])
     line 2 is not UTF-8 text ('caf\xe9.png,cluster', byte 0xe9)
     """
+    path = Path(path)
     raw = path.read_bytes()
     for number, line in enumerate(raw.splitlines(), start=1):
         try:
@@ -1275,6 +1289,58 @@ def _recorded_csv_roots(names: list[str], rows: list[dict[str, str]], src: Path,
 def _channel_words(n: int) -> str:
     """``1 channel (grey)``, ``3 channels (colour)``, ... for messages."""
     return {1: "1 channel (grey)", 3: "3 channels (colour)"}.get(n, f"{n} channels")
+
+
+def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False) -> str | None:
+    """The one warning of a run whose 3-plane files are averaged to grey for a one-band task; None otherwise.
+
+    :func:`starclass.stamps.images.cutout_inputs` averages the three planes of an RGB picture or
+    of a 3-plane FITS cube for a task of one band. The note train and classify printed called a
+    FITS cube a "colour image", said neither how many files nor how to keep the planes apart;
+    ``inspect --stamps`` said nothing while its grey stamp showed the same mean.
+
+    Parameters
+    ----------
+    files : list of str
+        The cutout files (one per row), for the count of each kind.
+    n_channels : int
+        Channels (planes) of every file.
+    bands : sequence of str
+        The task's bands.
+    task : str
+        The task's name, as the message names it.
+    page : bool
+        For ``inspect --stamps``: says that the page's grey stamp and profile show the mean.
+
+    Returns
+    -------
+    str or None
+        One line starting ``warning:``, or None when nothing is averaged.
+
+    Examples
+    --------
+    >>> note = averaged_planes_note(["a.fits", "b.fits", "c.png"], 3, ["g"], "m31-real")
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    warning: 3 cutout files have 3 planes (2 FITS cubes, 1 RGB picture) but task 'm31-real' has one band (g):
+    each file's planes are averaged into one grey plane, so the model sees no colour; to use the planes as
+    bands, give a task of 3 bands (a task file with 'extends: m31-real' and 'bands: [b1, b2, b3]' in the
+    files' plane order, docs/real_images.md)
+    >>> averaged_planes_note(["a.fits"], 1, ["g"], "m31-real") is None
+    True
+    """
+    if len(bands) != 1 or n_channels != 3 or not files:
+        return None
+    formats = [image_format(f) for f in files]
+    cubes, arrays = formats.count("fits"), formats.count("npy")
+    pictures = len(files) - cubes - arrays
+    kinds = ", ".join(counted(n, noun) for n, noun in ((cubes, "FITS cube"), (arrays, "NPY array"),
+                                                        (pictures, "RGB picture")) if n)
+    done = ("the page's grey stamp and profile show the mean of each file's planes, as the model is given "
+            "them" if page else "each file's planes are averaged into one grey plane, so the model sees no colour")
+    return (f"warning: {counted(len(files), 'cutout file')} {'has' if len(files) == 1 else 'have'} 3 planes "
+            f"({kinds}) but task {task!r} has one band ({bands[0]}): {done}; to use the planes as bands, give a task "
+            f"of 3 bands (a task file with 'extends: {task}' and 'bands: [b1, b2, b3]' in the files' plane order, "
+            "docs/real_images.md)")
 
 
 def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src: Path,

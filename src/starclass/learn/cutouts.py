@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from starclass.errors import StarclassError, counted
 from starclass.io.catalog import keep_input_columns
-from starclass.io.cutout_folders import CutoutSet, label_classes
+from starclass.io.cutout_folders import CutoutSet, averaged_planes_note, label_classes
 from starclass.learn.calibration import leave_out_blank
 from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_training_cutouts
 from starclass.learn.classify import (
@@ -51,26 +51,26 @@ __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note
 
 
 def colour_note(cutouts: CutoutSet, config) -> str | None:
-    """A line saying that colour cutouts are averaged to grey for a one-band task; None otherwise.
+    """The one warning that 3-plane cutouts are averaged to grey for a one-band task; None otherwise.
 
-    :func:`starclass.stamps.images.cutout_inputs` averages the three channels of a colour file
-    (an RGB JPEG or PNG) for a task of one band, as documented; on the command line nothing said
-    so, and a user with colour cutouts could not tell that the colour was not used.
+    :func:`starclass.stamps.images.cutout_inputs` averages the three planes of a colour file
+    (an RGB JPEG or PNG) or of a 3-plane FITS cube for a task of one band, as documented; the
+    line (:func:`starclass.io.cutout_folders.averaged_planes_note`, shared with
+    ``inspect --stamps``) says how many files and how to use the planes as bands instead.
 
     Examples
     --------
     >>> import numpy as np
     >>> from astropy.table import Table
     >>> from starclass.learn.config import get_preset
-    >>> cs = CutoutSet(images=np.zeros((2, 3, 8, 8), np.float32), table=Table(), files=["a", "b"], labels=None,
-    ...                groups=np.array(["a", "b"]))
-    >>> colour_note(cs, get_preset("m31-real"))
-    "note: the cutouts are colour images (3 channels): averaged to grey for the one band g of task 'm31-real'"
+    >>> cs = CutoutSet(images=np.zeros((2, 3, 8, 8), np.float32), table=Table(), files=["a.png", "b.png"],
+    ...                labels=None, groups=np.array(["a", "b"]))
+    >>> colour_note(cs, get_preset("m31-real"))[:80]
+    "warning: 2 cutout files have 3 planes (2 RGB pictures) but task 'm31-real' has o"
     """
-    if len(config.bands) == 1 and cutouts.images.ndim == 4 and cutouts.images.shape[1] == 3:
-        return (f"note: the cutouts are colour images (3 channels): averaged to grey for the one band "
-                f"{config.bands[0]} of task {config.name!r}")
-    return None
+    if cutouts.images.ndim != 4:
+        return None
+    return averaged_planes_note([str(f) for f in cutouts.files], cutouts.images.shape[1], config.bands, config.name)
 
 
 def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0, *,

@@ -539,6 +539,21 @@ def _gradcam_section(inputs, model_classes: Sequence[int], class_names: dict[int
 #: What the ``row`` of :func:`mistakes_table` counts: it was captioned "row of the classified output", and
 #: row 80 of the table was line 82 of the CSV, the 81st row of a spreadsheet
 MISTAKE_ROW = "0-based row of the classified output: 0 is the first row below the header"
+#: The ``row`` of :func:`mistakes_table` when the output has its own ``row`` column (``train --cv``'s
+#: cv_predictions.ecsv): the output leaves out blank cutouts, so its row 4 was row 5 of the labels CSV
+MISTAKE_INPUT_ROW = ("0-based row of the labelled input (the labels CSV or catalogue), from the output's 'row' "
+                     "column: 0 is the first row below the header")
+MISTAKE_OUTPUT_ROW = "0-based row of the classified output itself"
+
+
+def _input_rows(t: Table) -> np.ndarray | None:
+    """The output's own ``row`` column (the labelled input's rows), or None when it has none usable."""
+    if "row" not in t.colnames:
+        return None
+    values = np.asarray(t["row"])
+    if values.dtype.kind not in "iu" or np.ma.is_masked(t["row"]):
+        return None
+    return values
 
 
 def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
@@ -559,8 +574,10 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     Returns
     -------
     astropy.table.Table
-        ``row`` (0-based row of the prediction), ``file`` when present, the label column's
-        text when present (``label``), ``class_ref``, ``class_pred`` and ``prob_pred``.
+        ``row`` (0-based row of the prediction; where the prediction has its own integer
+        ``row`` column, as ``train --cv``'s ``cv_predictions.ecsv``, that column's value: the
+        row of the labels CSV, and ``output_row`` beside it), ``file`` when present, the label
+        column's text when present (``label``), ``class_ref``, ``class_pred`` and ``prob_pred``.
 
     Examples
     --------
@@ -585,9 +602,18 @@ def mistakes_table(ev: Evaluation, n: int = 16) -> Table:
     wrong = np.flatnonzero(known & (ref > 0) & (pred != ref))
     rows = wrong[np.argsort(-conf[wrong], kind="stable")][:n]
     out = Table()
-    out["row"] = rows
-    # 0-based, as the row columns of starclass's tables are; the report's messages count from 1, so it is said
-    out["row"].description = MISTAKE_ROW
+    input_rows = _input_rows(t)
+    if input_rows is None:
+        out["row"] = rows
+        # 0-based, as the row columns of starclass's tables are; the report's messages count from 1, so it is said
+        out["row"].description = MISTAKE_ROW
+    else:
+        # cv_predictions.ecsv leaves out blank (unclassified) cutouts: after one, the output's row was one less
+        # than the labels CSV's row the user looks up; both are named
+        out["row"] = input_rows[rows]
+        out["row"].description = MISTAKE_INPUT_ROW
+        out["output_row"] = rows
+        out["output_row"].description = MISTAKE_OUTPUT_ROW
     for c in ("file", "label"):
         if c in t.colnames:
             out[c] = np.asarray(t[c]).astype(str)[rows]
@@ -610,7 +636,8 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
         s.text("No wrong prediction: nothing to show.")
         return s
     t = ev.catalogues[ev.pred_name]
-    where = cutout_rows(t[worst["row"]], cutouts, name=ev.pred_name)
+    where = cutout_rows(t[worst["output_row" if "output_row" in worst.colnames else "row"]], cutouts,
+                        name=ev.pred_name)
     names = dict(zip(ev.task.classes, ev.task.class_names))
     images = cutouts.images[where].mean(axis=1)
     titles = [f"true {names.get(int(r), r)}\npred {names.get(int(p), p)} ({q:.2f})"
@@ -620,7 +647,9 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
            f"from {cutouts.source} (the mean over channels when there are several). " + _origin_caption(image_origin))
     s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin)),
              "True and predicted class; in brackets the probability of the predicted class.")
-    s.table("mistakes", worst, f"The same rows: row ({MISTAKE_ROW}), file, label, classes, probability.")
+    rows_caption = (f"row ({MISTAKE_INPUT_ROW}), output_row ({MISTAKE_OUTPUT_ROW})" if "output_row" in worst.colnames
+                    else f"row ({MISTAKE_ROW})")
+    s.table("mistakes", worst, f"The same rows: {rows_caption}, file, label, classes, probability.")
     return s
 
 

@@ -172,12 +172,24 @@ function drawStamp() {
   const img = ctx.createImageData(n, n);
   const flat = s.values.flat().filter((v) => v !== null);
   if (flat.length === 0) { ctx.putImageData(img, 0, 0); return; }
-  const sorted = Float64Array.from(flat).sort();
-  const lo = sorted[Math.floor(0.5 * (sorted.length - 1))];
-  const peak = sorted[sorted.length - 1];
   const contrast = Number($("contrast").value) / 100;
-  const hi = lo + Math.max(peak - lo, 1e-12) * Math.pow(10, -3 * contrast);
-  const stretch = $("stretch").value;
+  // a stored 8-bit picture (a ZScale PNG) is already stretched: stretched again (black below the median,
+  // asinh above) it was almost pure black and white. Shown as stored at the default contrast (20), the
+  // control only brightens (up) or darkens (down) it, linearly; the stretch menu is for counts
+  const stored = s.as_stored === true;
+  $("stretch").disabled = stored;
+  $("stretch").title = stored ? "an 8-bit picture is shown as stored (its own stretch); the contrast brightens or darkens it" : "";
+  let lo, hi;
+  if (stored) {
+    lo = 0;
+    hi = Math.pow(10, -(contrast - 0.2));
+  } else {
+    const sorted = Float64Array.from(flat).sort();
+    lo = sorted[Math.floor(0.5 * (sorted.length - 1))];
+    const peak = sorted[sorted.length - 1];
+    hi = lo + Math.max(peak - lo, 1e-12) * Math.pow(10, -3 * contrast);
+  }
+  const stretch = stored ? "linear" : $("stretch").value;
   for (let row = 0; row < n; row++) {
     const src = s.values[n - 1 - row]; // stamp rows run bottom to top
     for (let col = 0; col < n; col++) {
