@@ -77,3 +77,17 @@ def test_a_catalogue_in_the_windows_code_page_is_refused_naming_its_line(tmp_pat
     assert result.exit_code == 2, result.output
     assert "line 2 is not UTF-8 text" in result.output and "CSV UTF-8" in result.output
     assert "Traceback" not in result.output and "position 27" not in result.output
+
+
+def test_a_text_table_that_is_no_csv_is_not_told_to_be_saved_as_csv(tmp_path):
+    # an ECSV in the Windows code page was told "the CSV was saved ... save it as 'CSV UTF-8'": Excel's
+    # words for a file that is no CSV; it is named as a file to convert, the line still shown
+    from starclass.errors import StarclassError
+    from starclass.io.catalog import read_table
+
+    p = tmp_path / "cat.ecsv"
+    p.write_bytes("# %ECSV 1.0\n# ---\n# datatype:\n# - {name: id, datatype: int64}\n"
+                  "# - {name: name, datatype: string}\nid name\n1 café\n".encode("cp1252"))
+    with pytest.raises(StarclassError, match=r"cat.ecsv: line 7 is not UTF-8 text") as err:
+        read_table(p)
+    assert "CSV" not in str(err.value) and "iconv" in str(err.value)

@@ -633,7 +633,8 @@ def not_utf8_message(path: str | os.PathLike) -> str:
     -------
     str
         The message: the file, the first line that is not UTF-8 (shown with the odd bytes
-        escaped), the byte, and how to save the file as UTF-8.
+        escaped), the byte, and how to save the file as UTF-8 (Excel's words for a ``.csv``,
+        a conversion for any other text table such as an ECSV).
 
     Examples
     --------
@@ -644,6 +645,7 @@ def not_utf8_message(path: str | os.PathLike) -> str:
     line 2 is not UTF-8 text ('caf\xe9.png,cluster', byte 0xe9)
     """
     path = Path(path)
+    csv = path.suffix.lower() == ".csv"
     raw = path.read_bytes()
     for number, line in enumerate(raw.splitlines(), start=1):
         try:
@@ -651,10 +653,13 @@ def not_utf8_message(path: str | os.PathLike) -> str:
         except UnicodeDecodeError as exc:
             shown = line.decode("utf-8", errors="backslashreplace")
             # quoted by hand: repr would double the backslash of \xe9
-            return (f"{path}: line {number} is not UTF-8 text ('{shown[:80]}', byte 0x{line[exc.start]:02x}): the "
-                    "CSV was saved in another encoding (Excel's 'CSV (Comma delimited)' writes the Windows code "
-                    "page); save it as 'CSV UTF-8', or convert it, e.g. iconv -f CP1252 -t UTF-8")
-    return f"{path}: the CSV is not UTF-8 text; save it as UTF-8"
+            head = f"{path}: line {number} is not UTF-8 text ('{shown[:80]}', byte 0x{line[exc.start]:02x}): the "
+            if not csv:
+                # an ECSV or a table in another text format: Excel's save menu is no help there
+                return head + "file was saved in another encoding; convert it to UTF-8, e.g. iconv -f CP1252 -t UTF-8"
+            return head + ("CSV was saved in another encoding (Excel's 'CSV (Comma delimited)' writes the Windows "
+                           "code page); save it as 'CSV UTF-8', or convert it, e.g. iconv -f CP1252 -t UTF-8")
+    return f"{path}: the {'CSV' if csv else 'file'} is not UTF-8 text; save it as UTF-8"
 
 
 def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
