@@ -49,7 +49,7 @@ from starclass.evaluate.metrics import (
     summary_table,
 )
 from starclass.evaluate.reliability import TrustStudy, trust_study
-from starclass.evaluate.task import EvalTask, check_probability_columns, resolve_task
+from starclass.evaluate.task import EvalTask, check_probability_columns, class_labels, resolve_task
 from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
 from starclass.schema import (
     CLASS_HUMAN_MODE,
@@ -876,6 +876,16 @@ class Comparison:
         '  2class: balanced accuracy 0.833 (4 objects)'
         """
         out = []
+        # the task's classes by number and name, as the per-class tables name them (their 'name' column):
+        # "class 2: precision ..." on the screen was "2 galaxy" in the figures and tables
+        own = self.results[0].per_class if self.results else None
+        names = ({str(r["class"]).strip(): str(r["name"]) for r in own}
+                 if own is not None and "name" in own.colnames else {})
+
+        def said(k) -> str:
+            k = str(k).strip()
+            return class_labels([int(k)], [names[k]])[int(k)] if k in names and k.isdigit() else k
+
         summ = {str(r["merge"]): r for r in self.summary}
         for r in self.results:
             row = summ[r.merge]
@@ -889,19 +899,20 @@ class Comparison:
             # per-class table but missing from the screen
             vals = [("precision", row["precision"]), ("recall", row["recall"]), ("F1", row["f1"]),
                     ("balanced accuracy vs rest", row["balanced_accuracy"])]
-            out.append(f"  class {row['class']}: " + ", ".join(
+            out.append(f"  class {said(row['class'])}: " + ", ".join(
                 f"{k} {'-' if np.ma.is_masked(v) else format(float(v), '.3f')}" for k, v in vals)
                 + f" (n_ref {row['n_ref']}, n_pred {row['n_pred']})")
         for cs in self.curves:
             if cs.areas is None:
                 continue
             for row in cs.areas:
-                out.append(f"  {cs.merge} class {row['class']} vs rest: ROC AUC {row['roc_auc']:.3f}, "
+                out.append(f"  {cs.merge} class {said(row['class']) if 'name' in row.colnames else row['class']} vs "
+                           f"rest: ROC AUC {row['roc_auc']:.3f}, "
                            f"average precision {row['average_precision']:.3f}")
         for st in self.thresholds:
             if st.chosen:
                 ch = st.chosen
-                out.append(f"  threshold for {ch['target']:.0%} purity of class {st.label}{st.scale()}: "
+                out.append(f"  threshold for {ch['target']:.0%} purity of class {said(st.label)}{st.scale()}: "
                            f"{ch.get('shown', format(ch['threshold'], '.3f'))} (purity {ch['purity']:.3f}, "
                            f"recall {ch['recall']:.3f}, "
                            f"F1 {ch['f1']:.3f}, {ch['n_selected']} selected)")
@@ -992,13 +1003,14 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
-                     model_threshold: float | None = None, score_column: str | None = None) -> ThresholdStudy:
+                     model_threshold: float | None = None, score_column: str | None = None,
+                     shown: str | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
-        # name the class: a five-class task prints one such line per class
-        chosen, note = None, f"threshold for {target_purity:.0%} purity of class {label}: {exc}"
+        # name the class (``shown``: its number and the task's name): a five-class task prints one such line per class
+        chosen, note = None, f"threshold for {target_purity:.0%} purity of class {shown or label}: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note, score_column=score_column)
     # the selection a user got is the one classify made: where the catalogue records the model's
     # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
@@ -1149,6 +1161,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         for k, v in selection_quantities(ref).items():
             quants.setdefault(k, v[ib][both])
         model_thr, model_pos = pred.meta.get("threshold"), pred.meta.get("positive_class")
+        named = class_labels(task.classes, task.class_names)
         for label, members in task.selections():
             y = np.isin(cr, members)
             score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
@@ -1166,7 +1179,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                 # the one classify would apply: 0.523 calibrated is 0.534 raw at temperature 1.5)
                 score, score_column = np.asarray(pred[raw], float)[ia][both], raw
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
-                                                   float(model_thr) if use else None, score_column))
+                                                   float(model_thr) if use else None, score_column,
+                                                   shown=named.get(int(label)) if label.isdigit() else None))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
