@@ -169,8 +169,39 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes)
         if cut is None:
+            if CLASS_REF in classes and (said := _labels_table_error(path, name, classes)):
+                raise StarclassError(said) from None
             raise
         return cut
+
+
+def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str | None:
+    """What a reference of cutout files without a class column lacks, and what to give; None if not such a table.
+
+    ``evaluate OUT.csv -r labels.csv`` (the folder's ``file, label`` table) without ``--label-column``
+    was refused as a catalogue, "required column 'id' missing in labels.csv", which says nothing of the
+    labels. Its label strings are read only with ``--label-column`` (through the task's ``label_map``),
+    as the prediction's own label column is: the message names the column to give.
+    """
+    fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return None
+    try:
+        cols = Table.read(path, format=fmt).colnames
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not file_columns(Table(names=cols)):
+        return None
+    from starclass.io.cutout_folders import label_like_column
+
+    asked = next((c for c in classes if c not in (CLASS_REF, CLASS_PRED)), None)
+    alike = label_like_column(cols, asked or "")
+    said = (f"{name} {path} has no column {asked!r} (--label-column)" if asked else
+            f"{name} {path} is a table of cutout files with no class_ref column")
+    fix = (f"column {alike!r} may hold the labels: give --label-column {alike} (its label strings become classes "
+           "through the task's label_map)" if alike else
+           "give --label-column NAME for its column of label strings, or a class_ref column of class numbers")
+    return f"{said}; {fix} (columns: {', '.join(cols)})"
 
 
 def reference_names(references) -> dict[str, Table | str]:
@@ -1462,9 +1493,15 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if missing == [CLASS_REF] and "file" in ptab.colnames:
             # the output of classify --stamps on a folder without labels: "prediction has no class_ref
             # column" named neither the file nor that the folder had no labels, nor how to give them
+            from starclass.io.cutout_folders import label_like_column
+
+            # its own label column named, as a labels table given with -r is (it said "--label-column NAME")
+            alike = label_like_column(ptab.colnames, "")
             what += (" (a classified cutout folder without labels: classify --stamps writes class_ref only for a "
-                     "folder with a label column or label sub-folders); give --label-column NAME for a column of "
-                     "labels, or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
+                     "folder with a label column or label sub-folders); "
+                     + (f"column {alike!r} may hold the labels: give --label-column {alike}, " if alike else
+                        "give --label-column NAME for a column of labels, ")
+                     + "or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
         where = str(pred) if isinstance(pred, (str, Path)) else pred_name
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare")
     scored = None
