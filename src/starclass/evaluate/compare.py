@@ -868,6 +868,9 @@ class Comparison:
     by: dict[str, tuple[Table, str | None]] = field(default_factory=dict)
     #: (prediction column, reference column) where both are columns of the one catalogue (``-r self``)
     columns: tuple[str, str] | None = None
+    #: said when the calibrated ``prob_<k>`` tie many rows' ranks (histogram binning) and the ROC AUC and
+    #: average precision on ``prob_<k>_raw`` are given beside them (:func:`tied_ranks_note`)
+    ranking_note: str | None = None
 
     def heading(self) -> str:
         """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
@@ -937,9 +940,16 @@ class Comparison:
             if cs.areas is None:
                 continue
             for row in cs.areas:
+                # both figures where the calibrated probabilities tie ranks: neither is replaced without a word
+                col = (prob_raw_col(int(row["class"])) if str(row["class"]).isdigit() else
+                       "the sum of its classes' prob_<k>_raw")
+                raw = (f" (on {col}: ROC AUC {row['roc_auc_raw']:.3f}, average precision "
+                       f"{row['average_precision_raw']:.3f})" if "roc_auc_raw" in row.colnames else "")
                 out.append(f"  {cs.merge} class {said(row['class']) if 'name' in row.colnames else row['class']} vs "
                            f"rest: ROC AUC {row['roc_auc']:.3f}, "
-                           f"average precision {row['average_precision']:.3f}")
+                           f"average precision {row['average_precision']:.3f}{raw}")
+        if self.ranking_note:
+            out.append(f"  note: {self.ranking_note}")
         for st in self.thresholds:
             if st.chosen:
                 ch = st.chosen
@@ -1029,6 +1039,46 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
             continue
         out.versus.append((qname, bins, trends))
     return out
+
+
+#: calibrated rows fewer than this share of the raw rows' distinct values: the ranks are tied (histogram binning)
+TIED_SHARE = 0.5
+
+
+def tied_ranks_note(probs: np.ndarray, raw: np.ndarray | None, method: str | None = None) -> str | None:
+    """What to say when the calibrated probabilities tie many rows that the raw ones rank apart, else None.
+
+    ROC AUC and average precision rank the rows by probability. Histogram binning (section 1c of
+    docs/uncertainty.md) maps each class's probability to one of its bins' frequencies, so its
+    ``prob_<k>`` take a few distinct values and rows of one bin tie: the areas on them are lower
+    than on ``prob_<k>_raw`` (0.850 against 0.952 was reported), which ``class_pred`` and the threshold
+    study use. The calibrated figures stay the reported ones (as the reliability and the conformal
+    sets are on them); where ``raw`` is given and the calibrated rows have fewer than
+    :data:`TIED_SHARE` of its distinct rows, the raw ones are given beside them, with this note.
+
+    Parameters
+    ----------
+    probs, raw
+        N x K calibrated (``prob_<k>``) and raw (``prob_<k>_raw``; None: absent) probabilities.
+    method
+        The calibration method the catalogue's meta names, for the note.
+
+    Examples
+    --------
+    >>> raw = np.column_stack([np.linspace(0.01, 0.99, 40), np.linspace(0.99, 0.01, 40)])
+    >>> tied_ranks_note(raw, raw) is None, tied_ranks_note(np.round(raw, 1), raw, "histogram")[:49]
+    (True, 'prob_<k> (calibrated: histogram) take 11 distinct')
+    """
+    if raw is None or len(raw) == 0:
+        return None
+    n_cal, n_raw = len(np.unique(probs, axis=0)), len(np.unique(raw, axis=0))
+    if n_cal >= TIED_SHARE * n_raw:
+        return None
+    how = f"calibrated: {method}" if method else "calibrated"
+    return (f"prob_<k> ({how}) take {n_cal} distinct values on these {counted(len(probs), 'row')} where "
+            f"prob_<k>_raw take {n_raw}: ROC AUC and average precision on them count the rows of one value as "
+            "tied, which lowers them against the raw ranking that class_pred and the threshold use; both are "
+            "given (roc_auc_raw and average_precision_raw in the ROC AUC table)")
 
 
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
@@ -1171,6 +1221,13 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                          "no ROC, precision-recall or threshold study.")
     else:
         probs = probs_all[ia][both]
+        try:
+            raw_all = curves.prob_matrix(pred, task.classes, rows=scored,
+                                         columns=[prob_raw_col(k) for k in task.classes])
+        except StarclassError:  # raw columns with gaps: the calibrated figures alone, as before
+            raw_all = None
+        raw = raw_all[ia][both] if raw_all is not None else None
+        out.ranking_note = tied_ranks_note(probs, raw, pred.meta.get("calibration_method"))
         curve_merges = [m for m in task.merges if m in ("4class", "12v34")] if task.phangs_like else list(task.merges)
         for merge in curve_merges:
             groups = task.merges[merge]
@@ -1178,7 +1235,18 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             roc, pr, skipped = curves.one_vs_rest(cr, probs, merge, task.classes, groups, only=only)
             title = (f"{merge}: class {only[0]} ({task.class_names[task.classes.index(task.positive)]}) vs rest"
                      if only else f"{merge}: one vs rest")
-            out.curves.append(CurveSet(merge, title, roc, pr, skipped, curves.curve_summary(roc, pr) if roc else None))
+            areas = curves.curve_summary(roc, pr) if roc else None
+            if areas is not None and out.ranking_note:
+                # the same curves on the raw probabilities, beside (not instead of) the calibrated ones' areas
+                raw_areas = curves.curve_summary(*curves.one_vs_rest(cr, raw, merge, task.classes, groups,
+                                                                     only=only)[:2])
+                by_class = {str(r["class"]): r for r in raw_areas}
+                for col in ("roc_auc", "average_precision"):
+                    areas[f"{col}_raw"] = [by_class[str(k)][col] for k in areas["class"]]
+                    areas[f"{col}_raw"].format = ".3f"
+            out.curves.append(CurveSet(merge, title, roc, pr, skipped, areas))
+        if out.ranking_note:
+            out.notes.append(out.ranking_note)
         out.scores = curves.score_distributions(cp, probs, task.classes)
         out.score_quantiles = curves.score_quantiles(out.scores)
         # measured magnitudes, else (a simulated truth classified as it is) the true ones
