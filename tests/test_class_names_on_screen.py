@@ -2,8 +2,9 @@
 
 Before: for a task of classes 1 star and 2 galaxy (or open / globular / asterism) the figures said
 "2 galaxy" and the tables had a ``name`` column, but ``evaluate`` printed "class 2: precision ...",
-``classify`` "class_pred counts: 1: 20, 2: 20" and ``train`` "training counts per class: 1: 15,
-2: 15": the reader had to look the numbers up in the task file. Now each is "2 (galaxy)", through
+``classify`` "class_pred counts: 1: 20, 2: 20", ``train`` "training counts per class: 1: 15,
+2: 15" and ``explain`` "class means over ...: 1: 20, 2: 20": the reader had to look the numbers
+up in the task file. Now each is "2 (galaxy)", through
 the one naming of :func:`starclass.evaluate.task.class_labels`; a class without a name of its own
 ("class 3", what a config without class_names fills in) keeps its number alone.
 """
@@ -122,3 +123,8 @@ def test_train_and_classify_name_their_class_counts(tmp_path):
     names = {1: "1 (star)", 2: "2 (galaxy)"}
     want = "class_pred counts: " + ", ".join(f"{names[int(c)]}: {int(np.sum(pred == c))}" for c in np.unique(pred))
     assert want in res.output, res.output
+    # explain's class means too ("class means over ...: 1: 12, 2: 4" before)
+    res = runner.invoke(app, ["explain", str(tmp_path / "m"), str(csv), "-o", str(tmp_path / "ex"), "-m", "gradcam"])
+    assert res.exit_code == 0, res.output
+    line = next(s for s in res.output.splitlines() if "class means over" in s)
+    assert re.search(r"\((star|galaxy)\): \d+$", line) and not re.search(r"(: |, )[12]: \d", line), line
