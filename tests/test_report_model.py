@@ -75,7 +75,8 @@ def test_evaluate_reads_the_task_and_report_model_shows_gradcam(binary_model, tm
     t = read_catalog(out)
     res = runner.invoke(app, ["evaluate", str(out), "-o", str(tmp_path / "ev"), "--bootstrap", "10", "--no-science"])
     assert res.exit_code == 0, res.output
-    assert "task clusters-binary: classes [1, 2], positive class 1 (from meta)" in res.output
+    assert ("task clusters-binary: classes 1 (cluster), 2 (non-cluster); positive class 1 (cluster) (from meta)"
+            in res.output)
     truth_binary = np.where(np.asarray(t["class_ref"]) <= 2, 1, 2)
     ok = np.asarray(t["class_pred"]) > 0
     acc = accuracy_score(truth_binary[ok], np.asarray(t["class_pred"])[ok])

@@ -93,8 +93,6 @@ def classify_command(
     """
     import time
 
-    import numpy as np
-
     from starclass.io.catalog import catalog_format, read_catalog, write_catalog
     from starclass.io.cutout_folders import LABELS_CSV, check_output_outside_cutouts
     from starclass.io.mosaic import mosaic_inputs, read_mosaics
@@ -174,11 +172,9 @@ def classify_command(
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
-    classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
-    summary = ", ".join(f"{'none' if c == 0 else c}: {n}" for c, n in zip(classes, counts))
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({len(loaded.members)} member(s)"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
-    echo(f"class_pred counts: {summary}")
+    echo(_counts_line(out, cfg))
     _echo_trust(out)
     # the candidates without a usable stamp were counted by classify() in a warning: not repeated here
     if out.meta.get("n_blank"):
@@ -281,6 +277,22 @@ def _record_path(out, name: str, path: str, output: Path) -> bool:
     return True
 
 
+def _counts_line(out, cfg) -> str:
+    """The ``class_pred counts`` line: each class by number and the task's name, as evaluate names them.
+
+    It printed "1: 38, 2: 42" where the figures and tables of the same task say "1 star", "2 galaxy";
+    class 0 (no usable stamp) is "none".
+    """
+    import numpy as np
+
+    from starclass.evaluate.task import class_labels
+
+    names = class_labels(cfg.classes, cfg.class_names)
+    classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
+    return "class_pred counts: " + ", ".join(f"{'none' if c == 0 else names.get(int(c), str(c))}: {n}"
+                                             for c, n in zip(classes, counts))
+
+
 def _echo_trust(out) -> None:
     """One line on calibration and the conformal sets (or why there are none)."""
     import numpy as np
@@ -379,7 +391,6 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
-    classes, counts = np.unique(np.asarray(out["class_pred"]), return_counts=True)
     from starclass.learn.cutouts import colour_note
 
     if note := colour_note(cutouts, cfg):
@@ -392,7 +403,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
                  f"hold their labels: give --label-column {alike}")
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
-    echo("class_pred counts: " + ", ".join(f"{c}: {n}" for c, n in zip(classes, counts)))
+    echo(_counts_line(out, cfg))
     _echo_trust(out)
     # blank cutouts: the warning of blank_column named them (rows, band, class_pred 0, column
     # blank_bands); a line here repeated it

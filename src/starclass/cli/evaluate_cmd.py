@@ -121,8 +121,12 @@ def evaluate(
                          allow_few_matches=allow_few_matches,
                          overwrite=overwrite)
     t = res["task"]
-    echo(f"task {t.name or '(unnamed)'}: classes {list(t.classes)}"
-         + (f", positive class {t.positive}" if t.positive is not None else "") + f" (from {t.source})")
+    from starclass.evaluate.task import class_labels
+
+    # each class by number and name: the lines below, the tables and the figures name them so
+    names = class_labels(t.classes, t.class_names)
+    echo(f"task {t.name or '(unnamed)'}: classes {', '.join(names.values())}"
+         + (f"; positive class {names[t.positive]}" if t.positive is not None else "") + f" (from {t.source})")
     for ref, accs in res["accuracies"].items():
         # named as the detail lines name it: "prediction_class_ref: accuracy ..." above
         # "prediction class_ref: 400 objects paired ..." read as two references; -r self as the report's

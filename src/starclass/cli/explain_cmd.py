@@ -65,6 +65,10 @@ def explain_command(
         echo(f"CAM on the pooled {info['cam_map_size'][0]}x{info['cam_map_size'][1]} feature maps")
     for note in info["notes"]:
         echo(f"note: {note}")
+    from starclass.evaluate.task import class_labels
+
+    # by number and the task's name, as evaluate and the figures name the classes ("1: 32" before)
+    names = {str(k): v for k, v in class_labels(info["classes"], info["class_names"]).items()}
     echo(f"explained {counted(info['n_stamps'], 'stamp')} ({', '.join(info['methods'])}); class means over "
-         f"{info['grouping']}: " + ", ".join(f"{k}: {v}" for k, v in info["n_per_class"].items()))
+         f"{info['grouping']}: " + ", ".join(f"{names.get(k, k)}: {v}" for k, v in info["n_per_class"].items()))
     echo(f"written {out}")

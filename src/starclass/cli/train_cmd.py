@@ -1138,7 +1138,11 @@ def _summarise(cfg, result, output: Path, precision: str | None, soft: bool = Fa
     # (720 training and counts summing to 719 read as a row lost)
     what = "expected training counts per class (sums of the soft targets, rounded)" if soft else \
         "training counts per class"
-    echo(f"{what}: " + ", ".join(f"{c}: {n}" for c, n in result.class_counts.items()))
+    from starclass.evaluate.task import class_labels
+
+    # by number and the task's name ("1 (star): 15"), as evaluate and the figures name the classes
+    names = class_labels(cfg.classes, cfg.class_names)
+    echo(f"{what}: " + ", ".join(f"{names.get(int(c), c)}: {n}" for c, n in result.class_counts.items()))
     # on soft targets the validation accuracy is the expected agreement with a label drawn from
     # each row's vote distribution: 0.292 on 16 rows read as a count of rows right (k/16)
     how = " (expected agreement with the soft targets)" if soft else ""

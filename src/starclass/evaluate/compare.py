@@ -49,7 +49,7 @@ from starclass.evaluate.metrics import (
     summary_table,
 )
 from starclass.evaluate.reliability import TrustStudy, trust_study
-from starclass.evaluate.task import EvalTask, check_probability_columns, resolve_task
+from starclass.evaluate.task import EvalTask, check_probability_columns, class_labels, resolve_task
 from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
 from starclass.schema import (
     CLASS_HUMAN_MODE,
@@ -175,8 +175,39 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
         # only when the catalogue reader refuses it: a real catalogue keeps its checks and messages
         cut = read_cutout_output(path, name, classes)
         if cut is None:
+            if CLASS_REF in classes and (said := _labels_table_error(path, name, classes)):
+                raise StarclassError(said) from None
             raise
         return cut
+
+
+def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str | None:
+    """What a reference of cutout files without a class column lacks, and what to give; None if not such a table.
+
+    ``evaluate OUT.csv -r labels.csv`` (the folder's ``file, label`` table) without ``--label-column``
+    was refused as a catalogue, "required column 'id' missing in labels.csv", which says nothing of the
+    labels. Its label strings are read only with ``--label-column`` (through the task's ``label_map``),
+    as the prediction's own label column is: the message names the column to give.
+    """
+    fmt = CUTOUT_OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        return None
+    try:
+        cols = Table.read(path, format=fmt).colnames
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not file_columns(Table(names=cols)):
+        return None
+    from starclass.io.cutout_folders import label_like_column
+
+    asked = next((c for c in classes if c not in (CLASS_REF, CLASS_PRED)), None)
+    alike = label_like_column(cols, asked or "")
+    said = (f"{name} {path} has no column {asked!r} (--label-column)" if asked else
+            f"{name} {path} is a table of cutout files with no class_ref column")
+    fix = (f"column {alike!r} may hold the labels: give --label-column {alike} (its label strings become classes "
+           "through the task's label_map)" if alike else
+           "give --label-column NAME for its column of label strings, or a class_ref column of class numbers")
+    return f"{said}; {fix} (columns: {', '.join(cols)})"
 
 
 def reference_names(references) -> dict[str, Table | str]:
@@ -843,6 +874,9 @@ class Comparison:
     by: dict[str, tuple[Table, str | None]] = field(default_factory=dict)
     #: (prediction column, reference column) where both are columns of the one catalogue (``-r self``)
     columns: tuple[str, str] | None = None
+    #: said when the calibrated ``prob_<k>`` tie many rows' ranks (histogram binning) and the ROC AUC and
+    #: average precision on ``prob_<k>_raw`` are given beside them (:func:`tied_ranks_note`)
+    ranking_note: str | None = None
 
     def heading(self) -> str:
         """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
@@ -882,6 +916,16 @@ class Comparison:
         '  2class: balanced accuracy 0.833 (4 objects)'
         """
         out = []
+        # the task's classes by number and name, as the per-class tables name them (their 'name' column):
+        # "class 2: precision ..." on the screen was "2 galaxy" in the figures and tables
+        own = self.results[0].per_class if self.results else None
+        names = ({str(r["class"]).strip(): str(r["name"]) for r in own}
+                 if own is not None and "name" in own.colnames else {})
+
+        def said(k) -> str:
+            k = str(k).strip()
+            return class_labels([int(k)], [names[k]])[int(k)] if k in names and k.isdigit() else k
+
         summ = {str(r["merge"]): r for r in self.summary}
         for r in self.results:
             row = summ[r.merge]
@@ -895,19 +939,27 @@ class Comparison:
             # per-class table but missing from the screen
             vals = [("precision", row["precision"]), ("recall", row["recall"]), ("F1", row["f1"]),
                     ("balanced accuracy vs rest", row["balanced_accuracy"])]
-            out.append(f"  class {row['class']}: " + ", ".join(
+            out.append(f"  class {said(row['class'])}: " + ", ".join(
                 f"{k} {'-' if np.ma.is_masked(v) else format(float(v), '.3f')}" for k, v in vals)
                 + f" (n_ref {row['n_ref']}, n_pred {row['n_pred']})")
         for cs in self.curves:
             if cs.areas is None:
                 continue
             for row in cs.areas:
-                out.append(f"  {cs.merge} class {row['class']} vs rest: ROC AUC {row['roc_auc']:.3f}, "
-                           f"average precision {row['average_precision']:.3f}")
+                # both figures where the calibrated probabilities tie ranks: neither is replaced without a word
+                col = (prob_raw_col(int(row["class"])) if str(row["class"]).isdigit() else
+                       "the sum of its classes' prob_<k>_raw")
+                raw = (f" (on {col}: ROC AUC {row['roc_auc_raw']:.3f}, average precision "
+                       f"{row['average_precision_raw']:.3f})" if "roc_auc_raw" in row.colnames else "")
+                out.append(f"  {cs.merge} class {said(row['class']) if 'name' in row.colnames else row['class']} vs "
+                           f"rest: ROC AUC {row['roc_auc']:.3f}, "
+                           f"average precision {row['average_precision']:.3f}{raw}")
+        if self.ranking_note:
+            out.append(f"  note: {self.ranking_note}")
         for st in self.thresholds:
             if st.chosen:
                 ch = st.chosen
-                out.append(f"  threshold for {ch['target']:.0%} purity of class {st.label}{st.scale()}: "
+                out.append(f"  threshold for {ch['target']:.0%} purity of class {said(st.label)}{st.scale()}: "
                            f"{ch.get('shown', format(ch['threshold'], '.3f'))} (purity {ch['purity']:.3f}, "
                            f"recall {ch['recall']:.3f}, "
                            f"F1 {ch['f1']:.3f}, {ch['n_selected']} selected)")
@@ -995,16 +1047,57 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
     return out
 
 
+#: calibrated rows fewer than this share of the raw rows' distinct values: the ranks are tied (histogram binning)
+TIED_SHARE = 0.5
+
+
+def tied_ranks_note(probs: np.ndarray, raw: np.ndarray | None, method: str | None = None) -> str | None:
+    """What to say when the calibrated probabilities tie many rows that the raw ones rank apart, else None.
+
+    ROC AUC and average precision rank the rows by probability. Histogram binning (section 1c of
+    docs/uncertainty.md) maps each class's probability to one of its bins' frequencies, so its
+    ``prob_<k>`` take a few distinct values and rows of one bin tie: the areas on them are lower
+    than on ``prob_<k>_raw`` (0.850 against 0.952 was reported), which ``class_pred`` and the threshold
+    study use. The calibrated figures stay the reported ones (as the reliability and the conformal
+    sets are on them); where ``raw`` is given and the calibrated rows have fewer than
+    :data:`TIED_SHARE` of its distinct rows, the raw ones are given beside them, with this note.
+
+    Parameters
+    ----------
+    probs, raw
+        N x K calibrated (``prob_<k>``) and raw (``prob_<k>_raw``; None: absent) probabilities.
+    method
+        The calibration method the catalogue's meta names, for the note.
+
+    Examples
+    --------
+    >>> raw = np.column_stack([np.linspace(0.01, 0.99, 40), np.linspace(0.99, 0.01, 40)])
+    >>> tied_ranks_note(raw, raw) is None, tied_ranks_note(np.round(raw, 1), raw, "histogram")[:49]
+    (True, 'prob_<k> (calibrated: histogram) take 11 distinct')
+    """
+    if raw is None or len(raw) == 0:
+        return None
+    n_cal, n_raw = len(np.unique(probs, axis=0)), len(np.unique(raw, axis=0))
+    if n_cal >= TIED_SHARE * n_raw:
+        return None
+    how = f"calibrated: {method}" if method else "calibrated"
+    return (f"prob_<k> ({how}) take {n_cal} distinct values on these {counted(len(probs), 'row')} where "
+            f"prob_<k>_raw take {n_raw}: ROC AUC and average precision on them count the rows of one value as "
+            "tied, which lowers them against the raw ranking that class_pred and the threshold use; both are "
+            "given (roc_auc_raw and average_precision_raw in the ROC AUC table)")
+
+
 def _threshold_study(label: str, members: tuple[int, ...], y: np.ndarray, score: np.ndarray,
                      mags: np.ndarray | None, band: str | None, target_purity: float,
                      quantities: Mapping[str, np.ndarray] | None = None,
-                     model_threshold: float | None = None, score_column: str | None = None) -> ThresholdStudy:
+                     model_threshold: float | None = None, score_column: str | None = None,
+                     shown: str | None = None) -> ThresholdStudy:
     scan = threshold.threshold_scan(y, score)
     try:
         chosen, note = threshold.threshold_for_purity(y, score, target_purity), None
     except StarclassError as exc:
-        # name the class: a five-class task prints one such line per class
-        chosen, note = None, f"threshold for {target_purity:.0%} purity of class {label}: {exc}"
+        # name the class (``shown``: its number and the task's name): a five-class task prints one such line per class
+        chosen, note = None, f"threshold for {target_purity:.0%} purity of class {shown or label}: {exc}"
     study = ThresholdStudy(label, members, scan, chosen, note, score_column=score_column)
     # the selection a user got is the one classify made: where the catalogue records the model's
     # threshold (e.g. chosen on validation data by train --target-purity), the trends show that
@@ -1134,6 +1227,13 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                          "no ROC, precision-recall or threshold study.")
     else:
         probs = probs_all[ia][both]
+        try:
+            raw_all = curves.prob_matrix(pred, task.classes, rows=scored,
+                                         columns=[prob_raw_col(k) for k in task.classes])
+        except StarclassError:  # raw columns with gaps: the calibrated figures alone, as before
+            raw_all = None
+        raw = raw_all[ia][both] if raw_all is not None else None
+        out.ranking_note = tied_ranks_note(probs, raw, pred.meta.get("calibration_method"))
         curve_merges = [m for m in task.merges if m in ("4class", "12v34")] if task.phangs_like else list(task.merges)
         for merge in curve_merges:
             groups = task.merges[merge]
@@ -1141,7 +1241,18 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
             roc, pr, skipped = curves.one_vs_rest(cr, probs, merge, task.classes, groups, only=only)
             title = (f"{merge}: class {only[0]} ({task.class_names[task.classes.index(task.positive)]}) vs rest"
                      if only else f"{merge}: one vs rest")
-            out.curves.append(CurveSet(merge, title, roc, pr, skipped, curves.curve_summary(roc, pr) if roc else None))
+            areas = curves.curve_summary(roc, pr) if roc else None
+            if areas is not None and out.ranking_note:
+                # the same curves on the raw probabilities, beside (not instead of) the calibrated ones' areas
+                raw_areas = curves.curve_summary(*curves.one_vs_rest(cr, raw, merge, task.classes, groups,
+                                                                     only=only)[:2])
+                by_class = {str(r["class"]): r for r in raw_areas}
+                for col in ("roc_auc", "average_precision"):
+                    areas[f"{col}_raw"] = [by_class[str(k)][col] for k in areas["class"]]
+                    areas[f"{col}_raw"].format = ".3f"
+            out.curves.append(CurveSet(merge, title, roc, pr, skipped, areas))
+        if out.ranking_note:
+            out.notes.append(out.ranking_note)
         out.scores = curves.score_distributions(cp, probs, task.classes)
         out.score_quantiles = curves.score_quantiles(out.scores)
         # measured magnitudes, else (a simulated truth classified as it is) the true ones
@@ -1155,6 +1266,7 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         for k, v in selection_quantities(ref).items():
             quants.setdefault(k, v[ib][both])
         model_thr, model_pos = pred.meta.get("threshold"), pred.meta.get("positive_class")
+        named = class_labels(task.classes, task.class_names)
         for label, members in task.selections():
             y = np.isin(cr, members)
             score = probs[:, [task.classes.index(m) for m in members]].sum(axis=1)
@@ -1172,7 +1284,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                 # the one classify would apply: 0.523 calibrated is 0.534 raw at temperature 1.5)
                 score, score_column = np.asarray(pred[raw], float)[ia][both], raw
             out.thresholds.append(_threshold_study(label, members, y, score, mags, band, target_purity, quants,
-                                                   float(model_thr) if use else None, score_column))
+                                                   float(model_thr) if use else None, score_column,
+                                                   shown=named.get(int(label)) if label.isdigit() else None))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
         out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
@@ -1455,9 +1568,15 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         if missing == [CLASS_REF] and "file" in ptab.colnames:
             # the output of classify --stamps on a folder without labels: "prediction has no class_ref
             # column" named neither the file nor that the folder had no labels, nor how to give them
+            from starclass.io.cutout_folders import label_like_column
+
+            # its own label column named, as a labels table given with -r is (it said "--label-column NAME")
+            alike = label_like_column(ptab.colnames, "")
             what += (" (a classified cutout folder without labels: classify --stamps writes class_ref only for a "
-                     "folder with a label column or label sub-folders); give --label-column NAME for a column of "
-                     "labels, or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
+                     "folder with a label column or label sub-folders); "
+                     + (f"column {alike!r} may hold the labels: give --label-column {alike}, " if alike else
+                        "give --label-column NAME for a column of labels, ")
+                     + "or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
         where = str(pred) if isinstance(pred, (str, Path)) else pred_name
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare")
     scored = None

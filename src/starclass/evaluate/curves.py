@@ -32,7 +32,7 @@ class Curve:
 
 
 def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
-                rows: np.ndarray | None = None) -> np.ndarray | None:
+                rows: np.ndarray | None = None, columns: list[str] | None = None) -> np.ndarray | None:
     """Probabilities ``prob_<k>`` as an N x K array, or None when the columns are absent.
 
     Parameters
@@ -46,6 +46,8 @@ def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
         all). ``classify`` writes NaN probabilities, with ``class_pred`` 0, for candidates it
         could not classify (off the image, a blank band): those rows are not scored, so their
         NaN is expected, not an error.
+    columns
+        Other columns in the place of ``prob_<k>``, one per class (e.g. ``prob_<k>_raw``).
 
     Raises
     ------
@@ -59,7 +61,7 @@ def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
     >>> prob_matrix(t, (1, 2), rows=np.array([True, False]))[0].tolist()
     [0.8, 0.2]
     """
-    cols = prob_cols(classes)
+    cols = prob_cols(classes) if columns is None else list(columns)
     if not all(c in table.colnames for c in cols):
         return None
     p = np.column_stack([np.asarray(table[c], dtype=float) for c in cols])
@@ -67,7 +69,8 @@ def prob_matrix(table: Table, classes: tuple[int, ...] = (1, 2, 3, 4),
     bad = used & ~np.isfinite(p).all(axis=1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise StarclassError(f"prob_<k> columns: non-finite probability in row {row + 1}")
+        what = "prob_<k>" if columns is None else ", ".join(cols)
+        raise StarclassError(f"{what} columns: non-finite probability in row {row + 1}")
     return p
 
 

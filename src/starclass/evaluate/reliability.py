@@ -358,7 +358,14 @@ class TrustStudy:
         if self.few_rows():
             out.append(f"  note: {self.few_rows()}")
         if self.coverage_table is not None:
-            covered = ", ".join(f"{row['class']} {row['coverage']:.3f}" for row in self.coverage_table)
+            from starclass.evaluate.task import class_labels
+
+            # by number and name, as the coverage table names the task's classes ('all' stays 'all')
+            tab = self.coverage_table
+            shown = [str(k) for k in tab["class"]]
+            if "name" in tab.colnames:
+                shown = [class_labels([int(k)], [n])[int(k)] if k.isdigit() else k for k, n in zip(shown, tab["name"])]
+            covered = ", ".join(f"{k} {row['coverage']:.3f}" for k, row in zip(shown, tab))
             sizes = "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes)
             if self.coverage is not None:
                 out.append(f"  conformal coverage at {self.coverage:.0%}: {covered}{sizes}")

@@ -8,7 +8,8 @@ order, from
    with a trained model (:func:`model_task`);
 2. the classified catalogue's ``meta``, written by ``starclass classify`` (keys ``task``,
    ``classes``, ``class_names``, ``positive_class``, ``threshold``, ``eval_merges``,
-   ``reference_merge`` and ``label_map``; see :meth:`EvalTask.to_meta`);
+   ``eval_merges_given``, ``reference_merge`` and ``label_map``; see :meth:`EvalTask.to_meta` and
+   :meth:`starclass.learn.config.TaskConfig.eval_merges_meta`);
 3. the catalogue's ``prob_<k>`` columns (classes 1..K; a note says the task was inferred);
 4. otherwise the PHANGS four classes, as before (with a note).
 
@@ -77,6 +78,46 @@ def phangs_named(class_names) -> bool:
         return True
     names = tuple(str(n).strip().lower() for n in class_names)
     return any(names == tuple(n.lower() for n in known) for known in _PHANGS_NAMES)
+
+
+def class_labels(classes, class_names=None, *, template: str = "{k} ({name})") -> dict[int, str]:
+    """Class number -> how the output names it: the number with the task's name of the class.
+
+    The one naming of classes shared by the terminal (``evaluate``'s per-class lines, ``classify``'s
+    and ``train``'s counts: ``"2 (galaxy)"``) and the figures (``"2 galaxy"``, through
+    :func:`starclass.report.build.figure_names`). A class without a name of its own (none given,
+    or the ``"class k"`` a task config fills in) is named by its number alone.
+
+    Parameters
+    ----------
+    classes
+        The task's class numbers.
+    class_names
+        One name per class (the task's ``class_names``); None, or a list of another length, names
+        none.
+    template
+        How number ``k`` and ``name`` are put together.
+
+    Returns
+    -------
+    dict of int to str
+        One entry per class, in the order of ``classes``.
+
+    Examples
+    --------
+    >>> class_labels([1, 2], ["star", "galaxy"])
+    {1: '1 (star)', 2: '2 (galaxy)'}
+    >>> class_labels([1, 2], ["class 1", "class 2"]), class_labels([1, 2, 3], ["a", "b"])
+    ({1: '1', 2: '2'}, {1: '1', 2: '2', 3: '3'})
+    >>> class_labels([1, 2], ["star", "galaxy"], template="{k} {name}")
+    {1: '1 star', 2: '2 galaxy'}
+    """
+    classes = [int(k) for k in classes]
+    names = [str(n) for n in class_names] if class_names is not None else []
+    if len(names) != len(classes):
+        names = [f"class {k}" for k in classes]
+    return {k: str(k) if not n.strip() or n == f"class {k}" else template.format(k=k, name=n)
+            for k, n in zip(classes, names)}
 
 
 
@@ -224,9 +265,18 @@ class EvalTask:
             names = names.split(",")
         if names is not None and len(names) != len(classes):
             names = None
+        merges = meta.get("eval_merges")
+        given = meta.get("eval_merges_given")
+        if isinstance(given, str):  # a header or a hand-written meta may hold it as text
+            given = given.strip().lower() in ("true", "t", "1", "yes")
+        # eval_merges_given (since 2026-12-04) tells "none wanted" ({}, given) from "not given"; a file
+        # without it (older, or written by hand) held {} for both and is read as before: {} = not given.
+        # A meta that lost the merges themselves (a FITS header keeps no dict) is "not given" too.
+        if not isinstance(merges, Mapping) or (not merges and not given):
+            merges = None
         return cls.from_classes(classes, name=str(meta.get("task", "") or ""), class_names=names,
                                 positive_class=meta.get("positive_class"), threshold=meta.get("threshold"),
-                                eval_merges=meta.get("eval_merges") or None,
+                                eval_merges=merges,
                                 reference_map=meta.get("reference_merge") or None, source="meta",
                                 label_map=meta.get("label_map") or None)
 
@@ -422,12 +472,18 @@ class EvalTask:
 
         Examples
         --------
-        >>> sorted(EvalTask.from_classes((1, 2)).to_meta())
-        ['class_names', 'classes', 'eval_merges', 'label_map', 'positive_class', 'reference_merge', 'task', 'threshold']
+        >>> sorted(EvalTask.from_classes((1, 2)).to_meta())  # doctest: +NORMALIZE_WHITESPACE
+        ['class_names', 'classes', 'eval_merges', 'eval_merges_given', 'label_map', 'positive_class',
+         'reference_merge', 'task', 'threshold']
+        >>> t = EvalTask.from_classes((1, 2, 3, 4), eval_merges={})
+        >>> list(EvalTask.from_meta(t.to_meta()).merges)
+        ['4class']
         """
         extra = {k: {lab: list(m) for lab, m in g.items()} for k, g in list(self.merges.items())[1:]}
+        # the merges scored are listed in full (the PHANGS ones included): given, {} meaning none
         return {"task": self.name, "classes": list(self.classes), "class_names": list(self.class_names),
                 "positive_class": self.positive_class, "threshold": self.threshold, "eval_merges": extra,
+                "eval_merges_given": True,
                 "reference_merge": {str(k): v for k, v in self.reference_map.items()},
                 "label_map": dict(self.label_map)}
 

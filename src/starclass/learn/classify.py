@@ -739,7 +739,8 @@ def classify(
         "class_names": list(cfg.class_names),
         "threshold": thr,
         "positive_class": positive,
-        "eval_merges": cfg.eval_merges or {},
+        # "none wanted" ({}) told from "not given" (the PHANGS merges of the PHANGS classes)
+        **cfg.eval_merges_meta(),
         "reference_merge": {str(k): int(v) for k, v in cfg.merge.items()},
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),

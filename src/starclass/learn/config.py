@@ -862,6 +862,24 @@ class TaskConfig:
         return {int(src): (f"{self.class_names[self.classes.index(dst)]} (through merge)" if dst in self.classes
                            else "left out (merge: 0)") for src, dst in sorted(self.merge.items())}
 
+    def eval_merges_meta(self) -> dict[str, Any]:
+        """The meta keys of ``eval_merges`` that ``starclass classify`` writes with its output.
+
+        ``eval_merges`` holds the merges the config lists (``{}`` when it lists none);
+        ``eval_merges_given`` says whether the config set them at all. Both "none wanted"
+        (``eval_merges: {}``) and "not given" (None) were written as ``{}``, so evaluate of an ECSV
+        output of a task of the PHANGS class names that wanted no merges scored the PHANGS merges
+        again (:meth:`starclass.evaluate.task.EvalTask.from_meta` reads both keys).
+
+        Examples
+        --------
+        >>> get_preset("legus4").eval_merges_meta()
+        {'eval_merges': {}, 'eval_merges_given': False}
+        >>> get_preset("legus4", eval_merges={}).eval_merges_meta()
+        {'eval_merges': {}, 'eval_merges_given': True}
+        """
+        return {"eval_merges": dict(self.eval_merges or {}), "eval_merges_given": self.eval_merges is not None}
+
     def class_indices(self, class_ref: Any) -> np.ndarray:
         """Reference classes -> output indices 0..K-1 (the targets of the loss); -1 unknown."""
         labels = self.map_classes(class_ref)

@@ -509,7 +509,8 @@ def classify_cutouts(cutouts: CutoutSet, model: LoadedModel | str | os.PathLike,
         "label_map": dict(cfg.label_map),
         # as classify() records them: evaluate of an ECSV/Parquet output scores the task's merges
         # from the meta (a five-class output lost its binary merge without them)
-        "eval_merges": cfg.eval_merges or {},
+        # "none wanted" ({}) told from "not given" (the PHANGS merges of the PHANGS classes)
+        **cfg.eval_merges_meta(),
         "reference_merge": {str(k): int(v) for k, v in cfg.merge.items()},
         "members": [getattr(net, "architecture", "?") for net in loaded.members],
         "tta": bool(tta),

@@ -32,7 +32,7 @@ from starclass.evaluate.compare import (  # noqa: F401
 )
 from starclass.evaluate.matching import match_catalogs
 from starclass.evaluate.metrics import class_array
-from starclass.evaluate.task import EvalTask
+from starclass.evaluate.task import EvalTask, class_labels
 from starclass.io import MosaicsLike
 from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.io.cutout_folders import cutout_rows, figure_origin, read_cutout_folder
@@ -78,7 +78,8 @@ def figure_names(task: EvalTask) -> dict[str, str]:
     >>> figure_names(EvalTask.from_classes([1, 2], class_names=["class 1", "class 2"]))
     {}
     """
-    return {str(k): f"{k} {n}" for k, n in zip(task.classes, task.class_names) if n != f"class {k}"}
+    return {str(k): v for k, v in class_labels(task.classes, task.class_names, template="{k} {name}").items()
+            if v != str(k)}
 
 
 def quantity_label(quantity: str) -> str:
