@@ -1065,7 +1065,8 @@ def test_cv_predictions_carry_the_task_so_evaluate_scores_its_merges(tmp_path):
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["evaluate", str(cv / "cv_predictions.ecsv"), "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
-    assert "task m31-three: classes [1, 2, 3]" in res.output and "(from meta)" in res.output, res.output
+    assert "task m31-three: classes 1 (cluster), 2 (extended), 3 (galaxy)" in res.output, res.output
+    assert "(from meta)" in res.output, res.output
     assert "  binary: accuracy" in res.output, res.output
     from astropy.table import Table
 

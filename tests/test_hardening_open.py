@@ -109,7 +109,7 @@ class _FakeModel:
 
         self.config = SimpleNamespace(bands=("f555w", "f814w"), normalisation="zscore", name="toy",
                                       classes=(1, 2, 3, 4), n_classes=4, threshold=None, positive_class=None,
-                                      is_binary=False)
+                                      is_binary=False, class_names=("class 1", "class 2", "class 3", "class 4"))
         self.members = [object()]
 
 
