@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,7 +236,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                    resume: bool = True, progress: bool = True, device: str | None = None,
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = INFERENCE_BATCH_SIZE,
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
-                   known_data: dict[str, str] | None = None, pixel_flags: dict | None = None) -> CVResult:
+                   known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
+                   on_fold: Callable[[Path], None] | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -260,6 +262,10 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     pixel_flags
         The mask and DQ flags the inputs were cut with, recorded in every fold model's manifest
         (as :func:`starclass.learn.train.fit` takes it).
+    on_fold
+        Called with each fold's model directory as soon as it is trained (or kept), before the
+        next fold: what is recorded in a fold's manifest is there even when a later fold is
+        interrupted.
 
     Returns
     -------
@@ -283,7 +289,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import write_catalog
     from starclass.learn.calibration import NOT_PINNED_DOWN
-    from starclass.learn.checkpoint import load_model
+    from starclass.learn.checkpoint import MANIFEST, load_model
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
@@ -310,10 +316,22 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     for name, test in folds:
         cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
         notes += [note] if note else []
-        result = fit(cfg, inputs, hidden, outdir=outdir / f"fold_{_safe(name)}", positions=positions,
-                     galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
-                     epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                     known_data=known_data, pixel_flags=pixel_flags)
+        fold_dir = outdir / f"fold_{_safe(name)}"
+        try:
+            result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
+                         galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
+                         epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
+                         known_data=known_data, pixel_flags=pixel_flags)
+        except BaseException:
+            # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
+            # a time limit), an earlier run's tables described folds no longer there
+            if not (fold_dir / MANIFEST).is_file():
+                _forget_tables(outdir)
+            raise
+        if result.n_kept < len(result.members):
+            _forget_tables(outdir)
+        if on_fold is not None:
+            on_fold(result.model_path)
         for n in result.notes:
             if NOT_PINNED_DOWN in n:
                 # every fold calibrates on its own validation rows, about as few in each: the
@@ -378,7 +396,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     metrics_table.meta["comment"] = [
         f"cross-validation {scheme if scheme == 'logo' else str(scheme) + '-fold'} of task {config.name}; "
         "'pooled' scores all held-out predictions together (n_train -1: not one model)"]
-    # a resumed cross-validation rewrites its own tables (train's check_output guarded OUTDIR)
+    # a resumed cross-validation rewrites its own tables (train's check_output guarded OUTDIR);
+    # cv_summary.json last: it is what says the cross-validation is finished (info reads it)
     write_catalog(metrics_table, outdir / "cv_metrics.ecsv", overwrite=True)
     write_catalog(table, outdir / "cv_predictions.ecsv", overwrite=True)
     summary = {"scheme": scheme, "task": config.name, "positive_class": positive, "folds": per_fold,
@@ -390,6 +409,21 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         notes.append(f"folds {', '.join(few_rows[1:])}: the same WARNING as fold {few_rows[0]} (a calibration "
                      "fitted on too few held-out rows)")
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
+
+
+#: The tables of a finished cross-validation, cv_summary.json (what says it is finished) first.
+CV_TABLES = ("cv_summary.json", "cv_metrics.ecsv", "cv_predictions.ecsv")
+
+
+def _forget_tables(outdir: Path) -> None:
+    """Remove the tables of an earlier run once a fold is retrained: they describe folds no longer there.
+
+    ``train --cv --no-resume`` (or ``--overwrite``, or a grown ensemble) on a finished folder, stopped
+    in a fold, left its cv_summary.json: ``info`` reported the old pooled metrics as those of a finished
+    cross-validation and ``evaluate`` scored the old predictions.
+    """
+    for name in CV_TABLES:
+        (outdir / name).unlink(missing_ok=True)
 
 
 def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test: np.ndarray, gal, groups,
