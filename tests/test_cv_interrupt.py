@@ -167,3 +167,19 @@ def test_on_a_cutout_folder_each_fold_records_its_cutouts_when_it_ends(tmp_path,
     manifest = json.loads((cv / "fold_1" / "manifest.json").read_text())
     assert manifest.get("training_cutouts", {}).get("height") == 20, manifest.get("training_cutouts")
     assert not (cv / "fold_2" / "manifest.json").exists()
+
+
+def test_fold_models_of_an_earlier_cross_validation_are_not_counted_as_this_ones(tmp_path, toy):
+    """--cv 3 then --cv 2 --no-resume into one folder left fold_3: info said "3 fold model(s)" of a 2-fold
+    summary. Resumed, such a folder is refused naming the stray fold (nothing touched); replaced, it goes."""
+    cfg, data = toy
+    cv = tmp_path / "cv"
+    cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=cv, progress=False, device="cpu")
+    with pytest.raises(StarclassError, match=r"holds fold_3 of an earlier cross-validation, no fold of this one"):
+        _cv(cfg, data, cv)
+    assert (cv / "fold_3" / "manifest.json").is_file()
+    done = _cv(cfg, data, cv, resume=False)
+    assert not (cv / "fold_3").exists()
+    assert any(n.startswith("removed fold_3: a fold model of an earlier cross-validation") for n in done.notes)
+    res = runner.invoke(app, ["info", str(cv)])
+    assert "2 fold model(s), fold_1 .. fold_2" in res.output, res.output

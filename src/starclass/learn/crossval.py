@@ -309,6 +309,17 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     dev = pick_device(device)
     gal = None if galaxies is None else np.asarray(galaxies).astype(str)
 
+    from starclass.learn.checkpoint import cv_fold_models
+
+    # fold folders of an earlier cross-validation of other folds (--cv 3, then --cv 2 or logo): left beside
+    # this run's, info counted them as its fold models ("3 fold model(s)" of a 2-fold summary)
+    ours = {f"fold_{_safe(name)}" for name, _ in folds}
+    stale = [f for f in cv_fold_models(outdir, started=True) if f.name not in ours]
+    if stale and resume:
+        raise StarclassError(
+            f"{outdir} holds {', '.join(f.name for f in stale)} of an earlier cross-validation, no fold of this "
+            f"one ({', '.join(sorted(ours))}); train into another directory, or start afresh with --overwrite (or "
+            "--no-resume), which replaces them")
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
@@ -355,6 +366,14 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         pred_all.append(pred)
         prob_all.append(np.concatenate(probs))
 
+    for folder in stale:
+        # --no-resume / --overwrite replaces the checkpoints there: an earlier run's fold models go, and only them
+        for f in [folder / MANIFEST, *folder.glob("member_*.pt")]:
+            f.unlink(missing_ok=True)
+        if not any(folder.iterdir()):
+            folder.rmdir()
+        notes.append(f"removed {folder.name}: a fold model of an earlier cross-validation in {outdir}, no fold of "
+                     "this one")
     rows = np.concatenate(rows_all)
     pred = np.concatenate(pred_all)
     pooled = fold_metrics(labels[rows], pred, classes, positive)
