@@ -177,14 +177,21 @@ NEEDS_TASK = ("--stamps needs --task: the task (preset, task file or model folde
               "e.g. --task m31-real")
 
 
-def _recorded_task(url: str, dataset: str) -> str:
+def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[str, str]:
     """``--stamps`` without ``--task``: the task whose scheme the label database records for ``dataset``.
 
     The first server records its scheme (``task:m31-real``), so an export of the same labels
-    needs no ``--task`` to know their classes. Refused, naming what to give, where nothing is
-    recorded for the dataset (the datasets that are, with their schemes, are the choices), where
-    the scheme names no task (``phangs``), or where its task is no preset (a task file or model
-    folder is not known by name).
+    needs no ``--task`` to know their classes. A task that is no preset (a task file's, a model
+    folder's) is not known by its name: the model a ``classify --stamps`` list records (meta
+    ``model``, :func:`_list_model`) gives it when it is still there and its task is the recorded
+    one. Refused, naming what to give, where nothing is recorded for the dataset (the datasets
+    that are, with their schemes, are the choices), where the scheme names no task
+    (``phangs``), or where its task is no preset and the list names no such model.
+
+    Returns
+    -------
+    tuple of str
+        The ``--task`` value and the line saying where it came from.
     """
     from starclass.inspect import db as dbm
     from starclass.inspect.schemes import TASK_SCHEME_PREFIX, task_of
@@ -218,10 +225,54 @@ def _recorded_task(url: str, dataset: str) -> str:
         raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, which names no task; give "
                              f"--task TASK --scheme {have}")
     task = task_of(have)
-    if task.lower() not in PRESETS.names():
-        raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, and task {task} is no "
-                             "preset; give --task with its task file or model folder")
-    return task
+    said = f"the label scheme the database records ({have})"
+    if task.lower() in PRESETS.names():
+        return task, f"--task {task}: {said}"
+    model, why = _list_model(stamps, have) if stamps is not None else (None, "")
+    if model is not None:
+        return str(model), (f"--task {model}: the model {stamps} was classified with (its meta 'model'), "
+                            f"whose task is {said}")
+    # the database holds the scheme's name only (32 characters), not the file or folder it came from
+    raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, and task {task} is no "
+                         f"preset; give --task with its task file or model folder{why}")
+
+
+def _list_model(stamps: Path, scheme: str) -> tuple[Path | None, str]:
+    """The model a cutout list records (``classify --stamps`` / ``suggest`` meta ``model``) whose task has ``scheme``.
+
+    ``(path, "")`` when the model is still there and its task's scheme name is ``scheme``; else
+    ``(None, why)``, ``why`` a clause saying what the list named (empty when it names none: a
+    plain CSV keeps no meta). A relative path is tried from here, then from the list's folder.
+
+    Examples
+    --------
+    >>> _list_model(Path("no/such/list.csv"), "task:m31-real-2ep")
+    (None, '')
+    """
+    from starclass.inspect.schemes import task_scheme_name
+
+    if not stamps.is_file() or stamps.suffix.lower() == ".csv":
+        return None, ""
+    try:
+        from astropy.table import Table
+
+        meta = Table.read(stamps).meta
+        named = meta.get("model", meta.get("MODEL"))  # a FITS header keeps its keys in capitals
+    except Exception:  # the list is read (and its errors named) later, by the export or the server
+        return None, ""
+    if not isinstance(named, str) or not named or named.startswith("("):  # "(in memory)"
+        return None, ""
+    tried = [Path(named)] if Path(named).is_absolute() else [Path(named), stamps.parent / named]
+    found = next((p for p in tried if p.exists()), None)
+    if found is None:
+        return None, f" ({stamps} names model {named}, which is no longer there)"
+    try:
+        cfg = task_option(str(found))
+    except StarclassError as exc:
+        return None, f" ({stamps} names model {named}, which cannot be read: {exc})"
+    if task_scheme_name(cfg.name).lower() != scheme.lower():
+        return None, f" ({stamps} names model {named}, whose task is {cfg.name}, not the recorded one)"
+    return found, ""
 
 
 def _export_stamps(engine, stamps: Path, cfg, export: Path, *, dataset: str, summary, include_unlabelled: bool,
@@ -350,8 +401,8 @@ def inspect_command(
             raise StarclassError(NEEDS_TASK)  # a new database records no scheme
         # the database records the scheme of its labels: an export (or a later server) can take it from there
         folder = stamps if stamps.is_dir() else stamps.parent
-        task = _recorded_task(db or f"sqlite:///{(folder / 'inspect.sqlite').resolve()}", dataset)
-        echo(f"--task {task}: the label scheme the database records (task:{task})")
+        task, line = _recorded_task(db or f"sqlite:///{(folder / 'inspect.sqlite').resolve()}", dataset, stamps)
+        echo(line)
     if stamps is not None:
         from starclass.inspect.cutouts import stamps_scheme
 

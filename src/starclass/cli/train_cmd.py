@@ -222,8 +222,10 @@ def models_epilog() -> str:
             "(docs/models.md, 'Baselines'). 'starclass info MODEL' describes a trained model.")
 
 
+# a --no-resume/--overwrite run given again starts afresh again: "the same command resumes it" was not so
 @command("train", interrupted="any checkpoints written stay in the --output folder, which is no model until the "
-                            "training ends: the same command resumes it", epilog=models_epilog())
+                            "training ends: the same command resumes the training (without --no-resume or "
+                            "--overwrite, which start afresh)", epilog=models_epilog())
 def train_command(
     task: str = typer.Option(
         "legus4", "--task", "-t",
@@ -1078,14 +1080,17 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                    "which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
                                                seed=fit_kwargs.get("seed")), why)
-        cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
-                             extra_columns=extra, groups=cutouts.groups[keep], known_data=known, **fit_kwargs)
-        from starclass.learn.checkpoint import MANIFEST, set_training_cutouts
+        from starclass.learn.checkpoint import set_training_cutouts
 
-        # each fold model records its training cutouts' size, as fit_cutouts does for one model: classify
-        # --stamps with a fold model warned of nothing on cutouts of another size
-        for manifest in sorted(Path(output).glob(f"fold_*/{MANIFEST}")):
-            set_training_cutouts(manifest, cutouts.images.shape, label_column=cutouts.label_column)
+        def record_cutouts(fold_model: Path) -> None:
+            # each fold model records its training cutouts' size, as fit_cutouts does for one model:
+            # classify --stamps with a fold model warned of nothing on cutouts of another size. As each
+            # fold ends: recorded after the last one, a run stopped in fold 3 left folds 1-2 without it
+            set_training_cutouts(fold_model, cutouts.images.shape, label_column=cutouts.label_column)
+
+        cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
+                             extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
+                             on_fold=record_cutouts, **fit_kwargs)
         _print_cv(cvr)
         return
     result = fit_cutouts(cfg, cutouts, outdir=output, **fit_kwargs)

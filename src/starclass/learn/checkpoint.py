@@ -473,11 +473,13 @@ def set_tuned_threshold(model_path: str | os.PathLike, info: dict[str, Any]) -> 
     return path
 
 
-def cv_fold_models(path: str | os.PathLike) -> list[Path]:
+def cv_fold_models(path: str | os.PathLike, *, started: bool = False) -> list[Path]:
     """The fold models of a cross-validation folder (``train --cv``), in fold order; else ``[]``.
 
     Such a folder holds no model of its own, one per fold (``fold_<name>/``, each trained without
     its fold's rows) beside ``cv_metrics.ecsv``, ``cv_predictions.ecsv`` and ``cv_summary.json``.
+    With ``started``, also the folds whose training did not finish (member checkpoints, no
+    manifest yet: a run stopped by Ctrl-C or a time limit).
 
     Examples
     --------
@@ -488,11 +490,22 @@ def cv_fold_models(path: str | os.PathLike) -> list[Path]:
     ...     _ = (d / f"fold_{k}" / MANIFEST).write_text("{}")
     >>> [f.name for f in cv_fold_models(d)], cv_fold_models(d / "fold_1")
     (['fold_1', 'fold_2', 'fold_10'], [])
+    >>> (d / "fold_11").mkdir(); _ = (d / "fold_11" / "member_01.last.pt").write_bytes(b"")
+    >>> [f.name for f in cv_fold_models(d, started=True)][-1]
+    'fold_11'
     """
     p = Path(path)
     if not p.is_dir() or (p / MANIFEST).is_file():
         return []
-    folds = [f for f in p.iterdir() if f.is_dir() and f.name.startswith("fold_") and (f / MANIFEST).is_file()]
+
+    def counts(f: Path) -> bool:
+        if not (f.is_dir() and f.name.startswith("fold_")):
+            return False
+        # a fold stopped during its training has checkpoints only: a folder of such folds was read as no
+        # cross-validation at all ("no catalogue could be read", "no manifest.json")
+        return (f / MANIFEST).is_file() or (started and any(f.glob("member_*.pt")))
+
+    folds = [f for f in p.iterdir() if counts(f)]
 
     def order(f: Path) -> tuple:
         name = f.name[len("fold_"):]
@@ -508,12 +521,22 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
         path = path / MANIFEST
     if not path.is_file():
         folds = cv_fold_models(path.parent)
+        unfinished = [f.name for f in cv_fold_models(path.parent, started=True) if not (f / MANIFEST).is_file()]
+        if unfinished and not folds:
+            # a cross-validation stopped in its first fold: "no manifest.json (not a starclass model directory)"
+            raise StarclassError(
+                f"model {path.parent} is a cross-validation folder (train --cv) whose training did not finish "
+                f"({', '.join(unfinished)}: checkpoints, no {MANIFEST}) and no model of its own; rerun the same "
+                "starclass train command to resume it")
         if folds:
             # "no manifest.json (not a starclass model directory)" of the folder train --cv wrote
+            stopped = (f" (its training did not finish: {', '.join(unfinished)} holds checkpoints only; the same "
+                       "starclass train command resumes it)" if unfinished else "")
             raise StarclassError(
                 f"model {path.parent} is a cross-validation folder (train --cv): one model per fold "
                 f"({folds[0].name} .. {folds[-1].name}), each trained without its fold's rows, and no model of "
-                f"its own; give one fold's model ({folds[0]}), or train without --cv for one model of every row")
+                f"its own{stopped}; give one fold's model ({folds[0]}), or train without --cv for one model of "
+                "every row")
         started = sorted(q.name for q in path.parent.glob("member_*.pt")) if path.parent.is_dir() else []
         if started:
             # the manifest is written when the last member is done: checkpoints alone are a training

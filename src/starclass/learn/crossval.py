@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,7 +236,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                    resume: bool = True, progress: bool = True, device: str | None = None,
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = INFERENCE_BATCH_SIZE,
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
-                   known_data: dict[str, str] | None = None, pixel_flags: dict | None = None) -> CVResult:
+                   known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
+                   on_fold: Callable[[Path], None] | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -260,6 +262,10 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     pixel_flags
         The mask and DQ flags the inputs were cut with, recorded in every fold model's manifest
         (as :func:`starclass.learn.train.fit` takes it).
+    on_fold
+        Called with each fold's model directory as soon as it is trained (or kept), before the
+        next fold: what is recorded in a fold's manifest is there even when a later fold is
+        interrupted.
 
     Returns
     -------
@@ -283,7 +289,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     from starclass.io.atomic import atomic_path
     from starclass.io.catalog import write_catalog
     from starclass.learn.calibration import NOT_PINNED_DOWN
-    from starclass.learn.checkpoint import load_model
+    from starclass.learn.checkpoint import MANIFEST, load_model
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
@@ -303,6 +309,17 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     dev = pick_device(device)
     gal = None if galaxies is None else np.asarray(galaxies).astype(str)
 
+    from starclass.learn.checkpoint import cv_fold_models
+
+    # fold folders of an earlier cross-validation of other folds (--cv 3, then --cv 2 or logo): left beside
+    # this run's, info counted them as its fold models ("3 fold model(s)" of a 2-fold summary)
+    ours = {f"fold_{_safe(name)}" for name, _ in folds}
+    stale = [f for f in cv_fold_models(outdir, started=True) if f.name not in ours]
+    if stale and resume:
+        raise StarclassError(
+            f"{outdir} holds {', '.join(f.name for f in stale)} of an earlier cross-validation, no fold of this "
+            f"one ({', '.join(sorted(ours))}); train into another directory, or start afresh with --overwrite (or "
+            "--no-resume), which replaces them")
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
@@ -310,10 +327,22 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     for name, test in folds:
         cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
         notes += [note] if note else []
-        result = fit(cfg, inputs, hidden, outdir=outdir / f"fold_{_safe(name)}", positions=positions,
-                     galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
-                     epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                     known_data=known_data, pixel_flags=pixel_flags)
+        fold_dir = outdir / f"fold_{_safe(name)}"
+        try:
+            result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
+                         galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
+                         epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
+                         known_data=known_data, pixel_flags=pixel_flags)
+        except BaseException:
+            # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
+            # a time limit), an earlier run's tables described folds no longer there
+            if not (fold_dir / MANIFEST).is_file():
+                _forget_tables(outdir)
+            raise
+        if result.n_kept < len(result.members):
+            _forget_tables(outdir)
+        if on_fold is not None:
+            on_fold(result.model_path)
         for n in result.notes:
             if NOT_PINNED_DOWN in n:
                 # every fold calibrates on its own validation rows, about as few in each: the
@@ -337,6 +366,14 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         pred_all.append(pred)
         prob_all.append(np.concatenate(probs))
 
+    for folder in stale:
+        # --no-resume / --overwrite replaces the checkpoints there: an earlier run's fold models go, and only them
+        for f in [folder / MANIFEST, *folder.glob("member_*.pt")]:
+            f.unlink(missing_ok=True)
+        if not any(folder.iterdir()):
+            folder.rmdir()
+        notes.append(f"removed {folder.name}: a fold model of an earlier cross-validation in {outdir}, no fold of "
+                     "this one")
     rows = np.concatenate(rows_all)
     pred = np.concatenate(pred_all)
     pooled = fold_metrics(labels[rows], pred, classes, positive)
@@ -378,7 +415,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     metrics_table.meta["comment"] = [
         f"cross-validation {scheme if scheme == 'logo' else str(scheme) + '-fold'} of task {config.name}; "
         "'pooled' scores all held-out predictions together (n_train -1: not one model)"]
-    # a resumed cross-validation rewrites its own tables (train's check_output guarded OUTDIR)
+    # a resumed cross-validation rewrites its own tables (train's check_output guarded OUTDIR);
+    # cv_summary.json last: it is what says the cross-validation is finished (info reads it)
     write_catalog(metrics_table, outdir / "cv_metrics.ecsv", overwrite=True)
     write_catalog(table, outdir / "cv_predictions.ecsv", overwrite=True)
     summary = {"scheme": scheme, "task": config.name, "positive_class": positive, "folds": per_fold,
@@ -390,6 +428,21 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         notes.append(f"folds {', '.join(few_rows[1:])}: the same WARNING as fold {few_rows[0]} (a calibration "
                      "fitted on too few held-out rows)")
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
+
+
+#: The tables of a finished cross-validation, cv_summary.json (what says it is finished) first.
+CV_TABLES = ("cv_summary.json", "cv_metrics.ecsv", "cv_predictions.ecsv")
+
+
+def _forget_tables(outdir: Path) -> None:
+    """Remove the tables of an earlier run once a fold is retrained: they describe folds no longer there.
+
+    ``train --cv --no-resume`` (or ``--overwrite``, or a grown ensemble) on a finished folder, stopped
+    in a fold, left its cv_summary.json: ``info`` reported the old pooled metrics as those of a finished
+    cross-validation and ``evaluate`` scored the old predictions.
+    """
+    for name in CV_TABLES:
+        (outdir / name).unlink(missing_ok=True)
 
 
 def _fold_setup(config, labels: np.ndarray, target: np.ndarray, name: str, test: np.ndarray, gal, groups,

@@ -177,33 +177,44 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     """
     import json
 
-    from starclass.learn.checkpoint import cv_fold_models
+    from starclass.learn.checkpoint import MANIFEST, cv_fold_models
 
-    folds = cv_fold_models(path)
-    if not folds:
+    started = cv_fold_models(path, started=True)
+    if not started:
         return None
+    folds = [f for f in started if (f / MANIFEST).is_file()]
+    unfinished = [f.name for f in started if f not in folds]
     p = Path(path)
-    lines = [f"cross-validation folder {p} (train --cv): {len(folds)} fold model(s), "
-             f"{folds[0].name} .. {folds[-1].name}, each trained without its fold's rows; no model of its own"]
+    if folds:
+        lines = [f"cross-validation folder {p} (train --cv): {len(folds)} fold model(s), "
+                 f"{folds[0].name} .. {folds[-1].name}, each trained without its fold's rows; no model of its own"]
+    else:
+        # stopped in its first fold: the folder was read as one of catalogues ("no catalogue could be read")
+        lines = [f"cross-validation folder {p} (train --cv): no fold model yet; no model of its own"]
+    if unfinished:
+        lines.append(f"  {', '.join(unfinished)}: training did not finish (checkpoints, no {MANIFEST})")
     try:
         doc = json.loads((p / "cv_summary.json").read_text())
     except (OSError, ValueError):
         doc = None
-    if not isinstance(doc, dict):
-        lines.append("  no readable cv_summary.json: the cross-validation has not finished (the same train "
-                     "command resumes it)")
-    else:
-        scheme = doc.get("scheme")
-        split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
-        lines.append(f"  task {doc.get('task')!r}, {split}, positive class {doc.get('positive_class')}")
-        pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
-        names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
-        if names:
-            lines.append(f"  pooled over {pooled.get('n')} held-out rows: "
-                         + ", ".join(f"{k} {pooled[k]:.3f}" for k in names))
-        names = [k for k in names if mean.get(k) is not None and std.get(k) is not None]
-        if names:
-            lines.append("  per fold, mean +- std: " + ", ".join(f"{k} {mean[k]:.3f} +- {std[k]:.3f}" for k in names))
+    if not isinstance(doc, dict) or unfinished:
+        lines.append("  the cross-validation has not finished (no cv_summary.json): rerun the same starclass "
+                     "train command to resume it")
+        # the tables are written with cv_summary.json, at the end: they were named though not there
+        if folds:
+            lines.append(f"  one finished fold's model: starclass info {folds[0]}")
+        return lines
+    scheme = doc.get("scheme")
+    split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
+    lines.append(f"  task {doc.get('task')!r}, {split}, positive class {doc.get('positive_class')}")
+    pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
+    names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
+    if names:
+        lines.append(f"  pooled over {pooled.get('n')} held-out rows: "
+                     + ", ".join(f"{k} {pooled[k]:.3f}" for k in names))
+    names = [k for k in names if mean.get(k) is not None and std.get(k) is not None]
+    if names:
+        lines.append("  per fold, mean +- std: " + ", ".join(f"{k} {mean[k]:.3f} +- {std[k]:.3f}" for k in names))
     lines.append(f"  held-out predictions: {p / 'cv_predictions.ecsv'}; per fold: {p / 'cv_metrics.ecsv'}")
     lines.append(f"  one fold's model: starclass info {folds[0]}")
     return lines

@@ -1,0 +1,92 @@
+"""``inspect --stamps LIST --export X`` without ``--task`` when the database's scheme is a task file's.
+
+Before: the database records the scheme's name only (``task:m31-real-2ep``), which cannot rebuild
+a task that is no preset, so the export was refused ("task m31-real-2ep is no preset; give --task
+with its task file or model folder") even when the list is a ``classify --stamps`` output whose
+meta names the model it was classified with (``model: /path/m2ep``), a model of that very task.
+Now that model is used (said in one line) while it is still there and its task is the recorded
+one; otherwise the refusal stays, saying what the list named and why it cannot be used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+with warnings.catch_warnings():  # the installed starlette warns about httpx at import
+    warnings.simplefilter("ignore")
+    from starclass.inspect import db
+
+from starclass.cli import app as cli
+from starclass.learn.config import get_preset, save_config
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+def _folder(root: Path, n: int = 6, size: int = 16) -> Path:
+    rng = np.random.default_rng(0)
+    rows = ["file,label,object_id"]
+    yy, xx = np.mgrid[:size, :size]
+    c = (size - 1) / 2
+    for lab, width in (("cluster", 1.5), ("galaxy", 4.0)):
+        (root / lab).mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            a = 40 + 180 * np.exp(-0.5 * ((xx - c) ** 2 + (yy - c) ** 2) / width ** 2) + rng.normal(0, 4, xx.shape)
+            Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(root / lab / f"o{i}.png")
+            rows.append(f"{lab}/o{i}.png,{lab},{lab}{i}")
+    (root / "labels.csv").write_text("\n".join(rows) + "\n")
+    return root / "labels.csv"
+
+
+def test_export_without_task_takes_the_model_the_classified_list_names(tmp_path):
+    labels = _folder(tmp_path / "pool")
+    cfg = get_preset("m31-real", name="m31-real-2ep", stamp_size=16,
+                     recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.0})
+    task = save_config(cfg, tmp_path / "m31-real-2ep.yaml")
+    model = tmp_path / "m2ep"
+    res = runner.invoke(cli, ["train", "--task", str(task), "--stamps", str(labels), "-o", str(model),
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    listed = tmp_path / "pool" / "classified.ecsv"
+    res = runner.invoke(cli, ["classify", "--stamps", str(labels), "--model", str(model), "-o", str(listed)])
+    assert res.exit_code == 0, res.output
+
+    from starclass.inspect.cutouts import task_scheme
+
+    url = f"sqlite:///{tmp_path / 'pool' / 'inspect.sqlite'}"
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    scheme = task_scheme(cfg)  # what the first server, given --task m31-real-2ep.yaml, records
+    db.bind_scheme(engine, "", scheme.name)
+    uid = db.add_user(engine, "ann", "ann-password")
+    db.save_label(engine, "", "cluster/o0.png", uid, 1, scheme=scheme)
+    db.save_label(engine, "", "galaxy/o1.png", uid, 2, scheme=scheme)
+    engine.dispose()
+
+    res = runner.invoke(cli, ["inspect", "--stamps", str(listed), "--db", url, "--export", str(tmp_path / "a.csv")])
+    assert res.exit_code == 0, res.output
+    assert (f"--task {model}: the model {listed} was classified with (its meta 'model'), whose task is the label "
+            "scheme the database records (task:m31-real-2ep)") in " ".join(res.output.split())
+    res = runner.invoke(cli, ["inspect", "--stamps", str(listed), "--db", url, "--task", str(task),
+                              "--export", str(tmp_path / "b.csv")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+
+    # a plain CSV records no model: the refusal stays and names what to give, nothing written
+    res = runner.invoke(cli, ["inspect", "--stamps", str(labels), "--db", url, "--export", str(tmp_path / "c.csv")])
+    assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+    assert "task m31-real-2ep is no preset; give --task with its task file or model folder" in res.output
+    assert not (tmp_path / "c.csv").exists()
+    # the model moved away: refused, saying so
+    shutil.move(model, tmp_path / "elsewhere")
+    res = runner.invoke(cli, ["inspect", "--stamps", str(listed), "--db", url, "--export", str(tmp_path / "d.csv")])
+    assert res.exit_code == 2, res.output
+    assert f"names model {model}, which is no longer there" in " ".join(res.output.split())
+    assert not (tmp_path / "d.csv").exists()
