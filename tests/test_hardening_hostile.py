@@ -280,7 +280,7 @@ def test_an_interrupted_training_says_its_checkpoints_resume_it(tmp_path, monkey
     r = runner.invoke(app, ["train", "--task", "legus4-compact", *mosaics, "-c", str(cat),
                             "-o", str(tmp_path / "model"), "--epochs", "1", "--no-progress", "--device", "cpu"])
     assert r.exit_code == 130, r.output
-    assert "interrupted by Ctrl-C" in r.output and "the same command resumes it" in r.output
+    assert "interrupted by Ctrl-C" in r.output and "the same command resumes the training" in r.output
 
 
 @pytest.mark.parametrize("kind", ["one-pixel-wide", "header-only"])
