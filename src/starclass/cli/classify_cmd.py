@@ -224,8 +224,8 @@ def _record_model(out, model: Path, output: Path) -> None:
     """Say which model classified the catalogue: in its meta, and in a column where the format drops meta.
 
     ``evaluate`` and ``report`` take the task (classes, label map, merges, threshold) from the
-    meta; a CSV keeps none, and a FITS header keeps only its scalar keys (upper-cased; the
-    classes, label map and merges are lost), so ``starclass evaluate OUT --label-column label``
+    meta; a CSV keeps none (and a FITS header kept only its scalar keys until the meta went into
+    its ``SC_META`` card as JSON), so ``starclass evaluate OUT --label-column label``
     would not know what the string labels mean. The model's absolute path in the ``model``
     column lets them load the task from the model itself
     (:func:`starclass.evaluate.task.resolve_task`). An input's own column of that name was renamed
