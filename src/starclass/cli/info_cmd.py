@@ -28,13 +28,14 @@ def catalog_summary(table, name: str = "") -> str:
     lines.append(f"columns ({len(table.colnames)}): {', '.join(table.colnames)}")
     bands = bands_in(table)
     lines.append(f"bands: {', '.join(bands) if bands else 'none'}")
+    classes, labels = _task_classes(table.meta, CLASSES)
     for col in (CLASS_REF, CLASS_PRED):
         if col not in table.colnames:
             continue
         v = np.asarray(table[col]).astype(int)
-        counts = {k: int((v == k).sum()) for k in CLASSES}
+        counts = {k: int((v == k).sum()) for k in classes}
         classified = sum(counts.values())
-        parts = "  ".join(f"{k}: {n}" for k, n in counts.items())
+        parts = "  ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
         lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class)")
     meta = table.meta
     if meta.get("legus_layout"):
@@ -76,6 +77,35 @@ def catalog_summary(table, name: str = "") -> str:
         y = np.asarray(table[Y], dtype=float)
         lines.append(f"positions (0-based px): x {x.min():.1f} .. {x.max():.1f}, y {y.min():.1f} .. {y.max():.1f}")
     return "\n".join(lines)
+
+
+def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
+    """The classes a catalogue's counts are given for, and how each is named.
+
+    A classified catalogue's meta records its task (``classify``): its classes, named as evaluate
+    names them (``2 (galaxy)``). ``info`` counted the PHANGS classes 1-4 by bare number whatever the
+    task, so a three-class output showed ``4: 0`` and no names. Without a recorded task: ``default``,
+    by number.
+
+    Examples
+    --------
+    >>> _task_classes({"classes": [1, 2], "class_names": ["star", "galaxy"]}, [1, 2, 3, 4])
+    ([1, 2], {1: '1 (star)', 2: '2 (galaxy)'})
+    >>> _task_classes({}, [1, 2, 3, 4])[1]
+    {}
+    """
+    if not meta.get("classes"):
+        return list(default), {}
+    # here, not at the top: starclass.evaluate adds 0.6 s (measured) that only a classified output needs
+    from starclass.evaluate.task import EvalTask, class_labels
+
+    try:
+        task = EvalTask.from_meta(meta)
+    except StarclassError:
+        return list(default), {}  # meta classes that are no integers: counted as before
+    if task is None:
+        return list(default), {}
+    return list(task.classes), class_labels(task.classes, task.class_names)
 
 
 def store_lines(path: Path) -> list[str]:
