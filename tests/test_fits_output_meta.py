@@ -104,3 +104,19 @@ def test_a_card_added_to_the_header_is_kept_and_a_broken_one_is_said(tmp_path):
         meta = read_table(p).meta
     assert any(FITS_META_KEY in str(w.message) and "out.fits" in str(w.message) for w in caught)
     assert meta["TASK"] == "t3"  # the header's own cards, as before
+
+
+def test_a_classified_cutout_folder_in_fits_keeps_its_label_map(tmp_path):
+    # classify --stamps -o OUT.fits: evaluate reads it with astropy's reader (evaluate.compare), and
+    # the label map turning 'galaxy' into class 2 came only from the model's column before
+    t = _classified({"cl_vs_rest": {"cl": [1], "rest": [2, 3]}})
+    names = np.array(["cluster", "galaxy", "star"])
+    out = Table({"file": [f"c{i}.png" for i in range(len(t))], "label": names[np.asarray(t["class_ref"]) - 1],
+                 "class_pred": t["class_pred"], **{c: t[c] for c in ("prob_1", "prob_2", "prob_3")}}, meta=t.meta)
+    p = write_catalog(out, tmp_path / "out.fits")
+    res = runner.invoke(app, ["evaluate", str(p), "--label-column", "label", "--bootstrap", "0", "--no-science",
+                              "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("task t3: classes 1 (cluster), 2 (galaxy), 3 (star) (from meta)"), res.output
+    summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
+    assert list(summary["headline"]["prediction_class_ref"]) == ["3class", "cl_vs_rest"], summary["headline"]
