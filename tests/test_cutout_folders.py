@@ -970,6 +970,10 @@ def test_cli_classify_stamps_to_fits_keeps_the_model_column(tmp_path):
                               "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "is not ASCII" in res.output and "model" not in Table.read(tmp_path / "o2.fits").colnames
+    # the meta still carries the task (SC_META): no --model needed to evaluate it
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "o2.fits"), "--label-column", "label", "--bootstrap", "0",
+                              "-o", str(tmp_path / "ev2")])
+    assert res.exit_code == 0 and "(from meta)" in res.output, res.output
 
 
 def test_cv_folds_keep_each_group_in_one_fold():
