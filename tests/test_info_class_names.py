@@ -70,3 +70,19 @@ def test_info_of_a_model_names_the_calibration_rows_per_class(tmp_path):
     assert warning and re.search(r"per class 1 \(cluster\): \d+, 2 \(galaxy\): \d+, 3 \(star\): \d+\)",
                                  warning[0]), warning
     assert "of classes 1 (cluster), 2 (galaxy), 3 (star)" in warning[0], warning
+
+
+@pytest.mark.parametrize("suffix", [".ecsv", ".fits"])
+def test_info_of_a_classified_cutout_folder_in_ecsv_or_fits(tmp_path, suffix):
+    # classify --stamps -o OUT.ecsv / OUT.fits: "required column 'id' missing" (exit 2) before
+    from starclass.io.catalog import write_catalog
+
+    t = Table({"file": [f"c{i}.png" for i in range(5)], "label": ["cluster", "galaxy", "star", "star", "galaxy"],
+               "class_pred": [1, 2, 3, 2, 0], "prob_1": [0.8, 0.1, 0.1, 0.2, 0.4],
+               "prob_2": [0.1, 0.8, 0.1, 0.5, 0.3], "prob_3": [0.1, 0.1, 0.8, 0.3, 0.3]},
+              meta={"task": "t3", "classes": [1, 2, 3], "class_names": NAMES})
+    p = write_catalog(t, tmp_path / f"out{suffix}")
+    res = runner.invoke(app, ["info", str(p)])
+    assert res.exit_code == 0, res.output
+    assert "a classified cutout folder" in res.output and "rows: 5" in res.output, res.output
+    assert "class_pred: 1 (cluster): 1  2 (galaxy): 2  3 (star): 1  (4 classified, 1 without class)" in res.output

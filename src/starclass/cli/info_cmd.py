@@ -260,6 +260,27 @@ def _cutout_csv(path: Path) -> Path | None:
     return p if has_files and ID not in header else None
 
 
+def _cutout_output(path: Path):
+    """A classified cutout folder written as ECSV, Parquet or FITS (``classify --stamps -o``), else None.
+
+    It has ``file`` and ``class_pred`` columns and no ``id``: read as a catalogue it was refused with
+    "required column 'id' missing". A CSV is :func:`_cutout_csv`'s; a file that does not read is
+    left to the catalogue reader and its message.
+    """
+    if path.suffix.lower() == ".csv" or not path.is_file():
+        return None
+    from starclass.evaluate.compare import read_cutout_output
+
+    try:
+        table = read_cutout_output(path)
+    except StarclassError:
+        return None
+    if table is None or ID in table.colnames:
+        return None
+    table.meta["format"] = f"{path.suffix.lower().lstrip('.')}, a classified cutout folder"
+    return table
+
+
 def _is_imagefolder(path: Path) -> bool:
     """A folder without catalogues whose sub-folders hold images (one sub-folder per label)."""
     from starclass.io.cutout_folders import image_format
@@ -548,6 +569,10 @@ def info(
         return
 
     band_list = [b.strip() for b in bands.split(",")] if bands else None
+    if fmt is None and not cmap and not band_list and (cut := _cutout_output(paths[0])) is not None:
+        # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
+        echo(catalog_summary(cut, str(paths[0])))
+        return
     table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
                          allow_empty=False, require_xy=False)
     if band_list and table.meta.get("format") != "legus":
