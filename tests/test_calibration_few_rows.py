@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import write_toy_held_out  # tests/ is on sys.path under pytest
 from starclass.cli import app
+from starclass.evaluate.task import class_labels
 from starclass.learn.calibration import ModelCalibration
 from starclass.learn.checkpoint import read_manifest
 
@@ -57,7 +58,7 @@ def test_few_rows_are_flagged_with_the_counts_and_enough_are_not():
 
 
 def test_train_warns_and_info_shows_the_rows(trained):
-    root, _, _, result = trained
+    root, cfg, _, result = trained
     cal = read_manifest(root / "model")["calibration"]
     n = cal["n"]
     assert n == result.n_val < CALIBRATION_MIN_ROWS
@@ -65,7 +66,8 @@ def test_train_warns_and_info_shows_the_rows(trained):
     assert len(warned) == 1 and "--val-fraction" in warned[0]
     res = runner.invoke(app, ["info", str(root / "model")])
     assert res.exit_code == 0, res.output
-    counts = ", ".join(f"{c}: {k}" for c, k in cal["class_counts"].items())
+    named = class_labels(cfg.classes, cfg.class_names)  # as evaluate names them (the bare number before)
+    counts = ", ".join(f"{named[int(c)]}: {k}" for c, k in cal["class_counts"].items())
     assert f"fitted on {n} rows (validation split; per class {counts})" in res.output
     assert re.search(rf"WARNING: the temperature [0-9.]+ was fitted on only {n} held-out rows", res.output)
     # a temperature at an end of its search is named there too, as train named it
@@ -88,7 +90,9 @@ def test_calibrate_warns_on_a_small_labelled_set(trained, tmp_path):
     assert f"WARNING: the temperature {read_manifest(tmp_path / 'model')['calibration']['temperature']:.3f} " \
            f"was fitted on only {n} held-out rows" in res.output
     assert "--val-fraction" not in res.output
-    counts = ", ".join(f"{c}: {k}" for c, k in read_manifest(tmp_path / "model")["calibration"]["class_counts"].items())
+    named = class_labels(cfg.classes, cfg.class_names)  # as evaluate names them (the bare number before)
+    counts = ", ".join(f"{named[int(c)]}: {k}"
+                       for c, k in read_manifest(tmp_path / "model")["calibration"]["class_counts"].items())
     assert f"on {n} rows of {tmp_path / 'held.ecsv'} (per class {counts})" in res.output
     # info says every caution calibrate printed (here the temperature also ran to its bound)
     info = runner.invoke(app, ["info", str(tmp_path / "model")]).output

@@ -961,7 +961,8 @@ def test_cli_classify_stamps_to_fits_keeps_the_model_column(tmp_path):
     res = runner.invoke(app, ["evaluate", str(out), "--label-column", "label", "--bootstrap", "0",
                               "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
-    assert "(from model column)" in res.output
+    # the FITS output keeps the task in its meta (SC_META card) since 2026-12-04; the model column before
+    assert "(from meta)" in res.output
     # a model path FITS cannot hold: said, and the table is still written
     odd = tmp_path / "Ströme"
     model.rename(odd)
@@ -969,6 +970,10 @@ def test_cli_classify_stamps_to_fits_keeps_the_model_column(tmp_path):
                               "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "is not ASCII" in res.output and "model" not in Table.read(tmp_path / "o2.fits").colnames
+    # the meta still carries the task (SC_META): no --model needed to evaluate it
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "o2.fits"), "--label-column", "label", "--bootstrap", "0",
+                              "-o", str(tmp_path / "ev2")])
+    assert res.exit_code == 0 and "(from meta)" in res.output, res.output
 
 
 def test_cv_folds_keep_each_group_in_one_fold():

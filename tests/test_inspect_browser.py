@@ -331,3 +331,56 @@ def test_a_stored_8_bit_cutout_is_drawn_as_stored_in_the_grey_stamp(browser, tmp
         assert (brighter >= drawn).all() and brighter.max() > drawn.max() and (np.diff(brighter) >= 0).all()
         ctx.close()
     engine.dispose()
+
+
+def test_the_stretch_menu_reads_as_stored_on_an_8_bit_picture_and_keeps_the_choice_for_counts(browser, tmp_path):
+    """Greyed out on a stored 8-bit picture, the stretch menu still read "asinh" (the user's choice, not what
+    was done). It now reads "as stored" there, the s key leaves it alone, and the user's choice ("log")
+    comes back on a stamp of counts (a float cutout) and is drawn with."""
+    import numpy as np
+    from PIL import Image
+
+    from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
+    from starclass.learn.config import get_preset
+
+    (tmp_path / "cut").mkdir()
+    Image.fromarray(np.tile(np.linspace(30, 230, 32).astype(np.uint8), (32, 1))).save(tmp_path / "cut" / "ramp.png")
+    rng = np.random.default_rng(5)
+    counts = rng.normal(0, 1, (32, 32)).astype(np.float32)
+    counts[12:20, 12:20] += 40
+    np.save(tmp_path / "cut" / "deep.npy", counts)
+    (tmp_path / "cut" / "labels.csv").write_text("file\nramp.png\ndeep.npy\n")
+    cfg = get_preset("m31-real")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'labels.sqlite'}")
+    db.init_db(engine)
+    db.add_user(engine, "ann", "ann-password")
+    field = load_cutout_field(tmp_path / "cut" / "labels.csv", cfg, cache_dir=tmp_path / "cache")
+    assert field.cache.as_stored.tolist() == [True, False]
+    menu = ("(() => { const s = document.getElementById('stretch'); "
+            "return [s.options[s.selectedIndex].text, s.disabled]; })()")
+    pixels = "Array.from(document.getElementById('stamp').getContext('2d').getImageData(0, 0, 32, 32).data)"
+
+    def go(page, button):
+        cid = page.evaluate("document.body.dataset.candidate")
+        page.click(button)
+        page.wait_for_function(f"document.body.dataset.candidate !== '{cid}' && document.body.dataset.loading === '0'")
+
+    with running_server(create_app(field, engine, scheme=stamps_scheme(cfg))) as base:
+        ctx = browser.new_context(bypass_csp=True)
+        page = ctx.new_page()
+        _log_in(page, base, "ann", "ann-password")
+        assert page.evaluate(menu) == ["as stored", True]
+        page.keyboard.press("s")  # greyed out: the key changes nothing
+        assert page.evaluate(menu) == ["as stored", True]
+        go(page, "#next")
+        assert page.evaluate(menu) == ["asinh", False]  # counts: the default stretch, the menu back on
+        page.select_option("#stretch", "log")
+        log_drawn = page.evaluate(pixels)
+        go(page, "#prev")
+        assert page.evaluate(menu) == ["as stored", True]
+        go(page, "#next")
+        assert page.evaluate(menu) == ["log", False]  # the user's choice, kept
+        assert page.evaluate(pixels) == log_drawn  # and drawn with
+        assert page.evaluate("document.getElementById('stretch').options.length") == 3  # no "as stored" left
+        ctx.close()
+    engine.dispose()

@@ -286,8 +286,12 @@ def test_cli_scheme_and_export(field_dir, tmp_path):
     a, b = zip(*scores.values())
     assert f"Cohen's kappa {cohen_kappa_score(a, b, labels=[0, 1, 2]):.3f}" in r.output
     assert read_catalog(out)["score_sum"].tolist() == [4, 1, 3, 3, 0]
+    # each run of sums with the class_ref it gives, named as evaluate names classes ("0: 1, 1: 1, ..." before)
+    assert ("summed scores: 0: 1, 1: 1, 2: 0 -> class_ref 2 (not a cluster); 3: 2, 4: 1 -> class_ref 1 (cluster)"
+            in r.output), r.output
     r = runner.invoke(cli, [*base, "--export", str(tmp_path / "c4.ecsv"), "--cluster-cut", "4"])
     assert r.exit_code == 0 and "clusters (score_sum >= 4): 1" in r.output
+    assert "3: 2 -> class_ref 2 (not a cluster); 4: 1 -> class_ref 1 (cluster)" in r.output, r.output
     for bad, words in [(["--scheme", "phangs"], "m31-check"), (["--cluster-cut", "5"], "cluster cut 5"),
                        (["--scheme", "stars"], "unknown label scheme"), (["--task", "cool-core"], "--scheme"),
                        (["--task", "m31-binary", "--scheme", "phangs"], "differs")]:

@@ -168,13 +168,17 @@ def calibrate_command(
     vs_t = (f" (temperature alone {cal.nll_temperature:.4f}"
             + (", in-sample" if cal.method == "histogram" else "") + ")") if cal.method != "temperature" else ""
     # per class as train, info and the warnings write it (a Python dict, "{1: 66, 2: 91}", was printed)
-    per_class = ", ".join(f"{c}: {k}" for c, k in cal.class_counts().items())
+    from starclass.evaluate.task import class_labels
+
+    # by number and name, as evaluate, train and info name the classes ("1 (cluster): 66")
+    named = class_labels(cfg.classes, cfg.class_names)
+    per_class = ", ".join(f"{named.get(c, c)}: {k}" for c, k in cal.class_counts().items())
     # with --allow-training-rows the rows are not held out: said with the count, not left to the warning above
     trained_on = (f", {cal.n_training_rows} of them rows the model was trained on (--allow-training-rows),"
                   if cal.n_training_rows else "")
     echo(f"calibrated {model} on {counted(cal.n, 'row')} of {source}{trained_on} (per class {per_class}): "
          f"{cal.describe()}, NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f}{vs_t}")
-    for caution in cal.cautions():
+    for caution in cal.cautions(list(cfg.class_names)):
         # too few rows to pin the map down, or a temperature at an end of its search
         typer.echo(f"WARNING: {caution}", err=True)
 

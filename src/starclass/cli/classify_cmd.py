@@ -224,8 +224,8 @@ def _record_model(out, model: Path, output: Path) -> None:
     """Say which model classified the catalogue: in its meta, and in a column where the format drops meta.
 
     ``evaluate`` and ``report`` take the task (classes, label map, merges, threshold) from the
-    meta; a CSV keeps none, and a FITS header keeps only its scalar keys (upper-cased; the
-    classes, label map and merges are lost), so ``starclass evaluate OUT --label-column label``
+    meta; a CSV keeps none (and a FITS header kept only its scalar keys until the meta went into
+    its ``SC_META`` card as JSON), so ``starclass evaluate OUT --label-column label``
     would not know what the string labels mean. The model's absolute path in the ``model``
     column lets them load the task from the model itself
     (:func:`starclass.evaluate.task.resolve_task`). An input's own column of that name was renamed
@@ -237,9 +237,10 @@ def _record_model(out, model: Path, output: Path) -> None:
     # output was used from another directory (suggest's same-model check only warned then)
     path = str(Path(model).resolve())
     if not _record_path(out, MODEL_PATH, path, output):
-        # a FITS table holds ASCII text only: said, rather than failing after the classification
-        echo(f"note: the model's path {path} is not ASCII, which a FITS table cannot hold: no {MODEL_PATH} "
-             f"column; give evaluate/report --model {model}")
+        # a FITS table column holds ASCII text only: said, rather than failing after the classification.
+        # The meta (the header's SC_META card, JSON) still names it and carries the task for evaluate/report
+        echo(f"note: the model's path {path} is not ASCII, which a FITS table column cannot hold: no "
+             f"{MODEL_PATH} column (the table's meta names the model and its task)")
 
 
 def _record_root(out, root: Path, output: Path) -> None:

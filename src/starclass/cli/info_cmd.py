@@ -28,13 +28,14 @@ def catalog_summary(table, name: str = "") -> str:
     lines.append(f"columns ({len(table.colnames)}): {', '.join(table.colnames)}")
     bands = bands_in(table)
     lines.append(f"bands: {', '.join(bands) if bands else 'none'}")
+    classes, labels = _task_classes(table.meta, CLASSES)
     for col in (CLASS_REF, CLASS_PRED):
         if col not in table.colnames:
             continue
         v = np.asarray(table[col]).astype(int)
-        counts = {k: int((v == k).sum()) for k in CLASSES}
+        counts = {k: int((v == k).sum()) for k in classes}
         classified = sum(counts.values())
-        parts = "  ".join(f"{k}: {n}" for k, n in counts.items())
+        parts = "  ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
         lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class)")
     meta = table.meta
     if meta.get("legus_layout"):
@@ -76,6 +77,35 @@ def catalog_summary(table, name: str = "") -> str:
         y = np.asarray(table[Y], dtype=float)
         lines.append(f"positions (0-based px): x {x.min():.1f} .. {x.max():.1f}, y {y.min():.1f} .. {y.max():.1f}")
     return "\n".join(lines)
+
+
+def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
+    """The classes a catalogue's counts are given for, and how each is named.
+
+    A classified catalogue's meta records its task (``classify``): its classes, named as evaluate
+    names them (``2 (galaxy)``). ``info`` counted the PHANGS classes 1-4 by bare number whatever the
+    task, so a three-class output showed ``4: 0`` and no names. Without a recorded task: ``default``,
+    by number.
+
+    Examples
+    --------
+    >>> _task_classes({"classes": [1, 2], "class_names": ["star", "galaxy"]}, [1, 2, 3, 4])
+    ([1, 2], {1: '1 (star)', 2: '2 (galaxy)'})
+    >>> _task_classes({}, [1, 2, 3, 4])[1]
+    {}
+    """
+    if not meta.get("classes"):
+        return list(default), {}
+    # here, not at the top: starclass.evaluate adds 0.6 s (measured) that only a classified output needs
+    from starclass.evaluate.task import EvalTask, class_labels
+
+    try:
+        task = EvalTask.from_meta(meta)
+    except StarclassError:
+        return list(default), {}  # meta classes that are no integers: counted as before
+    if task is None:
+        return list(default), {}
+    return list(task.classes), class_labels(task.classes, task.class_names)
 
 
 def store_lines(path: Path) -> list[str]:
@@ -228,6 +258,27 @@ def _cutout_csv(path: Path) -> Path | None:
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
     return p if has_files and ID not in header else None
+
+
+def _cutout_output(path: Path):
+    """A classified cutout folder written as ECSV, Parquet or FITS (``classify --stamps -o``), else None.
+
+    It has ``file`` and ``class_pred`` columns and no ``id``: read as a catalogue it was refused with
+    "required column 'id' missing". A CSV is :func:`_cutout_csv`'s; a file that does not read is
+    left to the catalogue reader and its message.
+    """
+    if path.suffix.lower() == ".csv" or not path.is_file():
+        return None
+    from starclass.evaluate.compare import read_cutout_output
+
+    try:
+        table = read_cutout_output(path)
+    except StarclassError:
+        return None
+    if table is None or ID in table.colnames:
+        return None
+    table.meta["format"] = f"{path.suffix.lower().lstrip('.')}, a classified cutout folder"
+    return table
 
 
 def _is_imagefolder(path: Path) -> bool:
@@ -518,6 +569,10 @@ def info(
         return
 
     band_list = [b.strip() for b in bands.split(",")] if bands else None
+    if fmt is None and not cmap and not band_list and (cut := _cutout_output(paths[0])) is not None:
+        # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
+        echo(catalog_summary(cut, str(paths[0])))
+        return
     table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
                          allow_empty=False, require_xy=False)
     if band_list and table.meta.get("format") != "legus":

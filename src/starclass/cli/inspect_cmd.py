@@ -53,6 +53,30 @@ def _fmt(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.3f}"
 
 
+def _summed_scores_line(counts: dict, cut) -> str:
+    """The ``summed scores`` line of a score export, each run of sums with the class it gives.
+
+    It printed "0: 2, 1: 2, 2: 5, 3: 1, 4: 1", where the export's ``class_ref`` and the rest of
+    the output name classes as evaluate does: the sums below the cluster cut give class 2 (not a
+    cluster), those from it class 1 (cluster) (:func:`starclass.inspect.consensus.score_table`).
+
+    Examples
+    --------
+    >>> _summed_scores_line({"0": 2, "1": 2, "2": 5, "3": 1, "4": 1}, 3)
+    'summed scores: 0: 2, 1: 2, 2: 5 -> class_ref 2 (not a cluster); 3: 1, 4: 1 -> class_ref 1 (cluster)'
+    """
+    from starclass.evaluate.task import class_labels
+
+    # the words of the export's own class_ref_rule (score_table): 1 cluster, 2 not a cluster
+    named = class_labels([1, 2], ["cluster", "not a cluster"])
+    if cut is None:
+        return "summed scores: " + ", ".join(f"{k}: {v}" for k, v in counts.items())
+    below = [f"{k}: {v}" for k, v in counts.items() if int(k) < int(cut)]
+    above = [f"{k}: {v}" for k, v in counts.items() if int(k) >= int(cut)]
+    runs = [f"{', '.join(r)} -> class_ref {named[c]}" for r, c in ((below, 2), (above, 1)) if r]
+    return "summed scores: " + "; ".join(runs)
+
+
 def _report_export(out, path: Path) -> None:
     """Print what ``--export`` wrote: counts, consensus, and each pair's agreement and cross-table."""
     agr = out.meta.get("agreement", {})
@@ -62,7 +86,7 @@ def _report_export(out, path: Path) -> None:
         echo(f"wrote {len(out)} scored candidates to {path} (label scheme {scheme}): "
              f"{agr.get('n_complete', 0)} scored by both inspectors, {agr.get('n_incomplete', 0)} not; "
              f"clusters (score_sum >= {out.meta.get('cluster_cut')}): {agr.get('n_clusters', 0)}")
-        echo("summed scores: " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+        echo(_summed_scores_line(counts, out.meta.get("cluster_cut")))
     else:
         # with --include-unlabelled every candidate is written: "wrote 800 labelled candidates" when
         # 50 were labelled

@@ -122,6 +122,11 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         return None
     try:
         t = Table.read(path, format=fmt)
+        if fmt == "fits":
+            from starclass.io.catalog import restore_fits_meta
+
+            # the task (classes, merges, label map) kept as JSON: the header cards alone lost it
+            restore_fits_meta(t, path)
     except UnicodeDecodeError:
         from starclass.io.cutout_folders import not_utf8_message
 

@@ -43,6 +43,10 @@ from starclass.errors import StarclassError
 from starclass.evaluate.metrics import MERGE_TITLES, MERGES
 from starclass.schema import CLASS_NAMES, CLASSES, MODEL_PATH, label_key, prob_classes, prob_col, row_name
 
+# re-exported: its home is the core schema module, so that learn (which may not import evaluate) names
+# classes the same way
+from starclass.schema import class_labels as class_labels
+
 if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
 
@@ -78,47 +82,6 @@ def phangs_named(class_names) -> bool:
         return True
     names = tuple(str(n).strip().lower() for n in class_names)
     return any(names == tuple(n.lower() for n in known) for known in _PHANGS_NAMES)
-
-
-def class_labels(classes, class_names=None, *, template: str = "{k} ({name})") -> dict[int, str]:
-    """Class number -> how the output names it: the number with the task's name of the class.
-
-    The one naming of classes shared by the terminal (``evaluate``'s per-class lines, ``classify``'s
-    and ``train``'s counts: ``"2 (galaxy)"``) and the figures (``"2 galaxy"``, through
-    :func:`starclass.report.build.figure_names`). A class without a name of its own (none given,
-    or the ``"class k"`` a task config fills in) is named by its number alone.
-
-    Parameters
-    ----------
-    classes
-        The task's class numbers.
-    class_names
-        One name per class (the task's ``class_names``); None, or a list of another length, names
-        none.
-    template
-        How number ``k`` and ``name`` are put together.
-
-    Returns
-    -------
-    dict of int to str
-        One entry per class, in the order of ``classes``.
-
-    Examples
-    --------
-    >>> class_labels([1, 2], ["star", "galaxy"])
-    {1: '1 (star)', 2: '2 (galaxy)'}
-    >>> class_labels([1, 2], ["class 1", "class 2"]), class_labels([1, 2, 3], ["a", "b"])
-    ({1: '1', 2: '2'}, {1: '1', 2: '2', 3: '3'})
-    >>> class_labels([1, 2], ["star", "galaxy"], template="{k} {name}")
-    {1: '1 star', 2: '2 galaxy'}
-    """
-    classes = [int(k) for k in classes]
-    names = [str(n) for n in class_names] if class_names is not None else []
-    if len(names) != len(classes):
-        names = [f"class {k}" for k in classes]
-    return {k: str(k) if not n.strip() or n == f"class {k}" else template.format(k=k, name=n)
-            for k, n in zip(classes, names)}
-
 
 
 def _is_nan(value: object) -> bool:

@@ -238,6 +238,10 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
                              f"suggested list of one ({', '.join(LIST_FORMATS)})")
     try:
         table = Table.read(src, format=fmt)
+        if fmt == "fits":
+            from starclass.io.catalog import restore_fits_meta
+
+            restore_fits_meta(table, src)  # the meta kept as JSON, as read_catalog reads it
     except Exception as exc:  # astropy raises many kinds for a broken table
         raise StarclassError(f"--stamps {src}: cannot read it ({type(exc).__name__}: {exc})") from None
     # a classification of a several-band folder: its 'file' is classify's copy of the first band's

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
-from starclass.io.catalog import check_prob_columns, place_on_mosaics, read_catalog
+from starclass.io.catalog import check_prob_columns, place_on_mosaics, read_catalog, restore_fits_meta
 from starclass.io.counts import photon_counts
 from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.schema import (
@@ -230,6 +230,7 @@ def _read_predictions(path: Path) -> Table:
     fmt = "ascii.csv" if name.endswith(".csv") else None
     try:
         table = Table.read(path, format=fmt) if fmt else Table.read(path)
+        restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)
     except Exception as exc:  # astropy raises many kinds
         raise StarclassError(f"predictions {path}: cannot read ({type(exc).__name__}: {exc})") from None
     # a prob_<k> cell of text was shown as no probability at all, without a word

@@ -22,13 +22,16 @@ Formats read (``fmt``; guessed from the extension and contents when not given):
 Required columns: ``id`` and a position, ``x`` and ``y`` (or ``ra`` and ``dec`` plus a WCS
 to compute them). An empty catalogue is an error unless ``allow_empty=True``.
 
-Writers (:func:`write_catalog`): ECSV, Parquet, FITS and CSV, chosen by extension, atomic.
+Writers (:func:`write_catalog`): ECSV, Parquet, FITS and CSV, chosen by extension, atomic. A FITS
+table keeps its whole meta as JSON in the header card :data:`FITS_META_KEY`, read back by
+:func:`restore_fits_meta`.
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import json
 import os
 import re
 import warnings
@@ -64,6 +67,12 @@ from starclass.schema import (
 )
 
 PathLike = str | os.PathLike
+
+#: The FITS header card in which :func:`write_catalog` keeps a table's whole meta as JSON. A header
+#: card holds a number or a string, not a dict or a list of numbers: the task's ``classes``,
+#: ``eval_merges``, ``label_map`` and ``reference_merge`` were dropped, and ``evaluate OUT.fits`` scored
+#: another task than ``evaluate OUT.ecsv``. :func:`restore_fits_meta` reads it back.
+FITS_META_KEY = "SC_META"
 
 FORMATS = ("legus", "phangs", "cds", "mrt", "csv", "ecsv", "parquet", "fits", "ascii")
 
@@ -633,6 +642,8 @@ def _read_generic(p: Path, fmt: str) -> Table:
         raise StarclassError(not_utf8_message(p)) from None
     except Exception as exc:
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
+    if astropy_fmt == "fits":
+        restore_fits_meta(table, p)
     if fmt == "csv" and len(table.colnames) > 1 and is_index_header(_csv_header(p)):
         # pandas' row index (to_csv's default): it was a column 'col0' beside the data
         table.remove_column(table.colnames[0])
@@ -1497,8 +1508,22 @@ def _looks_like_cds(p: Path) -> bool:
     return "Byte-by-byte Description" in head or head.lstrip().startswith("Title:")
 
 
+def _json_value(v):
+    """A meta value JSON can hold: numpy scalars and arrays as Python's, paths and the rest as text."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    return str(v)
+
+
 def _fits_safe_meta(meta: Mapping) -> dict:
-    """Meta values a FITS header can hold (scalars and short strings); the rest is dropped."""
+    """Meta for a FITS header: readable cards of the scalars and short strings, and all of it as JSON.
+
+    The readable cards are for people reading the header (``fitsheader``); the JSON under
+    :data:`FITS_META_KEY` (ASCII, long-string ``CONTINUE`` cards) is what :func:`restore_fits_meta`
+    reads back: dicts, lists of numbers, ``None`` and long strings included.
+    """
     out = {}
     for k, v in meta.items():
         if isinstance(v, (bool, int, float, np.integer, np.floating)):
@@ -1509,4 +1534,58 @@ def _fits_safe_meta(meta: Mapping) -> dict:
             s = ",".join(v)
             if len(s) <= 68:
                 out[k] = s
+    if meta:
+        # ensure_ascii: a header holds ASCII only (a cutout folder named Ströme)
+        out[FITS_META_KEY] = json.dumps(dict(meta), default=_json_value, ensure_ascii=True)
     return out
+
+
+def restore_fits_meta(table: Table, path: PathLike | None = None) -> Table:
+    """Put back the meta :func:`write_catalog` kept as JSON in a FITS table's header.
+
+    The header's own cards (upper-cased short keys, lists as comma-separated text) are replaced
+    by the meta as written; cards the JSON does not hold (added to the header since) are kept. A
+    table without the card is left as it is; a card that is not a JSON object is left in the
+    meta with a warning naming the file.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A table read from a FITS file (``Table.read``); its ``meta`` is changed in place.
+    path : path-like, optional
+        The file, named in the warning.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.table import Table
+    >>> p = Path(tempfile.mkdtemp()) / "out.fits"
+    >>> meta = {"classes": [1, 2], "eval_merges": {"b": {"x": [1], "y": [2]}}}
+    >>> _ = write_catalog(Table({"id": [1]}, meta=meta), p)
+    >>> Table.read(p).meta.get("classes")  # a header card holds no list of numbers
+    >>> restore_fits_meta(Table.read(p)).meta["eval_merges"]
+    {'b': {'x': [1], 'y': [2]}}
+    """
+    text = table.meta.get(FITS_META_KEY)
+    if text is None:
+        return table
+    try:
+        kept = json.loads(text)
+        if not isinstance(kept, dict):
+            raise ValueError(f"a JSON {type(kept).__name__}, not an object")
+    except (TypeError, ValueError) as exc:
+        warnings.warn(f"{path or 'FITS table'}: header card {FITS_META_KEY} is not the JSON meta starclass "
+                      f"writes ({exc}); the header's other cards are read as the meta", UserWarning, stacklevel=2)
+        return table
+    own = {str(k).lower() for k in kept}
+    others = {k: v for k, v in table.meta.items() if k != FITS_META_KEY and str(k).lower() not in own}
+    table.meta.clear()
+    table.meta.update(kept)
+    table.meta.update(others)
+    return table

@@ -348,7 +348,7 @@ def temperature_at_bound(temperature: float, probs, y, bounds: tuple[float, floa
 
 
 def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source: str = "",
-                 fitted: str = "", n_training: int = 0) -> str | None:
+                 fitted: str = "", n_training: int = 0, class_names=None) -> str | None:
     """Why a calibration fitted on so few held-out rows is not to be trusted; None for enough rows.
 
     A temperature (or vector scaling) is fitted whatever the number of rows; on a few dozen it
@@ -371,6 +371,9 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
     n_training : int
         How many of the rows the model was trained on (``--allow-training-rows``), said instead
         of calling them held-out (:func:`rows_words`).
+    class_names : sequence of str, optional
+        The task's name of each class of ``class_counts``, in its order: the classes are named as
+        evaluate names them (``2 (galaxy)``); by number alone without.
 
     Returns
     -------
@@ -383,17 +386,23 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
     'the temperature was fitted on only 39 held-out rows (per class'
     >>> too_few_rows(500, {1: 250, 2: 250}) is None
     True
+    >>> too_few_rows(39, {1: 5, 2: 34}, class_names=["star", "galaxy"]).split("(")[1:3]
+    ['per class 1 ', 'star): 5, 2 ']
     """
     if method == "histogram":
         return None
+    from starclass.schema import class_labels
+
+    # named as evaluate, train's counts and info name them ("1 (star)"): bare numbers here only
+    names = class_labels(list(class_counts), class_names)
     per_class = CALIBRATION_MIN_ROWS_PER_CLASS.get(method, 0)
-    small = [str(c) for c, k in class_counts.items() if int(k) < per_class]
+    small = [names[int(c)] for c, k in class_counts.items() if int(k) < per_class]
     if int(n) >= CALIBRATION_MIN_ROWS and not small:
         return None
     what = "temperature" if method == "temperature" else "vector scaling"
     short = ([f"fewer than {CALIBRATION_MIN_ROWS} rows"] if int(n) < CALIBRATION_MIN_ROWS else []) + (
         [f"fewer than {per_class} of class{'es' if len(small) > 1 else ''} {', '.join(small)}"] if small else [])
-    counts = ", ".join(f"{c}: {int(k)}" for c, k in class_counts.items())
+    counts = ", ".join(f"{names[int(c)]}: {int(k)}" for c, k in class_counts.items())
     todo = "fit it on a larger labelled held-out set ('starclass calibrate MODEL ... --overwrite')"
     if str(source).startswith("validation split"):
         todo += ", or train with a larger --val-fraction"
@@ -852,9 +861,10 @@ class ModelCalibration:
             return histogram_calibrate(probs, self.bin_edges, self.bin_freq)
         return temper(probs, self.temperature)
 
-    def cautions(self) -> list[str]:
+    def cautions(self, class_names=None) -> list[str]:
         """Every reason the fitted map is not to be trusted: too few rows (:func:`too_few_rows`)
         and a temperature at an end of its search (:meth:`warning`); empty when there is none.
+        ``class_names`` (the task's, in the order of its classes) names the classes counted.
 
         Examples
         --------
@@ -863,7 +873,8 @@ class ModelCalibration:
         'the temperature 0.665 was fitted on only 3 held-out '
         """
         fitted = f"{self.temperature:.3f}" if self.method == "temperature" else ""
-        few = too_few_rows(self.n, self.class_counts(), self.method, self.source, fitted, self.n_training_rows)
+        few = too_few_rows(self.n, self.class_counts(), self.method, self.source, fitted, self.n_training_rows,
+                           class_names)
         bound = self.warning() or self._scales_at_bound()
         return [m for m in (few, bound) if m]
 

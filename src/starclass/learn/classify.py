@@ -330,10 +330,11 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
             "temperature": cal.temperature if calibrated and cal.method == "temperature" else None,
             "calibration_method": cal.method if calibrated else None,
             "calibration_source": cal.source, "calibration_n": cal.n, "coverage": coverage}
-    if calibrated and cal.cautions():
+    cautions = cal.cautions(list(cfg.class_names))  # the classes named, as info names them
+    if calibrated and cautions:
         # too few rows to pin the map down (or a temperature at its bound): train and calibrate
         # said it once; the catalogue whose probabilities it made keeps it, and classify says it
-        meta["calibration_cautions"] = cal.cautions()
+        meta["calibration_cautions"] = cautions
     if calibrated and cal.method == "vector":
         meta["calibration_scale"] = [float(v) for v in cal.scale]
         meta["calibration_bias"] = [float(v) for v in cal.bias]

@@ -151,13 +151,19 @@ def model_summary(path: str | os.PathLike) -> list[str]:
         what = (f"temperature {cal['temperature']:.3f}" if cal.get("method") == "temperature"
                 else str(cal.get("method")))
         counts = cal.get("class_counts") or {}
-        per_class = f"; per class {', '.join(f'{c}: {k}' for c, k in counts.items())}" if counts else ""
+        from starclass.schema import class_labels
+
+        # named as train's counts and evaluate name them ("1 (cluster): 4"); bare numbers before
+        named = class_labels(cfg.classes, cfg.class_names)
+        per_class = (f"; per class {', '.join(f'{named.get(int(c), c)}: {k}' for c, k in counts.items())}"
+                     if counts else "")
         lines.append(f"  calibration: {what} fitted on {cal.get('n')} rows ({cal.get('source')}{per_class})")
         # the same words train and calibrate printed when it was fitted: too few rows, and a
         # temperature at an end of its search (info said neither)
         from starclass.learn.calibration import ModelCalibration
 
-        lines += [f"  WARNING: {c}" for c in ModelCalibration.from_dict(cal, f"model {path}").cautions()]
+        lines += [f"  WARNING: {c}"
+                  for c in ModelCalibration.from_dict(cal, f"model {path}").cautions(list(cfg.class_names))]
     else:
         lines.append(f"  calibration: none; {lm.no_calibration}")
     return lines

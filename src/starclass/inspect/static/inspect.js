@@ -12,6 +12,7 @@ const SUBCLASS_OF = document.body.dataset.subclassOf === "" ? null : Number(docu
 const state = {
   ids: [], idx: 0, order: "catalogue", labelled: new Set(), cache: new Map(),
   current: null, subMode: false, showPred: false, pending: 0, saveChain: Promise.resolve(),
+  stretchChoice: null,  // the stretch the user chose, kept while the menu reads "as stored"
 };
 const $ = (id) => document.getElementById(id);
 
@@ -162,10 +163,34 @@ function showPrediction(pred) {
 }
 
 // ----- the V stamp with a contrast control -----
+// The stretch menu says what is done: greyed out on a stored 8-bit picture it read "asinh" (the user's
+// choice, not applied), so it reads "as stored" there; the user's choice comes back on the next stamp
+// of counts. The choice is kept aside while the menu shows "as stored".
+function showStretch(stored) {
+  const sel = $("stretch");
+  let asStored = sel.querySelector("option[value='as-stored']");
+  if (stored && !asStored) {
+    state.stretchChoice = sel.value;
+    asStored = new Option("as stored", "as-stored");
+    sel.add(asStored);
+  } else if (!stored && asStored) {
+    asStored.remove();
+    sel.value = state.stretchChoice || "asinh";
+  }
+  if (stored) sel.value = "as-stored";
+  sel.disabled = stored;
+  sel.title = stored ? "an 8-bit picture is shown as stored (its own stretch); the contrast brightens or darkens it" : "";
+}
+
 function drawStamp() {
   const c = state.current;
   if (!c) return;
   const s = c.stamp, n = s.size;
+  // a stored 8-bit picture (a ZScale PNG) is already stretched: stretched again (black below the median,
+  // asinh above) it was almost pure black and white. Shown as stored at the default contrast (20), the
+  // control only brightens (up) or darkens (down) it, linearly; the stretch menu is for counts
+  const stored = s.as_stored === true;
+  showStretch(stored);  // before any return: an empty stamp must not keep the last one's menu
   const canvas = $("stamp");
   canvas.width = n; canvas.height = n;
   const ctx = canvas.getContext("2d");
@@ -173,12 +198,6 @@ function drawStamp() {
   const flat = s.values.flat().filter((v) => v !== null);
   if (flat.length === 0) { ctx.putImageData(img, 0, 0); return; }
   const contrast = Number($("contrast").value) / 100;
-  // a stored 8-bit picture (a ZScale PNG) is already stretched: stretched again (black below the median,
-  // asinh above) it was almost pure black and white. Shown as stored at the default contrast (20), the
-  // control only brightens (up) or darkens (down) it, linearly; the stretch menu is for counts
-  const stored = s.as_stored === true;
-  $("stretch").disabled = stored;
-  $("stretch").title = stored ? "an 8-bit picture is shown as stored (its own stretch); the contrast brightens or darkens it" : "";
   let lo, hi;
   if (stored) {
     lo = 0;
@@ -293,6 +312,8 @@ document.addEventListener("keydown", (ev) => {
     drawStamp();
   } else if (k === "s") {
     const s = $("stretch");
+    // greyed out (a stored 8-bit picture): the key changed the hidden choice, and "as stored" with it
+    if (s.disabled) return;
     s.selectedIndex = (s.selectedIndex + 1) % s.options.length;
     drawStamp();
   }
