@@ -68,6 +68,8 @@ def test_train_warns_and_info_shows_the_rows(trained):
     assert res.exit_code == 0, res.output
     named = class_labels(cfg.classes, cfg.class_names)  # as evaluate names them (the bare number before)
     counts = ", ".join(f"{named[int(c)]}: {k}" for c, k in cal["class_counts"].items())
+    # train's own warning names the classes as info does (it printed 'per class 1: 4, ...')
+    assert f"held-out rows (per class {counts})" in warned[0], warned[0]
     assert f"fitted on {n} rows (validation split; per class {counts})" in res.output
     assert re.search(rf"WARNING: the temperature [0-9.]+ was fitted on only {n} held-out rows", res.output)
     # a temperature at an end of its search is named there too, as train named it

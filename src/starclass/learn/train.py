@@ -1502,7 +1502,7 @@ def calibrate_on_validation(outdir: Path, data: TrainData, config, device, *,
     cal = ModelCalibration.fit(probs, targets, config.classes, source=source, method=method)
     save_calibration(outdir, cal.to_dict(), [c["digest"] for c in loaded.checkpoints])
     # too few validation rows to pin the map down, or a temperature at an end of its search
-    fallback += [f"WARNING: {c}" for c in cal.cautions()]
+    fallback += [f"WARNING: {c}" for c in cal.cautions(list(config.class_names))]  # named as info names them
     return fallback + [f"calibration: {cal.describe()} fitted on {cal.n} validation rows "
             f"(NLL {cal.nll_before:.4f} -> {cal.nll_after:.4f})" + ("; soft targets: each row as its most "
                                                                    "probable class" if soft else
