@@ -16,7 +16,7 @@ def catalog_summary(table, name: str = "") -> str:
     # here, not at the top: starclass.schema (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     import numpy as np
 
-    from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, bands_in, human_cols, mag_col
+    from starclass.schema import CLASS_REF, CLASSES, bands_in, human_cols, mag_col
 
     lines = []
     fmt = table.meta.get("format")
@@ -29,14 +29,7 @@ def catalog_summary(table, name: str = "") -> str:
     bands = bands_in(table)
     lines.append(f"bands: {', '.join(bands) if bands else 'none'}")
     classes, labels = _task_classes(table.meta, CLASSES)
-    for col in (CLASS_REF, CLASS_PRED):
-        if col not in table.colnames:
-            continue
-        v = np.asarray(table[col]).astype(int)
-        counts = {k: int((v == k).sum()) for k in classes}
-        classified = sum(counts.values())
-        parts = "  ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
-        lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class)")
+    lines += _class_count_lines(table, classes, labels)
     meta = table.meta
     if meta.get("legus_layout"):
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
@@ -77,6 +70,86 @@ def catalog_summary(table, name: str = "") -> str:
         y = np.asarray(table[Y], dtype=float)
         lines.append(f"positions (0-based px): x {x.min():.1f} .. {x.max():.1f}, y {y.min():.1f} .. {y.max():.1f}")
     return "\n".join(lines)
+
+
+def _class_count_lines(table, classes, labels: dict[int, str]) -> list[str]:
+    """One line per class column (``class_ref``, ``class_pred``) of ``table``: the rows of each class.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> _class_count_lines(Table({"class_pred": [1, 2, 2, 0]}), [1, 2], {1: "1 (star)"})
+    ['class_pred: 1 (star): 1  2: 2  (3 classified, 1 without class)']
+    """
+    import numpy as np
+
+    from starclass.schema import CLASS_PRED, CLASS_REF
+
+    lines = []
+    for col in (CLASS_REF, CLASS_PRED):
+        if col not in table.colnames:
+            continue
+        v = np.asarray(table[col]).astype(int)
+        counts = {k: int((v == k).sum()) for k in classes}
+        classified = sum(counts.values())
+        parts = "  ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
+        lines.append(f"{col}: {parts}  ({classified} classified, {len(v) - classified} without class)")
+    return lines
+
+
+def classified_csv_lines(path: Path) -> list[str]:
+    """The class counts of a cutout CSV that ``classify --stamps -o OUT.csv`` wrote, else ``[]``.
+
+    ``info OUT.csv`` described it only as a labelled cutout folder, without its ``class_pred``
+    counts, which ``info OUT.ecsv`` gives. A CSV keeps no meta: the task is the one of the model
+    its ``model`` column names (one model, still there, as a path from here or from the CSV's
+    folder); otherwise the classes in the table are counted by number.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from astropy.table import Table
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+    >>> Table({"file": ["a.png", "b.png"], "class_pred": [2, 0], "model": ["gone", "gone"]}).write(p)
+    >>> classified_csv_lines(p)
+    ['class_pred: 2: 1  (1 classified, 1 without class)  (classes by number: model gone not found)']
+    """
+    import numpy as np
+
+    from starclass.evaluate.compare import read_cutout_output
+    from starclass.schema import CLASS_PRED, CLASS_REF
+
+    try:
+        table = read_cutout_output(path)
+    except StarclassError:
+        return []  # the cutout summary has read it already; a CSV it reads but astropy does not: no counts
+    if table is None or CLASS_PRED not in table.colnames:
+        return []
+    models = sorted(set(np.asarray(table["model"]).astype(str).tolist())) if "model" in table.colnames else []
+    why, classes, labels = "no model column", None, {}
+    if len(models) > 1:
+        why = f"{len(models)} models in its model column"
+    elif models:
+        where = [Path(models[0]), path.parent / models[0]]
+        found = next((p for p in where if p.exists()), None)
+        why = f"model {models[0]} not found"
+        if found is not None:
+            # here, not at the top: model_task imports torch, which only such a CSV pays
+            from starclass.evaluate.task import class_labels, model_task
+
+            try:
+                task = model_task(found)
+                classes, labels = list(task.classes), class_labels(task.classes, task.class_names)
+            except StarclassError as exc:
+                why = f"model {models[0]}: {exc}"
+    if classes is None:
+        seen = set()
+        for col in (CLASS_REF, CLASS_PRED):
+            if col in table.colnames:
+                seen |= set(np.asarray(table[col]).astype(int).tolist())
+        classes = sorted(seen - {0})
+        return [f"{line}  (classes by number: {why})" for line in _class_count_lines(table, classes, {})]
+    return _class_count_lines(table, classes, labels)
 
 
 def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
@@ -519,6 +592,9 @@ def info(
     if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])
                             or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
         echo(cutout_summary(paths[0]))
+        if (csv_path := _cutout_csv(paths[0])) is not None and (counts := classified_csv_lines(csv_path)):
+            # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
+            echo("classified (classify --stamps):\n" + "\n".join(counts))
         return
     if len(paths) == 1 and paths[0].is_dir():
         from starclass.io.overview import CATALOG_SUFFIXES
