@@ -513,7 +513,7 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         _train_on_cutouts(cfg, stamp_list[0], output=output, group_column=group_column, target_purity=target_purity,
                           label_column=column,
                           precision=precision, seed=seed, resume=resume, progress=progress,
-                          device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
+                          device=device, epochs=epochs, ensemble=ensemble, init_from=init_from, on_resume=echo,
                           cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None,
                           task_file=task if cfg.preset_name is None and Path(task).is_file() else None)
         return
@@ -592,14 +592,15 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
         cvr = cross_validate(cfg, inputs, y, scheme=cv_scheme, outdir=output, positions=positions,
                              galaxies=galaxies, extra_columns=extra, seed=seed, resume=resume, progress=progress,
                              device=device, epochs=epochs, ensemble=ensemble, init_from=init_from,
-                             pixel_flags=record)
+                             pixel_flags=record, on_resume=echo)
         _print_cv(cvr)
         return
     result = fit(cfg, inputs, y, outdir=output, positions=positions, galaxies=galaxies,
                  seed=seed, resume=resume, progress=progress, device=device, epochs=epochs,
                  ensemble=ensemble, holdout=holdout, init_from=init_from,
                  label_model=None if votes is None else votes.model,
-                 pseudo_index=None if field_specs is not None else pseudo_rows, pixel_flags=record)
+                 pseudo_index=None if field_specs is not None else pseudo_rows, pixel_flags=record,
+                 on_resume=echo)
     if votes is not None and votes.annotators is not None:
         from starclass.io.catalog import write_catalog
 

@@ -237,7 +237,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
                    epochs: int | None = None, ensemble: int | None = None, batch_size: int = INFERENCE_BATCH_SIZE,
                    init_from: str | os.PathLike | None = None, groups: np.ndarray | None = None,
                    known_data: dict[str, str] | None = None, pixel_flags: dict | None = None,
-                   on_fold: Callable[[Path], None] | None = None) -> CVResult:
+                   on_fold: Callable[[Path], None] | None = None,
+                   on_resume: Callable[[str], None] | None = None) -> CVResult:
     """Train one model per fold and score each on the candidates it never saw.
 
     Parameters
@@ -266,6 +267,9 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         Called with each fold's model directory as soon as it is trained (or kept), before the
         next fold: what is recorded in a fold's manifest is there even when a later fold is
         interrupted.
+    on_resume
+        Passed to each fold's :func:`starclass.learn.train.fit`: called before a fold trains with the
+        line saying what it resumes from its checkpoints (the fold's folder named in it).
 
     Returns
     -------
@@ -332,7 +336,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
             result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
                          galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
                          epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                         known_data=known_data, pixel_flags=pixel_flags)
+                         known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume)
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
             # a time limit), an earlier run's tables described folds no longer there

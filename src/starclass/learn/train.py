@@ -1216,6 +1216,7 @@ def fit(
     known_data: dict[str, str] | None = None,
     pseudo_index: np.ndarray | None = None,
     pixel_flags: dict[str, Any] | None = None,
+    on_resume: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Train the ensemble of a task config and write it to ``outdir``.
 
@@ -1281,6 +1282,10 @@ def fit(
         The mask and DQ flags the inputs were cut with
         (:func:`starclass.learn.provenance.flags_record`), stored in the manifest so that
         ``classify`` can warn when given other ones. None: no record (as models before it).
+    on_resume
+        Called once, before any training, with one line saying what is resumed when ``outdir``
+        holds checkpoints of this run (``resuming from the checkpoints in M: member 1 already
+        trained, member 2 after epoch 3 of 5``); ``starclass train`` prints it.
 
     Returns
     -------
@@ -1330,7 +1335,13 @@ def fit(
     if resume:
         # every checkpoint is checked before the first epoch: a refusal after member 1 was
         # retrained would leave a directory of mixed runs
-        _check_resumable(outdir, config, members, identity, known_data)
+        found = _check_resumable(outdir, config, members, identity, known_data)
+        if found and on_resume is not None:
+            # said now: "already trained, kept" / "resumed after epoch N" came only with the notes at
+            # the end, hours into a long run
+            on_resume(f"resuming from the checkpoints in {outdir}: {', '.join(found)}"
+                      + (f"; {counted(len(members) - len(found), 'member')} to train" if len(found) < len(members)
+                         else ""))
     # the directory is made only now, after the data were checked (a class without a training row,
     # no label at all): such a failure left an empty model directory behind
     made = _make_outdir(outdir)
@@ -1523,18 +1534,25 @@ def _val_acc_at(history: list[dict], best_epoch: int | None) -> float:
 
 
 def _check_resumable(outdir: Path, config, members: list[MemberSpec], identity: dict[str, str],
-                     known_data: dict[str, str] | None = None) -> None:
+                     known_data: dict[str, str] | None = None) -> list[str]:
     """Refuse, before any training, a model directory whose checkpoints another run wrote.
 
     ``known_data`` (as :func:`fit` takes it) words the refusal of a checkpoint trained on an
-    earlier reading of the same data.
+    earlier reading of the same data. Returns what each member with a checkpoint resumes from
+    (``member 1 already trained``, ``member 2 after epoch 3 of 5``), for :func:`fit`'s ``on_resume``.
     """
+    found = []
     for spec in members:
         for path, kind in ((outdir / member_filename(spec.index), "member"),
                            (outdir / epoch_filename(spec.index), "epoch")):
             if path.exists():
-                _check_same_run(path, load_checkpoint(path, kind=kind), config, spec, identity, known_data)
+                ckpt = load_checkpoint(path, kind=kind)
+                _check_same_run(path, ckpt, config, spec, identity, known_data)
+                found.append(f"member {spec.index + 1} already trained" if kind == "member" else
+                             f"member {spec.index + 1} after epoch {int(ckpt['epoch'])} of "
+                             f"{int(config.recipe.epochs)}")
                 break
+    return found
 
 
 def _config_diff(old: Any, new: Any, prefix: str = "") -> list[str]:
