@@ -175,7 +175,9 @@ def test_fold_models_of_an_earlier_cross_validation_are_not_counted_as_this_ones
     cfg, data = toy
     cv = tmp_path / "cv"
     cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=cv, progress=False, device="cpu")
-    with pytest.raises(StarclassError, match=r"holds fold_3 of an earlier cross-validation, no fold of this one"):
+    # its cv_summary.json says what it was (before: "holds fold_3 of an earlier cross-validation, no fold of this one")
+    with pytest.raises(StarclassError, match=r"holds a 3-fold cross-validation \(its cv_summary.json\); this is a "
+                                             r"2-fold cross-validation: train into another directory \(-o\)"):
         _cv(cfg, data, cv)
     assert (cv / "fold_3" / "manifest.json").is_file()
     done = _cv(cfg, data, cv, resume=False)
@@ -183,3 +185,27 @@ def test_fold_models_of_an_earlier_cross_validation_are_not_counted_as_this_ones
     assert any(n.startswith("removed fold_3: a fold model of an earlier cross-validation") for n in done.notes)
     res = runner.invoke(app, ["info", str(cv)])
     assert "2 fold model(s), fold_1 .. fold_2" in res.output, res.output
+
+
+def test_a_cv_folder_resumed_with_other_folds_is_refused_naming_both(tmp_path, toy, monkeypatch):
+    """--cv 2, then --cv 3 into the same folder: refused as "fold_1/member_01.pt was trained with other
+    training data", not saying that the folds differ. Now both cross-validations are named, from what
+    the earlier run recorded (its cv_summary.json, else its fold folders), before the member check."""
+    cfg, data = toy
+    cv = tmp_path / "cv"
+    _cv(cfg, data, cv)
+    with pytest.raises(StarclassError) as err:
+        cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=cv, progress=False, device="cpu")
+    assert str(err.value).startswith(f"{cv} holds a 2-fold cross-validation (its cv_summary.json); this is a 3-fold "
+                                     "cross-validation: train into another directory (-o), or start afresh with "
+                                     "--overwrite"), err.value
+    assert "other training data" not in str(err.value)
+    # a --cv 3 run stopped in fold 3 (no cv_summary.json), resumed with --cv 2: its fold_3 says it
+    other = tmp_path / "cv3"
+    _stop_in(monkeypatch, "3")
+    with pytest.raises(KeyboardInterrupt):
+        cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=other, progress=False, device="cpu")
+    monkeypatch.undo()
+    with pytest.raises(StarclassError, match=r"holds a cross-validation of 3 or more folds \(fold_3\); this is a "
+                                             r"2-fold cross-validation"):
+        _cv(cfg, data, other)

@@ -319,6 +319,12 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     # this run's, info counted them as its fold models ("3 fold model(s)" of a 2-fold summary)
     ours = {f"fold_{_safe(name)}" for name, _ in folds}
     stale = [f for f in cv_fold_models(outdir, started=True) if f.name not in ours]
+    if resume and (other := _other_scheme(outdir, scheme, stale)):
+        # before the member check: it said only "fold_1/member_01.pt was trained with other training
+        # data" of a --cv 3 folder resumed with --cv 2, not that the folds differ
+        raise StarclassError(
+            f"{outdir} holds {other}; this is {_scheme_words(scheme)}: train into another directory (-o), or start "
+            "afresh with --overwrite (or --no-resume), which replaces it")
     if stale and resume:
         raise StarclassError(
             f"{outdir} holds {', '.join(f.name for f in stale)} of an earlier cross-validation, no fold of this "
@@ -529,6 +535,61 @@ def fold_digests(config, inputs, labels, *, scheme: str | int, groups: np.ndarra
             _, hidden, val_index, _ = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
             out.append(data_digest(inputs, hidden, positions=positions, galaxies=galaxies, val_index=val_index))
     return out
+
+
+def _scheme_words(scheme: str | int) -> str:
+    """A cross-validation scheme in words.
+
+    Examples
+    --------
+    >>> _scheme_words(3), _scheme_words("logo")
+    ('a 3-fold cross-validation', 'a leave-one-galaxy-out cross-validation')
+    """
+    return ("a leave-one-galaxy-out cross-validation" if str(scheme).lower() == "logo"
+            else f"a {int(scheme)}-fold cross-validation")
+
+
+def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | None:
+    """What cross-validation of another scheme ``outdir`` holds (in words), or None.
+
+    Read from what an earlier run recorded: the ``scheme`` of its ``cv_summary.json`` (a finished
+    run), else its fold folders that this run does not make (``fold_3`` of a ``--cv 3`` run
+    resumed with ``--cv 2``; galaxy names of a ``logo`` one). A run stopped before it made a fold
+    this one lacks leaves no record: its checkpoints are then refused by the member check.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "cv_summary.json").write_text('{"scheme": 3}')
+    >>> _other_scheme(d, 2, [])
+    'a 3-fold cross-validation (its cv_summary.json)'
+    >>> _other_scheme(d, 3, []) is None
+    True
+    """
+    summary = outdir / "cv_summary.json"
+    if summary.is_file():
+        try:
+            earlier = json.loads(summary.read_text()).get("scheme")
+        except (OSError, ValueError, AttributeError):
+            earlier = None  # unreadable: the checks below and the member check speak
+        if earlier is not None and str(earlier).lower() != str(scheme).lower():
+            try:
+                return f"{_scheme_words(earlier)} (its cv_summary.json)"
+            except (TypeError, ValueError):
+                return None
+        if earlier is not None:
+            return None
+    if not stale:
+        return None
+    names = [f.name.removeprefix("fold_") for f in stale]
+    if all(n.isdigit() for n in names):
+        if str(scheme).lower() == "logo":
+            return f"a k-fold cross-validation ({', '.join(f.name for f in stale)})"
+        return f"a cross-validation of {max(int(n) for n in names)} or more folds ({', '.join(f.name for f in stale)})"
+    if str(scheme).lower() != "logo":
+        return f"a leave-one-galaxy-out cross-validation ({', '.join(f.name for f in stale)})"
+    return None
 
 
 def _safe(name: str) -> str:
