@@ -348,6 +348,8 @@ class EvalTask:
         unknown: dict[str, list[int]] = {}  # every unknown label with its rows: named together below
         zeros: list[int] = []  # 0-based rows whose label is 0 with no label_map: "no class"
         missing: list[int] = []  # 0-based rows with no label (empty, masked or NaN)
+        from starclass.io.cutout_folders import mapped_label
+
         keyed = {label_key(k): v for k, v in (self.label_map or {}).items()}
         for i, v in enumerate(vals.data):
             # a NaN is a missing label: pandas writes a numeric column with gaps as floats ('2.0', '')
@@ -360,8 +362,6 @@ class EvalTask:
                 if label_key(lab) in keyed:
                     out[i] = keyed[label_key(lab)]  # in one Unicode form, as train matched them
                     continue
-                from starclass.io.cutout_folders import mapped_label
-
                 # '2.0' of a numeric column with gaps is the label '2', as train reads it
                 lab = mapped_label(lab, self.label_map) or lab
                 if lab not in self.label_map:

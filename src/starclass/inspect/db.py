@@ -61,6 +61,7 @@ SUBCLASSES: tuple[str, ...] = tuple(f"4.{k}" for k in range(1, 13))
 #: Longest comment kept (characters); longer ones are refused, not cut.
 MAX_COMMENT_LENGTH = 2000
 
+
 class UTCDateTime(sa.types.TypeDecorator):
     """A time stamp stored as UTC and read back as an aware UTC :class:`datetime.datetime`.
 
@@ -91,7 +92,6 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=_dt.UTC)
         return value.astimezone(_dt.UTC)
-
 
 
 metadata = sa.MetaData()
