@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import shutil
 import warnings
-from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 from typer.testing import CliRunner
 
 with warnings.catch_warnings():  # the installed starlette warns about httpx at import
@@ -25,28 +22,14 @@ with warnings.catch_warnings():  # the installed starlette warns about httpx at 
 
 from starclass.cli import app as cli
 from starclass.learn.config import get_preset, save_config
+from test_inspect_stamps import make_folder  # tests/ is on sys.path under pytest
 
 runner = CliRunner()
 pytestmark = pytest.mark.usefixtures("single_thread")
 
 
-def _folder(root: Path, n: int = 6, size: int = 16) -> Path:
-    rng = np.random.default_rng(0)
-    rows = ["file,label,object_id"]
-    yy, xx = np.mgrid[:size, :size]
-    c = (size - 1) / 2
-    for lab, width in (("cluster", 1.5), ("galaxy", 4.0)):
-        (root / lab).mkdir(parents=True, exist_ok=True)
-        for i in range(n):
-            a = 40 + 180 * np.exp(-0.5 * ((xx - c) ** 2 + (yy - c) ** 2) / width ** 2) + rng.normal(0, 4, xx.shape)
-            Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(root / lab / f"o{i}.png")
-            rows.append(f"{lab}/o{i}.png,{lab},{lab}{i}")
-    (root / "labels.csv").write_text("\n".join(rows) + "\n")
-    return root / "labels.csv"
-
-
 def test_export_without_task_takes_the_model_the_classified_list_names(tmp_path):
-    labels = _folder(tmp_path / "pool")
+    labels = make_folder(tmp_path / "pool", n=6)
     cfg = get_preset("m31-real", name="m31-real-2ep", stamp_size=16,
                      recipe={"epochs": 1, "batch_size": 8, "val_fraction": 0.0})
     task = save_config(cfg, tmp_path / "m31-real-2ep.yaml")
