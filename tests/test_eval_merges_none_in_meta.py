@@ -63,6 +63,15 @@ def test_evaluate_of_the_ecsv_output_scores_the_merges_the_task_wanted(tmp_path,
         summary = json.loads((tmp_path / "ev" / "summary.json").read_text())
         assert list(summary["headline"]["prediction_class_ref"]) == scored, (how, res.output)
     assert Table.read(out).meta.get("eval_merges_given") is (eval_merges is not None)
+    # train --cv's held-out predictions carry the same meta: their {} read as "not given" too
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(tmp_path / "d" / "labels.csv"), "--cv",
+                              "2", "-o", str(tmp_path / "cv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["evaluate", str(tmp_path / "cv" / "cv_predictions.ecsv"), "--bootstrap", "0",
+                              "--no-science", "-o", str(tmp_path / "evcv")])
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "evcv" / "summary.json").read_text())
+    assert list(summary["headline"]["prediction_class_ref"]) == scored, res.output
 
 
 def test_meta_round_trips_through_ecsv_and_parquet_and_old_files_read_as_before(tmp_path):

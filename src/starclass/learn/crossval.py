@@ -413,7 +413,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         "threshold": config.threshold,
         "positive_class": positive,
         "label_map": dict(config.label_map or {}),
-        "eval_merges": config.eval_merges or {},
+        **config.eval_merges_meta(),  # "none wanted" ({}) told from "not given", as classify writes it
         "reference_merge": {str(k): int(v) for k, v in config.merge.items()},
         "cv": str(scheme),
     })
