@@ -114,9 +114,13 @@ class CutoutList:
 
 def _is_eight_bit(path: Path) -> bool:
     """Whether a picture file holds 8-bit values (its header only is read)."""
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import deep_colour_picture, image_format
 
     if image_format(path) not in ("png", "jpeg", "tiff", "bmp", "webp"):
+        return False
+    if deep_colour_picture(path):
+        # 16-bit colour opens in PIL's 8-bit "RGB" mode: taken for a stretched 8-bit picture, it was shown
+        # without a stretch, as a 16-bit grey picture is not
         return False
     try:
         with Image.open(path) as img:

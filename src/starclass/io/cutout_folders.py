@@ -27,8 +27,9 @@ instead (so its groups are kept). A directory with images in itself and no label
 a folder of unlabelled cutouts (``file`` only), to classify.
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette; a
-palette whose pixels are all grey reads as grey), JPEG (CMYK read as RGB), TIFF (8/16-bit or
-float; a stack of pages is one channel per page), BMP, WebP, FITS (the primary HDU, or the
+palette whose pixels are all grey reads as grey; 16-bit colour at its 16 bits), JPEG (CMYK read as RGB),
+TIFF (8/16-bit or float; a stack of pages is one channel per page; several planes of 16 bits or floats in
+one page, contiguous or planar, read with tifffile at their full depth), BMP, WebP, FITS (the primary HDU, or the
 first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, optionally ``.gz``;
 fpack's ``.fz``; leading axes of length 1 beyond three dropped, as a radio cutout's
 ``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first; an array ``(H, W, C)``
@@ -338,6 +339,9 @@ def _read_pil(path: Path) -> np.ndarray:
     """
     from PIL import Image
 
+    deep = _png_colour_depth(path)
+    if deep is not None:
+        return _read_png16_colour(path, deep)
     with Image.open(path) as img:
         _refuse_planar_tiff(img, path)
         n_frames = getattr(img, "n_frames", 1)
@@ -375,6 +379,179 @@ def _pil_frame(img) -> np.ndarray:
     if palette and a.shape[-1] == 3 and (a[..., 0] == a[..., 1]).all() and (a[..., 1] == a[..., 2]).all():
         a = a[..., 0]
     return a
+
+
+#: The eight bytes every PNG starts with.
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+#: PNG colour types of 16-bit samples PIL hands over at 8 bits -> the rawmode whose unpacker takes each
+#: sample's second (low) byte after PIL's own unfiltering: RGB, RGBA; grey+alpha through an 8-bit RGBA
+#: unpacker of the same 4 bytes per pixel (grey high, grey low, alpha high, alpha low).
+_PNG16_LOW_RAWMODE = {2: "RGB;16L", 6: "RGBA;16L", 4: "RGBA"}
+
+
+def _png_colour_depth(path: Path) -> int | None:
+    """The colour type of a 16-bit colour (or grey+alpha) PNG, from its header; None for any other file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> p = Path(tempfile.mkdtemp()) / "rgb8.png"
+    >>> Image.new("RGB", (4, 4)).save(p)
+    >>> _png_colour_depth(p) is None
+    True
+    """
+    if image_format(path) != "png":
+        return None
+    with open(path, "rb") as fh:
+        head = fh.read(26)
+    if len(head) < 26 or head[:8] != _PNG_SIGNATURE or head[12:16] != b"IHDR":
+        return None  # PIL says what is wrong with it
+    depth, colour_type = head[24], head[25]
+    return colour_type if depth == 16 and colour_type in _PNG16_LOW_RAWMODE else None
+
+
+def _read_png16_colour(path: Path, colour_type: int) -> np.ndarray:
+    """A 16-bit colour (RGB48, RGBA64) or grey+alpha PNG at its full depth, channels last, ``uint16``.
+
+    PIL has no 16-bit colour mode: it decodes such a PNG to 8 bits a channel (the high byte), and a
+    colour PNG of 16 bits (astropy's ``make_rgb``, Siril and PixInsight exports) reached the network
+    at 8 bits without a word. PIL's decoder still unfilters every byte of the rows: decoded a second
+    time with the unpacker of little-endian samples (which takes the other byte of each pair), it
+    gives the low bytes. No other library in the dependencies reads 16-bit colour PNG.
+
+    Examples
+    --------
+    >>> _read_png16_colour(Path("rgb48.png"), 2).dtype  # doctest: +SKIP
+    dtype('uint16')
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            high = np.asarray(img)  # the high byte of each sample (the low one for grey+alpha's RGBA below)
+        with Image.open(path) as img:
+            tile = img.tile[0]
+            args = (*tuple(tile)[:3], _PNG16_LOW_RAWMODE[colour_type])
+            img.tile = [tile._make(args) if hasattr(tile, "_make") else args]
+            low = np.asarray(img)
+    except (OSError, ValueError, IndexError, SyntaxError) as exc:
+        raise StarclassError(
+            f"{path}: a PNG of 16-bit colour, which this version of PIL reads only at 8 bits "
+            f"({type(exc).__name__}: {exc}): save the cutout as a 16-bit TIFF (tifffile.imwrite(path, a)), "
+            "FITS or NPY") from None
+    if colour_type == 4:  # grey+alpha: R, G are the grey sample's high and low bytes
+        if low.ndim != 3 or low.shape[-1] != 4:
+            raise StarclassError(f"{path}: a PNG of 16-bit grey+alpha read as {low.shape}: save it as a 16-bit "
+                                 "grey PNG, TIFF, FITS or NPY")
+        return (low[..., 0].astype(np.uint16) << 8) | low[..., 1]
+    if high.shape != low.shape or high.dtype != np.uint8:
+        raise StarclassError(f"{path}: a PNG of 16-bit colour read as {high.shape} and {low.shape}: save it as a "
+                             "16-bit TIFF (tifffile.imwrite(path, a)), FITS or NPY")
+    a = (high.astype(np.uint16) << 8) | low
+    return a[..., :3]  # the alpha channel is dropped, as for every picture
+
+
+def _tiff_deep_planes(path: Path) -> tuple[int, int] | None:
+    """Samples per pixel and bits per sample of a TIFF of several samples of more than 8 bits (or stored
+    plane after plane), from its first page.
+
+    Those are what PIL misreads (16-bit colour as 8 bits, planar 16-bit as wrong values) or cannot
+    read (several float planes): :func:`_read_tiff_deep` reads them with tifffile. None for every
+    other TIFF (grey, 8-bit colour, a stack of grey pages), which PIL reads as it is.
+    """
+    import tifffile
+
+    try:
+        with tifffile.TiffFile(path) as tif:
+            page = tif.pages[0]
+            spp, bits = int(page.samplesperpixel), int(page.bitspersample)
+            planar = int(page.planarconfig) == 2
+    except Exception:  # not a TIFF tifffile can parse: PIL says what is wrong with it
+        return None
+    return (spp, bits) if spp > 1 and (bits > 8 or planar) else None
+
+
+def _read_tiff_deep(path: Path) -> np.ndarray:
+    """A TIFF of several planes of 16 bits or floats (contiguous or planar), channels last, as stored.
+
+    PIL read a 16-bit RGB TIFF at 8 bits without a word, decoded tifffile's default for a
+    ``uint16`` array ``(3, H, W)`` (one page, planar configuration 2) to wrong values, and could not
+    open one of float planes; tifffile reads all three at their full depth. An alpha channel
+    (TIFF ``ExtraSamples`` 1 or 2) is dropped, as for every picture.
+
+    Examples
+    --------
+    >>> import tempfile, tifffile
+    >>> p = Path(tempfile.mkdtemp()) / "planes.tif"
+    >>> planes = np.arange(48, dtype=np.float32).reshape(3, 4, 4)  # planes 0-15, 16-31, 32-47
+    >>> tifffile.imwrite(p, planes, photometric="rgb", planarconfig="separate")
+    >>> _read_tiff_deep(p).shape, _read_tiff_deep(p)[1, 0].tolist()  # row 1, column 0 of each plane
+    ((4, 4, 3), [4.0, 20.0, 36.0])
+    """
+    import tifffile
+
+    with tifffile.TiffFile(path) as tif:
+        page = tif.pages[0]
+        spp, bits = int(page.samplesperpixel), int(page.bitspersample)
+        if len(tif.pages) > 1:
+            raise StarclassError(f"{path}: a TIFF of {len(tif.pages)} pages of {spp} planes of {bits} bits each: a "
+                                 "cutout is one page of planes, or one grey page per band")
+        try:
+            a = page.asarray()
+        except (ValueError, NotImplementedError, KeyError, RuntimeError) as exc:
+            # LZW and JPEG need the imagecodecs package; zlib (deflate), packbits and no compression do not
+            compression = getattr(page.compression, "name", page.compression)
+            raise StarclassError(
+                f"{path}: a TIFF of {spp} planes of {bits} bits compressed with {compression}, which tifffile "
+                f"cannot decode here ({exc}) and PIL reads only at 8 bits: install imagecodecs (pip install "
+                "imagecodecs), or save the cutout uncompressed or with zlib (deflate) compression, or as FITS or NPY"
+            ) from None
+        extras = tuple(int(e) for e in (page.extrasamples or ()))
+        planar = int(page.planarconfig) == 2
+    a = np.asarray(a)
+    if a.ndim == 3 and planar:
+        a = np.moveaxis(a, 0, -1)  # one plane after another: channels first as tifffile gives them
+    if a.ndim != 3 or a.shape[-1] != spp:
+        raise StarclassError(f"{path}: a TIFF of {spp} planes read as an array of shape {a.shape}: save the "
+                             "cutout as FITS or NPY")
+    if extras and extras[-1] in (1, 2):  # associated or unassociated alpha
+        a = a[..., :-1]
+    return a
+
+
+def deep_colour_picture(path: str | os.PathLike) -> bool:
+    """Whether a picture file holds several planes of more than 8 bits (16-bit colour PNG or TIFF, float planes).
+
+    PIL opens those in its 8-bit modes; :func:`read_image` reads them at their full depth.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An image file (only its header is read).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> p = Path(tempfile.mkdtemp()) / "rgb8.png"
+    >>> Image.new("RGB", (4, 4)).save(p)
+    >>> deep_colour_picture(p)
+    False
+    """
+    p = Path(path)
+    fmt = image_format(p)
+    if not p.is_file():
+        return False
+    if fmt == "png":
+        return _png_colour_depth(p) is not None
+    deep = _tiff_deep_planes(p) if fmt == "tiff" else None
+    return deep is not None and deep[1] > 8
 
 
 def _refuse_planar_tiff(img, path: Path) -> None:
@@ -445,7 +622,9 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     if not p.is_file():
         raise StarclassError(f"{p}: no such file")
     try:
-        if fmt in _PIL_FORMATS:
+        if fmt == "tiff" and _tiff_deep_planes(p) is not None:
+            a = _read_tiff_deep(p)
+        elif fmt in _PIL_FORMATS:
             a = _read_pil(p)
         elif fmt == "fits":
             a = _read_fits(p)
@@ -462,13 +641,8 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     # what PIL, astropy.io.fits and numpy raise for broken, truncated or foreign files
     except (OSError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
-        hint = ""
-        if fmt == "tiff" and type(exc).__name__ == "UnidentifiedImageError":
-            # tifffile's default for a float array (3, H, W) or (4, H, W): one page of planes PIL does not read
-            hint = ("; PIL reads no TIFF of several float planes in one page (tifffile's default for an array "
-                    "(3, H, W)): save the cutout as FITS or NPY, or one page per band "
-                    "(tifffile.imwrite(path, a, photometric='minisblack'))")
-        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc}){hint}") from None
+        # (a TIFF of float planes, which PIL cannot open, is read by tifffile above since 2026-12-04)
+        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     a = np.asarray(a)
     if a.dtype.kind not in _PIXEL_KINDS:
         # text, complex numbers, dates or records are no pixels: text failed with a bare
