@@ -34,6 +34,7 @@ import hashlib
 import io
 import json
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +56,15 @@ from starclass.inspect.render import (
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import photon_counts
-from starclass.io.cutout_folders import file_is_a_band_copy, is_hdf5, recorded_folder, row_folders, stamp_store_error
+from starclass.io.cutout_folders import (
+    file_is_a_band_copy,
+    is_hdf5,
+    pad_to_square,
+    padded_note,
+    recorded_folder,
+    row_folders,
+    stamp_store_error,
+)
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.schema import CUTOUT_ROOT, ID
 
@@ -270,7 +279,9 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
 
 def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) -> np.ndarray:
     """Each row's files stacked as channels; refused, naming the row, when missing or of another shape."""
+
     images: list[np.ndarray] = []
+    padded: list[tuple[int, int, int]] = []
     for i, row_paths in enumerate(paths):
         planes = []
         for c, p in zip(cols, row_paths):
@@ -283,12 +294,18 @@ def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) 
                 raise StarclassError(f"--stamps {src}: row {i + 1}: {exc}") from None
         img = np.concatenate(planes, axis=0)
         if img.shape[-1] != img.shape[-2]:
-            raise StarclassError(f"--stamps {src}: row {i + 1}: {row_paths[0]} is {img.shape[-2]} x {img.shape[-1]} "
-                                 "px (height x width); cutouts must be square")
+            # as train and classify read them (read_cutout_folder): padded with NaN, where this list was refused
+            padded.append((i, img.shape[-2], img.shape[-1]))
+            img = pad_to_square(img)
         if images and img.shape != images[0].shape:
             raise StarclassError(f"--stamps {src}: row {i + 1}: {row_paths[0]} has shape {img.shape} (channels, "
-                                 f"height, width) but row 1's is {images[0].shape}; all cutouts must have one")
+                                 f"height, width) but row 1's is {images[0].shape}; all cutouts must have one"
+                                 + padded_note(padded, len(paths), files=[Path(ps[0]).name for ps in paths],
+                                               numbered=True, refused=True))
         images.append(img)
+    if padded:
+        warnings.warn(f"--stamps {src}: " + padded_note(padded, len(paths), files=[Path(ps[0]).name for ps in paths],
+                                                        numbered=True), UserWarning, stacklevel=2)
     return np.stack(images)
 
 

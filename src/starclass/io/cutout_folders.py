@@ -34,7 +34,9 @@ first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, option
 fpack's ``.fz``; leading axes of length 1 beyond three dropped, as a radio cutout's
 ``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first; an array ``(H, W, C)``
 with at most 4 channels after a longer first axis, numpy's and PIL's habit, is read channels
-last). Cutouts must be square (centred on the object).
+last). Cutouts are centred on the object; one that is not square (64 x 80 px, or trimmed at its
+image's edge) is padded with NaN to a square of its longer side (:func:`pad_to_square`), with one
+warning a read counting them (until 2026-12-04 it was refused).
 
 **Pixel values.** Pictures (PNG, JPEG, TIFF, BMP, WebP) are divided by the largest value of
 their type (255 for 8-bit, 65535 for 16-bit) so every stretched picture lies in [0, 1]; so
@@ -60,8 +62,8 @@ shows it). Pixels are kept as stored (the network sees them so); only figures di
 
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
-truncated image, a non-square image, sizes or channel counts that differ between images, a
-file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
+truncated image, sizes or channel counts that differ between images (a non-square cutout is padded to a
+square first), a file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
 without ``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
 """
 
@@ -1274,6 +1276,7 @@ def read_cutout_folder(
     odd_shape: str | None = None  # the message for the first cutout whose shape differs from the first row's
     odd_rows: list[int] = []
     shapes: list[tuple[int, ...]] = []
+    padded: list[tuple[int, int, int]] = []  # (row, height, width) of each cutout padded to a square
     for i, row in enumerate(rows):
         planes = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
@@ -1312,12 +1315,11 @@ def read_cutout_folder(
         img = planes[0] if len(planes) == 1 else np.concatenate(planes, axis=0)
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
+        if img.shape[-1] != img.shape[-2]:
+            # the network's stamps are square: a 64 x 80 cutout, or one trimmed at its image's edge, was refused
+            padded.append((i, img.shape[-2], img.shape[-1]))
+            img = pad_to_square(img)
         if first_shape is None:
-            if img.shape[-1] != img.shape[-2]:
-                # the network's stamps are square: say which file, not "shape (N, C, H, W)" later
-                raise StarclassError(
-                    f"{where(i, row[file_cols[0]])}: image of {img.shape[-2]} x {img.shape[-1]} px "
-                    "(height x width) is not square; cutouts must be square, centred on the object")
             first_shape = img.shape
         elif img.shape != first_shape:
             # a grey file among colour ones has the same size: "must have one size" named the wrong fault
@@ -1334,9 +1336,13 @@ def read_cutout_folder(
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
         shapes.append(img.shape)
         images.append(img)
+    files = [(row.get(file_cols[0]) or "").strip() for row in rows]
     if odd_shape is not None:
-        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=[
-            (row.get(file_cols[0]) or "").strip() for row in rows], numbered=is_csv))
+        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=files, numbered=is_csv)
+                             + padded_note(padded, len(rows), files=files, numbered=is_csv, refused=True))
+    if padded:
+        warnings.warn(f"{src}: " + padded_note(padded, len(rows), files=files, numbered=is_csv), UserWarning,
+                      stacklevel=2)
 
     if bands and images:
         _check_channels(images[0].shape[0], [b.lower() for b in bands], file_cols, src, bands_of)
@@ -1352,6 +1358,85 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None)
+
+
+def pad_to_square(img: np.ndarray) -> np.ndarray:
+    """A cutout ``[C, H, W]`` padded with NaN (no data) to a square of its longer side, the image centred.
+
+    What :func:`read_cutout_folder` does to a cutout that is not square (64 x 80 px, or one trimmed
+    at its image's edge), as astropy's ``Cutout2D(mode="partial")`` fills the part of a cutout
+    beyond its image: no pixel is invented or lost, the pixel scale is kept, and the normalisation
+    leaves NaN out of its statistics and gives it the background (0) in the model's input.
+
+    Parameters
+    ----------
+    img : numpy.ndarray
+        float ``[C, H, W]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[C, S, S]`` with ``S = max(H, W)``; ``img`` itself when it is square.
+
+    Examples
+    --------
+    >>> out = pad_to_square(np.ones((1, 2, 4), np.float32))
+    >>> out.shape, np.isnan(out[0]).sum(axis=1).tolist()
+    ((1, 4, 4), [4, 0, 0, 4])
+    """
+    h, w = img.shape[-2:]
+    if h == w:
+        return img
+    n = max(h, w)
+    out = np.full((*img.shape[:-2], n, n), np.nan, dtype=np.float32)
+    y0, x0 = (n - h) // 2, (n - w) // 2
+    out[..., y0:y0 + h, x0:x0 + w] = img
+    return out
+
+
+def padded_note(padded: list[tuple[int, int, int]], n: int, *, files: list[str], numbered: bool,
+                refused: bool = False) -> str:
+    """The one warning of a read that padded cutouts to squares (:func:`pad_to_square`): how many, which, what was done.
+
+    Parameters
+    ----------
+    padded : list of (int, int, int)
+        0-based row, height and width of each cutout padded.
+    n : int
+        The number of cutouts read.
+    files : list of str
+        The file of each row, as listed.
+    numbered : bool
+        Whether rows are CSV rows (named with their number) or the files of a directory.
+    refused : bool
+        The end of a refusal of cutouts of several sizes instead of the warning ("" when none was padded).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(padded_note([(1, 64, 80)], 3, files=["a.png", "b.png", "c.png"], numbered=True))
+    ... # doctest: +ELLIPSIS
+    1 of the 3 cutouts is not square (height x width: row 2 b.png: 64 x 80 px): padded to a square of its ...
+    """
+    if not padded:
+        return ""
+    from collections import Counter
+
+    shown = "; ".join(f"{f'row {i + 1} ' if numbered else ''}{files[i]}: {h} x {w} px" for i, h, w in padded[:3])
+    sizes = Counter((h, w) for _, h, w in padded).most_common()
+    more = f"; ... ({', '.join(f'{h} x {w} px: {k}' for (h, w), k in sizes)})" if len(padded) > 3 else ""
+    verb = "is" if len(padded) == 1 else "are"
+    its = "its" if len(padded) == 1 else "each one's"
+    if refused:
+        return (f"; {len(padded)} of the {n} {verb} not square ({shown}{more}) and {verb} compared once padded with "
+                f"NaN to a square of {its} longer side")
+    return (f"{len(padded)} of the {n} cutouts {verb} not square (height x width: {shown}{more}): padded to a "
+            f"square of {its} longer side, centred, with NaN in the added rows or columns (no data: left out of "
+            "the normalisation, the background 0 in the model's input), so no pixel is lost and the pixel scale "
+            "is kept; to use the central square instead, crop the files so")
 
 
 def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, files: list[str], numbered: bool) -> str:
@@ -1375,7 +1460,9 @@ def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, file
     verb = "differs" if len(odd_rows) == 1 else "differ"
     # channels only: the first message says how to convert them; sizes: how to make one
     sized = any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
-    advice = "; cut or resample them to one size (a task resamples that one size to its stamp_size)" if sized else ""
+    advice = ("; cut or resample them to one size (a task resamples that one size to its stamp_size; a cutout "
+              "trimmed at its image's edge: cut it at the full size, the part beyond the image NaN, as astropy's "
+              "Cutout2D(..., mode='partial') does)") if sized else ""
     return (f"; {len(odd_rows)} of {len(shapes)} cutouts {verb} from the first row's shape ({which}); shapes read "
             f"(channels x height x width): {counts}{advice}")
 
