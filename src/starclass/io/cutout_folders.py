@@ -159,6 +159,9 @@ class CutoutSet:
     origins: list[str] = field(default_factory=list)
     #: the column the labels were read from (None: unlabelled); a model trained on them records it
     label_column: str | None = None
+    #: the bands the files' FITS headers name for the planes of one ``file`` (a Legacy Survey g, r, z cube:
+    #: ``BAND0``...), in stored order; [] when they name none (:func:`fits_plane_bands`)
+    plane_bands: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -587,6 +590,51 @@ def _read_fits(path: Path) -> np.ndarray:
                     return linear_from_asinh(hdu.data, *scaling)
                 return np.array(hdu.data)
     raise StarclassError(f"{path}: no image HDU with data")
+
+
+def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
+    """The bands a FITS cube's header names for its planes, in stored order; None when it names none.
+
+    The Legacy Survey's cutout service writes a g, r, z cube as one FITS image of shape ``(3, H, W)``
+    with ``BAND0 = 'g'``, ``BAND1 = 'r'``, ``BAND2 = 'z'`` (and ``BANDS = 'grz'``). :func:`read_image`
+    keeps the planes in stored order; these names say what they hold (the reddest is drawn red on
+    the labelling page) and are checked against a task's bands.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A FITS file (any other file: None).
+
+    Returns
+    -------
+    list of str or None
+        One name per plane (``BAND<k>``, else ``BANDS`` of one letter per plane).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "grz.fits"
+    >>> fits.writeto(p, np.zeros((3, 4, 4), np.float32), fits.Header({"BAND0": "g", "BAND1": "r", "BAND2": "z"}))
+    >>> fits_plane_bands(p)
+    ['g', 'r', 'z']
+    """
+    if image_format(path) != "fits":
+        return None
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            header = next((h.header for h in hdul if int(h.header.get("NAXIS", 0)) >= 2), None)
+    except (OSError, ValueError):
+        return None  # read_image says what is wrong with the file
+    if header is None or int(header.get("NAXIS", 0)) < 3:
+        return None
+    n = int(header.get("NAXIS3", 0))
+    names = [header.get(f"BAND{k}") for k in range(n)]
+    if n and all(isinstance(v, str) and v.strip() for v in names):
+        return [v.strip() for v in names]
+    bands = header.get("BANDS")
+    if isinstance(bands, str) and len(bands.strip()) == n:
+        return list(bands.strip())
+    return None
 
 
 def read_image(path: str | os.PathLike) -> np.ndarray:
@@ -1277,6 +1325,8 @@ def read_cutout_folder(
     odd_rows: list[int] = []
     shapes: list[tuple[int, ...]] = []
     padded: list[tuple[int, int, int]] = []  # (row, height, width) of each cutout padded to a square
+    plane_bands: list[str] | None = None  # the planes' bands the first named cube's header gives
+    named_row = 0
     for i, row in enumerate(rows):
         planes = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
@@ -1301,6 +1351,18 @@ def read_cutout_folder(
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
                 said = str(exc).removeprefix(f"{full}: ")
                 raise StarclassError(f"{where(i, rel)}: {said}") from None
+            cube_names = fits_plane_bands(full) if len(file_cols) == 1 and planes[-1].shape[0] > 1 else None
+            if cube_names is not None:
+                if plane_bands is None:
+                    plane_bands, named_row = cube_names, i
+                elif [n.lower() for n in cube_names] != [n.lower() for n in plane_bands]:
+                    # planes are read in stored order: a cube of another order would hand the network other bands
+                    first = rows[named_row][file_cols[0]].strip()
+                    raise StarclassError(
+                        f"{where(i, rel)}: its header names its planes {', '.join(cube_names)} (BAND0...), that of "
+                        f"{_row_line(named_row, lines) + ' ' if is_csv else ''}{first!r} "
+                        f"{', '.join(plane_bands)}: the planes are read in stored order, so the bands would be "
+                        "mixed; write every cube in one band order")
         if len(planes) > 1:
             # band files of one object are stacked as channels: they must be of one pixel size
             # (numpy's broadcasting error named neither the row nor the files)
@@ -1346,6 +1408,16 @@ def read_cutout_folder(
 
     if bands and images:
         _check_channels(images[0].shape[0], [b.lower() for b in bands], file_cols, src, bands_of)
+    if plane_bands and bands and len(bands) == len(plane_bands) > 1 and \
+            [b.lower() for b in bands] != [b.lower() for b in plane_bands]:
+        # a task of [z, r, g] (a Legacy Survey JPEG's red, green, blue) given the survey's g, r, z FITS cubes:
+        # each plane went to the band of the other name without a word
+        who = bands_of or "the task"
+        warnings.warn(
+            f"{src}: the FITS cubes' headers name their planes {', '.join(plane_bands)} (BAND0...), but {who} "
+            f"names its bands {', '.join(bands)}: the planes are read in stored order, so what {who} takes for "
+            f"{bands[0]} is the cubes' {plane_bands[0]}; give a task whose bands are [{', '.join(plane_bands)}], "
+            "or write the cubes in the task's order", UserWarning, stacklevel=2)
     files = [row[file_cols[0]].strip() for row in rows]
     table = Table({c: _typed([row.get(c, "") for row in rows]) for c in names})
     labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
@@ -1357,7 +1429,8 @@ def read_cutout_folder(
         _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
-                     origins=origins, label_column=label_column if labels is not None else None)
+                     origins=origins, label_column=label_column if labels is not None else None,
+                     plane_bands=list(plane_bands or []))
 
 
 def pad_to_square(img: np.ndarray) -> np.ndarray:
