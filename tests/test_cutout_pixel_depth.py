@@ -141,6 +141,12 @@ def test_an_8_bit_planar_tiff_and_a_stack_of_pages_read_as_before(tmp_path):
     np.testing.assert_allclose(read_image(tmp_path / "p8.tif") * 255, a >> 8, atol=1e-3)
     tifffile.imwrite(tmp_path / "pages.tif", a, photometric="minisblack")
     np.testing.assert_allclose(read_image(tmp_path / "pages.tif") * 65535, a, atol=1e-2)
+    # 8-bit colour compressed with LZW, which PIL decodes and tifffile would need imagecodecs for
+    from PIL import Image
+
+    rgb8 = np.moveaxis((a >> 8).astype(np.uint8), 0, -1)
+    Image.fromarray(rgb8).save(tmp_path / "lzw8.tif", compression="tiff_lzw")
+    np.testing.assert_allclose(read_image(tmp_path / "lzw8.tif") * 255, np.moveaxis(rgb8, -1, 0), atol=1e-3)
 
 
 def test_a_16_bit_colour_tiff_tifffile_cannot_decode_is_refused_saying_how(tmp_path):

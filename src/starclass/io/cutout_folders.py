@@ -459,8 +459,7 @@ def _read_png16_colour(path: Path, colour_type: int) -> np.ndarray:
 
 
 def _tiff_deep_planes(path: Path) -> tuple[int, int] | None:
-    """Samples per pixel and bits per sample of a TIFF of several samples of more than 8 bits (or stored
-    plane after plane), from its first page.
+    """Samples per pixel and bits per sample of a TIFF of several samples of more than 8 bits, from its first page.
 
     Those are what PIL misreads (16-bit colour as 8 bits, planar 16-bit as wrong values) or cannot
     read (several float planes): :func:`_read_tiff_deep` reads them with tifffile. None for every
@@ -472,10 +471,10 @@ def _tiff_deep_planes(path: Path) -> tuple[int, int] | None:
         with tifffile.TiffFile(path) as tif:
             page = tif.pages[0]
             spp, bits = int(page.samplesperpixel), int(page.bitspersample)
-            planar = int(page.planarconfig) == 2
     except Exception:  # not a TIFF tifffile can parse: PIL says what is wrong with it
         return None
-    return (spp, bits) if spp > 1 and (bits > 8 or planar) else None
+    # 8-bit colour, planar or not, PIL reads right (and decodes LZW, which tifffile needs imagecodecs for)
+    return (spp, bits) if spp > 1 and bits > 8 else None
 
 
 def _read_tiff_deep(path: Path) -> np.ndarray:
@@ -555,8 +554,7 @@ def deep_colour_picture(path: str | os.PathLike) -> bool:
         return False
     if fmt == "png":
         return _png_colour_depth(p) is not None
-    deep = _tiff_deep_planes(p) if fmt == "tiff" else None
-    return deep is not None and deep[1] > 8
+    return fmt == "tiff" and _tiff_deep_planes(p) is not None
 
 
 def _refuse_planar_tiff(img, path: Path) -> None:
