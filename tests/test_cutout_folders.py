@@ -502,14 +502,18 @@ def test_mixed_sizes(tmp_path):
     assert "obj003_0.png" in msg and "row 7" in msg
 
 
-def test_non_square_cutouts_are_refused_naming_the_file(tmp_path):
+def test_non_square_cutouts_are_padded_naming_them_once(tmp_path):
     # every cutout 24 x 20 was read, then train/classify stopped with "cutouts must be square
-    # [N, C, H, W]; got shape (28, 1, 24, 20)", naming neither a file nor a row
+    # [N, C, H, W]; got shape (28, 1, 24, 20)", naming neither a file nor a row; then (until 2026-12-04)
+    # refused as "not square". Now padded with NaN to 24 x 24, with one warning (tests/test_cutout_non_square.py)
     p = _make_csv_folder(tmp_path)
     for f in sorted(tmp_path.glob("*/*.png")):
         _write(f, _blob(np.random.default_rng(0), "cluster")[:, :20], "png8")
-    msg = _expect_error(p, "not square")
-    assert "row 1" in msg and "obj000_0.png" in msg and "24 x 20" in msg
+    with pytest.warns(UserWarning, match="not square") as seen:
+        cs = read_cutout_folder(p)
+    msg = " ".join(str(w.message) for w in seen if "not square" in str(w.message))
+    assert "row 1 extended_cluster/obj000_0.png: 24 x 20 px" in msg and "28 of the 28 cutouts are not square" in msg
+    assert cs.images.shape[1:] == (1, 24, 24) and np.isnan(cs.images[:, :, :, :2]).all()
 
 
 def test_blank_and_all_empty_rows_are_skipped_and_lines_stay_right(tmp_path):

@@ -167,17 +167,15 @@ def test_a_tiff_stack_is_read_one_band_per_page(tmp_path):
     np.testing.assert_array_equal(a, np.stack(planes))
 
 
-def test_a_planar_16_bit_tiff_is_refused_not_misread(tmp_path):
+def test_a_planar_16_bit_tiff_is_read_not_misread(tmp_path):
     # tifffile writes a uint16 array (3, H, W) as one page of three planes, which PIL decoded as an 8-bit RGB
-    # picture of wrong values (55745 became 193 of 255)
+    # picture of wrong values (55745 became 193 of 255); refused until 2026-12-04, now read by tifffile
     tifffile = pytest.importorskip("tifffile")
-    from starclass.errors import StarclassError
 
     x = np.random.default_rng(0).integers(0, 65535, (3, 16, 16)).astype(np.uint16)
     tifffile.imwrite(tmp_path / "planar.tif", x, photometric="rgb", planarconfig="separate")
-    with pytest.raises(StarclassError, match=r"planar.tif: a TIFF of 3 planes of 16 bits .*FITS or NPY"):
-        read_image(tmp_path / "planar.tif")
-    tifffile.imwrite(tmp_path / "pages.tif", x, photometric="minisblack")  # what the message says to write
+    np.testing.assert_allclose(read_image(tmp_path / "planar.tif") * 65535, x, atol=1e-2)
+    tifffile.imwrite(tmp_path / "pages.tif", x, photometric="minisblack")  # one page per band, read as before
     np.testing.assert_allclose(read_image(tmp_path / "pages.tif") * 65535, x, atol=1e-2)
 
 

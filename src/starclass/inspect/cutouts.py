@@ -34,6 +34,7 @@ import hashlib
 import io
 import json
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +56,15 @@ from starclass.inspect.render import (
 from starclass.inspect.schemes import LabelScheme, task_scheme
 from starclass.io.atomic import atomic_path
 from starclass.io.counts import photon_counts
-from starclass.io.cutout_folders import file_is_a_band_copy, is_hdf5, recorded_folder, row_folders, stamp_store_error
+from starclass.io.cutout_folders import (
+    file_is_a_band_copy,
+    is_hdf5,
+    pad_to_square,
+    padded_note,
+    recorded_folder,
+    row_folders,
+    stamp_store_error,
+)
 from starclass.io.mosaic import ZERO_PADDING_PX, padding_side, zero_padding
 from starclass.schema import CUTOUT_ROOT, ID
 
@@ -94,6 +103,10 @@ class CutoutList:
         The bands of the ``file_<band>`` columns (``[]`` for one ``file``).
     group_column : str or None
         The task's group column, when the list has it.
+    plane_bands : list of str
+        The bands of the planes of one ``file`` of several (a FITS or NPY cube): what the FITS
+        headers name (``BAND0``..., :func:`~starclass.io.cutout_folders.fits_plane_bands`), else the
+        task's bands when they are as many; ``[]`` for pictures (their red, green and blue are shown).
     """
 
     source: Path
@@ -105,6 +118,7 @@ class CutoutList:
     as_stored: np.ndarray
     bands: list[str] = field(default_factory=list)
     group_column: str | None = None
+    plane_bands: list[str] = field(default_factory=list)
 
     @property
     def folder(self) -> Path:
@@ -114,9 +128,13 @@ class CutoutList:
 
 def _is_eight_bit(path: Path) -> bool:
     """Whether a picture file holds 8-bit values (its header only is read)."""
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import deep_colour_picture, image_format
 
     if image_format(path) not in ("png", "jpeg", "tiff", "bmp", "webp"):
+        return False
+    if deep_colour_picture(path):
+        # 16-bit colour opens in PIL's 8-bit "RGB" mode: taken for a stretched 8-bit picture, it was shown
+        # without a stretch, as a 16-bit grey picture is not
         return False
     try:
         with Image.open(path) as img:
@@ -182,7 +200,15 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     >>> read_cutout_list(d, get_preset("m31-real")).ids
     ['cluster/a.npy', 'galaxy/a.npy']
     """
-    from starclass.io.cutout_folders import LABELS_CSV, drawing_origin, listed_path, read_cutout_folder, read_image
+    from starclass.io.cutout_folders import (
+        LABELS_CSV,
+        drawing_origin,
+        fits_plane_bands,
+        image_format,
+        listed_path,
+        read_cutout_folder,
+        read_image,
+    )
 
     src = Path(source)
     if not src.exists():
@@ -196,15 +222,18 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
         roots = [cs.root] * len(table)
         images = cs.images
+        plane_bands = cs.plane_bands
     else:
         table, cols, roots = _read_listed_table(src, cfg)
         images = None
+        plane_bands = []
     ids = [str(v).strip() for v in np.asarray(table[cols[0]]).astype(str)]
     # as the reader found them: a Windows CSV's 'cluster\\a.png', a Mac's accents (a path joined here named
     # no file, so an 8-bit picture was taken for a stretched one and left out of what the page serves)
     paths = [[listed_path(Path(r), str(row[c]).strip()) for c in cols] for row, r in zip(table, roots)]
     if images is None:
         images = _read_rows(src, paths, cols, read_image)
+        plane_bands = (fits_plane_bands(paths[0][0]) or []) if len(cols) == 1 and images.shape[1] > 1 else []
     if len(set(ids)) != len(ids):
         dup = next(i for i, v in enumerate(ids) if ids.index(v) != i)
         raise StarclassError(f"{src}: row {dup + 1}: file {ids[dup]!r} is listed twice (first in row "
@@ -217,9 +246,13 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
             images[i] = images[i][:, ::-1, :]
     as_stored = np.array([all(_is_eight_bit(p) for p in ps) for ps in paths])
     bands = [c[5:] for c in cols] if cols != ["file"] else []
+    cubes = all(image_format(ps[0]) in ("fits", "npy") for ps in paths)
+    if not bands and not plane_bands and cubes and images.shape[1] > 1 and len(cfg.bands) == images.shape[1]:
+        plane_bands = list(cfg.bands)  # a cube's planes are the task's bands, in its order (as the model reads them)
     group = cfg.group_column if cfg.group_column and cfg.group_column in table.colnames else None
     return CutoutList(source=src, table=table, ids=ids, file_columns=cols, paths=paths, images=images,
-                      as_stored=as_stored, bands=bands, group_column=group)
+                      as_stored=as_stored, bands=bands, group_column=group,
+                      plane_bands=list(plane_bands) if cubes else [])
 
 
 def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
@@ -266,7 +299,9 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
 
 def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) -> np.ndarray:
     """Each row's files stacked as channels; refused, naming the row, when missing or of another shape."""
+
     images: list[np.ndarray] = []
+    padded: list[tuple[int, int, int]] = []
     for i, row_paths in enumerate(paths):
         planes = []
         for c, p in zip(cols, row_paths):
@@ -279,21 +314,73 @@ def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) 
                 raise StarclassError(f"--stamps {src}: row {i + 1}: {exc}") from None
         img = np.concatenate(planes, axis=0)
         if img.shape[-1] != img.shape[-2]:
-            raise StarclassError(f"--stamps {src}: row {i + 1}: {row_paths[0]} is {img.shape[-2]} x {img.shape[-1]} "
-                                 "px (height x width); cutouts must be square")
+            # as train and classify read them (read_cutout_folder): padded with NaN, where this list was refused
+            padded.append((i, img.shape[-2], img.shape[-1]))
+            img = pad_to_square(img)
         if images and img.shape != images[0].shape:
             raise StarclassError(f"--stamps {src}: row {i + 1}: {row_paths[0]} has shape {img.shape} (channels, "
-                                 f"height, width) but row 1's is {images[0].shape}; all cutouts must have one")
+                                 f"height, width) but row 1's is {images[0].shape}; all cutouts must have one"
+                                 + padded_note(padded, len(paths), files=[Path(ps[0]).name for ps in paths],
+                                               numbered=True, refused=True))
         images.append(img)
+    if padded:
+        warnings.warn(f"--stamps {src}: " + padded_note(padded, len(paths), files=[Path(ps[0]).name for ps in paths],
+                                                        numbered=True), UserWarning, stacklevel=2)
     return np.stack(images)
 
 
-def _rgb_order(bands: list[str]) -> list[int]:
-    """Channels shown as red, green, blue: the longest wavelength red where the bands are known."""
+#: Rough effective wavelengths (Angstrom) of survey bands that :data:`starclass.bands.BANDS` does not
+#: describe, only to order a composite's colours: SDSS, Pan-STARRS1, DECam and the Legacy Surveys (u to Y),
+#: 2MASS/UKIRT (J, H, K, Ks), WISE (W1-W4), GALEX (FUV, NUV). r and z were unknown, so a Legacy Survey
+#: g, r, z cutout was drawn in stored order: g red, z blue.
+_SURVEY_BAND_WAVELENGTH = {
+    "fuv": 1530.0, "nuv": 2300.0, "u": 3560.0, "g": 4770.0, "r": 6230.0, "i": 7630.0, "z": 9130.0, "y": 9900.0,
+    "j": 12350.0, "h": 16620.0, "k": 21900.0, "ks": 21590.0, "w1": 33500.0, "w2": 46000.0, "w3": 115600.0,
+    "w4": 220800.0,
+}
+
+
+def band_wavelength(band: str) -> float | None:
+    """A band's wavelength (Angstrom) for ordering colours: its pivot where known, else a survey band's typical one.
+
+    Parameters
+    ----------
+    band : str
+        A band name (case ignored).
+
+    Returns
+    -------
+    float or None
+        None for a band of unknown wavelength.
+
+    Examples
+    --------
+    >>> band_wavelength("z") > band_wavelength("r") > band_wavelength("g")
+    True
+    >>> band_wavelength("b1") is None
+    True
+    """
     from starclass.bands import BANDS
 
-    if bands and all(b.lower() in BANDS for b in bands):
-        return sorted(range(len(bands)), key=lambda j: -BANDS[bands[j].lower()].photplam)
+    key = band.lower()
+    if key in BANDS:
+        return float(BANDS[key].photplam)
+    return _SURVEY_BAND_WAVELENGTH.get(key)
+
+
+def _rgb_order(bands: list[str]) -> list[int]:
+    """Channels shown as red, green, blue: the longest wavelength red where the bands are known.
+
+    Examples
+    --------
+    >>> _rgb_order(["g", "r", "z"])  # a Legacy Survey cube: z red, r green, g blue
+    [2, 1, 0]
+    >>> _rgb_order(["b1", "b2", "b3"])
+    [0, 1, 2]
+    """
+    waves = [band_wavelength(b) for b in bands]
+    if bands and all(w is not None for w in waves):
+        return sorted(range(len(bands)), key=lambda j: -waves[j])
     return list(range(len(bands) or 3))  # an RGB file: R, G, B as stored
 
 
@@ -492,7 +579,9 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
             raise StarclassError(f"--rgb: no band {', '.join(missing)} among the cutouts' {', '.join(names)}")
         colour = tuple(lower.index(b.lower()) for b in rgb)
     elif nch == 3:
-        colour = tuple(_rgb_order(names))
+        # a cube's planes by the bands they hold (a Legacy Survey g, r, z FITS cube: z red, r green, g blue);
+        # its stored order was drawn as red, green, blue, so g red and z blue
+        colour = tuple(_rgb_order(names or cutouts.plane_bands))
     else:
         colour = (0,)
     grey: str | int = "mean" if (nch == 3 and not names) else 0
@@ -501,7 +590,8 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
     if len(counts) == nch:
         counts.add("mean")
     grey_name = names[0] if names else ("grey" if nch == 1 else "mean of RGB")
-    shown = tuple(names[j] if names else "RGB"[j] for j in colour) if len(colour) == 3 else (grey_name,) * 3
+    named = names or cutouts.plane_bands
+    shown = tuple(named[j] if named else "RGB"[j] for j in colour) if len(colour) == 3 else (grey_name,) * 3
     centre = (size - 1) / 2.0
     settings = RenderSettings(
         rgb=shown, v_band=grey_name, stamp_size=size if size % 2 else size + 1,

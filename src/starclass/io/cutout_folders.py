@@ -27,13 +27,16 @@ instead (so its groups are kept). A directory with images in itself and no label
 a folder of unlabelled cutouts (``file`` only), to classify.
 
 Formats, told by the suffix: PNG (8- or 16-bit, grey, grey+alpha, RGB, RGBA or palette; a
-palette whose pixels are all grey reads as grey), JPEG (CMYK read as RGB), TIFF (8/16-bit or
-float; a stack of pages is one channel per page), BMP, WebP, FITS (the primary HDU, or the
+palette whose pixels are all grey reads as grey; 16-bit colour at its 16 bits), JPEG (CMYK read as RGB),
+TIFF (8/16-bit or float; a stack of pages is one channel per page; several planes of 16 bits or floats in
+one page, contiguous or planar, read with tifffile at their full depth), BMP, WebP, FITS (the primary HDU, or the
 first image HDU when the primary is empty; ``.fits``, ``.fit``, ``.fts``, optionally ``.gz``;
 fpack's ``.fz``; leading axes of length 1 beyond three dropped, as a radio cutout's
 ``(1, 1, H, W)``) and NPY (a 2-D array, or 3-D with channels first; an array ``(H, W, C)``
 with at most 4 channels after a longer first axis, numpy's and PIL's habit, is read channels
-last). Cutouts must be square (centred on the object).
+last). Cutouts are centred on the object; one that is not square (64 x 80 px, or trimmed at its
+image's edge) is padded with NaN to a square of its longer side (:func:`pad_to_square`), with one
+warning a read counting them (until 2026-12-04 it was refused).
 
 **Pixel values.** Pictures (PNG, JPEG, TIFF, BMP, WebP) are divided by the largest value of
 their type (255 for 8-bit, 65535 for 16-bit) so every stretched picture lies in [0, 1]; so
@@ -59,8 +62,8 @@ shows it). Pixels are kept as stored (the network sees them so); only figures di
 
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
-truncated image, a non-square image, sizes or channel counts that differ between images, a
-file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
+truncated image, sizes or channel counts that differ between images (a non-square cutout is padded to a
+square first), a file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
 without ``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
 """
 
@@ -156,6 +159,9 @@ class CutoutSet:
     origins: list[str] = field(default_factory=list)
     #: the column the labels were read from (None: unlabelled); a model trained on them records it
     label_column: str | None = None
+    #: the bands the files' FITS headers name for the planes of one ``file`` (a Legacy Survey g, r, z cube:
+    #: ``BAND0``...), in stored order; [] when they name none (:func:`fits_plane_bands`)
+    plane_bands: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -338,6 +344,9 @@ def _read_pil(path: Path) -> np.ndarray:
     """
     from PIL import Image
 
+    deep = _png_colour_depth(path)
+    if deep is not None:
+        return _read_png16_colour(path, deep)
     with Image.open(path) as img:
         _refuse_planar_tiff(img, path)
         n_frames = getattr(img, "n_frames", 1)
@@ -377,6 +386,177 @@ def _pil_frame(img) -> np.ndarray:
     return a
 
 
+#: The eight bytes every PNG starts with.
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+#: PNG colour types of 16-bit samples PIL hands over at 8 bits -> the rawmode whose unpacker takes each
+#: sample's second (low) byte after PIL's own unfiltering: RGB, RGBA; grey+alpha through an 8-bit RGBA
+#: unpacker of the same 4 bytes per pixel (grey high, grey low, alpha high, alpha low).
+_PNG16_LOW_RAWMODE = {2: "RGB;16L", 6: "RGBA;16L", 4: "RGBA"}
+
+
+def _png_colour_depth(path: Path) -> int | None:
+    """The colour type of a 16-bit colour (or grey+alpha) PNG, from its header; None for any other file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> p = Path(tempfile.mkdtemp()) / "rgb8.png"
+    >>> Image.new("RGB", (4, 4)).save(p)
+    >>> _png_colour_depth(p) is None
+    True
+    """
+    if image_format(path) != "png":
+        return None
+    with open(path, "rb") as fh:
+        head = fh.read(26)
+    if len(head) < 26 or head[:8] != _PNG_SIGNATURE or head[12:16] != b"IHDR":
+        return None  # PIL says what is wrong with it
+    depth, colour_type = head[24], head[25]
+    return colour_type if depth == 16 and colour_type in _PNG16_LOW_RAWMODE else None
+
+
+def _read_png16_colour(path: Path, colour_type: int) -> np.ndarray:
+    """A 16-bit colour (RGB48, RGBA64) or grey+alpha PNG at its full depth, channels last, ``uint16``.
+
+    PIL has no 16-bit colour mode: it decodes such a PNG to 8 bits a channel (the high byte), and a
+    colour PNG of 16 bits (astropy's ``make_rgb``, Siril and PixInsight exports) reached the network
+    at 8 bits without a word. PIL's decoder still unfilters every byte of the rows: decoded a second
+    time with the unpacker of little-endian samples (which takes the other byte of each pair), it
+    gives the low bytes. No other library in the dependencies reads 16-bit colour PNG.
+
+    Examples
+    --------
+    >>> _read_png16_colour(Path("rgb48.png"), 2).dtype  # doctest: +SKIP
+    dtype('uint16')
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            high = np.asarray(img)  # the high byte of each sample (the low one for grey+alpha's RGBA below)
+        with Image.open(path) as img:
+            tile = img.tile[0]
+            args = (*tuple(tile)[:3], _PNG16_LOW_RAWMODE[colour_type])
+            img.tile = [tile._make(args) if hasattr(tile, "_make") else args]
+            low = np.asarray(img)
+    except (OSError, ValueError, IndexError, SyntaxError) as exc:
+        raise StarclassError(
+            f"{path}: a PNG of 16-bit colour, which this version of PIL reads only at 8 bits "
+            f"({type(exc).__name__}: {exc}): save the cutout as a 16-bit TIFF (tifffile.imwrite(path, a)), "
+            "FITS or NPY") from None
+    if colour_type == 4:  # grey+alpha: R, G are the grey sample's high and low bytes
+        if low.ndim != 3 or low.shape[-1] != 4:
+            raise StarclassError(f"{path}: a PNG of 16-bit grey+alpha read as {low.shape}: save it as a 16-bit "
+                                 "grey PNG, TIFF, FITS or NPY")
+        return (low[..., 0].astype(np.uint16) << 8) | low[..., 1]
+    if high.shape != low.shape or high.dtype != np.uint8:
+        raise StarclassError(f"{path}: a PNG of 16-bit colour read as {high.shape} and {low.shape}: save it as a "
+                             "16-bit TIFF (tifffile.imwrite(path, a)), FITS or NPY")
+    a = (high.astype(np.uint16) << 8) | low
+    return a[..., :3]  # the alpha channel is dropped, as for every picture
+
+
+def _tiff_deep_planes(path: Path) -> tuple[int, int] | None:
+    """Samples per pixel and bits per sample of a TIFF of several samples of more than 8 bits, from its first page.
+
+    Those are what PIL misreads (16-bit colour as 8 bits, planar 16-bit as wrong values) or cannot
+    read (several float planes): :func:`_read_tiff_deep` reads them with tifffile. None for every
+    other TIFF (grey, 8-bit colour, a stack of grey pages), which PIL reads as it is.
+    """
+    import tifffile
+
+    try:
+        with tifffile.TiffFile(path) as tif:
+            page = tif.pages[0]
+            spp, bits = int(page.samplesperpixel), int(page.bitspersample)
+    except Exception:  # not a TIFF tifffile can parse: PIL says what is wrong with it
+        return None
+    # 8-bit colour, planar or not, PIL reads right (and decodes LZW, which tifffile needs imagecodecs for)
+    return (spp, bits) if spp > 1 and bits > 8 else None
+
+
+def _read_tiff_deep(path: Path) -> np.ndarray:
+    """A TIFF of several planes of 16 bits or floats (contiguous or planar), channels last, as stored.
+
+    PIL read a 16-bit RGB TIFF at 8 bits without a word, decoded tifffile's default for a
+    ``uint16`` array ``(3, H, W)`` (one page, planar configuration 2) to wrong values, and could not
+    open one of float planes; tifffile reads all three at their full depth. An alpha channel
+    (TIFF ``ExtraSamples`` 1 or 2) is dropped, as for every picture.
+
+    Examples
+    --------
+    >>> import tempfile, tifffile
+    >>> p = Path(tempfile.mkdtemp()) / "planes.tif"
+    >>> planes = np.arange(48, dtype=np.float32).reshape(3, 4, 4)  # planes 0-15, 16-31, 32-47
+    >>> tifffile.imwrite(p, planes, photometric="rgb", planarconfig="separate")
+    >>> _read_tiff_deep(p).shape, _read_tiff_deep(p)[1, 0].tolist()  # row 1, column 0 of each plane
+    ((4, 4, 3), [4.0, 20.0, 36.0])
+    """
+    import tifffile
+
+    with tifffile.TiffFile(path) as tif:
+        page = tif.pages[0]
+        spp, bits = int(page.samplesperpixel), int(page.bitspersample)
+        if len(tif.pages) > 1:
+            raise StarclassError(f"{path}: a TIFF of {len(tif.pages)} pages of {spp} planes of {bits} bits each: a "
+                                 "cutout is one page of planes, or one grey page per band")
+        try:
+            a = page.asarray()
+        except (ValueError, NotImplementedError, KeyError, RuntimeError) as exc:
+            # LZW and JPEG need the imagecodecs package; zlib (deflate), packbits and no compression do not
+            compression = getattr(page.compression, "name", page.compression)
+            raise StarclassError(
+                f"{path}: a TIFF of {spp} planes of {bits} bits compressed with {compression}, which tifffile "
+                f"cannot decode here ({exc}) and PIL reads only at 8 bits: install imagecodecs (pip install "
+                "imagecodecs), or save the cutout uncompressed or with zlib (deflate) compression, or as FITS or NPY"
+            ) from None
+        extras = tuple(int(e) for e in (page.extrasamples or ()))
+        planar = int(page.planarconfig) == 2
+    a = np.asarray(a)
+    if a.ndim == 3 and planar:
+        a = np.moveaxis(a, 0, -1)  # one plane after another: channels first as tifffile gives them
+    if a.ndim != 3 or a.shape[-1] != spp:
+        raise StarclassError(f"{path}: a TIFF of {spp} planes read as an array of shape {a.shape}: save the "
+                             "cutout as FITS or NPY")
+    if extras and extras[-1] in (1, 2):  # associated or unassociated alpha
+        a = a[..., :-1]
+    return a
+
+
+def deep_colour_picture(path: str | os.PathLike) -> bool:
+    """Whether a picture file holds several planes of more than 8 bits (16-bit colour PNG or TIFF, float planes).
+
+    PIL opens those in its 8-bit modes; :func:`read_image` reads them at their full depth.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An image file (only its header is read).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> p = Path(tempfile.mkdtemp()) / "rgb8.png"
+    >>> Image.new("RGB", (4, 4)).save(p)
+    >>> deep_colour_picture(p)
+    False
+    """
+    p = Path(path)
+    fmt = image_format(p)
+    if not p.is_file():
+        return False
+    if fmt == "png":
+        return _png_colour_depth(p) is not None
+    return fmt == "tiff" and _tiff_deep_planes(p) is not None
+
+
 def _refuse_planar_tiff(img, path: Path) -> None:
     """Refuse a TIFF whose several planes of more than 8 bits are stored one after another.
 
@@ -408,6 +588,51 @@ def _read_fits(path: Path) -> np.ndarray:
                     return linear_from_asinh(hdu.data, *scaling)
                 return np.array(hdu.data)
     raise StarclassError(f"{path}: no image HDU with data")
+
+
+def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
+    """The bands a FITS cube's header names for its planes, in stored order; None when it names none.
+
+    The Legacy Survey's cutout service writes a g, r, z cube as one FITS image of shape ``(3, H, W)``
+    with ``BAND0 = 'g'``, ``BAND1 = 'r'``, ``BAND2 = 'z'`` (and ``BANDS = 'grz'``). :func:`read_image`
+    keeps the planes in stored order; these names say what they hold (the reddest is drawn red on
+    the labelling page) and are checked against a task's bands.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A FITS file (any other file: None).
+
+    Returns
+    -------
+    list of str or None
+        One name per plane (``BAND<k>``, else ``BANDS`` of one letter per plane).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "grz.fits"
+    >>> fits.writeto(p, np.zeros((3, 4, 4), np.float32), fits.Header({"BAND0": "g", "BAND1": "r", "BAND2": "z"}))
+    >>> fits_plane_bands(p)
+    ['g', 'r', 'z']
+    """
+    if image_format(path) != "fits":
+        return None
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            header = next((h.header for h in hdul if int(h.header.get("NAXIS", 0)) >= 2), None)
+    except (OSError, ValueError):
+        return None  # read_image says what is wrong with the file
+    if header is None or int(header.get("NAXIS", 0)) < 3:
+        return None
+    n = int(header.get("NAXIS3", 0))
+    names = [header.get(f"BAND{k}") for k in range(n)]
+    if n and all(isinstance(v, str) and v.strip() for v in names):
+        return [v.strip() for v in names]
+    bands = header.get("BANDS")
+    if isinstance(bands, str) and len(bands.strip()) == n:
+        return list(bands.strip())
+    return None
 
 
 def read_image(path: str | os.PathLike) -> np.ndarray:
@@ -445,7 +670,9 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     if not p.is_file():
         raise StarclassError(f"{p}: no such file")
     try:
-        if fmt in _PIL_FORMATS:
+        if fmt == "tiff" and _tiff_deep_planes(p) is not None:
+            a = _read_tiff_deep(p)
+        elif fmt in _PIL_FORMATS:
             a = _read_pil(p)
         elif fmt == "fits":
             a = _read_fits(p)
@@ -462,13 +689,8 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
         raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     # what PIL, astropy.io.fits and numpy raise for broken, truncated or foreign files
     except (OSError, EOFError, SyntaxError, TypeError, IndexError, KeyError) as exc:
-        hint = ""
-        if fmt == "tiff" and type(exc).__name__ == "UnidentifiedImageError":
-            # tifffile's default for a float array (3, H, W) or (4, H, W): one page of planes PIL does not read
-            hint = ("; PIL reads no TIFF of several float planes in one page (tifffile's default for an array "
-                    "(3, H, W)): save the cutout as FITS or NPY, or one page per band "
-                    "(tifffile.imwrite(path, a, photometric='minisblack'))")
-        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc}){hint}") from None
+        # (a TIFF of float planes, which PIL cannot open, is read by tifffile above since 2026-12-04)
+        raise StarclassError(f"{p}: cannot read the image ({type(exc).__name__}: {exc})") from None
     a = np.asarray(a)
     if a.dtype.kind not in _PIXEL_KINDS:
         # text, complex numbers, dates or records are no pixels: text failed with a bare
@@ -1100,6 +1322,9 @@ def read_cutout_folder(
     odd_shape: str | None = None  # the message for the first cutout whose shape differs from the first row's
     odd_rows: list[int] = []
     shapes: list[tuple[int, ...]] = []
+    padded: list[tuple[int, int, int]] = []  # (row, height, width) of each cutout padded to a square
+    plane_bands: list[str] | None = None  # the planes' bands the first named cube's header gives
+    named_row = 0
     for i, row in enumerate(rows):
         planes = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
@@ -1124,6 +1349,18 @@ def read_cutout_folder(
                 # 'data/galaxy/a.jpg: /home/.../data/galaxy/a.jpg: cannot read the image ...'
                 said = str(exc).removeprefix(f"{full}: ")
                 raise StarclassError(f"{where(i, rel)}: {said}") from None
+            cube_names = fits_plane_bands(full) if len(file_cols) == 1 and planes[-1].shape[0] > 1 else None
+            if cube_names is not None:
+                if plane_bands is None:
+                    plane_bands, named_row = cube_names, i
+                elif [n.lower() for n in cube_names] != [n.lower() for n in plane_bands]:
+                    # planes are read in stored order: a cube of another order would hand the network other bands
+                    first = rows[named_row][file_cols[0]].strip()
+                    raise StarclassError(
+                        f"{where(i, rel)}: its header names its planes {', '.join(cube_names)} (BAND0...), that of "
+                        f"{_row_line(named_row, lines) + ' ' if is_csv else ''}{first!r} "
+                        f"{', '.join(plane_bands)}: the planes are read in stored order, so the bands would be "
+                        "mixed; write every cube in one band order")
         if len(planes) > 1:
             # band files of one object are stacked as channels: they must be of one pixel size
             # (numpy's broadcasting error named neither the row nor the files)
@@ -1138,12 +1375,11 @@ def read_cutout_folder(
         img = planes[0] if len(planes) == 1 else np.concatenate(planes, axis=0)
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
+        if img.shape[-1] != img.shape[-2]:
+            # the network's stamps are square: a 64 x 80 cutout, or one trimmed at its image's edge, was refused
+            padded.append((i, img.shape[-2], img.shape[-1]))
+            img = pad_to_square(img)
         if first_shape is None:
-            if img.shape[-1] != img.shape[-2]:
-                # the network's stamps are square: say which file, not "shape (N, C, H, W)" later
-                raise StarclassError(
-                    f"{where(i, row[file_cols[0]])}: image of {img.shape[-2]} x {img.shape[-1]} px "
-                    "(height x width) is not square; cutouts must be square, centred on the object")
             first_shape = img.shape
         elif img.shape != first_shape:
             # a grey file among colour ones has the same size: "must have one size" named the wrong fault
@@ -1160,12 +1396,26 @@ def read_cutout_folder(
             raise StarclassError(f"{where(i, row[file_cols[0]])}: empty group {group_column!r}")
         shapes.append(img.shape)
         images.append(img)
+    files = [(row.get(file_cols[0]) or "").strip() for row in rows]
     if odd_shape is not None:
-        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=[
-            (row.get(file_cols[0]) or "").strip() for row in rows], numbered=is_csv))
+        raise StarclassError(odd_shape + _odd_shapes_note(odd_rows, shapes, files=files, numbered=is_csv)
+                             + padded_note(padded, len(rows), files=files, numbered=is_csv, refused=True))
+    if padded:
+        warnings.warn(f"{src}: " + padded_note(padded, len(rows), files=files, numbered=is_csv), UserWarning,
+                      stacklevel=2)
 
     if bands and images:
         _check_channels(images[0].shape[0], [b.lower() for b in bands], file_cols, src, bands_of)
+    if plane_bands and bands and len(bands) == len(plane_bands) > 1 and \
+            [b.lower() for b in bands] != [b.lower() for b in plane_bands]:
+        # a task of [z, r, g] (a Legacy Survey JPEG's red, green, blue) given the survey's g, r, z FITS cubes:
+        # each plane went to the band of the other name without a word
+        who = bands_of or "the task"
+        warnings.warn(
+            f"{src}: the FITS cubes' headers name their planes {', '.join(plane_bands)} (BAND0...), but {who} "
+            f"names its bands {', '.join(bands)}: the planes are read in stored order, so what {who} takes for "
+            f"{bands[0]} is the cubes' {plane_bands[0]}; give a task whose bands are [{', '.join(plane_bands)}], "
+            "or write the cubes in the task's order", UserWarning, stacklevel=2)
     files = [row[file_cols[0]].strip() for row in rows]
     table = Table({c: _typed([row.get(c, "") for row in rows]) for c in names})
     labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
@@ -1177,7 +1427,87 @@ def read_cutout_folder(
         _warn_mixed_labels(labels, groups, files, where, group_column)
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
-                     origins=origins, label_column=label_column if labels is not None else None)
+                     origins=origins, label_column=label_column if labels is not None else None,
+                     plane_bands=list(plane_bands or []))
+
+
+def pad_to_square(img: np.ndarray) -> np.ndarray:
+    """A cutout ``[C, H, W]`` padded with NaN (no data) to a square of its longer side, the image centred.
+
+    What :func:`read_cutout_folder` does to a cutout that is not square (64 x 80 px, or one trimmed
+    at its image's edge), as astropy's ``Cutout2D(mode="partial")`` fills the part of a cutout
+    beyond its image: no pixel is invented or lost, the pixel scale is kept, and the normalisation
+    leaves NaN out of its statistics and gives it the background (0) in the model's input.
+
+    Parameters
+    ----------
+    img : numpy.ndarray
+        float ``[C, H, W]``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[C, S, S]`` with ``S = max(H, W)``; ``img`` itself when it is square.
+
+    Examples
+    --------
+    >>> out = pad_to_square(np.ones((1, 2, 4), np.float32))
+    >>> out.shape, np.isnan(out[0]).sum(axis=1).tolist()
+    ((1, 4, 4), [4, 0, 0, 4])
+    """
+    h, w = img.shape[-2:]
+    if h == w:
+        return img
+    n = max(h, w)
+    out = np.full((*img.shape[:-2], n, n), np.nan, dtype=np.float32)
+    y0, x0 = (n - h) // 2, (n - w) // 2
+    out[..., y0:y0 + h, x0:x0 + w] = img
+    return out
+
+
+def padded_note(padded: list[tuple[int, int, int]], n: int, *, files: list[str], numbered: bool,
+                refused: bool = False) -> str:
+    """The one warning of a read that padded cutouts to squares (:func:`pad_to_square`): how many, which, what was done.
+
+    Parameters
+    ----------
+    padded : list of (int, int, int)
+        0-based row, height and width of each cutout padded.
+    n : int
+        The number of cutouts read.
+    files : list of str
+        The file of each row, as listed.
+    numbered : bool
+        Whether rows are CSV rows (named with their number) or the files of a directory.
+    refused : bool
+        The end of a refusal of cutouts of several sizes instead of the warning ("" when none was padded).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(padded_note([(1, 64, 80)], 3, files=["a.png", "b.png", "c.png"], numbered=True))
+    ... # doctest: +ELLIPSIS
+    1 of the 3 cutouts is not square (height x width: row 2 b.png: 64 x 80 px): padded to a square of its ...
+    """
+    if not padded:
+        return ""
+    from collections import Counter
+
+    shown = "; ".join(f"{f'row {i + 1} ' if numbered else ''}{files[i]}: {h} x {w} px" for i, h, w in padded[:3])
+    sizes = Counter((h, w) for _, h, w in padded).most_common()
+    more = f"; ... ({', '.join(f'{h} x {w} px: {k}' for (h, w), k in sizes)})" if len(padded) > 3 else ""
+    verb = "is" if len(padded) == 1 else "are"
+    its = "its" if len(padded) == 1 else "each one's"
+    if refused:
+        return (f"; {len(padded)} of the {n} {verb} not square ({shown}{more}) and {verb} compared once padded with "
+                f"NaN to a square of {its} longer side")
+    return (f"{len(padded)} of the {n} cutouts {verb} not square (height x width: {shown}{more}): padded to a "
+            f"square of {its} longer side, centred, with NaN in the added rows or columns (no data: left out of "
+            "the normalisation, the background 0 in the model's input), so no pixel is lost and the pixel scale "
+            "is kept; to use the central square instead, crop the files so")
 
 
 def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, files: list[str], numbered: bool) -> str:
@@ -1201,7 +1531,9 @@ def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, file
     verb = "differs" if len(odd_rows) == 1 else "differ"
     # channels only: the first message says how to convert them; sizes: how to make one
     sized = any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
-    advice = "; cut or resample them to one size (a task resamples that one size to its stamp_size)" if sized else ""
+    advice = ("; cut or resample them to one size (a task resamples that one size to its stamp_size; a cutout "
+              "trimmed at its image's edge: cut it at the full size, the part beyond the image NaN, as astropy's "
+              "Cutout2D(..., mode='partial') does)") if sized else ""
     return (f"; {len(odd_rows)} of {len(shapes)} cutouts {verb} from the first row's shape ({which}); shapes read "
             f"(channels x height x width): {counts}{advice}")
 
