@@ -21,6 +21,11 @@ change migrates the labels rather than losing them.
   table is created on the first :func:`bind_scheme`; a dataset without a row is in the
   ``phangs`` scheme when it has labels (the only scheme before) and free otherwise
   (:func:`dataset_scheme`), so databases made before it open and keep their meaning.
+* version 2 + ``label_scheme_classes`` (additive, likewise): the classes of a task's scheme
+  (``1 = cluster, 2 = galaxy``: each class and the label string ``--export`` writes) a dataset's
+  labels were given in, recorded by the first server or label (:func:`bind_scheme`); a task
+  file of the same name with other classes is refused (:func:`check_scheme_classes`). A dataset
+  bound before it records its classes on its next server.
 * version 2 + ``dataset_fields`` (additive, likewise): which field (its mosaics' file names)
   each dataset's labels belong to, recorded by the first server (:func:`bind_field`); another
   field under the same dataset is refused. A dataset made before it is bound by its next server.
@@ -163,6 +168,15 @@ label_schemes = sa.Table(
     sa.Column("dataset", sa.String(255), primary_key=True),
     sa.Column("scheme", sa.String(32), nullable=False),
     sa.Column("chosen_at", UTCDateTime(), nullable=False),
+)
+#: The classes of a task scheme (``task:<task>``) each dataset's labels were given in (additive, as
+#: ``label_schemes``): its name alone did not tell a task file whose classes changed under the same name.
+label_scheme_classes = sa.Table(
+    "label_scheme_classes", metadata,
+    sa.Column("dataset", sa.String(255), primary_key=True),
+    sa.Column("scheme", sa.String(32), nullable=False),
+    sa.Column("classes", sa.Text, nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
 )
 sa.Index("ix_labels_dataset_candidate", labels.c.dataset, labels.c.candidate_id)
 sa.Index("ix_history_label", label_history.c.label_id)
@@ -903,6 +917,68 @@ def scheme_conflict(dataset: str, have: str, asked: str) -> str:
             "them, or another --dataset (or --db) for the new scheme, so that no label changes meaning")
 
 
+def _classes_conflict(conn: sa.Connection, dataset: str, scheme: LabelScheme) -> str | None:
+    """Why ``scheme``'s classes are not those the dataset's labels were given in; None when they are.
+
+    Only task schemes record classes; a dataset without a recorded row (none yet, or bound before
+    the table) has nothing to differ from.
+    """
+    if not scheme.classes or not sa.inspect(conn).has_table("label_scheme_classes"):
+        return None
+    had = conn.execute(sa.select(label_scheme_classes.c.classes)
+                       .where(label_scheme_classes.c.dataset == dataset)).scalar()
+    if had is None or had == scheme.classes:
+        return None
+    which = f"dataset {dataset!r}" if dataset else "this database (default dataset)"
+    return (f"the labels of {which} were given in the classes {had} of label scheme {scheme.name}; the task given "
+            f"now has that name but the classes {scheme.classes}, so labels of the two would mix and change "
+            "meaning: give the task file the labels were given with, or another --dataset (or --db) for the new "
+            "classes")
+
+
+def check_scheme_classes(engine: Engine | sa.Connection, dataset: str, scheme: LabelScheme | str) -> None:
+    """Refuse a task scheme whose classes are not those the dataset's labels were given in (nothing written).
+
+    Parameters
+    ----------
+    engine
+        The label database (read only).
+    dataset
+        The dataset key (``--dataset``).
+    scheme
+        The scheme asked for; a named scheme (no recorded classes) always passes.
+
+    Raises
+    ------
+    StarclassError
+        The dataset's labels were given in a task scheme of the same name and other classes.
+
+    Examples
+    --------
+    >>> from starclass.inspect.schemes import LabelScheme, LabelValue
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> two = (LabelValue(1, "1", "cluster"), LabelValue(2, "2", "galaxy"))
+    >>> a = LabelScheme("task:mine", "", two, classes="1 = cluster, 2 = galaxy")
+    >>> bind_scheme(engine, "", a)
+    'task:mine'
+    >>> try:
+    ...     check_scheme_classes(engine, "", LabelScheme("task:mine", "", two[::-1], classes="1 = galaxy, 2 = cluster"))
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:77])
+    the labels of this database (default dataset) were given in the classes 1 = c
+    """
+    scheme = get_scheme(scheme)
+    if isinstance(engine, sa.Connection):
+        why = _classes_conflict(engine, dataset, scheme)
+    else:
+        with engine.connect() as conn:
+            why = _classes_conflict(conn, dataset, scheme)
+    if why:
+        raise StarclassError(why)
+
+
 def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
     """Record that a dataset's labels are in ``scheme``; refuse if they are in another one.
 
@@ -926,7 +1002,9 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
         The dataset's labels are in another scheme: mixing them would change their meaning
         (a PHANGS 2 is not an M31 score 2), so another ``--dataset`` (or ``--db``) is needed.
     """
-    name = get_scheme(scheme).name
+    scheme = get_scheme(scheme)
+    name = scheme.name
+    why = None
     for attempt in range(3):
         try:
             with engine.begin() as conn:
@@ -939,6 +1017,17 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
                         conn.execute(label_schemes.insert().values(dataset=dataset, scheme=name,
                                                                    chosen_at=utcnow()))
                         have = name
+                if have == name and scheme.classes:
+                    # the name alone took a task file whose classes changed under it (1 = cluster, then
+                    # 1 = galaxy) as the same scheme: the labels of both were mixed and exported alike
+                    label_scheme_classes.create(conn, checkfirst=True)
+                    why = _classes_conflict(conn, dataset, scheme)
+                    if why is None and conn.execute(
+                            sa.select(label_scheme_classes.c.dataset)
+                            .where(label_scheme_classes.c.dataset == dataset)).first() is None:
+                        # the first time (or a dataset bound before the table): what it is recorded now
+                        conn.execute(label_scheme_classes.insert().values(
+                            dataset=dataset, scheme=name, classes=scheme.classes, recorded_at=utcnow()))
             break
         except (IntegrityError, sa.exc.ProgrammingError):
             # another server created the table or bound the dataset meanwhile: read again
@@ -946,6 +1035,8 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
                 raise
     if have != name:
         raise StarclassError(scheme_conflict(dataset, have, name))
+    if why:
+        raise StarclassError(why)
     return name
 
 
@@ -975,6 +1066,8 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
                 now_in = dataset_scheme(conn, dataset)
                 if now_in is not None and now_in != use.name:
                     raise StarclassError(f"{scheme_conflict(dataset, now_in, use.name)}; the label was not saved")
+                if why := _classes_conflict(conn, dataset, use):  # a task file of the same name, other classes
+                    raise StarclassError(f"{why}; the label was not saved")
                 now = utcnow()
                 q = sa.select(labels).where(labels.c.dataset == dataset,
                                             labels.c.candidate_id == candidate_id,
