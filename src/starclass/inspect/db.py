@@ -26,6 +26,9 @@ change migrates the labels rather than losing them.
   labels were given in, recorded by the first server or label (:func:`bind_scheme`); a task
   file of the same name with other classes is refused (:func:`check_scheme_classes`). A dataset
   bound before it records its classes on its next server.
+* version 2 with ``candidate_id`` of :data:`CANDIDATE_ID_CHARS` (1024) characters, not 64 (a
+  cutout folder's ids are file paths): a PostgreSQL database made before is widened when opened
+  (:func:`init_db`); the code before reads it alike, so no version changes.
 * version 2 + ``dataset_fields`` (additive, likewise): which field (its mosaics' file names)
   each dataset's labels belong to, recorded by the first server (:func:`bind_field`); another
   field under the same dataset is refused. A dataset made before it is bound by its next server.
@@ -125,11 +128,17 @@ sessions = sa.Table(
     sa.Column("expires_at", UTCDateTime(), nullable=False),
 )
 
+#: Longest candidate id the label database holds: a cutout folder's id is the file's path, longer than the
+#: 64 characters of before (PostgreSQL refused every label of ``survey/field_NGC0224_ccd17/cluster/...png``).
+CANDIDATE_ID_CHARS = 1024
+#: Longest dataset key (``--dataset``) the label database holds.
+DATASET_CHARS = 255
+
 labels = sa.Table(
     "labels", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("dataset", sa.String(255), nullable=False, server_default=""),
-    sa.Column("candidate_id", sa.String(64), nullable=False),
+    sa.Column("dataset", sa.String(DATASET_CHARS), nullable=False, server_default=""),
+    sa.Column("candidate_id", sa.String(CANDIDATE_ID_CHARS), nullable=False),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("cls", sa.Integer, nullable=False),
     sa.Column("subclass", sa.String(8), nullable=True),
@@ -144,8 +153,8 @@ label_history = sa.Table(
     "label_history", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("label_id", sa.Integer, sa.ForeignKey("labels.id"), nullable=False),
-    sa.Column("dataset", sa.String(255), nullable=False, server_default=""),
-    sa.Column("candidate_id", sa.String(64), nullable=False),
+    sa.Column("dataset", sa.String(DATASET_CHARS), nullable=False, server_default=""),
+    sa.Column("candidate_id", sa.String(CANDIDATE_ID_CHARS), nullable=False),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("cls", sa.Integer, nullable=False),
     sa.Column("subclass", sa.String(8), nullable=True),
@@ -523,7 +532,84 @@ def init_db(engine: Engine, *, create: bool = True) -> int:
             step(conn)
             conn.execute(schema_version.insert().values(version=version + 1, applied_at=utcnow()))
         version += 1
+    _widen_candidate_ids(engine)
     return version
+
+
+def _widen_candidate_ids(engine: Engine) -> None:
+    """Widen ``candidate_id`` of a PostgreSQL database made with 64 characters to :data:`CANDIDATE_ID_CHARS`.
+
+    Additive, as the tables added to version 2: a wider varchar is read and written alike by the code
+    before, so no version changes. SQLite enforces no length and is left as it is. A role that may not
+    alter the tables keeps the old width; :func:`save_label` then refuses a longer id by name.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    insp = sa.inspect(engine)
+    narrow = [t for t in ("labels", "label_history") if insp.has_table(t)
+              and any(c["name"] == "candidate_id" and (getattr(c["type"], "length", None) or CANDIDATE_ID_CHARS)
+                      < CANDIDATE_ID_CHARS for c in insp.get_columns(t))]
+    if not narrow:
+        return
+    try:
+        with engine.begin() as conn:
+            for t in narrow:  # widening a varchar rewrites no row in PostgreSQL
+                conn.execute(sa.text(f"ALTER TABLE {t} ALTER COLUMN candidate_id TYPE VARCHAR({CANDIDATE_ID_CHARS})"))
+    except sa.exc.DBAPIError:
+        pass  # no ALTER permission: labels of ids up to the old width go on as before
+    _WIDTHS.pop(str(engine.url), None)
+
+
+#: Candidate-id width of each PostgreSQL database seen, by URL (read once: a column is widened only by init_db).
+_WIDTHS: dict[str, int] = {}
+
+
+def _stored_width(engine: Engine | sa.Connection) -> int:
+    """The candidate-id width of this database: :data:`CANDIDATE_ID_CHARS`, or a PostgreSQL column left narrower."""
+    if engine.dialect.name != "postgresql":
+        return CANDIDATE_ID_CHARS
+    key = str(engine.engine.url if isinstance(engine, sa.Connection) else engine.url)
+    if key not in _WIDTHS:
+        width = CANDIDATE_ID_CHARS
+        for c in sa.inspect(engine).get_columns("labels"):
+            if c["name"] == "candidate_id":
+                width = int(getattr(c["type"], "length", None) or CANDIDATE_ID_CHARS)
+        _WIDTHS[key] = width
+    return _WIDTHS[key]
+
+
+def check_keys(dataset: str, candidate_id: str | None = None, width: int = CANDIDATE_ID_CHARS) -> None:
+    """Refuse a dataset key or candidate id longer than the label database holds (PostgreSQL: a DataError).
+
+    Parameters
+    ----------
+    dataset
+        The dataset key (``--dataset``); at most :data:`DATASET_CHARS` characters.
+    candidate_id
+        A candidate's id (a cutout folder's: the file's path); at most ``width`` characters.
+    width
+        The longest id the database holds (:data:`CANDIDATE_ID_CHARS`).
+
+    Raises
+    ------
+    StarclassError
+        Naming the value, its length and the limit (refused, never cut: two ids cut alike would be one).
+
+    Examples
+    --------
+    >>> check_keys("m31", "cluster/a.png")
+    >>> check_keys("x" * 300)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --dataset is 300 characters long; the label database holds at most 255
+    """
+    if len(dataset) > DATASET_CHARS:
+        raise StarclassError(f"--dataset is {len(dataset)} characters long; the label database holds at most "
+                             f"{DATASET_CHARS}")
+    if candidate_id is not None and len(candidate_id) > width:
+        raise StarclassError(f"candidate_id: {candidate_id[:40]}... is {len(candidate_id)} characters long; the "
+                             f"label database holds ids of at most {width} (name the cutouts' files with shorter "
+                             "paths, e.g. list them in a labels.csv beside them)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1051,6 +1137,8 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
     default is recorded (:func:`bind_scheme`) before the first label, so that the labels are
     always read in the scheme they were given in.
     """
+    # PostgreSQL refused a longer one with a DataError (a 500 on the page); SQLite stored it
+    check_keys(dataset, candidate_id, _stored_width(engine))
     have = dataset_scheme(engine, dataset)
     use = get_scheme(scheme if scheme is not None else (have or DEFAULT_SCHEME))
     if have != use.name and (have is not None or use.name != DEFAULT_SCHEME):
