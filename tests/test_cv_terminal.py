@@ -4,7 +4,9 @@ Before:
 
 * every fold's progress bar read ``m31-real member 1/1 (compact)``: two (or ten) alike bars, with
   no word of which fold was training;
-* the metrics table gave ``purity``, ``recall`` and ``f1`` without saying of which class.
+* the metrics table gave ``purity``, ``recall`` and ``f1`` without saying of which class;
+* ``cv_metrics.ecsv`` gave ``n_train`` and ``n_test``, not the rows each fold early-stopped and
+  calibrated on, so a fold's rows did not add up to the folder's.
 """
 
 from __future__ import annotations
@@ -54,3 +56,10 @@ def test_the_cv_table_says_which_class_purity_and_recall_are_of(tmp_path):
                               "-o", str(tmp_path / "cv"), "--no-progress"])
     assert res.exit_code == 0, res.output
     assert "purity, recall and f1 are of class 1 (cluster), the positive class; n_test: held-out rows" in res.output
+    # every labelled row of a fold is accounted for: trained on, early-stopping/calibration, or held out
+    from astropy.table import Table
+
+    t = Table.read(tmp_path / "cv" / "cv_metrics.ecsv", format="ascii.ecsv")
+    folds = t[t["fold"] != "pooled"]
+    assert (folds["n_train"] + folds["n_val"] + folds["n_test"]).tolist() == [16, 16], t
+    assert folds["n_val"].min() > 0

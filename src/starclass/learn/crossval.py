@@ -437,13 +437,16 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         "cv": str(scheme),
     })
 
-    metrics_table = Table(rows=[[f[k] for k in ("fold", "n_train", "n", *METRIC_NAMES)] for f in per_fold]
-                          + [["pooled", -1, pooled["n"], *[pooled[k] for k in METRIC_NAMES]]],
-                          names=("fold", "n_train", "n_test", *METRIC_NAMES),
-                          dtype=(str, np.int64, np.int64, *[float] * len(METRIC_NAMES)))
+    # n_val beside n_train: a fold's 13 training and 15 test rows of 30 left 2 rows unaccounted for (its
+    # early-stopping and calibration rows), which only cv_summary.json named
+    metrics_table = Table(rows=[[f[k] for k in ("fold", "n_train", "n_val", "n", *METRIC_NAMES)] for f in per_fold]
+                          + [["pooled", -1, -1, pooled["n"], *[pooled[k] for k in METRIC_NAMES]]],
+                          names=("fold", "n_train", "n_val", "n_test", *METRIC_NAMES),
+                          dtype=(str, np.int64, np.int64, np.int64, *[float] * len(METRIC_NAMES)))
     metrics_table.meta["comment"] = [
-        f"{_scheme_words(scheme).removeprefix('a ')} of task {config.name}; "
-        "'pooled' scores all held-out predictions together (n_train -1: not one model)"]
+        f"{_scheme_words(scheme).removeprefix('a ')} of task {config.name}; n_train: rows the fold's model was "
+        "trained on, n_val: its early-stopping and calibration rows, n_test: its held-out rows; 'pooled' scores all "
+        "held-out predictions together (n_train, n_val -1: not one model)"]
     # a resumed cross-validation rewrites its own tables (train's check_output guarded OUTDIR);
     # cv_summary.json last: it is what says the cross-validation is finished (info reads it)
     write_catalog(metrics_table, outdir / "cv_metrics.ecsv", overwrite=True)
