@@ -451,7 +451,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     # cv_summary.json last: it is what says the cross-validation is finished (info reads it)
     write_catalog(metrics_table, outdir / "cv_metrics.ecsv", overwrite=True)
     write_catalog(table, outdir / "cv_predictions.ecsv", overwrite=True)
-    summary = {"scheme": scheme, "task": config.name, "positive_class": positive, "folds": per_fold,
+    summary = {"scheme": scheme, "task": config.name, "classes": classes, "class_names": list(config.class_names),
+               "positive_class": positive, "folds": per_fold,
                "pooled": pooled, "mean": mean, "std": std}
     with atomic_path(outdir / "cv_summary.json") as tmp:
         # null, not NaN (which is no JSON): an undefined figure (a multi-class task's purity, a fold selecting nothing)

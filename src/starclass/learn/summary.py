@@ -248,7 +248,12 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
         return lines
     scheme = doc.get("scheme")
     split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
-    lines.append(f"  task {doc.get('task')!r}, {split}, positive class {doc.get('positive_class')}")
+    positive = doc.get("positive_class")
+    # named as the table of classes names it ("positive class 1" of cluster vs galaxy); summaries before 2026-12-05
+    # record no names
+    names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
+    shown = f"{positive} ({names[positive]})" if positive in names else f"{positive}"
+    lines.append(f"  task {doc.get('task')!r}, {split}, positive class {shown}")
     pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
     names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
     if names:
