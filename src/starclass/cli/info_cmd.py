@@ -519,6 +519,36 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     return True
 
 
+#: The files of a cross-validation folder (train --cv) other than its fold models, and what each holds.
+CV_FILES = {"cv_summary.json": "the pooled and per-fold metrics, written when every fold is done",
+            "cv_folds.json": "what the run was asked for (scheme, task, folds), written before the first fold",
+            "cv_metrics.ecsv": "the metrics of each fold and pooled (below the folder's lines)"}
+
+
+def _cv_metrics_lines(path: Path) -> list[str]:
+    """The rows of a ``cv_metrics.ecsv``, as train --cv printed them."""
+    import numpy as np
+    from astropy.table import Table
+
+    try:
+        t = Table.read(path, format="ascii.ecsv")
+    except Exception as exc:  # any unreadable file is said, not a traceback
+        raise StarclassError(f"cannot read {path} as ECSV: {type(exc).__name__}: {exc}") from None
+    cols = [c for c in t.colnames if c != "fold"]
+    width = max(6, *(len(str(v)) for v in t["fold"])) if len(t) else 6
+    out = ["  " + f"{'fold':<{width}}  " + "  ".join(f"{c:>8}" for c in cols)]
+    for row in t:
+        cells = []
+        for c in cols:
+            v = row[c]
+            if isinstance(v, (int, np.integer)):
+                cells.append(f"{'' if v < 0 else v:>8}")  # -1: the pooled row has no one model
+            else:
+                cells.append(f"{'—':>8}" if not np.isfinite(v) else f"{v:>8.3f}")
+        out.append("  " + f"{row['fold']!s:<{width}}  " + "  ".join(cells))
+    return out
+
+
 @command("info")
 def info(
     paths: list[Path] = typer.Argument(
@@ -572,6 +602,14 @@ def info(
         echo("\n".join(model_summary(paths[0])))
         return
     cv_lines = cv_folder_summary(paths[0]) if len(paths) == 1 else None
+    if cv_lines is None and len(paths) == 1 and paths[0].name in CV_FILES and paths[0].is_file():
+        # the files train --cv writes: cv_metrics.ecsv was "required column 'id' missing ... name a column 'id'",
+        # cv_summary.json astropy's 70 lines of format guesses; said as what they are, with their folder
+        cv_lines = cv_folder_summary(paths[0].parent)
+        if cv_lines is not None:
+            cv_lines = [f"{paths[0]} holds {CV_FILES[paths[0].name]}; its folder:", *cv_lines]
+            if paths[0].name == "cv_metrics.ecsv":
+                cv_lines += _cv_metrics_lines(paths[0])
     if cv_lines is not None:
         # the folder train --cv writes: "no catalogue could be read in m31_cv5 (looked for ...)"
         if out_format != "text":

@@ -419,6 +419,8 @@ def inspect_command(
     from starclass.inspect import db as dbm
     from starclass.inspect.schemes import get_scheme, scheme_for_task
 
+    dbm.check_keys(dataset)  # PostgreSQL refused a longer one with a DataError, SQLite stored it
+
     cfg = None
     if stamps is not None and needs_task and not task:
         if init:

@@ -97,6 +97,10 @@ class LabelScheme:
         nearest the mean label, the higher when equally near (PHANGS, ordered by
         cluster-likeness); ``highest``: the highest value (nominal classes ordered so that
         higher is less cluster-like).
+    classes : str
+        Task schemes (:func:`task_scheme`): each class and the label string ``--export`` writes for
+        it (``"1 = cluster, 2 = galaxy"``), recorded in the label database beside the name, since a
+        task file may change its classes and keep its name; ``""`` for the named schemes.
 
     Examples
     --------
@@ -117,6 +121,7 @@ class LabelScheme:
     cluster_cut: int | None = None
     subclass_of: int | None = None
     tie_rule: str = "highest"
+    classes: str = ""
 
     def __post_init__(self) -> None:
         if self.consensus not in CONSENSUS_RULES:
@@ -355,6 +360,8 @@ def task_scheme(cfg) -> LabelScheme:
     >>> s = task_scheme(get_preset("m31-real"))
     >>> s.name, [(v.key, v.name) for v in s.values]
     ('task:m31-real', [('1', 'cluster'), ('2', 'galaxy (non-cluster)')])
+    >>> s.classes
+    '1 = cluster, 2 = galaxy'
     """
     strings = label_strings(cfg)
     values = []
@@ -367,7 +374,7 @@ def task_scheme(cfg) -> LabelScheme:
     scheme = LabelScheme(
         task_scheme_name(cfg.name), f"the classes of task {cfg.name} (the label strings its "
         "label_map reads back)", tuple(values), consensus="mode", cluster_values=(int(positive),),
-        tie_rule="highest")
+        tie_rule="highest", classes=", ".join(f"{int(k)} = {strings[int(k)]}" for k in cfg.classes))
     TASK_SCHEMES_MADE[scheme.name.lower()] = scheme  # found by name again in this process (a task file too)
     return scheme
 
