@@ -86,6 +86,9 @@ if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
 
 SELF = "self"
+#: the name of the catalogue's own reference column, as a catalogue, under ``-r self`` (its box counts,
+#: class counts: ``box_counts_reference``)
+SELF_CATALOGUE = "reference"
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,12 +218,15 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
     return f"{said}; {fix} (columns: {', '.join(cols)})"
 
 
-def reference_names(references) -> dict[str, Table | str]:
+def reference_names(references, reserved: Sequence[str] = ()) -> dict[str, Table | str]:
     """Name -> reference (Table, path or ``"self"``) from a path, Table, list or dict.
 
     Names are the files' stems (the tables and figures are named after them); two files of one stem
-    are told apart by a number (``truth``, ``truth_2``). A reference given twice, as the same file under
-    any spelling or ``self`` twice, is refused: its comparison would be made, printed and written twice.
+    are told apart by a number (``truth``, ``truth_2``), and so is a stem that is one of ``reserved``,
+    the names the evaluation gives its other catalogues (``prediction``; ``reference``, the catalogue
+    itself under ``-r self``): ``-r prediction.ecsv`` is ``prediction_2``. A reference given twice, as
+    the same file under any spelling or ``self`` twice, is refused: its comparison would be made,
+    printed and written twice.
 
     Raises
     ------
@@ -233,6 +239,8 @@ def reference_names(references) -> dict[str, Table | str]:
     ['truth', 'self']
     >>> list(reference_names(["a/truth.ecsv", "b/truth.ecsv"]))
     ['truth', 'truth_2']
+    >>> list(reference_names(["prediction.ecsv"], reserved=("prediction",)))
+    ['prediction_2']
     """
     if references is None:
         return {}
@@ -258,7 +266,9 @@ def reference_names(references) -> dict[str, Table | str]:
             name = r.meta.get("name", f"reference{i + 1}") if hasattr(r, "meta") else f"reference{i + 1}"
         # a number, not a trailing '_': the file names' slugs drop it, so truth_ and truth wrote one summary key
         base, n = name, 1
-        while name in out:
+        # a reserved name too: a reference named 'prediction' took the prediction's place among the
+        # catalogues (its box counts, class counts) and then crashed on "Duplicate column names"
+        while name in out or name in reserved:
             n += 1
             name = f"{base}_{n}"
         out[name] = r
@@ -1546,7 +1556,12 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
-    refs = reference_names(references)
+    given = [references] if isinstance(references, (str, Path, Table)) else references
+    has_self = given is not None and not isinstance(given, Mapping) and any(
+        isinstance(r, str) and r == SELF for r in given)
+    # the catalogue compared with itself is the catalogue 'reference' (SELF_CATALOGUE): a file of that stem
+    # given beside -r self replaced it, and any file of that stem was left out of the agreement table
+    refs = reference_names(references, reserved=(pred_name, SELF_CATALOGUE) if has_self else (pred_name,))
     # with a reference (-r LABELS.csv --label-column label) the labels may be the reference's only: a
     # folder classified without labels was refused for lacking the column the reference holds
     if label_column is not None and (label_column in ptab.colnames or not refs):
@@ -1558,6 +1573,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     # prediction, compared with its own reference column (it was refused as "nothing to compare")
     if not refs and ref_col in ptab.colnames and (CLASS_PRED in ptab.colnames or pred_column is not None):
         refs = {SELF: SELF}
+    has_self = any(isinstance(r, str) and r == SELF for r in refs.values())
     if not refs:
         # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
         # class_pred, and the message used to claim it had no class_ref
@@ -1623,8 +1639,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
-            cats["reference"] = rt
-            cols["reference"] = CLASS_REF
+            cats[SELF_CATALOGUE] = rt
+            cols[SELF_CATALOGUE] = CLASS_REF
             continue
         # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
         key = _file_key(r)
@@ -1663,7 +1679,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
                     scored=scored, pred_column=pred_column or CLASS_PRED)
     if etask.phangs_like:
-        usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}
+        # the catalogue compared with itself is not another catalogue to agree with
+        usable = {n: t for n, t in cats.items() if not (has_self and n == SELF_CATALOGUE) and has_positions(t)}
         if len(usable) >= 2:
             try:
                 ev.agreement_table = agreement_table(usable, radius, class_cols=cols)
