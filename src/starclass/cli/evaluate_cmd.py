@@ -92,6 +92,8 @@ def evaluate(
         echo(f"{res['n_fields']} fields from {catalogs}{left}")
         if res.get("machine_only"):
             echo(f"note: {res['machine_only']}")
+        if res.get("ladder_note"):
+            echo(f"note: {res['ladder_note']}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
