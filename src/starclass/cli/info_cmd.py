@@ -36,7 +36,7 @@ def catalog_summary(table, name: str = "") -> str:
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
         lines.append(f"bands from: {meta.get('bands_source', '?')}")
         if meta.get("class_other"):
-            lines.append(f"class values outside 0-4 (set to 0): {meta['class_other']}")
+            lines.append(f"class values not 0-4 (set to 0): {meta['class_other']}")
     if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
         from starclass.evaluate.disagreement import catalog_disagreement
 
