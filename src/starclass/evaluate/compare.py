@@ -52,6 +52,7 @@ from starclass.evaluate.reliability import TrustStudy, trust_study
 from starclass.evaluate.task import EvalTask, check_probability_columns, class_labels, resolve_task
 from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
 from starclass.schema import (
+    CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
     CLASS_HYBRID,
     CLASS_JOINT,
@@ -413,10 +414,18 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     """
     can = scorable_columns(t, exclude)
     if column not in can:
+        # a column it has that is no class (a LEGUS file's class_human_mean, 2.333) was refused with no reason
         why = (f" ({column} is the reference it is compared with)" if column in exclude else
-               f" (it has no column {column!r})" if column not in t.colnames else "")
+               f" (it has no column {column!r})" if column not in t.colnames else
+               f" ({column} is the mean of the people's classes, such as 2.333, not a class: how much they "
+               "disagreed, which 'starclass info FILE' reports)" if column == CLASS_HUMAN_MEAN else
+               f" ({column} is not a class column)")
+        # 'none' alone, when the only class column is the reference (a LEGUS file's class_ref), read as if the
+        # file had no class at all
+        none = "none" + (f" besides the reference {', '.join(exclude)}" if exclude and any(
+            c in t.colnames for c in exclude) else "")
         raise StarclassError(f"--pred-column {column!r}: {name} cannot be scored on it{why}; the columns that can "
-                             f"be scored are {', '.join(can) if can else 'none'} (class_pred: the model; "
+                             f"be scored are {', '.join(can) if can else none} (class_pred: the model; "
                              "class_joint: model and votes, classify --votes; class_h<k>: one person; class_ref; "
                              "a LEGUS catalogue's class_ml, class_human_mode, ...)")
     if column == CLASS_PRED:
