@@ -6,7 +6,8 @@ every per-field table (class counts, quartiles, boxes, mass slopes) stands witho
 the tables and the figure are written and a note says why there is no ladder. A folder whose files
 were all left out for their layout (NGC 3351: no class column known) was refused as having no field
 "with 100 or more inspected sources", which pointed at --min-inspected; the error now lists each
-file's reason.
+file's reason. Two catalogues of one field in the folder (LEGUS publishes fields in several versions) are
+refused naming both: the later file replaced the earlier one without a word.
 """
 
 from __future__ import annotations
@@ -81,3 +82,17 @@ def test_a_folder_of_unusable_layouts_names_each_reason(legus_dir, tmp_path):
     assert f"error: --catalogs: no field in {legus_dir} can be used" in res.output
     assert "ngc1433: layout 'expert' (one expert's class, not a human mode)" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "many").exists()
+
+
+def test_two_catalogues_of_one_field_are_refused_naming_both(legus_dir, tmp_path):
+    # a second version of NGC 1433 (LEGUS publishes fields in several versions): the later file replaced
+    # the earlier one without a word, and the field was scored on whichever sorted last
+    first = legus_dir / tab_name("wfc3_ngc1433")
+    second = legus_dir / "hlsp_legus_hst_wfc3_ngc1433_multiband_v1_padagb-mwext-cibasedapcor.tab"
+    second.write_text("".join(first.read_text().splitlines(keepends=True)[:30]))
+    for command, out in (("evaluate", tmp_path / "many"), ("report", tmp_path / "rep" / "legus.html")):
+        res = runner.invoke(app, [command, "--catalogs", str(legus_dir), "--min-inspected", "10", "-o", str(out)])
+        assert res.exit_code == 2, res.output
+        assert (f"error: --catalogs: {legus_dir} holds two catalogues of field ngc1433: {first.name} and "
+                f"{second.name}") in res.output
+        assert "keep one of them in the folder" in res.output and not out.exists()

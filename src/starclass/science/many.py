@@ -222,7 +222,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     Raises
     ------
     StarclassError
-        ``directory`` is not a folder, holds no ``.tab`` file, or no field is usable.
+        ``directory`` is not a folder, holds no ``.tab`` file, holds two files of one field, or no
+        field is usable.
 
     Examples
     --------
@@ -241,8 +242,16 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}")
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
+    seen: dict[str, Path] = {}
     for f in files:
         name = field_name(f)
+        if name in seen:
+            # LEGUS publishes a field in several versions (aperture corrections, stellar tracks): with two in
+            # the folder the later file silently replaced the earlier one, its field counted once, no word said
+            raise StarclassError(f"--catalogs: {d} holds two catalogues of field {name}: {seen[name].name} and "
+                                 f"{f.name} (LEGUS publishes a field in several versions, e.g. two aperture "
+                                 "corrections or other stellar tracks); keep one of them in the folder")
+        seen[name] = f
         try:
             t = read_legus_field(f)
         except StarclassError as exc:
