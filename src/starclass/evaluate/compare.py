@@ -467,8 +467,10 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     return view, line
 
 
-#: NGC 1566's hybrid class (``class_ref``, col 34) is, row by row, the column its ``class_method`` names
-HYBRID_SOURCES = {CLASS_ML: (0,), CLASS_ML_CHECKED: (1,), CLASS_HUMAN_MODE: (3, 4)}
+#: NGC 1566's hybrid class (``class_ref``, col 34) is, row by row, the column its ``class_method`` names; on the
+#: 314 flag-6 rows (former class 4 re-classified) it is col 39, checked on the file (scored against class_ref,
+#: class_reclassified had 314 of its 738 rows agree by construction, with no note)
+HYBRID_SOURCES = {CLASS_ML: (0,), CLASS_ML_CHECKED: (1,), CLASS_HUMAN_MODE: (3, 4), CLASS_RECLASSIFIED: (6,)}
 
 
 def hybrid_self_note(t: Table, column: str) -> str | None:
