@@ -81,3 +81,13 @@ def test_a_reference_file_named_reference_is_in_the_agreement_table(tmp_path):
     assert _counts(tmp_path) == {"prediction": [10, 0, 5, 5], "reference": [5, 0, 0, 15]}
     agreement = Table.read(tmp_path / "ev" / "tables" / "agreement_table.ecsv")
     assert list(agreement["comparison"]) == ["prediction vs. reference"]
+
+
+def test_a_python_reference_named_prediction_is_numbered(tmp_path):
+    from starclass.report import run_evaluation
+
+    _catalogue(tmp_path / "new.ecsv", [1, 2, 3, 4] * 5, pred=[1, 1, 3, 4] * 5)
+    _catalogue(tmp_path / "ref.ecsv", [1, 4, 4, 4] * 5)
+    res = run_evaluation(str(tmp_path / "new.ecsv"), {"prediction": str(tmp_path / "ref.ecsv")}, tmp_path / "ev",
+                         n_boot=0, science=False)
+    assert list(res["headline"]) == ["prediction_2"] and res["headline"]["prediction_2"]["4class"] == 0.5

@@ -242,11 +242,21 @@ def reference_names(references, reserved: Sequence[str] = ()) -> dict[str, Table
     ['truth', 'truth_2']
     >>> list(reference_names(["prediction.ecsv"], reserved=("prediction",)))
     ['prediction_2']
+    >>> list(reference_names({"prediction": "p.ecsv", "truth": "t.ecsv"}, reserved=("prediction",)))
+    ['prediction_2', 'truth']
     """
     if references is None:
         return {}
     if isinstance(references, Mapping):
-        return dict(references)
+        # names given in Python are kept, but not one of the reserved ({"prediction": t} crashed as -r did)
+        named: dict[str, Table | str] = {}
+        for key, r in references.items():
+            name, n = str(key), 1
+            while name in named or name in reserved or name in references and name != str(key):
+                n += 1
+                name = f"{key}_{n}"
+            named[name] = r
+        return named
     if isinstance(references, (str, Path, Table)):
         references = [references]
     out: dict[str, Table | str] = {}
