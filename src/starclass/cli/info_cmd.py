@@ -36,12 +36,15 @@ def catalog_summary(table, name: str = "") -> str:
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
         lines.append(f"bands from: {meta.get('bands_source', '?')}")
         if meta.get("class_other"):
-            lines.append(f"class values outside 0-4 (set to 0): {meta['class_other']}")
+            lines.append(f"class values not 0-4 (set to 0): {meta['class_other']}")
     if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
         from starclass.evaluate.disagreement import catalog_disagreement
 
         d = catalog_disagreement(table, name or "catalogue")
-        lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources): "
+        # the sources left out named: "434 sources" under "442 classified" (NGC 3738) said nothing of the other 8
+        out = (f"; {d['n_inconsistent']} of the {d['n']} left out: their mode and mean fit no split of votes"
+               if d.get("n_inconsistent") else "")
+        lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources{out}): "
                      f"not unanimous {d['disagree']:.1%}; two people agree {d['pair_4class']:.1%} "
                      f"(4 classes), {d['pair_binary']:.1%} (1+2 vs 3+4)")
     if meta.get("column_map_used"):

@@ -186,6 +186,8 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
            "mv_p90: 90th percentile of the inspected sources' M_V (LEGUS inspected to M_V = -6)."
            + machine_only_text(fields))
     s.table("fields", fields, "One row per field.")
+    if fields.meta.get("ladder_note"):
+        s.text(fields.meta["ladder_note"] + ".")
     if len(tables["skipped"]):
         s.table("skipped", tables["skipped"], "Files left out and why.")
     s.figure("many_fields_summary", summary_figure(tables), "Per-field class mix, per-class medians and "
@@ -246,6 +248,7 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     skipped = tables.get("skipped")
     return {"machine_only": machine_only_text(tables["fields"]).strip(),
+            "ladder_note": tables["fields"].meta.get("ladder_note"),
             "outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
