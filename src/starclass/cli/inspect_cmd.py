@@ -256,8 +256,9 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
     if not have.lower().startswith(TASK_SCHEME_PREFIX):
         raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, which names no task; give "
                              f"--task TASK --scheme {have}")
-    task = task_of(have)
-    said = f"the label scheme the database records ({have})"
+    task = task_of(have)  # whole, where the database records it beside a name cut to 32 characters
+    cut = f", task {task}" if task != have[len(TASK_SCHEME_PREFIX):] else ""
+    said = f"the label scheme the database records ({have}{cut})"
     if task.lower() in PRESETS.names():
         return task, f"--task {task}: {said}"
     model, why = _list_model(stamps, have) if stamps is not None else (None, "")
