@@ -89,3 +89,26 @@ def test_a_database_written_before_the_table_opens_and_records_the_name_on_its_n
     new_process()
     assert db.dataset_scheme(engine, "") == cut and schemes.task_of(cut) == LONG
     engine.dispose()
+
+
+def test_the_server_names_a_long_task_beside_its_cut_scheme_name(tmp_path, monkeypatch):
+    from starclass.inspect import app as app_module
+
+    class NoServer:  # serving would block the test
+        def __init__(self, *a, **k):
+            pass
+
+        def run(self, *a, **k):
+            return None
+
+    monkeypatch.setattr(app_module.uvicorn, "Server", NoServer)
+    labels = make_folder(tmp_path / "data")
+    cfg = load_config(save_config(get_preset("m31-real").copy(name=LONG), tmp_path / "long.yaml"))
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'l.sqlite'}", create=True)
+    db.init_db(engine)
+    lines: list[str] = []
+    app_module.serve(load_cutout_field(labels, cfg, cache_dir=tmp_path / "cache"), engine, port=0,
+                     prerender_all=False, echo=lines.append, scheme=stamps_scheme(cfg))
+    engine.dispose()
+    said = next(line for line in lines if line.startswith("label scheme"))
+    assert said.startswith(f"label scheme {schemes.task_scheme_name(LONG)} (task {LONG}): key 1"), said
