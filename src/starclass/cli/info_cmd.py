@@ -357,6 +357,71 @@ def _cutout_output(path: Path):
     return table
 
 
+#: Rows of a results table ``info`` prints; the rest are counted.
+RESULT_ROWS_SHOWN = 60
+
+
+def _results_table_lines(path: Path) -> list[str] | None:
+    """What a table that evaluate, report or explain wrote holds, and its rows; None for any other file.
+
+    Such tables (per-class metrics, calibration bins, ...) have no ``id`` column: read as a
+    catalogue, ``info ev/tables/per_class_prediction_class_ref.ecsv`` said "required column 'id'
+    missing ... name a column 'id' in the file", of a file starclass had written itself. Known by
+    their meta (:data:`starclass.report.sections.TABLE_META`, since 2026-12-05) or, for older ones,
+    by their folder: a report's ``tables/.page``, the ``summary.json`` of evaluate that lists them,
+    or explain's ``explain.json``.
+
+    Examples
+    --------
+    >>> _results_table_lines(Path("no-such.ecsv")) is None
+    True
+    """
+    if not path.is_file() or not path.name.lower().endswith(".ecsv"):
+        return None
+    import json
+
+    from astropy.table import Table
+
+    from starclass.report.sections import TABLE_META
+
+    try:
+        t = Table.read(path, format="ascii.ecsv")
+    except Exception:  # not a readable ECSV: left to the catalogue reader and its message
+        return None
+    if ID in t.colnames:
+        return None
+    folder = path.parent.parent if path.parent.name == "tables" else path.parent
+    said = t.meta.get(TABLE_META)
+    what: list[str] = []
+    if isinstance(said, dict):
+        who = str(said.get("written_by") or "starclass")
+        what = ([f"  section: {said['section']}"] if said.get("section") else []) + \
+            ([f"  {said['caption']}"] if said.get("caption") else [])
+    elif path.parent.name != "tables":
+        return None
+    elif (path.parent / ".page").is_file():
+        who = "starclass report"
+    elif (folder / "explain.json").is_file():
+        who = "starclass explain"
+    else:
+        try:
+            listed = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("tables") or []
+        except (OSError, ValueError, AttributeError):
+            return None
+        if path.name not in {Path(str(f)).name for f in listed}:
+            return None
+        who = "starclass evaluate"
+    lines = [f"{path}: a table {who} wrote into {folder}, not a catalogue of candidates (it has no {ID!r} column, "
+             "and needs none)", *what, f"  {counted(len(t), 'row')}:"]
+    shown = t[:RESULT_ROWS_SHOWN]
+    lines += ["  " + line for line in shown.pformat(max_lines=-1, max_width=-1)]
+    if len(t) > RESULT_ROWS_SHOWN:
+        lines.append(f"  ... {counted(len(t) - RESULT_ROWS_SHOWN, 'more row')} in the file")
+    if isinstance(t.meta.get("note"), str):
+        lines.append(f"note: {t.meta['note']}")
+    return lines
+
+
 def _is_imagefolder(path: Path) -> bool:
     """A folder without catalogues whose sub-folders hold images (one sub-folder per label)."""
     from starclass.io.cutout_folders import image_format
@@ -583,7 +648,8 @@ def info(
     distinct values per column, blank images), or a trained model (task, classes, inputs, members,
     the weights each started from, frozen layers, epochs, decision, calibration), a 'train --cv'
     folder (task, folds, pooled and per-fold metrics), or a stamp store from 'starclass cutouts'
-    (candidates, inputs, bands, scales, classes). Positions are reported 0-based."""
+    (candidates, inputs, bands, scales, classes), or a table that evaluate, report or explain wrote (what it
+    holds, its rows). Positions are reported 0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
@@ -686,6 +752,12 @@ def info(
         return
 
     band_list = [b.strip() for b in bands.split(",")] if bands else None
+    if fmt is None and not cmap and not band_list and (result := _results_table_lines(paths[0])) is not None:
+        # evaluate's, report's or explain's own tables: "required column 'id' missing ... name a column 'id'"
+        if ds9 is not None:
+            raise StarclassError(f"--ds9: {result[0].split(' (it has no')[0]} with positions")
+        echo("\n".join(result))
+        return
     if fmt is None and not cmap and not band_list and (cut := _cutout_output(paths[0])) is not None:
         # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
         echo(catalog_summary(cut, str(paths[0])))

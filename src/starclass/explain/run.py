@@ -77,6 +77,8 @@ class ExplainStamps:
     #: where row 0 of each stamp is drawn (:func:`starclass.io.cutout_folders.drawing_origin`): "upper"
     #: for PNG/JPEG/NPY cutouts (as stored), "lower" for FITS cutouts and stamps of FITS mosaics (y up)
     origins: list[str] = field(default_factory=list)
+    #: lines :func:`explain` prints and records (a cube's planes taken for the task's bands)
+    notes: list[str] = field(default_factory=list)
 
     def origin(self, rows) -> str:
         """The common origin of ``rows`` (``"mixed"`` when they differ; ``"upper"`` without origins)."""
@@ -161,10 +163,14 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         # maps of cutouts of another size than training's show what the network does on inputs it never saw so
         if note := cutout_size_note(cut, loaded, "the model"):
             warnings.warn(note, stacklevel=2)
+        notes = []
         if note := colour_note(cut, cfg):  # 3-plane files averaged to grey: said once, as train and classify
-            warnings.warn(note.removeprefix("warning: "), stacklevel=2)
+            if note.startswith("note: "):
+                notes.append(note.removeprefix("note: "))  # the planes named as the task's bands were taken
+            else:
+                warnings.warn(note.removeprefix("warning: "), stacklevel=2)
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
-                             str(cut.source), origins=list(cut.origins))
+                             str(cut.source), origins=list(cut.origins), notes=notes)
     if label_column is not None and label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
@@ -405,6 +411,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
                          min_size=min_size, layer=layer, pixel_scale=float(cfg.pixel_scale or 1.0))
     if blank_note:
         res.notes.insert(0, blank_note)
+    res.notes[:0] = st.notes
     names = [st.names[i] for i in rows]
     # one origin per figure: the explained stamps' own, or as stored when the folder mixes them
     image_origin = st.origin(rows)

@@ -26,6 +26,11 @@ change migrates the labels rather than losing them.
   labels were given in, recorded by the first server or label (:func:`bind_scheme`); a task
   file of the same name with other classes is refused (:func:`check_scheme_classes`). A dataset
   bound before it records its classes on its next server.
+* version 2 + ``label_scheme_tasks`` (additive, likewise): the whole name of the task of each
+  task scheme (``task:<task>``, held in 32 characters: a longer name is cut, with a digest),
+  recorded by :func:`bind_scheme` and read back wherever the task is named or made again
+  (``inspect --stamps`` without ``--task``, the messages refusing another scheme). A scheme bound
+  before it records its task's name on its next server.
 * version 2 with ``candidate_id`` of :data:`CANDIDATE_ID_CHARS` (1024) characters, not 64 (a
   cutout folder's ids are file paths): a PostgreSQL database made before is widened when opened
   (:func:`init_db`); the code before reads it alike, so no version changes.
@@ -59,7 +64,15 @@ from sqlalchemy.exc import IntegrityError
 
 from starclass.errors import StarclassError
 from starclass.inspect.passwords import check_new_password, hash_password
-from starclass.inspect.schemes import DEFAULT_SCHEME, PHANGS, LabelScheme, get_scheme, option_for
+from starclass.inspect.schemes import (
+    DEFAULT_SCHEME,
+    PHANGS,
+    TASK_NAMES,
+    TASK_SCHEME_PREFIX,
+    LabelScheme,
+    get_scheme,
+    option_for,
+)
 
 #: Version of the schema this code writes.
 SCHEMA_VERSION = 2
@@ -185,6 +198,14 @@ label_scheme_classes = sa.Table(
     sa.Column("dataset", sa.String(255), primary_key=True),
     sa.Column("scheme", sa.String(32), nullable=False),
     sa.Column("classes", sa.Text, nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+)
+#: The whole task name of each task scheme (additive, as ``label_schemes``): the scheme's name holds 32
+#: characters, so a longer task was named "mytask-pandas-round2-... (a longer name)" when read back.
+label_scheme_tasks = sa.Table(
+    "label_scheme_tasks", metadata,
+    sa.Column("scheme", sa.String(32), primary_key=True),
+    sa.Column("task", sa.Text, nullable=False),
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
 )
 sa.Index("ix_labels_dataset_candidate", labels.c.dataset, labels.c.candidate_id)
@@ -931,6 +952,27 @@ def check_label(cls: int, subclass: str | None, scheme: LabelScheme | str = PHAN
     return sub
 
 
+def _read_task_names(conn: sa.Connection) -> None:
+    """Learn the whole task names the database records (``label_scheme_tasks``) into :data:`TASK_NAMES`.
+
+    Read only (a database made before the table has none): :func:`~starclass.inspect.schemes.task_of`
+    then names a task whose scheme name was cut by its whole name.
+    """
+    if sa.inspect(conn).has_table("label_scheme_tasks"):
+        for scheme, task in conn.execute(sa.select(label_scheme_tasks.c.scheme, label_scheme_tasks.c.task)):
+            TASK_NAMES[str(scheme).lower()] = str(task)
+
+
+def _record_task_name(conn: sa.Connection, name: str) -> None:
+    """Record the whole name of the task of scheme ``name`` (known to this process) if not yet recorded."""
+    task = TASK_NAMES.get(name.lower())
+    if not name.lower().startswith(TASK_SCHEME_PREFIX) or task is None:
+        return
+    label_scheme_tasks.create(conn, checkfirst=True)
+    if conn.execute(sa.select(label_scheme_tasks.c.scheme).where(label_scheme_tasks.c.scheme == name)).first() is None:
+        conn.execute(label_scheme_tasks.insert().values(scheme=name, task=task, recorded_at=utcnow()))
+
+
 def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
     """The label scheme a dataset's labels are in, or None when it is free to choose.
 
@@ -955,6 +997,7 @@ def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
             name = conn.execute(sa.select(label_schemes.c.scheme)
                                 .where(label_schemes.c.dataset == dataset)).scalar()
             if name is not None:
+                _read_task_names(conn)  # a task's whole name, where the scheme's is cut
                 return str(name)
         any_label = conn.execute(sa.select(labels.c.id).where(labels.c.dataset == dataset).limit(1)).first()
         return DEFAULT_SCHEME if any_label is not None else None
@@ -981,6 +1024,7 @@ def dataset_schemes(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         if not sa.inspect(conn).has_table("label_schemes"):
             return {}
+        _read_task_names(conn)
         return {str(d): str(s) for d, s in conn.execute(sa.select(label_schemes.c.dataset, label_schemes.c.scheme))}
 
 
@@ -1114,6 +1158,12 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
                         # the first time (or a dataset bound before the table): what it is recorded now
                         conn.execute(label_scheme_classes.insert().values(
                             dataset=dataset, scheme=name, classes=scheme.classes, recorded_at=utcnow()))
+                if have != name:
+                    _read_task_names(conn)  # the refusal names the recorded task whole
+                if have == name:
+                    # the task's whole name: a scheme name holds 32 characters, and a longer task read back
+                    # from it was "mytask-pandas-round2-... (a longer name)"
+                    _record_task_name(conn, name)
             break
         except (IntegrityError, sa.exc.ProgrammingError):
             # another server created the table or bound the dataset meanwhile: read again

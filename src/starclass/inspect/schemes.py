@@ -266,6 +266,10 @@ TASK_SCHEME_PREFIX = "task:"
 #: Schemes made from a task's classes in this process (``task:<name>``,
 #: :func:`task_scheme`), by name: a task file is no preset to make it from again.
 TASK_SCHEMES_MADE: dict[str, LabelScheme] = {}
+#: The whole task name of each task scheme name met in this process (made by :func:`task_scheme`, or
+#: read from a label database's ``label_scheme_tasks``), by scheme name in lower case: a name over
+#: :data:`SCHEME_NAME_CHARS` is stored cut, with a digest (:func:`task_scheme_name`).
+TASK_NAMES: dict[str, str] = {}
 #: The scheme of labels made before schemes existed (and of datasets that name none).
 DEFAULT_SCHEME = "phangs"
 #: Task-preset families and their schemes: a task ``NAME`` or ``NAME-anything`` (e.g.
@@ -376,6 +380,7 @@ def task_scheme(cfg) -> LabelScheme:
         "label_map reads back)", tuple(values), consensus="mode", cluster_values=(int(positive),),
         tie_rule="highest", classes=", ".join(f"{int(k)} = {strings[int(k)]}" for k in cfg.classes))
     TASK_SCHEMES_MADE[scheme.name.lower()] = scheme  # found by name again in this process (a task file too)
+    TASK_NAMES[scheme.name.lower()] = str(cfg.name)  # the whole name, where the scheme's is cut
     return scheme
 
 
@@ -460,13 +465,27 @@ def option_for(name: str) -> str:
 
 
 def task_of(name: str) -> str:
-    """The task named by a ``task:<task>`` scheme name, as far as the name still holds it.
+    """The task named by a ``task:<task>`` scheme name: whole where known (:data:`TASK_NAMES`), else the name's.
+
+    A name over :data:`SCHEME_NAME_CHARS` is stored cut, with a digest; the label database records
+    the whole name beside it (``label_scheme_tasks``, read into :data:`TASK_NAMES`), and a task
+    scheme made in this process knows it. A database written before 2026-12-05 records the cut
+    name only: its start is given, ``... (a longer name)``.
 
     Examples
     --------
     >>> task_of("task:m31-real")
     'm31-real'
+    >>> long = "mytask-pandas-round2-" + "x" * 30
+    >>> task_of(task_scheme_name(long))
+    'mytask-pandas-roun... (a longer name)'
+    >>> TASK_NAMES[task_scheme_name(long).lower()] = long
+    >>> task_of(task_scheme_name(long)) == long
+    True
+    >>> del TASK_NAMES[task_scheme_name(long).lower()]
     """
+    if (whole := TASK_NAMES.get(name.lower())) is not None:
+        return whole
     task = name[len(TASK_SCHEME_PREFIX):]
     if len(name) == SCHEME_NAME_CHARS and name[-9:-8] == "~":
         task = f"{task[:-9]}... (a longer name)"  # task_scheme_name kept its start and a digest
