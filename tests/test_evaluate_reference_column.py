@@ -53,7 +53,7 @@ def test_one_column_scored_against_another_as_sklearn_scores_it(tmp_path):
     assert f"4class: balanced accuracy {balanced_accuracy_score(y, yp):.3f}" in res.output
     assert summary["prediction_column"] == "class_ml"
     counts = Table.read(tmp_path / "ev" / "tables" / "catalogues.ecsv")
-    assert counts["class column"].tolist() == ["class_ml", "class_human_mode"]
+    assert counts["class_column"].tolist() == ["class_ml", "class_human_mode"]
     assert counts["n_1"].tolist() == [int(np.sum(t["class_ml"] == 1)), int(np.sum(t["class_human_mode"] == 1))]
 
 

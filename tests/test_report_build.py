@@ -52,7 +52,11 @@ def test_self_reference_and_gradcam_section(cats, tmp_path):
     classes = np.repeat([1, 2, 3, 4], 3)
     path = build_report(both, None, tmp_path, title="self", n_boot=20, gradcam_inputs=(model, stamps, classes))
     html = path.read_text()
-    assert "prediction class_ref" in html and "Grad-CAM" in html
+    # the reference keeps its name in the tables (prediction_class_ref); the agreement table's columns
+    # name the two columns compared (n_class_pred, n_class_ref: "n_prediction class_ref" before)
+    assert "agreement_prediction_class_ref.ecsv" in html and "Grad-CAM" in html
+    agreement = Table.read(tmp_path / "tables" / "agreement_prediction_class_ref.ecsv")
+    assert agreement.colnames[:3] == ["class", "n_class_pred", "n_class_ref"]
     # the headings name the two columns compared ("prediction vs prediction class_ref" before)
     headings = re.findall(r"<h2>([^<]*)</h2>", html)
     assert "class_pred vs class_ref in prediction: metrics" in headings, headings

@@ -913,6 +913,33 @@ def vote_mode(votes: np.ndarray, classes: Sequence[int] = (1, 2, 3, 4), *,
     return mode, tie & (n > 0)
 
 
+def column_names(names: Iterable[str], prefix: str = "") -> list[str]:
+    """Table column names made of free names (catalogues, file stems, ``-r self``'s two columns).
+
+    Each is ``prefix`` + the name with every run of characters other than letters, digits and
+    ``_`` made one ``_``, so every name is an identifier: ``n_prediction class_human_mode`` (a
+    column of ``agreement_*.ecsv``) could not be read as ``table.n_...`` or in a formula, nor
+    written by tools that split a header at spaces. Two names that come out alike are numbered
+    (``n_a_b``, ``n_a_b_2``), as two references of one stem are.
+
+    Examples
+    --------
+    >>> column_names(["prediction", "prediction class_human_mode", "my truth.v2"], prefix="n_")
+    ['n_prediction', 'n_prediction_class_human_mode', 'n_my_truth_v2']
+    >>> column_names(["a b", "a-b"])
+    ['a_b', 'a_b_2']
+    """
+    out: list[str] = []
+    for name in names:
+        base = prefix + (re.sub(r"\W+", "_", str(name)).strip("_") or "catalogue")
+        col, k = base, 1
+        while col in out:
+            k += 1
+            col = f"{base}_{k}"
+        out.append(col)
+    return out
+
+
 def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
     """Integer class labels of a column; masked, NaN or negative entries become 0 (no class).
 

@@ -77,6 +77,7 @@ from starclass.schema import (
     X,
     Y,
     bands_in,
+    column_names,
     mag_col,
     mag_true_col,
     prob_col,
@@ -913,6 +914,8 @@ class Comparison:
     #: said when the calibrated ``prob_<k>`` tie many rows' ranks (histogram binning) and the ROC AUC and
     #: average precision on ``prob_<k>_raw`` are given beside them (:func:`tied_ranks_note`)
     ranking_note: str | None = None
+    #: the paired rows of the prediction and of the reference (every pair, classified or not)
+    pairs: tuple[np.ndarray, np.ndarray] | None = None
 
     def heading(self) -> str:
         """What is compared with what, for titles: ``prediction vs truth``, or for two columns of one
@@ -1024,6 +1027,11 @@ class Evaluation:
     scored: str | None = None
     #: the column scored as the prediction
     pred_column: str = CLASS_PRED
+    #: catalogue name -> its rows of the objects every catalogue classifies, aligned (the i-th row of
+    #: each is one object): what the Quality Ratio compares (:func:`common_rows`)
+    common: dict[str, np.ndarray] | None = None
+    #: which objects ``common`` holds, in words (for captions)
+    common_note: str | None = None
 
     def headline(self) -> dict[str, dict[str, float]]:
         """Accuracy per merge for each reference."""
@@ -1062,8 +1070,10 @@ def _phangs_agreement(cp: np.ndarray, cr: np.ndarray, pred: Table, ref: Table, i
                       both: np.ndarray, pname: str, rname: str, quantities: Sequence[str]) -> PhangsAgreement:
     af = agreement_fractions(cp, cr)
     keys = ("1", "2", "3", "4", "1+2")
+    # identifiers: -r self's reference is named "prediction class_ref", which made the column
+    # "n_prediction class_ref" (the caption said n_class_ref)
     at = Table(rows=[(k, af[k]["n_a"], af[k]["n_b"], af[k]["n_both"]) for k in keys],
-               names=("class", f"n_{pname}", f"n_{rname}", "n_both"))
+               names=("class", *column_names([pname, rname], prefix="n_"), "n_both"))
     at["agreement"] = MaskedColumn([af[k]["fraction"] or 0.0 for k in keys],
                                    mask=[af[k]["fraction"] is None for k in keys], format=".3f")
     out = PhangsAgreement(at, af["mean"], symmetric_confusion(cp, cr))
@@ -1245,7 +1255,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
         notes.append(boot_note)
     titles = {m: task.merge_title(m) for m in task.merges}
     out = Comparison(pname, rname, paired_by, int(ia.size),
-                     int(both.sum()), results, summary_table(results, cis, titles), notes, columns=columns)
+                     int(both.sum()), results, summary_table(results, cis, titles), notes, columns=columns,
+                     pairs=(ia, ib))
     used = np.unique(cp)
     if used.size == 1:
         msg = (f"{pname} puts all {counted(cp.size, 'paired object')} in class {int(used[0])}: its accuracy is only "
@@ -1324,7 +1335,8 @@ def compare(pred: Table, ref: Table, task: EvalTask, *, pred_name: str = "predic
                                                    shown=named.get(int(label)) if label.isdigit() else None))
         out.trust = _trust(pred, task, probs, cp, cr, ia[both], out.notes)
     if task.phangs_like:
-        out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, pname, rname, quantities)
+        # two columns of one catalogue (-r self) are named by their columns, as the caption names them
+        out.agreement = _phangs_agreement(cp, cr, pred, ref, ia, ib, both, *(columns or (pname, rname)), quantities)
     for col in by:
         if col in pred.colnames:
             values = pred[col][ia[both]]
@@ -1439,8 +1451,57 @@ def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) 
         has_p = all(prob_col(k) in t.colnames for k in task.classes)
         rows.append((n, len(t), cols[n], *[int(np.sum(c == k)) for k in task.classes], int(np.sum(c == 0)),
                      "yes" if has_p else "no"))
-    return Table(rows=rows, names=("catalogue", "rows", "class column", *[f"n_{k}" for k in task.classes],
+    return Table(rows=rows, names=("catalogue", "rows", "class_column", *[f"n_{k}" for k in task.classes],
                                    "unclassified", "probabilities"))
+
+
+def common_rows(cats: Mapping[str, Table], cols: Mapping[str, str], pairs: Mapping[str, tuple[np.ndarray, np.ndarray]],
+                task: EvalTask, pred_name: str) -> dict[str, np.ndarray]:
+    """Each catalogue's rows of the objects that every catalogue classifies, aligned.
+
+    The prediction's rows are paired with each other catalogue's as its comparison paired them
+    (``pairs``: name -> prediction rows, that catalogue's rows); an object counts where every
+    catalogue gives it a class of the task (not 0). For two columns of one catalogue (``-r
+    self``) the pairs are row by row, and these are the rows where both columns are classified.
+
+    Parameters
+    ----------
+    cats, cols
+        Catalogue name -> table, and -> its class column (the prediction first, named ``pred_name``).
+    pairs
+        Every other catalogue's name -> (prediction rows, its rows) of the paired objects.
+    task
+        The class scheme (classes through its ``merge``, as they are scored).
+    pred_name
+        The prediction's name in ``cats``.
+
+    Returns
+    -------
+    dict
+        Catalogue name -> row indices; the i-th entry of every array is the same object.
+
+    Examples
+    --------
+    >>> p = Table({"class_pred": [1, 2, 0, 3]})
+    >>> r = Table({"class_ref": [4, 0, 2]})
+    >>> got = common_rows({"prediction": p, "truth": r}, {"prediction": "class_pred", "truth": "class_ref"},
+    ...                   {"truth": (np.array([0, 1, 3]), np.array([2, 1, 0]))}, EvalTask.from_classes((1, 2, 3, 4)),
+    ...                   "prediction")
+    >>> {k: v.tolist() for k, v in got.items()}
+    {'prediction': [0, 3], 'truth': [2, 0]}
+    """
+    n = len(cats[pred_name])
+    keep = task_labels(cats[pred_name], cols[pred_name], task, pred_name) > 0
+    where: dict[str, np.ndarray] = {}
+    for name, (ia, ib) in pairs.items():
+        to = np.full(n, -1, dtype=np.int64)
+        to[np.asarray(ia, dtype=np.int64)] = np.asarray(ib, dtype=np.int64)
+        classified = task_labels(cats[name], cols[name], task, name) > 0
+        keep &= to >= 0
+        keep[keep] &= classified[to[keep]]
+        where[name] = to
+    rows = np.flatnonzero(keep)
+    return {pred_name: rows, **{name: to[rows] for name, to in where.items()}}
 
 
 def _human_baselines(cats: dict[str, Table]) -> list[tuple[str, dict | None, str | None]]:
@@ -1646,6 +1707,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     cats: dict[str, Table] = {pred_name: ptab}
     cols = {pred_name: class_column(ptab, CLASS_PRED, str(pred) if isinstance(pred, (str, Path)) else pred_name)}
     comparisons = []
+    pairs_of: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # catalogue -> its comparison's pairs
     # files read so far: the prediction given again as a reference (-r OUT.csv, or -r self -r OUT.csv) repeated
     # its warnings (unlabelled rows, a pandas index column) once per reading (a reference twice is refused above)
     read_files = {_file_key(pred)} - {None}
@@ -1662,6 +1724,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
             cats[SELF_CATALOGUE] = rt
             cols[SELF_CATALOGUE] = CLASS_REF
+            pairs_of[SELF_CATALOGUE] = comparisons[-1].pairs
             continue
         # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
         key = _file_key(r)
@@ -1688,6 +1751,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
         comparisons.append(compare(ptab, rtab, etask, pred_name=pred_name, ref_name=name, radius=radius,
                                    n_boot=n_boot, target_purity=target_purity, quantities=quantities, by=by,
                                    by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
+        pairs_of[name] = comparisons[-1].pairs
     if scored:
         for c in comparisons:
             c.notes.insert(0, scored)
@@ -1696,9 +1760,21 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     # --pred-column and --reference-column read into them (class_ml against class_human_mode)
     shown = {pred_name: pred_column or CLASS_PRED,
              **{n: ref_col for n in cats if n != pred_name and reference_column is not None}}
-    counts["class column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class column"])]
+    counts["class_column"] = [shown.get(str(n), str(c)) for n, c in zip(counts["catalogue"], counts["class_column"])]
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
                     scored=scored, pred_column=pred_column or CLASS_PRED)
+    # the objects every catalogue classifies: the Quality Ratio compares the catalogues' counts on them
+    # (it compared each catalogue's counts over its own rows: NGC 1566's 2432 machine classes with the
+    # people's 1061, a QR of 11 for class 3 that said more of who classified what than how)
+    ev.common = common_rows(cats, cols, pairs_of, etask, pred_name)
+    n_common = int(ev.common[pred_name].size)
+    if set(pairs_of) == {SELF_CATALOGUE}:
+        ev.common_note = (f"the {counted(n_common, 'row')} of {pred_name} where both {shown[pred_name]} and "
+                          f"{shown.get(SELF_CATALOGUE, ref_col)} are classified")
+    else:
+        how = "; ".join(f"{c.ref_name}: {c.paired_by}" for c in comparisons)
+        ev.common_note = (f"the {counted(n_common, 'object')} that every catalogue ({', '.join(cats)}) classifies, "
+                          f"paired as scored ({how})")
     if etask.phangs_like:
         # the catalogue compared with itself is not another catalogue to agree with
         usable = {n: t for n, t in cats.items() if not (has_self and n == SELF_CATALOGUE) and has_positions(t)}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from astropy.table import Table
+from astropy.table import Table, vstack
 
 from starclass import __version__
 from starclass.bands import v_band
@@ -360,9 +360,62 @@ def _attach_physical(cats: dict[str, Table], pname: str, radius: float) -> dict[
     return out
 
 
+def _shown_columns(ev: Evaluation) -> dict[str, str]:
+    """Catalogue name -> its class column as the user named it (the ``class_column`` of ``catalogues``)."""
+    return {str(n): str(c) for n, c in zip(ev.counts["catalogue"], ev.counts["class_column"])}
+
+
+def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, str], common: dict[str, np.ndarray],
+                          common_note: str | None, mag_limit: float | None, shown: dict[str, str]) -> None:
+    """The box counts of every catalogue on the objects all of them classify, and the Quality Ratio.
+
+    The counts are of the same objects with one photometry (the first catalogue's with U, B, V, I),
+    as PHANGS compared its methods ("the objects in common ... to focus on differences resulting
+    from classification methodology"): each catalogue's own box counts, over all of its rows,
+    compared how many objects each classified (NGC 1566: QR 11 for class 3 in box 4).
+    """
+    phot = None
+    for n, t in cats.items():
+        try:
+            colour.colours(t)
+        except StarclassError:
+            continue
+        phot = n
+        break
+    if phot is None:
+        return
+    rows = common[phot]
+    photometry = cats[phot][rows]
+    classes = {n: class_array(cats[n], cols[n], name=n)[common[n]] for n in cats}
+    counts = colour.matched_box_counts(photometry, classes, mag_limit=mag_limit)
+    what = common_note or f"the {len(rows)} objects every catalogue classifies"
+    limit = (f"brighter than m_V = {mag_limit:.2f}" if mag_limit is not None else "at every magnitude")
+    named = ", ".join(f"{n} ({shown[n]})" if n in shown else n for n in cats)
+    parts = []
+    for n, c in counts.items():
+        part = c.copy()
+        part.add_column([n] * len(part), name="catalogue", index=0)
+        part.meta.clear()
+        parts.append(part)
+    common_table = vstack(parts)
+    common_table.meta["objects"] = int(len(rows))
+    common_table.meta["photometry"] = phot
+    s.table("box_counts_common", common_table,
+            f"Objects per class and box of every catalogue, {named}, on the same objects: {what}; "
+            f"{limit}, in the colours of {phot}.")
+    if len(rows) == 0:
+        s.note("no object is classified in every catalogue: the Quality Ratio compares nothing")
+    s.table("quality_ratio", colour.qr_table(counts),
+            f"Counts per box on the same objects ({what}; {limit}), one column per catalogue, and "
+            "QR = std / sqrt(mean), only where every catalogue has ≥ 12. Each catalogue's counts over all "
+            "of its own rows are in its box_counts table.")
+
+
 def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc: float | None,
-                      radius: float, pname: str) -> list[Section]:
+                      radius: float, pname: str, *, common: dict[str, np.ndarray] | None = None,
+                      common_note: str | None = None, shown: dict[str, str] | None = None) -> list[Section]:
     out = []
+    shown = shown or {}
     # colour-colour
     s = Section("Colour-colour diagrams and age boxes (PHANGS Table 2)", key="colour")
     mag_limit = None
@@ -392,10 +445,17 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
         panels = [(f"class {k}", ub[bright & (cl == k)], vi[bright & (cl == k)]) for k in CLASSES]
         s.figure(f"colour_colour_{n}", F.fig_colour_colour(panels, track, f"{n}: U-B vs V-I"), "")
         counts[n] = colour.box_counts(t, class_col=cols[n], mag_limit=mag_limit)
-        s.table(f"box_counts_{n}", counts[n], f"{n}: objects per class and box.")
-    if len(counts) >= 2:
+        n_classified = int(np.sum(cl > 0))
+        s.table(f"box_counts_{n}", counts[n],
+                f"{n}" + (f" ({shown[n]})" if n in shown else "") + f": objects per class and box, over all "
+                f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
+                "the Quality Ratio below compares those).")
+    if len(cats) >= 2 and common is not None:
+        _quality_ratio_tables(s, cats, cols, common, common_note, mag_limit, shown)
+    elif len(counts) >= 2:
         s.table("quality_ratio", colour.qr_table(counts),
-                "Counts per box for every catalogue and QR = std / sqrt(mean), only where every catalogue has ≥ 12.")
+                "Counts per box for every catalogue over its own rows and QR = std / sqrt(mean), only where every "
+                "catalogue has ≥ 12.")
     if s.items:
         out.append(s)
 
@@ -705,7 +765,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
         if extra is not None:
             sections.append(extra)
     if science and ev.task.phangs_like:
-        sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name)
+        sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
+                                      common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev))
     elif science:
         sections[0].note(f"science checks (colour boxes, luminosity, mass and age functions) use the PHANGS classes "
                          f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")

@@ -24,12 +24,14 @@ and 6.1).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.bands import role_hint, ubvi_bands
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_REF, bands_in, class_array, mag_col
+from starclass.schema import CLASS_REF, bands_in, class_array, column_names, mag_col
 from starclass.science.ssp import distance_modulus
 
 #: box -> (V-I min, V-I max, U-B min, U-B max), strict inequalities.
@@ -88,9 +90,36 @@ def box_of(u_b: np.ndarray, v_i: np.ndarray) -> np.ndarray:
     return out
 
 
+def _limit(mag_limit: float | None, abs_mag_limit: float | None, distance_mpc: float | None) -> float | None:
+    """The apparent V limit from either an apparent or an absolute limit (at a distance)."""
+    if mag_limit is None and abs_mag_limit is not None:
+        if distance_mpc is None:
+            raise StarclassError("an absolute magnitude limit needs distance_mpc")
+        mag_limit = abs_mag_limit + distance_modulus(distance_mpc)
+    return mag_limit
+
+
+def _count(ub: np.ndarray, vi: np.ndarray, v: np.ndarray, cls: np.ndarray, mag_limit: float | None) -> Table:
+    """Counts per class group and box of rows with colours ``ub``, ``vi``, V ``v`` and classes ``cls``."""
+    bright = np.isfinite(v) & (v < mag_limit) if mag_limit is not None else np.isfinite(v)
+    box = box_of(ub, vi)
+    t = Table()
+    t["class"] = list(CLASS_GROUPS)
+    for k in BOXES:
+        t[f"box_{k}"] = [int(np.sum(bright & np.isin(cls, m) & (box == k))) for m in CLASS_GROUPS.values()]
+    t["outside"] = [int(np.sum(bright & np.isin(cls, m) & (box == 0))) for m in CLASS_GROUPS.values()]
+    t["n"] = [int(np.sum(bright & np.isin(cls, m))) for m in CLASS_GROUPS.values()]
+    t.meta["mag_limit_v"] = None if mag_limit is None else float(mag_limit)
+    return t
+
+
 def box_counts(table: Table, *, class_col: str = CLASS_REF, mag_limit: float | None = None,
                abs_mag_limit: float | None = None, distance_mpc: float | None = None) -> Table:
     """Counts per class group and box for objects brighter than a limit.
+
+    Every row of ``table`` is counted under its own class: these are one catalogue's own counts.
+    To compare catalogues (the Quality Ratio), count them on the same objects with
+    :func:`matched_box_counts`.
 
     Parameters
     ----------
@@ -107,24 +136,67 @@ def box_counts(table: Table, *, class_col: str = CLASS_REF, mag_limit: float | N
     -------
     Table with rows ``class`` (1, 2, 3, 4, 1+2) and columns ``box_1`` .. ``box_4``,
     ``outside`` (bright enough but in no box or lacking a colour) and ``n``.
+
+    Examples
+    --------
+    >>> t = Table({"mag_f336w": [20.3, 19.5], "mag_f438w": [20.3, 20.3], "mag_f555w": [20.0, 20.0],
+    ...            "mag_f814w": [18.8, 19.5], "class_ref": [1, 2]})
+    >>> c = box_counts(t)
+    >>> [int(c["box_1"][0]), int(c["box_3"][1])]
+    [1, 1]
     """
-    if mag_limit is None and abs_mag_limit is not None:
-        if distance_mpc is None:
-            raise StarclassError("an absolute magnitude limit needs distance_mpc")
-        mag_limit = abs_mag_limit + distance_modulus(distance_mpc)
+    mag_limit = _limit(mag_limit, abs_mag_limit, distance_mpc)
     ub, vi, v = colours(table)
     cls = class_array(table, class_col, name="catalogue")
-    bright = np.isfinite(v) & (v < mag_limit) if mag_limit is not None else np.isfinite(v)
-    box = box_of(ub, vi)
-    t = Table()
-    t["class"] = list(CLASS_GROUPS)
-    for k in BOXES:
-        t[f"box_{k}"] = [int(np.sum(bright & np.isin(cls, m) & (box == k))) for m in CLASS_GROUPS.values()]
-    t["outside"] = [int(np.sum(bright & np.isin(cls, m) & (box == 0))) for m in CLASS_GROUPS.values()]
-    t["n"] = [int(np.sum(bright & np.isin(cls, m))) for m in CLASS_GROUPS.values()]
-    t.meta["mag_limit_v"] = None if mag_limit is None else float(mag_limit)
+    t = _count(ub, vi, v, cls, mag_limit)
     t.meta["class_col"] = class_col
     return t
+
+
+def matched_box_counts(photometry: Table, classes: Mapping[str, np.ndarray], *, mag_limit: float | None = None,
+                       abs_mag_limit: float | None = None, distance_mpc: float | None = None) -> dict[str, Table]:
+    """Box counts of several classifications of the same objects, for :func:`qr_table`.
+
+    PHANGS (section 2) compares the methods on "the objects in common between the two catalogs"
+    with one photometry, "to focus on differences resulting from classification methodology
+    rather than from detection, selection": each method's counts in a box then differ only by
+    how it classified the same objects. Counting each catalogue over its own rows instead
+    compares how many objects each classified as much as how it classified them (NGC 1566:
+    2432 rows with a machine class against 1061 with the people's mode).
+
+    Parameters
+    ----------
+    photometry
+        The objects (one row each) with their U, B, V, I magnitudes (Vega).
+    classes
+        Method name -> class of every row of ``photometry`` (1-4; 0 = not classified).
+    mag_limit, abs_mag_limit, distance_mpc
+        As :func:`box_counts`.
+
+    Returns
+    -------
+    dict
+        Method name -> counts table as :func:`box_counts` returns, with ``meta["objects"]``,
+        the number of rows counted.
+
+    Examples
+    --------
+    >>> t = Table({"mag_f336w": [20.3, 19.5], "mag_f438w": [20.3, 20.3], "mag_f555w": [20.0, 20.0],
+    ...            "mag_f814w": [18.8, 19.5]})
+    >>> c = matched_box_counts(t, {"human": np.array([1, 2]), "machine": np.array([1, 1])})
+    >>> [int(c["human"]["box_3"][0]), int(c["machine"]["box_3"][0])]
+    [0, 1]
+    """
+    mag_limit = _limit(mag_limit, abs_mag_limit, distance_mpc)
+    ub, vi, v = colours(photometry)
+    out = {}
+    for name, cls in classes.items():
+        cls = np.asarray(cls)
+        if cls.shape != (len(photometry),):
+            raise StarclassError(f"matched_box_counts: {name} has {cls.size} classes for {len(photometry)} objects")
+        out[name] = _count(ub, vi, v, cls, mag_limit)
+        out[name].meta["objects"] = len(photometry)
+    return out
 
 
 def quality_ratio(counts, min_count: int = 12) -> tuple[float | None, str]:
@@ -150,14 +222,28 @@ def qr_table(counts: dict[str, Table], *, groups: tuple[str, ...] = ("1", "2", "
     Parameters
     ----------
     counts
-        Method name -> output of :func:`box_counts`.
+        Method name -> counts per class and box of the same objects: the output of
+        :func:`matched_box_counts` (of :func:`box_counts` for catalogues of the very same
+        objects). Counts of different objects (each catalogue over its own rows) make a QR
+        that measures how many objects each classified, not how it classified them.
     groups
         Class groups to include (the paper leaves class 4 out of the QR analysis).
 
     Returns
     -------
-    Table with ``class``, ``box``, one count column per method (``n_<method>``), ``counts``
-    (the paper's "a/b/c/d" string), ``qr`` (masked where not computed) and ``qr_note``.
+    Table with ``class``, ``box``, one count column per method (``n_<method>``, the name made
+    an identifier by :func:`starclass.schema.column_names`), ``counts`` (the paper's "a/b/c/d"
+    string), ``qr`` (masked where not computed) and ``qr_note``; ``meta["objects"]`` is the
+    number of objects counted when the counts say so (:func:`matched_box_counts`).
+
+    Examples
+    --------
+    >>> t = Table({"mag_f336w": [20.3] * 40, "mag_f438w": [20.3] * 40, "mag_f555w": [20.0] * 40,
+    ...            "mag_f814w": [18.8] * 40})
+    >>> c = matched_box_counts(t, {"human": np.full(40, 1), "machine": np.r_[np.full(30, 1), np.full(10, 2)]})
+    >>> q = qr_table(c)
+    >>> str(q["counts"][0]), round(float(q["qr"][0]), 2), q.colnames[2:4]
+    ('40/30', 1.2, ['n_human', 'n_machine'])
     """
     if not counts:
         raise StarclassError("qr_table needs at least one method's counts")
@@ -174,12 +260,16 @@ def qr_table(counts: dict[str, Table], *, groups: tuple[str, ...] = ("1", "2", "
                 vals.append(int(t[f"box_{k}"][r[0]]))
             qr, why = quality_ratio(vals, min_count)
             rows.append((g, k, *vals, "/".join(str(v) for v in vals), qr, why))
-    names = ["class", "box"] + [f"n_{m}" for m in methods] + ["counts", "qr", "qr_note"]
+    # identifiers: a catalogue named after a file stem with a space ("my truth") made "n_my truth"
+    names = ["class", "box"] + column_names(methods, prefix="n_") + ["counts", "qr", "qr_note"]
     t = Table(rows=[r[:-2] for r in rows], names=names[:-2])
     t["qr"] = MaskedColumn([0.0 if r[-2] is None else r[-2] for r in rows], mask=[r[-2] is None for r in rows],
                            format=".1f")
     t["qr_note"] = [r[-1] for r in rows]
     t.meta["methods"] = methods
+    objects = {m: counts[m].meta.get("objects") for m in methods}
+    if all(n is not None for n in objects.values()) and len(set(objects.values())) == 1:
+        t.meta["objects"] = next(iter(objects.values()))  # the same objects, counted by every method
     t.meta["definition"] = (f"QR = std(counts, ddof=1) / sqrt(mean(counts)); only where every method has "
                             f">= {min_count:d}")
     return t
