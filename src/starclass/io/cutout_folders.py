@@ -635,6 +635,127 @@ def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
     return None
 
 
+def fits_celestial_wcs(path: str | os.PathLike):
+    """The celestial WCS of a FITS cutout's image (the HDU :func:`read_image` reads), or None.
+
+    None for a file that is not FITS, or whose header has no celestial WCS (no ``CTYPE``
+    RA/Dec pair): such files are taken as they come.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A cutout file.
+
+    Returns
+    -------
+    astropy.wcs.WCS or None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-1e-3, 1e-3]
+    >>> p = Path(tempfile.mkdtemp()) / "x.fits"
+    >>> fits.writeto(p, np.zeros((4, 4), np.float32), w.to_header())
+    >>> round(float(fits_celestial_wcs(p).proj_plane_pixel_scales()[0].to("arcsec").value), 3)
+    3.6
+    """
+    if image_format(path) != "fits":
+        return None
+    from astropy.wcs import WCS, FITSFixedWarning
+
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            header = next((h.header for h in hdul if h.data is not None and getattr(h, "is_image", False)
+                           and h.data.ndim >= 2), None)
+            if header is None:
+                return None
+            with warnings.catch_warnings():
+                # a DSS plate's old keywords (DATE-OBS forms, RADECSYS) are fixed by astropy with a warning each
+                warnings.simplefilter("ignore", FITSFixedWarning)
+                wcs = WCS(header, naxis=2).celestial
+    except Exception:  # an unreadable WCS is no WCS: read_image says what is wrong with the file
+        return None
+    return wcs if wcs.has_celestial and wcs.naxis == 2 else None
+
+
+def _arcsec_per_px(wcs) -> float:
+    """The mean pixel scale of a celestial WCS in arcsec."""
+    return float(np.mean([q.to_value("arcsec") for q in wcs.proj_plane_pixel_scales()]))
+
+
+#: Largest offset (px) between the grids of an object's band files before they are called other grids.
+BAND_GRID_TOLERANCE_PX = 1.0
+
+
+def band_grid_mismatch(paths: list[Path], shape: tuple[int, int]) -> tuple[int, str] | None:
+    """Whether the band files of one object lie on other sky grids, as their FITS WCS say.
+
+    The band files of an object are stacked pixel for pixel, so they must share one pixel grid:
+    an XMM counts image of 7' on 64 px beside a DSS plate of 1.8' on 64 px has one size and
+    other skies (the plate's objects would sit on the X-ray's, four times too large). Each
+    band file's centre and corners are carried through its WCS to the sky and into the first
+    file's pixels; more than :data:`BAND_GRID_TOLERANCE_PX` apart is another grid. Files
+    without a celestial WCS are not checked.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The band files of one object, in stacking order.
+    shape : tuple of int
+        Their common (height, width).
+
+    Returns
+    -------
+    tuple of (int, str) or None
+        The index of the first file on another grid than ``paths[0]`` and what differs, or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.wcs import WCS
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name, scale in (("x.fits", 6.56), ("o.fits", 1.7)):
+    ...     w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [150, 2]
+    ...     w.wcs.crpix = [32.5, 32.5]; w.wcs.cdelt = [-scale / 3600, scale / 3600]
+    ...     fits.writeto(d / name, np.zeros((64, 64), np.float32), w.to_header())
+    >>> band_grid_mismatch([d / "x.fits", d / "o.fits"], (64, 64))[1]  # doctest: +ELLIPSIS
+    'pixel scale 1.7"/px against 6.56"/px: ...'
+    >>> band_grid_mismatch([d / "x.fits", d / "x.fits"], (64, 64)) is None
+    True
+    """
+    wcs0 = fits_celestial_wcs(paths[0])
+    if wcs0 is None:
+        return None
+    h, w = shape
+    px = np.array([[(w - 1) / 2, (h - 1) / 2], [0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]], dtype=float)
+    scale0 = _arcsec_per_px(wcs0)
+    for j, path in enumerate(paths[1:], start=1):
+        wcs = fits_celestial_wcs(path)
+        if wcs is None:
+            continue
+        try:
+            sky = wcs.pixel_to_world(px[:, 0], px[:, 1])
+            x0, y0 = wcs0.world_to_pixel(sky)
+        except Exception:  # frames that cannot be compared (galactic vs ecliptic) are not checked
+            continue
+        off = np.hypot(np.asarray(x0) - px[:, 0], np.asarray(y0) - px[:, 1])
+        if np.all(np.isfinite(off)) and off.max() <= BAND_GRID_TOLERANCE_PX:
+            continue
+        scale = _arcsec_per_px(wcs)
+        what = []
+        if abs(scale / scale0 - 1) > 0.01:
+            what.append(f'pixel scale {scale:.3g}"/px against {scale0:.3g}"/px')
+        centre = off[0] if np.isfinite(off[0]) else np.inf
+        if centre > BAND_GRID_TOLERANCE_PX:
+            what.append(f"centre {centre * scale0:.3g}\" ({centre:.3g} px) away")
+        if not what:
+            what.append("rotated (its corners up to "
+                        f"{np.nanmax(off):.3g} px away)" if np.isfinite(off).all() else "another projection")
+        return j, ", ".join(what) + f": fields {w * scale / 60:.3g}' and {w * scale0 / 60:.3g}' across"
+    return None
+
+
 def read_image(path: str | os.PathLike) -> np.ndarray:
     """Read one cutout as float32 ``[C, H, W]`` (see the module notes on pixel values).
 
@@ -1327,6 +1448,7 @@ def read_cutout_folder(
     named_row = 0
     for i, row in enumerate(rows):
         planes = []
+        full_paths: list[Path] = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
                                      if image_format(row.get(col) or "") is not None))
         for col in file_cols:
@@ -1342,6 +1464,7 @@ def read_cutout_folder(
             if not full.is_file():
                 raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
                                      f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
+            full_paths.append(full)
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
@@ -1371,7 +1494,16 @@ def read_cutout_folder(
                     f"{src}: {_row_line(i, lines)}: band files of different sizes: {file_cols[0]} "
                     f"{row[file_cols[0]].strip()!r} is {h0} x {w0} px, {file_cols[odd]} "
                     f"{row[file_cols[odd]].strip()!r} is {h1} x {w1} px (height x width); the bands of an "
-                    "object must be cut to one pixel grid")
+                    f"object must be cut to one pixel grid{_reproject_hint(full_paths, odd, file_cols)}")
+            grid = band_grid_mismatch(full_paths, planes[0].shape[-2:])
+            if grid is not None:
+                # one size, other skies: stacked pixel for pixel, the plate's 1.8' lay over the X-ray's 7'
+                j, what = grid
+                raise StarclassError(
+                    f"{src}: {_row_line(i, lines)}: band files on different sky grids (their FITS WCS): "
+                    f"{file_cols[j]} {row[file_cols[j]].strip()!r} is not on the grid of {file_cols[0]} "
+                    f"{row[file_cols[0]].strip()!r} ({what}); the bands of an object are stacked pixel for pixel "
+                    f"and must be on one pixel grid{_reproject_hint(full_paths, j, file_cols)}")
         img = planes[0] if len(planes) == 1 else np.concatenate(planes, axis=0)
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
@@ -1429,6 +1561,15 @@ def read_cutout_folder(
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
                      plane_bands=list(plane_bands or []))
+
+
+def _reproject_hint(paths: list[Path], odd: int, file_cols: list[str]) -> str:
+    """How to put band files with a FITS WCS each on one grid (reproject), else ''."""
+    if fits_celestial_wcs(paths[0]) is None or fits_celestial_wcs(paths[odd]) is None:
+        return ""
+    return (f": both carry a WCS, so resample {file_cols[odd]} onto the grid of {file_cols[0]} with reproject "
+            "(reproject_interp for a surface brightness or plate density, reproject_adaptive(conserve_flux=True) "
+            "for counts) and list the resampled file (docs/seed_simulators.md, 'X-ray and optical on one grid')")
 
 
 def pad_to_square(img: np.ndarray) -> np.ndarray:
