@@ -679,8 +679,16 @@ def fits_celestial_wcs(path: str | os.PathLike):
     return wcs if wcs.has_celestial and wcs.naxis == 2 else None
 
 
-def _arcsec_per_px(wcs) -> float:
-    """The mean pixel scale of a celestial WCS in arcsec."""
+def arcsec_per_px(wcs) -> float:
+    """The mean pixel scale of a celestial WCS in arcsec.
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-1 / 3600, 1 / 3600]
+    >>> round(arcsec_per_px(w), 6)
+    1.0
+    """
     return float(np.mean([q.to_value("arcsec") for q in wcs.proj_plane_pixel_scales()]))
 
 
@@ -729,7 +737,7 @@ def band_grid_mismatch(paths: list[Path], shape: tuple[int, int]) -> tuple[int, 
         return None
     h, w = shape
     px = np.array([[(w - 1) / 2, (h - 1) / 2], [0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]], dtype=float)
-    scale0 = _arcsec_per_px(wcs0)
+    scale0 = arcsec_per_px(wcs0)
     for j, path in enumerate(paths[1:], start=1):
         wcs = fits_celestial_wcs(path)
         if wcs is None:
@@ -742,7 +750,7 @@ def band_grid_mismatch(paths: list[Path], shape: tuple[int, int]) -> tuple[int, 
         off = np.hypot(np.asarray(x0) - px[:, 0], np.asarray(y0) - px[:, 1])
         if np.all(np.isfinite(off)) and off.max() <= BAND_GRID_TOLERANCE_PX:
             continue
-        scale = _arcsec_per_px(wcs)
+        scale = arcsec_per_px(wcs)
         what = []
         if abs(scale / scale0 - 1) > 0.01:
             what.append(f'pixel scale {scale:.3g}"/px against {scale0:.3g}"/px')
