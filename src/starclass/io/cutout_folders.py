@@ -2019,6 +2019,45 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     return out
 
 
+def _named_labels_note(labels, config, *, numbered: bool = True, task_file: str | None = None) -> str:
+    """The end of the message refusing label strings for a task without a ``label_map``: every such
+    label with its rows, and the task file that maps them, the task's class names mapped to their classes.
+
+    A galaxy-cluster folder labelled ``cluster`` / ``non-cluster`` (the task's own class names) was
+    refused at its first row, saying only that the label was no class number.
+    """
+    if config is None:
+        return ""
+    rows_of: dict[str, list[int]] = {}
+    for i, value in enumerate(labels):
+        text = str(value).strip()
+        try:
+            float(text)
+        except ValueError:
+            if text:
+                rows_of.setdefault(text, []).append(i + 1)
+    by_name = {str(n).casefold(): int(c) for c, n in zip(config.classes, config.class_names or [])}
+    unit = "row" if numbered else "image"
+    listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
+    n_rows = sum(len(r) for r in rows_of.values())
+    out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) that are no class number: {listed}"
+    pairs = ", ".join(f"{_yaml_key(lab)}: {by_name.get(lab.casefold(), 'N')}" for lab in rows_of)
+    named = all(lab.casefold() in by_name for lab in rows_of)
+    if named:
+        out += "; they are the names of the task's classes"
+    base = config.preset_name
+    if base is not None:
+        out += (f"; map them to classes in a task file, e.g. my_task.yaml holding\n    extends: {base}\n"
+                f"    label_map: {{{pairs}}}\nthen --task my_task.yaml")
+    else:
+        where = task_file or "your task file"
+        out += f"; map them to classes with this label_map in {where}\n    label_map: {{{pairs}}}\n"
+    if not named:
+        which = ", ".join(f"{c} = {n}" for c, n in zip(config.classes, config.class_names or config.classes))
+        out += f" (each N a class of the task: {which})"
+    return out + " (docs/real_images.md, 'Your own labels and classes')"
+
+
 def mapped_label(label: str, label_map: dict[str, int]) -> str | None:
     """The ``label_map`` key ``label`` stands for: itself, or for a number written as a float its whole number.
 
@@ -2118,8 +2157,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     out[i] = 0
                     continue
                 raise StarclassError(
-                    f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
-                    "label_map") from None
+                    f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no label_map"
+                    + _named_labels_note(cutouts.labels, config, numbered=cutouts.source.is_file(),
+                                         task_file=task_file)) from None
             # "2.0" (a spreadsheet's float column) is class 2; "2.5" was class 2 too, and "inf" a traceback
             if not np.isfinite(number) or number != int(number):
                 raise StarclassError(f"{cutouts.where(i)}: label {lab!r} is not a whole class number (the task has "
