@@ -1092,13 +1092,17 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                    "which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
                                                seed=fit_kwargs.get("seed")), why)
+        from starclass.io.cutout_folders import cutout_field_arcsec
         from starclass.learn.checkpoint import set_training_cutouts
+
+        field_arcsec = cutout_field_arcsec(cutouts)
 
         def record_cutouts(fold_model: Path) -> None:
             # each fold model records its training cutouts' size, as fit_cutouts does for one model:
             # classify --stamps with a fold model warned of nothing on cutouts of another size. As each
             # fold ends: recorded after the last one, a run stopped in fold 3 left folds 1-2 without it
-            set_training_cutouts(fold_model, cutouts.images.shape, label_column=cutouts.label_column)
+            set_training_cutouts(fold_model, cutouts.images.shape, label_column=cutouts.label_column,
+                                 field_arcsec=field_arcsec)
 
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                              extra_columns=extra, groups=cutouts.groups[keep], known_data=known,

@@ -230,15 +230,10 @@ def cutout_pixel_scale(cut, stamp_size: int) -> tuple[float | None, str]:
     >>> round(cutout_pixel_scale(cs, 64)[0], 6)  # 2"/px over 32 px, resampled to 64 px
     1.0
     """
-    from starclass.io.cutout_folders import arcsec_per_px, fits_celestial_wcs
+    from starclass.io.cutout_folders import cutout_scales
 
     width = int(cut.images.shape[-1]) if len(cut) else 0
-    scales = []
-    for f in cut.files:
-        path = Path(cut.root) / f
-        wcs = fits_celestial_wcs(path) if path.is_file() else None
-        if wcs is not None:
-            scales.append(arcsec_per_px(wcs))
+    scales = cutout_scales(cut)
     if not scales or not width:
         return None, ""
     native = float(np.median(scales))

@@ -692,6 +692,49 @@ def arcsec_per_px(wcs) -> float:
     return float(np.mean([q.to_value("arcsec") for q in wcs.proj_plane_pixel_scales()]))
 
 
+def cutout_scales(cutouts) -> list[float]:
+    """The pixel scale (arcsec) of each cutout's first band file that carries a celestial FITS WCS.
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=None, files=["a.png"], labels=None,
+    ...                groups=np.array(["a"]))
+    >>> cutout_scales(cs)
+    []
+    """
+    out = []
+    for f in cutouts.files:
+        path = Path(cutouts.root) / f
+        wcs = fits_celestial_wcs(path) if path.is_file() else None
+        if wcs is not None:
+            out.append(arcsec_per_px(wcs))
+    return out
+
+
+def cutout_field_arcsec(cutouts) -> float | None:
+    """The width (arcsec) of the cutouts' field from their FITS WCS (median over them); None without a WCS.
+
+    Each cutout is resampled over its whole field to the task's ``stamp_size``: this field, not
+    the number of pixels, is what the network sees at one scale.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.wcs import WCS
+    >>> d = Path(tempfile.mkdtemp())
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-2 / 3600, 2 / 3600]
+    >>> fits.writeto(d / "a.fits", np.zeros((32, 32), np.float32), w.to_header())
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 32, 32), np.float32), table=None, files=["a.fits"], labels=None,
+    ...                groups=np.array(["a"]), root=d)
+    >>> round(cutout_field_arcsec(cs), 6)
+    64.0
+    """
+    scales = cutout_scales(cutouts)
+    if not scales or not len(cutouts):
+        return None
+    return float(np.median(scales)) * int(cutouts.images.shape[-1])
+
+
 #: Largest offset (px) between the grids of an object's band files before they are called other grids.
 BAND_GRID_TOLERANCE_PX = 1.0
 

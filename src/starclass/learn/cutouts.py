@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from starclass.errors import StarclassError, counted
 from starclass.io.catalog import keep_input_columns
-from starclass.io.cutout_folders import CutoutSet, averaged_planes_note, label_classes
+from starclass.io.cutout_folders import CutoutSet, averaged_planes_note, cutout_field_arcsec, label_classes
 from starclass.learn.calibration import leave_out_blank
 from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_training_cutouts
 from starclass.learn.classify import (
@@ -369,7 +369,8 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
         result.val_index = np.array([where_in[int(r)] for r in people[result.val_index]], dtype=np.int64)
     if (Path(outdir) / MANIFEST).is_file():
         # classify --stamps compares its cutouts' size with these (see set_training_cutouts)
-        set_training_cutouts(outdir, cutouts.images.shape, label_column=cutouts.label_column)
+        set_training_cutouts(outdir, cutouts.images.shape, label_column=cutouts.label_column,
+                             field_arcsec=cutout_field_arcsec(cutouts))
     return result
 
 
@@ -399,6 +400,19 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
     if len(cutouts) == 0:
         return None
     h, w = (int(v) for v in cutouts.images.shape[-2:])
+    trained_field = rec.get("field_arcsec") if rec is not None else None
+    field = cutout_field_arcsec(cutouts) if trained_field is not None else None
+    if trained_field is not None and field is not None:
+        # both fields known from the FITS WCS: the seed simulator's 7' on 48 px against training's 7' on
+        # 64 px was warned of as a field 0.75 as wide ("64 px at the task's 1"/px: 64.0"", galaxy-cluster's
+        # nominal scale), while 64 px over 3.5' against 64 px over 7' said nothing
+        if abs(field / trained_field - 1) <= 0.02:
+            return None
+        ratio = trained_field / field
+        return (f"{cutouts.source}: the cutouts cover {_arcmin(field)} ({w} px, by their FITS WCS) but {model} "
+                f"was trained on cutouts covering {_arcmin(trained_field)} ({rec['width']} px); each is resampled "
+                f"over its whole field to {config.stamp_size} px, so their objects look {ratio:.2f} times as "
+                f"large to the network as in training: cut them to the training field ({_arcmin(trained_field)})")
     if rec is None:
         # a model trained on stamps cut from mosaics (or on cutouts before their size was recorded):
         # its field is stamp_size px, and 64 px cutouts were squeezed to a 16 px model's stamps silently
@@ -418,12 +432,19 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
     ratio = rec["width"] / w
     scale = float(config.pixel_scale or 0.0)
     at = f' ({rec["width"]} px at the task\'s {scale:g}"/px: {rec["width"] * scale:.1f}")' if scale > 0 else ""
+    if trained_field is not None:
+        at = f" ({rec['width']} px over {_arcmin(trained_field)}, by the training cutouts' FITS WCS)"
     return (f"{cutouts.source}: the cutouts are {h} x {w} px but {model} was trained on cutouts of "
             f"{rec['height']} x {rec['width']} px; each is resampled over its whole field to "
             f"{config.stamp_size} px, so if these have the training pixel scale they cover "
             f"{1 / ratio:.2f} of the training field's width and their objects look {ratio:.2f} times as large "
             f"to the network as in training: cut them to the training field{at}, or "
             "ignore this if they cover that field on another pixel grid")
+
+
+def _arcmin(arcsec: float) -> str:
+    """A field's width in arcmin (or arcsec under 2')."""
+    return f"{arcsec / 60:.3g}'" if arcsec >= 120 else f'{arcsec:.3g}"'
 
 
 def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: np.ndarray, seed: int,
