@@ -1460,7 +1460,18 @@ def read_cutout_folder(
         missing = [b for b in band_names if b not in by_band]
         if missing:
             wants = f" ({bands_of} expects bands {band_names})" if bands_of else ""
-            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}")
+            hint = ""
+            if bands and len(by_band) >= len(band_names):
+                # DSS2 plates as file_blue, file_red, file_ir for open-globular's r, g, b: the message
+                # named the task's bands without saying they are names to match, nor how
+                ours = [b for b in by_band if b not in band_names]
+                hint = (f"; the task's bands are its names for the image channels, matched to the file_<band> "
+                        f"columns by name, in that order: rename your columns to "
+                        f"{', '.join('file_' + b for b in band_names)} (channel by channel), or train with a task "
+                        f"file whose bands name yours in the channel order (e.g. 'bands: [{', '.join(ours)}]' "
+                        f"reordered as the channels {', '.join(band_names)} need; a trained model keeps its "
+                        "bands, so classify then needs columns of those names)")
+            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}{hint}")
         file_cols = [by_band[b] for b in band_names]
     else:
         # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
