@@ -86,3 +86,9 @@ def test_cutouts_without_a_wcs_are_compared_by_pixels_naming_the_recorded_field(
     cut = read_cutout_folder(_folder(tmp_path / "bare", 24, 420.0, wcs=False))
     note = cutout_size_note(cut, load_model(model / "m"), "the model")
     assert note is not None and "32 px over 7'" in note and "task's 3.9" not in note
+
+
+def test_info_shows_the_recorded_field(model):
+    res = CliRunner().invoke(app, ["info", str(model / "m")])
+    assert res.exit_code == 0, res.output
+    assert "training cutouts: 32 x 32 px over 7' (FITS WCS)" in res.output
