@@ -149,4 +149,4 @@ def test_cross_validation_says_the_few_rows_warning_once(tmp_path):
                         device="cpu")
     full = [n for n in cv.notes if "held-out rows (per class" in n]
     assert len(full) == 1 and full[0].startswith("fold 1: WARNING: the temperature"), cv.notes
-    assert "folds 2: the same WARNING as fold 1" in " ".join(cv.notes)
+    assert "fold 2: the same WARNING as fold 1" in " ".join(cv.notes)  # one fold: not "folds 2"

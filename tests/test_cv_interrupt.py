@@ -69,7 +69,9 @@ def test_stopped_in_fold_1_the_folder_says_so_and_the_same_call_resumes_it(tmp_p
     with pytest.raises(KeyboardInterrupt):
         _cv(cfg, data, cv)
     monkeypatch.undo()
-    assert sorted(str(p.relative_to(cv)) for p in cv.rglob("*") if p.is_file()) == ["fold_1/member_01.last.pt"]
+    # the checkpoint and what the run was asked for (cv_folds.json); no table
+    assert sorted(str(p.relative_to(cv)) for p in cv.rglob("*") if p.is_file()) == ["cv_folds.json",
+                                                                                   "fold_1/member_01.last.pt"]
     res = runner.invoke(app, ["info", str(cv)])
     assert res.exit_code == 0, res.output
     assert f"cross-validation folder {cv} (train --cv): no fold model yet" in res.output, res.output
@@ -206,6 +208,78 @@ def test_a_cv_folder_resumed_with_other_folds_is_refused_naming_both(tmp_path, t
     with pytest.raises(KeyboardInterrupt):
         cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=other, progress=False, device="cpu")
     monkeypatch.undo()
+    with pytest.raises(StarclassError, match=r"holds a 3-fold cross-validation \(its cv_folds.json, unfinished\); "
+                                             r"this is a 2-fold cross-validation"):
+        _cv(cfg, data, other)
+    # a folder written before cv_folds.json was: its fold_3 says it
+    (other / "cv_folds.json").unlink()
     with pytest.raises(StarclassError, match=r"holds a cross-validation of 3 or more folds \(fold_3\); this is a "
                                              r"2-fold cross-validation"):
         _cv(cfg, data, other)
+
+
+def test_a_cv_stopped_before_its_summary_says_how_many_folds_it_was_asked_for(tmp_path, toy, monkeypatch):
+    """--cv 3 stopped after its last fold but before cv_summary.json: info said "3 fold model(s)" and "has not
+    finished", not how many folds were asked for; stopped before fold 3 began, a rerun with --cv 2 was refused
+    only as "fold_1/member_01.pt was trained with other training data". cv_folds.json, written before the first
+    fold, now says both."""
+    import starclass.io.catalog as catalog_mod
+    import starclass.learn.train as train_mod
+
+    cfg, data = toy
+    cv = tmp_path / "cv"
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    # every fold done, stopped as the tables are written (cv_summary.json is written last)
+    monkeypatch.setattr(catalog_mod, "write_catalog", ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=cv, progress=False, device="cpu")
+    monkeypatch.undo()
+    assert not (cv / "cv_summary.json").exists()
+    res = runner.invoke(app, ["info", str(cv)])
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.output.split())
+    assert ("asked for a 3-fold cross-validation of task 'galaxy-cluster-compact' (cv_folds.json): 3 of 3 folds "
+            "done (fold_1, fold_2, fold_3)") in out, out
+    # stopped before fold 3 began: the folder says which folds are left, and a --cv 2 resume names both
+    other = tmp_path / "cv_b"
+    real_fit = train_mod.fit
+
+    def stop_at_fold_3(*args, outdir, **kwargs):
+        if Path(outdir).name == "fold_3":
+            raise KeyboardInterrupt
+        return real_fit(*args, outdir=outdir, **kwargs)
+
+    monkeypatch.setattr(train_mod, "fit", stop_at_fold_3)
+    with pytest.raises(KeyboardInterrupt):
+        cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=other, progress=False, device="cpu")
+    monkeypatch.undo()
+    assert not (other / "fold_3").exists()
+    res = runner.invoke(app, ["info", str(other)])
+    out = " ".join(res.output.split())
+    assert "2 of 3 folds done (fold_1, fold_2); fold_3 not started" in out, out
+    with pytest.raises(StarclassError) as err:
+        _cv(cfg, data, other)
+    assert str(err.value).startswith(f"{other} holds a 3-fold cross-validation (its cv_folds.json, unfinished); "
+                                     "this is a 2-fold cross-validation"), err.value
+    # the same call resumes it: fold 3 trained, the summary written
+    done = cross_validate(cfg, data.inputs, data.class_ref, scheme=3, outdir=other, progress=False, device="cpu")
+    assert [f["fold"] for f in done.folds] == ["1", "2", "3"] and (other / "cv_summary.json").is_file()
+
+
+def test_a_cv_refused_in_its_first_fold_leaves_nothing(tmp_path, toy, monkeypatch):
+    """cv_folds.json is written before the first fold trains: a run refused there leaves no folder."""
+    import starclass.learn.train as train_mod
+
+    cfg, data = toy
+    cv = tmp_path / "cv"
+
+    def refuse(*args, **kwargs):
+        raise StarclassError("refused")
+
+    monkeypatch.setattr(train_mod, "fit", refuse)
+    with pytest.raises(StarclassError, match="refused"):
+        _cv(cfg, data, cv)
+    assert not cv.exists()

@@ -390,6 +390,11 @@ def test_cli_calibrate_and_classify_options(model, tmp_path):
     assert "conformal sets at 80% coverage" in res.output
     t = read_catalog(out)
     assert "pred_set" in t.colnames and t.meta["temperature"] == pytest.approx(cal["temperature"])
+    # the sizes in words, as the table counts them: "sizes 1: 30, 2: 10" read as classes 1 and 2
+    sizes, counts = np.unique(np.asarray(t["pred_set_size"]), return_counts=True)
+    words = {0: "empty", 1: "of 1 class"}
+    said = ", ".join(f"{c} {words.get(int(k), f'of {k} classes')}" for k, c in zip(sizes, counts))
+    assert f"conformal sets at 80% coverage: {said}" in " ".join(res.output.split()), res.output
 
 
 def test_evaluate_scores_the_mutual_information_beside_the_other_signals(tmp_path):

@@ -244,6 +244,63 @@ def task_option(value: str, option: str = "--task"):
                              else f"{option} {value}: {msg}") from None
 
 
+def given_options(ctx, flags: dict[str, str]) -> list[str]:
+    """The options of ``flags`` (parameter name -> option as typed) given on the command line (or
+    by environment), not left at their defaults; ``ctx`` is the command's ``typer.Context``, None
+    outside a command (called from Python: nothing was typed).
+
+    Examples
+    --------
+    >>> given_options(None, {"distance": "--distance"})
+    []
+    """
+    if ctx is None:
+        return []
+    # by name: typer vendors click (typer._click) in recent versions, so its ParameterSource is not click's
+    typed = ("COMMANDLINE", "ENVIRONMENT")
+    return [flag for name, flag in flags.items()
+            if getattr(ctx.get_parameter_source(name), "name", None) in typed]
+
+
+#: ``evaluate``/``report`` options that change what one catalogue (PRED) is scored against, or how, and that
+#: ``--catalogs`` has no use for (``--bootstrap``, ``--no-science`` only save work, and stay harmless no-ops)
+ONE_CATALOGUE_OPTIONS = {"reference": "--reference", "distance": "--distance", "radius": "--radius",
+                         "task": "--task", "label_column": "--label-column", "model": "--model",
+                         "target_purity": "--target-purity", "mosaics": "--mosaics", "stamps": "--stamps"}
+
+
+def refuse_given_with_catalogs(ctx, flags: dict[str, str] = ONE_CATALOGUE_OPTIONS) -> None:
+    """Refuse options of one catalogue given with ``--catalogs`` (``evaluate``, ``report``), naming them.
+
+    They were ignored without a word: ``evaluate --catalogs DIR --distance 10`` scored every field
+    at its own distance (:data:`starclass.science.many.FIELD_DISTANCES_MPC`) and said nothing.
+
+    Examples
+    --------
+    >>> refuse_given_with_catalogs(None)  # outside a command nothing was typed
+    """
+    given = given_options(ctx, flags)
+    if not given:
+        return
+    why = (" (each field is placed at its galaxy's distance, starclass.science.many.FIELD_DISTANCES_MPC: "
+           "docs/legus_validation.md, 'Many galaxies')" if "--distance" in given else "")
+    raise StarclassError(f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to one classified "
+                         f"catalogue (PRED), not to --catalogs{why}")
+
+
+def refuse_min_inspected_without_catalogs(ctx) -> None:
+    """Refuse ``--min-inspected`` without ``--catalogs``: it picks the fields of a folder, and one
+    catalogue (PRED) ignored it without a word.
+
+    Examples
+    --------
+    >>> refuse_min_inspected_without_catalogs(None)  # outside a command nothing was typed
+    """
+    if given_options(ctx, {"min_inspected": "--min-inspected"}):
+        raise StarclassError("--min-inspected applies to --catalogs DIR (the fields of a folder of LEGUS "
+                             "catalogues), not to one catalogue (PRED)")
+
+
 def refuse_few_matches_with_catalogs(allow_few_matches: bool) -> None:
     """Refuse ``--allow-few-matches`` with ``--catalogs`` (``evaluate``, ``report``): nothing is paired by position.
 

@@ -107,7 +107,7 @@ def calibrate_command(
         if line:
             typer.echo(line, err=line.startswith("warning"))
         cutouts = read_cutout_folder(stamps, group_column=cfg.group_column, require_group=False,
-                                     bands=list(cfg.bands) if len(cfg.bands) > 1 else None, label_column=column,
+                                     bands=list(cfg.bands), label_column=column,
                                      bands_of=f"model {model}")
         from starclass.learn.checkpoint import training_cutouts_of
         from starclass.learn.cutouts import colour_note, cutout_size_note

@@ -314,8 +314,11 @@ def _echo_trust(out) -> None:
     line = f"{what} ({meta.get('calibration_n')} held-out rows: {meta.get('calibration_source')})"
     if "pred_set_size" in out.colnames:
         sizes, counts = np.unique(np.asarray(out["pred_set_size"]), return_counts=True)
-        line += (f"; conformal sets at {meta['coverage']:.0%} coverage, sizes "
-                 + ", ".join(f"{s}: {c}" for s, c in zip(sizes, counts)))
+        from starclass.evaluate.reliability import set_size_words
+
+        # "sizes 1: 8, 2: 20" read as classes 1 and 2 of a task of classes 1, 2
+        line += (f"; conformal sets at {meta['coverage']:.0%} coverage: "
+                 + set_size_words({int(s): int(c) for s, c in zip(sizes, counts)}))
     echo(line)
     for caution in meta.get("calibration_cautions") or ():
         typer.echo(f"WARNING: {caution}", err=True)

@@ -16,6 +16,8 @@ from starclass.cli._app import (
     command,
     echo,
     refuse_few_matches_with_catalogs,
+    refuse_given_with_catalogs,
+    refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     task_option,
 )
@@ -24,6 +26,7 @@ from starclass.errors import counted
 
 @command("evaluate")
 def evaluate(
+    ctx: typer.Context,
     pred: Path = typer.Argument(None, help="Classified catalogue (class_pred, prob_<k>; "
                                            "any format read_catalog reads). Not with --catalogs."),
     catalogs: Path = typer.Option(
@@ -74,6 +77,7 @@ def evaluate(
         if reference_column is not None:
             raise StarclassError("--reference-column applies to one classified catalogue (PRED), not to --catalogs")
         refuse_few_matches_with_catalogs(allow_few_matches)
+        refuse_given_with_catalogs(ctx)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")
@@ -88,6 +92,8 @@ def evaluate(
         echo(f"{res['n_fields']} fields from {catalogs}{left}")
         if res.get("machine_only"):
             echo(f"note: {res['machine_only']}")
+        if res.get("ladder_note"):
+            echo(f"note: {res['ladder_note']}")
         for task, accs in res["pooled"].items():
             echo(f"leave-one-galaxy-out {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in accs.items()))
         echo(f"wrote {counted(len(res['tables']), 'table')} and {counted(len(res['figures']), 'figure')} under "
@@ -95,6 +101,7 @@ def evaluate(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)

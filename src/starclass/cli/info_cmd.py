@@ -36,12 +36,15 @@ def catalog_summary(table, name: str = "") -> str:
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
         lines.append(f"bands from: {meta.get('bands_source', '?')}")
         if meta.get("class_other"):
-            lines.append(f"class values outside 0-4 (set to 0): {meta['class_other']}")
+            lines.append(f"class values not 0-4 (set to 0): {meta['class_other']}")
     if "class_human_mean" in table.colnames and CLASS_REF in table.colnames:
         from starclass.evaluate.disagreement import catalog_disagreement
 
         d = catalog_disagreement(table, name or "catalogue")
-        lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources): "
+        # the sources left out named: "434 sources" under "442 classified" (NGC 3738) said nothing of the other 8
+        out = (f"; {d['n_inconsistent']} of the {d['n']} left out: their mode and mean fit no split of votes"
+               if d.get("n_inconsistent") else "")
+        lines.append(f"human disagreement (votes bounded by class mode + mean, {d['n_used']} sources{out}): "
                      f"not unanimous {d['disagree']:.1%}; two people agree {d['pair_4class']:.1%} "
                      f"(4 classes), {d['pair_binary']:.1%} (1+2 vs 3+4)")
     if meta.get("column_map_used"):
@@ -354,6 +357,71 @@ def _cutout_output(path: Path):
     return table
 
 
+#: Rows of a results table ``info`` prints; the rest are counted.
+RESULT_ROWS_SHOWN = 60
+
+
+def _results_table_lines(path: Path) -> list[str] | None:
+    """What a table that evaluate, report or explain wrote holds, and its rows; None for any other file.
+
+    Such tables (per-class metrics, calibration bins, ...) have no ``id`` column: read as a
+    catalogue, ``info ev/tables/per_class_prediction_class_ref.ecsv`` said "required column 'id'
+    missing ... name a column 'id' in the file", of a file starclass had written itself. Known by
+    their meta (:data:`starclass.report.sections.TABLE_META`, since 2026-12-05) or, for older ones,
+    by their folder: a report's ``tables/.page``, the ``summary.json`` of evaluate that lists them,
+    or explain's ``explain.json``.
+
+    Examples
+    --------
+    >>> _results_table_lines(Path("no-such.ecsv")) is None
+    True
+    """
+    if not path.is_file() or not path.name.lower().endswith(".ecsv"):
+        return None
+    import json
+
+    from astropy.table import Table
+
+    from starclass.report.sections import TABLE_META
+
+    try:
+        t = Table.read(path, format="ascii.ecsv")
+    except Exception:  # not a readable ECSV: left to the catalogue reader and its message
+        return None
+    if ID in t.colnames:
+        return None
+    folder = path.parent.parent if path.parent.name == "tables" else path.parent
+    said = t.meta.get(TABLE_META)
+    what: list[str] = []
+    if isinstance(said, dict):
+        who = str(said.get("written_by") or "starclass")
+        what = ([f"  section: {said['section']}"] if said.get("section") else []) + \
+            ([f"  {said['caption']}"] if said.get("caption") else [])
+    elif path.parent.name != "tables":
+        return None
+    elif (path.parent / ".page").is_file():
+        who = "starclass report"
+    elif (folder / "explain.json").is_file():
+        who = "starclass explain"
+    else:
+        try:
+            listed = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("tables") or []
+        except (OSError, ValueError, AttributeError):
+            return None
+        if path.name not in {Path(str(f)).name for f in listed}:
+            return None
+        who = "starclass evaluate"
+    lines = [f"{path}: a table {who} wrote into {folder}, not a catalogue of candidates (it has no {ID!r} column, "
+             "and needs none)", *what, f"  {counted(len(t), 'row')}:"]
+    shown = t[:RESULT_ROWS_SHOWN]
+    lines += ["  " + line for line in shown.pformat(max_lines=-1, max_width=-1)]
+    if len(t) > RESULT_ROWS_SHOWN:
+        lines.append(f"  ... {counted(len(t) - RESULT_ROWS_SHOWN, 'more row')} in the file")
+    if isinstance(t.meta.get("note"), str):
+        lines.append(f"note: {t.meta['note']}")
+    return lines
+
+
 def _is_imagefolder(path: Path) -> bool:
     """A folder without catalogues whose sub-folders hold images (one sub-folder per label)."""
     from starclass.io.cutout_folders import image_format
@@ -519,6 +587,36 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     return True
 
 
+#: The files of a cross-validation folder (train --cv) other than its fold models, and what each holds.
+CV_FILES = {"cv_summary.json": "the pooled and per-fold metrics, written when every fold is done",
+            "cv_folds.json": "what the run was asked for (scheme, task, folds), written before the first fold",
+            "cv_metrics.ecsv": "the metrics of each fold and pooled (below the folder's lines)"}
+
+
+def _cv_metrics_lines(path: Path) -> list[str]:
+    """The rows of a ``cv_metrics.ecsv``, as train --cv printed them."""
+    import numpy as np
+    from astropy.table import Table
+
+    try:
+        t = Table.read(path, format="ascii.ecsv")
+    except Exception as exc:  # any unreadable file is said, not a traceback
+        raise StarclassError(f"cannot read {path} as ECSV: {type(exc).__name__}: {exc}") from None
+    cols = [c for c in t.colnames if c != "fold"]
+    width = max(6, *(len(str(v)) for v in t["fold"])) if len(t) else 6
+    out = ["  " + f"{'fold':<{width}}  " + "  ".join(f"{c:>8}" for c in cols)]
+    for row in t:
+        cells = []
+        for c in cols:
+            v = row[c]
+            if isinstance(v, (int, np.integer)):
+                cells.append(f"{'' if v < 0 else v:>8}")  # -1: the pooled row has no one model
+            else:
+                cells.append(f"{'—':>8}" if not np.isfinite(v) else f"{v:>8.3f}")
+        out.append("  " + f"{row['fold']!s:<{width}}  " + "  ".join(cells))
+    return out
+
+
 @command("info")
 def info(
     paths: list[Path] = typer.Argument(
@@ -550,7 +648,8 @@ def info(
     distinct values per column, blank images), or a trained model (task, classes, inputs, members,
     the weights each started from, frozen layers, epochs, decision, calibration), a 'train --cv'
     folder (task, folds, pooled and per-fold metrics), or a stamp store from 'starclass cutouts'
-    (candidates, inputs, bands, scales, classes). Positions are reported 0-based."""
+    (candidates, inputs, bands, scales, classes), or a table that evaluate, report or explain wrote (what it
+    holds, its rows). Positions are reported 0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
@@ -572,6 +671,14 @@ def info(
         echo("\n".join(model_summary(paths[0])))
         return
     cv_lines = cv_folder_summary(paths[0]) if len(paths) == 1 else None
+    if cv_lines is None and len(paths) == 1 and paths[0].name in CV_FILES and paths[0].is_file():
+        # the files train --cv writes: cv_metrics.ecsv was "required column 'id' missing ... name a column 'id'",
+        # cv_summary.json astropy's 70 lines of format guesses; said as what they are, with their folder
+        cv_lines = cv_folder_summary(paths[0].parent)
+        if cv_lines is not None:
+            cv_lines = [f"{paths[0]} holds {CV_FILES[paths[0].name]}; its folder:", *cv_lines]
+            if paths[0].name == "cv_metrics.ecsv":
+                cv_lines += _cv_metrics_lines(paths[0])
     if cv_lines is not None:
         # the folder train --cv writes: "no catalogue could be read in m31_cv5 (looked for ...)"
         if out_format != "text":
@@ -645,6 +752,12 @@ def info(
         return
 
     band_list = [b.strip() for b in bands.split(",")] if bands else None
+    if fmt is None and not cmap and not band_list and (result := _results_table_lines(paths[0])) is not None:
+        # evaluate's, report's or explain's own tables: "required column 'id' missing ... name a column 'id'"
+        if ds9 is not None:
+            raise StarclassError(f"--ds9: {result[0].split(' (it has no')[0]} with positions")
+        echo("\n".join(result))
+        return
     if fmt is None and not cmap and not band_list and (cut := _cutout_output(paths[0])) is not None:
         # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
         echo(catalog_summary(cut, str(paths[0])))

@@ -127,16 +127,24 @@ def _load_field(data_dir: Path, catalogue, predictions, rgb: str | None, star_fw
     if bands is not None and len(bands) != 3:
         raise StarclassError(f"--rgb needs three bands (red,green,blue), got {rgb!r}")
     if stamps is not None:
-        from starclass.inspect.cutouts import load_cutout_field
+        from starclass.inspect.cutouts import load_cutout_field, read_cutout_list
 
+        lst = read_cutout_list(stamps, cfg)
         field = load_cutout_field(stamps, cfg, predictions=predictions, dataset=dataset, star_fwhm=star_fwhm,
-                                  rgb=bands)
+                                  rgb=bands, cutouts=lst)
         if cfg is not None and getattr(field.cache, "grey", None) == "mean":
             from starclass.io.cutout_folders import averaged_planes_note
 
             # the grey stamp is the planes' mean, as train and classify average them (their one warning too)
             files = [str(f) for f in field.table[field.shown[0]]]
             if note := averaged_planes_note(files, field.cache.images.shape[1], cfg.bands, cfg.name, page=True):
+                echo(note)
+        elif cfg is not None and lst.task_planes and field.cache.grey == lst.task_planes[0]:
+            from starclass.io.cutout_folders import taken_planes_note
+
+            # the grey stamp is the plane the cubes' headers name as the task's band, as train and classify take it
+            files = [str(f) for f in field.table[field.shown[0]]]
+            if note := taken_planes_note(files, lst.plane_bands, lst.task_planes, cfg.name, page=True):
                 echo(note)
         return field
     from starclass.inspect.app import load_field
@@ -248,8 +256,9 @@ def _recorded_task(url: str, dataset: str, stamps: Path | None = None) -> tuple[
     if not have.lower().startswith(TASK_SCHEME_PREFIX):
         raise StarclassError(f"{where} records label scheme {have} for {which(dataset)}, which names no task; give "
                              f"--task TASK --scheme {have}")
-    task = task_of(have)
-    said = f"the label scheme the database records ({have})"
+    task = task_of(have)  # whole, where the database records it beside a name cut to 32 characters
+    cut = f", task {task}" if task != have[len(TASK_SCHEME_PREFIX):] else ""
+    said = f"the label scheme the database records ({have}{cut})"
     if task.lower() in PRESETS.names():
         return task, f"--task {task}: {said}"
     model, why = _list_model(stamps, have) if stamps is not None else (None, "")
@@ -344,7 +353,8 @@ def inspect_command(
                                                 "the catalogue's prob_<k> columns; --stamps: a 'classify "
                                                 "--stamps' output, matched by file)."),
     rgb: str = typer.Option(None, help="Bands shown as red,green,blue (default f814w,f555w,f336w "
-                                       "or the nearest)."),
+                                       "or the nearest; --stamps: file_<band> bands or a FITS cube's named "
+                                       "planes, e.g. z,r,g)."),
     star_fwhm: float = typer.Option(None, min=0.1, help="FWHM (px) of the typical star drawn beside each profile "
                                                "(default: the V band's PSF)."),
     dataset: str = typer.Option("", help="Key separating the labels of several fields in one database."),
@@ -418,6 +428,8 @@ def inspect_command(
     # the web stack is optional, so it is imported only once it is known to be there
     from starclass.inspect import db as dbm
     from starclass.inspect.schemes import get_scheme, scheme_for_task
+
+    dbm.check_keys(dataset)  # PostgreSQL refused a longer one with a DataError, SQLite stored it
 
     cfg = None
     if stamps is not None and needs_task and not task:

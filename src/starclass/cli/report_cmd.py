@@ -22,6 +22,8 @@ from starclass.cli._app import (
     flags_option,
     pixel_flags,
     refuse_few_matches_with_catalogs,
+    refuse_given_with_catalogs,
+    refuse_min_inspected_without_catalogs,
     refuse_one_catalogue_options,
     task_option,
     warn_flags_differ,
@@ -30,6 +32,7 @@ from starclass.cli._app import (
 
 @command("report")
 def report(
+    ctx: typer.Context,
     pred: Path = typer.Argument(None, help="Classified catalogue (class_pred, prob_<k>). Not with --catalogs."),
     catalogs: Path = typer.Option(None, "--catalogs",
                                   help="A directory of LEGUS .tab catalogues: the many-field page (per-field "
@@ -93,6 +96,7 @@ def report(
         if reference_column is not None:
             raise StarclassError("--reference-column applies to one classified catalogue (PRED), not to --catalogs")
         refuse_few_matches_with_catalogs(allow_few_matches)
+        refuse_given_with_catalogs(ctx)
         if pred is not None:
             raise StarclassError("give a classified catalogue (PRED) or a directory of catalogues (--catalogs), "
                                  "not both")
@@ -108,6 +112,7 @@ def report(
         return
     if pred is None:
         raise StarclassError("missing argument PRED (a classified catalogue) or --catalogs DIR")
+    refuse_min_inspected_without_catalogs(ctx)
     check_radius(radius)  # before any work, naming the option
     # loaded here, so that an unknown or unreadable task is named as the option it came from
     task = None if task is None else task_option(task)

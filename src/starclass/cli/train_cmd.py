@@ -916,6 +916,13 @@ def _print_cv(cvr) -> None:
     echo(f"{'pooled':<{width}}  {cvr.pooled['n']:>6}  " + "  ".join(cell(cvr.pooled[m]) for m in shown))
     echo(f"{'mean':<{width}}  {'':>6}  " + "  ".join(cell(cvr.mean[m]) for m in shown))
     echo(f"{'std':<{width}}  {'':>6}  " + "  ".join(cell(cvr.std[m]) for m in shown))
+    meta = getattr(getattr(cvr, "predictions", None), "meta", None) or {}
+    if binary and meta.get("positive_class") is not None:
+        # "purity 1.000" of which class: the table named none (evaluate names it)
+        positive = int(meta["positive_class"])
+        names = dict(zip(meta.get("classes") or [], meta.get("class_names") or []))
+        named = f" ({names[positive]})" if positive in names else ""
+        echo(f"purity, recall and f1 are of class {positive}{named}, the positive class; n_test: held-out rows")
     echo(f"fold models, cv_metrics.ecsv, cv_predictions.ecsv and cv_summary.json written to {cvr.outdir}")
 
 

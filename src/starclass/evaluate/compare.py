@@ -52,6 +52,7 @@ from starclass.evaluate.reliability import TrustStudy, trust_study
 from starclass.evaluate.task import EvalTask, check_probability_columns, class_labels, resolve_task
 from starclass.io.catalog import check_prob_columns, kept_input_name, read_catalog
 from starclass.schema import (
+    CLASS_HUMAN_MEAN,
     CLASS_HUMAN_MODE,
     CLASS_HYBRID,
     CLASS_JOINT,
@@ -86,6 +87,9 @@ if TYPE_CHECKING:
     from starclass.learn.config import TaskConfig
 
 SELF = "self"
+#: the name of the catalogue's own reference column, as a catalogue, under ``-r self`` (its box counts,
+#: class counts: ``box_counts_reference``)
+SELF_CATALOGUE = "reference"
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,12 +219,15 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
     return f"{said}; {fix} (columns: {', '.join(cols)})"
 
 
-def reference_names(references) -> dict[str, Table | str]:
+def reference_names(references, reserved: Sequence[str] = ()) -> dict[str, Table | str]:
     """Name -> reference (Table, path or ``"self"``) from a path, Table, list or dict.
 
     Names are the files' stems (the tables and figures are named after them); two files of one stem
-    are told apart by a number (``truth``, ``truth_2``). A reference given twice, as the same file under
-    any spelling or ``self`` twice, is refused: its comparison would be made, printed and written twice.
+    are told apart by a number (``truth``, ``truth_2``), and so is a stem that is one of ``reserved``,
+    the names the evaluation gives its other catalogues (``prediction``; ``reference``, the catalogue
+    itself under ``-r self``): ``-r prediction.ecsv`` is ``prediction_2``. A reference given twice, as
+    the same file under any spelling or ``self`` twice, is refused: its comparison would be made,
+    printed and written twice.
 
     Raises
     ------
@@ -233,11 +240,23 @@ def reference_names(references) -> dict[str, Table | str]:
     ['truth', 'self']
     >>> list(reference_names(["a/truth.ecsv", "b/truth.ecsv"]))
     ['truth', 'truth_2']
+    >>> list(reference_names(["prediction.ecsv"], reserved=("prediction",)))
+    ['prediction_2']
+    >>> list(reference_names({"prediction": "p.ecsv", "truth": "t.ecsv"}, reserved=("prediction",)))
+    ['prediction_2', 'truth']
     """
     if references is None:
         return {}
     if isinstance(references, Mapping):
-        return dict(references)
+        # names given in Python are kept, but not one of the reserved ({"prediction": t} crashed as -r did)
+        named: dict[str, Table | str] = {}
+        for key, r in references.items():
+            name, n = str(key), 1
+            while name in named or name in reserved or name in references and name != str(key):
+                n += 1
+                name = f"{key}_{n}"
+            named[name] = r
+        return named
     if isinstance(references, (str, Path, Table)):
         references = [references]
     out: dict[str, Table | str] = {}
@@ -258,7 +277,9 @@ def reference_names(references) -> dict[str, Table | str]:
             name = r.meta.get("name", f"reference{i + 1}") if hasattr(r, "meta") else f"reference{i + 1}"
         # a number, not a trailing '_': the file names' slugs drop it, so truth_ and truth wrote one summary key
         base, n = name, 1
-        while name in out:
+        # a reserved name too: a reference named 'prediction' took the prediction's place among the
+        # catalogues (its box counts, class counts) and then crashed on "Duplicate column names"
+        while name in out or name in reserved:
             n += 1
             name = f"{base}_{n}"
         out[name] = r
@@ -403,10 +424,18 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     """
     can = scorable_columns(t, exclude)
     if column not in can:
+        # a column it has that is no class (a LEGUS file's class_human_mean, 2.333) was refused with no reason
         why = (f" ({column} is the reference it is compared with)" if column in exclude else
-               f" (it has no column {column!r})" if column not in t.colnames else "")
+               f" (it has no column {column!r})" if column not in t.colnames else
+               f" ({column} is the mean of the people's classes, such as 2.333, not a class: how much they "
+               "disagreed, which 'starclass info FILE' reports)" if column == CLASS_HUMAN_MEAN else
+               f" ({column} is not a class column)")
+        # 'none' alone, when the only class column is the reference (a LEGUS file's class_ref), read as if the
+        # file had no class at all
+        none = "none" + (f" besides the reference {', '.join(exclude)}" if exclude and any(
+            c in t.colnames for c in exclude) else "")
         raise StarclassError(f"--pred-column {column!r}: {name} cannot be scored on it{why}; the columns that can "
-                             f"be scored are {', '.join(can) if can else 'none'} (class_pred: the model; "
+                             f"be scored are {', '.join(can) if can else none} (class_pred: the model; "
                              "class_joint: model and votes, classify --votes; class_h<k>: one person; class_ref; "
                              "a LEGUS catalogue's class_ml, class_human_mode, ...)")
     if column == CLASS_PRED:
@@ -448,8 +477,10 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
     return view, line
 
 
-#: NGC 1566's hybrid class (``class_ref``, col 34) is, row by row, the column its ``class_method`` names
-HYBRID_SOURCES = {CLASS_ML: (0,), CLASS_ML_CHECKED: (1,), CLASS_HUMAN_MODE: (3, 4)}
+#: NGC 1566's hybrid class (``class_ref``, col 34) is, row by row, the column its ``class_method`` names; on the
+#: 314 flag-6 rows (former class 4 re-classified) it is col 39, checked on the file (scored against class_ref,
+#: class_reclassified had 314 of its 738 rows agree by construction, with no note)
+HYBRID_SOURCES = {CLASS_ML: (0,), CLASS_ML_CHECKED: (1,), CLASS_HUMAN_MODE: (3, 4), CLASS_RECLASSIFIED: (6,)}
 
 
 def hybrid_self_note(t: Table, column: str) -> str | None:
@@ -1546,7 +1577,12 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ptab = load_catalog(pred, pred_name)
     etask, task_note = resolve_task(ptab, task, model=model)
     check_probability_columns(ptab, etask, pred if isinstance(pred, (str, Path)) else pred_name)
-    refs = reference_names(references)
+    given = [references] if isinstance(references, (str, Path, Table)) else references
+    has_self = given is not None and not isinstance(given, Mapping) and any(
+        isinstance(r, str) and r == SELF for r in given)
+    # the catalogue compared with itself is the catalogue 'reference' (SELF_CATALOGUE): a file of that stem
+    # given beside -r self replaced it, and any file of that stem was left out of the agreement table
+    refs = reference_names(references, reserved=(pred_name, SELF_CATALOGUE) if has_self else (pred_name,))
     # with a reference (-r LABELS.csv --label-column label) the labels may be the reference's only: a
     # folder classified without labels was refused for lacking the column the reference holds
     if label_column is not None and (label_column in ptab.colnames or not refs):
@@ -1558,6 +1594,7 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     # prediction, compared with its own reference column (it was refused as "nothing to compare")
     if not refs and ref_col in ptab.colnames and (CLASS_PRED in ptab.colnames or pred_column is not None):
         refs = {SELF: SELF}
+    has_self = any(isinstance(r, str) and r == SELF for r in refs.values())
     if not refs:
         # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
         # class_pred, and the message used to claim it had no class_ref
@@ -1623,8 +1660,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                                        by_min_rows=by_min_rows, allow_few_matches=allow_few_matches))
             rt = ptab.copy(copy_data=False)
             rt.remove_columns([c for c in (CLASS_PRED,) if c in rt.colnames])
-            cats["reference"] = rt
-            cols["reference"] = CLASS_REF
+            cats[SELF_CATALOGUE] = rt
+            cols[SELF_CATALOGUE] = CLASS_REF
             continue
         # a labels table of cutouts (the folder's labels.csv: file, label) is a reference too
         key = _file_key(r)
@@ -1663,7 +1700,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     ev = Evaluation(etask, task_note, pred_name, cats, cols, counts, comparisons,
                     scored=scored, pred_column=pred_column or CLASS_PRED)
     if etask.phangs_like:
-        usable = {n: t for n, t in cats.items() if n != "reference" and has_positions(t)}
+        # the catalogue compared with itself is not another catalogue to agree with
+        usable = {n: t for n, t in cats.items() if not (has_self and n == SELF_CATALOGUE) and has_positions(t)}
         if len(usable) >= 2:
             try:
                 ev.agreement_table = agreement_table(usable, radius, class_cols=cols)

@@ -40,7 +40,7 @@ from starclass.schema import row_name
 
 __all__ = [
     "expected_calibration_error", "brier_score", "reliability_table", "parse_sets", "coverage_table",
-    "set_size_table", "deferral_curve", "signal_aurocs", "trust_study", "TrustStudy", "DEFAULT_BINS",
+    "set_size_table", "set_size_words", "deferral_curve", "signal_aurocs", "trust_study", "TrustStudy", "DEFAULT_BINS",
     "RELIABILITY_MIN_ROWS",
 ]
 
@@ -198,6 +198,31 @@ def coverage_table(sets, y, classes, coverage: float | None = None) -> Table:
         t["target"] = float(coverage)
         t["gap_points"] = 100.0 * (np.asarray(t["coverage"], float) - float(coverage))
     return t
+
+
+def set_size_words(counts: dict[int, int]) -> str:
+    """How many conformal sets hold how many classes, in words: a size is never read as a class.
+
+    Printed as "1: 120, 2: 30", a set size read as a class number (classes are 1, 2, ...).
+
+    Parameters
+    ----------
+    counts
+        Number of rows by set size (0 = the empty set).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> set_size_words({0: 2, 1: 8, 2: 20})
+    '2 empty, 8 of 1 class, 20 of 2 classes'
+    """
+    def size(k: int) -> str:
+        return "empty" if k == 0 else f"of {k} class" + ("" if k == 1 else "es")
+
+    return ", ".join(f"{int(n)} {size(int(k))}" for k, n in sorted(counts.items()))
 
 
 def set_size_table(sizes, n_classes: int) -> Table:
@@ -366,7 +391,8 @@ class TrustStudy:
             if "name" in tab.colnames:
                 shown = [class_labels([int(k)], [n])[int(k)] if k.isdigit() else k for k, n in zip(shown, tab["name"])]
             covered = ", ".join(f"{k} {row['coverage']:.3f}" for k, row in zip(shown, tab))
-            sizes = "; set sizes " + ", ".join(f"{int(row['set_size'])}: {int(row['n'])}" for row in self.set_sizes)
+            # "set sizes 1: 120, 2: 30" read as classes 1 and 2: the sizes said in words
+            sizes = "; sets: " + set_size_words({int(row["set_size"]): int(row["n"]) for row in self.set_sizes})
             if self.coverage is not None:
                 out.append(f"  conformal coverage at {self.coverage:.0%}: {covered}{sizes}")
             else:

@@ -82,6 +82,8 @@ class ExplainStamps:
     pixel_scale: float | None = None
     #: how ``pixel_scale`` was found, for explain.json
     pixel_scale_note: str = ""
+    #: lines :func:`explain` prints and records (a cube's planes taken for the task's bands)
+    notes: list[str] = field(default_factory=list)
 
     def origin(self, rows) -> str:
         """The common origin of ``rows`` (``"mixed"`` when they differ; ``"upper"`` without origins)."""
@@ -166,12 +168,16 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         # maps of cutouts of another size than training's show what the network does on inputs it never saw so
         if note := cutout_size_note(cut, loaded, "the model"):
             warnings.warn(note, stacklevel=2)
+        notes = []
         if note := colour_note(cut, cfg):  # 3-plane files averaged to grey: said once, as train and classify
-            warnings.warn(note.removeprefix("warning: "), stacklevel=2)
+            if note.startswith("note: "):
+                notes.append(note.removeprefix("note: "))  # the planes named as the task's bands were taken
+            else:
+                warnings.warn(note.removeprefix("warning: "), stacklevel=2)
         scale, scale_note = cutout_pixel_scale(cut, int(cfg.stamp_size))
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
                              str(cut.source), origins=list(cut.origins), pixel_scale=scale,
-                             pixel_scale_note=scale_note)
+                             pixel_scale_note=scale_note, notes=notes)
     if label_column is not None and label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
@@ -458,6 +464,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
                          min_size=min_size, layer=layer, pixel_scale=scale)
     if blank_note:
         res.notes.insert(0, blank_note)
+    res.notes[:0] = st.notes
     names = [st.names[i] for i in rows]
     # one origin per figure: the explained stamps' own, or as stored when the folder mixes them
     image_origin = st.origin(rows)

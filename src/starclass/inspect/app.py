@@ -69,7 +69,7 @@ from starclass.inspect.limits import (
 from starclass.inspect.routes import candidates, datafiles, labels, pages, sessions
 from starclass.inspect.routes.datafiles import safe_path
 from starclass.inspect.routes.pages import SUBCLASS_KEYS
-from starclass.inspect.schemes import LabelScheme, get_scheme
+from starclass.inspect.schemes import TASK_SCHEME_PREFIX, LabelScheme, get_scheme, task_of
 from starclass.schema import SUBCLASS_NAMES
 
 # names that lived here before the routers and the field moved out, kept for importers
@@ -279,7 +279,10 @@ def serve(field: Field, engine: Engine, host: str = "127.0.0.1", port: int = 800
     shown = f"[{host}]" if ":" in host else host
     echo(f"starclass inspect: serving {counted(len(field.ids), 'candidate')} from {field.data_dir}")
     s = app.state.scheme
-    echo(f"label scheme {s.name}: " + ", ".join(f"key {v.key} = {v.value} {v.name}" for v in s.values)
+    # a task name over the scheme name's 32 characters is cut there, with a digest: the task named whole beside it
+    whole = task_of(s.name) if s.name.lower().startswith(TASK_SCHEME_PREFIX) else ""
+    task = f" (task {whole})" if whole and whole != s.name[len(TASK_SCHEME_PREFIX):] else ""
+    echo(f"label scheme {s.name}{task}: " + ", ".join(f"key {v.key} = {v.value} {v.name}" for v in s.values)
          + (f"; consensus: sum of {s.n_inspectors} inspectors' scores" if s.consensus == "sum"
             else "; consensus: mode"))
     if prerender_all:

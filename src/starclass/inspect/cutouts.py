@@ -107,6 +107,10 @@ class CutoutList:
         The bands of the planes of one ``file`` of several (a FITS or NPY cube): what the FITS
         headers name (``BAND0``..., :func:`~starclass.io.cutout_folders.fits_plane_bands`), else the
         task's bands when they are as many; ``[]`` for pictures (their red, green and blue are shown).
+    task_planes : list of int
+        The planes the FITS headers name as the task's bands where they are fewer than the planes
+        (:func:`~starclass.io.cutout_folders.named_planes`: the g plane of a g, r, z cube for a g task):
+        what the model is given, so the grey stamp and profile show it; ``[]`` otherwise.
     """
 
     source: Path
@@ -119,6 +123,7 @@ class CutoutList:
     bands: list[str] = field(default_factory=list)
     group_column: str | None = None
     plane_bands: list[str] = field(default_factory=list)
+    task_planes: list[int] = field(default_factory=list)
 
     @property
     def folder(self) -> Path:
@@ -206,6 +211,7 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         fits_plane_bands,
         image_format,
         listed_path,
+        named_planes,
         read_cutout_folder,
         read_image,
     )
@@ -217,16 +223,18 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     if src.is_dir() or (src.suffix.lower() == ".csv" and not _csv_root_elsewhere(csv_path)):
         # the folder as train --stamps reads it: the same checks, the same messages
         cs = read_cutout_folder(src, group_column=cfg.group_column, require_group=False, require_labels=False,
-                                bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}")
+                                bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True)
         table = cs.table
         cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
         roots = [cs.root] * len(table)
         images = cs.images
         plane_bands = cs.plane_bands
+        taken = cs.taken_planes
     else:
         table, cols, roots = _read_listed_table(src, cfg)
         images = None
         plane_bands = []
+        taken = None
     ids = [str(v).strip() for v in np.asarray(table[cols[0]]).astype(str)]
     # as the reader found them: a Windows CSV's 'cluster\\a.png', a Mac's accents (a path joined here named
     # no file, so an 8-bit picture was taken for a stretched one and left out of what the page serves)
@@ -234,6 +242,9 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     if images is None:
         images = _read_rows(src, paths, cols, read_image)
         plane_bands = (fits_plane_bands(paths[0][0]) or []) if len(cols) == 1 and images.shape[1] > 1 else []
+        # by name only where every cube's header names its planes so, as read_cutout_folder takes them
+        taken = named_planes(plane_bands, cfg.bands) if plane_bands and all(
+            fits_plane_bands(ps[0]) == plane_bands for ps in paths) else None
     if len(set(ids)) != len(ids):
         dup = next(i for i, v in enumerate(ids) if ids.index(v) != i)
         raise StarclassError(f"{src}: row {dup + 1}: file {ids[dup]!r} is listed twice (first in row "
@@ -250,9 +261,11 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     if not bands and not plane_bands and cubes and images.shape[1] > 1 and len(cfg.bands) == images.shape[1]:
         plane_bands = list(cfg.bands)  # a cube's planes are the task's bands, in its order (as the model reads them)
     group = cfg.group_column if cfg.group_column and cfg.group_column in table.colnames else None
+    # read_cutout_folder(keep_planes=True) keeps every plane for the composite; the model takes these
+    taken = taken if cubes and not bands else None
     return CutoutList(source=src, table=table, ids=ids, file_columns=cols, paths=paths, images=images,
                       as_stored=as_stored, bands=bands, group_column=group,
-                      plane_bands=list(plane_bands) if cubes else [])
+                      plane_bands=list(plane_bands) if cubes else [], task_planes=list(taken or []))
 
 
 def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
@@ -558,7 +571,8 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
     star_fwhm : float, optional
         FWHM (px) of the typical star drawn beside each profile (default 2.1 px).
     rgb : tuple of str, optional
-        Three ``file_<band>`` bands shown as red, green, blue (default: by wavelength).
+        Three bands shown as red, green, blue (default: by wavelength): ``file_<band>`` bands, or
+        the planes of a cube by the bands its FITS header names (``BAND0``...).
 
     Returns
     -------
@@ -571,12 +585,21 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
     n, nch, size, _ = cutouts.images.shape
     names = cutouts.bands
     if rgb is not None:
-        if not names:
-            raise StarclassError("--rgb names three file_<band> bands; these cutouts have one file per row")
-        lower = [b.lower() for b in names]
+        # the file_<band> columns, else the planes of one cube by the bands its header names (a Legacy Survey
+        # g, r, z cube: --rgb z,r,g), which were refused as "these cutouts have one file per row"
+        given = names or cutouts.plane_bands
+        if not given:
+            what = ("one grey plane" if nch == 1 else
+                    f"{nch} planes that no FITS header names (BAND0...), an RGB picture's red, green and blue "
+                    "drawn as stored" if nch == 3 else f"{nch} planes that no FITS header names (BAND0...)")
+            raise StarclassError(f"--rgb names three bands of the cutouts: file_<band> columns, or the planes of a "
+                                 f"FITS cube whose header names them (BAND0...); these cutouts have {what}: leave "
+                                 "--rgb out")
+        lower = [b.lower() for b in given]
         missing = [b for b in rgb if b.lower() not in lower]
         if missing:
-            raise StarclassError(f"--rgb: no band {', '.join(missing)} among the cutouts' {', '.join(names)}")
+            of = "cutouts'" if names else "cubes' planes"
+            raise StarclassError(f"--rgb: no band {', '.join(missing)} among the {of} {', '.join(given)}")
         colour = tuple(lower.index(b.lower()) for b in rgb)
     elif nch == 3:
         # a cube's planes by the bands they hold (a Legacy Survey g, r, z FITS cube: z red, r green, g blue);
@@ -591,11 +614,16 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
     else:
         colour = (0,)
     grey: str | int = "mean" if (nch == 3 and not names) else 0
+    if not names and cutouts.task_planes:
+        # the plane the header names as the task's (first) band: what the model is given, not the mean
+        grey = int(cutouts.task_planes[0])
     stretched = ~np.asarray(cutouts.as_stored, dtype=bool)
     counts = {j for j in range(nch) if list_counts(cutouts.images[stretched, j])}
     if len(counts) == nch:
         counts.add("mean")
     grey_name = names[0] if names else ("grey" if nch == 1 else "mean of RGB")
+    if not names and cutouts.task_planes:
+        grey_name = cutouts.plane_bands[int(grey)]
     named = names or cutouts.plane_bands
     shown = tuple(named[j] if named else "RGB"[j] for j in colour) if len(colour) == 3 else (grey_name,) * 3
     centre = (size - 1) / 2.0
@@ -679,7 +707,7 @@ def load_cutout_field(source: str | os.PathLike, cfg, *, predictions: str | os.P
     star_fwhm : float, optional
         FWHM (px) of the typical star drawn beside each profile (default 2.1 px).
     rgb : tuple of str, optional
-        Three ``file_<band>`` bands shown as red, green, blue.
+        Three bands shown as red, green, blue (``file_<band>`` bands, or a cube's named planes).
     cutouts : CutoutList, optional
         The list already read.
 

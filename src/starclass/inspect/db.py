@@ -21,6 +21,19 @@ change migrates the labels rather than losing them.
   table is created on the first :func:`bind_scheme`; a dataset without a row is in the
   ``phangs`` scheme when it has labels (the only scheme before) and free otherwise
   (:func:`dataset_scheme`), so databases made before it open and keep their meaning.
+* version 2 + ``label_scheme_classes`` (additive, likewise): the classes of a task's scheme
+  (``1 = cluster, 2 = galaxy``: each class and the label string ``--export`` writes) a dataset's
+  labels were given in, recorded by the first server or label (:func:`bind_scheme`); a task
+  file of the same name with other classes is refused (:func:`check_scheme_classes`). A dataset
+  bound before it records its classes on its next server.
+* version 2 + ``label_scheme_tasks`` (additive, likewise): the whole name of the task of each
+  task scheme (``task:<task>``, held in 32 characters: a longer name is cut, with a digest),
+  recorded by :func:`bind_scheme` and read back wherever the task is named or made again
+  (``inspect --stamps`` without ``--task``, the messages refusing another scheme). A scheme bound
+  before it records its task's name on its next server.
+* version 2 with ``candidate_id`` of :data:`CANDIDATE_ID_CHARS` (1024) characters, not 64 (a
+  cutout folder's ids are file paths): a PostgreSQL database made before is widened when opened
+  (:func:`init_db`); the code before reads it alike, so no version changes.
 * version 2 + ``dataset_fields`` (additive, likewise): which field (its mosaics' file names)
   each dataset's labels belong to, recorded by the first server (:func:`bind_field`); another
   field under the same dataset is refused. A dataset made before it is bound by its next server.
@@ -51,7 +64,15 @@ from sqlalchemy.exc import IntegrityError
 
 from starclass.errors import StarclassError
 from starclass.inspect.passwords import check_new_password, hash_password
-from starclass.inspect.schemes import DEFAULT_SCHEME, PHANGS, LabelScheme, get_scheme, option_for
+from starclass.inspect.schemes import (
+    DEFAULT_SCHEME,
+    PHANGS,
+    TASK_NAMES,
+    TASK_SCHEME_PREFIX,
+    LabelScheme,
+    get_scheme,
+    option_for,
+)
 
 #: Version of the schema this code writes.
 SCHEMA_VERSION = 2
@@ -120,11 +141,17 @@ sessions = sa.Table(
     sa.Column("expires_at", UTCDateTime(), nullable=False),
 )
 
+#: Longest candidate id the label database holds: a cutout folder's id is the file's path, longer than the
+#: 64 characters of before (PostgreSQL refused every label of ``survey/field_NGC0224_ccd17/cluster/...png``).
+CANDIDATE_ID_CHARS = 1024
+#: Longest dataset key (``--dataset``) the label database holds.
+DATASET_CHARS = 255
+
 labels = sa.Table(
     "labels", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("dataset", sa.String(255), nullable=False, server_default=""),
-    sa.Column("candidate_id", sa.String(64), nullable=False),
+    sa.Column("dataset", sa.String(DATASET_CHARS), nullable=False, server_default=""),
+    sa.Column("candidate_id", sa.String(CANDIDATE_ID_CHARS), nullable=False),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("cls", sa.Integer, nullable=False),
     sa.Column("subclass", sa.String(8), nullable=True),
@@ -139,8 +166,8 @@ label_history = sa.Table(
     "label_history", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("label_id", sa.Integer, sa.ForeignKey("labels.id"), nullable=False),
-    sa.Column("dataset", sa.String(255), nullable=False, server_default=""),
-    sa.Column("candidate_id", sa.String(64), nullable=False),
+    sa.Column("dataset", sa.String(DATASET_CHARS), nullable=False, server_default=""),
+    sa.Column("candidate_id", sa.String(CANDIDATE_ID_CHARS), nullable=False),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("cls", sa.Integer, nullable=False),
     sa.Column("subclass", sa.String(8), nullable=True),
@@ -163,6 +190,23 @@ label_schemes = sa.Table(
     sa.Column("dataset", sa.String(255), primary_key=True),
     sa.Column("scheme", sa.String(32), nullable=False),
     sa.Column("chosen_at", UTCDateTime(), nullable=False),
+)
+#: The classes of a task scheme (``task:<task>``) each dataset's labels were given in (additive, as
+#: ``label_schemes``): its name alone did not tell a task file whose classes changed under the same name.
+label_scheme_classes = sa.Table(
+    "label_scheme_classes", metadata,
+    sa.Column("dataset", sa.String(255), primary_key=True),
+    sa.Column("scheme", sa.String(32), nullable=False),
+    sa.Column("classes", sa.Text, nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+)
+#: The whole task name of each task scheme (additive, as ``label_schemes``): the scheme's name holds 32
+#: characters, so a longer task was named "mytask-pandas-round2-... (a longer name)" when read back.
+label_scheme_tasks = sa.Table(
+    "label_scheme_tasks", metadata,
+    sa.Column("scheme", sa.String(32), primary_key=True),
+    sa.Column("task", sa.Text, nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
 )
 sa.Index("ix_labels_dataset_candidate", labels.c.dataset, labels.c.candidate_id)
 sa.Index("ix_history_label", label_history.c.label_id)
@@ -509,7 +553,84 @@ def init_db(engine: Engine, *, create: bool = True) -> int:
             step(conn)
             conn.execute(schema_version.insert().values(version=version + 1, applied_at=utcnow()))
         version += 1
+    _widen_candidate_ids(engine)
     return version
+
+
+def _widen_candidate_ids(engine: Engine) -> None:
+    """Widen ``candidate_id`` of a PostgreSQL database made with 64 characters to :data:`CANDIDATE_ID_CHARS`.
+
+    Additive, as the tables added to version 2: a wider varchar is read and written alike by the code
+    before, so no version changes. SQLite enforces no length and is left as it is. A role that may not
+    alter the tables keeps the old width; :func:`save_label` then refuses a longer id by name.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    insp = sa.inspect(engine)
+    narrow = [t for t in ("labels", "label_history") if insp.has_table(t)
+              and any(c["name"] == "candidate_id" and (getattr(c["type"], "length", None) or CANDIDATE_ID_CHARS)
+                      < CANDIDATE_ID_CHARS for c in insp.get_columns(t))]
+    if not narrow:
+        return
+    try:
+        with engine.begin() as conn:
+            for t in narrow:  # widening a varchar rewrites no row in PostgreSQL
+                conn.execute(sa.text(f"ALTER TABLE {t} ALTER COLUMN candidate_id TYPE VARCHAR({CANDIDATE_ID_CHARS})"))
+    except sa.exc.DBAPIError:
+        pass  # no ALTER permission: labels of ids up to the old width go on as before
+    _WIDTHS.pop(str(engine.url), None)
+
+
+#: Candidate-id width of each PostgreSQL database seen, by URL (read once: a column is widened only by init_db).
+_WIDTHS: dict[str, int] = {}
+
+
+def _stored_width(engine: Engine | sa.Connection) -> int:
+    """The candidate-id width of this database: :data:`CANDIDATE_ID_CHARS`, or a PostgreSQL column left narrower."""
+    if engine.dialect.name != "postgresql":
+        return CANDIDATE_ID_CHARS
+    key = str(engine.engine.url if isinstance(engine, sa.Connection) else engine.url)
+    if key not in _WIDTHS:
+        width = CANDIDATE_ID_CHARS
+        for c in sa.inspect(engine).get_columns("labels"):
+            if c["name"] == "candidate_id":
+                width = int(getattr(c["type"], "length", None) or CANDIDATE_ID_CHARS)
+        _WIDTHS[key] = width
+    return _WIDTHS[key]
+
+
+def check_keys(dataset: str, candidate_id: str | None = None, width: int = CANDIDATE_ID_CHARS) -> None:
+    """Refuse a dataset key or candidate id longer than the label database holds (PostgreSQL: a DataError).
+
+    Parameters
+    ----------
+    dataset
+        The dataset key (``--dataset``); at most :data:`DATASET_CHARS` characters.
+    candidate_id
+        A candidate's id (a cutout folder's: the file's path); at most ``width`` characters.
+    width
+        The longest id the database holds (:data:`CANDIDATE_ID_CHARS`).
+
+    Raises
+    ------
+    StarclassError
+        Naming the value, its length and the limit (refused, never cut: two ids cut alike would be one).
+
+    Examples
+    --------
+    >>> check_keys("m31", "cluster/a.png")
+    >>> check_keys("x" * 300)
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: --dataset is 300 characters long; the label database holds at most 255
+    """
+    if len(dataset) > DATASET_CHARS:
+        raise StarclassError(f"--dataset is {len(dataset)} characters long; the label database holds at most "
+                             f"{DATASET_CHARS}")
+    if candidate_id is not None and len(candidate_id) > width:
+        raise StarclassError(f"candidate_id: {candidate_id[:40]}... is {len(candidate_id)} characters long; the "
+                             f"label database holds ids of at most {width} (name the cutouts' files with shorter "
+                             "paths, e.g. list them in a labels.csv beside them)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -831,6 +952,27 @@ def check_label(cls: int, subclass: str | None, scheme: LabelScheme | str = PHAN
     return sub
 
 
+def _read_task_names(conn: sa.Connection) -> None:
+    """Learn the whole task names the database records (``label_scheme_tasks``) into :data:`TASK_NAMES`.
+
+    Read only (a database made before the table has none): :func:`~starclass.inspect.schemes.task_of`
+    then names a task whose scheme name was cut by its whole name.
+    """
+    if sa.inspect(conn).has_table("label_scheme_tasks"):
+        for scheme, task in conn.execute(sa.select(label_scheme_tasks.c.scheme, label_scheme_tasks.c.task)):
+            TASK_NAMES[str(scheme).lower()] = str(task)
+
+
+def _record_task_name(conn: sa.Connection, name: str) -> None:
+    """Record the whole name of the task of scheme ``name`` (known to this process) if not yet recorded."""
+    task = TASK_NAMES.get(name.lower())
+    if not name.lower().startswith(TASK_SCHEME_PREFIX) or task is None:
+        return
+    label_scheme_tasks.create(conn, checkfirst=True)
+    if conn.execute(sa.select(label_scheme_tasks.c.scheme).where(label_scheme_tasks.c.scheme == name)).first() is None:
+        conn.execute(label_scheme_tasks.insert().values(scheme=name, task=task, recorded_at=utcnow()))
+
+
 def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
     """The label scheme a dataset's labels are in, or None when it is free to choose.
 
@@ -855,6 +997,7 @@ def dataset_scheme(engine: Engine | sa.Connection, dataset: str) -> str | None:
             name = conn.execute(sa.select(label_schemes.c.scheme)
                                 .where(label_schemes.c.dataset == dataset)).scalar()
             if name is not None:
+                _read_task_names(conn)  # a task's whole name, where the scheme's is cut
                 return str(name)
         any_label = conn.execute(sa.select(labels.c.id).where(labels.c.dataset == dataset).limit(1)).first()
         return DEFAULT_SCHEME if any_label is not None else None
@@ -881,6 +1024,7 @@ def dataset_schemes(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         if not sa.inspect(conn).has_table("label_schemes"):
             return {}
+        _read_task_names(conn)
         return {str(d): str(s) for d, s in conn.execute(sa.select(label_schemes.c.dataset, label_schemes.c.scheme))}
 
 
@@ -901,6 +1045,68 @@ def scheme_conflict(dataset: str, have: str, asked: str) -> str:
     which = f"dataset {dataset!r}" if dataset else "this database (default dataset)"
     return (f"the labels of {which} are in label scheme {have}, not {asked}: give {option_for(have)} to use "
             "them, or another --dataset (or --db) for the new scheme, so that no label changes meaning")
+
+
+def _classes_conflict(conn: sa.Connection, dataset: str, scheme: LabelScheme) -> str | None:
+    """Why ``scheme``'s classes are not those the dataset's labels were given in; None when they are.
+
+    Only task schemes record classes; a dataset without a recorded row (none yet, or bound before
+    the table) has nothing to differ from.
+    """
+    if not scheme.classes or not sa.inspect(conn).has_table("label_scheme_classes"):
+        return None
+    had = conn.execute(sa.select(label_scheme_classes.c.classes)
+                       .where(label_scheme_classes.c.dataset == dataset)).scalar()
+    if had is None or had == scheme.classes:
+        return None
+    which = f"dataset {dataset!r}" if dataset else "this database (default dataset)"
+    return (f"the labels of {which} were given in the classes {had} of label scheme {scheme.name}; the task given "
+            f"now has that name but the classes {scheme.classes}, so labels of the two would mix and change "
+            "meaning: give the task file the labels were given with, or another --dataset (or --db) for the new "
+            "classes")
+
+
+def check_scheme_classes(engine: Engine | sa.Connection, dataset: str, scheme: LabelScheme | str) -> None:
+    """Refuse a task scheme whose classes are not those the dataset's labels were given in (nothing written).
+
+    Parameters
+    ----------
+    engine
+        The label database (read only).
+    dataset
+        The dataset key (``--dataset``).
+    scheme
+        The scheme asked for; a named scheme (no recorded classes) always passes.
+
+    Raises
+    ------
+    StarclassError
+        The dataset's labels were given in a task scheme of the same name and other classes.
+
+    Examples
+    --------
+    >>> from starclass.inspect.schemes import LabelScheme, LabelValue
+    >>> engine = make_engine("sqlite://")
+    >>> init_db(engine)
+    2
+    >>> two = (LabelValue(1, "1", "cluster"), LabelValue(2, "2", "galaxy"))
+    >>> a = LabelScheme("task:mine", "", two, classes="1 = cluster, 2 = galaxy")
+    >>> bind_scheme(engine, "", a)
+    'task:mine'
+    >>> try:
+    ...     check_scheme_classes(engine, "", LabelScheme("task:mine", "", two[::-1], classes="1 = galaxy, 2 = cluster"))
+    ... except StarclassError as exc:
+    ...     print(str(exc)[:77])
+    the labels of this database (default dataset) were given in the classes 1 = c
+    """
+    scheme = get_scheme(scheme)
+    if isinstance(engine, sa.Connection):
+        why = _classes_conflict(engine, dataset, scheme)
+    else:
+        with engine.connect() as conn:
+            why = _classes_conflict(conn, dataset, scheme)
+    if why:
+        raise StarclassError(why)
 
 
 def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
@@ -926,7 +1132,9 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
         The dataset's labels are in another scheme: mixing them would change their meaning
         (a PHANGS 2 is not an M31 score 2), so another ``--dataset`` (or ``--db``) is needed.
     """
-    name = get_scheme(scheme).name
+    scheme = get_scheme(scheme)
+    name = scheme.name
+    why = None
     for attempt in range(3):
         try:
             with engine.begin() as conn:
@@ -939,6 +1147,23 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
                         conn.execute(label_schemes.insert().values(dataset=dataset, scheme=name,
                                                                    chosen_at=utcnow()))
                         have = name
+                if have == name and scheme.classes:
+                    # the name alone took a task file whose classes changed under it (1 = cluster, then
+                    # 1 = galaxy) as the same scheme: the labels of both were mixed and exported alike
+                    label_scheme_classes.create(conn, checkfirst=True)
+                    why = _classes_conflict(conn, dataset, scheme)
+                    if why is None and conn.execute(
+                            sa.select(label_scheme_classes.c.dataset)
+                            .where(label_scheme_classes.c.dataset == dataset)).first() is None:
+                        # the first time (or a dataset bound before the table): what it is recorded now
+                        conn.execute(label_scheme_classes.insert().values(
+                            dataset=dataset, scheme=name, classes=scheme.classes, recorded_at=utcnow()))
+                if have != name:
+                    _read_task_names(conn)  # the refusal names the recorded task whole
+                if have == name:
+                    # the task's whole name: a scheme name holds 32 characters, and a longer task read back
+                    # from it was "mytask-pandas-round2-... (a longer name)"
+                    _record_task_name(conn, name)
             break
         except (IntegrityError, sa.exc.ProgrammingError):
             # another server created the table or bound the dataset meanwhile: read again
@@ -946,6 +1171,8 @@ def bind_scheme(engine: Engine, dataset: str, scheme: LabelScheme | str) -> str:
                 raise
     if have != name:
         raise StarclassError(scheme_conflict(dataset, have, name))
+    if why:
+        raise StarclassError(why)
     return name
 
 
@@ -960,6 +1187,8 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
     default is recorded (:func:`bind_scheme`) before the first label, so that the labels are
     always read in the scheme they were given in.
     """
+    # PostgreSQL refused a longer one with a DataError (a 500 on the page); SQLite stored it
+    check_keys(dataset, candidate_id, _stored_width(engine))
     have = dataset_scheme(engine, dataset)
     use = get_scheme(scheme if scheme is not None else (have or DEFAULT_SCHEME))
     if have != use.name and (have is not None or use.name != DEFAULT_SCHEME):
@@ -975,6 +1204,8 @@ def save_label(engine: Engine, dataset: str, candidate_id: str, user_id: int, cl
                 now_in = dataset_scheme(conn, dataset)
                 if now_in is not None and now_in != use.name:
                     raise StarclassError(f"{scheme_conflict(dataset, now_in, use.name)}; the label was not saved")
+                if why := _classes_conflict(conn, dataset, use):  # a task file of the same name, other classes
+                    raise StarclassError(f"{why}; the label was not saved")
                 now = utcnow()
                 q = sa.select(labels).where(labels.c.dataset == dataset,
                                             labels.c.candidate_id == candidate_id,

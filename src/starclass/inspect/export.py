@@ -82,6 +82,8 @@ def resolve_scheme(engine, dataset: str, scheme: LabelScheme | str | None = None
     if have is not None and asked is not None and asked.name != have:
         raise StarclassError(db.scheme_conflict(dataset, have, asked.name))
     if asked is not None:
+        # a task file of the recorded name whose classes changed: the labels were written with its label strings
+        db.check_scheme_classes(engine, dataset, asked)
         return asked  # a task's own scheme (inspect --stamps) is made from the task, not looked up by name
     return get_scheme(have or DEFAULT_SCHEME)
 

@@ -97,6 +97,10 @@ class LabelScheme:
         nearest the mean label, the higher when equally near (PHANGS, ordered by
         cluster-likeness); ``highest``: the highest value (nominal classes ordered so that
         higher is less cluster-like).
+    classes : str
+        Task schemes (:func:`task_scheme`): each class and the label string ``--export`` writes for
+        it (``"1 = cluster, 2 = galaxy"``), recorded in the label database beside the name, since a
+        task file may change its classes and keep its name; ``""`` for the named schemes.
 
     Examples
     --------
@@ -117,6 +121,7 @@ class LabelScheme:
     cluster_cut: int | None = None
     subclass_of: int | None = None
     tie_rule: str = "highest"
+    classes: str = ""
 
     def __post_init__(self) -> None:
         if self.consensus not in CONSENSUS_RULES:
@@ -261,6 +266,10 @@ TASK_SCHEME_PREFIX = "task:"
 #: Schemes made from a task's classes in this process (``task:<name>``,
 #: :func:`task_scheme`), by name: a task file is no preset to make it from again.
 TASK_SCHEMES_MADE: dict[str, LabelScheme] = {}
+#: The whole task name of each task scheme name met in this process (made by :func:`task_scheme`, or
+#: read from a label database's ``label_scheme_tasks``), by scheme name in lower case: a name over
+#: :data:`SCHEME_NAME_CHARS` is stored cut, with a digest (:func:`task_scheme_name`).
+TASK_NAMES: dict[str, str] = {}
 #: The scheme of labels made before schemes existed (and of datasets that name none).
 DEFAULT_SCHEME = "phangs"
 #: Task-preset families and their schemes: a task ``NAME`` or ``NAME-anything`` (e.g.
@@ -355,6 +364,8 @@ def task_scheme(cfg) -> LabelScheme:
     >>> s = task_scheme(get_preset("m31-real"))
     >>> s.name, [(v.key, v.name) for v in s.values]
     ('task:m31-real', [('1', 'cluster'), ('2', 'galaxy (non-cluster)')])
+    >>> s.classes
+    '1 = cluster, 2 = galaxy'
     """
     strings = label_strings(cfg)
     values = []
@@ -367,8 +378,9 @@ def task_scheme(cfg) -> LabelScheme:
     scheme = LabelScheme(
         task_scheme_name(cfg.name), f"the classes of task {cfg.name} (the label strings its "
         "label_map reads back)", tuple(values), consensus="mode", cluster_values=(int(positive),),
-        tie_rule="highest")
+        tie_rule="highest", classes=", ".join(f"{int(k)} = {strings[int(k)]}" for k in cfg.classes))
     TASK_SCHEMES_MADE[scheme.name.lower()] = scheme  # found by name again in this process (a task file too)
+    TASK_NAMES[scheme.name.lower()] = str(cfg.name)  # the whole name, where the scheme's is cut
     return scheme
 
 
@@ -453,13 +465,27 @@ def option_for(name: str) -> str:
 
 
 def task_of(name: str) -> str:
-    """The task named by a ``task:<task>`` scheme name, as far as the name still holds it.
+    """The task named by a ``task:<task>`` scheme name: whole where known (:data:`TASK_NAMES`), else the name's.
+
+    A name over :data:`SCHEME_NAME_CHARS` is stored cut, with a digest; the label database records
+    the whole name beside it (``label_scheme_tasks``, read into :data:`TASK_NAMES`), and a task
+    scheme made in this process knows it. A database written before 2026-12-05 records the cut
+    name only: its start is given, ``... (a longer name)``.
 
     Examples
     --------
     >>> task_of("task:m31-real")
     'm31-real'
+    >>> long = "mytask-pandas-round2-" + "x" * 30
+    >>> task_of(task_scheme_name(long))
+    'mytask-pandas-roun... (a longer name)'
+    >>> TASK_NAMES[task_scheme_name(long).lower()] = long
+    >>> task_of(task_scheme_name(long)) == long
+    True
+    >>> del TASK_NAMES[task_scheme_name(long).lower()]
     """
+    if (whole := TASK_NAMES.get(name.lower())) is not None:
+        return whole
     task = name[len(TASK_SCHEME_PREFIX):]
     if len(name) == SCHEME_NAME_CHARS and name[-9:-8] == "~":
         task = f"{task[:-9]}... (a longer name)"  # task_scheme_name kept its start and a digest

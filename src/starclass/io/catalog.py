@@ -180,6 +180,25 @@ def _looks_like_legus(p: Path) -> bool:
     return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
 
 
+def _starts_as_json(p: Path) -> bool:
+    """Whether a file's first non-blank character opens a JSON object or array (no text table starts so).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "s.json"
+    >>> _ = f.write_text(' {"n": 3}')
+    >>> _starts_as_json(f)
+    True
+    """
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")[:1]
+    except OSError:
+        return False
+    return head in (b"{", b"[")
+
+
 def read_catalog(
     path: PathLike,
     fmt: str | None = None,
@@ -623,6 +642,11 @@ def _read_generic(p: Path, fmt: str) -> Table:
         "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,
         "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii",
     }[fmt]
+    if astropy_fmt not in ("fits", "parquet") and _starts_as_json(p):
+        # a one-line JSON read as a table of no rows ("has no rows"), a longer one as astropy's 70 lines of
+        # format guesses (info of evaluate's summary.json, train --cv's cv_summary.json)
+        raise StarclassError(f"cannot read {p} as a table: it is JSON (e.g. a summary or manifest starclass wrote), "
+                             "not a catalogue")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -641,6 +665,10 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # csv: UnicodeDecodeError: ... byte 0xe9 in position 27", a position in no line of the file
         raise StarclassError(not_utf8_message(p)) from None
     except Exception as exc:
+        if "Unable to guess table format" in str(exc):
+            # astropy's message lists its ~60 guesses over 70 lines
+            raise StarclassError(f"cannot read {p} as a table: none of astropy's text formats (CSV, ECSV, "
+                                 "whitespace-separated, CDS/MRT, ...) reads it") from None
         raise StarclassError(f"cannot read {p} as {fmt}: {type(exc).__name__}: {exc}") from None
     if astropy_fmt == "fits":
         restore_fits_meta(table, p)

@@ -162,6 +162,10 @@ class CutoutSet:
     #: the bands the files' FITS headers name for the planes of one ``file`` (a Legacy Survey g, r, z cube:
     #: ``BAND0``...), in stored order; [] when they name none (:func:`fits_plane_bands`)
     plane_bands: list[str] = field(default_factory=list)
+    #: the planes of each cube that hold the task's bands, by the names :attr:`plane_bands` gives them
+    #: (:func:`named_planes`): ``images`` holds those planes only (every plane when read with
+    #: ``keep_planes``); [] when no plane is taken by name
+    taken_planes: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -807,6 +811,85 @@ def band_grid_mismatch(paths: list[Path], shape: tuple[int, int]) -> tuple[int, 
     return None
 
 
+def named_planes(plane_bands, bands) -> list[int] | None:
+    """The planes of a cube that hold ``bands``, by the names its header gives them; None when it names not all.
+
+    A one-band task given Legacy Survey g, r, z cubes (``BAND0 = 'g'``...) takes their g plane; the
+    three planes were averaged to grey. Only fewer bands than planes are taken so: a cube of as many
+    planes as the task has bands is read in stored order (:func:`read_cutout_folder` warns when the
+    names differ in order).
+
+    Parameters
+    ----------
+    plane_bands : sequence of str
+        The planes' names in stored order (:func:`fits_plane_bands`), or empty.
+    bands : sequence of str
+        The task's bands.
+
+    Returns
+    -------
+    list of int or None
+        One plane index per band, in the task's order (names matched whatever their case).
+
+    Examples
+    --------
+    >>> named_planes(["g", "r", "z"], ["g"]), named_planes(["g", "r", "z"], ["z", "g"])
+    ([0], [2, 0])
+    >>> named_planes(["g", "r", "z"], ["i"]) is None, named_planes([], ["g"]) is None
+    (True, True)
+    """
+    lower = [str(p).strip().lower() for p in (plane_bands or [])]
+    wanted = [str(b).strip().lower() for b in (bands or [])]
+    if not wanted or len(wanted) >= len(lower) or any(b not in lower for b in wanted):
+        return None
+    return [lower.index(b) for b in wanted]
+
+
+def taken_planes_note(files: list[str], plane_bands, taken: list[int], task: str, *,
+                      page: bool = False) -> str | None:
+    """The one line of a run that takes the planes of its cubes named as the task's bands; None otherwise.
+
+    Said once per run where :func:`averaged_planes_note` said the planes were averaged (train,
+    classify, calibrate, explain; ``inspect --stamps`` with ``page``).
+
+    Parameters
+    ----------
+    files : list of str
+        The cutout files (one per row), counted.
+    plane_bands : sequence of str
+        The names the cubes' headers give their planes, in stored order.
+    taken : list of int
+        The planes taken (:func:`named_planes`).
+    task : str
+        The task's name, as the line names it.
+    page : bool
+        For ``inspect --stamps``: says that the page's grey stamp and profile show that plane.
+
+    Returns
+    -------
+    str or None
+        One line starting ``note:``, or None when no plane was taken.
+
+    Examples
+    --------
+    >>> print(taken_planes_note(["a.fits", "b.fits"], ["g", "r", "z"], [0], "m31-real"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    note: the headers of the 2 cutout files name their planes g, r, z (BAND0...): task 'm31-real' takes
+    plane 0 (g) of each, the others are left out (until 2026-12-05 the planes were averaged: retrain a model
+    trained on such cubes before then)
+    """
+    if not taken or not files:
+        return None
+    names = list(plane_bands)
+    what = ", ".join(f"{k} ({names[k]})" for k in taken)
+    done = (": the page's grey stamp and profile show it, as the model is given it" if page else
+            ", the others are left out (until 2026-12-05 the planes were averaged: retrain a model "
+            "trained on such cubes before then)")
+    return (f"note: the headers of the {counted(len(files), 'cutout file')} name their planes "
+            f"{', '.join(names)} (BAND0...): task {task!r} takes plane{'s' if len(taken) > 1 else ''} {what} of "
+            f"each{done}")
+
+
 def read_image(path: str | os.PathLike) -> np.ndarray:
     """Read one cutout as float32 ``[C, H, W]`` (see the module notes on pixel values).
 
@@ -1361,6 +1444,7 @@ def read_cutout_folder(
     fold_column: str = "fold",
     require_labels: bool = True,
     bands_of: str | None = None,
+    keep_planes: bool = False,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -1392,6 +1476,11 @@ def read_cutout_folder(
     bands_of : str, optional
         Who asks for ``bands`` (e.g. ``"model runs/m31"``), named when the images' channels do
         not match them.
+    keep_planes : bool
+        Keep every plane of cubes whose FITS headers name the ``bands`` among more planes
+        (``inspect --stamps`` draws them all); by default only those planes are read
+        (:func:`named_planes`: a one-band g task takes the g plane of a g, r, z cube, and
+        :attr:`CutoutSet.taken_planes` says which), where they were averaged.
 
     Returns
     -------
@@ -1508,6 +1597,7 @@ def read_cutout_folder(
     padded: list[tuple[int, int, int]] = []  # (row, height, width) of each cutout padded to a square
     plane_bands: list[str] | None = None  # the planes' bands the first named cube's header gives
     named_row = 0
+    n_named = 0  # rows whose cube's header names its planes: planes are taken by name only when all do
     for i, row in enumerate(rows):
         planes = []
         full_paths: list[Path] = []
@@ -1536,6 +1626,7 @@ def read_cutout_folder(
                 raise StarclassError(f"{where(i, rel)}: {said}") from None
             cube_names = fits_plane_bands(full) if len(file_cols) == 1 and planes[-1].shape[0] > 1 else None
             if cube_names is not None:
+                n_named += 1
                 if plane_bands is None:
                     plane_bands, named_row = cube_names, i
                 elif [n.lower() for n in cube_names] != [n.lower() for n in plane_bands]:
@@ -1598,7 +1689,11 @@ def read_cutout_folder(
         warnings.warn(f"{src}: " + padded_note(padded, len(rows), files=files, numbered=is_csv), UserWarning,
                       stacklevel=2)
 
-    if bands and images:
+    taken = named_planes(plane_bands, bands) if n_named == len(rows) and images else None
+    if taken and not keep_planes:
+        # the planes the headers name as the task's bands: a one-band task averaged all three to grey
+        images = [img[taken] for img in images]
+    if bands and images and not taken:
         _check_channels(images[0].shape[0], [b.lower() for b in bands], file_cols, src, bands_of)
     if plane_bands and bands and len(bands) == len(plane_bands) > 1 and \
             [b.lower() for b in bands] != [b.lower() for b in plane_bands]:
@@ -1622,7 +1717,7 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
-                     plane_bands=list(plane_bands or []))
+                     plane_bands=list(plane_bands or []), taken_planes=list(taken or []))
 
 
 def _reproject_hint(paths: list[Path], odd: int, file_cols: list[str]) -> str:

@@ -374,7 +374,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     -------
     astropy.table.Table
         ``meta`` holds ``legus_layout``, ``layout_note``, ``layout_certain``, ``bands_source``,
-        ``class_other`` (class values outside 0-4 set to 0, e.g. NGC 4449's 5) and ``ci_cut``
+        ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5) and ``ci_cut``
         (from a readme, else the smallest CI among inspected sources).
 
     Raises
@@ -454,8 +454,15 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
             odd = bad & ~(v == 5) if layout.name == "expert" else bad
             if odd.any():
                 shown = ", ".join(f"{x:g}" for x in np.unique(v[odd])[:5])
-                warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} values outside "
-                              f"0-4 ({shown}) read as 0, not inspected; if another column holds the class, "
+                # 1.25 or 2.333 is not "outside 0-4": it is no class at all, most likely the people's mean
+                # class (a standard file's column 35), mapped as the class (--map class_ref=35)
+                frac = odd & (v != np.round(v))
+                what = "values outside 0-4" if not frac.any() else "values that are not classes 0-4"
+                mean = (" (fractional values between 1 and 4 are a mean of the people's classes, as in column 35 "
+                        "of a standard LEGUS file, read as class_human_mean; their mode, the class, is column 34)"
+                        if frac.any() and np.all((v[frac] > 1) & (v[frac] < 4)) else "")
+                warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
+                              f"({shown}) read as 0, not inspected{mean}; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)
             if layout.name == "expert" and k == 34:

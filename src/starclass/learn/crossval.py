@@ -16,7 +16,9 @@ fold equally; both are written). For a binary task with a positive class they in
 purity (precision), recall and F1, the M31 paper's figures of merit.
 
 Each fold's model is kept in ``<outdir>/fold_<name>/``, resumable like any training; the
-tables ``cv_metrics.ecsv`` and ``cv_predictions.ecsv`` and ``cv_summary.json`` sit beside them.
+tables ``cv_metrics.ecsv`` and ``cv_predictions.ecsv`` and ``cv_summary.json`` sit beside them,
+written when every fold is done; ``cv_folds.json`` (the scheme, the task and the fold names),
+written before the first fold trains, says what a run stopped before then was asked for.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from starclass.errors import StarclassError, counted
 from starclass.schema import CLASS_PRED, CLASS_REF, FOLD, INFERENCE_BATCH_SIZE, prob_col
 
-__all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "METRIC_NAMES"]
+__all__ = ["parse_cv", "cv_folds", "fold_metrics", "CVResult", "cross_validate", "read_cv_folds", "METRIC_NAMES",
+           "CV_FOLDS_FILE"]
 
 #: Metric columns of the per-fold table, in order (binary ones only for binary tasks).
 METRIC_NAMES = ("accuracy", "macro_f1", "purity", "recall", "f1")
@@ -330,17 +333,28 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
             f"{outdir} holds {', '.join(f.name for f in stale)} of an earlier cross-validation, no fold of this "
             f"one ({', '.join(sorted(ours))}); train into another directory, or start afresh with --overwrite (or "
             "--no-resume), which replaces them")
+    # what this run was asked for, before any fold trains: stopped before its cv_summary.json, a folder said
+    # neither how many folds it was asked for nor which were still to train, and a resume with other
+    # folds (--cv 3 stopped after fold 2, then --cv 2) was refused only as "other training data"
+    made_dir, had_record = not outdir.exists(), (outdir / CV_FOLDS_FILE).exists()
+    with atomic_path(outdir / CV_FOLDS_FILE) as tmp:
+        Path(tmp).write_text(json.dumps({"scheme": scheme, "task": config.name,
+                                         "folds": [str(name) for name, _ in folds],
+                                         "n": int(target.size)}, indent=2) + "\n")
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
     few_rows: list[str] = []  # folds whose calibration warned of too few held-out rows
-    for name, test in folds:
+    for i, (name, test) in enumerate(folds, start=1):
+        # the bars of every fold read alike ("m31-real member 1/1 (compact)"): which fold trains is said first
+        bar = ((f"fold {i}/{len(folds)}" if str(name) == str(i) else f"fold {name} ({i}/{len(folds)})")
+               if progress else False)
         cfg, hidden, val_index, note = _fold_setup(config, labels, target, name, test, gal, groups, base_seed)
         notes += [note] if note else []
         fold_dir = outdir / f"fold_{_safe(name)}"
         try:
             result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
-                         galaxies=galaxies, seed=seed, resume=resume, progress=progress, device=device,
+                         galaxies=galaxies, seed=seed, resume=resume, progress=bar, device=device,
                          epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
                          known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume)
         except BaseException:
@@ -348,6 +362,11 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
             # a time limit), an earlier run's tables described folds no longer there
             if not (fold_dir / MANIFEST).is_file():
                 _forget_tables(outdir)
+            if not had_record and not cv_fold_models(outdir, started=True):
+                # refused (or stopped) before any checkpoint: nothing written, as train leaves no folder then
+                (outdir / CV_FOLDS_FILE).unlink(missing_ok=True)
+                if made_dir and outdir.is_dir() and not any(outdir.iterdir()):
+                    outdir.rmdir()
             raise
         if result.n_kept < len(result.members):
             _forget_tables(outdir)
@@ -418,30 +437,74 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         "cv": str(scheme),
     })
 
-    metrics_table = Table(rows=[[f[k] for k in ("fold", "n_train", "n", *METRIC_NAMES)] for f in per_fold]
-                          + [["pooled", -1, pooled["n"], *[pooled[k] for k in METRIC_NAMES]]],
-                          names=("fold", "n_train", "n_test", *METRIC_NAMES),
-                          dtype=(str, np.int64, np.int64, *[float] * len(METRIC_NAMES)))
+    # n_val beside n_train: a fold's 13 training and 15 test rows of 30 left 2 rows unaccounted for (its
+    # early-stopping and calibration rows), which only cv_summary.json named
+    metrics_table = Table(rows=[[f[k] for k in ("fold", "n_train", "n_val", "n", *METRIC_NAMES)] for f in per_fold]
+                          + [["pooled", -1, -1, pooled["n"], *[pooled[k] for k in METRIC_NAMES]]],
+                          names=("fold", "n_train", "n_val", "n_test", *METRIC_NAMES),
+                          dtype=(str, np.int64, np.int64, np.int64, *[float] * len(METRIC_NAMES)))
     metrics_table.meta["comment"] = [
-        f"cross-validation {scheme if scheme == 'logo' else str(scheme) + '-fold'} of task {config.name}; "
-        "'pooled' scores all held-out predictions together (n_train -1: not one model)"]
+        f"{_scheme_words(scheme).removeprefix('a ')} of task {config.name}; n_train: rows the fold's model was "
+        "trained on, n_val: its early-stopping and calibration rows, n_test: its held-out rows; 'pooled' scores all "
+        "held-out predictions together (n_train, n_val -1: not one model)"]
     # a resumed cross-validation rewrites its own tables (train's check_output guarded OUTDIR);
     # cv_summary.json last: it is what says the cross-validation is finished (info reads it)
     write_catalog(metrics_table, outdir / "cv_metrics.ecsv", overwrite=True)
     write_catalog(table, outdir / "cv_predictions.ecsv", overwrite=True)
-    summary = {"scheme": scheme, "task": config.name, "positive_class": positive, "folds": per_fold,
+    summary = {"scheme": scheme, "task": config.name, "classes": classes, "class_names": list(config.class_names),
+               "positive_class": positive, "folds": per_fold,
                "pooled": pooled, "mean": mean, "std": std}
     with atomic_path(outdir / "cv_summary.json") as tmp:
         # null, not NaN (which is no JSON): an undefined figure (a multi-class task's purity, a fold selecting nothing)
         Path(tmp).write_text(json.dumps(_json_safe(summary), indent=2, default=float, allow_nan=False))
     if len(few_rows) > 1:
-        notes.append(f"folds {', '.join(few_rows[1:])}: the same WARNING as fold {few_rows[0]} (a calibration "
-                     "fitted on too few held-out rows)")
+        # "folds 2" of a 2-fold cross-validation: one fold is a fold
+        which = f"{'fold' if len(few_rows) == 2 else 'folds'} {', '.join(few_rows[1:])}"
+        notes.append(f"{which}: the same WARNING as fold {few_rows[0]} (a calibration fitted on too few held-out rows)")
     return CVResult(per_fold, pooled, mean, std, table, outdir, notes)
 
 
 #: The tables of a finished cross-validation, cv_summary.json (what says it is finished) first.
 CV_TABLES = ("cv_summary.json", "cv_metrics.ecsv", "cv_predictions.ecsv")
+#: What a cross-validation was asked for (scheme, task, fold names), written before its first fold trains.
+CV_FOLDS_FILE = "cv_folds.json"
+
+
+def read_cv_folds(outdir: str | os.PathLike) -> dict[str, Any] | None:
+    """What a cross-validation folder was asked for (its ``cv_folds.json``), or None.
+
+    Written by :func:`cross_validate` before any fold trains, so that a run stopped before its
+    ``cv_summary.json`` still says how many folds it was asked for and which they are. None for a
+    folder without one (written before 2026-12-05, or no cross-validation) or an unreadable one.
+
+    Parameters
+    ----------
+    outdir
+        The cross-validation folder (``train --cv -o``).
+
+    Returns
+    -------
+    dict or None
+        ``scheme`` (a number of folds or ``"logo"``), ``task``, ``folds`` (names, in order) and ``n``
+        (rows).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> read_cv_folds(d) is None
+    True
+    >>> _ = (d / CV_FOLDS_FILE).write_text('{"scheme": 3, "task": "m31-real", "folds": ["1", "2", "3"], "n": 30}')
+    >>> read_cv_folds(d)["folds"]
+    ['1', '2', '3']
+    """
+    try:
+        doc = json.loads((Path(outdir) / CV_FOLDS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("folds"), list) or doc.get("scheme") is None:
+        return None
+    return doc
 
 
 def _forget_tables(outdir: Path) -> None:
@@ -553,9 +616,10 @@ def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | N
     """What cross-validation of another scheme ``outdir`` holds (in words), or None.
 
     Read from what an earlier run recorded: the ``scheme`` of its ``cv_summary.json`` (a finished
-    run), else its fold folders that this run does not make (``fold_3`` of a ``--cv 3`` run
-    resumed with ``--cv 2``; galaxy names of a ``logo`` one). A run stopped before it made a fold
-    this one lacks leaves no record: its checkpoints are then refused by the member check.
+    run), else the ``scheme`` of its ``cv_folds.json`` (written before its first fold: a run stopped
+    before its summary), else its fold folders that this run does not make (``fold_3`` of a ``--cv 3``
+    run resumed with ``--cv 2``; galaxy names of a ``logo`` one), for folders written before
+    ``cv_folds.json`` was.
 
     Examples
     --------
@@ -580,6 +644,13 @@ def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | N
                 return None
         if earlier is not None:
             return None
+    asked = read_cv_folds(outdir)
+    if asked is not None and str(asked["scheme"]).lower() != str(scheme).lower():
+        # stopped before its summary: what it was asked for is recorded before its first fold
+        try:
+            return f"{_scheme_words(asked['scheme'])} (its {CV_FOLDS_FILE}, unfinished)"
+        except (TypeError, ValueError):
+            pass
     if not stale:
         return None
     names = [f.name.removeprefix("fold_") for f in stale]

@@ -20,7 +20,13 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from starclass.errors import StarclassError, counted
 from starclass.io.catalog import keep_input_columns
-from starclass.io.cutout_folders import CutoutSet, averaged_planes_note, cutout_field_arcsec, label_classes
+from starclass.io.cutout_folders import (
+    CutoutSet,
+    averaged_planes_note,
+    cutout_field_arcsec,
+    label_classes,
+    taken_planes_note,
+)
 from starclass.learn.calibration import leave_out_blank
 from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_training_cutouts
 from starclass.learn.classify import (
@@ -51,12 +57,15 @@ __all__ = ["classify_cutouts", "colour_note", "cutout_size_note", "few_rows_note
 
 
 def colour_note(cutouts: CutoutSet, config) -> str | None:
-    """The one warning that 3-plane cutouts are averaged to grey for a one-band task; None otherwise.
+    """The one line that 3-plane cutouts are averaged to grey for a one-band task, or that named planes are taken.
 
     :func:`starclass.stamps.images.cutout_inputs` averages the three planes of a colour file
     (an RGB JPEG or PNG) or of a 3-plane FITS cube for a task of one band, as documented; the
     line (:func:`starclass.io.cutout_folders.averaged_planes_note`, shared with
-    ``inspect --stamps``) says how many files and how to use the planes as bands instead.
+    ``inspect --stamps``) says how many files and how to use the planes as bands instead. Cubes whose
+    FITS headers name the task's bands (a Legacy Survey g, r, z cube for a g task) had those planes
+    taken (:attr:`~starclass.io.cutout_folders.CutoutSet.taken_planes`): the line, starting
+    ``note:``, says which (:func:`~starclass.io.cutout_folders.taken_planes_note`).
 
     Examples
     --------
@@ -70,6 +79,9 @@ def colour_note(cutouts: CutoutSet, config) -> str | None:
     """
     if cutouts.images.ndim != 4:
         return None
+    if cutouts.taken_planes:
+        return taken_planes_note([str(f) for f in cutouts.files], cutouts.plane_bands, cutouts.taken_planes,
+                                 config.name)
     return averaged_planes_note([str(f) for f in cutouts.files], cutouts.images.shape[1], config.bands, config.name)
 
 

@@ -176,6 +176,34 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     return lines
 
 
+def _cv_asked_line(asked: dict, done: list[str], unfinished: list[str]) -> str:
+    """What an unfinished cross-validation was asked for (its ``cv_folds.json``) and which folds are done.
+
+    Examples
+    --------
+    >>> asked = {"scheme": 3, "task": "m31-real", "folds": ["1", "2", "3"]}
+    >>> print(_cv_asked_line(asked, ["fold_1"], ["fold_2"]))  # doctest: +NORMALIZE_WHITESPACE
+    asked for a 3-fold cross-validation of task 'm31-real' (cv_folds.json): 1 of 3 folds done (fold_1);
+    fold_2 started; fold_3 not started
+    """
+    from starclass.learn.crossval import _safe, _scheme_words
+
+    try:
+        what = _scheme_words(asked["scheme"])
+    except (TypeError, ValueError):
+        what = f"a cross-validation ({asked['scheme']!r})"
+    names = [f"fold_{_safe(n)}" for n in asked["folds"]]
+    done_here = [n for n in names if n in done]
+    parts = [f"{len(done_here)} of {len(names)} folds done" + (f" ({', '.join(done_here)})" if done_here else "")]
+    begun = [n for n in names if n in unfinished]
+    if begun:
+        parts.append(f"{', '.join(begun)} started")
+    left = [n for n in names if n not in done and n not in unfinished]
+    if left:
+        parts.append(f"{', '.join(left)} not started")
+    return f"asked for {what} of task {asked.get('task')!r} (cv_folds.json): " + "; ".join(parts)
+
+
 def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     """What a cross-validation folder (``train --cv``) holds, in words; None for any other path.
 
@@ -193,11 +221,16 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     from starclass.learn.checkpoint import MANIFEST, cv_fold_models
 
     started = cv_fold_models(path, started=True)
-    if not started:
+    p = Path(path)
+    asked = None
+    if started or (p / "cv_folds.json").is_file():
+        from starclass.learn.crossval import read_cv_folds
+
+        asked = read_cv_folds(p)
+    if not started and asked is None:
         return None
     folds = [f for f in started if (f / MANIFEST).is_file()]
     unfinished = [f.name for f in started if f not in folds]
-    p = Path(path)
     if folds:
         lines = [f"cross-validation folder {p} (train --cv): {len(folds)} fold model(s), "
                  f"{folds[0].name} .. {folds[-1].name}, each trained without its fold's rows; no model of its own"]
@@ -211,6 +244,9 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
     except (OSError, ValueError):
         doc = None
     if not isinstance(doc, dict) or unfinished:
+        if asked is not None:
+            # stopped before its summary: it said neither how many folds were asked for nor which were left
+            lines.append("  " + _cv_asked_line(asked, [f.name for f in folds], unfinished))
         lines.append("  the cross-validation has not finished (no cv_summary.json): rerun the same starclass "
                      "train command to resume it")
         # the tables are written with cv_summary.json, at the end: they were named though not there
@@ -219,7 +255,12 @@ def cv_folder_summary(path: str | os.PathLike) -> list[str] | None:
         return lines
     scheme = doc.get("scheme")
     split = "leave one galaxy (field) out" if scheme == "logo" else f"{scheme}-fold"
-    lines.append(f"  task {doc.get('task')!r}, {split}, positive class {doc.get('positive_class')}")
+    positive = doc.get("positive_class")
+    # named as the table of classes names it ("positive class 1" of cluster vs galaxy); summaries before 2026-12-05
+    # record no names
+    names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
+    shown = f"{positive} ({names[positive]})" if positive in names else f"{positive}"
+    lines.append(f"  task {doc.get('task')!r}, {split}, positive class {shown}")
     pooled, mean, std = (doc.get(k) or {} for k in ("pooled", "mean", "std"))
     names = [k for k in ("accuracy", "macro_f1", "purity", "recall", "f1") if pooled.get(k) is not None]
     if names:

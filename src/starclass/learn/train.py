@@ -743,8 +743,9 @@ class MemberTrainer:
         Where to train.
     amp : torch.dtype or None
         Autocast dtype (None: float32).
-    progress : bool
-        Show a progress bar.
+    progress : bool or str
+        Show a progress bar; a string also starts its label (``"fold 2/5"``: the bars of the folds of
+        a cross-validation were alike).
     n_members : int
         Members in the ensemble (for the progress bar).
     identity : dict or None
@@ -768,7 +769,7 @@ class MemberTrainer:
     """
 
     def __init__(self, config, spec: MemberSpec, data: TrainData, *, outdir: Path, device: torch.device,
-                 amp: torch.dtype | None, progress: bool = False, n_members: int = 1,
+                 amp: torch.dtype | None, progress: bool | str = False, n_members: int = 1,
                  identity: dict[str, str] | None = None,
                  init_from: str | os.PathLike | None = None) -> None:
         self.config = config
@@ -1040,7 +1041,8 @@ class MemberTrainer:
             self.restore()
         n_batches = len(batches(np.arange(len(self.data.train)), self.batch_size))
         bar = tqdm(total=(self.n_epochs - self.start_epoch) * n_batches, disable=not self.progress,
-                   desc=f"{self.config.name} member {self.spec.index + 1}/{self.n_members} ({self.spec.architecture})",
+                   desc=(f"{self.progress}: " if isinstance(self.progress, str) else "")
+                   + f"{self.config.name} member {self.spec.index + 1}/{self.n_members} ({self.spec.architecture})",
                    unit="batch", dynamic_ncols=True)
         for epoch in range(self.start_epoch, self.n_epochs):
             if self.stopping.stopped:
@@ -1204,7 +1206,7 @@ def fit(
     galaxies: np.ndarray | None = None,
     seed: int | None = None,
     resume: bool = True,
-    progress: bool = True,
+    progress: bool | str = True,
     device: str | torch.device | None = None,
     epochs: int | None = None,
     ensemble: int | None = None,
@@ -1250,7 +1252,8 @@ def fit(
         another run is refused before any training, naming what differs. ``False`` retrains
         everything.
     progress
-        Show tqdm progress bars (loss and validation accuracy).
+        Show tqdm progress bars (loss and validation accuracy); a string (``"fold 2/5"``) also starts
+        their label.
     device
         ``"cpu"``, ``"cuda"``, ...; default CUDA when available.
     epochs, ensemble

@@ -186,6 +186,8 @@ def many_sections(tables: dict[str, Table]) -> list[Section]:
            "mv_p90: 90th percentile of the inspected sources' M_V (LEGUS inspected to M_V = -6)."
            + machine_only_text(fields))
     s.table("fields", fields, "One row per field.")
+    if fields.meta.get("ladder_note"):
+        s.text(fields.meta["ladder_note"] + ".")
     if len(tables["skipped"]):
         s.table("skipped", tables["skipped"], "Files left out and why.")
     s.figure("many_fields_summary", summary_figure(tables), "Per-field class mix, per-class medians and "
@@ -236,7 +238,7 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
     for r in tables.get("ladder_pooled", []):
         pooled.setdefault(str(r["task"]), {})[str(r["rule"])] = round(float(r["accuracy"]), 4)
     with atomic_dir(outdir, overwrite=overwrite, own=MANY_ENTRIES) as tmpdir:
-        in_tmp = write_sections(sections, tmpdir)
+        in_tmp = write_sections(sections, tmpdir, written_by="starclass evaluate")
         written = {k: [outdir / p.relative_to(tmpdir) for p in v] for k, v in in_tmp.items()}
         with atomic_path(tmpdir / "summary.json") as tmp:
             tmp.write_text(json.dumps({"fields": [str(f) for f in tables["fields"]["field"]],
@@ -246,6 +248,7 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
                                        "figures": [str(p) for p in written["figures"]]}, indent=1))
     skipped = tables.get("skipped")
     return {"machine_only": machine_only_text(tables["fields"]).strip(),
+            "ladder_note": tables["fields"].meta.get("ladder_note"),
             "outdir": outdir, "tables": written["tables"], "figures": written["figures"], "pooled": pooled,
             "n_fields": len(tables["fields"]), "n_skipped": 0 if skipped is None else len(skipped)}
 
@@ -265,7 +268,7 @@ def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspec
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed))
     # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
-        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables)
+        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report")
         (tmp_tables / TABLES_PAGE).write_text(out.name, encoding="utf-8")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp} · {directory}")

@@ -57,12 +57,19 @@ def write_table(t: Table, path: Path) -> Path:
     return path
 
 
+#: Meta key of every table :func:`write_sections` writes: who wrote it, its section and caption
+#: (``starclass info`` says what such a table is, where it asked for an ``id`` column before)
+TABLE_META = "starclass_table"
+
+
 def write_sections(sections: list[Section], outdir: Path, *, figures: bool = True,
-                   tables_dir: Path | None = None) -> dict[str, list[Path]]:
+                   tables_dir: Path | None = None, written_by: str = "") -> dict[str, list[Path]]:
     """Every table as ``tables/<name>.ecsv`` and (if ``figures``) every figure as ``figures/<name>.png``.
 
     ``tables_dir`` puts the tables elsewhere than ``outdir / "tables"`` (the temporary folder
-    of :func:`starclass.io.atomic.atomic_dir`, moved into place as a whole).
+    of :func:`starclass.io.atomic.atomic_dir`, moved into place as a whole). Each table's meta
+    records under :data:`TABLE_META` the command that wrote it (``written_by``, e.g.
+    ``"starclass evaluate"``), its section's title and its caption.
     """
     outdir = Path(outdir)
     tables_dir = outdir / "tables" if tables_dir is None else Path(tables_dir)
@@ -82,7 +89,9 @@ def write_sections(sections: list[Section], outdir: Path, *, figures: bool = Tru
             if it.kind == "figure" and not figures:
                 continue
             if it.kind == "table":
-                written["tables"].append(write_table(it.content, tables_dir / f"{name}.ecsv"))
+                t = it.content.copy(copy_data=False)  # the section's own table keeps its meta as it was
+                t.meta[TABLE_META] = {"written_by": written_by, "section": s.title, "caption": it.caption}
+                written["tables"].append(write_table(t, tables_dir / f"{name}.ecsv"))
             else:
                 p = outdir / "figures" / f"{name}.png"
                 with atomic_path(p) as tmp:

@@ -266,7 +266,14 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
         return None
     rows = np.sort(np.concatenate(picks))
     loaded = model if isinstance(model, LoadedModel) else load_model(model)
-    inputs = cutout_inputs(cutouts.images[where[rows]], loaded.config)
+    images = cutouts.images[where[rows]]
+    from starclass.io.cutout_folders import named_planes
+
+    # a folder read without the model's bands (report --stamps) keeps every plane of its cubes: those the
+    # headers name as the model's bands are what classify --stamps gave it, not the mean of all
+    taken = named_planes(cutouts.plane_bands, loaded.config.bands) if images.shape[1] == len(cutouts.plane_bands) \
+        else None
+    inputs = cutout_inputs(images[:, taken] if taken else images, loaded.config)
     # drawn by the cutout files' own rule (starclass.io.cutout_folders.drawing_origin): FITS y up
     return GradcamInputs(loaded.members[0], inputs, pred[rows], tuple(loaded.classes),
                          origin=cutouts.origin(where[rows]))

@@ -222,7 +222,8 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
     Raises
     ------
     StarclassError
-        ``directory`` is not a folder, holds no ``.tab`` file, or no field is usable.
+        ``directory`` is not a folder, holds no ``.tab`` file, holds two files of one field, or no
+        field is usable.
 
     Examples
     --------
@@ -241,8 +242,16 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
         raise StarclassError(f"--catalogs: no LEGUS .tab (or .tab.gz) catalogue in {d}")
     fields: dict[str, Table] = {}
     skipped: list[tuple[str, str]] = []
+    seen: dict[str, Path] = {}
     for f in files:
         name = field_name(f)
+        if name in seen:
+            # LEGUS publishes a field in several versions (aperture corrections, stellar tracks): with two in
+            # the folder the later file silently replaced the earlier one, its field counted once, no word said
+            raise StarclassError(f"--catalogs: {d} holds two catalogues of field {name}: {seen[name].name} and "
+                                 f"{f.name} (LEGUS publishes a field in several versions, e.g. two aperture "
+                                 "corrections or other stellar tracks); keep one of them in the folder")
+        seen[name] = f
         try:
             t = read_legus_field(f)
         except StarclassError as exc:
@@ -257,7 +266,12 @@ def load_fields(directory: str | Path, *, min_inspected: int = MIN_INSPECTED,
             continue
         fields[name] = t
     if not fields:
-        raise StarclassError(f"--catalogs: no field in {d} has {min_inspected} or more inspected sources")
+        # each file's reason: a folder of uncertain layouts (NGC 3351: no class column known) was said to
+        # have too few inspected sources, which sent the user to --min-inspected
+        reasons = "; ".join(f"{name}: {why}" for name, why in skipped[:8]) + (
+            f"; ... ({len(skipped) - 8} more)" if len(skipped) > 8 else "")
+        raise StarclassError(f"--catalogs: no field in {d} can be used ({min_inspected} or more inspected sources "
+                             f"in a layout that is known); left out: {reasons}")
     order = sorted(fields, key=lambda k: (fields[k].meta["distance_mpc"], k))
     skipped_t = Table(rows=skipped, names=("field", "reason"), dtype=(str, str)) if skipped else \
         Table(names=("field", "reason"), dtype=(str, str))
@@ -603,6 +617,13 @@ def many_field_tables(directory: str | Path, *, min_inspected: int = MIN_INSPECT
     out = {"fields": field_summary(fields), "skipped": skipped, "distributions": class_distributions(fields),
            "boxes": field_boxes(fields), "mass_slopes": field_mass_slopes(fields)}
     out["fields"].meta["min_inspected"] = min_inspected
-    if ladder:
+    galaxies = sorted({str(t.meta["galaxy"]) for t in fields.values()})
+    if ladder and len(galaxies) < 2:
+        # the per-field tables stand on their own: a folder of NGC 628-C and -E wrote nothing at all, with
+        # "leave-one-galaxy-out needs at least two galaxies" naming neither the galaxy nor its fields
+        out["fields"].meta["ladder_note"] = (
+            f"no leave-one-galaxy-out ladder: the fields used ({', '.join(fields)}) are all of one galaxy, "
+            f"{galaxies[0]}, and it needs two galaxies or more")
+    elif ladder:
         out["ladder_per_field"], out["ladder_pooled"] = logo_ladder(fields, seed=seed)
     return out

@@ -17,7 +17,15 @@ import numpy as np
 from astropy.table import MaskedColumn, Table
 
 from starclass.errors import StarclassError
-from starclass.schema import CLASS_HUMAN_MODE, CLASS_METHOD, CLASS_ML, CLASS_ML_CHECKED, CLASS_REF, class_array
+from starclass.schema import (
+    CLASS_HUMAN_MODE,
+    CLASS_METHOD,
+    CLASS_ML,
+    CLASS_ML_CHECKED,
+    CLASS_RECLASSIFIED,
+    CLASS_REF,
+    class_array,
+)
 from starclass.science.agefunc import age_distributions
 from starclass.science.colour import box_counts, quality_ratio
 from starclass.science.massfunc import mass_functions, mass_limit
@@ -155,11 +163,15 @@ def hybrid_check(table: Table) -> Table:
         same2 = int(((a[both] <= 2) == (b[both] <= 2)).sum())
         rows.append((name, n, same4 / n if n else np.nan, same4, same2 / n if n else np.nan, same2))
     out = Table(rows=rows, names=("pair", "n", "agree_4class", "n_agree_4class", "agree_binary", "n_agree_binary"))
-    # the survey's rule: col 34 comes from col 37 (flag 0), col 38 (flag 1), col 36 (flags 3, 4)
+    # the survey's rule: col 34 comes from col 37 (flag 0), col 38 (flag 1), col 36 (flags 3, 4); and, as the
+    # file shows, from col 39 on flag 6 (a former class 4 re-classified by one person)
     ref = class_array(table, CLASS_REF)
     flag = np.asarray(table[CLASS_METHOD], int)
     checks = {}
-    for flags, src in (((0,), ml), ((1,), checked), ((3, 4), mode)):
+    sources = [((0,), ml), ((1,), checked), ((3, 4), mode)]
+    if CLASS_RECLASSIFIED in table.colnames:
+        sources.append(((6,), class_array(table, CLASS_RECLASSIFIED)))
+    for flags, src in sources:
         sel = np.isin(flag, flags)
         checks[flags] = (int(sel.sum()), int((ref[sel] == src[sel]).sum()))
     out.meta["class_ref_follows_method"] = checks

@@ -1,0 +1,54 @@
+"""``starclass info`` on a table evaluate, report or explain wrote: what it is and its rows, not "name a column 'id'".
+
+``starclass evaluate cls.csv -o ev; starclass info ev/tables/per_class_prediction_class_ref.ecsv`` said
+"required column 'id' missing ... name a column 'id' in the file": misleading for a table starclass wrote
+itself. Such tables now record who wrote them (meta ``starclass_table``); older ones are known by their
+folder (the ``summary.json`` that lists them, a report's ``tables/.page``, explain's ``explain.json``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app as cli
+
+
+def _evaluated(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 40
+    ref = np.tile([1, 2], n // 2)
+    p1 = np.clip(np.where(ref == 1, 0.7, 0.3) + rng.normal(0, 0.2, n), 0.01, 0.99)
+    Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
+           "class_ref": ref, "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1}
+          ).write(tmp_path / "cls.csv")
+    res = CliRunner().invoke(cli, ["evaluate", str(tmp_path / "cls.csv"), "-o", str(tmp_path / "ev")])
+    assert res.exit_code == 0, res.output
+    return tmp_path / "ev" / "tables" / "per_class_prediction_class_ref.ecsv"
+
+
+def test_info_on_evaluates_per_class_table_says_what_it_is_and_shows_it(tmp_path):
+    path = _evaluated(tmp_path)
+    res = CliRunner().invoke(cli, ["info", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "required column 'id'" not in res.output
+    assert f"{path}: a table starclass evaluate wrote into {tmp_path / 'ev'}, not a catalogue" in res.output
+    assert "section: class_pred vs class_ref in prediction: metrics" in res.output
+    t = Table.read(path, format="ascii.ecsv")
+    assert "  2 rows:" in res.output and "precision" in res.output
+    assert f"{t['precision'][0]:.3f}" in res.output  # the table itself is shown
+
+
+def test_a_table_written_before_the_meta_is_known_by_the_summary_that_lists_it(tmp_path):
+    path = _evaluated(tmp_path)
+    t = Table.read(path, format="ascii.ecsv")
+    t.meta.pop("starclass_table", None)  # as written before 2026-12-05
+    t.write(path, format="ascii.ecsv", overwrite=True)
+    res = CliRunner().invoke(cli, ["info", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "a table starclass evaluate wrote into" in res.output and "section:" not in res.output
+    # a table of the user's own without 'id' is still asked for one
+    t.write(tmp_path / "mine.ecsv", format="ascii.ecsv")
+    res = CliRunner().invoke(cli, ["info", str(tmp_path / "mine.ecsv")])
+    assert res.exit_code == 2 and "required column 'id' missing" in res.output, res.output
