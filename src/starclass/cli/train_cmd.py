@@ -322,11 +322,13 @@ def train_command(
     labels: Path | None = typer.Option(
         None, "--labels",
         help="Table of people's votes (e.g. humans.ecsv from simulate, or an inspect --export), matched to "
-             "--catalog by id; without --catalog it is the catalogue. Rows missing from it are unlabelled."),
+             "--catalog (or a cutout CSV's id column) by id; without --catalog it is the catalogue. Rows missing "
+             "from it are unlabelled."),
     label_columns: str | None = typer.Option(
         None, "--label-columns",
         help="Vote columns, one per person, e.g. class_h1,class_h2,class_h3 (0 or empty = no vote). "
-             "Default with --labels or --label-model: every class_h<k> column."),
+             "Default with --labels or --label-model: every class_h<k> column (a cutout CSV of simulate "
+             "--preset galaxy-cluster: its volunteer_ids/volunteer_votes)."),
     calibration_method: str | None = typer.Option(
         None, "--calibration-method",
         help="Calibration fitted on the validation split: temperature (one number), vector (a scale and bias "
@@ -498,9 +500,9 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
     from starclass.learn.train import fit
 
     if len(stamp_list) == 1 and is_cutout_source(stamp_list[0]):
-        if use_votes:
-            raise StarclassError("--labels, --label-columns and --label-model work with a catalogue (--catalog) "
-                                 "or a stamp store, not with a cutout folder")
+        if use_votes and target_purity is not None:
+            raise StarclassError("--target-purity chooses a threshold on hard labels; on a cutout folder give it "
+                                 "without --labels/--label-columns/--label-model")
         if cv_scheme == "logo":
             raise StarclassError("--cv logo needs the galaxy (or field) of every candidate: mosaics or stamp "
                                  "stores; on a cutout folder give a number of folds (e.g. --cv 10)")
@@ -515,7 +517,8 @@ def _train_after_checks(*, task, mosaics, catalogs, label_column, stamp_list, gr
                           precision=precision, seed=seed, resume=resume, progress=progress,
                           device=device, epochs=epochs, ensemble=ensemble, init_from=init_from, on_resume=echo,
                           cv_scheme=cv_scheme, default_task=task == "legus4" and resume_from is None,
-                          task_file=task if cfg.preset_name is None and Path(task).is_file() else None)
+                          task_file=task if cfg.preset_name is None and Path(task).is_file() else None,
+                          votes=(labels, label_columns, label_model or "mode") if use_votes else None)
         return
     extra = None
     votes = None
@@ -1014,11 +1017,19 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
 
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
-                      target_purity: float | None = None, task_file: str | None = None, **fit_kwargs) -> None:
+                      target_purity: float | None = None, task_file: str | None = None,
+                      votes: tuple | None = None, **fit_kwargs) -> None:
     """``train --stamps LABELS.csv|DIR`` (with ``--cv K``: k-fold); every check runs before the model
     directory is made. ``default_task``: no ``--task`` was given (legus4), which the messages say.
-    ``task_file``: the ``--task`` file the task was read from, named when a label is unknown."""
+    ``task_file``: the ``--task`` file the task was read from, named when a label is unknown.
+    ``votes``: ``(--labels, --label-columns, --label-model)`` to train on people's votes instead of
+    the label column (:func:`_train_cutouts_on_votes`)."""
     from starclass.learn.cutouts import fit_cutouts
+
+    if votes is not None:
+        _train_cutouts_on_votes(cfg, source, output=output, group_column=group_column, precision=precision,
+                                votes=votes, **fit_kwargs)
+        return
 
     # a folder of one's own without --task met legus4's five HST bands, and the message advised
     # five file_<band> columns rather than a task
@@ -1088,13 +1099,17 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
                    "which train now leaves out as classify and calibrate do (so the folds differ too)")
             known = dict.fromkeys(fold_digests(cfg, inputs, classes, scheme=cv_scheme, groups=cutouts.groups,
                                                seed=fit_kwargs.get("seed")), why)
+        from starclass.io.cutout_folders import cutout_field_arcsec
         from starclass.learn.checkpoint import set_training_cutouts
+
+        field_arcsec = cutout_field_arcsec(cutouts)
 
         def record_cutouts(fold_model: Path) -> None:
             # each fold model records its training cutouts' size, as fit_cutouts does for one model:
             # classify --stamps with a fold model warned of nothing on cutouts of another size. As each
             # fold ends: recorded after the last one, a run stopped in fold 3 left folds 1-2 without it
-            set_training_cutouts(fold_model, cutouts.images.shape, label_column=cutouts.label_column)
+            set_training_cutouts(fold_model, cutouts.images.shape, label_column=cutouts.label_column,
+                                 field_arcsec=field_arcsec)
 
         cvr = cross_validate(cfg, inputs[keep], classes[keep], scheme=cv_scheme, outdir=output,
                              extra_columns=extra, groups=cutouts.groups[keep], known_data=known,
@@ -1112,6 +1127,110 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
         tune_threshold(cfg, output, cutout_inputs(cutouts.images, cfg), label_classes(cutouts, cfg.label_map,
                                                                                       config=cfg),
                        result.val_index, target_purity, device=fit_kwargs.get("device"))
+
+
+def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: str | None, precision: str | None,
+                            votes: tuple, **fit_kwargs) -> None:
+    """``train --stamps LABELS.csv --label-columns ... --label-model ...``: a cutout folder trained on votes.
+
+    The votes are columns of the cutout CSV (one per person, as ``simulate --preset galaxy-cluster``'s
+    volunteers or a Zooniverse export pivoted to one column per volunteer), or a ``--labels`` table
+    matched to the CSV's ``id`` column. Until 2026-12-04 a cutout folder refused every vote option.
+    """
+    from starclass.learn.cutouts import fit_cutouts
+    from starclass.learn.labels import read_votes, votes_for_catalogue
+
+    labels, label_columns, label_model = votes
+    cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
+                                 require_group=group_column is not None, label_column="label",
+                                 bands=list(cfg.bands), bands_of=f"task {cfg.name!r}", require_labels=False)
+    if not cutouts.source.is_file():
+        raise StarclassError(f"{cutouts.source}: a folder of label folders holds one label per image, not "
+                             "people's votes: list the cutouts in a CSV with one vote column per person "
+                             "(--label-columns), or give --labels with an 'id' column matching the CSV's")
+    table = cutouts.table
+    votes_table = None
+    if labels is not None:
+        votes_table = read_votes(labels, "train --labels")
+        if ID not in table.colnames:
+            raise StarclassError(f"{cutouts.source} has no 'id' column: --labels {labels} is matched to the "
+                                 "cutouts by id; add an 'id' column to the cutout CSV, or put the votes in it as "
+                                 f"columns, one per person, and name them with --label-columns (columns now: "
+                                 f"{', '.join(table.colnames)})")
+    name = str(labels) if labels is not None else str(cutouts.source)
+    if votes_table is None and label_columns is None and {"volunteer_ids", "volunteer_votes"} <= set(table.colnames):
+        # simulate --preset galaxy-cluster writes every vote as two ';'-joined lists per candidate
+        table, label_columns = volunteer_vote_columns(table, str(cutouts.source))
+    elif votes_table is not None and ID in votes_table.colnames and len(votes_table):
+        ids = [str(v).strip() for v in votes_table[ID]]
+        uniq, counts = np.unique(ids, return_counts=True)
+        if (counts > 1).any():
+            # a Zooniverse-style export, one row per vote: _match_ids said only that an id repeats
+            twice = next(v for v in ids if counts[np.searchsorted(uniq, v)] > 1)
+            raise StarclassError(f"votes table {labels}: id '{twice}' appears {ids.count(twice)} times; "
+                                 "train --labels takes one row per object with one vote column per person; a table "
+                                 "of one row per vote (id, person, vote) becomes one with pandas: "
+                                 "df.pivot(index='id', columns='person', values='vote').fillna(0).reset_index()")
+    out = votes_for_catalogue(cfg, table, votes_table, columns=label_columns, model=label_model, name=name)
+    echo(f"cutouts: {len(cutouts)} images of {cutouts.images.shape[-1]} px from {cutouts.source}")
+    echo(f"labels: {counted(out.n_labelled, 'cutout')} with votes in {', '.join(out.columns)} "
+         f"({counted(out.n_votes, 'vote')}), label model {label_model}")
+    result = fit_cutouts(cfg, cutouts, outdir=output, targets=out.targets, label_model=out.model, **fit_kwargs)
+    if out.annotators is not None:
+        from starclass.io.catalog import write_catalog
+
+        write_catalog(out.annotators, Path(output) / "annotators.ecsv", overwrite=True)
+        echo(f"Dawid-Skene confusion matrix of each annotator written to {Path(output) / 'annotators.ecsv'}")
+    _summarise(cfg, result, output, precision, soft=out.model != "mode")
+
+
+def volunteer_vote_columns(table, name: str = "the cutout CSV"):
+    """The ``volunteer_ids`` / ``volunteer_votes`` lists of ``simulate --preset galaxy-cluster`` as vote columns.
+
+    Each row holds its volunteers and their votes as two ``;``-joined lists (``"31;1;39"``,
+    ``"2;2;1"``); the label models take one column per person, 0 where a person did not vote.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        The cutout CSV's table.
+    name : str
+        Its file, named in errors.
+
+    Returns
+    -------
+    (astropy.table.Table, list of str)
+        A copy with one ``volunteer_<id>`` column per volunteer, and those columns.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"volunteer_ids": ["3;1", "1"], "volunteer_votes": ["2;1", "2"]})
+    >>> out, cols = volunteer_vote_columns(t)
+    >>> cols, out["volunteer_1"].tolist(), out["volunteer_3"].tolist()
+    (['volunteer_1', 'volunteer_3'], [1, 2], [2, 0])
+    """
+    ids_of, votes_of = [], []
+    for i, (a, b) in enumerate(zip(table["volunteer_ids"], table["volunteer_votes"])):
+        a, b = str(a).strip(), str(b).strip()
+        ids = [x.strip() for x in a.split(";")] if a and a not in ("--", "nan") else []
+        vs = [x.strip() for x in b.split(";")] if b and b not in ("--", "nan") else []
+        if len(ids) != len(vs):
+            raise StarclassError(f"{name}: row {i + 1}: {len(ids)} volunteer_ids but {len(vs)} volunteer_votes")
+        try:
+            votes = [int(v) for v in vs]
+        except ValueError:
+            raise StarclassError(f"{name}: row {i + 1}: volunteer_votes {b!r} are not class numbers") from None
+        ids_of.append(ids)
+        votes_of.append(votes)
+    people = sorted({p for ids in ids_of for p in ids}, key=lambda p: (len(p), p))
+    if not people:
+        raise StarclassError(f"{name}: volunteer_ids holds no volunteer (simulate --volunteers 0?)")
+    out = table.copy(copy_data=False)
+    cols = [f"volunteer_{p}" for p in people]
+    for p, col in zip(people, cols):
+        out[col] = np.array([dict(zip(ids, votes)).get(p, 0) for ids, votes in zip(ids_of, votes_of)], np.int64)
+    return out, cols
 
 
 def _echo_notes(notes: list[str]) -> None:

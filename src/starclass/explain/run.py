@@ -14,7 +14,8 @@ folder, atomically:
     ``class_pred``, ``prob_pred`` (probability of the predicted class).
 ``tables/profiles.ecsv``
     Azimuthally averaged profile of each class's mean map: ``method``, ``class``,
-    ``radius_px``, ``radius_arcsec`` (with the task's pixel scale), ``mean``, ``n_stamps``.
+    ``radius_px``, ``radius_arcsec`` (with the cutouts' pixel scale from their FITS WCS, else the
+    task's), ``mean``, ``n_stamps``.
 ``figures/overlays_<method>.png``, ``figures/mean_maps.png``, ``figures/profiles.png``
     Example overlays per class, the mean map per class and method, and the radial profiles.
 ``explain.json``
@@ -77,6 +78,10 @@ class ExplainStamps:
     #: where row 0 of each stamp is drawn (:func:`starclass.io.cutout_folders.drawing_origin`): "upper"
     #: for PNG/JPEG/NPY cutouts (as stored), "lower" for FITS cutouts and stamps of FITS mosaics (y up)
     origins: list[str] = field(default_factory=list)
+    #: arcsec per pixel of ``inputs`` from the cutouts' FITS WCS (None: none carries one; the task's is used)
+    pixel_scale: float | None = None
+    #: how ``pixel_scale`` was found, for explain.json
+    pixel_scale_note: str = ""
     #: lines :func:`explain` prints and records (a cube's planes taken for the task's bands)
     notes: list[str] = field(default_factory=list)
 
@@ -169,8 +174,10 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
                 notes.append(note.removeprefix("note: "))  # the planes named as the task's bands were taken
             else:
                 warnings.warn(note.removeprefix("warning: "), stacklevel=2)
+        scale, scale_note = cutout_pixel_scale(cut, int(cfg.stamp_size))
         return ExplainStamps(cutout_inputs(cut.images, cfg), np.asarray(ref, int), list(cut.files), "file",
-                             str(cut.source), origins=list(cut.origins), notes=notes)
+                             str(cut.source), origins=list(cut.origins), pixel_scale=scale,
+                             pixel_scale_note=scale_note, notes=notes)
     if label_column is not None and label_column != "label":
         raise StarclassError(f"--label-column {label_column!r} names the label column of a cutout folder; stamp "
                              f"store {src} holds its labels in {CLASS_REF}")
@@ -202,6 +209,49 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
              else [str(i) for i in rows])
     return ExplainStamps(np.asarray(inputs, np.float32), ref, names, ID, str(src),
                          origins=[drawing_origin(src)] * len(rows))
+
+
+def cutout_pixel_scale(cut, stamp_size: int) -> tuple[float | None, str]:
+    """Arcsec per model-input pixel of a cutout folder, from its FITS cutouts' WCS; (None, "") without one.
+
+    Each cutout is resampled over its whole field to ``stamp_size`` px, so an input pixel covers
+    the cutout's pixel scale times its width over ``stamp_size``. The task's ``pixel_scale`` is a
+    nominal value for the task's own simulated data (``galaxy-cluster``: 1"/px, where the simulator's
+    7' on 64 px is 6.6"/px; ``cool-core``: 3.9"/px, where a Chandra cutout is 0.492"/px): explain's
+    ``radius_arcsec`` took it whatever the cutouts were. The median over the cutouts' first band
+    files is used; a folder whose cutouts differ by more than 2 % says so.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from astropy.io import fits
+    >>> from astropy.wcs import WCS
+    >>> from starclass.io.cutout_folders import CutoutSet
+    >>> d = Path(tempfile.mkdtemp())
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-2 / 3600, 2 / 3600]
+    >>> fits.writeto(d / "a.fits", np.zeros((32, 32), np.float32), w.to_header())
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 32, 32), np.float32), table=Table(), files=["a.fits"],
+    ...                labels=None, groups=np.array(["a"]), root=d)
+    >>> round(cutout_pixel_scale(cs, 64)[0], 6)  # 2"/px over 32 px, resampled to 64 px
+    1.0
+    """
+    from starclass.io.cutout_folders import cutout_scales
+
+    width = int(cut.images.shape[-1]) if len(cut) else 0
+    scales = cutout_scales(cut)
+    if not scales or not width:
+        return None, ""
+    native = float(np.median(scales))
+    per_input = native * width / float(stamp_size)
+    note = (f"the cutouts' FITS WCS: {native:.4g}\"/px over {width} px, resampled to {stamp_size} px "
+            f"({per_input:.4g}\"/px)")
+    if len(scales) < len(cut.files):
+        note += f"; {len(cut.files) - len(scales)} of the {len(cut.files)} cutouts carry no WCS"
+    if max(scales) > 1.02 * min(scales):
+        note += (f"; their pixel scales differ ({min(scales):.4g}-{max(scales):.4g}\"/px): the median is used, "
+                 "and radii in arcsec of cutouts of other scales are only indicative")
+    return per_input, note
 
 
 def _predict(net: torch.nn.Module, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
@@ -407,8 +457,11 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
     if max_stamps is not None and len(rows) > max_stamps:
         rows = np.sort(rows[np.random.default_rng(seed).permutation(len(rows))[:max_stamps]])
     net = loaded.members[0]
+    # the cutouts' own pixel scale where their FITS WCS give one: the task's is a nominal value
+    scale = st.pixel_scale if st.pixel_scale is not None else float(cfg.pixel_scale or 1.0)
+    scale_from = st.pixel_scale_note or f"the task's pixel_scale ({scale:g}\"/px)"
     res = explain_inputs(net, st.inputs[rows], st.class_ref[rows], loaded.classes, methods=methods,
-                         min_size=min_size, layer=layer, pixel_scale=float(cfg.pixel_scale or 1.0))
+                         min_size=min_size, layer=layer, pixel_scale=scale)
     if blank_note:
         res.notes.insert(0, blank_note)
     res.notes[:0] = st.notes
@@ -426,7 +479,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
         "stamps": st.source, "n_stamps": int(len(rows)), "methods": list(res.maps),
         "classes": loaded.classes, "class_names": list(cfg.class_names),
         "grouping": res.grouping, "n_per_class": {str(c): int(len(g)) for c, g in res.groups.items()},
-        "pixel_scale_arcsec": float(cfg.pixel_scale or 1.0), "notes": res.notes,
+        "pixel_scale_arcsec": scale, "pixel_scale_from": scale_from, "notes": res.notes,
         "layer": None if res.layer is None else {"name": res.layer.name, "map_size": list(res.layer.size),
                                                  "last_conv_map_size": list(res.layer.last_size),
                                                  "reason": res.layer.reason},

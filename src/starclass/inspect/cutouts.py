@@ -605,6 +605,12 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
         # a cube's planes by the bands they hold (a Legacy Survey g, r, z FITS cube: z red, r green, g blue);
         # its stored order was drawn as red, green, blue, so g red and z blue
         colour = tuple(_rgb_order(names or cutouts.plane_bands))
+    elif nch == 2 and len(names) == 2:
+        # two file_<band> bands (galaxy-cluster's X-ray and optical plate): the second was never drawn, so the
+        # labeller judged a cluster candidate on its X-ray image alone, where the paper's volunteers saw both.
+        # Red the first (or longer-wavelength) band, cyan (green and blue) the other: where both are bright, white
+        red, other = _rgb_order(names)
+        colour = (red, other, other)
     else:
         colour = (0,)
     grey: str | int = "mean" if (nch == 3 and not names) else 0

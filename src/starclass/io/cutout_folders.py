@@ -639,6 +639,178 @@ def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
     return None
 
 
+def fits_celestial_wcs(path: str | os.PathLike):
+    """The celestial WCS of a FITS cutout's image (the HDU :func:`read_image` reads), or None.
+
+    None for a file that is not FITS, or whose header has no celestial WCS (no ``CTYPE``
+    RA/Dec pair): such files are taken as they come.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A cutout file.
+
+    Returns
+    -------
+    astropy.wcs.WCS or None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-1e-3, 1e-3]
+    >>> p = Path(tempfile.mkdtemp()) / "x.fits"
+    >>> fits.writeto(p, np.zeros((4, 4), np.float32), w.to_header())
+    >>> round(float(fits_celestial_wcs(p).proj_plane_pixel_scales()[0].to("arcsec").value), 3)
+    3.6
+    """
+    if image_format(path) != "fits":
+        return None
+    from astropy.wcs import WCS, FITSFixedWarning
+
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            header = next((h.header for h in hdul if h.data is not None and getattr(h, "is_image", False)
+                           and h.data.ndim >= 2), None)
+            if header is None:
+                return None
+            with warnings.catch_warnings():
+                # a DSS plate's old keywords (DATE-OBS forms, RADECSYS) are fixed by astropy with a warning each
+                warnings.simplefilter("ignore", FITSFixedWarning)
+                wcs = WCS(header, naxis=2).celestial
+    except Exception:  # an unreadable WCS is no WCS: read_image says what is wrong with the file
+        return None
+    return wcs if wcs.has_celestial and wcs.naxis == 2 else None
+
+
+def arcsec_per_px(wcs) -> float:
+    """The mean pixel scale of a celestial WCS in arcsec.
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-1 / 3600, 1 / 3600]
+    >>> round(arcsec_per_px(w), 6)
+    1.0
+    """
+    return float(np.mean([q.to_value("arcsec") for q in wcs.proj_plane_pixel_scales()]))
+
+
+def cutout_scales(cutouts) -> list[float]:
+    """The pixel scale (arcsec) of each cutout's first band file that carries a celestial FITS WCS.
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=None, files=["a.png"], labels=None,
+    ...                groups=np.array(["a"]))
+    >>> cutout_scales(cs)
+    []
+    """
+    out = []
+    for f in cutouts.files:
+        path = Path(cutouts.root) / f
+        wcs = fits_celestial_wcs(path) if path.is_file() else None
+        if wcs is not None:
+            out.append(arcsec_per_px(wcs))
+    return out
+
+
+def cutout_field_arcsec(cutouts) -> float | None:
+    """The width (arcsec) of the cutouts' field from their FITS WCS (median over them); None without a WCS.
+
+    Each cutout is resampled over its whole field to the task's ``stamp_size``: this field, not
+    the number of pixels, is what the network sees at one scale.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.wcs import WCS
+    >>> d = Path(tempfile.mkdtemp())
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.cdelt = [-2 / 3600, 2 / 3600]
+    >>> fits.writeto(d / "a.fits", np.zeros((32, 32), np.float32), w.to_header())
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 32, 32), np.float32), table=None, files=["a.fits"], labels=None,
+    ...                groups=np.array(["a"]), root=d)
+    >>> round(cutout_field_arcsec(cs), 6)
+    64.0
+    """
+    scales = cutout_scales(cutouts)
+    if not scales or not len(cutouts):
+        return None
+    return float(np.median(scales)) * int(cutouts.images.shape[-1])
+
+
+#: Largest offset (px) between the grids of an object's band files before they are called other grids.
+BAND_GRID_TOLERANCE_PX = 1.0
+
+
+def band_grid_mismatch(paths: list[Path], shape: tuple[int, int]) -> tuple[int, str] | None:
+    """Whether the band files of one object lie on other sky grids, as their FITS WCS say.
+
+    The band files of an object are stacked pixel for pixel, so they must share one pixel grid:
+    an XMM counts image of 7' on 64 px beside a DSS plate of 1.8' on 64 px has one size and
+    other skies (the plate's objects would sit on the X-ray's, four times too large). Each
+    band file's centre and corners are carried through its WCS to the sky and into the first
+    file's pixels; more than :data:`BAND_GRID_TOLERANCE_PX` apart is another grid. Files
+    without a celestial WCS are not checked.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The band files of one object, in stacking order.
+    shape : tuple of int
+        Their common (height, width).
+
+    Returns
+    -------
+    tuple of (int, str) or None
+        The index of the first file on another grid than ``paths[0]`` and what differs, or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from astropy.wcs import WCS
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name, scale in (("x.fits", 6.56), ("o.fits", 1.7)):
+    ...     w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [150, 2]
+    ...     w.wcs.crpix = [32.5, 32.5]; w.wcs.cdelt = [-scale / 3600, scale / 3600]
+    ...     fits.writeto(d / name, np.zeros((64, 64), np.float32), w.to_header())
+    >>> band_grid_mismatch([d / "x.fits", d / "o.fits"], (64, 64))[1]  # doctest: +ELLIPSIS
+    'pixel scale 1.7"/px against 6.56"/px: ...'
+    >>> band_grid_mismatch([d / "x.fits", d / "x.fits"], (64, 64)) is None
+    True
+    """
+    wcs0 = fits_celestial_wcs(paths[0])
+    if wcs0 is None:
+        return None
+    h, w = shape
+    px = np.array([[(w - 1) / 2, (h - 1) / 2], [0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]], dtype=float)
+    scale0 = arcsec_per_px(wcs0)
+    for j, path in enumerate(paths[1:], start=1):
+        wcs = fits_celestial_wcs(path)
+        if wcs is None:
+            continue
+        try:
+            sky = wcs.pixel_to_world(px[:, 0], px[:, 1])
+            x0, y0 = wcs0.world_to_pixel(sky)
+        except Exception:  # frames that cannot be compared (galactic vs ecliptic) are not checked
+            continue
+        off = np.hypot(np.asarray(x0) - px[:, 0], np.asarray(y0) - px[:, 1])
+        if np.all(np.isfinite(off)) and off.max() <= BAND_GRID_TOLERANCE_PX:
+            continue
+        scale = arcsec_per_px(wcs)
+        what = []
+        if abs(scale / scale0 - 1) > 0.01:
+            what.append(f'pixel scale {scale:.3g}"/px against {scale0:.3g}"/px')
+        centre = off[0] if np.isfinite(off[0]) else np.inf
+        if centre > BAND_GRID_TOLERANCE_PX:
+            what.append(f"centre {centre * scale0:.3g}\" ({centre:.3g} px) away")
+        if not what:
+            what.append("rotated (its corners up to "
+                        f"{np.nanmax(off):.3g} px away)" if np.isfinite(off).all() else "another projection")
+        return j, ", ".join(what) + f": fields {w * scale / 60:.3g}' and {w * scale0 / 60:.3g}' across"
+    return None
+
+
 def named_planes(plane_bands, bands) -> list[int] | None:
     """The planes of a cube that hold ``bands``, by the names its header gives them; None when it names not all.
 
@@ -1377,7 +1549,18 @@ def read_cutout_folder(
         missing = [b for b in band_names if b not in by_band]
         if missing:
             wants = f" ({bands_of} expects bands {band_names})" if bands_of else ""
-            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}")
+            hint = ""
+            if bands and len(by_band) >= len(band_names):
+                # DSS2 plates as file_blue, file_red, file_ir for open-globular's r, g, b: the message
+                # named the task's bands without saying they are names to match, nor how
+                ours = [b for b in by_band if b not in band_names]
+                hint = (f"; the task's bands are its names for the image channels, matched to the file_<band> "
+                        f"columns by name, in that order: rename your columns to "
+                        f"{', '.join('file_' + b for b in band_names)} (channel by channel), or train with a task "
+                        f"file whose bands name yours in the channel order (e.g. 'bands: [{', '.join(ours)}]' "
+                        f"reordered as the channels {', '.join(band_names)} need; a trained model keeps its "
+                        "bands, so classify then needs columns of those names)")
+            raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}{hint}")
         file_cols = [by_band[b] for b in band_names]
     else:
         # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
@@ -1417,6 +1600,7 @@ def read_cutout_folder(
     n_named = 0  # rows whose cube's header names its planes: planes are taken by name only when all do
     for i, row in enumerate(rows):
         planes = []
+        full_paths: list[Path] = []
         origins.append(common_origin(drawing_origin(row.get(col) or "") for col in file_cols
                                      if image_format(row.get(col) or "") is not None))
         for col in file_cols:
@@ -1432,6 +1616,7 @@ def read_cutout_folder(
             if not full.is_file():
                 raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
                                      f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
+            full_paths.append(full)
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
@@ -1462,7 +1647,16 @@ def read_cutout_folder(
                     f"{src}: {_row_line(i, lines)}: band files of different sizes: {file_cols[0]} "
                     f"{row[file_cols[0]].strip()!r} is {h0} x {w0} px, {file_cols[odd]} "
                     f"{row[file_cols[odd]].strip()!r} is {h1} x {w1} px (height x width); the bands of an "
-                    "object must be cut to one pixel grid")
+                    f"object must be cut to one pixel grid{_reproject_hint(full_paths, odd, file_cols)}")
+            grid = band_grid_mismatch(full_paths, planes[0].shape[-2:])
+            if grid is not None:
+                # one size, other skies: stacked pixel for pixel, the plate's 1.8' lay over the X-ray's 7'
+                j, what = grid
+                raise StarclassError(
+                    f"{src}: {_row_line(i, lines)}: band files on different sky grids (their FITS WCS): "
+                    f"{file_cols[j]} {row[file_cols[j]].strip()!r} is not on the grid of {file_cols[0]} "
+                    f"{row[file_cols[0]].strip()!r} ({what}); the bands of an object are stacked pixel for pixel "
+                    f"and must be on one pixel grid{_reproject_hint(full_paths, j, file_cols)}")
         img = planes[0] if len(planes) == 1 else np.concatenate(planes, axis=0)
         if len(planes) > 1 and img.shape[0] != len(planes):
             raise StarclassError(f"{where(i, row[file_cols[0]])}: a band file has several channels")
@@ -1524,6 +1718,15 @@ def read_cutout_folder(
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
                      plane_bands=list(plane_bands or []), taken_planes=list(taken or []))
+
+
+def _reproject_hint(paths: list[Path], odd: int, file_cols: list[str]) -> str:
+    """How to put band files with a FITS WCS each on one grid (reproject), else ''."""
+    if fits_celestial_wcs(paths[0]) is None or fits_celestial_wcs(paths[odd]) is None:
+        return ""
+    return (f": both carry a WCS, so resample {file_cols[odd]} onto the grid of {file_cols[0]} with reproject "
+            "(reproject_interp for a surface brightness or plate density, reproject_adaptive(conserve_flux=True) "
+            "for counts) and list the resampled file (docs/seed_simulators.md, 'X-ray and optical on one grid')")
 
 
 def pad_to_square(img: np.ndarray) -> np.ndarray:
@@ -1965,6 +2168,45 @@ def unknown_labels_note(rows_of: dict[str, list[int]], label_map: dict[str, int]
     return out
 
 
+def _named_labels_note(labels, config, *, numbered: bool = True, task_file: str | None = None) -> str:
+    """The end of the message refusing label strings for a task without a ``label_map``: every such
+    label with its rows, and the task file that maps them, the task's class names mapped to their classes.
+
+    A galaxy-cluster folder labelled ``cluster`` / ``non-cluster`` (the task's own class names) was
+    refused at its first row, saying only that the label was no class number.
+    """
+    if config is None:
+        return ""
+    rows_of: dict[str, list[int]] = {}
+    for i, value in enumerate(labels):
+        text = str(value).strip()
+        try:
+            float(text)
+        except ValueError:
+            if text:
+                rows_of.setdefault(text, []).append(i + 1)
+    by_name = {str(n).casefold(): int(c) for c, n in zip(config.classes, config.class_names or [])}
+    unit = "row" if numbered else "image"
+    listed = ", ".join(f"{lab!r} ({_row_list(rows, numbered=numbered)})" for lab, rows in rows_of.items())
+    n_rows = sum(len(r) for r in rows_of.values())
+    out = f"; {n_rows} {unit}(s) carry {len(rows_of)} label(s) that are no class number: {listed}"
+    pairs = ", ".join(f"{_yaml_key(lab)}: {by_name.get(lab.casefold(), 'N')}" for lab in rows_of)
+    named = all(lab.casefold() in by_name for lab in rows_of)
+    if named:
+        out += "; they are the names of the task's classes"
+    base = config.preset_name
+    if base is not None:
+        out += (f"; map them to classes in a task file, e.g. my_task.yaml holding\n    extends: {base}\n"
+                f"    label_map: {{{pairs}}}\nthen --task my_task.yaml")
+    else:
+        where = task_file or "your task file"
+        out += f"; map them to classes with this label_map in {where}\n    label_map: {{{pairs}}}\n"
+    if not named:
+        which = ", ".join(f"{c} = {n}" for c, n in zip(config.classes, config.class_names or config.classes))
+        out += f" (each N a class of the task: {which})"
+    return out + " (docs/real_images.md, 'Your own labels and classes')"
+
+
 def mapped_label(label: str, label_map: dict[str, int]) -> str | None:
     """The ``label_map`` key ``label`` stands for: itself, or for a number written as a float its whole number.
 
@@ -2064,8 +2306,9 @@ def label_classes(cutouts: CutoutSet, label_map: dict[str, int], *, allow_empty:
                     out[i] = 0
                     continue
                 raise StarclassError(
-                    f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no "
-                    "label_map") from None
+                    f"{cutouts.where(i)}: label {lab!r} is not a class number and the task has no label_map"
+                    + _named_labels_note(cutouts.labels, config, numbered=cutouts.source.is_file(),
+                                         task_file=task_file)) from None
             # "2.0" (a spreadsheet's float column) is class 2; "2.5" was class 2 too, and "inf" a traceback
             if not np.isfinite(number) or number != int(number):
                 raise StarclassError(f"{cutouts.where(i)}: label {lab!r} is not a whole class number (the task has "

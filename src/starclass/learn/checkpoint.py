@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -382,7 +383,7 @@ TRAINING_CUTOUTS = "training_cutouts"
 
 
 def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int, ...],
-                         label_column: str | None = None) -> Path:
+                         label_column: str | None = None, field_arcsec: float | None = None) -> Path:
     """Record in a model's manifest the pixel size of the cutouts it was trained on (and their label column).
 
     Every cutout is resampled over its whole field to the task's ``stamp_size``, so the network
@@ -401,6 +402,10 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
         The cutout CSV's column the labels came from (``train --label-column``, e.g. ``expert``):
         ``classify --stamps`` reads a folder's labels from it, not from ``label``, which may hold
         another class scheme (a galaxy-cluster folder's binary ``label`` beside five ``expert`` classes).
+    field_arcsec
+        The width of the training cutouts' field from their FITS WCS
+        (:func:`starclass.io.cutout_folders.cutout_field_arcsec`), when they carry one: cutouts of
+        another pixel count over the same field are then no cause for a warning.
 
     Returns
     -------
@@ -425,6 +430,8 @@ def set_training_cutouts(model_path: str | os.PathLike, images_shape: tuple[int,
     doc[TRAINING_CUTOUTS] = {"height": h, "width": w, "channels": c}
     if label_column is not None:
         doc[TRAINING_CUTOUTS]["label_column"] = str(label_column)
+    if field_arcsec is not None and math.isfinite(field_arcsec) and field_arcsec > 0:
+        doc[TRAINING_CUTOUTS]["field_arcsec"] = float(field_arcsec)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
     return path
@@ -722,9 +729,16 @@ def training_cutouts_of(doc: dict[str, Any] | None) -> dict[str, int] | None:
     """
     rec = doc.get(TRAINING_CUTOUTS) if doc is not None else None
     try:
-        return {k: int(rec[k]) for k in ("height", "width", "channels")} if isinstance(rec, dict) else None
+        out = {k: int(rec[k]) for k in ("height", "width", "channels")} if isinstance(rec, dict) else None
     except (KeyError, TypeError, ValueError):
         return None  # an edited record only loses the size check, not the model
+    try:
+        field_arcsec = float(rec["field_arcsec"]) if out is not None and "field_arcsec" in rec else None
+    except (TypeError, ValueError):
+        field_arcsec = None
+    if field_arcsec is not None and math.isfinite(field_arcsec) and field_arcsec > 0:
+        out["field_arcsec"] = field_arcsec  # the training cutouts' field from their FITS WCS
+    return out
 
 
 def _checked_calibration(model_path: str | os.PathLike, ckpts: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -20,7 +20,13 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from starclass.errors import StarclassError, counted
 from starclass.io.catalog import keep_input_columns
-from starclass.io.cutout_folders import CutoutSet, averaged_planes_note, label_classes, taken_planes_note
+from starclass.io.cutout_folders import (
+    CutoutSet,
+    averaged_planes_note,
+    cutout_field_arcsec,
+    label_classes,
+    taken_planes_note,
+)
 from starclass.learn.calibration import leave_out_blank
 from starclass.learn.checkpoint import MANIFEST, LoadedModel, load_model, set_training_cutouts
 from starclass.learn.classify import (
@@ -256,7 +262,7 @@ def runaway_zscore_note(cutouts: CutoutSet, rows: np.ndarray, inputs: np.ndarray
 def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                 train_index: np.ndarray | None = None, seed: int | None = None,
                 pseudo_index: np.ndarray | None = None, pseudo_classes: np.ndarray | None = None,
-                **fit_kwargs) -> TrainResult:
+                targets: np.ndarray | None = None, **fit_kwargs) -> TrainResult:
     """Train a task on labelled cutouts with a grouped validation split.
 
     Blank (constant) cutouts are left out with a warning naming their rows, as ``classify``
@@ -279,6 +285,11 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
         Further rows (not in ``train_index``) trained on with these classes instead of their
         labels: pseudo-labels (:mod:`starclass.suggest.pseudo`). They are never in the
         validation split, which is drawn from the ``train_index`` rows only.
+    targets : numpy.ndarray, optional
+        ``(N, config.n_classes)`` training targets per folder row from people's votes
+        (:func:`starclass.learn.labels.votes_for_catalogue`), used instead of the labels; rows of
+        zeros (no vote) are left out. The validation split is stratified by each row's most
+        probable class. Give ``label_model`` (a ``fit`` keyword) with them.
     **fit_kwargs
         Passed to :func:`starclass.learn.train.fit` (``epochs``, ``device``, ``progress`` ...).
 
@@ -295,8 +306,22 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     >>> # result = fit_cutouts(cfg, read_cutout_folder("labels.csv", group_column="object_id"),
     >>> #                      outdir="model")
     """
-    classes = label_classes(cutouts, config.label_map, config=config)
     people = np.arange(len(cutouts)) if train_index is None else np.asarray(train_index, dtype=np.int64)
+    if targets is not None:
+        # people's votes (train --label-model on a cutout folder): the targets, not the label column
+        if pseudo_index is not None:
+            raise StarclassError("pseudo-labels and vote targets cannot be combined")
+        targets = np.asarray(targets, dtype=np.float64)
+        if targets.shape != (len(cutouts), config.n_classes):
+            raise StarclassError(f"targets of shape {targets.shape}: need ({len(cutouts)}, {config.n_classes})")
+        voted = targets.sum(axis=1) > 0
+        people = people[voted[people]]
+        if not people.size:
+            raise StarclassError(f"{cutouts.source}: no row has a vote; nothing to train on")
+        # the most probable class of each row stratifies the validation split
+        classes = np.where(voted, np.asarray(config.classes)[targets.argmax(axis=1)], 0).astype(np.int64)
+    else:
+        classes = label_classes(cutouts, config.label_map, config=config)
     pseudo_rows = np.zeros(0, np.int64) if pseudo_index is None else np.asarray(pseudo_index, dtype=np.int64)
     pseudo_cls = np.zeros(0, classes.dtype) if pseudo_classes is None else np.asarray(pseudo_classes)
     if pseudo_rows.size != pseudo_cls.size:
@@ -310,6 +335,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     if note := runaway_zscore_note(cutouts, rows, inputs, config):
         warnings.warn(note, stacklevel=2)
     labels = np.concatenate([classes[people], pseudo_cls.astype(classes.dtype)])
+    soft = None if targets is None else targets[rows]
     groups = cutouts.groups[rows]
     base_seed = config.recipe.member_seed(0) if seed is None else int(seed)
     # classes named by their label strings (m31-real: cluster/extended_cluster are class 1)
@@ -333,6 +359,7 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
                  "out as classify and calibrate do (the model there still works as it is)"}
         kept = np.flatnonzero(keep)
         inputs, labels, groups, is_pseudo = inputs[kept], labels[kept], groups[kept], is_pseudo[kept]
+        soft = None if soft is None else soft[kept]
         if fit_kwargs.get("balance_groups") is not None and len(fit_kwargs["balance_groups"]) == keep.size:
             fit_kwargs["balance_groups"] = np.asarray(fit_kwargs["balance_groups"])[kept]
     else:
@@ -342,13 +369,20 @@ def fit_cutouts(config, cutouts: CutoutSet, *, outdir: str | os.PathLike,
     _, val = group_validation(labels[human], groups[human], float(config.recipe.val_fraction), base_seed,
                               class_names=names)
     val = human[val]
-    result = fit(config, inputs, labels, outdir=outdir, val_index=val, seed=seed, known_data=known,
+    result = fit(config, inputs, labels if soft is None else soft, outdir=outdir, val_index=val, seed=seed,
+                 known_data=known,
                  pseudo_index=np.flatnonzero(is_pseudo) if is_pseudo.any() else None, **fit_kwargs)
     # validation rows as positions in the rows asked for (train_index), blank rows counted
     result.val_index = kept[np.asarray(result.val_index, dtype=np.int64)]
+    if targets is not None:
+        # rows without a vote were left out: positions in the folder's rows (train_index) again
+        asked = np.arange(len(cutouts)) if train_index is None else np.asarray(train_index, dtype=np.int64)
+        where_in = {int(r): i for i, r in enumerate(asked)}
+        result.val_index = np.array([where_in[int(r)] for r in people[result.val_index]], dtype=np.int64)
     if (Path(outdir) / MANIFEST).is_file():
         # classify --stamps compares its cutouts' size with these (see set_training_cutouts)
-        set_training_cutouts(outdir, cutouts.images.shape, label_column=cutouts.label_column)
+        set_training_cutouts(outdir, cutouts.images.shape, label_column=cutouts.label_column,
+                             field_arcsec=cutout_field_arcsec(cutouts))
     return result
 
 
@@ -378,6 +412,19 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
     if len(cutouts) == 0:
         return None
     h, w = (int(v) for v in cutouts.images.shape[-2:])
+    trained_field = rec.get("field_arcsec") if rec is not None else None
+    field = cutout_field_arcsec(cutouts) if trained_field is not None else None
+    if trained_field is not None and field is not None:
+        # both fields known from the FITS WCS: the seed simulator's 7' on 48 px against training's 7' on
+        # 64 px was warned of as a field 0.75 as wide ("64 px at the task's 1"/px: 64.0"", galaxy-cluster's
+        # nominal scale), while 64 px over 3.5' against 64 px over 7' said nothing
+        if abs(field / trained_field - 1) <= 0.02:
+            return None
+        ratio = trained_field / field
+        return (f"{cutouts.source}: the cutouts cover {_arcmin(field)} ({w} px, by their FITS WCS) but {model} "
+                f"was trained on cutouts covering {_arcmin(trained_field)} ({rec['width']} px); each is resampled "
+                f"over its whole field to {config.stamp_size} px, so their objects look {ratio:.2f} times as "
+                f"large to the network as in training: cut them to the training field ({_arcmin(trained_field)})")
     if rec is None:
         # a model trained on stamps cut from mosaics (or on cutouts before their size was recorded):
         # its field is stamp_size px, and 64 px cutouts were squeezed to a 16 px model's stamps silently
@@ -397,12 +444,19 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
     ratio = rec["width"] / w
     scale = float(config.pixel_scale or 0.0)
     at = f' ({rec["width"]} px at the task\'s {scale:g}"/px: {rec["width"] * scale:.1f}")' if scale > 0 else ""
+    if trained_field is not None:
+        at = f" ({rec['width']} px over {_arcmin(trained_field)}, by the training cutouts' FITS WCS)"
     return (f"{cutouts.source}: the cutouts are {h} x {w} px but {model} was trained on cutouts of "
             f"{rec['height']} x {rec['width']} px; each is resampled over its whole field to "
             f"{config.stamp_size} px, so if these have the training pixel scale they cover "
             f"{1 / ratio:.2f} of the training field's width and their objects look {ratio:.2f} times as large "
             f"to the network as in training: cut them to the training field{at}, or "
             "ignore this if they cover that field on another pixel grid")
+
+
+def _arcmin(arcsec: float) -> str:
+    """A field's width in arcmin (or arcsec under 2')."""
+    return f"{arcsec / 60:.3g}'" if arcsec >= 120 else f'{arcsec:.3g}"'
 
 
 def _digest_with_blank(config, inputs: np.ndarray, labels: np.ndarray, groups: np.ndarray, seed: int,

@@ -113,8 +113,15 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     if tc is not None:
         # classify --stamps warns of cutouts of another size than these: the user needs to see them, and a
         # model trained on cutouts has no pixel flags to record (its line alone said "not recorded")
-        lines.append(f"  training cutouts: {tc['height']} x {tc['width']} px, {tc['channels']} channel(s) "
-                     "(classify --stamps warns of cutouts of another size)")
+        if tc.get("field_arcsec"):
+            # recorded from their FITS WCS: the field, not the pixel count, is what classify compares then
+            f = float(tc["field_arcsec"])
+            across = f"{f / 60:.3g}'" if f >= 120 else f'{f:.3g}"'
+            lines.append(f"  training cutouts: {tc['height']} x {tc['width']} px over {across} (FITS WCS), "
+                         f"{tc['channels']} channel(s) (classify --stamps warns of cutouts over another field)")
+        else:
+            lines.append(f"  training cutouts: {tc['height']} x {tc['width']} px, {tc['channels']} channel(s) "
+                         "(classify --stamps warns of cutouts of another size)")
     else:
         lines.append(f"  pixel flags of the training stamps: {describe_flags(lm.pixel_flags)}")
     archs: dict[str, int] = {}
