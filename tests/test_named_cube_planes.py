@@ -77,6 +77,7 @@ def test_cubes_naming_none_of_the_task_bands_are_averaged_as_before(tmp_path):
 def seen_inputs(monkeypatch):
     """Every image array the commands turn into model inputs (cutout_inputs, wherever it is called from)."""
     import starclass.learn.cutouts as learn_cutouts
+    import starclass.science.gradcam as gradcam
     import starclass.stamps.images as images
 
     seen: list[np.ndarray] = []
@@ -88,6 +89,8 @@ def seen_inputs(monkeypatch):
 
     monkeypatch.setattr(images, "cutout_inputs", spy)
     monkeypatch.setattr(learn_cutouts, "cutout_inputs", spy)
+    # gradcam binds the name when first imported: patched here too, whichever test imported it first
+    monkeypatch.setattr(gradcam, "cutout_inputs", spy)
     return seen
 
 

@@ -476,9 +476,9 @@ def task_of(name: str) -> str:
     --------
     >>> task_of("task:m31-real")
     'm31-real'
-    >>> long = "mytask-pandas-round2-" + "x" * 30
+    >>> long = "doctest-pandas-round2-" + "y" * 30  # a name no other code of this process registers
     >>> task_of(task_scheme_name(long))
-    'mytask-pandas-roun... (a longer name)'
+    'doctest-pandas-rou... (a longer name)'
     >>> TASK_NAMES[task_scheme_name(long).lower()] = long
     >>> task_of(task_scheme_name(long)) == long
     True
