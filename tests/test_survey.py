@@ -259,6 +259,37 @@ def test_failed_tiles_are_reported_then_a_rerun_completes_identically(survey_dir
         run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
 
 
+def test_a_resumed_survey_s_progress_and_rate_count_the_reused_tiles_right(survey_dir, cluster, clean_run, capsys):
+    """A resumed survey's bar ended on the candidates of the tiles run now (1101 of 2809 by hand),
+    and its candidates/s counted the reused tiles' candidates as if just classified."""
+    import re
+    import shutil
+
+    from starclass.survey.run import summary_lines
+
+    out = survey_dir / "resumed_bar"
+    shutil.copytree(clean_run.outdir / "tiles", out / "tiles")
+    gone = ["found/r001_c001", "given/r000_c002"]
+    for key in gone:
+        (out / "tiles" / f"{key}.parquet").unlink()
+    capsys.readouterr()
+    result = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=True, echo=lambda s: None)
+    assert result.ok and result.summary["n_tiles_run"] == len(gone)
+    counts = [int(n) for n in re.findall(r"candidates=(\d+)", capsys.readouterr().err)]
+    total = result.summary["n_candidates"]
+    assert counts and counts[0] > 0, counts  # the reused tiles' candidates from the start
+    assert counts[-1] == total, (counts, total)
+    run_now = result.summary["n_candidates_run"]
+    assert 0 < run_now < total
+    assert result.summary["candidates_per_second"] == pytest.approx(run_now / result.summary["seconds"]["wall"])
+    assert f"over the {run_now} candidates of the tiles run" in summary_lines(result.summary)[0]
+    # every tile reused (--overwrite redoes the merge only): no rate at all, not total / a few seconds
+    again = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, overwrite=True, progress=False,
+                       echo=lambda s: None)
+    assert again.summary["n_candidates_run"] == 0 and again.summary["candidates_per_second"] is None
+    assert "(no tile run)" in summary_lines(again.summary)[0]
+
+
 def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     from starclass.survey.run import prepare
     from starclass.survey.work import tile_done

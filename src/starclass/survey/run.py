@@ -41,7 +41,7 @@ from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
-from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
+from starclass.survey.work import ORDER, TileJob, owned_rows, run_tile, tile_done, warm_up, with_astropy_metadata
 
 if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay light
     import pyarrow as pa
@@ -802,7 +802,10 @@ def run_survey(
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
-    n_cand = 0
+    # the bar counts the finished tiles at the start, and their candidates with them: a resumed
+    # survey's bar ended on the candidates of the tiles run now, not on the merged count
+    running = {id(j) for j in todo}
+    n_cand = n_reused = sum(owned_rows(j.output) for j in prepared.jobs if id(j) not in running)
     try:
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if batch is not None:
@@ -829,6 +832,7 @@ def run_survey(
         bar = tqdm(total=len(prepared.jobs), initial=skipped + len(psf_errors), unit="tile", desc="survey",
                    disable=not progress,
                    dynamic_ncols=True)
+        bar.set_postfix(candidates=n_cand, failed=len(failed))
         try:
             for fut in as_completed(futures):
                 if fut.status == "error":
@@ -925,7 +929,10 @@ def run_survey(
         "n_candidates": total, "fields": per_field,
         "seconds": {"wall": wall, "start": t_start, "tiles": t_tiles - t_start, "merge": t_merge, "task_sums": secs},
         "cpu_seconds": cpu,
-        "candidates_per_second": total / wall if wall > 0 else None,
+        # the candidates of the tiles run now: a resumed run counted its reused tiles' too, so a rerun
+        # with --overwrite (every tile reused) claimed thousands of candidates per second
+        "n_candidates_run": total - n_reused,
+        "candidates_per_second": (total - n_reused) / wall if wall > 0 and results else None,
         # a single-threaded worker's rate on an idle core: CPU time does not grow with the load
         "candidates_per_cpu_second": (sum(r["n"] for r in results) / cpu["total"]) if cpu["total"] > 0 else None,
         "find_cpu_seconds_per_megapixel": cpu["find"] / (pixels / 1e6) if pixels else None,
@@ -1008,10 +1015,16 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         lines.append("rerun the same command to retry them (finished tiles are kept)")
         return lines
     s = summary["seconds"]
+    rate = summary.get("candidates_per_second")
+    if not summary["n_tiles_skipped"]:
+        speed = f"{rate or 0:.0f} candidates/s"
+    elif rate is None:
+        speed = "no tile run"
+    else:  # the rate of the work done now, not of the reused tiles' candidates
+        speed = f"{rate:.0f} candidates/s over the {counted(summary['n_candidates_run'], 'candidate')} of the tiles run"
     lines = [f"survey complete: {counted(summary['n_candidates'], 'candidate')} in "
              f"{counted(summary['n_fields'], 'field')}, {counted(summary['n_tiles'], 'tile')} "
-             f"({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s "
-             f"({summary['candidates_per_second'] or 0:.0f} candidates/s)"]
+             f"({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s ({speed})"]
     for name, f in summary["fields"].items():
         line = f"  {name}: {counted(f['n_candidates'], 'candidate')}, {counted(f['n_tiles'], 'tile')}"
         ev = f.get("evaluation")

@@ -255,6 +255,29 @@ def tile_done(path: str | os.PathLike, digest: str) -> bool:
     return meta.get(DIGEST_KEY, b"").decode() == digest
 
 
+def owned_rows(path: str | os.PathLike) -> int:
+    """The rows a finished tile file owns (its core's; the guard-band rows the merge may drop left out).
+
+    What a tile run now adds to the progress bar's running count (``run_tile``'s ``n``), read
+    back from a tile finished by an earlier run, so that a resumed survey's bar ends on the
+    merged count too.
+
+    Examples
+    --------
+    >>> import pyarrow as pa, pyarrow.parquet as pq, tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "r000_c000.parquet"
+    >>> pq.write_table(pa.table({"id": [1, 2, 3], IN_CORE: [True, False, True]}), p)
+    >>> owned_rows(p)
+    2
+    """
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    if IN_CORE not in schema.names:
+        return int(pq.read_metadata(path).num_rows)
+    return int(np.count_nonzero(pq.read_table(path, columns=[IN_CORE]).column(IN_CORE).to_numpy(zero_copy_only=False)))
+
+
 def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
     """An astropy table as a pyarrow table: plain columns, units kept in the metadata.
 
