@@ -442,6 +442,31 @@ def test_process_workers_print_each_warning_once_as_warning_lines(tmp_path):
                          "warning: 2 of 9 candidates have no usable stamp"]
 
 
+def test_a_worker_that_joins_later_prints_warnings_as_warning_lines_too(survey_dir, tmp_path, monkeypatch, capsys):
+    """Only the workers there at the start got warm_up's warning format: a LocalCluster worker killed
+    and restarted by its nanny printed '/.../classify.py:344: UserWarning: conformal sets ...' and the
+    source line under the bar (seen by hand, kill -9 of one of two workers), as would a batch job
+    that starts after the first."""
+    import dataclasses
+    import os
+    import warnings
+
+    from starclass.survey.run import prepare
+    from starclass.survey.work import run_tile
+
+    # a fresh worker process: Python's own warning format, no warm_up
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    job = next(j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs if j.field == "given")
+    assert job.client_pid == os.getpid()  # the survey's client is the process that prepared the jobs
+    # as run in a worker process of its own, the client being another process
+    job = dataclasses.replace(job, client_pid=os.getpid() + 1, output=str(tmp_path / "t.parquet"))
+    run_tile(job)
+    capsys.readouterr()
+    text = "conformal sets at coverage 0.9: too few calibration rows (late worker)"
+    warnings.warn(text, stacklevel=1)
+    assert capsys.readouterr().err == f"warning: {text}\n"
+
+
 def test_merged_catalogues_carry_the_task_so_evaluate_does_not_guess(clean_run, survey_dir):
     """The survey's Parquet catalogues keep classify's meta (the model's task, its reference merge):
     evaluate took the task from the prob_<k> columns and refused the four-class truth."""

@@ -320,7 +320,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
-                magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides))
+                magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides,
+                client_pid=os.getpid()))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")

@@ -93,6 +93,9 @@ class TileJob:
     apcorr_psf
         The PSF of the aperture corrections decided on the field's whole mosaic (:func:`field_psf`),
         or None to let the tile estimate it on its window.
+    client_pid
+        Process id of the survey's client: a task run in another process prints its warnings as
+        ``warning: ...`` (:func:`print_warnings_as_lines`), or None to leave them as they are.
     """
 
     field: str
@@ -115,6 +118,7 @@ class TileJob:
     photon_counts: Any = None
     apcorr_psf: Any = None
     padding_sides: Any = None
+    client_pid: int | None = None
 
     @property
     def key(self) -> str:
@@ -230,9 +234,27 @@ def warm_up(client_pid: int | None = None) -> int:
     import starclass.detect
     import starclass.learn.classify  # noqa: F401
 
-    if client_pid is not None and os.getpid() != client_pid:
-        warnings.showwarning = _print_warning
+    print_warnings_as_lines(client_pid)
     return os.getpid()
+
+
+def print_warnings_as_lines(client_pid: int | None) -> bool:
+    """In a worker process of its own (not ``client_pid``), print warnings as ``warning: ...`` lines.
+
+    Called by every task, not only by :func:`warm_up` on the workers there at the start: a worker
+    that joins later (the nanny's replacement of a worker that died, a batch job that starts after
+    the first) printed the tiles' warnings in Python's format, with the library's file, line and
+    source line. Returns whether this process prints them so.
+
+    Examples
+    --------
+    >>> print_warnings_as_lines(None), print_warnings_as_lines(os.getpid())
+    (False, False)
+    """
+    if client_pid is None or os.getpid() == client_pid:
+        return False  # a thread worker in the client's own process: its warnings are the client's
+    warnings.showwarning = _print_warning
+    return True
 
 
 def tile_done(path: str | os.PathLike, digest: str) -> bool:
@@ -455,6 +477,7 @@ def field_psf_of(job: TileJob, positions=None) -> dict[str, Any] | None:
 
     ``positions``: the field's given positions (whole-image ``x``, ``y``), or None to detect.
     """
+    print_warnings_as_lines(job.client_pid)  # its PSF warning is printed here, once for the field
     mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
     return field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
 
@@ -544,6 +567,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     c0 = time.process_time()  # CPU time: what the tile costs whatever else loads the machine
+    print_warnings_as_lines(job.client_pid)
     if job.fail:
         raise RuntimeError(f"injected fault in tile {job.key}")
     threads = max(1, int(job.threads))
