@@ -301,6 +301,24 @@ def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     assert not any(tile_done(j.output, j.digest) for j in other.jobs)
 
 
+def test_a_complete_survey_rerun_with_other_settings_says_its_tiles_would_run_again(survey_dir, cluster, clean_run):
+    """The refusal said 'give --overwrite to redo the merge and summary (finished tiles are reused)'
+    to a rerun with another tile size: with --overwrite every tile ran again (by hand, 48 of 48)."""
+    summary = (clean_run.outdir / "summary.json").read_text()
+    n = clean_run.summary["n_tiles"]
+    with pytest.raises(StarclassError) as err:
+        run_survey(read_plan(survey_dir / "plan.yaml").with_options(photometry="none"), clean_run.outdir,
+                   cluster=cluster, progress=False, echo=lambda s: None)
+    assert f"for {n} of its {n} tile(s) the plan's inputs, model or settings have changed" in str(err.value)
+    assert "give --overwrite to run those tiles again" in str(err.value)
+    assert "finished tiles are reused" not in str(err.value)
+    # the same settings: nothing to run, the merge alone is redone
+    with pytest.raises(StarclassError, match=r"give --overwrite to redo the merge and summary \(finished tiles"):
+        run_survey(read_plan(survey_dir / "plan.yaml"), clean_run.outdir, cluster=cluster, progress=False,
+                   echo=lambda s: None)
+    assert (clean_run.outdir / "summary.json").read_text() == summary
+
+
 def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
     import pyarrow.parquet as pq
 

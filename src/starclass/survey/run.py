@@ -673,7 +673,7 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     return out
 
 
-def _check_outdir(outdir: Path, overwrite: bool) -> None:
+def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0) -> None:
     from starclass.io.atomic import foreign_entries
     from starclass.io.paths import check_folder_writable
 
@@ -691,6 +691,13 @@ def _check_outdir(outdir: Path, overwrite: bool) -> None:
             complete = json.loads(summary.read_text()).get("complete", False)
         except (OSError, ValueError):
             complete = False
+        if complete and n_todo:
+            # "finished tiles are reused" alone promised a merge of the old results under the new
+            # settings, where --overwrite reruns every tile whose inputs or settings changed
+            raise StarclassError(
+                f"survey output {outdir} is complete (summary.json), but for {n_todo} of its {n_tiles} tile(s) "
+                "the plan's inputs, model or settings have changed since; give --overwrite to run those tiles "
+                "again (their files are replaced) and redo the merge and summary, or choose another folder")
         if complete:
             raise StarclassError(f"survey output {outdir} is complete (summary.json); give --overwrite to redo "
                                  "the merge and summary (finished tiles are reused)")
@@ -761,8 +768,8 @@ def run_survey(
     outdir = Path(outdir)
     threads = int(threads_per_worker or 1)
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
-    _check_outdir(outdir, overwrite)
     todo = [j for j in prepared.jobs if not tile_done(j.output, j.digest)]
+    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs))
     skipped = len(prepared.jobs) - len(todo)
     echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
