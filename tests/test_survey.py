@@ -290,6 +290,23 @@ def test_a_resumed_survey_s_progress_and_rate_count_the_reused_tiles_right(surve
     assert "(no tile run)" in summary_lines(again.summary)[0]
 
 
+def test_tiles_of_a_field_that_failed_alike_are_listed_on_one_line():
+    """A mosaic truncated after the plan check failed the field's PSF task: each of its 16 tiles
+    was listed with the same 300-character error (by hand), hundreds for a large mosaic."""
+    from starclass.survey.run import summary_lines
+
+    err = "the PSF of field 'c': StarclassError('c/g.fits is truncated: the file holds 100000 bytes')"
+    tiles = [f"c/r{r:03d}_c{c:03d}" for r in range(4) for c in range(4)]
+    summary = {"complete": False, "failed_tiles": ["b/r001_c002", *tiles],
+               "errors": {"b/r001_c002": "RuntimeError('injected fault')", **dict.fromkeys(tiles, err)}}
+    lines = summary_lines(summary)
+    assert lines[0] == "survey INCOMPLETE: 17 tile(s) failed after retries:"
+    assert lines[1] == "  b/r001_c002: RuntimeError('injected fault')"
+    assert lines[2] == f"  c: 16 tiles (r000_c000, r000_c001, r000_c002, r000_c003, ... r003_c003): {err}"
+    assert len(lines) == 4 and lines[3].startswith("rerun the same command")
+    assert len(summary["failed_tiles"]) == 17  # summary.json still names every tile
+
+
 def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     from starclass.survey.run import prepare
     from starclass.survey.work import tile_done

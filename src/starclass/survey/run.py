@@ -1016,11 +1016,26 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     --------
     >>> summary_lines({"complete": False, "failed_tiles": ["a/r000_c000"], "errors": {}})[0]
     'survey INCOMPLETE: 1 tile(s) failed after retries:'
+    >>> summary_lines({"complete": False, "failed_tiles": [f"a/r000_c00{i}" for i in range(4)],
+    ...                "errors": {f"a/r000_c00{i}": "OSError('gone')" for i in range(4)}})[1]
+    "  a: 4 tiles (r000_c000, r000_c001, r000_c002, r000_c003): OSError('gone')"
     """
     if not summary.get("complete"):
         lines = [f"survey INCOMPLETE: {len(summary['failed_tiles'])} tile(s) failed after retries:"]
-        lines += [f"  {k}: {summary['errors'].get(k, '')}" for k in summary["failed_tiles"]]
-        lines.append("rerun the same command to retry them (finished tiles are kept)")
+        # the tiles of one field that failed alike are one line: a field whose PSF could not be measured
+        # (a mosaic damaged after the plan check) printed its error once per tile, 16 identical lines
+        # for a 512 px field in 128 px tiles and hundreds for a large mosaic
+        groups: dict[tuple[str, str], list[str]] = {}
+        for k in summary["failed_tiles"]:
+            fname, _, tile = k.rpartition("/")
+            groups.setdefault((fname, summary["errors"].get(k, "")), []).append(tile)
+        for (fname, err), tiles in groups.items():
+            if len(tiles) == 1:
+                lines.append(f"  {fname}/{tiles[0]}: {err}")
+            else:
+                shown = ", ".join(tiles[:4]) + (f", ... {tiles[-1]}" if len(tiles) > 4 else "")
+                lines.append(f"  {fname}: {len(tiles)} tiles ({shown}): {err}")
+        lines.append("rerun the same command to retry them (finished tiles are kept; summary.json lists each)")
         return lines
     s = summary["seconds"]
     rate = summary.get("candidates_per_second")
