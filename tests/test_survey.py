@@ -655,6 +655,27 @@ def test_cli_options_that_would_be_ignored_are_refused(survey_dir, tmp_path, ext
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("address", "why"), [
+    ("localhost", "missing port number"), ("127.0.0.1:notaport", "notaport"),
+    ("foo://head:8786", "unknown scheme 'foo'"), ("tcp://head:99999", "port 99999 is not a TCP port"),
+])
+def test_cli_a_scheduler_that_is_no_address_is_refused_before_the_plan(survey_dir, tmp_path, address, why):
+    """'--scheduler localhost' (no port) ended the survey after the plan check with distributed's
+    ValueError traceback; a port beyond 65535 waited 20 s to time out."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--scheduler", address])
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert f"--scheduler {address!r}: not a scheduler address" in r.output and why in r.output, r.output
+    assert "e.g. tcp://head:8786" in r.output
+    assert "survey:" not in r.output  # before the plan is read
+    assert not out.exists()
+
+
 def test_tile_counts_behind_the_progress_bar_add_up_to_the_merged_catalogue(survey_dir, tmp_path):
     """The bar's running candidate count (each tile's "n") ends on the merged count, guard rows left out."""
     import dataclasses

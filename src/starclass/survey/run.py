@@ -573,6 +573,57 @@ def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers:
     return _client(scheduler, cluster, n_workers, threads_per_worker, processes)
 
 
+def check_scheduler_address(address: str) -> str:
+    """Refuse a ``--scheduler`` that is not a Dask scheduler address, before anything starts.
+
+    ``--scheduler head`` or ``--scheduler 127.0.0.1:notaport`` ended the survey, after the plan
+    check, with distributed's traceback (``ValueError: missing port number in address 'head'``);
+    a port beyond 65535 waited 20 s for a connection that cannot be made.
+
+    Parameters
+    ----------
+    address
+        ``tcp://HOST:PORT`` (or ``HOST:PORT``, ``tls://...``), as ``dask scheduler`` prints it.
+
+    Returns
+    -------
+    str
+        ``address``, unchanged.
+
+    Raises
+    ------
+    StarclassError
+        Naming ``--scheduler``, what is wrong, and the form it takes.
+
+    Examples
+    --------
+    >>> check_scheduler_address("tcp://127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    >>> try:
+    ...     check_scheduler_address("head")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(";")[0])
+    --scheduler 'head': not a scheduler address (missing port number in address 'head')
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import backends
+
+    try:
+        scheme, loc = parse_address(address)
+        if scheme not in backends:
+            raise ValueError(f"unknown scheme {scheme!r}; known: {', '.join(sorted(backends))}")
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            host, port = parse_host_port(loc)
+            if not host:
+                raise ValueError("no host")
+            if not 0 < int(port) < 65536:
+                raise ValueError(f"port {port} is not a TCP port (1-65535)")
+    except ValueError as exc:
+        raise StarclassError(f"--scheduler {address!r}: not a scheduler address ({exc}); give tcp://HOST:PORT as "
+                             "'dask scheduler' prints it (port 8786 by default), e.g. tcp://head:8786") from None
+    return address
+
+
 def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     try:
         from distributed import Client, LocalCluster
@@ -581,6 +632,7 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if scheduler is not None and cluster is not None:
         raise StarclassError("give a scheduler address or a cluster, not both")
     if scheduler is not None:
+        check_scheduler_address(scheduler)
         try:
             return Client(scheduler, timeout="20s"), None
         except (OSError, TimeoutError) as exc:
