@@ -336,6 +336,30 @@ def test_a_complete_survey_rerun_with_other_settings_says_its_tiles_would_run_ag
     assert (clean_run.outdir / "summary.json").read_text() == summary
 
 
+def test_overwrite_with_a_field_left_out_of_the_plan_removes_its_old_field_folder(survey_dir, cluster, clean_run):
+    """A complete survey rerun with --overwrite after a field was deleted from the plan: the merged
+    catalogue and summary lost the field, but OUT/fields/<field>/ kept the old run's catalogue and
+    evaluation, read as a field of the survey by whoever lists OUT/fields (by hand, SIM-M31-003)."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    out = survey_dir / "one_field_less"
+    shutil.copytree(clean_run.outdir, out)
+    plan = survey_dir / "plan_given_only.yaml"
+    text = (survey_dir / "plan.yaml").read_text()
+    plan.write_text("".join(line for line in text.splitlines(keepends=True) if "name: found" not in line))
+    said = []
+    result = run_survey(read_plan(plan), out, cluster=cluster, overwrite=True, progress=False, echo=said.append)
+    assert result.ok and result.summary["n_tiles_run"] == 0 and list(result.summary["fields"]) == ["given"]
+    assert sorted(p.name for p in (out / "fields").iterdir()) == ["given"]
+    assert sorted(p.name for p in (out / "catalogue").iterdir()) == ["field=given"]
+    assert pq.read_table(out / "fields" / "given" / "catalogue.parquet").equals(
+        pq.read_table(clean_run.outdir / "fields" / "given" / "catalogue.parquet"))
+    assert (out / "tiles" / "found").is_dir()  # the restart state stays: the field can come back
+    assert any("removed" in s and "field 'found' is not in the plan any more" in s for s in said), said
+
+
 def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
     import pyarrow.parquet as pq
 

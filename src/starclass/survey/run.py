@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import signal
 import threading
 import time
@@ -977,6 +978,13 @@ def run_survey(
                 entry["evaluation"] = ev
             per_field[name] = entry
             total += table.num_rows
+    # a field left out of the plan since an earlier complete run (then --overwrite): its partition went
+    # with the old catalogue folder above; its own folder stayed, a catalogue of the old run beside the
+    # new ones that the summary and the merged catalogue no longer had
+    for stale in _stale_fields(outdir, {info.spec.name for info in prepared.fields}):
+        shutil.rmtree(stale)
+        echo(f"note: removed {stale}: field {stale.name!r} is not in the plan any more (its tiles are kept in "
+             f"{outdir / 'tiles' / stale.name})")
     t_merge = time.perf_counter() - t1
     wall = time.perf_counter() - t0
     rss_by_pid: dict[int, int] = {}
@@ -1005,6 +1013,31 @@ def run_survey(
     })
     _write_json(outdir / "summary.json", summary)
     return SurveyResult(outdir, summary, [], outdir / "catalogue")
+
+
+#: What the survey writes in ``OUT/fields/<name>/`` (a folder holding anything else is not removed).
+FIELD_ENTRIES = ("catalogue.parquet", "evaluation.json")
+
+
+def _stale_fields(outdir: Path, names: Collection[str]) -> list[Path]:
+    """The folders of ``OUT/fields`` of fields not in ``names`` that hold only what the survey writes there.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> for f in ("a", "b", "c"):
+    ...     (out / "fields" / f).mkdir(parents=True)
+    ...     _ = (out / "fields" / f / "catalogue.parquet").write_bytes(b"")
+    >>> _ = (out / "fields" / "c" / "notes.txt").write_text("mine")
+    >>> [p.name for p in _stale_fields(out, {"a"})]
+    ['b']
+    """
+    root = outdir / "fields"
+    if not root.is_dir():
+        return []
+    return [d for d in sorted(root.iterdir()) if d.is_dir() and d.name not in names
+            and all(e.name in FIELD_ENTRIES for e in d.iterdir())]
 
 
 def _union_schema(schemas: list[pa.Schema]) -> pa.Schema:
