@@ -307,6 +307,21 @@ def test_tiles_of_a_field_that_failed_alike_are_listed_on_one_line():
     assert len(summary["failed_tiles"]) == 17  # summary.json still names every tile
 
 
+def test_memory_of_more_worker_processes_than_workers_says_why():
+    """kill -9 of one of two LocalCluster workers (its nanny starts another): the closing line read
+    'peak memory per worker: 0.90 GiB, 0.97 GiB, 0.97 GiB' for a two-worker survey."""
+    from starclass.survey.run import summary_lines
+
+    summary = {"complete": True, "n_candidates": 2, "n_fields": 1, "n_tiles": 3, "n_tiles_skipped": 0,
+               "candidates_per_second": 1.0, "seconds": {"wall": 2.0}, "workers": 2,
+               "fields": {"f": {"n_candidates": 2, "n_tiles": 3}},
+               "peak_rss_per_worker_bytes": [2**30, 2**30, 2**31]}
+    assert summary_lines(summary)[-1] == ("peak memory per worker process (3 processes for 2 workers: a worker died "
+                                          "and was replaced, or joined later): 1.00 GiB, 1.00 GiB, 2.00 GiB")
+    summary["peak_rss_per_worker_bytes"] = [2**30, 2**31]
+    assert summary_lines(summary)[-1] == "peak memory per worker: 1.00 GiB, 2.00 GiB"
+
+
 def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     from starclass.survey.run import prepare
     from starclass.survey.work import tile_done

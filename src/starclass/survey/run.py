@@ -1143,7 +1143,12 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             for merge, a in (ev.get("accuracy") or {}).items():
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}"
         lines.append(line)
-    if summary.get("peak_rss_per_worker_bytes"):
-        lines.append("peak memory per worker: " + ", ".join(
-            f"{b / 2**30:.2f} GiB" for b in summary["peak_rss_per_worker_bytes"]))
+    rss = summary.get("peak_rss_per_worker_bytes")
+    if rss:
+        label = "peak memory per worker"
+        if len(rss) > (summary.get("workers") or len(rss)):
+            # one figure per worker process that ran tiles: three for a two-worker survey read as a miscount
+            procs, workers = counted(len(rss), "process", "processes"), counted(summary["workers"], "worker")
+            label += f" process ({procs} for {workers}: a worker died and was replaced, or joined later)"
+        lines.append(f"{label}: " + ", ".join(f"{b / 2**30:.2f} GiB" for b in rss))
     return lines
