@@ -322,6 +322,36 @@ def test_memory_of_more_worker_processes_than_workers_says_why():
     assert summary_lines(summary)[-1] == "peak memory per worker: 1.00 GiB, 2.00 GiB"
 
 
+def test_the_dashboard_and_the_field_psf_phase_are_said_before_the_psf_tasks_run(survey_dir, cluster, monkeypatch,
+                                                                                 tmp_path):
+    """The fields' PSF tasks (a whole-mosaic detect each, before any tile) ran before the 'dask:' line:
+    nothing was printed after the plan line, neither the dashboard nor what was being done (12 s on
+    three 512 px fields by hand, minutes for many large mosaics)."""
+    from starclass.survey import work
+
+    log, seen_dir = tmp_path / "said.txt", tmp_path / "seen"
+    seen_dir.mkdir()
+    real = work.field_psf_of
+
+    def spy(job, *a, **k):  # the task is pickled even for thread workers: it reports through files
+        (seen_dir / job.field).write_text(log.read_text() if log.exists() else "")
+        return real(job, *a, **k)
+
+    def echo(line):
+        with log.open("a") as f:
+            f.write(line + "\n")
+
+    monkeypatch.setattr(work, "field_psf_of", spy)
+    result = run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", cluster=cluster, progress=False,
+                        echo=echo)  # photometry ci: two fields, two PSF tasks
+    seen = [p.read_text().splitlines() for p in sorted(seen_dir.iterdir())]
+    assert result.ok and len(seen) == 2, seen
+    for before in seen:
+        assert any(line.startswith("dask: 2 worker(s); dashboard:") for line in before), before
+        assert "measuring the PSF of 2 fields on the whole mosaic (one task per field, for every tile's aperture " \
+               "corrections), then the tiles" in before, before
+
+
 def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     from starclass.survey.run import prepare
     from starclass.survey.work import tile_done

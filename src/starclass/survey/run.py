@@ -878,13 +878,19 @@ def run_survey(
             client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
         if todo:
             client.run(warm_up, os.getpid())
+        # said before the fields' PSF tasks, not after: those take a whole-mosaic detect per field, and the
+        # survey was silent (no dashboard link, no bar) for as long as they ran
+        link = dashboard(client)
+        n_w = len(client.scheduler_info().get("workers", {}))
+        echo(f"dask: {n_w} worker(s); dashboard: {link or 'not running (install bokeh for it)'}")
+        n_psf = len({j.field for j in todo}) if plan.photometry in FIELD_PSF_MODES else 0
+        if n_psf:
+            echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
+                 "for every tile's aperture corrections), then the tiles")
         todo, psf_errors = _field_psfs(client, prepared, todo)
         failed += list(psf_errors)
         errors.update(psf_errors)
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
-        link = dashboard(client)
-        n_w = len(client.scheduler_info().get("workers", {}))
-        echo(f"dask: {n_w} worker(s); dashboard: {link or 'not running (install bokeh for it)'}")
         from distributed import as_completed
 
         futures = client.map(run_tile, todo, key=[f"tile-{j.key}-{j.digest[:12]}" for j in todo],
