@@ -405,6 +405,26 @@ def test_overwrite_with_a_field_left_out_of_the_plan_removes_its_old_field_folde
     assert any("removed" in s and "field 'found' is not in the plan any more" in s for s in said), said
 
 
+def test_fields_that_overlap_on_the_sky_are_named_as_catalogued_once_each(survey_dir, cluster, clean_run):
+    """The merged catalogue is 'de-duplicated' across tile edges only: two fields on the same sky (here the
+    fixture's, one WCS for both) gave every source there a row in each field without a word."""
+    import shutil
+
+    from starclass.survey.run import prepare, sky_overlaps
+
+    plan = read_plan(survey_dir / "plan.yaml")
+    assert [(a, b, round(f, 2)) for a, b, f in sky_overlaps(prepare(plan, survey_dir / "o").fields)] == [
+        ("given", "found", 1.0)]
+    out = survey_dir / "overlap"
+    shutil.copytree(clean_run.outdir, out)
+    said: list[str] = []
+    result = run_survey(plan, out, cluster=cluster, overwrite=True, progress=False, echo=said.append)
+    assert result.ok and result.summary["n_tiles_run"] == 0
+    assert ("warning: fields 'given' and 'found' overlap on the sky (~100% of 'found' lies on 'given'): a source "
+            "there is catalogued once in each field") in "\n".join(said)
+    assert result.summary["fields_overlapping_on_the_sky"] == [{"fields": ["given", "found"], "share_of_second": 1.0}]
+
+
 def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
     import pyarrow.parquet as pq
 

@@ -80,6 +80,7 @@ class FieldInfo:
     photon_counts: dict[str, bool] | None = None  # band -> read as photon counts, decided on the whole mosaic
     reading: dict[str, dict[str, Any]] | None = None  # band -> how its values are read, where not as before (_reading)
     padding_sides: dict[str, int] | None = None  # weight-less band -> side of its padding's squares (whole mosaic)
+    wcs: Any = None  # the mosaics' celestial WCS, for the fields' overlaps on the sky (sky_overlaps)
 
     @property
     def detected(self) -> bool:
@@ -404,7 +405,8 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     sides = {b: mos.padding_side(b) for b in mos.bands if mos.weights.get(b) is None and not mos.blank(b)}
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
                      truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
-                     reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None)
+                     reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None,
+                     wcs=None if mos.wcs is None else mos.wcs.celestial)
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
@@ -500,6 +502,71 @@ def _padding_note(mos) -> str | None:
             found.append(f"{b} ({p}, ~{100 * frac:.2g}%" + (f", blocks of {side} x {side} px" if side > ZERO_PADDING_PX
                                                          else "") + ")")
     return ", ".join(found) or None
+
+
+def sky_overlaps(fields: list[FieldInfo], grid: int = 16) -> list[tuple[str, str, float]]:
+    """Pairs of fields whose mosaics overlap on the sky, with the share of the second that lies on the first.
+
+    The survey de-duplicates the candidates of one field across its tile edges; two fields are two
+    catalogues, so a source where their mosaics overlap (adjacent pointings of a survey usually do) is a row
+    of each. The share is that of the centres of ``grid`` x ``grid`` cells of the second field's mosaic that fall on the
+    first's mosaic; fields without a WCS are left out.
+
+    Parameters
+    ----------
+    fields
+        The checked fields (:class:`FieldInfo`, with their ``wcs`` and ``shape``).
+    grid
+        Samples per side of each field.
+
+    Returns
+    -------
+    list of (str, str, float)
+        ``(first, second, share)`` for each overlapping pair, in plan order.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from astropy.wcs import WCS
+    >>> def field(name, ra):  # 100 x 100 px of 0.36": 0.01 deg a side
+    ...     w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [ra, 41.0]
+    ...     w.wcs.crpix = [50.5, 50.5]; w.wcs.cdelt = [-1e-4, 1e-4]
+    ...     return FieldInfo(SimpleNamespace(name=name), (100, 100), {}, wcs=w)
+    >>> [(a, b, round(f, 1)) for a, b, f in sky_overlaps([field("a", 10.0), field("b", 10.0066), field("c", 11.0)])]
+    [('a', 'b', 0.5)]
+    """
+    from astropy.coordinates import SkyCoord
+
+    done = [i for i in fields if i.wcs is not None]
+    out: list[tuple[str, str, float]] = []
+    if len(done) < 2:
+        return out
+    centres, radii, samples = [], [], []
+    for info in done:
+        ny, nx = info.shape
+        c = info.wcs.pixel_to_world((nx - 1) / 2.0, (ny - 1) / 2.0)
+        corners = info.wcs.pixel_to_world(np.array([-0.5, nx - 0.5, -0.5, nx - 0.5]),
+                                          np.array([-0.5, -0.5, ny - 0.5, ny - 0.5]))
+        centres.append(c)
+        radii.append(float(c.separation(corners).deg.max()))
+        # the centres of grid x grid cells: inside the mosaic, so a field on the same sky shares all of them
+        gx, gy = np.meshgrid((np.arange(grid) + 0.5) * nx / grid - 0.5, (np.arange(grid) + 0.5) * ny / grid - 0.5)
+        samples.append(info.wcs.pixel_to_world(gx.ravel(), gy.ravel()))
+    centre = SkyCoord(centres)
+    for i, a in enumerate(done):
+        near = np.flatnonzero(centre.separation(centre[i]).deg < np.asarray(radii) + radii[i])
+        for j in near[near > i]:
+            b = done[j]
+            # only fields near each other are projected: a tangent plane far from its centre folds back
+            try:
+                x, y = a.wcs.world_to_pixel(samples[j])
+            except Exception:  # a distortion that does not converge there: a warning is not worth a stop
+                continue
+            ny, nx = a.shape
+            on = np.isfinite(x) & np.isfinite(y) & (x >= -0.5) & (x <= nx - 0.5) & (y >= -0.5) & (y <= ny - 0.5)
+            if on.any():
+                out.append((a.spec.name, b.spec.name, float(on.mean())))
+    return out
 
 
 def _pixel_scale(wcs) -> float | None:
@@ -844,6 +911,15 @@ def run_survey(
             echo(f"warning: field {info.spec.name!r}: its mosaics ({info.no_wcs}) carry no celestial WCS: its rows "
                  "have x, y but no ra, dec (null in the merged catalogue); detection, classification and matching "
                  "its truth on x, y still work")
+    overlaps = sky_overlaps(prepared.fields)
+    for a, b, share in overlaps[:10]:
+        # the merged catalogue is de-duplicated across tile edges within a field: overlapping pointings of a
+        # survey gave a source in the overlap a row in each field without a word
+        echo(f"warning: fields {a!r} and {b!r} overlap on the sky (~{share:.0%} of {b!r} lies on {a!r}): a source "
+             "there is catalogued once in each field; the merged catalogue is de-duplicated across tile edges, not "
+             "across fields (match the fields' rows on ra, dec to combine them)")
+    if len(overlaps) > 10:
+        echo(f"warning: {len(overlaps) - 10} more pair(s) of fields overlap on the sky (summary.json lists them)")
 
     own_client = client is None
     made_cluster = None
@@ -931,6 +1007,9 @@ def run_survey(
         "n_tiles_skipped": skipped, "n_tiles_run": len(results), "failed_tiles": failed,
         "errors": errors, "workers": n_w, "dashboard": link,
     }
+    if overlaps:
+        summary["fields_overlapping_on_the_sky"] = [{"fields": [a, b], "share_of_second": round(share, 3)}
+                                                    for a, b, share in overlaps]
     flags = plan.pixel_flags()
     if flags:
         # as detect's catalogue meta: the summary says which pixels were left out (it did not)
