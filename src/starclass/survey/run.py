@@ -942,7 +942,7 @@ def run_survey(
     # the bar counts the finished tiles at the start, and their candidates with them: a resumed
     # survey's bar ended on the candidates of the tiles run now, not on the merged count
     running = {id(j) for j in todo}
-    n_cand = n_reused = sum(owned_rows(j.output) for j in prepared.jobs if id(j) not in running)
+    n_cand = sum(owned_rows(j.output) for j in prepared.jobs if id(j) not in running)
     try:
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if batch is not None:
@@ -1078,16 +1078,17 @@ def run_survey(
     secs = {k: float(sum(r["seconds"][k] for r in results)) for k in ("find", "classify", "total")}
     cpu = {k: float(sum(r["cpu_seconds"][k] for r in results)) for k in ("find", "total")}
     pixels = sum(r["pixels"] for r in results)
+    n_run = sum(r["n"] for r in results)  # the rows the tiles run now own (the bar's count less the reused)
     summary.update({
         "n_candidates": total, "fields": per_field,
         "seconds": {"wall": wall, "start": t_start, "tiles": t_tiles - t_start, "merge": t_merge, "task_sums": secs},
         "cpu_seconds": cpu,
         # the candidates of the tiles run now: a resumed run counted its reused tiles' too, so a rerun
         # with --overwrite (every tile reused) claimed thousands of candidates per second
-        "n_candidates_run": total - n_reused,
-        "candidates_per_second": (total - n_reused) / wall if wall > 0 and results else None,
+        "n_candidates_run": n_run,
+        "candidates_per_second": n_run / wall if wall > 0 and results else None,
         # a single-threaded worker's rate on an idle core: CPU time does not grow with the load
-        "candidates_per_cpu_second": (sum(r["n"] for r in results) / cpu["total"]) if cpu["total"] > 0 else None,
+        "candidates_per_cpu_second": (n_run / cpu["total"]) if cpu["total"] > 0 else None,
         "find_cpu_seconds_per_megapixel": cpu["find"] / (pixels / 1e6) if pixels else None,
         "find_seconds_per_megapixel": secs["find"] / (pixels / 1e6) if pixels else None,
         "peak_rss_per_worker_bytes": sorted(rss_by_pid.values()),
