@@ -591,6 +591,35 @@ def test_a_worker_that_joins_later_prints_warnings_as_warning_lines_too(survey_d
     assert capsys.readouterr().err == f"warning: {text}\n"
 
 
+def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each_worker(survey_dir, tmp_path,
+                                                                                       monkeypatch, capsys):
+    """Each worker process printed 'the positions of field ...: ... kept renamed: 'crowding' ->
+    'crowding_input'' once: twice per field with two workers (by hand, simulate's own plan), 64 times
+    with 64. The worker hands it to the client (the tile's 'notes'), which prints each text once."""
+    import dataclasses
+    import os
+    import warnings
+
+    from starclass.survey import work
+    from starclass.survey.run import prepare
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    monkeypatch.setattr(work, "_SHOWN", set())
+    jobs = [j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs
+            if j.field == "given" and len(j.positions)][:2]
+    results = []
+    for k, job in enumerate(jobs):
+        pos = job.positions.copy()
+        pos["crowding"] = 0.5  # a simulated truth's own column of that name
+        job = dataclasses.replace(job, positions=pos, client_pid=os.getpid() + 1,  # a worker process of its own
+                                  output=str(tmp_path / f"t{k}.parquet"))
+        results.append(work.run_tile(job))
+    note = ("warning: the positions of field 'given': column(s) of the input carry the names of the photometry "
+            "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
+    assert results[0]["notes"] == [note] and results[1]["notes"] == []
+    assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
+
+
 def test_merged_catalogues_carry_the_task_so_evaluate_does_not_guess(clean_run, survey_dir):
     """The survey's Parquet catalogues keep classify's meta (the model's task, its reference merge):
     evaluate took the task from the prob_<k> columns and refused the four-class truth."""

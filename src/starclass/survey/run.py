@@ -24,6 +24,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -976,6 +977,7 @@ def run_survey(
                    disable=not progress,
                    dynamic_ncols=True)
         bar.set_postfix(candidates=n_cand, failed=len(failed))
+        notes_said: set[str] = set()
         try:
             for fut in as_completed(futures):
                 if fut.status == "error":
@@ -986,6 +988,10 @@ def run_survey(
                     r = fut.result()
                     results.append(r)
                     n_cand += r["n"]
+                    for note in r.get("notes", ()):
+                        if note not in notes_said:  # once for the survey, not once per worker process
+                            notes_said.add(note)
+                            bar.write(note, file=sys.stderr)  # on stderr above the bar, as the workers' own
                 bar.update(1)
                 bar.set_postfix(candidates=n_cand, failed=len(failed))
                 fut.release()

@@ -200,6 +200,10 @@ def _device(job: TileJob):
 
 #: Warning texts this worker process has printed (each is printed once).
 _SHOWN: set[str] = set()
+#: Warnings about a field's own positions (``the positions of field 'F': ...``), held for the client:
+#: each worker printed them once, so a field whose tiles ran on 64 workers was warned of 64 times.
+FIELD_NOTE = "the positions of field "
+_FOR_CLIENT: list[str] = []
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -207,12 +211,17 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
 
     Deduplicated here, not with a ``"once"`` filter: the filters change (``catch_warnings``
     in the libraries a tile calls) between tiles, which empties Python's once-registry.
+    A warning about a field's given positions (:data:`FIELD_NOTE`) is handed to the client
+    instead (:func:`run_tile`'s ``notes``), which prints each once for the whole survey.
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
     text = f"warning: {kind}{message}"
     if text not in _SHOWN:
         _SHOWN.add(text)
-        print(text, file=sys.stderr, flush=True)
+        if str(message).startswith(FIELD_NOTE):
+            _FOR_CLIENT.append(text)
+        else:
+            print(text, file=sys.stderr, flush=True)
 
 
 def warm_up(client_pid: int | None = None) -> int:
@@ -556,7 +565,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         ``key``, ``n`` (rows written), ``seconds`` (``find``, ``classify``, ``total``; wall),
         ``cpu_seconds`` (``find``, ``total``: CPU time of the worker process),
         ``pixels`` (core), ``peak_rss`` (bytes, this worker process so far), ``pid``, ``worker``
-        (address) and ``model_loads`` (models this process has loaded).
+        (address), ``model_loads`` (models this process has loaded) and ``notes`` (warnings about the
+        field's positions this process had not yet handed over, for the client to print once).
 
     Raises
     ------
@@ -619,7 +629,10 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     # "n" feeds the progress bar's running count: the rows this tile owns (its core), so that the
     # bar ends on the merged catalogue's count, not on it plus the guard-band rows the merge drops
     n_own = int(np.count_nonzero(cat[IN_CORE])) if IN_CORE in cat.colnames else len(cat)
+    notes = list(_FOR_CLIENT)  # this process's new warnings about the field's positions, for the client to print
+    _FOR_CLIENT.clear()
     return {"key": job.key, "n": n_own, "n_rows": len(cat), "worker": worker, "pixels": job.tile.n_pixels,
+            "notes": notes,
             "peak_rss": int(rss), "pid": os.getpid(),
             "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
             "cpu_seconds": {"find": c_find, "total": time.process_time() - c0},
