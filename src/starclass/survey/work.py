@@ -204,6 +204,7 @@ _SHOWN: set[str] = set()
 #: each worker printed them once, so a field whose tiles ran on 64 workers was warned of 64 times.
 FIELD_NOTE = "the positions of field "
 _FOR_CLIENT: list[str] = []
+_FOR_CLIENT_LOCK = threading.Lock()  # a worker of several threads runs several tiles at once
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -219,7 +220,8 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
     if text not in _SHOWN:
         _SHOWN.add(text)
         if str(message).startswith(FIELD_NOTE):
-            _FOR_CLIENT.append(text)
+            with _FOR_CLIENT_LOCK:
+                _FOR_CLIENT.append(text)
         else:
             print(text, file=sys.stderr, flush=True)
 
@@ -629,8 +631,9 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     # "n" feeds the progress bar's running count: the rows this tile owns (its core), so that the
     # bar ends on the merged catalogue's count, not on it plus the guard-band rows the merge drops
     n_own = int(np.count_nonzero(cat[IN_CORE])) if IN_CORE in cat.colnames else len(cat)
-    notes = list(_FOR_CLIENT)  # this process's new warnings about the field's positions, for the client to print
-    _FOR_CLIENT.clear()
+    with _FOR_CLIENT_LOCK:  # this process's new warnings about the field's positions, for the client to print
+        notes = list(_FOR_CLIENT)
+        _FOR_CLIENT.clear()
     return {"key": job.key, "n": n_own, "n_rows": len(cat), "worker": worker, "pixels": job.tile.n_pixels,
             "notes": notes,
             "peak_rss": int(rss), "pid": os.getpid(),
