@@ -352,6 +352,23 @@ def test_the_dashboard_and_the_field_psf_phase_are_said_before_the_psf_tasks_run
                "corrections), then the tiles" in before, before
 
 
+def test_a_second_survey_on_a_folder_being_written_is_refused(survey_dir, cluster, tmp_path):
+    """Two surveys started on one output folder (by hand: two terminals) both ran every tile and both
+    merged, each replacing the other's files, without a word."""
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".survey.lock", "a+") as held:  # the first survey, still running
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("pid 4242 on head, started 2026-12-05 00:00:00\n")
+        held.flush()
+        with pytest.raises(StarclassError, match=r"survey output .*out is being written by another survey "
+                                                 r"\(pid 4242 on head, started 2026-12-05 00:00:00\); wait for it"):
+            run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False, echo=lambda s: None)
+    assert not (out / "tiles").exists() and not (out / "summary.json").exists()
+
+
 def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     from starclass.survey.run import prepare
     from starclass.survey.work import tile_done

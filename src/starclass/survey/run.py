@@ -883,6 +883,76 @@ def run_survey(
     ...
     starclass.errors.StarclassError: plan: no fields
     """
+    # the output folder's lock (taken once the cluster is there) is held until the merge and summary are written
+    with contextlib.ExitStack() as locks:
+        return _run_survey(plan, outdir, scheduler=scheduler, cluster=cluster, client=client, n_workers=n_workers,
+                           threads_per_worker=threads_per_worker, processes=processes, overwrite=overwrite,
+                           progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
+                           locks=locks)
+
+
+#: The hidden file of an output folder that a running survey holds locked (``flock``).
+LOCK_NAME = ".survey.lock"
+
+
+@contextlib.contextmanager
+def survey_lock(outdir: Path):
+    """Hold ``outdir``'s lock for one survey; refuse a second survey writing the same folder.
+
+    Two surveys started on one folder (a batch job submitted twice, a second terminal) both ran
+    every tile and both merged, each replacing the other's files. The lock is ``flock`` on
+    ``OUT/.survey.lock``, released by the system when its process ends however it ends (kill -9
+    too), so a killed survey leaves nothing to clean up; where ``fcntl`` is missing (Windows) no lock
+    is taken.
+
+    Raises
+    ------
+    StarclassError
+        Naming the folder and the survey holding it (pid, host, start).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with survey_lock(out):
+    ...     try:
+    ...         with survey_lock(out):
+    ...             pass
+    ...     except StarclassError as exc:
+    ...         print(str(exc).split(" (")[0].replace(str(out), "OUT"))
+    survey output OUT is being written by another survey
+    >>> with survey_lock(out):  # released: the next survey takes it
+    ...     pass
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock here: the folder is not locked
+        yield
+        return
+    import socket
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    f = open(outdir / LOCK_NAME, "a+", encoding="utf-8")  # held open (and locked) for the survey's duration
+    try:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.seek(0)
+            who = f.read().strip() or "a survey"
+            raise StarclassError(f"survey output {outdir} is being written by another survey ({who}); wait for it "
+                                 "to end (its finished tiles are then reused), or choose another folder") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()} on {socket.gethostname()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        f.flush()
+        yield
+    finally:
+        f.close()  # closing releases the lock; the file stays (removing it would race a survey opening it)
+
+
+def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_per_worker, processes, overwrite,
+                progress, device, fail_tiles, echo, batch, locks: contextlib.ExitStack) -> SurveyResult:
+    """:func:`run_survey`, holding the output folder's lock in ``locks`` once the cluster is there."""
     from tqdm.auto import tqdm
 
     t0 = time.perf_counter()
@@ -945,6 +1015,8 @@ def run_survey(
     running = {id(j) for j in todo}
     n_cand = sum(owned_rows(j.output) for j in prepared.jobs if id(j) not in running)
     try:
+        # once the cluster is there (a scheduler that cannot be reached wrote nothing), before any tile
+        locks.enter_context(survey_lock(outdir))
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if batch is not None:
             # the queue may hold the jobs for a long time: say what is being waited for
