@@ -440,6 +440,29 @@ def test_fields_that_overlap_on_the_sky_are_named_as_catalogued_once_each(survey
     assert ("warning: fields 'given' and 'found' overlap on the sky (~100% of 'found' lies on 'given'): a source "
             "there is catalogued once in each field") in "\n".join(said)
     assert result.summary["fields_overlapping_on_the_sky"] == [{"fields": ["given", "found"], "share_of_second": 1.0}]
+    # mosaics in other frames (FK5 beside ICRS, galactic) are compared too, not a crash of the plan check
+    from types import SimpleNamespace
+
+    from astropy.coordinates import SkyCoord
+    from astropy.wcs import WCS
+
+    from starclass.survey.run import FieldInfo
+
+    def field(name, lon, lat, ctype, radesys=""):
+        w = WCS(naxis=2)
+        w.wcs.ctype = ctype
+        w.wcs.crval = [lon, lat]
+        w.wcs.crpix = [50.5, 50.5]
+        w.wcs.cdelt = [-1e-4, 1e-4]
+        if radesys:
+            w.wcs.radesys, w.wcs.equinox = radesys, 2000.0
+        return FieldInfo(SimpleNamespace(name=name), (100, 100), {}, wcs=w)
+
+    g = SkyCoord(10.0066, 41.0, unit="deg").galactic
+    fields = [field("a", 10.0, 41.0, ["RA---TAN", "DEC--TAN"], "ICRS"),
+              field("b", 10.0066, 41.0, ["RA---TAN", "DEC--TAN"], "FK5"),
+              field("c", g.l.deg, g.b.deg, ["GLON-TAN", "GLAT-TAN"])]
+    assert [(a, b) for a, b, _ in sky_overlaps(fields)] == [("a", "b"), ("a", "c"), ("b", "c")]
 
 
 def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):

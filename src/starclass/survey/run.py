@@ -548,12 +548,14 @@ def sky_overlaps(fields: list[FieldInfo], grid: int = 16) -> list[tuple[str, str
         c = info.wcs.pixel_to_world((nx - 1) / 2.0, (ny - 1) / 2.0)
         corners = info.wcs.pixel_to_world(np.array([-0.5, nx - 0.5, -0.5, nx - 0.5]),
                                           np.array([-0.5, -0.5, ny - 0.5, ny - 0.5]))
-        centres.append(c)
+        centres.append(c.icrs)  # one frame for all: the mosaics may say FK5, ICRS or galactic
         radii.append(float(c.separation(corners).deg.max()))
         # the centres of grid x grid cells: inside the mosaic, so a field on the same sky shares all of them
         gx, gy = np.meshgrid((np.arange(grid) + 0.5) * nx / grid - 0.5, (np.arange(grid) + 0.5) * ny / grid - 0.5)
         samples.append(info.wcs.pixel_to_world(gx.ravel(), gy.ravel()))
-    centre = SkyCoord(centres)
+    # from plain numbers: SkyCoords of mosaics in FK5 and in ICRS do not make one array, even once in ICRS
+    centre = SkyCoord([float(c.ra.deg) for c in centres], [float(c.dec.deg) for c in centres], unit="deg",
+                      frame="icrs")
     for i, a in enumerate(done):
         near = np.flatnonzero(centre.separation(centre[i]).deg < np.asarray(radii) + radii[i])
         for j in near[near > i]:
