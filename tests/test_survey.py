@@ -259,6 +259,116 @@ def test_failed_tiles_are_reported_then_a_rerun_completes_identically(survey_dir
         run_survey(plan, out, cluster=cluster, progress=False, echo=lambda s: None)
 
 
+def test_a_resumed_survey_s_progress_and_rate_count_the_reused_tiles_right(survey_dir, cluster, clean_run, capsys):
+    """A resumed survey's bar ended on the candidates of the tiles run now (1101 of 2809 by hand),
+    and its candidates/s counted the reused tiles' candidates as if just classified."""
+    import re
+    import shutil
+
+    from starclass.survey.run import summary_lines
+
+    out = survey_dir / "resumed_bar"
+    shutil.copytree(clean_run.outdir / "tiles", out / "tiles")
+    gone = ["found/r001_c001", "given/r000_c002"]
+    for key in gone:
+        (out / "tiles" / f"{key}.parquet").unlink()
+    capsys.readouterr()
+    result = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=True, echo=lambda s: None)
+    assert result.ok and result.summary["n_tiles_run"] == len(gone)
+    counts = [int(n) for n in re.findall(r"candidates=(\d+)", capsys.readouterr().err)]
+    total = result.summary["n_candidates"]
+    assert counts and counts[0] > 0, counts  # the reused tiles' candidates from the start
+    assert counts[-1] == total, (counts, total)
+    run_now = result.summary["n_candidates_run"]
+    assert 0 < run_now < total
+    assert result.summary["candidates_per_second"] == pytest.approx(run_now / result.summary["seconds"]["wall"])
+    assert f"over the {run_now} candidates of the tiles run" in summary_lines(result.summary)[0]
+    # every tile reused (--overwrite redoes the merge only): no rate at all, not total / a few seconds
+    again = run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, overwrite=True, progress=False,
+                       echo=lambda s: None)
+    assert again.summary["n_candidates_run"] == 0 and again.summary["candidates_per_second"] is None
+    assert "(no tile run)" in summary_lines(again.summary)[0]
+
+
+def test_tiles_of_a_field_that_failed_alike_are_listed_on_one_line():
+    """A mosaic truncated after the plan check failed the field's PSF task: each of its 16 tiles
+    was listed with the same 300-character error (by hand), hundreds for a large mosaic."""
+    from starclass.survey.run import summary_lines
+
+    err = "the PSF of field 'c': StarclassError('c/g.fits is truncated: the file holds 100000 bytes')"
+    tiles = [f"c/r{r:03d}_c{c:03d}" for r in range(4) for c in range(4)]
+    summary = {"complete": False, "failed_tiles": ["b/r001_c002", *tiles],
+               "errors": {"b/r001_c002": "RuntimeError('injected fault')", **dict.fromkeys(tiles, err)}}
+    lines = summary_lines(summary)
+    assert lines[0] == "survey INCOMPLETE: 17 tile(s) failed after retries:"
+    assert lines[1] == "  b/r001_c002: RuntimeError('injected fault')"
+    assert lines[2] == f"  c: 16 tiles (r000_c000, r000_c001, r000_c002, r000_c003, ... r003_c003): {err}"
+    assert len(lines) == 4 and lines[3].startswith("rerun the same command")
+    assert len(summary["failed_tiles"]) == 17  # summary.json still names every tile
+
+
+def test_memory_of_more_worker_processes_than_workers_says_why():
+    """kill -9 of one of two LocalCluster workers (its nanny starts another): the closing line read
+    'peak memory per worker: 0.90 GiB, 0.97 GiB, 0.97 GiB' for a two-worker survey."""
+    from starclass.survey.run import summary_lines
+
+    summary = {"complete": True, "n_candidates": 2, "n_fields": 1, "n_tiles": 3, "n_tiles_skipped": 0,
+               "candidates_per_second": 1.0, "seconds": {"wall": 2.0}, "workers": 2,
+               "fields": {"f": {"n_candidates": 2, "n_tiles": 3}},
+               "peak_rss_per_worker_bytes": [2**30, 2**30, 2**31]}
+    assert summary_lines(summary)[-1] == ("peak memory per worker process (3 processes for 2 workers: a worker died "
+                                          "and was replaced, or joined later): 1.00 GiB, 1.00 GiB, 2.00 GiB")
+    summary["peak_rss_per_worker_bytes"] = [2**30, 2**31]
+    assert summary_lines(summary)[-1] == "peak memory per worker: 1.00 GiB, 2.00 GiB"
+
+
+def test_the_dashboard_and_the_field_psf_phase_are_said_before_the_psf_tasks_run(survey_dir, cluster, monkeypatch,
+                                                                                 tmp_path):
+    """The fields' PSF tasks (a whole-mosaic detect each, before any tile) ran before the 'dask:' line:
+    nothing was printed after the plan line, neither the dashboard nor what was being done (12 s on
+    three 512 px fields by hand, minutes for many large mosaics)."""
+    from starclass.survey import work
+
+    log, seen_dir = tmp_path / "said.txt", tmp_path / "seen"
+    seen_dir.mkdir()
+    real = work.field_psf_of
+
+    def spy(job, *a, **k):  # the task is pickled even for thread workers: it reports through files
+        (seen_dir / job.field).write_text(log.read_text() if log.exists() else "")
+        return real(job, *a, **k)
+
+    def echo(line):
+        with log.open("a") as f:
+            f.write(line + "\n")
+
+    monkeypatch.setattr(work, "field_psf_of", spy)
+    result = run_survey(read_plan(survey_dir / "plan.yaml"), tmp_path / "out", cluster=cluster, progress=False,
+                        echo=echo)  # photometry ci: two fields, two PSF tasks
+    seen = [p.read_text().splitlines() for p in sorted(seen_dir.iterdir())]
+    assert result.ok and len(seen) == 2, seen
+    for before in seen:
+        assert any(line.startswith("dask: 2 worker(s); dashboard:") for line in before), before
+        assert "measuring the PSF of 2 fields on the whole mosaic (one task per field, for every tile's aperture " \
+               "corrections), then the tiles" in before, before
+
+
+def test_a_second_survey_on_a_folder_being_written_is_refused(survey_dir, cluster, tmp_path):
+    """Two surveys started on one output folder (by hand: two terminals) both ran every tile and both
+    merged, each replacing the other's files, without a word."""
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".survey.lock", "a+") as held:  # the first survey, still running
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("pid 4242 on head, started 2026-12-05 00:00:00\n")
+        held.flush()
+        with pytest.raises(StarclassError, match=r"survey output .*out is being written by another survey "
+                                                 r"\(pid 4242 on head, started 2026-12-05 00:00:00\); wait for it"):
+            run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False, echo=lambda s: None)
+    assert not (out / "tiles").exists() and not (out / "summary.json").exists()
+
+
 def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     from starclass.survey.run import prepare
     from starclass.survey.work import tile_done
@@ -268,6 +378,91 @@ def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     assert all(tile_done(j.output, j.digest) for j in same.jobs)
     other = prepare(plan.with_options(photometry="none"), clean_run.outdir)
     assert not any(tile_done(j.output, j.digest) for j in other.jobs)
+
+
+def test_a_complete_survey_rerun_with_other_settings_says_its_tiles_would_run_again(survey_dir, cluster, clean_run):
+    """The refusal said 'give --overwrite to redo the merge and summary (finished tiles are reused)'
+    to a rerun with another tile size: with --overwrite every tile ran again (by hand, 48 of 48)."""
+    summary = (clean_run.outdir / "summary.json").read_text()
+    n = clean_run.summary["n_tiles"]
+    with pytest.raises(StarclassError) as err:
+        run_survey(read_plan(survey_dir / "plan.yaml").with_options(photometry="none"), clean_run.outdir,
+                   cluster=cluster, progress=False, echo=lambda s: None)
+    assert f"for {n} of its {n} tile(s) the plan's inputs, model or settings have changed" in str(err.value)
+    assert "give --overwrite to run those tiles again" in str(err.value)
+    assert "finished tiles are reused" not in str(err.value)
+    # the same settings: nothing to run, the merge alone is redone
+    with pytest.raises(StarclassError, match=r"give --overwrite to redo the merge and summary \(finished tiles"):
+        run_survey(read_plan(survey_dir / "plan.yaml"), clean_run.outdir, cluster=cluster, progress=False,
+                   echo=lambda s: None)
+    assert (clean_run.outdir / "summary.json").read_text() == summary
+
+
+def test_overwrite_with_a_field_left_out_of_the_plan_removes_its_old_field_folder(survey_dir, cluster, clean_run):
+    """A complete survey rerun with --overwrite after a field was deleted from the plan: the merged
+    catalogue and summary lost the field, but OUT/fields/<field>/ kept the old run's catalogue and
+    evaluation, read as a field of the survey by whoever lists OUT/fields (by hand, SIM-M31-003)."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    out = survey_dir / "one_field_less"
+    shutil.copytree(clean_run.outdir, out)
+    plan = survey_dir / "plan_given_only.yaml"
+    text = (survey_dir / "plan.yaml").read_text()
+    plan.write_text("".join(line for line in text.splitlines(keepends=True) if "name: found" not in line))
+    said = []
+    result = run_survey(read_plan(plan), out, cluster=cluster, overwrite=True, progress=False, echo=said.append)
+    assert result.ok and result.summary["n_tiles_run"] == 0 and list(result.summary["fields"]) == ["given"]
+    assert sorted(p.name for p in (out / "fields").iterdir()) == ["given"]
+    assert sorted(p.name for p in (out / "catalogue").iterdir()) == ["field=given"]
+    assert pq.read_table(out / "fields" / "given" / "catalogue.parquet").equals(
+        pq.read_table(clean_run.outdir / "fields" / "given" / "catalogue.parquet"))
+    assert (out / "tiles" / "found").is_dir()  # the restart state stays: the field can come back
+    assert any("removed" in s and "field 'found' is not in the plan any more" in s for s in said), said
+
+
+def test_fields_that_overlap_on_the_sky_are_named_as_catalogued_once_each(survey_dir, cluster, clean_run):
+    """The merged catalogue is 'de-duplicated' across tile edges only: two fields on the same sky (here the
+    fixture's, one WCS for both) gave every source there a row in each field without a word."""
+    import shutil
+
+    from starclass.survey.run import prepare, sky_overlaps
+
+    plan = read_plan(survey_dir / "plan.yaml")
+    assert [(a, b, round(f, 2)) for a, b, f in sky_overlaps(prepare(plan, survey_dir / "o").fields)] == [
+        ("given", "found", 1.0)]
+    out = survey_dir / "overlap"
+    shutil.copytree(clean_run.outdir, out)
+    said: list[str] = []
+    result = run_survey(plan, out, cluster=cluster, overwrite=True, progress=False, echo=said.append)
+    assert result.ok and result.summary["n_tiles_run"] == 0
+    assert ("warning: fields 'given' and 'found' overlap on the sky (~100% of 'found' lies on 'given'): a source "
+            "there is catalogued once in each field") in "\n".join(said)
+    assert result.summary["fields_overlapping_on_the_sky"] == [{"fields": ["given", "found"], "share_of_second": 1.0}]
+    # mosaics in other frames (FK5 beside ICRS, galactic) are compared too, not a crash of the plan check
+    from types import SimpleNamespace
+
+    from astropy.coordinates import SkyCoord
+    from astropy.wcs import WCS
+
+    from starclass.survey.run import FieldInfo
+
+    def field(name, lon, lat, ctype, radesys=""):
+        w = WCS(naxis=2)
+        w.wcs.ctype = ctype
+        w.wcs.crval = [lon, lat]
+        w.wcs.crpix = [50.5, 50.5]
+        w.wcs.cdelt = [-1e-4, 1e-4]
+        if radesys:
+            w.wcs.radesys, w.wcs.equinox = radesys, 2000.0
+        return FieldInfo(SimpleNamespace(name=name), (100, 100), {}, wcs=w)
+
+    g = SkyCoord(10.0066, 41.0, unit="deg").galactic
+    fields = [field("a", 10.0, 41.0, ["RA---TAN", "DEC--TAN"], "ICRS"),
+              field("b", 10.0066, 41.0, ["RA---TAN", "DEC--TAN"], "FK5"),
+              field("c", g.l.deg, g.b.deg, ["GLON-TAN", "GLAT-TAN"])]
+    assert [(a, b) for a, b, _ in sky_overlaps(fields)] == [("a", "b"), ("a", "c"), ("b", "c")]
 
 
 def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
@@ -409,6 +604,60 @@ def test_process_workers_print_each_warning_once_as_warning_lines(tmp_path):
     assert len(lines) == 3 and "UserWarning: x" in lines[0], res.stderr
     assert lines[1:] == ["warning: conformal sets: too few calibration rows",
                          "warning: 2 of 9 candidates have no usable stamp"]
+
+
+def test_a_worker_that_joins_later_prints_warnings_as_warning_lines_too(survey_dir, tmp_path, monkeypatch, capsys):
+    """Only the workers there at the start got warm_up's warning format: a LocalCluster worker killed
+    and restarted by its nanny printed '/.../classify.py:344: UserWarning: conformal sets ...' and the
+    source line under the bar (seen by hand, kill -9 of one of two workers), as would a batch job
+    that starts after the first."""
+    import dataclasses
+    import os
+    import warnings
+
+    from starclass.survey.run import prepare
+    from starclass.survey.work import run_tile
+
+    # a fresh worker process: Python's own warning format, no warm_up
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    job = next(j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs if j.field == "given")
+    assert job.client_pid == os.getpid()  # the survey's client is the process that prepared the jobs
+    # as run in a worker process of its own, the client being another process
+    job = dataclasses.replace(job, client_pid=os.getpid() + 1, output=str(tmp_path / "t.parquet"))
+    run_tile(job)
+    capsys.readouterr()
+    text = "conformal sets at coverage 0.9: too few calibration rows (late worker)"
+    warnings.warn(text, stacklevel=1)
+    assert capsys.readouterr().err == f"warning: {text}\n"
+
+
+def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each_worker(survey_dir, tmp_path,
+                                                                                       monkeypatch, capsys):
+    """Each worker process printed 'the positions of field ...: ... kept renamed: 'crowding' ->
+    'crowding_input'' once: twice per field with two workers (by hand, simulate's own plan), 64 times
+    with 64. The worker hands it to the client (the tile's 'notes'), which prints each text once."""
+    import dataclasses
+    import os
+    import warnings
+
+    from starclass.survey import work
+    from starclass.survey.run import prepare
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    monkeypatch.setattr(work, "_SHOWN", set())
+    jobs = [j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs
+            if j.field == "given" and len(j.positions)][:2]
+    results = []
+    for k, job in enumerate(jobs):
+        pos = job.positions.copy()
+        pos["crowding"] = 0.5  # a simulated truth's own column of that name
+        job = dataclasses.replace(job, positions=pos, client_pid=os.getpid() + 1,  # a worker process of its own
+                                  output=str(tmp_path / f"t{k}.parquet"))
+        results.append(work.run_tile(job))
+    note = ("warning: the positions of field 'given': column(s) of the input carry the names of the photometry "
+            "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
+    assert results[0]["notes"] == [note] and results[1]["notes"] == []
+    assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
 
 
 def test_merged_catalogues_carry_the_task_so_evaluate_does_not_guess(clean_run, survey_dir):
@@ -561,6 +810,27 @@ def test_cli_options_that_would_be_ignored_are_refused(survey_dir, tmp_path, ext
     r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress", *extra])
     assert r.exit_code == 2, r.output
     assert message in r.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("localhost", "missing port number"), ("127.0.0.1:notaport", "notaport"),
+    ("foo://head:8786", "unknown scheme 'foo'"), ("tcp://head:99999", "port 99999 is not a TCP port"),
+])
+def test_cli_a_scheduler_that_is_no_address_is_refused_before_the_plan(survey_dir, tmp_path, address, why):
+    """'--scheduler localhost' (no port) ended the survey after the plan check with distributed's
+    ValueError traceback; a port beyond 65535 waited 20 s to time out."""
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["survey", str(survey_dir / "plan.yaml"), "-o", str(out), "--no-progress",
+                                 "--scheduler", address])
+    assert r.exit_code == 2, (r.output, r.exception)
+    assert f"--scheduler {address!r}: not a scheduler address" in r.output and why in r.output, r.output
+    assert "e.g. tcp://head:8786" in r.output
+    assert "survey:" not in r.output  # before the plan is read
     assert not out.exists()
 
 

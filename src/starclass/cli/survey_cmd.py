@@ -89,6 +89,10 @@ def survey_command(
     if scheduler is not None and workers is not None:
         raise StarclassError("--workers sizes a LocalCluster; with --scheduler the running cluster's workers are used: "
                              "give one of them")
+    if scheduler is not None:
+        from starclass.survey.run import check_scheduler_address
+
+        check_scheduler_address(scheduler)  # before the plan is read: 'head' without its port was a traceback
     batch = None
     if jobqueue is not None:
         if scheduler is not None or workers is not None:

@@ -22,7 +22,9 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -41,7 +43,7 @@ from starclass.survey.batch import BatchSpec, batch_cluster
 from starclass.survey.merge import merge_tiles
 from starclass.survey.plan import DEFAULT_OVERLAP, MAGSYS, PHOTOMETRY, FieldSpec, SurveyPlan, file_digest, model_digest
 from starclass.survey.tiles import assign_tiles, tile_grid
-from starclass.survey.work import ORDER, TileJob, run_tile, tile_done, warm_up, with_astropy_metadata
+from starclass.survey.work import ORDER, TileJob, owned_rows, run_tile, tile_done, warm_up, with_astropy_metadata
 
 if TYPE_CHECKING:  # pyarrow is imported where it is used: the plan checks stay light
     import pyarrow as pa
@@ -79,6 +81,7 @@ class FieldInfo:
     photon_counts: dict[str, bool] | None = None  # band -> read as photon counts, decided on the whole mosaic
     reading: dict[str, dict[str, Any]] | None = None  # band -> how its values are read, where not as before (_reading)
     padding_sides: dict[str, int] | None = None  # weight-less band -> side of its padding's squares (whole mosaic)
+    wcs: Any = None  # the mosaics' celestial WCS, for the fields' overlaps on the sky (sky_overlaps)
 
     @property
     def detected(self) -> bool:
@@ -320,7 +323,8 @@ def prepare(plan: SurveyPlan, outdir: str | os.PathLike, *, fail_tiles: Collecti
                 model_digest=digest, photometry=plan.photometry, batch_size=plan.batch_size, positions=sub,
                 guard=1.0, output=str(outdir / "tiles" / info.spec.name / f"{tile.name}.parquet"),
                 digest=h.hexdigest(), device=device, threads=threads, fail=key in fail, pixel_flags=flags,
-                magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides))
+                magsys=plan.magsys, photon_counts=info.photon_counts, padding_sides=info.padding_sides,
+                client_pid=os.getpid()))
     unknown = fail - {j.key for j in jobs}
     if unknown:
         raise StarclassError(f"fault injection: no tile(s) {', '.join(sorted(unknown))}")
@@ -402,7 +406,8 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     sides = {b: mos.padding_side(b) for b in mos.bands if mos.weights.get(b) is None and not mos.blank(b)}
     info = FieldInfo(spec, tuple(mos.shape), {b: str(p) for b, p in mos.paths.items()}, positions,
                      truth, _pixel_scale(mos.wcs), no_wcs, note, blank, _padding_note(mos), counts,
-                     reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None)
+                     reading=_reading(mos, photometry=plan.photometry != "skip"), padding_sides=sides or None,
+                     wcs=None if mos.wcs is None else mos.wcs.celestial)
     # the mask files are inputs too: an output folder that holds one is refused as one holding a mosaic
     masks = [flags.mask_path(p) for p in mos.paths.values()] if flags is not None and flags.mask_file else []
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
@@ -500,6 +505,73 @@ def _padding_note(mos) -> str | None:
     return ", ".join(found) or None
 
 
+def sky_overlaps(fields: list[FieldInfo], grid: int = 16) -> list[tuple[str, str, float]]:
+    """Pairs of fields whose mosaics overlap on the sky, with the share of the second that lies on the first.
+
+    The survey de-duplicates the candidates of one field across its tile edges; two fields are two
+    catalogues, so a source where their mosaics overlap (adjacent pointings of a survey usually do) is a row
+    of each. The share is that of the centres of ``grid`` x ``grid`` cells of the second field's mosaic that fall on the
+    first's mosaic; fields without a WCS are left out.
+
+    Parameters
+    ----------
+    fields
+        The checked fields (:class:`FieldInfo`, with their ``wcs`` and ``shape``).
+    grid
+        Samples per side of each field.
+
+    Returns
+    -------
+    list of (str, str, float)
+        ``(first, second, share)`` for each overlapping pair, in plan order.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from astropy.wcs import WCS
+    >>> def field(name, ra):  # 100 x 100 px of 0.36": 0.01 deg a side
+    ...     w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crval = [ra, 41.0]
+    ...     w.wcs.crpix = [50.5, 50.5]; w.wcs.cdelt = [-1e-4, 1e-4]
+    ...     return FieldInfo(SimpleNamespace(name=name), (100, 100), {}, wcs=w)
+    >>> [(a, b, round(f, 1)) for a, b, f in sky_overlaps([field("a", 10.0), field("b", 10.0066), field("c", 11.0)])]
+    [('a', 'b', 0.5)]
+    """
+    from astropy.coordinates import SkyCoord
+
+    done = [i for i in fields if i.wcs is not None]
+    out: list[tuple[str, str, float]] = []
+    if len(done) < 2:
+        return out
+    centres, radii, samples = [], [], []
+    for info in done:
+        ny, nx = info.shape
+        c = info.wcs.pixel_to_world((nx - 1) / 2.0, (ny - 1) / 2.0)
+        corners = info.wcs.pixel_to_world(np.array([-0.5, nx - 0.5, -0.5, nx - 0.5]),
+                                          np.array([-0.5, -0.5, ny - 0.5, ny - 0.5]))
+        centres.append(c.icrs)  # one frame for all: the mosaics may say FK5, ICRS or galactic
+        radii.append(float(c.separation(corners).deg.max()))
+        # the centres of grid x grid cells: inside the mosaic, so a field on the same sky shares all of them
+        gx, gy = np.meshgrid((np.arange(grid) + 0.5) * nx / grid - 0.5, (np.arange(grid) + 0.5) * ny / grid - 0.5)
+        samples.append(info.wcs.pixel_to_world(gx.ravel(), gy.ravel()))
+    # from plain numbers: SkyCoords of mosaics in FK5 and in ICRS do not make one array, even once in ICRS
+    centre = SkyCoord([float(c.ra.deg) for c in centres], [float(c.dec.deg) for c in centres], unit="deg",
+                      frame="icrs")
+    for i, a in enumerate(done):
+        near = np.flatnonzero(centre.separation(centre[i]).deg < np.asarray(radii) + radii[i])
+        for j in near[near > i]:
+            b = done[j]
+            # only fields near each other are projected: a tangent plane far from its centre folds back
+            try:
+                x, y = a.wcs.world_to_pixel(samples[j])
+            except Exception:  # a distortion that does not converge there: a warning is not worth a stop
+                continue
+            ny, nx = a.shape
+            on = np.isfinite(x) & np.isfinite(y) & (x >= -0.5) & (x <= nx - 0.5) & (y >= -0.5) & (y <= ny - 0.5)
+            if on.any():
+                out.append((a.spec.name, b.spec.name, float(on.mean())))
+    return out
+
+
 def _pixel_scale(wcs) -> float | None:
     """Arcsec per pixel of a celestial WCS (the geometric mean of its two axes), or None."""
     if wcs is None:
@@ -572,6 +644,57 @@ def make_client(*, scheduler: str | None = None, cluster: Any = None, n_workers:
     return _client(scheduler, cluster, n_workers, threads_per_worker, processes)
 
 
+def check_scheduler_address(address: str) -> str:
+    """Refuse a ``--scheduler`` that is not a Dask scheduler address, before anything starts.
+
+    ``--scheduler head`` or ``--scheduler 127.0.0.1:notaport`` ended the survey, after the plan
+    check, with distributed's traceback (``ValueError: missing port number in address 'head'``);
+    a port beyond 65535 waited 20 s for a connection that cannot be made.
+
+    Parameters
+    ----------
+    address
+        ``tcp://HOST:PORT`` (or ``HOST:PORT``, ``tls://...``), as ``dask scheduler`` prints it.
+
+    Returns
+    -------
+    str
+        ``address``, unchanged.
+
+    Raises
+    ------
+    StarclassError
+        Naming ``--scheduler``, what is wrong, and the form it takes.
+
+    Examples
+    --------
+    >>> check_scheduler_address("tcp://127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    >>> try:
+    ...     check_scheduler_address("head")
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(";")[0])
+    --scheduler 'head': not a scheduler address (missing port number in address 'head')
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import backends
+
+    try:
+        scheme, loc = parse_address(address)
+        if scheme not in backends:
+            raise ValueError(f"unknown scheme {scheme!r}; known: {', '.join(sorted(backends))}")
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            host, port = parse_host_port(loc)
+            if not host:
+                raise ValueError("no host")
+            if not 0 < int(port) < 65536:
+                raise ValueError(f"port {port} is not a TCP port (1-65535)")
+    except ValueError as exc:
+        raise StarclassError(f"--scheduler {address!r}: not a scheduler address ({exc}); give tcp://HOST:PORT as "
+                             "'dask scheduler' prints it (port 8786 by default), e.g. tcp://head:8786") from None
+    return address
+
+
 def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     try:
         from distributed import Client, LocalCluster
@@ -580,6 +703,7 @@ def _client(scheduler, cluster, n_workers, threads_per_worker, processes):
     if scheduler is not None and cluster is not None:
         raise StarclassError("give a scheduler address or a cluster, not both")
     if scheduler is not None:
+        check_scheduler_address(scheduler)
         try:
             return Client(scheduler, timeout="20s"), None
         except (OSError, TimeoutError) as exc:
@@ -672,7 +796,7 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     return out
 
 
-def _check_outdir(outdir: Path, overwrite: bool) -> None:
+def _check_outdir(outdir: Path, overwrite: bool, n_todo: int = 0, n_tiles: int = 0) -> None:
     from starclass.io.atomic import foreign_entries
     from starclass.io.paths import check_folder_writable
 
@@ -690,6 +814,13 @@ def _check_outdir(outdir: Path, overwrite: bool) -> None:
             complete = json.loads(summary.read_text()).get("complete", False)
         except (OSError, ValueError):
             complete = False
+        if complete and n_todo:
+            # "finished tiles are reused" alone promised a merge of the old results under the new
+            # settings, where --overwrite reruns every tile whose inputs or settings changed
+            raise StarclassError(
+                f"survey output {outdir} is complete (summary.json), but for {n_todo} of its {n_tiles} tile(s) "
+                "the plan's inputs, model or settings have changed since; give --overwrite to run those tiles "
+                "again (their files are replaced) and redo the merge and summary, or choose another folder")
         if complete:
             raise StarclassError(f"survey output {outdir} is complete (summary.json); give --overwrite to redo "
                                  "the merge and summary (finished tiles are reused)")
@@ -754,14 +885,84 @@ def run_survey(
     ...
     starclass.errors.StarclassError: plan: no fields
     """
+    # the output folder's lock (taken once the cluster is there) is held until the merge and summary are written
+    with contextlib.ExitStack() as locks:
+        return _run_survey(plan, outdir, scheduler=scheduler, cluster=cluster, client=client, n_workers=n_workers,
+                           threads_per_worker=threads_per_worker, processes=processes, overwrite=overwrite,
+                           progress=progress, device=device, fail_tiles=fail_tiles, echo=echo, batch=batch,
+                           locks=locks)
+
+
+#: The hidden file of an output folder that a running survey holds locked (``flock``).
+LOCK_NAME = ".survey.lock"
+
+
+@contextlib.contextmanager
+def survey_lock(outdir: Path):
+    """Hold ``outdir``'s lock for one survey; refuse a second survey writing the same folder.
+
+    Two surveys started on one folder (a batch job submitted twice, a second terminal) both ran
+    every tile and both merged, each replacing the other's files. The lock is ``flock`` on
+    ``OUT/.survey.lock``, released by the system when its process ends however it ends (kill -9
+    too), so a killed survey leaves nothing to clean up; where ``fcntl`` is missing (Windows) no lock
+    is taken.
+
+    Raises
+    ------
+    StarclassError
+        Naming the folder and the survey holding it (pid, host, start).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with survey_lock(out):
+    ...     try:
+    ...         with survey_lock(out):
+    ...             pass
+    ...     except StarclassError as exc:
+    ...         print(str(exc).split(" (")[0].replace(str(out), "OUT"))
+    survey output OUT is being written by another survey
+    >>> with survey_lock(out):  # released: the next survey takes it
+    ...     pass
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock here: the folder is not locked
+        yield
+        return
+    import socket
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    f = open(outdir / LOCK_NAME, "a+", encoding="utf-8")  # held open (and locked) for the survey's duration
+    try:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.seek(0)
+            who = f.read().strip() or "a survey"
+            raise StarclassError(f"survey output {outdir} is being written by another survey ({who}); wait for it "
+                                 "to end (its finished tiles are then reused), or choose another folder") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()} on {socket.gethostname()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        f.flush()
+        yield
+    finally:
+        f.close()  # closing releases the lock; the file stays (removing it would race a survey opening it)
+
+
+def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_per_worker, processes, overwrite,
+                progress, device, fail_tiles, echo, batch, locks: contextlib.ExitStack) -> SurveyResult:
+    """:func:`run_survey`, holding the output folder's lock in ``locks`` once the cluster is there."""
     from tqdm.auto import tqdm
 
     t0 = time.perf_counter()
     outdir = Path(outdir)
     threads = int(threads_per_worker or 1)
     prepared = prepare(plan, outdir, fail_tiles=fail_tiles, device=device, threads=threads)
-    _check_outdir(outdir, overwrite)
     todo = [j for j in prepared.jobs if not tile_done(j.output, j.digest)]
+    _check_outdir(outdir, overwrite, len(todo), len(prepared.jobs))
     skipped = len(prepared.jobs) - len(todo)
     echo(f"survey: {len(prepared.fields)} field(s), {len(prepared.jobs)} tile(s) of {plan.tile_size} px "
          f"(overlap {prepared.overlap} px); {skipped} already done, {len(todo)} to run")
@@ -783,6 +984,15 @@ def run_survey(
             echo(f"warning: field {info.spec.name!r}: its mosaics ({info.no_wcs}) carry no celestial WCS: its rows "
                  "have x, y but no ra, dec (null in the merged catalogue); detection, classification and matching "
                  "its truth on x, y still work")
+    overlaps = sky_overlaps(prepared.fields)
+    for a, b, share in overlaps[:10]:
+        # the merged catalogue is de-duplicated across tile edges within a field: overlapping pointings of a
+        # survey gave a source in the overlap a row in each field without a word
+        echo(f"warning: fields {a!r} and {b!r} overlap on the sky (~{share:.0%} of {b!r} lies on {a!r}): a source "
+             "there is catalogued once in each field; the merged catalogue is de-duplicated across tile edges, not "
+             "across fields (match the fields' rows on ra, dec to combine them)")
+    if len(overlaps) > 10:
+        echo(f"warning: {len(overlaps) - 10} more pair(s) of fields overlap on the sky (summary.json lists them)")
 
     own_client = client is None
     made_cluster = None
@@ -802,8 +1012,13 @@ def run_survey(
     results: list[dict[str, Any]] = []
     failed: list[str] = []
     errors: dict[str, str] = {}
-    n_cand = 0
+    # the bar counts the finished tiles at the start, and their candidates with them: a resumed
+    # survey's bar ended on the candidates of the tiles run now, not on the merged count
+    running = {id(j) for j in todo}
+    n_cand = sum(owned_rows(j.output) for j in prepared.jobs if id(j) not in running)
     try:
+        # once the cluster is there (a scheduler that cannot be reached wrote nothing), before any tile
+        locks.enter_context(survey_lock(outdir))
         # inside the try: a Ctrl-C while the workers start still closes the cluster below
         if batch is not None:
             # the queue may hold the jobs for a long time: say what is being waited for
@@ -814,13 +1029,19 @@ def run_survey(
             client.wait_for_workers(1 if batch is not None else len(made_cluster.workers))
         if todo:
             client.run(warm_up, os.getpid())
+        # said before the fields' PSF tasks, not after: those take a whole-mosaic detect per field, and the
+        # survey was silent (no dashboard link, no bar) for as long as they ran
+        link = dashboard(client)
+        n_w = len(client.scheduler_info().get("workers", {}))
+        echo(f"dask: {n_w} worker(s); dashboard: {link or 'not running (install bokeh for it)'}")
+        n_psf = len({j.field for j in todo}) if plan.photometry in FIELD_PSF_MODES else 0
+        if n_psf:
+            echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
+                 "for every tile's aperture corrections), then the tiles")
         todo, psf_errors = _field_psfs(client, prepared, todo)
         failed += list(psf_errors)
         errors.update(psf_errors)
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
-        link = dashboard(client)
-        n_w = len(client.scheduler_info().get("workers", {}))
-        echo(f"dask: {n_w} worker(s); dashboard: {link or 'not running (install bokeh for it)'}")
         from distributed import as_completed
 
         futures = client.map(run_tile, todo, key=[f"tile-{j.key}-{j.digest[:12]}" for j in todo],
@@ -829,6 +1050,8 @@ def run_survey(
         bar = tqdm(total=len(prepared.jobs), initial=skipped + len(psf_errors), unit="tile", desc="survey",
                    disable=not progress,
                    dynamic_ncols=True)
+        bar.set_postfix(candidates=n_cand, failed=len(failed))
+        notes_said: set[str] = set()
         try:
             for fut in as_completed(futures):
                 if fut.status == "error":
@@ -839,6 +1062,10 @@ def run_survey(
                     r = fut.result()
                     results.append(r)
                     n_cand += r["n"]
+                    for note in r.get("notes", ()):
+                        if note not in notes_said:  # once for the survey, not once per worker process
+                            notes_said.add(note)
+                            bar.write(note, file=sys.stderr)  # on stderr above the bar, as the workers' own
                 bar.update(1)
                 bar.set_postfix(candidates=n_cand, failed=len(failed))
                 fut.release()
@@ -860,6 +1087,9 @@ def run_survey(
         "n_tiles_skipped": skipped, "n_tiles_run": len(results), "failed_tiles": failed,
         "errors": errors, "workers": n_w, "dashboard": link,
     }
+    if overlaps:
+        summary["fields_overlapping_on_the_sky"] = [{"fields": [a, b], "share_of_second": round(share, 3)}
+                                                    for a, b, share in overlaps]
     flags = plan.pixel_flags()
     if flags:
         # as detect's catalogue meta: the summary says which pixels were left out (it did not)
@@ -913,6 +1143,13 @@ def run_survey(
                 entry["evaluation"] = ev
             per_field[name] = entry
             total += table.num_rows
+    # a field left out of the plan since an earlier complete run (then --overwrite): its partition went
+    # with the old catalogue folder above; its own folder stayed, a catalogue of the old run beside the
+    # new ones that the summary and the merged catalogue no longer had
+    for stale in _stale_fields(outdir, {info.spec.name for info in prepared.fields}):
+        shutil.rmtree(stale)
+        echo(f"note: removed {stale}: field {stale.name!r} is not in the plan any more (its tiles are kept in "
+             f"{outdir / 'tiles' / stale.name})")
     t_merge = time.perf_counter() - t1
     wall = time.perf_counter() - t0
     rss_by_pid: dict[int, int] = {}
@@ -921,13 +1158,17 @@ def run_survey(
     secs = {k: float(sum(r["seconds"][k] for r in results)) for k in ("find", "classify", "total")}
     cpu = {k: float(sum(r["cpu_seconds"][k] for r in results)) for k in ("find", "total")}
     pixels = sum(r["pixels"] for r in results)
+    n_run = sum(r["n"] for r in results)  # the rows the tiles run now own (the bar's count less the reused)
     summary.update({
         "n_candidates": total, "fields": per_field,
         "seconds": {"wall": wall, "start": t_start, "tiles": t_tiles - t_start, "merge": t_merge, "task_sums": secs},
         "cpu_seconds": cpu,
-        "candidates_per_second": total / wall if wall > 0 else None,
+        # the candidates of the tiles run now: a resumed run counted its reused tiles' too, so a rerun
+        # with --overwrite (every tile reused) claimed thousands of candidates per second
+        "n_candidates_run": n_run,
+        "candidates_per_second": n_run / wall if wall > 0 and results else None,
         # a single-threaded worker's rate on an idle core: CPU time does not grow with the load
-        "candidates_per_cpu_second": (sum(r["n"] for r in results) / cpu["total"]) if cpu["total"] > 0 else None,
+        "candidates_per_cpu_second": (n_run / cpu["total"]) if cpu["total"] > 0 else None,
         "find_cpu_seconds_per_megapixel": cpu["find"] / (pixels / 1e6) if pixels else None,
         "find_seconds_per_megapixel": secs["find"] / (pixels / 1e6) if pixels else None,
         "peak_rss_per_worker_bytes": sorted(rss_by_pid.values()),
@@ -938,6 +1179,31 @@ def run_survey(
     })
     _write_json(outdir / "summary.json", summary)
     return SurveyResult(outdir, summary, [], outdir / "catalogue")
+
+
+#: What the survey writes in ``OUT/fields/<name>/`` (a folder holding anything else is not removed).
+FIELD_ENTRIES = ("catalogue.parquet", "evaluation.json")
+
+
+def _stale_fields(outdir: Path, names: Collection[str]) -> list[Path]:
+    """The folders of ``OUT/fields`` of fields not in ``names`` that hold only what the survey writes there.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> for f in ("a", "b", "c"):
+    ...     (out / "fields" / f).mkdir(parents=True)
+    ...     _ = (out / "fields" / f / "catalogue.parquet").write_bytes(b"")
+    >>> _ = (out / "fields" / "c" / "notes.txt").write_text("mine")
+    >>> [p.name for p in _stale_fields(out, {"a"})]
+    ['b']
+    """
+    root = outdir / "fields"
+    if not root.is_dir():
+        return []
+    return [d for d in sorted(root.iterdir()) if d.is_dir() and d.name not in names
+            and all(e.name in FIELD_ENTRIES for e in d.iterdir())]
 
 
 def _union_schema(schemas: list[pa.Schema]) -> pa.Schema:
@@ -1001,17 +1267,38 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     --------
     >>> summary_lines({"complete": False, "failed_tiles": ["a/r000_c000"], "errors": {}})[0]
     'survey INCOMPLETE: 1 tile(s) failed after retries:'
+    >>> summary_lines({"complete": False, "failed_tiles": [f"a/r000_c00{i}" for i in range(4)],
+    ...                "errors": {f"a/r000_c00{i}": "OSError('gone')" for i in range(4)}})[1]
+    "  a: 4 tiles (r000_c000, r000_c001, r000_c002, r000_c003): OSError('gone')"
     """
     if not summary.get("complete"):
         lines = [f"survey INCOMPLETE: {len(summary['failed_tiles'])} tile(s) failed after retries:"]
-        lines += [f"  {k}: {summary['errors'].get(k, '')}" for k in summary["failed_tiles"]]
-        lines.append("rerun the same command to retry them (finished tiles are kept)")
+        # the tiles of one field that failed alike are one line: a field whose PSF could not be measured
+        # (a mosaic damaged after the plan check) printed its error once per tile, 16 identical lines
+        # for a 512 px field in 128 px tiles and hundreds for a large mosaic
+        groups: dict[tuple[str, str], list[str]] = {}
+        for k in summary["failed_tiles"]:
+            fname, _, tile = k.rpartition("/")
+            groups.setdefault((fname, summary["errors"].get(k, "")), []).append(tile)
+        for (fname, err), tiles in groups.items():
+            if len(tiles) == 1:
+                lines.append(f"  {fname}/{tiles[0]}: {err}")
+            else:
+                shown = ", ".join(tiles[:4]) + (f", ... {tiles[-1]}" if len(tiles) > 4 else "")
+                lines.append(f"  {fname}: {len(tiles)} tiles ({shown}): {err}")
+        lines.append("rerun the same command to retry them (finished tiles are kept; summary.json lists each)")
         return lines
     s = summary["seconds"]
+    rate = summary.get("candidates_per_second")
+    if not summary["n_tiles_skipped"]:
+        speed = f"{rate or 0:.0f} candidates/s"
+    elif rate is None:
+        speed = "no tile run"
+    else:  # the rate of the work done now, not of the reused tiles' candidates
+        speed = f"{rate:.0f} candidates/s over the {counted(summary['n_candidates_run'], 'candidate')} of the tiles run"
     lines = [f"survey complete: {counted(summary['n_candidates'], 'candidate')} in "
              f"{counted(summary['n_fields'], 'field')}, {counted(summary['n_tiles'], 'tile')} "
-             f"({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s "
-             f"({summary['candidates_per_second'] or 0:.0f} candidates/s)"]
+             f"({summary['n_tiles_skipped']} reused) in {s['wall']:.1f} s ({speed})"]
     for name, f in summary["fields"].items():
         line = f"  {name}: {counted(f['n_candidates'], 'candidate')}, {counted(f['n_tiles'], 'tile')}"
         ev = f.get("evaluation")
@@ -1022,7 +1309,12 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             for merge, a in (ev.get("accuracy") or {}).items():
                 line += f", accuracy ({merge}) {a['accuracy']:.3f}"
         lines.append(line)
-    if summary.get("peak_rss_per_worker_bytes"):
-        lines.append("peak memory per worker: " + ", ".join(
-            f"{b / 2**30:.2f} GiB" for b in summary["peak_rss_per_worker_bytes"]))
+    rss = summary.get("peak_rss_per_worker_bytes")
+    if rss:
+        label = "peak memory per worker"
+        if len(rss) > (summary.get("workers") or len(rss)):
+            # one figure per worker process that ran tiles: three for a two-worker survey read as a miscount
+            procs, workers = counted(len(rss), "process", "processes"), counted(summary["workers"], "worker")
+            label += f" process ({procs} for {workers}: a worker died and was replaced, or joined later)"
+        lines.append(f"{label}: " + ", ".join(f"{b / 2**30:.2f} GiB" for b in rss))
     return lines

@@ -93,6 +93,9 @@ class TileJob:
     apcorr_psf
         The PSF of the aperture corrections decided on the field's whole mosaic (:func:`field_psf`),
         or None to let the tile estimate it on its window.
+    client_pid
+        Process id of the survey's client: a task run in another process prints its warnings as
+        ``warning: ...`` (:func:`print_warnings_as_lines`), or None to leave them as they are.
     """
 
     field: str
@@ -115,6 +118,7 @@ class TileJob:
     photon_counts: Any = None
     apcorr_psf: Any = None
     padding_sides: Any = None
+    client_pid: int | None = None
 
     @property
     def key(self) -> str:
@@ -196,6 +200,11 @@ def _device(job: TileJob):
 
 #: Warning texts this worker process has printed (each is printed once).
 _SHOWN: set[str] = set()
+#: Warnings about a field's own positions (``the positions of field 'F': ...``), held for the client:
+#: each worker printed them once, so a field whose tiles ran on 64 workers was warned of 64 times.
+FIELD_NOTE = "the positions of field "
+_FOR_CLIENT: list[str] = []
+_FOR_CLIENT_LOCK = threading.Lock()  # a worker of several threads runs several tiles at once
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -203,12 +212,18 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
 
     Deduplicated here, not with a ``"once"`` filter: the filters change (``catch_warnings``
     in the libraries a tile calls) between tiles, which empties Python's once-registry.
+    A warning about a field's given positions (:data:`FIELD_NOTE`) is handed to the client
+    instead (:func:`run_tile`'s ``notes``), which prints each once for the whole survey.
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
     text = f"warning: {kind}{message}"
     if text not in _SHOWN:
         _SHOWN.add(text)
-        print(text, file=sys.stderr, flush=True)
+        if str(message).startswith(FIELD_NOTE):
+            with _FOR_CLIENT_LOCK:
+                _FOR_CLIENT.append(text)
+        else:
+            print(text, file=sys.stderr, flush=True)
 
 
 def warm_up(client_pid: int | None = None) -> int:
@@ -230,9 +245,27 @@ def warm_up(client_pid: int | None = None) -> int:
     import starclass.detect
     import starclass.learn.classify  # noqa: F401
 
-    if client_pid is not None and os.getpid() != client_pid:
-        warnings.showwarning = _print_warning
+    print_warnings_as_lines(client_pid)
     return os.getpid()
+
+
+def print_warnings_as_lines(client_pid: int | None) -> bool:
+    """In a worker process of its own (not ``client_pid``), print warnings as ``warning: ...`` lines.
+
+    Called by every task, not only by :func:`warm_up` on the workers there at the start: a worker
+    that joins later (the nanny's replacement of a worker that died, a batch job that starts after
+    the first) printed the tiles' warnings in Python's format, with the library's file, line and
+    source line. Returns whether this process prints them so.
+
+    Examples
+    --------
+    >>> print_warnings_as_lines(None), print_warnings_as_lines(os.getpid())
+    (False, False)
+    """
+    if client_pid is None or os.getpid() == client_pid:
+        return False  # a thread worker in the client's own process: its warnings are the client's
+    warnings.showwarning = _print_warning
+    return True
 
 
 def tile_done(path: str | os.PathLike, digest: str) -> bool:
@@ -253,6 +286,29 @@ def tile_done(path: str | os.PathLike, digest: str) -> bool:
     except Exception:  # a damaged file is not done: it is rewritten
         return False
     return meta.get(DIGEST_KEY, b"").decode() == digest
+
+
+def owned_rows(path: str | os.PathLike) -> int:
+    """The rows a finished tile file owns (its core's; the guard-band rows the merge may drop left out).
+
+    What a tile run now adds to the progress bar's running count (``run_tile``'s ``n``), read
+    back from a tile finished by an earlier run, so that a resumed survey's bar ends on the
+    merged count too.
+
+    Examples
+    --------
+    >>> import pyarrow as pa, pyarrow.parquet as pq, tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "r000_c000.parquet"
+    >>> pq.write_table(pa.table({"id": [1, 2, 3], IN_CORE: [True, False, True]}), p)
+    >>> owned_rows(p)
+    2
+    """
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    if IN_CORE not in schema.names:
+        return int(pq.read_metadata(path).num_rows)
+    return int(np.count_nonzero(pq.read_table(path, columns=[IN_CORE]).column(IN_CORE).to_numpy(zero_copy_only=False)))
 
 
 def table_to_arrow(table, metadata: dict[bytes, bytes] | None = None):
@@ -432,6 +488,7 @@ def field_psf_of(job: TileJob, positions=None) -> dict[str, Any] | None:
 
     ``positions``: the field's given positions (whole-image ``x``, ``y``), or None to detect.
     """
+    print_warnings_as_lines(job.client_pid)  # its PSF warning is printed here, once for the field
     mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
     return field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
 
@@ -510,7 +567,8 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         ``key``, ``n`` (rows written), ``seconds`` (``find``, ``classify``, ``total``; wall),
         ``cpu_seconds`` (``find``, ``total``: CPU time of the worker process),
         ``pixels`` (core), ``peak_rss`` (bytes, this worker process so far), ``pid``, ``worker``
-        (address) and ``model_loads`` (models this process has loaded).
+        (address), ``model_loads`` (models this process has loaded) and ``notes`` (warnings about the
+        field's positions this process had not yet handed over, for the client to print once).
 
     Raises
     ------
@@ -521,6 +579,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     c0 = time.process_time()  # CPU time: what the tile costs whatever else loads the machine
+    print_warnings_as_lines(job.client_pid)
     if job.fail:
         raise RuntimeError(f"injected fault in tile {job.key}")
     threads = max(1, int(job.threads))
@@ -572,7 +631,11 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     # "n" feeds the progress bar's running count: the rows this tile owns (its core), so that the
     # bar ends on the merged catalogue's count, not on it plus the guard-band rows the merge drops
     n_own = int(np.count_nonzero(cat[IN_CORE])) if IN_CORE in cat.colnames else len(cat)
+    with _FOR_CLIENT_LOCK:  # this process's new warnings about the field's positions, for the client to print
+        notes = list(_FOR_CLIENT)
+        _FOR_CLIENT.clear()
     return {"key": job.key, "n": n_own, "n_rows": len(cat), "worker": worker, "pixels": job.tile.n_pixels,
+            "notes": notes,
             "peak_rss": int(rss), "pid": os.getpid(),
             "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
             "cpu_seconds": {"find": c_find, "total": time.process_time() - c0},
