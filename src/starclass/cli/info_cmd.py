@@ -686,6 +686,18 @@ def info(
                                  "a cross-validation folder")
         echo("\n".join(cv_lines))
         return
+    from starclass.cli.info_outputs import output_lines
+
+    if len(paths) == 1 and (out_lines := output_lines(paths[0])) is not None:
+        # the folders evaluate, report, explain and survey write (and their summary.json, explain.json, page):
+        # "no catalogue could be read in ev (looked for .tab, ...)", "it is JSON", or minutes of format guesses
+        kind = out_lines[0].split(":")[0] if paths[0].is_file() else out_lines[0].split(" (")[0]
+        if out_format != "text":
+            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {kind}")
+        if ds9 is not None:
+            raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
+        echo("\n".join(out_lines))
+        return
     from starclass.io.cutout_folders import is_hdf5
 
     if len(paths) == 1 and paths[0].is_file() and is_hdf5(paths[0]):

@@ -1,0 +1,196 @@
+"""``starclass info`` on the folders (and their main files) evaluate, report, explain and survey write.
+
+``starclass evaluate cls.csv -o ev; starclass info ev`` said "no catalogue could be read in ev
+(looked for .tab, ...)" of a folder starclass had written itself; so did ``info`` of a report's,
+explain's and survey's folder, ``info report.html`` read the page as a table for minutes, and
+``info ev/summary.json`` said only "it is JSON". Each is now said as what it is, with its main
+figures, as ``info`` describes a ``train --cv`` folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from starclass.errors import counted
+
+#: The JSON file starclass writes into each of these folders, and what it holds.
+FOLDER_FILES = {"summary.json": "the headline numbers of the folder",
+                "explain.json": "what explain did: the model, stamps, methods and class means"}
+
+
+def _json(path: Path) -> dict | None:
+    """The JSON object in ``path``, or None (absent, unreadable, not an object)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _listing(folder: Path, sub: str, kind: str, suffix: str) -> str:
+    """``tables: 12 in ev/tables`` (what a folder's sub-folder holds), or ``tables: none``."""
+    files = sorted((folder / sub).glob(f"*{suffix}")) if (folder / sub).is_dir() else []
+    return f"{kind}: {len(files)} in {folder / sub}" if files else f"{kind}: none"
+
+
+def _evaluation_lines(folder: Path, doc: dict) -> list[str]:
+    """An evaluate -o folder: the task, the column scored, each comparison's rows and headline metrics."""
+    task = doc.get("task") if isinstance(doc.get("task"), dict) else {}
+    names = dict(zip(task.get("classes") or [], task.get("class_names") or []))
+    classes = ", ".join(f"{k} ({v})" for k, v in names.items()) or "not recorded"
+    lines = [f"evaluation folder {folder} (starclass evaluate): "
+             + (f"task {task['task']!r}, " if task.get("task") else "no task named, ") +
+             f"classes {classes}; scored column {doc.get('prediction_column', 'class_pred')}"]
+    trust = doc.get("trust") if isinstance(doc.get("trust"), dict) else {}
+    for ref, acc in (doc.get("headline") or {}).items():
+        n = _rows_scored(folder, ref)
+        said = ", ".join(f"accuracy ({merge}) {a:.3f}" for merge, a in (acc or {}).items()
+                         if isinstance(a, (int, float)))
+        line = f"  {ref}: {counted(n, 'row') + ' scored, ' if n is not None else ''}{said or 'no accuracy'}"
+        t = trust.get(ref) or {}
+        if isinstance(t.get("ece"), (int, float)) and isinstance(t.get("brier"), (int, float)):
+            line += f"; ECE {t['ece']:.3f}, Brier {t['brier']:.3f}"
+        lines.append(line)
+    return lines + _tables_figures(folder)
+
+
+def _rows_scored(folder: Path, ref: str) -> int | None:
+    """The rows a comparison scored: the ``n`` of its ``tables/summary_<ref>.ecsv``, else None."""
+    from astropy.table import Table
+
+    path = folder / "tables" / f"summary_{ref}.ecsv"
+    try:
+        t = Table.read(path, format="ascii.ecsv")
+        return int(max(t["n"])) if "n" in t.colnames and len(t) else None
+    except Exception:  # an older or edited table: the line goes without the count
+        return None
+
+
+def _tables_figures(folder: Path, *, figures: bool = True) -> list[str]:
+    """Where a results folder's tables and figures (a report's are in its page) are, and how to see one table."""
+    lines = [f"  {_listing(folder, 'tables', 'tables', '.ecsv')}"
+             + (f"; {_listing(folder, 'figures', 'figures', '.png')}" if figures else "")]
+    tables = sorted((folder / "tables").glob("*.ecsv")) if (folder / "tables").is_dir() else []
+    if tables:
+        # the headline table where there is one (evaluate's summary_<reference>.ecsv), else the first by name
+        first = next((t for t in tables if t.name.startswith("summary_")), tables[0])
+        lines.append(f"  one table (each with its rows): starclass info {first}")
+    return lines
+
+
+def _many_lines(folder: Path, doc: dict) -> list[str]:
+    """An ``evaluate --catalogs`` folder: the fields, the inspected sources, the pooled accuracies."""
+    fields = doc.get("fields") or []
+    lines = [f"evaluation folder {folder} (starclass evaluate --catalogs): {counted(len(fields), 'field')}, "
+             f"{doc.get('n_inspected')} human-inspected sources"]
+    for task, rules in (doc.get("ladder_pooled") or {}).items():
+        lines.append(f"  pooled, {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in rules.items()))
+    return lines + _tables_figures(folder)
+
+
+def _explain_lines(folder: Path, doc: dict) -> list[str]:
+    """An explain -o folder: the model, the stamps explained, the methods, the class means."""
+    names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
+    per = doc.get("n_per_class") or {}
+    means = ", ".join(f"{k} ({names.get(int(k), '?')}): {n}" for k, n in per.items()) if per else "none"
+    lines = [f"explain folder {folder} (starclass explain): model {doc.get('model')} (task {doc.get('task')!r}), "
+             f"{counted(int(doc.get('n_stamps') or 0), 'stamp')} of {doc.get('stamps')} explained",
+             f"  methods: {', '.join(doc.get('methods') or []) or 'none'}; class means over "
+             f"{doc.get('grouping') or 'the stamps'}: {means}"]
+    if (folder / "maps.npz").is_file():
+        lines.append(f"  saliency maps: {folder / 'maps.npz'}")
+    return lines + _tables_figures(folder)
+
+
+def _survey_lines(folder: Path, doc: dict) -> list[str]:
+    """A survey -o folder: its summary as survey printed it, and where the catalogues are."""
+    from starclass.survey.run import summary_lines
+
+    try:
+        said = summary_lines(doc)
+    except (KeyError, TypeError, AttributeError):  # a summary.json of an unfinished or older run
+        said = ["survey not finished (its summary.json is partial): rerun the same starclass survey command"]
+    lines = [f"survey folder {folder} (starclass survey):", *("  " + s for s in said)]
+    if (folder / "catalogue").is_dir():
+        lines.append(f"  merged catalogue: {folder / 'catalogue'} (Parquet, one part per field)")
+    found = sorted((folder / "fields").glob("*/catalogue.parquet")) if (folder / "fields").is_dir() else []
+    if found:
+        lines.append(f"  one field's catalogue: starclass info {found[0]}")
+    return lines
+
+
+#: How every page starclass report writes begins (its title), for folders whose tables/.page is missing.
+REPORT_TITLE = b"<title>starclass report"
+
+
+def _report_page(folder: Path) -> Path | None:
+    """The HTML page a report -o folder holds, else None.
+
+    Its ``tables/.page`` names it (``starclass.report.build.TABLES_PAGE``: not imported, as the report
+    package draws figures with matplotlib, seconds for a line of text); in a folder written before
+    that file, the one page there whose head has the report's title.
+    """
+    try:
+        name = (folder / "tables" / ".page").read_text(encoding="utf-8").strip()
+    except OSError:
+        name = ""
+    if name and "/" not in name:
+        return folder / name
+    if not folder.is_dir():
+        return None
+    pages = [f for f in folder.iterdir() if f.suffix.lower() in (".html", ".htm") and f.is_file()
+             and _is_report(f)]
+    return pages[0] if len(pages) == 1 else None
+
+
+def _is_report(path: Path) -> bool:
+    """Whether an HTML file is a page starclass report wrote (its title, in the first 4 KiB)."""
+    try:
+        with open(path, "rb") as fh:
+            return REPORT_TITLE in fh.read(4096)
+    except OSError:
+        return False
+
+
+def _report_lines(folder: Path, page: Path) -> list[str]:
+    """A report -o folder: its page and its tables."""
+    there = "" if page.is_file() else " (not there: moved or deleted)"
+    return [f"report folder {folder} (starclass report): open {page}{there} in a browser (figures embedded)",
+            *_tables_figures(folder, figures=False)]
+
+
+def output_lines(path: Path) -> list[str] | None:
+    """What a folder evaluate, report, explain or survey wrote holds (or its JSON or HTML file); None otherwise.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "summary.json").write_text('{"headline": {"truth": {"4class": 0.5}}, "tables": [], "figures": []}')
+    >>> output_lines(d)[1]
+    '  truth: accuracy (4class) 0.500'
+    >>> output_lines(Path("no/such/folder")) is None
+    True
+    """
+    if path.is_file():
+        if path.suffix.lower() in (".html", ".htm") and (_report_page(path.parent) == path or _is_report(path)):
+            return [f"{path}: the HTML page starclass report wrote (open it in a browser); its folder:",
+                    *_report_lines(path.parent, path)]
+        if path.name in FOLDER_FILES and (lines := output_lines(path.parent)) is not None:
+            return [f"{path} holds {FOLDER_FILES[path.name]}; its folder:", *lines]
+        return None
+    if not path.is_dir():
+        return None
+    doc = _json(path / "summary.json")
+    if doc is not None and "headline" in doc and "tables" in doc:
+        return _evaluation_lines(path, doc)
+    if doc is not None and "ladder_pooled" in doc:
+        return _many_lines(path, doc)
+    if doc is not None and "n_tiles" in doc and "fields" in doc:
+        return _survey_lines(path, doc)
+    if (doc := _json(path / "explain.json")) is not None and "methods" in doc:
+        return _explain_lines(path, doc)
+    if (page := _report_page(path)) is not None:
+        return _report_lines(path, page)
+    return None

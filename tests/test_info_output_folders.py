@@ -1,0 +1,155 @@
+"""``starclass info`` on the folders evaluate, report and explain write, and on their main files (2026-12-05).
+
+Before: ``starclass evaluate cls.csv -o ev; starclass info ev`` said "no catalogue could be read in ev
+(looked for .tab, ...)" (exit 2), as did ``info`` of a report's and explain's folder; ``info
+ev/summary.json`` and ``info ex/explain.json`` said only "it is JSON ... not a catalogue"; ``info
+report.html`` read the page with astropy's format guesses, still running after 7 minutes on the
+demo's 1.7 MB page.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+@pytest.fixture(scope="module")
+def classified(tmp_path_factory):
+    """A classified two-class catalogue of 40 rows with its reference column, as in test_info_results_tables."""
+    root = tmp_path_factory.mktemp("outputs")
+    rng = np.random.default_rng(0)
+    n = 40
+    ref = np.tile([1, 2], n // 2)
+    p1 = np.clip(np.where(ref == 1, 0.7, 0.3) + rng.normal(0, 0.2, n), 0.01, 0.99)
+    Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
+           "class_ref": ref, "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1}
+          ).write(root / "cls.csv")
+    return root
+
+
+def test_info_on_an_evaluation_folder_gives_its_task_rows_and_headline(classified):
+    ev = classified / "ev"
+    res = runner.invoke(app, ["evaluate", str(classified / "cls.csv"), "-o", str(ev)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((ev / "summary.json").read_text())
+    (ref, acc), = doc["headline"].items()
+    (merge, value), = acc.items()
+    n = int(max(Table.read(ev / "tables" / f"summary_{ref}.ecsv")["n"]))
+    for given in (ev, ev / "summary.json"):
+        res = runner.invoke(app, ["info", str(given)])
+        assert res.exit_code == 0, res.output
+        assert "no catalogue could be read" not in res.output and "it is JSON" not in res.output
+        assert f"evaluation folder {ev} (starclass evaluate)" in res.output
+        assert f"classes 1 ({doc['task']['class_names'][0]}), 2" in res.output
+        assert f"{ref}: {n} rows scored, accuracy ({merge}) {value:.3f}" in res.output, res.output
+        assert f"ECE {doc['trust'][ref]['ece']:.3f}" in res.output
+        assert f"tables: {len(doc['tables'])} in {ev / 'tables'}; figures: {len(doc['figures'])}" in res.output
+    assert res.output.startswith(f"{ev / 'summary.json'} holds the headline numbers")
+    # not a catalogue: the options of one are refused saying what it is
+    res = runner.invoke(app, ["info", str(ev), "--ds9", str(classified / "ev.reg")])
+    assert res.exit_code == 2 and "not a catalogue with positions" in res.output, res.output
+    assert not (classified / "ev.reg").exists()
+
+
+def test_info_on_a_report_folder_and_its_page_says_where_the_page_is(classified):
+    rep = classified / "rep"
+    res = runner.invoke(app, ["report", str(classified / "cls.csv"), "-o", str(rep / "page.html")])
+    assert res.exit_code == 0, res.output
+    n_tables = len(list((rep / "tables").glob("*.ecsv")))
+    for given in (rep, rep / "page.html"):
+        t0 = time.perf_counter()
+        res = runner.invoke(app, ["info", str(given)])
+        assert time.perf_counter() - t0 < 10, "the page was read as a table"
+        assert res.exit_code == 0, res.output
+        assert f"report folder {rep} (starclass report): open {rep / 'page.html'} in a browser" in res.output
+        assert f"tables: {n_tables} in {rep / 'tables'}" in res.output
+
+
+def test_an_html_page_given_as_a_catalogue_is_refused_at_once(tmp_path):
+    # any HTML page (not a starclass report): said in one line, without minutes of format guesses
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html><body>" + "<p>" + "x" * 200_000 + "</p>" * 1 + "</body></html>\n")
+    t0 = time.perf_counter()
+    res = runner.invoke(app, ["info", str(page)])
+    assert time.perf_counter() - t0 < 10
+    assert res.exit_code == 2 and f"cannot read {page} as a table: it is an HTML page" in res.output, res.output
+
+
+@pytest.fixture(scope="module")
+def explained(tmp_path_factory):
+    """An explain -o folder of a one-epoch compact model on twelve 32 px toy stamps."""
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.config import get_preset
+    from starclass.learn.train import fit
+
+    root = tmp_path_factory.mktemp("explain")
+    cfg = get_preset("galaxy-cluster-compact", stamp_size=32,
+                     recipe={"epochs": 1, "batch_size": 12, "val_fraction": 0.25, "early_stopping_patience": None})
+    toy = make_synthetic(cfg, 12, seed=0)
+    fit(cfg, toy.inputs, toy.class_ref, outdir=root / "model", seed=0, progress=False, device="cpu")
+    (root / "cut").mkdir()
+    lines = ["file_xray,file_optical,label"]
+    for i, (img, c) in enumerate(zip(toy.inputs, toy.class_ref)):
+        for k, band in enumerate(("xray", "optical")):
+            np.save(root / "cut" / f"s{i:02d}_{band}.npy", img[k].astype(np.float32))
+        lines.append(f"s{i:02d}_xray.npy,s{i:02d}_optical.npy,{int(c)}")
+    (root / "cut" / "labels.csv").write_text("\n".join(lines) + "\n")
+    res = runner.invoke(app, ["explain", str(root / "model"), str(root / "cut" / "labels.csv"), "-o",
+                              str(root / "ex"), "--method", "gradcam"])
+    assert res.exit_code == 0, res.output
+    return root / "ex"
+
+
+def test_info_on_an_explain_folder_gives_its_model_stamps_and_methods(explained):
+    doc = json.loads((explained / "explain.json").read_text())
+    for given in (explained, explained / "explain.json"):
+        res = runner.invoke(app, ["info", str(given)])
+        assert res.exit_code == 0, res.output
+        assert f"explain folder {explained} (starclass explain): model {doc['model']}" in res.output
+        assert f"{doc['n_stamps']} stamps of {doc['stamps']} explained" in res.output
+        assert "methods: gradcam;" in res.output
+        assert f"saliency maps: {explained / 'maps.npz'}" in res.output
+
+
+def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.learn.config import get_preset
+    from starclass.models.registry import build_model
+
+    # an untrained compact model of the HST bands (as tests/test_survey.py's): the plumbing only
+    cfg = get_preset("legus4-compact")
+    torch.manual_seed(0)
+    model = tmp_path / "model"
+    model.mkdir()
+    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
+                    model / member_filename(1))
+    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    res = runner.invoke(app, ["simulate", str(tmp_path / "flds"), "--fields", "1", "--size", "128",
+                              "--n-candidates", "10", "--quiet"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "sv"
+    res = runner.invoke(app, ["survey", str(tmp_path / "flds" / "plan.yaml"), "--model", str(model), "-o", str(out),
+                              "--workers", "1", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "summary.json").read_text())
+    (name, field), = doc["fields"].items()
+    for given in (out, out / "summary.json"):
+        res = runner.invoke(app, ["info", str(given)])
+        assert res.exit_code == 0, res.output
+        assert f"survey folder {out} (starclass survey):" in res.output
+        assert f"survey complete: {doc['n_candidates']} candidates in 1 field" in res.output, res.output
+        assert f"  {name}: {field['n_candidates']} candidates" in res.output
+        assert f"merged catalogue: {out / 'catalogue'}" in res.output
+        assert f"starclass info {out / 'fields' / name / 'catalogue.parquet'}" in res.output
