@@ -139,6 +139,16 @@ def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
     res = runner.invoke(app, ["simulate", str(tmp_path / "flds"), "--fields", "1", "--size", "128",
                               "--n-candidates", "10", "--quiet"])
     assert res.exit_code == 0, res.output
+    flds = tmp_path / "flds"
+    for given in (flds, flds / "plan.yaml"):
+        # simulate --fields' folder: "no catalogue could be read in flds"
+        res = runner.invoke(app, ["info", str(given)])
+        assert res.exit_code == 0, res.output
+        assert f"fields folder {flds} (a survey plan, {flds / 'plan.yaml'};" in res.output
+        assert f"survey them: starclass survey {flds / 'plan.yaml'} --model MODEL -o OUT" in res.output
+    (fdir,) = [p for p in flds.iterdir() if p.is_dir()]
+    res = runner.invoke(app, ["info", str(fdir / "simulation.json")])
+    assert res.exit_code == 0 and f"the simulated data: starclass info {fdir}" in res.output, res.output
     out = tmp_path / "sv"
     res = runner.invoke(app, ["survey", str(tmp_path / "flds" / "plan.yaml"), "--model", str(model), "-o", str(out),
                               "--workers", "1", "--no-progress"])
@@ -153,3 +163,10 @@ def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
         assert f"  {name}: {field['n_candidates']} candidates" in res.output
         assert f"merged catalogue: {out / 'catalogue'}" in res.output
         assert f"starclass info {out / 'fields' / name / 'catalogue.parquet'}" in res.output
+    # the merged catalogue (one field=<name>/part-0.parquet each) and a field's evaluation.json
+    res = runner.invoke(app, ["info", str(out / "catalogue")])
+    assert res.exit_code == 0, res.output
+    assert f"merged catalogue {out / 'catalogue'} of the survey in {out}" in res.output
+    assert f"  {name}: {field['n_candidates']} rows" in res.output
+    res = runner.invoke(app, ["info", str(out / "fields" / name / "evaluation.json")])
+    assert res.exit_code == 0 and f"evaluation of field {name} against its truth" in res.output, res.output

@@ -558,6 +558,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     table, notes = summarise_dir(directory, column_map, allow_none=bool(images))
     skip = {p.name for p in images}
     notes = [n for n in notes if n.split(":", 1)[0] not in skip]
+    # a table starclass wrote beside the catalogues (demo's completeness.ecsv) was "not read as a catalogue,
+    # skipped: required column 'id' missing ... name a column 'id' in the file"
+    notes = [_own_table_note(directory, n) for n in notes]
     if not len(table):
         if out_format != "text":
             names = ", ".join(n.split(":", 1)[0] for n in notes)  # each note starts with its file's name
@@ -585,6 +588,17 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     for n in notes:
         typer.echo(f"note: {n}", err=True)
     return True
+
+
+def _own_table_note(directory: Path, note: str) -> str:
+    """A folder summary's note on a file: said as a table starclass wrote when it is one, else as it was."""
+    name = note.split(":", 1)[0]
+    said = _results_table_lines(directory / name) if name.lower().endswith(".ecsv") else None
+    if said is None:
+        return note
+    # "DIR/NAME: a table starclass demo wrote into DIR, not a catalogue of candidates (...)"
+    what = said[0].split(": ", 1)[1].split(", not a catalogue")[0]
+    return f"{name}: {what}, not a catalogue (starclass info {directory / name} shows it)"
 
 
 #: The files of a cross-validation folder (train --cv) other than its fold models, and what each holds.
@@ -686,7 +700,7 @@ def info(
                                  "a cross-validation folder")
         echo("\n".join(cv_lines))
         return
-    from starclass.cli.info_outputs import output_lines
+    from starclass.cli.info_outputs import demo_lines, output_lines
 
     if len(paths) == 1 and (out_lines := output_lines(paths[0])) is not None:
         # the folders evaluate, report, explain and survey write (and their summary.json, explain.json, page):
@@ -729,7 +743,11 @@ def info(
             echo("\n".join(mosaic_lines(images, magsys)))
             return
         try:
-            if _dir_summary(paths[0], cmap, out_format, images, magsys) and images:
+            summarised = _dir_summary(paths[0], cmap, out_format, images, magsys)
+            if summarised and out_format == "text" and (demo := demo_lines(paths[0])) is not None:
+                # a demo's folder was a table of its two catalogues, without a word of the model or report
+                echo("\n" + "\n".join(demo))
+            if summarised and images:
                 # a field folder: its catalogues above, its mosaics here (they were "skipped" notes)
                 lines = mosaic_lines(images, magsys)
                 if out_format == "text":

@@ -16,7 +16,31 @@ from starclass.errors import counted
 
 #: The JSON file starclass writes into each of these folders, and what it holds.
 FOLDER_FILES = {"summary.json": "the headline numbers of the folder",
-                "explain.json": "what explain did: the model, stamps, methods and class means"}
+                "explain.json": "what explain did: the model, stamps, methods and class means",
+                "plan.yaml": "the survey plan of the fields beside it"}
+
+
+#: What a demo run writes into its folder (``starclass.pipeline.DEMO_OUTPUTS``, which imports torch).
+DEMO_ENTRIES = ("train_field", "test_field", "candidates.ecsv", "completeness.ecsv", "classified.ecsv",
+                "model", "report")
+
+
+def demo_lines(folder: Path) -> list[str] | None:
+    """Below the catalogues of a demo folder: that it is one, and where its model, report and fields are.
+
+    Examples
+    --------
+    >>> demo_lines(Path("no/such/folder")) is None
+    True
+    """
+    if not folder.is_dir() or not all((folder / name).exists() for name in DEMO_ENTRIES):
+        return None
+    page = _report_page(folder / "report")
+    return [f"demo folder {folder} (starclass demo): simulated fields {folder / 'train_field'} (trained on) and "
+            f"{folder / 'test_field'} (detected, classified: the catalogues above)",
+            f"  model: starclass info {folder / 'model'}",
+            f"  report: open {page or folder / 'report'} in a browser",
+            f"  completeness of the detection: starclass info {folder / 'completeness.ecsv'}"]
 
 
 def _json(path: Path) -> dict | None:
@@ -160,6 +184,64 @@ def _report_lines(folder: Path, page: Path) -> list[str]:
             *_tables_figures(folder, figures=False)]
 
 
+def _plan_lines(folder: Path) -> list[str] | None:
+    """A folder of fields with its survey plan (``simulate --fields``): the fields and how to survey them."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    fields = doc.get("fields") if isinstance(doc, dict) else None
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        return None
+    names = [str(f.get("name", "?")) for f in fields]
+    shown = ", ".join(names[:10]) + (f", ... ({len(names) - 10} more)" if len(names) > 10 else "")
+    lines = [f"fields folder {folder} (a survey plan, {folder / 'plan.yaml'}; starclass simulate --fields writes "
+             f"one): {counted(len(fields), 'field')}: {shown}",
+             f"  survey them: starclass survey {folder / 'plan.yaml'}"
+             + ("" if doc.get("model") else " --model MODEL") + " -o OUT"]
+    first = next((folder / str(f["mosaics"]) for f in fields if f.get("mosaics")), None)
+    if first is not None and first.is_dir():
+        lines.append(f"  one field (its catalogues and mosaics): starclass info {first}")
+    return lines
+
+
+def _merged_catalogue_lines(folder: Path) -> list[str] | None:
+    """A survey's merged catalogue (``OUT/catalogue``, one ``field=<name>/part-0.parquet`` each): rows per field."""
+    parts = sorted(folder.glob("field=*/*.parquet"))
+    if not parts or any(not p.is_file() for p in parts):
+        return None
+    import pyarrow.parquet as pq
+
+    rows: dict[str, int] = {}
+    try:
+        for p in parts:
+            name = p.parent.name.split("=", 1)[1]
+            rows[name] = rows.get(name, 0) + pq.ParquetFile(p).metadata.num_rows
+    except Exception:  # not Parquet after all: the catalogue reader says why
+        return None
+    survey = f" of the survey in {folder.parent}" if (folder.parent / "summary.json").is_file() else ""
+    lines = [f"merged catalogue {folder}{survey} (Parquet, one part per field): "
+             f"{counted(sum(rows.values()), 'row')} in {counted(len(rows), 'field')}"]
+    lines += [f"  {name}: {counted(n, 'row')}" for name, n in rows.items()]
+    lines.append(f"  read it whole: pyarrow.parquet.read_table('{folder}') (docs/survey.md); one field: "
+                 f"starclass info {parts[0]}")
+    return lines
+
+
+def _simulation_lines(path: Path) -> list[str] | None:
+    """A ``simulation.json`` of simulate: what it records and the folder it belongs to."""
+    doc = _json(path)
+    if doc is None or "config" not in doc:
+        return None
+    cfg = doc["config"] if isinstance(doc["config"], dict) else {}
+    said = ", ".join(f"{k} {cfg[k]}" for k in ("seed", "shape", "n_candidates", "n", "size") if k in cfg)
+    what = f"preset {doc['preset']}" if doc.get("preset") else "a field"
+    return [f"{path} holds the settings starclass simulate drew {what} from ({said or 'its config'}); "
+            f"the simulated data: starclass info {path.parent}"]
+
+
 def output_lines(path: Path) -> list[str] | None:
     """What a folder evaluate, report, explain or survey wrote holds (or its JSON or HTML file); None otherwise.
 
@@ -177,6 +259,13 @@ def output_lines(path: Path) -> list[str] | None:
         if path.suffix.lower() in (".html", ".htm") and (_report_page(path.parent) == path or _is_report(path)):
             return [f"{path}: the HTML page starclass report wrote (open it in a browser); its folder:",
                     *_report_lines(path.parent, path)]
+        if path.name == "simulation.json":
+            return _simulation_lines(path)
+        survey = path.parent.parent.parent
+        if (path.name == "evaluation.json" and path.parent.parent.name == "fields"
+                and (lines := output_lines(survey)) is not None and lines[0].startswith("survey folder")):
+            return [f"{path} holds the evaluation of field {path.parent.name} against its truth (in its line "
+                    "below); its survey:", *lines]
         if path.name in FOLDER_FILES and (lines := output_lines(path.parent)) is not None:
             return [f"{path} holds {FOLDER_FILES[path.name]}; its folder:", *lines]
         return None
@@ -193,4 +282,6 @@ def output_lines(path: Path) -> list[str] | None:
         return _explain_lines(path, doc)
     if (page := _report_page(path)) is not None:
         return _report_lines(path, page)
-    return None
+    if (path / "plan.yaml").is_file() and (lines := _plan_lines(path)) is not None:
+        return lines
+    return _merged_catalogue_lines(path)
