@@ -170,3 +170,36 @@ def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
     assert f"  {name}: {field['n_candidates']} rows" in res.output
     res = runner.invoke(app, ["info", str(out / "fields" / name / "evaluation.json")])
     assert res.exit_code == 0 and f"evaluation of field {name} against its truth" in res.output, res.output
+
+
+def test_info_on_the_agreement_summary_of_an_export_says_what_it_holds(tmp_path, monkeypatch):
+    from starclass.datasets.labelling import make_demo_field
+    from starclass.inspect import auth, db
+
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)  # a cheap hash: the test needs no security
+    try:
+        field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+        url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+        monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "a-password")
+        for i, user in enumerate(("dana", "eli")):
+            res = runner.invoke(app, ["inspect", str(field), "--db", url, *(["--init"] if i == 0 else []),
+                                      "--add-user", user])
+            assert res.exit_code == 0, res.output
+    finally:
+        auth.configure_hasher()
+    engine = db.make_engine(url)
+    for cid, a, b in (("1", 1, 1), ("2", 3, 3), ("5", 2, 4)):
+        db.save_label(engine, "", cid, 1, a)
+        db.save_label(engine, "", cid, 2, b)
+    engine.dispose()
+    res = runner.invoke(app, ["inspect", str(field), "--db", url, "--export", str(tmp_path / "labels.ecsv"),
+                              "--summary", str(tmp_path / "agree.json")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "agree.json").read_text())
+    (pair,) = doc["inspectors"]
+    res = runner.invoke(app, ["info", str(tmp_path / "agree.json")])
+    assert res.exit_code == 0, res.output  # it was "cannot read ... it is JSON ..., not a catalogue", exit 2
+    assert "the agreement summary starclass inspect --export --summary wrote" in res.output
+    assert f"candidates labelled: {doc['n_labelled']}" in res.output
+    assert (f"{pair['person_a']} vs {pair['person_b']}: {pair['n']} candidates, agreeing {pair['agree_frac']:.3f}"
+            in res.output), res.output

@@ -242,6 +242,32 @@ def _simulation_lines(path: Path) -> list[str] | None:
             f"the simulated data: starclass info {path.parent}"]
 
 
+def _agreement_lines(path: Path) -> list[str] | None:
+    """The agreement summary ``inspect --export LABELS --summary FILE.json`` wrote: scheme, counts, agreement."""
+    doc = _json(path)
+    if doc is None or "label_scheme" not in doc or "consensus" not in doc:
+        return None
+    from starclass.inspect.consensus import agreement_value
+
+    def fmt(v) -> str:
+        return "n/a" if not isinstance(v, (int, float)) else f"{v:.3f}"
+
+    n = doc.get("n_labelled", doc.get("n_complete"))
+    lines = [f"{path}: the agreement summary starclass inspect --export --summary wrote, not a catalogue "
+             f"(label scheme {doc['label_scheme']}, consensus {doc['consensus']})",
+             f"  candidates labelled: {n if n is not None else '?'}"
+             + (f", ties to adjudicate: {doc['n_ties']}" if "n_ties" in doc else "")]
+    if "pairwise_binary" in doc:
+        lines.append(f"  agreement: pairwise {fmt(agreement_value(doc, 'pairwise'))} (all classes), "
+                     f"{fmt(doc.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
+                     f"{fmt(agreement_value(doc, 'vs_mode'))} / {fmt(doc.get('vs_mode_binary'))}")
+    for pair in doc.get("inspectors") or []:
+        if isinstance(pair, dict) and {"person_a", "person_b", "n"} <= set(pair):
+            lines.append(f"  {pair['person_a']} vs {pair['person_b']}: {counted(int(pair['n']), 'candidate')}, "
+                         f"agreeing {fmt(pair.get('agree_frac'))}, Cohen's kappa {fmt(pair.get('kappa'))}")
+    return lines
+
+
 def output_lines(path: Path) -> list[str] | None:
     """What a folder evaluate, report, explain or survey wrote holds (or its JSON or HTML file); None otherwise.
 
@@ -261,6 +287,8 @@ def output_lines(path: Path) -> list[str] | None:
                     *_report_lines(path.parent, path)]
         if path.name == "simulation.json":
             return _simulation_lines(path)
+        if path.suffix.lower() == ".json" and (lines := _agreement_lines(path)) is not None:
+            return lines
         survey = path.parent.parent.parent
         if (path.name == "evaluation.json" and path.parent.parent.name == "fields"
                 and (lines := output_lines(survey)) is not None and lines[0].startswith("survey folder")):
