@@ -203,3 +203,31 @@ def test_info_on_the_agreement_summary_of_an_export_says_what_it_holds(tmp_path,
     assert f"candidates labelled: {doc['n_labelled']}" in res.output
     assert (f"{pair['person_a']} vs {pair['person_b']}: {pair['n']} candidates, agreeing {pair['agree_frac']:.3f}"
             in res.output), res.output
+
+
+def test_info_on_phangs_style_stamps_says_what_they_are(tmp_path):
+    from starclass.bands import BANDS
+    from starclass.io.catalog import write_catalog
+    from starclass.io.mosaic import write_mosaic
+
+    rng = np.random.default_rng(3)
+    for band in ("f555w", "f814w"):
+        write_mosaic(tmp_path / "field" / f"toy_{band}.fits", rng.normal(0, 1, (48, 48)).astype(np.float32), band,
+                     None, photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+    write_catalog(Table({"id": [1, 2, 3], "x": [12.0, 30.0, 20.0], "y": [14.0, 33.0, 40.0]}), tmp_path / "c.ecsv")
+    pf = tmp_path / "pf"
+    res = runner.invoke(app, ["cutouts", str(tmp_path / "field"), "-c", str(tmp_path / "c.ecsv"), "-o",
+                              str(tmp_path / "st.h5"), "--phangs-fits-dir", str(pf), "--phangs-size", "9",
+                              "--no-progress"])
+    assert res.exit_code == 0, res.output
+    # the folder was "FITS images: 3, not one set of mosaics (cannot tell the band ...)", each "filter ?"
+    res = runner.invoke(app, ["info", str(pf)])
+    assert res.exit_code == 0, res.output
+    assert f"PHANGS-style stamp folder {pf} (starclass cutouts --phangs-fits-dir): 3 candidates" in res.output
+    assert "stamps 9 x 9 px, bands f555w, f814w; candidate ids 1 (cand_000001.fits) .. 3" in res.output
+    assert "filter ?" not in res.output
+    # one of them: "error: cannot tell the band of ...", exit 2
+    res = runner.invoke(app, ["info", str(pf / "cand_000002.fits")])
+    assert res.exit_code == 0, res.output
+    assert "a PHANGS-style stamp starclass cutouts --phangs-fits-dir wrote" in res.output
+    assert "candidate 2 at x 30.0, y 33.0 (0-based), 9 x 9 px" in res.output, res.output

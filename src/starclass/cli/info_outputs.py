@@ -268,6 +268,50 @@ def _agreement_lines(path: Path) -> list[str] | None:
     return lines
 
 
+def _phangs_stamp_header(path: Path):
+    """The primary header of a PHANGS-style stamp that ``cutouts --phangs-fits-dir`` wrote, else None."""
+    if not path.is_file() or not path.name.lower().endswith((".fits", ".fit")):
+        return None
+    from astropy.io import fits
+
+    try:
+        h = fits.getheader(path, 0)
+    except Exception:  # not FITS after all: the other readers say why
+        return None
+    keys = ("ID", "X", "Y", "SIZE", "BANDS", "NBANDS")
+    return h if h.get("ORIGIN") == "starclass" and all(k in h for k in keys) else None
+
+
+def _phangs_stamp_lines(path: Path) -> list[str] | None:
+    """A folder of PHANGS-style stamps (one FITS per candidate, one extension per band), or one of them.
+
+    ``info`` of the folder listed every file as a mosaic of unknown band ("filter ?", "not one set
+    of mosaics"); of one file it failed, "cannot tell the band".
+    """
+    if path.is_file():
+        h = _phangs_stamp_header(path)
+        if h is None:
+            return None
+        return [f"{path}: a PHANGS-style stamp starclass cutouts --phangs-fits-dir wrote (one extension per band), "
+                f"not a mosaic: candidate {h['ID']} at x {h['X']:.1f}, y {h['Y']:.1f} (0-based), "
+                f"{h['SIZE']} x {h['SIZE']} px, bands {h['BANDS'].replace(',', ', ')}",
+                f"  its folder: starclass info {path.parent}"]
+    if not path.is_dir():
+        return None
+    files = sorted(f for f in path.iterdir() if f.name.lower().endswith((".fits", ".fit")))
+    others = [f for f in path.iterdir() if not f.name.startswith(".") and f not in files]
+    # the first and the last file (a folder may hold 10^5 stamps): each of starclass's stamp format
+    heads = [_phangs_stamp_header(f) for f in files[:1] + files[-1:]] if files else [None]
+    if others or any(h is None for h in heads):
+        return None
+    first, last = heads[0], heads[-1]
+    return [f"PHANGS-style stamp folder {path} (starclass cutouts --phangs-fits-dir): "
+            f"{counted(len(files), 'candidate')}, one FITS file each with one extension per band",
+            f"  stamps {first['SIZE']} x {first['SIZE']} px, bands {first['BANDS'].replace(',', ', ')}; "
+            f"candidate ids {first['ID']} ({files[0].name}) .. {last['ID']} ({files[-1].name})",
+            f"  one stamp: starclass info {files[0]}"]
+
+
 def output_lines(path: Path) -> list[str] | None:
     """What a folder evaluate, report, explain or survey wrote holds (or its JSON or HTML file); None otherwise.
 
@@ -281,6 +325,8 @@ def output_lines(path: Path) -> list[str] | None:
     >>> output_lines(Path("no/such/folder")) is None
     True
     """
+    if (lines := _phangs_stamp_lines(path)) is not None:
+        return lines
     if path.is_file():
         if path.suffix.lower() in (".html", ".htm") and (_report_page(path.parent) == path or _is_report(path)):
             return [f"{path}: the HTML page starclass report wrote (open it in a browser); its folder:",
