@@ -55,6 +55,15 @@ def test_info_on_an_evaluation_folder_gives_its_task_rows_and_headline(classifie
         assert f"ECE {doc['trust'][ref]['ece']:.3f}" in res.output
         assert f"tables: {len(doc['tables'])} in {ev / 'tables'}; figures: {len(doc['figures'])}" in res.output
     assert res.output.startswith(f"{ev / 'summary.json'} holds the headline numbers")
+    # its parts: "no catalogue could be read in ev/tables", the figures read as cutouts ("all cutouts must have
+    # one size"), a figure "line 1 is not UTF-8 text"
+    figure = sorted((ev / "figures").glob("*.png"))[0]
+    for part, said in ((ev / "tables", f"{ev / 'tables'} holds the tables (ECSV); its folder:"),
+                       (ev / "figures", f"{ev / 'figures'} holds the figures (PNG); its folder:"),
+                       (figure, f"{figure} is a figure (PNG): open it in an image viewer; its folder:")):
+        res = runner.invoke(app, ["info", str(part)])
+        assert res.exit_code == 0, res.output
+        assert res.output.startswith(said) and f"evaluation folder {ev} (starclass evaluate)" in res.output
     # not a catalogue: the options of one are refused saying what it is
     res = runner.invoke(app, ["info", str(ev), "--ds9", str(classified / "ev.reg")])
     assert res.exit_code == 2 and "not a catalogue with positions" in res.output, res.output
@@ -119,6 +128,9 @@ def test_info_on_an_explain_folder_gives_its_model_stamps_and_methods(explained)
         assert f"{doc['n_stamps']} stamps of {doc['stamps']} explained" in res.output
         assert "methods: gradcam;" in res.output
         assert f"saliency maps: {explained / 'maps.npz'}" in res.output
+    res = runner.invoke(app, ["info", str(explained / "maps.npz")])  # was "line 1 is not UTF-8 text"
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith(f"{explained / 'maps.npz'} holds the saliency maps (NumPy .npz")
 
 
 def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
@@ -163,6 +175,8 @@ def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
         assert f"  {name}: {field['n_candidates']} candidates" in res.output
         assert f"merged catalogue: {out / 'catalogue'}" in res.output
         assert f"starclass info {out / 'fields' / name / 'catalogue.parquet'}" in res.output
+    res = runner.invoke(app, ["info", str(out / "tiles")])
+    assert res.exit_code == 0 and f"survey folder {out}" in res.output, res.output
     # the merged catalogue (one field=<name>/part-0.parquet each) and a field's evaluation.json
     res = runner.invoke(app, ["info", str(out / "catalogue")])
     assert res.exit_code == 0, res.output

@@ -312,6 +312,35 @@ def _phangs_stamp_lines(path: Path) -> list[str] | None:
             f"  one stamp: starclass info {files[0]}"]
 
 
+#: The parts of the folders above, by name, and what each holds.
+PARTS = {"tables": "the tables (ECSV)", "figures": "the figures (PNG)",
+         "maps.npz": "the saliency maps (NumPy .npz: numpy.load reads it)",
+         "tiles": "the catalogue of each tile (Parquet, the survey's restart state)",
+         "fields": "the catalogue (and evaluation.json) of each field"}
+
+
+def _part_lines(path: Path) -> list[str] | None:
+    """A part of a folder above (``ev/tables``, ``ev/figures/x.png``, ``ex/maps.npz``, ``sv/tiles``), else None.
+
+    ``info ev/tables`` said "no catalogue could be read", ``info ev/figures`` read the plots as
+    cutouts ("all cutouts must have one size"), ``info ex/maps.npz`` "line 1 is not UTF-8 text".
+    """
+    figure = path.suffix.lower() == ".png" and path.parent.name == "figures" and path.is_file()
+    if path.name not in PARTS and not figure:
+        return None
+    folder = path.parent.parent if figure else path.parent
+    if folder == path or (above := _folder_lines(folder)) is None:
+        return None
+    if figure:
+        return [f"{path} is a figure (PNG): open it in an image viewer; its folder:", *above]
+    lines = [f"{path} holds {PARTS[path.name]}; its folder:"]
+    if path.is_dir():
+        names = sorted(f.name for f in path.iterdir() if not f.name.startswith("."))
+        shown = ", ".join(names[:12]) + (f", ... ({len(names) - 12} more)" if len(names) > 12 else "")
+        lines.insert(1, f"  {counted(len(names), 'entry', 'entries')}: {shown or 'none'}")
+    return lines + above
+
+
 def output_lines(path: Path) -> list[str] | None:
     """What a folder evaluate, report, explain or survey wrote holds (or its JSON or HTML file); None otherwise.
 
@@ -337,12 +366,18 @@ def output_lines(path: Path) -> list[str] | None:
             return lines
         survey = path.parent.parent.parent
         if (path.name == "evaluation.json" and path.parent.parent.name == "fields"
-                and (lines := output_lines(survey)) is not None and lines[0].startswith("survey folder")):
+                and (lines := _folder_lines(survey)) is not None and lines[0].startswith("survey folder")):
             return [f"{path} holds the evaluation of field {path.parent.name} against its truth (in its line "
                     "below); its survey:", *lines]
-        if path.name in FOLDER_FILES and (lines := output_lines(path.parent)) is not None:
+        if path.name in FOLDER_FILES and (lines := _folder_lines(path.parent)) is not None:
             return [f"{path} holds {FOLDER_FILES[path.name]}; its folder:", *lines]
-        return None
+    if (lines := _part_lines(path)) is not None:
+        return lines
+    return _folder_lines(path)
+
+
+def _folder_lines(path: Path) -> list[str] | None:
+    """:func:`output_lines` of a folder."""
     if not path.is_dir():
         return None
     doc = _json(path / "summary.json")
