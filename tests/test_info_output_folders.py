@@ -68,6 +68,8 @@ def test_info_on_an_evaluation_folder_gives_its_task_rows_and_headline(classifie
     res = runner.invoke(app, ["info", str(ev), "--ds9", str(classified / "ev.reg")])
     assert res.exit_code == 2 and "not a catalogue with positions" in res.output, res.output
     assert not (classified / "ev.reg").exists()
+    res = runner.invoke(app, ["info", str(ev), "--out-format", "csv"])
+    assert res.exit_code == 2 and f"not to evaluation folder {ev}; starclass info {ev} describes it" in res.output
 
 
 def test_info_on_a_report_folder_and_its_page_says_where_the_page_is(classified):

@@ -705,9 +705,12 @@ def info(
     if len(paths) == 1 and (out_lines := output_lines(paths[0])) is not None:
         # the folders evaluate, report, explain and survey write (and their summary.json, explain.json, page):
         # "no catalogue could be read in ev (looked for .tab, ...)", "it is JSON", or minutes of format guesses
-        kind = out_lines[0].split(":")[0] if paths[0].is_file() else out_lines[0].split(" (")[0]
+        # "evaluation folder ev" (its first line, up to its command); a file or a part (ev/tables) by its name
+        kind = (str(paths[0]) if out_lines[0].startswith((f"{paths[0]} ", f"{paths[0]}:"))
+                else out_lines[0].split(" (")[0])
         if out_format != "text":
-            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {kind}")
+            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues, not to {kind}; "
+                                 f"starclass info {paths[0]} describes it as text")
         if ds9 is not None:
             raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
         echo("\n".join(out_lines))
