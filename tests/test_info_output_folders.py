@@ -247,3 +247,27 @@ def test_info_on_phangs_style_stamps_says_what_they_are(tmp_path):
     assert res.exit_code == 0, res.output
     assert "a PHANGS-style stamp starclass cutouts --phangs-fits-dir wrote" in res.output
     assert "candidate 2 at x 30.0, y 33.0 (0-based), 9 x 9 px" in res.output, res.output
+
+
+def test_info_on_an_evaluate_catalogs_folder_gives_its_fields_and_pooled_accuracies(tmp_path):
+    from starclass.science.ssp import distance_modulus
+    from test_science_many import tab_name, write_tab  # tests/ is on sys.path under pytest
+
+    legus = tmp_path / "legus"
+    legus.mkdir()
+    rng = np.random.default_rng(2)
+    for j, (part, dist) in enumerate((("acs-wfc3_ngc628-c", 9.9), ("wfc3_ngc1433", 8.3))):
+        cls = rng.choice([0, 1, 2, 3, 4], size=60)
+        ci = np.where(cls <= 2, 1.8, 1.4) + rng.normal(0, 0.02, 60)
+        write_tab(legus / tab_name(part), cls, ci, distance_modulus(dist) + rng.uniform(-9, -5.5, 60), seed=j)
+    out = tmp_path / "many"
+    res = runner.invoke(app, ["evaluate", "--catalogs", str(legus), "--min-inspected", "10", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "summary.json").read_text())
+    res = runner.invoke(app, ["info", str(out)])
+    assert res.exit_code == 0, res.output  # it was "no catalogue could be read in many"
+    assert (f"evaluation folder {out} (starclass evaluate --catalogs): 2 fields, {doc['n_inspected']} "
+            "human-inspected sources") in res.output, res.output
+    task, rules = next(iter(doc["ladder_pooled"].items()))
+    rule, acc = next(iter(rules.items()))
+    assert f"pooled, {task}: {rule} {acc:.3f}" in res.output
