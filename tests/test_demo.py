@@ -31,6 +31,22 @@ def test_demo_end_to_end_small(tmp_path):
     assert "<img" in html and "data:image/png;base64" in html
     for band in ("f275w", "f336w", "f438w", "f555w", "f814w"):
         assert (out / "test_field" / f"SIM-TEST_{band}.fits").exists()
+    # info of the folder says it is a demo's and where its model and report are; its completeness.ecsv was
+    # "not read as a catalogue, skipped: required column 'id' missing ... name a column 'id'" (2026-12-05)
+    res = CliRunner().invoke(app, ["info", str(out)])
+    assert res.exit_code == 0, res.output
+    assert f"demo folder {out} (starclass demo)" in res.output and f"starclass info {out / 'model'}" in res.output
+    assert f"report: open {out / 'report' / 'report.html'}" in res.output
+    assert "column 'id'" not in res.output and "completeness.ecsv: a table starclass demo wrote" in res.output
+    res = CliRunner().invoke(app, ["info", str(out / "completeness.ecsv")])
+    assert res.exit_code == 0 and "a table starclass demo wrote" in res.output, res.output
+
+
+def test_info_knows_the_entries_of_a_demo_folder():
+    from starclass.cli.info_outputs import DEMO_ENTRIES
+    from starclass.pipeline import DEMO_OUTPUTS
+
+    assert DEMO_ENTRIES == DEMO_OUTPUTS  # info keeps its own copy: the pipeline imports torch
 
 
 def test_demo_refuses_a_previous_run_before_any_work(tmp_path):

@@ -558,6 +558,9 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     table, notes = summarise_dir(directory, column_map, allow_none=bool(images))
     skip = {p.name for p in images}
     notes = [n for n in notes if n.split(":", 1)[0] not in skip]
+    # a table starclass wrote beside the catalogues (demo's completeness.ecsv) was "not read as a catalogue,
+    # skipped: required column 'id' missing ... name a column 'id' in the file"
+    notes = [_own_table_note(directory, n) for n in notes]
     if not len(table):
         if out_format != "text":
             names = ", ".join(n.split(":", 1)[0] for n in notes)  # each note starts with its file's name
@@ -585,6 +588,17 @@ def _dir_summary(directory: Path, column_map: dict[str, str] | None, out_format:
     for n in notes:
         typer.echo(f"note: {n}", err=True)
     return True
+
+
+def _own_table_note(directory: Path, note: str) -> str:
+    """A folder summary's note on a file: said as a table starclass wrote when it is one, else as it was."""
+    name = note.split(":", 1)[0]
+    said = _results_table_lines(directory / name) if name.lower().endswith(".ecsv") else None
+    if said is None:
+        return note
+    # "DIR/NAME: a table starclass demo wrote into DIR, not a catalogue of candidates (...)"
+    what = said[0].split(": ", 1)[1].split(", not a catalogue")[0]
+    return f"{name}: {what}, not a catalogue (starclass info {directory / name} shows it)"
 
 
 #: The files of a cross-validation folder (train --cv) other than its fold models, and what each holds.
@@ -649,7 +663,8 @@ def info(
     the weights each started from, frozen layers, epochs, decision, calibration), a 'train --cv'
     folder (task, folds, pooled and per-fold metrics), or a stamp store from 'starclass cutouts'
     (candidates, inputs, bands, scales, classes), or a table that evaluate, report or explain wrote (what it
-    holds, its rows). Positions are reported 0-based."""
+    holds, its rows), or a folder that evaluate, report, explain, survey, simulate --fields or cutouts
+    --phangs-fits-dir wrote (what it is, its headline numbers). Positions are reported 0-based."""
     # here, not at the top: starclass.io (astropy) adds 0.9 s (measured) to the 0.4 s of `starclass --help`
     from starclass.io.catalog import read_catalog
     from starclass.io.mosaic import read_mosaics
@@ -686,6 +701,21 @@ def info(
                                  "a cross-validation folder")
         echo("\n".join(cv_lines))
         return
+    from starclass.cli.info_outputs import demo_lines, output_lines
+
+    if len(paths) == 1 and (out_lines := output_lines(paths[0])) is not None:
+        # the folders evaluate, report, explain and survey write (and their summary.json, explain.json, page):
+        # "no catalogue could be read in ev (looked for .tab, ...)", "it is JSON", or minutes of format guesses
+        # "evaluation folder ev" (its first line, up to its command); a file or a part (ev/tables) by its name
+        kind = (str(paths[0]) if out_lines[0].startswith((f"{paths[0]} ", f"{paths[0]}:"))
+                else out_lines[0].split(" (")[0])
+        if out_format != "text":
+            raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues, not to {kind}; "
+                                 f"starclass info {paths[0]} describes it as text")
+        if ds9 is not None:
+            raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
+        echo("\n".join(out_lines))
+        return
     from starclass.io.cutout_folders import is_hdf5
 
     if len(paths) == 1 and paths[0].is_file() and is_hdf5(paths[0]):
@@ -717,7 +747,11 @@ def info(
             echo("\n".join(mosaic_lines(images, magsys)))
             return
         try:
-            if _dir_summary(paths[0], cmap, out_format, images, magsys) and images:
+            summarised = _dir_summary(paths[0], cmap, out_format, images, magsys)
+            if summarised and out_format == "text" and (demo := demo_lines(paths[0])) is not None:
+                # a demo's folder was a table of its two catalogues, without a word of the model or report
+                echo("\n" + "\n".join(demo))
+            if summarised and images:
                 # a field folder: its catalogues above, its mosaics here (they were "skipped" notes)
                 lines = mosaic_lines(images, magsys)
                 if out_format == "text":

@@ -180,6 +180,25 @@ def _looks_like_legus(p: Path) -> bool:
     return LEGUS_MIN_COLS <= len(tokens) <= LEGUS_MAX_COLS and all(_is_float(v) for v in tokens)
 
 
+def _starts_as_html(p: Path) -> bool:
+    """Whether a file opens as an HTML page (``<!DOCTYPE html`` or ``<html``, any case), as no table does.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "report.html"
+    >>> _ = f.write_text("<!DOCTYPE html><html lang='en'>")
+    >>> _starts_as_html(f)
+    True
+    """
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")[:14].lower()
+    except OSError:
+        return False
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
 def _starts_as_json(p: Path) -> bool:
     """Whether a file's first non-blank character opens a JSON object or array (no text table starts so).
 
@@ -647,6 +666,11 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # format guesses (info of evaluate's summary.json, train --cv's cv_summary.json)
         raise StarclassError(f"cannot read {p} as a table: it is JSON (e.g. a summary or manifest starclass wrote), "
                              "not a catalogue")
+    if astropy_fmt not in ("fits", "parquet") and _starts_as_html(p):
+        # a report page given as a catalogue: astropy's format guesses ran for minutes over its embedded
+        # figures (info report.html, 1.7 MB, still running after 7 minutes)
+        raise StarclassError(f"cannot read {p} as a table: it is an HTML page (e.g. a report starclass wrote), not "
+                             "a catalogue; give the table as CSV, ECSV, Parquet or FITS")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

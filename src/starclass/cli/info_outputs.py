@@ -1,0 +1,396 @@
+"""``starclass info`` on the folders (and their main files) evaluate, report, explain and survey write.
+
+``starclass evaluate cls.csv -o ev; starclass info ev`` said "no catalogue could be read in ev
+(looked for .tab, ...)" of a folder starclass had written itself; so did ``info`` of a report's,
+explain's and survey's folder, ``info report.html`` read the page as a table for minutes, and
+``info ev/summary.json`` said only "it is JSON". Each is now said as what it is, with its main
+figures, as ``info`` describes a ``train --cv`` folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from starclass.errors import counted
+
+#: The JSON file starclass writes into each of these folders, and what it holds.
+FOLDER_FILES = {"summary.json": "the headline numbers of the folder",
+                "explain.json": "what explain did: the model, stamps, methods and class means",
+                "plan.yaml": "the survey plan of the fields beside it"}
+
+
+#: What a demo run writes into its folder (``starclass.pipeline.DEMO_OUTPUTS``, which imports torch).
+DEMO_ENTRIES = ("train_field", "test_field", "candidates.ecsv", "completeness.ecsv", "classified.ecsv",
+                "model", "report")
+
+
+def demo_lines(folder: Path) -> list[str] | None:
+    """Below the catalogues of a demo folder: that it is one, and where its model, report and fields are.
+
+    Examples
+    --------
+    >>> demo_lines(Path("no/such/folder")) is None
+    True
+    """
+    if not folder.is_dir() or not all((folder / name).exists() for name in DEMO_ENTRIES):
+        return None
+    page = _report_page(folder / "report")
+    return [f"demo folder {folder} (starclass demo): simulated fields {folder / 'train_field'} (trained on) and "
+            f"{folder / 'test_field'} (detected, classified: the catalogues above)",
+            f"  model: starclass info {folder / 'model'}",
+            f"  report: open {page or folder / 'report'} in a browser",
+            f"  completeness of the detection: starclass info {folder / 'completeness.ecsv'}"]
+
+
+def _json(path: Path) -> dict | None:
+    """The JSON object in ``path``, or None (absent, unreadable, not an object)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _listing(folder: Path, sub: str, kind: str, suffix: str) -> str:
+    """``tables: 12 in ev/tables`` (what a folder's sub-folder holds), or ``tables: none``."""
+    files = sorted((folder / sub).glob(f"*{suffix}")) if (folder / sub).is_dir() else []
+    return f"{kind}: {len(files)} in {folder / sub}" if files else f"{kind}: none"
+
+
+def _evaluation_lines(folder: Path, doc: dict) -> list[str]:
+    """An evaluate -o folder: the task, the column scored, each comparison's rows and headline metrics."""
+    task = doc.get("task") if isinstance(doc.get("task"), dict) else {}
+    names = dict(zip(task.get("classes") or [], task.get("class_names") or []))
+    classes = ", ".join(f"{k} ({v})" for k, v in names.items()) or "not recorded"
+    lines = [f"evaluation folder {folder} (starclass evaluate): "
+             + (f"task {task['task']!r}, " if task.get("task") else "no task named, ") +
+             f"classes {classes}; scored column {doc.get('prediction_column', 'class_pred')}"]
+    trust = doc.get("trust") if isinstance(doc.get("trust"), dict) else {}
+    for ref, acc in (doc.get("headline") or {}).items():
+        n = _rows_scored(folder, ref)
+        said = ", ".join(f"accuracy ({merge}) {a:.3f}" for merge, a in (acc or {}).items()
+                         if isinstance(a, (int, float)))
+        line = f"  {ref}: {counted(n, 'row') + ' scored, ' if n is not None else ''}{said or 'no accuracy'}"
+        t = trust.get(ref) or {}
+        if isinstance(t.get("ece"), (int, float)) and isinstance(t.get("brier"), (int, float)):
+            line += f"; ECE {t['ece']:.3f}, Brier {t['brier']:.3f}"
+        lines.append(line)
+    return lines + _tables_figures(folder)
+
+
+def _rows_scored(folder: Path, ref: str) -> int | None:
+    """The rows a comparison scored: the ``n`` of its ``tables/summary_<ref>.ecsv``, else None."""
+    from astropy.table import Table
+
+    path = folder / "tables" / f"summary_{ref}.ecsv"
+    try:
+        t = Table.read(path, format="ascii.ecsv")
+        return int(max(t["n"])) if "n" in t.colnames and len(t) else None
+    except Exception:  # an older or edited table: the line goes without the count
+        return None
+
+
+def _tables_figures(folder: Path, *, figures: bool = True) -> list[str]:
+    """Where a results folder's tables and figures (a report's are in its page) are, and how to see one table."""
+    lines = [f"  {_listing(folder, 'tables', 'tables', '.ecsv')}"
+             + (f"; {_listing(folder, 'figures', 'figures', '.png')}" if figures else "")]
+    tables = sorted((folder / "tables").glob("*.ecsv")) if (folder / "tables").is_dir() else []
+    if tables:
+        # the headline table where there is one (evaluate's summary_<reference>.ecsv), else the first by name
+        first = next((t for t in tables if t.name.startswith("summary_")), tables[0])
+        lines.append(f"  one table (each with its rows): starclass info {first}")
+    return lines
+
+
+def _many_lines(folder: Path, doc: dict) -> list[str]:
+    """An ``evaluate --catalogs`` folder: the fields, the inspected sources, the pooled accuracies."""
+    fields = doc.get("fields") or []
+    lines = [f"evaluation folder {folder} (starclass evaluate --catalogs): {counted(len(fields), 'field')}, "
+             f"{doc.get('n_inspected')} human-inspected sources"]
+    for task, rules in (doc.get("ladder_pooled") or {}).items():
+        lines.append(f"  pooled, {task}: " + ", ".join(f"{r} {a:.3f}" for r, a in rules.items()))
+    return lines + _tables_figures(folder)
+
+
+def _explain_lines(folder: Path, doc: dict) -> list[str]:
+    """An explain -o folder: the model, the stamps explained, the methods, the class means."""
+    names = dict(zip(doc.get("classes") or [], doc.get("class_names") or []))
+    per = doc.get("n_per_class") or {}
+    means = ", ".join(f"{k} ({names.get(int(k), '?')}): {n}" for k, n in per.items()) if per else "none"
+    lines = [f"explain folder {folder} (starclass explain): model {doc.get('model')} (task {doc.get('task')!r}), "
+             f"{counted(int(doc.get('n_stamps') or 0), 'stamp')} of {doc.get('stamps')} explained",
+             f"  methods: {', '.join(doc.get('methods') or []) or 'none'}; class means over "
+             f"{doc.get('grouping') or 'the stamps'}: {means}"]
+    if (folder / "maps.npz").is_file():
+        lines.append(f"  saliency maps: {folder / 'maps.npz'}")
+    return lines + _tables_figures(folder)
+
+
+def _survey_lines(folder: Path, doc: dict) -> list[str]:
+    """A survey -o folder: its summary as survey printed it, and where the catalogues are."""
+    from starclass.survey.run import summary_lines
+
+    try:
+        said = summary_lines(doc)
+    except (KeyError, TypeError, AttributeError):  # a summary.json of an unfinished or older run
+        said = ["survey not finished (its summary.json is partial): rerun the same starclass survey command"]
+    lines = [f"survey folder {folder} (starclass survey):", *("  " + s for s in said)]
+    if (folder / "catalogue").is_dir():
+        lines.append(f"  merged catalogue: {folder / 'catalogue'} (Parquet, one part per field)")
+    found = sorted((folder / "fields").glob("*/catalogue.parquet")) if (folder / "fields").is_dir() else []
+    if found:
+        lines.append(f"  one field's catalogue: starclass info {found[0]}")
+    return lines
+
+
+#: How every page starclass report writes begins (its title), for folders whose tables/.page is missing.
+REPORT_TITLE = b"<title>starclass report"
+
+
+def _report_page(folder: Path) -> Path | None:
+    """The HTML page a report -o folder holds, else None.
+
+    Its ``tables/.page`` names it (``starclass.report.build.TABLES_PAGE``: not imported, as the report
+    package draws figures with matplotlib, seconds for a line of text); in a folder written before
+    that file, the one page there whose head has the report's title.
+    """
+    try:
+        name = (folder / "tables" / ".page").read_text(encoding="utf-8").strip()
+    except OSError:
+        name = ""
+    if name and "/" not in name:
+        return folder / name
+    if not folder.is_dir():
+        return None
+    pages = [f for f in folder.iterdir() if f.suffix.lower() in (".html", ".htm") and f.is_file()
+             and _is_report(f)]
+    return pages[0] if len(pages) == 1 else None
+
+
+def _is_report(path: Path) -> bool:
+    """Whether an HTML file is a page starclass report wrote (its title, in the first 4 KiB)."""
+    try:
+        with open(path, "rb") as fh:
+            return REPORT_TITLE in fh.read(4096)
+    except OSError:
+        return False
+
+
+def _report_lines(folder: Path, page: Path) -> list[str]:
+    """A report -o folder: its page and its tables."""
+    there = "" if page.is_file() else " (not there: moved or deleted)"
+    return [f"report folder {folder} (starclass report): open {page}{there} in a browser (figures embedded)",
+            *_tables_figures(folder, figures=False)]
+
+
+def _plan_lines(folder: Path) -> list[str] | None:
+    """A folder of fields with its survey plan (``simulate --fields``): the fields and how to survey them."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    fields = doc.get("fields") if isinstance(doc, dict) else None
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        return None
+    names = [str(f.get("name", "?")) for f in fields]
+    shown = ", ".join(names[:10]) + (f", ... ({len(names) - 10} more)" if len(names) > 10 else "")
+    lines = [f"fields folder {folder} (a survey plan, {folder / 'plan.yaml'}; starclass simulate --fields writes "
+             f"one): {counted(len(fields), 'field')}: {shown}",
+             f"  survey them: starclass survey {folder / 'plan.yaml'}"
+             + ("" if doc.get("model") else " --model MODEL") + " -o OUT"]
+    first = next((folder / str(f["mosaics"]) for f in fields if f.get("mosaics")), None)
+    if first is not None and first.is_dir():
+        lines.append(f"  one field (its catalogues and mosaics): starclass info {first}")
+    return lines
+
+
+def _merged_catalogue_lines(folder: Path) -> list[str] | None:
+    """A survey's merged catalogue (``OUT/catalogue``, one ``field=<name>/part-0.parquet`` each): rows per field."""
+    parts = sorted(folder.glob("field=*/*.parquet"))
+    if not parts or any(not p.is_file() for p in parts):
+        return None
+    import pyarrow.parquet as pq
+
+    rows: dict[str, int] = {}
+    try:
+        for p in parts:
+            name = p.parent.name.split("=", 1)[1]
+            rows[name] = rows.get(name, 0) + pq.ParquetFile(p).metadata.num_rows
+    except Exception:  # not Parquet after all: the catalogue reader says why
+        return None
+    survey = f" of the survey in {folder.parent}" if (folder.parent / "summary.json").is_file() else ""
+    lines = [f"merged catalogue {folder}{survey} (Parquet, one part per field): "
+             f"{counted(sum(rows.values()), 'row')} in {counted(len(rows), 'field')}"]
+    lines += [f"  {name}: {counted(n, 'row')}" for name, n in rows.items()]
+    lines.append(f"  read it whole: pyarrow.parquet.read_table('{folder}') (docs/survey.md); one field: "
+                 f"starclass info {parts[0]}")
+    return lines
+
+
+def _simulation_lines(path: Path) -> list[str] | None:
+    """A ``simulation.json`` of simulate: what it records and the folder it belongs to."""
+    doc = _json(path)
+    if doc is None or "config" not in doc:
+        return None
+    cfg = doc["config"] if isinstance(doc["config"], dict) else {}
+    said = ", ".join(f"{k} {cfg[k]}" for k in ("seed", "shape", "n_candidates", "n", "size") if k in cfg)
+    what = f"preset {doc['preset']}" if doc.get("preset") else "a field"
+    return [f"{path} holds the settings starclass simulate drew {what} from ({said or 'its config'}); "
+            f"the simulated data: starclass info {path.parent}"]
+
+
+def _agreement_lines(path: Path) -> list[str] | None:
+    """The agreement summary ``inspect --export LABELS --summary FILE.json`` wrote: scheme, counts, agreement."""
+    doc = _json(path)
+    if doc is None or "label_scheme" not in doc or "consensus" not in doc:
+        return None
+    from starclass.inspect.consensus import agreement_value
+
+    def fmt(v) -> str:
+        return "n/a" if not isinstance(v, (int, float)) else f"{v:.3f}"
+
+    n = doc.get("n_labelled", doc.get("n_complete"))
+    lines = [f"{path}: the agreement summary starclass inspect --export --summary wrote, not a catalogue "
+             f"(label scheme {doc['label_scheme']}, consensus {doc['consensus']})",
+             f"  candidates labelled: {n if n is not None else '?'}"
+             + (f", ties to adjudicate: {doc['n_ties']}" if "n_ties" in doc else "")]
+    if "pairwise_binary" in doc:
+        lines.append(f"  agreement: pairwise {fmt(agreement_value(doc, 'pairwise'))} (all classes), "
+                     f"{fmt(doc.get('pairwise_binary'))} (clusters vs the rest); individual vs mode "
+                     f"{fmt(agreement_value(doc, 'vs_mode'))} / {fmt(doc.get('vs_mode_binary'))}")
+    for pair in doc.get("inspectors") or []:
+        if isinstance(pair, dict) and {"person_a", "person_b", "n"} <= set(pair):
+            lines.append(f"  {pair['person_a']} vs {pair['person_b']}: {counted(int(pair['n']), 'candidate')}, "
+                         f"agreeing {fmt(pair.get('agree_frac'))}, Cohen's kappa {fmt(pair.get('kappa'))}")
+    return lines
+
+
+def _phangs_stamp_header(path: Path):
+    """The primary header of a PHANGS-style stamp that ``cutouts --phangs-fits-dir`` wrote, else None."""
+    if not path.is_file() or not path.name.lower().endswith((".fits", ".fit")):
+        return None
+    from astropy.io import fits
+
+    try:
+        h = fits.getheader(path, 0)
+    except Exception:  # not FITS after all: the other readers say why
+        return None
+    keys = ("ID", "X", "Y", "SIZE", "BANDS", "NBANDS")
+    return h if h.get("ORIGIN") == "starclass" and all(k in h for k in keys) else None
+
+
+def _phangs_stamp_lines(path: Path) -> list[str] | None:
+    """A folder of PHANGS-style stamps (one FITS per candidate, one extension per band), or one of them.
+
+    ``info`` of the folder listed every file as a mosaic of unknown band ("filter ?", "not one set
+    of mosaics"); of one file it failed, "cannot tell the band".
+    """
+    if path.is_file():
+        h = _phangs_stamp_header(path)
+        if h is None:
+            return None
+        return [f"{path}: a PHANGS-style stamp starclass cutouts --phangs-fits-dir wrote (one extension per band), "
+                f"not a mosaic: candidate {h['ID']} at x {h['X']:.1f}, y {h['Y']:.1f} (0-based), "
+                f"{h['SIZE']} x {h['SIZE']} px, bands {h['BANDS'].replace(',', ', ')}",
+                f"  its folder: starclass info {path.parent}"]
+    if not path.is_dir():
+        return None
+    files = sorted(f for f in path.iterdir() if f.name.lower().endswith((".fits", ".fit")))
+    others = [f for f in path.iterdir() if not f.name.startswith(".") and f not in files]
+    # the first and the last file (a folder may hold 10^5 stamps): each of starclass's stamp format
+    heads = [_phangs_stamp_header(f) for f in files[:1] + files[-1:]] if files else [None]
+    if others or any(h is None for h in heads):
+        return None
+    first, last = heads[0], heads[-1]
+    return [f"PHANGS-style stamp folder {path} (starclass cutouts --phangs-fits-dir): "
+            f"{counted(len(files), 'candidate')}, one FITS file each with one extension per band",
+            f"  stamps {first['SIZE']} x {first['SIZE']} px, bands {first['BANDS'].replace(',', ', ')}; "
+            f"candidate ids {first['ID']} ({files[0].name}) .. {last['ID']} ({files[-1].name})",
+            f"  one stamp: starclass info {files[0]}"]
+
+
+#: The parts of the folders above, by name, and what each holds.
+PARTS = {"tables": "the tables (ECSV)", "figures": "the figures (PNG)",
+         "maps.npz": "the saliency maps (NumPy .npz: numpy.load reads it)",
+         "tiles": "the catalogue of each tile (Parquet, the survey's restart state)",
+         "fields": "the catalogue (and evaluation.json) of each field"}
+
+
+def _part_lines(path: Path) -> list[str] | None:
+    """A part of a folder above (``ev/tables``, ``ev/figures/x.png``, ``ex/maps.npz``, ``sv/tiles``), else None.
+
+    ``info ev/tables`` said "no catalogue could be read", ``info ev/figures`` read the plots as
+    cutouts ("all cutouts must have one size"), ``info ex/maps.npz`` "line 1 is not UTF-8 text".
+    """
+    figure = path.suffix.lower() == ".png" and path.parent.name == "figures" and path.is_file()
+    if path.name not in PARTS and not figure:
+        return None
+    folder = path.parent.parent if figure else path.parent
+    if folder == path or (above := _folder_lines(folder)) is None:
+        return None
+    if figure:
+        return [f"{path} is a figure (PNG): open it in an image viewer; its folder:", *above]
+    lines = [f"{path} holds {PARTS[path.name]}; its folder:"]
+    if path.is_dir():
+        names = sorted(f.name for f in path.iterdir() if not f.name.startswith("."))
+        shown = ", ".join(names[:12]) + (f", ... ({len(names) - 12} more)" if len(names) > 12 else "")
+        lines.insert(1, f"  {counted(len(names), 'entry', 'entries')}: {shown or 'none'}")
+    return lines + above
+
+
+def output_lines(path: Path) -> list[str] | None:
+    """What a folder evaluate, report, explain or survey wrote holds (or its JSON or HTML file); None otherwise.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "summary.json").write_text('{"headline": {"truth": {"4class": 0.5}}, "tables": [], "figures": []}')
+    >>> output_lines(d)[1]
+    '  truth: accuracy (4class) 0.500'
+    >>> output_lines(Path("no/such/folder")) is None
+    True
+    """
+    if (lines := _phangs_stamp_lines(path)) is not None:
+        return lines
+    if path.is_file():
+        if path.suffix.lower() in (".html", ".htm") and (_report_page(path.parent) == path or _is_report(path)):
+            return [f"{path}: the HTML page starclass report wrote (open it in a browser); its folder:",
+                    *_report_lines(path.parent, path)]
+        if path.name == "simulation.json":
+            return _simulation_lines(path)
+        if path.suffix.lower() == ".json" and (lines := _agreement_lines(path)) is not None:
+            return lines
+        survey = path.parent.parent.parent
+        if (path.name == "evaluation.json" and path.parent.parent.name == "fields"
+                and (lines := _folder_lines(survey)) is not None and lines[0].startswith("survey folder")):
+            return [f"{path} holds the evaluation of field {path.parent.name} against its truth (in its line "
+                    "below); its survey:", *lines]
+        if path.name in FOLDER_FILES and (lines := _folder_lines(path.parent)) is not None:
+            return [f"{path} holds {FOLDER_FILES[path.name]}; its folder:", *lines]
+    if (lines := _part_lines(path)) is not None:
+        return lines
+    return _folder_lines(path)
+
+
+def _folder_lines(path: Path) -> list[str] | None:
+    """:func:`output_lines` of a folder."""
+    if not path.is_dir():
+        return None
+    doc = _json(path / "summary.json")
+    if doc is not None and "headline" in doc and "tables" in doc:
+        return _evaluation_lines(path, doc)
+    if doc is not None and "ladder_pooled" in doc:
+        return _many_lines(path, doc)
+    if doc is not None and "n_tiles" in doc and "fields" in doc:
+        return _survey_lines(path, doc)
+    if (doc := _json(path / "explain.json")) is not None and "methods" in doc:
+        return _explain_lines(path, doc)
+    if (page := _report_page(path)) is not None:
+        return _report_lines(path, page)
+    if (path / "plan.yaml").is_file() and (lines := _plan_lines(path)) is not None:
+        return lines
+    return _merged_catalogue_lines(path)
