@@ -17,7 +17,7 @@ from astropy.table import Table
 
 from starclass.errors import ColumnMapError, StarclassError
 from starclass.io.legus import machine_only
-from starclass.schema import CLASS_METHOD, CLASS_REF, CLASSES, bands_in, class_array, is_known
+from starclass.schema import CLASS_METHOD, CLASS_PRED, CLASS_REF, CLASSES, bands_in, class_array, is_known
 
 #: File endings :func:`summarise_dir` reads as catalogues (``.tab.gz``: a LEGUS catalogue as an archive
 #: keeps it; read_catalog read one, but a folder scan skipped it).
@@ -102,7 +102,11 @@ def catalog_row(table: Table, name: str) -> dict:
     layout = meta.get("legus_layout") or meta.get("format", "")
     if meta.get("legus_layout") and not meta.get("layout_certain", True):
         layout += " (uncertain)"
-    if CLASS_REF not in table.colnames:
+    if CLASS_REF not in table.colnames and CLASS_PRED in table.colnames:
+        # a classified catalogue (classify's output, the demo's classified.ecsv): its classes are a model's,
+        # which n1-n4 (people's classes, class_ref) do not count; "no class column" sent people looking
+        layout += f"; predicted classes only ({CLASS_PRED}: info on the file counts them)"
+    elif CLASS_REF not in table.colnames:
         layout += "; no class column"
     bands = ",".join(bands_in(table))
     if str(meta.get("bands_source", "")).startswith("assumed"):
