@@ -465,6 +465,28 @@ def test_fields_that_overlap_on_the_sky_are_named_as_catalogued_once_each(survey
     assert [(a, b) for a, b, _ in sky_overlaps(fields)] == [("a", "b"), ("a", "c"), ("b", "c")]
 
 
+def test_overwrite_with_another_tile_size_removes_the_tiles_of_the_old_grid(survey_dir, cluster, clean_run):
+    """A complete survey of 64 px tiles rerun with --tile-size 128 --overwrite: the merge read the 4 new
+    tiles of each field, but the 8 files of the old grid whose names the new grid lacks stayed in
+    OUT/tiles/<field>/ (never read again, only disk; by hand: 12 files after a 4-tile run)."""
+    import dataclasses
+    import shutil
+
+    out = survey_dir / "regridded"
+    shutil.copytree(clean_run.outdir, out)
+    (out / "tiles" / "given" / "mine.txt").write_text("a file the survey does not write")
+    plan = dataclasses.replace(read_plan(survey_dir / "plan.yaml"), tile_size=128)
+    said = []
+    result = run_survey(plan, out, cluster=cluster, overwrite=True, progress=False, echo=said.append)
+    assert result.ok and result.summary["n_tiles"] == 8
+    for field in ("given", "found"):
+        assert sorted(p.name for p in (out / "tiles" / field).iterdir() if p.suffix == ".parquet") == [
+            f"r00{r}_c00{c}.parquet" for r in range(2) for c in range(2)]
+    assert (out / "tiles" / "given" / "mine.txt").is_file()  # not a tile: left alone
+    notes = [s for s in said if "earlier grid" in s]
+    assert len(notes) == 1 and "16 tile files" in notes[0] and "found: 8, given: 8" in notes[0], said
+
+
 def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
     import pyarrow.parquet as pq
 

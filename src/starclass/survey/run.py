@@ -22,11 +22,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1150,6 +1152,15 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         shutil.rmtree(stale)
         echo(f"note: removed {stale}: field {stale.name!r} is not in the plan any more (its tiles are kept in "
              f"{outdir / 'tiles' / stale.name})")
+    # the tile files of an earlier grid (another tile_size, then --overwrite) whose names this grid lacks: never
+    # read again, they stayed on disk (8 of 12 files of a 64 px run rerun with 128 px tiles)
+    stale_tiles = _stale_tiles(outdir, prepared.jobs)
+    if stale_tiles:
+        for f in stale_tiles:
+            f.unlink()
+        per = ", ".join(f"{name}: {n}" for name, n in sorted(Counter(f.parent.name for f in stale_tiles).items()))
+        echo(f"note: removed {counted(len(stale_tiles), 'tile file')} of an earlier grid from {outdir / 'tiles'} "
+             f"({per}): not tiles of this plan's {plan.tile_size} px grid")
     t_merge = time.perf_counter() - t1
     wall = time.perf_counter() - t0
     rss_by_pid: dict[int, int] = {}
@@ -1204,6 +1215,38 @@ def _stale_fields(outdir: Path, names: Collection[str]) -> list[Path]:
         return []
     return [d for d in sorted(root.iterdir()) if d.is_dir() and d.name not in names
             and all(e.name in FIELD_ENTRIES for e in d.iterdir())]
+
+
+#: The name of a tile's file in ``OUT/tiles/<field>/`` (:attr:`starclass.survey.tiles.Tile.name`).
+TILE_FILE = re.compile(r"r\d{3,}_c\d{3,}\.parquet")
+
+
+def _stale_tiles(outdir: Path, jobs: Collection[TileJob]) -> list[Path]:
+    """The tile files in ``OUT/tiles/<field>/`` of the plan's fields that none of ``jobs`` writes.
+
+    Only files named as tiles are (another file there is left alone), and only in the folders of the
+    fields of ``jobs``: a field left out of the plan keeps its tiles, to come back to.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from types import SimpleNamespace
+    >>> out = Path(tempfile.mkdtemp())
+    >>> (out / "tiles" / "a").mkdir(parents=True)
+    >>> for name in ("r000_c000.parquet", "r000_c001.parquet", "notes.txt"):
+    ...     _ = (out / "tiles" / "a" / name).write_bytes(b"")
+    >>> job = SimpleNamespace(field="a", output=str(out / "tiles" / "a" / "r000_c000.parquet"))
+    >>> [p.name for p in _stale_tiles(out, [job])]
+    ['r000_c001.parquet']
+    """
+    keep = {Path(j.output) for j in jobs}
+    out = []
+    for name in sorted({j.field for j in jobs}):
+        folder = outdir / "tiles" / name
+        if folder.is_dir():
+            out += [f for f in sorted(folder.iterdir())
+                    if f.is_file() and TILE_FILE.fullmatch(f.name) and f not in keep]
+    return out
 
 
 def _union_schema(schemas: list[pa.Schema]) -> pa.Schema:
