@@ -415,8 +415,10 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
 
 
-def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[list[TileJob], dict[str, str]]:
-    """``todo`` with each job given its field's PSF; the jobs of a field whose PSF could not be had, as errors.
+def _field_psfs(client, prepared: PreparedSurvey,
+                todo: list[TileJob]) -> tuple[list[TileJob], dict[str, str], list[str]]:
+    """``todo`` with each job given its field's PSF; the jobs of a field whose PSF could not be had, as errors;
+    the warnings the tasks' worker processes handed over (``notes``, for the survey to print once).
 
     The PSF of the growth and ci corrections is decided once per field on its whole mosaic, as ``detect`` on
     the whole image decides it (:func:`starclass.survey.work.field_psf`): each tile estimating it from the stars
@@ -425,7 +427,7 @@ def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[
     done costs nothing on a rerun), retried as tiles are.
     """
     if prepared.plan.photometry not in FIELD_PSF_MODES or not todo:
-        return todo, {}
+        return todo, {}, []
     from dataclasses import replace
 
     from starclass.survey.work import field_psf_of
@@ -436,13 +438,16 @@ def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[
                                    retries=prepared.plan.retries, pure=False) for name, job in first.items()}
     psf: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    notes: list[str] = []
     for name, fut in futures.items():
         try:
-            psf[name] = fut.result()
+            r = fut.result()
+            psf[name] = r["psf"]
+            notes += r["notes"]
         except Exception as exc:  # a worker's error reaches the survey as its tiles' failure, by name
             errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
                            if j.field == name})
-    return [replace(j, apcorr_psf=psf[j.field]) for j in todo if j.field in psf], errors
+    return [replace(j, apcorr_psf=psf[j.field]) for j in todo if j.field in psf], errors, notes
 
 
 def _reading(mos, *, photometry: bool) -> dict[str, dict[str, Any]]:
@@ -1040,7 +1045,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         if n_psf:
             echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
                  "for every tile's aperture corrections), then the tiles")
-        todo, psf_errors = _field_psfs(client, prepared, todo)
+        todo, psf_errors, psf_notes = _field_psfs(client, prepared, todo)
+        # each warning text once for the survey, not once per worker process (a worker prints none of its own)
+        notes_said: set[str] = set(psf_notes)
+        for note in dict.fromkeys(psf_notes):
+            print(note, file=sys.stderr, flush=True)
         failed += list(psf_errors)
         errors.update(psf_errors)
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
@@ -1053,7 +1062,6 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                    disable=not progress,
                    dynamic_ncols=True)
         bar.set_postfix(candidates=n_cand, failed=len(failed))
-        notes_said: set[str] = set()
         try:
             for fut in as_completed(futures):
                 if fut.status == "error":
