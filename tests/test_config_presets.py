@@ -149,6 +149,25 @@ def test_presets_carry_the_published_numbers():
     assert cc.architecture == "resnet18" and cc.n_classes == 3 and cc.n_channels == 1
 
 
+@pytest.mark.parametrize("name", ["galaxy-cluster", "galaxy-cluster-compact", "cool-core", "cool-core-compact",
+                                  "open-globular", "open-globular-compact"])
+def test_a_seed_preset_s_pixel_scale_is_that_of_its_stamps_from_the_seed_simulator(name):
+    """``pixel_scale`` is the arcsec of a stamp pixel (explain's radii without a WCS, the cutout-size note,
+    classify's mosaic check): each cutout is resampled over its whole field to ``stamp_size``. galaxy-cluster
+    said 1.0"/px where its simulator's (and the experts') 7' field on 64 px is 6.5625"/px."""
+    from starclass.simulate.coolcore import CoolCoreSimConfig
+    from starclass.simulate.star_clusters_dss import DSSSimConfig
+    from starclass.simulate.xray_candidates import CandidateSimConfig
+
+    cfg = get_preset(name)
+    field_arcsec = {  # the simulators' default cutouts: their side on the sky
+        "galaxy-cluster": CandidateSimConfig().field_arcmin * 60,  # 7', on 168 px of 2.5"
+        "cool-core": CoolCoreSimConfig().size * CoolCoreSimConfig().pixel_arcsec,  # 256 px of 3.9"
+        "open-globular": DSSSimConfig().size * DSSSimConfig().pixel_arcsec,  # 224 px of 1"
+    }[name.removesuffix("-compact")]
+    assert cfg.pixel_scale == pytest.approx(field_arcsec / cfg.stamp_size, rel=1e-9)
+
+
 def test_n_channels_rgb_counts_three_per_scale():
     cfg = get_preset("legus4", normalisation="rgb")
     assert cfg.n_channels == 9

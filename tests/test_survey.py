@@ -465,6 +465,28 @@ def test_fields_that_overlap_on_the_sky_are_named_as_catalogued_once_each(survey
     assert [(a, b) for a, b, _ in sky_overlaps(fields)] == [("a", "b"), ("a", "c"), ("b", "c")]
 
 
+def test_overwrite_with_another_tile_size_removes_the_tiles_of_the_old_grid(survey_dir, cluster, clean_run):
+    """A complete survey of 64 px tiles rerun with --tile-size 128 --overwrite: the merge read the 4 new
+    tiles of each field, but the 8 files of the old grid whose names the new grid lacks stayed in
+    OUT/tiles/<field>/ (never read again, only disk; by hand: 12 files after a 4-tile run)."""
+    import dataclasses
+    import shutil
+
+    out = survey_dir / "regridded"
+    shutil.copytree(clean_run.outdir, out)
+    (out / "tiles" / "given" / "mine.txt").write_text("a file the survey does not write")
+    plan = dataclasses.replace(read_plan(survey_dir / "plan.yaml"), tile_size=128)
+    said = []
+    result = run_survey(plan, out, cluster=cluster, overwrite=True, progress=False, echo=said.append)
+    assert result.ok and result.summary["n_tiles"] == 8
+    for field in ("given", "found"):
+        assert sorted(p.name for p in (out / "tiles" / field).iterdir() if p.suffix == ".parquet") == [
+            f"r00{r}_c00{c}.parquet" for r in range(2) for c in range(2)]
+    assert (out / "tiles" / "given" / "mine.txt").is_file()  # not a tile: left alone
+    notes = [s for s in said if "earlier grid" in s]
+    assert len(notes) == 1 and "16 tile files" in notes[0] and "found: 8, given: 8" in notes[0], said
+
+
 def test_scheduler_address_and_overwrite_redo_only_the_merge(survey_dir, cluster, clean_run):
     import pyarrow.parquet as pq
 
@@ -595,15 +617,17 @@ def test_process_workers_print_each_warning_once_as_warning_lines(tmp_path):
             "for tile in range(3):\n    with warnings.catch_warnings():  # what libraries do between tiles\n"
             "        warnings.simplefilter('ignore', DeprecationWarning)\n"
             "    warnings.warn('conformal sets: too few calibration rows')\n"
-            "warnings.warn('2 of 9 candidates have no usable stamp')\n")
+            "warnings.warn('2 of 9 candidates have no usable stamp')\n"
+            "from starclass.survey.work import _held_notes\nprint(_held_notes())  # what the next task hands over\n")
     env = {"PYTHONPATH": str(Path(starclass.__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"}
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
     lines = res.stderr.splitlines()
     # the client's own process: Python's own format, untouched by warm_up
-    assert len(lines) == 3 and "UserWarning: x" in lines[0], res.stderr
-    assert lines[1:] == ["warning: conformal sets: too few calibration rows",
-                         "warning: 2 of 9 candidates have no usable stamp"]
+    assert len(lines) == 1 and "UserWarning: x" in lines[0], res.stderr
+    # a worker process of its own: each text once, as a line, held for the client to print (not printed here)
+    assert res.stdout.splitlines() == [str(["warning: conformal sets: too few calibration rows",
+                                            "warning: 2 of 9 candidates have no usable stamp"])]
 
 
 def test_a_worker_that_joins_later_prints_warnings_as_warning_lines_too(survey_dir, tmp_path, monkeypatch, capsys):
@@ -615,11 +639,13 @@ def test_a_worker_that_joins_later_prints_warnings_as_warning_lines_too(survey_d
     import os
     import warnings
 
+    from starclass.survey import work
     from starclass.survey.run import prepare
     from starclass.survey.work import run_tile
 
     # a fresh worker process: Python's own warning format, no warm_up
     monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    monkeypatch.setattr(work, "_FOR_CLIENT", [])
     job = next(j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs if j.field == "given")
     assert job.client_pid == os.getpid()  # the survey's client is the process that prepared the jobs
     # as run in a worker process of its own, the client being another process
@@ -628,7 +654,8 @@ def test_a_worker_that_joins_later_prints_warnings_as_warning_lines_too(survey_d
     capsys.readouterr()
     text = "conformal sets at coverage 0.9: too few calibration rows (late worker)"
     warnings.warn(text, stacklevel=1)
-    assert capsys.readouterr().err == f"warning: {text}\n"
+    # as a 'warning: ...' line, held for the client (the next task hands it over), not Python's format
+    assert capsys.readouterr().err == "" and work._held_notes() == [f"warning: {text}"]
 
 
 def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each_worker(survey_dir, tmp_path,
@@ -645,6 +672,7 @@ def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each
 
     monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
     monkeypatch.setattr(work, "_SHOWN", set())
+    monkeypatch.setattr(work, "_FOR_CLIENT", [])
     jobs = [j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs
             if j.field == "given" and len(j.positions)][:2]
     results = []
@@ -658,6 +686,48 @@ def test_a_field_s_positions_warning_is_handed_to_the_client_not_printed_by_each
             "measured here and are kept renamed: 'crowding' -> 'crowding_input'")
     assert results[0]["notes"] == [note] and results[1]["notes"] == []
     assert "crowding" not in capsys.readouterr().err  # the worker itself prints nothing of it
+
+
+def test_every_warning_of_a_tile_is_handed_to_the_client_not_printed_by_each_worker(survey_dir, tmp_path,
+                                                                                   monkeypatch, capsys):
+    """Warnings other than a field's positions note (classify's 'mosaic pixel scale 0.3"/px differs from the
+    model's 0.187"/px', by hand on mosaics of 0.3"/px) were printed by each worker process: two lines with
+    two workers. Each is handed to the client now; a tile that fails prints them on its worker."""
+    import dataclasses
+    import os
+    import warnings
+
+    import starclass.learn.classify as classify_module
+    from starclass.survey import work
+    from starclass.survey.run import prepare
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
+    monkeypatch.setattr(work, "_SHOWN", set())
+    monkeypatch.setattr(work, "_FOR_CLIENT", [])
+    real = classify_module.classify
+    text = "mosaic pixel scale 0.3\"/px differs from the model's 0.187\"/px: stamps cover another physical size"
+
+    def classify(*a, **k):  # the warning of every tile of such mosaics
+        warnings.warn(text, stacklevel=1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(classify_module, "classify", classify)
+    jobs = [dataclasses.replace(j, client_pid=os.getpid() + 1, output=str(tmp_path / f"t{k}.parquet"))
+            for k, j in enumerate(j for j in prepare(read_plan(survey_dir / "plan.yaml"), tmp_path / "o").jobs
+                                  if j.field == "given" and len(j.positions))][:2]
+    results = [work.run_tile(job) for job in jobs]
+    assert results[0]["notes"] == [f"warning: {text}"] and results[1]["notes"] == []
+    assert capsys.readouterr().err == ""  # the worker itself prints nothing of it
+    # a tile that fails hands nothing over: it prints what it held, which may say why
+    monkeypatch.setattr(work, "_SHOWN", set())
+    monkeypatch.setattr(work, "cached_model", lambda *a, **k: warnings.warn("about to fail", stacklevel=1) or 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        work.run_tile(jobs[0])
+    assert capsys.readouterr().err == "warning: about to fail\n"
+    # the field's PSF task hands its warnings over too
+    monkeypatch.setattr(work, "field_psf", lambda *a, **k: warnings.warn("the PSF", stacklevel=1) or {"fwhm": 2.0})
+    assert work.field_psf_of(jobs[0]) == {"psf": {"fwhm": 2.0}, "notes": ["warning: the PSF"]}
+    assert capsys.readouterr().err == ""
 
 
 def test_merged_catalogues_carry_the_task_so_evaluate_does_not_guess(clean_run, survey_dir):

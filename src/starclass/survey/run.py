@@ -22,11 +22,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -413,8 +415,10 @@ def _check_field(spec: FieldSpec, plan: SurveyPlan, cfg, where: str, flags=None)
     return info, [*mos.paths.values(), *masks, spec.positions, spec.truth]
 
 
-def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[list[TileJob], dict[str, str]]:
-    """``todo`` with each job given its field's PSF; the jobs of a field whose PSF could not be had, as errors.
+def _field_psfs(client, prepared: PreparedSurvey,
+                todo: list[TileJob]) -> tuple[list[TileJob], dict[str, str], list[str]]:
+    """``todo`` with each job given its field's PSF; the jobs of a field whose PSF could not be had, as errors;
+    the warnings the tasks' worker processes handed over (``notes``, for the survey to print once).
 
     The PSF of the growth and ci corrections is decided once per field on its whole mosaic, as ``detect`` on
     the whole image decides it (:func:`starclass.survey.work.field_psf`): each tile estimating it from the stars
@@ -423,7 +427,7 @@ def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[
     done costs nothing on a rerun), retried as tiles are.
     """
     if prepared.plan.photometry not in FIELD_PSF_MODES or not todo:
-        return todo, {}
+        return todo, {}, []
     from dataclasses import replace
 
     from starclass.survey.work import field_psf_of
@@ -434,13 +438,16 @@ def _field_psfs(client, prepared: PreparedSurvey, todo: list[TileJob]) -> tuple[
                                    retries=prepared.plan.retries, pure=False) for name, job in first.items()}
     psf: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    notes: list[str] = []
     for name, fut in futures.items():
         try:
-            psf[name] = fut.result()
+            r = fut.result()
+            psf[name] = r["psf"]
+            notes += r["notes"]
         except Exception as exc:  # a worker's error reaches the survey as its tiles' failure, by name
             errors.update({j.key: f"the PSF of field {name!r} on its whole mosaic: {exc!r}" for j in todo
                            if j.field == name})
-    return [replace(j, apcorr_psf=psf[j.field]) for j in todo if j.field in psf], errors
+    return [replace(j, apcorr_psf=psf[j.field]) for j in todo if j.field in psf], errors, notes
 
 
 def _reading(mos, *, photometry: bool) -> dict[str, dict[str, Any]]:
@@ -1038,7 +1045,11 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         if n_psf:
             echo(f"measuring the PSF of {counted(n_psf, 'field')} on the whole mosaic (one task per field, "
                  "for every tile's aperture corrections), then the tiles")
-        todo, psf_errors = _field_psfs(client, prepared, todo)
+        todo, psf_errors, psf_notes = _field_psfs(client, prepared, todo)
+        # each warning text once for the survey, not once per worker process (a worker prints none of its own)
+        notes_said: set[str] = set(psf_notes)
+        for note in dict.fromkeys(psf_notes):
+            print(note, file=sys.stderr, flush=True)
         failed += list(psf_errors)
         errors.update(psf_errors)
         t_start = time.perf_counter() - t0  # plan checks and cluster start, apart from the work itself
@@ -1051,7 +1062,6 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
                    disable=not progress,
                    dynamic_ncols=True)
         bar.set_postfix(candidates=n_cand, failed=len(failed))
-        notes_said: set[str] = set()
         try:
             for fut in as_completed(futures):
                 if fut.status == "error":
@@ -1150,6 +1160,15 @@ def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_
         shutil.rmtree(stale)
         echo(f"note: removed {stale}: field {stale.name!r} is not in the plan any more (its tiles are kept in "
              f"{outdir / 'tiles' / stale.name})")
+    # the tile files of an earlier grid (another tile_size, then --overwrite) whose names this grid lacks: never
+    # read again, they stayed on disk (8 of 12 files of a 64 px run rerun with 128 px tiles)
+    stale_tiles = _stale_tiles(outdir, prepared.jobs)
+    if stale_tiles:
+        for f in stale_tiles:
+            f.unlink()
+        per = ", ".join(f"{name}: {n}" for name, n in sorted(Counter(f.parent.name for f in stale_tiles).items()))
+        echo(f"note: removed {counted(len(stale_tiles), 'tile file')} of an earlier grid from {outdir / 'tiles'} "
+             f"({per}): not tiles of this plan's {plan.tile_size} px grid")
     t_merge = time.perf_counter() - t1
     wall = time.perf_counter() - t0
     rss_by_pid: dict[int, int] = {}
@@ -1204,6 +1223,38 @@ def _stale_fields(outdir: Path, names: Collection[str]) -> list[Path]:
         return []
     return [d for d in sorted(root.iterdir()) if d.is_dir() and d.name not in names
             and all(e.name in FIELD_ENTRIES for e in d.iterdir())]
+
+
+#: The name of a tile's file in ``OUT/tiles/<field>/`` (:attr:`starclass.survey.tiles.Tile.name`).
+TILE_FILE = re.compile(r"r\d{3,}_c\d{3,}\.parquet")
+
+
+def _stale_tiles(outdir: Path, jobs: Collection[TileJob]) -> list[Path]:
+    """The tile files in ``OUT/tiles/<field>/`` of the plan's fields that none of ``jobs`` writes.
+
+    Only files named as tiles are (another file there is left alone), and only in the folders of the
+    fields of ``jobs``: a field left out of the plan keeps its tiles, to come back to.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from types import SimpleNamespace
+    >>> out = Path(tempfile.mkdtemp())
+    >>> (out / "tiles" / "a").mkdir(parents=True)
+    >>> for name in ("r000_c000.parquet", "r000_c001.parquet", "notes.txt"):
+    ...     _ = (out / "tiles" / "a" / name).write_bytes(b"")
+    >>> job = SimpleNamespace(field="a", output=str(out / "tiles" / "a" / "r000_c000.parquet"))
+    >>> [p.name for p in _stale_tiles(out, [job])]
+    ['r000_c001.parquet']
+    """
+    keep = {Path(j.output) for j in jobs}
+    out = []
+    for name in sorted({j.field for j in jobs}):
+        folder = outdir / "tiles" / name
+        if folder.is_dir():
+            out += [f for f in sorted(folder.iterdir())
+                    if f.is_file() and TILE_FILE.fullmatch(f.name) and f not in keep]
+    return out
 
 
 def _union_schema(schemas: list[pa.Schema]) -> pa.Schema:

@@ -200,9 +200,9 @@ def _device(job: TileJob):
 
 #: Warning texts this worker process has printed (each is printed once).
 _SHOWN: set[str] = set()
-#: Warnings about a field's own positions (``the positions of field 'F': ...``), held for the client:
-#: each worker printed them once, so a field whose tiles ran on 64 workers was warned of 64 times.
-FIELD_NOTE = "the positions of field "
+#: The warnings of this worker process's tasks, held for the client (each task's result hands them over): each
+#: worker printed them once, so a warning of every tile (a field's positions, the mosaics' pixel scale) was printed
+#: twice with two workers and 64 times with 64.
 _FOR_CLIENT: list[str] = []
 _FOR_CLIENT_LOCK = threading.Lock()  # a worker of several threads runs several tiles at once
 
@@ -212,18 +212,29 @@ def _print_warning(message, category, filename, lineno, file=None, line=None) ->
 
     Deduplicated here, not with a ``"once"`` filter: the filters change (``catch_warnings``
     in the libraries a tile calls) between tiles, which empties Python's once-registry.
-    A warning about a field's given positions (:data:`FIELD_NOTE`) is handed to the client
-    instead (:func:`run_tile`'s ``notes``), which prints each once for the whole survey.
+    Each is handed to the client instead (:func:`run_tile`'s ``notes``), which prints each text once for
+    the whole survey; a task that fails prints those still held (:func:`_print_held`).
     """
     kind = "" if category is UserWarning else f"({category.__name__}) "
     text = f"warning: {kind}{message}"
     if text not in _SHOWN:
         _SHOWN.add(text)
-        if str(message).startswith(FIELD_NOTE):
-            with _FOR_CLIENT_LOCK:
-                _FOR_CLIENT.append(text)
-        else:
-            print(text, file=sys.stderr, flush=True)
+        with _FOR_CLIENT_LOCK:
+            _FOR_CLIENT.append(text)
+
+
+def _held_notes() -> list[str]:
+    """The warnings this process holds for the client (:func:`_print_warning`), taken: each is handed over once."""
+    with _FOR_CLIENT_LOCK:  # a worker of several threads runs several tiles at once
+        notes = list(_FOR_CLIENT)
+        _FOR_CLIENT.clear()
+    return notes
+
+
+def _print_held() -> None:
+    """Print the warnings held for the client here: a failed task hands nothing over, and they may say why."""
+    for text in _held_notes():
+        print(text, file=sys.stderr, flush=True)
 
 
 def warm_up(client_pid: int | None = None) -> int:
@@ -483,14 +494,21 @@ def field_psf(mosaics, photometry: str, positions=None, flags=None,
     return psf_decision(cat)
 
 
-def field_psf_of(job: TileJob, positions=None) -> dict[str, Any] | None:
+def field_psf_of(job: TileJob, positions=None) -> dict[str, Any]:
     """:func:`field_psf` of the field of ``job`` (any of its tiles), on its whole mosaic (the Dask task).
 
-    ``positions``: the field's given positions (whole-image ``x``, ``y``), or None to detect.
+    ``positions``: the field's given positions (whole-image ``x``, ``y``), or None to detect. Returns
+    ``psf`` (:func:`field_psf`'s) and ``notes``: the warnings this worker process held for the client (its
+    PSF warning among them), which prints each text once for the survey, as :func:`run_tile`'s.
     """
-    print_warnings_as_lines(job.client_pid)  # its PSF warning is printed here, once for the field
-    mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
-    return field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
+    print_warnings_as_lines(job.client_pid)
+    try:
+        mosaics = _mosaics(job.mosaics, True, job.pixel_flags, job.magsys, job.padding_sides)
+        psf = field_psf(mosaics, job.photometry, positions, job.pixel_flags, job.photon_counts)
+    except BaseException:
+        _print_held()
+        raise
+    return {"psf": psf, "notes": _held_notes()}
 
 
 def _find(job: TileJob, window: MosaicWindow):
@@ -556,6 +574,10 @@ def _given(job: TileJob, window: MosaicWindow):
 def run_tile(job: TileJob) -> dict[str, Any]:
     """Process one tile and write its Parquet file atomically (the Dask task).
 
+    In a worker process of its own, the tile's warnings are handed to the client (``notes``), which prints
+    each text once for the whole survey; a tile that fails prints them on the worker (the error may follow
+    from them).
+
     Parameters
     ----------
     job
@@ -567,19 +589,31 @@ def run_tile(job: TileJob) -> dict[str, Any]:
         ``key``, ``n`` (rows written), ``seconds`` (``find``, ``classify``, ``total``; wall),
         ``cpu_seconds`` (``find``, ``total``: CPU time of the worker process),
         ``pixels`` (core), ``peak_rss`` (bytes, this worker process so far), ``pid``, ``worker``
-        (address), ``model_loads`` (models this process has loaded) and ``notes`` (warnings about the
-        field's positions this process had not yet handed over, for the client to print once).
+        (address), ``model_loads`` (models this process has loaded) and ``notes`` (the warnings this
+        process had not yet handed over, ``warning: ...`` lines, for the client to print once).
 
     Raises
     ------
     RuntimeError
         When ``job.fail`` (fault injection).
     """
+    print_warnings_as_lines(job.client_pid)
+    try:
+        out = _run_tile(job)
+    except BaseException:
+        _print_held()
+        raise
+    # this process's warnings not yet handed over (of this tile, or of one that ran beside it or before it)
+    out["notes"] = _held_notes()
+    return out
+
+
+def _run_tile(job: TileJob) -> dict[str, Any]:
+    """:func:`run_tile` but for the warnings handed to the client."""
     import torch
 
     t0 = time.perf_counter()
     c0 = time.process_time()  # CPU time: what the tile costs whatever else loads the machine
-    print_warnings_as_lines(job.client_pid)
     if job.fail:
         raise RuntimeError(f"injected fault in tile {job.key}")
     threads = max(1, int(job.threads))
@@ -631,11 +665,7 @@ def run_tile(job: TileJob) -> dict[str, Any]:
     # "n" feeds the progress bar's running count: the rows this tile owns (its core), so that the
     # bar ends on the merged catalogue's count, not on it plus the guard-band rows the merge drops
     n_own = int(np.count_nonzero(cat[IN_CORE])) if IN_CORE in cat.colnames else len(cat)
-    with _FOR_CLIENT_LOCK:  # this process's new warnings about the field's positions, for the client to print
-        notes = list(_FOR_CLIENT)
-        _FOR_CLIENT.clear()
     return {"key": job.key, "n": n_own, "n_rows": len(cat), "worker": worker, "pixels": job.tile.n_pixels,
-            "notes": notes,
             "peak_rss": int(rss), "pid": os.getpid(),
             "seconds": {"find": t_find, "classify": t_cls, "total": time.perf_counter() - t0},
             "cpu_seconds": {"find": c_find, "total": time.process_time() - c0},
