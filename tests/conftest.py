@@ -47,6 +47,42 @@ def shared_ssp() -> Path:
     return SSP_TABLE
 
 
+@pytest.fixture(scope="module")
+def cheap_argon2():
+    """Cheap argon2 parameters for one module: the inspect tests make many accounts on a shared machine.
+
+    Not autouse: a module asks for it with ``pytestmark = pytest.mark.usefixtures("cheap_argon2")``,
+    so any other test hashes with the real defaults. They are back when the module ends.
+    """
+    from starclass.inspect import auth
+
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """URL of a throwaway PostgreSQL server for one module; skips (saying why) when none can be started."""
+    from webtools import PostgresUnavailable, throwaway_postgres
+
+    try:
+        with throwaway_postgres() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A new, empty label database: a SQLite file, then a fresh database on :func:`postgres_url`'s server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    from webtools import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture()
 def single_thread():
     """One thread for torch and BLAS: spinning OpenMP threads stall on a shared 2-core machine."""
