@@ -125,6 +125,32 @@ def write_toy_held_out(cfg, folder: Path, n: int, seed: int):
     write_catalog(table, folder / "held.ecsv")
 
 
+def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n: int = 16) -> Path:
+    """Write ``n`` noise cutouts (``size`` x ``size`` ``.npy``) alternating cluster/galaxy under ``root``.
+
+    Files ``<label>/objNN.npy`` and ``root / "labels.csv"`` (``file,label``, plus ``object_id``
+    ``OBJ-k`` when ``object_ids``); returns the labels file. Shared by the ``train --cv`` tests
+    of a cutout folder.
+    """
+    import csv
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for k in range(n):
+        label = ("cluster", "galaxy")[k % 2]
+        rel = f"{label}/obj{k:02d}.npy"
+        (root / label).mkdir(parents=True, exist_ok=True)
+        np.save(root / rel, rng.random((size, size)).astype(np.float32))
+        rows.append({"file": rel, "label": label, **({"object_id": f"OBJ-{k}"} if object_ids else {})})
+    with open(root / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return root / "labels.csv"
+
+
 def train_toy_trust_model(root: Path, **recipe):
     """Train a two-member four-class toy model for one epoch; its validation split calibrates it.
 
