@@ -151,6 +151,25 @@ def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n
     return root / "labels.csv"
 
 
+def write_two_class_classified(path: Path) -> Path:
+    """Write a classified two-class catalogue of 40 rows with its reference column to ``path``.
+
+    ``id, x, y, class_ref`` (1, 2 alternating), ``class_pred`` and ``prob_1/prob_2`` (right for most
+    rows, seed 0): what ``evaluate`` scores and ``info`` reads. Shared by the info tests.
+    """
+    import numpy as np
+    from astropy.table import Table
+
+    rng = np.random.default_rng(0)
+    n = 40
+    ref = np.tile([1, 2], n // 2)
+    p1 = np.clip(np.where(ref == 1, 0.7, 0.3) + rng.normal(0, 0.2, n), 0.01, 0.99)
+    Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
+           "class_ref": ref, "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1}
+          ).write(path)
+    return path
+
+
 def train_toy_trust_model(root: Path, **recipe):
     """Train a two-member four-class toy model for one epoch; its validation split calibrates it.
 
