@@ -47,6 +47,42 @@ def shared_ssp() -> Path:
     return SSP_TABLE
 
 
+@pytest.fixture(scope="module")
+def cheap_argon2():
+    """Cheap argon2 parameters for one module: the inspect tests make many accounts on a shared machine.
+
+    Not autouse: a module asks for it with ``pytestmark = pytest.mark.usefixtures("cheap_argon2")``,
+    so any other test hashes with the real defaults. They are back when the module ends.
+    """
+    from starclass.inspect import auth
+
+    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    auth.configure_hasher()
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """URL of a throwaway PostgreSQL server for one module; skips (saying why) when none can be started."""
+    from webtools import PostgresUnavailable, throwaway_postgres
+
+    try:
+        with throwaway_postgres() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A new, empty label database: a SQLite file, then a fresh database on :func:`postgres_url`'s server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    from webtools import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture()
 def single_thread():
     """One thread for torch and BLAS: spinning OpenMP threads stall on a shared 2-core machine."""
@@ -87,6 +123,51 @@ def write_toy_held_out(cfg, folder: Path, n: int, seed: int):
         write_mosaic(folder / "mos" / f"toy_{band}.fits", img, band, None, photflam=info.photflam,
                      photplam=info.photplam)
     write_catalog(table, folder / "held.ecsv")
+
+
+def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n: int = 16) -> Path:
+    """Write ``n`` noise cutouts (``size`` x ``size`` ``.npy``) alternating cluster/galaxy under ``root``.
+
+    Files ``<label>/objNN.npy`` and ``root / "labels.csv"`` (``file,label``, plus ``object_id``
+    ``OBJ-k`` when ``object_ids``); returns the labels file. Shared by the ``train --cv`` tests
+    of a cutout folder.
+    """
+    import csv
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for k in range(n):
+        label = ("cluster", "galaxy")[k % 2]
+        rel = f"{label}/obj{k:02d}.npy"
+        (root / label).mkdir(parents=True, exist_ok=True)
+        np.save(root / rel, rng.random((size, size)).astype(np.float32))
+        rows.append({"file": rel, "label": label, **({"object_id": f"OBJ-{k}"} if object_ids else {})})
+    with open(root / "labels.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return root / "labels.csv"
+
+
+def write_two_class_classified(path: Path) -> Path:
+    """Write a classified two-class catalogue of 40 rows with its reference column to ``path``.
+
+    ``id, x, y, class_ref`` (1, 2 alternating), ``class_pred`` and ``prob_1/prob_2`` (right for most
+    rows, seed 0): what ``evaluate`` scores and ``info`` reads. Shared by the info tests.
+    """
+    import numpy as np
+    from astropy.table import Table
+
+    rng = np.random.default_rng(0)
+    n = 40
+    ref = np.tile([1, 2], n // 2)
+    p1 = np.clip(np.where(ref == 1, 0.7, 0.3) + rng.normal(0, 0.2, n), 0.01, 0.99)
+    Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
+           "class_ref": ref, "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1}
+          ).write(path)
+    return path
 
 
 def train_toy_trust_model(root: Path, **recipe):

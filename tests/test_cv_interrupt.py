@@ -18,13 +18,12 @@ fold is written, as ``tests/test_train_fit.py`` does for an ensemble member.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from conftest import write_noise_cutout_folder  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.learn.config import get_preset, save_config
@@ -140,19 +139,8 @@ def test_a_refused_rerun_keeps_the_finished_tables(tmp_path, toy):
 
 
 def test_on_a_cutout_folder_each_fold_records_its_cutouts_when_it_ends(tmp_path, monkeypatch):
-    rng = np.random.default_rng(0)
     root = tmp_path / "data"
-    rows = []
-    for k in range(16):
-        label = ("cluster", "galaxy")[k % 2]
-        rel = f"{label}/obj{k:02d}.npy"
-        (root / label).mkdir(parents=True, exist_ok=True)
-        np.save(root / rel, rng.random((20, 20)).astype(np.float32))
-        rows.append({"file": rel, "label": label, "object_id": f"OBJ-{k}"})
-    with open(root / "labels.csv", "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["file", "label", "object_id"])
-        w.writeheader()
-        w.writerows(rows)
+    write_noise_cutout_folder(root, size=20, object_ids=True)
     cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
     task = save_config(cfg, tmp_path / "task.yaml")
     cv = tmp_path / "cv"

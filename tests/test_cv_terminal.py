@@ -11,12 +11,10 @@ Before:
 
 from __future__ import annotations
 
-import csv
-
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from conftest import write_noise_cutout_folder  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.learn.config import get_preset, save_config
 
@@ -37,19 +35,8 @@ def test_each_folds_progress_bar_names_its_fold(tmp_path, capsys):
 
 
 def test_the_cv_table_says_which_class_purity_and_recall_are_of(tmp_path):
-    rng = np.random.default_rng(0)
     root = tmp_path / "data"
-    rows = []
-    for k in range(16):
-        label = ("cluster", "galaxy")[k % 2]
-        rel = f"{label}/obj{k:02d}.npy"
-        (root / label).mkdir(parents=True, exist_ok=True)
-        np.save(root / rel, rng.random((16, 16)).astype(np.float32))
-        rows.append({"file": rel, "label": label})
-    with open(root / "labels.csv", "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["file", "label"])
-        w.writeheader()
-        w.writerows(rows)
+    write_noise_cutout_folder(root, size=16)
     cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 1, "batch_size": 16, "val_fraction": 0.25})
     task = save_config(cfg, tmp_path / "task.yaml")
     res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(root / "labels.csv"), "--cv", "2",

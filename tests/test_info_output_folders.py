@@ -17,6 +17,7 @@ import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
+from conftest import write_two_class_classified  # tests/ is on sys.path under pytest
 from starclass.cli import app
 
 runner = CliRunner()
@@ -27,13 +28,7 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 def classified(tmp_path_factory):
     """A classified two-class catalogue of 40 rows with its reference column, as in test_info_results_tables."""
     root = tmp_path_factory.mktemp("outputs")
-    rng = np.random.default_rng(0)
-    n = 40
-    ref = np.tile([1, 2], n // 2)
-    p1 = np.clip(np.where(ref == 1, 0.7, 0.3) + rng.normal(0, 0.2, n), 0.01, 0.99)
-    Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
-           "class_ref": ref, "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1}
-          ).write(root / "cls.csv")
+    write_two_class_classified(root / "cls.csv")
     return root
 
 

@@ -8,21 +8,15 @@ folder (the ``summary.json`` that lists them, a report's ``tables/.page``, expla
 
 from __future__ import annotations
 
-import numpy as np
 from astropy.table import Table
 from typer.testing import CliRunner
 
+from conftest import write_two_class_classified  # tests/ is on sys.path under pytest
 from starclass.cli import app as cli
 
 
 def _evaluated(tmp_path):
-    rng = np.random.default_rng(0)
-    n = 40
-    ref = np.tile([1, 2], n // 2)
-    p1 = np.clip(np.where(ref == 1, 0.7, 0.3) + rng.normal(0, 0.2, n), 0.01, 0.99)
-    Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
-           "class_ref": ref, "class_pred": np.where(p1 >= 0.5, 1, 2), "prob_1": p1, "prob_2": 1 - p1}
-          ).write(tmp_path / "cls.csv")
+    write_two_class_classified(tmp_path / "cls.csv")
     res = CliRunner().invoke(cli, ["evaluate", str(tmp_path / "cls.csv"), "-o", str(tmp_path / "ev")])
     assert res.exit_code == 0, res.output
     return tmp_path / "ev" / "tables" / "per_class_prediction_class_ref.ecsv"

@@ -12,16 +12,10 @@ with warnings.catch_warnings():  # the installed starlette warns about httpx at 
 from typer.testing import CliRunner
 
 from starclass.datasets.labelling import make_demo_field
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field, safe_path
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
 
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password", "boss": "boss-password"}

@@ -20,19 +20,18 @@ with warnings.catch_warnings():  # the installed starlette warns about httpx at 
 
 from starclass.datasets.labelling import make_demo_field
 from starclass.errors import StarclassError
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field
 from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
 from starclass.learn.config import get_preset
 
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # accounts: cheap hashes (conftest.py)
+
 
 @pytest.fixture(autouse=True)
 def _user_cache(tmp_path, monkeypatch):
-    """The user's cache in the test's folder, not in ~/.cache; cheap argon2 for the account."""
+    """The user's cache in the test's folder, not in ~/.cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
 
 
 def _cutouts(root: Path) -> Path:

@@ -7,17 +7,11 @@ import threading
 import pytest
 
 from starclass.datasets.labelling import make_demo_field
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field
-from webtools import PostgresUnavailable, login_client, running_server, throwaway_postgres
+from webtools import fresh_database, login_client, running_server
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
 
 PEOPLE = [f"person{k}" for k in range(5)]
@@ -27,31 +21,6 @@ PASSWORD = "same-password-for-tests"
 @pytest.fixture(scope="module")
 def field_dir(tmp_path_factory):
     return make_demo_field(tmp_path_factory.mktemp("field"), n=25, size=200, seed=5, predictions=False)
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    try:
-        with throwaway_postgres() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.skip(f"no PostgreSQL server could be started: {exc}")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'labels.sqlite'}"
-    url = request.getfixturevalue("postgres_url")
-    # a fresh database per test
-    import sqlalchemy as sa
-
-    name = f"t{random.randrange(10**9)}"
-    admin = sa.create_engine(db.normalise_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def test_five_people_at_once_lose_no_label(field_dir, db_url, tmp_path):
@@ -111,14 +80,8 @@ def test_five_people_at_once_lose_no_label(field_dir, db_url, tmp_path):
 
 @pytest.mark.postgres
 def test_migration_on_postgresql(postgres_url):
-    import sqlalchemy as sa
 
-    name = f"m{random.randrange(10**9)}"
-    admin = sa.create_engine(db.normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    engine = db.make_engine(postgres_url.rsplit("/", 1)[0] + f"/{name}")
+    engine = db.make_engine(fresh_database(postgres_url))
     db.create_v1_schema(engine)
     md = db._v1_metadata()
     now = db.utcnow()
@@ -140,17 +103,11 @@ def test_migration_on_postgresql(postgres_url):
 def test_label_schemes_on_postgresql(postgres_url):
     """A PostgreSQL database made before label schemes gets its ``label_schemes`` table on the
     first binding; its old labels stay PHANGS classes, a new dataset holds M31 scores."""
-    import sqlalchemy as sa
 
     from starclass.errors import StarclassError
     from starclass.inspect.export import consensus_of
 
-    name = f"s{random.randrange(10**9)}"
-    admin = sa.create_engine(db.normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    engine = db.make_engine(postgres_url.rsplit("/", 1)[0] + f"/{name}")
+    engine = db.make_engine(fresh_database(postgres_url))
     with engine.begin() as conn:  # the tables as the code before schemes made them
         db.metadata.create_all(conn, tables=[t for t in db.metadata.sorted_tables if t.name != "label_schemes"])
         conn.execute(db.schema_version.insert().values(version=2, applied_at=db.utcnow()))

@@ -9,13 +9,7 @@ import sqlalchemy as sa
 from starclass.errors import StarclassError
 from starclass.inspect import auth, db
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
 
 @pytest.fixture()

@@ -13,15 +13,10 @@ from astropy.table import Table
 from typer.testing import CliRunner
 
 from starclass.datasets.labelling import make_demo_field
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.io.catalog import read_catalog
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
 
 def _served_with_a_labeller(field, tmp_path, monkeypatch, user: str = "dana") -> tuple[str, CliRunner]:

@@ -15,22 +15,17 @@ with warnings.catch_warnings():  # the installed starlette warns about httpx at 
 from typer.testing import CliRunner
 
 from starclass.datasets.labelling import make_demo_field
-from starclass.inspect import auth, db
 from starclass.inspect import consensus as cs
+from starclass.inspect import db
 from starclass.inspect.app import load_field
 from starclass.inspect.export import export_labels
 from starclass.schema import human_cols
 
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
+
 PEOPLE = ("ann", "bob", "cat", "dan")
 # candidate -> votes of ann, bob, cat (0: did not label)
 VOTES = {"1": (1, 1, 1), "2": (2, 2, 3), "3": (4, 3, 3), "4": (1, 2, 3), "5": (2, 2, 0), "6": (1, 4, 0)}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
 
 
 @pytest.fixture(scope="module")

@@ -10,52 +10,19 @@ longer ``--dataset``, is refused by name, never cut.
 
 from __future__ import annotations
 
-import random
-
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from starclass.cli import app as cli
 from starclass.errors import StarclassError
-from starclass.inspect import auth, db
+from starclass.inspect import db
+from webtools import fresh_database
+
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
 runner = CliRunner()
 LONG_ID = "survey_2026/field_NGC0224_ccd17/cluster/obj_000123_g_band_cutout_128px.png"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    from webtools import PostgresUnavailable, throwaway_postgres
-
-    try:
-        with throwaway_postgres() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.skip(f"no PostgreSQL server could be started: {exc}")
-
-
-def _fresh(url: str) -> str:
-    name = f"t{random.randrange(10**9)}"
-    admin = sa.create_engine(db.normalise_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return url.rsplit("/", 1)[0] + f"/{name}"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'labels.sqlite'}"
-    return _fresh(request.getfixturevalue("postgres_url"))
 
 
 def test_a_cutout_path_past_64_characters_is_labelled_and_a_longer_key_refused_by_name(db_url):
@@ -75,7 +42,7 @@ def test_a_cutout_path_past_64_characters_is_labelled_and_a_longer_key_refused_b
 
 @pytest.mark.postgres
 def test_a_postgresql_database_of_64_character_ids_is_widened_when_opened(postgres_url):
-    url = _fresh(postgres_url)
+    url = fresh_database(postgres_url)
     engine = db.make_engine(url, create=True)
     db.init_db(engine)
     with engine.begin() as conn:  # as the code before made it

@@ -24,19 +24,14 @@ from starclass.cli import app as cli
 from starclass.datasets.labelling import make_demo_field
 from starclass.errors import StarclassError
 from starclass.inspect import app as app_module
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field
 from webtools import PostgresUnavailable, throwaway_postgres
 
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
+
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password"}
 NOBODY = 65534
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
 
 
 @pytest.fixture(scope="module")

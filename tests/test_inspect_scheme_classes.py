@@ -11,54 +11,21 @@ PostgreSQL's varchar).
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from typer.testing import CliRunner
 
 from starclass.cli import app as cli
 from starclass.errors import StarclassError
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app
 from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
 from starclass.learn.config import get_preset, load_config, save_config
 from test_inspect_stamps import PASSWORDS, login, make_folder  # tests/ is on sys.path under pytest
 
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
+
 runner = CliRunner()
 LONG = "mytask-pandas-round2-" + "x" * 30  # over the database's 32 characters
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    from webtools import PostgresUnavailable, throwaway_postgres
-
-    try:
-        with throwaway_postgres() as url:
-            yield url
-    except PostgresUnavailable as exc:
-        pytest.skip(f"no PostgreSQL server could be started: {exc}")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'labels.sqlite'}"
-    import sqlalchemy as sa
-
-    url = request.getfixturevalue("postgres_url")
-    name = f"t{random.randrange(10**9)}"
-    admin = sa.create_engine(db.normalise_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def _tasks(tmp_path, name: str):

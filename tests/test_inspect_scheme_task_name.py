@@ -18,8 +18,9 @@ from starclass.inspect import db, schemes
 from starclass.inspect.app import create_app
 from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
 from starclass.learn.config import get_preset, load_config, save_config
-from test_inspect_scheme_classes import _cheap_argon2, db_url, postgres_url  # noqa: F401  (fixtures)
 from test_inspect_stamps import make_folder  # tests/ is on sys.path under pytest
+
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
 LONG = "mytask-pandas-round2-" + "x" * 30  # over the database's 32 characters
 
@@ -45,7 +46,7 @@ def _serve(labels, task, engine, tmp_path):
     return create_app(load_cutout_field(labels, cfg, cache_dir=tmp_path / "cache"), engine, scheme=stamps_scheme(cfg))
 
 
-def test_inspect_without_task_names_a_long_task_whole(tmp_path, db_url, new_process):  # noqa: F811
+def test_inspect_without_task_names_a_long_task_whole(tmp_path, db_url, new_process):
     labels = make_folder(tmp_path / "data")
     task = save_config(get_preset("m31-real").copy(name=LONG), tmp_path / "long.yaml")
     engine = db.make_engine(db_url, create=True)

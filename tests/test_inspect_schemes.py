@@ -17,22 +17,16 @@ from typer.testing import CliRunner
 
 from starclass.datasets.labelling import make_demo_field
 from starclass.errors import StarclassError
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app, load_field
 from starclass.inspect.export import export_labels
 from starclass.inspect.schemes import SCHEMES, TASK_SCHEMES, get_scheme, scheme_for_task
 from starclass.io.catalog import read_catalog
 
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
+
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password", "boss": "boss-password"}
 PRESET_DIR = Path(__file__).resolve().parents[1] / "src" / "starclass" / "learn" / "presets"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
 
 
 @pytest.fixture(scope="module")

@@ -21,14 +21,9 @@ from starclass.inspect import auth, db, passwords
 from starclass.inspect.app import create_app, load_field
 from starclass.inspect.limits import LoginThrottle
 
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
+
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password"}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
 
 
 @pytest.fixture(scope="module")

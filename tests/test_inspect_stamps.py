@@ -17,22 +17,16 @@ from typer.testing import CliRunner
 
 from starclass.cli import app as cli
 from starclass.errors import StarclassError
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app
 from starclass.inspect.cutouts import load_cutout_field, read_cutout_list, stamps_scheme, task_scheme
 from starclass.io.cutout_folders import label_classes, read_cutout_folder
 from starclass.learn.config import get_preset, save_config
 
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
+
 runner = CliRunner()
 PASSWORDS = {"ann": "ann-password", "bob": "bob-password", "cat": "cat-password"}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
 
 
 def make_folder(root: Path, n: int = 4, size: int = 16, seed: int = 0) -> Path:
@@ -145,7 +139,6 @@ def test_export_is_a_cutout_csv_train_reads(served, tmp_path):
     assert t["class_h1"].tolist() == [1, 2, 1] and t["class_h3"].tolist() == [0, 0, 2]
     assert np.allclose(t["agree_frac"], [1.0, 1.0, 2 / 3])
     assert "cutout_root" not in t.colnames
-
 
 
 def test_export_keeps_absolute_paths_of_the_list_absolute(tmp_path):

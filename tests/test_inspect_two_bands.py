@@ -22,18 +22,12 @@ with warnings.catch_warnings():  # the installed starlette warns about httpx at 
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from starclass.inspect import auth, db
+from starclass.inspect import db
 from starclass.inspect.app import create_app
 from starclass.inspect.cutouts import load_cutout_field, stamps_scheme
 from starclass.learn.config import get_preset
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _cheap_argon2():
-    """Cheaper argon2 parameters: the suite makes many accounts on a shared machine."""
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)
-    yield
-    auth.configure_hasher()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")  # many accounts: cheap hashes (conftest.py)
 
 
 def _folder(root):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,6 +54,15 @@ def _standard_row(i: int, cls: int, mean: float, mag=22.0, extra=()) -> list:
         row += [mag, 0.05]
     row += [1.5] + [0.0] * 16 + [5, cls, mean]
     return row + list(extra)
+
+
+def write_mean_class_file(folder: Path) -> Path:
+    """A standard LEGUS file of four rows by three people: modes 2, 4, 1, 3 (col 34), means 2.333, 3.667,
+    1, 3 (col 35, ``class_human_mean``). Shared by the tests of the mean read or scored as a class."""
+    p = folder / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab"
+    rows = [_standard_row(i, c, m) for i, (c, m) in enumerate(((2, 2.333), (4, 3.667), (1, 1.0), (3, 3.0)), 1)]
+    p.write_text("\n".join(_line(r) for r in rows) + "\n")
+    return p
 
 
 # ------------------------------------------------------------------------------ NGC 1566 hybrid

@@ -16,21 +16,13 @@ from typer.testing import CliRunner
 
 from starclass.cli import app
 from starclass.io.catalog import read_catalog
-from test_io_legus import _line, _standard_row  # tests/ is on sys.path under pytest
+from test_io_legus import _line, _standard_row, write_mean_class_file  # tests/ is on sys.path under pytest
 
 runner = CliRunner()
 
 
-def _file(tmp_path):
-    # three people: modes 2, 4, 1, 3 with means 2.333, 3.667, 1, 3 (col 35)
-    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab"
-    rows = [_standard_row(i, c, m) for i, (c, m) in enumerate(((2, 2.333), (4, 3.667), (1, 1.0), (3, 3.0)), 1)]
-    p.write_text("\n".join(_line(r) for r in rows) + "\n")
-    return p
-
-
 def test_the_mean_class_mapped_as_the_class_is_said_to_be_a_mean(tmp_path):
-    p = _file(tmp_path)
+    p = write_mean_class_file(tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         t = read_catalog(p, column_map={"35": "class_ref"})

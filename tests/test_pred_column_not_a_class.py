@@ -11,20 +11,13 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from starclass.cli import app
-from test_io_legus import _line, _standard_row  # tests/ is on sys.path under pytest
+from test_io_legus import write_mean_class_file  # tests/ is on sys.path under pytest
 
 runner = CliRunner()
 
 
-def _file(tmp_path):
-    p = tmp_path / "hlsp_legus_hst_wfc3_ngcz_multiband_v1_padagb-mwext-avgapcor.tab"
-    rows = [_standard_row(i, c, m) for i, (c, m) in enumerate(((2, 2.333), (4, 3.667), (1, 1.0), (3, 3.0)), 1)]
-    p.write_text("\n".join(_line(r) for r in rows) + "\n")
-    return p
-
-
 def test_the_mean_class_is_named_as_such_and_class_ref_as_the_reference(tmp_path):
-    p = _file(tmp_path)
+    p = write_mean_class_file(tmp_path)
     res = runner.invoke(app, ["evaluate", str(p), "--pred-column", "class_human_mean", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 2, res.output
     assert ("cannot be scored on it (class_human_mean is the mean of the people's classes, such as 2.333, not a "
@@ -34,6 +27,6 @@ def test_the_mean_class_is_named_as_such_and_class_ref_as_the_reference(tmp_path
 
 
 def test_another_column_is_said_not_to_be_a_class(tmp_path):
-    p = _file(tmp_path)
+    p = write_mean_class_file(tmp_path)
     res = runner.invoke(app, ["evaluate", str(p), "--pred-column", "ci", "-o", str(tmp_path / "ev")])
     assert res.exit_code == 2 and "cannot be scored on it (ci is not a class column)" in res.output, res.output

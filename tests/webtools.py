@@ -138,3 +138,22 @@ def throwaway_postgres() -> Iterator[str]:
             subprocess.run(prefix + [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
                            capture_output=True, text=True, env=env, timeout=60)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def fresh_database(url: str) -> str:
+    """Create an empty database of a random name on the PostgreSQL server of ``url``; its URL.
+
+    One server serves a whole test module; a database per test keeps the tests apart.
+    """
+    import random
+
+    import sqlalchemy as sa
+
+    from starclass.inspect import db
+
+    name = f"t{random.randrange(10**9)}"
+    admin = sa.create_engine(db.normalise_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + f"/{name}"
