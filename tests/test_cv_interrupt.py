@@ -271,3 +271,16 @@ def test_a_cv_refused_in_its_first_fold_leaves_nothing(tmp_path, toy, monkeypatc
     with pytest.raises(StarclassError, match="refused"):
         _cv(cfg, data, cv)
     assert not cv.exists()
+
+
+def test_a_recorded_scheme_that_is_no_number_is_still_another_scheme(tmp_path):
+    # a hand-edited cv_summary.json / cv_folds.json ("five"): _other_scheme said None (no conflict),
+    # the error of putting it in words swallowed, so a resume into that folder was not refused by scheme
+    from starclass.learn.crossval import CV_FOLDS_FILE, _other_scheme
+
+    (tmp_path / "cv_summary.json").write_text('{"scheme": "five"}')
+    assert _other_scheme(tmp_path, 2, []) == "a cross-validation of scheme 'five' (its cv_summary.json)"
+    (tmp_path / "cv_summary.json").unlink()
+    (tmp_path / CV_FOLDS_FILE).write_text('{"scheme": "five", "task": "t", "folds": ["1"], "n": 3}')
+    said = _other_scheme(tmp_path, 2, [])
+    assert said is not None and "'five'" in said and "unfinished" in said

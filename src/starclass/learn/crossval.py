@@ -605,11 +605,15 @@ def _scheme_words(scheme: str | int) -> str:
 
     Examples
     --------
-    >>> _scheme_words(3), _scheme_words("logo")
-    ('a 3-fold cross-validation', 'a leave-one-galaxy-out cross-validation')
+    >>> _scheme_words(3), _scheme_words("logo"), _scheme_words("five")
+    ('a 3-fold cross-validation', 'a leave-one-galaxy-out cross-validation', "a cross-validation of scheme 'five'")
     """
-    return ("a leave-one-galaxy-out cross-validation" if str(scheme).lower() == "logo"
-            else f"a {int(scheme)}-fold cross-validation")
+    if str(scheme).lower() == "logo":
+        return "a leave-one-galaxy-out cross-validation"
+    try:
+        return f"a {int(scheme)}-fold cross-validation"
+    except (TypeError, ValueError):  # a hand-edited record: still another scheme, said as it is
+        return f"a cross-validation of scheme {scheme!r}"
 
 
 def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | None:
@@ -638,19 +642,13 @@ def _other_scheme(outdir: Path, scheme: str | int, stale: list[Path]) -> str | N
         except (OSError, ValueError, AttributeError):
             earlier = None  # unreadable: the checks below and the member check speak
         if earlier is not None and str(earlier).lower() != str(scheme).lower():
-            try:
-                return f"{_scheme_words(earlier)} (its cv_summary.json)"
-            except (TypeError, ValueError):
-                return None
+            return f"{_scheme_words(earlier)} (its cv_summary.json)"
         if earlier is not None:
             return None
     asked = read_cv_folds(outdir)
     if asked is not None and str(asked["scheme"]).lower() != str(scheme).lower():
         # stopped before its summary: what it was asked for is recorded before its first fold
-        try:
-            return f"{_scheme_words(asked['scheme'])} (its {CV_FOLDS_FILE}, unfinished)"
-        except (TypeError, ValueError):
-            pass
+        return f"{_scheme_words(asked['scheme'])} (its {CV_FOLDS_FILE}, unfinished)"
     if not stale:
         return None
     names = [f.name.removeprefix("fold_") for f in stale]
