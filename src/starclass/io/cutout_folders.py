@@ -670,8 +670,9 @@ def fits_celestial_wcs(path: str | os.PathLike):
 
     try:
         with fits.open(path, memmap=False) as hdul:
-            header = next((h.header for h in hdul if h.data is not None and getattr(h, "is_image", False)
-                           and h.data.ndim >= 2), None)
+            # the header's NAXIS, not h.data: asking for the data read every pixel again (memmap off) per file
+            header = next((h.header for h in hdul if getattr(h, "is_image", False)
+                           and int(h.header.get("NAXIS", 0)) >= 2), None)
             if header is None:
                 return None
             with warnings.catch_warnings():
