@@ -151,6 +151,26 @@ def write_noise_cutout_folder(root: Path, size: int, object_ids: bool = False, n
     return root / "labels.csv"
 
 
+def write_untrained_model(folder: Path, cfg, seed: int = 0) -> Path:
+    """Write a one-member model of ``cfg`` with random weights (torch seed ``seed``) to ``folder``.
+
+    No training: for the tests that only need a model's plumbing or its (arbitrary) decisions.
+    ``folder`` (and its parents) is made; it holds the member checkpoint and the manifest, as
+    ``starclass train`` writes them. Returns ``folder``.
+    """
+    import torch
+
+    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
+    from starclass.models.registry import build_model
+
+    torch.manual_seed(seed)  # the same weights on each call: the tests compare runs
+    net = build_model(cfg, pretrained=False)
+    folder.mkdir(parents=True)
+    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=seed), folder / member_filename(1))
+    write_manifest(folder, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": seed}])
+    return folder
+
+
 def write_two_class_classified(path: Path) -> Path:
     """Write a classified two-class catalogue of 40 rows with its reference column to ``path``.
 

@@ -11,6 +11,7 @@ from astropy.io import fits
 from PIL import Image
 from typer.testing import CliRunner
 
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import (
@@ -1311,19 +1312,10 @@ def test_classify_stamps_accuracy_merges_the_labels_into_the_task_classes(tmp_pa
     training merges them): the printed accuracy compared them unmerged and said 0.000."""
     import re
 
-    import torch
     from astropy.table import Table
 
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
     cfg = get_preset("m31-binary-compact", normalisation="zscore")
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    model = tmp_path / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    model = write_untrained_model(tmp_path / "model", cfg)
     rng = np.random.default_rng(0)
     labels = [1, 3, 2, 4, 3, 1, 4, 3]
     with open(tmp_path / "labels.csv", "w", newline="") as f:

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.learn.config import get_preset
 
@@ -25,19 +26,8 @@ LABELS = ["cluster", "galaxy", "extended_cluster", "galaxy", "cluster", "galaxy"
 
 def _untrained_model(root: Path, **overrides) -> tuple[Path, object]:
     """An m31-real model with random weights (no training: the tests only need its decisions)."""
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
     cfg = get_preset("m31-real", stamp_size=16, **overrides)
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    model = root / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
-    return model, cfg
+    return write_untrained_model(root / "model", cfg), cfg
 
 
 def _folder(root: Path, column: str = "label", labels=LABELS, size: int = 16) -> Path:

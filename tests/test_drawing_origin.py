@@ -18,6 +18,7 @@ import pytest
 from astropy.io import fits
 from typer.testing import CliRunner
 
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.cli import app
 from starclass.errors import StarclassError
 from starclass.io.cutout_folders import read_cutout_folder
@@ -65,19 +66,7 @@ def _folder(root: Path, suffixes: list[str]) -> Path:
 
 def _untrained_model(root: Path) -> Path:
     """An m31-real model with random weights: only its decisions are needed."""
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
-    cfg = get_preset("m31-real", stamp_size=SIZE)
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    model = root / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
-    return model
+    return write_untrained_model(root / "model", get_preset("m31-real", stamp_size=SIZE))
 
 
 def _images(fig) -> list:

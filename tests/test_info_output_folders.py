@@ -17,7 +17,7 @@ import pytest
 from astropy.table import Table
 from typer.testing import CliRunner
 
-from conftest import write_two_class_classified  # tests/ is on sys.path under pytest
+from conftest import write_two_class_classified, write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.cli import app
 
 runner = CliRunner()
@@ -131,20 +131,10 @@ def test_info_on_an_explain_folder_gives_its_model_stamps_and_methods(explained)
 
 
 def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
     from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
 
     # an untrained compact model of the HST bands (as tests/test_survey.py's): the plumbing only
-    cfg = get_preset("legus4-compact")
-    torch.manual_seed(0)
-    model = tmp_path / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    model = write_untrained_model(tmp_path / "model", get_preset("legus4-compact"))
     res = runner.invoke(app, ["simulate", str(tmp_path / "flds"), "--fields", "1", "--size", "128",
                               "--n-candidates", "10", "--quiet"])
     assert res.exit_code == 0, res.output
@@ -183,21 +173,18 @@ def test_info_on_a_survey_folder_gives_its_summary_and_catalogues(tmp_path):
     assert res.exit_code == 0 and f"evaluation of field {name} against its truth" in res.output, res.output
 
 
+@pytest.mark.usefixtures("cheap_argon2")  # two accounts: cheap hashes (conftest.py), the test needs no security
 def test_info_on_the_agreement_summary_of_an_export_says_what_it_holds(tmp_path, monkeypatch):
     from starclass.datasets.labelling import make_demo_field
-    from starclass.inspect import auth, db
+    from starclass.inspect import db
 
-    auth.configure_hasher(time_cost=1, memory_cost=8192, parallelism=1)  # a cheap hash: the test needs no security
-    try:
-        field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
-        url = f"sqlite:///{tmp_path / 'l.sqlite'}"
-        monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "a-password")
-        for i, user in enumerate(("dana", "eli")):
-            res = runner.invoke(app, ["inspect", str(field), "--db", url, *(["--init"] if i == 0 else []),
-                                      "--add-user", user])
-            assert res.exit_code == 0, res.output
-    finally:
-        auth.configure_hasher()
+    field = make_demo_field(tmp_path / "field", n=8, size=200, seed=3)
+    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    monkeypatch.setenv("STARCLASS_INSPECT_PASSWORD", "a-password")
+    for i, user in enumerate(("dana", "eli")):
+        res = runner.invoke(app, ["inspect", str(field), "--db", url, *(["--init"] if i == 0 else []),
+                                  "--add-user", user])
+        assert res.exit_code == 0, res.output
     engine = db.make_engine(url)
     for cid, a, b in (("1", 1, 1), ("2", 3, 3), ("5", 2, 4)):
         db.save_label(engine, "", cid, 1, a)

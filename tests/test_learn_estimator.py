@@ -7,6 +7,7 @@ import pytest
 from astropy.table import MaskedColumn, Table
 from sklearn.base import clone
 
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.datasets.stamps import make_synthetic
 from starclass.errors import StarclassError
 from starclass.learn.checkpoint import load_model
@@ -231,19 +232,10 @@ def test_the_other_apis_of_model_inputs_refuse_a_catalogue_table(tmp_path):
 def test_calibrate_model_leaves_masked_classes_out(tmp_path):
     """calibrate_model(model, inputs, table["class_ref"]) with masked classes fitted the calibration on the
     values under the mask (np.asarray dropped it), as fit did before 98b1488: masked rows are unlabelled."""
-    import torch
-
     from starclass.learn.calibration import calibrate_model
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
 
     cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
-    torch.manual_seed(0)
-    model = tmp_path / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    model = write_untrained_model(tmp_path / "model", cfg)
     toy = make_synthetic(cfg, 40, seed=3)
     masked = MaskedColumn(np.asarray(toy.class_ref), mask=np.arange(40) >= 25)
     with pytest.warns(UserWarning, match="no record of its training rows"):

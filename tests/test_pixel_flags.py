@@ -16,6 +16,7 @@ from astropy.table import Table
 from astropy.wcs import WCS
 from typer.testing import CliRunner
 
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.bands import BANDS
 from starclass.errors import StarclassError
 
@@ -385,20 +386,11 @@ def test_train_and_calibrate_apply_the_flags_to_the_mosaics_they_read(tmp_path):
 def test_classify_leaves_a_candidate_on_flagged_pixels_unclassified(tmp_path):
     """classify cut its stamps from the mosaics as stored: a candidate whose pixel the BPM flags was classified
     from bad data. With --mask-extension its own pixel is NaN: class_pred 0, like a candidate on a NaN border."""
-    import torch
-
     from starclass.cli import app
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
     from starclass.learn.config import get_preset
-    from starclass.models.registry import build_model
 
     cfg = get_preset("m31-binary-compact")
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    model = tmp_path / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    model = write_untrained_model(tmp_path / "model", cfg)
     rng = np.random.default_rng(2)
     bpm = np.zeros(SHAPE, np.int16)
     bpm[29:32, 29:32] = 1  # the first candidate's pixel

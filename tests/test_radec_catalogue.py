@@ -14,6 +14,7 @@ from astropy.table import Table
 from astropy.wcs import WCS
 from typer.testing import CliRunner
 
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.bands import BANDS
 from starclass.cli import app
 from starclass.datasets.stamps import make_synthetic_field
@@ -56,18 +57,7 @@ def field(tmp_path_factory):
 
 
 def _model(root, cfg):
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
-    torch.manual_seed(0)
-    net = build_model(cfg, pretrained=False)
-    model = root / "model"
-    model.mkdir()
-    save_checkpoint(make_checkpoint(cfg, net.state_dict(), seed=0), model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
-    return model
+    return write_untrained_model(root / "model", cfg)
 
 
 def _ok(args):

@@ -11,6 +11,7 @@ from astropy.table import Table
 from scipy.stats import entropy as scipy_entropy
 from typer.testing import CliRunner
 
+from conftest import write_untrained_model  # tests/ is on sys.path under pytest
 from starclass.bands import BANDS
 from starclass.cli import app
 from starclass.datasets.stamps import make_synthetic_field
@@ -419,18 +420,8 @@ def test_classify_records_its_model_absolute_so_suggest_checks_it_from_anywhere(
     said the model 'is not found here: it cannot be checked' (or compared another folder 'm')."""
     import warnings
 
-    import torch
-
-    from starclass.learn.checkpoint import make_checkpoint, member_filename, save_checkpoint, write_manifest
-    from starclass.models.registry import build_model
-
     cfg = get_preset("m31-real", stamp_size=16)  # a cutout model (m31-binary's flux needs zeropoints)
-    torch.manual_seed(0)
-    model = tmp_path / "work" / "m"
-    model.mkdir(parents=True)
-    save_checkpoint(make_checkpoint(cfg, build_model(cfg, pretrained=False).state_dict(), seed=0),
-                    model / member_filename(1))
-    write_manifest(model, cfg, [{"file": member_filename(1), "architecture": cfg.architecture, "seed": 0}])
+    model = write_untrained_model(tmp_path / "work" / "m", cfg)
     rng = np.random.default_rng(0)
     (tmp_path / "work" / "cut").mkdir()
     lines = ["file,label"]
