@@ -155,10 +155,15 @@ def calibrate_command(
         values[~np.asarray(ok, bool)] = 0  # no usable stamp: left out
         source = str(catalog)
     if method == "histogram":
-        # refused before the network runs: too few labelled rows for the bins (the rows that map
-        # to no class of the task are left out, as calibrate_model does)
-        n_rows = int(np.sum(np.asarray(cfg.class_indices(np.asarray(values))) >= 0))
-        check_histogram_rows(n_rows, bins, "--method histogram --bins")
+        from starclass.learn.calibration import calibration_rows
+
+        # refused before the network runs: too few rows for the bins, counted as calibrate_model
+        # uses them. The rows that map to no class of the task and, as the count once forgot, the
+        # blank (constant) images are left out: 150 labelled cutouts of which 60 blank were "150
+        # calibration rows", or passed this check and were refused after the network ran
+        labelled = int(np.sum(np.asarray(cfg.class_indices(values)) >= 0))
+        n_rows = int(calibration_rows(inputs, cfg, values).sum())
+        check_histogram_rows(n_rows, bins, "--method histogram --bins", n_blank=labelled - n_rows)
     # asked only once the inputs are read and checked: asked first, a missing --stamps file or a
     # catalogue without the label column was said only after the user re-ran with --overwrite
     if doc.get("calibration") and not overwrite:

@@ -85,7 +85,7 @@ __all__ = [
     "calibrate_model", "calibration_probabilities", "CALIBRATION_METHODS", "check_method", "HistogramBinner",
     "histogram_calibrate", "cross_fitted_histogram", "check_histogram_rows", "HISTOGRAM_BINS",
     "HISTOGRAM_MIN_ROWS_PER_BIN", "HISTOGRAM_CROSS_FOLDS", "leave_out_blank", "CALIBRATION_MIN_ROWS", "NOT_PINNED_DOWN",
-    "CALIBRATION_MIN_ROWS_PER_CLASS", "too_few_rows", "rows_words",
+    "CALIBRATION_MIN_ROWS_PER_CLASS", "calibration_rows", "too_few_rows", "rows_words",
 ]
 
 #: Calibration maps a model can carry: one temperature, a scale and a bias per class, or
@@ -563,10 +563,12 @@ def _check_n_bins(n_bins, what: str = "n_bins") -> int:
 
 
 def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
-                         min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN) -> int:
+                         min_rows_per_bin: int = HISTOGRAM_MIN_ROWS_PER_BIN, *, n_blank: int = 0) -> int:
     """``n_bins`` if ``n_rows`` calibration rows fill each bin with ``min_rows_per_bin``, else a clear error.
 
-    ``what`` names the option in the message (``--bins`` on the command line).
+    ``what`` names the option in the message (``--bins`` on the command line). ``n_rows`` are
+    the rows the bins are fitted on (:func:`calibration_rows`); ``n_blank`` labelled rows left
+    out as blank images are named beside them, so a user who gave more rows sees where they went.
 
     Examples
     --------
@@ -581,10 +583,14 @@ def check_histogram_rows(n_rows: int, n_bins, what: str = "n_bins",
     n_bins = _check_n_bins(n_bins, what)
     least = n_bins * int(min_rows_per_bin)
     if n_rows < least:
+        blank = ""
+        if n_blank:
+            are = "is a blank (constant) image" if n_blank == 1 else "are blank (constant) images"
+            blank = f" (of {n_rows + n_blank} labelled: {n_blank} {are}, left out)"
         raise StarclassError(
-            f"histogram binning ({what} {n_bins}): {n_rows} calibration rows are {n_rows / n_bins:.1f} per bin; it "
-            f"needs at least {int(min_rows_per_bin)} rows per bin ({least} rows). Give more labelled rows, fewer "
-            "bins, or use the temperature (small sets: docs/uncertainty.md, section 1c)")
+            f"histogram binning ({what} {n_bins}): {n_rows} calibration rows{blank} are {n_rows / n_bins:.1f} per "
+            f"bin; it needs at least {int(min_rows_per_bin)} rows per bin ({least} rows). Give more labelled rows, "
+            "fewer bins, or use the temperature (small sets: docs/uncertainty.md, section 1c)")
     return n_bins
 
 
@@ -1181,6 +1187,45 @@ def leave_out_blank(inputs: np.ndarray, cfg, keep: np.ndarray, source: str, *, w
                   "leaves them unclassified",
                   stacklevel=3)
     return keep
+
+
+def calibration_rows(inputs, cfg, class_values) -> np.ndarray:
+    """Which rows :func:`calibrate_model` fits the calibration on: a class of the task, an input not blank.
+
+    Rows whose value maps to no class of the task (0, a masked or NaN value, a class the task
+    does not have) are unlabelled; rows whose input is blank (constant) in some band are left
+    out as :func:`leave_out_blank` leaves them (classify never gives them probabilities). The
+    command line counts these before the network runs, so that a refusal (too few rows for
+    histogram binning) names the rows that would have been used.
+
+    Parameters
+    ----------
+    inputs : numpy.ndarray
+        Model inputs ``[N, C, H, W]``.
+    cfg : TaskConfig
+        The model's task.
+    class_values : array-like
+        ``[N]`` reference classes (a masked column's masked entries are unlabelled).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean ``[N]``.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("m31-real", stamp_size=4)
+    >>> x = np.random.default_rng(0).normal(size=(3, 1, 4, 4)).astype("f4")
+    >>> x[1] = 0.0
+    >>> calibration_rows(x, cfg, np.ma.array([1, 2, 2], mask=[False, False, True])).tolist()
+    [True, False, False]
+    """
+    from starclass.learn.classify import blank_bands
+
+    # not np.asarray first: it dropped a MaskedColumn's mask (class_indices reads masked as no class)
+    labelled = np.asarray(cfg.class_indices(class_values)) >= 0
+    return labelled & ~blank_bands(np.asarray(inputs), cfg).any(axis=1)
 
 
 def calibrate_model(model_path: str | os.PathLike, inputs, class_values, *, source: str,
