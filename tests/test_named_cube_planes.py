@@ -144,3 +144,58 @@ def test_inspect_stamps_shows_the_g_plane_grey_and_says_so_once(tmp_path, monkey
     said = [ln for ln in res.output.splitlines() if "planes" in ln]
     assert len(said) == 1 and "takes plane 0 (g) of each: the page's grey stamp and profile show it" in said[0], \
         res.output
+
+
+@pytest.mark.parametrize("named_first", [True, False])
+def test_a_folder_mixing_named_and_plain_cubes_gives_explain_and_the_report_the_pixels_classify_gives(
+        tmp_path, named_first):
+    """Half the cubes name their planes (BAND0...), half do not: classify takes planes by name only where every
+    cube names them, so it averaged every row; explain did too, but the report's Grad-CAM (a folder read without
+    the model's bands) took the g plane of every row, the plain cubes' too, and mapped inputs classify never gave.
+    Compared here: the tensors each hands the network, row by row."""
+    import torch
+    from astropy.table import Table
+
+    from conftest import write_untrained_model  # tests/ is on sys.path under pytest
+    from starclass.models.registry import build_model
+    from starclass.science.gradcam import cutout_gradcam_inputs
+
+    root = tmp_path / "data"
+    root.mkdir()
+    rows = ["file,label"]
+    named = [i % 2 == (0 if named_first else 1) for i in range(8)]
+    for i in range(8):
+        header = fits.Header({"BANDS": "grz", "BAND0": "g", "BAND1": "r", "BAND2": "z"}) if named[i] else None
+        fits.writeto(root / f"o{i}.fits", _cube(i), header)
+        rows.append(f"o{i}.fits,{'cluster' if i % 2 else 'galaxy'}")
+    labels = root / "labels.csv"
+    labels.write_text("\n".join(rows) + "\n")
+    cfg = get_preset("m31-real", stamp_size=SIZE)
+    model = write_untrained_model(tmp_path / "model", cfg)
+    net_type = type(build_model(cfg, pretrained=False))
+    fed: list[np.ndarray] = []  # what the network itself is given, forward call by forward call
+    hook = torch.nn.modules.module.register_module_forward_pre_hook(
+        lambda m, args: fed.append(args[0].detach().numpy().copy()) if isinstance(m, net_type) else None)
+    try:
+        runner = CliRunner()
+        res = runner.invoke(cli, ["classify", "--model", str(model), "--stamps", str(labels), "-o",
+                                  str(tmp_path / "out.csv"), "--no-progress", "--device", "cpu"])
+        assert res.exit_code == 0, res.output
+        classified = fed[0]  # one pass over the 8 rows, in the folder's order
+        assert classified.shape == (8, 1, SIZE, SIZE)
+        fed.clear()
+        res = runner.invoke(cli, ["explain", str(model), str(labels), "-o", str(tmp_path / "ex"), "-m", "gradcam",
+                                  "--per-class", "1"])
+        assert res.exit_code == 0, res.output
+        explained = fed[0]  # its prediction pass over the explained rows, in the order of tables/stamps.ecsv
+    finally:
+        hook.remove()
+    order = np.asarray(Table.read(tmp_path / "ex" / "tables" / "stamps.ecsv")["index"])
+    assert sorted(order.tolist()) == list(range(8))
+    np.testing.assert_array_equal(explained, classified[order])
+    cutouts = read_cutout_folder(labels, require_group=False, require_labels=False)  # as report --stamps reads it
+    report = cutout_gradcam_inputs(str(model), cutouts, Table.read(tmp_path / "out.csv", format="ascii.csv"))
+    assert report.inputs.shape == classified.shape  # every row is of one predicted class or the other: all drawn
+    for i in range(8):  # rows drawn in the folder's order
+        np.testing.assert_array_equal(report.inputs[i], classified[i], err_msg=f"row {i}, named {named[i]}")
+    assert cutouts.plane_bands == ["g", "r", "z"] and not cutouts.all_planes_named

@@ -166,6 +166,10 @@ class CutoutSet:
     #: (:func:`named_planes`): ``images`` holds those planes only (every plane when read with
     #: ``keep_planes``); [] when no plane is taken by name
     taken_planes: list[int] = field(default_factory=list)
+    #: whether every row's cube names its planes :attr:`plane_bands`: only then are planes taken by name
+    #: (a folder mixing named and plain cubes is averaged, every row alike); a reader that takes them
+    #: later (the report's Grad-CAM, of a folder read without the task's bands) asks this
+    all_planes_named: bool = False
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -1718,7 +1722,8 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
-                     plane_bands=list(plane_bands or []), taken_planes=list(taken or []))
+                     plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
+                     all_planes_named=bool(plane_bands) and n_named == len(rows))
 
 
 def _reproject_hint(paths: list[Path], odd: int, file_cols: list[str]) -> str:

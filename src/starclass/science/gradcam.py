@@ -270,9 +270,11 @@ def cutout_gradcam_inputs(model: LoadedModel | str | os.PathLike, cutouts: Cutou
     from starclass.io.cutout_folders import named_planes
 
     # a folder read without the model's bands (report --stamps) keeps every plane of its cubes: those the
-    # headers name as the model's bands are what classify --stamps gave it, not the mean of all
-    taken = named_planes(cutouts.plane_bands, loaded.config.bands) if images.shape[1] == len(cutouts.plane_bands) \
-        else None
+    # headers name as the model's bands are what classify --stamps gave it, not the mean of all. Only where
+    # every cube names them, as classify takes them: in a folder mixing named and plain cubes classify
+    # averaged every row, and the maps were of the g plane of each (the plain cubes' too)
+    taken = (named_planes(cutouts.plane_bands, loaded.config.bands)
+             if cutouts.all_planes_named and images.shape[1] == len(cutouts.plane_bands) else None)
     inputs = cutout_inputs(images[:, taken] if taken else images, loaded.config)
     # drawn by the cutout files' own rule (starclass.io.cutout_folders.drawing_origin): FITS y up
     return GradcamInputs(loaded.members[0], inputs, pred[rows], tuple(loaded.classes),
