@@ -369,6 +369,24 @@ def test_a_second_survey_on_a_folder_being_written_is_refused(survey_dir, cluste
     assert not (out / "tiles").exists() and not (out / "summary.json").exists()
 
 
+def test_a_survey_running_on_another_host_by_the_lock_file_is_not_overrun(survey_dir, cluster, tmp_path):
+    """flock on NFS mounted with local_lock=flock (dask-jobqueue clusters) is local to one node: a survey on
+    another node took the folder the first was writing. Its record in the lock file now refuses it
+    (tests/test_survey_lock.py has the lock's own cases)."""
+    import socket
+
+    out = tmp_path / "out"
+    out.mkdir()
+    other = "node-17-" + socket.gethostname()
+    record = json.dumps({"pid": 4242, "host": other, "started": "2026-12-05 00:00:00"}) + "\n"
+    (out / ".survey.lock").write_text(record)  # no flock here: it is held on node 17
+    with pytest.raises(StarclassError, match=rf"another survey \(pid 4242 on {other}, started 2026-12-05 00:00:00\), "
+                                             r"on another machine.*remove .*\.survey\.lock and start again"):
+        run_survey(read_plan(survey_dir / "plan.yaml"), out, cluster=cluster, progress=False, echo=lambda s: None)
+    assert not (out / "tiles").exists() and not (out / "summary.json").exists()
+    assert (out / ".survey.lock").read_text() == record
+
+
 def test_changed_settings_rerun_the_tiles(survey_dir, cluster, clean_run):
     from starclass.survey.run import prepare
     from starclass.survey.work import tile_done

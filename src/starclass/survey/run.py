@@ -900,8 +900,31 @@ def run_survey(
                            locks=locks)
 
 
-#: The hidden file of an output folder that a running survey holds locked (``flock``).
+#: The hidden file of an output folder that a running survey holds locked (``flock``) and names itself in.
 LOCK_NAME = ".survey.lock"
+
+
+def _lock_record(text: str) -> dict[str, Any] | None:
+    """The running survey a lock file names (``pid``, ``host``, ``started``), or None.
+
+    None for an empty file (no survey holds it: each clears it when it ends) and for the plain
+    line versions before 2026-12-05 wrote and never cleared ("pid 4242 on head, started ...").
+    """
+    try:
+        rec = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(rec, dict) or not isinstance(rec.get("host"), str) or not isinstance(rec.get("pid"), int):
+        return None
+    return rec
+
+
+def _holder_words(text: str) -> str:
+    """The survey a lock file names, in words: ``pid 4242 on node-17, started 2026-12-05 00:00:00``."""
+    rec = _lock_record(text)
+    if rec is None:
+        return text.strip() or "a survey"
+    return f"pid {rec['pid']} on {rec['host']}, started {rec.get('started', '?')}"
 
 
 @contextlib.contextmanager
@@ -911,8 +934,14 @@ def survey_lock(outdir: Path):
     Two surveys started on one folder (a batch job submitted twice, a second terminal) both ran
     every tile and both merged, each replacing the other's files. The lock is ``flock`` on
     ``OUT/.survey.lock``, released by the system when its process ends however it ends (kill -9
-    too), so a killed survey leaves nothing to clean up; where ``fcntl`` is missing (Windows) no lock
-    is taken.
+    too); where ``fcntl`` is missing (Windows) no lock is taken.
+
+    ``flock`` on some NFS mounts (``local_lock=flock``, ``nolock``: common under dask-jobqueue
+    clusters) locks the file on one machine only, so the holder also writes its pid, host and
+    start into the file, synced to the server, and clears it when it ends. A survey that finds
+    the file naming another host refuses to start: it cannot tell whether that survey still runs.
+    One killed there (kill -9, a lost node) leaves its record; the message says to remove the file
+    then. A record of this host whose ``flock`` is free is such a leftover: it is taken over.
 
     Raises
     ------
@@ -932,6 +961,8 @@ def survey_lock(outdir: Path):
     survey output OUT is being written by another survey
     >>> with survey_lock(out):  # released: the next survey takes it
     ...     pass
+    >>> (out / LOCK_NAME).read_text()  # and cleared
+    ''
     """
     try:
         import fcntl
@@ -941,22 +972,42 @@ def survey_lock(outdir: Path):
     import socket
 
     outdir.mkdir(parents=True, exist_ok=True)
-    f = open(outdir / LOCK_NAME, "a+", encoding="utf-8")  # held open (and locked) for the survey's duration
+    path = outdir / LOCK_NAME
+    f = open(path, "a+", encoding="utf-8")  # held open (and locked) for the survey's duration
     try:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             f.seek(0)
-            who = f.read().strip() or "a survey"
-            raise StarclassError(f"survey output {outdir} is being written by another survey ({who}); wait for it "
-                                 "to end (its finished tiles are then reused), or choose another folder") from None
+            raise StarclassError(f"survey output {outdir} is being written by another survey ({_holder_words(f.read())}"
+                                 "); wait for it to end (its finished tiles are then reused), or choose another "
+                                 "folder") from None
+        f.seek(0)
+        text = f.read()
+        rec = _lock_record(text)
+        host = socket.gethostname()
+        if rec is not None and rec["host"] != host:
+            # this host's flock cannot see that host's (NFS): the record is all there is to go by
+            raise StarclassError(
+                f"survey output {outdir} is being written by another survey ({_holder_words(text)}), on another "
+                f"machine, according to {path}; wait for it to end (its finished tiles are then reused), or choose "
+                f"another folder. If no survey runs on {rec['host']} any more (killed there, or its node lost: a "
+                f"survey clears the file when it ends), remove {path} and start again")
         f.seek(0)
         f.truncate()
-        f.write(f"pid {os.getpid()} on {socket.gethostname()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        f.write(json.dumps({"pid": os.getpid(), "host": host, "started": time.strftime("%Y-%m-%d %H:%M:%S")}) + "\n")
         f.flush()
-        yield
+        os.fsync(f.fileno())  # on the server now, not in this host's cache: another host reads it
+        try:
+            yield
+        finally:
+            # cleared, not removed (removing it would race a survey opening it): an empty file holds no survey
+            f.seek(0)
+            f.truncate()
+            f.flush()
+            os.fsync(f.fileno())
     finally:
-        f.close()  # closing releases the lock; the file stays (removing it would race a survey opening it)
+        f.close()  # closing releases the flock
 
 
 def _run_survey(plan, outdir, *, scheduler, cluster, client, n_workers, threads_per_worker, processes, overwrite,
