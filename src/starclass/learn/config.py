@@ -45,6 +45,7 @@ import copy
 import json
 import math
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -1098,7 +1099,44 @@ def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegist
     if not bases:
         return TaskConfig.from_dict(data)
     base_name = str(data.pop(bases[0])).lower()
-    return _apply_changes(registry.load(base_name, stack), data)
+    base = registry.load(base_name, stack)
+    derived = _apply_changes(base, data)
+    if note := kept_pixel_scale_note(base, derived, data):
+        warnings.warn(note, UserWarning, stacklevel=3)
+    return derived
+
+
+def kept_pixel_scale_note(base: TaskConfig, derived: TaskConfig, changes: Mapping[str, Any]) -> str | None:
+    """Why a derived task's ``pixel_scale`` may be wrong: it changes ``stamp_size`` but keeps the base's scale.
+
+    ``pixel_scale`` is the arcsec of a stamp pixel (explain's radii for cutouts without a FITS WCS, the
+    cutout-size note, classify's check of the mosaics' scale). Which value a new ``stamp_size`` needs
+    depends on the data, which only the user knows: stamps cut from mosaics keep the mosaics' scale
+    (``phangs4-compact``), while cutouts resampled over their whole field to ``stamp_size`` (the seed
+    presets, ``m31-real``) keep the field and change the scale. Before 2026-12-05 the base's value was
+    kept without a word: ``extends: galaxy-cluster`` with ``stamp_size: 128`` said 6.5625"/px where its
+    7' cutouts give 3.28"/px.
+
+    Examples
+    --------
+    >>> base = get_preset("galaxy-cluster")
+    >>> print(kept_pixel_scale_note(base, base.copy(stamp_size=128), {"stamp_size": 128}))  # doctest: +ELLIPSIS
+    task 'galaxy-cluster': stamp_size 128 with the pixel_scale of galaxy-cluster (6.5625"/px, ...
+    >>> kept_pixel_scale_note(base, base.copy(stamp_size=128, pixel_scale=3.28125),
+    ...                       {"stamp_size": 128, "pixel_scale": 3.28125}) is None
+    True
+    """
+    if "pixel_scale" in changes or derived.stamp_size == base.stamp_size or not base.pixel_scale:
+        return None
+    scale = float(base.pixel_scale)
+    field = scale * base.stamp_size
+    same_field = field / derived.stamp_size
+    return (f"task {derived.name!r}: stamp_size {derived.stamp_size} with the pixel_scale of {base.name} "
+            f"({scale:g}\"/px, for its {base.stamp_size} px stamps over {field:.4g}\"); that scale is right for "
+            f"stamps cut from images of {scale:g}\"/px, but cutouts resampled over a field of {field:.4g}\" to "
+            f"{derived.stamp_size} px have {same_field:.4g}\"/px. Set pixel_scale in the task file (explain's radii "
+            "for cutouts without a FITS WCS, the cutout-size warning and classify's check of the mosaics' scale "
+            "use it)")
 
 
 class PresetRegistry(Mapping[str, TaskConfig]):

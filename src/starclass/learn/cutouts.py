@@ -443,7 +443,11 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
         return None
     ratio = rec["width"] / w
     scale = float(config.pixel_scale or 0.0)
-    at = f' ({rec["width"]} px at the task\'s {scale:g}"/px: {rec["width"] * scale:.1f}")' if scale > 0 else ""
+    # the task's pixel_scale is of a stamp pixel (the cutout resampled to stamp_size): times stamp_size it is the
+    # field. Times the cutouts' width it said 1102" for galaxy-cluster's 168 px cutouts of 7' (64 px of 6.5625")
+    size = int(config.stamp_size)
+    at = (f' ({rec["width"]} px over the field of the task\'s {size} px stamps of {scale:g}"/px: '
+          f'{_arcmin(size * scale)})' if scale > 0 else "")
     if trained_field is not None:
         at = f" ({rec['width']} px over {_arcmin(trained_field)}, by the training cutouts' FITS WCS)"
     return (f"{cutouts.source}: the cutouts are {h} x {w} px but {model} was trained on cutouts of "
