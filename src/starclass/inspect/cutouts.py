@@ -222,8 +222,11 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     csv_path = src / LABELS_CSV if src.is_dir() else src
     if src.is_dir() or (src.suffix.lower() == ".csv" and not _csv_root_elsewhere(csv_path)):
         # the folder as train --stamps reads it: the same checks, the same messages
+        from starclass.stamps.images import cutout_resampler
+
         cs = read_cutout_folder(src, group_column=cfg.group_column, require_group=False, require_labels=False,
-                                bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True)
+                                bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True,
+                                resample=cutout_resampler(cfg))
         table = cs.table
         cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
         roots = [cs.root] * len(table)

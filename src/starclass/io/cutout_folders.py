@@ -62,9 +62,10 @@ shows it). Pixels are kept as stored (the network sees them so); only figures di
 
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
-truncated image, sizes or channel counts that differ between images (a non-square cutout is padded to a
-square first), a file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
-without ``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
+truncated image, sizes (unless read with ``resample``: a task with ``mixed_sizes``) or channel
+counts that differ between images (a non-square cutout is padded to a square first), a file listed
+twice, an empty label or group, a group split across folds, a fold (or, for a task without
+``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ import os
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,6 +168,9 @@ class CutoutSet:
     #: (:func:`named_planes`): ``images`` holds those planes only (every plane when read with
     #: ``keep_planes``); [] when no plane is taken by name
     taken_planes: list[int] = field(default_factory=list)
+    #: the side (px) of each cutout as read, where ``images`` holds them resampled to one size (a task with
+    #: ``mixed_sizes``: :func:`read_cutout_folder` with ``resample_to``); [] when they are as read
+    native_sizes: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -179,6 +184,12 @@ class CutoutSet:
             return "upper"
         picked = self.origins if rows is None else [self.origins[int(i)] for i in np.atleast_1d(rows)]
         return common_origin(picked)
+
+    def widths(self) -> np.ndarray:
+        """The side (px) of each cutout as read: :attr:`native_sizes`, else the width of ``images``."""
+        if self.native_sizes:
+            return np.asarray(self.native_sizes, dtype=np.int64)
+        return np.full(len(self), int(self.images.shape[-1]) if self.images.ndim == 4 else 0, dtype=np.int64)
 
     def where(self, i: int) -> str:
         """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
@@ -716,6 +727,28 @@ def cutout_scales(cutouts) -> list[float]:
     return out
 
 
+def cutout_fields(cutouts) -> list[float]:
+    """The width (arcsec) of each cutout that carries a celestial FITS WCS: its pixel scale times its side as read.
+
+    Cutouts of mixed sizes read with ``resample_to`` count at their own size (:meth:`CutoutSet.widths`).
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=None, files=["a.png"], labels=None,
+    ...                groups=np.array(["a"]))
+    >>> cutout_fields(cs)
+    []
+    """
+    out = []
+    widths = cutouts.widths() if hasattr(cutouts, "widths") else np.full(len(cutouts.files), cutouts.images.shape[-1])
+    for f, w in zip(cutouts.files, widths):
+        path = Path(cutouts.root) / f
+        wcs = fits_celestial_wcs(path) if path.is_file() else None
+        if wcs is not None:
+            out.append(arcsec_per_px(wcs) * int(w))
+    return out
+
+
 def cutout_field_arcsec(cutouts) -> float | None:
     """The width (arcsec) of the cutouts' field from their FITS WCS (median over them); None without a WCS.
 
@@ -734,10 +767,10 @@ def cutout_field_arcsec(cutouts) -> float | None:
     >>> round(cutout_field_arcsec(cs), 6)
     64.0
     """
-    scales = cutout_scales(cutouts)
-    if not scales or not len(cutouts):
+    fields = cutout_fields(cutouts) if len(cutouts) else []
+    if not fields:
         return None
-    return float(np.median(scales)) * int(cutouts.images.shape[-1])
+    return float(np.median(fields))
 
 
 #: Largest offset (px) between the grids of an object's band files before they are called other grids.
@@ -1446,6 +1479,7 @@ def read_cutout_folder(
     require_labels: bool = True,
     bands_of: str | None = None,
     keep_planes: bool = False,
+    resample: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -1482,6 +1516,12 @@ def read_cutout_folder(
         (``inspect --stamps`` draws them all); by default only those planes are read
         (:func:`named_planes`: a one-band g task takes the g plane of a g, r, z cube, and
         :attr:`CutoutSet.taken_planes` says which), where they were averaged.
+    resample : callable, optional
+        Take cutouts of different sizes (after padding to a square), each resampled over its whole
+        field by this function of one cutout ``[C, H, W]`` to one size (a task's ``stamp_size`` when it
+        sets ``mixed_sizes``: :func:`starclass.stamps.images.cutout_resampler`), with one warning
+        counting the sizes; :attr:`CutoutSet.native_sizes` keeps each one's side as read. None: a
+        folder of mixed sizes is refused. A folder of one size is read as it is either way.
 
     Returns
     -------
@@ -1667,7 +1707,8 @@ def read_cutout_folder(
             img = pad_to_square(img)
         if first_shape is None:
             first_shape = img.shape
-        elif img.shape != first_shape:
+        elif img.shape != first_shape and not (resample is not None and img.shape[0] == first_shape[0]):
+            # (of another size with resample: resampled below, a task with mixed_sizes)
             # a grey file among colour ones has the same size: "must have one size" named the wrong fault
             fault = ("one size" if img.shape[1:] != first_shape[1:] else
                      f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
@@ -1689,6 +1730,12 @@ def read_cutout_folder(
     if padded:
         warnings.warn(f"{src}: " + padded_note(padded, len(rows), files=files, numbered=is_csv), UserWarning,
                       stacklevel=2)
+
+    native: list[int] = []
+    if resample is not None and len({img.shape[-1] for img in images}) > 1:
+        native = [int(img.shape[-1]) for img in images]
+        images = [np.asarray(resample(img), dtype=np.float32) for img in images]
+        warnings.warn(f"{src}: " + mixed_sizes_note(native, int(images[0].shape[-1])), UserWarning, stacklevel=2)
 
     taken = named_planes(plane_bands, bands) if n_named == len(rows) and images else None
     if taken and not keep_planes:
@@ -1718,7 +1765,24 @@ def read_cutout_folder(
     return CutoutSet(images=np.stack(images).astype(np.float32), table=table, files=files, labels=labels,
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
-                     plane_bands=list(plane_bands or []), taken_planes=list(taken or []))
+                     plane_bands=list(plane_bands or []), taken_planes=list(taken or []), native_sizes=native)
+
+
+def mixed_sizes_note(sizes: list[int], size: int) -> str:
+    """What reading cutouts of several sizes with ``resample_to`` did: the sizes counted, and why it is sound.
+
+    Examples
+    --------
+    >>> print(mixed_sizes_note([256, 180, 256], 128))  # doctest: +ELLIPSIS
+    the cutouts are of 2 sizes (256 x 256 px: 2, 180 x 180 px: 1): each is resampled over its whole field to 128 px ...
+    """
+    from collections import Counter
+
+    counts = ", ".join(f"{k} x {k} px: {n}" for k, n in Counter(sizes).most_common())
+    return (f"the cutouts are of {len(set(sizes))} sizes ({counts}): each is resampled over its whole field to "
+            f"{size} px (the task's stamp_size; it sets mixed_sizes), so an object keeps its size relative to its "
+            "cutout's field, not its size in pixels: right for cutouts of one physical size at different "
+            "distances (cool-core's 1 Mpc), wrong for cutouts of one survey cut to different sizes")
 
 
 def _reproject_hint(paths: list[Path], odd: int, file_cols: list[str]) -> str:
@@ -1832,7 +1896,9 @@ def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, file
     sized = any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
     advice = ("; cut or resample them to one size (a task resamples that one size to its stamp_size; a cutout "
               "trimmed at its image's edge: cut it at the full size, the part beyond the image NaN, as astropy's "
-              "Cutout2D(..., mode='partial') does)") if sized else ""
+              "Cutout2D(..., mode='partial') does); cutouts of one physical size at different distances (cool-core's "
+              "1 Mpc at several redshifts) are taken by a task that sets 'mixed_sizes: true' (cool-core does), "
+              "each resampled to its stamp_size") if sized else ""
     return (f"; {len(odd_rows)} of {len(shapes)} cutouts {verb} from the first row's shape ({which}); shapes read "
             f"(channels x height x width): {counts}{advice}")
 

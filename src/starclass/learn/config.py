@@ -70,6 +70,9 @@ RECIPE_NEUTRAL = {"lr_schedule": "constant", "lr_step": 10, "lr_gamma": 0.1, "lr
                   "warmup_epochs": 0, "shift": 0, "noise": 0.0, "lr_factor": 0.1, "lr_patience": 3,
                   "class_mix": None, "balance_by": None, "balance_cap": 5.0, "label_smoothing": 0.0,
                   "mixup": 0.0}
+#: Task entries added after models were already trained, with the value that reproduces the training
+#: before them: left out of the resume digest at that value, as :data:`RECIPE_NEUTRAL`.
+TASK_NEUTRAL = {"mixed_sizes": False}
 
 
 def _number(value: Any, name: str, rule: str, ok) -> float:
@@ -534,6 +537,12 @@ class TaskConfig:
     group_column : str or None
         Cutout folders: the column naming each cutout's object; rows of one object stay on
         one side of every split (``m31-real``: ``object_id``).
+    mixed_sizes : bool
+        Cutout folders: take cutouts of different pixel sizes, each resampled over its whole
+        field to ``stamp_size`` (said once per run), as ``cool-core`` does: its images cover a fixed
+        physical size (1 Mpc) at different redshifts, so their pixel counts differ. False (the default
+        of every other preset): a folder of mixed sizes is refused, since the cutouts of one survey
+        (PAndAS) differing in size are usually a mistake that would show objects at other scales.
     """
 
     name: str
@@ -557,6 +566,7 @@ class TaskConfig:
     toy_kind: str | None = None
     label_map: dict[str, int] = field(default_factory=dict)
     group_column: str | None = None
+    mixed_sizes: bool = False
 
     # ------------------------------------------------------------------ checks
     def __post_init__(self) -> None:
@@ -675,6 +685,9 @@ class TaskConfig:
                 )
         if self.eval_merges is not None:
             self.eval_merges = self._checked_merges(where)
+        if not isinstance(self.mixed_sizes, (bool, np.bool_)):
+            raise StarclassError(f"{where}: mixed_sizes={self.mixed_sizes!r} must be true or false")
+        self.mixed_sizes = bool(self.mixed_sizes)
         if self.toy_kind is not None and not isinstance(self.toy_kind, str):
             raise StarclassError(f"{where}: toy_kind={self.toy_kind!r} must be a generator name or null")
         if isinstance(self.architecture, (list, tuple)):

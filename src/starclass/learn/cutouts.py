@@ -409,7 +409,9 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
     """
     rec = loaded.training_cutouts if loaded is not None else training
     config = loaded.config if loaded is not None else config
-    if len(cutouts) == 0:
+    if len(cutouts) == 0 or getattr(config, "mixed_sizes", False):
+        # a task of mixed sizes (cool-core: 1 Mpc at any redshift) takes every cutout over its own field:
+        # neither pixel counts nor fields in arcsec are meant to match training's
         return None
     h, w = (int(v) for v in cutouts.images.shape[-2:])
     trained_field = rec.get("field_arcsec") if rec is not None else None
