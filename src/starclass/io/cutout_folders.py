@@ -85,7 +85,13 @@ from astropy.io import fits
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
-from starclass.io.mosaic import asinh_scaling, linear_from_asinh
+from starclass.io.mosaic import (
+    ANCILLARY_EXTNAMES,
+    MASK_EXTNAMES,
+    WEIGHT_EXTNAMES,
+    asinh_scaling,
+    linear_from_asinh,
+)
 from starclass.schema import label_key, row_name, rows_named
 
 #: Suffix -> format name of the images the reader understands.
@@ -591,18 +597,95 @@ def _refuse_planar_tiff(img, path: Path) -> None:
             "as FITS or NPY, or one page per band (tifffile.imwrite(path, a, photometric='minisblack'))")
 
 
+#: EXTNAMEs of a FITS cutout's HDUs that are not its image: exposure and weight maps, errors, masks (the
+#: mosaic reader's rule, :func:`starclass.io.mosaic._first_image`)
+_NOT_IMAGE_EXTNAMES = frozenset(WEIGHT_EXTNAMES) | frozenset(ANCILLARY_EXTNAMES) | frozenset(MASK_EXTNAMES)
+
+
+#: ``file_<name>`` columns whose name says they list exposure maps (``file_exposure``, ``file_xray_exp``)
+_EXPOSURE_COLUMN = re.compile(r"(^|_)(exp|exposure|expmap|exp_?map)($|_)", re.I)
+
+
+def _extname(hdu) -> str:
+    return str(hdu.header.get("EXTNAME", "")).strip().upper()
+
+
+def _image_hdus(hdul) -> tuple[int | None, int | None]:
+    """The index of the HDU read as a FITS cutout's image, and of its exposure (or weight) map; None for none.
+
+    The image is the first 2-D (or deeper) HDU not named as an exposure, weight, error or mask map, else
+    the first 2-D HDU; the map is the first 2-D HDU of a name in :data:`starclass.io.mosaic.WEIGHT_EXTNAMES`
+    (``EXPOSURE``, ``EXP``, ``WHT``, ...) other than the image. Headers only: no pixel is read.
+    """
+    cands = [i for i, h in enumerate(hdul) if getattr(h, "is_image", False) and int(h.header.get("NAXIS", 0)) >= 2]
+    named = [i for i in cands if _extname(hdul[i]) not in _NOT_IMAGE_EXTNAMES]
+    image = (named or cands or [None])[0]
+    weight = next((i for i in cands if i != image and _extname(hdul[i]) in WEIGHT_EXTNAMES), None)
+    return image, weight
+
+
+def fits_exposure_extension(path: str | os.PathLike) -> str | None:
+    """The EXTNAME of a FITS cutout's exposure (or weight) map, which :func:`read_image` applies; None without one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.fits"
+    >>> fits.HDUList([fits.PrimaryHDU(np.zeros((4, 4))), fits.ImageHDU(np.ones((4, 4)), name="EXPOSURE")]).writeto(p)
+    >>> fits_exposure_extension(p)
+    'EXPOSURE'
+    >>> p.unlink(); p.parent.rmdir()
+    """
+    if image_format(path) != "fits":
+        return None
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            _, weight = _image_hdus(hdul)
+            return None if weight is None else _extname(hdul[weight])
+    except (OSError, ValueError):
+        return None  # read_image says what is wrong with the file
+
+
 def _read_fits(path: Path) -> np.ndarray:
     with fits.open(path, memmap=False) as hdul:
-        for hdu in hdul:
+        image, weight = _image_hdus(hdul)
+        # the image by its name, not the first HDU with data: a file of an empty primary, an EXPOSURE map and
+        # the counts handed the exposure map to the network as the image
+        order = ([image] if image is not None else []) + [i for i in range(len(hdul)) if i != image]
+        for k in order:
+            hdu = hdul[k]
             if hdu.data is not None and getattr(hdu, "is_image", False) and hdu.data.ndim >= 2:
                 # a Pan-STARRS1 stack's cutout stores asinh(flux) (BSOFTEN, BOFFSET; in the image's header or,
                 # for an image extension, the primary one): it reached the network as if linear
                 header = hdu.header if ("BSOFTEN" in hdu.header or "BOFFSET" in hdu.header) else hdul[0].header
                 scaling = asinh_scaling(header, path)
-                if scaling is not None:
-                    return linear_from_asinh(hdu.data, *scaling)
-                return np.array(hdu.data)
+                data = linear_from_asinh(hdu.data, *scaling) if scaling is not None else np.array(hdu.data)
+                if weight is not None and k == image:
+                    data = _no_exposure_as_nan(data, hdul[weight], path)
+                return data
     raise StarclassError(f"{path}: no image HDU with data")
+
+
+def _no_exposure_as_nan(data: np.ndarray, weight_hdu, path: Path) -> np.ndarray:
+    """``data`` with NaN where its exposure (or weight) map is zero, not finite or negative: no data there.
+
+    An X-ray counts image holds 0 in its chip gaps and beyond its field of view, where nothing was
+    observed; read as counts, those zeros are taken for an empty sky. The mosaic reader takes a weight or
+    exposure extension the same way (zero weight: no data). The counts elsewhere are kept as they are,
+    not divided by the exposure: the seed presets' images (and the papers') are counts.
+    """
+    w = np.asarray(weight_hdu.data, dtype=np.float64)
+    if w.shape[-2:] != data.shape[-2:]:
+        raise StarclassError(f"{path}: its {_extname(weight_hdu)} map is {w.shape[-2]} x {w.shape[-1]} px but its "
+                             f"image {data.shape[-2]} x {data.shape[-1]} px (height x width): the map must be of "
+                             "the image's pixels")
+    w2 = w.reshape(-1, *w.shape[-2:])
+    none = ~np.all(np.isfinite(w2) & (w2 > 0), axis=0)
+    if not none.any():
+        return data
+    out = np.array(data, dtype=np.float32)
+    out[..., none] = np.nan
+    return out
 
 
 def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
@@ -635,7 +718,8 @@ def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
         return None
     try:
         with fits.open(path, memmap=False) as hdul:
-            header = next((h.header for h in hdul if int(h.header.get("NAXIS", 0)) >= 2), None)
+            image, _ = _image_hdus(hdul)  # the HDU read_image reads
+            header = None if image is None else hdul[image].header
     except (OSError, ValueError):
         return None  # read_image says what is wrong with the file
     if header is None or int(header.get("NAXIS", 0)) < 3:
@@ -682,10 +766,10 @@ def fits_celestial_wcs(path: str | os.PathLike):
     try:
         with fits.open(path, memmap=False) as hdul:
             # the header's NAXIS, not h.data: asking for the data read every pixel again (memmap off) per file
-            header = next((h.header for h in hdul if getattr(h, "is_image", False)
-                           and int(h.header.get("NAXIS", 0)) >= 2), None)
-            if header is None:
+            image, _ = _image_hdus(hdul)
+            if image is None:
                 return None
+            header = hdul[image].header
             with warnings.catch_warnings():
                 # a DSS plate's old keywords (DATE-OBS forms, RADECSYS) are fixed by astropy with a warning each
                 warnings.simplefilter("ignore", FITSFixedWarning)
@@ -1603,6 +1687,12 @@ def read_cutout_folder(
                         "bands, so classify then needs columns of those names)")
             raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}{hint}")
         file_cols = [by_band[b] for b in band_names]
+        unread = [by_band[b] for b in by_band if b not in band_names and _EXPOSURE_COLUMN.search(b)]
+        if unread:
+            # an exposure map listed beside the counts was left out without a word, its chip gaps read as sky
+            warnings.warn(f"{src}: column(s) {', '.join(unread)} (an exposure map?) not read: the bands read are "
+                          f"{', '.join(band_names)}, and an exposure map is applied only as an EXPOSURE extension "
+                          "of the counts file (its zero pixels then read as no data)", UserWarning, stacklevel=2)
     else:
         # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
         near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
@@ -1639,6 +1729,7 @@ def read_cutout_folder(
     plane_bands: list[str] | None = None  # the planes' bands the first named cube's header gives
     named_row = 0
     n_named = 0  # rows whose cube's header names its planes: planes are taken by name only when all do
+    exposed: list[tuple[int, str, str]] = []  # (row, file, EXTNAME) of FITS files with an exposure map
     for i, row in enumerate(rows):
         planes = []
         full_paths: list[Path] = []
@@ -1658,6 +1749,8 @@ def read_cutout_folder(
                 raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
                                      f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
             full_paths.append(full)
+            if (ext := fits_exposure_extension(full)) is not None:
+                exposed.append((i, rel, ext))
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
@@ -1731,6 +1824,8 @@ def read_cutout_folder(
         warnings.warn(f"{src}: " + padded_note(padded, len(rows), files=files, numbered=is_csv), UserWarning,
                       stacklevel=2)
 
+    if exposed:
+        warnings.warn(f"{src}: " + exposure_note(exposed, len(rows), numbered=is_csv), UserWarning, stacklevel=2)
     native: list[int] = []
     if resample is not None and len({img.shape[-1] for img in images}) > 1:
         native = [int(img.shape[-1]) for img in images]
@@ -1766,6 +1861,27 @@ def read_cutout_folder(
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
                      plane_bands=list(plane_bands or []), taken_planes=list(taken or []), native_sizes=native)
+
+
+def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool = True) -> str:
+    """What was done with the exposure (or weight) maps of FITS cutouts: zero exposure is no data; counts stay counts.
+
+    ``exposed``: (0-based row, file, EXTNAME) of each band file with one; ``n``: the rows read.
+
+    Examples
+    --------
+    >>> print(exposure_note([(0, "c0.fits", "EXPOSURE")], 3))  # doctest: +ELLIPSIS
+    1 of the 3 cutouts carries an exposure map (row 1 c0.fits: EXPOSURE): its pixels of zero exposure ...
+    """
+    rows = sorted({r for r, _, _ in exposed})
+    first = ", ".join(f"{f'row {r + 1} ' if numbered else ''}{f}: {e}" for r, f, e in exposed[:3])
+    more = f", and {len(exposed) - 3} more" if len(exposed) > 3 else ""
+    one = len(rows) == 1
+    return (f"{len(rows)} of the {n} cutouts {'carries' if one else 'carry'} an exposure map ({first}{more}): "
+            f"{'its' if one else 'their'} pixels of zero exposure (chip gaps, beyond the field of view) are read "
+            "as no data (NaN: left out of the normalisation, 0 in the model's input), as the mosaic reader does; "
+            "the counts are not divided by the exposure (the seed papers' networks and the simulators take "
+            "counts images): to train on count rates, write the rate images (counts / exposure) as the cutouts")
 
 
 def mixed_sizes_note(sizes: list[int], size: int) -> str:
