@@ -5,7 +5,8 @@ different redshifts give cutouts of different pixel counts. Such a folder was re
 must have one size"), a check made for PAndAS, where cutouts of one survey differing in size are a
 mistake. A task that sets ``mixed_sizes`` (``cool-core`` does) now takes it: each cutout is resampled
 over its whole field to ``stamp_size``, said once per run, and ``explain`` takes each cutout's pixel
-scale from its own FITS WCS. Every other task still refuses, naming the setting.
+scale from its own FITS WCS; ``report --stamps`` with the model (or ``--task``) too. Every other task still
+refuses, naming the setting.
 """
 
 from __future__ import annotations
@@ -101,6 +102,11 @@ def test_cool_core_trains_classifies_and_explains_on_mixed_sizes(tmp_path):
     # each cutout's input pixel: 0.492" x 20 or 40 px over 32 px; the median of the two
     assert info["pixel_scale_arcsec"] == pytest.approx(0.492 * 30 / 32, rel=1e-6)
     assert "input pixels differ" in info["pixel_scale_from"]
+    # the report's gallery and Grad-CAM read the folder as the model's task does
+    res = run.invoke(app, ["report", str(tmp_path / "pred.csv"), "--stamps", str(test), "--model",
+                           str(tmp_path / "m"), "--bootstrap", "0", "-o", str(tmp_path / "rep" / "report.html")])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("of 2 sizes") == 1
 
 
 def test_mixed_sizes_is_a_yes_or_no_and_leaves_older_models_resumable():
