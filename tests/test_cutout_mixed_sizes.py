@@ -117,3 +117,21 @@ def test_mixed_sizes_is_a_yes_or_no_and_leaves_older_models_resumable():
     del stored["mixed_sizes"]  # a model trained before the setting existed
     assert settings_digest(TaskConfig.from_dict(stored)) == settings_digest(cfg)
     assert settings_digest(stored) == settings_digest(cfg)
+
+
+def test_the_labelling_page_reads_a_classified_list_of_mixed_sizes(tmp_path):
+    from astropy.table import Table
+
+    from starclass.inspect.cutouts import read_cutout_list
+
+    src = _folder(tmp_path / "f", sizes=(24, 48), n_each=2)
+    listed = Table({"file": [f"c{i}.fits" for i in range(4)], "class_pred": [1, 2, 1, 2]})
+    listed.meta["cutout_root"] = str(src.parent)
+    listed.write(tmp_path / "pred.ecsv")
+    cfg = get_preset("cool-core-compact", stamp_size=32, pixel_scale=31.2)
+    for source in (src, tmp_path / "pred.ecsv"):  # the folder, and classify's list of it
+        with pytest.warns(UserWarning, match="of 2 sizes"):
+            lst = read_cutout_list(source, cfg)
+        assert lst.images.shape == (4, 1, 32, 32)
+    with pytest.raises(StarclassError, match="one"):
+        read_cutout_list(tmp_path / "pred.ecsv", get_preset("cool-core-compact", mixed_sizes=False))
