@@ -192,7 +192,16 @@ class CutoutSet:
         return common_origin(picked)
 
     def widths(self) -> np.ndarray:
-        """The side (px) of each cutout as read: :attr:`native_sizes`, else the width of ``images``."""
+        """The side (px) of each cutout as read: :attr:`native_sizes`, else the width of ``images``.
+
+        Examples
+        --------
+        >>> cs = CutoutSet(images=np.zeros((2, 1, 8, 8), np.float32), table=None, files=["a", "b"], labels=None,
+        ...                groups=np.array(["a", "b"]), native_sizes=[6, 12])
+        >>> cs.widths().tolist(), CutoutSet(images=cs.images, table=None, files=["a", "b"], labels=None,
+        ...                                 groups=cs.groups).widths().tolist()
+        ([6, 12], [8, 8])
+        """
         if self.native_sizes:
             return np.asarray(self.native_sizes, dtype=np.int64)
         return np.full(len(self), int(self.images.shape[-1]) if self.images.ndim == 4 else 0, dtype=np.int64)
