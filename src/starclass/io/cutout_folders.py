@@ -175,7 +175,7 @@ class CutoutSet:
     #: ``keep_planes``); [] when no plane is taken by name
     taken_planes: list[int] = field(default_factory=list)
     #: the side (px) of each cutout as read, where ``images`` holds them resampled to one size (a task with
-    #: ``mixed_sizes``: :func:`read_cutout_folder` with ``resample_to``); [] when they are as read
+    #: ``mixed_sizes``: :func:`read_cutout_folder` with ``resample``); [] when they are as read
     native_sizes: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -636,6 +636,15 @@ def _image_hdus(hdul) -> tuple[int | None, int | None]:
 def fits_exposure_extension(path: str | os.PathLike) -> str | None:
     """The EXTNAME of a FITS cutout's exposure (or weight) map, which :func:`read_image` applies; None without one.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A cutout file (any other than FITS: None).
+
+    Returns
+    -------
+    str or None
+
     Examples
     --------
     >>> import tempfile
@@ -823,7 +832,17 @@ def cutout_scales(cutouts) -> list[float]:
 def cutout_fields(cutouts) -> list[float]:
     """The width (arcsec) of each cutout that carries a celestial FITS WCS: its pixel scale times its side as read.
 
-    Cutouts of mixed sizes read with ``resample_to`` count at their own size (:meth:`CutoutSet.widths`).
+    Cutouts of mixed sizes read with ``resample`` count at their own size (:meth:`CutoutSet.widths`).
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        Cutouts read by :func:`read_cutout_folder`.
+
+    Returns
+    -------
+    list of float
+        One field (arcsec) per cutout whose first band file carries a celestial WCS.
 
     Examples
     --------
@@ -1875,7 +1894,18 @@ def read_cutout_folder(
 def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool = True) -> str:
     """What was done with the exposure (or weight) maps of FITS cutouts: zero exposure is no data; counts stay counts.
 
-    ``exposed``: (0-based row, file, EXTNAME) of each band file with one; ``n``: the rows read.
+    Parameters
+    ----------
+    exposed : list of (int, str, str)
+        (0-based row, file, EXTNAME) of each band file with an exposure map.
+    n : int
+        The rows read.
+    numbered : bool
+        Name rows by number (a CSV), else by file only.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -1894,7 +1924,18 @@ def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool
 
 
 def mixed_sizes_note(sizes: list[int], size: int) -> str:
-    """What reading cutouts of several sizes with ``resample_to`` did: the sizes counted, and why it is sound.
+    """What reading cutouts of several sizes with ``resample`` did: the sizes counted, and why it is sound.
+
+    Parameters
+    ----------
+    sizes : list of int
+        The side (px) of each cutout as read.
+    size : int
+        The side they were resampled to.
+
+    Returns
+    -------
+    str
 
     Examples
     --------

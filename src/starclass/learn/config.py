@@ -1130,6 +1130,18 @@ def kept_pixel_scale_note(base: TaskConfig, derived: TaskConfig, changes: Mappin
     kept without a word: ``extends: galaxy-cluster`` with ``stamp_size: 128`` said 6.5625"/px where its
     7' cutouts give 3.28"/px.
 
+    Parameters
+    ----------
+    base, derived : TaskConfig
+        The preset a task file extends, and the task it gives.
+    changes : mapping
+        The fields the task file sets.
+
+    Returns
+    -------
+    str or None
+        The warning's text; None when ``stamp_size`` is the base's or ``pixel_scale`` is set.
+
     Examples
     --------
     >>> base = get_preset("galaxy-cluster")

@@ -131,6 +131,16 @@ def cutout_resampler(config) -> Callable[[np.ndarray], np.ndarray] | None:
     folder of cutouts of several sizes, each resampled over its whole field to its ``stamp_size``
     (:func:`resample_cutout`); any other task's reader refuses such a folder.
 
+    Parameters
+    ----------
+    config : starclass.learn.config.TaskConfig
+        The task.
+
+    Returns
+    -------
+    callable or None
+        A function of one cutout ``[C, H, W]`` giving it at ``stamp_size``; None without ``mixed_sizes``.
+
     Examples
     --------
     >>> from starclass.learn.config import get_preset
