@@ -183,6 +183,10 @@ def add_regions(cs: CutoutSet) -> CutoutSet:
     return cs
 
 
+#: the PAndAS cutouts' own pixel scale (arcsec; shared/data/pandas-m31/README.md)
+PANDAS_ARCSEC_PER_PX = 0.187
+
+
 def cnn_config(name: str, starcnet_width: int = 32):
     """Task config of a CNN of the benchmark and the central crop (native px) it sees."""
     base = get_preset("m31-real")
@@ -300,7 +304,9 @@ def variant_config(name: str, args):
         if cfg.input_size is not None:
             raise StarclassError(f"--input-size: {name} already resizes its input to {cfg.input_size} px")
         cfg = cfg.copy(name=f"{cfg.name}-i{int(grow)}", input_size=int(grow))
-    return cfg, width
+    # pixel_scale is of a stamp pixel: what the network is given (the crop, else the whole 128 px of 0.187")
+    # over stamp_size; kept from m31-real (0.374"/px, 64 px) a 128 px variant said its pixels were twice as wide
+    return cfg.copy(pixel_scale=PANDAS_ARCSEC_PER_PX * (width or 128) / cfg.stamp_size), width
 
 
 def inner_splits(folds: np.ndarray, k: int) -> list[tuple[int, np.ndarray, np.ndarray]]:

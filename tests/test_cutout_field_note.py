@@ -55,7 +55,9 @@ def model(tmp_path_factory):
     """cool-core-compact (stamp_size 32) trained one epoch on 32 px cutouts over 420"."""
     root = tmp_path_factory.mktemp("field")
     task = root / "cc32.yaml"
-    task.write_text("extends: cool-core-compact\nstamp_size: 32\n")
+    # cool-core takes cutouts of any field (mixed_sizes: 1 Mpc at any redshift) and compares none: the field
+    # check is of a task whose cutouts share one field, as galaxy-cluster's 7'
+    task.write_text("extends: cool-core-compact\nstamp_size: 32\npixel_scale: 13.125\nmixed_sizes: false\n")
     res = CliRunner().invoke(app, ["train", "--task", str(task), "--stamps", str(_folder(root / "train", 32, 420.0)),
                                    "-o", str(root / "m"), "--epochs", "1"])
     assert res.exit_code == 0, res.output

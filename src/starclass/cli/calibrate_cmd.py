@@ -106,9 +106,11 @@ def calibrate_command(
                                           training_label_column_of(doc), f"model {model}")
         if line:
             typer.echo(line, err=line.startswith("warning"))
+        from starclass.stamps.images import cutout_resampler
+
         cutouts = read_cutout_folder(stamps, group_column=cfg.group_column, require_group=False,
                                      bands=list(cfg.bands), label_column=column,
-                                     bands_of=f"model {model}")
+                                     bands_of=f"model {model}", resample=cutout_resampler(cfg))
         from starclass.learn.checkpoint import training_cutouts_of
         from starclass.learn.cutouts import colour_note, cutout_size_note
 

@@ -376,9 +376,11 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     if line:
         echo(line)
     # labels are optional here: a folder labelled in part is classified whole (unlabelled rows: class_ref 0)
+    from starclass.stamps.images import cutout_resampler
+
     cutouts = read_cutout_folder(source, group_column=cfg.group_column, require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
-                                 bands_of=f"model {model}")
+                                 bands_of=f"model {model}", resample=cutout_resampler(cfg))
     if cutouts.labels is None and given:
         # a column asked for by name and not there: an accuracy line quietly missing would read
         # as "no labels", not as a misspelt column

@@ -151,7 +151,14 @@ def report(
 
         read = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0], pixel_flags=flags)
         echo_flagged(read)
+    resample = None
+    if stamps is not None and (task is not None or model is not None):
+        # a task of mixed cutout sizes (cool-core) reads its folder as train and classify did
+        from starclass.stamps.images import cutout_resampler
+
+        resample = cutout_resampler(task if task is not None else task_option(str(model), "--model"))
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
+                        cutout_resample=resample,
                         model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
                         radius=radius, n_boot=n_boot,
                         task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),

@@ -1037,9 +1037,11 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
              "extends it, for cutouts of your own)") if default_task else f"task {cfg.name!r}"
     # the task's default group column is used where the CSV has it; one given on the
     # command line must exist
+    from starclass.stamps.images import cutout_resampler
+
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column=label_column,
-                                 bands=list(cfg.bands), bands_of=whose)
+                                 bands=list(cfg.bands), bands_of=whose, resample=cutout_resampler(cfg))
     if cutouts.labels is None and cutouts.source.is_dir():
         # a plain folder of images: "no label column 'label' (--label-column); columns: file" said
         # nothing of folders
@@ -1141,9 +1143,12 @@ def _train_cutouts_on_votes(cfg, source: Path, *, output: Path, group_column: st
     from starclass.learn.labels import read_votes, votes_for_catalogue
 
     labels, label_columns, label_model = votes
+    from starclass.stamps.images import cutout_resampler
+
     cutouts = read_cutout_folder(source, group_column=group_column or cfg.group_column,
                                  require_group=group_column is not None, label_column="label",
-                                 bands=list(cfg.bands), bands_of=f"task {cfg.name!r}", require_labels=False)
+                                 bands=list(cfg.bands), bands_of=f"task {cfg.name!r}", require_labels=False,
+                                 resample=cutout_resampler(cfg))
     if not cutouts.source.is_file():
         raise StarclassError(f"{cutouts.source}: a folder of label folders holds one label per image, not "
                              "people's votes: list the cutouts in a CSV with one vote column per person "

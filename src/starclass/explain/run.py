@@ -149,9 +149,11 @@ def read_explain_stamps(source: str | os.PathLike, loaded: LoadedModel, *,
         label_column, line = model_label_column(src, label_column, loaded.training_label_column, "the model")
         if line and line.startswith("warning"):
             warnings.warn(line.removeprefix("warning: "), stacklevel=2)
+        from starclass.stamps.images import cutout_resampler
+
         cut = read_cutout_folder(src, group_column=cfg.group_column, require_group=False,
                                  bands=list(cfg.bands), require_labels=False, label_column=label_column,
-                                 bands_of=f"the model's task {cfg.name!r}")
+                                 bands_of=f"the model's task {cfg.name!r}", resample=cutout_resampler(cfg))
         if cut.labels is None and given:
             # a column named and not there: the maps grouped by predicted class would read as
             # "no labels", not as a misspelt column (as classify --stamps)
@@ -236,21 +238,25 @@ def cutout_pixel_scale(cut, stamp_size: int) -> tuple[float | None, str]:
     >>> round(cutout_pixel_scale(cs, 64)[0], 6)  # 2"/px over 32 px, resampled to 64 px
     1.0
     """
-    from starclass.io.cutout_folders import cutout_scales
+    from starclass.io.cutout_folders import cutout_fields, cutout_scales
 
     width = int(cut.images.shape[-1]) if len(cut) else 0
     scales = cutout_scales(cut)
     if not scales or not width:
         return None, ""
+    # each cutout's own field over stamp_size: a folder of mixed sizes (mixed_sizes) has one per cutout
+    per_cutout = np.asarray(cutout_fields(cut)) / float(stamp_size)
+    per_input = float(np.median(per_cutout))
     native = float(np.median(scales))
-    per_input = native * width / float(stamp_size)
-    note = (f"the cutouts' FITS WCS: {native:.4g}\"/px over {width} px, resampled to {stamp_size} px "
+    sizes = sorted({int(w) for w in cut.widths()})
+    over = f"{sizes[0]} px" if len(sizes) == 1 else f"{sizes[0]}-{sizes[-1]} px"
+    note = (f"the cutouts' FITS WCS: {native:.4g}\"/px over {over}, resampled to {stamp_size} px "
             f"({per_input:.4g}\"/px)")
     if len(scales) < len(cut.files):
         note += f"; {len(cut.files) - len(scales)} of the {len(cut.files)} cutouts carry no WCS"
-    if max(scales) > 1.02 * min(scales):
-        note += (f"; their pixel scales differ ({min(scales):.4g}-{max(scales):.4g}\"/px): the median is used, "
-                 "and radii in arcsec of cutouts of other scales are only indicative")
+    if per_cutout.max() > 1.02 * per_cutout.min():
+        note += (f"; their input pixels differ ({per_cutout.min():.4g}-{per_cutout.max():.4g}\"/px): the median "
+                 "is used, and radii in arcsec of cutouts of other scales are only indicative")
     return per_input, note
 
 

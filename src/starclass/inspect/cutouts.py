@@ -59,6 +59,7 @@ from starclass.io.counts import photon_counts
 from starclass.io.cutout_folders import (
     file_is_a_band_copy,
     is_hdf5,
+    mixed_sizes_note,
     pad_to_square,
     padded_note,
     recorded_folder,
@@ -222,8 +223,11 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     csv_path = src / LABELS_CSV if src.is_dir() else src
     if src.is_dir() or (src.suffix.lower() == ".csv" and not _csv_root_elsewhere(csv_path)):
         # the folder as train --stamps reads it: the same checks, the same messages
+        from starclass.stamps.images import cutout_resampler
+
         cs = read_cutout_folder(src, group_column=cfg.group_column, require_group=False, require_labels=False,
-                                bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True)
+                                bands=list(cfg.bands) or None, bands_of=f"task {cfg.name!r}", keep_planes=True,
+                                resample=cutout_resampler(cfg))
         table = cs.table
         cols = _band_columns(table.colnames, cs.bands) if cs.bands else ["file"]
         roots = [cs.root] * len(table)
@@ -240,7 +244,9 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     # no file, so an 8-bit picture was taken for a stretched one and left out of what the page serves)
     paths = [[listed_path(Path(r), str(row[c]).strip()) for c in cols] for row, r in zip(table, roots)]
     if images is None:
-        images = _read_rows(src, paths, cols, read_image)
+        from starclass.stamps.images import cutout_resampler
+
+        images = _read_rows(src, paths, cols, read_image, resample=cutout_resampler(cfg))
         plane_bands = (fits_plane_bands(paths[0][0]) or []) if len(cols) == 1 and images.shape[1] > 1 else []
         # by name only where every cube's header names its planes so, as read_cutout_folder takes them
         taken = named_planes(plane_bands, cfg.bands) if plane_bands and all(
@@ -310,8 +316,12 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
     return table, cols, roots if roots is not None else [src.parent] * len(table)
 
 
-def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) -> np.ndarray:
-    """Each row's files stacked as channels; refused, naming the row, when missing or of another shape."""
+def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image, resample=None) -> np.ndarray:
+    """Each row's files stacked as channels; refused, naming the row, when missing or of another shape.
+
+    ``resample``: a task's :func:`starclass.stamps.images.cutout_resampler` (``mixed_sizes``): rows of other
+    sizes are taken, each resampled over its field, as ``read_cutout_folder`` takes them.
+    """
 
     images: list[np.ndarray] = []
     padded: list[tuple[int, int, int]] = []
@@ -330,7 +340,8 @@ def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) 
             # as train and classify read them (read_cutout_folder): padded with NaN, where this list was refused
             padded.append((i, img.shape[-2], img.shape[-1]))
             img = pad_to_square(img)
-        if images and img.shape != images[0].shape:
+        other_size_taken = resample is not None and bool(images) and img.shape[0] == images[0].shape[0]
+        if images and img.shape != images[0].shape and not other_size_taken:
             raise StarclassError(f"--stamps {src}: row {i + 1}: {row_paths[0]} has shape {img.shape} (channels, "
                                  f"height, width) but row 1's is {images[0].shape}; all cutouts must have one"
                                  + padded_note(padded, len(paths), files=[Path(ps[0]).name for ps in paths],
@@ -339,6 +350,11 @@ def _read_rows(src: Path, paths: list[list[Path]], cols: list[str], read_image) 
     if padded:
         warnings.warn(f"--stamps {src}: " + padded_note(padded, len(paths), files=[Path(ps[0]).name for ps in paths],
                                                         numbered=True), UserWarning, stacklevel=2)
+    if resample is not None and len({img.shape[-1] for img in images}) > 1:
+        sizes = [int(img.shape[-1]) for img in images]
+        images = [np.asarray(resample(img), dtype=np.float32) for img in images]
+        warnings.warn(f"--stamps {src}: " + mixed_sizes_note(sizes, int(images[0].shape[-1])), UserWarning,
+                      stacklevel=2)
     return np.stack(images)
 
 

@@ -62,9 +62,10 @@ shows it). Pixels are kept as stored (the network sees them so); only figures di
 
 **Bad input** raises :class:`~starclass.errors.StarclassError` naming the file and the CSV
 row (row 1 is the first data row; the line number is given too): a missing, unreadable or
-truncated image, sizes or channel counts that differ between images (a non-square cutout is padded to a
-square first), a file listed twice, an empty label or group, a group split across folds, a fold (or, for a task
-without ``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
+truncated image, sizes (unless read with ``resample``: a task with ``mixed_sizes``) or channel
+counts that differ between images (a non-square cutout is padded to a square first), a file listed
+twice, an empty label or group, a group split across folds, a fold (or, for a task without
+``label_map``, a label) that is not a whole number (``2.0`` reads as 2).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ import os
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +85,13 @@ from astropy.io import fits
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
-from starclass.io.mosaic import asinh_scaling, linear_from_asinh
+from starclass.io.mosaic import (
+    ANCILLARY_EXTNAMES,
+    MASK_EXTNAMES,
+    WEIGHT_EXTNAMES,
+    asinh_scaling,
+    linear_from_asinh,
+)
 from starclass.schema import label_key, row_name, rows_named
 
 #: Suffix -> format name of the images the reader understands.
@@ -170,6 +178,9 @@ class CutoutSet:
     #: (a folder mixing named and plain cubes is averaged, every row alike); a reader that takes them
     #: later (the report's Grad-CAM, of a folder read without the task's bands) asks this
     all_planes_named: bool = False
+    #: the side (px) of each cutout as read, where ``images`` holds them resampled to one size (a task with
+    #: ``mixed_sizes``: :func:`read_cutout_folder` with ``resample``); [] when they are as read
+    native_sizes: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -183,6 +194,21 @@ class CutoutSet:
             return "upper"
         picked = self.origins if rows is None else [self.origins[int(i)] for i in np.atleast_1d(rows)]
         return common_origin(picked)
+
+    def widths(self) -> np.ndarray:
+        """The side (px) of each cutout as read: :attr:`native_sizes`, else the width of ``images``.
+
+        Examples
+        --------
+        >>> cs = CutoutSet(images=np.zeros((2, 1, 8, 8), np.float32), table=None, files=["a", "b"], labels=None,
+        ...                groups=np.array(["a", "b"]), native_sizes=[6, 12])
+        >>> cs.widths().tolist(), CutoutSet(images=cs.images, table=None, files=["a", "b"], labels=None,
+        ...                                 groups=cs.groups).widths().tolist()
+        ([6, 12], [8, 8])
+        """
+        if self.native_sizes:
+            return np.asarray(self.native_sizes, dtype=np.int64)
+        return np.full(len(self), int(self.images.shape[-1]) if self.images.ndim == 4 else 0, dtype=np.int64)
 
     def where(self, i: int) -> str:
         """Human-readable place of row ``i``: the file and, for a CSV, the row and line."""
@@ -584,18 +610,104 @@ def _refuse_planar_tiff(img, path: Path) -> None:
             "as FITS or NPY, or one page per band (tifffile.imwrite(path, a, photometric='minisblack'))")
 
 
+#: EXTNAMEs of a FITS cutout's HDUs that are not its image: exposure and weight maps, errors, masks (the
+#: mosaic reader's rule, :func:`starclass.io.mosaic._first_image`)
+_NOT_IMAGE_EXTNAMES = frozenset(WEIGHT_EXTNAMES) | frozenset(ANCILLARY_EXTNAMES) | frozenset(MASK_EXTNAMES)
+
+
+#: ``file_<name>`` columns whose name says they list exposure maps (``file_exposure``, ``file_xray_exp``)
+_EXPOSURE_COLUMN = re.compile(r"(^|_)(exp|exposure|expmap|exp_?map)($|_)", re.I)
+
+
+def _extname(hdu) -> str:
+    return str(hdu.header.get("EXTNAME", "")).strip().upper()
+
+
+def _image_hdus(hdul) -> tuple[int | None, int | None]:
+    """The index of the HDU read as a FITS cutout's image, and of its exposure (or weight) map; None for none.
+
+    The image is the first 2-D (or deeper) HDU not named as an exposure, weight, error or mask map, else
+    the first 2-D HDU; the map is the first 2-D HDU of a name in :data:`starclass.io.mosaic.WEIGHT_EXTNAMES`
+    (``EXPOSURE``, ``EXP``, ``WHT``, ...) other than the image. Headers only: no pixel is read.
+    """
+    cands = [i for i, h in enumerate(hdul) if getattr(h, "is_image", False) and int(h.header.get("NAXIS", 0)) >= 2]
+    named = [i for i in cands if _extname(hdul[i]) not in _NOT_IMAGE_EXTNAMES]
+    image = (named or cands or [None])[0]
+    weight = next((i for i in cands if i != image and _extname(hdul[i]) in WEIGHT_EXTNAMES), None)
+    return image, weight
+
+
+def fits_exposure_extension(path: str | os.PathLike) -> str | None:
+    """The EXTNAME of a FITS cutout's exposure (or weight) map, which :func:`read_image` applies; None without one.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A cutout file (any other than FITS: None).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.fits"
+    >>> fits.HDUList([fits.PrimaryHDU(np.zeros((4, 4))), fits.ImageHDU(np.ones((4, 4)), name="EXPOSURE")]).writeto(p)
+    >>> fits_exposure_extension(p)
+    'EXPOSURE'
+    >>> p.unlink(); p.parent.rmdir()
+    """
+    if image_format(path) != "fits":
+        return None
+    try:
+        with fits.open(path, memmap=False) as hdul:
+            _, weight = _image_hdus(hdul)
+            return None if weight is None else _extname(hdul[weight])
+    except (OSError, ValueError):
+        return None  # read_image says what is wrong with the file
+
+
 def _read_fits(path: Path) -> np.ndarray:
     with fits.open(path, memmap=False) as hdul:
-        for hdu in hdul:
+        image, weight = _image_hdus(hdul)
+        # the image by its name, not the first HDU with data: a file of an empty primary, an EXPOSURE map and
+        # the counts handed the exposure map to the network as the image
+        order = ([image] if image is not None else []) + [i for i in range(len(hdul)) if i != image]
+        for k in order:
+            hdu = hdul[k]
             if hdu.data is not None and getattr(hdu, "is_image", False) and hdu.data.ndim >= 2:
                 # a Pan-STARRS1 stack's cutout stores asinh(flux) (BSOFTEN, BOFFSET; in the image's header or,
                 # for an image extension, the primary one): it reached the network as if linear
                 header = hdu.header if ("BSOFTEN" in hdu.header or "BOFFSET" in hdu.header) else hdul[0].header
                 scaling = asinh_scaling(header, path)
-                if scaling is not None:
-                    return linear_from_asinh(hdu.data, *scaling)
-                return np.array(hdu.data)
+                data = linear_from_asinh(hdu.data, *scaling) if scaling is not None else np.array(hdu.data)
+                if weight is not None and k == image:
+                    data = _no_exposure_as_nan(data, hdul[weight], path)
+                return data
     raise StarclassError(f"{path}: no image HDU with data")
+
+
+def _no_exposure_as_nan(data: np.ndarray, weight_hdu, path: Path) -> np.ndarray:
+    """``data`` with NaN where its exposure (or weight) map is zero, not finite or negative: no data there.
+
+    An X-ray counts image holds 0 in its chip gaps and beyond its field of view, where nothing was
+    observed; read as counts, those zeros are taken for an empty sky. The mosaic reader takes a weight or
+    exposure extension the same way (zero weight: no data). The counts elsewhere are kept as they are,
+    not divided by the exposure: the seed presets' images (and the papers') are counts.
+    """
+    w = np.asarray(weight_hdu.data, dtype=np.float64)
+    if w.shape[-2:] != data.shape[-2:]:
+        raise StarclassError(f"{path}: its {_extname(weight_hdu)} map is {w.shape[-2]} x {w.shape[-1]} px but its "
+                             f"image {data.shape[-2]} x {data.shape[-1]} px (height x width): the map must be of "
+                             "the image's pixels")
+    w2 = w.reshape(-1, *w.shape[-2:])
+    none = ~np.all(np.isfinite(w2) & (w2 > 0), axis=0)
+    if not none.any():
+        return data
+    out = np.array(data, dtype=np.float32)
+    out[..., none] = np.nan
+    return out
 
 
 def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
@@ -628,7 +740,8 @@ def fits_plane_bands(path: str | os.PathLike) -> list[str] | None:
         return None
     try:
         with fits.open(path, memmap=False) as hdul:
-            header = next((h.header for h in hdul if int(h.header.get("NAXIS", 0)) >= 2), None)
+            image, _ = _image_hdus(hdul)  # the HDU read_image reads
+            header = None if image is None else hdul[image].header
     except (OSError, ValueError):
         return None  # read_image says what is wrong with the file
     if header is None or int(header.get("NAXIS", 0)) < 3:
@@ -675,10 +788,10 @@ def fits_celestial_wcs(path: str | os.PathLike):
     try:
         with fits.open(path, memmap=False) as hdul:
             # the header's NAXIS, not h.data: asking for the data read every pixel again (memmap off) per file
-            header = next((h.header for h in hdul if getattr(h, "is_image", False)
-                           and int(h.header.get("NAXIS", 0)) >= 2), None)
-            if header is None:
+            image, _ = _image_hdus(hdul)
+            if image is None:
                 return None
+            header = hdul[image].header
             with warnings.catch_warnings():
                 # a DSS plate's old keywords (DATE-OBS forms, RADECSYS) are fixed by astropy with a warning each
                 warnings.simplefilter("ignore", FITSFixedWarning)
@@ -720,6 +833,38 @@ def cutout_scales(cutouts) -> list[float]:
     return out
 
 
+def cutout_fields(cutouts) -> list[float]:
+    """The width (arcsec) of each cutout that carries a celestial FITS WCS: its pixel scale times its side as read.
+
+    Cutouts of mixed sizes read with ``resample`` count at their own size (:meth:`CutoutSet.widths`).
+
+    Parameters
+    ----------
+    cutouts : CutoutSet
+        Cutouts read by :func:`read_cutout_folder`.
+
+    Returns
+    -------
+    list of float
+        One field (arcsec) per cutout whose first band file carries a celestial WCS.
+
+    Examples
+    --------
+    >>> cs = CutoutSet(images=np.zeros((1, 1, 4, 4), np.float32), table=None, files=["a.png"], labels=None,
+    ...                groups=np.array(["a"]))
+    >>> cutout_fields(cs)
+    []
+    """
+    out = []
+    widths = cutouts.widths() if hasattr(cutouts, "widths") else np.full(len(cutouts.files), cutouts.images.shape[-1])
+    for f, w in zip(cutouts.files, widths):
+        path = Path(cutouts.root) / f
+        wcs = fits_celestial_wcs(path) if path.is_file() else None
+        if wcs is not None:
+            out.append(arcsec_per_px(wcs) * int(w))
+    return out
+
+
 def cutout_field_arcsec(cutouts) -> float | None:
     """The width (arcsec) of the cutouts' field from their FITS WCS (median over them); None without a WCS.
 
@@ -738,10 +883,10 @@ def cutout_field_arcsec(cutouts) -> float | None:
     >>> round(cutout_field_arcsec(cs), 6)
     64.0
     """
-    scales = cutout_scales(cutouts)
-    if not scales or not len(cutouts):
+    fields = cutout_fields(cutouts) if len(cutouts) else []
+    if not fields:
         return None
-    return float(np.median(scales)) * int(cutouts.images.shape[-1])
+    return float(np.median(fields))
 
 
 #: Largest offset (px) between the grids of an object's band files before they are called other grids.
@@ -1450,6 +1595,7 @@ def read_cutout_folder(
     require_labels: bool = True,
     bands_of: str | None = None,
     keep_planes: bool = False,
+    resample: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -1486,6 +1632,12 @@ def read_cutout_folder(
         (``inspect --stamps`` draws them all); by default only those planes are read
         (:func:`named_planes`: a one-band g task takes the g plane of a g, r, z cube, and
         :attr:`CutoutSet.taken_planes` says which), where they were averaged.
+    resample : callable, optional
+        Take cutouts of different sizes (after padding to a square), each resampled over its whole
+        field by this function of one cutout ``[C, H, W]`` to one size (a task's ``stamp_size`` when it
+        sets ``mixed_sizes``: :func:`starclass.stamps.images.cutout_resampler`), with one warning
+        counting the sizes; :attr:`CutoutSet.native_sizes` keeps each one's side as read. None: a
+        folder of mixed sizes is refused. A folder of one size is read as it is either way.
 
     Returns
     -------
@@ -1567,6 +1719,12 @@ def read_cutout_folder(
                         "bands, so classify then needs columns of those names)")
             raise StarclassError(f"{src}: no column for band(s) {missing} (have {band_cols}){wants}{hint}")
         file_cols = [by_band[b] for b in band_names]
+        unread = [by_band[b] for b in by_band if b not in band_names and _EXPOSURE_COLUMN.search(b)]
+        if unread:
+            # an exposure map listed beside the counts was left out without a word, its chip gaps read as sky
+            warnings.warn(f"{src}: column(s) {', '.join(unread)} (an exposure map?) not read: the bands read are "
+                          f"{', '.join(band_names)}, and an exposure map is applied only as an EXPOSURE extension "
+                          "of the counts file (its zero pixels then read as no data)", UserWarning, stacklevel=2)
     else:
         # a spreadsheet's 'File' (or 'FILE_G') differs in case only: column names are matched exactly
         near = [n for n in names if n.casefold() == "file" or n.casefold().startswith("file_")]
@@ -1603,6 +1761,7 @@ def read_cutout_folder(
     plane_bands: list[str] | None = None  # the planes' bands the first named cube's header gives
     named_row = 0
     n_named = 0  # rows whose cube's header names its planes: planes are taken by name only when all do
+    exposed: list[tuple[int, str, str]] = []  # (row, file, EXTNAME) of FITS files with an exposure map
     for i, row in enumerate(rows):
         planes = []
         full_paths: list[Path] = []
@@ -1622,6 +1781,8 @@ def read_cutout_folder(
                 raise StarclassError(f"{where(i, rel)}: no such file ({full}){_missing_hint(rel, root)}"
                                      f"{_linked_csv_hint(src, rel) if is_csv and row_roots is None else ''}")
             full_paths.append(full)
+            if (ext := fits_exposure_extension(full)) is not None:
+                exposed.append((i, rel, ext))
             try:
                 planes.append(read_image(full))
             except StarclassError as exc:
@@ -1671,7 +1832,8 @@ def read_cutout_folder(
             img = pad_to_square(img)
         if first_shape is None:
             first_shape = img.shape
-        elif img.shape != first_shape:
+        elif img.shape != first_shape and not (resample is not None and img.shape[0] == first_shape[0]):
+            # (of another size with resample: resampled below, a task with mixed_sizes)
             # a grey file among colour ones has the same size: "must have one size" named the wrong fault
             fault = ("one size" if img.shape[1:] != first_shape[1:] else
                      f"one number of channels (the first row's has {_channel_words(first_shape[0])}, this one "
@@ -1693,6 +1855,14 @@ def read_cutout_folder(
     if padded:
         warnings.warn(f"{src}: " + padded_note(padded, len(rows), files=files, numbered=is_csv), UserWarning,
                       stacklevel=2)
+
+    if exposed:
+        warnings.warn(f"{src}: " + exposure_note(exposed, len(rows), numbered=is_csv), UserWarning, stacklevel=2)
+    native: list[int] = []
+    if resample is not None and len({img.shape[-1] for img in images}) > 1:
+        native = [int(img.shape[-1]) for img in images]
+        images = [np.asarray(resample(img), dtype=np.float32) for img in images]
+        warnings.warn(f"{src}: " + mixed_sizes_note(native, int(images[0].shape[-1])), UserWarning, stacklevel=2)
 
     taken = named_planes(plane_bands, bands) if n_named == len(rows) and images else None
     if taken and not keep_planes:
@@ -1723,7 +1893,67 @@ def read_cutout_folder(
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
                      plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
-                     all_planes_named=bool(plane_bands) and n_named == len(rows))
+                     all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native)
+
+
+def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool = True) -> str:
+    """What was done with the exposure (or weight) maps of FITS cutouts: zero exposure is no data; counts stay counts.
+
+    Parameters
+    ----------
+    exposed : list of (int, str, str)
+        (0-based row, file, EXTNAME) of each band file with an exposure map.
+    n : int
+        The rows read.
+    numbered : bool
+        Name rows by number (a CSV), else by file only.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(exposure_note([(0, "c0.fits", "EXPOSURE")], 3))  # doctest: +ELLIPSIS
+    1 of the 3 cutouts carries an exposure map (row 1 c0.fits: EXPOSURE): its pixels of zero exposure ...
+    """
+    rows = sorted({r for r, _, _ in exposed})
+    first = ", ".join(f"{f'row {r + 1} ' if numbered else ''}{f}: {e}" for r, f, e in exposed[:3])
+    more = f", and {len(exposed) - 3} more" if len(exposed) > 3 else ""
+    one = len(rows) == 1
+    return (f"{len(rows)} of the {n} cutouts {'carries' if one else 'carry'} an exposure map ({first}{more}): "
+            f"{'its' if one else 'their'} pixels of zero exposure (chip gaps, beyond the field of view) are read "
+            "as no data (NaN: left out of the normalisation, 0 in the model's input), as the mosaic reader does; "
+            "the counts are not divided by the exposure (the seed papers' networks and the simulators take "
+            "counts images): to train on count rates, write the rate images (counts / exposure) as the cutouts")
+
+
+def mixed_sizes_note(sizes: list[int], size: int) -> str:
+    """What reading cutouts of several sizes with ``resample`` did: the sizes counted, and why it is sound.
+
+    Parameters
+    ----------
+    sizes : list of int
+        The side (px) of each cutout as read.
+    size : int
+        The side they were resampled to.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(mixed_sizes_note([256, 180, 256], 128))  # doctest: +ELLIPSIS
+    the cutouts are of 2 sizes (256 x 256 px: 2, 180 x 180 px: 1): each is resampled over its whole field to 128 px ...
+    """
+    from collections import Counter
+
+    counts = ", ".join(f"{k} x {k} px: {n}" for k, n in Counter(sizes).most_common())
+    return (f"the cutouts are of {len(set(sizes))} sizes ({counts}): each is resampled over its whole field to "
+            f"{size} px (the task's stamp_size; it sets mixed_sizes), so an object keeps its size relative to its "
+            "cutout's field, not its size in pixels: right for cutouts of one physical size at different "
+            "distances (cool-core's 1 Mpc), wrong for cutouts of one survey cut to different sizes")
 
 
 def _reproject_hint(paths: list[Path], odd: int, file_cols: list[str]) -> str:
@@ -1837,7 +2067,9 @@ def _odd_shapes_note(odd_rows: list[int], shapes: list[tuple[int, ...]], *, file
     sized = any(shapes[i][1:] != shapes[0][1:] for i in odd_rows)
     advice = ("; cut or resample them to one size (a task resamples that one size to its stamp_size; a cutout "
               "trimmed at its image's edge: cut it at the full size, the part beyond the image NaN, as astropy's "
-              "Cutout2D(..., mode='partial') does)") if sized else ""
+              "Cutout2D(..., mode='partial') does); cutouts of one physical size at different distances (cool-core's "
+              "1 Mpc at several redshifts) are taken by a task that sets 'mixed_sizes: true' (cool-core does), "
+              "each resampled to its stamp_size") if sized else ""
     return (f"; {len(odd_rows)} of {len(shapes)} cutouts {verb} from the first row's shape ({which}); shapes read "
             f"(channels x height x width): {counts}{advice}")
 

@@ -1383,7 +1383,14 @@ def _in_case_of(word: str, like: str) -> str:
 
 
 def _weight_beside(path: Path, shape) -> np.ndarray | None:
-    """A weight map next to ``path``: the name with 'sci' -> 'wht', or '_wht' appended to the stem."""
+    """A weight map next to ``path`` ('sci' -> 'wht', or '_wht' appended to the stem), else an exposure map.
+
+    An X-ray image's exposure map (``xmm_xray.fits`` beside ``xmm_xray_exp.fits`` or ``..._expmap.fits``,
+    ``pn_img.fits`` beside ``pn_exp.fits``) is a weight map too: zero where nothing was observed (chip
+    gaps, beyond the field of view), as an ``EXPOSURE`` extension is read. A folder scan leaves such files
+    out as ancillary (:func:`is_weight_file`); until 2026-12-05 they were left out and never read, so the
+    zeros of the chip gaps were taken for an empty sky.
+    """
     name = path.name
     candidates = []
     # the weight map's name in the image name's case: NGC628C_F555W_SCI.fits -> ..._WHT.fits (a lower-case
@@ -1399,6 +1406,15 @@ def _weight_beside(path: Path, shape) -> np.ndarray | None:
             for tag in ("_drc", "_drz"):
                 if stem.lower().endswith(tag):
                     candidates.append(path.with_name(f"{stem[: -len(tag)]}{wht}{ext_as_named}"))
+            # an exposure map (X-ray): after the weight maps, which say more where both lie there
+            for tag in ("_exp", "_expmap"):
+                candidates.append(path.with_name(f"{stem}{_in_case_of(tag, stem)}{ext_as_named}"))
+            for tag in ("exp", "expmap"):
+                # the 'img' word of the name: pn_img.fits -> pn_exp.fits
+                swapped = re.sub(r"(^|[_\-.])(img)(?=[_\-.]|$)",
+                                 lambda m, t=tag: m.group(1) + _in_case_of(t, m.group(2)), stem, flags=re.I)
+                if swapped != stem:
+                    candidates.append(path.with_name(swapped + ext_as_named))
             break
     for cand in candidates:
         if cand != path and cand.exists():

@@ -45,6 +45,7 @@ import copy
 import json
 import math
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -69,6 +70,9 @@ RECIPE_NEUTRAL = {"lr_schedule": "constant", "lr_step": 10, "lr_gamma": 0.1, "lr
                   "warmup_epochs": 0, "shift": 0, "noise": 0.0, "lr_factor": 0.1, "lr_patience": 3,
                   "class_mix": None, "balance_by": None, "balance_cap": 5.0, "label_smoothing": 0.0,
                   "mixup": 0.0}
+#: Task entries added after models were already trained, with the value that reproduces the training
+#: before them: left out of the resume digest at that value, as :data:`RECIPE_NEUTRAL`.
+TASK_NEUTRAL = {"mixed_sizes": False}
 
 
 def _number(value: Any, name: str, rule: str, ok) -> float:
@@ -533,6 +537,12 @@ class TaskConfig:
     group_column : str or None
         Cutout folders: the column naming each cutout's object; rows of one object stay on
         one side of every split (``m31-real``: ``object_id``).
+    mixed_sizes : bool
+        Cutout folders: take cutouts of different pixel sizes, each resampled over its whole
+        field to ``stamp_size`` (said once per run), as ``cool-core`` does: its images cover a fixed
+        physical size (1 Mpc) at different redshifts, so their pixel counts differ. False (the default
+        of every other preset): a folder of mixed sizes is refused, since the cutouts of one survey
+        (PAndAS) differing in size are usually a mistake that would show objects at other scales.
     """
 
     name: str
@@ -556,6 +566,7 @@ class TaskConfig:
     toy_kind: str | None = None
     label_map: dict[str, int] = field(default_factory=dict)
     group_column: str | None = None
+    mixed_sizes: bool = False
 
     # ------------------------------------------------------------------ checks
     def __post_init__(self) -> None:
@@ -674,6 +685,9 @@ class TaskConfig:
                 )
         if self.eval_merges is not None:
             self.eval_merges = self._checked_merges(where)
+        if not isinstance(self.mixed_sizes, (bool, np.bool_)):
+            raise StarclassError(f"{where}: mixed_sizes={self.mixed_sizes!r} must be true or false")
+        self.mixed_sizes = bool(self.mixed_sizes)
         if self.toy_kind is not None and not isinstance(self.toy_kind, str):
             raise StarclassError(f"{where}: toy_kind={self.toy_kind!r} must be a generator name or null")
         if isinstance(self.architecture, (list, tuple)):
@@ -1098,7 +1112,56 @@ def _from_mapping(data: dict[str, Any], name: str | None, registry: PresetRegist
     if not bases:
         return TaskConfig.from_dict(data)
     base_name = str(data.pop(bases[0])).lower()
-    return _apply_changes(registry.load(base_name, stack), data)
+    base = registry.load(base_name, stack)
+    derived = _apply_changes(base, data)
+    if note := kept_pixel_scale_note(base, derived, data):
+        warnings.warn(note, UserWarning, stacklevel=3)
+    return derived
+
+
+def kept_pixel_scale_note(base: TaskConfig, derived: TaskConfig, changes: Mapping[str, Any]) -> str | None:
+    """Why a derived task's ``pixel_scale`` may be wrong: it changes ``stamp_size`` but keeps the base's scale.
+
+    ``pixel_scale`` is the arcsec of a stamp pixel (explain's radii for cutouts without a FITS WCS, the
+    cutout-size note, classify's check of the mosaics' scale). Which value a new ``stamp_size`` needs
+    depends on the data, which only the user knows: stamps cut from mosaics keep the mosaics' scale
+    (``phangs4-compact``), while cutouts resampled over their whole field to ``stamp_size`` (the seed
+    presets, ``m31-real``) keep the field and change the scale. Before 2026-12-05 the base's value was
+    kept without a word: ``extends: galaxy-cluster`` with ``stamp_size: 128`` said 6.5625"/px where its
+    7' cutouts give 3.28"/px.
+
+    Parameters
+    ----------
+    base, derived : TaskConfig
+        The preset a task file extends, and the task it gives.
+    changes : mapping
+        The fields the task file sets.
+
+    Returns
+    -------
+    str or None
+        The warning's text; None when ``stamp_size`` is the base's or ``pixel_scale`` is set.
+
+    Examples
+    --------
+    >>> base = get_preset("galaxy-cluster")
+    >>> print(kept_pixel_scale_note(base, base.copy(stamp_size=128), {"stamp_size": 128}))  # doctest: +ELLIPSIS
+    task 'galaxy-cluster': stamp_size 128 with the pixel_scale of galaxy-cluster (6.5625"/px, ...
+    >>> kept_pixel_scale_note(base, base.copy(stamp_size=128, pixel_scale=3.28125),
+    ...                       {"stamp_size": 128, "pixel_scale": 3.28125}) is None
+    True
+    """
+    if "pixel_scale" in changes or derived.stamp_size == base.stamp_size or not base.pixel_scale:
+        return None
+    scale = float(base.pixel_scale)
+    field = scale * base.stamp_size
+    same_field = field / derived.stamp_size
+    return (f"task {derived.name!r}: stamp_size {derived.stamp_size} with the pixel_scale of {base.name} "
+            f"({scale:g}\"/px, for its {base.stamp_size} px stamps over {field:.4g}\"); that scale is right for "
+            f"stamps cut from images of {scale:g}\"/px, but cutouts resampled over a field of {field:.4g}\" to "
+            f"{derived.stamp_size} px have {same_field:.4g}\"/px. Set pixel_scale in the task file (explain's radii "
+            "for cutouts without a FITS WCS, the cutout-size warning and classify's check of the mosaics' scale "
+            "use it)")
 
 
 class PresetRegistry(Mapping[str, TaskConfig]):

@@ -409,7 +409,9 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
     """
     rec = loaded.training_cutouts if loaded is not None else training
     config = loaded.config if loaded is not None else config
-    if len(cutouts) == 0:
+    if len(cutouts) == 0 or getattr(config, "mixed_sizes", False):
+        # a task of mixed sizes (cool-core: 1 Mpc at any redshift) takes every cutout over its own field:
+        # neither pixel counts nor fields in arcsec are meant to match training's
         return None
     h, w = (int(v) for v in cutouts.images.shape[-2:])
     trained_field = rec.get("field_arcsec") if rec is not None else None
@@ -443,7 +445,11 @@ def cutout_size_note(cutouts: CutoutSet, loaded: LoadedModel | None, model: str 
         return None
     ratio = rec["width"] / w
     scale = float(config.pixel_scale or 0.0)
-    at = f' ({rec["width"]} px at the task\'s {scale:g}"/px: {rec["width"] * scale:.1f}")' if scale > 0 else ""
+    # the task's pixel_scale is of a stamp pixel (the cutout resampled to stamp_size): times stamp_size it is the
+    # field. Times the cutouts' width it said 1102" for galaxy-cluster's 168 px cutouts of 7' (64 px of 6.5625")
+    size = int(config.stamp_size)
+    at = (f' ({rec["width"]} px over the field of the task\'s {size} px stamps of {scale:g}"/px: '
+          f'{_arcmin(size * scale)})' if scale > 0 else "")
     if trained_field is not None:
         at = f" ({rec['width']} px over {_arcmin(trained_field)}, by the training cutouts' FITS WCS)"
     return (f"{cutouts.source}: the cutouts are {h} x {w} px but {model} was trained on cutouts of "

@@ -79,7 +79,7 @@ from starclass.learn.checkpoint import (
     set_tuned_threshold,
     write_manifest,
 )
-from starclass.learn.config import RECIPE_NEUTRAL
+from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
@@ -209,6 +209,7 @@ def init_digest(source: str | os.PathLike) -> str:
 def _settings(config) -> dict[str, Any]:
     """A config (a TaskConfig, or the dict a checkpoint stores) as :func:`settings_digest` sees it."""
     d = dict(config.to_dict() if hasattr(config, "to_dict") else config or {})
+    d = {k: v for k, v in d.items() if not (k in TASK_NEUTRAL and v == TASK_NEUTRAL[k])}
     recipe = dict(d.get("recipe") or {})
     if recipe.get("lr_schedule") != "plateau":
         # the plateau schedule's factor and patience do nothing under another schedule

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -1001,7 +1001,8 @@ def check_tables_page(outdir: str | Path, filename: str) -> None:
 def build_report(pred, references, outdir, *, title: str = "starclass report", distance_mpc: float | None = None,
                  model_path: str | Path | None = None,
                  mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
-                 stamps: str | Path | None = None, overwrite: bool = False, **kwargs) -> Path:
+                 stamps: str | Path | None = None, overwrite: bool = False,
+                 cutout_resample: Callable[[np.ndarray], np.ndarray] | None = None, **kwargs) -> Path:
     """Write one self-contained HTML report (figures embedded) plus every table as ECSV.
 
     Parameters
@@ -1027,6 +1028,9 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         (:func:`starclass.science.gradcam.cutout_gradcam_inputs`).
     overwrite
         Replace an existing non-empty ``tables/`` folder (it may hold only ``*.ecsv``).
+    cutout_resample : callable, optional
+        ``resample`` of :func:`starclass.io.cutout_folders.read_cutout_folder` for ``stamps``: the task's
+        :func:`starclass.stamps.images.cutout_resampler` (a ``cool-core`` folder of mixed sizes).
     kwargs
         Passed to :func:`evaluate_sections` (``task``, ``radius``, ``n_boot``, ``gradcam_inputs`` ...).
 
@@ -1052,7 +1056,7 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
                              "classified from, not both")
     cutouts = None
     if stamps is not None:
-        cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False)
+        cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample)
         kwargs["cutouts"] = cutouts
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
         if cutouts is None and mosaics is None:

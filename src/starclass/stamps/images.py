@@ -19,13 +19,16 @@ the model, as for every other input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 
 from starclass.errors import StarclassError
 from starclass.stamps.multiscale import resample, scale_indices
 from starclass.stamps.normalise import normalise_scales
 
-__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "runaway_zscore_rows"]
+__all__ = ["ROBUST_SIGMA_LIMIT", "cutout_inputs", "cutout_resampler", "resample_cutout", "runaway_zscore_rows"]
 
 #: robust z-scored pixels of a stretched picture further than this from the median: the MAD then
 #: measured a saturated plateau, not the sky (a ZScale PNG's sky spans a few grey levels, so its
@@ -80,6 +83,75 @@ def cutout_inputs(images: np.ndarray, config) -> np.ndarray:
         valid = resample(valid[:, None].astype(np.float32), size, mode)[:, 0] > 0.999
     idx = np.stack([scale_indices(size, s, size) for s in config.scales])
     return normalise_scales(x, config.normalisation, idx, valid=valid, bands=list(config.bands))
+
+
+def resample_cutout(image: np.ndarray, size: int) -> np.ndarray:
+    """One cutout ``[C, H, W]`` resampled over its whole field to ``size`` px, as :func:`cutout_inputs` does.
+
+    "area" when shrinking, bilinear when enlarging; a pixel of the result that draws on a
+    non-finite pixel (NaN padding, off the image) is NaN in every channel, as :func:`cutout_inputs`
+    leaves it out of the statistics. A cutout folder of mixed sizes (a task with ``mixed_sizes``)
+    is so brought to one size when read; :func:`cutout_inputs` then finds it at ``stamp_size``.
+
+    Parameters
+    ----------
+    image : numpy.ndarray
+        float ``[C, H, W]``, square.
+    size : int
+        Side of the result (px).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``[C, size, size]``.
+
+    Examples
+    --------
+    >>> img = np.ones((1, 8, 8), np.float32); img[0, 0, 0] = np.nan
+    >>> out = resample_cutout(img, 4)
+    >>> out.shape, bool(np.isnan(out[0, 0, 0])), float(out[0, 3, 3])
+    ((1, 4, 4), True, 1.0)
+    """
+    x = np.asarray(image, dtype=np.float32)[None]
+    size = int(size)
+    if x.shape[-1] == size and x.shape[-2] == size:
+        return x[0]
+    valid = np.all(np.isfinite(x), axis=1)
+    mode = "area" if x.shape[-1] > size else "bilinear"
+    out = resample(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), size, mode)[0]
+    ok = resample(valid[:, None].astype(np.float32), size, mode)[0, 0] > 0.999
+    out[:, ~ok] = np.nan
+    return out
+
+
+def cutout_resampler(config) -> Callable[[np.ndarray], np.ndarray] | None:
+    """``resample`` of :func:`starclass.io.cutout_folders.read_cutout_folder` under a task, or None.
+
+    A task that sets ``mixed_sizes`` (``cool-core``: a fixed 1 Mpc at different redshifts) takes a
+    folder of cutouts of several sizes, each resampled over its whole field to its ``stamp_size``
+    (:func:`resample_cutout`); any other task's reader refuses such a folder.
+
+    Parameters
+    ----------
+    config : starclass.learn.config.TaskConfig
+        The task.
+
+    Returns
+    -------
+    callable or None
+        A function of one cutout ``[C, H, W]`` giving it at ``stamp_size``; None without ``mixed_sizes``.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cutout_resampler(get_preset("cool-core"))(np.ones((1, 300, 300))).shape
+    (1, 256, 256)
+    >>> cutout_resampler(get_preset("m31-real")) is None
+    True
+    """
+    if not getattr(config, "mixed_sizes", False):
+        return None
+    return partial(resample_cutout, size=int(config.stamp_size))
 
 
 def runaway_zscore_rows(images: np.ndarray, inputs: np.ndarray, config) -> np.ndarray:
