@@ -405,7 +405,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     ('standard', 2, 2.33, 9.0)
     """
     p = Path(path)
-    a = _read_numbers(p)
+    a, lines = _read_numbers(p)
     ncols = a.shape[1]
     layout = detect_layout(a)
     names: dict[int, str] = {1: ID, 2: X, 3: Y, 4: RA, 5: DEC, 16: CI, 33: "n_filters"}
@@ -475,8 +475,13 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
                 mean = (" (fractional values between 1 and 4 are a mean of the people's classes, as in column 35 "
                         "of a standard LEGUS file, read as class_human_mean; their mode, the class, is column 34)"
                         if frac.any() and np.all((v[frac] > 1) & (v[frac] < 4)) else "")
+                # where: a hand-edited file's one NaN or 7 was named by value alone
+                at = np.flatnonzero(odd)
+                where = ", ".join(str(int(n)) for n in lines[at[:5]]) + (f" and {at.size - 5} more" if at.size > 5
+                                                                         else "")
                 warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
-                              f"({shown}) read as 0, not inspected{mean}; if another column holds the class, "
+                              f"({shown}) read as 0, not inspected, at line{'s' if at.size > 1 else ''} {where} of "
+                              f"the file{mean}; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)
             if layout.name == "expert" and k == 34:
@@ -512,8 +517,10 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     return t
 
 
-def _read_numbers(p: Path) -> np.ndarray:
+def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The file's numbers, one row per line of data, and each row's line in the file (1-based)."""
     rows: list[list[float]] = []
+    line_of: list[int] = []
     ncols = None
     try:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
@@ -534,6 +541,7 @@ def _read_numbers(p: Path) -> np.ndarray:
                     raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, the first row has {ncols}")
                 try:
                     rows.append([float(v) for v in parts])
+                    line_of.append(lineno)
                 except ValueError:
                     bad = next(v for v in parts if not _is_float(v))
                     raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
@@ -541,7 +549,7 @@ def _read_numbers(p: Path) -> np.ndarray:
         raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
     except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
         raise StarclassError(f"cannot read {p}: {exc}") from None
-    return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS)
+    return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS), np.asarray(line_of, dtype=np.int64)
 
 
 def _is_float(v: str) -> bool:
