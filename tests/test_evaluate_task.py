@@ -265,7 +265,7 @@ def test_a_reference_without_a_class_is_named(tmp_path):
         evaluate_catalogs(pred, [str(tmp_path / "ngc3351.ecsv")], task="legus4", n_boot=0)
     msg = str(exc.value)
     assert msg.startswith(f"{tmp_path / 'ngc3351.ecsv'} has neither class_pred nor class_ref")
-    assert "LEGUS layout 'unknown-class': col 34 holds only 0/1" in msg
+    assert "LEGUS catalogue of layout 'unknown-class': col 34 holds only 0/1" in msg
 
 
 def test_a_prediction_without_class_pred_says_its_class_ref_is_scored():

@@ -83,7 +83,7 @@ def test_two_columns_of_one_catalogue_are_counted_on_the_rows_both_classify(tmp_
     assert int(own["box_4"][own["class"] == "3"][0]) == int(np.sum(bright & (box == 4) & (ml == 3)))
     common = Table.read(out / "tables" / "box_counts_common.ecsv")
     assert common.meta["objects"] == int(np.sum((ml > 0) & (people > 0)))
-    row = common[(common["catalogue"] == "prediction") & (common["class"] == "3")][0]
+    row = common[(common["catalogue"] == "class_ml") & (common["class"] == "3")][0]  # named by its column
     assert int(row["box_4"]) == want[("3", 4)][0]
     html = (out / "report.html").read_text()
     n_both = int(np.sum((ml > 0) & (people > 0)))

@@ -940,6 +940,92 @@ def column_names(names: Iterable[str], prefix: str = "") -> list[str]:
     return out
 
 
+
+#: The score above which a prediction counts as confident in the score-quartile table
+#: (``score_quantiles_*.ecsv``: the share of each predicted class above it, StarcNet Figure 5).
+CONFIDENT_SCORE = 0.8
+
+
+def group_column(label, prefix: str = "class_") -> str:
+    """Column of a results table named by a class, a group of classes or a number: an identifier.
+
+    The one naming of such columns (evaluate's and report's tables): every run of characters other
+    than letters, digits and ``_`` becomes one ``_``, a ``.`` between digits a ``p``. A group of
+    classes ``1+2`` (PHANGS's clusters) is ``class_1_2``, the share of scores above 0.8
+    ``frac_above_0p8``: ``class_1+2`` and ``frac_above_0.8`` (their names until 2026-12-05) are
+    read by pandas as ``t["class_1+2"]`` only, not ``t.class_1_2``, and TOPCAT's expressions take
+    them as a sum. :data:`RENAMED_RESULT_COLUMNS` reads tables written before.
+
+    Parameters
+    ----------
+    label
+        A class number, a group label (``"1+2"``, ``"1+2+3"``) or a number (0.8).
+    prefix
+        Put before it (``"class_"``, ``"frac_above_"``, ``"accuracy_"``).
+
+    Returns
+    -------
+    str
+        A Python identifier.
+
+    Examples
+    --------
+    >>> group_column("1+2"), group_column(3), group_column("1+2+3")
+    ('class_1_2', 'class_3', 'class_1_2_3')
+    >>> group_column(0.8, "frac_above_"), group_column("4class_gbm", "accuracy_")
+    ('frac_above_0p8', 'accuracy_4class_gbm')
+    """
+    text = re.sub(r"(?<=\d)\.(?=\d)", "p", str(label))
+    return prefix + (re.sub(r"\W+", "_", text).strip("_") or "value")
+
+
+def frac_above_col(score: float = CONFIDENT_SCORE) -> str:
+    """Column of ``score_quantiles_*.ecsv``: the share of a predicted class's scores above ``score``.
+
+    A results table's column, not the candidate table's (hence not in :data:`COLUMNS`).
+
+    Examples
+    --------
+    >>> frac_above_col(), frac_above_col(0.95)
+    ('frac_above_0p8', 'frac_above_0p95')
+    """
+    return group_column(score, "frac_above_")
+
+#: Columns of evaluate's and report's tables renamed to identifiers on 2026-12-05, old -> new:
+#: ``agreement_table.ecsv`` and ``agreement_vs_*.ecsv`` (``class_1+2``), ``score_quantiles_*.ecsv``
+#: (``frac_above_0.8``) and ``evaluate --catalogs``' ``ladder_per_field.ecsv`` (``4class_gbm``, a name
+#: that starts with a digit; ``binary_gbm`` became ``accuracy_binary_gbm`` beside it).
+RENAMED_RESULT_COLUMNS: dict[str, str] = {
+    "class_1+2": group_column("1+2"),
+    "frac_above_0.8": frac_above_col(0.8),
+    **{f"{task}_{rule}": group_column(f"{task}_{rule}", "accuracy_")
+       for task in ("4class", "binary") for rule in ("majority", "ci_tree", "tree3", "gbm")},
+}
+
+
+def renamed_result_columns(table: Table) -> Table:
+    """A results table written before 2026-12-05 with its columns under today's names (in place).
+
+    Parameters
+    ----------
+    table
+        A table of ``evaluate`` or ``report`` (``tables/*.ecsv``), of any date.
+
+    Returns
+    -------
+    astropy.table.Table
+        The same table; a column of :data:`RENAMED_RESULT_COLUMNS` renamed where the new name is free.
+
+    Examples
+    --------
+    >>> renamed_result_columns(Table({"class_1": [0.5], "class_1+2": [0.7]})).colnames
+    ['class_1', 'class_1_2']
+    """
+    for old, new in RENAMED_RESULT_COLUMNS.items():
+        if old in table.colnames and new not in table.colnames:
+            table.rename_column(old, new)
+    return table
+
 def class_array(table: Table, col: str, *, name: str = "catalogue") -> np.ndarray:
     """Integer class labels of a column; masked, NaN or negative entries become 0 (no class).
 

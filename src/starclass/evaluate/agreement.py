@@ -28,7 +28,7 @@ from starclass.errors import StarclassError, counted
 from starclass.evaluate.matching import matched_classes
 from starclass.evaluate.metrics import class_array, merge_labels
 from starclass.evaluate.trends import equal_number_edges, linear_trend
-from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES
+from starclass.schema import CLASS_PRED, CLASS_REF, CLASSES, group_column
 
 
 def agreement_fractions(class_a: np.ndarray, class_b: np.ndarray, classes: tuple[int, ...] = CLASSES) -> dict:
@@ -75,8 +75,8 @@ def compare_catalogs(a: Table, b: Table, radius: float = 2.0, *, col_a: str = CL
 
 def _frac_columns(rows: list[dict]) -> dict[str, MaskedColumn]:
     cols = {}
-    for key, name in [("1", "class_1"), ("2", "class_2"), ("3", "class_3"), ("4", "class_4"),
-                      ("mean", "mean"), ("1+2", "class_1+2")]:
+    for key, name in [("1", group_column(1)), ("2", group_column(2)), ("3", group_column(3)),
+                      ("4", group_column(4)), ("mean", "mean"), ("1+2", group_column("1+2"))]:
         vals = [r[key]["fraction"] if key != "mean" else r["mean"] for r in rows]
         cols[name] = MaskedColumn([0.0 if v is None else v for v in vals], mask=[v is None for v in vals], format=".2f")
     return cols
@@ -98,7 +98,7 @@ def agreement_table(catalogs: dict[str, Table], radius: float = 2.0, *, class_co
     Returns
     -------
     Table with one row per pair (``comparison``, ``n_matched``, ``class_1`` .. ``class_4``,
-    ``mean``, ``class_1+2``) and, when there are at least two pairs, a last row
+    ``mean``, ``class_1_2``: :func:`starclass.schema.group_column`) and, when there are at least two pairs, a last row
     "mean for above values" whose ``*_err`` columns hold the uncertainty in the mean
     (standard deviation / sqrt(N)), as the paper.
     """
@@ -343,7 +343,7 @@ def agreement_vs(class_a: np.ndarray, class_b: np.ndarray, quantity: np.ndarray,
     -------
     bins
         Table: bin, lo, hi, median, n, and per class (1, 2, 3, 4, 1+2) the fraction (masked
-        where undefined).
+        where undefined), in ``class_1`` .. ``class_4``, ``class_1_2`` (:func:`starclass.schema.group_column`).
     trends
         Table: class, slope, slope_err, intercept, n_points, or a ``note`` saying why no line.
     """
@@ -378,13 +378,13 @@ def agreement_vs(class_a: np.ndarray, class_b: np.ndarray, quantity: np.ndarray,
     bins[f"{quantity_name}_median"] = med
     bins["n"] = n
     for k in keys:
-        bins[f"class_{k}"] = MaskedColumn([0.0 if v is None else v for v in fr[k]], mask=[v is None for v in fr[k]],
+        bins[group_column(k)] = MaskedColumn([0.0 if v is None else v for v in fr[k]], mask=[v is None for v in fr[k]],
                                          format=".2f")
     trows = []
     for k in keys:
-        m = ~np.ma.getmaskarray(bins[f"class_{k}"])
+        m = ~np.ma.getmaskarray(bins[group_column(k)])
         try:
-            fit = linear_trend(np.asarray(med)[m], np.asarray(bins[f"class_{k}"])[m], what=f"class {k}")
+            fit = linear_trend(np.asarray(med)[m], np.asarray(bins[group_column(k)])[m], what=f"class {k}")
             trows.append((k, fit["slope"], fit["slope_err"], fit["intercept"], fit["n_points"], ""))
         except StarclassError as exc:
             trows.append((k, 0.0, 0.0, 0.0, int(m.sum()), str(exc)))

@@ -17,6 +17,7 @@ through the task's ``label_map``.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -287,6 +288,34 @@ def reference_names(references, reserved: Sequence[str] = ()) -> dict[str, Table
     return out
 
 
+def legus_class_hint(t: Table, name: str) -> str:
+    """How to name the class column of a LEGUS catalogue whose layout does not say it; "" otherwise.
+
+    NGC 3351, NGC 4242 and NGC 45 (layout ``unknown-class``: col 34 holds only 0/1) are read without
+    ``class_ref``. ``evaluate`` and ``report`` take their people's classes as a reference through
+    ``--reference-column legus_colN``; the reader's own note names only Python's ``column_map`` and
+    ``info --map``, and until 2026-12-05 ``evaluate`` said no more than "no class_pred and no
+    class_ref column".
+
+    Examples
+    --------
+    >>> t = Table({"legus_col34": [0, 1], "legus_col35": [2.0, 0.0]}, meta={"legus_layout": "unknown-class"})
+    >>> "PRED -r ngc45.tab --reference-column legus_colN (legus_col34-35 here" in legus_class_hint(t, "ngc45.tab")
+    True
+    >>> legus_class_hint(Table({"class_ref": [1]}), "x.ecsv")
+    ''
+    """
+    if t.meta.get("legus_layout") != "unknown-class" or CLASS_REF in t.colnames:
+        return ""
+    cols = [int(m.group(1)) for c in t.colnames if (m := re.fullmatch(r"legus_col(\d+)", c)) and int(m.group(1)) >= 34]
+    span = f"legus_col{cols[0]}" + (f"-{cols[-1]}" if cols[-1] != cols[0] else "") if cols else ""
+    here = f"{span} here, of uncertain meaning; " if cols else ""
+    return ("a LEGUS catalogue of layout 'unknown-class': col 34 holds only 0/1, so which column holds the people's "
+            f"classes is not known; name one as the reference of evaluate or report: PRED -r {Path(name).name} "
+            "--reference-column "
+            f"legus_colN ({here}starclass info {Path(name).name} --map class_ref=N shows column N's class counts)")
+
+
 def class_column(t: Table, prefer: str, name: str | None = None) -> str:
     """``prefer`` when the table has it, else the other of class_pred / class_ref.
 
@@ -306,7 +335,10 @@ def class_column(t: Table, prefer: str, name: str | None = None) -> str:
     # the message named no catalogue: with a prediction and several references the user could
     # not tell which one lacked a class
     why = ""
-    if t.meta.get("layout_note") and not t.meta.get("layout_certain", True):
+    if hint := legus_class_hint(t, name or "catalogue"):
+        # the reader's note named Python's column_map and info --map, not the option evaluate has
+        raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref: {hint}")
+    elif t.meta.get("layout_note") and not t.meta.get("layout_certain", True):
         why = f"; its LEGUS layout '{t.meta.get('legus_layout')}': {t.meta['layout_note']}"
     raise StarclassError(f"{name or 'catalogue'} has neither class_pred nor class_ref{why} "
                          f"(columns: {', '.join(t.colnames)})")
@@ -1659,7 +1691,10 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
     if not refs:
         # say which column is missing: a human catalogue (a LEGUS .tab) has class_ref but no
         # class_pred, and the message used to claim it had no class_ref
-        missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames]
+        # a column given with --pred-column is the prediction: only the reference is missing (it said
+        # "no class_pred and no class_ref column" of `evaluate ngc45.tab --pred-column legus_col35`)
+        missing = [c for c in (CLASS_PRED, CLASS_REF) if c not in ptab.colnames
+                   and not (c == CLASS_PRED and pred_column is not None)]
         what = ("has class_ref but no class_pred (its own classes are the prediction; give a reference "
                 "catalogue with -r to compare them with, or score another of its class columns against them with "
                 "--pred-column" + (f": {', '.join(c for c in scorable_columns(ptab, [CLASS_REF]))}" if
@@ -1681,6 +1716,8 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
                         "give --label-column NAME for a column of labels, ")
                      + "or a CSV of the files' labels with -r LABELS.csv --label-column label (paired by file)")
         where = str(pred) if isinstance(pred, (str, Path)) else pred_name
+        if hint := legus_class_hint(ptab, where):
+            what += f": {hint}"
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare")
     scored = None
     if pred_column is not None:

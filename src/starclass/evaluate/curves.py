@@ -16,7 +16,7 @@ from astropy.table import Table
 
 from starclass.errors import StarclassError
 from starclass.evaluate.metrics import Groups, merge_groups
-from starclass.schema import CLASS_PRED, prob_cols
+from starclass.schema import CLASS_PRED, CONFIDENT_SCORE, frac_above_col, prob_cols
 
 
 @dataclass
@@ -175,13 +175,24 @@ def score_distributions(pred: np.ndarray, probs: np.ndarray,
 
 
 def score_quantiles(dists: dict[int, np.ndarray]) -> Table:
-    """Median and quartiles of the score per predicted class (StarcNet Figure 5 in numbers)."""
+    """Median and quartiles of the score per predicted class (StarcNet Figure 5 in numbers).
+
+    ``frac_above_0p8`` (:func:`starclass.schema.frac_above_col`; ``frac_above_0.8`` until 2026-12-05) is
+    the share of the class's scores above :data:`starclass.schema.CONFIDENT_SCORE`.
+
+    Examples
+    --------
+    >>> score_quantiles({1: np.array([0.5, 0.9]), 2: np.array([0.7])})["frac_above_0p8"].tolist()
+    [0.5, 0.0]
+    """
     t = Table()
     t[CLASS_PRED] = list(dists)
     t["n"] = [len(v) for v in dists.values()]
     for q in (0.25, 0.5, 0.75):
         t[f"score_q{int(q * 100)}"] = [float(np.quantile(v, q)) for v in dists.values()]
         t[f"score_q{int(q * 100)}"].format = ".3f"
-    t["frac_above_0.8"] = [float(np.mean(v > 0.8)) for v in dists.values()]
-    t["frac_above_0.8"].format = ".3f"
+    above = frac_above_col()
+    t[above] = [float(np.mean(v > CONFIDENT_SCORE)) for v in dists.values()]
+    t[above].format = ".3f"
+    t[above].description = f"share of the class's scores above {CONFIDENT_SCORE}"
     return t

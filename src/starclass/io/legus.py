@@ -78,6 +78,14 @@ MAG_MISSING = 90.0
 #: ten files (counted on the raw column 16). A real CI is a few magnitudes at most.
 CI_MISSING = 50.0
 
+#: Column 33 (number of filters) holds 200 where a source has no SED fit (most v2 files; NGC 3351,
+#: 4242, 45, 4395-S and 5474 of v1). The fit's columns then hold 200 as well: age 2e8 yr, mass 200
+#: Msun, E(B-V) 200 and columns 26-32 (chi2, Q) 200, beside bounds that contradict them (age_max 1e8).
+#: In the 35 shared files the four always go together: 7710 rows, 57 of them inspected (33 in
+#: UGC 4305, 11 in NGC 4395-S, 8 in UGC 7408), detected in 2-5 filters. It marks "not fitted", as the
+#: v1 files' zeros do (age 0; their readme: "the remaining sources have Nflt=0").
+SED_NO_FIT = 200
+
 #: Columns every LEGUS file has (1-33, plus the class in 34) and the most a file may have: the
 #: known layouts stop at 39; wider files (catalogues not in our survey) are read with their
 #: extra columns flagged as uncertain rather than refused.
@@ -375,7 +383,8 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     astropy.table.Table
         ``meta`` holds ``legus_layout``, ``layout_note``, ``layout_certain``, ``bands_source``,
         ``class_other`` (class values not 0-4 set to 0, e.g. NGC 4449's 5) and ``ci_cut``
-        (from a readme, else the smallest CI among inspected sources).
+        (from a readme, else the smallest CI among inspected sources). Where a source has no SED
+        fit (age 0, or :data:`SED_NO_FIT` in column 33) columns 17-32 are NaN and ``n_filters`` 0.
 
     Raises
     ------
@@ -396,7 +405,7 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     ('standard', 2, 2.33, 9.0)
     """
     p = Path(path)
-    a = _read_numbers(p)
+    a, lines = _read_numbers(p)
     ncols = a.shape[1]
     layout = detect_layout(a)
     names: dict[int, str] = {1: ID, 2: X, 3: Y, 4: RA, 5: DEC, 16: CI, 33: "n_filters"}
@@ -429,7 +438,9 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         return a[:, k - 1]  # 1-based column numbers, as in the LEGUS readme
 
     t = Table(meta={"format": "legus", "one_based_input": one_based, "magsys": "vega"})
-    no_fit = col(17) <= 0
+    # no SED fit: the v1 files' zeros (age 0) or the 200 of column 33 (SED_NO_FIT), whose
+    # 2e8 yr, 200 Msun and E(B-V) 200 were read as a fit
+    no_fit = (col(17) <= 0) | (col(33) == SED_NO_FIT)
     class_other = 0
     for k in range(1, ncols + 1):
         name = names.get(k, f"legus_col{k}")
@@ -443,8 +454,11 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
         elif name.startswith("magerr_"):
             m = col(k - 1)  # errors follow their magnitude (pairs in columns 6-15)
             v[_missing(v) | _missing(m)] = np.nan
-        elif name.split("_")[0] in ("age", "mass", "ebv"):
+        elif name.split("_")[0] in ("age", "mass", "ebv") or (26 <= k <= 32 and name == f"legus_col{k}"):
+            # the fit's results and its quality figures (columns 26-32): no figure where no fit was made
             v[no_fit] = np.nan
+        elif k == 33 and name == "n_filters":
+            v[no_fit] = 0  # the readme's number for a source not fitted
         if name == CLASS_REF:
             bad = ~np.isin(v, (0,) + CLASSES)
             class_other += int(bad.sum())
@@ -461,8 +475,13 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
                 mean = (" (fractional values between 1 and 4 are a mean of the people's classes, as in column 35 "
                         "of a standard LEGUS file, read as class_human_mean; their mode, the class, is column 34)"
                         if frac.any() and np.all((v[frac] > 1) & (v[frac] < 4)) else "")
+                # where: a hand-edited file's one NaN or 7 was named by value alone
+                at = np.flatnonzero(odd)
+                where = ", ".join(str(int(n)) for n in lines[at[:5]]) + (f" and {at.size - 5} more" if at.size > 5
+                                                                         else "")
                 warnings.warn(f"{p.name}: column {k} (class_ref): {int(odd.sum())} of {len(v)} {what} "
-                              f"({shown}) read as 0, not inspected{mean}; if another column holds the class, "
+                              f"({shown}) read as 0, not inspected, at line{'s' if at.size > 1 else ''} {where} of "
+                              f"the file{mean}; if another column holds the class, "
                               f"name it: --map class_ref=N (column_map={{'N': 'class_ref'}} in Python)",
                               stacklevel=2)
             if layout.name == "expert" and k == 34:
@@ -498,8 +517,10 @@ def read_legus_tab(path, bands=None, one_based: bool = True,
     return t
 
 
-def _read_numbers(p: Path) -> np.ndarray:
+def _read_numbers(p: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The file's numbers, one row per line of data, and each row's line in the file (1-based)."""
     rows: list[list[float]] = []
+    line_of: list[int] = []
     ncols = None
     try:
         # hlsp_..._avgapcor.tab.gz as kept in an archive: read inside, not refused as "not a LEGUS .tab"
@@ -520,6 +541,7 @@ def _read_numbers(p: Path) -> np.ndarray:
                     raise StarclassError(f"{p}, line {lineno}: {len(parts)} columns, the first row has {ncols}")
                 try:
                     rows.append([float(v) for v in parts])
+                    line_of.append(lineno)
                 except ValueError:
                     bad = next(v for v in parts if not _is_float(v))
                     raise StarclassError(f"{p}, line {lineno}: not a number: {bad!r}") from None
@@ -527,7 +549,7 @@ def _read_numbers(p: Path) -> np.ndarray:
         raise StarclassError(f"cannot read {p} as a LEGUS .tab (not text): {exc}") from None
     except (OSError, EOFError) as exc:  # EOFError: a truncated .gz
         raise StarclassError(f"cannot read {p}: {exc}") from None
-    return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS)
+    return np.asarray(rows, dtype=float).reshape(-1, ncols or LEGUS_MIN_COLS), np.asarray(line_of, dtype=np.int64)
 
 
 def _is_float(v: str) -> bool:

@@ -365,14 +365,31 @@ def _shown_columns(ev: Evaluation) -> dict[str, str]:
     return {str(n): str(c) for n, c in zip(ev.counts["catalogue"], ev.counts["class_column"])}
 
 
+def two_columns_of_one(ev: Evaluation) -> dict[str, str]:
+    """Catalogue -> its class column, where the two catalogues are two columns of one (``-r self``).
+
+    ``evaluate NGC1566.tab --pred-column class_ml --reference-column class_human_mode`` compares the
+    catalogues ``prediction`` and ``reference``, which are one file's two columns: the agreement table
+    names its counts by the columns (``n_class_ml``, ``n_class_human_mode``), and so does the Quality
+    Ratio table (``n_prediction``, ``n_reference`` until 2026-12-05, which said neither). Empty for
+    any other evaluation (catalogues of their own files keep their names).
+    """
+    own = [c.columns for c in ev.comparisons if c.columns is not None]
+    if len(ev.catalogues) == 2 and len(ev.comparisons) == 1 and own and own[0][0] != own[0][1]:
+        return dict(zip(ev.catalogues, own[0]))
+    return {}
+
+
 def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, str], common: dict[str, np.ndarray],
-                          common_note: str | None, mag_limit: float | None, shown: dict[str, str]) -> None:
+                          common_note: str | None, mag_limit: float | None, shown: dict[str, str],
+                          columns_of: dict[str, str] | None = None) -> None:
     """The box counts of every catalogue on the objects all of them classify, and the Quality Ratio.
 
     The counts are of the same objects with one photometry (the first catalogue's with U, B, V, I),
     as PHANGS compared its methods ("the objects in common ... to focus on differences resulting
     from classification methodology"): each catalogue's own box counts, over all of its rows,
-    compared how many objects each classified (NGC 1566: QR 11 for class 3 in box 4).
+    compared how many objects each classified (NGC 1566: QR 11 for class 3 in box 4). ``columns_of``
+    (:func:`two_columns_of_one`) names the counts of one catalogue's two columns by those columns.
     """
     phot = None
     for n, t in cats.items():
@@ -386,7 +403,8 @@ def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, st
         return
     rows = common[phot]
     photometry = cats[phot][rows]
-    classes = {n: class_array(cats[n], cols[n], name=n)[common[n]] for n in cats}
+    label = {n: (columns_of or {}).get(n, n) for n in cats}
+    classes = {label[n]: class_array(cats[n], cols[n], name=n)[common[n]] for n in cats}
     counts = colour.matched_box_counts(photometry, classes, mag_limit=mag_limit)
     what = common_note or f"the {len(rows)} objects every catalogue classifies"
     limit = (f"brighter than m_V = {mag_limit:.2f}" if mag_limit is not None else "at every magnitude")
@@ -413,7 +431,8 @@ def _quality_ratio_tables(s: Section, cats: dict[str, Table], cols: dict[str, st
 
 def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc: float | None,
                       radius: float, pname: str, *, common: dict[str, np.ndarray] | None = None,
-                      common_note: str | None = None, shown: dict[str, str] | None = None) -> list[Section]:
+                      common_note: str | None = None, shown: dict[str, str] | None = None,
+                      columns_of: dict[str, str] | None = None) -> list[Section]:
     out = []
     shown = shown or {}
     # colour-colour
@@ -451,7 +470,7 @@ def _science_sections(cats: dict[str, Table], cols: dict[str, str], distance_mpc
                 f"{n_classified} of its own classified rows (not the objects the other catalogues classify: "
                 "the Quality Ratio below compares those).")
     if len(cats) >= 2 and common is not None:
-        _quality_ratio_tables(s, cats, cols, common, common_note, mag_limit, shown)
+        _quality_ratio_tables(s, cats, cols, common, common_note, mag_limit, shown, columns_of)
     elif len(counts) >= 2:
         s.table("quality_ratio", colour.qr_table(counts),
                 "Counts per box for every catalogue over its own rows and QR = std / sqrt(mean), only where every "
@@ -766,7 +785,8 @@ def layout(ev: Evaluation, *, radius: float = 2.0, n_boot: int = 200, distance_m
             sections.append(extra)
     if science and ev.task.phangs_like:
         sections += _science_sections(ev.catalogues, ev.class_cols, distance_mpc, radius, ev.pred_name,
-                                      common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev))
+                                      common=ev.common, common_note=ev.common_note, shown=_shown_columns(ev),
+                                      columns_of=two_columns_of_one(ev))
     elif science:
         sections[0].note(f"science checks (colour boxes, luminosity, mass and age functions) use the PHANGS classes "
                          f"1-4; task {ev.task.name or '(unnamed)'} has classes {list(ev.task.classes)}: left out")

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from starclass.schema import unit_of
+from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
 
 CLASS_COLOURS = {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4", "4": "#c9a400", "1+2": "#9467bd",
@@ -248,7 +248,8 @@ def fig_vs_quantity(tab, title: str, quantity: str):
 
 def fig_agreement_bars(table, title: str):
     """Agreement fractions per class for each comparison (PHANGS Figure 5 style)."""
-    cols = ["class_1", "class_2", "class_3", "class_4", "mean", "class_1+2"]
+    renamed_result_columns(table)  # an agreement_table.ecsv written before 2026-12-05 (class_1+2)
+    cols = [group_column(k) for k in (1, 2, 3, 4)] + ["mean", group_column("1+2")]
     rows = [r for r in table if r["comparison"] != "mean for above values"]
     fig, ax = plt.subplots(figsize=(7, 3.6))
     width = 0.8 / max(1, len(rows))
@@ -266,10 +267,11 @@ def fig_agreement_bars(table, title: str):
 def fig_agreement_vs(bins, trends, quantity: str, title: str):
     """Agreement fraction per class in equal-number bins of a quantity, with trend lines."""
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    renamed_result_columns(bins)
     x = np.asarray(bins[f"{quantity}_median"], float)
     for r in trends:
         k = r["class"]
-        col = bins[f"class_{k}"]
+        col = bins[group_column(k)]
         y = np.ma.masked_array(np.asarray(col), np.ma.getmaskarray(col))
         ax.plot(x, y, "o", color=colour_of(k), label=f"class {k}")
         if not np.ma.is_masked(r["slope"]):

@@ -20,7 +20,8 @@ from starclass.io.atomic import atomic_dir, atomic_path
 from starclass.report.build import REPORT_TABLE_ENTRIES, TABLES_PAGE, check_tables_page
 from starclass.report.figures import colour_of, plt
 from starclass.report.sections import Section, render_html, write_sections
-from starclass.science.many import MIN_INSPECTED, QUANTITIES, many_field_tables
+from starclass.schema import renamed_result_columns
+from starclass.science.many import MIN_INSPECTED, QUANTITIES, ladder_column, many_field_tables
 
 #: What :func:`run_many_evaluation` writes: a folder holding only these may be replaced.
 MANY_ENTRIES = ("tables", "figures", "summary.json")
@@ -126,11 +127,11 @@ def summary_figure(tables: dict[str, Table]):
     if drawn:
         drawn[0].legend(fontsize=7)
     if "ladder_per_field" in tables:
-        per = tables["ladder_per_field"]
+        per = renamed_result_columns(tables["ladder_per_field"])  # one read back from before 2026-12-05
         xd = np.array([d[str(f)] for f in per["field"]])
         for ax, task in ((axes[1, 1], "4class"), (axes[1, 2], "binary")):
             for rule, m in (("majority", "s"), ("ci_tree", "v"), ("tree3", "^"), ("gbm", "o")):
-                ax.plot(xd, 100 * np.asarray(per[f"{task}_{rule}"], float), m, ms=5, label=rule, alpha=0.8)
+                ax.plot(xd, 100 * np.asarray(per[ladder_column(task, rule)], float), m, ms=5, label=rule, alpha=0.8)
             _distance_axis(ax)
             ax.set_ylabel("accuracy [%]")
             ax.set_title(f"leave-one-galaxy-out, {'4 classes' if task == '4class' else '1+2 vs 3+4'}", fontsize=10)

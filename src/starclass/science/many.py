@@ -40,7 +40,22 @@ from astropy.table import MaskedColumn, Table, vstack
 
 from starclass.errors import StarclassError
 from starclass.io.legus import machine_only as machine_only_rows
-from starclass.schema import AGE, CI, CLASS_METHOD, CLASS_REF, DEC, ID, MASS, RA, X, Y, class_array, mag_col, magerr_col
+from starclass.schema import (
+    AGE,
+    CI,
+    CLASS_METHOD,
+    CLASS_REF,
+    DEC,
+    ID,
+    MASS,
+    RA,
+    X,
+    Y,
+    class_array,
+    group_column,
+    mag_col,
+    magerr_col,
+)
 from starclass.science.colour import box_counts
 from starclass.science.massfunc import fit_powerlaw_ml, mass_limit
 from starclass.science.ssp import distance_modulus
@@ -71,6 +86,21 @@ FIELD_DISTANCES_MPC: dict[str, float] = {
 
 #: The naive-rule ladder, simplest first.
 RULES = ("majority", "ci_tree", "tree3", "gbm")
+
+
+def ladder_column(task: str, rule: str) -> str:
+    """Column of ``ladder_per_field.ecsv`` holding a rule's accuracy on a task, per left-out field.
+
+    ``accuracy_4class_gbm``: an identifier (:func:`starclass.schema.group_column`). Until 2026-12-05
+    the column was ``4class_gbm``, which starts with a digit (``df.4class_gbm`` is a syntax error, and
+    TOPCAT reads it as a number); :func:`starclass.schema.renamed_result_columns` reads those tables.
+
+    Examples
+    --------
+    >>> ladder_column("4class", "gbm"), ladder_column("binary", "majority")
+    ('accuracy_4class_gbm', 'accuracy_binary_majority')
+    """
+    return group_column(f"{task}_{rule}", "accuracy_")
 #: The five LEGUS band roles, blue to red (columns 6-15 of a ``.tab``).
 ROLES = ("uv", "u", "b", "v", "i")
 QUANTITIES = ("ci", "abs_mag_v", "u_b", "v_i")
@@ -548,9 +578,9 @@ def logo_ladder(fields: Mapping[str, Table], *, rules=RULES, seed: int = 0) -> t
     Returns
     -------
     per_field : astropy.table.Table
-        ``field, galaxy, n`` and ``<task>_<rule>`` accuracies (task ``4class`` or ``binary``,
-        binary = classes 1+2 vs 3+4), each scored on the field's sources with models trained on
-        every other galaxy.
+        ``field, galaxy, n`` and the accuracies ``accuracy_<task>_<rule>`` (:func:`ladder_column`;
+        task ``4class`` or ``binary``, binary = classes 1+2 vs 3+4), each scored on the field's
+        sources with models trained on every other galaxy.
     pooled : astropy.table.Table
         ``task, rule, accuracy, n, n_galaxies``: the same predictions pooled over all fields.
 
@@ -588,8 +618,8 @@ def logo_ladder(fields: Mapping[str, Table], *, rules=RULES, seed: int = 0) -> t
     per = Table({"field": names, "galaxy": [fields[n].meta["galaxy"] for n in names],
                  "n": [int(np.sum(fo == n)) for n in names]})
     for (task, r), p in preds.items():
-        per[f"{task}_{r}"] = [float(np.mean(p[fo == n] == tasks[task][fo == n])) for n in names]
-        per[f"{task}_{r}"].format = ".3f"
+        per[ladder_column(task, r)] = [float(np.mean(p[fo == n] == tasks[task][fo == n])) for n in names]
+        per[ladder_column(task, r)].format = ".3f"
     pooled = Table(rows=[(task, r, float(np.mean(p == tasks[task])), len(p), len(np.unique(g)))
                          for (task, r), p in preds.items()],
                    names=("task", "rule", "accuracy", "n", "n_galaxies"))
