@@ -102,6 +102,13 @@ CUTOUT_OUTPUT_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet":
                          ".fits": "fits", ".fit": "fits"}
 
 
+def _text_table_options(path: Path, fmt: str) -> dict:
+    """:func:`starclass.io.catalog.csv_table_options` for a CSV (``fmt`` ``ascii.csv``), none for other formats."""
+    from starclass.io.catalog import csv_table_options
+
+    return csv_table_options(path) if fmt == "ascii.csv" else {}
+
+
 def read_cutout_output(path: str | Path, name: str = "catalogue",
                        classes: tuple[str, ...] = (CLASS_PRED,)) -> Table | None:
     """A classified cutout folder (``file`` + ``class_pred``) read as it is, or None if it is not one.
@@ -126,7 +133,9 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
     if fmt is None:
         return None
     try:
-        t = Table.read(path, format=fmt)
+        # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
+        # the whole header one column, and the table was refused as "required column 'id' missing"
+        t = Table.read(path, format=fmt, **_text_table_options(path, fmt))
         if fmt == "fits":
             from starclass.io.catalog import restore_fits_meta
 
@@ -203,7 +212,7 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
     if fmt is None:
         return None
     try:
-        cols = Table.read(path, format=fmt).colnames
+        cols = Table.read(path, format=fmt, **_text_table_options(path, fmt)).colnames
     except (OSError, ValueError, TypeError, KeyError):
         return None
     if not file_columns(Table(names=cols)):
