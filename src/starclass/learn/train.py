@@ -83,7 +83,7 @@ from starclass.learn.config import RECIPE_NEUTRAL
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
-from starclass.learn.provenance import training_record
+from starclass.learn.provenance import starting_rows, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
 
@@ -1379,7 +1379,11 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     # what the weights are fitted on, for `starclass calibrate` to tell training rows from
     # held-out ones (the validation rows are not in it: train calibrates on them itself)
     # (read a training batch at a time, as training reads a lazy store)
-    rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size))
+    # a fine-tune's weights were fitted on its starting model's training rows too: recorded with them, or
+    # calibrate took those rows of the fine-tuned model for held-out ones
+    inherited = starting_rows(init_from) if init_from is not None else None
+    rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size),
+                                  inherited=inherited)
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
