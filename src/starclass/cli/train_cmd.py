@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shlex
 import warnings
 from pathlib import Path
 
@@ -1015,6 +1016,38 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
     return out
 
 
+def tied_labels_note(table, source) -> str | None:
+    """The warning for an ``inspect --export`` whose ties were not adjudicated, trained on; None if none.
+
+    The export gives a tied candidate (two people, two classes) the label scheme's tie rule as its
+    ``label`` and marks it ``tie`` True, and says "N ties to adjudicate"; ``train --stamps`` read
+    those labels as any other, without a word (round 1 of the PAndAS loop: 3 of 12 labels were
+    ties, two catalogue clusters trained as galaxies).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"file": ["a.png", "b.png"], "label": ["galaxy", "cluster"], "n_labels": [2, 2],
+    ...            "tie": ["True", "False"]})
+    >>> tied_labels_note(t, "round1/labels.csv").split(" (")[0]
+    'round1/labels.csv: 1 row is a tie of the people who labelled it'
+    >>> tied_labels_note(t[1:], "round1/labels.csv") is None
+    True
+    """
+    if "tie" not in table.colnames or "n_labels" not in table.colnames:
+        return None  # not an inspect --export: a column of that name means something else there
+    tied = [i + 1 for i, v in enumerate(np.asarray(table["tie"]).astype(str))
+            if v.strip().lower() in ("true", "1", "yes")]
+    if not tied:
+        return None
+    rows = ", ".join(str(r) for r in tied[:8]) + (", ..." if len(tied) > 8 else "")
+    return (f"{source}: {counted(len(tied), 'row')} {'is a tie' if len(tied) == 1 else 'are ties'} of the people "
+            f"who labelled {'it' if len(tied) == 1 else 'them'} (column 'tie' of inspect --export: row(s) {rows}); "
+            "the label is the label scheme's tie rule, not an agreement, and is trained on as given: adjudicate "
+            "the ties first (a third person's label on the page, then export again), or train on every "
+            f"person's vote instead (--labels {shlex.quote(str(source))} --label-model soft)")
+
+
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
                       target_purity: float | None = None, task_file: str | None = None,
@@ -1066,6 +1099,8 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     # every label mapped now, as training will: an unknown one is named with the task file it
     # needs adding to (the same check inside training knows the task, not the file it came from)
     label_classes(cutouts, cfg.label_map, config=cfg, task_file=task_file)
+    if said := tied_labels_note(cutouts.table, cutouts.source):
+        warnings.warn(said, UserWarning, stacklevel=2)
     if note := colour_note(cutouts, cfg):
         echo(note)
     if cv_scheme is not None:
