@@ -56,3 +56,42 @@ def test_cross_validating_from_a_model_of_the_same_rows_warns(start, tmp_path):
                                          r"rows the starting model .* was trained on"):
         cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=tmp_path / "cv", init_from=root / "model",
                        progress=False, device="cpu", ensemble=1)
+
+
+def test_a_fine_tune_on_the_labels_so_far_warns_of_its_validation_rows(start, tmp_path):
+    # the active-learning loop's "train on the new labels together with those so far" from the last model:
+    # its validation split holds rows the starting model was trained on, which it calibrates on
+    import warnings
+
+    from starclass.datasets.stamps import make_synthetic
+    from starclass.learn.train import fit
+
+    root, cfg, toy, result = start
+    new = make_synthetic(cfg, 20, seed=12)
+    inputs = np.concatenate([toy.inputs, new.inputs])
+    labels = np.concatenate([toy.class_ref, new.class_ref])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tuned = fit(cfg, inputs, labels, outdir=tmp_path / "tuned", init_from=root / "model", progress=False,
+                    device="cpu", ensemble=1)
+    seen = np.intersect1d(tuned.val_index, _starting_training_rows(toy, result)).size
+    assert seen > 0  # else the test tests nothing
+    said = [str(w.message) for w in caught if "validation rows are rows the starting model" in str(w.message)]
+    assert len(said) == 1, said
+    assert said[0].startswith(f"{seen} of the {tuned.val_index.size} validation rows are rows the starting model "
+                              f"{root / 'model'} was trained on: ")
+
+
+def test_cross_validation_says_it_once_not_fold_by_fold(start, tmp_path):
+    import warnings
+
+    from starclass.learn.crossval import cross_validate
+
+    root, cfg, toy, _ = start
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cross_validate(cfg, toy.inputs, toy.class_ref, scheme=2, outdir=tmp_path / "cv", init_from=root / "model",
+                       progress=False, device="cpu", ensemble=1)
+    texts = [str(w.message) for w in caught]
+    assert sum("rows the folds hold out are rows the starting model" in t for t in texts) == 1
+    assert not any("validation rows are rows the starting model" in t for t in texts)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,8 +242,6 @@ def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
     active-learning loop's labels so far), the cross-validated metrics are those of rows the
     network has seen, optimistic without a word. Returns how many rows are so.
     """
-    import warnings
-
     from starclass.learn.provenance import overlap, row_digests, starting_rows
 
     seen = starting_rows(init_from)
@@ -326,7 +325,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
-    from starclass.learn.train import fit, label_indices
+    from starclass.learn.train import VALIDATION_ROWS_SEEN, fit, label_indices
 
     outdir = Path(outdir)
     labels = _cv_labels(labels)
@@ -381,10 +380,14 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         notes += [note] if note else []
         fold_dir = outdir / f"fold_{_safe(name)}"
         try:
-            result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
-                         galaxies=galaxies, seed=seed, resume=resume, progress=bar, device=device,
-                         epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                         known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume)
+            with warnings.catch_warnings():
+                # each fold's validation rows seen by the starting model: said once, for every held-out row,
+                # by _warn_starting_rows_held_out (the folds' own warnings repeated it fold by fold)
+                warnings.filterwarnings("ignore", message=rf".* {VALIDATION_ROWS_SEEN} ")
+                result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
+                             galaxies=galaxies, seed=seed, resume=resume, progress=bar, device=device,
+                             epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
+                             known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume)
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
             # a time limit), an earlier run's tables described folds no longer there
