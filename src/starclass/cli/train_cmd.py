@@ -417,6 +417,7 @@ def train_command(
         # a model folder inside DATA (one sub-folder per label) was read next time as a label or its cutouts
         check_output_outside_cutouts(output, source, option="--output")
     check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
+    _refuse_foreign_output(output)
     if resume_from is not None:
         if init_from is not None and Path(init_from) != Path(resume_from):
             raise StarclassError("give --init-from or --resume-from, not both")
@@ -1014,6 +1015,43 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
     echo(f"labels: {counted(out.n_labelled, 'candidate')} with votes in {', '.join(out.columns)} "
          f"({counted(out.n_votes, 'vote')}), label model {label_model}")
     return out
+
+
+#: What train writes into --output: a model directory (:data:`starclass.learn.checkpoint.MODEL_ENTRIES`) or a
+#: train --cv folder; names starting with '.' (a temporary file of an atomic write, a Finder's .DS_Store) pass.
+TRAIN_OUTPUT_ENTRIES = ("manifest.json", "member_*.pt", "annotators.ecsv", "cv_folds.json", "cv_metrics.ecsv",
+                        "cv_predictions.ecsv", "cv_summary.json", "fold_*", ".*")
+
+
+def _refuse_foreign_output(output: Path) -> None:
+    """Refuse an --output folder holding files train did not write (another command's output, notes).
+
+    A model directory may exist (its checkpoints are resumed, or replaced with --overwrite), but
+    'train -o rep' into the folder of a report wrote manifest.json and member_01.pt among its
+    report.html and tables/ without a word, with or without --overwrite: the folder was then both,
+    and evaluate, report and explain refuse to replace a folder holding files they did not write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "manifest.json").write_text("{}")
+    >>> _refuse_foreign_output(d)  # a model directory: resumed or replaced by fit
+    >>> _ = (d / "report.html").write_text("")
+    >>> try:
+    ...     _refuse_foreign_output(d)
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(" (")[0].endswith("holds files train did not write"))
+    True
+    """
+    from starclass.io.atomic import foreign_entries
+
+    foreign = foreign_entries(output, TRAIN_OUTPUT_ENTRIES)
+    if foreign:
+        raise StarclassError(
+            f"--output {output} holds files train did not write ({', '.join(foreign[:5])}"
+            f"{', ...' if len(foreign) > 5 else ''}): it is no model directory; train into a new or empty "
+            "folder (refused even with --overwrite, which would leave them mixed with the model)")
 
 
 def tied_labels_note(table, source) -> str | None:
