@@ -203,7 +203,7 @@ def suggest_command(
         echo(f"--by {by}: the classification carries no conformal prediction set; ranked by {used} instead")
     out.meta["model"] = str(model)
     if key != ID:
-        from starclass.cli.classify_cmd import _record_path
+        from starclass.cli.classify_cmd import _record_model, _record_path
         from starclass.schema import CUTOUT_ROOT
 
         # the files are relative to the classified folder: a classification kept as ECSV says so in its
@@ -211,6 +211,10 @@ def suggest_command(
         # nowhere ('inspect --stamps' found none of them once the list was written to another folder)
         if out.meta.get(CUTOUT_ROOT):
             _record_path(out, CUTOUT_ROOT, str(out.meta[CUTOUT_ROOT]), output)
+        # so is the model (and with it the task: classes, label map), as classify records it: suggestions of
+        # an ECSV classification written as CSV had no model column, and 'evaluate suggest.csv --label-column
+        # label' said "task '(unnamed)' has no label_map", info counted the classes by number
+        _record_model(out, model, output)
     pseudo = None
     if pseudo_output is not None:
         from starclass.suggest.pseudo import pseudo_labels

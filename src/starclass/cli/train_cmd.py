@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shlex
 import warnings
 from pathlib import Path
 
@@ -416,6 +417,7 @@ def train_command(
         # a model folder inside DATA (one sub-folder per label) was read next time as a label or its cutouts
         check_output_outside_cutouts(output, source, option="--output")
     check_folder_writable(output, option="--output")  # a file in the way fails now, not after the stamps
+    _refuse_foreign_output(output)
     if resume_from is not None:
         if init_from is not None and Path(init_from) != Path(resume_from):
             raise StarclassError("give --init-from or --resume-from, not both")
@@ -1015,6 +1017,75 @@ def _vote_targets(cfg, table, stamps, labels: Path | None, catalog: Path | None,
     return out
 
 
+#: What train writes into --output: a model directory (:data:`starclass.learn.checkpoint.MODEL_ENTRIES`) or a
+#: train --cv folder; names starting with '.' (a temporary file of an atomic write, a Finder's .DS_Store) pass.
+TRAIN_OUTPUT_ENTRIES = ("manifest.json", "member_*.pt", "annotators.ecsv", "cv_folds.json", "cv_metrics.ecsv",
+                        "cv_predictions.ecsv", "cv_summary.json", "fold_*", ".*")
+
+
+def _refuse_foreign_output(output: Path) -> None:
+    """Refuse an --output folder holding files train did not write (another command's output, notes).
+
+    A model directory may exist (its checkpoints are resumed, or replaced with --overwrite), but
+    'train -o rep' into the folder of a report wrote manifest.json and member_01.pt among its
+    report.html and tables/ without a word, with or without --overwrite: the folder was then both,
+    and evaluate, report and explain refuse to replace a folder holding files they did not write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "manifest.json").write_text("{}")
+    >>> _refuse_foreign_output(d)  # a model directory: resumed or replaced by fit
+    >>> _ = (d / "report.html").write_text("")
+    >>> try:
+    ...     _refuse_foreign_output(d)
+    ... except StarclassError as exc:
+    ...     print(str(exc).split(" (")[0].endswith("holds files train did not write"))
+    True
+    """
+    from starclass.io.atomic import foreign_entries
+
+    foreign = foreign_entries(output, TRAIN_OUTPUT_ENTRIES)
+    if foreign:
+        raise StarclassError(
+            f"--output {output} holds files train did not write ({', '.join(foreign[:5])}"
+            f"{', ...' if len(foreign) > 5 else ''}): it is no model directory; train into a new or empty "
+            "folder (refused even with --overwrite, which would leave them mixed with the model)")
+
+
+def tied_labels_note(table, source) -> str | None:
+    """The warning for an ``inspect --export`` whose ties were not adjudicated, trained on; None if none.
+
+    The export gives a tied candidate (two people, two classes) the label scheme's tie rule as its
+    ``label`` and marks it ``tie`` True, and says "N ties to adjudicate"; ``train --stamps`` read
+    those labels as any other, without a word (round 1 of the PAndAS loop: 3 of 12 labels were
+    ties, two catalogue clusters trained as galaxies).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"file": ["a.png", "b.png"], "label": ["galaxy", "cluster"], "n_labels": [2, 2],
+    ...            "tie": ["True", "False"]})
+    >>> tied_labels_note(t, "round1/labels.csv").split(" (")[0]
+    'round1/labels.csv: 1 row is a tie of the people who labelled it'
+    >>> tied_labels_note(t[1:], "round1/labels.csv") is None
+    True
+    """
+    if "tie" not in table.colnames or "n_labels" not in table.colnames:
+        return None  # not an inspect --export: a column of that name means something else there
+    tied = [i + 1 for i, v in enumerate(np.asarray(table["tie"]).astype(str))
+            if v.strip().lower() in ("true", "1", "yes")]
+    if not tied:
+        return None
+    rows = ", ".join(str(r) for r in tied[:8]) + (", ..." if len(tied) > 8 else "")
+    return (f"{source}: {counted(len(tied), 'row')} {'is a tie' if len(tied) == 1 else 'are ties'} of the people "
+            f"who labelled {'it' if len(tied) == 1 else 'them'} (column 'tie' of inspect --export: row(s) {rows}); "
+            "the label is the label scheme's tie rule, not an agreement, and is trained on as given: adjudicate "
+            "the ties first (a third person's label on the page, then export again), or train on every "
+            f"person's vote instead (--labels {shlex.quote(str(source))} --label-model soft)")
+
+
 def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | None, label_column: str,
                       precision: str | None, cv_scheme: int | str | None = None, default_task: bool = False,
                       target_purity: float | None = None, task_file: str | None = None,
@@ -1068,6 +1139,8 @@ def _train_on_cutouts(cfg, source: Path, *, output: Path, group_column: str | No
     # every label mapped now, as training will: an unknown one is named with the task file it
     # needs adding to (the same check inside training knows the task, not the file it came from)
     label_classes(cutouts, cfg.label_map, config=cfg, task_file=task_file)
+    if said := tied_labels_note(cutouts.table, cutouts.source):
+        warnings.warn(said, UserWarning, stacklevel=2)
     if note := colour_note(cutouts, cfg):
         echo(note)
     if cv_scheme is not None:

@@ -99,8 +99,19 @@ SELF_CATALOGUE = "reference"
 
 
 #: Suffix -> astropy format of the files ``starclass classify --stamps`` writes.
+#: Meta key of a cutout table read from a file: that file's folder, which its relative paths are relative to
+#: where it records no ``cutout_root`` (set by :func:`load_catalog`, read only when pairing by file).
+TABLE_FOLDER = "_starclass_table_folder"
+
 CUTOUT_OUTPUT_FORMATS = {".csv": "ascii.csv", ".ecsv": "ascii.ecsv", ".parquet": "parquet", ".pq": "parquet",
                          ".fits": "fits", ".fit": "fits"}
+
+
+def _text_table_options(path: Path, fmt: str) -> dict:
+    """:func:`starclass.io.catalog.csv_table_options` for a CSV (``fmt`` ``ascii.csv``), none for other formats."""
+    from starclass.io.catalog import csv_table_options
+
+    return csv_table_options(path) if fmt == "ascii.csv" else {}
 
 
 def read_cutout_output(path: str | Path, name: str = "catalogue",
@@ -127,7 +138,9 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
     if fmt is None:
         return None
     try:
-        t = Table.read(path, format=fmt)
+        # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
+        # the whole header one column, and the table was refused as "required column 'id' missing"
+        t = Table.read(path, format=fmt, **_text_table_options(path, fmt))
         if fmt == "fits":
             from starclass.io.catalog import restore_fits_meta
 
@@ -189,6 +202,10 @@ def load_catalog(obj: Table | str | Path, name: str = "catalogue",
             if CLASS_REF in classes and (said := _labels_table_error(path, name, classes)):
                 raise StarclassError(said) from None
             raise
+        # the folder the table's relative paths are relative to where it records none (a labels.csv: its own),
+        # so that tables naming the same files otherwise (absolute paths) still pair by file (_pair_by_file);
+        # evaluate and report write no catalogue they read, so the key goes nowhere
+        cut.meta[TABLE_FOLDER] = str(path.resolve().parent)
         return cut
 
 
@@ -204,7 +221,7 @@ def _labels_table_error(path: Path, name: str, classes: tuple[str, ...]) -> str 
     if fmt is None:
         return None
     try:
-        cols = Table.read(path, format=fmt).colnames
+        cols = Table.read(path, format=fmt, **_text_table_options(path, fmt)).colnames
     except (OSError, ValueError, TypeError, KeyError):
         return None
     if not file_columns(Table(names=cols)):
@@ -611,24 +628,73 @@ def _file_keys(t: Table, cols: list[str]) -> list[str]:
     return ["|".join(parts) for parts in zip(*(np.asarray(t[c]).astype(str) for c in cols))]
 
 
+def _resolved_file_keys(t: Table, cols: list[str]) -> list[str] | None:
+    """One key per row from the files its file column(s) name, as absolute paths; None where unknown.
+
+    Relative paths are taken under the folder the table records (``cutout_root``: ``classify
+    --stamps`` writes it), else under the folder of the file it was read from (a labels CSV's
+    paths are relative to it); None when a row's relative path has neither.
+
+    Examples
+    --------
+    >>> _resolved_file_keys(Table({"file": ["a.png"], "cutout_root": ["/data"]}), ["file"])
+    ['/data/a.png']
+    >>> _resolved_file_keys(Table({"file": ["a.png"]}), ["file"]) is None
+    True
+    """
+    from starclass.io.cutout_folders import listed_path, recorded_roots
+
+    try:
+        roots = recorded_roots(t, "table")
+    except StarclassError:
+        return None  # a folder recorded for some rows only: no reading of the others is safe
+    own = t.meta.get(TABLE_FOLDER)
+    keys = []
+    for i, parts in enumerate(zip(*(np.asarray(t[c]).astype(str) for c in cols))):
+        root = Path(own) if roots is None and own else None
+        if roots is not None:
+            # a relative record is relative to the table's folder, as its files are
+            root = Path(own or ".") / roots[i] if not Path(roots[i]).is_absolute() else Path(roots[i])
+        if root is None and not all(Path(f).is_absolute() for f in parts):
+            return None
+        keys.append("|".join(str(listed_path(root or Path("/"), f.strip())) for f in parts))
+    return keys
+
+
 def _pair_by_file(pred: Table, ref: Table, cols: list[str],
-                  names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Pair two cutout tables by their file column(s)."""
+                  names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, str]:
+    """Pair two cutout tables by their file column(s), and say how.
+
+    As written first; where no file is in common so, as the files the paths name (absolute
+    paths against relative ones: a classified folder beside its labels listed with absolute
+    paths, or a labels CSV in another folder), each table's relative paths taken under its
+    recorded ``cutout_root`` or its own folder.
+    """
     what = "file" if cols == ["file"] else "files " + ", ".join(cols)
+    rule = "by " + ", ".join(cols)
+    pkeys, rkeys = _file_keys(pred, cols), _file_keys(ref, cols)
+    if not set(pkeys) & set(rkeys):
+        presolved, rresolved = _resolved_file_keys(pred, cols), _resolved_file_keys(ref, cols)
+        if presolved is not None and rresolved is not None and set(presolved) & set(rresolved):
+            # "no file in common" while both named the same files: the reference listed them with absolute paths
+            pkeys, rkeys = presolved, rresolved
+            rule += " (as paths: the same files written otherwise)"
     index: dict[str, int] = {}
-    for i, f in enumerate(_file_keys(ref, cols)):
+    for i, f in enumerate(rkeys):
         if f in index:
             raise StarclassError(f"{names[1]}: {what} {f!r} listed twice (rows {index[f] + 1} and {i + 1}): "
                                  f"cannot pair by {what}")
         index[f] = i
     ia, ib = [], []
-    for i, f in enumerate(_file_keys(pred, cols)):
+    for i, f in enumerate(pkeys):
         if f in index:
             ia.append(i)
             ib.append(index[f])
     if not ia:
-        raise StarclassError(f"{names[0]} and {names[1]} have no {what} in common: nothing to evaluate")
-    return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64)
+        raise StarclassError(f"{names[0]} and {names[1]} have no {what} in common: nothing to evaluate (e.g. "
+                             f"{pkeys[0] if pkeys else 'none'!r} in {names[0]}, {rkeys[0] if rkeys else 'none'!r} "
+                             f"in {names[1]}; paths are compared as written, else as the files they name)")
+    return np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64), rule
 
 
 def _pair_by_id(pred: Table, ref: Table, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
@@ -660,7 +726,7 @@ def _pair_without_positions(pred: Table, ref: Table, names: tuple[str, str]) -> 
     """Pair two tables not both with positions: by ``file``, else by ``id``, else row by row (same length only)."""
     cols = file_columns(pred)
     if cols and cols == file_columns(ref):
-        return (*_pair_by_file(pred, ref, cols, names), "by " + ", ".join(cols))
+        return _pair_by_file(pred, ref, cols, names)
     if ID in pred.colnames and ID in ref.colnames:
         # a reference of ids and classes (labels.csv: id,class_ref) in another order than the
         # catalogue was paired row by row: each label was scored against another object
@@ -726,7 +792,7 @@ def pairing(pred: Table, ref: Table, ref_is_pred: bool, radius: float,
     if same_files and not pixels:
         # a catalogue with pixel positions keeps the positional match even with a 'file' column
         # (a mosaic's name, the same on every row, would pair nothing)
-        return (*_pair_by_file(pred, ref, cols, names), "by " + ", ".join(cols))
+        return _pair_by_file(pred, ref, cols, names)
     if not (has_positions(pred) and has_positions(ref)):
         return _pair_without_positions(pred, ref, names)
     where = "on the sky (ra, dec)" if matched_on_sky(pred, ref) else "on the pixels (x, y)"

@@ -289,7 +289,10 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
         raise StarclassError(f"--stamps {src}: give a cutout folder (a CSV or a directory) or a classified or "
                              f"suggested list of one ({', '.join(LIST_FORMATS)})")
     try:
-        table = Table.read(src, format=fmt)
+        from starclass.io.catalog import csv_table_options
+
+        # a list saved again by Excel (byte-order mark, ';') was "no 'file' column" beside a column shown as file
+        table = Table.read(src, format=fmt, **(csv_table_options(src) if fmt == "ascii.csv" else {}))
         if fmt == "fits":
             from starclass.io.catalog import restore_fits_meta
 

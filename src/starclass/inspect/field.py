@@ -21,7 +21,13 @@ from tqdm import tqdm
 from starclass.bands import BANDS, require_bands, ubvi_bands
 from starclass.errors import StarclassError
 from starclass.inspect.render import RenderCache, RenderSettings, catalogue_fwhm
-from starclass.io.catalog import check_prob_columns, place_on_mosaics, read_catalog, restore_fits_meta
+from starclass.io.catalog import (
+    check_prob_columns,
+    csv_table_options,
+    place_on_mosaics,
+    read_catalog,
+    restore_fits_meta,
+)
 from starclass.io.counts import photon_counts
 from starclass.io.mosaic import is_fits_name, is_weight_file, read_mosaics, value_unit
 from starclass.schema import (
@@ -229,7 +235,8 @@ def _read_predictions(path: Path) -> Table:
     name = path.name.lower()
     fmt = "ascii.csv" if name.endswith(".csv") else None
     try:
-        table = Table.read(path, format=fmt) if fmt else Table.read(path)
+        # a classification saved again by Excel (byte-order mark, ';'): read as the catalogue reader reads it
+        table = Table.read(path, format=fmt, **csv_table_options(path)) if fmt else Table.read(path)
         restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)
     except Exception as exc:  # astropy raises many kinds
         raise StarclassError(f"predictions {path}: cannot read ({type(exc).__name__}: {exc})") from None

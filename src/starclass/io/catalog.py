@@ -758,14 +758,17 @@ def _is_sqlite(p: Path) -> bool:
 _BOM = b"\xef\xbb\xbf"
 
 
-def _text_options(p: Path, fmt: str) -> dict[str, str]:
+def _text_options(p: Path, fmt: str) -> dict:
     r"""Reader options for a text table as spreadsheets write them.
 
     Excel's "CSV UTF-8" starts the file with a byte-order mark, which would otherwise become
     part of the first column's name (``\ufeffid``: "column 'id' missing" beside a column
     shown as ``id``); Excel in locales with a decimal comma separates fields with ``;``, and
     tab-separated exports are often named ``.csv``. A ``.csv`` whose header line has no comma
-    but has one of those separators is read with it.
+    but has one of those separators is read with it. Excel's separator line above the header
+    (``sep=;``, written by tools that export for Excel) gives the separator, and the header is
+    the line below it (read as the header it failed with "Number of header columns (1)
+    inconsistent with data columns").
 
     Examples
     --------
@@ -774,6 +777,9 @@ def _text_options(p: Path, fmt: str) -> dict[str, str]:
     >>> _ = f.write_bytes(b"\xef\xbb\xbfid;x;y\n1;2.5;3\n")
     >>> sorted(_text_options(f, "csv").items())
     [('delimiter', ';'), ('encoding', 'utf-8-sig')]
+    >>> _ = f.write_bytes(b"sep=;\r\nid;x;y\r\n1;2.5;3\r\n")
+    >>> sorted(_text_options(f, "csv").items())
+    [('data_start', 2), ('delimiter', ';'), ('header_start', 1)]
     """
     try:
         with open(p, "rb") as fh:
@@ -787,12 +793,20 @@ def _text_options(p: Path, fmt: str) -> dict[str, str]:
     if fmt == "csv":
         lines = head.decode("utf-8", errors="replace").splitlines()
         body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        declared = None
+        if body and re.fullmatch(r"sep=.?", body[0].strip("\r\n "), flags=re.IGNORECASE):
+            # astropy counts the header and data lines past blank and comment lines, as body does
+            declared = body[0].strip("\r\n ")[4:] or None
+            body = body[1:]
+            options.update(header_start=1, data_start=2)
         header = body[0] if body else ""
         sep = ","
-        if "," not in header:
+        if declared is not None:
+            sep = declared
+        elif "," not in header:
             sep = next((c for c in (";", "\t") if c in header), ",")
-            if sep != ",":
-                options["delimiter"] = sep
+        if sep != ",":
+            options["delimiter"] = sep
         text_ids = _zero_padded_id_columns(body, sep)
         if text_ids:
             from astropy.io.ascii import convert_numpy
@@ -833,6 +847,37 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
         return "utf-16", "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
     options = _text_options(Path(path), "csv")
     return "utf-8-sig", options.get("delimiter", ",")
+
+
+def csv_table_options(path: PathLike) -> dict:
+    r"""Options of :meth:`astropy.table.Table.read` for a CSV as spreadsheets save it.
+
+    The catalogue reader's rules (:func:`_text_options`: Excel's byte-order mark, ``;`` or tab
+    separators, a ``sep=;`` line above the header, zero-padded ids kept as text) for the other
+    readers that take a CSV with astropy (``format="ascii.csv"``): a ``classify --stamps`` output
+    opened and saved again in Excel was read with its first column named ``﻿file``, or as one
+    column, and refused as no classified cutout folder.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``Table.read(path, format="ascii.csv", **options)``; empty for a
+        plain comma-separated UTF-8 file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+    >>> _ = f.write_bytes(b"\xef\xbb\xbffile;class_pred\r\na.png;1\r\n")
+    >>> Table.read(f, format="ascii.csv", **csv_table_options(f)).colnames
+    ['file', 'class_pred']
+    """
+    return _text_options(Path(path), "csv")
 
 
 def is_sep_line(cells: Sequence[str]) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,6 +234,30 @@ class CVResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _warn_starting_rows_held_out(init_from, inputs, folds) -> int:
+    """Warn when held-out rows of the folds are rows the starting model (``init_from``) was trained on.
+
+    Every fold starts from the same saved weights: where those were fitted on rows that a fold
+    then scores as held out (``train --cv 5 --resume-from M`` on the folder M was trained on, the
+    active-learning loop's labels so far), the cross-validated metrics are those of rows the
+    network has seen, optimistic without a word. Returns how many rows are so.
+    """
+    from starclass.learn.provenance import overlap, row_digests, starting_rows
+
+    seen = starting_rows(init_from)
+    if seen is None or not len(seen):
+        return 0
+    held_out = np.unique(np.concatenate([np.asarray(test, dtype=np.int64) for _, test in folds]))
+    n_seen = int(overlap(row_digests(inputs, held_out), seen).sum())
+    if n_seen:
+        warnings.warn(
+            f"{n_seen} of the {held_out.size} rows the folds hold out are rows the starting model {init_from} was "
+            "trained on (its manifest's training_rows): every fold starts from weights fitted on them and scores "
+            "them as unseen, so the cross-validated metrics are optimistic; cross-validate from a model trained "
+            "on other rows (e.g. simulated cutouts), or without --init-from/--resume-from", stacklevel=3)
+    return n_seen
+
+
 def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | os.PathLike,
                    positions=None, galaxies: np.ndarray | None = None,
                    extra_columns: dict[str, np.ndarray] | None = None, seed: int | None = None,
@@ -300,7 +325,7 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
-    from starclass.learn.train import fit, label_indices
+    from starclass.learn.train import VALIDATION_ROWS_SEEN, fit, label_indices
 
     outdir = Path(outdir)
     labels = _cv_labels(labels)
@@ -341,6 +366,8 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         Path(tmp).write_text(json.dumps({"scheme": scheme, "task": config.name,
                                          "folds": [str(name) for name, _ in folds],
                                          "n": int(target.size)}, indent=2) + "\n")
+    if init_from is not None:
+        _warn_starting_rows_held_out(init_from, inputs, folds)
     rows_all, fold_all, pred_all, prob_all = [], [], [], []
     per_fold: list[dict[str, Any]] = []
     notes: list[str] = []
@@ -353,10 +380,14 @@ def cross_validate(config, inputs, labels, *, scheme: str | int, outdir: str | o
         notes += [note] if note else []
         fold_dir = outdir / f"fold_{_safe(name)}"
         try:
-            result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
-                         galaxies=galaxies, seed=seed, resume=resume, progress=bar, device=device,
-                         epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
-                         known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume)
+            with warnings.catch_warnings():
+                # each fold's validation rows seen by the starting model: said once, for every held-out row,
+                # by _warn_starting_rows_held_out (the folds' own warnings repeated it fold by fold)
+                warnings.filterwarnings("ignore", message=rf".* {VALIDATION_ROWS_SEEN} ")
+                result = fit(cfg, inputs, hidden, outdir=fold_dir, positions=positions,
+                             galaxies=galaxies, seed=seed, resume=resume, progress=bar, device=device,
+                             epochs=epochs, ensemble=ensemble, init_from=init_from, val_index=val_index,
+                             known_data=known_data, pixel_flags=pixel_flags, on_resume=on_resume)
         except BaseException:
             # fit removes a fold's manifest once it trains (a refusal leaves it): stopped there (Ctrl-C,
             # a time limit), an earlier run's tables described folds no longer there

@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "overlap",
+__all__ = ["MANIFEST_KEY", "ROW_DIGEST", "row_digests", "training_record", "recorded_digests", "starting_rows",
+           "overlap",
            "library_versions", "FLAGS_KEY", "flags_record", "recorded_flags", "describe_flags", "flags_mismatch"]
 
 #: The manifest key of the record.
@@ -84,8 +85,14 @@ def row_digests(inputs: Any, rows: np.ndarray | None = None, *, batch_size: int 
     return out
 
 
-def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512) -> dict[str, Any]:
+def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512,
+                    inherited: np.ndarray | None = None) -> dict[str, Any]:
     """The manifest entry for the training rows ``rows`` of ``inputs`` (read ``batch_size`` at a time).
+
+    ``inherited`` are the digests the model a fine-tune starts from records (:func:`starting_rows`):
+    its weights were fitted on those rows too, so they are recorded with this run's (a fine-tuned
+    model recorded only its own rows, and ``calibrate`` took the starting model's training rows for
+    held-out ones). ``n`` counts this run's rows, ``n_inherited`` those added.
 
     Examples
     --------
@@ -93,11 +100,20 @@ def training_record(inputs: Any, rows: np.ndarray, *, batch_size: int = 512) -> 
     >>> rec = training_record(x, np.array([0, 1]))
     >>> rec["n"], len(recorded_digests({"training_rows": rec}))
     (2, 2)
+    >>> start = recorded_digests({"training_rows": training_record(x + 1, np.array([0, 1]))})
+    >>> rec = training_record(x, np.array([0]), inherited=start)
+    >>> rec["n"], rec["n_inherited"], len(recorded_digests({"training_rows": rec}))
+    (1, 2, 3)
     """
-    digests = np.unique(row_digests(inputs, rows, batch_size=batch_size))
-    packed = digests.astype(">u8").tobytes()
-    return {"digest": ROW_DIGEST, "n": int(np.asarray(rows).size),
-            "rows": base64.b64encode(packed).decode("ascii")}
+    own = np.unique(row_digests(inputs, rows, batch_size=batch_size))
+    record: dict[str, Any] = {"digest": ROW_DIGEST, "n": int(np.asarray(rows).size)}
+    digests = own
+    if inherited is not None and len(inherited):
+        extra = np.setdiff1d(np.asarray(inherited, dtype=np.uint64), own)
+        digests = np.union1d(own, extra)
+        record["n_inherited"] = int(extra.size)
+    record["rows"] = base64.b64encode(digests.astype(">u8").tobytes()).decode("ascii")
+    return record
 
 
 def recorded_digests(manifest: dict[str, Any]) -> np.ndarray | None:
@@ -107,6 +123,40 @@ def recorded_digests(manifest: dict[str, Any]) -> np.ndarray | None:
         return None
     raw = base64.b64decode(str(rec.get("rows", "")).encode("ascii"))
     return np.frombuffer(raw, dtype=">u8").astype(np.uint64)
+
+
+def starting_rows(model_path: Any) -> np.ndarray | None:
+    """The training-row digests the model at ``model_path`` records (a fine-tune's starting model).
+
+    Parameters
+    ----------
+    model_path : str or os.PathLike
+        A model directory, its ``manifest.json`` or a member file (its folder's manifest is read).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``uint64`` digests; None for a model without the record (trained before it existed), a
+        lone member file, or a path that is no model (its loading reports that).
+
+    Examples
+    --------
+    >>> starting_rows("no/such/model") is None
+    True
+    """
+    from pathlib import Path
+
+    from starclass.errors import StarclassError
+    from starclass.learn.checkpoint import read_manifest
+
+    p = Path(model_path)
+    if p.is_file() and p.suffix.lower() != ".json":
+        p = p.parent  # a member checkpoint: the manifest beside it, when there is one
+    try:
+        doc = read_manifest(p)
+    except (StarclassError, OSError):
+        return None
+    return recorded_digests(doc)
 
 
 def overlap(digests: np.ndarray, recorded: np.ndarray) -> np.ndarray:

@@ -83,7 +83,7 @@ from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
-from starclass.learn.provenance import training_record
+from starclass.learn.provenance import starting_rows, training_record
 from starclass.learn.splits import split_indices
 from starclass.schema import X, Y
 
@@ -1372,6 +1372,34 @@ def _make_outdir(outdir: Path) -> list[Path]:
     return made
 
 
+#: How the warning of :func:`_warn_validation_rows_seen` begins after its counts (``train --cv`` leaves
+#: it to its own warning of the rows the folds hold out).
+VALIDATION_ROWS_SEEN = "validation rows are rows the starting model"
+
+
+def _warn_validation_rows_seen(inputs, val_rows: np.ndarray, seen: np.ndarray, init_from) -> int:
+    """Warn when a fine-tune's validation rows are rows its starting model was trained on; how many.
+
+    Early stopping, the validation accuracy and the calibration ``train`` fits on the validation
+    split take those rows for unseen, while the starting weights learnt them: the fine-tune on the
+    labels so far plus new ones (the active-learning loop) calibrated its temperature on them, too
+    confident, without a word.
+    """
+    import warnings
+
+    from starclass.learn.provenance import overlap, row_digests
+
+    n_seen = int(overlap(row_digests(inputs, val_rows), seen).sum())
+    if n_seen:
+        warnings.warn(
+            f"{n_seen} of the {len(val_rows)} {VALIDATION_ROWS_SEEN} {init_from} was trained on: early stopping, "
+            "the validation accuracy and the calibration fitted on them take them for unseen, so they are "
+            "optimistic (the temperature too low, the conformal sets too small); calibrate the new model on rows "
+            "neither model was trained on ('starclass calibrate MODEL --stamps HELD_OUT --overwrite')",
+            UserWarning, stacklevel=4)
+    return n_seen
+
+
 def _fit_members(config, inputs, data, members, identity, *, outdir: Path, device, amp, progress, init_from,
                  resume: bool, t_start: float, label_model: str | None = None,
                  pixel_flags: dict[str, Any] | None = None) -> TrainResult:
@@ -1380,7 +1408,13 @@ def _fit_members(config, inputs, data, members, identity, *, outdir: Path, devic
     # what the weights are fitted on, for `starclass calibrate` to tell training rows from
     # held-out ones (the validation rows are not in it: train calibrates on them itself)
     # (read a training batch at a time, as training reads a lazy store)
-    rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size))
+    # a fine-tune's weights were fitted on its starting model's training rows too: recorded with them, or
+    # calibrate took those rows of the fine-tuned model for held-out ones
+    inherited = starting_rows(init_from) if init_from is not None else None
+    rows_record = training_record(inputs, data.train.indices, batch_size=int(config.recipe.batch_size),
+                                  inherited=inherited)
+    if inherited is not None and len(inherited) and len(data.val.indices):
+        _warn_validation_rows_seen(inputs, data.val.indices, inherited, init_from)
 
     outcomes: list[MemberOutcome] = []
     notes: list[str] = []
