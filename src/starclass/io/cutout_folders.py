@@ -1596,6 +1596,7 @@ def read_cutout_folder(
     bands_of: str | None = None,
     keep_planes: bool = False,
     resample: Callable[[np.ndarray], np.ndarray] | None = None,
+    resample_purpose: str | None = None,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -1638,6 +1639,9 @@ def read_cutout_folder(
         sets ``mixed_sizes``: :func:`starclass.stamps.images.cutout_resampler`), with one warning
         counting the sizes; :attr:`CutoutSet.native_sizes` keeps each one's side as read. None: a
         folder of mixed sizes is refused. A folder of one size is read as it is either way.
+    resample_purpose : str, optional
+        What ``resample`` is for, when it is not a task's ``stamp_size`` (``"for the gallery of mistakes
+        only"``: the report draws the cutouts without a task): said in the warning instead of the task's.
 
     Returns
     -------
@@ -1862,7 +1866,8 @@ def read_cutout_folder(
     if resample is not None and len({img.shape[-1] for img in images}) > 1:
         native = [int(img.shape[-1]) for img in images]
         images = [np.asarray(resample(img), dtype=np.float32) for img in images]
-        warnings.warn(f"{src}: " + mixed_sizes_note(native, int(images[0].shape[-1])), UserWarning, stacklevel=2)
+        warnings.warn(f"{src}: " + mixed_sizes_note(native, int(images[0].shape[-1]), resample_purpose), UserWarning,
+                      stacklevel=2)
 
     taken = named_planes(plane_bands, bands) if n_named == len(rows) and images else None
     if taken and not keep_planes:
@@ -1928,7 +1933,7 @@ def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool
             "counts images): to train on count rates, write the rate images (counts / exposure) as the cutouts")
 
 
-def mixed_sizes_note(sizes: list[int], size: int) -> str:
+def mixed_sizes_note(sizes: list[int], size: int, purpose: str | None = None) -> str:
     """What reading cutouts of several sizes with ``resample`` did: the sizes counted, and why it is sound.
 
     Parameters
@@ -1937,6 +1942,9 @@ def mixed_sizes_note(sizes: list[int], size: int) -> str:
         The side (px) of each cutout as read.
     size : int
         The side they were resampled to.
+    purpose : str, optional
+        What the one size is for when no task asked for it (``"for the gallery of mistakes only"``);
+        by default the task's ``stamp_size`` (it sets ``mixed_sizes``).
 
     Returns
     -------
@@ -1946,10 +1954,15 @@ def mixed_sizes_note(sizes: list[int], size: int) -> str:
     --------
     >>> print(mixed_sizes_note([256, 180, 256], 128))  # doctest: +ELLIPSIS
     the cutouts are of 2 sizes (256 x 256 px: 2, 180 x 180 px: 1): each is resampled over its whole field to 128 px ...
+    >>> print(mixed_sizes_note([48, 64], 96, "to draw"))
+    the cutouts are of 2 sizes (48 x 48 px: 1, 64 x 64 px: 1): each is resampled over its whole field to 96 px to draw
     """
     from collections import Counter
 
     counts = ", ".join(f"{k} x {k} px: {n}" for k, n in Counter(sizes).most_common())
+    if purpose:
+        return (f"the cutouts are of {len(set(sizes))} sizes ({counts}): each is resampled over its whole field to "
+                f"{size} px {purpose}")
     return (f"the cutouts are of {len(set(sizes))} sizes ({counts}): each is resampled over its whole field to "
             f"{size} px (the task's stamp_size; it sets mixed_sizes), so an object keeps its size relative to its "
             "cutout's field, not its size in pixels: right for cutouts of one physical size at different "
