@@ -80,3 +80,31 @@ def test_shared_legus_folder_says_layouts_csv_is_no_catalogue():
     notes = [line for line in r.output.splitlines() if line.startswith("note: layouts.csv")]
     assert notes == ["note: layouts.csv: not a catalogue, skipped: no id, position (x, y or ra, dec) or class column "
                      "among its 15 columns (file, field, instruments, version, n_rows, n_cols, ...)"], notes
+
+
+def test_info_of_the_table_itself_says_what_it_is(tmp_path):
+    """``info layouts.csv``: its 'file' column (a .tab per row) made it a list of cutouts, refused with "row 1 ...:
+    not an image file" (exit 2); a table of no candidates read as a catalogue was told to "name a column 'id'"."""
+    _folder(tmp_path)
+    r = _info(tmp_path / "layouts.csv")
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert out == (f"{tmp_path / 'layouts.csv'}: a table of 1 row, not a catalogue of candidates: no id, position "
+                   "(x, y or ra, dec) or class column among its 4 columns (file, n_rows, class_col, notes)"), out
+    # a list of cutouts whose files are missing is still read as one, and refused naming the file
+    (tmp_path / "cutouts.csv").write_text("file,label\na.png,cluster\n")
+    r = _info(tmp_path / "cutouts.csv")
+    assert r.exit_code == 2 and "a.png" in r.output and "Traceback" not in r.output, r.output
+    # --ds9 asks for positions: the table is refused as before
+    r = _info(tmp_path / "layouts.csv", "--ds9", tmp_path / "r.reg")
+    assert r.exit_code == 2 and not (tmp_path / "r.reg").exists(), r.output
+
+
+def test_shared_layouts_csv_alone():
+    if not (LEGUS_DIR / "layouts.csv").exists():
+        import pytest
+
+        pytest.skip("../shared/data/legus not available")
+    r = _info(LEGUS_DIR / "layouts.csv")
+    assert r.exit_code == 0, r.output
+    assert "a table of 35 rows, not a catalogue of candidates" in r.output, r.output

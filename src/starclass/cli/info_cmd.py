@@ -377,7 +377,21 @@ def _cutout_csv(path: Path) -> Path | None:
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
+    if has_files and ID not in header and _lists_tables(p, encoding, sep):
+        # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
+        return None
     return p if has_files and ID not in header else None
+
+
+def _lists_tables(path: Path, encoding: str, sep: str) -> bool:
+    """Whether every cell of a CSV's ``file`` column names a table (``.tab``, ``.csv`` ...): no list of cutouts."""
+    import csv
+
+    with open(path, newline="", encoding=encoding, errors="replace") as fh:
+        rows = list(csv.DictReader(fh, delimiter=sep))
+    names = [str(r.get(k) or "").strip().lower() for r in rows for k in r if k and k.strip().lower() == "file"]
+    names = [n for n in names if n]
+    return bool(names) and all(n.endswith(_TABLE_ONLY_SUFFIXES) for n in names)
 
 
 def _cutout_output(path: Path):
@@ -868,8 +882,18 @@ def info(
         # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
         echo(catalog_summary(cut, str(paths[0])))
         return
-    table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
-                         allow_empty=False, require_xy=False)
+    try:
+        table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
+                             allow_empty=False, require_xy=False)
+    except StarclassError:
+        from starclass.io.catalog import not_a_catalogue_reason, read_table
+
+        # a table of no candidates (the LEGUS folder's layouts.csv) was told "name a column 'id' in the file"
+        if fmt is not None or ds9 is not None or not (why := not_a_catalogue_reason(paths[0], cmap)):
+            raise
+        echo(f"{paths[0]}: a table of {counted(len(read_table(paths[0])), 'row')}, not a catalogue of candidates: "
+             f"{why}")
+        return
     if band_list and table.meta.get("format") != "legus":
         # a table with column names says its bands itself: --bands was ignored without a word
         raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "
