@@ -51,6 +51,10 @@ def test_a_numbered_column_without_classes_is_refused_by_both_options_alike(tmp_
         assert res.exit_code == 2 and "Traceback" not in res.output, res.output
         assert why in " ".join(res.output.split()), res.output
         assert not (tmp_path / "ev").exists()
+    # the file's own class columns are listed, not the class_pred of the --pred-column view
+    res = _run(tab, "--pred-column", "legus_col35", "--reference-column", "legus_col26", "-o", tmp_path / "ev")
+    assert res.exit_code == 2 and "its class columns: legus_col34, legus_col35, legus_col37" in \
+        " ".join(res.output.split()), res.output
     # col 37, all 1 here (one class): taken by both
     res = _run(pred_path, "-r", tab, "--reference-column", "legus_col37", "-o", tmp_path / "ev1")
     assert res.exit_code == 0, res.output

@@ -1773,6 +1773,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             what += f": {hint}"
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare")
     scored = None
+    if reference_column is not None and pred_column is not None and any(
+            isinstance(r, str) and r == SELF for r in refs.values()):
+        # checked on the file's own columns: after the --pred-column view its refusal listed that view's class_pred
+        # among "its class columns" (ngc45.tab --pred-column legus_col35 --reference-column legus_col26)
+        with_reference_column(ptab, reference_column, str(pred) if isinstance(pred, (str, Path)) else pred_name)
     if pred_column is not None:
         pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
         # compared with itself, the catalogue's class_ref is the reference and cannot be the prediction
