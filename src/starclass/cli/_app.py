@@ -50,9 +50,9 @@ ALLOW_FEW_MATCHES_OPTION = typer.Option(
 #: ``--pred-column`` of ``evaluate`` and ``report``
 PRED_COLUMN_OPTION = typer.Option(
     None, "--pred-column",
-    help="The column to score as the prediction (default class_pred): class_joint (classify --votes: model and "
-         "people combined, with its prob_joint_<k>), a person's class_h<k>, class_ref, or a LEGUS catalogue's "
-         "class_ml, class_human_mode, class_ml_checked, class_hybrid, class_reclassified.")
+    help="The column to score as the prediction (default class_pred): class_joint (classify --votes), a "
+         "person's class_h<k>, class_ref, or a LEGUS catalogue's class_ml, class_human_mode, class_ml_checked, "
+         "class_hybrid, class_reclassified or a legus_colN of classes (NGC 45's legus_col35).")
 
 
 #: ``--reference-column`` of ``evaluate`` and ``report``: the reference's class column (of PRED itself with -r self)

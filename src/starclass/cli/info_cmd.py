@@ -377,7 +377,21 @@ def _cutout_csv(path: Path) -> Path | None:
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     has_files = "file" in header or any(c.startswith("file_") for c in header)
+    if has_files and ID not in header and _lists_tables(p, encoding, sep):
+        # the LEGUS folder's layouts.csv (a 'file' of each .tab) was read as cutouts: "row 1 ...: not an image file"
+        return None
     return p if has_files and ID not in header else None
+
+
+def _lists_tables(path: Path, encoding: str, sep: str) -> bool:
+    """Whether every cell of a CSV's ``file`` column names a table (``.tab``, ``.csv`` ...): no list of cutouts."""
+    import csv
+
+    with open(path, newline="", encoding=encoding, errors="replace") as fh:
+        rows = list(csv.DictReader(fh, delimiter=sep))
+    names = [str(r.get(k) or "").strip().lower() for r in rows for k in r if k and k.strip().lower() == "file"]
+    names = [n for n in names if n]
+    return bool(names) and all(n.endswith(_TABLE_ONLY_SUFFIXES) for n in names)
 
 
 def _cutout_output(path: Path):
@@ -547,17 +561,44 @@ def cutout_summary(path: Path) -> str:
     >>> print(cutout_summary(root).splitlines()[2])
     labels: cluster 1, galaxy 1
     """
+    import warnings
+    from collections import Counter
+
     import numpy as np
 
-    from starclass.io.cutout_folders import read_cutout_folder
+    from starclass.io.cutout_folders import mixed_sizes_note, read_cutout_folder
 
-    cs = read_cutout_folder(path, require_group=False, require_labels=False)
+    # a folder of mixed sizes (a cool-core user's 1 Mpc at several redshifts) was refused, exit 2: info describes,
+    # so every cutout is read as it is (kept here; the reader is handed each brought to the first one's size)
+    natives: list[np.ndarray] = []
+
+    def keep(img: np.ndarray) -> np.ndarray:
+        from starclass.stamps.images import resample_cutout  # here: 0.3 s (measured) a folder of one size need not pay
+
+        natives.append(img)
+        return resample_cutout(img, natives[0].shape[-1])
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cs = read_cutout_folder(path, require_group=False, require_labels=False, resample=keep)
+    said = f"{cs.source}: " + mixed_sizes_note(cs.native_sizes, int(cs.images.shape[-1])) if cs.native_sizes else None
+    for w in caught:
+        if str(w.message) != said:  # the sizes are the summary's own line, not "resampled to 48 px"
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     kind = ("a CSV of cutouts" if cs.source.is_file() else "one sub-folder per label" if cs.labels is not None
             else "images without labels")
     c, h, w = cs.images.shape[1:]
-    lines = [f"cutout folder: {cs.source} ({kind})",
-             f"cutouts: {len(cs)}, images {c} x {h} x {w} (channels x height x width)"
-             + (f", bands {', '.join(cs.bands)}" if cs.bands else "")]
+    bands = f", bands {', '.join(cs.bands)}" if cs.bands else ""
+    if cs.native_sizes:
+        counts = ", ".join(f"{k} x {k} px: {n}" for k, n in sorted(Counter(cs.native_sizes).items()))
+        lines = [f"cutout folder: {cs.source} ({kind})",
+                 f"cutouts: {len(cs)}, images of {c} channel{'s' if c != 1 else ''} in {len(set(cs.native_sizes))} "
+                 f"sizes ({counts}){bands}",
+                 "sizes: mixed: a task that sets mixed_sizes (cool-core does) resamples each cutout over its whole "
+                 "field to its stamp_size; train, classify and explain under any other task refuse the folder"]
+    else:
+        lines = [f"cutout folder: {cs.source} ({kind})",
+                 f"cutouts: {len(cs)}, images {c} x {h} x {w} (channels x height x width){bands}"]
     if cs.labels is None:
         why = "no 'label' column" if cs.source.is_file() else "no label sub-folders"
         lines.append(f"labels: none ({why}): classify only")
@@ -568,11 +609,12 @@ def cutout_summary(path: Path) -> str:
     if cs.source.is_file():
         lines.append("distinct values per column: " + ", ".join(
             f"{col} {len(set(np.asarray(cs.table[col]).tolist()))}" for col in cs.table.colnames))
-    flat = cs.images.reshape(len(cs), -1)
-    empty = ~np.isfinite(flat).any(axis=1)  # every pixel NaN (a cutout off the chip): blank too
+    # the pixels as read (of each size), not as resampled to one
+    flats = [np.ravel(img) for img in natives] if cs.native_sizes else list(cs.images.reshape(len(cs), -1))
+    empty = np.array([not np.isfinite(f).any() for f in flats], bool)  # every pixel NaN (off the chip): blank too
     with np.errstate(invalid="ignore"):
-        lo = np.where(empty, np.nan, np.nanmin(np.where(np.isfinite(flat), flat, np.inf), axis=1))
-        hi = np.where(empty, np.nan, np.nanmax(np.where(np.isfinite(flat), flat, -np.inf), axis=1))
+        lo = np.array([np.nan if e else np.min(f[np.isfinite(f)]) for f, e in zip(flats, empty)], float)
+        hi = np.array([np.nan if e else np.max(f[np.isfinite(f)]) for f, e in zip(flats, empty)], float)
     if (~empty).any():
         lines.append(f"pixel values: {float(np.nanmin(lo)):.4g} .. {float(np.nanmax(hi)):.4g}")
     blank = np.flatnonzero((lo == hi) | empty)
@@ -840,8 +882,18 @@ def info(
         # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
         echo(catalog_summary(cut, str(paths[0])))
         return
-    table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
-                         allow_empty=False, require_xy=False)
+    try:
+        table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
+                             allow_empty=False, require_xy=False)
+    except StarclassError:
+        from starclass.io.catalog import not_a_catalogue_reason, read_table
+
+        # a table of no candidates (the LEGUS folder's layouts.csv) was told "name a column 'id' in the file"
+        if fmt is not None or ds9 is not None or not (why := not_a_catalogue_reason(paths[0], cmap)):
+            raise
+        echo(f"{paths[0]}: a table of {counted(len(read_table(paths[0])), 'row')}, not a catalogue of candidates: "
+             f"{why}")
+        return
     if band_list and table.meta.get("format") != "legus":
         # a table with column names says its bands itself: --bands was ignored without a word
         raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "

@@ -151,14 +151,20 @@ def report(
 
         read = read_mosaics(list(mosaics) if len(mosaics) > 1 else mosaics[0], pixel_flags=flags)
         echo_flagged(read)
-    resample = None
+    resample = purpose = None
     if stamps is not None and (task is not None or model is not None):
         # a task of mixed cutout sizes (cool-core) reads its folder as train and classify did
         from starclass.stamps.images import cutout_resampler
 
         resample = cutout_resampler(task if task is not None else task_option(str(model), "--model"))
+    elif stamps is not None:
+        # without a task the cutouts are only drawn (the gallery of mistakes): a cool-core folder of mixed sizes
+        # was refused, "all cutouts must have one size", for a picture
+        from starclass.stamps.images import GALLERY_PURPOSE, gallery_resampler
+
+        resample, purpose = gallery_resampler(), GALLERY_PURPOSE
     path = build_report(str(pred), reference or None, outdir, title=title, distance_mpc=distance,
-                        cutout_resample=resample,
+                        cutout_resample=resample, cutout_resample_purpose=purpose,
                         model_path=model, mosaics=read if read is not None else mosaics or None, filename=name,
                         radius=radius, n_boot=n_boot,
                         task=task, stamps=stamps, label_column=label_column, by=tuple(by or ()),

@@ -63,6 +63,7 @@ from starclass.schema import (
     CLASS_PRED,
     CLASS_RECLASSIFIED,
     CLASS_REF,
+    CLASSES,
     DEC,
     ID,
     MODEL_PATH,
@@ -369,13 +370,56 @@ MODEL_CLASS_COLUMNS = (CLASS_PRED, CLASS_JOINT)
 CATALOGUE_CLASS_COLUMNS = (CLASS_HYBRID, CLASS_HUMAN_MODE, CLASS_ML, CLASS_ML_CHECKED, CLASS_RECLASSIFIED)
 
 
+#: The first numbered column of a LEGUS catalogue that may hold classes: 34, the class (mode) of the standard
+#: layout; 35-39 hold NGC 1566's other classes and, where the layout is not known, the people's classes.
+LEGUS_FIRST_CLASS_COLUMN = 34
+
+
+def legus_class_columns(t: Table) -> list[str]:
+    """A LEGUS catalogue's numbered columns (``legus_colN``, N >= 34) that hold classes.
+
+    Those whose values are whole numbers 0-4 (NaN or masked: no class), at least one of them a class
+    (1-4). NGC 45's ``legus_col35`` (its people's classes, which the reader cannot tell from the file)
+    is one; its ``legus_col26`` (an SED-fit figure) is not. ``--reference-column`` accepted such a
+    column and ``--pred-column`` refused it ("not a class column"): both take these.
+
+    Parameters
+    ----------
+    t
+        A catalogue as read (a LEGUS ``.tab`` keeps the columns its layout does not name as ``legus_colN``).
+
+    Returns
+    -------
+    list of str
+        The columns, in the file's order.
+
+    Examples
+    --------
+    >>> t = Table({"legus_col26": [0.3, 1.2], "legus_col34": [0, 1], "legus_col35": [4.0, 2.0],
+    ...            "legus_col36": [0.5, 2.0]})
+    >>> legus_class_columns(t)
+    ['legus_col34', 'legus_col35']
+    """
+    out = []
+    for c in t.colnames:
+        m = re.fullmatch(r"legus_col(\d+)", c)
+        if not m or int(m.group(1)) < LEGUS_FIRST_CLASS_COLUMN or t[c].dtype.kind not in "iuf":
+            continue
+        v = np.asarray(np.ma.filled(t[c], np.nan) if np.ma.isMaskedArray(t[c]) else t[c], dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size and np.all(np.isin(v, (0, *CLASSES))) and np.any(v > 0):
+            out.append(c)
+    return out
+
+
 def scorable_columns(t: Table, exclude: Sequence[str] = ()) -> list[str]:
     """The columns of ``t`` that ``evaluate --pred-column`` can score as the prediction.
 
     ``class_pred`` (the model), ``class_joint`` (``classify --votes``: the model and the people
     combined), every person's ``class_h<k>``, ``class_ref`` and the other class columns of a
     LEGUS catalogue (:data:`CATALOGUE_CLASS_COLUMNS`: NGC 1566's ``class_ml``,
-    ``class_human_mode``, ...), those present, less ``exclude`` (the reference column itself).
+    ``class_human_mode``, ...) and its numbered columns that hold classes (:func:`legus_class_columns`),
+    those present, less ``exclude`` (the reference column itself).
 
     Examples
     --------
@@ -391,6 +435,8 @@ def scorable_columns(t: Table, exclude: Sequence[str] = ()) -> list[str]:
         [CLASS_REF] if CLASS_REF in t.colnames else []) + [c for c in CATALOGUE_CLASS_COLUMNS if c in t.colnames]
     # an earlier classification classify kept under <name>_input (class_pred_input): scorable as its original
     cols += [c for c in t.colnames if (kept := kept_input_name(c)) and kept[0] in MODEL_CLASS_COLUMNS]
+    # NGC 45's legus_col35 (its people's classes): --reference-column took it, --pred-column said "not a class column"
+    cols += legus_class_columns(t)
     return [c for c in cols if c not in exclude]
 
 
@@ -479,7 +525,8 @@ def prediction_view(t: Table, column: str, task: EvalTask, name: str,
                f" (it has no column {column!r})" if column not in t.colnames else
                f" ({column} is the mean of the people's classes, such as 2.333, not a class: how much they "
                "disagreed, which 'starclass info FILE' reports)" if column == CLASS_HUMAN_MEAN else
-               f" ({column} is not a class column)")
+               f" ({column} is not a class column: not whole numbers 0-4, or no class 1-4)"
+               if re.fullmatch(r"legus_col\d+", column) else f" ({column} is not a class column)")
         # 'none' alone, when the only class column is the reference (a LEGUS file's class_ref), read as if the
         # file had no class at all
         none = "none" + (f" besides the reference {', '.join(exclude)}" if exclude and any(
@@ -588,6 +635,12 @@ def with_reference_column(t: Table, column: str, name: str) -> Table:
     """
     if column not in t.colnames:
         raise StarclassError(f"--reference-column {column!r}: {name} has no such column; its class columns: "
+                             f"{', '.join(scorable_columns(t)) or 'none'}")
+    if re.fullmatch(r"legus_col\d+", column) and column not in legus_class_columns(t):
+        # as --pred-column says of it: a LEGUS column of no classes (an SED-fit figure) was taken, and every
+        # reference class read as none or refused row by row
+        raise StarclassError(f"--reference-column {column!r}: {name} cannot be compared with it ({column} is not a "
+                             "class column: not whole numbers 0-4, or no class 1-4); its class columns: "
                              f"{', '.join(scorable_columns(t)) or 'none'}")
     if column == CLASS_REF:
         return t
@@ -1786,6 +1839,11 @@ def evaluate_catalogs(pred: Table | str | Path, references=None, *, task: str | 
             what += f": {hint}"
         raise StarclassError(f"no reference given and {where} {what}: nothing to compare")
     scored = None
+    if reference_column is not None and pred_column is not None and any(
+            isinstance(r, str) and r == SELF for r in refs.values()):
+        # checked on the file's own columns: after the --pred-column view its refusal listed that view's class_pred
+        # among "its class columns" (ngc45.tab --pred-column legus_col35 --reference-column legus_col26)
+        with_reference_column(ptab, reference_column, str(pred) if isinstance(pred, (str, Path)) else pred_name)
     if pred_column is not None:
         pname = str(pred) if isinstance(pred, (str, Path)) else pred_name
         # compared with itself, the catalogue's class_ref is the reference and cannot be the prediction

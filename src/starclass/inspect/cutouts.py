@@ -112,6 +112,10 @@ class CutoutList:
         The planes the FITS headers name as the task's bands where they are fewer than the planes
         (:func:`~starclass.io.cutout_folders.named_planes`: the g plane of a g, r, z cube for a g task):
         what the model is given, so the grey stamp and profile show it; ``[]`` otherwise.
+    named_cubes : int
+        How many rows' cubes name their planes in their headers: where only some do, the planes are
+        averaged, and the page's note says how many are named
+        (:func:`~starclass.io.cutout_folders.averaged_planes_note`).
     """
 
     source: Path
@@ -125,6 +129,7 @@ class CutoutList:
     group_column: str | None = None
     plane_bands: list[str] = field(default_factory=list)
     task_planes: list[int] = field(default_factory=list)
+    named_cubes: int = 0
 
     @property
     def folder(self) -> Path:
@@ -234,6 +239,7 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         images = cs.images
         plane_bands = cs.plane_bands
         taken = cs.taken_planes
+        named = cs.named_cubes
     else:
         table, cols, roots = _read_listed_table(src, cfg)
         images = None
@@ -247,10 +253,13 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
         from starclass.stamps.images import cutout_resampler
 
         images = _read_rows(src, paths, cols, read_image, resample=cutout_resampler(cfg))
-        plane_bands = (fits_plane_bands(paths[0][0]) or []) if len(cols) == 1 and images.shape[1] > 1 else []
+        cube_names = [fits_plane_bands(ps[0]) for ps in paths] if len(cols) == 1 and images.shape[1] > 1 else []
+        named = sum(n is not None for n in cube_names)
+        # the first named cube's names, as read_cutout_folder gives them (the first row's, when it names none, were [])
+        plane_bands = next((n for n in cube_names if n is not None), [])
         # by name only where every cube's header names its planes so, as read_cutout_folder takes them
         taken = named_planes(plane_bands, cfg.bands) if plane_bands and all(
-            fits_plane_bands(ps[0]) == plane_bands for ps in paths) else None
+            n == plane_bands for n in cube_names) else None
     if len(set(ids)) != len(ids):
         dup = next(i for i, v in enumerate(ids) if ids.index(v) != i)
         raise StarclassError(f"{src}: row {dup + 1}: file {ids[dup]!r} is listed twice (first in row "
@@ -271,7 +280,8 @@ def read_cutout_list(source: str | os.PathLike, cfg) -> CutoutList:
     taken = taken if cubes and not bands else None
     return CutoutList(source=src, table=table, ids=ids, file_columns=cols, paths=paths, images=images,
                       as_stored=as_stored, bands=bands, group_column=group,
-                      plane_bands=list(plane_bands) if cubes else [], task_planes=list(taken or []))
+                      plane_bands=list(plane_bands) if cubes else [], task_planes=list(taken or []),
+                      named_cubes=named if cubes else 0)
 
 
 def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:

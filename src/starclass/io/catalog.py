@@ -47,7 +47,7 @@ from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 
-from starclass.errors import ColumnMapError, StarclassError
+from starclass.errors import ColumnMapError, StarclassError, counted
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
 from starclass.schema import (
@@ -1576,6 +1576,102 @@ def check_prob_columns(table: Table, path: PathLike | None = None, source: str =
         if _is_prob_column(name) and table[name].dtype.kind not in "fiub":
             table[name] = numeric_column(table, name, source, where=where, ids=ids)
     return table
+
+
+#: The schema columns that make a table a catalogue of candidates: an id, a position, a class.
+CATALOGUE_ROLES: tuple[str, ...] = (ID, X, Y, RA, DEC, CLASS_REF, CLASS_PRED)
+# the names astropy gives the columns of a table without a header line (col1, col2 ...)
+_UNNAMED_COLUMN = re.compile(r"^col\d+$")
+
+
+def _no_header(names: Sequence[str]) -> bool:
+    """Column names that are no header: astropy's ``col1`` ..., or numbers (the first data line read as one)."""
+    return all(_UNNAMED_COLUMN.match(n) for n in names) or any(
+        _is_float(tok) for n in names for tok in str(n).replace(",", " ").split())
+
+
+def catalogue_roles(names: Iterable[str]) -> set[str]:
+    """The id, position and class columns (schema names) that ``names`` give a table, by name or alias.
+
+    A table with none of them (no id, no x, y or ra, dec, no class) is not a catalogue of candidates:
+    a folder's own survey of its files, a list of exposures. Only names are looked at, not values.
+
+    Parameters
+    ----------
+    names
+        A table's column names, as in the file.
+
+    Returns
+    -------
+    set of str
+        The members of :data:`CATALOGUE_ROLES` the names stand for.
+
+    Examples
+    --------
+    >>> sorted(catalogue_roles(["NUMBER", "X_IMAGE", "Y_IMAGE", "mag"]))
+    ['id', 'x', 'y']
+    >>> catalogue_roles(["file", "field", "n_rows", "class_col"])
+    set()
+    """
+    roles = set()
+    for name in names:
+        lc = str(name).lower()
+        role = lc if lc in CATALOGUE_ROLES else _ALIASES.get(lc, (None, None))[0]
+        if role in CATALOGUE_ROLES:
+            roles.add(role)
+    return roles
+
+
+def not_a_catalogue_reason(path: PathLike, column_map: Mapping[str, str] | None = None) -> str | None:
+    """Why a table that did not read as a catalogue is plainly not one, or None when it may be one.
+
+    A table whose header names no id, no position and no class (by schema name or alias, after
+    ``column_map``) is no catalogue missing a column: telling the user to "name a column 'id' in the
+    file" asked them to edit, say, the ``layouts.csv`` that documents a LEGUS folder. A file that does
+    not read as a table (or as text of no set format, a ``.txt``), has no rows, or whose columns have no
+    names (``col1``, ``col2`` ...), may still be one: None.
+
+    Parameters
+    ----------
+    path
+        The table file.
+    column_map
+        The renames the file was read with (``{"NUM": "id"}``), if any.
+
+    Returns
+    -------
+    str or None
+        ``"no id, position (x, y or ra, dec) or class column among its 3 columns (file, field, notes)"``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "layouts.csv"
+    >>> _ = f.write_text("file,n_rows,notes\\na.tab,12,standard\\n")
+    >>> not_a_catalogue_reason(f)
+    'no id, position (x, y or ra, dec) or class column among its 3 columns (file, n_rows, notes)'
+    >>> _ = f.write_text("NUM,X_IMAGE,Y_IMAGE\\n1,2,3\\n")
+    >>> not_a_catalogue_reason(f) is None
+    True
+    """
+    p = Path(path)
+    fmt = guess_format(p)
+    if fmt not in ("csv", "ecsv", "parquet", "fits"):
+        # a .tab has no header (its columns are numbers); a .txt of prose reads as a table whose one
+        # "column" is a sentence: only tables whose header is meant as one are judged by it
+        return None
+    try:
+        table = _read_generic(p, fmt)
+    except StarclassError:
+        return None
+    names = table.colnames
+    if not len(table) or not names or _no_header(names):
+        return None
+    renamed = [(column_map or {}).get(n, n) for n in names]
+    if catalogue_roles(renamed):
+        return None
+    shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    return f"no id, position (x, y or ra, dec) or class column among its {counted(len(names), 'column')} ({shown})"
 
 
 def _short_cols(table: Table) -> str:

@@ -178,6 +178,9 @@ class CutoutSet:
     #: (a folder mixing named and plain cubes is averaged, every row alike); a reader that takes them
     #: later (the report's Grad-CAM, of a folder read without the task's bands) asks this
     all_planes_named: bool = False
+    #: how many rows' cubes name their planes in their headers: where some do and some do not, the planes are
+    #: averaged and :func:`averaged_planes_note` says how many are named and that every cube must be
+    named_cubes: int = 0
     #: the side (px) of each cutout as read, where ``images`` holds them resampled to one size (a task with
     #: ``mixed_sizes``: :func:`read_cutout_folder` with ``resample``); [] when they are as read
     native_sizes: list[int] = field(default_factory=list)
@@ -1596,6 +1599,7 @@ def read_cutout_folder(
     bands_of: str | None = None,
     keep_planes: bool = False,
     resample: Callable[[np.ndarray], np.ndarray] | None = None,
+    resample_purpose: str | None = None,
 ) -> CutoutSet:
     """Read a labelled cutout folder (a CSV of cutouts, or an ImageFolder directory).
 
@@ -1638,6 +1642,9 @@ def read_cutout_folder(
         sets ``mixed_sizes``: :func:`starclass.stamps.images.cutout_resampler`), with one warning
         counting the sizes; :attr:`CutoutSet.native_sizes` keeps each one's side as read. None: a
         folder of mixed sizes is refused. A folder of one size is read as it is either way.
+    resample_purpose : str, optional
+        What ``resample`` is for, when it is not a task's ``stamp_size`` (``"for the gallery of mistakes
+        only"``: the report draws the cutouts without a task): said in the warning instead of the task's.
 
     Returns
     -------
@@ -1862,7 +1869,8 @@ def read_cutout_folder(
     if resample is not None and len({img.shape[-1] for img in images}) > 1:
         native = [int(img.shape[-1]) for img in images]
         images = [np.asarray(resample(img), dtype=np.float32) for img in images]
-        warnings.warn(f"{src}: " + mixed_sizes_note(native, int(images[0].shape[-1])), UserWarning, stacklevel=2)
+        warnings.warn(f"{src}: " + mixed_sizes_note(native, int(images[0].shape[-1]), resample_purpose), UserWarning,
+                      stacklevel=2)
 
     taken = named_planes(plane_bands, bands) if n_named == len(rows) and images else None
     if taken and not keep_planes:
@@ -1893,7 +1901,8 @@ def read_cutout_folder(
                      groups=groups, bands=band_names, folds=folds, root=root, source=src, lines=lines,
                      origins=origins, label_column=label_column if labels is not None else None,
                      plane_bands=list(plane_bands or []), taken_planes=list(taken or []),
-                     all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native)
+                     all_planes_named=bool(plane_bands) and n_named == len(rows), native_sizes=native,
+                     named_cubes=n_named)
 
 
 def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool = True) -> str:
@@ -1928,7 +1937,7 @@ def exposure_note(exposed: list[tuple[int, str, str]], n: int, *, numbered: bool
             "counts images): to train on count rates, write the rate images (counts / exposure) as the cutouts")
 
 
-def mixed_sizes_note(sizes: list[int], size: int) -> str:
+def mixed_sizes_note(sizes: list[int], size: int, purpose: str | None = None) -> str:
     """What reading cutouts of several sizes with ``resample`` did: the sizes counted, and why it is sound.
 
     Parameters
@@ -1937,6 +1946,9 @@ def mixed_sizes_note(sizes: list[int], size: int) -> str:
         The side (px) of each cutout as read.
     size : int
         The side they were resampled to.
+    purpose : str, optional
+        What the one size is for when no task asked for it (``"for the gallery of mistakes only"``);
+        by default the task's ``stamp_size`` (it sets ``mixed_sizes``).
 
     Returns
     -------
@@ -1946,10 +1958,15 @@ def mixed_sizes_note(sizes: list[int], size: int) -> str:
     --------
     >>> print(mixed_sizes_note([256, 180, 256], 128))  # doctest: +ELLIPSIS
     the cutouts are of 2 sizes (256 x 256 px: 2, 180 x 180 px: 1): each is resampled over its whole field to 128 px ...
+    >>> print(mixed_sizes_note([48, 64], 96, "to draw"))
+    the cutouts are of 2 sizes (48 x 48 px: 1, 64 x 64 px: 1): each is resampled over its whole field to 96 px to draw
     """
     from collections import Counter
 
     counts = ", ".join(f"{k} x {k} px: {n}" for k, n in Counter(sizes).most_common())
+    if purpose:
+        return (f"the cutouts are of {len(set(sizes))} sizes ({counts}): each is resampled over its whole field to "
+                f"{size} px {purpose}")
     return (f"the cutouts are of {len(set(sizes))} sizes ({counts}): each is resampled over its whole field to "
             f"{size} px (the task's stamp_size; it sets mixed_sizes), so an object keeps its size relative to its "
             "cutout's field, not its size in pixels: right for cutouts of one physical size at different "
@@ -2164,7 +2181,8 @@ def _channel_words(n: int) -> str:
     return {1: "1 channel (grey)", 3: "3 channels (colour)"}.get(n, f"{n} channels")
 
 
-def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False) -> str | None:
+def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *, page: bool = False,
+                         named: int = 0, plane_bands=()) -> str | None:
     """The one warning of a run whose 3-plane files are averaged to grey for a one-band task; None otherwise.
 
     :func:`starclass.stamps.images.cutout_inputs` averages the three planes of an RGB picture or
@@ -2184,6 +2202,12 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
         The task's name, as the message names it.
     page : bool
         For ``inspect --stamps``: says that the page's grey stamp and profile show the mean.
+    named : int
+        How many of the files' cubes name their planes in their headers (``BAND0``...;
+        :attr:`CutoutSet.named_cubes`). Planes are taken by name only when every cube does: where some
+        do, the line counts them and says to give the others the same headers (it said only "averaged").
+    plane_bands : sequence of str
+        The names those headers give the planes (:attr:`CutoutSet.plane_bands`).
 
     Returns
     -------
@@ -2200,6 +2224,12 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
     files' plane order, docs/real_images.md)
     >>> averaged_planes_note(["a.fits"], 1, ["g"], "m31-real") is None
     True
+    >>> note = averaged_planes_note(["a.fits", "b.fits", "c.fits"], 3, ["g"], "m31-real", named=2,
+    ...                             plane_bands=["g", "r", "z"])
+    >>> print(note[note.index("; 2 of"):note.index("; to use")])  # doctest: +NORMALIZE_WHITESPACE
+    ; 2 of the 3 FITS cubes name their planes g, r, z in their headers (BAND0...), but planes are taken by name
+    only when every cube does: give the other 1 the same BAND0, BAND1, BAND2 headers and task 'm31-real' takes
+    plane 0 (g) of each
     """
     if len(bands) != 1 or n_channels != 3 or not files:
         return None
@@ -2210,6 +2240,14 @@ def averaged_planes_note(files: list[str], n_channels: int, bands, task: str, *,
                                                         (pictures, "RGB picture")) if n)
     done = ("the page's grey stamp and profile show the mean of each file's planes, as the model is given "
             "them" if page else "each file's planes are averaged into one grey plane, so the model sees no colour")
+    taken = named_planes(plane_bands, bands) if 0 < named < cubes else None
+    if taken:
+        # a folder mixing named and plain cubes was averaged with no word of the names: taken only when all name them
+        cards = ", ".join(f"BAND{k}" for k in range(len(plane_bands)))
+        done += (f"; {named} of the {cubes} FITS cubes name their planes {', '.join(plane_bands)} in their headers "
+                 f"(BAND0...), but planes are taken by name only when every cube does: give the other "
+                 f"{cubes - named} the same {cards} headers and task {task!r} takes plane {taken[0]} ({bands[0]}) "
+                 "of each")
     return (f"warning: {counted(len(files), 'cutout file')} {'has' if len(files) == 1 else 'have'} 3 planes "
             f"({kinds}) but task {task!r} has one band ({bands[0]}): {done}; to use the planes as bands, give a task "
             f"of 3 bands (a task file with 'extends: {task}' and 'bands: [b1, b2, b3]' in the files' plane order, "

@@ -255,7 +255,14 @@ def summarise_dir(directory, column_map: Mapping[str, str] | None = None, *, rea
             else:
                 err = map_err
         if t is None:
-            notes.append(f"{p.name}: not read as a catalogue, skipped: {err}")
+            # a table of no candidates (the LEGUS folder's own layouts.csv) was told "name a column 'id' in
+            # the file": said as no catalogue instead; a catalogue lacking its id keeps that hint
+            from starclass.io.catalog import not_a_catalogue_reason
+
+            if why := not_a_catalogue_reason(p, cmap):
+                notes.append(f"{p.name}: not a catalogue, skipped: {why}")
+            else:
+                notes.append(f"{p.name}: not read as a catalogue, skipped: {err}")
             continue
         notes.extend(f"{p.name}: {w.message}" if p.name not in str(w.message) else str(w.message)
                      for w in caught)

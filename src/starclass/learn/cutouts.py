@@ -82,7 +82,8 @@ def colour_note(cutouts: CutoutSet, config) -> str | None:
     if cutouts.taken_planes:
         return taken_planes_note([str(f) for f in cutouts.files], cutouts.plane_bands, cutouts.taken_planes,
                                  config.name)
-    return averaged_planes_note([str(f) for f in cutouts.files], cutouts.images.shape[1], config.bands, config.name)
+    return averaged_planes_note([str(f) for f in cutouts.files], cutouts.images.shape[1], config.bands, config.name,
+                                named=getattr(cutouts, "named_cubes", 0), plane_bands=cutouts.plane_bands)
 
 
 def group_folds(labels: np.ndarray, groups: np.ndarray, n_folds: int = 5, seed: int = 0, *,

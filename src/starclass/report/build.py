@@ -729,8 +729,13 @@ def _mistakes_section(ev: Evaluation, cutouts, n: int = 16) -> Section:
     titles = [f"true {names.get(int(r), r)}\npred {names.get(int(p), p)} ({q:.2f})"
               for r, p, q in zip(worst[CLASS_REF], worst[CLASS_PRED], worst["prob_pred"])]
     image_origin = cutouts.origin(where)
+    # a folder of mixed sizes (cool-core) is drawn resampled: a 48 px cutout beside a 64 px one, both at one size
+    native = sorted(set(getattr(cutouts, "native_sizes", None) or ()))
+    sizes = (f" The folder's cutouts are of {len(native)} sizes ({', '.join(f'{k} px' for k in native)}), each drawn "
+             f"resampled over its whole field to {cutouts.images.shape[-1]} px." if len(native) > 1 else "")
     s.text(f"The {len(worst)} wrong predictions with the highest probability of the predicted class, "
-           f"from {cutouts.source} (the mean over channels when there are several). " + _origin_caption(image_origin))
+           f"from {cutouts.source} (the mean over channels when there are several). " + _origin_caption(image_origin)
+           + sizes)
     s.figure("mistakes", F.fig_gallery(images, titles, "most confident mistakes", origin=figure_origin(image_origin)),
              "True and predicted class; in brackets the probability of the predicted class.")
     rows_caption = (f"row ({MISTAKE_INPUT_ROW}), output_row ({MISTAKE_OUTPUT_ROW})" if "output_row" in worst.colnames
@@ -1022,7 +1027,8 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
                  model_path: str | Path | None = None,
                  mosaics: MosaicsLike | str | Path | list[str | Path] | None = None, filename: str = "report.html",
                  stamps: str | Path | None = None, overwrite: bool = False,
-                 cutout_resample: Callable[[np.ndarray], np.ndarray] | None = None, **kwargs) -> Path:
+                 cutout_resample: Callable[[np.ndarray], np.ndarray] | None = None,
+                 cutout_resample_purpose: str | None = None, **kwargs) -> Path:
     """Write one self-contained HTML report (figures embedded) plus every table as ECSV.
 
     Parameters
@@ -1050,7 +1056,10 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
         Replace an existing non-empty ``tables/`` folder (it may hold only ``*.ecsv``).
     cutout_resample : callable, optional
         ``resample`` of :func:`starclass.io.cutout_folders.read_cutout_folder` for ``stamps``: the task's
-        :func:`starclass.stamps.images.cutout_resampler` (a ``cool-core`` folder of mixed sizes).
+        :func:`starclass.stamps.images.cutout_resampler` (a ``cool-core`` folder of mixed sizes), or one for
+        the gallery alone (:func:`starclass.stamps.images.gallery_resampler`, no task given).
+    cutout_resample_purpose : str, optional
+        What ``cutout_resample`` is for when it is not a task's (``resample_purpose`` of the reader).
     kwargs
         Passed to :func:`evaluate_sections` (``task``, ``radius``, ``n_boot``, ``gradcam_inputs`` ...).
 
@@ -1076,7 +1085,8 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
                              "classified from, not both")
     cutouts = None
     if stamps is not None:
-        cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample)
+        cutouts = read_cutout_folder(stamps, require_group=False, require_labels=False, resample=cutout_resample,
+                                     resample_purpose=cutout_resample_purpose)
         kwargs["cutouts"] = cutouts
     if model_path is not None and kwargs.get("gradcam_inputs") is None:
         if cutouts is None and mosaics is None:

@@ -154,6 +154,41 @@ def cutout_resampler(config) -> Callable[[np.ndarray], np.ndarray] | None:
     return partial(resample_cutout, size=int(config.stamp_size))
 
 
+#: The side (px) each cutout of a folder of mixed sizes is drawn at in a report's gallery when no task
+#: says its stamp_size: a gallery panel is 1.9 inches wide, about 190 px on the page.
+GALLERY_STAMP_PX = 128
+
+#: What :func:`gallery_resampler` is for, said when the folder is read (the reader's ``resample_purpose``).
+GALLERY_PURPOSE = ("to be drawn in the gallery of mistakes only (no task was given: --task or --model reads them "
+                   "as the task does)")
+
+
+def gallery_resampler(size: int = GALLERY_STAMP_PX) -> Callable[[np.ndarray], np.ndarray]:
+    """``resample`` of :func:`starclass.io.cutout_folders.read_cutout_folder` for cutouts that are only drawn.
+
+    ``report PRED --stamps FOLDER`` without ``--task`` or ``--model`` draws the cutouts of its worst
+    mistakes and nothing more: a folder of mixed sizes (a cool-core user's) was refused ("all cutouts
+    must have one size") though no network reads them. Each is brought to ``size`` over its whole field
+    (:func:`resample_cutout`), as a task with ``mixed_sizes`` does; a folder of one size is read as it is.
+
+    Parameters
+    ----------
+    size : int
+        Side (px) of the drawn cutouts.
+
+    Returns
+    -------
+    callable
+        A function of one cutout ``[C, H, W]`` giving it at ``size``.
+
+    Examples
+    --------
+    >>> gallery_resampler()(np.ones((1, 48, 48))).shape
+    (1, 128, 128)
+    """
+    return partial(resample_cutout, size=int(size))
+
+
 def runaway_zscore_rows(images: np.ndarray, inputs: np.ndarray, config) -> np.ndarray:
     """Rows of stretched pictures whose robust ``zscore`` ran away (pixels past the limit).
 
