@@ -178,6 +178,7 @@ def classify_command(
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
         echo(line)
+    _echo_threshold_caution(loaded, threshold)
     _echo_trust(out)
     # the candidates without a usable stamp were counted by classify() in a warning: not repeated here
     if out.meta.get("n_blank"):
@@ -292,6 +293,13 @@ def _record_threshold(out, cfg, threshold: float | None, loaded) -> None:
     source = threshold_source(cfg, threshold, loaded.tuned_threshold)
     if source is not None and out.meta.get("threshold") is not None:
         out.meta["threshold_source"] = source
+
+
+def _echo_threshold_caution(loaded, threshold: float | None) -> None:
+    """A stored threshold chosen on too few validation rows: train's warning again, as the temperature's is."""
+    tuned = loaded.tuned_threshold
+    if threshold is None and tuned and tuned.get("caution"):
+        typer.echo(f"WARNING: {tuned['caution']}", err=True)
 
 
 def _decision_line(out, cfg, output: Path) -> str | None:
@@ -465,6 +473,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     echo(_counts_line(out, cfg))
     if line := _decision_line(out, cfg, output):
         echo(line)
+    _echo_threshold_caution(loaded, threshold)
     _echo_trust(out)
     # blank cutouts: the warning of blank_column named them (rows, band, class_pred 0, column
     # blank_bands); a line here repeated it
