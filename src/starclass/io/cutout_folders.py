@@ -1881,7 +1881,11 @@ def read_cutout_folder(
             f"{bands[0]} is the cubes' {plane_bands[0]}; give a task whose bands are [{', '.join(plane_bands)}], "
             "or write the cubes in the task's order", UserWarning, stacklevel=2)
     files = [row[file_cols[0]].strip() for row in rows]
-    table = Table({c: _typed([row.get(c, "") for row in rows]) for c in names})
+    from starclass.io.catalog import csv_dialect
+
+    # European Excel's ';' CSV writes ra 11,1231667: passed through classify as text, evaluate --by ra grouped text
+    comma = is_csv and csv_dialect(src)[1] == ";"
+    table = Table({c: _typed([row.get(c, "") for row in rows], decimal_comma=comma) for c in names})
     labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
     groups = np.array([row[group_column].strip() for row in rows]) if group_column else np.array(files)
     folds = None
@@ -2237,13 +2241,22 @@ def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src
                          f"{len(bands)} band(s) {bands}{hint}")
 
 
-def _typed(values: list[str]) -> np.ndarray:
+def _typed(values: list[str], decimal_comma: bool = False) -> np.ndarray:
     """A CSV column as int or float when every cell parses so, else as strings.
 
     Label, group and file columns are used as the strings written in the CSV whatever this
     gives; the typing only lets numeric columns (``ra``, ``dec``) pass through as numbers.
+    ``decimal_comma`` (a ``;``-separated CSV, as European Excel writes it): a column whose every
+    non-blank cell is a decimal-comma number (``11,1231667``) is read as floats, blanks NaN
+    (:func:`starclass.io.catalog.decimal_comma_values`); it passed through as text.
     """
     as_text = np.array([str(v) for v in values])
+    if decimal_comma:
+        from starclass.io.catalog import decimal_comma_values
+
+        comma = decimal_comma_values(values)
+        if comma is not None:
+            return comma
     try:
         ints = [int(v) for v in values]
     except (TypeError, ValueError):
