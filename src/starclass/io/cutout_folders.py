@@ -125,6 +125,26 @@ _MAX_LAST_CHANNELS = 4
 #: Name of the CSV read when a directory holds one.
 LABELS_CSV = "labels.csv"
 
+#: Files an operating system leaves in a folder by itself (Windows' thumbnail cache and folder
+#: settings, lower case): skipped silently, as the hidden ``.DS_Store`` and ``._name.png`` (macOS) are.
+OS_CLUTTER = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini"})
+
+
+def is_os_clutter(name: str) -> bool:
+    """Whether a file or folder name is one the system or a tool keeps beside the cutouts, not a cutout.
+
+    Hidden names (``.DS_Store``, macOS ``._name.png``, ``.ipynb_checkpoints``, a killed atomic
+    write's ``.name.XXXXXXXX.png``) and Windows' own files (:data:`OS_CLUTTER`: ``Thumbs.db``,
+    ``desktop.ini``). A cutout folder's ``Thumbs.db`` was warned of as a file "not images
+    starclass reads" while the Mac's were skipped without a word.
+
+    Examples
+    --------
+    >>> [is_os_clutter(n) for n in ("Thumbs.db", "desktop.ini", ".DS_Store", "._a.png", "a.png", "notes.txt")]
+    [True, True, True, True, False, False]
+    """
+    return name.startswith(".") or name.casefold() in OS_CLUTTER
+
 
 @dataclass
 class CutoutSet:
@@ -1335,13 +1355,16 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
         # the whole tree under each label folder, as torchvision's ImageFolder reads it: images
         # in cluster/night1/ were left out without a word
         for dirpath, dirnames, filenames in os.walk(sub, followlinks=True):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not is_os_clutter(d))
             for name in sorted(filenames):
                 f = Path(dirpath) / name
-                # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
-                if not name.startswith(".") and image_format(f) is not None:
+                # hidden files (killed atomic writes `.name.XXXXXXXX.png`, macOS `._name.png`, `.DS_Store`)
+                # and Windows' Thumbs.db, desktop.ini: the system's, skipped without a word
+                if is_os_clutter(name):
+                    continue
+                if image_format(f) is not None:
                     rows.append({"file": f.relative_to(root).as_posix(), "label": sub.name})
-                elif not name.startswith("."):
+                else:
                     skipped.append(f.relative_to(root).as_posix())
     if skipped:
         # a .gif or .ppm cutout (torchvision reads them) was left out without a word
