@@ -290,14 +290,14 @@ def _record_threshold(out, cfg, threshold: float | None, loaded) -> None:
     """
     from starclass.learn.classify import threshold_source
 
-    source = threshold_source(cfg, threshold, loaded.tuned_threshold)
+    source = threshold_source(cfg, threshold, getattr(loaded, "tuned_threshold", None))
     if source is not None and out.meta.get("threshold") is not None:
         out.meta["threshold_source"] = source
 
 
 def _echo_threshold_caution(loaded, threshold: float | None) -> None:
     """A stored threshold chosen on too few validation rows: train's warning again, as the temperature's is."""
-    tuned = loaded.tuned_threshold
+    tuned = getattr(loaded, "tuned_threshold", None)
     if threshold is None and tuned and tuned.get("caution"):
         typer.echo(f"WARNING: {tuned['caution']}", err=True)
 
