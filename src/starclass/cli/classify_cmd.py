@@ -171,10 +171,14 @@ def classify_command(
                    source=catalog)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
+    _record_threshold(out, cfg, threshold, loaded)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({len(loaded.members)} member(s)"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(_counts_line(out, cfg))
+    if line := _decision_line(out, cfg, output):
+        echo(line)
+    _echo_threshold_caution(loaded, threshold)
     _echo_trust(out)
     # the candidates without a usable stamp were counted by classify() in a warning: not repeated here
     if out.meta.get("n_blank"):
@@ -276,6 +280,62 @@ def _record_path(out, name: str, path: str, output: Path) -> bool:
         return False
     out[name] = [path] * len(out)
     return True
+
+
+def _record_threshold(out, cfg, threshold: float | None, loaded) -> None:
+    """Record in the meta where the decision threshold came from (``threshold_source``), beside ``threshold``.
+
+    The meta held the number alone: a stored ``train --target-purity`` threshold and a
+    ``--threshold`` given read alike, and the terminal said neither.
+    """
+    from starclass.learn.classify import threshold_source
+
+    source = threshold_source(cfg, threshold, getattr(loaded, "tuned_threshold", None))
+    if source is not None and out.meta.get("threshold") is not None:
+        out.meta["threshold_source"] = source
+
+
+def _echo_threshold_caution(loaded, threshold: float | None) -> None:
+    """A stored threshold chosen on too few validation rows: train's warning again, as the temperature's is."""
+    tuned = getattr(loaded, "tuned_threshold", None)
+    if threshold is None and tuned and tuned.get("caution"):
+        typer.echo(f"WARNING: {tuned['caution']}", err=True)
+
+
+def _decision_line(out, cfg, output: Path) -> str | None:
+    """The line saying which threshold decided ``class_pred`` (None: the most probable class did).
+
+    ``classify --threshold 0.4`` printed class counts that differ from the most probable class
+    with no word of the threshold, as did a model's stored ``train --target-purity`` threshold.
+    It names the threshold, where it came from, the column it is compared with (the raw
+    probability: ``prob_<k>_raw`` where the output is calibrated) and how many classes it changed.
+    """
+    import numpy as np
+
+    from starclass.evaluate.task import class_labels
+    from starclass.schema import CLASS_PRED, prob_col, prob_raw_col
+
+    thr, positive = out.meta.get("threshold"), out.meta.get("positive_class")
+    if thr is None or positive is None:
+        return None
+    names = class_labels(cfg.classes, cfg.class_names)
+    other = [names.get(int(c), str(c)) for c in cfg.classes if int(c) != int(positive)]
+    raw = prob_raw_col(int(positive)) if prob_raw_col(int(positive)) in out.colnames else prob_col(int(positive))
+    pred = np.asarray(out[CLASS_PRED])
+    done = pred > 0
+    cols = [prob_raw_col(int(c)) if prob_raw_col(int(c)) in out.colnames else prob_col(int(c)) for c in cfg.classes]
+    probs = np.column_stack([np.asarray(out[c], dtype=float) for c in cols])[done]
+    top = np.asarray(cfg.classes)[np.argmax(probs, axis=1)] if len(probs) else np.zeros(0, dtype=int)
+    changed = int(np.sum(top != pred[done]))
+    line = (f"decision threshold {float(thr):g} ({out.meta.get('threshold_source', 'recorded')}): class_pred is "
+            f"{names.get(int(positive), str(positive))} where {raw} >= {float(thr):g}, else {', '.join(other)}; "
+            f"{changed} of the {int(done.sum())} classified differ from the most probable class")
+    from starclass.io.catalog import catalog_format
+
+    if catalog_format(output) == "ascii.csv" and out.meta.get("threshold_source") == "--threshold":
+        # a CSV keeps no meta: the model column gives a stored threshold back, a given one is lost
+        line += f" (a CSV keeps no meta: {output} does not record it; write .ecsv to keep it)"
+    return line
 
 
 def _counts_line(out, cfg) -> str:
@@ -396,6 +456,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
+    _record_threshold(out, cfg, threshold, loaded)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     from starclass.learn.cutouts import colour_note
 
@@ -410,6 +471,9 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     echo(f"classified {counted(len(out), 'cutout')} from {cutouts.source} with task {cfg.name!r} "
          f"({len(loaded.members)} member(s){', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
     echo(_counts_line(out, cfg))
+    if line := _decision_line(out, cfg, output):
+        echo(line)
+    _echo_threshold_caution(loaded, threshold)
     _echo_trust(out)
     # blank cutouts: the warning of blank_column named them (rows, band, class_pred 0, column
     # blank_bands); a line here repeated it

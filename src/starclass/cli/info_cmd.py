@@ -74,6 +74,13 @@ def catalog_summary(table, name: str = "") -> str:
     classes, labels = _task_classes(table.meta, CLASSES)
     lines += _class_count_lines(table, classes, labels)
     meta = table.meta
+    if meta.get("threshold") is not None and meta.get("positive_class") is not None and "class_pred" in table.colnames:
+        # which threshold decided class_pred (classify records it): the counts above differ from the most
+        # probable class, and neither info nor classify said why
+        pos = int(meta["positive_class"])
+        col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
+        lines.append(f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
+                     f" ({meta.get('threshold_source') or 'source not recorded'})")
     if meta.get("legus_layout"):
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")

@@ -864,10 +864,12 @@ def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: floa
     (:func:`starclass.learn.checkpoint.set_tuned_threshold`), which ``classify`` applies.
     """
     from starclass.evaluate.threshold import threshold_for_purity
+    from starclass.learn.calibration import threshold_too_few_rows
     from starclass.learn.checkpoint import load_model, set_tuned_threshold
     from starclass.learn.classify import predict_inputs
     from starclass.learn.data import InputSource
     from starclass.learn.precision import pick_device
+    from starclass.learn.provenance import training_record
 
     rows = np.sort(np.asarray(val_index, dtype=np.int64))
     if rows.size == 0:
@@ -888,13 +890,27 @@ def tune_threshold(cfg, model_dir: Path, inputs, labels, val_index, target: floa
     except StarclassError as exc:
         raise StarclassError(f"--target-purity {target}: on the {rows.size} validation candidates {exc}; the model "
                              f"in {model_dir} is kept with the task's threshold ({cfg.threshold})") from None
+    mapped = np.asarray(cfg.map_classes(np.asarray(labels)[rows]))
+    counts = {str(int(c)): int(np.sum(mapped == c)) for c in cfg.classes}
     info = {"threshold": chosen["threshold"], "target_purity": float(target), "purity": chosen["purity"],
             "recall": chosen["recall"], "f1": chosen["f1"], "n_selected": chosen["n_selected"],
-            "n_val": int(rows.size), "n_val_positive": int(y.sum()), "positive_class": int(positive)}
+            "n_val": int(rows.size), "n_val_positive": int(y.sum()), "positive_class": int(positive),
+            # the rows it was chosen on, as the calibration records its own: how many of each class, and
+            # which (digests of their inputs, as the training rows are recorded)
+            "source": "validation split", "class_counts": counts,
+            "rows": training_record(inputs, rows, batch_size=batch_size)}
+    # as the temperature fitted on the same rows is warned of (calibration.too_few_rows): 9 validation rows
+    # (4 clusters) chose a threshold without a word
+    caution = threshold_too_few_rows(rows.size, {int(c): k for c, k in counts.items()}, chosen["shown"],
+                                     target, cfg.class_names)
+    if caution:
+        info["caution"] = caution
     set_tuned_threshold(model_dir, info)
     echo(f"threshold for purity {target:.2f} on {rows.size} validation candidates ({int(y.sum())} of class "
          f"{positive}): P >= {chosen['shown']} (purity {chosen['purity']:.3f}, recall {chosen['recall']:.3f}, "
          f"F1 {chosen['f1']:.3f}); stored in {model_dir}, classify applies it")
+    if caution:
+        typer.echo(f"WARNING: {caution}", err=True)
     return info
 
 

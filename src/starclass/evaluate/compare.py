@@ -142,6 +142,10 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         # a CSV saved again by Excel (byte-order mark, ';'): plainly read, its first column was '\ufefffile', or
         # the whole header one column, and the table was refused as "required column 'id' missing"
         t = Table.read(path, format=fmt, **_text_table_options(path, fmt))
+        if fmt == "ascii.csv":
+            from starclass.io.catalog import read_decimal_commas
+
+            read_decimal_commas(t, path)  # saved again by European Excel: prob_1 0,46 read as the number
         if fmt == "fits":
             from starclass.io.catalog import restore_fits_meta
 

@@ -303,6 +303,10 @@ def _read_listed_table(src: Path, cfg) -> tuple[Table, list[str], list[Path]]:
 
         # a list saved again by Excel (byte-order mark, ';') was "no 'file' column" beside a column shown as file
         table = Table.read(src, format=fmt, **(csv_table_options(src) if fmt == "ascii.csv" else {}))
+        if fmt == "ascii.csv":
+            from starclass.io.catalog import read_decimal_commas
+
+            read_decimal_commas(table, src)  # European Excel's decimal commas in a ';' CSV: numbers
         if fmt == "fits":
             from starclass.io.catalog import restore_fits_meta
 

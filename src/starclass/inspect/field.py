@@ -26,6 +26,7 @@ from starclass.io.catalog import (
     csv_table_options,
     place_on_mosaics,
     read_catalog,
+    read_decimal_commas,
     restore_fits_meta,
 )
 from starclass.io.counts import photon_counts
@@ -237,6 +238,8 @@ def _read_predictions(path: Path) -> Table:
     try:
         # a classification saved again by Excel (byte-order mark, ';'): read as the catalogue reader reads it
         table = Table.read(path, format=fmt, **csv_table_options(path)) if fmt else Table.read(path)
+        if fmt:
+            read_decimal_commas(table, path)  # European Excel's decimal commas in a ';' CSV: numbers
         restore_fits_meta(table, path)  # a FITS table's meta kept as JSON (no such card elsewhere)
     except Exception as exc:  # astropy raises many kinds
         raise StarclassError(f"predictions {path}: cannot read ({type(exc).__name__}: {exc})") from None

@@ -682,6 +682,8 @@ def _read_generic(p: Path, fmt: str) -> Table:
                 table = _read_parquet(p)
             else:
                 table = Table.read(p, format=astropy_fmt, **_text_options(p, fmt))
+                if fmt == "csv":
+                    read_decimal_commas(table, p)  # European Excel's ';' CSV writes 11,5 for 11.5
     except StarclassError:
         raise
     except UnicodeDecodeError:
@@ -847,6 +849,69 @@ def csv_dialect(path: PathLike) -> tuple[str, str]:
         return "utf-16", "," if "," in header else next((c for c in (";", "\t") if c in header), ",")
     options = _text_options(Path(path), "csv")
     return "utf-8-sig", options.get("delimiter", ",")
+
+
+#: A number as a spreadsheet with a decimal comma writes it (``11,1231667``, ``-0,5``, ``1,5e-05``):
+#: what European Excel (and pandas ``to_csv(sep=';', decimal=',')``) puts in a ``;``-separated CSV.
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d+,\d*|,\d+|\d+)(?:[eE][+-]?\d+)?")
+
+
+def decimal_comma_values(values) -> np.ndarray | None:
+    """A column of text as floats where every non-blank value is a decimal-comma number; else None.
+
+    Blank (or masked) cells become NaN. At least one value must hold the comma: a column of
+    integers is read as integers by the readers themselves, and a column with any other text
+    (a ``1,2,3`` list, a name) is left as it is.
+
+    Examples
+    --------
+    >>> decimal_comma_values(["11,1231667", "-0,5", "", "3"]).tolist()
+    [11.1231667, -0.5, nan, 3.0]
+    >>> decimal_comma_values(["1,2,3", "4,5"]) is None, decimal_comma_values(["1", "2"]) is None
+    (True, True)
+    """
+    cells = [None if v is None or v is np.ma.masked else str(v).strip() for v in values]
+    filled = [c for c in cells if c]
+    if not filled or not any("," in c for c in filled) or not all(_DECIMAL_COMMA.fullmatch(c) for c in filled):
+        return None
+    return np.array([float(c.replace(",", ".")) if c else np.nan for c in cells])
+
+
+def read_decimal_commas(table: Table, path: PathLike) -> list[str]:
+    r"""Read a ``;``-separated CSV's text columns of decimal-comma numbers as numbers, in place.
+
+    European Excel (and pandas ``to_csv(sep=';', decimal=',')``) writes ``11,1231667``; read
+    as text, ``ra`` passed through ``classify`` as text and ``evaluate --by ra`` grouped by
+    the text. Only a file whose separator is ``;`` (:func:`csv_table_options`) is touched,
+    and only a column every non-blank value of which parses so (:func:`decimal_comma_values`).
+
+    Returns
+    -------
+    list of str
+        The columns converted.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = f.write_text("id;ra;name\n1;11,5;a,b\n2;12,25;c\n")
+    >>> t = Table.read(f, format="ascii.csv", **csv_table_options(f))
+    >>> read_decimal_commas(t, f), t["ra"].tolist()
+    (['ra'], [11.5, 12.25])
+    """
+    if _text_options(Path(path), "csv").get("delimiter") != ";":
+        return []
+    done = []
+    for name in table.colnames:
+        col = table[name]
+        if col.dtype.kind not in "US" or col.ndim != 1:
+            continue
+        values = decimal_comma_values(col.tolist() if not hasattr(col, "mask") else
+                                      [None if m else v for v, m in zip(col.tolist(), np.ma.getmaskarray(col))])
+        if values is not None:
+            table[name] = values
+            done.append(name)
+    return done
 
 
 def csv_table_options(path: PathLike) -> dict:

@@ -125,6 +125,26 @@ _MAX_LAST_CHANNELS = 4
 #: Name of the CSV read when a directory holds one.
 LABELS_CSV = "labels.csv"
 
+#: Files an operating system leaves in a folder by itself (Windows' thumbnail cache and folder
+#: settings, lower case): skipped silently, as the hidden ``.DS_Store`` and ``._name.png`` (macOS) are.
+OS_CLUTTER = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini"})
+
+
+def is_os_clutter(name: str) -> bool:
+    """Whether a file or folder name is one the system or a tool keeps beside the cutouts, not a cutout.
+
+    Hidden names (``.DS_Store``, macOS ``._name.png``, ``.ipynb_checkpoints``, a killed atomic
+    write's ``.name.XXXXXXXX.png``) and Windows' own files (:data:`OS_CLUTTER`: ``Thumbs.db``,
+    ``desktop.ini``). A cutout folder's ``Thumbs.db`` was warned of as a file "not images
+    starclass reads" while the Mac's were skipped without a word.
+
+    Examples
+    --------
+    >>> [is_os_clutter(n) for n in ("Thumbs.db", "desktop.ini", ".DS_Store", "._a.png", "a.png", "notes.txt")]
+    [True, True, True, True, False, False]
+    """
+    return name.startswith(".") or name.casefold() in OS_CLUTTER
+
 
 @dataclass
 class CutoutSet:
@@ -1338,13 +1358,16 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
         # the whole tree under each label folder, as torchvision's ImageFolder reads it: images
         # in cluster/night1/ were left out without a word
         for dirpath, dirnames, filenames in os.walk(sub, followlinks=True):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not is_os_clutter(d))
             for name in sorted(filenames):
                 f = Path(dirpath) / name
-                # hidden files: killed atomic writes (`.name.XXXXXXXX.png`) and macOS `._name.png`
-                if not name.startswith(".") and image_format(f) is not None:
+                # hidden files (killed atomic writes `.name.XXXXXXXX.png`, macOS `._name.png`, `.DS_Store`)
+                # and Windows' Thumbs.db, desktop.ini: the system's, skipped without a word
+                if is_os_clutter(name):
+                    continue
+                if image_format(f) is not None:
                     rows.append({"file": f.relative_to(root).as_posix(), "label": sub.name})
-                elif not name.startswith("."):
+                else:
                     skipped.append(f.relative_to(root).as_posix())
     if skipped:
         # a .gif or .ppm cutout (torchvision reads them) was left out without a word
@@ -1889,7 +1912,11 @@ def read_cutout_folder(
             f"{bands[0]} is the cubes' {plane_bands[0]}; give a task whose bands are [{', '.join(plane_bands)}], "
             "or write the cubes in the task's order", UserWarning, stacklevel=2)
     files = [row[file_cols[0]].strip() for row in rows]
-    table = Table({c: _typed([row.get(c, "") for row in rows]) for c in names})
+    from starclass.io.catalog import csv_dialect
+
+    # European Excel's ';' CSV writes ra 11,1231667: passed through classify as text, evaluate --by ra grouped text
+    comma = is_csv and csv_dialect(src)[1] == ";"
+    table = Table({c: _typed([row.get(c, "") for row in rows], decimal_comma=comma) for c in names})
     labels = np.array([row[label_column].strip() for row in rows]) if has_labels else None
     groups = np.array([row[group_column].strip() for row in rows]) if group_column else np.array(files)
     folds = None
@@ -2275,13 +2302,22 @@ def _check_channels(n_channels: int, bands: list[str], file_cols: list[str], src
                          f"{len(bands)} band(s) {bands}{hint}")
 
 
-def _typed(values: list[str]) -> np.ndarray:
+def _typed(values: list[str], decimal_comma: bool = False) -> np.ndarray:
     """A CSV column as int or float when every cell parses so, else as strings.
 
     Label, group and file columns are used as the strings written in the CSV whatever this
     gives; the typing only lets numeric columns (``ra``, ``dec``) pass through as numbers.
+    ``decimal_comma`` (a ``;``-separated CSV, as European Excel writes it): a column whose every
+    non-blank cell is a decimal-comma number (``11,1231667``) is read as floats, blanks NaN
+    (:func:`starclass.io.catalog.decimal_comma_values`); it passed through as text.
     """
     as_text = np.array([str(v) for v in values])
+    if decimal_comma:
+        from starclass.io.catalog import decimal_comma_values
+
+        comma = decimal_comma_values(values)
+        if comma is not None:
+            return comma
     try:
         ints = [int(v) for v in values]
     except (TypeError, ValueError):

@@ -411,6 +411,55 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
             f"conformal sets are not to be trusted; {todo}")
 
 
+def threshold_too_few_rows(n: int, class_counts: dict, threshold: float | str, target: float,
+                           class_names=None) -> str | None:
+    """Why a ``train --target-purity`` threshold chosen on so few validation rows is not to be trusted; None for enough.
+
+    The rule and words of :func:`too_few_rows` for a temperature (:data:`CALIBRATION_MIN_ROWS` rows,
+    10 of each class): the threshold was chosen on 9 validation rows (4 clusters) of a PAndAS
+    folder without a word, where the temperature fitted on the same rows got this warning.
+
+    Parameters
+    ----------
+    n : int
+        Validation rows the threshold was chosen on.
+    class_counts : dict
+        Rows per class (class number -> count).
+    threshold, target
+        The threshold chosen (a number, or as train prints it) and the purity it was chosen for.
+    class_names : sequence of str, optional
+        The task's name of each class of ``class_counts``, in its order.
+
+    Returns
+    -------
+    str or None
+        A warning naming the rows, in all and per class, and what to do; None when there are enough.
+
+    Examples
+    --------
+    >>> threshold_too_few_rows(9, {1: 4, 2: 5}, 0.043, 0.6)[:72]
+    'the threshold 0.043 for purity 0.60 was chosen on only 9 validation rows'
+    >>> threshold_too_few_rows(500, {1: 250, 2: 250}, 0.5, 0.9) is None
+    True
+    """
+    from starclass.schema import class_labels
+
+    names = class_labels(list(class_counts), class_names)
+    per_class = CALIBRATION_MIN_ROWS_PER_CLASS["temperature"]
+    small = [names[int(c)] for c, k in class_counts.items() if int(k) < per_class]
+    if int(n) >= CALIBRATION_MIN_ROWS and not small:
+        return None
+    short = ([f"fewer than {CALIBRATION_MIN_ROWS} rows"] if int(n) < CALIBRATION_MIN_ROWS else []) + (
+        [f"fewer than {per_class} of class{'es' if len(small) > 1 else ''} {', '.join(small)}"] if small else [])
+    counts = ", ".join(f"{names[int(c)]}: {int(k)}" for c, k in class_counts.items())
+    shown = threshold if isinstance(threshold, str) else f"{threshold:.3g}"
+    return (f"the threshold {shown} for purity {target:.2f} was chosen on only {int(n)} validation rows "
+            f"(per class {counts}); with {' and '.join(short)} {NOT_PINNED_DOWN}, so the purity and recall it "
+            "reached there are not to be trusted on new data; choose it on a larger labelled held-out set "
+            "('starclass classify ... -o OUT.ecsv', 'starclass evaluate OUT.ecsv --target-purity ...', then "
+            "'classify --threshold'), or train with a larger --val-fraction")
+
+
 def check_method(method: str, what: str = "calibration method") -> str:
     """``method`` if it is one of :data:`CALIBRATION_METHODS`, else a clear error naming ``what``.
 

@@ -625,6 +625,9 @@ class LoadedModel:
     training_cutouts: dict[str, int] | None = None
     #: the cutout CSV's label column it was trained on (:func:`set_training_cutouts`; None: not recorded)
     training_label_column: str | None = None
+    #: the manifest's record of a threshold chosen by ``train --target-purity`` (:func:`set_tuned_threshold`:
+    #: the target purity, the validation rows it was chosen on...); None: none stored
+    tuned_threshold: dict[str, Any] | None = None
 
     @property
     def bands(self) -> list[str]:
@@ -698,7 +701,8 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
                        training_rows=rows if isinstance(rows, dict) else None,
                        no_calibration=None if doc is not None and doc.get("calibration") else why,
                        pixel_flags=recorded_flags(doc), training_cutouts=training_cutouts_of(doc),
-                       training_label_column=training_label_column_of(doc))
+                       training_label_column=training_label_column_of(doc),
+                       tuned_threshold=dict(doc[TUNED_THRESHOLD]) if tuned is not None else None)
 
 
 def training_label_column_of(doc: dict[str, Any] | None) -> str | None:

@@ -474,6 +474,50 @@ def decision_threshold(cfg, threshold: float | None) -> tuple[float | None, int 
     return threshold, cfg.positive_class if cfg.positive_class is not None else cfg.classes[0]
 
 
+def threshold_source(cfg, threshold: float | None, tuned: dict | None = None) -> str | None:
+    """Where a classification's decision threshold came from, in words; None when none decided.
+
+    ``classify`` prints it and records it in the output's meta (``threshold_source``): class
+    counts that differ from the most probable class were printed without a word of the
+    threshold that decided them (``--threshold 0.4``, or one ``train --target-purity`` stored).
+
+    Parameters
+    ----------
+    cfg : TaskConfig
+        The model's task (with a stored threshold, as :func:`starclass.learn.checkpoint.load_model`
+        gives it).
+    threshold
+        ``--threshold`` as given (None: not given).
+    tuned
+        The model's record of a stored threshold (:attr:`starclass.learn.checkpoint.LoadedModel.tuned_threshold`).
+
+    Returns
+    -------
+    str or None
+        ``"--threshold"``, ``"the model's, chosen by train --target-purity 0.8 on 9 validation rows"``
+        or ``"task 'm31-binary'"``; None for the most probable class.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> threshold_source(get_preset("m31-binary"), 0.4)
+    '--threshold'
+    >>> threshold_source(get_preset("m31-binary"), None)
+    "task 'm31-binary'"
+    >>> threshold_source(get_preset("m31-real"), None) is None
+    True
+    """
+    if threshold is not None:
+        return "--threshold"
+    if cfg.threshold is None:
+        return None
+    if tuned and tuned.get("threshold") is not None and float(tuned["threshold"]) == float(cfg.threshold):
+        rows = tuned.get("n_val")
+        on = f" on {rows} validation row{'s' if rows != 1 else ''}" if rows is not None else ""
+        return f"the model's, chosen by train --target-purity {tuned.get('target_purity')}{on}"
+    return f"task {cfg.name!r}"
+
+
 def check_bands(model_bands: list[str], mosaic_bands: list[str], model_name: str = "model",
                 mosaics: object = None, task: str | None = None) -> None:
     """Raise if a band the model was trained on is missing from the mosaics, saying what to do.

@@ -151,6 +151,20 @@ def model_summary(path: str | os.PathLike) -> list[str]:
     if cfg.threshold is not None:
         lines.append(f"  decision: class {cfg.positive_class} when its probability >= {cfg.threshold:g}, "
                      "else the other class")
+        tuned = getattr(lm, "tuned_threshold", None)
+        if tuned and tuned.get("threshold") is not None and float(tuned["threshold"]) == float(cfg.threshold):
+            from starclass.learn.classify import threshold_source
+
+            # a stored threshold named as classify names it, with train's warning of too few rows
+            from starclass.schema import class_labels
+
+            named = class_labels(cfg.classes, cfg.class_names)
+            counts = tuned.get("class_counts") or {}
+            per_class = (f"; per class {', '.join(f'{named.get(int(c), c)}: {k}' for c, k in counts.items())}"
+                         if counts else "")
+            lines[-1] += f" ({threshold_source(cfg, None, tuned)}{per_class})"
+            if tuned.get("caution"):
+                lines.append(f"  WARNING: {tuned['caution']}")
     else:
         lines.append("  decision: the most probable class (class_pred: the members' mode)")
     cal = lm.calibration
