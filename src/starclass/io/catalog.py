@@ -74,7 +74,7 @@ PathLike = str | os.PathLike
 #: another task than ``evaluate OUT.ecsv``. :func:`restore_fits_meta` reads it back.
 FITS_META_KEY = "SC_META"
 
-FORMATS = ("legus", "phangs", "cds", "mrt", "csv", "ecsv", "parquet", "fits", "ascii")
+FORMATS = ("legus", "phangs", "cds", "mrt", "csv", "ecsv", "parquet", "fits", "ds9", "ascii")
 
 #: Magnitudes at or beyond this value mean "no measurement" (LEGUS uses 99.999).
 MAG_MISSING = 90.0
@@ -86,7 +86,7 @@ LEGUS_COLUMN_RANGE = (LEGUS_MIN_COLS, LEGUS_MAX_COLS)
 _EXT_FORMATS = {
     ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits",
-    ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds",
+    ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds", ".reg": "ds9",
 }
 
 _WRITE_FORMATS = {
@@ -163,6 +163,8 @@ def guess_format(path: PathLike) -> str:
                 if tokens and not all(_is_float(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
             return fmt
+    if _head(p).lstrip("\xef\xbb\xbf \t\r\n").lower().startswith("# region file format"):
+        return "ds9"  # a DS9 region file named otherwise (.txt): its header line says so
     if _looks_like_cds(p):
         return "mrt" if _head(p).lstrip().startswith("Title:") and "Byte-by-byte" in _head(p) else "cds"
     if _looks_like_legus(p):
@@ -290,6 +292,8 @@ def read_catalog(
                                column_map=column_map)
     else:
         raw = _read_generic(p, fmt)
+        if fmt == "ds9":
+            one_based = False  # the regions package gives DS9's 1-based image positions 0-based
         if column_map:
             raw = _rename(raw, column_map, p)
         if "PHANGS_X" in raw.colnames or fmt == "phangs":
@@ -659,8 +663,14 @@ def _read_generic(p: Path, fmt: str) -> Table:
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
         "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,
-        "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii",
+        "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii", "ds9": None,
     }[fmt]
+    if fmt == "ds9":
+        # a DS9 region file of positions: read as a whitespace table it was refused with "required column
+        # 'id' missing ... (columns: image)", or "none of astropy's text formats ... reads it" for fk5
+        from starclass.io.regions import read_regions_table
+
+        return read_regions_table(p)
     if astropy_fmt not in ("fits", "parquet") and _starts_as_json(p):
         # a one-line JSON read as a table of no rows ("has no rows"), a longer one as astropy's 70 lines of
         # format guesses (info of evaluate's summary.json, train --cv's cv_summary.json)
