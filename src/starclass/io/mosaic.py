@@ -1676,16 +1676,28 @@ def in_counts(header) -> bool:
 
     Examples
     --------
+    The FITS standard's ``ct`` and the ``e-`` of many headers are counts too, and a rate written
+    as astropy writes one (``electron.s**-1``, ``ct s^-1``) is not.
+
     >>> [in_counts({"BUNIT": u}) for u in ("ELECTRONS", "counts", "ELECTRONS/S", "e-/s", "COUNTS S-1", "")]
     [True, True, False, False, False, False]
+    >>> [in_counts({"BUNIT": u}) for u in ("e-", "ct", "cts", "electron.s**-1", "ct s^-1", "CPS", "ELEC")]
+    [True, True, True, False, False, False, False]
     """
     bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
     # COUNTS/SR is a surface brightness, not counts whose Poisson noise the errors may take as they stand
-    return bunit.startswith(("ELECTRON", "COUNT")) and not _per_second(bunit) and "/SR" not in bunit
+    return bool(_COUNTS_UNIT.match(bunit)) and not _per_second(bunit) and "/SR" not in bunit
 
 
-#: "/S", "/SEC", "/SECOND" not followed by a letter: per second, where "/SR" (per steradian) is not
-_PER_SECOND = re.compile(r"/S(EC(OND)?)?(?![A-Z])")
+#: BUNIT (upper case, no spaces) of counts: ELECTRON(S), COUNT(S), and the FITS standard's ``ct`` and the
+#: ``e-`` of many headers, these two as whole words. 'e-' and 'ct' images were read as count rates: a
+#: 400 s image's PHOTFLAM zeropoint lacked 2.5 log10(400) = 6.5 mag and its errors took the Poisson
+#: term of a rate.
+_COUNTS_UNIT = re.compile(r"^(ELECTRON|COUNT|E-(?![A-Z])|CTS?(?![A-Z]))")
+
+#: "/S", "/SEC", "/SECOND" not followed by a letter: per second, where "/SR" (per steradian) is not;
+#: astropy's "S**-1", "S^-1" and the FITS "S-1" likewise ("ELECTRON.S**-1" was read as counts)
+_PER_SECOND = re.compile(r"/S(EC(OND)?)?(?![A-Z])|S(\*\*|\^)?\(?-1")
 
 
 def _per_second(bunit: str) -> bool:
@@ -1695,9 +1707,11 @@ def _per_second(bunit: str) -> bool:
     --------
     >>> [_per_second(u) for u in ("ELECTRONS/S", "E-/S", "COUNTS/SEC", "COUNTSS-1", "MJY/SR", "DN/SR", "DN")]
     [True, True, True, True, False, False, False]
+    >>> [_per_second(u) for u in ("ELECTRON.S**-1", "CTS^-1", "COUNT.S^(-1)")]
+    [True, True, True]
     """
     # "/S" anywhere read "MJY/SR" and "DN/SR" (per steradian) as rates: a profile axis of "counts/s"
-    return bool(_PER_SECOND.search(bunit)) or "S-1" in bunit
+    return bool(_PER_SECOND.search(bunit))
 
 
 #: Header keywords read as a band's exposure time (s), in this order: HST's EXPTIME, some HLSP mosaics'
