@@ -1161,9 +1161,13 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
             warnings.warn(f"{path} holds {len(ignored) + 1} images: using {used}, ignoring {', '.join(ignored)} "
                           "(starclass reads one image per band; write each to its own file to use another)",
                           stacklevel=2)
+        # BSCALE before the data are read: astropy drops it from the header once it has applied it
+        bscale = _number(image_hdu.header.get("BSCALE")) if int(image_hdu.header.get("BITPIX", 0)) > 0 else None
         arr = _as_2d(image_hdu.data, path)
         if isinstance(image_hdu, fits.CompImageHDU):
             arr = restore_dithered_zeros(arr, path, hdul.index(image_hdu))
+        elif bscale is not None:
+            arr = restore_scaled_zeros(arr, bscale)
         header = image_hdu.header.copy()
         if image_hdu is not hdul[0]:
             # keywords such as FILTER, PHOTFLAM, EXPTIME often live only in the primary header
@@ -1435,15 +1439,70 @@ def restore_dithered_zeros(arr: np.ndarray, path: PathLike, index: int) -> np.nd
     >>> bool((fixed[:, :20] == 0).all()), bool(np.array_equal(fixed[:, 20:], back[:, 20:]))
     (True, True)
     """
-    from scipy.ndimage import maximum_filter, minimum_filter
-
     if arr.ndim != 2 or arr.dtype.kind != "f":
         return arr
     steps = _quantisation_steps(Path(path), index, arr.shape)
     if steps is None:
         return arr
+    return _near_zero_squares_to_zero(arr, steps)
+
+
+def restore_scaled_zeros(arr: np.ndarray, bscale: float) -> np.ndarray:
+    """A scaled-integer image's zero padding back to exact zeros (``BZERO + BSCALE * n`` misses 0).
+
+    An image stored as int16 with ``BSCALE``/``BZERO`` (astropy's ``hdu.scale('int16')``, as teams
+    shrink drizzled mosaics) holds 0 as the integer nearest to ``-BZERO / BSCALE``, read back as
+    ``BZERO + BSCALE * n``: a constant within half a step of 0 (-6.4e-05 e-/s for one band of a
+    simulated HST field), not 0, so without a weight map its padding was read as sky. Pixels within
+    half a step of 0 in squares of at least :data:`DITHERED_ZERO_SIDE` px are set to 0, where the step
+    is at most a quarter of the image's noise (fpack's coarsest default quantisation); a coarser
+    scaling (integers of counts, a plate in ADU) is left as stored.
+
+    Parameters
+    ----------
+    arr
+        The image with BSCALE/BZERO applied (float32, as astropy reads it).
+    bscale
+        The file's ``BSCALE``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``arr`` itself when nothing changes, else a read-only copy.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> img = rng.normal(1.0, 0.1, (64, 64)).astype(np.float32)
+    >>> img[:, :20] = 0.0
+    >>> bscale, bzero = 0.002, 0.9997                      # 0 is stored as -500 (read as -0.0003)
+    >>> back = (np.round((img - bzero) / bscale) * bscale + bzero).astype(np.float32)
+    >>> bool((back[:, :20] == 0).any())
+    False
+    >>> fixed = restore_scaled_zeros(back, bscale)
+    >>> bool((fixed[:, :20] == 0).all()), bool(np.array_equal(fixed[:, 20:], back[:, 20:]))
+    (True, True)
+    """
+    step = abs(float(bscale)) if bscale is not None and np.isfinite(bscale) else 0.0
+    if arr.ndim != 2 or arr.dtype.kind != "f" or step <= 0:
+        return arr
+    stride = max(1, int(np.sqrt(arr.size / 1e5)))  # about 1e5 pixels for the noise
+    sample = np.asarray(arr[::stride, ::stride], dtype=np.float64)
+    sample = sample[np.isfinite(sample) & (np.abs(sample) > 0.5 * step)]
+    if sample.size < 100:
+        return arr
+    sigma = 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
+    if not (step <= 0.25 * sigma):
+        return arr
+    return _near_zero_squares_to_zero(arr, step)
+
+
+def _near_zero_squares_to_zero(arr: np.ndarray, steps) -> np.ndarray:
+    """``arr`` with squares of pixels within half a quantisation step of 0 set to 0 (a read-only copy)."""
+    from scipy.ndimage import maximum_filter, minimum_filter
+
     with np.errstate(invalid="ignore"):
-        near = (np.abs(arr) <= 0.5 * steps * (1 + 1e-6)).view(np.uint8)
+        near = (np.abs(arr) <= 0.5 * np.asarray(steps) * (1 + 1e-6)).view(np.uint8)
     if not near.any():
         return arr
     side = DITHERED_ZERO_SIDE
