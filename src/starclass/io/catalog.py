@@ -1120,6 +1120,15 @@ def _reconcile_units(t: Table, p: Path) -> None:
     converted: dict[str, str] = {}
     for name in t.colnames:
         want, have = unit_of(name), t[name].unit
+        if (name in (RA, DEC) and have is not None and not isinstance(have, u.UnrecognizedUnit)
+                and t[name].dtype.kind in "USO" and have.physical_type == "angle"):
+            # sexagesimal text in a declared unit (an ECSV's ra strings with unit: hourangle): astype(float)
+            # below stopped every command with a ValueError traceback, and RA text declared in deg was
+            # read as hours
+            t[name] = _text_angles(t, name, have, p)
+            if have != want:
+                converted[name] = f"{have} (text) -> {want}"
+            continue
         if want is None or have is None or isinstance(have, u.UnrecognizedUnit) or have == want:
             continue
         if want == u.mag and isinstance(have, u.MagUnit):
@@ -1135,6 +1144,33 @@ def _reconcile_units(t: Table, p: Path) -> None:
         converted[name] = f"{have} -> {want}"
     if converted:
         t.meta["units_converted"] = converted
+
+
+def _text_angles(t: Table, name: str, unit, p: Path) -> np.ndarray:
+    """Degrees of a text column of angles in a declared ``unit``: numbers or sexagesimal, NaN for empty cells.
+
+    Examples
+    --------
+    >>> t = Table({"id": [1, 2], "ra": ["4:20:00", "4.5"]})
+    >>> [round(v, 9) for v in _text_angles(t, "ra", u.hourangle, Path("c.ecsv"))]
+    [65.0, 67.5]
+    """
+    from astropy.coordinates import Angle
+
+    cells = [str(v).strip() for v in np.ma.filled(np.ma.asarray(t[name]).astype(str), "")]
+    out = np.full(len(cells), np.nan)
+    for i, v in enumerate(cells):
+        if v.lower() in _NO_TEXT:
+            continue
+        try:
+            out[i] = Angle(v, unit=unit).to_value(u.deg)
+        except (ValueError, TypeError, u.UnitsError):
+            ids = np.asarray(t[ID]) if ID in t.colnames else None
+            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
+            raise StarclassError(
+                f"column {name!r} in {p}, {who}: {v!r} is not an angle in {unit} (a number or sexagesimal "
+                f"{'hh:mm:ss.s' if unit == u.hourangle else 'dd:mm:ss.s'})") from None
+    return out
 
 
 def _numeric_like(col) -> bool:
