@@ -1152,7 +1152,7 @@ def _text_angles(t: Table, name: str, unit, p: Path) -> np.ndarray:
     Examples
     --------
     >>> t = Table({"id": [1, 2], "ra": ["4:20:00", "4.5"]})
-    >>> [round(v, 9) for v in _text_angles(t, "ra", u.hourangle, Path("c.ecsv"))]
+    >>> [round(float(v), 9) for v in _text_angles(t, "ra", u.hourangle, Path("c.ecsv"))]
     [65.0, 67.5]
     """
     from astropy.coordinates import Angle
