@@ -111,6 +111,10 @@ _ALIASES: dict[str, tuple[str, bool | None]] = {
     "alpha_j2000": (RA, None), "delta_j2000": (DEC, None),
     "radeg": (RA, None), "dedeg": (DEC, None), "ra_deg": (RA, None), "dec_deg": (DEC, None),
     "raj2000": (RA, None), "dej2000": (DEC, None), "ra_icrs": (RA, None), "de_icrs": (DEC, None),
+    # RA_J2000 / DEC_J2000 (tables from papers and pipelines), VizieR's computed _RAJ2000 / _DEJ2000:
+    # a file with only these was refused "required column 'x' missing", its sky positions unseen
+    "ra_j2000": (RA, None), "dec_j2000": (DEC, None), "de_j2000": (DEC, None),
+    "_raj2000": (RA, None), "_dej2000": (DEC, None),
     # class (only numeric columns are renamed: a text "Category" stays as it is)
     "class": (CLASS_REF, None), "category": (CLASS_REF, None), "cluster_class": (CLASS_REF, None),
     "class_mode": (CLASS_REF, None), "classification": (CLASS_REF, None), "morph_class": (CLASS_REF, None),
