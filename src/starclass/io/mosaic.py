@@ -1497,6 +1497,43 @@ def restore_scaled_zeros(arr: np.ndarray, bscale: float) -> np.ndarray:
     return _near_zero_squares_to_zero(arr, step)
 
 
+def quantised_zeros(path: PathLike) -> str | None:
+    """Which rule of reading back zero padding applies to the image of ``path``, from its headers alone.
+
+    ``"dithered"`` for a float image tile-compressed with ``SUBTRACTIVE_DITHER_1``
+    (:func:`restore_dithered_zeros`), ``"scaled"`` for an integer image with a ``BSCALE`` other than 1
+    or a fractional ``BZERO`` (:func:`restore_scaled_zeros`), else None. The survey enters it in those
+    bands' tile digests: their pixel values are read otherwise since 2026-12-05.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "drc.fits"
+    >>> fits.PrimaryHDU(np.zeros((4, 4), np.float32)).writeto(p)
+    >>> quantised_zeros(p) is None
+    True
+    """
+    with fits.open(path, disable_image_compression=True, memmap=True) as hdul:
+        for hdu in hdul:
+            head = hdu.header
+            if isinstance(hdu, fits.BinTableHDU) and head.get("ZIMAGE"):
+                extname = str(head.get("EXTNAME", "")).strip().upper()
+                if extname in WEIGHT_EXTNAMES or extname in ANCILLARY_EXTNAMES or extname in MASK_EXTNAMES:
+                    continue
+                quantised = str(head.get("ZQUANTIZ", "")).strip().upper() == "SUBTRACTIVE_DITHER_1"
+                return "dithered" if quantised and str(head.get("ZBITPIX", "")).strip() in ("-32", "-64") else None
+            if not _is_2d_image(hdu):
+                continue
+            extname = str(head.get("EXTNAME", "")).strip().upper()
+            if extname in WEIGHT_EXTNAMES or extname in ANCILLARY_EXTNAMES or extname in MASK_EXTNAMES:
+                continue
+            bscale, bzero = _number(head.get("BSCALE", 1.0)), _number(head.get("BZERO", 0.0))
+            scaled = int(head.get("BITPIX", 0)) > 0 and (
+                (bscale is not None and bscale != 1.0) or (bzero is not None and bzero != round(bzero)))
+            return "scaled" if scaled else None
+    return None
+
+
 def _near_zero_squares_to_zero(arr: np.ndarray, steps) -> np.ndarray:
     """``arr`` with squares of pixels within half a quantisation step of 0 set to 0 (a read-only copy)."""
     from scipy.ndimage import maximum_filter, minimum_filter
@@ -1824,6 +1861,23 @@ def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
     if not w.has_celestial:
         return None
     return w.celestial
+
+
+def counts_reading_changed(header) -> bool:
+    """Whether :func:`in_counts` reads this ``BUNIT`` otherwise than before 2026-12-05.
+
+    ``e-`` and ``ct`` were read as count rates, ``electron.s**-1`` as counts; the survey enters such
+    bands in their tile digests (:func:`starclass.survey.run._reading`).
+
+    Examples
+    --------
+    >>> [counts_reading_changed({"BUNIT": u}) for u in ("e-", "ct", "ELECTRONS", "ELECTRONS/S", "electron.s**-1")]
+    [True, True, False, False, True]
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
+    before = (bunit.startswith(("ELECTRON", "COUNT")) and not re.search(r"/S(EC(OND)?)?(?![A-Z])", bunit)
+              and "S-1" not in bunit and "/SR" not in bunit)
+    return before != in_counts(header)
 
 
 def in_counts(header) -> bool:
