@@ -62,6 +62,14 @@ def _field(folder, kind: str) -> tuple[list[str], str]:
                               fits.ImageHDU(np.ones((96, 96), np.float32), name="WHT"),
                               fits.ImageHDU(np.ones((96, 96), np.int32), name="CTX")]).writeto(
                                   folder / f"j_{b}_drz.fits")
+            elif kind in ("hst-fz1", "hst-fz0"):  # fpack'd: dithered (zeros read back since 2026-12-05) or not
+                comp = fits.CompImageHDU(_image(rng), head, name="SCI", quantize_level=16,
+                                         quantize_method=1 if kind == "hst-fz1" else -1)
+                fits.HDUList([fits.PrimaryHDU(), comp]).writeto(folder / f"j_{b}_drc.fits.fz")
+            elif kind == "hst-int16":  # int16 with BSCALE/BZERO (zeros read back since 2026-12-05)
+                hdu = fits.ImageHDU(_image(rng), head, name="SCI")
+                hdu.scale("int16", bzero=0.0013, bscale=1e-5)
+                fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(folder / f"j_{b}_drc.fits")
             elif kind == "hst-beside":  # the weight map a file of its own
                 fits.writeto(folder / f"j_{b}_sci.fits", _image(rng), head)
                 fits.writeto(folder / f"j_{b}_wht.fits", np.ones((96, 96), np.float32))
@@ -134,7 +142,7 @@ def _to_run(prepared) -> list[str]:
     return [j.key for j in prepared.jobs if not tile_done(j.output, j.digest)]  # as run_survey picks its tiles
 
 
-@pytest.mark.parametrize("kind", ["sdss", "des", "ps1", "hst-wgt"])
+@pytest.mark.parametrize("kind", ["sdss", "des", "ps1", "hst-wgt", "hst-fz1", "hst-int16"])
 def test_a_field_read_otherwise_since_its_tiles_were_made_is_redone(tmp_path, kind):
     """SDSS nanomaggies with NMGY and GAIN (errors in electrons), a DES coadd (GAIN; WGT the weight map), a PS1
     stack (no Poisson term; band i, was 'i.00000'), an image whose weight plane is WGT: every tile kept its
@@ -145,7 +153,7 @@ def test_a_field_read_otherwise_since_its_tiles_were_made_is_redone(tmp_path, ki
     assert _to_run(prepared) == [j.key for j in prepared.jobs]
 
 
-@pytest.mark.parametrize("kind", ["hst-drz", "hst-beside"])
+@pytest.mark.parametrize("kind", ["hst-drz", "hst-beside", "hst-fz0"])
 def test_a_field_read_as_before_keeps_its_tiles(tmp_path, kind):
     """HST images in e-/s with a WHT plane or a _wht file beside: read as before, their digests are those of
     main before the change, so a finished survey of them runs nothing again."""
@@ -159,3 +167,21 @@ def test_what_enters_the_digest_names_the_conversion_and_the_plane(tmp_path):
     assert prepared.fields[0].reading == {b: {"electrons_per_unit": 23.4, "weight_plane": "WGT",
                                               "unit": "units of MAGZERO 30 (mag = 30 - 2.5 log10 value)"}
                                           for b in ("g", "i")}
+
+
+def test_a_bunit_of_counts_read_otherwise_enters_the_digest_with_photometry():
+    """'e-' and 'ct' were read as count rates before 2026-12-05 (magnitudes 6.5 mag off for 400 s)."""
+    from types import SimpleNamespace
+
+    from starclass.survey.run import _reading
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import tempfile
+
+        p = Path(tempfile.mkdtemp()) / "j_f555w_drc.fits"
+        fits.PrimaryHDU(np.zeros((4, 4), np.float32)).writeto(p)
+    heads = {"e-": {**HST, "BUNIT": "e-"}, "rate": HST}
+    mos = SimpleNamespace(paths={b: p for b in heads}, headers=heads)
+    assert _reading(mos, photometry=True) == {"e-": {"bunit": "e-"}}
+    assert _reading(mos, photometry=False) == {}

@@ -732,7 +732,8 @@ def info(
                   "member .pt)."),
     fmt: str = typer.Option(None, "--format", "-f",
                             help="Catalogue format: legus, phangs, cds, mrt, csv, ecsv, parquet, fits, "
-                                 "ascii (default: guessed from the extension and contents)."),
+                                 "ds9 (a region file of positions), ascii (default: guessed from the "
+                                 "extension and contents)."),
     column_map: list[str] = typer.Option(
         None, "--map", help="Name a column: --map X_IMAGE=x, --map class_ref=Class, or a LEGUS .tab column number "
                             "(class_ref=35); repeatable. In a folder, numbers apply to LEGUS files of uncertain "

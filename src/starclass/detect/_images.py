@@ -47,7 +47,7 @@ def exptime_of(mosaics: Mosaics, band: str) -> float:
 
     Only the Poisson part of the magnitude errors depends on it (``var = F / exptime``): images
     in counts/s take their exposure time, from ``mosaics.exptime``, else the FITS header, else 1.
-    An image in counts (``BUNIT`` ``ELECTRONS`` or ``COUNTS``, not per second) gives 1: its pixel
+    An image in counts (``BUNIT`` ``ELECTRONS``, ``COUNTS``, ``ct`` or ``e-``, not per second) gives 1: its pixel
     values are already the counts (dividing them by EXPTIME made the Poisson term EXPTIME times
     too small). An image in a calibrated flux unit gives the electrons per unit
     (:func:`starclass.io.mosaic.calibrated_counts`: ``GAIN / NMGY`` for nanomaggies; ``GAIN`` for

@@ -48,7 +48,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from astropy.table import Table
-from scipy.ndimage import gaussian_filter, median_filter, uniform_filter
+from scipy.ndimage import correlate, gaussian_filter, median_filter
 from scipy.spatial import cKDTree
 from tqdm import tqdm
 
@@ -239,15 +239,20 @@ def poisson_noise(lam: np.ndarray, gain: float) -> np.ndarray:
 def _fill_nan(mesh: np.ndarray) -> np.ndarray:
     """Fill NaN cells with the mean of their finite neighbours, growing until none is left."""
     out = mesh.copy()
+    ones = np.ones((3, 3))
     for _ in range(max(out.shape)):
         bad = ~np.isfinite(out)
         if not bad.any():
             break
         val = np.where(bad, 0.0, out)
-        w = uniform_filter((~bad).astype(float), size=3, mode="nearest")
-        s = uniform_filter(val, size=3, mode="nearest")
+        # direct sums over the 3 x 3 cells (correlate), not uniform_filter's running means: those
+        # left about 1e-17 of round-off in cells with no finite neighbour, so such a cell took
+        # round-off / round-off as its value (a drizzled mosaic's masked corner got background
+        # RMS of 0 or below, and the detection S/N beside the footprint's edge went wrong)
+        w = correlate((~bad).astype(np.int64), ones.astype(np.int64), mode="nearest")
+        s = correlate(val, ones, mode="nearest")
         with np.errstate(invalid="ignore", divide="ignore"):
-            fill = s / w
+            fill = s / np.maximum(w, 1)
         out = np.where(bad & (w > 0), fill, out)
     return out
 

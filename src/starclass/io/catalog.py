@@ -74,7 +74,7 @@ PathLike = str | os.PathLike
 #: another task than ``evaluate OUT.ecsv``. :func:`restore_fits_meta` reads it back.
 FITS_META_KEY = "SC_META"
 
-FORMATS = ("legus", "phangs", "cds", "mrt", "csv", "ecsv", "parquet", "fits", "ascii")
+FORMATS = ("legus", "phangs", "cds", "mrt", "csv", "ecsv", "parquet", "fits", "ds9", "ascii")
 
 #: Magnitudes at or beyond this value mean "no measurement" (LEGUS uses 99.999).
 MAG_MISSING = 90.0
@@ -86,7 +86,7 @@ LEGUS_COLUMN_RANGE = (LEGUS_MIN_COLS, LEGUS_MAX_COLS)
 _EXT_FORMATS = {
     ".ecsv": "ecsv", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
     ".fits": "fits", ".fit": "fits", ".fts": "fits", ".fits.gz": "fits",
-    ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds",
+    ".tab": "legus", ".tab.gz": "legus", ".mrt": "mrt", ".cds": "cds", ".reg": "ds9",
 }
 
 _WRITE_FORMATS = {
@@ -111,6 +111,10 @@ _ALIASES: dict[str, tuple[str, bool | None]] = {
     "alpha_j2000": (RA, None), "delta_j2000": (DEC, None),
     "radeg": (RA, None), "dedeg": (DEC, None), "ra_deg": (RA, None), "dec_deg": (DEC, None),
     "raj2000": (RA, None), "dej2000": (DEC, None), "ra_icrs": (RA, None), "de_icrs": (DEC, None),
+    # RA_J2000 / DEC_J2000 (tables from papers and pipelines), VizieR's computed _RAJ2000 / _DEJ2000:
+    # a file with only these was refused "required column 'x' missing", its sky positions unseen
+    "ra_j2000": (RA, None), "dec_j2000": (DEC, None), "de_j2000": (DEC, None),
+    "_raj2000": (RA, None), "_dej2000": (DEC, None),
     # class (only numeric columns are renamed: a text "Category" stays as it is)
     "class": (CLASS_REF, None), "category": (CLASS_REF, None), "cluster_class": (CLASS_REF, None),
     "class_mode": (CLASS_REF, None), "classification": (CLASS_REF, None), "morph_class": (CLASS_REF, None),
@@ -163,6 +167,8 @@ def guess_format(path: PathLike) -> str:
                 if tokens and not all(_is_float(v) for v in tokens):
                     return "ascii"  # a .tab with a header line: not a LEGUS catalogue
             return fmt
+    if _head(p).lstrip("\xef\xbb\xbf \t\r\n").lower().startswith("# region file format"):
+        return "ds9"  # a DS9 region file named otherwise (.txt): its header line says so
     if _looks_like_cds(p):
         return "mrt" if _head(p).lstrip().startswith("Title:") and "Byte-by-byte" in _head(p) else "cds"
     if _looks_like_legus(p):
@@ -290,6 +296,8 @@ def read_catalog(
                                column_map=column_map)
     else:
         raw = _read_generic(p, fmt)
+        if fmt == "ds9":
+            one_based = False  # the regions package gives DS9's 1-based image positions 0-based
         if column_map:
             raw = _rename(raw, column_map, p)
         if "PHANGS_X" in raw.colnames or fmt == "phangs":
@@ -659,8 +667,14 @@ def _read_generic(p: Path, fmt: str) -> Table:
     astropy_fmt = {
         "csv": "ascii.csv", "ecsv": "ascii.ecsv", "parquet": "parquet", "fits": "fits",
         "phangs": "fits" if p.name.lower().endswith((".fits", ".fit", ".fits.gz")) else None,
-        "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii",
+        "cds": "ascii.cds", "mrt": "ascii.mrt", "ascii": "ascii", "ds9": None,
     }[fmt]
+    if fmt == "ds9":
+        # a DS9 region file of positions: read as a whitespace table it was refused with "required column
+        # 'id' missing ... (columns: image)", or "none of astropy's text formats ... reads it" for fk5
+        from starclass.io.regions import read_regions_table
+
+        return read_regions_table(p)
     if astropy_fmt not in ("fits", "parquet") and _starts_as_json(p):
         # a one-line JSON read as a table of no rows ("has no rows"), a longer one as astropy's 70 lines of
         # format guesses (info of evaluate's summary.json, train --cv's cv_summary.json)
@@ -1220,6 +1234,15 @@ def _reconcile_units(t: Table, p: Path) -> None:
     converted: dict[str, str] = {}
     for name in t.colnames:
         want, have = unit_of(name), t[name].unit
+        if (name in (RA, DEC) and have is not None and not isinstance(have, u.UnrecognizedUnit)
+                and t[name].dtype.kind in "USO" and have.physical_type == "angle"):
+            # sexagesimal text in a declared unit (an ECSV's ra strings with unit: hourangle): astype(float)
+            # below stopped every command with a ValueError traceback, and RA text declared in deg was
+            # read as hours
+            t[name] = _text_angles(t, name, have, p)
+            if have != want:
+                converted[name] = f"{have} (text) -> {want}"
+            continue
         if want is None or have is None or isinstance(have, u.UnrecognizedUnit) or have == want:
             continue
         if want == u.mag and isinstance(have, u.MagUnit):
@@ -1235,6 +1258,33 @@ def _reconcile_units(t: Table, p: Path) -> None:
         converted[name] = f"{have} -> {want}"
     if converted:
         t.meta["units_converted"] = converted
+
+
+def _text_angles(t: Table, name: str, unit, p: Path) -> np.ndarray:
+    """Degrees of a text column of angles in a declared ``unit``: numbers or sexagesimal, NaN for empty cells.
+
+    Examples
+    --------
+    >>> t = Table({"id": [1, 2], "ra": ["4:20:00", "4.5"]})
+    >>> [round(float(v), 9) for v in _text_angles(t, "ra", u.hourangle, Path("c.ecsv"))]
+    [65.0, 67.5]
+    """
+    from astropy.coordinates import Angle
+
+    cells = [str(v).strip() for v in np.ma.filled(np.ma.asarray(t[name]).astype(str), "")]
+    out = np.full(len(cells), np.nan)
+    for i, v in enumerate(cells):
+        if v.lower() in _NO_TEXT:
+            continue
+        try:
+            out[i] = Angle(v, unit=unit).to_value(u.deg)
+        except (ValueError, TypeError, u.UnitsError):
+            ids = np.asarray(t[ID]) if ID in t.colnames else None
+            who = f"row {i + 1}" + (f" (id {ids[i]})" if ids is not None else "")
+            raise StarclassError(
+                f"column {name!r} in {p}, {who}: {v!r} is not an angle in {unit} (a number or sexagesimal "
+                f"{'hh:mm:ss.s' if unit == u.hourangle else 'dd:mm:ss.s'})") from None
+    return out
 
 
 def _numeric_like(col) -> bool:

@@ -1161,7 +1161,13 @@ def _open_image(path: Path, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, fit
             warnings.warn(f"{path} holds {len(ignored) + 1} images: using {used}, ignoring {', '.join(ignored)} "
                           "(starclass reads one image per band; write each to its own file to use another)",
                           stacklevel=2)
+        # BSCALE before the data are read: astropy drops it from the header once it has applied it
+        bscale = _number(image_hdu.header.get("BSCALE")) if int(image_hdu.header.get("BITPIX", 0)) > 0 else None
         arr = _as_2d(image_hdu.data, path)
+        if isinstance(image_hdu, fits.CompImageHDU):
+            arr = restore_dithered_zeros(arr, path, hdul.index(image_hdu))
+        elif bscale is not None:
+            arr = restore_scaled_zeros(arr, bscale)
         header = image_hdu.header.copy()
         if image_hdu is not hdul[0]:
             # keywords such as FILTER, PHOTFLAM, EXPTIME often live only in the primary header
@@ -1356,6 +1362,196 @@ def _image_shapes(hdul: fits.HDUList) -> str:
     if not shapes:
         return " (no HDU holds data)"
     return f" ({'; '.join(shapes)}; a mosaic is an image of at least 2 x 2 px, any further axes of length 1)"
+
+
+#: Side (px) of the smallest square of near-zero pixels :func:`restore_dithered_zeros` takes for padding:
+#: that of the exact zeros :func:`zero_padding` reads as padding.
+DITHERED_ZERO_SIDE = 5
+
+
+def _quantisation_steps(path: Path, index: int, shape: tuple[int, int]) -> np.ndarray | None:
+    """Per pixel, the quantisation step of a tile-compressed float image quantised with SUBTRACTIVE_DITHER_1.
+
+    None where the HDU is not quantised so (lossless, integer, ``NO_DITHER`` or
+    ``SUBTRACTIVE_DITHER_2``, which keeps zeros). A tile stored losslessly has step 0.
+    """
+    with fits.open(path, disable_image_compression=True, memmap=False) as raw:
+        table = raw[index]
+        head = table.header
+        if str(head.get("ZQUANTIZ", "")).strip().upper() != "SUBTRACTIVE_DITHER_1":
+            return None
+        if str(head.get("ZBITPIX", "")).strip() not in ("-32", "-64"):
+            return None
+        ny, nx = shape
+        tx = int(head.get("ZTILE1", nx) or nx)
+        ty = int(head.get("ZTILE2", 1) or 1)
+        ntx, nty = -(-nx // tx), -(-ny // ty)
+        if "ZSCALE" in table.columns.names:
+            scale = np.asarray(table.data["ZSCALE"], dtype=float)
+        elif "ZSCALE" in head:
+            scale = np.full(ntx * nty, float(head["ZSCALE"]))
+        else:
+            return None
+    if scale.size != ntx * nty:
+        return None
+    scale = np.where(np.isfinite(scale) & (scale > 0), scale, 0.0).reshape(nty, ntx)
+    # tiles in row order (cfitsio): tile (j, i) covers rows j*ty.. and columns i*tx..
+    return np.repeat(np.repeat(scale, ty, axis=0), tx, axis=1)[:ny, :nx]
+
+
+def restore_dithered_zeros(arr: np.ndarray, path: PathLike, index: int) -> np.ndarray:
+    """A tile-compressed image's zero padding back to exact zeros where dithered quantisation blurred it.
+
+    fpack's default lossy compression of float images (``SUBTRACTIVE_DITHER_1``; astropy's
+    ``CompImageHDU(..., quantize_method=1)``) gives
+    each pixel back within half a quantisation step (``ZSCALE`` of its tile) of its value, so the exact
+    zeros outside a drizzled footprint come back as noise of about 1/30 of the sky's: starclass read
+    them as data (no zero padding found without a weight map), and ``detect`` found a row of false
+    candidates along the footprint's edge (705 where the uncompressed file gives 475). Pixels within
+    half a step of 0 in squares of at least :data:`DITHERED_ZERO_SIDE` px are set to 0 (a change
+    smaller than the compression's own error); a sky pixel lies that close to 0 with a chance of
+    about 1/16 at fpack's default quantisation, so 25 of them together do not happen on data.
+
+    Parameters
+    ----------
+    arr
+        The image as astropy decompressed it.
+    path, index
+        Its file and the index of its HDU there.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``arr`` itself when nothing changes (not dithered, or no such square), else a read-only copy.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rng = np.random.default_rng(0)
+    >>> img = rng.normal(1.0, 0.1, (64, 64)).astype(np.float32)
+    >>> img[:, :20] = 0.0                                     # padding beside the footprint
+    >>> p = Path(tempfile.mkdtemp()) / "drc.fits.fz"
+    >>> fits.HDUList([fits.PrimaryHDU(), fits.CompImageHDU(img, quantize_level=16, quantize_method=1)]).writeto(p)
+    >>> back = fits.getdata(p, 1)
+    >>> bool((back[:, :20] == 0).all())
+    False
+    >>> fixed = restore_dithered_zeros(back, p, 1)
+    >>> bool((fixed[:, :20] == 0).all()), bool(np.array_equal(fixed[:, 20:], back[:, 20:]))
+    (True, True)
+    """
+    if arr.ndim != 2 or arr.dtype.kind != "f":
+        return arr
+    steps = _quantisation_steps(Path(path), index, arr.shape)
+    if steps is None:
+        return arr
+    return _near_zero_squares_to_zero(arr, steps)
+
+
+def restore_scaled_zeros(arr: np.ndarray, bscale: float) -> np.ndarray:
+    """A scaled-integer image's zero padding back to exact zeros (``BZERO + BSCALE * n`` misses 0).
+
+    An image stored as int16 with ``BSCALE``/``BZERO`` (astropy's ``hdu.scale('int16')``, as teams
+    shrink drizzled mosaics) holds 0 as the integer nearest to ``-BZERO / BSCALE``, read back as
+    ``BZERO + BSCALE * n``: a constant within half a step of 0 (-6.4e-05 e-/s for one band of a
+    simulated HST field), not 0, so without a weight map its padding was read as sky. Pixels within
+    half a step of 0 in squares of at least :data:`DITHERED_ZERO_SIDE` px are set to 0, where the step
+    is at most a quarter of the image's noise (fpack's coarsest default quantisation); a coarser
+    scaling (integers of counts, a plate in ADU) is left as stored.
+
+    Parameters
+    ----------
+    arr
+        The image with BSCALE/BZERO applied (float32, as astropy reads it).
+    bscale
+        The file's ``BSCALE``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``arr`` itself when nothing changes, else a read-only copy.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> img = rng.normal(1.0, 0.1, (64, 64)).astype(np.float32)
+    >>> img[:, :20] = 0.0
+    >>> bscale, bzero = 0.002, 0.9997                      # 0 is stored as -500 (read as -0.0003)
+    >>> back = (np.round((img - bzero) / bscale) * bscale + bzero).astype(np.float32)
+    >>> bool((back[:, :20] == 0).any())
+    False
+    >>> fixed = restore_scaled_zeros(back, bscale)
+    >>> bool((fixed[:, :20] == 0).all()), bool(np.array_equal(fixed[:, 20:], back[:, 20:]))
+    (True, True)
+    """
+    step = abs(float(bscale)) if bscale is not None and np.isfinite(bscale) else 0.0
+    if arr.ndim != 2 or arr.dtype.kind != "f" or step <= 0:
+        return arr
+    stride = max(1, int(np.sqrt(arr.size / 1e5)))  # about 1e5 pixels for the noise
+    sample = np.asarray(arr[::stride, ::stride], dtype=np.float64)
+    sample = sample[np.isfinite(sample) & (np.abs(sample) > 0.5 * step)]
+    if sample.size < 100:
+        return arr
+    sigma = 1.4826 * float(np.median(np.abs(sample - np.median(sample))))
+    if not (step <= 0.25 * sigma):
+        return arr
+    return _near_zero_squares_to_zero(arr, step)
+
+
+def quantised_zeros(path: PathLike) -> str | None:
+    """Which rule of reading back zero padding applies to the image of ``path``, from its headers alone.
+
+    ``"dithered"`` for a float image tile-compressed with ``SUBTRACTIVE_DITHER_1``
+    (:func:`restore_dithered_zeros`), ``"scaled"`` for an integer image with a ``BSCALE`` other than 1
+    or a fractional ``BZERO`` (:func:`restore_scaled_zeros`), else None. The survey enters it in those
+    bands' tile digests: their pixel values are read otherwise since 2026-12-05.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "drc.fits"
+    >>> fits.PrimaryHDU(np.zeros((4, 4), np.float32)).writeto(p)
+    >>> quantised_zeros(p) is None
+    True
+    """
+    with fits.open(path, disable_image_compression=True, memmap=True) as hdul:
+        for hdu in hdul:
+            head = hdu.header
+            if isinstance(hdu, fits.BinTableHDU) and head.get("ZIMAGE"):
+                extname = str(head.get("EXTNAME", "")).strip().upper()
+                if extname in WEIGHT_EXTNAMES or extname in ANCILLARY_EXTNAMES or extname in MASK_EXTNAMES:
+                    continue
+                quantised = str(head.get("ZQUANTIZ", "")).strip().upper() == "SUBTRACTIVE_DITHER_1"
+                return "dithered" if quantised and str(head.get("ZBITPIX", "")).strip() in ("-32", "-64") else None
+            if not _is_2d_image(hdu):
+                continue
+            extname = str(head.get("EXTNAME", "")).strip().upper()
+            if extname in WEIGHT_EXTNAMES or extname in ANCILLARY_EXTNAMES or extname in MASK_EXTNAMES:
+                continue
+            bscale, bzero = _number(head.get("BSCALE", 1.0)), _number(head.get("BZERO", 0.0))
+            scaled = int(head.get("BITPIX", 0)) > 0 and (
+                (bscale is not None and bscale != 1.0) or (bzero is not None and bzero != round(bzero)))
+            return "scaled" if scaled else None
+    return None
+
+
+def _near_zero_squares_to_zero(arr: np.ndarray, steps) -> np.ndarray:
+    """``arr`` with squares of pixels within half a quantisation step of 0 set to 0 (a read-only copy)."""
+    from scipy.ndimage import maximum_filter, minimum_filter
+
+    with np.errstate(invalid="ignore"):
+        near = (np.abs(arr) <= 0.5 * np.asarray(steps) * (1 + 1e-6)).view(np.uint8)
+    if not near.any():
+        return arr
+    side = DITHERED_ZERO_SIDE
+    opened = maximum_filter(minimum_filter(near, size=side, mode="constant", cval=0), size=side,
+                            mode="constant", cval=0).astype(bool)
+    opened &= arr != 0
+    if not opened.any():
+        return arr
+    out = np.array(arr, dtype=np.float32, copy=True)
+    out[opened] = 0.0
+    out.flags.writeable = False
+    return out
 
 
 def _as_2d(data, path: Path) -> np.ndarray:
@@ -1667,6 +1863,23 @@ def _celestial_wcs(header: fits.Header, path: Path) -> WCS | None:
     return w.celestial
 
 
+def counts_reading_changed(header) -> bool:
+    """Whether :func:`in_counts` reads this ``BUNIT`` otherwise than before 2026-12-05.
+
+    ``e-`` and ``ct`` were read as count rates, ``electron.s**-1`` as counts; the survey enters such
+    bands in their tile digests (:func:`starclass.survey.run._reading`).
+
+    Examples
+    --------
+    >>> [counts_reading_changed({"BUNIT": u}) for u in ("e-", "ct", "ELECTRONS", "ELECTRONS/S", "electron.s**-1")]
+    [True, True, False, False, True]
+    """
+    bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
+    before = (bunit.startswith(("ELECTRON", "COUNT")) and not re.search(r"/S(EC(OND)?)?(?![A-Z])", bunit)
+              and "S-1" not in bunit and "/SR" not in bunit)
+    return before != in_counts(header)
+
+
 def in_counts(header) -> bool:
     """True if ``BUNIT`` says the pixels are counts (``ELECTRONS``, ``COUNTS``), not counts per second.
 
@@ -1676,16 +1889,28 @@ def in_counts(header) -> bool:
 
     Examples
     --------
+    The FITS standard's ``ct`` and the ``e-`` of many headers are counts too, and a rate written
+    as astropy writes one (``electron.s**-1``, ``ct s^-1``) is not.
+
     >>> [in_counts({"BUNIT": u}) for u in ("ELECTRONS", "counts", "ELECTRONS/S", "e-/s", "COUNTS S-1", "")]
     [True, True, False, False, False, False]
+    >>> [in_counts({"BUNIT": u}) for u in ("e-", "ct", "cts", "electron.s**-1", "ct s^-1", "CPS", "ELEC")]
+    [True, True, True, False, False, False, False]
     """
     bunit = str(header.get("BUNIT", "") or "").strip().upper().replace(" ", "")
     # COUNTS/SR is a surface brightness, not counts whose Poisson noise the errors may take as they stand
-    return bunit.startswith(("ELECTRON", "COUNT")) and not _per_second(bunit) and "/SR" not in bunit
+    return bool(_COUNTS_UNIT.match(bunit)) and not _per_second(bunit) and "/SR" not in bunit
 
 
-#: "/S", "/SEC", "/SECOND" not followed by a letter: per second, where "/SR" (per steradian) is not
-_PER_SECOND = re.compile(r"/S(EC(OND)?)?(?![A-Z])")
+#: BUNIT (upper case, no spaces) of counts: ELECTRON(S), COUNT(S), and the FITS standard's ``ct`` and the
+#: ``e-`` of many headers, these two as whole words. 'e-' and 'ct' images were read as count rates: a
+#: 400 s image's PHOTFLAM zeropoint lacked 2.5 log10(400) = 6.5 mag and its errors took the Poisson
+#: term of a rate.
+_COUNTS_UNIT = re.compile(r"^(ELECTRON|COUNT|E-(?![A-Z])|CTS?(?![A-Z]))")
+
+#: "/S", "/SEC", "/SECOND" not followed by a letter: per second, where "/SR" (per steradian) is not;
+#: astropy's "S**-1", "S^-1" and the FITS "S-1" likewise ("ELECTRON.S**-1" was read as counts)
+_PER_SECOND = re.compile(r"/S(EC(OND)?)?(?![A-Z])|S(\*\*|\^)?\(?-1")
 
 
 def _per_second(bunit: str) -> bool:
@@ -1695,9 +1920,11 @@ def _per_second(bunit: str) -> bool:
     --------
     >>> [_per_second(u) for u in ("ELECTRONS/S", "E-/S", "COUNTS/SEC", "COUNTSS-1", "MJY/SR", "DN/SR", "DN")]
     [True, True, True, True, False, False, False]
+    >>> [_per_second(u) for u in ("ELECTRON.S**-1", "CTS^-1", "COUNT.S^(-1)")]
+    [True, True, True]
     """
     # "/S" anywhere read "MJY/SR" and "DN/SR" (per steradian) as rates: a profile axis of "counts/s"
-    return bool(_PER_SECOND.search(bunit)) or "S-1" in bunit
+    return bool(_PER_SECOND.search(bunit))
 
 
 #: Header keywords read as a band's exposure time (s), in this order: HST's EXPTIME, some HLSP mosaics'

@@ -6,7 +6,7 @@ One file per candidate, ``<prefix><id>.fits``:
 * primary HDU (no data): ``ID``, ``X``, ``Y`` (0-based candidate position), ``XC``, ``YC``
   (the centre pixel, ``floor(x + 0.5)``), ``SIZE``, ``BANDS``, ``NBANDS``, ``ORIGIN``;
 * one image extension per band, ``EXTNAME`` = band, with ``BAND``, ``ID``, ``X``, ``Y``,
-  ``ZP`` (zeropoint, when known), the cut-out's WCS (the mosaic's with ``CRPIX`` shifted)
+  ``ZP`` (zeropoint, when known), the cut-out's WCS (the mosaic's with ``CRPIX`` shifted, SIP kept)
   and ``BLANK`` pixels (off the image or bad) written as NaN.
 
 These files are for people and other tools (DS9, external classifiers), not for starclass
@@ -32,6 +32,43 @@ from starclass.stamps.extract import centre_pixels, extract_stamps, resolve_imag
 from starclass.stamps.inputs import _weights
 
 __all__ = ["export_phangs_fits"]
+
+
+def cutout_wcs(wcs, x0: int, y0: int):
+    """The WCS of a cut-out whose pixel (0, 0) is pixel ``(x0, y0)`` (0-based) of the mosaic of ``wcs``.
+
+    ``CRPIX`` is shifted, and so is the SIP distortion's own reference pixel: a copy with only
+    ``wcs.crpix`` shifted kept SIP about the mosaic's reference pixel, and ``to_header()`` without
+    ``relax`` left SIP out, so the cut-outs of a mosaic with SIP keywords placed their pixels up to
+    0.8 px off on a 64 px cut-out (0.4 px at the candidate itself) of a simulated field. Written with
+    ``to_header(relax=True)``, the SIP keywords go with it.
+
+    Parameters
+    ----------
+    wcs
+        The mosaic's celestial :class:`astropy.wcs.WCS`.
+    x0, y0
+        The mosaic pixel (column, row; 0-based, may be negative) at the cut-out's pixel (0, 0).
+
+    Returns
+    -------
+    astropy.wcs.WCS
+
+    Examples
+    --------
+    >>> from astropy.wcs import WCS
+    >>> w = WCS(naxis=2); w.wcs.ctype = ["RA---TAN", "DEC--TAN"]; w.wcs.crpix = [50, 50]
+    >>> w.wcs.cdelt = [-1e-5, 1e-5]
+    >>> [float(v) for v in cutout_wcs(w, 10, 20).wcs.crpix]
+    [40.0, 30.0]
+    """
+    from astropy.wcs import Sip
+
+    w = wcs.deepcopy()
+    w.wcs.crpix = [w.wcs.crpix[0] - x0, w.wcs.crpix[1] - y0]
+    if w.sip is not None:
+        w.sip = Sip(w.sip.a, w.sip.b, w.sip.ap, w.sip.bp, w.wcs.crpix)
+    return w
 
 
 def export_phangs_fits(
@@ -129,9 +166,7 @@ def export_phangs_fits(
                 for b, band in enumerate(names):
                     hdr = fits.Header()
                     if wcs is not None:
-                        w = wcs.deepcopy()
-                        w.wcs.crpix = [w.wcs.crpix[0] - x0, w.wcs.crpix[1] - y0]
-                        hdr.update(w.to_header())
+                        hdr.update(cutout_wcs(wcs, x0, y0).to_header(relax=True))
                     hdr["BAND"] = band
                     hdr["ID"] = _scalar(ident)
                     hdr["X"] = float(x[n])

@@ -457,7 +457,10 @@ def _reading(mos, *, photometry: bool) -> dict[str, dict[str, Any]]:
     values in a calibrated unit (:func:`starclass.io.mosaic.calibrated_counts`: SDSS nanomaggies, a DES coadd's
     MAGZERO scale, Pan-STARRS1 stacks, MJy/sr...) give the magnitude errors their electrons per unit (or the sky
     noise only) where EXPTIME was read as of count rates; and a weight plane not in :data:`FORMAT_WEIGHT_EXTNAMES`
-    (a DES coadd's WGT) is the band's weight map where it was passed over. Those bands' entries enter their tiles'
+    (a DES coadd's WGT) is the band's weight map where it was passed over. Since 2026-12-05 also: a ``BUNIT`` of
+    counts spelt ``e-`` or ``ct`` (read as a rate before) and a rate spelt ``electron.s**-1`` (read as counts);
+    and a dithered tile-compressed or scaled-integer image, whose zero padding is read back as zeros
+    (:func:`starclass.io.mosaic.quantised_zeros`). Those bands' entries enter their tiles'
     digests; a field with none (HST, counts and rate images) gives ``{}`` and keeps its tiles. The units count only
     with ``photometry`` (no magnitudes with ``skip``). A PS1 stack's band ('i.00000', now i) needs no entry: the
     band names are keys of the digest's mosaics already.
@@ -475,7 +478,7 @@ def _reading(mos, *, photometry: bool) -> dict[str, dict[str, Any]]:
     >>> _reading(SimpleNamespace(paths={"r": p}, headers={"r": {"BUNIT": "ELECTRONS/S"}}), photometry=True)
     {}
     """
-    from starclass.io.mosaic import calibrated_counts, weight_extension
+    from starclass.io.mosaic import calibrated_counts, counts_reading_changed, quantised_zeros, weight_extension
 
     out: dict[str, dict[str, Any]] = {}
     for band, path in mos.paths.items():
@@ -483,6 +486,11 @@ def _reading(mos, *, photometry: bool) -> dict[str, dict[str, Any]]:
         converted = calibrated_counts(mos.headers[band]) if photometry else None
         if converted is not None:
             entry["electrons_per_unit"], entry["unit"] = converted
+        if photometry and counts_reading_changed(mos.headers[band]):
+            entry["bunit"] = str(mos.headers[band].get("BUNIT", "")).strip()  # 'e-', 'ct': counts since 2026-12-05
+        zeros = quantised_zeros(path)
+        if zeros is not None:
+            entry["zeros"] = zeros  # padding read back as zeros since 2026-12-05
         plane = weight_extension(path)
         if plane is not None and plane not in FORMAT_WEIGHT_EXTNAMES:
             entry["weight_plane"] = plane
