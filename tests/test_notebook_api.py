@@ -56,3 +56,36 @@ def test_an_unfitted_estimator_given_as_the_model_says_it_is_not_fitted(field_an
     with pytest.raises(StarclassError, match="got dict"):
         classify(images, table, {"model": 1}, device="cpu", progress=False)
 
+
+
+def test_an_estimator_is_calibrated_and_gives_conformal_sets_in_memory(field_and_clf, tmp_path):
+    # a notebook could calibrate only a saved model directory (calibrate_model(path, ...)) and had no
+    # conformal sets from the estimator: it had to rebuild them from clf.model_.calibration by hand
+    images, table, inputs, clf = field_and_clf
+    held_images, held = make_synthetic_field(TASK, 30, seed=5)
+    held_inputs, ok = make_inputs(held_images, held["x"], held["y"], TASK)
+    clf.calibrate(held_inputs[ok], held["class_ref"][ok], source="held-out field")
+    assert clf.model_.calibration["source"] == "held-out field"
+    assert clf.model_.calibration["n"] == int(ok.sum())
+    sets = clf.predict_set(inputs, coverage=0.8)
+    assert sets.shape == (len(inputs), 2) and sets.dtype == bool
+    # the sets classify writes for the same model and rows
+    out = classify(images, table, clf, device="cpu", progress=False, coverage=0.8)
+    written = [set(map(int, s.split("|"))) if s else set() for s in out["pred_set"]]
+    assert written == [set(clf.classes_[row].tolist()) for row in sets]
+    # predict_proba is the calibrated probability; the calibration is saved with the weights
+    again = type(clf).load(clf.save(tmp_path / "calibrated"), device="cpu")
+    assert again.model_.calibration["source"] == "held-out field"
+    np.testing.assert_allclose(again.predict_proba(inputs), clf.predict_proba(inputs), atol=1e-6)
+    np.testing.assert_array_equal(again.predict_set(inputs, coverage=0.8), sets)
+
+
+def test_calibrating_an_estimator_on_its_training_rows_is_refused(field_and_clf):
+    _, table, inputs, _ = field_and_clf
+    clf = CNNClassifier(TASK, epochs=1, seed=1, device="cpu", outdir=None)
+    clf.fit(inputs, table["class_ref"])
+    with pytest.raises(StarclassError, match="trained on"):
+        clf.calibrate(inputs, table["class_ref"])
+    with pytest.warns(UserWarning, match="trained on"):
+        clf.calibrate(inputs, table["class_ref"], allow_training_rows=True)
+    assert clf.model_.calibration["n_training_rows"] > 0
