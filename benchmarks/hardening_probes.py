@@ -206,7 +206,7 @@ class Fixture:
             raise SystemExit(f"cannot detect in the probe field:\n{r.out}")
         cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
                          recipe={"epochs": 1, "batch_size": 32, "val_fraction": 0.2})
-        save_config(cfg, self.task)
+        save_config(cfg, self.task, overwrite=True)
         r = self.train(self.model)
         if r.rc:
             raise SystemExit(f"cannot train the probe model:\n{r.out}")
