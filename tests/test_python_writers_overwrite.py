@@ -84,3 +84,19 @@ def test_write_regions_keeps_an_existing_file(tmp_path):
         write_regions(TABLE, path)
     assert path.read_text() == "# my regions\n"
     assert write_regions(TABLE, path, overwrite=True).read_text().count("circle") == 2
+
+
+def test_export_phangs_fits_keeps_existing_files(tmp_path):
+    from astropy.io import fits
+
+    from starclass.stamps import export_phangs_fits
+
+    images = {"f555w": np.ones((32, 32), np.float32)}
+    table = Table({"id": [3, 4], "x": [10.0, 20.0], "y": [12.0, 12.0]})
+    (tmp_path / "cand_000004.fits").write_text("mine")
+    with pytest.raises(StarclassError, match=r"cand_000004\.fits exists"):
+        export_phangs_fits(images, table, tmp_path, size=9)
+    assert (tmp_path / "cand_000004.fits").read_text() == "mine"
+    assert not (tmp_path / "cand_000003.fits").exists()  # refused before any file was written
+    paths = export_phangs_fits(images, table, tmp_path, size=9, overwrite=True)
+    assert [fits.getdata(p, 1).shape for p in paths] == [(9, 9), (9, 9)]
