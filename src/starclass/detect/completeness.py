@@ -93,6 +93,15 @@ def completeness(
         ``mag_lo``, ``mag_hi``, ``n_true``, ``n_found``, ``completeness`` per bin, and in
         ``meta``: ``matched`` (total), ``median_dmag`` (median of measured - true magnitude
         of matched objects, where ``found`` has ``mag_<band>``).
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> truth = Table({"x": [10.0, 30.0, 50.0, 70.0], "y": [10.0] * 4, "mag_true_f555w": [21.2, 21.4, 22.6, 22.8]})
+    >>> found = Table({"x": [10.3, 30.2, 50.1], "y": [10.0, 9.8, 10.1]})
+    >>> c = completeness(truth, found, bins=[21.0, 22.0, 23.0])
+    >>> c["completeness"].tolist(), c.meta["matched"]
+    ([1.0, 0.5], 3)
     """
     band = band.lower()
     mcol = mag_true_col(band) if mag_true_col(band) in truth.colnames else mag_col(band)

@@ -452,6 +452,16 @@ class MosaicSet:
     padding_sides
         Band -> side (px) of the squares of zeros read as padding (:meth:`padding_side`), filled as
         each band is decided; a survey hands its tiles the decision it made on the whole mosaic.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from starclass.simulate import SimConfig, simulate_to_disk
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "field"
+    >>> _ = simulate_to_disk(SimConfig(seed=1, shape=(128, 128), n_candidates=20), folder)
+    >>> ms = read_mosaics(folder)
+    >>> type(ms).__name__, ms.bands, ms.shape, round(ms.zeropoint["f555w"], 2), round(ms.pixel_scale, 3)
+    ('MosaicSet', ['f275w', 'f336w', 'f438w', 'f555w', 'f814w'], (128, 128), 25.8, 0.04)
     """
 
     bands: list[str]

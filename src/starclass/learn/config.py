@@ -543,6 +543,14 @@ class TaskConfig:
         physical size (1 Mpc) at different redshifts, so their pixel counts differ. False (the default
         of every other preset): a folder of mixed sizes is refused, since the cutouts of one survey
         (PAndAS) differing in size are usually a mistake that would show objects at other scales.
+
+    Examples
+    --------
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)   # a TaskConfig
+    >>> cfg.classes, cfg.class_names, cfg.n_channels
+    ([1, 2], ['cluster', 'non-cluster'], 2)
+    >>> cfg.map_classes([1, 2, 0]).tolist()                         # reference classes -> task classes
+    [1, 2, -1]
     """
 
     name: str

@@ -139,6 +139,17 @@ class StampStoreWriter:
     overwrite
         Replace a file at ``path`` (default False: an existing one is refused before anything
         is written, as astropy's writers refuse it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+    >>> with StampStoreWriter(path, 4, ["f555w"], 8) as w:
+    ...     for start in (0, 2):                          # batch by batch
+    ...         w.write(np.zeros((2, 1, 8, 8), np.float32), np.ones((2, 8, 8), bool))
+    ...     w.write_table({"x": [1.0, 2.0, 3.0, 4.0], "y": [1.0, 1.0, 1.0, 1.0]})
+    >>> StampStore(path).shape
+    (4, 1, 8, 8)
     """
 
     def __init__(
@@ -311,6 +322,20 @@ class StampStore:
     of all inputs. ``store.table`` holds the
     candidate columns, ``store.meta`` the metadata, ``store.ok`` the per-candidate flag.
     The HDF5 file is opened on first access in each process (safe with DataLoader workers).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+    >>> stamps = np.arange(3 * 1 * 4 * 4, dtype=np.float32).reshape(3, 1, 4, 4)
+    >>> _ = write_stamp_store(path, stamps, np.ones((3, 4, 4), bool), {"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]},
+    ...                       channels=["f555w"])
+    >>> store = StampStore(path)
+    >>> len(store), store.shape, store.channels
+    (3, (3, 1, 4, 4), ['f555w'])
+    >>> inputs, valid = store[[2, 0]]                  # any order; read from disk on demand
+    >>> inputs.shape, float(inputs[0, 0, 0, 0]), store.table["x"].tolist()
+    ((2, 1, 4, 4), 32.0, [1.0, 2.0, 3.0])
     """
 
     def __init__(self, path: str | Path) -> None:
