@@ -89,3 +89,16 @@ def test_calibrating_an_estimator_on_its_training_rows_is_refused(field_and_clf)
     with pytest.warns(UserWarning, match="trained on"):
         clf.calibrate(inputs, table["class_ref"], allow_training_rows=True)
     assert clf.model_.calibration["n_training_rows"] > 0
+
+
+def test_completeness_bins_are_magnitudes_with_their_unit():
+    # completeness() gave mag_lo / mag_hi without a unit, where every catalogue's mag_<band> has one
+    import astropy.units as u
+    from astropy.table import Table
+
+    from starclass.detect import completeness
+
+    truth = Table({"x": [10.0, 30.0], "y": [10.0, 10.0], "mag_true_f555w": [21.2, 22.6]})
+    out = completeness(truth, Table({"x": [10.2], "y": [10.0]}), bins=[21.0, 22.0, 23.0])
+    assert out["mag_lo"].unit == u.mag and out["mag_hi"].unit == u.mag
+    assert out["completeness"].tolist() == [1.0, 0.0]

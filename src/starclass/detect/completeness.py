@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+import astropy.units as u
 import numpy as np
 from astropy.table import Table
 
@@ -90,7 +91,7 @@ def completeness(
     Returns
     -------
     astropy.table.Table
-        ``mag_lo``, ``mag_hi``, ``n_true``, ``n_found``, ``completeness`` per bin, and in
+        ``mag_lo``, ``mag_hi`` (unit mag), ``n_true``, ``n_found``, ``completeness`` per bin, and in
         ``meta``: ``matched`` (total), ``median_dmag`` (median of measured - true magnitude
         of matched objects, where ``found`` has ``mag_<band>``).
 
@@ -132,6 +133,8 @@ def completeness(
         frac = np.where(n_true > 0, n_found / np.maximum(n_true, 1), np.nan)
     out = Table({"mag_lo": edges[:-1], "mag_hi": edges[1:], "n_true": n_true,
                  "n_found": n_found, "completeness": frac})
+    # the bin edges are magnitudes, as the catalogues' mag_<band> columns are (ECSV keeps the unit)
+    out["mag_lo"].unit = out["mag_hi"].unit = u.mag
     out.meta["band"] = band
     out.meta["radius_px"] = radius
     out.meta["matched"] = int(hit.sum())
