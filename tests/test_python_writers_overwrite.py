@@ -100,3 +100,32 @@ def test_export_phangs_fits_keeps_existing_files(tmp_path):
     assert not (tmp_path / "cand_000003.fits").exists()  # refused before any file was written
     paths = export_phangs_fits(images, table, tmp_path, size=9, overwrite=True)
     assert [fits.getdata(p, 1).shape for p in paths] == [(9, 9), (9, 9)]
+
+
+def test_figure_writers_keep_an_existing_file(tmp_path):
+    # report.figures.save_png, explain.figures.save_png and plot_completeness replaced a file of the same
+    # name without a word (and wrote it in place: a failed savefig left half a PNG)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from starclass.detect.completeness import completeness, plot_completeness
+    from starclass.explain.figures import save_png as explain_png
+    from starclass.report.figures import save_png as report_png
+
+    tab = completeness(Table({"x": [10.0], "y": [10.0], "mag_true_f555w": [21.2]}), Table({"x": [10.0], "y": [10.0]}),
+                       bins=[21.0, 22.0])
+    writers = {"report": lambda p, **kw: report_png(plt.figure(), p, **kw),
+               "explain": lambda p, **kw: explain_png(plt.figure(), p, **kw),
+               "completeness": lambda p, **kw: plot_completeness(tab, p, **kw)}
+    open_before = set(plt.get_fignums())  # other tests' examples may leave figures open
+    for name, write in writers.items():
+        path = tmp_path / f"{name}.png"
+        path.write_text("mine")
+        with pytest.raises(StarclassError, match="exists"):
+            write(path)
+        assert path.read_text() == "mine", name
+        write(path, overwrite=True)
+        assert path.read_bytes()[:4] == b"\x89PNG", name
+    assert set(plt.get_fignums()) <= open_before  # a refused figure is closed too

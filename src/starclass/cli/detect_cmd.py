@@ -251,7 +251,7 @@ def detect_command(
             write_regions(cat, staged.enter_context(atomic_path(regions)), overwrite=True)
         if comp is not None:
             comp.write(staged.enter_context(atomic_path(comp_path)), format="ascii.ecsv", overwrite=True)
-            plot_completeness(comp, staged.enter_context(atomic_path(png)))
+            plot_completeness(comp, staged.enter_context(atomic_path(png)), overwrite=True)  # staged; checked
     echo(f"wrote {output} ({counted(len(cat), 'row')})")
     if regions is not None:
         echo(f"wrote {regions}")

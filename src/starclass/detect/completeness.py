@@ -153,8 +153,24 @@ def fraction_brighter(truth: Table, found: Table, mag_max: float, *, band: str =
     return float(tab["completeness"][0]), int(tab["n_true"][0])
 
 
-def plot_completeness(table: Table, path: str | os.PathLike, title: str | None = None) -> None:
-    """Write a PNG of completeness against magnitude (atomically)."""
+def plot_completeness(table: Table, path: str | os.PathLike, title: str | None = None, *,
+                      overwrite: bool = False) -> None:
+    """Write a PNG of completeness against magnitude (atomically).
+
+    An existing file is refused unless ``overwrite``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> truth = Table({"x": [10.0, 30.0], "y": [10.0, 10.0], "mag_true_f555w": [21.2, 22.6]})
+    >>> tab = completeness(truth, Table({"x": [10.2], "y": [10.0]}), bins=[21.0, 22.0, 23.0])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "completeness.png"
+    >>> plot_completeness(tab, path)
+    >>> path.stat().st_size > 1000
+    True
+    """
+    if os.path.exists(path) and not overwrite:
+        raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
     # pyplot adds 0.6-1.8 s (measured): only the completeness PNG pays for it
     import matplotlib
 
