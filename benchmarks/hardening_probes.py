@@ -446,7 +446,7 @@ def cli_probes(fx: Fixture) -> list[tuple[str, str, Callable[[], tuple[str, str]
         rng = np.random.default_rng(0)
         for band in ("f555w", "f814w"):
             write_mosaic(d / f"tiny_{band}.fits", rng.normal(0, 1, (8, 8)).astype("f4"), band, None,
-                         photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+                         photflam=BANDS[band].photflam, photplam=BANDS[band].photplam, overwrite=True)
         return grade_refusal(starclass("detect", d, "-o", root / "c8.ecsv", "--no-progress", cwd=root),
                              ["8"], {}, {})
 

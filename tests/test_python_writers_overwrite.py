@@ -129,3 +129,17 @@ def test_figure_writers_keep_an_existing_file(tmp_path):
         write(path, overwrite=True)
         assert path.read_bytes()[:4] == b"\x89PNG", name
     assert set(plt.get_fignums()) <= open_before  # a refused figure is closed too
+
+
+def test_write_mosaic_keeps_an_existing_file(tmp_path):
+    from astropy.io import fits
+
+    from starclass.io.mosaic import write_mosaic
+
+    path = tmp_path / "m_f555w.fits"
+    write_mosaic(path, np.ones((8, 8)), "f555w", None, photflam=1.9e-19, photplam=5361.0)
+    with pytest.raises(StarclassError, match=r"m_f555w\.fits exists"):
+        write_mosaic(path, np.zeros((8, 8)), "f555w", None, photflam=1.9e-19, photplam=5361.0)
+    assert float(fits.getdata(path).sum()) == 64.0
+    write_mosaic(path, np.zeros((8, 8)), "f555w", None, photflam=1.9e-19, photplam=5361.0, overwrite=True)
+    assert float(fits.getdata(path).sum()) == 0.0

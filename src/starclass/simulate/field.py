@@ -350,7 +350,8 @@ def write_field(field: SimulatedField, outdir, *, overwrite: bool = False) -> di
         paths[band] = write_mosaic(_band_path(outdir, cfg.galaxy, band), img, band, field.wcs,
                                    photflam=info.photflam, photplam=info.photplam,
                                    exptime=cfg.band_exptime(band),
-                                   extra_header=_fits_header(cfg, band, field.noise[band]))
+                                   extra_header=_fits_header(cfg, band, field.noise[band]),
+                                   overwrite=True)  # the folder was checked above (_refuse_existing)
     paths.update(_write_tables(outdir, field.truth, field.humans, cfg, field.noise))
     return paths
 
@@ -418,7 +419,8 @@ def simulate_to_disk(config: SimConfig, outdir, *, progress: bool = False, overw
         paths[band] = write_mosaic(_band_path(outdir, config.galaxy, band), img, band, sc.wcs,
                                    photflam=info.photflam, photplam=info.photplam,
                                    exptime=config.band_exptime(band),
-                                   extra_header=_fits_header(config, band, sc.noise[band]))
+                                   extra_header=_fits_header(config, band, sc.noise[band]),
+                                   overwrite=True)  # the folder was checked above (_refuse_existing)
         del img
     paths.update(_write_tables(outdir, sc.truth, sc.humans, config, sc.noise))
     return paths
