@@ -105,7 +105,7 @@ def main() -> None:
 
     out = ROOT / "docs" / "img" / "detect"
     out.mkdir(parents=True, exist_ok=True)
-    plot_completeness(comp, out / "completeness.png", title="classes 1-3, default simulated field")
+    plot_completeness(comp, out / "completeness.png", title="classes 1-3, default simulated field", overwrite=True)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
     colours = {1: "red", 2: "green", 3: "blue", 4: "goldenrod"}
     bright = m_true[ia] < 24

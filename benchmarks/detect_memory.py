@@ -47,7 +47,7 @@ def simulate():
     for b in ("f275w", "f336w", "f438w", "f555w", "f814w"):
         m, _ = synthetic_field((size, size), n, bands=(b,), seed=2, min_separation=6.0)
         write_mosaic(outdir / f"syn_{b}.fits", m.data[b], b, None, photflam=BANDS[b].photflam,
-                     photplam=BANDS[b].photplam, exptime=2000.0)
+                     photplam=BANDS[b].photplam, exptime=2000.0, overwrite=True)
         del m
     return "synthetic"
 

@@ -206,7 +206,7 @@ class Fixture:
             raise SystemExit(f"cannot detect in the probe field:\n{r.out}")
         cfg = get_preset("legus4-compact", stamp_size=16, scales=[1.0],
                          recipe={"epochs": 1, "batch_size": 32, "val_fraction": 0.2})
-        save_config(cfg, self.task)
+        save_config(cfg, self.task, overwrite=True)
         r = self.train(self.model)
         if r.rc:
             raise SystemExit(f"cannot train the probe model:\n{r.out}")
@@ -446,7 +446,7 @@ def cli_probes(fx: Fixture) -> list[tuple[str, str, Callable[[], tuple[str, str]
         rng = np.random.default_rng(0)
         for band in ("f555w", "f814w"):
             write_mosaic(d / f"tiny_{band}.fits", rng.normal(0, 1, (8, 8)).astype("f4"), band, None,
-                         photflam=BANDS[band].photflam, photplam=BANDS[band].photplam)
+                         photflam=BANDS[band].photflam, photplam=BANDS[band].photplam, overwrite=True)
         return grade_refusal(starclass("detect", d, "-o", root / "c8.ecsv", "--no-progress", cwd=root),
                              ["8"], {}, {})
 

@@ -58,7 +58,7 @@ def main() -> None:
     print("\npooled over all fields")
     tables["ladder_pooled"].pprint(max_lines=-1)
     args.png.parent.mkdir(parents=True, exist_ok=True)
-    save_png(summary_figure(tables), args.png, dpi=80)
+    save_png(summary_figure(tables), args.png, dpi=80, overwrite=True)
     print(f"\nfigure: {args.png}")
 
 

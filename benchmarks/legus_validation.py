@@ -74,7 +74,7 @@ def main() -> None:
     track = ssp_track(bands_in(t))
     panels = [(f"class {k}", ub[bright & (cls == k)], vi[bright & (cls == k)]) for k in (1, 2, 3, 4)]
     F.save_png(F.fig_colour_colour(panels, track, f"LEGUS NGC 1566, m_V < {lim:.2f} (M_V < -7.8)"),
-               out / "colour_colour.png")
+               out / "colour_colour.png", overwrite=True)
 
     # box counts: ours vs published
     import matplotlib.pyplot as plt
@@ -92,7 +92,7 @@ def main() -> None:
         ax.set_title(f"class {g}")
     h, lab = axes[0].get_legend_handles_labels()
     fig.legend(h, lab, loc="lower center", ncol=2, fontsize=9, bbox_to_anchor=(0.5, -0.08))
-    F.save_png(fig, out / "box_counts.png")
+    F.save_png(fig, out / "box_counts.png", overwrite=True)
 
     # mass functions and age distributions, class 1+2
     c12 = np.isin(cls, (1, 2))
@@ -104,14 +104,14 @@ def main() -> None:
         lo = 10 ** round(mass_limit(a1, -7.8), 2)
         fits.append((f"log τ {a0}-{a1}", fit_powerlaw_binned(mass[(la >= a0) & (la < a1)], lo=lo)))
     F.save_png(F.fig_powerlaw_bins(fits, "log M [Msun]", "log dN/dM", "LEGUS NGC 1566 class 1+2 mass functions"),
-               out / "mass_functions.png")
+               out / "mass_functions.png", overwrite=True)
     res = []
     for m0, m1 in ((4.0, 4.8), (4.8, None)):
         sel = (lm >= m0) & ((lm < m1) if m1 else True)
         res.append((f"log M {m0}-{m1 or 'max'}", age_distribution(age[sel])))
     F.save_png(F.fig_age_distributions(res, "LEGUS NGC 1566 class 1+2 age distributions"),
-               out / "age_distributions.png")
-    F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age"), out / "mass_age.png")
+               out / "age_distributions.png", overwrite=True)
+    F.save_png(F.fig_mass_age([("LEGUS class 1+2", mass, age)], "mass vs age"), out / "mass_age.png", overwrite=True)
 
     # sensitivity of box 4 to a U-B offset
     print("\n### class 1+2 in box 4 against a shift of U-B (mag)\n")

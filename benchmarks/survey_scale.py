@@ -73,7 +73,8 @@ def make_field(d: Path, side: int, n: int, seed: int) -> None:
             px, py = np.broadcast_arrays(px, py)
             val = 50 * np.exp(-((px - xs[:, None, None]) ** 2 + (py - ys[:, None, None]) ** 2) / 4.5)
             np.add.at(img, (py.ravel(), px.ravel()), val.ravel().astype("f4"))
-        write_mosaic(d / f"f_{b}.fits", img, b, wcs, photflam=BANDS[b].photflam, photplam=BANDS[b].photplam)
+        write_mosaic(d / f"f_{b}.fits", img, b, wcs, photflam=BANDS[b].photflam, photplam=BANDS[b].photplam,
+                     overwrite=True)
         del img
     Table({"id": np.arange(1, n + 1), "x": x, "y": y}).write(d / "cat.parquet", overwrite=True)
 

@@ -684,7 +684,7 @@ def test_every_empty_label_is_named_at_once_before_any_image_is_read(tmp_path):
 
 def _task(tmp_path) -> Path:
     cfg = get_preset("m31-real", stamp_size=16, recipe={"epochs": 2, "batch_size": 16, "val_fraction": 0.25})
-    return save_config(cfg, tmp_path / "task.yaml")
+    return save_config(cfg, tmp_path / "task.yaml", overwrite=True)  # a test may ask for it twice
 
 
 @pytest.fixture(scope="module")

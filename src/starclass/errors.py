@@ -86,8 +86,12 @@ def check_fitted(est: object, attr: str) -> None:
 def __getattr__(name: str) -> type:
     # module-level __getattr__ (PEP 562): scikit-learn is imported only when NotFittedError is asked for
     if name == "NotFittedError":
-        cls = _make_not_fitted()
-        globals()[name] = cls
+        # made once: check_fitted calls this directly, and a class made again on every call was
+        # another class than the one a notebook imported, so 'except NotFittedError' missed it
+        cls = globals().get(name)
+        if cls is None:
+            cls = _make_not_fitted()
+            globals()[name] = cls
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -175,8 +175,9 @@ def cutouts(
     # the rerun refused it without --overwrite
     with contextlib.ExitStack() as staged:
         store = staged.enter_context(atomic_path(output))
+        # the staged temporary file exists (atomic_path made it); --overwrite was checked above
         make_store(mset, table, store, config if config is not None else spec, batch_size=batch_size,
-                   weights=weights, progress=progress)
+                   weights=weights, progress=progress, overwrite=True)
         st = StampStore(store)
         summary = {
             "n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
@@ -205,7 +206,7 @@ def merge(stores: list[Path], output: Path, *, overwrite: bool = False) -> dict:
             raise StarclassError(f"--merge {p}: not a stamp store (expected {', '.join(STORE_SUFFIXES)})")
     _check_store_name(output)
     check_output(output, list(stores), option="--output", overwrite=overwrite, file=True)
-    merge_stores(stores, output)
+    merge_stores(stores, output, overwrite=True)  # checked just above, in the option's words
     st = StampStore(output)
     fields = st.table.get("field")
     return {"n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
@@ -248,7 +249,7 @@ def cutouts_fields(specs, output: Path, *, overwrite: bool = False, **options) -
             soft = (StampStore(part).meta.get("extra") or {}).get("softening_mag")
             if soft is not None and options.get("softening_mag") in (None, "auto"):
                 options["softening_mag"] = repr(float(soft))
-        merge_stores(parts, output, names=[s.name for s in specs])
+        merge_stores(parts, output, names=[s.name for s in specs], overwrite=True)  # check_output checked it
     st = StampStore(output)
     return {"n": len(st), "shape": st.shape, "bands": st.bands, "scales": st.scales,
             "normalisation": st.normalisation, "n_invalid": int((~st.ok).sum()), "fits": 0,

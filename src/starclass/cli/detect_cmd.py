@@ -247,10 +247,11 @@ def detect_command(
         # (check_output refused an existing output without --overwrite, as before)
         write_catalog(cat, staged.enter_context(atomic_path(output)), overwrite=True)
         if regions is not None:
-            write_regions(cat, staged.enter_context(atomic_path(regions)))
+            # the staged temporary file exists (atomic_path made it); --overwrite was checked before
+            write_regions(cat, staged.enter_context(atomic_path(regions)), overwrite=True)
         if comp is not None:
             comp.write(staged.enter_context(atomic_path(comp_path)), format="ascii.ecsv", overwrite=True)
-            plot_completeness(comp, staged.enter_context(atomic_path(png)))
+            plot_completeness(comp, staged.enter_context(atomic_path(png)), overwrite=True)  # staged; checked
     echo(f"wrote {output} ({counted(len(cat), 'row')})")
     if regions is not None:
         echo(f"wrote {regions}")

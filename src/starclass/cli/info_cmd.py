@@ -908,5 +908,5 @@ def info(
                              f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
-        write_regions(table, ds9, coords=ds9_coords, label=False)
+        write_regions(table, ds9, coords=ds9_coords, label=False, overwrite=True)  # check_output checked --overwrite
         echo(f"wrote {ds9} ({counted(len(table), 'circle')} coloured by {class_column(table) or 'nothing (white)'})")

@@ -64,7 +64,8 @@ def make_demo_field(outdir: str | Path, n: int = 40, size: int = 400, seed: int 
     wcs.wcs.crpix = [size / 2, size / 2]
     wcs.wcs.cdelt = [-0.04 / 3600, 0.04 / 3600]
     for b, (photflam, photplam) in BANDS.items():
-        write_mosaic(out / f"demo_{b}.fits", images[b], b, wcs, photflam=photflam, photplam=photplam)
+        write_mosaic(out / f"demo_{b}.fits", images[b], b, wcs, photflam=photflam, photplam=photplam,
+                     overwrite=True)  # the toy field is rewritten whole, as its tables are
 
     t = Table()
     t[ID] = np.arange(1, n + 1)

@@ -147,7 +147,16 @@ def selection_mask(
 
 
 def select_candidates(table: Table, **criteria) -> Table:
-    """Rows of ``table`` passing :func:`selection_mask` with ``criteria``."""
+    """Rows of ``table`` passing :func:`selection_mask` with ``criteria``.
+
+    Examples
+    --------
+    >>> from astropy.table import Table
+    >>> t = Table({"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0], "mag_f555w": [22.0, 24.5, 23.0], "ci": [1.5, 1.6, 1.2]})
+    >>> kept = select_candidates(t, mag_limit=24.0, ci_min=1.35)
+    >>> kept["mag_f555w"].tolist(), kept.meta["selection"]
+    ([22.0], {'mag_limit': 24.0, 'ci_min': 1.35})
+    """
     keep = selection_mask(table, **criteria)
     out = table[keep]
     out.meta["selection"] = {k: (list(map(list, v)) if k == "mci_polygon" and v is not None else v)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
+
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
 
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
@@ -20,9 +25,26 @@ __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_ti
 MAP_LABEL = "saliency (each map / its peak)"
 
 
-def save_png(fig, path, dpi: int = 100) -> None:
-    """Write a figure as PNG and close it (figures are many; open ones hold memory)."""
-    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+def save_png(fig, path, dpi: int = 100, *, overwrite: bool = False) -> None:
+    """Write a figure as PNG, atomically, and close it (figures are many; open ones hold memory).
+
+    An existing file is refused unless ``overwrite``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> fig, ax = plt.subplots()
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.png"
+    >>> save_png(fig, path)
+    >>> path.exists()
+    True
+    """
+    target = Path(path)
+    if target.exists() and not overwrite:
+        plt.close(fig)
+        raise StarclassError(f"{target} exists (overwrite=False); give overwrite=True to replace it")
+    with atomic_path(target, suffix=".png") as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
 
 

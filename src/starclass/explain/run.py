@@ -515,7 +515,7 @@ def explain(model: str | os.PathLike, stamps: str | os.PathLike, out: str | os.P
                                                         origin=origin)))
             figs.append(("profiles.png", fig_profiles(res.profiles, names_of, f"{title}: radial profiles")))
         for name, fig in figs:
-            save_png(fig, tmp / "figures" / name)
+            save_png(fig, tmp / "figures" / name, overwrite=True)  # a staged folder, checked before
         info["figures"] = [f"figures/{n}" for n, _ in figs]
         (tmp / "explain.json").write_text(json.dumps(info, indent=2))
     return info

@@ -452,6 +452,16 @@ class MosaicSet:
     padding_sides
         Band -> side (px) of the squares of zeros read as padding (:meth:`padding_side`), filled as
         each band is decided; a survey hands its tiles the decision it made on the whole mosaic.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from starclass.simulate import SimConfig, simulate_to_disk
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "field"
+    >>> _ = simulate_to_disk(SimConfig(seed=1, shape=(128, 128), n_candidates=20), folder)
+    >>> ms = read_mosaics(folder)
+    >>> type(ms).__name__, ms.bands, ms.shape, round(ms.zeropoint["f555w"], 2), round(ms.pixel_scale, 3)
+    ('MosaicSet', ['f275w', 'f336w', 'f438w', 'f555w', 'f814w'], (128, 128), 25.8, 0.04)
     """
 
     bands: list[str]
@@ -2419,6 +2429,7 @@ def write_mosaic(
     exptime: float = 1.0,
     extra_header: Mapping[str, object] | fits.Header | None = None,
     weight: np.ndarray | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write one band as an HST-drizzled-style FITS image, atomically.
 
@@ -2443,12 +2454,29 @@ def write_mosaic(
         More keywords to write (e.g. ``{"TELESCOP": "HST", "TARGNAME": "SIM-1"}``).
     weight
         Optional weight map, written as a ``WHT`` extension (zero = no data).
+    overwrite
+        Replace an existing file (default False: it is refused, as astropy's ``writeto``
+        refuses it; a notebook's second write_mosaic replaced the first without a word).
 
     Returns
     -------
     Path
         The path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "m_f555w.fits"
+    >>> _ = write_mosaic(path, np.ones((16, 16)), "f555w", None, photflam=1.9e-19, photplam=5361.0)
+    >>> fits.getheader(path)["FILTER"], fits.getdata(path).shape
+    ('F555W', (16, 16))
+    >>> write_mosaic(path, np.ones((16, 16)), "f555w", None, photflam=1.9e-19, photplam=5361.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...m_f555w.fits exists (overwrite=False); give overwrite=True to replace it
     """
+    if Path(path).exists() and not overwrite:
+        raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
     arr = np.asarray(data, dtype=np.float32)
     if arr.ndim != 2:
         raise StarclassError(f"write_mosaic({path}): data must be 2-D, got shape {arr.shape}")

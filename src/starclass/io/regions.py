@@ -107,15 +107,31 @@ def catalog_to_regions(table: Table, *, coords: str = "image", radius: float = 5
 
 def write_regions(table: Table, path: PathLike, *, coords: str = "image", radius: float = 5.0,
                   label: bool = False, pixel_scale: float | None = None,
-                  class_col: str | None = None) -> Path:
+                  class_col: str | None = None, overwrite: bool = False) -> Path:
     """Write a DS9 region file of the catalogue, coloured by class, atomically.
 
-    See :func:`catalog_to_regions` for the parameters. Returns the path written.
+    See :func:`catalog_to_regions` for the other parameters. An existing file at ``path`` is
+    refused unless ``overwrite`` (as :func:`starclass.io.catalog.write_catalog` refuses it).
+    Returns the path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "cands.reg"
+    >>> t = Table({"x": [10.0, 20.0], "y": [5.0, 8.0], "class_pred": [1, 4]})
+    >>> write_regions(t, path).read_text().count("circle")
+    2
+    >>> write_regions(t, path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ... exists (overwrite=False); give overwrite=True to replace it
     """
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise StarclassError(f"{target} exists (overwrite=False); give overwrite=True to replace it")
     regs = catalog_to_regions(table, coords=coords, radius=radius, label=label,
                               pixel_scale=pixel_scale, class_col=class_col)
     text = regs.serialize(format="ds9")
-    target = Path(path)
     with atomic_path(target) as tmp:
         tmp.write_text(text)
     return target

@@ -39,6 +39,13 @@ def dihedral(x: torch.Tensor, d: int) -> torch.Tensor:
     -------
     torch.Tensor
         The transformed tensor (a new tensor; ``x`` is not modified).
+
+    Examples
+    --------
+    >>> import torch
+    >>> x = torch.arange(4.0).reshape(1, 1, 2, 2)   # [[0, 1], [2, 3]]
+    >>> dihedral(x, 1).flatten().tolist()          # a quarter turn counter-clockwise
+    [1.0, 3.0, 0.0, 2.0]
     """
     if not 0 <= d < 8:
         raise ValueError(f"dihedral element must be 0-7, got {d}")
@@ -55,6 +62,15 @@ def dihedral_inverse(d: int) -> int:
 
     Mirrored elements are their own inverses; a pure rotation by ``k`` quarter turns is
     undone by ``4 - k``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> x = torch.arange(9.0).reshape(1, 1, 3, 3)
+    >>> dihedral_inverse(1), dihedral_inverse(5)
+    (3, 5)
+    >>> torch.equal(dihedral(dihedral(x, 1), dihedral_inverse(1)), x)
+    True
     """
     if not 0 <= d < 8:
         raise ValueError(f"dihedral element must be 0-7, got {d}")
@@ -66,6 +82,14 @@ def rescale(x: torch.Tensor, factor: float = 1.07) -> torch.Tensor:
 
     The fixed point is pixel ``(H // 2, W // 2)``, the pixel a stamp extractor centres the
     candidate on, so the candidate does not move.
+
+    Examples
+    --------
+    >>> import torch
+    >>> x = torch.zeros(1, 1, 5, 5)
+    >>> x[0, 0, 2, 2] = 1.0
+    >>> float(rescale(x, 1.5)[0, 0, 2, 2])   # the centre pixel stays where it is
+    1.0
     """
     if x.ndim != 4:
         raise ValueError(f"rescale expects [N, C, H, W], got shape {tuple(x.shape)}")

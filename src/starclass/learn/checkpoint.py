@@ -638,7 +638,59 @@ class LoadedModel:
         return [int(c) for c in self.config.classes]
 
 
-def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu", *,
+def in_memory_model(model: Any, what: str = "model") -> LoadedModel:
+    """The :class:`LoadedModel` of a model held in memory: itself, or a fitted estimator's ``model_``.
+
+    A notebook's fitted :class:`~starclass.learn.estimator.CNNClassifier` goes where a model
+    directory does (``classify(mosaics, table, clf)``): that stopped with numpy's "expected str,
+    bytes or os.PathLike object, not CNNClassifier".
+
+    Parameters
+    ----------
+    model : LoadedModel or estimator
+        A loaded model, or an estimator whose ``model_`` is one (a fitted ``CNNClassifier``).
+    what : str
+        How messages name the argument.
+
+    Returns
+    -------
+    LoadedModel
+
+    Raises
+    ------
+    starclass.errors.NotFittedError
+        An estimator that was not fitted (nor loaded).
+    StarclassError
+        Anything else (a baseline of :mod:`starclass.models.baselines` among them: it classifies
+        catalogue columns with its own ``predict_proba``, not stamps).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> from starclass.learn.estimator import CNNClassifier
+    >>> in_memory_model(CNNClassifier(get_preset("galaxy-cluster-compact")))
+    Traceback (most recent call last):
+    ...
+    starclass.errors.NotFittedError: model: this CNNClassifier is not fitted; call fit() (or CNNClassifier.load) first
+    """
+    if isinstance(model, LoadedModel):
+        return model
+    inner = getattr(model, "model_", None)
+    if isinstance(inner, LoadedModel):
+        return inner
+    kind = type(model).__name__
+    if hasattr(model, "get_params") and hasattr(model, "fit"):
+        if not [k for k in vars(model) if k.endswith("_") and not k.startswith("_")]:
+            from starclass.errors import NotFittedError
+
+            raise NotFittedError(f"{what}: this {kind} is not fitted; call fit() (or {kind}.load) first")
+        raise StarclassError(f"{what}: a fitted {kind} is not a CNN model; classify its catalogue columns with its "
+                             "own predict_proba (a baseline), or give a CNNClassifier or a model directory")
+    raise StarclassError(f"{what}: expected a model directory, a member file, a LoadedModel or a fitted "
+                         f"CNNClassifier, got {kind}")
+
+
+def load_model(model_path: str | os.PathLike | LoadedModel | Any, device: str | torch.device = "cpu", *,
                check_calibration: bool = True) -> LoadedModel:
     """Load an ensemble directory, a manifest or one member file, and build its networks.
 
@@ -646,7 +698,14 @@ def load_model(model_path: str | os.PathLike, device: str | torch.device = "cpu"
     are computed once per batch for all of them). A manifest's calibration entry is checked
     (:func:`calibration_digest`, the members' digests) and kept on the result;
     ``check_calibration=False`` skips it (for refitting a damaged one: ``starclass calibrate``).
+    A model already in memory (a :class:`LoadedModel`, a fitted ``CNNClassifier``:
+    :func:`in_memory_model`) is returned as it is, its networks moved to ``device``.
     """
+    if not isinstance(model_path, (str, os.PathLike)):
+        loaded = in_memory_model(model_path)
+        for net in loaded.members:
+            net.to(device).eval()
+        return loaded
 
     paths = member_paths(model_path)
     ckpts = [load_checkpoint(p) for p in paths]

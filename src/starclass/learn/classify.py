@@ -43,6 +43,7 @@ import os
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -169,11 +170,8 @@ def blank_column(blank: np.ndarray, bands) -> np.ndarray:
     return np.array([",".join(names[b]) for b in blank], dtype=str)
 
 
-def _as_model(model: LoadedModel | str | os.PathLike, device: torch.device) -> LoadedModel:
-    if isinstance(model, LoadedModel):
-        for m in model.members:
-            m.to(device).eval()
-        return model
+def _as_model(model: Any, device: torch.device) -> LoadedModel:
+    # a path, a LoadedModel or a fitted CNNClassifier (load_model takes all three)
     return load_model(model, device=device)
 
 
@@ -349,7 +347,7 @@ def trust_columns(loaded: LoadedModel, prob_raw: np.ndarray, *, calibrated: bool
 
 
 def predict_inputs(
-    model: LoadedModel | str | os.PathLike,
+    model: LoadedModel | str | os.PathLike | Any,
     inputs: np.ndarray,
     *,
     valid: np.ndarray | None = None,
@@ -601,7 +599,7 @@ def earlier_outputs(names: Iterable[str]) -> list[str]:
 def classify(
     mosaics: Mosaics,
     candidates,
-    model_path: LoadedModel | str | os.PathLike,
+    model_path: LoadedModel | str | os.PathLike | Any,
     *,
     batch_size: int = INFERENCE_BATCH_SIZE,
     tta: bool = False,
@@ -623,8 +621,9 @@ def classify(
     candidates
         :class:`astropy.table.Table` with 0-based ``x``, ``y`` columns.
     model_path
-        Model directory (ensemble), a member ``.pt`` file, or a loaded
-        :class:`starclass.learn.checkpoint.LoadedModel`.
+        Model directory (ensemble), a member ``.pt`` file, a loaded
+        :class:`starclass.learn.checkpoint.LoadedModel`, or a fitted
+        :class:`starclass.learn.estimator.CNNClassifier` (a notebook's, as it is in memory).
     batch_size
         Candidates per batch (memory is proportional to it, not to the number of
         candidates).
@@ -679,7 +678,8 @@ def classify(
     amp = _precision(loaded, dev, precision)
     cfg = loaded.config
     thr, positive = decision_threshold(cfg, threshold)
-    name = str(model_path) if not isinstance(model_path, LoadedModel) else "model"
+    # a CNNClassifier's str() is its whole config: a model in memory is "model"
+    name = str(model_path) if isinstance(model_path, (str, os.PathLike)) else "model"
     mosaic_bands = list(getattr(mosaics, "bands", None) or list(mosaics))
     # the mosaics' folder and the model's task, as classify/calibrate/train's CLI name them (2f86fe7): suggest
     # --mosaics (which comes here) said 'model (trained on ...)' with no folder and 'extends: TASK'
@@ -777,7 +777,7 @@ def classify(
     for key, val in cols.items():
         out[key] = val
     out.meta.update({
-        "model": str(model_path) if not isinstance(model_path, LoadedModel) else "(in memory)",
+        "model": str(model_path) if isinstance(model_path, (str, os.PathLike)) else "(in memory)",
         "task": cfg.name,
         # the task's class scheme travels with the catalogue, so evaluation never guesses it
         "classes": [int(c) for c in cfg.classes],

@@ -543,6 +543,14 @@ class TaskConfig:
         physical size (1 Mpc) at different redshifts, so their pixel counts differ. False (the default
         of every other preset): a folder of mixed sizes is refused, since the cutouts of one survey
         (PAndAS) differing in size are usually a mistake that would show objects at other scales.
+
+    Examples
+    --------
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)   # a TaskConfig
+    >>> cfg.classes, cfg.class_names, cfg.n_channels
+    ([1, 2], ['cluster', 'non-cluster'], 2)
+    >>> cfg.map_classes([1, 2, 0]).tolist()                         # reference classes -> task classes
+    [1, 2, -1]
     """
 
     name: str
@@ -1347,7 +1355,7 @@ def load_config(path_or_name: str | os.PathLike) -> TaskConfig:
         raise StarclassError(f"task config {p}: {exc}{hint}") from None
 
 
-def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:
+def save_config(cfg: TaskConfig, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write a config as YAML (``.yaml``/``.yml``) or JSON (any other suffix), atomically.
 
     :func:`load_config` reads the file back to an equal config.
@@ -1358,11 +1366,19 @@ def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:
         The config.
     path : path-like
         Output file; its suffix picks the format.
+    overwrite : bool
+        Replace an existing file (default False: it is refused, as astropy's writers refuse
+        it; a notebook's ``save_config(cfg, "task.yaml")`` replaced a hand-edited file).
 
     Returns
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    StarclassError
+        ``path`` exists and ``overwrite`` is false.
 
     Examples
     --------
@@ -1374,6 +1390,8 @@ def save_config(cfg: TaskConfig, path: str | os.PathLike) -> Path:
     True
     """
     p = Path(path)
+    if p.exists() and not overwrite:
+        raise StarclassError(f"{p} exists (overwrite=False); give overwrite=True to replace it")
     d = cfg.to_dict()
     if p.suffix.lower() in (".yaml", ".yml"):
         text = yaml.safe_dump(d, sort_keys=False, default_flow_style=None)
@@ -1389,6 +1407,7 @@ def _main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m starclass.learn.config", description=_main.__doc__)
     ap.add_argument("task", nargs="?", help="preset name or config file (omit to list the presets)")
     ap.add_argument("--save", help="write the config to this .yaml/.json file")
+    ap.add_argument("--overwrite", action="store_true", help="replace an existing --save file")
     args = ap.parse_args(argv)
     if not args.task:
         for name, cfg in PRESETS.items():
@@ -1402,7 +1421,11 @@ def _main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}")
         return 2
     if args.save:
-        print(f"wrote {save_config(cfg, args.save)}")
+        try:
+            print(f"wrote {save_config(cfg, args.save, overwrite=args.overwrite)}")
+        except StarclassError as exc:
+            print(f"error: {str(exc).replace('overwrite=True', '--overwrite').replace(' (overwrite=False)', '')}")
+            return 2
     else:
         print(yaml.safe_dump(cfg.to_dict(), sort_keys=False, default_flow_style=None), end="")
     return 0

@@ -339,6 +339,138 @@ class CNNClassifier(ClassifierMixin, BaseEstimator):
         """
         return np.asarray(self._fitted().config.decide(self.predict_proba(X)), dtype=np.int64)
 
+    def calibrate(self, X: Any, y: Any, *, method: str = "temperature", n_bins: int | None = None,
+                  allow_training_rows: bool = False, source: str = "calibrate(X, y)") -> CNNClassifier:
+        """Fit the model's calibration (and the rows of its conformal sets) on held-out rows, in memory.
+
+        What ``starclass calibrate`` (:func:`starclass.learn.calibration.calibrate_model`) does to
+        a model directory, done to this estimator: :meth:`predict_proba` is then calibrated,
+        :meth:`predict_set` uses these rows, and :meth:`save` writes the calibration with the
+        weights. It replaces the calibration ``fit`` stored from its validation split.
+
+        Parameters
+        ----------
+        X : array-like ``[N, C, H, W]``
+            Model inputs of rows the model was not trained on.
+        y : array-like
+            Their reference classes (``class_ref``), mapped with the task's merges; rows of no
+            task class, and rows whose input is blank in a band, are left out.
+        method : {"temperature", "vector", "histogram"}
+            The calibration map (:data:`starclass.learn.calibration.CALIBRATION_METHODS`).
+        n_bins : int or None
+            Bins per class of histogram binning (None: the default).
+        allow_training_rows : bool
+            Fit even when some rows are the model's training rows (a warning counts them).
+        source : str
+            Recorded with the calibration (``info`` and the catalogue's meta show it).
+
+        Returns
+        -------
+        CNNClassifier
+            ``self``.
+
+        Raises
+        ------
+        StarclassError
+            Rows the model was trained on (unless ``allow_training_rows``), a task class with
+            no row, or ``X`` and ``y`` of different lengths.
+
+        Examples
+        --------
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> from starclass.learn.config import get_preset
+        >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+        >>> train, held_out = make_synthetic(cfg, 32, seed=0), make_synthetic(cfg, 24, seed=1)
+        >>> clf = CNNClassifier(cfg, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+        >>> clf.calibrate(held_out.inputs, held_out.class_ref).model_.calibration["n"]
+        24
+        """
+        from starclass.learn.calibration import (
+            HISTOGRAM_BINS,
+            _check_held_out,
+            check_method,
+            fit_model_calibration,
+            leave_out_blank,
+        )
+
+        model = self._fitted()
+        check_method(method)
+        refuse_catalogue(X, "CNNClassifier.calibrate: X")
+        X = np.asarray(X)
+        cfg = model.config
+        if len(X) != len(y):
+            raise StarclassError(f"CNNClassifier.calibrate: {len(X)} rows of X but {len(y)} values of y")
+        # class_indices reads a masked entry as no class (np.asarray first would drop the mask)
+        labels = np.asarray(cfg.class_indices(y), dtype=np.int64)
+        keep = labels >= 0
+        if not keep.any():
+            raise StarclassError(f"CNNClassifier.calibrate: no value of y is a class of the task {list(cfg.classes)}")
+        keep = leave_out_blank(X, cfg, keep, source)
+        # the manifest's record of the training rows travels with the loaded model: the same check as calibrate's
+        n_training = _check_held_out({"training_rows": model.training_rows} if model.training_rows else {},
+                                     Path("(in memory)"), X, np.flatnonzero(keep), source, allow_training_rows)
+        cal = fit_model_calibration(model, X[keep], labels[keep], source=source, batch_size=int(self.batch_size),
+                                    device=self.device, precision=self.precision, method=method,
+                                    n_bins=HISTOGRAM_BINS if n_bins is None else int(n_bins))
+        cal.n_training_rows = n_training
+        model.calibration = cal.to_dict()
+        model.no_calibration = None
+        return self
+
+    def predict_set(self, X: Any, coverage: float = 0.9) -> np.ndarray:
+        """Class-conditional conformal prediction sets, boolean ``[N, K]`` (columns ``classes_``).
+
+        The sets ``starclass classify`` writes as ``pred_set``: each holds the true class of a
+        new row with probability ``coverage``, for every class alike
+        (:mod:`starclass.learn.conformal`), from the held-out rows the model's calibration
+        stores (``fit``'s validation split, or :meth:`calibrate`'s rows).
+
+        Parameters
+        ----------
+        X : array-like ``[N, C, H, W]``
+            Model inputs.
+        coverage : float
+            Coverage of the sets (0-1).
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean ``[N, K]``: ``sets[i, j]`` is True when ``classes_[j]`` is in row i's set.
+
+        Raises
+        ------
+        StarclassError
+            The model carries no calibration (trained without a validation split): fit one
+            with :meth:`calibrate` on held-out rows.
+
+        Examples
+        --------
+        >>> from starclass.datasets.stamps import make_synthetic
+        >>> from starclass.learn.config import get_preset
+        >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+        >>> train, held_out = make_synthetic(cfg, 32, seed=0), make_synthetic(cfg, 24, seed=1)
+        >>> clf = CNNClassifier(cfg, epochs=1, device="cpu").fit(train.inputs, train.class_ref)
+        >>> sets = clf.calibrate(held_out.inputs, held_out.class_ref).predict_set(held_out.inputs, coverage=0.8)
+        >>> sets.shape, sets.dtype.name
+        ((24, 2), 'bool')
+        """
+        from starclass.learn.calibration import ModelCalibration
+        from starclass.learn.conformal import check_coverage
+
+        model = self._fitted()
+        c = check_coverage(coverage)
+        if model.calibration is None:
+            why = getattr(model, "no_calibration", None) or "none recorded"
+            raise StarclassError(f"CNNClassifier.predict_set: the model carries no calibration ({why}); fit one on "
+                                 "held-out rows with clf.calibrate(X_held_out, y_held_out)")
+        refuse_catalogue(X, "CNNClassifier.predict_set: X")
+        raw = predict_inputs(model, X, batch_size=int(self.batch_size), tta=bool(self.tta), device=self.device,
+                             precision=self.precision, calibrated=False).prob_mean
+        cal = ModelCalibration.from_dict(model.calibration, "model")
+        # scored as classify scores them (trust_columns): calibrated probabilities, classes named in warnings
+        conformal = cal.conformal(calibrated=True, class_names=getattr(model.config, "class_names", None))
+        return np.asarray(conformal.predict_set(cal.calibrate(raw), coverage=c), dtype=bool)
+
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy against reference classes ``y`` (merged to the task's classes first).
 

@@ -28,6 +28,14 @@ def random_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.nda
     """Stratified random split: about ``fraction`` of each class goes to validation.
 
     A class with a single member stays in the training part.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = np.array([1, 1, 1, 1, 2, 2, 2, 2])
+    >>> train, val = random_split(labels, 0.25, seed=0)
+    >>> sorted(labels[val].tolist())      # one of each class
+    [1, 2]
     """
     labels = np.asarray(labels)
     _check_fraction(fraction)
@@ -60,6 +68,15 @@ def spatial_split(
         Seed of the tile draw.
     tiles
         The field's bounding box is cut into ``tiles x tiles`` equal rectangles.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.uniform(0, 100, 40), rng.uniform(0, 100, 40)
+    >>> train, val = spatial_split(x, y, 0.25, seed=0)
+    >>> len(train) + len(val), len(val) >= 10
+    (40, True)
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -106,7 +123,14 @@ ONE_GALAXY_HINT = ("; the catalogues' 'galaxy' column names the galaxy, before t
 def galaxy_split(
     galaxies: np.ndarray, holdout: str | None = None, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All candidates of galaxy ``holdout`` (drawn with ``seed`` when None) go to validation."""
+    """All candidates of galaxy ``holdout`` (drawn with ``seed`` when None) go to validation.
+
+    Examples
+    --------
+    >>> train, val = galaxy_split(["a", "a", "b", "b", "c"], "b")
+    >>> train.tolist(), val.tolist()
+    ([0, 1, 4], [2, 3])
+    """
     galaxies = np.asarray(galaxies).astype(str)
     names = np.unique(galaxies)
     if names.size < 2:
@@ -123,7 +147,13 @@ def galaxy_split(
 
 
 def leave_one_galaxy_out(galaxies: np.ndarray) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
-    """Yield ``(galaxy, train_idx, val_idx)`` holding out each galaxy in turn."""
+    """Yield ``(galaxy, train_idx, val_idx)`` holding out each galaxy in turn.
+
+    Examples
+    --------
+    >>> [(name, val.tolist()) for name, _, val in leave_one_galaxy_out(["a", "a", "b", "c"])]
+    [('a', [0, 1]), ('b', [2]), ('c', [3])]
+    """
     for name in np.unique(np.asarray(galaxies).astype(str)):
         tr, va = galaxy_split(galaxies, str(name))
         yield str(name), tr, va
@@ -139,7 +169,15 @@ def split_indices(
     galaxies: np.ndarray | None = None,
     holdout: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Dispatch on the split name (``random``, ``spatial``, ``galaxy``)."""
+    """Dispatch on the split name (``random``, ``spatial``, ``galaxy``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> train, val = split_indices("random", np.array([1, 1, 1, 1, 2, 2, 2, 2]), fraction=0.25, seed=0)
+    >>> len(train), len(val)
+    (6, 2)
+    """
     if split in (None, "random"):
         return random_split(labels, fraction, seed)
     if split == "spatial":

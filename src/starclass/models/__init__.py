@@ -25,7 +25,15 @@ __all__ = ["available", "build_model", "check_members", "describe", "register", 
 
 
 def count_flops(model, input_shape):
-    """FLOPs of one forward pass (see :func:`starclass.models.flops.count_flops`)."""
+    """FLOPs of one forward pass (see :func:`starclass.models.flops.count_flops`).
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> count_flops(build_model(cfg, pretrained=False), (1, cfg.n_channels, 16, 16)) > 0
+    True
+    """
     # models.flops imports torch (+4.2 s measured), which `import starclass.models` does not
     from starclass.models.flops import count_flops as _count
 

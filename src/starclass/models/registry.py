@@ -42,6 +42,17 @@ def register(name: str, check: Callable[[Any], None] | None = None
     ``check(config)``, when given, raises :class:`StarclassError` for a task whose inputs the
     network cannot take (e.g. a VGG's minimum input size); :func:`check_members` runs it for
     every member before any training.
+
+    Examples
+    --------
+    >>> import torch.nn as nn
+    >>> @register("demo-linear")
+    ... def demo_linear(config, **options):
+    ...     '''A linear layer on the flattened stamp (a demo).'''
+    ...     return nn.Sequential(nn.Flatten(), nn.LazyLinear(config.n_classes))
+    >>> "demo-linear" in available(), describe("demo-linear")
+    (True, 'A linear layer on the flattened stamp (a demo).')
+    >>> _ = _BUILDERS.pop("demo-linear")   # the example leaves the registry as it found it
     """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,7 +65,13 @@ def register(name: str, check: Callable[[Any], None] | None = None
 
 
 def available() -> list[str]:
-    """Names of the registered architectures."""
+    """Names of the registered architectures.
+
+    Examples
+    --------
+    >>> {"compact", "starcnet", "resnet18"} <= set(available())
+    True
+    """
     return sorted(set(_MODULES) | set(_BUILDERS))
 
 
@@ -101,7 +118,13 @@ def check_members(config: Any) -> None:
 
 
 def describe(name: str) -> str:
-    """First line of an architecture builder's docstring."""
+    """First line of an architecture builder's docstring.
+
+    Examples
+    --------
+    >>> describe("compact")
+    'Compact multi-scale CNN: strided 3x3 stages, residual convs, BN folded at inference.'
+    """
     doc = inspect.getdoc(_builder(name)) or ""
     return doc.splitlines()[0] if doc else name
 
@@ -127,6 +150,15 @@ def build_model(config: Any, member: int | None = None, *, pretrained: bool = Tr
         ``[N, config.n_classes]``. Attributes: ``architecture`` (name), ``member`` (index),
         ``weights_source`` ("scratch" or where ImageNet weights came from), ``task`` (the
         config's name).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> net = build_model(cfg, pretrained=False)
+    >>> net(torch.zeros(2, cfg.n_channels, 16, 16)).shape   # one logit per class
+    torch.Size([2, 2])
     """
     m = config.member(member)
     name = m["architecture"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import textwrap
+from pathlib import Path
 
 import matplotlib
 
@@ -16,6 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from starclass.errors import StarclassError
+from starclass.io.atomic import atomic_path
 from starclass.schema import group_column, renamed_result_columns, unit_of
 from starclass.science.colour import BOXES
 
@@ -58,8 +61,29 @@ def to_png_base64(fig, dpi: int = 85) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def save_png(fig, path, dpi: int = 110) -> None:
-    fig.savefig(path, format="png", dpi=dpi, bbox_inches="tight")
+def save_png(fig, path, dpi: int = 110, *, overwrite: bool = False) -> None:
+    """Write a figure as PNG, atomically, and close it.
+
+    An existing file is refused unless ``overwrite`` (a notebook's second figure of the same name
+    replaced the first without a word).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "confusion.png"
+    >>> fig = fig_confusion(np.array([[5, 1], [2, 4]]), np.array([[0.83, 0.17], [0.33, 0.67]]),
+    ...                     ["cluster", "non-cluster"], "truth vs prediction")
+    >>> save_png(fig, path)
+    >>> path.stat().st_size > 1000
+    True
+    """
+    target = Path(path)
+    if target.exists() and not overwrite:
+        plt.close(fig)
+        raise StarclassError(f"{target} exists (overwrite=False); give overwrite=True to replace it")
+    with atomic_path(target, suffix=".png") as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
 
 

@@ -237,6 +237,14 @@ class SimConfig:
         survey across galactocentric radius (the truth column ``r_gal`` follows it).
     telescope
         Written as TELESCOP.
+
+    Examples
+    --------
+    >>> cfg = SimConfig(seed=1, shape=(128, 128), n_candidates=20)
+    >>> cfg.bands, cfg.v_band
+    (('f275w', 'f336w', 'f438w', 'f555w', 'f814w'), 'f555w')
+    >>> cfg.replace(seed=2).seed        # configs are frozen: replace makes a changed copy
+    2
     """
 
     seed: int = 0

@@ -77,6 +77,14 @@ class SimulatedField:
         Band -> Vega zeropoint (mag of 1 e-/s).
     noise
         Band -> noise model used.
+
+    Examples
+    --------
+    >>> field = simulate_field(SimConfig(seed=1, shape=(128, 128), n_candidates=20))
+    >>> field.images["f555w"].shape, len(field.truth), str(field.truth["x"].unit)
+    ((128, 128), 20, 'pix')
+    >>> field.mosaics().bands          # an ArrayMosaics for detect, make_inputs, classify
+    ['f275w', 'f336w', 'f438w', 'f555w', 'f814w']
     """
 
     config: SimConfig
@@ -342,7 +350,8 @@ def write_field(field: SimulatedField, outdir, *, overwrite: bool = False) -> di
         paths[band] = write_mosaic(_band_path(outdir, cfg.galaxy, band), img, band, field.wcs,
                                    photflam=info.photflam, photplam=info.photplam,
                                    exptime=cfg.band_exptime(band),
-                                   extra_header=_fits_header(cfg, band, field.noise[band]))
+                                   extra_header=_fits_header(cfg, band, field.noise[band]),
+                                   overwrite=True)  # the folder was checked above (_refuse_existing)
     paths.update(_write_tables(outdir, field.truth, field.humans, cfg, field.noise))
     return paths
 
@@ -388,6 +397,14 @@ def simulate_to_disk(config: SimConfig, outdir, *, progress: bool = False, overw
     """Simulate and write band by band (one band in memory at a time, for 8192 x 8192 fields).
 
     The files are those of :func:`write_field`; ``overwrite`` as there.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "field"
+    >>> paths = simulate_to_disk(SimConfig(seed=1, shape=(128, 128), n_candidates=20), out)
+    >>> sorted(paths)
+    ['f275w', 'f336w', 'f438w', 'f555w', 'f814w', 'humans', 'simulation', 'truth']
     """
     outdir = Path(outdir)
     _refuse_existing(outdir, config, overwrite)
@@ -402,7 +419,8 @@ def simulate_to_disk(config: SimConfig, outdir, *, progress: bool = False, overw
         paths[band] = write_mosaic(_band_path(outdir, config.galaxy, band), img, band, sc.wcs,
                                    photflam=info.photflam, photplam=info.photplam,
                                    exptime=config.band_exptime(band),
-                                   extra_header=_fits_header(config, band, sc.noise[band]))
+                                   extra_header=_fits_header(config, band, sc.noise[band]),
+                                   overwrite=True)  # the folder was checked above (_refuse_existing)
         del img
     paths.update(_write_tables(outdir, sc.truth, sc.humans, config, sc.noise))
     return paths

@@ -71,6 +71,13 @@ def cutout_wcs(wcs, x0: int, y0: int):
     return w
 
 
+def _file_name(ident: Any, prefix: str) -> str:
+    """``<prefix><id>.fits``: an integer id zero-padded to 6 digits, other ids with / and spaces made _."""
+    if np.issubdtype(np.asarray(ident).dtype, np.integer):
+        return f"{prefix}{int(ident):06d}.fits"
+    return f"{prefix}{str(ident).strip().replace('/', '_').replace(' ', '_')}.fits"
+
+
 def export_phangs_fits(
     mosaics: MosaicsLike,
     table: Any,
@@ -84,6 +91,7 @@ def export_phangs_fits(
     weights: Any = "auto",
     batch: int = 32,
     progress: bool = False,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write one multi-extension FITS file of ``size`` x ``size`` stamps per candidate.
 
@@ -112,11 +120,30 @@ def export_phangs_fits(
         Candidates extracted at once (bounds memory: ``batch * bands * size**2 * 4`` bytes).
     progress
         Show a tqdm progress bar.
+    overwrite
+        Replace files of the same names in ``outdir``; without it any such file is refused
+        before one is written (a notebook's second export replaced the first without a word).
 
     Returns
     -------
     list of pathlib.Path
         The files written, in table order.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import numpy as np
+    >>> from astropy.io import fits
+    >>> from astropy.table import Table
+    >>> images = {"f555w": np.ones((64, 64), np.float32), "f814w": np.ones((64, 64), np.float32)}
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> paths = export_phangs_fits(images, Table({"id": [7], "x": [30.0], "y": [31.0]}), out, size=21)
+    >>> [p.name for p in paths], [h.name for h in fits.open(paths[0])][1:], fits.getdata(paths[0], 1).shape
+    (['cand_000007.fits'], ['F555W', 'F814W'], (21, 21))
+    >>> export_phangs_fits(images, Table({"id": [7], "x": [30.0], "y": [31.0]}), out, size=21)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...cand_000007.fits exists (overwrite=False); give overwrite=True to replace it
     """
     names, arrays = resolve_images(mosaics, bands)
     for col in (X, Y):
@@ -126,6 +153,13 @@ def export_phangs_fits(
     y = np.asarray(table[Y], dtype=np.float64)
     ids = np.asarray(table[ID]) if ID in table.colnames else np.arange(len(x))
     outdir = Path(outdir)
+    names_out = [_file_name(ident, prefix) for ident in ids]
+    if not overwrite:
+        taken = [n for n in names_out if (outdir / n).exists()]
+        if taken:
+            more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
+            raise StarclassError(f"{outdir / taken[0]} exists{more} (overwrite=False); give overwrite=True to "
+                                 "replace it")
     outdir.mkdir(parents=True, exist_ok=True)
     wcs = getattr(mosaics, "wcs", None)
     zps = getattr(mosaics, "zeropoint", None) or {}
@@ -146,10 +180,7 @@ def export_phangs_fits(
             for k in range(stop - start):
                 n = start + k
                 ident = ids[n]
-                if np.issubdtype(np.asarray(ident).dtype, np.integer):
-                    fname = f"{prefix}{int(ident):06d}.fits"
-                else:
-                    fname = f"{prefix}{str(ident).strip().replace('/', '_').replace(' ', '_')}.fits"
+                fname = names_out[n]
                 primary = fits.PrimaryHDU()
                 h = primary.header
                 h["ID"] = (_scalar(ident), "candidate id")

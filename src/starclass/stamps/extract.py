@@ -313,6 +313,12 @@ def centre_pixels(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """Nearest-pixel centres ``floor(x + 0.5)``, ``floor(y + 0.5)`` as int64.
 
     Non-finite positions map to a sentinel far off any image (all-invalid stamps).
+
+    Examples
+    --------
+    >>> cx, cy = centre_pixels([0.49, 0.5, 2.7], [1.0, -0.6, 3.5])
+    >>> cx.tolist(), cy.tolist()
+    ([0, 1, 3], [1, -1, 4])
     """
     xa = np.atleast_1d(np.asarray(x, dtype=np.float64))
     ya = np.atleast_1d(np.asarray(y, dtype=np.float64))

@@ -73,6 +73,12 @@ class InputSpec:
         ``flux`` softening: the magnitude of one pixel where the stretch turns logarithmic.
         None (a config's ``"auto"``): measured from the mosaics each time inputs are made
         (:func:`starclass.stamps.noise.sky_noise_mag`); training resolves it once instead.
+
+    Examples
+    --------
+    >>> spec = InputSpec(bands=("f555w", "f814w"), stamp_size=16, scales=(1.0, 2.0))
+    >>> spec.channels(), spec.out_size()
+    (4, 16)
     """
 
     bands: tuple[str, ...] | None = None
@@ -103,6 +109,13 @@ def input_spec(config: Any) -> InputSpec:
     Recognised attributes: ``bands``, ``stamp_size``, ``scales``, ``input_size``,
     ``normalisation`` (or ``normalization``), ``resample``, ``fill``, ``softening``,
     ``softening_mag``.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> spec = input_spec(get_preset("galaxy-cluster-compact", stamp_size=16))
+    >>> spec.bands, spec.stamp_size, spec.normalisation
+    (('xray', 'optical'), 16, 'asinh')
     """
     if isinstance(config, InputSpec):
         return config
@@ -156,7 +169,14 @@ def resolve_spec(spec: InputSpec, mosaics: MosaicsLike, zeropoints: Any = None) 
 
 
 def input_shape(config: Any, n_bands: int | None = None, resize: bool = False) -> tuple[int, int, int]:
-    """(C, H, W) of the arrays :func:`make_inputs` returns for a config."""
+    """(C, H, W) of the arrays :func:`make_inputs` returns for a config.
+
+    Examples
+    --------
+    >>> from starclass.learn.config import get_preset
+    >>> input_shape(get_preset("legus4-compact", stamp_size=16))   # 5 bands x 3 scales
+    (15, 16, 16)
+    """
     spec = input_spec(config)
     size = spec.out_size(resize)
     return spec.channels(n_bands), size, size
@@ -273,7 +293,13 @@ def make_inputs(
 
 
 class InputBatch(NamedTuple):
-    """One batch from :func:`iter_inputs`: candidates ``start:stop`` of the input order."""
+    """One batch from :func:`iter_inputs`: candidates ``start:stop`` of the input order.
+
+    Examples
+    --------
+    >>> InputBatch(0, 2, None, None).stop
+    2
+    """
 
     start: int
     stop: int
@@ -310,6 +336,17 @@ def iter_inputs(
     in 256 MiB) and ``progress`` (a tqdm bar). Each item is an :class:`InputBatch`
     ``(start, stop, inputs, valid)``; the base-stamp buffer is reused between batches,
     the ``inputs`` array of each batch is new (safe to keep).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> images = {b: np.random.default_rng(0).random((64, 64)).astype(np.float32) for b in cfg.bands}
+    >>> for batch in iter_inputs(images, [10.0, 30.0, 50.0], [20.0, 20.0, 20.0], cfg, batch_size=2):
+    ...     print(batch.start, batch.stop, batch.inputs.shape, batch.valid.tolist())
+    0 2 (2, 2, 16, 16) [True, True]
+    2 3 (1, 2, 16, 16) [True]
     """
     spec = input_spec(config)
     for start, stop, inputs, valid, _ in _iter_batches(

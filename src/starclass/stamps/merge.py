@@ -23,7 +23,7 @@ import numpy as np
 
 from starclass.errors import StarclassError
 from starclass.schema import CLASS_REF, FIELD, GALAXY, ID, X, Y
-from starclass.stamps.store import StampStore, StampStoreWriter
+from starclass.stamps.store import StampStore, StampStoreWriter, refuse_existing_store
 
 __all__ = ["StampStores", "merge_stores", "field_names"]
 
@@ -239,7 +239,7 @@ class StampStores:
 
 
 def merge_stores(paths: Sequence[str | Path], output: str | Path, *, names: Sequence[str] | None = None,
-                 batch_size: int = 1024) -> Path:
+                 batch_size: int = 1024, overwrite: bool = False) -> Path:
     """Write several stamp stores into one, rows in order, with ``field`` and ``galaxy`` columns.
 
     Parameters
@@ -252,6 +252,8 @@ def merge_stores(paths: Sequence[str | Path], output: str | Path, *, names: Sequ
         Field name per store (default: file names without suffix).
     batch_size
         Candidates copied at a time (bounds the memory used).
+    overwrite
+        Replace a file at ``output`` (default False: an existing one is refused).
 
     Returns
     -------
@@ -276,11 +278,12 @@ def merge_stores(paths: Sequence[str | Path], output: str | Path, *, names: Sequ
     out = Path(output)
     if out.resolve() in {p.resolve() for p in src.paths}:
         raise StarclassError(f"merged store {out} is one of the stores to merge; choose another path")
+    refuse_existing_store(out, overwrite)
     first = src.stores[0]
     meta = src.meta
     with StampStoreWriter(out, len(src), src.channels, src.stamp_size, src.scales, src.normalisation,
                           bands=src.bands, zeropoints=meta.get("zeropoints") or {}, sources=[str(p) for p in src.paths],
-                          fill=float(first.meta.get("fill", 0.0)), extra=meta.get("extra")) as w:
+                          fill=float(first.meta.get("fill", 0.0)), extra=meta.get("extra"), overwrite=True) as w:
         for start in range(0, len(src), batch_size):
             rows = np.arange(start, min(start + batch_size, len(src)))
             st, va = src[rows]

@@ -24,7 +24,13 @@ __all__ = ["parse_scales", "crop_width", "base_size", "scale_indices", "multisca
 
 
 def parse_scales(scales: float | str | Sequence[float] | None) -> tuple[float, ...]:
-    """Scales as a tuple of positive floats; accepts ``"1,1.6,3.2"``; None -> (1.0,)."""
+    """Scales as a tuple of positive floats; accepts ``"1,1.6,3.2"``; None -> (1.0,).
+
+    Examples
+    --------
+    >>> parse_scales("1,1.6,3.2"), parse_scales(None)
+    ((1.0, 1.6, 3.2), (1.0,))
+    """
     if scales is None:
         return (1.0,)
     if isinstance(scales, str):
@@ -47,7 +53,15 @@ def crop_width(size: int, scale: float) -> int:
 
 
 def base_size(size: int, scales: Sequence[float]) -> int:
-    """Side of the stamp to extract so that every scale's crop fits in it."""
+    """Side of the stamp to extract so that every scale's crop fits in it.
+
+    Examples
+    --------
+    >>> base_size(16, (1.0, 1.6, 3.2))   # 3.2x zooms in: the 1x view is the widest
+    16
+    >>> base_size(16, (0.5, 1.0))        # 0.5x zooms out: a 32 px stamp is cut
+    32
+    """
     return max([int(size)] + [crop_width(size, s) for s in scales])
 
 
@@ -55,6 +69,11 @@ def scale_indices(size: int, scale: float, base: int | None = None) -> np.ndarra
     """Indices into a ``base``-pixel stamp giving the ``size``-pixel stamp at ``scale``.
 
     The same indices serve rows and columns (nearest-neighbour resampling).
+
+    Examples
+    --------
+    >>> scale_indices(8, 2.0).tolist()   # the central 4 px, each repeated
+    [2, 2, 3, 3, 4, 4, 5, 5]
     """
     base = size if base is None else int(base)
     w = crop_width(size, scale)
@@ -96,6 +115,16 @@ def multiscale(
         scale-major stacked channels.
     valid_ms : numpy.ndarray or None
         ``[N, n_scales, S, S]`` bool, when ``valid`` was given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stamps = np.arange(2 * 1 * 8 * 8, dtype=np.float32).reshape(2, 1, 8, 8)
+    >>> views, valid = multiscale(stamps, (1.0, 2.0))
+    >>> views.shape, valid is None                # [N, n_scales, C, S, S]
+    ((2, 2, 1, 8, 8), True)
+    >>> bool(views[0, 1, 0, 4, 4] == stamps[0, 0, 4, 4])   # the centre pixel stays the centre
+    True
     """
     scales = parse_scales(scales)
     stamps = np.asarray(stamps)
@@ -140,6 +169,12 @@ def resample(images: np.ndarray, size: int, mode: str = "bilinear") -> np.ndarra
     ``mode`` is ``"bilinear"`` (StarcNet's 32 -> 224 for ImageNet networks; the M31 paper's
     56 -> 224; ``align_corners=False``), ``"nearest"``, ``"area"`` (done as separable
     matrix products, identical to torch) or ``"bicubic"`` (torch itself). Returns float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> resample(np.ones((2, 3, 8, 8)), 16).shape
+    (2, 3, 16, 16)
     """
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 4:

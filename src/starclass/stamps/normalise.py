@@ -160,6 +160,15 @@ def robust_stats(stamps: np.ndarray, valid: np.ndarray | None = None) -> tuple[n
     median, sigma : numpy.ndarray
         float64 ``[N, B]``; (0, 1) for a stamp without valid pixels; sigma falls back to
         the standard deviation, then 1, where the MAD is 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stamps = np.full((1, 2, 5, 5), 3.0)
+    >>> stamps[0, :, 2, 2] = 100.0                       # one bright pixel moves neither
+    >>> median, sigma = robust_stats(stamps)
+    >>> median.tolist(), sigma.shape
+    ([[3.0, 3.0]], (1, 2))
     """
     stamps = np.ascontiguousarray(stamps, dtype=np.float32)
     if valid is None:
@@ -185,6 +194,13 @@ def rgb_groups(bands: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
     If any band has no known role, all bands are split in order into thirds instead (one
     band: green; two: blue and red).
     Empty channels stay empty here (:func:`normalise` fills them from their neighbours).
+
+    Examples
+    --------
+    >>> rgb_groups(["f275w", "f336w", "f438w", "f555w", "f814w"])   # blue, green, red band indices
+    ([0, 1], [2], [3, 4])
+    >>> rgb_groups(["g", "i"])
+    ([], [0], [1])
     """
     bands = [b.lower() for b in bands]
     roles = [_band_role(b) for b in bands]
@@ -423,6 +439,16 @@ def normalise(
     -------
     numpy.ndarray
         float32 ``[N, C, S, S]`` with C = B, or 3 for ``rgb``; never NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> stamps = np.random.default_rng(0).normal(10, 2, (2, 3, 8, 8)).astype(np.float32)
+    >>> out = normalise(stamps, "zscore")
+    >>> out.shape, out.dtype.name
+    ((2, 3, 8, 8), 'float32')
+    >>> normalise(stamps, "rgb", bands=["f336w", "f555w", "f814w"]).shape  # three colour channels
+    (2, 3, 8, 8)
     """
     stamps = np.asarray(stamps)
     size = stamps.shape[-1] if stamps.ndim == 4 else 0

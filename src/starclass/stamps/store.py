@@ -91,6 +91,26 @@ def not_a_store_message(path: str | os.PathLike) -> str:
     return f"{text}: write this table as CSV, e.g. with astropy Table.read({str(p)!r}).write({str(csv_path)!r})"
 
 
+def refuse_existing_store(path: Path, overwrite: bool) -> None:
+    """Refuse to write a stamp store over an existing file unless ``overwrite``.
+
+    A notebook's second ``make_store(..., "stamps.h5", ...)`` replaced the first store without a
+    word (the command line refused it without ``--overwrite``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.h5"
+    >>> _ = p.write_bytes(b"")
+    >>> refuse_existing_store(p, overwrite=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: stamp store ... exists (overwrite=False); give overwrite=True to replace it
+    """
+    if path.exists() and not overwrite:
+        raise StarclassError(f"stamp store {path} exists (overwrite=False); give overwrite=True to replace it")
+
+
 class StampStoreWriter:
     """Write a stamp store batch by batch (use as a context manager).
 
@@ -116,6 +136,20 @@ class StampStoreWriter:
         h5py compression (``"lzf"`` default, None for none).
     extra
         Further JSON-serialisable metadata (e.g. the task config as a dict).
+    overwrite
+        Replace a file at ``path`` (default False: an existing one is refused before anything
+        is written, as astropy's writers refuse it).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+    >>> with StampStoreWriter(path, 4, ["f555w"], 8) as w:
+    ...     for start in (0, 2):                          # batch by batch
+    ...         w.write(np.zeros((2, 1, 8, 8), np.float32), np.ones((2, 8, 8), bool))
+    ...     w.write_table({"x": [1.0, 2.0, 3.0, 4.0], "y": [1.0, 1.0, 1.0, 1.0]})
+    >>> StampStore(path).shape
+    (4, 1, 8, 8)
     """
 
     def __init__(
@@ -134,8 +168,10 @@ class StampStoreWriter:
         chunk: int = 256,
         compression: str | None = "lzf",
         extra: Mapping[str, Any] | None = None,
+        overwrite: bool = False,
     ) -> None:
         self.path = Path(path)
+        refuse_existing_store(self.path, overwrite)
         self.n = int(n)
         self.channels = [str(c) for c in channels]
         self.size = int(stamp_size)
@@ -247,15 +283,29 @@ def write_stamp_store(
     scales: Sequence[float] = (1.0,),
     normalisation: str = "none",
     ok: np.ndarray | None = None,
+    overwrite: bool = False,
     **meta: Any,
 ) -> Path:
     """Write stamps held in memory to a store in one go (see :class:`StampStoreWriter`).
 
     ``stamps`` is ``[N, n_scales, C, S, S]`` or stacked ``[N, n_scales * C, S, S]``;
-    ``valid`` is ``[N, n_scales, S, S]`` (or ``[N, S, S]`` for one scale).
+    ``valid`` is ``[N, n_scales, S, S]`` (or ``[N, S, S]`` for one scale). An existing file at
+    ``path`` is refused unless ``overwrite``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+    >>> stamps = np.zeros((3, 1, 8, 8), np.float32)
+    >>> _ = write_stamp_store(path, stamps, np.ones((3, 8, 8), bool), {"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]},
+    ...                       channels=["f555w"])
+    >>> StampStore(path).shape
+    (3, 1, 8, 8)
+    >>> _ = write_stamp_store(path, stamps, np.ones((3, 8, 8), bool), channels=["f555w"], overwrite=True)
     """
     stamps = np.asarray(stamps)
-    with StampStoreWriter(path, stamps.shape[0], channels, stamps.shape[-1], scales, normalisation, **meta) as w:
+    with StampStoreWriter(path, stamps.shape[0], channels, stamps.shape[-1], scales, normalisation,
+                          overwrite=overwrite, **meta) as w:
         w.write(stamps, valid, ok)
         if table is not None:
             w.write_table(table)
@@ -272,6 +322,20 @@ class StampStore:
     of all inputs. ``store.table`` holds the
     candidate columns, ``store.meta`` the metadata, ``store.ok`` the per-candidate flag.
     The HDF5 file is opened on first access in each process (safe with DataLoader workers).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+    >>> stamps = np.arange(3 * 1 * 4 * 4, dtype=np.float32).reshape(3, 1, 4, 4)
+    >>> _ = write_stamp_store(path, stamps, np.ones((3, 4, 4), bool), {"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]},
+    ...                       channels=["f555w"])
+    >>> store = StampStore(path)
+    >>> len(store), store.shape, store.channels
+    (3, (3, 1, 4, 4), ['f555w'])
+    >>> inputs, valid = store[[2, 0]]                  # any order; read from disk on demand
+    >>> inputs.shape, float(inputs[0, 0, 0, 0]), store.table["x"].tolist()
+    ((2, 1, 4, 4), 32.0, [1.0, 2.0, 3.0])
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -410,6 +474,7 @@ def make_store(
     zeropoints: Mapping[str, float] | None = None,
     progress: bool = False,
     chunk: int = 256,
+    overwrite: bool = False,
 ) -> Path:
     """Stream the model inputs of a candidate table into a stamp store.
 
@@ -432,12 +497,39 @@ def make_store(
         weight maps mark zero-weight pixels invalid).
     chunk
         HDF5 chunk length (candidates).
+    overwrite
+        Replace a file at ``path``; without it an existing one is refused before any stamp
+        is cut (a notebook's second call replaced the first store without a word).
 
     Returns
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    StarclassError
+        ``path`` exists and ``overwrite`` is false; a band of the config missing from the
+        mosaics; a table without ``x``, ``y``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from astropy.table import Table
+    >>> from starclass.learn.config import get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16)
+    >>> images = {b: np.random.default_rng(0).random((64, 64)).astype(np.float32) for b in cfg.bands}
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "stamps.h5"
+    >>> table = Table({"x": [20.0, 40.0], "y": [30.0, 30.0]})
+    >>> StampStore(make_store(images, table, path, cfg)).shape
+    (2, 2, 16, 16)
+    >>> make_store(images, table, path, cfg)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: stamp store ... exists (overwrite=False); give overwrite=True to replace it
+    >>> _ = make_store(images, table, path, cfg, overwrite=True)
     """
+    refuse_existing_store(Path(path), overwrite)  # before the mosaics are read, not after
     spec = resolve_spec(input_spec(config), mosaics, zeropoints)
     if getattr(config, "softening_mag", None) == "auto" and hasattr(config, "copy"):
         config = config.copy(softening_mag=spec.softening_mag)  # the store records the number used
@@ -470,7 +562,7 @@ def make_store(
     y = np.asarray(table[Y], dtype=np.float64)
     writer = StampStoreWriter(
         path, n, channels, spec.stamp_size, spec.scales, spec.normalisation, bands=names,
-        zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra,
+        zeropoints=zps, sources=sources, fill=spec.fill, chunk=chunk, extra=extra, overwrite=overwrite,
     )
 
     with writer as w:

@@ -78,6 +78,12 @@ class FieldSpec:
         Catalogue of given positions (detection skipped), or None.
     truth
         Catalogue with ``class_ref`` and ``x``, ``y`` or only ``ra``, ``dec`` to score against, or None.
+
+    Examples
+    --------
+    >>> f = FieldSpec("ngc628", (Path("mosaics/ngc628"),), truth=Path("ngc628_truth.ecsv"))
+    >>> f.name, f.positions is None     # no positions: the survey detects its candidates
+    ('ngc628', True)
     """
 
     name: str
