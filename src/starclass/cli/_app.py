@@ -460,12 +460,17 @@ def place_rows(table, mosaics, source):
     >>> float(t["x"][0])
     1.0
     """
-    from starclass.io.catalog import place_on_mosaics
+    from starclass.io.catalog import blank_xy_rows, place_on_mosaics
 
     had = X in table.colnames and Y in table.colnames
+    # rows of a table with x, y whose cells are empty but that give ra, dec: placed too, said once
+    n_blank = int(blank_xy_rows(table).sum()) if had else 0
     out = place_on_mosaics(table, mosaics, source)
     if not had:
         echo(f"{source}: no x, y; {counted(len(out), 'row')} placed on the mosaics through their WCS (ra, dec)")
+    elif n_blank:
+        echo(f"{source}: {n_blank} of {counted(len(out), 'row')} had no x, y: placed on the mosaics through their "
+             "WCS (ra, dec)")
     return out
 
 

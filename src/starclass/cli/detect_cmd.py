@@ -65,7 +65,8 @@ def detect_command(
         help="Candidate catalogue to write (.ecsv, .parquet, .fits, .csv)."),
     truth: Path | None = typer.Option(None, "--truth",
         help="Truth catalogue: cross-match within 2 px and print completeness against magnitude."),
-    regions: Path | None = typer.Option(None, "--regions", help="Also write a DS9 region file of the candidates."),
+    regions: Path | None = typer.Option(None, "--regions",
+        help="Also write a DS9 region file of the candidates, each labelled with its id."),
     positions: Path | None = typer.Option(None, "--positions",
         help="Measure at the positions of this catalogue instead of detecting."),
     bands: str | None = typer.Option(None, "--bands", help="Comma-separated bands to use (default: all found)."),
@@ -247,8 +248,10 @@ def detect_command(
         # (check_output refused an existing output without --overwrite, as before)
         write_catalog(cat, staged.enter_context(atomic_path(output)), overwrite=True)
         if regions is not None:
+            # each circle labelled with its id (text={...}): read back as a catalogue (--catalog c.reg) the
+            # sources were numbered 1..N in file order, not detect's ids (a selection or --positions ids);
             # the staged temporary file exists (atomic_path made it); --overwrite was checked before
-            write_regions(cat, staged.enter_context(atomic_path(regions)), overwrite=True)
+            write_regions(cat, staged.enter_context(atomic_path(regions)), label=True, overwrite=True)
         if comp is not None:
             comp.write(staged.enter_context(atomic_path(comp_path)), format="ascii.ecsv", overwrite=True)
             plot_completeness(comp, staged.enter_context(atomic_path(png)), overwrite=True)  # staged; checked

@@ -122,7 +122,14 @@ def catalog_summary(table, name: str = "") -> str:
     if X in table.colnames and len(table):
         x = np.asarray(table[X], dtype=float)
         y = np.asarray(table[Y], dtype=float)
-        lines.append(f"positions (0-based px): x {x.min():.1f} .. {x.max():.1f}, y {y.min():.1f} .. {y.max():.1f}")
+        ok = np.isfinite(x) & np.isfinite(y)
+        if ok.any():
+            lines.append(f"positions (0-based px): x {x[ok].min():.1f} .. {x[ok].max():.1f}, "
+                         f"y {y[ok].min():.1f} .. {y[ok].max():.1f}")
+        if not ok.all():
+            # rows with empty x, y and a sky position: the commands place them through the mosaics' WCS
+            lines.append(f"positions: {int((~ok).sum())} of {counted(len(table), 'row')} without x, y, placed "
+                         "from ra, dec through the mosaics' WCS where mosaics are given")
     return "\n".join(lines)
 
 

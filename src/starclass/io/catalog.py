@@ -255,7 +255,8 @@ def read_catalog(
         Accept a catalogue without rows (otherwise an error).
     wcs
         An astropy WCS (or a :class:`~starclass.io.mosaic.MosaicSet`): used to compute x, y
-        from ra, dec when the file has no pixel positions.
+        from ra, dec when the file has no pixel positions, or for the rows whose x, y are empty
+        (``meta["xy_from_wcs_rows"]`` counts them; the other rows keep their own).
     galaxy
         Galaxy name for the ``galaxy`` column; by default taken from the file name
         (``ngc1566``) when it contains one.
@@ -264,8 +265,9 @@ def read_catalog(
         ``.readme`` beside the file, the fields we know, or the file name; see
         :func:`starclass.io.legus.legus_bands`).
     require_xy
-        If False, a catalogue with ra, dec but no x, y (and no WCS) is accepted; one with
-        neither is always an error.
+        If False, a catalogue with ra, dec but no x, y (and no WCS) is accepted, as are rows
+        with empty x, y and a valid ra, dec (left NaN, placed by :func:`place_on_mosaics`); a
+        row with neither is always an error.
 
     Returns
     -------
@@ -1306,7 +1308,9 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                      wcs=None, require_xy: bool = True) -> Table:
     """Check a schema table: rows, id, positions, classes. Returns the (normalised) table.
 
-    ra, dec with a WCS fill in missing x, y. ``class_ref``/``class_pred`` become int16 with
+    ra, dec with a WCS fill in missing x, y (the columns, or the rows where both are empty; without
+    a WCS and ``require_xy=False`` such rows stay NaN for :func:`place_on_mosaics`).
+    ``class_ref``/``class_pred`` become int16 with
     0 for none; any other value than 0-4 is an error naming the row.
     """
     where = f" in {path}" if path is not None else ""
@@ -1365,10 +1369,21 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
             dup = uniq[counts > 1][0]
             rows = np.flatnonzero(ids == dup)[:3]
             raise StarclassError(f"duplicate id {dup}{where} (rows {', '.join(str(r + 1) for r in rows)})")
+    # rows whose x, y are both blank but whose ra, dec are given: placed through the WCS here when
+    # there is one, else left NaN for place_on_mosaics (require_xy=False: the commands read the
+    # catalogue before the mosaics). They were refused "no valid position in row 2" although the
+    # docs place a row from ra, dec where it has no x, y; a row's own x, y still take precedence.
+    blank = np.zeros(len(table), dtype=bool)
+    if has_xy and has_sky and not filled and (wcs is not None or not require_xy):
+        blank = blank_xy_rows(table)
+        if blank.any() and wcs is not None:
+            _fill_xy_from_sky(table, blank, wcs)
+            table.meta["xy_from_wcs_rows"] = int(blank.sum())
+            blank[:] = False
     for c in (X, Y):
         if c in table.colnames:
             v = numeric_column(table, c, where=where, ids=ids)
-            bad = ~np.isfinite(v)
+            bad = ~np.isfinite(v) & ~blank
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
                 if filled:
@@ -1376,6 +1391,15 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
                     raise StarclassError(f"columns 'ra', 'dec'{where}: no valid sky position in row {r + 1} "
                                          f"(id {ids[r]}; ra {table[RA][r]}, dec {table[DEC][r]}) to place it on "
                                          "the mosaics with")
+                if has_sky and not blank_xy_rows(table)[r]:
+                    why = "no valid ra, dec either to place it with"
+                    if np.isfinite(numeric_column(table, X if c == Y else Y))[r]:
+                        why = "only one of x, y is given"
+                    raise StarclassError(f"column {c!r}{where}: no valid position in row {r + 1} (id {ids[r]}): "
+                                         f"{why}")
+                if has_sky:
+                    raise StarclassError(f"column {c!r}{where}: no valid position in row {r + 1} (id {ids[r]}): it "
+                                         "has ra, dec, give the mosaics/WCS to place it")
                 raise StarclassError(f"column {c!r}{where}: no valid position in row {r + 1} (id {ids[r]})")
             table[c] = v
     for cls in (CLASS_REF, CLASS_PRED):
@@ -1399,6 +1423,49 @@ def validate_catalog(table: Table, path: PathLike | None = None, *, allow_empty:
     check_prob_columns(table, path)
     set_units(table)
     return table
+
+
+def blank_xy_rows(table: Table) -> np.ndarray:
+    """Rows with no pixel position (``x`` and ``y`` both empty or NaN) but a finite ``ra``, ``dec``.
+
+    Such rows are placed through the WCS (:func:`place_on_mosaics`, or :func:`read_catalog` given
+    a ``wcs``); the other rows keep their own ``x``, ``y``.
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A catalogue with ``x``, ``y``, ``ra``, ``dec`` (others: no row is blank).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, one per row.
+
+    Examples
+    --------
+    >>> t = Table({"id": [1, 2, 3], "x": [1.0, np.nan, np.nan], "y": [2.0, np.nan, np.nan],
+    ...            "ra": [10.0, 10.0, np.nan], "dec": [20.0, 20.0, np.nan]})
+    >>> blank_xy_rows(t).tolist()
+    [False, True, False]
+    """
+    if not all(c in table.colnames for c in (X, Y, RA, DEC)):
+        return np.zeros(len(table), dtype=bool)
+    try:
+        xs, ys, ra, dec = (numeric_column(table, c) for c in (X, Y, RA, DEC))
+    except StarclassError:
+        return np.zeros(len(table), dtype=bool)  # text in a cell: named by validate_catalog's own checks
+    return ~np.isfinite(xs) & ~np.isfinite(ys) & np.isfinite(ra) & np.isfinite(dec)
+
+
+def _fill_xy_from_sky(table: Table, rows: np.ndarray, wcs) -> None:
+    """Set ``x``, ``y`` of ``rows`` (in place) from their ICRS ``ra``, ``dec`` through ``wcs``."""
+    sky = SkyCoord(numeric_column(table, RA)[rows] * u.deg, numeric_column(table, DEC)[rows] * u.deg,
+                   frame="icrs")
+    x, y = wcs.world_to_pixel(sky)
+    for c, v in ((X, x), (Y, y)):
+        col = numeric_column(table, c)
+        col[rows] = np.asarray(v, dtype=float)
+        table[c] = col
 
 
 def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Table:
@@ -1450,6 +1517,19 @@ def place_on_mosaics(table: Table, mosaics, path: PathLike | None = None) -> Tab
             # was cut one pixel off without a word
             _check_origin(table, wcs, where, "subtract 1 from x and y, or drop the x, y columns so that "
                           "the rows are placed through the WCS from ra, dec")
+        blank = blank_xy_rows(table)
+        if blank.any():
+            # rows with empty x, y and a sky position (read_catalog(require_xy=False) kept them NaN):
+            # placed through the WCS; the others keep their own x, y (checked above)
+            if wcs is None:
+                files = ", ".join(str(p) for p in dict(getattr(mosaics, "paths", {}) or {}).values()) or "the mosaics"
+                r = int(np.flatnonzero(blank)[0])
+                raise StarclassError(
+                    f"catalogue{where}: {counted(int(blank.sum()), 'row')} without x, y but with ra, dec (first: "
+                    f"row {r + 1}, id {table[ID][r] if ID in table.colnames else r + 1}), and the mosaics ({files}) "
+                    "have no celestial WCS to place them with: fill in their 0-based x, y")
+            _fill_xy_from_sky(table, blank, wcs)
+            table.meta["xy_from_wcs_rows"] = int(blank.sum())
         return table
     missing = X if X not in table.colnames else Y
     if missing == Y or Y in table.colnames:
