@@ -489,12 +489,12 @@ def _results_table_lines(path: Path) -> list[str] | None:
 
 def _is_imagefolder(path: Path) -> bool:
     """A folder without catalogues whose sub-folders hold images (one sub-folder per label)."""
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import image_format, is_os_clutter
     from starclass.io.overview import CATALOG_SUFFIXES
 
     if not path.is_dir() or any(f.is_file() and f.name.lower().endswith(CATALOG_SUFFIXES) for f in path.iterdir()):
         return False
-    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
+    files = [f for sub in path.iterdir() if sub.is_dir() and not is_os_clutter(sub.name)
              for f in sub.iterdir() if f.is_file()]
     # a folder of simulated or survey fields (sub-folders of mosaics beside their truth.ecsv) is not one
     if any(f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None for f in files):
@@ -512,11 +512,11 @@ def _subfolder_images(path: Path) -> bool:
 
     Text files (a ``notes.txt`` among the cutouts) do not count as tables here.
     """
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import image_format, is_os_clutter
 
     # at any depth below the label folders, as the cutout reader takes them
-    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
-             for f in sub.rglob("*") if f.is_file() and not any(part.startswith(".") for part in
+    files = [f for sub in path.iterdir() if sub.is_dir() and not is_os_clutter(sub.name)
+             for f in sub.rglob("*") if f.is_file() and not any(is_os_clutter(part) for part in
                                                                 f.relative_to(sub).parts)]
     if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
         return False
@@ -534,10 +534,10 @@ def _loose_cutouts(path: Path, *, notes_beside: bool = False) -> bool:
     other could be a catalogue. ``info`` said "no catalogue could be read" of a folder of PNGs with
     a ``notes.txt`` that ``classify --stamps`` reads as unlabelled cutouts.
     """
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import image_format, is_os_clutter
     from starclass.io.overview import CATALOG_SUFFIXES
 
-    files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
+    files = [f for f in path.iterdir() if f.is_file() and not is_os_clutter(f.name)]
     if notes_beside:
         table = [f for f in files if f.name.lower().endswith(_TABLE_ONLY_SUFFIXES)]
     else:
