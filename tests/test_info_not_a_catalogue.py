@@ -108,3 +108,55 @@ def test_shared_layouts_csv_alone():
     r = _info(LEGUS_DIR / "layouts.csv")
     assert r.exit_code == 0, r.output
     assert "a table of 35 rows, not a catalogue of candidates" in r.output, r.output
+
+
+def test_options_of_a_catalogue_on_a_table_of_no_candidates_say_what_it_is(tmp_path):
+    """``info layouts.csv --ds9 r.reg`` was refused with "required column 'id' missing ... name a column 'id' in
+    the file"; --bands and --one-based were ignored without a word (exit 0)."""
+    _folder(tmp_path)
+    table = tmp_path / "layouts.csv"
+    why = ("is a table of 1 row, not a catalogue of candidates: no id, position (x, y or ra, dec) or class column "
+           "among its 4 columns (file, n_rows, class_col, notes)")
+    for opts, said in ((["--ds9", tmp_path / "r.reg"], "--ds9 needs"),
+                       (["--bands", "f275w,f336w,f435w,f555w,f814w"], "--bands needs"),
+                       (["--one-based", "--ds9", tmp_path / "r.reg"], "--ds9 and --one-based need")):
+        r = _info(table, *opts)
+        out = " ".join(r.output.split())
+        assert r.exit_code == 2 and out == f"error: {said} a catalogue; {table} {why}", out
+        assert "column 'id'" not in out and not (tmp_path / "r.reg").exists()
+    # read as its own format it is described as without --format; read as another, the reader says why not
+    assert _info(table, "--format", "csv").exit_code == 0
+    r = _info(table, "--format", "legus")
+    assert r.exit_code == 2 and "LEGUS .tab" in r.output, r.output
+
+
+def test_ds9_of_what_is_no_catalogue_is_refused_not_ignored(tmp_path):
+    """--ds9 on a folder of catalogues or a cutout folder was ignored: the summary, exit 0, and no region file."""
+    import numpy as np
+
+    (tmp_path / "cats").mkdir()
+    _folder(tmp_path / "cats")
+    (tmp_path / "cut" / "cluster").mkdir(parents=True)
+    np.save(tmp_path / "cut" / "cluster" / "a.npy", np.arange(64.0).reshape(8, 8))
+    for what, said in ((tmp_path / "cats", "is a folder: give one catalogue in it"),
+                       (tmp_path / "cut", "is a cutout folder (images, no positions)")):
+        r = _info(what, "--ds9", tmp_path / "r.reg")
+        out = " ".join(r.output.split())
+        assert r.exit_code == 2 and out.startswith("error: --ds9 writes the regions of one catalogue with positions; "
+                                                   f"{what} {said}"), out
+        assert not (tmp_path / "r.reg").exists()
+    # a catalogue in the folder is written as before
+    r = _info(tmp_path / "cats" / "cat.csv", "--ds9", tmp_path / "r.reg")
+    assert r.exit_code == 0 and (tmp_path / "r.reg").read_text().count("circle") == 2, r.output
+
+
+def test_shared_layouts_csv_with_ds9(tmp_path):
+    if not (LEGUS_DIR / "layouts.csv").exists():
+        import pytest
+
+        pytest.skip("../shared/data/legus not available")
+    r = _info(LEGUS_DIR / "layouts.csv", "--ds9", tmp_path / "r.reg")
+    assert r.exit_code == 2 and not (tmp_path / "r.reg").exists(), r.output
+    out = " ".join(r.output.split())
+    assert "--ds9 needs a catalogue" in out and "a table of 35 rows, not a catalogue of candidates: no id" in out, out
+    assert "column 'id'" not in out

@@ -176,6 +176,42 @@ def test_export_keeps_absolute_paths_of_the_list_absolute(tmp_path):
     cs = read_cutout_folder(out, group_column="object_id")  # and train --stamps reads both forms
     assert cs.labels.tolist() == ["cluster"] * 4 + ["galaxy"] * 4
 
+def test_export_keeps_absolute_paths_through_a_link_as_given(tmp_path):
+    """An absolute path through a symbolic link is exported as the list wrote it, as its ``id`` is.
+
+    ``inspect --stamps`` of a list naming ``/work/wt/shared/data/...`` (a link to /work/shared) exported
+    ``file`` resolved, ``/work/shared/data/...``, beside an ``id`` of ``/work/wt/shared/data/...``: the
+    export was pinned to where the link pointed then, and its two columns named the file differently."""
+    rel = make_folder(tmp_path / "real" / "data")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    via = tmp_path / "link" / "data"
+    rows = rel.read_text().splitlines()
+    listed = tmp_path / "real" / "data" / "absolute.csv"
+    listed.write_text("\n".join([rows[0], *(f"{(via / r.split(',')[0]).as_posix()},{r.split(',', 1)[1]}"
+                                             for r in rows[1:])]) + "\n")
+    url = f"sqlite:///{tmp_path / 'labels.sqlite'}"
+    engine = db.make_engine(url)
+    db.init_db(engine)
+    db.add_user(engine, "ann", PASSWORDS["ann"])
+    cfg = get_preset("m31-real")
+    app = create_app(load_cutout_field(listed, cfg, cache_dir=tmp_path / "cache"), engine, scheme=stamps_scheme(cfg))
+    c = login(app, "ann")
+    for cid in c.get("/api/queue").json()["ids"]:
+        assert c.post("/api/label", json={"candidate_id": cid, "cls": 1 if "cluster" in cid else 2}).status_code == 200
+    engine.dispose()
+    out = tmp_path / "elsewhere" / "round1.csv"
+    out.parent.mkdir()
+    res = runner.invoke(cli, ["inspect", "--stamps", str(listed), "--task", "m31-real", "--db", url,
+                              "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    t = Table.read(out, format="ascii.csv")
+    assert sorted(t["file"].tolist()) == sorted((via / f"{lab}/o{i}.png").as_posix()
+                                                 for lab in ("cluster", "galaxy") for i in range(4))
+    assert t["file"].tolist() == t["id"].tolist()
+    cs = read_cutout_folder(out, group_column="object_id")  # train --stamps reads it as before
+    assert sorted(cs.labels.tolist()) == ["cluster"] * 4 + ["galaxy"] * 4
+
+
 def _train(args):
     res = runner.invoke(cli, ["train", *args, "--no-progress"])
     assert res.exit_code == 0, res.output

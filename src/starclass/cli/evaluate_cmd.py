@@ -134,6 +134,9 @@ def evaluate(
     names = class_labels(t.classes, t.class_names)
     echo(f"task {t.name or '(unnamed)'}: classes {', '.join(names.values())}"
          + (f"; positive class {names[t.positive]}" if t.positive is not None else "") + f" (from {t.source})")
+    if res.get("decision"):
+        # classify --threshold 0.4 (or the model's target-purity threshold) decided class_pred: never said here
+        echo(res["decision"])
     for ref, accs in res["accuracies"].items():
         # named as the detail lines name it: "prediction_class_ref: accuracy ..." above
         # "prediction class_ref: 400 objects paired ..." read as two references; -r self as the report's

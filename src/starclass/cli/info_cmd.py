@@ -496,12 +496,12 @@ def _results_table_lines(path: Path) -> list[str] | None:
 
 def _is_imagefolder(path: Path) -> bool:
     """A folder without catalogues whose sub-folders hold images (one sub-folder per label)."""
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import image_format, is_os_clutter
     from starclass.io.overview import CATALOG_SUFFIXES
 
     if not path.is_dir() or any(f.is_file() and f.name.lower().endswith(CATALOG_SUFFIXES) for f in path.iterdir()):
         return False
-    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
+    files = [f for sub in path.iterdir() if sub.is_dir() and not is_os_clutter(sub.name)
              for f in sub.iterdir() if f.is_file()]
     # a folder of simulated or survey fields (sub-folders of mosaics beside their truth.ecsv) is not one
     if any(f.name.lower().endswith(CATALOG_SUFFIXES) and image_format(f) is None for f in files):
@@ -519,11 +519,11 @@ def _subfolder_images(path: Path) -> bool:
 
     Text files (a ``notes.txt`` among the cutouts) do not count as tables here.
     """
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import image_format, is_os_clutter
 
     # at any depth below the label folders, as the cutout reader takes them
-    files = [f for sub in path.iterdir() if sub.is_dir() and not sub.name.startswith(".")
-             for f in sub.rglob("*") if f.is_file() and not any(part.startswith(".") for part in
+    files = [f for sub in path.iterdir() if sub.is_dir() and not is_os_clutter(sub.name)
+             for f in sub.rglob("*") if f.is_file() and not any(is_os_clutter(part) for part in
                                                                 f.relative_to(sub).parts)]
     if any(f.name.lower().endswith(_TABLE_ONLY_SUFFIXES) for f in files):
         return False
@@ -541,10 +541,10 @@ def _loose_cutouts(path: Path, *, notes_beside: bool = False) -> bool:
     other could be a catalogue. ``info`` said "no catalogue could be read" of a folder of PNGs with
     a ``notes.txt`` that ``classify --stamps`` reads as unlabelled cutouts.
     """
-    from starclass.io.cutout_folders import image_format
+    from starclass.io.cutout_folders import image_format, is_os_clutter
     from starclass.io.overview import CATALOG_SUFFIXES
 
-    files = [f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")]
+    files = [f for f in path.iterdir() if f.is_file() and not is_os_clutter(f.name)]
     if notes_beside:
         table = [f for f in files if f.name.lower().endswith(_TABLE_ONLY_SUFFIXES)]
     else:
@@ -782,7 +782,14 @@ def info(
         raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
     from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 
+    def refuse_ds9(kind: str) -> None:
+        # --ds9 was ignored without a word (exit 0, no file) on anything but a catalogue: a cutout folder,
+        # a folder of catalogues, a model, mosaics; said before any summary is printed
+        if ds9 is not None:
+            raise StarclassError(f"--ds9 writes the regions of one catalogue with positions; {kind}")
+
     if len(paths) == 1 and is_model_path(paths[0]):
+        refuse_ds9(f"{paths[0]} is a trained model")
         # a model directory was read as a folder of catalogues ("no catalogue could be read")
         echo("\n".join(model_summary(paths[0])))
         return
@@ -796,6 +803,7 @@ def info(
             if paths[0].name == "cv_metrics.ecsv":
                 cv_lines += _cv_metrics_lines(paths[0])
     if cv_lines is not None:
+        refuse_ds9(f"{paths[0]} is a cross-validation folder (train --cv)")
         # the folder train --cv writes: "no catalogue could be read in m31_cv5 (looked for ...)"
         if out_format != "text":
             raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} is "
@@ -825,10 +833,12 @@ def info(
         if out_format != "text":
             raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} is "
                                  "a stamp store")
+        refuse_ds9(f"{paths[0]} is a stamp store (starclass cutouts)")
         echo("\n".join(store_lines(paths[0])))
         return
     if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])
                             or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
+        refuse_ds9(f"{paths[0]} is a cutout folder (images, no positions)")
         echo(cutout_summary(paths[0]))
         if (csv_path := _cutout_csv(paths[0])) is not None and (counts := classified_csv_lines(csv_path)):
             # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
@@ -836,6 +846,8 @@ def info(
         return
     if len(paths) == 1 and paths[0].is_dir():
         from starclass.io.overview import CATALOG_SUFFIXES
+
+        refuse_ds9(f"{paths[0]} is a folder: give one catalogue in it (starclass info {paths[0]} lists them)")
 
         images = _image_fits_in(paths[0])
         tables = [f for f in paths[0].iterdir() if f.is_file() and f.name.lower().endswith(CATALOG_SUFFIXES)
@@ -882,6 +894,8 @@ def info(
                              f"{paths[0]} is not a folder")
 
     if len(paths) > 1 or _is_image_fits(paths[0]):
+        refuse_ds9(f"{', '.join(map(str, paths))} {'are' if len(paths) > 1 else 'is'} "
+                   f"{'FITS images' if len(paths) > 1 else 'a FITS image'}, not a catalogue")
         ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
         echo("\n".join(mosaic_lines(list(ms.paths.values()), magsys)))
         return
@@ -895,19 +909,28 @@ def info(
         return
     if fmt is None and not cmap and not band_list and (cut := _cutout_output(paths[0])) is not None:
         # classify --stamps -o OUT.ecsv/.parquet/.fits: "required column 'id' missing" before
+        refuse_ds9(f"{paths[0]} is a classified cutout folder (files, no positions)")
         echo(catalog_summary(cut, str(paths[0])))
         return
     try:
         table = read_catalog(paths[0], fmt=fmt, column_map=cmap, one_based=one_based, bands=band_list,
                              allow_empty=False, require_xy=False)
     except StarclassError:
-        from starclass.io.catalog import not_a_catalogue_reason, read_table
+        from starclass.io.catalog import guess_format, not_a_catalogue_reason, read_table
 
         # a table of no candidates (the LEGUS folder's layouts.csv) was told "name a column 'id' in the file"
-        if fmt is not None or ds9 is not None or not (why := not_a_catalogue_reason(paths[0], cmap)):
-            raise
-        echo(f"{paths[0]}: a table of {counted(len(read_table(paths[0])), 'row')}, not a catalogue of candidates: "
-             f"{why}")
+        if not (why := not_a_catalogue_reason(paths[0], cmap)) or (fmt is not None and fmt.lower() != guess_format(
+                paths[0])):
+            raise  # read as another format than its own (--format legus of a CSV): the reader's message
+        rows = counted(len(read_table(paths[0])), "row")
+        # the options of a catalogue (its positions, a LEGUS .tab's bands) were met with the same hint to
+        # "name a column 'id' in the file" (--ds9), or were ignored without a word (--bands, --one-based)
+        given = (["--ds9"] if ds9 is not None else []) + (["--bands"] if band_list else []) + \
+            ([] if one_based is None else ["--one-based" if one_based else "--zero-based"])
+        if given:
+            raise StarclassError(f"{' and '.join(given)} {'need' if len(given) > 1 else 'needs'} a catalogue; "
+                                 f"{paths[0]} is a table of {rows}, not a catalogue of candidates: {why}") from None
+        echo(f"{paths[0]}: a table of {rows}, not a catalogue of candidates: {why}")
         return
     if band_list and table.meta.get("format") != "legus":
         # a table with column names says its bands itself: --bands was ignored without a word

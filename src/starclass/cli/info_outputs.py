@@ -299,7 +299,10 @@ def _phangs_stamp_lines(path: Path) -> list[str] | None:
     if not path.is_dir():
         return None
     files = sorted(f for f in path.iterdir() if f.name.lower().endswith((".fits", ".fit")))
-    others = [f for f in path.iterdir() if not f.name.startswith(".") and f not in files]
+    from starclass.io.cutout_folders import is_os_clutter
+
+    # a Thumbs.db Windows' Explorer left among the stamps made the folder "not a stamp folder" (as hidden ones did not)
+    others = [f for f in path.iterdir() if not is_os_clutter(f.name) and f not in files]
     # the first and the last file (a folder may hold 10^5 stamps): each of starclass's stamp format
     heads = [_phangs_stamp_header(f) for f in files[:1] + files[-1:]] if files else [None]
     if others or any(h is None for h in heads):
@@ -335,7 +338,9 @@ def _part_lines(path: Path) -> list[str] | None:
         return [f"{path} is a figure (PNG): open it in an image viewer; its folder:", *above]
     lines = [f"{path} holds {PARTS[path.name]}; its folder:"]
     if path.is_dir():
-        names = sorted(f.name for f in path.iterdir() if not f.name.startswith("."))
+        from starclass.io.cutout_folders import is_os_clutter
+
+        names = sorted(f.name for f in path.iterdir() if not is_os_clutter(f.name))
         shown = ", ".join(names[:12]) + (f", ... ({len(names) - 12} more)" if len(names) > 12 else "")
         lines.insert(1, f"  {counted(len(names), 'entry', 'entries')}: {shown or 'none'}")
     return lines + above

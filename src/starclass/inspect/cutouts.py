@@ -677,6 +677,31 @@ def cutout_cache(cutouts: CutoutList, root: Path, *, star_fwhm: float | None = N
                              counts=frozenset(counts))
 
 
+def _absolute_as_given(given: str, found: Path) -> str:
+    """An absolute cell of the list as it is written, where it names the file read (``found``); else ``found``.
+
+    The reader may have found the file under another spelling (a Windows ``\\``, another Unicode
+    form of an accent): then the name that exists is written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()).resolve()
+    >>> _ = (d / "a.png").write_bytes(b"")
+    >>> (d / "link").symlink_to(d)
+    >>> _absolute_as_given(f"{d}/link/a.png", d / "a.png") == f"{d}/link/a.png"
+    True
+    >>> _absolute_as_given(f"{d}/link/b.png", d / "a.png") == f"{d}/a.png"
+    True
+    """
+    p = Path(given)
+    try:
+        same = p.resolve() == found
+    except OSError:  # a loop of links, a name too long: the file as read
+        same = False
+    return p.as_posix() if same else found.as_posix()
+
+
 def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     """The list as the catalogue :func:`starclass.inspect.export.export_labels` joins the labels to.
 
@@ -686,6 +711,12 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
     ``cutout_root`` is left out (the files are no longer relative to it), and so is its own
     ``id`` when it holds these ids (an earlier export served as the list), else it is kept as
     ``id_list``. Every other column of the list is kept.
+
+    An absolute path is kept as the list wrote it, symbolic links and all, as ``id`` keeps it: it was
+    written resolved (``/work/shared/data/...`` for a list's ``/work/wt/shared/data/...``), pinned to
+    where a link pointed at export time, beside an ``id`` that named the other. A relative one is
+    made from the resolved paths, which name the file from the export's folder whatever links
+    lie between them.
 
     Examples
     --------
@@ -700,8 +731,8 @@ def export_catalogue(cutouts: CutoutList, out_path: str | os.PathLike) -> Table:
         # a path the list gave as absolute stays absolute: made relative it became a climb of
         # ../../.. from the export's folder, which breaks as soon as either folder moves
         given = [str(v).strip() for v in t[c]]
-        t[c] = [ps[j].as_posix() if Path(g).is_absolute() else Path(os.path.relpath(ps[j], out_dir)).as_posix()
-                for g, ps in zip(given, cutouts.paths)]
+        t[c] = [_absolute_as_given(g, ps[j]) if Path(g).is_absolute()
+                else Path(os.path.relpath(ps[j], out_dir)).as_posix() for g, ps in zip(given, cutouts.paths)]
     if ID in t.colnames:
         if [str(v).strip() for v in np.ma.asarray(t[ID]).filled("").astype(str)] == list(cutouts.ids):
             # an earlier export served as the list: its id is this one (kept as id_list round after

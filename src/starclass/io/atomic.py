@@ -105,8 +105,32 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
             tmp_path.unlink()
 
 
+#: Files an operating system leaves in a folder by itself, lower case: Windows' thumbnail cache and folder
+#: settings, the macOS Finder's. Never a user's or a command's file; ``._name`` (macOS) is one too.
+OS_CLUTTER = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", ".ds_store", ".localized"})
+
+
+def is_os_file(name: str) -> bool:
+    """Whether ``name`` is a file the operating system keeps in any folder it shows (not the user's).
+
+    Windows writes ``Thumbs.db`` and ``desktop.ini`` into a folder opened in Explorer, the macOS
+    Finder ``.DS_Store`` and ``._name`` on other disks: such a file made an output folder "hold
+    files this command did not write", so ``train -o``, ``evaluate --overwrite`` ... refused it.
+    Other hidden names (``.git``) are not the system's.
+
+    Examples
+    --------
+    >>> [is_os_file(n) for n in ("Thumbs.db", "DESKTOP.INI", ".DS_Store", "._a.png", ".git", "notes.txt")]
+    [True, True, True, True, False, False]
+    """
+    return name.casefold() in OS_CLUTTER or name.startswith("._")
+
+
 def foreign_entries(directory: str | os.PathLike, own: Iterable[str]) -> list[str]:
     """Names in ``directory`` that match none of the ``own`` glob patterns (sorted).
+
+    The system's own files (:func:`is_os_file`: ``Thumbs.db``, ``.DS_Store`` ...) are no one's and
+    never counted; a replacement of the folder may drop them.
 
     Parameters
     ----------
@@ -125,6 +149,7 @@ def foreign_entries(directory: str | os.PathLike, own: Iterable[str]) -> list[st
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "truth.ecsv").write_text(""); _ = (d / "notes.txt").write_text("")
+    >>> _ = (d / "Thumbs.db").write_text("")
     >>> foreign_entries(d, ["truth.ecsv", "*.fits"])
     ['notes.txt']
     """
@@ -132,7 +157,8 @@ def foreign_entries(directory: str | os.PathLike, own: Iterable[str]) -> list[st
     if not d.is_dir():
         return []
     patterns = list(own)
-    return sorted(p.name for p in d.iterdir() if not any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns))
+    return sorted(p.name for p in d.iterdir()
+                  if not is_os_file(p.name) and not any(fnmatch.fnmatchcase(p.name, pat) for pat in patterns))
 
 
 #: Suffix of the folder an older set is moved to while a replacement is renamed into place.

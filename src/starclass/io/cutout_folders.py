@@ -85,6 +85,7 @@ from astropy.io import fits
 from astropy.table import Table
 
 from starclass.errors import StarclassError, counted
+from starclass.io.atomic import is_os_file
 from starclass.io.mosaic import (
     ANCILLARY_EXTNAMES,
     MASK_EXTNAMES,
@@ -125,25 +126,22 @@ _MAX_LAST_CHANNELS = 4
 #: Name of the CSV read when a directory holds one.
 LABELS_CSV = "labels.csv"
 
-#: Files an operating system leaves in a folder by itself (Windows' thumbnail cache and folder
-#: settings, lower case): skipped silently, as the hidden ``.DS_Store`` and ``._name.png`` (macOS) are.
-OS_CLUTTER = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini"})
-
 
 def is_os_clutter(name: str) -> bool:
     """Whether a file or folder name is one the system or a tool keeps beside the cutouts, not a cutout.
 
     Hidden names (``.DS_Store``, macOS ``._name.png``, ``.ipynb_checkpoints``, a killed atomic
-    write's ``.name.XXXXXXXX.png``) and Windows' own files (:data:`OS_CLUTTER`: ``Thumbs.db``,
-    ``desktop.ini``). A cutout folder's ``Thumbs.db`` was warned of as a file "not images
-    starclass reads" while the Mac's were skipped without a word.
+    write's ``.name.XXXXXXXX.png``) and Windows' own files (``Thumbs.db``, ``desktop.ini``:
+    :data:`starclass.io.atomic.OS_CLUTTER`, the one list of them). A cutout
+    folder's ``Thumbs.db`` was warned of as a file "not images starclass reads" while the Mac's
+    were skipped without a word.
 
     Examples
     --------
     >>> [is_os_clutter(n) for n in ("Thumbs.db", "desktop.ini", ".DS_Store", "._a.png", "a.png", "notes.txt")]
     [True, True, True, True, False, False]
     """
-    return name.startswith(".") or name.casefold() in OS_CLUTTER
+    return name.startswith(".") or is_os_file(name)
 
 
 @dataclass
@@ -1330,7 +1328,7 @@ def stray_cutout_csvs(folder: str | os.PathLike) -> list[Path]:
     folder = Path(folder)
     found = []
     for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix.lower() == ".csv" and f.name != LABELS_CSV and not f.name.startswith("."):
+        if f.is_file() and f.suffix.lower() == ".csv" and f.name != LABELS_CSV and not is_os_clutter(f.name):
             try:
                 names = [n.casefold() for n in csv_header(f)]
             except (OSError, UnicodeDecodeError, csv.Error):
@@ -1354,7 +1352,7 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
     _warn_stray_csvs(root)
     rows: list[dict[str, str]] = []
     skipped: list[str] = []
-    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not is_os_clutter(p.name)):
         # the whole tree under each label folder, as torchvision's ImageFolder reads it: images
         # in cluster/night1/ were left out without a word
         for dirpath, dirnames, filenames in os.walk(sub, followlinks=True):
@@ -1376,7 +1374,7 @@ def _imagefolder_rows(root: Path) -> tuple[list[str], list[dict[str, str]]]:
                       f"{', '.join(sorted(IMAGE_SUFFIXES))}", stacklevel=3)
     # images directly in the directory, in no label folder
     loose = sorted(p.name for p in root.iterdir()
-                   if p.is_file() and not p.name.startswith(".") and image_format(p) is not None)
+                   if p.is_file() and not is_os_clutter(p.name) and image_format(p) is not None)
     if not rows and loose:
         # a plain folder of new cutouts, to classify: "no images in sub-folders" refused it, and
         # a CSV listing every file had to be written by hand
@@ -1408,7 +1406,7 @@ def _warn_split_layout(root: Path, labels: list[str]) -> None:
     if not splits:
         return
     inner = sorted({d.name for lab in splits for d in (root / lab).iterdir() if d.is_dir() and
-                    not d.name.startswith(".")})
+                    not is_os_clutter(d.name)})
     if not inner:
         return
     warnings.warn(f"{root}: its label folders {', '.join(repr(x) for x in splits)} are named as data splits and "

@@ -887,6 +887,50 @@ def _said(c: Comparison) -> str:
     return c.heading() if c.columns is not None else c.ref_name
 
 
+def decision_line(meta: dict, task: EvalTask, columns: Sequence[str] = ()) -> str | None:
+    """Which threshold decided a classified catalogue's ``class_pred``, and where it came from; None: none did.
+
+    ``classify --threshold 0.4`` (or a model's ``train --target-purity`` threshold) records the
+    threshold in the output's meta (``threshold``, ``threshold_source``, ``positive_class``);
+    ``evaluate`` scored that ``class_pred`` without a word of it, so its accuracies read as those
+    of the most probable class.
+
+    Parameters
+    ----------
+    meta
+        The classified catalogue's meta.
+    task
+        The task evaluated: names the classes.
+    columns
+        The catalogue's columns: the threshold is compared with ``prob_<k>_raw`` where there is one
+        (a calibrated output), as classify compares it.
+
+    Examples
+    --------
+    >>> t = EvalTask.from_classes((1, 2), class_names=["cluster", "galaxy"], positive_class=1)
+    >>> decision_line({"threshold": 0.4, "positive_class": 1, "threshold_source": "--threshold"}, t,
+    ...               ["prob_1", "prob_1_raw"])
+    "class_pred decided by classify's threshold 0.4 (--threshold): 1 (cluster) where prob_1_raw >= 0.4, \
+else 2 (galaxy)"
+    >>> decision_line({}, t) is None
+    True
+    """
+    thr, positive = meta.get("threshold"), meta.get("positive_class")
+    if thr is None or positive is None:
+        return None
+    try:
+        thr, positive = float(thr), int(positive)
+    except (TypeError, ValueError):
+        return None  # a meta written by hand with other values: said nothing of, as before
+    names = class_labels(task.classes, task.class_names)
+    raw = f"prob_{positive}_raw"
+    col = raw if raw in columns else prob_col(positive)
+    others = ", ".join(names.get(int(c), str(c)) for c in task.classes if int(c) != positive)
+    source = meta.get("threshold_source") or "source not recorded"
+    return (f"class_pred decided by classify's threshold {thr:g} ({source}): {names.get(positive, str(positive))} "
+            f"where {col} >= {thr:g}" + (f", else {others}" if others else ""))
+
+
 def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, overwrite: bool = False,
                    **kwargs) -> dict:
     """Evaluate and write every table (ECSV) and figure (PNG) under ``outdir``.
@@ -933,8 +977,12 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
     exact = {slug(c.ref_name): {r.merge: float(r.accuracy) for r in c.results} for c in ev.comparisons}
     # the references as the lines below name them (the keys above are file-name slugs)
     names = {slug(c.ref_name): _said(c) for c in ev.comparisons}
+    ptab = ev.catalogues.get(ev.pred_name)
+    # the threshold classify decided class_pred with (its meta): the accuracies are those of that decision
+    decision = (decision_line(dict(ptab.meta), ev.task, ptab.colnames)
+                if ptab is not None and ev.pred_column == CLASS_PRED and not ev.scored else None)
     return {"outdir": outdir, "headline": summary, "accuracies": exact, "reference_names": names,
-            "task": ev.task, "details": details,
+            "task": ev.task, "details": details, "decision": decision,
             "by_lines": by_lines, **written}
 
 

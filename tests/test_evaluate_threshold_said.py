@@ -1,0 +1,50 @@
+"""evaluate says which threshold decided the class_pred it scores, and where it came from.
+
+``evaluate OUT.ecsv`` of ``classify --threshold 0.4`` output (or of a model's ``train --target-purity``
+threshold) scored that class_pred without a word of the threshold the output's meta records
+(``threshold``, ``threshold_source``): its accuracies read as those of the most probable class.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy.table import Table
+from typer.testing import CliRunner
+
+from starclass.cli import app
+
+
+def _classified(path, **meta):
+    rng = np.random.default_rng(3)
+    n = 40
+    p1 = rng.uniform(size=n)
+    ref = np.where(rng.uniform(size=n) < p1, 1, 2)
+    t = Table({"id": np.arange(1, n + 1), "x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n),
+               "class_ref": ref, "class_pred": np.where(p1 >= 0.4, 1, 2), "prob_1": p1, "prob_2": 1 - p1})
+    t.meta.update({"task": "t2", "classes": [1, 2], "class_names": ["cluster", "non-cluster"],
+                   "positive_class": 1, "eval_merges": {}, "eval_merges_given": False, **meta})
+    t.write(path)
+    return path
+
+
+def test_evaluate_says_the_threshold_that_decided_class_pred(tmp_path):
+    pred = _classified(tmp_path / "c.ecsv", threshold=0.4, threshold_source="--threshold")
+    r = CliRunner().invoke(app, ["evaluate", str(pred), "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 0, r.output
+    said = [line for line in r.output.splitlines() if "threshold 0.4" in line]
+    assert said == ["class_pred decided by classify's threshold 0.4 (--threshold): 1 (cluster) where prob_1 >= 0.4, "
+                    "else 2 (non-cluster)"], r.output
+    # said once, right under the task line
+    lines = r.output.splitlines()
+    assert lines[0].startswith("task t2:") and lines[1] == said[0], lines[:2]
+
+
+def test_a_stored_threshold_is_named_as_the_model_s_and_none_is_not_said(tmp_path):
+    source = "the model's, chosen by train --target-purity 0.8 on 9 validation rows"
+    pred = _classified(tmp_path / "s.ecsv", threshold=0.3, threshold_source=source)
+    r = CliRunner().invoke(app, ["evaluate", str(pred), "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "e1")])
+    assert r.exit_code == 0 and f"class_pred decided by classify's threshold 0.3 ({source})" in r.output, r.output
+    # the most probable class: no threshold line
+    pred = _classified(tmp_path / "n.ecsv")
+    r = CliRunner().invoke(app, ["evaluate", str(pred), "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "e2")])
+    assert r.exit_code == 0 and "decided by" not in r.output, r.output
