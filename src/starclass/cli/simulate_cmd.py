@@ -187,18 +187,20 @@ def simulate_cmd(
                 from starclass.simulate.gallery import write_composite
 
                 extra["composite"] = write_composite(images, tmpdir / "composite.png",
-                                                     title=f"{cfg.galaxy} seed {seed}")
+                                                     title=f"{cfg.galaxy} seed {seed}",
+                                                     overwrite=True)  # the fresh staged folder
             if gallery:
                 # simulate.gallery imports matplotlib (+0.2 s measured): only --png / --gallery pay for it
                 from starclass.simulate.gallery import write_gallery
 
                 extra["gallery"] = write_gallery(images, truth, tmpdir / "gallery.png",
-                                                 title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)")
+                                                 title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)",
+                                                 overwrite=True)  # the fresh staged folder
             if calibrate:
                 humans_t = Table.read(paths["humans"], format="ascii.ecsv")
                 cut = ci_min if ci_min is not None else (1.35 if cfg.telescope == "HST" else None)
                 result = calibrate_field(mos, truth, humans_t, ci_min=cut, progress=progress)
-                for i, p in enumerate(write_calibration(result, tmpdir)):
+                for i, p in enumerate(write_calibration(result, tmpdir, overwrite=True)):  # staged folder
                     extra[f"calibration{i}"] = p
                 echo(result["summary"])
             del mos, images
