@@ -179,3 +179,19 @@ def test_simulate_and_report_writers_keep_an_existing_file(tmp_path):
     with pytest.raises(StarclassError, match=r"calibration\.md exists"):
         write_calibration({"n": 2, "summary": "two"}, tmp_path / "md")
     assert [p.name for p in (tmp_path / "md").iterdir()] == ["calibration.md"]
+
+
+def test_simulate_survey_keeps_an_existing_plan(tmp_path):
+    # simulate_survey replaced a plan.yaml already in its folder without a word (its fields were refused)
+    from starclass.simulate import SimConfig
+    from starclass.simulate.survey import simulate_survey
+
+    (tmp_path / "plan.yaml").write_text("# my plan\n")
+    config = SimConfig(shape=(64, 64), n_candidates=5)
+    with pytest.raises(StarclassError, match=r"plan\.yaml exists \(overwrite=False\)"):
+        simulate_survey(config, tmp_path, 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]  # refused before any field
+    assert (tmp_path / "plan.yaml").read_text() == "# my plan\n"
+    written = simulate_survey(config, tmp_path, 1, overwrite=True)
+    assert "positions:" in (tmp_path / "plan.yaml").read_text() and len(written) == 1
+    simulate_survey(config, tmp_path, 1, overwrite=True)  # its own field is replaced as well

@@ -222,7 +222,7 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
         raise StarclassError(f"{', '.join(extras)} apply to a single field, not to --fields")
     own = [f"{cfg.galaxy}-*", PLAN_NAME]
     with atomic_dir(outdir, overwrite=overwrite, own=own) as tmpdir:
-        written = simulate_survey(cfg, tmpdir, n, progress=progress)
+        written = simulate_survey(cfg, tmpdir, n, progress=progress, overwrite=True)  # a fresh staged folder
     for name in written:
         echo(f"{name:>14s}: {outdir / name}")
     echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {outdir / PLAN_NAME} --model MODEL -o OUT)")
