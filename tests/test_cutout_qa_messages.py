@@ -187,7 +187,7 @@ def test_explain_panels_of_cutouts_are_drawn_as_stored_and_titled_with_class_nam
     model, cfg = _untrained_model(tmp_path)
     p = _folder(tmp_path / "cut")
     drawn: dict[str, list] = {}
-    monkeypatch.setattr(xf, "save_png", lambda fig, path, dpi=100: drawn.setdefault(Path(path).name, _drawn(fig)))
+    monkeypatch.setattr(xf, "save_png", lambda fig, path, dpi=100, **kw: drawn.setdefault(Path(path).name, _drawn(fig)))
     info = explain(model, p, tmp_path / "ex", methods=("gradcam",), per_class=4)
     panels = drawn["overlays_gradcam.png"] + drawn["mean_maps.png"]
     assert panels and {o for o, _ in panels} == {"upper"}, panels

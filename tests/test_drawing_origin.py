@@ -111,9 +111,9 @@ def test_explain_draws_and_records_the_folders_origin(tmp_path, monkeypatch, suf
     seen: dict[str, list] = {}
     real = xf.save_png
 
-    def keep(fig, path, dpi=100):
+    def keep(fig, path, dpi=100, **kw):
         seen[Path(path).name] = _images(fig)
-        real(fig, path, dpi)
+        real(fig, path, dpi, **kw)
 
     monkeypatch.setattr(xf, "save_png", keep)
     res = runner.invoke(app, ["explain", str(model), str(src), "-o", str(tmp_path / "ex"), "--method", "gradcam",

@@ -143,3 +143,55 @@ def test_write_mosaic_keeps_an_existing_file(tmp_path):
     assert float(fits.getdata(path).sum()) == 64.0
     write_mosaic(path, np.zeros((8, 8)), "f555w", None, photflam=1.9e-19, photplam=5361.0, overwrite=True)
     assert float(fits.getdata(path).sum()) == 0.0
+
+
+def test_simulate_and_report_writers_keep_an_existing_file(tmp_path):
+    # write_composite, write_gallery, write_calibration, report.sections.write_table and write_sections
+    # replaced a file of the same name without a word when a notebook called them twice
+    from starclass.report.sections import Section, write_sections, write_table
+    from starclass.simulate.calibration import write_calibration
+    from starclass.simulate.gallery import write_composite, write_gallery
+
+    images = {b: np.random.default_rng(1).random((48, 48)).astype(np.float32) for b in ("f435w", "f555w", "f814w")}
+    truth = Table({"x": [15.0, 30.0], "y": [15.0, 30.0], "class_ref": [1, 4]})
+    sec = Section("Scores")
+    sec.table("per class", TABLE)
+    writers = {
+        "composite.png": lambda p, **kw: write_composite(images, p, **kw),
+        "gallery.png": lambda p, **kw: write_gallery(images, truth, p, per_group=2, size=10, **kw),
+        "t.ecsv": lambda p, **kw: write_table(TABLE, p, **kw),
+        "calibration.json": lambda p, **kw: write_calibration({"n": 2, "summary": "two"}, p.parent, **kw),
+        "per_class.ecsv": lambda p, **kw: write_sections([sec], p.parent.parent, **kw),
+    }
+    for name, write in writers.items():
+        path = tmp_path / name / name if name != "per_class.ecsv" else tmp_path / name / "tables" / name
+        path.parent.mkdir(parents=True)
+        path.write_text("mine")
+        with pytest.raises(StarclassError, match=r"exists \(overwrite=False\); give overwrite=True"):
+            write(path)
+        assert path.read_text() == "mine", name
+        assert [p.name for p in path.parent.iterdir()] == [name], name  # refused before any other file
+        write(path, overwrite=True)
+        assert path.read_bytes() != b"mine", name
+    # the second of write_calibration's files is refused too, before the first is written
+    (tmp_path / "md").mkdir()
+    (tmp_path / "md" / "calibration.md").write_text("mine")
+    with pytest.raises(StarclassError, match=r"calibration\.md exists"):
+        write_calibration({"n": 2, "summary": "two"}, tmp_path / "md")
+    assert [p.name for p in (tmp_path / "md").iterdir()] == ["calibration.md"]
+
+
+def test_simulate_survey_keeps_an_existing_plan(tmp_path):
+    # simulate_survey replaced a plan.yaml already in its folder without a word (its fields were refused)
+    from starclass.simulate import SimConfig
+    from starclass.simulate.survey import simulate_survey
+
+    (tmp_path / "plan.yaml").write_text("# my plan\n")
+    config = SimConfig(shape=(64, 64), n_candidates=5)
+    with pytest.raises(StarclassError, match=r"plan\.yaml exists \(overwrite=False\)"):
+        simulate_survey(config, tmp_path, 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml"]  # refused before any field
+    assert (tmp_path / "plan.yaml").read_text() == "# my plan\n"
+    written = simulate_survey(config, tmp_path, 1, overwrite=True)
+    assert "positions:" in (tmp_path / "plan.yaml").read_text() and len(written) == 1
+    simulate_survey(config, tmp_path, 1, overwrite=True)  # its own field is replaced as well

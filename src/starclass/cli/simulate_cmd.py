@@ -187,18 +187,20 @@ def simulate_cmd(
                 from starclass.simulate.gallery import write_composite
 
                 extra["composite"] = write_composite(images, tmpdir / "composite.png",
-                                                     title=f"{cfg.galaxy} seed {seed}")
+                                                     title=f"{cfg.galaxy} seed {seed}",
+                                                     overwrite=True)  # the fresh staged folder
             if gallery:
                 # simulate.gallery imports matplotlib (+0.2 s measured): only --png / --gallery pay for it
                 from starclass.simulate.gallery import write_gallery
 
                 extra["gallery"] = write_gallery(images, truth, tmpdir / "gallery.png",
-                                                 title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)")
+                                                 title=f"{cfg.galaxy}: 8 stamps per class / subclass (V, colour)",
+                                                 overwrite=True)  # the fresh staged folder
             if calibrate:
                 humans_t = Table.read(paths["humans"], format="ascii.ecsv")
                 cut = ci_min if ci_min is not None else (1.35 if cfg.telescope == "HST" else None)
                 result = calibrate_field(mos, truth, humans_t, ci_min=cut, progress=progress)
-                for i, p in enumerate(write_calibration(result, tmpdir)):
+                for i, p in enumerate(write_calibration(result, tmpdir, overwrite=True)):  # staged folder
                     extra[f"calibration{i}"] = p
                 echo(result["summary"])
             del mos, images
@@ -220,7 +222,7 @@ def _simulate_fields(cfg, outdir: Path, n: int, *, overwrite: bool, progress: bo
         raise StarclassError(f"{', '.join(extras)} apply to a single field, not to --fields")
     own = [f"{cfg.galaxy}-*", PLAN_NAME]
     with atomic_dir(outdir, overwrite=overwrite, own=own) as tmpdir:
-        written = simulate_survey(cfg, tmpdir, n, progress=progress)
+        written = simulate_survey(cfg, tmpdir, n, progress=progress, overwrite=True)  # a fresh staged folder
     for name in written:
         echo(f"{name:>14s}: {outdir / name}")
     echo(f"{'plan':>14s}: {outdir / PLAN_NAME}  (starclass survey {outdir / PLAN_NAME} --model MODEL -o OUT)")

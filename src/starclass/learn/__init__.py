@@ -25,7 +25,9 @@ module             what it holds
 =================  ==============================================================
 
 The main entry points are importable from here: ``from starclass.learn import CNNClassifier,
-get_preset, list_presets, load_config, fit``.
+get_preset, list_presets, load_config, fit, classify, predict_inputs``. ``classify`` is the
+submodule :mod:`starclass.learn.classify` made callable as its function
+:func:`starclass.learn.classify.classify` (the submodule's name and the function's are one).
 """
 
 import importlib
@@ -49,17 +51,22 @@ _LAZY = {
     "list_presets": "starclass.learn.config",
     "load_config": "starclass.learn.config",
     "fit": "starclass.learn.train",
+    "predict_inputs": "starclass.learn.classify",
 }
 
 
 def __getattr__(name: str):
+    if name == "classify":
+        # the submodule, callable as its classify(): importing it sets this name to the module
+        # anyway, so returning the function here would give the function once and the module after
+        return importlib.import_module("starclass.learn.classify")
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'starclass.learn' has no attribute {name!r}")
 
 
 __all__ = [
-    *_LAZY,
+    *_LAZY, "classify",
     "DIHEDRAL", "augment_batch", "dihedral", "dihedral_inverse", "rescale",
     "galaxy_split", "leave_one_galaxy_out", "random_split", "spatial_split", "split_indices",
 ]

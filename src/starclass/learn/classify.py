@@ -38,8 +38,11 @@ members per candidate (:mod:`starclass.learn.ensemble`). The output is the candi
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
+import sys
+import types
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -369,6 +372,19 @@ def predict_inputs(
     members, ``mutual_info`` (:func:`view_mutual_info`, of the raw probabilities). ``threshold``: a
     binary task's decision threshold instead of its own, as :func:`classify` takes it
     (:func:`decision_threshold`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from starclass.datasets.stamps import make_synthetic
+    >>> from starclass.learn import fit, get_preset
+    >>> cfg = get_preset("galaxy-cluster-compact", stamp_size=16, recipe={"epochs": 1})
+    >>> toy = make_synthetic(cfg, 12, seed=0)
+    >>> model = tempfile.mkdtemp()
+    >>> _ = fit(cfg, toy.inputs, toy.class_ref, outdir=model, progress=False, device="cpu")
+    >>> res = predict_inputs(model, toy.inputs[:3], device="cpu")
+    >>> res.class_pred.shape, res.prob_mean.shape
+    ((3,), (3, 2))
     """
 
     dev = pick_device(device)
@@ -804,3 +820,22 @@ def classify(
         warnings.warn(f"{n_invalid} of {n} candidates {have} no usable stamp (centre off the image, NaN or a blank "
                       f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)
     return out
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as its :func:`classify`.
+
+    ``from starclass.learn import classify`` names this module (a package's submodule wins over
+    anything the package exports under its name once it is imported), and notebooks then called
+    it as the function ("'module' object is not callable"). Calling the module calls the function,
+    so both that import and ``import starclass.learn.classify as m; m.classify(...)`` work.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # looked up at each call: a monkeypatched classify is the one called
+        return self.classify(*args, **kwargs)
+
+
+#: what help() and inspect.signature show for the module called as the function
+__signature__ = inspect.signature(classify)
+sys.modules[__name__].__class__ = _CallableModule

@@ -955,7 +955,8 @@ def run_evaluation(pred, references=None, outdir: str | Path = "evaluation", *, 
     # keyed as the summary_<reference> tables are named (what summary.json always held)
     summary = {slug(k): v for k, v in ev.headline().items()}
     with atomic_dir(outdir, overwrite=overwrite, own=EVALUATION_ENTRIES) as tmpdir:
-        in_tmp = write_sections(sections, tmpdir, written_by="starclass evaluate")
+        in_tmp = write_sections(sections, tmpdir, written_by="starclass evaluate",
+                                overwrite=True)  # a fresh temporary folder (atomic_dir)
         # the paths recorded and returned are where the files will be, not the temporary folder
         written = {k: [outdir / p.relative_to(tmpdir) for p in v] for k, v in in_tmp.items()}
         with atomic_path(tmpdir / "summary.json") as tmp:
@@ -1163,7 +1164,8 @@ def build_report(pred, references, outdir, *, title: str = "starclass report", d
     check_tables_page(outdir, filename)
     sections = evaluate_sections(pred, references, distance_mpc=distance_mpc, **kwargs)
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
-        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report")
+        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report",
+                       overwrite=True)  # tables into a fresh temporary folder (atomic_dir)
         (tmp_tables / TABLES_PAGE).write_text(filename, encoding="utf-8")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp}")

@@ -239,7 +239,8 @@ def run_many_evaluation(directory, outdir, *, overwrite: bool = False, min_inspe
     for r in tables.get("ladder_pooled", []):
         pooled.setdefault(str(r["task"]), {})[str(r["rule"])] = round(float(r["accuracy"]), 4)
     with atomic_dir(outdir, overwrite=overwrite, own=MANY_ENTRIES) as tmpdir:
-        in_tmp = write_sections(sections, tmpdir, written_by="starclass evaluate")
+        in_tmp = write_sections(sections, tmpdir, written_by="starclass evaluate",
+                                overwrite=True)  # a fresh temporary folder (atomic_dir)
         written = {k: [outdir / p.relative_to(tmpdir) for p in v] for k, v in in_tmp.items()}
         with atomic_path(tmpdir / "summary.json") as tmp:
             tmp.write_text(json.dumps({"fields": [str(f) for f in tables["fields"]["field"]],
@@ -269,7 +270,8 @@ def build_many_report(directory, out, *, title: str = "LEGUS fields", min_inspec
     sections = many_sections(many_field_tables(directory, min_inspected=min_inspected, seed=seed))
     # tables/ as a whole, as build_report does: an older report's tables are never left beside new ones
     with atomic_dir(outdir / "tables", overwrite=overwrite, own=REPORT_TABLE_ENTRIES) as tmp_tables:
-        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report")
+        write_sections(sections, outdir, figures=False, tables_dir=tmp_tables, written_by="starclass report",
+                       overwrite=True)  # tables into a fresh temporary folder (atomic_dir)
         (tmp_tables / TABLES_PAGE).write_text(out.name, encoding="utf-8")
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     page = render_html(sections, title=title, subtitle=f"starclass {__version__} · {stamp} · {directory}")

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from astropy.table import Table
 
+from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.report.figures import to_png_base64
 
@@ -50,8 +51,29 @@ def slug(s: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.+-]+", "_", s).strip("_").lower()
 
 
-def write_table(t: Table, path: Path) -> Path:
-    """Write a Table as ECSV atomically (masked values stay masked, not NaN)."""
+def _refuse_existing(path: Path) -> None:
+    raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
+
+
+def write_table(t: Table, path: Path, *, overwrite: bool = False) -> Path:
+    """Write a Table as ECSV atomically (masked values stay masked, not NaN).
+
+    An existing file is refused unless ``overwrite`` (a notebook's second table of the same name
+    replaced the first without a word).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = write_table(Table({"id": [1, 2]}), pathlib.Path(tempfile.mkdtemp()) / "t.ecsv")
+    >>> Table.read(path)["id"].tolist()
+    [1, 2]
+    >>> write_table(Table({"id": [3]}), path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...t.ecsv exists (overwrite=False); give overwrite=True to replace it
+    """
+    if Path(path).exists() and not overwrite:
+        _refuse_existing(path)
     with atomic_path(path) as tmp:
         t.write(tmp, format="ascii.ecsv", overwrite=True)
     return path
@@ -63,18 +85,35 @@ TABLE_META = "starclass_table"
 
 
 def write_sections(sections: list[Section], outdir: Path, *, figures: bool = True,
-                   tables_dir: Path | None = None, written_by: str = "") -> dict[str, list[Path]]:
+                   tables_dir: Path | None = None, written_by: str = "",
+                   overwrite: bool = False) -> dict[str, list[Path]]:
     """Every table as ``tables/<name>.ecsv`` and (if ``figures``) every figure as ``figures/<name>.png``.
 
     ``tables_dir`` puts the tables elsewhere than ``outdir / "tables"`` (the temporary folder
     of :func:`starclass.io.atomic.atomic_dir`, moved into place as a whole). Each table's meta
     records under :data:`TABLE_META` the command that wrote it (``written_by``, e.g.
-    ``"starclass evaluate"``), its section's title and its caption.
+    ``"starclass evaluate"``), its section's title and its caption. An existing file of any of
+    these names is refused unless ``overwrite``, before any file is written (a notebook's second
+    call into the same folder replaced the first one's files without a word).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> sec = Section("Scores")
+    >>> sec.table("per class", Table({"class": [1, 2], "recall": [0.9, 0.7]}))
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_sections([sec], d, written_by="notebook")["tables"]]
+    ['per_class.ecsv']
+    >>> write_sections([sec], d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...per_class.ecsv exists (overwrite=False); give overwrite=True to replace it
     """
     outdir = Path(outdir)
     tables_dir = outdir / "tables" if tables_dir is None else Path(tables_dir)
     written: dict[str, list[Path]] = {"tables": [], "figures": []}
     seen: dict[str, set[str]] = {"table": set(), "figure": set()}
+    todo: list[tuple[Section, Item, Path]] = []
     for s in sections:
         for it in s.items:
             if it.kind not in ("table", "figure"):
@@ -88,15 +127,22 @@ def write_sections(sections: list[Section], outdir: Path, *, figures: bool = Tru
             it.name = name
             if it.kind == "figure" and not figures:
                 continue
-            if it.kind == "table":
-                t = it.content.copy(copy_data=False)  # the section's own table keeps its meta as it was
-                t.meta[TABLE_META] = {"written_by": written_by, "section": s.title, "caption": it.caption}
-                written["tables"].append(write_table(t, tables_dir / f"{name}.ecsv"))
-            else:
-                p = outdir / "figures" / f"{name}.png"
-                with atomic_path(p) as tmp:
-                    tmp.write_bytes(base64.b64decode(it.content))
-                written["figures"].append(p)
+            path = tables_dir / f"{name}.ecsv" if it.kind == "table" else outdir / "figures" / f"{name}.png"
+            todo.append((s, it, path))
+    if not overwrite:
+        # every name is checked before the first file is written: a refusal leaves the folder as it was
+        for _, _, p in todo:
+            if p.exists():
+                _refuse_existing(p)
+    for s, it, p in todo:
+        if it.kind == "table":
+            t = it.content.copy(copy_data=False)  # the section's own table keeps its meta as it was
+            t.meta[TABLE_META] = {"written_by": written_by, "section": s.title, "caption": it.caption}
+            written["tables"].append(write_table(t, p, overwrite=True))  # checked above
+        else:
+            with atomic_path(p) as tmp:
+                tmp.write_bytes(base64.b64decode(it.content))
+            written["figures"].append(p)
     return written
 
 

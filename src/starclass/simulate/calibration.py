@@ -31,6 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from starclass.bands import ubvi_bands, v_band
 from starclass.detect import measure
+from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.schema import CI, CLASS_REF, ID, X, Y, bands_in, human_cols, mag_col, magerr_col
 from starclass.simulate.humans import agreement_stats
@@ -295,9 +296,28 @@ def summary_text(result: dict, real: dict | None = None) -> str:
     return "\n".join(lines)
 
 
-def write_calibration(result: dict, outdir) -> list[Path]:
-    """``calibration.json`` and ``calibration.md`` in ``outdir`` (atomic)."""
+def write_calibration(result: dict, outdir, *, overwrite: bool = False) -> list[Path]:
+    """``calibration.json`` and ``calibration.md`` in ``outdir`` (atomic).
+
+    An existing file of either name is refused unless ``overwrite``, before either is written (a
+    notebook's second calibration into the same folder replaced the first without a word).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> [p.name for p in write_calibration({"n": 3, "summary": "3 candidates"}, d)]
+    ['calibration.json', 'calibration.md']
+    >>> write_calibration({"n": 4, "summary": "4 candidates"}, d)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...calibration.json exists (overwrite=False); give overwrite=True to replace it
+    """
     outdir = Path(outdir)
+    if not overwrite:
+        for name in ("calibration.json", "calibration.md"):
+            if (outdir / name).exists():
+                raise StarclassError(f"{outdir / name} exists (overwrite=False); give overwrite=True to replace it")
     out = []
     p = outdir / "calibration.json"
     data = {k: v for k, v in result.items() if k != "summary"}

@@ -17,6 +17,7 @@ from astropy.visualization import make_lupton_rgb
 
 from starclass.bands import BANDS
 from starclass.bands import v_band as find_v_band
+from starclass.errors import StarclassError
 from starclass.io.atomic import atomic_path
 from starclass.schema import CLASS_NAMES, CLASS_REF, SUBCLASS_NAMES, X, Y, subclass_number
 
@@ -75,12 +76,33 @@ def _block_mean(a: np.ndarray, f: int) -> np.ndarray:
         return np.nanmean(np.asarray(a[:ny, :nx], dtype=np.float32).reshape(ny // f, f, nx // f, f), axis=(1, 3))
 
 
-def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048,
-                    title: str | None = None) -> Path:
-    """Colour composite PNG of a whole field (block-averaged to at most ``max_size`` px).
+def _refuse_existing_file(path, overwrite: bool) -> None:
+    # before any drawing: the figure is never built for a file that is refused
+    if Path(path).exists() and not overwrite:
+        raise StarclassError(f"{path} exists (overwrite=False); give overwrite=True to replace it")
 
-    Bands are put on a common f_lambda scale first (:func:`flux_scales`).
+
+def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048,
+                    title: str | None = None, overwrite: bool = False) -> Path:
+    """Colour composite PNG of a whole field (block-averaged to at most ``max_size`` px), atomically.
+
+    Bands are put on a common f_lambda scale first (:func:`flux_scales`). An existing file is
+    refused unless ``overwrite`` (a notebook's second composite of the same name replaced the
+    first without a word).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> images = {b: np.random.default_rng(0).random((32, 32)) for b in ("f435w", "f555w", "f814w")}
+    >>> path = write_composite(images, pathlib.Path(tempfile.mkdtemp()) / "composite.png")
+    >>> path.read_bytes()[:4]
+    b'\\x89PNG'
+    >>> write_composite(images, path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    starclass.errors.StarclassError: ...composite.png exists (overwrite=False); give overwrite=True to replace it
     """
+    _refuse_existing_file(path, overwrite)
     # pyplot takes 1.8 s to import (measured): only the simulate CLI's pictures pay for it
     import matplotlib
 
@@ -112,11 +134,25 @@ def write_composite(images: dict[str, np.ndarray], path, *, max_size: int = 2048
 
 
 def write_gallery(images: dict[str, np.ndarray], truth, path, *, per_group: int = 8, size: int = 40,
-                  v_band: str | None = None, seed: int = 0, title: str | None = None) -> Path:
+                  v_band: str | None = None, seed: int = 0, title: str | None = None,
+                  overwrite: bool = False) -> Path:
     """Gallery PNG: for each class and class-4 subclass, ``per_group`` stamps in V and colour.
 
-    ``truth`` needs ``x``, ``y``, ``class_ref`` and (optionally) ``subclass``.
+    ``truth`` needs ``x``, ``y``, ``class_ref`` and (optionally) ``subclass``. The file is
+    written atomically; an existing one is refused unless ``overwrite`` (a notebook's second
+    gallery of the same name replaced the first without a word).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from astropy.table import Table
+    >>> images = {b: np.random.default_rng(0).random((64, 64)) for b in ("f435w", "f555w", "f814w")}
+    >>> truth = Table({"x": [20.0, 40.0], "y": [20.0, 40.0], "class_ref": [1, 4]})
+    >>> path = write_gallery(images, truth, pathlib.Path(tempfile.mkdtemp()) / "gallery.png", per_group=2)
+    >>> path.read_bytes()[:4]
+    b'\\x89PNG'
     """
+    _refuse_existing_file(path, overwrite)
     # pyplot takes 1.8 s to import (measured): only the simulate CLI's pictures pay for it
     import matplotlib
 

@@ -34,7 +34,7 @@ def field_name(galaxy: str, k: int) -> str:
 
 
 def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, progress: bool = False,
-                    positions: bool = True) -> dict[str, dict[str, Path]]:
+                    positions: bool = True, overwrite: bool = False) -> dict[str, dict[str, Path]]:
     """Simulate ``n_fields`` fields of one preset with consecutive seeds, plus a survey plan.
 
     Parameters
@@ -50,6 +50,9 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
     positions
         List each field's truth as its given positions in the plan (as in the M31 search, which
         classifies a catalogue); otherwise the plan asks for detection.
+    overwrite
+        Replace an existing ``plan.yaml`` and fields of these names (default False: refused
+        before any field is simulated; a plan already there was replaced without a word).
 
     Returns
     -------
@@ -66,6 +69,8 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
     if n_fields < 1:
         raise StarclassError(f"--fields must be >= 1, got {n_fields}")
     outdir = Path(outdir)
+    if (outdir / PLAN_NAME).exists() and not overwrite:
+        raise StarclassError(f"{outdir / PLAN_NAME} exists (overwrite=False); give overwrite=True to replace it")
     out: dict[str, dict[str, Path]] = {}
     lines = ["# survey plan written by starclass simulate --fields; give the model with --model",
              "fields:"]
@@ -77,7 +82,7 @@ def simulate_survey(config: SimConfig, outdir: str | Path, n_fields: int, *, pro
         # fields at the same ra, dec
         step = 1.05 * config.shape[0] * config.pixel_scale / 3600.0
         cfg = config.replace(seed=config.seed + k - 1, galaxy=name, dec=config.dec + (k - 1) * step)
-        out[name] = simulate_to_disk(cfg, outdir / name, progress=progress)
+        out[name] = simulate_to_disk(cfg, outdir / name, progress=progress, overwrite=overwrite)
         entry = f"  - {{name: {name}, mosaics: {name}"
         if positions:
             entry += f", positions: {name}/truth.ecsv"
