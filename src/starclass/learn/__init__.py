@@ -25,9 +25,9 @@ module             what it holds
 =================  ==============================================================
 
 The main entry points are importable from here: ``from starclass.learn import CNNClassifier,
-get_preset, list_presets, load_config, fit, classify, predict_inputs``. ``classify`` is the
-submodule :mod:`starclass.learn.classify` made callable as its function
-:func:`starclass.learn.classify.classify` (the submodule's name and the function's are one).
+get_preset, list_presets, load_config, fit, predict_inputs``. The function ``classify`` is imported
+from its module, ``from starclass.learn.classify import classify``: the module has its name, and a
+package's imported submodule is what the package's attribute of that name holds.
 """
 
 import importlib
@@ -56,17 +56,13 @@ _LAZY = {
 
 
 def __getattr__(name: str):
-    if name == "classify":
-        # the submodule, callable as its classify(): importing it sets this name to the module
-        # anyway, so returning the function here would give the function once and the module after
-        return importlib.import_module("starclass.learn.classify")
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'starclass.learn' has no attribute {name!r}")
 
 
 __all__ = [
-    *_LAZY, "classify",
+    *_LAZY,
     "DIHEDRAL", "augment_batch", "dihedral", "dihedral_inverse", "rescale",
     "galaxy_split", "leave_one_galaxy_out", "random_split", "spatial_split", "split_indices",
 ]

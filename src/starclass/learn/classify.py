@@ -38,11 +38,8 @@ members per candidate (:mod:`starclass.learn.ensemble`). The output is the candi
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
-import sys
-import types
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -821,21 +818,3 @@ def classify(
                       f"band): class_pred 0 ({'ids' if 'id' in out.colnames else 'rows'} {named})", stacklevel=2)
     return out
 
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as its :func:`classify`.
-
-    ``from starclass.learn import classify`` names this module (a package's submodule wins over
-    anything the package exports under its name once it is imported), and notebooks then called
-    it as the function ("'module' object is not callable"). Calling the module calls the function,
-    so both that import and ``import starclass.learn.classify as m; m.classify(...)`` work.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # looked up at each call: a monkeypatched classify is the one called
-        return self.classify(*args, **kwargs)
-
-
-#: what help() and inspect.signature show for the module called as the function
-__signature__ = inspect.signature(classify)
-sys.modules[__name__].__class__ = _CallableModule
