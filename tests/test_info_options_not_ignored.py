@@ -153,3 +153,15 @@ def test_shared_folders(folder, opts, said):
     if not p.is_dir():
         pytest.skip(f"../shared/data/{folder} not available")
     _refused(_info(p, *opts), said.format(p=p))
+
+
+def test_positions_option_on_a_catalogue_of_sky_positions_is_refused(tmp_path):
+    """``info radec.csv --one-based`` (no x, y: nothing to count from 0 or 1) was described, exit 0."""
+    cat = tmp_path / "radec.csv"
+    Table({"id": [1, 2], "ra": [10.0, 10.1], "dec": [20.0, 20.1], "class_ref": [1, 4]}).write(cat)
+    for opt in ("--one-based", "--zero-based"):
+        _refused(_info(cat, opt, "--ds9", tmp_path / "r.reg"),
+                 f"{opt} says how a catalogue's x, y count; {cat} has no x, y (its positions are ra, dec)")
+        assert not (tmp_path / "r.reg").exists()
+    r = _info(cat, "--ds9", tmp_path / "r.reg", "--ds9-coords", "fk5")
+    assert r.exit_code == 0 and (tmp_path / "r.reg").read_text().count("circle") == 2, r.output

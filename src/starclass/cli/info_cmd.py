@@ -964,6 +964,10 @@ def info(
         # a table with column names says its bands itself: --bands was ignored without a word
         raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "
                              f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
+    if one_based is not None and X not in table.colnames:
+        # a catalogue of ra, dec only (read_catalog asks for x, y or ra, dec): the option was ignored, exit 0
+        raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y count; "
+                             f"{paths[0]} has no x, y (its positions are ra, dec)")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         write_regions(table, ds9, coords=ds9_coords, label=False, overwrite=True)  # check_output checked --overwrite
