@@ -780,13 +780,34 @@ def info(
     if ds9_coords not in ("image", "fk5"):
         # now, by its name: it failed as "coords must be ..." after the summary was printed
         raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
+    band_list = [b.strip() for b in bands.split(",")] if bands else None
     from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 
-    def refuse_ds9(kind: str) -> None:
+    def refuse_ds9(kind: str, *, folder: bool = False) -> None:
         # --ds9 was ignored without a word (exit 0, no file) on anything but a catalogue: a cutout folder,
         # a folder of catalogues, a model, mosaics; said before any summary is printed
         if ds9 is not None:
             raise StarclassError(f"--ds9 writes the regions of one catalogue with positions; {kind}")
+        refuse_catalogue_options(kind, folder=folder)
+
+    def refuse_catalogue_options(kind: str, *, folder: bool = False) -> None:
+        # the options that say how one catalogue is read were ignored without a word (exit 0) where none is read:
+        # 'info pandas-m31 --bands ...' (a cutout folder), 'info legus --format phangs' (each file of a folder is
+        # read as its own format); --map is applied to a folder's catalogues (summarise_dir), so not refused there
+        one = None if one_based is None else ("--one-based" if one_based else "--zero-based")
+        given = [o for o, on in (("--format", fmt is not None), ("--bands", bool(band_list)),
+                                 ("--map", bool(cmap) and not folder), (one, one is not None)) if on]
+        if not given:
+            return
+        names = " and ".join([", ".join(given[:-1]), given[-1]] if len(given) > 1 else given)
+        need = "need" if len(given) > 1 else "needs"
+        if not folder:
+            raise StarclassError(f"{names} {need} a catalogue; {kind}")
+        why = {"--format": "each file is read in its own format", "--bands": "each LEGUS .tab takes its own filters",
+               one: "the table shows no positions"}
+        parts = [why[o] for o in given]
+        said = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+        raise StarclassError(f"{names} {need} one catalogue (in a folder {said}); {kind}")
 
     if len(paths) == 1 and is_model_path(paths[0]):
         refuse_ds9(f"{paths[0]} is a trained model")
@@ -823,6 +844,7 @@ def info(
                                  f"starclass info {paths[0]} describes it as text")
         if ds9 is not None:
             raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
+        refuse_catalogue_options(f"{kind} is not one")
         echo("\n".join(out_lines))
         return
     from starclass.io.cutout_folders import is_hdf5
@@ -838,7 +860,9 @@ def info(
         return
     if len(paths) == 1 and (_cutout_csv(paths[0]) is not None or _is_imagefolder(paths[0])
                             or (paths[0].is_dir() and _loose_cutouts(paths[0]))):
-        refuse_ds9(f"{paths[0]} is a cutout folder (images, no positions)")
+        # a labels.csv given itself is its folder's list: 'is a cutout folder' of a CSV file read oddly
+        refuse_ds9(f"{paths[0]} is {'a list of cutouts' if paths[0].is_file() else 'a cutout folder'} "
+                   "(images, no positions)")
         echo(cutout_summary(paths[0]))
         if (csv_path := _cutout_csv(paths[0])) is not None and (counts := classified_csv_lines(csv_path)):
             # classify --stamps -o OUT.csv: its class_pred counts were missing (OUT.ecsv showed them)
@@ -846,8 +870,6 @@ def info(
         return
     if len(paths) == 1 and paths[0].is_dir():
         from starclass.io.overview import CATALOG_SUFFIXES
-
-        refuse_ds9(f"{paths[0]} is a folder: give one catalogue in it (starclass info {paths[0]} lists them)")
 
         images = _image_fits_in(paths[0])
         tables = [f for f in paths[0].iterdir() if f.is_file() and f.name.lower().endswith(CATALOG_SUFFIXES)
@@ -857,8 +879,11 @@ def info(
             if out_format != "text":
                 raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} "
                                      "holds FITS mosaics only")
+            refuse_ds9(f"{paths[0]} holds FITS mosaics only, no catalogue")
             echo("\n".join(mosaic_lines(images, magsys)))
             return
+        refuse_ds9(f"{paths[0]} is a folder: give one catalogue in it (starclass info {paths[0]} lists them)",
+                   folder=True)
         try:
             summarised = _dir_summary(paths[0], cmap, out_format, images, magsys)
             if summarised and out_format == "text" and (demo := demo_lines(paths[0])) is not None:
@@ -886,6 +911,8 @@ def info(
                                          f"name, in lower case): give the CSV itself, starclass info {stray[0]}, or "
                                          f"rename it {LABELS_CSV}") from None
                 raise
+            # --map, for the catalogues that were not there, would be ignored
+            refuse_catalogue_options(f"{paths[0]} is a cutout folder (images, no positions)")
             echo(cutout_summary(paths[0]))
         return
     if out_format != "text":
@@ -900,11 +927,12 @@ def info(
         echo("\n".join(mosaic_lines(list(ms.paths.values()), magsys)))
         return
 
-    band_list = [b.strip() for b in bands.split(",")] if bands else None
     if fmt is None and not cmap and not band_list and (result := _results_table_lines(paths[0])) is not None:
         # evaluate's, report's or explain's own tables: "required column 'id' missing ... name a column 'id'"
         if ds9 is not None:
             raise StarclassError(f"--ds9: {result[0].split(' (it has no')[0]} with positions")
+        # --one-based was ignored (exit 0); --format, --map and --bands read the table as a catalogue instead
+        refuse_catalogue_options(result[0].split(" (it has no")[0].replace(f"{paths[0]}: ", f"{paths[0]} is ", 1))
         echo("\n".join(result))
         return
     if fmt is None and not cmap and not band_list and (cut := _cutout_output(paths[0])) is not None:
@@ -936,6 +964,10 @@ def info(
         # a table with column names says its bands itself: --bands was ignored without a word
         raise StarclassError(f"--bands names the five filters of a LEGUS .tab; {paths[0]} is read as "
                              f"{table.meta.get('format') or 'a table'} (its bands come from its columns)")
+    if one_based is not None and X not in table.colnames:
+        # a catalogue of ra, dec only (read_catalog asks for x, y or ra, dec): the option was ignored, exit 0
+        raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y count; "
+                             f"{paths[0]} has no x, y (its positions are ra, dec)")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         write_regions(table, ds9, coords=ds9_coords, label=False, overwrite=True)  # check_output checked --overwrite
