@@ -101,3 +101,40 @@ def test_merge_collapse_note_cases(ref, said):
     note = merge_collapse_note({1: 1, 2: 1, 3: 2, 4: 2}, [1, 2], ref, task="m31-binary", what="ref")
     assert (note is not None) is said
     assert merge_collapse_note({}, [1, 2], ref, task="m31-real", what="ref") is None
+
+
+def test_classify_of_a_binary_labelled_folder_warns(tmp_path):
+    """classify --stamps compared binary labels with an m31-binary model's classes through the merge:
+    "accuracy against the labels" counted every non-cluster as a mistake without a word."""
+    from astropy.io import fits
+
+    from starclass.stamps.store import write_stamp_store
+
+    rng = np.random.default_rng(0)
+    task = tmp_path / "small.yaml"
+    task.write_text("extends: m31-binary\nstamp_size: 8\ninput_size: null\narchitecture: compact\narch_options: {}\n"
+                    "recipe: {epochs: 1, batch_size: 8, split: random, val_fraction: 0.25, "
+                    "early_stopping_patience: null}\n")
+    n = 16
+    store = write_stamp_store(tmp_path / "st.h5", rng.normal(size=(n, 1, 2, 8, 8)).astype("f4"),
+                              np.ones((n, 1, 8, 8), bool),
+                              {"x": rng.uniform(0, 100, n), "y": rng.uniform(0, 100, n), "class_ref": [1, 2, 3, 4] * 4},
+                              channels=["g", "i"], normalisation="zscore")
+    res = runner.invoke(app, ["train", "--task", str(task), "--stamps", str(store), "-o", str(tmp_path / "m")])
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "fold"
+    folder.mkdir()
+    rows = ["file_g,file_i,label"]
+    for i, lab in enumerate([1, 2] * 3):
+        for b in "gi":
+            fits.writeto(folder / f"{b}{i}.fits", rng.normal(100, 5, (8, 8)).astype("f4"))
+        rows.append(f"g{i}.fits,i{i}.fits,{lab}")
+    (folder / "labels.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "c.ecsv"
+    res = runner.invoke(app, ["classify", "--stamps", str(folder / "labels.csv"), "--model", str(tmp_path / "m"),
+                              "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    warning = [line for line in res.output.splitlines() if "are all classes of task" in line]
+    assert len(warning) == 1, res.output
+    assert "its classes (1: 3, 2: 3)" in warning[0] and "count as 1 (cluster): 6, 2 (non-cluster): 0" in warning[0]
+    assert f"'starclass evaluate {out} --task'" in warning[0]

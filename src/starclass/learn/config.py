@@ -1015,7 +1015,8 @@ _BASE_KEYS = ("extends", "preset")
 
 
 def merge_collapse_note(merge: Mapping[int, int], classes: Any, class_ref: Any, *, task: str | None,
-                        what: str, class_names: Any = None, otherwise: str = "nothing is wrong") -> str | None:
+                        what: str, class_names: Any = None, otherwise: str = "nothing is wrong",
+                        how: str = "as --task") -> str | None:
     """A warning when a task's ``merge`` collapses a reference already in the task's own classes.
 
     A task such as m31-binary (classes 1, 2; ``merge: {1: 1, 2: 1, 3: 2, 4: 2}``) reads
@@ -1044,6 +1045,8 @@ def merge_collapse_note(merge: Mapping[int, int], classes: Any, class_ref: Any, 
         The names of ``classes``.
     otherwise : str
         The note's last words: what holds if the classes are the merge's reference classes.
+    how : str
+        Where to give the task file without the merge (a command with no ``--task`` says where).
 
     Returns
     -------
@@ -1093,7 +1096,7 @@ def merge_collapse_note(merge: Mapping[int, int], classes: Any, class_ref: Any, 
            else "the task file with 'merge: {}' added (or a copy of it)")
     return (f"{what}: its classes ({before}) are all classes of task {name!r} {classes}, but the task's merge "
             f"{dict(merge)} reads them as reference classes ({sent}), so they count as {after}. If they are "
-            f"the task's own classes already, give {fix} as --task (no merge: each class is itself); if they "
+            f"the task's own classes already, give {fix} {how} (no merge: each class is itself); if they "
             f"are the merge's reference classes, {otherwise}")
 
 
