@@ -67,7 +67,9 @@ def _band_paths(written: dict[str, Path]) -> list[Path]:
 def _accuracy(task: EvalTask, pred: np.ndarray, ref: np.ndarray, merge: str) -> float:
     """Accuracy of one of the task's merges on the objects classified on both sides (NaN if none)."""
     try:
-        return accuracy_scores(task.reference_labels(ref), pred, merge, task.merges[merge])[0]
+        # the simulator's truth and people are PHANGS classes by construction: a field that matched only
+        # classes 1 and 2 is no reference already in a binary task's classes, so no merge note
+        return accuracy_scores(task.reference_labels(ref, note=False), pred, merge, task.merges[merge])[0]
     except StarclassError:
         return float("nan")
 

@@ -396,6 +396,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     unlabelled, unless the column was named on the command line (then it is an error).
     """
     import time
+    import warnings
 
     import numpy as np
 
@@ -412,6 +413,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     from starclass.io.paths import check_output
     from starclass.learn.checkpoint import load_model
     from starclass.learn.classify import decision_threshold
+    from starclass.learn.config import merge_collapse_note
     from starclass.learn.cutouts import classify_cutouts
     from starclass.learn.precision import pick_device
 
@@ -481,6 +483,12 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
         # the labels are reference classes, merged into the task's classes as training merged them
         # (m31-binary: 3 and 4 are class 2); compared as they were, every merged label was a mistake
         ref = np.asarray(cfg.map_classes(np.asarray(out[CLASS_REF])))
+        # labels already in the task's own classes (binary 1/2 for m31-binary) were merged from the PHANGS
+        # four too, 2 -> 1, and the line below counted the non-clusters as mistakes without a word
+        if said := merge_collapse_note(cfg.merge, cfg.classes, np.asarray(out[CLASS_REF]), task=cfg.name,
+                                       what=f"the labels of {cutouts.source}", class_names=cfg.class_names,
+                                       how=f"to 'starclass evaluate {output} --task' to score them as they are"):
+            warnings.warn(said, UserWarning, stacklevel=2)
         # over the classified rows, as evaluate scores them: a blank cutout (class_pred 0) is not a mistake
         classified, labelled = np.asarray(out["class_pred"]) > 0, ref > 0
         done = classified & labelled

@@ -653,8 +653,11 @@ def with_reference_column(t: Table, column: str, name: str) -> Table:
     return view
 
 
-def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
+def task_labels(t: Table, col: str, task: EvalTask, name: str, *, note: bool = True) -> np.ndarray:
     """Output-class labels of a column: ``class_ref``-like columns go through the task's reference map.
+
+    ``note=False`` leaves out the warning of a merge that collapses the column's classes
+    (:meth:`EvalTask.reference_labels`): for the counts and rows read again after the scoring said it.
 
     Examples
     --------
@@ -664,7 +667,7 @@ def task_labels(t: Table, col: str, task: EvalTask, name: str) -> np.ndarray:
     """
     labels = class_array(t, col, name=name)
     if col != CLASS_PRED:
-        labels = task.reference_labels(labels, what=f"{name} column {col!r}")
+        labels = task.reference_labels(labels, what=f"{name} column {col!r}", note=note)
     check_classes(labels, task.classes, what=f"{name} column {col!r}")
     return labels
 
@@ -1602,7 +1605,7 @@ def _trust(pred: Table, task: EvalTask, probs: np.ndarray, cp: np.ndarray, cr: n
 def _class_counts(cats: dict[str, Table], cols: dict[str, str], task: EvalTask) -> Table:
     rows = []
     for n, t in cats.items():
-        c = task_labels(t, cols[n], task, n)
+        c = task_labels(t, cols[n], task, n, note=False)
         has_p = all(prob_col(k) in t.colnames for k in task.classes)
         rows.append((n, len(t), cols[n], *[int(np.sum(c == k)) for k in task.classes], int(np.sum(c == 0)),
                      "yes" if has_p else "no"))
@@ -1646,12 +1649,12 @@ def common_rows(cats: Mapping[str, Table], cols: Mapping[str, str], pairs: Mappi
     {'prediction': [0, 3], 'truth': [2, 0]}
     """
     n = len(cats[pred_name])
-    keep = task_labels(cats[pred_name], cols[pred_name], task, pred_name) > 0
+    keep = task_labels(cats[pred_name], cols[pred_name], task, pred_name, note=False) > 0
     where: dict[str, np.ndarray] = {}
     for name, (ia, ib) in pairs.items():
         to = np.full(n, -1, dtype=np.int64)
         to[np.asarray(ia, dtype=np.int64)] = np.asarray(ib, dtype=np.int64)
-        classified = task_labels(cats[name], cols[name], task, name) > 0
+        classified = task_labels(cats[name], cols[name], task, name, note=False) > 0
         keep &= to >= 0
         keep[keep] &= classified[to[keep]]
         where[name] = to

@@ -282,8 +282,13 @@ class EvalTask:
         return [(str(k), (k,)) for k in self.classes]
 
     # ------------------------------------------------------------------ labels
-    def reference_labels(self, labels: np.ndarray, *, what: str = "reference") -> np.ndarray:
+    def reference_labels(self, labels: np.ndarray, *, what: str = "reference", note: bool = True) -> np.ndarray:
         """Reference classes -> output classes through ``reference_map`` (0 stays 0).
+
+        With ``note`` (the default), a warning when every class of ``labels`` is one of the task's own
+        classes and the map collapses two of them
+        (:func:`starclass.learn.config.merge_collapse_note`): a binary reference read through
+        m31-binary's merge from the PHANGS four.
 
         Raises
         ------
@@ -304,6 +309,15 @@ class EvalTask:
             row = int(np.flatnonzero(unknown)[0])
             raise StarclassError(f"{what}: class {int(labels[row])} ({row_name(row)}) is not in the reference classes "
                                  f"{sorted(self.reference_map)} of task {self.name!r}")
+        from starclass.learn.config import merge_collapse_note
+
+        # a reference already in the task's own classes (binary 1/2 for m31-binary) went through the merge
+        # from the PHANGS four, 2 -> 1, and was scored at accuracy 0.5 against itself without a word
+        if note and (said := merge_collapse_note(self.reference_map, self.classes, labels, task=self.name,
+                                                 what=what, class_names=self.class_names)):
+            import warnings
+
+            warnings.warn(said, UserWarning, stacklevel=2)
         out = np.zeros_like(labels)
         for src, dst in self.reference_map.items():
             out[labels == src] = dst

@@ -1013,6 +1013,93 @@ PRESET_DIR = Path(__file__).resolve().parent / "presets"
 _BASE_KEYS = ("extends", "preset")
 
 
+
+def merge_collapse_note(merge: Mapping[int, int], classes: Any, class_ref: Any, *, task: str | None,
+                        what: str, class_names: Any = None, otherwise: str = "nothing is wrong",
+                        how: str = "as --task") -> str | None:
+    """A warning when a task's ``merge`` collapses a reference already in the task's own classes.
+
+    A task such as m31-binary (classes 1, 2; ``merge: {1: 1, 2: 1, 3: 2, 4: 2}``) reads
+    reference classes as the simulator's PHANGS four. A reference that is binary already
+    (1 cluster, 2 non-cluster) went through that merge too, 2 -> 1, without a word: evaluate
+    scored a prediction identical to it at accuracy 0.5, train refused "class 2 has no training
+    example". The note is given when every reference class is one of the task's own classes and
+    the merge sends two of them to one class (or drops one): what was done, the counts before
+    and after, and how to give a reference in the task's own classes (a task file with
+    ``merge: {}``). A reference of the merge's classes that happens to hold only some of them
+    reads the same, so it is a warning, not an error.
+
+    Parameters
+    ----------
+    merge : mapping of int to int
+        Reference class -> output class (0: dropped); empty: none, no note.
+    classes : sequence of int
+        The task's output classes.
+    class_ref : array-like
+        The reference classes (0, NaN and masked: no class, not counted).
+    task : str or None
+        The task's name (a preset's is named in the ``extends:`` hint).
+    what : str
+        The reference, as messages name it (``"truth.ecsv column 'class_ref'"``).
+    class_names : sequence of str, optional
+        The names of ``classes``.
+    otherwise : str
+        The note's last words: what holds if the classes are the merge's reference classes.
+    how : str
+        Where to give the task file without the merge (a command with no ``--task`` says where).
+
+    Returns
+    -------
+    str or None
+        The note, or None when the merge collapses nothing the reference distinguishes.
+
+    Examples
+    --------
+    >>> m = {1: 1, 2: 1, 3: 2, 4: 2}
+    >>> print(merge_collapse_note(m, [1, 2], [1, 2, 1, 2], task="m31-binary", what="ref"))  # doctest: +ELLIPSIS
+    ref: its classes (1: 2, 2: 2) are all classes of task 'm31-binary' [1, 2], ... count as 1: 4, 2: 0. ...
+    >>> merge_collapse_note(m, [1, 2], [1, 2, 3, 4], task="m31-binary", what="ref") is None
+    True
+    """
+    if not merge:
+        return None
+    classes = [int(c) for c in classes]
+    ref = np.ma.filled(np.ma.asarray(class_ref, dtype=float), np.nan).ravel()
+    ref = ref[np.isfinite(ref)]
+    ref = np.floor(ref).astype(np.int64)
+    ref = ref[ref != 0]
+    values, counts = np.unique(ref, return_counts=True)
+    if values.size < 2 or not set(values.tolist()) <= set(classes):
+        return None
+    dest = [int(merge.get(int(v), 0)) for v in values]
+    kept = {d for d in dest if d in classes}
+    if len(kept) == values.size:
+        return None
+    names = list(class_names or [])
+
+    def said(c: int) -> str:
+        return f"{c} ({names[classes.index(c)]})" if len(names) == len(classes) and c in classes else str(c)
+
+    before = ", ".join(f"{int(v)}: {int(n)}" for v, n in zip(values, counts))
+    after_counts = {c: 0 for c in classes}
+    dropped = 0
+    for d, n in zip(dest, counts):
+        if d in after_counts:
+            after_counts[d] += int(n)
+        else:
+            dropped += int(n)
+    after = ", ".join(f"{said(c)}: {n}" for c, n in after_counts.items()) + (
+        f", left out (merge to 0): {dropped}" if dropped else "")
+    sent = "; ".join(f"{int(v)} -> {d if d in classes else 'left out'}" for v, d in zip(values, dest))
+    name = task or "(unnamed)"
+    fix = (f"a YAML task file with 'extends: {task}' and 'merge: {{}}'" if task and task.lower() in list_presets()
+           else "the task file with 'merge: {}' added (or a copy of it)")
+    return (f"{what}: its classes ({before}) are all classes of task {name!r} {classes}, but the task's merge "
+            f"{dict(merge)} reads them as reference classes ({sent}), so they count as {after}. If they are "
+            f"the task's own classes already, give {fix} {how} (no merge: each class is itself); if they "
+            f"are the merge's reference classes, {otherwise}")
+
+
 def preset_descriptions() -> dict[str, str]:
     """Preset name -> its one-line ``description`` (what the model is for), read from the files.
 

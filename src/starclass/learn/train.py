@@ -51,6 +51,7 @@ import logging
 import math
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +80,7 @@ from starclass.learn.checkpoint import (
     set_tuned_threshold,
     write_manifest,
 )
-from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL
+from starclass.learn.config import RECIPE_NEUTRAL, TASK_NEUTRAL, merge_collapse_note
 from starclass.learn.data import InputSource, StampDataset, batches, loader
 from starclass.learn.finetune import initial_state
 from starclass.learn.precision import autocast, compute_dtype, dtype_name, pick_device, to_memory_format
@@ -521,12 +522,17 @@ def prepare_data(config, inputs, labels, *, seed: int,
         target = np.where(soft.sum(axis=1) > 0, soft.argmax(axis=1), -1).astype(np.int64)
     else:
         target = label_indices(config, labels)
+    # a reference already in the task's own classes (binary 1/2 for m31-binary) went through the merge from the
+    # PHANGS four, 2 -> 1, and training refused "class 2 has no training example" as if there were none
+    collapsed = None if soft is not None else merge_collapse_note(
+        config.merge, config.classes, labels, task=config.name, what="training labels",
+        class_names=getattr(config, "class_names", None))
     used = np.flatnonzero(target >= 0)
     n_unlabelled = n - used.size
     if used.size == 0:
         raise StarclassError(
             f"no training candidate has a label among the task's classes {list(config.classes)} "
-            f"(after merges {dict(config.merge) if config.merge else 'none'})"
+            f"(after merges {dict(config.merge) if config.merge else 'none'})" + (f". {collapsed}" if collapsed else "")
         )
 
     # pseudo-labels (a model's own confident classes) are trained on but never validated on:
@@ -571,13 +577,20 @@ def prepare_data(config, inputs, labels, *, seed: int,
         desc = ", ".join(
             f"{c} ({names[config.classes.index(c)]})" if len(names) == k else str(c) for c in missing
         )
+        advice = (f"add labelled candidates of {'that class' if len(missing) == 1 else 'those classes'} or merge/drop "
+                  f"{'it' if len(missing) == 1 else 'them'} in the task config")
+        if collapsed:
+            # the merge emptied the class, not the labels: say so, and how to keep the labels' own classes
+            advice = merge_collapse_note(config.merge, config.classes, labels, task=config.name,
+                                         what="training labels", class_names=getattr(config, "class_names", None),
+                                         otherwise=advice)
         raise StarclassError(
             f"task {config.name!r}: {'class' if len(missing) == 1 else 'classes'} {desc} "
             f"{'has' if len(missing) == 1 else 'have'} no training example (training counts "
-            f"{dict(zip([int(c) for c in config.classes], counts.tolist()))}); add labelled "
-            f"candidates of {'that class' if len(missing) == 1 else 'those classes'} or merge/drop "
-            f"{'it' if len(missing) == 1 else 'them'} in the task config"
+            f"{dict(zip([int(c) for c in config.classes], counts.tolist()))}); {advice}"
         )
+    if collapsed:
+        warnings.warn(collapsed, UserWarning, stacklevel=2)
     if n_unlabelled:
         log.info("%d candidates without an output class are left out of training", n_unlabelled)
     by = getattr(recipe, "balance_by", None)

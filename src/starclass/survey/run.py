@@ -801,7 +801,8 @@ def _evaluate(table, info: FieldInfo, cfg, radius: float) -> dict[str, Any]:
     out["completeness"] = len(it) / len(truth)
     task = EvalTask.from_config(cfg)
     pred = table.column(CLASS_PRED).to_numpy()[ic]
-    ref = task.reference_labels(np.asarray(truth[CLASS_REF])[it])
+    ref = task.reference_labels(np.asarray(truth[CLASS_REF])[it],
+                                what=f"field {info.spec.name!r}: truth {truth_path} column {CLASS_REF!r}")
     for merge, groups in task.merges.items():
         try:
             acc, bal = accuracy_scores(ref, pred, merge, groups)
