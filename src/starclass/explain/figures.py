@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -11,12 +9,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from astropy.table import Table
 
-from starclass.errors import StarclassError
-from starclass.io.atomic import atomic_path
-
 # here, not in this module: the report's figures wrap their titles too, and report must not import
 # explain (whose package imports torch)
 from starclass.report.figures import bar_below, fit_titles, map_top, panel_width, wrap_title, zero_map_title
+from starclass.report.figures import save_png as report_png
 
 __all__ = ["MAP_LABEL", "fig_mean_maps", "fig_overlays", "fig_profiles", "fit_titles", "save_png", "wrap_title"]
 
@@ -39,13 +35,8 @@ def save_png(fig, path, dpi: int = 100, *, overwrite: bool = False) -> None:
     >>> path.exists()
     True
     """
-    target = Path(path)
-    if target.exists() and not overwrite:
-        plt.close(fig)
-        raise StarclassError(f"{target} exists (overwrite=False); give overwrite=True to replace it")
-    with atomic_path(target, suffix=".png") as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    # the report's writer at explain's resolution: one place refuses, stages and closes
+    report_png(fig, path, dpi=dpi, overwrite=overwrite)
 
 
 def _stretch(img: np.ndarray) -> np.ndarray:
