@@ -118,6 +118,20 @@ def test_info_bad_ds9_coords_is_named_before_the_summary(tmp_path):
     assert not (tmp_path / "c.reg").exists()
 
 
+def test_info_ds9_regions_keep_the_catalogue_ids_when_read_back(tmp_path):
+    """info --ds9 wrote circles without labels, so the file read back as a catalogue numbered them 1..N."""
+    from starclass.io.catalog import read_catalog
+
+    Table({"id": [101, 7, 55], "x": [10.0, 20.5, 30.0], "y": [5.0, 6.0, 7.25],
+           "class_pred": [1, 2, 4]}).write(tmp_path / "c.ecsv")
+    reg = tmp_path / "c.reg"
+    res = CliRunner().invoke(app, ["info", str(tmp_path / "c.ecsv"), "--ds9", str(reg)])
+    assert res.exit_code == 0, res.output
+    back = read_catalog(reg)
+    assert back["id"].tolist() == [101, 7, 55]  # old: 1, 2, 3
+    assert np.allclose(back["x"], [10.0, 20.5, 30.0]) and np.allclose(back["y"], [5.0, 6.0, 7.25])
+
+
 @pytest.mark.parametrize("option", [["--out-format", "csv"], ["--bands", "f275w,f336w,f435w,f555w,f814w"]])
 def test_info_refuses_options_that_do_nothing_for_the_file(tmp_path, option):
     """--out-format (a folder's summary) and --bands (a LEGUS .tab's filters) were ignored for an ECSV table."""

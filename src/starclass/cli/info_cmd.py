@@ -970,5 +970,6 @@ def info(
                              f"{paths[0]} has no x, y (its positions are ra, dec)")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
-        write_regions(table, ds9, coords=ds9_coords, label=False, overwrite=True)  # check_output checked --overwrite
+        # each circle labelled with its id, as detect --regions does: read back as a catalogue it keeps the ids
+        write_regions(table, ds9, coords=ds9_coords, label=True, overwrite=True)  # check_output checked --overwrite
         echo(f"wrote {ds9} ({counted(len(table), 'circle')} coloured by {class_column(table) or 'nothing (white)'})")
