@@ -347,6 +347,24 @@ def temperature_at_bound(temperature: float, probs, y, bounds: tuple[float, floa
     return f"{said}{why}; {todo}"
 
 
+def _short_rows(n: int, class_counts: dict, per_class: int,
+                class_names=None) -> tuple[list[str], str] | None:
+    """What ``n`` held-out rows of ``class_counts`` fall short of (all rows, ``per_class`` of a class), in words.
+
+    None when there are enough; else (the shortfalls, the counts per class), each class named as evaluate,
+    train's counts and info name them ("1 (star)"), by number alone without ``class_names``.
+    """
+    from starclass.schema import class_labels
+
+    names = class_labels(list(class_counts), class_names)
+    small = [names[int(c)] for c, k in class_counts.items() if int(k) < per_class]
+    if int(n) >= CALIBRATION_MIN_ROWS and not small:
+        return None
+    short = ([f"fewer than {CALIBRATION_MIN_ROWS} rows"] if int(n) < CALIBRATION_MIN_ROWS else []) + (
+        [f"fewer than {per_class} of class{'es' if len(small) > 1 else ''} {', '.join(small)}"] if small else [])
+    return short, ", ".join(f"{names[int(c)]}: {int(k)}" for c, k in class_counts.items())
+
+
 def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source: str = "",
                  fitted: str = "", n_training: int = 0, class_names=None) -> str | None:
     """Why a calibration fitted on so few held-out rows is not to be trusted; None for enough rows.
@@ -391,18 +409,11 @@ def too_few_rows(n: int, class_counts: dict, method: str = "temperature", source
     """
     if method == "histogram":
         return None
-    from starclass.schema import class_labels
-
-    # named as evaluate, train's counts and info name them ("1 (star)"): bare numbers here only
-    names = class_labels(list(class_counts), class_names)
-    per_class = CALIBRATION_MIN_ROWS_PER_CLASS.get(method, 0)
-    small = [names[int(c)] for c, k in class_counts.items() if int(k) < per_class]
-    if int(n) >= CALIBRATION_MIN_ROWS and not small:
+    found = _short_rows(n, class_counts, CALIBRATION_MIN_ROWS_PER_CLASS.get(method, 0), class_names)
+    if found is None:
         return None
+    short, counts = found
     what = "temperature" if method == "temperature" else "vector scaling"
-    short = ([f"fewer than {CALIBRATION_MIN_ROWS} rows"] if int(n) < CALIBRATION_MIN_ROWS else []) + (
-        [f"fewer than {per_class} of class{'es' if len(small) > 1 else ''} {', '.join(small)}"] if small else [])
-    counts = ", ".join(f"{names[int(c)]}: {int(k)}" for c, k in class_counts.items())
     todo = "fit it on a larger labelled held-out set ('starclass calibrate MODEL ... --overwrite')"
     if str(source).startswith("validation split"):
         todo += ", or train with a larger --val-fraction"
@@ -442,16 +453,10 @@ def threshold_too_few_rows(n: int, class_counts: dict, threshold: float | str, t
     >>> threshold_too_few_rows(500, {1: 250, 2: 250}, 0.5, 0.9) is None
     True
     """
-    from starclass.schema import class_labels
-
-    names = class_labels(list(class_counts), class_names)
-    per_class = CALIBRATION_MIN_ROWS_PER_CLASS["temperature"]
-    small = [names[int(c)] for c, k in class_counts.items() if int(k) < per_class]
-    if int(n) >= CALIBRATION_MIN_ROWS and not small:
+    found = _short_rows(n, class_counts, CALIBRATION_MIN_ROWS_PER_CLASS["temperature"], class_names)
+    if found is None:
         return None
-    short = ([f"fewer than {CALIBRATION_MIN_ROWS} rows"] if int(n) < CALIBRATION_MIN_ROWS else []) + (
-        [f"fewer than {per_class} of class{'es' if len(small) > 1 else ''} {', '.join(small)}"] if small else [])
-    counts = ", ".join(f"{names[int(c)]}: {int(k)}" for c, k in class_counts.items())
+    short, counts = found
     shown = threshold if isinstance(threshold, str) else f"{threshold:.3g}"
     return (f"the threshold {shown} for purity {target:.2f} was chosen on only {int(n)} validation rows "
             f"(per class {counts}); with {' and '.join(short)} {NOT_PINNED_DOWN}, so the purity and recall it "
