@@ -754,7 +754,6 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         code, yb = object_truth(yb, groups)
         unit = "objects"
     n_units = yb.size
-    metrics = _metrics()
     lines = ["| model | folds | TTA | accuracy | ROC AUC | F1 | purity @90% | recall @90% "
              "| train s/fold | infer s/fold | weights |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -779,9 +778,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
             if per_object:
                 idx, p = object_mean(idx, p, code)
             pooled[name + (" +TTA" if tta else "")] = (idx, p)
-            cells = []
-            for fn in metrics.values():
-                cells.append(_cell(*_ci(fn, yb[idx], p, n_boot=args.n_boot)))
+            cells = score_cells(yb[idx], p, args.n_boot)
             tr = np.mean([runs[name][k]["train_s"] for k in folds])
             inf = np.mean([runs[name][k]["infer_tta_s" if tta else "infer_s"] for k in folds])
             ep = ""
@@ -802,7 +799,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
             ps.append(v)
         p = np.mean(ps, axis=0)
         pooled["ensemble"] = (np.arange(n_units), p)
-        cells = [_cell(*_ci(fn, yb, p, n_boot=args.n_boot)) for fn in metrics.values()]
+        cells = score_cells(yb, p, args.n_boot)
         lines.append(f"| ensemble ({'+'.join(full)}) | all | no | " + " | ".join(cells) + " | | | |")
     # named ensembles (--ensemble "a +TTA,b +TTA;c,d"): the mean P(cluster) of runs already made,
     # on the cutouts all of them cover
@@ -817,7 +814,7 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
         p = np.mean([_align(pooled[n], common) for n in parts], axis=0)
         name = "mean(" + ", ".join(parts) + ")"
         pooled[name] = (common, p)
-        cells = [_cell(*_ci(fn, yb[common], p, n_boot=args.n_boot)) for fn in metrics.values()]
+        cells = score_cells(yb[common], p, args.n_boot)
         lines.append(f"| {name} | {common.size} {unit} | - | " + " | ".join(cells) + " | | | |")
     # paired differences: the best model by AUC (or the one named by --best) against each
     # baseline and each --against model, on the cutouts both cover
@@ -839,17 +836,79 @@ def summarise(args, y_all: np.ndarray, groups: np.ndarray | None = None) -> str:
                 if base not in pooled or base == best:
                     continue
                 common = np.intersect1d(pooled[best][0], pooled[base][0])
-                pa = _align(pooled[best], common)
-                pb = _align(pooled[base], common)
-                for mname in ("auc", "f1", "accuracy"):
-                    fn = metrics[mname]
-                    v, lo, hi = bootstrap_ci(lambda y, a, b, fn=fn: fn(y, a) - fn(y, b), yb[common], pa, pb,
-                                             n_boot=args.n_boot, seed=0)
-                    diffs.append(f"| {best} - {base} | {mname} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] | {common.size} |")
+                diffs.extend(paired_lines(best, _align(pooled[best], common), base, _align(pooled[base], common),
+                                          yb[common], args.n_boot))
         if diffs:
             text += (f"\n\n| paired difference | metric | value [95% interval] | {unit} |\n| --- | --- | --- | --- |\n"
                      + "\n".join(diffs))
     return text
+
+
+def score_cells(y: np.ndarray, p: np.ndarray, n_boot: int) -> list[str]:
+    """The summary's cells of one run: accuracy, AUC, F1, purity and recall at 90% purity.
+
+    Each is the value on the pooled out-of-fold scores with its 95% bootstrap interval
+    (resampling rows, seed 0), as in every table of ``--summarise``; other scripts
+    (``real_pandas_stack.py``) score their runs with the same cells.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        0/1 truth (1: cluster).
+    p : numpy.ndarray
+        P(cluster) of the same rows.
+    n_boot : int
+        Bootstrap resamples.
+
+    Returns
+    -------
+    list of str
+        Five cells, in the order of the table's columns.
+
+    Examples
+    --------
+    >>> y = np.array([1, 0] * 10)
+    >>> score_cells(y, y * 0.8 + 0.1, 20)[:3]
+    ['1.000 [1.000, 1.000]', '1.000 [1.000, 1.000]', '1.000 [1.000, 1.000]']
+    """
+    return [_cell(*_ci(fn, y, p, n_boot=n_boot)) for fn in _metrics().values()]
+
+
+def paired_lines(name_a: str, pa: np.ndarray, name_b: str, pb: np.ndarray, y: np.ndarray,
+                 n_boot: int) -> list[str]:
+    """Rows of the paired-difference table: ``A - B`` in AUC, F1 and accuracy on the same rows.
+
+    The difference is bootstrapped with both runs scored on each resample (paired; seed 0).
+
+    Parameters
+    ----------
+    name_a, name_b : str
+        The runs' names as the table shows them.
+    pa, pb : numpy.ndarray
+        Their P(cluster) on the same rows, aligned.
+    y : numpy.ndarray
+        0/1 truth of those rows.
+    n_boot : int
+        Bootstrap resamples.
+
+    Returns
+    -------
+    list of str
+        ``| A - B | metric | value [95% interval] | rows |`` for auc, f1, accuracy.
+
+    Examples
+    --------
+    >>> y = np.array([1, 0] * 10)
+    >>> paired_lines("a", y * 0.8 + 0.1, "b", np.full(20, 0.6), y, 20)[0]
+    '| a - b | auc | +0.500 [+0.500, +0.500] | 20 |'
+    """
+    metrics = _metrics()
+    out = []
+    for mname in ("auc", "f1", "accuracy"):
+        fn = metrics[mname]
+        v, lo, hi = bootstrap_ci(lambda t, a, b, fn=fn: fn(t, a) - fn(t, b), y, pa, pb, n_boot=n_boot, seed=0)
+        out.append(f"| {name_a} - {name_b} | {mname} | {v:+.3f} [{lo:+.3f}, {hi:+.3f}] | {y.size} |")
+    return out
 
 
 def _ci(fn, *arrays, n_boot: int) -> tuple[float, float, float]:

@@ -1,0 +1,197 @@
+"""``benchmarks/real_pandas_stack.py``: nested stacking of stored out-of-fold predictions (issue 12)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+from sklearn.metrics import roc_auc_score
+
+from conftest import load_benchmark
+from starclass.errors import StarclassError
+
+METHODS = ("stack-lr", "stack-lr-raw", "stack-mean")
+
+
+def _module():
+    return load_benchmark("real_pandas_stack")
+
+
+def _members(seed: int = 0, n: int = 1500):
+    """Truth, 5 folds, and two members: one informative (AUC about 0.9), one pure noise."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    good = 1 / (1 + np.exp(-(1.6 * (2 * y - 1) + rng.normal(0, 1.3, n))))
+    noise = rng.uniform(0.02, 0.98, n)
+    return y, np.arange(n) % 5, np.column_stack([good, noise])
+
+
+def test_a_noise_member_gets_almost_no_weight():
+    mod = _module()
+    y, folds, p = _members()
+    train = folds != 0
+    for method in ("stack-lr", "stack-lr-raw"):
+        _, info = mod.fit_stack(method, p[train], y[train], folds[train], p[~train])
+        good, noise = info["coef"]
+        assert good > 0.3, (method, info)
+        # the weight per logit unit of the noise is a small fraction of the informative member's
+        assert abs(noise) < 0.1 * good, (method, info)
+    _, info = mod.fit_stack("stack-mean", p[train], y[train], folds[train], p[~train])
+    assert info["members"] == [0] and info["m"] == 1
+    # pooled over the five outer folds the stack scores as the informative member, not worse
+    for method in METHODS:
+        out, _ = mod.nested_stack(method, p, y, folds)
+        assert roc_auc_score(y, out) > roc_auc_score(y, p[:, 0]) - 0.01, method
+
+
+def test_the_combiner_of_a_fold_is_given_only_the_other_folds(monkeypatch):
+    """By construction: what reaches :func:`fit_stack` for fold k is the other folds' rows."""
+    mod = _module()
+    y, folds, p = _members(1)
+    seen = []
+    real = mod.fit_stack
+
+    def spy(method, p_train, y_train, folds_train, p_test, grid=None):
+        seen.append((p_train.copy(), y_train.copy(), folds_train.copy(), p_test.copy()))
+        return real(method, p_train, y_train, folds_train, p_test, grid)
+
+    monkeypatch.setattr(mod, "fit_stack", spy)
+    mod.nested_stack("stack-lr", p, y, folds)
+    assert len(seen) == 5
+    for k, (p_train, y_train, folds_train, p_test) in enumerate(seen):
+        assert k not in folds_train
+        np.testing.assert_array_equal(p_train, p[folds != k])
+        np.testing.assert_array_equal(y_train, y[folds != k])
+        np.testing.assert_array_equal(p_test, p[folds == k])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_folds_labels_change_nothing_of_its_own_predictions(method):
+    """Flip every label of fold 2 and scramble its predictions: fold 2's choice stays the same."""
+    mod = _module()
+    y, folds, p = _members(2)
+    out, info = mod.nested_stack(method, p, y, folds)
+    y2 = y.copy()
+    y2[folds == 2] = 1 - y2[folds == 2]
+    out2, info2 = mod.nested_stack(method, p, y2, folds)
+    np.testing.assert_array_equal(out[folds == 2], out2[folds == 2])
+    # the other folds' combiners were chosen on fold 2's rows among others: the flip shows there
+    assert info2[0]["inner_auc"] != info[0]["inner_auc"]
+    p3 = p.copy()
+    rows = np.flatnonzero(folds == 2)
+    p3[rows] = p[np.random.default_rng(0).permutation(rows)]
+    _, info3 = mod.nested_stack(method, p3, y, folds)
+    keep = ("C", "coef", "m", "members", "inner_auc")
+    assert {k: v for k, v in info3[2].items() if k in keep} == {k: v for k, v in info[2].items() if k in keep}
+
+
+def test_fit_stack_refuses_what_it_cannot_do():
+    mod = _module()
+    y, folds, p = _members()
+    with pytest.raises(StarclassError, match="unknown combiner 'stack-xx'"):
+        mod.fit_stack("stack-xx", p, y, folds, p)
+    with pytest.raises(StarclassError, match="at least two training folds"):
+        mod.fit_stack("stack-lr", p, y, np.zeros(y.size), p)
+    with pytest.raises(StarclassError, match="do not match"):
+        mod.fit_stack("stack-lr", p, y, folds, p[:, :1])
+
+
+def _fold_files(d, name, folds, p, tta=True, shift=False):
+    for k in np.unique(folds):
+        rows = np.flatnonzero(folds == k)
+        if shift:
+            rows = np.flatnonzero(np.roll(folds, 1) == k)  # another split than the benchmark's
+        rec = {"test": rows.tolist(), "p": p[rows].tolist()}
+        if tta:
+            rec["p_tta"] = p[rows].tolist()
+        (d / f"{name}_fold{k}.json").write_text(json.dumps(rec))
+
+
+def test_candidates_keep_only_runs_on_the_benchmarks_folds(tmp_path):
+    mod = _module()
+    y, folds, p = _members()
+    _fold_files(tmp_path, "a", folds, p[:, 0])
+    _fold_files(tmp_path, "b", folds, p[:, 1], tta=False)
+    _fold_files(tmp_path, "other-folds", folds, p[:, 1], shift=True)
+    _fold_files(tmp_path, "part", folds, p[:, 1])
+    (tmp_path / "part_fold3.json").unlink()
+    names, cols, skipped = mod.candidates(tmp_path, folds)
+    assert names == ["a", "a +TTA", "b"]
+    np.testing.assert_allclose(cols[:, 0], p[:, 0])
+    np.testing.assert_allclose(cols[:, 2], p[:, 1])
+    assert any(s.startswith("other-folds: fold 0 holds other cutouts") for s in skipped)
+    assert any(s.startswith("part: no fold [3]") for s in skipped)
+
+
+def test_label_audit_uses_one_column_per_run():
+    mod = _module()
+    y = np.array([1, 1, 0, 0, 1, 0] * 10)
+    good = np.where(y == 1, 0.8, 0.2)
+    good[[1, 3]] = [0.1, 0.95]  # two confident mistakes of every strong run
+    # "a" with and without TTA: only its TTA column counts; "weak" has AUC 0.5 and does not
+    p = np.column_stack([good, good, good, np.full(y.size, 0.5)])
+    strong, rows = mod.label_audit(["a", "a +TTA", "b", "weak"], p, y, 0.8)
+    assert strong == ["a +TTA", "b"]
+    assert rows.tolist() == [3, 1]
+
+
+def _cutout_folder(root, n_obj=40, seed=0):
+    rng = np.random.default_rng(seed)
+    lines = ["file,label,object_id,source_table,catalogue_class"]
+    y = []
+    for j in range(n_obj):
+        label = "cluster" if j % 2 else "galaxy"
+        for c in range(1 + j % 3 // 2):  # some objects have two cutouts
+            (root / label).mkdir(parents=True, exist_ok=True)
+            name = f"{label}/o{j}_{c}.png"
+            Image.fromarray(rng.integers(0, 255, (16, 16), dtype=np.uint8)).save(root / name)
+            lines.append(f"{name},{label},obj{j},cat{j % 2},{1 if label == 'cluster' else 4}")
+            y.append(int(label == "cluster"))
+    (root / "labels.csv").write_text("\n".join(lines) + "\n")
+    return np.array(y)
+
+
+def test_the_script_writes_its_folder_once_and_refuses_to_overwrite(tmp_path, capsys):
+    mod = _module()
+    bench = load_benchmark("real_pandas")
+    data = tmp_path / "data"
+    y = _cutout_folder(data)
+    from starclass.io.cutout_folders import label_classes, read_cutout_folder
+    from starclass.learn.config import get_preset
+    from starclass.learn.cutouts import group_folds
+
+    cs = read_cutout_folder(data / "labels.csv", group_column="object_id")
+    folds = group_folds(label_classes(cs, get_preset("m31-real").label_map), cs.groups, 5, seed=0)
+    rng = np.random.default_rng(3)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for name, spread in (("best", 0.25), ("second", 0.3), ("noise", 0.0)):
+        p = np.clip(0.5 + spread * (2 * y - 1) + rng.normal(0, 0.2, y.size), 0.01, 0.99)
+        _fold_files(runs, name, folds, p, tta=name != "noise")
+    out = tmp_path / "stack"
+    args = ["--data", str(data), "--runs-dir", str(runs), "-o", str(out), "--n-boot", "10", "--best", "best +TTA",
+            "--against", "second", "--post-hoc", "best +TTA,second +TTA", "--strong-auc", "0.7", "--top", "4"]
+    assert mod.main(args) == 0
+    written = sorted(f.name for f in out.iterdir())
+    assert "label_audit.png" in written and "summary.md" in written and "stack-lr-raw_fold4.json" in written
+    # the stacked fold files are in real_pandas.py's form: its readers pool them
+    p_lr = load_benchmark("real_pandas_errors").pooled_probability(out, "stack-lr", y.size)
+    assert np.isfinite(p_lr).all()
+    summary = (out / "summary.md").read_text()
+    assert "| stack-mean | " in summary and "objects |" in summary and "stack-lr - best +TTA" in summary
+    assert bench.object_truth(y, cs.groups)[1].size == len(np.unique(cs.groups))
+    before = (out / "summary.md").read_text()
+    capsys.readouterr()
+    assert mod.main(args) == 2
+    assert "exists and is not empty; pass --overwrite" in capsys.readouterr().err
+    assert (out / "summary.md").read_text() == before
+    assert mod.main(args + ["--overwrite"]) == 0
+
+
+def test_the_script_names_a_missing_folder(tmp_path, capsys):
+    mod = _module()
+    assert mod.main(["--data", str(tmp_path / "nowhere"), "-o", str(tmp_path / "o")]) == 2
+    assert "labels.csv (--data)" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
