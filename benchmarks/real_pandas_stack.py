@@ -21,7 +21,7 @@ nested: nothing of fold k goes into fold k's combiner):
 
 ``stack-lr-raw`` the same logistic regression on the logits centred but not scaled to unit
                 variance, C from :data:`C_GRID_RAW`. Standardising gave a near-constant
-                member (the ResNet-50 at 56 px, AUC 0.56, whose logits spread 0.02-0.08 in four
+                member (the ResNet-50 at 56 px, AUC 0.56, whose logits spread 0.02-0.09 in four
                 folds and 0.8 in one) as much say as a strong one, and its weight did not carry
                 from one fold's models to another's.
 
