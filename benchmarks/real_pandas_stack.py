@@ -449,7 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         folds = group_folds(classes, cs.groups, args.n_folds, seed=args.seed)
         y = (classes == 1).astype(int)
         names, p, skipped = candidates(runs_dir, folds)
-        print(f"{len(names)} candidates from {len(names) - sum(n.endswith('+TTA') for n in names)} runs; "
+        n_runs = len({n.split(" ")[0] for n in names})
+        print(f"{len(names)} candidates from {n_runs} runs; "
               f"left out: {'; '.join(skipped) or 'none'}", flush=True)
         stacked, info = {}, {}
         for method in ("stack-lr", "stack-mean", "stack-lr-raw"):
@@ -503,7 +504,8 @@ def main(argv: list[str] | None = None) -> int:
                         test = np.asarray(d["test"])
                         # real_pandas.py's fold-file form: --summarise and real_pandas_errors read these
                         fold = {"test": d["test"], "p": stacked[method][test].tolist(), "train_s": d["seconds"],
-                                "infer_s": 0.0, "weights": f"nested {method} of {len(names)} stored runs",
+                                "infer_s": 0.0,
+                                "weights": f"nested {method} of {len(names)} candidates ({n_runs} stored runs)",
                                 "model": method, "fold": d["fold"], "n_folds": args.n_folds, "seed": args.seed,
                                 "choice": {k: v for k, v in d.items() if k not in ("test", "seconds", "fold")}}
                         (tmp / f"{method}_fold{d['fold']}.json").write_text(json.dumps(fold))
