@@ -752,9 +752,11 @@ def info(
     one_based: bool = typer.Option(
         None, "--one-based/--zero-based",
         help="Whether the file's x, y are 1-based (FITS/DS9) or 0-based; default: the format's convention."),
-    magsys: str = typer.Option("vega", help="Mosaics only: magnitude system of the zeropoints (vega or ab)."),
+    magsys: str = typer.Option(
+        None, "--magsys", help="FITS mosaics only: magnitude system of the zeropoints, vega or ab (default vega)."),
     ds9: Path = typer.Option(None, "--ds9", help="Also write a DS9 region file of the catalogue, coloured by class."),
-    ds9_coords: str = typer.Option("image", "--ds9-coords", help="Region coordinates: image (1-based px) or fk5."),
+    ds9_coords: str = typer.Option(None, "--ds9-coords",
+                                   help="With --ds9: region coordinates, image (1-based px) or fk5 (default image)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
@@ -777,18 +779,36 @@ def info(
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")
-    if ds9_coords not in ("image", "fk5"):
+    if ds9_coords is not None and ds9_coords not in ("image", "fk5"):
         # now, by its name: it failed as "coords must be ..." after the summary was printed
         raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
+    if ds9_coords is not None and ds9 is None:
+        # it says how the --ds9 file is written: without one it was ignored, exit 0 (its default was not None,
+        # so 'given' could not be told from the value)
+        raise StarclassError(f"--ds9-coords {ds9_coords} says the coordinates of the --ds9 region file; "
+                             "give --ds9 FILE too, or leave --ds9-coords out")
+    if magsys is not None and magsys.lower() not in ("vega", "ab"):
+        # as detect says it; on mosaics read_mosaics said "magsys must be ..." without the option's dashes,
+        # elsewhere the bad value was ignored with the option
+        raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
     band_list = [b.strip() for b in bands.split(",")] if bands else None
+    zp_system = (magsys or "vega").lower()  # None: not given (refused where no mosaics are read), Vega
     from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 
-    def refuse_ds9(kind: str, *, folder: bool = False) -> None:
+    def refuse_ds9(kind: str, *, folder: bool = False, mosaics: bool = False) -> None:
         # --ds9 was ignored without a word (exit 0, no file) on anything but a catalogue: a cutout folder,
         # a folder of catalogues, a model, mosaics; said before any summary is printed
         if ds9 is not None:
             raise StarclassError(f"--ds9 writes the regions of one catalogue with positions; {kind}")
         refuse_catalogue_options(kind, folder=folder)
+        if not mosaics:
+            refuse_magsys(kind)
+
+    def refuse_magsys(kind: str) -> None:
+        # --magsys is read only where FITS mosaics are described (their zeropoints); on a model, a cutout folder
+        # or a catalogue it was ignored without a word, exit 0
+        if magsys is not None:
+            raise StarclassError(f"--magsys is the magnitude system of FITS mosaics' zeropoints; {kind}")
 
     def refuse_catalogue_options(kind: str, *, folder: bool = False) -> None:
         # the options that say how one catalogue is read were ignored without a word (exit 0) where none is read:
@@ -845,6 +865,7 @@ def info(
         if ds9 is not None:
             raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
         refuse_catalogue_options(f"{kind} is not one")
+        refuse_magsys(f"{kind} holds no FITS mosaics")
         echo("\n".join(out_lines))
         return
     from starclass.io.cutout_folders import is_hdf5
@@ -879,19 +900,21 @@ def info(
             if out_format != "text":
                 raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} "
                                      "holds FITS mosaics only")
-            refuse_ds9(f"{paths[0]} holds FITS mosaics only, no catalogue")
-            echo("\n".join(mosaic_lines(images, magsys)))
+            refuse_ds9(f"{paths[0]} holds FITS mosaics only, no catalogue", mosaics=True)
+            echo("\n".join(mosaic_lines(images, zp_system)))
             return
         refuse_ds9(f"{paths[0]} is a folder: give one catalogue in it (starclass info {paths[0]} lists them)",
-                   folder=True)
+                   folder=True, mosaics=True)
+        if not images:
+            refuse_magsys(f"{paths[0]} holds no FITS mosaics")
         try:
-            summarised = _dir_summary(paths[0], cmap, out_format, images, magsys)
+            summarised = _dir_summary(paths[0], cmap, out_format, images, zp_system)
             if summarised and out_format == "text" and (demo := demo_lines(paths[0])) is not None:
                 # a demo's folder was a table of its two catalogues, without a word of the model or report
                 echo("\n" + "\n".join(demo))
             if summarised and images:
                 # a field folder: its catalogues above, its mosaics here (they were "skipped" notes)
-                lines = mosaic_lines(images, magsys)
+                lines = mosaic_lines(images, zp_system)
                 if out_format == "text":
                     echo("\n" + "\n".join(lines))
                 else:
@@ -913,6 +936,7 @@ def info(
                 raise
             # --map, for the catalogues that were not there, would be ignored
             refuse_catalogue_options(f"{paths[0]} is a cutout folder (images, no positions)")
+            refuse_magsys(f"{paths[0]} is a cutout folder (images, no positions)")
             echo(cutout_summary(paths[0]))
         return
     if out_format != "text":
@@ -922,11 +946,13 @@ def info(
 
     if len(paths) > 1 or _is_image_fits(paths[0]):
         refuse_ds9(f"{', '.join(map(str, paths))} {'are' if len(paths) > 1 else 'is'} "
-                   f"{'FITS images' if len(paths) > 1 else 'a FITS image'}, not a catalogue")
-        ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
-        echo("\n".join(mosaic_lines(list(ms.paths.values()), magsys)))
+                   f"{'FITS images' if len(paths) > 1 else 'a FITS image'}, not a catalogue", mosaics=True)
+        ms = read_mosaics([str(p) for p in paths], magsys=zp_system, require_zeropoint=False)
+        echo("\n".join(mosaic_lines(list(ms.paths.values()), zp_system)))
         return
 
+    # a catalogue's magnitudes are read as written (their system is the file's): --magsys was ignored, exit 0
+    refuse_magsys(f"{paths[0]} is not a FITS image")
     if fmt is None and not cmap and not band_list and (result := _results_table_lines(paths[0])) is not None:
         # evaluate's, report's or explain's own tables: "required column 'id' missing ... name a column 'id'"
         if ds9 is not None:
@@ -971,5 +997,6 @@ def info(
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         # each circle labelled with its id, as detect --regions does: read back as a catalogue it keeps the ids
-        write_regions(table, ds9, coords=ds9_coords, label=True, overwrite=True)  # check_output checked --overwrite
+        # overwrite: check_output checked --overwrite
+        write_regions(table, ds9, coords=ds9_coords or "image", label=True, overwrite=True)
         echo(f"wrote {ds9} ({counted(len(table), 'circle')} coloured by {class_column(table) or 'nothing (white)'})")
