@@ -99,3 +99,21 @@ def test_ds9_coords_without_ds9_is_refused(tmp_path, coords):
     # without --ds9-coords the regions are in image pixels, as its help says
     r = _info(cat, "--ds9", tmp_path / "r2.reg")
     assert r.exit_code == 0 and "\nimage\n" in (tmp_path / "r2.reg").read_text(), r.output
+
+
+def test_ds9_coords_follow_the_catalogue_and_a_missing_pair_is_said_before_the_summary(tmp_path):
+    """``info radec.csv --ds9 r.reg`` printed the summary, then "image regions need column 'x'", exit 2;
+    ``info xy.csv --ds9 r.reg --ds9-coords fk5`` "sky (fk5) regions need column 'ra'" after the summary."""
+    radec, xy = tmp_path / "radec.csv", tmp_path / "xy.csv"
+    Table({"id": [1, 2], "ra": [10.0, 10.001], "dec": [20.0, 20.001], "class_ref": [1, 4]}).write(radec)
+    Table({"id": [1, 2], "x": [5.0, 9.0], "y": [3.0, 4.0], "class_ref": [1, 4]}).write(xy)
+    r = _info(radec, "--ds9", tmp_path / "r.reg")
+    text = (tmp_path / "r.reg").read_text() if (tmp_path / "r.reg").exists() else ""
+    assert r.exit_code == 0 and text.count("circle") == 2 and "\nimage\n" not in text, r.output
+    _refused(_info(xy, "--ds9", tmp_path / "x.reg", "--ds9-coords", "fk5"),
+             f"--ds9-coords fk5 writes the catalogue's ra, dec; {xy} has no ra, dec (its positions are x, y): "
+             "give --ds9-coords image")
+    _refused(_info(radec, "--ds9", tmp_path / "x.reg", "--ds9-coords", "image"),
+             f"--ds9-coords image writes the catalogue's x, y; {radec} has no x, y (its positions are ra, dec): "
+             "give --ds9-coords fk5")
+    assert not (tmp_path / "x.reg").exists()

@@ -8,7 +8,10 @@ import typer
 
 from starclass.cli._app import command, echo
 from starclass.errors import StarclassError, counted
-from starclass.schema import ID, X, Y
+from starclass.schema import DEC, ID, RA, X, Y
+
+#: The columns a DS9 region file of each --ds9-coords is written from.
+REGION_COLUMNS = {"image": (X, Y), "fk5": (RA, DEC)}
 
 #: NGC 1566's class_method (LEGUS col 35): who gave the hybrid class of a row.
 HYBRID_METHODS = {0: "the machine-learning class alone", 1: "one person's check of it", 3: "three people",
@@ -755,8 +758,9 @@ def info(
     magsys: str = typer.Option(
         None, "--magsys", help="FITS mosaics only: magnitude system of the zeropoints, vega or ab (default vega)."),
     ds9: Path = typer.Option(None, "--ds9", help="Also write a DS9 region file of the catalogue, coloured by class."),
-    ds9_coords: str = typer.Option(None, "--ds9-coords",
-                                   help="With --ds9: region coordinates, image (1-based px) or fk5 (default image)."),
+    ds9_coords: str = typer.Option(
+        None, "--ds9-coords", help="With --ds9: region coordinates, image (1-based px) or fk5 (default image; fk5 "
+                                   "for a catalogue of ra, dec only)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
@@ -994,9 +998,17 @@ def info(
         # a catalogue of ra, dec only (read_catalog asks for x, y or ra, dec): the option was ignored, exit 0
         raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y count; "
                              f"{paths[0]} has no x, y (its positions are ra, dec)")
+    # the region file's coordinates: not given, those the catalogue has (a catalogue of ra, dec only failed with
+    # "image regions need column 'x'" after its summary); given, checked before the summary is printed
+    coords = ds9_coords or ("image" if X in table.colnames else "fk5")
+    if ds9 is not None and any(c not in table.colnames for c in REGION_COLUMNS[coords]):
+        other = "fk5" if coords == "image" else "image"
+        raise StarclassError(f"--ds9-coords {coords} writes the catalogue's {', '.join(REGION_COLUMNS[coords])}; "
+                             f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
+                             f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         # each circle labelled with its id, as detect --regions does: read back as a catalogue it keeps the ids
         # overwrite: check_output checked --overwrite
-        write_regions(table, ds9, coords=ds9_coords or "image", label=True, overwrite=True)
+        write_regions(table, ds9, coords=coords, label=True, overwrite=True)
         echo(f"wrote {ds9} ({counted(len(table), 'circle')} coloured by {class_column(table) or 'nothing (white)'})")
