@@ -75,6 +75,9 @@ prob_joint_<k>      float64           probability of class <k> given the image (
 n_votes             int16             number of people's votes the row has
 model               str               absolute path of the model that classified the row (CSV outputs: no meta)
 cutout_root         str               absolute folder a classified cutout's file is relative to (CSV: no meta)
+threshold           float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
+threshold_source    str               where the decision threshold came from, e.g. --threshold (CSV outputs)
+positive_class      int16             class set where its P >= threshold, else the other class (CSV outputs)
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
@@ -259,6 +262,13 @@ N_VOTES = "n_votes"
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
 CUTOUT_ROOT = "cutout_root"
+#: the decision threshold that set class_pred (classify --threshold or the model's), its source and the class it
+#: selects: the meta keys of those names, written as columns where the format keeps no metadata (CSV)
+THRESHOLD = "threshold"
+THRESHOLD_SOURCE = "threshold_source"
+POSITIVE_CLASS = "positive_class"
+#: the decision's meta keys, written as columns of a CSV output (one value each)
+DECISION_COLUMNS = (THRESHOLD, THRESHOLD_SOURCE, POSITIVE_CLASS)
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)
 VOTE_FRACTION = "vote_fraction"
 CONSENSUS = "consensus"
@@ -402,6 +412,9 @@ COLUMNS: dict[str, Column] = _registry(
     Column(N_VOTES, "int16", None, "number of people's votes the row has"),
     Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
     Column(CUTOUT_ROOT, "str", None, "absolute folder a classified cutout's file is relative to (CSV: no meta)"),
+    Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),
+    Column(THRESHOLD_SOURCE, "str", None, "where the decision threshold came from, e.g. --threshold (CSV outputs)"),
+    Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
     Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
     Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
     Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),

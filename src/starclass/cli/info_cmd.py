@@ -77,13 +77,7 @@ def catalog_summary(table, name: str = "") -> str:
     classes, labels = _task_classes(table.meta, CLASSES)
     lines += _class_count_lines(table, classes, labels)
     meta = table.meta
-    if meta.get("threshold") is not None and meta.get("positive_class") is not None and "class_pred" in table.colnames:
-        # which threshold decided class_pred (classify records it): the counts above differ from the most
-        # probable class, and neither info nor classify said why
-        pos = int(meta["positive_class"])
-        col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
-        lines.append(f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
-                     f" ({meta.get('threshold_source') or 'source not recorded'})")
+    lines += _decision_lines(table, labels)
     if meta.get("legus_layout"):
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
@@ -212,8 +206,25 @@ def classified_csv_lines(path: Path) -> list[str]:
             if col in table.colnames:
                 seen |= set(np.asarray(table[col]).astype(int).tolist())
         classes = sorted(seen - {0})
-        return [f"{line}  (classes by number: {why})" for line in _class_count_lines(table, classes, {})]
-    return _class_count_lines(table, classes, labels)
+        return [*(f"{line}  (classes by number: {why})" for line in _class_count_lines(table, classes, {})),
+                *_decision_lines(table, {})]
+    return _class_count_lines(table, classes, labels) + _decision_lines(table, labels)
+
+
+def _decision_lines(table, labels: dict[int, str]) -> list[str]:
+    """The line on the threshold that decided ``class_pred``, as classify records it; ``[]`` where none did.
+
+    Which threshold decided class_pred: the counts differ from the most probable class, and neither
+    info nor classify said why. A CSV output keeps it in columns, read back into the meta
+    (:func:`starclass.io.catalog.restore_csv_decision`).
+    """
+    meta = table.meta
+    if meta.get("threshold") is None or meta.get("positive_class") is None or "class_pred" not in table.colnames:
+        return []
+    pos = int(meta["positive_class"])
+    col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
+    return [f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
+            f" ({meta.get('threshold_source') or 'source not recorded'})"]
 
 
 def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:

@@ -718,6 +718,8 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # pandas' row index (to_csv's default): it was a column 'col0' beside the data
         table.remove_column(table.colnames[0])
         warnings.warn(index_column_note(p), UserWarning, stacklevel=3)
+    if fmt == "csv":
+        restore_csv_decision(table)  # classify's decision threshold, kept as columns where there is no meta
     return table
 
 
@@ -1926,6 +1928,58 @@ def _fits_safe_meta(meta: Mapping) -> dict:
         # ensure_ascii: a header holds ASCII only (a cutout folder named Ströme)
         out[FITS_META_KEY] = json.dumps(dict(meta), default=_json_value, ensure_ascii=True)
     return out
+
+
+def restore_csv_decision(table: Table) -> Table:
+    """Put back the decision threshold ``classify`` keeps as columns of a CSV output into the meta.
+
+    ``classify --threshold 0.4 -o OUT.csv`` (or a model's ``train --target-purity`` threshold)
+    decides ``class_pred``; an ECSV, Parquet or FITS output records that in its meta
+    (``threshold``, ``threshold_source``, ``positive_class``), which ``evaluate``, ``report`` and
+    ``info`` say. A CSV keeps no meta, so ``classify`` writes them as columns of those names
+    (:data:`starclass.schema.DECISION_COLUMNS`); this reads them back where each holds one value
+    (rows of two classifications stacked hold no one decision, and are left as they are).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A table read from a CSV file; its ``meta`` is changed in place.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2], "threshold": [0.4, 0.4], "threshold_source": ["--threshold"] * 2,
+    ...            "positive_class": [1, 1]})
+    >>> m = restore_csv_decision(t).meta
+    >>> m["threshold"], m["threshold_source"], m["positive_class"]
+    (0.4, '--threshold', 1)
+    """
+    from starclass.schema import DECISION_COLUMNS, POSITIVE_CLASS, THRESHOLD, THRESHOLD_SOURCE
+
+    if not len(table) or table.meta.get(THRESHOLD) is not None or any(c not in table.colnames
+                                                                      for c in DECISION_COLUMNS):
+        return table
+    values = {}
+    for c in DECISION_COLUMNS:
+        col = table[c]
+        if np.ma.getmaskarray(np.ma.asarray(col)).any():
+            return table  # an empty cell: a hand-edited table, no one decision
+        distinct = set(np.asarray(col).tolist())
+        if len(distinct) != 1:
+            return table
+        values[c] = distinct.pop()
+    try:
+        thr, positive = float(values[THRESHOLD]), int(values[POSITIVE_CLASS])
+    except (TypeError, ValueError):
+        return table  # columns of these names that are not classify's: left as they are
+    if not np.isfinite(thr):
+        return table
+    table.meta.update({THRESHOLD: thr, THRESHOLD_SOURCE: str(values[THRESHOLD_SOURCE]), POSITIVE_CLASS: positive})
+    return table
 
 
 def restore_fits_meta(table: Table, path: PathLike | None = None) -> Table:
