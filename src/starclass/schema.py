@@ -10,9 +10,9 @@ Placeholders: ``<band>`` is a lower-case filter name (``f555w``), ``<k>`` a clas
 (1..K), ``<r>`` an aperture radius in px (1..5), ``<h>`` a human classifier (1..), ``<i>`` an
 ensemble member (1..), ``<bound>`` one of ``min``, ``max``, ``err``.
 
-==================  =======  =======  =========================================================================
+==================  =======  =======  ==========================================================================
 column              dtype    unit     meaning
-==================  =======  =======  =========================================================================
+==================  =======  =======  ==========================================================================
 id                  int64             integer identifier, unique within a catalogue
 x                   float64  pix      0-based pixel column of the centre
 y                   float64  pix      0-based pixel row of the centre
@@ -23,7 +23,7 @@ magerr_<band>       float64  mag      uncertainty of mag_<band>
 mag_true_<band>     float64  mag      simulated true magnitude in <band> (truth catalogues)
 ci                  float64  mag      concentration index m(1 px) - m(3 px) in the V band
 mci_<r>             float64  mag      multiple concentration index for aperture radius <r> px
-bkg                 float64           local background, median of a 7-8 px annulus (image units)
+bkg                 float64           local background, median of a 7-8 px annulus (image unit / pix: per_pixel)
 fwhm                float64  pix      FWHM from a radial-profile fit
 crowding            int64             number of other candidates within the crowding radius
 redundant           bool              True if within 5 px of a brighter candidate (subclass 4.9)
@@ -84,7 +84,7 @@ consensus_fraction  float64           gold-weighted fraction of the volunteers' 
 gold                int16             1 where the expert label is a gold answer weighting volunteers
 volunteer_ids       str               semicolon-separated ids of the volunteers who voted
 volunteer_votes     str               semicolon-separated votes (class numbers), as volunteer_ids
-==================  =======  =======  =========================================================================
+==================  =======  =======  ==========================================================================
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
 0 for "no class"; :func:`class_array` reads any class column that way.
@@ -360,7 +360,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column("mag_true_<band>", "float64", u.mag, "simulated true magnitude in <band> (truth catalogues)"),
     Column(CI, "float64", u.mag, "concentration index m(1 px) - m(3 px) in the V band"),
     Column("mci_<r>", "float64", u.mag, "multiple concentration index for aperture radius <r> px"),
-    Column(BKG, "float64", None, "local background, median of a 7-8 px annulus (image units)"),
+    Column(BKG, "float64", None, "local background, median of a 7-8 px annulus (image unit / pix: per_pixel)"),
     Column(FWHM, "float64", u.pix, "FWHM from a radial-profile fit"),
     Column(CROWDING, "int64", None, "number of other candidates within the crowding radius"),
     Column(REDUNDANT, "bool", None, "True if within 5 px of a brighter candidate (subclass 4.9)"),
@@ -688,6 +688,26 @@ def human_cols(table: Table) -> list[str]:
     pattern = _regex("class_h<h>")
     found = [(int(m.group(1)), m.group(0)) for m in map(pattern.fullmatch, table.colnames) if m]
     return [name for _, name in sorted(found)]
+
+
+def per_pixel(image_unit: u.UnitBase | None) -> u.UnitBase | None:
+    """The unit of a per-pixel image value (:data:`BKG`) of an image in ``image_unit``; None where that is None.
+
+    The background is a median of pixel values: HST's ``electron / s`` in each pixel is
+    ``electron / (pix s)``. A unit per solid angle (``MJy / sr``), a surface brightness already,
+    is kept as it is. The schema's :data:`COLUMNS` holds no one unit for ``bkg`` (it is the
+    image's); ``detect`` gives it this one, which an ECSV or FITS table keeps.
+
+    Examples
+    --------
+    >>> str(per_pixel(u.electron / u.s)), str(per_pixel(u.MJy / u.sr)), per_pixel(None)
+    ('electron / (pix s)', 'MJy / sr', None)
+    """
+    if image_unit is None:
+        return None
+    if any(base.physical_type in ("solid angle", "angle") for base in image_unit.bases):
+        return image_unit
+    return image_unit / u.pix
 
 
 def set_units(table: Table) -> Table:

@@ -430,6 +430,9 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> P
     out = table.copy(copy_data=False)
     if fmt == "fits":
         check_fits_text(out, p)
+        if units := _non_fits_units(out):
+            # TUNIT holds the FITS standard's units only: astropy dropped bkg's electron / (pix s) without a word
+            out.meta[FITS_UNITS_KEY] = units
         out.meta = _fits_safe_meta(out.meta)
     try:
         with atomic_path(p) as tmp, warnings.catch_warnings():
@@ -1930,6 +1933,33 @@ def _fits_safe_meta(meta: Mapping) -> dict:
     return out
 
 
+#: The meta key under which :func:`write_catalog` keeps the units a FITS ``TUNIT`` cannot hold (``electron``),
+#: column -> unit as astropy writes it; :func:`restore_fits_meta` gives them back.
+FITS_UNITS_KEY = "column_units"
+
+
+def _non_fits_units(table: Table) -> dict[str, str]:
+    """Column -> unit (astropy's generic text) of the columns whose unit the FITS standard does not hold.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> t = Table({"bkg": [1.0], "x": [2.0]}); t["bkg"].unit = u.electron / u.s / u.pix; t["x"].unit = u.pix
+    >>> _non_fits_units(t)
+    {'bkg': 'electron / (pix s)'}
+    """
+    out = {}
+    for name in table.colnames:
+        unit = getattr(table[name], "unit", None)
+        if unit is None:
+            continue
+        try:
+            unit.to_string("fits")
+        except (ValueError, TypeError):
+            out[name] = unit.to_string()
+    return out
+
+
 def restore_csv_decision(table: Table) -> Table:
     """Put back the decision threshold ``classify`` keeps as columns of a CSV output into the meta.
 
@@ -2030,4 +2060,11 @@ def restore_fits_meta(table: Table, path: PathLike | None = None) -> Table:
     table.meta.clear()
     table.meta.update(kept)
     table.meta.update(others)
+    units = table.meta.pop(FITS_UNITS_KEY, None)
+    for name, text in (units.items() if isinstance(units, dict) else ()):
+        # the units TUNIT could not hold (write_catalog): bkg of an HST image in electron / (pix s)
+        if name in table.colnames and table[name].unit is None:
+            unit = u.Unit(str(text), parse_strict="silent")
+            if not isinstance(unit, u.UnrecognizedUnit):
+                table[name].unit = unit
     return table
