@@ -47,7 +47,7 @@ from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 
-from starclass.errors import ColumnMapError, StarclassError, counted
+from starclass.errors import ColumnMapError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
 from starclass.schema import (
@@ -420,13 +420,14 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> P
     ...     try:
     ...         write_catalog(Table({"id": [9]}), p)
     ...     except StarclassError as exc:
-    ...         print("refused:", exc.args[0].endswith("exists (overwrite=False)"))
+    ...         print("refused:", exc.args[0].endswith("exists (overwrite=False); give overwrite=True to replace it"))
     refused: True
     """
     p = Path(path)
     fmt = catalog_format(p)
     if p.exists() and not overwrite:
-        raise StarclassError(f"{p} exists (overwrite=False)")
+        # said with the argument that replaces it: "exists (overwrite=False)" left a notebook user to guess
+        raise StarclassError(exists_refusal(p))
     out = table.copy(copy_data=False)
     if fmt == "fits":
         check_fits_text(out, p)
