@@ -67,6 +67,12 @@ def test_magsys_where_no_mosaics_are_read_is_refused(tmp_path):
     cats.mkdir()
     cat.rename(cats / "cat.csv")
     _refused(_info(cats, "--magsys", "ab"), said + f"{cats} holds no FITS mosaics")
+    ev = tmp_path / "ev"  # a folder evaluate wrote (its mosaics, if any, are not what info describes there)
+    ev.mkdir()
+    (ev / "summary.json").write_text('{"headline": {"truth": {"4class": 0.5}}, "tables": [], "figures": []}')
+    r = _info(ev, "--magsys", "ab")
+    assert r.exit_code == 2 and " ".join(r.output.split()).startswith(f"error: {said}") and \
+        "is not a set of FITS mosaics" in r.output and "accuracy" not in r.output, r.output
     # a bad value is named, whatever the path
     _refused(_info(cats, "--magsys", "st"), "--magsys must be vega or ab, got 'st'")
     assert _info(cats).exit_code == 0 and _info(cut).exit_code == 0

@@ -880,7 +880,7 @@ def info(
         if ds9 is not None:
             raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
         refuse_catalogue_options(f"{kind} is not one")
-        refuse_magsys(f"{kind} holds no FITS mosaics")
+        refuse_magsys(f"{kind} is not a set of FITS mosaics")
         echo("\n".join(out_lines))
         return
     from starclass.io.cutout_folders import is_hdf5
