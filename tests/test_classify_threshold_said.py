@@ -60,10 +60,26 @@ def test_a_given_and_a_stored_threshold_are_said_and_recorded(tmp_path):
     said = "decision threshold 0.3 (the model's, chosen by train --target-purity 0.8 on 9 validation rows)"
     assert said in r.output
     assert Table.read(tmp_path / "s.ecsv").meta["threshold_source"].startswith("the model's, chosen by")
-    # a CSV keeps no meta: a given threshold is said to be recorded nowhere
-    r = runner.invoke(app, ["classify", "--stamps", str(labels), "--model", str(model), "--threshold", "0.5",
-                            *BASE, "-o", str(tmp_path / "c.csv")])
-    assert r.exit_code == 0 and "does not record it" in r.output, r.output
+    # a CSV keeps no meta: the threshold was recorded nowhere ("does not record it"), and evaluate, report and info
+    # of the CSV said nothing of it; its columns keep it now, and the readers say it as of an ECSV
+    for given, said in ((["--threshold", "0.5"], "0.5 (--threshold)"), ([], "0.3 (the model's, chosen by")):
+        csv = tmp_path / f"c{len(given)}.csv"
+        r = runner.invoke(app, ["classify", "--stamps", str(labels), "--model", str(model), *given, *BASE,
+                                "-o", str(csv)])
+        assert r.exit_code == 0 and f"{csv} records it in its threshold, threshold_source, positive_class" \
+            in r.output, r.output
+        t = Table.read(csv)
+        assert set(t["threshold"]) == {float(said.split()[0])} and set(t["positive_class"]) == {1}
+        r = runner.invoke(app, ["info", str(csv)])
+        assert r.exit_code == 0 and f"decision: class_pred 1 (cluster) where prob_1_raw >= {said}" in r.output, \
+            r.output
+        r = runner.invoke(app, ["evaluate", str(csv), "--bootstrap", "0", "--no-science",
+                                "-o", str(tmp_path / f"ev{len(given)}")])
+        assert r.exit_code == 0 and f"class_pred decided by classify's threshold {said}" in r.output, r.output
+        page = tmp_path / f"r{len(given)}" / "r.html"
+        r = runner.invoke(app, ["report", str(csv), "--bootstrap", "0", "-o", str(page)])
+        assert r.exit_code == 0, r.output
+        assert f"decision threshold {float(said.split()[0]):.3f}." in page.read_text(), r.output
 
 
 def test_the_most_probable_class_says_no_threshold(tmp_path):

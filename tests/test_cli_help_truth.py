@@ -322,7 +322,8 @@ DEFAULTS_DIFFER = {
     "--target-purity": "train stores no threshold unless asked; evaluate always reports one",
     "--threshold": "two meanings (docs/cli.md)", "--by": "two meanings", "--labels": "two meanings",
     "--method": "two meanings", "--batch-size": "three meanings: one default for classifying, INFERENCE_BATCH_SIZE",
-    "--magsys": "survey's None keeps the plan's magsys (else vega), as its other plan settings",
+    "--magsys": "survey's None keeps the plan's magsys (else vega), as its other plan settings; info's None is "
+                "vega, and refused where no FITS mosaics are read",
 }
 
 

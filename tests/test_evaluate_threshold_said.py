@@ -48,3 +48,28 @@ def test_a_stored_threshold_is_named_as_the_model_s_and_none_is_not_said(tmp_pat
     pred = _classified(tmp_path / "n.ecsv")
     r = CliRunner().invoke(app, ["evaluate", str(pred), "--bootstrap", "0", "--no-science", "-o", str(tmp_path / "e2")])
     assert r.exit_code == 0 and "decided by" not in r.output, r.output
+
+
+def test_a_classified_csv_says_the_threshold_its_columns_keep(tmp_path):
+    """A CSV keeps no meta: ``classify --threshold 0.4 -o OUT.csv`` writes the decision as columns
+    (``threshold``, ``threshold_source``, ``positive_class``), which evaluate and info read back; they
+    said nothing of the threshold before. Columns of several values (two outputs stacked) are no one decision."""
+    from starclass.io.catalog import read_catalog
+
+    t = Table.read(_classified(tmp_path / "c.ecsv"))
+    t.meta.clear()
+    t["threshold"], t["threshold_source"], t["positive_class"] = 0.4, "--threshold", 1
+    t.write(tmp_path / "c.csv")
+    r = CliRunner().invoke(app, ["evaluate", str(tmp_path / "c.csv"), "--task", "m31-binary", "--bootstrap", "0",
+                                 "--no-science", "-o", str(tmp_path / "ev")])
+    assert r.exit_code == 0, r.output
+    assert "class_pred decided by classify's threshold 0.4 (--threshold): 1 (cluster) where prob_1 >= 0.4" \
+        in r.output, r.output
+    r = CliRunner().invoke(app, ["info", str(tmp_path / "c.csv")])
+    assert r.exit_code == 0 and "decision: class_pred 1 where prob_1 >= 0.4 (--threshold)" in r.output, r.output
+
+    t["threshold"][0] = 0.5  # not one decision
+    t.write(tmp_path / "mixed.csv")
+    assert "threshold" not in read_catalog(tmp_path / "mixed.csv").meta
+    r = CliRunner().invoke(app, ["info", str(tmp_path / "mixed.csv")])
+    assert r.exit_code == 0 and "decision:" not in r.output, r.output

@@ -52,3 +52,43 @@ def test_python_calls_name_their_parameter_beside_the_cli_option():
         pick(np.array([1.0, 2.0]), 0)
     with pytest.raises(StarclassError, match=r"--mag-bins \(bins= in Python\) must be >= 1"):
         pick(np.array([1.0, 2.0]), 1, mags=np.array([20.0, 21.0]), bins=0)
+
+
+def test_python_writers_say_overwrite_true_and_the_command_line_says_overwrite(tmp_path):
+    """``write_catalog`` and ``export_labels`` said "c.ecsv exists (overwrite=False)", not how to replace it,
+    and ``backup_sqlite`` "pass --overwrite", an option a notebook's call does not have. They say
+    ``overwrite=True`` now; ``inspect --backup`` (which lets backup_sqlite's message through) says --overwrite."""
+    from astropy.table import Table
+    from typer.testing import CliRunner
+
+    from starclass.cli import app
+    from starclass.inspect import db
+    from starclass.inspect.backup import backup_sqlite
+    from starclass.inspect.export import export_labels
+    from starclass.io.catalog import write_catalog
+
+    said = "exists (overwrite=False); give overwrite=True to replace it"
+    table = Table({"id": [1], "x": [1.0], "y": [2.0]})
+    cat = write_catalog(table, tmp_path / "c.ecsv")
+    with pytest.raises(StarclassError) as exc:
+        write_catalog(table, cat)
+    assert str(exc.value) == f"{cat} {said}"
+
+    data = tmp_path / "d"
+    data.mkdir()
+    engine = db.make_engine(str(data / "inspect.sqlite"))
+    db.init_db(engine)
+    (tmp_path / "labels.ecsv").write_text("kept")
+    with pytest.raises(StarclassError) as exc:
+        export_labels(engine, "", table, tmp_path / "labels.ecsv")
+    assert str(exc.value) == f"{tmp_path / 'labels.ecsv'} {said}"
+    backup = backup_sqlite(engine, tmp_path / "b.sqlite")
+    with pytest.raises(StarclassError) as exc:
+        backup_sqlite(engine, backup)
+    assert str(exc.value) == f"{backup} {said}"
+    engine.dispose()
+
+    r = CliRunner().invoke(app, ["inspect", str(data), "--backup", str(backup)])
+    assert r.exit_code == 2, r.output
+    assert " ".join(r.output.split()) == f"error: {backup} exists; give --overwrite to replace it"
+    assert (tmp_path / "labels.ecsv").read_text() == "kept"

@@ -15,6 +15,54 @@ class StarclassError(ValueError):
     """Bad input: the message names the file, column, row or parameter at fault."""
 
 
+#: How a Python writer says that an existing output was kept, and how to replace it: the argument its call
+#: has. On the command line :func:`cli_words` says ``--overwrite`` instead.
+KEPT_PYTHON = " (overwrite=False); give overwrite=True to replace it"
+#: What the command line says in its place.
+KEPT_CLI = "; give --overwrite to replace it"
+
+
+def exists_refusal(path: object, what: str = "") -> str:
+    """The message of a Python writer that keeps an existing ``path`` (``overwrite=False``).
+
+    ``write_catalog`` said "c.ecsv exists (overwrite=False)", and ``backup_sqlite`` "pass --overwrite",
+    an option a notebook's call does not have: both say the argument now. A command that lets the
+    message through says ``--overwrite`` (:func:`cli_words`).
+
+    Parameters
+    ----------
+    path : object
+        The existing output.
+    what : str
+        What it is, said before it (``"stamp store"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> exists_refusal("c.ecsv")
+    'c.ecsv exists (overwrite=False); give overwrite=True to replace it'
+    >>> cli_words(exists_refusal("c.ecsv"))
+    'c.ecsv exists; give --overwrite to replace it'
+    """
+    return f"{what + ' ' if what else ''}{path} exists{KEPT_PYTHON}"
+
+
+def cli_words(message: str) -> str:
+    """A library message as the command line says it: a Python writer's ``overwrite=True`` is ``--overwrite``.
+
+    Examples
+    --------
+    >>> cli_words("stamp store s.h5 exists (overwrite=False); give overwrite=True to replace it")
+    'stamp store s.h5 exists; give --overwrite to replace it'
+    >>> cli_words("out: truth.ecsv already there (a simulated field); give overwrite=True to replace it")
+    'out: truth.ecsv already there (a simulated field); give --overwrite to replace it'
+    """
+    return message.replace(KEPT_PYTHON, KEPT_CLI).replace("give overwrite=True", "give --overwrite")
+
+
 class ColumnMapError(StarclassError):
     """A column map names a column the file does not have (``--map``): the map, not the file, is at fault.
 

@@ -10,9 +10,9 @@ Placeholders: ``<band>`` is a lower-case filter name (``f555w``), ``<k>`` a clas
 (1..K), ``<r>`` an aperture radius in px (1..5), ``<h>`` a human classifier (1..), ``<i>`` an
 ensemble member (1..), ``<bound>`` one of ``min``, ``max``, ``err``.
 
-==================  =======  =======  =========================================================================
+==================  =======  =======  ==========================================================================
 column              dtype    unit     meaning
-==================  =======  =======  =========================================================================
+==================  =======  =======  ==========================================================================
 id                  int64             integer identifier, unique within a catalogue
 x                   float64  pix      0-based pixel column of the centre
 y                   float64  pix      0-based pixel row of the centre
@@ -23,7 +23,7 @@ magerr_<band>       float64  mag      uncertainty of mag_<band>
 mag_true_<band>     float64  mag      simulated true magnitude in <band> (truth catalogues)
 ci                  float64  mag      concentration index m(1 px) - m(3 px) in the V band
 mci_<r>             float64  mag      multiple concentration index for aperture radius <r> px
-bkg                 float64           local background, median of a 7-8 px annulus (image units)
+bkg                 float64           local background, median of a 7-8 px annulus (image unit / pix: per_pixel)
 fwhm                float64  pix      FWHM from a radial-profile fit
 crowding            int64             number of other candidates within the crowding radius
 redundant           bool              True if within 5 px of a brighter candidate (subclass 4.9)
@@ -75,13 +75,16 @@ prob_joint_<k>      float64           probability of class <k> given the image (
 n_votes             int16             number of people's votes the row has
 model               str               absolute path of the model that classified the row (CSV outputs: no meta)
 cutout_root         str               absolute folder a classified cutout's file is relative to (CSV: no meta)
+threshold           float64           decision threshold on P(positive class) that set class_pred (CSV outputs)
+threshold_source    str               where the decision threshold came from, e.g. --threshold (CSV outputs)
+positive_class      int16             class set where its P >= threshold, else the other class (CSV outputs)
 vote_fraction       float64           fraction of the volunteers' votes for class 1 (unweighted)
 consensus           int16             class of the volunteers' gold-weighted consensus (1 or 2)
 consensus_fraction  float64           gold-weighted fraction of the volunteers' votes for class 1
 gold                int16             1 where the expert label is a gold answer weighting volunteers
 volunteer_ids       str               semicolon-separated ids of the volunteers who voted
 volunteer_votes     str               semicolon-separated votes (class numbers), as volunteer_ids
-==================  =======  =======  =========================================================================
+==================  =======  =======  ==========================================================================
 
 Subclasses are text because 4.1 and 4.10 are the same number. Classes are integers 1-4 with
 0 for "no class"; :func:`class_array` reads any class column that way.
@@ -259,6 +262,13 @@ N_VOTES = "n_votes"
 MODEL_PATH = "model"
 #: the folder a classified cutout's ``file`` is relative to, written where the format keeps no metadata
 CUTOUT_ROOT = "cutout_root"
+#: the decision threshold that set class_pred (classify --threshold or the model's), its source and the class it
+#: selects: the meta keys of those names, written as columns where the format keeps no metadata (CSV)
+THRESHOLD = "threshold"
+THRESHOLD_SOURCE = "threshold_source"
+POSITIVE_CLASS = "positive_class"
+#: the decision's meta keys, written as columns of a CSV output (one value each)
+DECISION_COLUMNS = (THRESHOLD, THRESHOLD_SOURCE, POSITIVE_CLASS)
 # simulated volunteers of labelled cutout folders (galaxy-cluster preset, --volunteers)
 VOTE_FRACTION = "vote_fraction"
 CONSENSUS = "consensus"
@@ -350,7 +360,7 @@ COLUMNS: dict[str, Column] = _registry(
     Column("mag_true_<band>", "float64", u.mag, "simulated true magnitude in <band> (truth catalogues)"),
     Column(CI, "float64", u.mag, "concentration index m(1 px) - m(3 px) in the V band"),
     Column("mci_<r>", "float64", u.mag, "multiple concentration index for aperture radius <r> px"),
-    Column(BKG, "float64", None, "local background, median of a 7-8 px annulus (image units)"),
+    Column(BKG, "float64", None, "local background, median of a 7-8 px annulus (image unit / pix: per_pixel)"),
     Column(FWHM, "float64", u.pix, "FWHM from a radial-profile fit"),
     Column(CROWDING, "int64", None, "number of other candidates within the crowding radius"),
     Column(REDUNDANT, "bool", None, "True if within 5 px of a brighter candidate (subclass 4.9)"),
@@ -402,6 +412,9 @@ COLUMNS: dict[str, Column] = _registry(
     Column(N_VOTES, "int16", None, "number of people's votes the row has"),
     Column(MODEL_PATH, "str", None, "absolute path of the model that classified the row (CSV outputs: no meta)"),
     Column(CUTOUT_ROOT, "str", None, "absolute folder a classified cutout's file is relative to (CSV: no meta)"),
+    Column(THRESHOLD, "float64", None, "decision threshold on P(positive class) that set class_pred (CSV outputs)"),
+    Column(THRESHOLD_SOURCE, "str", None, "where the decision threshold came from, e.g. --threshold (CSV outputs)"),
+    Column(POSITIVE_CLASS, "int16", None, "class set where its P >= threshold, else the other class (CSV outputs)"),
     Column(VOTE_FRACTION, "float64", None, "fraction of the volunteers' votes for class 1 (unweighted)"),
     Column(CONSENSUS, "int16", None, "class of the volunteers' gold-weighted consensus (1 or 2)"),
     Column(CONSENSUS_FRACTION, "float64", None, "gold-weighted fraction of the volunteers' votes for class 1"),
@@ -675,6 +688,26 @@ def human_cols(table: Table) -> list[str]:
     pattern = _regex("class_h<h>")
     found = [(int(m.group(1)), m.group(0)) for m in map(pattern.fullmatch, table.colnames) if m]
     return [name for _, name in sorted(found)]
+
+
+def per_pixel(image_unit: u.UnitBase | None) -> u.UnitBase | None:
+    """The unit of a per-pixel image value (:data:`BKG`) of an image in ``image_unit``; None where that is None.
+
+    The background is a median of pixel values: HST's ``electron / s`` in each pixel is
+    ``electron / (pix s)``. A unit per solid angle (``MJy / sr``), a surface brightness already,
+    is kept as it is. The schema's :data:`COLUMNS` holds no one unit for ``bkg`` (it is the
+    image's); ``detect`` gives it this one, which an ECSV or FITS table keeps.
+
+    Examples
+    --------
+    >>> str(per_pixel(u.electron / u.s)), str(per_pixel(u.MJy / u.sr)), per_pixel(None)
+    ('electron / (pix s)', 'MJy / sr', None)
+    """
+    if image_unit is None:
+        return None
+    if any(base.physical_type in ("solid angle", "angle") for base in image_unit.bases):
+        return image_unit
+    return image_unit / u.pix
 
 
 def set_units(table: Table) -> Table:

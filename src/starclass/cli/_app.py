@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from starclass.errors import StarclassError, counted
+from starclass.errors import StarclassError, cli_words, counted
 from starclass.schema import ID, X, Y
 
 app = typer.Typer(
@@ -359,7 +359,8 @@ def command(name: str | None = None, *, interrupted: str | None = LEFT_WHEN_INTE
                     PHASE["now"] = "finished"
                     return result
                 except StarclassError as exc:
-                    typer.echo(f"error: {exc}", err=True)
+                    # a writer's "give overwrite=True" is the Python call's argument: the command's is --overwrite
+                    typer.echo(f"error: {cli_words(str(exc))}", err=True)
                     raise typer.Exit(code=2) from None
                 except KeyboardInterrupt:
                     # typer would exit 130 without a word: say what stopped it and what is left

@@ -171,7 +171,7 @@ def classify_command(
                    source=catalog)
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
-    _record_threshold(out, cfg, threshold, loaded)
+    _record_threshold(out, cfg, threshold, loaded, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     echo(f"classified {counted(len(out), 'candidate')} with task {cfg.name!r} ({len(loaded.members)} member(s)"
          f"{', tta' if tta else ''}) in {time.perf_counter() - t0:.1f} s on {dev}")
@@ -282,17 +282,31 @@ def _record_path(out, name: str, path: str, output: Path) -> bool:
     return True
 
 
-def _record_threshold(out, cfg, threshold: float | None, loaded) -> None:
+def _record_threshold(out, cfg, threshold: float | None, loaded, output: Path) -> None:
     """Record in the meta where the decision threshold came from (``threshold_source``), beside ``threshold``.
 
     The meta held the number alone: a stored ``train --target-purity`` threshold and a
-    ``--threshold`` given read alike, and the terminal said neither.
+    ``--threshold`` given read alike, and the terminal said neither. A CSV keeps no meta: there
+    the threshold, its source and the positive class are columns of those names (one value
+    each), which :func:`starclass.io.catalog.restore_csv_decision` reads back into the meta
+    (``evaluate``, ``report`` and ``info`` of a ``-o OUT.csv`` said nothing of a ``--threshold 0.4``
+    that had decided its ``class_pred``).
     """
+    import numpy as np
+
+    from starclass.io.catalog import catalog_format
     from starclass.learn.classify import threshold_source
+    from starclass.schema import POSITIVE_CLASS, THRESHOLD, THRESHOLD_SOURCE
 
     source = threshold_source(cfg, threshold, getattr(loaded, "tuned_threshold", None))
     if source is not None and out.meta.get("threshold") is not None:
         out.meta["threshold_source"] = source
+    thr, positive = out.meta.get(THRESHOLD), out.meta.get(POSITIVE_CLASS)
+    if catalog_format(output) == "ascii.csv" and thr is not None and positive is not None:
+        # an input's own columns of these names were kept as <name>_input (earlier_outputs)
+        out[THRESHOLD] = [float(thr)] * len(out)
+        out[THRESHOLD_SOURCE] = [str(out.meta.get(THRESHOLD_SOURCE) or "source not recorded")] * len(out)
+        out[POSITIVE_CLASS] = np.full(len(out), int(positive), dtype=np.int16)  # the schema's class dtype
 
 
 def _echo_threshold_caution(loaded, threshold: float | None) -> None:
@@ -332,9 +346,10 @@ def _decision_line(out, cfg, output: Path) -> str | None:
             f"{changed} of the {int(done.sum())} classified differ from the most probable class")
     from starclass.io.catalog import catalog_format
 
-    if catalog_format(output) == "ascii.csv" and out.meta.get("threshold_source") == "--threshold":
-        # a CSV keeps no meta: the model column gives a stored threshold back, a given one is lost
-        line += f" (a CSV keeps no meta: {output} does not record it; write .ecsv to keep it)"
+    if catalog_format(output) == "ascii.csv":
+        # a CSV keeps no meta: the threshold was lost (a given one; a stored one was said by no reader either)
+        line += (f" (a CSV keeps no meta: {output} records it in its threshold, threshold_source, positive_class "
+                 "columns)")
     return line
 
 
@@ -458,7 +473,7 @@ def _classify_cutouts(source: Path, *, model: Path, output: Path, tta: bool, bat
     joint_line = _add_joint(out, cfg, votes, label_columns)
     _record_model(out, model, output)
     _record_root(out, cutouts.root, output)
-    _record_threshold(out, cfg, threshold, loaded)
+    _record_threshold(out, cfg, threshold, loaded, output)
     write_catalog(out, output, overwrite=overwrite)  # check_output refused an existing one without it
     from starclass.learn.cutouts import colour_note
 

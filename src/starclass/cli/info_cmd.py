@@ -8,7 +8,10 @@ import typer
 
 from starclass.cli._app import command, echo
 from starclass.errors import StarclassError, counted
-from starclass.schema import ID, X, Y
+from starclass.schema import DEC, ID, RA, X, Y
+
+#: The columns a DS9 region file of each --ds9-coords is written from.
+REGION_COLUMNS = {"image": (X, Y), "fk5": (RA, DEC)}
 
 #: NGC 1566's class_method (LEGUS col 35): who gave the hybrid class of a row.
 HYBRID_METHODS = {0: "the machine-learning class alone", 1: "one person's check of it", 3: "three people",
@@ -74,13 +77,7 @@ def catalog_summary(table, name: str = "") -> str:
     classes, labels = _task_classes(table.meta, CLASSES)
     lines += _class_count_lines(table, classes, labels)
     meta = table.meta
-    if meta.get("threshold") is not None and meta.get("positive_class") is not None and "class_pred" in table.colnames:
-        # which threshold decided class_pred (classify records it): the counts above differ from the most
-        # probable class, and neither info nor classify said why
-        pos = int(meta["positive_class"])
-        col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
-        lines.append(f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
-                     f" ({meta.get('threshold_source') or 'source not recorded'})")
+    lines += _decision_lines(table, labels)
     if meta.get("legus_layout"):
         sure = "" if meta.get("layout_certain", True) else " (UNCERTAIN)"
         lines.append(f"LEGUS layout: {meta['legus_layout']}{sure}: {meta.get('layout_note', '')}")
@@ -209,8 +206,25 @@ def classified_csv_lines(path: Path) -> list[str]:
             if col in table.colnames:
                 seen |= set(np.asarray(table[col]).astype(int).tolist())
         classes = sorted(seen - {0})
-        return [f"{line}  (classes by number: {why})" for line in _class_count_lines(table, classes, {})]
-    return _class_count_lines(table, classes, labels)
+        return [*(f"{line}  (classes by number: {why})" for line in _class_count_lines(table, classes, {})),
+                *_decision_lines(table, {})]
+    return _class_count_lines(table, classes, labels) + _decision_lines(table, labels)
+
+
+def _decision_lines(table, labels: dict[int, str]) -> list[str]:
+    """The line on the threshold that decided ``class_pred``, as classify records it; ``[]`` where none did.
+
+    Which threshold decided class_pred: the counts differ from the most probable class, and neither
+    info nor classify said why. A CSV output keeps it in columns, read back into the meta
+    (:func:`starclass.io.catalog.restore_csv_decision`).
+    """
+    meta = table.meta
+    if meta.get("threshold") is None or meta.get("positive_class") is None or "class_pred" not in table.colnames:
+        return []
+    pos = int(meta["positive_class"])
+    col = f"prob_{pos}_raw" if f"prob_{pos}_raw" in table.colnames else f"prob_{pos}"
+    return [f"decision: class_pred {labels.get(pos, str(pos))} where {col} >= {float(meta['threshold']):g}"
+            f" ({meta.get('threshold_source') or 'source not recorded'})"]
 
 
 def _task_classes(meta, default) -> tuple[list[int], dict[int, str]]:
@@ -752,9 +766,12 @@ def info(
     one_based: bool = typer.Option(
         None, "--one-based/--zero-based",
         help="Whether the file's x, y are 1-based (FITS/DS9) or 0-based; default: the format's convention."),
-    magsys: str = typer.Option("vega", help="Mosaics only: magnitude system of the zeropoints (vega or ab)."),
+    magsys: str = typer.Option(
+        None, "--magsys", help="FITS mosaics only: magnitude system of the zeropoints, vega or ab (default vega)."),
     ds9: Path = typer.Option(None, "--ds9", help="Also write a DS9 region file of the catalogue, coloured by class."),
-    ds9_coords: str = typer.Option("image", "--ds9-coords", help="Region coordinates: image (1-based px) or fk5."),
+    ds9_coords: str = typer.Option(
+        None, "--ds9-coords", help="With --ds9: region coordinates, image (1-based px) or fk5 (default image; fk5 "
+                                   "for a catalogue of ra, dec only)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing --ds9 file; without it it is kept."),
 ) -> None:
     """Summarise a catalogue (rows, columns, bands, class counts, magnitude ranges), a folder of
@@ -777,18 +794,36 @@ def info(
     cmap = parse_column_map(column_map)
     if out_format not in ("text", "csv", "ecsv"):
         raise StarclassError(f"--out-format must be text, csv or ecsv, got {out_format!r}")
-    if ds9_coords not in ("image", "fk5"):
+    if ds9_coords is not None and ds9_coords not in ("image", "fk5"):
         # now, by its name: it failed as "coords must be ..." after the summary was printed
         raise StarclassError(f"--ds9-coords must be image or fk5, got {ds9_coords!r}")
+    if ds9_coords is not None and ds9 is None:
+        # it says how the --ds9 file is written: without one it was ignored, exit 0 (its default was not None,
+        # so 'given' could not be told from the value)
+        raise StarclassError(f"--ds9-coords {ds9_coords} says the coordinates of the --ds9 region file; "
+                             "give --ds9 FILE too, or leave --ds9-coords out")
+    if magsys is not None and magsys.lower() not in ("vega", "ab"):
+        # as detect says it; on mosaics read_mosaics said "magsys must be ..." without the option's dashes,
+        # elsewhere the bad value was ignored with the option
+        raise StarclassError(f"--magsys must be vega or ab, got {magsys!r}")
     band_list = [b.strip() for b in bands.split(",")] if bands else None
+    zp_system = (magsys or "vega").lower()  # None: not given (refused where no mosaics are read), Vega
     from starclass.learn.summary import cv_folder_summary, is_model_path, model_summary
 
-    def refuse_ds9(kind: str, *, folder: bool = False) -> None:
+    def refuse_ds9(kind: str, *, folder: bool = False, mosaics: bool = False) -> None:
         # --ds9 was ignored without a word (exit 0, no file) on anything but a catalogue: a cutout folder,
         # a folder of catalogues, a model, mosaics; said before any summary is printed
         if ds9 is not None:
             raise StarclassError(f"--ds9 writes the regions of one catalogue with positions; {kind}")
         refuse_catalogue_options(kind, folder=folder)
+        if not mosaics:
+            refuse_magsys(kind)
+
+    def refuse_magsys(kind: str) -> None:
+        # --magsys is read only where FITS mosaics are described (their zeropoints); on a model, a cutout folder
+        # or a catalogue it was ignored without a word, exit 0
+        if magsys is not None:
+            raise StarclassError(f"--magsys is the magnitude system of FITS mosaics' zeropoints; {kind}")
 
     def refuse_catalogue_options(kind: str, *, folder: bool = False) -> None:
         # the options that say how one catalogue is read were ignored without a word (exit 0) where none is read:
@@ -845,6 +880,7 @@ def info(
         if ds9 is not None:
             raise StarclassError(f"--ds9: {kind} is not a catalogue with positions")
         refuse_catalogue_options(f"{kind} is not one")
+        refuse_magsys(f"{kind} is not a set of FITS mosaics")
         echo("\n".join(out_lines))
         return
     from starclass.io.cutout_folders import is_hdf5
@@ -879,19 +915,21 @@ def info(
             if out_format != "text":
                 raise StarclassError(f"--out-format {out_format} applies to a folder of catalogues; {paths[0]} "
                                      "holds FITS mosaics only")
-            refuse_ds9(f"{paths[0]} holds FITS mosaics only, no catalogue")
-            echo("\n".join(mosaic_lines(images, magsys)))
+            refuse_ds9(f"{paths[0]} holds FITS mosaics only, no catalogue", mosaics=True)
+            echo("\n".join(mosaic_lines(images, zp_system)))
             return
         refuse_ds9(f"{paths[0]} is a folder: give one catalogue in it (starclass info {paths[0]} lists them)",
-                   folder=True)
+                   folder=True, mosaics=True)
+        if not images:
+            refuse_magsys(f"{paths[0]} holds no FITS mosaics")
         try:
-            summarised = _dir_summary(paths[0], cmap, out_format, images, magsys)
+            summarised = _dir_summary(paths[0], cmap, out_format, images, zp_system)
             if summarised and out_format == "text" and (demo := demo_lines(paths[0])) is not None:
                 # a demo's folder was a table of its two catalogues, without a word of the model or report
                 echo("\n" + "\n".join(demo))
             if summarised and images:
                 # a field folder: its catalogues above, its mosaics here (they were "skipped" notes)
-                lines = mosaic_lines(images, magsys)
+                lines = mosaic_lines(images, zp_system)
                 if out_format == "text":
                     echo("\n" + "\n".join(lines))
                 else:
@@ -913,6 +951,7 @@ def info(
                 raise
             # --map, for the catalogues that were not there, would be ignored
             refuse_catalogue_options(f"{paths[0]} is a cutout folder (images, no positions)")
+            refuse_magsys(f"{paths[0]} is a cutout folder (images, no positions)")
             echo(cutout_summary(paths[0]))
         return
     if out_format != "text":
@@ -922,11 +961,13 @@ def info(
 
     if len(paths) > 1 or _is_image_fits(paths[0]):
         refuse_ds9(f"{', '.join(map(str, paths))} {'are' if len(paths) > 1 else 'is'} "
-                   f"{'FITS images' if len(paths) > 1 else 'a FITS image'}, not a catalogue")
-        ms = read_mosaics([str(p) for p in paths], magsys=magsys, require_zeropoint=False)
-        echo("\n".join(mosaic_lines(list(ms.paths.values()), magsys)))
+                   f"{'FITS images' if len(paths) > 1 else 'a FITS image'}, not a catalogue", mosaics=True)
+        ms = read_mosaics([str(p) for p in paths], magsys=zp_system, require_zeropoint=False)
+        echo("\n".join(mosaic_lines(list(ms.paths.values()), zp_system)))
         return
 
+    # a catalogue's magnitudes are read as written (their system is the file's): --magsys was ignored, exit 0
+    refuse_magsys(f"{paths[0]} is not a FITS image")
     if fmt is None and not cmap and not band_list and (result := _results_table_lines(paths[0])) is not None:
         # evaluate's, report's or explain's own tables: "required column 'id' missing ... name a column 'id'"
         if ds9 is not None:
@@ -968,8 +1009,17 @@ def info(
         # a catalogue of ra, dec only (read_catalog asks for x, y or ra, dec): the option was ignored, exit 0
         raise StarclassError(f"{'--one-based' if one_based else '--zero-based'} says how a catalogue's x, y count; "
                              f"{paths[0]} has no x, y (its positions are ra, dec)")
+    # the region file's coordinates: not given, those the catalogue has (a catalogue of ra, dec only failed with
+    # "image regions need column 'x'" after its summary); given, checked before the summary is printed
+    coords = ds9_coords or ("image" if X in table.colnames else "fk5")
+    if ds9 is not None and any(c not in table.colnames for c in REGION_COLUMNS[coords]):
+        other = "fk5" if coords == "image" else "image"
+        raise StarclassError(f"--ds9-coords {coords} writes the catalogue's {', '.join(REGION_COLUMNS[coords])}; "
+                             f"{paths[0]} has no {', '.join(REGION_COLUMNS[coords])} (its positions are "
+                             f"{', '.join(REGION_COLUMNS[other])}): give --ds9-coords {other}")
     echo(catalog_summary(table, str(paths[0])))
     if ds9 is not None:
         # each circle labelled with its id, as detect --regions does: read back as a catalogue it keeps the ids
-        write_regions(table, ds9, coords=ds9_coords, label=True, overwrite=True)  # check_output checked --overwrite
+        # overwrite: check_output checked --overwrite
+        write_regions(table, ds9, coords=coords, label=True, overwrite=True)
         echo(f"wrote {ds9} ({counted(len(table), 'circle')} coloured by {class_column(table) or 'nothing (white)'})")

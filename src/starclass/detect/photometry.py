@@ -920,6 +920,9 @@ class CandidatePhotometry:
         for k, r in enumerate(schema.MCI_RADII):
             out[schema.mci_col(r)] = mci[:, k]
         out["bkg"] = v["bkg"]
+        # the V-band image's unit per pixel (electron / (pix s) for HST's ELECTRONS/S): the column had no unit, where
+        # every other measured column carries one; none where the header states none
+        out["bkg"].unit = schema.per_pixel(_pixel_unit(mosaics, vband, bands.counts.get(vband, False)))
         out["fwhm"] = fwhm
         out["fwhm"].unit = "pix"
         out["crowding"] = crowding_counts(xy, self.crowding_radius)
@@ -1200,6 +1203,17 @@ class CandidatePhotometry:
         out.meta["aperture_correction"] = (
             mode if isinstance(mode, (str, type(None), float, int)) else dict(mode)
         )
+
+
+def _pixel_unit(mosaics: Mosaics, band: str, photon_counts: bool):
+    """The unit of ``band``'s pixel values from its header (:func:`starclass.io.mosaic.pixel_unit`); None without one.
+
+    Arrays given as they are (a mapping band -> array, a simulation's own set) have no header: no unit.
+    """
+    from starclass.io.mosaic import pixel_unit
+
+    header = (getattr(mosaics, "headers", None) or {}).get(band)
+    return None if header is None else pixel_unit(header, photon_counts=bool(photon_counts))
 
 
 def _add_sky_positions(out: Table, mosaics: Mosaics, xy: np.ndarray) -> None:

@@ -143,9 +143,10 @@ def read_cutout_output(path: str | Path, name: str = "catalogue",
         # the whole header one column, and the table was refused as "required column 'id' missing"
         t = Table.read(path, format=fmt, **_text_table_options(path, fmt))
         if fmt == "ascii.csv":
-            from starclass.io.catalog import read_decimal_commas
+            from starclass.io.catalog import read_decimal_commas, restore_csv_decision
 
             read_decimal_commas(t, path)  # saved again by European Excel: prob_1 0,46 read as the number
+            restore_csv_decision(t)  # classify's decision threshold, kept as columns where there is no meta
         if fmt == "fits":
             from starclass.io.catalog import restore_fits_meta
 

@@ -611,8 +611,13 @@ def resolve_task(table: Table, task: str | TaskConfig | EvalTask | None = None, 
     recorded = _recorded_model(table)
     if recorded is not None:
         # a CSV keeps no meta: classify names its model in a column instead (cli/classify_cmd.py)
-        return (dataclasses.replace(model_task(recorded), source=f"{MODEL_PATH} column"),
-                f"task from the model named in the catalogue's {MODEL_PATH} column: {recorded}")
+        found = dataclasses.replace(model_task(recorded), source=f"{MODEL_PATH} column")
+        if table.meta.get("threshold") is not None and table.meta.get("positive_class") is not None:
+            # the threshold that decided class_pred, kept in the CSV's columns (restore_csv_decision): the model's
+            # own (none, or a stored one) was reported where classify --threshold 0.5 had decided
+            found = dataclasses.replace(found, threshold=float(table.meta["threshold"]),
+                                        positive_class=int(table.meta["positive_class"]))
+        return found, f"task from the model named in the catalogue's {MODEL_PATH} column: {recorded}"
     ks = sorted(int(c[5:]) for c in table.colnames if c.startswith("prob_") and c[5:].isdigit())
     if len(ks) >= 2:
         t = EvalTask.from_classes(ks, source="probabilities")

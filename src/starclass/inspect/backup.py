@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from starclass.errors import StarclassError
+from starclass.errors import StarclassError, exists_refusal
 from starclass.inspect.db import sqlite_path
 
 
@@ -66,7 +66,8 @@ def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = 
     if dest.resolve() == src.resolve():
         raise StarclassError(f"--backup {dest} is the database itself; name another file")
     if dest.exists() and not overwrite:
-        raise StarclassError(f"{dest} exists; pass --overwrite to replace it")
+        # a notebook's call has overwrite=True, not the --overwrite it was told of; inspect --backup says that one
+        raise StarclassError(exists_refusal(dest))
     if not dest.parent.is_dir():
         raise StarclassError(f"folder {dest.parent} does not exist (for --backup {dest.name})")
     try:
@@ -89,7 +90,7 @@ def backup_sqlite(engine: Engine, dest: str | os.PathLike, *, overwrite: bool = 
         with open(tmp, "rb+") as fh:  # on disk before the rename makes it the backup
             os.fsync(fh.fileno())
         if dest.exists() and not overwrite:  # appeared while copying
-            raise StarclassError(f"{dest} exists; pass --overwrite to replace it")
+            raise StarclassError(exists_refusal(dest))
         os.replace(tmp, dest)
     except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
         raise StarclassError(f"backup to {dest} failed: {exc}") from None

@@ -47,7 +47,7 @@ from astropy.io import fits
 from astropy.table import MaskedColumn, Table
 from astropy.table.meta import get_header_from_yaml
 
-from starclass.errors import ColumnMapError, StarclassError, counted
+from starclass.errors import ColumnMapError, StarclassError, counted, exists_refusal
 from starclass.io.atomic import atomic_path
 from starclass.io.legus import LEGUS_MAX_COLS, LEGUS_MIN_COLS, read_legus_tab
 from starclass.schema import (
@@ -420,16 +420,20 @@ def write_catalog(table: Table, path: PathLike, *, overwrite: bool = False) -> P
     ...     try:
     ...         write_catalog(Table({"id": [9]}), p)
     ...     except StarclassError as exc:
-    ...         print("refused:", exc.args[0].endswith("exists (overwrite=False)"))
+    ...         print("refused:", exc.args[0].endswith("exists (overwrite=False); give overwrite=True to replace it"))
     refused: True
     """
     p = Path(path)
     fmt = catalog_format(p)
     if p.exists() and not overwrite:
-        raise StarclassError(f"{p} exists (overwrite=False)")
+        # said with the argument that replaces it: "exists (overwrite=False)" left a notebook user to guess
+        raise StarclassError(exists_refusal(p))
     out = table.copy(copy_data=False)
     if fmt == "fits":
         check_fits_text(out, p)
+        if units := _non_fits_units(out):
+            # TUNIT holds the FITS standard's units only: astropy dropped bkg's electron / (pix s) without a word
+            out.meta[FITS_UNITS_KEY] = units
         out.meta = _fits_safe_meta(out.meta)
     try:
         with atomic_path(p) as tmp, warnings.catch_warnings():
@@ -718,6 +722,8 @@ def _read_generic(p: Path, fmt: str) -> Table:
         # pandas' row index (to_csv's default): it was a column 'col0' beside the data
         table.remove_column(table.colnames[0])
         warnings.warn(index_column_note(p), UserWarning, stacklevel=3)
+    if fmt == "csv":
+        restore_csv_decision(table)  # classify's decision threshold, kept as columns where there is no meta
     return table
 
 
@@ -1928,6 +1934,85 @@ def _fits_safe_meta(meta: Mapping) -> dict:
     return out
 
 
+#: The meta key under which :func:`write_catalog` keeps the units a FITS ``TUNIT`` cannot hold (``electron``),
+#: column -> unit as astropy writes it; :func:`restore_fits_meta` gives them back.
+FITS_UNITS_KEY = "column_units"
+
+
+def _non_fits_units(table: Table) -> dict[str, str]:
+    """Column -> unit (astropy's generic text) of the columns whose unit the FITS standard does not hold.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> t = Table({"bkg": [1.0], "x": [2.0]}); t["bkg"].unit = u.electron / u.s / u.pix; t["x"].unit = u.pix
+    >>> _non_fits_units(t)
+    {'bkg': 'electron / (pix s)'}
+    """
+    out = {}
+    for name in table.colnames:
+        unit = getattr(table[name], "unit", None)
+        if unit is None:
+            continue
+        try:
+            unit.to_string("fits")
+        except (ValueError, TypeError):
+            out[name] = unit.to_string()
+    return out
+
+
+def restore_csv_decision(table: Table) -> Table:
+    """Put back the decision threshold ``classify`` keeps as columns of a CSV output into the meta.
+
+    ``classify --threshold 0.4 -o OUT.csv`` (or a model's ``train --target-purity`` threshold)
+    decides ``class_pred``; an ECSV, Parquet or FITS output records that in its meta
+    (``threshold``, ``threshold_source``, ``positive_class``), which ``evaluate``, ``report`` and
+    ``info`` say. A CSV keeps no meta, so ``classify`` writes them as columns of those names
+    (:data:`starclass.schema.DECISION_COLUMNS`); this reads them back where each holds one value
+    (rows of two classifications stacked hold no one decision, and are left as they are).
+
+    Parameters
+    ----------
+    table : astropy.table.Table
+        A table read from a CSV file; its ``meta`` is changed in place.
+
+    Returns
+    -------
+    astropy.table.Table
+        ``table``.
+
+    Examples
+    --------
+    >>> t = Table({"class_pred": [1, 2], "threshold": [0.4, 0.4], "threshold_source": ["--threshold"] * 2,
+    ...            "positive_class": [1, 1]})
+    >>> m = restore_csv_decision(t).meta
+    >>> m["threshold"], m["threshold_source"], m["positive_class"]
+    (0.4, '--threshold', 1)
+    """
+    from starclass.schema import DECISION_COLUMNS, POSITIVE_CLASS, THRESHOLD, THRESHOLD_SOURCE
+
+    if not len(table) or table.meta.get(THRESHOLD) is not None or any(c not in table.colnames
+                                                                      for c in DECISION_COLUMNS):
+        return table
+    values = {}
+    for c in DECISION_COLUMNS:
+        col = table[c]
+        if np.ma.getmaskarray(np.ma.asarray(col)).any():
+            return table  # an empty cell: a hand-edited table, no one decision
+        distinct = set(np.asarray(col).tolist())
+        if len(distinct) != 1:
+            return table
+        values[c] = distinct.pop()
+    try:
+        thr, positive = float(values[THRESHOLD]), int(values[POSITIVE_CLASS])
+    except (TypeError, ValueError):
+        return table  # columns of these names that are not classify's: left as they are
+    if not np.isfinite(thr):
+        return table
+    table.meta.update({THRESHOLD: thr, THRESHOLD_SOURCE: str(values[THRESHOLD_SOURCE]), POSITIVE_CLASS: positive})
+    return table
+
+
 def restore_fits_meta(table: Table, path: PathLike | None = None) -> Table:
     """Put back the meta :func:`write_catalog` kept as JSON in a FITS table's header.
 
@@ -1976,4 +2061,11 @@ def restore_fits_meta(table: Table, path: PathLike | None = None) -> Table:
     table.meta.clear()
     table.meta.update(kept)
     table.meta.update(others)
+    units = table.meta.pop(FITS_UNITS_KEY, None)
+    for name, text in (units.items() if isinstance(units, dict) else ()):
+        # the units TUNIT could not hold (write_catalog): bkg of an HST image in electron / (pix s)
+        if name in table.colnames and table[name].unit is None:
+            unit = u.Unit(str(text), parse_strict="silent")
+            if not isinstance(unit, u.UnrecognizedUnit):
+                table[name].unit = unit
     return table

@@ -2032,6 +2032,54 @@ def calibrated_counts(header) -> tuple[float | None, str] | None:
 UNKNOWN_UNIT = "pixel value"
 
 
+def pixel_unit(header, photon_counts: bool = False):
+    """The astropy unit of a band's stored pixel values, or None where the header does not tell one.
+
+    :func:`value_unit`'s reading in a unit a table column can carry: HST's ``ELECTRONS/S`` is
+    ``electron / s``, ``COUNTS`` ``ct``, a rate of counts ``ct / s`` (also an image without ``BUNIT``
+    that has HST's ``PHOTFLAM``), ``nanomaggy`` ``nmgy``, any other ``BUNIT`` astropy reads (``MJy/sr``,
+    ``DN``) as it reads it. Values on a zeropoint's scale (``units of MAGZERO 30``), Pan-STARRS1 stack
+    units and values of no stated unit give None: no unit is guessed for them.
+
+    Parameters
+    ----------
+    header
+        The band's header (a :class:`astropy.io.fits.Header` or a mapping).
+    photon_counts
+        True when the image was found to be of photon counts (:func:`value_unit`).
+
+    Returns
+    -------
+    astropy.units.UnitBase or None
+
+    Examples
+    --------
+    >>> [str(pixel_unit({"BUNIT": b})) for b in ("ELECTRONS/S", "COUNTS", "e-", "nanomaggy", "MJy/sr", "DN")]
+    ['electron / s', 'ct', 'electron', 'nmgy', 'MJy / sr', 'DN']
+    >>> pixel_unit({"PHOTFLAM": 1e-19}), pixel_unit({"MAGZERO": 30.0}), pixel_unit({"BUNIT": "furlongs"})
+    (Unit("ct / s"), None, None)
+    """
+    import astropy.units as u
+
+    said = value_unit(header, photon_counts)
+    bunit = str(header.get("BUNIT", "") or "").strip()
+    if said in ("counts", "counts/s"):
+        # electrons where BUNIT says so (HST's ELECTRONS/S, e-), else counts (COUNTS, ct, or no BUNIT)
+        base = u.electron if bunit.upper().startswith(("ELECTRON", "E-")) else u.ct
+        return base / u.s if said == "counts/s" else base
+    if said == "nanomaggies":
+        return u.nmgy
+    if not bunit:
+        return None  # a zeropoint's scale, Pan-STARRS1 units, no unit: none guessed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # astropy's note on 'erg/s/cm2/A' (several slashes): read all the same
+        for fmt in ("fits", None):
+            unit = u.Unit(bunit, format=fmt, parse_strict="silent")
+            if not isinstance(unit, u.UnrecognizedUnit):
+                return unit
+    return None
+
+
 def value_unit(header, photon_counts: bool = False) -> str:
     """The unit of a band's stored pixel values as starclass reads them, in a few words (a plot's axis label).
 

@@ -592,20 +592,22 @@ def earlier_outputs(names: Iterable[str]) -> list[str]:
     --votes`` columns (``class_joint``, ``prob_joint_<k>``, ``n_votes``) and the ``model``
     column the CLI writes for CSV and FITS count too: computed by (or naming) the model that
     classified the rows before, under their names they read as this classification's (a
-    survey of such a catalogue as its positions kept the old model's path in ``model``).
+    survey of such a catalogue as its positions kept the old model's path in ``model``). So do
+    the decision columns of a CSV output (``threshold``, ``threshold_source``, ``positive_class``):
+    read back as this classification's decision, they would name the earlier one's threshold.
 
     Examples
     --------
     >>> earlier_outputs(["id", "x", "class_pred", "prob_4", "prob_2_raw", "class_m5", "class_ml", "mag_f555w"])
     ['class_pred', 'prob_4', 'prob_2_raw', 'class_m5']
-    >>> earlier_outputs(["id", "class_joint", "prob_joint_2", "n_votes", "model"])
-    ['class_joint', 'prob_joint_2', 'n_votes', 'model']
+    >>> earlier_outputs(["id", "class_joint", "prob_joint_2", "n_votes", "model", "threshold"])
+    ['class_joint', 'prob_joint_2', 'n_votes', 'model', 'threshold']
     """
-    from starclass.schema import COLUMNS, MODEL_PATH, joint_cols
+    from starclass.schema import COLUMNS, DECISION_COLUMNS, MODEL_PATH, joint_cols
 
     patterns = (COLUMNS["prob_<k>"], COLUMNS["prob_<k>_raw"], COLUMNS["class_m<i>"])
     joint = set(joint_cols(names := list(names)))
-    return [n for n in names if n in _OUTPUT_NAMES or n in joint or n == MODEL_PATH
+    return [n for n in names if n in _OUTPUT_NAMES or n in joint or n == MODEL_PATH or n in DECISION_COLUMNS
             or any(p.matches(n) for p in patterns)]
 
 
